@@ -1,0 +1,52 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {Env} from '../model/env.js'
+import type {FileReader} from '../model/files.js'
+import type {Extra, PoolEntry} from '../model/process.js'
+import type {Sourced} from '../model/source.js'
+
+/**
+ * A Procfile command split as a shell would: leading `KEY=value` assignments
+ * removed (they are in `env`), variables expanded, and launcher wrappers
+ * (`bundle exec`, `exec`, `bin/start-pgbouncer`, …) noted and stripped.
+ */
+export interface ParsedCommand {
+  argv: string[] // ["puma", "-C", "config/puma.rb"]
+  raw: string // the Procfile text after "type:"
+  wrappers: string[] // ["bundle exec"], ["bin/start-pgbouncer"], …
+}
+
+export interface AnalyzerContext {
+  command: ParsedCommand
+  /** Dyno size from --scale / app.json, if known (e.g. "standard-2x"). */
+  dynoSize?: string
+  env: Env // the layered env this process type sees (Procfile line on top)
+  files: FileReader
+  /** "production" unless --rails-env / RAILS_ENV / RACK_ENV says otherwise. */
+  appEnv: string
+  processType: string
+  /** Gem/package versions found in lock files: {"puma": "6.4.2", "rails": "7.1.3"}. */
+  versions: Record<string, string>
+}
+
+/** What a server analyzer reports for one process type. */
+export interface ServerAnalysis {
+  diagnostics: Diagnostic[]
+  extrasPerDyno?: Extra[]
+  extrasPerProcess?: Extra[]
+  language: string
+  /** Pools the server itself knows (Node, JVM, …). Ruby servers leave this out: database.yml decides. */
+  pools?: PoolEntry[]
+  otherServerPools?: PoolEntry[]
+  processesPerDyno: Sourced<number>
+  server: string
+  threadsPerProcess: Sourced<number>
+  /** Versions that decided defaults, for --explain. */
+  versions?: Record<string, string>
+}
+
+export interface ServerAnalyzer {
+  /** Does this analyzer understand the command? Checked in registry order. */
+  matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean
+  analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> | ServerAnalysis
+  id: string
+}

@@ -1,0 +1,44 @@
+import type {Source} from './source.js'
+
+/** One variable's value and where it was set. */
+export interface EnvEntry {
+  name: string
+  source: Source // kind 'env' (from: "Procfile:2", "--env", ".env.production:4") or 'flag'
+  value: string
+}
+
+/** A named layer of variables: a Procfile line, --env flags, an env file, the platform. */
+export interface EnvLayer {
+  label: string
+  vars: Map<string, EnvEntry>
+}
+
+/**
+ * The environment one process type sees, highest layer first (DESIGN.md,
+ * "Environment, layered per process type"). Lookups never touch process.env.
+ */
+export class Env {
+  constructor(readonly layers: readonly EnvLayer[]) {}
+
+  get(name: string): EnvEntry | undefined {
+    for (const layer of this.layers) {
+      const e = layer.vars.get(name)
+      if (e) return e
+    }
+
+    return undefined
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined
+  }
+
+  /** A new Env with `layer` on top of this one. */
+  with(layer: EnvLayer): Env {
+    return new Env([layer, ...this.layers])
+  }
+}
+
+export function layer(label: string, entries: EnvEntry[]): EnvLayer {
+  return {label, vars: new Map(entries.map((e) => [e.name, e]))}
+}

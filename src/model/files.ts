@@ -1,0 +1,24 @@
+/** A file of the user's app, as text. `path` is relative to the app root, with `/`. */
+export interface SourceFile {
+  path: string
+  text: string
+}
+
+/**
+ * Read access to the app's files, handed to analyzers so that they never touch
+ * the file system themselves (io/ implements it; tests pass a map).
+ * `read` returns undefined for a missing file; a file that exists but cannot be
+ * used (binary, too large) is reported through `problems` by the implementation.
+ */
+export interface FileReader {
+  exists(path: string): boolean
+  read(path: string): SourceFile | undefined
+}
+
+/** An in-memory FileReader, for tests and for callers that already hold the text. */
+export function memoryFiles(files: Record<string, string>): FileReader {
+  return {
+    exists: (p) => Object.hasOwn(files, p),
+    read: (p) => (Object.hasOwn(files, p) ? {path: p, text: files[p]} : undefined),
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Where a number came from. Every value that reaches the output carries one
+ * (DESIGN.md, "Sourced values").
+ */
+export type Source =
+  | {kind: 'flag'; flag: string} // --scale web=3
+  | {kind: 'env'; name: string; from: string} // RAILS_MAX_THREADS from .env.production:4
+  | {kind: 'file'; file: string; line: number} // config/puma.rb:3
+  | {kind: 'default'; what: string; ref: string} // "Sidekiq 7 default concurrency", doc/source link
+  | {kind: 'plan'; table: string; plan: string}
+  | {kind: 'assumed'; why: string} // UNCONFIRMED facts, unknown commands
+
+/**
+ * A value and its origin. `via` lists what the origin itself depended on, in
+ * order: `threads` at config/puma.rb:3 via RAILS_MAX_THREADS from .env:4.
+ */
+export interface Sourced<T> {
+  value: T
+  source: Source
+  via?: Source[]
+}
+
+export function sourced<T>(value: T, source: Source, via?: Source[]): Sourced<T> {
+  return via && via.length > 0 ? {source, value, via} : {source, value}
+}
+
+export const fromFlag = (flag: string): Source => ({flag, kind: 'flag'})
+export const fromEnv = (name: string, from: string): Source => ({from, kind: 'env', name})
+export const fromFile = (file: string, line: number): Source => ({file, kind: 'file', line})
+export const fromDefault = (what: string, ref: string): Source => ({kind: 'default', ref, what})
+export const fromPlan = (table: string, plan: string): Source => ({kind: 'plan', plan, table})
+export const assumed = (why: string): Source => ({kind: 'assumed', why})
+
+/** One line of human text for a source, as --explain prints it. */
+export function describeSource(s: Source): string {
+  switch (s.kind) {
+    case 'flag': {
+      return `flag ${s.flag}`
+    }
+
+    case 'env': {
+      return `${s.name} from ${s.from}`
+    }
+
+    case 'file': {
+      return `${s.file}:${s.line}`
+    }
+
+    case 'default': {
+      return `default: ${s.what} (${s.ref})`
+    }
+
+    case 'plan': {
+      return `plan ${s.plan} in ${s.table}`
+    }
+
+    case 'assumed': {
+      return `assumption: ${s.why}`
+    }
+  }
+}
+
+export function describeSourced(v: Sourced<unknown>): string {
+  const chain = [v.source, ...(v.via ?? [])].map((s) => describeSource(s))
+  return chain.join(' ← ')
+}
+
+export const isAssumption = (v: Sourced<unknown>): boolean =>
+  v.source.kind === 'assumed' || (v.via ?? []).some((s) => s.kind === 'assumed')
