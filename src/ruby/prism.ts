@@ -1,0 +1,79 @@
+/**
+ * Lazy access to Ruby's own parser (@ruby/prism, as WASM). Loading it costs
+ * about 25 ms, so it is imported the first time a Ruby file is parsed, never at
+ * module load: a Node or Python app never pays for it.
+ */
+import type * as PrismModule from '@ruby/prism'
+
+export type Prism = typeof PrismModule
+export type RubyNode = PrismModule.Node
+
+export interface RubySyntaxError {
+  line: number
+  message: string
+}
+
+export interface ParsedRuby {
+  errors: RubySyntaxError[]
+  /** 1-based line of a prism byte offset. */
+  lineOf(offset: number): number
+  /** The node classes, for `instanceof` checks by the evaluator. */
+  prism: Prism
+  program: PrismModule.ProgramNode
+  /** Source text of a node (prism locations are UTF-8 byte ranges). */
+  textOf(node: {location: PrismModule.Location}): string
+}
+
+type ParseFn = Awaited<ReturnType<Prism['loadPrism']>>
+
+let loading: Promise<{parse: ParseFn; prism: Prism}> | undefined
+
+function load(): Promise<{parse: ParseFn; prism: Prism}> {
+  loading ??= (async () => {
+    const prism = await import('@ruby/prism')
+    return {parse: await prism.loadPrism(), prism}
+  })()
+  return loading
+}
+
+/** Byte offsets where each line starts, for offset → line lookups. */
+function lineStarts(bytes: Uint8Array): number[] {
+  const starts = [0]
+  for (const [i, b] of bytes.entries()) if (b === 0x0a) starts.push(i + 1)
+  return starts
+}
+
+function lineAt(starts: number[], offset: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid] <= offset) lo = mid
+    else hi = mid - 1
+  }
+
+  return lo + 1
+}
+
+const cache = new Map<string, {result: ParsedRuby; text: string}>()
+
+/** Parse Ruby source; results are cached per (path, text). Never runs the code. */
+export async function parseRuby(path: string, text: string): Promise<ParsedRuby> {
+  const hit = cache.get(path)
+  if (hit && hit.text === text) return hit.result
+
+  const {parse, prism} = await load()
+  const bytes = Buffer.from(text, 'utf8')
+  const starts = lineStarts(bytes)
+  const lineOf = (offset: number): number => lineAt(starts, offset)
+  const raw = parse(text)
+  const result: ParsedRuby = {
+    errors: raw.errors.map((e) => ({line: lineOf(e.location.startOffset), message: e.message})),
+    lineOf,
+    prism,
+    program: raw.value,
+    textOf: (node) => bytes.subarray(node.location.startOffset, node.location.startOffset + node.location.length).toString('utf8'),
+  }
+  cache.set(path, {result, text})
+  return result
+}

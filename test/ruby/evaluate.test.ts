@@ -1,0 +1,134 @@
+import {describe, expect, it} from 'vitest'
+
+import {asInteger, evaluateRubyConfig, evaluateRubySnippet, lastCall} from '../../src/ruby/evaluate.js'
+import {envOf} from '../analyzers/helpers.js'
+
+const file = (text: string) => ({path: 'config/puma.rb', text})
+
+async function value(code: string, env: Record<string, string> = {}, appEnv = 'production') {
+  const {value} = await evaluateRubySnippet(code, {appEnv, env: envOf(env), file: 'config/x.rb'})
+  return value
+}
+
+describe('evaluateRubySnippet', () => {
+  it.each([
+    ['5', 5],
+    ['"abc"', 'abc'],
+    ['nil', null],
+    ['true && false', false],
+    ['(2 + 3) * 4', 20],
+    ['7 / 2', 3],
+    ['-7 / 2', -4],
+    ['Integer("12")', 12],
+    ['"8abc".to_i', 8],
+    ['ENV.fetch("X") { 5 }', 5],
+    ['ENV.fetch("X", 5)', 5],
+    ['ENV["X"] || 5', 5],
+    ['ENV.fetch("X", nil) || 2', 2],
+    ['ENV["X"] == "y" ? 1 : 2', 2],
+    ['Rails.env.production? ? 4 : 1', 4],
+    ['[ENV.fetch("X", 3).to_i, 2].max', 3],
+    ['x = 2; x * 3', 6],
+    ['"a#{1 + 1}b"', 'a2b'],
+  ])('%s → %j', async (code, expected) => {
+    const v = await value(code)
+    expect(v.kind).toBe('known')
+    expect(v.kind === 'known' && v.value).toEqual(expected)
+  })
+
+  it('reads env values and says which entry they came from', async () => {
+    const v = await value('Integer(ENV.fetch("RAILS_MAX_THREADS") { 5 })', {RAILS_MAX_THREADS: '8'})
+    expect(v).toMatchObject({kind: 'known', line: 1, value: 8})
+    expect(v.kind === 'known' && v.via).toEqual([{from: '.env.test:1', kind: 'env', name: 'RAILS_MAX_THREADS'}])
+  })
+
+  it('reads RAILS_ENV as the app environment when no layer sets it', async () => {
+    expect(await value('ENV["RAILS_ENV"] == "production"')).toMatchObject({value: true})
+    expect(await value('ENV.fetch("RAILS_ENV", "development")', {}, 'staging')).toMatchObject({value: 'staging'})
+  })
+
+  it('reports an env var read without a default as missing', async () => {
+    const v = await value('ENV.fetch("WEB_CONCURRENCY")')
+    expect(v.kind).toBe('unknown')
+    expect(v.missingEnv).toEqual([{line: 1, name: 'WEB_CONCURRENCY'}])
+    const w = await value('ENV["WEB_CONCURRENCY"].to_i')
+    expect(w).toMatchObject({kind: 'unknown', missingEnv: [{line: 1, name: 'WEB_CONCURRENCY'}]})
+  })
+
+  it('leaves method calls it does not know as unknown, naming the code', async () => {
+    const v = await value('Concurrent.physical_processor_count')
+    expect(v).toMatchObject({kind: 'unknown', line: 1})
+    expect(v.kind === 'unknown' && v.reason).toContain('Concurrent.physical_processor_count')
+    expect(await value('Integer("abc")')).toMatchObject({kind: 'unknown'})
+    expect(await value('`nproc`.to_i')).toMatchObject({kind: 'unknown'})
+  })
+})
+
+describe('evaluateRubyConfig', () => {
+  it('collects DSL calls in order with evaluated arguments and lines', async () => {
+    const config = await evaluateRubyConfig(
+      file(`max = ENV.fetch("RAILS_MAX_THREADS") { 5 }
+min = ENV.fetch("RAILS_MIN_THREADS") { max }
+threads min, max
+workers ENV.fetch("WEB_CONCURRENCY") { 2 }
+preload_app!
+on_worker_boot do
+  ActiveRecord::Base.establish_connection
+end
+`),
+      envOf({WEB_CONCURRENCY: '3'}),
+      'production',
+    )
+    expect(config.parsed).toBe(true)
+    expect(config.calls.map((c) => c.name)).toEqual(['threads', 'workers', 'preload_app!', 'on_worker_boot'])
+    const threads = lastCall(config, 'threads')!
+    expect(threads.line).toBe(3)
+    expect(threads.args.map((a) => asInteger(a))).toEqual([5, 5])
+    expect(threads.args[1].line).toBe(1) // where the value was written
+    const workers = lastCall(config, 'workers')!
+    expect(asInteger(workers.args[0])).toBe(3)
+    expect(workers.args[0].kind === 'known' && workers.args[0].via).toEqual([
+      {from: '.env.test:1', kind: 'env', name: 'WEB_CONCURRENCY'},
+    ])
+    const hook = lastCall(config, 'on_worker_boot')!
+    expect(hook.blockBody).toMatchObject([{line: 7, name: 'establish_connection', receiver: 'ActiveRecord::Base'}])
+  })
+
+  it('follows if/unless/case branches it can decide and flags the others', async () => {
+    const config = await evaluateRubyConfig(
+      file(`if ENV["RAILS_ENV"] == "production"
+  workers 4
+else
+  workers 0
+end
+threads 1, 1 unless Rails.env.production?
+case ENV.fetch("RAILS_ENV", "development")
+when "production" then preload_app!
+when "development" then worker_timeout 3600
+end
+if defined?(Foo)
+  threads 9, 9
+end
+`),
+      envOf({}),
+      'production',
+    )
+    expect(config.calls.map((c) => [c.name, c.line, c.conditional])).toEqual([
+      ['workers', 2, false],
+      ['preload_app!', 8, false],
+      ['threads', 12, true],
+    ])
+  })
+
+  it('returns unparsable files as a diagnostic, not a crash', async () => {
+    const config = await evaluateRubyConfig(file('threads 5, 5\nworkers (2\n'), envOf({}), 'production')
+    expect(config.parsed).toBe(false)
+    expect(config.calls).toEqual([])
+    expect(config.diagnostics).toMatchObject([{code: 'unparsable-config', file: 'config/puma.rb', severity: 'warning'}])
+  })
+
+  it('counts lines in UTF-8 text correctly (prism offsets are bytes)', async () => {
+    const config = await evaluateRubyConfig(file('# Paramètres — été\n# ✓\nworkers 2\n'), envOf({}), 'production')
+    expect(lastCall(config, 'workers')!.line).toBe(3)
+  })
+})
