@@ -1,0 +1,105 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvLayer} from '../model/env.js'
+import type {FileReader, SourceFile} from '../model/files.js'
+import type {Formation} from '../model/formation.js'
+import type {AppModel, ProcessModel} from '../model/process.js'
+import type {AnalyzerContext, ServerAnalysis} from './types.js'
+
+import {Env, layer} from '../model/env.js'
+import {assumed, fromDefault, sourced} from '../model/source.js'
+import {analyzeDatabaseYml} from './database-yml.js'
+import {parseGemfileLock} from './gemfile-lock.js'
+import {parseProcfile} from './procfile.js'
+import {analyzers} from './registry.js'
+import {splitCommand} from './shell.js'
+
+export interface AnalyzeInput {
+  /** --rails-env; otherwise RAILS_ENV / RACK_ENV from the type's env, else production. */
+  appEnv?: string
+  /** Layers below the Procfile line, highest first: --env, --env-file(s), platform. */
+  envLayers: EnvLayer[]
+  files: FileReader
+  formation: Formation
+  procfile: SourceFile
+}
+
+/** Variables the platform sets at run time; their absence here says nothing. */
+const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'PATH', 'PORT', 'PWD', 'STACK'])
+
+/**
+ * Turn the app's files into one ProcessModel per Procfile process type. Pure:
+ * every file comes through `files`, every variable through `envLayers`.
+ */
+export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
+  const diagnostics: Diagnostic[] = []
+  const {diagnostics: procDiags, entries} = parseProcfile(input.procfile.text, input.procfile.path)
+  diagnostics.push(...procDiags)
+
+  const lock = input.files.read('Gemfile.lock')
+  const versions = lock ? parseGemfileLock(lock.text) : {}
+  const baseEnv = new Env(input.envLayers)
+
+  const processes: ProcessModel[] = []
+  for (const entry of entries) {
+    const origin = {file: input.procfile.path, line: entry.line}
+    const split = splitCommand(entry.command, baseEnv, origin)
+    const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
+    for (const name of split.unresolved) {
+      if (PLATFORM_VARS.has(name) || name.endsWith('_URL')) continue
+      diagnostics.push({
+        code: 'unresolved-env',
+        file: origin.file,
+        fix: `give it a value with --env ${name}=… or --env-file, or a default: \${${name}:-…}`,
+        line: origin.line,
+        message: `${entry.name}: $${name} is used in the command but has no value anywhere; it expands to nothing`,
+        processType: entry.name,
+        severity: 'warning',
+      })
+    }
+
+    const formation = input.formation.get(entry.name)
+    const ctx: AnalyzerContext = {
+      appEnv: input.appEnv ?? env.get('RAILS_ENV')?.value ?? env.get('RACK_ENV')?.value ?? 'production',
+      command: split.command,
+      dynoSize: formation?.size?.value,
+      env,
+      files: input.files,
+      processType: entry.name,
+      versions,
+    }
+    const analyzer = analyzers.find((a) => a.matches(split.command, ctx))!
+    const analysis: ServerAnalysis = await analyzer.analyze(ctx)
+    diagnostics.push(...analysis.diagnostics)
+
+    let {otherServerPools = [], pools} = analysis
+    if (!pools && analysis.language === 'ruby') {
+      const ar = await analyzeDatabaseYml(ctx)
+      diagnostics.push(...ar.diagnostics)
+      pools = ar.pools
+      otherServerPools = ar.otherServerPools
+    }
+
+    const isRelease = analysis.server === 'release'
+    processes.push({
+      command: entry.command,
+      dynos: isRelease
+        ? sourced(1, fromDefault('the release phase runs in one one-off dyno', 'https://devcenter.heroku.com/articles/release-phase'))
+        : (formation?.quantity ??
+          sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`))),
+      extrasPerDyno: analysis.extrasPerDyno ?? [],
+      extrasPerProcess: analysis.extrasPerProcess ?? [],
+      language: analysis.language,
+      name: entry.name,
+      otherServerPools,
+      pools: pools ?? [],
+      processesPerDyno: analysis.processesPerDyno,
+      role: isRelease ? 'release' : 'long-running',
+      server: analysis.server,
+      size: formation?.size,
+      threadsPerProcess: analysis.threadsPerProcess,
+      versions: analysis.versions,
+    })
+  }
+
+  return {diagnostics, processes, root: '.'}
+}

@@ -1,0 +1,138 @@
+import type {AppModel, Extra, PoolEntry, ProcessModel, ProcessRole} from '../model/process.js'
+import type {Sourced} from '../model/source.js'
+
+export type Status = 'ok' | 'over' | 'unknown' | 'warning'
+
+/** One process type's arithmetic (DESIGN.md, "The arithmetic"). */
+export interface ProcessBudget {
+  ceiling: number
+  ceilingPerDyno: number
+  ceilingPerProcess: number
+  command: string
+  connections: number
+  connectionsPerDyno: number
+  connectionsPerProcess: number
+  /** Database entries counted on the budgeted server. */
+  databases: string[]
+  dynos: number
+  extraPerDyno: number
+  extraPerProcess: number
+  language: string
+  /** How many dynos of this type fit with every other type held where it is; null without a limit. */
+  maxDynos: null | number
+  model: ProcessModel
+  name: string
+  /** Σ pool over the databases on this server; null when no app-level pool is known (1 connection per thread). */
+  poolPerProcess: null | number
+  processesPerDyno: number
+  role: ProcessRole
+  server: string
+  threadsPerProcess: number
+}
+
+export interface BudgetOptions {
+  limit: null | Sourced<number>
+  reserve: Sourced<number>
+  warnAt: number
+}
+
+export interface Budget {
+  ceiling: number
+  deployPeak: number
+  limit: null | number
+  limitSource: null | Sourced<number>
+  processTypes: ProcessBudget[]
+  reserve: number
+  reserveSource: Sourced<number>
+  status: Status
+  total: number
+  utilization: null | number
+  warnAt: number
+}
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0)
+const extraTotal = (xs: Extra[]): number => sum(xs.map((x) => x.count.value))
+
+/** Σ min(pool, threads) over the entries: a process cannot hold more connections than it has threads asking. */
+export function expectedFromPools(pools: PoolEntry[], threads: number): number {
+  return pools.length === 0 ? threads : sum(pools.map((p) => Math.min(p.pool.value, threads)))
+}
+
+export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDynos'> {
+  const threads = model.threadsPerProcess.value
+  const processes = model.processesPerDyno.value
+  const dynos = model.dynos.value
+  const pool = model.pools.length === 0 ? null : sum(model.pools.map((p) => p.pool.value))
+  const extraPerProcess = extraTotal(model.extrasPerProcess)
+  const extraPerDyno = extraTotal(model.extrasPerDyno)
+  const connectionsPerProcess = expectedFromPools(model.pools, threads) + extraPerProcess
+  const ceilingPerProcess = (pool ?? threads) + extraPerProcess
+  const pooler = model.serverConnectionsPerDyno?.count.value
+  const connectionsPerDyno = pooler ?? processes * connectionsPerProcess + extraPerDyno
+  const ceilingPerDyno = pooler ?? processes * ceilingPerProcess + extraPerDyno
+  return {
+    ceiling: dynos * ceilingPerDyno,
+    ceilingPerDyno,
+    ceilingPerProcess,
+    command: model.command,
+    connections: dynos * connectionsPerDyno,
+    connectionsPerDyno,
+    connectionsPerProcess,
+    databases: model.pools.map((p) => p.database),
+    dynos,
+    extraPerDyno,
+    extraPerProcess,
+    language: model.language,
+    model,
+    name: model.name,
+    poolPerProcess: pool,
+    processesPerDyno: processes,
+    role: model.role,
+    server: model.server,
+    threadsPerProcess: threads,
+  }
+}
+
+/** Long-running types count in `total`; the release type only in `deployPeak`. */
+export const countsInTotal = (p: {role: ProcessRole}): boolean => p.role === 'long-running'
+
+export function statusFor(total: number, limit: null | number, warnAt: number): Status {
+  if (limit === null) return 'unknown'
+  if (total > limit) return 'over'
+  if (total >= warnAt * limit) return 'warning'
+  return 'ok'
+}
+
+export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
+  const rows = app.processes.map((m) => budgetProcess(m))
+  const running = rows.filter((r) => countsInTotal(r))
+  const reserve = options.reserve.value
+  const total = sum(running.map((r) => r.connections)) + reserve
+  const ceiling = sum(running.map((r) => r.ceiling)) + reserve
+  const release = sum(rows.filter((r) => r.role === 'release').map((r) => r.connections))
+  const limit = options.limit?.value ?? null
+  const processTypes: ProcessBudget[] = rows.map((r) => ({
+    ...r,
+    maxDynos: maxDynosFor(r, total, limit),
+  }))
+  return {
+    ceiling,
+    // The release phase runs while the old formation is still up.
+    deployPeak: total + release,
+    limit,
+    limitSource: options.limit,
+    processTypes,
+    reserve,
+    reserveSource: options.reserve,
+    status: statusFor(total, limit, options.warnAt),
+    total,
+    utilization: limit === null ? null : total / limit,
+    warnAt: options.warnAt,
+  }
+}
+
+function maxDynosFor(row: Omit<ProcessBudget, 'maxDynos'>, total: number, limit: null | number): null | number {
+  if (limit === null || !countsInTotal(row) || row.connectionsPerDyno === 0) return null
+  const others = total - row.connections
+  return Math.max(0, Math.floor((limit - others) / row.connectionsPerDyno))
+}

@@ -1,0 +1,50 @@
+import {Command} from '@oclif/core'
+import {Chalk, type ChalkInstance} from 'chalk'
+
+import {InternalError, UsageError} from '../errors.js'
+import {redactSecrets} from '../util/redact.js'
+
+/**
+ * Shared edge behaviour: errors become one actionable line and an exit code
+ * (2 usage/input, 3 internal), never a stack trace; nothing printed carries a
+ * password.
+ */
+export abstract class BaseCommand extends Command {
+  static enableJsonFlag = true
+
+  protected colors(): ChalkInstance {
+    const env = process.env
+    const off = 'NO_COLOR' in env || env.TERM === 'dumb' || (!process.stdout.isTTY && !env.FORCE_COLOR) || env.FORCE_COLOR === '0'
+    return new Chalk({level: off ? 0 : 1})
+  }
+
+  override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // oclif's own errors (bad flags, this.exit) already carry their exit code and message.
+    if (err.oclif?.exit !== undefined && !(err instanceof UsageError)) {
+      if (err.oclif.exit !== 0 && /Nonexistent flag|Unexpected argument|Expected|flag|argument/i.test(err.message)) {
+        process.exitCode = 2
+      }
+
+      return super.catch(err)
+    }
+
+    const usage = err instanceof UsageError
+    const code = usage ? 2 : 3
+    process.exitCode = code
+    const message = redactSecrets(usage ? err.message : new InternalError(err.message || String(err)).message)
+    const hint = usage && err.hint ? redactSecrets(err.hint) : undefined
+    if (this.jsonEnabled()) {
+      this.logJson({error: {exitCode: code, hint, message}})
+    } else {
+      process.stderr.write(`conncalc: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`)
+      if (!usage && process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
+    }
+
+    return undefined
+  }
+
+  /** Print a human view (only when --json is off), with secrets redacted. */
+  protected print(text: string): void {
+    if (!this.jsonEnabled()) process.stdout.write(redactSecrets(text))
+  }
+}

@@ -1,0 +1,26 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
+import {type PlanTable} from '../plans/table.js'
+import {columns} from '../render/text.js'
+
+export default class Plans extends BaseCommand {
+  static description = 'List the plan table: each plan, its connection limit and the source of that number.'
+
+  static examples = ['<%= config.bin %> plans', '<%= config.bin %> plans --json', '<%= config.bin %> plans --plans-file my-plans.yml']
+
+  static flags = {
+    'plans-file': Flags.string({description: 'list this plan table (JSON or YAML) instead of the built-in one'}),
+  }
+
+  async run(): Promise<PlanTable> {
+    const {flags} = await this.parse(Plans)
+    const table = flags['plans-file'] ? await loadPlansFile(flags['plans-file']) : loadBuiltinPlans()
+    const rows = [['plan', 'tier', 'limit', 'confidence', 'source'], ...table.plans.map((p) => [p.name, p.tier, String(p.limit), p.confidence, p.source])]
+    const c = this.colors()
+    const lines = columns(rows, (i) => i === 2)
+    this.print(`${c.bold(table.name)} (${table.path})\n${c.dim(lines[0])}\n${lines.slice(1).join('\n')}\n`)
+    return table
+  }
+}

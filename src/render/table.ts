@@ -1,0 +1,145 @@
+import type {ChalkInstance} from 'chalk'
+
+import type {ProcessBudget} from '../budget/budget.js'
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {Report} from '../report.js'
+
+import {describeSourced, isAssumption} from '../model/source.js'
+import {redactSecrets} from '../util/redact.js'
+import {bar, columns, percent} from './text.js'
+
+export interface TableOptions {
+  chalk: ChalkInstance
+  explain: boolean
+  /** Shown in the heading: the Procfile that was read. */
+  procfile: string
+}
+
+const mark = (v: {source: {kind: string}; via?: {kind: string}[]}): string =>
+  isAssumption(v as never) ? '*' : ''
+
+function row(p: ProcessBudget): string[] {
+  const m = p.model
+  const counted = p.role === 'long-running'
+  const poolAssumed = m.pools.some((e) => isAssumption(e.pool))
+  return [
+    p.name,
+    p.server,
+    `${p.dynos}${mark(m.dynos)}`,
+    `${p.processesPerDyno}${mark(m.processesPerDyno)}`,
+    `${p.threadsPerProcess}${mark(m.threadsPerProcess)}`,
+    p.poolPerProcess === null ? '-' : `${p.poolPerProcess}${poolAssumed ? '*' : ''}`,
+    `${p.extraPerProcess}`,
+    `${p.connectionsPerProcess}`,
+    `${p.connectionsPerDyno}`,
+    counted ? `${p.connections}` : `(${p.connections})`,
+    p.maxDynos === null ? '-' : `${p.maxDynos}`,
+  ]
+}
+
+export function renderTable(report: Report, options: TableOptions): string {
+  const c = options.chalk
+  const b = report.budget
+  const out: string[] = []
+  const limitText =
+    report.plan !== null
+      ? `plan ${report.plan.name} (limit ${report.plan.limit}${report.plan.confidence === 'confirmed' ? '' : `, ${report.plan.confidence} source`})`
+      : b.limit === null
+        ? 'no plan or --limit given'
+        : `limit ${b.limit}`
+  out.push(`${c.bold('conncalc plan')} ${options.procfile} · ${limitText}`, '')
+
+  const header = ['type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']
+  const lines = columns([header, ...b.processTypes.map((p) => row(p))], (i) => i >= 2)
+  out.push(c.dim(lines[0]), ...lines.slice(1), '')
+
+  const reserve = b.reserve > 0 ? ` (incl. ${b.reserve} reserved)` : ''
+  if (b.limit === null) {
+    out.push(`${c.bold('total')} ${b.total} connections${reserve}`)
+    if (report.smallestFittingPlan) {
+      const p = report.smallestFittingPlan
+      out.push(`smallest plan that fits: ${p.name} (limit ${p.limit}); pass --plan or --limit to check against yours`)
+    }
+  } else {
+    const u = b.utilization ?? 0
+    const status = {ok: c.green('ok'), over: c.red.bold('OVER LIMIT'), unknown: 'unknown', warning: c.yellow('warning')}[b.status]
+    out.push(`${c.bold('total')} ${b.total} of ${b.limit}${reserve}  ${bar(c, u, 30, b.warnAt)} ${percent(u)}  ${status}`)
+    const headroom = b.limit - b.total
+    out.push(`headroom ${headroom >= 0 ? headroom : c.red(String(headroom))}   ceiling ${b.ceiling} (if every pool fills)   deploy peak ${b.deployPeak}`)
+  }
+
+  if (b.processTypes.some((p) => p.role !== 'long-running')) out.push(c.dim('(n) = release phase: counted in the deploy peak only'))
+  if (hasAssumptions(report)) out.push(c.dim('* = assumption, not read from your files: see --explain, override with --scale/--env'))
+
+  if (options.explain) out.push('', ...renderExplain(report))
+  if (report.diagnostics.length > 0) out.push('', ...renderDiagnostics(report.diagnostics, c))
+  return redactSecrets(out.join('\n')) + '\n'
+}
+
+function hasAssumptions(report: Report): boolean {
+  return report.budget.processTypes.some((p) => {
+    const m = p.model
+    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool)].some((v) => isAssumption(v))
+  })
+}
+
+export function renderExplain(report: Report): string[] {
+  const out: string[] = ['where the numbers come from:']
+  for (const p of report.budget.processTypes) {
+    const m = p.model
+    out.push(``, `${p.name} (${p.server}): ${m.command}`)
+    const facts: string[][] = [
+      ['dynos', String(p.dynos), describeSourced(m.dynos)],
+      ...(m.size ? [['dyno size', m.size.value, describeSourced(m.size)]] : []),
+      ['processes per dyno', String(p.processesPerDyno), describeSourced(m.processesPerDyno)],
+      ['threads per process', String(p.threadsPerProcess), describeSourced(m.threadsPerProcess)],
+      ...m.pools.map((e) => [`pool (${e.database})`, String(e.pool.value), describeSourced(e.pool)]),
+      ...m.extrasPerProcess.map((x) => [`+ per process`, String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`]),
+      ...m.extrasPerDyno.map((x) => [`+ per dyno`, String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`]),
+      ...m.otherServerPools.map((e) => [`not counted (${e.database})`, String(e.pool.value), `on another server (${e.server}): ${describeSourced(e.pool)}`]),
+    ]
+    if (m.serverConnectionsPerDyno) {
+      const x = m.serverConnectionsPerDyno
+      facts.push(['server conns per dyno', String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`])
+    }
+
+    if (m.versions && Object.keys(m.versions).length > 0) {
+      facts.push(['versions', '', Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')])
+    }
+
+    out.push(...columns(facts, (i) => i === 1).map((l) => `  ${l}`))
+    const pools = m.pools.length === 0 ? `${p.threadsPerProcess} (one per thread, no pool known)` : m.pools.length === 1
+      ? `min(${p.poolPerProcess}, ${p.threadsPerProcess})`
+      : m.pools.map((e) => `min(${e.pool.value}, ${p.threadsPerProcess})`).join(' + ')
+    out.push(`  connections per process = ${pools} + ${p.extraPerProcess} extra = ${p.connectionsPerProcess}`)
+    out.push(
+      m.serverConnectionsPerDyno
+        ? `  connections per dyno = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
+        : `  connections per dyno = ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} = ${p.connectionsPerDyno}`,
+    )
+    out.push(`  connections = ${p.dynos} × ${p.connectionsPerDyno} = ${p.connections}${p.role === 'long-running' ? '' : ' (deploy peak only)'}`)
+    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (pool ${p.poolPerProcess ?? p.threadsPerProcess} + ${p.extraPerProcess} per process if every connection is held)`)
+  }
+
+  const b = report.budget
+  out.push('')
+  if (b.limitSource) {
+    const plan = report.plan
+    out.push(`limit ${b.limit}: ${describeSourced(b.limitSource)}${plan ? ` — ${plan.confidence}: ${plan.source}${plan.note ? ` (${plan.note})` : ''}` : ''}`)
+  }
+
+  out.push(`reserve ${b.reserve}: ${describeSourced(b.reserveSource)}`)
+  return out
+}
+
+export function renderDiagnostics(ds: Diagnostic[], c: ChalkInstance): string[] {
+  const color = {error: c.red, info: c.blue, warning: c.yellow}
+  const out: string[] = []
+  for (const d of ds) {
+    const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : ''
+    out.push(`${where}${color[d.severity](d.severity)}: ${d.message} ${c.dim(`[${d.code}]`)}`)
+    if (d.fix) out.push(c.dim(`  fix: ${d.fix}`))
+  }
+
+  return out
+}

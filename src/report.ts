@@ -1,0 +1,144 @@
+import type {Budget, ProcessBudget, Status} from './budget/budget.js'
+import type {Diagnostic} from './model/diagnostic.js'
+import type {AppModel} from './model/process.js'
+import type {Plan} from './plans/table.js'
+
+import {computeBudget, type BudgetOptions} from './budget/budget.js'
+import {dedupeDiagnostics, sortDiagnostics} from './model/diagnostic.js'
+import {type Sourced} from './model/source.js'
+import {runRules} from './rules/index.js'
+
+export interface PlanInfo {
+  confidence: Plan['confidence']
+  limit: number
+  name: string
+  note?: string
+  source: string
+  table: string
+}
+
+/** Budget + diagnostics: what every renderer and exit code is computed from. */
+export interface Report {
+  app: AppModel
+  budget: Budget
+  diagnostics: Diagnostic[]
+  plan: null | PlanInfo
+  /** Without a plan or limit: the smallest plan that fits the total. */
+  smallestFittingPlan: null | PlanInfo
+}
+
+export function buildReport(
+  app: AppModel,
+  options: BudgetOptions & {plan: null | PlanInfo; smallestFittingPlan?: (total: number) => null | PlanInfo},
+): Report {
+  const budget = computeBudget(app, options)
+  const diagnostics = sortDiagnostics(dedupeDiagnostics([...app.diagnostics, ...runRules({app, budget})]))
+  return {
+    app,
+    budget,
+    diagnostics,
+    plan: options.plan,
+    smallestFittingPlan: options.limit === null ? (options.smallestFittingPlan?.(budget.total) ?? null) : null,
+  }
+}
+
+export type FailOn = 'error' | 'warning'
+
+/** DESIGN.md exit codes: 1 when it does not fit or a diagnostic at/above --fail-on; else 0. */
+export function exitCodeFor(report: Report, failOn: FailOn): 0 | 1 {
+  if (report.budget.status === 'over') return 1
+  const failing = failOn === 'warning' ? ['error', 'warning'] : ['error']
+  return report.diagnostics.some((d) => failing.includes(d.severity)) ? 1 : 0
+}
+
+// ---- JSON: field names are a contract (README "JSON report") ----
+
+export interface JsonProcessType {
+  ceiling: number
+  command: string
+  connections: number
+  connectionsPerDyno: number
+  connectionsPerProcess: number
+  counted: boolean
+  databases: string[]
+  dynos: number
+  extraPerProcess: number
+  extras: {count: number; per: 'dyno' | 'process'; reason: string; source: Sourced<number>}[]
+  maxDynos: null | number
+  name: string
+  poolPerProcess: null | number
+  processesPerDyno: number
+  role: string
+  server: string
+  size: null | string
+  sources: Record<string, Sourced<unknown>>
+  threadsPerProcess: number
+}
+
+export interface JsonReport {
+  ceiling: number
+  deployPeak: number
+  diagnostics: Diagnostic[]
+  limit: null | number
+  limitSource: null | Sourced<number>
+  plan: null | PlanInfo
+  processTypes: JsonProcessType[]
+  reserve: number
+  smallestFittingPlan: null | PlanInfo
+  status: Status
+  total: number
+  utilization: null | number
+}
+
+function jsonProcess(p: ProcessBudget): JsonProcessType {
+  const m = p.model
+  const sources: Record<string, Sourced<unknown>> = {
+    dynos: m.dynos,
+    processesPerDyno: m.processesPerDyno,
+    threadsPerProcess: m.threadsPerProcess,
+  }
+  for (const entry of m.pools) sources[`pool.${entry.database}`] = entry.pool
+  if (m.size) sources.size = m.size
+  return {
+    ceiling: p.ceiling,
+    command: p.command,
+    connections: p.connections,
+    connectionsPerDyno: p.connectionsPerDyno,
+    connectionsPerProcess: p.connectionsPerProcess,
+    counted: p.role === 'long-running',
+    databases: p.databases,
+    dynos: p.dynos,
+    extraPerProcess: p.extraPerProcess,
+    extras: [
+      ...m.extrasPerProcess.map((x) => ({count: x.count.value, per: 'process' as const, reason: x.reason, source: x.count})),
+      ...m.extrasPerDyno.map((x) => ({count: x.count.value, per: 'dyno' as const, reason: x.reason, source: x.count})),
+    ],
+    maxDynos: p.maxDynos,
+    name: p.name,
+    poolPerProcess: p.poolPerProcess,
+    processesPerDyno: p.processesPerDyno,
+    role: p.role,
+    server: p.server,
+    size: m.size?.value ?? null,
+    sources,
+    threadsPerProcess: p.threadsPerProcess,
+  }
+}
+
+export function toJson(report: Report): JsonReport {
+  const b = report.budget
+  return {
+    ceiling: b.ceiling,
+    deployPeak: b.deployPeak,
+    diagnostics: report.diagnostics,
+    limit: b.limit,
+    limitSource: b.limitSource,
+    plan: report.plan,
+    processTypes: b.processTypes.map((p) => jsonProcess(p)),
+    reserve: b.reserve,
+    smallestFittingPlan: report.smallestFittingPlan,
+    status: b.status,
+    total: b.total,
+    utilization: b.utilization === null ? null : Math.round(b.utilization * 10_000) / 10_000,
+  }
+}

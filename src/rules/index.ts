@@ -1,0 +1,31 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {Rule, RuleInput} from './types.js'
+
+import {rule as duplicateProcessType} from './duplicate-process-type.js'
+import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
+import {rule as nearLimit} from './near-limit.js'
+import {rule as overLimit} from './over-limit.js'
+import {rule as poolBelowThreads} from './pool-below-threads.js'
+import {rule as unknownCommand} from './unknown-command.js'
+import {rule as unparsableConfig} from './unparsable-config.js'
+import {rule as unresolvedEnv} from './unresolved-env.js'
+
+/** Every rule, in the order `conncalc rules` lists them. */
+export const rules: Rule[] = [
+  overLimit,
+  nearLimit,
+  poolBelowThreads,
+  unresolvedEnv,
+  unknownCommand,
+  duplicateProcessType,
+  invalidProcfileLine,
+  unparsableConfig,
+]
+
+export function runRules(input: RuleInput): Diagnostic[] {
+  return rules.flatMap((r) => r.check?.(input) ?? [])
+}
+
+export function findRule(code: string): Rule | undefined {
+  return rules.find((r) => r.code === code)
+}

@@ -1,0 +1,10 @@
+import type {Budget} from '../budget/budget.js'
+
+/** "plan essential-0" / "--limit" / "the live database": how the limit was given. */
+export function limitLabel(budget: Budget): string {
+  const s = budget.limitSource?.source
+  if (!s) return 'the limit'
+  if (s.kind === 'plan') return `plan ${s.plan}`
+  if (s.kind === 'flag') return s.flag
+  return 'the limit'
+}
