@@ -1,0 +1,125 @@
+import {parse as parsePg} from 'pg-connection-string'
+
+/** What a password is replaced with in everything conncalc prints (DESIGN.md, "Secrets"). */
+export const MASK = '***'
+
+const PG_SCHEMES = new Set(['postgres', 'postgresql'])
+/** Schemes whose path may legitimately hold `@`; every other scheme is treated like a database URL. */
+const WEB_SCHEMES = new Set(['file', 'ftp', 'http', 'https', 'ws', 'wss'])
+/** Query parameters that carry a secret in a connection URL (libpq and pg read `password`). */
+const SECRET_PARAMS = new Set(['password', 'pass', 'sslpassword', 'secret', 'token', 'api_key', 'apikey'])
+
+/**
+ * A URL with its password replaced by `***`, everything else as written.
+ *
+ * PostgreSQL URLs are checked with `pg-connection-string` (the parser `pg` itself
+ * uses); `?password=` and other secret parameters are masked too. The password is masked in place, so
+ * the output keeps the user's spelling. A URL that cannot be parsed at all keeps
+ * only its scheme and host: we would rather hide too much than leak.
+ */
+export function redactUrl(url: string): string {
+  const scheme = /^([a-z][\d+.a-z-]*):\/\//i.exec(url)?.[1]?.toLowerCase()
+  if (!scheme) return url
+  const isPg = PG_SCHEMES.has(scheme)
+  if (isPg) {
+    let password: string | undefined
+    try {
+      // Without the query: pg-connection-string reads sslcert/sslrootcert files named
+      // there and warns about sslmode; maskQuery handles `?password=` itself.
+      password = parsePg(url.split('?')[0]).password
+    } catch {
+      return maskWholeUserinfo(url, scheme.length + 3)
+    }
+
+    // Nothing to hide, but a malformed query could still carry one: mask in place anyway.
+    if (!password) return maskQuery(url)
+  } else if (!canParse(url)) {
+    return maskWholeUserinfo(url, scheme.length + 3)
+  }
+
+  return maskQuery(maskPassword(url, scheme.length + 3, !WEB_SCHEMES.has(scheme)))
+}
+
+/**
+ * `text` with every URL that carries credentials redacted (see redactUrl), and the
+ * value of any `NAME=value` whose name says it is a secret masked: libpq key/value
+ * strings (`host=db password=secret`) and env assignments (`AWS_SECRET_ACCESS_KEY=…`).
+ * For messages, Procfile lines and anything else that may quote a user's config.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replaceAll(/[a-z][\d+.a-z-]*:\/\/[^\s"'<>`]+/gi, (m) => redactUrl(m))
+    .replaceAll(SECRET_ASSIGNMENT, (_m, k: string, eq: string) => `${k}${eq}${MASK}`)
+}
+
+/** `NAME=value` where NAME mentions a password, secret, token or key. */
+const SECRET_ASSIGNMENT =
+  /\b(\w*(?:passw(?:or)?d|secret|token|api_?key|private_?key|credentials?)\w*)(\s*=\s*)('[^']*'|"[^"]*"|[^\s&;]+)/gi
+
+function canParse(url: string): boolean {
+  try {
+    // eslint-disable-next-line no-new
+    new URL(url)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Replace what follows the first `:` of the userinfo. The authority ends where the
+ * WHATWG URL parser ends it (first `/`, `?` or `#`) for web URLs; for database
+ * URLs (postgres, redis, amqp, …), whose path never holds `@`, the userinfo runs to
+ * the last `@` before the query, so an unencoded `/` or `#` in a password is still
+ * hidden.
+ */
+function maskPassword(url: string, start: number, dbLike: boolean): string {
+  const rest = url.slice(start)
+  let at: number
+  if (dbLike) {
+    const q = rest.indexOf('?')
+    at = (q === -1 ? rest : rest.slice(0, q)).lastIndexOf('@')
+  } else {
+    const end = rest.search(/[#/?]/)
+    at = (end === -1 ? rest : rest.slice(0, end)).lastIndexOf('@')
+  }
+
+  if (at === -1) return url
+  const userinfo = rest.slice(0, at)
+  const colon = userinfo.indexOf(':')
+  if (colon === -1) return url
+  return url.slice(0, start) + userinfo.slice(0, colon + 1) + MASK + rest.slice(at)
+}
+
+function maskWholeUserinfo(url: string, start: number): string {
+  const rest = url.slice(start)
+  const q = rest.indexOf('?')
+  const at = (q === -1 ? rest : rest.slice(0, q)).lastIndexOf('@')
+  const masked = at === -1 ? url : url.slice(0, start) + MASK + rest.slice(at)
+  return maskQuery(masked)
+}
+
+function maskQuery(url: string): string {
+  const q = url.indexOf('?')
+  if (q === -1) return url
+  const hash = url.indexOf('#', q)
+  const query = url.slice(q + 1, hash === -1 ? undefined : hash)
+  const masked = query
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=')
+      if (eq === -1) return pair
+      const key = safeDecode(pair.slice(0, eq)).toLowerCase()
+      return SECRET_PARAMS.has(key) ? `${pair.slice(0, eq)}=${MASK}` : pair
+    })
+    .join('&')
+  return url.slice(0, q + 1) + masked + (hash === -1 ? '' : url.slice(hash))
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}

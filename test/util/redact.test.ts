@@ -1,0 +1,81 @@
+import {describe, expect, it} from 'vitest'
+
+import {redactSecrets, redactUrl} from '../../src/util/redact.js'
+
+describe('redactUrl', () => {
+  it('masks the password of a Heroku Postgres URL and keeps the rest as written', () => {
+    expect(redactUrl('postgres://u3kd9a:p9f8e7d6c5b4a3@ec2-52-1-2-3.compute-1.amazonaws.com:5432/d1a2b3c4')).toBe(
+      'postgres://u3kd9a:***@ec2-52-1-2-3.compute-1.amazonaws.com:5432/d1a2b3c4',
+    )
+  })
+
+  it('leaves URLs without a password alone', () => {
+    for (const url of ['postgres://localhost/app_dev', 'postgresql://app@db:5432/app', 'https://devcenter.heroku.com/articles/procfile']) {
+      expect(redactUrl(url)).toBe(url)
+    }
+  })
+
+  it('masks a password given as a query parameter', () => {
+    expect(redactUrl('postgresql://app@db/app?sslmode=require&password=hunter2')).toBe(
+      'postgresql://app@db/app?sslmode=require&password=***',
+    )
+  })
+
+  it('never reads the certificate files a URL names (parsing is pure)', () => {
+    expect(redactUrl('postgres://a:b1@h/d?sslmode=require&sslrootcert=/nonexistent/root.crt')).toBe(
+      'postgres://a:***@h/d?sslmode=require&sslrootcert=/nonexistent/root.crt',
+    )
+  })
+
+  it('masks passwords with unencoded @, / and # in database URLs', () => {
+    expect(redactUrl('postgres://app:p@ss@db.example.com/app')).toBe('postgres://app:***@db.example.com/app')
+    expect(redactUrl('postgres://app:a/b#c@db.example.com/app')).not.toContain('a/b#c')
+    expect(redactUrl('redis://h:12/ss@redis.example.com:6379')).toBe('redis://h:***@redis.example.com:6379')
+  })
+
+  it('masks percent-encoded passwords and socket URLs without a host', () => {
+    expect(redactUrl('postgres://app:pa%24%24word@/app?host=/var/run/postgresql')).toBe(
+      'postgres://app:***@/app?host=/var/run/postgresql',
+    )
+  })
+
+  it('masks other schemes through the URL class rules', () => {
+    expect(redactUrl('redis://:abc123@redis.example.com:6379/0')).toBe('redis://:***@redis.example.com:6379/0')
+    expect(redactUrl('amqps://user:secret@rabbit.example.com/vhost')).toBe('amqps://user:***@rabbit.example.com/vhost')
+    expect(redactUrl('https://user:secret@example.com/a@b')).toBe('https://user:***@example.com/a@b')
+  })
+
+  it('hides the whole userinfo of a URL it cannot parse', () => {
+    const out = redactUrl('postgres://app:bad%zzpass@db:notaport/app')
+    expect(out).not.toContain('bad%zzpass')
+    expect(out).toContain('@db')
+  })
+
+  it('returns text that is not a URL unchanged', () => {
+    expect(redactUrl('not a url')).toBe('not a url')
+  })
+})
+
+describe('redactSecrets', () => {
+  it('redacts every URL with credentials inside free text', () => {
+    const text =
+      'DATABASE_URL=postgres://a:s3cret@db1/x and HEROKU_POSTGRESQL_RED_URL="postgres://b:t0ps3cret@db2:5432/y" for web'
+    const out = redactSecrets(text)
+    expect(out).toBe(
+      'DATABASE_URL=postgres://a:***@db1/x and HEROKU_POSTGRESQL_RED_URL="postgres://b:***@db2:5432/y" for web',
+    )
+  })
+
+  it('masks libpq key/value passwords and secret-looking assignments', () => {
+    expect(redactSecrets('host=db port=5432 password=hunter2 dbname=app')).toBe('host=db port=5432 password=*** dbname=app')
+    expect(redactSecrets("AWS_SECRET_ACCESS_KEY='abc/def' RAILS_MAX_THREADS=5")).toBe(
+      'AWS_SECRET_ACCESS_KEY=*** RAILS_MAX_THREADS=5',
+    )
+    expect(redactSecrets('SECRET_KEY_BASE=0123abcd GITHUB_TOKEN=ghp_x')).toBe('SECRET_KEY_BASE=*** GITHUB_TOKEN=***')
+  })
+
+  it('leaves ordinary text alone', () => {
+    const text = 'config/puma.rb:3: workers (3) × threads (5) = 15 connections [pool-below-threads]'
+    expect(redactSecrets(text)).toBe(text)
+  })
+})
