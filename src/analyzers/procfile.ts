@@ -1,0 +1,113 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+
+import {redactSecrets} from '../util/redact.js'
+
+/** One process type of a Procfile. `command` is the raw text after the colon, trimmed. */
+export interface ProcfileEntry {
+  command: string
+  line: number // 1-based
+  name: string
+}
+
+export interface ParsedProcfile {
+  diagnostics: Diagnostic[]
+  /** One entry per process type, in file order; a redefined type appears once, at its winning line. */
+  entries: ProcfileEntry[]
+}
+
+/**
+ * The process-type line as foreman, node-foreman (`heroku local`) and dokku's
+ * procfile-util (non-strict) accept it: `^([A-Za-z0-9_-]+):\s*(.+)$`. Leading
+ * whitespace is tolerated (procfile-util trims lines).
+ */
+const ENTRY = /^([\w-]+):\s*(.*)$/
+
+const MAX_QUOTED = 60
+
+/**
+ * Parse a Procfile. Pure: the caller reads the file (io/files.ts, readProcfile).
+ *
+ * - `#` lines and blank lines are skipped; CRLF and a leading BOM are accepted.
+ * - Lines that are not `type: command` are ignored, as on Heroku, with an
+ *   `invalid-procfile-line` warning quoting the (redacted, shortened) text.
+ * - A type defined twice: the later definition wins, as in node-foreman, which
+ *   `heroku local` runs (its `procs()` assigns into an object). Ruby foreman's
+ *   `Procfile#[]` would pick the first, and procfile-util rejects the file, so the
+ *   warning `duplicate-process-type` says which one conncalc used.
+ * - No process types at all: zero entries and an `empty-procfile` warning; the
+ *   caller decides whether that is fatal.
+ */
+export function parseProcfile(text: string, file = 'Procfile'): ParsedProcfile {
+  const diagnostics: Diagnostic[] = []
+  const byName = new Map<string, ProcfileEntry>()
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
+
+  for (const [i, rawLine] of lines.entries()) {
+    const line = i + 1
+    const trimmed = rawLine.replace(/\r$/, '').trim()
+    if (trimmed === '' || trimmed.startsWith('#')) continue
+
+    const m = ENTRY.exec(trimmed)
+    if (!m) {
+      diagnostics.push({
+        code: 'invalid-procfile-line',
+        file,
+        fix: 'Write each process type as `name: command`, with a name of letters, digits, `_` or `-`; start comments with `#`.',
+        line,
+        message: `line ignored, not "type: command": ${quote(trimmed)}`,
+        severity: 'warning',
+      })
+      continue
+    }
+
+    const [, name, rest] = m
+    const command = rest.trim()
+    if (command === '') {
+      diagnostics.push({
+        code: 'invalid-procfile-line',
+        file,
+        fix: `Give ${name} a command, or remove the line.`,
+        line,
+        message: `process type ${name} has no command; line ignored`,
+        processType: name,
+        severity: 'warning',
+      })
+      continue
+    }
+
+    const earlier = byName.get(name)
+    if (earlier) {
+      diagnostics.push({
+        code: 'duplicate-process-type',
+        file,
+        fix: `Keep one definition of ${name}; Heroku tools disagree on which one runs (heroku local uses the last, foreman the first).`,
+        line,
+        message: `process type ${name} is defined again (first on line ${earlier.line}); conncalc uses this later definition, as heroku local does`,
+        processType: name,
+        severity: 'warning',
+      })
+      byName.delete(name) // re-insert so the entry sits at its winning position
+    }
+
+    byName.set(name, {command, line, name})
+  }
+
+  const entries = [...byName.values()].sort((a, b) => a.line - b.line)
+  if (entries.length === 0) {
+    diagnostics.push({
+      code: 'empty-procfile',
+      file,
+      fix: 'Add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH.',
+      message: `${file} declares no process types`,
+      severity: 'warning',
+    })
+  }
+
+  return {diagnostics, entries}
+}
+
+/** A line of user text made safe to print: secrets masked, length capped. */
+function quote(text: string): string {
+  const safe = redactSecrets(text)
+  return JSON.stringify(safe.length > MAX_QUOTED ? `${safe.slice(0, MAX_QUOTED - 1)}…` : safe)
+}
