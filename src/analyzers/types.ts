@@ -13,6 +13,10 @@ export interface ParsedCommand {
   argv: string[] // ["puma", "-C", "config/puma.rb"]
   raw: string // the Procfile text after "type:"
   wrappers: string[] // ["bundle exec"], ["bin/start-pgbouncer"], …
+  /** Other commands on the line that run before or after the server (`bin/rails db:migrate && …`), or pipe to it. */
+  preCommands?: string[][]
+  /** Commands started in the background with `&` beside the server (`bundle exec sidekiq & bundle exec puma`). */
+  background?: string[][]
 }
 
 export interface AnalyzerContext {
@@ -42,6 +46,8 @@ export interface ServerAnalysis {
   threadsPerProcess: Sourced<number>
   /** Versions that decided defaults, for --explain. */
   versions?: Record<string, string>
+  /** Server-specific findings for later rules (e.g. Ruby servers' preload_app and hooks: see ruby-server.ts). */
+  facts?: Record<string, unknown>
 }
 
 export interface ServerAnalyzer {

@@ -1,0 +1,236 @@
+import {describe, expect, it} from 'vitest'
+
+import {hasFlag, readFlag} from '../../src/analyzers/argv.js'
+import {expandShell, splitCommand} from '../../src/analyzers/shell.js'
+import {Env, layer} from '../../src/model/env.js'
+import {fromEnv} from '../../src/model/source.js'
+
+const envOf = (vars: Record<string, string>): Env =>
+  new Env([
+    layer(
+      '.env',
+      Object.entries(vars).map(([name, value], i) => ({name, source: fromEnv(name, `.env:${i + 1}`), value})),
+    ),
+  ])
+const origin = {file: 'Procfile', line: 3}
+const split = (raw: string, vars: Record<string, string> = {}) => splitCommand(raw, envOf(vars), origin)
+
+describe('expandShell', () => {
+  const lookup = (vars: Record<string, string>) => (n: string) => vars[n]
+
+  it('expands $VAR and ${VAR}', () => {
+    expect(expandShell('$A-${B}x', lookup({A: '1', B: '2'}))).toEqual({text: '1-2x', unresolved: []})
+  })
+
+  it('uses :- for unset or empty, - only for unset', () => {
+    const l = lookup({EMPTY: ''})
+    expect(expandShell('${EMPTY:-5}', l).text).toBe('5')
+    expect(expandShell('${EMPTY-5}', l).text).toBe('')
+    expect(expandShell('${UNSET-5}', l).text).toBe('5')
+    expect(expandShell('${UNSET:-5}', l)).toEqual({text: '5', unresolved: []})
+  })
+
+  it('expands nested defaults and only reports what was actually needed', () => {
+    expect(expandShell('${A:-${B:-7}}', lookup({}))).toEqual({text: '7', unresolved: []})
+    expect(expandShell('${A:-$B}', lookup({A: '3'}))).toEqual({text: '3', unresolved: []})
+    expect(expandShell('${A:-$B}', lookup({}))).toEqual({text: '', unresolved: ['B']})
+  })
+
+  it('handles :+, :? and ${#VAR}', () => {
+    expect(expandShell('${A:+on}|${B:+on}', lookup({A: 'x'})).text).toBe('on|')
+    expect(expandShell('${A:?must be set}', lookup({}))).toEqual({text: '', unresolved: ['A']})
+    expect(expandShell('${#A}', lookup({A: 'abcd'})).text).toBe('4')
+  })
+
+  it('lists unset variables once and expands them to nothing', () => {
+    expect(expandShell('$X:$X:${Y}', lookup({}))).toEqual({text: '::', unresolved: ['X', 'Y']})
+  })
+
+  it('removes quotes; single quotes and backslashes stop expansion', () => {
+    const l = lookup({A: '1'})
+    expect(expandShell(`"$A" '$A' \\$A "\\$A"`, l).text).toBe('1 $A $A $A')
+  })
+
+  it('keeps command substitution and arithmetic as written, and a lone $', () => {
+    expect(expandShell('$(nproc) $((2*3)) `nproc` $', lookup({})).text).toBe('$(nproc) $((2*3)) `nproc` $')
+  })
+
+  it('expands positional and special parameters to nothing without reporting them', () => {
+    expect(expandShell('a$1b$@c', lookup({}))).toEqual({text: 'abc', unresolved: []})
+  })
+})
+
+describe('splitCommand', () => {
+  it('turns leading assignments into env entries sourced from the Procfile line', () => {
+    const r = split('RAILS_MAX_THREADS=${SIDEKIQ_RAILS_MAX_THREADS:-10} bundle exec sidekiq -C config/sidekiq.yml')
+    expect(r.command).toEqual({
+      argv: ['sidekiq', '-C', 'config/sidekiq.yml'],
+      raw: 'RAILS_MAX_THREADS=${SIDEKIQ_RAILS_MAX_THREADS:-10} bundle exec sidekiq -C config/sidekiq.yml',
+      wrappers: ['bundle exec'],
+    })
+    expect(r.assignments).toEqual([
+      {name: 'RAILS_MAX_THREADS', source: {from: 'Procfile:3', kind: 'env', name: 'RAILS_MAX_THREADS'}, value: '10'},
+    ])
+    expect(r.unresolved).toEqual([])
+  })
+
+  it('takes the assignment value from the env when the variable is set', () => {
+    const r = split('RAILS_MAX_THREADS=${SIDEKIQ_RAILS_MAX_THREADS:-10} bundle exec sidekiq', {
+      SIDEKIQ_RAILS_MAX_THREADS: '25',
+    })
+    expect(r.assignments[0].value).toBe('25')
+  })
+
+  it('expands assignments left to right like dash and bash (A=1 B=$A gives B=1)', () => {
+    const r = split('A=1 B=$A cmd', {A: 'outer'})
+    expect(r.assignments.map((e) => [e.name, e.value])).toEqual([
+      ['A', '1'],
+      ['B', '1'],
+    ])
+  })
+
+  it("expands the command's words with the outer values, as sh does for `A=1 echo $A`", () => {
+    expect(split('A=1 puma -w $A', {A: '4'}).command.argv).toEqual(['puma', '-w', '4'])
+  })
+
+  it('lists unresolved variables and drops their empty fields like sh', () => {
+    const r = split('bundle exec puma -p $PORT -e ${RACK_ENV} -C config/puma.rb')
+    expect(r.command.argv).toEqual(['puma', '-p', '-e', '-C', 'config/puma.rb'])
+    expect(r.unresolved).toEqual(['PORT', 'RACK_ENV'])
+  })
+
+  it('splits an unquoted expansion into fields but keeps a quoted one whole', () => {
+    expect(split('gunicorn app:app $OPTS', {OPTS: '-w 3  --threads 2'}).command.argv).toEqual([
+      'gunicorn',
+      'app:app',
+      '-w',
+      '3',
+      '--threads',
+      '2',
+    ])
+    expect(split('echo-args "$OPTS"', {OPTS: '-w 3'}).command.argv).toEqual(['echo-args', '-w 3'])
+  })
+
+  it('tokenises quotes and backslashes like sh', () => {
+    expect(split(`run 'a b' "c d" e\\ f ""`).command.argv).toEqual(['run', 'a b', 'c d', 'e f', ''])
+  })
+
+  it('drops a trailing comment and redirections', () => {
+    expect(split('bundle exec puma -C config/puma.rb 2>&1 >> log/puma.log # web').command.argv).toEqual([
+      'puma',
+      '-C',
+      'config/puma.rb',
+    ])
+    expect(split('node server.js &> /dev/null').command.argv).toEqual(['node', 'server.js'])
+  })
+
+  it('takes the last long-running command of an && list as the server', () => {
+    const r = split('bin/rails db:migrate && bin/rails server -p 3000')
+    expect(r.command.argv).toEqual(['bin/rails', 'server', '-p', '3000'])
+    expect(r.command.preCommands).toEqual([['bin/rails', 'db:migrate']])
+    expect(r.command.wrappers).toEqual([])
+  })
+
+  it('skips shell utilities after the server and records background commands', () => {
+    const r = split('bundle exec sidekiq -c 5 & bundle exec puma -C config/puma.rb; wait')
+    expect(r.command.argv).toEqual(['puma', '-C', 'config/puma.rb'])
+    expect(r.command.background).toEqual([['bundle', 'exec', 'sidekiq', '-c', '5']])
+    expect(r.command.preCommands).toEqual([['wait']])
+  })
+
+  it('takes the left side of a pipe, not the logger it feeds', () => {
+    const r = split('bundle exec puma 2>&1 | logger -t web')
+    expect(r.command.argv).toEqual(['puma'])
+    expect(r.command.preCommands).toEqual([['logger', '-t', 'web']])
+  })
+
+  it('reads through if/then/fi', () => {
+    expect(split('if [ -f tmp/ready ]; then exec bundle exec puma; fi').command.argv).toEqual(['puma'])
+  })
+
+  it('strips launchers and normalises ./bin and /app/bin paths', () => {
+    const r = split('./bin/start-pgbouncer-stunnel newrelic-admin run-program ddtrace-run ./bin/rails server')
+    expect(r.command.argv).toEqual(['bin/rails', 'server'])
+    expect(r.command.wrappers).toEqual(['bin/start-pgbouncer-stunnel', 'newrelic-admin run-program', 'ddtrace-run'])
+    expect(split('exec /app/bin/start-pgbouncer bin/qgtunnel bundle exec puma').command).toMatchObject({
+      argv: ['bin/qgtunnel', 'bundle', 'exec', 'puma'],
+      wrappers: ['exec', 'bin/start-pgbouncer'],
+    })
+  })
+
+  it('turns `env K=V` into assignments and strips env options', () => {
+    const r = split('env -i WEB_CONCURRENCY=3 PYTHONUNBUFFERED=1 gunicorn app:app')
+    expect(r.command.argv).toEqual(['gunicorn', 'app:app'])
+    expect(r.command.wrappers).toEqual(['env'])
+    expect(r.assignments.map((e) => [e.name, e.value, e.source])).toEqual([
+      ['WEB_CONCURRENCY', '3', {from: 'Procfile:3', kind: 'env', name: 'WEB_CONCURRENCY'}],
+      ['PYTHONUNBUFFERED', '1', {from: 'Procfile:3', kind: 'env', name: 'PYTHONUNBUFFERED'}],
+    ])
+  })
+
+  it('reads into sh -c and bash -lc, with the line exporting to the inner shell', () => {
+    const r = split(`WEB_CONCURRENCY=4 sh -c 'bin/rails db:migrate; exec bundle exec puma -w $WEB_CONCURRENCY'`)
+    expect(r.command.argv).toEqual(['puma', '-w', '4'])
+    expect(r.command.wrappers).toEqual(['sh -c', 'exec', 'bundle exec'])
+    expect(r.command.preCommands).toEqual([['bin/rails', 'db:migrate']])
+    expect(r.assignments.map((e) => e.name)).toEqual(['WEB_CONCURRENCY'])
+
+    const b = split('/bin/bash -lc "ddtrace-run gunicorn -w \\$WEB_CONCURRENCY app:app"', {WEB_CONCURRENCY: '2'})
+    expect(b.command.argv).toEqual(['gunicorn', '-w', '2', 'app:app'])
+    expect(b.command.wrappers).toEqual(['bash -c', 'ddtrace-run'])
+  })
+
+  it('applies export statements to the server and to later expansions', () => {
+    const r = split('export MALLOC_ARENA_MAX=2 RAILS_MAX_THREADS=${RAILS_MAX_THREADS:-5}; exec bundle exec puma -t $RAILS_MAX_THREADS')
+    expect(r.command.argv).toEqual(['puma', '-t', '5'])
+    expect(r.assignments.map((e) => [e.name, e.value])).toEqual([
+      ['MALLOC_ARENA_MAX', '2'],
+      ['RAILS_MAX_THREADS', '5'],
+    ])
+  })
+
+  it('does not export a bare shell variable the env does not already have', () => {
+    const r = split('N=3; gunicorn -w $N app:app')
+    expect(r.command.argv).toEqual(['gunicorn', '-w', '3', 'app:app'])
+    expect(r.assignments).toEqual([])
+    const s = split('WEB_CONCURRENCY=3; gunicorn app:app', {WEB_CONCURRENCY: '8'})
+    expect(s.assignments.map((e) => [e.name, e.value])).toEqual([['WEB_CONCURRENCY', '3']])
+  })
+
+  it('ignores unresolved variables in commands other than the server', () => {
+    const r = split('bin/rails db:migrate VERSION=$TARGET && bundle exec puma')
+    expect(r.unresolved).toEqual([])
+  })
+
+  it('keeps an empty argv for a line of only assignments', () => {
+    expect(split('A=1').command.argv).toEqual([])
+  })
+})
+
+describe('readFlag', () => {
+  it.each([
+    [['puma', '-w', '3'], {index: 1, value: '3'}],
+    [['puma', '-w3'], {index: 1, value: '3'}],
+    [['puma', '-w=3'], {index: 1, value: '3'}],
+    [['puma', '--workers', '3'], {index: 1, value: '3'}],
+    [['puma', '--workers=3'], {index: 1, value: '3'}],
+  ])('reads %j', (argv, expected) => {
+    expect(readFlag(argv, ['-w', '--workers'])).toEqual(expected)
+  })
+
+  it('takes the last occurrence and stops at --', () => {
+    expect(readFlag(['x', '-w', '2', '--workers=5'], ['-w', '--workers'])).toEqual({index: 3, value: '5'})
+    expect(readFlag(['x', '--', '-w', '2'], ['-w'])).toBeUndefined()
+  })
+
+  it('does not read a long flag with an attached value or a flag with no value', () => {
+    expect(readFlag(['x', '--workers3'], ['--workers'])).toBeUndefined()
+    expect(readFlag(['x', '-w'], ['-w'])).toBeUndefined()
+    expect(readFlag(['x', '--threads', '5'], ['-t'])).toBeUndefined()
+  })
+
+  it('hasFlag finds a boolean flag', () => {
+    expect(hasFlag(['gunicorn', '--preload', 'app:app'], ['--preload'])).toBe(true)
+    expect(hasFlag(['gunicorn', '--', '--preload'], ['--preload'])).toBe(false)
+  })
+})
