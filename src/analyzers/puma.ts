@@ -6,10 +6,10 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
 import {isSymbol, lastCall, type RubyConfig, truthy} from '../ruby/evaluate.js'
-import {type FoundFlag, hasFlag, programName, readFlags} from '../util/argv.js'
+import {hasFlag} from './argv.js'
 import {versionAtLeast} from '../util/version.js'
 import {hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
-import {type Candidate, envCandidate, firstOf, flagCandidate, rubyCandidate} from './setting.js'
+import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 const REF = 'https://github.com/puma/puma/blob/master/lib/puma/configuration.rb'
@@ -97,8 +97,8 @@ function workersFromConfig(ctx: AnalyzerContext, config: RubyConfig | undefined)
 function threadsFlag(found: FoundFlag | undefined): Candidate {
   if (!found) return {diagnostics: []}
   const max = found.value.split(':').pop() ?? ''
-  const c = flagCandidate({flag: found.flag, value: max}, 'Puma max threads')
-  return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(`${found.flag} ${found.value}`))} : c
+  const c = flagCandidate({value: max, written: found.written}, 'Puma max threads')
+  return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(found.written))} : c
 }
 
 function threadsFromConfig(config: RubyConfig | undefined): Candidate {
@@ -158,12 +158,13 @@ export const puma: ServerAnalyzer = {
     const {argv} = ctx.command
     const rails = isRailsServer(argv)
     // `rails server -c` is the rackup file, not Puma's config; Rails passes only -e through.
-    const flags = readFlags(argv, {
-      config: rails ? [] : ['-C', '--config'],
-      environment: ['-e', '--environment'],
-      threads: rails ? [] : ['-t', '--threads'],
-      workers: rails ? [] : ['-w', '--workers'],
-    })
+    const flag = (...names: string[]) => (rails ? undefined : findFlag(argv, names))
+    const flags = {
+      config: flag('-C', '--config'),
+      environment: findFlag(argv, ['-e', '--environment']),
+      threads: flag('-t', '--threads'),
+      workers: flag('-w', '--workers'),
+    }
     const version = ctx.versions.puma
     const d = defaults(version)
     const diagnostics: Diagnostic[] = []
@@ -171,7 +172,7 @@ export const puma: ServerAnalyzer = {
     const environment = environmentOf(ctx, flags.environment?.value)
     const path = configPath(ctx, flags.config?.value, environment)
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
-    if (path && !config) diagnostics.push(missingConfig(path, `${flags.config?.flag} ${path}`))
+    if (path && !config) diagnostics.push(missingConfig(path, flags.config?.written ?? path))
     if (config) diagnostics.push(...config.diagnostics)
 
     const threadsEnv = d.newStyle ? envCandidate(ctx.env, ['PUMA_MAX_THREADS', 'MAX_THREADS'], 'Puma max threads') : {diagnostics: []}
@@ -199,7 +200,7 @@ export const puma: ServerAnalyzer = {
     const facts: RubyServerFacts = {
       configFile: config?.file,
       hooks: hooksOf(config),
-      preloadApp: preloadApp(config, workers.value, version, hasFlag(argv, '--preload')),
+      preloadApp: preloadApp(config, workers.value, version, hasFlag(argv, ['--preload'])),
     }
     return {
       diagnostics: diagnostics.map((x) => ({...x, processType: ctx.processType})),

@@ -8,13 +8,29 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
 import {describeSourced, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
 import {asInteger, type EvalValue} from '../ruby/evaluate.js'
-import type {FoundFlag} from '../util/argv.js'
+import {readFlag} from './argv.js'
 
 /** One place a setting may come from: a value, or diagnostics saying why it could not be read. */
 export interface Candidate {
   diagnostics: Diagnostic[]
   value?: Sourced<number>
 }
+
+/** A value-taking flag as written in the Procfile: `written` is "-c 15", "-c15" or "--concurrency=15". */
+export interface FoundFlag {
+  value: string
+  written: string
+}
+
+export function findFlag(argv: readonly string[], names: readonly string[]): FoundFlag | undefined {
+  const f = readFlag(argv, names)
+  if (!f) return undefined
+  const token = argv[f.index]
+  return {value: f.value, written: names.includes(token) ? `${token} ${f.value}` : token}
+}
+
+/** The program name without its directory: "bin/rails" → "rails". */
+export const programName = (argv0: string | undefined): string => (argv0 ?? '').split('/').pop() ?? ''
 
 const none: Candidate = {diagnostics: []}
 
@@ -24,13 +40,13 @@ const strictInt = (s: string): number | undefined => (/^\s*\d+\s*$/.test(s) ? Nu
 export function flagCandidate(found: FoundFlag | undefined, what: string, file = 'Procfile'): Candidate {
   if (!found) return none
   const n = strictInt(found.value)
-  if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFlag(`${found.flag} ${found.value}`))}
+  if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFlag(found.written))}
   return {
     diagnostics: [
       {
         code: 'unknown-config-value',
         file,
-        message: `cannot read ${what} from \`${found.flag} ${found.value}\`; using the next source instead`,
+        message: `cannot read ${what} from \`${found.written}\``,
         severity: 'warning',
       },
     ],
