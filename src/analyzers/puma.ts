@@ -9,7 +9,7 @@ import {isSymbol, lastCall, type RubyConfig, truthy} from '../ruby/evaluate.js'
 import {hasFlag} from './argv.js'
 import {versionAtLeast} from '../util/version.js'
 import {hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
-import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate} from './setting.js'
+import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 const REF = 'https://github.com/puma/puma/blob/master/lib/puma/configuration.rb'
@@ -68,18 +68,8 @@ function defaults(version: string | undefined): PumaDefaults {
 /** Which config file Puma loads: -C, else config/puma/<env>.rb if it exists, else config/puma.rb. */
 function configPath(ctx: AnalyzerContext, flag: string | undefined, environment: string): string | undefined {
   if (flag === '-') return undefined
-  if (flag) return flag
+  if (flag) return appPath(flag)
   return [`config/puma/${environment}.rb`, 'config/puma.rb'].find((p) => ctx.files.exists(p))
-}
-
-function environmentOf(ctx: AnalyzerContext, flag: string | undefined): string {
-  if (flag) return flag
-  for (const name of ['APP_ENV', 'RACK_ENV', 'RAILS_ENV']) {
-    const v = ctx.env.get(name)?.value
-    if (v) return v
-  }
-
-  return ctx.appEnv
 }
 
 function workersFromConfig(ctx: AnalyzerContext, config: RubyConfig | undefined): Candidate {
@@ -169,7 +159,7 @@ export const puma: ServerAnalyzer = {
     const d = defaults(version)
     const diagnostics: Diagnostic[] = []
 
-    const environment = environmentOf(ctx, flags.environment?.value)
+    const environment = rubyEnvironment(ctx, flags.environment?.value)
     const path = configPath(ctx, flags.config?.value, environment)
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
     if (path && !config) diagnostics.push(missingConfig(path, flags.config?.written ?? path))

@@ -7,7 +7,10 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
 import {describeSourced, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
+import {type ErbTag, tagsOnLine, unknownTag, type YamlErb} from '../ruby/erb.js'
 import {asInteger, type EvalValue} from '../ruby/evaluate.js'
+import type {YamlPath} from '../util/yaml.js'
+import type {AnalyzerContext} from './types.js'
 import {readFlag} from './argv.js'
 
 /** One place a setting may come from: a value, or diagnostics saying why it could not be read. */
@@ -28,6 +31,9 @@ export function findFlag(argv: readonly string[], names: readonly string[]): Fou
   const token = argv[f.index]
   return {value: f.value, written: names.includes(token) ? `${token} ${f.value}` : token}
 }
+
+/** A path from the command line as FileReader keys it: `./config/unicorn.rb` → `config/unicorn.rb`. */
+export const appPath = (p: string): string => p.replace(/^(\.\/)+/, '')
 
 /** The program name without its directory: "bin/rails" → "rails". */
 export const programName = (argv0: string | undefined): string => (argv0 ?? '').split('/').pop() ?? ''
@@ -131,4 +137,33 @@ export function firstOf(candidates: readonly Candidate[], fallback: Sourced<numb
 
   const used = `; using ${value.value} (${describeSourced(value)})`
   return {diagnostics: diagnostics.map((d) => ({...d, message: d.message + used})), value}
+}
+
+/**
+ * A YAML value (`pool: 5`, `:concurrency: <%= ENV.fetch("X", 10) %>`) as an
+ * integer, sourced at the key's line; ERB on that line is followed to its env vars.
+ */
+export function yamlCandidate(doc: YamlErb, path: YamlPath, raw: unknown, what: string): Candidate {
+  if (raw === undefined || raw === null) return none
+  const line = doc.yaml.lineOf(path) ?? 1
+  const tag: ErbTag | undefined = unknownTag(doc.erb, raw) ?? tagsOnLine(doc.erb, line).at(-1)
+  if (tag) return rubyCandidate(tag.value, doc.file, line, what)
+  const n = typeof raw === 'number' && Number.isInteger(raw) ? raw : typeof raw === 'string' ? strictInt(raw) : undefined
+  if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFile(doc.file, line))}
+  return {
+    diagnostics: [
+      {code: 'unknown-config-value', file: doc.file, line, message: `cannot read ${what} at ${doc.file}:${line}: ${JSON.stringify(raw)} is not an integer`, severity: 'warning'},
+    ],
+  }
+}
+
+/** The app environment a Ruby server runs in: its -e flag, else APP_ENV/RACK_ENV/RAILS_ENV, else ctx.appEnv. */
+export function rubyEnvironment(ctx: AnalyzerContext, flag: string | undefined): string {
+  if (flag) return flag
+  for (const name of ['APP_ENV', 'RACK_ENV', 'RAILS_ENV']) {
+    const v = ctx.env.get(name)?.value
+    if (v) return v
+  }
+
+  return ctx.appEnv
 }

@@ -5,6 +5,8 @@
  */
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
+import type {SourceFile} from '../model/files.js'
+import {parseYaml, type YamlResult} from '../util/yaml.js'
 import {type EvalValue, evaluateRubySnippet, isSymbol, type Scope} from './evaluate.js'
 
 /** One `<%= … %>` tag: where it was, what it evaluated to, and the text put in its place. */
@@ -101,4 +103,18 @@ export async function renderErb(text: string, opts: {appEnv: string; env: Env; f
 
   out += text.slice(last)
   return {diagnostics, tags, text: out}
+}
+
+/** A YAML file that may contain ERB (database.yml, sidekiq.yml): rendered, then parsed. */
+export interface YamlErb {
+  diagnostics: Diagnostic[]
+  erb: ErbResult
+  file: string
+  yaml: YamlResult
+}
+
+export async function readYamlErb(file: SourceFile, opts: {appEnv: string; env: Env}): Promise<YamlErb> {
+  const erb = await renderErb(file.text, {...opts, file: file.path})
+  const yaml = parseYaml(erb.text, file.path)
+  return {diagnostics: [...erb.diagnostics, ...yaml.diagnostics], erb, file: file.path, yaml}
 }
