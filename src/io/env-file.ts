@@ -24,7 +24,9 @@ export type EnvFileFormat = 'dotenv' | 'heroku-config' | 'json'
  *   escapes and spanning lines, unquoted values ending at ` #`.
  *
  * Values are not expanded (`$OTHER` stays as written): neither `heroku config`
- * nor Node's dotenv expands them. Every entry's source is `fromEnv(KEY,
+ * nor Node's dotenv expands them. Single-quoted values are taken literally, as
+ * dotenv does; `heroku config -s` doubles backslashes inside single quotes, so
+ * such a value keeps both (it never matters for the numbers conncalc reads). Every entry's source is `fromEnv(KEY,
  * "<path>:<line>")`. Lines that cannot be read are an `unparsable-config` warning
  * with file and line; no diagnostic ever quotes a value.
  */
