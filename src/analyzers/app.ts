@@ -86,6 +86,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
         ? sourced(1, fromDefault('the release phase runs in one one-off dyno', 'https://devcenter.heroku.com/articles/release-phase'))
         : (formation?.quantity ??
           sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`))),
+      ...(!isRelease && formation?.range ? {dynoRange: formation.range} : {}),
       extrasPerDyno: analysis.extrasPerDyno ?? [],
       extrasPerProcess: analysis.extrasPerProcess ?? [],
       language: analysis.language,

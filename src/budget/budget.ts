@@ -36,9 +36,29 @@ export interface BudgetOptions {
   warnAt: number
 }
 
+/**
+ * One moment of a deploy, on top of the running formation: the release phase
+ * (the old formation still up, plus the release dyno), or preboot's overlap
+ * (old and new web dynos both up). They happen one after the other, never
+ * together, so the deploy peak is the larger of them, not their sum.
+ */
+export interface DeployMoment {
+  /** The app deploying, when several apps share the database. */
+  app: null | string
+  /** Connections added on top of `total` during this moment. */
+  extra: number
+  kind: 'preboot' | 'release'
+  /** total + extra. */
+  peak: number
+  /** The process types whose connections are added. */
+  processTypes: string[]
+}
+
 export interface Budget {
   ceiling: number
+  /** The largest moment of a deploy (total when nothing is added). */
   deployPeak: number
+  deployMoments: DeployMoment[]
   limit: null | number
   limitSource: null | Sourced<number>
   processTypes: ProcessBudget[]
@@ -109,16 +129,16 @@ export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
   const reserve = options.reserve.value
   const total = sum(running.map((r) => r.connections)) + reserve
   const ceiling = sum(running.map((r) => r.ceiling)) + reserve
-  const release = sum(rows.filter((r) => r.role === 'release').map((r) => r.connections))
   const limit = options.limit?.value ?? null
   const processTypes: ProcessBudget[] = rows.map((r) => ({
     ...r,
-    maxDynos: maxDynosFor(r, total, limit),
+    maxDynos: maxDynosFor(rows, r, total, limit),
   }))
+  const deployMoments = deployMomentsOf(rows, total)
   return {
     ceiling,
-    // The release phase runs while the old formation is still up.
-    deployPeak: total + release,
+    deployMoments,
+    deployPeak: Math.max(total, ...deployMoments.map((m) => m.peak)),
     limit,
     limitSource: options.limit,
     processTypes,
@@ -131,8 +151,50 @@ export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
   }
 }
 
-function maxDynosFor(row: Omit<ProcessBudget, 'maxDynos'>, total: number, limit: null | number): null | number {
+/**
+ * Per app (apps deploy one at a time): the release phase runs while the old
+ * formation is still up; with preboot, the new web dynos start before the old
+ * ones stop, so the overlap adds one more set of those dynos.
+ */
+export function deployMomentsOf(rows: Omit<ProcessBudget, 'maxDynos'>[], total: number): DeployMoment[] {
+  const moments: DeployMoment[] = []
+  const apps = [...new Set(rows.map((r) => r.model.app ?? null))]
+  for (const app of apps) {
+    const mine = rows.filter((r) => (r.model.app ?? null) === app)
+    const release = mine.filter((r) => r.role === 'release')
+    const overlap = mine.filter((r) => countsInTotal(r) && r.model.deployOverlap?.value)
+    for (const [kind, types] of [['release', release], ['preboot', overlap]] as const) {
+      if (types.length === 0) continue
+      const extra = sum(types.map((r) => r.connections))
+      moments.push({app, extra, kind, peak: total + extra, processTypes: types.map((r) => r.name)})
+    }
+  }
+
+  return moments
+}
+
+/**
+ * How many dynos of `row` fit with every other type held where it is: the total
+ * and every deploy moment within the limit (the peak grows with the type when
+ * preboot overlaps it). Binary search: the peak only grows with the dyno count.
+ */
+function maxDynosFor(rows: Omit<ProcessBudget, 'maxDynos'>[], row: Omit<ProcessBudget, 'maxDynos'>, total: number, limit: null | number): null | number {
   if (limit === null || !countsInTotal(row) || row.connectionsPerDyno === 0) return null
   const others = total - row.connections
-  return Math.max(0, Math.floor((limit - others) / row.connectionsPerDyno))
+  const peakWith = (dynos: number): number => {
+    const scaled = rows.map((r) => (r === row ? {...r, connections: dynos * r.connectionsPerDyno} : r))
+    const t = others + dynos * row.connectionsPerDyno
+    return Math.max(t, ...deployMomentsOf(scaled, t).map((m) => m.peak))
+  }
+
+  let lo = 0
+  let hi = Math.max(0, Math.floor((limit - others) / row.connectionsPerDyno))
+  if (peakWith(0) > limit) return 0
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (peakWith(mid) <= limit) lo = mid
+    else hi = mid - 1
+  }
+
+  return lo
 }

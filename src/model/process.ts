@@ -22,8 +22,17 @@ export type ProcessRole = 'long-running' | 'release'
 
 /** What analyzers found for one process type: every number sourced. */
 export interface ProcessModel {
+  /** The app (as named in the config file's `apps`) when several apps share one database. */
+  app?: string
   command: string // the Procfile command as written
+  /**
+   * Set when a second set of this type's dynos runs during a deploy (Heroku
+   * preboot starts new web dynos before stopping the old ones).
+   */
+  deployOverlap?: Sourced<boolean>
   dynos: Sourced<number>
+  /** An autoscaling range (`--scale web=2..10`); `dynos` is its max. */
+  dynoRange?: {max: number; min: number}
   extrasPerDyno: Extra[] // e.g. a forking master that kept its connection
   extrasPerProcess: Extra[]
   /** Set by poolers (PgBouncer buildpack): replaces processes × connections per dyno. */

@@ -1,6 +1,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule, RuleInput} from './types.js'
 
+import {rule as deployOverLimit} from './deploy-over-limit.js'
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
 import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
 import {rule as missingConfig} from './missing-config.js'
@@ -15,6 +16,7 @@ import {rule as unresolvedEnv} from './unresolved-env.js'
 /** Every rule, in the order `conncalc rules` lists them. */
 export const rules: Rule[] = [
   overLimit,
+  deployOverLimit,
   nearLimit,
   poolBelowThreads,
   unresolvedEnv,

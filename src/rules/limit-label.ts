@@ -6,5 +6,6 @@ export function limitLabel(budget: Budget): string {
   if (!s) return 'the limit'
   if (s.kind === 'plan') return `plan ${s.plan}`
   if (s.kind === 'flag') return s.flag
+  if (s.kind === 'file') return `the limit in ${s.file}:${s.line}`
   return 'the limit'
 }

@@ -1,0 +1,32 @@
+import type {DeployMoment} from '../budget/budget.js'
+import type {Rule} from './types.js'
+
+import {limitLabel} from './limit-label.js'
+
+/** "the release phase (release: 1)" / "preboot of api (web: 12)". */
+export function describeMoment(m: DeployMoment): string {
+  const what = m.kind === 'release' ? 'the release phase' : 'the preboot overlap'
+  const where = m.app === null ? '' : ` of ${m.app}`
+  const why = m.kind === 'release' ? `the release dyno adds ${m.extra}` : `a second set of ${m.processTypes.join(', ')} dynos adds ${m.extra}`
+  return `${what}${where} (${why})`
+}
+
+export const rule: Rule = {
+  check({budget}) {
+    // When the running formation is already over, over-limit says it; this is the
+    // case that passes a plain check and fails mid-deploy.
+    if (budget.limit === null || budget.total > budget.limit || budget.deployPeak <= budget.limit) return []
+    const worst = budget.deployMoments.filter((m) => m.peak > budget.limit!).sort((a, b) => b.peak - a.peak)
+    return [
+      {
+        code: 'deploy-over-limit',
+        fix: 'keep room for the deploy: scale down before deploying, turn preboot off, lower pool/threads, add PgBouncer, or move to a larger plan (see --suggest)',
+        message: `${budget.total} connections fit ${limitLabel(budget)} (${budget.limit}), but a deploy peaks at ${budget.deployPeak}: during ${worst.map((m) => describeMoment(m)).join('; ')} new connections will fail`,
+        severity: 'error',
+      },
+    ]
+  },
+  code: 'deploy-over-limit',
+  severity: 'error',
+  summary: 'The formation fits, but a deploy (release phase or preboot overlap) needs more connections than the limit.',
+}
