@@ -14,6 +14,8 @@ import {parseAppJsonFormation, parseScale} from './scale.js'
 
 export interface LoadOptions {
   appEnv?: string
+  /** What the config file gives, below the matching flags. */
+  defaults?: {env?: EnvLayer; envFiles?: string[]; formation?: Formation}
   env: string[]
   envFiles: string[]
   procfile: string
@@ -30,10 +32,12 @@ export function loadAppInput(
   const files = createFileReader(root)
   const extra: Diagnostic[] = []
 
+  // Highest first: --env, the config's env, --env-file(s), the config's envFiles.
   const envLayers: EnvLayer[] = []
   if (options.env.length > 0) envLayers.push(parseEnvFlags(options.env))
-  // Later --env-file flags win over earlier ones, as with docker --env-file.
-  for (const path of [...options.envFiles].reverse()) {
+  if (options.defaults?.env) envLayers.push(options.defaults.env)
+  // Later files win over earlier ones, as with docker --env-file.
+  for (const path of [...options.envFiles].reverse().concat([...(options.defaults?.envFiles ?? [])].reverse())) {
     const {diagnostics, entries} = readEnvFile(path)
     extra.push(...diagnostics)
     envLayers.push(layer(path, entries))
@@ -48,6 +52,8 @@ export function loadAppInput(
     for (const [k, v] of parsed.formation) formation.set(k, v)
   }
 
+  // The config's scale, then --scale, each type by type over what came before.
+  for (const [k, v] of options.defaults?.formation ?? []) formation.set(k, {...v, size: v.size ?? formation.get(k)?.size})
   const scaled = parseScale(options.scale)
   for (const [k, v] of scaled) formation.set(k, {...v, size: v.size ?? formation.get(k)?.size})
 

@@ -1,5 +1,6 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Formation, FormationEntry} from '../model/formation.js'
+import type {Source} from '../model/source.js'
 
 import {UsageError} from '../errors.js'
 import {assumed, fromFile, fromFlag, sourced} from '../model/source.js'
@@ -91,9 +92,14 @@ export function parseScale(args: readonly string[]): Formation {
   return formation
 }
 
-function parseScaleSpec(spec: string): [string, FormationEntry] {
+/**
+ * One `TYPE=QUANTITY[:SIZE]`. `where` names it in errors and sources when it
+ * did not come from --scale (a config file's `scale.web` at its line).
+ */
+export function parseScaleSpec(spec: string, where?: {label: string; source: Source}): [string, FormationEntry] {
+  const label = where?.label ?? `--scale ${spec}`
   const fail = (why: string): never => {
-    throw new UsageError(`--scale ${spec}: ${why}`, SCALE_HINT)
+    throw new UsageError(`${label}: ${why}`, SCALE_HINT)
   }
 
   if (/^[\w-]+[+-]\d+$/.test(spec)) fail('relative changes need the current formation; give the number of dynos, e.g. web=3')
@@ -119,7 +125,7 @@ function parseScaleSpec(spec: string): [string, FormationEntry] {
   const max = m![2] === undefined ? min : Number(m![2])
   if (max < min) fail(`the range ${min}..${max} ends below its start`)
 
-  const source = fromFlag(`--scale ${spec}`)
+  const source = where?.source ?? fromFlag(`--scale ${spec}`)
   const entry: FormationEntry = {quantity: sourced(max, source)}
   if (m![2] !== undefined) entry.range = {max, min}
 
@@ -129,7 +135,7 @@ function parseScaleSpec(spec: string): [string, FormationEntry] {
     if (!size) {
       const near = closestDynoSizes(sizeText)
       throw new UsageError(
-        `--scale ${spec}: unknown dyno size "${sizeText}"${near.length > 0 ? `; did you mean ${near.join(', ')}?` : ''}`,
+        `${label}: unknown dyno size "${sizeText}"${near.length > 0 ? `; did you mean ${near.join(', ')}?` : ''}`,
         `dyno sizes: ${DYNO_SIZES.slice(0, 9).join(', ')}, private-*/shield-* (s, m, l, l-ram, xl, 2xl)`,
       )
     }

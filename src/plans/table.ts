@@ -117,7 +117,7 @@ export function smallestPlanFitting(table: PlanTable, needed: number, tiers?: st
     .sort((a, b) => a.limit - b.limit)[0]
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const dp = Array.from({length: b.length + 1}, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     let prev = dp[0]

@@ -1,0 +1,158 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {dirname, join, relative, resolve} from 'node:path'
+
+import type {ConncalcConfig} from '../config/schema.js'
+
+import {InputError} from '../errors.js'
+
+/** File names looked for in the app root, in this order; then package.json's `conncalc` key. */
+export const CONFIG_FILES = ['conncalc.yml', '.conncalc.yml'] as const
+
+export interface ConfigLocation {
+  /** Absolute path. */
+  path: string
+  /** Where the settings sit inside the file: [] for YAML, ['conncalc'] for package.json. */
+  prefix: string[]
+}
+
+export interface LoadedConfig {
+  data: ConncalcConfig
+  /** Absolute folder of the file: relative paths in it start here. */
+  dir: string
+  /** The path as shown to the user (relative to the working directory). */
+  display: string
+  /** 1-based line of a key (`['apps', 1, 'scale', 'web']`), for sources and errors. */
+  lineOf(path: ReadonlyArray<number | string>): number
+}
+
+export const displayPath = (abs: string): string => {
+  const rel = relative(process.cwd(), abs)
+  return rel === '' || rel.startsWith('..') ? abs : rel
+}
+
+/**
+ * The config file of the app whose root is `dir`: conncalc.yml, .conncalc.yml,
+ * or a package.json with a `conncalc` key. Only existence checks and (for
+ * package.json) a JSON.parse: the YAML parser and zod load only when one exists.
+ */
+export function findConfig(dir: string): ConfigLocation | null {
+  for (const name of CONFIG_FILES) {
+    const path = join(dir, name)
+    if (existsSync(path)) return {path, prefix: []}
+  }
+
+  const pkg = join(dir, 'package.json')
+  if (!existsSync(pkg)) return null
+  try {
+    const data = JSON.parse(readFileSync(pkg, 'utf8')) as unknown
+    if (typeof data === 'object' && data !== null && 'conncalc' in data) return {path: pkg, prefix: ['conncalc']}
+  } catch {
+    // A broken package.json is not ours to report; other tools will.
+  }
+
+  return null
+}
+
+/** `--config PATH`: the file must exist; a package.json must have a `conncalc` key. */
+export function locateConfigFlag(path: string): ConfigLocation {
+  const abs = resolve(path)
+  if (!existsSync(abs)) throw new InputError(`config file not found: ${path}`, 'pass --config PATH to a conncalc.yml, or leave it out to use the one in the app root')
+  return {path: abs, prefix: /(^|[\\/])package\.json$/.test(abs) ? ['conncalc'] : []}
+}
+
+/** Read, parse and validate a config file. Every problem is an InputError (exit 2) naming the file, line and key. */
+export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig> {
+  const display = displayPath(location.path)
+  const {readTextFile} = await import('./files.js')
+  const file = readTextFile(location.path)
+  if (file.kind !== 'text') {
+    throw new InputError(`cannot read config file ${display} (${file.kind === 'unreadable' ? file.code : file.kind})`)
+  }
+
+  const {parseYaml} = await import('../util/yaml.js')
+  // JSON is YAML: one parser gives lines for package.json too.
+  const parsed = parseYaml(file.text, display)
+  if (parsed.diagnostics.length > 0 || parsed.value === undefined) {
+    const d = parsed.diagnostics[0]
+    const what = location.prefix.length > 0 ? 'JSON' : 'YAML'
+    const why = d?.message.replace(/^.*? is not valid YAML \((.*)\); conncalc uses the defaults instead$/, '$1') ?? 'empty'
+    throw new InputError(`config file ${display}${d?.line ? `:${d.line}` : ''} is not valid ${what}: ${why}`)
+  }
+
+  let data: unknown = parsed.value
+  for (const key of location.prefix) data = (data as Record<string, unknown>)?.[key]
+  if (data === null || data === undefined) data = {}
+
+  const lineOf = (path: ReadonlyArray<number | string>): number => {
+    const full = [...location.prefix, ...path]
+    for (let n = full.length; n > 0; n--) {
+      const line = parsed.lineOf(full.slice(0, n))
+      if (line !== undefined) return line
+    }
+
+    return 1
+  }
+
+  const {configSchema} = await import('../config/schema.js')
+  const result = (await configSchema()).safeParse(data)
+  if (!result.success) {
+    const {editDistance} = await import('../plans/table.js')
+    const lines = result.error.issues.slice(0, 8).flatMap((issue) => describeIssue(issue, location.prefix, editDistance))
+    const shown = lines.map(({message, path}) => `  ${display}:${lineOf(path)}: ${message}`)
+    throw new InputError(`invalid config file ${display}:\n${shown.join('\n')}`, 'conncalc schema prints the JSON Schema of the config file')
+  }
+
+  return {data: result.data as ConncalcConfig, dir: dirname(location.path), display, lineOf}
+}
+
+interface Issue {
+  code: string
+  errors?: Issue[][]
+  issues?: Issue[]
+  keys?: string[]
+  message: string
+  path: PropertyKey[]
+}
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  app: ['assumptions', 'env', 'envFiles', 'name', 'preboot', 'procfile', 'railsEnv', 'scale'],
+  assumption: ['pgbouncer', 'pool', 'processes', 'threads'],
+  pgbouncer: ['poolSize', 'reservePoolSize'],
+  root: ['$schema', 'apps', 'assumptions', 'env', 'envFiles', 'failOn', 'limit', 'plan', 'plansFile', 'preboot', 'procfile', 'railsEnv', 'reserve', 'scale', 'warnAt'],
+}
+
+function keysAt(path: PropertyKey[]): string[] {
+  const last = path.at(-1)
+  if (path.length === 0) return KNOWN_KEYS.root
+  if (last === 'pgbouncer') return KNOWN_KEYS.pgbouncer
+  if (path.at(-2) === 'assumptions') return KNOWN_KEYS.assumption
+  if (path.at(-2) === 'apps') return KNOWN_KEYS.app
+  return []
+}
+
+/** `apps[1].scale.web` */
+export function keyPath(path: ReadonlyArray<PropertyKey>, prefix: string[] = []): string {
+  return [...prefix, ...path].map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') || '(top level)'
+}
+
+function describeIssue(issue: Issue, prefix: string[], distance: (a: string, b: string) => number): {message: string; path: (number | string)[]}[] {
+  const path = issue.path.filter((p): p is number | string => typeof p !== 'symbol')
+  if (issue.code === 'unrecognized_keys') {
+    return (issue.keys ?? []).map((key) => {
+      const known = keysAt(path)
+      const near = known.map((k) => ({d: distance(key.toLowerCase().replaceAll(/[-_]/g, ''), k.toLowerCase()), k})).sort((a, b) => a.d - b.d)[0]
+      const hint = near && near.d <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean ${near.k}?` : known.length > 0 ? `; known keys: ${known.join(', ')}` : ''
+      return {message: `${keyPath([...path, key], prefix)}: unknown key${hint}`, path: [...path, key]}
+    })
+  }
+
+  let message = issue.message
+  if (issue.code === 'invalid_key' && issue.issues?.[0]) message = `invalid name: ${issue.issues[0].message}`
+  if (issue.code === 'invalid_union' && issue.errors) {
+    // Prefer what the matching branch said over "Invalid input" (e.g. the scale value's format).
+    const inner = issue.errors.flat().find((e) => e.code !== 'invalid_type')
+    message = inner?.message ?? `expected ${issue.errors.flat().map((e) => /expected (\w+)/.exec(e.message)?.[1]).filter(Boolean).join(' or ')}`
+  }
+
+  return [{message: `${keyPath(path, prefix)}: ${message}`, path}]
+}
