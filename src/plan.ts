@@ -1,31 +1,31 @@
 import {dirname, relative, resolve} from 'node:path'
 
-import type {FailOn, PlanInfo, Report} from './report.js'
+import type {AppModel, ProcessModel} from './model/process.js'
+import type {AppRequest, BudgetRequest} from './request.js'
 
 import {analyzeApp} from './analyzers/app.js'
+import {applyAssumptions} from './assumptions.js'
 import {InputError, UsageError} from './errors.js'
+import {displayPath} from './io/config.js'
 import {loadAppInput} from './io/load-app.js'
 import {loadBuiltinPlans, loadPlansFile} from './io/plans.js'
-import {fromDefault, fromFlag, sourced, type Sourced} from './model/source.js'
+import {fromDefault, sourced, type Sourced} from './model/source.js'
 import {type Plan, type PlanTable, planSource, requirePlan, smallestPlanFitting} from './plans/table.js'
-import {buildReport} from './report.js'
+import {buildReport, type PlanInfo, type Report} from './report.js'
+import {suggest} from './suggest/suggest.js'
 
-/** What `conncalc plan` needs, already parsed from flags. */
-export interface PlanOptions {
-  appEnv?: string
-  env: string[] // KEY=VALUE
-  envFiles: string[]
-  failOn: FailOn
-  limit?: number
-  plan?: string
-  plansFile?: string
-  procfile: string
-  reserve?: number
-  scale: string[]
-  warnAt: number
+/** Plan tiers considered when conncalc names a plan that fits (the Heroku Postgres tiers, smallest first). */
+export const PLAN_TIERS = ['essential', 'standard', 'premium', 'private', 'shield', 'advanced']
+
+export interface PlanResult {
+  report: Report
+  request: BudgetRequest
+  table: PlanTable
+  /** For the heading: the Procfile read, or the config file that lists the apps. */
+  title: string
 }
 
-const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
+export const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
   confidence: p.confidence,
   limit: p.limit,
   name: p.name,
@@ -34,56 +34,133 @@ const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
   table: table.path,
 })
 
-/** The one function behind `conncalc plan`: read → analyze → budget → rules. */
-export async function runPlan(options: PlanOptions): Promise<{procfile: string; report: Report}> {
-  if (!(options.warnAt > 0 && options.warnAt <= 1)) throw new UsageError(`--warn-at must be a fraction between 0 and 1, got ${options.warnAt}`, 'e.g. --warn-at 0.8')
-  if (options.reserve !== undefined && options.reserve < 0) throw new UsageError(`--reserve must be 0 or more, got ${options.reserve}`)
-  if (options.limit !== undefined && options.limit <= 0) throw new UsageError(`--limit must be a positive number of connections, got ${options.limit}`)
+/** The one function behind `conncalc plan` (and scale, readme): read → analyze → budget → rules. */
+export async function runPlan(request: BudgetRequest, options: {suggest?: boolean} = {}): Promise<PlanResult> {
+  const table = request.plansFile ? await loadPlansFile(request.plansFile) : loadBuiltinPlans()
+  const plan = request.plan ? requirePlan(table, request.plan) : undefined
 
-  const table = options.plansFile ? await loadPlansFile(options.plansFile) : loadBuiltinPlans()
-  const plan = options.plan ? requirePlan(table, options.plan) : undefined
-
-  const input = loadAppInput({
-    appEnv: options.appEnv,
-    env: options.env,
-    envFiles: options.envFiles,
-    procfile: options.procfile,
-    scale: options.scale,
-  })
-  const app = await analyzeApp(input)
-  app.diagnostics.push(...input.problems())
-  if (app.processes.length === 0) {
-    throw new InputError(`${options.procfile} declares no process types`, 'add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH')
-  }
-
-  const known = app.processes.map((p) => p.name)
-  const missing = input.scaledTypes.filter((t) => !known.includes(t))
-  if (missing.length > 0) {
-    throw new UsageError(
-      `--scale names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${options.procfile}`,
-      `process types in the Procfile: ${known.join(', ') || '(none)'}`,
-    )
+  const multi = request.apps.some((a) => a.name !== null)
+  // Diagnostics' files are relative to one folder: the app root, or the config file's folder for several apps.
+  const base = multi ? request.configDir! : dirname(resolve(request.apps[0].procfile))
+  const merged: AppModel = {diagnostics: [], processes: [], root: '.'}
+  // Paths given relative to the working directory, never to an app root: env files and the config file.
+  const cwdFiles = new Set<string>(request.config ? [request.config] : [])
+  for (const app of request.apps) {
+    const model = await analyzeOne(app)
+    for (const f of [...app.envFiles, ...app.defaults.envFiles]) cwdFiles.add(f)
+    if (multi) tagApp(model, app.name!, relative(base, dirname(resolve(app.procfile))).replaceAll('\\', '/'), cwdFiles)
+    merged.diagnostics.push(...model.diagnostics)
+    merged.processes.push(...model.processes)
   }
 
   let limit: null | Sourced<number> = null
-  if (options.limit !== undefined) limit = sourced(options.limit, fromFlag(`--limit ${options.limit}`))
+  if (request.limit !== undefined) limit = request.limit
   else if (plan) limit = sourced(plan.limit, planSource(table, plan))
 
-  const report = buildReport(app, {
+  const report = buildReport(merged, {
     limit,
-    plan: plan ? toInfo(table, plan) : null,
+    plan: plan && request.limit === undefined ? toInfo(table, plan) : null,
     reserve:
-      options.reserve === undefined
-        ? sourced(0, fromDefault('no slots reserved for one-off dynos, consoles or Scheduler', 'pass --reserve N to keep N free'))
-        : sourced(options.reserve, fromFlag(`--reserve ${options.reserve}`)),
-    smallestFittingPlan(total) {
-      const p = smallestPlanFitting(table, total, ['essential', 'standard', 'premium', 'private', 'shield', 'advanced'])
+      request.reserve ??
+      sourced(0, fromDefault('no slots reserved for one-off dynos, consoles or Scheduler', 'pass --reserve N to keep N free')),
+    smallestFittingPlan(needed) {
+      const p = smallestPlanFitting(table, needed, PLAN_TIERS)
       return p ? toInfo(table, p) : null
     },
-    warnAt: options.warnAt,
+    warnAt: request.warnAt,
   })
-  const procfile = relative(process.cwd(), resolve(options.procfile)) || options.procfile
-  return {procfile: procfile.startsWith('..') ? resolve(options.procfile) : procfile, report}
+  report.files = {cwd: [...cwdFiles].sort(), root: displayRoot(base)}
+  if (options.suggest) report.suggestions = suggest(report, {failOn: request.failOn, table, tiers: PLAN_TIERS})
+
+  const title = multi ? `${request.config} (${request.apps.length} apps)` : procfileDisplay(request.apps[0].procfile)
+  return {report, request, table, title}
 }
 
-export const appRootOf = (procfile: string): string => dirname(resolve(procfile))
+const procfileDisplay = (path: string): string => {
+  const rel = relative(process.cwd(), resolve(path)) || path
+  return rel.startsWith('..') ? resolve(path) : rel
+}
+
+const displayRoot = (dir: string): string => {
+  const rel = relative(process.cwd(), dir).replaceAll('\\', '/')
+  return rel.startsWith('..') ? displayPath(dir) : rel
+}
+
+/** Read and analyze one app, then apply its assumptions and preboot. */
+async function analyzeOne(request: AppRequest): Promise<AppModel> {
+  const input = loadAppInput({
+    appEnv: request.appEnv,
+    defaults: request.defaults,
+    env: request.env,
+    envFiles: request.envFiles,
+    procfile: request.procfile,
+    scale: request.scale,
+  })
+  const app = await analyzeApp(input)
+  app.diagnostics.push(...input.problems())
+  const procfile = procfileDisplay(request.procfile)
+  if (app.processes.length === 0) {
+    throw new InputError(`${procfile} declares no process types`, 'add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH')
+  }
+
+  const known = app.processes.map((p) => p.name)
+  const hint = `process types in ${procfile}: ${known.join(', ') || '(none)'}`
+  const missing = input.scaledTypes.filter((t) => !known.includes(t))
+  if (missing.length > 0) {
+    throw new UsageError(
+      `${request.name === null ? '--scale' : `--scale (app ${request.name})`} names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${procfile}`,
+      hint,
+    )
+  }
+
+  // The config file's own keys must name real process types too; say where they are.
+  const fromConfig = [
+    ...[...request.defaults.formation].map(([t, e]) => ({key: 'scale', source: e.quantity.source, type: t})),
+    ...[...request.assumptions].map(([t, a]) => ({key: 'assumptions', source: a.source, type: t})),
+  ]
+  for (const {key, source, type} of fromConfig) {
+    if (known.includes(type)) continue
+    const where = source.kind === 'file' ? `${source.file}:${source.line}: ` : ''
+    throw new InputError(`${where}${key}.${type}: "${type}" is not a process type in ${procfile}`, hint)
+  }
+
+  applyAssumptions(app, request.assumptions)
+  if (request.preboot?.value) {
+    // Heroku preboot affects web dynos only (https://devcenter.heroku.com/articles/preboot).
+    const web = app.processes.find((p) => p.name === 'web' && p.role === 'long-running')
+    if (web) web.deployOverlap = request.preboot
+  }
+
+  return app
+}
+
+/**
+ * Several apps, one database: name each row after its app, and make file paths
+ * relative to the config file's folder (`api/config/puma.rb`), in sources and
+ * diagnostics alike. Env files are left as given (relative to the working directory).
+ */
+function tagApp(model: AppModel, name: string, prefix: string, cwdFiles: Set<string>): void {
+  const join = (file: string): string => (prefix === '' || cwdFiles.has(file) ? file : `${prefix}/${file}`)
+  const seen = new Set<object>() // a source may be shared between values: prefix it once
+  const walk = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || seen.has(v)) return
+    seen.add(v)
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x)
+    } else {
+      const o = v as Record<string, unknown>
+      if (o.kind === 'file' && typeof o.file === 'string') o.file = join(o.file)
+      for (const x of Object.values(o)) walk(x)
+    }
+  }
+
+  for (const p of model.processes as ProcessModel[]) {
+    walk(p)
+    p.app = name
+  }
+
+  for (const d of model.diagnostics) {
+    if (d.file) d.file = join(d.file)
+    d.message = `${name}: ${d.message}`
+  }
+}

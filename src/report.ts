@@ -1,7 +1,8 @@
-import type {Budget, ProcessBudget, Status} from './budget/budget.js'
+import type {Budget, DeployMoment, ProcessBudget, Status} from './budget/budget.js'
 import type {Diagnostic} from './model/diagnostic.js'
 import type {AppModel} from './model/process.js'
 import type {Plan} from './plans/table.js'
+import type {SuggestionSet} from './suggest/suggest.js'
 
 import {computeBudget, type BudgetOptions} from './budget/budget.js'
 import {dedupeDiagnostics, sortDiagnostics} from './model/diagnostic.js'
@@ -22,9 +23,17 @@ export interface Report {
   app: AppModel
   budget: Budget
   diagnostics: Diagnostic[]
+  /**
+   * Where diagnostics' files are: relative to `root` (the app root, or the config
+   * file's folder for several apps; relative to the working directory), except
+   * the env files in `cwd`, given relative to the working directory.
+   */
+  files?: {cwd: string[]; root: string}
   plan: null | PlanInfo
-  /** Without a plan or limit: the smallest plan that fits the total. */
+  /** Without a plan or limit: the smallest plan that fits the deploy peak. */
   smallestFittingPlan: null | PlanInfo
+  /** `--suggest`: what would make it fit. */
+  suggestions?: SuggestionSet
 }
 
 export function buildReport(
@@ -38,7 +47,7 @@ export function buildReport(
     budget,
     diagnostics,
     plan: options.plan,
-    smallestFittingPlan: options.limit === null ? (options.smallestFittingPlan?.(budget.total) ?? null) : null,
+    smallestFittingPlan: options.limit === null ? (options.smallestFittingPlan?.(budget.deployPeak) ?? null) : null,
   }
 }
 
@@ -54,6 +63,8 @@ export function exitCodeFor(report: Report, failOn: FailOn): 0 | 1 {
 // ---- JSON: field names are a contract (README "JSON report") ----
 
 export interface JsonProcessType {
+  /** The app, when the config file lists several apps sharing the database; else null. */
+  app: null | string
   ceiling: number
   command: string
   connections: number
@@ -61,6 +72,9 @@ export interface JsonProcessType {
   connectionsPerProcess: number
   counted: boolean
   databases: string[]
+  /** True when a second set of these dynos runs during a deploy (preboot). */
+  deployOverlap: boolean
+  dynoRange: null | {max: number; min: number}
   dynos: number
   extraPerProcess: number
   extras: {count: number; per: 'dyno' | 'process'; reason: string; source: Sourced<number>}[]
@@ -77,6 +91,8 @@ export interface JsonProcessType {
 
 export interface JsonReport {
   ceiling: number
+  /** The moments of a deploy (release phase, preboot overlap); deployPeak is the largest. */
+  deployMoments: DeployMoment[]
   deployPeak: number
   diagnostics: Diagnostic[]
   limit: null | number
@@ -86,8 +102,11 @@ export interface JsonReport {
   reserve: number
   smallestFittingPlan: null | PlanInfo
   status: Status
+  /** `--suggest`: what would make it fit, each with its new total; null when not asked. */
+  suggestions: null | SuggestionSet
   total: number
   utilization: null | number
+  warnAt: number
 }
 
 function jsonProcess(p: ProcessBudget): JsonProcessType {
@@ -99,7 +118,9 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
   }
   for (const entry of m.pools) sources[`pool.${entry.database}`] = entry.pool
   if (m.size) sources.size = m.size
+  if (m.deployOverlap) sources.deployOverlap = m.deployOverlap
   return {
+    app: m.app ?? null,
     ceiling: p.ceiling,
     command: p.command,
     connections: p.connections,
@@ -107,6 +128,8 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
     connectionsPerProcess: p.connectionsPerProcess,
     counted: p.role === 'long-running',
     databases: p.databases,
+    deployOverlap: m.deployOverlap?.value ?? false,
+    dynoRange: m.dynoRange ?? null,
     dynos: p.dynos,
     extraPerProcess: p.extraPerProcess,
     extras: [
@@ -129,6 +152,7 @@ export function toJson(report: Report): JsonReport {
   const b = report.budget
   return {
     ceiling: b.ceiling,
+    deployMoments: b.deployMoments,
     deployPeak: b.deployPeak,
     diagnostics: report.diagnostics,
     limit: b.limit,
@@ -138,7 +162,9 @@ export function toJson(report: Report): JsonReport {
     reserve: b.reserve,
     smallestFittingPlan: report.smallestFittingPlan,
     status: b.status,
+    suggestions: report.suggestions ?? null,
     total: b.total,
     utilization: b.utilization === null ? null : Math.round(b.utilization * 10_000) / 10_000,
+    warnAt: b.warnAt,
   }
 }

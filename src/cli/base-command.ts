@@ -1,7 +1,12 @@
 import {Command} from '@oclif/core'
 import {Chalk, type ChalkInstance} from 'chalk'
 
+import type {Format} from './flags.js'
+
 import {InternalError, UsageError} from '../errors.js'
+import {writeTextFile} from '../io/write.js'
+import {workflowCommands} from '../render/github.js'
+import {type Report} from '../report.js'
 import {redactSecrets} from '../util/redact.js'
 
 /**
@@ -43,8 +48,31 @@ export abstract class BaseCommand extends Command {
     return undefined
   }
 
+  /** --json output, with secrets redacted like everything else conncalc prints. */
+  override logJson(json: unknown): void {
+    process.stdout.write(redactSecrets(JSON.stringify(json, null, 2)) + '\n')
+  }
+
   /** Print a human view (only when --json is off), with secrets redacted. */
   protected print(text: string): void {
     if (!this.jsonEnabled()) process.stdout.write(redactSecrets(text))
+  }
+
+  /** A rendered view to --output FILE, else to standard output (nothing under --json). */
+  protected emit(text: string, output?: string): void {
+    if (this.jsonEnabled()) return
+    if (output) writeTextFile(output, redactSecrets(text))
+    else this.print(text)
+  }
+
+  /**
+   * In GitHub Actions, diagnostics also go out as workflow commands so they show
+   * on the pull request; on standard error, which the runner reads too, so the
+   * chosen view on standard output stays clean (`--format github` prints them there).
+   */
+  protected annotate(report: Report, format: Format): void {
+    if (process.env.GITHUB_ACTIONS !== 'true' || format === 'github') return
+    const lines = workflowCommands(report)
+    if (lines.length > 0) process.stderr.write(lines.join('\n') + '\n')
   }
 }

@@ -1,69 +1,44 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {type Format, inputFlags, outputFlags} from '../cli/flags.js'
 import {runPlan} from '../plan.js'
+import {renderReport} from '../render/format.js'
 import {exitCodeFor, type JsonReport, toJson} from '../report.js'
-import {renderTable} from '../render/table.js'
+import {resolveRequest} from '../request.js'
 
 export default class Plan extends BaseCommand {
   static override description = `Compute the app's PostgreSQL connection budget from its Procfile and configs.
 
 For every process type: dynos × processes per dyno × connections per process, where
 connections per process = min(pool, threads) + connections outside the pool. The total
-is checked against the plan's limit. Exit code 0 fits, 1 does not fit (or an error was
-found), 2 bad input, 3 internal error.`
+and the deploy peak (release phase, preboot overlap) are checked against the plan's
+limit. Settings can live in conncalc.yml (see conncalc schema); flags override it.
+Exit code 0 fits, 1 does not fit (or an error was found), 2 bad input, 3 internal error.`
 
   static override examples = [
     '<%= config.bin %> plan --procfile Procfile --plan essential-0 --scale web=2 worker=1',
     '<%= config.bin %> plan --plan standard-0 --scale web=4:standard-2x worker=2 --env-file .env.production',
+    '<%= config.bin %> plan --plan standard-0 --scale web=2..10 --preboot --suggest',
     '<%= config.bin %> plan --limit 120 --reserve 5 --explain',
+    '<%= config.bin %> plan --format markdown > budget.md',
     '<%= config.bin %> plan --plan heroku-postgresql:standard-0 --json',
   ]
 
   static override flags = {
-    env: Flags.string({description: 'set a variable for every process type (KEY=VALUE); repeatable', multiple: true}),
-    'env-file': Flags.string({
-      description: 'read variables from a file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win',
-      multiple: true,
-    }),
-    explain: Flags.boolean({default: false, description: 'show where every number came from'}),
-    'fail-on': Flags.string({
-      default: 'error',
-      description: 'exit 1 on diagnostics of this severity or worse (the budget going over the limit always fails)',
-      options: ['error', 'warning'],
-    }),
-    limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', min: 1}),
-    plan: Flags.string({char: 'p', description: 'Heroku Postgres plan, e.g. essential-0, standard-0, heroku-postgresql:premium-2'}),
-    'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
-    procfile: Flags.string({char: 'f', default: 'Procfile', description: 'the Procfile; its folder is the app root'}),
-    'rails-env': Flags.string({description: 'the environment section of database.yml/sidekiq.yml to read (default: RAILS_ENV, else production)'}),
-    reserve: Flags.integer({description: 'connections to keep free for `heroku run`, pg:psql and Scheduler (added to the total)', min: 0}),
-    scale: Flags.string({
-      char: 's',
-      description: 'the formation, as `heroku ps:scale` takes it: web=2 worker=1, web=2:standard-2x; types not named run 1 dyno',
-      multiple: true,
-    }),
-    'warn-at': Flags.string({default: '0.8', description: 'warn when the total reaches this fraction of the limit'}),
+    ...inputFlags,
+    ...outputFlags,
+    suggest: Flags.boolean({default: false, description: 'say what would make it fit: a plan, dyno counts, processes/threads, PgBouncer; each with its new total'}),
   }
 
   async run(): Promise<JsonReport> {
     const {flags} = await this.parse(Plan)
-    const warnAt = Number(flags['warn-at'])
-    const {procfile, report} = await runPlan({
-      appEnv: flags['rails-env'],
-      env: flags.env ?? [],
-      envFiles: flags['env-file'] ?? [],
-      failOn: flags['fail-on'] as 'error' | 'warning',
-      limit: flags.limit,
-      plan: flags.plan,
-      plansFile: flags['plans-file'],
-      procfile: flags.procfile,
-      reserve: flags.reserve,
-      scale: flags.scale ?? [],
-      warnAt,
-    })
-    this.print(renderTable(report, {chalk: this.colors(), explain: flags.explain, procfile}))
-    process.exitCode = exitCodeFor(report, flags['fail-on'] as 'error' | 'warning')
+    const request = await resolveRequest(flags)
+    const {report, title} = await runPlan(request, {suggest: flags.suggest})
+    const format = (flags.format ?? 'table') as Format
+    this.emit(renderReport(report, format, {chalk: this.colors(), explain: flags.explain, title}), flags.output)
+    this.annotate(report, format)
+    process.exitCode = exitCodeFor(report, request.failOn)
     return toJson(report)
   }
 }

@@ -6,26 +6,33 @@ import type {Report} from '../report.js'
 
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
-import {bar, columns, percent} from './text.js'
+import {budgetSegments, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
+import {columns, percent, stackedBar} from './text.js'
 
 export interface TableOptions {
   chalk: ChalkInstance
+  /** The command shown in the heading (default: plan). */
+  command?: string
   explain: boolean
-  /** Shown in the heading: the Procfile that was read. */
+  /** Shown in the heading: the Procfile that was read (or the config file listing the apps). */
   procfile: string
 }
+
+/** Cells of the stacked bar: wide enough to read, narrow enough for 80 columns. */
+export const BAR_WIDTH = 40
 
 const mark = (v: {source: {kind: string}; via?: {kind: string}[]}): string =>
   isAssumption(v as never) ? '*' : ''
 
-function row(p: ProcessBudget): string[] {
+function row(p: ProcessBudget, multi: boolean): string[] {
   const m = p.model
   const counted = p.role === 'long-running'
   const poolAssumed = m.pools.some((e) => isAssumption(e.pool))
   return [
+    ...(multi ? [m.app ?? ''] : []),
     p.name,
     p.server,
-    `${p.dynos}${mark(m.dynos)}`,
+    `${dynosText(p)}${mark(m.dynos)}`,
     `${p.processesPerDyno}${mark(m.processesPerDyno)}`,
     `${p.threadsPerProcess}${mark(m.threadsPerProcess)}`,
     p.poolPerProcess === null ? '-' : `${p.poolPerProcess}${poolAssumed ? '*' : ''}`,
@@ -41,21 +48,40 @@ export function renderTable(report: Report, options: TableOptions): string {
   const c = options.chalk
   const b = report.budget
   const out: string[] = []
-  const limitText =
-    report.plan !== null
-      ? `plan ${report.plan.name} (limit ${report.plan.limit}${report.plan.confidence === 'confirmed' ? '' : `, ${report.plan.confidence} source`})`
-      : b.limit === null
-        ? 'no plan or --limit given'
-        : `limit ${b.limit}`
-  out.push(`${c.bold('conncalc plan')} ${options.procfile} · ${limitText}`, '')
+  out.push(`${c.bold(`conncalc ${options.command ?? 'plan'}`)} ${options.procfile} · ${limitText(report)}`, '')
+  out.push(...renderRows(report, c), '')
+  out.push(...renderTotals(report, c))
+  if (options.explain) out.push('', ...renderExplain(report))
+  if (report.suggestions) out.push('', ...renderSuggestions(report, c))
+  if (report.diagnostics.length > 0) out.push('', ...renderDiagnostics(report.diagnostics, c))
+  return redactSecrets(out.join('\n')) + '\n'
+}
 
-  const header = ['type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']
-  const lines = columns([header, ...b.processTypes.map((p) => row(p))], (i) => i >= 2)
-  out.push(c.dim(lines[0]), ...lines.slice(1), '')
+export function limitText(report: Report): string {
+  const b = report.budget
+  return report.plan !== null
+    ? `plan ${report.plan.name} (limit ${report.plan.limit}${report.plan.confidence === 'confirmed' ? '' : `, ${report.plan.confidence} source`})`
+    : b.limit === null
+      ? 'no plan or --limit given'
+      : `limit ${b.limit}`
+}
 
+/** The table of process types (an app column when several apps share the database). */
+export function renderRows(report: Report, c: ChalkInstance): string[] {
+  const multi = report.budget.processTypes.some((p) => p.model.app)
+  const header = [...(multi ? ['app'] : []), 'type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']
+  const first = multi ? 3 : 2
+  const lines = columns([header, ...report.budget.processTypes.map((p) => row(p, multi))], (i) => i >= first)
+  return [c.dim(lines[0]), ...lines.slice(1)]
+}
+
+/** Total, the stacked bar of the limit used per type, headroom, deploy peak and notes. */
+export function renderTotals(report: Report, c: ChalkInstance, options: {totalLine?: boolean} = {}): string[] {
+  const b = report.budget
+  const out: string[] = []
   const reserve = b.reserve > 0 ? ` (incl. ${b.reserve} reserved)` : ''
   if (b.limit === null) {
-    out.push(`${c.bold('total')} ${b.total} connections${reserve}`)
+    out.push(`${c.bold('total')} ${b.total} connections${reserve}   ${deployText(report)}`)
     if (report.smallestFittingPlan) {
       const p = report.smallestFittingPlan
       out.push(`smallest plan that fits: ${p.name} (limit ${p.limit}); pass --plan or --limit to check against yours`)
@@ -63,17 +89,36 @@ export function renderTable(report: Report, options: TableOptions): string {
   } else {
     const u = b.utilization ?? 0
     const status = {ok: c.green('ok'), over: c.red.bold('OVER LIMIT'), unknown: 'unknown', warning: c.yellow('warning')}[b.status]
-    out.push(`${c.bold('total')} ${b.total} of ${b.limit}${reserve}  ${bar(c, u, 30, b.warnAt)} ${percent(u)}  ${status}`)
+    if (options.totalLine !== false) out.push(`${c.bold('total')} ${b.total} of ${b.limit}${reserve}  ${percent(u)}  ${status}`)
+    const {bar, legend} = stackedBar(c, budgetSegments(report), b.limit, BAR_WIDTH)
+    out.push(bar, legend)
     const headroom = b.limit - b.total
-    out.push(`headroom ${headroom >= 0 ? headroom : c.red(String(headroom))}   ceiling ${b.ceiling} (if every pool fills)   deploy peak ${b.deployPeak}`)
+    out.push(`headroom ${headroom >= 0 ? headroom : c.red(String(headroom))}   ceiling ${b.ceiling} (if every pool fills)`)
+    out.push(b.deployPeak > b.limit ? c.red(deployText(report)) : deployText(report))
   }
 
+  for (const note of rangeNotes(report)) out.push(c.dim(note))
   if (b.processTypes.some((p) => p.role !== 'long-running')) out.push(c.dim('(n) = release phase: counted in the deploy peak only'))
   if (hasAssumptions(report)) out.push(c.dim('* = assumption, not read from your files: see --explain, override with --scale/--env'))
+  return out
+}
 
-  if (options.explain) out.push('', ...renderExplain(report))
-  if (report.diagnostics.length > 0) out.push('', ...renderDiagnostics(report.diagnostics, c))
-  return redactSecrets(out.join('\n')) + '\n'
+/** `--suggest`: each change with its new total. */
+export function renderSuggestions(report: Report, c: ChalkInstance): string[] {
+  const set = report.suggestions
+  if (!set) return []
+  const b = report.budget
+  if (!set.needed) return [`${c.green('fits')}: nothing to change (see "max dynos" for room to scale)`]
+  const target = set.goal === 'fit' ? 'fit' : `stay under ${percent(b.warnAt)}`
+  if (set.items.length === 0) return [`${c.bold('suggestions')}: no single change found that makes it ${target}`]
+  const out = [`${c.bold('what would make it')} ${target}${b.limit === null ? '' : ` (limit ${b.limit}, deploy peak included)`}:`]
+  for (const s of set.items) {
+    out.push(`  - ${s.summary}: ${s.total} of ${s.limit} (${percent(s.utilization)}), deploy peak ${s.deployPeak}`)
+    out.push(c.dim(`      ${s.how}`))
+    if (s.note) out.push(c.dim(`      note: ${s.note}`))
+  }
+
+  return out
 }
 
 function hasAssumptions(report: Report): boolean {
@@ -87,7 +132,7 @@ export function renderExplain(report: Report): string[] {
   const out: string[] = ['where the numbers come from:']
   for (const p of report.budget.processTypes) {
     const m = p.model
-    out.push(``, `${p.name} (${p.server}): ${m.command}`)
+    out.push(``, `${rowLabel(p)} (${p.server}): ${m.command}`)
     const facts: string[][] = [
       ['dynos', String(p.dynos), describeSourced(m.dynos)],
       ...(m.size ? [['dyno size', m.size.value, describeSourced(m.size)]] : []),

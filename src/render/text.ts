@@ -29,3 +29,88 @@ export function bar(c: ChalkInstance, fraction: number, width: number, warnAt: n
 }
 
 export const percent = (f: number): string => `${Math.round(f * 100)}%`
+
+export interface Segment {
+  label: string
+  value: number
+}
+
+const GLYPHS = ['█', '▓', '▒', '▚', '▞', '▙', '▟', '▛']
+
+/**
+ * Split `width` cells between segments in proportion to their values (largest
+ * remainder, so the cells add up exactly and any segment > 0 gets at least one
+ * when there is room). `scale` is what the full width stands for.
+ */
+export function allocateCells(values: number[], scale: number, width: number): number[] {
+  if (scale <= 0) return values.map(() => 0)
+  const exact = values.map((v) => (v / scale) * width)
+  const cells = exact.map((x) => Math.floor(x))
+  const target = Math.min(width, Math.round(values.reduce((a, b) => a + b, 0) / scale * width))
+  const order = exact.map((x, i) => ({i, r: x - Math.floor(x)})).sort((a, b) => b.r - a.r || a.i - b.i)
+  for (let k = 0, have = cells.reduce((a, b) => a + b, 0); have < target && k < order.length; k++, have++) cells[order[k].i]++
+  // A segment worth showing should not vanish to rounding: take a cell from the largest.
+  for (const [i, v] of values.entries()) {
+    if (v > 0 && cells[i] === 0) {
+      const big = cells.indexOf(Math.max(...cells))
+      if (cells[big] > 1) {
+        cells[big]--
+        cells[i]++
+      }
+    }
+  }
+
+  return cells
+}
+
+/**
+ * A bar of the limit used per process type: one glyph (and colour) per segment,
+ * then `░` for what is free. Over the limit, the bar stands for the total and a
+ * `┃` marks where the limit is. Returns the bar and its legend.
+ */
+export function stackedBar(c: ChalkInstance, segments: Segment[], limit: number, width: number): {bar: string; legend: string} {
+  const total = segments.reduce((a, s) => a + s.value, 0)
+  const over = total > limit
+  const scale = Math.max(limit, total)
+  const cells = allocateCells(segments.map((s) => s.value), scale, width)
+  const colors = [c.cyan, c.magenta, c.blue, c.green, c.yellow, c.red]
+  let bar = ''
+  const legend: string[] = []
+  segments.forEach((s, i) => {
+    const glyph = GLYPHS[i % GLYPHS.length]
+    const color = colors[i % colors.length]
+    bar += color(glyph.repeat(cells[i]))
+    legend.push(`${color(glyph)} ${s.label} ${s.value}`)
+  })
+  const used = cells.reduce((a, b) => a + b, 0)
+  if (over) {
+    const at = Math.min(width - 1, Math.round((limit / scale) * width))
+    const plain = stripAnsi(bar)
+    // Put the limit mark inside the bar, keeping the segments' colours around it.
+    bar = recolor(c, plain.slice(0, at), segments, cells, 0) + c.red.bold('┃') + recolor(c, plain.slice(at + 1), segments, cells, at + 1)
+    legend.push(`${c.red.bold('┃')} limit ${limit} (over by ${total - limit})`)
+  } else {
+    bar += c.dim('░'.repeat(width - used))
+    legend.push(`${c.dim('░')} free ${limit - total}`)
+  }
+
+  return {bar, legend: legend.join('  ')}
+}
+
+/** Colour a slice of the plain bar starting at cell `from`, by the segment each cell belongs to. */
+function recolor(c: ChalkInstance, text: string, segments: Segment[], cells: number[], from: number): string {
+  const colors = [c.cyan, c.magenta, c.blue, c.green, c.yellow, c.red]
+  let out = ''
+  for (let k = 0; k < text.length; k++) {
+    let pos = from + k
+    let seg = 0
+    while (seg < cells.length && pos >= cells[seg]) {
+      pos -= cells[seg]
+      seg++
+    }
+
+    out += seg < segments.length ? colors[seg % colors.length](text[k]) : text[k]
+  }
+
+  return out
+}

@@ -1,0 +1,40 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {inputFlags} from '../cli/flags.js'
+import {checkMessage, type ReadmeResult, runReadme, writeMessage} from '../readme.js'
+
+export default class Readme extends BaseCommand {
+  static override description = `Write the connection budget into a README, between <!-- conncalc:start --> and <!-- conncalc:end -->.
+
+The section is added at the end when missing and the file created when needed; nothing
+outside the markers changes. With --check, nothing is written: exit 1 when the section is
+missing or no longer matches what the current config gives (a CI step that keeps the
+documented budget true). The output is deterministic: no dates, stable order.`
+
+  static override examples = [
+    '<%= config.bin %> readme',
+    '<%= config.bin %> readme --file docs/capacity.md --plan standard-0',
+    '<%= config.bin %> readme --check',
+  ]
+
+  static override flags = {
+    ...inputFlags,
+    check: Flags.boolean({default: false, description: 'write nothing; exit 1 if the section is missing or out of date'}),
+    file: Flags.string({default: 'README.md', description: 'the markdown file to write'}),
+  }
+
+  async run(): Promise<ReadmeResult> {
+    const {flags} = await this.parse(Readme)
+    const result = await runReadme(flags, {check: flags.check, file: flags.file})
+    const c = this.colors()
+    if (result.check) {
+      process.exitCode = result.check.ok ? 0 : 1
+      this.print(`${result.check.ok ? c.green('ok') : c.red('out of date')}: ${checkMessage(result.file, result.check)}\n`)
+    } else {
+      this.print(`${writeMessage(result)}\n`)
+    }
+
+    return result
+  }
+}

@@ -1,0 +1,33 @@
+import {BaseCommand} from '../cli/base-command.js'
+import {type Format, inputFlags, outputFlags} from '../cli/flags.js'
+import {renderScale, scaleJson} from '../render/scale.js'
+import {exitCodeFor} from '../report.js'
+import {runScale} from '../scale.js'
+
+export default class Scale extends BaseCommand {
+  static override description = `What if you ran \`heroku ps:scale\`? The budget before and after, and the change per type.
+
+Takes the same arguments as heroku ps:scale (TYPE=QUANTITY[:SIZE]; types not named keep
+their dynos), plus every plan flag. Exit code 0 when the new formation fits, 1 when it does
+not (or an error-severity diagnostic; warnings too with --fail-on warning), 2 bad input.`
+
+  static override examples = [
+    '<%= config.bin %> scale web=10 worker=3 --plan standard-0',
+    '<%= config.bin %> scale web=2:standard-2x --plan essential-2 --preboot',
+    'npx conncalc scale web=8 --plan standard-0 && heroku ps:scale web=8',
+  ]
+
+  static override flags = {...inputFlags, ...outputFlags}
+  static override strict = false
+  static override usage = 'scale TYPE=QUANTITY[:SIZE]... [FLAGS]'
+
+  async run(): Promise<ReturnType<typeof scaleJson>> {
+    const {argv, flags} = await this.parse(Scale)
+    const result = await runScale(flags, argv as string[])
+    const format = (flags.format ?? 'table') as Format
+    this.emit(renderScale(result, format, {chalk: this.colors(), explain: flags.explain}), flags.output)
+    this.annotate(result.after.report, format)
+    process.exitCode = exitCodeFor(result.after.report, result.after.request.failOn)
+    return scaleJson(result)
+  }
+}

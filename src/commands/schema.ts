@@ -1,0 +1,18 @@
+import {BaseCommand} from '../cli/base-command.js'
+import {configJsonSchema} from '../config/schema.js'
+import {jsonText} from '../render/format.js'
+
+export default class Schema extends BaseCommand {
+  static override description = `Print the JSON Schema of the config file (conncalc.yml, .conncalc.yml, or "conncalc" in package.json).
+
+Editors use it for completion and checks, e.g. with a first line
+# yaml-language-server: $schema=./node_modules/conncalc/conncalc.schema.json`
+
+  static override enableJsonFlag = false
+  static override examples = ['<%= config.bin %> schema > conncalc.schema.json']
+
+  async run(): Promise<void> {
+    await this.parse(Schema)
+    this.print(jsonText(await configJsonSchema()))
+  }
+}

@@ -1,0 +1,47 @@
+import type {ChalkInstance} from 'chalk'
+
+import type {Format} from '../cli/flags.js'
+import type {Report} from '../report.js'
+
+import {toJson} from '../report.js'
+import {redactSecrets} from '../util/redact.js'
+import {renderGithub} from './github.js'
+import {renderMarkdown} from './markdown.js'
+import {renderSvg} from './svg.js'
+import {renderTable} from './table.js'
+
+export interface RenderOptions {
+  chalk: ChalkInstance
+  command?: string
+  explain: boolean
+  /** The Procfile read (or the config file listing the apps). */
+  title: string
+}
+
+/** The JSON report as `--json` prints it (two-space indent), with secrets redacted. */
+export const jsonText = (data: unknown): string => redactSecrets(JSON.stringify(data, null, 2)) + '\n'
+
+/** One report in one of the --format views. Pure. */
+export function renderReport(report: Report, format: Format, options: RenderOptions): string {
+  switch (format) {
+    case 'github': {
+      return renderGithub(report)
+    }
+
+    case 'json': {
+      return jsonText(toJson(report))
+    }
+
+    case 'markdown': {
+      return renderMarkdown(report, {procfile: options.title})
+    }
+
+    case 'svg': {
+      return renderSvg(report, {title: options.title})
+    }
+
+    case 'table': {
+      return renderTable(report, {chalk: options.chalk, command: options.command, explain: options.explain, procfile: options.title})
+    }
+  }
+}

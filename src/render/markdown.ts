@@ -1,0 +1,99 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {Report} from '../report.js'
+
+import {redactSecrets} from '../util/redact.js'
+import {budgetSegments, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
+import {limitText} from './table.js'
+import {percent} from './text.js'
+
+export interface MarkdownOptions {
+  /** Heading level of the title (2 = `##`); the README section uses 3. */
+  level?: number
+  /** The Procfile (or config file) read, as the reader should see it. */
+  procfile: string
+}
+
+/** Text safe inside a table cell or list item: no pipes, no stray markup, one line. */
+export function mdText(s: string): string {
+  return s.replaceAll('\\', '\\\\').replaceAll(/([|*_`<>[\]])/g, '\\$1').replaceAll(/\r?\n/g, ' ')
+}
+
+const code = (s: string): string => {
+  const ticks = s.includes('`') ? '``' : '`'
+  return `${ticks}${ticks.length > 1 ? ' ' : ''}${s.replaceAll(/\r?\n/g, ' ')}${ticks.length > 1 ? ' ' : ''}${ticks}`
+}
+
+const STATUS: Record<string, string> = {ok: 'ok', over: '**over the limit**', unknown: 'no limit given', warning: '**warning**'}
+
+/**
+ * The report as markdown, for a pull-request comment or a README: a table of
+ * process types and a list of totals, diagnostics and suggestions. Pure and
+ * deterministic (no dates, stable order).
+ */
+export function renderMarkdown(report: Report, options: MarkdownOptions): string {
+  const b = report.budget
+  const h = '#'.repeat(options.level ?? 2)
+  const out: string[] = []
+  const headline =
+    b.limit === null ? `${b.total} connections` : `${b.total} of ${b.limit} connections (${percent(b.utilization ?? 0)}), ${STATUS[b.status].replaceAll('*', '')}`
+  out.push(`${h} conncalc: ${headline}`, '', `${code(options.procfile)} · ${mdText(limitText(report))}`, '')
+
+  const multi = b.processTypes.some((p) => p.model.app)
+  const header = [...(multi ? ['app'] : []), 'type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/dyno', 'connections', 'max dynos']
+  const align = header.map((_, i) => (i < (multi ? 3 : 2) ? '---' : '--:'))
+  out.push(`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`)
+  for (const p of b.processTypes) {
+    const cells = [
+      ...(multi ? [mdText(p.model.app ?? '')] : []),
+      mdText(p.name),
+      mdText(p.server),
+      dynosText(p),
+      String(p.processesPerDyno),
+      String(p.threadsPerProcess),
+      p.poolPerProcess === null ? '-' : String(p.poolPerProcess),
+      String(p.extraPerProcess),
+      String(p.connectionsPerDyno),
+      p.role === 'long-running' ? String(p.connections) : `(${p.connections})`,
+      p.maxDynos === null ? '-' : String(p.maxDynos),
+    ]
+    out.push(`| ${cells.join(' | ')} |`)
+  }
+
+  out.push('')
+  const list: string[] = []
+  if (b.limit === null) {
+    list.push(`**total**: ${b.total} connections${b.reserve > 0 ? ` (incl. ${b.reserve} reserved)` : ''}`)
+    if (report.smallestFittingPlan) list.push(`**smallest plan that fits**: ${mdText(report.smallestFittingPlan.name)} (limit ${report.smallestFittingPlan.limit})`)
+  } else {
+    list.push(`**total**: ${b.total} of ${b.limit}${b.reserve > 0 ? ` (incl. ${b.reserve} reserved)` : ''}, ${percent(b.utilization ?? 0)}: ${STATUS[b.status]}`)
+    const parts = budgetSegments(report).map((s) => `${mdText(s.label)} ${s.value} (${percent(s.value / b.limit!)})`)
+    if (parts.length > 0) list.push(`**by type**: ${parts.join(', ')}`)
+    list.push(`**headroom**: ${b.limit - b.total}`)
+  }
+
+  list.push(`**deploy peak**: ${mdText(deployText(report).replace(/^deploy peak /, ''))}`)
+  list.push(`**ceiling**: ${b.ceiling} (if every pool fills)`)
+  for (const note of rangeNotes(report)) list.push(mdText(note))
+  if (b.processTypes.some((p) => p.role !== 'long-running')) list.push('(n) = release phase: counted in the deploy peak only')
+  out.push(...list.map((l) => `- ${l}`))
+
+  if (report.suggestions?.needed) {
+    out.push('', `${h}# What would make it fit`, '')
+    if (report.suggestions.items.length === 0) out.push('- no single change found')
+    for (const s of report.suggestions.items) {
+      out.push(`- ${mdText(s.summary)}: ${s.total} of ${s.limit} (${percent(s.utilization)}), deploy peak ${s.deployPeak}. ${mdText(s.how)}`)
+    }
+  }
+
+  if (report.diagnostics.length > 0) {
+    out.push('', `${h}# Diagnostics`, '')
+    out.push(...report.diagnostics.map((d) => `- ${diagnosticItem(d)}`))
+  }
+
+  return redactSecrets(out.join('\n')) + '\n'
+}
+
+function diagnosticItem(d: Diagnostic): string {
+  const where = d.file ? `${code(`${d.file}${d.line ? `:${d.line}` : ''}`)}: ` : ''
+  return `**${d.severity}** ${where}${mdText(d.message)} ${code(d.code)}${d.fix ? `<br>fix: ${mdText(d.fix)}` : ''}`
+}

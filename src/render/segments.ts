@@ -1,0 +1,37 @@
+import type {ProcessBudget} from '../budget/budget.js'
+import type {Report} from '../report.js'
+import type {Segment} from './text.js'
+
+import {describeMoment} from '../rules/deploy-over-limit.js'
+
+/** `web`, or `api web` when several apps share the database. */
+export const rowLabel = (p: ProcessBudget): string => (p.model.app ? `${p.model.app} ${p.name}` : p.name)
+
+/** What fills the limit: each running process type, then the reserve. */
+export function budgetSegments(report: Report): Segment[] {
+  const b = report.budget
+  const rows = b.processTypes.filter((p) => p.role === 'long-running' && p.connections > 0)
+  const segments = rows.map((p) => ({label: rowLabel(p), value: p.connections}))
+  if (b.reserve > 0) segments.push({label: 'reserve', value: b.reserve})
+  return segments
+}
+
+/** "2..10" for an autoscaling range, else the dyno count. */
+export const dynosText = (p: ProcessBudget): string => (p.model.dynoRange ? `${p.model.dynoRange.min}..${p.model.dynoRange.max}` : `${p.dynos}`)
+
+/** "deploy peak 29: the preboot overlap (…); release phase 18" — which moment is the peak, and the others. */
+export function deployText(report: Report): string {
+  const b = report.budget
+  if (b.deployMoments.length === 0) return `deploy peak ${b.deployPeak} (nothing runs beside the formation during a deploy)`
+  const sorted = [...b.deployMoments].sort((x, y) => y.peak - x.peak)
+  const [top, ...rest] = sorted
+  const others = rest.map((m) => `${m.kind === 'release' ? 'release phase' : 'preboot'}${m.app ? ` of ${m.app}` : ''} ${m.peak}`)
+  return `deploy peak ${b.deployPeak} during ${describeMoment(top)}${others.length > 0 ? `; ${others.join(', ')}` : ''}`
+}
+
+/** Notes for rows whose numbers need a word: autoscaling ranges budgeted at their max. */
+export function rangeNotes(report: Report): string[] {
+  return report.budget.processTypes
+    .filter((p) => p.model.dynoRange)
+    .map((p) => `${rowLabel(p)} autoscales ${dynosText(p)}: budgeted at the max, ${p.dynos} dynos`)
+}

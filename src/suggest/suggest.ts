@@ -1,0 +1,290 @@
+import type {Budget, ProcessBudget, Status} from '../budget/budget.js'
+import type {Assumption} from '../config/schema.js'
+import type {AppModel, ProcessModel} from '../model/process.js'
+import type {PlanTable} from '../plans/table.js'
+import type {FailOn, Report} from '../report.js'
+import type {BudgetRequest} from '../request.js'
+
+import {applyAssumption} from '../assumptions.js'
+import {computeBudget} from '../budget/budget.js'
+import {assumed, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
+
+/**
+ * A change that would make the budget fit, as data a BudgetRequest can take
+ * (applyChange), so it can be checked by running the whole budget again.
+ */
+export interface SuggestionChange {
+  /** Per process type, like the config file's `assumptions`. */
+  assumptions?: Record<string, Assumption>
+  plan?: string
+  /** `heroku ps:scale` arguments, e.g. ["web=3"]. */
+  scale?: string[]
+}
+
+export type SuggestionKind = 'pgbouncer' | 'plan' | 'processes' | 'scale' | 'threads'
+
+export interface Suggestion {
+  app: null | string
+  change: SuggestionChange
+  deployPeak: number
+  /** How to make the change (and check it with conncalc). */
+  how: string
+  kind: SuggestionKind
+  limit: number
+  /** What to know before doing it. */
+  note?: string
+  processType: null | string
+  status: Status
+  /** One line: what changes. */
+  summary: string
+  total: number
+  utilization: number
+}
+
+export interface SuggestionSet {
+  /** `fit`: total and deploy peak within the limit; `below-warn-at`: also under --warn-at. */
+  goal: 'below-warn-at' | 'fit'
+  items: Suggestion[]
+  /** False when the budget already meets the goal (nothing to change). */
+  needed: boolean
+}
+
+interface Context {
+  failOn: FailOn
+  table: PlanTable
+  tiers: string[]
+}
+
+const PGBOUNCER_RESERVE = 1 // PGBOUNCER_RESERVE_POOL_SIZE default (heroku-buildpack-pgbouncer README)
+
+/**
+ * What would make the budget fit, each with its new total: the smallest plan,
+ * the most dynos per type, fewer processes or threads per type, and the
+ * PgBouncer buildpack. Every number comes from running the budget again on the
+ * changed model (pure: the report is not modified).
+ */
+export function suggest(report: Report, context: Context): SuggestionSet {
+  const b = report.budget
+  const fitsNow = b.limit !== null && b.total <= b.limit && b.deployPeak <= b.limit
+  const goal: SuggestionSet['goal'] = context.failOn === 'warning' || (fitsNow && b.status === 'warning') ? 'below-warn-at' : 'fit'
+  const meets = (x: Budget): boolean =>
+    x.limit !== null && x.total <= x.limit && x.deployPeak <= x.limit && (goal === 'fit' || x.status === 'ok')
+
+  if (b.limit !== null && meets(b)) return {goal, items: [], needed: false}
+
+  const items: Suggestion[] = []
+  const plan = planSuggestion(report, context, meets)
+  if (plan) items.push(plan)
+  if (b.limit === null) return {goal, items, needed: true}
+
+  const rows = b.processTypes.filter((p) => p.role === 'long-running' && p.dynos > 0)
+  for (const row of rows) {
+    const s = scaleSuggestion(report, row, meets)
+    if (s) items.push(s)
+  }
+
+  for (const row of rows) {
+    const s = processesSuggestion(report, row, meets)
+    if (s) items.push(s)
+  }
+
+  for (const row of rows) {
+    const s = threadsSuggestion(report, row, meets)
+    if (s) items.push(s)
+  }
+
+  const bouncer = pgbouncerSuggestion(report, rows, meets)
+  if (bouncer) items.push(bouncer)
+  return {goal, items, needed: true}
+}
+
+type Meets = (b: Budget) => boolean
+type Edit = (p: ProcessModel) => void
+
+const SUGGESTED: Source = assumed('a change proposed by --suggest')
+
+/** The budget again, with some process types edited and/or another limit. */
+function rebudget(report: Report, edits: Map<ProcessModel, Edit>, limit?: Sourced<number>): Budget {
+  const processes = report.app.processes.map((p) => {
+    const edit = edits.get(p)
+    if (!edit) return p
+    const copy = structuredClone(p)
+    edit(copy)
+    return copy
+  })
+  const b = report.budget
+  return computeBudget({...report.app, processes}, {limit: limit ?? b.limitSource, reserve: b.reserveSource, warnAt: b.warnAt})
+}
+
+function result(b: Budget): Pick<Suggestion, 'deployPeak' | 'limit' | 'status' | 'total' | 'utilization'> {
+  return {
+    deployPeak: b.deployPeak,
+    limit: b.limit!,
+    status: b.status,
+    total: b.total,
+    utilization: Math.round((b.utilization ?? 0) * 10_000) / 10_000,
+  }
+}
+
+/** The largest n in [lo, hi] for which `ok(n)` holds, given it only gets harder as n grows; null if none. */
+function largest(lo: number, hi: number, ok: (n: number) => boolean): null | number {
+  if (hi < lo || !ok(lo)) return null
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (ok(mid)) lo = mid
+    else hi = mid - 1
+  }
+
+  return lo
+}
+
+const forApp = (row: ProcessBudget): string => (row.model.app ? ` --app ${row.model.app}` : '')
+const label = (row: ProcessBudget): string => (row.model.app ? `${row.model.app} ${row.name}` : row.name)
+
+function planSuggestion(report: Report, context: Context, meets: Meets): null | Suggestion {
+  const current = report.budget.limit ?? 0
+  const candidates = context.table.plans
+    .filter((p) => context.tiers.includes(p.tier) && p.limit > current)
+    .sort((a, b) => a.limit - b.limit || context.table.plans.indexOf(a) - context.table.plans.indexOf(b))
+  for (const p of candidates) {
+    const b = rebudget(report, new Map(), sourced(p.limit, {kind: 'plan', plan: p.name, table: context.table.path}))
+    if (!meets(b)) continue
+    return {
+      app: null,
+      change: {plan: p.name},
+      how: `check with --plan ${p.name}; on Heroku: heroku addons:upgrade DATABASE heroku-postgresql:${p.name} (or pg:copy to a new database)`,
+      kind: 'plan',
+      note: p.confidence === 'confirmed' ? undefined : `its limit is a ${p.confidence} figure (conncalc plans shows the source)`,
+      processType: null,
+      summary: `move to plan ${p.name} (limit ${p.limit})`,
+      ...result(b),
+    }
+  }
+
+  return null
+}
+
+function scaleSuggestion(report: Report, row: ProcessBudget, meets: Meets): null | Suggestion {
+  let last: Budget | undefined
+  const at = (n: number): Budget => rebudget(report, new Map([[row.model, (p: ProcessModel) => {
+    p.dynos = sourced(n, SUGGESTED)
+    if (p.dynoRange) p.dynoRange = {max: n, min: Math.min(p.dynoRange.min, n)}
+  }]]))
+  const n = largest(1, row.dynos - 1, (k) => meets((last = at(k))))
+  if (n === null) return null
+  last = at(n)
+  const range = row.model.dynoRange
+  const spec = range ? `${row.name}=${Math.min(range.min, n)}..${n}` : `${row.name}=${n}`
+  return {
+    app: row.model.app ?? null,
+    change: {scale: [spec]},
+    how: range
+      ? `set the autoscaler's maximum for ${row.name} to ${n}; check with --scale ${spec}${forApp(row)}`
+      : `heroku ps:scale ${row.name}=${n}; check with conncalc scale ${row.name}=${n}${forApp(row)}`,
+    kind: 'scale',
+    processType: row.name,
+    summary: range
+      ? `cap ${label(row)} autoscaling at ${plural(n, 'dyno')} (now ${range.min}..${range.max})`
+      : `scale ${label(row)} from ${row.dynos} to ${plural(n, 'dyno')}`,
+    ...result(last),
+  }
+}
+
+/** How to set a value: `RAILS_MAX_THREADS=2 (read at config/puma.rb:14)`, else `2 at config/puma.rb:15`. */
+function setting(v: Sourced<unknown>, to: number): string {
+  const chain = [v.source, ...(v.via ?? [])]
+  const env = chain.find((s) => s.kind === 'env')
+  const file = chain.find((s) => s.kind === 'file')
+  const at = file?.kind === 'file' ? `${file.file}:${file.line}` : undefined
+  if (env?.kind === 'env') return `${env.name}=${to}${at ? ` (read at ${at})` : ''}`
+  return at ? `${to} at ${at}` : `${to}`
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`
+
+function processesSuggestion(report: Report, row: ProcessBudget, meets: Meets): null | Suggestion {
+  if (row.processesPerDyno <= 1 || row.model.serverConnectionsPerDyno) return null
+  const edit = (n: number) => (p: ProcessModel) => applyAssumption(p, {source: SUGGESTED, values: {processes: n}})
+  const n = largest(1, row.processesPerDyno - 1, (k) => meets(rebudget(report, new Map([[row.model, edit(k)]]))))
+  if (n === null) return null
+  const b = rebudget(report, new Map([[row.model, edit(n)]]))
+  return {
+    app: row.model.app ?? null,
+    change: {assumptions: {[row.name]: {processes: n}}},
+    how: `${row.name}: processes per dyno ${setting(row.model.processesPerDyno, n)}`,
+    kind: 'processes',
+    note: 'fewer processes per dyno serve fewer requests at once: check throughput, or scale dynos instead',
+    processType: row.name,
+    summary: `run ${plural(n, 'process')} per ${label(row)} dyno instead of ${row.processesPerDyno}`,
+    ...result(b),
+  }
+}
+
+function threadsSuggestion(report: Report, row: ProcessBudget, meets: Meets): null | Suggestion {
+  if (row.threadsPerProcess <= 1 || row.model.serverConnectionsPerDyno) return null
+  const hasPool = row.model.pools.length > 0
+  // Threads and pool move together: a pool below the threads makes threads wait (pool-below-threads).
+  const values = (n: number): Assumption => (hasPool ? {pool: n, threads: n} : {threads: n})
+  const edit = (n: number) => (p: ProcessModel) => applyAssumption(p, {source: SUGGESTED, values: values(n)})
+  const n = largest(1, row.threadsPerProcess - 1, (k) => meets(rebudget(report, new Map([[row.model, edit(k)]]))))
+  if (n === null) return null
+  const b = rebudget(report, new Map([[row.model, edit(n)]]))
+  const threadsAt = setting(row.model.threadsPerProcess, n)
+  const poolAt = hasPool ? setting(row.model.pools[0].pool, n) : undefined
+  return {
+    app: row.model.app ?? null,
+    change: {assumptions: {[row.name]: values(n)}},
+    how: `${row.name}: threads ${threadsAt}${poolAt && poolAt !== threadsAt ? `; pool ${poolAt}` : ''}`,
+    kind: 'threads',
+    processType: row.name,
+    summary: `${label(row)}: ${plural(n, 'thread')} per process${hasPool ? ` and a pool of ${n}` : ''} instead of ${row.threadsPerProcess}${hasPool ? `/${row.poolPerProcess}` : ''}`,
+    ...result(b),
+  }
+}
+
+function pgbouncerSuggestion(report: Report, rows: ProcessBudget[], meets: Meets): null | Suggestion {
+  if (report.budget.processTypes.some((p) => p.model.serverConnectionsPerDyno)) return null
+  const targets = rows.filter((r) => r.connectionsPerDyno > 1 + PGBOUNCER_RESERVE)
+  if (targets.length === 0) return null
+  const edits = (size: number) =>
+    new Map(targets.map((r) => [r.model, (p: ProcessModel) => applyAssumption(p, {source: SUGGESTED, values: {pgbouncer: {poolSize: size, reservePoolSize: PGBOUNCER_RESERVE}}})]))
+  const most = Math.max(...targets.map((r) => r.connectionsPerDyno)) - PGBOUNCER_RESERVE - 1
+  const n = largest(1, most, (k) => meets(rebudget(report, edits(k))))
+  if (n === null) return null
+  const b = rebudget(report, edits(n))
+  if (b.total >= report.budget.total) return null
+  const names = targets.map((r) => label(r))
+  return {
+    app: null,
+    change: {assumptions: Object.fromEntries(targets.map((r) => [r.name, {pgbouncer: {poolSize: n, reservePoolSize: PGBOUNCER_RESERVE}}]))},
+    how: `add the heroku/pgbouncer buildpack, start ${names.join(' and ')} with bin/start-pgbouncer, and set PGBOUNCER_DEFAULT_POOL_SIZE=${n}`,
+    kind: 'pgbouncer',
+    note: 'transaction pooling breaks LISTEN/NOTIFY, session advisory locks and named prepared statements (set prepared_statements: false); GoodJob and Action Cable’s PostgreSQL adapter need a direct connection',
+    processType: null,
+    summary: `PgBouncer in each ${names.join(', ')} dyno: at most ${n} + ${PGBOUNCER_RESERVE} server connections per dyno`,
+    ...result(b),
+  }
+}
+
+/**
+ * The request with a suggestion applied, to check it by running the whole
+ * budget again (tests do; so could a user, with the flags in `how`).
+ */
+export function applyChange(request: BudgetRequest, suggestion: Pick<Suggestion, 'app' | 'change'>): BudgetRequest {
+  const {change} = suggestion
+  const next: BudgetRequest = {...request, apps: request.apps.map((a) => ({...a, assumptions: new Map(a.assumptions), scale: [...a.scale]}))}
+  if (change.plan) {
+    next.plan = change.plan
+    delete next.limit
+  }
+
+  for (const app of next.apps) {
+    if (suggestion.app !== null && app.name !== suggestion.app) continue
+    if (change.scale) app.scale.push(...change.scale)
+    for (const [type, values] of Object.entries(change.assumptions ?? {})) {
+      app.assumptions.set(type, {source: fromFlag('--suggest'), values: {...app.assumptions.get(type)?.values, ...values}})
+    }
+  }
+
+  return next
+}
