@@ -3,6 +3,7 @@ import type {Env} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
 import type {Extra, PoolEntry} from '../model/process.js'
 import type {Sourced} from '../model/source.js'
+import type {DynoFacts} from '../platform/dyno-sizes.js'
 
 /**
  * A Procfile command split as a shell would: leading `KEY=value` assignments
@@ -21,6 +22,8 @@ export interface ParsedCommand {
 
 export interface AnalyzerContext {
   command: ParsedCommand
+  /** Memory and nproc of the type's dyno (an assumed Standard-1X when no size is given); absent in unit tests that do not need it. */
+  dyno?: DynoFacts
   /** Dyno size from --scale / app.json, if known (e.g. "standard-2x"). */
   dynoSize?: string
   env: Env // the layered env this process type sees (Procfile line on top)
