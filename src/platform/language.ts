@@ -6,7 +6,9 @@
  */
 import type {FileReader} from '../model/files.js'
 
+import {parseAppJsonFormation} from '../io/scale.js'
 import {assumed, fromDefault, fromFile, type Source} from '../model/source.js'
+import {jsonKeyLine} from '../util/json-lines.js'
 
 const DETECT_REF = 'https://devcenter.heroku.com/articles/buildpacks#officially-supported-buildpacks'
 
@@ -42,24 +44,10 @@ export interface DetectedLanguage {
 function buildpacksFromAppJson(files: FileReader): {languages: Language[]; line: number} | undefined {
   const appJson = files.read('app.json')
   if (!appJson) return undefined
-  let data: unknown
-  try {
-    data = JSON.parse(appJson.text)
-  } catch {
-    return undefined // the formation reader reports invalid app.json
-  }
-
-  const packs = (data as {buildpacks?: unknown})?.buildpacks
-  if (!Array.isArray(packs)) return undefined
-  const languages: Language[] = []
-  for (const p of packs) {
-    const url = typeof p === 'string' ? p : typeof p?.url === 'string' ? (p.url as string) : ''
-    const hit = BUILDPACK_NAMES.find(([re]) => re.test(url))
-    if (hit) languages.push(hit[1])
-  }
-
-  const line = appJson.text.slice(0, appJson.text.indexOf('"buildpacks"')).split('\n').length
-  return {languages, line}
+  // Invalid app.json is reported by the formation reader (io/scale.ts); here it just decides nothing.
+  const {buildpacks} = parseAppJsonFormation(appJson.text, 'app.json')
+  const languages = buildpacks.flatMap((url) => BUILDPACK_NAMES.find(([re]) => re.test(url))?.[1] ?? [])
+  return {languages, line: jsonKeyLine(appJson.text, ['buildpacks'])}
 }
 
 export function detectLanguage(files: FileReader): DetectedLanguage {

@@ -828,7 +828,7 @@ class Evaluator {
   private async call(node: PyNode, scope: Scope): Promise<EvalValue> {
     const calleeNode = node.firstChild!
     const argNode = node.getChild('ArgList')
-    const {args, kwargs} = argNode ? await this.argList(argNode, scope) : {args: [], kwargs: {}}
+    const {args, kwargs} = argNode ? await this.argList(argNode, scope) : {args: [] as EvalValue[], kwargs: {} as Record<string, EvalValue>}
     const local = calleeNode.name === 'VariableName' ? scope.get(this.parsed.textOf(calleeNode)) : undefined
     let callee = this.dotted(calleeNode) ?? this.parsed.textOf(calleeNode)
     // `env.int("X")` where `env = environ.Env()`: name the method on the class.
