@@ -53,6 +53,8 @@ export interface MissingEnv {
 }
 
 export interface KnownValue {
+  /** The file the value was written in (a star import brings values from another file). */
+  file: string
   kind: 'known'
   line: number
   missingEnv?: MissingEnv[]
@@ -62,6 +64,7 @@ export interface KnownValue {
 }
 
 export interface UnknownValue {
+  file: string
   kind: 'unknown'
   line: number
   missingEnv?: MissingEnv[]
@@ -78,7 +81,17 @@ export interface PyCall {
   /** Inside an `if` conncalc could not decide, a loop, or a function body. */
   conditional: boolean
   kwargs: Record<string, EvalValue>
+  /** Each keyword argument as written (`poolclass=NullPool` → "NullPool"). */
+  kwargText: Record<string, string>
   line: number
+}
+
+/** `app.config["X"] = v` where the container is not a dict conncalc knows. */
+export interface PyItemAssignment {
+  key: string
+  line: number
+  target: string
+  value: EvalValue
 }
 
 export interface PyImport {
@@ -94,6 +107,7 @@ export interface PyModule {
   diagnostics: Diagnostic[]
   file: string
   imports: PyImport[]
+  itemAssignments: PyItemAssignment[]
   names: Map<string, EvalValue>
   /** False when the file had syntax errors: names and calls are then empty. */
   parsed: boolean
@@ -194,6 +208,7 @@ function numberLiteral(raw: string): number | undefined {
 class Evaluator {
   readonly calls: PyCall[] = []
   readonly imports: PyImport[] = []
+  readonly itemAssignments: PyItemAssignment[] = []
   /** Local name → dotted import path ("create_engine" → "sqlalchemy.create_engine"). */
   private readonly aliases = new Map<string, string>()
   private conditionalDepth = 0
@@ -214,7 +229,7 @@ class Evaluator {
 
   private known(node: PyNode, value: PyValue, ...from: (EvalValue | undefined)[]): KnownValue {
     const missingEnv = mergeMissing(...from)
-    return {kind: 'known', line: this.line(node), value, via: mergeVia(...from), ...(missingEnv ? {missingEnv} : {})}
+    return {file: this.opts.file, kind: 'known', line: this.line(node), value, via: mergeVia(...from), ...(missingEnv ? {missingEnv} : {})}
   }
 
   private unknown(node: PyNode, reason?: string, ...from: (EvalValue | undefined)[]): UnknownValue {
@@ -222,6 +237,7 @@ class Evaluator {
     const inner = from.find((v): v is UnknownValue => v?.kind === 'unknown')
     if (inner) return {...inner, ...(missingEnv ? {missingEnv} : {})}
     return {
+      file: this.opts.file,
       kind: 'unknown',
       line: this.line(node),
       reason: reason ?? `\`${this.snippet(node)}\` is not something conncalc evaluates`,
@@ -356,6 +372,7 @@ class Evaluator {
         const container = await this.expr(target.firstChild!, scope)
         const key = await this.subscriptKey(target, scope)
         if (isDict(container) && key !== undefined) container.value.entries.set(key, value)
+        else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(target.firstChild!) ?? this.parsed.textOf(target.firstChild!), value})
       } else if (target.name === 'TupleExpression' || target.name === 'ArrayExpression') {
         const names = kids(target).filter((k) => k.name === 'VariableName')
         const items = value.kind === 'known' && isObj(value.value) && value.value.kind === 'list' ? value.value.items : undefined
@@ -493,6 +510,7 @@ class Evaluator {
         // Dicts changed in place are shared objects; keep them.
         if (values.every((v) => v === scope.get(name))) continue
         scope.set(name, {
+          file: this.opts.file,
           kind: 'unknown',
           line: this.line(b.cond),
           missingEnv: mergeMissing(c, ...values),
@@ -788,7 +806,7 @@ class Evaluator {
     const declared = inst.cls.attrs.get(name)
     if (inst.cls.bases.some((b) => b.endsWith('BaseSettings'))) {
       const e = this.opts.env.get(name) ?? this.opts.env.get(name.toUpperCase()) ?? this.opts.env.get(name.toLowerCase())
-      if (e) return {kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
+      if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
     }
 
     return declared ?? this.unknown(node, `${inst.cls.name} has no attribute \`${name}\` conncalc can read`)
@@ -797,16 +815,17 @@ class Evaluator {
   private envRead(node: PyNode, name: string, dflt: EvalValue | undefined, required: boolean): EvalValue {
     const e = this.opts.env.get(name)
     const line = this.line(node)
-    if (e) return {kind: 'known', line, value: e.value, via: [e.source]}
+    if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: [e.source]}
     if (dflt) return dflt.kind === 'known' ? {...dflt, line} : dflt
     const missingEnv = [{line, name}]
-    if (required) return {kind: 'unknown', line, missingEnv, reason: `${name} is not set anywhere`}
-    return {kind: 'known', line, missingEnv, value: null, via: []}
+    if (required) return {file: this.opts.file, kind: 'unknown', line, missingEnv, reason: `${name} is not set anywhere`}
+    return {file: this.opts.file, kind: 'known', line, missingEnv, value: null, via: []}
   }
 
-  private async argList(node: PyNode, scope: Scope): Promise<{args: EvalValue[]; kwargs: Record<string, EvalValue>; splat: boolean}> {
+  private async argList(node: PyNode, scope: Scope): Promise<{args: EvalValue[]; kwargText: Record<string, string>; kwargs: Record<string, EvalValue>; splat: boolean}> {
     const args: EvalValue[] = []
     const kwargs: Record<string, EvalValue> = {}
+    const kwargText: Record<string, string> = {}
     let splat = false
     const parts = kids(node).filter((k) => !['(', ')', ','].includes(k.name))
     for (let i = 0; i < parts.length; i++) {
@@ -818,17 +837,18 @@ class Evaluator {
         i++
       } else if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp') {
         kwargs[this.parsed.textOf(p)] = await this.expr(parts[i + 2], scope)
+        kwargText[this.parsed.textOf(p)] = this.parsed.textOf(parts[i + 2])
         i += 2
       } else if (p.name !== 'for' && p.name !== 'in') args.push(await this.expr(p, scope))
     }
 
-    return {args, kwargs, splat}
+    return {args, kwargText, kwargs, splat}
   }
 
   private async call(node: PyNode, scope: Scope): Promise<EvalValue> {
     const calleeNode = node.firstChild!
     const argNode = node.getChild('ArgList')
-    const {args, kwargs} = argNode ? await this.argList(argNode, scope) : {args: [] as EvalValue[], kwargs: {} as Record<string, EvalValue>}
+    const {args, kwargText, kwargs} = argNode ? await this.argList(argNode, scope) : {args: [] as EvalValue[], kwargText: {}, kwargs: {} as Record<string, EvalValue>}
     const local = calleeNode.name === 'VariableName' ? scope.get(this.parsed.textOf(calleeNode)) : undefined
     let callee = this.dotted(calleeNode) ?? this.parsed.textOf(calleeNode)
     // `env.int("X")` where `env = environ.Env()`: name the method on the class.
@@ -838,7 +858,7 @@ class Evaluator {
     }
 
     if (isCall(local)) callee = `${local.value.callee}()`
-    this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargs, line: this.line(node)})
+    this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node)})
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])
 
@@ -861,7 +881,7 @@ class Evaluator {
     if (CPU_COUNT.has(callee) || (callee === 'len' && args[0]?.kind === 'known' && isCall(args[0]) && args[0].value.callee === 'os.sched_getaffinity')) {
       const n = this.opts.nproc
       if (!n) return this.unknown(node, `\`${this.snippet(node)}\` depends on the dyno's processor count, which is not known`)
-      return {kind: 'known', line: this.line(node), value: n.value, via: [n.source, ...(n.via ?? [])]}
+      return {file: this.opts.file, kind: 'known', line: this.line(node), value: n.value, via: [n.source, ...(n.via ?? [])]}
     }
 
     switch (callee) {
@@ -917,7 +937,7 @@ class Evaluator {
       return n === undefined ? this.unknown(node, `int(${JSON.stringify(v.value)}) raises ValueError`, v) : this.known(node, n, v)
     }
 
-    if (v.value === null && v.missingEnv) return {kind: 'unknown', line: v.line, missingEnv: v.missingEnv, reason: `${v.missingEnv.map((m) => m.name).join(', ')} is not set anywhere`}
+    if (v.value === null && v.missingEnv) return {file: v.file, kind: 'unknown', line: v.line, missingEnv: v.missingEnv, reason: `${v.missingEnv.map((m) => m.name).join(', ')} is not set anywhere`}
     return this.unknown(node, undefined, v)
   }
 }
@@ -948,6 +968,7 @@ export async function evaluatePython(file: string, text: string, opts: Omit<PyEv
       ],
       file,
       imports: [],
+      itemAssignments: [],
       names: new Map(),
       parsed: false,
     }
@@ -959,5 +980,5 @@ export async function evaluatePython(file: string, text: string, opts: Omit<PyEv
   const statements: PyNode[] = []
   for (let c = top.firstChild; c; c = c.nextSibling) statements.push(c)
   await ev.block(statements, scope)
-  return {calls: ev.calls, diagnostics: [], file, imports: ev.imports, names: scope, parsed: true}
+  return {calls: ev.calls, diagnostics: [], file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
 }
