@@ -5,6 +5,7 @@ import {daphne} from './daphne.js'
 import {dramatiq} from './dramatiq.js'
 import {gunicorn} from './gunicorn.js'
 import {hypercorn} from './hypercorn.js'
+import {node} from './node.js'
 import {puma} from './puma.js'
 import {release} from './release.js'
 import {resque} from './resque.js'
@@ -18,4 +19,4 @@ import {uvicorn} from './uvicorn.js'
  * Server analyzers in the order they are tried; the first that matches a
  * process type's command wins, and `unknown` matches everything.
  */
-export const analyzers: ServerAnalyzer[] = [release, puma, unicorn, sidekiq, resque, gunicorn, uvicorn, hypercorn, daphne, celery, rq, dramatiq, unknown]
+export const analyzers: ServerAnalyzer[] = [release, puma, unicorn, sidekiq, resque, gunicorn, uvicorn, hypercorn, daphne, celery, rq, dramatiq, node, unknown]

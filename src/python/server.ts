@@ -1,13 +1,12 @@
 /**
- * What every Python server analyzer shares: the pools of the app it runs,
- * event-loop servers' concurrency (bounded by the pool), and the warning when
- * a number came from the dyno's CPU count.
+ * What every Python server analyzer shares: the pools of the app it runs, and
+ * event-loop servers' concurrency (bounded by the pool).
  */
 import type {AnalyzerContext, ServerAnalysis} from '../analyzers/types.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {PythonProject} from './modules.js'
 
-import {assumed, type Source, sourced, type Sourced} from '../model/source.js'
+import {assumed, sourced, type Sourced} from '../model/source.js'
 import {appPools} from './app-pools.js'
 
 export interface PythonServerInput {
@@ -19,33 +18,6 @@ export interface PythonServerInput {
   server: string
   /** Threads that may each hold a connection, or 'event-loop' for asyncio servers (bounded by the pool). */
   threads: 'event-loop' | Sourced<number>
-}
-
-const same = (a: Source, b: Source): boolean => JSON.stringify(a) === JSON.stringify(b)
-
-/** Did this number come from the dyno's processor count (cpu_count(), a CPU-count default)? */
-export function fromNproc(ctx: AnalyzerContext, v: Sourced<number>): boolean {
-  const n = ctx.dyno?.nproc.source
-  return n !== undefined && [v.source, ...(v.via ?? [])].some((s) => same(s, n))
-}
-
-/**
- * `cpu-count-default`: a setting silently follows the CPU count, which is 8 on
- * every Standard (and Eco/Basic) dyno because they share a host.
- */
-export function cpuCountWarning(ctx: AnalyzerContext, v: Sourced<number>, what: string, fix: string): Diagnostic[] {
-  if (!ctx.dyno || !fromNproc(ctx, v)) return []
-  const shared = /^(standard|eco|basic)/.test(ctx.dyno.name)
-  if (!shared) return []
-  return [
-    {
-      code: 'cpu-count-default',
-      fix,
-      message: `${ctx.processType}: ${what} is ${v.value} because it follows the CPU count, and a ${ctx.dyno.name} dyno reports ${ctx.dyno.nproc.value} CPUs (a shared host), not its share`,
-      processType: ctx.processType,
-      severity: 'warning',
-    },
-  ]
 }
 
 export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAnalysis> {
