@@ -29,7 +29,7 @@ export interface AnalyzeInput {
 }
 
 /** Variables the platform sets at run time; their absence here says nothing. */
-const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'PATH', 'PORT', 'PWD', 'STACK'])
+const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'JAVA_OPTS', 'JAVA_TOOL_OPTIONS', 'PATH', 'PORT', 'PWD', 'STACK'])
 
 /**
  * Turn the app's files into one ProcessModel per Procfile process type. Pure:

@@ -10,7 +10,7 @@ import {entryFiles} from '../python/app-pools.js'
 import {moduleOfAppSpec, PythonProject} from '../python/modules.js'
 import {pythonProgram} from '../python/program.js'
 import {pythonAnalysis} from '../python/server.js'
-import {positionals} from './gunicorn.js'
+import {appArgument} from './gunicorn.js'
 
 export const daphne: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
@@ -19,7 +19,7 @@ export const daphne: ServerAnalyzer = {
     return pythonAnalysis({
       ctx,
       diagnostics: [],
-      entries: entryFiles(project, [moduleOfAppSpec(positionals(args).at(-1))]),
+      entries: entryFiles(project, [moduleOfAppSpec(appArgument(args))]),
       processes: sourced(1, fromDefault('Daphne runs one process (it has no workers option)', 'https://github.com/django/daphne#readme')),
       project,
       server: 'daphne',

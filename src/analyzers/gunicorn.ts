@@ -32,13 +32,14 @@ const FLAGS = {
 /** Flags whose value is the next word, so that it is not taken for the app module. */
 const VALUE_FLAGS = new Set([...Object.values(FLAGS).flat(), '-b', '--bind', '--chdir', '-t', '--timeout', '--log-level', '--access-logfile', '--error-logfile', '-e', '--env', '--name', '-n', '--max-requests', '--max-requests-jitter', '--keep-alive', '--graceful-timeout', '-p', '--pid', '-u', '-g', '--user', '--group', '--forwarded-allow-ips', '--log-file', '--access-logformat', '--host', '--port', '--limit-concurrency', '--root-path', '--app-dir', '--uds', '--fd', '--ws', '--http', '--loop', '--interface', '--env-file', '--log-config', '--ssl-keyfile', '--ssl-certfile', '--timeout-keep-alive', '-u', '--proxy-headers-host', '--ping-interval', '--application-close-timeout', '--websocket_timeout', '-p', '--processes', '-t', '--threads', '-Q', '--queues'])
 
-/** The WSGI app argument (`proj.wsgi:application`): the last positional. */
+/** Positional arguments: the app (`proj.wsgi:application`) is among them; see appArgument. */
 export function positionals(args: readonly string[]): string[] {
   const out: string[] = []
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
     if (a.startsWith('-')) {
-      if (VALUE_FLAGS.has(a)) i++
+      // `--port $PORT` with PORT unset leaves `--port --workers 3`: a flag is never a value.
+      if (VALUE_FLAGS.has(a) && !args[i + 1]?.startsWith('-')) i++
       continue
     }
 
@@ -46,6 +47,12 @@ export function positionals(args: readonly string[]): string[] {
   }
 
   return out
+}
+
+/** The app argument: the positional that names `module:attr`, else the last one. */
+export const appArgument = (args: readonly string[]): string | undefined => {
+  const ps = positionals(args)
+  return ps.find((p) => /^[A-Za-z_][\w.]*:/.test(p)) ?? ps.at(-1)
 }
 
 type Found = Partial<Record<keyof typeof FLAGS, FoundFlag>>
@@ -123,7 +130,7 @@ export const gunicorn: ServerAnalyzer = {
       diagnostics.push(...threadsSetting.diagnostics)
     }
 
-    const appSpec = positionals(args).at(-1) ?? asString(config?.names.get('wsgi_app'))
+    const appSpec = appArgument(args) ?? asString(config?.names.get('wsgi_app'))
     return pythonAnalysis({
       ctx,
       diagnostics,

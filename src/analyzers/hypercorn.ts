@@ -10,7 +10,7 @@ import {entryFiles} from '../python/app-pools.js'
 import {moduleOfAppSpec, PythonProject} from '../python/modules.js'
 import {pythonProgram} from '../python/program.js'
 import {pythonAnalysis} from '../python/server.js'
-import {positionals} from './gunicorn.js'
+import {appArgument} from './gunicorn.js'
 import {findFlag, firstOf, flagCandidate} from './setting.js'
 
 const REF = 'https://github.com/pgjones/hypercorn/blob/main/src/hypercorn/config.py'
@@ -34,7 +34,7 @@ export const hypercorn: ServerAnalyzer = {
     return pythonAnalysis({
       ctx,
       diagnostics,
-      entries: entryFiles(project, [moduleOfAppSpec(positionals(args).at(-1))]),
+      entries: entryFiles(project, [moduleOfAppSpec(appArgument(args))]),
       processes: workers.value,
       project,
       server: 'hypercorn',

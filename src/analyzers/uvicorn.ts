@@ -11,7 +11,7 @@ import {entryFiles} from '../python/app-pools.js'
 import {moduleOfAppSpec, PythonProject} from '../python/modules.js'
 import {pythonProgram} from '../python/program.js'
 import {pythonAnalysis} from '../python/server.js'
-import {positionals} from './gunicorn.js'
+import {appArgument} from './gunicorn.js'
 import {envCandidate, findFlag, firstOf, flagCandidate} from './setting.js'
 
 const REF = 'https://github.com/encode/uvicorn/blob/master/uvicorn/main.py'
@@ -26,7 +26,7 @@ export const uvicorn: ServerAnalyzer = {
       sourced(1, fromDefault('uvicorn default workers when WEB_CONCURRENCY is unset', REF)),
     )
     const limit = flagCandidate(findFlag(rest, ['--limit-concurrency']), 'uvicorn --limit-concurrency')
-    const spec = positionals(rest.filter((a) => a !== '--reload' && a !== '--proxy-headers')).at(-1)
+    const spec = appArgument(rest.filter((a) => a !== '--reload' && a !== '--proxy-headers'))
     const entry = spec?.endsWith('.py') ? spec : moduleOfAppSpec(spec)
     return pythonAnalysis({
       ctx,

@@ -422,7 +422,8 @@ class Evaluator {
     const path: string[] = []
     for (; i < parts.length && parts[i].name !== 'import'; i++) {
       const t = this.parsed.textOf(parts[i])
-      if (parts[i].name === '.' || t === '.' || t === '...') level += t.length
+      // Leading dots are the relative level; dots between names separate the module path.
+      if ((parts[i].name === '.' || t === '.' || t === '...') && path.length === 0) level += t.length
       else if (parts[i].name === 'VariableName') path.push(t)
     }
 

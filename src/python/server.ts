@@ -6,7 +6,7 @@ import type {AnalyzerContext, ServerAnalysis} from '../analyzers/types.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {PythonProject} from './modules.js'
 
-import {assumed, sourced, type Sourced} from '../model/source.js'
+import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
 import {appPools} from './app-pools.js'
 
 export interface PythonServerInput {
@@ -29,7 +29,7 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
   let threads = threads0
   if (eventLoop && found.pools && found.framework === 'sqlalchemy') {
     const total = found.pools.reduce((a, p) => a + p.pool.value, 0)
-    threads = sourced(total, assumed(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`), found.pools.map((p) => p.pool.source))
+    threads = sourced(total, fromDefault(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`, 'https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html'), found.pools.map((p) => p.pool.source))
   }
 
   return {

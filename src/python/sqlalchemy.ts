@@ -70,11 +70,11 @@ function flaskOptions(modules: PyModule[]): {file: string; line: number; value: 
   let found: {file: string; line: number; value: EvalValue} | undefined
   for (const m of modules) {
     const top = m.names.get('SQLALCHEMY_ENGINE_OPTIONS')
-    if (top) found = {file: m.file, line: top.line, value: top}
+    if (top) found = {file: top.file, line: top.line, value: top}
     for (const v of m.names.values()) {
       if (v.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'class') {
         const opt = v.value.attrs.get('SQLALCHEMY_ENGINE_OPTIONS')
-        if (opt) found ??= {file: m.file, line: opt.line, value: opt}
+        if (opt) found ??= {file: opt.file, line: opt.line, value: opt}
       }
     }
 
@@ -103,7 +103,7 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>): Engi
   const flask = modules.flatMap((m) => m.calls.filter((c) => c.callee === 'flask_sqlalchemy.SQLAlchemy').map((c) => ({c, m})))
   if (flask.length > 0) {
     const {c, m} = flask[0]
-    const opts = c.kwargs.engine_options ? {file: m.file, line: c.kwargs.engine_options.line, value: c.kwargs.engine_options} : flaskOptions(modules)
+    const opts = c.kwargs.engine_options ? {file: c.kwargs.engine_options.file, line: c.kwargs.engine_options.line, value: c.kwargs.engine_options} : flaskOptions(modules)
     const file = opts?.file ?? m.file
     const get = (k: string): {line: number; v: EvalValue} | undefined => {
       const v = entry(opts?.value, k)
