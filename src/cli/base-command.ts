@@ -10,7 +10,7 @@ import {redactSecrets} from '../util/redact.js'
  * password.
  */
 export abstract class BaseCommand extends Command {
-  static enableJsonFlag = true
+  static override enableJsonFlag = true
 
   protected colors(): ChalkInstance {
     const env = process.env
@@ -41,6 +41,11 @@ export abstract class BaseCommand extends Command {
     }
 
     return undefined
+  }
+
+  /** JSON output goes through the same redaction as text. */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${redactSecrets(JSON.stringify(json, null, 2))}\n`)
   }
 
   /** Print a human view (only when --json is off), with secrets redacted. */

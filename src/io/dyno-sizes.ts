@@ -1,14 +1,11 @@
-import {readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
-
 import type {DynoSizeTable} from '../platform/dyno-sizes.js'
 
-export const BUILTIN_DYNO_SIZES_PATH = fileURLToPath(new URL('../../plans/dyno-sizes.json', import.meta.url))
+// Bundled into dist/main.js at build time, like the plan table.
+import builtin from '../../plans/dyno-sizes.json' with {type: 'json'}
 
-let cached: DynoSizeTable | undefined
+export const BUILTIN_DYNO_SIZES_FILE = 'plans/dyno-sizes.json'
 
 /** The built-in dyno table; validated with zod by test/platform/dyno-sizes.test.ts, so loading skips zod. */
 export function loadDynoSizes(): DynoSizeTable {
-  cached ??= JSON.parse(readFileSync(BUILTIN_DYNO_SIZES_PATH, 'utf8')) as DynoSizeTable
-  return cached
+  return builtin as DynoSizeTable
 }

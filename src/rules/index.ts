@@ -3,10 +3,12 @@ import type {Rule, RuleInput} from './types.js'
 
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
 import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
+import {rule as missingConfig} from './missing-config.js'
 import {rule as nearLimit} from './near-limit.js'
 import {rule as overLimit} from './over-limit.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
 import {rule as unknownCommand} from './unknown-command.js'
+import {rule as unknownConfigValue} from './unknown-config-value.js'
 import {rule as unparsableConfig} from './unparsable-config.js'
 import {rule as unresolvedEnv} from './unresolved-env.js'
 
@@ -20,6 +22,8 @@ export const rules: Rule[] = [
   duplicateProcessType,
   invalidProcfileLine,
   unparsableConfig,
+  unknownConfigValue,
+  missingConfig,
 ]
 
 export function runRules(input: RuleInput): Diagnostic[] {

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
-import {BUILTIN_DYNO_SIZES_PATH, loadDynoSizes} from '../../src/io/dyno-sizes.js'
+import {BUILTIN_DYNO_SIZES_FILE, loadDynoSizes} from '../../src/io/dyno-sizes.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced, fromFlag, isAssumption, sourced} from '../../src/model/source.js'
 import {buildpackWebConcurrency, dynoFacts, dynoSizeTableSchema} from '../../src/platform/dyno-sizes.js'
@@ -13,7 +13,7 @@ const table = loadDynoSizes()
 describe('plans/dyno-sizes.json', () => {
   it('matches the schema', async () => {
     const schema = await dynoSizeTableSchema()
-    const result = schema.safeParse(JSON.parse(readFileSync(BUILTIN_DYNO_SIZES_PATH, 'utf8')))
+    const result = schema.safeParse(JSON.parse(readFileSync(new URL(`../../${BUILTIN_DYNO_SIZES_FILE}`, import.meta.url), 'utf8')))
     expect(result.success ? [] : result.error.issues).toEqual([])
   })
 
