@@ -19,8 +19,15 @@ function autotuned(ctx: AnalyzerContext): Sourced<number> {
   return sourced(n, fromDefault(`heroku/php sizes PHP-FPM to ${n} children on ${d.name} (memory_limit 128M)`, AUTOTUNE), d.size.source.kind === 'assumed' ? [d.size.source] : [])
 }
 
+const isArtisanWorker = (argv: readonly string[]): boolean => programName(argv[0]) === 'php' && argv[1] === 'artisan' && /^queue:(work|listen)$/.test(argv[2] ?? '')
+
 export const php: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
+    if (isArtisanWorker(ctx.command.argv)) {
+      const one = sourced(1, fromDefault('`php artisan queue:work` is one process running one job at a time', 'https://laravel.com/docs/queues#running-the-queue-worker'))
+      return {diagnostics: [], language: 'php', processesPerDyno: one, server: 'artisan-queue', threadsPerProcess: one}
+    }
+
     // PHP ignores a WEB_CONCURRENCY another buildpack set (it checks WEB_CONCURRENCY_SET_BY).
     const setBy = ctx.env.get('WEB_CONCURRENCY_SET_BY')?.value
     const user = setBy && !setBy.includes('php') ? {diagnostics: []} : envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'PHP-FPM children')
@@ -34,5 +41,5 @@ export const php: ServerAnalyzer = {
     }
   },
   id: 'php',
-  matches: (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || programName(cmd.argv[0]) === 'php-fpm',
+  matches: (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || programName(cmd.argv[0]) === 'php-fpm' || isArtisanWorker(cmd.argv),
 }

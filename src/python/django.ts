@@ -67,10 +67,10 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
     const at = fromFile(pool.file, pool.line)
     const minDefault = sourced(4, at, [fromDefault('psycopg_pool default min_size', POOL_REF)])
     const minC = pyCandidate(entry(pool, 'min_size'), 'psycopg_pool min_size')
-    diagnostics.push(...minC.diagnostics)
+    diagnostics.push(...minC.diagnostics.map((d) => ({...d, message: `${d.message}; using psycopg_pool's default min_size (4)`})))
     const min = minC.value ?? minDefault
     const maxC = pyCandidate(entry(pool, 'max_size'), 'psycopg_pool max_size')
-    diagnostics.push(...maxC.diagnostics)
+    diagnostics.push(...maxC.diagnostics.map((d) => ({...d, message: `${d.message}; using max_size = min_size (${min.value})`})))
     // psycopg_pool: max_size None means max_size = min_size.
     const max = maxC.value ?? sourced(min.value, at, [fromDefault('psycopg_pool max_size defaults to min_size', POOL_REF), ...(min.via ?? [])])
     return {database: alias, minOpen: min, pool: max, server}
