@@ -1,5 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
+import type {ServerAnalysis} from '../../src/analyzers/types.js'
+import type {PoolEntry} from '../../src/model/process.js'
+
 import {jvm} from '../../src/analyzers/jvm.js'
 import {parseAssume} from '../../src/analyzers/assume.js'
 import {parseProperties} from '../../src/jvm/properties.js'
@@ -25,7 +28,7 @@ describe('jvm analyzer', () => {
   const yml = 'spring:\n  datasource:\n    hikari:\n      maximumPoolSize: 15\n---\nspring:\n  config:\n    activate:\n      on-profile: heroku\n  datasource:\n    hikari:\n      maximum-pool-size: 6\n'
   const analyze = (command: string, env: Record<string, string> = {}) => {
     const ctx = ctxFor(command, {env, files: memoryFiles({'src/main/resources/application.yml': yml})})
-    return jvm.analyze(ctx) as ReturnType<typeof jvm.analyze> & {pools: {pool: {value: number}}[]}
+    return jvm.analyze(ctx) as ServerAnalysis & {pools: PoolEntry[]}
   }
 
   it('reads application.yml with relaxed keys, and profile documents for SPRING_PROFILES_ACTIVE', async () => {
