@@ -108,7 +108,7 @@ function conditional(c: Candidate, file: string, line: number, isConditional: bo
         code: 'unknown-config-value',
         file,
         line,
-        message: `${file}:${line} is inside a condition conncalc cannot decide`,
+        message: `this setting is inside a condition conncalc cannot decide`,
         severity: 'warning',
       },
     ],

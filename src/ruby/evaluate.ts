@@ -643,7 +643,7 @@ function parseDiagnostic(file: string, parsed: ParsedRuby, firstLine: number): D
     file,
     fix: 'Check the file with `ruby -c`.',
     line,
-    message: `${file}:${line} is not valid Ruby (${first.message}); conncalc uses the defaults instead`,
+    message: `not valid Ruby (${first.message}); conncalc uses the defaults instead`,
     severity: 'warning',
   }
 }
