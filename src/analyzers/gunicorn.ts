@@ -18,6 +18,7 @@ import {moduleOfAppSpec, PythonProject} from '../python/modules.js'
 import {pythonProgram} from '../python/program.js'
 import {cpuCountWarning} from '../platform/cpu-count.js'
 import {pythonAnalysis} from '../python/server.js'
+import {missingConfig} from './ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag} from './setting.js'
 
 const REF = 'https://github.com/benoitc/gunicorn/blob/master/gunicorn/config.py'
@@ -92,9 +93,7 @@ export const gunicorn: ServerAnalyzer = {
     else if (configArg) configPath = appPath(configArg)
     else if (ctx.files.exists('gunicorn.conf.py')) configPath = 'gunicorn.conf.py'
     const config = configPath ? await project.load(configPath) : undefined
-    if (configArg && !config) {
-      diagnostics.push({code: 'unparsable-config', message: `${ctx.processType}: gunicorn config ${configArg} is not in the app; its settings are not counted`, processType: ctx.processType, severity: 'warning'})
-    }
+    if (configArg && !ctx.files.exists(configPath ?? configArg)) diagnostics.push({...missingConfig(configPath ?? configArg, `-c ${configArg}`), processType: ctx.processType})
 
     const webConcurrency = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'gunicorn workers')
     const workers = firstOf(

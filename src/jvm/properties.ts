@@ -16,7 +16,7 @@ function unescape(s: string, file: string, line: number, diagnostics: Diagnostic
   return s.replaceAll(/\\(u[0-9a-fA-F]{4}|u.{0,4}|.)/g, (_m, c: string) => {
     if (c.startsWith('u')) {
       if (/^u[0-9a-fA-F]{4}$/.test(c)) return String.fromCharCode(Number.parseInt(c.slice(1), 16))
-      diagnostics.push({code: 'unparsable-config', file, line, message: `${file}:${line}: malformed \\uxxxx escape; the line is not used`, severity: 'warning'})
+      diagnostics.push({code: 'unparsable-config', file, line, message: `malformed \\uxxxx escape; the line is not used`, severity: 'warning'})
       return ''
     }
 

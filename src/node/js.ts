@@ -451,7 +451,7 @@ export async function evaluateJs(file: string, text: string, opts: JsEvalOptions
     const line = text.slice(0, error).split('\n').length
     return {
       calls: [],
-      diagnostics: [{code: 'unparsable-config', file, line, message: `${file}:${line} is not valid ${ts ? 'TypeScript' : 'JavaScript'}; conncalc reads nothing from it`, severity: 'warning'}],
+      diagnostics: [{code: 'unparsable-config', file, line, message: `not valid ${ts ? 'TypeScript' : 'JavaScript'}; conncalc reads nothing from this file`, severity: 'warning'}],
       exports: new Map(),
       file,
       imports: [],

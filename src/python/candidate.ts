@@ -25,12 +25,12 @@ export function pyCandidate(v: EvalValue | undefined, what: string, at?: {file: 
         file: v.file,
         fix: `set ${m.name} (e.g. \`--env ${m.name}=…\` or an env file), or give it a default in ${v.file}`,
         line: m.line,
-        message: `${m.name} is not set anywhere and ${v.file}:${m.line} reads it without a default, so ${what} is unknown`,
+        message: `${m.name} is not set anywhere and this line reads it without a default, so ${what} is unknown`,
         severity: 'warning' as const,
       })),
     }
   }
 
   const reason = v.kind === 'unknown' ? v.reason : `the value ${JSON.stringify(typeof v.value === 'object' && v.value !== null ? `<${v.value.kind}>` : v.value)} is not an integer`
-  return {diagnostics: [{code: 'unknown-config-value', file: v.file, line: v.line, message: `cannot read ${what} at ${v.file}:${v.line}: ${reason}`, severity: 'warning'}]}
+  return {diagnostics: [{code: 'unknown-config-value', file: v.file, line: v.line, message: `cannot read ${what}: ${reason}`, severity: 'warning'}]}
 }

@@ -99,7 +99,7 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
         code: 'unknown-config-value',
         file,
         line: dbs.line,
-        message: `cannot read DATABASES at ${file}:${dbs.line}: ${dbs.kind === 'unknown' ? dbs.reason : 'it is not a dict'}; counting one connection per thread`,
+        message: `cannot read DATABASES: ${dbs.kind === 'unknown' ? dbs.reason : 'it is not a dict'}; counting one connection per thread`,
         severity: 'warning',
       })
     }

@@ -963,7 +963,7 @@ export async function evaluatePython(file: string, text: string, opts: Omit<PyEv
           code: 'unparsable-config',
           file,
           line: e.line,
-          message: `${file}:${e.line} is not valid Python (${e.message}); conncalc reads nothing from it`,
+          message: `not valid Python (${e.message}); conncalc reads nothing from this file`,
           severity: 'warning',
         },
       ],

@@ -57,7 +57,7 @@ function engineEntry(
       file,
       fix: 'set pool_size and max_overflow to non-negative numbers',
       line,
-      message: `${file}:${line}: this engine's pool has no upper bound (${overflow.value < 0 ? 'max_overflow=-1' : 'pool_size=0'}); conncalc counts one connection per thread`,
+      message: `this SQLAlchemy engine's pool has no upper bound (${overflow.value < 0 ? 'max_overflow=-1' : 'pool_size=0'}); conncalc counts one connection per thread`,
       severity: 'warning',
     })
     return {database, pool: sourced(threads.value, fromFile(file, line), [threads.source]), server}
@@ -111,7 +111,7 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>): Engi
     }
 
     if (opts && !isDict(opts.value)) {
-      diagnostics.push({code: 'unknown-config-value', file, line: opts.line, message: `cannot read SQLALCHEMY_ENGINE_OPTIONS at ${file}:${opts.line}; using SQLAlchemy's pool defaults`, severity: 'warning'})
+      diagnostics.push({code: 'unknown-config-value', file, line: opts.line, message: `cannot read SQLALCHEMY_ENGINE_OPTIONS; using SQLAlchemy's pool defaults`, severity: 'warning'})
     }
 
     const e = engineEntry(file, opts?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics)

@@ -30,7 +30,7 @@ export const rule: Rule = {
             processType: p.name,
             severity: 'warning',
           })
-        } else if (pool >= 2 * threads && pool - threads >= 4) {
+        } else if (pool >= 2 * threads && pool - threads >= 5) {
           out.push({
             code: 'oversized-pool',
             ...where,

@@ -77,7 +77,9 @@ describe('Python apps', () => {
     expect(big.type('web').sources.processesPerDyno.source.what).toContain('WEB_CONCURRENCY=5 on performance-m')
     expect(big.type('web').sources['pool.flask-sqlalchemy'].source).toEqual({file: 'app/config.py', kind: 'file', line: 6})
     expect(big.type('worker')).toMatchObject({connections: 1, server: 'rq'})
-    expect(codes(big)).toContain('oversized-pool')
+    expect(codes(big)).not.toContain('oversized-pool')
+    const oversized = plan('flask-gunicorn', '--scale', 'web=1', '--env', 'DB_POOL_SIZE=10')
+    expect(oversized.diagnostics).toContainEqual(expect.objectContaining({code: 'oversized-pool', file: 'app/config.py', processType: 'web', severity: 'info'}))
   })
 
   it('malformed Python degrades to diagnostics and defaults, never a crash', () => {
