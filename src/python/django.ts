@@ -64,6 +64,18 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
   const pool = entry(options, 'pool')
   const server = serverOf(db)
   if (pool?.kind === 'known' && truthy(pool.value)) {
+    const age = entry(db, 'CONN_MAX_AGE') ?? (isCall(db) ? db.value.kwargs.conn_max_age : undefined)
+    if (age?.kind === 'known' && age.value !== 0) {
+      diagnostics.push({
+        code: 'unknown-config-value',
+        file: age.file,
+        fix: 'remove CONN_MAX_AGE (or set it to 0) when OPTIONS has a pool',
+        line: age.line,
+        message: `Django refuses OPTIONS "pool" with CONN_MAX_AGE ${age.value === null ? 'None' : String(age.value)} ("Pooling doesn't support persistent connections"): the app would not start`,
+        severity: 'warning',
+      })
+    }
+
     const at = fromFile(pool.file, pool.line)
     const minDefault = sourced(4, at, [fromDefault('psycopg_pool default min_size', POOL_REF)])
     const minC = pyCandidate(entry(pool, 'min_size'), 'psycopg_pool min_size')
@@ -76,11 +88,19 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
     return {database: alias, minOpen: min, pool: max, server}
   }
 
-  // No pool: every thread opens its own connection for this alias.
+  // No pool: every thread opens its own connection for this alias. CONN_MAX_AGE
+  // only decides whether it stays open between requests; say where it is set.
   const at = fromFile(db.file, db.line)
+  const maxAge = entry(db, 'CONN_MAX_AGE') ?? (isCall(db) ? db.value.kwargs.conn_max_age : undefined)
+  const age = maxAge?.kind === 'known' ? (maxAge.value === null ? 'None (kept forever)' : String(maxAge.value)) : undefined
+  const ageNote = age === undefined ? [] : [fromFile(maxAge!.file, maxAge!.line)]
   return {
     database: alias,
-    pool: sourced(threads.value, at, [fromDefault('Django without OPTIONS "pool": one connection per thread per database alias', DJANGO_REF), threads.source]),
+    pool: sourced(threads.value, at, [
+      fromDefault(`Django without OPTIONS "pool": one connection per thread per database alias${age === undefined ? '' : `, kept open between requests for CONN_MAX_AGE=${age} s`}`, DJANGO_REF),
+      ...ageNote,
+      threads.source,
+    ]),
     server,
   }
 }

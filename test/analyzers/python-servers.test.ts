@@ -77,6 +77,13 @@ describe('gunicorn', () => {
     expect(a.otherServerPools).toEqual([expect.objectContaining({database: 'replica', server: 'host=replica.internal/shop'})])
   })
 
+  it('warns that Django refuses a pool together with CONN_MAX_AGE', async () => {
+    const settings = 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": 600, "OPTIONS": {"pool": {"max_size": 8}}}}\n'
+    const a = await run(gunicorn, 'gunicorn shop.wsgi', {'shop/settings.py': settings}, {DJANGO_SETTINGS_MODULE: 'shop.settings'})
+    expect(a.pools?.[0].pool.value).toBe(8)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'shop/settings.py', line: 1}))
+  })
+
   it('reads SQLAlchemy engines where the app creates them; NullPool means one connection per thread', async () => {
     const files = {
       'app.py': 'from db import engine\n',
