@@ -1,5 +1,5 @@
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Env} from '../model/env.js'
+import type {Env, EnvEntry} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
 import type {Extra, PoolEntry} from '../model/process.js'
 import type {Sourced} from '../model/source.js'
@@ -12,6 +12,8 @@ import type {DynoFacts} from '../platform/dyno-sizes.js'
  */
 export interface ParsedCommand {
   argv: string[] // ["puma", "-C", "config/puma.rb"]
+  /** Variables the server's argv expanded (`-c $SIDEKIQ_CONCURRENCY`), for sources. */
+  expanded?: EnvEntry[]
   raw: string // the Procfile text after "type:"
   wrappers: string[] // ["bundle exec"], ["bin/start-pgbouncer"], …
   /** Other commands on the line that run before or after the server (`bin/rails db:migrate && …`), or pipe to it. */
