@@ -4,7 +4,7 @@ import type {AppModel, ProcessModel} from './model/process.js'
 import type {AppRequest, BudgetRequest} from './request.js'
 
 import {analyzeApp} from './analyzers/app.js'
-import {applyAssumptions} from './assumptions.js'
+import {applyAssumptions} from './analyzers/assume.js'
 import {InputError, UsageError} from './errors.js'
 import {displayPath} from './io/config.js'
 import {loadAppInput} from './io/load-app.js'
@@ -14,8 +14,12 @@ import {type Plan, type PlanTable, planSource, requirePlan, smallestPlanFitting}
 import {buildReport, type PlanInfo, type Report} from './report.js'
 import {suggest} from './suggest/suggest.js'
 
-/** Plan tiers considered when conncalc names a plan that fits (the Heroku Postgres tiers, smallest first). */
-export const PLAN_TIERS = ['essential', 'standard', 'premium', 'private', 'shield', 'advanced']
+/**
+ * Plan tiers considered when conncalc names a plan that fits, group by group:
+ * Essential and Standard first (Premium/Private/Shield share Standard's limits);
+ * Postgres Advanced only when nothing there is large enough.
+ */
+export const PLAN_TIER_GROUPS = [['essential', 'standard'], ['advanced']]
 
 export interface PlanResult {
   report: Report
@@ -64,13 +68,13 @@ export async function runPlan(request: BudgetRequest, options: {suggest?: boolea
       request.reserve ??
       sourced(0, fromDefault('no slots reserved for one-off dynos, consoles or Scheduler', 'pass --reserve N to keep N free')),
     smallestFittingPlan(needed) {
-      const p = smallestPlanFitting(table, needed, PLAN_TIERS)
+      const p = PLAN_TIER_GROUPS.map((tiers) => smallestPlanFitting(table, needed, tiers)).find(Boolean)
       return p ? toInfo(table, p) : null
     },
     warnAt: request.warnAt,
   })
   report.files = {cwd: [...cwdFiles].sort(), root: displayRoot(base)}
-  if (options.suggest) report.suggestions = suggest(report, {failOn: request.failOn, table, tiers: PLAN_TIERS})
+  if (options.suggest) report.suggestions = suggest(report, {failOn: request.failOn, table, tierGroups: PLAN_TIER_GROUPS})
 
   const title = multi ? `${request.config} (${request.apps.length} apps)` : procfileDisplay(request.apps[0].procfile)
   return {report, request, table, title}
@@ -120,6 +124,7 @@ async function analyzeOne(request: AppRequest): Promise<AppModel> {
   ]
   for (const {key, source, type} of fromConfig) {
     if (known.includes(type)) continue
+    if (source.kind === 'flag') throw new UsageError(`--assume names "${type}", which is not in ${procfile}`, hint)
     const where = source.kind === 'file' ? `${source.file}:${source.line}: ` : ''
     throw new InputError(`${where}${key}.${type}: "${type}" is not a process type in ${procfile}`, hint)
   }

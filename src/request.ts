@@ -6,6 +6,7 @@ import type {EnvLayer} from './model/env.js'
 import type {Formation} from './model/formation.js'
 import type {FailOn} from './report.js'
 
+import {type AssumptionEntry, assumeEntries} from './analyzers/assume.js'
 import {UsageError} from './errors.js'
 import {displayPath, findConfig, loadConfig, locateConfigFlag} from './io/config.js'
 import {parseScaleSpec} from './io/scale.js'
@@ -15,6 +16,7 @@ import {fromEnv, fromFile, fromFlag, type Source, sourced, type Sourced} from '.
 /** The flags every budgeting command shares (src/cli/flags.ts), as oclif parses them. */
 export interface InputFlags {
   app?: string
+  assume?: string[]
   config?: string
   env?: string[]
   'env-file'?: string[]
@@ -30,15 +32,10 @@ export interface InputFlags {
   'warn-at'?: string
 }
 
-export interface AssumptionEntry {
-  source: Source
-  values: Assumption
-}
-
 /** One app to read: its Procfile and everything that decides its numbers. */
 export interface AppRequest {
   appEnv?: string
-  /** Per process type, from the config file (or a suggestion being re-checked). */
+  /** Per process type: --assume over the config file's `assumptions` (or a suggestion being checked). */
   assumptions: Map<string, AssumptionEntry>
   /** The config file's values, below the matching flags. */
   defaults: {env?: EnvLayer; envFiles: string[]; formation: Formation}
@@ -162,8 +159,19 @@ function appRequest(
     }
 
     for (const [type, values] of Object.entries(data.assumptions ?? {})) {
-      assumptions.set(type, {source: line('assumptions', type), values: {...assumptions.get(type)?.values, ...values}})
+      const before = assumptions.get(type)
+      const sources = {...before?.sources}
+      for (const key of Object.keys(values) as (keyof Assumption)[]) sources[key] = line('assumptions', type, key)
+      assumptions.set(type, {source: line('assumptions', type), sources, values: {...before?.values, ...values}})
     }
+  }
+
+  for (const [type, entry] of assumeEntries(flags.assume ?? [])) {
+    const before = assumptions.get(type)
+    const values = Object.fromEntries(Object.entries(entry.values).filter(([, v]) => v !== undefined)) as Assumption
+    const sources = {...before?.sources}
+    for (const key of Object.keys(values) as (keyof Assumption)[]) sources[key] = entry.source
+    assumptions.set(type, {source: entry.source, sources, values: {...before?.values, ...values}})
   }
 
   return {

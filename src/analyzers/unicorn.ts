@@ -15,14 +15,14 @@ export const unicorn: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
     const diagnostics: Diagnostic[] = []
-    const environment = rubyEnvironment(ctx, findFlag(argv, ['-E', '--env'])?.value)
-    const configFlag = findFlag(argv, ['-c', '--config-file'])
+    const environment = rubyEnvironment(ctx, findFlag(argv, ['-E', '--env'], ctx.command)?.value)
+    const configFlag = findFlag(argv, ['-c', '--config-file'], ctx.command)
     // Unicorn reads a config file only when given -c; a config/unicorn.rb that
     // is never passed is read anyway, but its values are labelled an assumption.
     const implicit = !configFlag && ctx.files.exists('config/unicorn.rb')
     const path = configFlag ? appPath(configFlag.value) : (implicit ? 'config/unicorn.rb' : undefined)
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
-    if (configFlag && !config) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
+    if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
     if (config) diagnostics.push(...config.diagnostics)
     const notPassed = implicit ? [assumed('config/unicorn.rb is not passed with -c in the Procfile; read as if it were')] : []
 

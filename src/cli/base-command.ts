@@ -48,9 +48,9 @@ export abstract class BaseCommand extends Command {
     return undefined
   }
 
-  /** --json output, with secrets redacted like everything else conncalc prints. */
+  /** JSON output goes through the same redaction as text. */
   override logJson(json: unknown): void {
-    process.stdout.write(redactSecrets(JSON.stringify(json, null, 2)) + '\n')
+    process.stdout.write(`${redactSecrets(JSON.stringify(json, null, 2))}\n`)
   }
 
   /** Print a human view (only when --json is off), with secrets redacted. */

@@ -10,6 +10,10 @@ export const inputFlags = {
     char: 'a',
     description: 'with a config file that lists apps: the app that --scale (and scale arguments) apply to',
   }),
+  assume: Flags.string({
+    description: 'your numbers for a process type conncalc cannot read (Go, unknown commands): TYPE=PROCESSES:THREADS[:POOL]; repeatable, shown in --explain as your assumption (over the config file\'s assumptions)',
+    multiple: true,
+  }),
   config: Flags.string({
     char: 'c',
     description: 'the config file (default: conncalc.yml, .conncalc.yml or "conncalc" in package.json, in the app root)',

@@ -23,6 +23,7 @@ Exit code 0 fits, 1 does not fit (or an error was found), 2 bad input, 3 interna
     '<%= config.bin %> plan --limit 120 --reserve 5 --explain',
     '<%= config.bin %> plan --format markdown > budget.md',
     '<%= config.bin %> plan --plan heroku-postgresql:standard-0 --json',
+    '<%= config.bin %> plan --plan standard-0 --scale web=3 --assume web=1:20:20 --explain',
   ]
 
   static override flags = {

@@ -1,14 +1,18 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule, RuleInput} from './types.js'
 
+import {rule as cpuCountDefault} from './cpu-count-default.js'
 import {rule as deployOverLimit} from './deploy-over-limit.js'
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
+import {rule as greenletConcurrency} from './greenlet-concurrency.js'
 import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
 import {rule as missingConfig} from './missing-config.js'
 import {rule as nearLimit} from './near-limit.js'
 import {rule as overLimit} from './over-limit.js'
+import {rule as oversizedPool} from './oversized-pool.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
 import {rule as unknownCommand} from './unknown-command.js'
+import {rule as unboundedPool} from './unbounded-pool.js'
 import {rule as unknownConfigValue} from './unknown-config-value.js'
 import {rule as unparsableConfig} from './unparsable-config.js'
 import {rule as unresolvedEnv} from './unresolved-env.js'
@@ -19,6 +23,10 @@ export const rules: Rule[] = [
   deployOverLimit,
   nearLimit,
   poolBelowThreads,
+  oversizedPool,
+  cpuCountDefault,
+  unboundedPool,
+  greenletConcurrency,
   unresolvedEnv,
   unknownCommand,
   duplicateProcessType,

@@ -1,11 +1,11 @@
 import type {Budget, ProcessBudget, Status} from '../budget/budget.js'
 import type {Assumption} from '../config/schema.js'
-import type {AppModel, ProcessModel} from '../model/process.js'
+import type {ProcessModel} from '../model/process.js'
 import type {PlanTable} from '../plans/table.js'
 import type {FailOn, Report} from '../report.js'
 import type {BudgetRequest} from '../request.js'
 
-import {applyAssumption} from '../assumptions.js'
+import {applyAssumption} from '../analyzers/assume.js'
 import {computeBudget} from '../budget/budget.js'
 import {assumed, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
 
@@ -52,7 +52,8 @@ export interface SuggestionSet {
 interface Context {
   failOn: FailOn
   table: PlanTable
-  tiers: string[]
+  /** Tiers to pick a plan from, group by group (see PLAN_TIER_GROUPS). */
+  tierGroups: string[][]
 }
 
 const PGBOUNCER_RESERVE = 1 // PGBOUNCER_RESERVE_POOL_SIZE default (heroku-buildpack-pgbouncer README)
@@ -143,9 +144,8 @@ const label = (row: ProcessBudget): string => (row.model.app ? `${row.model.app}
 
 function planSuggestion(report: Report, context: Context, meets: Meets): null | Suggestion {
   const current = report.budget.limit ?? 0
-  const candidates = context.table.plans
-    .filter((p) => context.tiers.includes(p.tier) && p.limit > current)
-    .sort((a, b) => a.limit - b.limit || context.table.plans.indexOf(a) - context.table.plans.indexOf(b))
+  const order = (ps: PlanTable['plans']) => ps.sort((a, b) => a.limit - b.limit || context.table.plans.indexOf(a) - context.table.plans.indexOf(b))
+  const candidates = context.tierGroups.flatMap((tiers) => order(context.table.plans.filter((p) => tiers.includes(p.tier) && p.limit > current)))
   for (const p of candidates) {
     const b = rebudget(report, new Map(), sourced(p.limit, {kind: 'plan', plan: p.name, table: context.table.path}))
     if (!meets(b)) continue

@@ -1,0 +1,99 @@
+/**
+ * What the user says a process type does, over what static analysis found:
+ * `--assume TYPE=PROCESSES:THREADS[:POOL]` (a Go binary, an unrecognised
+ * command, code conncalc cannot read), the config file's `assumptions`, and the
+ * changes `plan --suggest` proposes when they are checked. They replace the
+ * analyzer's numbers for that type, sourced to the flag or the config line, and
+ * silence the findings that asked for them.
+ */
+import type {Assumption} from '../config/schema.js'
+import type {AppModel, ProcessModel} from '../model/process.js'
+
+import {budgetProcess} from '../budget/budget.js'
+import {UsageError} from '../errors.js'
+import {fromFlag, type Source, sourced} from '../model/source.js'
+
+/** One `--assume` flag, parsed. */
+export interface AssumeFlag {
+  flag: string
+  pool?: number
+  processes: number
+  threads: number
+}
+
+/** Values for one process type and where each came from. */
+export interface AssumptionEntry {
+  /** Where the type's entry is (the flag, or the config file's line for the type). */
+  source: Source
+  /** Where each value is, when it has a line of its own. */
+  sources?: Partial<Record<keyof Assumption, Source>>
+  values: Assumption
+}
+
+const HINT = 'e.g. --assume web=2:5:5 (2 processes per dyno, 5 threads each, a pool of 5); the pool may be left out: --assume worker=1:1'
+
+export function parseAssume(values: readonly string[]): Map<string, AssumeFlag> {
+  const out = new Map<string, AssumeFlag>()
+  for (const v of values) {
+    const m = /^([A-Za-z0-9_-]+)=(\d+):(\d+)(?::(\d+))?$/.exec(v.trim())
+    if (!m) throw new UsageError(`--assume expects TYPE=PROCESSES:THREADS[:POOL], got "${v.length > 60 ? `${v.slice(0, 60)}…` : v}"`, HINT)
+    const [processes, threads] = [Number(m[2]), Number(m[3])]
+    const pool = m[4] === undefined ? undefined : Number(m[4])
+    if (processes < 1 || threads < 1 || pool === 0) throw new UsageError(`--assume ${v}: processes and threads must be at least 1, and a pool at least 1`, HINT)
+    out.set(m[1], {flag: `--assume ${v.trim()}`, pool, processes, threads})
+  }
+
+  return out
+}
+
+/** `--assume` flags as assumption entries, sourced to the flag. */
+export function assumeEntries(flags: readonly string[]): Map<string, AssumptionEntry> {
+  return new Map(
+    [...parseAssume(flags)].map(([type, a]) => [
+      type,
+      {source: fromFlag(a.flag), values: {pool: a.pool, processes: a.processes, threads: a.threads}},
+    ]),
+  )
+}
+
+/** Diagnostics that only asked for numbers the user has now given. */
+const answers = (values: Assumption): string[] => [
+  ...(values.processes !== undefined && values.threads !== undefined ? ['unbounded-pool', 'unknown-command'] : []),
+  ...(values.pool !== undefined || values.pgbouncer !== undefined ? ['unbounded-pool'] : []),
+]
+
+/** Apply entries to the types they name (the caller has checked the names). */
+export function applyAssumptions(app: AppModel, assumptions: ReadonlyMap<string, AssumptionEntry>): void {
+  for (const [type, entry] of assumptions) {
+    const p = app.processes.find((x) => x.name === type)
+    if (p) applyAssumption(p, entry)
+  }
+
+  app.diagnostics = app.diagnostics.filter((d) => {
+    const entry = d.processType ? assumptions.get(d.processType) : undefined
+    return !(entry && answers(entry.values).includes(d.code))
+  })
+}
+
+export function applyAssumption(p: ProcessModel, {source: typeSource, sources, values}: AssumptionEntry): void {
+  const at = (key: keyof Assumption) => sources?.[key] ?? typeSource
+  if (values.processes !== undefined) p.processesPerDyno = sourced(values.processes, at('processes'))
+  if (values.threads !== undefined) p.threadsPerProcess = sourced(values.threads, at('threads'))
+  if (values.pool !== undefined) {
+    const pool = sourced(values.pool, at('pool'))
+    // Every database entry on the budgeted server gets the pool; with none known, one entry.
+    p.pools = p.pools.length === 0 ? [{database: 'assumed', pool, server: 'DATABASE_URL'}] : p.pools.map((e) => ({...e, pool}))
+  }
+
+  if (values.pgbouncer !== undefined) {
+    const {poolSize, reservePoolSize} = values.pgbouncer
+    delete p.serverConnectionsPerDyno
+    // PgBouncer opens server connections as clients ask, up to pool + reserve per database.
+    const demand = budgetProcess(p).connectionsPerDyno
+    const count = Math.min(poolSize + reservePoolSize, demand)
+    p.serverConnectionsPerDyno = {
+      count: sourced(count, at('pgbouncer')),
+      reason: `PgBouncer buildpack: PGBOUNCER_DEFAULT_POOL_SIZE ${poolSize} + PGBOUNCER_RESERVE_POOL_SIZE ${reservePoolSize}${count < poolSize + reservePoolSize ? `, capped at the ${demand} connections the dyno's processes ask for` : ''}`,
+    }
+  }
+}
