@@ -19,7 +19,8 @@ export abstract class BaseCommand extends Command {
 
   protected colors(): ChalkInstance {
     const env = process.env
-    const off = 'NO_COLOR' in env || env.TERM === 'dumb' || (!process.stdout.isTTY && !env.FORCE_COLOR) || env.FORCE_COLOR === '0'
+    // no-color.org: NO_COLOR counts when set to a non-empty value.
+    const off = Boolean(env.NO_COLOR) || env.TERM === 'dumb' || (!process.stdout.isTTY && !env.FORCE_COLOR) || env.FORCE_COLOR === '0'
     return new Chalk({level: off ? 0 : 1})
   }
 

@@ -125,16 +125,18 @@ export async function configSchema() {
     })
     .partial()
     .superRefine((config, ctx) => {
+      // zod's issue code for checks of our own (not a conncalc diagnostic code).
+      const custom = 'custom' as const
       if (!config.apps) return
       for (const key of PER_APP_ONLY) {
         if (config[key] !== undefined) {
-          ctx.addIssue({code: 'custom', message: `with apps, ${key} belongs in each app entry`, path: [key]})
+          ctx.addIssue({code: custom, message: `with apps, ${key} belongs in each app entry`, path: [key]})
         }
       }
 
       const seen = new Set<string>()
       config.apps.forEach((a, i) => {
-        if (seen.has(a.name)) ctx.addIssue({code: 'custom', message: `the app name "${a.name}" appears twice`, path: ['apps', i, 'name']})
+        if (seen.has(a.name)) ctx.addIssue({code: custom, message: `the app name "${a.name}" appears twice`, path: ['apps', i, 'name']})
         seen.add(a.name)
       })
     })

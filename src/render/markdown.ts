@@ -2,7 +2,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Report} from '../report.js'
 
 import {redactSecrets} from '../util/redact.js'
-import {budgetSegments, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
+import {budgetSegments, deployText, dynosText, rangeNotes} from './segments.js'
 import {limitText} from './table.js'
 import {percent} from './text.js'
 

@@ -46,7 +46,6 @@ function row(p: ProcessBudget, multi: boolean): string[] {
 
 export function renderTable(report: Report, options: TableOptions): string {
   const c = options.chalk
-  const b = report.budget
   const out: string[] = []
   out.push(`${c.bold(`conncalc ${options.command ?? 'plan'}`)} ${options.procfile} · ${limitText(report)}`, '')
   out.push(...renderRows(report, c), '')
@@ -93,8 +92,9 @@ export function renderTotals(report: Report, c: ChalkInstance, options: {totalLi
     const {bar, legend} = stackedBar(c, budgetSegments(report), b.limit, BAR_WIDTH)
     out.push(bar, legend)
     const headroom = b.limit - b.total
-    out.push(`headroom ${headroom >= 0 ? headroom : c.red(String(headroom))}   ceiling ${b.ceiling} (if every pool fills)`)
-    out.push(b.deployPeak > b.limit ? c.red(deployText(report)) : deployText(report))
+    const peak = b.deployPeak > b.limit ? c.red(String(b.deployPeak)) : String(b.deployPeak)
+    out.push(`headroom ${headroom >= 0 ? headroom : c.red(String(headroom))}   ceiling ${b.ceiling} (if every pool fills)   deploy peak ${peak}`)
+    if (b.deployMoments.length > 0) out.push(c.dim(`  ${deployText(report)}`))
   }
 
   for (const note of rangeNotes(report)) out.push(c.dim(note))

@@ -14,11 +14,11 @@ import {assumed, fromFlag, type Source, sourced, type Sourced} from '../model/so
  * (applyChange), so it can be checked by running the whole budget again.
  */
 export interface SuggestionChange {
-  /** Per process type, like the config file's `assumptions`. */
-  assumptions?: Record<string, Assumption>
+  /** Values for process types, like the config file's `assumptions` (app: null with one app). */
+  assumptions?: {app: null | string; type: string; values: Assumption}[]
   plan?: string
-  /** `heroku ps:scale` arguments, e.g. ["web=3"]. */
-  scale?: string[]
+  /** `heroku ps:scale` arguments for one app, e.g. {app: null, specs: ["web=3"]}. */
+  scale?: {app: null | string; specs: string[]}
 }
 
 export type SuggestionKind = 'pgbouncer' | 'plan' | 'processes' | 'scale' | 'threads'
@@ -174,13 +174,13 @@ function scaleSuggestion(report: Report, row: ProcessBudget, meets: Meets): null
   if (n === null) return null
   last = at(n)
   const range = row.model.dynoRange
-  const spec = range ? `${row.name}=${Math.min(range.min, n)}..${n}` : `${row.name}=${n}`
+  const spec = range && range.min < n ? `${row.name}=${range.min}..${n}` : `${row.name}=${n}`
   return {
     app: row.model.app ?? null,
-    change: {scale: [spec]},
+    change: {scale: {app: row.model.app ?? null, specs: [spec]}},
     how: range
       ? `set the autoscaler's maximum for ${row.name} to ${n}; check with --scale ${spec}${forApp(row)}`
-      : `heroku ps:scale ${row.name}=${n}; check with conncalc scale ${row.name}=${n}${forApp(row)}`,
+      : `heroku ps:scale ${row.name}=${n}${forApp(row)}; check with conncalc scale ${row.name}=${n}${forApp(row)}`,
     kind: 'scale',
     processType: row.name,
     summary: range
@@ -196,7 +196,11 @@ function setting(v: Sourced<unknown>, to: number): string {
   const env = chain.find((s) => s.kind === 'env')
   const file = chain.find((s) => s.kind === 'file')
   const at = file?.kind === 'file' ? `${file.file}:${file.line}` : undefined
-  if (env?.kind === 'env') return `${env.name}=${to}${at ? ` (read at ${at})` : ''}`
+  if (env?.kind === 'env') {
+    const where = [env.from && !/^--env$/.test(env.from) ? `set at ${env.from}` : '', at ? `read at ${at}` : ''].filter(Boolean)
+    return `${env.name}=${to}${where.length > 0 ? ` (${where.join(', ')})` : ''}`
+  }
+
   return at ? `${to} at ${at}` : `${to}`
 }
 
@@ -210,7 +214,7 @@ function processesSuggestion(report: Report, row: ProcessBudget, meets: Meets): 
   const b = rebudget(report, new Map([[row.model, edit(n)]]))
   return {
     app: row.model.app ?? null,
-    change: {assumptions: {[row.name]: {processes: n}}},
+    change: {assumptions: [{app: row.model.app ?? null, type: row.name, values: {processes: n}}]},
     how: `${row.name}: processes per dyno ${setting(row.model.processesPerDyno, n)}`,
     kind: 'processes',
     note: 'fewer processes per dyno serve fewer requests at once: check throughput, or scale dynos instead',
@@ -229,12 +233,14 @@ function threadsSuggestion(report: Report, row: ProcessBudget, meets: Meets): nu
   const n = largest(1, row.threadsPerProcess - 1, (k) => meets(rebudget(report, new Map([[row.model, edit(k)]]))))
   if (n === null) return null
   const b = rebudget(report, new Map([[row.model, edit(n)]]))
+  const envOf = (v: Sourced<unknown>) => [v.source, ...(v.via ?? [])].find((x) => x.kind === 'env')
   const threadsAt = setting(row.model.threadsPerProcess, n)
-  const poolAt = hasPool ? setting(row.model.pools[0].pool, n) : undefined
+  const sameVar = hasPool && JSON.stringify(envOf(row.model.threadsPerProcess)) === JSON.stringify(envOf(row.model.pools[0].pool))
+  const poolAt = hasPool && !(sameVar && envOf(row.model.pools[0].pool)) ? setting(row.model.pools[0].pool, n) : undefined
   return {
     app: row.model.app ?? null,
-    change: {assumptions: {[row.name]: values(n)}},
-    how: `${row.name}: threads ${threadsAt}${poolAt && poolAt !== threadsAt ? `; pool ${poolAt}` : ''}`,
+    change: {assumptions: [{app: row.model.app ?? null, type: row.name, values: values(n)}]},
+    how: `${row.name}: threads ${threadsAt}${poolAt ? `; pool ${poolAt}` : hasPool ? ' (the pool follows it)' : ''}`,
     kind: 'threads',
     processType: row.name,
     summary: `${label(row)}: ${plural(n, 'thread')} per process${hasPool ? ` and a pool of ${n}` : ''} instead of ${row.threadsPerProcess}${hasPool ? `/${row.poolPerProcess}` : ''}`,
@@ -256,7 +262,7 @@ function pgbouncerSuggestion(report: Report, rows: ProcessBudget[], meets: Meets
   const names = targets.map((r) => label(r))
   return {
     app: null,
-    change: {assumptions: Object.fromEntries(targets.map((r) => [r.name, {pgbouncer: {poolSize: n, reservePoolSize: PGBOUNCER_RESERVE}}]))},
+    change: {assumptions: targets.map((r) => ({app: r.model.app ?? null, type: r.name, values: {pgbouncer: {poolSize: n, reservePoolSize: PGBOUNCER_RESERVE}}}))},
     how: `add the heroku/pgbouncer buildpack, start ${names.join(' and ')} with bin/start-pgbouncer, and set PGBOUNCER_DEFAULT_POOL_SIZE=${n}`,
     kind: 'pgbouncer',
     note: 'transaction pooling breaks LISTEN/NOTIFY, session advisory locks and named prepared statements (set prepared_statements: false); GoodJob and Action Cable’s PostgreSQL adapter need a direct connection',
@@ -270,7 +276,7 @@ function pgbouncerSuggestion(report: Report, rows: ProcessBudget[], meets: Meets
  * The request with a suggestion applied, to check it by running the whole
  * budget again (tests do; so could a user, with the flags in `how`).
  */
-export function applyChange(request: BudgetRequest, suggestion: Pick<Suggestion, 'app' | 'change'>): BudgetRequest {
+export function applyChange(request: BudgetRequest, suggestion: Pick<Suggestion, 'change'>): BudgetRequest {
   const {change} = suggestion
   const next: BudgetRequest = {...request, apps: request.apps.map((a) => ({...a, assumptions: new Map(a.assumptions), scale: [...a.scale]}))}
   if (change.plan) {
@@ -279,9 +285,8 @@ export function applyChange(request: BudgetRequest, suggestion: Pick<Suggestion,
   }
 
   for (const app of next.apps) {
-    if (suggestion.app !== null && app.name !== suggestion.app) continue
-    if (change.scale) app.scale.push(...change.scale)
-    for (const [type, values] of Object.entries(change.assumptions ?? {})) {
+    if (change.scale && change.scale.app === app.name) app.scale.push(...change.scale.specs)
+    for (const {type, values} of (change.assumptions ?? []).filter((a) => a.app === app.name)) {
       app.assumptions.set(type, {source: fromFlag('--suggest'), values: {...app.assumptions.get(type)?.values, ...values}})
     }
   }

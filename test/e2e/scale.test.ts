@@ -1,0 +1,109 @@
+import {describe, expect, it} from 'vitest'
+
+import {fixture, runCli, runJson} from '../helpers/cli.js'
+
+interface Change {
+  app: null | string
+  connectionsAfter: number
+  connectionsBefore: number
+  delta: number
+  dynosAfter: number
+  dynosBefore: number
+  processType: string
+  sizeAfter: null | string
+}
+interface ScaleJson {
+  after: {deployPeak: number; diagnostics: {code: string}[]; status: string; total: number}
+  before: {status: string; total: number}
+  changes: Change[]
+}
+
+const APP = ['--procfile', 'examples/rails/Procfile', '--scale', 'web=2', 'worker=1']
+const change = (j: ScaleJson, type: string) => j.changes.find((c) => c.processType === type)!
+
+describe('conncalc scale', () => {
+  it('a formation that fits: before and after, the change per type, exit 0', () => {
+    const r = runCli(['scale', 'web=4', 'worker=2', ...APP, '--plan', 'standard-0'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toContain('conncalc scale examples/rails/Procfile · plan standard-0 (limit 120)')
+    expect(r.stdout).toMatch(/^web\s+2 → 4\s+12 → 24\s+\+12$/m)
+    expect(r.stdout).toMatch(/^worker\s+1 → 2\s+5 → 10\s+\+5$/m)
+    expect(r.stdout).toMatch(/^release\s+1\s+\(1\)$/m)
+    expect(r.stdout).toMatch(/^total before\s+17 of 120\s+14%\s+ok\s+deploy peak 18$/m)
+    expect(r.stdout).toMatch(/^total after\s+34 of 120\s+28%\s+ok\s+deploy peak 35\s+\(\+17\)$/m)
+  })
+
+  it('a formation that does not fit: exit 1, with the over-limit error', () => {
+    const r = runCli(['scale', 'web=4', ...APP, '--plan', 'essential-0'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/^total after\s+29 of 20\s+145%\s+OVER LIMIT/m)
+    expect(r.stdout).toContain('[over-limit]')
+  })
+
+  it('types not named keep their dynos, as heroku ps:scale does', () => {
+    const {code, json} = runJson<ScaleJson>(['scale', 'worker=3', ...APP, '--plan', 'standard-0'])
+    expect(code).toBe(0)
+    expect(change(json, 'web')).toMatchObject({connectionsAfter: 12, connectionsBefore: 12, delta: 0, dynosAfter: 2, dynosBefore: 2})
+    expect(change(json, 'worker')).toMatchObject({connectionsAfter: 15, delta: 10, dynosAfter: 3, dynosBefore: 1})
+    expect(json.before.total).toBe(17)
+    expect(json.after.total).toBe(27)
+  })
+
+  it('scaling down out of a warning exits 0; --fail-on warning fails a warning', () => {
+    expect(runCli(['scale', 'web=1', ...APP, '--plan', 'essential-0']).code).toBe(0)
+    const warn = runJson<ScaleJson>(['scale', 'worker=1', ...APP, '--plan', 'essential-0', '--fail-on', 'warning'])
+    expect(warn.json.after.status).toBe('warning')
+    expect(warn.code).toBe(1)
+    expect(runCli(['scale', 'worker=1', ...APP, '--plan', 'essential-0']).code).toBe(0)
+  })
+
+  it('takes sizes as heroku ps:scale does (web=2:standard-2x), and several specs in one argument', () => {
+    const {json} = runJson<ScaleJson>(['scale', 'web=3:Standard-2X,worker=2', ...APP, '--plan', 'standard-0'])
+    expect(change(json, 'web')).toMatchObject({dynosAfter: 3, sizeAfter: 'standard-2x'})
+    expect(change(json, 'worker').dynosAfter).toBe(2)
+    const text = runCli(['scale', 'web=3:standard-2x', ...APP, '--plan', 'standard-0'])
+    expect(text.stdout).toMatch(/^web\s+2 → 3:standard-2x\s+12 → 18\s+\+6$/m)
+  })
+
+  it('an autoscaling range budgets its max', () => {
+    const {json} = runJson<ScaleJson>(['scale', 'web=2..5', ...APP, '--plan', 'standard-0'])
+    expect(change(json, 'web')).toMatchObject({connectionsAfter: 30, dynosAfter: 5})
+    expect(runCli(['scale', 'web=2..5', ...APP, '--plan', 'standard-0']).stdout).toContain('web autoscales 2..5: budgeted at the max, 5 dynos')
+  })
+
+  it('counts the preboot overlap in the new deploy peak, and fails when only the deploy does not fit', () => {
+    // web 3 × 6 + worker 5 = 23 fits 40 (57%) but preboot adds 18 → 41
+    const r = runJson<ScaleJson>(['scale', 'web=3', ...APP, '--limit', '40', '--preboot'])
+    expect(r.json.after).toMatchObject({deployPeak: 41, status: 'ok', total: 23})
+    expect(r.json.after.diagnostics.map((d) => d.code)).toContain('deploy-over-limit')
+    expect(r.code).toBe(1)
+  })
+
+  it('bad arguments exit 2 and name the argument', () => {
+    for (const [args, message] of [
+      [['scale'], /say how to scale/],
+      [['scale', 'web'], /^conncalc: web: missing =QUANTITY/m],
+      [['scale', 'web=two'], /web=two: "two" is not a number of dynos/],
+      [['scale', 'web=2:huge'], /unknown dyno size "huge"/],
+      [['scale', 'web+1'], /relative changes need the current formation/],
+      [['scale', 'clock=2'], /names "clock", which is not in/],
+    ] as const) {
+      const r = runCli([...args, ...APP, '--plan', 'standard-0'])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr).toMatch(message)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    }
+  })
+
+  it('with several apps, --app says which one scales', () => {
+    const cwd = fixture('capacity/shared-db')
+    const needs = runCli(['scale', 'web=3'], {cwd})
+    expect(needs.code).toBe(2)
+    expect(needs.stderr).toContain('conncalc.yml lists 2 apps: say which one to scale with --app')
+    const {code, json} = runJson<ScaleJson>(['scale', 'web=3', '--app', 'admin'], {cwd})
+    expect(code).toBe(0)
+    expect(json.changes.filter((c) => c.delta !== 0)).toEqual([expect.objectContaining({app: 'admin', delta: 10, dynosAfter: 3, processType: 'web'})])
+    expect(runCli(['scale', 'web=3', '--app', 'nope'], {cwd}).stderr).toMatch(/--app nope: no such app in conncalc.yml[\s\S]*storefront, admin/)
+  })
+})

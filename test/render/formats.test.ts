@@ -1,0 +1,162 @@
+import {XMLParser, XMLValidator} from 'fast-xml-parser'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {escapeData, escapeProperty} from '../../src/render/github.js'
+import {allocateCells} from '../../src/render/text.js'
+import {fixture, runCli} from '../helpers/cli.js'
+
+const RAILS = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
+const OVER = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=4', 'worker=1']
+const temps: string[] = []
+afterAll(() => {
+  for (const t of temps) rmSync(t, {force: true, recursive: true})
+})
+
+describe('--format table: the stacked bar of the limit used per type', () => {
+  it('one segment per type, then what is free; byte-stable without colour', () => {
+    const r = runCli(RAILS)
+    expect(r.stdout).toContain(
+      ['total 17 of 20  85%  warning', '████████████████████████▓▓▓▓▓▓▓▓▓▓░░░░░░', '█ web 12  ▓ worker 5  ░ free 3', 'headroom 3   ceiling 25 (if every pool fills)   deploy peak 18'].join('\n'),
+    )
+  })
+
+  it('over the limit, the bar stands for the total and ┃ marks the limit', () => {
+    const r = runCli([...OVER, '--reserve', '2'])
+    expect(r.stdout).toContain('█ web 24  ▓ worker 5  ▒ reserve 2  ┃ limit 20 (over by 11)')
+    const bar = r.stdout.split('\n').find((l) => l.includes('┃') && !l.includes('limit'))!
+    expect([...bar]).toHaveLength(40)
+    expect(bar.indexOf('┃')).toBe(26) // 20 / 31 of 40 cells
+  })
+
+  it('cells add up exactly and a small segment never vanishes', () => {
+    expect(allocateCells([12, 5], 20, 40)).toEqual([24, 10])
+    expect(allocateCells([1, 1, 1], 3, 10).reduce((a, b) => a + b)).toBe(10)
+    expect(allocateCells([100, 1], 200, 20)).toEqual([9, 1])
+  })
+
+  it('colours only when asked (FORCE_COLOR) and never under NO_COLOR', () => {
+    const ESC = String.fromCodePoint(27)
+    expect(runCli(RAILS).stdout).not.toContain(`${ESC}[`)
+    expect(runCli(RAILS, {env: {FORCE_COLOR: '1', NO_COLOR: ''}}).stdout).toContain(`${ESC}[`)
+  })
+})
+
+describe('--format markdown', () => {
+  it('the same report as a table and a list, fit for a PR comment', () => {
+    const r = runCli([...RAILS, '--format', 'markdown'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(
+      [
+        '## conncalc: 17 of 20 connections (85%), warning',
+        '',
+        '`examples/rails/Procfile` · plan essential-0 (limit 20, secondary source)',
+        '',
+        '| type | server | dynos | proc/dyno | threads | pool | extra | conn/dyno | connections | max dynos |',
+        '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |',
+        '| release | release | 1 | 1 | 1 | - | 0 | 1 | (1) | - |',
+        '| web | puma | 2 | 2 | 3 | 5 | 0 | 6 | 12 | 2 |',
+        '| worker | sidekiq | 1 | 1 | 5 | 5 | 0 | 5 | 5 | 1 |',
+        '',
+        '- **total**: 17 of 20, 85%: **warning**',
+        '- **by type**: web 12 (60%), worker 5 (25%)',
+        '- **headroom**: 3',
+        '- **deploy peak**: 18 during the release phase (the release dyno adds 1)',
+        '- **ceiling**: 25 (if every pool fills)',
+        '- (n) = release phase: counted in the deploy peak only',
+        '',
+        '### Diagnostics',
+        '',
+        '- **warning** 17 of 20 connections (85%) on plan essential-0: 3 left for one-off dynos, consoles and deploys `near-limit`<br>fix: keep slots free for \\`heroku run\\`, pg:psql and Scheduler (--reserve N) or plan headroom; the warning threshold is --warn-at 0.8',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('keeps the exit code, lists suggestions, and escapes table cells', () => {
+    const r = runCli([...OVER, '--format', 'markdown', '--suggest'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('### What would make it fit')
+    expect(r.stdout).toContain('- move to plan essential-2 (limit 40): 29 of 40 (73%), deploy peak 30.')
+    expect(r.stdout).toContain('**over the limit**')
+  })
+})
+
+describe('--format json', () => {
+  it('is the --json report', () => {
+    const a = runCli([...RAILS, '--format', 'json'])
+    const b = runCli([...RAILS, '--json'])
+    expect(a.code).toBe(0)
+    expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout))
+  })
+})
+
+describe('--format github and GITHUB_ACTIONS', () => {
+  it('escapes data and properties as the toolkit does', () => {
+    expect(escapeData('50% of 20\r\nnext')).toBe('50%25 of 20%0D%0Anext')
+    expect(escapeProperty('a:b,c%')).toBe('a%3Ab%2Cc%25')
+  })
+
+  it('prints one workflow command per diagnostic, with the file relative to the repository, and a summary', () => {
+    const r = runCli(['plan', '--procfile', fixture('ruby-unparsable/Procfile'), '--plan', 'essential-0', '--format', 'github'])
+    const lines = r.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/^::warning file=test\/fixtures\/ruby-unparsable\/config\/puma\.rb,line=\d+,title=conncalc unparsable-config::/)
+    expect(lines.at(-1)).toMatch(/^::notice title=conncalc::\d+ of 20 connections \(\d+%25\), \w+; deploy peak \d+$/)
+    for (const l of lines) expect(l).toMatch(/^::(error|warning|notice) /)
+  })
+
+  it('a multi-line message stays on one line (fix: on %0A)', () => {
+    const r = runCli([...OVER, '--format', 'github'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('::error title=conncalc over-limit::29 connections needed, plan essential-0 allows 20: new connections will fail with "FATAL: too many connections"%0Afix: ')
+  })
+
+  it('with GITHUB_ACTIONS=true the table also emits workflow commands, on stderr', () => {
+    const r = runCli(RAILS, {env: {GITHUB_ACTIONS: 'true'}})
+    expect(r.stdout).toContain('total 17 of 20')
+    expect(r.stdout).not.toContain('::warning')
+    expect(r.stderr).toContain('::warning title=conncalc near-limit::17 of 20 connections (85%25) on plan essential-0')
+    expect(runCli(RAILS).stderr).toBe('')
+  })
+})
+
+describe('--format svg', () => {
+  const parse = (svg: string) => {
+    expect(XMLValidator.validate(svg)).toBe(true)
+    return new XMLParser({ignoreAttributes: false, isArray: (name) => ['rect', 'text', 'line'].includes(name)}).parse(svg) as {
+      svg: {'@_height': string; '@_width': string; line?: unknown[]; rect: {'@_fill': string; '@_width': string; title?: string}[]; text: (string | {'#text': string})[]; title: string}
+    }
+  }
+
+  it('is well-formed SVG with a segment per type, the limit and the deploy peak', () => {
+    const r = runCli([...RAILS, '--format', 'svg'])
+    expect(r.code).toBe(0)
+    const svg = parse(r.stdout).svg
+    expect(svg['@_width']).toBe('640')
+    expect(svg.title).toBe('conncalc: 17 of 20 connections (85%), warning')
+    const segments = svg.rect.filter((x) => x.title)
+    expect(segments.map((x) => x.title)).toEqual(['web: 12', 'worker: 5', 'deploy peak: 18'])
+    expect(svg.line).toHaveLength(1) // the limit
+    const texts = svg.text.map((t) => (typeof t === 'string' ? t : t['#text']))
+    expect(texts).toEqual(expect.arrayContaining(['limit 20', 'web 12', 'worker 5', 'deploy peak 18']))
+  })
+
+  it('is deterministic and escapes text (app names, paths)', () => {
+    const a = runCli(['plan', '--format', 'svg'], {cwd: fixture('capacity/shared-db')})
+    const b = runCli(['plan', '--format', 'svg'], {cwd: fixture('capacity/shared-db')})
+    expect(a.stdout).toBe(b.stdout)
+    expect(parse(a.stdout).svg.rect.filter((x) => x.title).map((x) => x.title)).toEqual(['storefront web: 48', 'storefront worker: 15', 'admin web: 20', 'deploy peak: 84'])
+  })
+
+  it('--output writes it to a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-svg-'))
+    temps.push(dir)
+    const out = join(dir, 'docs', 'budget.svg')
+    const r = runCli([...OVER, '--format', 'svg', '--output', out])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(parse(readFileSync(out, 'utf8')).svg.title).toBe('conncalc: 29 of 20 connections (145%), over the limit')
+  })
+})
