@@ -19,15 +19,17 @@ export function budgetSegments(report: Report): Segment[] {
 /** "2..10" for an autoscaling range, else the dyno count. */
 export const dynosText = (p: ProcessBudget): string => (p.model.dynoRange ? `${p.model.dynoRange.min}..${p.model.dynoRange.max}` : `${p.dynos}`)
 
-/** "deploy peak 29: the preboot overlap (…); release phase 18" — which moment is the peak, and the others. */
-export function deployText(report: Report): string {
+/** "during the preboot overlap (…); release phase 18": which moment is the peak, then the others. */
+export function deployDetail(report: Report): string {
   const b = report.budget
-  if (b.deployMoments.length === 0) return `deploy peak ${b.deployPeak} (nothing runs beside the formation during a deploy)`
-  const sorted = [...b.deployMoments].sort((x, y) => y.peak - x.peak)
-  const [top, ...rest] = sorted
+  if (b.deployMoments.length === 0) return '(nothing runs beside the formation during a deploy)'
+  const [top, ...rest] = [...b.deployMoments].sort((x, y) => y.peak - x.peak)
   const others = rest.map((m) => `${m.kind === 'release' ? 'release phase' : 'preboot'}${m.app ? ` of ${m.app}` : ''} ${m.peak}`)
-  return `deploy peak ${b.deployPeak} during ${describeMoment(top)}${others.length > 0 ? `; ${others.join(', ')}` : ''}`
+  return `during ${describeMoment(top)}${others.length > 0 ? `; ${others.join(', ')}` : ''}`
 }
+
+/** "deploy peak 29 during the preboot overlap (…); release phase 18". */
+export const deployText = (report: Report): string => `deploy peak ${report.budget.deployPeak} ${deployDetail(report)}`
 
 /** Notes for rows whose numbers need a word: autoscaling ranges budgeted at their max. */
 export function rangeNotes(report: Report): string[] {

@@ -6,7 +6,7 @@ import type {Report} from '../report.js'
 
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
-import {budgetSegments, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
+import {budgetSegments, deployDetail, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
 import {columns, percent, stackedBar} from './text.js'
 
 export interface TableOptions {
@@ -94,7 +94,7 @@ export function renderTotals(report: Report, c: ChalkInstance, options: {totalLi
     const headroom = b.limit - b.total
     const peak = b.deployPeak > b.limit ? c.red(String(b.deployPeak)) : String(b.deployPeak)
     out.push(`headroom ${headroom >= 0 ? headroom : c.red(String(headroom))}   ceiling ${b.ceiling} (if every pool fills)   deploy peak ${peak}`)
-    if (b.deployMoments.length > 0) out.push(c.dim(`  ${deployText(report)}`))
+    if (b.deployMoments.length > 0) out.push(c.dim(`  peak ${deployDetail(report)}`))
   }
 
   for (const note of rangeNotes(report)) out.push(c.dim(note))

@@ -55,7 +55,7 @@ describe('deploy peaks', () => {
     expect(json.deployPeak).toBe(29)
     const text = runCli(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--preboot'])
     expect(text.stdout).toContain('headroom 103   ceiling 25 (if every pool fills)   deploy peak 29')
-    expect(text.stdout).toContain('deploy peak 29 during the preboot overlap (a second set of web dynos adds 12); release phase 18')
+    expect(text.stdout).toContain('  peak during the preboot overlap (a second set of web dynos adds 12); release phase 18')
   })
 
   it('a formation that fits but whose deploy does not: deploy-over-limit, exit 1', () => {
