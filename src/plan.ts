@@ -76,7 +76,7 @@ export async function runPlan(request: BudgetRequest, options: {suggest?: boolea
   report.files = {cwd: [...cwdFiles].sort(), root: displayRoot(base)}
   if (options.suggest) report.suggestions = suggest(report, {failOn: request.failOn, table, tierGroups: PLAN_TIER_GROUPS})
 
-  const title = multi ? `${request.config} (${request.apps.length} app${request.apps.length === 1 ? "" : "s"})` : procfileDisplay(request.apps[0].procfile)
+  const title = multi ? `${request.config} (${request.apps.length} app${request.apps.length === 1 ? '' : 's'})` : procfileDisplay(request.apps[0].procfile)
   return {report, request, table, title}
 }
 

@@ -36,7 +36,7 @@ export async function runReadme(flags: InputFlags, options: {check: boolean; fil
   const {report, title} = await runPlan(request)
   const readmeDir = dirname(resolve(options.file))
   const shown = request.apps.some((a) => a.name !== null)
-    ? relative(readmeDir, resolve(request.config!)) + ` (${request.apps.length} app${request.apps.length === 1 ? "" : "s"})`
+    ? relative(readmeDir, resolve(request.config!)) + ` (${request.apps.length} app${request.apps.length === 1 ? '' : 's'})`
     : relative(readmeDir, resolve(request.apps[0].procfile))
   const markdown = renderMarkdown(report, {level: 3, procfile: (shown || title).replaceAll('\\', '/')})
   const existing = readExisting(options.file)
