@@ -118,12 +118,13 @@ function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: Analyz
   if (isPrimary) return {host: hostOfUrl(ctx.env.get(PRIMARY_SERVER)?.value), key: PRIMARY_SERVER}
   const named = ctx.env.get(entryUrlVar(entry.name))
   if (named) return {host: hostOfUrl(named.value), key: entryUrlVar(entry.name)}
+  // `url: <%= ENV["X"] %>`, written here or inherited through a merge key: keyed by X even when X has no value here.
+  const fromVar = doc.yaml.lineOf([...entry.path, 'url']) === undefined ? undefined : urlEnvVar(doc, entry)
+  if (fromVar) return {host: hostOfUrl(ctx.env.get(fromVar)?.value), key: fromVar}
   const url = entry.config.url
   if (typeof url === 'string' && url !== '') {
-    const fromVar = urlEnvVar(doc, entry)
-    if (unknownTag(doc.erb, url)) return {key: fromVar ?? `unknown url (${doc.file}:${doc.yaml.lineOf([...entry.path, 'url'])})`}
+    if (unknownTag(doc.erb, url)) return {key: `unknown url (${doc.file}:${doc.yaml.lineOf([...entry.path, 'url'])})`}
     const host = hostOfUrl(url)
-    if (fromVar) return {host, key: fromVar}
     return {host, key: host ? `host=${host}` : `unreadable url (${doc.file})`}
   }
 

@@ -312,6 +312,9 @@ class Evaluator {
         for (const el of a.elements) {
           if (el instanceof P.AssocNode && el.key instanceof P.SymbolNode) kwargs[el.key.unescaped.value] = this.ev(el.value)
         }
+
+        // The hash itself stays an argument too (`connects_to = {database: {writing: :queue}}`).
+        if (a instanceof P.HashNode) args.push(this.ev(a))
       } else {
         args.push(this.ev(a))
       }
