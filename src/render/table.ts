@@ -31,9 +31,9 @@ function row(p: ProcessBudget): string[] {
     `${p.processesPerDyno}${mark(m.processesPerDyno)}`,
     `${p.threadsPerProcess}${mark(m.threadsPerProcess)}`,
     p.poolPerProcess === null ? '-' : `${p.poolPerProcess}${poolAssumed ? '*' : ''}`,
-    `${p.extraPerProcess}`,
+    `${p.extraPerProcess}${m.extrasPerProcess.some((x) => isAssumption(x.count)) ? '*' : ''}`,
     `${p.connectionsPerProcess}`,
-    `${p.connectionsPerDyno}`,
+    `${p.connectionsPerDyno}${m.extrasPerDyno.some((x) => isAssumption(x.count)) ? '*' : ''}`,
     counted ? `${p.connections}` : `(${p.connections})`,
     p.maxDynos === null ? '-' : `${p.maxDynos}`,
   ]
@@ -81,7 +81,7 @@ export function renderTable(report: Report, options: TableOptions): string {
 function hasAssumptions(report: Report): boolean {
   return report.budget.processTypes.some((p) => {
     const m = p.model
-    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool)].some((v) => isAssumption(v))
+    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool), ...[...m.extrasPerProcess, ...m.extrasPerDyno].map((x) => x.count)].some((v) => isAssumption(v))
   })
 }
 
