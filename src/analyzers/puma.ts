@@ -8,7 +8,8 @@ import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sou
 import {findCalls, isSymbol, lastCall, type RubyConfig, truthy} from '../ruby/evaluate.js'
 import {hasFlag} from './argv.js'
 import {versionAtLeast} from '../util/version.js'
-import {forkFacts, forkingParentExtra, hooksOf, loadRubyConfig, missingConfig, processorsOnDyno, type RubyServerFacts} from './ruby-server.js'
+import {processorsOn} from './dyno.js'
+import {forkFacts, forkingParentExtra, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
 
@@ -21,7 +22,10 @@ function isRailsServer(argv: readonly string[]): boolean {
   return RAILS.has(programName(argv[0])) && (argv[1] === 'server' || argv[1] === 's')
 }
 
-const autoWorkers = (ctx: AnalyzerContext, where: Source): Sourced<number> => processorsOnDyno(ctx, 'Puma "auto" workers', where)
+function autoWorkers(ctx: AnalyzerContext, where: Source): Sourced<number> {
+  const cpu = processorsOn(ctx.dynoSize)
+  return sourced(cpu.value, assumed(`Puma "auto" workers = processors on the dyno`), [where, cpu.source])
+}
 
 interface PumaDefaults {
   maxThreads: Sourced<number>
@@ -120,7 +124,7 @@ function conditional(c: Candidate, file: string, line: number, isConditional: bo
         code: 'unknown-config-value',
         file,
         line,
-        message: `${file}:${line} is inside a condition conncalc cannot decide`,
+        message: `this setting is inside a condition conncalc cannot decide`,
         severity: 'warning',
       },
     ],
@@ -174,7 +178,7 @@ export const puma: ServerAnalyzer = {
     const environment = rubyEnvironment(ctx, flags.environment?.value)
     const path = configPath(ctx, flags.config?.value, environment)
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
-    if (path && !config) diagnostics.push(missingConfig(path, flags.config?.written ?? path))
+    if (path && !ctx.files.exists(path)) diagnostics.push(missingConfig(path, flags.config?.written ?? path))
     if (config) diagnostics.push(...config.diagnostics)
 
     const threadsEnv = d.newStyle ? envCandidate(ctx.env, ['PUMA_MAX_THREADS', 'MAX_THREADS'], 'Puma max threads') : {diagnostics: []}

@@ -4,9 +4,10 @@
  */
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Extra, ForkFacts, HookSite} from '../model/process.js'
-import {assumed, type Source, sourced, type Sourced} from '../model/source.js'
+import {assumed, sourced, type Sourced} from '../model/source.js'
 import {versionAtLeast} from '../util/version.js'
 import {type DslCall, evaluateRubyConfig, type RubyConfig} from '../ruby/evaluate.js'
+import {processorsOn} from './dyno.js'
 import type {AnalyzerContext, ServerAnalysis} from './types.js'
 
 /** A block hook in a server config: `on_worker_boot do … end`, `before_fork do |server, worker| … end`. */
@@ -51,7 +52,7 @@ export function missingConfig(path: string, flag: string): Diagnostic {
 /** Read and evaluate a Ruby config file; undefined when it does not exist. */
 export async function loadRubyConfig(ctx: AnalyzerContext, path: string, appEnv: string): Promise<RubyConfig | undefined> {
   const file = ctx.files.read(path)
-  return file ? evaluateRubyConfig(file, ctx.env, appEnv) : undefined
+  return file ? evaluateRubyConfig(file, ctx.env, appEnv, {processors: processorsOn(ctx.dynoSize)}) : undefined
 }
 
 // ---- fork safety --------------------------------------------------------
@@ -126,26 +127,4 @@ export function forkingParentExtra(ctx: AnalyzerContext, fork: ForkFacts): Extra
     kind: 'forking-parent',
     reason: `${fork.parent} connection kept from boot (no disconnect in ${fork.parentHook})`,
   }
-}
-
-// ---- processors on a dyno -------------------------------------------------
-
-// Processor counts by dyno size, as nproc reports them on Heroku (domain-facts
-// §2.1); used for Puma `workers :auto` and sidekiqswarm's default. What
-// Concurrent.available_processor_count returns there is UNCONFIRMED.
-const NPROC: Record<string, number> = {
-  'performance-2xl': 16,
-  'performance-l': 8,
-  'performance-l-ram': 4,
-  'performance-m': 2,
-  'performance-xl': 8,
-  'standard-1x': 8,
-  'standard-2x': 8,
-}
-
-/** "One process per processor" on this type's dyno, as an assumption sourced `via` where it was asked for. */
-export function processorsOnDyno(ctx: AnalyzerContext, what: string, where: Source): Sourced<number> {
-  const size = ctx.dynoSize?.toLowerCase()
-  const n = (size && NPROC[size]) || 8
-  return sourced(n, assumed(`${what} = processors on the dyno (${n} on ${size ?? 'a Standard dyno'}, nproc)`), [where])
 }

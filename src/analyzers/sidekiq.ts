@@ -9,7 +9,8 @@ import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../model/so
 import {readYamlErb, type YamlErb} from '../ruby/erb.js'
 import {type DslCall, findCalls} from '../ruby/evaluate.js'
 import {versionAtLeast} from '../util/version.js'
-import {loadRubyConfig, processorsOnDyno} from './ruby-server.js'
+import {processorsOn} from './dyno.js'
+import {loadRubyConfig, missingConfig} from './ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, programName, rubyCandidate, rubyEnvironment, yamlCandidate} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
 
@@ -104,7 +105,8 @@ async function fromInitializer(ctx: AnalyzerContext, environment: string, diagno
 
 /** sidekiqswarm (Sidekiq Enterprise) forks SIDEKIQ_COUNT processes; its default is one per processor (UNCONFIRMED). */
 function swarmProcesses(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; value: Sourced<number>} {
-  const fallback = processorsOnDyno(ctx, 'sidekiqswarm processes without SIDEKIQ_COUNT', fromDefault('sidekiqswarm forks SIDEKIQ_COUNT processes', SWARM))
+  const cpu = processorsOn(ctx.dynoSize)
+  const fallback = sourced(cpu.value, assumed('sidekiqswarm without SIDEKIQ_COUNT forks one process per processor (UNCONFIRMED)'), [fromDefault('sidekiqswarm forks SIDEKIQ_COUNT processes', SWARM), cpu.source])
   return firstOf([envCandidate(ctx.env, ['SIDEKIQ_COUNT'], 'sidekiqswarm SIDEKIQ_COUNT')], fallback)
 }
 
@@ -118,9 +120,7 @@ export const sidekiq: ServerAnalyzer = {
     const configFlag = findFlag(argv, ['-C', '--config'])
     const path = configFlag ? appPath(configFlag.value) : ['config/sidekiq.yml', 'config/sidekiq.yml.erb'].find((p) => ctx.files.exists(p))
     const file = path ? ctx.files.read(path) : undefined
-    if (configFlag && !file) {
-      diagnostics.push({code: 'missing-config', file: configFlag.value, message: `${configFlag.value} (from \`${configFlag.written}\`) does not exist`, severity: 'error'})
-    }
+    if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
 
     const doc = file ? await readYamlErb(file, {appEnv: environment, env: ctx.env}) : undefined
     if (doc) diagnostics.push(...doc.diagnostics)

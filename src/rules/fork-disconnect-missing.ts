@@ -1,8 +1,16 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule} from './types.js'
 
+import type {ForkFacts} from '../model/process.js'
+
 import {countedExtras} from '../budget/budget.js'
-import {disconnectSnippet, fileLine} from './fork-snippets.js'
+import {fileLineOf} from '../model/source.js'
+
+/** The one line of Ruby the fix adds: close the parent's connections before it forks. */
+function disconnectSnippet(f: ForkFacts): string {
+  const call = 'defined?(ActiveRecord::Base) and ActiveRecord::Base.connection_pool.disconnect!'
+  return f.parent.startsWith('Unicorn') ? `before_fork { |server, worker| ${call} }` : `${f.parentHook} { ${call} }`
+}
 
 /**
  * A parent that loads the app before forking and never disconnects keeps any
@@ -21,7 +29,7 @@ export const rule: Rule = {
       if (!perDyno && !perProcess) continue
       const n = perDyno ? p.dynos : p.dynos * p.processesPerDyno
       const where = perDyno ? `+1 per dyno, ${n} across ${p.dynos} dyno${p.dynos === 1 ? '' : 's'}` : `+1 per worker, ${n} in all`
-      const at = fileLine(f.preload.source)
+      const at = fileLineOf(f.preload.source)
       out.push({
         code: 'fork-disconnect-missing',
         file: at.file ?? f.file,

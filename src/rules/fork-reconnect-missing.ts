@@ -1,9 +1,16 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule} from './types.js'
 
-import {describeSourced} from '../model/source.js'
+import type {ForkFacts} from '../model/process.js'
+
+import {describeSourced, fileLineOf} from '../model/source.js'
 import {versionAtLeast} from '../util/version.js'
-import {fileLine, reconnectSnippet} from './fork-snippets.js'
+
+/** The one line of Ruby the fix adds (Heroku's Puma and Unicorn articles show the same call in do…end form). */
+function reconnectSnippet(f: ForkFacts): string {
+  const call = 'defined?(ActiveRecord::Base) and ActiveRecord::Base.establish_connection'
+  return f.childHook === 'after_fork' ? `after_fork { |server, worker| ${call} }` : `${f.childHook} { ${call} }`
+}
 
 /**
  * ActiveRecord before 5.2 keeps the connections a forked child inherits, so a
@@ -19,7 +26,7 @@ export const rule: Rule = {
       const ar = p.model.versions?.activerecord
       if (!f || !ar || versionAtLeast(ar, '5.2.0') || p.dynos === 0) continue
       if (!f.forks.value || !f.preload.value || f.reconnect) continue
-      const at = fileLine(f.preload.source)
+      const at = fileLineOf(f.preload.source)
       out.push({
         code: 'fork-reconnect-missing',
         file: at.file ?? f.file,
