@@ -68,10 +68,12 @@ function workersOf(doc: YamlErb | undefined, env: string, diagnostics: Diagnosti
       const at = [...path, 'workers', i]
       const line = doc.yaml.lineOf(at) ?? 1
       const setting = (key: string, fallback: number, what: string): Sourced<number> => {
-        const r = firstOf(
-          [w[key] === undefined ? {diagnostics: []} : yamlCandidate(doc, [...at, key], w[key], what)],
-          sourced(fallback, fromDefault(`Solid Queue default worker ${key}`, CONFIGURATION), [fromFile(doc.file, line)]),
-        )
+        const found = w[key] === undefined ? {diagnostics: []} : yamlCandidate(doc, [...at, key], w[key], what)
+        // Solid Queue would not start a worker with negative threads or processes.
+        const valid = found.value && found.value.value < 0
+          ? {diagnostics: [{code: 'unknown-config-value', file: doc.file, line: doc.yaml.lineOf([...at, key]), message: `${what} cannot be ${found.value.value}`, severity: 'warning' as const}]}
+          : found
+        const r = firstOf([valid], sourced(fallback, fromDefault(`Solid Queue default worker ${key}`, CONFIGURATION), [fromFile(doc.file, line)]))
         diagnostics.push(...r.diagnostics)
         return r.value
       }
