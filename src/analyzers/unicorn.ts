@@ -41,7 +41,7 @@ export const unicorn: ServerAnalyzer = {
       hooks: hooksOf(config),
       preloadApp:
         config && preload
-          ? sourced(preload.args[0]?.kind === 'known' && truthy(preload.args[0].value), fromFile(config.file, preload.line))
+          ? sourced(preload.args[0]?.kind === 'known' && truthy(preload.args[0].value), fromFile(config.file, preload.line), notPassed)
           : sourced(false, fromDefault('Unicorn default preload_app false', REF)),
     }
 
