@@ -100,6 +100,16 @@ export function renderExplain(report: Report): string[] {
       ...m.extrasPerDyno.map((x) => extraFact('per dyno', x, m)),
       ...m.otherServerPools.map((e) => [`not counted (${e.database})`, String(e.pool.value), `on another server (${e.server}): ${describeSourced(e.pool)}`]),
     ]
+    if (m.fork?.forks.value) {
+      const f = m.fork
+      const site = (h: {file: string; line: number} | undefined) => (h ? `${h.file}:${h.line}` : 'none')
+      facts.push([
+        'fork',
+        '',
+        `${f.parent} ${f.preload.value ? 'preloads the app' : 'does not preload'} (${describeSourced(f.preload)}); disconnect in ${f.parentHook}: ${site(f.disconnect)}; reconnect in ${f.childHook}: ${site(f.reconnect)}`,
+      ])
+    }
+
     if (m.pools.length > 0) {
       const others = m.otherServerPools.length > 0 ? `; not counted: ${m.otherServerPools.map((e) => `${e.database} (${e.server})`).join(', ')}` : ''
       facts.push(['databases', String(m.pools.length), `counted on this server: ${m.pools.map((e) => e.database).join(', ')}${others}`])

@@ -33,6 +33,14 @@ describe('fork-reconnect-missing', () => {
     expect(r.exit).toBe(1)
   })
 
+  it('--explain says where the preload and the hooks are', async () => {
+    const hooked = await planFixture('fork-rails-4-2-puma-hooks')
+    expect(renderTable(hooked.report, {chalk: new Chalk({level: 0}), explain: true, procfile: 'Procfile'})).toContain(
+      'fork                    Puma master preloads the app (config/puma.rb:5); disconnect in before_fork: config/puma.rb:11; reconnect in on_worker_boot: config/puma.rb:15',
+    )
+    expect(hooked.json.processTypes[0].fork).toMatchObject({childHook: 'on_worker_boot', parentHook: 'before_fork', reconnect: {line: 15}})
+  })
+
   it('the same old apps with the hooks Heroku documents: nothing, exit 0', async () => {
     for (const app of ['unicorn', 'fork-rails-4-2-puma-hooks', 'fork-rails-4-2-resque-hooks']) {
       const r = await planFixture(app)
