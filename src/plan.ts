@@ -3,6 +3,7 @@ import {dirname, relative, resolve} from 'node:path'
 import type {FailOn, PlanInfo, Report} from './report.js'
 
 import {analyzeApp} from './analyzers/app.js'
+import {applyAssumptions, parseAssume} from './analyzers/assume.js'
 import {InputError, UsageError} from './errors.js'
 import {loadAppInput} from './io/load-app.js'
 import {loadBuiltinPlans, loadPlansFile} from './io/plans.js'
@@ -13,6 +14,8 @@ import {buildReport} from './report.js'
 /** What `conncalc plan` needs, already parsed from flags. */
 export interface PlanOptions {
   appEnv?: string
+  /** --assume TYPE=PROCESSES:THREADS[:POOL], repeatable. */
+  assume?: string[]
   env: string[] // KEY=VALUE
   envFiles: string[]
   failOn: FailOn
@@ -43,6 +46,7 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
   const table = options.plansFile ? await loadPlansFile(options.plansFile) : loadBuiltinPlans()
   const plan = options.plan ? requirePlan(table, options.plan) : undefined
 
+  const assumptions = parseAssume(options.assume ?? [])
   const input = loadAppInput({
     appEnv: options.appEnv,
     env: options.env,
@@ -64,6 +68,8 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
       `process types in the Procfile: ${known.join(', ') || '(none)'}`,
     )
   }
+
+  applyAssumptions(app, assumptions, options.procfile)
 
   let limit: null | Sourced<number> = null
   if (options.limit !== undefined) limit = sourced(options.limit, fromFlag(`--limit ${options.limit}`))

@@ -85,11 +85,13 @@ export function inPoolDemand(m: PoolsOf & Pick<ProcessModel, 'extrasPerProcess'>
 
 /**
  * Σ min(pool, threads) over the entries: a process cannot hold more connections
- * than it has threads asking. `inPool` adds, per entry, what extras check out of
- * that pool (GoodJob's utility threads): min(pool, threads + those).
+ * than it has threads asking — except what an eager pool opens anyway (minOpen).
+ * `inPool` adds, per entry, what extras check out of that pool on top of the
+ * threads (GoodJob's utility connections): min(pool, threads + those).
  */
 export function expectedFromPools(pools: PoolEntry[], threads: number, inPool: Map<string, number> = new Map()): number {
-  return pools.length === 0 ? threads : sum(pools.map((p) => Math.min(p.pool.value, threads + (inPool.get(p.database) ?? 0))))
+  if (pools.length === 0) return threads
+  return sum(pools.map((p) => Math.max(Math.min(p.pool.value, threads + (inPool.get(p.database) ?? 0)), Math.min(p.minOpen?.value ?? 0, p.pool.value))))
 }
 
 export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDynos'> {

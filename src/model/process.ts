@@ -29,6 +29,11 @@ export interface PoolEntry {
   database: string // "primary", "cache", "default", …
   pool: Sourced<number>
   /**
+   * Connections the pool opens at start and keeps even when idle (HikariCP
+   * minimumIdle, psycopg_pool min_size): a process holds at least this many.
+   */
+  minOpen?: Sourced<number>
+  /**
    * Which server the entry connects to, as a stable key ("DATABASE_URL",
    * "host=db.example.com/app"). Entries on the budgeted server are summed.
    */

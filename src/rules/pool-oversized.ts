@@ -2,7 +2,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule} from './types.js'
 
 /** Servers whose processes run one request or job at a time and fork (Heroku: pool 1 or 2 is enough). */
-const SINGLE_THREADED = new Map([
+export const SINGLE_THREADED = new Map([
   ['delayed_job', 'Delayed Job'],
   ['resque', 'Resque'],
   ['unicorn', 'Unicorn'],
