@@ -1,9 +1,9 @@
 import type {Budget, ProcessBudget, Status} from './budget/budget.js'
 import type {Diagnostic} from './model/diagnostic.js'
-import type {AppModel} from './model/process.js'
+import type {AppModel, Extra, ForkFacts, ProcessModel} from './model/process.js'
 import type {Plan} from './plans/table.js'
 
-import {computeBudget, type BudgetOptions} from './budget/budget.js'
+import {computeBudget, type BudgetOptions, extraOnServer} from './budget/budget.js'
 import {dedupeDiagnostics, sortDiagnostics} from './model/diagnostic.js'
 import {type Sourced} from './model/source.js'
 import {runRules} from './rules/index.js'
@@ -62,10 +62,14 @@ export interface JsonProcessType {
   counted: boolean
   databases: string[]
   dynos: number
+  extraPerDyno: number
   extraPerProcess: number
-  extras: {count: number; per: 'dyno' | 'process'; reason: string; source: Sourced<number>}[]
+  extras: JsonExtra[]
+  fork: ForkFacts | null
   maxDynos: null | number
   name: string
+  /** Database entries on other servers: reported, not added in. */
+  otherServerPools: {database: string; pool: number; server: string; source: Sourced<number>}[]
   poolPerProcess: null | number
   processesPerDyno: number
   role: string
@@ -73,6 +77,20 @@ export interface JsonProcessType {
   size: null | string
   sources: Record<string, Sourced<unknown>>
   threadsPerProcess: number
+  /** Gem/package versions that decided defaults (Gemfile.lock). */
+  versions: Record<string, string>
+}
+
+export interface JsonExtra {
+  count: number
+  /** False when the extra's database is on another server: shown, not added in. */
+  counted: boolean
+  database: null | string
+  inPool: boolean
+  kind: null | string
+  per: 'dyno' | 'process'
+  reason: string
+  source: Sourced<number>
 }
 
 export interface JsonReport {
@@ -88,6 +106,19 @@ export interface JsonReport {
   status: Status
   total: number
   utilization: null | number
+}
+
+function jsonExtra(x: Extra, per: 'dyno' | 'process', m: ProcessModel): JsonExtra {
+  return {
+    count: x.count.value,
+    counted: extraOnServer(x, m),
+    database: x.database ?? null,
+    inPool: x.inPool ?? false,
+    kind: x.kind ?? null,
+    per,
+    reason: x.reason,
+    source: x.count,
+  }
 }
 
 function jsonProcess(p: ProcessBudget): JsonProcessType {
@@ -108,13 +139,13 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
     counted: p.role === 'long-running',
     databases: p.databases,
     dynos: p.dynos,
+    extraPerDyno: p.extraPerDyno,
     extraPerProcess: p.extraPerProcess,
-    extras: [
-      ...m.extrasPerProcess.map((x) => ({count: x.count.value, per: 'process' as const, reason: x.reason, source: x.count})),
-      ...m.extrasPerDyno.map((x) => ({count: x.count.value, per: 'dyno' as const, reason: x.reason, source: x.count})),
-    ],
+    extras: [...m.extrasPerProcess.map((x) => jsonExtra(x, 'process', m)), ...m.extrasPerDyno.map((x) => jsonExtra(x, 'dyno', m))],
+    fork: m.fork ?? null,
     maxDynos: p.maxDynos,
     name: p.name,
+    otherServerPools: m.otherServerPools.map((e) => ({database: e.database, pool: e.pool.value, server: e.server, source: e.pool})),
     poolPerProcess: p.poolPerProcess,
     processesPerDyno: p.processesPerDyno,
     role: p.role,
@@ -122,6 +153,7 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
     size: m.size?.value ?? null,
     sources,
     threadsPerProcess: p.threadsPerProcess,
+    versions: m.versions ?? {},
   }
 }
 

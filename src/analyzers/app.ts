@@ -13,7 +13,8 @@ import {detectLanguage} from '../platform/language.js'
 import {analyzeDatabaseYml} from './database-yml.js'
 import {parseGemfileLock} from './gemfile-lock.js'
 import {parseProcfile} from './procfile.js'
-import {analyzers} from './registry.js'
+import {addons, analyzers} from './registry.js'
+import {activeRecordVersion} from './ruby-server.js'
 import {splitCommand} from './shell.js'
 
 export interface AnalyzeInput {
@@ -90,6 +91,20 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       otherServerPools = ar.otherServerPools
     }
 
+    const extrasPerProcess = [...(analysis.extrasPerProcess ?? [])]
+    const extrasPerDyno = [...(analysis.extrasPerDyno ?? [])]
+    const typeVersions: Record<string, string> = {...analysis.versions}
+    // ActiveRecord decides pool defaults, `max_connections` and fork safety for every Ruby type.
+    const ar = analysis.language === 'ruby' ? activeRecordVersion(versions) : undefined
+    if (ar) typeVersions.activerecord = ar
+    for (const addon of addons) {
+      const found = await addon.analyze(ctx, analysis)
+      diagnostics.push(...found.diagnostics)
+      extrasPerProcess.push(...(found.extrasPerProcess ?? []))
+      extrasPerDyno.push(...(found.extrasPerDyno ?? []))
+      Object.assign(typeVersions, found.versions)
+    }
+
     const isRelease = analysis.server === 'release'
     processes.push({
       command: entry.command,
@@ -97,8 +112,9 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
         ? sourced(1, fromDefault('the release phase runs in one one-off dyno', 'https://devcenter.heroku.com/articles/release-phase'))
         : (formation?.quantity ??
           sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`))),
-      extrasPerDyno: analysis.extrasPerDyno ?? [],
-      extrasPerProcess: analysis.extrasPerProcess ?? [],
+      extrasPerDyno,
+      extrasPerProcess,
+      ...(analysis.fork ? {fork: analysis.fork} : {}),
       language: analysis.language,
       name: entry.name,
       otherServerPools,
@@ -108,7 +124,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       server: analysis.server,
       size: formation?.size,
       threadsPerProcess: analysis.threadsPerProcess,
-      versions: analysis.versions,
+      ...(Object.keys(typeVersions).length > 0 ? {versions: typeVersions} : {}),
     })
   }
 

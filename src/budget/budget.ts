@@ -53,12 +53,45 @@ export interface Budget {
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0)
 const extraTotal = (xs: Extra[]): number => sum(xs.map((x) => x.count.value))
 
+type PoolsOf = Pick<ProcessModel, 'otherServerPools' | 'pools'>
+
+/** The entry an extra's connections go to: its `database`, else the primary (named "primary", else the first). */
+const entryNameOf = (x: Extra, m: PoolsOf): string | undefined =>
+  x.database ?? (m.pools.some((p) => p.database === 'primary') ? 'primary' : m.pools[0]?.database)
+
+/**
+ * Does an extra open its connections on the budgeted server? Yes unless it
+ * names a database entry that lives on another server.
+ */
+export function extraOnServer(x: Extra, m: PoolsOf): boolean {
+  if (!x.database || m.pools.some((p) => p.database === x.database)) return true
+  return !m.otherServerPools.some((p) => p.database === x.database)
+}
+
+/** The extras that count against the budgeted server. */
+export const countedExtras = (xs: Extra[], m: PoolsOf): Extra[] => xs.filter((x) => extraOnServer(x, m))
+
+/** Per pool entry, the connections that in-pool extras check out of it on top of the threads. */
+export function inPoolDemand(m: PoolsOf & Pick<ProcessModel, 'extrasPerProcess'>): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const x of countedExtras(m.extrasPerProcess, m)) {
+    const name = entryNameOf(x, m)
+    if (!x.inPool || !name || !m.pools.some((p) => p.database === name)) continue
+    out.set(name, (out.get(name) ?? 0) + x.count.value)
+  }
+
+  return out
+}
+
 /**
  * Σ min(pool, threads) over the entries: a process cannot hold more connections
  * than it has threads asking — except what an eager pool opens anyway (minOpen).
+ * `inPool` adds, per entry, what extras check out of that pool on top of the
+ * threads (GoodJob's utility connections): min(pool, threads + those).
  */
-export function expectedFromPools(pools: PoolEntry[], threads: number): number {
-  return pools.length === 0 ? threads : sum(pools.map((p) => Math.max(Math.min(p.pool.value, threads), Math.min(p.minOpen?.value ?? 0, p.pool.value))))
+export function expectedFromPools(pools: PoolEntry[], threads: number, inPool: Map<string, number> = new Map()): number {
+  if (pools.length === 0) return threads
+  return sum(pools.map((p) => Math.max(Math.min(p.pool.value, threads + (inPool.get(p.database) ?? 0)), Math.min(p.minOpen?.value ?? 0, p.pool.value))))
 }
 
 export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDynos'> {
@@ -66,10 +99,14 @@ export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDyno
   const processes = model.processesPerDyno.value
   const dynos = model.dynos.value
   const pool = model.pools.length === 0 ? null : sum(model.pools.map((p) => p.pool.value))
-  const extraPerProcess = extraTotal(model.extrasPerProcess)
-  const extraPerDyno = extraTotal(model.extrasPerDyno)
-  const connectionsPerProcess = expectedFromPools(model.pools, threads) + extraPerProcess
-  const ceilingPerProcess = (pool ?? threads) + extraPerProcess
+  const perProcess = countedExtras(model.extrasPerProcess, model)
+  const inPool = inPoolDemand(model)
+  const extraPerProcess = extraTotal(perProcess)
+  // Extras checked out of a pool are capped by it; the others come on top.
+  const outside = extraPerProcess - sum([...inPool.values()])
+  const extraPerDyno = extraTotal(countedExtras(model.extrasPerDyno, model))
+  const connectionsPerProcess = model.pools.length === 0 ? threads + extraPerProcess : expectedFromPools(model.pools, threads, inPool) + outside
+  const ceilingPerProcess = pool === null ? threads + extraPerProcess : pool + outside
   const pooler = model.serverConnectionsPerDyno?.count.value
   const connectionsPerDyno = pooler ?? processes * connectionsPerProcess + extraPerDyno
   const ceilingPerDyno = pooler ?? processes * ceilingPerProcess + extraPerDyno

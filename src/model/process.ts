@@ -1,9 +1,26 @@
 import type {Diagnostic} from './diagnostic.js'
 import type {Sourced} from './source.js'
 
-/** Connections a process (or a dyno) opens outside its app-level pool, with the reason. */
+/**
+ * Connections a process (or a dyno) opens beside its request/job threads, with
+ * the reason: outside the app-level pool (Action Cable's LISTEN connection), or
+ * checked out of one (GoodJob's utility threads, Solid Queue's polling).
+ */
 export interface Extra {
   count: Sourced<number>
+  /**
+   * The database entry these connections go to ("queue" for Solid Queue);
+   * unset means the primary. Extras whose entry is on another server are not
+   * counted against this one.
+   */
+  database?: string
+  /**
+   * Checked out of that entry's pool: the pool caps them (and must be sized
+   * for them), so per process they count as min(pool, threads + these).
+   */
+  inPool?: boolean
+  /** Stable id of what opens them, for rules and JSON: "forking-parent", "action-cable", … */
+  kind?: string
   reason: string // "Action Cable PostgreSQL LISTEN connection"
 }
 
@@ -25,12 +42,45 @@ export interface PoolEntry {
 
 export type ProcessRole = 'long-running' | 'release'
 
+/** Where a hook was found in a config file. */
+export interface HookSite {
+  file: string
+  hook: string // "on_worker_boot", "Resque.after_fork"
+  line: number
+}
+
+/**
+ * How a forking server starts its children, for the fork-safety rules: the
+ * parent loads the app (and may connect) before it forks, and each child must
+ * not keep using the parent's socket.
+ */
+export interface ForkFacts {
+  /** Hook that runs in the parent before forking, as the fix should name it ("before_fork"). */
+  parentHook: string
+  /** Hook that runs in each child after forking ("on_worker_boot", "after_fork", "Resque.after_fork"). */
+  childHook: string
+  /** A disconnect in the parent hook, if one was found. */
+  disconnect?: HookSite
+  /** The file the fix goes in (config/puma.rb, config/initializers/resque.rb). */
+  file: string
+  /** Does the server fork at all (Puma cluster mode, Unicorn, Resque's fork per job)? */
+  forks: Sourced<boolean>
+  /** The app (and ActiveRecord) is loaded in the parent before forking. */
+  preload: Sourced<boolean>
+  /** A reconnect (establish_connection) in the child hook, if one was found. */
+  reconnect?: HookSite
+  /** What forks ("Puma master", "Unicorn master", "Resque worker"). */
+  parent: string
+}
+
 /** What analyzers found for one process type: every number sourced. */
 export interface ProcessModel {
   command: string // the Procfile command as written
   dynos: Sourced<number>
   extrasPerDyno: Extra[] // e.g. a forking master that kept its connection
   extrasPerProcess: Extra[]
+  /** For forking servers: preload and fork hooks, read by the fork-safety rules. */
+  fork?: ForkFacts
   /** Set by poolers (PgBouncer buildpack): replaces processes × connections per dyno. */
   serverConnectionsPerDyno?: Extra
   language: string // "ruby", "python", "node", "unknown", …

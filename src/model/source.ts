@@ -67,3 +67,8 @@ export function describeSourced(v: Sourced<unknown>): string {
 
 export const isAssumption = (v: Sourced<unknown>): boolean =>
   v.source.kind === 'assumed' || (v.via ?? []).some((s) => s.kind === 'assumed')
+
+/** The file and line a source points at, for a diagnostic's location; empty for other kinds. */
+export function fileLineOf(s: Source): {file?: string; line?: number} {
+  return s.kind === 'file' ? {file: s.file, line: s.line} : {}
+}

@@ -1,9 +1,11 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {ProcessBudget} from '../budget/budget.js'
+import type {Extra, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Report} from '../report.js'
 
+import {extraOnServer, inPoolDemand} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
 import {bar, columns, percent} from './text.js'
@@ -29,9 +31,9 @@ function row(p: ProcessBudget): string[] {
     `${p.processesPerDyno}${mark(m.processesPerDyno)}`,
     `${p.threadsPerProcess}${mark(m.threadsPerProcess)}`,
     p.poolPerProcess === null ? '-' : `${p.poolPerProcess}${poolAssumed ? '*' : ''}`,
-    `${p.extraPerProcess}`,
+    `${p.extraPerProcess}${m.extrasPerProcess.some((x) => isAssumption(x.count)) ? '*' : ''}`,
     `${p.connectionsPerProcess}`,
-    `${p.connectionsPerDyno}`,
+    `${p.connectionsPerDyno}${m.extrasPerDyno.some((x) => isAssumption(x.count)) ? '*' : ''}`,
     counted ? `${p.connections}` : `(${p.connections})`,
     p.maxDynos === null ? '-' : `${p.maxDynos}`,
   ]
@@ -79,7 +81,7 @@ export function renderTable(report: Report, options: TableOptions): string {
 function hasAssumptions(report: Report): boolean {
   return report.budget.processTypes.some((p) => {
     const m = p.model
-    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool)].some((v) => isAssumption(v))
+    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool), ...[...m.extrasPerProcess, ...m.extrasPerDyno].map((x) => x.count)].some((v) => isAssumption(v))
   })
 }
 
@@ -94,10 +96,25 @@ export function renderExplain(report: Report): string[] {
       ['processes per dyno', String(p.processesPerDyno), describeSourced(m.processesPerDyno)],
       ['threads per process', String(p.threadsPerProcess), describeSourced(m.threadsPerProcess)],
       ...m.pools.map((e) => [`pool (${e.database})`, String(e.pool.value), describeSourced(e.pool)]),
-      ...m.extrasPerProcess.map((x) => [`+ per process`, String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`]),
-      ...m.extrasPerDyno.map((x) => [`+ per dyno`, String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`]),
+      ...m.extrasPerProcess.map((x) => extraFact('per process', x, m)),
+      ...m.extrasPerDyno.map((x) => extraFact('per dyno', x, m)),
       ...m.otherServerPools.map((e) => [`not counted (${e.database})`, String(e.pool.value), `on another server (${e.server}): ${describeSourced(e.pool)}`]),
     ]
+    if (m.fork?.forks.value) {
+      const f = m.fork
+      const site = (h: {file: string; line: number} | undefined) => (h ? `${h.file}:${h.line}` : 'none')
+      facts.push([
+        'fork',
+        '',
+        `${f.parent} ${f.preload.value ? 'preloads the app' : 'does not preload'} (${describeSourced(f.preload)}); disconnect in ${f.parentHook}: ${site(f.disconnect)}; reconnect in ${f.childHook}: ${site(f.reconnect)}`,
+      ])
+    }
+
+    if (m.pools.length > 0) {
+      const others = m.otherServerPools.length > 0 ? `; not counted: ${m.otherServerPools.map((e) => `${e.database} (${e.server})`).join(', ')}` : ''
+      facts.push(['databases', String(m.pools.length), `counted on this server: ${m.pools.map((e) => e.database).join(', ')}${others}`])
+    }
+
     if (m.serverConnectionsPerDyno) {
       const x = m.serverConnectionsPerDyno
       facts.push(['server conns per dyno', String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`])
@@ -108,17 +125,19 @@ export function renderExplain(report: Report): string[] {
     }
 
     out.push(...columns(facts, (i) => i === 1).map((l) => `  ${l}`))
-    const pools = m.pools.length === 0 ? `${p.threadsPerProcess} (one per thread, no pool known)` : m.pools.length === 1
-      ? `min(${p.poolPerProcess}, ${p.threadsPerProcess})`
-      : m.pools.map((e) => `min(${e.pool.value}, ${p.threadsPerProcess})`).join(' + ')
-    out.push(`  connections per process = ${pools} + ${p.extraPerProcess} extra = ${p.connectionsPerProcess}`)
+    const inPool = inPoolDemand(m)
+    const outside = p.extraPerProcess - [...inPool.values()].reduce((a, b) => a + b, 0)
+    const pools = m.pools.length === 0
+      ? `${p.threadsPerProcess} (one per thread, no pool known)`
+      : m.pools.map((e) => `min(${e.pool.value}, ${p.threadsPerProcess}${inPool.get(e.database) ? ` + ${inPool.get(e.database)}` : ''})`).join(' + ')
+    out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? p.extraPerProcess : outside} extra = ${p.connectionsPerProcess}`)
     out.push(
       m.serverConnectionsPerDyno
         ? `  connections per dyno = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
         : `  connections per dyno = ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} = ${p.connectionsPerDyno}`,
     )
     out.push(`  connections = ${p.dynos} × ${p.connectionsPerDyno} = ${p.connections}${p.role === 'long-running' ? '' : ' (deploy peak only)'}`)
-    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (pool ${p.poolPerProcess ?? p.threadsPerProcess} + ${p.extraPerProcess} per process if every connection is held)`)
+    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (pool ${p.poolPerProcess ?? p.threadsPerProcess} + ${p.poolPerProcess === null ? p.extraPerProcess : outside} per process if every connection is held)`)
   }
 
   const b = report.budget
@@ -130,6 +149,13 @@ export function renderExplain(report: Report): string[] {
 
   out.push(`reserve ${b.reserve}: ${describeSourced(b.reserveSource)}`)
   return out
+}
+
+/** One extra in --explain; one on another server is shown, marked not counted. */
+function extraFact(per: string, x: Extra, m: ProcessModel): string[] {
+  const where = x.inPool ? ` (from the ${x.database ?? 'primary'} pool)` : x.database ? ` (on ${x.database})` : ''
+  const label = extraOnServer(x, m) ? `+ ${per}` : `not counted (${per})`
+  return [label, String(x.count.value), `${x.reason}${where}: ${describeSourced(x.count)}`]
 }
 
 export function renderDiagnostics(ds: Diagnostic[], c: ChalkInstance): string[] {

@@ -2,7 +2,10 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule, RuleInput} from './types.js'
 
 import {rule as cpuCountDefault} from './cpu-count-default.js'
+import {rule as databaseUrlMissing} from './database-url-missing.js'
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
+import {rule as forkDisconnectMissing} from './fork-disconnect-missing.js'
+import {rule as forkReconnectMissing} from './fork-reconnect-missing.js'
 import {rule as greenletConcurrency} from './greenlet-concurrency.js'
 import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
 import {rule as missingConfig} from './missing-config.js'
@@ -10,6 +13,7 @@ import {rule as nearLimit} from './near-limit.js'
 import {rule as overLimit} from './over-limit.js'
 import {rule as oversizedPool} from './oversized-pool.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
+import {rule as poolOversized} from './pool-oversized.js'
 import {rule as unknownCommand} from './unknown-command.js'
 import {rule as unboundedPool} from './unbounded-pool.js'
 import {rule as unknownConfigValue} from './unknown-config-value.js'
@@ -25,6 +29,11 @@ export const rules: Rule[] = [
   cpuCountDefault,
   unboundedPool,
   greenletConcurrency,
+  // fork safety and pool sizing (issue 3)
+  forkReconnectMissing,
+  forkDisconnectMissing,
+  poolOversized,
+  databaseUrlMissing,
   unresolvedEnv,
   unknownCommand,
   duplicateProcessType,
