@@ -72,3 +72,20 @@ export const isAssumption = (v: Sourced<unknown>): boolean =>
 export function fileLineOf(s: Source): {file?: string; line?: number} {
   return s.kind === 'file' ? {file: s.file, line: s.line} : {}
 }
+
+/** Sources of several values, in order, each once. */
+export function uniqueSources(lists: readonly (readonly Source[])[]): Source[] {
+  const out: Source[] = []
+  const seen = new Set<string>()
+  for (const list of lists) {
+    for (const s of list) {
+      const key = JSON.stringify(s)
+      if (!seen.has(key)) {
+        seen.add(key)
+        out.push(s)
+      }
+    }
+  }
+
+  return out
+}

@@ -8,7 +8,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import {entrySources, type Env} from '../model/env.js'
 import type {SourceFile} from '../model/files.js'
-import type {Source, Sourced} from '../model/source.js'
+import {type Source, type Sourced, uniqueSources} from '../model/source.js'
 import type {CallNode, CaseNode, LocalVariableOrWriteNode, LocalVariableWriteNode} from '@ruby/prism'
 
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
@@ -107,20 +107,7 @@ function mergeMissing(...vs: EvalValue[]): MissingEnv[] | undefined {
 }
 
 function mergeVia(...vs: EvalValue[]): Source[] {
-  const out: Source[] = []
-  const seen = new Set<string>()
-  for (const v of vs) {
-    if (v.kind !== 'known') continue
-    for (const s of v.via) {
-      const key = JSON.stringify(s)
-      if (!seen.has(key)) {
-        seen.add(key)
-        out.push(s)
-      }
-    }
-  }
-
-  return out
+  return uniqueSources(vs.flatMap((v) => (v?.kind === 'known' ? [v.via] : [])))
 }
 
 /** Ruby's Integer(str): the whole string must be an integer. */
