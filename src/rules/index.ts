@@ -1,11 +1,17 @@
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Rule, RuleInput} from './types.js'
+import type {LiveRuleInput, Rule, RuleInput} from './types.js'
 
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
+import {rule as idleInTransaction} from './idle-in-transaction.js'
 import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
+import {rule as liveAbovePlan} from './live-above-plan.js'
+import {rule as liveNearLimit} from './live-near-limit.js'
+import {rule as missingApplicationName} from './missing-application-name.js'
 import {rule as nearLimit} from './near-limit.js'
 import {rule as overLimit} from './over-limit.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
+import {rule as roleLimitBelowPlan} from './role-limit-below-plan.js'
+import {rule as staleIdle} from './stale-idle.js'
 import {rule as unknownCommand} from './unknown-command.js'
 import {rule as unparsableConfig} from './unparsable-config.js'
 import {rule as unresolvedEnv} from './unresolved-env.js'
@@ -20,10 +26,21 @@ export const rules: Rule[] = [
   duplicateProcessType,
   invalidProcfileLine,
   unparsableConfig,
+  // conncalc live and plan --live
+  liveNearLimit,
+  idleInTransaction,
+  staleIdle,
+  roleLimitBelowPlan,
+  missingApplicationName,
+  liveAbovePlan,
 ]
 
 export function runRules(input: RuleInput): Diagnostic[] {
   return rules.flatMap((r) => r.check?.(input) ?? [])
+}
+
+export function runLiveRules(input: LiveRuleInput): Diagnostic[] {
+  return rules.flatMap((r) => r.checkLive?.(input) ?? [])
 }
 
 export function findRule(code: string): Rule | undefined {
