@@ -14,6 +14,6 @@ export default tseslint.config(
   },
   {
     files: ['bin/**/*.js', 'test/bench/**/*.js'],
-    languageOptions: {globals: {process: 'readonly', console: 'readonly', performance: 'readonly'}},
+    languageOptions: {globals: {URL: 'readonly', console: 'readonly', performance: 'readonly', process: 'readonly'}},
   },
 )

@@ -3,7 +3,7 @@ import {dirname, relative, resolve} from 'node:path'
 import type {FailOn, PlanInfo, Report} from './report.js'
 
 import {analyzeApp} from './analyzers/app.js'
-import {UsageError} from './errors.js'
+import {InputError, UsageError} from './errors.js'
 import {loadAppInput} from './io/load-app.js'
 import {loadBuiltinPlans, loadPlansFile} from './io/plans.js'
 import {fromDefault, fromFlag, sourced, type Sourced} from './model/source.js'
@@ -52,6 +52,10 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
   })
   const app = await analyzeApp(input)
   app.diagnostics.push(...input.problems())
+  if (app.processes.length === 0) {
+    throw new InputError(`${options.procfile} declares no process types`, 'add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH')
+  }
+
   const known = app.processes.map((p) => p.name)
   const missing = input.scaledTypes.filter((t) => !known.includes(t))
   if (missing.length > 0) {

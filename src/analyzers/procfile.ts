@@ -34,8 +34,8 @@ const MAX_QUOTED = 60
  *   `heroku local` runs (its `procs()` assigns into an object). Ruby foreman's
  *   `Procfile#[]` would pick the first, and procfile-util rejects the file, so the
  *   warning `duplicate-process-type` says which one conncalc used.
- * - No process types at all: zero entries and an `empty-procfile` warning; the
- *   caller decides whether that is fatal.
+ * - No process types at all: zero entries; the caller (runPlan) makes that an
+ *   input error, since there is nothing to budget.
  */
 export function parseProcfile(text: string, file = 'Procfile'): ParsedProcfile {
   const diagnostics: Diagnostic[] = []
@@ -93,16 +93,6 @@ export function parseProcfile(text: string, file = 'Procfile'): ParsedProcfile {
   }
 
   const entries = [...byName.values()].sort((a, b) => a.line - b.line)
-  if (entries.length === 0) {
-    diagnostics.push({
-      code: 'empty-procfile',
-      file,
-      fix: 'Add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH.',
-      message: `${file} declares no process types`,
-      severity: 'warning',
-    })
-  }
-
   return {diagnostics, entries}
 }
 

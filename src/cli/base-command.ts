@@ -10,7 +10,7 @@ import {redactSecrets} from '../util/redact.js'
  * password.
  */
 export abstract class BaseCommand extends Command {
-  static enableJsonFlag = true
+  static override enableJsonFlag = true
 
   protected colors(): ChalkInstance {
     const env = process.env

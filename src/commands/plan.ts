@@ -6,21 +6,21 @@ import {exitCodeFor, type JsonReport, toJson} from '../report.js'
 import {renderTable} from '../render/table.js'
 
 export default class Plan extends BaseCommand {
-  static description = `Compute the app's PostgreSQL connection budget from its Procfile and configs.
+  static override description = `Compute the app's PostgreSQL connection budget from its Procfile and configs.
 
 For every process type: dynos × processes per dyno × connections per process, where
 connections per process = min(pool, threads) + connections outside the pool. The total
 is checked against the plan's limit. Exit code 0 fits, 1 does not fit (or an error was
 found), 2 bad input, 3 internal error.`
 
-  static examples = [
+  static override examples = [
     '<%= config.bin %> plan --procfile Procfile --plan essential-0 --scale web=2 worker=1',
     '<%= config.bin %> plan --plan standard-0 --scale web=4:standard-2x worker=2 --env-file .env.production',
     '<%= config.bin %> plan --limit 120 --reserve 5 --explain',
     '<%= config.bin %> plan --plan heroku-postgresql:standard-0 --json',
   ]
 
-  static flags = {
+  static override flags = {
     env: Flags.string({description: 'set a variable for every process type (KEY=VALUE); repeatable', multiple: true}),
     'env-file': Flags.string({
       description: 'read variables from a file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win',

@@ -6,11 +6,11 @@ import {type PlanTable} from '../plans/table.js'
 import {columns} from '../render/text.js'
 
 export default class Plans extends BaseCommand {
-  static description = 'List the plan table: each plan, its connection limit and the source of that number.'
+  static override description = 'List the plan table: each plan, its connection limit and the source of that number.'
 
-  static examples = ['<%= config.bin %> plans', '<%= config.bin %> plans --json', '<%= config.bin %> plans --plans-file my-plans.yml']
+  static override examples = ['<%= config.bin %> plans', '<%= config.bin %> plans --json', '<%= config.bin %> plans --plans-file my-plans.yml']
 
-  static flags = {
+  static override flags = {
     'plans-file': Flags.string({description: 'list this plan table (JSON or YAML) instead of the built-in one'}),
   }
 

@@ -3,9 +3,9 @@ import {rules} from '../rules/index.js'
 import {columns} from '../render/text.js'
 
 export default class Rules extends BaseCommand {
-  static description = 'List every diagnostic code conncalc can report, with its severity and what it means.'
+  static override description = 'List every diagnostic code conncalc can report, with its severity and what it means.'
 
-  static examples = ['<%= config.bin %> rules', '<%= config.bin %> rules --json']
+  static override examples = ['<%= config.bin %> rules', '<%= config.bin %> rules --json']
 
   async run(): Promise<{code: string; severity: string; summary: string}[]> {
     await this.parse(Rules)

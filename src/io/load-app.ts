@@ -49,7 +49,7 @@ export function loadAppInput(
   }
 
   const scaled = parseScale(options.scale)
-  for (const [k, v] of scaled) formation.set(k, v)
+  for (const [k, v] of scaled) formation.set(k, {...v, size: v.size ?? formation.get(k)?.size})
 
   return {
     appEnv: options.appEnv,

@@ -672,7 +672,7 @@ export async function evaluateRubySnippet(
   opts: EvalOptions,
 ): Promise<{diagnostics: Diagnostic[]; value: EvalValue}> {
   const firstLine = opts.firstLine ?? 1
-  const parsed = await parseRuby(`${opts.file}#ruby`, code)
+  const parsed = await parseRuby(`${opts.file}#ruby`, code, [...(opts.scope?.keys() ?? [])])
   if (parsed.errors.length > 0) {
     const d = parseDiagnostic(opts.file, parsed, firstLine)
     return {diagnostics: [d], value: {kind: 'unknown', line: d.line!, reason: `\`${code.trim()}\` is not valid Ruby`}}

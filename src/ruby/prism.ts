@@ -57,16 +57,21 @@ function lineAt(starts: number[], offset: number): number {
 
 const cache = new Map<string, {result: ParsedRuby; text: string}>()
 
-/** Parse Ruby source; results are cached per (path, text). Never runs the code. */
-export async function parseRuby(path: string, text: string): Promise<ParsedRuby> {
-  const hit = cache.get(path)
+/**
+ * Parse Ruby source; results are cached per (path, text). Never runs the code.
+ * `locals` are variables defined before this text (earlier ERB tags), so that
+ * prism reads `x` as a variable rather than a method call.
+ */
+export async function parseRuby(path: string, text: string, locals: readonly string[] = []): Promise<ParsedRuby> {
+  const key = locals.length > 0 ? `${path}\0${locals.join(',')}` : path
+  const hit = cache.get(key)
   if (hit && hit.text === text) return hit.result
 
   const {parse, prism} = await load()
   const bytes = Buffer.from(text, 'utf8')
   const starts = lineStarts(bytes)
   const lineOf = (offset: number): number => lineAt(starts, offset)
-  const raw = parse(text)
+  const raw = parse(text, locals.length > 0 ? {scopes: [[...locals]]} : {})
   const result: ParsedRuby = {
     errors: raw.errors.map((e) => ({line: lineOf(e.location.startOffset), message: e.message})),
     lineOf,
@@ -74,6 +79,6 @@ export async function parseRuby(path: string, text: string): Promise<ParsedRuby>
     program: raw.value,
     textOf: (node) => bytes.subarray(node.location.startOffset, node.location.startOffset + node.location.length).toString('utf8'),
   }
-  cache.set(path, {result, text})
+  cache.set(key, {result, text})
   return result
 }

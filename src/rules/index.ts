@@ -7,12 +7,14 @@ import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
 import {rule as liveAbovePlan} from './live-above-plan.js'
 import {rule as liveNearLimit} from './live-near-limit.js'
 import {rule as missingApplicationName} from './missing-application-name.js'
+import {rule as missingConfig} from './missing-config.js'
 import {rule as nearLimit} from './near-limit.js'
 import {rule as overLimit} from './over-limit.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
 import {rule as roleLimitBelowPlan} from './role-limit-below-plan.js'
 import {rule as staleIdle} from './stale-idle.js'
 import {rule as unknownCommand} from './unknown-command.js'
+import {rule as unknownConfigValue} from './unknown-config-value.js'
 import {rule as unparsableConfig} from './unparsable-config.js'
 import {rule as unresolvedEnv} from './unresolved-env.js'
 
@@ -26,6 +28,8 @@ export const rules: Rule[] = [
   duplicateProcessType,
   invalidProcfileLine,
   unparsableConfig,
+  unknownConfigValue,
+  missingConfig,
   // conncalc live and plan --live
   liveNearLimit,
   idleInTransaction,

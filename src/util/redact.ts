@@ -58,7 +58,6 @@ const SECRET_ASSIGNMENT =
 
 function canParse(url: string): boolean {
   try {
-    // eslint-disable-next-line no-new
     new URL(url)
     return true
   } catch {

@@ -88,13 +88,11 @@ describe('parseProcfile', () => {
     expect(d.message).toContain('…')
   })
 
-  it('returns no entries and an empty-procfile warning when nothing declares a process type', () => {
+  it('returns no entries and no diagnostics when nothing declares a process type', () => {
     for (const text of ['', '\n\n', '# only a comment\n', '\uFEFF']) {
       const {diagnostics, entries} = parseProcfile(text, 'Procfile')
       expect(entries).toEqual([])
-      expect(diagnostics.map((d) => d.code)).toEqual(['empty-procfile'])
-      expect(diagnostics[0]).toMatchObject({file: 'Procfile', severity: 'warning'})
-      expect(diagnostics[0].message).toBe('Procfile declares no process types')
+      expect(diagnostics).toEqual([])
     }
   })
 

@@ -1,0 +1,185 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvEntry} from '../model/env.js'
+
+import {fromEnv} from '../model/source.js'
+import {jsonErrorLine, jsonKeyLine} from '../util/json-lines.js'
+
+export interface ParsedEnvFile {
+  diagnostics: Diagnostic[]
+  /** One entry per variable (a repeated name keeps its last value), in order of first appearance. */
+  entries: EnvEntry[]
+  format: EnvFileFormat
+}
+
+export type EnvFileFormat = 'dotenv' | 'heroku-config' | 'json'
+
+/**
+ * Parse an env file, detecting its format:
+ *
+ * - `heroku config --json`: a JSON object of strings;
+ * - `heroku config`: a `=== app Config Vars` header, then `KEY:   value`;
+ * - dotenv, which also covers `heroku config -s` (`KEY=value`, `KEY='v a l'`,
+ *   `KEY="it's\nmulti-line"`): optional `export `, `KEY=value` or `KEY: value`,
+ *   `#` comments, single quotes literal, double quotes with `\n` `\t` `\"` `\\` `\$`
+ *   escapes and spanning lines, unquoted values ending at ` #`.
+ *
+ * Values are not expanded (`$OTHER` stays as written): neither `heroku config`
+ * nor Node's dotenv expands them. Single-quoted values are taken literally, as
+ * dotenv does; `heroku config -s` doubles backslashes inside single quotes, so
+ * such a value keeps both (it never matters for the numbers conncalc reads). Every entry's source is `fromEnv(KEY,
+ * "<path>:<line>")`. Lines that cannot be read are an `unparsable-config` warning
+ * with file and line; no diagnostic ever quotes a value.
+ */
+export function parseEnvFile(text: string, path: string): ParsedEnvFile {
+  const body = text.replace(/^\uFEFF/, '')
+  const trimmed = body.trimStart()
+  if (trimmed.startsWith('{')) return {...parseJson(body, path), format: 'json'}
+  if (/^===\s.*\bConfig Vars\s*$/m.test(firstLine(trimmed))) return {...parseHerokuConfig(body, path), format: 'heroku-config'}
+  return {...parseDotenv(body, path), format: 'dotenv'}
+}
+
+type Parsed = Omit<ParsedEnvFile, 'format'>
+
+const KEY = /^[A-Z_a-z][\w.-]*$/
+
+function firstLine(s: string): string {
+  const nl = s.indexOf('\n')
+  return (nl === -1 ? s : s.slice(0, nl)).replace(/\r$/, '')
+}
+
+function problem(path: string, line: number, message: string): Diagnostic {
+  return {
+    code: 'unparsable-config',
+    file: path,
+    fix: 'Write KEY=value lines (dotenv), or save the output of `heroku config -s` or `heroku config --json`.',
+    line,
+    message,
+    severity: 'warning',
+  }
+}
+
+/** Keep the last value of each name at the position it was first set. */
+function finish(entries: EnvEntry[], diagnostics: Diagnostic[]): Parsed {
+  const byName = new Map<string, EnvEntry>()
+  for (const e of entries) byName.set(e.name, e)
+  return {diagnostics, entries: [...byName.values()]}
+}
+
+// ---------------------------------------------------------------------------
+
+function parseJson(text: string, path: string): Parsed {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return {diagnostics: [problem(path, jsonErrorLine(text) ?? 1, `${path} is not valid JSON; no variables read from it`)], entries: []}
+  }
+
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return {diagnostics: [problem(path, 1, `${path} is JSON but not an object of variables; no variables read from it`)], entries: []}
+  }
+
+  const entries: EnvEntry[] = []
+  const diagnostics: Diagnostic[] = []
+  for (const [name, value] of Object.entries(data)) {
+    const line = jsonKeyLine(text, [name])
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      entries.push({name, source: fromEnv(name, `${path}:${line}`), value: String(value)})
+    } else {
+      diagnostics.push(problem(path, line, `${name} is not a string; ignored`))
+    }
+  }
+
+  return finish(entries, diagnostics)
+}
+
+// ---------------------------------------------------------------------------
+
+/**
+ * `heroku config` prints `KEY: value` with the values aligned, and indents the
+ * continuation lines of a multi-line value.
+ */
+function parseHerokuConfig(text: string, path: string): Parsed {
+  const entries: EnvEntry[] = []
+  const diagnostics: Diagnostic[] = []
+  let last: EnvEntry | undefined
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.replace(/\r$/, '')
+    if (line.trim() === '' || /^===\s/.test(line)) continue
+    const m = /^([^\s:]+):(?:\s+(.*))?$/.exec(line)
+    if (m && KEY.test(m[1])) {
+      last = {name: m[1], source: fromEnv(m[1], `${path}:${i + 1}`), value: (m[2] ?? '').trimEnd()}
+      entries.push(last)
+    } else if (last && /^\s/.test(line)) {
+      last.value += `\n${line.trim()}`
+    } else {
+      diagnostics.push(problem(path, i + 1, 'line ignored: not `KEY: value` as `heroku config` prints it'))
+    }
+  }
+
+  return finish(entries, diagnostics)
+}
+
+// ---------------------------------------------------------------------------
+
+const DOUBLE_ESCAPES: Record<string, string> = {'!': '!', '"': '"', $: '$', '\\': '\\', '`': '`', n: '\n', r: '\r', t: '\t'}
+
+function parseDotenv(text: string, path: string): Parsed {
+  const entries: EnvEntry[] = []
+  const diagnostics: Diagnostic[] = []
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''))
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1
+    const line = lines[i]
+    const t = line.trim()
+    if (t === '' || t.startsWith('#')) continue
+
+    const m = /^(?:export\s+)?([^\s:=]+)\s*(?:=|:\s)\s*([\S\s]*)$/.exec(t) ?? /^(?:export\s+)?([^\s:=]+)\s*:()$/.exec(t)
+    if (!m || !KEY.test(m[1])) {
+      // `export KEY` alone marks a variable for export in a shell: nothing to read.
+      if (!/^export\s+[A-Z_a-z]\w*$/.test(t)) diagnostics.push(problem(path, lineNo, 'line ignored: not KEY=value'))
+      continue
+    }
+
+    const [, name, rest] = m
+    const quote = rest[0]
+    if (quote === "'" || quote === '"' || quote === '`') {
+      // A quoted value may span lines; find its closing quote.
+      let buf = rest.slice(1)
+      let end = closingQuote(buf, quote)
+      let j = i
+      while (end === -1 && j + 1 < lines.length) {
+        j++
+        buf += `\n${lines[j]}`
+        end = closingQuote(buf, quote)
+      }
+
+      if (end === -1) {
+        diagnostics.push(problem(path, lineNo, `the quoted value of ${name} is never closed; ignored`))
+        continue
+      }
+
+      const inner = buf.slice(0, end)
+      const value = quote === '"' ? inner.replaceAll(/\\(.)/g, (all, c: string) => DOUBLE_ESCAPES[c] ?? all) : inner
+      entries.push({name, source: fromEnv(name, `${path}:${lineNo}`), value})
+      i = j
+      continue
+    }
+
+    // Unquoted: an inline comment starts at a `#` after whitespace.
+    const value = rest.replace(/\s+#.*$/, '').trim()
+    entries.push({name, source: fromEnv(name, `${path}:${lineNo}`), value})
+  }
+
+  return finish(entries, diagnostics)
+}
+
+/** Index of the unescaped closing quote in `s` (which starts after the opening one), or -1. */
+function closingQuote(s: string, quote: string): number {
+  for (let k = 0; k < s.length; k++) {
+    if (s[k] === '\\' && quote !== "'") k++
+    else if (s[k] === quote) return k
+  }
+
+  return -1
+}

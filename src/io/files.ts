@@ -1,0 +1,189 @@
+import {closeSync, fstatSync, openSync, readSync, realpathSync, statSync} from 'node:fs'
+import {isAbsolute, relative, resolve, sep} from 'node:path'
+
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {FileReader, SourceFile} from '../model/files.js'
+
+import {InputError} from '../errors.js'
+
+/** Config files larger than this are not read: no real puma.rb or database.yml comes close. */
+export const MAX_FILE_BYTES = 1024 * 1024
+
+export type TextFile =
+  | {kind: 'binary' | 'directory' | 'missing' | 'too-large'}
+  | {kind: 'text'; text: string}
+  | {code: string; kind: 'unreadable'}
+
+/**
+ * Read a file as UTF-8 text, refusing what cannot be a config file: a directory,
+ * more than MAX_FILE_BYTES, or NUL bytes. A leading BOM is dropped. Never throws.
+ */
+export function readTextFile(path: string): TextFile {
+  let fd: number
+  try {
+    // stat first: opening a FIFO or a device for reading could block or never end.
+    const st = statSync(path)
+    if (st.isDirectory()) return {kind: 'directory'}
+    if (!st.isFile()) return {code: 'not a regular file', kind: 'unreadable'}
+    fd = openSync(path, 'r')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
+    if (code === 'ENOENT' || code === 'ENOTDIR') return {kind: 'missing'}
+    if (code === 'EISDIR') return {kind: 'directory'}
+    return {code, kind: 'unreadable'}
+  }
+
+  try {
+    const st = fstatSync(fd)
+    if (st.isDirectory()) return {kind: 'directory'}
+    if (st.size > MAX_FILE_BYTES) return {kind: 'too-large'}
+    // Read one byte past the limit: files that grow or lie about their size are still capped.
+    const buf = Buffer.alloc(MAX_FILE_BYTES + 1)
+    let n = 0
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null)
+      if (got === 0) break
+      n += got
+      if (n === buf.length) break
+    }
+
+    if (n > MAX_FILE_BYTES) return {kind: 'too-large'}
+    const bytes = buf.subarray(0, n)
+    if (bytes.includes(0)) return {kind: 'binary'}
+    return {kind: 'text', text: new TextDecoder('utf-8').decode(bytes)}
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
+    return code === 'EISDIR' ? {kind: 'directory'} : {code, kind: 'unreadable'}
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * The app's files, read lazily from `root` and cached. Paths are relative to the
+ * root with `/`. A path that leaves the root (`../`, an absolute path, a symlink
+ * pointing out) is never read. A file that exists but cannot be used (binary,
+ * larger than 1 MiB, unreadable) reads as missing and adds an
+ * `unparsable-config` warning to `problems`, once.
+ */
+export function createFileReader(root: string): FileReader & {problems: Diagnostic[]} {
+  const absRoot = resolve(root)
+  let realRoot: string
+  try {
+    realRoot = realpathSync(absRoot)
+  } catch {
+    realRoot = absRoot
+  }
+
+  const problems: Diagnostic[] = []
+  const cache = new Map<string, SourceFile | undefined>()
+  const warn = (file: string, message: string): void => {
+    problems.push({code: 'unparsable-config', file, message, severity: 'warning'})
+  }
+
+  /** The file's real location if it is inside the root, else undefined. */
+  const locate = (path: string): string | undefined => {
+    if (isAbsolute(path) || path.includes('\0')) return undefined
+    const abs = resolve(absRoot, path)
+    if (!inside(absRoot, abs)) return undefined
+    try {
+      const real = realpathSync(abs)
+      return inside(realRoot, real) ? real : undefined
+    } catch {
+      return abs // missing: reading it will say so
+    }
+  }
+
+  const read = (path: string): SourceFile | undefined => {
+    const key = path.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '')
+    if (cache.has(key)) return cache.get(key)
+    let result: SourceFile | undefined
+    const abs = locate(key)
+    if (abs === undefined) {
+      warn(key, `${key} is outside the app folder; not read`)
+    } else {
+      const file = readTextFile(abs)
+      switch (file.kind) {
+        case 'text': {
+          result = {path: key, text: file.text}
+          break
+        }
+
+        case 'binary': {
+          warn(key, `${key} is not a text file; defaults used`)
+          break
+        }
+
+        case 'too-large': {
+          warn(key, `${key} is larger than 1 MiB; defaults used`)
+          break
+        }
+
+        case 'unreadable': {
+          warn(key, `${key} cannot be read (${file.code}); defaults used`)
+          break
+        }
+
+        default: {
+          break // missing, or a directory: simply not there
+        }
+      }
+    }
+
+    cache.set(key, result)
+    return result
+  }
+
+  return {
+    exists(path: string): boolean {
+      const abs = locate(path.replaceAll('\\', '/'))
+      if (abs === undefined) return false
+      try {
+        return statSync(abs).isFile()
+      } catch {
+        return false
+      }
+    },
+    problems,
+    read,
+  }
+}
+
+/**
+ * Read the Procfile, or throw an InputError (exit 2) that says what is wrong with
+ * it. `path` is kept as given in the returned SourceFile.
+ */
+export function readProcfile(path: string): SourceFile {
+  const hint = 'run conncalc in the app folder, or pass --procfile PATH'
+  const file = readTextFile(path)
+  switch (file.kind) {
+    case 'text': {
+      return {path, text: file.text}
+    }
+
+    case 'missing': {
+      throw new InputError(`no Procfile at ${path}`, hint)
+    }
+
+    case 'directory': {
+      throw new InputError(`${path} is a directory, not a Procfile`, hint)
+    }
+
+    case 'binary': {
+      throw new InputError(`${path} is not a text file, so it cannot be a Procfile`, hint)
+    }
+
+    case 'too-large': {
+      throw new InputError(`${path} is larger than 1 MiB, so it cannot be a Procfile`, hint)
+    }
+
+    case 'unreadable': {
+      throw new InputError(`cannot read the Procfile ${path} (${file.code})`, hint)
+    }
+  }
+}
+
+function inside(root: string, abs: string): boolean {
+  const rel = relative(root, abs)
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
+}

@@ -1,0 +1,28 @@
+/**
+ * Gem/package version comparison, enough for "is this Puma 5.0 or later":
+ * numeric segments compare as numbers; a pre-release ("7.0.0.beta1",
+ * "7.0.0-rc.1") sorts before its release.
+ */
+function segments(v: string): {nums: number[]; pre: string | undefined} {
+  const m = /^v?(\d+(?:\.\d+)*)(?:[.-]?([a-z].*))?$/i.exec(v.trim())
+  if (!m) return {nums: [], pre: v}
+  return {nums: m[1].split('.').map(Number), pre: m[2]}
+}
+
+/** Negative when a < b, 0 when equal, positive when a > b. */
+export function compareVersions(a: string, b: string): number {
+  const x = segments(a)
+  const y = segments(b)
+  const n = Math.max(x.nums.length, y.nums.length)
+  for (let i = 0; i < n; i++) {
+    const d = (x.nums[i] ?? 0) - (y.nums[i] ?? 0)
+    if (d !== 0) return d
+  }
+
+  if (x.pre === y.pre) return 0
+  if (x.pre === undefined) return 1
+  if (y.pre === undefined) return -1
+  return x.pre.localeCompare(y.pre)
+}
+
+export const versionAtLeast = (v: string, min: string): boolean => compareVersions(v, min) >= 0

@@ -1,0 +1,116 @@
+/**
+ * YAML without surprises: the `yaml` package with merge keys (`<<: *default`,
+ * as Rails' database.yml uses them), a cap on alias expansion (alias bombs) and
+ * on file size, and diagnostics instead of exceptions. `lineOf` finds the line
+ * a key was written on, following merge keys to the mapping it came from.
+ */
+import {isAlias, isMap, isScalar, type Node, parseDocument, type Document} from 'yaml'
+
+import type {Diagnostic} from '../model/diagnostic.js'
+
+export const MAX_YAML_BYTES = 1024 * 1024
+export const MAX_ALIAS_COUNT = 100
+
+export type YamlPath = ReadonlyArray<number | string>
+
+export interface YamlResult {
+  diagnostics: Diagnostic[]
+  /** 1-based line of the key at `path` (or of the item, for sequences), if written in the file. */
+  lineOf(path: YamlPath): number | undefined
+  /** The plain JS value; undefined when the file could not be read. */
+  value: unknown
+}
+
+function unparsable(file: string, message: string, line?: number): Diagnostic {
+  return {
+    code: 'unparsable-config',
+    file,
+    ...(line ? {line} : {}),
+    message: `${file}${line ? `:${line}` : ''} is not valid YAML (${message}); conncalc uses the defaults instead`,
+    severity: 'warning',
+  }
+}
+
+function lineCounter(text: string): (offset: number) => number {
+  const starts = [0]
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1)
+  return (offset) => {
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (starts[mid] <= offset) lo = mid
+      else hi = mid - 1
+    }
+
+    return lo + 1
+  }
+}
+
+const keyOf = (k: unknown): unknown => (isScalar(k) ? k.value : k)
+
+/** Find the key node for `key` in a mapping, looking through `<<` merges (own keys win, then merges in order). */
+function findPair(doc: Document, node: unknown, key: number | string, depth = 0): {key: Node; value: unknown} | undefined {
+  if (depth > MAX_ALIAS_COUNT) return undefined
+  const map = isAlias(node) ? node.resolve(doc) : node
+  if (!isMap(map)) return undefined
+  for (const pair of map.items) {
+    const k = keyOf(pair.key)
+    if (k === key || (typeof k === 'number' && String(k) === String(key))) return {key: pair.key as Node, value: pair.value}
+  }
+
+  for (const pair of map.items) {
+    if (isScalar(pair.key) && typeof pair.key.value === 'symbol') {
+      const sources = isAlias(pair.value) || isMap(pair.value) ? [pair.value] : ((pair.value as {items?: unknown[]})?.items ?? [])
+      for (const src of sources) {
+        const found = findPair(doc, src, key, depth + 1)
+        if (found) return found
+      }
+    }
+  }
+
+  return undefined
+}
+
+export function parseYaml(text: string, file: string): YamlResult {
+  const none = (d: Diagnostic): YamlResult => ({diagnostics: [d], lineOf: () => undefined, value: undefined})
+  if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
+
+  const lineAt = lineCounter(text)
+  const doc = parseDocument(text, {merge: true, prettyErrors: false, uniqueKeys: false})
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]
+    return none(unparsable(file, e.message.split('\n')[0], lineAt(e.pos[0])))
+  }
+
+  let value: unknown
+  try {
+    value = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
+  } catch (error) {
+    return none(unparsable(file, error instanceof Error ? error.message : String(error)))
+  }
+
+  const lineOf = (path: YamlPath): number | undefined => {
+    let node: unknown = doc.contents
+    let keyNode: Node | undefined
+    for (const seg of path) {
+      const resolved = isAlias(node) ? node.resolve(doc) : node
+      if (typeof seg === 'number' && resolved && typeof resolved === 'object' && 'items' in resolved && !isMap(resolved)) {
+        const item = (resolved as {items: unknown[]}).items[seg]
+        if (item === undefined) return undefined
+        keyNode = item as Node
+        node = item
+        continue
+      }
+
+      const pair = findPair(doc, node, seg)
+      if (!pair) return undefined
+      keyNode = pair.key
+      node = pair.value
+    }
+
+    return keyNode?.range ? lineAt(keyNode.range[0]) : undefined
+  }
+
+  return {diagnostics: [], lineOf, value}
+}

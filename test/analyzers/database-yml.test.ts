@@ -1,0 +1,114 @@
+import {describe, expect, it} from 'vitest'
+
+import {analyzeDatabaseYml} from '../../src/analyzers/database-yml.js'
+import {parseGemfileLock} from '../../src/analyzers/gemfile-lock.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {describeSourced} from '../../src/model/source.js'
+import {ctxFor, fixture} from './helpers.js'
+
+function app(name: string, env: Record<string, string> = {}) {
+  const files = fixture(name)
+  const lock = files.read('Gemfile.lock')
+  return ctxFor('bundle exec puma', {env, files, versions: lock ? parseGemfileLock(lock.text) : {}})
+}
+
+const yml = (text: string, env: Record<string, string> = {}, versions: Record<string, string> = {}) =>
+  ctxFor('bundle exec puma', {env, files: memoryFiles({'config/database.yml': text}), versions})
+
+describe('analyzeDatabaseYml', () => {
+  it('Rails 7.1 database.yml: pool from RAILS_MAX_THREADS, inherited from `default` via the merge key', async () => {
+    const r = await analyzeDatabaseYml(app('rails-7-1', {RAILS_MAX_THREADS: '8'}))
+    expect(r.pools).toHaveLength(1)
+    expect(r.pools[0]).toMatchObject({database: 'primary', pool: {value: 8}, server: 'DATABASE_URL'})
+    expect(describeSourced(r.pools[0].pool)).toBe('config/database.yml:20 ← RAILS_MAX_THREADS from .env.test:1')
+    expect(r.otherServerPools).toEqual([])
+    expect(r.diagnostics).toEqual([])
+  })
+
+  it('Rails 5.2 database.yml without the env var: the ERB default 5 at its line', async () => {
+    const r = await analyzeDatabaseYml(app('rails-5-2'))
+    expect(r.pools[0].pool).toEqual({source: {file: 'config/database.yml', kind: 'file', line: 16}, value: 5})
+  })
+
+  it('Rails 8.1 multi-database: one pool per entry from max_connections, all on DATABASE_URL', async () => {
+    const r = await analyzeDatabaseYml(app('rails-8-1', {DATABASE_URL: 'postgres://u:s3cret@ec2.example.com:5432/d1'}))
+    expect(r.pools.map((p) => [p.database, p.pool.value, p.server])).toEqual([
+      ['primary', 5, 'DATABASE_URL'],
+      ['cache', 5, 'DATABASE_URL'],
+      ['queue', 5, 'DATABASE_URL'],
+      ['cable', 5, 'DATABASE_URL'],
+    ])
+    expect(r.pools[3].pool.source).toEqual({file: 'config/database.yml', kind: 'file', line: 20})
+    expect(JSON.stringify(r)).not.toContain('s3cret')
+  })
+
+  it('max_connections wins over pool on Rails 8.1, and is ignored (with a warning) before', async () => {
+    const text = 'production:\n  adapter: postgresql\n  pool: 10\n  max_connections: 7\n'
+    expect((await analyzeDatabaseYml(yml(text, {}, {rails: '8.1.0'}))).pools[0].pool.value).toBe(7)
+    const old = await analyzeDatabaseYml(yml(text, {}, {rails: '7.2.1'}))
+    expect(old.pools[0].pool).toMatchObject({source: {line: 3}, value: 10})
+    expect(old.diagnostics).toMatchObject([{code: 'unknown-config-value', line: 4}])
+  })
+
+  it('DATABASE_URL query pool= overrides the file, sourced to the env var, password never shown', async () => {
+    const r = await analyzeDatabaseYml(app('rails-7-1', {DATABASE_URL: 'postgres://app:hunter2@db.example.com/app?pool=15&sslmode=require'}))
+    expect(r.pools[0].pool).toEqual({source: {from: '.env.test:1', kind: 'env', name: 'DATABASE_URL'}, value: 15})
+    expect(JSON.stringify(r)).not.toContain('hunter2')
+  })
+
+  it('a url with pool= in the file', async () => {
+    const r = await analyzeDatabaseYml(yml('production:\n  adapter: postgresql\n  url: postgres://localhost/app?pool=12\n  pool: 5\n'))
+    expect(r.pools[0].pool).toEqual({source: {file: 'config/database.yml', kind: 'file', line: 3}, value: 12})
+  })
+
+  it('an entry on another server (its own env var URL) goes to otherServerPools', async () => {
+    const text = `production:
+  primary:
+    adapter: postgresql
+    url: <%= ENV["DATABASE_URL"] %>
+    pool: <%= ENV.fetch("RAILS_MAX_THREADS", 5) %>
+  primary_replica:
+    adapter: postgresql
+    url: <%= ENV["HEROKU_POSTGRESQL_CYAN_URL"] %>
+    replica: true
+    pool: 3
+  analytics:
+    adapter: postgresql
+    url: postgres://reader:pw@analytics.example.com/warehouse
+    database_tasks: false
+`
+    const r = await analyzeDatabaseYml(yml(text, {DATABASE_URL: 'postgres://a:b@h/d', HEROKU_POSTGRESQL_CYAN_URL: 'postgres://a:b@f/d'}))
+    expect(r.pools.map((p) => [p.database, p.pool.value])).toEqual([['primary', 5]])
+    expect(r.otherServerPools.map((p) => [p.database, p.pool.value, p.server])).toEqual([
+      ['primary_replica', 3, 'HEROKU_POSTGRESQL_CYAN_URL'],
+      ['analytics', 5, 'host=analytics.example.com/warehouse'],
+    ])
+    expect(JSON.stringify(r)).not.toContain(':pw@')
+  })
+
+  it('no database.yml: ActiveRecord default 5 with its reference', async () => {
+    const r = await analyzeDatabaseYml(ctxFor('puma', {files: memoryFiles({})}))
+    expect(r.pools).toEqual([
+      {database: 'primary', pool: {source: {kind: 'default', ref: expect.stringContaining('hash_config.rb'), what: 'ActiveRecord default pool size'}, value: 5}, server: 'DATABASE_URL'},
+    ])
+  })
+
+  it('no section for the app environment: default, with an info diagnostic', async () => {
+    const r = await analyzeDatabaseYml(yml('development:\n  adapter: postgresql\n  pool: 2\n'))
+    expect(r.pools[0].pool.value).toBe(5)
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['missing-config', 'info']])
+  })
+
+  it('pool from an env var without a default: unresolved-env and the default', async () => {
+    const r = await analyzeDatabaseYml(yml('production:\n  adapter: postgresql\n  pool: <%= ENV.fetch("DB_POOL") %>\n'))
+    expect(r.pools[0].pool.value).toBe(5)
+    expect(r.diagnostics).toMatchObject([{code: 'unresolved-env', file: 'config/database.yml', line: 3}])
+    expect(r.diagnostics[0].message).toContain('DB_POOL')
+  })
+
+  it('unparsable YAML: a diagnostic and the default', async () => {
+    const r = await analyzeDatabaseYml(yml('production:\n  pool: [5\n  adapter: postgresql\n'))
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['unparsable-config'])
+    expect(r.pools[0].pool.value).toBe(5)
+  })
+})

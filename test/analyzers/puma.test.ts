@@ -1,0 +1,147 @@
+import {describe, expect, it} from 'vitest'
+
+import {parseGemfileLock} from '../../src/analyzers/gemfile-lock.js'
+import {puma} from '../../src/analyzers/puma.js'
+import {rubyServerFacts} from '../../src/analyzers/ruby-server.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {describeSourced, isAssumption} from '../../src/model/source.js'
+import {ctxFor, fixture} from './helpers.js'
+
+function app(name: string) {
+  const files = fixture(name)
+  const lock = files.read('Gemfile.lock')
+  return {files, versions: lock ? parseGemfileLock(lock.text) : {}}
+}
+
+describe('puma analyzer', () => {
+  it('matches puma and rails server commands', () => {
+    const m = (cmd: string) => puma.matches(ctxFor(cmd, {files: memoryFiles({})}).command, ctxFor(cmd, {files: memoryFiles({})}))
+    expect(m('bundle exec puma -C config/puma.rb')).toBe(true)
+    expect(m('bin/rails server -p $PORT')).toBe(true)
+    expect(m('rails s')).toBe(true)
+    expect(m('bin/rails db:migrate')).toBe(false)
+    expect(m('bundle exec sidekiq')).toBe(false)
+  })
+
+  it('Rails 7.2 generated puma.rb: 3 threads, single mode', async () => {
+    const a = await puma.analyze(ctxFor('bin/rails server', app('rails-7-2')))
+    expect(a.threadsPerProcess.value).toBe(3)
+    expect(a.threadsPerProcess.source).toEqual({file: 'config/puma.rb', kind: 'file', line: 24})
+    expect(a.threadsPerProcess.via).toEqual([{file: 'config/puma.rb', kind: 'file', line: 23}])
+    expect(a.processesPerDyno.value).toBe(1)
+    expect(a.processesPerDyno.source.kind).toBe('default')
+    expect(a.versions).toEqual({puma: '6.4.3'})
+    expect(a.diagnostics).toEqual([])
+  })
+
+  it('RAILS_MAX_THREADS and WEB_CONCURRENCY from the env are followed and named', async () => {
+    const a = await puma.analyze(ctxFor('bin/rails server', {...app('rails-7-2'), env: {RAILS_MAX_THREADS: '6', WEB_CONCURRENCY: '3'}}))
+    expect(a.threadsPerProcess.value).toBe(6)
+    expect(describeSourced(a.threadsPerProcess)).toBe('config/puma.rb:24 ← config/puma.rb:23 ← RAILS_MAX_THREADS from .env.test:1')
+    // The 7.2 template has no `workers` line: Puma 5+ reads WEB_CONCURRENCY itself.
+    expect(a.processesPerDyno.value).toBe(3)
+    expect(a.processesPerDyno.source).toEqual({from: '.env.test:2', kind: 'env', name: 'WEB_CONCURRENCY'})
+  })
+
+  it('Rails 7.1 puma.rb: workers from WEB_CONCURRENCY inside `if ENV["RAILS_ENV"] == "production"`', async () => {
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {...app('rails-7-1'), env: {WEB_CONCURRENCY: '4'}}))
+    expect(a.processesPerDyno.value).toBe(4)
+    expect(a.processesPerDyno.source).toEqual({file: 'config/puma.rb', kind: 'file', line: 18})
+    expect(a.threadsPerProcess).toMatchObject({source: {file: 'config/puma.rb', line: 12}, value: 5})
+    expect(rubyServerFacts(a)?.preloadApp.value).toBe(false)
+  })
+
+  it('Rails 7.1 puma.rb without WEB_CONCURRENCY: processor count is unknown, says so', async () => {
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', app('rails-7-1')))
+    expect(a.processesPerDyno.value).toBe(1)
+    expect(a.diagnostics.map((d) => [d.code, d.line])).toEqual([['unknown-config-value', 17]])
+    expect(a.diagnostics[0].message).toContain('Concurrent.physical_processor_count')
+    expect(a.diagnostics[0].processType).toBe('web')
+  })
+
+  it('Rails 5.2 puma.rb with Puma 3: 5 threads, the commented-out workers line is ignored', async () => {
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {...app('rails-5-2'), env: {WEB_CONCURRENCY: '3'}}))
+    expect(a.threadsPerProcess.value).toBe(5)
+    // Puma < 5 does not read WEB_CONCURRENCY: single mode.
+    expect(a.processesPerDyno.value).toBe(1)
+    expect(a.processesPerDyno.source).toMatchObject({kind: 'default', what: 'Puma 3.12.6 default workers (single mode)'})
+  })
+
+  it('explicit threads 16,16 and workers with hooks and preload_app!', async () => {
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', app('puma-16-threads')))
+    expect(a.threadsPerProcess).toEqual({source: {file: 'config/puma.rb', kind: 'file', line: 2}, value: 16})
+    expect(a.processesPerDyno).toMatchObject({source: {file: 'config/puma.rb', line: 4}, value: 2})
+    const facts = rubyServerFacts(a)!
+    expect(facts.preloadApp).toEqual({source: {file: 'config/puma.rb', kind: 'file', line: 6}, value: true})
+    expect(facts.hooks.map((h) => [h.name, h.line])).toEqual([
+      ['before_fork', 8],
+      ['on_worker_boot', 12],
+    ])
+    expect(facts.hooks[1].body[0]).toMatchObject({name: 'establish_connection', receiver: 'ActiveRecord::Base'})
+  })
+
+  it('command-line flags beat the config file', async () => {
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb -t 2:8 -w 4', app('puma-16-threads')))
+    expect(a.threadsPerProcess).toEqual({source: {flag: '-t 2:8', kind: 'flag'}, value: 8})
+    expect(a.processesPerDyno).toEqual({source: {flag: '-w 4', kind: 'flag'}, value: 4})
+    const b = await puma.analyze(ctxFor('puma --threads=6 --workers=0', {files: memoryFiles({})}))
+    expect(b.threadsPerProcess.value).toBe(6)
+    expect(b.processesPerDyno.value).toBe(1)
+  })
+
+  it('defaults by Puma version, and labels an unknown version as an assumption', async () => {
+    const files = memoryFiles({})
+    const old = await puma.analyze(ctxFor('puma', {files, versions: {puma: '4.3.12'}}))
+    expect([old.threadsPerProcess.value, old.processesPerDyno.value]).toEqual([16, 1])
+    const v6 = await puma.analyze(ctxFor('puma', {env: {MAX_THREADS: '7'}, files, versions: {puma: '6.4.2'}}))
+    expect(v6.threadsPerProcess).toEqual({source: {from: '.env.test:1', kind: 'env', name: 'MAX_THREADS'}, value: 7})
+    const unknown = await puma.analyze(ctxFor('puma', {files}))
+    expect(unknown.threadsPerProcess.value).toBe(5)
+    expect(isAssumption(unknown.threadsPerProcess)).toBe(true)
+  })
+
+  it('loads config/puma/<env>.rb instead of config/puma.rb when it exists', async () => {
+    const files = memoryFiles({'config/puma.rb': 'threads 1, 1\n', 'config/puma/production.rb': '# prod\nthreads 4, 4\n'})
+    const a = await puma.analyze(ctxFor('puma', {files, versions: {puma: '6.4.2'}}))
+    expect(a.threadsPerProcess.source).toEqual({file: 'config/puma/production.rb', kind: 'file', line: 2})
+    const staging = await puma.analyze(ctxFor('puma -e staging', {files, versions: {puma: '6.4.2'}}))
+    expect(staging.threadsPerProcess.source).toEqual({file: 'config/puma.rb', kind: 'file', line: 1})
+  })
+
+  it('workers :auto uses the dyno processor count, as an assumption', async () => {
+    const files = memoryFiles({'config/puma.rb': 'workers :auto\n'})
+    const ctx = {...ctxFor('puma', {files, versions: {puma: '7.2.0'}}), dynoSize: 'performance-m'}
+    const a = await puma.analyze(ctx)
+    expect(a.processesPerDyno.value).toBe(2)
+    expect(isAssumption(a.processesPerDyno)).toBe(true)
+  })
+
+  it('a config with a syntax error: unparsable-config, defaults used, no crash', async () => {
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {files: fixture('ruby-unparsable'), versions: {puma: '6.4.2'}}))
+    expect(a.diagnostics).toMatchObject([{code: 'unparsable-config', file: 'config/puma.rb', severity: 'warning'}])
+    expect(a.threadsPerProcess).toMatchObject({source: {kind: 'default'}, value: 5})
+    expect(a.processesPerDyno.value).toBe(1)
+  })
+
+  it('a value it cannot compute (workers compute_workers()): diagnostic with the line, default used', async () => {
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {files: fixture('ruby-unknown-construct'), versions: {puma: '6.4.2'}}))
+    expect(a.threadsPerProcess).toMatchObject({source: {file: 'config/puma.rb', line: 8}, value: 5})
+    expect(a.diagnostics).toHaveLength(1)
+    expect(a.diagnostics[0]).toMatchObject({code: 'unknown-config-value', file: 'config/puma.rb', line: 10})
+    expect(a.diagnostics[0].message).toContain('compute_workers()')
+    expect(a.diagnostics[0].message).toContain('using 0')
+  })
+
+  it('an env var read without a default and set nowhere: unresolved-env', async () => {
+    const files = memoryFiles({'config/puma.rb': 'workers Integer(ENV.fetch("WEB_CONCURRENCY"))\n'})
+    const a = await puma.analyze(ctxFor('puma', {files, versions: {puma: '6.4.2'}}))
+    expect(a.diagnostics).toMatchObject([{code: 'unresolved-env', file: 'config/puma.rb', line: 1, severity: 'warning'}])
+    expect(a.diagnostics[0].message).toContain('WEB_CONCURRENCY')
+    expect(a.processesPerDyno.value).toBe(1)
+  })
+
+  it('-C naming a file that does not exist', async () => {
+    const a = await puma.analyze(ctxFor('puma -C config/missing.rb', {files: memoryFiles({})}))
+    expect(a.diagnostics).toMatchObject([{code: 'missing-config', file: 'config/missing.rb'}])
+  })
+})

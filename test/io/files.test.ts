@@ -1,0 +1,118 @@
+import {mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import {InputError} from '../../src/errors.js'
+import {createFileReader, MAX_FILE_BYTES, readProcfile} from '../../src/io/files.js'
+
+let base: string
+let root: string
+
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'conncalc-files-'))
+  root = join(base, 'app')
+  mkdirSync(join(root, 'config'), {recursive: true})
+  writeFileSync(join(root, 'Procfile'), 'web: bundle exec puma -C config/puma.rb\n')
+  writeFileSync(join(root, 'config', 'puma.rb'), '\uFEFFthreads 5, 5\nworkers 2\n')
+  writeFileSync(join(root, 'config', 'database.yml'), Buffer.from([0x70, 0x6f, 0x6f, 0x6c, 0x00, 0x35]))
+  writeFileSync(join(root, 'config', 'sidekiq.yml'), 'x'.repeat(MAX_FILE_BYTES + 1))
+  writeFileSync(join(base, 'secret.env'), 'DATABASE_URL=postgres://a:b@h/d\n')
+  symlinkSync(join(base, 'secret.env'), join(root, 'config', 'linked.yml'))
+  writeFileSync(join(root, 'config', 'cable.yml'), 'production:\n  adapter: postgresql\n')
+  symlinkSync(join(root, 'config', 'cable.yml'), join(root, 'config', 'cable-link.yml'))
+})
+
+describe('createFileReader', () => {
+  it('reads a file relative to the root as UTF-8 without its BOM', () => {
+    const files = createFileReader(root)
+    expect(files.read('config/puma.rb')).toEqual({path: 'config/puma.rb', text: 'threads 5, 5\nworkers 2\n'})
+    expect(files.read('./config/puma.rb')?.path).toBe('config/puma.rb')
+    expect(files.exists('config/puma.rb')).toBe(true)
+    expect(files.problems).toEqual([])
+  })
+
+  it('reads a missing file as undefined, quietly', () => {
+    const files = createFileReader(root)
+    expect(files.read('config/unicorn.rb')).toBeUndefined()
+    expect(files.exists('config/unicorn.rb')).toBe(false)
+    expect(files.exists('config')).toBe(false) // a directory is not a file
+    expect(files.problems).toEqual([])
+  })
+
+  it('refuses a binary file with an unparsable-config warning, once', () => {
+    const files = createFileReader(root)
+    expect(files.read('config/database.yml')).toBeUndefined()
+    expect(files.read('config/database.yml')).toBeUndefined()
+    expect(files.problems).toEqual([
+      {
+        code: 'unparsable-config',
+        file: 'config/database.yml',
+        message: 'config/database.yml is not a text file; defaults used',
+        severity: 'warning',
+      },
+    ])
+  })
+
+  it('refuses a file larger than 1 MiB', () => {
+    const files = createFileReader(root)
+    expect(files.read('config/sidekiq.yml')).toBeUndefined()
+    expect(files.problems.map((p) => p.message)).toEqual(['config/sidekiq.yml is larger than 1 MiB; defaults used'])
+  })
+
+  it('never reads outside the root: ../, absolute paths, symlinks pointing out', () => {
+    const files = createFileReader(root)
+    expect(files.read('../secret.env')).toBeUndefined()
+    expect(files.read('config/../../secret.env')).toBeUndefined()
+    expect(files.read(join(base, 'secret.env'))).toBeUndefined()
+    expect(files.read('config/linked.yml')).toBeUndefined()
+    expect(files.exists('../secret.env')).toBe(false)
+    expect(files.exists('config/linked.yml')).toBe(false)
+    expect(files.problems.map((p) => p.message)).toEqual([
+      '../secret.env is outside the app folder; not read',
+      'config/../../secret.env is outside the app folder; not read',
+      `${join(base, 'secret.env').replaceAll('\\', '/')} is outside the app folder; not read`,
+      'config/linked.yml is outside the app folder; not read',
+    ])
+  })
+
+  it('follows a symlink that stays inside the root', () => {
+    const files = createFileReader(root)
+    expect(files.read('config/cable-link.yml')?.text).toBe('production:\n  adapter: postgresql\n')
+  })
+
+  it('caches: a file read once is not read again', () => {
+    const files = createFileReader(root)
+    const first = files.read('config/puma.rb')
+    writeFileSync(join(root, 'config', 'puma.rb'), 'workers 9\n')
+    expect(files.read('config/puma.rb')).toBe(first)
+    writeFileSync(join(root, 'config', 'puma.rb'), '\uFEFFthreads 5, 5\nworkers 2\n')
+  })
+})
+
+describe('readProcfile', () => {
+  it('returns the text with the path as given', () => {
+    const p = join(root, 'Procfile')
+    expect(readProcfile(p)).toEqual({path: p, text: 'web: bundle exec puma -C config/puma.rb\n'})
+  })
+
+  it.each([
+    ['missing', 'Procfile.nope', /^no Procfile at .*Procfile\.nope$/],
+    ['a directory', 'config', /is a directory, not a Procfile$/],
+    ['binary', 'config/database.yml', /is not a text file, so it cannot be a Procfile$/],
+    ['huge', 'config/sidekiq.yml', /is larger than 1 MiB, so it cannot be a Procfile$/],
+  ])('throws an InputError with a hint when the Procfile is %s', (_what, rel, message) => {
+    const p = join(root, rel)
+    let error: unknown
+    try {
+      readProcfile(p)
+    } catch (error_) {
+      error = error_
+    }
+
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).message).toMatch(message)
+    expect((error as InputError).hint).toBe('run conncalc in the app folder, or pass --procfile PATH')
+    expect((error as InputError).exitCode).toBe(2)
+  })
+})

@@ -1,0 +1,63 @@
+import {describe, expect, it} from 'vitest'
+
+import {renderErb, tagsOnLine, unknownTag} from '../../src/ruby/erb.js'
+import {parseYaml} from '../../src/util/yaml.js'
+import {envOf} from '../analyzers/helpers.js'
+
+const opts = (env: Record<string, string> = {}) => ({appEnv: 'production', env: envOf(env), file: 'config/database.yml'})
+
+describe('renderErb', () => {
+  it('replaces <%= %> with the value and keeps lines stable', async () => {
+    const text = `<%# a comment
+spanning lines %>
+default: &default
+  pool: <%= ENV.fetch("RAILS_MAX_THREADS") { 5 } %>
+<% threads = 7 %>
+  other: <%=
+    threads * 2
+  %>
+end: <%% literal %>
+`
+    const r = await renderErb(text, opts({RAILS_MAX_THREADS: '9'}))
+    expect(r.text.split('\n')).toHaveLength(text.split('\n').length)
+    expect(r.text).toContain('  pool: 9\n')
+    expect(r.text).toContain('  other: 14\n\n\n')
+    expect(r.text).toContain('end: <% literal %>')
+    expect(tagsOnLine(r, 4)[0].value).toMatchObject({
+      kind: 'known',
+      via: [{from: '.env.test:1', kind: 'env', name: 'RAILS_MAX_THREADS'}],
+    })
+  })
+
+  it('marks unknown expressions with a placeholder that maps back to the tag', async () => {
+    const r = await renderErb('pool: <%= Rails.application.credentials.pool %>\n', opts())
+    const value = (parseYaml(r.text, 'config/database.yml').value as {pool: string}).pool
+    const tag = unknownTag(r, value)
+    expect(tag).toMatchObject({line: 1, value: {kind: 'unknown'}})
+  })
+})
+
+describe('parseYaml', () => {
+  it('follows anchors and merge keys, and finds the line a key was written on', () => {
+    const y = parseYaml('default: &default\n  adapter: postgresql\n  pool: 5\n\nproduction:\n  <<: *default\n  database: app\n', 'config/database.yml')
+    expect(y.value).toEqual({default: {adapter: 'postgresql', pool: 5}, production: {adapter: 'postgresql', database: 'app', pool: 5}})
+    expect(y.lineOf(['production', 'database'])).toBe(7)
+    expect(y.lineOf(['production', 'pool'])).toBe(3) // inherited from default
+    expect(y.lineOf(['production', 'missing'])).toBeUndefined()
+  })
+
+  it('reports invalid YAML as unparsable-config with its line', () => {
+    const y = parseYaml('production:\n  pool: [5\nfoo: 1\n', 'config/database.yml')
+    expect(y.value).toBeUndefined()
+    expect(y.diagnostics).toMatchObject([{code: 'unparsable-config', file: 'config/database.yml'}])
+    expect(y.diagnostics[0].line).toBeGreaterThan(1)
+  })
+
+  it('refuses alias bombs', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
+    for (let i = 0; i < 8; i++) lines.push(`${String.fromCodePoint(98 + i)}: &${String.fromCodePoint(98 + i)} [${Array.from({length: 10}, () => `*${String.fromCodePoint(97 + i)}`).join(', ')}]`)
+    const y = parseYaml(lines.join('\n'), 'bomb.yml')
+    expect(y.value).toBeUndefined()
+    expect(y.diagnostics[0].code).toBe('unparsable-config')
+  })
+})
