@@ -23,9 +23,14 @@ export interface PlanOptions {
   reserve?: number
   scale: string[]
   warnAt: number
+  /**
+   * plan --live: reads the live database once the app's files are read (so input
+   * errors come first); its limit is used when neither --limit nor --plan is given.
+   */
+  live?: () => Promise<Sourced<number>>
 }
 
-const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
+export const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
   confidence: p.confidence,
   limit: p.limit,
   name: p.name,
@@ -65,9 +70,11 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
     )
   }
 
+  const liveLimit = options.live ? await options.live() : undefined
   let limit: null | Sourced<number> = null
   if (options.limit !== undefined) limit = sourced(options.limit, fromFlag(`--limit ${options.limit}`))
   else if (plan) limit = sourced(plan.limit, planSource(table, plan))
+  else if (liveLimit) limit = liveLimit
 
   const report = buildReport(app, {
     limit,

@@ -1,4 +1,5 @@
 import type {Budget, ProcessBudget, Status} from './budget/budget.js'
+import type {JsonPlanLive} from './live/compare.js'
 import type {Diagnostic} from './model/diagnostic.js'
 import type {AppModel} from './model/process.js'
 import type {Plan} from './plans/table.js'
@@ -81,6 +82,8 @@ export interface JsonReport {
   diagnostics: Diagnostic[]
   limit: null | number
   limitSource: null | Sourced<number>
+  /** Only with `plan --live`: the live database beside the budget. */
+  live?: JsonPlanLive
   plan: null | PlanInfo
   processTypes: JsonProcessType[]
   reserve: number

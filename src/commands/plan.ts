@@ -1,9 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {runPlan} from '../plan.js'
+import {planLiveJson} from '../live/compare.js'
+import {runPlanLive} from '../live/run-live.js'
+import {type PlanOptions, runPlan} from '../plan.js'
+import {renderPlanLive} from '../render/live.js'
 import {exitCodeFor, type JsonReport, toJson} from '../report.js'
 import {renderTable} from '../render/table.js'
+import {liveFlags, liveOptionsFrom} from './live-flags.js'
 
 export default class Plan extends BaseCommand {
   static override description = `Compute the app's PostgreSQL connection budget from its Procfile and configs.
@@ -18,9 +22,11 @@ found), 2 bad input, 3 internal error.`
     '<%= config.bin %> plan --plan standard-0 --scale web=4:standard-2x worker=2 --env-file .env.production',
     '<%= config.bin %> plan --limit 120 --reserve 5 --explain',
     '<%= config.bin %> plan --plan heroku-postgresql:standard-0 --json',
+    '<%= config.bin %> plan --scale web=2 worker=1 --live --env-file .env.heroku',
   ]
 
   static override flags = {
+    ...liveFlags,
     env: Flags.string({description: 'set a variable for every process type (KEY=VALUE); repeatable', multiple: true}),
     'env-file': Flags.string({
       description: 'read variables from a file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win',
@@ -33,6 +39,11 @@ found), 2 bad input, 3 internal error.`
       options: ['error', 'warning'],
     }),
     limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', min: 1}),
+    live: Flags.boolean({
+      default: false,
+      description:
+        "also read the live database (--database-url, default DATABASE_URL): its limit when no --plan/--limit is given, and each process type's live connections beside its budget (matched by application_name, e.g. web.1)",
+    }),
     plan: Flags.string({char: 'p', description: 'Heroku Postgres plan, e.g. essential-0, standard-0, heroku-postgresql:premium-2'}),
     'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
     procfile: Flags.string({char: 'f', default: 'Procfile', description: 'the Procfile; its folder is the app root'}),
@@ -49,7 +60,7 @@ found), 2 bad input, 3 internal error.`
   async run(): Promise<JsonReport> {
     const {flags} = await this.parse(Plan)
     const warnAt = Number(flags['warn-at'])
-    const {procfile, report} = await runPlan({
+    const options: PlanOptions = {
       appEnv: flags['rails-env'],
       env: flags.env ?? [],
       envFiles: flags['env-file'] ?? [],
@@ -61,9 +72,19 @@ found), 2 bad input, 3 internal error.`
       reserve: flags.reserve,
       scale: flags.scale ?? [],
       warnAt,
-    })
-    this.print(renderTable(report, {chalk: this.colors(), explain: flags.explain, procfile}))
-    process.exitCode = exitCodeFor(report, flags['fail-on'] as 'error' | 'warning')
+    }
+    const failOn = flags['fail-on'] as 'error' | 'warning'
+    const c = this.colors()
+    if (flags.live) {
+      const result = await runPlanLive(options, liveOptionsFrom(flags, options.envFiles, warnAt))
+      this.print(renderPlanLive(result, {chalk: c, explain: flags.explain}))
+      process.exitCode = exitCodeFor(result.report, failOn)
+      return {...toJson(result.report), live: planLiveJson(result.live, result.comparison)}
+    }
+
+    const {procfile, report} = await runPlan(options)
+    this.print(renderTable(report, {chalk: c, explain: flags.explain, procfile}))
+    process.exitCode = exitCodeFor(report, failOn)
     return toJson(report)
   }
 }

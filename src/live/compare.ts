@@ -1,7 +1,7 @@
 import type {Budget} from '../budget/budget.js'
 import type {LiveBackend} from './types.js'
 
-import {groupBy, type LiveGroup} from './live-report.js'
+import {groupBy, type JsonLiveReport, type LiveGroup, liveJson, type LiveReport} from './live-report.js'
 
 /** One process type: what the plan says beside what the database sees. */
 export interface LiveProcessRow {
@@ -77,4 +77,12 @@ export function compareWithLive(budget: Budget, backends: LiveBackend[]): LiveCo
     unattributed: groupBy(other, (b) => b.applicationName),
     withoutName: backends.filter((b) => b.applicationName.trim() === '').length,
   }
+}
+
+/** `plan --json --live`: the live report (its diagnostics are in the plan's) and the comparison. */
+export type JsonPlanLive = Omit<JsonLiveReport, 'diagnostics' | 'plan'> & LiveComparison
+
+export function planLiveJson(live: LiveReport, cmp: LiveComparison): JsonPlanLive {
+  const {diagnostics: _d, plan: _p, ...rest} = liveJson(live)
+  return {...rest, ...cmp}
 }

