@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
+// The `--` ends node's own options: without it Node reads a script argument
+// `--env-file PATH` as its own flag and exits 9 when PATH is missing
+// (nodejs/node#54232), before conncalc can say anything useful.
 // Prism (the Ruby parser) runs as WASI, which Node 20 flags as experimental on
 // stderr. That warning is noise for our users; every other warning still shows.
 const emit = process.emitWarning

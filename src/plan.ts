@@ -84,7 +84,9 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
         ? sourced(0, fromDefault('no slots reserved for one-off dynos, consoles or Scheduler', 'pass --reserve N to keep N free'))
         : sourced(options.reserve, fromFlag(`--reserve ${options.reserve}`)),
     smallestFittingPlan(total) {
-      const p = smallestPlanFitting(table, total, ['essential', 'standard', 'premium', 'private', 'shield', 'advanced'])
+      // Essential and Standard first (Premium/Private/Shield share Standard's limits);
+      // Postgres Advanced only when nothing there is large enough.
+      const p = smallestPlanFitting(table, total, ['essential', 'standard']) ?? smallestPlanFitting(table, total, ['advanced'])
       return p ? toInfo(table, p) : null
     },
     warnAt: options.warnAt,

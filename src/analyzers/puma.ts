@@ -162,7 +162,7 @@ export const puma: ServerAnalyzer = {
     const environment = rubyEnvironment(ctx, flags.environment?.value)
     const path = configPath(ctx, flags.config?.value, environment)
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
-    if (path && !config) diagnostics.push(missingConfig(path, flags.config?.written ?? path))
+    if (path && !ctx.files.exists(path)) diagnostics.push(missingConfig(path, flags.config?.written ?? path))
     if (config) diagnostics.push(...config.diagnostics)
 
     const threadsEnv = d.newStyle ? envCandidate(ctx.env, ['PUMA_MAX_THREADS', 'MAX_THREADS'], 'Puma max threads') : {diagnostics: []}

@@ -9,6 +9,7 @@ import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
 import {readYamlErb, type YamlErb} from '../ruby/erb.js'
 import {versionAtLeast} from '../util/version.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, programName, rubyEnvironment, yamlCandidate} from './setting.js'
+import {missingConfig} from './ruby-server.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 const CLI = 'https://github.com/sidekiq/sidekiq/blob/main/lib/sidekiq/cli.rb'
@@ -59,9 +60,7 @@ export const sidekiq: ServerAnalyzer = {
     const configFlag = findFlag(argv, ['-C', '--config'])
     const path = configFlag ? appPath(configFlag.value) : ['config/sidekiq.yml', 'config/sidekiq.yml.erb'].find((p) => ctx.files.exists(p))
     const file = path ? ctx.files.read(path) : undefined
-    if (configFlag && !file) {
-      diagnostics.push({code: 'missing-config', file: configFlag.value, message: `${configFlag.value} (from \`${configFlag.written}\`) does not exist`, severity: 'error'})
-    }
+    if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
 
     const doc = file ? await readYamlErb(file, {appEnv: environment, env: ctx.env}) : undefined
     if (doc) diagnostics.push(...doc.diagnostics)

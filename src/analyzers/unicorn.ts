@@ -22,7 +22,7 @@ export const unicorn: ServerAnalyzer = {
     const implicit = !configFlag && ctx.files.exists('config/unicorn.rb')
     const path = configFlag ? appPath(configFlag.value) : (implicit ? 'config/unicorn.rb' : undefined)
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
-    if (configFlag && !config) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
+    if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
     if (config) diagnostics.push(...config.diagnostics)
     const notPassed = implicit ? [assumed('config/unicorn.rb is not passed with -c in the Procfile; read as if it were')] : []
 

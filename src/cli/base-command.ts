@@ -43,6 +43,11 @@ export abstract class BaseCommand extends Command {
     return undefined
   }
 
+  /** JSON output goes through the same redaction as text. */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${redactSecrets(JSON.stringify(json, null, 2))}\n`)
+  }
+
   /** Print a human view (only when --json is off), with secrets redacted. */
   protected print(text: string): void {
     if (!this.jsonEnabled()) process.stdout.write(redactSecrets(text))

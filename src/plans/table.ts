@@ -52,12 +52,15 @@ export async function validatePlanTable(data: unknown, path: string): Promise<Pl
   const result = schema.safeParse(data)
   if (!result.success) {
     const lines = result.error.issues.slice(0, 5).map((issue) => {
-      const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')
-      const entry =
-        issue.path[0] === 'plans' && typeof issue.path[1] === 'number'
-          ? (data as {plans: {name?: unknown}[]}).plans[issue.path[1]]?.name
-          : undefined
-      return `  ${at.replace(/^\./, '') || '(root)'}${typeof entry === 'string' ? ` (${entry})` : ''}: ${issue.message}`
+      const at = issue.path
+        .map((p, i) => {
+          if (typeof p !== 'number') return `.${String(p)}`
+          const name = i === 1 && issue.path[0] === 'plans' ? (data as {plans: {name?: unknown}[]}).plans[p]?.name : undefined
+          return typeof name === 'string' ? `[${p}] (${name})` : `[${p}]`
+        })
+        .join('')
+        .replace(/^\./, '')
+      return `  ${at || '(root)'}: ${issue.message}`
     })
     throw new InputError(`invalid plan table ${path}:\n${lines.join('\n')}`, 'each plan needs name, tier, limit, confidence and source')
   }
