@@ -4,8 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import Live from '../../src/commands/live.js'
-import {runCli} from '../support/run-cli.js'
+import {runCli} from '../helpers/cli.js'
 import {APP_PASSWORD, APP_ROLE, type FixtureDb, openFixtureDb, ROLE_LIMIT} from './fixture-db.js'
 
 let db: FixtureDb
@@ -20,7 +19,7 @@ afterAll(async () => {
   await db?.close()
 })
 
-const live = (...argv: string[]) => runCli(Live, argv)
+const live = async (...argv: string[]) => runCli(['live', ...argv])
 const json = async (...argv: string[]) => {
   const r = await live(...argv, '--json')
   return {...r, report: JSON.parse(r.stdout)}
@@ -33,9 +32,9 @@ const noSecrets = (r: {stderr: string; stdout: string}): void => {
 
 describe('conncalc live against a real PostgreSQL server', () => {
   it('reports the limits, who holds the connections and in which state (JSON contract)', async () => {
-    const {exitCode, report, stderr, stdout} = await json('--database-url', db.appUrl())
+    const {code, report, stderr, stdout} = await json('--database-url', db.appUrl())
     expect(stderr).toBe('')
-    expect(exitCode).toBe(0)
+    expect(code).toBe(0)
     noSecrets({stderr, stdout})
 
     expect(report).toMatchObject({
@@ -88,7 +87,7 @@ describe('conncalc live against a real PostgreSQL server', () => {
 
   it('prints a readable view with the password masked', async () => {
     const r = await live('--database-url', db.appUrl())
-    expect(r.exitCode).toBe(0)
+    expect(r.code).toBe(0)
     noSecrets(r)
     const lines = r.stdout.split('\n')
     expect(lines[0]).toMatch(new RegExp(`^conncalc live postgres://${APP_ROLE}:\\*\\*\\*@127\\.0\\.0\\.1:${db.port}/conncalc_app · PostgreSQL \\d+`))
@@ -104,20 +103,20 @@ describe('conncalc live against a real PostgreSQL server', () => {
 
   it('flags sessions idle in a transaction and stale idle ones past the thresholds; --fail-on warning fails', async () => {
     const args = ['--database-url', db.appUrl(), '--idle-in-transaction-after', '0', '--stale-after', '0']
-    const {exitCode, report} = await json(...args)
-    expect(exitCode).toBe(0)
+    const {code, report} = await json(...args)
+    expect(code).toBe(0)
     const byCode = Object.fromEntries(report.diagnostics.map((d: {code: string}) => [d.code, d]))
     expect(Object.keys(byCode).sort()).toEqual(['idle-in-transaction', 'missing-application-name', 'stale-idle'])
     expect(byCode['idle-in-transaction'].severity).toBe('warning')
     expect(byCode['idle-in-transaction'].message).toMatch(/^1 connection idle in a transaction for 0 s or more \(longest \d+ s\): worker\.1;/)
     expect(byCode['stale-idle'].message).toMatch(/^6 connections idle for 0 s or more \(oldest \d+ s\): \(no application_name\) ×2, web\.1 ×2, run\.4821, web\.2;/)
 
-    expect((await live(...args, '--fail-on', 'warning')).exitCode).toBe(1)
+    expect((await live(...args, '--fail-on', 'warning')).code).toBe(1)
   })
 
   it('warns near the limit, and compares the role limit with the plan', async () => {
-    const {exitCode, report} = await json('--database-url', db.appUrl(), '--warn-at', '0.5', '--plan', 'standard-0')
-    expect(exitCode).toBe(0)
+    const {code, report} = await json('--database-url', db.appUrl(), '--warn-at', '0.5', '--plan', 'standard-0')
+    expect(code).toBe(0)
     const codes = report.diagnostics.map((d: {code: string}) => d.code)
     expect(codes).toEqual(['live-near-limit', 'role-limit-below-plan', 'missing-application-name'])
     expect(report.diagnostics[0].message).toBe(
@@ -130,8 +129,8 @@ describe('conncalc live against a real PostgreSQL server', () => {
   })
 
   it('as a superuser, counts against max_connections (no reserved slots, no role limit)', async () => {
-    const {exitCode, report} = await json('--database-url', db.adminUrl)
-    expect(exitCode).toBe(0)
+    const {code, report} = await json('--database-url', db.adminUrl)
+    expect(code).toBe(0)
     expect(report).toMatchObject({available: 31, limit: 40, limitBy: 'server', role: 'postgres', used: 9})
     expect(report.byApplication.find((g: {name: string}) => g.name === 'worker.1').states).toEqual({active: 1, 'idle in transaction': 1})
   })
@@ -141,7 +140,7 @@ describe('conncalc live against a real PostgreSQL server', () => {
     const file = join(dir, '.env.heroku')
     writeFileSync(file, `DATABASE_URL=${db.appUrl()}\nHEROKU_POSTGRESQL_ROSE_URL=${db.adminUrl}\n`)
     const a = await json('--env-file', file)
-    expect(a.exitCode).toBe(0)
+    expect(a.code).toBe(0)
     expect(a.report.role).toBe(APP_ROLE)
     const b = await json('--env-file', file, '--database-url', 'HEROKU_POSTGRESQL_ROSE_URL')
     expect(b.report.role).toBe('postgres')
@@ -156,7 +155,7 @@ describe('conncalc live against a real PostgreSQL server', () => {
 describe('conncalc live: a database it cannot read is exit 2, one line, a hint, no password', () => {
   it('refused password', async () => {
     const r = await live('--database-url', db.appUrl('wrong-Secret-pw'))
-    expect(r.exitCode).toBe(2)
+    expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe(
       `conncalc: password authentication failed for user "${APP_ROLE}" on 127.0.0.1:${db.port}/conncalc_app\n` +
@@ -167,7 +166,7 @@ describe('conncalc live: a database it cannot read is exit 2, one line, a hint, 
 
   it('refused password, as JSON', async () => {
     const r = await live('--database-url', db.appUrl('wrong-Secret-pw'), '--json')
-    expect(r.exitCode).toBe(2)
+    expect(r.code).toBe(2)
     expect(JSON.parse(r.stdout)).toEqual({
       error: {
         exitCode: 2,
@@ -181,7 +180,7 @@ describe('conncalc live: a database it cannot read is exit 2, one line, a hint, 
   it('nothing listening on the port', async () => {
     const port = await closedPort()
     const r = await live('--database-url', `postgres://someone:Hunter2-secret@127.0.0.1:${port}/app`)
-    expect(r.exitCode).toBe(2)
+    expect(r.code).toBe(2)
     expect(r.stderr).toBe(
       `conncalc: could not connect to 127.0.0.1:${port}/app: connection refused\n` +
         '  hint: is PostgreSQL running there and listening on that port? Check the host and port in the URL\n',
@@ -194,7 +193,7 @@ describe('conncalc live: a database it cannot read is exit 2, one line, a hint, 
       const started = Date.now()
       const r = await live('--database-url', `postgres://someone:Hunter2-secret@127.0.0.1:${silent.port}/app`, '--connect-timeout', '1')
       expect(Date.now() - started).toBeLessThan(8000)
-      expect(r.exitCode).toBe(2)
+      expect(r.code).toBe(2)
       expect(r.stderr.split('\n')[0]).toBe(`conncalc: timed out after 1 s waiting for 127.0.0.1:${silent.port}/app`)
       expect(r.stderr).not.toContain('Hunter2-secret')
     } finally {
@@ -204,7 +203,7 @@ describe('conncalc live: a database it cannot read is exit 2, one line, a hint, 
 
   it('a URL that is not PostgreSQL', async () => {
     const r = await live('--database-url', 'mysql://root:Hunter2-secret@db.example.com/app')
-    expect(r.exitCode).toBe(2)
+    expect(r.code).toBe(2)
     expect(r.stderr).toBe(
       'conncalc: --database-url is a mysql:// URL, not a PostgreSQL one (mysql://root:***@db.example.com/app)\n' +
         '  hint: conncalc live reads PostgreSQL only: pass --database-url postgres://…\n',
@@ -213,14 +212,14 @@ describe('conncalc live: a database it cannot read is exit 2, one line, a hint, 
 
   it('sslmode=require against a server without SSL', async () => {
     const r = await live('--database-url', `${db.appUrl()}?sslmode=require`)
-    expect(r.exitCode).toBe(2)
+    expect(r.code).toBe(2)
     expect(r.stderr.split('\n')[0]).toBe(`conncalc: 127.0.0.1:${db.port}/conncalc_app does not accept SSL, but sslmode=require requires it`)
     noSecrets(r)
   })
 
   it('no DATABASE_URL anywhere', async () => {
     const r = await live()
-    expect(r.exitCode).toBe(2)
+    expect(r.code).toBe(2)
     expect(r.stderr.split('\n')[0]).toBe('conncalc: no database to read: DATABASE_URL is not set')
   })
 })

@@ -1,7 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import Plan from '../../src/commands/plan.js'
-import {runCli} from '../support/run-cli.js'
+import {runCli} from '../helpers/cli.js'
 import {APP_PASSWORD, APP_ROLE, type FixtureDb, openFixtureDb} from './fixture-db.js'
 
 let db: FixtureDb
@@ -17,14 +16,14 @@ afterAll(async () => {
 })
 
 const PROCFILE = 'test/fixtures/live-rails/Procfile'
-const plan = (...argv: string[]) => runCli(Plan, ['--procfile', PROCFILE, '--scale', 'web=2', 'worker=1', '--live', '--database-url', db.appUrl(), ...argv])
+const plan = async (...argv: string[]) => runCli(['plan', '--procfile', PROCFILE, '--scale', 'web=2', 'worker=1', '--live', '--database-url', db.appUrl(), ...argv])
 
 describe('conncalc plan --live', () => {
   it('puts the live count of each process type beside its budget, matched by application_name', async () => {
     const r = await plan('--plan', 'standard-0', '--json')
     // (Node's WASI warning for the Ruby parser may appear here; bin/run.js hides it.)
     expect(r.stderr).not.toContain('conncalc:')
-    expect(r.exitCode).toBe(0)
+    expect(r.code).toBe(0)
     expect(r.stdout).not.toContain(APP_PASSWORD)
     const report = JSON.parse(r.stdout)
     expect(report).toMatchObject({limit: 120, status: 'ok', total: 17})
@@ -57,7 +56,7 @@ describe('conncalc plan --live', () => {
 
   it('without --plan or --limit, budgets against the live limit (here the role limit: 17 > 12, exit 1)', async () => {
     const r = await plan('--json')
-    expect(r.exitCode).toBe(1)
+    expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout)
     expect(report).toMatchObject({limit: 12, status: 'over', total: 17})
     expect(report.limitSource.source).toMatchObject({kind: 'live', what: `connection limit of role "${APP_ROLE}" (rolconnlimit 12)`})
@@ -80,7 +79,7 @@ describe('conncalc plan --live', () => {
 
   it('prints the plan, then the live view beside it, then every diagnostic', async () => {
     const r = await plan('--plan', 'standard-0')
-    expect(r.exitCode).toBe(0)
+    expect(r.code).toBe(0)
     expect(r.stdout).not.toContain(APP_PASSWORD)
     const out = r.stdout
     expect(out).toMatch(/^conncalc plan test\/fixtures\/live-rails\/Procfile · plan standard-0 \(limit 120\)\n/)
@@ -92,8 +91,8 @@ describe('conncalc plan --live', () => {
   })
 
   it('reads the Procfile before connecting: a bad Procfile path is exit 2 without touching the database', async () => {
-    const r = await runCli(Plan, ['--procfile', 'test/fixtures/nope/Procfile', '--live', '--database-url', 'postgres://u:Hunter2-secret@127.0.0.1:1/x'])
-    expect(r.exitCode).toBe(2)
+    const r = await runCli(['plan', '--procfile', 'test/fixtures/nope/Procfile', '--live', '--database-url', 'postgres://u:Hunter2-secret@127.0.0.1:1/x'])
+    expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^conncalc: .*Procfile/)
     expect(r.stderr).not.toContain('Hunter2-secret')
   })
