@@ -1,5 +1,6 @@
 import {dirname, relative, resolve} from 'node:path'
 
+import type {ProcessModel} from './model/process.js'
 import type {FailOn, PlanInfo, Report} from './report.js'
 
 import {analyzeApp} from './analyzers/app.js'
@@ -19,6 +20,8 @@ export interface PlanOptions {
   limit?: number
   plan?: string
   plansFile?: string
+  /** --pooled: types that connect through Heroku's server-side pool (DATABASE_CONNECTION_POOL_URL). */
+  pooled?: string[]
   procfile: string
   reserve?: number
   scale: string[]
@@ -37,6 +40,7 @@ export const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
   note: p.note,
   source: p.source,
   table: table.path,
+  tier: p.tier,
 })
 
 /** The one function behind `conncalc plan`: read → analyze → budget → rules. */
@@ -70,6 +74,8 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
     )
   }
 
+  markPooled(app.processes, options.pooled ?? [], options.procfile)
+
   const liveLimit = options.live ? await options.live() : undefined
   let limit: null | Sourced<number> = null
   if (options.limit !== undefined) limit = sourced(options.limit, fromFlag(`--limit ${options.limit}`))
@@ -93,6 +99,21 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
   })
   const procfile = relative(process.cwd(), resolve(options.procfile)) || options.procfile
   return {procfile: procfile.startsWith('..') ? resolve(options.procfile) : procfile, report}
+}
+
+/** `--pooled web worker` (space- or comma-separated, repeatable): those types go through the server-side pool. */
+function markPooled(processes: ProcessModel[], pooled: string[], procfile: string): void {
+  const names = pooled.flatMap((p) => p.split(/[\s,]+/)).filter(Boolean)
+  const known = processes.map((p) => p.name)
+  const missing = names.filter((n) => !known.includes(n))
+  if (missing.length > 0) {
+    throw new UsageError(
+      `--pooled names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${procfile}`,
+      `process types in the Procfile: ${known.join(', ')}`,
+    )
+  }
+
+  for (const p of processes) if (names.includes(p.name)) p.serverPooling = {via: fromFlag(`--pooled ${p.name}`)}
 }
 
 export const appRootOf = (procfile: string): string => dirname(resolve(procfile))

@@ -7,6 +7,7 @@ import type {Plan} from './plans/table.js'
 import {computeBudget, type BudgetOptions} from './budget/budget.js'
 import {dedupeDiagnostics, sortDiagnostics} from './model/diagnostic.js'
 import {type Sourced} from './model/source.js'
+import {type JsonPgBouncer, type JsonServerPooling, pgbouncerJson, serverPoolingJson} from './report-poolers.js'
 import {runRules} from './rules/index.js'
 
 export interface PlanInfo {
@@ -16,6 +17,7 @@ export interface PlanInfo {
   note?: string
   source: string
   table: string
+  tier: string
 }
 
 /** Budget + diagnostics: what every renderer and exit code is computed from. */
@@ -33,7 +35,7 @@ export function buildReport(
   options: BudgetOptions & {plan: null | PlanInfo; smallestFittingPlan?: (total: number) => null | PlanInfo},
 ): Report {
   const budget = computeBudget(app, options)
-  const diagnostics = sortDiagnostics(dedupeDiagnostics([...app.diagnostics, ...runRules({app, budget})]))
+  const diagnostics = sortDiagnostics(dedupeDiagnostics([...app.diagnostics, ...runRules({app, budget, plan: options.plan})]))
   return {
     app,
     budget,
@@ -67,7 +69,11 @@ export interface JsonProcessType {
   extras: {count: number; per: 'dyno' | 'process'; reason: string; source: Sourced<number>}[]
   maxDynos: null | number
   name: string
+  /** The PgBouncer buildpack in this type's dynos; null without it. */
+  pgbouncer: JsonPgBouncer | null
   poolPerProcess: null | number
+  /** Connects through Heroku's server-side pool (counted in serverPooling, not directly). */
+  pooled: boolean
   processesPerDyno: number
   role: string
   server: string
@@ -87,6 +93,7 @@ export interface JsonReport {
   plan: null | PlanInfo
   processTypes: JsonProcessType[]
   reserve: number
+  serverPooling: JsonServerPooling | null
   smallestFittingPlan: null | PlanInfo
   status: Status
   total: number
@@ -102,6 +109,8 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
   }
   for (const entry of m.pools) sources[`pool.${entry.database}`] = entry.pool
   if (m.size) sources.size = m.size
+  if (m.serverConnectionsPerDyno) sources.serverConnectionsPerDyno = m.serverConnectionsPerDyno.count
+  if (m.serverPooling) sources.pooled = {source: m.serverPooling.via, value: true}
   return {
     ceiling: p.ceiling,
     command: p.command,
@@ -118,7 +127,9 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
     ],
     maxDynos: p.maxDynos,
     name: p.name,
+    pgbouncer: pgbouncerJson(p),
     poolPerProcess: p.poolPerProcess,
+    pooled: Boolean(m.serverPooling),
     processesPerDyno: p.processesPerDyno,
     role: p.role,
     server: p.server,
@@ -139,6 +150,7 @@ export function toJson(report: Report): JsonReport {
     plan: report.plan,
     processTypes: b.processTypes.map((p) => jsonProcess(p)),
     reserve: b.reserve,
+    serverPooling: serverPoolingJson(b.serverPooling),
     smallestFittingPlan: report.smallestFittingPlan,
     status: b.status,
     total: b.total,

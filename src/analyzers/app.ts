@@ -9,8 +9,10 @@ import {Env, layer} from '../model/env.js'
 import {assumed, fromDefault, sourced} from '../model/source.js'
 import {analyzeDatabaseYml} from './database-yml.js'
 import {parseGemfileLock} from './gemfile-lock.js'
+import {analyzePgBouncer} from './pgbouncer.js'
 import {parseProcfile} from './procfile.js'
 import {analyzers} from './registry.js'
+import {detectServerPooling} from './server-pooling.js'
 import {splitCommand} from './shell.js'
 
 export interface AnalyzeInput {
@@ -79,8 +81,16 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       otherServerPools = ar.otherServerPools
     }
 
+    // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
+    const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
+    diagnostics.push(...bouncer.diagnostics)
+    const serverPooling = detectServerPooling(entry.command, env, analysis.language)
+
     const isRelease = analysis.server === 'release'
     processes.push({
+      ...(bouncer.model ? {pgbouncer: bouncer.model} : {}),
+      ...(bouncer.serverConnectionsPerDyno ? {serverConnectionsPerDyno: bouncer.serverConnectionsPerDyno} : {}),
+      ...(serverPooling ? {serverPooling} : {}),
       command: entry.command,
       dynos: isRelease
         ? sourced(1, fromDefault('the release phase runs in one one-off dyno', 'https://devcenter.heroku.com/articles/release-phase'))

@@ -46,6 +46,11 @@ found), 2 bad input, 3 internal error.`
     }),
     plan: Flags.string({char: 'p', description: 'Heroku Postgres plan, e.g. essential-0, standard-0, heroku-postgresql:premium-2'}),
     'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
+    pooled: Flags.string({
+      description:
+        "process types that connect through Heroku's server-side pool (DATABASE_CONNECTION_POOL_URL): they count against the pooler, not the plan directly; detected when the Procfile sets DATABASE_URL=$DATABASE_CONNECTION_POOL_URL",
+      multiple: true,
+    }),
     procfile: Flags.string({char: 'f', default: 'Procfile', description: 'the Procfile; its folder is the app root'}),
     'rails-env': Flags.string({description: 'the environment section of database.yml/sidekiq.yml to read (default: RAILS_ENV, else production)'}),
     reserve: Flags.integer({description: 'connections to keep free for `heroku run`, pg:psql and Scheduler (added to the total)', min: 0}),
@@ -68,6 +73,7 @@ found), 2 bad input, 3 internal error.`
       limit: flags.limit,
       plan: flags.plan,
       plansFile: flags['plans-file'],
+      pooled: flags.pooled ?? [],
       procfile: flags.procfile,
       reserve: flags.reserve,
       scale: flags.scale ?? [],

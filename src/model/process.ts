@@ -1,4 +1,5 @@
 import type {Diagnostic} from './diagnostic.js'
+import type {PgBouncerModel, ServerPooling} from './pooler.js'
 import type {Sourced} from './source.js'
 
 /** Connections a process (or a dyno) opens outside its app-level pool, with the reason. */
@@ -11,6 +12,8 @@ export interface Extra {
 export interface PoolEntry {
   database: string // "primary", "cache", "default", …
   pool: Sourced<number>
+  /** ActiveRecord `prepared_statements` when the config sets it (default true); PgBouncer's transaction mode needs false. */
+  preparedStatements?: Sourced<boolean>
   /**
    * Which server the entry connects to, as a stable key ("DATABASE_URL",
    * "host=db.example.com/app"). Entries on the budgeted server are summed.
@@ -28,6 +31,10 @@ export interface ProcessModel {
   extrasPerProcess: Extra[]
   /** Set by poolers (PgBouncer buildpack): replaces processes × connections per dyno. */
   serverConnectionsPerDyno?: Extra
+  /** The PgBouncer buildpack runs in this type's dynos (bin/start-pgbouncer). */
+  pgbouncer?: PgBouncerModel
+  /** Connects through Heroku's server-side pool: counts against the pooler, not the plan directly. */
+  serverPooling?: ServerPooling
   language: string // "ruby", "python", "node", "unknown", …
   name: string // Procfile process type
   pools: PoolEntry[] // entries on the budgeted server; empty means "no pool known"

@@ -9,9 +9,14 @@ import {rule as liveNearLimit} from './live-near-limit.js'
 import {rule as missingApplicationName} from './missing-application-name.js'
 import {rule as missingConfig} from './missing-config.js'
 import {rule as nearLimit} from './near-limit.js'
+import {rule as pgbouncerClientLimit} from './pgbouncer-client-limit.js'
+import {rule as pgbouncerPreparedStatements} from './pgbouncer-prepared-statements.js'
+import {rule as pgbouncerSessionFeatures} from './pgbouncer-session-features.js'
 import {rule as overLimit} from './over-limit.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
 import {rule as roleLimitBelowPlan} from './role-limit-below-plan.js'
+import {rule as serverPoolingClientLimit} from './server-pooling-client-limit.js'
+import {rule as serverPoolingUnavailable} from './server-pooling-unavailable.js'
 import {rule as staleIdle} from './stale-idle.js'
 import {rule as unknownCommand} from './unknown-command.js'
 import {rule as unknownConfigValue} from './unknown-config-value.js'
@@ -30,6 +35,12 @@ export const rules: Rule[] = [
   unparsableConfig,
   unknownConfigValue,
   missingConfig,
+  // poolers: the PgBouncer buildpack, Heroku's server-side pooling
+  pgbouncerClientLimit,
+  pgbouncerPreparedStatements,
+  pgbouncerSessionFeatures,
+  serverPoolingUnavailable,
+  serverPoolingClientLimit,
   // conncalc live and plan --live
   liveNearLimit,
   idleInTransaction,

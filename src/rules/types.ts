@@ -8,6 +8,8 @@ import type {PlanInfo} from '../report.js'
 export interface RuleInput {
   app: AppModel
   budget: Budget
+  /** The plan given with --plan, if any. */
+  plan?: null | PlanInfo
 }
 
 /** What live rules see: the numbers read from a database, and `plan --live`'s comparison. */
