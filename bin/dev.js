@@ -1,5 +1,8 @@
-#!/usr/bin/env node
-// Development entry: rebuilds nothing, runs the compiled dist/ after `npm run build`
-// (or `npx tsc -w`). Kept separate so bin/run.js stays the production path.
-const {execute} = await import('@oclif/core')
-await execute({development: true, dir: import.meta.url})
+#!/usr/bin/env -S node --
+// Development entry: rebuilds the bundle from src/ (esbuild, well under a
+// second), then runs it like bin/run.js.
+import {execFileSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+execFileSync('npm', ['run', '--silent', 'build'], {cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit'})
+await import('./run.js')

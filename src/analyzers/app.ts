@@ -66,6 +66,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       dynoSize: formation?.size?.value,
       env,
       files: input.files,
+      origin,
       processType: entry.name,
       versions,
     }

@@ -8,6 +8,7 @@ import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sou
 import {isSymbol, lastCall, type RubyConfig, truthy} from '../ruby/evaluate.js'
 import {hasFlag} from './argv.js'
 import {versionAtLeast} from '../util/version.js'
+import {processorsOn} from './dyno.js'
 import {hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
@@ -21,23 +22,9 @@ function isRailsServer(argv: readonly string[]): boolean {
   return RAILS.has(programName(argv[0])) && (argv[1] === 'server' || argv[1] === 's')
 }
 
-// Processor counts for `workers :auto` / WEB_CONCURRENCY=auto, by dyno size:
-// nproc as Heroku's own buildpack tests see it (domain-facts §2.1). What
-// Concurrent.available_processor_count returns there is UNCONFIRMED.
-const NPROC: Record<string, number> = {
-  'performance-2xl': 16,
-  'performance-l': 8,
-  'performance-l-ram': 4,
-  'performance-m': 2,
-  'performance-xl': 8,
-  'standard-1x': 8,
-  'standard-2x': 8,
-}
-
 function autoWorkers(ctx: AnalyzerContext, where: Source): Sourced<number> {
-  const size = ctx.dynoSize?.toLowerCase()
-  const n = (size && NPROC[size]) || 8
-  return sourced(n, assumed(`Puma "auto" workers = processors on the dyno (${n} on ${size ?? 'a Standard dyno'}, nproc)`), [where])
+  const cpu = processorsOn(ctx.dynoSize)
+  return sourced(cpu.value, assumed(`Puma "auto" workers = processors on the dyno`), [where, cpu.source])
 }
 
 interface PumaDefaults {
@@ -108,7 +95,7 @@ function conditional(c: Candidate, file: string, line: number, isConditional: bo
         code: 'unknown-config-value',
         file,
         line,
-        message: `${file}:${line} is inside a condition conncalc cannot decide`,
+        message: `this setting is inside a condition conncalc cannot decide`,
         severity: 'warning',
       },
     ],

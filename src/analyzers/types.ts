@@ -24,6 +24,8 @@ export interface AnalyzerContext {
   /** Dyno size from --scale / app.json, if known (e.g. "standard-2x"). */
   dynoSize?: string
   env: Env // the layered env this process type sees (Procfile line on top)
+  /** Where the process type is defined: the Procfile and its line. */
+  origin?: {file: string; line: number}
   files: FileReader
   /** "production" unless --rails-env / RAILS_ENV / RACK_ENV says otherwise. */
   appEnv: string

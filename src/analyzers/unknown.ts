@@ -10,7 +10,9 @@ export const unknown: ServerAnalyzer = {
       diagnostics: [
         {
           code: 'unknown-command',
+          file: ctx.origin?.file,
           fix: `if it opens database connections, tell conncalc how many: --assume ${ctx.processType}=PROCESSES:THREADS:POOL`,
+          line: ctx.origin?.line,
           message: `${ctx.processType}: ${why}; counting 1 process × 1 connection`,
           processType: ctx.processType,
           severity: 'warning',

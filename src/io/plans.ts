@@ -1,10 +1,11 @@
 import {readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
 
 import {InputError} from '../errors.js'
 import {type PlanTable, validatePlanTable} from '../plans/table.js'
+// Bundled into dist/main.js at build time: no file to find or read at run time.
+import builtin from '../../plans/heroku-postgres.json' with {type: 'json'}
 
-export const BUILTIN_PLANS_PATH = fileURLToPath(new URL('../../plans/heroku-postgres.json', import.meta.url))
+export const BUILTIN_PLANS_FILE = 'plans/heroku-postgres.json'
 
 /**
  * The built-in table ships with conncalc and is checked against the zod schema
@@ -12,8 +13,7 @@ export const BUILTIN_PLANS_PATH = fileURLToPath(new URL('../../plans/heroku-post
  * every run fast. A user's --plans-file is always validated with zod.
  */
 export function loadBuiltinPlans(): PlanTable {
-  const data = JSON.parse(readFileSync(BUILTIN_PLANS_PATH, 'utf8')) as Omit<PlanTable, 'path'>
-  return {...data, path: 'plans/heroku-postgres.json'}
+  return {...(builtin as Omit<PlanTable, 'path'>), path: BUILTIN_PLANS_FILE}
 }
 
 export async function loadPlansFile(path: string): Promise<PlanTable> {

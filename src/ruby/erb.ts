@@ -92,7 +92,7 @@ export async function renderErb(text: string, opts: {appEnv: string; env: Env; f
           code: 'unknown-config-value',
           file: opts.file,
           line,
-          message: `${opts.file}:${line}: ERB \`<%${code.trimEnd()} %>\` is not evaluated; the text around it is read as if it were not there`,
+          message: `ERB \`<%${code.trimEnd()} %>\` is not evaluated; the text around it is read as if it were not there`,
           severity: 'info',
         })
       }

@@ -8,7 +8,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
 import type {SourceFile} from '../model/files.js'
-import type {Source} from '../model/source.js'
+import type {Source, Sourced} from '../model/source.js'
 import type {CallNode, CaseNode, LocalVariableOrWriteNode, LocalVariableWriteNode} from '@ruby/prism'
 
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
@@ -75,8 +75,18 @@ export interface EvalOptions {
   file: string
   /** Line of the snippet's first line in `file` (for ERB tags); 1 for whole files. */
   firstLine?: number
+  /** What processor-count calls (`Concurrent.physical_processor_count`, `Etc.nprocessors`) return on the dyno. */
+  processors?: Sourced<number>
   scope?: Scope
 }
+
+// Calls that ask how many CPUs the machine has; on a dyno that is its nproc.
+const PROCESSOR_CALLS = new Set([
+  'Concurrent.available_processor_count',
+  'Concurrent.physical_processor_count',
+  'Concurrent.processor_count',
+  'Etc.nprocessors',
+])
 
 // RAILS_ENV/RACK_ENV/APP_ENV name the app environment: when no layer sets them,
 // they read as ctx.appEnv (the Heroku Ruby buildpack sets them to production).
@@ -414,8 +424,14 @@ class Evaluator {
       return this.unknown(node)
     }
 
-    // `Concurrent.physical_processor_count`, `Etc.nprocessors`: name the whole call.
+    // `Concurrent.physical_processor_count`, `Etc.nprocessors`: the dyno's processors
+    // when the caller knows them; any other constant's method: name the whole call.
     if (node.isSafeNavigation() || receiver instanceof P.ConstantReadNode || receiver instanceof P.ConstantPathNode) {
+      const cpu = this.opts.processors
+      if (cpu && args.length === 0 && PROCESSOR_CALLS.has(`${this.parsed.textOf(receiver).replace(/^::/, '')}.${name}`)) {
+        return {kind: 'known', line: this.line(node), value: cpu.value, via: [cpu.source, ...(cpu.via ?? [])]}
+      }
+
       return this.unknown(node)
     }
 
@@ -643,7 +659,7 @@ function parseDiagnostic(file: string, parsed: ParsedRuby, firstLine: number): D
     file,
     fix: 'Check the file with `ruby -c`.',
     line,
-    message: `${file}:${line} is not valid Ruby (${first.message}); conncalc uses the defaults instead`,
+    message: `not valid Ruby (${first.message}); conncalc uses the defaults instead`,
     severity: 'warning',
   }
 }
@@ -653,13 +669,18 @@ function parseDiagnostic(file: string, parsed: ParsedRuby, firstLine: number): D
  * running it: the method calls at top level, inside decidable `if`/`unless`/
  * `case`, and inside blocks, with their arguments evaluated.
  */
-export async function evaluateRubyConfig(file: SourceFile, env: Env, appEnv: string): Promise<RubyConfig> {
+export async function evaluateRubyConfig(
+  file: SourceFile,
+  env: Env,
+  appEnv: string,
+  more: {processors?: Sourced<number>} = {},
+): Promise<RubyConfig> {
   const parsed = await parseRuby(file.path, file.text)
   if (parsed.errors.length > 0) {
     return {calls: [], diagnostics: [parseDiagnostic(file.path, parsed, 1)], file: file.path, parsed: false}
   }
 
-  const ev = new Evaluator(parsed, {appEnv, env, file: file.path, scope: newScope()})
+  const ev = new Evaluator(parsed, {appEnv, env, file: file.path, processors: more.processors, scope: newScope()})
   return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: [], file: file.path, parsed: true}
 }
 

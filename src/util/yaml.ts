@@ -26,7 +26,7 @@ function unparsable(file: string, message: string, line?: number): Diagnostic {
     code: 'unparsable-config',
     file,
     ...(line ? {line} : {}),
-    message: `${file}${line ? `:${line}` : ''} is not valid YAML (${message}); conncalc uses the defaults instead`,
+    message: `not valid YAML (${message}); conncalc uses the defaults instead`,
     severity: 'warning',
   }
 }

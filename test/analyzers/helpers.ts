@@ -34,7 +34,7 @@ export function fixture(name: string): FileReader {
 /** Split a command the simple way tests need (no quoting); `bundle exec` stripped like the Procfile parser does. */
 export function ctxFor(
   command: string,
-  opts: {appEnv?: string; env?: Record<string, string>; files: FileReader; versions?: Record<string, string>},
+  opts: {appEnv?: string; dynoSize?: string; env?: Record<string, string>; files: FileReader; versions?: Record<string, string>},
 ): AnalyzerContext {
   let argv = command.split(/\s+/).filter(Boolean)
   const wrappers: string[] = []
@@ -46,6 +46,7 @@ export function ctxFor(
   return {
     appEnv: opts.appEnv ?? 'production',
     command: {argv, raw: command, wrappers},
+    dynoSize: opts.dynoSize,
     env: envOf(opts.env ?? {}),
     files: opts.files,
     processType: 'web',

@@ -51,12 +51,19 @@ describe('puma analyzer', () => {
     expect(rubyServerFacts(a)?.preloadApp.value).toBe(false)
   })
 
-  it('Rails 7.1 puma.rb without WEB_CONCURRENCY: processor count is unknown, says so', async () => {
+  it('Rails 7.1 puma.rb without WEB_CONCURRENCY: physical_processor_count is the dyno nproc, labelled an assumption', async () => {
     const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', app('rails-7-1')))
+    expect(a.processesPerDyno.value).toBe(8)
+    expect(a.processesPerDyno.source).toEqual({file: 'config/puma.rb', kind: 'file', line: 18})
+    expect(a.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('8 processors on a Standard dyno')}))
+    expect(a.diagnostics).toEqual([])
+    const small = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {...app('rails-7-1'), dynoSize: 'performance-m'}))
+    expect(small.processesPerDyno.value).toBe(2)
+  })
+
+  it('Rails 7.1 puma.rb with WEB_CONCURRENCY=1: single mode (the template only calls workers when > 1)', async () => {
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {...app('rails-7-1'), env: {WEB_CONCURRENCY: '1'}}))
     expect(a.processesPerDyno.value).toBe(1)
-    expect(a.diagnostics.map((d) => [d.code, d.line])).toEqual([['unknown-config-value', 17]])
-    expect(a.diagnostics[0].message).toContain('Concurrent.physical_processor_count')
-    expect(a.diagnostics[0].processType).toBe('web')
   })
 
   it('Rails 5.2 puma.rb with Puma 3: 5 threads, the commented-out workers line is ignored', async () => {
