@@ -1,7 +1,7 @@
 import type {Rule} from './types.js'
 
 import {formatSeconds} from '../util/duration.js'
-import {appList} from './live-text.js'
+import {appList} from '../live/app-list.js'
 
 export const rule: Rule = {
   checkLive({live, options}) {

@@ -1,4 +1,4 @@
-import type {LiveBackend} from '../live/types.js'
+import type {LiveBackend} from './types.js'
 
 /** "web.1 ×2, worker.1, (no application_name)": who holds the connections a live rule is about. */
 export function appList(backends: LiveBackend[], max = 5): string {
