@@ -1,4 +1,4 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -144,6 +144,7 @@ describe('conncalc live against a real PostgreSQL server', () => {
     expect(a.report.role).toBe(APP_ROLE)
     const b = await json('--env-file', file, '--database-url', 'HEROKU_POSTGRESQL_ROSE_URL')
     expect(b.report.role).toBe('postgres')
+    rmSync(dir, {force: true, recursive: true})
   })
 
   it('sslmode=disable connects without SSL and says so', async () => {
