@@ -156,7 +156,7 @@ function preparedStatementsSafe(ctx: AnalyzerContext, input: PgBouncerInput, max
     return on.preparedStatements ?? sourced(false, fromDefault('ActiveRecord prepared_statements defaults to true', AR_PREPARED))
   }
 
-  if (usesPrisma(ctx)) {
+  if (runsNode(ctx, input.language) && usesPrisma(ctx)) {
     for (const name of urls) {
       const e = ctx.env.get(name)
       if (e && /[?&]pgbouncer=true\b/.test(e.value)) return sourced(true, e.source)
@@ -171,6 +171,12 @@ function preparedStatementsSafe(ctx: AnalyzerContext, input: PgBouncerInput, max
   }
 
   return null
+}
+
+const NODE_PROGRAMS = new Set(['bun', 'next', 'node', 'npm', 'npx', 'pnpm', 'ts-node', 'tsx', 'yarn'])
+
+function runsNode(ctx: AnalyzerContext, language: string): boolean {
+  return language === 'node' || NODE_PROGRAMS.has(programName(ctx.command.argv[0]))
 }
 
 function usesPrisma(ctx: AnalyzerContext): boolean {
@@ -188,14 +194,15 @@ const WEB_SERVERS = new Set(['falcon', 'passenger', 'puma', 'thin', 'unicorn'])
 
 /** Features that need one server connection for the whole session, which transaction pooling does not give. */
 async function sessionFeatures(ctx: AnalyzerContext, input: PgBouncerInput): Promise<SessionFeature[]> {
-  if (input.language !== 'ruby') return []
   const out: SessionFeature[] = []
+  // The job runners' own commands say it whatever analyzer read them.
   const program = programName(ctx.command.argv[0])
   if (program === 'good_job' || (WEB_SERVERS.has(input.server) && /^async/i.test(ctx.env.get('GOOD_JOB_EXECUTION_MODE')?.value ?? ''))) {
     out.push({what: 'GoodJob (LISTEN/NOTIFY for new jobs, advisory locks to claim them)'})
   }
 
   if (program === 'que') out.push({what: 'Que (its locker holds advisory locks and LISTENs)'})
+  if (input.language !== 'ruby') return out
   if (ctx.versions.with_advisory_lock) out.push({file: 'Gemfile.lock', what: 'the with_advisory_lock gem (session advisory locks)'})
   if (WEB_SERVERS.has(input.server) || ctx.processType === 'web') {
     const cable = await actionCablePostgres(ctx)

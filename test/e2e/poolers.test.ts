@@ -136,6 +136,25 @@ describe('PgBouncer buildpack (bin/start-pgbouncer)', () => {
     expect(web.pgbouncer!.sources.serverConnectionsPerDyno.via!.some((s) => s.kind === 'assumed')).toBe(true)
   })
 
+  it('Prisma behind PgBouncer needs pgbouncer=true in its URL', () => {
+    const on = plan('pgbouncer-prisma', '--scale', 'web=2')
+    expect(row(on.json, 'web')).toMatchObject({connections: 4, connectionsPerDyno: 2})
+    const d = on.json.diagnostics.find((x) => x.code === 'pgbouncer-prepared-statements')!
+    expect(d.message).toMatch(/^web runs PgBouncer in transaction mode, but Prisma prepared statements are on/)
+    const off = plan('pgbouncer-prisma', '--scale', 'web=2', '--env', 'DATABASE_URL=postgres://u:Secret-pw@db.example.com:5432/shop?pgbouncer=true')
+    expect(codes(off.json)).not.toContain('pgbouncer-prepared-statements')
+    expect(row(off.json, 'web').pgbouncer!.sources.preparedStatementsSafe.source).toEqual({from: '--env', kind: 'env', name: 'DATABASE_URL'})
+    expect(off.stdout).not.toContain('Secret-pw')
+  })
+
+  it('GoodJob behind PgBouncer in transaction mode: its LISTEN/NOTIFY and advisory locks break', () => {
+    const {json} = plan('pgbouncer-good-job', '--scale', 'web=1', 'worker=1')
+    const d = json.diagnostics.find((x) => x.code === 'pgbouncer-session-features')!
+    expect(d).toMatchObject({processType: 'worker', severity: 'warning'})
+    expect(d.message).toMatch(/^worker: GoodJob \(LISTEN\/NOTIFY for new jobs, advisory locks to claim them\) needs the same server connection/)
+    expect(row(json, 'web').pgbouncer).toBeNull()
+  })
+
   it('PGBOUNCER_ENABLED=0 runs the command without PgBouncer', () => {
     const {json} = plan('pgbouncer-buildpack', '--scale', 'web=3', 'worker=1', '--env', 'PGBOUNCER_ENABLED=0')
     expect(row(json, 'web')).toMatchObject({connections: 45, connectionsPerDyno: 15, pgbouncer: null})
