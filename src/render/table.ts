@@ -47,7 +47,9 @@ export function renderTable(report: Report, options: TableOptions): string {
       ? `plan ${report.plan.name} (limit ${report.plan.limit}${report.plan.confidence === 'confirmed' ? '' : `, ${report.plan.confidence} source`})`
       : b.limit === null
         ? 'no plan or --limit given'
-        : `limit ${b.limit}`
+        : b.limitSource?.source.kind === 'live'
+          ? `limit ${b.limit} (the live database)`
+          : `limit ${b.limit}`
   out.push(`${c.bold('conncalc plan')} ${options.procfile} · ${limitText}`, '')
 
   const header = ['type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']

@@ -64,6 +64,9 @@ describe('conncalc plan --live', () => {
       code: 'over-limit',
       message: '17 connections needed, the live database allows 12: new connections will fail with "FATAL: too many connections"',
     })
+    const text = await plan()
+    expect(text.code).toBe(1)
+    expect(text.stdout.split('\n')[0]).toBe('conncalc plan test/fixtures/live-rails/Procfile · limit 12 (the live database)')
   })
 
   it('warns when a type holds more live connections than its ceiling', async () => {
