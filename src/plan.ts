@@ -4,6 +4,7 @@ import type {ProcessModel} from './model/process.js'
 import type {FailOn, PlanInfo, Report} from './report.js'
 
 import {analyzeApp} from './analyzers/app.js'
+import {applyAssumptions, parseAssume} from './analyzers/assume.js'
 import {InputError, UsageError} from './errors.js'
 import {loadAppInput} from './io/load-app.js'
 import {loadBuiltinPlans, loadPlansFile} from './io/plans.js'
@@ -14,6 +15,8 @@ import {buildReport} from './report.js'
 /** What `conncalc plan` needs, already parsed from flags. */
 export interface PlanOptions {
   appEnv?: string
+  /** --assume TYPE=PROCESSES:THREADS[:POOL], repeatable. */
+  assume?: string[]
   env: string[] // KEY=VALUE
   envFiles: string[]
   failOn: FailOn
@@ -52,6 +55,7 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
   const table = options.plansFile ? await loadPlansFile(options.plansFile) : loadBuiltinPlans()
   const plan = options.plan ? requirePlan(table, options.plan) : undefined
 
+  const assumptions = parseAssume(options.assume ?? [])
   const input = loadAppInput({
     appEnv: options.appEnv,
     env: options.env,
@@ -74,6 +78,7 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
     )
   }
 
+  applyAssumptions(app, assumptions, options.procfile)
   markPooled(app.processes, options.pooled ?? [], options.procfile)
 
   const liveLimit = options.live ? await options.live() : undefined

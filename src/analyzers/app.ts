@@ -7,6 +7,9 @@ import type {AnalyzerContext, ServerAnalysis} from './types.js'
 
 import {Env, layer} from '../model/env.js'
 import {assumed, fromDefault, sourced} from '../model/source.js'
+import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
+import {platformLayer} from '../platform/env-layer.js'
+import {detectLanguage} from '../platform/language.js'
 import {analyzeDatabaseYml} from './database-yml.js'
 import {parseGemfileLock} from './gemfile-lock.js'
 import {analyzePgBouncer} from './pgbouncer.js'
@@ -18,7 +21,9 @@ import {splitCommand} from './shell.js'
 export interface AnalyzeInput {
   /** --rails-env; otherwise RAILS_ENV / RACK_ENV from the type's env, else production. */
   appEnv?: string
-  /** Layers below the Procfile line, highest first: --env, --env-file(s), platform. */
+  /** Memory, nproc and buildpack WEB_CONCURRENCY per dyno size; without it there is no platform layer. */
+  dynoSizes?: DynoSizeTable
+  /** Layers below the Procfile line, highest first: --env, --env-file(s). The platform layer is added per type. */
   envLayers: EnvLayer[]
   files: FileReader
   formation: Formation
@@ -26,7 +31,7 @@ export interface AnalyzeInput {
 }
 
 /** Variables the platform sets at run time; their absence here says nothing. */
-const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'PATH', 'PORT', 'PWD', 'STACK'])
+const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'JAVA_OPTS', 'JAVA_TOOL_OPTIONS', 'PATH', 'PORT', 'PWD', 'STACK'])
 
 /**
  * Turn the app's files into one ProcessModel per Procfile process type. Pure:
@@ -39,11 +44,16 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
 
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
-  const baseEnv = new Env(input.envLayers)
+  const detected = detectLanguage(input.files)
 
   const processes: ProcessModel[] = []
   for (const entry of entries) {
     const origin = {file: input.procfile.path, line: entry.line}
+    const formation = input.formation.get(entry.name)
+    // The lowest layer: what the buildpack sets for this type's dyno size.
+    const dyno = input.dynoSizes && dynoFacts(input.dynoSizes, formation?.size)
+    const platform = dyno && platformLayer(input.dynoSizes!, detected, dyno)
+    const baseEnv = new Env(platform ? [...input.envLayers, platform] : input.envLayers)
     const split = splitCommand(entry.command, baseEnv, origin)
     const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
     for (const name of split.unresolved) {
@@ -59,10 +69,10 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       })
     }
 
-    const formation = input.formation.get(entry.name)
     const ctx: AnalyzerContext = {
       appEnv: input.appEnv ?? env.get('RAILS_ENV')?.value ?? env.get('RACK_ENV')?.value ?? 'production',
       command: split.command,
+      dyno,
       dynoSize: formation?.size?.value,
       env,
       files: input.files,

@@ -74,7 +74,7 @@ function workersFromConfig(ctx: AnalyzerContext, config: RubyConfig | undefined)
 function threadsFlag(found: FoundFlag | undefined): Candidate {
   if (!found) return {diagnostics: []}
   const max = found.value.split(':').pop() ?? ''
-  const c = flagCandidate({value: max, written: found.written}, 'Puma max threads')
+  const c = flagCandidate({value: max, via: found.via, written: found.written}, 'Puma max threads')
   return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(found.written))} : c
 }
 
@@ -135,10 +135,10 @@ export const puma: ServerAnalyzer = {
     const {argv} = ctx.command
     const rails = isRailsServer(argv)
     // `rails server -c` is the rackup file, not Puma's config; Rails passes only -e through.
-    const flag = (...names: string[]) => (rails ? undefined : findFlag(argv, names))
+    const flag = (...names: string[]) => (rails ? undefined : findFlag(argv, names, ctx.command))
     const flags = {
       config: flag('-C', '--config'),
-      environment: findFlag(argv, ['-e', '--environment']),
+      environment: findFlag(argv, ['-e', '--environment'], ctx.command),
       threads: flag('-t', '--threads'),
       workers: flag('-w', '--workers'),
     }

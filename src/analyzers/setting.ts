@@ -5,12 +5,12 @@
  * diagnostic any source that decided the value but could not be read.
  */
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Env} from '../model/env.js'
+import {entrySources, type Env} from '../model/env.js'
 import {describeSourced, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
 import {type ErbTag, tagsOnLine, unknownTag, type YamlErb} from '../ruby/erb.js'
 import {asInteger, type EvalValue} from '../ruby/evaluate.js'
 import type {YamlPath} from '../util/yaml.js'
-import type {AnalyzerContext} from './types.js'
+import type {AnalyzerContext, ParsedCommand} from './types.js'
 import {readFlag} from './argv.js'
 
 /** One place a setting may come from: a value, or diagnostics saying why it could not be read. */
@@ -22,14 +22,19 @@ export interface Candidate {
 /** A value-taking flag as written in the Procfile: `written` is "-c 15", "-c15" or "--concurrency=15". */
 export interface FoundFlag {
   value: string
+  /** The variables the value was expanded from (`-c $SIDEKIQ_CONCURRENCY`). */
+  via?: Source[]
   written: string
 }
 
-export function findFlag(argv: readonly string[], names: readonly string[]): FoundFlag | undefined {
+/** A flag in `argv`; give `command` to trace a value expanded from a variable back to it. */
+export function findFlag(argv: readonly string[], names: readonly string[], command?: ParsedCommand): FoundFlag | undefined {
   const f = readFlag(argv, names)
   if (!f) return undefined
   const token = argv[f.index]
-  return {value: f.value, written: names.includes(token) ? `${token} ${f.value}` : token}
+  const via = (command?.expanded ?? []).filter((e) => e.value !== '' && f.value.includes(e.value)).flatMap((e) => entrySources(e))
+  const written = names.includes(token) ? `${token} ${f.value}` : token
+  return via.length > 0 ? {value: f.value, via, written} : {value: f.value, written}
 }
 
 /** A path from the command line as FileReader keys it: `./config/unicorn.rb` → `config/unicorn.rb`. */
@@ -46,7 +51,7 @@ const strictInt = (s: string): number | undefined => (/^\s*\d+\s*$/.test(s) ? Nu
 export function flagCandidate(found: FoundFlag | undefined, what: string, file = 'Procfile'): Candidate {
   if (!found) return none
   const n = strictInt(found.value)
-  if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFlag(found.written))}
+  if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFlag(found.written), found.via)}
   return {
     diagnostics: [
       {
@@ -65,7 +70,7 @@ export function envCandidate(env: Env, names: readonly string[], what: string): 
     const e = env.get(name)
     if (!e) continue
     const n = strictInt(e.value)
-    if (n !== undefined) return {diagnostics: [], value: sourced(n, e.source)}
+    if (n !== undefined) return {diagnostics: [], value: sourced(n, e.source, e.via)}
     return {
       diagnostics: [
         {

@@ -1,8 +1,8 @@
 import type {Env, EnvEntry} from '../model/env.js'
 import type {ParsedCommand} from './types.js'
 
-import {layer} from '../model/env.js'
-import {fromEnv} from '../model/source.js'
+import {entrySources, layer} from '../model/env.js'
+import {fromEnv, type Source} from '../model/source.js'
 
 /**
  * Shell-ish reading of one Procfile command. Heroku runs each command with
@@ -50,6 +50,7 @@ export interface SplitCommand {
 export function splitCommand(raw: string, env: Env, origin: {file: string; line: number}): SplitCommand {
   const result = splitScript(raw, env, `${origin.file}:${origin.line}`, 0)
   const command: ParsedCommand = {argv: result.argv, raw, wrappers: result.wrappers}
+  if (result.expanded.length > 0) command.expanded = dedupe(result.expanded)
   if (result.preCommands.length > 0) command.preCommands = result.preCommands
   if (result.background.length > 0) command.background = result.background
   return {assignments: dedupe(result.assignments), command, unresolved: [...new Set(result.unresolved)]}
@@ -72,6 +73,8 @@ export function expandShell(text: string, lookup: Lookup): Expansion {
 interface Ctx {
   lookup: Lookup
   unresolved: string[]
+  /** Variables whose values the expansion used, for sources. */
+  used?: string[]
 }
 
 const NAME = /^[A-Z_a-z]\w*/
@@ -201,6 +204,7 @@ function variable(name: string, ctx: Ctx): string {
     return ''
   }
 
+  ctx.used?.push(name)
   return v
 }
 
@@ -235,6 +239,7 @@ function expandBraced(inner: string, ctx: Ctx): string {
     }
 
     default: {
+      if (present) ctx.used?.push(name)
       return present ? (value ?? '') : useWord()
     }
   }
@@ -419,6 +424,7 @@ const SHELLS = new Set(['ash', 'bash', 'dash', 'sh', 'zsh'])
 interface CommandSegment {
   argv: string[]
   assignments: EnvEntry[]
+  expanded: EnvEntry[]
   background: boolean
   candidate: boolean
   unresolved: string[]
@@ -427,6 +433,7 @@ interface CommandSegment {
 interface ScriptResult {
   argv: string[]
   assignments: EnvEntry[]
+  expanded: EnvEntry[]
   background: string[][]
   preCommands: string[][]
   unresolved: string[]
@@ -439,7 +446,17 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
   const vars = new Map<string, string>() // shell variables set on the line
   const exported = new Map<string, EnvEntry>() // variables a child process gets from the line
   const lookup: Lookup = (name) => (vars.has(name) ? vars.get(name) : env.get(name)?.value)
-  const entry = (name: string, value: string): EnvEntry => ({name, source: fromEnv(name, from), value})
+  // Where a variable used on this line came from: the line itself or a lower layer.
+  const sourcesOf = (names: string[], local?: Map<string, string>): Source[] =>
+    [...new Set(names)].flatMap((n) => {
+      if (local?.has(n) || vars.has(n)) return [fromEnv(n, from)]
+      const e = env.get(n)
+      return e ? entrySources(e) : []
+    })
+  const entry = (name: string, value: string, used: string[] = [], local?: Map<string, string>): EnvEntry => {
+    const via = sourcesOf(used, local)
+    return via.length > 0 ? {name, source: fromEnv(name, from), value, via} : {name, source: fromEnv(name, from), value}
+  }
   const statementUnresolved: string[] = [] // from assignments that reach the server's env
   const commands: CommandSegment[] = []
 
@@ -456,13 +473,14 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
     for (; k < words.length; k++) {
       const m = ASSIGNMENT.exec(words[k])
       if (!m) break
+      prefixCtx.used = []
       const value = expandWord(words[k].slice(m[0].length), prefixCtx, false)[0] ?? ''
+      prefix.push(entry(m[1], value, prefixCtx.used, new Map(local)))
       local.set(m[1], value)
-      prefix.push(entry(m[1], value))
     }
 
     // The command's words see the values from before this statement.
-    const ctx: Ctx = {lookup, unresolved: []}
+    const ctx: Ctx = {lookup, unresolved: [], used: []}
     const rest = words.slice(k)
     const argv = rest.flatMap((w) => expandWord(w, ctx, true))
 
@@ -500,6 +518,10 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
     commands.push({
       argv,
       assignments: [...exported.values(), ...prefix],
+      expanded: (ctx.used ?? []).flatMap((n) => {
+        const e = vars.has(n) ? exported.get(n) : env.get(n)
+        return e ? [e] : []
+      }),
       background: seg.terminator === '&',
       candidate: !seg.afterPipe && !UTILITIES.has(baseCommand(argv)),
       unresolved: [...statementUnresolved, ...prefixCtx.unresolved, ...ctx.unresolved],
@@ -507,7 +529,7 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
   }
 
   if (commands.length === 0) {
-    return {argv: [], assignments: [...exported.values()], background: [], preCommands: [], unresolved: statementUnresolved, wrappers: []}
+    return {argv: [], assignments: [...exported.values()], background: [], expanded: [], preCommands: [], unresolved: statementUnresolved, wrappers: []}
   }
 
   let serverIndex = commands.findLastIndex((c) => c.candidate && !c.background)
@@ -523,6 +545,7 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
   return {
     argv: stripped.argv,
     assignments: [...server.assignments, ...stripped.assignments],
+    expanded: [...server.expanded, ...stripped.expanded],
     background: [...argvs(before, true), ...stripped.background, ...argvs(after, true)],
     preCommands: [...argvs(before, false), ...stripped.preCommands, ...argvs(after, false)],
     unresolved: [...server.unresolved, ...stripped.unresolved],
@@ -603,6 +626,7 @@ function stripWrappers(
         argv: inner.argv,
         assignments: [...assignments, ...inner.assignments],
         background: inner.background,
+        expanded: inner.expanded,
         preCommands: inner.preCommands,
         unresolved: inner.unresolved,
         wrappers: [...wrappers, `${head.split('/').pop()} -c`, ...inner.wrappers],
@@ -613,7 +637,7 @@ function stripWrappers(
   }
 
   if (argv.length > 0) argv[0] = normalizePath(argv[0])
-  return {argv, assignments, background: [], preCommands: [], unresolved: [], wrappers}
+  return {argv, assignments, background: [], expanded: [], preCommands: [], unresolved: [], wrappers}
 }
 
 /** Keep the last value of each name, in the order names were first set. */

@@ -55,9 +55,9 @@ export const sidekiq: ServerAnalyzer = {
     const {argv} = ctx.command
     const diagnostics: Diagnostic[] = []
     const version = ctx.versions.sidekiq
-    const environment = rubyEnvironment(ctx, findFlag(argv, ['-e', '--environment'])?.value)
+    const environment = rubyEnvironment(ctx, findFlag(argv, ['-e', '--environment'], ctx.command)?.value)
 
-    const configFlag = findFlag(argv, ['-C', '--config'])
+    const configFlag = findFlag(argv, ['-C', '--config'], ctx.command)
     const path = configFlag ? appPath(configFlag.value) : ['config/sidekiq.yml', 'config/sidekiq.yml.erb'].find((p) => ctx.files.exists(p))
     const file = path ? ctx.files.read(path) : undefined
     if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
@@ -67,7 +67,7 @@ export const sidekiq: ServerAnalyzer = {
 
     const concurrency = firstOf(
       [
-        flagCandidate(findFlag(argv, ['-c', '--concurrency']), 'Sidekiq concurrency'),
+        flagCandidate(findFlag(argv, ['-c', '--concurrency'], ctx.command), 'Sidekiq concurrency'),
         concurrencyFromYaml(doc, environment),
         envCandidate(ctx.env, ['RAILS_MAX_THREADS'], 'Sidekiq concurrency'),
       ],

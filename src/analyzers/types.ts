@@ -1,8 +1,9 @@
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Env} from '../model/env.js'
+import type {Env, EnvEntry} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
 import type {Extra, PoolEntry} from '../model/process.js'
 import type {Sourced} from '../model/source.js'
+import type {DynoFacts} from '../platform/dyno-sizes.js'
 
 /**
  * A Procfile command split as a shell would: leading `KEY=value` assignments
@@ -11,6 +12,8 @@ import type {Sourced} from '../model/source.js'
  */
 export interface ParsedCommand {
   argv: string[] // ["puma", "-C", "config/puma.rb"]
+  /** Variables the server's argv expanded (`-c $SIDEKIQ_CONCURRENCY`), for sources. */
+  expanded?: EnvEntry[]
   raw: string // the Procfile text after "type:"
   wrappers: string[] // ["bundle exec"], ["bin/start-pgbouncer"], …
   /** Other commands on the line that run before or after the server (`bin/rails db:migrate && …`), or pipe to it. */
@@ -21,6 +24,8 @@ export interface ParsedCommand {
 
 export interface AnalyzerContext {
   command: ParsedCommand
+  /** Memory and nproc of the type's dyno (an assumed Standard-1X when no size is given); absent in unit tests that do not need it. */
+  dyno?: DynoFacts
   /** Dyno size from --scale / app.json, if known (e.g. "standard-2x"). */
   dynoSize?: string
   env: Env // the layered env this process type sees (Procfile line on top)

@@ -15,8 +15,8 @@ export const unicorn: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
     const diagnostics: Diagnostic[] = []
-    const environment = rubyEnvironment(ctx, findFlag(argv, ['-E', '--env'])?.value)
-    const configFlag = findFlag(argv, ['-c', '--config-file'])
+    const environment = rubyEnvironment(ctx, findFlag(argv, ['-E', '--env'], ctx.command)?.value)
+    const configFlag = findFlag(argv, ['-c', '--config-file'], ctx.command)
     // Unicorn reads a config file only when given -c; a config/unicorn.rb that
     // is never passed is read anyway, but its values are labelled an assumption.
     const implicit = !configFlag && ctx.files.exists('config/unicorn.rb')

@@ -57,9 +57,12 @@ export interface Budget {
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0)
 const extraTotal = (xs: Extra[]): number => sum(xs.map((x) => x.count.value))
 
-/** Σ min(pool, threads) over the entries: a process cannot hold more connections than it has threads asking. */
+/**
+ * Σ min(pool, threads) over the entries: a process cannot hold more connections
+ * than it has threads asking — except what an eager pool opens anyway (minOpen).
+ */
 export function expectedFromPools(pools: PoolEntry[], threads: number): number {
-  return pools.length === 0 ? threads : sum(pools.map((p) => Math.min(p.pool.value, threads)))
+  return pools.length === 0 ? threads : sum(pools.map((p) => Math.max(Math.min(p.pool.value, threads), Math.min(p.minOpen?.value ?? 0, p.pool.value))))
 }
 
 export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDynos'> {

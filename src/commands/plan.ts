@@ -22,11 +22,16 @@ found), 2 bad input, 3 internal error.`
     '<%= config.bin %> plan --plan standard-0 --scale web=4:standard-2x worker=2 --env-file .env.production',
     '<%= config.bin %> plan --limit 120 --reserve 5 --explain',
     '<%= config.bin %> plan --plan heroku-postgresql:standard-0 --json',
+    '<%= config.bin %> plan --plan standard-0 --scale web=3 --assume web=1:20:20 --explain',
     '<%= config.bin %> plan --scale web=2 worker=1 --live --env-file .env.heroku',
   ]
 
   static override flags = {
     ...liveFlags,
+    assume: Flags.string({
+      description: "your numbers for a process type conncalc cannot read (Go, unknown commands): TYPE=PROCESSES:THREADS[:POOL]; repeatable, shown in --explain as your assumption",
+      multiple: true,
+    }),
     env: Flags.string({description: 'set a variable for every process type (KEY=VALUE); repeatable', multiple: true}),
     'env-file': Flags.string({
       description: 'read variables from a file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win',
@@ -67,6 +72,7 @@ found), 2 bad input, 3 internal error.`
     const warnAt = Number(flags['warn-at'])
     const options: PlanOptions = {
       appEnv: flags['rails-env'],
+      assume: flags.assume ?? [],
       env: flags.env ?? [],
       envFiles: flags['env-file'] ?? [],
       failOn: flags['fail-on'] as 'error' | 'warning',

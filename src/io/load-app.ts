@@ -8,6 +8,7 @@ import type {Formation} from '../model/formation.js'
 import {UsageError} from '../errors.js'
 import {layer} from '../model/env.js'
 import {fromEnv} from '../model/source.js'
+import {loadDynoSizes} from './dyno-sizes.js'
 import {readEnvFile} from './read-env-file.js'
 import {createFileReader, readProcfile} from './files.js'
 import {parseAppJsonFormation, parseScale} from './scale.js'
@@ -53,6 +54,7 @@ export function loadAppInput(
 
   return {
     appEnv: options.appEnv,
+    dynoSizes: loadDynoSizes(),
     envLayers,
     files,
     formation,

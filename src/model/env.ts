@@ -5,7 +5,12 @@ export interface EnvEntry {
   name: string
   source: Source // kind 'env' (from: "Procfile:2", "--env", ".env.production:4") or 'flag'
   value: string
+  /** What the value was expanded from: `DB_POOL=$SIDEKIQ_CONCURRENCY` on a Procfile line. */
+  via?: Source[]
 }
+
+/** The sources of an entry's value, its own first. */
+export const entrySources = (e: EnvEntry): Source[] => [e.source, ...(e.via ?? [])]
 
 /** A named layer of variables: a Procfile line, --env flags, an env file, the platform. */
 export interface EnvLayer {

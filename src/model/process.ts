@@ -15,6 +15,11 @@ export interface PoolEntry {
   /** ActiveRecord `prepared_statements` when the config sets it (default true); PgBouncer's transaction mode needs false. */
   preparedStatements?: Sourced<boolean>
   /**
+   * Connections the pool opens at start and keeps even when idle (HikariCP
+   * minimumIdle, psycopg_pool min_size): a process holds at least this many.
+   */
+  minOpen?: Sourced<number>
+  /**
    * Which server the entry connects to, as a stable key ("DATABASE_URL",
    * "host=db.example.com/app"). Entries on the budgeted server are summed.
    */

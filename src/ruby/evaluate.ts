@@ -6,7 +6,7 @@
  * an explicit Unknown carrying its line. Nothing is ever run.
  */
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Env} from '../model/env.js'
+import {entrySources, type Env} from '../model/env.js'
 import type {SourceFile} from '../model/files.js'
 import type {Source, Sourced} from '../model/source.js'
 import type {CallNode, CaseNode, LocalVariableOrWriteNode, LocalVariableWriteNode} from '@ruby/prism'
@@ -634,7 +634,7 @@ class Evaluator {
     }
 
     if (name !== '[]' && name !== 'fetch') return this.unknown(node)
-    if (entry) return {kind: 'known', line, value: entry.value, via: [entry.source]}
+    if (entry) return {kind: 'known', line, value: entry.value, via: entrySources(entry)}
     if (APP_ENV_VARS.has(key)) return this.known(node, this.opts.appEnv)
 
     if (name === '[]') return {kind: 'known', line, missingEnv: [{line, name: key}], value: null, via: []}

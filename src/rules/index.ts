@@ -1,7 +1,9 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {LiveRuleInput, Rule, RuleInput} from './types.js'
 
+import {rule as cpuCountDefault} from './cpu-count-default.js'
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
+import {rule as greenletConcurrency} from './greenlet-concurrency.js'
 import {rule as idleInTransaction} from './idle-in-transaction.js'
 import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
 import {rule as liveAbovePlan} from './live-above-plan.js'
@@ -13,12 +15,14 @@ import {rule as pgbouncerClientLimit} from './pgbouncer-client-limit.js'
 import {rule as pgbouncerPreparedStatements} from './pgbouncer-prepared-statements.js'
 import {rule as pgbouncerSessionFeatures} from './pgbouncer-session-features.js'
 import {rule as overLimit} from './over-limit.js'
+import {rule as oversizedPool} from './oversized-pool.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
 import {rule as roleLimitBelowPlan} from './role-limit-below-plan.js'
 import {rule as serverPoolingClientLimit} from './server-pooling-client-limit.js'
 import {rule as serverPoolingUnavailable} from './server-pooling-unavailable.js'
 import {rule as staleIdle} from './stale-idle.js'
 import {rule as unknownCommand} from './unknown-command.js'
+import {rule as unboundedPool} from './unbounded-pool.js'
 import {rule as unknownConfigValue} from './unknown-config-value.js'
 import {rule as unparsableConfig} from './unparsable-config.js'
 import {rule as unresolvedEnv} from './unresolved-env.js'
@@ -28,6 +32,10 @@ export const rules: Rule[] = [
   overLimit,
   nearLimit,
   poolBelowThreads,
+  oversizedPool,
+  cpuCountDefault,
+  unboundedPool,
+  greenletConcurrency,
   unresolvedEnv,
   unknownCommand,
   duplicateProcessType,

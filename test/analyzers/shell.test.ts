@@ -207,6 +207,23 @@ describe('splitCommand', () => {
   })
 })
 
+describe('splitCommand traces values back to the variables they came from', () => {
+  it('an assignment expanded from a variable carries that variable as its source', () => {
+    const r = split('DB_POOL=${SIDEKIQ_CONCURRENCY:-5} bundle exec sidekiq', {SIDEKIQ_CONCURRENCY: '12'})
+    expect(r.assignments[0]).toMatchObject({name: 'DB_POOL', value: '12'})
+    expect(r.assignments[0].via).toEqual([fromEnv('SIDEKIQ_CONCURRENCY', '.env:1')])
+  })
+
+  it('a default that was used is the line itself: no variable to point at', () => {
+    expect(split('DB_POOL=${SIDEKIQ_CONCURRENCY:-5} bundle exec sidekiq').assignments[0].via).toBeUndefined()
+  })
+
+  it("the server's argv lists the variables it expanded", () => {
+    const r = split('bundle exec sidekiq -c $SIDEKIQ_CONCURRENCY -q default', {SIDEKIQ_CONCURRENCY: '12'})
+    expect(r.command.expanded).toEqual([expect.objectContaining({name: 'SIDEKIQ_CONCURRENCY', value: '12'})])
+  })
+})
+
 describe('readFlag', () => {
   it.each([
     [['puma', '-w', '3'], {index: 1, value: '3'}],

@@ -133,6 +133,8 @@ describe('conncalc plan: env layering', () => {
     expect(type(json, 'web')).toMatchObject({connectionsPerProcess: 8, poolPerProcess: 8, threadsPerProcess: 8})
     // worker: RAILS_MAX_THREADS=${SIDEKIQ_CONCURRENCY:-5} on its Procfile line beats --env RAILS_MAX_THREADS=8
     expect(type(json, 'worker')).toMatchObject({poolPerProcess: 12, threadsPerProcess: 12})
+    const explain = runCli([...README_COMMAND, '--env', 'SIDEKIQ_CONCURRENCY=12', '--explain']).stdout
+    expect(explain).toMatch(/pool \(primary\)\s+12\s+config\/database.yml:16 ← RAILS_MAX_THREADS from Procfile:3 ← SIDEKIQ_CONCURRENCY from --env/)
   })
 
   it('later --env-file wins over earlier; --env wins over files', () => {

@@ -1,0 +1,44 @@
+/**
+ * RQ (rq/cli, v2.10): `rq worker` is one process that forks a work horse per
+ * job — one job, one connection at a time. `rq worker-pool -n N` runs N such
+ * workers; the CLI's default N is 1 while the docs say 2 (they disagree, so
+ * the default is labelled). django-rq's `manage.py rqworker` is `rq worker`.
+ */
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
+
+import {assumed, fromDefault, sourced} from '../model/source.js'
+import {PythonProject} from '../python/modules.js'
+import {manageCommand, pythonProgram} from '../python/program.js'
+import {pythonAnalysis} from '../python/server.js'
+import {findFlag, firstOf, flagCandidate} from './setting.js'
+
+const REF = 'https://python-rq.org/docs/workers/'
+
+export const rq: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const {args, name} = pythonProgram(ctx.command.argv)
+    const project = new PythonProject(ctx)
+    const isPool = name === 'rq' && args[0] === 'worker-pool'
+    const one = sourced(1, fromDefault('an RQ worker runs one job at a time (in a forked work horse)', REF))
+    const n = isPool
+      ? firstOf(
+          [flagCandidate(findFlag(args, ['-n', '--num-workers']), 'rq worker-pool -n')],
+          sourced(1, fromDefault('rq worker-pool default --num-workers in rq/cli/workers.py', 'https://github.com/rq/rq/blob/master/rq/cli/workers.py'), [assumed('the RQ docs say 2; the CLI source says 1')]),
+        )
+      : {diagnostics: [], value: one}
+    return pythonAnalysis({
+      ctx,
+      diagnostics: n.diagnostics,
+      entries: manageCommand(ctx.command.argv) ? ['manage.py'] : [],
+      processes: n.value,
+      project,
+      server: isPool ? 'rq-worker-pool' : 'rq',
+      threads: one,
+    })
+  },
+  id: 'rq',
+  matches(cmd) {
+    const {args, name} = pythonProgram(cmd.argv)
+    return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || manageCommand(cmd.argv) === 'rqworker'
+  },
+}

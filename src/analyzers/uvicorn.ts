@@ -1,0 +1,46 @@
+/**
+ * uvicorn (and `fastapi run`, which starts uvicorn): processes = --workers,
+ * which "defaults to the $WEB_CONCURRENCY environment variable if available,
+ * or 1" (uvicorn/main.py). Requests run on an asyncio event loop, so the
+ * app's pool, not a thread count, bounds its connections.
+ */
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
+
+import {fromDefault, fromFlag, sourced} from '../model/source.js'
+import {entryFiles} from '../python/app-pools.js'
+import {moduleOfAppSpec, PythonProject} from '../python/modules.js'
+import {pythonProgram} from '../python/program.js'
+import {pythonAnalysis} from '../python/server.js'
+import {appArgument} from './gunicorn.js'
+import {envCandidate, findFlag, firstOf, flagCandidate} from './setting.js'
+
+const REF = 'https://github.com/encode/uvicorn/blob/master/uvicorn/main.py'
+
+export const uvicorn: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const {args, name} = pythonProgram(ctx.command.argv)
+    const rest = name === 'fastapi' ? args.slice(1) : args // `fastapi run app/main.py`
+    const project = new PythonProject(ctx)
+    const workers = firstOf(
+      [flagCandidate(findFlag(rest, ['--workers']), 'uvicorn workers'), envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'uvicorn workers')],
+      sourced(1, fromDefault('uvicorn default workers when WEB_CONCURRENCY is unset', REF)),
+    )
+    const limit = flagCandidate(findFlag(rest, ['--limit-concurrency']), 'uvicorn --limit-concurrency')
+    const spec = appArgument(rest.filter((a) => a !== '--reload' && a !== '--proxy-headers'))
+    const entry = spec?.endsWith('.py') ? spec : moduleOfAppSpec(spec)
+    return pythonAnalysis({
+      ctx,
+      diagnostics: [...workers.diagnostics, ...limit.diagnostics],
+      entries: entryFiles(project, [entry]),
+      processes: workers.value,
+      project,
+      server: 'uvicorn',
+      threads: limit.value ? sourced(limit.value.value, fromFlag(limit.value.source.kind === 'flag' ? limit.value.source.flag : '--limit-concurrency')) : 'event-loop',
+    })
+  },
+  id: 'uvicorn',
+  matches(cmd) {
+    const {args, name} = pythonProgram(cmd.argv)
+    return name === 'uvicorn' || (name === 'fastapi' && args[0] === 'run')
+  },
+}

@@ -1,0 +1,466 @@
+/**
+ * JavaScript/TypeScript config and entry files, read with a real parser
+ * (@lezer/javascript, imported lazily) and the same safe-evaluation rules as
+ * Python: literals, earlier `const`s, `process.env.X` with `||`/`??` defaults,
+ * Number()/parseInt(), `os.cpus().length` (the dyno's nproc), arithmetic.
+ * Calls and `new` expressions are collected with their evaluated arguments so
+ * analyzers can find `new Pool({max})`, `throng({workers})`, `knex({pool})`.
+ * Values share the Python evaluator's shapes (objects are dicts). Never runs code.
+ */
+import type {SyntaxNode} from '@lezer/common'
+
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {Env} from '../model/env.js'
+import type {Sourced} from '../model/source.js'
+import type {EvalValue, KnownValue, PyValue} from '../python/evaluate.js'
+
+import {asString, isDict, truthy} from '../python/evaluate.js'
+
+export interface JsCall {
+  args: EvalValue[]
+  /** Import-resolved: `new Pool()` with `import {Pool} from "pg"` is "pg.Pool"; `require("knex")(cfg)` is "knex". */
+  callee: string
+  isNew: boolean
+  line: number
+}
+
+export interface JsModule {
+  calls: JsCall[]
+  diagnostics: Diagnostic[]
+  /** `module.exports` / `export default` value, and named exports. */
+  exports: Map<string, EvalValue>
+  file: string
+  /** Module specifiers imported or required, as written ("./db", "pg"). */
+  imports: string[]
+  names: Map<string, EvalValue>
+  parsed: boolean
+}
+
+export interface JsEvalOptions {
+  env: Env
+  nproc?: Sourced<number>
+}
+
+let loading: Promise<typeof import('@lezer/javascript')> | undefined
+
+function lineStarts(text: string): number[] {
+  const starts = [0]
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1)
+  return starts
+}
+
+const kids = (node: SyntaxNode): SyntaxNode[] => {
+  const out: SyntaxNode[] = []
+  for (let c = node.firstChild; c; c = c.nextSibling) if (!['BlockComment', 'LineComment'].includes(c.name)) out.push(c)
+  return out
+}
+
+const PUNCT = new Set(['(', ')', '{', '}', '[', ']', ',', ';', ':', '.', 'Equals'])
+
+class JsEvaluator {
+  readonly calls: JsCall[] = []
+  readonly exports = new Map<string, EvalValue>()
+  readonly imports: string[] = []
+  readonly names = new Map<string, EvalValue>()
+  private readonly aliases = new Map<string, string>()
+  private readonly starts: number[]
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+    private readonly opts: JsEvalOptions,
+  ) {
+    this.starts = lineStarts(text)
+  }
+
+  private line(node: SyntaxNode): number {
+    let lo = 0
+    let hi = this.starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (this.starts[mid] <= node.from) lo = mid
+      else hi = mid - 1
+    }
+
+    return lo + 1
+  }
+
+  private t(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to)
+  }
+
+  private known(node: SyntaxNode, value: PyValue, ...from: (EvalValue | undefined)[]): KnownValue {
+    const via = from.flatMap((v) => (v?.kind === 'known' ? v.via : []))
+    const missing = from.flatMap((v) => v?.missingEnv ?? [])
+    return {file: this.file, kind: 'known', line: this.line(node), value, via, ...(missing.length > 0 ? {missingEnv: missing} : {})}
+  }
+
+  private unknown(node: SyntaxNode, reason?: string, ...from: (EvalValue | undefined)[]): EvalValue {
+    const inner = from.find((v) => v?.kind === 'unknown')
+    if (inner) return inner
+    const snippet = this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)
+    return {file: this.file, kind: 'unknown', line: this.line(node), reason: reason ?? `\`${snippet}\` is not something conncalc evaluates`}
+  }
+
+  visit(node: SyntaxNode): void {
+    switch (node.name) {
+      case 'VariableDeclaration': {
+        const parts = kids(node)
+        for (let i = 0; i < parts.length; i++) {
+          const target = parts[i]
+          if (target.name !== 'VariableDefinition' && target.name !== 'ObjectPattern') continue
+          // `const x: T = …` (TypeScript) has a TypeAnnotation before Equals.
+          let j = i + 1
+          while (parts[j] && parts[j].name === 'TypeAnnotation') j++
+          const init = parts[j]?.name === 'Equals' ? parts[j + 1] : undefined
+          if (!init) continue
+          const value = this.expr(init)
+          if (target.name === 'VariableDefinition') this.names.set(this.t(target), value)
+          else this.destructure(target, init, value)
+          i = j + 1
+        }
+
+        return
+      }
+
+      case 'ImportDeclaration': {
+        const from = kids(node).find((k) => k.name === 'String')
+        const spec = from ? (asString(this.expr(from)) ?? '') : ''
+        this.imports.push(spec)
+        const parts = kids(node)
+        for (const p of parts) {
+          if (p.name === 'VariableDefinition') this.aliases.set(this.t(p), spec) // default or `* as x`
+          if (p.name === 'ImportGroup') {
+            const group = kids(p)
+            for (let g = 0; g < group.length; g++) {
+              if (group[g].name !== 'VariableDefinition' && group[g].name !== 'VariableName') continue
+              const imported = this.t(group[g])
+              if (group[g + 1]?.name === 'as' && group[g + 2]) {
+                this.aliases.set(this.t(group[g + 2]), `${spec}.${imported}`)
+                g += 2
+              } else this.aliases.set(imported, `${spec}.${imported}`)
+            }
+          }
+        }
+
+        return
+      }
+
+      case 'ExportDeclaration': {
+        const parts = kids(node)
+        if (parts[1]?.name === 'default' && parts[2]) {
+          this.exports.set('default', this.expr(parts[2]))
+          return
+        }
+
+        for (const p of parts.slice(1)) this.visit(p)
+        return
+      }
+
+      case 'ExpressionStatement':
+      case 'ReturnStatement': {
+        for (const k of kids(node)) if (k.name !== 'return' && !PUNCT.has(k.name)) this.expr(k)
+        return
+      }
+
+      default: {
+        for (const k of kids(node)) this.visit(k)
+      }
+    }
+  }
+
+  /** `const {Pool} = require("pg")` / `const {max} = config`. */
+  private destructure(pattern: SyntaxNode, init: SyntaxNode, value: EvalValue): void {
+    const required = this.requireOf(init)
+    for (const prop of kids(pattern)) {
+      const def = prop.getChild('VariableDefinition')
+      const key = prop.getChild('PropertyName')
+      if (!def) continue
+      const name = this.t(key ?? def)
+      if (required !== undefined) this.aliases.set(this.t(def), `${required}.${name}`)
+      else if (isDict(value)) this.names.set(this.t(def), value.value.entries.get(name) ?? this.unknown(prop))
+    }
+  }
+
+  private requireOf(node: SyntaxNode): string | undefined {
+    if (node.name !== 'CallExpression' || this.t(node.firstChild!) !== 'require') return undefined
+    const arg = node.getChild('ArgList')?.getChild('String')
+    return arg ? asString(this.expr(arg)) : undefined
+  }
+
+  /** Dotted, import-resolved name of a callee. */
+  private dotted(node: SyntaxNode): string | undefined {
+    if (node.name === 'VariableName') {
+      const n = this.t(node)
+      return this.aliases.get(n) ?? n
+    }
+
+    if (node.name === 'MemberExpression' && node.getChild('PropertyName')) {
+      const base = this.dotted(node.firstChild!)
+      return base ? `${base}.${this.t(node.getChild('PropertyName')!)}` : undefined
+    }
+
+    const req = this.requireOf(node)
+    if (req !== undefined) return req
+    return undefined
+  }
+
+  private env(node: SyntaxNode, name: string): EvalValue {
+    const e = this.opts.env.get(name)
+    const line = this.line(node)
+    if (e) return {file: this.file, kind: 'known', line, value: e.value, via: [e.source]}
+    return {file: this.file, kind: 'known', line, missingEnv: [{line, name}], value: null, via: []}
+  }
+
+  expr(node: SyntaxNode): EvalValue {
+    switch (node.name) {
+      case 'Number': {
+        const n = Number(this.t(node).replaceAll('_', ''))
+        return Number.isNaN(n) ? this.unknown(node) : this.known(node, n)
+      }
+
+      case 'String': {
+        const raw = this.t(node)
+        return this.known(node, raw.slice(1, -1).replaceAll(/\\(.)/g, '$1'))
+      }
+
+      case 'TemplateString': {
+        return node.getChild('Interpolation') ? this.unknown(node, 'a template string with ${…} is not evaluated') : this.known(node, this.t(node).slice(1, -1))
+      }
+
+      case 'BooleanLiteral': {
+        return this.known(node, this.t(node) === 'true')
+      }
+
+      case 'null': {
+        return this.known(node, null)
+      }
+
+      case 'VariableName': {
+        const v = this.names.get(this.t(node))
+        return v ?? this.unknown(node, `\`${this.t(node)}\` is not defined in this file`)
+      }
+
+      case 'ParenthesizedExpression': {
+        const inner = kids(node).find((k) => !PUNCT.has(k.name))
+        return inner ? this.expr(inner) : this.unknown(node)
+      }
+
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression': {
+        return this.expr(node.firstChild!)
+      }
+
+      case 'ObjectExpression': {
+        const entries = new Map<string, EvalValue>()
+        let partial = false
+        for (const prop of kids(node).filter((k) => k.name === 'Property')) {
+          const parts = kids(prop)
+          if (parts[0]?.name === 'Spread') {
+            const s = this.expr(parts[1])
+            if (isDict(s)) for (const [k, v] of s.value.entries) entries.set(k, v)
+            else partial = true
+            continue
+          }
+
+          const key = parts[0]
+          const value = parts.find((p, i) => i > 0 && !PUNCT.has(p.name))
+          const keyText = key.name === 'String' ? asString(this.expr(key)) : key.name === 'PropertyDefinition' ? this.t(key) : undefined
+          if (keyText === undefined) {
+            partial = true
+            continue
+          }
+
+          if (value) entries.set(keyText, this.expr(value))
+          else entries.set(keyText, this.names.get(keyText) ?? this.unknown(prop)) // shorthand `{max}`
+        }
+
+        return this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {})})
+      }
+
+      case 'ArrayExpression': {
+        return this.known(node, {items: kids(node).filter((k) => !PUNCT.has(k.name)).map((k) => this.expr(k)), kind: 'list'})
+      }
+
+      case 'UnaryExpression': {
+        const [op, operand] = kids(node)
+        const v = this.expr(operand)
+        if (v.kind !== 'known') return v
+        if (this.t(op) === '!') return this.known(node, !truthy(v.value), v)
+        const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' ? Number(v.value) : Number.NaN
+        if (Number.isNaN(n)) return this.unknown(node, undefined, v)
+        return this.known(node, this.t(op) === '-' ? -n : n, v)
+      }
+
+      case 'BinaryExpression': {
+        return this.binary(node)
+      }
+
+      case 'ConditionalExpression': {
+        const [cond, , a, , b] = kids(node)
+        const c = this.expr(cond)
+        if (c.kind !== 'known' || typeof c.value === 'object') return this.unknown(node, 'a condition conncalc cannot decide', c)
+        return this.expr(truthy(c.value) ? a : b)
+      }
+
+      case 'AssignmentExpression': {
+        const [target, , value] = kids(node)
+        const v = this.expr(value)
+        const name = this.t(target).replaceAll(/\s+/g, '')
+        if (name === 'module.exports') this.exports.set('default', v)
+        else if (name.startsWith('exports.') || name.startsWith('module.exports.')) this.exports.set(name.split('.').pop()!, v)
+        else if (target.name === 'VariableName') this.names.set(name, v)
+        return v
+      }
+
+      case 'MemberExpression': {
+        return this.member(node)
+      }
+
+      case 'CallExpression':
+      case 'NewExpression': {
+        return this.call(node)
+      }
+
+      case 'AwaitExpression': {
+        const inner = kids(node).find((k) => k.name !== 'await')
+        return inner ? this.expr(inner) : this.unknown(node)
+      }
+
+      case 'ArrowFunction':
+      case 'FunctionExpression':
+      case 'ClassExpression': {
+        this.visit(node.getChild('Block') ?? node)
+        return this.unknown(node, 'a function')
+      }
+
+      default: {
+        for (const k of kids(node)) if (k.name === 'CallExpression' || k.name === 'NewExpression') this.expr(k)
+        return this.unknown(node)
+      }
+    }
+  }
+
+  private member(node: SyntaxNode): EvalValue {
+    const base = node.firstChild!
+    const prop = node.getChild('PropertyName')
+    const baseText = this.t(base).replaceAll(/\s+/g, '')
+    if (baseText === 'process.env') {
+      if (prop) return this.env(node, this.t(prop))
+      const key = kids(node).find((k) => k.name === 'String')
+      const name = key ? asString(this.expr(key)) : undefined
+      return name ? this.env(node, name) : this.unknown(node)
+    }
+
+    if (prop && this.t(prop) === 'length' && base.name === 'CallExpression' && /(^|\.)cpus$/.test(this.dotted(base.firstChild!) ?? '')) {
+      return this.cpus(node)
+    }
+
+    const obj = this.expr(base)
+    const key = prop ? this.t(prop) : (() => {
+      const k = kids(node).find((c, i) => i > 0 && !PUNCT.has(c.name))
+      const v = k ? this.expr(k) : undefined
+      return v?.kind === 'known' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined
+    })()
+    if (isDict(obj) && key !== undefined) return obj.value.entries.get(key) ?? this.unknown(node, `no "${key}" in the object at line ${obj.line}`)
+    return this.unknown(node, undefined, obj)
+  }
+
+  private cpus(node: SyntaxNode): EvalValue {
+    const n = this.opts.nproc
+    if (!n) return this.unknown(node, "depends on the dyno's CPU count, which is not known")
+    return {file: this.file, kind: 'known', line: this.line(node), value: n.value, via: [n.source, ...(n.via ?? [])]}
+  }
+
+  private binary(node: SyntaxNode): EvalValue {
+    const parts = kids(node)
+    const op = this.t(parts[1])
+    const a = this.expr(parts[0])
+    if (op === '||' || op === '??' || op === '&&') {
+      if (a.kind !== 'known' || typeof a.value === 'object' && a.value !== null) return this.unknown(node, undefined, a)
+      const takeLeft = op === '||' ? truthy(a.value) : op === '??' ? a.value !== null : !truthy(a.value)
+      if (takeLeft) return a
+      const b = this.expr(parts[2])
+      return b.kind === 'known' ? {...b, via: [...a.via, ...b.via], ...(a.missingEnv || b.missingEnv ? {missingEnv: [...(a.missingEnv ?? []), ...(b.missingEnv ?? [])]} : {})} : b
+    }
+
+    const b = this.expr(parts[2])
+    if (a.kind !== 'known' || b.kind !== 'known') return this.unknown(node, undefined, a, b)
+    const x = a.value
+    const y = b.value
+    if (typeof x === 'number' && typeof y === 'number') {
+      const r = ({'%': x % y, '*': x * y, '**': x ** y, '+': x + y, '-': x - y, '/': x / y} as Record<string, number>)[op]
+      if (r !== undefined && Number.isFinite(r)) return this.known(node, r, a, b)
+    }
+
+    if (op === '===' || op === '==') return this.known(node, x === y, a, b)
+    if (op === '!==' || op === '!=') return this.known(node, x !== y, a, b)
+    return this.unknown(node, undefined, a, b)
+  }
+
+  private call(node: SyntaxNode): EvalValue {
+    const isNew = node.name === 'NewExpression'
+    const calleeNode = kids(node).find((k) => k.name !== 'new')!
+    const argList = node.getChild('ArgList')
+    const args = argList ? kids(argList).filter((k) => !PUNCT.has(k.name)).map((k) => this.expr(k)) : []
+    const callee = this.dotted(calleeNode) ?? this.t(calleeNode)
+    if (callee === 'require') {
+      const spec = asString(args[0])
+      if (spec !== undefined) this.imports.push(spec)
+      return this.known(node, {args, callee: 'require', kind: 'call', kwargs: {}})
+    }
+
+    this.calls.push({args, callee, isNew, line: this.line(node)})
+    const first = args[0]
+    if (callee === 'Number' || callee === 'parseInt' || callee === 'Number.parseInt') {
+      if (first?.kind !== 'known') return first ?? this.unknown(node)
+      if (typeof first.value === 'number') return this.known(node, Math.trunc(first.value), first)
+      if (typeof first.value === 'string') {
+        const n = callee === 'Number' ? (first.value.trim() === '' ? 0 : Number(first.value)) : Number.parseInt(first.value, 10)
+        return Number.isNaN(n) ? this.unknown(node, `${callee}(${JSON.stringify(first.value)}) is NaN`, first) : this.known(node, n, first)
+      }
+
+      if (first.value === null && first.missingEnv) return {file: this.file, kind: 'unknown', line: first.line, missingEnv: first.missingEnv, reason: `${first.missingEnv.map((m) => m.name).join(', ')} is not set anywhere`}
+      return this.unknown(node, undefined, first)
+    }
+
+    if (/(^|\.)availableParallelism$/.test(callee) && /^(node:)?os\b/.test(callee)) return this.cpus(node)
+    if (callee === 'Math.max' || callee === 'Math.min') {
+      const ns = args.map((a) => (a.kind === 'known' && typeof a.value === 'number' ? a.value : undefined))
+      if (ns.length > 0 && ns.every((n) => n !== undefined)) return this.known(node, callee === 'Math.max' ? Math.max(...(ns as number[])) : Math.min(...(ns as number[])), ...args)
+    }
+
+    return this.known(node, {args, callee, kind: 'call', kwargs: {}})
+  }
+}
+
+
+export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {
+  loading ??= import('@lezer/javascript')
+  const {parser} = await loading
+  const ts = /\.(c|m)?tsx?$/.test(file)
+  const tree = parser.configure({dialect: ts ? 'ts' : ''}).parse(text)
+  let error: number | undefined
+  tree.iterate({
+    enter(n) {
+      if (n.type.isError && error === undefined) error = n.from
+    },
+  })
+  if (error !== undefined) {
+    const line = text.slice(0, error).split('\n').length
+    return {
+      calls: [],
+      diagnostics: [{code: 'unparsable-config', file, line, message: `not valid ${ts ? 'TypeScript' : 'JavaScript'}; conncalc reads nothing from this file`, severity: 'warning'}],
+      exports: new Map(),
+      file,
+      imports: [],
+      names: new Map(),
+      parsed: false,
+    }
+  }
+
+  const ev = new JsEvaluator(file, text, opts)
+  ev.visit(tree.topNode)
+  return {calls: ev.calls, diagnostics: [], exports: ev.exports, file, imports: ev.imports, names: ev.names, parsed: true}
+}

@@ -1,0 +1,23 @@
+import type {EnvLayer} from '../model/env.js'
+import type {DynoFacts, DynoSizeTable} from './dyno-sizes.js'
+import type {DetectedLanguage} from './language.js'
+
+import {layer} from '../model/env.js'
+import {assumed, type Source} from '../model/source.js'
+import {buildpackWebConcurrency} from './dyno-sizes.js'
+
+/**
+ * The lowest env layer: what the language buildpack's .profile.d script sets
+ * for this dyno size. Python and Node set WEB_CONCURRENCY; Ruby and PHP write
+ * an empty one on purpose (PHP sizes FPM itself at boot); JVM and Go set none.
+ * When the size or the buildpack is a guess, the value is labelled an assumption.
+ */
+export function platformLayer(table: DynoSizeTable, detected: DetectedLanguage, dyno: DynoFacts): EnvLayer | undefined {
+  const lang = detected.language
+  if (lang !== 'python' && lang !== 'nodejs') return undefined
+  const wc = buildpackWebConcurrency(table, lang, dyno)
+  const guesses = [dyno.size.source, detected.source].flatMap((s) => (s?.kind === 'assumed' ? [s.why] : []))
+  const what = wc.source.kind === 'default' ? wc.source.what : ''
+  const source: Source = guesses.length > 0 ? assumed(`${guesses.join('; ')}: ${what}`) : wc.source
+  return layer(`platform (heroku/${lang} on ${dyno.name})`, [{name: 'WEB_CONCURRENCY', source, value: String(wc.value)}])
+}

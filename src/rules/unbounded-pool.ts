@@ -1,0 +1,8 @@
+import type {Rule} from './types.js'
+
+export const rule: Rule = {
+  code: 'unbounded-pool',
+  emittedBy: 'analyzers (Go database/sql, SQLAlchemy max_overflow=-1)',
+  severity: 'warning',
+  summary: 'The pool has no upper bound, so the count cannot be known: cap it in the app and tell conncalc with --assume TYPE=PROCESSES:THREADS:POOL.',
+}

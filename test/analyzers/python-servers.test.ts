@@ -1,0 +1,149 @@
+import {describe, expect, it} from 'vitest'
+
+import type {ServerAnalyzer} from '../../src/analyzers/types.js'
+
+import {celery} from '../../src/analyzers/celery.js'
+import {daphne} from '../../src/analyzers/daphne.js'
+import {dramatiq} from '../../src/analyzers/dramatiq.js'
+import {gunicorn} from '../../src/analyzers/gunicorn.js'
+import {hypercorn} from '../../src/analyzers/hypercorn.js'
+import {rq} from '../../src/analyzers/rq.js'
+import {uvicorn} from '../../src/analyzers/uvicorn.js'
+import {loadDynoSizes} from '../../src/io/dyno-sizes.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {describeSourced, fromFlag, sourced} from '../../src/model/source.js'
+import {dynoFacts} from '../../src/platform/dyno-sizes.js'
+import {ctxFor} from './helpers.js'
+
+const SETTINGS = `
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "shop",
+        "OPTIONS": {"pool": True},
+    },
+    "replica": {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": "replica.internal",
+        "NAME": "shop",
+    },
+    "legacy": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"},
+}
+`
+
+async function run(analyzer: ServerAnalyzer, command: string, files: Record<string, string> = {}, env: Record<string, string> = {}, size = 'standard-2x') {
+  const ctx = ctxFor(command, {env, files: memoryFiles(files)})
+  ctx.dyno = dynoFacts(loadDynoSizes(), sourced(size, fromFlag(`--scale web=1:${size}`)))
+  expect(analyzer.matches(ctx.command, ctx)).toBe(true)
+  return analyzer.analyze(ctx)
+}
+
+describe('gunicorn', () => {
+  it('reads -w/--threads and makes a sync worker with threads gthread', async () => {
+    const a = await run(gunicorn, 'gunicorn app:app -w 3 --threads 5')
+    expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([3, 5])
+    expect(describeSourced(a.processesPerDyno)).toBe('flag -w 3')
+  })
+
+  it('lets the command line win over GUNICORN_CMD_ARGS, which wins over the config file', async () => {
+    const files = {'gunicorn.conf.py': 'workers = 2\nthreads = 2\n'}
+    const a = await run(gunicorn, 'gunicorn app:app --threads 8', files, {GUNICORN_CMD_ARGS: '--workers 6 --threads 3'})
+    expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([6, 8])
+    expect(describeSourced(a.processesPerDyno)).toBe('flag GUNICORN_CMD_ARGS="--workers 6"')
+  })
+
+  it('reads -c python:module configs, and warns when workers follow cpu_count()', async () => {
+    const files = {'config/gunicorn.py': 'import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n'}
+    const a = await run(gunicorn, 'gunicorn app:app -c python:config.gunicorn', files)
+    expect(a.processesPerDyno.value).toBe(17)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'cpu-count-default'}))
+  })
+
+  it('counts gevent workers by worker_connections, bounded by the pool', async () => {
+    const a = await run(gunicorn, 'gunicorn app:app -k gevent --worker-connections 200 -w 2')
+    expect(a.threadsPerProcess.value).toBe(200)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'greenlet-concurrency', severity: 'info'}))
+  })
+
+  it('falls back to WEB_CONCURRENCY, then 1', async () => {
+    expect((await run(gunicorn, 'gunicorn app:app', {}, {WEB_CONCURRENCY: '3'})).processesPerDyno.value).toBe(3)
+    expect((await run(gunicorn, 'python -m gunicorn app:app')).processesPerDyno.value).toBe(1)
+  })
+
+  it('reads Django pools: psycopg_pool opens min_size up front, a replica on another host is not added in, sqlite is skipped', async () => {
+    const files = {'shop/__init__.py': '', 'shop/settings.py': SETTINGS, 'shop/wsgi.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n'}
+    const a = await run(gunicorn, 'gunicorn shop.wsgi --threads 2', files)
+    expect(a.pools).toEqual([expect.objectContaining({database: 'default', minOpen: expect.objectContaining({value: 4}), pool: expect.objectContaining({value: 4})})])
+    expect(a.otherServerPools).toEqual([expect.objectContaining({database: 'replica', server: 'host=replica.internal/shop'})])
+  })
+
+  it('warns that Django refuses a pool together with CONN_MAX_AGE', async () => {
+    const settings = 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": 600, "OPTIONS": {"pool": {"max_size": 8}}}}\n'
+    const a = await run(gunicorn, 'gunicorn shop.wsgi', {'shop/settings.py': settings}, {DJANGO_SETTINGS_MODULE: 'shop.settings'})
+    expect(a.pools?.[0].pool.value).toBe(8)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'shop/settings.py', line: 1}))
+  })
+
+  it('reads SQLAlchemy engines where the app creates them; NullPool means one connection per thread', async () => {
+    const files = {
+      'app.py': 'from db import engine\n',
+      'db.py': 'from sqlalchemy import create_engine\nfrom sqlalchemy.pool import NullPool\nengine = create_engine(URL, poolclass=NullPool)\nother = create_engine(URL, pool_size=2)\n',
+    }
+    const a = await run(gunicorn, 'gunicorn app:app --threads 4', files)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([4, 12])
+  })
+})
+
+describe('ASGI servers', () => {
+  it('uvicorn --workers, else WEB_CONCURRENCY; --limit-concurrency caps the event loop', async () => {
+    expect((await run(uvicorn, 'uvicorn main:app', {}, {WEB_CONCURRENCY: '4'})).processesPerDyno.value).toBe(4)
+    const a = await run(uvicorn, 'uvicorn main:app --workers 2 --limit-concurrency 20')
+    expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([2, 20])
+    expect((await run(uvicorn, 'fastapi run app/main.py --workers 3')).processesPerDyno.value).toBe(3)
+  })
+
+  it('hypercorn -w and daphne (one process)', async () => {
+    expect((await run(hypercorn, 'hypercorn main:app -w 3 --bind 0.0.0.0:5000')).processesPerDyno.value).toBe(3)
+    expect((await run(daphne, 'daphne -b 0.0.0.0 -p 5000 proj.asgi:application')).processesPerDyno.value).toBe(1)
+  })
+})
+
+describe('Python workers', () => {
+  it('Celery prefork: -c processes of one thread; --autoscale max', async () => {
+    const a = await run(celery, 'celery -A proj worker -c 3')
+    expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([3, 1])
+    expect((await run(celery, 'celery -A proj worker --autoscale=10,3')).processesPerDyno.value).toBe(10)
+  })
+
+  it('Celery threads/gevent pools run in one process; solo is one of each', async () => {
+    const t = await run(celery, 'celery -A proj worker -P threads -c 12')
+    expect([t.processesPerDyno.value, t.threadsPerProcess.value]).toEqual([1, 12])
+    const g = await run(celery, 'celery -A proj worker --pool=gevent --concurrency=50')
+    expect([g.processesPerDyno.value, g.threadsPerProcess.value]).toEqual([1, 50])
+    const s = await run(celery, 'celery -A proj worker -P solo')
+    expect([s.processesPerDyno.value, s.threadsPerProcess.value]).toEqual([1, 1])
+  })
+
+  it('Celery without -c uses the dyno CPU count (2 on performance-m, no warning there)', async () => {
+    const a = await run(celery, 'celery -A proj worker', {}, {}, 'performance-m')
+    expect(a.processesPerDyno.value).toBe(2)
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
+  })
+
+  it('RQ: worker is one job at a time; worker-pool -n N', async () => {
+    expect((await run(rq, 'rq worker high default')).processesPerDyno.value).toBe(1)
+    expect((await run(rq, 'rq worker-pool -n 3')).processesPerDyno.value).toBe(3)
+    const d = await run(rq, 'rq worker-pool')
+    expect(d.processesPerDyno.value).toBe(1)
+    expect(describeSourced(d.processesPerDyno)).toContain('assumption: the RQ docs say 2')
+    expect((await run(rq, 'python manage.py rqworker default')).server).toBe('rq')
+  })
+
+  it('Dramatiq: --processes default is the CPU count, --threads 8', async () => {
+    const a = await run(dramatiq, 'dramatiq tasks')
+    expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([8, 8])
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'cpu-count-default'}))
+    const b = await run(dramatiq, 'dramatiq tasks --processes 2 --threads 4')
+    expect([b.processesPerDyno.value, b.threadsPerProcess.value]).toEqual([2, 4])
+  })
+})

@@ -1,0 +1,172 @@
+import {describe, expect, it} from 'vitest'
+
+import {fixture, runCli, runJson} from '../helpers/cli.js'
+
+interface Sourced {
+  source: {file?: string; flag?: string; kind: string; line?: number; name?: string; what?: string; why?: string}
+  value: unknown
+  via?: Sourced['source'][]
+}
+interface ProcessType {
+  connections: number
+  connectionsPerProcess: number
+  name: string
+  poolPerProcess: null | number
+  processesPerDyno: number
+  server: string
+  sources: Record<string, Sourced>
+  threadsPerProcess: number
+}
+interface Report {
+  diagnostics: {code: string; file?: string; line?: number; message: string; processType?: string; severity: string}[]
+  processTypes: ProcessType[]
+  total: number
+}
+
+function plan(name: string, ...args: string[]): Report & {type: (n: string) => ProcessType} {
+  const procfile = name.includes('/') ? fixture(name) : `${fixture(name)}/Procfile`
+  const {code, json, stderr} = runJson<Report>(['plan', '--procfile', procfile, ...args])
+  expect(stderr).toBe('')
+  expect([0, 1]).toContain(code)
+  return {...json, type: (n) => json.processTypes.find((p) => p.name === n)!}
+}
+
+const codes = (r: Report) => r.diagnostics.map((d) => d.code)
+
+describe('Python apps', () => {
+  it('Django + gunicorn + Celery: workers from the buildpack WEB_CONCURRENCY, threads from gunicorn.conf.py, Django one connection per thread', () => {
+    const r = plan('django-gunicorn-celery', '--scale', 'web=2:standard-2x', 'worker=1', 'beat=1')
+    const web = r.type('web')
+    expect(web).toMatchObject({connections: 32, connectionsPerProcess: 4, poolPerProcess: 4, processesPerDyno: 4, server: 'gunicorn', threadsPerProcess: 4})
+    expect(web.sources.processesPerDyno.source).toEqual({file: 'gunicorn.conf.py', kind: 'file', line: 5})
+    expect(web.sources.processesPerDyno.via?.[0].what).toContain('heroku/python buildpack sets WEB_CONCURRENCY=4 on standard-2x')
+    expect(web.sources['pool.default'].source).toEqual({file: 'shop/settings/base.py', kind: 'file', line: 23})
+    expect(r.type('worker')).toMatchObject({connections: 4, processesPerDyno: 4, server: 'celery', threadsPerProcess: 1})
+    expect(r.type('worker').sources.processesPerDyno.source).toEqual({flag: '--concurrency 4', kind: 'flag'})
+    expect(r.type('beat')).toMatchObject({connections: 1, server: 'celery-beat'})
+    expect(r.total).toBe(37)
+  })
+
+  it('Celery without -c follows the CPU count: 8 prefork processes on a Standard dyno, with a warning', () => {
+    const r = plan('django-gunicorn-celery/Procfile.cpu-default', '--scale', 'worker=1:standard-1x')
+    const worker = r.type('worker')
+    expect(worker).toMatchObject({connections: 8, processesPerDyno: 8})
+    expect(worker.sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'default', what: 'nproc inside a standard-1x dyno'}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'cpu-count-default', processType: 'worker', severity: 'warning'}))
+  })
+
+  it('FastAPI + uvicorn + SQLAlchemy: the async engine pool (pool_size + max_overflow from pydantic settings) bounds the event loop', () => {
+    const r = plan('fastapi-sqlalchemy', '--scale', 'web=2:standard-2x')
+    const web = r.type('web')
+    expect(web).toMatchObject({connections: 60, poolPerProcess: 10, processesPerDyno: 3, server: 'uvicorn', threadsPerProcess: 10})
+    expect(web.sources.processesPerDyno.source).toEqual({flag: '--workers 3', kind: 'flag'})
+    const pool = web.sources['pool.engine app/core/db.py:5']
+    expect(pool.source).toEqual({file: 'app/core/db.py', kind: 'file', line: 5})
+    expect(pool.via).toContainEqual({file: 'app/core/config.py', kind: 'file', line: 9})
+    // pydantic BaseSettings: the env var of the field's name wins.
+    const fromEnv = plan('fastapi-sqlalchemy', '--scale', 'web=1', '--env', 'DB_POOL_SIZE=2')
+    expect(fromEnv.type('web')).toMatchObject({poolPerProcess: 7, threadsPerProcess: 7})
+  })
+
+  it('Flask + gunicorn: workers are the Python buildpack WEB_CONCURRENCY for the dyno size; Flask-SQLAlchemy engine options', () => {
+    const small = plan('flask-gunicorn', '--scale', 'web=2')
+    expect(small.type('web')).toMatchObject({connections: 4, poolPerProcess: 5, processesPerDyno: 2, threadsPerProcess: 1})
+    expect(small.type('web').sources.processesPerDyno.source.kind).toBe('assumed') // no size given: 512 MB assumed
+    const big = plan('flask-gunicorn', '--scale', 'web=2:performance-m')
+    expect(big.type('web')).toMatchObject({connections: 10, processesPerDyno: 5})
+    expect(big.type('web').sources.processesPerDyno.source.what).toContain('WEB_CONCURRENCY=5 on performance-m')
+    expect(big.type('web').sources['pool.flask-sqlalchemy'].source).toEqual({file: 'app/config.py', kind: 'file', line: 6})
+    expect(big.type('worker')).toMatchObject({connections: 1, server: 'rq'})
+    expect(codes(big)).not.toContain('oversized-pool')
+    const oversized = plan('flask-gunicorn', '--scale', 'web=1', '--env', 'DB_POOL_SIZE=10')
+    expect(oversized.diagnostics).toContainEqual(expect.objectContaining({code: 'oversized-pool', file: 'app/config.py', processType: 'web', severity: 'info'}))
+  })
+
+  it('malformed Python degrades to diagnostics and defaults, never a crash', () => {
+    const r = plan('malformed-python', '--scale', 'web=1:standard-2x')
+    expect(r.type('web')).toMatchObject({processesPerDyno: 4, threadsPerProcess: 1})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'gunicorn.conf.py', line: 4}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', file: 'proj/settings.py', line: 6}))
+  })
+})
+
+describe('Node apps', () => {
+  it('Node + Prisma 5: npm start → dist/server.js read from src/server.ts; connection_limit defaults to CPUs × 2 + 1, labelled', () => {
+    const r = plan('node-prisma', '--scale', 'web=2:standard-2x')
+    const web = r.type('web')
+    expect(web).toMatchObject({connections: 34, poolPerProcess: 17, processesPerDyno: 1, server: 'node', threadsPerProcess: 17})
+    expect(web.sources['pool.prisma src/db.ts:4'].via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'cpu-count-default', processType: 'web'}))
+    const limited = plan('node-prisma', '--scale', 'web=2', '--env', 'DATABASE_URL=postgres://u:secret@db.example.com/app?connection_limit=5')
+    expect(limited.type('web')).toMatchObject({connections: 10, poolPerProcess: 5})
+    expect(JSON.stringify(limited)).not.toContain('secret')
+  })
+
+  it('Node + knex with throng: workers from WEB_CONCURRENCY (Node buildpack by size), pool max from knexfile production', () => {
+    const r = plan('node-knex-throng', '--scale', 'web=2:standard-2x', 'worker=1')
+    expect(r.type('web')).toMatchObject({connections: 20, poolPerProcess: 5, processesPerDyno: 2, threadsPerProcess: 5})
+    expect(r.type('web').sources.processesPerDyno.source).toEqual({file: 'server.js', kind: 'file', line: 5})
+    expect(r.type('web').sources['pool.knex knexfile.js'].source).toEqual({file: 'knexfile.js', kind: 'file', line: 16})
+    expect(r.type('worker')).toMatchObject({connections: 5, processesPerDyno: 1})
+    const env = plan('node-knex-throng', '--scale', 'web=1', '--env', 'DB_POOL_MAX=3', '--env', 'WEB_CONCURRENCY=4')
+    expect(env.type('web')).toMatchObject({connections: 12, poolPerProcess: 3, processesPerDyno: 4})
+  })
+
+  it('malformed package.json and JavaScript degrade to diagnostics', () => {
+    const r = plan('malformed-node')
+    expect(r.type('web')).toMatchObject({connections: 1})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'package.json'}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'server.js'}))
+  })
+})
+
+describe('JVM, PHP and Go apps', () => {
+  it('Spring Boot: HikariCP maximum-pool-size from application.properties with a ${VAR:default} placeholder', () => {
+    const r = plan('spring-boot', '--scale', 'web=2')
+    expect(r.type('web')).toMatchObject({connections: 16, poolPerProcess: 8, processesPerDyno: 1, server: 'spring-boot'})
+    expect(r.type('web').sources['pool.hikari'].source).toEqual({file: 'src/main/resources/application.properties', kind: 'file', line: 6})
+    const env = plan('spring-boot', '--scale', 'web=2', '--env', 'SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE=3')
+    expect(env.type('web')).toMatchObject({connections: 6, poolPerProcess: 3})
+    expect(env.type('web').sources['pool.hikari'].source).toEqual({from: '--env', kind: 'env', name: 'SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE'})
+  })
+
+  it('Spring Boot: an eager HikariCP minimum-idle above the threads that use it is reported', () => {
+    const r = plan('spring-boot', '--scale', 'web=1', '--env', 'SPRING_PROFILES_ACTIVE=production', '--assume', 'web=1:2')
+    expect(r.type('web')).toMatchObject({connectionsPerProcess: 4, threadsPerProcess: 2})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'oversized-pool', severity: 'warning'}))
+  })
+
+  it('malformed .properties degrade to diagnostics and HikariCP defaults', () => {
+    const r = plan('malformed-spring')
+    expect(r.type('web')).toMatchObject({poolPerProcess: 10})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'src/main/resources/application.properties', line: 1}))
+  })
+
+  it('PHP: FPM children by dyno size, artisan queue workers one each', () => {
+    const r = plan('php-laravel', '--scale', 'web=2:performance-m', 'worker=1')
+    expect(r.type('web')).toMatchObject({connections: 40, processesPerDyno: 20, threadsPerProcess: 1})
+    expect(r.type('web').sources.processesPerDyno.source.what).toContain('PHP-FPM to 20 children on performance-m')
+    expect(r.type('worker')).toMatchObject({connections: 1, server: 'artisan-queue'})
+    expect(codes(r)).not.toContain('unknown-command')
+  })
+
+  it('Go: database/sql is unbounded until --assume, which is shown as the user’s assumption', () => {
+    const r = plan('go-api', '--scale', 'web=2')
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', processType: 'web', severity: 'warning'}))
+    const assumed = plan('go-api', '--scale', 'web=2', '--assume', 'web=1:10:10')
+    expect(assumed.type('web')).toMatchObject({connections: 20, poolPerProcess: 10, threadsPerProcess: 10})
+    expect(assumed.type('web').sources.threadsPerProcess.source).toEqual({flag: '--assume web=1:10:10', kind: 'flag'})
+    expect(codes(assumed)).not.toContain('unbounded-pool')
+    const text = runCli(['plan', '--procfile', `${fixture('go-api')}/Procfile`, '--scale', 'web=2', '--assume', 'web=1:10:10', '--explain']).stdout
+    expect(text).toMatch(/threads per process\s+10\s+flag --assume web=1:10:10/)
+  })
+
+  it('--assume is checked like --scale', () => {
+    const bad = runCli(['plan', '--procfile', `${fixture('go-api')}/Procfile`, '--assume', 'web=two'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--assume expects TYPE=PROCESSES:THREADS[:POOL]')
+    const unknown = runCli(['plan', '--procfile', `${fixture('go-api')}/Procfile`, '--assume', 'worker=1:1'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('--assume names "worker", which is not in')
+  })
+})

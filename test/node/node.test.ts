@@ -1,0 +1,72 @@
+import {describe, expect, it} from 'vitest'
+
+import {node} from '../../src/analyzers/node.js'
+import {loadDynoSizes} from '../../src/io/dyno-sizes.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {describeSourced, fromFlag, sourced} from '../../src/model/source.js'
+import {evaluateJs} from '../../src/node/js.js'
+import {asInteger, entry} from '../../src/python/evaluate.js'
+import {dynoFacts} from '../../src/platform/dyno-sizes.js'
+import {ctxFor, envOf} from '../analyzers/helpers.js'
+
+const pkg = (deps: Record<string, string>, scripts: Record<string, string> = {}) => JSON.stringify({dependencies: deps, scripts}, null, 2)
+
+async function run(command: string, files: Record<string, string>, env: Record<string, string> = {}) {
+  const ctx = ctxFor(command, {env, files: memoryFiles(files)})
+  ctx.dyno = dynoFacts(loadDynoSizes(), sourced('standard-2x', fromFlag('--scale web=1:standard-2x')))
+  expect(node.matches(ctx.command, ctx)).toBe(true)
+  return node.analyze(ctx)
+}
+
+describe('evaluateJs', () => {
+  it('reads process.env with ||/?? defaults, Number(), os.cpus().length and module.exports', async () => {
+    const nproc = sourced(8, fromFlag('nproc'))
+    const m = await evaluateJs('knexfile.js', 'const os = require("os")\nconst n = Number(process.env.N ?? 3) * 2\nmodule.exports = {production: {pool: {max: n, cpus: os.cpus().length}}}\n', {env: envOf({}), nproc})
+    const pool = entry(entry(m.exports.get('default'), 'production'), 'pool')
+    expect(asInteger(entry(pool, 'max'))).toBe(6)
+    expect(asInteger(entry(pool, 'cpus'))).toBe(8)
+  })
+})
+
+describe('node analyzer', () => {
+  it('follows npm start → package.json script → node file, and finds new Pool({max})', async () => {
+    const a = await run('npm start', {
+      'db.js': 'import pg from "pg"\nexport const pool = new pg.Pool({connectionString: process.env.DATABASE_URL, max: 4})\n',
+      'index.js': 'import {pool} from "./db.js"\n',
+      'package.json': pkg({pg: '^8.13.0'}, {start: 'NODE_ENV=production node index.js'}),
+    })
+    expect([a.processesPerDyno.value, a.threadsPerProcess.value, a.pools?.[0].pool.value]).toEqual([1, 4, 4])
+    expect(describeSourced(a.pools![0].pool)).toBe('db.js:2')
+  })
+
+  it('uses library defaults from dependencies when the code is not in the repo, labelled', async () => {
+    const a = await run('node dist/main.js', {'package.json': pkg({sequelize: '^6.37.0'})})
+    expect(a.pools?.[0].pool.value).toBe(5)
+    expect(describeSourced(a.pools![0].pool)).toContain('assumption: the code that creates the sequelize pool was not found')
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', severity: 'info'}))
+  })
+
+  it('Prisma 7 uses the driver adapter pool (pg max 10); PrismaPg({max}) is read', async () => {
+    const files = {
+      'package.json': pkg({'@prisma/adapter-pg': '^7.0.0', '@prisma/client': '^7.0.0'}),
+      'server.js': 'import {PrismaClient} from "@prisma/client"\nimport {PrismaPg} from "@prisma/adapter-pg"\nconst adapter = new PrismaPg({connectionString: process.env.DATABASE_URL, max: 6})\nexport const prisma = new PrismaClient({adapter})\n',
+    }
+    const a = await run('node server.js', files)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([6])
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
+  })
+
+  it('throng without workers forks one process per CPU; cluster.fork counts WEB_CONCURRENCY', async () => {
+    const t = await run('node server.js', {'package.json': pkg({throng: '^5.0.0'}), 'server.js': 'const throng = require("throng")\nthrong(start)\n'})
+    expect(t.processesPerDyno.value).toBe(8)
+    expect(t.diagnostics).toContainEqual(expect.objectContaining({code: 'cpu-count-default'}))
+    const c = await run('node server.js', {'package.json': pkg({}), 'server.js': 'import cluster from "node:cluster"\nif (cluster.isPrimary) { for (let i = 0; i < n; i++) cluster.fork() }\n'}, {WEB_CONCURRENCY: '3'})
+    expect(c.processesPerDyno.value).toBe(3)
+    expect(describeSourced(c.processesPerDyno)).toContain('cluster.fork() at server.js:2')
+  })
+
+  it('pm2-runtime -i N runs N processes', async () => {
+    const a = await run('pm2-runtime start app.js -i 3', {'app.js': '', 'package.json': pkg({pg: '8'})})
+    expect(a.processesPerDyno.value).toBe(3)
+  })
+})

@@ -1,0 +1,106 @@
+import {describe, expect, it} from 'vitest'
+
+import {fromDefault, sourced} from '../../src/model/source.js'
+import {asInteger, entry, evaluatePython, type EvalValue} from '../../src/python/evaluate.js'
+import {envOf} from '../analyzers/helpers.js'
+
+const nproc = sourced(8, fromDefault('nproc inside a standard-1x dyno', 'https://example.test/nproc'))
+
+async function run(text: string, env: Record<string, string> = {}) {
+  return evaluatePython('conf.py', text, {env: envOf(env), nproc})
+}
+
+async function value(text: string, name: string, env: Record<string, string> = {}): Promise<EvalValue> {
+  return (await run(text, env)).names.get(name)!
+}
+
+describe('evaluatePython', () => {
+  it('reads literals, names assigned earlier and arithmetic', async () => {
+    const v = await value('base = 2\nworkers = base * 2 + 1\n', 'workers')
+    expect(v).toMatchObject({kind: 'known', line: 2, value: 5})
+  })
+
+  it('reads os.environ.get with a default, through int()', async () => {
+    const src = 'import os\nworkers = int(os.environ.get("WEB_CONCURRENCY", 3))\n'
+    expect(asInteger(await value(src, 'workers'))).toBe(3)
+    const set = await value(src, 'workers', {WEB_CONCURRENCY: '6'})
+    expect(asInteger(set)).toBe(6)
+    expect(set.kind === 'known' && set.via).toEqual([{from: '.env.test:1', kind: 'env', name: 'WEB_CONCURRENCY'}])
+  })
+
+  it('reads os.environ["X"] and os.getenv, and reports a missing variable', async () => {
+    expect(asInteger(await value('import os\nt = int(os.environ["THREADS"])', 't', {THREADS: '4'}))).toBe(4)
+    const missing = await value('import os\nt = int(os.environ["THREADS"])', 't')
+    expect(missing).toMatchObject({kind: 'unknown', missingEnv: [{line: 2, name: 'THREADS'}]})
+    const getenv = await value('from os import getenv\nt = int(getenv("T") or 2)', 't')
+    expect(asInteger(getenv)).toBe(2)
+  })
+
+  it('uses the dyno nproc for cpu_count(), labelled with its source', async () => {
+    const v = await value('import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n', 'workers')
+    expect(asInteger(v)).toBe(17)
+    expect(v.kind === 'known' && v.via[0]).toEqual(nproc.source)
+    expect(asInteger(await value('import os\nw = len(os.sched_getaffinity(0))', 'w'))).toBe(8)
+    expect(asInteger(await value('import os\nw = os.cpu_count()', 'w'))).toBe(8)
+  })
+
+  it('decides conditions it can, and marks the others unknown', async () => {
+    expect(asInteger(await value('import os\nif os.environ.get("X") == "1":\n    w = 4\nelse:\n    w = 2\n', 'w', {X: '1'}))).toBe(4)
+    const undecided = await value('if some_flag():\n    w = 4\nelse:\n    w = 2\n', 'w')
+    expect(undecided.kind).toBe('unknown')
+    expect(undecided.kind === 'unknown' && undecided.reason).toContain('depends on `if some_flag()`')
+    expect(asInteger(await value('w = 3\nif some_flag():\n    x = 1\n', 'w'))).toBe(3)
+  })
+
+  it('builds dicts that keep each entry line, and follows subscript assignment and update()', async () => {
+    const src = ['DATABASES = {', '    "default": {', '        "ENGINE": "django.db.backends.postgresql",', '    }', '}', 'DATABASES["default"]["CONN_MAX_AGE"] = 60', 'DATABASES["default"].update({"OPTIONS": {"pool": True}})'].join('\n')
+    const dbs = await value(src, 'DATABASES')
+    const dflt = entry(dbs, 'default')
+    expect(entry(dflt, 'ENGINE')).toMatchObject({line: 3, value: 'django.db.backends.postgresql'})
+    expect(entry(dflt, 'CONN_MAX_AGE')).toMatchObject({line: 6, value: 60})
+    expect(entry(entry(dflt, 'OPTIONS'), 'pool')).toMatchObject({value: true})
+  })
+
+  it('collects calls with import-qualified names and keyword arguments', async () => {
+    const m = await run('from sqlalchemy import create_engine as ce\nengine = ce(URL, pool_size=10, max_overflow=int("5"))\n')
+    const call = m.calls.find((c) => c.callee === 'sqlalchemy.create_engine')!
+    expect(call.line).toBe(2)
+    expect(asInteger(call.kwargs.pool_size)).toBe(10)
+    expect(asInteger(call.kwargs.max_overflow)).toBe(5)
+  })
+
+  it('collects calls inside functions as conditional', async () => {
+    const m = await run('from sqlalchemy import create_engine\ndef get_engine():\n    return create_engine(URL, pool_size=3)\n')
+    expect(m.calls.find((c) => c.callee === 'sqlalchemy.create_engine')).toMatchObject({conditional: true})
+  })
+
+  it('reads python-decouple and django-environ', async () => {
+    expect(asInteger(await value('from decouple import config\nw = config("WORKERS", default=3, cast=int)', 'w'))).toBe(3)
+    expect(asInteger(await value('import environ\nenv = environ.Env()\nw = env.int("WORKERS", default=2)', 'w', {WORKERS: '7'}))).toBe(7)
+  })
+
+  it('reads class attributes and pydantic BaseSettings fields from env', async () => {
+    const src = ['from pydantic_settings import BaseSettings', 'class Settings(BaseSettings):', '    pool_size: int = 5', 'settings = Settings()', 'n = settings.pool_size'].join('\n')
+    expect(asInteger(await value(src, 'n'))).toBe(5)
+    expect(await value(src, 'n', {POOL_SIZE: '12'})).toMatchObject({value: '12'})
+  })
+
+  it('follows star imports through the resolver', async () => {
+    const base = await run('WORKERS = 3\n')
+    const m = await evaluatePython('prod.py', 'from .base import *\nw = WORKERS + 1\n', {env: envOf({}), resolveModule: async (mod, level) => (mod === 'base' && level === 1 ? base.names : undefined)})
+    expect(asInteger(m.names.get('w'))).toBe(4)
+  })
+
+  it('turns a syntax error into a diagnostic, never a crash', async () => {
+    const m = await run('workers = (2\nthreads = = 3\n')
+    expect(m.parsed).toBe(false)
+    expect(m.diagnostics[0]).toMatchObject({code: 'unparsable-config', file: 'conf.py'})
+  })
+
+  it('never evaluates what it does not know', async () => {
+    const v = await value('w = compute_workers()\nx = w * 2\n', 'x')
+    expect(v.kind).toBe('unknown')
+    const s = await value('import os\nx = os.environ.get("W", "2") * 2\n', 'x')
+    expect(s.kind === 'unknown' && s.reason).toContain('is not a number')
+  })
+})
