@@ -32,8 +32,24 @@ export async function takeSnapshot(target: LiveTarget, options: SnapshotOptions)
     if (isDatabaseFailure(error)) throw connectionError(error, target, options)
     throw error
   } finally {
-    await client.end().catch(() => {})
+    await endQuietly(client)
   }
+}
+
+/** Close the session without waiting on a server that no longer answers (a CLI must never hang). */
+async function endQuietly(client: pg.Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const gaveUp = await Promise.race([
+    client.end().then(
+      () => false,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), 1000)
+    }),
+  ])
+  clearTimeout(timer)
+  if (gaveUp) (client as unknown as {connection?: {stream?: {destroy(): void}}}).connection?.stream?.destroy()
 }
 
 async function connect(target: LiveTarget, options: SnapshotOptions): Promise<pg.Client> {
@@ -61,7 +77,7 @@ async function connect(target: LiveTarget, options: SnapshotOptions): Promise<pg
       return client
     } catch (error) {
       last = error
-      await client.end().catch(() => {})
+      await endQuietly(client)
       if (!retryable(error, ssl !== false)) break
     }
   }
