@@ -8,7 +8,7 @@ import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sou
 import {isSymbol, lastCall, type RubyConfig, truthy} from '../ruby/evaluate.js'
 import {hasFlag} from './argv.js'
 import {versionAtLeast} from '../util/version.js'
-import {processorsOn} from './dyno.js'
+import {processorsFor} from './dyno.js'
 import {hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
@@ -23,7 +23,7 @@ function isRailsServer(argv: readonly string[]): boolean {
 }
 
 function autoWorkers(ctx: AnalyzerContext, where: Source): Sourced<number> {
-  const cpu = processorsOn(ctx.dynoSize)
+  const cpu = processorsFor(ctx)
   return sourced(cpu.value, assumed(`Puma "auto" workers = processors on the dyno`), [where, cpu.source])
 }
 

@@ -5,7 +5,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Sourced} from '../model/source.js'
 import {type DslCall, evaluateRubyConfig, type RubyConfig} from '../ruby/evaluate.js'
-import {processorsOn} from './dyno.js'
+import {processorsFor} from './dyno.js'
 import type {AnalyzerContext, ServerAnalysis} from './types.js'
 
 /** A block hook in a server config: `on_worker_boot do … end`, `before_fork do |server, worker| … end`. */
@@ -50,5 +50,5 @@ export function missingConfig(path: string, flag: string): Diagnostic {
 /** Read and evaluate a Ruby config file; undefined when it does not exist. */
 export async function loadRubyConfig(ctx: AnalyzerContext, path: string, appEnv: string): Promise<RubyConfig | undefined> {
   const file = ctx.files.read(path)
-  return file ? evaluateRubyConfig(file, ctx.env, appEnv, {processors: processorsOn(ctx.dynoSize)}) : undefined
+  return file ? evaluateRubyConfig(file, ctx.env, appEnv, {processors: processorsFor(ctx)}) : undefined
 }
