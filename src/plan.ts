@@ -1,5 +1,6 @@
 import {dirname, relative, resolve} from 'node:path'
 
+import type {ProcessModel} from './model/process.js'
 import type {FailOn, PlanInfo, Report} from './report.js'
 
 import {analyzeApp} from './analyzers/app.js'
@@ -22,19 +23,27 @@ export interface PlanOptions {
   limit?: number
   plan?: string
   plansFile?: string
+  /** --pooled: types that connect through Heroku's server-side pool (DATABASE_CONNECTION_POOL_URL). */
+  pooled?: string[]
   procfile: string
   reserve?: number
   scale: string[]
   warnAt: number
+  /**
+   * plan --live: reads the live database once the app's files are read (so input
+   * errors come first); its limit is used when neither --limit nor --plan is given.
+   */
+  live?: () => Promise<Sourced<number>>
 }
 
-const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
+export const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
   confidence: p.confidence,
   limit: p.limit,
   name: p.name,
   note: p.note,
   source: p.source,
   table: table.path,
+  tier: p.tier,
 })
 
 /** The one function behind `conncalc plan`: read → analyze → budget → rules. */
@@ -70,10 +79,13 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
   }
 
   applyAssumptions(app, assumptions, options.procfile)
+  markPooled(app.processes, options.pooled ?? [], options.procfile)
 
+  const liveLimit = options.live ? await options.live() : undefined
   let limit: null | Sourced<number> = null
   if (options.limit !== undefined) limit = sourced(options.limit, fromFlag(`--limit ${options.limit}`))
   else if (plan) limit = sourced(plan.limit, planSource(table, plan))
+  else if (liveLimit) limit = liveLimit
 
   const report = buildReport(app, {
     limit,
@@ -92,6 +104,21 @@ export async function runPlan(options: PlanOptions): Promise<{procfile: string; 
   })
   const procfile = relative(process.cwd(), resolve(options.procfile)) || options.procfile
   return {procfile: procfile.startsWith('..') ? resolve(options.procfile) : procfile, report}
+}
+
+/** `--pooled web worker` (space- or comma-separated, repeatable): those types go through the server-side pool. */
+function markPooled(processes: ProcessModel[], pooled: string[], procfile: string): void {
+  const names = pooled.flatMap((p) => p.split(/[\s,]+/)).filter(Boolean)
+  const known = processes.map((p) => p.name)
+  const missing = names.filter((n) => !known.includes(n))
+  if (missing.length > 0) {
+    throw new UsageError(
+      `--pooled names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${procfile}`,
+      `process types in the Procfile: ${known.join(', ')}`,
+    )
+  }
+
+  for (const p of processes) if (names.includes(p.name)) p.serverPooling = {via: fromFlag(`--pooled ${p.name}`)}
 }
 
 export const appRootOf = (procfile: string): string => dirname(resolve(procfile))

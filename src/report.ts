@@ -1,4 +1,5 @@
 import type {Budget, ProcessBudget, Status} from './budget/budget.js'
+import type {JsonPlanLive} from './live/compare.js'
 import type {Diagnostic} from './model/diagnostic.js'
 import type {AppModel, Extra, ForkFacts, ProcessModel} from './model/process.js'
 import type {Plan} from './plans/table.js'
@@ -6,6 +7,7 @@ import type {Plan} from './plans/table.js'
 import {computeBudget, type BudgetOptions, extraOnServer} from './budget/budget.js'
 import {dedupeDiagnostics, sortDiagnostics} from './model/diagnostic.js'
 import {type Sourced} from './model/source.js'
+import {type JsonPgBouncer, type JsonServerPooling, pgbouncerJson, serverPoolingJson} from './report-poolers.js'
 import {runRules} from './rules/index.js'
 
 export interface PlanInfo {
@@ -15,6 +17,7 @@ export interface PlanInfo {
   note?: string
   source: string
   table: string
+  tier: string
 }
 
 /** Budget + diagnostics: what every renderer and exit code is computed from. */
@@ -32,7 +35,7 @@ export function buildReport(
   options: BudgetOptions & {plan: null | PlanInfo; smallestFittingPlan?: (total: number) => null | PlanInfo},
 ): Report {
   const budget = computeBudget(app, options)
-  const diagnostics = sortDiagnostics(dedupeDiagnostics([...app.diagnostics, ...runRules({app, budget})]))
+  const diagnostics = sortDiagnostics(dedupeDiagnostics([...app.diagnostics, ...runRules({app, budget, plan: options.plan})]))
   return {
     app,
     budget,
@@ -70,7 +73,11 @@ export interface JsonProcessType {
   name: string
   /** Database entries on other servers: reported, not added in. */
   otherServerPools: {database: string; pool: number; server: string; source: Sourced<number>}[]
+  /** The PgBouncer buildpack in this type's dynos; null without it. */
+  pgbouncer: JsonPgBouncer | null
   poolPerProcess: null | number
+  /** Connects through Heroku's server-side pool (counted in serverPooling, not directly). */
+  pooled: boolean
   processesPerDyno: number
   role: string
   server: string
@@ -99,9 +106,12 @@ export interface JsonReport {
   diagnostics: Diagnostic[]
   limit: null | number
   limitSource: null | Sourced<number>
+  /** Only with `plan --live`: the live database beside the budget. */
+  live?: JsonPlanLive
   plan: null | PlanInfo
   processTypes: JsonProcessType[]
   reserve: number
+  serverPooling: JsonServerPooling | null
   smallestFittingPlan: null | PlanInfo
   status: Status
   total: number
@@ -130,6 +140,8 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
   }
   for (const entry of m.pools) sources[`pool.${entry.database}`] = entry.pool
   if (m.size) sources.size = m.size
+  if (m.serverConnectionsPerDyno) sources.serverConnectionsPerDyno = m.serverConnectionsPerDyno.count
+  if (m.serverPooling) sources.pooled = {source: m.serverPooling.via, value: true}
   return {
     ceiling: p.ceiling,
     command: p.command,
@@ -146,7 +158,9 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
     maxDynos: p.maxDynos,
     name: p.name,
     otherServerPools: m.otherServerPools.map((e) => ({database: e.database, pool: e.pool.value, server: e.server, source: e.pool})),
+    pgbouncer: pgbouncerJson(p),
     poolPerProcess: p.poolPerProcess,
+    pooled: Boolean(m.serverPooling),
     processesPerDyno: p.processesPerDyno,
     role: p.role,
     server: p.server,
@@ -168,6 +182,7 @@ export function toJson(report: Report): JsonReport {
     plan: report.plan,
     processTypes: b.processTypes.map((p) => jsonProcess(p)),
     reserve: b.reserve,
+    serverPooling: serverPoolingJson(b.serverPooling),
     smallestFittingPlan: report.smallestFittingPlan,
     status: b.status,
     total: b.total,

@@ -12,9 +12,11 @@ import {platformLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
 import {analyzeDatabaseYml} from './database-yml.js'
 import {parseGemfileLock} from './gemfile-lock.js'
+import {analyzePgBouncer} from './pgbouncer.js'
 import {parseProcfile} from './procfile.js'
 import {addons, analyzers} from './registry.js'
 import {activeRecordVersion} from './ruby-server.js'
+import {detectServerPooling} from './server-pooling.js'
 import {splitCommand} from './shell.js'
 
 export interface AnalyzeInput {
@@ -105,8 +107,16 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       Object.assign(typeVersions, found.versions)
     }
 
+    // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
+    const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
+    diagnostics.push(...bouncer.diagnostics)
+    const serverPooling = detectServerPooling(entry.command, env, analysis.language)
+
     const isRelease = analysis.server === 'release'
     processes.push({
+      ...(bouncer.model ? {pgbouncer: bouncer.model} : {}),
+      ...(bouncer.serverConnectionsPerDyno ? {serverConnectionsPerDyno: bouncer.serverConnectionsPerDyno} : {}),
+      ...(serverPooling ? {serverPooling} : {}),
       command: entry.command,
       dynos: isRelease
         ? sourced(1, fromDefault('the release phase runs in one one-off dyno', 'https://devcenter.heroku.com/articles/release-phase'))

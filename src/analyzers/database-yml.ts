@@ -67,6 +67,21 @@ function urlPool(url: string | undefined, where: () => Sourced<number>['source']
   return {diagnostics: [{code: 'unknown-config-value', file, message: `cannot read ${what}: the URL's pool parameter is not an integer`, severity: 'warning'}]}
 }
 
+/** `false` / "false" / "0" as ActiveRecord reads prepared_statements; undefined when not a boolean-ish value. */
+function booleanish(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'string' && /^(false|0|f|no|off)$/i.test(v.trim())) return false
+  if (typeof v === 'string' && /^(true|1|t|yes|on)$/i.test(v.trim())) return true
+  return undefined
+}
+
+/** `prepared_statements=` in a URL's query (PGBOUNCER_PREPARED_STATEMENTS=false adds it), sourced where the URL was written. */
+function urlPreparedStatements(url: string | undefined, where: () => Sourced<boolean>['source']): Sourced<boolean> | undefined {
+  const raw = url ? urlInfo(url)?.query.prepared_statements : undefined
+  const value = booleanish(raw)
+  return value === undefined ? undefined : sourced(value, where())
+}
+
 interface Entry {
   config: Hash
   name: string
@@ -169,7 +184,9 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext): Promise<Database
 
     const pool = firstOf([fromDatabaseUrl('the DATABASE_URL pool')], defaultPool())
     const all = [...diagnostics, ...pool.diagnostics].map((d) => ({...d, processType: ctx.processType}))
-    return {diagnostics: all, otherServerPools: [], pools: [{database: 'primary', pool: pool.value, server: PRIMARY_SERVER}]}
+    const prepared = urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source)
+    const entry: PoolEntry = {database: 'primary', pool: pool.value, server: PRIMARY_SERVER}
+    return {diagnostics: all, otherServerPools: [], pools: [prepared ? {...entry, preparedStatements: prepared} : entry]}
   }
 
   const entries = entriesOf(section, ctx.appEnv)
@@ -208,7 +225,15 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext): Promise<Database
     const found = entryServer(doc, entry, isPrimary, ctx)
     if (found.noUrl) noUrl.push(entry.name)
     const server = serverKey(found, primaryHost)
-    const item: PoolEntry = {database: entry.name, pool: pool.value, server}
+    // As ActiveRecord merges them: DATABASE_URL's query over the entry's url over its keys.
+    const preparedKey = booleanish(entry.config.prepared_statements)
+    const prepared =
+      (isPrimary ? urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source) : undefined) ??
+      urlPreparedStatements(url, () => fromFile(DATABASE_YML, urlLine)) ??
+      (preparedKey === undefined
+        ? undefined
+        : sourced(preparedKey, fromFile(DATABASE_YML, doc.yaml.lineOf([...entry.path, 'prepared_statements']) ?? 1)))
+    const item: PoolEntry = {database: entry.name, pool: pool.value, server, ...(prepared ? {preparedStatements: prepared} : {})}
     if (server === PRIMARY_SERVER) pools.push(item)
     else otherServerPools.push(item)
   }

@@ -1,6 +1,8 @@
 import type {AppModel, Extra, PoolEntry, ProcessModel, ProcessRole} from '../model/process.js'
 import type {Sourced} from '../model/source.js'
 
+import {type ServerPoolingBudget, serverPoolingBudget} from './server-pooling.js'
+
 export type Status = 'ok' | 'over' | 'unknown' | 'warning'
 
 /** One process type's arithmetic (DESIGN.md, "The arithmetic"). */
@@ -44,6 +46,8 @@ export interface Budget {
   processTypes: ProcessBudget[]
   reserve: number
   reserveSource: Sourced<number>
+  /** Types behind Heroku's server-side pool count through it (null when none is). */
+  serverPooling: null | ServerPoolingBudget
   status: Status
   total: number
   utilization: null | number
@@ -146,14 +150,17 @@ export function statusFor(total: number, limit: null | number, warnAt: number): 
 export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
   const rows = app.processes.map((m) => budgetProcess(m))
   const running = rows.filter((r) => countsInTotal(r))
+  const direct = running.filter((r) => !r.model.serverPooling)
+  const pooled = running.filter((r) => r.model.serverPooling)
+  const pooling = pooled.length > 0 ? serverPoolingBudget(pooled, options.limit) : null
   const reserve = options.reserve.value
-  const total = sum(running.map((r) => r.connections)) + reserve
-  const ceiling = sum(running.map((r) => r.ceiling)) + reserve
+  const total = sum(direct.map((r) => r.connections)) + (pooling?.serverConnections ?? 0) + reserve
+  const ceiling = sum(direct.map((r) => r.ceiling)) + (pooling?.serverCeiling ?? 0) + reserve
   const release = sum(rows.filter((r) => r.role === 'release').map((r) => r.connections))
   const limit = options.limit?.value ?? null
   const processTypes: ProcessBudget[] = rows.map((r) => ({
     ...r,
-    maxDynos: maxDynosFor(r, total, limit),
+    maxDynos: r.model.serverPooling && pooling ? maxPooledDynos(r, pooling) : maxDynosFor(r, total, limit),
   }))
   return {
     ceiling,
@@ -164,6 +171,7 @@ export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
     processTypes,
     reserve,
     reserveSource: options.reserve,
+    serverPooling: pooling,
     status: statusFor(total, limit, options.warnAt),
     total,
     utilization: limit === null ? null : total / limit,
@@ -175,4 +183,11 @@ function maxDynosFor(row: Omit<ProcessBudget, 'maxDynos'>, total: number, limit:
   if (limit === null || !countsInTotal(row) || row.connectionsPerDyno === 0) return null
   const others = total - row.connections
   return Math.max(0, Math.floor((limit - others) / row.connectionsPerDyno))
+}
+
+/** Behind the server-side pool a type scales until the pooler's client limit; the database side stays capped. */
+function maxPooledDynos(row: Omit<ProcessBudget, 'maxDynos'>, pooling: ServerPoolingBudget): null | number {
+  if (row.connectionsPerDyno === 0) return null
+  const others = pooling.clients - row.connections
+  return Math.max(0, Math.floor((pooling.clientLimit.value - others) / row.connectionsPerDyno))
 }

@@ -1,4 +1,5 @@
 import type {Diagnostic} from './diagnostic.js'
+import type {PgBouncerModel, ServerPooling} from './pooler.js'
 import type {Sourced} from './source.js'
 
 /**
@@ -28,6 +29,8 @@ export interface Extra {
 export interface PoolEntry {
   database: string // "primary", "cache", "default", …
   pool: Sourced<number>
+  /** ActiveRecord `prepared_statements` when the config sets it (default true); PgBouncer's transaction mode needs false. */
+  preparedStatements?: Sourced<boolean>
   /**
    * Connections the pool opens at start and keeps even when idle (HikariCP
    * minimumIdle, psycopg_pool min_size): a process holds at least this many.
@@ -83,6 +86,10 @@ export interface ProcessModel {
   fork?: ForkFacts
   /** Set by poolers (PgBouncer buildpack): replaces processes × connections per dyno. */
   serverConnectionsPerDyno?: Extra
+  /** The PgBouncer buildpack runs in this type's dynos (bin/start-pgbouncer). */
+  pgbouncer?: PgBouncerModel
+  /** Connects through Heroku's server-side pool: counts against the pooler, not the plan directly. */
+  serverPooling?: ServerPooling
   language: string // "ruby", "python", "node", "unknown", …
   name: string // Procfile process type
   pools: PoolEntry[] // entries on the budgeted server; empty means "no pool known"

@@ -8,6 +8,7 @@ import type {Report} from '../report.js'
 import {extraOnServer, inPoolDemand} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
+import {poolerExplain, poolerLines, serverLabel} from './poolers.js'
 import {bar, columns, percent} from './text.js'
 
 export interface TableOptions {
@@ -26,7 +27,7 @@ function row(p: ProcessBudget): string[] {
   const poolAssumed = m.pools.some((e) => isAssumption(e.pool))
   return [
     p.name,
-    p.server,
+    serverLabel(p),
     `${p.dynos}${mark(m.dynos)}`,
     `${p.processesPerDyno}${mark(m.processesPerDyno)}`,
     `${p.threadsPerProcess}${mark(m.threadsPerProcess)}`,
@@ -48,7 +49,9 @@ export function renderTable(report: Report, options: TableOptions): string {
       ? `plan ${report.plan.name} (limit ${report.plan.limit}${report.plan.confidence === 'confirmed' ? '' : `, ${report.plan.confidence} source`})`
       : b.limit === null
         ? 'no plan or --limit given'
-        : `limit ${b.limit}`
+        : b.limitSource?.source.kind === 'live'
+          ? `limit ${b.limit} (the live database)`
+          : `limit ${b.limit}`
   out.push(`${c.bold('conncalc plan')} ${options.procfile} · ${limitText}`, '')
 
   const header = ['type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']
@@ -70,6 +73,7 @@ export function renderTable(report: Report, options: TableOptions): string {
     out.push(`headroom ${headroom >= 0 ? headroom : c.red(String(headroom))}   ceiling ${b.ceiling} (if every pool fills)   deploy peak ${b.deployPeak}`)
   }
 
+  out.push(...poolerLines(b, c))
   if (b.processTypes.some((p) => p.role !== 'long-running')) out.push(c.dim('(n) = release phase: counted in the deploy peak only'))
   if (hasAssumptions(report)) out.push(c.dim('* = assumption, not read from your files: see --explain, override with --scale/--env'))
 
@@ -79,9 +83,11 @@ export function renderTable(report: Report, options: TableOptions): string {
 }
 
 function hasAssumptions(report: Report): boolean {
+  if (report.budget.serverPooling?.serverLimit) return true
   return report.budget.processTypes.some((p) => {
     const m = p.model
-    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool), ...[...m.extrasPerProcess, ...m.extrasPerDyno].map((x) => x.count)].some((v) => isAssumption(v))
+    const pooler = m.serverConnectionsPerDyno ? [m.serverConnectionsPerDyno.count] : []
+    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool), ...[...m.extrasPerProcess, ...m.extrasPerDyno].map((x) => x.count), ...pooler].some((v) => isAssumption(v))
   })
 }
 
@@ -148,6 +154,7 @@ export function renderExplain(report: Report): string[] {
   }
 
   out.push(`reserve ${b.reserve}: ${describeSourced(b.reserveSource)}`)
+  out.push(...poolerExplain(b))
   return out
 }
 

@@ -6,5 +6,6 @@ export function limitLabel(budget: Budget): string {
   if (!s) return 'the limit'
   if (s.kind === 'plan') return `plan ${s.plan}`
   if (s.kind === 'flag') return s.flag
+  if (s.kind === 'live') return 'the live database'
   return 'the limit'
 }
