@@ -9,7 +9,7 @@ import {InputError, UsageError} from './errors.js'
 import {displayPath} from './io/config.js'
 import {loadAppInput} from './io/load-app.js'
 import {loadBuiltinPlans, loadPlansFile} from './io/plans.js'
-import {fromDefault, sourced, type Sourced} from './model/source.js'
+import {fromDefault, fromFlag, sourced, type Sourced} from './model/source.js'
 import {type Plan, type PlanTable, planSource, requirePlan, smallestPlanFitting} from './plans/table.js'
 import {buildReport, type PlanInfo, type Report} from './report.js'
 import {suggest} from './suggest/suggest.js'
@@ -36,10 +36,21 @@ export const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
   note: p.note,
   source: p.source,
   table: table.path,
+  tier: p.tier,
 })
 
 /** The one function behind `conncalc plan` (and scale, readme): read → analyze → budget → rules. */
-export async function runPlan(request: BudgetRequest, options: {suggest?: boolean} = {}): Promise<PlanResult> {
+export async function runPlan(
+  request: BudgetRequest,
+  options: {
+    /**
+     * plan --live: reads the live database once the app's files are read (so input
+     * errors come first); its limit is used when neither --limit nor --plan is given.
+     */
+    live?: () => Promise<Sourced<number>>
+    suggest?: boolean
+  } = {},
+): Promise<PlanResult> {
   const table = request.plansFile ? await loadPlansFile(request.plansFile) : loadBuiltinPlans()
   const plan = request.plan ? requirePlan(table, request.plan) : undefined
 
@@ -57,9 +68,11 @@ export async function runPlan(request: BudgetRequest, options: {suggest?: boolea
     merged.processes.push(...model.processes)
   }
 
+  const liveLimit = options.live ? await options.live() : undefined
   let limit: null | Sourced<number> = null
   if (request.limit !== undefined) limit = request.limit
   else if (plan) limit = sourced(plan.limit, planSource(table, plan))
+  else if (liveLimit) limit = liveLimit
 
   const report = buildReport(merged, {
     limit,
@@ -135,6 +148,7 @@ async function analyzeOne(request: AppRequest): Promise<AppModel> {
     const web = app.processes.find((p) => p.name === 'web' && p.role === 'long-running')
     if (web) web.deployOverlap = request.preboot
   }
+  markPooled(app.processes, request.pooled, request.procfile)
 
   return app
 }
@@ -169,3 +183,20 @@ function tagApp(model: AppModel, name: string, prefix: string, cwdFiles: Set<str
     d.message = `${name}: ${d.message}`
   }
 }
+
+/** `--pooled web worker` (space- or comma-separated, repeatable): those types go through the server-side pool. */
+function markPooled(processes: ProcessModel[], pooled: string[], procfile: string): void {
+  const names = pooled.flatMap((p) => p.split(/[\s,]+/)).filter(Boolean)
+  const known = processes.map((p) => p.name)
+  const missing = names.filter((n) => !known.includes(n))
+  if (missing.length > 0) {
+    throw new UsageError(
+      `--pooled names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${procfile}`,
+      `process types in the Procfile: ${known.join(', ')}`,
+    )
+  }
+
+  for (const p of processes) if (names.includes(p.name)) p.serverPooling = {via: fromFlag(`--pooled ${p.name}`)}
+}
+
+export const appRootOf = (procfile: string): string => dirname(resolve(procfile))

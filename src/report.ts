@@ -1,12 +1,14 @@
 import type {Budget, DeployMoment, ProcessBudget, Status} from './budget/budget.js'
+import type {JsonPlanLive} from './live/compare.js'
 import type {Diagnostic} from './model/diagnostic.js'
-import type {AppModel} from './model/process.js'
+import type {AppModel, Extra, ForkFacts, ProcessModel} from './model/process.js'
 import type {Plan} from './plans/table.js'
 import type {SuggestionSet} from './suggest/suggest.js'
 
-import {computeBudget, type BudgetOptions} from './budget/budget.js'
+import {computeBudget, type BudgetOptions, extraOnServer} from './budget/budget.js'
 import {dedupeDiagnostics, sortDiagnostics} from './model/diagnostic.js'
 import {type Sourced} from './model/source.js'
+import {type JsonPgBouncer, type JsonServerPooling, pgbouncerJson, serverPoolingJson} from './report-poolers.js'
 import {runRules} from './rules/index.js'
 
 export interface PlanInfo {
@@ -16,6 +18,7 @@ export interface PlanInfo {
   note?: string
   source: string
   table: string
+  tier: string
 }
 
 /** Budget + diagnostics: what every renderer and exit code is computed from. */
@@ -41,7 +44,7 @@ export function buildReport(
   options: BudgetOptions & {plan: null | PlanInfo; smallestFittingPlan?: (total: number) => null | PlanInfo},
 ): Report {
   const budget = computeBudget(app, options)
-  const diagnostics = sortDiagnostics(dedupeDiagnostics([...app.diagnostics, ...runRules({app, budget})]))
+  const diagnostics = sortDiagnostics(dedupeDiagnostics([...app.diagnostics, ...runRules({app, budget, plan: options.plan})]))
   return {
     app,
     budget,
@@ -76,17 +79,39 @@ export interface JsonProcessType {
   deployOverlap: boolean
   dynoRange: null | {max: number; min: number}
   dynos: number
+  extraPerDyno: number
   extraPerProcess: number
-  extras: {count: number; per: 'dyno' | 'process'; reason: string; source: Sourced<number>}[]
+  extras: JsonExtra[]
+  fork: ForkFacts | null
   maxDynos: null | number
   name: string
+  /** Database entries on other servers: reported, not added in. */
+  otherServerPools: {database: string; pool: number; server: string; source: Sourced<number>}[]
+  /** The PgBouncer buildpack in this type's dynos; null without it. */
+  pgbouncer: JsonPgBouncer | null
   poolPerProcess: null | number
+  /** Connects through Heroku's server-side pool (counted in serverPooling, not directly). */
+  pooled: boolean
   processesPerDyno: number
   role: string
   server: string
   size: null | string
   sources: Record<string, Sourced<unknown>>
   threadsPerProcess: number
+  /** Gem/package versions that decided defaults (Gemfile.lock). */
+  versions: Record<string, string>
+}
+
+export interface JsonExtra {
+  count: number
+  /** False when the extra's database is on another server: shown, not added in. */
+  counted: boolean
+  database: null | string
+  inPool: boolean
+  kind: null | string
+  per: 'dyno' | 'process'
+  reason: string
+  source: Sourced<number>
 }
 
 export interface JsonReport {
@@ -97,9 +122,12 @@ export interface JsonReport {
   diagnostics: Diagnostic[]
   limit: null | number
   limitSource: null | Sourced<number>
+  /** Only with `plan --live`: the live database beside the budget. */
+  live?: JsonPlanLive
   plan: null | PlanInfo
   processTypes: JsonProcessType[]
   reserve: number
+  serverPooling: JsonServerPooling | null
   smallestFittingPlan: null | PlanInfo
   status: Status
   /** `--suggest`: what would make it fit, each with its new total; null when not asked. */
@@ -107,6 +135,19 @@ export interface JsonReport {
   total: number
   utilization: null | number
   warnAt: number
+}
+
+function jsonExtra(x: Extra, per: 'dyno' | 'process', m: ProcessModel): JsonExtra {
+  return {
+    count: x.count.value,
+    counted: extraOnServer(x, m),
+    database: x.database ?? null,
+    inPool: x.inPool ?? false,
+    kind: x.kind ?? null,
+    per,
+    reason: x.reason,
+    source: x.count,
+  }
 }
 
 function jsonProcess(p: ProcessBudget): JsonProcessType {
@@ -119,6 +160,8 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
   for (const entry of m.pools) sources[`pool.${entry.database}`] = entry.pool
   if (m.size) sources.size = m.size
   if (m.deployOverlap) sources.deployOverlap = m.deployOverlap
+  if (m.serverConnectionsPerDyno) sources.serverConnectionsPerDyno = m.serverConnectionsPerDyno.count
+  if (m.serverPooling) sources.pooled = {source: m.serverPooling.via, value: true}
   return {
     app: m.app ?? null,
     ceiling: p.ceiling,
@@ -131,20 +174,23 @@ function jsonProcess(p: ProcessBudget): JsonProcessType {
     deployOverlap: m.deployOverlap?.value ?? false,
     dynoRange: m.dynoRange ?? null,
     dynos: p.dynos,
+    extraPerDyno: p.extraPerDyno,
     extraPerProcess: p.extraPerProcess,
-    extras: [
-      ...m.extrasPerProcess.map((x) => ({count: x.count.value, per: 'process' as const, reason: x.reason, source: x.count})),
-      ...m.extrasPerDyno.map((x) => ({count: x.count.value, per: 'dyno' as const, reason: x.reason, source: x.count})),
-    ],
+    extras: [...m.extrasPerProcess.map((x) => jsonExtra(x, 'process', m)), ...m.extrasPerDyno.map((x) => jsonExtra(x, 'dyno', m))],
+    fork: m.fork ?? null,
     maxDynos: p.maxDynos,
     name: p.name,
+    otherServerPools: m.otherServerPools.map((e) => ({database: e.database, pool: e.pool.value, server: e.server, source: e.pool})),
+    pgbouncer: pgbouncerJson(p),
     poolPerProcess: p.poolPerProcess,
+    pooled: Boolean(m.serverPooling),
     processesPerDyno: p.processesPerDyno,
     role: p.role,
     server: p.server,
     size: m.size?.value ?? null,
     sources,
     threadsPerProcess: p.threadsPerProcess,
+    versions: m.versions ?? {},
   }
 }
 
@@ -160,6 +206,7 @@ export function toJson(report: Report): JsonReport {
     plan: report.plan,
     processTypes: b.processTypes.map((p) => jsonProcess(p)),
     reserve: b.reserve,
+    serverPooling: serverPoolingJson(b.serverPooling),
     smallestFittingPlan: report.smallestFittingPlan,
     status: b.status,
     suggestions: report.suggestions ?? null,

@@ -24,6 +24,7 @@ export interface InputFlags {
   limit?: number
   plan?: string
   'plans-file'?: string
+  pooled?: string[]
   preboot?: boolean
   procfile?: string
   'rails-env'?: string
@@ -45,6 +46,8 @@ export interface AppRequest {
   envFiles: string[]
   /** Set when the config file lists apps. */
   name: null | string
+  /** --pooled: types that connect through Heroku's server-side pool. */
+  pooled: string[]
   preboot: null | Sourced<boolean>
   procfile: string
   /** --scale (and `conncalc scale` arguments), heroku ps:scale syntax. */
@@ -94,7 +97,7 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
       throw new UsageError(`--app ${flags.app}: no such app in ${config!.display}`, `apps there: ${names.join(', ')}`)
     }
 
-    if (scaleFlags.length > 0 && flags.app === undefined && names.length > 1) {
+    if ((scaleFlags.length > 0 || (flags.pooled ?? []).length > 0) && flags.app === undefined && names.length > 1) {
       throw new UsageError(`${config!.display} lists ${names.length} apps: say which one to scale with --app`, `e.g. --app ${names[0]}`)
     }
 
@@ -103,13 +106,14 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
       appRequest(flags, config!, [base!, {config: config!, data: entry, path: ['apps', i]}], {
         name: entry.name,
         procfile: resolve(config!.dir, entry.procfile),
+        pooled: entry.name === target ? (flags.pooled ?? []) : [],
         scale: entry.name === target ? scaleFlags : [],
       }),
     )
   } else {
     if (flags.app !== undefined) throw new UsageError('--app needs a config file that lists apps', 'see "Several apps, one database" in the README')
     const procfile = flags.procfile ?? (config ? displayPath(resolve(config.dir, data.procfile ?? 'Procfile')) : 'Procfile')
-    apps = [appRequest(flags, config, base ? [base] : [], {name: null, procfile, scale: scaleFlags})]
+    apps = [appRequest(flags, config, base ? [base] : [], {name: null, pooled: flags.pooled ?? [], procfile, scale: scaleFlags})]
   }
 
   return {
@@ -136,7 +140,7 @@ function appRequest(
   flags: InputFlags,
   config: LoadedConfig | null,
   layers: Layer[],
-  fixed: {name: null | string; procfile: string; scale: string[]},
+  fixed: {name: null | string; pooled: string[]; procfile: string; scale: string[]},
 ): AppRequest {
   const env = new Map<string, {source: Source; value: EnvValue}>()
   const envFiles: string[] = []
@@ -195,6 +199,7 @@ function appRequest(
     env: flags.env ?? [],
     envFiles: flags['env-file'] ?? [],
     name: fixed.name,
+    pooled: fixed.pooled,
     preboot: flags.preboot === undefined ? preboot : sourced(flags.preboot, fromFlag(flags.preboot ? '--preboot' : '--no-preboot')),
     procfile: fixed.procfile,
     scale: fixed.scale,

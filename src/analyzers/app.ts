@@ -12,8 +12,11 @@ import {platformLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
 import {analyzeDatabaseYml} from './database-yml.js'
 import {parseGemfileLock} from './gemfile-lock.js'
+import {analyzePgBouncer} from './pgbouncer.js'
 import {parseProcfile} from './procfile.js'
-import {analyzers} from './registry.js'
+import {addons, analyzers} from './registry.js'
+import {activeRecordVersion} from './ruby-server.js'
+import {detectServerPooling} from './server-pooling.js'
 import {splitCommand} from './shell.js'
 
 export interface AnalyzeInput {
@@ -90,16 +93,39 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       otherServerPools = ar.otherServerPools
     }
 
+    const extrasPerProcess = [...(analysis.extrasPerProcess ?? [])]
+    const extrasPerDyno = [...(analysis.extrasPerDyno ?? [])]
+    const typeVersions: Record<string, string> = {...analysis.versions}
+    // ActiveRecord decides pool defaults, `max_connections` and fork safety for every Ruby type.
+    const ar = analysis.language === 'ruby' ? activeRecordVersion(versions) : undefined
+    if (ar) typeVersions.activerecord = ar
+    for (const addon of addons) {
+      const found = await addon.analyze(ctx, analysis)
+      diagnostics.push(...found.diagnostics)
+      extrasPerProcess.push(...(found.extrasPerProcess ?? []))
+      extrasPerDyno.push(...(found.extrasPerDyno ?? []))
+      Object.assign(typeVersions, found.versions)
+    }
+
+    // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
+    const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
+    diagnostics.push(...bouncer.diagnostics)
+    const serverPooling = detectServerPooling(entry.command, env, analysis.language)
+
     const isRelease = analysis.server === 'release'
     processes.push({
+      ...(bouncer.model ? {pgbouncer: bouncer.model} : {}),
+      ...(bouncer.serverConnectionsPerDyno ? {serverConnectionsPerDyno: bouncer.serverConnectionsPerDyno} : {}),
+      ...(serverPooling ? {serverPooling} : {}),
       command: entry.command,
       dynos: isRelease
         ? sourced(1, fromDefault('the release phase runs in one one-off dyno', 'https://devcenter.heroku.com/articles/release-phase'))
         : (formation?.quantity ??
           sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`))),
       ...(!isRelease && formation?.range ? {dynoRange: formation.range} : {}),
-      extrasPerDyno: analysis.extrasPerDyno ?? [],
-      extrasPerProcess: analysis.extrasPerProcess ?? [],
+      extrasPerDyno,
+      extrasPerProcess,
+      ...(analysis.fork ? {fork: analysis.fork} : {}),
       language: analysis.language,
       name: entry.name,
       otherServerPools,
@@ -109,7 +135,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       server: analysis.server,
       size: formation?.size,
       threadsPerProcess: analysis.threadsPerProcess,
-      versions: analysis.versions,
+      ...(Object.keys(typeVersions).length > 0 ? {versions: typeVersions} : {}),
     })
   }
 

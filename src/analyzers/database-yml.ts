@@ -5,13 +5,18 @@
  * URL's query. DATABASE_URL is merged into the primary entry and its query
  * parameters override the file, as ActiveRecord does.
  *
- * Server keys: the primary entry (named "primary", else the first) always
- * connects to "DATABASE_URL", which Heroku sets and ActiveRecord merges into
- * it. Another entry with no url/host of its own, or whose url is
- * `<%= ENV["DATABASE_URL"] %>`, connects to "DATABASE_URL". An entry whose url
- * comes from another env var is keyed by that var's name; a literal url or
- * host by `host=<host>/<database>`. Entries keyed other than "DATABASE_URL"
- * (replicas included, when their URL differs) go to `otherServerPools`.
+ * Server keys: what a budget counts against is a server, so entries are keyed
+ * by where they connect. The primary entry (named "primary", else the first)
+ * connects to "DATABASE_URL", which Heroku sets and ActiveRecord merges into it.
+ * Another entry takes <NAME>_DATABASE_URL when that is set (ActiveRecord merges
+ * CACHE_DATABASE_URL into `cache`; rails/rails database_configurations.rb),
+ * else its own url (keyed by the env var it is read from, or `host=<host:port>`
+ * when literal) or host; one with none of these is counted on "DATABASE_URL"
+ * with a `database-url-missing` note, since on Heroku it would reach a local
+ * socket instead. When the env gives both URLs, an entry on DATABASE_URL's host
+ * and port is the same server even under another name (two databases, one
+ * plan). Entries keyed other than "DATABASE_URL" (replicas included, when their
+ * URL differs) go to `otherServerPools`.
  * Entries with `database_tasks: false` still connect and are kept.
  */
 import {parse as parsePgUrl} from 'pg-connection-string'
@@ -62,6 +67,21 @@ function urlPool(url: string | undefined, where: () => Sourced<number>['source']
   return {diagnostics: [{code: 'unknown-config-value', file, message: `cannot read ${what}: the URL's pool parameter is not an integer`, severity: 'warning'}]}
 }
 
+/** `false` / "false" / "0" as ActiveRecord reads prepared_statements; undefined when not a boolean-ish value. */
+function booleanish(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'string' && /^(false|0|f|no|off)$/i.test(v.trim())) return false
+  if (typeof v === 'string' && /^(true|1|t|yes|on)$/i.test(v.trim())) return true
+  return undefined
+}
+
+/** `prepared_statements=` in a URL's query (PGBOUNCER_PREPARED_STATEMENTS=false adds it), sourced where the URL was written. */
+function urlPreparedStatements(url: string | undefined, where: () => Sourced<boolean>['source']): Sourced<boolean> | undefined {
+  const raw = url ? urlInfo(url)?.query.prepared_statements : undefined
+  const value = booleanish(raw)
+  return value === undefined ? undefined : sourced(value, where())
+}
+
 interface Entry {
   config: Hash
   name: string
@@ -87,21 +107,54 @@ function urlEnvVar(doc: YamlErb, entry: Entry): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined
 }
 
-function serverKey(doc: YamlErb, entry: Entry, isPrimary: boolean): string {
+/** "host:port" of a postgres URL, the identity of a server for budgeting; undefined when unknown. */
+function hostOfUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    const {host, port} = parsePgUrl(url, {useLibpqCompat: true})
+    return host ? `${host}:${port || 5432}` : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The env var ActiveRecord merges into a named entry (rails/rails database_configurations.rb): CACHE_DATABASE_URL for `cache`. */
+export const entryUrlVar = (name: string): string => `${name.toUpperCase()}_DATABASE_URL`
+
+interface EntryServer {
+  host?: string
+  key: string
+  /** A non-primary entry with no url, host or <NAME>_DATABASE_URL: on Heroku it would not reach DATABASE_URL. */
+  noUrl?: boolean
+}
+
+function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: AnalyzerContext): EntryServer {
   // On Heroku DATABASE_URL is always set and ActiveRecord merges it into the primary entry.
-  if (isPrimary) return PRIMARY_SERVER
+  if (isPrimary) return {host: hostOfUrl(ctx.env.get(PRIMARY_SERVER)?.value), key: PRIMARY_SERVER}
+  const named = ctx.env.get(entryUrlVar(entry.name))
+  if (named) return {host: hostOfUrl(named.value), key: entryUrlVar(entry.name)}
+  // `url: <%= ENV["X"] %>`, written here or inherited through a merge key: keyed by X even when X has no value here.
+  const fromVar = doc.yaml.lineOf([...entry.path, 'url']) === undefined ? undefined : urlEnvVar(doc, entry)
+  if (fromVar) return {host: hostOfUrl(ctx.env.get(fromVar)?.value), key: fromVar}
   const url = entry.config.url
   if (typeof url === 'string' && url !== '') {
-    const fromVar = urlEnvVar(doc, entry)
-    if (fromVar) return fromVar
-    if (unknownTag(doc.erb, url)) return `unknown url (${doc.file}:${doc.yaml.lineOf([...entry.path, 'url'])})`
-    const info = urlInfo(url)
-    return info ? `host=${info.host ?? 'localhost'}/${info.database ?? ''}` : `unreadable url (${doc.file})`
+    if (unknownTag(doc.erb, url)) return {key: `unknown url (${doc.file}:${doc.yaml.lineOf([...entry.path, 'url'])})`}
+    const host = hostOfUrl(url)
+    return {host, key: host ? `host=${host}` : `unreadable url (${doc.file})`}
   }
 
   const host = entry.config.host
-  if (typeof host === 'string' && host !== '' && host !== 'localhost') return `host=${host}/${String(entry.config.database ?? '')}`
-  return PRIMARY_SERVER
+  if (typeof host === 'string' && host !== '' && host !== 'localhost') {
+    const at = `${host}:${typeof entry.config.port === 'number' || typeof entry.config.port === 'string' ? entry.config.port : 5432}`
+    return {host: at, key: `host=${at}`}
+  }
+
+  return {key: PRIMARY_SERVER, noUrl: true}
+}
+
+/** The server key, with an entry on the same host and port as DATABASE_URL counted as the same server. */
+function serverKey(server: EntryServer, primaryHost: string | undefined): string {
+  return server.key !== PRIMARY_SERVER && server.host && server.host === primaryHost ? PRIMARY_SERVER : server.key
 }
 
 export async function analyzeDatabaseYml(ctx: AnalyzerContext): Promise<DatabaseYmlAnalysis> {
@@ -131,13 +184,17 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext): Promise<Database
 
     const pool = firstOf([fromDatabaseUrl('the DATABASE_URL pool')], defaultPool())
     const all = [...diagnostics, ...pool.diagnostics].map((d) => ({...d, processType: ctx.processType}))
-    return {diagnostics: all, otherServerPools: [], pools: [{database: 'primary', pool: pool.value, server: PRIMARY_SERVER}]}
+    const prepared = urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source)
+    const entry: PoolEntry = {database: 'primary', pool: pool.value, server: PRIMARY_SERVER}
+    return {diagnostics: all, otherServerPools: [], pools: [prepared ? {...entry, preparedStatements: prepared} : entry]}
   }
 
   const entries = entriesOf(section, ctx.appEnv)
   const primaryName = entries.some((e) => e.name === 'primary') ? 'primary' : entries[0]?.name
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
+  const primaryHost = hostOfUrl(databaseUrl?.value)
+  const noUrl: string[] = []
   for (const entry of entries) {
     const isPrimary = entry.name === primaryName
     const what = `the ${entry.name} pool`
@@ -145,8 +202,10 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext): Promise<Database
       entry.config[k] === undefined ? {diagnostics: []} : yamlCandidate(doc, [...entry.path, k], entry.config[k], what)
     const url = typeof entry.config.url === 'string' ? entry.config.url : undefined
     const urlLine = doc.yaml.lineOf([...entry.path, 'url']) ?? 1
+    const named = isPrimary ? undefined : ctx.env.get(entryUrlVar(entry.name))
     const candidates: Candidate[] = [
       ...(isPrimary ? [fromDatabaseUrl(what)] : []),
+      ...(named ? [urlPool(named.value, () => named.source, what, DATABASE_YML)] : []),
       urlPool(url, () => fromFile(DATABASE_YML, urlLine), what, DATABASE_YML),
       ...(readsMaxConnections ? [key('max_connections')] : []),
       key('pool'),
@@ -163,11 +222,35 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext): Promise<Database
 
     const pool = firstOf(candidates, defaultPool())
     diagnostics.push(...pool.diagnostics)
-    const server = serverKey(doc, entry, isPrimary)
-    const item: PoolEntry = {database: entry.name, pool: pool.value, server}
+    const found = entryServer(doc, entry, isPrimary, ctx)
+    if (found.noUrl) noUrl.push(entry.name)
+    const server = serverKey(found, primaryHost)
+    // As ActiveRecord merges them: DATABASE_URL's query over the entry's url over its keys.
+    const preparedKey = booleanish(entry.config.prepared_statements)
+    const prepared =
+      (isPrimary ? urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source) : undefined) ??
+      urlPreparedStatements(url, () => fromFile(DATABASE_YML, urlLine)) ??
+      (preparedKey === undefined
+        ? undefined
+        : sourced(preparedKey, fromFile(DATABASE_YML, doc.yaml.lineOf([...entry.path, 'prepared_statements']) ?? 1)))
+    const item: PoolEntry = {database: entry.name, pool: pool.value, server, ...(prepared ? {preparedStatements: prepared} : {})}
     if (server === PRIMARY_SERVER) pools.push(item)
     else otherServerPools.push(item)
   }
 
-  return {diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})), otherServerPools, pools}
+  const all: Diagnostic[] = diagnostics.map((d) => ({...d, processType: ctx.processType}))
+  if (noUrl.length > 0) {
+    // About the file, not a process type: reported once.
+    const names = noUrl.map((n) => `\`${n}\``).join(', ')
+    all.push({
+      code: 'database-url-missing',
+      file: DATABASE_YML,
+      fix: `give each entry the server it should use, e.g. \`url: <%= ENV["DATABASE_URL"] %>\` in the entry they inherit from, or set ${noUrl.map((n) => entryUrlVar(n)).join(' / ')}`,
+      line: doc.yaml.lineOf([ctx.appEnv, noUrl[0]]),
+      message: `${names} in the ${ctx.appEnv} section ${noUrl.length === 1 ? 'has' : 'have'} no url, host or ${noUrl.map((n) => entryUrlVar(n)).join('/')}; ActiveRecord merges DATABASE_URL into the primary entry only, so on Heroku ${noUrl.length === 1 ? 'it' : 'they'} would connect to a local socket. conncalc counts ${noUrl.length === 1 ? 'it' : 'them'} on the DATABASE_URL server`,
+      severity: 'info',
+    })
+  }
+
+  return {diagnostics: all, otherServerPools, pools}
 }

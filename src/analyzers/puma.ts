@@ -5,11 +5,11 @@
  */
 import type {Diagnostic} from '../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
-import {isSymbol, lastCall, type RubyConfig, truthy} from '../ruby/evaluate.js'
+import {findCalls, isSymbol, lastCall, type RubyConfig, truthy} from '../ruby/evaluate.js'
 import {hasFlag} from './argv.js'
 import {versionAtLeast} from '../util/version.js'
-import {processorsOn} from './dyno.js'
-import {hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
+import {processorsFor} from './dyno.js'
+import {forkFacts, forkingParentExtra, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
 
@@ -23,7 +23,7 @@ function isRailsServer(argv: readonly string[]): boolean {
 }
 
 function autoWorkers(ctx: AnalyzerContext, where: Source): Sourced<number> {
-  const cpu = processorsOn(ctx.dynoSize)
+  const cpu = processorsFor(ctx)
   return sourced(cpu.value, assumed(`Puma "auto" workers = processors on the dyno`), [where, cpu.source])
 }
 
@@ -50,6 +50,35 @@ function defaults(version: string | undefined): PumaDefaults {
     newStyle: true,
     workers: sourced(0, fromDefault(`${label} default workers (single mode)`, REF), unknown),
   }
+}
+
+/** A `plugin :name` line in the Puma config (`plugin :solid_queue if ENV["SOLID_QUEUE_IN_PUMA"]`). */
+export interface PumaPlugin {
+  conditional: boolean
+  file: string
+  line: number
+  name: string
+}
+
+export interface PumaFacts extends RubyServerFacts {
+  plugins: PumaPlugin[]
+}
+
+function pluginsOf(config: RubyConfig | undefined): PumaPlugin[] {
+  if (!config) return []
+  return findCalls(config.calls, 'plugin')
+    .filter((c) => c.receiver === undefined)
+    .flatMap((c) => {
+      const arg = c.args[0]
+      const name = arg?.kind === 'known' ? (isSymbol(arg.value) ? arg.value.symbol : typeof arg.value === 'string' ? arg.value : undefined) : undefined
+      return name ? [{conditional: c.conditional, file: config.file, line: c.line, name}] : []
+    })
+}
+
+/** The Puma facts of a ServerAnalysis (undefined for other servers). */
+export function pumaFacts(facts: Record<string, unknown> | undefined): PumaFacts | undefined {
+  const f = facts as Partial<PumaFacts> | undefined
+  return f && Array.isArray(f.plugins) ? (f as PumaFacts) : undefined
 }
 
 /** Which config file Puma loads: -C, else config/puma/<env>.rb if it exists, else config/puma.rb. */
@@ -174,14 +203,29 @@ export const puma: ServerAnalyzer = {
         ? workers.value
         : {...workers.value, value: 1, via: [...(workers.value.via ?? []), assumed('workers 0 = Puma single mode: one process')]}
 
-    const facts: RubyServerFacts = {
+    const facts: PumaFacts = {
       configFile: config?.file,
       hooks: hooksOf(config),
+      plugins: pluginsOf(config),
       preloadApp: preloadApp(config, workers.value, version, hasFlag(argv, ['--preload'])),
     }
+    // Cluster mode (workers ≥ 1) forks workers from the master; single mode does not fork.
+    const fork = forkFacts({
+      // Puma 7 renamed on_worker_boot to before_worker_boot (the old name still works).
+      childHookNames: !version || versionAtLeast(version, '7.0.0') ? ['before_worker_boot', 'on_worker_boot'] : ['on_worker_boot', 'before_worker_boot'],
+      file: config?.file ?? 'config/puma.rb',
+      forks: {...workers.value, value: workers.value.value >= 1},
+      hooks: facts.hooks,
+      parent: 'Puma master',
+      parentHookNames: ['before_fork'],
+      preload: facts.preloadApp,
+    })
+    const parentExtra = forkingParentExtra(ctx, fork)
     return {
       diagnostics: diagnostics.map((x) => ({...x, processType: ctx.processType})),
+      ...(parentExtra ? {extrasPerDyno: [parentExtra]} : {}),
       facts: {...facts},
+      fork,
       language: 'ruby',
       processesPerDyno: processes,
       server: 'puma',

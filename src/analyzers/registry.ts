@@ -1,5 +1,9 @@
-import type {ServerAnalyzer} from './types.js'
+import type {ProcessAddon, ServerAnalyzer} from './types.js'
 
+import {actionCable} from './action-cable.js'
+import {delayedJob} from './delayed-job.js'
+import {goodJob, goodJobAsync} from './good-job.js'
+import {newRelic} from './new-relic.js'
 import {celery} from './celery.js'
 import {daphne} from './daphne.js'
 import {dramatiq} from './dramatiq.js'
@@ -10,10 +14,12 @@ import {jvm} from './jvm.js'
 import {node} from './node.js'
 import {php} from './php.js'
 import {puma} from './puma.js'
+import {que} from './que.js'
 import {release} from './release.js'
 import {resque} from './resque.js'
 import {rq} from './rq.js'
 import {sidekiq} from './sidekiq.js'
+import {solidQueue, solidQueueInPuma} from './solid-queue.js'
 import {unicorn} from './unicorn.js'
 import {unknown} from './unknown.js'
 import {uvicorn} from './uvicorn.js'
@@ -23,4 +29,29 @@ import {uvicorn} from './uvicorn.js'
  * process type's command wins, and `unknown` matches everything. `go` is
  * last before it: it matches any bare program in an app with a go.mod.
  */
-export const analyzers: ServerAnalyzer[] = [release, puma, unicorn, sidekiq, resque, gunicorn, uvicorn, hypercorn, daphne, celery, rq, dramatiq, node, jvm, php, go, unknown]
+export const analyzers: ServerAnalyzer[] = [
+  release,
+  puma,
+  unicorn,
+  sidekiq,
+  resque,
+  goodJob,
+  solidQueue,
+  delayedJob,
+  que,
+  gunicorn,
+  uvicorn,
+  hypercorn,
+  daphne,
+  celery,
+  rq,
+  dramatiq,
+  node,
+  jvm,
+  php,
+  go,
+  unknown,
+]
+
+/** Add-ons that run inside other servers' processes, applied to every process type in this order. */
+export const addons: ProcessAddon[] = [actionCable, goodJobAsync, solidQueueInPuma, newRelic]

@@ -3,12 +3,39 @@
  * worker process; `resque:workers` runs COUNT of them. Each worker forks a
  * child per job and handles one job at a time, so 1 thread per process.
  */
-import {fromDefault, fromFlag, sourced} from '../model/source.js'
+import type {Diagnostic} from '../model/diagnostic.js'
+import {assumed, fromDefault, fromFlag, sourced} from '../model/source.js'
+import {findCalls} from '../ruby/evaluate.js'
+import {forkFacts, forkingParentExtra, loadRubyConfig, type RubyHook} from './ruby-server.js'
 import {type Candidate, envCandidate, firstOf, programName} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 const REF = 'https://github.com/resque/resque/blob/master/lib/resque/tasks.rb'
 const TASKS = new Set(['resque:work', 'resque:workers'])
+const HOOKS_REF = 'https://github.com/resque/resque/blob/master/docs/HOOKS.md'
+
+/** Where Rails apps put Resque's fork hooks (the README's resque:setup task, or an initializer). */
+export const RESQUE_HOOK_FILES = ['config/initializers/resque.rb', 'lib/tasks/resque.rake']
+
+/** `Resque.before_fork do … end` / `Resque.after_fork = proc { … }`, anywhere in those files (inside `task "resque:setup"` too). */
+async function resqueHooks(ctx: AnalyzerContext): Promise<{diagnostics: Diagnostic[]; file?: string; hooks: RubyHook[]}> {
+  const diagnostics: Diagnostic[] = []
+  const hooks: RubyHook[] = []
+  let first: string | undefined
+  for (const path of RESQUE_HOOK_FILES) {
+    const config = await loadRubyConfig(ctx, path, ctx.appEnv)
+    if (!config) continue
+    first ??= path
+    diagnostics.push(...config.diagnostics)
+    for (const name of ['before_fork', 'after_fork']) {
+      for (const c of [...findCalls(config.calls, name, true), ...findCalls(config.calls, `${name}=`, true)]) {
+        if (c.receiver === 'Resque' && c.blockBody) hooks.push({body: c.blockBody, file: path, line: c.line, name: `Resque.${name}`})
+      }
+    }
+  }
+
+  return {diagnostics, file: first, hooks}
+}
 
 const task = (argv: readonly string[]): string | undefined => argv.slice(1).find((a) => TASKS.has(a))
 
@@ -22,10 +49,10 @@ function countArgument(argv: readonly string[]): Candidate {
 }
 
 export const resque: ServerAnalyzer = {
-  analyze(ctx: AnalyzerContext): ServerAnalysis {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
     let processes = sourced(1, fromDefault('`rake resque:work` runs one worker process', REF))
-    const diagnostics = []
+    const diagnostics: Diagnostic[] = []
     if (task(argv) === 'resque:workers') {
       const count = firstOf([countArgument(argv), envCandidate(ctx.env, ['COUNT'], 'Resque COUNT')], processes)
       diagnostics.push(...count.diagnostics)
@@ -43,8 +70,30 @@ export const resque: ServerAnalyzer = {
       processes = count.value
     }
 
+    // Each worker loads the app, then forks a child per job (unless FORK_PER_JOB=false).
+    const hooks = await resqueHooks(ctx)
+    diagnostics.push(...hooks.diagnostics)
+    const noFork = ctx.env.get('FORK_PER_JOB')
+    const fork = forkFacts({
+      childHookNames: ['Resque.after_fork'],
+      file: hooks.file ?? RESQUE_HOOK_FILES[0],
+      forks:
+        noFork?.value === 'false'
+          ? sourced(false, noFork.source)
+          : sourced(true, fromDefault('a Resque worker forks a child for every job', HOOKS_REF)),
+      hooks: hooks.hooks,
+      parent: 'Resque worker',
+      parentHookNames: ['Resque.before_fork'],
+      preload: argv.includes('environment')
+        ? sourced(true, fromFlag('environment'))
+        : sourced(true, assumed('a Rails app\'s Resque worker loads it before forking (`task "resque:setup" => :environment`)')),
+    })
+    // Every worker process is a parent here, so its kept connection counts per process.
+    const parentExtra = forkingParentExtra(ctx, fork)
     return {
       diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})),
+      ...(parentExtra ? {extrasPerProcess: [parentExtra]} : {}),
+      fork,
       language: 'ruby',
       processesPerDyno: processes,
       server: 'resque',

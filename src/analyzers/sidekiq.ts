@@ -5,11 +5,13 @@
  * then the default for the installed version.
  */
 import type {Diagnostic} from '../model/diagnostic.js'
-import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
+import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../model/source.js'
 import {readYamlErb, type YamlErb} from '../ruby/erb.js'
+import {type DslCall, findCalls} from '../ruby/evaluate.js'
 import {versionAtLeast} from '../util/version.js'
-import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, programName, rubyEnvironment, yamlCandidate} from './setting.js'
-import {missingConfig} from './ruby-server.js'
+import {processorsFor} from './dyno.js'
+import {loadRubyConfig, missingConfig} from './ruby-server.js'
+import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, programName, rubyCandidate, rubyEnvironment, yamlCandidate} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 const CLI = 'https://github.com/sidekiq/sidekiq/blob/main/lib/sidekiq/cli.rb'
@@ -50,6 +52,64 @@ function concurrencyFromYaml(doc: YamlErb | undefined, environment: string): Can
   return {diagnostics: []}
 }
 
+const CONFIG = 'https://github.com/sidekiq/sidekiq/blob/main/lib/sidekiq/config.rb'
+const SWARM = 'https://github.com/sidekiq/sidekiq/wiki/Ent-Swarm'
+const INITIALIZER = 'config/initializers/sidekiq.rb'
+
+/** A Sidekiq 7+ capsule beside the default one: its own threads in the same process. */
+interface Capsule {
+  concurrency?: Sourced<number>
+  name: string
+  where: Sourced<number>['source']
+}
+
+/** `:capsules:` in sidekiq.yml (the environment's section wins, as Sidekiq merges it over the top level). */
+function capsulesFromYaml(doc: YamlErb | undefined, environment: string, diagnostics: Diagnostic[]): Capsule[] {
+  if (!doc) return []
+  const root = doc.yaml.value
+  const section = lookup(root, environment)
+  const found = (section && lookup(section.value, 'capsules')) ? {at: [section.key], c: lookup(section.value, 'capsules')!} : lookup(root, 'capsules') ? {at: [] as string[], c: lookup(root, 'capsules')!} : undefined
+  if (!found || !found.c.value || typeof found.c.value !== 'object') return []
+  return Object.entries(found.c.value as Record<string, unknown>).map(([name, cfg]) => {
+    const path = [...found.at, found.c.key, name]
+    const conc = lookup(cfg, 'concurrency')
+    const c = conc ? yamlCandidate(doc, [...path, conc.key], conc.value, `Sidekiq capsule ${name} concurrency`) : {diagnostics: []}
+    diagnostics.push(...c.diagnostics)
+    return {...(c.value ? {concurrency: c.value} : {}), name: name.replace(/^:/, ''), where: fromFile(doc.file, doc.yaml.lineOf(path) ?? 1)}
+  })
+}
+
+/**
+ * config/initializers/sidekiq.rb: inside `Sidekiq.configure_server`,
+ * `config.capsule("name") { |cap| cap.concurrency = 1 }` adds a capsule and
+ * `config.concurrency = N` sets the default capsule's threads (it runs after
+ * the command line and sidekiq.yml were read, so it wins over them).
+ */
+async function fromInitializer(ctx: AnalyzerContext, environment: string, diagnostics: Diagnostic[]): Promise<{capsules: Capsule[]; concurrency: Candidate}> {
+  const config = await loadRubyConfig(ctx, INITIALIZER, environment)
+  if (!config) return {capsules: [], concurrency: {diagnostics: []}}
+  diagnostics.push(...config.diagnostics)
+  const server = findCalls(config.calls, 'configure_server', true).filter((c) => c.receiver === 'Sidekiq' && c.blockBody)
+  const body: DslCall[] = server.flatMap((c) => c.blockBody!)
+  const capsules: Capsule[] = findCalls(body, 'capsule', true).map((c) => {
+    const arg = c.args[0]
+    const name = arg?.kind === 'known' && typeof arg.value === 'string' ? arg.value : `capsule at line ${c.line}`
+    const set = findCalls(c.blockBody ?? [], 'concurrency=', true).at(-1)
+    const cand = set ? rubyCandidate(set.args[0], INITIALIZER, set.line, `Sidekiq capsule ${name} concurrency`) : {diagnostics: []}
+    diagnostics.push(...cand.diagnostics)
+    return {...(cand.value ? {concurrency: cand.value} : {}), name, where: fromFile(INITIALIZER, c.line)}
+  })
+  const own = body.filter((c) => c.name === 'concurrency=').at(-1)
+  return {capsules, concurrency: own ? rubyCandidate(own.args[0], INITIALIZER, own.line, 'Sidekiq concurrency') : {diagnostics: []}}
+}
+
+/** sidekiqswarm (Sidekiq Enterprise) forks SIDEKIQ_COUNT processes; its default is one per processor (UNCONFIRMED). */
+function swarmProcesses(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; value: Sourced<number>} {
+  const cpu = processorsFor(ctx)
+  const fallback = sourced(cpu.value, assumed('sidekiqswarm without SIDEKIQ_COUNT forks one process per processor (UNCONFIRMED)'), [fromDefault('sidekiqswarm forks SIDEKIQ_COUNT processes', SWARM), cpu.source])
+  return firstOf([envCandidate(ctx.env, ['SIDEKIQ_COUNT'], 'sidekiqswarm SIDEKIQ_COUNT')], fallback)
+}
+
 export const sidekiq: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
@@ -65,8 +125,11 @@ export const sidekiq: ServerAnalyzer = {
     const doc = file ? await readYamlErb(file, {appEnv: environment, env: ctx.env}) : undefined
     if (doc) diagnostics.push(...doc.diagnostics)
 
+    const capsulesSupported = !version || versionAtLeast(version, '7.0.0')
+    const init = capsulesSupported ? await fromInitializer(ctx, environment, diagnostics) : {capsules: [], concurrency: {diagnostics: []}}
     const concurrency = firstOf(
       [
+        init.concurrency,
         flagCandidate(findFlag(argv, ['-c', '--concurrency'], ctx.command), 'Sidekiq concurrency'),
         concurrencyFromYaml(doc, environment),
         envCandidate(ctx.env, ['RAILS_MAX_THREADS'], 'Sidekiq concurrency'),
@@ -75,18 +138,36 @@ export const sidekiq: ServerAnalyzer = {
     )
     diagnostics.push(...concurrency.diagnostics)
 
+    // Capsules run their threads in the same process: total = default + Σ capsules (Config#total_concurrency).
+    const capsules = capsulesSupported ? [...capsulesFromYaml(doc, environment, diagnostics), ...init.capsules] : []
+    let threads = concurrency.value
+    if (capsules.length > 0) {
+      // A capsule without its own concurrency takes the process's (Capsule#initialize).
+      const each = capsules.map((c) => c.concurrency ?? {...concurrency.value, via: [c.where, ...(concurrency.value.via ?? [])]})
+      const total = threads.value + each.reduce((a, b) => a + b.value, 0)
+      const parts = [`default ${threads.value}`, ...capsules.map((c, i) => `${c.name} ${each[i].value}`)].join(' + ')
+      threads = sourced(total, fromDefault(`Sidekiq runs every capsule's threads in one process: ${parts}`, CONFIG), [threads.source, ...each.map((e) => e.source)])
+    }
+
+    const swarm = programName(argv[0]) === 'sidekiqswarm'
+    const processes = swarm
+      ? swarmProcesses(ctx)
+      : {diagnostics: [], value: sourced(1, fromDefault('one Sidekiq process per command (capsules share its threads)', CLI))}
+    diagnostics.push(...processes.diagnostics)
+
     return {
       diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})),
-      facts: {configFile: doc?.file},
+      facts: {capsules: capsules.map((c) => c.name), configFile: doc?.file},
       language: 'ruby',
-      processesPerDyno: sourced(1, fromDefault('one Sidekiq process per command (capsules share its threads)', CLI)),
+      processesPerDyno: processes.value,
       server: 'sidekiq',
-      threadsPerProcess: concurrency.value,
+      threadsPerProcess: threads,
       ...(version ? {versions: {sidekiq: version}} : {}),
     }
   },
   id: 'sidekiq',
   matches(cmd: ParsedCommand): boolean {
-    return programName(cmd.argv[0]) === 'sidekiq'
+    const p = programName(cmd.argv[0])
+    return p === 'sidekiq' || p === 'sidekiqswarm'
   },
 }

@@ -1,7 +1,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env, EnvEntry} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
-import type {Extra, PoolEntry} from '../model/process.js'
+import type {Extra, ForkFacts, PoolEntry} from '../model/process.js'
 import type {Sourced} from '../model/source.js'
 import type {DynoFacts} from '../platform/dyno-sizes.js'
 
@@ -44,6 +44,8 @@ export interface ServerAnalysis {
   diagnostics: Diagnostic[]
   extrasPerDyno?: Extra[]
   extrasPerProcess?: Extra[]
+  /** Forking servers: what the fork-safety rules need (see ruby-server.ts). */
+  fork?: ForkFacts
   language: string
   /** Pools the server itself knows (Node, JVM, …). Ruby servers leave this out: database.yml decides. */
   pools?: PoolEntry[]
@@ -61,5 +63,24 @@ export interface ServerAnalyzer {
   /** Does this analyzer understand the command? Checked in registry order. */
   matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean
   analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> | ServerAnalysis
+  id: string
+}
+
+/** What an add-on contributes to a process type it runs inside. */
+export interface AddonAnalysis {
+  diagnostics: Diagnostic[]
+  extrasPerDyno?: Extra[]
+  extrasPerProcess?: Extra[]
+  /** Versions that decided its numbers, for --explain. */
+  versions?: Record<string, string>
+}
+
+/**
+ * Something that runs inside another server's processes and opens
+ * connections there: Action Cable's listener, the New Relic agent, GoodJob in
+ * async mode, Solid Queue in Puma. Every add-on sees every process type.
+ */
+export interface ProcessAddon {
+  analyze(ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis>
   id: string
 }

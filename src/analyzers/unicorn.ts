@@ -5,7 +5,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../model/source.js'
 import {lastCall, truthy} from '../ruby/evaluate.js'
-import {hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
+import {forkFacts, forkingParentExtra, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {appPath, findFlag, firstOf, programName, rubyCandidate, rubyEnvironment} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
 
@@ -41,13 +41,26 @@ export const unicorn: ServerAnalyzer = {
       hooks: hooksOf(config),
       preloadApp:
         config && preload
-          ? sourced(preload.args[0]?.kind === 'known' && truthy(preload.args[0].value), fromFile(config.file, preload.line))
+          ? sourced(preload.args[0]?.kind === 'known' && truthy(preload.args[0].value), fromFile(config.file, preload.line), notPassed)
           : sourced(false, fromDefault('Unicorn default preload_app false', REF)),
     }
 
+    // The master always forks its workers; with preload_app the app (and AR) is loaded first.
+    const fork = forkFacts({
+      childHookNames: ['after_fork'],
+      file: config?.file ?? 'config/unicorn.rb',
+      forks: sourced(true, fromDefault('the Unicorn master forks worker_processes workers', REF)),
+      hooks: facts.hooks,
+      parent: 'Unicorn master',
+      parentHookNames: ['before_fork'],
+      preload: facts.preloadApp,
+    })
+    const parentExtra = forkingParentExtra(ctx, fork)
     return {
       diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})),
+      ...(parentExtra ? {extrasPerDyno: [parentExtra]} : {}),
       facts: {...facts},
+      fork,
       language: 'ruby',
       processesPerDyno: processes,
       server: 'unicorn',

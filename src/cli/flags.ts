@@ -26,6 +26,11 @@ export const inputFlags = {
   limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', min: 1}),
   plan: Flags.string({char: 'p', description: 'Heroku Postgres plan, e.g. essential-0, standard-0, heroku-postgresql:premium-2'}),
   'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
+  pooled: Flags.string({
+    description:
+      "process types that connect through Heroku's server-side pool (DATABASE_CONNECTION_POOL_URL): they count against the pooler, not the plan directly; detected when the Procfile sets DATABASE_URL=$DATABASE_CONNECTION_POOL_URL",
+    multiple: true,
+  }),
   preboot: Flags.boolean({
     allowNo: true,
     description: 'Heroku preboot is on: count the old and new web dynos running together during a deploy (default: the config file, else off)',

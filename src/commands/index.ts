@@ -1,3 +1,4 @@
+import Live from './live.js'
 import Plan from './plan.js'
 import Plans from './plans.js'
 import Readme from './readme.js'
@@ -7,6 +8,7 @@ import Schema from './schema.js'
 
 // oclif "explicit" strategy: one import, no directory scan at start-up.
 export const commands = {
+  live: Live,
   plan: Plan,
   plans: Plans,
   readme: Readme,

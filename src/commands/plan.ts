@@ -2,10 +2,14 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {type Format, inputFlags, outputFlags} from '../cli/flags.js'
+import {planLiveJson} from '../live/compare.js'
+import {runPlanLive} from '../live/run-live.js'
 import {runPlan} from '../plan.js'
 import {renderReport} from '../render/format.js'
+import {renderPlanLive} from '../render/live.js'
 import {exitCodeFor, type JsonReport, toJson} from '../report.js'
 import {resolveRequest} from '../request.js'
+import {liveFlags, liveOptionsFrom} from './live-flags.js'
 
 export default class Plan extends BaseCommand {
   static override description = `Compute the app's PostgreSQL connection budget from its Procfile and configs.
@@ -24,20 +28,38 @@ Exit code 0 fits, 1 does not fit (or an error was found), 2 bad input, 3 interna
     '<%= config.bin %> plan --format markdown > budget.md',
     '<%= config.bin %> plan --plan heroku-postgresql:standard-0 --json',
     '<%= config.bin %> plan --plan standard-0 --scale web=3 --assume web=1:20:20 --explain',
+    '<%= config.bin %> plan --scale web=2 worker=1 --live --env-file .env.heroku',
   ]
 
   static override flags = {
     ...inputFlags,
     ...outputFlags,
+    ...liveFlags,
+    live: Flags.boolean({
+      default: false,
+      description:
+        "also read the live database (--database-url, default DATABASE_URL): its limit when no --plan/--limit is given, and each process type's live connections beside its budget (matched by application_name, e.g. web.1)",
+    }),
     suggest: Flags.boolean({default: false, description: 'say what would make it fit: a plan, dyno counts, processes/threads, PgBouncer; each with its new total'}),
   }
 
   async run(): Promise<JsonReport> {
     const {flags} = await this.parse(Plan)
     const request = await resolveRequest(flags)
-    const {report, title} = await runPlan(request, {suggest: flags.suggest})
     const format = (flags.format ?? 'table') as Format
-    this.emit(renderReport(report, format, {chalk: this.colors(), explain: flags.explain, title}), flags.output)
+    const chalk = this.colors()
+    if (flags.live) {
+      const envFiles = [...request.apps.flatMap((a) => [...a.defaults.envFiles, ...a.envFiles])]
+      const result = await runPlanLive(request, liveOptionsFrom(flags, envFiles, request.warnAt))
+      const text = format === 'table' ? renderPlanLive(result, {chalk, explain: flags.explain}) : renderReport(result.report, format, {chalk, explain: flags.explain, title: result.procfile})
+      this.emit(text, flags.output)
+      this.annotate(result.report, format)
+      process.exitCode = exitCodeFor(result.report, request.failOn)
+      return {...toJson(result.report), live: planLiveJson(result.live, result.comparison)}
+    }
+
+    const {report, title} = await runPlan(request, {suggest: flags.suggest})
+    this.emit(renderReport(report, format, {chalk, explain: flags.explain, title}), flags.output)
     this.annotate(report, format)
     process.exitCode = exitCodeFor(report, request.failOn)
     return toJson(report)

@@ -1,9 +1,27 @@
 import type {Diagnostic} from './diagnostic.js'
+import type {PgBouncerModel, ServerPooling} from './pooler.js'
 import type {Sourced} from './source.js'
 
-/** Connections a process (or a dyno) opens outside its app-level pool, with the reason. */
+/**
+ * Connections a process (or a dyno) opens beside its request/job threads, with
+ * the reason: outside the app-level pool (Action Cable's LISTEN connection), or
+ * checked out of one (GoodJob's utility threads, Solid Queue's polling).
+ */
 export interface Extra {
   count: Sourced<number>
+  /**
+   * The database entry these connections go to ("queue" for Solid Queue);
+   * unset means the primary. Extras whose entry is on another server are not
+   * counted against this one.
+   */
+  database?: string
+  /**
+   * Checked out of that entry's pool: the pool caps them (and must be sized
+   * for them), so per process they count as min(pool, threads + these).
+   */
+  inPool?: boolean
+  /** Stable id of what opens them, for rules and JSON: "forking-parent", "action-cable", … */
+  kind?: string
   reason: string // "Action Cable PostgreSQL LISTEN connection"
 }
 
@@ -11,6 +29,8 @@ export interface Extra {
 export interface PoolEntry {
   database: string // "primary", "cache", "default", …
   pool: Sourced<number>
+  /** ActiveRecord `prepared_statements` when the config sets it (default true); PgBouncer's transaction mode needs false. */
+  preparedStatements?: Sourced<boolean>
   /**
    * Connections the pool opens at start and keeps even when idle (HikariCP
    * minimumIdle, psycopg_pool min_size): a process holds at least this many.
@@ -24,6 +44,37 @@ export interface PoolEntry {
 }
 
 export type ProcessRole = 'long-running' | 'release'
+
+/** Where a hook was found in a config file. */
+export interface HookSite {
+  file: string
+  hook: string // "on_worker_boot", "Resque.after_fork"
+  line: number
+}
+
+/**
+ * How a forking server starts its children, for the fork-safety rules: the
+ * parent loads the app (and may connect) before it forks, and each child must
+ * not keep using the parent's socket.
+ */
+export interface ForkFacts {
+  /** Hook that runs in the parent before forking, as the fix should name it ("before_fork"). */
+  parentHook: string
+  /** Hook that runs in each child after forking ("on_worker_boot", "after_fork", "Resque.after_fork"). */
+  childHook: string
+  /** A disconnect in the parent hook, if one was found. */
+  disconnect?: HookSite
+  /** The file the fix goes in (config/puma.rb, config/initializers/resque.rb). */
+  file: string
+  /** Does the server fork at all (Puma cluster mode, Unicorn, Resque's fork per job)? */
+  forks: Sourced<boolean>
+  /** The app (and ActiveRecord) is loaded in the parent before forking. */
+  preload: Sourced<boolean>
+  /** A reconnect (establish_connection) in the child hook, if one was found. */
+  reconnect?: HookSite
+  /** What forks ("Puma master", "Unicorn master", "Resque worker"). */
+  parent: string
+}
 
 /** What analyzers found for one process type: every number sourced. */
 export interface ProcessModel {
@@ -40,8 +91,14 @@ export interface ProcessModel {
   dynoRange?: {max: number; min: number}
   extrasPerDyno: Extra[] // e.g. a forking master that kept its connection
   extrasPerProcess: Extra[]
+  /** For forking servers: preload and fork hooks, read by the fork-safety rules. */
+  fork?: ForkFacts
   /** Set by poolers (PgBouncer buildpack): replaces processes × connections per dyno. */
   serverConnectionsPerDyno?: Extra
+  /** The PgBouncer buildpack runs in this type's dynos (bin/start-pgbouncer). */
+  pgbouncer?: PgBouncerModel
+  /** Connects through Heroku's server-side pool: counts against the pooler, not the plan directly. */
+  serverPooling?: ServerPooling
   language: string // "ruby", "python", "node", "unknown", …
   name: string // Procfile process type
   pools: PoolEntry[] // entries on the budgeted server; empty means "no pool known"

@@ -9,6 +9,7 @@ export type Source =
   | {kind: 'default'; what: string; ref: string} // "Sidekiq 7 default concurrency", doc/source link
   | {kind: 'plan'; table: string; plan: string}
   | {kind: 'assumed'; why: string} // UNCONFIRMED facts, unknown commands
+  | {kind: 'live'; what: string; database: string} // read from a running database (URL redacted)
 
 /**
  * A value and its origin. `via` lists what the origin itself depended on, in
@@ -30,6 +31,7 @@ export const fromFile = (file: string, line: number): Source => ({file, kind: 'f
 export const fromDefault = (what: string, ref: string): Source => ({kind: 'default', ref, what})
 export const fromPlan = (table: string, plan: string): Source => ({kind: 'plan', plan, table})
 export const assumed = (why: string): Source => ({kind: 'assumed', why})
+export const fromLive = (what: string, database: string): Source => ({database, kind: 'live', what})
 
 /** One line of human text for a source, as --explain prints it. */
 export function describeSource(s: Source): string {
@@ -57,6 +59,10 @@ export function describeSource(s: Source): string {
     case 'assumed': {
       return `assumption: ${s.why}`
     }
+
+    case 'live': {
+      return `live: ${s.what} on ${s.database}`
+    }
   }
 }
 
@@ -67,3 +73,25 @@ export function describeSourced(v: Sourced<unknown>): string {
 
 export const isAssumption = (v: Sourced<unknown>): boolean =>
   v.source.kind === 'assumed' || (v.via ?? []).some((s) => s.kind === 'assumed')
+
+/** The file and line a source points at, for a diagnostic's location; empty for other kinds. */
+export function fileLineOf(s: Source): {file?: string; line?: number} {
+  return s.kind === 'file' ? {file: s.file, line: s.line} : {}
+}
+
+/** Sources of several values, in order, each once. */
+export function uniqueSources(lists: readonly (readonly Source[])[]): Source[] {
+  const out: Source[] = []
+  const seen = new Set<string>()
+  for (const list of lists) {
+    for (const s of list) {
+      const key = JSON.stringify(s)
+      if (!seen.has(key)) {
+        seen.add(key)
+        out.push(s)
+      }
+    }
+  }
+
+  return out
+}

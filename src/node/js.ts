@@ -15,6 +15,7 @@ import type {Sourced} from '../model/source.js'
 import type {EvalValue, KnownValue, PyValue} from '../python/evaluate.js'
 
 import {asString, isDict, truthy} from '../python/evaluate.js'
+import {lineIndex} from '../util/lines.js'
 
 export interface JsCall {
   args: EvalValue[]
@@ -43,12 +44,6 @@ export interface JsEvalOptions {
 
 let loading: Promise<typeof import('@lezer/javascript')> | undefined
 
-function lineStarts(text: string): number[] {
-  const starts = [0]
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1)
-  return starts
-}
-
 const kids = (node: SyntaxNode): SyntaxNode[] => {
   const out: SyntaxNode[] = []
   for (let c = node.firstChild; c; c = c.nextSibling) if (!['BlockComment', 'LineComment'].includes(c.name)) out.push(c)
@@ -63,26 +58,18 @@ class JsEvaluator {
   readonly imports: string[] = []
   readonly names = new Map<string, EvalValue>()
   private readonly aliases = new Map<string, string>()
-  private readonly starts: number[]
+  private readonly lineOf: (offset: number) => number
 
   constructor(
     private readonly file: string,
     private readonly text: string,
     private readonly opts: JsEvalOptions,
   ) {
-    this.starts = lineStarts(text)
+    this.lineOf = lineIndex(text)
   }
 
   private line(node: SyntaxNode): number {
-    let lo = 0
-    let hi = this.starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (this.starts[mid] <= node.from) lo = mid
-      else hi = mid - 1
-    }
-
-    return lo + 1
+    return this.lineOf(node.from)
   }
 
   private t(node: SyntaxNode): string {

@@ -9,7 +9,7 @@
  */
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
-import type {Source, Sourced} from '../model/source.js'
+import {type Source, type Sourced, uniqueSources} from '../model/source.js'
 
 import {parsePython, type ParsedPython, type PyNode} from './parse.js'
 
@@ -163,20 +163,7 @@ function mergeMissing(...vs: (EvalValue | undefined)[]): MissingEnv[] | undefine
 }
 
 function mergeVia(...vs: (EvalValue | undefined)[]): Source[] {
-  const out: Source[] = []
-  const seen = new Set<string>()
-  for (const v of vs) {
-    if (v?.kind !== 'known') continue
-    for (const s of v.via) {
-      const key = JSON.stringify(s)
-      if (!seen.has(key)) {
-        seen.add(key)
-        out.push(s)
-      }
-    }
-  }
-
-  return out
+  return uniqueSources(vs.flatMap((v) => (v?.kind === 'known' ? [v.via] : [])))
 }
 
 function sameValue(a: EvalValue | undefined, b: EvalValue | undefined): boolean {

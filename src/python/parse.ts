@@ -5,6 +5,8 @@
  */
 import type {SyntaxNode, Tree} from '@lezer/common'
 
+import {lineIndex} from '../util/lines.js'
+
 export type PyNode = SyntaxNode
 
 export interface ParsedPython {
@@ -18,24 +20,6 @@ export interface ParsedPython {
 
 let loading: Promise<typeof import('@lezer/python')> | undefined
 
-function lineStarts(text: string): number[] {
-  const starts = [0]
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1)
-  return starts
-}
-
-function lineAt(starts: number[], pos: number): number {
-  let lo = 0
-  let hi = starts.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (starts[mid] <= pos) lo = mid
-    else hi = mid - 1
-  }
-
-  return lo + 1
-}
-
 const cache = new Map<string, {result: ParsedPython; text: string}>()
 
 export async function parsePython(path: string, text: string): Promise<ParsedPython> {
@@ -44,8 +28,7 @@ export async function parsePython(path: string, text: string): Promise<ParsedPyt
   loading ??= import('@lezer/python')
   const {parser} = await loading
   const tree = parser.parse(text)
-  const starts = lineStarts(text)
-  const lineOf = (pos: number): number => lineAt(starts, pos)
+  const lineOf = lineIndex(text)
   const errors: ParsedPython['errors'] = []
   tree.iterate({
     enter(n) {

@@ -1,12 +1,15 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {ProcessBudget} from '../budget/budget.js'
+import type {Extra, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Report} from '../report.js'
 
+import {extraOnServer, inPoolDemand} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
 import {budgetSegments, deployDetail, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
+import {poolerExplain, poolerLines, serverLabel} from './poolers.js'
 import {columns, percent, stackedBar} from './text.js'
 
 export interface TableOptions {
@@ -31,14 +34,14 @@ function row(p: ProcessBudget, multi: boolean): string[] {
   return [
     ...(multi ? [m.app ?? ''] : []),
     p.name,
-    p.server,
+    serverLabel(p),
     `${dynosText(p)}${mark(m.dynos)}`,
     `${p.processesPerDyno}${mark(m.processesPerDyno)}`,
     `${p.threadsPerProcess}${mark(m.threadsPerProcess)}`,
     p.poolPerProcess === null ? '-' : `${p.poolPerProcess}${poolAssumed ? '*' : ''}`,
-    `${p.extraPerProcess}`,
+    `${p.extraPerProcess}${m.extrasPerProcess.some((x) => isAssumption(x.count)) ? '*' : ''}`,
     `${p.connectionsPerProcess}`,
-    `${p.connectionsPerDyno}`,
+    `${p.connectionsPerDyno}${m.extrasPerDyno.some((x) => isAssumption(x.count)) ? '*' : ''}`,
     counted ? `${p.connections}` : `(${p.connections})`,
     p.maxDynos === null ? '-' : `${p.maxDynos}`,
   ]
@@ -62,7 +65,9 @@ export function limitText(report: Report): string {
     ? `plan ${report.plan.name} (limit ${report.plan.limit}${report.plan.confidence === 'confirmed' ? '' : `, ${report.plan.confidence} source`})`
     : b.limit === null
       ? 'no plan or --limit given'
-      : `limit ${b.limit}`
+      : b.limitSource?.source.kind === 'live'
+        ? `limit ${b.limit} (the live database)`
+        : `limit ${b.limit}`
 }
 
 /** The table of process types (an app column when several apps share the database). */
@@ -98,6 +103,7 @@ export function renderTotals(report: Report, c: ChalkInstance, options: {totalLi
   }
 
   for (const note of rangeNotes(report)) out.push(c.dim(note))
+  out.push(...poolerLines(b, c))
   if (b.processTypes.some((p) => p.role !== 'long-running')) out.push(c.dim('(n) = release phase: counted in the deploy peak only'))
   if (hasAssumptions(report)) out.push(c.dim('* = assumption, not read from your files: see --explain, override with --scale/--env'))
   return out
@@ -122,9 +128,11 @@ export function renderSuggestions(report: Report, c: ChalkInstance): string[] {
 }
 
 function hasAssumptions(report: Report): boolean {
+  if (report.budget.serverPooling?.serverLimit) return true
   return report.budget.processTypes.some((p) => {
     const m = p.model
-    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool)].some((v) => isAssumption(v))
+    const pooler = m.serverConnectionsPerDyno ? [m.serverConnectionsPerDyno.count] : []
+    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool), ...[...m.extrasPerProcess, ...m.extrasPerDyno].map((x) => x.count), ...pooler].some((v) => isAssumption(v))
   })
 }
 
@@ -139,10 +147,25 @@ export function renderExplain(report: Report): string[] {
       ['processes per dyno', String(p.processesPerDyno), describeSourced(m.processesPerDyno)],
       ['threads per process', String(p.threadsPerProcess), describeSourced(m.threadsPerProcess)],
       ...m.pools.map((e) => [`pool (${e.database})`, String(e.pool.value), describeSourced(e.pool)]),
-      ...m.extrasPerProcess.map((x) => [`+ per process`, String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`]),
-      ...m.extrasPerDyno.map((x) => [`+ per dyno`, String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`]),
+      ...m.extrasPerProcess.map((x) => extraFact('per process', x, m)),
+      ...m.extrasPerDyno.map((x) => extraFact('per dyno', x, m)),
       ...m.otherServerPools.map((e) => [`not counted (${e.database})`, String(e.pool.value), `on another server (${e.server}): ${describeSourced(e.pool)}`]),
     ]
+    if (m.fork?.forks.value) {
+      const f = m.fork
+      const site = (h: {file: string; line: number} | undefined) => (h ? `${h.file}:${h.line}` : 'none')
+      facts.push([
+        'fork',
+        '',
+        `${f.parent} ${f.preload.value ? 'preloads the app' : 'does not preload'} (${describeSourced(f.preload)}); disconnect in ${f.parentHook}: ${site(f.disconnect)}; reconnect in ${f.childHook}: ${site(f.reconnect)}`,
+      ])
+    }
+
+    if (m.pools.length > 0) {
+      const others = m.otherServerPools.length > 0 ? `; not counted: ${m.otherServerPools.map((e) => `${e.database} (${e.server})`).join(', ')}` : ''
+      facts.push(['databases', String(m.pools.length), `counted on this server: ${m.pools.map((e) => e.database).join(', ')}${others}`])
+    }
+
     if (m.serverConnectionsPerDyno) {
       const x = m.serverConnectionsPerDyno
       facts.push(['server conns per dyno', String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`])
@@ -153,17 +176,19 @@ export function renderExplain(report: Report): string[] {
     }
 
     out.push(...columns(facts, (i) => i === 1).map((l) => `  ${l}`))
-    const pools = m.pools.length === 0 ? `${p.threadsPerProcess} (one per thread, no pool known)` : m.pools.length === 1
-      ? `min(${p.poolPerProcess}, ${p.threadsPerProcess})`
-      : m.pools.map((e) => `min(${e.pool.value}, ${p.threadsPerProcess})`).join(' + ')
-    out.push(`  connections per process = ${pools} + ${p.extraPerProcess} extra = ${p.connectionsPerProcess}`)
+    const inPool = inPoolDemand(m)
+    const outside = p.extraPerProcess - [...inPool.values()].reduce((a, b) => a + b, 0)
+    const pools = m.pools.length === 0
+      ? `${p.threadsPerProcess} (one per thread, no pool known)`
+      : m.pools.map((e) => `min(${e.pool.value}, ${p.threadsPerProcess}${inPool.get(e.database) ? ` + ${inPool.get(e.database)}` : ''})`).join(' + ')
+    out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? p.extraPerProcess : outside} extra = ${p.connectionsPerProcess}`)
     out.push(
       m.serverConnectionsPerDyno
         ? `  connections per dyno = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
         : `  connections per dyno = ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} = ${p.connectionsPerDyno}`,
     )
     out.push(`  connections = ${p.dynos} × ${p.connectionsPerDyno} = ${p.connections}${p.role === 'long-running' ? '' : ' (deploy peak only)'}`)
-    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (pool ${p.poolPerProcess ?? p.threadsPerProcess} + ${p.extraPerProcess} per process if every connection is held)`)
+    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (pool ${p.poolPerProcess ?? p.threadsPerProcess} + ${p.poolPerProcess === null ? p.extraPerProcess : outside} per process if every connection is held)`)
   }
 
   const b = report.budget
@@ -174,7 +199,15 @@ export function renderExplain(report: Report): string[] {
   }
 
   out.push(`reserve ${b.reserve}: ${describeSourced(b.reserveSource)}`)
+  out.push(...poolerExplain(b))
   return out
+}
+
+/** One extra in --explain; one on another server is shown, marked not counted. */
+function extraFact(per: string, x: Extra, m: ProcessModel): string[] {
+  const where = x.inPool ? ` (from the ${x.database ?? 'primary'} pool)` : x.database ? ` (on ${x.database})` : ''
+  const label = extraOnServer(x, m) ? `+ ${per}` : `not counted (${per})`
+  return [label, String(x.count.value), `${x.reason}${where}: ${describeSourced(x.count)}`]
 }
 
 export function renderDiagnostics(ds: Diagnostic[], c: ChalkInstance): string[] {

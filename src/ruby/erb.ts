@@ -6,6 +6,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
 import type {SourceFile} from '../model/files.js'
+import {lineIndex} from '../util/lines.js'
 import {parseYaml, type YamlResult} from '../util/yaml.js'
 import {type EvalValue, evaluateRubySnippet, isSymbol, type Scope} from './evaluate.js'
 
@@ -47,12 +48,6 @@ function toOutput(v: EvalValue, index: number): string {
   return sentinel(index)
 }
 
-const lineAt = (text: string, offset: number): number => {
-  let n = 1
-  for (let i = 0; i < offset; i++) if (text[i] === '\n') n++
-  return n
-}
-
 const keepNewlines = (s: string): string => s.replaceAll(/[^\n]/g, '')
 
 export async function renderErb(text: string, opts: {appEnv: string; env: Env; file: string}): Promise<ErbResult> {
@@ -61,13 +56,14 @@ export async function renderErb(text: string, opts: {appEnv: string; env: Env; f
   const diagnostics: Diagnostic[] = []
   const tags: ErbTag[] = []
   const re = /<%(%|#|=|-)?([\s\S]*?)-?%>/g
+  const lineAt = lineIndex(text)
   let out = ''
   let last = 0
   for (let m = re.exec(text); m; m = re.exec(text)) {
     out += text.slice(last, m.index)
     last = m.index + m[0].length
     const [whole, kind, code] = m
-    const line = lineAt(text, m.index)
+    const line = lineAt(m.index)
     if (kind === '%') {
       out += whole.replace('<%%', '<%') // literal "<%"
       continue

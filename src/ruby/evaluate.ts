@@ -8,7 +8,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import {entrySources, type Env} from '../model/env.js'
 import type {SourceFile} from '../model/files.js'
-import type {Source, Sourced} from '../model/source.js'
+import {type Source, type Sourced, uniqueSources} from '../model/source.js'
 import type {CallNode, CaseNode, LocalVariableOrWriteNode, LocalVariableWriteNode} from '@ruby/prism'
 
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
@@ -17,7 +17,12 @@ export interface RubySymbol {
   symbol: string
 }
 
-export type RubyValue = boolean | null | number | RubySymbol | RubyValue[] | string
+/** A literal hash with symbol or string keys (`{database: {writing: :queue}}`). */
+export interface RubyHash {
+  hash: Record<string, RubyValue>
+}
+
+export type RubyValue = boolean | null | number | RubyHash | RubySymbol | RubyValue[] | string
 
 /** An env var that was read, had no value anywhere and no default. */
 export interface MissingEnv {
@@ -92,7 +97,8 @@ const PROCESSOR_CALLS = new Set([
 // they read as ctx.appEnv (the Heroku Ruby buildpack sets them to production).
 const APP_ENV_VARS = new Set(['APP_ENV', 'RACK_ENV', 'RAILS_ENV'])
 
-const isSymbol = (v: RubyValue): v is RubySymbol => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isSymbol = (v: RubyValue): v is RubySymbol => typeof v === 'object' && v !== null && !Array.isArray(v) && 'symbol' in v
+const isHash = (v: RubyValue): v is RubyHash => typeof v === 'object' && v !== null && !Array.isArray(v) && 'hash' in v
 const truthy = (v: RubyValue): boolean => v !== null && v !== false
 
 function mergeMissing(...vs: EvalValue[]): MissingEnv[] | undefined {
@@ -101,20 +107,7 @@ function mergeMissing(...vs: EvalValue[]): MissingEnv[] | undefined {
 }
 
 function mergeVia(...vs: EvalValue[]): Source[] {
-  const out: Source[] = []
-  const seen = new Set<string>()
-  for (const v of vs) {
-    if (v.kind !== 'known') continue
-    for (const s of v.via) {
-      const key = JSON.stringify(s)
-      if (!seen.has(key)) {
-        seen.add(key)
-        out.push(s)
-      }
-    }
-  }
-
-  return out
+  return uniqueSources(vs.flatMap((v) => (v?.kind === 'known' ? [v.via] : [])))
 }
 
 /** Ruby's Integer(str): the whole string must be an integer. */
@@ -226,8 +219,36 @@ class Evaluator {
       return this.body(node instanceof P.ParenthesesNode ? node.body : node, conditional)
     }
 
+    // `defined?(ActiveRecord::Base) and ActiveRecord::Base.establish_connection`:
+    // the right side runs only when the left decides it, else it is conditional.
+    if (node instanceof P.AndNode || node instanceof P.OrNode) {
+      const left = this.decide(node.left)
+      const runsRight = left === undefined ? undefined : node instanceof P.AndNode ? left : !left
+      const calls = this.statement(node.left, conditional)
+      if (runsRight === false) return calls
+      return [...calls, ...this.statement(node.right, conditional || runsRight === undefined)]
+    }
+
+    // `x rescue nil` runs x; `module App; class Application < Rails::Application; … end; end` holds config calls.
+    if (node instanceof P.RescueModifierNode) return this.statement(node.expression, conditional)
+    if (node instanceof P.ModuleNode || node instanceof P.ClassNode) return this.body(node.body, conditional)
     if (node instanceof P.CallNode) return [this.call(node, conditional)]
     return []
+  }
+
+  /** A block passed as a value: `proc { … }`, `lambda { … }`, `Proc.new { … }`, `-> { … }`. */
+  private procBody(node: RubyNode): RubyNode | null | undefined {
+    const P = this.P
+    if (node instanceof P.LambdaNode) return node.body
+    if (
+      node instanceof P.CallNode &&
+      node.block instanceof P.BlockNode &&
+      ((!node.receiver && (node.name === 'proc' || node.name === 'lambda')) || (this.isConst(node.receiver, 'Proc') && node.name === 'new'))
+    ) {
+      return node.block.body
+    }
+
+    return undefined
   }
 
   private assign(node: LocalVariableOrWriteNode | LocalVariableWriteNode, conditional: boolean): EvalValue {
@@ -281,11 +302,16 @@ class Evaluator {
     const P = this.P
     const args: EvalValue[] = []
     const kwargs: Record<string, EvalValue> = {}
-    for (const a of node.arguments_?.arguments_ ?? []) {
-      if (a instanceof P.KeywordHashNode) {
+    const argNodes = node.arguments_?.arguments_ ?? []
+    for (const a of argNodes) {
+      // `config.good_job = {execution_mode: :async}`: a literal hash argument reads like keywords.
+      if (a instanceof P.KeywordHashNode || (a instanceof P.HashNode && argNodes.length === 1)) {
         for (const el of a.elements) {
           if (el instanceof P.AssocNode && el.key instanceof P.SymbolNode) kwargs[el.key.unescaped.value] = this.ev(el.value)
         }
+
+        // The hash itself stays an argument too (`connects_to = {database: {writing: :queue}}`).
+        if (a instanceof P.HashNode) args.push(this.ev(a))
       } else {
         args.push(this.ev(a))
       }
@@ -294,10 +320,12 @@ class Evaluator {
     const call: DslCall = {args, conditional, kwargs, line: this.line(node), name: node.name}
     const receiver = this.receiverName(node.receiver)
     if (receiver) call.receiver = receiver
-    if (node.block instanceof P.BlockNode) {
+    // A hook given as a block, or assigned as a proc (`Resque.after_fork = proc { … }`).
+    const block = node.block instanceof P.BlockNode ? node.block.body : argNodes.length === 1 ? this.procBody(argNodes[0]) : undefined
+    if (block !== undefined) {
       // A block sees the outer variables; its own assignments stay inside.
       const inner = new Evaluator(this.parsed, {...this.opts, scope: new Map(this.opts.scope)})
-      call.blockBody = inner.body(node.block.body, conditional)
+      call.blockBody = inner.body(block, conditional)
     }
 
     return call
@@ -351,6 +379,20 @@ class Evaluator {
       const els = node.elements.map((e) => this.ev(e))
       if (els.some((e) => e.kind === 'unknown')) return this.unknown(node, undefined, ...els)
       return this.known(node, els.map((e) => (e as KnownValue).value), ...els)
+    }
+
+    if (node instanceof P.HashNode || node instanceof P.KeywordHashNode) {
+      const hash: Record<string, RubyValue> = {}
+      const values: EvalValue[] = []
+      for (const el of node.elements) {
+        if (!(el instanceof P.AssocNode) || !(el.key instanceof P.SymbolNode || el.key instanceof P.StringNode)) return this.unknown(node)
+        const v = this.ev(el.value)
+        if (v.kind === 'unknown') return this.unknown(node, undefined, v)
+        values.push(v)
+        hash[el.key.unescaped.value] = v.value
+      }
+
+      return this.known(node, {hash}, ...values)
     }
 
     if (node instanceof P.OrNode || node instanceof P.AndNode) {
@@ -732,4 +774,4 @@ export function asInteger(v: EvalValue): number | undefined {
   return undefined
 }
 
-export {isSymbol, truthy}
+export {isHash, isSymbol, truthy}

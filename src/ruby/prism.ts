@@ -5,6 +5,8 @@
  */
 import type * as PrismModule from '@ruby/prism'
 
+import {lineIndex} from '../util/lines.js'
+
 export type Prism = typeof PrismModule
 export type RubyNode = PrismModule.Node
 
@@ -37,24 +39,6 @@ function load(): Promise<{parse: ParseFn; prism: Prism}> {
 }
 
 /** Byte offsets where each line starts, for offset → line lookups. */
-function lineStarts(bytes: Uint8Array): number[] {
-  const starts = [0]
-  for (const [i, b] of bytes.entries()) if (b === 0x0a) starts.push(i + 1)
-  return starts
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let lo = 0
-  let hi = starts.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (starts[mid] <= offset) lo = mid
-    else hi = mid - 1
-  }
-
-  return lo + 1
-}
-
 const cache = new Map<string, {result: ParsedRuby; text: string}>()
 
 /**
@@ -69,8 +53,7 @@ export async function parseRuby(path: string, text: string, locals: readonly str
 
   const {parse, prism} = await load()
   const bytes = Buffer.from(text, 'utf8')
-  const starts = lineStarts(bytes)
-  const lineOf = (offset: number): number => lineAt(starts, offset)
+  const lineOf = lineIndex(bytes)
   const raw = parse(text, locals.length > 0 ? {scopes: [[...locals]]} : {})
   const result: ParsedRuby = {
     errors: raw.errors.map((e) => ({line: lineOf(e.location.startOffset), message: e.message})),

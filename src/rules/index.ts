@@ -1,16 +1,31 @@
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Rule, RuleInput} from './types.js'
+import type {LiveRuleInput, Rule, RuleInput} from './types.js'
 
 import {rule as cpuCountDefault} from './cpu-count-default.js'
+import {rule as databaseUrlMissing} from './database-url-missing.js'
 import {rule as deployOverLimit} from './deploy-over-limit.js'
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
+import {rule as forkDisconnectMissing} from './fork-disconnect-missing.js'
+import {rule as forkReconnectMissing} from './fork-reconnect-missing.js'
 import {rule as greenletConcurrency} from './greenlet-concurrency.js'
+import {rule as idleInTransaction} from './idle-in-transaction.js'
 import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
+import {rule as liveAbovePlan} from './live-above-plan.js'
+import {rule as liveNearLimit} from './live-near-limit.js'
+import {rule as missingApplicationName} from './missing-application-name.js'
 import {rule as missingConfig} from './missing-config.js'
 import {rule as nearLimit} from './near-limit.js'
+import {rule as pgbouncerClientLimit} from './pgbouncer-client-limit.js'
+import {rule as pgbouncerPreparedStatements} from './pgbouncer-prepared-statements.js'
+import {rule as pgbouncerSessionFeatures} from './pgbouncer-session-features.js'
 import {rule as overLimit} from './over-limit.js'
 import {rule as oversizedPool} from './oversized-pool.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
+import {rule as poolOversized} from './pool-oversized.js'
+import {rule as roleLimitBelowPlan} from './role-limit-below-plan.js'
+import {rule as serverPoolingClientLimit} from './server-pooling-client-limit.js'
+import {rule as serverPoolingUnavailable} from './server-pooling-unavailable.js'
+import {rule as staleIdle} from './stale-idle.js'
 import {rule as unknownCommand} from './unknown-command.js'
 import {rule as unboundedPool} from './unbounded-pool.js'
 import {rule as unknownConfigValue} from './unknown-config-value.js'
@@ -27,6 +42,11 @@ export const rules: Rule[] = [
   cpuCountDefault,
   unboundedPool,
   greenletConcurrency,
+  // fork safety and pool sizing (issue 3)
+  forkReconnectMissing,
+  forkDisconnectMissing,
+  poolOversized,
+  databaseUrlMissing,
   unresolvedEnv,
   unknownCommand,
   duplicateProcessType,
@@ -34,10 +54,27 @@ export const rules: Rule[] = [
   unparsableConfig,
   unknownConfigValue,
   missingConfig,
+  // poolers: the PgBouncer buildpack, Heroku's server-side pooling
+  pgbouncerClientLimit,
+  pgbouncerPreparedStatements,
+  pgbouncerSessionFeatures,
+  serverPoolingUnavailable,
+  serverPoolingClientLimit,
+  // conncalc live and plan --live
+  liveNearLimit,
+  idleInTransaction,
+  staleIdle,
+  roleLimitBelowPlan,
+  missingApplicationName,
+  liveAbovePlan,
 ]
 
 export function runRules(input: RuleInput): Diagnostic[] {
   return rules.flatMap((r) => r.check?.(input) ?? [])
+}
+
+export function runLiveRules(input: LiveRuleInput): Diagnostic[] {
+  return rules.flatMap((r) => r.checkLive?.(input) ?? [])
 }
 
 export function findRule(code: string): Rule | undefined {

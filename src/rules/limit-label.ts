@@ -7,5 +7,6 @@ export function limitLabel(budget: Budget): string {
   if (s.kind === 'plan') return `plan ${s.plan}`
   if (s.kind === 'flag') return s.flag
   if (s.kind === 'file') return `the limit in ${s.file}:${s.line}`
+  if (s.kind === 'live') return 'the live database'
   return 'the limit'
 }

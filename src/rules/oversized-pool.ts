@@ -2,6 +2,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule} from './types.js'
 
 import {describeSource} from '../model/source.js'
+import {SINGLE_THREADED} from './pool-oversized.js'
 
 /**
  * A pool much larger than the threads that can use it: harmless at the peak
@@ -13,7 +14,8 @@ export const rule: Rule = {
   check({budget}) {
     const out: Diagnostic[] = []
     for (const p of budget.processTypes) {
-      if (p.dynos === 0 || p.role !== 'long-running') continue
+      // pool-oversized covers Unicorn, Resque and Delayed Job, with Heroku's "1 or 2" advice.
+      if (p.dynos === 0 || p.role !== 'long-running' || SINGLE_THREADED.has(p.server)) continue
       const threads = p.threadsPerProcess
       for (const entry of p.model.pools) {
         const pool = entry.pool.value

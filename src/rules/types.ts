@@ -1,10 +1,24 @@
 import type {Budget} from '../budget/budget.js'
 import type {Diagnostic, Severity} from '../model/diagnostic.js'
 import type {AppModel} from '../model/process.js'
+import type {LiveFacts, LiveOptions} from '../live/live-report.js'
+import type {LiveComparison} from '../live/compare.js'
+import type {PlanInfo} from '../report.js'
 
 export interface RuleInput {
   app: AppModel
   budget: Budget
+  /** The plan given with --plan, if any. */
+  plan?: null | PlanInfo
+}
+
+/** What live rules see: the numbers read from a database, and `plan --live`'s comparison. */
+export interface LiveRuleInput {
+  /** plan --live: the budget per process type beside the live counts. */
+  comparison?: LiveComparison
+  live: LiveFacts
+  options: LiveOptions
+  plan: null | PlanInfo
 }
 
 /**
@@ -14,6 +28,8 @@ export interface RuleInput {
  */
 export interface Rule {
   check?: (input: RuleInput) => Diagnostic[]
+  /** Checks on a live database (`conncalc live`, `plan --live`). */
+  checkLive?: (input: LiveRuleInput) => Diagnostic[]
   code: string
   /** Where the diagnostic comes from when there is no `check`. */
   emittedBy?: string

@@ -3,6 +3,7 @@
  * error is (Node 20's messages often carry no position and quote the input,
  * which may hold secrets), and where a key is written.
  */
+import {lineAt} from './lines.js'
 
 /** The 1-based line of the first syntax error in `text`, or undefined if it is valid JSON. */
 export function jsonErrorLine(text: string): number | undefined {
@@ -31,12 +32,6 @@ export function jsonKeyLine(text: string, path: readonly string[]): number {
   }
 
   return found + 1
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1
-  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++
-  return line
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[Ee][+-]?\d+)?/y

@@ -8,6 +8,8 @@ import {isAlias, isMap, isScalar, type Node, parseDocument, type Document} from 
 
 import type {Diagnostic} from '../model/diagnostic.js'
 
+import {lineIndex} from './lines.js'
+
 export const MAX_YAML_BYTES = 1024 * 1024
 export const MAX_ALIAS_COUNT = 100
 
@@ -28,22 +30,6 @@ function unparsable(file: string, message: string, line?: number): Diagnostic {
     ...(line ? {line} : {}),
     message: `not valid YAML (${message}); conncalc uses the defaults instead`,
     severity: 'warning',
-  }
-}
-
-function lineCounter(text: string): (offset: number) => number {
-  const starts = [0]
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1)
-  return (offset) => {
-    let lo = 0
-    let hi = starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (starts[mid] <= offset) lo = mid
-      else hi = mid - 1
-    }
-
-    return lo + 1
   }
 }
 
@@ -76,7 +62,7 @@ export function parseYaml(text: string, file: string): YamlResult {
   const none = (d: Diagnostic): YamlResult => ({diagnostics: [d], lineOf: () => undefined, value: undefined})
   if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
 
-  const lineAt = lineCounter(text)
+  const lineAt = lineIndex(text)
   const doc = parseDocument(text, {merge: true, prettyErrors: false, uniqueKeys: false})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]

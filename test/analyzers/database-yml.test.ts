@@ -81,7 +81,7 @@ describe('analyzeDatabaseYml', () => {
     expect(r.pools.map((p) => [p.database, p.pool.value])).toEqual([['primary', 5]])
     expect(r.otherServerPools.map((p) => [p.database, p.pool.value, p.server])).toEqual([
       ['primary_replica', 3, 'HEROKU_POSTGRESQL_CYAN_URL'],
-      ['analytics', 5, 'host=analytics.example.com/warehouse'],
+      ['analytics', 5, 'host=analytics.example.com:5432'],
     ])
     expect(JSON.stringify(r)).not.toContain(':pw@')
   })

@@ -1,8 +1,10 @@
+import {loadDynoSizes} from '../../src/io/dyno-sizes.js'
+import {dynoFacts} from '../../src/platform/dyno-sizes.js'
 import type {AnalyzerContext} from '../../src/analyzers/types.js'
 import {Env, layer} from '../../src/model/env.js'
 import type {FileReader} from '../../src/model/files.js'
 import {memoryFiles} from '../../src/model/files.js'
-import {fromEnv} from '../../src/model/source.js'
+import {fromEnv, fromFlag, sourced} from '../../src/model/source.js'
 import {readFileSync, readdirSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -46,6 +48,7 @@ export function ctxFor(
   return {
     appEnv: opts.appEnv ?? 'production',
     command: {argv, raw: command, wrappers},
+    dyno: opts.dynoSize ? dynoFacts(loadDynoSizes(), sourced(opts.dynoSize, fromFlag(`--scale web=1:${opts.dynoSize}`))) : undefined,
     dynoSize: opts.dynoSize,
     env: envOf(opts.env ?? {}),
     files: opts.files,

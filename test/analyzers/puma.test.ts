@@ -55,7 +55,7 @@ describe('puma analyzer', () => {
     const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', app('rails-7-1')))
     expect(a.processesPerDyno.value).toBe(8)
     expect(a.processesPerDyno.source).toEqual({file: 'config/puma.rb', kind: 'file', line: 18})
-    expect(a.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('8 processors on a Standard dyno')}))
+    expect(a.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('8 processors, as a Standard dyno reports')}))
     expect(a.diagnostics).toEqual([])
     const small = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {...app('rails-7-1'), dynoSize: 'performance-m'}))
     expect(small.processesPerDyno.value).toBe(2)
@@ -117,7 +117,7 @@ describe('puma analyzer', () => {
 
   it('workers :auto uses the dyno processor count, as an assumption', async () => {
     const files = memoryFiles({'config/puma.rb': 'workers :auto\n'})
-    const ctx = {...ctxFor('puma', {files, versions: {puma: '7.2.0'}}), dynoSize: 'performance-m'}
+    const ctx = ctxFor('puma', {dynoSize: 'performance-m', files, versions: {puma: '7.2.0'}})
     const a = await puma.analyze(ctx)
     expect(a.processesPerDyno.value).toBe(2)
     expect(isAssumption(a.processesPerDyno)).toBe(true)

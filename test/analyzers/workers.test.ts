@@ -136,3 +136,13 @@ describe('resque analyzer', () => {
     expect(resque.matches(ctx.command, ctx)).toBe(false)
   })
 })
+
+describe('unicorn fork facts', () => {
+  it('preload_app from a config/unicorn.rb not passed with -c is labelled an assumption', async () => {
+    const a = await unicorn.analyze(ctxFor('unicorn', app('unicorn')))
+    expect(a.fork?.preload.value).toBe(true)
+    expect(isAssumption(a.fork!.preload)).toBe(true)
+    // The Heroku hooks in the fixture: both found.
+    expect(a.fork).toMatchObject({disconnect: {hook: 'before_fork', line: 6}, reconnect: {hook: 'after_fork', line: 16}})
+  })
+})

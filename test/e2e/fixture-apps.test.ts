@@ -32,14 +32,18 @@ const cases: Case[] = [
   ['rails-7-1', ['--env', 'WEB_CONCURRENCY=2'], 15, 'ok', 0, {web: ['puma', 2, 5, 5, 10]}, []],
   // Rails 7.2: 3 threads while the pool stays 5; `bin/rails server` is Puma.
   ['rails-7-2', [], 3, 'ok', 0, {web: ['puma', 1, 3, 5, 3]}, []],
-  // Rails 8.1: primary, cache, queue and cable each have a pool on the same server.
-  ['rails-8-1', ['--plan', 'standard-0', '--scale', 'web=2', 'jobs=1'], 25, 'ok', 0, {web: ['puma', 1, 3, 20, 24]}, []],
-  ['unicorn', ['--scale', 'web=6'], 18, 'warning', 0, {web: ['unicorn', 3, 1, 5, 18]}, ['near-limit']],
+  // Rails 8.1: primary, cache, queue and cable each have a pool on the same server (the
+  // generated file gives them no url: database-url-missing). bin/jobs is Solid Queue: one worker
+  // of 3 threads, min(5, 3) on three pools + min(5, 3 + 2) on the one it polls, + dispatcher and supervisor.
+  ['rails-8-1', ['--plan', 'standard-0', '--scale', 'web=2', 'jobs=1'], 41, 'ok', 0, {jobs: ['solid_queue', 1, 3, 20, 17], web: ['puma', 1, 3, 20, 24]}, ['database-url-missing']],
+  // Unicorn with the Heroku hooks: no master connection, but pool 5 for single-threaded workers.
+  ['unicorn', ['--scale', 'web=6'], 18, 'warning', 0, {web: ['unicorn', 3, 1, 5, 18]}, ['near-limit', 'pool-oversized']],
   ['sidekiq-yml-erb', [], 11, 'ok', 0, {worker: ['sidekiq', 1, 20, 5, 5]}, ['pool-below-threads']],
   ['sidekiq-yml-erb', ['--env', 'SIDEKIQ_CONCURRENCY=5'], 11, 'ok', 0, {worker: ['sidekiq', 1, 5, 5, 5]}, []],
   ['sidekiq-flag', ['--fail-on', 'warning'], 11, 'ok', 1, {worker: ['sidekiq', 1, 15, 5, 5]}, ['pool-below-threads']],
   ['sidekiq-rails-max-threads', [], 10, 'ok', 0, {worker: ['sidekiq', 1, 12, 5, 5]}, ['pool-below-threads']],
-  ['resque', [], 7, 'ok', 0, {worker: ['resque', 1, 1, 5, 1], workers: ['resque', 3, 1, 5, 3]}, []],
+  // Resque workers load the app and fork per job with no Resque.before_fork: +1 per worker (an assumption).
+  ['resque', [], 11, 'ok', 0, {worker: ['resque', 1, 1, 5, 2], workers: ['resque', 3, 1, 5, 6]}, ['fork-disconnect-missing', 'fork-disconnect-missing', 'pool-oversized', 'pool-oversized', 'pool-oversized']],
   ['puma-16-threads', ['--plan', 'standard-0'], 32, 'ok', 0, {web: ['puma', 2, 16, 16, 32]}, []],
   ['puma-16-threads', [], 32, 'over', 1, {web: ['puma', 2, 16, 16, 32]}, ['over-limit']],
   ['ruby-unparsable', [], 5, 'ok', 0, {web: ['puma', 1, 5, 5, 5]}, ['unparsable-config']],

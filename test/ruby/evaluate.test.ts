@@ -132,3 +132,46 @@ end
     expect(lastCall(config, 'workers')!.line).toBe(3)
   })
 })
+
+describe('evaluateRubyConfig: hooks and config as real files write them', () => {
+  const config = (text: string, env: Record<string, string> = {}) => evaluateRubyConfig(file(text), envOf(env), 'production')
+
+  it('`defined?(X) and call` inside a hook: the call is kept, marked conditional', async () => {
+    const c = await config('after_fork do |server, worker|\n  defined?(ActiveRecord::Base) and\n    ActiveRecord::Base.establish_connection\nend\n')
+    expect(c.calls[0].blockBody).toMatchObject([{conditional: true, line: 3, name: 'establish_connection', receiver: 'ActiveRecord::Base'}])
+  })
+
+  it('`a or b` with a decided left side, and `x rescue nil`', async () => {
+    const c = await config('true or skipped_call\nfalse || kept_call(1)\nActiveRecord::Base.connection.disconnect! rescue nil\n')
+    expect(c.calls.map((x) => [x.name, x.conditional])).toEqual([
+      ['kept_call', false],
+      ['disconnect!', false],
+    ])
+  })
+
+  it('a hook assigned as a proc (`Resque.after_fork = Proc.new { … }`, `-> { … }`) keeps its body', async () => {
+    const c = await config('Resque.after_fork = Proc.new do |job|\n  ActiveRecord::Base.establish_connection\nend\nResque.before_fork = -> { ActiveRecord::Base.connection.disconnect! }\n')
+    expect(c.calls.map((x) => [x.receiver, x.name, x.blockBody?.[0]?.name])).toEqual([
+      ['Resque', 'after_fork=', 'establish_connection'],
+      ['Resque', 'before_fork=', 'disconnect!'],
+    ])
+  })
+
+  it('calls inside module/class bodies (config/application.rb) and literal hashes', async () => {
+    const c = await config(
+      'module Shop\n  class Application < Rails::Application\n    config.load_defaults 7.2\n    config.good_job = {execution_mode: :async, max_threads: ENV.fetch("GJ", 4).to_i}\n    config.solid_queue.connects_to = {database: {writing: :queue}}\n  end\nend\n',
+    )
+    const gj = c.calls.find((x) => x.name === 'good_job=')!
+    expect(gj.receiver).toBe('config')
+    expect(gj.kwargs.execution_mode).toMatchObject({kind: 'known', value: {symbol: 'async'}})
+    expect(asInteger(gj.kwargs.max_threads)).toBe(4)
+    const sq = c.calls.find((x) => x.name === 'connects_to=')!
+    expect(sq.args[0]).toMatchObject({kind: 'known', value: {hash: {database: {hash: {writing: {symbol: 'queue'}}}}}})
+  })
+
+  it('a hash with a value it cannot read is unknown, not a crash', async () => {
+    const c = await config('config.good_job = {max_threads: IdentityConfig.store.good_job_max_threads}\n')
+    expect(c.calls[0].kwargs.max_threads).toMatchObject({kind: 'unknown'})
+    expect(c.calls[0].args[0]).toMatchObject({kind: 'unknown'})
+  })
+})

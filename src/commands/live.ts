@@ -1,0 +1,48 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {type JsonLiveReport, liveJson} from '../live/live-report.js'
+import {liveExitCode, runLive} from '../live/run-live.js'
+import {renderLive} from '../render/live.js'
+import {liveFlags, liveOptionsFrom} from './live-flags.js'
+
+export default class Live extends BaseCommand {
+  static override description = `Read a running PostgreSQL database: its connection limit and who holds its connections now.
+
+Connects with a read-only session and short timeouts, reads max_connections, the reserved
+slots, the role's connection limit and pg_stat_activity, and groups the client connections
+by application_name, user, client address and state. SSL follows the URL's sslmode
+(libpq's default, prefer, when none: encrypted when the server offers it, certificate not
+verified, which is what Heroku Postgres needs). Exit code 0 fine, 1 an error was found
+(no slot left), 2 the database could not be read, 3 internal error.`
+
+  static override examples = [
+    '<%= config.bin %> live --env-file .env.production',
+    '<%= config.bin %> live --database-url "$(heroku config:get DATABASE_URL -a my-app)" --plan standard-0',
+    '<%= config.bin %> live --database-url HEROKU_POSTGRESQL_ROSE_URL --env-file .env.heroku --json',
+  ]
+
+  static override flags = {
+    ...liveFlags,
+    'env-file': Flags.string({
+      description: 'read DATABASE_URL (or the variable --database-url names) from this file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win',
+      multiple: true,
+    }),
+    'fail-on': Flags.string({default: 'error', description: 'exit 1 on diagnostics of this severity or worse', options: ['error', 'warning']}),
+    plan: Flags.string({char: 'p', description: "the database's Heroku Postgres plan, to check the role's limit against"}),
+    'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
+    'warn-at': Flags.string({default: '0.8', description: 'warn when connections in use reach this fraction of the limit'}),
+  }
+
+  async run(): Promise<JsonLiveReport> {
+    const {flags} = await this.parse(Live)
+    const report = await runLive({
+      ...liveOptionsFrom(flags, flags['env-file'] ?? [], Number(flags['warn-at'])),
+      plan: flags.plan,
+      plansFile: flags['plans-file'],
+    })
+    this.print(renderLive(report, this.colors()))
+    process.exitCode = liveExitCode(report.diagnostics, flags['fail-on'] as 'error' | 'warning')
+    return liveJson(report)
+  }
+}

@@ -1,0 +1,88 @@
+import type {Budget} from '../budget/budget.js'
+import type {LiveBackend} from './types.js'
+
+import {groupBy, type JsonLiveReport, type LiveGroup, liveJson, type LiveReport} from './live-report.js'
+
+/** One process type: what the plan says beside what the database sees. */
+export interface LiveProcessRow {
+  /** The plan's ceiling for the type (every pool full). */
+  ceiling: number
+  /** Live connections whose application_name names this type ("web.1", "web"). */
+  live: number
+  name: string
+  /** The plan's expected peak for the type. */
+  planned: number
+  /** Distinct application_names seen for the type ("web.1", "web.2"). */
+  seenAs: string[]
+  states: Record<string, number>
+}
+
+/** `plan --live`: the budget per process type beside the live counts. */
+export interface LiveComparison {
+  /** One-off dynos (`heroku run` → run.N, Scheduler → scheduler.N, release phase). */
+  oneOff: LiveGroup[]
+  processTypes: LiveProcessRow[]
+  /** Connections whose application_name matches no process type, by name ("" = not set). */
+  unattributed: LiveGroup[]
+  /** Of all live connections, how many have no application_name. */
+  withoutName: number
+}
+
+const ONE_OFF = new Set(['run', 'scheduler', 'release'])
+
+export type Match = {kind: 'one-off'; type: string} | {kind: 'type'; type: string} | null
+
+/**
+ * Which process type opened a connection, from its application_name. Heroku sets
+ * DYNO to `web.1`, `worker.3`, `run.4321`; apps that pass DYNO (or the type name)
+ * as application_name can be traced. Anything else is not attributed.
+ */
+export function matchProcessType(applicationName: string, types: string[]): Match {
+  const name = applicationName.trim()
+  if (name === '') return null
+  if (types.includes(name)) return {kind: 'type', type: name}
+  const dyno = /^([\w-]+)\.\d+(?:\b|$)/.exec(name)?.[1]
+  if (dyno === undefined) return null
+  if (types.includes(dyno)) return {kind: 'type', type: dyno}
+  if (ONE_OFF.has(dyno)) return {kind: 'one-off', type: dyno}
+  return null
+}
+
+export function compareWithLive(budget: Budget, backends: LiveBackend[]): LiveComparison {
+  const types = budget.processTypes.map((p) => p.name)
+  const byType = new Map<string, LiveBackend[]>()
+  const oneOff: LiveBackend[] = []
+  const other: LiveBackend[] = []
+  for (const b of backends) {
+    const m = matchProcessType(b.applicationName, types)
+    if (m === null) other.push(b)
+    else if (m.kind === 'one-off') oneOff.push(b)
+    else byType.set(m.type, [...(byType.get(m.type) ?? []), b])
+  }
+
+  return {
+    oneOff: groupBy(oneOff, (b) => b.applicationName),
+    processTypes: budget.processTypes.map((p) => {
+      const seen = byType.get(p.name) ?? []
+      const states = groupBy(seen, () => p.name)[0]?.states ?? {}
+      return {
+        ceiling: p.ceiling,
+        live: seen.length,
+        name: p.name,
+        planned: p.connections,
+        seenAs: [...new Set(seen.map((b) => b.applicationName))].sort((a, b) => a.localeCompare(b, 'en', {numeric: true})),
+        states,
+      }
+    }),
+    unattributed: groupBy(other, (b) => b.applicationName),
+    withoutName: backends.filter((b) => b.applicationName.trim() === '').length,
+  }
+}
+
+/** `plan --json --live`: the live report (its diagnostics are in the plan's) and the comparison. */
+export type JsonPlanLive = Omit<JsonLiveReport, 'diagnostics' | 'plan'> & LiveComparison
+
+export function planLiveJson(live: LiveReport, cmp: LiveComparison): JsonPlanLive {
+  const {diagnostics: _d, plan: _p, ...rest} = liveJson(live)
+  return {...rest, ...cmp}
+}

@@ -1,0 +1,28 @@
+/**
+ * 1-based line numbers from offsets, for every parser that reports positions
+ * (Prism byte offsets, lezer and YAML character offsets). Built once per text,
+ * answered by binary search.
+ */
+export function lineIndex(text: string | Uint8Array): (offset: number) => number {
+  const starts = [0]
+  if (typeof text === 'string') {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1)
+  } else {
+    for (let i = 0; i < text.length; i++) if (text[i] === 10) starts.push(i + 1)
+  }
+
+  return (offset) => {
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (starts[mid] <= offset) lo = mid
+      else hi = mid - 1
+    }
+
+    return lo + 1
+  }
+}
+
+/** The line of one offset, when a text is asked only once. */
+export const lineAt = (text: string, offset: number): number => lineIndex(text)(offset)

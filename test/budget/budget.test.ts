@@ -1,0 +1,67 @@
+import {describe, expect, it} from 'vitest'
+
+import {budgetProcess} from '../../src/budget/budget.js'
+import type {Extra, PoolEntry, ProcessModel} from '../../src/model/process.js'
+import {assumed, sourced} from '../../src/model/source.js'
+
+const n = (v: number) => sourced(v, assumed('test'))
+const pool = (database: string, size: number, server = 'DATABASE_URL'): PoolEntry => ({database, pool: n(size), server})
+const extra = (count: number, more: Partial<Extra> = {}): Extra => ({count: n(count), reason: 'test', ...more})
+
+function model(over: Partial<ProcessModel>): ProcessModel {
+  return {
+    command: 'x',
+    dynos: n(2),
+    extrasPerDyno: [],
+    extrasPerProcess: [],
+    language: 'ruby',
+    name: 'worker',
+    otherServerPools: [],
+    pools: [pool('primary', 5)],
+    processesPerDyno: n(3),
+    role: 'long-running',
+    server: 'test',
+    threadsPerProcess: n(3),
+    ...over,
+  }
+}
+
+describe('budgetProcess with extras', () => {
+  it('an extra outside the pool comes on top of min(pool, threads)', () => {
+    const b = budgetProcess(model({extrasPerProcess: [extra(1)]}))
+    expect([b.connectionsPerProcess, b.ceilingPerProcess, b.extraPerProcess]).toEqual([3 + 1, 5 + 1, 1])
+  })
+
+  it('an extra checked out of the pool is capped by it: min(pool, threads + extra)', () => {
+    const fits = budgetProcess(model({extrasPerProcess: [extra(2, {inPool: true})]}))
+    expect([fits.connectionsPerProcess, fits.ceilingPerProcess]).toEqual([5, 5])
+    const capped = budgetProcess(model({extrasPerProcess: [extra(4, {inPool: true})]}))
+    expect([capped.connectionsPerProcess, capped.connectionsPerDyno, capped.connections]).toEqual([5, 15, 30])
+  })
+
+  it('an in-pool extra counts against its own database entry only', () => {
+    const b = budgetProcess(model({extrasPerProcess: [extra(2, {database: 'queue', inPool: true})], pools: [pool('primary', 5), pool('queue', 5)]}))
+    // primary min(5, 3) + queue min(5, 3 + 2)
+    expect(b.connectionsPerProcess).toBe(8)
+  })
+
+  it('an extra whose database is on another server is not counted, per process or per dyno', () => {
+    const m = model({
+      extrasPerDyno: [extra(3, {database: 'queue'})],
+      extrasPerProcess: [extra(2, {database: 'queue', inPool: true})],
+      otherServerPools: [pool('queue', 5, 'QUEUE_DATABASE_URL')],
+    })
+    const b = budgetProcess(m)
+    expect([b.connectionsPerProcess, b.extraPerProcess, b.extraPerDyno, b.connectionsPerDyno]).toEqual([3, 0, 0, 9])
+  })
+
+  it('per-dyno extras are added once per dyno', () => {
+    const b = budgetProcess(model({extrasPerDyno: [extra(1)]}))
+    expect([b.connectionsPerDyno, b.connections, b.ceiling]).toEqual([3 * 3 + 1, 20, 2 * (3 * 5 + 1)])
+  })
+
+  it('no pool known: threads + every extra', () => {
+    const b = budgetProcess(model({extrasPerProcess: [extra(2, {inPool: true})], pools: []}))
+    expect([b.connectionsPerProcess, b.ceilingPerProcess]).toEqual([5, 5])
+  })
+})

@@ -1,0 +1,338 @@
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, type Server, type Socket} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {runCli} from '../helpers/cli.js'
+import {APP_PASSWORD, APP_ROLE, type FixtureDb, openFixtureDb, ROLE_LIMIT} from './fixture-db.js'
+
+/**
+ * Everything that reads the plain test server's known connections lives in this one
+ * file: vitest runs files in parallel, and counts such as `used` are server-wide.
+ */
+let db: FixtureDb
+
+beforeAll(async () => {
+  delete process.env.PGAPPNAME
+  delete process.env.DATABASE_URL
+  db = await openFixtureDb()
+})
+
+afterAll(async () => {
+  await db?.close()
+})
+
+const live = async (...argv: string[]) => runCli(['live', ...argv])
+const json = async (...argv: string[]) => {
+  const r = await live(...argv, '--json')
+  return {...r, report: JSON.parse(r.stdout)}
+}
+
+const noSecrets = (r: {stderr: string; stdout: string}): void => {
+  expect(r.stdout + r.stderr).not.toContain(APP_PASSWORD)
+  expect(r.stdout + r.stderr).not.toContain(encodeURIComponent(APP_PASSWORD))
+}
+
+describe('conncalc live against a real PostgreSQL server', () => {
+  it('reports the limits, who holds the connections and in which state (JSON contract)', async () => {
+    const {code, report, stderr, stdout} = await json('--database-url', db.appUrl())
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    noSecrets({stderr, stdout})
+
+    expect(report).toMatchObject({
+      available: ROLE_LIMIT - 8,
+      database: `postgres://${APP_ROLE}:***@127.0.0.1:${db.port}/conncalc_app`,
+      limit: ROLE_LIMIT,
+      limitBy: 'role',
+      maxConnections: 40,
+      reservedConnections: 5,
+      role: APP_ROLE,
+      roleConnectionLimit: ROLE_LIMIT,
+      status: 'ok',
+      superuserReservedConnections: 3,
+      used: 9,
+      usedByRole: 8,
+      utilization: 0.6667,
+    })
+    expect(report.limitSource.source).toEqual({
+      database: `postgres://${APP_ROLE}:***@127.0.0.1:${db.port}/conncalc_app`,
+      kind: 'live',
+      what: `connection limit of role "${APP_ROLE}" (rolconnlimit ${ROLE_LIMIT})`,
+    })
+    expect(report.byApplication).toEqual([
+      {count: 2, name: '', states: {idle: 2}},
+      {count: 2, name: 'web.1', states: {idle: 2}},
+      {count: 2, name: 'worker.1', states: {active: 1, 'idle in transaction': 1}},
+      {count: 1, name: 'run.4821', states: {idle: 1}},
+      {count: 1, name: 'test-admin', states: {unknown: 1}},
+      {count: 1, name: 'web.2', states: {idle: 1}},
+    ])
+    expect(report.byUser).toEqual([
+      {count: 8, name: APP_ROLE, states: {active: 1, idle: 6, 'idle in transaction': 1}},
+      {count: 1, name: 'postgres', states: {unknown: 1}},
+    ])
+    expect(report.byClient.map((g: {count: number; name: null | string}) => [g.name, g.count])).toEqual([
+      ['127.0.0.1', 8],
+      [null, 1],
+    ])
+    expect(report.longestIdleInTransaction).toMatchObject({applicationName: 'worker.1'})
+    expect(report.oldestIdle.seconds).toBeGreaterThanOrEqual(0)
+    expect(report.ssl).toMatchObject({encrypted: false, mode: 'prefer', modeFrom: 'default', verified: false})
+    expect(report.serverVersion).toMatch(/^\d+/)
+    expect(report.diagnostics.map((d: {code: string}) => d.code)).toEqual(['missing-application-name'])
+    expect(report.diagnostics[0]).toMatchObject({
+      message: '2 of 9 live connections have no application_name, so nobody can tell which dyno opened them',
+      severity: 'info',
+    })
+    expect(report.diagnostics[0].fix).toContain('application_name: <%= ENV.fetch("DYNO", "rails") %>')
+  })
+
+  it('prints a readable view with the password masked', async () => {
+    const r = await live('--database-url', db.appUrl())
+    expect(r.code).toBe(0)
+    noSecrets(r)
+    const lines = r.stdout.split('\n')
+    expect(lines[0]).toMatch(new RegExp(`^conncalc live postgres://${APP_ROLE}:\\*\\*\\*@127\\.0\\.0\\.1:${db.port}/conncalc_app · PostgreSQL \\d+`))
+    expect(r.stdout).toContain("SSL: not encrypted (sslmode=prefer (libpq's default))")
+    expect(r.stdout).toContain(`limit ${ROLE_LIMIT}: live: connection limit of role "${APP_ROLE}" (rolconnlimit ${ROLE_LIMIT})`)
+    expect(r.stdout).toContain('the server allows 35 to this role: max_connections 40 − 3 superuser_reserved_connections − 2 reserved_connections')
+    expect(r.stdout).toMatch(/used 8 of 12 by role conncalc_app \(9 on the server\) .* 67% {2}ok {3}available 4/)
+    expect(r.stdout).toMatch(/application_name +connections +active +idle +idle in transaction +unknown\n/)
+    expect(r.stdout).toMatch(/worker\.1 +2 +1 +0 +1 +0\n/)
+    expect(r.stdout).toMatch(/\(not set\) +2 +0 +2 +0 +0\n/)
+    expect(r.stdout).toContain('info: 2 of 9 live connections have no application_name')
+  })
+
+  it('flags sessions idle in a transaction and stale idle ones past the thresholds; --fail-on warning fails', async () => {
+    const args = ['--database-url', db.appUrl(), '--idle-in-transaction-after', '0', '--stale-after', '0']
+    const {code, report} = await json(...args)
+    expect(code).toBe(0)
+    const byCode = Object.fromEntries(report.diagnostics.map((d: {code: string}) => [d.code, d]))
+    expect(Object.keys(byCode).sort()).toEqual(['idle-in-transaction', 'missing-application-name', 'stale-idle'])
+    expect(byCode['idle-in-transaction'].severity).toBe('warning')
+    expect(byCode['idle-in-transaction'].message).toMatch(/^1 connection idle in a transaction for 0 s or more \(longest \d+ s\): worker\.1;/)
+    expect(byCode['stale-idle'].message).toMatch(/^6 connections idle for 0 s or more \(oldest \d+ s\): \(no application_name\) ×2, web\.1 ×2, run\.4821, web\.2;/)
+
+    expect((await live(...args, '--fail-on', 'warning')).code).toBe(1)
+  })
+
+  it('warns near the limit, and compares the role limit with the plan', async () => {
+    const {code, report} = await json('--database-url', db.appUrl(), '--warn-at', '0.5', '--plan', 'standard-0')
+    expect(code).toBe(0)
+    const codes = report.diagnostics.map((d: {code: string}) => d.code)
+    expect(codes).toEqual(['live-near-limit', 'role-limit-below-plan', 'missing-application-name'])
+    expect(report.diagnostics[0].message).toBe(
+      `8 of 12 connections in use (67%), 4 left (limit: live: connection limit of role "${APP_ROLE}" (rolconnlimit 12) on postgres://${APP_ROLE}:***@127.0.0.1:${db.port}/conncalc_app)`,
+    )
+    expect(report.diagnostics[1].message).toBe(
+      `role "${APP_ROLE}" may open at most 12 connections (rolconnlimit), fewer than the 120 of plan standard-0: the role's limit is the one that applies`,
+    )
+    expect(report.plan).toMatchObject({limit: 120, name: 'standard-0'})
+  })
+
+  it('as a superuser, counts against max_connections (no reserved slots, no role limit)', async () => {
+    const {code, report} = await json('--database-url', db.adminUrl)
+    expect(code).toBe(0)
+    expect(report).toMatchObject({available: 31, limit: 40, limitBy: 'server', role: 'postgres', used: 9})
+    expect(report.byApplication.find((g: {name: string}) => g.name === 'worker.1').states).toEqual({active: 1, 'idle in transaction': 1})
+  })
+
+  it('reads DATABASE_URL from --env-file, and --database-url NAME reads that variable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-live-'))
+    const file = join(dir, '.env.heroku')
+    writeFileSync(file, `DATABASE_URL=${db.appUrl()}\nHEROKU_POSTGRESQL_ROSE_URL=${db.adminUrl}\n`)
+    const a = await json('--env-file', file)
+    expect(a.code).toBe(0)
+    expect(a.report.role).toBe(APP_ROLE)
+    const b = await json('--env-file', file, '--database-url', 'HEROKU_POSTGRESQL_ROSE_URL')
+    expect(b.report.role).toBe('postgres')
+    rmSync(dir, {force: true, recursive: true})
+  })
+
+  it('sslmode=disable connects without SSL and says so', async () => {
+    const {report} = await json('--database-url', `${db.appUrl()}?sslmode=disable`)
+    expect(report.ssl).toEqual({encrypted: false, mode: 'disable', modeFrom: 'url', note: 'not encrypted (sslmode=disable)', verified: false})
+  })
+})
+
+describe('conncalc live: a database it cannot read is exit 2, one line, a hint, no password', () => {
+  it('refused password', async () => {
+    const r = await live('--database-url', db.appUrl('wrong-Secret-pw'))
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toBe(
+      `conncalc: password authentication failed for user "${APP_ROLE}" on 127.0.0.1:${db.port}/conncalc_app\n` +
+        '  hint: check the password in the URL (conncalc never prints it); on Heroku, credentials rotate: `heroku config:get DATABASE_URL -a APP` prints the current URL\n',
+    )
+    expect(r.stderr).not.toContain('wrong-Secret-pw')
+  })
+
+  it('refused password, as JSON', async () => {
+    const r = await live('--database-url', db.appUrl('wrong-Secret-pw'), '--json')
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {
+        exitCode: 2,
+        hint: 'check the password in the URL (conncalc never prints it); on Heroku, credentials rotate: `heroku config:get DATABASE_URL -a APP` prints the current URL',
+        message: `password authentication failed for user "${APP_ROLE}" on 127.0.0.1:${db.port}/conncalc_app`,
+      },
+    })
+    expect(r.stdout + r.stderr).not.toContain('wrong-Secret-pw')
+  })
+
+  it('nothing listening on the port', async () => {
+    const port = await closedPort()
+    const r = await live('--database-url', `postgres://someone:Hunter2-secret@127.0.0.1:${port}/app`)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      `conncalc: could not connect to 127.0.0.1:${port}/app: connection refused\n` +
+        '  hint: is PostgreSQL running there and listening on that port? Check the host and port in the URL\n',
+    )
+  })
+
+  it('a server that never answers: bounded by --connect-timeout', async () => {
+    const silent = await silentServer()
+    try {
+      const started = Date.now()
+      const r = await live('--database-url', `postgres://someone:Hunter2-secret@127.0.0.1:${silent.port}/app`, '--connect-timeout', '1')
+      expect(Date.now() - started).toBeLessThan(8000)
+      expect(r.code).toBe(2)
+      expect(r.stderr.split('\n')[0]).toBe(`conncalc: timed out after 1 s waiting for 127.0.0.1:${silent.port}/app`)
+      expect(r.stderr).not.toContain('Hunter2-secret')
+    } finally {
+      await silent.close()
+    }
+  })
+
+  it('a URL that is not PostgreSQL', async () => {
+    const r = await live('--database-url', 'mysql://root:Hunter2-secret@db.example.com/app')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      'conncalc: --database-url is a mysql:// URL, not a PostgreSQL one (mysql://root:***@db.example.com/app)\n' +
+        '  hint: conncalc live reads PostgreSQL only: pass --database-url postgres://…\n',
+    )
+  })
+
+  it('sslmode=require against a server without SSL', async () => {
+    const r = await live('--database-url', `${db.appUrl()}?sslmode=require`)
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe(`conncalc: 127.0.0.1:${db.port}/conncalc_app does not accept SSL, but sslmode=require requires it`)
+    noSecrets(r)
+  })
+
+  it('no DATABASE_URL anywhere', async () => {
+    const r = await live()
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe('conncalc: no database to read: DATABASE_URL is not set')
+  })
+})
+
+const PROCFILE = 'test/fixtures/live-rails/Procfile'
+const plan = async (...argv: string[]) => runCli(['plan', '--procfile', PROCFILE, '--scale', 'web=2', 'worker=1', '--live', '--database-url', db.appUrl(), ...argv])
+
+describe('conncalc plan --live', () => {
+  it('puts the live count of each process type beside its budget, matched by application_name', async () => {
+    const r = await plan('--plan', 'standard-0', '--json')
+    // (Node's WASI warning for the Ruby parser may appear here; bin/run.js hides it.)
+    expect(r.stderr).not.toContain('conncalc:')
+    expect(r.code).toBe(0)
+    expect(r.stdout).not.toContain(APP_PASSWORD)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({limit: 120, status: 'ok', total: 17})
+    expect(report.live).toMatchObject({
+      available: 4,
+      limit: 12,
+      maxConnections: 40,
+      reservedConnections: 5,
+      roleConnectionLimit: 12,
+      used: 9,
+      usedByRole: 8,
+      withoutName: 2,
+    })
+    expect(report.live.processTypes).toEqual([
+      {ceiling: 12, live: 3, name: 'web', planned: 12, seenAs: ['web.1', 'web.2'], states: {idle: 3}},
+      {ceiling: 5, live: 2, name: 'worker', planned: 5, seenAs: ['worker.1'], states: {active: 1, 'idle in transaction': 1}},
+      {ceiling: 1, live: 0, name: 'release', planned: 1, seenAs: [], states: {}},
+    ])
+    expect(report.live.oneOff).toEqual([{count: 1, name: 'run.4821', states: {idle: 1}}])
+    expect(report.live.unattributed).toEqual([
+      {count: 2, name: '', states: {idle: 2}},
+      {count: 1, name: 'test-admin', states: {unknown: 1}},
+    ])
+    const codes = report.diagnostics.map((d: {code: string}) => d.code)
+    expect(codes).toEqual(['role-limit-below-plan', 'missing-application-name'])
+    expect(report.diagnostics[1].message).toBe(
+      '2 of 9 live connections have no application_name, so they cannot be matched to a process type',
+    )
+  })
+
+  it('without --plan or --limit, budgets against the live limit (here the role limit: 17 > 12, exit 1)', async () => {
+    const r = await plan('--json')
+    expect(r.code).toBe(1)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({limit: 12, status: 'over', total: 17})
+    expect(report.limitSource.source).toMatchObject({kind: 'live', what: `connection limit of role "${APP_ROLE}" (rolconnlimit 12)`})
+    expect(report.diagnostics[0]).toMatchObject({
+      code: 'over-limit',
+      message: '17 connections needed, the live database allows 12: new connections will fail with "FATAL: too many connections"',
+    })
+    const text = await plan()
+    expect(text.code).toBe(1)
+    expect(text.stdout.split('\n')[0]).toBe('conncalc plan test/fixtures/live-rails/Procfile · limit 12 (the live database)')
+  })
+
+  it('warns when a type holds more live connections than its ceiling', async () => {
+    const r = await plan('--plan', 'standard-0', '--env', 'WEB_CONCURRENCY=1', '--env', 'RAILS_MAX_THREADS=1', '--json')
+    const report = JSON.parse(r.stdout)
+    const above = report.diagnostics.find((d: {code: string}) => d.code === 'live-above-plan')
+    expect(above).toMatchObject({
+      message: 'web: 3 live connections (web.1, web.2), more than the 2 the plan allows even with every pool full',
+      processType: 'web',
+      severity: 'warning',
+    })
+  })
+
+  it('prints the plan, then the live view beside it, then every diagnostic', async () => {
+    const r = await plan('--plan', 'standard-0')
+    expect(r.code).toBe(0)
+    expect(r.stdout).not.toContain(APP_PASSWORD)
+    const out = r.stdout
+    expect(out).toMatch(/^conncalc plan test\/fixtures\/live-rails\/Procfile · plan standard-0 \(limit 120\)\n/)
+    expect(out).toContain(`conncalc live postgres://${APP_ROLE}:***@127.0.0.1:${db.port}/conncalc_app`)
+    expect(out).toMatch(/type +planned +ceiling +live +seen as\nweb +12 +12 +3 +web\.1 web\.2\nworker +5 +5 +2 +worker\.1\nrelease +1 +1 +0 +-\n/)
+    expect(out).toContain('one-off dyno run.4821: 1')
+    expect(out).toContain('not matched to a process type: 3 ((no application_name) 2, test-admin 1)')
+    expect(out.indexOf('[role-limit-below-plan]')).toBeGreaterThan(out.indexOf('seen as'))
+  })
+
+  it('reads the Procfile before connecting: a bad Procfile path is exit 2 without touching the database', async () => {
+    const r = await runCli(['plan', '--procfile', 'test/fixtures/nope/Procfile', '--live', '--database-url', 'postgres://u:Hunter2-secret@127.0.0.1:1/x'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^conncalc: .*Procfile/)
+    expect(r.stderr).not.toContain('Hunter2-secret')
+  })
+})
+
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const {port} = server.address() as {port: number}
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** Accepts TCP connections and never says a word, like a firewall that swallows packets. */
+async function silentServer(): Promise<{close: () => Promise<void>; port: number}> {
+  const sockets: Socket[] = []
+  const server: Server = createServer((s) => sockets.push(s))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    close: async () => {
+      for (const s of sockets) s.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    },
+    port: (server.address() as {port: number}).port,
+  }
+}

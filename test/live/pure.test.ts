@@ -1,0 +1,145 @@
+import {describe, expect, it} from 'vitest'
+
+import type {LiveBackend, LiveSnapshot} from '../../src/live/types.js'
+
+import {matchProcessType} from '../../src/live/compare.js'
+import {connectionError} from '../../src/live/errors.js'
+import {buildLiveFacts, buildLiveReport} from '../../src/live/live-report.js'
+import {parseTarget} from '../../src/live/target.js'
+import {formatSeconds} from '../../src/util/duration.js'
+
+describe('parseTarget', () => {
+  it('reads host, port, database and user; keeps the password out of the shown URL', () => {
+    const t = parseTarget('postgres://u9dih:s3cr3t%2Fpw@ec2-1-2-3-4.compute-1.amazonaws.com:5482/d6h3b', 'DATABASE_URL')
+    expect(t).toMatchObject({
+      database: 'd6h3b',
+      host: 'ec2-1-2-3-4.compute-1.amazonaws.com',
+      password: 's3cr3t/pw',
+      port: 5482,
+      sslMode: 'prefer',
+      sslModeFrom: 'default',
+      url: 'postgres://u9dih:***@ec2-1-2-3-4.compute-1.amazonaws.com:5482/d6h3b',
+      user: 'u9dih',
+    })
+  })
+
+  it('takes sslmode from the URL, and node-postgres ssl=true as verify-full', () => {
+    expect(parseTarget('postgresql://u:p@h/db?sslmode=require', 'x').sslMode).toBe('require')
+    expect(parseTarget('postgres://u:p@h/db?ssl=true', 'x').sslMode).toBe('verify-full')
+    expect(parseTarget('postgres://u:p@h/db?sslmode=disable', 'x')).toMatchObject({sslMode: 'disable', sslModeFrom: 'url'})
+  })
+
+  it('refuses other schemes, unknown sslmodes and bad ports without showing the password', () => {
+    expect(() => parseTarget('redis://:hunter2@h:6379', '--database-url')).toThrow('--database-url is a redis:// URL, not a PostgreSQL one (redis://:***@h:6379)')
+    expect(() => parseTarget('not a url', '--database-url')).toThrow('--database-url is not a PostgreSQL URL')
+    expect(() => parseTarget('postgres://u:p@h/db?sslmode=sometimes', 'x')).toThrow('x has sslmode=sometimes, which PostgreSQL does not know')
+    expect(() => parseTarget('postgres://u:hunter2@h:99999/db', 'x')).toThrow(/^x is not a valid URL \(postgres:\/\/\*\*\*@h:99999\/db\)$/)
+  })
+})
+
+describe('connectionError', () => {
+  const target = parseTarget('postgres://app:hunter2@db.example.com:5432/shop', 'x')
+  const err = (e: object) => connectionError(e, target, {connectTimeoutSeconds: 5})
+
+  it('names the host and says what to do, never the password', () => {
+    expect(err({code: 'ENOTFOUND'}).message).toBe('could not connect to db.example.com:5432/shop: host "db.example.com" not found')
+    expect(err({code: '3D000', message: 'database "shop" does not exist'}).message).toBe('database "shop" does not exist on db.example.com:5432')
+    expect(err({code: '53300', message: 'sorry, too many clients already'}).message).toBe('db.example.com:5432/shop refused the connection: sorry, too many clients already')
+    expect(err({code: '28000', message: 'no pg_hba.conf entry for host "1.2.3.4", user "app", database "shop", no encryption'}).hint).toBe(
+      'the server requires SSL (Heroku Postgres does): remove sslmode=disable from the URL',
+    )
+    expect(err({message: 'Connection terminated due to connection timeout'}).message).toBe('timed out after 5 s waiting for db.example.com:5432/shop')
+    for (const e of [{code: 'ECONNREFUSED'}, {code: '28P01'}, {message: 'boom'}]) {
+      const u = err(e)
+      expect(`${u.message} ${u.hint}`).not.toContain('hunter2')
+      expect(u.exitCode).toBe(2)
+    }
+  })
+})
+
+const backend = (b: Partial<LiveBackend>): LiveBackend => ({
+  applicationName: '',
+  clientAddr: '10.0.0.1',
+  database: 'd',
+  pid: 1,
+  state: 'idle',
+  stateSeconds: 5,
+  user: 'app',
+  ...b,
+})
+
+const snapshot = (over: Partial<LiveSnapshot>): LiveSnapshot => ({
+  backends: [],
+  maxConnections: 23,
+  reservedConnections: 0,
+  role: {canUseReserved: false, connectionLimit: 20, name: 'app', superuser: false},
+  serverVersion: '16.4',
+  ssl: {encrypted: true, mode: 'prefer', modeFrom: 'default', note: '', verified: false},
+  superuserReservedConnections: 3,
+  url: 'postgres://app:***@h/d',
+  ...over,
+})
+
+const options = {idleInTransactionSeconds: 60, staleIdleSeconds: 3600, warnAt: 0.8}
+
+describe('buildLiveFacts', () => {
+  it('an Essential-like role at its limit: status over, no slot left, live-near-limit is an error', () => {
+    const backends = Array.from({length: 20}, (_, i) => backend({applicationName: `web.${(i % 2) + 1}`, pid: i}))
+    const r = buildLiveReport(snapshot({backends}), options, null)
+    expect(r).toMatchObject({available: 0, limitBy: 'server', status: 'over', used: 20, usedByRole: 20})
+    expect(r.diagnostics[0]).toMatchObject({code: 'live-near-limit', message: expect.stringMatching(/^20 of 20 connections in use \(100%\): no slots left/), severity: 'error'})
+  })
+
+  it('counts the role limit when it binds before the server does', () => {
+    const facts = buildLiveFacts(snapshot({maxConnections: 500, role: {canUseReserved: false, connectionLimit: 20, name: 'app', superuser: false}}), options)
+    expect(facts.limit.value).toBe(20)
+    expect(facts.limitBy).toBe('role')
+  })
+
+  it('a role with pg_use_reserved_connections may use reserved_connections', () => {
+    const s = snapshot({maxConnections: 100, reservedConnections: 5, role: {canUseReserved: true, connectionLimit: null, name: 'app', superuser: false}})
+    expect(buildLiveFacts(s, options).limit.value).toBe(97)
+    expect(buildLiveFacts({...s, role: {...s.role, canUseReserved: false}}, options).limit.value).toBe(92)
+  })
+
+  it('finds the oldest idle and the longest idle in transaction', () => {
+    const facts = buildLiveFacts(
+      snapshot({
+        backends: [
+          backend({applicationName: 'web.1', pid: 1, stateSeconds: 40}),
+          backend({applicationName: 'web.2', pid: 2, stateSeconds: 7200}),
+          backend({applicationName: 'worker.1', pid: 3, state: 'idle in transaction (aborted)', stateSeconds: 90}),
+        ],
+      }),
+      options,
+    )
+    expect(facts.oldestIdle).toEqual({applicationName: 'web.2', pid: 2, seconds: 7200})
+    expect(facts.longestIdleInTransaction).toEqual({applicationName: 'worker.1', pid: 3, seconds: 90})
+  })
+})
+
+describe('matchProcessType', () => {
+  const types = ['web', 'worker', 'urgent_worker']
+  it.each([
+    ['web.1', {kind: 'type', type: 'web'}],
+    ['urgent_worker.12', {kind: 'type', type: 'urgent_worker'}],
+    ['worker', {kind: 'type', type: 'worker'}],
+    ['run.4821', {kind: 'one-off', type: 'run'}],
+    ['scheduler.9', {kind: 'one-off', type: 'scheduler'}],
+    ['', null],
+    ['psql interactive', null],
+    ['clock.1', null],
+  ])('%j', (name, expected) => {
+    expect(matchProcessType(name, types)).toEqual(expected)
+  })
+})
+
+describe('formatSeconds', () => {
+  it.each([
+    [0, '0 s'],
+    [59, '59 s'],
+    [60, '1 min'],
+    [750, '12 min 30 s'],
+    [7500, '2 h 5 min'],
+  ])('%d → %s', (s, text) => expect(formatSeconds(s)).toBe(text))
+})

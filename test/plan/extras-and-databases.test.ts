@@ -1,0 +1,98 @@
+import {describe, expect, it} from 'vitest'
+
+import {Chalk} from 'chalk'
+import {renderTable} from '../../src/render/table.js'
+import {planFixture} from './helpers.js'
+
+const explain = (r: Awaited<ReturnType<typeof planFixture>>) => renderTable(r.report, {chalk: new Chalk({level: 0}), explain: true, procfile: 'Procfile'})
+
+describe('Action Cable and New Relic', () => {
+  it('postgresql cable adapter: +1 per Puma process; New Relic explain plans: +1 per process in web and worker', async () => {
+    const r = await planFixture('action-cable-new-relic', {scale: ['web=3', 'worker=2'], env: ['RAILS_MAX_THREADS=10']})
+    const web = r.type('web')
+    expect(web.extras.map((x) => [x.kind, x.count, x.per, x.inPool])).toEqual([
+      ['action-cable', 1, 'process', false],
+      ['new-relic-explain', 1, 'process', false],
+    ])
+    // 2 workers × (min(10, 10) + 1 cable + 1 explain) = 24 per dyno; before_fork disconnects, so no master extra.
+    expect([web.processesPerDyno, web.connectionsPerProcess, web.connectionsPerDyno, web.connections]).toEqual([2, 12, 24, 72])
+    const worker = r.type('worker')
+    expect(worker.extras.map((x) => x.kind)).toEqual(['new-relic-explain'])
+    expect([worker.connectionsPerProcess, worker.connections]).toEqual([11, 22])
+    expect(web.extras[0].source.source).toEqual({file: 'config/cable.yml', kind: 'file', line: 8})
+    // explain_enabled, written under `common` and merged into production, with the version caveat as an assumption.
+    expect(web.extras[1].source.source).toEqual({file: 'config/newrelic.yml', kind: 'file', line: 11})
+    expect(web.extras[1].source.via?.[0]).toMatchObject({kind: 'assumed'})
+    expect(web.versions).toMatchObject({actioncable: '6.1.7.8', newrelic_rpm: '9.12.0'})
+    const text = explain(r)
+    expect(text).toContain('Action Cable PostgreSQL LISTEN connection (one per puma process): config/cable.yml:8')
+    expect(text).toContain('newrelic_rpm 9.12.0: explain plans use a connection of their own before Rails 7.2')
+    expect(text).toMatch(/web +puma +3 +2 +10 +10 +2\* +12 +24 +72/)
+  })
+
+  it('New Relic off by env (explain plans disabled) or in another environment (monitor_mode false): no extra', async () => {
+    const off = await planFixture('action-cable-new-relic', {env: ['NEW_RELIC_TRANSACTION_TRACER_EXPLAIN_ENABLED=false']})
+    expect(off.type('worker').extras).toEqual([])
+    const dev = await planFixture('action-cable-new-relic', {appEnv: 'development'})
+    expect(dev.type('worker').extras).toEqual([])
+    // ...and the development cable adapter is async: no LISTEN connection either.
+    expect(dev.type('web').extras).toEqual([])
+  })
+
+  it('no newrelic_rpm or no postgresql adapter: nothing', async () => {
+    const r = await planFixture('rails-8-solid-queue')
+    expect(r.type('web').extras).toEqual([])
+  })
+})
+
+describe('Rails multi-database', () => {
+  it('Rails 8.1, four databases on one server: Σ min(pool, threads) per process, the report names them', async () => {
+    const r = await planFixture('rails-8-solid-queue', {scale: ['web=2', 'jobs=1'], plan: 'essential-2'})
+    const web = r.type('web')
+    expect(web.databases).toEqual(['primary', 'cache', 'queue', 'cable'])
+    expect(web.otherServerPools).toEqual([])
+    expect([web.poolPerProcess, web.connectionsPerProcess, web.connections, web.ceiling]).toEqual([20, 12, 24, 40])
+    expect(Object.keys(web.sources).filter((k) => k.startsWith('pool.'))).toEqual(['pool.primary', 'pool.cache', 'pool.queue', 'pool.cable'])
+    // Inherited url: <%= ENV["DATABASE_URL"] %> keeps every entry on one server: no database-url-missing.
+    expect(r.codes).not.toContain('database-url-missing')
+    expect(r.json.total).toBe(24 + 19)
+    expect(r.json.status).toBe('over')
+    expect(r.exit).toBe(1)
+    const text = explain(r)
+    expect(text).toContain('databases            4  counted on this server: primary, cache, queue, cable')
+    expect(text).toContain('connections per process = min(5, 3) + min(5, 3) + min(5, 3) + min(5, 3) + 0 extra = 12')
+  })
+
+  it('the cache on a second server (CACHE_DATABASE_URL): reported, not added in', async () => {
+    const r = await planFixture('rails-8-cache-second-server', {scale: ['web=2', 'jobs=1']})
+    const web = r.type('web')
+    expect(web.databases).toEqual(['primary', 'queue', 'cable'])
+    expect(web.otherServerPools).toMatchObject([{database: 'cache', pool: 5, server: 'CACHE_DATABASE_URL'}])
+    expect([web.poolPerProcess, web.connectionsPerProcess, web.connections]).toEqual([15, 9, 18])
+    expect(r.type('jobs').connectionsPerProcess).toBe(3 + 5 + 3)
+    expect(explain(r)).toContain('databases            3  counted on this server: primary, queue, cable; not counted: cache (CACHE_DATABASE_URL)')
+  })
+
+  it('CACHE_DATABASE_URL on the same host as DATABASE_URL is the same server; the password never shows', async () => {
+    const env = ['DATABASE_URL=postgres://u:hunter2@ec2-1.compute.amazonaws.com:5432/d1', 'CACHE_DATABASE_URL=postgres://u:hunter2@ec2-1.compute.amazonaws.com:5432/d2']
+    const r = await planFixture('rails-8-cache-second-server', {env})
+    expect(r.type('web').databases).toEqual(['primary', 'cache', 'queue', 'cable'])
+    const other = await planFixture('rails-8-cache-second-server', {env: [env[0], 'CACHE_DATABASE_URL=postgres://u:hunter2@ec2-2.compute.amazonaws.com:5432/d2']})
+    expect(other.type('web').otherServerPools.map((e) => e.server)).toEqual(['CACHE_DATABASE_URL'])
+    expect(JSON.stringify(r.json) + explain(r)).not.toContain('hunter2')
+  })
+
+  it('the generated Rails 8 database.yml (no url on cache/queue/cable): counted on DATABASE_URL, with database-url-missing', async () => {
+    const r = await planFixture('rails-8-1')
+    const d = r.diagnostics.find((x) => x.code === 'database-url-missing')!
+    expect(d).toMatchObject({file: 'config/database.yml', severity: 'info'})
+    expect(d.message).toContain('`cache`, `queue`, `cable`')
+    expect(r.type('web').databases).toEqual(['primary', 'cache', 'queue', 'cable'])
+    // Reported once, not once per process type.
+    expect(r.codes.filter((c) => c === 'database-url-missing')).toHaveLength(1)
+    // QUEUE_DATABASE_URL set: ActiveRecord merges it into `queue`, which then lives elsewhere.
+    const q = await planFixture('rails-8-1', {env: ['QUEUE_DATABASE_URL=postgres://u:p@queue.example.com/q']})
+    expect(q.type('jobs').otherServerPools.map((e) => e.database)).toEqual(['queue'])
+    expect(q.diagnostics.find((x) => x.code === 'database-url-missing')!.message).toContain('`cache`, `cable`')
+  })
+})

@@ -1,0 +1,140 @@
+import {describe, expect, it} from 'vitest'
+
+import {renderTable} from '../../src/render/table.js'
+import {Chalk} from 'chalk'
+import {planFixture} from './helpers.js'
+
+const ERRORS = ['SSL SYSCALL error: EOF detected', 'no connection to the server', 'decryption failed or bad record mac']
+
+describe('fork-reconnect-missing', () => {
+  it('Rails 4.2 + Unicorn preload_app true without after_fork: error at the preload line, exit 1', async () => {
+    const r = await planFixture('fork-rails-4-2-unicorn', {scale: ['web=2']})
+    const d = r.diagnostics.find((x) => x.code === 'fork-reconnect-missing')!
+    expect(d).toMatchObject({file: 'config/unicorn.rb', line: 4, processType: 'web', severity: 'error'})
+    for (const e of ERRORS) expect(d.message).toContain(e)
+    expect(d.message).toContain('ActiveRecord 4.2.11.3')
+    expect(d.fix).toBe('add to config/unicorn.rb: after_fork { |server, worker| defined?(ActiveRecord::Base) and ActiveRecord::Base.establish_connection }')
+    expect(r.exit).toBe(1)
+  })
+
+  it('Rails 4.2 + Puma 3 cluster with preload_app! and no on_worker_boot: error naming on_worker_boot', async () => {
+    const r = await planFixture('fork-rails-4-2-puma')
+    const d = r.diagnostics.find((x) => x.code === 'fork-reconnect-missing')!
+    expect(d).toMatchObject({file: 'config/puma.rb', line: 5, severity: 'error'})
+    expect(d.fix).toBe('add to config/puma.rb: on_worker_boot { defined?(ActiveRecord::Base) and ActiveRecord::Base.establish_connection }')
+    expect(r.exit).toBe(1)
+  })
+
+  it('Rails 4.2 + Resque without Resque.after_fork: error, fix in the rake file it found', async () => {
+    const r = await planFixture('fork-rails-4-2-resque')
+    const d = r.diagnostics.find((x) => x.code === 'fork-reconnect-missing')!
+    expect(d).toMatchObject({file: 'lib/tasks/resque.rake', processType: 'worker', severity: 'error'})
+    expect(d.fix).toContain('Resque.after_fork { defined?(ActiveRecord::Base) and ActiveRecord::Base.establish_connection }')
+    expect(r.exit).toBe(1)
+  })
+
+  it('--explain says where the preload and the hooks are', async () => {
+    const hooked = await planFixture('fork-rails-4-2-puma-hooks')
+    expect(renderTable(hooked.report, {chalk: new Chalk({level: 0}), explain: true, procfile: 'Procfile'})).toContain(
+      'fork                    Puma master preloads the app (config/puma.rb:5); disconnect in before_fork: config/puma.rb:11; reconnect in on_worker_boot: config/puma.rb:15',
+    )
+    expect(hooked.json.processTypes[0].fork).toMatchObject({childHook: 'on_worker_boot', parentHook: 'before_fork', reconnect: {line: 15}})
+  })
+
+  it('the same old apps with the hooks Heroku documents: nothing, exit 0', async () => {
+    for (const app of ['unicorn', 'fork-rails-4-2-puma-hooks', 'fork-rails-4-2-resque-hooks']) {
+      const r = await planFixture(app)
+      expect(r.codes, app).not.toContain('fork-reconnect-missing')
+      expect(r.codes, app).not.toContain('fork-disconnect-missing')
+      expect(r.exit, app).toBe(0)
+    }
+  })
+
+  it('Rails 5.2+ discards inherited connections: no error on Rails 7.2 with preload and no hooks', async () => {
+    const r = await planFixture('fork-rails-7-2-puma-cluster')
+    expect(r.codes).not.toContain('fork-reconnect-missing')
+    expect(r.exit).toBe(0)
+  })
+
+  it('single-mode Puma does not fork: nothing even on Rails 4.2', async () => {
+    const r = await planFixture('fork-rails-4-2-puma', {env: ['WEB_CONCURRENCY=0']})
+    expect(r.codes).not.toContain('fork-reconnect-missing')
+    expect(r.codes).not.toContain('fork-disconnect-missing')
+    expect(r.type('web').connectionsPerDyno).toBe(5)
+  })
+
+  it('FORK_PER_JOB=false: Resque does not fork, so no reconnect is needed', async () => {
+    const r = await planFixture('fork-rails-4-2-resque', {env: ['FORK_PER_JOB=false']})
+    expect(r.codes).not.toContain('fork-reconnect-missing')
+    expect(r.exit).toBe(0)
+  })
+})
+
+describe('fork-disconnect-missing', () => {
+  it('Puma cluster with preload and no before_fork: +1 per dyno counted as an assumption, and a warning', async () => {
+    const r = await planFixture('fork-rails-7-2-puma-cluster', {scale: ['web=3']})
+    const web = r.type('web')
+    // 2 workers × min(5, 3) + 1 master = 7 per dyno, 3 dynos.
+    expect([web.processesPerDyno, web.connectionsPerProcess, web.extraPerDyno, web.connectionsPerDyno, web.connections]).toEqual([2, 3, 1, 7, 21])
+    expect(web.extras).toMatchObject([{count: 1, counted: true, kind: 'forking-parent', per: 'dyno'}])
+    expect(web.extras[0].source.source.kind).toBe('assumed')
+    const d = r.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!
+    expect(d).toMatchObject({file: 'config/puma.rb', line: 6, severity: 'warning'})
+    expect(d.message).toContain('+1 per dyno, 3 across 3 dynos')
+    expect(d.fix).toBe('add to config/puma.rb: before_fork { defined?(ActiveRecord::Base) and ActiveRecord::Base.connection_pool.disconnect! }')
+    expect(r.exit).toBe(0)
+    expect((await planFixture('fork-rails-7-2-puma-cluster', {failOn: 'warning'})).exit).toBe(1)
+  })
+
+  it('Unicorn without before_fork: +1 per dyno; with the Heroku hooks: nothing added', async () => {
+    const bare = await planFixture('fork-rails-4-2-unicorn', {scale: ['web=2']})
+    expect([bare.type('web').connectionsPerDyno, bare.type('web').connections]).toEqual([4, 8])
+    expect(bare.codes).toContain('fork-disconnect-missing')
+    const hooked = await planFixture('unicorn', {scale: ['web=2']})
+    expect([hooked.type('web').connectionsPerDyno, hooked.type('web').connections]).toEqual([3, 6])
+  })
+
+  it('Resque: every worker is a parent, so +1 per worker process', async () => {
+    const r = await planFixture('fork-rails-4-2-resque', {scale: ['worker=2']})
+    const w = r.type('worker')
+    expect(w.extras).toMatchObject([{count: 1, kind: 'forking-parent', per: 'process'}])
+    expect([w.connectionsPerProcess, w.connections]).toEqual([2, 4])
+    expect(r.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!.message).toContain('+1 per worker, 2 in all')
+  })
+
+  it('--explain prints the kept connection with its reason and the assumption', async () => {
+    const r = await planFixture('fork-rails-7-2-puma-cluster')
+    const text = renderTable(r.report, {chalk: new Chalk({level: 0}), explain: true, procfile: 'Procfile'})
+    expect(text).toContain('+ per dyno           1  Puma master connection kept from boot (no disconnect in before_fork): assumption: the Puma master loads the app before forking')
+    expect(text).toContain('until the pool reaper closes it after idle_timeout (300 s by default) ← config/puma.rb:6')
+    expect(text).toContain('connections per dyno = 2 × 3 + 1 = 7')
+    // The assumed master connection marks conn/dyno in the table.
+    expect(text).toMatch(/web +puma +1\* +2 +3 +5 +0 +3 +7\* +7 +-/)
+    expect(text).toContain('versions                puma 6.4.3, activerecord 7.2.1')
+  })
+})
+
+describe('pool-oversized', () => {
+  it('Unicorn with pool 5: info with the ceiling it would save; exit stays 0 when nothing else is wrong', async () => {
+    const r = await planFixture('unicorn', {scale: ['web=2']})
+    const d = r.diagnostics.find((x) => x.code === 'pool-oversized')!
+    expect(d).toMatchObject({file: 'config/database.yml', line: 4, processType: 'web', severity: 'info'})
+    expect(d.message).toContain('6 processes could hold up to 30 connections if they leak or hang where pool 2 caps them at 12 (18 fewer)')
+    expect(r.type('web').ceiling).toBe(30)
+    expect(r.exit).toBe(0)
+  })
+
+  it('Resque and Delayed Job too; the fix names the env var the pool is read from', async () => {
+    const r = await planFixture('delayed-job', {env: ['DB_POOL=5']})
+    const forType = (t: string) => r.diagnostics.find((x) => x.code === 'pool-oversized' && x.processType === t)!
+    expect(forType('mailers').message).toContain('3 processes could hold up to 15 connections')
+    expect(forType('worker').fix).toBe('give worker its own pool from the Procfile: `worker: DB_POOL=2 bundle exec rake jobs:work`')
+  })
+
+  it('not for pool 2, nor for threaded servers', async () => {
+    const two = await planFixture('unicorn', {env: ['DATABASE_URL=postgres://u:p@db.example.com/legacy?pool=2']})
+    expect(two.codes).not.toContain('pool-oversized')
+    const puma = await planFixture('rails-7-2')
+    expect(puma.codes).not.toContain('pool-oversized')
+  })
+})

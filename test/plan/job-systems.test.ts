@@ -1,0 +1,174 @@
+import {describe, expect, it} from 'vitest'
+
+import {describeSourced} from '../../src/model/source.js'
+import {planFixture} from './helpers.js'
+
+const counts = (t: {connectionsPerDyno: number; connectionsPerProcess: number; processesPerDyno: number; threadsPerProcess: number}) => [
+  t.processesPerDyno,
+  t.threadsPerProcess,
+  t.connectionsPerProcess,
+  t.connectionsPerDyno,
+]
+
+describe('GoodJob', () => {
+  it('`good_job start --max-threads=5`: 5 threads + 2 utility connections from a pool of 7', async () => {
+    const r = await planFixture('good-job-external')
+    const w = r.type('worker')
+    expect(w.server).toBe('good_job')
+    expect(counts(w)).toEqual([1, 5, 7, 7])
+    expect(w.sources.threadsPerProcess).toMatchObject({source: {flag: '--max-threads=5', kind: 'flag'}})
+    expect(w.extras).toMatchObject([{count: 2, inPool: true, kind: 'good-job-utility', per: 'process'}])
+    expect(w.versions).toMatchObject({activerecord: '7.2.1', good_job: '4.5.1'})
+  })
+
+  it('GOOD_JOB_QUEUES="mice:2;elephants:1" is 3 threads; pool 5 covers 3 + 2', async () => {
+    const r = await planFixture('good-job-external')
+    const b = r.type('batch')
+    expect(counts(b)).toEqual([1, 3, 5, 5])
+    expect(b.sources.threadsPerProcess.source).toMatchObject({kind: 'env', name: 'GOOD_JOB_QUEUES'})
+    expect(r.codes).not.toContain('pool-below-threads')
+    expect(r.json.total).toBe(3 + 7 + 5)
+  })
+
+  it('a pool that does not hold threads + 2: pool-below-threads names both', async () => {
+    const r = await planFixture('good-job-external', {env: ['DB_POOL=4']})
+    const d = r.diagnostics.find((x) => x.code === 'pool-below-threads' && x.processType === 'batch')!
+    expect(d.message).toContain('pool (4) is below GoodJob threads (3) + 2 for GoodJob utility connections (LISTEN/NOTIFY, cron) = 5')
+    expect(d.fix).toContain('at least 5 (threads + 2)')
+    // The pool caps what the process can hold: 4, not 3 + 2.
+    expect(r.type('batch').connectionsPerProcess).toBe(4)
+    // worker's Procfile line sets DB_POOL=7, above --env.
+    expect(r.diagnostics.some((x) => x.code === 'pool-below-threads' && x.processType === 'worker')).toBe(false)
+  })
+
+  it('async mode in config/environments/production.rb: job threads and utility connections inside each Puma process', async () => {
+    const r = await planFixture('good-job-async', {env: ['WEB_CONCURRENCY=2', 'DB_POOL=10']})
+    const web = r.type('web')
+    // min(10, 3 request threads + 2 job threads + 2 utility) per worker, 2 workers,
+    // + 1 for the master Puma 6 preloads (workers from WEB_CONCURRENCY) without before_fork.
+    expect(counts(web)).toEqual([2, 3, 7, 15])
+    expect(web.extras.map((x) => [x.kind, x.count, x.inPool, x.per])).toEqual([
+      ['good-job-async-threads', 2, true, 'process'],
+      ['good-job-utility', 2, true, 'process'],
+      ['forking-parent', 1, false, 'dyno'],
+    ])
+    // max_threads: 2 (line 7) because execution_mode: :async (line 6).
+    expect(describeSourced(web.extras[0].source)).toBe('config/environments/production.rb:7 ← config/environments/production.rb:6')
+    expect(r.codes).not.toContain('pool-below-threads')
+  })
+
+  it('async mode with the default pool 5: warns that 3 + 2 + 2 do not fit', async () => {
+    const r = await planFixture('good-job-async')
+    expect(r.codes).toContain('pool-below-threads')
+    expect(r.type('web').connectionsPerProcess).toBe(5)
+  })
+
+  it('GOOD_JOB_EXECUTION_MODE=external turns async off', async () => {
+    const r = await planFixture('good-job-external', {env: ['GOOD_JOB_EXECUTION_MODE=async']})
+    expect(r.type('web').extras.map((x) => x.kind)).toEqual(['good-job-async-threads', 'good-job-utility'])
+    expect(r.type('worker').extras.map((x) => x.kind)).toEqual(['good-job-utility'])
+  })
+})
+
+describe('Solid Queue', () => {
+  it('bin/jobs with config/queue.yml (ERB, production section): workers × (threads + 2) from the queue pool, plus dispatcher, scheduler, supervisor', async () => {
+    const r = await planFixture('rails-8-solid-queue', {scale: ['jobs=1', 'web=1']})
+    const jobs = r.type('jobs')
+    expect(jobs.server).toBe('solid_queue')
+    // primary, cache and cable: min(5, 3); queue: min(5, 3 + 2).
+    expect(counts(jobs)).toEqual([1, 3, 14, 19])
+    expect(jobs.extras.map((x) => [x.kind, x.count, x.per, x.database, x.inPool])).toEqual([
+      ['solid-queue-worker', 2, 'process', 'queue', true],
+      ['solid-queue-dispatcher', 2, 'dyno', 'queue', false],
+      ['solid-queue-scheduler', 2, 'dyno', 'queue', false],
+      ['solid-queue-supervisor', 1, 'dyno', 'queue', false],
+    ])
+    // Dispatcher, scheduler and supervisor counts are UNCONFIRMED: labelled assumptions.
+    expect(jobs.extras.slice(1).every((x) => x.source.source.kind === 'assumed')).toBe(true)
+    expect(jobs.sources.processesPerDyno.source).toEqual({file: 'config/queue.yml', kind: 'file', line: 8})
+  })
+
+  it('JOB_CONCURRENCY=3 runs three worker processes', async () => {
+    const r = await planFixture('rails-8-solid-queue', {env: ['JOB_CONCURRENCY=3']})
+    const jobs = r.type('jobs')
+    expect(counts(jobs)).toEqual([3, 3, 14, 3 * 14 + 5])
+    expect(describeSourced(jobs.sources.processesPerDyno)).toBe('config/queue.yml:8 ← JOB_CONCURRENCY from --env')
+  })
+
+  it('SOLID_QUEUE_SUPERVISOR_MODE=async: one process whose pool holds every thread', async () => {
+    const r = await planFixture('rails-8-solid-queue', {env: ['SOLID_QUEUE_SUPERVISOR_MODE=async']})
+    const jobs = r.type('jobs')
+    expect(jobs.processesPerDyno).toBe(1)
+    expect(jobs.extraPerDyno).toBe(0)
+    // queue pool 5 caps 3 threads + 2 + dispatcher 2 + scheduler 2 + supervisor 1.
+    expect(jobs.connectionsPerProcess).toBe(3 + 3 + 3 + 5)
+    expect(r.codes).toContain('pool-below-threads')
+  })
+
+  it('SOLID_QUEUE_IN_PUMA: the supervisor and its processes run on every web dyno', async () => {
+    const r = await planFixture('rails-8-solid-queue', {env: ['SOLID_QUEUE_IN_PUMA=1'], scale: ['web=2']})
+    const web = r.type('web')
+    expect(web.extras.map((x) => [x.kind, x.count, x.per])).toEqual([
+      ['solid-queue-in-puma', 5, 'dyno'],
+      ['solid-queue-dispatcher', 2, 'dyno'],
+      ['solid-queue-scheduler', 2, 'dyno'],
+      ['solid-queue-supervisor', 1, 'dyno'],
+    ])
+    expect([web.connectionsPerDyno, web.connections]).toEqual([12 + 10, 44])
+    const without = await planFixture('rails-8-solid-queue', {scale: ['web=2']})
+    expect(without.type('web').extras).toEqual([])
+  })
+
+  it('no config/queue.yml: one default worker (3 threads) and one dispatcher', async () => {
+    const r = await planFixture('rails-8-1')
+    const jobs = r.type('jobs')
+    expect(counts(jobs)).toEqual([1, 3, 14, 17])
+    expect(jobs.sources.threadsPerProcess.source).toMatchObject({kind: 'default', what: 'Solid Queue default worker threads'})
+  })
+})
+
+describe('Delayed Job', () => {
+  it('`rake jobs:work` is one worker; `bin/delayed_job --pool=mailers:2 --pool=*:1` is three', async () => {
+    const r = await planFixture('delayed-job', {env: ['DB_POOL=2']})
+    expect(counts(r.type('worker'))).toEqual([1, 1, 1, 1])
+    expect(counts(r.type('mailers'))).toEqual([3, 1, 1, 3])
+    expect(r.type('mailers').sources.processesPerDyno.source).toEqual({flag: '--pool=mailers:2 --pool=*:1', kind: 'flag'})
+    expect(r.codes).not.toContain('pool-oversized')
+    expect(r.exit).toBe(0)
+  })
+})
+
+describe('Que', () => {
+  it('--worker-count 8 + 1 locker from the pool; default 6 workers; both above pool 5', async () => {
+    const r = await planFixture('que', {env: ['RAILS_MAX_THREADS=10']})
+    expect(counts(r.type('worker'))).toEqual([1, 8, 9, 9])
+    expect(counts(r.type('default'))).toEqual([1, 6, 7, 7])
+    expect(r.type('worker').extras).toMatchObject([{count: 1, inPool: true, kind: 'que-locker'}])
+    expect(r.codes).not.toContain('pool-below-threads')
+    const small = await planFixture('que')
+    expect(small.codes.filter((c) => c === 'pool-below-threads')).toHaveLength(2)
+    expect(small.type('worker').connectionsPerProcess).toBe(5)
+  })
+})
+
+describe('Sidekiq capsules and swarm', () => {
+  it('default 5 + `single` 1 (sidekiq.yml) + `webhooks` 2 (initializer) = 8 threads in one process', async () => {
+    const r = await planFixture('sidekiq-capsules')
+    const w = r.type('worker')
+    expect(counts(w)).toEqual([1, 8, 8, 8])
+    expect(w.sources.threadsPerProcess.source).toMatchObject({kind: 'default', what: "Sidekiq runs every capsule's threads in one process: default 5 + single 1 + webhooks 2"})
+  })
+
+  it('pool-below-threads counts the capsules', async () => {
+    const r = await planFixture('sidekiq-capsules', {env: ['RAILS_MAX_THREADS=6']})
+    const d = r.diagnostics.find((x) => x.code === 'pool-below-threads' && x.processType === 'worker')!
+    expect(d.message).toContain('pool (6) is below Sidekiq concurrency (8)')
+  })
+
+  it('sidekiqswarm with SIDEKIQ_COUNT=4: four processes; without it, one per processor as an assumption', async () => {
+    const r = await planFixture('sidekiq-capsules')
+    const swarm = r.type('swarm')
+    expect(counts(swarm)).toEqual([4, 8, 8, 32])
+    expect(swarm.sources.processesPerDyno.source).toMatchObject({kind: 'env', name: 'SIDEKIQ_COUNT'})
+  })
+})
