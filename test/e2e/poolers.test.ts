@@ -39,11 +39,11 @@ describe('PgBouncer buildpack (bin/start-pgbouncer)', () => {
     const {code, json} = plan('pgbouncer-buildpack', '--scale', 'web=3', 'worker=1', '--plan', 'standard-0')
     expect(code).toBe(0)
     const web = row(json, 'web')
-    // 3 Puma workers × 5 threads would be 15 per dyno without PgBouncer.
-    expect(web).toMatchObject({ceiling: 6, connections: 6, connectionsPerDyno: 2, connectionsPerProcess: 5, pooled: false})
+    // 3 Puma workers × (5 threads + Action Cable's LISTEN connection) would be 18 per dyno without PgBouncer.
+    expect(web).toMatchObject({ceiling: 6, connections: 6, connectionsPerDyno: 2, connectionsPerProcess: 6, pooled: false})
     expect(web.pgbouncer).toMatchObject({
-      clientCeilingPerDyno: 15,
-      clientConnectionsPerDyno: 15,
+      clientCeilingPerDyno: 18,
+      clientConnectionsPerDyno: 18,
       countedUrls: ['DATABASE_URL'],
       defaultPoolSize: 1,
       maxClientConn: 100,
@@ -71,9 +71,9 @@ describe('PgBouncer buildpack (bin/start-pgbouncer)', () => {
   it('shows the pooler in the table and explains the number', () => {
     const r = runCli(['plan', '--procfile', `${fixture('pgbouncer-buildpack')}/Procfile`, '--scale', 'web=3', 'worker=1', '--plan', 'standard-0', '--explain'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/\nweb +puma\+pgbouncer +3 +3 +5 +5 +0 +5 +2 +6 +55\n/)
+    expect(r.stdout).toMatch(/\nweb +puma\+pgbouncer +3 +3 +5 +5 +1 +6 +2 +6 +55\n/)
     expect(r.stdout).toContain(
-      'web: PgBouncer in each dyno opens 2 server connections ((1 pool + 1 reserve) × 1 database, transaction mode); its processes open 15 to PgBouncer (max_client_conn 100)',
+      'web: PgBouncer in each dyno opens 2 server connections ((1 pool + 1 reserve) × 1 database, transaction mode); its processes open 18 to PgBouncer (max_client_conn 100)',
     )
     expect(r.stdout).toContain(
       'server conns per dyno  2  PgBouncer in each dyno (bin/start-pgbouncer) caps server connections: default: (PGBOUNCER_DEFAULT_POOL_SIZE 1 + PGBOUNCER_RESERVE_POOL_SIZE 1) × 1 database in PGBOUNCER_URLS (DATABASE_URL)',
@@ -157,7 +157,8 @@ describe('PgBouncer buildpack (bin/start-pgbouncer)', () => {
 
   it('PGBOUNCER_ENABLED=0 runs the command without PgBouncer', () => {
     const {json} = plan('pgbouncer-buildpack', '--scale', 'web=3', 'worker=1', '--env', 'PGBOUNCER_ENABLED=0')
-    expect(row(json, 'web')).toMatchObject({connections: 45, connectionsPerDyno: 15, pgbouncer: null})
+    // 3 workers × (5 threads + 1 Action Cable LISTEN) per dyno, straight to the database.
+    expect(row(json, 'web')).toMatchObject({connections: 54, connectionsPerDyno: 18, pgbouncer: null})
   })
 })
 
