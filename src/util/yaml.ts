@@ -58,7 +58,22 @@ function findPair(doc: Document, node: unknown, key: number | string, depth = 0)
   return undefined
 }
 
+// The same file is read once per process type, usually rendering to the same
+// text: parse each (file, text) once.
+const cache = new Map<string, YamlResult>()
+
 export function parseYaml(text: string, file: string): YamlResult {
+  const key = `${file}\0${text}`
+  let result = cache.get(key)
+  if (!result) {
+    result = parseYamlUncached(text, file)
+    cache.set(key, result)
+  }
+
+  return result
+}
+
+function parseYamlUncached(text: string, file: string): YamlResult {
   const none = (d: Diagnostic): YamlResult => ({diagnostics: [d], lineOf: () => undefined, value: undefined})
   if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
 
