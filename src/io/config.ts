@@ -1,9 +1,11 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join, relative, resolve} from 'node:path'
 
-import type {ConncalcConfig} from '../config/schema.js'
-
+import {type ConncalcConfig, configSchema} from '../config/schema.js'
 import {InputError} from '../errors.js'
+import {editDistance} from '../plans/table.js'
+import {parseYaml} from '../util/yaml.js'
+import {readTextFile} from './files.js'
 
 /** File names looked for in the app root, in this order; then package.json's `conncalc` key. */
 export const CONFIG_FILES = ['conncalc.yml', '.conncalc.yml'] as const
@@ -33,7 +35,7 @@ export const displayPath = (abs: string): string => {
 /**
  * The config file of the app whose root is `dir`: conncalc.yml, .conncalc.yml,
  * or a package.json with a `conncalc` key. Only existence checks and (for
- * package.json) a JSON.parse: the YAML parser and zod load only when one exists.
+ * package.json) a JSON.parse: zod loads only when one exists.
  */
 export function findConfig(dir: string): ConfigLocation | null {
   for (const name of CONFIG_FILES) {
@@ -63,13 +65,11 @@ export function locateConfigFlag(path: string): ConfigLocation {
 /** Read, parse and validate a config file. Every problem is an InputError (exit 2) naming the file, line and key. */
 export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig> {
   const display = displayPath(location.path)
-  const {readTextFile} = await import('./files.js')
   const file = readTextFile(location.path)
   if (file.kind !== 'text') {
     throw new InputError(`cannot read config file ${display} (${file.kind === 'unreadable' ? file.code : file.kind})`)
   }
 
-  const {parseYaml} = await import('../util/yaml.js')
   // JSON is YAML: one parser gives lines for package.json too.
   const parsed = parseYaml(file.text, display)
   if (parsed.diagnostics.length > 0 || parsed.value === undefined) {
@@ -93,10 +93,9 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
     return 1
   }
 
-  const {configSchema} = await import('../config/schema.js')
+  // configSchema() imports zod: only now that a config file exists.
   const result = (await configSchema()).safeParse(data)
   if (!result.success) {
-    const {editDistance} = await import('../plans/table.js')
     const lines = result.error.issues.slice(0, 8).flatMap((issue) => describeIssue(issue, location.prefix, editDistance))
     const shown = lines.map(({message, path}) => `  ${display}:${lineOf(path)}: ${message}`)
     throw new InputError(`invalid config file ${display}:\n${shown.join('\n')}`, 'conncalc schema prints the JSON Schema of the config file')
