@@ -143,7 +143,7 @@ export async function configSchema() {
     .describe('conncalc settings: what a project always passes on the command line (flags override them)')
 }
 
-/** The JSON Schema editors read (`conncalc schema`; committed as conncalc.schema.json). */
+/** The JSON Schema editors read (`conncalc schema`; committed as plans/conncalc.schema.json). */
 export async function configJsonSchema(): Promise<Record<string, unknown>> {
   const {z} = await import('zod')
   const schema = z.toJSONSchema(await configSchema(), {io: 'input', unrepresentable: 'any'})

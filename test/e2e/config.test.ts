@@ -153,8 +153,8 @@ describe('conncalc schema', () => {
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['apps', 'assumptions', 'env', 'envFiles', 'plan', 'preboot', 'reserve', 'scale', 'warnAt']))
   })
 
-  it('the committed conncalc.schema.json is what the zod schema gives (run `conncalc schema > conncalc.schema.json` after changing it)', async () => {
-    const committed = JSON.parse(readFileSync(join(ROOT, 'conncalc.schema.json'), 'utf8')) as unknown
+  it('the committed plans/conncalc.schema.json is what the zod schema gives (run `conncalc schema > plans/conncalc.schema.json` after changing it)', async () => {
+    const committed = JSON.parse(readFileSync(join(ROOT, 'plans', 'conncalc.schema.json'), 'utf8')) as unknown
     expect(committed).toEqual(await configJsonSchema())
   })
 })
