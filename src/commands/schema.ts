@@ -6,7 +6,7 @@ export default class Schema extends BaseCommand {
   static override description = `Print the JSON Schema of the config file (conncalc.yml, .conncalc.yml, or "conncalc" in package.json).
 
 Editors use it for completion and checks, e.g. with a first line
-# yaml-language-server: $schema=./node_modules/conncalc/conncalc.schema.json`
+# yaml-language-server: $schema=./node_modules/conncalc/plans/conncalc.schema.json`
 
   static override enableJsonFlag = false
   static override examples = ['<%= config.bin %> schema > conncalc.schema.json']
