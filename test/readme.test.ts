@@ -2,6 +2,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
 import {rules} from '../src/rules/index.js'
+import {runCli} from './helpers/cli.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
@@ -16,6 +17,15 @@ describe('README', () => {
   it('shows the install-and-run command and the test command', () => {
     expect(readme).toContain('npm ci && npx conncalc plan --procfile examples/rails/Procfile --plan essential-0 --scale web=2 worker=1')
     expect(readme).toMatch(/```sh\nnpm test\n```/)
+  })
+
+  it('prints what the quick-start command really prints', () => {
+    const start = readme.indexOf('```\nconncalc plan examples/rails/Procfile')
+    expect(start).toBeGreaterThan(-1)
+    const block = readme.slice(start + 4, readme.indexOf('```', start + 4))
+    const r = runCli(['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(block)
   })
 
   for (const rule of rules) {
