@@ -3,6 +3,7 @@ import type {AnalyzerContext} from '../analyzers/types.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 
 import {evaluateJs, type JsModule} from './js.js'
+import {walkModules} from '../util/walk.js'
 
 const MAX_FILES = 60
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '/index.ts', '/index.js']
@@ -50,22 +51,6 @@ export class NodeProject {
   }
 
   async walk(entries: string[]): Promise<JsModule[]> {
-    const out: JsModule[] = []
-    const seen = new Set<string>()
-    const queue = [...entries]
-    while (queue.length > 0 && seen.size < MAX_FILES) {
-      const path = queue.shift()!
-      if (seen.has(path)) continue
-      seen.add(path)
-      const m = await this.load(path)
-      if (!m) continue
-      out.push(m)
-      for (const spec of m.imports) {
-        const target = this.resolve(spec, path)
-        if (target) queue.push(target)
-      }
-    }
-
-    return out
+    return walkModules(entries, MAX_FILES, (path) => this.load(path), (m, path) => m.imports.map((spec) => this.resolve(spec, path)))
   }
 }

@@ -7,6 +7,7 @@ import type {AnalyzerContext} from '../analyzers/types.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 
 import {type EvalValue, evaluatePython, type PyModule} from './evaluate.js'
+import {walkModules} from '../util/walk.js'
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 const join = (dir: string, rest: string): string => (dir ? `${dir}/${rest}` : rest)
@@ -80,30 +81,14 @@ export class PythonProject {
    * This is how pools are found: `create_engine(...)` lives where the app builds it.
    */
   async walk(entries: string[]): Promise<PyModule[]> {
-    const out: PyModule[] = []
-    const seen = new Set<string>()
-    const queue = entries.filter((e) => this.ctx.files.exists(e))
-    while (queue.length > 0 && seen.size < MAX_FILES) {
-      const path = queue.shift()!
-      if (seen.has(path)) continue
-      seen.add(path)
-      const m = await this.load(path)
-      if (!m) continue
-      out.push(m)
-      for (const imp of m.imports) {
-        const target = this.resolve(imp.module, imp.level, path)
-        if (target) queue.push(target)
+    const existing = entries.filter((e) => this.ctx.files.exists(e))
+    return walkModules(existing, MAX_FILES, (path) => this.load(path), (m, path) =>
+      m.imports.flatMap((imp) => [
+        this.resolve(imp.module, imp.level, path),
         // `from . import db` / `from app import models`: the names may be submodules.
-        if (Array.isArray(imp.names)) {
-          for (const n of imp.names) {
-            const sub = this.resolve(imp.module ? `${imp.module}.${n}` : n, imp.level, path)
-            if (sub) queue.push(sub)
-          }
-        }
-      }
-    }
-
-    return out
+        ...(Array.isArray(imp.names) ? imp.names.map((n) => this.resolve(imp.module ? `${imp.module}.${n}` : n, imp.level, path)) : []),
+      ]),
+    )
   }
 }
 
