@@ -26,6 +26,7 @@ import type {PoolEntry} from '../model/process.js'
 import {fromDefault, fromFile, sourced, type Sourced} from '../model/source.js'
 import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from '../ruby/erb.js'
 import {versionAtLeast} from '../util/version.js'
+import {hostOfUrl} from '../util/pg-url.js'
 import {type Candidate, firstOf, yamlCandidate} from './setting.js'
 import type {AnalyzerContext} from './types.js'
 
@@ -105,17 +106,6 @@ function urlEnvVar(doc: YamlErb, entry: Entry): string | undefined {
   const tag = tagsOnLine(doc.erb, line).at(-1)
   const m = tag && /^ENV(?:\[\s*["']([A-Z0-9_]+)["']\s*\]|\.fetch\(\s*["']([A-Z0-9_]+)["'])/.exec(tag.code)
   return m ? (m[1] ?? m[2]) : undefined
-}
-
-/** "host:port" of a postgres URL, the identity of a server for budgeting; undefined when unknown. */
-function hostOfUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined
-  try {
-    const {host, port} = parsePgUrl(url, {useLibpqCompat: true})
-    return host ? `${host}:${port || 5432}` : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** The env var ActiveRecord merges into a named entry (rails/rails database_configurations.rb): CACHE_DATABASE_URL for `cache`. */

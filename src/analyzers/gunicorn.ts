@@ -23,7 +23,9 @@ import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate,
 
 const REF = 'https://github.com/benoitc/gunicorn/blob/master/gunicorn/config.py'
 const FLAGS = {
+  chdir: ['--chdir'],
   config: ['-c', '--config'],
+  pythonpath: ['--pythonpath'],
   threads: ['--threads'],
   workerClass: ['-k', '--worker-class'],
   workerConnections: ['--worker-connections'],
@@ -84,15 +86,20 @@ export const gunicorn: ServerAnalyzer = {
     const cmdArgsEnv = ctx.env.get('GUNICORN_CMD_ARGS')
     const envFlags = cmdArgsEnv ? findAll(cmdArgsEnv.value.split(/\s+/).filter(Boolean)) : {}
     const diagnostics: Diagnostic[] = []
-    const project = new PythonProject(ctx)
+    const configProject = new PythonProject(ctx)
 
     // -c path.py or python:module; without -c, gunicorn ≥ 20 reads ./gunicorn.conf.py.
     const configArg = flags.config?.value ?? envFlags.config?.value
     let configPath: string | undefined
-    if (configArg?.startsWith('python:')) configPath = project.resolve(configArg.slice('python:'.length))
+    if (configArg?.startsWith('python:')) configPath = configProject.resolve(configArg.slice('python:'.length))
     else if (configArg) configPath = appPath(configArg)
     else if (ctx.files.exists('gunicorn.conf.py')) configPath = 'gunicorn.conf.py'
-    const config = configPath ? await project.load(configPath) : undefined
+    const config = configPath ? await configProject.load(configPath) : undefined
+    diagnostics.push(...configProject.diagnostics)
+    // `--pythonpath netbox` / `--chdir src` (or pythonpath/chdir in the config): where the app's modules are imported from.
+    const pathSetting = (key: 'chdir' | 'pythonpath'): string | undefined => flags[key]?.value ?? envFlags[key]?.value ?? asString(config?.names.get(key))
+    const roots = [...(pathSetting('pythonpath')?.split(',') ?? []), ...(pathSetting('chdir') ? [pathSetting('chdir')!] : [])].map((r) => appPath(r.trim())).filter(Boolean)
+    const project = new PythonProject(ctx, roots)
     if (configArg && !ctx.files.exists(configPath ?? configArg)) diagnostics.push({...missingConfig(configPath ?? configArg, `-c ${configArg}`), processType: ctx.processType})
 
     const webConcurrency = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'gunicorn workers')

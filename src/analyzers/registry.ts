@@ -6,6 +6,7 @@ import {goodJob, goodJobAsync} from './good-job.js'
 import {newRelic} from './new-relic.js'
 import {celery} from './celery.js'
 import {daphne} from './daphne.js'
+import {djangoCommand} from './django-command.js'
 import {dramatiq} from './dramatiq.js'
 import {go} from './go.js'
 import {gunicorn} from './gunicorn.js'
@@ -46,6 +47,7 @@ export const analyzers: ServerAnalyzer[] = [
   celery,
   rq,
   dramatiq,
+  djangoCommand,
   node,
   jvm,
   php,

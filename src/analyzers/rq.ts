@@ -8,7 +8,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 import {assumed, fromDefault, sourced} from '../model/source.js'
 import {PythonProject} from '../python/modules.js'
-import {manageCommand, pythonProgram} from '../python/program.js'
+import {manageCommand, manageInvocation, pythonProgram, scriptRoot} from '../python/program.js'
 import {pythonAnalysis} from '../python/server.js'
 import {findFlag, firstOf, flagCandidate} from './setting.js'
 
@@ -17,7 +17,8 @@ const REF = 'https://python-rq.org/docs/workers/'
 export const rq: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {args, name} = pythonProgram(ctx.command.argv)
-    const project = new PythonProject(ctx)
+    const manage = manageInvocation(ctx.command.argv)
+    const project = new PythonProject(ctx, scriptRoot(manage?.script))
     const isPool = name === 'rq' && args[0] === 'worker-pool'
     const one = sourced(1, fromDefault('an RQ worker runs one job at a time (in a forked work horse)', REF))
     const n = isPool
@@ -29,7 +30,7 @@ export const rq: ServerAnalyzer = {
     return pythonAnalysis({
       ctx,
       diagnostics: n.diagnostics,
-      entries: manageCommand(ctx.command.argv) ? ['manage.py'] : [],
+      entries: manage?.script ? [manage.script] : [],
       processes: n.value,
       project,
       server: isPool ? 'rq-worker-pool' : 'rq',

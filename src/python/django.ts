@@ -38,6 +38,8 @@ export function settingsModule(project: PythonProject, modules: PyModule[], env:
 
 /** Which server an alias connects to, as a stable key: the env var holding its URL, else host/name. */
 function serverOf(db: EvalValue | undefined): string {
+  // dj-database-url / django-environ: the URL's server, decided where the URL was read.
+  if (isDict(db) && db.value.server) return db.value.server
   if (isCall(db)) {
     const envArg = asString(db.value.kwargs.env)
     if (db.value.callee.endsWith('.config')) return envArg ?? 'DATABASE_URL'
@@ -92,7 +94,7 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
   // only decides whether it stays open between requests; say where it is set.
   const at = fromFile(db.file, db.line)
   const maxAge = entry(db, 'CONN_MAX_AGE') ?? (isCall(db) ? db.value.kwargs.conn_max_age : undefined)
-  const age = maxAge?.kind === 'known' ? (maxAge.value === null ? 'None (kept forever)' : String(maxAge.value)) : undefined
+  const age = maxAge?.kind !== 'known' ? undefined : maxAge.value === null ? 'None (kept forever)' : typeof maxAge.value === 'number' ? String(maxAge.value) : undefined
   const ageNote = age === undefined ? [] : [fromFile(maxAge!.file, maxAge!.line)]
   return {
     database: alias,
@@ -117,7 +119,7 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
     if (settings.parsed && dbs) {
       diagnostics.push({
         code: 'unknown-config-value',
-        file,
+        file: dbs.file,
         line: dbs.line,
         message: `cannot read DATABASES: ${dbs.kind === 'unknown' ? dbs.reason : 'it is not a dict'}; counting one connection per thread`,
         severity: 'warning',
@@ -130,10 +132,27 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
   const pools: PoolEntry[] = []
   const other: PoolEntry[] = []
   const primary = serverOf(dbs.value.entries.get('default'))
+  const skipped: {alias: string; engine: string}[] = []
   for (const [alias, db] of dbs.value.entries) {
-    if (!isPostgres(db)) continue
+    if (!isPostgres(db)) {
+      skipped.push({alias, engine: asString(entry(db, 'ENGINE')) ?? ''})
+      continue
+    }
+
     const e = poolEntry(alias, db, threads, diagnostics)
     ;(e.server === primary ? pools : other).push(e)
+  }
+
+  if (pools.length === 0 && other.length === 0) {
+    const what = skipped.map((s) => `"${s.alias}" uses ${s.engine}`).join(', ')
+    diagnostics.push({
+      code: 'unknown-config-value',
+      file: dbs.file,
+      fix: 'set the env vars that make the settings choose PostgreSQL (e.g. --env-file with `heroku config -s`), or point DJANGO_SETTINGS_MODULE at the production settings',
+      line: dbs.line,
+      message: `DATABASES has no PostgreSQL database with this environment (${what || 'it is empty'}); counting one connection per thread`,
+      severity: 'warning',
+    })
   }
 
   return {diagnostics, otherServerPools: other, pools, settingsFile: file}

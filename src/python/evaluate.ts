@@ -11,6 +11,8 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
 import {type Source, type Sourced, uniqueSources} from '../model/source.js'
 
+import {dbUrlDict, isDbUrlCall} from './db-url.js'
+import {callMethod} from './methods.js'
 import {parsePython, type ParsedPython, type PyNode} from './parse.js'
 
 export interface PyList {
@@ -23,6 +25,20 @@ export interface PyDict {
   kind: 'dict'
   /** A `**spread` that could not be read: keys may be missing. */
   partial?: boolean
+  /** For a dict built from a database URL (dj-database-url, django-environ): the server it connects to. */
+  server?: string
+}
+
+/** A function defined in the file: called with known arguments, its body is evaluated (never run). */
+export interface PyFunction {
+  defaults: Map<string, EvalValue>
+  /** Evaluate the body with these arguments (in the file that defines it). */
+  invoke: (args: EvalValue[], kwargs: Record<string, EvalValue>) => Promise<EvalValue>
+  kind: 'function'
+  name: string
+  /** Parameter names in order; `*args` / `**kw` marked by their prefix, `*` alone for keyword-only. */
+  params: string[]
+  scope: Scope
 }
 
 /** The result of a call conncalc does not compute (`create_engine(...)`), kept for inspection. */
@@ -30,6 +46,8 @@ export interface PyCallResult {
   args: EvalValue[]
   callee: string
   kind: 'call'
+  /** Each keyword argument as written, for declarations such as django-environ's `Env(DEBUG=(bool, False))`. */
+  kwargText?: Record<string, string>
   kwargs: Record<string, EvalValue>
 }
 
@@ -45,7 +63,7 @@ export interface PyInstance {
   kind: 'instance'
 }
 
-export type PyValue = boolean | null | number | PyCallResult | PyClass | PyDict | PyInstance | PyList | string
+export type PyValue = boolean | null | number | PyCallResult | PyClass | PyDict | PyFunction | PyInstance | PyList | string
 
 export interface MissingEnv {
   line: number
@@ -171,6 +189,16 @@ function sameValue(a: EvalValue | undefined, b: EvalValue | undefined): boolean 
   return !isObj(a.value) && a.value === b.value
 }
 
+/** What DATABASE_URL reads as when no env file gives it: a PostgreSQL URL whose parts are not known. */
+const HEROKU_DATABASE_URL = 'postgres://heroku-postgres/DATABASE_URL'
+const DATABASE_URL_ASSUMED: Source = {
+  kind: 'assumed',
+  why: 'DATABASE_URL is set by Heroku Postgres on every dyno; its value is not known here (pass --env-file with `heroku config -s`)',
+}
+
+/** django-environ's BOOLEAN_TRUE_STRINGS (python-decouple's are a subset plus "t"). */
+const BOOLEAN_TRUE = new Set(['true', 'on', 'ok', 'y', 'yes', '1', 't'])
+
 const ENV_GET = new Set(['os.environ.get', 'os.getenv', 'os.environ.setdefault', 'environ.get', 'getenv'])
 const CPU_COUNT = new Set(['multiprocessing.cpu_count', 'os.cpu_count', 'psutil.cpu_count', 'billiard.cpu_count'])
 
@@ -199,6 +227,10 @@ class Evaluator {
   /** Local name → dotted import path ("create_engine" → "sqlalchemy.create_engine"). */
   private readonly aliases = new Map<string, string>()
   private conditionalDepth = 0
+  /** Inside a call of a function of this file: where its `return` goes. */
+  private frame: {depth: number; returned?: EvalValue} | undefined
+  /** Calls are recorded once, where the file is walked, not again in each invocation. */
+  private recording = true
 
   constructor(
     private readonly parsed: ParsedPython,
@@ -235,7 +267,16 @@ class Evaluator {
   // ---- statements -------------------------------------------------------
 
   async block(nodes: PyNode[], scope: Scope): Promise<void> {
-    for (const node of nodes) await this.statement(node, scope)
+    for (const node of nodes) {
+      if (this.frame?.returned) return
+      await this.statement(node, scope)
+    }
+  }
+
+  private async each(nodes: PyNode[], scope: Scope): Promise<EvalValue[]> {
+    const out: EvalValue[] = []
+    for (const n of nodes) out.push(await this.expr(n, scope))
+    return out
   }
 
   private bodyOf(node: PyNode | null): PyNode[] {
@@ -292,7 +333,16 @@ class Evaluator {
         return
       }
 
-      case 'FunctionDefinition':
+      case 'FunctionDefinition': {
+        await this.defineFunction(node, scope)
+        return
+      }
+
+      case 'RaiseStatement': {
+        if (this.frame) this.frame.returned = this.unknown(node, `\`${this.snippet(node)}\` raises (line ${this.line(node)})`)
+        return
+      }
+
       case 'ForStatement':
       case 'WhileStatement': {
         // Not executed: only the calls inside are collected, as conditional.
@@ -301,7 +351,15 @@ class Evaluator {
       }
 
       case 'ReturnStatement': {
-        for (const k of kids(node)) if (k.name !== 'return') await this.exprStatement(k, scope)
+        const valueNode = kids(node).find((k) => k.name !== 'return')
+        if (!this.frame) {
+          if (valueNode) await this.exprStatement(valueNode, scope)
+          return
+        }
+
+        const v = valueNode ? await this.expr(valueNode, scope) : this.known(node, null)
+        this.frame.returned =
+          this.conditionalDepth === this.frame.depth ? v : this.unknown(node, `it returns inside a loop or an \`if\` conncalc cannot decide (line ${this.line(node)})`, v)
         return
       }
 
@@ -314,6 +372,89 @@ class Evaluator {
         if (node.name.endsWith('Statement') || node.name === 'Body') return
         await this.exprStatement(node, scope)
       }
+    }
+  }
+
+  /**
+   * `def f(...)`: its body is walked once to collect its calls (as conditional),
+   * and `f` becomes a value that, called with arguments, evaluates the body in a
+   * fresh evaluator of this file up to the `return` it reaches.
+   */
+  private async defineFunction(node: PyNode, scope: Scope): Promise<void> {
+    const outer = this.frame
+    this.frame = undefined
+    try {
+      await this.speculative(kids(node).filter((k) => k.name === 'Body'), scope)
+    } finally {
+      this.frame = outer
+    }
+
+    const nameNode = node.getChild('VariableName')
+    const paramList = node.getChild('ParamList')
+    const body = node.getChild('Body')
+    if (!nameNode || !paramList || !body) return
+    const params: string[] = []
+    const defaults = new Map<string, EvalValue>()
+    const ps = kids(paramList)
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps[i]
+      if (p.name === '*' || p.name === '**') {
+        const next = ps[i + 1]
+        if (next?.name === 'VariableName') {
+          params.push(`${p.name}${this.parsed.textOf(next)}`)
+          i++
+        } else params.push('*')
+        continue
+      }
+
+      if (p.name !== 'VariableName') continue
+      const name = this.parsed.textOf(p)
+      params.push(name)
+      let j = i + 1
+      if (ps[j]?.name === 'TypeDef') j++
+      if (ps[j]?.name === 'AssignOp' && ps[j + 1]) {
+        defaults.set(name, await this.expr(ps[j + 1], scope))
+        i = j + 1
+      }
+    }
+
+    const name = this.parsed.textOf(nameNode)
+    const fn: PyFunction = {defaults, invoke: (args, kwargs) => this.invoke(fn, node, body, args, kwargs), kind: 'function', name, params, scope}
+    scope.set(name, this.known(node, fn))
+  }
+
+  private async invoke(fn: PyFunction, node: PyNode, body: PyNode, args: EvalValue[], kwargs: Record<string, EvalValue>): Promise<EvalValue> {
+    if (callDepth >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows`)
+    const local: Scope = new Map(fn.scope)
+    const used = new Set<string>()
+    let next = 0
+    let keywordOnly = false
+    for (const p of fn.params) {
+      if (p === '*') keywordOnly = true
+      else if (p.startsWith('**')) {
+        const rest = new Map(Object.entries(kwargs).filter(([k]) => !used.has(k)))
+        local.set(p.slice(2), this.known(node, {entries: rest, kind: 'dict'}))
+      } else if (p.startsWith('*')) {
+        local.set(p.slice(1), this.known(node, {items: args.slice(next), kind: 'list'}))
+        next = args.length
+        keywordOnly = true
+      } else {
+        used.add(p)
+        const v = (!keywordOnly && next < args.length ? args[next++] : undefined) ?? kwargs[p] ?? fn.defaults.get(p)
+        local.set(p, v ?? this.unknown(node, `\`${fn.name}()\` is called without its argument \`${p}\``))
+      }
+    }
+
+    const ev = new Evaluator(this.parsed, this.opts)
+    for (const [k, v] of this.aliases) ev.aliases.set(k, v)
+    ev.recording = false
+    ev.frame = {depth: 0}
+    callDepth++
+    try {
+      await ev.block(ev.bodyOf(body), local)
+      return ev.frame.returned ?? this.known(node, null)
+    } finally {
+      callDepth--
     }
   }
 
@@ -338,7 +479,10 @@ class Evaluator {
     if (callee?.name === 'MemberExpression' && this.parsed.textOf(callee).endsWith('.update')) {
       const target = await this.expr(callee.firstChild!, scope)
       const {args} = await this.argList(node.lastChild!, scope)
-      if (isDict(target) && isDict(args[0])) for (const [k, v] of args[0].value.entries) target.value.entries.set(k, v)
+      if (isDict(target) && isDict(args[0])) {
+        for (const [k, v] of args[0].value.entries) target.value.entries.set(k, v)
+        if (args[0].value.server) target.value.server = args[0].value.server
+      }
       return
     }
 
@@ -578,7 +722,7 @@ class Evaluator {
       }
 
       case 'ContinuedString': {
-        const parts = await Promise.all(kids(node).map((k) => this.expr(k, scope)))
+        const parts = await this.each(kids(node), scope)
         const strs = parts.map((p) => asString(p))
         return strs.every((s) => s !== undefined) ? this.known(node, strs.join(''), ...parts) : this.unknown(node, undefined, ...parts)
       }
@@ -607,7 +751,7 @@ class Evaluator {
       case 'TupleExpression':
       case 'ArrayExpression':
       case 'SetExpression': {
-        const items = await Promise.all(kids(node).filter((k) => !PUNCT.has(k.name)).map((k) => this.expr(k, scope)))
+        const items = await this.each(kids(node).filter((k) => !PUNCT.has(k.name)), scope)
         return this.known(node, {items, kind: 'list'})
       }
 
@@ -634,7 +778,7 @@ class Evaluator {
         const [a, cond, b] = parts
         const c = await this.expr(cond, scope)
         if (c.kind !== 'known' || isObj(c.value)) {
-          const [x, y] = await Promise.all([this.expr(a, scope), this.expr(b, scope)])
+          const [x, y] = await this.each([a, b], scope)
           return sameValue(x, y) ? x : this.unknown(node, `\`${this.snippet(node)}\` depends on a condition conncalc cannot decide`, c)
         }
 
@@ -659,13 +803,16 @@ class Evaluator {
   private async dict(node: PyNode, scope: Scope): Promise<EvalValue> {
     const entries = new Map<string, EvalValue>()
     let partial = false
+    let server: string | undefined
     const parts = kids(node).filter((k) => !['{', '}', ','].includes(k.name))
     const from: EvalValue[] = []
     for (let i = 0; i < parts.length; i++) {
       if (parts[i].name === '**') {
         const spread = await this.expr(parts[i + 1], scope)
-        if (isDict(spread)) for (const [k, v] of spread.value.entries) entries.set(k, v)
-        else partial = true
+        if (isDict(spread)) {
+          for (const [k, v] of spread.value.entries) entries.set(k, v)
+          server = spread.value.server ?? server
+        } else partial = true
         i++
         continue
       }
@@ -682,7 +829,7 @@ class Evaluator {
       i += 2
     }
 
-    return this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {})})
+    return this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {}), ...(server ? {server} : {})})
   }
 
   private arith(node: PyNode, op: string, a: EvalValue, b: EvalValue): EvalValue {
@@ -717,6 +864,7 @@ class Evaluator {
       .slice(1, -1)
       .map((p) => this.parsed.textOf(p))
       .join(' ')
+    if (opText === 'in' || opText === 'not in') return this.membership(node, left, right, opText === 'not in', scope)
     const a = await this.expr(left, scope)
     if (opText === 'or' || opText === 'and') {
       if (a.kind !== 'known' || isObj(a.value)) {
@@ -748,6 +896,31 @@ class Evaluator {
     }
     const r = cmp[opText]?.()
     return r === undefined ? this.unknown(node, undefined, a, b) : this.known(node, r, a, b)
+  }
+
+  /** `x in y`: a list or tuple, a dict's keys, a substring, or `"X" in os.environ`. */
+  private async membership(node: PyNode, left: PyNode, right: PyNode, negate: boolean, scope: Scope): Promise<EvalValue> {
+    const a = await this.expr(left, scope)
+    const path = this.dotted(right)
+    if (path === 'os.environ' || path === 'environ') {
+      const name = asString(a)
+      if (name === undefined) return this.unknown(node, undefined, a)
+      const e = this.opts.env.get(name)
+      const known = e !== undefined || name === 'DATABASE_URL'
+      const via = e ? [e.source] : name === 'DATABASE_URL' ? [DATABASE_URL_ASSUMED] : []
+      // An env var nobody set is taken as unset, as for os.environ.get without a default.
+      return {...this.known(node, known !== negate, a), via: uniqueSources([via])}
+    }
+
+    const b = await this.expr(right, scope)
+    if (a.kind !== 'known' || b.kind !== 'known') return this.unknown(node, undefined, a, b)
+    const x = a.value
+    const y = b.value
+    let r: boolean | undefined
+    if (typeof y === 'string' && typeof x === 'string') r = y.includes(x)
+    else if (isObj(y) && y.kind === 'list' && !isObj(x)) r = y.items.every((i) => i.kind === 'known') ? y.items.some((i) => sameValue(i, a)) : undefined
+    else if (isObj(y) && y.kind === 'dict' && (typeof x === 'string' || typeof x === 'number')) r = y.entries.has(String(x)) ? true : y.partial ? undefined : false
+    return r === undefined ? this.unknown(node, undefined, a, b) : this.known(node, r !== negate, a, b)
   }
 
   private async member(node: PyNode, scope: Scope): Promise<EvalValue> {
@@ -804,6 +977,8 @@ class Evaluator {
     const e = this.opts.env.get(name)
     const line = this.line(node)
     if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: [e.source]}
+    // Heroku Postgres sets DATABASE_URL on every dyno: a default written for laptops never applies there.
+    if (name === 'DATABASE_URL') return {file: this.opts.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
     if (dflt) return dflt.kind === 'known' ? {...dflt, line} : dflt
     const missingEnv = [{line, name}]
     if (required) return {file: this.opts.file, kind: 'unknown', line, missingEnv, reason: `${name} is not set anywhere`}
@@ -836,35 +1011,61 @@ class Evaluator {
   private async call(node: PyNode, scope: Scope): Promise<EvalValue> {
     const calleeNode = node.firstChild!
     const argNode = node.getChild('ArgList')
-    const {args, kwargText, kwargs} = argNode ? await this.argList(argNode, scope) : {args: [] as EvalValue[], kwargText: {}, kwargs: {} as Record<string, EvalValue>}
+    const {args, kwargText, kwargs} = argNode ? await this.argList(argNode, scope) : {args: [] as EvalValue[], kwargText: {} as Record<string, string>, kwargs: {} as Record<string, EvalValue>}
     const local = calleeNode.name === 'VariableName' ? scope.get(this.parsed.textOf(calleeNode)) : undefined
     let callee = this.dotted(calleeNode) ?? this.parsed.textOf(calleeNode)
+    let receiverCall: PyCallResult | undefined
     // `env.int("X")` where `env = environ.Env()`: name the method on the class.
     if (calleeNode.name === 'MemberExpression' && calleeNode.firstChild?.name === 'VariableName') {
       const receiver = scope.get(this.parsed.textOf(calleeNode.firstChild))
-      if (isCall(receiver)) callee = `${receiver.value.callee}().${this.parsed.textOf(calleeNode.getChild('PropertyName')!)}`
+      if (isCall(receiver)) {
+        receiverCall = receiver.value
+        callee = `${receiver.value.callee}().${this.parsed.textOf(calleeNode.getChild('PropertyName')!)}`
+      }
     }
 
-    if (isCall(local)) callee = `${local.value.callee}()`
-    this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node)})
+    if (isCall(local)) {
+      receiverCall = local.value
+      callee = `${local.value.callee}()`
+    }
+
+    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node)})
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])
 
     if (local?.kind === 'known' && isObj(local.value) && local.value.kind === 'class') return this.known(node, {cls: local.value, kind: 'instance'})
+    if (local?.kind === 'known' && isObj(local.value) && local.value.kind === 'function') {
+      // A known result is sourced where the app calls the function (settings.py:74 `envint("DB_CONN_MAX_AGE", "0")`).
+      const r = await local.value.invoke(args, kwargs)
+      return r.kind === 'known' ? {...r, file: this.opts.file, line: this.line(node)} : r
+    }
     if (ENV_GET.has(callee)) {
       const name = envName()
       if (name === undefined) return this.unknown(node, undefined, ...all)
       return this.envRead(node, name, args[1] ?? kwargs.default, false)
     }
 
+    if (isDbUrlCall(callee)) {
+      const primaryUrl = this.opts.env.get('DATABASE_URL')?.value
+      return dbUrlDict({args, callee, kwargs, primaryUrl, readEnv: (n) => this.envRead(node, n, undefined, false)}, (value, ...from) => this.known(node, value, ...from))
+    }
+
     // python-decouple config("X", default=5, cast=int); django-environ env("X", default=5) / env.int(...)
-    if (callee === 'decouple.config' || /^environ\.Env\(\)(\.(int|str|float|bool))?$/.test(callee)) {
+    const environ = /^environ\.Env\(\)(?:\.(int|str|float|bool|list))?$/.exec(callee)
+    if (callee === 'decouple.config' || environ) {
       const name = envName()
       if (name === undefined) return this.unknown(node, undefined, ...all)
-      const v = this.envRead(node, name, kwargs.default ?? (callee === 'decouple.config' ? args[1] : undefined), !kwargs.default)
-      const cast = /\bcast\s*=\s*int\b/.test(this.parsed.textOf(argNode!)) || callee.endsWith('.int') ? 'int' : undefined
-      return cast === 'int' ? this.toInt(node, v) : v
+      const method = environ?.[1]
+      // django-environ: `Env(DEBUG=(bool, False))` declares a cast and a default per variable.
+      const scheme = environ ? receiverCall?.kwargs[name] : undefined
+      const schemeDefault = scheme?.kind === 'known' && isObj(scheme.value) && scheme.value.kind === 'list' ? scheme.value.items[1] : undefined
+      const dflt = kwargs.default ?? (callee === 'decouple.config' || method ? args[1] : undefined) ?? schemeDefault
+      const v = this.envRead(node, name, dflt, !dflt)
+      const schemeCast = environ ? /^\(\s*(\w+)/.exec(receiverCall?.kwargText?.[name] ?? '')?.[1] : undefined
+      return this.cast(node, v, method ?? kwargText.cast ?? schemeCast)
     }
+
+    if (callee === 'importlib.import_module' || callee === 'getattr' || callee === 'hasattr') return this.reflect(node, callee, args)
 
     if (CPU_COUNT.has(callee) || (callee === 'len' && args[0]?.kind === 'known' && isCall(args[0]) && args[0].value.callee === 'os.sched_getaffinity')) {
       const n = this.opts.nproc
@@ -912,9 +1113,51 @@ class Evaluator {
       }
 
       default: {
-        return this.known(node, {args, callee, kind: 'call', kwargs})
+        const method = calleeNode.name === 'MemberExpression' && !calleeNode.getChild('[') ? calleeNode.getChild('PropertyName') : null
+        if (method) {
+          const receiver = await this.expr(calleeNode.firstChild!, scope)
+          const r = callMethod(receiver, this.parsed.textOf(method), args)
+          if (r && 'item' in r) return r.item
+          if (r) return this.known(node, r.value, receiver, ...args)
+          if (receiver.kind === 'known' && !isObj(receiver.value)) return this.unknown(node, undefined, receiver)
+        }
+
+        return this.known(node, {args, callee, kind: 'call', kwargText, kwargs})
       }
     }
+  }
+
+  /** A cast as django-environ / python-decouple apply it to the string they read. */
+  private cast(node: PyNode, v: EvalValue, cast: string | undefined): EvalValue {
+    if (cast === 'int') return this.toInt(node, v)
+    if (cast === 'bool') {
+      if (v.kind !== 'known' || (v.value === null && v.missingEnv)) return this.toInt(node, v)
+      if (typeof v.value === 'string') return this.known(node, BOOLEAN_TRUE.has(v.value.trim().toLowerCase()), v)
+      return isObj(v.value) ? this.unknown(node, undefined, v) : this.known(node, truthy(v.value), v)
+    }
+
+    if (cast === 'list' && v.kind === 'known' && typeof v.value === 'string') {
+      return this.known(node, {items: v.value.split(',').filter(Boolean).map((item) => ({...v, value: item})), kind: 'list'}, v)
+    }
+
+    return v
+  }
+
+  /** `importlib.import_module("app.config")`, `getattr(module, "X", default)`, `hasattr(...)`. */
+  private async reflect(node: PyNode, callee: string, args: EvalValue[]): Promise<EvalValue> {
+    if (callee === 'importlib.import_module') {
+      const name = asString(args[0])
+      const names = name === undefined ? undefined : await this.opts.resolveModule?.(name, 0)
+      if (!names) return this.unknown(node, name === undefined ? `the module \`${this.snippet(node)}\` imports is not known` : `the module ${name} is not a file of the app`, args[0])
+      return this.known(node, {attrs: names, bases: [], kind: 'class', name: `module ${name}`}, args[0])
+    }
+
+    const [obj, attr, dflt] = args
+    const key = asString(attr)
+    if (obj?.kind !== 'known' || !isObj(obj.value) || key === undefined || (obj.value.kind !== 'class' && obj.value.kind !== 'instance')) return this.unknown(node, undefined, obj, attr)
+    const attrs = obj.value.kind === 'class' ? obj.value.attrs : obj.value.cls.attrs
+    if (callee === 'hasattr') return this.known(node, attrs.has(key), obj)
+    return attrs.get(key) ?? dflt ?? this.unknown(node, `${obj.value.kind === 'class' ? obj.value.name : obj.value.cls.name} has no attribute \`${key}\``)
   }
 
   private toInt(node: PyNode, v: EvalValue): EvalValue {
@@ -929,6 +1172,10 @@ class Evaluator {
     return this.unknown(node, undefined, v)
   }
 }
+
+/** How deep calls of the app's own functions are followed (recursion stops here). */
+const MAX_CALL_DEPTH = 8
+let callDepth = 0
 
 const PUNCT = new Set([':', ',', '(', ')', '[', ']', '{', '}', ';', 'Comment'])
 

@@ -20,7 +20,14 @@ export class PythonProject {
   private readonly loaded = new Map<string, Promise<PyModule | undefined>>()
   private readonly loading = new Set<string>()
 
-  constructor(private readonly ctx: AnalyzerContext) {}
+  /**
+   * @param roots folders Python searches before the app root: gunicorn's
+   * `--pythonpath`/`--chdir`, the folder of `python netbox/manage.py`.
+   */
+  constructor(
+    private readonly ctx: AnalyzerContext,
+    private readonly roots: string[] = [],
+  ) {}
 
   /** The file a dotted module name lives in: `proj.settings` → proj/settings.py or proj/settings/__init__.py. */
   resolve(module: string, level = 0, from?: string): string | undefined {
@@ -30,7 +37,7 @@ export class PythonProject {
       let dir = dirOf(from)
       for (let i = 1; i < level; i++) dir = dirOf(dir)
       bases = [dir]
-    } else bases = ['', 'src']
+    } else bases = [...this.roots, '', 'src']
 
     for (const base of bases) {
       const candidates = rel ? [join(base, `${rel}.py`), join(base, `${rel}/__init__.py`)] : [join(base, '__init__.py')]

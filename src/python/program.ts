@@ -26,9 +26,21 @@ export function pythonProgram(argv: readonly string[]): {args: string[]; name: s
   return {args: rest.slice(1), name: programName(rest[0])}
 }
 
-/** `python manage.py <command>`: Django management commands. */
-export function manageCommand(argv: readonly string[]): string | undefined {
+/**
+ * `python manage.py <command> …` (also `python netbox/manage.py`, `./manage.py`,
+ * `django-admin <command>`): the command, its arguments, and the script, whose
+ * folder Python puts first on the import path.
+ */
+export function manageInvocation(argv: readonly string[]): {args: string[]; command: string; script?: string} | undefined {
+  const {args, name} = pythonProgram(argv)
+  if (name === 'django-admin' && args[0]) return {args: args.slice(1), command: args[0]}
   const i = argv.findIndex((a) => a === 'manage.py' || a.endsWith('/manage.py'))
-  if (i === -1 || (i > 0 && !/^python/.test(programName(argv[0])))) return undefined
-  return argv[i + 1]
+  if (i === -1 || !argv[i + 1] || (i > 0 && !argv.slice(0, i).some((a) => /^python/.test(programName(a))))) return undefined
+  return {args: argv.slice(i + 2), command: argv[i + 1], script: argv[i].replace(/^\.\//, '')}
 }
+
+/** `python manage.py <command>`: Django management commands. */
+export const manageCommand = (argv: readonly string[]): string | undefined => manageInvocation(argv)?.command
+
+/** The folder of the manage.py a command runs, as an import root ('' for the app root). */
+export const scriptRoot = (script: string | undefined): string[] => (script?.includes('/') ? [script.slice(0, script.lastIndexOf('/'))] : [])
