@@ -11,6 +11,9 @@ import type {EvalValue, KnownValue, PyValue} from './evaluate.js'
 
 import {hostOfUrl} from '../util/pg-url.js'
 
+/** What DATABASE_URL reads as when no env file gives it: a PostgreSQL URL whose parts are not known. */
+export const HEROKU_DATABASE_URL = 'postgres://heroku-postgres/DATABASE_URL'
+
 const DJ = new Set(['dj_database_url.config', 'dj_database_url.parse'])
 const ENVIRON = /^environ\.Env(\(\))?\.(db|db_url|database_url|db_url_config)$/
 
@@ -47,7 +50,7 @@ export function dbUrlDict(input: DbUrlInput, at: (value: PyValue, ...from: (Eval
   if (callee.endsWith('.parse') || callee.endsWith('.db_url_config')) {
     url = args[0] ?? kwargs.url
     const fromEnv = url?.kind === 'known' ? url.via.find((s) => s.kind === 'env') : undefined
-    envName = fromEnv?.kind === 'env' ? fromEnv.name : undefined
+    envName = fromEnv?.kind === 'env' ? fromEnv.name : str(url) === HEROKU_DATABASE_URL ? 'DATABASE_URL' : undefined
   } else {
     // config(env=…, default=…) / env.db(var=…, default=…): the first positional is the variable's name.
     envName = str(args[0] ?? kwargs.env ?? kwargs.var) ?? 'DATABASE_URL'
@@ -65,9 +68,9 @@ export function dbUrlDict(input: DbUrlInput, at: (value: PyValue, ...from: (Eval
   if (age) entries.set('CONN_MAX_AGE', age)
   if (kwargs.conn_health_checks) entries.set('CONN_HEALTH_CHECKS', kwargs.conn_health_checks)
 
-  const host = hostOfUrl(text)
+  const host = text === HEROKU_DATABASE_URL ? undefined : hostOfUrl(text)
   const primaryHost = hostOfUrl(input.primaryUrl)
-  const fromVar = url?.kind === 'known' && url.via.some((s) => s.kind === 'env' && s.name === envName)
+  const fromVar = text === HEROKU_DATABASE_URL || (url?.kind === 'known' && url.via.some((s) => s.kind === 'env' && s.name === envName))
   const server =
     envName === 'DATABASE_URL' && (fromVar || text === undefined)
       ? 'DATABASE_URL'

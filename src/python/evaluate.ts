@@ -11,7 +11,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
 import {type Source, type Sourced, uniqueSources} from '../model/source.js'
 
-import {dbUrlDict, isDbUrlCall} from './db-url.js'
+import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
 import {callMethod} from './methods.js'
 import {parsePython, type ParsedPython, type PyNode} from './parse.js'
 
@@ -189,8 +189,6 @@ function sameValue(a: EvalValue | undefined, b: EvalValue | undefined): boolean 
   return !isObj(a.value) && a.value === b.value
 }
 
-/** What DATABASE_URL reads as when no env file gives it: a PostgreSQL URL whose parts are not known. */
-const HEROKU_DATABASE_URL = 'postgres://heroku-postgres/DATABASE_URL'
 const DATABASE_URL_ASSUMED: Source = {
   kind: 'assumed',
   why: 'DATABASE_URL is set by Heroku Postgres on every dyno; its value is not known here (pass --env-file with `heroku config -s`)',
@@ -740,6 +738,11 @@ class Evaluator {
         const v = scope.get(name)
         if (v) return v
         const imported = this.aliases.get(name)
+        if (!imported && CONVERSIONS.has(name)) {
+          const fn: PyFunction = {defaults: new Map(), invoke: async (args) => this.conversion(node, name, args[0]), kind: 'function', name, params: ['x'], scope: new Map()}
+          return this.known(node, fn)
+        }
+
         return this.unknown(node, imported ? `\`${name}\` is imported from ${imported}, which conncalc does not read` : `\`${name}\` is not defined before line ${this.line(node)}`)
       }
 
@@ -881,6 +884,11 @@ class Evaluator {
 
     const b = await this.expr(right, scope)
     if (['+', '-', '*', '/', '//', '%', '**'].includes(opText)) return this.arith(node, opText, a, b)
+    // `type_cast is not None`: any object is not None.
+    if ((opText === 'is' || opText === 'is not') && a.kind === 'known' && b.kind === 'known' && (a.value === null || b.value === null)) {
+      return this.known(node, (a.value === b.value) === (opText === 'is'), a, b)
+    }
+
     if (a.kind !== 'known' || b.kind !== 'known' || isObj(a.value) || isObj(b.value)) return this.unknown(node, undefined, a, b)
     const x = a.value
     const y = b.value
@@ -1074,27 +1082,11 @@ class Evaluator {
     }
 
     switch (callee) {
-      case 'int': {
-        return args[0] ? this.toInt(node, args[0]) : this.known(node, 0)
-      }
-
-      case 'float': {
-        const v = args[0]
-        if (v?.kind !== 'known') return this.unknown(node, undefined, v)
-        const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' ? Number(v.value) : Number.NaN
-        return Number.isNaN(n) ? this.unknown(node, `float(${JSON.stringify(v.value)}) fails`, v) : this.known(node, n, v)
-      }
-
-      case 'str': {
-        const v = args[0]
-        if (v?.kind !== 'known' || isObj(v.value)) return this.unknown(node, undefined, v)
-        return this.known(node, v.value === null ? 'None' : String(v.value), v)
-      }
-
+      case 'int':
+      case 'float':
+      case 'str':
       case 'bool': {
-        const v = args[0]
-        if (v?.kind !== 'known') return this.unknown(node, undefined, v)
-        return this.known(node, truthy(v.value), v)
+        return this.conversion(node, callee, args[0])
       }
 
       case 'max':
@@ -1160,6 +1152,31 @@ class Evaluator {
     return attrs.get(key) ?? dflt ?? this.unknown(node, `${obj.value.kind === 'class' ? obj.value.name : obj.value.cls.name} has no attribute \`${key}\``)
   }
 
+  /** `int(x)`, `float(x)`, `str(x)`, `bool(x)`: also when passed as a value (`type_cast=int`). */
+  private conversion(node: PyNode, name: string, v: EvalValue | undefined): EvalValue {
+    switch (name) {
+      case 'int': {
+        return v ? this.toInt(node, v) : this.known(node, 0)
+      }
+
+      case 'float': {
+        if (v?.kind !== 'known') return this.unknown(node, undefined, v)
+        const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' ? Number(v.value) : Number.NaN
+        return Number.isNaN(n) ? this.unknown(node, `float(${JSON.stringify(v.value)}) fails`, v) : this.known(node, n, v)
+      }
+
+      case 'str': {
+        if (v?.kind !== 'known' || isObj(v.value)) return this.unknown(node, undefined, v)
+        return this.known(node, v.value === null ? 'None' : String(v.value), v)
+      }
+
+      default: {
+        if (v?.kind !== 'known') return this.unknown(node, undefined, v)
+        return this.known(node, truthy(v.value), v)
+      }
+    }
+  }
+
   private toInt(node: PyNode, v: EvalValue): EvalValue {
     if (v.kind !== 'known') return v
     if (typeof v.value === 'number') return this.known(node, Math.trunc(v.value), v)
@@ -1172,6 +1189,8 @@ class Evaluator {
     return this.unknown(node, undefined, v)
   }
 }
+
+const CONVERSIONS = new Set(['bool', 'float', 'int', 'str'])
 
 /** How deep calls of the app's own functions are followed (recursion stops here). */
 const MAX_CALL_DEPTH = 8

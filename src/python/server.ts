@@ -23,7 +23,7 @@ export interface PythonServerInput {
 export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAnalysis> {
   const {ctx} = input
   const eventLoop = input.threads === 'event-loop'
-  const placeholder = sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; with no pool found, database work is assumed to run on one thread`))
+  const placeholder = sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; without an async pool that bounds them, database work is assumed to run on one thread at a time (Django runs sync ORM calls on one thread per process)`))
   const threads0 = input.threads === 'event-loop' ? placeholder : input.threads
   const found = await appPools(ctx, input.project, input.entries, threads0)
   let threads = threads0

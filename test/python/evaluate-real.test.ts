@@ -1,0 +1,124 @@
+import {describe, expect, it} from 'vitest'
+
+import {fromDefault, sourced} from '../../src/model/source.js'
+import {asInteger, asString, entry, evaluatePython, type EvalValue, isDict} from '../../src/python/evaluate.js'
+import {envOf} from '../analyzers/helpers.js'
+
+const nproc = sourced(8, fromDefault('nproc inside a standard-1x dyno', 'https://example.test/nproc'))
+
+async function value(text: string, name: string, env: Record<string, string> = {}): Promise<EvalValue> {
+  return (await evaluatePython('settings.py', text, {env: envOf(env), nproc})).names.get(name)!
+}
+
+describe('evaluatePython on shapes real settings modules use', () => {
+  it("calls the app's own helper functions (healthchecks' envint/envbool), sourced at the call", async () => {
+    const src = [
+      'import os',
+      'def envint(s, default):',
+      '    v = os.getenv(s, default)',
+      '    if v == "None":',
+      '        return None',
+      '    return int(v)',
+      'def envbool(s, default):',
+      '    v = os.getenv(s, default=default)',
+      '    if v not in ("", "True", "False"):',
+      '        raise Exception("bad")',
+      '    return v == "True"',
+      'AGE = envint("DB_CONN_MAX_AGE", "0")',
+      'DEBUG = envbool("DEBUG", "True")',
+      'BAD = envbool("DEBUG", "yes")',
+    ].join('\n')
+    expect(await value(src, 'AGE')).toMatchObject({kind: 'known', line: 12, value: 0})
+    expect(asInteger(await value(src, 'AGE', {DB_CONN_MAX_AGE: '600'}))).toBe(600)
+    expect(await value(src, 'DEBUG')).toMatchObject({kind: 'known', value: true})
+    expect(await value(src, 'BAD')).toMatchObject({kind: 'unknown', reason: expect.stringContaining('raises')})
+  })
+
+  it('follows keyword-only parameters, defaults and functions passed as values (PostHog get_from_env)', async () => {
+    const src = [
+      'import os',
+      'def str_to_bool(value):',
+      '    return str(value).lower() in ("y", "yes", "t", "true", "on", "1")',
+      'def get_from_env(key, default=None, *, optional=False, type_cast=None):',
+      '    value = os.getenv(key)',
+      '    if value is None or value == "":',
+      '        if optional:',
+      '            return None',
+      '        if default is not None:',
+      '            return default',
+      '        raise Exception(key)',
+      '    if type_cast is not None:',
+      '        return type_cast(value)',
+      '    return value',
+      'DEBUG = get_from_env("DEBUG", False, type_cast=str_to_bool)',
+      'WORKERS = get_from_env("WORKERS", 2, type_cast=int)',
+    ].join('\n')
+    expect(await value(src, 'DEBUG')).toMatchObject({kind: 'known', value: false})
+    expect(await value(src, 'DEBUG', {DEBUG: 'Yes'})).toMatchObject({kind: 'known', value: true})
+    expect(asInteger(await value(src, 'WORKERS', {WORKERS: '5'}))).toBe(5)
+  })
+
+  it('reads `in` on os.environ, tuples and dicts, and string methods', async () => {
+    const src = [
+      'import os',
+      'HAS = "SECRET" in os.environ',
+      'URL = os.environ.get("DATABASE_URL", "").replace("postgres://", "postgresql://", 1)',
+      'HOSTS = os.getenv("HOSTS", "a.example, b.example").split(",")',
+      'FIRST = HOSTS[1].strip().upper()',
+      'D = {"ENGINE": "x"}',
+      'MISSING = "NAME" not in D',
+      'GOT = D.get("NAME", "fallback")',
+    ].join('\n')
+    expect(await value(src, 'HAS')).toMatchObject({value: false})
+    expect(await value(src, 'HAS', {SECRET: 's'})).toMatchObject({value: true})
+    expect(asString(await value(src, 'URL', {DATABASE_URL: 'postgres://u:p@h:5432/d'}))).toBe('postgresql://u:p@h:5432/d')
+    expect(asString(await value(src, 'FIRST'))).toBe('B.EXAMPLE')
+    expect(await value(src, 'MISSING')).toMatchObject({value: true})
+    expect(asString(await value(src, 'GOT'))).toBe('fallback')
+  })
+
+  it('takes DATABASE_URL as set (by Heroku Postgres) when no env file gives it, as an assumption', async () => {
+    const v = await value('import os\nURL = os.getenv("DATABASE_URL", "sqlite:///db.sqlite3")\nON = bool(URL)\n', 'URL')
+    expect(v).toMatchObject({kind: 'known', via: [expect.objectContaining({kind: 'assumed', why: expect.stringContaining('Heroku Postgres')})]})
+  })
+
+  it('turns dj-database-url and django-environ URLs into DATABASES dicts that remember their server', async () => {
+    const src = [
+      'import dj_database_url, environ',
+      'env = environ.Env(CONN_MAX_AGE=(int, 60))',
+      'A = dj_database_url.config(conn_max_age=500, default="sqlite:///x.db")',
+      'B = env.db("DATABASE_URL")',
+      'C = dj_database_url.config(env="REPLICA_URL", default="postgres://localhost/app")',
+      'D = {**dj_database_url.parse(os.environ["DATABASE_URL"]), "ATOMIC_REQUESTS": True}',
+      'AGE = env("CONN_MAX_AGE")',
+      'E = {"ENGINE": "django.db.backends.sqlite3"}',
+      'E.update(dj_database_url.config())',
+    ].join('\n')
+    const a = await value(src, 'A')
+    expect(isDict(a) && a.value.server).toBe('DATABASE_URL')
+    expect(asString(entry(a, 'ENGINE'))).toBe('django.db.backends.postgresql')
+    expect(asInteger(entry(a, 'CONN_MAX_AGE'))).toBe(500)
+    const b = await value(src, 'B')
+    expect(isDict(b) && b.value.server).toBe('DATABASE_URL')
+    const c = await value(src, 'C')
+    expect(isDict(c) && c.value.server).toBe('host=localhost:5432')
+    expect(asString(entry(await value(src, 'E'), 'ENGINE'))).toBe('django.db.backends.postgresql')
+    const same = await value(src, 'C', {DATABASE_URL: 'postgres://u:p@db.example:5432/a', REPLICA_URL: 'postgres://r:p@db.example:5432/a'})
+    expect(isDict(same) && same.value.server).toBe('DATABASE_URL')
+    expect(asInteger(await value(src, 'AGE'))).toBe(60)
+    expect(asInteger(await value(src, 'AGE', {CONN_MAX_AGE: '0'}))).toBe(0)
+  })
+
+  it('reads django-environ positional defaults and bool casts', async () => {
+    const src = 'import environ\nenv = environ.Env()\nDEBUG = env.bool("DJANGO_DEBUG", False)\nN = env.int("N", 3)\nON = env("ON", cast=bool, default="off")\n'
+    expect(await value(src, 'DEBUG')).toMatchObject({kind: 'known', value: false})
+    expect(await value(src, 'DEBUG', {DJANGO_DEBUG: 'on'})).toMatchObject({kind: 'known', value: true})
+    expect(asInteger(await value(src, 'N'))).toBe(3)
+    expect(await value(src, 'ON')).toMatchObject({value: false})
+  })
+
+  it('stops a recursive function instead of looping', async () => {
+    const v = await value('def f(n):\n    return f(n)\nX = f(1)\n', 'X')
+    expect(v.kind).toBe('unknown')
+  })
+})
