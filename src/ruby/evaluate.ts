@@ -740,7 +740,39 @@ export async function evaluateRubyConfig(
   }
 
   const ev = new Evaluator(parsed, {appEnv, env, file: file.path, processors: more.processors, scope: newScope()})
-  return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: [], file: file.path, parsed: true}
+  return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: launches(parsed, file.path), file: file.path, parsed: true}
+}
+
+// `spawn(…)`, `Process.spawn(…)`, `fork { … }`: a process started beside the server, with its own connections.
+const LAUNCHES = new Set(['fork', 'spawn'])
+const LAUNCH_RECEIVERS = new Set(['Kernel', 'Process'])
+
+/** Processes a config file starts on its own (Huginn's unicorn.rb spawns a job runner): conncalc cannot count them. */
+function launches(parsed: ParsedRuby, file: string): Diagnostic[] {
+  const P = parsed.prism
+  const out: Diagnostic[] = []
+  const visit = (node: RubyNode): void => {
+    if (node instanceof P.CallNode && LAUNCHES.has(node.name)) {
+      const r = node.receiver
+      if (!r || (r instanceof P.ConstantReadNode && LAUNCH_RECEIVERS.has(r.name))) {
+        const text = parsed.textOf(node).replaceAll(/\s+/g, ' ')
+        const line = parsed.lineOf(node.location.startOffset)
+        out.push({
+          code: 'unknown-config-value',
+          file,
+          fix: 'give that process its own Procfile line so it is counted, or keep room for it with --reserve N',
+          line,
+          message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` starts another process in every dyno of this type; conncalc does not count its connections`,
+          severity: 'warning',
+        })
+      }
+    }
+
+    for (const child of node.compactChildNodes()) visit(child)
+  }
+
+  visit(parsed.program)
+  return out
 }
 
 /**
