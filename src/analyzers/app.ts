@@ -8,7 +8,7 @@ import type {AnalyzerContext, ServerAnalysis} from './types.js'
 import {Env, layer} from '../model/env.js'
 import {assumed, fromDefault, sourced} from '../model/source.js'
 import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
-import {platformLayer} from '../platform/env-layer.js'
+import {platformLayer, rubyBuildpackLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
 import {analyzeDatabaseYml} from './database-yml.js'
 import {parseGemfileLock} from './gemfile-lock.js'
@@ -54,7 +54,8 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
     // The lowest layer: what the buildpack sets for this type's dyno size.
     const dyno = input.dynoSizes && dynoFacts(input.dynoSizes, formation?.size)
     const platform = dyno && platformLayer(input.dynoSizes!, detected, dyno)
-    const baseEnv = new Env(platform ? [...input.envLayers, platform] : input.envLayers)
+    const ruby = detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []
+    const baseEnv = new Env([...input.envLayers, ...(platform ? [platform] : []), ...ruby])
     const split = splitCommand(entry.command, baseEnv, origin)
     const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
     for (const name of split.unresolved) {
@@ -87,7 +88,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
 
     let {otherServerPools = [], pools} = analysis
     if (!pools && analysis.language === 'ruby') {
-      const ar = await analyzeDatabaseYml(ctx)
+      const ar = await analyzeDatabaseYml(ctx, analysis.server)
       diagnostics.push(...ar.diagnostics)
       pools = ar.pools
       otherServerPools = ar.otherServerPools

@@ -24,6 +24,7 @@ import {parse as parsePgUrl} from 'pg-connection-string'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {PoolEntry} from '../model/process.js'
 import {fromDefault, fromFile, sourced, type Sourced} from '../model/source.js'
+import {sidekiqKnownCalls} from './sidekiq.js'
 import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from '../ruby/erb.js'
 import {versionAtLeast} from '../util/version.js'
 import {hostOfUrl} from '../util/pg-url.js'
@@ -147,7 +148,8 @@ function serverKey(server: EntryServer, primaryHost: string | undefined): string
   return server.key !== PRIMARY_SERVER && server.host && server.host === primaryHost ? PRIMARY_SERVER : server.key
 }
 
-export async function analyzeDatabaseYml(ctx: AnalyzerContext): Promise<DatabaseYmlAnalysis> {
+/** `server` is the type's server analyzer id: ERB that asks which process it runs in (`Sidekiq.server?`) is answered for it. */
+export async function analyzeDatabaseYml(ctx: AnalyzerContext, server?: string): Promise<DatabaseYmlAnalysis> {
   const diagnostics: Diagnostic[] = []
   const databaseUrl = ctx.env.get('DATABASE_URL')
   const arVersion = ctx.versions.activerecord ?? ctx.versions.rails
@@ -157,7 +159,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext): Promise<Database
     databaseUrl ? urlPool(databaseUrl.value, () => databaseUrl.source, what, DATABASE_YML) : {diagnostics: []}
 
   const file = ctx.files.read(DATABASE_YML)
-  const doc = file ? await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}) : undefined
+  const doc = file ? await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env, ...(server ? {knownCalls: sidekiqKnownCalls(server)} : {})}) : undefined
   if (doc) diagnostics.push(...doc.diagnostics)
   const root = doc?.yaml.value
   const section = isHash(root) ? root[ctx.appEnv] : undefined

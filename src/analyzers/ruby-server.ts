@@ -82,11 +82,24 @@ export interface ForkFactsInput {
   preload: Sourced<boolean>
 }
 
+// Receivers whose methods in a fork hook are Ruby's or Rails' own, not app code that might disconnect.
+const KNOWN_RECEIVERS = /^(::)?(ActiveRecord::Base|ActiveSupport|File|FileUtils|GC|Kernel|ObjectSpace|Process|Rails|Signal|STDERR|STDOUT|Thread)$/
+
+/** Methods of app or gem constants a hook calls (`Discourse.after_fork`): what they do is not in the config file. */
+function opaqueCalls(calls: readonly DslCall[]): string[] {
+  return calls.flatMap((c) => [
+    ...(c.receiver && /^(::)?[A-Z]/.test(c.receiver) && !KNOWN_RECEIVERS.test(c.receiver) ? [`${c.receiver}.${c.name}`] : []),
+    ...opaqueCalls(c.blockBody ?? []),
+  ])
+}
+
 /** Preload and fork hooks as the fork-safety rules read them; the first hook names are what the fix should use. */
 export function forkFacts(input: ForkFactsInput): ForkFacts {
   const reconnect = hookCalling(input.hooks, input.childHookNames, RECONNECT)
   const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT)
+  const parentHookCalls = [...new Set(input.hooks.filter((h) => input.parentHookNames.includes(h.name)).flatMap((h) => opaqueCalls(h.body)))]
   return {
+    ...(!disconnect && parentHookCalls.length > 0 ? {parentHookCalls} : {}),
     childHook: input.childHookNames[0],
     file: input.file,
     forks: input.forks,

@@ -94,7 +94,8 @@ export function rubyCandidate(v: EvalValue | undefined, file: string, callLine: 
   const via: Source[] = []
   if (v.line !== callLine) via.push(fromFile(file, v.line))
   if (v.kind === 'known') via.push(...v.via)
-  const n = asInteger(v)
+  // A value an unset variable flowed into (`ENV["X"].to_i` is 0) is unresolved, not 0.
+  const n = v.missingEnv && v.missingEnv.length > 0 ? undefined : asInteger(v)
   if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFile(file, callLine), via)}
 
   if (v.missingEnv && v.missingEnv.length > 0) {

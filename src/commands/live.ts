@@ -4,7 +4,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {type JsonLiveReport, liveJson} from '../live/live-report.js'
 import {liveExitCode, runLive} from '../live/run-live.js'
 import {renderLive} from '../render/live.js'
-import {liveFlags, liveOptionsFrom} from './live-flags.js'
+import {liveFlags, liveOptionsFrom} from '../cli/live-flags.js'
 
 export default class Live extends BaseCommand {
   static override description = `Read a running PostgreSQL database: its connection limit and who holds its connections now.

@@ -9,7 +9,7 @@ import {renderReport} from '../render/format.js'
 import {renderPlanLive} from '../render/live.js'
 import {exitCodeFor, type JsonReport, toJson} from '../report.js'
 import {resolveRequest} from '../request.js'
-import {liveFlags, liveOptionsFrom} from './live-flags.js'
+import {liveFlags, liveOptionsFrom} from '../cli/live-flags.js'
 
 export default class Plan extends BaseCommand {
   static override description = `Compute the app's PostgreSQL connection budget from its Procfile and configs.

@@ -72,6 +72,8 @@ export interface ForkFacts {
   preload: Sourced<boolean>
   /** A reconnect (establish_connection) in the child hook, if one was found. */
   reconnect?: HookSite
+  /** App or gem methods the parent hook calls that conncalc cannot see into (`Gitlab::Cluster::LifecycleEvents.do_before_fork`). */
+  parentHookCalls?: string[]
   /** What forks ("Puma master", "Unicorn master", "Resque worker"). */
   parent: string
 }

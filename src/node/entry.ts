@@ -11,6 +11,7 @@ import type {PackageJson} from './package-json.js'
 import {appPath, findFlag, type FoundFlag, programName} from '../analyzers/setting.js'
 import {splitCommand} from '../analyzers/shell.js'
 import {assumed, fromFile, type Source} from '../model/source.js'
+import {PACKAGED_BINS} from './frameworks.js'
 
 export interface NodeEntry {
   /** The script chain that led to the file: package.json:7 (scripts.start), … */
@@ -22,6 +23,8 @@ export interface NodeEntry {
   instances?: FoundFlag
 }
 
+/** Servers started by a framework's CLI rather than a file of the app. */
+export const FRAMEWORKS = new Set(['next', 'nest', 'remix-serve', 'nuxt', 'astro', 'strapi', ...PACKAGED_BINS])
 const RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'nodemon', 'node-dev', 'babel-node'])
 const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--title', '--max-old-space-size'])
 
@@ -61,7 +64,8 @@ function firstFile(args: string[]): string | undefined {
 export function sourceOf(ctx: AnalyzerContext, file: string): string | undefined {
   const candidates = [file, `${file}.js`, `${file}/index.js`, `${file}.ts`]
   const m = /^(dist|build|lib|out)\/(.*?)(\.[cm]?js)?$/.exec(file)
-  if (m) for (const ext of ['.ts', '.js', '.mts', '.mjs', '.tsx']) candidates.push(`src/${m[2]}${ext}`)
+  // tsc's outDir mirrors rootDir: build/server/index.js is src/server/index.ts, or server/index.ts at the top.
+  if (m) for (const dir of ['src/', '']) for (const ext of ['.ts', '.js', '.mts', '.mjs', '.tsx']) candidates.push(`${dir}${m[2]}${ext}`)
   if (/\.[cm]?js$/.test(file)) candidates.push(file.replace(/\.([cm]?)js$/, '.$1ts'))
   return candidates.find((c) => ctx.files.exists(c))
 }
@@ -88,11 +92,14 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
 
   const prog = programName(argv[0])
   if (prog === 'pm2-runtime' || prog === 'pm2') {
-    const args = argv.slice(prog === 'pm2' ? 2 : 1)
+    const args = argv.slice(prog === 'pm2' || argv[1] === 'start' ? 2 : 1)
     return {chain: [], file: firstFile(args.filter((a, i) => !(['-i', '--instances'].includes(args[i - 1] ?? '')))), instances: findFlag(args, ['-i', '--instances'])}
   }
 
   if (RUNNERS.has(prog)) return {chain: [], file: firstFile(argv.slice(1))}
-  if (['next', 'nest', 'remix-serve', 'nuxt', 'astro'].includes(prog)) return {chain: [], framework: prog}
+  // `cross-env NODE_OPTIONS=… next start`, `dotenv -- node x`: the command after the wrapper's own arguments.
+  if (prog === 'cross-env' || prog === 'dotenv') return nodeEntry(ctx, pkg, argv.slice(1).filter((a) => !/^\w+=/.test(a) && a !== '--' && !a.startsWith('-')), depth + 1)
+  if (prog === 'npx') return nodeEntry(ctx, pkg, argv.slice(1).filter((a, i) => i > 0 || !a.startsWith('-')), depth + 1)
+  if (FRAMEWORKS.has(prog)) return {chain: [], framework: prog}
   return {chain: []}
 }

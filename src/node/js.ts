@@ -42,6 +42,16 @@ export interface JsEvalOptions {
   nproc?: Sourced<number>
 }
 
+/** The callee of a function value: its args[0] is what the function returns. */
+const FUNCTION = '(function)'
+/** Strapi's config helper, imported from @strapi/utils or passed to config functions as `{env}`. */
+const ENV_HELPER = '@strapi/utils.env'
+
+/** What a function value returns (`module.exports = ({env}) => ({…})`); any other value as it is. */
+export function returnedBy(v: EvalValue | undefined): EvalValue | undefined {
+  return v?.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'call' && v.value.callee === FUNCTION ? v.value.args[0] : v
+}
+
 let loading: Promise<typeof import('@lezer/javascript')> | undefined
 
 const kids = (node: SyntaxNode): SyntaxNode[] => {
@@ -58,6 +68,8 @@ class JsEvaluator {
   readonly imports: string[] = []
   readonly names = new Map<string, EvalValue>()
   private readonly aliases = new Map<string, string>()
+  /** The `return` values seen in each function being evaluated, innermost last. */
+  private readonly returns: EvalValue[][] = []
   private readonly lineOf: (offset: number) => number
 
   constructor(
@@ -146,7 +158,18 @@ class JsEvaluator {
 
       case 'ExpressionStatement':
       case 'ReturnStatement': {
-        for (const k of kids(node)) if (k.name !== 'return' && !PUNCT.has(k.name)) this.expr(k)
+        for (const k of kids(node)) {
+          if (k.name === 'return' || PUNCT.has(k.name)) continue
+          const v = this.expr(k)
+          if (node.name === 'ReturnStatement') this.returns.at(-1)?.push(v)
+        }
+
+        return
+      }
+
+      case 'Decorator': {
+        // `@Module({imports: [TypeOrmModule.forRoot({…})]})`: the decorator's call and its arguments.
+        for (const k of kids(node)) if (k.name !== '@') this.expr(k)
         return
       }
 
@@ -316,10 +339,13 @@ class JsEvaluator {
       }
 
       case 'ArrowFunction':
-      case 'FunctionExpression':
+      case 'FunctionExpression': {
+        return this.fn(node)
+      }
+
       case 'ClassExpression': {
-        this.visit(node.getChild('Block') ?? node)
-        return this.unknown(node, 'a function')
+        this.visit(node.getChild('ClassBody') ?? node)
+        return this.unknown(node, 'a class')
       }
 
       default: {
@@ -327,6 +353,48 @@ class JsEvaluator {
         return this.unknown(node)
       }
     }
+  }
+
+  /**
+   * A function is kept as what it returns (its expression body, or its last
+   * `return`): config factories — Strapi's `({env}) => ({…})`, NestJS
+   * `useFactory: () => ({…})` — are read through `returnedBy()`. A destructured
+   * `{env}` parameter is Strapi's env helper (`env('X', d)`, `env.int('X', d)`).
+   */
+  private fn(node: SyntaxNode): EvalValue {
+    const params = node.getChild('ParamList')
+    for (const p of params ? kids(params) : []) {
+      if (p.name !== 'ObjectPattern') continue
+      for (const prop of kids(p)) if (this.t(prop) === 'env') this.aliases.set('env', ENV_HELPER)
+    }
+
+    const body = kids(node).at(-1)
+    this.returns.push([])
+    let value: EvalValue | undefined
+    if (body?.name === 'Block') this.visit(body)
+    else if (body && body.name !== 'ParamList') value = this.expr(body)
+    value ??= this.returns.at(-1)?.at(-1)
+    this.returns.pop()
+    return this.known(node, {args: value ? [value] : [], callee: FUNCTION, kind: 'call', kwargs: {}})
+  }
+
+  /** `env('X', d)`, `env.int('X', d)`, `env.bool(…)`: the variable, else the default, as `process.env.X ?? d` would. */
+  private envHelper(node: SyntaxNode, kind: string, args: EvalValue[]): EvalValue {
+    const name = asString(args[0])
+    if (name === undefined) return this.unknown(node, 'an env() call without a literal variable name')
+    const v = this.env(node, name)
+    if (v.kind === 'known' && v.value !== null) {
+      if (kind === 'int' || kind === 'float') {
+        const n = Number(v.value)
+        return Number.isNaN(n) ? this.unknown(node, `${name}=${JSON.stringify(v.value)} is not a number`) : this.known(node, kind === 'int' ? Math.trunc(n) : n, v)
+      }
+
+      return kind === 'bool' ? this.known(node, v.value === 'true', v) : v
+    }
+
+    const d = args[1]
+    if (!d) return v
+    return d.kind === 'known' ? {...d, missingEnv: [...(v.missingEnv ?? []), ...(d.missingEnv ?? [])]} : d
   }
 
   private member(node: SyntaxNode): EvalValue {
@@ -399,6 +467,8 @@ class JsEvaluator {
     }
 
     this.calls.push({args, callee, isNew, line: this.line(node)})
+    const helper = callee.startsWith(ENV_HELPER) ? /^(?:\.(int|float|bool|json|array))?$/.exec(callee.slice(ENV_HELPER.length)) : null
+    if (helper) return this.envHelper(node, helper[1] ?? 'string', args)
     const first = args[0]
     if (callee === 'Number' || callee === 'parseInt' || callee === 'Number.parseInt') {
       if (first?.kind !== 'known') return first ?? this.unknown(node)
@@ -408,7 +478,8 @@ class JsEvaluator {
         return Number.isNaN(n) ? this.unknown(node, `${callee}(${JSON.stringify(first.value)}) is NaN`, first) : this.known(node, n, first)
       }
 
-      if (first.value === null && first.missingEnv) return {file: this.file, kind: 'unknown', line: first.line, missingEnv: first.missingEnv, reason: `${first.missingEnv.map((m) => m.name).join(', ')} is not set anywhere`}
+      // Number(undefined) is NaN: falsy, so `Number(process.env.X) || 4` is 4; alone it stays an unset variable.
+      if (first.value === null && first.missingEnv) return first
       return this.unknown(node, undefined, first)
     }
 
@@ -431,7 +502,10 @@ export async function evaluateJs(file: string, text: string, opts: JsEvalOptions
   let error: number | undefined
   tree.iterate({
     enter(n) {
-      if (n.type.isError && error === undefined) error = n.from
+      // `@Module({…})\nexport class AppModule {}` (NestJS): lezer leaves an empty error node between the
+      // decorator and `export`, and still builds the class; that one is TypeScript, not a mistake.
+      const decoratorBeforeExport = n.from === n.to && n.node.prevSibling?.name === 'Decorator' && /^\s*export\b/.test(text.slice(n.to))
+      if (n.type.isError && error === undefined && !decoratorBeforeExport) error = n.from
     },
   })
   if (error !== undefined) {

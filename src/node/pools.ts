@@ -17,6 +17,8 @@ import type {PackageJson} from './package-json.js'
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../model/source.js'
 import {pyCandidate} from '../python/candidate.js'
 import {asString, entry, isDict} from '../python/evaluate.js'
+import {frameworkPools} from './frameworks.js'
+import {returnedBy} from './js.js'
 import {versionAtLeast} from '../util/version.js'
 
 const REF = {
@@ -77,11 +79,24 @@ function prismaLimit(ctx: AnalyzerContext, url: {source: Source; value: string} 
   ])
 }
 
+function typeormPool(opts: EvalValue | undefined, origin: Source, diagnostics: Diagnostic[]): Sourced<number> {
+  const extra = option(entry(opts, 'extra'), ['max'], sourced(10, origin, [fromDefault("TypeORM passes poolSize to pg's Pool max (default 10)", REF.typeorm)]), 'TypeORM extra.max', diagnostics)
+  return option(opts, ['poolSize'], extra, 'TypeORM poolSize', diagnostics)
+}
+
+/** Options passed as something conncalc cannot read (an imported object, a function's result): the default is used, and said. */
+function unreadOptions(file: string, c: JsCall, v: EvalValue | undefined, what: string, dflt: string): Diagnostic {
+  const reason = v?.kind === 'unknown' ? v.reason : 'not an object literal'
+  return {code: 'unknown-config-value', file, line: c.line, message: `cannot read the ${what} passed here (${reason}); ${dflt} assumed`, severity: 'warning'}
+}
+
 function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[]): Found {
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
   const libs = new Set<string>()
   const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>): void => {
+    const unread = c.args.find((a) => a.kind === 'unknown')
+    if (!lastDict(c.args) && unread && !/^(drizzle|prisma)/.test(lib)) diagnostics.push(unreadOptions(file, c, unread, `${lib} options`, `its default pool (${pool.value})`))
     libs.add(lib)
     pools.push({database: `${lib} ${file}:${c.line}`, pool, server: 'DATABASE_URL'})
   }
@@ -97,11 +112,17 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         add('postgres.js', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault('postgres.js default max', REF.postgres)]), 'postgres.js max', diagnostics))
       } else if (/^knex(\.knex|\.default)?$/.test(c.callee) && !c.isNew && opts) {
         add('knex', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics))
-      } else if (c.isNew && /^sequelize(\.Sequelize|\.default)?$/.test(c.callee)) {
+      } else if (c.isNew && /^sequelize(-typescript)?(\.Sequelize|\.default)?$/.test(c.callee)) {
         add('sequelize', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics))
       } else if (c.isNew && /^typeorm\.DataSource$/.test(c.callee)) {
-        const extra = option(entry(opts, 'extra'), ['max'], sourced(10, origin, [fromDefault("TypeORM passes poolSize to pg's Pool max (default 10)", REF.typeorm)]), 'TypeORM extra.max', diagnostics)
-        add('typeorm', m.file, c, option(opts, ['poolSize'], extra, 'TypeORM poolSize', diagnostics))
+        add('typeorm', m.file, c, typeormPool(opts, origin, diagnostics))
+      } else if (/^@nestjs\/typeorm\.TypeOrmModule\.forRoot(Async)?$/.test(c.callee)) {
+        // forRootAsync({useFactory: (config) => ({…})}): the options are what the factory returns.
+        const options = c.callee.endsWith('Async') ? returnedBy(entry(c.args[0], 'useFactory')) : c.args[0]
+        if (c.callee.endsWith('Async') && !isDict(options)) diagnostics.push(unreadOptions(m.file, c, options, 'TypeORM options', 'pg Pool default max 10'))
+        add('typeorm', m.file, c, typeormPool(isDict(options) ? options : undefined, origin, diagnostics))
+      } else if (/^@payloadcms\/db-postgres\.postgresAdapter$/.test(c.callee)) {
+        add('pg', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault("Payload's postgres adapter creates a pg Pool (default max 10) from `pool`", REF.pg)]), 'pg Pool max', diagnostics))
       } else if (c.isNew && /^@prisma\/adapter-pg\.PrismaPg$/.test(c.callee)) {
         add('prisma-adapter-pg', m.file, c, option(c.args[0], ['max'], sourced(10, origin, [fromDefault("Prisma 7 driver adapter: pg's Pool default max applies", REF.prisma7)]), 'PrismaPg max', diagnostics))
       } else if (c.isNew && /(^|\.)PrismaClient$/.test(c.callee)) {
@@ -178,10 +199,16 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
   return out
 }
 
-export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[]): Promise<NodePools> {
+export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string): Promise<NodePools> {
   const found = fromCalls(ctx, pkg, modules)
   const diagnostics = [...found.diagnostics]
   const pools = [...found.pools]
+  const configured = await frameworkPools(ctx, project, pkg, framework, diagnostics)
+  if (configured.length > 0) {
+    pools.push(...configured)
+    found.libs.add('framework')
+  }
+
   const usesKnex = pkg && Object.hasOwn(pkg.dependencies, 'knex')
   // knex(config) whose config came from elsewhere (the knexfile) has no pool in the call itself.
   const knexWithoutConfig = modules.some((m) => m.calls.some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !lastDict(c.args)))

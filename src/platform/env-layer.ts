@@ -3,7 +3,7 @@ import type {DynoFacts, DynoSizeTable} from './dyno-sizes.js'
 import type {DetectedLanguage} from './language.js'
 
 import {layer} from '../model/env.js'
-import {assumed, type Source} from '../model/source.js'
+import {assumed, fromDefault, type Source} from '../model/source.js'
 import {buildpackWebConcurrency} from './dyno-sizes.js'
 
 /**
@@ -20,4 +20,13 @@ export function platformLayer(table: DynoSizeTable, detected: DetectedLanguage, 
   const what = wc.source.kind === 'default' ? wc.source.what : ''
   const source: Source = guesses.length > 0 ? assumed(`${guesses.join('; ')}: ${what}`) : wc.source
   return layer(`platform (heroku/${lang} on ${dyno.name})`, [{name: 'WEB_CONCURRENCY', source, value: String(wc.value)}])
+}
+
+/**
+ * The Ruby buildpack's default config vars: RAILS_ENV and RACK_ENV (production
+ * unless the app sets them), so a Procfile's `-e $RAILS_ENV` has a value.
+ */
+export function rubyBuildpackLayer(appEnv: string): EnvLayer {
+  const source = fromDefault(`the heroku/ruby buildpack sets RAILS_ENV and RACK_ENV (${appEnv}) as default config vars`, 'https://devcenter.heroku.com/articles/ruby-support-reference#environment')
+  return layer('platform (heroku/ruby)', ['RAILS_ENV', 'RACK_ENV'].map((name) => ({name, source, value: appEnv})))
 }

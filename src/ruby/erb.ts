@@ -4,11 +4,10 @@
  * value, and any newlines inside the tag are kept, so YAML line N is file line N.
  */
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Env} from '../model/env.js'
 import type {SourceFile} from '../model/files.js'
 import {lineIndex} from '../util/lines.js'
 import {parseYaml, type YamlResult} from '../util/yaml.js'
-import {type EvalValue, evaluateRubySnippet, isSymbol, type Scope} from './evaluate.js'
+import {type EvalOptions, type EvalValue, evaluateRubySnippet, isSymbol, type Scope} from './evaluate.js'
 
 /** One `<%= … %>` tag: where it was, what it evaluated to, and the text put in its place. */
 export interface ErbTag {
@@ -50,7 +49,7 @@ function toOutput(v: EvalValue, index: number): string {
 
 const keepNewlines = (s: string): string => s.replaceAll(/[^\n]/g, '')
 
-export async function renderErb(text: string, opts: {appEnv: string; env: Env; file: string}): Promise<ErbResult> {
+export async function renderErb(text: string, opts: ErbOptions & {file: string}): Promise<ErbResult> {
   if (!text.includes('<%')) return {diagnostics: [], tags: [], text}
   const scope: Scope = new Map()
   const diagnostics: Diagnostic[] = []
@@ -74,7 +73,7 @@ export async function renderErb(text: string, opts: {appEnv: string; env: Env; f
       continue
     }
 
-    const r = await evaluateRubySnippet(code, {appEnv: opts.appEnv, env: opts.env, file: opts.file, firstLine: line, scope})
+    const r = await evaluateRubySnippet(code, {...opts, firstLine: line, scope})
     if (kind === '=') {
       const index = tags.length
       const value = r.diagnostics.length > 0 ? {...r.value, reason: `ERB control flow or invalid Ruby in \`<%=${code}%>\``} : r.value
@@ -109,7 +108,10 @@ export interface YamlErb {
   yaml: YamlResult
 }
 
-export async function readYamlErb(file: SourceFile, opts: {appEnv: string; env: Env}): Promise<YamlErb> {
+/** What ERB code is evaluated with: the app environment, the env, and calls known for the process. */
+export type ErbOptions = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls'>
+
+export async function readYamlErb(file: SourceFile, opts: ErbOptions): Promise<YamlErb> {
   const erb = await renderErb(file.text, {...opts, file: file.path})
   const yaml = parseYaml(erb.text, file.path)
   return {diagnostics: [...erb.diagnostics, ...yaml.diagnostics], erb, file: file.path, yaml}

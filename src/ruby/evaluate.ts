@@ -82,6 +82,8 @@ export interface EvalOptions {
   firstLine?: number
   /** What processor-count calls (`Concurrent.physical_processor_count`, `Etc.nprocessors`) return on the dyno. */
   processors?: Sourced<number>
+  /** Calls whose answer is known for the process being read, keyed `Receiver.name` (`Sidekiq.server?` in a Sidekiq process). */
+  knownCalls?: ReadonlyMap<string, Sourced<RubyValue>>
   scope?: Scope
 }
 
@@ -403,11 +405,13 @@ class Evaluator {
     }
 
     if (node instanceof P.IfNode || node instanceof P.UnlessNode) {
-      const cond = this.decide(node.predicate)
-      if (cond === undefined) return this.unknown(node, undefined, this.ev(node.predicate))
+      const predicate = this.ev(node.predicate)
+      if (predicate.kind === 'unknown') return this.unknown(node, undefined, predicate)
       const otherwise = node instanceof P.IfNode ? node.subsequent : node.elseClause
-      const wanted = node instanceof P.IfNode ? cond : !cond
-      return this.lastValue(wanted ? node.statements : otherwise, node)
+      const wanted = node instanceof P.IfNode ? truthy(predicate.value) : !truthy(predicate.value)
+      const v = this.lastValue(wanted ? node.statements : otherwise, node)
+      // What decided the branch is part of where the value came from (`Sidekiq.server? ? 10 : 5`).
+      return v.kind === 'known' ? {...v, via: mergeVia(predicate, v)} : v
     }
 
     if (node instanceof P.CallNode) return this.evCall(node)
@@ -470,9 +474,13 @@ class Evaluator {
     // when the caller knows them; any other constant's method: name the whole call.
     if (node.isSafeNavigation() || receiver instanceof P.ConstantReadNode || receiver instanceof P.ConstantPathNode) {
       const cpu = this.opts.processors
-      if (cpu && args.length === 0 && PROCESSOR_CALLS.has(`${this.parsed.textOf(receiver).replace(/^::/, '')}.${name}`)) {
+      const called = `${this.parsed.textOf(receiver).replace(/^::/, '')}.${name}`
+      if (cpu && args.length === 0 && PROCESSOR_CALLS.has(called)) {
         return {kind: 'known', line: this.line(node), value: cpu.value, via: [cpu.source, ...(cpu.via ?? [])]}
       }
+
+      const fact = args.length === 0 ? this.opts.knownCalls?.get(called) : undefined
+      if (fact) return {kind: 'known', line: this.line(node), value: fact.value, via: [fact.source, ...(fact.via ?? [])]}
 
       return this.unknown(node)
     }
@@ -486,7 +494,9 @@ class Evaluator {
         case 'to_i': {
           if (typeof r === 'number') return this.known(node, Math.trunc(r), recv)
           if (typeof r === 'string') return this.known(node, leadingInteger(r), recv)
-          if (r === null) return recv.missingEnv ? this.unknown(node, undefined, recv) : this.known(node, 0, recv)
+          // nil.to_i is 0; an unset variable stays listed, so a comparison can decide
+          // (`ENV["N"].to_i > 0 ? … : 4`) while a bare value still reads as unresolved.
+          if (r === null) return this.known(node, 0, recv)
           break
         }
 
@@ -576,6 +586,13 @@ class Evaluator {
 
         case '!=': {
           return decided(!rubyEquals(r, a))
+        }
+
+        // `%w[production staging].include?(rails_env)`, `ENV["X"].to_s.include?("sidekiq")`
+        case 'include?': {
+          if (Array.isArray(r)) return decided(r.some((x) => rubyEquals(x, a)))
+          if (typeof r === 'string' && typeof a === 'string') return decided(r.includes(a))
+          break
         }
 
         case '<':
@@ -723,7 +740,39 @@ export async function evaluateRubyConfig(
   }
 
   const ev = new Evaluator(parsed, {appEnv, env, file: file.path, processors: more.processors, scope: newScope()})
-  return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: [], file: file.path, parsed: true}
+  return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: launches(parsed, file.path), file: file.path, parsed: true}
+}
+
+// `spawn(…)`, `Process.spawn(…)`, `fork { … }`: a process started beside the server, with its own connections.
+const LAUNCHES = new Set(['fork', 'spawn'])
+const LAUNCH_RECEIVERS = new Set(['Kernel', 'Process'])
+
+/** Processes a config file starts on its own (Huginn's unicorn.rb spawns a job runner): conncalc cannot count them. */
+function launches(parsed: ParsedRuby, file: string): Diagnostic[] {
+  const P = parsed.prism
+  const out: Diagnostic[] = []
+  const visit = (node: RubyNode): void => {
+    if (node instanceof P.CallNode && LAUNCHES.has(node.name)) {
+      const r = node.receiver
+      if (!r || (r instanceof P.ConstantReadNode && LAUNCH_RECEIVERS.has(r.name))) {
+        const text = parsed.textOf(node).replaceAll(/\s+/g, ' ')
+        const line = parsed.lineOf(node.location.startOffset)
+        out.push({
+          code: 'unknown-config-value',
+          file,
+          fix: 'give that process its own Procfile line so it is counted, or keep room for it with --reserve N',
+          line,
+          message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` starts another process in every dyno of this type; conncalc does not count its connections`,
+          severity: 'warning',
+        })
+      }
+    }
+
+    for (const child of node.compactChildNodes()) visit(child)
+  }
+
+  visit(parsed.program)
+  return out
 }
 
 /**

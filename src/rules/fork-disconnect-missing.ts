@@ -30,12 +30,15 @@ export const rule: Rule = {
       const n = perDyno ? p.dynos : p.dynos * p.processesPerDyno
       const where = perDyno ? `+1 per dyno, ${n} across ${p.dynos} dyno${p.dynos === 1 ? '' : 's'}` : `+1 per worker, ${n} in all`
       const at = fileLineOf(f.preload.source)
+      const opaque = f.parentHookCalls?.length
+        ? `. It calls ${f.parentHookCalls.map((c) => `\`${c}\``).join(', ')}, which conncalc cannot read: if that disconnects, this connection is not kept`
+        : ''
       out.push({
         code: 'fork-disconnect-missing',
         file: at.file ?? f.file,
         fix: `add to ${f.file}: ${disconnectSnippet(f)}`,
         ...(at.line ? {line: at.line} : {}),
-        message: `${p.name}: the ${f.parent} loads the app before forking and never disconnects in ${f.parentHook}; if anything touches the database while it boots, the ${f.parent} keeps that connection beside its children's (counted as an assumption: ${where})`,
+        message: `${p.name}: the ${f.parent} loads the app before forking and ${opaque ? 'shows no disconnect' : 'never disconnects'} in ${f.parentHook}; if anything touches the database while it boots, the ${f.parent} keeps that connection beside its children's (counted as an assumption: ${where})${opaque}`,
         processType: p.name,
         severity: 'warning',
       })

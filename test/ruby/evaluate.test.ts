@@ -51,8 +51,22 @@ describe('evaluateRubySnippet', () => {
     const v = await value('ENV.fetch("WEB_CONCURRENCY")')
     expect(v.kind).toBe('unknown')
     expect(v.missingEnv).toEqual([{line: 1, name: 'WEB_CONCURRENCY'}])
+    // nil.to_i is 0 in Ruby, but the unset variable stays listed so a bare value reads as unresolved.
     const w = await value('ENV["WEB_CONCURRENCY"].to_i')
-    expect(w).toMatchObject({kind: 'unknown', missingEnv: [{line: 1, name: 'WEB_CONCURRENCY'}]})
+    expect(w).toMatchObject({kind: 'known', missingEnv: [{line: 1, name: 'WEB_CONCURRENCY'}], value: 0})
+  })
+
+  it('decides a comparison on an unset variable read with .to_i (Discourse: `ENV["NUM_WEBS"].to_i > 0 ? … : 4`)', async () => {
+    const v = await value('ENV["NUM_WEBS"].to_i > 0 ? ENV["NUM_WEBS"].to_i : 4')
+    expect(v).toMatchObject({kind: 'known', value: 4})
+    expect(v.missingEnv).toBeUndefined()
+    expect(await value('ENV["NUM_WEBS"].to_i > 0 ? ENV["NUM_WEBS"].to_i : 4', {NUM_WEBS: '3'})).toMatchObject({value: 3})
+  })
+
+  it('reads Array#include? and String#include? (`%w[production staging].include?(rails_env)`)', async () => {
+    expect(await value('%w[production staging].include?(ENV.fetch("RAILS_ENV") { "development" })')).toMatchObject({kind: 'known', value: true})
+    expect(await value('%w[production staging].include?("development")')).toMatchObject({value: false})
+    expect(await value('ENV.fetch("DYNO", "web.1").include?("web")')).toMatchObject({value: true})
   })
 
   it('leaves method calls it does not know as unknown, naming the code', async () => {
