@@ -1,37 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runCli, runJson} from '../helpers/cli.js'
+import {fixture, planJson, procfileOf, runCli} from '../helpers/cli.js'
 
-interface Sourced {
-  source: {file?: string; flag?: string; kind: string; line?: number; name?: string; what?: string; why?: string}
-  value: unknown
-  via?: Sourced['source'][]
-}
-interface ProcessType {
-  connections: number
-  connectionsPerProcess: number
-  name: string
-  poolPerProcess: null | number
-  processesPerDyno: number
-  server: string
-  sources: Record<string, Sourced>
-  threadsPerProcess: number
-}
-interface Report {
-  diagnostics: {code: string; file?: string; line?: number; message: string; processType?: string; severity: string}[]
-  processTypes: ProcessType[]
-  total: number
-}
-
-function plan(name: string, ...args: string[]): Report & {type: (n: string) => ProcessType} {
-  const procfile = name.includes('/') ? fixture(name) : `${fixture(name)}/Procfile`
-  const {code, json, stderr} = runJson<Report>(['plan', '--procfile', procfile, ...args])
-  expect(stderr).toBe('')
-  expect([0, 1]).toContain(code)
-  return {...json, type: (n) => json.processTypes.find((p) => p.name === n)!}
-}
-
-const codes = (r: Report) => r.diagnostics.map((d) => d.code)
+const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
+const codes = (r: {codes: string[]}) => r.codes
 
 describe('Python apps', () => {
   it('Django + gunicorn + Celery: workers from the buildpack WEB_CONCURRENCY, threads from gunicorn.conf.py, Django one connection per thread', () => {

@@ -5,36 +5,10 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runJson} from '../helpers/cli.js'
+import {fixture, planJson, procfileOf} from '../helpers/cli.js'
 
-interface Sourced {
-  source: {file?: string; kind: string; line?: number; name?: string; what?: string; why?: string}
-  via?: Sourced['source'][]
-}
-interface ProcessType {
-  connections: number
-  name: string
-  poolPerProcess: null | number
-  processesPerDyno: number
-  server: string
-  sources: Record<string, Sourced>
-  threadsPerProcess: number
-}
-interface Report {
-  diagnostics: {code: string; file?: string; line?: number; message: string; severity: string}[]
-  processTypes: ProcessType[]
-  status: string
-  total: number
-}
-
-function plan(app: string, ...args: string[]): Report & {type: (n: string) => ProcessType} {
-  const {code, json, stderr} = runJson<Report>(['plan', '--procfile', `${fixture(`real-node/${app}`)}/Procfile`, ...args])
-  expect(stderr).toBe('')
-  expect([0, 1]).toContain(code)
-  return {...json, type: (n) => json.processTypes.find((p) => p.name === n)!}
-}
-
-const codes = (r: Report) => r.diagnostics.map((d) => d.code)
+const plan = (app: string, ...args: string[]) => planJson(procfileOf(`real-node/${app}`), args)
+const codes = (r: {codes: string[]}) => r.codes
 
 describe('real Node apps', () => {
   it('Strapi: `strapi start`, config/env/production/database.js over config/database.ts, env.int("DATABASE_POOL_MAX", 5)', () => {

@@ -6,40 +6,12 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runJson} from '../helpers/cli.js'
+import {planJson, type PlanRow, procfileOf} from '../helpers/cli.js'
 
-interface Sourced {
-  source: {file?: string; flag?: string; kind: string; line?: number; name?: string; what?: string; why?: string}
-  value: unknown
-  via?: Sourced['source'][]
-}
-interface ProcessType {
-  connections: number
-  connectionsPerProcess: number
-  name: string
-  otherServerPools?: {database: string; server: string}[]
-  poolPerProcess: null | number
-  processesPerDyno: number
-  server: string
-  sources: Record<string, Sourced>
-  threadsPerProcess: number
-}
-interface Report {
-  diagnostics: {code: string; file?: string; line?: number; message: string; processType?: string; severity: string}[]
-  processTypes: ProcessType[]
-  total: number
-}
+const plan = (app: string, ...args: string[]) => planJson(procfileOf(`real-python/${app}`), args)
 
-function plan(app: string, ...args: string[]): Report & {type: (n: string) => ProcessType} {
-  const procfile = app.includes('/') ? fixture(`real-python/${app}`) : `${fixture(`real-python/${app}`)}/Procfile`
-  const {code, json, stderr} = runJson<Report>(['plan', '--procfile', procfile, ...args])
-  expect(stderr).toBe('')
-  expect([0, 1]).toContain(code)
-  return {...json, type: (n) => json.processTypes.find((p) => p.name === n)!}
-}
-
-const codes = (r: Report) => r.diagnostics.map((d) => d.code)
-const numbers = (p: ProcessType) => ({
+const codes = (r: {codes: string[]}) => r.codes
+const numbers = (p: PlanRow) => ({
   connections: p.connections,
   poolPerProcess: p.poolPerProcess,
   processesPerDyno: p.processesPerDyno,

@@ -1,3 +1,5 @@
+import type {JsonProcessType, JsonReport} from '../../src/report.js'
+
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 
@@ -36,3 +38,45 @@ export function runJson<T = Record<string, unknown>>(args: string[], options: Pa
 
   return {...r, json}
 }
+
+/** Sources as JSON gives them, loose enough to read any field in a test. */
+export interface LooseSource {
+  file?: string
+  flag?: string
+  from?: string
+  kind: string
+  line?: number
+  name?: string
+  what?: string
+  why?: string
+}
+export interface LooseSourced {
+  source: LooseSource
+  value: unknown
+  via?: LooseSource[]
+}
+export type PlanRow = Omit<JsonProcessType, 'sources'> & {sources: Record<string, LooseSourced>}
+export type PlanJson = Omit<JsonReport, 'processTypes'> & {processTypes: PlanRow[]}
+
+/**
+ * `conncalc plan --procfile PROCFILE … --json` for a fixture app that must run
+ * cleanly (nothing on stderr, exit 0 or 1), with a lookup by process type and
+ * the diagnostic codes.
+ */
+export function planJson(procfile: string, args: string[] = []): PlanJson & {codes: string[]; exit: null | number; type: (name: string) => PlanRow} {
+  const {code, json, stderr} = runJson<PlanJson>(['plan', '--procfile', procfile, ...args])
+  if (stderr !== '' || (code !== 0 && code !== 1)) throw new Error(`conncalc plan exited ${code}:\n${stderr}`)
+  return {
+    ...json,
+    codes: json.diagnostics.map((d) => d.code),
+    exit: code,
+    type(name) {
+      const row = json.processTypes.find((p) => p.name === name)
+      if (!row) throw new Error(`no process type ${name} in ${json.processTypes.map((p) => p.name).join(', ')}`)
+      return row
+    },
+  }
+}
+
+/** A fixture app's Procfile: `app` is a folder under test/fixtures, or a Procfile path in one. */
+export const procfileOf = (app: string): string => (/Procfile[^/]*$/.test(app) ? fixture(app) : `${fixture(app)}/Procfile`)
