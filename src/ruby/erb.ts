@@ -126,6 +126,7 @@ export async function renderErb(text: string, opts: ErbOptions & {file: string})
       return true
     }
 
+    if (c.kind !== 'elsif') return false
     if (top.taken) {
       top.active = false
       return true

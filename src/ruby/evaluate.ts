@@ -500,6 +500,14 @@ class Evaluator {
           break
         }
 
+        case 'ceil':
+        case 'floor':
+        case 'round': {
+          // (Concurrent.processor_count * 0.666).ceil — Campfire's worker count. Ruby rounds half away from zero.
+          if (typeof r === 'number') return this.known(node, name === 'ceil' ? Math.ceil(r) : name === 'floor' ? Math.floor(r) : Math.sign(r) * Math.round(Math.abs(r)), recv)
+          break
+        }
+
         case 'to_f': {
           if (typeof r === 'number') return this.known(node, r, recv)
           if (typeof r === 'string') return this.known(node, strictFloat(r) ?? leadingInteger(r), recv)
