@@ -27,13 +27,21 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   )
 }
 
-/** Drop exact repeats (the same finding reached from two process types). */
+/**
+ * Drop repeats: the same finding reached from two process types (database.yml is
+ * read once per type) is one finding about the file, so it loses its process type.
+ */
 export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>()
-  return ds.filter((d) => {
-    const key = JSON.stringify([d.severity, d.code, d.file, d.line, d.message, d.processType])
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
+  const kept = new Map<string, Diagnostic>()
+  for (const d of ds) {
+    const key = JSON.stringify([d.severity, d.code, d.file, d.line, d.message])
+    const first = kept.get(key)
+    if (!first) kept.set(key, d)
+    else if (first.processType !== d.processType && first.processType !== undefined) {
+      const {processType: _dropped, ...rest} = first
+      kept.set(key, rest)
+    }
+  }
+
+  return [...kept.values()]
 }
