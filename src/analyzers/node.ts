@@ -26,7 +26,7 @@ const PROGRAMS = new Set(['npm', 'npx', 'cross-env', 'yarn', 'pnpm', 'bun', 'nod
  * Where apps started by a framework CLI (next start, strapi start) create their
  * database clients: the usual module paths, read as entries.
  */
-const CLIENT_MODULES = ['payload.config', 'src/payload.config', 'lib/prisma', 'lib/db', 'src/lib/prisma', 'src/lib/db', 'src/server/db', 'src/db', 'db', 'app/lib/db', 'app/db.server', 'server/db']
+const CLIENT_MODULES = ['payload.config', 'src/payload.config', 'lib/prisma', 'lib/db', 'src/lib/prisma', 'src/lib/db', 'src/server/db', 'src/db', 'db', 'app/lib/db', 'app/db.server', 'server/db', 'api/src/lib/db']
   .flatMap((b) => ['.ts', '.js', '.mjs'].map((e) => b + e))
 const THRONG = 'https://github.com/hunterloftis/throng#readme'
 
@@ -116,7 +116,7 @@ function entriesOf(ctx: AnalyzerContext, found: NodeEntry, pkg: PackageJson | un
  * and pools; every other app's processes × its own pools are connections per dyno beside them.
  */
 async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, file: string, pm2: Pm2Apps, diagnostics: Diagnostic[]): Promise<ServerAnalysis> {
-  const units = []
+  const units: {app: Pm2Apps['apps'][number]; entries: string[]; found: NodeEntry; modules: JsModule[]; pools: PoolEntry[]; procs: Sourced<number>; threads: Sourced<number>}[] = []
   for (const app of pm2.apps) {
     const script = app.script?.replace(/^\.\//, '')
     // `script: 'npm', args: 'start'` runs through package.json like a Procfile command would.
@@ -124,13 +124,21 @@ async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg
     const found: NodeEntry = script && PROGRAMS.has(programName(script)) && !/\.[cm]?[jt]s$/.test(script) ? nodeEntry(ctx, pkg, argv) : {chain: [], file: script}
     const procs = app.instances === 'per-cpu' ? cpus(ctx, fromDefault('pm2 `instances: "max"` (or 0, -1): one process per CPU', 'https://pm2.keymetrics.io/docs/usage/cluster-mode/')) : app.instances
     diagnostics.push(...cpuCountWarning(ctx, procs, 'pm2 instances', 'set `instances` from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
-    const got = await poolsOf(ctx, project, pkg, entriesOf(ctx, found, pkg, diagnostics, false), found.framework, diagnostics)
-    units.push({app, found, procs, ...got})
+    const entries = entriesOf(ctx, found, pkg, diagnostics, false)
+    const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
+    units.push({app, entries, found, procs, ...got})
   }
 
   const [first, ...others] = units
+  // Pools found in code carry their file ("pg lib/db.js:4"); a bare library name is package.json's default.
+  const fromCode = (u: {pools: PoolEntry[]}): boolean => u.pools.some((p) => p.database.includes(' '))
+  const codeRead = units.some((u) => fromCode(u))
   const extrasPerDyno: Extra[] = others.map((u) => {
     const label = `pm2 app ${u.app.name ? `"${u.app.name}" ` : ''}(${u.app.script ?? 'no script'}) in ${file}:${u.app.line}`
+    if (codeRead && !fromCode(u) && u.entries.length > 0) {
+      // The other apps' pools were found in their code; this app's code (read) creates none.
+      return {count: sourced(0, fromFile(file, u.app.line), [assumed(`${u.entries[0]} was read and creates no database pool`)]), kind: 'pm2-app', reason: `${label}: no database pool in its code`}
+    }
     const count = sourced(u.procs.value * u.threads.value, fromFile(file, u.app.line), [u.procs.source, ...(u.procs.via ?? []), u.threads.source, ...(u.threads.via ?? [])])
     return {count, kind: 'pm2-app', reason: `${label}: ${u.procs.value} instance(s) × ${u.threads.value} connection(s) from its own pools`}
   })

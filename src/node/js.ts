@@ -11,7 +11,7 @@ import type {SyntaxNode, Tree} from '@lezer/common'
 
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
-import type {Source, Sourced} from '../model/source.js'
+import {assumed, type Source, type Sourced} from '../model/source.js'
 import type {EvalValue, KnownValue, PyValue} from '../python/evaluate.js'
 
 import {asString, isDict, truthy} from '../python/evaluate.js'
@@ -297,6 +297,7 @@ class JsEvaluator {
       const name = this.t(key ?? def)
       if (required !== undefined) this.aliases.set(this.t(def), `${required}.${name}`)
       if (isDict(value)) this.names.set(this.t(def), value.value.entries.get(name) ?? this.unknown(prop))
+      else if (required === undefined) this.names.set(this.t(def), this.unknown(prop, `\`${this.t(def)}\` is destructured from \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\`, which conncalc does not evaluate`, value))
     }
   }
 
@@ -551,6 +552,15 @@ class JsEvaluator {
     const op = this.t(parts[1])
     const a = this.expr(parts[0])
     if (op === '||' || op === '??' || op === '&&') {
+      if (a.kind !== 'known' && op !== '&&') {
+        // `connectionLimit ?? 20` where the left cannot be read, `globalThis.prisma || new PrismaClient()`:
+        // the right side is the app's own fallback (and its calls are seen); taken, and labelled an assumption.
+        const b = this.expr(parts[2])
+        if (b.kind !== 'known') return this.unknown(node, undefined, a)
+        const left = this.t(parts[0]).replaceAll(/\s+/g, ' ').slice(0, 40)
+        return {...b, via: [...b.via, assumed(`\`${left}\` at ${this.file}:${a.line} cannot be read (${a.reason}); the value after \`${op}\` assumed`)]}
+      }
+
       if (a.kind !== 'known' || typeof a.value === 'object' && a.value !== null) return this.unknown(node, undefined, a)
       const takeLeft = op === '||' ? truthy(a.value) : op === '??' ? a.value !== null : !truthy(a.value)
       if (takeLeft) return a
