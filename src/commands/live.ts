@@ -25,7 +25,9 @@ verified, which is what Heroku Postgres needs). Exit code 0 fine, 1 an error was
   static override flags = {
     ...liveFlags,
     'env-file': Flags.string({
-      description: 'read DATABASE_URL (or the variable --database-url names) from this file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win',
+      aliases: ['dotenv'], // see src/cli/flags.ts: Node itself reads `--env-file` under npx
+      description:
+        'read DATABASE_URL (or the variable --database-url names) from this file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win (alias --dotenv)',
       multiple: true,
     }),
     'fail-on': Flags.string({default: 'error', description: 'exit 1 on diagnostics of this severity or worse', options: ['error', 'warning']}),
