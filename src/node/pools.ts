@@ -51,6 +51,9 @@ function option(obj: EvalValue | undefined, keys: string[], dflt: Sourced<number
     if (!v) continue
     const c = pyCandidate(v, what)
     diagnostics.push(...c.diagnostics)
+    // `x ?? 5` whose x could not be read: the app's fallback is used, and that is said where it is.
+    const guess = v.kind === 'known' ? v.via.find((s) => s.kind === 'assumed') : undefined
+    if (c.value && guess?.kind === 'assumed') diagnostics.push({code: 'unknown-config-value', file: v.file, line: v.line, message: `${what}: ${guess.why}`, severity: 'warning'})
     if (c.value) return c.value
   }
 
