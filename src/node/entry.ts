@@ -24,7 +24,7 @@ export interface NodeEntry {
 }
 
 /** Servers started by a framework's CLI rather than a file of the app. */
-export const FRAMEWORKS = new Set(['next', 'nest', 'remix-serve', 'nuxt', 'astro', 'strapi', ...PACKAGED_BINS])
+export const FRAMEWORKS = new Set(['next', 'nest', 'remix-serve', 'nuxt', 'astro', 'strapi', 'rw', 'redwood', ...PACKAGED_BINS])
 const RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'nodemon', 'node-dev', 'babel-node'])
 const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--title', '--max-old-space-size'])
 
@@ -75,11 +75,13 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
   if (name !== undefined) {
     const script = pkg?.scripts[name]
     if (script === undefined) {
-      if (name === 'start') {
+      if (name === 'start' && programName(argv[0]) === 'npm') {
         const chain = [assumed('package.json has no "start" script; npm runs `node server.js`')]
         return {chain, file: ctx.files.exists('server.js') ? 'server.js' : undefined}
       }
 
+      // `yarn rw serve`, `pnpm next start`: not a script, so yarn/pnpm/bun run the package's binary of that name.
+      if (programName(argv[0]) !== 'npm' && argv[1] === name && depth <= 5) return nodeEntry(ctx, pkg, argv.slice(1), depth + 1)
       return {chain: []}
     }
 

@@ -7,11 +7,11 @@
  * analyzers can find `new Pool({max})`, `throng({workers})`, `knex({pool})`.
  * Values share the Python evaluator's shapes (objects are dicts). Never runs code.
  */
-import type {SyntaxNode} from '@lezer/common'
+import type {SyntaxNode, Tree} from '@lezer/common'
 
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env} from '../model/env.js'
-import type {Sourced} from '../model/source.js'
+import {assumed, type Source, type Sourced} from '../model/source.js'
 import type {EvalValue, KnownValue, PyValue} from '../python/evaluate.js'
 
 import {asString, isDict, truthy} from '../python/evaluate.js'
@@ -27,6 +27,8 @@ export interface JsCall {
 
 export interface JsModule {
   calls: JsCall[]
+  /** What `module.exports = …` assigned (CommonJS), if anything. */
+  cjs?: EvalValue
   diagnostics: Diagnostic[]
   /** `module.exports` / `export default` value, and named exports. */
   exports: Map<string, EvalValue>
@@ -39,7 +41,19 @@ export interface JsModule {
 
 export interface JsEvalOptions {
   env: Env
+  /** The app's own module an import or require names (`./config`, `@/lib/db`), already evaluated; undefined when not followed. */
+  imported?: (spec: string) => JsModule | undefined
   nproc?: Sourced<number>
+}
+
+/** A parsed file, before evaluation: the project loads what it imports first, then evaluates it. */
+export interface ParsedJs {
+  diagnostics: Diagnostic[]
+  file: string
+  /** Module specifiers of import/export-from declarations and literal require() calls. */
+  specs: string[]
+  text: string
+  tree?: Tree
 }
 
 /** The callee of a function value: its args[0] is what the function returns. */
@@ -51,6 +65,17 @@ const ENV_HELPER = '@strapi/utils.env'
 export function returnedBy(v: EvalValue | undefined): EvalValue | undefined {
   return v?.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'call' && v.value.callee === FUNCTION ? v.value.args[0] : v
 }
+
+/** Identity helpers that return their argument (drizzle-kit, MikroORM, Medusa, Vite, Astro `defineConfig`). */
+const IDENTITY = /(^|\.)define(Config|Configuration)$/
+
+/** A module as `import * as x` (or `require`, for an ES module) sees it: its exports as an object. */
+export function namespaceOf(m: JsModule, line = 1): EvalValue {
+  return {file: m.file, kind: 'known', line, value: {entries: new Map(m.exports), kind: 'dict'}, via: []}
+}
+
+/** What `require(spec)` returns: `module.exports`, else the ES module's exports. */
+export const requiredValue = (m: JsModule): EvalValue => m.cjs ?? namespaceOf(m)
 
 let loading: Promise<typeof import('@lezer/javascript')> | undefined
 
@@ -64,7 +89,10 @@ const PUNCT = new Set(['(', ')', '{', '}', '[', ']', ',', ';', ':', '.', 'Equals
 
 class JsEvaluator {
   readonly calls: JsCall[] = []
+  cjs?: EvalValue
   readonly exports = new Map<string, EvalValue>()
+  /** The class being read and what it extends, so `super(opts)` in its constructor is `new Base(opts)`. */
+  private readonly superclasses: string[] = []
   readonly imports: string[] = []
   readonly names = new Map<string, EvalValue>()
   private readonly aliases = new Map<string, string>()
@@ -127,8 +155,20 @@ class JsEvaluator {
         const spec = from ? (asString(this.expr(from)) ?? '') : ''
         this.imports.push(spec)
         const parts = kids(node)
+        const mod = this.opts.imported?.(spec)
+        const star = parts.some((p) => p.name === 'Star')
+        const bind = (local: string, exported: string | undefined, at: SyntaxNode): void => {
+          if (!mod) return
+          const v = exported === undefined ? namespaceOf(mod, this.line(at)) : mod.exports.get(exported)
+          this.names.set(local, v ?? this.unknown(at, `\`${exported}\` is not an export of ${mod.file} conncalc can read`))
+        }
+
         for (const p of parts) {
-          if (p.name === 'VariableDefinition') this.aliases.set(this.t(p), spec) // default or `* as x`
+          if (p.name === 'VariableDefinition') {
+            this.aliases.set(this.t(p), spec) // default or `* as x`
+            bind(this.t(p), star ? undefined : 'default', p)
+          }
+
           if (p.name === 'ImportGroup') {
             const group = kids(p)
             for (let g = 0; g < group.length; g++) {
@@ -136,8 +176,12 @@ class JsEvaluator {
               const imported = this.t(group[g])
               if (group[g + 1]?.name === 'as' && group[g + 2]) {
                 this.aliases.set(this.t(group[g + 2]), `${spec}.${imported}`)
+                bind(this.t(group[g + 2]), imported, group[g])
                 g += 2
-              } else this.aliases.set(imported, `${spec}.${imported}`)
+              } else {
+                this.aliases.set(imported, `${spec}.${imported}`)
+                bind(imported, imported, group[g])
+              }
             }
           }
         }
@@ -145,14 +189,78 @@ class JsEvaluator {
         return
       }
 
-      case 'ExportDeclaration': {
+      case 'FunctionDeclaration': {
+        const name = node.getChild('VariableDefinition')
+        const value = this.fn(node)
+        if (name) this.names.set(this.t(name), value)
+        return
+      }
+
+      case 'ClassDeclaration': {
         const parts = kids(node)
-        if (parts[1]?.name === 'default' && parts[2]) {
-          this.exports.set('default', this.expr(parts[2]))
+        const ext = parts.findIndex((p) => p.name === 'extends')
+        const base = ext === -1 ? undefined : parts[ext + 1] && this.dotted(parts[ext + 1])
+        const body = node.getChild('ClassBody')
+        if (!base || !body) {
+          for (const k of parts) this.visit(k)
           return
         }
 
-        for (const p of parts.slice(1)) this.visit(p)
+        // A class that extends an imported client (`class PrismaService extends PrismaClient`) is that client,
+        // made by the framework's DI: `super(opts)` is `new Base(opts)`, and no constructor is `new Base()`.
+        const before = this.calls.length
+        this.superclasses.push(base)
+        this.visit(body)
+        this.superclasses.pop()
+        if (!this.calls.slice(before).some((c) => c.callee === base && c.isNew)) this.calls.push({args: [], callee: base, isNew: true, line: this.line(node)})
+        return
+      }
+
+      case 'ExportDeclaration': {
+        const parts = kids(node)
+        if (parts[1]?.name === 'default' && parts[2]) {
+          const v = ['FunctionDeclaration', 'ClassDeclaration'].includes(parts[2].name) ? undefined : this.expr(parts[2])
+          if (!v) this.visit(parts[2])
+          const name = parts[2].getChild('VariableDefinition')
+          this.exports.set('default', v ?? (name ? this.names.get(this.t(name)) : undefined) ?? this.unknown(parts[2]))
+          return
+        }
+
+        const fromNode = parts.find((p) => p.name === 'String')
+        const from = fromNode ? this.opts.imported?.(asString(this.expr(fromNode)) ?? '') : undefined
+        if (fromNode) this.imports.push(asString(this.expr(fromNode)) ?? '')
+        if (parts[1]?.name === 'Star') {
+          // `export * from './x'` (default excluded), `export * as ns from './x'`.
+          const ns = parts.find((p) => p.name === 'VariableName' || p.name === 'VariableDefinition')
+          if (from && ns) this.exports.set(this.t(ns), namespaceOf(from, this.line(node)))
+          else if (from) for (const [k, v] of from.exports) if (k !== 'default') this.exports.set(k, v)
+          return
+        }
+
+        const group = node.getChild('ExportGroup')
+        if (group) {
+          const g = kids(group).filter((k) => !PUNCT.has(k.name))
+          for (let i = 0; i < g.length; i++) {
+            const local = this.t(g[i])
+            const exported = g[i + 1]?.name === 'as' && g[i + 2] ? this.t(g[i + 2]) : local
+            if (exported !== local) i += 2
+            const v = fromNode ? from?.exports.get(local) : this.names.get(local)
+            if (v) this.exports.set(exported, v)
+          }
+
+          return
+        }
+
+        for (const p of parts.slice(1)) {
+          this.visit(p)
+          // `export const a = …, b = …`, `export function f`, `export class C`: named exports.
+          const defs = p.name === 'VariableDeclaration' ? p.getChildren('VariableDefinition') : [p.getChild('VariableDefinition')].filter((d): d is SyntaxNode => d !== null)
+          for (const d of defs) {
+            const v = this.names.get(this.t(d))
+            if (v) this.exports.set(this.t(d), v)
+          }
+        }
+
         return
       }
 
@@ -188,7 +296,8 @@ class JsEvaluator {
       if (!def) continue
       const name = this.t(key ?? def)
       if (required !== undefined) this.aliases.set(this.t(def), `${required}.${name}`)
-      else if (isDict(value)) this.names.set(this.t(def), value.value.entries.get(name) ?? this.unknown(prop))
+      if (isDict(value)) this.names.set(this.t(def), value.value.entries.get(name) ?? this.unknown(prop))
+      else if (required === undefined) this.names.set(this.t(def), this.unknown(prop, `\`${this.t(def)}\` is destructured from \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\`, which conncalc does not evaluate`, value))
     }
   }
 
@@ -318,7 +427,10 @@ class JsEvaluator {
         const [target, , value] = kids(node)
         const v = this.expr(value)
         const name = this.t(target).replaceAll(/\s+/g, '')
-        if (name === 'module.exports') this.exports.set('default', v)
+        if (name === 'module.exports') {
+          this.exports.set('default', v)
+          this.cjs = v
+        }
         else if (name.startsWith('exports.') || name.startsWith('module.exports.')) this.exports.set(name.split('.').pop()!, v)
         else if (target.name === 'VariableName') this.names.set(name, v)
         return v
@@ -413,12 +525,19 @@ class JsEvaluator {
     }
 
     const obj = this.expr(base)
+    let keyVia: Source[] = []
     const key = prop ? this.t(prop) : (() => {
       const k = kids(node).find((c, i) => i > 0 && !PUNCT.has(c.name))
       const v = k ? this.expr(k) : undefined
+      if (v?.kind === 'known') keyVia = v.via
       return v?.kind === 'known' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined
     })()
-    if (isDict(obj) && key !== undefined) return obj.value.entries.get(key) ?? this.unknown(node, `no "${key}" in the object at line ${obj.line}`)
+    if (isDict(obj) && key !== undefined) {
+      // `config[process.env.NODE_ENV]`: the section is picked by that variable, and says so.
+      const got = obj.value.entries.get(key)
+      if (got?.kind === 'known' && keyVia.length > 0) return {...got, via: [...got.via, ...keyVia]}
+      return got ?? this.unknown(node, `no "${key}" in the object at line ${obj.line}`)
+    }
     return this.unknown(node, undefined, obj)
   }
 
@@ -433,6 +552,15 @@ class JsEvaluator {
     const op = this.t(parts[1])
     const a = this.expr(parts[0])
     if (op === '||' || op === '??' || op === '&&') {
+      if (a.kind !== 'known' && op !== '&&') {
+        // `connectionLimit ?? 20` where the left cannot be read, `globalThis.prisma || new PrismaClient()`:
+        // the right side is the app's own fallback (and its calls are seen); taken, and labelled an assumption.
+        const b = this.expr(parts[2])
+        if (b.kind !== 'known') return this.unknown(node, undefined, a)
+        const left = this.t(parts[0]).replaceAll(/\s+/g, ' ').slice(0, 40)
+        return {...b, via: [...b.via, assumed(`\`${left}\` at ${this.file}:${a.line} cannot be read (${a.reason}); the value after \`${op}\` assumed`)]}
+      }
+
       if (a.kind !== 'known' || typeof a.value === 'object' && a.value !== null) return this.unknown(node, undefined, a)
       const takeLeft = op === '||' ? truthy(a.value) : op === '??' ? a.value !== null : !truthy(a.value)
       if (takeLeft) return a
@@ -463,10 +591,20 @@ class JsEvaluator {
     if (callee === 'require') {
       const spec = asString(args[0])
       if (spec !== undefined) this.imports.push(spec)
-      return this.known(node, {args, callee: 'require', kind: 'call', kwargs: {}})
+      const mod = spec === undefined ? undefined : this.opts.imported?.(spec)
+      return mod ? requiredValue(mod) : this.known(node, {args, callee: 'require', kind: 'call', kwargs: {}})
+    }
+
+    if (callee === 'super' && this.superclasses.length > 0) {
+      this.calls.push({args, callee: this.superclasses.at(-1)!, isNew: true, line: this.line(node)})
+      return this.unknown(node, 'a constructor call')
     }
 
     this.calls.push({args, callee, isNew, line: this.line(node)})
+    if (IDENTITY.test(callee) && args.length === 1) return args[0]
+    // The app's own function (`getConfig()`): what it returns, read once where it is defined; its parameters are not bound.
+    const own = calleeNode.name === 'VariableName' ? this.names.get(this.t(calleeNode)) : undefined
+    if (!isNew && own && returnedBy(own) !== own) return returnedBy(own) ?? this.unknown(node, `\`${callee}()\` returns nothing conncalc can read`)
     const helper = callee.startsWith(ENV_HELPER) ? /^(?:\.(int|float|bool|json|array))?$/.exec(callee.slice(ENV_HELPER.length)) : null
     if (helper) return this.envHelper(node, helper[1] ?? 'string', args)
     const first = args[0]
@@ -494,34 +632,47 @@ class JsEvaluator {
 }
 
 
-export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {
+/** Parse a JS/TS file and list what it imports; a syntax error is a diagnostic and no tree. */
+export async function parseJs(file: string, text: string): Promise<ParsedJs> {
   loading ??= import('@lezer/javascript')
   const {parser} = await loading
   const ts = /\.(c|m)?tsx?$/.test(file)
   const tree = parser.configure({dialect: ts ? 'ts' : ''}).parse(text)
   let error: number | undefined
+  const specs: string[] = []
+  const str = (n: SyntaxNode | null): void => {
+    if (n?.name === 'String') specs.push(text.slice(n.from + 1, n.to - 1))
+  }
+
   tree.iterate({
     enter(n) {
       // `@Module({…})\nexport class AppModule {}` (NestJS): lezer leaves an empty error node between the
       // decorator and `export`, and still builds the class; that one is TypeScript, not a mistake.
       const decoratorBeforeExport = n.from === n.to && n.node.prevSibling?.name === 'Decorator' && /^\s*export\b/.test(text.slice(n.to))
       if (n.type.isError && error === undefined && !decoratorBeforeExport) error = n.from
+      if (n.name === 'ImportDeclaration' || n.name === 'ExportDeclaration') str(n.node.getChild('String'))
+      if (n.name === 'CallExpression' && text.slice(n.from, n.to).startsWith('require')) {
+        const callee = n.node.firstChild
+        if (callee && text.slice(callee.from, callee.to) === 'require') str(n.node.getChild('ArgList')?.getChild('String') ?? null)
+      }
     },
   })
   if (error !== undefined) {
     const line = text.slice(0, error).split('\n').length
-    return {
-      calls: [],
-      diagnostics: [{code: 'unparsable-config', file, line, message: `not valid ${ts ? 'TypeScript' : 'JavaScript'}; conncalc reads nothing from this file`, severity: 'warning'}],
-      exports: new Map(),
-      file,
-      imports: [],
-      names: new Map(),
-      parsed: false,
-    }
+    return {diagnostics: [{code: 'unparsable-config', file, line, message: `not valid ${ts ? 'TypeScript' : 'JavaScript'}; conncalc reads nothing from this file`, severity: 'warning'}], file, specs: [], text}
   }
 
+  return {diagnostics: [], file, specs, text, tree}
+}
+
+export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule {
+  const {file, text, tree} = parsed
+  if (!tree) return {calls: [], diagnostics: parsed.diagnostics, exports: new Map(), file, imports: [], names: new Map(), parsed: false}
   const ev = new JsEvaluator(file, text, opts)
   ev.visit(tree.topNode)
-  return {calls: ev.calls, diagnostics: [], exports: ev.exports, file, imports: ev.imports, names: ev.names, parsed: true}
+  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: [], exports: ev.exports, file, imports: ev.imports, names: ev.names, parsed: true}
+}
+
+export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {
+  return evaluateParsed(await parseJs(file, text), opts)
 }

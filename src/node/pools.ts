@@ -16,7 +16,7 @@ import type {PackageJson} from './package-json.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../model/source.js'
 import {pyCandidate} from '../python/candidate.js'
-import {asString, entry, isDict} from '../python/evaluate.js'
+import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {returnedBy} from './js.js'
 import {versionAtLeast} from '../util/version.js'
@@ -51,6 +51,9 @@ function option(obj: EvalValue | undefined, keys: string[], dflt: Sourced<number
     if (!v) continue
     const c = pyCandidate(v, what)
     diagnostics.push(...c.diagnostics)
+    // `x ?? 5` whose x could not be read: the app's fallback is used, and that is said where it is.
+    const guess = v.kind === 'known' ? v.via.find((s) => s.kind === 'assumed') : undefined
+    if (c.value && guess?.kind === 'assumed') diagnostics.push({code: 'unknown-config-value', file: v.file, line: v.line, message: `${what}: ${guess.why}`, severity: 'warning'})
     if (c.value) return c.value
   }
 
@@ -102,6 +105,9 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   }
 
   const prismaVersion = pkg?.versionOf('@prisma/client') ?? pkg?.versionOf('prisma')
+  const all = modules.flatMap((m) => m.calls)
+  const nestTypeorm = all.some((c) => /^@nestjs\/typeorm\.TypeOrmModule\.forRoot/.test(c.callee))
+  const initializes = all.some((c) => /\.initialize$/.test(c.callee))
   for (const m of modules) {
     for (const c of m.calls) {
       const opts = lastDict(c.args)
@@ -115,6 +121,12 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       } else if (c.isNew && /^sequelize(-typescript)?(\.Sequelize|\.default)?$/.test(c.callee)) {
         add('sequelize', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics))
       } else if (c.isNew && /^typeorm\.DataSource$/.test(c.callee)) {
+        // A DataSource connects on initialize(); in a NestJS app that never calls it, it is the TypeORM CLI's (migrations).
+        if (nestTypeorm && !initializes) {
+          diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: 'this TypeORM DataSource is never initialize()d in the code followed (the TypeORM CLI uses it for migrations); the pool TypeOrmModule opens is counted instead', severity: 'info'})
+          continue
+        }
+
         add('typeorm', m.file, c, typeormPool(opts, origin, diagnostics))
       } else if (/^@nestjs\/typeorm\.TypeOrmModule\.forRoot(Async)?$/.test(c.callee)) {
         // forRootAsync({useFactory: (config) => ({…})}): the options are what the factory returns.
@@ -124,9 +136,19 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       } else if (/^@payloadcms\/db-postgres\.postgresAdapter$/.test(c.callee)) {
         add('pg', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault("Payload's postgres adapter creates a pg Pool (default max 10) from `pool`", REF.pg)]), 'pg Pool max', diagnostics))
       } else if (c.isNew && /^@prisma\/adapter-pg\.PrismaPg$/.test(c.callee)) {
+        // new PrismaPg(pool): the adapter uses a pg Pool the app made, counted where it was made.
+        if (isCall(c.args[0]) && /^pg(\.default)?\.Pool$|^pg-pool$/.test(c.args[0].value.callee)) {
+          libs.add('prisma-adapter-pg')
+          continue
+        }
+
         add('prisma-adapter-pg', m.file, c, option(c.args[0], ['max'], sourced(10, origin, [fromDefault("Prisma 7 driver adapter: pg's Pool default max applies", REF.prisma7)]), 'PrismaPg max', diagnostics))
       } else if (c.isNew && /(^|\.)PrismaClient$/.test(c.callee)) {
-        if (entry(opts, 'adapter') || (prismaVersion && versionAtLeast(prismaVersion, '7.0.0'))) continue // counted at the adapter
+        if (entry(opts, 'adapter') || (prismaVersion && versionAtLeast(prismaVersion, '7.0.0'))) {
+          libs.add('prisma') // counted at the adapter
+          continue
+        }
+
         const urlValue = entry(entry(entry(opts, 'datasources'), 'db'), 'url') ?? entry(opts, 'datasourceUrl')
         const env = ctx.env.get('DATABASE_URL')
         const url = asString(urlValue) !== undefined && urlValue?.kind === 'known' ? {source: urlValue.via[0] ?? fromFile(m.file, urlValue.line), value: asString(urlValue)!} : env ? {source: env.source, value: env.value} : undefined

@@ -30,3 +30,13 @@ export function rubyBuildpackLayer(appEnv: string): EnvLayer {
   const source = fromDefault(`the heroku/ruby buildpack sets RAILS_ENV and RACK_ENV (${appEnv}) as default config vars`, 'https://devcenter.heroku.com/articles/ruby-support-reference#environment')
   return layer('platform (heroku/ruby)', ['RAILS_ENV', 'RACK_ENV'].map((name) => ({name, source, value: appEnv})))
 }
+
+/**
+ * The Node buildpack's default: NODE_ENV=production unless the app sets it
+ * (profile/nodejs.sh `export NODE_ENV=${NODE_ENV:-production}`), so
+ * `require('./knexfile')[process.env.NODE_ENV || 'development']` reads production.
+ */
+export function nodeBuildpackLayer(): EnvLayer {
+  const source = fromDefault('the heroku/nodejs buildpack sets NODE_ENV=production when the app does not', 'https://devcenter.heroku.com/articles/nodejs-support#runtime-behavior')
+  return layer('platform (heroku/nodejs)', [{name: 'NODE_ENV', source, value: 'production'}])
+}

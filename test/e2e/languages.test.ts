@@ -78,7 +78,7 @@ describe('Node apps', () => {
     const r = plan('node-knex-throng', '--scale', 'web=2:standard-2x', 'worker=1')
     expect(r.type('web')).toMatchObject({connections: 20, poolPerProcess: 5, processesPerDyno: 2, threadsPerProcess: 5})
     expect(r.type('web').sources.processesPerDyno.source).toEqual({file: 'server.js', kind: 'file', line: 5})
-    expect(r.type('web').sources['pool.knex knexfile.js'].source).toEqual({file: 'knexfile.js', kind: 'file', line: 16})
+    expect(r.type('web').sources['pool.knex src/db/connection.js:6'].source).toEqual({file: 'knexfile.js', kind: 'file', line: 16})
     expect(r.type('worker')).toMatchObject({connections: 5, processesPerDyno: 1})
     const env = plan('node-knex-throng', '--scale', 'web=1', '--env', 'DB_POOL_MAX=3', '--env', 'WEB_CONCURRENCY=4')
     expect(env.type('web')).toMatchObject({connections: 12, poolPerProcess: 3, processesPerDyno: 4})
