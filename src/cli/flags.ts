@@ -20,7 +20,7 @@ export const inputFlags = {
   }),
   env: Flags.string({description: 'set a variable for every process type (KEY=VALUE); repeatable', multiple: true}),
   'env-file': Flags.string({
-    description: 'read variables from a file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win',
+    description: 'read variables from a file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win',
     multiple: true,
   }),
   limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', min: 1}),
