@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
+import {commands} from '../src/commands/index.js'
 import {rules} from '../src/rules/index.js'
 import {ROOT, runCli} from './helpers/cli.js'
 
@@ -89,6 +90,25 @@ describe('README', () => {
       const r = runCli(run.args, {cwd})
       expect(r.stderr).toBe('')
       expect(showsOutput(run.shown, r.stdout), `README shows:\n${run.shown.join('\n')}\n\nthe command prints:\n${r.stdout}`).toBe(true)
+    })
+  }
+
+  it('--help: every command has examples and every flag a description', () => {
+    for (const [name, command] of Object.entries(commands)) {
+      expect(command.examples?.length, `${name} has no examples`).toBeGreaterThan(0)
+      for (const [flag, def] of Object.entries(command.flags ?? {})) expect(def.description, `${name} --${flag}`).toBeTruthy()
+    }
+  })
+
+  // The flag tables of `plan` and `live` list every flag the command takes, and no other.
+  for (const name of ['plan', 'live'] as const) {
+    it(`the \`conncalc ${name}\` flag table matches its flags`, () => {
+      const start = readme.indexOf(`### \`conncalc ${name}\``)
+      const text = readme.slice(start, readme.indexOf('\n### ', start + 1))
+      const rows = text.split('\n').filter((l) => l.startsWith('| `-'))
+      const documented = new Set(rows.flatMap((l) => [...l.split(' | ')[0].matchAll(/--(?:\[no-\])?([a-z][a-z-]*)/g)].map((m) => m[1])))
+      const flags = Object.keys(commands[name].flags ?? {}).filter((f) => f !== 'json')
+      expect([...documented].filter((f) => !f.startsWith('no-')).sort()).toEqual([...flags, 'json'].sort())
     })
   }
 
