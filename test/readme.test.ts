@@ -107,7 +107,7 @@ describe('README', () => {
       const text = readme.slice(start, readme.indexOf('\n### ', start + 1))
       const rows = text.split('\n').filter((l) => l.startsWith('| `-'))
       const documented = new Set(rows.flatMap((l) => [...l.split(' | ')[0].matchAll(/--(?:\[no-\])?([a-z][a-z-]*)/g)].map((m) => m[1])))
-      const flags = Object.keys(commands[name].flags ?? {}).filter((f) => f !== 'json')
+      const flags = Object.entries(commands[name].flags ?? {}).flatMap(([f, def]) => [f, ...(def.aliases ?? [])])
       expect([...documented].filter((f) => !f.startsWith('no-')).sort()).toEqual([...flags, 'json'].sort())
     })
   }

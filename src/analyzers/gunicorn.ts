@@ -79,6 +79,15 @@ function fromCmdArgs(found: FoundFlag | undefined, what: string): Candidate {
 const ASYNC_GREEN = /(^|\.)(gevent|eventlet|geventwebsocket\.gunicorn\.workers\.GeventWebSocketWorker|GeventWorker|EventletWorker|ggevent)/i
 const ASYNCIO = /uvicorn|asgi|aiohttp|tornado/i
 
+/** The base classes of a worker class defined in the app (`proj.workers.Worker` → ["uvicorn.workers.UvicornWorker"]). */
+async function appClassBases(project: PythonProject, dotted: string): Promise<string[]> {
+  const i = dotted.lastIndexOf('.')
+  if (i <= 0) return []
+  const file = project.resolve(dotted.slice(0, i))
+  const v = file ? (await project.load(file))?.names.get(dotted.slice(i + 1)) : undefined
+  return v?.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) && v.value.kind === 'class' ? v.value.bases : []
+}
+
 export const gunicorn: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {args} = pythonProgram(ctx.command.argv)
@@ -116,8 +125,10 @@ export const gunicorn: ServerAnalyzer = {
 
     const classValue = flags.workerClass?.value ?? envFlags.workerClass?.value ?? asString(config?.names.get('worker_class'))
     const workerClass = classValue ?? 'sync'
+    // The app's own worker class (`paperless.workers.ConfigurableWorker`): what it subclasses decides.
+    const classes = [workerClass, ...(await appClassBases(project, workerClass))]
     let threads: 'event-loop' | Sourced<number> = threadsSetting.value
-    if (ASYNC_GREEN.test(workerClass)) {
+    if (classes.some((c) => ASYNC_GREEN.test(c))) {
       const conns = firstOf(
         [flagCandidate(flags.workerConnections, 'gunicorn worker_connections'), fromCmdArgs(envFlags.workerConnections, 'gunicorn worker_connections'), fromConfig(config, 'worker_connections', 'gunicorn worker_connections')],
         sourced(1000, fromDefault('gunicorn default worker_connections (greenlets per worker)', REF)),
@@ -130,7 +141,7 @@ export const gunicorn: ServerAnalyzer = {
         processType: ctx.processType,
         severity: 'info',
       })
-    } else if (ASYNCIO.test(workerClass)) {
+    } else if (classes.some((c) => ASYNCIO.test(c))) {
       threads = 'event-loop'
     } else {
       diagnostics.push(...threadsSetting.diagnostics)

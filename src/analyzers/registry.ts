@@ -24,6 +24,7 @@ import {solidQueue, solidQueueInPuma} from './solid-queue.js'
 import {unicorn} from './unicorn.js'
 import {unknown} from './unknown.js'
 import {uvicorn} from './uvicorn.js'
+import {uwsgi} from './uwsgi.js'
 
 /**
  * Server analyzers in the order they are tried; the first that matches a
@@ -44,6 +45,7 @@ export const analyzers: ServerAnalyzer[] = [
   uvicorn,
   hypercorn,
   daphne,
+  uwsgi,
   celery,
   rq,
   dramatiq,

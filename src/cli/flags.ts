@@ -20,7 +20,11 @@ export const inputFlags = {
   }),
   env: Flags.string({description: 'set a variable for every process type (KEY=VALUE); repeatable', multiple: true}),
   'env-file': Flags.string({
-    description: 'read variables from a file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win',
+    // Node reads a script argument `--env-file` as its own option (nodejs/node#54232), so under
+    // `npx` a missing file stops npm itself with "node: FILE: not found": --dotenv is the same flag.
+    aliases: ['dotenv'],
+    description:
+      'read variables from a file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win (alias --dotenv, for npx: see README)',
     multiple: true,
   }),
   limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', min: 1}),

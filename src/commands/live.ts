@@ -21,7 +21,9 @@ Connects with a read-only session and short timeouts, reads max_connections, the
   static override flags = {
     ...liveFlags,
     'env-file': Flags.string({
-      description: 'read DATABASE_URL (or the variable --database-url names) from this file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win',
+      aliases: ['dotenv'], // see src/cli/flags.ts: Node itself reads `--env-file` under npx
+      description:
+        'read DATABASE_URL (or the variable --database-url names) from this file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win (alias --dotenv, for npx: see README)',
       multiple: true,
     }),
     'fail-on': Flags.string({default: 'error', description: 'exit 1 on diagnostics of this severity or worse', options: ['error', 'warning']}),

@@ -99,6 +99,11 @@ export function callMethod(receiver: EvalValue, name: string, args: EvalValue[])
   if (receiver.kind !== 'known') return undefined
   const v = receiver.value
   if (typeof v === 'string') return stringMethod(v, name, args, receiver)
+  // `databases["default"].copy()`: a shallow copy, so later writes to the original do not show through.
+  if (typeof v === 'object' && v !== null && (v.kind === 'dict' || v.kind === 'list') && name === 'copy' && args.length === 0) {
+    return {value: v.kind === 'dict' ? {...v, entries: new Map(v.entries)} : {...v, items: [...v.items]}}
+  }
+
   if (typeof v === 'object' && v !== null && v.kind === 'dict' && name === 'get') {
     const key = args[0]?.kind === 'known' ? args[0].value : undefined
     if (typeof key !== 'string' && typeof key !== 'number') return undefined

@@ -137,6 +137,13 @@ describe('conncalc plan: env layering', () => {
     expect(explain).toMatch(/pool \(primary\)\s+12\s+config\/database.yml:16 ← RAILS_MAX_THREADS from Procfile:3 ← SIDEKIQ_CONCURRENCY from --env/)
   })
 
+  it('--dotenv is --env-file under another name (npx hands --env-file to Node itself)', () => {
+    const a = runJson<JsonReport>([...README_COMMAND, '--env-file', fixture('env-layers/override.env')]).json
+    const b = runJson<JsonReport>([...README_COMMAND, '--dotenv', fixture('env-layers/override.env')]).json
+    expect(type(b, 'web').processesPerDyno).toBe(4)
+    expect(b).toEqual(a)
+  })
+
   it('later --env-file wins over earlier; --env wins over files', () => {
     const files = ['--env-file', fixture('env-layers/base.env'), '--env-file', fixture('env-layers/override.env')]
     expect(type(runJson<JsonReport>([...README_COMMAND, ...files]).json, 'web').processesPerDyno).toBe(4)
