@@ -134,6 +134,9 @@ function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: Analyz
     return {host, key: host ? `host=${host}` : `unreadable url (${doc.file})`}
   }
 
+  // `adapter: sqlite3` (Campfire's queue/cache/cable), mysql2, trilogy: that entry is not on a PostgreSQL server at all.
+  const adapter = entry.config.adapter
+  if (typeof adapter === 'string' && adapter !== '' && !/postg/i.test(adapter)) return {key: `${adapter} database, not PostgreSQL`}
   const host = entry.config.host
   if (typeof host === 'string' && host !== '' && host !== 'localhost') {
     const at = `${host}:${typeof entry.config.port === 'number' || typeof entry.config.port === 'string' ? entry.config.port : 5432}`

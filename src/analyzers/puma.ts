@@ -62,6 +62,17 @@ export interface PumaPlugin {
 
 export interface PumaFacts extends RubyServerFacts {
   plugins: PumaPlugin[]
+  /** `solid_queue_mode :async` (the Solid Queue plugin's own DSL method; fork when absent). */
+  solidQueueMode?: {file: string; line: number; mode: string}
+}
+
+function solidQueueModeOf(config: RubyConfig | undefined): PumaFacts['solidQueueMode'] {
+  const call = config && lastCall(config, 'solid_queue_mode')
+  const arg = call?.args[0]
+  if (!config || !call || call.conditional) return undefined
+  // `solid_queue_mode` with no argument is :fork (lib/puma/plugin/solid_queue.rb).
+  const mode = arg === undefined ? 'fork' : arg.kind === 'known' ? (isSymbol(arg.value) ? arg.value.symbol : typeof arg.value === 'string' ? arg.value : undefined) : undefined
+  return mode ? {file: config.file, line: call.line, mode} : undefined
 }
 
 function pluginsOf(config: RubyConfig | undefined): PumaPlugin[] {
@@ -207,6 +218,7 @@ export const puma: ServerAnalyzer = {
       configFile: config?.file,
       hooks: hooksOf(config),
       plugins: pluginsOf(config),
+      solidQueueMode: solidQueueModeOf(config),
       preloadApp: preloadApp(config, workers.value, version, hasFlag(argv, ['--preload'])),
     }
     // Cluster mode (workers ≥ 1) forks workers from the master; single mode does not fork.

@@ -264,28 +264,42 @@ export const solidQueue: ServerAnalyzer = {
  * `if ENV["SOLID_QUEUE_IN_PUMA"]`): the Puma master forks a Solid Queue
  * supervisor (lib/puma/plugin/solid_queue.rb), so every web dyno also runs the
  * workers, dispatchers and scheduler. Counted per dyno at threads + 2 per worker process.
+ * With `solid_queue_mode :async` the plugin starts an AsyncSupervisor in the
+ * Puma process instead: every worker is threads of that one process, so a
+ * worker's `processes` is ignored (the README: "async mode ignores worker processes").
  */
 export const solidQueueInPuma: ProcessAddon = {
   async analyze(ctx: AnalyzerContext, server: ServerAnalysis) {
-    const plugin = pumaFacts(server.facts)?.plugins.find((p) => p.name === 'solid_queue')
+    const facts = pumaFacts(server.facts)
+    const plugin = facts?.plugins.find((p) => p.name === 'solid_queue')
     if (server.server !== 'puma' || !plugin) return {diagnostics: []}
-    const plan = await solidQueuePlan(ctx)
+    const mode = facts?.solidQueueMode
+    const async = mode?.mode === 'async'
+    const read = await solidQueuePlan(ctx)
+    // The plugin's mode is solid_queue_mode's, not SOLID_QUEUE_SUPERVISOR_MODE.
+    const plan = mode ? {...read, mode: sourced(mode.mode, fromFile(mode.file, mode.line))} : read
     const where = fromFile(plugin.file, plugin.line)
     const via = plugin.conditional ? [where, assumed(`${plugin.file}:${plugin.line} is inside a condition conncalc cannot decide; counted as if it runs`)] : [where]
-    const extras: Extra[] = plan.workers.map((w, i) => ({
-      ...(plan.database ? {database: plan.database} : {}),
-      count: sourced(w.processes.value * (w.threads.value + WORKER_EXTRA), fromDefault('Solid Queue: threads + 2 per worker process', CONFIGURATION), [...via, w.processes.source, w.threads.source]),
-      kind: 'solid-queue-in-puma',
-      reason: `Solid Queue worker ${plan.workers.length > 1 ? `#${i + 1} ` : ''}in Puma: ${w.processes.value} process × (${w.threads.value} threads + ${WORKER_EXTRA})`,
-    }))
+    const modeVia = mode ? [fromFile(mode.file, mode.line)] : []
+    const extras: Extra[] = plan.workers.map((w, i) => {
+      const name = `Solid Queue worker ${plan.workers.length > 1 ? `#${i + 1} ` : ''}in Puma`
+      return {
+        ...(plan.database ? {database: plan.database} : {}),
+        count: async
+          ? sourced(w.threads.value + WORKER_EXTRA, fromDefault('Solid Queue async mode: a worker is threads + 2 in the Puma process; its processes setting is ignored', CONFIGURATION), [...via, ...modeVia, w.threads.source])
+          : sourced(w.processes.value * (w.threads.value + WORKER_EXTRA), fromDefault('Solid Queue: threads + 2 per worker process', CONFIGURATION), [...via, ...modeVia, w.processes.source, w.threads.source]),
+        kind: 'solid-queue-in-puma',
+        reason: async
+          ? `${name} (solid_queue_mode :async, threads of the Puma process): ${w.threads.value} threads + ${WORKER_EXTRA}`
+          : `${name}: ${w.processes.value} process × (${w.threads.value} threads + ${WORKER_EXTRA})`,
+      }
+    })
     const version = ctx.versions.solid_queue
     return {
       diagnostics: plan.diagnostics.map((d) => ({...d, processType: ctx.processType})),
-      extrasPerDyno: [...extras, ...sideProcesses(plan, true).map((x) => ({...x, count: {...x.count, via: [...via, ...(x.count.via ?? [])]}, reason: `${x.reason} in Puma`}))],
+      extrasPerDyno: [...extras, ...sideProcesses(plan, true).map((x) => ({...x, count: {...x.count, via: [...via, ...(x.count.via ?? [])]}, reason: `${x.reason} in Puma${async ? ' (async: a thread of the Puma process)' : ''}`}))],
       ...(version ? {versions: {solid_queue: version}} : {}),
     }
   },
   id: 'solid_queue_in_puma',
 }
-
-

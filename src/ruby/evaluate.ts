@@ -500,6 +500,14 @@ class Evaluator {
           break
         }
 
+        case 'ceil':
+        case 'floor':
+        case 'round': {
+          // (Concurrent.processor_count * 0.666).ceil — Campfire's worker count. Ruby rounds half away from zero.
+          if (typeof r === 'number') return this.known(node, name === 'ceil' ? Math.ceil(r) : name === 'floor' ? Math.floor(r) : Math.sign(r) * Math.round(Math.abs(r)), recv)
+          break
+        }
+
         case 'to_f': {
           if (typeof r === 'number') return this.known(node, r, recv)
           if (typeof r === 'string') return this.known(node, strictFloat(r) ?? leadingInteger(r), recv)
@@ -740,7 +748,34 @@ export async function evaluateRubyConfig(
   }
 
   const ev = new Evaluator(parsed, {appEnv, env, file: file.path, processors: more.processors, scope: newScope()})
-  return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: launches(parsed, file.path), file: file.path, parsed: true}
+  return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: [...launches(parsed, file.path), ...delegations(parsed, file.path)], file: file.path, parsed: true}
+}
+
+/**
+ * Calls that hand the config object itself to other code (`GovukPuma.configure_rails(self)`,
+ * as every GOV.UK app's config/puma.rb does): whatever that code sets is invisible here.
+ */
+function delegations(parsed: ParsedRuby, file: string): Diagnostic[] {
+  const P = parsed.prism
+  const out: Diagnostic[] = []
+  const visit = (node: RubyNode): void => {
+    if (node instanceof P.CallNode && (node.arguments_?.arguments_ ?? []).some((a) => a instanceof P.SelfNode)) {
+      const text = parsed.textOf(node).replaceAll(/\s+/g, ' ')
+      out.push({
+        code: 'unknown-config-value',
+        file,
+        fix: 'write the settings that decide connections (workers, threads, pool) in this file, or pass them with --env',
+        line: parsed.lineOf(node.location.startOffset),
+        message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` hands this config to code conncalc cannot read; whatever it sets (workers, threads, preloading, hooks) is not seen, and the defaults are used instead`,
+        severity: 'warning',
+      })
+    }
+
+    for (const child of node.compactChildNodes()) visit(child)
+  }
+
+  visit(parsed.program)
+  return out
 }
 
 // `spawn(…)`, `Process.spawn(…)`, `fork { … }`: a process started beside the server, with its own connections.

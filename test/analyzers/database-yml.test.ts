@@ -25,6 +25,18 @@ describe('analyzeDatabaseYml', () => {
     expect(r.diagnostics).toEqual([])
   })
 
+  it('entries with a SQLite or MySQL adapter are not on the PostgreSQL server; the primary gets DATABASE_URL merged in', async () => {
+    const r = await analyzeDatabaseYml(
+      yml('default: &default\n  adapter: sqlite3\n  pool: 10\nproduction:\n  primary:\n    <<: *default\n  queue:\n    <<: *default\n    database: q.sqlite3\n  legacy:\n    adapter: mysql2\n    host: db.internal\n'),
+    )
+    expect(r.pools.map((p) => p.database)).toEqual(['primary'])
+    expect(r.otherServerPools.map((p) => [p.database, p.server])).toEqual([
+      ['queue', 'sqlite3 database, not PostgreSQL'],
+      ['legacy', 'mysql2 database, not PostgreSQL'],
+    ])
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('database-url-missing')
+  })
+
   it('Rails 5.2 database.yml without the env var: the ERB default 5 at its line', async () => {
     const r = await analyzeDatabaseYml(app('rails-5-2'))
     expect(r.pools[0].pool).toEqual({source: {file: 'config/database.yml', kind: 'file', line: 16}, value: 5})

@@ -35,6 +35,48 @@ end: <%% literal %>
     const tag = unknownTag(r, value)
     expect(tag).toMatchObject({line: 1, value: {kind: 'unknown'}})
   })
+  it('follows <% if %> / elsif / else / unless when the condition can be decided, keeping line numbers', async () => {
+    const text = `default:
+  <% if (url = ENV['APP_DB_URL']) && !url.to_s.empty? %>
+  url: <%= url %>
+  <% elsif ENV['POOL'] %>
+  pool: <%= ENV['POOL'] %>
+  <% else %>
+  pool: 5
+  <% end -%>
+  <% unless Rails.env.production? %>
+  pool: 99
+  <% end %>
+`
+    const none = await renderErb(text, opts())
+    expect(none.diagnostics).toEqual([])
+    expect(none.text.split('\n')).toHaveLength(text.split('\n').length)
+    expect(parseYaml(none.text, 'config/database.yml').value).toEqual({default: {pool: 5}})
+    expect(none.text.split('\n')[6]).toBe('  pool: 5')
+    expect(parseYaml((await renderErb(text, opts({POOL: '7'}))).text, 'x.yml').value).toEqual({default: {pool: 7}})
+    expect(parseYaml((await renderErb(text, opts({APP_DB_URL: 'postgres://h/db'}))).text, 'x.yml').value).toEqual({default: {url: 'postgres://h/db'}})
+  })
+
+  it('nests conditions, and a branch not taken is not evaluated', async () => {
+    const text = '<% if false %>\n<% if Foo.bar %>\na: <%= Foo.baz %>\n<% end %>\n<% else %>\nb: 1\n<% end %>\n'
+    const r = await renderErb(text, opts())
+    expect(r.diagnostics).toEqual([])
+    expect(r.tags).toEqual([])
+    expect(parseYaml(r.text, 'x.yml').value).toEqual({b: 1})
+  })
+
+  it('keeps every branch of a condition it cannot decide, and warns with the condition and line', async () => {
+    const r = await renderErb('a: 1\n<% if Setting.enabled? %>\nb: 2\n<% else %>\nc: 3\n<% end %>\n', opts())
+    expect(parseYaml(r.text, 'x.yml').value).toEqual({a: 1, b: 2, c: 3})
+    expect(r.diagnostics).toMatchObject([{code: 'unknown-config-value', line: 2, severity: 'warning'}])
+    expect(r.diagnostics[0].message).toContain('cannot decide the ERB condition `Setting.enabled?`')
+  })
+
+  it('says a loop block is not followed', async () => {
+    const r = await renderErb('<% [1, 2].each do |i| %>\nx: 1\n<% end %>\n', opts())
+    expect(r.diagnostics.map((d) => d.line)).toEqual([1, 3])
+    expect(r.diagnostics[0].message).toContain('is not evaluated')
+  })
 })
 
 describe('parseYaml', () => {

@@ -30,6 +30,10 @@ describe('evaluateRubySnippet', () => {
     ['[ENV.fetch("X", 3).to_i, 2].max', 3],
     ['x = 2; x * 3', 6],
     ['"a#{1 + 1}b"', 'a2b'],
+    ['(8 * 0.666).ceil', 6],
+    ['(8 * 0.666).floor', 5],
+    ['2.5.round', 3],
+    ['-2.5.round', -3],
   ])('%s → %j', async (code, expected) => {
     const v = await value(code)
     expect(v.kind).toBe('known')
@@ -67,6 +71,12 @@ describe('evaluateRubySnippet', () => {
     expect(await value('%w[production staging].include?(ENV.fetch("RAILS_ENV") { "development" })')).toMatchObject({kind: 'known', value: true})
     expect(await value('%w[production staging].include?("development")')).toMatchObject({value: false})
     expect(await value('ENV.fetch("DYNO", "web.1").include?("web")')).toMatchObject({value: true})
+  })
+
+  it('warns when the config hands itself to other code (`GovukPuma.configure_rails(self)`)', async () => {
+    const c = await evaluateRubyConfig(file('require "govuk_app_config/govuk_puma"\nGovukPuma.configure_rails(self)\n'), envOf({}), 'production')
+    expect(c.diagnostics).toMatchObject([{code: 'unknown-config-value', line: 2, severity: 'warning'}])
+    expect(c.diagnostics[0].message).toContain('hands this config to code conncalc cannot read')
   })
 
   it('leaves method calls it does not know as unknown, naming the code', async () => {

@@ -1,0 +1,87 @@
+import {describe, expect, it} from 'vitest'
+
+import {fixture, runJson} from '../helpers/cli.js'
+
+interface Row {
+  connections: number
+  name: string
+  poolPerProcess: null | number
+  processesPerDyno: number
+  server: string
+  threadsPerProcess: number
+}
+interface Report {
+  diagnostics: {code: string; file?: string; line?: number; message: string; severity: string}[]
+  processTypes: Row[]
+  status: string
+  total: number
+}
+
+/** [app, extra args, total, status, {type: [server, processes, threads, pool, connections]}, diagnostic codes] */
+type Case = [string, string[], number, string, Record<string, [string, number, number, null | number, number]>, string[]]
+
+// More fixtures under test/fixtures/real-ruby/, each file naming the upstream it is modelled on.
+// Plan standard-0 (limit 120), one dyno each.
+const cases: Case[] = [
+  // `-e $RAILS_ENV` is production, so config/puma/production.rb is read (workers 2, threads 5); GoodJob
+  // async runs in each Puma worker on the same pool; database.yml's `<% if ZEALOT_DATABASE_URL %>` takes the else branch.
+  ['zealot', [], 15, 'ok', {web: ['puma', 2, 5, 5, 10], worker: ['good_job', 1, 5, 5, 5]}, ['pool-below-threads', 'pool-below-threads']],
+  ['zealot', ['--env', 'ZEALOT_WORKER_CONCURRENCY=2', 'WEB_CONCURRENCY=3'], 19, 'ok', {web: ['puma', 3, 5, 5, 15], worker: ['good_job', 1, 2, 5, 4]}, ['pool-below-threads']],
+  // Integer(ENV['WEB_CONCURRENCY'] || 2) Unicorn workers; the before_fork disconnect sits under `if defined?(ActiveRecord::Base)`.
+  ['openproject', [], 5, 'ok', {backup: ['unknown', 1, 1, null, 1], web: ['unicorn', 2, 1, 5, 2], worker: ['delayed_job', 1, 1, 5, 1]}, ['unknown-command', 'unknown-command', 'pool-oversized', 'pool-oversized']],
+  // worker_processes AppConfig.server.unicorn_worker.to_i cannot be read: Unicorn's default 1, said so.
+  // Rails 4.2 and no Resque.after_fork reconnect: an error, so exit code 1.
+  ['diaspora', [], 3, 'ok', {web: ['unicorn', 1, 1, 5, 1], worker: ['resque', 1, 1, 5, 2]}, ['fork-reconnect-missing', 'fork-disconnect-missing', 'unknown-config-value', 'unknown-config-value', 'pool-oversized', 'pool-oversized']],
+  // GovukPuma.configure_rails(self) sets everything in a gem: defaults, with a warning.
+  ['publishing-api', [], 7, 'ok', {web: ['puma', 1, 5, 5, 5], worker: ['sidekiq', 1, 2, 5, 2]}, ['unknown-config-value']],
+  // Puma 6 itself then reads WEB_CONCURRENCY and preloads: the master's boot connection adds 1.
+  ['publishing-api', ['--env', 'WEB_CONCURRENCY=2'], 13, 'ok', {web: ['puma', 2, 5, 5, 11]}, ['fork-disconnect-missing', 'unknown-config-value']],
+  // workers 1 (cluster mode, one process) of 16 threads on the default pool of 5 (production does not merge `default`).
+  ['vets-api', [], 17, 'ok', {critical_job: ['sidekiq', 1, 5, 5, 5], web: ['puma', 1, 16, 5, 5]}, ['pool-below-threads', 'unknown-command', 'unknown-command']],
+  // solid_queue_mode :async: one worker of 3 threads + 2, a dispatcher (2) and the supervisor (1) in the Puma process;
+  // JOB_CONCURRENCY (the worker's processes) is ignored in async mode.
+  ['rails8-async', [], 20, 'ok', {web: ['puma', 1, 3, 20, 20]}, []],
+  ['rails8-async', ['--env', 'JOB_CONCURRENCY=4'], 20, 'ok', {web: ['puma', 1, 3, 20, 20]}, []],
+  // workers (Concurrent.processor_count * 0.666).ceil = 6 on 8 processors; queue/cache/cable are SQLite, not counted.
+  ['campfire', [], 30, 'ok', {web: ['puma', 6, 5, 10, 30]}, ['oversized-pool']],
+]
+
+/** Apps whose diagnostics include an error (exit code 1 although the total fits). */
+const failing = new Set(['diaspora'])
+
+const run = (app: string, args: string[]) => runJson<Report>(['plan', '--procfile', fixture(`real-ruby/${app}/Procfile`), '--plan', 'standard-0', ...args])
+
+describe('more real Ruby apps end to end (conncalc plan --json)', () => {
+  for (const [app, args, total, status, types, codes] of cases) {
+    it(`${app} ${args.join(' ')}`.trim(), () => {
+      const r = run(app, args)
+      expect(r.code).toBe(failing.has(app) ? 1 : 0)
+      expect(r.json.total).toBe(total)
+      expect(r.json.status).toBe(status)
+      for (const [name, [server, processes, threads, pool, connections]] of Object.entries(types)) {
+        const row = r.json.processTypes.find((p) => p.name === name)
+        expect(row, name).toMatchObject({connections, poolPerProcess: pool, processesPerDyno: processes, server, threadsPerProcess: threads})
+      }
+
+      expect(r.json.diagnostics.map((d) => d.code)).toEqual(codes)
+    })
+  }
+
+  it('zealot: with ZEALOT_DATABASE_URL set the `url:` branch is read, and no ERB tag is left unread', () => {
+    const r = run('zealot', ['--env', 'ZEALOT_DATABASE_URL=postgres://u:secretpw@db.example.com/zealot'])
+    expect(r.json.diagnostics.filter((d) => d.file === 'config/database.yml' && d.code === 'unknown-config-value')).toEqual([])
+    expect(JSON.stringify(r.json)).not.toContain('secretpw')
+  })
+
+  it('publishing-api: names the call that hands the Puma config to a gem', () => {
+    const d = run('publishing-api', []).json.diagnostics.find((x) => x.code === 'unknown-config-value')
+    expect(d).toMatchObject({file: 'config/puma.rb', line: 3, severity: 'warning'})
+    expect(d?.message).toContain('`GovukPuma.configure_rails(self)` hands this config to code conncalc cannot read')
+  })
+
+  it('diaspora: the unreadable worker count and the spawned Sidekiq are both named with their lines', () => {
+    const d = run('diaspora', []).json.diagnostics.filter((x) => x.code === 'unknown-config-value')
+    expect(d.map((x) => [x.file, x.line])).toEqual([['config/unicorn.rb', 4], ['config/unicorn.rb', 27]])
+    expect(d[0].message).toContain('`AppConfig.server` is not something conncalc evaluates; using 1')
+  })
+})
