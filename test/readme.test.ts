@@ -1,8 +1,11 @@
-import {readdirSync, readFileSync} from 'node:fs'
-import {describe, expect, it} from 'vitest'
+import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
 
+import {commands} from '../src/commands/index.js'
 import {rules} from '../src/rules/index.js'
-import {runCli} from './helpers/cli.js'
+import {ROOT, runCli} from './helpers/cli.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
@@ -12,6 +15,45 @@ function section(code: string): string | undefined {
   const next = readme.indexOf('\n#', start + 1)
   return readme.slice(start, next === -1 ? undefined : next)
 }
+
+/** The README's ``` blocks that show a run: `$ conncalc ARGS` on the first line, then what it prints. */
+function shownRuns(): {args: string[]; at: number; shown: string[]}[] {
+  return [...readme.matchAll(/```\n\$ conncalc ([^\n]*)\n([\s\S]*?)```/g)].map((m) => ({
+    args: m[1].trim().split(/\s+/).filter(Boolean),
+    at: m.index,
+    shown: m[2].replace(/\n$/, '').split('\n'),
+  }))
+}
+
+/**
+ * Whether `shown` is what `output` prints, with `…` for what the README leaves out:
+ * the lines between two `…` lines appear together and in order; a line ending in `…`
+ * stands for any line it starts.
+ */
+function showsOutput(shown: string[], output: string): boolean {
+  const lines = output.split('\n')
+  const same = (want: string, got: string): boolean => (want.endsWith('…') ? got.startsWith(want.slice(0, -1)) : got === want)
+  const chunks: string[][] = [[]]
+  for (const line of shown) {
+    if (line === '…') chunks.push([])
+    else chunks.at(-1)!.push(line)
+  }
+
+  let from = 0
+  for (const chunk of chunks.filter((c) => c.length > 0)) {
+    let found = -1
+    for (let i = from; i + chunk.length <= lines.length && found === -1; i++) if (chunk.every((w, k) => same(w, lines[i + k]))) found = i
+    if (found === -1) return false
+    from = found + chunk.length
+  }
+
+  return true
+}
+
+const temps: string[] = []
+afterAll(() => {
+  for (const t of temps) rmSync(t, {force: true, recursive: true})
+})
 
 describe('README', () => {
   it('shows the install-and-run command and the test command', () => {
@@ -27,6 +69,48 @@ describe('README', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toBe(block)
   })
+
+  it('has runs to check: every `$ conncalc …` example', () => {
+    expect(shownRuns().length).toBeGreaterThanOrEqual(4)
+  })
+
+  for (const run of shownRuns()) {
+    it(`\`conncalc ${run.args.join(' ')}\` prints what the README shows`, () => {
+      let cwd = ROOT
+      if (!run.args.includes('--procfile')) {
+        // Runs without --procfile read the config file shown just above, in a folder of its own;
+        // each app it names is a copy of examples/rails.
+        const yaml = [...readme.slice(0, run.at).matchAll(/```yaml\n(# conncalc\.yml[^\n]*\n[\s\S]*?)```/g)].at(-1)![1]
+        cwd = mkdtempSync(join(tmpdir(), 'conncalc-readme-'))
+        temps.push(cwd)
+        writeFileSync(join(cwd, 'conncalc.yml'), yaml)
+        for (const m of yaml.matchAll(/procfile: (\S+)\/Procfile/g)) cpSync(join(ROOT, 'examples/rails'), join(cwd, m[1]), {recursive: true})
+      }
+
+      const r = runCli(run.args, {cwd})
+      expect(r.stderr).toBe('')
+      expect(showsOutput(run.shown, r.stdout), `README shows:\n${run.shown.join('\n')}\n\nthe command prints:\n${r.stdout}`).toBe(true)
+    })
+  }
+
+  it('--help: every command has examples and every flag a description', () => {
+    for (const [name, command] of Object.entries(commands)) {
+      expect(command.examples?.length, `${name} has no examples`).toBeGreaterThan(0)
+      for (const [flag, def] of Object.entries(command.flags ?? {})) expect(def.description, `${name} --${flag}`).toBeTruthy()
+    }
+  })
+
+  // The flag tables of `plan` and `live` list every flag the command takes, and no other.
+  for (const name of ['plan', 'live'] as const) {
+    it(`the \`conncalc ${name}\` flag table matches its flags`, () => {
+      const start = readme.indexOf(`### \`conncalc ${name}\``)
+      const text = readme.slice(start, readme.indexOf('\n### ', start + 1))
+      const rows = text.split('\n').filter((l) => l.startsWith('| `-'))
+      const documented = new Set(rows.flatMap((l) => [...l.split(' | ')[0].matchAll(/--(?:\[no-\])?([a-z][a-z-]*)/g)].map((m) => m[1])))
+      const flags = Object.entries(commands[name].flags ?? {}).flatMap(([f, def]) => [f, ...(def.aliases ?? [])])
+      expect([...documented].filter((f) => !f.startsWith('no-')).sort()).toEqual([...flags, 'json'].sort())
+    })
+  }
 
   for (const rule of rules) {
     it(`documents ${rule.code} with a failing and a passing example`, () => {

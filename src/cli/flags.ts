@@ -24,7 +24,7 @@ export const inputFlags = {
     // `npx` a missing file stops npm itself with "node: FILE: not found": --dotenv is the same flag.
     aliases: ['dotenv'],
     description:
-      'read variables from a file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win (alias --dotenv, for npx: see README)',
+      'read variables from a file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win (alias --dotenv, for npx: see README)',
     multiple: true,
   }),
   limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', min: 1}),

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {UsageError} from '../errors.js'
 import {type JsonLiveReport, liveJson} from '../live/live-report.js'
 import {liveExitCode, runLive} from '../live/run-live.js'
 import {renderLive} from '../render/live.js'
@@ -9,12 +10,7 @@ import {liveFlags, liveOptionsFrom} from '../cli/live-flags.js'
 export default class Live extends BaseCommand {
   static override description = `Read a running PostgreSQL database: its connection limit and who holds its connections now.
 
-Connects with a read-only session and short timeouts, reads max_connections, the reserved
-slots, the role's connection limit and pg_stat_activity, and groups the client connections
-by application_name, user, client address and state. SSL follows the URL's sslmode
-(libpq's default, prefer, when none: encrypted when the server offers it, certificate not
-verified, which is what Heroku Postgres needs). Exit code 0 fine, 1 an error was found
-(no slot left), 2 the database could not be read, 3 internal error.`
+Connects with a read-only session and short timeouts, reads max_connections, the reserved slots, the role's connection limit and pg_stat_activity, and groups the client connections by application_name, user, client address and state. SSL follows the URL's sslmode (libpq's default, prefer, when none: encrypted when the server offers it, certificate not verified, which is what Heroku Postgres needs). Exit code 0 fine, 1 an error was found (no slot left), 2 the database could not be read, 3 internal error.`
 
   static override examples = [
     '<%= config.bin %> live --env-file .env.production',
@@ -27,7 +23,7 @@ verified, which is what Heroku Postgres needs). Exit code 0 fine, 1 an error was
     'env-file': Flags.string({
       aliases: ['dotenv'], // see src/cli/flags.ts: Node itself reads `--env-file` under npx
       description:
-        'read DATABASE_URL (or the variable --database-url names) from this file: dotenv, `heroku config -s` or `heroku config --json` output; repeatable, later files win (alias --dotenv)',
+        'read DATABASE_URL (or the variable --database-url names) from this file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win (alias --dotenv, for npx: see README)',
       multiple: true,
     }),
     'fail-on': Flags.string({default: 'error', description: 'exit 1 on diagnostics of this severity or worse', options: ['error', 'warning']}),
@@ -38,8 +34,11 @@ verified, which is what Heroku Postgres needs). Exit code 0 fine, 1 an error was
 
   async run(): Promise<JsonLiveReport> {
     const {flags} = await this.parse(Live)
+    const warnAt = Number(flags['warn-at'])
+    // Checked here so the message names what was typed (`abc`), not NaN.
+    if (!(warnAt > 0 && warnAt <= 1)) throw new UsageError(`--warn-at must be a fraction between 0 and 1, got ${flags['warn-at']}`, 'e.g. --warn-at 0.8')
     const report = await runLive({
-      ...liveOptionsFrom(flags, flags['env-file'] ?? [], Number(flags['warn-at'])),
+      ...liveOptionsFrom(flags, flags['env-file'] ?? [], warnAt),
       plan: flags.plan,
       plansFile: flags['plans-file'],
     })

@@ -14,11 +14,7 @@ import {liveFlags, liveOptionsFrom} from '../cli/live-flags.js'
 export default class Plan extends BaseCommand {
   static override description = `Compute the app's PostgreSQL connection budget from its Procfile and configs.
 
-For every process type: dynos × processes per dyno × connections per process, where
-connections per process = min(pool, threads) + connections outside the pool. The total
-and the deploy peak (release phase, preboot overlap) are checked against the plan's
-limit. Settings can live in conncalc.yml (see conncalc schema); flags override it.
-Exit code 0 fits, 1 does not fit (or an error was found), 2 bad input, 3 internal error.`
+For every process type: dynos × processes per dyno × connections per process, where connections per process = min(pool, threads) + connections outside the pool. The total and the deploy peak (release phase, preboot overlap) are checked against the plan's limit. Settings can live in conncalc.yml (see conncalc schema); flags override it. Exit code 0 fits, 1 does not fit (or an error was found), 2 bad input, 3 internal error.`
 
   static override examples = [
     '<%= config.bin %> plan --procfile Procfile --plan essential-0 --scale web=2 worker=1',

@@ -7,10 +7,7 @@ import {checkMessage, type ReadmeResult, runReadme, writeMessage} from '../readm
 export default class Readme extends BaseCommand {
   static override description = `Write the connection budget into a README, between <!-- conncalc:start --> and <!-- conncalc:end -->.
 
-The section is added at the end when missing and the file created when needed; nothing
-outside the markers changes. With --check, nothing is written: exit 1 when the section is
-missing or no longer matches what the current config gives (a CI step that keeps the
-documented budget true). The output is deterministic: no dates, stable order.`
+The section is added at the end when missing and the file created when needed; nothing outside the markers changes. With --check, nothing is written: exit 1 when the section is missing or no longer matches what the current config gives (a CI step that keeps the documented budget true). The output is deterministic: no dates, stable order.`
 
   static override examples = [
     '<%= config.bin %> readme',

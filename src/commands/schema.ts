@@ -5,7 +5,8 @@ import {jsonText} from '../render/format.js'
 export default class Schema extends BaseCommand {
   static override description = `Print the JSON Schema of the config file (conncalc.yml, .conncalc.yml, or "conncalc" in package.json).
 
-Editors use it for completion and checks, e.g. with a first line
+Editors use it for completion and checks, e.g. with this first line in conncalc.yml:
+
 # yaml-language-server: $schema=./node_modules/conncalc/plans/conncalc.schema.json`
 
   static override enableJsonFlag = false

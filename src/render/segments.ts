@@ -7,11 +7,17 @@ import {describeMoment} from '../rules/deploy-over-limit.js'
 /** `web`, or `api web` when several apps share the database. */
 export const rowLabel = (p: ProcessBudget): string => (p.model.app ? `${p.model.app} ${p.name}` : p.name)
 
-/** What fills the limit: each running process type, then the reserve. */
+/**
+ * What fills the limit, as the total counts it: each running process type that
+ * connects directly, then what Heroku's server-side pooler opens for the pooled
+ * types (not their client connections), then the reserve.
+ */
 export function budgetSegments(report: Report): Segment[] {
   const b = report.budget
-  const rows = b.processTypes.filter((p) => p.role === 'long-running' && p.connections > 0)
+  const rows = b.processTypes.filter((p) => p.role === 'long-running' && p.connections > 0 && !p.model.serverPooling)
   const segments = rows.map((p) => ({label: rowLabel(p), value: p.connections}))
+  const pooling = b.serverPooling
+  if (pooling && pooling.serverConnections > 0) segments.push({label: `pooler (${pooling.types.join(', ')})`, value: pooling.serverConnections})
   if (b.reserve > 0) segments.push({label: 'reserve', value: b.reserve})
   return segments
 }

@@ -227,6 +227,12 @@ describe('conncalc live: a database it cannot read is exit 2, one line, a hint, 
     expect(r.code).toBe(2)
     expect(r.stderr.split('\n')[0]).toBe('conncalc: no database to read: DATABASE_URL is not set')
   })
+
+  it('a --warn-at that is not a fraction names what was typed, before connecting', async () => {
+    const r = await live('--warn-at', 'abc', '--database-url', db.appUrl())
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('conncalc: --warn-at must be a fraction between 0 and 1, got abc\n  hint: e.g. --warn-at 0.8\n')
+  })
 })
 
 const PROCFILE = 'test/fixtures/live-rails/Procfile'

@@ -31,6 +31,16 @@ describe('--format table: the stacked bar of the limit used per type', () => {
     expect(bar.indexOf('┃')).toBe(26) // 20 / 31 of 40 cells
   })
 
+  it("types behind Heroku's server-side pool fill the bar with what the pooler opens, not their client connections", () => {
+    const args = ['plan', '--procfile', `${fixture('server-pooling')}/Procfile`, '--scale', 'web=20', 'worker=1', '--plan', 'standard-0']
+    const r = runCli(args)
+    // 300 client connections go to the pooler, which opens 90 (75% of 120): the total is 100 of 120, not over.
+    expect(r.stdout).toContain('total 100 of 120  83%  warning\n')
+    expect(r.stdout).toContain('█ worker 10  ▓ pooler (web) 90  ░ free 20\n')
+    expect(r.stdout).not.toContain('over by')
+    expect(runCli([...args, '--format', 'markdown']).stdout).toContain('- **by type**: worker 10 (8%), pooler (web) 90 (75%)\n')
+  })
+
   it('cells add up exactly and a small segment never vanishes', () => {
     expect(allocateCells([12, 5], 20, 40)).toEqual([24, 10])
     expect(allocateCells([1, 1, 1], 3, 10).reduce((a, b) => a + b)).toBe(10)
