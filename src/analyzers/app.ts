@@ -128,6 +128,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       extrasPerDyno,
       extrasPerProcess,
       ...(analysis.fork ? {fork: analysis.fork} : {}),
+      ...(analysis.greenlets ? {greenlets: true} : {}),
       language: analysis.language,
       name: entry.name,
       otherServerPools,

@@ -95,7 +95,7 @@ export const celery: ServerAnalyzer = {
       threads = one('each prefork child runs one task at a time')
     }
 
-    return pythonAnalysis({ctx, diagnostics, entries, processes, project, server: 'celery', threads})
+    return pythonAnalysis({ctx, diagnostics, entries, greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
   },
   id: 'celery',
   matches: (cmd) => pythonProgram(cmd.argv).name === 'celery',

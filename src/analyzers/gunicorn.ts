@@ -128,7 +128,8 @@ export const gunicorn: ServerAnalyzer = {
     // The app's own worker class (`paperless.workers.ConfigurableWorker`): what it subclasses decides.
     const classes = [workerClass, ...(await appClassBases(project, workerClass))]
     let threads: 'event-loop' | Sourced<number> = threadsSetting.value
-    if (classes.some((c) => ASYNC_GREEN.test(c))) {
+    const greenlets = classes.some((c) => ASYNC_GREEN.test(c))
+    if (greenlets) {
       const conns = firstOf(
         [flagCandidate(flags.workerConnections, 'gunicorn worker_connections'), fromCmdArgs(envFlags.workerConnections, 'gunicorn worker_connections'), fromConfig(config, 'worker_connections', 'gunicorn worker_connections')],
         sourced(1000, fromDefault('gunicorn default worker_connections (greenlets per worker)', REF)),
@@ -152,6 +153,7 @@ export const gunicorn: ServerAnalyzer = {
       ctx,
       diagnostics,
       entries: entryFiles(project, [moduleOfAppSpec(appSpec)]),
+      greenlets,
       processes: workers.value,
       project,
       server: 'gunicorn',

@@ -57,6 +57,8 @@ export interface ServerAnalysis {
   versions?: Record<string, string>
   /** Server-specific findings for later rules (e.g. Ruby servers' preload_app and hooks: see ruby-server.ts). */
   facts?: Record<string, unknown>
+  /** Threads are greenlets (gevent/eventlet): a smaller pool is the intended bound, not a shortage. */
+  greenlets?: boolean
 }
 
 export interface ServerAnalyzer {

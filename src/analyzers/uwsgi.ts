@@ -88,7 +88,7 @@ export const uwsgi: ServerAnalyzer = {
     const module = text(['module', 'wsgi'])
     const mount = text(['mount'])?.split('=').slice(1).join('=')
     const entries = wsgiFile ? [inRoot(wsgiFile)] : entryFiles(project, [moduleOfAppSpec(module ?? mount)])
-    return pythonAnalysis({ctx, diagnostics, entries, processes: processesValue, project, server: 'uwsgi', threads})
+    return pythonAnalysis({ctx, diagnostics, entries, greenlets: asyncOpt?.key === 'gevent', processes: processesValue, project, server: 'uwsgi', threads})
   },
   id: 'uwsgi',
   matches: (cmd) => pythonProgram(cmd.argv).name === 'uwsgi',

@@ -101,6 +101,8 @@ export interface ProcessModel {
   pgbouncer?: PgBouncerModel
   /** Connects through Heroku's server-side pool: counts against the pooler, not the plan directly. */
   serverPooling?: ServerPooling
+  /** Threads are greenlets (gevent/eventlet): a smaller pool is the intended bound, not a shortage. */
+  greenlets?: boolean
   language: string // "ruby", "python", "node", "unknown", …
   name: string // Procfile process type
   pools: PoolEntry[] // entries on the budgeted server; empty means "no pool known"

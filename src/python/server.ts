@@ -18,6 +18,8 @@ export interface PythonServerInput {
   server: string
   /** Threads that may each hold a connection, or 'event-loop' for asyncio servers (bounded by the pool). */
   threads: 'event-loop' | Sourced<number>
+  /** The threads are greenlets (gevent/eventlet): a pool smaller than them is the intended bound. */
+  greenlets?: boolean
 }
 
 export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAnalysis> {
@@ -32,8 +34,13 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
     threads = sourced(total, fromDefault(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`, 'https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html'), found.pools.map((p) => p.pool.source))
   }
 
+  // With greenlets a pool smaller than them is how the app bounds its connections:
+  // the note that "only a pool bounds them" has nothing left to say.
+  const bounded = input.greenlets && found.pools !== undefined && found.pools.length > 0 && found.pools.every((p) => p.pool.value < threads.value)
+  const diagnostics = bounded ? input.diagnostics.filter((d) => d.code !== 'greenlet-concurrency') : input.diagnostics
   return {
-    diagnostics: [...input.diagnostics, ...found.diagnostics],
+    diagnostics: [...diagnostics, ...found.diagnostics],
+    ...(input.greenlets ? {greenlets: true} : {}),
     language: 'python',
     otherServerPools: found.otherServerPools,
     pools: found.pools ?? [],

@@ -22,7 +22,8 @@ export const rule: Rule = {
   check({budget}) {
     const out: Diagnostic[] = []
     for (const p of budget.processTypes) {
-      if (p.dynos === 0) continue
+      // gevent/eventlet: greenlets wait for the pool by design; greenlet-concurrency covers it.
+      if (p.dynos === 0 || p.model.greenlets) continue
       const inPool = inPoolDemand(p.model)
       const extras = countedExtras(p.model.extrasPerProcess, p.model).filter((x) => x.inPool)
       const primary = p.model.pools.some((e) => e.database === 'primary') ? 'primary' : p.model.pools[0]?.database

@@ -65,6 +65,15 @@ describe('gunicorn', () => {
     expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'greenlet-concurrency', severity: 'info'}))
   })
 
+  it('gevent with a SQLAlchemy pool smaller than the greenlets: the pool is the bound, so no greenlet note', async () => {
+    const app = 'from sqlalchemy import create_engine\nengine = create_engine("postgresql://db/app", pool_size=10, max_overflow=5)\n'
+    const a = await run(gunicorn, 'gunicorn app:app -k gevent -w 2', {'app.py': app})
+    expect(a.threadsPerProcess.value).toBe(1000)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([15])
+    expect(a.greenlets).toBe(true)
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('greenlet-concurrency')
+  })
+
   it('falls back to WEB_CONCURRENCY, then 1', async () => {
     expect((await run(gunicorn, 'gunicorn app:app', {}, {WEB_CONCURRENCY: '3'})).processesPerDyno.value).toBe(3)
     expect((await run(gunicorn, 'python -m gunicorn app:app')).processesPerDyno.value).toBe(1)

@@ -6,6 +6,13 @@ const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), arg
 const codes = (r: {codes: string[]}) => r.codes
 
 describe('Python apps', () => {
+  it('gunicorn gevent + SQLAlchemy: the pool bounds each worker, no pool-below-threads advice', () => {
+    const r = plan('gevent-sqlalchemy', '--scale', 'web=2', '--plan', 'standard-0')
+    expect(r.type('web')).toMatchObject({connections: 60, connectionsPerProcess: 15, poolPerProcess: 15, processesPerDyno: 2, threadsPerProcess: 500})
+    expect(codes(r)).not.toContain('pool-below-threads')
+    expect(codes(r)).not.toContain('greenlet-concurrency')
+  })
+
   it('Django + gunicorn + Celery: workers from the buildpack WEB_CONCURRENCY, threads from gunicorn.conf.py, Django one connection per thread', () => {
     const r = plan('django-gunicorn-celery', '--scale', 'web=2:standard-2x', 'worker=1', 'beat=1')
     const web = r.type('web')
