@@ -12,6 +12,30 @@ const threadNoun: Record<string, string> = {
   solid_queue: 'Solid Queue worker threads',
 }
 
+/** The change that gives the pool room, in the terms of the app's own stack. */
+function fixFor(language: string, f: {db: string; needed: number; onTop: number; threads: number; type: string; where?: string}): string {
+  const at = f.where ? ` at ${f.where}` : ''
+  switch (language) {
+    case 'ruby': {
+      return f.onTop > 0
+        ? `give ${f.type} a pool${f.db} of at least ${f.needed} (threads + ${f.onTop}), e.g. pool: <%= ENV.fetch("RAILS_MAX_THREADS") { ${f.threads} }.to_i + ${f.onTop} %> in database.yml`
+        : `give ${f.type} a pool of at least ${f.needed}: e.g. \`${f.type}: RAILS_MAX_THREADS=${f.needed} …\` in the Procfile, or pool: <%= ENV.fetch("RAILS_MAX_THREADS") { ${f.needed} } %> in database.yml`
+    }
+
+    case 'python': {
+      return `give ${f.type}'s engine room for ${f.needed} connections${at} (SQLAlchemy: pool_size + max_overflow ≥ ${f.needed}; Django's "pool": max_size ≥ ${f.needed}), or run fewer threads`
+    }
+
+    case 'java': {
+      return `raise spring.datasource.hikari.maximum-pool-size${at} to ${f.needed}, or cap the server's worker threads`
+    }
+
+    default: {
+      return `raise ${f.type}'s pool${at} to at least ${f.needed}, or run fewer threads per process`
+    }
+  }
+}
+
 /**
  * Every threaded server: each pool entry must hold the threads that may ask for
  * it at once, plus what extras check out of that same pool (GoodJob's utility
@@ -40,10 +64,7 @@ export const rule: Rule = {
         out.push({
           code: 'pool-below-threads',
           file: src.kind === 'file' ? src.file : undefined,
-          fix:
-            onTop > 0
-              ? `give ${p.name} a pool${db} of at least ${needed} (threads + ${onTop}), e.g. pool: <%= ENV.fetch("RAILS_MAX_THREADS") { ${p.threadsPerProcess} }.to_i + ${onTop} %> in database.yml`
-              : `give ${p.name} a pool of at least ${needed}: e.g. \`${p.name}: RAILS_MAX_THREADS=${needed} …\` in the Procfile, or pool: <%= ENV.fetch("RAILS_MAX_THREADS") { ${needed} } %> in database.yml`,
+          fix: fixFor(p.language, {db, needed, onTop, type: p.name, threads: p.threadsPerProcess, where: src.kind === 'file' ? `${src.file}:${src.line}` : undefined}),
           line: src.kind === 'file' ? src.line : undefined,
           message: `pool${db} (${pool}) is below ${what} for ${p.name}: threads will wait for a connection and fail with "could not obtain a connection from the pool within 5.000 seconds"`,
           processType: p.name,

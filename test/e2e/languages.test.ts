@@ -13,6 +13,14 @@ describe('Python apps', () => {
     expect(codes(r)).not.toContain('greenlet-concurrency')
   })
 
+  it('gunicorn gthread with more threads than the SQLAlchemy pool: pool-below-threads, with SQLAlchemy advice', () => {
+    const r = plan('gevent-sqlalchemy/Procfile.gthread', '--scale', 'web=1')
+    const d = r.diagnostics.find((x) => x.code === 'pool-below-threads')!
+    expect(d.message).toMatch(/^pool \(15\) is below gunicorn threads \(20\) for web/)
+    expect(d.fix).toMatch(/SQLAlchemy: pool_size \+ max_overflow ≥ 20/)
+    expect(d.fix).not.toContain('RAILS_MAX_THREADS')
+  })
+
   it('Django + gunicorn + Celery: workers from the buildpack WEB_CONCURRENCY, threads from gunicorn.conf.py, Django one connection per thread', () => {
     const r = plan('django-gunicorn-celery', '--scale', 'web=2:standard-2x', 'worker=1', 'beat=1')
     const web = r.type('web')
