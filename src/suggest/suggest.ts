@@ -179,12 +179,12 @@ function scaleSuggestion(report: Report, row: ProcessBudget, meets: Meets): null
     app: row.model.app ?? null,
     change: {scale: {app: row.model.app ?? null, specs: [spec]}},
     how: range
-      ? `set the autoscaler's maximum for ${row.name} to ${n}; check with --scale ${spec}${forApp(row)}`
+      ? `set the autoscaler's maximum for ${row.name} to ${n}${range.min > n ? ` and its minimum to ${n} too` : ''}; check with --scale ${spec}${forApp(row)}`
       : `heroku ps:scale ${row.name}=${n}${forApp(row)}; check with conncalc scale ${row.name}=${n}${forApp(row)}`,
     kind: 'scale',
     processType: row.name,
     summary: range
-      ? `cap ${label(row)} autoscaling at ${plural(n, 'dyno')} (now ${range.min}..${range.max})`
+      ? `cap ${label(row)} autoscaling at ${plural(n, 'dyno')} (now ${range.min}..${range.max}${range.min > n ? ', so the minimum comes down too' : ''})`
       : `scale ${label(row)} from ${row.dynos} to ${plural(n, 'dyno')}`,
     ...result(last),
   }

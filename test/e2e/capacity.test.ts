@@ -151,6 +151,14 @@ describe('plan --suggest: every suggestion really fits when applied', () => {
     expect(json.suggestions!.items[0]).toMatchObject({change: {plan: 'essential-2'}, kind: 'plan', limit: 40, status: 'ok', total: 29})
   })
 
+  it('an autoscaling range whose minimum is already too many: the cap says the minimum comes down too', () => {
+    const {json} = runJson<JsonReport>(['plan', '--procfile', RAILS, '--plan', 'essential-0', '--scale', 'web=3..6', 'worker=1', '--suggest'])
+    const cap = json.suggestions!.items.find((s) => s.kind === 'scale')!
+    expect(cap).toMatchObject({change: {scale: {specs: ['web=2']}}, total: 17})
+    expect(cap.summary).toBe('cap web autoscaling at 2 dynos (now 3..6, so the minimum comes down too)')
+    expect(cap.how).toContain("set the autoscaler's maximum for web to 2 and its minimum to 2 too")
+  })
+
   it('when it already fits, there is nothing to change', () => {
     const r = runJson<JsonReport>(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--suggest'])
     expect(r.json.suggestions).toEqual({goal: 'fit', items: [], needed: false})
