@@ -8,7 +8,7 @@ export function appList(backends: LiveBackend[], max = 5): string {
     counts.set(name, (counts.get(name) ?? 0) + 1)
   }
 
-  const items = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  const items = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'en', {numeric: true}))
   const shown = items.slice(0, max).map(([n, c]) => (c > 1 ? `${n} ×${c}` : n))
   return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ')
 }

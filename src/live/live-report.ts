@@ -121,7 +121,8 @@ export function groupBy(backends: LiveBackend[], key: (b: LiveBackend) => null |
 
   return [...groups.values()]
     .map((g) => ({...g, states: Object.fromEntries(Object.entries(g.states).sort(([a], [b]) => a.localeCompare(b)))}))
-    .sort((a, b) => b.count - a.count || (a.name ?? '\uFFFF').localeCompare(b.name ?? '\uFFFF'))
+    // web.2 before web.10: numeric parts compare as numbers.
+    .sort((a, b) => b.count - a.count || (a.name ?? '\uFFFF').localeCompare(b.name ?? '\uFFFF', 'en', {numeric: true}))
 }
 
 function oldest(backends: LiveBackend[]): LiveAge | null {

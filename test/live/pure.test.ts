@@ -4,7 +4,7 @@ import type {LiveBackend, LiveSnapshot} from '../../src/live/types.js'
 
 import {matchProcessType} from '../../src/live/compare.js'
 import {connectionError} from '../../src/live/errors.js'
-import {buildLiveFacts, buildLiveReport} from '../../src/live/live-report.js'
+import {buildLiveFacts, buildLiveReport, groupBy} from '../../src/live/live-report.js'
 import {parseTarget} from '../../src/live/target.js'
 import {formatSeconds} from '../../src/util/duration.js'
 
@@ -142,4 +142,12 @@ describe('formatSeconds', () => {
     [750, '12 min 30 s'],
     [7500, '2 h 5 min'],
   ])('%d → %s', (s, text) => expect(formatSeconds(s)).toBe(text))
+})
+
+describe('grouping live connections', () => {
+  const backend = (applicationName: string, pid: number): LiveBackend => ({applicationName, clientAddr: null, database: 'app', pid, state: 'idle', stateSeconds: 1, user: 'app'})
+  it('orders dyno names as a person would: web.2 before web.10', () => {
+    const groups = groupBy([backend('web.10', 1), backend('web.2', 2), backend('web.1', 3)], (b) => b.applicationName)
+    expect(groups.map((g) => g.name)).toEqual(['web.1', 'web.2', 'web.10'])
+  })
 })
