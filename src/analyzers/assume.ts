@@ -16,9 +16,7 @@ import {fromFlag, type Source, sourced} from '../model/source.js'
 /** One `--assume` flag, parsed. */
 export interface AssumeFlag {
   flag: string
-  pool?: number
-  processes: number
-  threads: number
+  values: Assumption
 }
 
 /** Values for one process type and where each came from. */
@@ -30,36 +28,53 @@ export interface AssumptionEntry {
   values: Assumption
 }
 
-const HINT = 'e.g. --assume web=2:5:5 (2 processes per dyno, 5 threads each, a pool of 5); the pool may be left out: --assume worker=1:1'
+const HINT =
+  'e.g. --assume web=2:5:5 (2 processes per dyno, 5 threads each, a pool of 5; the pool may be left out), or --assume web.extras=1:0 (1 connection per process and 0 per dyno outside the pools)'
 
+/**
+ * `TYPE=PROCESSES:THREADS[:POOL]`, or `TYPE.extras=PER_PROCESS[:PER_DYNO]` for the
+ * connections outside the pools (an assumed master connection, a LISTEN connection).
+ */
 export function parseAssume(values: readonly string[]): Map<string, AssumeFlag> {
   const out = new Map<string, AssumeFlag>()
   for (const v of values) {
-    const m = /^([A-Za-z0-9_-]+)=(\d+):(\d+)(?::(\d+))?$/.exec(v.trim())
-    if (!m) throw new UsageError(`--assume expects TYPE=PROCESSES:THREADS[:POOL], got "${v.length > 60 ? `${v.slice(0, 60)}…` : v}"`, HINT)
-    const [processes, threads] = [Number(m[2]), Number(m[3])]
-    const pool = m[4] === undefined ? undefined : Number(m[4])
-    if (processes < 1 || threads < 1 || pool === 0) throw new UsageError(`--assume ${v}: processes and threads must be at least 1, and a pool at least 1`, HINT)
-    out.set(m[1], {flag: `--assume ${v.trim()}`, pool, processes, threads})
+    const text = v.trim()
+    const flag = `--assume ${text}`
+    const numbers = /^([A-Za-z0-9_-]+)=(\d+):(\d+)(?::(\d+))?$/.exec(text)
+    const extras = /^([A-Za-z0-9_-]+)\.extras=(\d+)(?::(\d+))?$/.exec(text)
+    if (numbers) {
+      const [processes, threads] = [Number(numbers[2]), Number(numbers[3])]
+      const pool = numbers[4] === undefined ? undefined : Number(numbers[4])
+      if (processes < 1 || threads < 1 || pool === 0) throw new UsageError(`--assume ${text}: processes and threads must be at least 1, and a pool at least 1`, HINT)
+      merge(out, numbers[1], flag, {pool, processes, threads})
+    } else if (extras) {
+      merge(out, extras[1], flag, {extrasPerDyno: extras[3] === undefined ? undefined : Number(extras[3]), extrasPerProcess: Number(extras[2])})
+    } else {
+      throw new UsageError(`--assume expects TYPE=PROCESSES:THREADS[:POOL] or TYPE.extras=N[:M], got "${v.length > 60 ? `${v.slice(0, 60)}…` : v}"`, HINT)
+    }
   }
 
   return out
 }
 
+/** Both forms may name one type: the later flag wins for the values it gives. */
+function merge(out: Map<string, AssumeFlag>, type: string, flag: string, values: Assumption): void {
+  const given = Object.fromEntries(Object.entries(values).filter(([, x]) => x !== undefined)) as Assumption
+  const before = out.get(type)
+  out.set(type, {flag: before ? `${before.flag} ${flag}` : flag, values: {...before?.values, ...given}})
+}
+
 /** `--assume` flags as assumption entries, sourced to the flag. */
 export function assumeEntries(flags: readonly string[]): Map<string, AssumptionEntry> {
-  return new Map(
-    [...parseAssume(flags)].map(([type, a]) => [
-      type,
-      {source: fromFlag(a.flag), values: {pool: a.pool, processes: a.processes, threads: a.threads}},
-    ]),
-  )
+  return new Map([...parseAssume(flags)].map(([type, a]) => [type, {source: fromFlag(a.flag), values: a.values}]))
 }
 
 /** Diagnostics that only asked for numbers the user has now given. */
 const answers = (values: Assumption): string[] => [
   ...(values.processes !== undefined && values.threads !== undefined ? ['unbounded-pool', 'unknown-command'] : []),
   ...(values.pool !== undefined || values.pgbouncer !== undefined ? ['unbounded-pool'] : []),
+  // The user has said what the master holds.
+  ...(values.extrasPerDyno !== undefined ? ['fork-disconnect-missing'] : []),
 ]
 
 /** Apply entries to the types they name (the caller has checked the names). */
@@ -79,6 +94,15 @@ export function applyAssumption(p: ProcessModel, {source: typeSource, sources, v
   const at = (key: keyof Assumption) => sources?.[key] ?? typeSource
   if (values.processes !== undefined) p.processesPerDyno = sourced(values.processes, at('processes'))
   if (values.threads !== undefined) p.threadsPerProcess = sourced(values.threads, at('threads'))
+  // The user's count replaces every extra found or assumed: one entry that says so.
+  if (values.extrasPerProcess !== undefined) {
+    p.extrasPerProcess = values.extrasPerProcess === 0 ? [] : [{count: sourced(values.extrasPerProcess, at('extrasPerProcess')), reason: 'connections outside the pool, as given'}]
+  }
+
+  if (values.extrasPerDyno !== undefined) {
+    p.extrasPerDyno = values.extrasPerDyno === 0 ? [] : [{count: sourced(values.extrasPerDyno, at('extrasPerDyno')), reason: 'connections per dyno outside the pools, as given'}]
+  }
+
   if (values.pool !== undefined) {
     const pool = sourced(values.pool, at('pool'))
     // Every database entry on the budgeted server gets the pool; with none known, one entry.

@@ -12,6 +12,9 @@ export const SCALE_VALUE = /^\d+(?:\.\.\d+)?(?::[\w.-]+)?$/
 
 /** Per process type: values to use instead of what conncalc read or assumed. */
 export interface Assumption {
+  /** Connections outside the pool, replacing every extra conncalc found or assumed for the type. */
+  extrasPerDyno?: number
+  extrasPerProcess?: number
   /** PgBouncer buildpack in front of this type: server connections per dyno = poolSize + reservePoolSize. */
   pgbouncer?: {poolSize: number; reservePoolSize: number}
   pool?: number
@@ -58,6 +61,12 @@ export async function configSchema() {
 
   const assumption = z
     .strictObject({
+      extrasPerDyno: count('extrasPerDyno')
+        .min(0)
+        .describe('connections each dyno opens outside the pools (e.g. 0 when the Puma master holds none), replacing what conncalc found or assumed'),
+      extrasPerProcess: count('extrasPerProcess')
+        .min(0)
+        .describe('connections each process opens outside its pool (Action Cable LISTEN, GoodJob utility threads, …), replacing what conncalc found or assumed'),
       pgbouncer: z
         .strictObject({
           poolSize: count('poolSize').min(1).describe('PGBOUNCER_DEFAULT_POOL_SIZE (the buildpack default is 1)'),
@@ -68,7 +77,7 @@ export async function configSchema() {
       processes: count('processes').min(1).describe('processes per dyno (Puma workers, gunicorn workers, …)'),
       threads: count('threads').min(1).describe('threads per process that may each hold a connection'),
     })
-    .partial({pgbouncer: true, pool: true, processes: true, threads: true})
+    .partial({extrasPerDyno: true, extrasPerProcess: true, pgbouncer: true, pool: true, processes: true, threads: true})
     .describe('values to use instead of what conncalc read or assumed, for one process type')
 
   const typeName = z.string().regex(TYPE_NAME, 'process type names are letters, digits, _ and -')

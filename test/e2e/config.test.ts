@@ -90,6 +90,24 @@ describe('config file: found in the app root, flags override it', () => {
     expect(json.total).toBe(2 * 4 * 2 + 5)
     expect(runCli(['plan', '--procfile', join(dir, 'Procfile'), '--explain']).stdout).toMatch(/processes per dyno\s+4\s+\S*conncalc\.yml:5/)
   })
+
+  it('extras replace what conncalc found or assumed outside the pools, sourced to their line', () => {
+    // examples/rails with the Puma master's assumed connection back (no before_fork), then said to be 0.
+    const puma = 'threads 3, 3\nworkers 2\npreload_app!\n'
+    const without = app({'config/puma.rb': puma})
+    const assumed = runJson<JsonReport>(['plan', '--procfile', join(without, 'Procfile'), '--scale', 'web=2', 'worker=1'])
+    expect(type(assumed.json, 'web')).toMatchObject({connectionsPerDyno: 7, extraPerDyno: 1})
+    expect(assumed.json.diagnostics.map((d) => d.code)).toContain('fork-disconnect-missing')
+
+    const dir = app({'config/puma.rb': puma, 'conncalc.yml': 'assumptions:\n  web:\n    extrasPerDyno: 0\n    extrasPerProcess: 1\n'})
+    const {json} = runJson<JsonReport>(['plan', '--procfile', join(dir, 'Procfile'), '--scale', 'web=2', 'worker=1'])
+    expect(type(json, 'web')).toMatchObject({connectionsPerDyno: 8, connectionsPerProcess: 4, extraPerDyno: 0, extraPerProcess: 1})
+    expect(json.diagnostics.map((d) => d.code)).not.toContain('fork-disconnect-missing')
+    expect(runCli(['plan', '--procfile', join(dir, 'Procfile'), '--explain']).stdout).toMatch(/\+ per process\s+1\s+connections outside the pool, as given: \S*conncalc\.yml:4/)
+    // The flag form, and the flag wins over the file.
+    const flag = runJson<JsonReport>(['plan', '--procfile', join(dir, 'Procfile'), '--scale', 'web=2', 'worker=1', '--assume', 'web.extras=0:2'])
+    expect(type(flag.json, 'web')).toMatchObject({connectionsPerDyno: 8, extraPerDyno: 2, extraPerProcess: 0})
+  })
 })
 
 describe('config file errors point at the file, line and key, and exit 2', () => {

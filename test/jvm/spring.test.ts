@@ -46,7 +46,12 @@ describe('jvm analyzer', () => {
 
 describe('parseAssume', () => {
   it('reads TYPE=PROCESSES:THREADS[:POOL]', () => {
-    expect(parseAssume(['web=2:5:5', 'worker=1:1']).get('worker')).toEqual({flag: '--assume worker=1:1', pool: undefined, processes: 1, threads: 1})
+    expect(parseAssume(['web=2:5:5', 'worker=1:1']).get('worker')).toEqual({flag: '--assume worker=1:1', values: {processes: 1, threads: 1}})
+    expect(parseAssume(['web=2:5:5', 'web.extras=1:0']).get('web')).toEqual({
+      flag: '--assume web=2:5:5 --assume web.extras=1:0',
+      values: {extrasPerDyno: 0, extrasPerProcess: 1, pool: 5, processes: 2, threads: 5},
+    })
+    expect(() => parseAssume(['web.extras=x'])).toThrow(/TYPE=PROCESSES:THREADS\[:POOL\] or TYPE.extras=N\[:M\]/)
     expect(() => parseAssume(['web=0:5'])).toThrow(/at least 1/)
   })
 })
