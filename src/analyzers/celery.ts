@@ -19,6 +19,7 @@ import {pythonProgram} from '../python/program.js'
 import {cpuCountWarning} from '../platform/cpu-count.js'
 import {pythonAnalysis} from '../python/server.js'
 import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate} from './setting.js'
+import {isCelery} from './matchers.js'
 
 const REF = 'https://docs.celeryq.dev/en/stable/userguide/configuration.html#worker-concurrency'
 
@@ -98,5 +99,5 @@ export const celery: ServerAnalyzer = {
     return pythonAnalysis({ctx, diagnostics, entries, greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
   },
   id: 'celery',
-  matches: (cmd) => pythonProgram(cmd.argv).name === 'celery',
+  matches: isCelery,
 }

@@ -11,6 +11,7 @@ import {moduleOfAppSpec, PythonProject} from '../python/modules.js'
 import {pythonProgram} from '../python/program.js'
 import {pythonAnalysis} from '../python/server.js'
 import {appArgument} from './gunicorn.js'
+import {isDaphne} from './matchers.js'
 
 export const daphne: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
@@ -27,5 +28,5 @@ export const daphne: ServerAnalyzer = {
     })
   },
   id: 'daphne',
-  matches: (cmd) => pythonProgram(cmd.argv).name === 'daphne',
+  matches: isDaphne,
 }

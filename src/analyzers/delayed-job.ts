@@ -8,15 +8,13 @@
  */
 import type {Diagnostic} from '../model/diagnostic.js'
 import {fromDefault, fromFlag, sourced, type Sourced} from '../model/source.js'
-import {findFlag, firstOf, flagCandidate, programName} from './setting.js'
-import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
+import {findFlag, firstOf, flagCandidate} from './setting.js'
+import {isDelayedJob, isDelayedJobDaemon} from './matchers.js'
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 const COMMAND = 'https://github.com/collectiveidea/delayed_job/blob/master/lib/delayed/command.rb'
 const README = 'https://github.com/collectiveidea/delayed_job#running-jobs'
-const TASKS = new Set(['jobs:work', 'jobs:workoff'])
 
-const isDaemon = (argv0: string | undefined): boolean => programName(argv0) === 'delayed_job' && (argv0 ?? '').includes('/')
-const isTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).some((a) => TASKS.has(a))
 
 /** Every `--pool=queues:N` (N defaults to 1), summed. */
 function pools(argv: readonly string[]): {diagnostics: Diagnostic[]; value?: Sourced<number>} {
@@ -44,7 +42,7 @@ export const delayedJob: ServerAnalyzer = {
     const version = ctx.versions.delayed_job
     const diagnostics: Diagnostic[] = []
     let processes = sourced(1, fromDefault('`rake jobs:work` runs one worker', README))
-    if (isDaemon(argv[0])) {
+    if (isDelayedJobDaemon(argv[0])) {
       const count = firstOf(
         [pools(argv), flagCandidate(findFlag(argv, ['-n', '--number_of_workers', '--number-of-workers']), 'Delayed Job workers')],
         sourced(1, fromDefault('script/delayed_job runs one worker without -n', COMMAND)),
@@ -63,7 +61,5 @@ export const delayedJob: ServerAnalyzer = {
     }
   },
   id: 'delayed_job',
-  matches(cmd: ParsedCommand): boolean {
-    return isDaemon(cmd.argv[0]) || isTask(cmd.argv)
-  },
+  matches: isDelayedJob,
 }

@@ -10,6 +10,7 @@ import {assumed, fromDefault, sourced} from '../model/source.js'
 import {PythonProject} from '../python/modules.js'
 import {manageInvocation, scriptRoot} from '../python/program.js'
 import {pythonAnalysis} from '../python/server.js'
+import {isDjangoCommand} from './matchers.js'
 
 const REF = 'https://docs.djangoproject.com/en/stable/ref/django-admin/'
 
@@ -38,5 +39,5 @@ export const djangoCommand: ServerAnalyzer = {
     })
   },
   id: 'django-command',
-  matches: (cmd) => manageInvocation(cmd.argv) !== undefined,
+  matches: isDjangoCommand,
 }

@@ -14,6 +14,7 @@ import {cpuCountWarning} from '../platform/cpu-count.js'
 import {pythonAnalysis} from '../python/server.js'
 import {positionals} from './gunicorn.js'
 import {findFlag, firstOf, flagCandidate} from './setting.js'
+import {isDramatiq} from './matchers.js'
 
 const REF = 'https://github.com/Bogdanp/dramatiq/blob/master/dramatiq/cli.py'
 const DJANGO_REF = 'https://github.com/Bogdanp/django_dramatiq/blob/master/django_dramatiq/management/commands/rundramatiq.py'
@@ -52,5 +53,5 @@ export const dramatiq: ServerAnalyzer = {
     })
   },
   id: 'dramatiq',
-  matches: (cmd) => pythonProgram(cmd.argv).name === 'dramatiq' || manageInvocation(cmd.argv)?.command === 'rundramatiq',
+  matches: isDramatiq,
 }

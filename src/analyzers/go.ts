@@ -9,6 +9,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 import {assumed, fromDefault, fromFile, sourced} from '../model/source.js'
 import {cpuCountWarning} from '../platform/cpu-count.js'
+import {isGo} from './matchers.js'
 
 const SQL = 'https://pkg.go.dev/database/sql#DB.SetMaxOpenConns'
 const PGXPOOL = 'https://github.com/jackc/pgx/blob/master/pgxpool/pool.go'
@@ -69,10 +70,5 @@ export const go: ServerAnalyzer = {
     }
   },
   id: 'go',
-  matches: (cmd, ctx) => {
-    const prog = cmd.argv[0] ?? ''
-    if (!ctx.files.exists('go.mod')) return false
-    // Heroku's Go buildpack installs binaries to bin/<name>; Procfiles run `bin/app` or just `app`.
-    return prog.startsWith('bin/') || !prog.includes('/')
-  },
+  matches: isGo,
 }

@@ -20,6 +20,7 @@ import {cpuCountWarning} from '../platform/cpu-count.js'
 import {pythonAnalysis} from '../python/server.js'
 import {missingConfig} from './ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag} from './setting.js'
+import {isGunicorn} from './matchers.js'
 
 const REF = 'https://github.com/benoitc/gunicorn/blob/master/gunicorn/config.py'
 const FLAGS = {
@@ -161,5 +162,5 @@ export const gunicorn: ServerAnalyzer = {
     })
   },
   id: 'gunicorn',
-  matches: (cmd) => pythonProgram(cmd.argv).name === 'gunicorn',
+  matches: isGunicorn,
 }

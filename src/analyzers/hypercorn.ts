@@ -12,6 +12,7 @@ import {pythonProgram} from '../python/program.js'
 import {pythonAnalysis} from '../python/server.js'
 import {appArgument} from './gunicorn.js'
 import {findFlag, firstOf, flagCandidate} from './setting.js'
+import {isHypercorn} from './matchers.js'
 
 const REF = 'https://github.com/pgjones/hypercorn/blob/main/src/hypercorn/config.py'
 
@@ -42,5 +43,5 @@ export const hypercorn: ServerAnalyzer = {
     })
   },
   id: 'hypercorn',
-  matches: (cmd) => pythonProgram(cmd.argv).name === 'hypercorn',
+  matches: isHypercorn,
 }

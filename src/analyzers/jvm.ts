@@ -10,7 +10,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 import {fromDefault, type Source, sourced, type Sourced} from '../model/source.js'
 import {SpringConfig} from '../jvm/spring.js'
-import {programName} from './setting.js'
+import {isJvm} from './matchers.js'
 
 const HIKARI = 'https://github.com/brettwooldridge/HikariCP/blob/dev/src/main/java/com/zaxxer/hikari/HikariConfig.java'
 
@@ -49,5 +49,5 @@ export const jvm: ServerAnalyzer = {
     }
   },
   id: 'jvm',
-  matches: (cmd) => ['java', 'mvn', 'mvnw', 'gradle', 'gradlew'].includes(programName(cmd.argv[0])),
+  matches: isJvm,
 }

@@ -11,7 +11,7 @@ import type {PackageJson} from '../node/package-json.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
-import {FRAMEWORKS, type NodeEntry, nodeEntry, sourceOf} from '../node/entry.js'
+import {type NodeEntry, nodeEntry, sourceOf} from '../node/entry.js'
 import {readPackageJson} from '../node/package-json.js'
 import {nodePools} from '../node/pools.js'
 import {isEcosystemFile, type Pm2Apps, pm2Apps} from '../node/pm2.js'
@@ -19,9 +19,10 @@ import {NodeProject} from '../node/project.js'
 import {pyCandidate} from '../python/candidate.js'
 import {entry, isDict} from '../python/evaluate.js'
 import {cpuCountWarning} from '../platform/cpu-count.js'
+import {isNode} from './matchers.js'
 import {envCandidate, programName} from './setting.js'
+import {NODE_PROGRAMS} from '../node/programs.js'
 
-const PROGRAMS = new Set(['npm', 'npx', 'cross-env', 'yarn', 'pnpm', 'bun', 'node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'pm2-runtime', 'pm2', ...FRAMEWORKS])
 /**
  * Where apps started by a framework CLI (next start, strapi start) create their
  * database clients: the usual module paths, read as entries.
@@ -121,7 +122,7 @@ async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg
     const script = app.script?.replace(/^\.\//, '')
     // `script: 'npm', args: 'start'` runs through package.json like a Procfile command would.
     const argv = script ? [script, ...(app.args ?? [])] : []
-    const found: NodeEntry = script && PROGRAMS.has(programName(script)) && !/\.[cm]?[jt]s$/.test(script) ? nodeEntry(ctx, pkg, argv) : {chain: [], file: script}
+    const found: NodeEntry = script && NODE_PROGRAMS.has(programName(script)) && !/\.[cm]?[jt]s$/.test(script) ? nodeEntry(ctx, pkg, argv) : {chain: [], file: script}
     const procs = app.instances === 'per-cpu' ? cpus(ctx, fromDefault('pm2 `instances: "max"` (or 0, -1): one process per CPU', 'https://pm2.keymetrics.io/docs/usage/cluster-mode/')) : app.instances
     diagnostics.push(...cpuCountWarning(ctx, procs, 'pm2 instances', 'set `instances` from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
     const entries = entriesOf(ctx, found, pkg, diagnostics, false)
@@ -185,5 +186,5 @@ export const node: ServerAnalyzer = {
     }
   },
   id: 'node',
-  matches: (cmd) => PROGRAMS.has(programName(cmd.argv[0])),
+  matches: isNode,
 }

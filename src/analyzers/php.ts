@@ -8,6 +8,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
 import {envCandidate, firstOf, programName} from './setting.js'
+import {isArtisanWorker, isPhp} from './matchers.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
 const PDO = 'https://www.php.net/manual/en/features.persistent-connections.php'
@@ -18,8 +19,6 @@ function autotuned(ctx: AnalyzerContext): Sourced<number> {
   const n = d.row.webConcurrency.php
   return sourced(n, fromDefault(`heroku/php sizes PHP-FPM to ${n} children on ${d.name} (memory_limit 128M)`, AUTOTUNE), d.size.source.kind === 'assumed' ? [d.size.source] : [])
 }
-
-const isArtisanWorker = (argv: readonly string[]): boolean => programName(argv[0]) === 'php' && argv[1] === 'artisan' && /^queue:(work|listen)$/.test(argv[2] ?? '')
 
 export const php: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
@@ -41,5 +40,5 @@ export const php: ServerAnalyzer = {
     }
   },
   id: 'php',
-  matches: (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || programName(cmd.argv[0]) === 'php-fpm' || isArtisanWorker(cmd.argv),
+  matches: isPhp,
 }

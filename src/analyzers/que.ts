@@ -10,14 +10,14 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Extra} from '../model/process.js'
 import {assumed, fromDefault, fromFlag, sourced} from '../model/source.js'
 import {versionAtLeast} from '../util/version.js'
-import {envCandidate, findFlag, firstOf, flagCandidate, programName} from './setting.js'
-import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
+import {envCandidate, findFlag, firstOf, flagCandidate} from './setting.js'
+import {isQue, isQueRakeTask} from './matchers.js'
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 const CLI = 'https://github.com/que-rb/que/blob/master/lib/que/command_line_interface.rb'
 const LOCKER = 'https://github.com/que-rb/que/blob/master/lib/que/locker.rb'
 const LEGACY = 'https://github.com/que-rb/que/blob/0.x/docs/managing_workers.md'
 
-const isRakeTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).includes('que:work')
 
 export const que: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
@@ -27,7 +27,7 @@ export const que: ServerAnalyzer = {
     const versions = version ? {versions: {que: version}} : {}
     const base = {language: 'ruby', processesPerDyno: sourced(1, fromDefault('one Que process per command', CLI)), server: 'que', ...versions}
 
-    if (isRakeTask(argv)) {
+    if (isQueRakeTask(argv)) {
       const legacy = !version || !versionAtLeast(version, '1.0.0')
       const count = firstOf(
         [envCandidate(ctx.env, ['QUE_WORKER_COUNT'], 'Que worker count')],
@@ -62,7 +62,5 @@ export const que: ServerAnalyzer = {
     }
   },
   id: 'que',
-  matches(cmd: ParsedCommand): boolean {
-    return programName(cmd.argv[0]) === 'que' || isRakeTask(cmd.argv)
-  },
+  matches: isQue,
 }

@@ -1,59 +1,47 @@
 import type {ProcessAddon, ServerAnalyzer} from './types.js'
 
 import {actionCable} from './action-cable.js'
-import {delayedJob} from './delayed-job.js'
 import {goodJob, goodJobAsync} from './good-job.js'
+import {lazyAnalyzer} from './lazy.js'
+import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDramatiq, isGo, isGunicorn, isHypercorn, isJvm, isNode, isPhp, isQue, isResque, isRq, isUvicorn, isUwsgi} from './matchers.js'
 import {newRelic} from './new-relic.js'
-import {celery} from './celery.js'
-import {daphne} from './daphne.js'
-import {djangoCommand} from './django-command.js'
-import {dramatiq} from './dramatiq.js'
-import {go} from './go.js'
-import {gunicorn} from './gunicorn.js'
-import {hypercorn} from './hypercorn.js'
-import {jvm} from './jvm.js'
-import {node} from './node.js'
-import {php} from './php.js'
 import {puma} from './puma.js'
-import {que} from './que.js'
 import {release} from './release.js'
-import {resque} from './resque.js'
-import {rq} from './rq.js'
 import {sidekiq} from './sidekiq.js'
 import {solidQueue, solidQueueInPuma} from './solid-queue.js'
 import {unicorn} from './unicorn.js'
 import {unknown} from './unknown.js'
-import {uvicorn} from './uvicorn.js'
-import {uwsgi} from './uwsgi.js'
 
 /**
  * Server analyzers in the order they are tried; the first that matches a
  * process type's command wins, and `unknown` matches everything. `go` is
  * last before it: it matches any bare program in an app with a go.mod.
+ * Analyzers a Rails app does not need are `lazyAnalyzer`s: their matcher is
+ * here, their code loads only when a process type matches (lazy.ts).
  */
 export const analyzers: ServerAnalyzer[] = [
   release,
   puma,
   unicorn,
   sidekiq,
-  resque,
+  lazyAnalyzer('resque', isResque, async () => (await import('./resque.js')).resque),
   goodJob,
   solidQueue,
-  delayedJob,
-  que,
-  gunicorn,
-  uvicorn,
-  hypercorn,
-  daphne,
-  uwsgi,
-  celery,
-  rq,
-  dramatiq,
-  djangoCommand,
-  node,
-  jvm,
-  php,
-  go,
+  lazyAnalyzer('delayed_job', isDelayedJob, async () => (await import('./delayed-job.js')).delayedJob),
+  lazyAnalyzer('que', isQue, async () => (await import('./que.js')).que),
+  lazyAnalyzer('gunicorn', isGunicorn, async () => (await import('./gunicorn.js')).gunicorn),
+  lazyAnalyzer('uvicorn', isUvicorn, async () => (await import('./uvicorn.js')).uvicorn),
+  lazyAnalyzer('hypercorn', isHypercorn, async () => (await import('./hypercorn.js')).hypercorn),
+  lazyAnalyzer('daphne', isDaphne, async () => (await import('./daphne.js')).daphne),
+  lazyAnalyzer('uwsgi', isUwsgi, async () => (await import('./uwsgi.js')).uwsgi),
+  lazyAnalyzer('celery', isCelery, async () => (await import('./celery.js')).celery),
+  lazyAnalyzer('rq', isRq, async () => (await import('./rq.js')).rq),
+  lazyAnalyzer('dramatiq', isDramatiq, async () => (await import('./dramatiq.js')).dramatiq),
+  lazyAnalyzer('django-command', isDjangoCommand, async () => (await import('./django-command.js')).djangoCommand),
+  lazyAnalyzer('node', isNode, async () => (await import('./node.js')).node),
+  lazyAnalyzer('jvm', isJvm, async () => (await import('./jvm.js')).jvm),
+  lazyAnalyzer('php', isPhp, async () => (await import('./php.js')).php),
+  lazyAnalyzer('go', isGo, async () => (await import('./go.js')).go),
   unknown,
 ]
 

@@ -7,11 +7,11 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import {assumed, fromDefault, fromFlag, sourced} from '../model/source.js'
 import {findCalls} from '../ruby/evaluate.js'
 import {forkFacts, forkingParentExtra, loadRubyConfig, type RubyHook} from './ruby-server.js'
-import {type Candidate, envCandidate, firstOf, programName} from './setting.js'
-import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
+import {type Candidate, envCandidate, firstOf} from './setting.js'
+import {isResque, resqueTask} from './matchers.js'
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 const REF = 'https://github.com/resque/resque/blob/master/lib/resque/tasks.rb'
-const TASKS = new Set(['resque:work', 'resque:workers'])
 const HOOKS_REF = 'https://github.com/resque/resque/blob/master/docs/HOOKS.md'
 
 /** Where Rails apps put Resque's fork hooks (the README's resque:setup task, or an initializer). */
@@ -37,7 +37,6 @@ async function resqueHooks(ctx: AnalyzerContext): Promise<{diagnostics: Diagnost
   return {diagnostics, file: first, hooks}
 }
 
-const task = (argv: readonly string[]): string | undefined => argv.slice(1).find((a) => TASKS.has(a))
 
 /** `rake resque:workers COUNT=3`: rake turns VAR=value arguments into env vars. */
 function countArgument(argv: readonly string[]): Candidate {
@@ -53,7 +52,7 @@ export const resque: ServerAnalyzer = {
     const {argv} = ctx.command
     let processes = sourced(1, fromDefault('`rake resque:work` runs one worker process', REF))
     const diagnostics: Diagnostic[] = []
-    if (task(argv) === 'resque:workers') {
+    if (resqueTask(argv) === 'resque:workers') {
       const count = firstOf([countArgument(argv), envCandidate(ctx.env, ['COUNT'], 'Resque COUNT')], processes)
       diagnostics.push(...count.diagnostics)
       if (count.value === processes) {
@@ -102,7 +101,5 @@ export const resque: ServerAnalyzer = {
     }
   },
   id: 'resque',
-  matches(cmd: ParsedCommand): boolean {
-    return ['rake', 'rails'].includes(programName(cmd.argv[0])) && task(cmd.argv) !== undefined
-  },
+  matches: isResque,
 }

@@ -8,9 +8,10 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from './types.js'
 
 import {assumed, fromDefault, sourced} from '../model/source.js'
 import {PythonProject} from '../python/modules.js'
-import {manageCommand, manageInvocation, pythonProgram, scriptRoot} from '../python/program.js'
+import {manageInvocation, pythonProgram, scriptRoot} from '../python/program.js'
 import {pythonAnalysis} from '../python/server.js'
 import {findFlag, firstOf, flagCandidate} from './setting.js'
+import {isRq} from './matchers.js'
 
 const REF = 'https://python-rq.org/docs/workers/'
 
@@ -38,8 +39,5 @@ export const rq: ServerAnalyzer = {
     })
   },
   id: 'rq',
-  matches(cmd) {
-    const {args, name} = pythonProgram(cmd.argv)
-    return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || manageCommand(cmd.argv) === 'rqworker'
-  },
+  matches: isRq,
 }

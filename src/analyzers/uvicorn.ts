@@ -13,6 +13,7 @@ import {pythonProgram} from '../python/program.js'
 import {pythonAnalysis} from '../python/server.js'
 import {appArgument} from './gunicorn.js'
 import {envCandidate, findFlag, firstOf, flagCandidate} from './setting.js'
+import {isUvicorn} from './matchers.js'
 
 const REF = 'https://github.com/encode/uvicorn/blob/master/uvicorn/main.py'
 
@@ -39,8 +40,5 @@ export const uvicorn: ServerAnalyzer = {
     })
   },
   id: 'uvicorn',
-  matches(cmd) {
-    const {args, name} = pythonProgram(cmd.argv)
-    return name === 'uvicorn' || (name === 'fastapi' && args[0] === 'run')
-  },
+  matches: isUvicorn,
 }

@@ -22,6 +22,7 @@ import {cpuCountWarning} from '../platform/cpu-count.js'
 import {pythonAnalysis} from '../python/server.js'
 import {expandOption, lastOption, readUwsgiOptions, uwsgiInteger} from './uwsgi-config.js'
 import {appPath, firstOf} from './setting.js'
+import {isUwsgi} from './matchers.js'
 
 const INIT = 'https://github.com/unbit/uwsgi/blob/master/core/init.c'
 const CHEAPER = 'https://uwsgi-docs.readthedocs.io/en/latest/Cheaper.html'
@@ -91,5 +92,5 @@ export const uwsgi: ServerAnalyzer = {
     return pythonAnalysis({ctx, diagnostics, entries, greenlets: asyncOpt?.key === 'gevent', processes: processesValue, project, server: 'uwsgi', threads})
   },
   id: 'uwsgi',
-  matches: (cmd) => pythonProgram(cmd.argv).name === 'uwsgi',
+  matches: isUwsgi,
 }

@@ -11,7 +11,7 @@ import type {PackageJson} from './package-json.js'
 import {appPath, findFlag, type FoundFlag, programName} from '../analyzers/setting.js'
 import {splitCommand} from '../analyzers/shell.js'
 import {assumed, fromFile, type Source} from '../model/source.js'
-import {PACKAGED_BINS} from './frameworks.js'
+import {FRAMEWORKS} from './programs.js'
 
 export interface NodeEntry {
   /** The script chain that led to the file: package.json:7 (scripts.start), … */
@@ -23,8 +23,6 @@ export interface NodeEntry {
   instances?: FoundFlag
 }
 
-/** Servers started by a framework's CLI rather than a file of the app. */
-export const FRAMEWORKS = new Set(['next', 'nest', 'remix-serve', 'nuxt', 'astro', 'strapi', 'rw', 'redwood', ...PACKAGED_BINS])
 const RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'nodemon', 'node-dev', 'babel-node'])
 const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--title', '--max-old-space-size'])
 

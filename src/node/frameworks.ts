@@ -19,6 +19,7 @@ import {fromDefault, fromFile, sourced} from '../model/source.js'
 import {pyCandidate} from '../python/candidate.js'
 import {asString, entry} from '../python/evaluate.js'
 import {returnedBy} from './js.js'
+import {PACKAGED, type Packaged} from './programs.js'
 
 const KNEX = 'https://github.com/knex/knex/blob/master/lib/client.js'
 const STRAPI = 'https://docs.strapi.io/cms/configurations/database'
@@ -49,26 +50,9 @@ async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: D
   return undefined
 }
 
-interface Packaged {
-  bin: string
-  dependency: string
-  /** Env vars that set the pool, first wins. */
-  env: string[]
-  max: number
-  what: string
-  ref: string
-}
-
-const PACKAGED: Packaged[] = [
-  {bin: 'n8n', dependency: 'n8n', env: ['DB_POSTGRESDB_POOL_SIZE'], max: 2, ref: 'https://docs.n8n.io/hosting/configuration/environment-variables/database/', what: 'n8n DB_POSTGRESDB_POOL_SIZE (TypeORM poolSize) default'},
-  {bin: 'directus', dependency: 'directus', env: ['DB_POOL__MAX', 'DB_POOL_MAX'], max: 10, ref: 'https://docs.directus.io/self-hosted/config-options.html#database', what: "Directus passes DB_POOL__* to knex; knex's default max"},
-]
-
 export function packagedServer(framework: string | undefined): Packaged | undefined {
   return PACKAGED.find((p) => p.bin === framework)
 }
-
-export const PACKAGED_BINS = PACKAGED.map((p) => p.bin)
 
 function packaged(ctx: AnalyzerContext, app: Packaged, pkg: PackageJson | undefined, diagnostics: Diagnostic[]): PoolEntry {
   const line = pkg?.lineOf(['dependencies', app.dependency]) ?? 0

@@ -1,0 +1,62 @@
+/**
+ * The `matches()` of every analyzer whose `analyze()` the registry loads
+ * lazily (see lazy.ts): cheap tests on the command line that only need the
+ * program name, so a Rails app never loads the Python, Node, JVM, PHP or Go
+ * code, nor the job systems it does not run. Each analyzer module uses the
+ * same function as its own `matches`, so the two cannot drift apart.
+ *
+ * Keep this module light: nothing here may import an analyzer module or
+ * src/python, src/node or src/jvm beyond their plain-data helpers
+ * (python/program.ts, node/programs.ts).
+ */
+import type {AnalyzerContext, ParsedCommand} from './types.js'
+
+import {NODE_PROGRAMS} from '../node/programs.js'
+import {manageCommand, manageInvocation, pythonProgram} from '../python/program.js'
+import {programName} from './setting.js'
+
+type Matcher = (cmd: ParsedCommand, ctx: AnalyzerContext) => boolean
+
+// Python servers and workers: the program past `python -m`, `uv run`, `poetry run`, …
+export const isGunicorn: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'gunicorn'
+export const isUvicorn: Matcher = (cmd) => {
+  const {args, name} = pythonProgram(cmd.argv)
+  return name === 'uvicorn' || (name === 'fastapi' && args[0] === 'run')
+}
+
+export const isHypercorn: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'hypercorn'
+export const isDaphne: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'daphne'
+export const isUwsgi: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'uwsgi'
+export const isCelery: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'celery'
+export const isRq: Matcher = (cmd) => {
+  const {args, name} = pythonProgram(cmd.argv)
+  return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || manageCommand(cmd.argv) === 'rqworker'
+}
+
+export const isDramatiq: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'dramatiq' || manageInvocation(cmd.argv)?.command === 'rundramatiq'
+export const isDjangoCommand: Matcher = (cmd) => manageInvocation(cmd.argv) !== undefined
+
+// Node, JVM, PHP, Go.
+export const isNode: Matcher = (cmd) => NODE_PROGRAMS.has(programName(cmd.argv[0]))
+export const isJvm: Matcher = (cmd) => ['java', 'mvn', 'mvnw', 'gradle', 'gradlew'].includes(programName(cmd.argv[0]))
+export const isArtisanWorker = (argv: readonly string[]): boolean => programName(argv[0]) === 'php' && argv[1] === 'artisan' && /^queue:(work|listen)$/.test(argv[2] ?? '')
+export const isPhp: Matcher = (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || programName(cmd.argv[0]) === 'php-fpm' || isArtisanWorker(cmd.argv)
+export const isGo: Matcher = (cmd, ctx) => {
+  const prog = cmd.argv[0] ?? ''
+  if (!ctx.files.exists('go.mod')) return false
+  // Heroku's Go buildpack installs binaries to bin/<name>; Procfiles run `bin/app` or just `app`.
+  return prog.startsWith('bin/') || !prog.includes('/')
+}
+
+// Ruby job systems started by their own CLI or a rake task.
+const RESQUE_TASKS = new Set(['resque:work', 'resque:workers'])
+export const resqueTask = (argv: readonly string[]): string | undefined => argv.slice(1).find((a) => RESQUE_TASKS.has(a))
+export const isResque: Matcher = (cmd) => ['rake', 'rails'].includes(programName(cmd.argv[0])) && resqueTask(cmd.argv) !== undefined
+
+export const isQueRakeTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).includes('que:work')
+export const isQue: Matcher = (cmd) => programName(cmd.argv[0]) === 'que' || isQueRakeTask(cmd.argv)
+
+const DELAYED_JOB_TASKS = new Set(['jobs:work', 'jobs:workoff'])
+export const isDelayedJobDaemon = (argv0: string | undefined): boolean => programName(argv0) === 'delayed_job' && (argv0 ?? '').includes('/')
+const isDelayedJobTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).some((a) => DELAYED_JOB_TASKS.has(a))
+export const isDelayedJob: Matcher = (cmd) => isDelayedJobDaemon(cmd.argv[0]) || isDelayedJobTask(cmd.argv)

@@ -1,0 +1,27 @@
+/**
+ * The programs that make a process type a Node one, as plain data: the
+ * registry's cheap `matches()` reads this without loading the Node analyzer
+ * (which is a chunk of its own, loaded only for Node process types).
+ */
+
+export interface Packaged {
+  bin: string
+  dependency: string
+  /** Env vars that set the pool, first wins. */
+  env: string[]
+  max: number
+  what: string
+  ref: string
+}
+
+/** Packaged servers started by their CLI (`n8n start`, `directus start`); frameworks.ts reads their pools. */
+export const PACKAGED: Packaged[] = [
+  {bin: 'n8n', dependency: 'n8n', env: ['DB_POSTGRESDB_POOL_SIZE'], max: 2, ref: 'https://docs.n8n.io/hosting/configuration/environment-variables/database/', what: 'n8n DB_POSTGRESDB_POOL_SIZE (TypeORM poolSize) default'},
+  {bin: 'directus', dependency: 'directus', env: ['DB_POOL__MAX', 'DB_POOL_MAX'], max: 10, ref: 'https://docs.directus.io/self-hosted/config-options.html#database', what: "Directus passes DB_POOL__* to knex; knex's default max"},
+]
+
+/** Servers started by a framework's CLI rather than a file of the app. */
+export const FRAMEWORKS = new Set(['next', 'nest', 'remix-serve', 'nuxt', 'astro', 'strapi', 'rw', 'redwood', ...PACKAGED.map((p) => p.bin)])
+
+/** Programs whose process type the Node analyzer reads. */
+export const NODE_PROGRAMS = new Set(['npm', 'npx', 'cross-env', 'yarn', 'pnpm', 'bun', 'node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'pm2-runtime', 'pm2', ...FRAMEWORKS])

@@ -1,0 +1,37 @@
+import {readFileSync, readdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {ROOT} from '../helpers/cli.js'
+
+/** dist/main.js and every chunk it imports statically: what every run parses. */
+function staticGraph(dist: string): Set<string> {
+  const seen = new Set<string>()
+  const walk = (file: string): void => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const text = readFileSync(join(dist, file), 'utf8')
+    for (const m of text.matchAll(/^import\s[^;]*?from\s*"\.\/([^"]+)"/gm)) walk(m[1])
+    for (const m of text.matchAll(/^import\s*"\.\/([^"]+)"/gm)) walk(m[1])
+  }
+
+  walk('main.js')
+  return seen
+}
+
+describe('start-up stays fast: language analyzers load only when a process type needs them', () => {
+  // A marker per language: code that only that language's analyzers use (src/analyzers/registry.ts loads them lazily).
+  const markers = {
+    'JVM (src/jvm/spring.ts)': 'var SpringConfig = class',
+    'Node (src/node/js.ts)': 'function parseJs(',
+    'Python evaluator (src/python/evaluate.ts)': 'function evaluatePython(',
+  }
+
+  it.each(Object.entries(markers))('%s is bundled, but not in dist/main.js or a chunk it imports statically', (_, marker) => {
+    const dist = join(ROOT, 'dist')
+    const holding = readdirSync(dist).filter((f) => f.endsWith('.js') && readFileSync(join(dist, f), 'utf8').includes(marker))
+    expect(holding.length).toBeGreaterThan(0) // the marker still names the code (else this test would pass vacuously)
+    const loaded = staticGraph(dist)
+    expect(holding.filter((f) => loaded.has(f))).toEqual([])
+  })
+})
