@@ -1,4 +1,4 @@
-import {Command} from '@oclif/core'
+import {Command} from '@oclif/core/command'
 import {Chalk, type ChalkInstance} from 'chalk'
 
 import type {Format} from './flags.js'
