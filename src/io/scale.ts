@@ -4,73 +4,48 @@ import type {Source} from '../model/source.js'
 
 import {UsageError} from '../errors.js'
 import {assumed, fromFile, fromFlag, sourced} from '../model/source.js'
+import {loadDynoSizes} from './dyno-sizes.js'
 import {jsonErrorLine, jsonKeyLine} from '../util/json-lines.js'
 
 /**
- * Dyno sizes Heroku accepts, lower case. Common Runtime and Private/Shield sizes from
+ * Dyno sizes Heroku accepts, lower case, in the order of plans/dyno-sizes.json
+ * (the one table of sizes: memory, nproc and WEB_CONCURRENCY per size).
+ * Common Runtime and Private/Shield sizes from
  * https://devcenter.heroku.com/articles/dyno-types; the `*-memory-*` and Fir
- * `dyno-*` names from the cost table of `heroku ps:type` (heroku CLI 10.x,
- * lib/commands/ps/type.js).
+ * `dyno-*` names from the cost table of `heroku ps:type`.
  */
-export const DYNO_SIZES: readonly string[] = [
-  'eco',
-  'basic',
-  'standard-1x',
-  'standard-2x',
-  'performance-m',
-  'performance-l',
-  'performance-l-ram',
-  'performance-xl',
-  'performance-2xl',
-  ...['private', 'shield'].flatMap((tier) => [
-    `${tier}-s`,
-    `${tier}-m`,
-    `${tier}-l`,
-    `${tier}-l-ram`,
-    `${tier}-xl`,
-    `${tier}-2xl`,
-    `${tier}-memory-l`,
-    `${tier}-memory-xl`,
-    `${tier}-memory-2xl`,
-  ]),
-  ...[
-    '1c-0.5gb', '2c-1gb', '1c-4gb', '2c-8gb', '4c-16gb', '8c-32gb', '16c-64gb', '2c-4gb', '4c-8gb', '8c-16gb',
-    '16c-32gb', '32c-64gb', '1c-8gb', '2c-16gb', '4c-32gb', '8c-64gb', '16c-128gb',
-  ].map((s) => `dyno-${s}`),
-]
+const SIZES = loadDynoSizes().sizes
+const SIZE_NAMES: readonly string[] = SIZES.map((s) => s.name)
 
 /**
- * Retired names that `heroku ps:type` still lists, mapped to today's equivalent
- * hardware: 1X/2X became Standard-1X/2X, PX ("Performance") became
- * Performance-L, and Free/Hobby became Eco/Basic (same 512 MB dyno).
+ * Each size's other names, from the table's `aliases`: retired names that
+ * `heroku ps:type` still lists, mapped to today's equivalent hardware (1X/2X
+ * became Standard-1X/2X, PX "Performance" became Performance-L, Free/Hobby
+ * became Eco/Basic).
  */
-const ALIASES: Record<string, string> = {
-  '1x': 'standard-1x',
-  '2x': 'standard-2x',
-  free: 'eco',
-  hobby: 'basic',
-  performance: 'performance-l',
-  px: 'performance-l',
-}
+const ALIASES: ReadonlyMap<string, string> = new Map(SIZES.flatMap((s) => (s.aliases ?? []).map((a) => [a, s.name] as const)))
 
-const KNOWN = new Set(DYNO_SIZES)
+const KNOWN = new Set(SIZE_NAMES)
 
 /** The canonical lower-case name of a dyno size, or undefined if Heroku has no such size. */
 export function normalizeDynoSize(size: string): string | undefined {
   const s = size.trim().toLowerCase()
   if (KNOWN.has(s)) return s
-  return ALIASES[s]
+  return ALIASES.get(s)
 }
 
 /** Up to three known sizes closest to `size`, for "did you mean". */
 export function closestDynoSizes(size: string): string[] {
   const s = size.toLowerCase()
-  return DYNO_SIZES.map((k) => ({d: k.includes(s) || abbreviates(s, k) ? 0.5 : distance(s, k), k}))
+  return SIZE_NAMES.map((k, i) => ({d: k.includes(s) || abbreviates(s, k) ? 0.5 : distance(s, k), i, k}))
     .filter(({d}) => d <= Math.max(2, Math.floor(s.length / 2)))
-    .sort((a, b) => a.d - b.d || DYNO_SIZES.indexOf(a.k) - DYNO_SIZES.indexOf(b.k))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
     .slice(0, 3)
     .map(({k}) => k)
 }
+
+/** The Common Runtime sizes by name, then the Private/Shield suffixes, as the table has them. */
+const SIZES_HINT = `dyno sizes: ${SIZE_NAMES.filter((n) => !/^(private|shield|dyno)-/.test(n)).join(', ')}, private-*/shield-* (${SIZE_NAMES.filter((n) => n.startsWith('private-')).map((n) => n.slice('private-'.length)).join(', ')}), Fir dyno-<vCPU>c-<GB>gb (e.g. ${SIZE_NAMES.find((n) => n.startsWith('dyno-'))})`
 
 const SCALE_HINT = 'use TYPE=QUANTITY[:SIZE], e.g. --scale web=2 worker=1, --scale web=2:standard-2x, or web=2..10 for an autoscaling range'
 
@@ -136,7 +111,7 @@ export function parseScaleSpec(spec: string, where?: {label: string; source: Sou
       const near = closestDynoSizes(sizeText)
       throw new UsageError(
         `${label}: unknown dyno size "${sizeText}"${near.length > 0 ? `; did you mean ${near.join(', ')}?` : ''}`,
-        `dyno sizes: ${DYNO_SIZES.slice(0, 9).join(', ')}, private-*/shield-* (s, m, l, l-ram, xl, 2xl)`,
+        SIZES_HINT,
       )
     }
 

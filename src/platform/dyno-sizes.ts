@@ -3,17 +3,24 @@
  * WEB_CONCURRENCY each buildpack sets per size. The file ships with conncalc
  * and is validated with zod by the test suite, not at run time.
  */
-import {assumed, fromDefault, type Source, sourced, type Sourced} from '../model/source.js'
+import {assumed, fromDefault, type Source, sourced, type Sourced, uniqueSources} from '../model/source.js'
 
 export type Buildpack = 'nodejs' | 'php' | 'python'
 
+export type Confidence = 'confirmed' | 'unconfirmed'
+
 export interface DynoSize {
+  /** Other names Heroku accepts for this size (retired names, `px`), lower case. */
   aliases?: string[]
+  memoryConfidence: Confidence
   memoryMb: number
+  /** Why the memory is assumed; required when memoryConfidence is unconfirmed. */
+  memoryNote?: string
   name: string
+  /** Why the nproc is assumed. */
   note?: string
   nproc: number
-  nprocConfidence: 'confirmed' | 'unconfirmed'
+  nprocConfidence: Confidence
   webConcurrency: Record<Buildpack, number>
 }
 
@@ -23,22 +30,29 @@ export interface DynoSizeTable {
   description?: string
   name: string
   sizes: DynoSize[]
-  sources: {memoryMb: string; nproc: string}
+  sources: {memoryMb: string; names: string; nproc: string}
 }
 
 /** The zod schema of plans/dyno-sizes.json; zod is imported only when validating. */
 export async function dynoSizeTableSchema() {
   const {z} = await import('zod')
   const count = z.number().int().positive()
-  const size = z.strictObject({
-    aliases: z.array(z.string().regex(/^[a-z0-9-]+$/)).optional(),
-    memoryMb: count,
-    name: z.string().regex(/^[a-z0-9-]+$/),
-    note: z.string().optional(),
-    nproc: count,
-    nprocConfidence: z.enum(['confirmed', 'unconfirmed']),
-    webConcurrency: z.strictObject({nodejs: count, php: count, python: count}),
-  })
+  const confidence = z.enum(['confirmed', 'unconfirmed'])
+  const sizeName = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/)
+  const size = z
+    .strictObject({
+      aliases: z.array(sizeName).min(1).optional(),
+      memoryConfidence: confidence,
+      memoryMb: count,
+      memoryNote: z.string().min(1).optional(),
+      name: sizeName,
+      note: z.string().min(1).optional(),
+      nproc: count,
+      nprocConfidence: confidence,
+      webConcurrency: z.strictObject({nodejs: count, php: count, python: count}),
+    })
+    .refine((s) => s.memoryConfidence === 'confirmed' || s.memoryNote !== undefined, {message: 'an unconfirmed memoryMb needs a memoryNote saying why', path: ['memoryNote']})
+    .refine((s) => s.nprocConfidence === 'confirmed' || s.note !== undefined, {message: 'an unconfirmed nproc needs a note saying why', path: ['note']})
   const pack = z.strictObject({buildpack: z.string().min(1), formula: z.string().min(1), ref: z.url()})
   return z.strictObject({
     buildpacks: z.strictObject({nodejs: pack, php: pack, python: pack}),
@@ -46,7 +60,7 @@ export async function dynoSizeTableSchema() {
     description: z.string().optional(),
     name: z.string(),
     sizes: z.array(size).min(1),
-    sources: z.strictObject({memoryMb: z.url(), nproc: z.url()}),
+    sources: z.strictObject({memoryMb: z.url(), names: z.url(), nproc: z.url()}),
   })
 }
 
@@ -88,8 +102,12 @@ export function dynoFacts(table: DynoSizeTable, size: Sourced<string> | undefine
     row.nprocConfidence === 'confirmed'
       ? fromDefault(`nproc inside a ${row.name} dyno`, table.sources.nproc)
       : assumed(`nproc ${row.nproc} on ${row.name} (${row.note ?? 'not measured'})`)
+  const memorySource =
+    row.memoryConfidence === 'confirmed'
+      ? fromDefault(`memory of a ${row.name} dyno`, table.sources.memoryMb)
+      : assumed(`memory ${row.memoryMb} MB on ${row.name} (${row.memoryNote ?? 'not documented'})`)
   return {
-    memoryMb: sourced(row.memoryMb, fromDefault(`memory of a ${row.name} dyno`, table.sources.memoryMb), via),
+    memoryMb: sourced(row.memoryMb, memorySource, via),
     name: row.name,
     nproc: sourced(row.nproc, nprocSource, via),
     row,
@@ -97,10 +115,15 @@ export function dynoFacts(table: DynoSizeTable, size: Sourced<string> | undefine
   }
 }
 
-/** The WEB_CONCURRENCY `pack` writes for this dyno, as a source that cites the formula. */
+/**
+ * The WEB_CONCURRENCY `pack` writes for this dyno, as a source that cites the
+ * formula, via every assumed input: the size itself, its memory, and (for
+ * the formulas that read it: Python, PHP) its nproc.
+ */
 export function buildpackWebConcurrency(table: DynoSizeTable, pack: Buildpack, dyno: DynoFacts): Sourced<number> {
   const bp = table.buildpacks[pack]
   const value = dyno.row.webConcurrency[pack]
-  const via = dyno.size.source.kind === 'assumed' ? [dyno.size.source] : []
+  const inputs = [dyno.size.source, dyno.memoryMb.source, ...(pack === 'nodejs' ? [] : [dyno.nproc.source])]
+  const via = uniqueSources([inputs.filter((s) => s.kind === 'assumed')])
   return sourced(value, fromDefault(`${bp.buildpack} buildpack sets WEB_CONCURRENCY=${value} on ${dyno.name}: ${bp.formula}`, bp.ref), via)
 }

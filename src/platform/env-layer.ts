@@ -3,7 +3,7 @@ import type {DynoFacts, DynoSizeTable} from './dyno-sizes.js'
 import type {DetectedLanguage} from './language.js'
 
 import {layer} from '../model/env.js'
-import {assumed, fromDefault, type Source} from '../model/source.js'
+import {assumed, fromDefault, type Source, uniqueSources} from '../model/source.js'
 import {buildpackWebConcurrency} from './dyno-sizes.js'
 
 /**
@@ -16,7 +16,8 @@ export function platformLayer(table: DynoSizeTable, detected: DetectedLanguage, 
   const lang = detected.language
   if (lang !== 'python' && lang !== 'nodejs') return undefined
   const wc = buildpackWebConcurrency(table, lang, dyno)
-  const guesses = [dyno.size.source, detected.source].flatMap((s) => (s?.kind === 'assumed' ? [s.why] : []))
+  // The size first (as before), then the language, then the size's assumed memory/nproc.
+  const guesses = uniqueSources([[dyno.size.source], detected.source ? [detected.source] : [], wc.via ?? []]).flatMap((s) => (s.kind === 'assumed' ? [s.why] : []))
   const what = wc.source.kind === 'default' ? wc.source.what : ''
   const source: Source = guesses.length > 0 ? assumed(`${guesses.join('; ')}: ${what}`) : wc.source
   return layer(`platform (heroku/${lang} on ${dyno.name})`, [{name: 'WEB_CONCURRENCY', source, value: String(wc.value)}])

@@ -2,7 +2,10 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../src/errors.js'
+import {loadDynoSizes} from '../../src/io/dyno-sizes.js'
 import {closestDynoSizes, normalizeDynoSize, parseAppJsonFormation, parseScale} from '../../src/io/scale.js'
+import {fromFlag, sourced} from '../../src/model/source.js'
+import {dynoFacts} from '../../src/platform/dyno-sizes.js'
 
 const thrown = (fn: () => unknown): UsageError => {
   try {
@@ -75,7 +78,9 @@ describe('parseScale', () => {
     expect(thrown(() => parseScale(['web=1:pl'])).message).toContain('did you mean performance-l')
     const e = thrown(() => parseScale(['web=1:gigantic']))
     expect(e.message).toBe('--scale web=1:gigantic: unknown dyno size "gigantic"')
-    expect(e.hint).toContain('standard-2x')
+    expect(e.hint).toBe(
+      'dyno sizes: eco, basic, standard-1x, standard-2x, performance-m, performance-l, performance-l-ram, performance-xl, performance-2xl, private-*/shield-* (s, m, l, l-ram, xl, 2xl, memory-l, memory-xl, memory-2xl), Fir dyno-<vCPU>c-<GB>gb (e.g. dyno-1c-0.5gb)',
+    )
   })
 })
 
@@ -92,8 +97,24 @@ describe('normalizeDynoSize', () => {
     ['2x', 'standard-2x'],
     ['PX', 'performance-l'],
     ['hobby', 'basic'],
+    ['free', 'eco'],
+    ['Performance', 'performance-l'],
+    ['Private-L-RAM', 'private-l-ram'],
+    ['private-2xl', 'private-2xl'],
+    ['Shield-Memory-2XL', 'shield-memory-2xl'],
+    ['dyno-16c-128gb', 'dyno-16c-128gb'],
   ])('%s → %s', (given, canonical) => {
     expect(normalizeDynoSize(given)).toBe(canonical)
+  })
+
+  it('accepts exactly the sizes plans/dyno-sizes.json has a row for, so none falls back to an assumed 512 MB dyno', () => {
+    const table = loadDynoSizes()
+    for (const given of table.sizes.flatMap((s) => [s.name, ...(s.aliases ?? []), s.name.toUpperCase()])) {
+      const size = normalizeDynoSize(given)
+      expect(size, given).toBeDefined()
+      const d = dynoFacts(table, sourced(size!, fromFlag(`--scale web=1:${given}`)))
+      expect([given, d.name, d.size.source.kind]).toEqual([given, size, 'flag'])
+    }
   })
 
   it('is undefined for a size Heroku does not have', () => {

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {BUILTIN_DYNO_SIZES_FILE, loadDynoSizes} from '../../src/io/dyno-sizes.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced, fromFlag, isAssumption, sourced} from '../../src/model/source.js'
-import {buildpackWebConcurrency, dynoFacts, dynoSizeTableSchema} from '../../src/platform/dyno-sizes.js'
+import {buildpackWebConcurrency, dynoFacts, dynoSizeTableSchema, findDynoSize} from '../../src/platform/dyno-sizes.js'
 import {platformLayer} from '../../src/platform/env-layer.js'
 import {detectLanguage} from '../../src/platform/language.js'
 
@@ -25,6 +25,40 @@ describe('plans/dyno-sizes.json', () => {
     const ratio = s.memoryMb / 128
     const php = Math.min(Math.floor(ratio), Math.floor(Math.ceil(Math.log2(ratio)) * s.nproc * 2))
     expect(s.webConcurrency).toEqual({nodejs: node > 200 ? 1 : node, php, python})
+  })
+
+  it('names each size once: no name or alias is used twice', () => {
+    const all = table.sizes.flatMap((s) => [s.name, ...(s.aliases ?? [])])
+    expect(all.filter((n, i) => all.indexOf(n) !== i)).toEqual([])
+    expect(findDynoSize(table, table.default)).toBeDefined()
+  })
+
+  // domain-facts §2.1 (the dyno-types page, and the R15 limits of dyno-memory-behavior for Private/Shield).
+  it('gives Common Runtime, Private and Shield sizes the memory of the dyno-types page, confirmed', () => {
+    const gb: Record<string, number> = {'2xl': 126, basic: 0.5, eco: 0.5, l: 14, 'l-ram': 30, m: 2.5, s: 1, 'standard-1x': 0.5, 'standard-2x': 1, xl: 62}
+    for (const s of table.sizes.filter((r) => !r.name.startsWith('dyno-') && !r.name.includes('-memory-'))) {
+      const key = /^(performance|private|shield)-(.+)$/.exec(s.name)?.[2] ?? s.name
+      expect([s.name, s.memoryMb, s.memoryConfidence]).toEqual([s.name, gb[key] * 1024, 'confirmed'])
+    }
+  })
+
+  it('has every Private/Shield size for both tiers, with the same hardware', () => {
+    const tier = (t: string) =>
+      table.sizes
+        .filter((s) => s.name.startsWith(`${t}-`))
+        .map((s) => [s.name.slice(t.length + 1), s.memoryMb, s.memoryConfidence, s.nproc, s.nprocConfidence, s.webConcurrency])
+    expect(tier('private').map(([n]) => n)).toEqual(['s', 'm', 'l', 'l-ram', 'xl', '2xl', 'memory-l', 'memory-xl', 'memory-2xl'])
+    expect(tier('shield')).toEqual(tier('private'))
+  })
+
+  it('labels what it could not confirm: *-memory-* memory, Fir memory and nproc (taken from the size name)', () => {
+    for (const s of table.sizes.filter((r) => r.name.includes('-memory-'))) expect(s.memoryConfidence).toBe('unconfirmed')
+    const fir = table.sizes.filter((r) => r.name.startsWith('dyno-'))
+    expect(fir).toHaveLength(17)
+    for (const s of fir) {
+      const [, cpu, gb] = /^dyno-(\d+)c-([\d.]+)gb$/.exec(s.name)!
+      expect([s.name, s.memoryMb, s.nproc, s.memoryConfidence, s.nprocConfidence]).toEqual([s.name, Number(gb) * 1024, Number(cpu), 'unconfirmed', 'unconfirmed'])
+    }
   })
 
   it('keeps the values Heroku tests confirm', () => {
@@ -50,6 +84,32 @@ describe('dynoFacts', () => {
     expect(d.name).toBe('standard-1x')
     expect(isAssumption(d.memoryMb)).toBe(true)
     expect(describeSourced(d.size)).toMatch(/^assumption: no dyno size in --scale or app.json; a 512 MB standard-1x dyno assumed/)
+  })
+
+  it('reads a 30 GB Private-L-RAM as 30 GB, not as an assumed 512 MB dyno', () => {
+    const d = dynoFacts(table, sourced('private-l-ram', fromFlag('--scale web=2:private-l-ram')))
+    expect(d.name).toBe('private-l-ram')
+    expect(d.memoryMb.value).toBe(30_720)
+    expect(isAssumption(d.memoryMb)).toBe(false)
+    expect(describeSourced(d.nproc)).toBe('assumption: nproc 4 on private-l-ram (nproc assumed equal to Performance-L-RAM)')
+    const python = buildpackWebConcurrency(table, 'python', d)
+    expect(python.value).toBe(9)
+    expect(isAssumption(python)).toBe(true)
+    const node = buildpackWebConcurrency(table, 'nodejs', d)
+    expect(node.value).toBe(15)
+    expect(isAssumption(node)).toBe(false)
+  })
+
+  it('labels an undocumented memory as an assumption, and the WEB_CONCURRENCY computed from it', () => {
+    const d = dynoFacts(table, sourced('dyno-2c-1gb', fromFlag('--scale web=1:dyno-2c-1gb')))
+    expect(d.memoryMb.value).toBe(1024)
+    expect(describeSourced(d.memoryMb)).toMatch(/^assumption: memory 1024 MB on dyno-2c-1gb \(Fir: memory taken from the size name/)
+    const node = buildpackWebConcurrency(table, 'nodejs', d)
+    expect(node.value).toBe(2)
+    expect(isAssumption(node)).toBe(true)
+    const e = platformLayer(table, detectLanguage(memoryFiles({'package.json': '{}'})), d)!.vars.get('WEB_CONCURRENCY')!
+    expect(e.source.kind).toBe('assumed')
+    expect(e.source.kind === 'assumed' && e.source.why).toContain('memory 1024 MB on dyno-2c-1gb')
   })
 
   it('labels an unknown size as an assumption instead of failing', () => {
