@@ -14,6 +14,7 @@ import {type Source, type Sourced, uniqueSources} from '../model/source.js'
 import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
 import {callMethod} from './methods.js'
 import {parsePython, type ParsedPython, type PyNode} from './parse.js'
+import {isExhaustion, TOO_DEEP} from '../util/exhaustion.js'
 
 export interface PyList {
   items: EvalValue[]
@@ -1204,35 +1205,33 @@ function kids(node: PyNode): PyNode[] {
   return out
 }
 
+/** A module conncalc could not read: no names, one diagnostic saying why. */
+function unparsedModule(file: string, line: number, why: string): PyModule {
+  return {
+    calls: [],
+    diagnostics: [{code: 'unparsable-config', file, line, message: `${why}; conncalc reads nothing from this file`, severity: 'warning'}],
+    file,
+    imports: [],
+    itemAssignments: [],
+    names: new Map(),
+    parsed: false,
+  }
+}
+
 /** Evaluate a whole Python file. Syntax errors give an unparsed module and a diagnostic. */
 export async function evaluatePython(file: string, text: string, opts: Omit<PyEvalOptions, 'file'>): Promise<PyModule> {
-  const parsed = await parsePython(file, text)
-  if (parsed.errors.length > 0) {
-    const e = parsed.errors[0]
-    return {
-      calls: [],
-      diagnostics: [
-        {
-          code: 'unparsable-config',
-          file,
-          line: e.line,
-          message: `not valid Python (${e.message}); conncalc reads nothing from this file`,
-          severity: 'warning',
-        },
-      ],
-      file,
-      imports: [],
-      itemAssignments: [],
-      names: new Map(),
-      parsed: false,
-    }
+  try {
+    const parsed = await parsePython(file, text)
+    if (parsed.errors.length > 0) return unparsedModule(file, parsed.errors[0].line, `not valid Python (${parsed.errors[0].message})`)
+    const ev = new Evaluator(parsed, {...opts, file})
+    const scope: Scope = new Map()
+    const top = parsed.tree.topNode
+    const statements: PyNode[] = []
+    for (let c = top.firstChild; c; c = c.nextSibling) statements.push(c)
+    await ev.block(statements, scope)
+    return {calls: ev.calls, diagnostics: [], file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
+  } catch (error) {
+    if (!isExhaustion(error)) throw error
+    return unparsedModule(file, 1, TOO_DEEP)
   }
-
-  const ev = new Evaluator(parsed, {...opts, file})
-  const scope: Scope = new Map()
-  const top = parsed.tree.topNode
-  const statements: PyNode[] = []
-  for (let c = top.firstChild; c; c = c.nextSibling) statements.push(c)
-  await ev.block(statements, scope)
-  return {calls: ev.calls, diagnostics: [], file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
 }

@@ -12,6 +12,7 @@ import {type Source, type Sourced, uniqueSources} from '../model/source.js'
 import type {CallNode, CaseNode, LocalVariableOrWriteNode, LocalVariableWriteNode} from '@ruby/prism'
 
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
+import {isExhaustion, TOO_DEEP} from '../util/exhaustion.js'
 
 export interface RubySymbol {
   symbol: string
@@ -726,7 +727,7 @@ function parseDiagnostic(file: string, parsed: ParsedRuby, firstLine: number): D
     file,
     fix: 'Check the file with `ruby -c`.',
     line,
-    message: `not valid Ruby (${first.message}); conncalc uses the defaults instead`,
+    message: first.message === TOO_DEEP ? `${TOO_DEEP}; conncalc uses the defaults instead` : `not valid Ruby (${first.message}); conncalc uses the defaults instead`,
     severity: 'warning',
   }
 }
@@ -748,7 +749,12 @@ export async function evaluateRubyConfig(
   }
 
   const ev = new Evaluator(parsed, {appEnv, env, file: file.path, processors: more.processors, scope: newScope()})
-  return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: [...launches(parsed, file.path), ...delegations(parsed, file.path)], file: file.path, parsed: true}
+  try {
+    return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: [...launches(parsed, file.path), ...delegations(parsed, file.path)], file: file.path, parsed: true}
+  } catch (error) {
+    if (!isExhaustion(error)) throw error
+    return {calls: [], diagnostics: [parseDiagnostic(file.path, {...parsed, errors: [{line: 1, message: TOO_DEEP}]}, 1)], file: file.path, parsed: false}
+  }
 }
 
 /**
@@ -827,7 +833,12 @@ export async function evaluateRubySnippet(
 
   const ev = new Evaluator(parsed, {...opts, firstLine, scope: opts.scope ?? newScope()})
   let value: EvalValue = {kind: 'known', line: firstLine, value: null, via: []}
-  for (const s of parsed.program.statements.body) value = ev.ev(s)
+  try {
+    for (const s of parsed.program.statements.body) value = ev.ev(s)
+  } catch (error) {
+    if (!isExhaustion(error)) throw error
+    return {diagnostics: [], value: {kind: 'unknown', line: firstLine, reason: `\`${code.trim().slice(0, 40)}…\` is ${TOO_DEEP}`}}
+  }
 
   return {diagnostics: [], value}
 }

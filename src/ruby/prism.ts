@@ -5,6 +5,7 @@
  */
 import type * as PrismModule from '@ruby/prism'
 
+import {isExhaustion, TOO_DEEP} from '../util/exhaustion.js'
 import {lineIndex} from '../util/lines.js'
 
 export type Prism = typeof PrismModule
@@ -54,7 +55,16 @@ export async function parseRuby(path: string, text: string, locals: readonly str
   const {parse, prism} = await load()
   const bytes = Buffer.from(text, 'utf8')
   const lineOf = lineIndex(bytes)
-  const raw = parse(text, locals.length > 0 ? {scopes: [[...locals]]} : {})
+  let raw: ReturnType<ParseFn>
+  try {
+    raw = parse(text, locals.length > 0 ? {scopes: [[...locals]]} : {})
+  } catch (error) {
+    if (!isExhaustion(error)) throw error
+    // The trapped instance may be left broken: the next parse gets a fresh one.
+    loading = undefined
+    return {errors: [{line: 1, message: TOO_DEEP}], lineOf, prism, program: undefined as never, textOf: () => ''}
+  }
+
   const result: ParsedRuby = {
     errors: raw.errors.map((e) => ({line: lineOf(e.location.startOffset), message: e.message})),
     lineOf,

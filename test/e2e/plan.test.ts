@@ -1,3 +1,6 @@
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {fixture, runCli, runJson} from '../helpers/cli.js'
@@ -197,6 +200,27 @@ describe('conncalc plan: hostile files never crash or hang', () => {
     const r = runJson<JsonReport>(['plan', '--procfile', fixture('bad-inputs/huge-config/Procfile'), '--plan', 'essential-0'])
     expect(r.code).toBe(0)
     expect(r.json.diagnostics).toEqual([expect.objectContaining({code: 'unparsable-config', file: 'config/puma.rb', message: expect.stringContaining('larger than 1 MiB')})])
+  })
+
+  it('configs nested thousands deep (Ruby, Python, YAML) are diagnostics, not crashes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-deep-'))
+    const deep = (open: string, close: string) => open.repeat(20_000) + '2' + close.repeat(20_000)
+    mkdirSync(join(dir, 'config'))
+    writeFileSync(join(dir, 'Procfile'), 'web: bundle exec puma -C config/puma.rb\napi: gunicorn app:app -c gunicorn.conf.py\n')
+    writeFileSync(join(dir, 'config/puma.rb'), `workers ${deep('(', ')')}\nthreads 5, 5\n`)
+    writeFileSync(join(dir, 'config/database.yml'), `production:\n  pool: 5\n  x: ${deep('[', ']')}\n`)
+    writeFileSync(join(dir, 'gunicorn.conf.py'), `workers = ${deep('(', ')')}\n`)
+    writeFileSync(join(dir, 'requirements.txt'), 'gunicorn\n')
+    try {
+      const r = runJson<JsonReport>(['plan', '--procfile', join(dir, 'Procfile'), '--plan', 'standard-0'])
+      expect(r.code).toBe(0)
+      const unreadable = r.json.diagnostics.filter((d) => d.code === 'unparsable-config').map((d) => d.file)
+      expect(unreadable).toEqual(expect.arrayContaining(['config/puma.rb', 'config/database.yml', 'gunicorn.conf.py']))
+      // Puma's own defaults stand in for the unreadable file.
+      expect(type(r.json, 'web').threadsPerProcess).toBe(5)
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
   })
 
   it('a Ruby syntax error is a diagnostic with file and line', () => {
