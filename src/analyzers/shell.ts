@@ -565,16 +565,30 @@ function baseCommand(argv: string[]): string {
   return normalizePath(argv[i] ?? '')
 }
 
-/** Launchers that take no arguments of their own before the command. */
+/**
+ * Launchers that take no arguments of their own before the command: Heroku
+ * buildpacks' (PgBouncer, nginx, jemalloc, stunnel, QuotaGuard), Rails 8's
+ * Thruster proxy, APM runners, and the shell's own.
+ */
 const SIMPLE_WRAPPERS = new Set([
+  'bin/qgtunnel',
+  'bin/start-nginx',
+  'bin/start-nginx-debug',
   'bin/start-pgbouncer',
   'bin/start-pgbouncer-stunnel',
+  'bin/start-stunnel',
+  'bin/thrust',
   'command',
   'ddtrace-run',
   'exec',
+  'jemalloc.sh',
   'nohup',
+  'thrust',
   'time',
 ])
+
+/** Secret injectors that run the command after `--`: `doppler run -- cmd`, `dotenv -e .env -- cmd`. */
+const DASH_DASH_WRAPPERS = new Set(['aws-vault', 'chamber', 'doppler', 'dotenv', 'infisical', 'op'])
 
 function stripWrappers(
   argvIn: string[],
@@ -594,6 +608,9 @@ function stripWrappers(
     } else if ((head === 'bundle' || head === 'bin/bundle') && argv[1] === 'exec') {
       wrappers.push('bundle exec')
       argv = argv.slice(2)
+    } else if (DASH_DASH_WRAPPERS.has(head) && argv.includes('--')) {
+      wrappers.push(argv.slice(0, argv.indexOf('--') + 1).join(' '))
+      argv = argv.slice(argv.indexOf('--') + 1)
     } else if (head === 'newrelic-admin' && (argv[1] === 'run-program' || argv[1] === 'run-python')) {
       wrappers.push(`newrelic-admin ${argv[1]}`)
       argv = argv.slice(2)

@@ -153,9 +153,11 @@ describe('splitCommand', () => {
     expect(r.command.argv).toEqual(['bin/rails', 'server'])
     expect(r.command.wrappers).toEqual(['bin/start-pgbouncer-stunnel', 'newrelic-admin run-program', 'ddtrace-run'])
     expect(split('exec /app/bin/start-pgbouncer bin/qgtunnel bundle exec puma').command).toMatchObject({
-      argv: ['bin/qgtunnel', 'bundle', 'exec', 'puma'],
-      wrappers: ['exec', 'bin/start-pgbouncer'],
+      argv: ['puma'],
+      wrappers: ['exec', 'bin/start-pgbouncer', 'bin/qgtunnel', 'bundle exec'],
     })
+    // A launcher conncalc does not know stays the command: it is reported, not guessed through.
+    expect(split('bin/my-launcher bundle exec puma').command.argv).toEqual(['bin/my-launcher', 'bundle', 'exec', 'puma'])
   })
 
   it('turns `env K=V` into assignments and strips env options', () => {
@@ -204,6 +206,28 @@ describe('splitCommand', () => {
 
   it('keeps an empty argv for a line of only assignments', () => {
     expect(split('A=1').command.argv).toEqual([])
+  })
+})
+
+describe('splitCommand strips the launchers Heroku apps put in front of the server', () => {
+  for (const [raw, wrapper] of [
+    ['bin/start-nginx bundle exec puma -C config/puma.rb', 'bin/start-nginx'],
+    ['jemalloc.sh bundle exec puma -C config/puma.rb', 'jemalloc.sh'],
+    ['bin/thrust ./bin/rails server', 'bin/thrust'],
+    ['bin/qgtunnel bundle exec puma -C config/puma.rb', 'bin/qgtunnel'],
+    ['bin/start-stunnel bundle exec puma -C config/puma.rb', 'bin/start-stunnel'],
+    ['doppler run --fallback-readonly -- bundle exec puma -C config/puma.rb', 'doppler run --fallback-readonly --'],
+    ['dotenv -e .env.production -- bundle exec puma -C config/puma.rb', 'dotenv -e .env.production --'],
+  ] as const) {
+    it(raw, () => {
+      const {command} = split(raw)
+      expect(command.wrappers).toContain(wrapper)
+      expect(command.argv[0]).toMatch(/^(puma|bin\/rails)$/)
+    })
+  }
+
+  it('keeps a dotenv without `--` as the command (it is then not a wrapper)', () => {
+    expect(split('dotenv puma').command.argv).toEqual(['dotenv', 'puma'])
   })
 })
 
