@@ -13,6 +13,7 @@ import type {AnalyzerContext, ParsedCommand} from './types.js'
 
 import {NODE_PROGRAMS} from '../node/programs.js'
 import {manageCommand, manageInvocation, pythonProgram} from '../python/program.js'
+import {readFlag} from './argv.js'
 import {programName} from './setting.js'
 
 type Matcher = (cmd: ParsedCommand, ctx: AnalyzerContext) => boolean
@@ -60,3 +61,14 @@ const DELAYED_JOB_TASKS = new Set(['jobs:work', 'jobs:workoff'])
 export const isDelayedJobDaemon = (argv0: string | undefined): boolean => programName(argv0) === 'delayed_job' && (argv0 ?? '').includes('/')
 const isDelayedJobTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).some((a) => DELAYED_JOB_TASKS.has(a))
 export const isDelayedJob: Matcher = (cmd) => isDelayedJobDaemon(cmd.argv[0]) || isDelayedJobTask(cmd.argv)
+
+// Rack servers. `rackup` runs the server `-s` names, else the first Rack finds in the bundle
+// (Rack::Handler.default tries puma, then falcon, then thin, before webrick).
+export function rackupServer(argv: readonly string[], versions: Record<string, string>): string | undefined {
+  if (programName(argv[0]) !== 'rackup') return undefined
+  const named = readFlag(argv, ['-s', '--server'])?.value
+  return named ?? ['puma', 'falcon', 'thin'].find((s) => versions[s] !== undefined) ?? 'webrick'
+}
+
+export const isThin: Matcher = (cmd, ctx) => programName(cmd.argv[0]) === 'thin' || rackupServer(cmd.argv, ctx.versions) === 'thin'
+export const isPassenger: Matcher = (cmd) => programName(cmd.argv[0]) === 'passenger' && cmd.argv[1] === 'start'

@@ -9,6 +9,7 @@ import {findCalls, isSymbol, lastCall, type RubyConfig, truthy} from '../ruby/ev
 import {hasFlag} from './argv.js'
 import {versionAtLeast} from '../util/version.js'
 import {processorsFor} from './dyno.js'
+import {rackupServer} from './matchers.js'
 import {forkFacts, forkingParentExtra, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from './setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from './types.js'
@@ -173,12 +174,14 @@ function preloadApp(config: RubyConfig | undefined, workers: Sourced<number>, ve
 export const puma: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
-    const rails = isRailsServer(argv)
-    // `rails server -c` is the rackup file, not Puma's config; Rails passes only -e through.
-    const flag = (...names: string[]) => (rails ? undefined : findFlag(argv, names, ctx.command))
+    const rackup = programName(argv[0]) === 'rackup'
+    // Through Rails or rackup, Puma runs as a Rack handler: it reads its own config files, and
+    // the command's flags are the launcher's (`rails server -c` is the rackup file), bar the environment.
+    const handler = isRailsServer(argv) || rackup
+    const flag = (...names: string[]) => (handler ? undefined : findFlag(argv, names, ctx.command))
     const flags = {
       config: flag('-C', '--config'),
-      environment: findFlag(argv, ['-e', '--environment'], ctx.command),
+      environment: findFlag(argv, rackup ? ['-E', '--env'] : ['-e', '--environment'], ctx.command),
       threads: flag('-t', '--threads'),
       workers: flag('-w', '--workers'),
     }
@@ -246,7 +249,7 @@ export const puma: ServerAnalyzer = {
     }
   },
   id: 'puma',
-  matches(cmd: ParsedCommand): boolean {
-    return programName(cmd.argv[0]) === 'puma' || isRailsServer(cmd.argv)
+  matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean {
+    return programName(cmd.argv[0]) === 'puma' || isRailsServer(cmd.argv) || rackupServer(cmd.argv, ctx.versions) === 'puma'
   },
 }

@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from './types.js'
 import {actionCable} from './action-cable.js'
 import {goodJob, goodJobAsync} from './good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDramatiq, isGo, isGunicorn, isHypercorn, isJvm, isNode, isPhp, isQue, isResque, isRq, isUvicorn, isUwsgi} from './matchers.js'
+import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDramatiq, isGo, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi} from './matchers.js'
 import {newRelic} from './new-relic.js'
 import {puma} from './puma.js'
 import {release} from './release.js'
@@ -23,6 +23,8 @@ export const analyzers: ServerAnalyzer[] = [
   release,
   puma,
   unicorn,
+  lazyAnalyzer('thin', isThin, async () => (await import('./thin.js')).thin),
+  lazyAnalyzer('passenger', isPassenger, async () => (await import('./passenger.js')).passenger),
   sidekiq,
   lazyAnalyzer('resque', isResque, async () => (await import('./resque.js')).resque),
   goodJob,

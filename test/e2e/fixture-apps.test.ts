@@ -48,6 +48,17 @@ const cases: Case[] = [
   ['puma-16-threads', [], 32, 'over', 1, {web: ['puma', 2, 16, 16, 32]}, ['over-limit']],
   ['ruby-unparsable', [], 5, 'ok', 0, {web: ['puma', 1, 5, 5, 5]}, ['unparsable-config']],
   ['ruby-unknown-construct', [], 5, 'ok', 0, {web: ['puma', 1, 5, 5, 5]}, ['unknown-config-value']],
+  // rackup runs Puma (first in the bundle), which reads config/puma.rb; thin is one reactor
+  // thread unless --threaded; Passenger runs --max-pool-size single-threaded processes.
+  [
+    'rack-servers',
+    ['--plan', 'standard-0'],
+    10 + 1 + 5 + 1 + 3,
+    'ok',
+    0,
+    {passenger: ['passenger', 3, 1, 5, 3], 'rackup-thin': ['thin', 1, 1, 5, 1], thin: ['thin', 1, 1, 5, 1], 'thin-threaded': ['thin', 1, 8, 5, 5], web: ['puma', 2, 5, 5, 10]},
+    ['pool-below-threads'],
+  ],
 ]
 
 describe('fixture apps end to end (conncalc plan --json)', () => {
