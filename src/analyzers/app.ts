@@ -8,7 +8,7 @@ import type {AnalyzerContext, ServerAnalysis} from './types.js'
 import {Env, layer} from '../model/env.js'
 import {assumed, fromDefault, sourced} from '../model/source.js'
 import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
-import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer} from '../platform/env-layer.js'
+import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
 import {analyzeDatabaseYml} from './database-yml.js'
 import {parseGemfileLock} from './gemfile-lock.js'
@@ -56,7 +56,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
     const platform = dyno && platformLayer(input.dynoSizes!, detected, dyno)
     const ruby = detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []
     const nodeLayer = detected.language === 'nodejs' ? [nodeBuildpackLayer()] : []
-    const baseEnv = new Env([...input.envLayers, ...(platform ? [platform] : []), ...ruby, ...nodeLayer])
+    const baseEnv = new Env([...input.envLayers, ...(platform ? [platform] : []), ...ruby, ...nodeLayer, runtimeLayer(entry.name)])
     const split = splitCommand(entry.command, baseEnv, origin)
     const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
     for (const name of split.unresolved) {

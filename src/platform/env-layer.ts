@@ -24,6 +24,19 @@ export function platformLayer(table: DynoSizeTable, detected: DetectedLanguage, 
 }
 
 /**
+ * What the Heroku runtime sets in every dyno: DYNO (`web.1`) and PORT. Code that
+ * asks "am I on Heroku?" (`"DYNO" in os.environ`, `ENV["DYNO"]`) then takes the
+ * production branch, as it does on the platform. PORT's value is only a stand-in.
+ */
+export function runtimeLayer(processType: string): EnvLayer {
+  const ref = 'https://devcenter.heroku.com/articles/dynos#local-environment-variables'
+  return layer('platform (dyno runtime)', [
+    {name: 'DYNO', source: fromDefault(`Heroku sets DYNO in every dyno (${processType}.1 for the first)`, ref), value: `${processType}.1`},
+    {name: 'PORT', source: fromDefault('Heroku sets PORT in every web dyno (the number is chosen at boot)', ref), value: '5000'},
+  ])
+}
+
+/**
  * The Ruby buildpack's default config vars: RAILS_ENV and RACK_ENV (production
  * unless the app sets them), so a Procfile's `-e $RAILS_ENV` has a value.
  */

@@ -10,6 +10,15 @@ import {planJson, procfileOf} from '../helpers/cli.js'
 const plan = (app: string, ...args: string[]) => planJson(procfileOf(`real-python/${app}`), args)
 
 describe('real Python apps (2)', () => {
+  it('heroku/python-getting-started: Postgres only `if "DYNO" in os.environ`, which Heroku sets in every dyno; gthread 2 × 5 on 2 dynos fills essential-0', () => {
+    const r = plan('python-getting-started', '--plan', 'essential-0', '--scale', 'web=2')
+    expect(r.type('web')).toMatchObject({connections: 20, poolPerProcess: 5, processesPerDyno: 2, server: 'gunicorn', threadsPerProcess: 5})
+    expect(r.type('web').sources['pool.default'].source).toEqual({file: 'gettingstarted/settings.py', kind: 'file', line: 11})
+    expect(r.type('web').sources['pool.default'].via).toContainEqual(expect.objectContaining({what: expect.stringContaining('CONN_MAX_AGE=600 s')}))
+    expect(r).toMatchObject({limit: 20, status: 'warning', total: 20})
+    expect(r.codes).toEqual(['near-limit'])
+  })
+
   it('Zulip: uWSGI ini with env = for the settings module, a placeholder over $(UWSGI_PROCESSES:-6), an absolute chdir, an if-env block and CONN_MAX_AGE=600', () => {
     const r = plan('zulip', '--scale', 'web=2')
     expect(r.type('web')).toMatchObject({connections: 12, poolPerProcess: 1, processesPerDyno: 6, server: 'uwsgi', threadsPerProcess: 1})
