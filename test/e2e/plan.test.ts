@@ -197,9 +197,18 @@ describe('conncalc plan: hostile files never crash or hang', () => {
   })
 
   it('a config over 1 MiB is skipped with a diagnostic, not read', () => {
-    const r = runJson<JsonReport>(['plan', '--procfile', fixture('bad-inputs/huge-config/Procfile'), '--plan', 'essential-0'])
-    expect(r.code).toBe(0)
-    expect(r.json.diagnostics).toEqual([expect.objectContaining({code: 'unparsable-config', file: 'config/puma.rb', message: expect.stringContaining('larger than 1 MiB')})])
+    // Written here rather than committed: 1.5 MB of padding after one real line.
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-huge-'))
+    mkdirSync(join(dir, 'config'))
+    writeFileSync(join(dir, 'Procfile'), 'web: bundle exec puma -C config/puma.rb\n')
+    writeFileSync(join(dir, 'config/puma.rb'), `threads 5, 5\n${'# padding\n'.repeat(150_000)}`)
+    try {
+      const r = runJson<JsonReport>(['plan', '--procfile', join(dir, 'Procfile'), '--plan', 'essential-0'])
+      expect(r.code).toBe(0)
+      expect(r.json.diagnostics).toEqual([expect.objectContaining({code: 'unparsable-config', file: 'config/puma.rb', message: expect.stringContaining('larger than 1 MiB')})])
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
   })
 
   it('configs nested thousands deep (Ruby, Python, YAML) are diagnostics, not crashes', () => {
