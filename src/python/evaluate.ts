@@ -314,13 +314,8 @@ class Evaluator {
         return
       }
 
-      case 'TryStatement': {
-        // The try body is what runs when nothing fails; handlers are skipped.
-        const body = kids(node).find((k) => k.name === 'Body')
-        if (body) await this.block(this.bodyOf(body), scope)
-        return
-      }
-
+      // A try body is what runs when nothing fails (handlers are skipped); a with body always runs.
+      case 'TryStatement':
       case 'WithStatement': {
         const body = kids(node).find((k) => k.name === 'Body')
         if (body) await this.block(this.bodyOf(body), scope)

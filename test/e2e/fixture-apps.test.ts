@@ -1,23 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runJson} from '../helpers/cli.js'
-
-interface Row {
-  connections: number
-  connectionsPerProcess: number
-  dynos: number
-  name: string
-  poolPerProcess: null | number
-  processesPerDyno: number
-  server: string
-  threadsPerProcess: number
-}
-interface Report {
-  diagnostics: {code: string; file?: string; line?: number}[]
-  processTypes: Row[]
-  status: string
-  total: number
-}
+import {fixture, type PlanJson, runJson} from '../helpers/cli.js'
 
 /** [fixture, extra args, total, status, exit, {type: [server, processes, threads, pool, connections]}, diagnostic codes] */
 type Case = [string, string[], number, string, number, Record<string, [string, number, number, null | number, number]>, string[]]
@@ -65,7 +48,7 @@ describe('fixture apps end to end (conncalc plan --json)', () => {
   for (const [app, args, total, status, exit, types, codes] of cases) {
     it(`${app} ${args.join(' ')}`.trim(), () => {
       const plan = args.includes('--plan') ? [] : ['--plan', 'essential-0']
-      const r = runJson<Report>(['plan', '--procfile', fixture(`${app}/Procfile`), ...plan, ...args])
+      const r = runJson<PlanJson>(['plan', '--procfile', fixture(`${app}/Procfile`), ...plan, ...args])
       expect(r.code).toBe(exit)
       expect(r.json.total).toBe(total)
       expect(r.json.status).toBe(status)

@@ -1,21 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runJson} from '../helpers/cli.js'
-
-interface Row {
-  connections: number
-  name: string
-  poolPerProcess: null | number
-  processesPerDyno: number
-  server: string
-  threadsPerProcess: number
-}
-interface Report {
-  diagnostics: {code: string; file?: string; line?: number; message: string}[]
-  processTypes: Row[]
-  status: string
-  total: number
-}
+import {fixture, type PlanJson, runJson} from '../helpers/cli.js'
 
 /** [app, extra args, total, status, {type: [server, processes, threads, pool, connections]}, diagnostic codes] */
 type Case = [string, string[], number, string, Record<string, [string, number, number, null | number, number]>, string[]]
@@ -49,7 +34,7 @@ const cases: Case[] = [
   ['gitlab', [], 31, 'ok', {web: ['puma', 3, 16, 10, 31]}, ['pool-below-threads', 'pool-below-threads', 'fork-disconnect-missing', 'database-url-missing']],
 ]
 
-const run = (app: string, args: string[]) => runJson<Report>(['plan', '--procfile', fixture(`real-ruby/${app}/Procfile`), '--plan', 'standard-0', ...args])
+const run = (app: string, args: string[]) => runJson<PlanJson>(['plan', '--procfile', fixture(`real-ruby/${app}/Procfile`), '--plan', 'standard-0', ...args])
 
 describe('real Ruby apps end to end (conncalc plan --json)', () => {
   for (const [app, args, total, status, types, codes] of cases) {

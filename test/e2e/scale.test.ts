@@ -1,21 +1,13 @@
 import {describe, expect, it} from 'vitest'
 
+import type {ScaleChange} from '../../src/scale.js'
+
 import {fixture, runCli, runJson} from '../helpers/cli.js'
 
-interface Change {
-  app: null | string
-  connectionsAfter: number
-  connectionsBefore: number
-  delta: number
-  dynosAfter: number
-  dynosBefore: number
-  processType: string
-  sizeAfter: null | string
-}
 interface ScaleJson {
   after: {deployPeak: number; diagnostics: {code: string}[]; status: string; total: number}
   before: {status: string; total: number}
-  changes: Change[]
+  changes: ScaleChange[]
 }
 
 const APP = ['--procfile', 'examples/rails/Procfile', '--scale', 'web=2', 'worker=1']
