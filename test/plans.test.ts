@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
 import {loadBuiltinPlans} from '../src/io/plans.js'
-import {closestPlans, findPlan, requirePlan, smallestPlanFitting, validatePlanTable} from '../src/plans/table.js'
+import {closestPlans, findPlan, requirePlan, smallestPlanFitting, validatePlanTable} from '../src/platform/plans.js'
 
 describe('the built-in plan table', () => {
   it('passes the zod schema (the CLI skips zod for it at start-up, so this test is the check)', async () => {

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {checkSection, END, START, upsertSection} from '../src/readme-section.js'
+import {checkSection, END, START, upsertSection} from '../src/app/readme-section.js'
 import {fixture, runCli, runJson} from './helpers/cli.js'
 
 const MD = '### conncalc: 17 of 20\n\n| a | b |\n'

@@ -1,3 +1,4 @@
+import type {ServerPoolingBudget} from '../model/budget.js'
 import {assumed, fromDefault, type Sourced, sourced} from '../model/source.js'
 
 /** Client connections Heroku's server-side pool accepts (domain facts §1.5, CONFIRMED). */
@@ -8,19 +9,6 @@ export const POOLER_CLIENT_LIMIT: Sourced<number> = sourced(
 
 /** Share of the plan's connections the pooler opens to the database (SECONDARY: an assumption). */
 export const POOLER_SERVER_SHARE = 0.75
-
-export interface ServerPoolingBudget {
-  clientLimit: Sourced<number>
-  /** Expected client connections of the pooled types (what they would open directly). */
-  clients: number
-  clientsCeiling: number
-  /** What the pooler opens on the database: min(clients, serverLimit); counted in the total. */
-  serverCeiling: number
-  serverConnections: number
-  /** 75% of the limit (an assumption); null without a limit, when the pooler is counted at its clients. */
-  serverLimit: null | Sourced<number>
-  types: string[]
-}
 
 /**
  * The pooled types' connections go to the pooler, which opens at most

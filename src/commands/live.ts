@@ -1,11 +1,12 @@
+import type {JsonLiveReport} from '../model/live.js'
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../cli/base-command.js'
-import {UsageError} from '../errors.js'
-import {type JsonLiveReport, liveJson} from '../live/live-report.js'
-import {liveExitCode, runLive} from '../live/run-live.js'
+import {BaseCommand} from './base-command.js'
+import {UsageError} from '../util/errors.js'
+import {liveJson} from '../live/live-report.js'
+import {liveExitCode, runLive} from '../app/live.js'
 import {renderLive} from '../render/live.js'
-import {liveFlags, liveOptionsFrom} from '../cli/live-flags.js'
+import {liveFlags, liveOptionsFrom} from './live-flags.js'
 
 export default class Live extends BaseCommand {
   static override description = `Read a running PostgreSQL database: its connection limit and who holds its connections now.
@@ -21,7 +22,7 @@ Connects with a read-only session and short timeouts, reads max_connections, the
   static override flags = {
     ...liveFlags,
     'env-file': Flags.string({
-      aliases: ['dotenv'], // see src/cli/flags.ts: Node itself reads `--env-file` under npx
+      aliases: ['dotenv'], // see src/commands/flags.ts: Node itself reads `--env-file` under npx
       description:
         'read DATABASE_URL (or the variable --database-url names) from this file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win (alias --dotenv, for npx: see README)',
       multiple: true,

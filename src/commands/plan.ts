@@ -1,15 +1,18 @@
+import type {JsonReport} from '../model/report.js'
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../cli/base-command.js'
-import {type Format, inputFlags, outputFlags} from '../cli/flags.js'
+import {BaseCommand} from './base-command.js'
+import {inputFlags, outputFlags} from './flags.js'
+import type {Format} from '../render/format.js'
 import {planLiveJson} from '../live/compare.js'
-import {runPlanLive} from '../live/run-live.js'
-import {runPlan} from '../plan.js'
+import {runPlanLive} from '../app/live.js'
+import {runPlan} from '../app/plan.js'
 import {renderReport} from '../render/format.js'
 import {renderPlanLive} from '../render/live.js'
-import {exitCodeFor, type JsonReport, toJson} from '../report.js'
-import {resolveRequest} from '../request.js'
-import {liveFlags, liveOptionsFrom} from '../cli/live-flags.js'
+import {exitCodeFor} from '../app/report.js'
+import {toJson} from '../render/json.js'
+import {resolveRequest} from '../app/request.js'
+import {liveFlags, liveOptionsFrom} from './live-flags.js'
 
 export default class Plan extends BaseCommand {
   static override description = `Compute the app's PostgreSQL connection budget from its Procfile and configs.

@@ -1,8 +1,8 @@
+import type {PlanTable} from '../model/plan.js'
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../cli/base-command.js'
+import {BaseCommand} from './base-command.js'
 import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
-import {type PlanTable} from '../plans/table.js'
 import {columns} from '../render/text.js'
 
 export default class Plans extends BaseCommand {

@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../cli/base-command.js'
-import {inputFlags} from '../cli/flags.js'
-import {checkMessage, type ReadmeResult, runReadme, writeMessage} from '../readme.js'
+import {BaseCommand} from './base-command.js'
+import {inputFlags} from './flags.js'
+import {checkMessage, type ReadmeResult, runReadme, writeMessage} from '../app/readme.js'
 
 export default class Readme extends BaseCommand {
   static override description = `Write the connection budget into a README, between <!-- conncalc:start --> and <!-- conncalc:end -->.

@@ -1,4 +1,4 @@
-import {BaseCommand} from '../cli/base-command.js'
+import {BaseCommand} from './base-command.js'
 import {rules} from '../rules/index.js'
 import {columns} from '../render/text.js'
 

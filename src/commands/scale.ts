@@ -1,8 +1,9 @@
-import {BaseCommand} from '../cli/base-command.js'
-import {type Format, inputFlags, outputFlags} from '../cli/flags.js'
+import {BaseCommand} from './base-command.js'
+import {inputFlags, outputFlags} from './flags.js'
+import type {Format} from '../render/format.js'
 import {renderScale, scaleJson} from '../render/scale.js'
-import {exitCodeFor} from '../report.js'
-import {runScale} from '../scale.js'
+import {exitCodeFor} from '../app/report.js'
+import {runScale} from '../app/scale.js'
 
 export default class Scale extends BaseCommand {
   static override description = `What if you ran \`heroku ps:scale\`? The budget before and after, and the change per type.

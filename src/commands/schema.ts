@@ -1,5 +1,5 @@
-import {BaseCommand} from '../cli/base-command.js'
-import {configJsonSchema} from '../config/schema.js'
+import {BaseCommand} from './base-command.js'
+import {configJsonSchema} from '../model/config.js'
 import {jsonText} from '../render/format.js'
 
 export default class Schema extends BaseCommand {

@@ -1,9 +1,9 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join, relative, resolve} from 'node:path'
 
-import {type ConncalcConfig, configSchema} from '../config/schema.js'
-import {InputError} from '../errors.js'
-import {editDistance} from '../plans/table.js'
+import {type ConncalcConfig, configSchema} from '../model/config.js'
+import {InputError} from '../util/errors.js'
+import {editDistance} from '../platform/plans.js'
 import {parseYaml} from '../util/yaml.js'
 import {readTextFile} from './files.js'
 

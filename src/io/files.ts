@@ -4,7 +4,7 @@ import {isAbsolute, relative, resolve, sep} from 'node:path'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {FileReader, SourceFile} from '../model/files.js'
 
-import {InputError} from '../errors.js'
+import {InputError} from '../util/errors.js'
 
 /** Config files larger than this are not read: no real puma.rb or database.yml comes close. */
 export const MAX_FILE_BYTES = 1024 * 1024

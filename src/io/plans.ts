@@ -1,7 +1,8 @@
+import type {PlanTable} from '../model/plan.js'
 import {readFileSync} from 'node:fs'
 
-import {InputError} from '../errors.js'
-import {type PlanTable, validatePlanTable} from '../plans/table.js'
+import {InputError} from '../util/errors.js'
+import {validatePlanTable} from '../platform/plans.js'
 // Bundled into dist/main.js at build time: no file to find or read at run time.
 import builtin from '../../plans/heroku-postgres.json' with {type: 'json'}
 

@@ -1,4 +1,4 @@
-import {InputError} from '../errors.js'
+import {InputError} from '../util/errors.js'
 import {type ParsedEnvFile, parseEnvFile} from './env-file.js'
 import {readTextFile} from './files.js'
 

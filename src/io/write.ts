@@ -1,7 +1,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 
-import {InputError} from '../errors.js'
+import {InputError} from '../util/errors.js'
 
 /** Write a file conncalc produced (--output, `conncalc readme`); a failure is the user's to fix (exit 2). */
 export function writeTextFile(path: string, text: string): void {

@@ -1,5 +1,4 @@
-import type {LiveBackend} from './types.js'
-
+import type {LiveBackend} from '../model/live.js'
 /** "web.1 ×2, worker.1, (no application_name)": who holds the connections a live rule is about. */
 export function appList(backends: LiveBackend[], max = 5): string {
   const counts = new Map<string, number>()

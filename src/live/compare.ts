@@ -1,32 +1,6 @@
-import type {Budget} from '../budget/budget.js'
-import type {LiveBackend} from './types.js'
-
-import {groupBy, type JsonLiveReport, type LiveGroup, liveJson, type LiveReport} from './live-report.js'
-
-/** One process type: what the plan says beside what the database sees. */
-export interface LiveProcessRow {
-  /** The plan's ceiling for the type (every pool full). */
-  ceiling: number
-  /** Live connections whose application_name names this type ("web.1", "web"). */
-  live: number
-  name: string
-  /** The plan's expected peak for the type. */
-  planned: number
-  /** Distinct application_names seen for the type ("web.1", "web.2"). */
-  seenAs: string[]
-  states: Record<string, number>
-}
-
-/** `plan --live`: the budget per process type beside the live counts. */
-export interface LiveComparison {
-  /** One-off dynos (`heroku run` → run.N, Scheduler → scheduler.N, release phase). */
-  oneOff: LiveGroup[]
-  processTypes: LiveProcessRow[]
-  /** Connections whose application_name matches no process type, by name ("" = not set). */
-  unattributed: LiveGroup[]
-  /** Of all live connections, how many have no application_name. */
-  withoutName: number
-}
+import type {JsonPlanLive, LiveBackend, LiveComparison, LiveReport} from '../model/live.js'
+import type {Budget} from '../model/budget.js'
+import {groupBy, liveJson} from './live-report.js'
 
 const ONE_OFF = new Set(['run', 'scheduler', 'release'])
 
@@ -78,9 +52,6 @@ export function compareWithLive(budget: Budget, backends: LiveBackend[]): LiveCo
     withoutName: backends.filter((b) => b.applicationName.trim() === '').length,
   }
 }
-
-/** `plan --json --live`: the live report (its diagnostics are in the plan's) and the comparison. */
-export type JsonPlanLive = Omit<JsonLiveReport, 'diagnostics' | 'plan'> & LiveComparison
 
 export function planLiveJson(live: LiveReport, cmp: LiveComparison): JsonPlanLive {
   const {diagnostics: _d, plan: _p, ...rest} = liveJson(live)

@@ -1,4 +1,4 @@
-import {UsageError} from '../errors.js'
+import {UsageError} from '../util/errors.js'
 import {type LiveTarget, targetLabel} from './target.js'
 
 /** What pg and Node put on a failed connection or query. */

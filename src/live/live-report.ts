@@ -1,62 +1,8 @@
-import type {Status} from '../budget/budget.js'
-import type {Diagnostic} from '../model/diagnostic.js'
-import type {PlanInfo} from '../report.js'
-import type {LiveBackend, LiveSnapshot, SslInfo} from './types.js'
-
+import type {JsonLiveReport, LiveAge, LiveBackend, LiveFacts, LiveGroup, LiveOptions, LiveReport, LiveSnapshot} from '../model/live.js'
+import type {PlanInfo} from '../model/plan.js'
 import {dedupeDiagnostics, sortDiagnostics} from '../model/diagnostic.js'
-import {fromLive, sourced, type Sourced} from '../model/source.js'
+import {fromLive, sourced} from '../model/source.js'
 import {runLiveRules} from '../rules/index.js'
-
-/** Connections grouped by one column of pg_stat_activity. */
-export interface LiveGroup {
-  count: number
-  /** The application_name ("" when unset), user or client address; null when the server hides it. */
-  name: null | string
-  /** Count per state: "active", "idle", "idle in transaction", … ("unknown" when hidden). */
-  states: Record<string, number>
-}
-
-export interface LiveAge {
-  applicationName: string
-  pid: number
-  seconds: number
-}
-
-export interface LiveOptions {
-  /** Sessions idle in a transaction at least this long are reported. */
-  idleInTransactionSeconds: number
-  /** Idle sessions at least this long are reported as stale. */
-  staleIdleSeconds: number
-  warnAt: number
-}
-
-/** The numbers every live view and rule works from. */
-export interface LiveFacts {
-  available: number
-  byApplication: LiveGroup[]
-  byClient: LiveGroup[]
-  byUser: LiveGroup[]
-  /** The lower of the server's and the role's limit, with how it was worked out. */
-  limit: Sourced<number>
-  /** Which limit binds: the server's slots or the role's rolconnlimit. */
-  limitBy: 'role' | 'server'
-  longestIdleInTransaction: LiveAge | null
-  oldestIdle: LiveAge | null
-  snapshot: LiveSnapshot
-  status: Status
-  /** Client backends on the server, conncalc's own session left out. */
-  used: number
-  /** Of those, the ones of the role conncalc connected as. */
-  usedByRole: number
-  /** Fraction of the binding limit in use (server or role, whichever is fuller). */
-  utilization: number
-}
-
-export interface LiveReport extends LiveFacts {
-  diagnostics: Diagnostic[]
-  options: LiveOptions
-  plan: null | PlanInfo
-}
 
 const IDLE_IN_TRANSACTION = /^idle in transaction/
 
@@ -129,36 +75,6 @@ function oldest(backends: LiveBackend[]): LiveAge | null {
   let best: LiveBackend | undefined
   for (const b of backends) if (b.stateSeconds !== null && (!best || b.stateSeconds > (best.stateSeconds ?? -1))) best = b
   return best ? {applicationName: best.applicationName, pid: best.pid, seconds: best.stateSeconds ?? 0} : null
-}
-
-// ---- JSON: field names are a contract (README "conncalc live") ----
-
-export interface JsonLiveReport {
-  available: number
-  byApplication: LiveGroup[]
-  byClient: LiveGroup[]
-  byUser: LiveGroup[]
-  database: string
-  diagnostics: Diagnostic[]
-  limit: number
-  limitBy: 'role' | 'server'
-  limitSource: Sourced<number>
-  longestIdleInTransaction: LiveAge | null
-  maxConnections: number
-  oldestIdle: LiveAge | null
-  plan: null | PlanInfo
-  /** superuser_reserved_connections + reserved_connections: slots an ordinary role cannot use. */
-  reservedConnections: number
-  role: string
-  /** The role's rolconnlimit; null when unlimited. */
-  roleConnectionLimit: null | number
-  serverVersion: string
-  ssl: SslInfo
-  status: Status
-  superuserReservedConnections: number
-  used: number
-  usedByRole: number
-  utilization: number
 }
 
 export function liveJson(r: LiveReport): JsonLiveReport {

@@ -1,14 +1,12 @@
+import type {LiveBackend, LiveSnapshot, SslInfo, SslMode} from '../model/live.js'
 import type {ConnectionOptions} from 'node:tls'
 
 import {readFileSync} from 'node:fs'
 import type pg from 'pg'
 
-import type {LiveBackend, LiveSnapshot, SslInfo} from './types.js'
-
-import {UsageError} from '../errors.js'
+import {UsageError} from '../util/errors.js'
 import {connectionError} from './errors.js'
-import {type LiveTarget, type SslMode} from './target.js'
-
+import {type LiveTarget} from './target.js'
 export interface SnapshotOptions {
   connectTimeoutSeconds: number
   statementTimeoutSeconds: number

@@ -1,10 +1,8 @@
+import type {SslMode} from '../model/live.js'
 import {parse} from 'pg-connection-string'
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../util/errors.js'
 import {redactUrl} from '../util/redact.js'
-
-/** libpq's sslmode values; `prefer` is libpq's default when the URL names none. */
-export type SslMode = 'allow' | 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'
 const SSL_MODES = new Set<SslMode>(['allow', 'disable', 'prefer', 'require', 'verify-ca', 'verify-full'])
 
 /** Where `conncalc live` connects, read from a PostgreSQL URL. Holds the password: never print it. */

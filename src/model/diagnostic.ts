@@ -45,3 +45,5 @@ export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
 
   return [...kept.values()]
 }
+
+export type FailOn = 'error' | 'warning'

@@ -6,7 +6,7 @@
  */
 import type {FileReader} from '../model/files.js'
 
-import {parseAppJsonFormation} from '../io/scale.js'
+import {parseAppJsonFormation} from './formation.js'
 import {assumed, fromDefault, fromFile, type Source} from '../model/source.js'
 import {jsonKeyLine} from '../util/json-lines.js'
 

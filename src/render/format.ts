@@ -1,14 +1,15 @@
+import type {Report} from '../model/report.js'
 import type {ChalkInstance} from 'chalk'
 
-import type {Format} from '../cli/flags.js'
-import type {Report} from '../report.js'
-
-import {toJson} from '../report.js'
+import {toJson} from './json.js'
 import {redactSecrets} from '../util/redact.js'
 import {renderGithub} from './github.js'
 import {renderMarkdown} from './markdown.js'
 import {renderSvg} from './svg.js'
 import {renderTable} from './table.js'
+
+export const FORMATS = ['table', 'markdown', 'json', 'github', 'svg'] as const
+export type Format = (typeof FORMATS)[number]
 
 export interface RenderOptions {
   chalk: ChalkInstance

@@ -1,6 +1,5 @@
+import type {Report} from '../model/report.js'
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Report} from '../report.js'
-
 import {redactSecrets} from '../util/redact.js'
 import {percent} from './text.js'
 

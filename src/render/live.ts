@@ -1,9 +1,8 @@
+import type {LiveAge, LiveComparison, LiveGroup, LiveReport} from '../model/live.js'
+import type {PlanLiveResult} from '../model/report.js'
 import type {ChalkInstance} from 'chalk'
 
-import type {LiveComparison} from '../live/compare.js'
-import type {PlanLiveResult} from '../live/run-live.js'
-import {type LiveAge, type LiveGroup, type LiveReport, serverLimitFor} from '../live/live-report.js'
-
+import {serverLimitFor} from '../live/live-report.js'
 import {describeSourced} from '../model/source.js'
 import {formatSeconds} from '../util/duration.js'
 import {redactSecrets} from '../util/redact.js'

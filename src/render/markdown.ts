@@ -1,6 +1,5 @@
+import type {Report} from '../model/report.js'
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Report} from '../report.js'
-
 import {redactSecrets} from '../util/redact.js'
 import {budgetSegments, deployText, dynosText, rangeNotes} from './segments.js'
 import {limitText} from './table.js'

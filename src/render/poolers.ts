@@ -1,6 +1,5 @@
+import type {Budget, ProcessBudget} from '../model/budget.js'
 import type {ChalkInstance} from 'chalk'
-
-import type {Budget, ProcessBudget} from '../budget/budget.js'
 
 import {describeSourced, isAssumption} from '../model/source.js'
 

@@ -1,9 +1,8 @@
+import type {ScaleChange, ScaleResult} from '../model/scale.js'
 import type {ChalkInstance} from 'chalk'
 
-import type {Format} from '../cli/flags.js'
-import type {ScaleChange, ScaleResult} from '../scale.js'
-
-import {toJson} from '../report.js'
+import type {Format} from './format.js'
+import {toJson} from './json.js'
 import {jsonText, renderReport} from './format.js'
 import {mdText, renderMarkdown} from './markdown.js'
 import {renderDiagnostics, renderTotals, limitText} from './table.js'

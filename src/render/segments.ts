@@ -1,8 +1,8 @@
-import type {ProcessBudget} from '../budget/budget.js'
-import type {Report} from '../report.js'
+import type {Report} from '../model/report.js'
+import type {ProcessBudget} from '../model/budget.js'
 import type {Segment} from './text.js'
 
-import {describeMoment} from '../rules/deploy-over-limit.js'
+import {describeMoment} from '../budget/budget.js'
 
 /** `web`, or `api web` when several apps share the database. */
 export const rowLabel = (p: ProcessBudget): string => (p.model.app ? `${p.model.app} ${p.name}` : p.name)

@@ -1,5 +1,4 @@
-import type {Report} from '../report.js'
-
+import type {Report} from '../model/report.js'
 import {redactSecrets} from '../util/redact.js'
 import {budgetSegments} from './segments.js'
 import {percent} from './text.js'

@@ -1,10 +1,9 @@
+import type {Report} from '../model/report.js'
+import type {ProcessBudget} from '../model/budget.js'
 import type {ChalkInstance} from 'chalk'
 
-import type {ProcessBudget} from '../budget/budget.js'
 import type {Extra, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Report} from '../report.js'
-
 import {extraOnServer, inPoolDemand} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'

@@ -1,15 +1,8 @@
-import type {DeployMoment} from '../budget/budget.js'
 import type {Rule} from './types.js'
 
+import {describeMoment} from '../budget/budget.js'
 import {limitLabel} from './limit-label.js'
 
-/** "the release phase (release: 1)" / "preboot of api (web: 12)". */
-export function describeMoment(m: DeployMoment): string {
-  const what = m.kind === 'release' ? 'the release phase' : 'the preboot overlap'
-  const where = m.app === null ? '' : ` of ${m.app}`
-  const why = m.kind === 'release' ? `the release dyno adds ${m.extra}` : `a second set of ${m.processTypes.join(', ')} dynos adds ${m.extra}`
-  return `${what}${where} (${why})`
-}
 
 export const rule: Rule = {
   check({budget}) {

@@ -1,5 +1,4 @@
-import type {Budget} from '../budget/budget.js'
-
+import type {Budget} from '../model/budget.js'
 /** "plan essential-0" / "--limit" / "the live database": how the limit was given. */
 export function limitLabel(budget: Budget): string {
   const s = budget.limitSource?.source

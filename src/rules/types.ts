@@ -1,10 +1,8 @@
-import type {Budget} from '../budget/budget.js'
+import type {LiveComparison, LiveFacts, LiveOptions} from '../model/live.js'
+import type {PlanInfo} from '../model/plan.js'
+import type {Budget} from '../model/budget.js'
 import type {Diagnostic, Severity} from '../model/diagnostic.js'
 import type {AppModel} from '../model/process.js'
-import type {LiveFacts, LiveOptions} from '../live/live-report.js'
-import type {LiveComparison} from '../live/compare.js'
-import type {PlanInfo} from '../report.js'
-
 export interface RuleInput {
   app: AppModel
   budget: Budget

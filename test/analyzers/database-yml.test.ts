@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {analyzeDatabaseYml} from '../../src/analyzers/database-yml.js'
-import {parseGemfileLock} from '../../src/analyzers/gemfile-lock.js'
+import {analyzeDatabaseYml} from '../../src/languages/ruby/database-yml.js'
+import {parseGemfileLock} from '../../src/languages/ruby/gemfile-lock.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced} from '../../src/model/source.js'
 import {ctxFor, fixture} from './helpers.js'

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseGemfileLock} from '../../src/analyzers/gemfile-lock.js'
+import {parseGemfileLock} from '../../src/languages/ruby/gemfile-lock.js'
 import {compareVersions, versionAtLeast} from '../../src/util/version.js'
 import {fixture} from './helpers.js'
 

@@ -1,6 +1,6 @@
-import {loadDynoSizes} from '../../src/io/dyno-sizes.js'
+import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
 import {dynoFacts} from '../../src/platform/dyno-sizes.js'
-import type {AnalyzerContext} from '../../src/analyzers/types.js'
+import type {AnalyzerContext} from '../../src/languages/common/types.js'
 import {Env, layer} from '../../src/model/env.js'
 import type {FileReader} from '../../src/model/files.js'
 import {memoryFiles} from '../../src/model/files.js'

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {analyzeApp} from '../../src/analyzers/app.js'
+import {analyzeApp} from '../../src/app/analyze-app.js'
 import {memoryFiles} from '../../src/model/files.js'
 
 const LOCK = `GEM

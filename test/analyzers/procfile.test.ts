@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
-import {parseProcfile} from '../../src/analyzers/procfile.js'
+import {parseProcfile} from '../../src/procfile/procfile.js'
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')
 

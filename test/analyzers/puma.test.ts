@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseGemfileLock} from '../../src/analyzers/gemfile-lock.js'
-import {puma} from '../../src/analyzers/puma.js'
-import {rubyServerFacts} from '../../src/analyzers/ruby-server.js'
+import {parseGemfileLock} from '../../src/languages/ruby/gemfile-lock.js'
+import {puma} from '../../src/languages/ruby/puma.js'
+import {rubyServerFacts} from '../../src/languages/ruby/ruby-server.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced, isAssumption} from '../../src/model/source.js'
 import {ctxFor, fixture} from './helpers.js'

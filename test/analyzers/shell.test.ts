@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {hasFlag, readFlag} from '../../src/analyzers/argv.js'
-import {expandShell, splitCommand} from '../../src/analyzers/shell.js'
+import {hasFlag, readFlag} from '../../src/languages/common/argv.js'
+import {expandShell, splitCommand} from '../../src/languages/shell/shell.js'
 import {Env, layer} from '../../src/model/env.js'
 import {fromEnv} from '../../src/model/source.js'
 

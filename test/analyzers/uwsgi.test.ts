@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {uwsgi} from '../../src/analyzers/uwsgi.js'
+import {uwsgi} from '../../src/languages/python/uwsgi.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced} from '../../src/model/source.js'
 import {ctxFor} from './helpers.js'

@@ -1,8 +1,8 @@
 import {Config} from '@oclif/core'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
-import {BaseCommand} from '../../src/cli/base-command.js'
-import {UsageError} from '../../src/errors.js'
+import {BaseCommand} from '../../src/commands/base-command.js'
+import {UsageError} from '../../src/util/errors.js'
 import {ROOT} from '../helpers/cli.js'
 
 /** A command that fails the way a bug would, or the way bad input does. */

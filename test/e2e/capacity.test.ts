@@ -1,8 +1,9 @@
+import type {Suggestion} from '../../src/model/suggestion.js'
 import {describe, expect, it} from 'vitest'
 
-import {runPlan} from '../../src/plan.js'
-import {type InputFlags, resolveRequest} from '../../src/request.js'
-import {applyChange, type Suggestion} from '../../src/suggest/suggest.js'
+import {runPlan} from '../../src/app/plan.js'
+import {type InputFlags, resolveRequest} from '../../src/app/request.js'
+import {applyChange} from '../../src/suggest/suggest.js'
 import {fixture, ROOT, runCli, runJson} from '../helpers/cli.js'
 
 interface JsonReport {

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {configJsonSchema} from '../../src/config/schema.js'
+import {configJsonSchema} from '../../src/model/config.js'
 import {fixture, ROOT, runCli, runJson} from '../helpers/cli.js'
 
 interface JsonReport {

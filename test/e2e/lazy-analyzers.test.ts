@@ -20,11 +20,11 @@ function staticGraph(dist: string): Set<string> {
 }
 
 describe('start-up stays fast: language analyzers load only when a process type needs them', () => {
-  // A marker per language: code that only that language's analyzers use (src/analyzers/registry.ts loads them lazily).
+  // A marker per language: code that only that language's analyzers use (src/procfile/registry.ts loads them lazily).
   const markers = {
-    'JVM (src/jvm/spring.ts)': 'var SpringConfig = class',
-    'Node (src/node/js.ts)': 'function parseJs(',
-    'Python evaluator (src/python/evaluate.ts)': 'function evaluatePython(',
+    'JVM (src/languages/jvm/spring.ts)': 'var SpringConfig = class',
+    'Node (src/languages/node/js.ts)': 'function parseJs(',
+    'Python evaluator (src/languages/python/evaluate.ts)': 'function evaluatePython(',
   }
 
   it.each(Object.entries(markers))('%s is bundled, but not in dist/main.js or a chunk it imports statically', (_, marker) => {

@@ -1,6 +1,5 @@
+import type {ScaleChange} from '../../src/model/scale.js'
 import {describe, expect, it} from 'vitest'
-
-import type {ScaleChange} from '../../src/scale.js'
 
 import {fixture, runCli, runJson} from '../helpers/cli.js'
 

@@ -1,5 +1,4 @@
-import type {JsonProcessType, JsonReport} from '../../src/report.js'
-
+import type {JsonProcessType, JsonReport} from '../../src/model/report.js'
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {InputError} from '../../src/errors.js'
+import {InputError} from '../../src/util/errors.js'
 import {parseEnvFile} from '../../src/io/env-file.js'
 import {readEnvFile} from '../../src/io/read-env-file.js'
 

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {InputError} from '../../src/errors.js'
+import {InputError} from '../../src/util/errors.js'
 import {createFileReader, MAX_FILE_BYTES, readProcfile} from '../../src/io/files.js'
 
 let base: string

@@ -1,9 +1,9 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
-import {UsageError} from '../../src/errors.js'
-import {loadDynoSizes} from '../../src/io/dyno-sizes.js'
-import {closestDynoSizes, normalizeDynoSize, parseAppJsonFormation, parseScale} from '../../src/io/scale.js'
+import {UsageError} from '../../src/util/errors.js'
+import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
+import {closestDynoSizes, normalizeDynoSize, parseAppJsonFormation, parseScale} from '../../src/platform/formation.js'
 import {fromFlag, sourced} from '../../src/model/source.js'
 import {dynoFacts} from '../../src/platform/dyno-sizes.js'
 

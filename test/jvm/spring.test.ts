@@ -1,11 +1,11 @@
 import {describe, expect, it} from 'vitest'
 
-import type {ServerAnalysis} from '../../src/analyzers/types.js'
+import type {ServerAnalysis} from '../../src/languages/common/types.js'
 import type {PoolEntry} from '../../src/model/process.js'
 
-import {jvm} from '../../src/analyzers/jvm.js'
-import {parseAssume} from '../../src/analyzers/assume.js'
-import {parseProperties} from '../../src/jvm/properties.js'
+import {jvm} from '../../src/languages/jvm/jvm.js'
+import {parseAssume} from '../../src/budget/assume.js'
+import {parseProperties} from '../../src/languages/jvm/properties.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced} from '../../src/model/source.js'
 import {ctxFor} from '../analyzers/helpers.js'

@@ -1,6 +1,5 @@
+import type {LiveBackend, LiveSnapshot} from '../../src/model/live.js'
 import {describe, expect, it} from 'vitest'
-
-import type {LiveBackend, LiveSnapshot} from '../../src/live/types.js'
 
 import {matchProcessType} from '../../src/live/compare.js'
 import {connectionError} from '../../src/live/errors.js'

@@ -1,11 +1,11 @@
 import {describe, expect, it} from 'vitest'
 
-import {node} from '../../src/analyzers/node.js'
-import {loadDynoSizes} from '../../src/io/dyno-sizes.js'
+import {node} from '../../src/languages/node/node.js'
+import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced, fromFlag, sourced} from '../../src/model/source.js'
-import {evaluateJs} from '../../src/node/js.js'
-import {asInteger, entry} from '../../src/python/evaluate.js'
+import {evaluateJs} from '../../src/languages/node/js.js'
+import {asInteger, entry} from '../../src/languages/python/evaluate.js'
 import {dynoFacts} from '../../src/platform/dyno-sizes.js'
 import {ctxFor, envOf} from '../analyzers/helpers.js'
 

@@ -1,6 +1,8 @@
-import {runPlan} from '../../src/plan.js'
-import {exitCodeFor, type FailOn, toJson} from '../../src/report.js'
-import {resolveRequest} from '../../src/request.js'
+import type {FailOn} from '../../src/model/diagnostic.js'
+import {runPlan} from '../../src/app/plan.js'
+import {exitCodeFor} from '../../src/app/report.js'
+import {toJson} from '../../src/render/json.js'
+import {resolveRequest} from '../../src/app/request.js'
 
 interface FixtureOptions {
   appEnv?: string

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
-import {BUILTIN_DYNO_SIZES_FILE, loadDynoSizes} from '../../src/io/dyno-sizes.js'
+import {BUILTIN_DYNO_SIZES_FILE, loadDynoSizes} from '../../src/platform/dyno-size-table.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced, fromFlag, isAssumption, sourced} from '../../src/model/source.js'
 import {buildpackWebConcurrency, dynoFacts, dynoSizeTableSchema, findDynoSize} from '../../src/platform/dyno-sizes.js'

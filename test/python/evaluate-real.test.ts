@@ -1,7 +1,8 @@
+import type {EvalValue} from '../../src/languages/python/values.js'
 import {describe, expect, it} from 'vitest'
 
 import {fromDefault, sourced} from '../../src/model/source.js'
-import {asInteger, asString, entry, evaluatePython, type EvalValue, isDict} from '../../src/python/evaluate.js'
+import {asInteger, asString, entry, evaluatePython, isDict} from '../../src/languages/python/evaluate.js'
 import {envOf} from '../analyzers/helpers.js'
 
 const nproc = sourced(8, fromDefault('nproc inside a standard-1x dyno', 'https://example.test/nproc'))

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {renderErb, tagsOnLine, unknownTag} from '../../src/ruby/erb.js'
+import {renderErb, tagsOnLine, unknownTag} from '../../src/languages/ruby/erb.js'
 import {parseYaml} from '../../src/util/yaml.js'
 import {envOf} from '../analyzers/helpers.js'
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {asInteger, evaluateRubyConfig, evaluateRubySnippet, lastCall} from '../../src/ruby/evaluate.js'
+import {asInteger, evaluateRubyConfig, evaluateRubySnippet, lastCall} from '../../src/languages/ruby/evaluate.js'
 import {envOf} from '../analyzers/helpers.js'
 
 const file = (text: string) => ({path: 'config/puma.rb', text})

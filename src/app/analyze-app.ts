@@ -1,0 +1,146 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvLayer} from '../model/env.js'
+import type {FileReader, SourceFile} from '../model/files.js'
+import type {Formation} from '../model/formation.js'
+import type {AppModel, ProcessModel} from '../model/process.js'
+import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
+
+import {Env, layer} from '../model/env.js'
+import {assumed, fromDefault, sourced} from '../model/source.js'
+import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
+import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
+import {detectLanguage} from '../platform/language.js'
+import {analyzeDatabaseYml} from '../languages/ruby/database-yml.js'
+import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
+import {analyzePgBouncer} from '../procfile/pgbouncer.js'
+import {parseProcfile} from '../procfile/procfile.js'
+import {addons, analyzers} from '../procfile/registry.js'
+import {activeRecordVersion} from '../languages/ruby/ruby-server.js'
+import {detectServerPooling} from '../platform/server-pooling.js'
+import {splitCommand} from '../languages/shell/shell.js'
+
+export interface AnalyzeInput {
+  /** --rails-env; otherwise RAILS_ENV / RACK_ENV from the type's env, else production. */
+  appEnv?: string
+  /** Memory, nproc and buildpack WEB_CONCURRENCY per dyno size; without it there is no platform layer. */
+  dynoSizes?: DynoSizeTable
+  /** Layers below the Procfile line, highest first: --env, --env-file(s). The platform layer is added per type. */
+  envLayers: EnvLayer[]
+  files: FileReader
+  formation: Formation
+  procfile: SourceFile
+}
+
+/** Variables the platform sets at run time; their absence here says nothing. */
+const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'JAVA_OPTS', 'JAVA_TOOL_OPTIONS', 'PATH', 'PORT', 'PWD', 'STACK'])
+
+/**
+ * Turn the app's files into one ProcessModel per Procfile process type. Pure:
+ * every file comes through `files`, every variable through `envLayers`.
+ */
+export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
+  const diagnostics: Diagnostic[] = []
+  const {diagnostics: procDiags, entries} = parseProcfile(input.procfile.text, input.procfile.path)
+  diagnostics.push(...procDiags)
+
+  const lock = input.files.read('Gemfile.lock')
+  const versions = lock ? parseGemfileLock(lock.text) : {}
+  const detected = detectLanguage(input.files)
+
+  const processes: ProcessModel[] = []
+  for (const entry of entries) {
+    const origin = {file: input.procfile.path, line: entry.line}
+    const formation = input.formation.get(entry.name)
+    // The lowest layer: what the buildpack sets for this type's dyno size.
+    const dyno = input.dynoSizes && dynoFacts(input.dynoSizes, formation?.size)
+    const platform = dyno && platformLayer(input.dynoSizes!, detected, dyno)
+    const ruby = detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []
+    const nodeLayer = detected.language === 'nodejs' ? [nodeBuildpackLayer()] : []
+    const baseEnv = new Env([...input.envLayers, ...(platform ? [platform] : []), ...ruby, ...nodeLayer, runtimeLayer(entry.name)])
+    const split = splitCommand(entry.command, baseEnv, origin)
+    const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
+    for (const name of split.unresolved) {
+      if (PLATFORM_VARS.has(name) || name.endsWith('_URL')) continue
+      diagnostics.push({
+        code: 'unresolved-env',
+        file: origin.file,
+        fix: `give it a value with --env ${name}=… or --env-file, or a default: \${${name}:-…}`,
+        line: origin.line,
+        message: `${entry.name}: $${name} is used in the command but has no value anywhere; it expands to nothing`,
+        processType: entry.name,
+        severity: 'warning',
+      })
+    }
+
+    const ctx: AnalyzerContext = {
+      appEnv: input.appEnv ?? env.get('RAILS_ENV')?.value ?? env.get('RACK_ENV')?.value ?? 'production',
+      command: split.command,
+      dyno,
+      dynoSize: formation?.size?.value,
+      env,
+      files: input.files,
+      origin,
+      processType: entry.name,
+      versions,
+    }
+    const analyzer = analyzers.find((a) => a.matches(split.command, ctx))!
+    const analysis: ServerAnalysis = await analyzer.analyze(ctx)
+    diagnostics.push(...analysis.diagnostics)
+
+    let {otherServerPools = [], pools} = analysis
+    if (!pools && analysis.language === 'ruby') {
+      const ar = await analyzeDatabaseYml(ctx, analysis.server)
+      diagnostics.push(...ar.diagnostics)
+      pools = ar.pools
+      otherServerPools = ar.otherServerPools
+    }
+
+    const extrasPerProcess = [...(analysis.extrasPerProcess ?? [])]
+    const extrasPerDyno = [...(analysis.extrasPerDyno ?? [])]
+    const typeVersions: Record<string, string> = {...analysis.versions}
+    // ActiveRecord decides pool defaults, `max_connections` and fork safety for every Ruby type.
+    const ar = analysis.language === 'ruby' ? activeRecordVersion(versions) : undefined
+    if (ar) typeVersions.activerecord = ar
+    for (const addon of addons) {
+      const found = await addon.analyze(ctx, analysis)
+      diagnostics.push(...found.diagnostics)
+      extrasPerProcess.push(...(found.extrasPerProcess ?? []))
+      extrasPerDyno.push(...(found.extrasPerDyno ?? []))
+      Object.assign(typeVersions, found.versions)
+    }
+
+    // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
+    const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
+    diagnostics.push(...bouncer.diagnostics)
+    const serverPooling = detectServerPooling(entry.command, env, analysis.language)
+
+    const isRelease = analysis.server === 'release'
+    processes.push({
+      ...(bouncer.model ? {pgbouncer: bouncer.model} : {}),
+      ...(bouncer.serverConnectionsPerDyno ? {serverConnectionsPerDyno: bouncer.serverConnectionsPerDyno} : {}),
+      ...(serverPooling ? {serverPooling} : {}),
+      command: entry.command,
+      dynos: isRelease
+        ? sourced(1, fromDefault('the release phase runs in one one-off dyno', 'https://devcenter.heroku.com/articles/release-phase'))
+        : (formation?.quantity ??
+          sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`))),
+      ...(!isRelease && formation?.range ? {dynoRange: formation.range} : {}),
+      extrasPerDyno,
+      extrasPerProcess,
+      ...(analysis.fork ? {fork: analysis.fork} : {}),
+      ...(analysis.greenlets ? {greenlets: true} : {}),
+      language: analysis.language,
+      name: entry.name,
+      otherServerPools,
+      pools: pools ?? [],
+      processesPerDyno: analysis.processesPerDyno,
+      role: isRelease ? 'release' : 'long-running',
+      server: analysis.server,
+      size: formation?.size,
+      threadsPerProcess: analysis.threadsPerProcess,
+      ...(Object.keys(typeVersions).length > 0 ? {versions: typeVersions} : {}),
+    })
+  }
+
+  return {diagnostics, processes, root: '.'}
+}

@@ -1,0 +1,88 @@
+import {dirname, relative, resolve} from 'node:path'
+
+import type {AnalyzeInput} from './analyze-app.js'
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvLayer} from '../model/env.js'
+import type {Formation} from '../model/formation.js'
+
+import {UsageError} from '../util/errors.js'
+import {layer} from '../model/env.js'
+import {fromEnv} from '../model/source.js'
+import {loadDynoSizes} from '../platform/dyno-size-table.js'
+import {readEnvFile} from '../io/read-env-file.js'
+import {createFileReader, readProcfile} from '../io/files.js'
+import {parseAppJsonFormation, parseScale} from '../platform/formation.js'
+
+export interface LoadOptions {
+  appEnv?: string
+  /** What the config file gives, below the matching flags. */
+  defaults?: {env?: EnvLayer; envFiles?: string[]; formation?: Formation}
+  env: string[]
+  envFiles: string[]
+  procfile: string
+  scale: string[]
+}
+
+/** Everything analyzeApp needs, read from disk; the only place `plan` touches files. */
+export function loadAppInput(
+  options: LoadOptions,
+): AnalyzeInput & {problems: () => Diagnostic[]; root: string; scaledTypes: string[]} {
+  const procfilePath = resolve(options.procfile)
+  const root = dirname(procfilePath)
+  const procfile = readProcfile(procfilePath)
+  const files = createFileReader(root)
+  const extra: Diagnostic[] = []
+
+  // Highest first: --env, the config's env, --env-file(s), the config's envFiles.
+  const envLayers: EnvLayer[] = []
+  if (options.env.length > 0) envLayers.push(parseEnvFlags(options.env))
+  if (options.defaults?.env) envLayers.push(options.defaults.env)
+  // Later files win over earlier ones, as with docker --env-file.
+  for (const path of [...options.envFiles].reverse().concat([...(options.defaults?.envFiles ?? [])].reverse())) {
+    const {diagnostics, entries} = readEnvFile(path)
+    extra.push(...diagnostics)
+    envLayers.push(layer(path, entries))
+  }
+
+  // --scale wins over app.json formation, type by type.
+  const formation: Formation = new Map()
+  const appJson = files.read('app.json')
+  if (appJson) {
+    const parsed = parseAppJsonFormation(appJson.text, 'app.json')
+    extra.push(...parsed.diagnostics)
+    for (const [k, v] of parsed.formation) formation.set(k, v)
+  }
+
+  // The config's scale, then --scale, each type by type over what came before.
+  for (const [k, v] of options.defaults?.formation ?? []) formation.set(k, {...v, size: v.size ?? formation.get(k)?.size})
+  const scaled = parseScale(options.scale)
+  for (const [k, v] of scaled) formation.set(k, {...v, size: v.size ?? formation.get(k)?.size})
+
+  return {
+    appEnv: options.appEnv,
+    dynoSizes: loadDynoSizes(),
+    envLayers,
+    files,
+    formation,
+    problems: () => [...extra, ...files.problems],
+    procfile: {path: relative(root, procfilePath) || 'Procfile', text: procfile.text},
+    root,
+    scaledTypes: [...scaled.keys()],
+  }
+}
+
+/** `--env KEY=VALUE` (repeatable): the layer just under the Procfile line. */
+export function parseEnvFlags(pairs: string[]): EnvLayer {
+  return layer(
+    '--env',
+    pairs.map((pair) => {
+      const eq = pair.indexOf('=')
+      const name = eq === -1 ? pair : pair.slice(0, eq)
+      if (eq === -1 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        throw new UsageError(`--env expects KEY=VALUE, got "${name.length > 40 ? name.slice(0, 40) + '…' : name}"`, 'e.g. --env RAILS_MAX_THREADS=10 (repeat the flag for more)')
+      }
+
+      return {name, source: fromEnv(name, '--env'), value: pair.slice(eq + 1)}
+    }),
+  )
+}

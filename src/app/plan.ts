@@ -1,0 +1,195 @@
+import type {PlanResult} from '../model/report.js'
+import type {AppRequest, BudgetRequest} from '../model/request.js'
+import type {Plan, PlanInfo, PlanTable} from '../model/plan.js'
+import {dirname, relative, resolve} from 'node:path'
+
+import type {AppModel, ProcessModel} from '../model/process.js'
+import {analyzeApp} from './analyze-app.js'
+import {applyAssumptions} from '../budget/assume.js'
+import {InputError, UsageError} from '../util/errors.js'
+import {displayPath} from '../io/config.js'
+import {loadAppInput} from './load-app.js'
+import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
+import {fromDefault, fromFlag, sourced, type Sourced} from '../model/source.js'
+import {planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
+import {buildReport} from './report.js'
+import {suggest} from '../suggest/suggest.js'
+
+/**
+ * Plan tiers considered when conncalc names a plan that fits, group by group:
+ * Essential and Standard first (Premium/Private/Shield share Standard's limits);
+ * Postgres Advanced only when nothing there is large enough.
+ */
+export const PLAN_TIER_GROUPS = [['essential', 'standard'], ['advanced']]
+
+export const toInfo = (table: PlanTable, p: Plan): PlanInfo => ({
+  confidence: p.confidence,
+  limit: p.limit,
+  name: p.name,
+  note: p.note,
+  source: p.source,
+  table: table.path,
+  tier: p.tier,
+})
+
+/** The one function behind `conncalc plan` (and scale, readme): read → analyze → budget → rules. */
+export async function runPlan(
+  request: BudgetRequest,
+  options: {
+    /**
+     * plan --live: reads the live database once the app's files are read (so input
+     * errors come first); its limit is used when neither --limit nor --plan is given.
+     */
+    live?: () => Promise<Sourced<number>>
+    suggest?: boolean
+  } = {},
+): Promise<PlanResult> {
+  const table = request.plansFile ? await loadPlansFile(request.plansFile) : loadBuiltinPlans()
+  const plan = request.plan ? requirePlan(table, request.plan) : undefined
+
+  const multi = request.apps.some((a) => a.name !== null)
+  // Diagnostics' files are relative to one folder: the app root, or the config file's folder for several apps.
+  const base = multi ? request.configDir! : dirname(resolve(request.apps[0].procfile))
+  const merged: AppModel = {diagnostics: [], processes: [], root: '.'}
+  // Paths given relative to the working directory, never to an app root: env files and the config file.
+  const cwdFiles = new Set<string>(request.config ? [request.config] : [])
+  for (const app of request.apps) {
+    const model = await analyzeOne(app)
+    for (const f of [...app.envFiles, ...app.defaults.envFiles]) cwdFiles.add(f)
+    if (multi) tagApp(model, app.name!, relative(base, dirname(resolve(app.procfile))).replaceAll('\\', '/'), cwdFiles)
+    merged.diagnostics.push(...model.diagnostics)
+    merged.processes.push(...model.processes)
+  }
+
+  const liveLimit = options.live ? await options.live() : undefined
+  let limit: null | Sourced<number> = null
+  if (request.limit !== undefined) limit = request.limit
+  else if (plan) limit = sourced(plan.limit, planSource(table, plan))
+  else if (liveLimit) limit = liveLimit
+
+  const report = buildReport(merged, {
+    limit,
+    plan: plan && request.limit === undefined ? toInfo(table, plan) : null,
+    reserve:
+      request.reserve ??
+      sourced(0, fromDefault('no slots reserved for one-off dynos, consoles or Scheduler', 'pass --reserve N to keep N free')),
+    smallestFittingPlan(needed) {
+      const p = PLAN_TIER_GROUPS.map((tiers) => smallestPlanFitting(table, needed, tiers)).find(Boolean)
+      return p ? toInfo(table, p) : null
+    },
+    warnAt: request.warnAt,
+  })
+  report.files = {cwd: [...cwdFiles].sort(), root: displayRoot(base)}
+  if (options.suggest) report.suggestions = suggest(report, {failOn: request.failOn, table, tierGroups: PLAN_TIER_GROUPS})
+
+  const title = multi ? `${request.config} (${request.apps.length} app${request.apps.length === 1 ? '' : 's'})` : procfileDisplay(request.apps[0].procfile)
+  return {report, request, table, title}
+}
+
+const procfileDisplay = (path: string): string => {
+  const rel = relative(process.cwd(), resolve(path)) || path
+  return rel.startsWith('..') ? resolve(path) : rel
+}
+
+const displayRoot = (dir: string): string => {
+  const rel = relative(process.cwd(), dir).replaceAll('\\', '/')
+  return rel.startsWith('..') ? displayPath(dir) : rel
+}
+
+/** Read and analyze one app, then apply its assumptions and preboot. */
+async function analyzeOne(request: AppRequest): Promise<AppModel> {
+  const input = loadAppInput({
+    appEnv: request.appEnv,
+    defaults: request.defaults,
+    env: request.env,
+    envFiles: request.envFiles,
+    procfile: request.procfile,
+    scale: request.scale,
+  })
+  const app = await analyzeApp(input)
+  app.diagnostics.push(...input.problems())
+  const procfile = procfileDisplay(request.procfile)
+  if (app.processes.length === 0) {
+    throw new InputError(`${procfile} declares no process types`, 'add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH')
+  }
+
+  const known = app.processes.map((p) => p.name)
+  const hint = `process types in ${procfile}: ${known.join(', ') || '(none)'}`
+  const missing = input.scaledTypes.filter((t) => !known.includes(t))
+  if (missing.length > 0) {
+    throw new UsageError(
+      `${request.name === null ? '--scale' : `--scale (app ${request.name})`} names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${procfile}`,
+      hint,
+    )
+  }
+
+  // The config file's own keys must name real process types too; say where they are.
+  const fromConfig = [
+    ...[...request.defaults.formation].map(([t, e]) => ({key: 'scale', source: e.quantity.source, type: t})),
+    ...[...request.assumptions].map(([t, a]) => ({key: 'assumptions', source: a.source, type: t})),
+  ]
+  for (const {key, source, type} of fromConfig) {
+    if (known.includes(type)) continue
+    if (source.kind === 'flag') throw new UsageError(`--assume names "${type}", which is not in ${procfile}`, hint)
+    const where = source.kind === 'file' ? `${source.file}:${source.line}: ` : ''
+    throw new InputError(`${where}${key}.${type}: "${type}" is not a process type in ${procfile}`, hint)
+  }
+
+  applyAssumptions(app, request.assumptions)
+  if (request.preboot?.value) {
+    // Heroku preboot affects web dynos only (https://devcenter.heroku.com/articles/preboot).
+    const web = app.processes.find((p) => p.name === 'web' && p.role === 'long-running')
+    if (web) web.deployOverlap = request.preboot
+  }
+  markPooled(app.processes, request.pooled, request.procfile)
+
+  return app
+}
+
+/**
+ * Several apps, one database: name each row after its app, and make file paths
+ * relative to the config file's folder (`api/config/puma.rb`), in sources and
+ * diagnostics alike. Env files are left as given (relative to the working directory).
+ */
+function tagApp(model: AppModel, name: string, prefix: string, cwdFiles: Set<string>): void {
+  const join = (file: string): string => (prefix === '' || cwdFiles.has(file) ? file : `${prefix}/${file}`)
+  const seen = new Set<object>() // a source may be shared between values: prefix it once
+  const walk = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || seen.has(v)) return
+    seen.add(v)
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x)
+    } else {
+      const o = v as Record<string, unknown>
+      if (o.kind === 'file' && typeof o.file === 'string') o.file = join(o.file)
+      for (const x of Object.values(o)) walk(x)
+    }
+  }
+
+  for (const p of model.processes as ProcessModel[]) {
+    walk(p)
+    p.app = name
+  }
+
+  for (const d of model.diagnostics) {
+    if (d.file) d.file = join(d.file)
+    d.message = `${name}: ${d.message}`
+  }
+}
+
+/** `--pooled web worker` (space- or comma-separated, repeatable): those types go through the server-side pool. */
+function markPooled(processes: ProcessModel[], pooled: string[], procfile: string): void {
+  const names = pooled.flatMap((p) => p.split(/[\s,]+/)).filter(Boolean)
+  const known = processes.map((p) => p.name)
+  const missing = names.filter((n) => !known.includes(n))
+  if (missing.length > 0) {
+    throw new UsageError(
+      `--pooled names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${procfile}`,
+      `process types in the Procfile: ${known.join(', ')}`,
+    )
+  }
+
+  for (const p of processes) if (names.includes(p.name)) p.serverPooling = {via: fromFlag(`--pooled ${p.name}`)}
+}
+
+export const appRootOf = (procfile: string): string => dirname(resolve(procfile))

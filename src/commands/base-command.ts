@@ -1,0 +1,79 @@
+import type {Report} from '../model/report.js'
+import {Command} from '@oclif/core/command'
+import {Chalk, type ChalkInstance} from 'chalk'
+
+import type {Format} from '../render/format.js'
+
+import {InternalError, UsageError} from '../util/errors.js'
+import {writeTextFile} from '../io/write.js'
+import {workflowCommands} from '../render/github.js'
+import {redactSecrets} from '../util/redact.js'
+
+/**
+ * Shared edge behaviour: errors become one actionable line and an exit code
+ * (2 usage/input, 3 internal), never a stack trace; nothing printed carries a
+ * password.
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true
+
+  protected colors(): ChalkInstance {
+    const env = process.env
+    // no-color.org: NO_COLOR counts when set to a non-empty value.
+    const off = Boolean(env.NO_COLOR) || env.TERM === 'dumb' || (!process.stdout.isTTY && !env.FORCE_COLOR) || env.FORCE_COLOR === '0'
+    return new Chalk({level: off ? 0 : 1})
+  }
+
+  override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // oclif's own errors (bad flags, this.exit) already carry their exit code and message.
+    if (err.oclif?.exit !== undefined && !(err instanceof UsageError)) {
+      if (err.oclif.exit !== 0 && /Nonexistent flag|Unexpected argument|Expected|flag|argument/i.test(err.message)) {
+        process.exitCode = 2
+      }
+
+      return super.catch(err)
+    }
+
+    const usage = err instanceof UsageError
+    const code = usage ? 2 : 3
+    process.exitCode = code
+    const message = redactSecrets(usage ? err.message : new InternalError(err.message || String(err)).message)
+    const hint = usage && err.hint ? redactSecrets(err.hint) : undefined
+    if (this.jsonEnabled()) {
+      this.logJson({error: {exitCode: code, hint, message}})
+    } else {
+      process.stderr.write(`conncalc: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`)
+      if (!usage && process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
+    }
+
+    return undefined
+  }
+
+  /** JSON output goes through the same redaction as text. */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${redactSecrets(JSON.stringify(json, null, 2))}\n`)
+  }
+
+  /** Print a human view (only when --json is off), with secrets redacted. */
+  protected print(text: string): void {
+    if (!this.jsonEnabled()) process.stdout.write(redactSecrets(text))
+  }
+
+  /** A rendered view to --output FILE, else to standard output (nothing under --json). */
+  protected emit(text: string, output?: string): void {
+    if (this.jsonEnabled()) return
+    if (output) writeTextFile(output, redactSecrets(text))
+    else this.print(text)
+  }
+
+  /**
+   * In GitHub Actions, diagnostics also go out as workflow commands so they show
+   * on the pull request; on standard error, which the runner reads too, so the
+   * chosen view on standard output stays clean (`--format github` prints them there).
+   */
+  protected annotate(report: Report, format: Format): void {
+    if (process.env.GITHUB_ACTIONS !== 'true' || format === 'github') return
+    const lines = workflowCommands(report)
+    if (lines.length > 0) process.stderr.write(lines.join('\n') + '\n')
+  }
+}

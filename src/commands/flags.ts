@@ -1,0 +1,67 @@
+import * as Flags from '@oclif/core/flags'
+import {FORMATS} from '../render/format.js'
+
+/**
+ * The flags of every command that computes a budget (plan, scale, readme), defined
+ * once. None has an oclif default: a flag not given leaves the config file's
+ * value (or conncalc's default) in place, so request.ts can tell them apart.
+ */
+export const inputFlags = {
+  app: Flags.string({
+    char: 'a',
+    description: 'with a config file that lists apps: the app that --scale (and scale arguments) apply to',
+  }),
+  assume: Flags.string({
+    description: 'your numbers for a process type conncalc cannot read (Go, unknown commands): TYPE=PROCESSES:THREADS[:POOL]; repeatable, shown in --explain as your assumption (over the config file\'s assumptions)',
+    multiple: true,
+  }),
+  config: Flags.string({
+    char: 'c',
+    description: 'the config file (default: conncalc.yml, .conncalc.yml or "conncalc" in package.json, in the app root)',
+  }),
+  env: Flags.string({description: 'set a variable for every process type (KEY=VALUE); repeatable', multiple: true}),
+  'env-file': Flags.string({
+    // Node reads a script argument `--env-file` as its own option (nodejs/node#54232), so under
+    // `npx` a missing file stops npm itself with "node: FILE: not found": --dotenv is the same flag.
+    aliases: ['dotenv'],
+    description:
+      'read variables from a file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win (alias --dotenv, for npx: see README)',
+    multiple: true,
+  }),
+  limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', min: 1}),
+  plan: Flags.string({char: 'p', description: 'Heroku Postgres plan, e.g. essential-0, standard-0, heroku-postgresql:premium-2'}),
+  'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
+  pooled: Flags.string({
+    description:
+      "process types that connect through Heroku's server-side pool (DATABASE_CONNECTION_POOL_URL): they count against the pooler, not the plan directly; detected when the Procfile sets DATABASE_URL=$DATABASE_CONNECTION_POOL_URL",
+    multiple: true,
+  }),
+  preboot: Flags.boolean({
+    allowNo: true,
+    description: 'Heroku preboot is on: count the old and new web dynos running together during a deploy (default: the config file, else off)',
+  }),
+  procfile: Flags.string({char: 'f', description: 'the Procfile; its folder is the app root (default: Procfile)'}),
+  'rails-env': Flags.string({description: 'the environment section of database.yml/sidekiq.yml to read (default: RAILS_ENV, else production)'}),
+  reserve: Flags.integer({description: 'connections to keep free for `heroku run`, pg:psql and Scheduler (added to the total)', min: 0}),
+  scale: Flags.string({
+    char: 's',
+    description: 'the formation, as `heroku ps:scale` takes it: web=2 worker=1, web=2:standard-2x, web=2..10 (autoscaling: the max is budgeted); types not named run 1 dyno',
+    multiple: true,
+  }),
+  'warn-at': Flags.string({description: 'warn when the total reaches this fraction of the limit (default 0.8)'}),
+}
+
+
+/** How a report is shown and when it fails CI. */
+export const outputFlags = {
+  explain: Flags.boolean({default: false, description: 'show where every number came from'}),
+  'fail-on': Flags.string({
+    description: 'exit 1 on diagnostics of this severity or worse; going over the limit always fails (default: error)',
+    options: ['error', 'warning'],
+  }),
+  format: Flags.string({
+    description: 'table (default), markdown (for a PR comment), json (as --json), github (workflow commands), svg (a chart)',
+    options: [...FORMATS],
+  }),
+  output: Flags.string({char: 'o', description: 'write the output to this file instead of standard output'}),
+}

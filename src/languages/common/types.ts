@@ -1,0 +1,88 @@
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Env, EnvEntry} from '../../model/env.js'
+import type {FileReader} from '../../model/files.js'
+import type {Extra, ForkFacts, PoolEntry} from '../../model/process.js'
+import type {Sourced} from '../../model/source.js'
+import type {DynoFacts} from '../../platform/dyno-sizes.js'
+
+/**
+ * A Procfile command split as a shell would: leading `KEY=value` assignments
+ * removed (they are in `env`), variables expanded, and launcher wrappers
+ * (`bundle exec`, `exec`, `bin/start-pgbouncer`, …) noted and stripped.
+ */
+export interface ParsedCommand {
+  argv: string[] // ["puma", "-C", "config/puma.rb"]
+  /** Variables the server's argv expanded (`-c $SIDEKIQ_CONCURRENCY`), for sources. */
+  expanded?: EnvEntry[]
+  raw: string // the Procfile text after "type:"
+  wrappers: string[] // ["bundle exec"], ["bin/start-pgbouncer"], …
+  /** Other commands on the line that run before or after the server (`bin/rails db:migrate && …`), or pipe to it. */
+  preCommands?: string[][]
+  /** Commands started in the background with `&` beside the server (`bundle exec sidekiq & bundle exec puma`). */
+  background?: string[][]
+}
+
+export interface AnalyzerContext {
+  command: ParsedCommand
+  /** Memory and nproc of the type's dyno (an assumed Standard-1X when no size is given); absent in unit tests that do not need it. */
+  dyno?: DynoFacts
+  /** Dyno size from --scale / app.json, if known (e.g. "standard-2x"). */
+  dynoSize?: string
+  env: Env // the layered env this process type sees (Procfile line on top)
+  /** Where the process type is defined: the Procfile and its line. */
+  origin?: {file: string; line: number}
+  files: FileReader
+  /** "production" unless --rails-env / RAILS_ENV / RACK_ENV says otherwise. */
+  appEnv: string
+  processType: string
+  /** Gem/package versions found in lock files: {"puma": "6.4.2", "rails": "7.1.3"}. */
+  versions: Record<string, string>
+}
+
+/** What a server analyzer reports for one process type. */
+export interface ServerAnalysis {
+  diagnostics: Diagnostic[]
+  extrasPerDyno?: Extra[]
+  extrasPerProcess?: Extra[]
+  /** Forking servers: what the fork-safety rules need (see ruby-server.ts). */
+  fork?: ForkFacts
+  language: string
+  /** Pools the server itself knows (Node, JVM, …). Ruby servers leave this out: database.yml decides. */
+  pools?: PoolEntry[]
+  otherServerPools?: PoolEntry[]
+  processesPerDyno: Sourced<number>
+  server: string
+  threadsPerProcess: Sourced<number>
+  /** Versions that decided defaults, for --explain. */
+  versions?: Record<string, string>
+  /** Server-specific findings for later rules (e.g. Ruby servers' preload_app and hooks: see ruby-server.ts). */
+  facts?: Record<string, unknown>
+  /** Threads are greenlets (gevent/eventlet): a smaller pool is the intended bound, not a shortage. */
+  greenlets?: boolean
+}
+
+export interface ServerAnalyzer {
+  /** Does this analyzer understand the command? Checked in registry order. */
+  matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean
+  analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> | ServerAnalysis
+  id: string
+}
+
+/** What an add-on contributes to a process type it runs inside. */
+export interface AddonAnalysis {
+  diagnostics: Diagnostic[]
+  extrasPerDyno?: Extra[]
+  extrasPerProcess?: Extra[]
+  /** Versions that decided its numbers, for --explain. */
+  versions?: Record<string, string>
+}
+
+/**
+ * Something that runs inside another server's processes and opens
+ * connections there: Action Cable's listener, the New Relic agent, GoodJob in
+ * async mode, Solid Queue in Puma. Every add-on sees every process type.
+ */
+export interface ProcessAddon {
+  analyze(ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis>
+  id: string
+}

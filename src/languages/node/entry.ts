@@ -1,0 +1,105 @@
+/**
+ * Which file a Node process runs: `npm start`, `yarn start`, `pnpm run web`
+ * through package.json scripts (npm's own default for start is `node
+ * server.js`), `node [flags] file`, ts-node/tsx, and pm2-runtime `-i N`
+ * (cluster mode). A compiled entry (dist/server.js) that is not in the repo is
+ * read from its source (src/server.ts), and that is said.
+ */
+import type {AnalyzerContext} from '../common/types.js'
+import type {PackageJson} from './package-json.js'
+
+import {appPath, findFlag, type FoundFlag, programName} from '../common/setting.js'
+import {splitCommand} from '../shell/shell.js'
+import {assumed, fromFile, type Source} from '../../model/source.js'
+import {FRAMEWORKS} from './programs.js'
+
+export interface NodeEntry {
+  /** The script chain that led to the file: package.json:7 (scripts.start), … */
+  chain: Source[]
+  file?: string
+  /** A known framework server that is not a file (next start, nest start). */
+  framework?: string
+  /** pm2-runtime -i N / --instances N. */
+  instances?: FoundFlag
+}
+
+const RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'nodemon', 'node-dev', 'babel-node'])
+const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--title', '--max-old-space-size'])
+
+function scriptName(argv: string[]): string | undefined {
+  const prog = programName(argv[0])
+  const [a, b] = [argv[1], argv[2]]
+  if (prog === 'npm') {
+    if (a === 'start' || a === 'test') return a
+    if ((a === 'run' || a === 'run-script') && b) return b
+  }
+
+  if (prog === 'yarn' || prog === 'pnpm' || prog === 'bun') {
+    if (!a) return undefined
+    if (a === 'run' && b) return b
+    if (!a.startsWith('-')) return a
+  }
+
+  return undefined
+}
+
+function firstFile(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === '--') continue
+    if (a.startsWith('-')) {
+      if (NODE_VALUE_FLAGS.has(a)) i++
+      continue
+    }
+
+    return appPath(a)
+  }
+
+  return undefined
+}
+
+/** dist/server.js → src/server.ts (or .js) when only the source is in the repo. */
+export function sourceOf(ctx: AnalyzerContext, file: string): string | undefined {
+  const candidates = [file, `${file}.js`, `${file}/index.js`, `${file}.ts`]
+  const m = /^(dist|build|lib|out)\/(.*?)(\.[cm]?js)?$/.exec(file)
+  // tsc's outDir mirrors rootDir: build/server/index.js is src/server/index.ts, or server/index.ts at the top.
+  if (m) for (const dir of ['src/', '']) for (const ext of ['.ts', '.js', '.mts', '.mjs', '.tsx']) candidates.push(`${dir}${m[2]}${ext}`)
+  if (/\.[cm]?js$/.test(file)) candidates.push(file.replace(/\.([cm]?)js$/, '.$1ts'))
+  return candidates.find((c) => ctx.files.exists(c))
+}
+
+export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, argv: string[] = ctx.command.argv, depth = 0): NodeEntry {
+  const name = scriptName(argv)
+  if (name !== undefined) {
+    const script = pkg?.scripts[name]
+    if (script === undefined) {
+      if (name === 'start' && programName(argv[0]) === 'npm') {
+        const chain = [assumed('package.json has no "start" script; npm runs `node server.js`')]
+        return {chain, file: ctx.files.exists('server.js') ? 'server.js' : undefined}
+      }
+
+      // `yarn rw serve`, `pnpm next start`: not a script, so yarn/pnpm/bun run the package's binary of that name.
+      if (programName(argv[0]) !== 'npm' && argv[1] === name && depth <= 5) return nodeEntry(ctx, pkg, argv.slice(1), depth + 1)
+      return {chain: []}
+    }
+
+    if (depth > 5) return {chain: []}
+    const line = pkg!.lineOf(['scripts', name])
+    const split = splitCommand(script, ctx.env, {file: 'package.json', line})
+    const inner = nodeEntry(ctx, pkg, split.command.argv, depth + 1)
+    return {...inner, chain: [fromFile('package.json', line), ...inner.chain]}
+  }
+
+  const prog = programName(argv[0])
+  if (prog === 'pm2-runtime' || prog === 'pm2') {
+    const args = argv.slice(prog === 'pm2' || argv[1] === 'start' ? 2 : 1)
+    return {chain: [], file: firstFile(args.filter((a, i) => !(['-i', '--instances'].includes(args[i - 1] ?? '')))), instances: findFlag(args, ['-i', '--instances'])}
+  }
+
+  if (RUNNERS.has(prog)) return {chain: [], file: firstFile(argv.slice(1))}
+  // `cross-env NODE_OPTIONS=… next start`, `dotenv -- node x`: the command after the wrapper's own arguments.
+  if (prog === 'cross-env' || prog === 'dotenv') return nodeEntry(ctx, pkg, argv.slice(1).filter((a) => !/^\w+=/.test(a) && a !== '--' && !a.startsWith('-')), depth + 1)
+  if (prog === 'npx') return nodeEntry(ctx, pkg, argv.slice(1).filter((a, i) => i > 0 || !a.startsWith('-')), depth + 1)
+  if (FRAMEWORKS.has(prog)) return {chain: [], framework: prog}
+  return {chain: []}
+}

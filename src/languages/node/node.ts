@@ -1,0 +1,190 @@
+/**
+ * Node.js: one process per dyno unless the app forks — throng (workers /
+ * count, default the CPU count), `cluster.fork()`, or pm2-runtime `-i N`.
+ * Node's event loop can have every pooled connection checked out at once, so
+ * threads per process = the sum of the pools.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Extra, PoolEntry} from '../../model/process.js'
+import type {JsModule} from './js.js'
+import type {PackageJson} from './package-json.js'
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
+import {readPackageJson} from './package-json.js'
+import {nodePools} from './pools.js'
+import {isEcosystemFile, type Pm2Apps, pm2Apps} from './pm2.js'
+import {NodeProject} from './project.js'
+import {pyCandidate} from '../python/candidate.js'
+import {entry, isDict} from '../python/evaluate.js'
+import {cpuCountWarning} from '../common/cpu-count.js'
+import {isNode} from '../common/matchers.js'
+import {envCandidate, programName} from '../common/setting.js'
+import {NODE_PROGRAMS} from './programs.js'
+
+/**
+ * Where apps started by a framework CLI (next start, strapi start) create their
+ * database clients: the usual module paths, read as entries.
+ */
+const CLIENT_MODULES = ['payload.config', 'src/payload.config', 'lib/prisma', 'lib/db', 'src/lib/prisma', 'src/lib/db', 'src/server/db', 'src/db', 'db', 'app/lib/db', 'app/db.server', 'server/db', 'api/src/lib/db']
+  .flatMap((b) => ['.ts', '.js', '.mjs'].map((e) => b + e))
+const THRONG = 'https://github.com/hunterloftis/throng#readme'
+
+function cpus(ctx: AnalyzerContext, what: Source): Sourced<number> {
+  const n = ctx.dyno?.nproc
+  return n ? sourced(n.value, what, [n.source, ...(n.via ?? [])]) : sourced(8, what, [assumed('dyno CPU count unknown; 8, as on Standard dynos')])
+}
+
+function webConcurrency(ctx: AnalyzerContext, why: string): Sourced<number> {
+  const wc = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'worker processes')
+  if (wc.value) return {...wc.value, via: [...(wc.value.via ?? []), assumed(`${why}; WEB_CONCURRENCY workers assumed`)]}
+  return sourced(1, assumed(`${why} and WEB_CONCURRENCY is not set; 1 worker assumed`))
+}
+
+function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnType<typeof nodeEntry>['instances'], diagnostics: Diagnostic[]): Sourced<number> {
+  if (instances) {
+    const v = instances.value
+    if (/^\d+$/.test(v) && v !== '0') return sourced(Number(v), fromFlag(instances.written))
+    if (v === 'max' || v === '0' || v === '-1') return cpus(ctx, fromFlag(instances.written))
+  }
+
+  for (const m of modules) {
+    for (const c of m.calls) {
+      if (!/^throng(\.default)?$/.test(c.callee)) continue
+      const opts = c.args.find((a) => isDict(a))
+      const arg = typeof (c.args[0]?.kind === 'known' && c.args[0].value) === 'number' ? c.args[0] : (entry(opts, 'workers') ?? entry(opts, 'count'))
+      if (arg) {
+        const got = pyCandidate(arg, 'throng workers')
+        diagnostics.push(...got.diagnostics)
+        if (got.value) return got.value
+        // The app does set a count, only not one conncalc can read: by Heroku's convention, WEB_CONCURRENCY.
+        return webConcurrency(ctx, `the throng worker count at ${m.file}:${c.line} cannot be read`)
+      }
+
+      return cpus(ctx, fromDefault('throng default workers: the CPU count (os.cpus().length)', THRONG))
+    }
+  }
+
+  const fork = modules.flatMap((m) => m.calls.filter((c) => /^(node:)?cluster(\.default)?\.fork$/.test(c.callee)).map((c) => ({c, m})))
+  if (fork.length > 0) {
+    const wc = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'cluster workers')
+    const where = `${fork[0].m.file}:${fork[0].c.line}`
+    if (wc.value) return {...wc.value, via: [...(wc.value.via ?? []), assumed(`cluster.fork() at ${where} runs in a loop conncalc does not evaluate; WEB_CONCURRENCY workers assumed`)]}
+    return cpus(ctx, assumed(`cluster.fork() at ${where} runs in a loop conncalc does not evaluate; one worker per CPU assumed`))
+  }
+
+  return sourced(1, fromDefault('Node runs one process per dyno unless the app forks (cluster, throng)', 'https://devcenter.heroku.com/articles/node-concurrency'))
+}
+
+/** The pools one set of processes opens, from the modules reachable from its entries, with the Prisma CPU warning. */
+async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, entries: string[], framework: string | undefined, diagnostics: Diagnostic[]): Promise<{modules: JsModule[]; pools: PoolEntry[]; threads: Sourced<number>}> {
+  const modules = await project.walk(entries)
+  const pools = await nodePools(ctx, project, pkg, modules, framework)
+  diagnostics.push(...pools.diagnostics)
+  for (const p of pools.pools) {
+    if (p.database.startsWith('prisma') && !p.database.includes('adapter')) {
+      diagnostics.push(...cpuCountWarning(ctx, p.pool, 'Prisma connection_limit', 'add ?connection_limit=N to DATABASE_URL (or the datasource url)'))
+    }
+  }
+
+  const total = pools.pools.reduce((a, p) => a + p.pool.value, 0)
+  const threads =
+    pools.pools.length > 0
+      ? sourced(total, fromDefault("Node's event loop can have every pooled connection checked out at once", 'https://node-postgres.com/apis/pool'), pools.pools.map((p) => p.pool.source))
+      : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
+  return {modules, pools: pools.pools, threads}
+}
+
+/** Where a process's code starts: the file (its source when the file is built at deploy), or the framework's usual client modules. */
+function entriesOf(ctx: AnalyzerContext, found: NodeEntry, pkg: PackageJson | undefined, diagnostics: Diagnostic[], fallback: boolean): string[] {
+  const source = found.file ? sourceOf(ctx, found.file) : undefined
+  if (found.file && !source) {
+    diagnostics.push({
+      code: 'unknown-config-value',
+      message: `${ctx.processType}: ${found.file} is not in the app (built at deploy?), so conncalc could not follow it; pools come from package.json dependencies`,
+      processType: ctx.processType,
+      severity: 'info',
+    })
+  }
+
+  const main = source ?? (fallback ? ((pkg?.main && sourceOf(ctx, pkg.main)) ?? ['server.js', 'index.js', 'src/index.ts', 'src/server.ts', 'app.js'].find((f) => ctx.files.exists(f))) : undefined)
+  return [main, ...(found.framework ? CLIENT_MODULES.filter((f) => ctx.files.exists(f)) : [])].filter((f): f is string => Boolean(f))
+}
+
+/**
+ * pm2-runtime with an ecosystem file: the first app is the process type's own processes
+ * and pools; every other app's processes × its own pools are connections per dyno beside them.
+ */
+async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, file: string, pm2: Pm2Apps, diagnostics: Diagnostic[]): Promise<ServerAnalysis> {
+  const units: {app: Pm2Apps['apps'][number]; entries: string[]; found: NodeEntry; modules: JsModule[]; pools: PoolEntry[]; procs: Sourced<number>; threads: Sourced<number>}[] = []
+  for (const app of pm2.apps) {
+    const script = app.script?.replace(/^\.\//, '')
+    // `script: 'npm', args: 'start'` runs through package.json like a Procfile command would.
+    const argv = script ? [script, ...(app.args ?? [])] : []
+    const found: NodeEntry = script && NODE_PROGRAMS.has(programName(script)) && !/\.[cm]?[jt]s$/.test(script) ? nodeEntry(ctx, pkg, argv) : {chain: [], file: script}
+    const procs = app.instances === 'per-cpu' ? cpus(ctx, fromDefault('pm2 `instances: "max"` (or 0, -1): one process per CPU', 'https://pm2.keymetrics.io/docs/usage/cluster-mode/')) : app.instances
+    diagnostics.push(...cpuCountWarning(ctx, procs, 'pm2 instances', 'set `instances` from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
+    const entries = entriesOf(ctx, found, pkg, diagnostics, false)
+    const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
+    units.push({app, entries, found, procs, ...got})
+  }
+
+  const [first, ...others] = units
+  // Pools found in code carry their file ("pg lib/db.js:4"); a bare library name is package.json's default.
+  const fromCode = (u: {pools: PoolEntry[]}): boolean => u.pools.some((p) => p.database.includes(' '))
+  const codeRead = units.some((u) => fromCode(u))
+  const extrasPerDyno: Extra[] = others.map((u) => {
+    const label = `pm2 app ${u.app.name ? `"${u.app.name}" ` : ''}(${u.app.script ?? 'no script'}) in ${file}:${u.app.line}`
+    if (codeRead && !fromCode(u) && u.entries.length > 0) {
+      // The other apps' pools were found in their code; this app's code (read) creates none.
+      return {count: sourced(0, fromFile(file, u.app.line), [assumed(`${u.entries[0]} was read and creates no database pool`)]), kind: 'pm2-app', reason: `${label}: no database pool in its code`}
+    }
+    const count = sourced(u.procs.value * u.threads.value, fromFile(file, u.app.line), [u.procs.source, ...(u.procs.via ?? []), u.threads.source, ...(u.threads.via ?? [])])
+    return {count, kind: 'pm2-app', reason: `${label}: ${u.procs.value} instance(s) × ${u.threads.value} connection(s) from its own pools`}
+  })
+  return {
+    diagnostics,
+    extrasPerDyno,
+    language: 'node',
+    pools: first.pools,
+    processesPerDyno: first.procs,
+    server: first.found.framework ?? 'pm2',
+    threadsPerProcess: first.threads,
+  }
+}
+
+export const node: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const {diagnostics: pkgDiags, pkg} = readPackageJson(ctx.files)
+    const diagnostics: Diagnostic[] = [...pkgDiags]
+    const found = nodeEntry(ctx, pkg)
+    const project = new NodeProject(ctx)
+    const withChain = (procs: Sourced<number>): Sourced<number> => (found.chain.length > 0 ? {...procs, via: [...(procs.via ?? []), ...found.chain]} : procs)
+    if (found.file && isEcosystemFile(found.file) && ctx.files.exists(found.file)) {
+      const pm2 = await pm2Apps(project, ctx.files, found.file)
+      diagnostics.push(...pm2.diagnostics)
+      if (pm2.apps.length > 0) {
+        const a = await ecosystemAnalysis(ctx, project, pkg, found.file, pm2, diagnostics)
+        diagnostics.push(...project.diagnostics)
+        return {...a, processesPerDyno: withChain(a.processesPerDyno)}
+      }
+    }
+
+    const entries = entriesOf(ctx, found, pkg, diagnostics, true)
+    const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
+    const procs = processes(ctx, got.modules, found.instances, diagnostics)
+    diagnostics.push(...cpuCountWarning(ctx, procs, 'Node worker processes', 'set the worker count from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
+    diagnostics.push(...project.diagnostics)
+    return {
+      diagnostics,
+      language: 'node',
+      pools: got.pools,
+      processesPerDyno: withChain(procs),
+      server: found.framework ?? 'node',
+      threadsPerProcess: got.threads,
+    }
+  },
+  id: 'node',
+  matches: isNode,
+}

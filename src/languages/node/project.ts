@@ -1,0 +1,88 @@
+/**
+ * The app's own JS/TS modules reachable from an entry file (bounded). A module
+ * is evaluated after the app modules it imports, so a config object imported
+ * from another file (`import {dataSourceOptions} from './config'`,
+ * `require('./knexfile')[env]`, `@/lib/db` through tsconfig `paths`) has its
+ * value. Import cycles and the file and depth caps leave the import unread
+ * (its names are unknown, and say so), never loop.
+ */
+import type {AnalyzerContext} from '../common/types.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+
+import {evaluateParsed, type JsModule, parseJs} from './js.js'
+import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
+import {walkModules} from '../../util/walk.js'
+
+const MAX_FILES = 60
+/** Files evaluated in all, walked or imported: a large app costs a bounded amount of parsing. */
+const MAX_LOADED = 120
+const MAX_IMPORT_DEPTH = 8
+const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
+
+export class NodeProject {
+  readonly diagnostics: Diagnostic[] = []
+  private readonly aliases: TsconfigAliases
+  private readonly cache = new Map<string, Promise<JsModule | undefined>>()
+
+  constructor(private readonly ctx: AnalyzerContext) {
+    this.aliases = new TsconfigAliases(ctx.files)
+  }
+
+  load(path: string, stack: readonly string[] = []): Promise<JsModule | undefined> {
+    let p = this.cache.get(path)
+    if (!p) {
+      p = this.evaluate(path, stack)
+      this.cache.set(path, p)
+    }
+
+    return p
+  }
+
+  private async evaluate(path: string, stack: readonly string[]): Promise<JsModule | undefined> {
+    const file = this.ctx.files.read(path)
+    if (!file) return undefined
+    // A JSON file (ecosystem.config.json, a required config.json) is an object literal: read as `module.exports = {…}`, lines unchanged.
+    const parsed = await parseJs(path, path.endsWith('.json') ? `module.exports = ${file.text}` : file.text)
+    const deps = new Map<string, JsModule>()
+    const inner = [...stack, path]
+    for (const spec of new Set(parsed.specs)) {
+      const target = this.resolve(spec, path)
+      // A module still being evaluated up the stack is an import cycle: its values are not known yet.
+      if (!target || inner.includes(target) || inner.length > MAX_IMPORT_DEPTH) continue
+      if (!this.cache.has(target) && this.cache.size >= MAX_LOADED) continue
+      const m = await this.load(target, inner)
+      if (m) deps.set(spec, m)
+    }
+
+    const m = evaluateParsed(parsed, {env: this.ctx.env, imported: (spec) => deps.get(spec), nproc: this.ctx.dyno?.nproc})
+    this.diagnostics.push(...m.diagnostics)
+    return m
+  }
+
+  /**
+   * `./db.js` from src/server.ts → src/db.ts (TypeScript ESM imports name the compiled file);
+   * `@/lib/db` or `~/server/db` through the nearest tsconfig/jsconfig `paths` and `baseUrl`.
+   * Packages (`pg`, `@prisma/client`) resolve to nothing.
+   */
+  resolve(spec: string, from: string): string | undefined {
+    const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : ''
+    let bases: string[]
+    if (spec.startsWith('.')) bases = [joinPath(dir, spec)]
+    else {
+      const aliases = this.aliases.for(from)
+      this.diagnostics.push(...this.aliases.diagnostics.splice(0))
+      if (!aliases) return undefined
+      bases = aliasTargets(aliases, spec)
+    }
+
+    for (const base of bases) {
+      for (const stem of [base, base.replace(/\.([cm]?)js$/, '')]) for (const ext of EXTS) if (this.ctx.files.exists(stem + ext)) return stem + ext
+    }
+
+    return undefined
+  }
+
+  async walk(entries: string[]): Promise<JsModule[]> {
+    return walkModules(entries, MAX_FILES, (path) => this.load(path), (m, path) => m.imports.map((spec) => this.resolve(spec, path)))
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * PHP on heroku-php-apache2 / heroku-php-nginx: PHP-FPM runs pm.max_children
+ * workers per dyno, one request (and at most one PDO connection, persistent or
+ * not) each. The buildpack sizes max_children from the dyno's memory and CPUs
+ * at boot (bin/util/autotune.php) unless WEB_CONCURRENCY is set by the user.
+ */
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+import {assumed, fromDefault, sourced, type Sourced} from '../../model/source.js'
+import {envCandidate, firstOf, programName} from '../common/setting.js'
+import {isArtisanWorker, isPhp} from '../common/matchers.js'
+
+const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
+const PDO = 'https://www.php.net/manual/en/features.persistent-connections.php'
+
+function autotuned(ctx: AnalyzerContext): Sourced<number> {
+  const d = ctx.dyno
+  if (!d) return sourced(4, fromDefault('heroku/php FPM children on a 512 MB dyno', AUTOTUNE), [assumed('dyno size unknown')])
+  const n = d.row.webConcurrency.php
+  return sourced(n, fromDefault(`heroku/php sizes PHP-FPM to ${n} children on ${d.name} (memory_limit 128M)`, AUTOTUNE), d.size.source.kind === 'assumed' ? [d.size.source] : [])
+}
+
+export const php: ServerAnalyzer = {
+  analyze(ctx: AnalyzerContext): ServerAnalysis {
+    if (isArtisanWorker(ctx.command.argv)) {
+      const one = sourced(1, fromDefault('`php artisan queue:work` is one process running one job at a time', 'https://laravel.com/docs/queues#running-the-queue-worker'))
+      return {diagnostics: [], language: 'php', processesPerDyno: one, server: 'artisan-queue', threadsPerProcess: one}
+    }
+
+    // PHP ignores a WEB_CONCURRENCY another buildpack set (it checks WEB_CONCURRENCY_SET_BY).
+    const setBy = ctx.env.get('WEB_CONCURRENCY_SET_BY')?.value
+    const user = setBy && !setBy.includes('php') ? {diagnostics: []} : envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'PHP-FPM children')
+    const children = firstOf([user], autotuned(ctx))
+    return {
+      diagnostics: children.diagnostics,
+      language: 'php',
+      processesPerDyno: children.value,
+      server: programName(ctx.command.argv[0]),
+      threadsPerProcess: sourced(1, fromDefault('a PHP-FPM child serves one request at a time with at most one PDO connection per DSN', PDO)),
+    }
+  },
+  id: 'php',
+  matches: isPhp,
+}

@@ -1,0 +1,36 @@
+import type {EvalValue} from './values.js'
+import type {Candidate} from '../common/setting.js'
+
+import {fromFile, type Source, sourced} from '../../model/source.js'
+import {asInteger} from './evaluate.js'
+/**
+ * An evaluated Python value (gunicorn.conf.py:3) as an integer candidate,
+ * sourced where the setting is named (`at`, else where the value was written),
+ * via the line the value was written on and the env vars and dyno facts it
+ * was computed from.
+ */
+export function pyCandidate(v: EvalValue | undefined, what: string, at?: {file: string; line: number}): Candidate {
+  if (!v) return {diagnostics: []}
+  const file = at?.file ?? v.file
+  const line = at?.line ?? v.line
+  const via: Source[] = []
+  if (v.line !== line || v.file !== file) via.push(fromFile(v.file, v.line))
+  if (v.kind === 'known') via.push(...v.via)
+  const n = asInteger(v)
+  if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFile(file, line), via)}
+  if (v.missingEnv && v.missingEnv.length > 0) {
+    return {
+      diagnostics: v.missingEnv.map((m) => ({
+        code: 'unresolved-env',
+        file: v.file,
+        fix: `set ${m.name} (e.g. \`--env ${m.name}=…\` or an env file), or give it a default in ${v.file}`,
+        line: m.line,
+        message: `${m.name} is not set anywhere and this line reads it without a default, so ${what} is unknown`,
+        severity: 'warning' as const,
+      })),
+    }
+  }
+
+  const reason = v.kind === 'unknown' ? v.reason : `the value ${JSON.stringify(typeof v.value === 'object' && v.value !== null ? `<${v.value.kind}>` : v.value)} is not an integer`
+  return {diagnostics: [{code: 'unknown-config-value', file: v.file, line: v.line, message: `cannot read ${what}: ${reason}`, severity: 'warning'}]}
+}

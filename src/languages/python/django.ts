@@ -1,0 +1,159 @@
+/**
+ * Django's database connections (docs/ref/databases.txt): without a pool each
+ * thread holds its own connection per alias (CONN_MAX_AGE only decides how long
+ * it stays open). Django 5.1+ `OPTIONS: {"pool": …}` uses psycopg_pool, which
+ * opens min_size connections up front (default 4, max_size = min_size).
+ */
+import type {EvalValue, PyModule} from './values.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {PoolEntry} from '../../model/process.js'
+import type {PythonProject} from './modules.js'
+
+import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {pyCandidate} from './candidate.js'
+import {asString, entry, isCall, isDict, truthy} from './evaluate.js'
+const DJANGO_REF = 'https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections'
+const POOL_REF = 'https://github.com/psycopg/psycopg/blob/master/psycopg_pool/psycopg_pool/base.py'
+
+export interface DjangoPools {
+  diagnostics: Diagnostic[]
+  otherServerPools: PoolEntry[]
+  pools: PoolEntry[]
+  settingsFile: string
+}
+
+/** DJANGO_SETTINGS_MODULE: the env, else `os.environ.setdefault(...)` in manage.py / wsgi.py / celery.py. */
+export function settingsModule(project: PythonProject, modules: PyModule[], env: {get(n: string): {value: string} | undefined}): string | undefined {
+  const fromEnv = env.get('DJANGO_SETTINGS_MODULE')?.value
+  if (fromEnv) return fromEnv
+  for (const m of modules) {
+    for (const c of m.calls) {
+      if (c.callee !== 'os.environ.setdefault' && c.callee !== 'environ.setdefault') continue
+      if (asString(c.args[0]) === 'DJANGO_SETTINGS_MODULE' && asString(c.args[1])) return asString(c.args[1])
+    }
+  }
+
+  return undefined
+}
+
+/** Which server an alias connects to, as a stable key: the env var holding its URL, else host/name. */
+function serverOf(db: EvalValue | undefined): string {
+  // dj-database-url / django-environ: the URL's server, decided where the URL was read.
+  if (isDict(db) && db.value.server) return db.value.server
+  if (isCall(db)) {
+    const envArg = asString(db.value.kwargs.env)
+    if (db.value.callee.endsWith('.config')) return envArg ?? 'DATABASE_URL'
+    const urlArg = db.value.args[0] ?? db.value.kwargs.url
+    const viaEnv = urlArg?.kind === 'known' ? urlArg.via.find((s) => s.kind === 'env') : undefined
+    if (viaEnv?.kind === 'env') return viaEnv.name
+  }
+
+  const host = entry(db, 'HOST')
+  const viaEnv = host?.kind === 'known' ? host.via.find((s) => s.kind === 'env') : undefined
+  if (viaEnv?.kind === 'env' && viaEnv.name.endsWith('_URL')) return viaEnv.name
+  const h = asString(host)
+  const name = asString(entry(db, 'NAME'))
+  return h ? `host=${h}/${name ?? ''}` : 'DATABASE_URL'
+}
+
+const isPostgres = (db: EvalValue | undefined): boolean => {
+  const engine = asString(entry(db, 'ENGINE'))
+  return engine === undefined || /postg|psycopg|cockroach/i.test(engine)
+}
+
+function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagnostics: Diagnostic[]): PoolEntry {
+  const options = entry(db, 'OPTIONS')
+  const pool = entry(options, 'pool')
+  const server = serverOf(db)
+  if (pool?.kind === 'known' && truthy(pool.value)) {
+    const age = entry(db, 'CONN_MAX_AGE') ?? (isCall(db) ? db.value.kwargs.conn_max_age : undefined)
+    if (age?.kind === 'known' && age.value !== 0) {
+      diagnostics.push({
+        code: 'unknown-config-value',
+        file: age.file,
+        fix: 'remove CONN_MAX_AGE (or set it to 0) when OPTIONS has a pool',
+        line: age.line,
+        message: `Django refuses OPTIONS "pool" with CONN_MAX_AGE ${age.value === null ? 'None' : String(age.value)} ("Pooling doesn't support persistent connections"): the app would not start`,
+        severity: 'warning',
+      })
+    }
+
+    const at = fromFile(pool.file, pool.line)
+    const minDefault = sourced(4, at, [fromDefault('psycopg_pool default min_size', POOL_REF)])
+    const minC = pyCandidate(entry(pool, 'min_size'), 'psycopg_pool min_size')
+    diagnostics.push(...minC.diagnostics.map((d) => ({...d, message: `${d.message}; using psycopg_pool's default min_size (4)`})))
+    const min = minC.value ?? minDefault
+    const maxC = pyCandidate(entry(pool, 'max_size'), 'psycopg_pool max_size')
+    diagnostics.push(...maxC.diagnostics.map((d) => ({...d, message: `${d.message}; using max_size = min_size (${min.value})`})))
+    // psycopg_pool: max_size None means max_size = min_size.
+    const max = maxC.value ?? sourced(min.value, at, [fromDefault('psycopg_pool max_size defaults to min_size', POOL_REF), ...(min.via ?? [])])
+    return {database: alias, minOpen: min, pool: max, server}
+  }
+
+  // No pool: every thread opens its own connection for this alias. CONN_MAX_AGE
+  // only decides whether it stays open between requests; say where it is set.
+  const at = fromFile(db.file, db.line)
+  const maxAge = entry(db, 'CONN_MAX_AGE') ?? (isCall(db) ? db.value.kwargs.conn_max_age : undefined)
+  const age = maxAge?.kind !== 'known' ? undefined : maxAge.value === null ? 'None (kept forever)' : typeof maxAge.value === 'number' ? String(maxAge.value) : undefined
+  const ageNote = age === undefined ? [] : [fromFile(maxAge!.file, maxAge!.line)]
+  return {
+    database: alias,
+    pool: sourced(threads.value, at, [
+      fromDefault(`Django without OPTIONS "pool": one connection per thread per database alias${age === undefined ? '' : `, kept open between requests for CONN_MAX_AGE=${age} s`}`, DJANGO_REF),
+      ...ageNote,
+      threads.source,
+    ]),
+    server,
+  }
+}
+
+/** The pools of the settings module's DATABASES; undefined when there is no Django settings module. */
+export async function djangoPools(project: PythonProject, modulePath: string, threads: Sourced<number>): Promise<DjangoPools | undefined> {
+  const file = project.resolve(modulePath)
+  if (!file) return undefined
+  const settings = await project.load(file)
+  if (!settings) return undefined
+  const diagnostics: Diagnostic[] = []
+  const dbs = settings.names.get('DATABASES')
+  if (!isDict(dbs)) {
+    if (settings.parsed && dbs) {
+      diagnostics.push({
+        code: 'unknown-config-value',
+        file: dbs.file,
+        line: dbs.line,
+        message: `cannot read DATABASES: ${dbs.kind === 'unknown' ? dbs.reason : 'it is not a dict'}; counting one connection per thread`,
+        severity: 'warning',
+      })
+    }
+
+    return {diagnostics, otherServerPools: [], pools: [], settingsFile: file}
+  }
+
+  const pools: PoolEntry[] = []
+  const other: PoolEntry[] = []
+  const primary = serverOf(dbs.value.entries.get('default'))
+  const skipped: {alias: string; engine: string}[] = []
+  for (const [alias, db] of dbs.value.entries) {
+    if (!isPostgres(db)) {
+      skipped.push({alias, engine: asString(entry(db, 'ENGINE')) ?? ''})
+      continue
+    }
+
+    const e = poolEntry(alias, db, threads, diagnostics)
+    ;(e.server === primary ? pools : other).push(e)
+  }
+
+  if (pools.length === 0 && other.length === 0) {
+    const what = skipped.map((s) => `"${s.alias}" uses ${s.engine}`).join(', ')
+    diagnostics.push({
+      code: 'unknown-config-value',
+      file: dbs.file,
+      fix: 'set the env vars that make the settings choose PostgreSQL (e.g. --env-file with `heroku config -s`), or point DJANGO_SETTINGS_MODULE at the production settings',
+      line: dbs.line,
+      message: `DATABASES has no PostgreSQL database with this environment (${what || 'it is empty'}); counting one connection per thread`,
+      severity: 'warning',
+    })
+  }
+
+  return {diagnostics, otherServerPools: other, pools, settingsFile: file}
+}

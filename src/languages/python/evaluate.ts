@@ -1,0 +1,1104 @@
+/**
+ * The safe evaluator for Python configs (DESIGN.md, "Never execute the user's
+ * code"): it walks lezer's syntax tree and computes what settings modules and
+ * server configs use — literals, names assigned earlier, `os.environ.get("X", 2)`,
+ * `os.environ["X"]`, `os.getenv`, python-decouple `config()`, django-environ
+ * `env.int()`, pydantic BaseSettings fields, `int()`, `multiprocessing.cpu_count()`
+ * (the dyno's nproc), arithmetic and decidable conditions. Anything else is an
+ * explicit Unknown carrying its line. Nothing is ever run.
+ */
+import type {PyDict, PyFunction, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
+import {type Source, uniqueSources} from '../../model/source.js'
+
+import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
+import {callMethod} from './methods.js'
+import {parsePython, type ParsedPython, type PyNode} from './parse.js'
+import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
+
+const isObj = (v: PyValue): v is Exclude<PyValue, boolean | null | number | string> => typeof v === 'object' && v !== null
+
+export const isDict = (v: EvalValue | undefined): v is KnownValue & {value: PyDict} => v?.kind === 'known' && isObj(v.value) && v.value.kind === 'dict'
+export const isCall = (v: EvalValue | undefined): v is KnownValue & {value: PyCallResult} => v?.kind === 'known' && isObj(v.value) && v.value.kind === 'call'
+
+export function truthy(v: PyValue): boolean {
+  if (v === null || v === false || v === 0 || v === '') return false
+  if (isObj(v) && v.kind === 'list') return v.items.length > 0
+  if (isObj(v) && v.kind === 'dict') return v.entries.size > 0 || Boolean(v.partial)
+  return true
+}
+
+/** Python's int(str): optional sign and whitespace, digits with underscores. */
+export function strictInteger(s: string): number | undefined {
+  const m = /^\s*([+-]?\d+(?:_\d+)*)\s*$/.exec(s)
+  return m ? Number.parseInt(m[1].replaceAll('_', ''), 10) : undefined
+}
+
+export function asInteger(v: EvalValue | undefined): number | undefined {
+  if (!v || v.kind !== 'known') return undefined
+  if (typeof v.value === 'number') return Number.isInteger(v.value) ? v.value : undefined
+  if (typeof v.value === 'boolean') return v.value ? 1 : 0
+  if (typeof v.value === 'string') return strictInteger(v.value)
+  return undefined
+}
+
+export function asString(v: EvalValue | undefined): string | undefined {
+  return v?.kind === 'known' && typeof v.value === 'string' ? v.value : undefined
+}
+
+/** A dict entry (string key) of a known dict value. */
+export const entry = (v: EvalValue | undefined, key: string): EvalValue | undefined => (isDict(v) ? v.value.entries.get(key) : undefined)
+
+function mergeMissing(...vs: (EvalValue | undefined)[]): MissingEnv[] | undefined {
+  const all = vs.flatMap((v) => v?.missingEnv ?? [])
+  return all.length > 0 ? all : undefined
+}
+
+function mergeVia(...vs: (EvalValue | undefined)[]): Source[] {
+  return uniqueSources(vs.flatMap((v) => (v?.kind === 'known' ? [v.via] : [])))
+}
+
+function sameValue(a: EvalValue | undefined, b: EvalValue | undefined): boolean {
+  if (!a || !b || a.kind !== 'known' || b.kind !== 'known') return a === b
+  return !isObj(a.value) && a.value === b.value
+}
+
+const DATABASE_URL_ASSUMED: Source = {
+  kind: 'assumed',
+  why: 'DATABASE_URL is set by Heroku Postgres on every dyno; its value is not known here (pass --env-file with `heroku config -s`)',
+}
+
+/** django-environ's BOOLEAN_TRUE_STRINGS (python-decouple's are a subset plus "t"). */
+const BOOLEAN_TRUE = new Set(['true', 'on', 'ok', 'y', 'yes', '1', 't'])
+
+const ENV_GET = new Set(['os.environ.get', 'os.getenv', 'os.environ.setdefault', 'environ.get', 'getenv'])
+const CPU_COUNT = new Set(['multiprocessing.cpu_count', 'os.cpu_count', 'psutil.cpu_count', 'billiard.cpu_count'])
+
+/** String literal text → value; undefined for f-strings with replacements. */
+function stringLiteral(raw: string): string | undefined {
+  const m = /^([A-Za-z]*)('''|"""|'|")([\S\s]*)\2$/.exec(raw)
+  if (!m) return undefined
+  const prefix = m[1].toLowerCase()
+  const body = m[3]
+  if (prefix.includes('r')) return body
+  return body.replaceAll(/\\(.)/gs, (_, c: string) => ({'\n': '', n: '\n', t: '\t', r: '\r', 0: '\0'})[c] ?? c)
+}
+
+function numberLiteral(raw: string): number | undefined {
+  const t = raw.replaceAll('_', '').toLowerCase()
+  if (t.endsWith('j') || t.endsWith('l')) return undefined
+  if (/^0[box]/.test(t)) return Number(t)
+  const n = Number(t)
+  return Number.isNaN(n) ? undefined : n
+}
+
+class Evaluator {
+  readonly calls: PyCall[] = []
+  readonly imports: PyImport[] = []
+  readonly itemAssignments: PyItemAssignment[] = []
+  /** Local name → dotted import path ("create_engine" → "sqlalchemy.create_engine"). */
+  private readonly aliases = new Map<string, string>()
+  private conditionalDepth = 0
+  /** Inside a call of a function of this file: where its `return` goes. */
+  private frame: {depth: number; returned?: EvalValue} | undefined
+  /** Calls are recorded once, where the file is walked, not again in each invocation. */
+  private recording = true
+
+  constructor(
+    private readonly parsed: ParsedPython,
+    private readonly opts: PyEvalOptions,
+  ) {}
+
+  line(node: PyNode): number {
+    return this.parsed.lineOf(node.from)
+  }
+
+  private snippet(node: PyNode): string {
+    const t = this.parsed.textOf(node).replaceAll(/\s+/g, ' ').trim()
+    return t.length > 60 ? `${t.slice(0, 57)}...` : t
+  }
+
+  private known(node: PyNode, value: PyValue, ...from: (EvalValue | undefined)[]): KnownValue {
+    const missingEnv = mergeMissing(...from)
+    return {file: this.opts.file, kind: 'known', line: this.line(node), value, via: mergeVia(...from), ...(missingEnv ? {missingEnv} : {})}
+  }
+
+  private unknown(node: PyNode, reason?: string, ...from: (EvalValue | undefined)[]): UnknownValue {
+    const missingEnv = mergeMissing(...from)
+    const inner = from.find((v): v is UnknownValue => v?.kind === 'unknown')
+    if (inner) return {...inner, ...(missingEnv ? {missingEnv} : {})}
+    return {
+      file: this.opts.file,
+      kind: 'unknown',
+      line: this.line(node),
+      reason: reason ?? `\`${this.snippet(node)}\` is not something conncalc evaluates`,
+      ...(missingEnv ? {missingEnv} : {}),
+    }
+  }
+
+  // ---- statements -------------------------------------------------------
+
+  async block(nodes: PyNode[], scope: Scope): Promise<void> {
+    for (const node of nodes) {
+      if (this.frame?.returned) return
+      await this.statement(node, scope)
+    }
+  }
+
+  private async each(nodes: PyNode[], scope: Scope): Promise<EvalValue[]> {
+    const out: EvalValue[] = []
+    for (const n of nodes) out.push(await this.expr(n, scope))
+    return out
+  }
+
+  private bodyOf(node: PyNode | null): PyNode[] {
+    return node ? kids(node).filter((k) => !PUNCT.has(k.name)) : []
+  }
+
+  private async statement(node: PyNode, scope: Scope): Promise<void> {
+    switch (node.name) {
+      case 'AssignStatement': {
+        await this.assign(node, scope)
+        return
+      }
+
+      case 'UpdateStatement': {
+        const [target, op, valueNode] = kids(node)
+        if (!target || !op || !valueNode || target.name !== 'VariableName') return
+        const name = this.parsed.textOf(target)
+        const right = await this.expr(valueNode, scope)
+        const left = scope.get(name) ?? this.unknown(target, `\`${name}\` is not defined before line ${this.line(target)}`)
+        scope.set(name, this.arith(node, this.parsed.textOf(op).slice(0, -1), left, right))
+        return
+      }
+
+      case 'ExpressionStatement': {
+        for (const k of kids(node)) await this.exprStatement(k, scope)
+        return
+      }
+
+      case 'ImportStatement': {
+        await this.importStatement(node, scope)
+        return
+      }
+
+      case 'IfStatement': {
+        await this.ifStatement(node, scope)
+        return
+      }
+
+      // A try body is what runs when nothing fails (handlers are skipped); a with body always runs.
+      case 'TryStatement':
+      case 'WithStatement': {
+        const body = kids(node).find((k) => k.name === 'Body')
+        if (body) await this.block(this.bodyOf(body), scope)
+        return
+      }
+
+      case 'ClassDefinition': {
+        await this.classDefinition(node, scope)
+        return
+      }
+
+      case 'FunctionDefinition': {
+        await this.defineFunction(node, scope)
+        return
+      }
+
+      case 'RaiseStatement': {
+        if (this.frame) this.frame.returned = this.unknown(node, `\`${this.snippet(node)}\` raises (line ${this.line(node)})`)
+        return
+      }
+
+      case 'ForStatement':
+      case 'WhileStatement': {
+        // Not executed: only the calls inside are collected, as conditional.
+        await this.speculative(kids(node).filter((k) => k.name === 'Body'), scope)
+        return
+      }
+
+      case 'ReturnStatement': {
+        const valueNode = kids(node).find((k) => k.name !== 'return')
+        if (!this.frame) {
+          if (valueNode) await this.exprStatement(valueNode, scope)
+          return
+        }
+
+        const v = valueNode ? await this.expr(valueNode, scope) : this.known(node, null)
+        this.frame.returned =
+          this.conditionalDepth === this.frame.depth ? v : this.unknown(node, `it returns inside a loop or an \`if\` conncalc cannot decide (line ${this.line(node)})`, v)
+        return
+      }
+
+      case 'DecoratedStatement': {
+        for (const k of kids(node)) if (k.name !== 'Decorator') await this.statement(k, scope)
+        return
+      }
+
+      default: {
+        if (node.name.endsWith('Statement') || node.name === 'Body') return
+        await this.exprStatement(node, scope)
+      }
+    }
+  }
+
+  /**
+   * `def f(...)`: its body is walked once to collect its calls (as conditional),
+   * and `f` becomes a value that, called with arguments, evaluates the body in a
+   * fresh evaluator of this file up to the `return` it reaches.
+   */
+  private async defineFunction(node: PyNode, scope: Scope): Promise<void> {
+    const outer = this.frame
+    this.frame = undefined
+    try {
+      await this.speculative(kids(node).filter((k) => k.name === 'Body'), scope)
+    } finally {
+      this.frame = outer
+    }
+
+    const nameNode = node.getChild('VariableName')
+    const paramList = node.getChild('ParamList')
+    const body = node.getChild('Body')
+    if (!nameNode || !paramList || !body) return
+    const params: string[] = []
+    const defaults = new Map<string, EvalValue>()
+    const ps = kids(paramList)
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps[i]
+      if (p.name === '*' || p.name === '**') {
+        const next = ps[i + 1]
+        if (next?.name === 'VariableName') {
+          params.push(`${p.name}${this.parsed.textOf(next)}`)
+          i++
+        } else params.push('*')
+        continue
+      }
+
+      if (p.name !== 'VariableName') continue
+      const name = this.parsed.textOf(p)
+      params.push(name)
+      let j = i + 1
+      if (ps[j]?.name === 'TypeDef') j++
+      if (ps[j]?.name === 'AssignOp' && ps[j + 1]) {
+        defaults.set(name, await this.expr(ps[j + 1], scope))
+        i = j + 1
+      }
+    }
+
+    const name = this.parsed.textOf(nameNode)
+    const fn: PyFunction = {defaults, invoke: (args, kwargs) => this.invoke(fn, node, body, args, kwargs), kind: 'function', name, params, scope}
+    scope.set(name, this.known(node, fn))
+  }
+
+  private async invoke(fn: PyFunction, node: PyNode, body: PyNode, args: EvalValue[], kwargs: Record<string, EvalValue>): Promise<EvalValue> {
+    if (callDepth >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows`)
+    const local: Scope = new Map(fn.scope)
+    const used = new Set<string>()
+    let next = 0
+    let keywordOnly = false
+    for (const p of fn.params) {
+      if (p === '*') keywordOnly = true
+      else if (p.startsWith('**')) {
+        const rest = new Map(Object.entries(kwargs).filter(([k]) => !used.has(k)))
+        local.set(p.slice(2), this.known(node, {entries: rest, kind: 'dict'}))
+      } else if (p.startsWith('*')) {
+        local.set(p.slice(1), this.known(node, {items: args.slice(next), kind: 'list'}))
+        next = args.length
+        keywordOnly = true
+      } else {
+        used.add(p)
+        const v = (!keywordOnly && next < args.length ? args[next++] : undefined) ?? kwargs[p] ?? fn.defaults.get(p)
+        local.set(p, v ?? this.unknown(node, `\`${fn.name}()\` is called without its argument \`${p}\``))
+      }
+    }
+
+    const ev = new Evaluator(this.parsed, this.opts)
+    for (const [k, v] of this.aliases) ev.aliases.set(k, v)
+    ev.recording = false
+    ev.frame = {depth: 0}
+    callDepth++
+    try {
+      await ev.block(ev.bodyOf(body), local)
+      return ev.frame.returned ?? this.known(node, null)
+    } finally {
+      callDepth--
+    }
+  }
+
+  /** Walk bodies that may or may not run, in a throwaway scope, to collect their calls. */
+  private async speculative(bodies: PyNode[], scope: Scope): Promise<void> {
+    this.conditionalDepth++
+    try {
+      for (const b of bodies) await this.block(this.bodyOf(b), new Map(scope))
+    } finally {
+      this.conditionalDepth--
+    }
+  }
+
+  private async exprStatement(node: PyNode, scope: Scope): Promise<void> {
+    if (node.name !== 'CallExpression') {
+      if (!PUNCT.has(node.name)) await this.expr(node, scope)
+      return
+    }
+
+    // `DATABASES["default"].update({...})` mutates a dict in place.
+    const callee = node.firstChild
+    if (callee?.name === 'MemberExpression' && this.parsed.textOf(callee).endsWith('.update')) {
+      const target = await this.expr(callee.firstChild!, scope)
+      const {args} = await this.argList(node.lastChild!, scope)
+      if (isDict(target) && isDict(args[0])) {
+        for (const [k, v] of args[0].value.entries) target.value.entries.set(k, v)
+        if (args[0].value.server) target.value.server = args[0].value.server
+      }
+      return
+    }
+
+    await this.expr(node, scope)
+  }
+
+  private async assign(node: PyNode, scope: Scope): Promise<void> {
+    const parts = kids(node).filter((k) => k.name !== 'TypeDef')
+    const valueNode = parts.at(-1)
+    if (!valueNode || parts.length < 3) return
+    const value = await this.expr(valueNode, scope)
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const target = parts[i]
+      if (target.name === 'VariableName') {
+        scope.set(this.parsed.textOf(target), value)
+      } else if (target.name === 'MemberExpression' && target.getChild('[')) {
+        // `DATABASES["default"]["CONN_MAX_AGE"] = 60`
+        const container = await this.expr(target.firstChild!, scope)
+        const key = await this.subscriptKey(target, scope)
+        if (isDict(container) && key !== undefined) container.value.entries.set(key, value)
+        else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(target.firstChild!) ?? this.parsed.textOf(target.firstChild!), value})
+      } else if (target.name === 'TupleExpression' || target.name === 'ArrayExpression') {
+        const names = kids(target).filter((k) => k.name === 'VariableName')
+        const items = value.kind === 'known' && isObj(value.value) && value.value.kind === 'list' ? value.value.items : undefined
+        for (const [j, n] of names.entries()) {
+          scope.set(this.parsed.textOf(n), items?.[j] ?? this.unknown(node, `cannot unpack \`${this.snippet(valueNode)}\``, value))
+        }
+      }
+    }
+  }
+
+  private async subscriptKey(member: PyNode, scope: Scope): Promise<string | undefined> {
+    const open = member.getChild('[')
+    const keyNode = open?.nextSibling
+    if (!keyNode) return undefined
+    const key = await this.expr(keyNode, scope)
+    return key.kind === 'known' && (typeof key.value === 'string' || typeof key.value === 'number') ? String(key.value) : undefined
+  }
+
+  private async importStatement(node: PyNode, scope: Scope): Promise<void> {
+    const parts = kids(node)
+    const line = this.line(node)
+    if (parts[0]?.name === 'import') {
+      // import a.b, c as d
+      let i = 1
+      while (i < parts.length) {
+        const path: string[] = []
+        while (i < parts.length && (parts[i].name === 'VariableName' || parts[i].name === '.')) {
+          if (parts[i].name === 'VariableName') path.push(this.parsed.textOf(parts[i]))
+          i++
+        }
+
+        if (parts[i]?.name === 'as' && parts[i + 1]) {
+          this.aliases.set(this.parsed.textOf(parts[i + 1]), path.join('.'))
+          i += 2
+        } else if (path.length > 0) this.aliases.set(path[0], path[0])
+
+        if (path.length > 0) this.imports.push({level: 0, line, module: path.join('.'), names: []})
+        i++ // the comma
+      }
+
+      return
+    }
+
+    // from ..a.b import x as y, z | from . import x | from a import *
+    let i = 1
+    let level = 0
+    const path: string[] = []
+    for (; i < parts.length && parts[i].name !== 'import'; i++) {
+      const t = this.parsed.textOf(parts[i])
+      // Leading dots are the relative level; dots between names separate the module path.
+      if ((parts[i].name === '.' || t === '.' || t === '...') && path.length === 0) level += t.length
+      else if (parts[i].name === 'VariableName') path.push(t)
+    }
+
+    const module = path.join('.')
+    const names: [string, string][] = []
+    let star = false
+    for (i++; i < parts.length; i++) {
+      const p = parts[i]
+      if (p.name === '*') star = true
+      if (p.name !== 'VariableName') continue
+      const name = this.parsed.textOf(p)
+      if (parts[i + 1]?.name === 'as' && parts[i + 2]) {
+        names.push([name, this.parsed.textOf(parts[i + 2])])
+        i += 2
+      } else names.push([name, name])
+    }
+
+    this.imports.push({level, line, module, names: star ? '*' : names.map(([n]) => n)})
+    const resolved = await this.opts.resolveModule?.(module, level)
+    if (star) {
+      if (resolved) for (const [k, v] of resolved) scope.set(k, v)
+      return
+    }
+
+    for (const [name, as] of names) {
+      const v = resolved?.get(name)
+      if (v) scope.set(as, v)
+      else {
+        scope.delete(as)
+        this.aliases.set(as, `${'.'.repeat(level)}${module ? `${module}.` : ''}${name}`)
+      }
+    }
+  }
+
+  private async ifStatement(node: PyNode, scope: Scope): Promise<void> {
+    const parts = kids(node)
+    // [if cond Body (elif cond Body)* (else Body)?]
+    const branches: {body: PyNode; cond?: PyNode}[] = []
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]
+      if ((p.name === 'if' || p.name === 'elif') && parts[i + 2]) branches.push({body: parts[i + 2], cond: parts[i + 1]})
+      if (p.name === 'else' && parts[i + 1]) branches.push({body: parts[i + 1]})
+    }
+
+    for (const [bi, b] of branches.entries()) {
+      if (!b.cond) {
+        await this.block(this.bodyOf(b.body), scope)
+        return
+      }
+
+      const c = await this.expr(b.cond, scope)
+      if (c.kind === 'known' && !isObj(c.value)) {
+        if (truthy(c.value)) {
+          await this.block(this.bodyOf(b.body), scope)
+          return
+        }
+
+        continue
+      }
+
+      // Undecidable: run every remaining branch in its own scope and merge.
+      const rest = branches.slice(bi)
+      const hasElse = rest.some((r) => !r.cond)
+      const outcomes: Scope[] = []
+      this.conditionalDepth++
+      try {
+        for (const r of rest) {
+          const s = new Map(scope)
+          await this.block(this.bodyOf(r.body), s)
+          outcomes.push(s)
+        }
+      } finally {
+        this.conditionalDepth--
+      }
+
+      if (!hasElse) outcomes.push(new Map(scope))
+      const changed = new Set(outcomes.flatMap((s) => [...s.keys()]))
+      for (const name of changed) {
+        const values = outcomes.map((s) => s.get(name))
+        if (values.every((v) => sameValue(v, values[0]))) {
+          if (values[0]) scope.set(name, values[0])
+          continue
+        }
+
+        // Dicts changed in place are shared objects; keep them.
+        if (values.every((v) => v === scope.get(name))) continue
+        scope.set(name, {
+          file: this.opts.file,
+          kind: 'unknown',
+          line: this.line(b.cond),
+          missingEnv: mergeMissing(c, ...values),
+          reason: `\`${name}\` depends on \`if ${this.snippet(b.cond)}\` (line ${this.line(b.cond)}), which conncalc cannot decide`,
+        })
+      }
+
+      return
+    }
+  }
+
+  private async classDefinition(node: PyNode, scope: Scope): Promise<void> {
+    const nameNode = node.getChild('VariableName')
+    const body = node.getChild('Body')
+    if (!nameNode || !body) return
+    const bases: string[] = []
+    const attrs = new Map<string, EvalValue>()
+    const argList = node.getChild('ArgList')
+    for (const b of argList ? kids(argList) : []) {
+      if (b.name !== 'VariableName' && b.name !== 'MemberExpression') continue
+      const text = this.parsed.textOf(b)
+      bases.push(this.qualify(text))
+      const base = scope.get(text)
+      if (base?.kind === 'known' && isObj(base.value) && base.value.kind === 'class') {
+        for (const [k, v] of base.value.attrs) attrs.set(k, v)
+        bases.push(...base.value.bases)
+      }
+    }
+
+    // Class bodies run at import time: evaluate in a scope that sees the module's names.
+    const classScope = new Map(scope)
+    for (const [k, v] of attrs) classScope.set(k, v)
+    const before = new Map(classScope)
+    await this.block(this.bodyOf(body), classScope)
+    for (const [k, v] of classScope) if (before.get(k) !== v || attrs.has(k)) attrs.set(k, v)
+    const cls: PyClass = {attrs, bases, kind: 'class', name: this.parsed.textOf(nameNode)}
+    scope.set(cls.name, this.known(node, cls))
+  }
+
+  // ---- expressions ------------------------------------------------------
+
+  /** `a.b.c` → "a.b.c" with the first segment import-qualified; undefined for other shapes. */
+  private dotted(node: PyNode): string | undefined {
+    if (node.name === 'VariableName') return this.qualify(this.parsed.textOf(node))
+    if (node.name === 'MemberExpression' && !node.getChild('[')) {
+      const base = node.firstChild && this.dotted(node.firstChild)
+      const prop = node.getChild('PropertyName')
+      return base && prop ? `${base}.${this.parsed.textOf(prop)}` : undefined
+    }
+
+    return undefined
+  }
+
+  private qualify(text: string): string {
+    const [head, ...rest] = text.split('.')
+    const full = this.aliases.get(head)
+    return full ? [full, ...rest].join('.') : text
+  }
+
+  async expr(node: PyNode, scope: Scope): Promise<EvalValue> {
+    const text = (): string => this.parsed.textOf(node)
+    switch (node.name) {
+      case 'Number': {
+        const n = numberLiteral(text())
+        return n === undefined ? this.unknown(node) : this.known(node, n)
+      }
+
+      case 'String': {
+        const s = stringLiteral(text())
+        return s === undefined ? this.unknown(node) : this.known(node, s)
+      }
+
+      case 'FormatString': {
+        if (node.getChild('FormatReplacement')) return this.unknown(node, `the f-string \`${this.snippet(node)}\` is not evaluated`)
+        const s = stringLiteral(text())
+        return s === undefined ? this.unknown(node) : this.known(node, s)
+      }
+
+      case 'ContinuedString': {
+        const parts = await this.each(kids(node), scope)
+        const strs = parts.map((p) => asString(p))
+        return strs.every((s) => s !== undefined) ? this.known(node, strs.join(''), ...parts) : this.unknown(node, undefined, ...parts)
+      }
+
+      case 'Boolean': {
+        return this.known(node, text() === 'True')
+      }
+
+      case 'None': {
+        return this.known(node, null)
+      }
+
+      case 'VariableName': {
+        const name = text()
+        const v = scope.get(name)
+        if (v) return v
+        const imported = this.aliases.get(name)
+        if (!imported && CONVERSIONS.has(name)) {
+          const fn: PyFunction = {defaults: new Map(), invoke: async (args) => this.conversion(node, name, args[0]), kind: 'function', name, params: ['x'], scope: new Map()}
+          return this.known(node, fn)
+        }
+
+        return this.unknown(node, imported ? `\`${name}\` is imported from ${imported}, which conncalc does not read` : `\`${name}\` is not defined before line ${this.line(node)}`)
+      }
+
+      case 'ParenthesizedExpression': {
+        const inner = kids(node).find((k) => !PUNCT.has(k.name))
+        return inner ? this.expr(inner, scope) : this.unknown(node)
+      }
+
+      case 'TupleExpression':
+      case 'ArrayExpression':
+      case 'SetExpression': {
+        const items = await this.each(kids(node).filter((k) => !PUNCT.has(k.name)), scope)
+        return this.known(node, {items, kind: 'list'})
+      }
+
+      case 'DictionaryExpression': {
+        return this.dict(node, scope)
+      }
+
+      case 'UnaryExpression': {
+        const [op, operand] = kids(node)
+        const v = await this.expr(operand, scope)
+        if (v.kind !== 'known') return v
+        const o = this.parsed.textOf(op)
+        if (o === 'not') return isObj(v.value) ? this.unknown(node, undefined, v) : this.known(node, !truthy(v.value), v)
+        if (typeof v.value !== 'number') return this.unknown(node, undefined, v)
+        return this.known(node, o === '-' ? -v.value : o === '~' ? ~v.value : v.value, v)
+      }
+
+      case 'BinaryExpression': {
+        return this.binary(node, scope)
+      }
+
+      case 'ConditionalExpression': {
+        const parts = kids(node).filter((k) => k.name !== 'if' && k.name !== 'else')
+        const [a, cond, b] = parts
+        const c = await this.expr(cond, scope)
+        if (c.kind !== 'known' || isObj(c.value)) {
+          const [x, y] = await this.each([a, b], scope)
+          return sameValue(x, y) ? x : this.unknown(node, `\`${this.snippet(node)}\` depends on a condition conncalc cannot decide`, c)
+        }
+
+        const chosen = await this.expr(truthy(c.value) ? a : b, scope)
+        return chosen.kind === 'known' ? {...chosen, via: mergeVia(chosen, c), ...(mergeMissing(chosen, c) ? {missingEnv: mergeMissing(chosen, c)} : {})} : chosen
+      }
+
+      case 'MemberExpression': {
+        return this.member(node, scope)
+      }
+
+      case 'CallExpression': {
+        return this.call(node, scope)
+      }
+
+      default: {
+        return this.unknown(node)
+      }
+    }
+  }
+
+  private async dict(node: PyNode, scope: Scope): Promise<EvalValue> {
+    const entries = new Map<string, EvalValue>()
+    let partial = false
+    let server: string | undefined
+    const parts = kids(node).filter((k) => !['{', '}', ','].includes(k.name))
+    const from: EvalValue[] = []
+    for (let i = 0; i < parts.length; i++) {
+      if (parts[i].name === '**') {
+        const spread = await this.expr(parts[i + 1], scope)
+        if (isDict(spread)) {
+          for (const [k, v] of spread.value.entries) entries.set(k, v)
+          server = spread.value.server ?? server
+        } else partial = true
+        i++
+        continue
+      }
+
+      if (parts[i + 1]?.name !== ':') continue
+      const key = await this.expr(parts[i], scope)
+      const value = await this.expr(parts[i + 2], scope)
+      if (key.kind === 'known' && (typeof key.value === 'string' || typeof key.value === 'number')) entries.set(String(key.value), value)
+      else {
+        partial = true
+        from.push(key)
+      }
+
+      i += 2
+    }
+
+    return this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {}), ...(server ? {server} : {})})
+  }
+
+  private arith(node: PyNode, op: string, a: EvalValue, b: EvalValue): EvalValue {
+    if (a.kind !== 'known' || b.kind !== 'known') return this.unknown(node, undefined, a, b)
+    const x = a.value
+    const y = b.value
+    if (typeof x === 'string' && typeof y === 'string' && op === '+') return this.known(node, x + y, a, b)
+    if (typeof x !== 'number' || typeof y !== 'number') {
+      const bad = typeof x === 'number' ? b : a
+      const what = bad.kind === 'known' && typeof bad.value === 'string' ? `the string ${JSON.stringify(bad.value)}` : `\`${this.snippet(node)}\``
+      return this.unknown(node, `${what} is not a number in \`${this.snippet(node)}\` (missing int()?)`, a, b)
+    }
+
+    const ops: Record<string, () => number | undefined> = {
+      '%': () => (y === 0 ? undefined : ((x % y) + y) % y),
+      '*': () => x * y,
+      '**': () => x ** y,
+      '+': () => x + y,
+      '-': () => x - y,
+      '/': () => (y === 0 ? undefined : x / y),
+      '//': () => (y === 0 ? undefined : Math.floor(x / y)),
+    }
+    const r = ops[op]?.()
+    return r === undefined || !Number.isFinite(r) ? this.unknown(node, undefined, a, b) : this.known(node, r, a, b)
+  }
+
+  private async binary(node: PyNode, scope: Scope): Promise<EvalValue> {
+    const parts = kids(node)
+    const left = parts[0]
+    const right = parts.at(-1)!
+    const opText = parts
+      .slice(1, -1)
+      .map((p) => this.parsed.textOf(p))
+      .join(' ')
+    if (opText === 'in' || opText === 'not in') return this.membership(node, left, right, opText === 'not in', scope)
+    const a = await this.expr(left, scope)
+    if (opText === 'or' || opText === 'and') {
+      if (a.kind !== 'known' || isObj(a.value)) {
+        const b = await this.expr(right, scope)
+        return this.unknown(node, undefined, a, b)
+      }
+
+      const takeLeft = opText === 'or' ? truthy(a.value) : !truthy(a.value)
+      if (takeLeft) return a
+      const b = await this.expr(right, scope)
+      // `os.environ.get("X") or 2`: the env read that fell through still explains the value.
+      return b.kind === 'known' ? {...b, via: mergeVia(a, b), ...(mergeMissing(a, b) ? {missingEnv: mergeMissing(a, b)} : {})} : b
+    }
+
+    const b = await this.expr(right, scope)
+    if (['+', '-', '*', '/', '//', '%', '**'].includes(opText)) return this.arith(node, opText, a, b)
+    // `type_cast is not None`: any object is not None.
+    if ((opText === 'is' || opText === 'is not') && a.kind === 'known' && b.kind === 'known' && (a.value === null || b.value === null)) {
+      return this.known(node, (a.value === b.value) === (opText === 'is'), a, b)
+    }
+
+    if (a.kind !== 'known' || b.kind !== 'known' || isObj(a.value) || isObj(b.value)) return this.unknown(node, undefined, a, b)
+    const x = a.value
+    const y = b.value
+    const cmp: Record<string, () => boolean | undefined> = {
+      '!=': () => x !== y,
+      '<': () => (typeof x === 'number' && typeof y === 'number' ? x < y : undefined),
+      '<=': () => (typeof x === 'number' && typeof y === 'number' ? x <= y : undefined),
+      '==': () => x === y,
+      '>': () => (typeof x === 'number' && typeof y === 'number' ? x > y : undefined),
+      '>=': () => (typeof x === 'number' && typeof y === 'number' ? x >= y : undefined),
+      is: () => x === y,
+      'is not': () => x !== y,
+    }
+    const r = cmp[opText]?.()
+    return r === undefined ? this.unknown(node, undefined, a, b) : this.known(node, r, a, b)
+  }
+
+  /** `x in y`: a list or tuple, a dict's keys, a substring, or `"X" in os.environ`. */
+  private async membership(node: PyNode, left: PyNode, right: PyNode, negate: boolean, scope: Scope): Promise<EvalValue> {
+    const a = await this.expr(left, scope)
+    const path = this.dotted(right)
+    if (path === 'os.environ' || path === 'environ') {
+      const name = asString(a)
+      if (name === undefined) return this.unknown(node, undefined, a)
+      const e = this.opts.env.get(name)
+      const known = e !== undefined || name === 'DATABASE_URL'
+      const via = e ? [e.source] : name === 'DATABASE_URL' ? [DATABASE_URL_ASSUMED] : []
+      // An env var nobody set is taken as unset, as for os.environ.get without a default.
+      return {...this.known(node, known !== negate, a), via: uniqueSources([via])}
+    }
+
+    const b = await this.expr(right, scope)
+    if (a.kind !== 'known' || b.kind !== 'known') return this.unknown(node, undefined, a, b)
+    const x = a.value
+    const y = b.value
+    let r: boolean | undefined
+    if (typeof y === 'string' && typeof x === 'string') r = y.includes(x)
+    else if (isObj(y) && y.kind === 'list' && !isObj(x)) r = y.items.every((i) => i.kind === 'known') ? y.items.some((i) => sameValue(i, a)) : undefined
+    else if (isObj(y) && y.kind === 'dict' && (typeof x === 'string' || typeof x === 'number')) r = y.entries.has(String(x)) ? true : y.partial ? undefined : false
+    return r === undefined ? this.unknown(node, undefined, a, b) : this.known(node, r !== negate, a, b)
+  }
+
+  private async member(node: PyNode, scope: Scope): Promise<EvalValue> {
+    if (node.getChild('[')) {
+      const path = node.firstChild ? this.dotted(node.firstChild) : undefined
+      if (path === 'os.environ' || path === 'environ') {
+        const key = await this.subscriptKey(node, scope)
+        if (key === undefined) return this.unknown(node)
+        return this.envRead(node, key, undefined, true)
+      }
+
+      const container = await this.expr(node.firstChild!, scope)
+      const key = await this.subscriptKey(node, scope)
+      if (isDict(container) && key !== undefined) {
+        const v = container.value.entries.get(key)
+        return v ?? this.unknown(node, `${JSON.stringify(key)} is not a key of the dict at line ${container.line}`)
+      }
+
+      if (container.kind === 'known' && isObj(container.value) && container.value.kind === 'list' && key !== undefined) {
+        const i = Number(key)
+        const items = container.value.items
+        const item = items[i < 0 ? items.length + i : i]
+        if (item) return item
+      }
+
+      return this.unknown(node, undefined, container)
+    }
+
+    const prop = node.getChild('PropertyName')
+    const base = node.firstChild
+    if (!prop || !base) return this.unknown(node)
+    const name = this.parsed.textOf(prop)
+    const obj = base.name === 'VariableName' && !scope.has(this.parsed.textOf(base)) ? undefined : await this.expr(base, scope)
+    if (obj?.kind === 'known' && isObj(obj.value)) {
+      if (obj.value.kind === 'class') return obj.value.attrs.get(name) ?? this.unknown(node, `class ${obj.value.name} has no attribute \`${name}\``)
+      if (obj.value.kind === 'instance') return this.instanceAttr(node, obj.value, name)
+    }
+
+    return this.unknown(node, undefined, obj)
+  }
+
+  /** An attribute of an instance; pydantic BaseSettings fields are overridden by env vars of the same name. */
+  private instanceAttr(node: PyNode, inst: PyInstance, name: string): EvalValue {
+    const declared = inst.cls.attrs.get(name)
+    if (inst.cls.bases.some((b) => b.endsWith('BaseSettings'))) {
+      const e = this.opts.env.get(name) ?? this.opts.env.get(name.toUpperCase()) ?? this.opts.env.get(name.toLowerCase())
+      if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
+    }
+
+    return declared ?? this.unknown(node, `${inst.cls.name} has no attribute \`${name}\` conncalc can read`)
+  }
+
+  private envRead(node: PyNode, name: string, dflt: EvalValue | undefined, required: boolean): EvalValue {
+    const e = this.opts.env.get(name)
+    const line = this.line(node)
+    if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: [e.source]}
+    // Heroku Postgres sets DATABASE_URL on every dyno: a default written for laptops never applies there.
+    if (name === 'DATABASE_URL') return {file: this.opts.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
+    if (dflt) return dflt.kind === 'known' ? {...dflt, line} : dflt
+    const missingEnv = [{line, name}]
+    if (required) return {file: this.opts.file, kind: 'unknown', line, missingEnv, reason: `${name} is not set anywhere`}
+    return {file: this.opts.file, kind: 'known', line, missingEnv, value: null, via: []}
+  }
+
+  private async argList(node: PyNode, scope: Scope): Promise<{args: EvalValue[]; kwargText: Record<string, string>; kwargs: Record<string, EvalValue>; splat: boolean}> {
+    const args: EvalValue[] = []
+    const kwargs: Record<string, EvalValue> = {}
+    const kwargText: Record<string, string> = {}
+    let splat = false
+    const parts = kids(node).filter((k) => !['(', ')', ','].includes(k.name))
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]
+      if (p.name === '*' || p.name === '**') {
+        const spread = await this.expr(parts[i + 1], scope)
+        if (p.name === '**' && isDict(spread)) for (const [k, v] of spread.value.entries) kwargs[k] = v
+        else splat = true
+        i++
+      } else if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp') {
+        kwargs[this.parsed.textOf(p)] = await this.expr(parts[i + 2], scope)
+        kwargText[this.parsed.textOf(p)] = this.parsed.textOf(parts[i + 2])
+        i += 2
+      } else if (p.name !== 'for' && p.name !== 'in') args.push(await this.expr(p, scope))
+    }
+
+    return {args, kwargText, kwargs, splat}
+  }
+
+  private async call(node: PyNode, scope: Scope): Promise<EvalValue> {
+    const calleeNode = node.firstChild!
+    const argNode = node.getChild('ArgList')
+    const {args, kwargText, kwargs} = argNode ? await this.argList(argNode, scope) : {args: [] as EvalValue[], kwargText: {} as Record<string, string>, kwargs: {} as Record<string, EvalValue>}
+    const local = calleeNode.name === 'VariableName' ? scope.get(this.parsed.textOf(calleeNode)) : undefined
+    let callee = this.dotted(calleeNode) ?? this.parsed.textOf(calleeNode)
+    let receiverCall: PyCallResult | undefined
+    // `env.int("X")` where `env = environ.Env()`: name the method on the class.
+    if (calleeNode.name === 'MemberExpression' && calleeNode.firstChild?.name === 'VariableName') {
+      const receiver = scope.get(this.parsed.textOf(calleeNode.firstChild))
+      if (isCall(receiver)) {
+        receiverCall = receiver.value
+        callee = `${receiver.value.callee}().${this.parsed.textOf(calleeNode.getChild('PropertyName')!)}`
+      }
+    }
+
+    if (isCall(local)) {
+      receiverCall = local.value
+      callee = `${local.value.callee}()`
+    }
+
+    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node)})
+    const all = [...args, ...Object.values(kwargs)]
+    const envName = (): string | undefined => asString(args[0])
+
+    if (local?.kind === 'known' && isObj(local.value) && local.value.kind === 'class') return this.known(node, {cls: local.value, kind: 'instance'})
+    if (local?.kind === 'known' && isObj(local.value) && local.value.kind === 'function') {
+      // A known result is sourced where the app calls the function (settings.py:74 `envint("DB_CONN_MAX_AGE", "0")`).
+      const r = await local.value.invoke(args, kwargs)
+      return r.kind === 'known' ? {...r, file: this.opts.file, line: this.line(node)} : r
+    }
+    if (ENV_GET.has(callee)) {
+      const name = envName()
+      if (name === undefined) return this.unknown(node, undefined, ...all)
+      return this.envRead(node, name, args[1] ?? kwargs.default, false)
+    }
+
+    if (isDbUrlCall(callee)) {
+      const primaryUrl = this.opts.env.get('DATABASE_URL')?.value
+      return dbUrlDict({args, callee, kwargs, primaryUrl, readEnv: (n) => this.envRead(node, n, undefined, false)}, (value, ...from) => this.known(node, value, ...from))
+    }
+
+    // python-decouple config("X", default=5, cast=int); django-environ env("X", default=5) / env.int(...)
+    const environ = /^environ\.Env\(\)(?:\.(int|str|float|bool|list))?$/.exec(callee)
+    if (callee === 'decouple.config' || environ) {
+      const name = envName()
+      if (name === undefined) return this.unknown(node, undefined, ...all)
+      const method = environ?.[1]
+      // django-environ: `Env(DEBUG=(bool, False))` declares a cast and a default per variable.
+      const scheme = environ ? receiverCall?.kwargs[name] : undefined
+      const schemeDefault = scheme?.kind === 'known' && isObj(scheme.value) && scheme.value.kind === 'list' ? scheme.value.items[1] : undefined
+      const dflt = kwargs.default ?? (callee === 'decouple.config' || method ? args[1] : undefined) ?? schemeDefault
+      const v = this.envRead(node, name, dflt, !dflt)
+      const schemeCast = environ ? /^\(\s*(\w+)/.exec(receiverCall?.kwargText?.[name] ?? '')?.[1] : undefined
+      return this.cast(node, v, method ?? kwargText.cast ?? schemeCast)
+    }
+
+    if (callee === 'importlib.import_module' || callee === 'getattr' || callee === 'hasattr') return this.reflect(node, callee, args)
+
+    if (CPU_COUNT.has(callee) || (callee === 'len' && args[0]?.kind === 'known' && isCall(args[0]) && args[0].value.callee === 'os.sched_getaffinity')) {
+      const n = this.opts.nproc
+      if (!n) return this.unknown(node, `\`${this.snippet(node)}\` depends on the dyno's processor count, which is not known`)
+      return {file: this.opts.file, kind: 'known', line: this.line(node), value: n.value, via: [n.source, ...(n.via ?? [])]}
+    }
+
+    switch (callee) {
+      case 'int':
+      case 'float':
+      case 'str':
+      case 'bool': {
+        return this.conversion(node, callee, args[0])
+      }
+
+      case 'max':
+      case 'min':
+      case 'abs':
+      case 'round': {
+        const nums = args.map((a) => (a.kind === 'known' && typeof a.value === 'number' ? a.value : undefined))
+        if (nums.length === 0 || nums.some((n) => n === undefined)) return this.unknown(node, undefined, ...args)
+        const ns = nums as number[]
+        const r = callee === 'max' ? Math.max(...ns) : callee === 'min' ? Math.min(...ns) : callee === 'abs' ? Math.abs(ns[0]) : Math.round(ns[0])
+        return this.known(node, r, ...args)
+      }
+
+      case 'dict': {
+        return this.known(node, {entries: new Map(Object.entries(kwargs)), kind: 'dict'}, ...all)
+      }
+
+      default: {
+        const method = calleeNode.name === 'MemberExpression' && !calleeNode.getChild('[') ? calleeNode.getChild('PropertyName') : null
+        if (method) {
+          const receiver = await this.expr(calleeNode.firstChild!, scope)
+          const r = callMethod(receiver, this.parsed.textOf(method), args)
+          if (r && 'item' in r) return r.item
+          if (r) return this.known(node, r.value, receiver, ...args)
+          if (receiver.kind === 'known' && !isObj(receiver.value)) return this.unknown(node, undefined, receiver)
+        }
+
+        return this.known(node, {args, callee, kind: 'call', kwargText, kwargs})
+      }
+    }
+  }
+
+  /** A cast as django-environ / python-decouple apply it to the string they read. */
+  private cast(node: PyNode, v: EvalValue, cast: string | undefined): EvalValue {
+    if (cast === 'int') return this.toInt(node, v)
+    if (cast === 'bool') {
+      if (v.kind !== 'known' || (v.value === null && v.missingEnv)) return this.toInt(node, v)
+      if (typeof v.value === 'string') return this.known(node, BOOLEAN_TRUE.has(v.value.trim().toLowerCase()), v)
+      return isObj(v.value) ? this.unknown(node, undefined, v) : this.known(node, truthy(v.value), v)
+    }
+
+    if (cast === 'list' && v.kind === 'known' && typeof v.value === 'string') {
+      return this.known(node, {items: v.value.split(',').filter(Boolean).map((item) => ({...v, value: item})), kind: 'list'}, v)
+    }
+
+    return v
+  }
+
+  /** `importlib.import_module("app.config")`, `getattr(module, "X", default)`, `hasattr(...)`. */
+  private async reflect(node: PyNode, callee: string, args: EvalValue[]): Promise<EvalValue> {
+    if (callee === 'importlib.import_module') {
+      const name = asString(args[0])
+      const names = name === undefined ? undefined : await this.opts.resolveModule?.(name, 0)
+      if (!names) return this.unknown(node, name === undefined ? `the module \`${this.snippet(node)}\` imports is not known` : `the module ${name} is not a file of the app`, args[0])
+      return this.known(node, {attrs: names, bases: [], kind: 'class', name: `module ${name}`}, args[0])
+    }
+
+    const [obj, attr, dflt] = args
+    const key = asString(attr)
+    if (obj?.kind !== 'known' || !isObj(obj.value) || key === undefined || (obj.value.kind !== 'class' && obj.value.kind !== 'instance')) return this.unknown(node, undefined, obj, attr)
+    const attrs = obj.value.kind === 'class' ? obj.value.attrs : obj.value.cls.attrs
+    if (callee === 'hasattr') return this.known(node, attrs.has(key), obj)
+    return attrs.get(key) ?? dflt ?? this.unknown(node, `${obj.value.kind === 'class' ? obj.value.name : obj.value.cls.name} has no attribute \`${key}\``)
+  }
+
+  /** `int(x)`, `float(x)`, `str(x)`, `bool(x)`: also when passed as a value (`type_cast=int`). */
+  private conversion(node: PyNode, name: string, v: EvalValue | undefined): EvalValue {
+    switch (name) {
+      case 'int': {
+        return v ? this.toInt(node, v) : this.known(node, 0)
+      }
+
+      case 'float': {
+        if (v?.kind !== 'known') return this.unknown(node, undefined, v)
+        const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' ? Number(v.value) : Number.NaN
+        return Number.isNaN(n) ? this.unknown(node, `float(${JSON.stringify(v.value)}) fails`, v) : this.known(node, n, v)
+      }
+
+      case 'str': {
+        if (v?.kind !== 'known' || isObj(v.value)) return this.unknown(node, undefined, v)
+        return this.known(node, v.value === null ? 'None' : String(v.value), v)
+      }
+
+      default: {
+        if (v?.kind !== 'known') return this.unknown(node, undefined, v)
+        return this.known(node, truthy(v.value), v)
+      }
+    }
+  }
+
+  private toInt(node: PyNode, v: EvalValue): EvalValue {
+    if (v.kind !== 'known') return v
+    if (typeof v.value === 'number') return this.known(node, Math.trunc(v.value), v)
+    if (typeof v.value === 'string') {
+      const n = strictInteger(v.value)
+      return n === undefined ? this.unknown(node, `int(${JSON.stringify(v.value)}) raises ValueError`, v) : this.known(node, n, v)
+    }
+
+    if (v.value === null && v.missingEnv) return {file: v.file, kind: 'unknown', line: v.line, missingEnv: v.missingEnv, reason: `${v.missingEnv.map((m) => m.name).join(', ')} is not set anywhere`}
+    return this.unknown(node, undefined, v)
+  }
+}
+
+const CONVERSIONS = new Set(['bool', 'float', 'int', 'str'])
+
+/** How deep calls of the app's own functions are followed (recursion stops here). */
+const MAX_CALL_DEPTH = 8
+let callDepth = 0
+
+const PUNCT = new Set([':', ',', '(', ')', '[', ']', '{', '}', ';', 'Comment'])
+
+function kids(node: PyNode): PyNode[] {
+  const out: PyNode[] = []
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c)
+  return out
+}
+
+/** A module conncalc could not read: no names, one diagnostic saying why. */
+function unparsedModule(file: string, line: number, why: string): PyModule {
+  return {
+    calls: [],
+    diagnostics: [{code: 'unparsable-config', file, line, message: `${why}; conncalc reads nothing from this file`, severity: 'warning'}],
+    file,
+    imports: [],
+    itemAssignments: [],
+    names: new Map(),
+    parsed: false,
+  }
+}
+
+/** Evaluate a whole Python file. Syntax errors give an unparsed module and a diagnostic. */
+export async function evaluatePython(file: string, text: string, opts: Omit<PyEvalOptions, 'file'>): Promise<PyModule> {
+  try {
+    const parsed = await parsePython(file, text)
+    if (parsed.errors.length > 0) return unparsedModule(file, parsed.errors[0].line, `not valid Python (${parsed.errors[0].message})`)
+    const ev = new Evaluator(parsed, {...opts, file})
+    const scope: Scope = new Map()
+    const top = parsed.tree.topNode
+    const statements: PyNode[] = []
+    for (let c = top.firstChild; c; c = c.nextSibling) statements.push(c)
+    await ev.block(statements, scope)
+    return {calls: ev.calls, diagnostics: [], file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
+  } catch (error) {
+    if (!isExhaustion(error)) throw error
+    return unparsedModule(file, 1, TOO_DEEP)
+  }
+}

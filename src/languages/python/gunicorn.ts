@@ -1,0 +1,166 @@
+/**
+ * gunicorn: processes = workers, threads = --threads (sync/gthread), or
+ * worker_connections for gevent/eventlet (each greenlet may hold a connection,
+ * so the pool is what bounds it). Precedence as gunicorn documents it
+ * (docs.gunicorn.org/en/stable/configure.html): command line, then
+ * GUNICORN_CMD_ARGS, then the config file (-c, default ./gunicorn.conf.py),
+ * then defaults — `workers` defaults to $WEB_CONCURRENCY, else 1 (gunicorn/config.py).
+ */
+import type {PyModule} from './values.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+import {fromDefault, fromFlag, sourced, type Sourced} from '../../model/source.js'
+import {entryFiles} from './app-pools.js'
+import {pyCandidate} from './candidate.js'
+import {asString} from './evaluate.js'
+import {moduleOfAppSpec, PythonProject} from './modules.js'
+import {pythonProgram} from './program.js'
+import {cpuCountWarning} from '../common/cpu-count.js'
+import {pythonAnalysis} from './server.js'
+import {missingConfig} from '../ruby/ruby-server.js'
+import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag} from '../common/setting.js'
+import {isGunicorn} from '../common/matchers.js'
+
+const REF = 'https://github.com/benoitc/gunicorn/blob/master/gunicorn/config.py'
+const FLAGS = {
+  chdir: ['--chdir'],
+  config: ['-c', '--config'],
+  pythonpath: ['--pythonpath'],
+  threads: ['--threads'],
+  workerClass: ['-k', '--worker-class'],
+  workerConnections: ['--worker-connections'],
+  workers: ['-w', '--workers'],
+}
+
+/** Flags whose value is the next word, so that it is not taken for the app module. */
+const VALUE_FLAGS = new Set([...Object.values(FLAGS).flat(), '-b', '--bind', '--chdir', '-t', '--timeout', '--log-level', '--access-logfile', '--error-logfile', '-e', '--env', '--name', '-n', '--max-requests', '--max-requests-jitter', '--keep-alive', '--graceful-timeout', '-p', '--pid', '-u', '-g', '--user', '--group', '--forwarded-allow-ips', '--log-file', '--access-logformat', '--host', '--port', '--limit-concurrency', '--root-path', '--app-dir', '--uds', '--fd', '--ws', '--http', '--loop', '--interface', '--env-file', '--log-config', '--ssl-keyfile', '--ssl-certfile', '--timeout-keep-alive', '-u', '--proxy-headers-host', '--ping-interval', '--application-close-timeout', '--websocket_timeout', '-p', '--processes', '-t', '--threads', '-Q', '--queues'])
+
+/** Positional arguments: the app (`proj.wsgi:application`) is among them; see appArgument. */
+export function positionals(args: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a.startsWith('-')) {
+      // `--port $PORT` with PORT unset leaves `--port --workers 3`: a flag is never a value.
+      if (VALUE_FLAGS.has(a) && !args[i + 1]?.startsWith('-')) i++
+      continue
+    }
+
+    out.push(a)
+  }
+
+  return out
+}
+
+/** The app argument: the positional that names `module:attr`, else the last one. */
+export const appArgument = (args: readonly string[]): string | undefined => {
+  const ps = positionals(args)
+  return ps.find((p) => /^[A-Za-z_][\w.]*:/.test(p)) ?? ps.at(-1)
+}
+
+type Found = Partial<Record<keyof typeof FLAGS, FoundFlag>>
+
+const findAll = (args: readonly string[]): Found =>
+  Object.fromEntries(Object.entries(FLAGS).flatMap(([k, names]) => {
+    const f = findFlag(args, names)
+    return f ? [[k, f]] : []
+  })) as Found
+
+function fromConfig(config: PyModule | undefined, name: string, what: string): Candidate {
+  const v = config?.names.get(name)
+  return v ? pyCandidate(v, what) : {diagnostics: []}
+}
+
+function fromCmdArgs(found: FoundFlag | undefined, what: string): Candidate {
+  const c = flagCandidate(found, what, 'GUNICORN_CMD_ARGS')
+  return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(`GUNICORN_CMD_ARGS="${found!.written}"`))} : c
+}
+
+const ASYNC_GREEN = /(^|\.)(gevent|eventlet|geventwebsocket\.gunicorn\.workers\.GeventWebSocketWorker|GeventWorker|EventletWorker|ggevent)/i
+const ASYNCIO = /uvicorn|asgi|aiohttp|tornado/i
+
+/** The base classes of a worker class defined in the app (`proj.workers.Worker` → ["uvicorn.workers.UvicornWorker"]). */
+async function appClassBases(project: PythonProject, dotted: string): Promise<string[]> {
+  const i = dotted.lastIndexOf('.')
+  if (i <= 0) return []
+  const file = project.resolve(dotted.slice(0, i))
+  const v = file ? (await project.load(file))?.names.get(dotted.slice(i + 1)) : undefined
+  return v?.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) && v.value.kind === 'class' ? v.value.bases : []
+}
+
+export const gunicorn: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const {args} = pythonProgram(ctx.command.argv)
+    const flags = findAll(args)
+    const cmdArgsEnv = ctx.env.get('GUNICORN_CMD_ARGS')
+    const envFlags = cmdArgsEnv ? findAll(cmdArgsEnv.value.split(/\s+/).filter(Boolean)) : {}
+    const diagnostics: Diagnostic[] = []
+    const configProject = new PythonProject(ctx)
+
+    // -c path.py or python:module; without -c, gunicorn ≥ 20 reads ./gunicorn.conf.py.
+    const configArg = flags.config?.value ?? envFlags.config?.value
+    let configPath: string | undefined
+    if (configArg?.startsWith('python:')) configPath = configProject.resolve(configArg.slice('python:'.length))
+    else if (configArg) configPath = appPath(configArg)
+    else if (ctx.files.exists('gunicorn.conf.py')) configPath = 'gunicorn.conf.py'
+    const config = configPath ? await configProject.load(configPath) : undefined
+    diagnostics.push(...configProject.diagnostics)
+    // `--pythonpath netbox` / `--chdir src` (or pythonpath/chdir in the config): where the app's modules are imported from.
+    const pathSetting = (key: 'chdir' | 'pythonpath'): string | undefined => flags[key]?.value ?? envFlags[key]?.value ?? asString(config?.names.get(key))
+    const roots = [...(pathSetting('pythonpath')?.split(',') ?? []), ...(pathSetting('chdir') ? [pathSetting('chdir')!] : [])].map((r) => appPath(r.trim())).filter(Boolean)
+    const project = new PythonProject(ctx, roots)
+    if (configArg && !ctx.files.exists(configPath ?? configArg)) diagnostics.push({...missingConfig(configPath ?? configArg, `-c ${configArg}`), processType: ctx.processType})
+
+    const webConcurrency = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'gunicorn workers')
+    const workers = firstOf(
+      [flagCandidate(flags.workers, 'gunicorn workers'), fromCmdArgs(envFlags.workers, 'gunicorn workers'), fromConfig(config, 'workers', 'gunicorn workers'), webConcurrency],
+      sourced(1, fromDefault('gunicorn default workers when WEB_CONCURRENCY is unset', REF)),
+    )
+    const threadsSetting = firstOf(
+      [flagCandidate(flags.threads, 'gunicorn threads'), fromCmdArgs(envFlags.threads, 'gunicorn threads'), fromConfig(config, 'threads', 'gunicorn threads')],
+      sourced(1, fromDefault('gunicorn default threads', REF)),
+    )
+    diagnostics.push(...workers.diagnostics)
+    diagnostics.push(...cpuCountWarning(ctx, workers.value, 'gunicorn workers', 'set workers from WEB_CONCURRENCY (the buildpack sizes it by dyno memory) or a fixed number'))
+
+    const classValue = flags.workerClass?.value ?? envFlags.workerClass?.value ?? asString(config?.names.get('worker_class'))
+    const workerClass = classValue ?? 'sync'
+    // The app's own worker class (`paperless.workers.ConfigurableWorker`): what it subclasses decides.
+    const classes = [workerClass, ...(await appClassBases(project, workerClass))]
+    let threads: 'event-loop' | Sourced<number> = threadsSetting.value
+    const greenlets = classes.some((c) => ASYNC_GREEN.test(c))
+    if (greenlets) {
+      const conns = firstOf(
+        [flagCandidate(flags.workerConnections, 'gunicorn worker_connections'), fromCmdArgs(envFlags.workerConnections, 'gunicorn worker_connections'), fromConfig(config, 'worker_connections', 'gunicorn worker_connections')],
+        sourced(1000, fromDefault('gunicorn default worker_connections (greenlets per worker)', REF)),
+      )
+      diagnostics.push(...conns.diagnostics)
+      threads = conns.value
+      diagnostics.push({
+        code: 'greenlet-concurrency',
+        message: `${ctx.processType}: gunicorn ${workerClass} workers run up to ${conns.value.value} requests at once each; every greenlet can hold its own connection, so only a pool bounds them`,
+        processType: ctx.processType,
+        severity: 'info',
+      })
+    } else if (classes.some((c) => ASYNCIO.test(c))) {
+      threads = 'event-loop'
+    } else {
+      diagnostics.push(...threadsSetting.diagnostics)
+    }
+
+    const appSpec = appArgument(args) ?? asString(config?.names.get('wsgi_app'))
+    return pythonAnalysis({
+      ctx,
+      diagnostics,
+      entries: entryFiles(project, [moduleOfAppSpec(appSpec)]),
+      greenlets,
+      processes: workers.value,
+      project,
+      server: 'gunicorn',
+      threads,
+    })
+  },
+  id: 'gunicorn',
+  matches: isGunicorn,
+}

@@ -1,0 +1,116 @@
+import type {EvalValue, PyValue} from './values.js'
+/**
+ * The methods of built-in values that settings modules call on the way to a
+ * number or a URL: `os.environ.get("DATABASE_URL", "").replace("postgres://",
+ * "postgresql://")`, `os.getenv("HOSTS", "*").split(",")`, `.strip().lower()`,
+ * `DATABASES.get("default")`. Pure: values in, a value out, or undefined when
+ * the method is not one of these (the caller then says it cannot read it).
+ */
+type Result = {item: EvalValue} | {value: PyValue} | undefined
+
+const str = (v: EvalValue | undefined): string | undefined => (v?.kind === 'known' && typeof v.value === 'string' ? v.value : undefined)
+const int = (v: EvalValue | undefined): number | undefined => (v?.kind === 'known' && typeof v.value === 'number' ? v.value : undefined)
+
+function stripChars(s: string, chars: string | undefined, side: 'both' | 'left' | 'right'): string {
+  const set = chars ?? ' \t\n\r\f\v'
+  let a = 0
+  let b = s.length
+  if (side !== 'right') while (a < b && set.includes(s[a])) a++
+  if (side !== 'left') while (b > a && set.includes(s[b - 1])) b--
+  return s.slice(a, b)
+}
+
+function split(s: string, sep: string | undefined, max: number | undefined): string[] {
+  if (sep === undefined) return s.split(/\s+/).filter(Boolean)
+  const parts = s.split(sep)
+  if (max === undefined || max < 0 || parts.length <= max + 1) return parts
+  return [...parts.slice(0, max), parts.slice(max).join(sep)]
+}
+
+const listOf = (items: string[], from: EvalValue): PyValue => ({items: items.map((value) => ({...(from as EvalValue & {kind: 'known'}), value})), kind: 'list'})
+
+function stringMethod(s: string, name: string, args: EvalValue[], receiver: EvalValue): Result {
+  const [a, b, c] = args
+  switch (name) {
+    case 'lower': {
+      return {value: s.toLowerCase()}
+    }
+
+    case 'upper': {
+      return {value: s.toUpperCase()}
+    }
+
+    case 'strip':
+    case 'lstrip':
+    case 'rstrip': {
+      return {value: stripChars(s, str(a), name === 'strip' ? 'both' : name === 'lstrip' ? 'left' : 'right')}
+    }
+
+    case 'replace': {
+      const from = str(a)
+      const to = str(b)
+      if (from === undefined || to === undefined) return undefined
+      const count = int(c)
+      if (count === undefined || count < 0) return {value: s.split(from).join(to)}
+      let out = s
+      let at = 0
+      for (let i = 0; i < count; i++) {
+        const j = out.indexOf(from, at)
+        if (j === -1) break
+        out = out.slice(0, j) + to + out.slice(j + from.length)
+        at = j + to.length
+      }
+
+      return {value: out}
+    }
+
+    case 'split': {
+      return {value: listOf(split(s, str(a), int(b)), receiver)}
+    }
+
+    case 'startswith':
+    case 'endswith': {
+      const x = str(a)
+      if (x === undefined) return undefined
+      return {value: name === 'startswith' ? s.startsWith(x) : s.endsWith(x)}
+    }
+
+    case 'removeprefix':
+    case 'removesuffix': {
+      const x = str(a)
+      if (x === undefined) return undefined
+      if (name === 'removeprefix') return {value: x && s.startsWith(x) ? s.slice(x.length) : s}
+      return {value: x && s.endsWith(x) ? s.slice(0, -x.length) : s}
+    }
+
+    case 'isdigit': {
+      return {value: /^\d+$/.test(s)}
+    }
+
+    default: {
+      return undefined
+    }
+  }
+}
+
+/** `receiver.name(*args)` for a known receiver; undefined when conncalc does not model it. */
+export function callMethod(receiver: EvalValue, name: string, args: EvalValue[]): Result {
+  if (receiver.kind !== 'known') return undefined
+  const v = receiver.value
+  if (typeof v === 'string') return stringMethod(v, name, args, receiver)
+  // `databases["default"].copy()`: a shallow copy, so later writes to the original do not show through.
+  if (typeof v === 'object' && v !== null && (v.kind === 'dict' || v.kind === 'list') && name === 'copy' && args.length === 0) {
+    return {value: v.kind === 'dict' ? {...v, entries: new Map(v.entries)} : {...v, items: [...v.items]}}
+  }
+
+  if (typeof v === 'object' && v !== null && v.kind === 'dict' && name === 'get') {
+    const key = args[0]?.kind === 'known' ? args[0].value : undefined
+    if (typeof key !== 'string' && typeof key !== 'number') return undefined
+    const hit = v.entries.get(String(key))
+    if (hit) return {item: hit}
+    if (v.partial) return undefined
+    return args[1] ? {item: args[1]} : {value: null}
+  }
+
+  return undefined
+}

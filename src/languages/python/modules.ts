@@ -1,0 +1,108 @@
+/**
+ * The app's Python modules as Python would find them: dotted names resolved to
+ * files in the app (also under `src/`), relative imports, star imports. Only
+ * files of the app are read; imports of installed packages stay names.
+ */
+import type {EvalValue, PyModule} from './values.js'
+import type {AnalyzerContext} from '../common/types.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+
+import {evaluatePython} from './evaluate.js'
+import {walkModules} from '../../util/walk.js'
+
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
+const join = (dir: string, rest: string): string => (dir ? `${dir}/${rest}` : rest)
+
+/** How many files one process type may follow through imports; enough for real apps' config paths. */
+const MAX_FILES = 80
+
+export class PythonProject {
+  readonly diagnostics: Diagnostic[] = []
+  private readonly loaded = new Map<string, Promise<PyModule | undefined>>()
+  private readonly loading = new Set<string>()
+
+  /**
+   * @param roots folders Python searches before the app root: gunicorn's
+   * `--pythonpath`/`--chdir`, the folder of `python netbox/manage.py`.
+   */
+  constructor(
+    private readonly ctx: AnalyzerContext,
+    private readonly roots: string[] = [],
+  ) {}
+
+  /** The file a dotted module name lives in: `proj.settings` → proj/settings.py or proj/settings/__init__.py. */
+  resolve(module: string, level = 0, from?: string): string | undefined {
+    const rel = module.split('.').filter(Boolean).join('/')
+    let bases: string[]
+    if (level > 0 && from !== undefined) {
+      let dir = dirOf(from)
+      for (let i = 1; i < level; i++) dir = dirOf(dir)
+      bases = [dir]
+    } else bases = [...this.roots, '', 'src']
+
+    for (const base of bases) {
+      const candidates = rel ? [join(base, `${rel}.py`), join(base, `${rel}/__init__.py`)] : [join(base, '__init__.py')]
+      const hit = candidates.find((c) => this.ctx.files.exists(c))
+      if (hit) return hit
+    }
+
+    return undefined
+  }
+
+  /** Evaluate a file once per process type (its env decides the values). */
+  load(path: string): Promise<PyModule | undefined> {
+    let p = this.loaded.get(path)
+    if (!p) {
+      p = this.evaluate(path)
+      this.loaded.set(path, p)
+    }
+
+    return p
+  }
+
+  private async evaluate(path: string): Promise<PyModule | undefined> {
+    const file = this.ctx.files.read(path)
+    if (!file) return undefined
+    this.loading.add(path)
+    try {
+      const m = await evaluatePython(path, file.text, {
+        env: this.ctx.env,
+        nproc: this.ctx.dyno?.nproc,
+        resolveModule: (module, level) => this.namesOf(module, level, path),
+      })
+      this.diagnostics.push(...m.diagnostics)
+      return m
+    } finally {
+      this.loading.delete(path)
+    }
+  }
+
+  private async namesOf(module: string, level: number, from: string): Promise<Map<string, EvalValue> | undefined> {
+    const path = this.resolve(module, level, from)
+    // An import cycle, as Python would see it: the partly run module has no names yet.
+    if (!path || this.loading.has(path)) return undefined
+    return (await this.load(path))?.names
+  }
+
+  /**
+   * The entry files and every app module they import, transitively (bounded).
+   * This is how pools are found: `create_engine(...)` lives where the app builds it.
+   */
+  async walk(entries: string[]): Promise<PyModule[]> {
+    const existing = entries.filter((e) => this.ctx.files.exists(e))
+    return walkModules(existing, MAX_FILES, (path) => this.load(path), (m, path) =>
+      m.imports.flatMap((imp) => [
+        this.resolve(imp.module, imp.level, path),
+        // `from . import db` / `from app import models`: the names may be submodules.
+        ...(Array.isArray(imp.names) ? imp.names.map((n) => this.resolve(imp.module ? `${imp.module}.${n}` : n, imp.level, path)) : []),
+      ]),
+    )
+  }
+}
+
+/** `proj.wsgi:application` / `app.main:app` / `main` → the module's file candidates. */
+export function moduleOfAppSpec(spec: string | undefined): string | undefined {
+  if (!spec) return undefined
+  const mod = spec.split(':')[0].trim()
+  return /^[A-Za-z_][\w.]*$/.test(mod) ? mod : undefined
+}

@@ -1,0 +1,44 @@
+/**
+ * uvicorn (and `fastapi run`, which starts uvicorn): processes = --workers,
+ * which "defaults to the $WEB_CONCURRENCY environment variable if available,
+ * or 1" (uvicorn/main.py). Requests run on an asyncio event loop, so the
+ * app's pool, not a thread count, bounds its connections.
+ */
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+import {fromDefault, fromFlag, sourced} from '../../model/source.js'
+import {entryFiles} from './app-pools.js'
+import {moduleOfAppSpec, PythonProject} from './modules.js'
+import {pythonProgram} from './program.js'
+import {pythonAnalysis} from './server.js'
+import {appArgument} from './gunicorn.js'
+import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {isUvicorn} from '../common/matchers.js'
+
+const REF = 'https://github.com/encode/uvicorn/blob/master/uvicorn/main.py'
+
+export const uvicorn: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const {args, name} = pythonProgram(ctx.command.argv)
+    const rest = name === 'fastapi' ? args.slice(1) : args // `fastapi run app/main.py`
+    const project = new PythonProject(ctx)
+    const workers = firstOf(
+      [flagCandidate(findFlag(rest, ['--workers']), 'uvicorn workers'), envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'uvicorn workers')],
+      sourced(1, fromDefault('uvicorn default workers when WEB_CONCURRENCY is unset', REF)),
+    )
+    const limit = flagCandidate(findFlag(rest, ['--limit-concurrency']), 'uvicorn --limit-concurrency')
+    const spec = appArgument(rest.filter((a) => a !== '--reload' && a !== '--proxy-headers'))
+    const entry = spec?.endsWith('.py') ? spec : moduleOfAppSpec(spec)
+    return pythonAnalysis({
+      ctx,
+      diagnostics: [...workers.diagnostics, ...limit.diagnostics],
+      entries: entryFiles(project, [entry]),
+      processes: workers.value,
+      project,
+      server: 'uvicorn',
+      threads: limit.value ? sourced(limit.value.value, fromFlag(limit.value.source.kind === 'flag' ? limit.value.source.flag : '--limit-concurrency')) : 'event-loop',
+    })
+  },
+  id: 'uvicorn',
+  matches: isUvicorn,
+}

@@ -1,0 +1,96 @@
+/**
+ * uWSGI (unbit/uwsgi): processes = `processes`/`workers` (-p), default 1
+ * (`uwsgi.numproc = 1` in core/init.c); threads per process = `threads`,
+ * default 1 (`uwsgi.threads = 1`, same file). With `cheaper = N` the
+ * adaptive spawner keeps at least N workers and grows to `processes` under
+ * load (Cheaper.rst), so `processes` is what counts. `--gevent N` / `--async N`
+ * run N async cores per process (Gevent.rst: "the number of async cores to
+ * spawn"); each can hold a connection, so only the app's pool bounds them.
+ * `--enable-threads` only lets threads the app starts itself run; it does not
+ * add request threads. `--http` adds a router process that holds no database
+ * connection; `--http-socket` adds nothing.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+import {layer} from '../../model/env.js'
+import {fromDefault, sourced, type Sourced} from '../../model/source.js'
+import {entryFiles} from './app-pools.js'
+import {moduleOfAppSpec, PythonProject} from './modules.js'
+import {pythonProgram} from './program.js'
+import {cpuCountWarning} from '../common/cpu-count.js'
+import {pythonAnalysis} from './server.js'
+import {expandOption, lastOption, readUwsgiOptions, uwsgiInteger} from './uwsgi-config.js'
+import {appPath, firstOf} from '../common/setting.js'
+import {isUwsgi} from '../common/matchers.js'
+
+const INIT = 'https://github.com/unbit/uwsgi/blob/master/core/init.c'
+const CHEAPER = 'https://uwsgi-docs.readthedocs.io/en/latest/Cheaper.html'
+const GEVENT = 'https://uwsgi-docs.readthedocs.io/en/latest/Gevent.html'
+
+export const uwsgi: ServerAnalyzer = {
+  async analyze(ctx0: AnalyzerContext): Promise<ServerAnalysis> {
+    const {args} = pythonProgram(ctx0.command.argv)
+    const config = readUwsgiOptions(ctx0, args)
+    const {options} = config
+    const diagnostics: Diagnostic[] = [...config.diagnostics]
+    const text = (keys: string[]): string | undefined => {
+      const o = lastOption(options, keys)
+      return o ? expandOption(ctx0, options, o).value : undefined
+    }
+
+    // `env = DJANGO_SETTINGS_MODULE=proj.settings.production`: the app sees it.
+    const envOpts = options.filter((o) => o.key === 'env' && o.raw.includes('='))
+    const ctx: AnalyzerContext = envOpts.length === 0 ? ctx0 : {
+      ...ctx0,
+      env: ctx0.env.with(layer('uWSGI env', envOpts.map((o) => {
+        const v = expandOption(ctx0, options, o).value ?? o.raw
+        const i = v.indexOf('=')
+        return {name: v.slice(0, i), source: o.source, value: v.slice(i + 1)}
+      }))),
+    }
+
+    const processes = firstOf([uwsgiInteger(ctx, options, lastOption(options, ['processes', 'workers']), 'processes')], sourced(1, fromDefault('uWSGI default processes (uwsgi.numproc = 1)', INIT)))
+    diagnostics.push(...processes.diagnostics)
+    diagnostics.push(...cpuCountWarning(ctx, processes.value, 'uWSGI processes', 'set processes from $(WEB_CONCURRENCY) (the buildpack sizes it by dyno memory) or a fixed number'))
+    const cheaper = lastOption(options, ['cheaper'])
+    let processesValue: Sourced<number> = processes.value
+    if (cheaper) {
+      processesValue = {...processes.value, via: [...(processes.value.via ?? []), fromDefault(`cheaper (${cheaper.raw}) is the fewest workers uWSGI keeps; under load it spawns up to processes`, CHEAPER)]}
+    }
+
+    const asyncOpt = lastOption(options, ['gevent', 'async'])
+    let threads: Sourced<number>
+    if (asyncOpt) {
+      const cores = uwsgiInteger(ctx, options, asyncOpt, `--${asyncOpt.key} cores`)
+      diagnostics.push(...cores.diagnostics)
+      threads = cores.value ?? sourced(1, fromDefault('uWSGI default async cores', INIT))
+      diagnostics.push({
+        code: 'greenlet-concurrency',
+        message: `${ctx.processType}: uWSGI --${asyncOpt.key} ${threads.value} runs up to ${threads.value} requests at once in each process (async cores); every one can hold its own connection, so only a pool bounds them`,
+        processType: ctx.processType,
+        severity: 'info',
+      })
+      threads = {...threads, via: [...(threads.via ?? []), fromDefault('--gevent/--async N is the number of async cores to spawn per process', GEVENT)]}
+    } else {
+      const t = firstOf([uwsgiInteger(ctx, options, lastOption(options, ['threads']), 'threads')], sourced(1, fromDefault('uWSGI default threads (uwsgi.threads = 1)', INIT)))
+      diagnostics.push(...t.diagnostics, ...cpuCountWarning(ctx, t.value, 'uWSGI threads', 'set threads to a fixed number'))
+      threads = t.value
+    }
+
+    // The app: --module/-w proj.wsgi:application, --wsgi-file proj/wsgi.py, --mount /=app:app; --chdir and --pythonpath are import roots.
+    const chdir = text(['chdir'])
+    const roots = [...options.filter((o) => ['pythonpath', 'python-path', 'pp'].includes(o.key)).map((o) => expandOption(ctx, options, o).value), chdir]
+      .filter((r): r is string => Boolean(r) && !r!.startsWith('/'))
+      .map((r) => appPath(r))
+    const project = new PythonProject(ctx, roots)
+    const inRoot = (f: string): string => (chdir && !chdir.startsWith('/') && !ctx.files.exists(appPath(f)) ? `${appPath(chdir)}/${appPath(f)}` : appPath(f))
+    const wsgiFile = text(['wsgi-file', 'file'])
+    const module = text(['module', 'wsgi'])
+    const mount = text(['mount'])?.split('=').slice(1).join('=')
+    const entries = wsgiFile ? [inRoot(wsgiFile)] : entryFiles(project, [moduleOfAppSpec(module ?? mount)])
+    return pythonAnalysis({ctx, diagnostics, entries, greenlets: asyncOpt?.key === 'gevent', processes: processesValue, project, server: 'uwsgi', threads})
+  },
+  id: 'uwsgi',
+  matches: isUwsgi,
+}

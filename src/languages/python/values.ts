@@ -1,0 +1,130 @@
+import type {Source, Sourced} from '../../model/source.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Env} from '../../model/env.js'
+
+export interface PyList {
+  items: EvalValue[]
+  kind: 'list'
+}
+
+export interface PyDict {
+  entries: Map<string, EvalValue>
+  kind: 'dict'
+  /** A `**spread` that could not be read: keys may be missing. */
+  partial?: boolean
+  /** For a dict built from a database URL (dj-database-url, django-environ): the server it connects to. */
+  server?: string
+}
+
+/** A function defined in the file: called with known arguments, its body is evaluated (never run). */
+export interface PyFunction {
+  defaults: Map<string, EvalValue>
+  /** Evaluate the body with these arguments (in the file that defines it). */
+  invoke: (args: EvalValue[], kwargs: Record<string, EvalValue>) => Promise<EvalValue>
+  kind: 'function'
+  name: string
+  /** Parameter names in order; `*args` / `**kw` marked by their prefix, `*` alone for keyword-only. */
+  params: string[]
+  scope: Scope
+}
+
+/** The result of a call conncalc does not compute (`create_engine(...)`), kept for inspection. */
+export interface PyCallResult {
+  args: EvalValue[]
+  callee: string
+  kind: 'call'
+  /** Each keyword argument as written, for declarations such as django-environ's `Env(DEBUG=(bool, False))`. */
+  kwargText?: Record<string, string>
+  kwargs: Record<string, EvalValue>
+}
+
+export interface PyClass {
+  attrs: Map<string, EvalValue>
+  bases: string[]
+  kind: 'class'
+  name: string
+}
+
+export interface PyInstance {
+  cls: PyClass
+  kind: 'instance'
+}
+
+export type PyValue = boolean | null | number | PyCallResult | PyClass | PyDict | PyFunction | PyInstance | PyList | string
+
+export interface MissingEnv {
+  line: number
+  name: string
+}
+
+export interface KnownValue {
+  /** The file the value was written in (a star import brings values from another file). */
+  file: string
+  kind: 'known'
+  line: number
+  missingEnv?: MissingEnv[]
+  value: PyValue
+  /** Env entries and facts (nproc) the value was computed from. */
+  via: Source[]
+}
+
+export interface UnknownValue {
+  file: string
+  kind: 'unknown'
+  line: number
+  missingEnv?: MissingEnv[]
+  reason: string
+}
+
+export type EvalValue = KnownValue | UnknownValue
+
+/** A call expression found in the file (anywhere, also inside functions), with its evaluated arguments. */
+export interface PyCall {
+  args: EvalValue[]
+  /** Dotted, import-qualified: `create_engine` imported from sqlalchemy is "sqlalchemy.create_engine". */
+  callee: string
+  /** Inside an `if` conncalc could not decide, a loop, or a function body. */
+  conditional: boolean
+  kwargs: Record<string, EvalValue>
+  /** Each keyword argument as written (`poolclass=NullPool` → "NullPool"). */
+  kwargText: Record<string, string>
+  line: number
+}
+
+/** `app.config["X"] = v` where the container is not a dict conncalc knows. */
+export interface PyItemAssignment {
+  key: string
+  line: number
+  target: string
+  value: EvalValue
+}
+
+export interface PyImport {
+  level: number
+  line: number
+  module: string
+  /** Imported names, or "*". Empty for `import a.b`. */
+  names: string[] | '*'
+}
+
+export interface PyModule {
+  calls: PyCall[]
+  diagnostics: Diagnostic[]
+  file: string
+  imports: PyImport[]
+  itemAssignments: PyItemAssignment[]
+  names: Map<string, EvalValue>
+  /** False when the file had syntax errors: names and calls are then empty. */
+  parsed: boolean
+}
+
+export interface PyEvalOptions {
+  env: Env
+  file: string
+  /** Processors on the dyno, for cpu_count(); unknown when absent. */
+  nproc?: Sourced<number>
+  /** Names a project module defines (for `from .base import *` and `from app.config import settings`). */
+  resolveModule?: (module: string, level: number) => Promise<Map<string, EvalValue> | undefined>
+}
+
+export type Scope = Map<string, EvalValue>

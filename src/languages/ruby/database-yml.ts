@@ -1,0 +1,251 @@
+/**
+ * ActiveRecord pools from config/database.yml, evaluated with the env of one
+ * process type: the section for the app environment, anchors and merge keys,
+ * ERB, `pool` or Rails 8.1's `max_connections` (which wins), and `pool=` in a
+ * URL's query. DATABASE_URL is merged into the primary entry and its query
+ * parameters override the file, as ActiveRecord does.
+ *
+ * Server keys: what a budget counts against is a server, so entries are keyed
+ * by where they connect. The primary entry (named "primary", else the first)
+ * connects to "DATABASE_URL", which Heroku sets and ActiveRecord merges into it.
+ * Another entry takes <NAME>_DATABASE_URL when that is set (ActiveRecord merges
+ * CACHE_DATABASE_URL into `cache`; rails/rails database_configurations.rb),
+ * else its own url (keyed by the env var it is read from, or `host=<host:port>`
+ * when literal) or host; one with none of these is counted on "DATABASE_URL"
+ * with a `database-url-missing` note, since on Heroku it would reach a local
+ * socket instead. When the env gives both URLs, an entry on DATABASE_URL's host
+ * and port is the same server even under another name (two databases, one
+ * plan). Entries keyed other than "DATABASE_URL" (replicas included, when their
+ * URL differs) go to `otherServerPools`.
+ * Entries with `database_tasks: false` still connect and are kept.
+ */
+import {parse as parsePgUrl} from 'pg-connection-string'
+
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {PoolEntry} from '../../model/process.js'
+import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {sidekiqKnownCalls} from './sidekiq.js'
+import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from './erb.js'
+import {versionAtLeast} from '../../util/version.js'
+import {hostOfUrl} from '../../util/pg-url.js'
+import {type Candidate, firstOf, yamlCandidate} from '../common/setting.js'
+import type {AnalyzerContext} from '../common/types.js'
+
+export const DATABASE_YML = 'config/database.yml'
+export const PRIMARY_SERVER = 'DATABASE_URL'
+
+const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations/hash_config.rb'
+
+export interface DatabaseYmlAnalysis {
+  diagnostics: Diagnostic[]
+  otherServerPools: PoolEntry[]
+  pools: PoolEntry[]
+}
+
+type Hash = Record<string, unknown>
+const isHash = (v: unknown): v is Hash => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+const defaultPool = (): Sourced<number> => sourced(5, fromDefault('ActiveRecord default pool size', HASH_CONFIG))
+
+/** Query parameters of a postgres URL; undefined when it does not parse. Never logs or returns the password. */
+function urlInfo(url: string): {host?: string; database?: string; query: Hash} | undefined {
+  try {
+    const {database, host, password: _password, user: _user, ...rest} = parsePgUrl(url, {useLibpqCompat: true}) as Hash
+    return {database: (database as string) ?? undefined, host: (host as string) ?? undefined, query: rest}
+  } catch {
+    return undefined
+  }
+}
+
+/** `pool=`/`max_connections=` in a URL's query, sourced where the URL was written. */
+function urlPool(url: string | undefined, where: () => Sourced<number>['source'], what: string, file: string): Candidate {
+  if (!url) return {diagnostics: []}
+  const info = urlInfo(url)
+  if (!info) return {diagnostics: []}
+  const raw = info.query.max_connections ?? info.query.pool
+  if (raw === undefined) return {diagnostics: []}
+  const n = /^\d+$/.test(String(raw)) ? Number(raw) : undefined
+  if (n !== undefined) return {diagnostics: [], value: sourced(n, where())}
+  return {diagnostics: [{code: 'unknown-config-value', file, message: `cannot read ${what}: the URL's pool parameter is not an integer`, severity: 'warning'}]}
+}
+
+/** `false` / "false" / "0" as ActiveRecord reads prepared_statements; undefined when not a boolean-ish value. */
+function booleanish(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'string' && /^(false|0|f|no|off)$/i.test(v.trim())) return false
+  if (typeof v === 'string' && /^(true|1|t|yes|on)$/i.test(v.trim())) return true
+  return undefined
+}
+
+/** `prepared_statements=` in a URL's query (PGBOUNCER_PREPARED_STATEMENTS=false adds it), sourced where the URL was written. */
+function urlPreparedStatements(url: string | undefined, where: () => Sourced<boolean>['source']): Sourced<boolean> | undefined {
+  const raw = url ? urlInfo(url)?.query.prepared_statements : undefined
+  const value = booleanish(raw)
+  return value === undefined ? undefined : sourced(value, where())
+}
+
+interface Entry {
+  config: Hash
+  name: string
+  path: string[]
+}
+
+/** Two-tier (`production: {adapter: …}`) is one "primary" entry; three-tier has one per key (Rails: every value a hash). */
+function entriesOf(section: Hash, sectionKey: string): Entry[] {
+  const values = Object.entries(section)
+  if (values.length > 0 && values.every(([, v]) => isHash(v))) {
+    return values.map(([name, config]) => ({config: config as Hash, name, path: [sectionKey, name]}))
+  }
+
+  return [{config: section, name: 'primary', path: [sectionKey]}]
+}
+
+/** The env var an entry's url comes from, when it is exactly `<%= ENV["X"] %>` (or ENV.fetch). */
+function urlEnvVar(doc: YamlErb, entry: Entry): string | undefined {
+  const line = doc.yaml.lineOf([...entry.path, 'url'])
+  if (!line) return undefined
+  const tag = tagsOnLine(doc.erb, line).at(-1)
+  const m = tag && /^ENV(?:\[\s*["']([A-Z0-9_]+)["']\s*\]|\.fetch\(\s*["']([A-Z0-9_]+)["'])/.exec(tag.code)
+  return m ? (m[1] ?? m[2]) : undefined
+}
+
+/** The env var ActiveRecord merges into a named entry (rails/rails database_configurations.rb): CACHE_DATABASE_URL for `cache`. */
+export const entryUrlVar = (name: string): string => `${name.toUpperCase()}_DATABASE_URL`
+
+interface EntryServer {
+  host?: string
+  key: string
+  /** A non-primary entry with no url, host or <NAME>_DATABASE_URL: on Heroku it would not reach DATABASE_URL. */
+  noUrl?: boolean
+}
+
+function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: AnalyzerContext): EntryServer {
+  // On Heroku DATABASE_URL is always set and ActiveRecord merges it into the primary entry.
+  if (isPrimary) return {host: hostOfUrl(ctx.env.get(PRIMARY_SERVER)?.value), key: PRIMARY_SERVER}
+  const named = ctx.env.get(entryUrlVar(entry.name))
+  if (named) return {host: hostOfUrl(named.value), key: entryUrlVar(entry.name)}
+  // `url: <%= ENV["X"] %>`, written here or inherited through a merge key: keyed by X even when X has no value here.
+  const fromVar = doc.yaml.lineOf([...entry.path, 'url']) === undefined ? undefined : urlEnvVar(doc, entry)
+  if (fromVar) return {host: hostOfUrl(ctx.env.get(fromVar)?.value), key: fromVar}
+  const url = entry.config.url
+  if (typeof url === 'string' && url !== '') {
+    if (unknownTag(doc.erb, url)) return {key: `unknown url (${doc.file}:${doc.yaml.lineOf([...entry.path, 'url'])})`}
+    const host = hostOfUrl(url)
+    return {host, key: host ? `host=${host}` : `unreadable url (${doc.file})`}
+  }
+
+  // `adapter: sqlite3` (Campfire's queue/cache/cable), mysql2, trilogy: that entry is not on a PostgreSQL server at all.
+  const adapter = entry.config.adapter
+  if (typeof adapter === 'string' && adapter !== '' && !/postg/i.test(adapter)) return {key: `${adapter} database, not PostgreSQL`}
+  const host = entry.config.host
+  if (typeof host === 'string' && host !== '' && host !== 'localhost') {
+    const at = `${host}:${typeof entry.config.port === 'number' || typeof entry.config.port === 'string' ? entry.config.port : 5432}`
+    return {host: at, key: `host=${at}`}
+  }
+
+  return {key: PRIMARY_SERVER, noUrl: true}
+}
+
+/** The server key, with an entry on the same host and port as DATABASE_URL counted as the same server. */
+function serverKey(server: EntryServer, primaryHost: string | undefined): string {
+  return server.key !== PRIMARY_SERVER && server.host && server.host === primaryHost ? PRIMARY_SERVER : server.key
+}
+
+/** `server` is the type's server analyzer id: ERB that asks which process it runs in (`Sidekiq.server?`) is answered for it. */
+export async function analyzeDatabaseYml(ctx: AnalyzerContext, server?: string): Promise<DatabaseYmlAnalysis> {
+  const diagnostics: Diagnostic[] = []
+  const databaseUrl = ctx.env.get('DATABASE_URL')
+  const arVersion = ctx.versions.activerecord ?? ctx.versions.rails
+  // `max_connections` is read from Rails 8.1; older versions ignore the key.
+  const readsMaxConnections = !arVersion || versionAtLeast(arVersion, '8.1.0')
+  const fromDatabaseUrl = (what: string): Candidate =>
+    databaseUrl ? urlPool(databaseUrl.value, () => databaseUrl.source, what, DATABASE_YML) : {diagnostics: []}
+
+  const file = ctx.files.read(DATABASE_YML)
+  const doc = file ? await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env, ...(server ? {knownCalls: sidekiqKnownCalls(server)} : {})}) : undefined
+  if (doc) diagnostics.push(...doc.diagnostics)
+  const root = doc?.yaml.value
+  const section = isHash(root) ? root[ctx.appEnv] : undefined
+
+  if (!doc || !isHash(section)) {
+    if (doc && isHash(root)) {
+      diagnostics.push({
+        code: 'missing-config',
+        file: DATABASE_YML,
+        message: `${DATABASE_YML} has no \`${ctx.appEnv}\` section; ActiveRecord uses DATABASE_URL and its defaults`,
+        severity: 'info',
+      })
+    }
+
+    const pool = firstOf([fromDatabaseUrl('the DATABASE_URL pool')], defaultPool())
+    const all = [...diagnostics, ...pool.diagnostics].map((d) => ({...d, processType: ctx.processType}))
+    const prepared = urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source)
+    const entry: PoolEntry = {database: 'primary', pool: pool.value, server: PRIMARY_SERVER}
+    return {diagnostics: all, otherServerPools: [], pools: [prepared ? {...entry, preparedStatements: prepared} : entry]}
+  }
+
+  const entries = entriesOf(section, ctx.appEnv)
+  const primaryName = entries.some((e) => e.name === 'primary') ? 'primary' : entries[0]?.name
+  const pools: PoolEntry[] = []
+  const otherServerPools: PoolEntry[] = []
+  const primaryHost = hostOfUrl(databaseUrl?.value)
+  const noUrl: string[] = []
+  for (const entry of entries) {
+    const isPrimary = entry.name === primaryName
+    const what = `the ${entry.name} pool`
+    const key = (k: string): Candidate =>
+      entry.config[k] === undefined ? {diagnostics: []} : yamlCandidate(doc, [...entry.path, k], entry.config[k], what)
+    const url = typeof entry.config.url === 'string' ? entry.config.url : undefined
+    const urlLine = doc.yaml.lineOf([...entry.path, 'url']) ?? 1
+    const named = isPrimary ? undefined : ctx.env.get(entryUrlVar(entry.name))
+    const candidates: Candidate[] = [
+      ...(isPrimary ? [fromDatabaseUrl(what)] : []),
+      ...(named ? [urlPool(named.value, () => named.source, what, DATABASE_YML)] : []),
+      urlPool(url, () => fromFile(DATABASE_YML, urlLine), what, DATABASE_YML),
+      ...(readsMaxConnections ? [key('max_connections')] : []),
+      key('pool'),
+    ]
+    if (!readsMaxConnections && entry.config.max_connections !== undefined) {
+      diagnostics.push({
+        code: 'unknown-config-value',
+        file: DATABASE_YML,
+        line: doc.yaml.lineOf([...entry.path, 'max_connections']),
+        message: `\`max_connections\` is read from Rails 8.1; ActiveRecord ${arVersion} ignores it (use \`pool\`)`,
+        severity: 'warning',
+      })
+    }
+
+    const pool = firstOf(candidates, defaultPool())
+    diagnostics.push(...pool.diagnostics)
+    const found = entryServer(doc, entry, isPrimary, ctx)
+    if (found.noUrl) noUrl.push(entry.name)
+    const server = serverKey(found, primaryHost)
+    // As ActiveRecord merges them: DATABASE_URL's query over the entry's url over its keys.
+    const preparedKey = booleanish(entry.config.prepared_statements)
+    const prepared =
+      (isPrimary ? urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source) : undefined) ??
+      urlPreparedStatements(url, () => fromFile(DATABASE_YML, urlLine)) ??
+      (preparedKey === undefined
+        ? undefined
+        : sourced(preparedKey, fromFile(DATABASE_YML, doc.yaml.lineOf([...entry.path, 'prepared_statements']) ?? 1)))
+    const item: PoolEntry = {database: entry.name, pool: pool.value, server, ...(prepared ? {preparedStatements: prepared} : {})}
+    if (server === PRIMARY_SERVER) pools.push(item)
+    else otherServerPools.push(item)
+  }
+
+  const all: Diagnostic[] = diagnostics.map((d) => ({...d, processType: ctx.processType}))
+  if (noUrl.length > 0) {
+    // About the file, not a process type: reported once.
+    const names = noUrl.map((n) => `\`${n}\``).join(', ')
+    all.push({
+      code: 'database-url-missing',
+      file: DATABASE_YML,
+      fix: `give each entry the server it should use, e.g. \`url: <%= ENV["DATABASE_URL"] %>\` in the entry they inherit from, or set ${noUrl.map((n) => entryUrlVar(n)).join(' / ')}`,
+      line: doc.yaml.lineOf([ctx.appEnv, noUrl[0]]),
+      message: `${names} in the ${ctx.appEnv} section ${noUrl.length === 1 ? 'has' : 'have'} no url, host or ${noUrl.map((n) => entryUrlVar(n)).join('/')}; ActiveRecord merges DATABASE_URL into the primary entry only, so on Heroku ${noUrl.length === 1 ? 'it' : 'they'} would connect to a local socket. conncalc counts ${noUrl.length === 1 ? 'it' : 'them'} on the DATABASE_URL server`,
+      severity: 'info',
+    })
+  }
+
+  return {diagnostics: all, otherServerPools, pools}
+}

@@ -1,0 +1,872 @@
+/**
+ * The safe evaluator (DESIGN.md, "Never execute the user's code"): it walks
+ * prism's syntax tree and computes the few expressions real configs use —
+ * literals, local variables, ENV reads with their defaults, Integer()/.to_i,
+ * simple arithmetic, comparisons and decidable conditions. Everything else is
+ * an explicit Unknown carrying its line. Nothing is ever run.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import {entrySources, type Env} from '../../model/env.js'
+import type {SourceFile} from '../../model/files.js'
+import {type Source, type Sourced, uniqueSources} from '../../model/source.js'
+import type {CallNode, CaseNode, LocalVariableOrWriteNode, LocalVariableWriteNode} from '@ruby/prism'
+
+import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
+import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
+
+export interface RubySymbol {
+  symbol: string
+}
+
+/** A literal hash with symbol or string keys (`{database: {writing: :queue}}`). */
+export interface RubyHash {
+  hash: Record<string, RubyValue>
+}
+
+export type RubyValue = boolean | null | number | RubyHash | RubySymbol | RubyValue[] | string
+
+/** An env var that was read, had no value anywhere and no default. */
+export interface MissingEnv {
+  line: number
+  name: string
+}
+
+export interface KnownValue {
+  kind: 'known'
+  /** Line where the value was written (a literal, an ENV read, an expression). */
+  line: number
+  missingEnv?: MissingEnv[]
+  value: RubyValue
+  /** The env entries the value was computed from, in order. */
+  via: Source[]
+}
+
+export interface UnknownValue {
+  kind: 'unknown'
+  line: number
+  missingEnv?: MissingEnv[]
+  /** Why it could not be read, naming the Ruby text, e.g. "`compute_workers()`". */
+  reason: string
+}
+
+export type EvalValue = KnownValue | UnknownValue
+
+/** A method call statement: a DSL setting (`workers 2`) or a hook (`on_worker_boot do … end`). */
+export interface DslCall {
+  args: EvalValue[]
+  /** Calls inside the call's `do … end` / `{ … }` block, if it has one. */
+  blockBody?: DslCall[]
+  /** Inside an `if`/`unless`/`case` that could not be decided. */
+  conditional: boolean
+  kwargs: Record<string, EvalValue>
+  line: number
+  name: string
+  /** `Sidekiq` in `Sidekiq.configure_server`, `config` in `config.redis = …`. */
+  receiver?: string
+}
+
+export interface RubyConfig {
+  calls: DslCall[]
+  diagnostics: Diagnostic[]
+  file: string
+  /** False when prism reported syntax errors: `calls` is then empty. */
+  parsed: boolean
+}
+
+export type Scope = Map<string, EvalValue>
+
+export interface EvalOptions {
+  appEnv: string
+  env: Env
+  file: string
+  /** Line of the snippet's first line in `file` (for ERB tags); 1 for whole files. */
+  firstLine?: number
+  /** What processor-count calls (`Concurrent.physical_processor_count`, `Etc.nprocessors`) return on the dyno. */
+  processors?: Sourced<number>
+  /** Calls whose answer is known for the process being read, keyed `Receiver.name` (`Sidekiq.server?` in a Sidekiq process). */
+  knownCalls?: ReadonlyMap<string, Sourced<RubyValue>>
+  scope?: Scope
+}
+
+// Calls that ask how many CPUs the machine has; on a dyno that is its nproc.
+const PROCESSOR_CALLS = new Set([
+  'Concurrent.available_processor_count',
+  'Concurrent.physical_processor_count',
+  'Concurrent.processor_count',
+  'Etc.nprocessors',
+])
+
+// RAILS_ENV/RACK_ENV/APP_ENV name the app environment: when no layer sets them,
+// they read as ctx.appEnv (the Heroku Ruby buildpack sets them to production).
+const APP_ENV_VARS = new Set(['APP_ENV', 'RACK_ENV', 'RAILS_ENV'])
+
+const isSymbol = (v: RubyValue): v is RubySymbol => typeof v === 'object' && v !== null && !Array.isArray(v) && 'symbol' in v
+const isHash = (v: RubyValue): v is RubyHash => typeof v === 'object' && v !== null && !Array.isArray(v) && 'hash' in v
+const truthy = (v: RubyValue): boolean => v !== null && v !== false
+
+function mergeMissing(...vs: EvalValue[]): MissingEnv[] | undefined {
+  const all = vs.flatMap((v) => v.missingEnv ?? [])
+  return all.length > 0 ? all : undefined
+}
+
+function mergeVia(...vs: EvalValue[]): Source[] {
+  return uniqueSources(vs.flatMap((v) => (v?.kind === 'known' ? [v.via] : [])))
+}
+
+/** Ruby's Integer(str): the whole string must be an integer. */
+function strictInteger(s: string): number | undefined {
+  const m = /^\s*([+-]?\d+(?:_\d+)*)\s*$/.exec(s)
+  return m ? Number.parseInt(m[1].replaceAll('_', ''), 10) : undefined
+}
+
+function strictFloat(s: string): number | undefined {
+  const m = /^\s*([+-]?\d+(?:_\d+)*(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*$/.exec(s)
+  return m ? Number.parseFloat(m[1].replaceAll('_', '')) : undefined
+}
+
+/** Ruby's String#to_i: leading digits, else 0. */
+function leadingInteger(s: string): number {
+  const m = /^\s*([+-]?\d+(?:_\d+)*)/.exec(s)
+  return m ? Number.parseInt(m[1].replaceAll('_', ''), 10) : 0
+}
+
+function toRubyString(v: RubyValue): string | undefined {
+  if (v === null) return ''
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (isSymbol(v)) return v.symbol
+  return undefined
+}
+
+function rubyEquals(a: RubyValue, b: RubyValue): boolean {
+  if (isSymbol(a) && isSymbol(b)) return a.symbol === b.symbol
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => rubyEquals(x, b[i]))
+  return a === b
+}
+
+/** One evaluation pass over a parsed file (or ERB snippet) with its scope. */
+class Evaluator {
+  constructor(
+    private readonly parsed: ParsedRuby,
+    private readonly opts: EvalOptions & {scope: Scope},
+  ) {}
+
+  private get P() {
+    return this.parsed.prism
+  }
+
+  line(node: RubyNode): number {
+    return this.parsed.lineOf(node.location.startOffset) + (this.opts.firstLine ?? 1) - 1
+  }
+
+  private snippet(node: RubyNode): string {
+    const t = this.parsed.textOf(node).replaceAll(/\s+/g, ' ').trim()
+    return t.length > 60 ? `${t.slice(0, 57)}...` : t
+  }
+
+  private known(node: RubyNode, value: RubyValue, ...from: EvalValue[]): KnownValue {
+    const missingEnv = mergeMissing(...from)
+    return {kind: 'known', line: this.line(node), value, via: mergeVia(...from), ...(missingEnv ? {missingEnv} : {})}
+  }
+
+  private unknown(node: RubyNode, reason?: string, ...from: EvalValue[]): UnknownValue {
+    // An unknown operand explains the whole expression better than the outer text.
+    const inner = from.find((v): v is UnknownValue => v.kind === 'unknown')
+    if (inner) return {...inner, missingEnv: mergeMissing(...from)}
+    const missingEnv = mergeMissing(...from)
+    return {
+      kind: 'unknown',
+      line: this.line(node),
+      reason: reason ?? `\`${this.snippet(node)}\` is not something conncalc evaluates`,
+      ...(missingEnv ? {missingEnv} : {}),
+    }
+  }
+
+  // ---- statements -------------------------------------------------------
+
+  /** Walk statements in order: assignments update the scope, calls are collected. */
+  walk(nodes: readonly RubyNode[], conditional: boolean): DslCall[] {
+    const calls: DslCall[] = []
+    for (const node of nodes) calls.push(...this.statement(node, conditional))
+    return calls
+  }
+
+  private body(node: RubyNode | null | undefined, conditional: boolean): DslCall[] {
+    if (!node) return []
+    const P = this.P
+    if (node instanceof P.StatementsNode) return this.walk(node.body, conditional)
+    if (node instanceof P.BeginNode) return this.body(node.statements, conditional)
+    if (node instanceof P.ElseNode) return this.body(node.statements, conditional)
+    return this.statement(node, conditional)
+  }
+
+  private statement(node: RubyNode, conditional: boolean): DslCall[] {
+    const P = this.P
+    if (node instanceof P.LocalVariableWriteNode || node instanceof P.LocalVariableOrWriteNode) {
+      this.assign(node, conditional)
+      return []
+    }
+
+    if (node instanceof P.IfNode || node instanceof P.UnlessNode) {
+      const cond = this.decide(node.predicate)
+      const then = node.statements
+      const otherwise = node instanceof P.IfNode ? node.subsequent : node.elseClause
+      const wanted = node instanceof P.IfNode ? cond : cond === undefined ? undefined : !cond
+      if (wanted === true) return this.body(then, conditional)
+      if (wanted === false) return this.body(otherwise, conditional)
+      return [...this.body(then, true), ...this.body(otherwise, true)]
+    }
+
+    if (node instanceof P.CaseNode) return this.caseStatement(node, conditional)
+    if (node instanceof P.BeginNode || node instanceof P.StatementsNode || node instanceof P.ParenthesesNode) {
+      return this.body(node instanceof P.ParenthesesNode ? node.body : node, conditional)
+    }
+
+    // `defined?(ActiveRecord::Base) and ActiveRecord::Base.establish_connection`:
+    // the right side runs only when the left decides it, else it is conditional.
+    if (node instanceof P.AndNode || node instanceof P.OrNode) {
+      const left = this.decide(node.left)
+      const runsRight = left === undefined ? undefined : node instanceof P.AndNode ? left : !left
+      const calls = this.statement(node.left, conditional)
+      if (runsRight === false) return calls
+      return [...calls, ...this.statement(node.right, conditional || runsRight === undefined)]
+    }
+
+    // `x rescue nil` runs x; `module App; class Application < Rails::Application; … end; end` holds config calls.
+    if (node instanceof P.RescueModifierNode) return this.statement(node.expression, conditional)
+    if (node instanceof P.ModuleNode || node instanceof P.ClassNode) return this.body(node.body, conditional)
+    if (node instanceof P.CallNode) return [this.call(node, conditional)]
+    return []
+  }
+
+  /** A block passed as a value: `proc { … }`, `lambda { … }`, `Proc.new { … }`, `-> { … }`. */
+  private procBody(node: RubyNode): RubyNode | null | undefined {
+    const P = this.P
+    if (node instanceof P.LambdaNode) return node.body
+    if (
+      node instanceof P.CallNode &&
+      node.block instanceof P.BlockNode &&
+      ((!node.receiver && (node.name === 'proc' || node.name === 'lambda')) || (this.isConst(node.receiver, 'Proc') && node.name === 'new'))
+    ) {
+      return node.block.body
+    }
+
+    return undefined
+  }
+
+  private assign(node: LocalVariableOrWriteNode | LocalVariableWriteNode, conditional: boolean): EvalValue {
+    const {scope} = this.opts
+    const current = scope.get(node.name)
+    let value: EvalValue
+    if (node instanceof this.P.LocalVariableOrWriteNode && current?.kind === 'known' && truthy(current.value)) {
+      value = current
+    } else {
+      value = this.ev(node.value)
+    }
+
+    if (conditional) {
+      value = this.unknown(node, `\`${node.name}\` is assigned under a condition conncalc cannot decide`)
+    }
+
+    scope.set(node.name, value)
+    return value
+  }
+
+  private caseStatement(node: CaseNode, conditional: boolean): DslCall[] {
+    const subject = node.predicate ? this.ev(node.predicate) : undefined
+    const whens = node.conditions.filter((w) => w instanceof this.P.WhenNode)
+    if (subject?.kind === 'known') {
+      for (const w of whens) {
+        const values = w.conditions.map((c) => this.ev(c))
+        if (values.some((v) => v.kind === 'unknown')) break
+        if (values.some((v) => v.kind === 'known' && rubyEquals(v.value, subject.value))) {
+          return this.body(w.statements, conditional)
+        }
+      }
+
+      if (whens.every((w) => w.conditions.every((c) => this.ev(c).kind === 'known'))) {
+        return this.body(node.elseClause, conditional)
+      }
+    }
+
+    return [...whens.flatMap((w) => this.body(w.statements, true)), ...this.body(node.elseClause, true)]
+  }
+
+  private receiverName(node: RubyNode | null): string | undefined {
+    if (!node) return undefined
+    const P = this.P
+    if (node instanceof P.ConstantReadNode || node instanceof P.ConstantPathNode) return this.parsed.textOf(node)
+    if (node instanceof P.LocalVariableReadNode) return node.name
+    if (node instanceof P.CallNode && node.isVariableCall()) return node.name
+    return this.snippet(node)
+  }
+
+  private call(node: CallNode, conditional: boolean): DslCall {
+    const P = this.P
+    const args: EvalValue[] = []
+    const kwargs: Record<string, EvalValue> = {}
+    const argNodes = node.arguments_?.arguments_ ?? []
+    for (const a of argNodes) {
+      // `config.good_job = {execution_mode: :async}`: a literal hash argument reads like keywords.
+      if (a instanceof P.KeywordHashNode || (a instanceof P.HashNode && argNodes.length === 1)) {
+        for (const el of a.elements) {
+          if (el instanceof P.AssocNode && el.key instanceof P.SymbolNode) kwargs[el.key.unescaped.value] = this.ev(el.value)
+        }
+
+        // The hash itself stays an argument too (`connects_to = {database: {writing: :queue}}`).
+        if (a instanceof P.HashNode) args.push(this.ev(a))
+      } else {
+        args.push(this.ev(a))
+      }
+    }
+
+    const call: DslCall = {args, conditional, kwargs, line: this.line(node), name: node.name}
+    const receiver = this.receiverName(node.receiver)
+    if (receiver) call.receiver = receiver
+    // A hook given as a block, or assigned as a proc (`Resque.after_fork = proc { … }`).
+    const block = node.block instanceof P.BlockNode ? node.block.body : argNodes.length === 1 ? this.procBody(argNodes[0]) : undefined
+    if (block !== undefined) {
+      // A block sees the outer variables; its own assignments stay inside.
+      const inner = new Evaluator(this.parsed, {...this.opts, scope: new Map(this.opts.scope)})
+      call.blockBody = inner.body(block, conditional)
+    }
+
+    return call
+  }
+
+  // ---- expressions ------------------------------------------------------
+
+  decide(node: RubyNode): boolean | undefined {
+    const v = this.ev(node)
+    return v.kind === 'known' ? truthy(v.value) : undefined
+  }
+
+  /** Evaluate statements as Ruby would for their value: the last one's. */
+  private lastValue(node: RubyNode | null | undefined, at: RubyNode): EvalValue {
+    if (!node) return this.known(at, null)
+    const P = this.P
+    if (node instanceof P.StatementsNode) {
+      let last: EvalValue = this.known(at, null)
+      for (const s of node.body) last = this.ev(s)
+      return last
+    }
+
+    if (node instanceof P.ElseNode || node instanceof P.BeginNode) return this.lastValue(node.statements, at)
+    return this.ev(node)
+  }
+
+  ev(node: RubyNode): EvalValue {
+    const P = this.P
+    if (node instanceof P.IntegerNode) return this.known(node, Number(node.value))
+    if (node instanceof P.FloatNode) return this.known(node, node.value)
+    if (node instanceof P.StringNode) return this.known(node, node.unescaped.value)
+    if (node instanceof P.SymbolNode) return this.known(node, {symbol: node.unescaped.value})
+    if (node instanceof P.TrueNode) return this.known(node, true)
+    if (node instanceof P.FalseNode) return this.known(node, false)
+    if (node instanceof P.NilNode) return this.known(node, null)
+    if (node instanceof P.ParenthesesNode) return this.lastValue(node.body, node)
+    if (node instanceof P.StatementsNode) return this.lastValue(node, node)
+    if (node instanceof P.LocalVariableWriteNode || node instanceof P.LocalVariableOrWriteNode) return this.assign(node, false)
+    if (node instanceof P.LocalVariableReadNode) {
+      return this.opts.scope.get(node.name) ?? this.unknown(node, `local variable \`${node.name}\` has no value conncalc can read`)
+    }
+
+    if (node instanceof P.InterpolatedStringNode) {
+      const parts = node.parts.map((p) => (p instanceof P.EmbeddedStatementsNode ? this.lastValue(p.statements, p) : this.ev(p)))
+      const strs = parts.map((p) => (p.kind === 'known' ? toRubyString(p.value) : undefined))
+      if (strs.some((s) => s === undefined)) return this.unknown(node, undefined, ...parts)
+      return this.known(node, strs.join(''), ...parts)
+    }
+
+    if (node instanceof P.ArrayNode) {
+      const els = node.elements.map((e) => this.ev(e))
+      if (els.some((e) => e.kind === 'unknown')) return this.unknown(node, undefined, ...els)
+      return this.known(node, els.map((e) => (e as KnownValue).value), ...els)
+    }
+
+    if (node instanceof P.HashNode || node instanceof P.KeywordHashNode) {
+      const hash: Record<string, RubyValue> = {}
+      const values: EvalValue[] = []
+      for (const el of node.elements) {
+        if (!(el instanceof P.AssocNode) || !(el.key instanceof P.SymbolNode || el.key instanceof P.StringNode)) return this.unknown(node)
+        const v = this.ev(el.value)
+        if (v.kind === 'unknown') return this.unknown(node, undefined, v)
+        values.push(v)
+        hash[el.key.unescaped.value] = v.value
+      }
+
+      return this.known(node, {hash}, ...values)
+    }
+
+    if (node instanceof P.OrNode || node instanceof P.AndNode) {
+      const left = this.ev(node.left)
+      if (left.kind === 'unknown') return left
+      const takeLeft = node instanceof P.OrNode ? truthy(left.value) : !truthy(left.value)
+      return takeLeft ? left : this.ev(node.right)
+    }
+
+    if (node instanceof P.IfNode || node instanceof P.UnlessNode) {
+      const predicate = this.ev(node.predicate)
+      if (predicate.kind === 'unknown') return this.unknown(node, undefined, predicate)
+      const otherwise = node instanceof P.IfNode ? node.subsequent : node.elseClause
+      const wanted = node instanceof P.IfNode ? truthy(predicate.value) : !truthy(predicate.value)
+      const v = this.lastValue(wanted ? node.statements : otherwise, node)
+      // What decided the branch is part of where the value came from (`Sidekiq.server? ? 10 : 5`).
+      return v.kind === 'known' ? {...v, via: mergeVia(predicate, v)} : v
+    }
+
+    if (node instanceof P.CallNode) return this.evCall(node)
+    return this.unknown(node)
+  }
+
+  private argValues(node: CallNode): {args: RubyNode[]; kwargs: Map<string, RubyNode>} {
+    const P = this.P
+    const args: RubyNode[] = []
+    const kwargs = new Map<string, RubyNode>()
+    for (const a of node.arguments_?.arguments_ ?? []) {
+      if (a instanceof P.KeywordHashNode) {
+        for (const el of a.elements) if (el instanceof P.AssocNode && el.key instanceof P.SymbolNode) kwargs.set(el.key.unescaped.value, el.value)
+      } else {
+        args.push(a)
+      }
+    }
+
+    return {args, kwargs}
+  }
+
+  private isConst(node: RubyNode | null, name: string): boolean {
+    return node instanceof this.P.ConstantReadNode && node.name === name
+  }
+
+  private evCall(node: CallNode): EvalValue {
+    const P = this.P
+    const {name, receiver} = node
+    const {args, kwargs} = this.argValues(node)
+
+    if (this.isConst(receiver, 'ENV')) return this.evEnv(node, name, args)
+
+    // Rails.env and Rails.env.production?
+    if (this.isConst(receiver, 'Rails') && name === 'env' && args.length === 0) return this.known(node, this.opts.appEnv)
+    if (
+      receiver instanceof P.CallNode &&
+      this.isConst(receiver.receiver, 'Rails') &&
+      receiver.name === 'env' &&
+      name.endsWith('?') &&
+      args.length === 0
+    ) {
+      return this.known(node, this.opts.appEnv === name.slice(0, -1))
+    }
+
+    if (!receiver) {
+      if (node.isVariableCall()) {
+        return this.unknown(node, `\`${name}\` is a method or variable conncalc cannot read`)
+      }
+
+      if ((name === 'Integer' || name === 'Float' || name === 'String') && args.length === 1) {
+        const v = this.ev(args[0])
+        const lenient = kwargs.has('exception') && this.decide(kwargs.get('exception')!) === false
+        return this.convert(node, name, v, lenient)
+      }
+
+      return this.unknown(node)
+    }
+
+    // `Concurrent.physical_processor_count`, `Etc.nprocessors`: the dyno's processors
+    // when the caller knows them; any other constant's method: name the whole call.
+    if (node.isSafeNavigation() || receiver instanceof P.ConstantReadNode || receiver instanceof P.ConstantPathNode) {
+      const cpu = this.opts.processors
+      const called = `${this.parsed.textOf(receiver).replace(/^::/, '')}.${name}`
+      if (cpu && args.length === 0 && PROCESSOR_CALLS.has(called)) {
+        return {kind: 'known', line: this.line(node), value: cpu.value, via: [cpu.source, ...(cpu.via ?? [])]}
+      }
+
+      const fact = args.length === 0 ? this.opts.knownCalls?.get(called) : undefined
+      if (fact) return {kind: 'known', line: this.line(node), value: fact.value, via: [fact.source, ...(fact.via ?? [])]}
+
+      return this.unknown(node)
+    }
+
+    const recv = this.ev(receiver)
+    if (recv.kind === 'unknown') return recv
+    const r = recv.value
+
+    if (args.length === 0) {
+      switch (name) {
+        case 'to_i': {
+          if (typeof r === 'number') return this.known(node, Math.trunc(r), recv)
+          if (typeof r === 'string') return this.known(node, leadingInteger(r), recv)
+          // nil.to_i is 0; an unset variable stays listed, so a comparison can decide
+          // (`ENV["N"].to_i > 0 ? … : 4`) while a bare value still reads as unresolved.
+          if (r === null) return this.known(node, 0, recv)
+          break
+        }
+
+        case 'ceil':
+        case 'floor':
+        case 'round': {
+          // (Concurrent.processor_count * 0.666).ceil — Campfire's worker count. Ruby rounds half away from zero.
+          if (typeof r === 'number') return this.known(node, name === 'ceil' ? Math.ceil(r) : name === 'floor' ? Math.floor(r) : Math.sign(r) * Math.round(Math.abs(r)), recv)
+          break
+        }
+
+        case 'to_f': {
+          if (typeof r === 'number') return this.known(node, r, recv)
+          if (typeof r === 'string') return this.known(node, strictFloat(r) ?? leadingInteger(r), recv)
+          break
+        }
+
+        case 'to_s': {
+          if (r === null && recv.missingEnv) return this.unknown(node, undefined, recv)
+          const s = toRubyString(r)
+          if (s !== undefined) return this.known(node, s, recv)
+          break
+        }
+
+        case 'to_sym': {
+          if (typeof r === 'string') return this.known(node, {symbol: r}, recv)
+          break
+        }
+
+        case 'presence': {
+          return r === null || r === '' || (Array.isArray(r) && r.length === 0) ? this.known(node, null, recv) : recv
+        }
+
+        case '!': {
+          return this.known(node, !truthy(r), {...recv, missingEnv: undefined})
+        }
+
+        case 'nil?': {
+          return this.known(node, r === null, {...recv, missingEnv: undefined})
+        }
+
+        case 'empty?':
+        case 'blank?':
+        case 'present?': {
+          if (typeof r === 'string' || r === null || Array.isArray(r)) {
+            const blank = r === null || r.length === 0 || (typeof r === 'string' && r.trim() === '')
+            const v = name === 'empty?' ? r !== null && r.length === 0 : name === 'blank?' ? blank : !blank
+            if (name === 'empty?' && r === null) break
+            return this.known(node, v, {...recv, missingEnv: undefined})
+          }
+
+          break
+        }
+
+        case 'zero?':
+        case 'positive?':
+        case 'negative?': {
+          if (typeof r === 'number') return this.known(node, name === 'zero?' ? r === 0 : name === 'positive?' ? r > 0 : r < 0, recv)
+          break
+        }
+
+        case 'max':
+        case 'min': {
+          if (Array.isArray(r) && r.length > 0 && r.every((x) => typeof x === 'number')) {
+            return this.known(node, name === 'max' ? Math.max(...r) : Math.min(...r), recv)
+          }
+
+          break
+        }
+
+        case 'downcase':
+        case 'upcase':
+        case 'strip': {
+          if (typeof r === 'string') {
+            return this.known(node, name === 'downcase' ? r.toLowerCase() : name === 'upcase' ? r.toUpperCase() : r.trim(), recv)
+          }
+
+          break
+        }
+      }
+
+      return this.unknown(node, undefined, recv)
+    }
+
+    if (args.length === 1) {
+      const arg = this.ev(args[0])
+      if (arg.kind === 'unknown') return this.unknown(node, undefined, recv, arg)
+      const a = arg.value
+      // A comparison is decided even when an operand came from an unset variable.
+      const decided = (v: boolean): EvalValue => this.known(node, v, {...recv, missingEnv: undefined}, {...arg, missingEnv: undefined})
+      switch (name) {
+        case '==': {
+          return decided(rubyEquals(r, a))
+        }
+
+        case '!=': {
+          return decided(!rubyEquals(r, a))
+        }
+
+        // `%w[production staging].include?(rails_env)`, `ENV["X"].to_s.include?("sidekiq")`
+        case 'include?': {
+          if (Array.isArray(r)) return decided(r.some((x) => rubyEquals(x, a)))
+          if (typeof r === 'string' && typeof a === 'string') return decided(r.includes(a))
+          break
+        }
+
+        case '<':
+        case '>':
+        case '<=':
+        case '>=': {
+          if ((typeof r === 'number' && typeof a === 'number') || (typeof r === 'string' && typeof a === 'string')) {
+            return decided(name === '<' ? r < a : name === '>' ? r > a : name === '<=' ? r <= a : r >= a)
+          }
+
+          break
+        }
+
+        case '+':
+        case '-':
+        case '*':
+        case '/':
+        case '%': {
+          if (typeof r === 'number' && typeof a === 'number') {
+            const v = this.arithmetic(name, r, a)
+            if (v !== undefined) return this.known(node, v, recv, arg)
+          }
+
+          if (name === '+' && typeof r === 'string' && typeof a === 'string') return this.known(node, r + a, recv, arg)
+          break
+        }
+      }
+    }
+
+    if (name === 'clamp' && args.length === 2 && typeof r === 'number') {
+      const lo = this.ev(args[0])
+      const hi = this.ev(args[1])
+      if (lo.kind === 'known' && hi.kind === 'known' && typeof lo.value === 'number' && typeof hi.value === 'number') {
+        return this.known(node, Math.min(Math.max(r, lo.value), hi.value), recv, lo, hi)
+      }
+    }
+
+    return this.unknown(node, undefined, recv)
+  }
+
+  private arithmetic(op: string, a: number, b: number): number | undefined {
+    const ints = Number.isInteger(a) && Number.isInteger(b)
+    switch (op) {
+      case '+': {
+        return a + b
+      }
+
+      case '-': {
+        return a - b
+      }
+
+      case '*': {
+        return a * b
+      }
+
+      case '/': {
+        if (b === 0) return undefined
+        return ints ? Math.floor(a / b) : a / b
+      }
+
+      case '%': {
+        if (b === 0) return undefined
+        return ((a % b) + b) % b
+      }
+    }
+
+    return undefined
+  }
+
+  /** Integer(x), Float(x), String(x): Ruby raises on bad input, so that is unknown. */
+  private convert(node: RubyNode, fn: 'Float' | 'Integer' | 'String', v: EvalValue, lenient: boolean): EvalValue {
+    if (v.kind === 'unknown') return this.unknown(node, undefined, v)
+    const r = v.value
+    if (fn === 'String') {
+      const s = toRubyString(r)
+      return s === undefined ? this.unknown(node, undefined, v) : this.known(node, s, v)
+    }
+
+    let out: number | undefined
+    if (typeof r === 'number') out = fn === 'Integer' ? Math.trunc(r) : r
+    else if (typeof r === 'string') out = fn === 'Integer' ? strictInteger(r) : strictFloat(r)
+    if (out !== undefined) return this.known(node, out, v)
+    if (lenient) return this.known(node, null, v)
+    if (r === null && v.missingEnv) return this.unknown(node, undefined, v)
+    return this.unknown(node, `\`${this.snippet(node)}\` raises for the value ${JSON.stringify(r)}`, v)
+  }
+
+  private evEnv(node: CallNode, name: string, args: RubyNode[]): EvalValue {
+    const P = this.P
+    const keyNode = args[0]
+    if (!(keyNode instanceof P.StringNode)) return this.unknown(node)
+    const key = keyNode.unescaped.value
+    const entry = this.opts.env.get(key)
+    const line = this.line(node)
+
+    if (name === 'key?' || name === 'has_key?' || name === 'include?' || name === 'member?') {
+      return this.known(node, entry !== undefined || APP_ENV_VARS.has(key))
+    }
+
+    if (name !== '[]' && name !== 'fetch') return this.unknown(node)
+    if (entry) return {kind: 'known', line, value: entry.value, via: entrySources(entry)}
+    if (APP_ENV_VARS.has(key)) return this.known(node, this.opts.appEnv)
+
+    if (name === '[]') return {kind: 'known', line, missingEnv: [{line, name: key}], value: null, via: []}
+    if (args.length >= 2) return this.ev(args[1])
+    if (node.block instanceof P.BlockNode) return this.lastValue(node.block.body, node)
+    return {
+      kind: 'unknown',
+      line,
+      missingEnv: [{line, name: key}],
+      reason: `ENV.fetch("${key}") has no default and ${key} is not set`,
+    }
+  }
+}
+
+const newScope = (): Scope => new Map()
+
+function parseDiagnostic(file: string, parsed: ParsedRuby, firstLine: number): Diagnostic {
+  const first = parsed.errors[0]
+  const line = first.line + firstLine - 1
+  return {
+    code: 'unparsable-config',
+    file,
+    fix: 'Check the file with `ruby -c`.',
+    line,
+    message: first.message === TOO_DEEP ? `${TOO_DEEP}; conncalc uses the defaults instead` : `not valid Ruby (${first.message}); conncalc uses the defaults instead`,
+    severity: 'warning',
+  }
+}
+
+/**
+ * Read a Ruby config file (config/puma.rb, config/unicorn.rb, …) without
+ * running it: the method calls at top level, inside decidable `if`/`unless`/
+ * `case`, and inside blocks, with their arguments evaluated.
+ */
+export async function evaluateRubyConfig(
+  file: SourceFile,
+  env: Env,
+  appEnv: string,
+  more: {processors?: Sourced<number>} = {},
+): Promise<RubyConfig> {
+  const parsed = await parseRuby(file.path, file.text)
+  if (parsed.errors.length > 0) {
+    return {calls: [], diagnostics: [parseDiagnostic(file.path, parsed, 1)], file: file.path, parsed: false}
+  }
+
+  const ev = new Evaluator(parsed, {appEnv, env, file: file.path, processors: more.processors, scope: newScope()})
+  try {
+    return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: [...launches(parsed, file.path), ...delegations(parsed, file.path)], file: file.path, parsed: true}
+  } catch (error) {
+    if (!isExhaustion(error)) throw error
+    return {calls: [], diagnostics: [parseDiagnostic(file.path, {...parsed, errors: [{line: 1, message: TOO_DEEP}]}, 1)], file: file.path, parsed: false}
+  }
+}
+
+/**
+ * Calls that hand the config object itself to other code (`GovukPuma.configure_rails(self)`,
+ * as every GOV.UK app's config/puma.rb does): whatever that code sets is invisible here.
+ */
+function delegations(parsed: ParsedRuby, file: string): Diagnostic[] {
+  const P = parsed.prism
+  const out: Diagnostic[] = []
+  const visit = (node: RubyNode): void => {
+    if (node instanceof P.CallNode && (node.arguments_?.arguments_ ?? []).some((a) => a instanceof P.SelfNode)) {
+      const text = parsed.textOf(node).replaceAll(/\s+/g, ' ')
+      out.push({
+        code: 'unknown-config-value',
+        file,
+        fix: 'write the settings that decide connections (workers, threads, pool) in this file, or pass them with --env',
+        line: parsed.lineOf(node.location.startOffset),
+        message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` hands this config to code conncalc cannot read; whatever it sets (workers, threads, preloading, hooks) is not seen, and the defaults are used instead`,
+        severity: 'warning',
+      })
+    }
+
+    for (const child of node.compactChildNodes()) visit(child)
+  }
+
+  visit(parsed.program)
+  return out
+}
+
+// `spawn(…)`, `Process.spawn(…)`, `fork { … }`: a process started beside the server, with its own connections.
+const LAUNCHES = new Set(['fork', 'spawn'])
+const LAUNCH_RECEIVERS = new Set(['Kernel', 'Process'])
+
+/** Processes a config file starts on its own (Huginn's unicorn.rb spawns a job runner): conncalc cannot count them. */
+function launches(parsed: ParsedRuby, file: string): Diagnostic[] {
+  const P = parsed.prism
+  const out: Diagnostic[] = []
+  const visit = (node: RubyNode): void => {
+    if (node instanceof P.CallNode && LAUNCHES.has(node.name)) {
+      const r = node.receiver
+      if (!r || (r instanceof P.ConstantReadNode && LAUNCH_RECEIVERS.has(r.name))) {
+        const text = parsed.textOf(node).replaceAll(/\s+/g, ' ')
+        const line = parsed.lineOf(node.location.startOffset)
+        out.push({
+          code: 'unknown-config-value',
+          file,
+          fix: 'give that process its own Procfile line so it is counted, or keep room for it with --reserve N',
+          line,
+          message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` starts another process in every dyno of this type; conncalc does not count its connections`,
+          severity: 'warning',
+        })
+      }
+    }
+
+    for (const child of node.compactChildNodes()) visit(child)
+  }
+
+  visit(parsed.program)
+  return out
+}
+
+/**
+ * Evaluate a Ruby snippet (an ERB tag's code) for its value. Assignments land
+ * in `opts.scope`, so later tags of the same file see earlier `<% x = … %>`.
+ */
+export async function evaluateRubySnippet(
+  code: string,
+  opts: EvalOptions,
+): Promise<{diagnostics: Diagnostic[]; value: EvalValue}> {
+  const firstLine = opts.firstLine ?? 1
+  const parsed = await parseRuby(`${opts.file}#ruby`, code, [...(opts.scope?.keys() ?? [])])
+  if (parsed.errors.length > 0) {
+    const d = parseDiagnostic(opts.file, parsed, firstLine)
+    return {diagnostics: [d], value: {kind: 'unknown', line: d.line!, reason: `\`${code.trim()}\` is not valid Ruby`}}
+  }
+
+  const ev = new Evaluator(parsed, {...opts, firstLine, scope: opts.scope ?? newScope()})
+  let value: EvalValue = {kind: 'known', line: firstLine, value: null, via: []}
+  try {
+    for (const s of parsed.program.statements.body) value = ev.ev(s)
+  } catch (error) {
+    if (!isExhaustion(error)) throw error
+    return {diagnostics: [], value: {kind: 'unknown', line: firstLine, reason: `\`${code.trim().slice(0, 40)}…\` is ${TOO_DEEP}`}}
+  }
+
+  return {diagnostics: [], value}
+}
+
+// ---- helpers for analyzers ------------------------------------------------
+
+/** Calls named `name` (optionally with `receiver`), searching block bodies too when `deep`. */
+export function findCalls(calls: readonly DslCall[], name: string, deep = false): DslCall[] {
+  const out: DslCall[] = []
+  for (const c of calls) {
+    if (c.name === name) out.push(c)
+    if (deep && c.blockBody) out.push(...findCalls(c.blockBody, name, true))
+  }
+
+  return out
+}
+
+/** The last top-level call of a setting: later calls override earlier ones in every Ruby config DSL. */
+export function lastCall(config: RubyConfig, ...names: string[]): DslCall | undefined {
+  return config.calls.findLast((c) => names.includes(c.name) && c.receiver === undefined)
+}
+
+/** A numeric (or numeric-string) value as an integer, the way Integer() would read it. */
+export function asInteger(v: EvalValue): number | undefined {
+  if (v.kind !== 'known') return undefined
+  if (typeof v.value === 'number') return Number.isInteger(v.value) ? v.value : undefined
+  if (typeof v.value === 'string') return strictInteger(v.value)
+  return undefined
+}
+
+export {isHash, isSymbol, truthy}

@@ -1,0 +1,165 @@
+/**
+ * GoodJob (https://github.com/bensheldon/good_job). Settings and their
+ * precedence are GoodJob's own (lib/good_job/configuration.rb): CLI option,
+ * then `config.good_job.*`, then GOOD_JOB_* env vars, then RAILS_MAX_THREADS
+ * (max threads only), then the default. A queue string such as
+ * `mice:2;elephants:1` runs one thread pool per `;` part, each with its own
+ * count (or max threads when it has none), so threads add up across parts.
+ *
+ * Connections (README "Database connections"): one per execution thread, plus
+ * 2 for utility work (LISTEN/NOTIFY, cron), all checked out of Rails' pool.
+ * `good_job start` always runs the executor in its own process (external mode);
+ * in async mode the executor runs inside each web server process instead.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Extra} from '../../model/process.js'
+import {fromDefault, fromFile, fromFlag, sourced, type Sourced} from '../../model/source.js'
+import {isSymbol} from './evaluate.js'
+import {railsSettings, type RailsSetting} from './rails-config.js'
+import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate} from '../common/setting.js'
+import type {AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+const CONFIGURATION = 'https://github.com/bensheldon/good_job/blob/main/lib/good_job/configuration.rb'
+const README_CONNECTIONS = 'https://github.com/bensheldon/good_job#database-connections'
+const INITIALIZERS = ['config/initializers/good_job.rb']
+
+/** Web servers GoodJob's async mode runs inside (it starts only in server processes). */
+const WEB_SERVERS = new Set(['puma', 'unicorn'])
+
+function settingCandidate(s: RailsSetting | undefined, what: string): Candidate {
+  if (!s) return {diagnostics: []}
+  const c = rubyCandidate(s.value, s.file, s.line, what)
+  if (!s.conditional || !c.value) return c
+  return {diagnostics: [{code: 'unknown-config-value', file: s.file, line: s.line, message: `${s.file}:${s.line} is inside a condition conncalc cannot decide`, severity: 'warning'}]}
+}
+
+/** A string setting (queues, execution mode) with where it came from. */
+interface StringSetting {
+  source: Sourced<string>['source']
+  value: string
+}
+
+function stringSetting(
+  flag: FoundFlag | undefined,
+  rails: RailsSetting | undefined,
+  ctx: AnalyzerContext,
+  envName: string,
+): StringSetting | undefined {
+  if (flag && flag.value !== '') return {source: fromFlag(flag.written), value: flag.value}
+  if (rails && !rails.conditional && rails.value.kind === 'known') {
+    const v = rails.value.value
+    const text = typeof v === 'string' ? v : isSymbol(v) ? v.symbol : undefined
+    if (text) return {source: fromFile(rails.file, rails.line), value: text}
+  }
+
+  const e = ctx.env.get(envName)
+  if (e && e.value !== '') return {source: e.source, value: e.value}
+  return undefined
+}
+
+/** Ruby's String#to_i: leading digits, else 0 (GoodJob reads `mice:2` with split(':') and to_i). */
+const leadingInt = (s: string): number => {
+  const m = /^\s*(\d+)/.exec(s)
+  return m ? Number(m[1]) : 0
+}
+
+export interface GoodJobSettings {
+  diagnostics: Diagnostic[]
+  executionMode: StringSetting | undefined
+  /** Threads across all the queue string's pools. */
+  threads: Sourced<number>
+}
+
+/** GoodJob's thread count and execution mode for a process (`argv` for the CLI's flags, else none). */
+export async function goodJobSettings(ctx: AnalyzerContext, argv: readonly string[] = []): Promise<GoodJobSettings> {
+  const rails = await railsSettings(ctx, 'good_job', INITIALIZERS)
+  const diagnostics: Diagnostic[] = [...rails.diagnostics]
+  const version = ctx.versions.good_job
+  const maxThreads = firstOf(
+    [
+      flagCandidate(findFlag(argv, ['--max-threads']), 'GoodJob max threads'),
+      settingCandidate(rails.settings.get('max_threads'), 'GoodJob max threads'),
+      envCandidate(ctx.env, ['GOOD_JOB_MAX_THREADS', 'RAILS_MAX_THREADS'], 'GoodJob max threads'),
+    ],
+    sourced(5, fromDefault(`GoodJob${version ? ` ${version}` : ''} DEFAULT_MAX_THREADS`, CONFIGURATION)),
+  )
+  diagnostics.push(...maxThreads.diagnostics)
+
+  const queues = stringSetting(findFlag(argv, ['--queues']), rails.settings.get('queues'), ctx, 'GOOD_JOB_QUEUES')
+  let threads = maxThreads.value
+  if (queues) {
+    const parts = queues.value.split(';').map((p) => p.trim()).filter((p) => p !== '')
+    const counts = parts.map((p) => {
+      const [, count] = p.split(':')
+      return count === undefined ? maxThreads.value.value : leadingInt(count)
+    })
+    const total = counts.reduce((a, b) => a + b, 0)
+    if (parts.length > 1 || parts.some((p) => p.includes(':'))) {
+      threads = sourced(total, queues.source, parts.some((p) => !p.includes(':')) ? [maxThreads.value.source] : [])
+    }
+  }
+
+  const executionMode = stringSetting(undefined, rails.settings.get('execution_mode'), ctx, 'GOOD_JOB_EXECUTION_MODE')
+  return {diagnostics, executionMode, threads}
+}
+
+/** GoodJob's 2 utility connections (LISTEN/NOTIFY, cron), checked out of the pool. */
+const utilityExtra = (): Extra => ({
+  count: sourced(2, fromDefault('GoodJob: 2 connections for utility work (LISTEN/NOTIFY, cron)', README_CONNECTIONS)),
+  inPool: true,
+  kind: 'good-job-utility',
+  reason: 'GoodJob utility connections (LISTEN/NOTIFY, cron)',
+})
+
+const isCli = (argv: readonly string[]): boolean => programName(argv[0]) === 'good_job' && (argv[1] === undefined || argv[1] === 'start' || argv[1].startsWith('-'))
+
+export const goodJob: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const s = await goodJobSettings(ctx, ctx.command.argv)
+    const version = ctx.versions.good_job
+    return {
+      diagnostics: s.diagnostics.map((d) => ({...d, processType: ctx.processType})),
+      extrasPerProcess: [utilityExtra()],
+      language: 'ruby',
+      processesPerDyno: sourced(1, fromDefault('`good_job start` runs one executor process', 'https://github.com/bensheldon/good_job#command-line-options')),
+      server: 'good_job',
+      threadsPerProcess: s.threads,
+      ...(version ? {versions: {good_job: version}} : {}),
+    }
+  },
+  id: 'good_job',
+  matches(cmd: ParsedCommand): boolean {
+    return isCli(cmd.argv)
+  },
+}
+
+/**
+ * GoodJob's async mode (`config.good_job.execution_mode = :async` or
+ * GOOD_JOB_EXECUTION_MODE=async): each web server process also runs the job
+ * threads and the utility connections, from the same pool as its request threads.
+ */
+export const goodJobAsync: ProcessAddon = {
+  async analyze(ctx: AnalyzerContext, server: ServerAnalysis) {
+    const version = ctx.versions.good_job
+    if (!version || !WEB_SERVERS.has(server.server)) return {diagnostics: []}
+    const s = await goodJobSettings(ctx)
+    const mode = s.executionMode?.value.replace(/^:/, '')
+    // `async_all` runs everywhere, `async`/`async_server` only in the web server; the production default is external.
+    if (mode !== 'async' && mode !== 'async_server' && mode !== 'async_all') return {diagnostics: []}
+    const where = s.executionMode!.source
+    return {
+      diagnostics: s.diagnostics.map((d) => ({...d, processType: ctx.processType})),
+      extrasPerProcess: [
+        {
+          count: {...s.threads, via: [...(s.threads.via ?? []), where]},
+          inPool: true,
+          kind: 'good-job-async-threads',
+          reason: `GoodJob job threads in each ${server.server} process (execution_mode ${mode})`,
+        },
+        {...utilityExtra(), count: sourced(2, utilityExtra().count.source, [where])},
+      ],
+      versions: {good_job: version},
+    }
+  },
+  id: 'good_job_async',
+}

@@ -1,0 +1,16 @@
+import type {AnalyzerContext} from '../common/types.js'
+
+import {assumed, type Sourced, sourced} from '../../model/source.js'
+
+/**
+ * What Ruby's processor-count calls (`Concurrent.physical_processor_count`,
+ * `Etc.nprocessors`, Puma's `workers :auto`) return on this process type's dyno:
+ * its nproc from plans/dyno-sizes.json. Whether the *physical* count on a shared
+ * Standard host is nproc (8) or fewer is UNCONFIRMED (domain-facts §2.1), so the
+ * value is always labelled an assumption.
+ */
+export function processorsFor(ctx: AnalyzerContext): Sourced<number> {
+  const nproc = ctx.dyno?.nproc
+  if (!nproc) return sourced(8, assumed('dyno size unknown: 8 processors, as a Standard dyno reports'))
+  return sourced(nproc.value, assumed(`Ruby's processor count on a ${ctx.dyno!.name} dyno taken as its nproc`), [nproc.source, ...(nproc.via ?? [])])
+}

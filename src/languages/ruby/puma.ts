@@ -1,0 +1,255 @@
+/**
+ * Puma: processes = workers (1 in single mode), threads = max threads.
+ * Precedence is Puma's own (lib/puma/configuration.rb, UserFileDefaultOptions):
+ * command-line flags, then the config file, then defaults (which read env vars).
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import {findCalls, isSymbol, lastCall, type RubyConfig, truthy} from './evaluate.js'
+import {hasFlag} from '../common/argv.js'
+import {versionAtLeast} from '../../util/version.js'
+import {processorsFor} from './processors.js'
+import {rackupServer} from '../common/matchers.js'
+import {forkFacts, forkingParentExtra, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
+import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
+import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+const REF = 'https://github.com/puma/puma/blob/master/lib/puma/configuration.rb'
+const REF_4 = 'https://github.com/puma/puma/blob/v4.3.0/lib/puma/configuration.rb'
+
+const RAILS = new Set(['rails', 'rails.rb'])
+
+function isRailsServer(argv: readonly string[]): boolean {
+  return RAILS.has(programName(argv[0])) && (argv[1] === 'server' || argv[1] === 's')
+}
+
+function autoWorkers(ctx: AnalyzerContext, where: Source): Sourced<number> {
+  const cpu = processorsFor(ctx)
+  return sourced(cpu.value, assumed(`Puma "auto" workers = processors on the dyno`), [where, cpu.source])
+}
+
+interface PumaDefaults {
+  maxThreads: Sourced<number>
+  newStyle: boolean
+  workers: Sourced<number>
+}
+
+/** Puma's defaults by version; unknown version → the newest, labelled an assumption. */
+function defaults(version: string | undefined): PumaDefaults {
+  if (version && !versionAtLeast(version, '5.0.0')) {
+    return {
+      maxThreads: sourced(16, fromDefault(`Puma ${version} default max threads (0:16)`, REF_4)),
+      newStyle: false,
+      workers: sourced(0, fromDefault(`Puma ${version} default workers (single mode)`, REF_4)),
+    }
+  }
+
+  const label = version ? `Puma ${version}` : 'Puma 5+'
+  const unknown = version ? [] : [assumed('Puma version unknown (no Gemfile.lock entry); using Puma 5+ defaults')]
+  return {
+    maxThreads: sourced(5, fromDefault(`${label} default max threads on MRI`, REF), unknown),
+    newStyle: true,
+    workers: sourced(0, fromDefault(`${label} default workers (single mode)`, REF), unknown),
+  }
+}
+
+/** A `plugin :name` line in the Puma config (`plugin :solid_queue if ENV["SOLID_QUEUE_IN_PUMA"]`). */
+export interface PumaPlugin {
+  conditional: boolean
+  file: string
+  line: number
+  name: string
+}
+
+export interface PumaFacts extends RubyServerFacts {
+  plugins: PumaPlugin[]
+  /** `solid_queue_mode :async` (the Solid Queue plugin's own DSL method; fork when absent). */
+  solidQueueMode?: {file: string; line: number; mode: string}
+}
+
+function solidQueueModeOf(config: RubyConfig | undefined): PumaFacts['solidQueueMode'] {
+  const call = config && lastCall(config, 'solid_queue_mode')
+  const arg = call?.args[0]
+  if (!config || !call || call.conditional) return undefined
+  // `solid_queue_mode` with no argument is :fork (lib/puma/plugin/solid_queue.rb).
+  const mode = arg === undefined ? 'fork' : arg.kind === 'known' ? (isSymbol(arg.value) ? arg.value.symbol : typeof arg.value === 'string' ? arg.value : undefined) : undefined
+  return mode ? {file: config.file, line: call.line, mode} : undefined
+}
+
+function pluginsOf(config: RubyConfig | undefined): PumaPlugin[] {
+  if (!config) return []
+  return findCalls(config.calls, 'plugin')
+    .filter((c) => c.receiver === undefined)
+    .flatMap((c) => {
+      const arg = c.args[0]
+      const name = arg?.kind === 'known' ? (isSymbol(arg.value) ? arg.value.symbol : typeof arg.value === 'string' ? arg.value : undefined) : undefined
+      return name ? [{conditional: c.conditional, file: config.file, line: c.line, name}] : []
+    })
+}
+
+/** The Puma facts of a ServerAnalysis (undefined for other servers). */
+export function pumaFacts(facts: Record<string, unknown> | undefined): PumaFacts | undefined {
+  const f = facts as Partial<PumaFacts> | undefined
+  return f && Array.isArray(f.plugins) ? (f as PumaFacts) : undefined
+}
+
+/** Which config file Puma loads: -C, else config/puma/<env>.rb if it exists, else config/puma.rb. */
+function configPath(ctx: AnalyzerContext, flag: string | undefined, environment: string): string | undefined {
+  if (flag === '-') return undefined
+  if (flag) return appPath(flag)
+  return [`config/puma/${environment}.rb`, 'config/puma.rb'].find((p) => ctx.files.exists(p))
+}
+
+function workersFromConfig(ctx: AnalyzerContext, config: RubyConfig | undefined): Candidate {
+  const call = config && lastCall(config, 'workers')
+  if (!config || !call) return {diagnostics: []}
+  const arg = call.args[0]
+  if (arg?.kind === 'known' && isSymbol(arg.value) && arg.value.symbol === 'auto') {
+    return {diagnostics: [], value: autoWorkers(ctx, fromFile(config.file, call.line))}
+  }
+
+  return conditional(rubyCandidate(arg, config.file, call.line, 'Puma workers'), config.file, call.line, call.conditional)
+}
+
+/** `-t min:max`, or `-t n` meaning n:n (Puma's lib/puma/cli.rb). */
+function threadsFlag(found: FoundFlag | undefined): Candidate {
+  if (!found) return {diagnostics: []}
+  const max = found.value.split(':').pop() ?? ''
+  const c = flagCandidate({value: max, via: found.via, written: found.written}, 'Puma max threads')
+  return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(found.written))} : c
+}
+
+function threadsFromConfig(config: RubyConfig | undefined): Candidate {
+  const call = config && lastCall(config, 'threads')
+  if (!config || !call) return {diagnostics: []}
+  // `threads min, max`; newer Puma also takes `threads n` (max = min).
+  const arg = call.args[1] ?? call.args[0]
+  return conditional(rubyCandidate(arg, config.file, call.line, 'Puma max threads'), config.file, call.line, call.conditional)
+}
+
+/** A setting inside an undecidable `if` is not trusted. */
+function conditional(c: Candidate, file: string, line: number, isConditional: boolean): Candidate {
+  if (!isConditional || !c.value) return c
+  return {
+    diagnostics: [
+      {
+        code: 'unknown-config-value',
+        file,
+        line,
+        message: `this setting is inside a condition conncalc cannot decide`,
+        severity: 'warning',
+      },
+    ],
+  }
+}
+
+function webConcurrency(ctx: AnalyzerContext, d: PumaDefaults): Candidate {
+  if (!d.newStyle) return {diagnostics: []}
+  const e = ctx.env.get('WEB_CONCURRENCY')
+  if (e?.value === 'auto') return {diagnostics: [], value: autoWorkers(ctx, e.source)}
+  return envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'Puma workers')
+}
+
+function preloadApp(config: RubyConfig | undefined, workers: Sourced<number>, version: string | undefined, flag: boolean): Sourced<boolean> {
+  if (flag) return sourced(true, fromFlag('--preload'))
+  const call = config && lastCall(config, 'preload_app!')
+  if (config && call) {
+    const arg = call.args[0]
+    return sourced(arg ? arg.kind === 'known' && truthy(arg.value) : true, fromFile(config.file, call.line))
+  }
+
+  const cluster = workers.value > 1
+  if (!version || versionAtLeast(version, '7.0.0')) {
+    return sourced(cluster, fromDefault('Puma 7+ preloads the app by default in cluster mode', 'https://github.com/puma/puma/blob/master/History.md'))
+  }
+
+  const fromWebConcurrency = workers.source.kind === 'env' && workers.source.name === 'WEB_CONCURRENCY'
+  if (versionAtLeast(version, '5.0.0')) {
+    return sourced(cluster && fromWebConcurrency, fromDefault('Puma 5+ preloads the app when workers come from WEB_CONCURRENCY', REF))
+  }
+
+  return sourced(false, fromDefault(`Puma ${version} does not preload by default`, REF_4))
+}
+
+export const puma: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const {argv} = ctx.command
+    const rackup = programName(argv[0]) === 'rackup'
+    // Through Rails or rackup, Puma runs as a Rack handler: it reads its own config files, and
+    // the command's flags are the launcher's (`rails server -c` is the rackup file), bar the environment.
+    const handler = isRailsServer(argv) || rackup
+    const flag = (...names: string[]) => (handler ? undefined : findFlag(argv, names, ctx.command))
+    const flags = {
+      config: flag('-C', '--config'),
+      environment: findFlag(argv, rackup ? ['-E', '--env'] : ['-e', '--environment'], ctx.command),
+      threads: flag('-t', '--threads'),
+      workers: flag('-w', '--workers'),
+    }
+    const version = ctx.versions.puma
+    const d = defaults(version)
+    const diagnostics: Diagnostic[] = []
+
+    const environment = rubyEnvironment(ctx, flags.environment?.value)
+    const path = configPath(ctx, flags.config?.value, environment)
+    const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
+    if (path && !ctx.files.exists(path)) diagnostics.push(missingConfig(path, flags.config?.written ?? path))
+    if (config) diagnostics.push(...config.diagnostics)
+
+    const threadsEnv = d.newStyle ? envCandidate(ctx.env, ['PUMA_MAX_THREADS', 'MAX_THREADS'], 'Puma max threads') : {diagnostics: []}
+    const threads = firstOf(
+      [
+        threadsFlag(flags.threads),
+        threadsFromConfig(config),
+        threadsEnv,
+      ],
+      d.maxThreads,
+    )
+
+    const workers = firstOf(
+      [flagCandidate(flags.workers, 'Puma workers'), workersFromConfig(ctx, config), webConcurrency(ctx, d)],
+      d.workers,
+    )
+    diagnostics.push(...threads.diagnostics, ...workers.diagnostics)
+
+    // Single mode (workers 0) is one process; cluster mode runs `workers` of them.
+    const processes =
+      workers.value.value >= 1
+        ? workers.value
+        : {...workers.value, value: 1, via: [...(workers.value.via ?? []), assumed('workers 0 = Puma single mode: one process')]}
+
+    const facts: PumaFacts = {
+      configFile: config?.file,
+      hooks: hooksOf(config),
+      plugins: pluginsOf(config),
+      solidQueueMode: solidQueueModeOf(config),
+      preloadApp: preloadApp(config, workers.value, version, hasFlag(argv, ['--preload'])),
+    }
+    // Cluster mode (workers ≥ 1) forks workers from the master; single mode does not fork.
+    const fork = forkFacts({
+      // Puma 7 renamed on_worker_boot to before_worker_boot (the old name still works).
+      childHookNames: !version || versionAtLeast(version, '7.0.0') ? ['before_worker_boot', 'on_worker_boot'] : ['on_worker_boot', 'before_worker_boot'],
+      file: config?.file ?? 'config/puma.rb',
+      forks: {...workers.value, value: workers.value.value >= 1},
+      hooks: facts.hooks,
+      parent: 'Puma master',
+      parentHookNames: ['before_fork'],
+      preload: facts.preloadApp,
+    })
+    const parentExtra = forkingParentExtra(ctx, fork)
+    return {
+      diagnostics: diagnostics.map((x) => ({...x, processType: ctx.processType})),
+      ...(parentExtra ? {extrasPerDyno: [parentExtra]} : {}),
+      facts: {...facts},
+      fork,
+      language: 'ruby',
+      processesPerDyno: processes,
+      server: 'puma',
+      threadsPerProcess: threads.value,
+      ...(version ? {versions: {puma: version}} : {}),
+    }
+  },
+  id: 'puma',
+  matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean {
+    return programName(cmd.argv[0]) === 'puma' || isRailsServer(cmd.argv) || rackupServer(cmd.argv, ctx.versions) === 'puma'
+  },
+}

@@ -1,0 +1,66 @@
+/**
+ * Que (https://github.com/que-rb/que). Que 1.x/2.x: the `que` executable runs
+ * one process with `--worker-count` worker threads (default 6), or as many as
+ * `--worker-priorities` lists, plus a locker that keeps one connection for its
+ * whole life — checked out of the ActiveRecord pool, or its own when
+ * `--connection-url` is given (lib/que/command_line_interface.rb, lib/que/locker.rb).
+ * Que 0.x ran workers through `rake que:work` with QUE_WORKER_COUNT (default 4).
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Extra} from '../../model/process.js'
+import {assumed, fromDefault, fromFlag, sourced} from '../../model/source.js'
+import {versionAtLeast} from '../../util/version.js'
+import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {isQue, isQueRakeTask} from '../common/matchers.js'
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+const CLI = 'https://github.com/que-rb/que/blob/master/lib/que/command_line_interface.rb'
+const LOCKER = 'https://github.com/que-rb/que/blob/master/lib/que/locker.rb'
+const LEGACY = 'https://github.com/que-rb/que/blob/0.x/docs/managing_workers.md'
+
+
+export const que: ServerAnalyzer = {
+  analyze(ctx: AnalyzerContext): ServerAnalysis {
+    const {argv} = ctx.command
+    const version = ctx.versions.que
+    const diagnostics: Diagnostic[] = []
+    const versions = version ? {versions: {que: version}} : {}
+    const base = {language: 'ruby', processesPerDyno: sourced(1, fromDefault('one Que process per command', CLI)), server: 'que', ...versions}
+
+    if (isQueRakeTask(argv)) {
+      const legacy = !version || !versionAtLeast(version, '1.0.0')
+      const count = firstOf(
+        [envCandidate(ctx.env, ['QUE_WORKER_COUNT'], 'Que worker count')],
+        sourced(4, fromDefault('Que 0.x default QUE_WORKER_COUNT', LEGACY), legacy && version ? [] : [assumed('`rake que:work` is the Que 0.x way to run workers')]),
+      )
+      return {...base, diagnostics: count.diagnostics.map((d) => ({...d, processType: ctx.processType})), threadsPerProcess: count.value}
+    }
+
+    const priorities = findFlag(argv, ['-p', '--worker-priorities'])
+    const fromPriorities = priorities ? {diagnostics: [], value: sourced(priorities.value.split(',').length, fromFlag(priorities.written))} : {diagnostics: []}
+    const workers = firstOf(
+      [flagCandidate(findFlag(argv, ['-w', '--worker-count']), 'Que worker count'), fromPriorities],
+      sourced(6, fromDefault(`Que${version ? ` ${version}` : ''} default worker count`, CLI)),
+    )
+    diagnostics.push(...workers.diagnostics)
+
+    // The locker's connection: from the pool, or (--connection-url) its own, outside it.
+    const own = findFlag(argv, ['--connection-url'])
+    const locker: Extra = {
+      count: own
+        ? sourced(1, fromFlag('--connection-url …'), [assumed('the locker connects to --connection-url; counted on this server')])
+        : sourced(1, fromDefault('the Que locker keeps one connection for its whole life', LOCKER)),
+      inPool: !own,
+      kind: 'que-locker',
+      reason: own ? 'Que locker connection (--connection-url)' : 'Que locker connection (from the pool)',
+    }
+    return {
+      ...base,
+      diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})),
+      extrasPerProcess: [locker],
+      threadsPerProcess: workers.value,
+    }
+  },
+  id: 'que',
+  matches: isQue,
+}

@@ -1,0 +1,143 @@
+/**
+ * What Puma and Unicorn share: reading their Ruby config file with the safe
+ * evaluator, and the facts later rules need (preload_app, fork hooks).
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Extra, ForkFacts, HookSite} from '../../model/process.js'
+import {assumed, sourced, type Sourced} from '../../model/source.js'
+import {versionAtLeast} from '../../util/version.js'
+import {type DslCall, evaluateRubyConfig, type RubyConfig} from './evaluate.js'
+import {processorsFor} from './processors.js'
+import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
+
+/** A block hook in a server config: `on_worker_boot do … end`, `before_fork do |server, worker| … end`. */
+export interface RubyHook {
+  /** The calls inside the block (e.g. `ActiveRecord::Base.establish_connection`). */
+  body: DslCall[]
+  file: string
+  line: number
+  name: string
+}
+
+/** Facts a forking Ruby server reports in `ServerAnalysis.facts`. */
+export interface RubyServerFacts {
+  configFile?: string
+  hooks: RubyHook[]
+  /** Whether the app is loaded in the master before forking. */
+  preloadApp: Sourced<boolean>
+}
+
+export function rubyServerFacts(analysis: ServerAnalysis): RubyServerFacts | undefined {
+  const f = analysis.facts as Partial<RubyServerFacts> | undefined
+  return f && Array.isArray(f.hooks) && f.preloadApp ? (f as RubyServerFacts) : undefined
+}
+
+/** Hooks are the top-level calls that carry a block. */
+export function hooksOf(config: RubyConfig | undefined): RubyHook[] {
+  if (!config) return []
+  return config.calls
+    .filter((c) => c.blockBody !== undefined && c.receiver === undefined)
+    .map((c) => ({body: c.blockBody!, file: config.file, line: c.line, name: c.name}))
+}
+
+export function missingConfig(path: string, flag: string): Diagnostic {
+  return {
+    code: 'missing-config',
+    file: path,
+    message: `${path} (from \`${flag}\`) does not exist; the server would fail to boot, conncalc uses the defaults`,
+    severity: 'error',
+  }
+}
+
+/** Read and evaluate a Ruby config file; undefined when it does not exist. */
+export async function loadRubyConfig(ctx: AnalyzerContext, path: string, appEnv: string): Promise<RubyConfig | undefined> {
+  const file = ctx.files.read(path)
+  return file ? evaluateRubyConfig(file, ctx.env, appEnv, {processors: processorsFor(ctx)}) : undefined
+}
+
+// ---- fork safety --------------------------------------------------------
+
+/** Calls that re-establish ActiveRecord connections in a forked child. */
+const RECONNECT = new Set(['establish_connection', 'reconnect!'])
+/** Calls that close the parent's ActiveRecord connections before forking. */
+const DISCONNECT = new Set(['clear_all_connections!', 'disconnect', 'disconnect!', 'remove_connection'])
+
+function calledIn(calls: readonly DslCall[], names: ReadonlySet<string>): boolean {
+  return calls.some((c) => names.has(c.name) || (c.blockBody !== undefined && calledIn(c.blockBody, names)))
+}
+
+/** The first hook named one of `hookNames` whose body (blocks included) calls one of `callNames`. */
+export function hookCalling(hooks: readonly RubyHook[], hookNames: readonly string[], callNames: ReadonlySet<string>): HookSite | undefined {
+  const h = hooks.find((x) => hookNames.includes(x.name) && calledIn(x.body, callNames))
+  return h && {file: h.file, hook: h.name, line: h.line}
+}
+
+export interface ForkFactsInput {
+  childHookNames: readonly string[]
+  file: string
+  forks: Sourced<boolean>
+  hooks: readonly RubyHook[]
+  parent: string
+  parentHookNames: readonly string[]
+  preload: Sourced<boolean>
+}
+
+// Receivers whose methods in a fork hook are Ruby's or Rails' own, not app code that might disconnect.
+const KNOWN_RECEIVERS = /^(::)?(ActiveRecord::Base|ActiveSupport|File|FileUtils|GC|Kernel|ObjectSpace|Process|Rails|Signal|STDERR|STDOUT|Thread)$/
+
+/** Methods of app or gem constants a hook calls (`Discourse.after_fork`): what they do is not in the config file. */
+function opaqueCalls(calls: readonly DslCall[]): string[] {
+  return calls.flatMap((c) => [
+    ...(c.receiver && /^(::)?[A-Z]/.test(c.receiver) && !KNOWN_RECEIVERS.test(c.receiver) ? [`${c.receiver}.${c.name}`] : []),
+    ...opaqueCalls(c.blockBody ?? []),
+  ])
+}
+
+/** Preload and fork hooks as the fork-safety rules read them; the first hook names are what the fix should use. */
+export function forkFacts(input: ForkFactsInput): ForkFacts {
+  const reconnect = hookCalling(input.hooks, input.childHookNames, RECONNECT)
+  const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT)
+  const parentHookCalls = [...new Set(input.hooks.filter((h) => input.parentHookNames.includes(h.name)).flatMap((h) => opaqueCalls(h.body)))]
+  return {
+    ...(!disconnect && parentHookCalls.length > 0 ? {parentHookCalls} : {}),
+    childHook: input.childHookNames[0],
+    file: input.file,
+    forks: input.forks,
+    parent: input.parent,
+    parentHook: input.parentHookNames[0],
+    preload: input.preload,
+    ...(reconnect ? {reconnect} : {}),
+    ...(disconnect ? {disconnect} : {}),
+  }
+}
+
+/** Does the app use ActiveRecord (the only ORM whose fork behaviour conncalc knows)? */
+export const usesActiveRecord = (ctx: AnalyzerContext): boolean =>
+  Boolean(ctx.versions.activerecord ?? ctx.versions.rails) || ctx.files.exists('config/database.yml')
+
+/** The ActiveRecord version from Gemfile.lock (activerecord, else rails). */
+export const activeRecordVersion = (versions: Record<string, string>): string | undefined => versions.activerecord ?? versions.rails
+
+/**
+ * The connection a preloading parent keeps when nothing disconnects it before
+ * forking. Rails does not connect while booting by itself, so this is an
+ * assumption: it holds when an initializer, a gem or a schema check touched
+ * the database during boot. On Rails 6+ the pool reaper closes it once idle
+ * for idle_timeout (300 s by default), so it weighs most around boot and deploys.
+ */
+export function forkingParentExtra(ctx: AnalyzerContext, fork: ForkFacts): Extra | undefined {
+  if (!usesActiveRecord(ctx) || !fork.forks.value || !fork.preload.value || fork.disconnect) return undefined
+  const ar = activeRecordVersion(ctx.versions)
+  const reaped = !ar || versionAtLeast(ar, '6.0.0') ? ' until the pool reaper closes it after idle_timeout (300 s by default)' : ''
+  return {
+    count: sourced(
+      1,
+      assumed(
+        `the ${fork.parent} loads the app before forking and does not disconnect in ${fork.parentHook}: if anything touches the database while the app boots (an initializer, a gem, a schema check), the ${fork.parent} keeps that connection${reaped}`,
+      ),
+      [fork.preload.source],
+    ),
+    kind: 'forking-parent',
+    reason: `${fork.parent} connection kept from boot (no disconnect in ${fork.parentHook})`,
+  }
+}

@@ -1,0 +1,665 @@
+import type {Env, EnvEntry} from '../../model/env.js'
+import type {ParsedCommand} from '../common/types.js'
+
+import {entrySources, layer} from '../../model/env.js'
+import {fromEnv, type Source} from '../../model/source.js'
+
+/**
+ * Shell-ish reading of one Procfile command. Heroku runs each command with
+ * `bash -c`, so this follows POSIX sh (checked against dash and bash) for the
+ * parts that decide what runs and with which environment: quoting, parameter
+ * expansion, field splitting of unquoted expansions, leading assignments, `&&`
+ * `||` `;` `&` `|` lists, redirections, `export`, and `sh -c '…'`. It never runs
+ * anything: `$(…)`, `$((…))` and backquotes are kept as written.
+ */
+
+/** A variable's value, or undefined when it is unset (an empty string is set). */
+export type Lookup = (name: string) => string | undefined
+
+export interface Expansion {
+  text: string
+  /** Variables used without a value and without a default, in order of use. */
+  unresolved: string[]
+}
+
+export interface SplitCommand {
+  /** Variables the server process gets from the line: `KEY=v cmd`, `env KEY=v cmd`, `export KEY=v; cmd`. */
+  assignments: EnvEntry[]
+  command: ParsedCommand
+  unresolved: string[]
+}
+
+/**
+ * Split a Procfile command and find the server it starts.
+ *
+ * - Leading `KEY=value` words become EnvEntries (source `fromEnv(KEY, "Procfile:3")`)
+ *   and leave argv. As in dash and bash, they are expanded left to right, each
+ *   seeing the ones before it (`A=1 B=$A cmd` gives B=1), while the command's own
+ *   words see the outer values (`A=1 echo $A` prints the old A).
+ * - Unset variables without a default expand to nothing and are listed in
+ *   `unresolved`; an unquoted expansion is split on whitespace (`puma $PUMA_OPTS`).
+ * - In a list (`bin/rails db:migrate && bin/rails server`), the server is the last
+ *   command that is not a shell utility (`echo`, `sleep`, `wait`, …) nor the far end
+ *   of a pipe; the others go to `preCommands`, and commands sent to the
+ *   background with `&` to `background`.
+ * - Launchers are stripped into `wrappers`: `exec`, `bundle exec`, `env K=V`,
+ *   `bin/start-pgbouncer[-stunnel]`, `newrelic-admin run-program`, `ddtrace-run`,
+ *   `opentelemetry-instrument`, `nice`, `nohup`; `sh -c '…'` and `bash -c '…'` are
+ *   read recursively. `./bin/x` and `/app/bin/x` are written `bin/x`.
+ */
+export function splitCommand(raw: string, env: Env, origin: {file: string; line: number}): SplitCommand {
+  const result = splitScript(raw, env, `${origin.file}:${origin.line}`, 0)
+  const command: ParsedCommand = {argv: result.argv, raw, wrappers: result.wrappers}
+  if (result.expanded.length > 0) command.expanded = dedupe(result.expanded)
+  if (result.preCommands.length > 0) command.preCommands = result.preCommands
+  if (result.background.length > 0) command.background = result.background
+  return {assignments: dedupe(result.assignments), command, unresolved: [...new Set(result.unresolved)]}
+}
+
+/**
+ * Expand one shell word as in an assignment (`X=word`): quotes removed, `$VAR`,
+ * `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR:?}`, `${#VAR}`
+ * expanded, no field splitting. Unset variables without a default expand to nothing
+ * and are listed in `unresolved`.
+ */
+export function expandShell(text: string, lookup: Lookup): Expansion {
+  const ctx: Ctx = {lookup, unresolved: []}
+  return {text: expandWord(text, ctx, false)[0] ?? '', unresolved: [...new Set(ctx.unresolved)]}
+}
+
+// ---------------------------------------------------------------------------
+// Expansion
+
+interface Ctx {
+  lookup: Lookup
+  unresolved: string[]
+  /** Variables whose values the expansion used, for sources. */
+  used?: string[]
+}
+
+const NAME = /^[A-Z_a-z]\w*/
+const ASSIGNMENT = /^([A-Z_a-z]\w*)=/
+const IFS = /[\t\n ]+/
+
+/**
+ * Expand a word: quote removal and parameter expansion. With `split`, the
+ * unquoted results of expansions are split into fields as sh does, so a word can
+ * become zero fields (`$UNSET`) or several (`$OPTS`).
+ */
+function expandWord(text: string, ctx: Ctx, split: boolean): string[] {
+  const fields: string[] = []
+  let cur = ''
+  let has = false
+  const emit = (s: string, splittable: boolean): void => {
+    if (!split || !splittable) {
+      cur += s
+      if (s !== '') has = true
+      return
+    }
+
+    for (const [k, part] of s.split(IFS).entries()) {
+      if (k > 0 && has) {
+        fields.push(cur)
+        cur = ''
+        has = false
+      }
+
+      if (part !== '') {
+        cur += part
+        has = true
+      }
+    }
+  }
+
+  let i = 0
+  while (i < text.length) {
+    const c = text[i]
+    if (c === "'") {
+      const end = indexOrEnd(text, "'", i + 1)
+      has = true
+      emit(text.slice(i + 1, end), false)
+      i = end + 1
+    } else if (c === '"') {
+      has = true
+      i = expandDouble(text, i + 1, ctx, (s) => emit(s, false))
+    } else if (c === '\\') {
+      emit(text[i + 1] ?? '', false)
+      i += 2
+    } else if (c === '$') {
+      const d = expandDollar(text, i, ctx)
+      emit(d.value, !d.literal)
+      i = d.end
+    } else if (c === '`') {
+      const end = matchBackquote(text, i)
+      emit(text.slice(i, end + 1), false)
+      i = end + 1
+    } else {
+      emit(c, false)
+      i++
+    }
+  }
+
+  if (has || !split) fields.push(cur)
+  return fields
+}
+
+/** Expand a double-quoted string starting after its `"`; returns the index after the closing `"`. */
+function expandDouble(text: string, start: number, ctx: Ctx, out: (s: string) => void): number {
+  let i = start
+  while (i < text.length && text[i] !== '"') {
+    const c = text[i]
+    if (c === '\\') {
+      const next = text[i + 1] ?? ''
+      // In double quotes a backslash only escapes $ ` " \ and newline (POSIX 2.2.3).
+      out('$`"\\\n'.includes(next) && next !== '' ? (next === '\n' ? '' : next) : c + next)
+      i += 2
+    } else if (c === '$') {
+      const d = expandDollar(text, i, ctx)
+      out(d.value)
+      i = d.end
+    } else if (c === '`') {
+      const end = matchBackquote(text, i)
+      out(text.slice(i, end + 1))
+      i = end + 1
+    } else {
+      out(c)
+      i++
+    }
+  }
+
+  return i + 1
+}
+
+interface Dollar {
+  end: number
+  /** Kept as written (command substitution, arithmetic, a lone `$`): never field-split. */
+  literal?: boolean
+  value: string
+}
+
+function expandDollar(text: string, i: number, ctx: Ctx): Dollar {
+  const next = text[i + 1]
+  if (next === '{') {
+    const close = matchClose(text, i + 1, '{', '}')
+    if (close >= text.length) return {end: text.length, literal: true, value: text.slice(i)}
+    return {end: close + 1, value: expandBraced(text.slice(i + 2, close), ctx)}
+  }
+
+  if (next === '(') {
+    const close = matchClose(text, i + 1, '(', ')')
+    return {end: close + 1, literal: true, value: text.slice(i, close + 1)}
+  }
+
+  const name = NAME.exec(text.slice(i + 1))?.[0]
+  if (name) return {end: i + 1 + name.length, value: variable(name, ctx)}
+  // Positional and special parameters: nothing we can know; they expand to nothing.
+  if (next !== undefined && /[\d!#$*?@-]/.test(next)) return {end: i + 2, value: ''}
+  return {end: i + 1, literal: true, value: '$'}
+}
+
+function variable(name: string, ctx: Ctx): string {
+  const v = ctx.lookup(name)
+  if (v === undefined) {
+    ctx.unresolved.push(name)
+    return ''
+  }
+
+  ctx.used?.push(name)
+  return v
+}
+
+/** The inside of `${…}`. */
+function expandBraced(inner: string, ctx: Ctx): string {
+  if (inner.startsWith('#') && NAME.test(inner.slice(1))) {
+    return String(variable(inner.slice(1), ctx).length)
+  }
+
+  const m = /^([A-Z_a-z]\w*|\d+|[!#$*?@-])([\S\s]*)$/.exec(inner)
+  if (!m) return '' // "bad substitution" in a real shell
+  const [, name, rest] = m
+  const special = !NAME.test(name)
+  if (rest === '') return special ? '' : variable(name, ctx)
+
+  const op = /^(:?)([+=?-])([\S\s]*)$/.exec(rest)
+  const value = special ? undefined : ctx.lookup(name)
+  if (!op) return value ?? '' // pattern operators (%, #, /) are not evaluated: the value as is
+  const [, colon, kind, word] = op
+  const present = colon ? value !== undefined && value !== '' : value !== undefined
+  // The word is expanded only when it is used, as in sh.
+  const useWord = (): string => expandWord(word, ctx, false)[0] ?? ''
+  switch (kind) {
+    case '+': {
+      return present ? useWord() : ''
+    }
+
+    case '?': {
+      if (present) return value ?? ''
+      if (!special) ctx.unresolved.push(name)
+      return ''
+    }
+
+    default: {
+      if (present) ctx.used?.push(name)
+      return present ? (value ?? '') : useWord()
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Lexing
+
+type Token = {op: string; type: 'op'} | {raw: string; type: 'word'}
+
+/** Index of the closing `close` for the `open` at `start`, skipping quotes; text.length if none. */
+function matchClose(text: string, start: number, open: string, close: string): number {
+  let depth = 0
+  for (let i = start; i < text.length; i++) {
+    const c = text[i]
+    if (c === '\\') i++
+    else if (c === "'" && open === '(') i = indexOrEnd(text, "'", i + 1)
+    else if (c === '"') i = skipDouble(text, i + 1)
+    else if (c === open) depth++
+    else if (c === close && --depth === 0) return i
+  }
+
+  return text.length
+}
+
+function matchBackquote(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++
+    else if (text[i] === '`') return i
+  }
+
+  return text.length
+}
+
+/** Index of the `"` closing a double-quoted string whose body starts at `start`. */
+function skipDouble(text: string, start: number): number {
+  for (let i = start; i < text.length; i++) {
+    const c = text[i]
+    if (c === '\\') i++
+    else if (c === '"') return i
+    else if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+      i = matchClose(text, i + 1, text[i + 1], text[i + 1] === '(' ? ')' : '}')
+    } else if (c === '`') i = matchBackquote(text, i)
+  }
+
+  return text.length
+}
+
+function indexOrEnd(text: string, ch: string, from: number): number {
+  const i = text.indexOf(ch, from)
+  return i === -1 ? text.length : i
+}
+
+/**
+ * Cut a command line into words (still quoted) and control operators.
+ * Redirections and their targets are dropped; `(`, `)` and newlines act as `;`.
+ */
+function lex(src: string): Token[] {
+  const tokens: Token[] = []
+  let word = ''
+  let inWord = false
+  let dropNext = false // the next word is a redirection target
+  const endWord = (): void => {
+    if (!inWord) return
+    if (dropNext) dropNext = false
+    else tokens.push({raw: word, type: 'word'})
+    word = ''
+    inWord = false
+  }
+
+  const op = (o: string): void => {
+    endWord()
+    dropNext = false
+    tokens.push({op: o, type: 'op'})
+  }
+
+  const take = (end: number, from: number): number => {
+    word += src.slice(from, end)
+    inWord = true
+    return end
+  }
+
+  let i = 0
+  while (i < src.length) {
+    const c = src[i]
+    const two = src.slice(i, i + 2)
+    if (c === ' ' || c === '\t') {
+      endWord()
+      i++
+    } else if (c === '\n' || c === '\r') {
+      op(';')
+      i++
+    } else if (c === '#' && !inWord) {
+      i = indexOrEnd(src, '\n', i)
+    } else if (c === '\\') {
+      if (src[i + 1] === '\n') i += 2 // line continuation
+      else i = take(i + 2, i)
+    } else if (c === "'") {
+      i = take(indexOrEnd(src, "'", i + 1) + 1, i)
+    } else if (c === '"') {
+      i = take(skipDouble(src, i + 1) + 1, i)
+    } else if (c === '`') {
+      i = take(matchBackquote(src, i) + 1, i)
+    } else if (c === '$' && (src[i + 1] === '(' || src[i + 1] === '{')) {
+      i = take(matchClose(src, i + 1, src[i + 1], src[i + 1] === '(' ? ')' : '}') + 1, i)
+    } else if (two === '&>') {
+      endWord()
+      i += src[i + 2] === '>' ? 3 : 2
+      dropNext = true
+    } else if (c === '<' || c === '>') {
+      if (inWord && /^\d+$/.test(word)) {
+        word = '' // an io number: `2>&1`
+        inWord = false
+      } else endWord()
+
+      const m = /^(<<-|<<|>>|>&|<&|>\||<>|<|>)/.exec(src.slice(i))!
+      i += m[0].length
+      dropNext = true
+    } else if (two === '&&' || two === '||') {
+      op(two)
+      i += 2
+    } else if (two === ';;' || two === '|&') {
+      op(two === '|&' ? '|' : ';')
+      i += 2
+    } else if (c === '&' || c === '|' || c === ';') {
+      op(c)
+      i++
+    } else if (c === '(' || c === ')') {
+      op(';')
+      i++
+    } else {
+      word += c
+      inWord = true
+      i++
+    }
+  }
+
+  endWord()
+  return tokens
+}
+
+// ---------------------------------------------------------------------------
+// Lists, assignments, wrappers
+
+interface Segment {
+  afterPipe: boolean
+  terminator: string // ';', '&&', '||', '&', '|' or '' at the end
+  words: string[]
+}
+
+function segments(tokens: Token[]): Segment[] {
+  const out: Segment[] = []
+  let words: string[] = []
+  let afterPipe = false
+  for (const t of tokens) {
+    if (t.type === 'word') {
+      words.push(t.raw)
+      continue
+    }
+
+    if (words.length > 0) out.push({afterPipe, terminator: t.op, words})
+    afterPipe = t.op === '|' && words.length > 0
+    words = []
+  }
+
+  if (words.length > 0) out.push({afterPipe, terminator: '', words})
+  return out
+}
+
+/** Reserved words that open or close compound commands; the commands inside still count. */
+const RESERVED = new Set(['!', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'if', 'then', 'until', 'while', '{', '}'])
+
+/** Commands that finish at once or only wait: never the dyno's server. */
+const UTILITIES = new Set([
+  '.', ':', '[', '[[', 'alias', 'cat', 'cd', 'chmod', 'chown', 'cp', 'declare', 'echo', 'exit', 'export', 'false',
+  'ln', 'local', 'ls', 'mkdir', 'mv', 'printf', 'readonly', 'return', 'rm', 'set', 'shift', 'sleep', 'source',
+  'test', 'touch', 'trap', 'true', 'ulimit', 'umask', 'unset', 'wait',
+])
+
+const SHELLS = new Set(['ash', 'bash', 'dash', 'sh', 'zsh'])
+
+interface CommandSegment {
+  argv: string[]
+  assignments: EnvEntry[]
+  expanded: EnvEntry[]
+  background: boolean
+  candidate: boolean
+  unresolved: string[]
+}
+
+interface ScriptResult {
+  argv: string[]
+  assignments: EnvEntry[]
+  expanded: EnvEntry[]
+  background: string[][]
+  preCommands: string[][]
+  unresolved: string[]
+  wrappers: string[]
+}
+
+const MAX_DEPTH = 5
+
+function splitScript(src: string, env: Env, from: string, depth: number): ScriptResult {
+  const vars = new Map<string, string>() // shell variables set on the line
+  const exported = new Map<string, EnvEntry>() // variables a child process gets from the line
+  const lookup: Lookup = (name) => (vars.has(name) ? vars.get(name) : env.get(name)?.value)
+  // Where a variable used on this line came from: the line itself or a lower layer.
+  const sourcesOf = (names: string[], local?: Map<string, string>): Source[] =>
+    [...new Set(names)].flatMap((n) => {
+      if (local?.has(n) || vars.has(n)) return [fromEnv(n, from)]
+      const e = env.get(n)
+      return e ? entrySources(e) : []
+    })
+  const entry = (name: string, value: string, used: string[] = [], local?: Map<string, string>): EnvEntry => {
+    const via = sourcesOf(used, local)
+    return via.length > 0 ? {name, source: fromEnv(name, from), value, via} : {name, source: fromEnv(name, from), value}
+  }
+  const statementUnresolved: string[] = [] // from assignments that reach the server's env
+  const commands: CommandSegment[] = []
+
+  for (const seg of segments(lex(src))) {
+    let words = seg.words
+    while (words.length > 0 && RESERVED.has(words[0])) words = words.slice(1)
+    if (words.length === 0) continue
+
+    // Leading assignments, left to right, each seeing the ones before it.
+    const local = new Map<string, string>()
+    const prefix: EnvEntry[] = []
+    const prefixCtx: Ctx = {lookup: (n) => (local.has(n) ? local.get(n) : lookup(n)), unresolved: []}
+    let k = 0
+    for (; k < words.length; k++) {
+      const m = ASSIGNMENT.exec(words[k])
+      if (!m) break
+      prefixCtx.used = []
+      const value = expandWord(words[k].slice(m[0].length), prefixCtx, false)[0] ?? ''
+      prefix.push(entry(m[1], value, prefixCtx.used, new Map(local)))
+      local.set(m[1], value)
+    }
+
+    // The command's words see the values from before this statement.
+    const ctx: Ctx = {lookup, unresolved: [], used: []}
+    const rest = words.slice(k)
+    const argv = rest.flatMap((w) => expandWord(w, ctx, true))
+
+    if (argv.length === 0) {
+      // `A=1` alone sets a shell variable; the child sees it only if it was exported already.
+      for (const e of prefix) {
+        vars.set(e.name, e.value)
+        if (exported.has(e.name) || env.has(e.name)) exported.set(e.name, e)
+      }
+
+      statementUnresolved.push(...prefixCtx.unresolved)
+      continue
+    }
+
+    if (argv[0] === 'export' || argv[0] === 'unset') {
+      for (const w of rest.slice(1)) {
+        const m = ASSIGNMENT.exec(w)
+        const name = m ? m[1] : w
+        if (argv[0] === 'unset') {
+          vars.delete(name)
+          exported.delete(name)
+        } else if (m) {
+          const value = expandWord(w.slice(m[0].length), ctx, false)[0] ?? ''
+          vars.set(name, value)
+          exported.set(name, entry(name, value))
+        } else if (vars.has(name)) {
+          exported.set(name, entry(name, vars.get(name)!))
+        }
+      }
+
+      statementUnresolved.push(...ctx.unresolved)
+      continue
+    }
+
+    commands.push({
+      argv,
+      assignments: [...exported.values(), ...prefix],
+      expanded: (ctx.used ?? []).flatMap((n) => {
+        const e = vars.has(n) ? exported.get(n) : env.get(n)
+        return e ? [e] : []
+      }),
+      background: seg.terminator === '&',
+      candidate: !seg.afterPipe && !UTILITIES.has(baseCommand(argv)),
+      unresolved: [...statementUnresolved, ...prefixCtx.unresolved, ...ctx.unresolved],
+    })
+  }
+
+  if (commands.length === 0) {
+    return {argv: [], assignments: [...exported.values()], background: [], expanded: [], preCommands: [], unresolved: statementUnresolved, wrappers: []}
+  }
+
+  let serverIndex = commands.findLastIndex((c) => c.candidate && !c.background)
+  if (serverIndex === -1) serverIndex = commands.findLastIndex((c) => c.candidate)
+  if (serverIndex === -1) serverIndex = commands.length - 1
+  const server = commands[serverIndex]
+  const before = commands.slice(0, serverIndex)
+  const after = commands.slice(serverIndex + 1)
+  const argvs = (cs: CommandSegment[], background: boolean): string[][] =>
+    cs.filter((c) => c.background === background).map((c) => c.argv)
+
+  const stripped = stripWrappers(server.argv, env, from, depth, server.assignments)
+  return {
+    argv: stripped.argv,
+    assignments: [...server.assignments, ...stripped.assignments],
+    expanded: [...server.expanded, ...stripped.expanded],
+    background: [...argvs(before, true), ...stripped.background, ...argvs(after, true)],
+    preCommands: [...argvs(before, false), ...stripped.preCommands, ...argvs(after, false)],
+    unresolved: [...server.unresolved, ...stripped.unresolved],
+    wrappers: stripped.wrappers,
+  }
+}
+
+/** `./bin/rails` and `/app/bin/rails` (Heroku's app directory) are `bin/rails`. */
+function normalizePath(cmd: string): string {
+  return cmd.replace(/^(?:\.\/)+/, '').replace(/^\/app\//, '')
+}
+
+/** The command name behind `exec`/`bundle exec`, for telling utilities apart. */
+function baseCommand(argv: string[]): string {
+  let i = 0
+  while (argv[i] === 'exec' || argv[i] === 'command' || argv[i] === 'nohup') i++
+  return normalizePath(argv[i] ?? '')
+}
+
+/**
+ * Launchers that take no arguments of their own before the command: Heroku
+ * buildpacks' (PgBouncer, nginx, jemalloc, stunnel, QuotaGuard), Rails 8's
+ * Thruster proxy, APM runners, and the shell's own.
+ */
+const SIMPLE_WRAPPERS = new Set([
+  'bin/qgtunnel',
+  'bin/start-nginx',
+  'bin/start-nginx-debug',
+  'bin/start-pgbouncer',
+  'bin/start-pgbouncer-stunnel',
+  'bin/start-stunnel',
+  'bin/thrust',
+  'command',
+  'ddtrace-run',
+  'exec',
+  'jemalloc.sh',
+  'nohup',
+  'thrust',
+  'time',
+])
+
+/** Secret injectors that run the command after `--`: `doppler run -- cmd`, `dotenv -e .env -- cmd`. */
+const DASH_DASH_WRAPPERS = new Set(['aws-vault', 'chamber', 'doppler', 'dotenv', 'infisical', 'op'])
+
+function stripWrappers(
+  argvIn: string[],
+  env: Env,
+  from: string,
+  depth: number,
+  outer: EnvEntry[],
+): ScriptResult {
+  let argv = [...argvIn]
+  const wrappers: string[] = []
+  const assignments: EnvEntry[] = []
+  for (;;) {
+    const head = normalizePath(argv[0] ?? '')
+    if (SIMPLE_WRAPPERS.has(head)) {
+      wrappers.push(head)
+      argv = argv.slice(1)
+    } else if ((head === 'bundle' || head === 'bin/bundle') && argv[1] === 'exec') {
+      wrappers.push('bundle exec')
+      argv = argv.slice(2)
+    } else if (DASH_DASH_WRAPPERS.has(head) && argv.includes('--')) {
+      wrappers.push(argv.slice(0, argv.indexOf('--') + 1).join(' '))
+      argv = argv.slice(argv.indexOf('--') + 1)
+    } else if (head === 'newrelic-admin' && (argv[1] === 'run-program' || argv[1] === 'run-python')) {
+      wrappers.push(`newrelic-admin ${argv[1]}`)
+      argv = argv.slice(2)
+    } else if (head === 'opentelemetry-instrument') {
+      wrappers.push(head)
+      argv = argv.slice(1)
+      // Its own options are all `--name value` or `--name=value`.
+      while (argv[0]?.startsWith('--')) argv = argv.slice(argv[0].includes('=') ? 1 : 2)
+    } else if (head === 'nice') {
+      wrappers.push(head)
+      argv = argv.slice(argv[1] === '-n' ? 3 : /^-n?\d+$/.test(argv[1] ?? '') ? 2 : 1)
+    } else if (head === 'env') {
+      wrappers.push('env')
+      argv = argv.slice(1)
+      for (;;) {
+        const m = ASSIGNMENT.exec(argv[0] ?? '')
+        if (m) {
+          assignments.push({name: m[1], source: fromEnv(m[1], from), value: argv[0].slice(m[0].length)})
+          argv = argv.slice(1)
+        } else if (argv[0] === '-u' || argv[0] === '--unset') argv = argv.slice(2)
+        else if (argv[0]?.startsWith('-')) argv = argv.slice(1) // -i, --ignore-environment, --
+        else break
+      }
+    } else if (SHELLS.has(head.split('/').pop()!) && depth < MAX_DEPTH) {
+      const c = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a))
+      if (c === -1 || c + 1 >= argv.length || argv.slice(1, c).some((a) => !a.startsWith('-'))) break
+      // The inner shell sees what the line exported to it.
+      const inner = splitScript(argv[c + 1], env.with(layer(from, [...outer, ...assignments])), from, depth + 1)
+      return {
+        argv: inner.argv,
+        assignments: [...assignments, ...inner.assignments],
+        background: inner.background,
+        expanded: inner.expanded,
+        preCommands: inner.preCommands,
+        unresolved: inner.unresolved,
+        wrappers: [...wrappers, `${head.split('/').pop()} -c`, ...inner.wrappers],
+      }
+    } else {
+      break
+    }
+  }
+
+  if (argv.length > 0) argv[0] = normalizePath(argv[0])
+  return {argv, assignments, background: [], expanded: [], preCommands: [], unresolved: [], wrappers}
+}
+
+/** Keep the last value of each name, in the order names were first set. */
+function dedupe(entries: EnvEntry[]): EnvEntry[] {
+  const byName = new Map<string, EnvEntry>()
+  for (const e of entries) byName.set(e.name, e)
+  return [...byName.values()]
+}

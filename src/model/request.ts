@@ -1,0 +1,50 @@
+import type {Source, Sourced} from './source.js'
+import type {Assumption} from './config.js'
+import type {EnvLayer} from './env.js'
+import type {Formation} from './formation.js'
+import type {FailOn} from './diagnostic.js'
+
+/** One app to read: its Procfile and everything that decides its numbers. */
+export interface AppRequest {
+  appEnv?: string
+  /** Per process type: --assume over the config file's `assumptions` (or a suggestion being checked). */
+  assumptions: Map<string, AssumptionEntry>
+  /** The config file's values, below the matching flags. */
+  defaults: {env?: EnvLayer; envFiles: string[]; formation: Formation}
+  /** --env KEY=VALUE */
+  env: string[]
+  /** --env-file */
+  envFiles: string[]
+  /** Set when the config file lists apps. */
+  name: null | string
+  /** --pooled: types that connect through Heroku's server-side pool. */
+  pooled: string[]
+  preboot: null | Sourced<boolean>
+  procfile: string
+  /** --scale (and `conncalc scale` arguments), heroku ps:scale syntax. */
+  scale: string[]
+}
+
+/** Everything a budget needs, merged from flags (which win) and the config file. */
+export interface BudgetRequest {
+  apps: AppRequest[]
+  /** The config file used, as shown to the user. */
+  config: null | string
+  /** Absolute folder of the config file, when there is one. */
+  configDir: null | string
+  failOn: FailOn
+  limit?: Sourced<number>
+  plan?: string
+  plansFile?: string
+  reserve?: Sourced<number>
+  warnAt: number
+}
+
+/** Values for one process type and where each came from. */
+export interface AssumptionEntry {
+  /** Where the type's entry is (the flag, or the config file's line for the type). */
+  source: Source
+  /** Where each value is, when it has a line of its own. */
+  sources?: Partial<Record<keyof Assumption, Source>>
+  values: Assumption
+}

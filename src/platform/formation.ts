@@ -1,0 +1,236 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {Formation, FormationEntry} from '../model/formation.js'
+import type {Source} from '../model/source.js'
+
+import {UsageError} from '../util/errors.js'
+import {assumed, fromFile, fromFlag, sourced} from '../model/source.js'
+import {loadDynoSizes} from './dyno-size-table.js'
+import {jsonErrorLine, jsonKeyLine} from '../util/json-lines.js'
+
+/**
+ * Dyno sizes Heroku accepts, lower case, in the order of plans/dyno-sizes.json
+ * (the one table of sizes: memory, nproc and WEB_CONCURRENCY per size).
+ * Common Runtime and Private/Shield sizes from
+ * https://devcenter.heroku.com/articles/dyno-types; the `*-memory-*` and Fir
+ * `dyno-*` names from the cost table of `heroku ps:type`.
+ */
+const SIZES = loadDynoSizes().sizes
+const SIZE_NAMES: readonly string[] = SIZES.map((s) => s.name)
+
+/**
+ * Each size's other names, from the table's `aliases`: retired names that
+ * `heroku ps:type` still lists, mapped to today's equivalent hardware (1X/2X
+ * became Standard-1X/2X, PX "Performance" became Performance-L, Free/Hobby
+ * became Eco/Basic).
+ */
+const ALIASES: ReadonlyMap<string, string> = new Map(SIZES.flatMap((s) => (s.aliases ?? []).map((a) => [a, s.name] as const)))
+
+const KNOWN = new Set(SIZE_NAMES)
+
+/** The canonical lower-case name of a dyno size, or undefined if Heroku has no such size. */
+export function normalizeDynoSize(size: string): string | undefined {
+  const s = size.trim().toLowerCase()
+  if (KNOWN.has(s)) return s
+  return ALIASES.get(s)
+}
+
+/** Up to three known sizes closest to `size`, for "did you mean". */
+export function closestDynoSizes(size: string): string[] {
+  const s = size.toLowerCase()
+  return SIZE_NAMES.map((k, i) => ({d: k.includes(s) || abbreviates(s, k) ? 0.5 : distance(s, k), i, k}))
+    .filter(({d}) => d <= Math.max(2, Math.floor(s.length / 2)))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .slice(0, 3)
+    .map(({k}) => k)
+}
+
+/** The Common Runtime sizes by name, then the Private/Shield suffixes, as the table has them. */
+const SIZES_HINT = `dyno sizes: ${SIZE_NAMES.filter((n) => !/^(private|shield|dyno)-/.test(n)).join(', ')}, private-*/shield-* (${SIZE_NAMES.filter((n) => n.startsWith('private-')).map((n) => n.slice('private-'.length)).join(', ')}), Fir dyno-<vCPU>c-<GB>gb (e.g. ${SIZE_NAMES.find((n) => n.startsWith('dyno-'))})`
+
+const SCALE_HINT = 'use TYPE=QUANTITY[:SIZE], e.g. --scale web=2 worker=1, --scale web=2:standard-2x, or web=2..10 for an autoscaling range'
+
+/**
+ * Read `--scale` values as `heroku ps:scale` takes them: `web=2 worker=1` (one
+ * argument or several; commas also separate), `web=2:Standard-2X` (size
+ * normalised to lower case), `worker=0`, and `web=2..10` (an autoscaling range:
+ * the budget uses the max). Relative changes (`web+1`) need the live formation
+ * and are refused. A type named twice keeps the last value.
+ * Throws UsageError (exit 2) with a one-line message and a hint.
+ */
+export function parseScale(args: readonly string[]): Formation {
+  const formation: Formation = new Map()
+  for (const spec of args.flatMap((a) => a.split(/[\s,]+/)).filter(Boolean)) {
+    const [type, entry] = parseScaleSpec(spec)
+    formation.set(type, entry)
+  }
+
+  return formation
+}
+
+/**
+ * One `TYPE=QUANTITY[:SIZE]`. `where` names it in errors and sources when it
+ * did not come from --scale (a config file's `scale.web` at its line).
+ */
+export function parseScaleSpec(spec: string, where?: {label: string; source: Source}): [string, FormationEntry] {
+  const label = where?.label ?? `--scale ${spec}`
+  const fail = (why: string): never => {
+    throw new UsageError(`${label}: ${why}`, SCALE_HINT)
+  }
+
+  if (/^[\w-]+[+-]\d+$/.test(spec)) fail('relative changes need the current formation; give the number of dynos, e.g. web=3')
+  const eq = spec.indexOf('=')
+  if (eq === -1) fail('missing =QUANTITY')
+  const type = spec.slice(0, eq)
+  if (type === '') fail('missing the process type before =')
+  if (!/^[\w-]+$/.test(type)) fail(`"${type}" is not a process type name (letters, digits, _ and -)`)
+
+  const rest = spec.slice(eq + 1)
+  const colon = rest.indexOf(':')
+  const qty = colon === -1 ? rest : rest.slice(0, colon)
+  const sizeText = colon === -1 ? undefined : rest.slice(colon + 1)
+
+  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(qty)
+  if (!m) {
+    if (qty === '') fail('missing the number of dynos after =')
+    if (/^-\d+$/.test(qty)) fail('the number of dynos cannot be negative')
+    fail(`"${qty}" is not a number of dynos (a whole number, or MIN..MAX)`)
+  }
+
+  const min = Number(m![1])
+  const max = m![2] === undefined ? min : Number(m![2])
+  if (max < min) fail(`the range ${min}..${max} ends below its start`)
+
+  const source = where?.source ?? fromFlag(`--scale ${spec}`)
+  const entry: FormationEntry = {quantity: sourced(max, source)}
+  if (m![2] !== undefined) entry.range = {max, min}
+
+  if (sizeText !== undefined) {
+    if (sizeText === '') fail('missing the dyno size after :')
+    const size = normalizeDynoSize(sizeText)
+    if (!size) {
+      const near = closestDynoSizes(sizeText)
+      throw new UsageError(
+        `${label}: unknown dyno size "${sizeText}"${near.length > 0 ? `; did you mean ${near.join(', ')}?` : ''}`,
+        SIZES_HINT,
+      )
+    }
+
+    entry.size = sourced(size, source)
+  }
+
+  return [type, entry]
+}
+
+export interface AppJson {
+  /** `buildpacks[].url`, in order. */
+  buildpacks: string[]
+  diagnostics: Diagnostic[]
+  formation: Formation
+  /** Does a buildpack URL or a `scripts` command mention pgbouncer? */
+  mentionsPgbouncer: boolean
+}
+
+/**
+ * Read the formation of a Heroku app.json (`"formation": {"web": {"quantity": 2,
+ * "size": "standard-2x"}}`) with the line of each value, plus its buildpack URLs.
+ * Never throws: invalid JSON or values are `unparsable-config` warnings.
+ */
+export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson {
+  const result: AppJson = {buildpacks: [], diagnostics: [], formation: new Map(), mentionsPgbouncer: false}
+  const warn = (line: number, message: string): void => {
+    result.diagnostics.push({code: 'unparsable-config', file: path, line, message, severity: 'warning'})
+  }
+
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    warn(jsonErrorLine(text) ?? 1, `${path} is not valid JSON; its formation is not used`)
+    return result
+  }
+
+  if (!isObject(data)) {
+    warn(1, `${path} is not a JSON object; its formation is not used`)
+    return result
+  }
+
+  if (Array.isArray(data.buildpacks)) {
+    for (const b of data.buildpacks) {
+      const url = typeof b === 'string' ? b : isObject(b) && typeof b.url === 'string' ? b.url : undefined
+      if (url) result.buildpacks.push(url)
+    }
+  }
+
+  const scripts = isObject(data.scripts) ? Object.values(data.scripts).filter((s) => typeof s === 'string') : []
+  result.mentionsPgbouncer = [...result.buildpacks, ...scripts].some((s) => /pgbouncer/i.test(s))
+
+  const formation = data.formation
+  if (formation === undefined) return result
+  if (!isObject(formation)) {
+    warn(jsonKeyLine(text, ['formation']), `${path}: formation is not an object of process types; not used`)
+    return result
+  }
+
+  for (const [type, spec] of Object.entries(formation)) {
+    const typeLine = jsonKeyLine(text, ['formation', type])
+    if (!isObject(spec)) {
+      warn(typeLine, `${path}: formation.${type} is not an object; not used`)
+      continue
+    }
+
+    let quantity
+    if (spec.quantity === undefined) {
+      quantity = sourced(1, assumed(`${path} formation.${type} has no quantity; 1 dyno assumed`))
+    } else if (typeof spec.quantity === 'number' && Number.isInteger(spec.quantity) && spec.quantity >= 0) {
+      quantity = sourced(spec.quantity, fromFile(path, jsonKeyLine(text, ['formation', type, 'quantity'])))
+    } else {
+      warn(jsonKeyLine(text, ['formation', type, 'quantity']), `${path}: formation.${type}.quantity is not a whole number of dynos; not used`)
+      continue
+    }
+
+    const entry: FormationEntry = {quantity}
+    if (spec.size !== undefined) {
+      const line = jsonKeyLine(text, ['formation', type, 'size'])
+      const size = typeof spec.size === 'string' ? normalizeDynoSize(spec.size) : undefined
+      if (size) entry.size = sourced(size, fromFile(path, line))
+      else warn(line, `${path}: formation.${type}.size is not a Heroku dyno size; size ignored`)
+    }
+
+    result.formation.set(type, entry)
+  }
+
+  return result
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** `pl` for performance-l (initials), `perf-m` or `std-2x` (each part a subsequence of the size's part). */
+function abbreviates(input: string, size: string): boolean {
+  const parts = size.split('-')
+  if (input === parts.map((p) => p[0]).join('')) return true
+  const given = input.split(/[_-]/)
+  return given.length === parts.length && given.every((g, i) => g[0] === parts[i][0] && isSubsequence(g, parts[i]))
+}
+
+function isSubsequence(a: string, b: string): boolean {
+  let j = 0
+  for (const c of b) if (c === a[j]) j++
+  return j === a.length
+}
+
+/** Levenshtein distance, for suggestions. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({length: b.length + 1}, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+
+    prev = cur
+  }
+
+  return prev[b.length]
+}

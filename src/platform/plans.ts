@@ -1,0 +1,118 @@
+import type {Plan, PlanTable} from '../model/plan.js'
+import type {Source} from '../model/source.js'
+
+import {InputError, UsageError} from '../util/errors.js'
+
+/** The zod schema of a plan table; zod is loaded only when a table is validated. */
+export async function planTableSchema() {
+  const {z} = await import('zod')
+  const plan = z.strictObject({
+    aliases: z.array(z.string().min(1)).optional(),
+    confidence: z.enum(['confirmed', 'secondary', 'derived', 'unconfirmed']),
+    limit: z.number().int().positive(),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'plan names are lower-case letters, digits and dashes'),
+    note: z.string().optional(),
+    source: z.string().min(1, 'every plan needs a source'),
+    tier: z.string().min(1),
+  })
+  return z.strictObject({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    name: z.string().min(1),
+    plans: z.array(plan).min(1),
+  })
+}
+
+/**
+ * Validate a parsed plan table. Errors name the entry: `plans[3] (standard-9).limit: …`.
+ * Throws InputError (exit 2).
+ */
+export async function validatePlanTable(data: unknown, path: string): Promise<PlanTable> {
+  const schema = await planTableSchema()
+  const result = schema.safeParse(data)
+  if (!result.success) {
+    const lines = result.error.issues.slice(0, 5).map((issue) => {
+      const at = issue.path
+        .map((p, i) => {
+          if (typeof p !== 'number') return `.${String(p)}`
+          const name = i === 1 && issue.path[0] === 'plans' ? (data as {plans: {name?: unknown}[]}).plans[p]?.name : undefined
+          return typeof name === 'string' ? `[${p}] (${name})` : `[${p}]`
+        })
+        .join('')
+        .replace(/^\./, '')
+      return `  ${at || '(root)'}: ${issue.message}`
+    })
+    throw new InputError(`invalid plan table ${path}:\n${lines.join('\n')}`, 'each plan needs name, tier, limit, confidence and source')
+  }
+
+  const seen = new Set<string>()
+  for (const p of result.data.plans) {
+    for (const n of [p.name, ...(p.aliases ?? [])]) {
+      if (seen.has(n)) throw new InputError(`invalid plan table ${path}: plan name "${n}" appears twice`)
+      seen.add(n)
+    }
+  }
+
+  return {...result.data, path}
+}
+
+/** `heroku-postgresql:standard-0`, `Standard-0`, ` standard-0 ` → `standard-0`. */
+export function normalizePlanName(input: string): string {
+  return input.trim().toLowerCase().replace(/^heroku-postgresql:/, '')
+}
+
+export function findPlan(table: PlanTable, input: string): Plan | undefined {
+  const name = normalizePlanName(input)
+  return table.plans.find((p) => p.name === name || (p.aliases ?? []).includes(name))
+}
+
+/** Like findPlan, but an unknown plan is a usage error naming the closest matches. */
+export function requirePlan(table: PlanTable, input: string): Plan {
+  const plan = findPlan(table, input)
+  if (plan) return plan
+  const near = closestPlans(table, normalizePlanName(input), 3)
+  throw new UsageError(
+    `unknown plan "${input}" in ${table.path}`,
+    near.length > 0 ? `did you mean ${near.join(', ')}? (conncalc plans lists them all)` : 'conncalc plans lists the known plans',
+  )
+}
+
+export function closestPlans(table: PlanTable, name: string, n: number): string[] {
+  return table.plans
+    .map((p) => ({d: Math.min(...[p.name, ...(p.aliases ?? [])].map((x) => editDistance(name, x))), name: p.name}))
+    .filter((x) => x.d <= Math.max(3, Math.floor(name.length / 2)))
+    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
+    .slice(0, n)
+    .map((x) => x.name)
+}
+
+export function planSource(table: PlanTable, plan: Plan): Source {
+  return {kind: 'plan', plan: plan.name, table: table.path}
+}
+
+/** Plans that need labelling as assumptions in the output. */
+export const isUnconfirmedPlan = (p: Plan): boolean => p.confidence === 'unconfirmed' || p.confidence === 'secondary'
+
+/** The smallest plan (by limit, then table order) whose limit is at least `needed`. */
+export function smallestPlanFitting(table: PlanTable, needed: number, tiers?: string[]): Plan | undefined {
+  return table.plans
+    .filter((p) => p.limit >= needed && (!tiers || tiers.includes(p.tier)))
+    .sort((a, b) => a.limit - b.limit)[0]
+}
+
+export function editDistance(a: string, b: string): number {
+  const dp = Array.from({length: b.length + 1}, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]
+    dp[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = tmp
+    }
+  }
+
+  return dp[b.length]
+}

@@ -1,0 +1,51 @@
+import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
+
+import {actionCable} from '../languages/ruby/action-cable.js'
+import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
+import {lazyAnalyzer} from './lazy.js'
+import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDramatiq, isGo, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi} from '../languages/common/matchers.js'
+import {newRelic} from '../languages/ruby/new-relic.js'
+import {puma} from '../languages/ruby/puma.js'
+import {release} from './release.js'
+import {sidekiq} from '../languages/ruby/sidekiq.js'
+import {solidQueue, solidQueueInPuma} from '../languages/ruby/solid-queue.js'
+import {unicorn} from '../languages/ruby/unicorn.js'
+import {unknown} from './unknown.js'
+
+/**
+ * Server analyzers in the order they are tried; the first that matches a
+ * process type's command wins, and `unknown` matches everything. `go` is
+ * last before it: it matches any bare program in an app with a go.mod.
+ * Analyzers a Rails app does not need are `lazyAnalyzer`s: their matcher is
+ * here, their code loads only when a process type matches (lazy.ts).
+ */
+export const analyzers: ServerAnalyzer[] = [
+  release,
+  puma,
+  unicorn,
+  lazyAnalyzer('thin', isThin, async () => (await import('../languages/ruby/thin.js')).thin),
+  lazyAnalyzer('passenger', isPassenger, async () => (await import('../languages/ruby/passenger.js')).passenger),
+  sidekiq,
+  lazyAnalyzer('resque', isResque, async () => (await import('../languages/ruby/resque.js')).resque),
+  goodJob,
+  solidQueue,
+  lazyAnalyzer('delayed_job', isDelayedJob, async () => (await import('../languages/ruby/delayed-job.js')).delayedJob),
+  lazyAnalyzer('que', isQue, async () => (await import('../languages/ruby/que.js')).que),
+  lazyAnalyzer('gunicorn', isGunicorn, async () => (await import('../languages/python/gunicorn.js')).gunicorn),
+  lazyAnalyzer('uvicorn', isUvicorn, async () => (await import('../languages/python/uvicorn.js')).uvicorn),
+  lazyAnalyzer('hypercorn', isHypercorn, async () => (await import('../languages/python/hypercorn.js')).hypercorn),
+  lazyAnalyzer('daphne', isDaphne, async () => (await import('../languages/python/daphne.js')).daphne),
+  lazyAnalyzer('uwsgi', isUwsgi, async () => (await import('../languages/python/uwsgi.js')).uwsgi),
+  lazyAnalyzer('celery', isCelery, async () => (await import('../languages/python/celery.js')).celery),
+  lazyAnalyzer('rq', isRq, async () => (await import('../languages/python/rq.js')).rq),
+  lazyAnalyzer('dramatiq', isDramatiq, async () => (await import('../languages/python/dramatiq.js')).dramatiq),
+  lazyAnalyzer('django-command', isDjangoCommand, async () => (await import('../languages/python/django-command.js')).djangoCommand),
+  lazyAnalyzer('node', isNode, async () => (await import('../languages/node/node.js')).node),
+  lazyAnalyzer('jvm', isJvm, async () => (await import('../languages/jvm/jvm.js')).jvm),
+  lazyAnalyzer('php', isPhp, async () => (await import('../languages/php/php.js')).php),
+  lazyAnalyzer('go', isGo, async () => (await import('../languages/go/go.js')).go),
+  unknown,
+]
+
+/** Add-ons that run inside other servers' processes, applied to every process type in this order. */
+export const addons: ProcessAddon[] = [actionCable, goodJobAsync, solidQueueInPuma, newRelic]
