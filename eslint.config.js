@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/', 'node_modules/', 'test/fixtures/', 'examples/']},
+  {ignores: ['dist/', 'node_modules/', 'test/fixtures/', 'examples/', '.corpus/']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,8 +13,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', 'test/bench/**/*.js'],
-    languageOptions: {globals: {URL: 'readonly', console: 'readonly', performance: 'readonly', process: 'readonly'}},
+    files: ['bin/**/*.js', 'test/bench/**/*.js', 'test/corpus/**/*.js'],
+    languageOptions: {
+      globals: {
+        Buffer: 'readonly',
+        URL: 'readonly',
+        clearTimeout: 'readonly',
+        console: 'readonly',
+        performance: 'readonly',
+        process: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
   },
   {
     files: ['*.cjs'],
