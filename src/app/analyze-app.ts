@@ -10,6 +10,7 @@ import {assumed, fromDefault, sourced} from '../model/source.js'
 import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
+import {noteRequired, parseAppJsonEnv} from '../platform/app-json-env.js'
 import {analyzeDatabaseYml} from '../languages/ruby/database-yml.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
 import {analyzePgBouncer} from '../procfile/pgbouncer.js'
@@ -24,7 +25,7 @@ export interface AnalyzeInput {
   appEnv?: string
   /** Memory, nproc and buildpack WEB_CONCURRENCY per dyno size; without it there is no platform layer. */
   dynoSizes?: DynoSizeTable
-  /** Layers below the Procfile line, highest first: --env, --env-file(s). The platform layer is added per type. */
+  /** Layers below the Procfile line, highest first: --env, --env-file(s). app.json `env` and the platform layers are added per type. */
   envLayers: EnvLayer[]
   files: FileReader
   formation: Formation
@@ -46,6 +47,10 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
   const detected = detectLanguage(input.files)
+  // app.json `env`: what the app was created with, below the user's layers and above the platform's.
+  const appJsonFile = input.files.read('app.json')
+  const appJson = appJsonFile ? parseAppJsonEnv(appJsonFile.text, appJsonFile.path) : {diagnostics: [], required: []}
+  diagnostics.push(...appJson.diagnostics)
 
   const processes: ProcessModel[] = []
   for (const entry of entries) {
@@ -56,7 +61,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
     const platform = dyno && platformLayer(input.dynoSizes!, detected, dyno)
     const ruby = detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []
     const nodeLayer = detected.language === 'nodejs' ? [nodeBuildpackLayer()] : []
-    const baseEnv = new Env([...input.envLayers, ...(platform ? [platform] : []), ...ruby, ...nodeLayer, runtimeLayer(entry.name)])
+    const baseEnv = new Env([...input.envLayers, ...(appJson.layer ? [appJson.layer] : []), ...(platform ? [platform] : []), ...ruby, ...nodeLayer, runtimeLayer(entry.name)])
     const split = splitCommand(entry.command, baseEnv, origin)
     const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
     for (const name of split.unresolved) {
@@ -142,5 +147,5 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
     })
   }
 
-  return {diagnostics, processes, root: '.'}
+  return {diagnostics: diagnostics.map((d) => noteRequired(d, appJson.required)), processes, root: '.'}
 }
