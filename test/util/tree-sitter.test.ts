@@ -1,0 +1,22 @@
+import {describe, expect, it} from 'vitest'
+
+import {firstSyntaxError, loadGrammar} from '../../src/util/tree-sitter.js'
+
+describe('tree-sitter grammars', () => {
+  it('loads a grammar once, lazily, and parses with it', async () => {
+    const [a, b] = await Promise.all([loadGrammar('python'), loadGrammar('python')])
+    expect(a).toBe(b)
+    const tree = a.parse('@contextmanager\ndef scope():\n    yield\n\npool_size = 15\n')!
+    expect(firstSyntaxError(tree)).toBeUndefined()
+    expect(tree.rootNode.namedChildren.map((n) => n.type)).toEqual(['decorated_definition', 'expression_statement'])
+    tree.delete()
+  })
+
+  it('names the line of the innermost error, not the block around it', async () => {
+    const parser = await loadGrammar('python')
+    const tree = parser.parse('import os\n\nclass Config:\n    def pool(self):\n        return (1 +\n\n    size = 5\n')!
+    // The unclosed `(` on line 5 swallows what follows; the error starts there, inside the class.
+    expect(firstSyntaxError(tree)?.line).toBe(5)
+    tree.delete()
+  })
+})
