@@ -10,7 +10,7 @@ import {layer} from '../model/env.js'
 import {fromEnv} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
-import {createFileReader, readProcfile} from '../io/files.js'
+import {createFileReader, type ReadCache, readProcfile} from '../io/files.js'
 import {parseAppJsonFormation, parseScale} from '../platform/formation.js'
 
 export interface LoadOptions {
@@ -20,6 +20,8 @@ export interface LoadOptions {
   env: string[]
   envFiles: string[]
   procfile: string
+  /** Reads shared with the run's other apps. */
+  reads?: ReadCache
   scale: string[]
 }
 
@@ -29,8 +31,8 @@ export function loadAppInput(
 ): AnalyzeInput & {problems: () => Diagnostic[]; root: string; scaledTypes: string[]} {
   const procfilePath = resolve(options.procfile)
   const root = dirname(procfilePath)
-  const procfile = readProcfile(procfilePath)
-  const files = createFileReader(root)
+  const procfile = readProcfile(procfilePath, options.reads)
+  const files = createFileReader(root, options.reads)
   const extra: Diagnostic[] = []
 
   // Highest first: --env, the config's env, --env-file(s), the config's envFiles.

@@ -9,6 +9,7 @@ import {applyAssumptions} from '../budget/assume.js'
 import {InputError, UsageError} from '../util/errors.js'
 import {displayPath} from '../io/config.js'
 import {loadAppInput} from './load-app.js'
+import {newReadCache, type ReadCache} from '../io/files.js'
 import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
 import {fromDefault, fromFlag, sourced, type Sourced} from '../model/source.js'
 import {planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
@@ -53,8 +54,9 @@ export async function runPlan(
   const merged: AppModel = {diagnostics: [], processes: [], root: '.'}
   // Paths given relative to the working directory, never to an app root: env files and the config file.
   const cwdFiles = new Set<string>(request.config ? [request.config] : [])
+  const reads = newReadCache() // apps of one config file often share files: each is read once
   for (const app of request.apps) {
-    const model = await analyzeOne(app)
+    const model = await analyzeOne(app, reads)
     for (const f of [...app.envFiles, ...app.defaults.envFiles]) cwdFiles.add(f)
     if (multi) tagApp(model, app.name!, relative(base, dirname(resolve(app.procfile))).replaceAll('\\', '/'), cwdFiles)
     merged.diagnostics.push(...model.diagnostics)
@@ -97,8 +99,9 @@ const displayRoot = (dir: string): string => {
 }
 
 /** Read and analyze one app, then apply its assumptions and preboot. */
-async function analyzeOne(request: AppRequest): Promise<AppModel> {
+async function analyzeOne(request: AppRequest, reads: ReadCache): Promise<AppModel> {
   const input = loadAppInput({
+    reads,
     appEnv: request.appEnv,
     defaults: request.defaults,
     env: request.env,

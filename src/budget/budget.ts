@@ -106,11 +106,12 @@ export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
   const total = sum(direct.map((r) => r.connections)) + (pooling?.serverConnections ?? 0) + reserve
   const ceiling = sum(direct.map((r) => r.ceiling)) + (pooling?.serverCeiling ?? 0) + reserve
   const limit = options.limit?.value ?? null
+  const deployMoments = deployMomentsOf(rows, total)
+  const maxDynos = maxDynosOf(deployMoments, total, limit)
   const processTypes: ProcessBudget[] = rows.map((r) => ({
     ...r,
-    maxDynos: r.model.serverPooling && pooling ? maxPooledDynos(r, pooling) : maxDynosFor(rows, r, total, limit),
+    maxDynos: r.model.serverPooling && pooling ? maxPooledDynos(r, pooling) : maxDynos(r),
   }))
-  const deployMoments = deployMomentsOf(rows, total)
   return {
     ceiling,
     deployMoments,
@@ -131,17 +132,24 @@ export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
 /**
  * Per app (apps deploy one at a time): the release phase runs while the old
  * formation is still up; with preboot, the new web dynos start before the old
- * ones stop, so the overlap adds one more set of those dynos.
+ * ones stop, so the overlap adds one more set of those dynos. One pass over the rows.
  */
 export function deployMomentsOf(rows: Omit<ProcessBudget, 'maxDynos'>[], total: number): DeployMoment[] {
-  const moments: DeployMoment[] = []
-  const apps = [...new Set(rows.map((r) => r.model.app ?? null))]
-  for (const app of apps) {
-    const mine = rows.filter((r) => (r.model.app ?? null) === app)
+  const byApp = new Map<null | string, {preboot: typeof rows; release: typeof rows}>()
+  for (const r of rows) {
     // Types behind Heroku's server-side pool reach the database through its capped server pool: no extra there.
-    const release = mine.filter((r) => r.role === 'release' && !r.model.serverPooling)
-    const overlap = mine.filter((r) => countsInTotal(r) && r.model.deployOverlap?.value && !r.model.serverPooling)
-    for (const [kind, types] of [['release', release], ['preboot', overlap]] as const) {
+    if (r.model.serverPooling) continue
+    const kind = r.role === 'release' ? 'release' : countsInTotal(r) && r.model.deployOverlap?.value ? 'preboot' : null
+    const app = r.model.app ?? null
+    let entry = byApp.get(app)
+    if (!entry) byApp.set(app, (entry = {preboot: [], release: []}))
+    if (kind) entry[kind].push(r)
+  }
+
+  const moments: DeployMoment[] = []
+  for (const [app, entry] of byApp) {
+    for (const kind of ['release', 'preboot'] as const) {
+      const types = entry[kind]
       if (types.length === 0) continue
       const extra = sum(types.map((r) => r.connections))
       moments.push({app, extra, kind, peak: total + extra, processTypes: types.map((r) => r.name)})
@@ -152,29 +160,27 @@ export function deployMomentsOf(rows: Omit<ProcessBudget, 'maxDynos'>[], total: 
 }
 
 /**
- * How many dynos of `row` fit with every other type held where it is: the total
- * and every deploy moment within the limit (the peak grows with the type when
- * preboot overlaps it). Binary search: the peak only grows with the dyno count.
+ * How many dynos of each row fit with every other type held where it is: the total
+ * and every deploy moment within the limit. Arithmetic on the other rows' sums, computed
+ * once, so the whole formation costs one pass (a thousand apps on one database included):
+ * with `d` dynos of a row of `c` connections per dyno, the total is `others + d·c`; the
+ * largest deploy moment that does not involve the row adds `E`; if the row's dynos overlap
+ * in its app's preboot, that moment adds `P + d·c` (`P`: the other overlapping types).
  */
-function maxDynosFor(rows: Omit<ProcessBudget, 'maxDynos'>[], row: Omit<ProcessBudget, 'maxDynos'>, total: number, limit: null | number): null | number {
-  if (limit === null || !countsInTotal(row) || row.connectionsPerDyno === 0) return null
-  const others = total - row.connections
-  const peakWith = (dynos: number): number => {
-    const scaled = rows.map((r) => (r === row ? {...r, connections: dynos * r.connectionsPerDyno} : r))
-    const t = others + dynos * row.connectionsPerDyno
-    return Math.max(t, ...deployMomentsOf(scaled, t).map((m) => m.peak))
+function maxDynosOf(moments: DeployMoment[], total: number, limit: null | number): (row: Omit<ProcessBudget, 'maxDynos'>) => null | number {
+  const prebootOf = new Map(moments.filter((m) => m.kind === 'preboot').map((m) => [m.app, m]))
+  // The two largest moments, so "the largest but this row's own preboot" is O(1).
+  const ranked = [...moments].sort((a, b) => b.extra - a.extra).slice(0, 2)
+  return (row) => {
+    if (limit === null || !countsInTotal(row) || row.connectionsPerDyno === 0) return null
+    const c = row.connectionsPerDyno
+    const others = total - row.connections
+    const own = row.model.deployOverlap?.value && !row.model.serverPooling ? prebootOf.get(row.model.app ?? null) : undefined
+    const largestOther = Math.max(0, ranked.find((m) => m !== own)?.extra ?? 0)
+    let fits = Math.floor((limit - others - largestOther) / c)
+    if (own) fits = Math.min(fits, Math.floor((limit - others - (own.extra - row.connections)) / (2 * c)))
+    return Math.max(0, fits)
   }
-
-  let lo = 0
-  let hi = Math.max(0, Math.floor((limit - others) / row.connectionsPerDyno))
-  if (peakWith(0) > limit) return 0
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (peakWith(mid) <= limit) lo = mid
-    else hi = mid - 1
-  }
-
-  return lo
 }
 
 /** Behind the server-side pool a type scales until the pooler's client limit; the database side stays capped. */
@@ -190,4 +196,29 @@ export function describeMoment(m: DeployMoment): string {
   const where = m.app === null ? '' : ` of ${m.app}`
   const why = m.kind === 'release' ? `the release dyno adds ${m.extra}` : `a second set of ${m.processTypes.join(', ')} dynos adds ${m.extra}`
   return `${what}${where} (${why})`
+}
+
+/** What a changed budget is judged on: `--suggest` needs only these. */
+export type BudgetSummary = Pick<Budget, 'deployPeak' | 'limit' | 'status' | 'total' | 'utilization'>
+
+const rankedMoments = new WeakMap<Budget, DeployMoment[]>()
+
+/**
+ * The budget's totals with one long-running row's model replaced, without budgeting the
+ * other rows again: the total moves by the row's change, and so does the row's own preboot
+ * moment. `--suggest` tries many values per row; this keeps it linear in rows. Returns
+ * undefined where the shortcut does not hold (a type behind the server-side pool), so the
+ * caller budgets again.
+ */
+export function withRowReplaced(b: Budget, row: ProcessBudget, model: ProcessModel): BudgetSummary | undefined {
+  if (!countsInTotal(row) || row.model.serverPooling || model.serverPooling) return undefined
+  if (Boolean(row.model.deployOverlap?.value) !== Boolean(model.deployOverlap?.value)) return undefined
+  let ranked = rankedMoments.get(b)
+  if (!ranked) rankedMoments.set(b, (ranked = [...b.deployMoments].sort((x, y) => y.extra - x.extra).slice(0, 2)))
+  const delta = budgetProcess(model).connections - row.connections
+  const total = b.total + delta
+  const own = row.model.deployOverlap?.value ? b.deployMoments.find((m) => m.kind === 'preboot' && m.app === (row.model.app ?? null)) : undefined
+  const other = ranked.find((m) => m !== own)?.extra ?? 0
+  const deployPeak = total + Math.max(0, other, own ? own.extra + delta : 0)
+  return {deployPeak, limit: b.limit, status: statusFor(total, b.limit, b.warnAt), total, utilization: b.limit === null ? null : total / b.limit}
 }

@@ -37,14 +37,22 @@ export function readTextFile(path: string): TextFile {
     const st = fstatSync(fd)
     if (st.isDirectory()) return {kind: 'directory'}
     if (st.size > MAX_FILE_BYTES) return {kind: 'too-large'}
-    // Read one byte past the limit: files that grow or lie about their size are still capped.
-    const buf = Buffer.alloc(MAX_FILE_BYTES + 1)
+    // Sized to what fstat says (not a fresh 1 MiB per file: that zero-filling cost most of a
+    // large run), grown if the file grows, and read one byte past the limit: files that grow
+    // or lie about their size are still capped.
+    let buf = Buffer.allocUnsafe(Math.min(st.size, MAX_FILE_BYTES) + 1)
     let n = 0
     for (;;) {
+      if (n === buf.length) {
+        if (n > MAX_FILE_BYTES) break
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_FILE_BYTES + 1))
+        buf.copy(bigger, 0, 0, n)
+        buf = bigger
+      }
+
       const got = readSync(fd, buf, n, buf.length - n, null)
       if (got === 0) break
       n += got
-      if (n === buf.length) break
     }
 
     if (n > MAX_FILE_BYTES) return {kind: 'too-large'}
@@ -60,20 +68,65 @@ export function readTextFile(path: string): TextFile {
 }
 
 /**
+ * What one run has read, shared by the apps of a config file that point at the same files
+ * (a platform team's many apps on one database): each real path is resolved and read once.
+ * One cache per run — files may change between runs.
+ */
+export interface ReadCache {
+  isFile(abs: string): boolean
+  read(abs: string): TextFile
+  realpath(abs: string): string | undefined
+}
+
+export function newReadCache(): ReadCache {
+  const texts = new Map<string, TextFile>()
+  const reals = new Map<string, string | undefined>()
+  const files = new Map<string, boolean>()
+  return {
+    isFile(abs) {
+      let is = files.get(abs)
+      if (is === undefined) {
+        try {
+          is = statSync(abs).isFile()
+        } catch {
+          is = false
+        }
+
+        files.set(abs, is)
+      }
+
+      return is
+    },
+    read(abs) {
+      let file = texts.get(abs)
+      if (!file) texts.set(abs, (file = readTextFile(abs)))
+      return file
+    },
+    realpath(abs) {
+      if (reals.has(abs)) return reals.get(abs)
+      let real: string | undefined
+      try {
+        real = realpathSync(abs)
+      } catch {
+        real = undefined
+      }
+
+      reals.set(abs, real)
+      return real
+    },
+  }
+}
+
+/**
  * The app's files, read lazily from `root` and cached. Paths are relative to the
  * root with `/`. A path that leaves the root (`../`, an absolute path, a symlink
  * pointing out) is never read. A file that exists but cannot be used (binary,
  * larger than 1 MiB, unreadable) reads as missing and adds an
  * `unparsable-config` warning to `problems`, once.
  */
-export function createFileReader(root: string): FileReader & {problems: Diagnostic[]} {
+export function createFileReader(root: string, shared: ReadCache = newReadCache()): FileReader & {problems: Diagnostic[]} {
   const absRoot = resolve(root)
-  let realRoot: string
-  try {
-    realRoot = realpathSync(absRoot)
-  } catch {
-    realRoot = absRoot
-  }
+  const realRoot = shared.realpath(absRoot) ?? absRoot
 
   const problems: Diagnostic[] = []
   const cache = new Map<string, SourceFile | undefined>()
@@ -86,12 +139,9 @@ export function createFileReader(root: string): FileReader & {problems: Diagnost
     if (isAbsolute(path) || path.includes('\0')) return undefined
     const abs = resolve(absRoot, path)
     if (!inside(absRoot, abs)) return undefined
-    try {
-      const real = realpathSync(abs)
-      return inside(realRoot, real) ? real : undefined
-    } catch {
-      return abs // missing: reading it will say so
-    }
+    const real = shared.realpath(abs)
+    if (real === undefined) return abs // missing: reading it will say so
+    return inside(realRoot, real) ? real : undefined
   }
 
   const read = (path: string): SourceFile | undefined => {
@@ -102,7 +152,7 @@ export function createFileReader(root: string): FileReader & {problems: Diagnost
     if (abs === undefined) {
       warn(key, `${key} is outside the app folder; not read`)
     } else {
-      const file = readTextFile(abs)
+      const file = shared.read(abs)
       switch (file.kind) {
         case 'text': {
           result = {path: key, text: file.text}
@@ -137,12 +187,7 @@ export function createFileReader(root: string): FileReader & {problems: Diagnost
   return {
     exists(path: string): boolean {
       const abs = locate(path.replaceAll('\\', '/'))
-      if (abs === undefined) return false
-      try {
-        return statSync(abs).isFile()
-      } catch {
-        return false
-      }
+      return abs !== undefined && shared.isFile(abs)
     },
     problems,
     read,
@@ -153,9 +198,9 @@ export function createFileReader(root: string): FileReader & {problems: Diagnost
  * Read the Procfile, or throw an InputError (exit 2) that says what is wrong with
  * it. `path` is kept as given in the returned SourceFile.
  */
-export function readProcfile(path: string): SourceFile {
+export function readProcfile(path: string, shared?: ReadCache): SourceFile {
   const hint = 'run conncalc in the app folder, or pass --procfile PATH'
-  const file = readTextFile(path)
+  const file = shared ? shared.read(resolve(path)) : readTextFile(path)
   switch (file.kind) {
     case 'text': {
       return {path, text: file.text}

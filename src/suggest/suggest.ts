@@ -3,11 +3,11 @@ import type {BudgetRequest} from '../model/request.js'
 import type {Report} from '../model/report.js'
 import type {Suggestion, SuggestionSet} from '../model/suggestion.js'
 import type {PlanTable} from '../model/plan.js'
-import type {Budget, ProcessBudget} from '../model/budget.js'
+import type {ProcessBudget} from '../model/budget.js'
 import type {Assumption} from '../model/config.js'
 import type {ProcessModel} from '../model/process.js'
 import {applyAssumption} from '../budget/assume.js'
-import {computeBudget} from '../budget/budget.js'
+import {type BudgetSummary, computeBudget, statusFor, withRowReplaced} from '../budget/budget.js'
 import {assumed, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
 
 interface Context {
@@ -29,7 +29,7 @@ export function suggest(report: Report, context: Context): SuggestionSet {
   const b = report.budget
   const fitsNow = b.limit !== null && b.total <= b.limit && b.deployPeak <= b.limit
   const goal: SuggestionSet['goal'] = context.failOn === 'warning' || (fitsNow && b.status === 'warning') ? 'below-warn-at' : 'fit'
-  const meets = (x: Budget): boolean =>
+  const meets = (x: BudgetSummary): boolean =>
     x.limit !== null && x.total <= x.limit && x.deployPeak <= x.limit && (goal === 'fit' || x.status === 'ok')
 
   if (b.limit !== null && meets(b)) return {goal, items: [], needed: false}
@@ -60,13 +60,31 @@ export function suggest(report: Report, context: Context): SuggestionSet {
   return {goal, items, needed: true}
 }
 
-type Meets = (b: Budget) => boolean
+type Meets = (b: BudgetSummary) => boolean
 type Edit = (p: ProcessModel) => void
 
 const SUGGESTED: Source = assumed('a change proposed by --suggest')
 
-/** The budget again, with some process types edited and/or another limit. */
-function rebudget(report: Report, edits: Map<ProcessModel, Edit>, limit?: Sourced<number>): Budget {
+/**
+ * The budget again, with some process types edited and/or another limit. One edited
+ * long-running row is worked out from the current totals (withRowReplaced); the rest
+ * budget every row again.
+ */
+function rebudget(report: Report, edits: Map<ProcessModel, Edit>, limit?: Sourced<number>): BudgetSummary {
+  if (edits.size === 1 && !limit) {
+    const [[model, edit]] = edits
+    const row = report.budget.processTypes.find((p) => p.model === model)
+    const copy = structuredClone(model)
+    edit(copy)
+    const quick = row && withRowReplaced(report.budget, row, copy)
+    if (quick) return quick
+  }
+
+  if (edits.size === 0 && limit && !report.budget.serverPooling) {
+    const b = report.budget
+    return {deployPeak: b.deployPeak, limit: limit.value, status: statusFor(b.total, limit.value, b.warnAt), total: b.total, utilization: b.total / limit.value}
+  }
+
   const processes = report.app.processes.map((p) => {
     const edit = edits.get(p)
     if (!edit) return p
@@ -78,7 +96,7 @@ function rebudget(report: Report, edits: Map<ProcessModel, Edit>, limit?: Source
   return computeBudget({...report.app, processes}, {limit: limit ?? b.limitSource, reserve: b.reserveSource, warnAt: b.warnAt})
 }
 
-function result(b: Budget): Pick<Suggestion, 'deployPeak' | 'limit' | 'status' | 'total' | 'utilization'> {
+function result(b: BudgetSummary): Pick<Suggestion, 'deployPeak' | 'limit' | 'status' | 'total' | 'utilization'> {
   return {
     deployPeak: b.deployPeak,
     limit: b.limit!,
@@ -126,8 +144,8 @@ function planSuggestion(report: Report, context: Context, meets: Meets): null | 
 }
 
 function scaleSuggestion(report: Report, row: ProcessBudget, meets: Meets): null | Suggestion {
-  let last: Budget | undefined
-  const at = (n: number): Budget => rebudget(report, new Map([[row.model, (p: ProcessModel) => {
+  let last: BudgetSummary | undefined
+  const at = (n: number): BudgetSummary => rebudget(report, new Map([[row.model, (p: ProcessModel) => {
     p.dynos = sourced(n, SUGGESTED)
     if (p.dynoRange) p.dynoRange = {max: n, min: Math.min(p.dynoRange.min, n)}
   }]]))

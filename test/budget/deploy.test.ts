@@ -94,3 +94,48 @@ describe('deploy-over-limit', () => {
     expect(codes).not.toContain('deploy-over-limit')
   })
 })
+
+describe('max dynos is arithmetic, and agrees with scaling the row and budgeting again', () => {
+  // A deterministic pseudo-random formation generator (LCG), so a failure reproduces.
+  function* formations(seed: number, count: number): Generator<ProcessModel[]> {
+    let s = seed
+    const next = (n: number): number => {
+      s = (s * 1_103_515_245 + 12_345) % 2_147_483_648
+      return s % n
+    }
+
+    for (let i = 0; i < count; i++) {
+      const rows: ProcessModel[] = []
+      const apps = ['a', 'b', 'c'].slice(0, 1 + next(3))
+      for (const app of apps) {
+        for (let t = 0; t < 1 + next(4); t++) rows.push(proc(`t${t}`, {app, dynos: next(6), perDyno: next(12), preboot: next(3) === 0}))
+        if (next(2) === 0) rows.push(proc('release', {app, dynos: 1, perDyno: 1 + next(3), release: true}))
+      }
+
+      yield rows
+    }
+  }
+
+  it('for every long-running row: d dynos fit and d + 1 do not (by re-budgeting with that count)', () => {
+    let checked = 0
+    for (const rows of formations(7, 300)) {
+      const limit = 40 + (rows.length * 13) % 120
+      const b = budget(rows, limit)
+      b.processTypes.forEach((p, i) => {
+        if (p.role !== 'long-running' || p.connectionsPerDyno === 0) return expect(p.maxDynos).toBeNull()
+        const peakWith = (d: number) => budget(rows.map((r, j) => (j === i ? {...r, dynos: flag(d)} : r)), limit).deployPeak
+        expect(p.maxDynos).toBeGreaterThanOrEqual(0)
+        if (p.maxDynos! > 0) expect(peakWith(p.maxDynos!)).toBeLessThanOrEqual(limit)
+        expect(peakWith(p.maxDynos! + 1)).toBeGreaterThan(limit)
+        checked++
+      })
+    }
+
+    expect(checked).toBeGreaterThan(300)
+  })
+
+  it('limits far above 2³¹ give a number, not a hang', () => {
+    const b = budget([proc('web', {dynos: 1, perDyno: 3})], 10_000_000_000)
+    expect(b.processTypes[0].maxDynos).toBe(3_333_333_333)
+  })
+})

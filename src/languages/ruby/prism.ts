@@ -39,8 +39,9 @@ function load(): Promise<{parse: ParseFn; prism: Prism}> {
   return loading
 }
 
-/** Byte offsets where each line starts, for offset → line lookups. */
-const cache = new Map<string, {result: ParsedRuby; text: string}>()
+// Keyed by text too: ERB files parse one snippet per tag under the same path, and the apps
+// of one config file share files, so a (path, locals, text) is parsed once per run.
+const cache = new Map<string, ParsedRuby>()
 
 /**
  * Parse Ruby source; results are cached per (path, text). Never runs the code.
@@ -48,9 +49,9 @@ const cache = new Map<string, {result: ParsedRuby; text: string}>()
  * prism reads `x` as a variable rather than a method call.
  */
 export async function parseRuby(path: string, text: string, locals: readonly string[] = []): Promise<ParsedRuby> {
-  const key = locals.length > 0 ? `${path}\0${locals.join(',')}` : path
+  const key = `${path}\0${locals.join(',')}\0${text}`
   const hit = cache.get(key)
-  if (hit && hit.text === text) return hit.result
+  if (hit) return hit
 
   const {parse, prism} = await load()
   const bytes = Buffer.from(text, 'utf8')
@@ -72,6 +73,6 @@ export async function parseRuby(path: string, text: string, locals: readonly str
     program: raw.value,
     textOf: (node) => bytes.subarray(node.location.startOffset, node.location.startOffset + node.location.length).toString('utf8'),
   }
-  cache.set(key, {result, text})
+  cache.set(key, result)
   return result
 }
