@@ -4,7 +4,7 @@ import {Chalk, type ChalkInstance} from 'chalk'
 
 import type {Format} from '../render/format.js'
 
-import {InternalError, UsageError} from '../util/errors.js'
+import {describeFailure, type FailureContext, writeFailure} from './failure.js'
 import {writeTextFile} from '../io/write.js'
 import {workflowCommands} from '../render/github.js'
 import {redactSecrets} from '../util/redact.js'
@@ -24,29 +24,20 @@ export abstract class BaseCommand extends Command {
     return new Chalk({level: off ? 0 : 1})
   }
 
-  override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    // oclif's own errors (bad flags, this.exit) already carry their exit code and message.
-    if (err.oclif?.exit !== undefined && !(err instanceof UsageError)) {
-      if (err.oclif.exit !== 0 && /Nonexistent flag|Unexpected argument|Expected|flag|argument/i.test(err.message)) {
-        process.exitCode = 2
-      }
-
-      return super.catch(err)
-    }
-
-    const usage = err instanceof UsageError
-    const code = usage ? 2 : 3
-    process.exitCode = code
-    const message = redactSecrets(usage ? err.message : new InternalError(err.message || String(err)).message)
-    const hint = usage && err.hint ? redactSecrets(err.hint) : undefined
-    if (this.jsonEnabled()) {
-      this.logJson({error: {exitCode: code, hint, message}})
-    } else {
-      process.stderr.write(`conncalc: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`)
-      if (!usage && process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
-    }
-
+  override async catch(err: Error): Promise<unknown> {
+    const failure = describeFailure(err, this.failureContext())
+    if (failure.exitCode === 0) return undefined
+    writeFailure(failure, this.jsonEnabled())
+    if (failure.exitCode === 3 && process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
     return undefined
+  }
+
+  /** `conncalc plan` and the flags it takes, for the hint of a command-line error. */
+  private failureContext(): FailureContext {
+    const separator = this.config.topicSeparator ?? ' '
+    const command = [this.config.bin, ...(this.id ? [this.id.replaceAll(':', separator)] : [])].join(' ')
+    const flags = Object.entries({...this.ctor.flags, ...this.ctor.baseFlags}).flatMap(([name, flag]) => [name, ...((flag as {aliases?: string[]}).aliases ?? [])])
+    return {command, flags: [...flags, ...(this.ctor.enableJsonFlag ? ['json'] : []), 'help']}
   }
 
   /** JSON output goes through the same redaction as text. */

@@ -3,7 +3,7 @@ import {dirname, join, relative, resolve} from 'node:path'
 
 import {type ConncalcConfig, configSchema} from '../model/config.js'
 import {InputError} from '../util/errors.js'
-import {editDistance} from '../platform/plans.js'
+import {closest, didYouMean} from '../util/did-you-mean.js'
 import {parseYaml} from '../util/yaml.js'
 import {readTextFile} from './files.js'
 
@@ -96,7 +96,7 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
   // configSchema() imports zod: only now that a config file exists.
   const result = (await configSchema()).safeParse(data)
   if (!result.success) {
-    const lines = result.error.issues.slice(0, 8).flatMap((issue) => describeIssue(issue, location.prefix, editDistance))
+    const lines = result.error.issues.slice(0, 8).flatMap((issue) => describeIssue(issue, location.prefix))
     const shown = lines.map(({message, path}) => `  ${display}:${lineOf(path)}: ${message}`)
     throw new InputError(`invalid config file ${display}:\n${shown.join('\n')}`, 'conncalc schema prints the JSON Schema of the config file')
   }
@@ -134,13 +134,14 @@ export function keyPath(path: ReadonlyArray<PropertyKey>, prefix: string[] = [])
   return [...prefix, ...path].map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') || '(top level)'
 }
 
-function describeIssue(issue: Issue, prefix: string[], distance: (a: string, b: string) => number): {message: string; path: (number | string)[]}[] {
+function describeIssue(issue: Issue, prefix: string[]): {message: string; path: (number | string)[]}[] {
   const path = issue.path.filter((p): p is number | string => typeof p !== 'symbol')
   if (issue.code === 'unrecognized_keys') {
     return (issue.keys ?? []).map((key) => {
       const known = keysAt(path)
-      const near = known.map((k) => ({d: distance(key.toLowerCase().replaceAll(/[-_]/g, ''), k.toLowerCase()), k})).sort((a, b) => a.d - b.d)[0]
-      const hint = near && near.d <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean ${near.k}?` : known.length > 0 ? `; known keys: ${known.join(', ')}` : ''
+      // warn-at and warn_at are warnAt: the keys are camelCase.
+      const near = didYouMean(closest(key.replaceAll(/[-_]/g, ''), known, {limit: 1}))
+      const hint = near ? `; ${near}` : known.length > 0 ? `; known keys: ${known.join(', ')}` : ''
       return {message: `${keyPath([...path, key], prefix)}: unknown key${hint}`, path: [...path, key]}
     })
   }

@@ -2,6 +2,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Formation, FormationEntry} from '../model/formation.js'
 import type {Source} from '../model/source.js'
 
+import {closest, didYouMean} from '../util/did-you-mean.js'
 import {UsageError} from '../util/errors.js'
 import {assumed, fromFile, fromFlag, sourced} from '../model/source.js'
 import {loadDynoSizes} from './dyno-size-table.js'
@@ -37,11 +38,8 @@ export function normalizeDynoSize(size: string): string | undefined {
 /** Up to three known sizes closest to `size`, for "did you mean". */
 export function closestDynoSizes(size: string): string[] {
   const s = size.toLowerCase()
-  return SIZE_NAMES.map((k, i) => ({d: k.includes(s) || abbreviates(s, k) ? 0.5 : distance(s, k), i, k}))
-    .filter(({d}) => d <= Math.max(2, Math.floor(s.length / 2)))
-    .sort((a, b) => a.d - b.d || a.i - b.i)
-    .slice(0, 3)
-    .map(({k}) => k)
+  // A part of a size's name or its initials (`2x`, `pl`) is nearer than any typo.
+  return closest(s, SIZE_NAMES, {shortcut: (typed, k) => (k.includes(typed) || abbreviates(typed, k) ? 0.5 : undefined), within: Math.max(2, Math.floor(s.length / 2))})
 }
 
 /** The Common Runtime sizes by name, then the Private/Shield suffixes, as the table has them. */
@@ -110,7 +108,7 @@ export function parseScaleSpec(spec: string, where?: {label: string; source: Sou
     if (!size) {
       const near = closestDynoSizes(sizeText)
       throw new UsageError(
-        `${label}: unknown dyno size "${sizeText}"${near.length > 0 ? `; did you mean ${near.join(', ')}?` : ''}`,
+        `${label}: unknown dyno size "${sizeText}"${near.length > 0 ? `; ${didYouMean(near)}` : ''}`,
         SIZES_HINT,
       )
     }
@@ -218,19 +216,4 @@ function isSubsequence(a: string, b: string): boolean {
   let j = 0
   for (const c of b) if (c === a[j]) j++
   return j === a.length
-}
-
-/** Levenshtein distance, for suggestions. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i]
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-
-    prev = cur
-  }
-
-  return prev[b.length]
 }

@@ -1,6 +1,7 @@
 import type {Plan, PlanTable} from '../model/plan.js'
 import type {Source} from '../model/source.js'
 
+import {closest, didYouMean} from '../util/did-you-mean.js'
 import {InputError, UsageError} from '../util/errors.js'
 
 /** The zod schema of a plan table; zod is loaded only when a table is validated. */
@@ -75,17 +76,13 @@ export function requirePlan(table: PlanTable, input: string): Plan {
   const near = closestPlans(table, normalizePlanName(input), 3)
   throw new UsageError(
     `unknown plan "${input}" in ${table.path}`,
-    near.length > 0 ? `did you mean ${near.join(', ')}? (conncalc plans lists them all)` : 'conncalc plans lists the known plans',
+    near.length > 0 ? `${didYouMean(near)} (conncalc plans lists them all)` : 'conncalc plans lists the known plans',
   )
 }
 
 export function closestPlans(table: PlanTable, name: string, n: number): string[] {
-  return table.plans
-    .map((p) => ({d: Math.min(...[p.name, ...(p.aliases ?? [])].map((x) => editDistance(name, x))), name: p.name}))
-    .filter((x) => x.d <= Math.max(3, Math.floor(name.length / 2)))
-    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
-    .slice(0, n)
-    .map((x) => x.name)
+  // Plan names are short and differ in one digit (standard-0, standard-2): a wider cut-off.
+  return closest(name, table.plans.map((p) => ({name: p.name, spellings: p.aliases})), {limit: n, within: Math.max(3, Math.floor(name.length / 2))})
 }
 
 export function planSource(table: PlanTable, plan: Plan): Source {
@@ -100,19 +97,4 @@ export function smallestPlanFitting(table: PlanTable, needed: number, tiers?: st
   return table.plans
     .filter((p) => p.limit >= needed && (!tiers || tiers.includes(p.tier)))
     .sort((a, b) => a.limit - b.limit)[0]
-}
-
-export function editDistance(a: string, b: string): number {
-  const dp = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]
-    dp[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-
-  return dp[b.length]
 }

@@ -1,0 +1,74 @@
+import {readFileSync} from 'node:fs'
+import {describe, expect, it} from 'vitest'
+
+import {ROOT, runCli} from '../helpers/cli.js'
+
+const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {version: string}).version
+
+describe('the conventions of oclif CLIs', () => {
+  it.each([['help'], ['-h'], ['--help']])('`conncalc %s` lists the commands', (arg) => {
+    const r = runCli([arg])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^USAGE\n {2}\$ conncalc \[COMMAND\]$/m)
+    expect(r.stdout).toMatch(/^ {2}plan {4}Compute the app's PostgreSQL connection budget/m)
+    expect(r.stderr).toBe('')
+  })
+
+  it.each([[['help', 'plan']], [['plan', '-h']], [['plan', '--help']]])('`conncalc %s` shows the plan command', (argv) => {
+    const r = runCli(argv)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^ {2}\$ conncalc plan \[--json\]/m)
+    expect(r.stdout).toContain('-f, --procfile=<value>')
+    expect(r.stderr).toBe('')
+  })
+
+  it.each([['version'], ['-v'], ['--version']])('`conncalc %s` prints the version', (arg) => {
+    const r = runCli([arg])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(new RegExp(`^conncalc/${VERSION.replaceAll('.', '\\.')} \\S+ node-v\\d+`))
+  })
+})
+
+describe('a usage error is one line and a hint', () => {
+  it.each([
+    [['pln'], 'unknown command "pln"', 'did you mean plan, plans? (conncalc help lists the commands)'],
+    [['help', 'pln'], 'unknown command "pln"', 'did you mean plan, plans? (conncalc help lists the commands)'],
+    [['sacle', 'web=2'], 'unknown command "sacle"', 'did you mean scale? (conncalc help lists the commands)'],
+    [['plan', '--procfil', 'Procfile'], 'unknown flag --procfil', 'did you mean --procfile? (conncalc plan --help lists the flags)'],
+    [['scale', 'web=2', '--pln', 'standard-0'], 'unknown flag --pln', 'did you mean --plan? (conncalc scale --help lists the flags)'],
+    [['plan', '--bogus'], 'unknown flag --bogus', 'conncalc plan --help lists the flags'],
+    [['plan', '--format', 'tabel'], '--format tabel is not one of table, markdown, json, github, svg', 'did you mean table?'],
+    // a prefix counts as near: "warn" is three edits from "warning"
+    [['plan', '--fail-on', 'warn'], '--fail-on warn is not one of error, warning', 'did you mean warning?'],
+    [['plan', '--limit', 'abc'], '--limit: expected an integer but received: abc', 'conncalc plan --help describes --limit'],
+    [['plan', '--plan'], '--plan expects a value', 'conncalc plan --help describes --plan'],
+    [['plan', 'web=2'], 'unexpected argument web=2', 'a formation goes in --scale: conncalc plan --scale web=2'],
+    [['plans', 'extra'], 'unexpected argument extra', 'conncalc plans takes flags only; conncalc plans --help lists them'],
+  ])('conncalc %j', (argv, message, hint) => {
+    const r = runCli(argv)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(`conncalc: ${message}\n  hint: ${hint}\n`)
+    expect(r.stdout).toBe('')
+  })
+})
+
+describe('under --json every failure is the documented JSON error on standard output, and nothing else', () => {
+  it.each([
+    [['plan', '--bogus'], 'unknown flag --bogus'],
+    [['pln'], 'unknown command "pln"'],
+    [['plan', '--limit', '0'], '--limit: expected an integer greater than or equal to 1 but received: 0'],
+    [['plan', 'extra'], 'unexpected argument extra'],
+    [['scale', 'web=2', '--format', 'pdf'], '--format pdf is not one of table, markdown, json, github, svg'],
+    [['plan', '--procfile', 'no/such/Procfile'], `no Procfile at ${ROOT}no/such/Procfile`],
+  ])('conncalc %j --json', (argv, message) => {
+    const r = runCli([...argv, '--json'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('')
+    const json = JSON.parse(r.stdout) as {error: {exitCode: number; hint: string; message: string}}
+    expect(Object.keys(json)).toEqual(['error'])
+    expect(Object.keys(json.error).sort()).toEqual(['exitCode', 'hint', 'message'])
+    expect(json.error.exitCode).toBe(2)
+    expect(json.error.message).toBe(message)
+    expect(r.stdout.length).toBeLessThan(400)
+  })
+})
