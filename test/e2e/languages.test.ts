@@ -69,10 +69,22 @@ describe('Python apps', () => {
     expect(oversized.diagnostics).toContainEqual(expect.objectContaining({code: 'oversized-pool', file: 'app/config.py', processType: 'web', severity: 'info'}))
   })
 
+  it('modern Python (bare yield, match, PEP 695 generics, nested f-strings, walrus, starred targets) parses and still gives its pool', () => {
+    // app/db.py holds every shape @lezer/python rejected beside create_engine(pool_size=4, max_overflow=2).
+    const r = plan('python-syntax-torture', '--scale', 'web=2')
+    const web = r.type('web')
+    // 3 gthread workers × min(pool 4 + overflow 2 = 6, 4 threads) = 12 per dyno; × 2 dynos = 24.
+    expect(web).toMatchObject({connections: 24, connectionsPerProcess: 4, poolPerProcess: 6, processesPerDyno: 3, server: 'gunicorn', threadsPerProcess: 4})
+    expect(web.sources['pool.engine app/db.py:100'].source).toEqual({file: 'app/db.py', kind: 'file', line: 100})
+    expect(codes(r)).not.toContain('unparsable-config')
+    expect(codes(r)).not.toContain('unknown-config-value')
+  })
+
   it('malformed Python degrades to diagnostics and defaults, never a crash', () => {
     const r = plan('malformed-python', '--scale', 'web=1:standard-2x')
     expect(r.type('web')).toMatchObject({processesPerDyno: 4, threadsPerProcess: 1})
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'gunicorn.conf.py', line: 4}))
+    // Line 3, where CPython 3.13 says "'(' was never closed" (lezer reported line 4).
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'gunicorn.conf.py', line: 3}))
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', file: 'proj/settings.py', line: 6}))
   })
 })

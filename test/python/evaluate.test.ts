@@ -104,4 +104,42 @@ describe('evaluatePython', () => {
     const s = await value('import os\nx = os.environ.get("W", "2") * 2\n', 'x')
     expect(s.kind === 'unknown' && s.reason).toContain('is not a number')
   })
+
+  it('a construct it does not evaluate makes only that value unknown; the rest of the file is read', async () => {
+    const src = [
+      'from contextlib import contextmanager',
+      'from sqlalchemy import create_engine',
+      '@contextmanager',
+      'def scope():',
+      '    yield',
+      'sizes = [n for n, *rest in pairs]',
+      'wake = lambda: (yield)',
+      'if (n := 4) > 2:',
+      '    base = n',
+      'match mode:',
+      '    case "big":',
+      '        create_engine(URL, pool_size=50)',
+      'pool = base + 1',
+      'engine = create_engine(URL, pool_size=pool)',
+    ].join('\n')
+    const m = await run(src)
+    expect(m.parsed).toBe(true)
+    expect(m.diagnostics).toEqual([])
+    expect(m.names.get('sizes')).toMatchObject({kind: 'unknown', line: 6})
+    expect(m.names.get('wake')).toMatchObject({kind: 'unknown', line: 7})
+    // The walrus binds n = 4, so the condition is decided and base = 4.
+    expect(asInteger(m.names.get('pool'))).toBe(5)
+    const calls = m.calls.filter((c) => c.callee === 'sqlalchemy.create_engine')
+    // The match case may or may not run: its call is kept, as conditional; the module-level one is not.
+    expect(calls.map((c) => [c.line, c.conditional, asInteger(c.kwargs.pool_size)])).toEqual([
+      [12, true, 50],
+      [14, false, 5],
+    ])
+  })
+
+  it('only a file tree-sitter-python rejects is unparsable, and the line is where the error is', async () => {
+    const m = await run('import os\n\nclass Config:\n    def pool(self):\n        return (1 +\n\n    size = 5\n')
+    expect(m.parsed).toBe(false)
+    expect(m.diagnostics[0]).toMatchObject({code: 'unparsable-config', line: 5})
+  })
 })

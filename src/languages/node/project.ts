@@ -13,7 +13,6 @@ import {evaluateParsed, type JsModule, parseJs} from './js.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
 
-const MAX_FILES = 60
 /** Files evaluated in all, walked or imported: a large app costs a bounded amount of parsing. */
 const MAX_LOADED = 120
 const MAX_IMPORT_DEPTH = 8
@@ -83,6 +82,6 @@ export class NodeProject {
   }
 
   async walk(entries: string[]): Promise<JsModule[]> {
-    return walkModules(entries, MAX_FILES, (path) => this.load(path), (m, path) => m.imports.map((spec) => this.resolve(spec, path)))
+    return walkModules(entries, (path) => this.load(path), (m, path) => m.imports.map((spec) => this.resolve(spec, path)))
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The safe evaluator for Python configs (DESIGN.md, "Never execute the user's
- * code"): it walks lezer's syntax tree and computes what settings modules and
+ * code"): it walks tree-sitter-python's syntax tree and computes what settings modules and
  * server configs use — literals, names assigned earlier, `os.environ.get("X", 2)`,
  * `os.environ["X"]`, `os.getenv`, python-decouple `config()`, django-environ
  * `env.int()`, pydantic BaseSettings fields, `int()`, `multiprocessing.cpu_count()`
@@ -12,7 +12,7 @@ import {type Source, uniqueSources} from '../../model/source.js'
 
 import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
 import {callMethod} from './methods.js'
-import {parsePython, type ParsedPython, type PyNode} from './parse.js'
+import {parsePython, type PyNode} from './parse.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 
 const isObj = (v: PyValue): v is Exclude<PyValue, boolean | null | number | string> => typeof v === 'object' && v !== null
@@ -103,17 +103,14 @@ class Evaluator {
   /** Calls are recorded once, where the file is walked, not again in each invocation. */
   private recording = true
 
-  constructor(
-    private readonly parsed: ParsedPython,
-    private readonly opts: PyEvalOptions,
-  ) {}
+  constructor(private readonly opts: PyEvalOptions) {}
 
   line(node: PyNode): number {
-    return this.parsed.lineOf(node.from)
+    return node.startPosition.row + 1
   }
 
   private snippet(node: PyNode): string {
-    const t = this.parsed.textOf(node).replaceAll(/\s+/g, ' ').trim()
+    const t = node.text.replaceAll(/\s+/g, ' ').trim()
     return t.length > 60 ? `${t.slice(0, 57)}...` : t
   }
 
@@ -150,74 +147,69 @@ class Evaluator {
     return out
   }
 
-  private bodyOf(node: PyNode | null): PyNode[] {
-    return node ? kids(node).filter((k) => !PUNCT.has(k.name)) : []
+  /** The statements of a `block` (or of a one-line body). */
+  private bodyOf(node: PyNode | null | undefined): PyNode[] {
+    return node ? named(node) : []
   }
 
   private async statement(node: PyNode, scope: Scope): Promise<void> {
-    switch (node.name) {
-      case 'AssignStatement': {
-        await this.assign(node, scope)
+    switch (node.type) {
+      case 'expression_statement': {
+        for (const k of named(node)) await this.exprStatement(k, scope)
         return
       }
 
-      case 'UpdateStatement': {
-        const [target, op, valueNode] = kids(node)
-        if (!target || !op || !valueNode || target.name !== 'VariableName') return
-        const name = this.parsed.textOf(target)
-        const right = await this.expr(valueNode, scope)
-        const left = scope.get(name) ?? this.unknown(target, `\`${name}\` is not defined before line ${this.line(target)}`)
-        scope.set(name, this.arith(node, this.parsed.textOf(op).slice(0, -1), left, right))
-        return
-      }
-
-      case 'ExpressionStatement': {
-        for (const k of kids(node)) await this.exprStatement(k, scope)
-        return
-      }
-
-      case 'ImportStatement': {
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement': {
         await this.importStatement(node, scope)
         return
       }
 
-      case 'IfStatement': {
+      case 'if_statement': {
         await this.ifStatement(node, scope)
         return
       }
 
       // A try body is what runs when nothing fails (handlers are skipped); a with body always runs.
-      case 'TryStatement':
-      case 'WithStatement': {
-        const body = kids(node).find((k) => k.name === 'Body')
-        if (body) await this.block(this.bodyOf(body), scope)
+      case 'try_statement':
+      case 'with_statement': {
+        await this.block(this.bodyOf(node.childForFieldName('body')), scope)
         return
       }
 
-      case 'ClassDefinition': {
+      case 'class_definition': {
         await this.classDefinition(node, scope)
         return
       }
 
-      case 'FunctionDefinition': {
+      case 'function_definition': {
         await this.defineFunction(node, scope)
         return
       }
 
-      case 'RaiseStatement': {
+      case 'raise_statement': {
         if (this.frame) this.frame.returned = this.unknown(node, `\`${this.snippet(node)}\` raises (line ${this.line(node)})`)
         return
       }
 
-      case 'ForStatement':
-      case 'WhileStatement': {
+      case 'for_statement':
+      case 'while_statement': {
         // Not executed: only the calls inside are collected, as conditional.
-        await this.speculative(kids(node).filter((k) => k.name === 'Body'), scope)
+        const elseBody = node.childForFieldName('alternative')?.childForFieldName('body')
+        await this.speculative([node.childForFieldName('body'), elseBody], scope)
         return
       }
 
-      case 'ReturnStatement': {
-        const valueNode = kids(node).find((k) => k.name !== 'return')
+      case 'match_statement': {
+        // Which case matches is not decided: each case body's calls are collected, as conditional.
+        const cases = named(node.childForFieldName('body')!).filter((c) => c.type === 'case_clause')
+        await this.speculative(cases.map((c) => c.childForFieldName('consequence')), scope)
+        return
+      }
+
+      case 'return_statement': {
+        const valueNode = named(node)[0]
         if (!this.frame) {
           if (valueNode) await this.exprStatement(valueNode, scope)
           return
@@ -229,14 +221,14 @@ class Evaluator {
         return
       }
 
-      case 'DecoratedStatement': {
-        for (const k of kids(node)) if (k.name !== 'Decorator') await this.statement(k, scope)
+      case 'decorated_definition': {
+        const def = node.childForFieldName('definition')
+        if (def) await this.statement(def, scope)
         return
       }
 
       default: {
-        if (node.name.endsWith('Statement') || node.name === 'Body') return
-        await this.exprStatement(node, scope)
+        // pass, global, nonlocal, del, assert, type aliases, print/exec (Python 2): nothing that sets a value conncalc reads.
       }
     }
   }
@@ -247,50 +239,72 @@ class Evaluator {
    * fresh evaluator of this file up to the `return` it reaches.
    */
   private async defineFunction(node: PyNode, scope: Scope): Promise<void> {
+    const nameNode = node.childForFieldName('name')
+    const paramList = node.childForFieldName('parameters')
+    const body = node.childForFieldName('body')
     const outer = this.frame
     this.frame = undefined
     try {
-      await this.speculative(kids(node).filter((k) => k.name === 'Body'), scope)
+      await this.speculative([body], scope)
     } finally {
       this.frame = outer
     }
 
-    const nameNode = node.getChild('VariableName')
-    const paramList = node.getChild('ParamList')
-    const body = node.getChild('Body')
     if (!nameNode || !paramList || !body) return
     const params: string[] = []
     const defaults = new Map<string, EvalValue>()
-    const ps = kids(paramList)
-    for (let i = 0; i < ps.length; i++) {
-      const p = ps[i]
-      if (p.name === '*' || p.name === '**') {
-        const next = ps[i + 1]
-        if (next?.name === 'VariableName') {
-          params.push(`${p.name}${this.parsed.textOf(next)}`)
-          i++
-        } else params.push('*')
-        continue
-      }
+    for (const p of named(paramList)) {
+      switch (p.type) {
+        case 'identifier': {
+          params.push(p.text)
+          break
+        }
 
-      if (p.name !== 'VariableName') continue
-      const name = this.parsed.textOf(p)
-      params.push(name)
-      let j = i + 1
-      if (ps[j]?.name === 'TypeDef') j++
-      if (ps[j]?.name === 'AssignOp' && ps[j + 1]) {
-        defaults.set(name, await this.expr(ps[j + 1], scope))
-        i = j + 1
+        case 'typed_parameter': {
+          // `x: int`, `*args: int`, `**kw: str`
+          const inner = named(p)[0]
+          if (inner?.type === 'identifier') params.push(inner.text)
+          else if (inner?.type === 'list_splat_pattern') params.push(`*${named(inner)[0]?.text ?? ''}`)
+          else if (inner?.type === 'dictionary_splat_pattern') params.push(`**${named(inner)[0]?.text ?? ''}`)
+          break
+        }
+
+        case 'default_parameter':
+        case 'typed_default_parameter': {
+          const name = p.childForFieldName('name')?.text
+          const value = p.childForFieldName('value')
+          if (!name) break
+          params.push(name)
+          if (value) defaults.set(name, await this.expr(value, scope))
+          break
+        }
+
+        case 'list_splat_pattern': {
+          params.push(`*${named(p)[0]?.text ?? ''}`)
+          break
+        }
+
+        case 'dictionary_splat_pattern': {
+          params.push(`**${named(p)[0]?.text ?? ''}`)
+          break
+        }
+
+        case 'keyword_separator': {
+          params.push('*')
+          break
+        }
+
+        default: // `/` (positional-only separator)
       }
     }
 
-    const name = this.parsed.textOf(nameNode)
+    const name = nameNode.text
     const fn: PyFunction = {defaults, invoke: (args, kwargs) => this.invoke(fn, node, body, args, kwargs), kind: 'function', name, params, scope}
     scope.set(name, this.known(node, fn))
   }
 
   private async invoke(fn: PyFunction, node: PyNode, body: PyNode, args: EvalValue[], kwargs: Record<string, EvalValue>): Promise<EvalValue> {
-    if (callDepth >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows`)
+    if (callDepth >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
     const local: Scope = new Map(fn.scope)
     const used = new Set<string>()
     let next = 0
@@ -311,7 +325,7 @@ class Evaluator {
       }
     }
 
-    const ev = new Evaluator(this.parsed, this.opts)
+    const ev = new Evaluator(this.opts)
     for (const [k, v] of this.aliases) ev.aliases.set(k, v)
     ev.recording = false
     ev.frame = {depth: 0}
@@ -325,117 +339,161 @@ class Evaluator {
   }
 
   /** Walk bodies that may or may not run, in a throwaway scope, to collect their calls. */
-  private async speculative(bodies: PyNode[], scope: Scope): Promise<void> {
+  private async speculative(bodies: (PyNode | null | undefined)[], scope: Scope): Promise<void> {
     this.conditionalDepth++
     try {
-      for (const b of bodies) await this.block(this.bodyOf(b), new Map(scope))
+      for (const b of bodies) if (b) await this.block(this.bodyOf(b), new Map(scope))
     } finally {
       this.conditionalDepth--
     }
   }
 
   private async exprStatement(node: PyNode, scope: Scope): Promise<void> {
-    if (node.name !== 'CallExpression') {
-      if (!PUNCT.has(node.name)) await this.expr(node, scope)
-      return
-    }
-
-    // `DATABASES["default"].update({...})` mutates a dict in place.
-    const callee = node.firstChild
-    if (callee?.name === 'MemberExpression' && this.parsed.textOf(callee).endsWith('.update')) {
-      const target = await this.expr(callee.firstChild!, scope)
-      const {args} = await this.argList(node.lastChild!, scope)
-      if (isDict(target) && isDict(args[0])) {
-        for (const [k, v] of args[0].value.entries) target.value.entries.set(k, v)
-        if (args[0].value.server) target.value.server = args[0].value.server
+    switch (node.type) {
+      case 'assignment': {
+        await this.assign(node, scope)
+        return
       }
-      return
-    }
 
-    await this.expr(node, scope)
+      case 'augmented_assignment': {
+        const target = node.childForFieldName('left')
+        const op = node.childForFieldName('operator')
+        const valueNode = node.childForFieldName('right')
+        if (!target || !op || !valueNode) return
+        const right = await this.expr(valueNode, scope)
+        if (target.type !== 'identifier') return
+        const name = target.text
+        const left = scope.get(name) ?? this.unknown(target, `\`${name}\` is not defined before line ${this.line(target)}`)
+        scope.set(name, this.arith(node, op.text.slice(0, -1), left, right))
+        return
+      }
+
+      case 'call': {
+        // `DATABASES["default"].update({...})` mutates a dict in place.
+        const callee = node.childForFieldName('function')
+        if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'update') {
+          const target = await this.expr(callee.childForFieldName('object')!, scope)
+          const argNode = node.childForFieldName('arguments')
+          const {args} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : {args: []}
+          if (isDict(target) && isDict(args[0])) {
+            for (const [k, v] of args[0].value.entries) target.value.entries.set(k, v)
+            if (args[0].value.server) target.value.server = args[0].value.server
+            return
+          }
+        }
+
+        await this.expr(node, scope)
+        return
+      }
+
+      default: {
+        await this.expr(node, scope)
+      }
+    }
   }
 
+  /** `a = b = value`, `a: int = value`, `x, y = …`, `d["k"] = …`. */
   private async assign(node: PyNode, scope: Scope): Promise<void> {
-    const parts = kids(node).filter((k) => k.name !== 'TypeDef')
-    const valueNode = parts.at(-1)
-    if (!valueNode || parts.length < 3) return
+    const targets: PyNode[] = []
+    let cur: PyNode | null = node
+    while (cur?.type === 'assignment') {
+      const left = cur.childForFieldName('left')
+      if (left) targets.push(left)
+      cur = cur.childForFieldName('right')
+    }
+
+    // `x: int` alone declares without assigning.
+    if (!cur) return
+    const valueNode = cur
     const value = await this.expr(valueNode, scope)
-    for (let i = 0; i + 1 < parts.length; i += 2) {
-      const target = parts[i]
-      if (target.name === 'VariableName') {
-        scope.set(this.parsed.textOf(target), value)
-      } else if (target.name === 'MemberExpression' && target.getChild('[')) {
+    for (const target of targets) await this.bind(node, target, valueNode, value, scope)
+  }
+
+  private async bind(node: PyNode, target: PyNode, valueNode: PyNode, value: EvalValue, scope: Scope): Promise<void> {
+    switch (target.type) {
+      case 'identifier': {
+        scope.set(target.text, value)
+        return
+      }
+
+      case 'subscript': {
         // `DATABASES["default"]["CONN_MAX_AGE"] = 60`
-        const container = await this.expr(target.firstChild!, scope)
+        const base = target.childForFieldName('value')!
+        const container = await this.expr(base, scope)
         const key = await this.subscriptKey(target, scope)
         if (isDict(container) && key !== undefined) container.value.entries.set(key, value)
-        else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(target.firstChild!) ?? this.parsed.textOf(target.firstChild!), value})
-      } else if (target.name === 'TupleExpression' || target.name === 'ArrayExpression') {
-        const names = kids(target).filter((k) => k.name === 'VariableName')
-        const items = value.kind === 'known' && isObj(value.value) && value.value.kind === 'list' ? value.value.items : undefined
-        for (const [j, n] of names.entries()) {
-          scope.set(this.parsed.textOf(n), items?.[j] ?? this.unknown(node, `cannot unpack \`${this.snippet(valueNode)}\``, value))
-        }
+        else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(base) ?? base.text, value})
+        return
       }
+
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern': {
+        const items = value.kind === 'known' && isObj(value.value) && value.value.kind === 'list' ? value.value.items : undefined
+        const parts = named(target)
+        const starred = parts.some((p) => p.type === 'list_splat_pattern')
+        for (const [j, n] of parts.entries()) {
+          const item = starred ? undefined : items?.[j]
+          const v = item ?? this.unknown(node, `cannot unpack \`${this.snippet(valueNode)}\``, value)
+          if (n.type === 'list_splat_pattern') {
+            const name = named(n)[0]
+            if (name?.type === 'identifier') scope.set(name.text, this.unknown(node, `cannot unpack \`${this.snippet(valueNode)}\``, value))
+          } else await this.bind(node, n, valueNode, v, scope)
+        }
+
+        return
+      }
+
+      default: // `obj.attr = …`: an attribute of an object conncalc does not model.
     }
   }
 
-  private async subscriptKey(member: PyNode, scope: Scope): Promise<string | undefined> {
-    const open = member.getChild('[')
-    const keyNode = open?.nextSibling
-    if (!keyNode) return undefined
+  private async subscriptKey(subscript: PyNode, scope: Scope): Promise<string | undefined> {
+    const keyNode = subscript.childForFieldName('subscript')
+    if (!keyNode || subscript.childrenForFieldName('subscript').length > 1) return undefined
     const key = await this.expr(keyNode, scope)
     return key.kind === 'known' && (typeof key.value === 'string' || typeof key.value === 'number') ? String(key.value) : undefined
   }
 
   private async importStatement(node: PyNode, scope: Scope): Promise<void> {
-    const parts = kids(node)
     const line = this.line(node)
-    if (parts[0]?.name === 'import') {
+    if (node.type === 'import_statement') {
       // import a.b, c as d
-      let i = 1
-      while (i < parts.length) {
-        const path: string[] = []
-        while (i < parts.length && (parts[i].name === 'VariableName' || parts[i].name === '.')) {
-          if (parts[i].name === 'VariableName') path.push(this.parsed.textOf(parts[i]))
-          i++
+      for (const n of node.childrenForFieldName('name')) {
+        if (n.type === 'aliased_import') {
+          const path = n.childForFieldName('name')?.text.replaceAll(/\s+/g, '') ?? ''
+          const alias = n.childForFieldName('alias')?.text
+          if (alias) this.aliases.set(alias, path)
+          this.imports.push({level: 0, line, module: path, names: []})
+        } else {
+          const path = n.text.replaceAll(/\s+/g, '')
+          const head = path.split('.')[0]
+          this.aliases.set(head, head)
+          this.imports.push({level: 0, line, module: path, names: []})
         }
-
-        if (parts[i]?.name === 'as' && parts[i + 1]) {
-          this.aliases.set(this.parsed.textOf(parts[i + 1]), path.join('.'))
-          i += 2
-        } else if (path.length > 0) this.aliases.set(path[0], path[0])
-
-        if (path.length > 0) this.imports.push({level: 0, line, module: path.join('.'), names: []})
-        i++ // the comma
       }
 
       return
     }
 
-    // from ..a.b import x as y, z | from . import x | from a import *
-    let i = 1
+    // from ..a.b import x as y, z | from . import x | from a import * | from __future__ import annotations
+    const moduleNode = node.childForFieldName('module_name')
     let level = 0
-    const path: string[] = []
-    for (; i < parts.length && parts[i].name !== 'import'; i++) {
-      const t = this.parsed.textOf(parts[i])
-      // Leading dots are the relative level; dots between names separate the module path.
-      if ((parts[i].name === '.' || t === '.' || t === '...') && path.length === 0) level += t.length
-      else if (parts[i].name === 'VariableName') path.push(t)
-    }
+    let module = node.type === 'future_import_statement' ? '__future__' : ''
+    if (moduleNode?.type === 'relative_import') {
+      const prefix = named(moduleNode).find((k) => k.type === 'import_prefix')
+      level = prefix ? prefix.text.replaceAll(/\s+/g, '').length : 0
+      module = named(moduleNode).find((k) => k.type === 'dotted_name')?.text.replaceAll(/\s+/g, '') ?? ''
+    } else if (moduleNode) module = moduleNode.text.replaceAll(/\s+/g, '')
 
-    const module = path.join('.')
+    const star = named(node).some((k) => k.type === 'wildcard_import')
     const names: [string, string][] = []
-    let star = false
-    for (i++; i < parts.length; i++) {
-      const p = parts[i]
-      if (p.name === '*') star = true
-      if (p.name !== 'VariableName') continue
-      const name = this.parsed.textOf(p)
-      if (parts[i + 1]?.name === 'as' && parts[i + 2]) {
-        names.push([name, this.parsed.textOf(parts[i + 2])])
-        i += 2
-      } else names.push([name, name])
+    for (const n of node.childrenForFieldName('name')) {
+      if (n.type === 'aliased_import') {
+        const name = n.childForFieldName('name')?.text
+        const alias = n.childForFieldName('alias')?.text
+        if (name && alias) names.push([name, alias])
+      } else names.push([n.text, n.text])
     }
 
     this.imports.push({level, line, module, names: star ? '*' : names.map(([n]) => n)})
@@ -456,13 +514,11 @@ class Evaluator {
   }
 
   private async ifStatement(node: PyNode, scope: Scope): Promise<void> {
-    const parts = kids(node)
-    // [if cond Body (elif cond Body)* (else Body)?]
-    const branches: {body: PyNode; cond?: PyNode}[] = []
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i]
-      if ((p.name === 'if' || p.name === 'elif') && parts[i + 2]) branches.push({body: parts[i + 2], cond: parts[i + 1]})
-      if (p.name === 'else' && parts[i + 1]) branches.push({body: parts[i + 1]})
+    // if cond: body (elif cond: body)* (else: body)?
+    const branches: {body: PyNode | null; cond?: PyNode}[] = [{body: node.childForFieldName('consequence'), cond: node.childForFieldName('condition') ?? undefined}]
+    for (const alt of node.childrenForFieldName('alternative')) {
+      if (alt.type === 'elif_clause') branches.push({body: alt.childForFieldName('consequence'), cond: alt.childForFieldName('condition') ?? undefined})
+      else branches.push({body: alt.childForFieldName('body')})
     }
 
     for (const [bi, b] of branches.entries()) {
@@ -521,15 +577,15 @@ class Evaluator {
   }
 
   private async classDefinition(node: PyNode, scope: Scope): Promise<void> {
-    const nameNode = node.getChild('VariableName')
-    const body = node.getChild('Body')
+    const nameNode = node.childForFieldName('name')
+    const body = node.childForFieldName('body')
     if (!nameNode || !body) return
     const bases: string[] = []
     const attrs = new Map<string, EvalValue>()
-    const argList = node.getChild('ArgList')
-    for (const b of argList ? kids(argList) : []) {
-      if (b.name !== 'VariableName' && b.name !== 'MemberExpression') continue
-      const text = this.parsed.textOf(b)
+    const argList = node.childForFieldName('superclasses')
+    for (const b of argList ? named(argList) : []) {
+      if (b.type !== 'identifier' && b.type !== 'attribute') continue
+      const text = b.text.replaceAll(/\s+/g, '')
       bases.push(this.qualify(text))
       const base = scope.get(text)
       if (base?.kind === 'known' && isObj(base.value) && base.value.kind === 'class') {
@@ -544,7 +600,7 @@ class Evaluator {
     const before = new Map(classScope)
     await this.block(this.bodyOf(body), classScope)
     for (const [k, v] of classScope) if (before.get(k) !== v || attrs.has(k)) attrs.set(k, v)
-    const cls: PyClass = {attrs, bases, kind: 'class', name: this.parsed.textOf(nameNode)}
+    const cls: PyClass = {attrs, bases, kind: 'class', name: nameNode.text}
     scope.set(cls.name, this.known(node, cls))
   }
 
@@ -552,11 +608,12 @@ class Evaluator {
 
   /** `a.b.c` → "a.b.c" with the first segment import-qualified; undefined for other shapes. */
   private dotted(node: PyNode): string | undefined {
-    if (node.name === 'VariableName') return this.qualify(this.parsed.textOf(node))
-    if (node.name === 'MemberExpression' && !node.getChild('[')) {
-      const base = node.firstChild && this.dotted(node.firstChild)
-      const prop = node.getChild('PropertyName')
-      return base && prop ? `${base}.${this.parsed.textOf(prop)}` : undefined
+    if (node.type === 'identifier') return this.qualify(node.text)
+    if (node.type === 'attribute') {
+      const obj = node.childForFieldName('object')
+      const base = obj && this.dotted(obj)
+      const prop = node.childForFieldName('attribute')
+      return base && prop ? `${base}.${prop.text}` : undefined
     }
 
     return undefined
@@ -569,40 +626,36 @@ class Evaluator {
   }
 
   async expr(node: PyNode, scope: Scope): Promise<EvalValue> {
-    const text = (): string => this.parsed.textOf(node)
-    switch (node.name) {
-      case 'Number': {
-        const n = numberLiteral(text())
+    switch (node.type) {
+      case 'integer':
+      case 'float': {
+        const n = numberLiteral(node.text)
         return n === undefined ? this.unknown(node) : this.known(node, n)
       }
 
-      case 'String': {
-        const s = stringLiteral(text())
+      case 'string': {
+        if (named(node).some((k) => k.type === 'interpolation')) return this.unknown(node, `the f-string \`${this.snippet(node)}\` is not evaluated`)
+        const s = stringLiteral(node.text)
         return s === undefined ? this.unknown(node) : this.known(node, s)
       }
 
-      case 'FormatString': {
-        if (node.getChild('FormatReplacement')) return this.unknown(node, `the f-string \`${this.snippet(node)}\` is not evaluated`)
-        const s = stringLiteral(text())
-        return s === undefined ? this.unknown(node) : this.known(node, s)
-      }
-
-      case 'ContinuedString': {
-        const parts = await this.each(kids(node), scope)
+      case 'concatenated_string': {
+        const parts = await this.each(named(node), scope)
         const strs = parts.map((p) => asString(p))
         return strs.every((s) => s !== undefined) ? this.known(node, strs.join(''), ...parts) : this.unknown(node, undefined, ...parts)
       }
 
-      case 'Boolean': {
-        return this.known(node, text() === 'True')
+      case 'true':
+      case 'false': {
+        return this.known(node, node.type === 'true')
       }
 
-      case 'None': {
+      case 'none': {
         return this.known(node, null)
       }
 
-      case 'VariableName': {
-        const name = text()
+      case 'identifier': {
+        const name = node.text
         const v = scope.get(name)
         if (v) return v
         const imported = this.aliases.get(name)
@@ -614,39 +667,49 @@ class Evaluator {
         return this.unknown(node, imported ? `\`${name}\` is imported from ${imported}, which conncalc does not read` : `\`${name}\` is not defined before line ${this.line(node)}`)
       }
 
-      case 'ParenthesizedExpression': {
-        const inner = kids(node).find((k) => !PUNCT.has(k.name))
+      case 'parenthesized_expression': {
+        const inner = named(node)[0]
         return inner ? this.expr(inner, scope) : this.unknown(node)
       }
 
-      case 'TupleExpression':
-      case 'ArrayExpression':
-      case 'SetExpression': {
-        const items = await this.each(kids(node).filter((k) => !PUNCT.has(k.name)), scope)
-        return this.known(node, {items, kind: 'list'})
+      case 'tuple':
+      case 'expression_list':
+      case 'list':
+      case 'set': {
+        const parts = named(node)
+        if (parts.some((p) => p.type === 'list_splat')) return this.unknown(node, undefined, ...(await this.each(parts.filter((p) => p.type !== 'list_splat'), scope)))
+        return this.known(node, {items: await this.each(parts, scope), kind: 'list'})
       }
 
-      case 'DictionaryExpression': {
+      case 'dictionary': {
         return this.dict(node, scope)
       }
 
-      case 'UnaryExpression': {
-        const [op, operand] = kids(node)
-        const v = await this.expr(operand, scope)
+      case 'unary_operator': {
+        const op = node.childForFieldName('operator')!.text
+        const v = await this.expr(node.childForFieldName('argument')!, scope)
         if (v.kind !== 'known') return v
-        const o = this.parsed.textOf(op)
-        if (o === 'not') return isObj(v.value) ? this.unknown(node, undefined, v) : this.known(node, !truthy(v.value), v)
         if (typeof v.value !== 'number') return this.unknown(node, undefined, v)
-        return this.known(node, o === '-' ? -v.value : o === '~' ? ~v.value : v.value, v)
+        return this.known(node, op === '-' ? -v.value : op === '~' ? ~v.value : v.value, v)
       }
 
-      case 'BinaryExpression': {
-        return this.binary(node, scope)
+      case 'not_operator': {
+        const v = await this.expr(node.childForFieldName('argument')!, scope)
+        if (v.kind !== 'known') return v
+        return isObj(v.value) ? this.unknown(node, undefined, v) : this.known(node, !truthy(v.value), v)
       }
 
-      case 'ConditionalExpression': {
-        const parts = kids(node).filter((k) => k.name !== 'if' && k.name !== 'else')
-        const [a, cond, b] = parts
+      case 'binary_operator':
+      case 'boolean_operator': {
+        return this.binary(node, node.childForFieldName('left')!, node.childForFieldName('operator')!.text, node.childForFieldName('right')!, scope)
+      }
+
+      case 'comparison_operator': {
+        return this.comparison(node, scope)
+      }
+
+      case 'conditional_expression': {
+        const [a, cond, b] = named(node)
         const c = await this.expr(cond, scope)
         if (c.kind !== 'known' || isObj(c.value)) {
           const [x, y] = await this.each([a, b], scope)
@@ -657,17 +720,45 @@ class Evaluator {
         return chosen.kind === 'known' ? {...chosen, via: mergeVia(chosen, c), ...(mergeMissing(chosen, c) ? {missingEnv: mergeMissing(chosen, c)} : {})} : chosen
       }
 
-      case 'MemberExpression': {
-        return this.member(node, scope)
+      case 'named_expression': {
+        // `(n := expr)`: the value, and the name bound to it.
+        const v = await this.expr(node.childForFieldName('value')!, scope)
+        const name = node.childForFieldName('name')
+        if (name) scope.set(name.text, v)
+        return v
       }
 
-      case 'CallExpression': {
+      case 'attribute': {
+        return this.attribute(node, scope)
+      }
+
+      case 'subscript': {
+        return this.subscript(node, scope)
+      }
+
+      case 'call': {
         return this.call(node, scope)
       }
 
       default: {
+        // Comprehensions, lambdas, await, yield, …: not evaluated; the calls inside are still collected, as conditional.
+        await this.collectCalls(node, scope)
         return this.unknown(node)
       }
+    }
+  }
+
+  /** The calls inside an expression conncalc does not evaluate, recorded as conditional. */
+  private async collectCalls(node: PyNode, scope: Scope): Promise<void> {
+    if (!this.recording) return
+    const calls = node.descendantsOfType('call')
+    if (calls.length === 0) return
+    this.conditionalDepth++
+    try {
+      // Outermost calls only: each evaluates (and records) its own arguments.
+      for (const c of calls) if (!hasAncestorIn(c, node, 'call')) await this.call(c, new Map(scope))
+    } finally {
+      this.conditionalDepth--
     }
   }
 
@@ -675,29 +766,21 @@ class Evaluator {
     const entries = new Map<string, EvalValue>()
     let partial = false
     let server: string | undefined
-    const parts = kids(node).filter((k) => !['{', '}', ','].includes(k.name))
-    const from: EvalValue[] = []
-    for (let i = 0; i < parts.length; i++) {
-      if (parts[i].name === '**') {
-        const spread = await this.expr(parts[i + 1], scope)
+    for (const part of named(node)) {
+      if (part.type === 'dictionary_splat') {
+        const spread = await this.expr(named(part)[0], scope)
         if (isDict(spread)) {
           for (const [k, v] of spread.value.entries) entries.set(k, v)
           server = spread.value.server ?? server
         } else partial = true
-        i++
         continue
       }
 
-      if (parts[i + 1]?.name !== ':') continue
-      const key = await this.expr(parts[i], scope)
-      const value = await this.expr(parts[i + 2], scope)
+      if (part.type !== 'pair') continue
+      const key = await this.expr(part.childForFieldName('key')!, scope)
+      const value = await this.expr(part.childForFieldName('value')!, scope)
       if (key.kind === 'known' && (typeof key.value === 'string' || typeof key.value === 'number')) entries.set(String(key.value), value)
-      else {
-        partial = true
-        from.push(key)
-      }
-
-      i += 2
+      else partial = true
     }
 
     return this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {}), ...(server ? {server} : {})})
@@ -727,15 +810,7 @@ class Evaluator {
     return r === undefined || !Number.isFinite(r) ? this.unknown(node, undefined, a, b) : this.known(node, r, a, b)
   }
 
-  private async binary(node: PyNode, scope: Scope): Promise<EvalValue> {
-    const parts = kids(node)
-    const left = parts[0]
-    const right = parts.at(-1)!
-    const opText = parts
-      .slice(1, -1)
-      .map((p) => this.parsed.textOf(p))
-      .join(' ')
-    if (opText === 'in' || opText === 'not in') return this.membership(node, left, right, opText === 'not in', scope)
+  private async binary(node: PyNode, left: PyNode, opText: string, right: PyNode, scope: Scope): Promise<EvalValue> {
     const a = await this.expr(left, scope)
     if (opText === 'or' || opText === 'and') {
       if (a.kind !== 'known' || isObj(a.value)) {
@@ -751,7 +826,27 @@ class Evaluator {
     }
 
     const b = await this.expr(right, scope)
-    if (['+', '-', '*', '/', '//', '%', '**'].includes(opText)) return this.arith(node, opText, a, b)
+    return this.arith(node, opText, a, b)
+  }
+
+  /** `a < b`, `x in y`, `a is not None`; a chain `a < b < c` is each pair, and-ed. */
+  private async comparison(node: PyNode, scope: Scope): Promise<EvalValue> {
+    const operands = named(node)
+    const ops = node.childrenForFieldName('operators').map((o) => o.text.replaceAll(/\s+/g, ' '))
+    let result: EvalValue | undefined
+    for (const [i, opText] of ops.entries()) {
+      const r = await this.compare(node, operands[i], opText, operands[i + 1], scope)
+      if (r.kind !== 'known' || r.value === false) return r
+      result = result ? this.known(node, true, result, r) : r
+    }
+
+    return result ?? this.unknown(node)
+  }
+
+  private async compare(node: PyNode, left: PyNode, opText: string, right: PyNode, scope: Scope): Promise<EvalValue> {
+    if (opText === 'in' || opText === 'not in') return this.membership(node, left, right, opText === 'not in', scope)
+    const a = await this.expr(left, scope)
+    const b = await this.expr(right, scope)
     // `type_cast is not None`: any object is not None.
     if ((opText === 'is' || opText === 'is not') && a.kind === 'known' && b.kind === 'known' && (a.value === null || b.value === null)) {
       return this.known(node, (a.value === b.value) === (opText === 'is'), a, b)
@@ -799,37 +894,38 @@ class Evaluator {
     return r === undefined ? this.unknown(node, undefined, a, b) : this.known(node, r !== negate, a, b)
   }
 
-  private async member(node: PyNode, scope: Scope): Promise<EvalValue> {
-    if (node.getChild('[')) {
-      const path = node.firstChild ? this.dotted(node.firstChild) : undefined
-      if (path === 'os.environ' || path === 'environ') {
-        const key = await this.subscriptKey(node, scope)
-        if (key === undefined) return this.unknown(node)
-        return this.envRead(node, key, undefined, true)
-      }
-
-      const container = await this.expr(node.firstChild!, scope)
+  private async subscript(node: PyNode, scope: Scope): Promise<EvalValue> {
+    const base = node.childForFieldName('value')!
+    const path = this.dotted(base)
+    if (path === 'os.environ' || path === 'environ') {
       const key = await this.subscriptKey(node, scope)
-      if (isDict(container) && key !== undefined) {
-        const v = container.value.entries.get(key)
-        return v ?? this.unknown(node, `${JSON.stringify(key)} is not a key of the dict at line ${container.line}`)
-      }
-
-      if (container.kind === 'known' && isObj(container.value) && container.value.kind === 'list' && key !== undefined) {
-        const i = Number(key)
-        const items = container.value.items
-        const item = items[i < 0 ? items.length + i : i]
-        if (item) return item
-      }
-
-      return this.unknown(node, undefined, container)
+      if (key === undefined) return this.unknown(node)
+      return this.envRead(node, key, undefined, true)
     }
 
-    const prop = node.getChild('PropertyName')
-    const base = node.firstChild
+    const container = await this.expr(base, scope)
+    const key = await this.subscriptKey(node, scope)
+    if (isDict(container) && key !== undefined) {
+      const v = container.value.entries.get(key)
+      return v ?? this.unknown(node, `${JSON.stringify(key)} is not a key of the dict at line ${container.line}`)
+    }
+
+    if (container.kind === 'known' && isObj(container.value) && container.value.kind === 'list' && key !== undefined) {
+      const i = Number(key)
+      const items = container.value.items
+      const item = items[i < 0 ? items.length + i : i]
+      if (item) return item
+    }
+
+    return this.unknown(node, undefined, container)
+  }
+
+  private async attribute(node: PyNode, scope: Scope): Promise<EvalValue> {
+    const prop = node.childForFieldName('attribute')
+    const base = node.childForFieldName('object')
     if (!prop || !base) return this.unknown(node)
-    const name = this.parsed.textOf(prop)
-    const obj = base.name === 'VariableName' && !scope.has(this.parsed.textOf(base)) ? undefined : await this.expr(base, scope)
+    const name = prop.text
+    const obj = base.type === 'identifier' && !scope.has(base.text) ? undefined : await this.expr(base, scope)
     if (obj?.kind === 'known' && isObj(obj.value)) {
       if (obj.value.kind === 'class') return obj.value.attrs.get(name) ?? this.unknown(node, `class ${obj.value.name} has no attribute \`${name}\``)
       if (obj.value.kind === 'instance') return this.instanceAttr(node, obj.value, name)
@@ -866,37 +962,38 @@ class Evaluator {
     const kwargs: Record<string, EvalValue> = {}
     const kwargText: Record<string, string> = {}
     let splat = false
-    const parts = kids(node).filter((k) => !['(', ')', ','].includes(k.name))
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i]
-      if (p.name === '*' || p.name === '**') {
-        const spread = await this.expr(parts[i + 1], scope)
-        if (p.name === '**' && isDict(spread)) for (const [k, v] of spread.value.entries) kwargs[k] = v
+    for (const p of named(node)) {
+      if (p.type === 'list_splat' || p.type === 'dictionary_splat') {
+        const spread = await this.expr(named(p)[0], scope)
+        if (p.type === 'dictionary_splat' && isDict(spread)) for (const [k, v] of spread.value.entries) kwargs[k] = v
         else splat = true
-        i++
-      } else if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp') {
-        kwargs[this.parsed.textOf(p)] = await this.expr(parts[i + 2], scope)
-        kwargText[this.parsed.textOf(p)] = this.parsed.textOf(parts[i + 2])
-        i += 2
-      } else if (p.name !== 'for' && p.name !== 'in') args.push(await this.expr(p, scope))
+      } else if (p.type === 'keyword_argument') {
+        const name = p.childForFieldName('name')!.text
+        const value = p.childForFieldName('value')!
+        kwargs[name] = await this.expr(value, scope)
+        kwargText[name] = value.text
+      } else args.push(await this.expr(p, scope))
     }
 
     return {args, kwargText, kwargs, splat}
   }
 
   private async call(node: PyNode, scope: Scope): Promise<EvalValue> {
-    const calleeNode = node.firstChild!
-    const argNode = node.getChild('ArgList')
-    const {args, kwargText, kwargs} = argNode ? await this.argList(argNode, scope) : {args: [] as EvalValue[], kwargText: {} as Record<string, string>, kwargs: {} as Record<string, EvalValue>}
-    const local = calleeNode.name === 'VariableName' ? scope.get(this.parsed.textOf(calleeNode)) : undefined
-    let callee = this.dotted(calleeNode) ?? this.parsed.textOf(calleeNode)
+    const calleeNode = node.childForFieldName('function')!
+    const argNode = node.childForFieldName('arguments')
+    const none = {args: [] as EvalValue[], kwargText: {} as Record<string, string>, kwargs: {} as Record<string, EvalValue>}
+    // `f(x for x in xs)`: a generator argument is one value conncalc does not evaluate.
+    const {args, kwargText, kwargs} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : argNode ? {...none, args: [await this.expr(argNode, scope)]} : none
+    const local = calleeNode.type === 'identifier' ? scope.get(calleeNode.text) : undefined
+    let callee = this.dotted(calleeNode) ?? calleeNode.text
     let receiverCall: PyCallResult | undefined
     // `env.int("X")` where `env = environ.Env()`: name the method on the class.
-    if (calleeNode.name === 'MemberExpression' && calleeNode.firstChild?.name === 'VariableName') {
-      const receiver = scope.get(this.parsed.textOf(calleeNode.firstChild))
+    const receiverNode = calleeNode.type === 'attribute' ? calleeNode.childForFieldName('object') : null
+    if (receiverNode?.type === 'identifier') {
+      const receiver = scope.get(receiverNode.text)
       if (isCall(receiver)) {
         receiverCall = receiver.value
-        callee = `${receiver.value.callee}().${this.parsed.textOf(calleeNode.getChild('PropertyName')!)}`
+        callee = `${receiver.value.callee}().${calleeNode.childForFieldName('attribute')!.text}`
       }
     }
 
@@ -973,10 +1070,10 @@ class Evaluator {
       }
 
       default: {
-        const method = calleeNode.name === 'MemberExpression' && !calleeNode.getChild('[') ? calleeNode.getChild('PropertyName') : null
-        if (method) {
-          const receiver = await this.expr(calleeNode.firstChild!, scope)
-          const r = callMethod(receiver, this.parsed.textOf(method), args)
+        const method = calleeNode.type === 'attribute' ? calleeNode.childForFieldName('attribute') : null
+        if (method && receiverNode) {
+          const receiver = await this.expr(receiverNode, scope)
+          const r = callMethod(receiver, method.text, args)
           if (r && 'item' in r) return r.item
           if (r) return this.known(node, r.value, receiver, ...args)
           if (receiver.kind === 'known' && !isObj(receiver.value)) return this.unknown(node, undefined, receiver)
@@ -986,7 +1083,6 @@ class Evaluator {
       }
     }
   }
-
   /** A cast as django-environ / python-decouple apply it to the string they read. */
   private cast(node: PyNode, v: EvalValue, cast: string | undefined): EvalValue {
     if (cast === 'int') return this.toInt(node, v)
@@ -1058,18 +1154,21 @@ class Evaluator {
   }
 }
 
+
 const CONVERSIONS = new Set(['bool', 'float', 'int', 'str'])
 
-/** How deep calls of the app's own functions are followed (recursion stops here). */
+/** How deep calls of the app's own functions are followed (recursion stops here, and the value says so). */
 const MAX_CALL_DEPTH = 8
 let callDepth = 0
 
-const PUNCT = new Set([':', ',', '(', ')', '[', ']', '{', '}', ';', 'Comment'])
+/** Named children, without comments and line continuations. */
+function named(node: PyNode): PyNode[] {
+  return node.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'line_continuation')
+}
 
-function kids(node: PyNode): PyNode[] {
-  const out: PyNode[] = []
-  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c)
-  return out
+function hasAncestorIn(node: PyNode, root: PyNode, type: string): boolean {
+  for (let p = node.parent; p && !p.equals(root); p = p.parent) if (p.type === type) return true
+  return false
 }
 
 /** A module conncalc could not read: no names, one diagnostic saying why. */
@@ -1085,17 +1184,14 @@ function unparsedModule(file: string, line: number, why: string): PyModule {
   }
 }
 
-/** Evaluate a whole Python file. Syntax errors give an unparsed module and a diagnostic. */
+/** Evaluate a whole Python file. Only a file tree-sitter-python rejects gives an unparsed module and a diagnostic. */
 export async function evaluatePython(file: string, text: string, opts: Omit<PyEvalOptions, 'file'>): Promise<PyModule> {
   try {
     const parsed = await parsePython(file, text)
-    if (parsed.errors.length > 0) return unparsedModule(file, parsed.errors[0].line, `not valid Python (${parsed.errors[0].message})`)
-    const ev = new Evaluator(parsed, {...opts, file})
+    if (parsed.error) return unparsedModule(file, parsed.error.line, `not valid Python (${parsed.error.message})`)
+    const ev = new Evaluator({...opts, file})
     const scope: Scope = new Map()
-    const top = parsed.tree.topNode
-    const statements: PyNode[] = []
-    for (let c = top.firstChild; c; c = c.nextSibling) statements.push(c)
-    await ev.block(statements, scope)
+    await ev.block(named(parsed.tree.rootNode), scope)
     return {calls: ev.calls, diagnostics: [], file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
   } catch (error) {
     if (!isExhaustion(error)) throw error

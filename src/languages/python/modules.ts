@@ -13,8 +13,6 @@ import {walkModules} from '../../util/walk.js'
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 const join = (dir: string, rest: string): string => (dir ? `${dir}/${rest}` : rest)
 
-/** How many files one process type may follow through imports; enough for real apps' config paths. */
-const MAX_FILES = 80
 
 export class PythonProject {
   readonly diagnostics: Diagnostic[] = []
@@ -85,12 +83,12 @@ export class PythonProject {
   }
 
   /**
-   * The entry files and every app module they import, transitively (bounded).
+   * The entry files and every app module they import, transitively, to the end of every chain.
    * This is how pools are found: `create_engine(...)` lives where the app builds it.
    */
   async walk(entries: string[]): Promise<PyModule[]> {
     const existing = entries.filter((e) => this.ctx.files.exists(e))
-    return walkModules(existing, MAX_FILES, (path) => this.load(path), (m, path) =>
+    return walkModules(existing, (path) => this.load(path), (m, path) =>
       m.imports.flatMap((imp) => [
         this.resolve(imp.module, imp.level, path),
         // `from . import db` / `from app import models`: the names may be submodules.

@@ -1,43 +1,33 @@
 /**
- * Lazy access to a real Python parser (@lezer/python). It is imported the
- * first time a .py file is read, never at module load, so a Rails-only run
- * never pays for it. Parsing never runs the code.
+ * Python read with tree-sitter-python (util/tree-sitter.ts): it accepts every
+ * valid program of Python 3 up to 3.13 (bare `yield`, `match`, PEP 695 type
+ * parameters, PEP 701 f-strings) and says exactly where an invalid one fails.
+ * Loaded the first time a .py file is read, never at start-up. Never runs the code.
  */
-import type {SyntaxNode, Tree} from '@lezer/common'
+import {firstSyntaxError, loadGrammar, type TsNode, type TsTree} from '../../util/tree-sitter.js'
 
-import {lineIndex} from '../../util/lines.js'
-
-export type PyNode = SyntaxNode
+export type PyNode = TsNode
 
 export interface ParsedPython {
-  /** Syntax errors lezer recovered from, 1-based lines. */
-  errors: {line: number; message: string}[]
-  lineOf(pos: number): number
-  text: string
-  textOf(node: PyNode): string
-  tree: Tree
+  /** Where tree-sitter-python says the file is not valid Python; absent for a valid file. */
+  error?: {line: number; message: string}
+  tree: TsTree
 }
 
-let loading: Promise<typeof import('@lezer/python')> | undefined
-
+/**
+ * One tree per file text: a function defined in one module and called from another
+ * evaluates its body later, so trees stay alive for the run (a run reads a bounded set of files).
+ */
 const cache = new Map<string, {result: ParsedPython; text: string}>()
 
 export async function parsePython(path: string, text: string): Promise<ParsedPython> {
   const hit = cache.get(path)
   if (hit && hit.text === text) return hit.result
-  loading ??= import('@lezer/python')
-  const {parser} = await loading
+  const parser = await loadGrammar('python')
   const tree = parser.parse(text)
-  const lineOf = lineIndex(text)
-  const errors: ParsedPython['errors'] = []
-  tree.iterate({
-    enter(n) {
-      if (!n.type.isError || errors.length >= 5) return
-      const near = text.slice(n.from, Math.min(n.to, n.from + 30)).split('\n')[0]
-      errors.push({line: lineOf(n.from), message: near ? `invalid syntax near \`${near}\`` : 'invalid syntax (unexpected end of a statement)'})
-    },
-  })
-  const result: ParsedPython = {errors, lineOf, text, textOf: (node) => text.slice(node.from, node.to), tree}
+  if (!tree) throw new Error(`tree-sitter returned no tree for ${path}`)
+  const error = firstSyntaxError(tree)
+  const result: ParsedPython = {tree, ...(error ? {error} : {})}
   cache.set(path, {result, text})
   return result
 }
