@@ -2,6 +2,7 @@ import type {Budget, BudgetOptions, DeployMoment, ProcessBudget, ServerPoolingBu
 import type {AppModel, Extra, PoolEntry, ProcessModel, ProcessRole} from '../model/process.js'
 
 import {serverPoolingBudget} from './server-pooling.js'
+import {maxOf} from '../util/numbers.js'
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0)
 const extraTotal = (xs: Extra[]): number => sum(xs.map((x) => x.count.value))
@@ -115,7 +116,7 @@ export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
   return {
     ceiling,
     deployMoments,
-    deployPeak: Math.max(total, ...deployMoments.map((m) => m.peak)),
+    deployPeak: maxOf(deployMoments.map((m) => m.peak), total),
     limit,
     limitSource: options.limit,
     processTypes,

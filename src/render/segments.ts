@@ -7,6 +7,9 @@ import {describeMoment} from '../budget/budget.js'
 /** `web`, or `api web` when several apps share the database. */
 export const rowLabel = (p: ProcessBudget): string => (p.model.app ? `${p.model.app} ${p.name}` : p.name)
 
+const MAX_SEGMENTS = 10
+const MAX_OTHER_MOMENTS = 5
+
 /**
  * What fills the limit, as the total counts it: each running process type that
  * connects directly, then what Heroku's server-side pooler opens for the pooled
@@ -15,7 +18,11 @@ export const rowLabel = (p: ProcessBudget): string => (p.model.app ? `${p.model.
 export function budgetSegments(report: Report): Segment[] {
   const b = report.budget
   const rows = b.processTypes.filter((p) => p.role === 'long-running' && p.connections > 0 && !p.model.serverPooling)
-  const segments = rows.map((p) => ({label: rowLabel(p), value: p.connections}))
+  // A bar or legend of hundreds of types says nothing: the largest have their own segment, the rest share one.
+  const shown = new Set([...rows].sort((x, y) => y.connections - x.connections).slice(0, MAX_SEGMENTS))
+  const segments = rows.filter((p) => shown.has(p)).map((p) => ({label: rowLabel(p), value: p.connections}))
+  const rest = rows.filter((p) => !shown.has(p))
+  if (rest.length > 0) segments.push({label: `${rest.length} other types`, value: rest.reduce((a, p) => a + p.connections, 0)})
   const pooling = b.serverPooling
   if (pooling && pooling.serverConnections > 0) segments.push({label: `pooler (${pooling.types.join(', ')})`, value: pooling.serverConnections})
   if (b.reserve > 0) segments.push({label: 'reserve', value: b.reserve})
@@ -30,7 +37,8 @@ export function deployDetail(report: Report): string {
   const b = report.budget
   if (b.deployMoments.length === 0) return '(nothing runs beside the formation during a deploy)'
   const [top, ...rest] = [...b.deployMoments].sort((x, y) => y.peak - x.peak)
-  const others = rest.map((m) => `${m.kind === 'release' ? 'release phase' : 'preboot'}${m.app ? ` of ${m.app}` : ''} ${m.peak}`)
+  const others = rest.slice(0, MAX_OTHER_MOMENTS).map((m) => `${m.kind === 'release' ? 'release phase' : 'preboot'}${m.app ? ` of ${m.app}` : ''} ${m.peak}`)
+  if (rest.length > MAX_OTHER_MOMENTS) others.push(`and ${rest.length - MAX_OTHER_MOMENTS} more`)
   return `during ${describeMoment(top)}${others.length > 0 ? `; ${others.join(', ')}` : ''}`
 }
 

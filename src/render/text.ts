@@ -1,4 +1,5 @@
 import type {ChalkInstance} from 'chalk'
+import {maxOf} from '../util/numbers.js'
 
 /** Pads cells into aligned columns; numbers right-aligned, text left-aligned. */
 export function columns(rows: string[][], rightAligned: (col: number) => boolean, gap = 2): string[] {
@@ -52,7 +53,7 @@ export function allocateCells(values: number[], scale: number, width: number): n
   // A segment worth showing should not vanish to rounding: take a cell from the largest.
   for (const [i, v] of values.entries()) {
     if (v > 0 && cells[i] === 0) {
-      const big = cells.indexOf(Math.max(...cells))
+      const big = cells.indexOf(maxOf(cells))
       if (cells[big] > 1) {
         cells[big]--
         cells[i]++

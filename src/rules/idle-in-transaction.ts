@@ -2,6 +2,7 @@ import type {Rule} from './types.js'
 
 import {formatSeconds} from '../util/duration.js'
 import {appList} from '../live/app-list.js'
+import {maxOf} from '../util/numbers.js'
 
 export const rule: Rule = {
   checkLive({live, options}) {
@@ -9,7 +10,7 @@ export const rule: Rule = {
       (b) => /^idle in transaction/.test(b.state ?? '') && (b.stateSeconds ?? 0) >= options.idleInTransactionSeconds,
     )
     if (stuck.length === 0) return []
-    const longest = Math.max(...stuck.map((b) => b.stateSeconds ?? 0))
+    const longest = maxOf(stuck.map((b) => b.stateSeconds ?? 0))
     return [
       {
         code: 'idle-in-transaction',

@@ -2,12 +2,13 @@ import type {Rule} from './types.js'
 
 import {formatSeconds} from '../util/duration.js'
 import {appList} from '../live/app-list.js'
+import {maxOf} from '../util/numbers.js'
 
 export const rule: Rule = {
   checkLive({live, options}) {
     const stale = live.snapshot.backends.filter((b) => b.state === 'idle' && (b.stateSeconds ?? 0) >= options.staleIdleSeconds)
     if (stale.length === 0) return []
-    const oldest = Math.max(...stale.map((b) => b.stateSeconds ?? 0))
+    const oldest = maxOf(stale.map((b) => b.stateSeconds ?? 0))
     return [
       {
         code: 'stale-idle',

@@ -9,6 +9,7 @@ import type {ProcessModel} from '../model/process.js'
 import {applyAssumption} from '../budget/assume.js'
 import {type BudgetSummary, computeBudget, statusFor, withRowReplaced} from '../budget/budget.js'
 import {assumed, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
+import {maxOf} from '../util/numbers.js'
 
 interface Context {
   failOn: FailOn
@@ -233,7 +234,7 @@ function pgbouncerSuggestion(report: Report, rows: ProcessBudget[], meets: Meets
   if (targets.length === 0) return null
   const edits = (size: number) =>
     new Map(targets.map((r) => [r.model, (p: ProcessModel) => applyAssumption(p, {source: SUGGESTED, values: {pgbouncer: {poolSize: size, reservePoolSize: PGBOUNCER_RESERVE}}})]))
-  const most = Math.max(...targets.map((r) => r.connectionsPerDyno)) - PGBOUNCER_RESERVE - 1
+  const most = maxOf(targets.map((r) => r.connectionsPerDyno)) - PGBOUNCER_RESERVE - 1
   const n = largest(1, most, (k) => meets(rebudget(report, edits(k))))
   if (n === null) return null
   const b = rebudget(report, edits(n))

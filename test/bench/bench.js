@@ -31,3 +31,9 @@ const full = median(plan)
 console.log(`node -e 0          ${baseline.toFixed(1)} ms (median of ${runs})`)
 console.log(`conncalc plan      ${full.toFixed(1)} ms (examples/rails, --plan essential-0)`)
 console.log(`ratio              ${(full / baseline).toFixed(2)}× (target ≤ 4×)`)
+
+// The scale section (npm run bench -- --no-scale skips it).
+if (!process.argv.includes('--no-scale')) {
+  const {scaleSection} = await import('./scale.js')
+  await scaleSection()
+}

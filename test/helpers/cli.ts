@@ -20,6 +20,7 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
     encoding: 'utf8',
     env: {...env, ...options.env},
     input: options.input ?? '',
+    maxBuffer: 1 << 30, // large reports: spawnSync's 1 MiB default would kill the child
     timeout: 60_000,
   })
   return {code: r.status, stderr: r.stderr, stdout: r.stdout}

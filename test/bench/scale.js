@@ -1,0 +1,149 @@
+// npm run bench, scale section: how cost grows with the input. Each case is generated in a
+// temp folder, run as a user would (a spawned `conncalc plan`), and timed: wall time (median)
+// and the child's max RSS, with the ratio to the smallest N of the same curve.
+// Targets (issue 19): 1,000 apps < 2 s wall and < 300 MB; each curve at most linear from
+// N = 100 on; 100,000 Procfile types or live rows < 3 s.
+import {spawnSync} from 'node:child_process'
+import {cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const runs = Number(process.env.BENCH_SCALE_RUNS ?? 3)
+// The child prints its max RSS (KiB) on exit, on a line of its own on stderr.
+const rssHook = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\n@rss '+process.resourceUsage().maxRSS+'\\n'))`
+
+function measure(args, cwd) {
+  const walls = []
+  let rss = 0
+  for (let i = 0; i < runs + 1; i++) {
+    const t0 = process.hrtime.bigint()
+    const r = spawnSync(process.execPath, ['--import', rssHook, join(root, 'bin/run.js'), ...args], {cwd, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}, maxBuffer: 1 << 30})
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6
+    if (r.status !== 0 && r.status !== 1) {
+      console.error(`bench: conncalc ${args.join(' ')} exited ${r.status}\n${r.stderr.slice(0, 2000)}`)
+      process.exit(2)
+    }
+
+    rss = Math.max(rss, Number(/@rss (\d+)/.exec(r.stderr)?.[1] ?? 0))
+    if (i > 0) walls.push(ms) // the first run warms the file cache
+  }
+
+  walls.sort((a, b) => a - b)
+  return {ms: walls[Math.floor(walls.length / 2)], rssMb: rss / 1024}
+}
+
+function curve(title, ns, setup) {
+  console.log(`\n${title}`)
+  console.log('       N      wall    max RSS   × N=first')
+  let first
+  for (const n of ns) {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-bench-'))
+    try {
+      const {args, cwd} = setup(dir, n)
+      const m = measure(args, cwd)
+      first ??= m.ms
+      console.log(`${String(n.toLocaleString('en')).padStart(8)}  ${(m.ms / 1000).toFixed(2).padStart(6)} s  ${m.rssMb.toFixed(0).padStart(6)} MB  ${(m.ms / first).toFixed(1).padStart(8)}×`)
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+  }
+}
+
+const apps = (dir, n) => {
+  cpSync(join(root, 'examples/rails'), join(dir, 'rails'), {recursive: true})
+  const rows = Array.from({length: n}, (_, i) => `  - name: app${i + 1}\n    procfile: rails/Procfile\n    scale: {web: 1, worker: 1}\n`)
+  writeFileSync(join(dir, 'conncalc.yml'), `plan: standard-0\napps:\n${rows.join('')}`)
+  return {args: ['plan'], cwd: dir}
+}
+
+const procfileTypes = (dir, n) => {
+  // Short lines: 100,000 of them must stay under the Procfile's 1 MiB cap.
+  const lines = Array.from({length: n}, (_, i) => `${i.toString(36)}:puma`)
+  writeFileSync(join(dir, 'Procfile'), `${lines.join('\n')}\n`)
+  return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
+}
+
+// settings.py imports m1, which imports m2, … the last sets the pool.
+const pythonChain = (dir, n) => {
+  mkdirSync(join(dir, 'app'))
+  writeFileSync(join(dir, 'Procfile'), 'web: gunicorn app.wsgi --workers 2 --threads 4\n')
+  writeFileSync(join(dir, 'requirements.txt'), 'django==5.1\ngunicorn==23.0\npsycopg[pool]==3.2\n')
+  writeFileSync(join(dir, 'manage.py'), 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")\n')
+  writeFileSync(join(dir, 'app/__init__.py'), '')
+  writeFileSync(join(dir, 'app/wsgi.py'), 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")\n')
+  writeFileSync(join(dir, 'app/settings.py'), 'from app.m1 import *\n')
+  for (let i = 1; i <= n; i++) {
+    const next = i < n ? `from app.m${i + 1} import *\n` : 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "OPTIONS": {"pool": {"max_size": 4}}}}\n'
+    writeFileSync(join(dir, `app/m${i}.py`), `X${i} = ${i}\n${next}`)
+  }
+
+  return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
+}
+
+// server.js requires m1.js, which requires m2.js, … the last creates the pg Pool.
+const nodeChain = (dir, n) => {
+  writeFileSync(join(dir, 'Procfile'), 'web: node server.js\n')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({dependencies: {pg: '^8.13.0'}, name: 'chain', private: true}))
+  writeFileSync(join(dir, 'server.js'), "require('./m1')\n")
+  for (let i = 1; i <= n; i++) {
+    const next = i < n ? `require('./m${i + 1}')\n` : "const {Pool} = require('pg')\nmodule.exports = new Pool({max: 4})\n"
+    writeFileSync(join(dir, `m${i}.js`), `exports.x${i} = ${i}\n${next}`)
+  }
+
+  return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
+}
+
+export async function scaleSection() {
+  console.log('\nscale: wall time (median of', runs, 'runs) and max RSS as N grows')
+  if (!process.env.BENCH_SKIP_APPS) curve('apps on one database (conncalc.yml, each examples/rails)', [1, 10, 100, 1000], apps)
+  curve('process types in one Procfile', [1, 1000, 100_000], procfileTypes)
+  curve('Python modules imported in a chain from Django settings', [1, 100, 1000], pythonChain)
+  curve('JavaScript modules required in a chain from the entry', [1, 100, 1000], nodeChain)
+  await liveRows([100, 10_000, 100_000])
+}
+
+// pg_stat_activity rows: a generated snapshot through the live report and its views, in
+// one process (no server can hold 100,000 sessions). Built from src/ with esbuild.
+async function liveRows(ns) {
+  const {build} = await import('esbuild')
+  const dir = mkdtempSync(join(tmpdir(), 'conncalc-bench-live-'))
+  try {
+    const entry = `
+      import chalk from 'chalk'
+      import {buildLiveReport, liveJson} from ${JSON.stringify(join(root, 'src/live/live-report.ts'))}
+      import {renderLive} from ${JSON.stringify(join(root, 'src/render/live.ts'))}
+      const n = Number(process.argv[2])
+      const states = ['active', 'idle', 'idle in transaction', null]
+      const backends = Array.from({length: n}, (_, i) => ({applicationName: i % 7 === 0 ? '' : 'web.' + (i % 300), clientAddr: '10.0.' + (i % 250) + '.' + (i % 200), database: 'd' + (i % 3), pid: 1000 + i, state: states[i % 4], stateSeconds: i % 5000, user: 'u' + (i % 4)}))
+      const snapshot = {backends, maxConnections: 262143, reservedConnections: 0, role: {canUseReserved: false, connectionLimit: null, name: 'u0', superuser: false}, serverVersion: '16.4', ssl: {encrypted: true, mode: 'require', modeFrom: 'url', note: '', verified: false}, superuserReservedConnections: 3, url: 'postgres://u0:***@localhost/d0'}
+      const report = buildLiveReport(snapshot, {idleInTransactionSeconds: 60, staleIdleSeconds: 3600, warnAt: 0.8}, null)
+      const out = renderLive(report, new chalk.constructor({level: 0})) + JSON.stringify(liveJson(report))
+      if (out.length === 0) process.exit(2)
+    `
+    const outfile = join(dir, 'live-bench.mjs')
+    await build({bundle: true, format: 'esm', outfile, platform: 'node', stdin: {contents: entry, loader: 'ts', resolveDir: root}, target: 'node20', logLevel: 'warning'})
+    console.log('\npg_stat_activity rows through the live report and views (generated snapshot, in process)')
+    console.log('       N      wall    max RSS   × N=first')
+    let first
+    for (const n of ns) {
+      const walls = []
+      let rss = 0
+      for (let i = 0; i < runs; i++) {
+        const t0 = process.hrtime.bigint()
+        const r = spawnSync(process.execPath, ['--import', rssHook, outfile, String(n)], {encoding: 'utf8'})
+        walls.push(Number(process.hrtime.bigint() - t0) / 1e6)
+        if (r.status !== 0) throw new Error(`live bench exited ${r.status}: ${r.stderr.slice(0, 2000)}`)
+        rss = Math.max(rss, Number(/@rss (\d+)/.exec(r.stderr)?.[1] ?? 0))
+      }
+
+      walls.sort((a, b) => a - b)
+      const ms = walls[Math.floor(walls.length / 2)]
+      first ??= ms
+      console.log(`${String(n.toLocaleString('en')).padStart(8)}  ${(ms / 1000).toFixed(2).padStart(6)} s  ${(rss / 1024).toFixed(0).padStart(6)} MB  ${(ms / first).toFixed(1).padStart(8)}×`)
+    }
+  } finally {
+    rmSync(dir, {force: true, recursive: true})
+  }
+}
