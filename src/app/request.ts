@@ -7,7 +7,7 @@ import type {LoadedConfig} from '../io/config.js'
 import type {Formation} from '../model/formation.js'
 import {assumeEntries} from '../budget/assume.js'
 import {UsageError} from '../util/errors.js'
-import {displayPath, findConfig, loadConfig, locateConfigFlag} from '../io/config.js'
+import {configPath, displayPath, findConfig, loadConfig, locateConfigFlag} from '../io/config.js'
 import {parseScaleSpec} from '../platform/formation.js'
 import {layer} from '../model/env.js'
 import {fromEnv, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
@@ -68,14 +68,14 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
     apps = data.apps.map((entry, i) =>
       appRequest(flags, config!, [base!, {config: config!, data: entry, path: ['apps', i]}], {
         name: entry.name,
-        procfile: resolve(config!.dir, entry.procfile),
+        procfile: configPath(config!, entry.procfile, ['apps', i, 'procfile']),
         pooled: entry.name === target ? (flags.pooled ?? []) : [],
         scale: entry.name === target ? scaleFlags : [],
       }),
     )
   } else {
     if (flags.app !== undefined) throw new UsageError('--app needs a config file that lists apps', 'see "Several apps, one database" in the README')
-    const procfile = flags.procfile ?? (config ? displayPath(resolve(config.dir, data.procfile ?? 'Procfile')) : 'Procfile')
+    const procfile = flags.procfile ?? (config ? displayPath(data.procfile === undefined ? resolve(config.dir, 'Procfile') : configPath(config, data.procfile, ['procfile'])) : 'Procfile')
     apps = [appRequest(flags, config, base ? [base] : [], {name: null, pooled: flags.pooled ?? [], procfile, scale: scaleFlags})]
   }
 
@@ -86,7 +86,7 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
     failOn,
     limit: flags.limit === undefined ? fromConfig('limit', data.limit) : sourced(flags.limit, fromFlag(`--limit ${flags.limit}`)),
     plan: flags.plan ?? data.plan,
-    plansFile: flags['plans-file'] ?? (data.plansFile && config ? displayPath(resolve(config.dir, data.plansFile)) : undefined),
+    plansFile: flags['plans-file'] ?? (data.plansFile && config ? displayPath(configPath(config, data.plansFile, ['plansFile'])) : undefined),
     reserve: flags.reserve === undefined ? fromConfig('reserve', data.reserve) : sourced(flags.reserve, fromFlag(`--reserve ${flags.reserve}`)),
     warnAt,
   }
@@ -115,7 +115,7 @@ function appRequest(
   for (const {config: c, data, path} of layers) {
     const line = (...keys: (number | string)[]): Source => fromFile(c.display, c.lineOf([...path, ...keys]))
     for (const [name, value] of Object.entries(data.env ?? {})) env.set(name, {source: line('env', name), value})
-    for (const file of data.envFiles ?? []) envFiles.push(displayPath(resolve(c.dir, file)))
+    for (const [i, file] of (data.envFiles ?? []).entries()) envFiles.push(displayPath(configPath(c, file, [...path, 'envFiles', i])))
     if (data.railsEnv !== undefined) appEnv = data.railsEnv
     if (data.preboot !== undefined) preboot = sourced(data.preboot, line('preboot'))
     for (const [type, value] of Object.entries(data.scale ?? {})) {

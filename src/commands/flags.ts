@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import {FORMATS} from '../render/format.js'
+import {MAX_BACKENDS} from '../util/numbers.js'
 
 /**
  * The flags of every command that computes a budget (plan, scale, readme), defined
@@ -28,7 +29,7 @@ export const inputFlags = {
       'read variables from a file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win (alias --dotenv, for npx: see README)',
     multiple: true,
   }),
-  limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', min: 1}),
+  limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', max: MAX_BACKENDS, min: 1}),
   plan: Flags.string({char: 'p', description: 'Heroku Postgres plan, e.g. essential-0, standard-0, heroku-postgresql:premium-2'}),
   'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
   pooled: Flags.string({
@@ -42,7 +43,7 @@ export const inputFlags = {
   }),
   procfile: Flags.string({char: 'f', description: 'the Procfile; its folder is the app root (default: Procfile)'}),
   'rails-env': Flags.string({description: 'the environment section of database.yml/sidekiq.yml to read (default: RAILS_ENV, else production)'}),
-  reserve: Flags.integer({description: 'connections to keep free for `heroku run`, pg:psql and Scheduler (added to the total)', min: 0}),
+  reserve: Flags.integer({description: 'connections to keep free for `heroku run`, pg:psql and Scheduler (added to the total)', max: MAX_BACKENDS, min: 0}),
   scale: Flags.string({
     char: 's',
     description: 'the formation, as `heroku ps:scale` takes it: web=2 worker=1, web=2:standard-2x, web=2..10 (autoscaling: the max is budgeted); types not named run 1 dyno',

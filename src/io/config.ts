@@ -1,5 +1,5 @@
-import {existsSync, readFileSync} from 'node:fs'
-import {dirname, join, relative, resolve} from 'node:path'
+import {existsSync, readFileSync, realpathSync} from 'node:fs'
+import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {type ConncalcConfig, configSchema} from '../model/config.js'
 import {InputError} from '../util/errors.js'
@@ -155,4 +155,33 @@ function describeIssue(issue: Issue, prefix: string[]): {message: string; path: 
   }
 
   return [{message: `${keyPath(path, prefix)}: ${message}`, path}]
+}
+
+/**
+ * A path the config file names (`procfile`, `apps[].procfile`, `envFiles`, `plansFile`),
+ * resolved against its folder — and kept inside that folder's tree, symlinks included, as
+ * the app's own files are: `procfile: ../home/.pgpass` would otherwise print a password
+ * file's lines into a CI log as "commands".
+ */
+export function configPath(config: LoadedConfig, value: string, key: ReadonlyArray<number | string>): string {
+  const abs = resolve(config.dir, value)
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p)
+    } catch {
+      return p // missing: reading it says so
+    }
+  }
+
+  const root = real(config.dir)
+  const rel = relative(root, real(abs))
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    const name = key.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').replace(/^\./, '')
+    throw new InputError(
+      `${config.display}:${config.lineOf(key)}: ${name} points outside the config file's folder (${JSON.stringify(value)})`,
+      'paths in the config file stay inside its folder; pass a file elsewhere with the matching flag (--procfile, --env-file, --plans-file)',
+    )
+  }
+
+  return abs
 }

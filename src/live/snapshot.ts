@@ -7,6 +7,7 @@ import type pg from 'pg'
 import {UsageError} from '../util/errors.js'
 import {connectionError} from './errors.js'
 import {type LiveTarget} from './target.js'
+import {MAX_BACKENDS} from '../util/numbers.js'
 export interface SnapshotOptions {
   connectTimeoutSeconds: number
   statementTimeoutSeconds: number
@@ -184,9 +185,16 @@ async function read(client: pg.Client, target: LiveTarget, options: SnapshotOpti
     user: row.usename,
   }))
 
+  const maxConnections = Number(setting('max_connections'))
+  // A server (or something answering as one) that reports a limit PostgreSQL cannot have
+  // would make every figure after it meaningless.
+  if (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > MAX_BACKENDS) {
+    throw new UsageError(`the server reported max_connections ${JSON.stringify(setting('max_connections') ?? null)}, which PostgreSQL does not allow (1 to ${MAX_BACKENDS})`, 'check that the URL points at a PostgreSQL server')
+  }
+
   return {
     backends,
-    maxConnections: Number(setting('max_connections')),
+    maxConnections,
     reservedConnections: setting('reserved_connections') === undefined ? null : Number(setting('reserved_connections')),
     role: {
       canUseReserved: Boolean(reservedRole),

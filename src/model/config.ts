@@ -6,6 +6,8 @@
  * only when a config file exists, to keep start-up fast.
  */
 
+import {MAX_BACKENDS} from '../util/numbers.js'
+
 export const TYPE_NAME = /^[\w-]+$/
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 export const SCALE_VALUE = /^\d+(?:\.\.\d+)?(?::[\w.-]+)?$/
@@ -122,13 +124,13 @@ export async function configSchema() {
       env,
       envFiles,
       failOn: z.enum(['error', 'warning']).describe('exit 1 on diagnostics of this severity or worse (--fail-on)'),
-      limit: count('limit').min(1).describe('the connection limit to check against, instead of the plan (--limit)'),
+      limit: count('limit').min(1).max(MAX_BACKENDS).describe('the connection limit to check against, instead of the plan (--limit)'),
       plan: z.string().min(1).describe('Heroku Postgres plan, e.g. essential-0, standard-0 (--plan)'),
       plansFile: z.string().min(1).describe('a plan table (JSON or YAML) instead of the built-in one, relative to this file (--plans-file)'),
       preboot,
       procfile: z.string().min(1).describe('the Procfile, relative to this file (default: Procfile beside it)'),
       railsEnv,
-      reserve: count('reserve').min(0).describe('connections kept free for `heroku run`, pg:psql and Scheduler (--reserve)'),
+      reserve: count('reserve').min(0).max(MAX_BACKENDS).describe('connections kept free for `heroku run`, pg:psql and Scheduler (--reserve)'),
       scale,
       warnAt: z.number().gt(0).lte(1).describe('warn when the total reaches this fraction of the limit (--warn-at, default 0.8)'),
     })

@@ -111,7 +111,7 @@ function result(b: BudgetSummary): Pick<Suggestion, 'deployPeak' | 'limit' | 'st
 function largest(lo: number, hi: number, ok: (n: number) => boolean): null | number {
   if (hi < lo || !ok(lo)) return null
   while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
+    const mid = lo + Math.ceil((hi - lo) / 2) // not (lo + hi + 1) >> 1: that wraps at 2³¹ and never ends
     if (ok(mid)) lo = mid
     else hi = mid - 1
   }

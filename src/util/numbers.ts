@@ -8,3 +8,11 @@ export function maxOf(xs: Iterable<number>, floor = Number.NEGATIVE_INFINITY): n
   for (const x of xs) if (x > max) max = x
   return max
 }
+
+/**
+ * The most connections a PostgreSQL server can allow: max_connections and its reserved slots
+ * share 18 bits (`#define MAX_BACKENDS 0x3FFFF`, src/include/postmaster/postmaster.h; PostgreSQL
+ * 17 moved it to src/include/storage/procnumber.h as MAX_BACKENDS_BITS 18). A limit beyond it
+ * is a typo, not a database.
+ */
+export const MAX_BACKENDS = 262_143

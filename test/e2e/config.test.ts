@@ -76,7 +76,10 @@ describe('config file: found in the app root, flags override it', () => {
   it('--config names a file elsewhere; its paths are relative to it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'conncalc-config-'))
     temps.push(dir)
-    writeFileSync(join(dir, 'capacity.yml'), `procfile: ${JSON.stringify(fixture('capacity/storefront/Procfile'))}\nplan: essential-2\nscale: {web: 3, worker: 1}\nenvFiles: [prod.env]\n`)
+    // Paths in a config file stay inside its folder (a password file elsewhere must not be read as a
+    // Procfile): the app sits beside it.
+    cpSync(fixture('capacity/storefront'), join(dir, 'storefront'), {recursive: true})
+    writeFileSync(join(dir, 'capacity.yml'), 'procfile: storefront/Procfile\nplan: essential-2\nscale: {web: 3, worker: 1}\nenvFiles: [prod.env]\n')
     writeFileSync(join(dir, 'prod.env'), 'RAILS_MAX_THREADS=2\n')
     const {json} = runJson<JsonReport>(['plan', '--config', join(dir, 'capacity.yml')])
     expect(json).toMatchObject({limit: 40})

@@ -1,0 +1,56 @@
+import {describe, expect, it} from 'vitest'
+
+import {fixture, runCli} from '../helpers/cli.js'
+
+// Numbers at the edges: refused with a clear message (exit 2), or computed — never a hang.
+// A time bound is enforced by runCli's timeout (a killed child has no exit code).
+describe('numbers at the edges', () => {
+  const procfile = `${fixture('rails-7-2')}/Procfile`
+
+  it('a --limit beyond what PostgreSQL allows (262,143) is a usage error, not a hang', () => {
+    const r = runCli(['plan', '--procfile', procfile, '--limit', '10000000000'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--limit/)
+    expect(r.stderr).toMatch(/262143/)
+  })
+
+  it('the largest limit PostgreSQL allows is accepted', () => {
+    const r = runCli(['plan', '--procfile', procfile, '--limit', '262143'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('of 262143')
+  })
+
+  it('--suggest with 2⁵³ − 1 dynos ends: the binary search midpoint does not wrap at 2³¹', () => {
+    const r = runCli(['plan', '--procfile', procfile, '--plan', 'standard-0', '--scale', 'web=9007199254740991', '--suggest', '--json'])
+    expect(r.code).toBe(1)
+    const json = JSON.parse(r.stdout) as {suggestions: {items: {kind: string; total: number}[]}}
+    const scale = json.suggestions.items.find((s) => s.kind === 'scale')
+    expect(scale?.total).toBeLessThanOrEqual(120)
+  })
+})
+
+describe('paths in the config file stay inside its folder', () => {
+  it('procfile: ../x is refused with the file and line, and nothing of the file outside is printed', async () => {
+    const {mkdtempSync, mkdirSync, writeFileSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {tmpdir} = await import('node:os')
+    const top = mkdtempSync(join(tmpdir(), 'conncalc-cfg-'))
+    mkdirSync(join(top, 'app'))
+    writeFileSync(join(top, 'secret'), 'web: localhost:5432:*:app:SUPERSECRET\n')
+    for (const [yaml, line] of [
+      ['plan: standard-0\nprocfile: ../secret\n', 2],
+      ['envFiles:\n  - ok.env\n  - ../secret\n', 3],
+      ['plansFile: ../secret\n', 1],
+      ['apps:\n  - name: a\n    procfile: ../secret\n', 3],
+    ] as const) {
+      writeFileSync(join(top, 'app', 'conncalc.yml'), yaml)
+      writeFileSync(join(top, 'app', 'ok.env'), 'A=1\n')
+      writeFileSync(join(top, 'app', 'Procfile'), 'web: bundle exec puma\n')
+      const r = runCli(['plan'], {cwd: join(top, 'app')})
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(`conncalc.yml:${line}:`)
+      expect(r.stderr).toContain("points outside the config file's folder")
+      expect(r.stdout + r.stderr).not.toContain('SUPERSECRET')
+    }
+  })
+})
