@@ -1,6 +1,6 @@
 /**
  * 1-based line numbers from offsets, for every parser that reports positions
- * (Prism byte offsets, lezer and YAML character offsets). Built once per text,
+ * (Prism byte offsets, oxc and YAML character offsets). Built once per text,
  * answered by binary search.
  */
 export function lineIndex(text: string | Uint8Array): (offset: number) => number {

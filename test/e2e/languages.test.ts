@@ -111,6 +111,16 @@ describe('Node apps', () => {
     expect(env.type('web')).toMatchObject({connections: 12, poolPerProcess: 3, processesPerDyno: 4})
   })
 
+  it('modern TS/JSX (100 shorthand properties, #private, decorators, satisfies, enums, namespaces, using, import attributes, top-level await) parses and still gives its pool', () => {
+    // src/db.ts holds every shape @lezer/javascript rejected; its pg Pool max is Number(process.env.PG_POOL_MAX ?? settings.poolMax),
+    // settings.json imported `with {type: 'json'}` ({"poolMax": 12}).
+    const r = plan('node-syntax-torture', '--scale', 'web=2')
+    // One Node process per dyno holding up to 12: 2 dynos × 12 = 24.
+    expect(r.type('web')).toMatchObject({connections: 24, poolPerProcess: 12, processesPerDyno: 1})
+    expect(r.type('web').sources['pool.pg src/db.ts:110'].source).toEqual({file: 'src/db.ts', kind: 'file', line: 105})
+    expect(r.diagnostics).toEqual([])
+  })
+
   it('malformed package.json and JavaScript degrade to diagnostics', () => {
     const r = plan('malformed-node')
     expect(r.type('web')).toMatchObject({connections: 1})

@@ -27,6 +27,7 @@ describe('start-up stays fast: language analyzers load only when a process type 
     'Python evaluator (src/languages/python/evaluate.ts)': 'function evaluatePython(',
     // web-tree-sitter and the grammars' WebAssembly are loaded from node_modules by this chunk only.
     'tree-sitter grammars (src/util/tree-sitter.ts)': 'tree-sitter-python/tree-sitter-python.wasm',
+    'oxc-parser, the JS/TS parser (src/languages/node/js.ts)': 'import("oxc-parser")',
   }
 
   it.each(Object.entries(markers))('%s is bundled, but not in dist/main.js or a chunk it imports statically', (_, marker) => {

@@ -26,6 +26,32 @@ describe('evaluateJs', () => {
     expect(asInteger(entry(pool, 'max'))).toBe(6)
     expect(asInteger(entry(pool, 'cpus'))).toBe(8)
   })
+
+  it('a construct it does not evaluate makes only that value unknown; the file and its other values are read', async () => {
+    const names = Array.from({length: 40}, (_, i) => `k${i}`)
+    const src = [
+      ...names.map((n, i) => `const ${n} = ${i}`),
+      `export const all = {${names.join(', ')}}`, // 32+ shorthand properties: @lezer/javascript rejected the whole file
+      'const label = tag`pool-${k1}`',
+      'export const pool = {max: k3 + 2, label}',
+      'if (import.meta.env?.DEV) module.exports = {}',
+      'if (process.env.X) { return }', // valid in CommonJS, which a .js file without import/export is
+    ]
+    const esm = await evaluateJs('src/db.ts', src.slice(0, -1).join('\n'), {env: envOf({})})
+    expect(esm.diagnostics).toEqual([])
+    expect(asInteger(entry(esm.exports.get('all'), 'k39'))).toBe(39)
+    expect(asInteger(entry(esm.exports.get('pool'), 'max'))).toBe(5)
+    expect(entry(esm.exports.get('pool'), 'label')).toMatchObject({kind: 'unknown', line: 42})
+    const cjs = await evaluateJs('knexfile.js', ['const max = 4', 'if (process.env.X) { return }', 'module.exports = {pool: {max}}'].join('\n'), {env: envOf({})})
+    expect(cjs.diagnostics).toEqual([])
+    expect(asInteger(entry(entry(cjs.exports.get('default'), 'pool'), 'max'))).toBe(4)
+  })
+
+  it('only a file oxc rejects is unparsable, at the line of the error', async () => {
+    const m = await evaluateJs('knexfile.js', 'const a = 1\nmodule.exports = {pool: {max: 5}\nconst b = = 2\n', {env: envOf({})})
+    expect(m.parsed).toBe(false)
+    expect(m.diagnostics).toEqual([expect.objectContaining({code: 'unparsable-config', file: 'knexfile.js', line: 3})])
+  })
 })
 
 describe('node analyzer', () => {

@@ -1,19 +1,22 @@
 /**
- * JavaScript/TypeScript config and entry files, read with a real parser
- * (@lezer/javascript, imported lazily) and the same safe-evaluation rules as
+ * JavaScript/TypeScript config and entry files, read with oxc-parser (a real
+ * parser for JS, TS, JSX and TSX: every valid program, prebuilt per platform
+ * from the registry, imported lazily) and the same safe-evaluation rules as
  * Python: literals, earlier `const`s, `process.env.X` with `||`/`??` defaults,
  * Number()/parseInt(), `os.cpus().length` (the dyno's nproc), arithmetic.
  * Calls and `new` expressions are collected with their evaluated arguments so
  * analyzers can find `new Pool({max})`, `throng({workers})`, `knex({pool})`.
  * Values share the Python evaluator's shapes (objects are dicts). Never runs code.
  */
-import type {EvalValue, KnownValue, PyValue} from '../python/values.js'
-import type {SyntaxNode, Tree} from '@lezer/common'
+import type {ArrowFunctionExpression, Function as JsFunction, Node, ParseResult, ParserOptions, Program} from 'oxc-parser'
 
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
 import {assumed, type Source, type Sourced} from '../../model/source.js'
+import type {EvalValue, KnownValue, PyValue} from '../python/values.js'
+
 import {asString, isDict, truthy} from '../python/evaluate.js'
+import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {lineIndex} from '../../util/lines.js'
 
 export interface JsCall {
@@ -49,11 +52,13 @@ export interface JsEvalOptions {
 export interface ParsedJs {
   diagnostics: Diagnostic[]
   file: string
-  /** Module specifiers of import/export-from declarations and literal require() calls. */
+  program?: Program
+  /** Module specifiers of import/export-from declarations, literal require() and import() calls. */
   specs: string[]
   text: string
-  tree?: Tree
 }
+
+type N = Node
 
 /** The callee of a function value: its args[0] is what the function returns. */
 const FUNCTION = '(function)'
@@ -76,15 +81,39 @@ export function namespaceOf(m: JsModule, line = 1): EvalValue {
 /** What `require(spec)` returns: `module.exports`, else the ES module's exports. */
 export const requiredValue = (m: JsModule): EvalValue => m.cjs ?? namespaceOf(m)
 
-let loading: Promise<typeof import('@lezer/javascript')> | undefined
+/** TypeScript wrappers that do not change the value: `x as T`, `x satisfies T`, `x!`, `<T>x`, `f<T>`, `(x)`. */
+const TRANSPARENT = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSInstantiationExpression', 'ChainExpression'])
 
-const kids = (node: SyntaxNode): SyntaxNode[] => {
-  const out: SyntaxNode[] = []
-  for (let c = node.firstChild; c; c = c.nextSibling) if (!['BlockComment', 'LineComment'].includes(c.name)) out.push(c)
+/** Keys of a node that hold types only: never walked for values or calls. */
+const TYPE_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'implements', 'parent'])
+
+/** The child nodes of any node (ESTree keys are in source order), types left out. */
+function children(node: N): N[] {
+  const out: N[] = []
+  for (const key in node) {
+    if (TYPE_KEYS.has(key)) continue
+    const value = (node as unknown as Record<string, unknown>)[key]
+    if (Array.isArray(value)) {
+      for (const v of value) if (v && typeof v === 'object' && typeof (v as N).type === 'string') out.push(v as N)
+    } else if (value && typeof value === 'object' && typeof (value as N).type === 'string') out.push(value as N)
+  }
+
   return out
 }
 
-const PUNCT = new Set(['(', ')', '{', '}', '[', ']', ',', ';', ':', '.', 'Equals'])
+/** `x as T`, `(x)`, `x!`: the expression inside. */
+function unwrap(node: N): N {
+  let n = node
+  while (TRANSPARENT.has(n.type) && 'expression' in n && n.expression) n = n.expression as N
+  return n
+}
+
+/** The name an object key or import/export name is written as (`max`, `"max"`, `[1]`); undefined when computed. */
+function keyName(key: N, computed = false): string | undefined {
+  if (!computed && key.type === 'Identifier') return key.name
+  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value)
+  return undefined
+}
 
 class JsEvaluator {
   readonly calls: JsCall[] = []
@@ -107,81 +136,58 @@ class JsEvaluator {
     this.lineOf = lineIndex(text)
   }
 
-  private line(node: SyntaxNode): number {
-    return this.lineOf(node.from)
+  private line(node: N): number {
+    return this.lineOf(node.start)
   }
 
-  private t(node: SyntaxNode): string {
-    return this.text.slice(node.from, node.to)
+  private t(node: N): string {
+    return this.text.slice(node.start, node.end)
   }
 
-  private known(node: SyntaxNode, value: PyValue, ...from: (EvalValue | undefined)[]): KnownValue {
+  private known(node: N, value: PyValue, ...from: (EvalValue | undefined)[]): KnownValue {
     const via = from.flatMap((v) => (v?.kind === 'known' ? v.via : []))
     const missing = from.flatMap((v) => v?.missingEnv ?? [])
     return {file: this.file, kind: 'known', line: this.line(node), value, via, ...(missing.length > 0 ? {missingEnv: missing} : {})}
   }
 
-  private unknown(node: SyntaxNode, reason?: string, ...from: (EvalValue | undefined)[]): EvalValue {
+  private unknown(node: N, reason?: string, ...from: (EvalValue | undefined)[]): EvalValue {
     const inner = from.find((v) => v?.kind === 'unknown')
     if (inner) return inner
     const snippet = this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)
     return {file: this.file, kind: 'unknown', line: this.line(node), reason: reason ?? `\`${snippet}\` is not something conncalc evaluates`}
   }
 
-  visit(node: SyntaxNode): void {
-    switch (node.name) {
+  visit(node: N): void {
+    switch (node.type) {
       case 'VariableDeclaration': {
-        const parts = kids(node)
-        for (let i = 0; i < parts.length; i++) {
-          const target = parts[i]
-          if (target.name !== 'VariableDefinition' && target.name !== 'ObjectPattern') continue
-          // `const x: T = …` (TypeScript) has a TypeAnnotation before Equals.
-          let j = i + 1
-          while (parts[j] && parts[j].name === 'TypeAnnotation') j++
-          const init = parts[j]?.name === 'Equals' ? parts[j + 1] : undefined
-          if (!init) continue
-          const value = this.expr(init)
-          if (target.name === 'VariableDefinition') this.names.set(this.t(target), value)
-          else this.destructure(target, init, value)
-          i = j + 1
+        for (const d of node.declarations) {
+          if (!d.init) continue
+          const value = this.expr(d.init)
+          this.bindPattern(d.id, d.init, value)
         }
 
         return
       }
 
       case 'ImportDeclaration': {
-        const from = kids(node).find((k) => k.name === 'String')
-        const spec = from ? (asString(this.expr(from)) ?? '') : ''
+        const spec = node.source.value
         this.imports.push(spec)
-        const parts = kids(node)
         const mod = this.opts.imported?.(spec)
-        const star = parts.some((p) => p.name === 'Star')
-        const bind = (local: string, exported: string | undefined, at: SyntaxNode): void => {
+        const bind = (local: string, exported: string | undefined, at: N): void => {
           if (!mod) return
           const v = exported === undefined ? namespaceOf(mod, this.line(at)) : mod.exports.get(exported)
           this.names.set(local, v ?? this.unknown(at, `\`${exported}\` is not an export of ${mod.file} conncalc can read`))
         }
 
-        for (const p of parts) {
-          if (p.name === 'VariableDefinition') {
-            this.aliases.set(this.t(p), spec) // default or `* as x`
-            bind(this.t(p), star ? undefined : 'default', p)
-          }
-
-          if (p.name === 'ImportGroup') {
-            const group = kids(p)
-            for (let g = 0; g < group.length; g++) {
-              if (group[g].name !== 'VariableDefinition' && group[g].name !== 'VariableName') continue
-              const imported = this.t(group[g])
-              if (group[g + 1]?.name === 'as' && group[g + 2]) {
-                this.aliases.set(this.t(group[g + 2]), `${spec}.${imported}`)
-                bind(this.t(group[g + 2]), imported, group[g])
-                g += 2
-              } else {
-                this.aliases.set(imported, `${spec}.${imported}`)
-                bind(imported, imported, group[g])
-              }
-            }
+        for (const s of node.specifiers ?? []) {
+          const local = s.local.name
+          if (s.type === 'ImportSpecifier') {
+            const imported = keyName(s.imported) ?? local
+            this.aliases.set(local, `${spec}.${imported}`)
+            bind(local, imported, s)
+          } else {
+            this.aliases.set(local, spec) // default or `* as x`
+            bind(local, s.type === 'ImportNamespaceSpecifier' ? undefined : 'default', s)
           }
         }
 
@@ -189,250 +195,310 @@ class JsEvaluator {
       }
 
       case 'FunctionDeclaration': {
-        const name = node.getChild('VariableDefinition')
         const value = this.fn(node)
-        if (name) this.names.set(this.t(name), value)
+        if (node.id) this.names.set(node.id.name, value)
         return
       }
 
-      case 'ClassDeclaration': {
-        const parts = kids(node)
-        const ext = parts.findIndex((p) => p.name === 'extends')
-        const base = ext === -1 ? undefined : parts[ext + 1] && this.dotted(parts[ext + 1])
-        const body = node.getChild('ClassBody')
-        if (!base || !body) {
-          for (const k of parts) this.visit(k)
-          return
-        }
-
-        // A class that extends an imported client (`class PrismaService extends PrismaClient`) is that client,
-        // made by the framework's DI: `super(opts)` is `new Base(opts)`, and no constructor is `new Base()`.
-        const before = this.calls.length
-        this.superclasses.push(base)
-        this.visit(body)
-        this.superclasses.pop()
-        if (!this.calls.slice(before).some((c) => c.callee === base && c.isNew)) this.calls.push({args: [], callee: base, isNew: true, line: this.line(node)})
+      case 'ClassDeclaration':
+      case 'ClassExpression': {
+        this.classBody(node)
         return
       }
 
-      case 'ExportDeclaration': {
-        const parts = kids(node)
-        if (parts[1]?.name === 'default' && parts[2]) {
-          const v = ['FunctionDeclaration', 'ClassDeclaration'].includes(parts[2].name) ? undefined : this.expr(parts[2])
-          if (!v) this.visit(parts[2])
-          const name = parts[2].getChild('VariableDefinition')
-          this.exports.set('default', v ?? (name ? this.names.get(this.t(name)) : undefined) ?? this.unknown(parts[2]))
-          return
+      case 'ExportDefaultDeclaration': {
+        const d = node.declaration as N
+        let v: EvalValue | undefined
+        if (d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') {
+          this.visit(d)
+          v = d.id ? this.names.get(d.id.name) : d.type === 'FunctionDeclaration' ? this.fn(d) : undefined
+        } else if (d.type !== 'TSInterfaceDeclaration') v = this.expr(d)
+        this.exports.set('default', v ?? this.unknown(d))
+        return
+      }
+
+      case 'ExportAllDeclaration': {
+        // `export * from './x'` (default excluded), `export * as ns from './x'`.
+        const spec = node.source.value
+        this.imports.push(spec)
+        const from = this.opts.imported?.(spec)
+        if (!from) return
+        const ns = node.exported ? keyName(node.exported) : undefined
+        if (ns) this.exports.set(ns, namespaceOf(from, this.line(node)))
+        else for (const [k, v] of from.exports) if (k !== 'default') this.exports.set(k, v)
+        return
+      }
+
+      case 'ExportNamedDeclaration': {
+        const spec = node.source?.value
+        if (spec !== undefined) this.imports.push(spec)
+        const from = spec === undefined ? undefined : this.opts.imported?.(spec)
+        for (const s of node.specifiers) {
+          const local = keyName(s.local)
+          const exported = keyName(s.exported)
+          if (local === undefined || exported === undefined) continue
+          const v = spec === undefined ? this.names.get(local) : from?.exports.get(local)
+          if (v) this.exports.set(exported, v)
         }
 
-        const fromNode = parts.find((p) => p.name === 'String')
-        const from = fromNode ? this.opts.imported?.(asString(this.expr(fromNode)) ?? '') : undefined
-        if (fromNode) this.imports.push(asString(this.expr(fromNode)) ?? '')
-        if (parts[1]?.name === 'Star') {
-          // `export * from './x'` (default excluded), `export * as ns from './x'`.
-          const ns = parts.find((p) => p.name === 'VariableName' || p.name === 'VariableDefinition')
-          if (from && ns) this.exports.set(this.t(ns), namespaceOf(from, this.line(node)))
-          else if (from) for (const [k, v] of from.exports) if (k !== 'default') this.exports.set(k, v)
-          return
-        }
-
-        const group = node.getChild('ExportGroup')
-        if (group) {
-          const g = kids(group).filter((k) => !PUNCT.has(k.name))
-          for (let i = 0; i < g.length; i++) {
-            const local = this.t(g[i])
-            const exported = g[i + 1]?.name === 'as' && g[i + 2] ? this.t(g[i + 2]) : local
-            if (exported !== local) i += 2
-            const v = fromNode ? from?.exports.get(local) : this.names.get(local)
-            if (v) this.exports.set(exported, v)
-          }
-
-          return
-        }
-
-        for (const p of parts.slice(1)) {
-          this.visit(p)
-          // `export const a = …, b = …`, `export function f`, `export class C`: named exports.
-          const defs = p.name === 'VariableDeclaration' ? p.getChildren('VariableDefinition') : [p.getChild('VariableDefinition')].filter((d): d is SyntaxNode => d !== null)
-          for (const d of defs) {
-            const v = this.names.get(this.t(d))
-            if (v) this.exports.set(this.t(d), v)
-          }
+        const d = node.declaration
+        if (!d) return
+        this.visit(d)
+        // `export const a = …, b = …`, `export function f`, `export class C`: named exports.
+        const defs = d.type === 'VariableDeclaration' ? d.declarations.flatMap((x) => boundNames(x.id)) : 'id' in d && d.id && d.id.type === 'Identifier' ? [d.id.name] : []
+        for (const name of defs) {
+          const v = this.names.get(name)
+          if (v) this.exports.set(name, v)
         }
 
         return
       }
 
-      case 'ExpressionStatement':
+      case 'TSExportAssignment': {
+        // `export = {…}` (TypeScript CommonJS)
+        const v = this.expr(node.expression)
+        this.exports.set('default', v)
+        this.cjs = v
+        return
+      }
+
+      case 'ExpressionStatement': {
+        this.expr(node.expression)
+        return
+      }
+
       case 'ReturnStatement': {
-        for (const k of kids(node)) {
-          if (k.name === 'return' || PUNCT.has(k.name)) continue
-          const v = this.expr(k)
-          if (node.name === 'ReturnStatement') this.returns.at(-1)?.push(v)
-        }
-
+        if (!node.argument) return
+        const v = this.expr(node.argument)
+        this.returns.at(-1)?.push(v)
         return
       }
 
       case 'Decorator': {
         // `@Module({imports: [TypeOrmModule.forRoot({…})]})`: the decorator's call and its arguments.
-        for (const k of kids(node)) if (k.name !== '@') this.expr(k)
+        this.expr(node.expression)
         return
       }
 
       default: {
-        for (const k of kids(node)) this.visit(k)
+        // Blocks, ifs, loops, try, switch, namespaces, labels: the statements inside (types left out).
+        if (node.type.startsWith('TS') && node.type !== 'TSModuleDeclaration' && node.type !== 'TSModuleBlock') return
+        for (const k of children(node)) this.visit(k)
       }
     }
   }
 
-  /** `const {Pool} = require("pg")` / `const {max} = config`. */
-  private destructure(pattern: SyntaxNode, init: SyntaxNode, value: EvalValue): void {
-    const required = this.requireOf(init)
-    for (const prop of kids(pattern)) {
-      const def = prop.getChild('VariableDefinition')
-      const key = prop.getChild('PropertyName')
-      if (!def) continue
-      const name = this.t(key ?? def)
-      if (required !== undefined) this.aliases.set(this.t(def), `${required}.${name}`)
-      if (isDict(value)) this.names.set(this.t(def), value.value.entries.get(name) ?? this.unknown(prop))
-      else if (required === undefined) this.names.set(this.t(def), this.unknown(prop, `\`${this.t(def)}\` is destructured from \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\`, which conncalc does not evaluate`, value))
+  /** A class: its decorators and members are read; one that extends an imported client is that client. */
+  private classBody(node: N & {type: 'ClassDeclaration' | 'ClassExpression'}): void {
+    for (const d of node.decorators ?? []) this.visit(d)
+    const base = node.superClass ? this.dotted(unwrap(node.superClass)) : undefined
+    const members = (): void => {
+      for (const m of node.body.body) {
+        for (const d of 'decorators' in m ? (m.decorators ?? []) : []) this.visit(d)
+        if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.value) this.expr(m.value)
+        else if (m.type === 'MethodDefinition' || m.type === 'TSAbstractMethodDefinition') {
+          for (const p of m.value.params) for (const d of 'decorators' in p ? (p.decorators ?? []) : []) this.visit(d)
+          if (m.value.body) this.visit(m.value.body)
+        } else if (m.type === 'StaticBlock') for (const s of m.body) this.visit(s)
+      }
+    }
+
+    if (!base) {
+      members()
+      return
+    }
+
+    // A class that extends an imported client (`class PrismaService extends PrismaClient`) is that client,
+    // made by the framework's DI: `super(opts)` is `new Base(opts)`, and no constructor is `new Base()`.
+    const before = this.calls.length
+    this.superclasses.push(base)
+    members()
+    this.superclasses.pop()
+    if (!this.calls.slice(before).some((c) => c.callee === base && c.isNew)) this.calls.push({args: [], callee: base, isNew: true, line: this.line(node)})
+  }
+
+  /** `const x = …`, `const {Pool} = require("pg")`, `const {max} = config`, `const [a] = …`. */
+  private bindPattern(pattern: N, init: N, value: EvalValue): void {
+    if (pattern.type === 'Identifier') {
+      this.names.set(pattern.name, value)
+      return
+    }
+
+    if (pattern.type !== 'ObjectPattern') {
+      for (const name of boundNames(pattern)) this.names.set(name, this.unknown(pattern, `\`${name}\` is destructured from \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\`, which conncalc does not evaluate`, value))
+      return
+    }
+
+    // `const {Pool} = require('pg')`, and `const {Pool} = pg` after `import pg from 'pg'`: names of the package.
+    const source = unwrap(init)
+    const required = this.requireOf(source) ?? (source.type === 'Identifier' && !this.names.has(source.name) ? this.aliases.get(source.name) : undefined)
+    for (const prop of pattern.properties) {
+      if (prop.type === 'RestElement') {
+        for (const name of boundNames(prop)) this.names.set(name, this.unknown(prop, `\`${name}\` collects the rest of \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\``, value))
+        continue
+      }
+
+      const key = keyName(prop.key, prop.computed)
+      const target = prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value
+      if (target.type !== 'Identifier' || key === undefined) {
+        for (const name of boundNames(prop.value)) this.names.set(name, this.unknown(prop, undefined, value))
+        continue
+      }
+
+      const local = target.name
+      if (required !== undefined) this.aliases.set(local, `${required}.${key}`)
+      const fallback = prop.value.type === 'AssignmentPattern' ? prop.value.right : undefined
+      if (isDict(value)) {
+        const got = value.value.entries.get(key)
+        this.names.set(local, got ?? (fallback ? this.expr(fallback) : this.unknown(prop, `no "${key}" in the object at line ${value.line}`)))
+      } else if (required === undefined) this.names.set(local, this.unknown(prop, `\`${local}\` is destructured from \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\`, which conncalc does not evaluate`, value))
     }
   }
 
-  private requireOf(node: SyntaxNode): string | undefined {
-    if (node.name !== 'CallExpression' || this.t(node.firstChild!) !== 'require') return undefined
-    const arg = node.getChild('ArgList')?.getChild('String')
-    return arg ? asString(this.expr(arg)) : undefined
+  private requireOf(node: N): string | undefined {
+    if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier' || node.callee.name !== 'require') return undefined
+    const arg = node.arguments[0]
+    return arg?.type === 'Literal' && typeof arg.value === 'string' ? arg.value : undefined
   }
 
   /** Dotted, import-resolved name of a callee. */
-  private dotted(node: SyntaxNode): string | undefined {
-    if (node.name === 'VariableName') {
-      const n = this.t(node)
-      return this.aliases.get(n) ?? n
+  private dotted(node: N): string | undefined {
+    if (node.type === 'Identifier') return this.aliases.get(node.name) ?? node.name
+    if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier') {
+      const base = this.dotted(unwrap(node.object))
+      return base ? `${base}.${node.property.name}` : undefined
     }
 
-    if (node.name === 'MemberExpression' && node.getChild('PropertyName')) {
-      const base = this.dotted(node.firstChild!)
-      return base ? `${base}.${this.t(node.getChild('PropertyName')!)}` : undefined
-    }
-
-    const req = this.requireOf(node)
-    if (req !== undefined) return req
-    return undefined
+    if (node.type === 'Super') return 'super'
+    return this.requireOf(node)
   }
 
-  private env(node: SyntaxNode, name: string): EvalValue {
+  private env(node: N, name: string): EvalValue {
     const e = this.opts.env.get(name)
     const line = this.line(node)
     if (e) return {file: this.file, kind: 'known', line, value: e.value, via: [e.source]}
     return {file: this.file, kind: 'known', line, missingEnv: [{line, name}], value: null, via: []}
   }
 
-  expr(node: SyntaxNode): EvalValue {
-    switch (node.name) {
-      case 'Number': {
-        const n = Number(this.t(node).replaceAll('_', ''))
-        return Number.isNaN(n) ? this.unknown(node) : this.known(node, n)
+  expr(node: N): EvalValue {
+    switch (node.type) {
+      case 'Literal': {
+        const v = node.value
+        return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? this.known(node, v) : this.unknown(node)
       }
 
-      case 'String': {
-        const raw = this.t(node)
-        return this.known(node, raw.slice(1, -1).replaceAll(/\\(.)/g, '$1'))
+      case 'TemplateLiteral': {
+        if (node.expressions.length > 0) {
+          for (const e of node.expressions) this.expr(e)
+          return this.unknown(node, 'a template string with ${…} is not evaluated')
+        }
+
+        const cooked = node.quasis[0]?.value.cooked
+        return cooked === null || cooked === undefined ? this.unknown(node) : this.known(node, cooked)
       }
 
-      case 'TemplateString': {
-        return node.getChild('Interpolation') ? this.unknown(node, 'a template string with ${…} is not evaluated') : this.known(node, this.t(node).slice(1, -1))
+      case 'Identifier': {
+        const v = this.names.get(node.name)
+        return v ?? this.unknown(node, `\`${node.name}\` is not defined in this file`)
       }
 
-      case 'BooleanLiteral': {
-        return this.known(node, this.t(node) === 'true')
-      }
-
-      case 'null': {
-        return this.known(node, null)
-      }
-
-      case 'VariableName': {
-        const v = this.names.get(this.t(node))
-        return v ?? this.unknown(node, `\`${this.t(node)}\` is not defined in this file`)
-      }
-
-      case 'ParenthesizedExpression': {
-        const inner = kids(node).find((k) => !PUNCT.has(k.name))
-        return inner ? this.expr(inner) : this.unknown(node)
-      }
-
+      case 'ParenthesizedExpression':
       case 'TSAsExpression':
+      case 'TSSatisfiesExpression':
       case 'TSNonNullExpression':
-      case 'TSSatisfiesExpression': {
-        return this.expr(node.firstChild!)
+      case 'TSTypeAssertion':
+      case 'TSInstantiationExpression':
+      case 'ChainExpression': {
+        return this.expr(node.expression)
       }
 
       case 'ObjectExpression': {
         const entries = new Map<string, EvalValue>()
         let partial = false
-        for (const prop of kids(node).filter((k) => k.name === 'Property')) {
-          const parts = kids(prop)
-          if (parts[0]?.name === 'Spread') {
-            const s = this.expr(parts[1])
+        for (const prop of node.properties) {
+          if (prop.type === 'SpreadElement') {
+            const s = this.expr(prop.argument)
             if (isDict(s)) for (const [k, v] of s.value.entries) entries.set(k, v)
             else partial = true
             continue
           }
 
-          const key = parts[0]
-          const value = parts.find((p, i) => i > 0 && !PUNCT.has(p.name))
-          const keyText = key.name === 'String' ? asString(this.expr(key)) : key.name === 'PropertyDefinition' ? this.t(key) : undefined
-          if (keyText === undefined) {
+          let key = keyName(prop.key, prop.computed)
+          if (key === undefined && prop.computed) {
+            const k = this.expr(prop.key)
+            if (k.kind === 'known' && (typeof k.value === 'string' || typeof k.value === 'number')) key = String(k.value)
+          }
+
+          if (key === undefined || prop.kind !== 'init') {
             partial = true
+            if (prop.kind === 'init') this.expr(prop.value)
             continue
           }
 
-          if (value) entries.set(keyText, this.expr(value))
-          else entries.set(keyText, this.names.get(keyText) ?? this.unknown(prop)) // shorthand `{max}`
+          entries.set(key, this.expr(prop.value)) // a shorthand `{max}` is the Identifier `max`
         }
 
         return this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {})})
       }
 
       case 'ArrayExpression': {
-        return this.known(node, {items: kids(node).filter((k) => !PUNCT.has(k.name)).map((k) => this.expr(k)), kind: 'list'})
+        const items: EvalValue[] = []
+        for (const e of node.elements) {
+          if (!e) continue
+          if (e.type === 'SpreadElement') {
+            const s = this.expr(e.argument)
+            return this.unknown(node, undefined, s)
+          }
+
+          items.push(this.expr(e))
+        }
+
+        return this.known(node, {items, kind: 'list'})
       }
 
       case 'UnaryExpression': {
-        const [op, operand] = kids(node)
-        const v = this.expr(operand)
+        const v = this.expr(node.argument)
         if (v.kind !== 'known') return v
-        if (this.t(op) === '!') return this.known(node, !truthy(v.value), v)
+        if (node.operator === '!') return this.known(node, !truthy(v.value), v)
+        if (node.operator !== '-' && node.operator !== '+') return this.unknown(node, undefined, v)
         const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' ? Number(v.value) : Number.NaN
         if (Number.isNaN(n)) return this.unknown(node, undefined, v)
-        return this.known(node, this.t(op) === '-' ? -n : n, v)
+        return this.known(node, node.operator === '-' ? -n : n, v)
       }
 
-      case 'BinaryExpression': {
-        return this.binary(node)
+      case 'BinaryExpression':
+      case 'LogicalExpression': {
+        return this.binary(node, node.left as N, node.operator, node.right)
       }
 
       case 'ConditionalExpression': {
-        const [cond, , a, , b] = kids(node)
-        const c = this.expr(cond)
-        if (c.kind !== 'known' || typeof c.value === 'object') return this.unknown(node, 'a condition conncalc cannot decide', c)
-        return this.expr(truthy(c.value) ? a : b)
+        const c = this.expr(node.test)
+        if (c.kind !== 'known' || (typeof c.value === 'object' && c.value !== null)) {
+          this.expr(node.consequent)
+          this.expr(node.alternate)
+          return this.unknown(node, 'a condition conncalc cannot decide', c)
+        }
+
+        return this.expr(truthy(c.value) ? node.consequent : node.alternate)
       }
 
       case 'AssignmentExpression': {
-        const [target, , value] = kids(node)
-        const v = this.expr(value)
+        const v = this.expr(node.right)
+        if (node.operator !== '=') return this.unknown(node, undefined, v)
+        const target = node.left as N
         const name = this.t(target).replaceAll(/\s+/g, '')
         if (name === 'module.exports') {
           this.exports.set('default', v)
           this.cjs = v
-        }
-        else if (name.startsWith('exports.') || name.startsWith('module.exports.')) this.exports.set(name.split('.').pop()!, v)
-        else if (target.name === 'VariableName') this.names.set(name, v)
+        } else if (name.startsWith('exports.') || name.startsWith('module.exports.')) this.exports.set(name.split('.').pop()!, v)
+        else if (target.type === 'Identifier') this.names.set(target.name, v)
         return v
+      }
+
+      case 'SequenceExpression': {
+        let last: EvalValue | undefined
+        for (const e of node.expressions) last = this.expr(e)
+        return last ?? this.unknown(node)
       }
 
       case 'MemberExpression': {
@@ -445,22 +511,26 @@ class JsEvaluator {
       }
 
       case 'AwaitExpression': {
-        const inner = kids(node).find((k) => k.name !== 'await')
-        return inner ? this.expr(inner) : this.unknown(node)
+        return this.expr(node.argument)
       }
 
-      case 'ArrowFunction':
+      case 'ArrowFunctionExpression':
       case 'FunctionExpression': {
         return this.fn(node)
       }
 
       case 'ClassExpression': {
-        this.visit(node.getChild('ClassBody') ?? node)
+        this.classBody(node)
         return this.unknown(node, 'a class')
       }
 
       default: {
-        for (const k of kids(node)) if (k.name === 'CallExpression' || k.name === 'NewExpression') this.expr(k)
+        // JSX, tagged templates, `this`, `yield`, …: not evaluated; the calls and functions inside are still read.
+        for (const k of children(node)) {
+          if (k.type === 'CallExpression' || k.type === 'NewExpression' || k.type === 'ArrowFunctionExpression' || k.type === 'FunctionExpression') this.expr(k)
+          else if (k.type.startsWith('JSX')) this.expr(k)
+        }
+
         return this.unknown(node)
       }
     }
@@ -472,25 +542,24 @@ class JsEvaluator {
    * `useFactory: () => ({…})` — are read through `returnedBy()`. A destructured
    * `{env}` parameter is Strapi's env helper (`env('X', d)`, `env.int('X', d)`).
    */
-  private fn(node: SyntaxNode): EvalValue {
-    const params = node.getChild('ParamList')
-    for (const p of params ? kids(params) : []) {
-      if (p.name !== 'ObjectPattern') continue
-      for (const prop of kids(p)) if (this.t(prop) === 'env') this.aliases.set('env', ENV_HELPER)
+  private fn(node: ArrowFunctionExpression | JsFunction): EvalValue {
+    for (const p of node.params) {
+      if (p.type !== 'ObjectPattern') continue
+      for (const prop of p.properties) if (prop.type === 'Property' && prop.shorthand && keyName(prop.key) === 'env') this.aliases.set('env', ENV_HELPER)
     }
 
-    const body = kids(node).at(-1)
+    const body = node.body
     this.returns.push([])
     let value: EvalValue | undefined
-    if (body?.name === 'Block') this.visit(body)
-    else if (body && body.name !== 'ParamList') value = this.expr(body)
+    if (body?.type === 'BlockStatement') this.visit(body)
+    else if (body) value = this.expr(body)
     value ??= this.returns.at(-1)?.at(-1)
     this.returns.pop()
     return this.known(node, {args: value ? [value] : [], callee: FUNCTION, kind: 'call', kwargs: {}})
   }
 
   /** `env('X', d)`, `env.int('X', d)`, `env.bool(…)`: the variable, else the default, as `process.env.X ?? d` would. */
-  private envHelper(node: SyntaxNode, kind: string, args: EvalValue[]): EvalValue {
+  private envHelper(node: N, kind: string, args: EvalValue[]): EvalValue {
     const name = asString(args[0])
     if (name === undefined) return this.unknown(node, 'an env() call without a literal variable name')
     const v = this.env(node, name)
@@ -508,66 +577,63 @@ class JsEvaluator {
     return d.kind === 'known' ? {...d, missingEnv: [...(v.missingEnv ?? []), ...(d.missingEnv ?? [])]} : d
   }
 
-  private member(node: SyntaxNode): EvalValue {
-    const base = node.firstChild!
-    const prop = node.getChild('PropertyName')
+  private member(node: N & {type: 'MemberExpression'}): EvalValue {
+    const base = unwrap(node.object)
+    const prop = node.computed ? undefined : node.property.type === 'Identifier' ? node.property.name : undefined
     const baseText = this.t(base).replaceAll(/\s+/g, '')
-    if (baseText === 'process.env') {
-      if (prop) return this.env(node, this.t(prop))
-      const key = kids(node).find((k) => k.name === 'String')
-      const name = key ? asString(this.expr(key)) : undefined
+    if (baseText === 'process.env' || baseText === 'import.meta.env') {
+      if (prop !== undefined) return this.env(node, prop)
+      const name = asString(this.expr(node.property))
       return name ? this.env(node, name) : this.unknown(node)
     }
 
-    if (prop && this.t(prop) === 'length' && base.name === 'CallExpression' && /(^|\.)cpus$/.test(this.dotted(base.firstChild!) ?? '')) {
-      return this.cpus(node)
-    }
+    if (prop === 'length' && base.type === 'CallExpression' && /(^|\.)cpus$/.test(this.dotted(unwrap(base.callee)) ?? '')) return this.cpus(node)
 
     const obj = this.expr(base)
     let keyVia: Source[] = []
-    const key = prop ? this.t(prop) : (() => {
-      const k = kids(node).find((c, i) => i > 0 && !PUNCT.has(c.name))
-      const v = k ? this.expr(k) : undefined
-      if (v?.kind === 'known') keyVia = v.via
-      return v?.kind === 'known' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined
-    })()
+    let key = prop
+    if (node.computed) {
+      const v = this.expr(node.property)
+      if (v.kind === 'known') keyVia = v.via
+      key = v.kind === 'known' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined
+    }
+
     if (isDict(obj) && key !== undefined) {
       // `config[process.env.NODE_ENV]`: the section is picked by that variable, and says so.
       const got = obj.value.entries.get(key)
       if (got?.kind === 'known' && keyVia.length > 0) return {...got, via: [...got.via, ...keyVia]}
       return got ?? this.unknown(node, `no "${key}" in the object at line ${obj.line}`)
     }
+
     return this.unknown(node, undefined, obj)
   }
 
-  private cpus(node: SyntaxNode): EvalValue {
+  private cpus(node: N): EvalValue {
     const n = this.opts.nproc
     if (!n) return this.unknown(node, "depends on the dyno's CPU count, which is not known")
     return {file: this.file, kind: 'known', line: this.line(node), value: n.value, via: [n.source, ...(n.via ?? [])]}
   }
 
-  private binary(node: SyntaxNode): EvalValue {
-    const parts = kids(node)
-    const op = this.t(parts[1])
-    const a = this.expr(parts[0])
+  private binary(node: N, left: N, op: string, right: N): EvalValue {
+    const a = this.expr(left)
     if (op === '||' || op === '??' || op === '&&') {
       if (a.kind !== 'known' && op !== '&&') {
         // `connectionLimit ?? 20` where the left cannot be read, `globalThis.prisma || new PrismaClient()`:
         // the right side is the app's own fallback (and its calls are seen); taken, and labelled an assumption.
-        const b = this.expr(parts[2])
+        const b = this.expr(right)
         if (b.kind !== 'known') return this.unknown(node, undefined, a)
-        const left = this.t(parts[0]).replaceAll(/\s+/g, ' ').slice(0, 40)
-        return {...b, via: [...b.via, assumed(`\`${left}\` at ${this.file}:${a.line} cannot be read (${a.reason}); the value after \`${op}\` assumed`)]}
+        const l = this.t(left).replaceAll(/\s+/g, ' ').slice(0, 40)
+        return {...b, via: [...b.via, assumed(`\`${l}\` at ${this.file}:${a.line} cannot be read (${a.reason}); the value after \`${op}\` assumed`)]}
       }
 
-      if (a.kind !== 'known' || typeof a.value === 'object' && a.value !== null) return this.unknown(node, undefined, a)
+      if (a.kind !== 'known' || (typeof a.value === 'object' && a.value !== null)) return this.unknown(node, undefined, a)
       const takeLeft = op === '||' ? truthy(a.value) : op === '??' ? a.value !== null : !truthy(a.value)
       if (takeLeft) return a
-      const b = this.expr(parts[2])
+      const b = this.expr(right)
       return b.kind === 'known' ? {...b, via: [...a.via, ...b.via], ...(a.missingEnv || b.missingEnv ? {missingEnv: [...(a.missingEnv ?? []), ...(b.missingEnv ?? [])]} : {})} : b
     }
 
-    const b = this.expr(parts[2])
+    const b = this.expr(right)
     if (a.kind !== 'known' || b.kind !== 'known') return this.unknown(node, undefined, a, b)
     const x = a.value
     const y = b.value
@@ -581,11 +647,18 @@ class JsEvaluator {
     return this.unknown(node, undefined, a, b)
   }
 
-  private call(node: SyntaxNode): EvalValue {
-    const isNew = node.name === 'NewExpression'
-    const calleeNode = kids(node).find((k) => k.name !== 'new')!
-    const argList = node.getChild('ArgList')
-    const args = argList ? kids(argList).filter((k) => !PUNCT.has(k.name)).map((k) => this.expr(k)) : []
+  private call(node: N & {type: 'CallExpression' | 'NewExpression'}): EvalValue {
+    const isNew = node.type === 'NewExpression'
+    const calleeNode = unwrap(node.callee)
+    let spread = false
+    const args: EvalValue[] = []
+    for (const a of node.arguments) {
+      if (a.type === 'SpreadElement') {
+        this.expr(a.argument)
+        spread = true
+      } else args.push(this.expr(a))
+    }
+
     const callee = this.dotted(calleeNode) ?? this.t(calleeNode)
     if (callee === 'require') {
       const spec = asString(args[0])
@@ -599,10 +672,13 @@ class JsEvaluator {
       return this.unknown(node, 'a constructor call')
     }
 
+    // Calls on a function's result (`require('knex')(cfg)`, `app.use(...)`) and IIFEs: the function's body was read where it is written.
+    if (calleeNode.type === 'ArrowFunctionExpression' || calleeNode.type === 'FunctionExpression') return returnedBy(this.fn(calleeNode)) ?? this.unknown(node)
     this.calls.push({args, callee, isNew, line: this.line(node)})
+    if (spread) return this.unknown(node, `\`${callee}(…)\` is called with spread arguments`)
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
     // The app's own function (`getConfig()`): what it returns, read once where it is defined; its parameters are not bound.
-    const own = calleeNode.name === 'VariableName' ? this.names.get(this.t(calleeNode)) : undefined
+    const own = calleeNode.type === 'Identifier' ? this.names.get(calleeNode.name) : undefined
     if (!isNew && own && returnedBy(own) !== own) return returnedBy(own) ?? this.unknown(node, `\`${callee}()\` returns nothing conncalc can read`)
     const helper = callee.startsWith(ENV_HELPER) ? /^(?:\.(int|float|bool|json|array))?$/.exec(callee.slice(ENV_HELPER.length)) : null
     if (helper) return this.envHelper(node, helper[1] ?? 'string', args)
@@ -630,45 +706,102 @@ class JsEvaluator {
   }
 }
 
+/** The names a binding pattern declares (`a`, `{a, b: c}`, `[a, ...rest]`). */
+function boundNames(pattern: N): string[] {
+  switch (pattern.type) {
+    case 'Identifier': {
+      return [pattern.name]
+    }
 
-/** Parse a JS/TS file and list what it imports; a syntax error is a diagnostic and no tree. */
+    case 'ObjectPattern': {
+      return pattern.properties.flatMap((p) => boundNames(p.type === 'RestElement' ? p : p.value))
+    }
+
+    case 'ArrayPattern': {
+      return pattern.elements.flatMap((e) => (e ? boundNames(e) : []))
+    }
+
+    case 'AssignmentPattern': {
+      return boundNames(pattern.left)
+    }
+
+    case 'RestElement': {
+      return boundNames(pattern.argument)
+    }
+
+    default: {
+      return []
+    }
+  }
+}
+
+let loading: Promise<typeof import('oxc-parser')> | undefined
+
+/** How oxc reads a file of this name: TS or JS (JSX allowed in .js, as bundlers do), ES module or CommonJS. */
+function optionsFor(file: string): ParserOptions {
+  if (/\.d\.[cm]?ts$/.test(file)) return {lang: 'dts', sourceType: 'module'}
+  const ext = /\.([cm]?[jt]sx?|json)$/.exec(file)?.[1] ?? 'js'
+  const lang = ext === 'tsx' ? 'tsx' : ext.endsWith('ts') ? 'ts' : 'jsx'
+  const sourceType = ext.startsWith('c') ? 'commonjs' : ext.startsWith('m') ? 'module' : 'unambiguous'
+  return {lang, sourceType}
+}
+
+/** Module specifiers a file loads: import/export … from and import() (from oxc's module record), literal require(). */
+function specsOf(result: ParseResult, text: string): string[] {
+  const {dynamicImports, staticExports, staticImports} = result.module
+  const specs = staticImports.map((i) => i.moduleRequest.value)
+  for (const e of staticExports) for (const entry of e.entries) if (entry.moduleRequest) specs.push(entry.moduleRequest.value)
+  for (const d of dynamicImports) {
+    const m = /^\s*(['"])([^'"]*)\1\s*$/.exec(text.slice(d.moduleRequest.start, d.moduleRequest.end))
+    if (m) specs.push(m[2])
+  }
+
+  if (!text.includes('require')) return specs
+  const stack: N[] = [result.program]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal' && typeof n.arguments[0].value === 'string') specs.push(n.arguments[0].value)
+    stack.push(...children(n))
+  }
+
+  return specs
+}
+
+/** Parse a JS/TS file and list what it imports; only a file oxc rejects is a diagnostic and no tree. */
 export async function parseJs(file: string, text: string): Promise<ParsedJs> {
-  loading ??= import('@lezer/javascript')
-  const {parser} = await loading
-  const ts = /\.(c|m)?tsx?$/.test(file)
-  const tree = parser.configure({dialect: ts ? 'ts' : ''}).parse(text)
-  let error: number | undefined
-  const specs: string[] = []
-  const str = (n: SyntaxNode | null): void => {
-    if (n?.name === 'String') specs.push(text.slice(n.from + 1, n.to - 1))
+  loading ??= import('oxc-parser')
+  const {parseSync} = await loading
+  const options = optionsFor(file)
+  let result = parseSync(file, text, options)
+  // A .js file without import/export is CommonJS to Node, where a top-level `return` is valid.
+  if (result.errors.length > 0 && options.sourceType === 'unambiguous' && !result.module.hasModuleSyntax) {
+    const cjs = parseSync(file, text, {...options, sourceType: 'commonjs'})
+    if (cjs.errors.length === 0) result = cjs
   }
 
-  tree.iterate({
-    enter(n) {
-      // `@Module({…})\nexport class AppModule {}` (NestJS): lezer leaves an empty error node between the
-      // decorator and `export`, and still builds the class; that one is TypeScript, not a mistake.
-      const decoratorBeforeExport = n.from === n.to && n.node.prevSibling?.name === 'Decorator' && /^\s*export\b/.test(text.slice(n.to))
-      if (n.type.isError && error === undefined && !decoratorBeforeExport) error = n.from
-      if (n.name === 'ImportDeclaration' || n.name === 'ExportDeclaration') str(n.node.getChild('String'))
-      if (n.name === 'CallExpression' && text.slice(n.from, n.to).startsWith('require')) {
-        const callee = n.node.firstChild
-        if (callee && text.slice(callee.from, callee.to) === 'require') str(n.node.getChild('ArgList')?.getChild('String') ?? null)
-      }
-    },
-  })
-  if (error !== undefined) {
-    const line = text.slice(0, error).split('\n').length
-    return {diagnostics: [{code: 'unparsable-config', file, line, message: `not valid ${ts ? 'TypeScript' : 'JavaScript'}; conncalc reads nothing from this file`, severity: 'warning'}], file, specs: [], text}
+  const error = result.errors.find((e) => e.severity === 'Error')
+  if (error) {
+    const at = error.labels[0]?.start ?? 0
+    const line = lineIndex(text)(at)
+    const ts = options.lang === 'ts' || options.lang === 'tsx'
+    return {diagnostics: [{code: 'unparsable-config', file, line, message: `not valid ${ts ? 'TypeScript' : 'JavaScript'} (${error.message}); conncalc reads nothing from this file`, severity: 'warning'}], file, specs: [], text}
   }
 
-  return {diagnostics: [], file, specs, text, tree}
+  return {diagnostics: [], file, program: result.program, specs: specsOf(result, text), text}
 }
 
 export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule {
-  const {file, text, tree} = parsed
-  if (!tree) return {calls: [], diagnostics: parsed.diagnostics, exports: new Map(), file, imports: [], names: new Map(), parsed: false}
+  const {file, program, text} = parsed
+  const none = (diagnostics: Diagnostic[]): JsModule => ({calls: [], diagnostics, exports: new Map(), file, imports: [], names: new Map(), parsed: false})
+  if (!program) return none(parsed.diagnostics)
   const ev = new JsEvaluator(file, text, opts)
-  ev.visit(tree.topNode)
+  try {
+    for (const s of program.body) ev.visit(s)
+  } catch (error) {
+    if (!isExhaustion(error)) throw error
+    return none([{code: 'unparsable-config', file, line: 1, message: `${TOO_DEEP}; conncalc reads nothing from this file`, severity: 'warning'}])
+  }
+
   return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: [], exports: ev.exports, file, imports: ev.imports, names: ev.names, parsed: true}
 }
 

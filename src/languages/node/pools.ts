@@ -15,7 +15,7 @@ import type {NodeProject} from './project.js'
 import type {PackageJson} from './package-json.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
-import {pyCandidate} from '../python/candidate.js'
+import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {returnedBy} from './js.js'
@@ -55,6 +55,7 @@ function option(obj: EvalValue | undefined, keys: string[], dflt: Sourced<number
     const guess = v.kind === 'known' ? v.via.find((s) => s.kind === 'assumed') : undefined
     if (c.value && guess?.kind === 'assumed') diagnostics.push({code: 'unknown-config-value', file: v.file, line: v.line, message: `${what}: ${guess.why}`, severity: 'warning'})
     if (c.value) return c.value
+    return assumedDefault(dflt, v, what)
   }
 
   return dflt
@@ -98,8 +99,13 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const pools: PoolEntry[] = []
   const libs = new Set<string>()
   const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>): void => {
-    const unread = c.args.find((a) => a.kind === 'unknown')
-    if (!lastDict(c.args) && unread && !/^(drizzle|prisma)/.test(lib)) diagnostics.push(unreadOptions(file, c, unread, `${lib} options`, `its default pool (${pool.value})`))
+    // Options conncalc cannot see into: an unknown value, or what a function of the app or a library returns.
+    const unread = c.args.find((a) => a.kind === 'unknown' || (isCall(a) && returnedBy(a) === a))
+    if (!lastDict(c.args) && unread && !/^(drizzle|prisma)/.test(lib)) {
+      diagnostics.push(unreadOptions(file, c, unread, `${lib} options`, `its default pool (${pool.value})`))
+      pool = assumedDefault(pool, unread, `the ${lib} options`)
+    }
+
     libs.add(lib)
     pools.push({database: `${lib} ${file}:${c.line}`, pool, server: 'DATABASE_URL'})
   }

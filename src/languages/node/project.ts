@@ -1,10 +1,10 @@
 /**
- * The app's own JS/TS modules reachable from an entry file (bounded). A module
- * is evaluated after the app modules it imports, so a config object imported
- * from another file (`import {dataSourceOptions} from './config'`,
+ * The app's own JS/TS modules reachable from an entry file, every chain to its
+ * end. A module is evaluated after the app modules it imports, so a config
+ * object imported from another file (`import {dataSourceOptions} from './config'`,
  * `require('./knexfile')[env]`, `@/lib/db` through tsconfig `paths`) has its
- * value. Import cycles and the file and depth caps leave the import unread
- * (its names are unknown, and say so), never loop.
+ * value. An import cycle leaves the import that closes it unread (its names are
+ * unknown, and say so), never loops. Each file is parsed once per process type.
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -13,9 +13,6 @@ import {evaluateParsed, type JsModule, parseJs} from './js.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
 
-/** Files evaluated in all, walked or imported: a large app costs a bounded amount of parsing. */
-const MAX_LOADED = 120
-const MAX_IMPORT_DEPTH = 8
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
 
 export class NodeProject {
@@ -47,8 +44,7 @@ export class NodeProject {
     for (const spec of new Set(parsed.specs)) {
       const target = this.resolve(spec, path)
       // A module still being evaluated up the stack is an import cycle: its values are not known yet.
-      if (!target || inner.includes(target) || inner.length > MAX_IMPORT_DEPTH) continue
-      if (!this.cache.has(target) && this.cache.size >= MAX_LOADED) continue
+      if (!target || inner.includes(target)) continue
       const m = await this.load(target, inner)
       if (m) deps.set(spec, m)
     }

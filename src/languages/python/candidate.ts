@@ -1,8 +1,8 @@
 import type {EvalValue} from './values.js'
 import type {Candidate} from '../common/setting.js'
 
-import {fromFile, type Source, sourced} from '../../model/source.js'
-import {asInteger} from './evaluate.js'
+import {assumed, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {asInteger, isCall} from './evaluate.js'
 /**
  * An evaluated Python value (gunicorn.conf.py:3) as an integer candidate,
  * sourced where the setting is named (`at`, else where the value was written),
@@ -33,4 +33,19 @@ export function pyCandidate(v: EvalValue | undefined, what: string, at?: {file: 
 
   const reason = v.kind === 'unknown' ? v.reason : `the value ${JSON.stringify(typeof v.value === 'object' && v.value !== null ? `<${v.value.kind}>` : v.value)} is not an integer`
   return {diagnostics: [{code: 'unknown-config-value', file: v.file, line: v.line, message: `cannot read ${what}: ${reason}`, severity: 'warning'}]}
+}
+
+/**
+ * The default a number falls back to when the app sets it in a way conncalc cannot read
+ * (`pool_size=compute()`, `max: getMax()`, an env var set nowhere): an assumption (`*`), and
+ * it says where, so --explain names the file:line. A plain default is only for a value the app
+ * does not set at all.
+ */
+export function assumedDefault(dflt: Sourced<number>, v: EvalValue, what: string): Sourced<number> {
+  const reason =
+    v.kind === 'unknown' ? v.reason
+    : v.missingEnv?.length ? `${v.missingEnv.map((m) => m.name).join(', ')} is not set anywhere`
+    : isCall(v) ? `it is what \`${v.value.callee}()\` returns, which conncalc does not compute`
+    : 'it is not an integer'
+  return {...dflt, via: [...(dflt.via ?? []), assumed(`the app sets ${what} at ${v.file}:${v.line}, which conncalc cannot read (${reason}); the default ${dflt.value} is assumed`)]}
 }

@@ -8,7 +8,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
-import {pyCandidate} from './candidate.js'
+import {assumedDefault, pyCandidate} from './candidate.js'
 import {asString, entry, isDict} from './evaluate.js'
 const POOL_REF = 'https://github.com/sqlalchemy/sqlalchemy/blob/main/lib/sqlalchemy/pool/impl.py'
 const FLASK_REF = 'https://flask-sqlalchemy.readthedocs.io/en/stable/config/#flask_sqlalchemy.config.SQLALCHEMY_ENGINE_OPTIONS'
@@ -46,7 +46,9 @@ function engineEntry(
     const found = get(k)
     const c = found ? pyCandidate(found.v, `SQLAlchemy ${k}`) : {diagnostics: []}
     diagnostics.push(...c.diagnostics)
-    return c.value ?? sourced(dflt, fromDefault(`SQLAlchemy QueuePool default ${k}`, POOL_REF))
+    if (c.value) return c.value
+    const fallback = sourced(dflt, fromDefault(`SQLAlchemy QueuePool default ${k}`, POOL_REF))
+    return found ? assumedDefault(fallback, found.v, `SQLAlchemy ${k}`) : fallback
   }
 
   const size = read('pool_size', 5)
