@@ -47,14 +47,36 @@ export function redactUrl(url: string): string {
  * For messages, Procfile lines and anything else that may quote a user's config.
  */
 export function redactSecrets(text: string): string {
-  return text
-    .replaceAll(/[a-z][\d+.a-z-]*:\/\/[^\s"'<>`]+/gi, (m) => redactUrl(m))
-    .replaceAll(SECRET_ASSIGNMENT, (_m, k: string, eq: string) => `${k}${eq}${MASK}`)
+  return (
+    text
+      // A quoted URL may hold spaces and escaped quotes in its password: redact it whole first.
+      .replaceAll(QUOTED_URL, (_m, q: string, url: string) => `${q}${redactUrl(url)}${q}`)
+      .replaceAll(BARE_URL, (m) => redactUrl(m))
+      .replaceAll(SECRET_ASSIGNMENT, (_m, k: string, eq: string) => `${k}${eq}${MASK}`)
+      .replaceAll(SECRET_FLAG, (_m, flag: string, sep: string) => `${flag}${sep}${MASK}`)
+      .replaceAll(ATTACHED_P, (_m, before: string) => `${before}-p${MASK}`)
+  )
 }
 
-/** `NAME=value` where NAME mentions a password, secret, token or key. */
+/**
+ * A URL starts only where a token starts (the lookbehind): without it, a 100 KB run of
+ * letters is scanned from every position, quadratic time.
+ */
+const BARE_URL = /(?<![\d+.a-z-])[a-z][\d+.a-z-]*:\/\/[^\s"'<>`]+/gi
+const QUOTED_URL = /(["'])((?<![\d+.a-z-])[a-z][\d+.a-z-]*:\/\/(?:\\.|(?!\1)[^\\\n])*)\1/gi
+
+/**
+ * `NAME=value` where NAME mentions a password, secret, token or key (`DB_PASS=…`, `API_KEY=…`);
+ * a bare `KEY=` is the placeholder of messages (`--env expects KEY=VALUE`), not a secret.
+ */
 const SECRET_ASSIGNMENT =
-  /\b(\w*(?:passw(?:or)?d|secret|token|api_?key|private_?key|credentials?)\w*)(\s*=\s*)('[^']*'|"[^"]*"|[^\s&;]+)/gi
+  /\b(\w*(?:pass(?!enger)|pwd|secret|token|credentials?)\w*|\w+key\w*|key\w+)(\s*=\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;]+)/gi
+
+/** `--password X`, `--db-pass=X`, `--api-token X`: a flag that names a secret, and its value. */
+const SECRET_FLAG = /(?<!\S)(--[\w-]*(?:pass(?!enger)|pwd|secret|token|key)[\w-]*)(=|\s+)(?!-)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;]+)/gi
+
+/** mysql-style `-pSECRET` (a password attached to -p); `-p 5000`, `-p5000` and `-p$PORT` are ports. */
+const ATTACHED_P = /(^|\s)-p(?!\d+\b|\$|\s|$)\S+/g
 
 function canParse(url: string): boolean {
   try {

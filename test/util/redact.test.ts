@@ -79,3 +79,21 @@ describe('redactSecrets', () => {
     expect(redactSecrets(text)).toBe(text)
   })
 })
+
+describe('redactSecrets: Procfile shapes from the hostile-input run', () => {
+  it('a quoted URL whose password holds a space or an escaped quote', () => {
+    expect(redactSecrets('web: psql "postgres://u:pa ss@h/d" -c 1')).toBe('web: psql "postgres://u:***@h/d" -c 1')
+    expect(redactSecrets('web: X="postgres://u:pa\\"ss@h/d" run')).toBe('web: X="postgres://u:***@h/d" run')
+  })
+
+  it('flags and assignments that name a secret, and mysql-style -pSECRET; ports and Passenger settings stay', () => {
+    expect(redactSecrets('app --password hunter2 --db-pass=s3cret -pletmein -p 5000 -p5000 -p$PORT')).toBe('app --password *** --db-pass=*** -p*** -p 5000 -p5000 -p$PORT')
+    expect(redactSecrets('DB_PASS=abc API_KEY=xyz GITHUB_TOKEN="t k" PASSENGER_MAX_POOL_SIZE=10 puma')).toBe('DB_PASS=*** API_KEY=*** GITHUB_TOKEN=*** PASSENGER_MAX_POOL_SIZE=10 puma')
+  })
+
+  it('a 1 MB token without a URL is linear, not quadratic (bounded by the test timeout)', () => {
+    const long = 'a'.repeat(1_000_000)
+    expect(redactSecrets(long)).toBe(long)
+    expect(redactSecrets(`${long}://u:p@h`)).toContain('u:***@h')
+  }, 5000)
+})
