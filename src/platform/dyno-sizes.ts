@@ -9,9 +9,14 @@ export type Buildpack = 'nodejs' | 'php' | 'python'
 
 export type Confidence = 'confirmed' | 'unconfirmed'
 
+/** Cedar (classic buildpacks) or Fir (Cloud Native Buildpacks, the `dyno-*` sizes). */
+export type Generation = 'cedar' | 'fir'
+
 export interface DynoSize {
   /** Other names Heroku accepts for this size (retired names, `px`), lower case. */
   aliases?: string[]
+  /** Absent: Cedar. */
+  generation?: Generation
   memoryConfidence: Confidence
   memoryMb: number
   /** Why the memory is assumed; required when memoryConfidence is unconfirmed. */
@@ -21,12 +26,21 @@ export interface DynoSize {
   note?: string
   nproc: number
   nprocConfidence: Confidence
-  webConcurrency: Record<Buildpack, number>
+  /** What each buildpack sets; absent where it sets none (Python's CNB on Fir). */
+  webConcurrency: Partial<Record<Buildpack, number>> & {nodejs: number; php: number}
+}
+
+interface BuildpackFormula {
+  buildpack: string
+  formula: string
+  ref: string
 }
 
 export interface DynoSizeTable {
-  buildpacks: Record<Buildpack, {buildpack: string; formula: string; ref: string}>
+  buildpacks: Record<Buildpack, BuildpackFormula>
   default: string
+  /** The Cloud Native Buildpacks' behaviour on Fir sizes. */
+  firBuildpacks: Record<Buildpack, BuildpackFormula>
   description?: string
   name: string
   sizes: DynoSize[]
@@ -42,6 +56,7 @@ export async function dynoSizeTableSchema() {
   const size = z
     .strictObject({
       aliases: z.array(sizeName).min(1).optional(),
+      generation: z.enum(['cedar', 'fir']).optional(),
       memoryConfidence: confidence,
       memoryMb: count,
       memoryNote: z.string().min(1).optional(),
@@ -49,14 +64,16 @@ export async function dynoSizeTableSchema() {
       note: z.string().min(1).optional(),
       nproc: count,
       nprocConfidence: confidence,
-      webConcurrency: z.strictObject({nodejs: count, php: count, python: count}),
+      webConcurrency: z.strictObject({nodejs: count, php: count, python: count.optional()}),
     })
+    .refine((s) => (s.webConcurrency.python === undefined) === (s.generation === 'fir'), {message: 'Python sets WEB_CONCURRENCY on Cedar sizes only: a python value exactly when the size is not Fir', path: ['webConcurrency', 'python']})
     .refine((s) => s.memoryConfidence === 'confirmed' || s.memoryNote !== undefined, {message: 'an unconfirmed memoryMb needs a memoryNote saying why', path: ['memoryNote']})
     .refine((s) => s.nprocConfidence === 'confirmed' || s.note !== undefined, {message: 'an unconfirmed nproc needs a note saying why', path: ['note']})
   const pack = z.strictObject({buildpack: z.string().min(1), formula: z.string().min(1), ref: z.url()})
   return z.strictObject({
     buildpacks: z.strictObject({nodejs: pack, php: pack, python: pack}),
     default: z.string(),
+    firBuildpacks: z.strictObject({nodejs: pack, php: pack, python: pack}),
     description: z.string().optional(),
     name: z.string(),
     sizes: z.array(size).min(1),
@@ -117,13 +134,20 @@ export function dynoFacts(table: DynoSizeTable, size: Sourced<string> | undefine
 
 /**
  * The WEB_CONCURRENCY `pack` writes for this dyno, as a source that cites the
- * formula, via every assumed input: the size itself, its memory, and (for
- * the formulas that read it: Python, PHP) its nproc.
+ * formula (the Cloud Native Buildpack's on a Fir size), via every assumed input:
+ * the size itself, its memory, and (for the formulas that read it: Python, PHP)
+ * its nproc. Undefined when the buildpack sets none on this size (Python on Fir).
  */
-export function buildpackWebConcurrency(table: DynoSizeTable, pack: Buildpack, dyno: DynoFacts): Sourced<number> {
-  const bp = table.buildpacks[pack]
+export function buildpackWebConcurrency(table: DynoSizeTable, pack: Buildpack, dyno: DynoFacts): Sourced<number> | undefined {
+  const bp = buildpackOn(table, pack, dyno)
   const value = dyno.row.webConcurrency[pack]
+  if (value === undefined) return undefined
   const inputs = [dyno.size.source, dyno.memoryMb.source, ...(pack === 'nodejs' ? [] : [dyno.nproc.source])]
   const via = uniqueSources([inputs.filter((s) => s.kind === 'assumed')])
   return sourced(value, fromDefault(`${bp.buildpack} buildpack sets WEB_CONCURRENCY=${value} on ${dyno.name}: ${bp.formula}`, bp.ref), via)
+}
+
+/** The buildpack that runs on this dyno: the classic one on Cedar, the Cloud Native one on Fir. */
+export function buildpackOn(table: DynoSizeTable, pack: Buildpack, dyno: DynoFacts): BuildpackFormula {
+  return dyno.row.generation === 'fir' ? table.firBuildpacks[pack] : table.buildpacks[pack]
 }

@@ -4,23 +4,26 @@ import type {DetectedLanguage} from './language.js'
 
 import {layer} from '../model/env.js'
 import {assumed, fromDefault, type Source, uniqueSources} from '../model/source.js'
-import {buildpackWebConcurrency} from './dyno-sizes.js'
+import {buildpackOn, buildpackWebConcurrency} from './dyno-sizes.js'
 
 /**
  * The lowest env layer: what the language buildpack's .profile.d script sets
- * for this dyno size. Python and Node set WEB_CONCURRENCY; Ruby and PHP write
- * an empty one on purpose (PHP sizes FPM itself at boot); JVM and Go set none.
+ * for this dyno size. Python and Node set WEB_CONCURRENCY (on Fir, Python's CNB
+ * sets none); Ruby and PHP write an empty one on purpose (PHP sizes FPM itself at
+ * boot); JVM, Go and .NET set none.
  * When the size or the buildpack is a guess, the value is labelled an assumption.
  */
 export function platformLayer(table: DynoSizeTable, detected: DetectedLanguage, dyno: DynoFacts): EnvLayer | undefined {
   const lang = detected.language
   if (lang !== 'python' && lang !== 'nodejs') return undefined
   const wc = buildpackWebConcurrency(table, lang, dyno)
+  // Python's Cloud Native Buildpack sets none on Fir: gunicorn and uvicorn then run their own default (1).
+  if (!wc) return undefined
   // The size first (as before), then the language, then the size's assumed memory/nproc.
   const guesses = uniqueSources([[dyno.size.source], detected.source ? [detected.source] : [], wc.via ?? []]).flatMap((s) => (s.kind === 'assumed' ? [s.why] : []))
   const what = wc.source.kind === 'default' ? wc.source.what : ''
   const source: Source = guesses.length > 0 ? assumed(`${guesses.join('; ')}: ${what}`) : wc.source
-  return layer(`platform (heroku/${lang} on ${dyno.name})`, [{name: 'WEB_CONCURRENCY', source, value: String(wc.value)}])
+  return layer(`platform (${buildpackOn(table, lang, dyno).buildpack} on ${dyno.name})`, [{name: 'WEB_CONCURRENCY', source, value: String(wc.value)}])
 }
 
 /**

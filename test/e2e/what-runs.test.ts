@@ -41,3 +41,22 @@ describe('app.json env is a layer below the user and above the platform', () => 
     expect(r.codes).not.toContain('unresolved-env')
   })
 })
+
+describe('Fir (dyno-*) sizes get the Cloud Native Buildpacks defaults', () => {
+  it('Python: the CNB sets no WEB_CONCURRENCY, so gunicorn runs its default 1 worker', () => {
+    // flask-gunicorn: `gunicorn "app:create_app()"` with no -w and no config; pool 5, 1 thread.
+    // dyno-2c-4gb (Fir): no WEB_CONCURRENCY → 1 worker × min(5, 1) = 1 (the classic formula would give 5).
+    const fir = planJson(procfileOf('flask-gunicorn'), ['--scale', 'web=1:dyno-2c-4gb', 'worker=1'])
+    expect(fir.type('web')).toMatchObject({connections: 1, processesPerDyno: 1})
+    // performance-m (Cedar): the classic buildpack's min(2 × 2 + 1, 2560 ÷ 256) = 5 workers.
+    const cedar = planJson(procfileOf('flask-gunicorn'), ['--scale', 'web=1:performance-m', 'worker=1'])
+    expect(cedar.type('web')).toMatchObject({connections: 5, processesPerDyno: 5})
+  })
+
+  it('Node: memory capped at 129,024 MB, so dyno-16c-128gb runs 63 throng workers', () => {
+    // server.js: throng({workers: process.env.WEB_CONCURRENCY || 2}); knex pool max 5.
+    // min(131072, 129024) ÷ 2048 = 63 workers × 5 = 315 on one dyno.
+    const r = planJson(procfileOf('node-knex-throng'), ['--scale', 'web=1:dyno-16c-128gb', 'worker=1'])
+    expect(r.type('web')).toMatchObject({connections: 315, processesPerDyno: 63})
+  })
+})

@@ -17,14 +17,22 @@ describe('plans/dyno-sizes.json', () => {
     expect(result.success ? [] : result.error.issues).toEqual([])
   })
 
-  // The buildpacks' own formulas (domain-facts §2.2), recomputed for every row.
+  // The buildpacks' own formulas (domain-facts §2.2, audit §2.3), recomputed for every row.
   it.each(table.sizes.map((s) => [s.name, s] as const))('%s: WEB_CONCURRENCY agrees with each buildpack formula', (_name, s) => {
+    const fir = s.generation === 'fir'
     const python = Math.min(s.nproc * 2 + 1, Math.floor(s.memoryMb / 256))
-    const perWeb = s.memoryMb > 16_384 ? 2048 : 512
-    const node = Math.max(1, Math.floor(s.memoryMb / perWeb))
+    // The Node CNB (web_env.rs) caps memory at MAX_AVAILABLE_MEMORY_MB = 129_024 and has no "> 200 → 1" rule.
+    const memory = fir ? Math.min(s.memoryMb, 129_024) : s.memoryMb
+    const perWeb = memory > 16_384 ? 2048 : 512
+    const node = Math.max(1, Math.floor(memory / perWeb))
     const ratio = s.memoryMb / 128
     const php = Math.min(Math.floor(ratio), Math.floor(Math.ceil(Math.log2(ratio)) * s.nproc * 2))
-    expect(s.webConcurrency).toEqual({nodejs: node > 200 ? 1 : node, php, python})
+    // Python's CNB sets no WEB_CONCURRENCY on Fir (Dev Center, python-concurrency).
+    expect(s.webConcurrency).toEqual(fir ? {nodejs: node, php} : {nodejs: node > 200 ? 1 : node, php, python})
+  })
+
+  it('marks exactly the dyno-* sizes as Fir', () => {
+    expect(table.sizes.filter((s) => s.generation === 'fir').map((s) => s.name)).toEqual(table.sizes.filter((s) => s.name.startsWith('dyno-')).map((s) => s.name))
   })
 
   it('names each size once: no name or alias is used twice', () => {
@@ -92,10 +100,10 @@ describe('dynoFacts', () => {
     expect(d.memoryMb.value).toBe(30_720)
     expect(isAssumption(d.memoryMb)).toBe(false)
     expect(describeSourced(d.nproc)).toBe('assumption: nproc 4 on private-l-ram (nproc assumed equal to Performance-L-RAM)')
-    const python = buildpackWebConcurrency(table, 'python', d)
+    const python = buildpackWebConcurrency(table, 'python', d)!
     expect(python.value).toBe(9)
     expect(isAssumption(python)).toBe(true)
-    const node = buildpackWebConcurrency(table, 'nodejs', d)
+    const node = buildpackWebConcurrency(table, 'nodejs', d)!
     expect(node.value).toBe(15)
     expect(isAssumption(node)).toBe(false)
   })
@@ -104,7 +112,7 @@ describe('dynoFacts', () => {
     const d = dynoFacts(table, sourced('dyno-2c-1gb', fromFlag('--scale web=1:dyno-2c-1gb')))
     expect(d.memoryMb.value).toBe(1024)
     expect(describeSourced(d.memoryMb)).toMatch(/^assumption: memory 1024 MB on dyno-2c-1gb \(Fir: memory taken from the size name/)
-    const node = buildpackWebConcurrency(table, 'nodejs', d)
+    const node = buildpackWebConcurrency(table, 'nodejs', d)!
     expect(node.value).toBe(2)
     expect(isAssumption(node)).toBe(true)
     const e = platformLayer(table, detectLanguage(memoryFiles({'package.json': '{}'})), d)!.vars.get('WEB_CONCURRENCY')!
@@ -118,8 +126,21 @@ describe('dynoFacts', () => {
     expect(describeSourced(d.size)).toContain('"mega-9x" is not in plans/dyno-sizes.json')
   })
 
+  it('on Fir: Python sets no WEB_CONCURRENCY; Node caps memory at 129,024 MB (dyno-16c-128gb → 63)', () => {
+    const big = dynoFacts(table, sourced('dyno-16c-128gb', fromFlag('--scale web=1:dyno-16c-128gb')))
+    expect(buildpackWebConcurrency(table, 'python', big)).toBeUndefined()
+    // min(131072, 129024) = 129024 MB, above 16384 → ÷ 2048 = 63 (the classic table would give 131072 ÷ 2048 = 64).
+    const node = buildpackWebConcurrency(table, 'nodejs', big)!
+    expect(node.value).toBe(63)
+    expect(describeSourced(node)).toContain('heroku/nodejs (CNB) buildpack sets WEB_CONCURRENCY=63 on dyno-16c-128gb')
+    const python = detectLanguage(memoryFiles({'requirements.txt': 'gunicorn\n'}))
+    expect(platformLayer(table, python, dynoFacts(table, sourced('dyno-2c-4gb', fromFlag('--scale'))))).toBeUndefined()
+    // The same app on a Cedar size gets the classic buildpack's value.
+    expect(platformLayer(table, python, dynoFacts(table, sourced('performance-m', fromFlag('--scale'))))!.vars.get('WEB_CONCURRENCY')!.value).toBe('5')
+  })
+
   it('cites the buildpack formula for WEB_CONCURRENCY', () => {
-    const wc = buildpackWebConcurrency(table, 'python', dynoFacts(table, sourced('performance-m', fromFlag('--scale'))))
+    const wc = buildpackWebConcurrency(table, 'python', dynoFacts(table, sourced('performance-m', fromFlag('--scale'))))!
     expect(wc.value).toBe(5)
     expect(describeSourced(wc)).toContain('heroku/python buildpack sets WEB_CONCURRENCY=5 on performance-m: min(nproc × 2 + 1, memory MB ÷ 256)')
   })

@@ -6,18 +6,24 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, fromDefault, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, sourced, type Sourced, uniqueSources} from '../../model/source.js'
 import {envCandidate, firstOf, programName} from '../common/setting.js'
 import {isArtisanWorker, isPhp} from '../common/matchers.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
+/** The PHP CNB (Fir) runs the same autotune, reading memory and CPUs from cgroups v1/v2 since 1.5.0. */
+const AUTOTUNE_CNB = 'https://github.com/heroku/buildpacks-php/blob/main/buildpacks/php/CHANGELOG.md'
 const PDO = 'https://www.php.net/manual/en/features.persistent-connections.php'
 
 function autotuned(ctx: AnalyzerContext): Sourced<number> {
   const d = ctx.dyno
   if (!d) return sourced(4, fromDefault('heroku/php FPM children on a 512 MB dyno', AUTOTUNE), [assumed('dyno size unknown')])
   const n = d.row.webConcurrency.php
-  return sourced(n, fromDefault(`heroku/php sizes PHP-FPM to ${n} children on ${d.name} (memory_limit 128M)`, AUTOTUNE), d.size.source.kind === 'assumed' ? [d.size.source] : [])
+  const fir = d.row.generation === 'fir'
+  const what = `heroku/php${fir ? ' (CNB, from the cgroup limits)' : ''} sizes PHP-FPM to ${n} children on ${d.name} (memory_limit 128M)`
+  // The formula reads memory and CPUs: where either is a guess (Fir sizes, Private nproc), so is the result.
+  const via = uniqueSources([[d.size.source, d.memoryMb.source, d.nproc.source].filter((s) => s.kind === 'assumed')])
+  return sourced(n, fromDefault(what, fir ? AUTOTUNE_CNB : AUTOTUNE), via)
 }
 
 export const php: ServerAnalyzer = {
