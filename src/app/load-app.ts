@@ -3,15 +3,18 @@ import {dirname, relative, resolve} from 'node:path'
 import type {AnalyzeInput} from './analyze-app.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
+import type {FileReader, SourceFile} from '../model/files.js'
 import type {Formation} from '../model/formation.js'
 
-import {UsageError} from '../util/errors.js'
+import {InputError, UsageError} from '../util/errors.js'
 import {layer} from '../model/env.js'
 import {fromEnv} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
 import {createFileReader, type ReadCache, readProcfile} from '../io/files.js'
 import {parseAppJsonFormation, parseScale} from '../platform/formation.js'
+import {detectLanguage} from '../platform/language.js'
+import {defaultWebProcess} from '../procfile/default-process.js'
 
 export interface LoadOptions {
   appEnv?: string
@@ -31,9 +34,9 @@ export function loadAppInput(
 ): AnalyzeInput & {problems: () => Diagnostic[]; root: string; scaledTypes: string[]} {
   const procfilePath = resolve(options.procfile)
   const root = dirname(procfilePath)
-  const procfile = readProcfile(procfilePath, options.reads)
   const files = createFileReader(root, options.reads)
   const extra: Diagnostic[] = []
+  const procfile = readProcfile(procfilePath, options.reads) ?? defaultProcfile(files, procfilePath, extra)
 
   // Highest first: --env, the config's env, --env-file(s), the config's envFiles.
   const envLayers: EnvLayer[] = []
@@ -67,10 +70,31 @@ export function loadAppInput(
     files,
     formation,
     problems: () => [...extra, ...files.problems],
-    procfile: {path: relative(root, procfilePath) || 'Procfile', text: procfile.text},
+    procfile: {path: procfile.path === procfilePath ? relative(root, procfilePath) || 'Procfile' : procfile.path, text: procfile.text},
     root,
     scaledTypes: [...scaled.keys()],
   }
+}
+
+/**
+ * No Procfile: the process Heroku starts anyway, the language buildpack's
+ * default web process, as a one-line Procfile named after the buildpack (so
+ * every source says where the command came from), with an info line that says
+ * so. Where the buildpack declares none (Python), there is nothing to budget: exit 2.
+ */
+function defaultProcfile(files: FileReader, procfilePath: string, extra: Diagnostic[]): SourceFile {
+  const found = defaultWebProcess(files, detectLanguage(files))
+  const shown = relative(process.cwd(), procfilePath) || procfilePath
+  if ('none' in found) throw new InputError(`no Procfile at ${shown.startsWith('..') ? procfilePath : shown}, and ${found.none}`, 'run conncalc in the app folder, or pass --procfile PATH')
+  const path = `${found.buildpack} default web process`
+  extra.push({
+    code: 'missing-config',
+    fix: 'add a Procfile (`web: …`) if the app should start something else',
+    message: `no Procfile: web runs ${found.why}, \`${found.command}\` (${found.ref})`,
+    processType: 'web',
+    severity: 'info',
+  })
+  return {path, text: `web: ${found.command}\n`}
 }
 
 /** `--env KEY=VALUE` (repeatable): the layer just under the Procfile line. */

@@ -195,10 +195,11 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
 }
 
 /**
- * Read the Procfile, or throw an InputError (exit 2) that says what is wrong with
- * it. `path` is kept as given in the returned SourceFile.
+ * Read the Procfile: undefined when there is none (the buildpack's default web
+ * process runs then), else its text, or an InputError (exit 2) that says what
+ * is wrong with it. `path` is kept as given in the returned SourceFile.
  */
-export function readProcfile(path: string, shared?: ReadCache): SourceFile {
+export function readProcfile(path: string, shared?: ReadCache): SourceFile | undefined {
   const hint = 'run conncalc in the app folder, or pass --procfile PATH'
   const file = shared ? shared.read(resolve(path)) : readTextFile(path)
   switch (file.kind) {
@@ -207,7 +208,7 @@ export function readProcfile(path: string, shared?: ReadCache): SourceFile {
     }
 
     case 'missing': {
-      throw new InputError(`no Procfile at ${path}`, hint)
+      return undefined
     }
 
     case 'directory': {

@@ -5,7 +5,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {planJson, procfileOf} from '../helpers/cli.js'
+import {planJson, procfileOf, runCli} from '../helpers/cli.js'
 
 describe('app.json env is a layer below the user and above the platform', () => {
   const app = procfileOf('app-json-env')
@@ -58,5 +58,38 @@ describe('Fir (dyno-*) sizes get the Cloud Native Buildpacks defaults', () => {
     // min(131072, 129024) ÷ 2048 = 63 workers × 5 = 315 on one dyno.
     const r = planJson(procfileOf('node-knex-throng'), ['--scale', 'web=1:dyno-16c-128gb', 'worker=1'])
     expect(r.type('web')).toMatchObject({connections: 315, processesPerDyno: 63})
+  })
+})
+
+describe('no Procfile: the buildpack\'s default web process', () => {
+  it('Rails: bin/rails server, with app.json formation (3 standard-2x dynos)', () => {
+    const r = planJson(procfileOf('no-procfile-rails'), ['--plan', 'essential-1'])
+    // puma.rb: workers WEB_CONCURRENCY || 2, threads RAILS_MAX_THREADS || 3, before_fork disconnects;
+    // pool 5 → 2 × min(5, 3) = 6 per dyno × 3 dynos (app.json formation) = 18 of 20: a warning, exit 0.
+    expect(r.processTypes.map((p) => [p.name, p.server, p.command])).toEqual([['web', 'puma', 'bin/rails server -p ${PORT:-5000} -e $RAILS_ENV']])
+    expect(r.type('web')).toMatchObject({connections: 18, connectionsPerDyno: 6, dynos: 3, processesPerDyno: 2, threadsPerProcess: 3})
+    expect(r.total).toBe(18)
+    const info = r.diagnostics.find((d) => d.code === 'missing-config')!
+    expect(info).toMatchObject({processType: 'web', severity: 'info'})
+    expect(info.message).toContain("no Procfile: web runs the Ruby buildpack's default web process for Rails 7.2.1, `bin/rails server")
+  })
+
+  it('Node: npm start → the start script → server.js and its pg pool', () => {
+    // server.js: new Pool({max: 8}); one process; 8 per dyno × 2 dynos = 16.
+    const r = planJson(procfileOf('no-procfile-node'), ['--scale', 'web=2'])
+    expect(r.type('web')).toMatchObject({command: 'npm start', connections: 16, poolPerProcess: 8, processesPerDyno: 1, server: 'node'})
+  })
+
+  it('PHP: heroku-php-apache2, FPM children by dyno size', () => {
+    // standard-2x: the buildpack's autotune gives 8 children × 1 connection = 8 per dyno × 2 = 16.
+    const r = planJson(procfileOf('no-procfile-php'), ['--scale', 'web=2:standard-2x'])
+    expect(r.type('web')).toMatchObject({command: 'heroku-php-apache2', connections: 16, processesPerDyno: 8})
+  })
+
+  it('Python declares none: exit 2 with a message that says so', () => {
+    const r = runCli(['plan', '--procfile', procfileOf('no-procfile-python')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/no Procfile at .*no-procfile-python\/Procfile, and the heroku\/python buildpack declares no default web process/)
+    expect(r.stderr).not.toMatch(/\n\s+at /) // no stack trace
   })
 })

@@ -96,8 +96,11 @@ describe('readProcfile', () => {
     expect(readProcfile(p)).toEqual({path: p, text: 'web: bundle exec puma -C config/puma.rb\n'})
   })
 
+  it('returns undefined when there is no Procfile: the buildpack\'s default web process runs then', () => {
+    expect(readProcfile(join(root, 'Procfile.nope'))).toBeUndefined()
+  })
+
   it.each([
-    ['missing', 'Procfile.nope', /^no Procfile at .*Procfile\.nope$/],
     ['a directory', 'config', /is a directory, not a Procfile$/],
     ['binary', 'config/database.yml', /is not a text file, so it cannot be a Procfile$/],
     ['huge', 'config/sidekiq.yml', /is larger than 1 MiB, so it cannot be a Procfile$/],

@@ -1,0 +1,134 @@
+/**
+ * An app without a Procfile still runs: each language buildpack declares a
+ * default `web` process (its `default_process_types`), which Heroku starts when
+ * the Procfile does not name one. Python's declares none, so such an app runs
+ * no web process at all. Pure: the files come through a FileReader.
+ */
+import type {FileReader} from '../model/files.js'
+import type {DetectedLanguage} from '../platform/language.js'
+
+import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
+import {compareVersions} from '../util/version.js'
+
+export type DefaultWeb =
+  | {buildpack: string; command: string; ref: string; why: string}
+  | {buildpack?: string; none: string}
+
+const RUBY_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/rails4.rb'
+const RACK_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/rack.rb'
+const RAILS3_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/rails3.rb'
+
+/** The default web process of the buildpack that builds the app, or why there is none. */
+export function defaultWebProcess(files: FileReader, detected: DetectedLanguage): DefaultWeb {
+  switch (detected.language) {
+    case 'nodejs': {
+      return {
+        buildpack: 'heroku/nodejs',
+        command: 'npm start',
+        ref: 'https://devcenter.heroku.com/articles/nodejs-support#default-web-process-type',
+        why: "the Node.js buildpack's default web process",
+      }
+    }
+
+    case 'ruby': {
+      return rubyDefault(files)
+    }
+
+    case 'php': {
+      return {
+        buildpack: 'heroku/php',
+        command: 'heroku-php-apache2',
+        ref: 'https://devcenter.heroku.com/articles/php-support#default-web-server',
+        why: "the PHP buildpack's default web process (Apache 2 with PHP-FPM)",
+      }
+    }
+
+    case 'java': {
+      return jvmDefault(files)
+    }
+
+    case 'go': {
+      return goDefault(files)
+    }
+
+    case 'python': {
+      return {
+        buildpack: 'heroku/python',
+        none: 'the heroku/python buildpack declares no default web process (its bin/release has no default_process_types), so without a Procfile Heroku starts none: add one, e.g. `web: gunicorn myproject.wsgi`',
+      }
+    }
+
+    default: {
+      return {none: 'no language buildpack was detected (no Gemfile, package.json, requirements.txt, pom.xml, composer.json or go.mod), so there is no default web process either'}
+    }
+  }
+}
+
+/**
+ * heroku/ruby (lib/language_pack/rails4.rb, rails3.rb, rack.rb): Rails ≥ 4 runs
+ * `bin/rails server`; Rails 3 and plain Rack apps run `rackup` (or `thin start`
+ * when Thin is in the bundle). Which one depends on Gemfile.lock, as for the buildpack.
+ */
+function rubyDefault(files: FileReader): DefaultWeb {
+  const lock = files.read('Gemfile.lock')
+  if (!lock) return {buildpack: 'heroku/ruby', none: 'heroku/ruby picks its default web process from Gemfile.lock, and there is none (the buildpack requires it)'}
+  const gems = parseGemfileLock(lock.text)
+  const thin = gems.thin !== undefined
+  if (gems.railties) {
+    if (compareVersions(gems.railties, '4.0') >= 0) {
+      return {buildpack: 'heroku/ruby', command: 'bin/rails server -p ${PORT:-5000} -e $RAILS_ENV', ref: RUBY_REF, why: `the Ruby buildpack's default web process for Rails ${gems.railties}`}
+    }
+
+    const command = thin ? 'bundle exec thin start -R config.ru -e $RAILS_ENV -p ${PORT:-5000}' : 'bundle exec rails server -p ${PORT:-5000}'
+    return {buildpack: 'heroku/ruby', command, ref: RAILS3_REF, why: `the Ruby buildpack's default web process for Rails ${gems.railties}${thin ? ' with Thin' : ''}`}
+  }
+
+  if (gems.rack) {
+    const command = thin ? 'bundle exec thin start -R config.ru -e $RACK_ENV -p ${PORT:-5000}' : 'bundle exec rackup config.ru -p ${PORT:-5000}'
+    return {buildpack: 'heroku/ruby', command, ref: RACK_REF, why: `the Ruby buildpack's default web process for a Rack app${thin ? ' with Thin' : ''}`}
+  }
+
+  return {buildpack: 'heroku/ruby', none: 'heroku/ruby declares a default web process only for Rails and Rack apps, and Gemfile.lock has neither railties nor rack'}
+}
+
+/**
+ * The JVM buildpacks write a Procfile only for apps they recognise: Spring Boot
+ * (heroku-buildpack-java and -gradle `bin/release`) runs its fat jar.
+ */
+function jvmDefault(files: FileReader): DefaultWeb {
+  const pom = files.read('pom.xml')
+  if (pom && /spring-boot/.test(pom.text)) {
+    return {
+      buildpack: 'heroku/java',
+      command: 'java -Dserver.port=$PORT $JAVA_OPTS -jar target/*.jar',
+      ref: 'https://github.com/heroku/heroku-buildpack-java/blob/main/bin/release',
+      why: "the Java (Maven) buildpack's default web process for a Spring Boot app",
+    }
+  }
+
+  const gradle = files.read('build.gradle') ?? files.read('build.gradle.kts')
+  if (gradle && /org\.springframework\.boot/.test(gradle.text)) {
+    return {
+      buildpack: 'heroku/gradle',
+      command: 'java -Dserver.port=$PORT $JAVA_OPTS -jar build/libs/*.jar',
+      ref: 'https://github.com/heroku/heroku-buildpack-gradle/blob/main/bin/release',
+      why: "the Gradle buildpack's default web process for a Spring Boot app",
+    }
+  }
+
+  return {buildpack: 'heroku/java', none: 'the JVM buildpacks declare a default web process only for Spring Boot apps (and this one is not, by pom.xml/build.gradle)'}
+}
+
+/** heroku/go declares `web: <binary>`, the binary named after the module path's last element. */
+function goDefault(files: FileReader): DefaultWeb {
+  const mod = files.read('go.mod')
+  const module = mod && /^module\s+("?)(\S+)\1\s*$/m.exec(mod.text)?.[2]
+  if (!module) return {buildpack: 'heroku/go', none: 'heroku/go names its default web process after the module in go.mod, and none is declared there'}
+  const binary = module.split('/').pop()!
+  return {
+    buildpack: 'heroku/go',
+    command: binary,
+    ref: 'https://devcenter.heroku.com/articles/go-support#default-web-process-type',
+    why: `the Go buildpack's default web process, the binary it builds from the module ${module}`,
+  }
+}
