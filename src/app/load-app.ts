@@ -84,8 +84,7 @@ export function loadAppInput(
  */
 function defaultProcfile(files: FileReader, procfilePath: string, extra: Diagnostic[]): SourceFile {
   const found = defaultWebProcess(files, detectLanguage(files))
-  const shown = relative(process.cwd(), procfilePath) || procfilePath
-  if ('none' in found) throw new InputError(`no Procfile at ${shown.startsWith('..') ? procfilePath : shown}, and ${found.none}`, 'run conncalc in the app folder, or pass --procfile PATH')
+  if ('none' in found) throw new InputError(`no Procfile at ${procfilePath}, and ${found.none}`, 'run conncalc in the app folder, or pass --procfile PATH')
   const path = `${found.buildpack} default web process`
   extra.push({
     code: 'missing-config',
