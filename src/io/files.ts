@@ -1,4 +1,4 @@
-import {closeSync, fstatSync, openSync, readSync, realpathSync, statSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync} from 'node:fs'
 import {isAbsolute, relative, resolve, sep} from 'node:path'
 
 import type {Diagnostic} from '../model/diagnostic.js'
@@ -8,6 +8,8 @@ import {InputError} from '../util/errors.js'
 
 /** Config files larger than this are not read: no real puma.rb or database.yml comes close. */
 export const MAX_FILE_BYTES = 1024 * 1024
+/** A folder listing stops here: config/initializers of the largest Rails apps hold a few hundred files. */
+const MAX_LISTED = 2000
 
 export type TextFile =
   | {kind: 'binary' | 'directory' | 'missing' | 'too-large'}
@@ -188,6 +190,23 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     exists(path: string): boolean {
       const abs = locate(path.replaceAll('\\', '/'))
       return abs !== undefined && shared.isFile(abs)
+    },
+    list(dir: string): string[] {
+      const key = dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')
+      const abs = locate(key)
+      if (abs === undefined) return []
+      try {
+        // Regular files only, and only those whose real path stays inside the app (locate checks each).
+        return readdirSync(abs)
+          .filter((name) => {
+            const file = locate(`${key}/${name}`)
+            return file !== undefined && statSync(file).isFile()
+          })
+          .sort()
+          .slice(0, MAX_LISTED)
+      } catch {
+        return []
+      }
     },
     problems,
     read,

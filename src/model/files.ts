@@ -12,6 +12,8 @@ export interface SourceFile {
  */
 export interface FileReader {
   exists(path: string): boolean
+  /** Names of the files directly inside `dir` (not folders), sorted as Ruby's `Dir[…].sort` and Rails' initializer loading order; [] when it is missing. */
+  list(dir: string): string[]
   read(path: string): SourceFile | undefined
 }
 
@@ -19,6 +21,13 @@ export interface FileReader {
 export function memoryFiles(files: Record<string, string>): FileReader {
   return {
     exists: (p) => Object.hasOwn(files, p),
+    list(dir) {
+      const prefix = dir.replace(/\/+$/, '') + '/'
+      return Object.keys(files)
+        .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+        .map((p) => p.slice(prefix.length))
+        .sort()
+    },
     read: (p) => (Object.hasOwn(files, p) ? {path: p, text: files[p]} : undefined),
   }
 }

@@ -81,6 +81,16 @@ describe('createFileReader', () => {
     expect(files.read('config/cable-link.yml')?.text).toBe('production:\n  adapter: postgresql\n')
   })
 
+  it('lists the files of a folder, sorted, without folders or links that point out of the app', () => {
+    const files = createFileReader(root)
+    mkdirSync(join(root, 'config', 'initializers'), {recursive: true})
+    expect(files.list('config')).toEqual(['cable-link.yml', 'cable.yml', 'database.yml', 'puma.rb', 'sidekiq.yml'])
+    expect(files.list('./config/')).toEqual(files.list('config'))
+    expect(files.list('config/initializers')).toEqual([])
+    expect(files.list('config/missing')).toEqual([])
+    expect(files.list('..')).toEqual([])
+  })
+
   it('caches: a file read once is not read again', () => {
     const files = createFileReader(root)
     const first = files.read('config/puma.rb')
