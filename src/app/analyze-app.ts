@@ -11,7 +11,7 @@ import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
 import {noteRequired, parseAppJsonEnv} from '../platform/app-json-env.js'
-import {analyzeDatabaseYml} from '../languages/ruby/database-yml.js'
+import {analyzeActiveRecordPools} from '../languages/ruby/pools-in-code.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
 import {analyzePgBouncer} from '../procfile/pgbouncer.js'
 import {parseProcfile} from '../procfile/procfile.js'
@@ -94,7 +94,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
 
     let {otherServerPools = [], pools} = analysis
     if (!pools && analysis.language === 'ruby') {
-      const ar = await analyzeDatabaseYml(ctx, analysis.server)
+      const ar = await analyzeActiveRecordPools(ctx, analysis)
       diagnostics.push(...ar.diagnostics)
       pools = ar.pools
       otherServerPools = ar.otherServerPools

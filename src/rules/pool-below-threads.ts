@@ -17,6 +17,8 @@ function fixFor(language: string, f: {db: string; needed: number; onTop: number;
   const at = f.where ? ` at ${f.where}` : ''
   switch (language) {
     case 'ruby': {
+      // A pool set by Ruby code (an initializer, a fork hook) is raised where the code sets it; database.yml's would be overridden.
+      if (f.where && !f.where.startsWith('config/database.yml')) return `raise the pool${f.db} that ${f.where} sets for ${f.type} to at least ${f.needed}${f.onTop > 0 ? ` (threads + ${f.onTop})` : ''}`
       return f.onTop > 0
         ? `give ${f.type} a pool${f.db} of at least ${f.needed} (threads + ${f.onTop}), e.g. pool: <%= ENV.fetch("RAILS_MAX_THREADS") { ${f.threads} }.to_i + ${f.onTop} %> in database.yml`
         : `give ${f.type} a pool of at least ${f.needed}: e.g. \`${f.type}: RAILS_MAX_THREADS=${f.needed} …\` in the Procfile, or pool: <%= ENV.fetch("RAILS_MAX_THREADS") { ${f.needed} } %> in database.yml`

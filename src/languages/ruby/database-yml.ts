@@ -24,8 +24,8 @@ import {parse as parsePgUrl} from 'pg-connection-string'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
-import {sidekiqKnownCalls} from './sidekiq.js'
 import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from './erb.js'
+import type {RubyFacts} from './process-facts.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl} from '../../util/pg-url.js'
 import {type Candidate, firstOf, yamlCandidate} from '../common/setting.js'
@@ -40,6 +40,8 @@ export interface DatabaseYmlAnalysis {
   diagnostics: Diagnostic[]
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
+  /** The entry ActiveRecord::Base connects to ("primary", else the first): the one `establish_connection` in code replaces. */
+  primary: string
 }
 
 type Hash = Record<string, unknown>
@@ -151,8 +153,8 @@ function serverKey(server: EntryServer, primaryHost: string | undefined): string
   return server.key !== PRIMARY_SERVER && server.host && server.host === primaryHost ? PRIMARY_SERVER : server.key
 }
 
-/** `server` is the type's server analyzer id: ERB that asks which process it runs in (`Sidekiq.server?`) is answered for it. */
-export async function analyzeDatabaseYml(ctx: AnalyzerContext, server?: string): Promise<DatabaseYmlAnalysis> {
+/** `facts` answer ERB that asks which process it runs in (`Sidekiq.server?`, `$0`) for this process type. */
+export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}): Promise<DatabaseYmlAnalysis> {
   const diagnostics: Diagnostic[] = []
   const databaseUrl = ctx.env.get('DATABASE_URL')
   const arVersion = ctx.versions.activerecord ?? ctx.versions.rails
@@ -162,7 +164,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, server?: string):
     databaseUrl ? urlPool(databaseUrl.value, () => databaseUrl.source, what, DATABASE_YML) : {diagnostics: []}
 
   const file = ctx.files.read(DATABASE_YML)
-  const doc = file ? await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env, ...(server ? {knownCalls: sidekiqKnownCalls(server)} : {})}) : undefined
+  const doc = file ? await readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env}) : undefined
   if (doc) diagnostics.push(...doc.diagnostics)
   const root = doc?.yaml.value
   const section = isHash(root) ? root[ctx.appEnv] : undefined
@@ -181,7 +183,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, server?: string):
     const all = [...diagnostics, ...pool.diagnostics].map((d) => ({...d, processType: ctx.processType}))
     const prepared = urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source)
     const entry: PoolEntry = {database: 'primary', pool: pool.value, server: PRIMARY_SERVER}
-    return {diagnostics: all, otherServerPools: [], pools: [prepared ? {...entry, preparedStatements: prepared} : entry]}
+    return {diagnostics: all, otherServerPools: [], pools: [prepared ? {...entry, preparedStatements: prepared} : entry], primary: 'primary'}
   }
 
   const entries = entriesOf(section, ctx.appEnv)
@@ -247,5 +249,5 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, server?: string):
     })
   }
 
-  return {diagnostics: all, otherServerPools, pools}
+  return {diagnostics: all, otherServerPools, pools, primary: primaryName ?? 'primary'}
 }

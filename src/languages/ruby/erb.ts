@@ -203,7 +203,7 @@ export interface YamlErb {
 }
 
 /** What ERB code is evaluated with: the app environment, the env, and calls known for the process. */
-export type ErbOptions = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls'>
+export type ErbOptions = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls' | 'process'>
 
 export async function readYamlErb(file: SourceFile, opts: ErbOptions): Promise<YamlErb> {
   const erb = await renderErb(file.text, {...opts, file: file.path})

@@ -18,12 +18,27 @@ export interface RubySymbol {
   symbol: string
 }
 
-/** A literal hash with symbol or string keys (`{database: {writing: :queue}}`). */
+/**
+ * A literal hash with symbol or string keys (`{database: {writing: :queue}}`), or
+ * the app's own database config (`ActiveRecord::Base.configurations[Rails.env]`,
+ * `connection_db_config.configuration_hash`) with the keys code set on it.
+ */
 export interface RubyHash {
+  /** Keys are written without a colon: `pool` for both `:pool` and `"pool"`. */
   hash: Record<string, RubyValue>
+  /** The database config ActiveRecord read from database.yml: keys not in `hash` are that file's. */
+  databaseConfig?: boolean
+  /** On a database config: each key code set, as evaluated (unknown ones too), with its line and env. */
+  set?: Record<string, EvalValue>
 }
 
-export type RubyValue = boolean | null | number | RubyHash | RubySymbol | RubyValue[] | string
+/** A regexp literal (`/sidekiq/i`) as JavaScript can run it. */
+export interface RubyRegexp {
+  flags: string
+  regexp: string
+}
+
+export type RubyValue = boolean | null | number | RubyHash | RubyRegexp | RubySymbol | RubyValue[] | string
 
 /** An env var that was read, had no value anywhere and no default. */
 export interface MissingEnv {
@@ -47,6 +62,10 @@ export interface UnknownValue {
   missingEnv?: MissingEnv[]
   /** Why it could not be read, naming the Ruby text, e.g. "`compute_workers()`". */
   reason: string
+  /** Its truthiness when that is known though the value is not: an env var the platform sets is a String, so true. */
+  truthy?: boolean
+  /** A string built from known and unknown parts (`"#{url}?pool=25"`): the parts in order, null where unknown. */
+  parts?: (null | string)[]
 }
 
 export type EvalValue = KnownValue | UnknownValue
@@ -58,6 +77,8 @@ export interface DslCall {
   blockBody?: DslCall[]
   /** Inside an `if`/`unless`/`case` that could not be decided. */
   conditional: boolean
+  /** The innermost condition that could not be decided, as written (`ENV["WORKER"] == "1"`). */
+  condition?: string
   kwargs: Record<string, EvalValue>
   line: number
   name: string
@@ -83,9 +104,29 @@ export interface EvalOptions {
   firstLine?: number
   /** What processor-count calls (`Concurrent.physical_processor_count`, `Etc.nprocessors`) return on the dyno. */
   processors?: Sourced<number>
-  /** Calls whose answer is known for the process being read, keyed `Receiver.name` (`Sidekiq.server?` in a Sidekiq process). */
+  /**
+   * Calls whose answer is known for the process being read, keyed as written without spaces or a
+   * leading `::`: `Sidekiq.server?`, `Sidekiq.options[:concurrency]` (symbol keys as `[:key]`).
+   */
   knownCalls?: ReadonlyMap<string, Sourced<RubyValue>>
+  /** What the process being read knows about itself: `$0`, and constants only some processes define. */
+  process?: RubyProcess
+  /** Env vars the platform sets though their value is not given (DATABASE_URL on Heroku): a String, so truthy, value unknown. */
+  presentEnv?: ReadonlySet<string>
   scope?: Scope
+}
+
+/** Facts a Ruby process has about itself, for branches that ask which process they run in. */
+export interface RubyProcess {
+  /** `defined?(Sidekiq::CLI)`, `Rails.const_defined?(:Server)`: constants, without a leading `::`, that decide per process. */
+  constants: ReadonlyMap<string, Sourced<boolean>>
+  /** `$0` / `$PROGRAM_NAME`: the program the command runs, as the Procfile names it. */
+  programName: Sourced<string>
+}
+
+/** What one evaluation shares between a file's blocks: ENV written earlier is read back later. */
+interface Shared {
+  envWrites: Map<string, EvalValue>
 }
 
 // Calls that ask how many CPUs the machine has; on a dyno that is its nproc.
@@ -96,12 +137,21 @@ const PROCESSOR_CALLS = new Set([
   'Etc.nprocessors',
 ])
 
+// Methods on the way from ActiveRecord::Base (or Rails.application) to a database config hash,
+// and those of them that say the chain is about the database config at all.
+const DB_CONFIG_CHAIN = new Set([
+  '[]', 'application', 'config', 'configs_for', 'configuration_hash', 'configurations', 'connection_config', 'connection_db_config',
+  'connection_pool', 'database_configuration', 'db_config', 'dup', 'find_db_config', 'first', 'pool_config', 'spec', 'symbolize_keys', 'to_h', 'with_indifferent_access',
+])
+const DB_CONFIG_ANCHORS = new Set(['configuration_hash', 'configurations', 'connection_config', 'connection_db_config', 'db_config'])
+
 // RAILS_ENV/RACK_ENV/APP_ENV name the app environment: when no layer sets them,
 // they read as ctx.appEnv (the Heroku Ruby buildpack sets them to production).
 const APP_ENV_VARS = new Set(['APP_ENV', 'RACK_ENV', 'RAILS_ENV'])
 
 const isSymbol = (v: RubyValue): v is RubySymbol => typeof v === 'object' && v !== null && !Array.isArray(v) && 'symbol' in v
 const isHash = (v: RubyValue): v is RubyHash => typeof v === 'object' && v !== null && !Array.isArray(v) && 'hash' in v
+const isRegexp = (v: RubyValue): v is RubyRegexp => typeof v === 'object' && v !== null && !Array.isArray(v) && 'regexp' in v
 const truthy = (v: RubyValue): boolean => v !== null && v !== false
 
 function mergeMissing(...vs: EvalValue[]): MissingEnv[] | undefined {
@@ -144,11 +194,43 @@ function rubyEquals(a: RubyValue, b: RubyValue): boolean {
   return a === b
 }
 
+/** `pattern === subject` as `case … when` tests it: a regexp matches a string, anything else is ==. */
+function caseEquals(pattern: RubyValue, subject: RubyValue): boolean {
+  if (isRegexp(pattern)) return typeof subject === 'string' && jsRegExp(pattern).test(subject)
+  return rubyEquals(pattern, subject)
+}
+
+const jsRegExp = (r: RubyRegexp): RegExp => new RegExp(r.regexp, r.flags)
+
+/**
+ * A Ruby regexp literal as JavaScript's, when its meaning is the same in both: plain text,
+ * classes, groups, quantifiers, `^`/`$` (on one-line strings) and `\A`/`\z`. Else undefined.
+ */
+function translateRegexp(source: string, ignoreCase: boolean): RubyRegexp | undefined {
+  if (/\\[^AzZdDwWsSbB.\\/\-()[\]{}|*+?^$]|\(\?[^:]/.test(source)) return undefined
+  const regexp = source.replaceAll(/\\A/g, '^').replaceAll(/\\[zZ]/g, '$')
+  try {
+    new RegExp(regexp, ignoreCase ? 'i' : '')
+  } catch {
+    return undefined
+  }
+
+  return {flags: ignoreCase ? 'i' : '', regexp}
+}
+
+/** The key of a hash as the evaluator keeps it: `:pool` and `"pool"` are both `pool`. */
+const hashKey = (v: RubyValue): string | undefined => (typeof v === 'string' ? v : isSymbol(v) ? v.symbol : undefined)
+
 /** One evaluation pass over a parsed file (or ERB snippet) with its scope. */
 class Evaluator {
   constructor(
     private readonly parsed: ParsedRuby,
     private readonly opts: EvalOptions & {scope: Scope},
+    private readonly shared: Shared = {envWrites: new Map()},
+    /** Block parameters that stand for a known receiver (`|config|` of `Sidekiq.configure_server`). */
+    private readonly aliases: ReadonlyMap<string, string> = new Map(),
+    /** Conditions around the statement being walked that could not be decided, innermost last. */
+    private readonly undecided: string[] = [],
   ) {}
 
   private get P() {
@@ -214,7 +296,7 @@ class Evaluator {
       const wanted = node instanceof P.IfNode ? cond : cond === undefined ? undefined : !cond
       if (wanted === true) return this.body(then, conditional)
       if (wanted === false) return this.body(otherwise, conditional)
-      return [...this.body(then, true), ...this.body(otherwise, true)]
+      return this.undecidedBy(node.predicate, () => [...this.body(then, true), ...this.body(otherwise, true)])
     }
 
     if (node instanceof P.CaseNode) return this.caseStatement(node, conditional)
@@ -229,14 +311,96 @@ class Evaluator {
       const runsRight = left === undefined ? undefined : node instanceof P.AndNode ? left : !left
       const calls = this.statement(node.left, conditional)
       if (runsRight === false) return calls
-      return [...calls, ...this.statement(node.right, conditional || runsRight === undefined)]
+      if (runsRight === undefined) return [...calls, ...this.undecidedBy(node.left, () => this.statement(node.right, true))]
+      return [...calls, ...this.statement(node.right, conditional)]
     }
 
     // `x rescue nil` runs x; `module App; class Application < Rails::Application; … end; end` holds config calls.
     if (node instanceof P.RescueModifierNode) return this.statement(node.expression, conditional)
     if (node instanceof P.ModuleNode || node instanceof P.ClassNode) return this.body(node.body, conditional)
-    if (node instanceof P.CallNode) return [this.call(node, conditional)]
+    if (node instanceof P.CallNode) {
+      this.write(node, conditional)
+      return [this.call(node, conditional)]
+    }
+
     return []
+  }
+
+  /** Walk statements under a condition that could not be decided, naming it for the calls inside. */
+  private undecidedBy(predicate: RubyNode, walk: () => DslCall[]): DslCall[] {
+    this.undecided.push(this.snippet(predicate))
+    try {
+      return walk()
+    } finally {
+      this.undecided.pop()
+    }
+  }
+
+  /**
+   * Writes the evaluator keeps track of: `config["pool"] = 10` / `config.merge!(pool: 10)` on a
+   * local hash (the database config apps pass to establish_connection), and `ENV["X"] = …`,
+   * which later ENV reads in the file see.
+   */
+  private write(node: CallNode, conditional: boolean): void {
+    const P = this.P
+    const args = node.arguments_?.arguments_ ?? []
+    if (node.name === '[]=' && args.length === 2 && this.isConst(node.receiver, 'ENV') && args[0] instanceof P.StringNode) {
+      const v = this.ev(args[1])
+      const key = args[0].unescaped.value
+      this.shared.envWrites.set(key, conditional ? this.unknown(node, `ENV["${key}"] is written under a condition conncalc cannot decide`) : v)
+      return
+    }
+
+    if (!(node.receiver instanceof P.LocalVariableReadNode)) return
+    const name = node.receiver.name
+    const current = this.opts.scope.get(name)
+    if (current?.kind !== 'known' || !isHash(current.value)) return
+    let next: EvalValue | undefined
+    if (node.name === '[]=' && args.length === 2) {
+      const key = this.ev(args[0])
+      const k = key.kind === 'known' ? hashKey(key.value) : undefined
+      next = k === undefined ? this.unknown(node) : this.withKeys(node, current, [[k, this.ev(args[1])]])
+    } else if ((node.name === 'merge!' || node.name === 'update') && args.length === 1) {
+      next = this.merged(node, current, args[0])
+    }
+
+    if (!next) return
+    this.opts.scope.set(name, conditional ? this.unknown(node, `\`${name}\` is changed under a condition conncalc cannot decide`) : next)
+  }
+
+  /** A hash with keys set: known keys are its values; on a database config every key set is kept with its origin, unknown ones too. */
+  private withKeys(node: RubyNode, base: KnownValue, entries: [string, EvalValue][]): EvalValue {
+    const h = base.value as RubyHash
+    const hash = {...h.hash}
+    const set = {...h.set}
+    for (const [k, v] of entries) {
+      if (!h.databaseConfig && v.kind === 'unknown') return this.unknown(node, undefined, v)
+      if (v.kind === 'known') hash[k] = v.value
+      else delete hash[k]
+      if (h.databaseConfig) set[k] = v
+    }
+
+    const value: RubyHash = h.databaseConfig ? {databaseConfig: true, hash, set} : {hash}
+    return {...base, line: this.line(node), value}
+  }
+
+  /** `h.merge(pool: 10)`, `h.merge("pool" => n)`, `h.merge(other)`. */
+  private merged(node: RubyNode, base: KnownValue, arg: RubyNode): EvalValue {
+    const P = this.P
+    if (arg instanceof P.HashNode || arg instanceof P.KeywordHashNode) {
+      const entries: [string, EvalValue][] = []
+      for (const el of arg.elements) {
+        if (!(el instanceof P.AssocNode) || !(el.key instanceof P.SymbolNode || el.key instanceof P.StringNode)) return this.unknown(node)
+        entries.push([el.key.unescaped.value, this.ev(el.value)])
+      }
+
+      return this.withKeys(node, base, entries)
+    }
+
+    const other = this.ev(arg)
+    if (other.kind === 'unknown') return this.unknown(node, undefined, other)
+    if (!isHash(other.value)) return this.unknown(node)
+    return this.withKeys(node, base, Object.entries(other.value.hash).map(([k, v]) => [k, {...other, value: v}]))
   }
 
   /** A block passed as a value: `proc { … }`, `lambda { … }`, `Proc.new { … }`, `-> { … }`. */
@@ -279,7 +443,7 @@ class Evaluator {
       for (const w of whens) {
         const values = w.conditions.map((c) => this.ev(c))
         if (values.some((v) => v.kind === 'unknown')) break
-        if (values.some((v) => v.kind === 'known' && rubyEquals(v.value, subject.value))) {
+        if (values.some((v) => v.kind === 'known' && caseEquals(v.value, subject.value))) {
           return this.body(w.statements, conditional)
         }
       }
@@ -289,7 +453,7 @@ class Evaluator {
       }
     }
 
-    return [...whens.flatMap((w) => this.body(w.statements, true)), ...this.body(node.elseClause, true)]
+    return this.undecidedBy(node.predicate ?? node, () => [...whens.flatMap((w) => this.body(w.statements, true)), ...this.body(node.elseClause, true)])
   }
 
   private receiverName(node: RubyNode | null): string | undefined {
@@ -321,13 +485,22 @@ class Evaluator {
     }
 
     const call: DslCall = {args, conditional, kwargs, line: this.line(node), name: node.name}
+    if (conditional && this.undecided.length > 0) call.condition = this.undecided.at(-1)
     const receiver = this.receiverName(node.receiver)
     if (receiver) call.receiver = receiver
     // A hook given as a block, or assigned as a proc (`Resque.after_fork = proc { … }`).
     const block = node.block instanceof P.BlockNode ? node.block.body : argNodes.length === 1 ? this.procBody(argNodes[0]) : undefined
     if (block !== undefined) {
-      // A block sees the outer variables; its own assignments stay inside.
-      const inner = new Evaluator(this.parsed, {...this.opts, scope: new Map(this.opts.scope)})
+      // A block sees the outer variables; its own assignments stay inside. `Sidekiq.configure_server do |config|`
+      // yields Sidekiq's config, so `config[:concurrency]` reads as `Sidekiq[:concurrency]`.
+      const aliases = new Map(this.aliases)
+      const param = node.block instanceof P.BlockNode ? node.block.parameters : null
+      const first = param instanceof P.BlockParametersNode ? param.parameters?.requireds[0] : undefined
+      if (first instanceof P.RequiredParameterNode && receiver === 'Sidekiq' && (node.name === 'configure_server' || node.name === 'configure_client')) {
+        aliases.set(first.name, 'Sidekiq')
+      }
+
+      const inner = new Evaluator(this.parsed, {...this.opts, scope: new Map(this.opts.scope)}, this.shared, aliases, [...this.undecided])
       call.blockBody = inner.body(block, conditional)
     }
 
@@ -338,7 +511,7 @@ class Evaluator {
 
   decide(node: RubyNode): boolean | undefined {
     const v = this.ev(node)
-    return v.kind === 'known' ? truthy(v.value) : undefined
+    return v.kind === 'known' ? truthy(v.value) : v.truthy
   }
 
   /** Evaluate statements as Ruby would for their value: the last one's. */
@@ -374,8 +547,33 @@ class Evaluator {
     if (node instanceof P.InterpolatedStringNode) {
       const parts = node.parts.map((p) => (p instanceof P.EmbeddedStatementsNode ? this.lastValue(p.statements, p) : this.ev(p)))
       const strs = parts.map((p) => (p.kind === 'known' ? toRubyString(p.value) : undefined))
-      if (strs.some((s) => s === undefined)) return this.unknown(node, undefined, ...parts)
+      // What is known of the string stays readable (`"#{url}?pool=25"` has pool 25 whatever the url).
+      if (strs.some((s) => s === undefined)) {
+        const known = parts.flatMap((p, i) => (p.kind === 'unknown' ? (p.parts ?? [null]) : [strs[i] ?? null]))
+        return {...this.unknown(node, undefined, ...parts), parts: known, truthy: true}
+      }
+
       return this.known(node, strs.join(''), ...parts)
+    }
+
+    if (node instanceof P.RegularExpressionNode) {
+      const r = translateRegexp(node.unescaped.value, node.isIgnoreCase())
+      return r && !node.isExtended() ? this.known(node, r) : this.unknown(node, `the regexp \`${this.snippet(node)}\` is not one conncalc evaluates`)
+    }
+
+    // `$0`, `$PROGRAM_NAME`: the program this process type runs.
+    if (node instanceof P.GlobalVariableReadNode && (node.name === '$0' || node.name === '$PROGRAM_NAME')) {
+      const p = this.opts.process?.programName
+      return p ? {kind: 'known', line: this.line(node), value: p.value, via: [p.source, ...(p.via ?? [])]} : this.unknown(node, `\`${node.name}\` depends on the process`)
+    }
+
+    // `defined?(Sidekiq::CLI)`: decided where the process knows whether the constant exists.
+    if (node instanceof P.DefinedNode) {
+      const v = node.value instanceof P.ParenthesesNode ? node.value.body : node.value
+      const inner = v instanceof P.StatementsNode && v.body.length === 1 ? v.body[0] : v
+      const fact = inner && (inner instanceof P.ConstantReadNode || inner instanceof P.ConstantPathNode) ? this.constantFact(this.parsed.textOf(inner)) : undefined
+      if (fact) return {kind: 'known', line: this.line(node), value: fact.value ? 'constant' : null, via: [fact.source, ...(fact.via ?? [])]}
+      return this.unknown(node)
     }
 
     if (node instanceof P.ArrayNode) {
@@ -400,19 +598,21 @@ class Evaluator {
 
     if (node instanceof P.OrNode || node instanceof P.AndNode) {
       const left = this.ev(node.left)
-      if (left.kind === 'unknown') return left
-      const takeLeft = node instanceof P.OrNode ? truthy(left.value) : !truthy(left.value)
+      const t = left.kind === 'known' ? truthy(left.value) : left.truthy
+      if (t === undefined) return left
+      const takeLeft = node instanceof P.OrNode ? t : !t
       return takeLeft ? left : this.ev(node.right)
     }
 
     if (node instanceof P.IfNode || node instanceof P.UnlessNode) {
       const predicate = this.ev(node.predicate)
-      if (predicate.kind === 'unknown') return this.unknown(node, undefined, predicate)
+      const t = predicate.kind === 'known' ? truthy(predicate.value) : predicate.truthy
+      if (t === undefined) return this.unknown(node, undefined, predicate)
       const otherwise = node instanceof P.IfNode ? node.subsequent : node.elseClause
-      const wanted = node instanceof P.IfNode ? truthy(predicate.value) : !truthy(predicate.value)
+      const wanted = node instanceof P.IfNode ? t : !t
       const v = this.lastValue(wanted ? node.statements : otherwise, node)
       // What decided the branch is part of where the value came from (`Sidekiq.server? ? 10 : 5`).
-      return v.kind === 'known' ? {...v, via: mergeVia(predicate, v)} : v
+      return v.kind === 'known' && predicate.kind === 'known' ? {...v, via: mergeVia(predicate, v)} : v
     }
 
     if (node instanceof P.CallNode) return this.evCall(node)
@@ -438,12 +638,70 @@ class Evaluator {
     return node instanceof this.P.ConstantReadNode && node.name === name
   }
 
+  /** A call as `knownCalls` keys it: `Sidekiq.options[:concurrency]`; a block parameter reads as what it stands for. */
+  private callText(node: RubyNode): string | undefined {
+    const P = this.P
+    if (node instanceof P.ConstantReadNode || node instanceof P.ConstantPathNode) return this.parsed.textOf(node).replace(/^::/, '')
+    if (node instanceof P.LocalVariableReadNode) return this.opts.scope.has(node.name) ? undefined : this.aliases.get(node.name)
+    if (!(node instanceof P.CallNode) || !node.receiver || node.block) return undefined
+    const recv = this.callText(node.receiver)
+    if (recv === undefined) return undefined
+    const args = node.arguments_?.arguments_ ?? []
+    if (args.length === 0 && node.name !== '[]') return `${recv}.${node.name}`
+    if (node.name === '[]' && args.length === 1 && args[0] instanceof P.SymbolNode) return `${recv}[:${args[0].unescaped.value}]`
+    return undefined
+  }
+
+  /**
+   * The app's own database config, as the Heroku article and apps after it read it:
+   * `ActiveRecord::Base.configurations[Rails.env]`, `Rails.application.config.database_configuration[Rails.env]`,
+   * `ActiveRecord::Base.connection_config`, `connection_db_config.configuration_hash`, `connection_pool.db_config…`.
+   */
+  private isDatabaseConfig(node: CallNode): boolean {
+    const P = this.P
+    const names: string[] = []
+    let n: RubyNode | null = node
+    while (n instanceof P.CallNode) {
+      if (!DB_CONFIG_CHAIN.has(n.name)) return false
+      names.push(n.name)
+      n = n.receiver
+    }
+
+    if (!(n instanceof P.ConstantReadNode || n instanceof P.ConstantPathNode)) return false
+    const root = this.parsed.textOf(n).replace(/^::/, '')
+    if (root === 'Rails') return names.includes('database_configuration')
+    return (root === 'ActiveRecord::Base' || root === 'ApplicationRecord') && names.some((x) => DB_CONFIG_ANCHORS.has(x))
+  }
+
+  private constantFact(text: string): Sourced<boolean> | undefined {
+    return this.opts.process?.constants.get(text.replace(/^::/, ''))
+  }
+
+  /** `File.basename($0)`, `File.basename(path, ".rb")`. */
+  private basename(node: CallNode, args: RubyNode[]): EvalValue {
+    const vs = args.map((a) => this.ev(a))
+    if (vs.some((v) => v.kind === 'unknown' || typeof v.value !== 'string')) return this.unknown(node, undefined, ...vs)
+    const [path, ext] = vs.map((v) => (v as KnownValue).value as string)
+    let base = path.replace(/\/+$/, '').split('/').pop() ?? ''
+    if (ext !== undefined && (ext === '.*' ? /\.[^.]+$/.test(base) : base.endsWith(ext) && base !== ext)) {
+      base = ext === '.*' ? base.replace(/\.[^.]+$/, '') : base.slice(0, -ext.length)
+    }
+
+    return this.known(node, base, ...vs)
+  }
+
   private evCall(node: CallNode): EvalValue {
     const P = this.P
     const {name, receiver} = node
     const {args, kwargs} = this.argValues(node)
 
     if (this.isConst(receiver, 'ENV')) return this.evEnv(node, name, args)
+
+    // What the process being read knows (`Sidekiq.options[:concurrency]` in a Sidekiq process).
+    const text = this.callText(node)
+    const fact = text === undefined ? undefined : this.opts.knownCalls?.get(text)
+    if (fact) return {kind: 'known', line: this.line(node), value: fact.value, via: [fact.source, ...(fact.via ?? [])]}
+    if (this.isDatabaseConfig(node)) return this.known(node, {databaseConfig: true, hash: {}, set: {}})
 
     // Rails.env and Rails.env.production?
     if (this.isConst(receiver, 'Rails') && name === 'env' && args.length === 0) return this.known(node, this.opts.appEnv)
@@ -475,7 +733,17 @@ class Evaluator {
     // when the caller knows them; any other constant's method: name the whole call.
     if (node.isSafeNavigation() || receiver instanceof P.ConstantReadNode || receiver instanceof P.ConstantPathNode) {
       const cpu = this.opts.processors
-      const called = `${this.parsed.textOf(receiver).replace(/^::/, '')}.${name}`
+      const recvText = this.parsed.textOf(receiver).replace(/^::/, '')
+      const called = `${recvText}.${name}`
+      if (called === 'File.basename' && (args.length === 1 || args.length === 2)) return this.basename(node, args)
+      // `Rails.const_defined?(:Server)`, `Object.const_defined?("Sidekiq::CLI")`
+      if (name === 'const_defined?' && args.length === 1) {
+        const a = this.ev(args[0])
+        const key = a.kind === 'known' ? hashKey(a.value) : undefined
+        const known = key === undefined ? undefined : this.constantFact(recvText === 'Object' ? key : `${recvText}::${key}`)
+        if (known) return {kind: 'known', line: this.line(node), value: known.value, via: [known.source, ...(known.via ?? [])]}
+      }
+
       if (cpu && args.length === 0 && PROCESSOR_CALLS.has(called)) {
         return {kind: 'known', line: this.line(node), value: cpu.value, via: [cpu.source, ...(cpu.via ?? [])]}
       }
@@ -489,9 +757,41 @@ class Evaluator {
     const recv = this.ev(receiver)
     if (recv.kind === 'unknown') return recv
     const r = recv.value
+    const rawArgs = node.arguments_?.arguments_ ?? []
+
+    if (isHash(r) && (name === 'merge' || name === 'merge!' || name === 'update') && rawArgs.length === 1) return this.merged(node, recv, rawArgs[0])
+    if (typeof r === 'string' && (name === 'start_with?' || name === 'end_with?') && args.length > 0) {
+      const prefixes = args.map((a) => this.ev(a))
+      if (prefixes.every((p) => p.kind === 'known' && typeof p.value === 'string')) {
+        const ps = prefixes.map((p) => (p as KnownValue).value as string)
+        const yes = ps.some((p) => (name === 'start_with?' ? r.startsWith(p) : r.endsWith(p)))
+        return this.known(node, yes, {...recv, missingEnv: undefined}, ...prefixes)
+      }
+    }
 
     if (args.length === 0) {
       switch (name) {
+        // The same hash under another name: `config.dup`, `configuration_hash.symbolize_keys`.
+        case 'clone':
+        case 'deep_dup':
+        case 'deep_stringify_keys':
+        case 'deep_symbolize_keys':
+        case 'dup':
+        case 'freeze':
+        case 'stringify_keys':
+        case 'symbolize_keys':
+        case 'to_h':
+        case 'with_indifferent_access': {
+          if (isHash(r)) return recv
+          break
+        }
+
+        case 'first':
+        case 'last': {
+          if (Array.isArray(r)) return this.known(node, (name === 'first' ? r[0] : r.at(-1)) ?? null, recv)
+          break
+        }
+
         case 'to_i': {
           if (typeof r === 'number') return this.known(node, Math.trunc(r), recv)
           if (typeof r === 'string') return this.known(node, leadingInteger(r), recv)
@@ -587,7 +887,7 @@ class Evaluator {
       if (arg.kind === 'unknown') return this.unknown(node, undefined, recv, arg)
       const a = arg.value
       // A comparison is decided even when an operand came from an unset variable.
-      const decided = (v: boolean): EvalValue => this.known(node, v, {...recv, missingEnv: undefined}, {...arg, missingEnv: undefined})
+      const decided = (v: RubyValue): EvalValue => this.known(node, v, {...recv, missingEnv: undefined}, {...arg, missingEnv: undefined})
       switch (name) {
         case '==': {
           return decided(rubyEquals(r, a))
@@ -595,6 +895,38 @@ class Evaluator {
 
         case '!=': {
           return decided(!rubyEquals(r, a))
+        }
+
+        case '[]': {
+          const k = hashKey(a)
+          if (isHash(r) && k !== undefined) {
+            if (r.set && k in r.set) return r.set[k]
+            if (k in r.hash) return this.known(node, r.hash[k], recv, arg)
+            if (!r.databaseConfig) return this.known(node, null, recv, arg)
+          }
+
+          if (Array.isArray(r) && typeof a === 'number' && Number.isInteger(a)) return this.known(node, r.at(a) ?? null, recv, arg)
+          break
+        }
+
+        // `$0 =~ /sidekiq/`, `File.basename($0).match?(/good_job/)`, `/rake/ === $0`
+        case '=~':
+        case '!~':
+        case 'match':
+        case 'match?':
+        case '===': {
+          const [pattern, subject] = name === '===' ? [r, a] : [a, r]
+          if (typeof subject !== 'string' || (!isRegexp(pattern) && typeof pattern !== 'string')) break
+          const re = isRegexp(pattern) ? jsRegExp(pattern) : new RegExp(pattern.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`))
+          const at = subject.search(re)
+          if (name === '=~') return decided(at < 0 ? null : at)
+          if (name === '!~' || name === 'match?' || name === '===') return decided(name === '!~' ? at < 0 : at >= 0)
+          return this.known(node, at < 0 ? null : (re.exec(subject)?.[0] ?? null), recv, arg)
+        }
+
+        case 'split': {
+          if (typeof r === 'string' && typeof a === 'string' && a !== '') return this.known(node, r.split(a), recv, arg)
+          break
         }
 
         // `%w[production staging].include?(rails_env)`, `ENV["X"].to_s.include?("sidekiq")`
@@ -698,12 +1030,17 @@ class Evaluator {
     const line = this.line(node)
 
     if (name === 'key?' || name === 'has_key?' || name === 'include?' || name === 'member?') {
-      return this.known(node, entry !== undefined || APP_ENV_VARS.has(key))
+      return this.known(node, entry !== undefined || APP_ENV_VARS.has(key) || this.shared.envWrites.has(key) || this.opts.presentEnv?.has(key) === true)
     }
 
     if (name !== '[]' && name !== 'fetch') return this.unknown(node)
+    const written = this.shared.envWrites.get(key)
+    if (written) return written
     if (entry) return {kind: 'known', line, value: entry.value, via: entrySources(entry)}
     if (APP_ENV_VARS.has(key)) return this.known(node, this.opts.appEnv)
+    if (this.opts.presentEnv?.has(key)) {
+      return {kind: 'unknown', line, reason: `${key} is set on the platform, but its value is not given here (pass it with --env ${key}=…)`, truthy: true}
+    }
 
     if (name === '[]') return {kind: 'known', line, missingEnv: [{line, name: key}], value: null, via: []}
     if (args.length >= 2) return this.ev(args[1])
@@ -741,14 +1078,14 @@ export async function evaluateRubyConfig(
   file: SourceFile,
   env: Env,
   appEnv: string,
-  more: {processors?: Sourced<number>} = {},
+  more: Pick<EvalOptions, 'knownCalls' | 'presentEnv' | 'process' | 'processors'> = {},
 ): Promise<RubyConfig> {
   const parsed = await parseRuby(file.path, file.text)
   if (parsed.errors.length > 0) {
     return {calls: [], diagnostics: [parseDiagnostic(file.path, parsed, 1)], file: file.path, parsed: false}
   }
 
-  const ev = new Evaluator(parsed, {appEnv, env, file: file.path, processors: more.processors, scope: newScope()})
+  const ev = new Evaluator(parsed, {...more, appEnv, env, file: file.path, scope: newScope()})
   try {
     return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: [...launches(parsed, file.path), ...delegations(parsed, file.path)], file: file.path, parsed: true}
   } catch (error) {

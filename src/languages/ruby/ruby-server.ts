@@ -6,8 +6,9 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra, ForkFacts, HookSite} from '../../model/process.js'
 import {assumed, sourced, type Sourced} from '../../model/source.js'
 import {versionAtLeast} from '../../util/version.js'
-import {type DslCall, evaluateRubyConfig, type RubyConfig} from './evaluate.js'
+import {type DslCall, type EvalOptions, evaluateRubyConfig, type RubyConfig} from './evaluate.js'
 import {processorsFor} from './processors.js'
+import {rubyProcessFacts, usesActiveRecord} from './process-facts.js'
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 
 /** A block hook in a server config: `on_worker_boot do … end`, `before_fork do |server, worker| … end`. */
@@ -49,10 +50,21 @@ export function missingConfig(path: string, flag: string): Diagnostic {
   }
 }
 
-/** Read and evaluate a Ruby config file; undefined when it does not exist. */
-export async function loadRubyConfig(ctx: AnalyzerContext, path: string, appEnv: string): Promise<RubyConfig | undefined> {
+// Heroku Postgres sets DATABASE_URL in every dyno: code that asks `if ENV["DATABASE_URL"]` takes that branch.
+const PRESENT_ENV: ReadonlySet<string> = new Set(['DATABASE_URL'])
+
+/**
+ * Read and evaluate a Ruby config file; undefined when it does not exist. `facts` answers
+ * what the file asks about the process it runs in (`Sidekiq.server?`, `$0`, `defined?(Sidekiq::CLI)`).
+ */
+export async function loadRubyConfig(
+  ctx: AnalyzerContext,
+  path: string,
+  appEnv: string,
+  facts: Pick<EvalOptions, 'knownCalls' | 'process'> = {},
+): Promise<RubyConfig | undefined> {
   const file = ctx.files.read(path)
-  return file ? evaluateRubyConfig(file, ctx.env, appEnv, {processors: processorsFor(ctx)}) : undefined
+  return file ? evaluateRubyConfig(file, ctx.env, appEnv, {...rubyProcessFacts(ctx), ...facts, presentEnv: PRESENT_ENV, processors: processorsFor(ctx)}) : undefined
 }
 
 // ---- fork safety --------------------------------------------------------
@@ -111,9 +123,7 @@ export function forkFacts(input: ForkFactsInput): ForkFacts {
   }
 }
 
-/** Does the app use ActiveRecord (the only ORM whose fork behaviour conncalc knows)? */
-export const usesActiveRecord = (ctx: AnalyzerContext): boolean =>
-  Boolean(ctx.versions.activerecord ?? ctx.versions.rails) || ctx.files.exists('config/database.yml')
+export {usesActiveRecord} from './process-facts.js'
 
 /** The ActiveRecord version from Gemfile.lock (activerecord, else rails). */
 export const activeRecordVersion = (versions: Record<string, string>): string | undefined => versions.activerecord ?? versions.rails

@@ -7,7 +7,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import {readYamlErb, type YamlErb} from './erb.js'
-import {type DslCall, findCalls, type RubyValue} from './evaluate.js'
+import {type DslCall, findCalls} from './evaluate.js'
 import {versionAtLeast} from '../../util/version.js'
 import {processorsFor} from './processors.js'
 import {loadRubyConfig, missingConfig} from './ruby-server.js'
@@ -15,17 +15,6 @@ import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate,
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
 const CLI = 'https://github.com/sidekiq/sidekiq/blob/main/lib/sidekiq/cli.rb'
-
-/**
- * `Sidekiq.server?` as the processes of a type would answer it: true only in
- * the process the sidekiq command starts (lib/sidekiq.rb: `defined?(Sidekiq::CLI)`),
- * so `pool: <%= Sidekiq.server? ? 10 : 5 %>` is read per process type.
- */
-export function sidekiqKnownCalls(server: string): ReadonlyMap<string, Sourced<RubyValue>> {
-  const inSidekiq = server === 'sidekiq'
-  const what = inSidekiq ? 'Sidekiq.server? is true in the process the sidekiq command starts' : `Sidekiq.server? is false outside the sidekiq command (this type runs ${server})`
-  return new Map([['Sidekiq.server?', sourced(inSidekiq, fromDefault(what, 'https://github.com/sidekiq/sidekiq/blob/main/lib/sidekiq.rb'))]])
-}
 
 /** Default concurrency: 25 before 5.2 (#3892 lowered it to 10), 5 from 7.0 (docs/7.0-Upgrade.md). */
 function defaultConcurrency(version: string | undefined): Sourced<number> {

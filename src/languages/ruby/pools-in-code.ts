@@ -1,0 +1,260 @@
+/**
+ * ActiveRecord pools set by Ruby code rather than database.yml, the way Heroku's
+ * "Concurrency and Database Connections in Ruby with ActiveRecord" shows and apps
+ * copied it:
+ *
+ *     config = ActiveRecord::Base.configurations[Rails.env] || Rails.application.config.database_configuration[Rails.env]
+ *     config['pool'] = ENV['DB_POOL'] || 5
+ *     ActiveRecord::Base.establish_connection(config)
+ *
+ * in Unicorn's `after_fork`, Puma's `on_worker_boot`, or an initializer
+ * (`Rails.application.config.after_initialize`, `ActiveSupport.on_load(:active_record)`);
+ * `establish_connection(…configuration_hash.merge(pool: N))`; and in
+ * `Sidekiq.configure_server`, `ENV['DATABASE_URL'] = "#{url}?pool=25"` or a
+ * re-establish, which runs in Sidekiq processes only. Each process type's files are
+ * read with its own facts (process-facts.ts), so `if Sidekiq.server?` is decided
+ * per type. Where a setting sits under a condition conncalc cannot decide for a type,
+ * both pools are kept and the larger is counted, labelled an assumption.
+ *
+ * Order, as a process boots: config/application.rb, config/environments/<env>.rb,
+ * config/initializers/*.rb (sorted, as Rails loads them), then the blocks Rails runs
+ * after them (`after_initialize`, `on_load(:active_record)`, `to_prepare`), then the
+ * server's hook in each forked worker. The last setting that runs wins.
+ * `ActiveRecord::Base.establish_connection(config)` replaces the primary entry's pool
+ * only (ActiveRecord::ConnectionHandling#establish_connection); other entries keep theirs.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {rubyCandidate} from '../common/setting.js'
+import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
+import {analyzeDatabaseYml, type DatabaseYmlAnalysis} from './database-yml.js'
+import {type DslCall, type EvalValue, isHash, isSymbol} from './evaluate.js'
+import {rubyProcessFacts, type RubyFacts} from './process-facts.js'
+import {loadRubyConfig, rubyServerFacts} from './ruby-server.js'
+
+const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations/hash_config.rb'
+const CONNECTION_HANDLING = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_handling.rb'
+
+/** Receivers whose `establish_connection` is the app's primary pool. */
+const BASE = new Set(['::ActiveRecord::Base', 'ActiveRecord::Base', 'ApplicationRecord'])
+
+/** Blocks Rails runs after every initializer has loaded (`config.after_initialize`, `ActiveSupport.on_load(:active_record)`). */
+function isDeferred(c: DslCall): boolean {
+  if (c.name === 'after_initialize' || c.name === 'to_prepare') return true
+  return c.name === 'on_load' && c.receiver === 'ActiveSupport'
+}
+
+/** Blocks that run as the file loads: `Rails.application.configure do … end`. */
+const runsNow = (c: DslCall): boolean => c.name === 'configure' && (c.receiver === 'Rails.application' || c.receiver?.endsWith('::Application') === true)
+
+/** The pool set by one statement, or why it could not be read. */
+interface Setting {
+  /** The undecided condition it runs under, if any. */
+  condition?: string
+  diagnostics: Diagnostic[]
+  file: string
+  line: number
+  /** Undefined: the statement does set the pool, to something conncalc cannot read. */
+  pool?: Sourced<number>
+  /** Changes the pool only if ActiveRecord reads DATABASE_URL again (an ENV rewrite): undecidable whatever the branch. */
+  ifReread?: string
+}
+
+/** `pool=`/`max_connections=` in a URL's query, from a known string or the known tail of a built one (`"#{url}?pool=25"`). */
+function queryPool(v: EvalValue): {found: boolean; value?: number} {
+  const parts = v.kind === 'known' ? (typeof v.value === 'string' ? [v.value] : undefined) : v.parts
+  if (!parts) return {found: false}
+  const at = parts.findLastIndex((p) => p !== null && p.includes('?'))
+  if (at < 0) return {found: false}
+  const query = parts.slice(at).map((p, i) => (i === 0 ? p!.slice(p!.lastIndexOf('?') + 1) : p))
+  const text = query.map((p) => p ?? '\u0000').join('')
+  const params = new URLSearchParams(text)
+  const raw = params.get('max_connections') ?? params.get('pool')
+  if (raw === null) return {found: false}
+  return /^\d+$/.test(raw) ? {found: true, value: Number(raw)} : {found: true}
+}
+
+/** What one `establish_connection` or `ENV["DATABASE_URL"] =` does to the primary pool. */
+function settingOf(call: DslCall, file: string, what: string): Setting | 'unchanged' {
+  const at = fromFile(file, call.line)
+  const base = {file, line: call.line, ...(call.condition ? {condition: call.condition} : {})}
+  const unreadable = (reason: string): Setting => ({
+    ...base,
+    diagnostics: [{code: 'unknown-config-value', file, line: call.line, message: `cannot read the pool ${what} (${reason})`, severity: 'warning'}],
+  })
+
+  // `ENV["DATABASE_URL"] = "#{url}?pool=25"`: ActiveRecord sees it only if it builds its configurations after this line.
+  if (call.receiver === 'ENV' && call.name === '[]=') {
+    const q = queryPool(call.args[1])
+    if (!q.found) return 'unchanged'
+    if (q.value === undefined) return unreadable('the pool in the URL written to DATABASE_URL is not a number conncalc can read')
+    return {...base, diagnostics: [], ifReread: `${file}:${call.line} rewrites DATABASE_URL with pool=${q.value}`, pool: sourced(q.value, at, viaOf(call.args[1]))}
+  }
+
+  const arg = call.args[0]
+  // No argument, or an environment name: ActiveRecord's own configurations again, as they were built
+  // (a DATABASE_URL rewritten before it counts from the rewrite, as undecidable).
+  if (!arg || (arg.kind === 'known' && (isSymbol(arg.value) || (typeof arg.value === 'string' && !arg.value.includes('://'))))) return 'unchanged'
+
+  if (arg.kind === 'known' && isHash(arg.value)) {
+    const h = arg.value
+    if (h.databaseConfig) {
+      // The app's database.yml config with the keys code set: `pool` (or Rails 8.1's `max_connections`).
+      const set = h.set?.max_connections ?? h.set?.pool
+      if (!set) return 'unchanged'
+      const c = rubyCandidate(set, file, set.line, `the pool ${what}`)
+      return {...base, diagnostics: c.diagnostics, line: set.line, ...(c.value ? {pool: c.value} : {})}
+    }
+
+    // A whole config in code: its pool, a pool in its url, or ActiveRecord's default.
+    const raw = h.hash.max_connections ?? h.hash.pool
+    if (raw !== undefined) {
+      const c = rubyCandidate({...arg, value: raw}, file, call.line, `the pool ${what}`)
+      return {...base, diagnostics: c.diagnostics, ...(c.value ? {pool: c.value} : {})}
+    }
+
+    const url = h.hash.url
+    if (typeof url === 'string') return fromUrl({...arg, value: url})
+    return {...base, diagnostics: [], pool: sourced(5, fromDefault('ActiveRecord default pool size', HASH_CONFIG), [at])}
+  }
+
+  return fromUrl(arg)
+
+  function fromUrl(v: EvalValue): Setting {
+    const q = queryPool(v)
+    if (q.found && q.value !== undefined) return {...base, diagnostics: [], pool: sourced(q.value, at, viaOf(v))}
+    if (q.found) return unreadable('the URL\'s pool parameter is not a number conncalc can read')
+    if (v.kind === 'known' && typeof v.value === 'string') return {...base, diagnostics: [], pool: sourced(5, fromDefault('ActiveRecord default pool size (the URL has no pool)', HASH_CONFIG), [at])}
+    return unreadable(v.kind === 'unknown' ? v.reason : 'its argument is not a config conncalc knows')
+  }
+}
+
+const viaOf = (v: EvalValue): Source[] => (v.kind === 'known' ? v.via : [])
+
+/** Where `establish_connection` calls and DATABASE_URL rewrites sit in a file, for this process type. */
+function collect(calls: readonly DslCall[], file: string, server: string, out: {deferred: DslCall[][]; now: DslCall[]}, deferred: boolean): void {
+  for (const c of calls) {
+    const sets = (c.name === 'establish_connection' && c.receiver !== undefined && BASE.has(c.receiver)) || (c.receiver === 'ENV' && c.name === '[]=' && isUrlKey(c.args[0]))
+    if (sets) (deferred ? out.deferred.at(-1)! : out.now).push(c)
+    if (!c.blockBody) continue
+    // Sidekiq runs configure_server blocks in its own processes only (lib/sidekiq.rb); Resque's fork hooks in its workers.
+    const only = c.receiver === 'Sidekiq' && c.name === 'configure_server' ? 'sidekiq' : c.receiver === 'Sidekiq' && c.name === 'configure_client' ? '!sidekiq' : c.receiver === 'Resque' && /^(after_fork|before_first_fork)=?$/.test(c.name) ? 'resque' : undefined
+    if (only && (only.startsWith('!') ? server === only.slice(1) : server !== only)) continue
+    if (only || runsNow(c)) collect(c.blockBody, file, server, out, deferred)
+    else if (isDeferred(c)) {
+      out.deferred.push([])
+      collect(c.blockBody, file, server, out, true)
+    } else {
+      // Any other block (`Thread.new`, a gem's `configure`): whether and when it runs is not known here.
+      const inner: {deferred: DslCall[][]; now: DslCall[]} = {deferred: [[]], now: []}
+      collect(c.blockBody, file, server, inner, deferred)
+      const why = `inside \`${c.receiver ? `${c.receiver}.` : ''}${c.name}\`'s block, which conncalc does not know to run`
+      for (const x of [...inner.now, ...inner.deferred.flat()]) (deferred ? out.deferred.at(-1)! : out.now).push({...x, condition: x.condition ?? why, conditional: true})
+    }
+  }
+}
+
+const isUrlKey = (v: EvalValue | undefined): boolean => v?.kind === 'known' && v.value === 'DATABASE_URL'
+
+/** Files Rails loads while booting, in its order, that may set the pool (a cheap text check skips the rest before parsing). */
+function bootFiles(ctx: AnalyzerContext): string[] {
+  const initializers = ctx.files
+    .list('config/initializers')
+    .filter((n) => n.endsWith('.rb'))
+    .map((n) => `config/initializers/${n}`)
+  return ['config/application.rb', `config/environments/${ctx.appEnv}.rb`, ...initializers].filter((p) => {
+    const text = ctx.files.read(p)?.text
+    return text !== undefined && (text.includes('establish_connection') || text.includes('DATABASE_URL'))
+  })
+}
+
+/** The server's hook that runs in each forked worker, when the server forks: Puma `on_worker_boot` (cluster mode), Unicorn `after_fork`. */
+function childHookCalls(analysis: ServerAnalysis): {calls: DslCall[]; file: string}[] {
+  const facts = rubyServerFacts(analysis)
+  if (!facts || !analysis.fork?.forks.value) return []
+  const names = new Set(['after_fork', 'before_worker_boot', 'on_worker_boot'])
+  return facts.hooks.filter((h) => names.has(h.name)).map((h) => ({calls: h.body, file: h.file}))
+}
+
+/**
+ * database.yml's pools for this process type, with the primary pool replaced by
+ * what Ruby code sets, if it does.
+ */
+export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: ServerAnalysis): Promise<DatabaseYmlAnalysis> {
+  const capsules = (analysis.facts as {capsules?: unknown[]} | undefined)?.capsules
+  const facts: RubyFacts = rubyProcessFacts(ctx, analysis.server === 'sidekiq' && (capsules?.length ?? 0) === 0 ? analysis.threadsPerProcess : undefined)
+  const yml = await analyzeDatabaseYml(ctx, facts)
+  const primaryAt = yml.pools.findIndex((e) => e.database === yml.primary)
+  if (primaryAt < 0) return yml
+
+  // Statements in boot order: each file's own, then the deferred blocks of all files, then the worker hook.
+  const ordered: {call: DslCall; file: string}[] = []
+  const deferred: {call: DslCall; file: string}[] = []
+  const diagnostics: Diagnostic[] = []
+  for (const path of bootFiles(ctx)) {
+    const config = await loadRubyConfig(ctx, path, ctx.appEnv, facts)
+    if (!config) continue
+    diagnostics.push(...config.diagnostics.filter((d) => d.code === 'unparsable-config'))
+    const out: {deferred: DslCall[][]; now: DslCall[]} = {deferred: [], now: []}
+    collect(config.calls, path, analysis.server, out, false)
+    ordered.push(...out.now.map((call) => ({call, file: path})))
+    deferred.push(...out.deferred.flat().map((call) => ({call, file: path})))
+  }
+
+  ordered.push(...deferred)
+  for (const hook of childHookCalls(analysis)) {
+    const out: {deferred: DslCall[][]; now: DslCall[]} = {deferred: [[]], now: []}
+    collect(hook.calls, hook.file, analysis.server, out, false)
+    ordered.push(...[...out.now, ...out.deferred.flat()].map((call) => ({call, file: hook.file})))
+  }
+
+  if (ordered.length === 0) return {...yml, diagnostics: [...yml.diagnostics, ...diagnostics.map((d) => ({...d, processType: ctx.processType}))]}
+
+  const entry = yml.pools[primaryAt]
+  const what = yml.pools.length > 1 || yml.otherServerPools.length > 0 ? `of the ${entry.database} database` : 'ActiveRecord opens'
+  let current: Sourced<number> = entry.pool
+  let maybe: {pool: Sourced<number>; reread: boolean; why: string}[] = []
+  for (const {call, file} of ordered) {
+    const s = settingOf(call, file, `set at ${file}:${call.line}`)
+    if (s === 'unchanged') continue
+    diagnostics.push(...s.diagnostics)
+    if (!s.pool) {
+      // The code sets the pool to something unreadable: database.yml's stays, as an assumption.
+      const reason = `${file}:${s.line} sets the pool ${what} to a value conncalc cannot read; ${current.value} (what it would be otherwise) is assumed`
+      if (s.condition) continue
+      current = sourced(current.value, assumed(reason), [current.source, ...(current.via ?? [])])
+      maybe = []
+      continue
+    }
+
+    const whys = [
+      ...(s.condition ? [`${file}:${s.line} sets it to ${s.pool.value} only when \`${s.condition}\`, which conncalc cannot decide for ${ctx.processType}`] : []),
+      ...(s.ifReread ? [`${s.ifReread}, which ActiveRecord reads only if it has not built its configurations yet (${CONNECTION_HANDLING})`] : []),
+    ]
+    if (whys.length > 0) maybe.push({pool: s.pool, reread: s.ifReread !== undefined, why: whys.join('; ')})
+    else {
+      current = s.pool
+      maybe = []
+    }
+  }
+
+  let pool = current
+  if (maybe.length > 0) {
+    const largest = maybe.reduce((a, b) => (b.pool.value > a.pool.value ? b : a))
+    const biggest = largest.pool.value > current.value ? largest.pool : current
+    const sizes = [...new Set([current, ...maybe.map((m) => m.pool)].map((p) => p.value))]
+    const why = `${maybe.map((m) => m.why).join('; ')}: the largest of ${sizes.join(', ')} is counted`
+    pool = sourced(biggest.value, assumed(why), [biggest.source, ...(biggest.via ?? [])])
+    diagnostics.push({
+      code: 'unknown-config-value',
+      file: largest.pool.source.kind === 'file' ? largest.pool.source.file : undefined,
+      fix: `${maybe.some((m) => m.reread) ? 'pass the rewritten URL, `ActiveRecord::Base.establish_connection(ENV["DATABASE_URL"])`, so the pool does not depend on load order; or ' : ''}tell conncalc the pool ${ctx.processType} runs with: --assume ${ctx.processType}=PROCESSES:THREADS:POOL`,
+      line: largest.pool.source.kind === 'file' ? largest.pool.source.line : undefined,
+      message: `cannot tell which pool ${ctx.processType} runs with: ${why}`,
+      severity: 'warning',
+    })
+  }
+
+  const pools = yml.pools.map((e, i) => (i === primaryAt ? {...e, pool} : e))
+  return {...yml, diagnostics: [...yml.diagnostics, ...diagnostics.map((d) => ({...d, processType: ctx.processType}))], pools}
+}

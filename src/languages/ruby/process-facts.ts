@@ -1,0 +1,71 @@
+/**
+ * What a Ruby process knows about itself, for code that branches on which
+ * process it runs in: `Sidekiq.server?`, `defined?(Sidekiq::CLI)`,
+ * `$0.include?("sidekiq")`, `Rails.const_defined?(:Server)`. Every process
+ * type's files are read with its own facts, so an initializer's
+ * `if Sidekiq.server?` takes one branch for the worker and the other for web.
+ * `ENV["DYNO"]` needs nothing here: the runtime layer sets it (`web.1`).
+ */
+import type {AnalyzerContext} from '../common/types.js'
+import {assumed, fromDefault, fromFile, type Sourced, sourced} from '../../model/source.js'
+import {programName} from '../common/setting.js'
+import type {EvalOptions, RubyValue} from './evaluate.js'
+
+/** Does the app use ActiveRecord (the only ORM whose pools and fork behaviour conncalc knows)? */
+export const usesActiveRecord = (ctx: AnalyzerContext): boolean =>
+  Boolean(ctx.versions.activerecord ?? ctx.versions.rails) || ctx.files.exists('config/database.yml')
+
+export type RubyFacts = Required<Pick<EvalOptions, 'knownCalls' | 'process'>>
+
+const SIDEKIQ = 'https://github.com/sidekiq/sidekiq/blob/main/lib/sidekiq.rb'
+const SIDEKIQ_BIN = 'https://github.com/sidekiq/sidekiq/blob/main/bin/sidekiq'
+const GOOD_JOB_BIN = 'https://github.com/bensheldon/good_job/blob/main/exe/good_job'
+const RAILS_SERVER = 'https://github.com/rails/rails/blob/main/railties/lib/rails/commands/server/server_command.rb'
+
+/** `rails server` / `bin/rails s`: only that command loads Rails::Server; `puma` started directly does not. */
+function isRailsServer(argv: readonly string[]): boolean {
+  return programName(argv[0]) === 'rails' && (argv[1] === 's' || argv[1] === 'server')
+}
+
+/**
+ * Facts for the process type's own command, decided by the program it runs (as the
+ * server analyzers match it). `concurrency` is Sidekiq's default capsule's threads,
+ * so `Sidekiq.options[:concurrency] + 2` reads in a Sidekiq process.
+ */
+export function rubyProcessFacts(ctx: AnalyzerContext, concurrency?: Sourced<number>): RubyFacts {
+  const program = programName(ctx.command.argv[0])
+  const server = program || 'no command'
+  const inSidekiq = program === 'sidekiq' || program === 'sidekiqswarm'
+  const knownCalls = new Map<string, Sourced<RubyValue>>()
+  const serverWhat = inSidekiq
+    ? 'Sidekiq.server? is true in the process the sidekiq command starts'
+    : `Sidekiq.server? is false outside the sidekiq command (this type runs ${server})`
+  knownCalls.set('Sidekiq.server?', sourced(inSidekiq, fromDefault(serverWhat, SIDEKIQ)))
+  if (inSidekiq && concurrency) {
+    // Sidekiq 6 (`Sidekiq.options`, the module passed to configure_server) and 7 (`Sidekiq[:concurrency]`, `default_configuration`).
+    for (const key of ['Sidekiq.options[:concurrency]', 'Sidekiq[:concurrency]', 'Sidekiq.concurrency', 'Sidekiq.default_configuration[:concurrency]', 'Sidekiq.default_configuration.concurrency']) {
+      knownCalls.set(key, concurrency)
+    }
+  }
+
+  const constants = new Map<string, Sourced<boolean>>()
+  constants.set('Sidekiq::CLI', sourced(inSidekiq, fromDefault(inSidekiq ? 'the sidekiq command loads Sidekiq::CLI' : `only the sidekiq command loads Sidekiq::CLI (this type runs ${server})`, SIDEKIQ_BIN)))
+  const inGoodJob = program === 'good_job'
+  constants.set('GoodJob::CLI', sourced(inGoodJob, fromDefault(inGoodJob ? 'the good_job command loads GoodJob::CLI' : `only the good_job command loads GoodJob::CLI (this type runs ${server})`, GOOD_JOB_BIN)))
+  const railsServer = isRailsServer(ctx.command.argv)
+  constants.set(
+    'Rails::Server',
+    sourced(railsServer, fromDefault(railsServer ? '`rails server` defines Rails::Server' : 'only `rails server` defines Rails::Server; this command does not run it', RAILS_SERVER)),
+  )
+  // A Procfile type is never the console; ActiveRecord is there when the app uses it (whether it is loaded yet is another question).
+  constants.set('Rails::Console', sourced(false, fromDefault('Rails::Console is defined only by `rails console`', RAILS_SERVER)))
+  if (usesActiveRecord(ctx)) {
+    const where = ctx.files.exists('config/database.yml') ? fromFile('config/database.yml', 1) : fromFile('Gemfile.lock', 1)
+    for (const c of ['ActiveRecord', 'ActiveRecord::Base']) constants.set(c, sourced(true, where))
+  }
+
+  const argv0 = ctx.command.argv[0] ?? ''
+  const origin = ctx.origin
+  const dollar0 = sourced(argv0, origin ? fromFile(origin.file, origin.line) : assumed(`$0 read as \`${argv0}\`, the program the command runs`))
+  return {knownCalls, process: {constants, programName: dollar0}}
+}

@@ -1,0 +1,78 @@
+import {describe, expect, it} from 'vitest'
+
+import {fixture, type PlanJson, runJson} from '../helpers/cli.js'
+
+/** [server, processes per dyno, threads, pool, connections] */
+type Row = [string, number, number, null | number, number]
+/** [app, extra args, total, {type: row}, diagnostic codes] */
+type Case = [string, string[], number, Record<string, Row>, string[]]
+
+// Pools set by Ruby code (test/fixtures/pools-in-code/), plan standard-0 (limit 120), one dyno each.
+const cases: Case[] = [
+  // Heroku's article: Unicorn's after_fork sets config['pool'] = ENV['DB_POOL'] || 2, so web is 3 workers × min(2, 1) = 3.
+  // Sidekiq.configure_server rewrites DATABASE_URL with pool = Sidekiq.options[:concurrency] + 2 = 10 + 2 = 12 and
+  // passes it to establish_connection: the worker has pool 12 for its 10 threads, min(12, 10) = 10 (database.yml's 5
+  // would have been below the threads). Total 3 + 10 = 13.
+  ['heroku-article', [], 13, {web: ['unicorn', 3, 1, 2, 3], worker: ['sidekiq', 1, 10, 12, 10]}, []],
+  // DB_POOL=4: web's pool is 4, still 1 connection per single-threaded worker; 2 workers → 2. Total 2 + 10 = 12.
+  // A pool of 4 for one thread is what pool-oversized reports.
+  ['heroku-article', ['--env', 'DB_POOL=4', 'WEB_CONCURRENCY=2'], 12, {web: ['unicorn', 2, 1, 4, 2], worker: ['sidekiq', 1, 10, 12, 10]}, ['pool-oversized']],
+  // One initializer, a branch per process, each decided by the type's own command:
+  // web runs `rails server` (Rails::Server defined): RAILS_MAX_THREADS 5 + 1 = 6 → min(6, 5) = 5;
+  // worker is Sidekiq (Sidekiq::CLI), DYNO=worker.1: concurrency 10 (sidekiq.yml) + 2 = 12 → 10;
+  // urgent is Sidekiq on DYNO=urgent.1: 3 → min(3, 10) = 3, below its 10 threads;
+  // jobs runs rake (File.basename($PROGRAM_NAME) == "rake"): 2 → 1 thread → 1. Total 5 + 10 + 3 + 1 = 19.
+  ['per-process', [], 19, {jobs: ['delayed_job', 1, 1, 2, 1], urgent: ['sidekiq', 1, 10, 3, 3], web: ['puma', 1, 5, 6, 5], worker: ['sidekiq', 1, 10, 12, 10]}, ['pool-below-threads']],
+  // RAILS_MAX_THREADS=8: web 8 threads, pool 8 + 1 = 9 → 8; Sidekiq keeps sidekiq.yml's 10. Total 8 + 10 + 3 + 1 = 22.
+  ['per-process', ['--env', 'RAILS_MAX_THREADS=8'], 22, {web: ['puma', 1, 8, 9, 8], worker: ['sidekiq', 1, 10, 12, 10]}, ['pool-below-threads']],
+  // web: Puma cluster (2 workers × 5 threads); on_worker_boot re-establishes with pool WEB_DB_POOL || 8 after the
+  // initializers ran, so the flagged pool of reporting.rb does not matter: 2 × min(8, 5) = 10.
+  // worker: the DATABASE_URL rewrite (pool=25) and the flagged 12 cannot be decided: the largest, 25, labelled;
+  // 5 threads (Sidekiq 7 default) → 5. Total 10 + 5 = 15.
+  ['undecidable', [], 15, {web: ['puma', 2, 5, 8, 10], worker: ['sidekiq', 1, 5, 25, 5]}, ['unknown-config-value', 'oversized-pool']],
+  ['undecidable', ['--env', 'WEB_DB_POOL=3'], 11, {web: ['puma', 2, 5, 3, 6]}, ['unknown-config-value', 'pool-below-threads', 'oversized-pool']],
+]
+
+const run = (app: string, args: string[]) => runJson<PlanJson>(['plan', '--procfile', fixture(`pools-in-code/${app}/Procfile`), '--plan', 'standard-0', ...args])
+const row = (r: {json: PlanJson}, name: string) => r.json.processTypes.find((p) => p.name === name)!
+
+describe('ActiveRecord pools set in Ruby code (conncalc plan --json)', () => {
+  for (const [app, args, total, types, codes] of cases) {
+    it(`${app} ${args.join(' ')}`.trim(), () => {
+      const r = run(app, args)
+      expect(r.code).toBe(0)
+      expect(r.json.total).toBe(total)
+      for (const [name, [server, processes, threads, pool, connections]] of Object.entries(types)) {
+        expect(row(r, name), name).toMatchObject({connections, poolPerProcess: pool, processesPerDyno: processes, server, threadsPerProcess: threads})
+      }
+
+      expect(r.json.diagnostics.map((d) => d.code)).toEqual(codes)
+    })
+  }
+
+  it('heroku-article: each pool is sourced at the line of code that sets it, with the env it read', () => {
+    const r = run('heroku-article', ['--env', 'DB_POOL=4'])
+    expect(row(r, 'web').sources['pool.primary']).toMatchObject({source: {file: 'config/unicorn.rb', kind: 'file', line: 27}, via: [{kind: 'env', name: 'DB_POOL'}]})
+    expect(row(r, 'worker').sources['pool.primary'].source).toEqual({file: 'config/initializers/sidekiq.rb', kind: 'file', line: 9})
+  })
+
+  it('per-process: pool-below-threads points at the initializer that sets the pool, and the fix says to raise it there', () => {
+    const d = run('per-process', []).json.diagnostics.find((x) => x.code === 'pool-below-threads')
+    expect(d).toMatchObject({file: 'config/initializers/database_pool.rb', line: 9, processType: 'urgent'})
+    expect(d?.fix).toBe('raise the pool that config/initializers/database_pool.rb:9 sets for urgent to at least 10')
+  })
+
+  it('undecidable: the worker pool is an assumption that names both lines and says why', () => {
+    const r = run('undecidable', [])
+    const pool = row(r, 'worker').sources['pool.primary']
+    expect(pool.source.kind).toBe('assumed')
+    expect(pool.source.why).toContain('config/initializers/sidekiq.rb:3 rewrites DATABASE_URL with pool=25, which ActiveRecord reads only if it has not built its configurations yet')
+    expect(pool.source.why).toContain('config/initializers/reporting.rb:5 sets it to 12 only when `Flipper.enabled?(:reporting_pool)`, which conncalc cannot decide for worker')
+    expect(pool.source.why).toContain('the largest of 5, 25, 12 is counted')
+    const d = r.json.diagnostics.find((x) => x.code === 'unknown-config-value')
+    expect(d).toMatchObject({file: 'config/initializers/sidekiq.rb', line: 3, processType: 'worker', severity: 'warning'})
+    expect(d?.fix).toContain('ActiveRecord::Base.establish_connection(ENV["DATABASE_URL"])')
+    // web's pool comes from on_worker_boot, decided: not an assumption.
+    expect(row(r, 'web').sources['pool.primary'].source).toEqual({file: 'config/puma.rb', kind: 'file', line: 13})
+  })
+})
