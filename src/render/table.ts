@@ -148,7 +148,7 @@ export function renderExplain(report: Report): string[] {
       ...m.pools.map((e) => [`pool (${e.database})`, String(e.pool.value), describeSourced(e.pool)]),
       ...m.extrasPerProcess.map((x) => extraFact('per process', x, m)),
       ...m.extrasPerDyno.map((x) => extraFact('per dyno', x, m)),
-      ...m.otherServerPools.map((e) => [`not counted (${e.database})`, String(e.pool.value), `on another server (${e.server}): ${describeSourced(e.pool)}`]),
+      ...m.otherServerPools.map((e) => [`not counted (${e.database})`, String(e.pool.value), `${onServer(e.server)}: ${describeSourced(e.pool)}`]),
     ]
     if (m.fork?.forks.value) {
       const f = m.fork
@@ -203,6 +203,9 @@ export function renderExplain(report: Report): string[] {
 }
 
 /** One extra in --explain; one on another server is shown, marked not counted. */
+/** Where a pool not counted connects: another server, or one conncalc cannot know (`unknown server: REPLICA_HOST has no value`). */
+const onServer = (key: string): string => (key.startsWith('unknown server: ') ? `on an unknown server (${key.slice('unknown server: '.length)})` : `on another server (${key})`)
+
 function extraFact(per: string, x: Extra, m: ProcessModel): string[] {
   const where = x.inPool ? ` (from the ${x.database ?? 'primary'} pool)` : x.database ? ` (on ${x.database})` : ''
   const label = extraOnServer(x, m) ? `+ ${per}` : `not counted (${per})`

@@ -76,3 +76,40 @@ describe('ActiveRecord pools set in Ruby code (conncalc plan --json)', () => {
     expect(row(r, 'web').sources['pool.primary'].source).toEqual({file: 'config/puma.rb', kind: 'file', line: 13})
   })
 })
+
+describe('database.yml entries whose server is unknown, and replicas (conncalc plan --json)', () => {
+  const servers = (r: {json: PlanJson}) => row(r, 'web').otherServerPools.map((e) => [e.database, e.server])
+
+  it('an entry whose url, host or port comes from an env var with no value is on an unknown server, not the primary; a replica never is', () => {
+    const r = run('database-servers', [])
+    // primary and cache (no url or host at all: database-url-missing) on DATABASE_URL: 1 Puma process × (min(5, 5) + min(5, 5)) = 10.
+    expect(r.json.total).toBe(10)
+    expect(row(r, 'web').databases).toEqual(['primary', 'cache'])
+    expect(servers(r)).toEqual([
+      ['primary_replica', 'unknown server: DATABASE_REPLICA_URL has no value'],
+      ['analytics', 'unknown server: ANALYTICS_DB_HOST, ANALYTICS_DB_PORT have no value'],
+      ['events', 'unknown server: EVENTS_URL has no value'],
+    ])
+    const missing = r.json.diagnostics.filter((d) => d.code === 'database-url-missing')
+    expect(missing).toHaveLength(1)
+    expect(missing[0].message).toMatch(/^`cache` in the production section has no url, host or CACHE_DATABASE_URL/)
+  })
+
+  it('with the env set: events on DATABASE_URL\'s host counts (+5), the replica on that same host still does not', () => {
+    const env = [
+      'DATABASE_URL=postgres://u:hunter2@db1.example.com:5432/app',
+      'DATABASE_REPLICA_URL=postgres://u:hunter2@db1.example.com:5432/app',
+      'ANALYTICS_DB_HOST=warehouse.internal',
+      'ANALYTICS_DB_PORT=5433',
+      'EVENTS_URL=postgres://u:hunter2@db1.example.com/events',
+    ]
+    const r = run('database-servers', ['--env', ...env])
+    expect(r.json.total).toBe(15)
+    expect(row(r, 'web').databases).toEqual(['primary', 'events', 'cache'])
+    expect(servers(r)).toEqual([
+      ['primary_replica', "DATABASE_REPLICA_URL (a replica: not the primary's server)"],
+      ['analytics', 'host=warehouse.internal:5433'],
+    ])
+    expect(r.stdout).not.toContain('hunter2')
+  })
+})

@@ -11,9 +11,12 @@
  * Another entry takes <NAME>_DATABASE_URL when that is set (ActiveRecord merges
  * CACHE_DATABASE_URL into `cache`; rails/rails database_configurations.rb),
  * else its own url (keyed by the env var it is read from, or `host=<host:port>`
- * when literal) or host; one with none of these is counted on "DATABASE_URL"
- * with a `database-url-missing` note, since on Heroku it would reach a local
- * socket instead. When the env gives both URLs, an entry on DATABASE_URL's host
+ * when literal) or host. A url, host or port read from env vars that have no
+ * value leaves the server unknown (`unknown server: X has no value`): listed,
+ * never counted on the primary's. One with no url or host at all is counted on
+ * "DATABASE_URL" with a `database-url-missing` note, since on Heroku it would
+ * reach a local socket instead. `replica: true` entries are never counted on
+ * the primary's server. When the env gives both URLs, an entry on DATABASE_URL's host
  * and port is the same server even under another name (two databases, one
  * plan). Entries keyed other than "DATABASE_URL" (replicas included, when their
  * URL differs) go to `otherServerPools`.
@@ -121,17 +124,40 @@ interface EntryServer {
   noUrl?: boolean
 }
 
+/** The key of an entry whose server cannot be known (`host: <%= ENV["REPLICA_HOST"] %>` with no value): never the primary's. */
+export const unknownServer = (why: string): string => `unknown server: ${why}`
+
+/** Env vars with no value read on an entry's `key` line (`host: <%= ENV["DB_HOST"] %>`). */
+function missingVarsOn(doc: YamlErb, entry: Entry, key: string): string[] {
+  const line = doc.yaml.lineOf([...entry.path, key])
+  return line ? tagsOnLine(doc.erb, line).flatMap((t) => (t.value.missingEnv ?? []).map((m) => m.name)) : []
+}
+
+/** `url`, `host` or `port` keys the entry has (its own or through `<<`) whose value is empty or unreadable. */
+function blankServerKeys(doc: YamlErb, entry: Entry): string[] {
+  return ['url', 'host', 'port'].filter((k) => {
+    if (!Object.hasOwn(entry.config, k)) return false
+    const v = entry.config[k]
+    return v === null || v === '' || unknownTag(doc.erb, v) !== undefined
+  })
+}
+
 function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: AnalyzerContext): EntryServer {
   // On Heroku DATABASE_URL is always set and ActiveRecord merges it into the primary entry.
   if (isPrimary) return {host: hostOfUrl(ctx.env.get(PRIMARY_SERVER)?.value), key: PRIMARY_SERVER}
   const named = ctx.env.get(entryUrlVar(entry.name))
   if (named) return {host: hostOfUrl(named.value), key: entryUrlVar(entry.name)}
-  // `url: <%= ENV["X"] %>`, written here or inherited through a merge key: keyed by X even when X has no value here.
+  // `url: <%= ENV["X"] %>`: keyed by X; with no value for X its server is unknown (not the primary's).
   const fromVar = doc.yaml.lineOf([...entry.path, 'url']) === undefined ? undefined : urlEnvVar(doc, entry)
-  if (fromVar) return {host: hostOfUrl(ctx.env.get(fromVar)?.value), key: fromVar}
+  if (fromVar) {
+    const v = ctx.env.get(fromVar)
+    // DATABASE_URL is the one Heroku always sets: an entry reading it is on the primary's server.
+    if (v || fromVar === PRIMARY_SERVER) return {host: hostOfUrl(v?.value), key: fromVar}
+    return {key: unknownServer(`${fromVar} has no value`)}
+  }
+
   const url = entry.config.url
-  if (typeof url === 'string' && url !== '') {
-    if (unknownTag(doc.erb, url)) return {key: `unknown url (${doc.file}:${doc.yaml.lineOf([...entry.path, 'url'])})`}
+  if (typeof url === 'string' && url !== '' && !unknownTag(doc.erb, url)) {
     const host = hostOfUrl(url)
     return {host, key: host ? `host=${host}` : `unreadable url (${doc.file})`}
   }
@@ -139,6 +165,13 @@ function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: Analyz
   // `adapter: sqlite3` (Campfire's queue/cache/cable), mysql2, trilogy: that entry is not on a PostgreSQL server at all.
   const adapter = entry.config.adapter
   if (typeof adapter === 'string' && adapter !== '' && !/postg/i.test(adapter)) return {key: `${adapter} database, not PostgreSQL`}
+  // A url, host or port written from env vars that have no value: where it connects is not known.
+  const blank = blankServerKeys(doc, entry)
+  if (blank.length > 0) {
+    const vars = [...new Set(blank.flatMap((k) => missingVarsOn(doc, entry, k)))]
+    return {key: unknownServer(vars.length > 0 ? `${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value` : `its ${blank.join(' and ')} cannot be read`)}
+  }
+
   const host = entry.config.host
   if (typeof host === 'string' && host !== '' && host !== 'localhost') {
     const at = `${host}:${typeof entry.config.port === 'number' || typeof entry.config.port === 'string' ? entry.config.port : 5432}`
@@ -220,8 +253,11 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
     const pool = firstOf(candidates, defaultPool())
     diagnostics.push(...pool.diagnostics)
     const found = entryServer(doc, entry, isPrimary, ctx)
-    if (found.noUrl) noUrl.push(entry.name)
-    const server = serverKey(found, primaryHost)
+    // `replica: true` is a read replica: never the primary's server, whatever its url says.
+    const replica = !isPrimary && booleanish(entry.config.replica) === true
+    if (found.noUrl && !replica) noUrl.push(entry.name)
+    const mapped = serverKey(found, primaryHost)
+    const server = replica && mapped === PRIMARY_SERVER ? (found.noUrl ? unknownServer('a replica with no url or host') : `${found.key} (a replica: not the primary's server)`) : mapped
     // As ActiveRecord merges them: DATABASE_URL's query over the entry's url over its keys.
     const preparedKey = booleanish(entry.config.prepared_statements)
     const prepared =
