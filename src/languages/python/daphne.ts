@@ -1,7 +1,7 @@
 /**
  * Daphne (Django Channels' ASGI server): one process per dyno, an asyncio
- * event loop; Django's ORM calls run through sync_to_async in one thread per
- * process unless a pool says otherwise.
+ * event loop; Django runs each request's sync code on a thread of its own
+ * (server.ts), so only a pool bounds its connections.
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 

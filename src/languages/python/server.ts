@@ -9,6 +9,9 @@ import type {PythonProject} from './modules.js'
 import {assumed, fromDefault, sourced, type Sourced} from '../../model/source.js'
 import {appPools} from './app-pools.js'
 
+// ASGIHandler runs each request in a ThreadSensitiveContext of its own, so sync code gets a thread per request.
+const DJANGO_ASGI = 'https://github.com/django/django/blob/main/django/core/handlers/asgi.py'
+
 export interface PythonServerInput {
   ctx: AnalyzerContext
   diagnostics: Diagnostic[]
@@ -25,13 +28,33 @@ export interface PythonServerInput {
 export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAnalysis> {
   const {ctx} = input
   const eventLoop = input.threads === 'event-loop'
-  const placeholder = sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; without an async pool that bounds them, database work is assumed to run on one thread at a time (Django runs sync ORM calls on one thread per process)`))
+  const placeholder = sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; without an async pool that bounds them, database work is assumed to run on one thread at a time`))
   const threads0 = input.threads === 'event-loop' ? placeholder : input.threads
   const found = await appPools(ctx, input.project, input.entries, threads0)
   let threads = threads0
+  let pools = found.pools ?? []
+  const asgi: Diagnostic[] = []
   if (eventLoop && found.pools && found.framework === 'sqlalchemy') {
     const total = found.pools.reduce((a, p) => a + p.pool.value, 0)
     threads = sourced(total, fromDefault(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`, 'https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html'), found.pools.map((p) => p.pool.source))
+  } else if (eventLoop && found.framework === 'django') {
+    // Django over ASGI: each request runs its sync views and ORM calls on a thread of its own, each with its
+    // own connection per alias. Only a pool (or the server's concurrency limit, read as threads above) bounds them.
+    const pooled = pools.length > 0 && pools.every((p) => p.minOpen !== undefined)
+    if (pooled) {
+      const largest = Math.max(...pools.map((p) => p.pool.value))
+      threads = sourced(largest, fromDefault(`Django over ASGI (${input.server}) runs each request on a thread of its own; the pool bounds how many hold a connection at once`, DJANGO_ASGI), pools.map((p) => p.pool.source))
+    } else {
+      threads = sourced(1, assumed(`Django over ASGI (${input.server}) opens a connection per concurrent request and nothing here caps them (${DJANGO_ASGI}); 1 counted until --assume says more`))
+      pools = pools.map((p) => (p.minOpen ? p : {...p, pool: {...p.pool, value: 1, via: (p.pool.via ?? []).map((s) => (s === placeholder.source ? threads.source : s))}}))
+      asgi.push({
+        code: 'unbounded-pool',
+        fix: `cap it: ${input.server === 'uvicorn' ? 'run uvicorn with --limit-concurrency N, or ' : ''}give each database a pool, DATABASES[…]["OPTIONS"]["pool"] = {"max_size": N} (Django 5.1+ with psycopg 3); then conncalc counts it (or say it now: --assume ${ctx.processType}=PROCESSES:N:N)`,
+        message: `${ctx.processType}: Django served over ASGI (${input.server}) runs every request's sync views and ORM calls on a thread of its own, each with its own database connection (django/core/handlers/asgi.py); with no pool and no concurrency limit the number of connections per process has no bound`,
+        processType: ctx.processType,
+        severity: 'warning',
+      })
+    }
   }
 
   // With greenlets a pool smaller than them is how the app bounds its connections:
@@ -39,11 +62,11 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
   const bounded = input.greenlets && found.pools !== undefined && found.pools.length > 0 && found.pools.every((p) => p.pool.value < threads.value)
   const diagnostics = bounded ? input.diagnostics.filter((d) => d.code !== 'greenlet-concurrency') : input.diagnostics
   return {
-    diagnostics: [...diagnostics, ...found.diagnostics],
+    diagnostics: [...diagnostics, ...found.diagnostics, ...asgi],
     ...(input.greenlets ? {greenlets: true} : {}),
     language: 'python',
     otherServerPools: found.otherServerPools,
-    pools: found.pools ?? [],
+    pools,
     processesPerDyno: input.processes,
     server: input.server,
     threadsPerProcess: threads,
