@@ -1,12 +1,18 @@
 /**
  * Spring Boot's externalized configuration, for the few keys that decide
- * connections: application.properties / application.yml (and the
- * application-{profile} files for SPRING_PROFILES_ACTIVE), `-D` system
- * properties and `--key=value` arguments on the command line or in
- * JAVA_OPTS/JAVA_TOOL_OPTIONS, and env vars by relaxed binding
- * (SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE). `${VAR:default}` placeholders
- * are resolved from the env. Highest wins, as in Spring Boot's
- * "Externalized Configuration" order.
+ * connections: application.properties / application.yml in every location
+ * Spring Boot searches, the application-{profile} files of the active profiles,
+ * `spring.config.import`ed files, `-D` system properties and `--key=value`
+ * arguments on the command line or in JAVA_OPTS/JAVA_TOOL_OPTIONS, and env vars
+ * by relaxed binding (SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE). `${VAR:default}`
+ * placeholders are resolved from the env. Highest wins, in the order of Spring
+ * Boot's "Externalized Configuration" (2.4+, StandardConfigDataLocationResolver):
+ * the jar's files (classpath root, then classpath:/config/), its profile files,
+ * then the files beside it (./ and ./config/; not its subfolders), then theirs; in one
+ * location .properties wins over .yml. Profiles come from spring.profiles.active
+ * (flag, SPRING_PROFILES_ACTIVE, else the files), with spring.profiles.include
+ * and spring.profiles.group.<name> expanded; an imported file wins over the one
+ * that imports it.
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -28,7 +34,11 @@ export interface SpringValue {
 /** Relaxed binding: `maximum-pool-size`, `maximumPoolSize` and `maximum_pool_size` are one key. */
 export const canonical = (key: string): string => key.toLowerCase().replaceAll(/[-_]/g, '')
 
-const DIRS = ['src/main/resources/', '', 'config/']
+const DOCS = 'https://docs.spring.io/spring-boot/reference/features/external-config.html'
+/** Inside the jar (the classpath: src/main/resources), then beside it (the dyno's working directory is the app root). */
+const JAR_DIRS = ['src/main/resources/', 'src/main/resources/config/']
+/** Lowest first: in one location a .properties file wins over .yml (external-config.html, "Application Properties Files"). */
+const EXTS = ['yaml', 'yml', 'properties']
 
 function placeholders(raw: string, ctx: AnalyzerContext): {unresolved?: string; value?: string; via: Source[]} {
   const via: Source[] = []
@@ -82,6 +92,14 @@ function yamlDocs(text: string, file: string, profiles: string[], put: (key: str
   }
 }
 
+/** `classpath:db.properties` → src/main/resources/db.properties; `file:./x.yml`, `optional:` prefixes; undefined for anything else (configtree:, URLs). */
+function importPath(raw: string): string | undefined {
+  const spec = raw.replace(/^optional:/, '')
+  const m = /^(classpath:|file:)?\/?(?:\.\/)?([\w./-]+\.(?:properties|ya?ml))$/.exec(spec)
+  if (!m || m[2].includes('..')) return undefined
+  return m[1] === 'classpath:' ? `src/main/resources/${m[2]}` : m[2]
+}
+
 export class SpringConfig {
   readonly diagnostics: Diagnostic[] = []
   private readonly values = new Map<string, SpringValue>()
@@ -94,24 +112,17 @@ export class SpringConfig {
       if (m) sysProps.set(canonical(m[1]), {source: fromFlag(a), value: m[2]})
     }
 
-    const profileArg = sysProps.get(canonical('spring.profiles.active'))?.value ?? ctx.env.get('SPRING_PROFILES_ACTIVE')?.value ?? ''
-    const profiles = profileArg.split(',').map((p) => p.trim()).filter(Boolean)
-    // Lowest first: application file, then each profile file, then env, then -D / --args.
-    for (const name of ['application', ...profiles.map((p) => `application-${p}`)]) {
-      for (const dir of DIRS) {
-        for (const ext of ['properties', 'yml', 'yaml']) {
-          const path = `${dir}${name}.${ext}`
-          const file = ctx.files.read(path)
-          if (!file) continue
-          const put = (key: string, raw: string, source: Source): void => this.set(key, raw, source)
-          if (ext === 'properties') {
-            const parsed = parseProperties(file.text, path)
-            this.diagnostics.push(...parsed.diagnostics)
-            for (const p of parsed.properties) put(p.key, p.value, fromFile(path, p.line))
-          } else yamlDocs(file.text, path, profiles, put, this.diagnostics)
-        }
-      }
-    }
+    const outside = ['', 'config/']
+    const fromArgs = sysProps.get(canonical('spring.profiles.active'))?.value ?? ctx.env.get('SPRING_PROFILES_ACTIVE')?.value
+    // The profiles the files themselves name are read with the files' non-profile values first.
+    this.loadAll([...JAR_DIRS, ...outside], [], [])
+    const fromFiles = this.values.get(canonical('spring.profiles.active'))?.value
+    const listed = (v: string | undefined): string[] => (v ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+    const profiles = this.expandProfiles([...listed(fromArgs ?? fromFiles), ...listed(this.values.get(canonical('spring.profiles.include'))?.value)])
+    this.values.clear()
+    this.diagnostics.length = 0
+    this.loadAll(JAR_DIRS, outside, profiles)
+    this.profiles = profiles
 
     this.envBinding = (key) => {
       const name = key.toUpperCase().replaceAll('.', '_').replaceAll('-', '')
@@ -123,6 +134,64 @@ export class SpringConfig {
 
   private envBinding: (key: string) => {source: Source; value: string} | undefined
   private overrides: Map<string, {source: Source; value: string}>
+  /** The active profiles, groups expanded, in the order their files are applied. */
+  profiles: string[] = []
+
+  /** spring.profiles.group.<p> adds its members right after p (SpringApplication profile groups). */
+  private expandProfiles(active: string[]): string[] {
+    const out: string[] = []
+    const add = (p: string, depth: number): void => {
+      if (out.includes(p) || depth > 10) return
+      out.push(p)
+      const group = this.values.get(canonical(`spring.profiles.group.${p}`))?.value
+      for (const member of (group ?? '').split(',').map((x) => x.trim()).filter(Boolean)) add(member, depth + 1)
+    }
+
+    for (const p of active) add(p, 0)
+    return out
+  }
+
+  /** Lowest first: the jar's application files, its profile files, then the same for the files beside it. */
+  private loadAll(jar: string[], outside: string[], profiles: string[]): void {
+    for (const dirs of [jar, outside]) {
+      for (const dir of dirs) this.loadName(dir, 'application', profiles)
+      for (const p of profiles) for (const dir of dirs) this.loadName(dir, `application-${p}`, profiles)
+    }
+  }
+
+  private loadName(dir: string, name: string, profiles: string[]): void {
+    for (const ext of EXTS) this.loadFile(`${dir}${name}.${ext}`, profiles, 0)
+  }
+
+  /** One file, then what it imports (spring.config.import), which wins over it. */
+  private loadFile(path: string, profiles: string[], depth: number): void {
+    const file = this.ctx.files.read(path)
+    if (!file || depth > 5) return
+    const before = this.values.get(canonical('spring.config.import'))
+    this.values.delete(canonical('spring.config.import'))
+    const put = (key: string, raw: string, source: Source): void => this.set(key, raw, source)
+    if (path.endsWith('.properties')) {
+      const parsed = parseProperties(file.text, path)
+      this.diagnostics.push(...parsed.diagnostics)
+      for (const p of parsed.properties) put(p.key, p.value, fromFile(path, p.line))
+    } else yamlDocs(file.text, path, profiles, put, this.diagnostics)
+    const imports = this.values.get(canonical('spring.config.import'))
+    if (before) this.values.set(canonical('spring.config.import'), before)
+    if (!imports?.value) return
+    for (const raw of imports.value.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const target = importPath(raw)
+      if (!target) {
+        this.diagnostics.push({code: 'unknown-config-value', ...(imports.source.kind === 'file' ? {file: imports.source.file, line: imports.source.line} : {}), message: `spring.config.import \`${raw}\` is not a file conncalc reads (${DOCS}); what it sets is not seen`, severity: 'warning'})
+        continue
+      }
+
+      if (!this.ctx.files.exists(target) && !raw.startsWith('optional:')) {
+        this.diagnostics.push({code: 'missing-config', ...(imports.source.kind === 'file' ? {file: imports.source.file, line: imports.source.line} : {}), message: `spring.config.import names ${target}, which does not exist: Spring Boot would fail to start`, severity: 'warning'})
+      }
+
+      this.loadFile(target, profiles, depth + 1)
+    }
+  }
 
   private set(key: string, raw: string, source: Source): void {
     const r = placeholders(raw, this.ctx)
