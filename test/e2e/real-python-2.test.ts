@@ -34,7 +34,9 @@ describe('real Python apps (2)', () => {
   it("paperless-ngx: gunicorn.conf.py naming the app's own UvicornWorker subclass, DATABASES from a function with .copy(), CELERY_WORKER_CONCURRENCY: Final[int] from a helper", () => {
     const r = plan('paperless-ngx', '--scale', 'web=1', 'worker=1', 'beat=1', '--env', 'PAPERLESS_DBHOST=db.internal')
     expect(r.type('web')).toMatchObject({connections: 2, processesPerDyno: 2, server: 'gunicorn', threadsPerProcess: 1})
-    expect(r.type('web').sources.threadsPerProcess.source).toEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('asyncio event loop')}))
+    // Django over ASGI (issue 12): a connection per concurrent request with nothing capping them, so an assumption and unbounded-pool.
+    expect(r.type('web').sources.threadsPerProcess.source).toEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('Django over ASGI (gunicorn) opens a connection per concurrent request')}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', processType: 'web'}))
     expect(r.type('worker')).toMatchObject({connections: 1, processesPerDyno: 1, server: 'celery'})
     expect(r.type('worker').sources.processesPerDyno.source).toEqual({file: 'src/paperless/settings.py', kind: 'file', line: 100})
     expect(r.type('beat').connections).toBe(1)
