@@ -2,7 +2,7 @@ import type {ScaleChange, ScaleResult} from '../model/scale.js'
 import type {ProcessBudget} from '../model/budget.js'
 import {UsageError} from '../util/errors.js'
 import {parseScaleSpec} from '../platform/formation.js'
-import {fromFlag} from '../model/source.js'
+import {fromFlag, isAssumption} from '../model/source.js'
 import {runPlan} from './plan.js'
 import {type InputFlags, resolveRequest} from './request.js'
 
@@ -18,10 +18,10 @@ export async function runScale(flags: InputFlags, args: string[]): Promise<Scale
   }
 
   // Check the arguments first, so errors name them as the user typed them.
-  for (const spec of specs) parseScaleSpec(spec, {label: spec, source: fromFlag(spec)})
+  for (const spec of specs) if (!RELATIVE.test(spec)) parseScaleSpec(spec, {label: spec, source: fromFlag(spec)})
 
   const before = await runPlan(await resolveRequest(flags))
-  const after = await runPlan(await resolveRequest(flags, specs))
+  const after = await runPlan(await resolveRequest(flags, specs.map((spec) => absolute(spec, before.report.budget.processTypes))))
   const key = (p: ProcessBudget): string => `${p.model.app ?? ''}\u0000${p.name}`
   const old = new Map(before.report.budget.processTypes.map((p) => [key(p), p]))
   const changes = after.report.budget.processTypes.map((p): ScaleChange => {
@@ -44,4 +44,32 @@ export async function runScale(flags: InputFlags, args: string[]): Promise<Scale
     }
   })
   return {after, before, changes}
+}
+
+/** `web+1`, `worker-2`: as heroku ps:scale takes them, against the formation as it is. */
+const RELATIVE = /^([\w-]+)([+-])(\d+)$/
+
+/**
+ * A relative change as the dynos it leaves (`web+1` with web=2 → web=3, the size
+ * kept), from the formation --scale, the config file or app.json gave; a type whose
+ * count conncalc only assumed has nothing to add to.
+ */
+function absolute(spec: string, rows: readonly ProcessBudget[]): string {
+  const m = RELATIVE.exec(spec)
+  if (!m) return spec
+  const [, type, sign, n] = m
+  const matches = rows.filter((p) => p.name === type)
+  if (matches.length === 0) {
+    throw new UsageError(`${spec}: no process type ${type}`, `the Procfile runs ${rows.map((p) => p.name).join(', ')}`)
+  }
+
+  const row = matches[0]
+  if (matches.length > 1 || isAssumption(row.model.dynos) || row.model.dynoRange !== undefined) {
+    const why = matches.length > 1 ? `several apps run ${type}` : isAssumption(row.model.dynos) ? `the formation does not say how many ${type} dynos run now` : `${type} is an autoscaling range`
+    throw new UsageError(`${spec}: relative changes need the current formation, and ${why}`, `give it with --scale (e.g. --scale ${type}=2) or in conncalc.yml, or give the number of dynos: ${type}=3`)
+  }
+
+  const dynos = row.dynos + (sign === '+' ? 1 : -1) * Number(n)
+  if (dynos < 0) throw new UsageError(`${spec}: ${type} runs ${row.dynos} dynos; ${dynos} is below zero`, `e.g. ${type}=0 stops it`)
+  return `${type}=${dynos}${row.model.size ? `:${row.model.size.value}` : ''}`
 }

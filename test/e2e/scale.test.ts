@@ -1,7 +1,10 @@
 import type {ScaleChange} from '../../src/model/scale.js'
+import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runCli, runJson} from '../helpers/cli.js'
+import {fixture, ROOT, runCli, runJson} from '../helpers/cli.js'
 
 interface ScaleJson {
   after: {deployPeak: number; diagnostics: {code: string}[]; status: string; total: number}
@@ -77,7 +80,8 @@ describe('conncalc scale', () => {
       [['scale', 'web'], /^conncalc: web: missing =QUANTITY/m],
       [['scale', 'web=two'], /web=two: "two" is not a number of dynos/],
       [['scale', 'web=2:huge'], /unknown dyno size "huge"/],
-      [['scale', 'web+1'], /relative changes need the current formation/],
+      [['scale', 'web-3'], /^conncalc: web-3: web runs 2 dynos; -1 is below zero$/m],
+      [['scale', 'clock+1'], /^conncalc: clock\+1: no process type clock$/m],
       [['scale', 'clock=2'], /names "clock", which is not in/],
     ] as const) {
       const r = runCli([...args, ...APP, '--plan', 'standard-0'])
@@ -85,6 +89,42 @@ describe('conncalc scale', () => {
       expect(r.stderr).toMatch(message)
       expect(r.stderr).not.toMatch(/\n\s+at /)
     }
+  })
+
+  it('relative changes (web+1, worker-1) apply to the formation --scale gives, keeping the size', () => {
+    // web 2 → 3 dynos × 6 = 18 connections; worker 1 → 0; total 18 + release not counted = 18
+    const r = runJson<ScaleJson>(['scale', 'web+1', 'worker-1', ...APP, '--plan', 'standard-0'])
+    expect(r.code).toBe(0)
+    expect([change(r.json, 'web').dynosBefore, change(r.json, 'web').dynosAfter]).toEqual([2, 3])
+    expect([change(r.json, 'worker').dynosBefore, change(r.json, 'worker').dynosAfter]).toEqual([1, 0])
+    expect(r.json.after.total).toBe(18)
+    const sized = runJson<ScaleJson>(['scale', 'web+2', '--procfile', 'examples/rails/Procfile', '--scale', 'web=1:standard-2x', 'worker=1', '--plan', 'standard-0'])
+    expect(change(sized.json, 'web').sizeAfter).toBe('standard-2x')
+    expect(change(sized.json, 'web').dynosAfter).toBe(3)
+  })
+
+  it('… and to the formation in the config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-scale-'))
+    try {
+      cpSync(`${ROOT}examples/rails`, dir, {recursive: true})
+      writeFileSync(join(dir, 'conncalc.yml'), 'plan: standard-0\nscale: {web: 2, worker: 1}\n')
+      // web 2 → 4 dynos × 6 = 24, worker 1 × 5 = 5: 29
+      const r = runJson<ScaleJson>(['scale', 'web+2'], {cwd: dir})
+      expect(r.code).toBe(0)
+      expect(change(r.json, 'web').dynosAfter).toBe(4)
+      expect(r.json.after.total).toBe(29)
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+  })
+
+  it('a relative change needs a formation: with none given, it says so', () => {
+    const r = runCli(['scale', 'web+1', '--procfile', 'examples/rails/Procfile', '--plan', 'standard-0'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      'conncalc: web+1: relative changes need the current formation, and the formation does not say how many web dynos run now\n' +
+        '  hint: give it with --scale (e.g. --scale web=2) or in conncalc.yml, or give the number of dynos: web=3\n',
+    )
   })
 
   it('with several apps, --app says which one scales', () => {
