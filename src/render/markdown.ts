@@ -1,8 +1,8 @@
 import type {Report} from '../model/report.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {redactSecrets} from '../util/redact.js'
-import {budgetSegments, deployText, dynosText, rangeNotes} from './segments.js'
-import {limitText} from './table.js'
+import {budgetSegments, deployText, rangeNotes} from './segments.js'
+import {ASSUMPTION_LEGEND, hasAssumptions, limitText, row, rowHeader} from './table.js'
 import {percent} from './text.js'
 
 export interface MarkdownOptions {
@@ -38,25 +38,11 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   out.push(`${h} conncalc: ${headline}`, '', `${code(options.procfile)} · ${mdText(limitText(report))}`, '')
 
   const multi = b.processTypes.some((p) => p.model.app)
-  const header = [...(multi ? ['app'] : []), 'type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/dyno', 'connections', 'max dynos']
+  const header = rowHeader(multi)
   const align = header.map((_, i) => (i < (multi ? 3 : 2) ? '---' : '--:'))
   out.push(`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`)
-  for (const p of b.processTypes) {
-    const cells = [
-      ...(multi ? [mdText(p.model.app ?? '')] : []),
-      mdText(p.name),
-      mdText(p.server),
-      dynosText(p),
-      String(p.processesPerDyno),
-      String(p.threadsPerProcess),
-      p.poolPerProcess === null ? '-' : String(p.poolPerProcess),
-      String(p.extraPerProcess),
-      String(p.connectionsPerDyno),
-      p.role === 'long-running' ? String(p.connections) : `(${p.connections})`,
-      p.maxDynos === null ? '-' : String(p.maxDynos),
-    ]
-    out.push(`| ${cells.join(' | ')} |`)
-  }
+  // The table's own cells: the `*` on an assumed number survives (escaped, so it is not emphasis).
+  for (const p of b.processTypes) out.push(`| ${row(p, multi).map(mdText).join(' | ')} |`)
 
   out.push('')
   const list: string[] = []
@@ -74,6 +60,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   list.push(`**ceiling**: ${b.ceiling} (if every pool fills)`)
   for (const note of rangeNotes(report)) list.push(mdText(note))
   if (b.processTypes.some((p) => p.role !== 'long-running')) list.push('(n) = release phase: counted in the deploy peak only')
+  if (hasAssumptions(report)) list.push(mdText(ASSUMPTION_LEGEND))
   out.push(...list.map((l) => `- ${l}`))
 
   if (report.suggestions?.needed) {
@@ -94,5 +81,13 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
 
 function diagnosticItem(d: Diagnostic): string {
   const where = d.file ? `${code(`${d.file}${d.line ? `:${d.line}` : ''}`)}: ` : ''
-  return `**${d.severity}** ${where}${mdText(d.message)} ${code(d.code)}${d.fix ? `<br>fix: ${mdText(d.fix)}` : ''}`
+  return `**${d.severity}** ${where}${mdInline(d.message)} ${code(d.code)}${d.fix ? `<br>fix: ${mdInline(d.fix)}` : ''}`
+}
+
+/** Text whose `backquoted` parts are code (as diagnostics write commands and keys): those stay code spans. */
+export function mdInline(s: string): string {
+  return s
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : mdText(part)))
+    .join('')
 }

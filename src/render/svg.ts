@@ -1,6 +1,7 @@
 import type {Report} from '../model/report.js'
 import {redactSecrets} from '../util/redact.js'
 import {budgetSegments} from './segments.js'
+import {limitText} from './table.js'
 import {percent} from './text.js'
 
 /** Fixed colours (colour-blind friendly, Okabe–Ito), one per segment in order. */
@@ -27,7 +28,8 @@ export function renderSvg(report: Report, options: {title: string}): string {
   const scale = Math.max(b.limit ?? 0, b.total, b.deployPeak, 1)
   const x = (v: number): number => pad + (v / scale) * inner
   const legendY = barY + barH + 40
-  const rows = Math.ceil((segments.length + 1) / 3)
+  const over = b.limit !== null && b.total > b.limit
+  const rows = Math.ceil((segments.length + (over ? 2 : 1)) / 3)
   const height = legendY + rows * 22 + pad
 
   const headline =
@@ -40,7 +42,7 @@ export function renderSvg(report: Report, options: {title: string}): string {
     `<style>text{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:13px;fill:#24292f}.h{font-size:15px;font-weight:600}.s{fill:#57606a;font-size:12px}</style>`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text class="h" x="${pad}" y="24">${escapeXml(headline)}</text>`,
-    `<text class="s" x="${pad}" y="42">${escapeXml(options.title)}</text>`,
+    `<text class="s" x="${pad}" y="42">${escapeXml(`${options.title} · ${limitText(report)}`)}</text>`,
     `<rect x="${pad}" y="${barY}" width="${inner}" height="${barH}" fill="#eaeef2"/>`,
   ]
 
@@ -52,6 +54,15 @@ export function renderSvg(report: Report, options: {title: string}): string {
     )
     at += s.value
   })
+
+  // What does not fit: the bar past the limit, hatched red over the segments' colours.
+  if (over) {
+    const from = x(b.limit!)
+    out.push(
+      `<defs><pattern id="over" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="#cf222e" fill-opacity="0.55"/></pattern></defs>`,
+      `<rect x="${n(from)}" y="${barY}" width="${n(x(b.total) - from)}" height="${barH}" fill="url(#over)" stroke="#cf222e" stroke-width="1.5"><title>${escapeXml(`over the limit by ${b.total - b.limit!}`)}</title></rect>`,
+    )
+  }
 
   if (b.deployPeak > b.total) {
     const from = x(b.total)
@@ -71,6 +82,7 @@ export function renderSvg(report: Report, options: {title: string}): string {
   const items = [
     ...segments.map((s, i) => ({color: PALETTE[i % PALETTE.length], text: `${s.label} ${s.value}`})),
     {color: 'none', text: `deploy peak ${b.deployPeak}`},
+    ...(over ? [{color: 'url(#over)', text: `over the limit by ${b.total - b.limit!}`}] : []),
   ]
   items.forEach((item, i) => {
     const lx = pad + (i % 3) * 200

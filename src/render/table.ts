@@ -26,7 +26,8 @@ export const BAR_WIDTH = 40
 const mark = (v: {source: {kind: string}; via?: {kind: string}[]}): string =>
   isAssumption(v as never) ? '*' : ''
 
-function row(p: ProcessBudget, multi: boolean): string[] {
+/** A process type's cells, `*` on each number that is an assumption (the table and markdown). */
+export function row(p: ProcessBudget, multi: boolean): string[] {
   const m = p.model
   const counted = p.role === 'long-running'
   const poolAssumed = m.pools.some((e) => isAssumption(e.pool))
@@ -72,11 +73,13 @@ export function limitText(report: Report): string {
 /** The table of process types (an app column when several apps share the database). */
 export function renderRows(report: Report, c: ChalkInstance): string[] {
   const multi = report.budget.processTypes.some((p) => p.model.app)
-  const header = [...(multi ? ['app'] : []), 'type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']
   const first = multi ? 3 : 2
-  const lines = columns([header, ...report.budget.processTypes.map((p) => row(p, multi))], (i) => i >= first)
+  const lines = columns([rowHeader(multi), ...report.budget.processTypes.map((p) => row(p, multi))], (i) => i >= first)
   return [c.dim(lines[0]), ...lines.slice(1)]
 }
+
+/** The column names of row(). */
+export const rowHeader = (multi: boolean): string[] => [...(multi ? ['app'] : []), 'type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']
 
 /** Total, the stacked bar of the limit used per type, headroom, deploy peak and notes. */
 export function renderTotals(report: Report, c: ChalkInstance, options: {totalLine?: boolean} = {}): string[] {
@@ -104,7 +107,7 @@ export function renderTotals(report: Report, c: ChalkInstance, options: {totalLi
   for (const note of rangeNotes(report)) out.push(c.dim(note))
   out.push(...poolerLines(b, c))
   if (b.processTypes.some((p) => p.role !== 'long-running')) out.push(c.dim('(n) = release phase: counted in the deploy peak only'))
-  if (hasAssumptions(report)) out.push(c.dim('* = assumption, not read from your files: see --explain, override with --scale/--env'))
+  if (hasAssumptions(report)) out.push(c.dim(ASSUMPTION_LEGEND))
   return out
 }
 
@@ -126,7 +129,10 @@ export function renderSuggestions(report: Report, c: ChalkInstance): string[] {
   return out
 }
 
-function hasAssumptions(report: Report): boolean {
+export const ASSUMPTION_LEGEND = '* = assumption, not read from your files: see --explain, override with --scale/--env'
+
+/** Whether any number in the report is an assumption (marked `*`). */
+export function hasAssumptions(report: Report): boolean {
   if (report.budget.serverPooling?.serverLimit) return true
   return report.budget.processTypes.some((p) => {
     const m = p.model

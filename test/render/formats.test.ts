@@ -64,11 +64,11 @@ describe('--format markdown', () => {
         '',
         '`examples/rails/Procfile` · plan essential-0 (limit 20, secondary source)',
         '',
-        '| type | server | dynos | proc/dyno | threads | pool | extra | conn/dyno | connections | max dynos |',
-        '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |',
-        '| release | release | 1 | 1 | 1 | - | 0 | 1 | (1) | - |',
-        '| web | puma | 2 | 2 | 3 | 5 | 0 | 6 | 12 | 2 |',
-        '| worker | sidekiq | 1 | 1 | 5 | 5 | 0 | 5 | 5 | 1 |',
+        '| type | server | dynos | proc/dyno | threads | pool | extra | conn/proc | conn/dyno | connections | max dynos |',
+        '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+        '| release | release | 1 | 1 | 1 | - | 0 | 1 | 1 | (1) | - |',
+        '| web | puma | 2 | 2 | 3 | 5 | 0 | 3 | 6 | 12 | 2 |',
+        '| worker | sidekiq | 1 | 1 | 5 | 5 | 0 | 5 | 5 | 5 | 1 |',
         '',
         '- **total**: 17 of 20, 85%: **warning**',
         '- **by type**: web 12 (60%), worker 5 (25%)',
@@ -79,10 +79,20 @@ describe('--format markdown', () => {
         '',
         '### Diagnostics',
         '',
-        '- **warning** 17 of 20 connections (85%) on plan essential-0: 3 left for one-off dynos, consoles and deploys `near-limit`<br>fix: keep slots free for \\`heroku run\\`, pg:psql and Scheduler (--reserve N) or plan headroom; the warning threshold is --warn-at 0.8',
+        '- **warning** 17 of 20 connections (85%) on plan essential-0: 3 left for one-off dynos, consoles and deploys `near-limit`<br>fix: keep slots free for `heroku run`, pg:psql and Scheduler (--reserve N) or plan headroom; the warning threshold is --warn-at 0.8',
         '',
       ].join('\n'),
     )
+  })
+
+  it('marks assumed numbers * as the table does, with the legend', () => {
+    // Django app, no --scale: 1 web dyno assumed; gunicorn workers from WEB_CONCURRENCY unset → assumed
+    const table = runCli(['plan', '--procfile', 'test/fixtures/django-gunicorn-celery/Procfile', '--plan', 'essential-0'])
+    const md = runCli(['plan', '--procfile', 'test/fixtures/django-gunicorn-celery/Procfile', '--plan', 'essential-0', '--format', 'markdown'])
+    const web = /^web +(\S+) +(\S+) +(\S+) /m.exec(table.stdout)!
+    expect(web[2]).toMatch(/\*$/)
+    expect(md.stdout).toContain(`| web | ${web[1]} | ${web[2].replace('*', '\\*')} | ${web[3].replace('*', '\\*')} |`)
+    expect(md.stdout).toContain('- \\* = assumption, not read from your files: see --explain, override with --scale/--env\n')
   })
 
   it('keeps the exit code, lists suggestions, and escapes table cells', () => {
@@ -167,6 +177,16 @@ describe('--format svg', () => {
     const r = runCli([...OVER, '--format', 'svg', '--output', out])
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(parse(readFileSync(out, 'utf8')).svg.title).toBe('conncalc: 29 of 20 connections (145%), over the limit')
+    const svg = parse(readFileSync(out, 'utf8')).svg
+    expect(svg.title).toBe('conncalc: 29 of 20 connections (145%), over the limit')
+    // the part past the limit is marked: 29 - 20 = 9
+    expect(svg.rect.filter((x) => x.title).map((x) => x.title)).toContain('over the limit by 9')
+    const texts = svg.text.map((t) => (typeof t === 'string' ? t : t['#text']))
+    expect(texts).toContain('over the limit by 9')
+  })
+
+  it('names the Procfile, the plan and its limit', () => {
+    const texts = parse(runCli([...RAILS, '--format', 'svg']).stdout).svg.text.map((t) => (typeof t === 'string' ? t : t['#text']))
+    expect(texts).toContain('examples/rails/Procfile · plan essential-0 (limit 20, secondary source)')
   })
 })
