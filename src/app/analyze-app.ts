@@ -6,7 +6,7 @@ import type {AppModel, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
 
 import {Env, layer} from '../model/env.js'
-import {assumed, fromDefault, sourced} from '../model/source.js'
+import {assumed, fromDefault, type Source, sourced} from '../model/source.js'
 import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
@@ -15,6 +15,7 @@ import {analyzeActiveRecordPools} from '../languages/ruby/pools-in-code.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
 import {analyzePgBouncer} from '../procfile/pgbouncer.js'
 import {parseProcfile} from '../procfile/procfile.js'
+import {runningEntries} from '../procfile/running.js'
 import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/ruby-server.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
@@ -30,6 +31,8 @@ export interface AnalyzeInput {
   files: FileReader
   formation: Formation
   procfile: SourceFile
+  /** -a APP: what the app's formation runs (its commands win over the Procfile's) and its buildpacks. */
+  running?: {buildpacks: {source: Source; urls: string[]}; commands: Map<string, string>; label: string}
 }
 
 /** Variables the platform sets at run time; their absence here says nothing. */
@@ -41,12 +44,14 @@ const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'JAVA_OPTS', 'JAVA_TOOL_OPTIONS',
  */
 export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const diagnostics: Diagnostic[] = []
-  const {diagnostics: procDiags, entries} = parseProcfile(input.procfile.text, input.procfile.path)
-  diagnostics.push(...procDiags)
+  const parsed = parseProcfile(input.procfile.text, input.procfile.path)
+  diagnostics.push(...parsed.diagnostics)
+  const {diagnostics: runDiags, entries} = runningEntries(parsed.entries, input.procfile.path, input.running)
+  diagnostics.push(...runDiags)
 
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
-  const detected = detectLanguage(input.files)
+  const detected = detectLanguage(input.files, input.running?.buildpacks)
   // app.json `env`: what the app was created with, below the user's layers and above the platform's.
   const appJsonFile = input.files.read('app.json')
   const appJson = appJsonFile ? parseAppJsonEnv(appJsonFile.text, appJsonFile.path) : {diagnostics: [], required: []}
@@ -54,7 +59,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
 
   const processes: ProcessModel[] = []
   for (const entry of entries) {
-    const origin = {file: input.procfile.path, line: entry.line}
+    const origin = {file: entry.file, line: entry.line}
     const formation = input.formation.get(entry.name)
     // The lowest layer: what the buildpack sets for this type's dyno size.
     const dyno = input.dynoSizes && dynoFacts(input.dynoSizes, formation?.size)
@@ -128,7 +133,10 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       dynos: isRelease
         ? sourced(1, fromDefault('the release phase runs in one one-off dyno', 'https://devcenter.heroku.com/articles/release-phase'))
         : (formation?.quantity ??
-          sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`))),
+          (input.running
+            ? // Heroku scales a new process type to 0 dynos on its first deploy, web to 1 (devcenter: Procfile, "Scaling a process type").
+              sourced(entry.name === 'web' ? 1 : 0, assumed(`${entry.name} is not in the ${input.running.label} yet: ${entry.name === 'web' ? 1 : 0} dynos after its first deploy assumed (say --scale ${entry.name}=N)`))
+            : sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`)))),
       ...(!isRelease && formation?.range ? {dynoRange: formation.range} : {}),
       extrasPerDyno,
       extrasPerProcess,

@@ -5,6 +5,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
 import type {FileReader, SourceFile} from '../model/files.js'
 import type {Formation} from '../model/formation.js'
+import type {HerokuInputs} from '../model/heroku.js'
 
 import {InputError, UsageError} from '../util/errors.js'
 import {layer} from '../model/env.js'
@@ -22,6 +23,8 @@ export interface LoadOptions {
   defaults?: {env?: EnvLayer; envFiles?: string[]; formation?: Formation}
   env: string[]
   envFiles: string[]
+  /** -a APP: the Heroku app's config vars and formation, under the flags and over the config file. */
+  heroku?: HerokuInputs
   procfile: string
   /** Reads shared with the run's other apps. */
   reads?: ReadCache
@@ -36,17 +39,31 @@ export function loadAppInput(
   const root = dirname(procfilePath)
   const files = createFileReader(root, options.reads)
   const extra: Diagnostic[] = []
-  const procfile = readProcfile(procfilePath, options.reads) ?? defaultProcfile(files, procfilePath, extra)
+  // With -a APP and no Procfile in the checkout, the formation says what runs.
+  const procfile = readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : defaultProcfile(files, procfilePath, extra))
 
-  // Highest first: --env, the config's env, --env-file(s), the config's envFiles.
+  // Highest first: --env, the config's env, --env-file(s), the config's envFiles. With -a APP:
+  // --env, --env-file(s), `heroku config`, then the config file's env and envFiles.
   const envLayers: EnvLayer[] = []
+  const readFiles = (paths: string[]): void => {
+    // Later files win over earlier ones, as with docker --env-file.
+    for (const path of [...paths].reverse()) {
+      const {diagnostics, entries} = readEnvFile(path)
+      extra.push(...diagnostics)
+      envLayers.push(layer(path, entries))
+    }
+  }
+
   if (options.env.length > 0) envLayers.push(parseEnvFlags(options.env))
-  if (options.defaults?.env) envLayers.push(options.defaults.env)
-  // Later files win over earlier ones, as with docker --env-file.
-  for (const path of [...options.envFiles].reverse().concat([...(options.defaults?.envFiles ?? [])].reverse())) {
-    const {diagnostics, entries} = readEnvFile(path)
-    extra.push(...diagnostics)
-    envLayers.push(layer(path, entries))
+  if (options.heroku) {
+    readFiles(options.envFiles)
+    envLayers.push(options.heroku.env)
+    if (options.defaults?.env) envLayers.push(options.defaults.env)
+    readFiles(options.defaults?.envFiles ?? [])
+  } else {
+    if (options.defaults?.env) envLayers.push(options.defaults.env)
+    readFiles(options.envFiles)
+    readFiles(options.defaults?.envFiles ?? [])
   }
 
   // --scale wins over app.json formation, type by type.
@@ -58,8 +75,9 @@ export function loadAppInput(
     for (const [k, v] of parsed.formation) formation.set(k, v)
   }
 
-  // The config's scale, then --scale, each type by type over what came before.
+  // The config's scale, the Heroku app's formation, then --scale, each type by type over what came before.
   for (const [k, v] of options.defaults?.formation ?? []) formation.set(k, {...v, size: v.size ?? formation.get(k)?.size})
+  for (const [k, v] of options.heroku?.formation ?? []) formation.set(k, v)
   const scaled = parseScale(options.scale)
   for (const [k, v] of scaled) formation.set(k, {...v, size: v.size ?? formation.get(k)?.size})
 
@@ -71,6 +89,7 @@ export function loadAppInput(
     formation,
     problems: () => [...extra, ...files.problems],
     procfile: {path: procfile.path === procfilePath ? relative(root, procfilePath) || 'Procfile' : procfile.path, text: procfile.text},
+    ...(options.heroku ? {running: {buildpacks: options.heroku.buildpacks, commands: options.heroku.commands, label: options.heroku.label}} : {}),
     root,
     scaledTypes: [...scaled.keys()],
   }

@@ -12,7 +12,7 @@ import {loadAppInput} from './load-app.js'
 import {newReadCache, type ReadCache} from '../io/files.js'
 import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
 import {fromDefault, fromFlag, sourced, type Sourced} from '../model/source.js'
-import {planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
+import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
 import {buildReport} from './report.js'
 import {suggest} from '../suggest/suggest.js'
 
@@ -46,7 +46,9 @@ export async function runPlan(
   } = {},
 ): Promise<PlanResult> {
   const table = request.plansFile ? await loadPlansFile(request.plansFile) : loadBuiltinPlans()
-  const plan = request.plan ? requirePlan(table, request.plan) : undefined
+  // A plan read from the Heroku app that the table does not know is a finding, not a usage error.
+  const apiPlanMissing = request.planVia && request.plan && !findPlan(table, request.plan)
+  const plan = request.plan && !apiPlanMissing ? requirePlan(table, request.plan) : undefined
 
   const multi = request.apps.some((a) => a.name !== null)
   // Diagnostics' files are relative to one folder: the app root, or the config file's folder for several apps.
@@ -63,10 +65,19 @@ export async function runPlan(
     merged.processes.push(...model.processes)
   }
 
+  if (apiPlanMissing) {
+    merged.diagnostics.push({
+      code: 'database-plan-unknown',
+      fix: `pass --limit N (or --plan) for it; conncalc plans lists the plans it knows`,
+      message: `the Heroku app's DATABASE_URL add-on is on ${request.plan}, which is not in ${table.path}: no connection limit to check against`,
+      severity: 'warning',
+    })
+  }
+
   const liveLimit = options.live ? await options.live() : undefined
   let limit: null | Sourced<number> = null
   if (request.limit !== undefined) limit = request.limit
-  else if (plan) limit = sourced(plan.limit, planSource(table, plan))
+  else if (plan) limit = sourced(plan.limit, planSource(table, plan), request.planVia ? [request.planVia] : undefined)
   else if (liveLimit) limit = liveLimit
 
   const report = buildReport(merged, {
@@ -106,11 +117,12 @@ async function analyzeOne(request: AppRequest, reads: ReadCache): Promise<AppMod
     defaults: request.defaults,
     env: request.env,
     envFiles: request.envFiles,
+    heroku: request.heroku,
     procfile: request.procfile,
     scale: request.scale,
   })
   const app = await analyzeApp(input)
-  app.diagnostics.push(...input.problems())
+  app.diagnostics.push(...input.problems(), ...(request.heroku?.diagnostics ?? []))
   const procfile = procfileDisplay(request.procfile)
   if (app.processes.length === 0) {
     throw new InputError(`${procfile} declares no process types`, 'add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH')
@@ -139,10 +151,12 @@ async function analyzeOne(request: AppRequest, reads: ReadCache): Promise<AppMod
   }
 
   applyAssumptions(app, request.assumptions)
-  if (request.preboot?.value) {
+  // Preboot: --preboot/--no-preboot, else the Heroku app's feature, else the config file.
+  const preboot = request.preboot?.source.kind === 'flag' ? request.preboot : (request.heroku?.preboot ?? request.preboot)
+  if (preboot?.value) {
     // Heroku preboot affects web dynos only (https://devcenter.heroku.com/articles/preboot).
     const web = app.processes.find((p) => p.name === 'web' && p.role === 'long-running')
-    if (web) web.deployOverlap = request.preboot
+    if (web) web.deployOverlap = preboot
   }
   markPooled(app.processes, request.pooled, request.procfile)
 

@@ -9,12 +9,23 @@ import {assumeEntries} from '../budget/assume.js'
 import {UsageError} from '../util/errors.js'
 import {configPath, displayPath, findConfig, loadConfig, locateConfigFlag} from '../io/config.js'
 import {parseScaleSpec} from '../platform/formation.js'
+import type {HerokuAppData, HerokuInputs} from '../model/heroku.js'
+import {herokuInputs} from '../platform/heroku-app.js'
+import {readHerokuApp} from '../io/heroku-api.js'
+import {appFromGitRemote} from '../io/git-remote.js'
 import {layer} from '../model/env.js'
 import {fromEnv, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
 
 /** The flags every budgeting command shares (src/commands/flags.ts), as oclif parses them. */
 export interface InputFlags {
+  /** -a/--app: the Heroku app to read from the Platform API. */
   app?: string
+  /** Seconds each Platform API request may take. */
+  'api-timeout'?: number
+  /** --config-app: the entry of a config file that lists apps. */
+  'config-app'?: string
+  /** -r/--remote: the git remote whose Heroku app to read. */
+  remote?: string
   assume?: string[]
   config?: string
   env?: string[]
@@ -33,6 +44,32 @@ export interface InputFlags {
 }
 
 const DEFAULT_WARN_AT = 0.8
+const DEFAULT_API_TIMEOUT = 15
+
+/** The Heroku app to read: -a APP, or the app of the git remote -r names. */
+async function herokuAppName(flags: InputFlags, configDir: string | undefined): Promise<string | undefined> {
+  if (flags.app !== undefined && flags.remote !== undefined) throw new UsageError('give -a/--app or -r/--remote, not both', 'e.g. -a my-app, or -r heroku')
+  if (flags.app !== undefined) {
+    if (!/^[a-z0-9][a-z0-9-]*$/i.test(flags.app)) throw new UsageError(`-a ${flags.app}: not a Heroku app name`, 'Heroku app names are lower-case letters, digits and dashes')
+    return flags.app
+  }
+
+  if (flags.remote === undefined) return undefined
+  return appFromGitRemote(flags.procfile ? dirname(resolve(flags.procfile)) : (configDir ?? process.cwd()), flags.remote)
+}
+
+/** One read per app and run: `conncalc scale` resolves the request twice (before and after). */
+const reads = new Map<string, Promise<HerokuAppData>>()
+
+async function readApp(app: string, flags: InputFlags): Promise<HerokuInputs> {
+  let read = reads.get(app)
+  if (!read) {
+    read = readHerokuApp(app, {timeoutSeconds: flags['api-timeout'] ?? DEFAULT_API_TIMEOUT})
+    reads.set(app, read)
+  }
+
+  return herokuInputs(await read)
+}
 
 /**
  * Flags + config file → BudgetRequest. The config file is looked for in the
@@ -54,17 +91,29 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
   const scaleFlags = [...(flags.scale ?? []), ...extraScale]
   const base = config ? {config, data, path: [] as (number | string)[]} : null
   let apps: AppRequest[]
+  const herokuApp = await herokuAppName(flags, config?.dir)
   if (data.apps) {
     const names = data.apps.map((a) => a.name)
-    if (flags.app !== undefined && !names.includes(flags.app)) {
-      throw new UsageError(`--app ${flags.app}: no such app in ${config!.display}`, `apps there: ${names.join(', ')}`)
+    const chosen = flags['config-app']
+    // -a used to pick an entry of the config file; it now names the Heroku app, as in the Heroku CLI.
+    if (chosen === undefined && flags.app !== undefined && names.includes(flags.app)) {
+      throw new UsageError(
+        `-a/--app names the Heroku app to read; "${flags.app}" is an app of ${config!.display}: pick it with --config-app ${flags.app}`,
+        `add -a HEROKU_APP too to read that entry's Heroku app: --config-app ${flags.app} -a ${flags.app}`,
+      )
     }
 
-    if ((scaleFlags.length > 0 || (flags.pooled ?? []).length > 0) && flags.app === undefined && names.length > 1) {
-      throw new UsageError(`${config!.display} lists ${names.length} apps: say which one to scale with --app`, `e.g. --app ${names[0]}`)
+    if (chosen !== undefined && !names.includes(chosen)) {
+      throw new UsageError(`--config-app ${chosen}: no such app in ${config!.display}`, `apps there: ${names.join(', ')}`)
     }
 
-    const target = flags.app ?? (names.length === 1 ? names[0] : undefined)
+    const needsTarget = scaleFlags.length > 0 || (flags.pooled ?? []).length > 0 || herokuApp !== undefined
+    if (needsTarget && chosen === undefined && names.length > 1) {
+      const why = herokuApp === undefined ? 'to scale' : `the Heroku app ${herokuApp} is`
+      throw new UsageError(`${config!.display} lists ${names.length} apps: say which one ${why} with --config-app`, `e.g. --config-app ${names[0]}`)
+    }
+
+    const target = chosen ?? (names.length === 1 ? names[0] : undefined)
     apps = data.apps.map((entry, i) =>
       appRequest(flags, config!, [base!, {config: config!, data: entry, path: ['apps', i]}], {
         name: entry.name,
@@ -73,11 +122,17 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
         scale: entry.name === target ? scaleFlags : [],
       }),
     )
+    if (herokuApp !== undefined) apps[names.indexOf(target!)].heroku = await readApp(herokuApp, flags)
   } else {
-    if (flags.app !== undefined) throw new UsageError('--app needs a config file that lists apps', 'see "Several apps, one database" in the README')
+    if (flags['config-app'] !== undefined) throw new UsageError('--config-app needs a config file that lists apps', 'see "Several apps, one database" in the README')
     const procfile = flags.procfile ?? (config ? displayPath(data.procfile === undefined ? resolve(config.dir, 'Procfile') : configPath(config, data.procfile, ['procfile'])) : 'Procfile')
     apps = [appRequest(flags, config, base ? [base] : [], {name: null, pooled: flags.pooled ?? [], procfile, scale: scaleFlags})]
+    if (herokuApp !== undefined) apps[0].heroku = await readApp(herokuApp, flags)
   }
+
+  // The plan: --plan, else the Heroku app's DATABASE_URL add-on, else the config file's.
+  const fromApi = apps.find((a) => a.heroku)?.heroku
+  const apiPlan = flags.plan === undefined ? fromApi?.plan : undefined
 
   return {
     apps,
@@ -85,7 +140,8 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
     configDir: config?.dir ?? null,
     failOn,
     limit: flags.limit === undefined ? fromConfig('limit', data.limit) : sourced(flags.limit, fromFlag(`--limit ${flags.limit}`)),
-    plan: flags.plan ?? data.plan,
+    plan: flags.plan ?? apiPlan?.name ?? data.plan,
+    ...(apiPlan ? {planVia: apiPlan.source} : {}),
     plansFile: flags['plans-file'] ?? (data.plansFile && config ? displayPath(configPath(config, data.plansFile, ['plansFile'])) : undefined),
     reserve: flags.reserve === undefined ? fromConfig('reserve', data.reserve) : sourced(flags.reserve, fromFlag(`--reserve ${flags.reserve}`)),
     warnAt,

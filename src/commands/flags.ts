@@ -10,7 +10,12 @@ import {MAX_BACKENDS} from '../util/numbers.js'
 export const inputFlags = {
   app: Flags.string({
     char: 'a',
-    description: 'with a config file that lists apps: the app that --scale (and scale arguments) apply to',
+    description:
+      'the Heroku app: read its formation, config vars, Postgres plan, preboot and buildpacks from the Platform API (token: HEROKU_API_KEY, else `heroku login`\'s ~/.netrc; never printed). Flags still win over what the API says',
+  }),
+  'api-timeout': Flags.integer({description: 'seconds each Heroku Platform API request may take (default 15)', min: 1}),
+  'config-app': Flags.string({
+    description: 'with a config file that lists apps: the app that --scale, --pooled (and scale arguments), and -a\'s Heroku app apply to',
   }),
   assume: Flags.string({
     description: 'your numbers for a process type conncalc cannot read (Go, unknown commands): TYPE=PROCESSES:THREADS[:POOL]; repeatable, shown in --explain as your assumption (over the config file\'s assumptions)',
@@ -43,6 +48,10 @@ export const inputFlags = {
   }),
   procfile: Flags.string({char: 'f', description: 'the Procfile; its folder is the app root (default: Procfile)'}),
   'rails-env': Flags.string({description: 'the environment section of database.yml/sidekiq.yml to read (default: RAILS_ENV, else production)'}),
+  remote: Flags.string({
+    char: 'r',
+    description: 'read the Heroku app this git remote of the checkout points at (as -a), e.g. -r heroku or -r staging; `-r` alone means heroku',
+  }),
   reserve: Flags.integer({description: 'connections to keep free for `heroku run`, pg:psql and Scheduler (added to the total)', max: MAX_BACKENDS, min: 0}),
   scale: Flags.string({
     char: 's',
@@ -65,4 +74,27 @@ export const outputFlags = {
     options: [...FORMATS],
   }),
   output: Flags.string({char: 'o', description: 'write the output to this file instead of standard output'}),
+}
+
+/**
+ * `-r` with no name means the remote `heroku` (the one `heroku git:remote` and
+ * `heroku create` add). oclif has no optional flag values, so the name is filled
+ * in before parsing when `-r`/`--remote` is last or followed by another flag or a
+ * TYPE=N scale argument.
+ */
+export function defaultRemote(argv: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    out.push(argv[i])
+    if (argv[i] === '--') {
+      out.push(...argv.slice(i + 1))
+      break
+    }
+
+    if (argv[i] !== '-r' && argv[i] !== '--remote') continue
+    const next = argv[i + 1]
+    if (next === undefined || next.startsWith('-') || next.includes('=')) out.push('heroku')
+  }
+
+  return out
 }

@@ -2,7 +2,7 @@ import type {JsonReport} from '../model/report.js'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from './base-command.js'
-import {inputFlags, outputFlags} from './flags.js'
+import {defaultRemote, inputFlags, outputFlags} from './flags.js'
 import type {Format} from '../render/format.js'
 import {planLiveJson} from '../live/compare.js'
 import {runPlanLive} from '../app/live.js'
@@ -43,7 +43,7 @@ For every process type: dynos × processes per dyno × connections per process, 
   }
 
   async run(): Promise<JsonReport> {
-    const {flags} = await this.parse(Plan)
+    const {flags} = await this.parse(Plan, defaultRemote(this.argv))
     const request = await resolveRequest(flags)
     const format = (flags.format ?? 'table') as Format
     const chalk = this.colors()

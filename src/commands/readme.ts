@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from './base-command.js'
-import {inputFlags} from './flags.js'
+import {defaultRemote, inputFlags} from './flags.js'
 import {checkMessage, type ReadmeResult, runReadme, writeMessage} from '../app/readme.js'
 
 export default class Readme extends BaseCommand {
@@ -22,7 +22,7 @@ The section is added at the end when missing and the file created when needed; n
   }
 
   async run(): Promise<ReadmeResult> {
-    const {flags} = await this.parse(Readme)
+    const {flags} = await this.parse(Readme, defaultRemote(this.argv))
     const result = await runReadme(flags, {check: flags.check, file: flags.file})
     const c = this.colors()
     if (result.check) {

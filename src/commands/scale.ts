@@ -1,5 +1,5 @@
 import {BaseCommand} from './base-command.js'
-import {inputFlags, outputFlags} from './flags.js'
+import {defaultRemote, inputFlags, outputFlags} from './flags.js'
 import type {Format} from '../render/format.js'
 import {renderScale, scaleJson} from '../render/scale.js'
 import {exitCodeFor} from '../app/report.js'
@@ -21,7 +21,7 @@ Takes the same arguments as heroku ps:scale (TYPE=QUANTITY[:SIZE]; types not nam
   static override usage = 'scale TYPE=QUANTITY[:SIZE]... [FLAGS]'
 
   async run(): Promise<ReturnType<typeof scaleJson>> {
-    const {argv, flags} = await this.parse(Scale)
+    const {argv, flags} = await this.parse(Scale, defaultRemote(this.argv))
     const result = await runScale(flags, argv as string[])
     const format = (flags.format ?? 'table') as Format
     this.emit(renderScale(result, format, {chalk: this.colors(), explain: flags.explain}), flags.output)

@@ -3,6 +3,7 @@ import type {Assumption} from './config.js'
 import type {EnvLayer} from './env.js'
 import type {Formation} from './formation.js'
 import type {FailOn} from './diagnostic.js'
+import type {HerokuInputs} from './heroku.js'
 
 /** One app to read: its Procfile and everything that decides its numbers. */
 export interface AppRequest {
@@ -15,6 +16,8 @@ export interface AppRequest {
   env: string[]
   /** --env-file */
   envFiles: string[]
+  /** -a/--app or -r/--remote: what the Heroku Platform API says about the app (under the flags, over the config file). */
+  heroku?: HerokuInputs
   /** Set when the config file lists apps. */
   name: null | string
   /** --pooled: types that connect through Heroku's server-side pool. */
@@ -35,6 +38,8 @@ export interface BudgetRequest {
   failOn: FailOn
   limit?: Sourced<number>
   plan?: string
+  /** Where the plan's name came from when not a flag or the config file (the Heroku app's add-on). */
+  planVia?: Source
   plansFile?: string
   reserve?: Sourced<number>
   warnAt: number

@@ -10,6 +10,7 @@ export type Source =
   | {kind: 'plan'; table: string; plan: string}
   | {kind: 'assumed'; why: string} // UNCONFIRMED facts, unknown commands
   | {kind: 'live'; what: string; database: string} // read from a running database (URL redacted)
+  | {kind: 'heroku'; app: string; what: string} // read from the Heroku Platform API: "formation web=3:standard-2x"
 
 /**
  * A value and its origin. `via` lists what the origin itself depended on, in
@@ -32,6 +33,7 @@ export const fromDefault = (what: string, ref: string): Source => ({kind: 'defau
 export const fromPlan = (table: string, plan: string): Source => ({kind: 'plan', plan, table})
 export const assumed = (why: string): Source => ({kind: 'assumed', why})
 export const fromLive = (what: string, database: string): Source => ({database, kind: 'live', what})
+export const fromHeroku = (app: string, what: string): Source => ({app, kind: 'heroku', what})
 
 /** One line of human text for a source, as --explain prints it. */
 export function describeSource(s: Source): string {
@@ -62,6 +64,10 @@ export function describeSource(s: Source): string {
 
     case 'live': {
       return `live: ${s.what} on ${s.database}`
+    }
+
+    case 'heroku': {
+      return `heroku app ${s.app}: ${s.what}`
     }
   }
 }

@@ -50,8 +50,11 @@ function buildpacksFromAppJson(files: FileReader): {languages: Language[]; line:
   return {languages, line: jsonKeyLine(appJson.text, ['buildpacks'])}
 }
 
-export function detectLanguage(files: FileReader): DetectedLanguage {
+/** `buildpacks`: the app's installed buildpacks (heroku buildpacks -a APP), which decide over app.json and marker files. */
+export function detectLanguage(files: FileReader, buildpacks?: {source: Source; urls: string[]}): DetectedLanguage {
   const all = MARKERS.filter(([, marks]) => marks.some((m) => files.exists(m))).map(([lang]) => lang)
+  const installed = buildpacks?.urls.flatMap((url) => BUILDPACK_NAMES.find(([re]) => re.test(url))?.[1] ?? [])
+  if (installed && installed.length > 0) return {all, language: installed.at(-1), source: buildpacks!.source}
   const fromAppJson = buildpacksFromAppJson(files)
   if (fromAppJson && fromAppJson.languages.length > 0) {
     return {all, language: fromAppJson.languages.at(-1), source: fromFile('app.json', fromAppJson.line)}

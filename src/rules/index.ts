@@ -2,10 +2,12 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {LiveRuleInput, Rule, RuleInput} from './types.js'
 
 import {rule as cpuCountDefault} from './cpu-count-default.js'
+import {rule as databasePlanUnknown} from './database-plan-unknown.js'
 import {rule as databaseUrlMissing} from './database-url-missing.js'
 import {rule as deployOverLimit} from './deploy-over-limit.js'
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
 import {rule as forkDisconnectMissing} from './fork-disconnect-missing.js'
+import {rule as formationCommandDiffers} from './formation-command-differs.js'
 import {rule as forkReconnectMissing} from './fork-reconnect-missing.js'
 import {rule as greenletConcurrency} from './greenlet-concurrency.js'
 import {rule as idleInTransaction} from './idle-in-transaction.js'
@@ -18,6 +20,7 @@ import {rule as nearLimit} from './near-limit.js'
 import {rule as pgbouncerClientLimit} from './pgbouncer-client-limit.js'
 import {rule as pgbouncerPreparedStatements} from './pgbouncer-prepared-statements.js'
 import {rule as pgbouncerSessionFeatures} from './pgbouncer-session-features.js'
+import {rule as otherDatabases} from './other-databases.js'
 import {rule as overLimit} from './over-limit.js'
 import {rule as oversizedPool} from './oversized-pool.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
@@ -67,6 +70,10 @@ export const rules: Rule[] = [
   roleLimitBelowPlan,
   missingApplicationName,
   liveAbovePlan,
+  // -a/--app: the Heroku app read from the Platform API
+  formationCommandDiffers,
+  databasePlanUnknown,
+  otherDatabases,
 ]
 
 export function runRules(input: RuleInput): Diagnostic[] {

@@ -128,13 +128,18 @@ describe('conncalc scale', () => {
   })
 
   it('with several apps, --app says which one scales', () => {
+  it('with several apps, --config-app says which one scales (-a now names the Heroku app)', () => {
     const cwd = fixture('capacity/shared-db')
     const needs = runCli(['scale', 'web=3'], {cwd})
     expect(needs.code).toBe(2)
-    expect(needs.stderr).toContain('conncalc.yml lists 2 apps: say which one to scale with --app')
-    const {code, json} = runJson<ScaleJson>(['scale', 'web=3', '--app', 'admin'], {cwd})
+    expect(needs.stderr).toContain('conncalc.yml lists 2 apps: say which one to scale with --config-app')
+    const {code, json} = runJson<ScaleJson>(['scale', 'web=3', '--config-app', 'admin'], {cwd})
     expect(code).toBe(0)
     expect(json.changes.filter((c) => c.delta !== 0)).toEqual([expect.objectContaining({app: 'admin', delta: 10, dynosAfter: 3, processType: 'web'})])
-    expect(runCli(['scale', 'web=3', '--app', 'nope'], {cwd}).stderr).toMatch(/--app nope: no such app in conncalc.yml[\s\S]*storefront, admin/)
+    expect(runCli(['scale', 'web=3', '--config-app', 'nope'], {cwd}).stderr).toMatch(/--config-app nope: no such app in conncalc.yml[\s\S]*storefront, admin/)
+    // The old spelling names an entry of the config file: a clear error, not a Heroku API call.
+    const old = runCli(['scale', 'web=3', '-a', 'admin'], {cwd})
+    expect(old.code).toBe(2)
+    expect(old.stderr).toContain('conncalc: -a/--app names the Heroku app to read; "admin" is an app of conncalc.yml: pick it with --config-app admin')
   })
 })

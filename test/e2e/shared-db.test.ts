@@ -46,12 +46,12 @@ describe('several apps, one database', () => {
   })
 
   it('the exit code covers the sum: one app scaling up fails the shared budget', () => {
-    const r = runJson<JsonReport>(['plan', '--app', 'storefront', '--scale', 'web=15'], {cwd})
+    const r = runJson<JsonReport>(['plan', '--config-app', 'storefront', '--scale', 'web=15'], {cwd})
     expect(r.code).toBe(1)
     expect(r.json).toMatchObject({status: 'over', total: 125})
     expect(r.json.diagnostics.map((d) => d.code)).toContain('over-limit')
-    expect(runCli(['plan', '--app', 'admin', '--scale', 'web=4'], {cwd}).code).toBe(0) // 103 of 120: a warning
-    expect(runCli(['plan', '--app', 'admin', '--scale', 'web=4', '--fail-on', 'warning'], {cwd}).code).toBe(1)
+    expect(runCli(['plan', '--config-app', 'admin', '--scale', 'web=4'], {cwd}).code).toBe(0) // 103 of 120: a warning
+    expect(runCli(['plan', '--config-app', 'admin', '--scale', 'web=4', '--fail-on', 'warning'], {cwd}).code).toBe(1)
   })
 
   it('--preboot applies to every app; the deploy peak is the largest app deploy', () => {
@@ -65,9 +65,9 @@ describe('several apps, one database', () => {
     expect(json.diagnostics.map((d) => d.code)).toContain('deploy-over-limit')
   })
 
-  it('--app and --scale need a config that lists apps', () => {
-    const r = runCli(['plan', '--procfile', 'examples/rails/Procfile', '--app', 'x'])
+  it('--config-app needs a config that lists apps', () => {
+    const r = runCli(['plan', '--procfile', 'examples/rails/Procfile', '--config-app', 'x'])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('--app needs a config file that lists apps')
+    expect(r.stderr).toContain('--config-app needs a config file that lists apps')
   })
 })

@@ -1,5 +1,5 @@
 import type {JsonProcessType, JsonReport} from '../../src/model/report.js'
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -24,6 +24,23 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
     timeout: 60_000,
   })
   return {code: r.status, stderr: r.stderr, stdout: r.stdout}
+}
+
+/**
+ * runCli without blocking this process: for tests whose server (a fake Heroku
+ * API) runs in the test process and must answer while conncalc waits.
+ */
+export function runCliAsync(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<CliResult> {
+  const env: Record<string, string> = {COLUMNS: '100', NO_COLOR: '1', PATH: process.env.PATH ?? ''}
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--', `${ROOT}bin/run.js`, ...args], {cwd: options.cwd ?? ROOT, env: {...env, ...options.env}, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code, stderr, stdout}))
+  })
 }
 
 /** `conncalc … --json`, parsed. */

@@ -1,0 +1,56 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {ProcfileEntry} from './procfile.js'
+
+/** A process type to analyze: its command and where that command was read. */
+export interface RunningEntry extends ProcfileEntry {
+  /** The Procfile's path, or the formation's label when the command came from the Heroku API. */
+  file: string
+}
+
+/**
+ * What runs on the app: the formation's command for every type it has (the
+ * released slug's Procfile line, which is what dynos start), the local
+ * Procfile's line where the two agree (so sources keep a file and line), and
+ * the local lines the formation has no type for. `release` is never in a
+ * formation (the release phase runs in a one-off dyno), so it always comes from
+ * the Procfile.
+ */
+export function runningEntries(
+  local: ProcfileEntry[],
+  procfile: string,
+  formation: {commands: Map<string, string>; label: string} | undefined,
+): {diagnostics: Diagnostic[]; entries: RunningEntry[]} {
+  if (!formation) return {diagnostics: [], entries: local.map((e) => ({...e, file: procfile}))}
+  const diagnostics: Diagnostic[] = []
+  const entries: RunningEntry[] = []
+  const byName = new Map(local.map((e) => [e.name, e]))
+  let row = 0
+  for (const [name, command] of formation.commands) {
+    row++
+    const mine = byName.get(name)
+    if (mine && mine.command.trim() === command.trim()) {
+      entries.push({...mine, file: procfile})
+      continue
+    }
+
+    entries.push({command, file: formation.label, line: row, name})
+    diagnostics.push({
+      code: 'formation-command-differs',
+      file: mine ? procfile : undefined,
+      fix: 'conncalc budgets what runs; deploy the Procfile (or pass --procfile) to budget the new command',
+      line: mine?.line,
+      message: mine
+        ? `${name}: the ${formation.label} runs \`${command}\`, not this Procfile line's \`${mine.command}\``
+        : `${name}: the ${formation.label} runs \`${command}\`; the Procfile has no ${name} line`,
+      processType: name,
+      severity: 'warning',
+    })
+  }
+
+  for (const e of local) {
+    if (formation.commands.has(e.name)) continue
+    entries.push({...e, file: procfile})
+  }
+
+  return {diagnostics, entries}
+}
