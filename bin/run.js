@@ -3,15 +3,6 @@
 // `--env-file PATH` as its own flag and exits 9 when PATH is missing
 // (nodejs/node#54232), before conncalc can say anything useful.
 
-// Prism (the Ruby parser) runs as WASI, which Node 20 flags as experimental on
-// stderr. That warning is noise for our users; every other warning still shows.
-const emit = process.emitWarning
-process.emitWarning = function (warning, ...rest) {
-  const text = typeof warning === 'string' ? warning : warning?.message
-  if (typeof text === 'string' && text.includes('WASI')) return
-  return emit.call(process, warning, ...rest)
-}
-
 // Prism is WebAssembly. V8 would recompile its hot functions with TurboFan on
 // background threads, and Node waits for those jobs before it exits (~30 ms):
 // for a short-lived CLI the baseline compiler alone is faster end to end.

@@ -5,8 +5,13 @@
 // from its index: the index loads every part of oclif (ux, help classes,
 // semver for an engines check bin/run.js turns off anyway), ~100 KB more for
 // every run to parse. Its one other start-up check is kept here:
+import type {LoadOptions} from '@oclif/core/interfaces'
+import {Plugin} from '@oclif/core/config'
 import {flush} from '@oclif/core/flush'
 import {run} from '@oclif/core/run'
+import {readFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import {setFlagsFromString} from 'node:v8'
 
 import {commands} from './commands/index.js'
 import {closest, didYouMean} from './util/did-you-mean.js'
@@ -18,7 +23,37 @@ try {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') process.stderr.write('WARNING: current directory does not exist\n')
 }
 
-export {commands} from './commands/index.js'
+// Prism (the Ruby parser) runs as WASI, which Node 20 flags as experimental on
+// stderr. That warning is noise for our users; every other warning still shows.
+// It is here, not in bin/run.js, because inside the Heroku CLI (conncalc as a plugin)
+// bin/run.js never runs: this module is what the Heroku CLI loads for connections:*.
+const emit = process.emitWarning
+process.emitWarning = function (this: NodeJS.Process, warning: Error | string, ...rest: unknown[]) {
+  const text = typeof warning === 'string' ? warning : warning?.message
+  if (typeof text === 'string' && text.includes('WASI')) return
+  return (emit as (...a: unknown[]) => void).call(process, warning, ...rest)
+} as typeof process.emitWarning
+
+// For the same reason bin/run.js's V8 setting is made here too: Prism's WebAssembly is
+// faster end to end on the baseline compiler alone (see bin/run.js); twice changes nothing.
+setFlagsFromString('--liftoff-only')
+
+export {commands, herokuCommands} from './commands/index.js'
+
+/**
+ * Standalone `conncalc`: package.json's oclif config is what the Heroku CLI reads
+ * for the plugin, so it names the `connections:` table (herokuCommands) and an
+ * oclif.manifest.json lists those commands. Here the root plugin is loaded with
+ * the same bundle's own table (`conncalc plan`) and without that manifest.
+ */
+async function standalone(dir: string): Promise<LoadOptions> {
+  const root = fileURLToPath(new URL('..', dir)) // dir: bin/run.js
+  const pjson = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {oclif: {commands: object}}
+  pjson.oclif = {...pjson.oclif, commands: {...pjson.oclif.commands, identifier: 'commands'}}
+  const plugin = new Plugin({ignoreManifest: true, isRoot: true, pjson: pjson as never, root})
+  await plugin.load()
+  return {pjson: pjson as never, plugins: new Map([[plugin.name, plugin]]), root}
+}
 
 /**
  * Run conncalc as bin/run.js does, with the conventions of oclif CLIs that
@@ -37,7 +72,7 @@ export async function execute(options: {dir: string}): Promise<void> {
   }
 
   try {
-    await run(argv, options.dir)
+    await run(argv, await standalone(options.dir))
     await flush()
   } catch (error) {
     const failure = describeFailure(error)

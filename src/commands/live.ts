@@ -14,9 +14,9 @@ export default class Live extends BaseCommand {
 Connects with a read-only session and short timeouts, reads max_connections, the reserved slots, the role's connection limit and pg_stat_activity, and groups the client connections by application_name, user, client address and state. SSL follows the URL's sslmode (libpq's default, prefer, when none: encrypted when the server offers it, certificate not verified, which is what Heroku Postgres needs). Exit code 0 fine, 1 an error was found (no slot left), 2 the database could not be read, 3 internal error.`
 
   static override examples = [
-    '<%= config.bin %> live --env-file .env.production',
-    '<%= config.bin %> live --database-url "$(heroku config:get DATABASE_URL -a my-app)" --plan standard-0',
-    '<%= config.bin %> live --database-url HEROKU_POSTGRESQL_ROSE_URL --env-file .env.heroku --json',
+    '<%= config.bin %> <%= command.id %> --env-file .env.production',
+    '<%= config.bin %> <%= command.id %> --database-url "$(heroku config:get DATABASE_URL -a my-app)" --plan standard-0',
+    '<%= config.bin %> <%= command.id %> --database-url HEROKU_POSTGRESQL_ROSE_URL --env-file .env.heroku --json',
   ]
 
   static override flags = {

@@ -20,14 +20,14 @@ export default class Plan extends BaseCommand {
 For every process type: dynos × processes per dyno × connections per process, where connections per process = min(pool, threads) + connections outside the pool. The total and the deploy peak (release phase, preboot overlap) are checked against the plan's limit. Settings can live in conncalc.yml (see conncalc schema); flags override it. Exit code 0 fits, 1 does not fit (or an error was found), 2 bad input, 3 internal error.`
 
   static override examples = [
-    '<%= config.bin %> plan --procfile Procfile --plan essential-0 --scale web=2 worker=1',
-    '<%= config.bin %> plan --plan standard-0 --scale web=4:standard-2x worker=2 --env-file .env.production',
-    '<%= config.bin %> plan --plan standard-0 --scale web=2..10 --preboot --suggest',
-    '<%= config.bin %> plan --limit 120 --reserve 5 --explain',
-    '<%= config.bin %> plan --format markdown > budget.md',
-    '<%= config.bin %> plan --plan heroku-postgresql:standard-0 --json',
-    '<%= config.bin %> plan --plan standard-0 --scale web=3 --assume web=1:20:20 --explain',
-    '<%= config.bin %> plan --scale web=2 worker=1 --live --env-file .env.heroku',
+    '<%= config.bin %> <%= command.id %> --procfile Procfile --plan essential-0 --scale web=2 worker=1',
+    '<%= config.bin %> <%= command.id %> --plan standard-0 --scale web=4:standard-2x worker=2 --env-file .env.production',
+    '<%= config.bin %> <%= command.id %> --plan standard-0 --scale web=2..10 --preboot --suggest',
+    '<%= config.bin %> <%= command.id %> --limit 120 --reserve 5 --explain',
+    '<%= config.bin %> <%= command.id %> --format markdown > budget.md',
+    '<%= config.bin %> <%= command.id %> --plan heroku-postgresql:standard-0 --json',
+    '<%= config.bin %> <%= command.id %> --plan standard-0 --scale web=3 --assume web=1:20:20 --explain',
+    '<%= config.bin %> <%= command.id %> --scale web=2 worker=1 --live --env-file .env.heroku',
   ]
 
   static override flags = {

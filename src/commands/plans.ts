@@ -8,7 +8,7 @@ import {columns} from '../render/text.js'
 export default class Plans extends BaseCommand {
   static override description = 'List the plan table: each plan, its connection limit and the source of that number.'
 
-  static override examples = ['<%= config.bin %> plans', '<%= config.bin %> plans --json', '<%= config.bin %> plans --plans-file my-plans.yml']
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json', '<%= config.bin %> <%= command.id %> --plans-file my-plans.yml']
 
   static override flags = {
     'plans-file': Flags.string({description: 'list this plan table (JSON or YAML) instead of the built-in one'}),

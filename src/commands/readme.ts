@@ -10,9 +10,9 @@ export default class Readme extends BaseCommand {
 The section is added at the end when missing and the file created when needed; nothing outside the markers changes. With --check, nothing is written: exit 1 when the section is missing or no longer matches what the current config gives (a CI step that keeps the documented budget true). The output is deterministic: no dates, stable order.`
 
   static override examples = [
-    '<%= config.bin %> readme',
-    '<%= config.bin %> readme --file docs/capacity.md --plan standard-0',
-    '<%= config.bin %> readme --check',
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --file docs/capacity.md --plan standard-0',
+    '<%= config.bin %> <%= command.id %> --check',
   ]
 
   static override flags = {

@@ -5,7 +5,7 @@ import {columns} from '../render/text.js'
 export default class Rules extends BaseCommand {
   static override description = 'List every diagnostic code conncalc can report, with its severity and what it means.'
 
-  static override examples = ['<%= config.bin %> rules', '<%= config.bin %> rules --json']
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
   async run(): Promise<{code: string; severity: string; summary: string}[]> {
     await this.parse(Rules)

@@ -11,9 +11,9 @@ export default class Scale extends BaseCommand {
 Takes the same arguments as heroku ps:scale (TYPE=QUANTITY[:SIZE]; types not named keep their dynos), plus every plan flag. Exit code 0 when the new formation fits, 1 when it does not (or an error-severity diagnostic; warnings too with --fail-on warning), 2 bad input.`
 
   static override examples = [
-    '<%= config.bin %> scale web=10 worker=3 --plan standard-0',
-    '<%= config.bin %> scale web=2:standard-2x --plan essential-2 --preboot',
-    '<%= config.bin %> scale web=8 --plan standard-0 && heroku ps:scale web=8',
+    '<%= config.bin %> <%= command.id %> web=10 worker=3 --plan standard-0',
+    '<%= config.bin %> <%= command.id %> web=2:standard-2x --plan essential-2 --preboot',
+    '<%= config.bin %> <%= command.id %> web=8 --plan standard-0 && heroku ps:scale web=8',
   ]
 
   static override flags = {...inputFlags, ...outputFlags}

@@ -10,7 +10,7 @@ Editors use it for completion and checks, e.g. with this first line in conncalc.
 # yaml-language-server: $schema=./node_modules/conncalc/plans/conncalc.schema.json`
 
   static override enableJsonFlag = false
-  static override examples = ['<%= config.bin %> schema > conncalc.schema.json']
+  static override examples = ['<%= config.bin %> <%= command.id %> > conncalc.schema.json']
 
   async run(): Promise<void> {
     await this.parse(Schema)
