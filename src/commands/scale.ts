@@ -18,7 +18,7 @@ Takes the same arguments as heroku ps:scale (TYPE=QUANTITY[:SIZE]; types not nam
 
   static override flags = {...inputFlags, ...outputFlags}
   static override strict = false
-  static override usage = 'scale TYPE=QUANTITY[:SIZE]... [FLAGS]'
+  static override usage = '<%= command.id %> TYPE=QUANTITY[:SIZE]... [FLAGS]'
 
   async run(): Promise<ReturnType<typeof scaleJson>> {
     const {argv, flags} = await this.parse(Scale, defaultRemote(this.argv))

@@ -119,7 +119,7 @@ function largest(lo: number, hi: number, ok: (n: number) => boolean): null | num
   return lo
 }
 
-const forApp = (row: ProcessBudget): string => (row.model.app ? ` --app ${row.model.app}` : '')
+const forApp = (row: ProcessBudget): string => (row.model.app ? ` --config-app ${row.model.app}` : '')
 const label = (row: ProcessBudget): string => (row.model.app ? `${row.model.app} ${row.name}` : row.name)
 
 function planSuggestion(report: Report, context: Context, meets: Meets): null | Suggestion {

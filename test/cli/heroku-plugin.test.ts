@@ -53,6 +53,8 @@ describe('the Heroku CLI plugin', () => {
     expect(r.stdout).toContain('$ conncalc scale web=10 worker=3 --plan standard-0')
     expect(runCli(['connections:plan']).stderr).toContain('unknown command "connections:plan"')
     const plugin = asPlugin(['connections:scale', '--help'])
-    expect(plugin.stdout).toContain(' connections:scale web=10 worker=3 --plan standard-0')
+    // Under the host's topic separator: `heroku connections:scale` in the Heroku CLI (':'), spaces here.
+    expect(plugin.stdout).toContain('$ conncalc connections scale TYPE=QUANTITY[:SIZE]... [FLAGS]')
+    expect(plugin.stdout).toContain('$ conncalc connections scale web=10 worker=3 --plan standard-0')
   })
 })

@@ -86,7 +86,7 @@ describe('plan --suggest: every suggestion really fits when applied', () => {
     ['near the limit (85%: get under --warn-at)', {plan: 'essential-0', procfile: RAILS, scale: ['web=2', 'worker=1']}, 'below-warn-at'],
     ['only the deploy does not fit (preboot)', {limit: 25, preboot: true, procfile: RAILS, scale: ['web=2', 'worker=1']}, 'fit'],
     ['a config file with a range and preboot, on a smaller plan', {plan: 'essential-2', procfile: fixture('capacity/shop/Procfile')}, 'fit'],
-    ['two apps on one database', {app: 'storefront', config: fixture('capacity/shared-db/conncalc.yml'), scale: ['web=15']}, 'fit'],
+    ['two apps on one database', {'config-app': 'storefront', config: fixture('capacity/shared-db/conncalc.yml'), scale: ['web=15']}, 'fit'],
   ]
 
   for (const [what, flags, goal] of scenarios) {
