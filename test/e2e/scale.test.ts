@@ -127,7 +127,6 @@ describe('conncalc scale', () => {
     )
   })
 
-  it('with several apps, --app says which one scales', () => {
   it('with several apps, --config-app says which one scales (-a now names the Heroku app)', () => {
     const cwd = fixture('capacity/shared-db')
     const needs = runCli(['scale', 'web=3'], {cwd})
