@@ -186,10 +186,26 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     return result
   }
 
+  const isFile = (path: string): boolean => {
+    const abs = locate(path.replaceAll('\\', '/'))
+    return abs !== undefined && shared.isFile(abs)
+  }
+
   return {
-    exists(path: string): boolean {
-      const abs = locate(path.replaceAll('\\', '/'))
-      return abs !== undefined && shared.isFile(abs)
+    exists: isFile,
+    list(dir: string): string[] {
+      const key = dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')
+      const abs = locate(key === '' ? '.' : key)
+      if (abs === undefined) return []
+      try {
+        // Entries are checked one by one so a symlink that leaves the root is not listed.
+        return readdirSync(abs, {withFileTypes: true})
+          .filter((e) => e.isFile() || (e.isSymbolicLink() && isFile(key === '' ? e.name : `${key}/${e.name}`)))
+          .map((e) => e.name)
+          .sort()
+      } catch {
+        return []
+      }
     },
     list(dir: string): string[] {
       const key = dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')

@@ -34,6 +34,11 @@ export class Env {
     return undefined
   }
 
+  /** Every variable name set in some layer, for readers that match names by pattern (`ConnectionStrings__*`). */
+  names(): string[] {
+    return [...new Set(this.layers.flatMap((l) => [...l.vars.keys()]))]
+  }
+
   has(name: string): boolean {
     return this.get(name) !== undefined
   }

@@ -12,7 +12,7 @@ import {jsonKeyLine} from '../util/json-lines.js'
 
 const DETECT_REF = 'https://devcenter.heroku.com/articles/buildpacks#officially-supported-buildpacks'
 
-export type Language = 'go' | 'java' | 'nodejs' | 'php' | 'python' | 'ruby'
+export type Language = 'dotnet' | 'go' | 'java' | 'nodejs' | 'php' | 'python' | 'ruby'
 
 /** Marker files per language, in Heroku's detection order (first match wins). */
 const MARKERS: [Language, string[]][] = [
@@ -22,7 +22,19 @@ const MARKERS: [Language, string[]][] = [
   ['java', ['pom.xml', 'build.gradle', 'build.gradle.kts', 'gradlew']],
   ['php', ['composer.json', 'index.php']],
   ['go', ['go.mod', 'Godeps/Godeps.json', 'vendor/vendor.json']],
+  // heroku/dotnet: a .sln, .slnx, .csproj, .vbproj, .fsproj or .cs file in the root (matched by extension below).
+  ['dotnet', []],
 ]
+
+/** heroku/buildpacks-dotnet `detect` (src/main.rs): a solution, project or C# file in the root directory. */
+export const DOTNET_EXTENSIONS = ['.sln', '.slnx', '.csproj', '.vbproj', '.fsproj', '.cs']
+
+/** The first root file that makes the .NET buildpack pass detection, if any. */
+export const dotnetMarker = (files: FileReader): string | undefined => files.list('').find((f) => DOTNET_EXTENSIONS.some((e) => f.toLowerCase().endsWith(e)))
+
+/** The file that makes a language's buildpack pass detection, if any. */
+const markerOf = (files: FileReader, lang: Language, marks: string[]): string | undefined =>
+  lang === 'dotnet' ? dotnetMarker(files) : marks.find((m) => files.exists(m))
 
 const BUILDPACK_NAMES: [RegExp, Language][] = [
   [/(^|\/)(heroku\/)?(heroku-buildpack-)?python\b/i, 'python'],
@@ -31,6 +43,7 @@ const BUILDPACK_NAMES: [RegExp, Language][] = [
   [/(^|\/)(heroku\/)?(heroku-buildpack-)?php\b/i, 'php'],
   [/(^|\/)(heroku\/)?(heroku-buildpack-)?(java|gradle|scala|clojure|jvm-common)\b/i, 'java'],
   [/(^|\/)(heroku\/)?(heroku-buildpack-)?go\b/i, 'go'],
+  [/(^|\/)(heroku\/)?(heroku-buildpack-)?dotnet(core)?(-buildpack)?\b/i, 'dotnet'],
 ]
 
 export interface DetectedLanguage {
@@ -52,7 +65,7 @@ function buildpacksFromAppJson(files: FileReader): {languages: Language[]; line:
 
 /** `buildpacks`: the app's installed buildpacks (heroku buildpacks -a APP), which decide over app.json and marker files. */
 export function detectLanguage(files: FileReader, buildpacks?: {source: Source; urls: string[]}): DetectedLanguage {
-  const all = MARKERS.filter(([, marks]) => marks.some((m) => files.exists(m))).map(([lang]) => lang)
+  const all = MARKERS.filter(([lang, marks]) => markerOf(files, lang, marks) !== undefined).map(([lang]) => lang)
   const installed = buildpacks?.urls.flatMap((url) => BUILDPACK_NAMES.find(([re]) => re.test(url))?.[1] ?? [])
   if (installed && installed.length > 0) return {all, language: installed.at(-1), source: buildpacks!.source}
   const fromAppJson = buildpacksFromAppJson(files)
@@ -62,7 +75,7 @@ export function detectLanguage(files: FileReader, buildpacks?: {source: Source; 
 
   const language = all[0]
   if (!language) return {all}
-  const marker = MARKERS.find(([l]) => l === language)![1].find((m) => files.exists(m))!
+  const marker = markerOf(files, language, MARKERS.find(([l]) => l === language)![1])!
   if (all.length === 1) return {all, language, source: fromDefault(`heroku/${language} buildpack detected from ${marker}`, DETECT_REF)}
   return {
     all,

@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDramatiq, isGo, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isGo, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -14,8 +14,9 @@ import {unknown} from './unknown.js'
 
 /**
  * Server analyzers in the order they are tried; the first that matches a
- * process type's command wins, and `unknown` matches everything. `go` is
- * last before it: it matches any bare program in an app with a go.mod.
+ * process type's command wins, and `unknown` matches everything. `dotnet`
+ * and `go` are last before it: they match any bare program in an app with a
+ * .NET project or a go.mod.
  * Analyzers a Rails app does not need are `lazyAnalyzer`s: their matcher is
  * here, their code loads only when a process type matches (lazy.ts).
  */
@@ -43,6 +44,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('node', isNode, async () => (await import('../languages/node/node.js')).node),
   lazyAnalyzer('jvm', isJvm, async () => (await import('../languages/jvm/jvm.js')).jvm),
   lazyAnalyzer('php', isPhp, async () => (await import('../languages/php/php.js')).php),
+  lazyAnalyzer('dotnet', isDotnet, async () => (await import('../languages/dotnet/dotnet.js')).dotnet),
   lazyAnalyzer('go', isGo, async () => (await import('../languages/go/go.js')).go),
   unknown,
 ]

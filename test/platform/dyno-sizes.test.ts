@@ -163,8 +163,16 @@ describe('detectLanguage and the platform layer', () => {
     expect(e.source.kind).toBe('assumed')
   })
 
-  it('sets nothing for Ruby, PHP, Java and Go apps', () => {
-    for (const file of ['Gemfile', 'composer.json', 'pom.xml', 'go.mod']) {
+  it('detects .NET as heroku/dotnet does: a solution, project or C# file in the root, not deeper', () => {
+    for (const file of ['App.sln', 'App.slnx', 'App.csproj', 'App.vbproj', 'App.fsproj', 'app.cs']) {
+      expect(detectLanguage(memoryFiles({[file]: ''}))).toMatchObject({language: 'dotnet', source: {kind: 'default', what: `heroku/dotnet buildpack detected from ${file}`}})
+    }
+
+    expect(detectLanguage(memoryFiles({'src/Api/Api.csproj': ''})).language).toBeUndefined()
+  })
+
+  it('sets nothing for Ruby, PHP, Java, Go and .NET apps', () => {
+    for (const file of ['Gemfile', 'composer.json', 'pom.xml', 'go.mod', 'Api.csproj']) {
       const detected = detectLanguage(memoryFiles({[file]: ''}))
       expect(platformLayer(table, detected, dynoFacts(table, undefined))).toBeUndefined()
     }

@@ -11,6 +11,7 @@
  */
 import type {AnalyzerContext, ParsedCommand} from './types.js'
 
+import {dotnetMarker} from '../../platform/language.js'
 import {NODE_PROGRAMS} from '../node/programs.js'
 import {manageCommand, manageInvocation, pythonProgram} from '../python/program.js'
 import {readFlag} from './argv.js'
@@ -37,7 +38,7 @@ export const isRq: Matcher = (cmd) => {
 export const isDramatiq: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'dramatiq' || manageInvocation(cmd.argv)?.command === 'rundramatiq'
 export const isDjangoCommand: Matcher = (cmd) => manageInvocation(cmd.argv) !== undefined
 
-// Node, JVM, PHP, Go.
+// Node, JVM, PHP, Go (.NET below).
 export const isNode: Matcher = (cmd) => NODE_PROGRAMS.has(programName(cmd.argv[0]))
 export const isJvm: Matcher = (cmd) => ['java', 'mvn', 'mvnw', 'gradle', 'gradlew'].includes(programName(cmd.argv[0]))
 export const isArtisanWorker = (argv: readonly string[]): boolean => programName(argv[0]) === 'php' && argv[1] === 'artisan' && /^queue:(work|listen)$/.test(argv[2] ?? '')
@@ -47,6 +48,15 @@ export const isGo: Matcher = (cmd, ctx) => {
   if (!ctx.files.exists('go.mod')) return false
   // Heroku's Go buildpack installs binaries to bin/<name>; Procfiles run `bin/app` or just `app`.
   return prog.startsWith('bin/') || !prog.includes('/')
+}
+
+// .NET: `dotnet X.dll`, `dotnet run`, or, in an app the .NET buildpack detects, the published
+// executable it runs (`cd MyApi/bin/publish; ./MyApi --urls http://*:$PORT`) or a bare program.
+export const isDotnet: Matcher = (cmd, ctx) => {
+  const prog = cmd.argv[0] ?? ''
+  if (programName(prog) === 'dotnet') return true
+  if (prog.includes('/') && !/(^|\/)(bin|publish|out|heroku_output)\//.test(prog)) return false
+  return dotnetMarker(ctx.files) !== undefined
 }
 
 // Ruby job systems started by their own CLI or a rake task.

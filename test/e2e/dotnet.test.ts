@@ -1,0 +1,74 @@
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf, runCli} from '../helpers/cli.js'
+
+const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
+
+describe('.NET apps (Npgsql pools, one process per dyno)', () => {
+  it('dotnet new webapi + EF Core, and a worker service that converts DATABASE_URL: pools from appsettings.Production.json and the code', () => {
+    const r = plan('dotnet-webapi-efcore', '--scale', 'web=2', 'worker=1', '--plan', 'standard-0')
+    // web: `cd MyApi/bin/publish; ./MyApi` runs MyApi.csproj (the solution's web project);
+    // ASP.NET Core's environment is Production, so appsettings.Production.json's
+    // Maximum Pool Size=20 wins over appsettings.json: 2 dynos × 1 process × 20 = 40.
+    const web = r.type('web')
+    expect(web).toMatchObject({connections: 40, connectionsPerProcess: 20, poolPerProcess: 20, processesPerDyno: 1, server: 'kestrel', threadsPerProcess: 20})
+    expect(web.sources['pool.DefaultConnection'].source).toEqual({file: 'MyApi/appsettings.Production.json', kind: 'file', line: 4})
+    // AddDbContextPool pools contexts, not connections: said, and the number stays the Npgsql pool.
+    expect(web.sources['pool.DefaultConnection'].via).toContainEqual(expect.objectContaining({what: expect.stringContaining('AddDbContextPool (MyApi/Program.cs:9) pools DbContext instances, not connections')}))
+    // worker: MaxPoolSize = int.Parse(WORKER_POOL_SIZE ?? "5") on the builder made from DATABASE_URL: 1 × 5 = 5.
+    expect(r.type('worker')).toMatchObject({connections: 5, poolPerProcess: 5, server: 'dotnet'})
+    expect(r.type('worker').sources['pool.DATABASE_URL'].source).toEqual({file: 'MyApi.Worker/Program.cs', kind: 'file', line: 18})
+    expect(r.total).toBe(45)
+    expect(r.exit).toBe(0)
+    expect(JSON.stringify(r)).not.toContain('secret-pw')
+  })
+
+  it('env vars and the environment decide: ConnectionStrings__X over the files, ASPNETCORE_ENVIRONMENT picks the file', () => {
+    // ConnectionStrings__DefaultConnection (double underscore = ':') beats both files: 2 × 7 = 14.
+    const env = plan('dotnet-webapi-efcore', '--scale', 'web=2', 'worker=1', '--env', 'ConnectionStrings__DefaultConnection=Host=db;Database=d;Maximum Pool Size=7', '--env', 'WORKER_POOL_SIZE=3')
+    expect(env.type('web')).toMatchObject({connections: 14, poolPerProcess: 7})
+    expect(env.type('web').sources['pool.DefaultConnection'].source).toEqual({from: '--env', kind: 'env', name: 'ConnectionStrings__DefaultConnection'})
+    expect(env.type('worker')).toMatchObject({connections: 3, poolPerProcess: 3})
+    expect(env.type('worker').sources['pool.DATABASE_URL'].via).toContainEqual({from: '--env', kind: 'env', name: 'WORKER_POOL_SIZE'})
+    // Development reads appsettings.Development.json (Maximum Pool Size=3): 2 × 3 = 6.
+    const dev = plan('dotnet-webapi-efcore', '--scale', 'web=2', '--env', 'ASPNETCORE_ENVIRONMENT=Development')
+    expect(dev.type('web')).toMatchObject({connections: 6, poolPerProcess: 3})
+    expect(dev.type('web').sources['pool.DefaultConnection'].source).toEqual({file: 'MyApi/appsettings.Development.json', kind: 'file', line: 9})
+  })
+
+  it('Pooling=false is unbounded, and a value the code computes from something unreadable is an assumption', () => {
+    const r = plan('dotnet-webapi-efcore', '--scale', 'web=1', 'worker=1', '--env', 'ConnectionStrings__DefaultConnection=Host=db;Pooling=false', '--env', 'WORKER_POOL_SIZE=lots')
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', processType: 'web', severity: 'warning'}))
+    // int.Parse("lots") cannot be read: Npgsql's default 100 is used, labelled, and the line is named.
+    expect(r.type('worker')).toMatchObject({connections: 100, poolPerProcess: 100})
+    expect(r.type('worker').sources['pool.DATABASE_URL'].via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'MyApi.Worker/Program.cs', line: 18}))
+  })
+
+  it('dotnet X.dll with the connection string only in a Heroku config var: Npgsql default 100, labelled; over a standard-0', () => {
+    const r = plan('dotnet-minimal-api', '--scale', 'web=2', '--plan', 'standard-0')
+    // 2 dynos × 100 (Npgsql's default Maximum Pool Size) = 200 > 120.
+    expect(r.type('web')).toMatchObject({connections: 200, poolPerProcess: 100, server: 'kestrel'})
+    expect(r.type('web').sources['pool.Todos'].source).toMatchObject({kind: 'default', what: 'Npgsql Maximum Pool Size: 100 (since 3.1)'})
+    expect(r.type('web').sources['pool.Todos'].via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', file: 'Program.cs', line: 6}))
+    expect(r.exit).toBe(1)
+    // Set it (as `heroku config:set` would) and the string decides: 2 × 25 = 50.
+    const set = plan('dotnet-minimal-api', '--scale', 'web=2', '--plan', 'standard-0', '--env', 'ConnectionStrings__Todos=Host=db;Database=todos;Maximum Pool Size=25')
+    expect(set.type('web')).toMatchObject({connections: 50, poolPerProcess: 25})
+    expect(set.exit).toBe(0)
+    expect(set.codes).not.toContain('unresolved-env')
+  })
+
+  it('--assume overrides the analysis', () => {
+    // 2 dynos × 1 process × min(10 threads, pool 10) = 20.
+    const r = plan('dotnet-minimal-api', '--scale', 'web=2', '--plan', 'standard-0', '--assume', 'web=1:10:10')
+    expect(r.type('web')).toMatchObject({connections: 20, poolPerProcess: 10, threadsPerProcess: 10})
+    expect(r.exit).toBe(0)
+  })
+
+  it('the table marks the assumed pool', () => {
+    const r = runCli(['plan', '--procfile', procfileOf('dotnet-minimal-api'), '--scale', 'web=2'])
+    expect(r.stdout).toMatch(/^web\s+kestrel\s+2\s+1\s+100\s+100\*/m)
+  })
+})
