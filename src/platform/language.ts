@@ -12,7 +12,7 @@ import {jsonKeyLine} from '../util/json-lines.js'
 
 const DETECT_REF = 'https://devcenter.heroku.com/articles/buildpacks#officially-supported-buildpacks'
 
-export type Language = 'dotnet' | 'go' | 'java' | 'nodejs' | 'php' | 'python' | 'ruby'
+export type Language = 'dotnet' | 'elixir' | 'go' | 'java' | 'nodejs' | 'php' | 'python' | 'ruby'
 
 /** Marker files per language, in Heroku's detection order (first match wins). */
 const MARKERS: [Language, string[]][] = [
@@ -24,6 +24,8 @@ const MARKERS: [Language, string[]][] = [
   ['go', ['go.mod', 'Godeps/Godeps.json', 'vendor/vendor.json']],
   // heroku/dotnet: a .sln, .slnx, .csproj, .vbproj, .fsproj or .cs file in the root (matched by extension below).
   ['dotnet', []],
+  // Not an official buildpack: the community Elixir buildpack detects mix.exs.
+  ['elixir', ['mix.exs']],
 ]
 
 /** heroku/buildpacks-dotnet `detect` (src/main.rs): a solution, project or C# file in the root directory. */
@@ -44,6 +46,7 @@ const BUILDPACK_NAMES: [RegExp, Language][] = [
   [/(^|\/)(heroku\/)?(heroku-buildpack-)?(java|gradle|scala|clojure|jvm-common)\b/i, 'java'],
   [/(^|\/)(heroku\/)?(heroku-buildpack-)?go\b/i, 'go'],
   [/(^|\/)(heroku\/)?(heroku-buildpack-)?dotnet(core)?(-buildpack)?\b/i, 'dotnet'],
+  [/(^|\/)heroku-buildpack-elixir\b/i, 'elixir'],
 ]
 
 export interface DetectedLanguage {

@@ -23,6 +23,7 @@ describe('start-up stays fast: language analyzers load only when a process type 
   // A marker per language: code that only that language's analyzers use (src/procfile/registry.ts loads them lazily).
   const markers = {
     '.NET (src/languages/dotnet/csharp.ts)': 'function readCsharp(',
+    'Elixir (src/languages/elixir/config.ts)': 'function readElixirConfig(',
     'JVM (src/languages/jvm/spring.ts)': 'var SpringConfig = class',
     'Node (src/languages/node/js.ts)': 'function parseJs(',
     'Python evaluator (src/languages/python/evaluate.ts)': 'function evaluatePython(',

@@ -172,7 +172,7 @@ describe('detectLanguage and the platform layer', () => {
   })
 
   it('sets nothing for Ruby, PHP, Java, Go and .NET apps', () => {
-    for (const file of ['Gemfile', 'composer.json', 'pom.xml', 'go.mod', 'Api.csproj']) {
+    for (const file of ['Gemfile', 'composer.json', 'pom.xml', 'go.mod', 'Api.csproj', 'mix.exs']) {
       const detected = detectLanguage(memoryFiles({[file]: ''}))
       expect(platformLayer(table, detected, dynoFacts(table, undefined))).toBeUndefined()
     }

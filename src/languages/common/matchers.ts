@@ -59,6 +59,23 @@ export const isDotnet: Matcher = (cmd, ctx) => {
   return dotnetMarker(ctx.files) !== undefined
 }
 
+// Elixir: mix (also under `elixir -S`/`iex -S`), and a release's start script
+// (`_build/prod/rel/app/bin/app start`, phx.gen.release's `bin/server`) in an app with mix.exs.
+const RELEASE_COMMANDS = new Set(['start', 'start_iex', 'foreground', 'daemon', 'daemon_iex', 'eval', 'rpc'])
+/** The mix task a command runs: `mix phx.server`, `elixir --sname a -S mix run --no-halt` → "phx.server", "run". */
+export function mixTask(argv: readonly string[]): string | undefined {
+  const prog = programName(argv[0])
+  const at = prog === 'mix' ? 0 : ['elixir', 'iex'].includes(prog) ? argv.findIndex((a, i) => a === 'mix' && argv[i - 1] === '-S') : -1
+  return at === -1 ? undefined : argv.slice(at + 1).find((a) => !a.startsWith('-'))
+}
+
+export const isElixir: Matcher = (cmd, ctx) => {
+  const prog = programName(cmd.argv[0])
+  if (prog === 'mix' || ((prog === 'elixir' || prog === 'iex') && mixTask(cmd.argv) !== undefined)) return true
+  if (!ctx.files.exists('mix.exs')) return false
+  return (RELEASE_COMMANDS.has(cmd.argv[1] ?? '') && /(^|\/)bin\/[^/]+$/.test(cmd.argv[0] ?? '')) || /(^|\/)bin\/server$/.test(cmd.argv[0] ?? '')
+}
+
 // Ruby job systems started by their own CLI or a rake task.
 const RESQUE_TASKS = new Set(['resque:work', 'resque:workers'])
 export const resqueTask = (argv: readonly string[]): string | undefined => argv.slice(1).find((a) => RESQUE_TASKS.has(a))

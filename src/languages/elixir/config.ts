@@ -1,0 +1,473 @@
+/**
+ * Elixir config scripts (`config/config.exs`, the `config/prod.exs` it imports
+ * with `import_config "#{config_env()}.exs"`, then `config/runtime.exs`),
+ * parsed with tree-sitter-elixir and evaluated by a small safe evaluator —
+ * never run. It follows what Config does: statements in order, variables,
+ * `config :app, Key, opts` merged into what came before (later keys win),
+ * `import_config`, and `if`/`unless` on `config_env()` or an env var. It
+ * understands the expressions real configs use for the pool:
+ * `String.to_integer(System.get_env("POOL_SIZE") || "10")`,
+ * `System.get_env("POOL_SIZE", "10") |> String.to_integer()`,
+ * `System.fetch_env!/1`, `Keyword.get/3`, `System.schedulers_online()`,
+ * integer arithmetic. Anything else is unknown — that value only.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Env} from '../../model/env.js'
+import type {FileReader} from '../../model/files.js'
+
+import {entrySources} from '../../model/env.js'
+import {assumed, fromFile, type Source, type Sourced} from '../../model/source.js'
+import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
+import {firstSyntaxError, loadGrammar, type TsNode} from '../../util/tree-sitter.js'
+
+export type ExValue =
+  | {kind: 'alias' | 'atom' | 'string'; value: string; via: Source[]}
+  | {kind: 'bool'; value: boolean; via: Source[]}
+  | {kind: 'int'; value: number; via: Source[]}
+  | {kind: 'kw'; entries: KwEntry[]; via: Source[]}
+  | {kind: 'list' | 'tuple'; items: ExValue[]; via: Source[]}
+  /** `unset` names the variable System.get_env/1 found unset. */
+  | {kind: 'nil'; unset?: string; via: Source[]}
+  | {kind: 'unknown'; reason: string; missingEnv?: string}
+
+export interface KwEntry {
+  key: string
+  line: number
+  value: ExValue
+}
+
+/** One key of a `config` call, as the merged configuration holds it. */
+export interface ConfigEntry {
+  /** Set inside an `if`/`case` conncalc could not decide. */
+  conditional?: Source
+  file: string
+  line: number
+  value: ExValue
+}
+
+export interface ElixirConfig {
+  diagnostics: Diagnostic[]
+  /** `${app} ${Key}` (Key an alias like App.Repo, or '' for `config :app, key: value`) → key → entry. */
+  entries: Map<string, Map<string, ConfigEntry>>
+  /** The files read, in order. */
+  files: string[]
+}
+
+export interface EvalOptions {
+  /** CPUs of the dyno, for System.schedulers_online(). */
+  cpus?: Sourced<number>
+  env: Env
+  /** config_env(): MIX_ENV, prod on Heroku. */
+  mixEnv: string
+}
+
+const unknown = (reason: string, missingEnv?: string): ExValue => (missingEnv ? {kind: 'unknown', missingEnv, reason} : {kind: 'unknown', reason})
+const truthy = (v: ExValue): boolean | undefined => (v.kind === 'unknown' ? undefined : v.kind === 'nil' ? false : v.kind === 'bool' ? v.value : true)
+const viaOf = (v: ExValue): Source[] => (v.kind === 'unknown' ? [] : v.via)
+const withVia = (v: ExValue, via: Source[]): ExValue => (v.kind === 'unknown' || via.length === 0 ? v : ({...v, via: [...via, ...v.via]} as ExValue))
+
+/** `pool_size: ` → pool_size */
+const keyName = (keyword: TsNode): string => keyword.text.replace(/:\s*$/, '').replace(/^"(.*)"$/, '$1')
+
+/** The `Module.fun` or `fun` a call names. */
+function callName(n: TsNode): string | undefined {
+  const target = n.childForFieldName('target')
+  if (!target) return undefined
+  if (target.type === 'identifier') return target.text
+  if (target.type === 'dot') {
+    const left = target.childForFieldName('left')
+    const right = target.childForFieldName('right')
+    if (left && right && (left.type === 'alias' || left.type === 'atom') && right.type === 'identifier') return `${left.text}.${right.text}`
+  }
+
+  return undefined
+}
+
+const argsOf = (call: TsNode): TsNode[] => call.namedChildren.find((c) => c?.type === 'arguments')?.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment') ?? []
+const doBlockOf = (call: TsNode): TsNode | undefined => call.namedChildren.find((c) => c?.type === 'do_block') ?? undefined
+
+class Evaluator {
+  readonly vars = new Map<string, ExValue>()
+  conditional?: Source
+
+  constructor(
+    private readonly options: EvalOptions,
+    public file: string,
+  ) {}
+
+  private line = (n: TsNode): number => n.startPosition.row + 1
+
+  private kw(n: TsNode, depth: number): ExValue {
+    const entries: KwEntry[] = []
+    for (const pair of n.namedChildren) {
+      if (pair?.type !== 'pair') continue
+      const key = pair.childForFieldName('key')
+      if (!key) continue
+      entries.push({key: keyName(key), line: this.line(pair), value: this.eval(pair.childForFieldName('value'), depth + 1)})
+    }
+
+    return {entries, kind: 'kw', via: []}
+  }
+
+  private envVar(name: string, dflt: ExValue | undefined, bang: boolean): ExValue {
+    const e = this.options.env.get(name)
+    if (e) return {kind: 'string', value: e.value, via: entrySources(e)}
+    if (dflt) return dflt
+    return bang ? unknown(`${name} is not set anywhere and System.fetch_env!/1 needs it`, name) : {kind: 'nil', unset: name, via: []}
+  }
+
+  private call(n: TsNode, depth: number, piped?: ExValue): ExValue {
+    const name = callName(n)
+    const raw = argsOf(n)
+    const args = [...(piped ? [piped] : []), ...raw.map((a) => this.eval(a, depth + 1))]
+    const str = (v: ExValue | undefined): string | undefined => (v?.kind === 'string' ? v.value : undefined)
+    switch (name) {
+      case 'System.get_env': {
+        const key = str(args[0])
+        return key === undefined ? unknown('the variable name is computed') : this.envVar(key, args[1], false)
+      }
+
+      case 'System.fetch_env!': {
+        const key = str(args[0])
+        return key === undefined ? unknown('the variable name is computed') : this.envVar(key, undefined, true)
+      }
+
+      case 'String.to_integer': {
+        const v = args[0]
+        if (v?.kind === 'string' && /^\s*[+-]?\d+\s*$/.test(v.value) && v.value === v.value.trim()) return {kind: 'int', value: Number(v.value), via: v.via}
+        if (v?.kind === 'nil') return unknown(v.unset ? `${v.unset} is not set anywhere, and String.to_integer(nil) raises` : 'String.to_integer(nil) raises', v.unset)
+        return v?.kind === 'unknown' ? v : unknown(`String.to_integer(${v?.kind === 'string' ? JSON.stringify(v.value) : '…'}) is not a number conncalc can read`)
+      }
+
+      case 'config_env':
+      case 'Config.config_env':
+      case 'Mix.env': {
+        return {kind: 'atom', value: this.options.mixEnv, via: []}
+      }
+
+      case 'System.schedulers_online':
+      case ':erlang.system_info': {
+        const cpus = this.options.cpus
+        if (name === ':erlang.system_info' && !(args[0]?.kind === 'atom' && args[0].value === 'schedulers_online')) break
+        return cpus ? {kind: 'int', value: cpus.value, via: [cpus.source, ...(cpus.via ?? [])]} : unknown('the dyno\'s CPU count is not known')
+      }
+
+      case 'Keyword.get':
+      case 'Keyword.fetch!': {
+        const [list, key, dflt] = args
+        if (list?.kind !== 'kw' || key?.kind !== 'atom') return list?.kind === 'unknown' ? list : unknown(`${name} on a value conncalc cannot read`)
+        const found = list.entries.findLast((e) => e.key === key.value)
+        if (found) return withVia(found.value, list.via)
+        return dflt ?? (name === 'Keyword.get' ? {kind: 'nil', via: []} : unknown(`${key.value} is not in the list`))
+      }
+
+      case 'if':
+      case 'unless': {
+        const cond = args[0]
+        const t = cond ? truthy(cond) : undefined
+        const kw = args.find((a) => a.kind === 'kw') as Extract<ExValue, {kind: 'kw'}> | undefined
+        if (t === undefined) return unknown(`the condition at ${this.file}:${this.line(n)} cannot be decided`)
+        const take = name === 'if' ? t : !t
+        const branch = kw?.entries.find((e) => e.key === (take ? 'do' : 'else'))
+        if (branch) return branch.value
+        const block = doBlockOf(n)
+        if (block) return this.block(block, take ? 'do' : 'else', depth)
+        return {kind: 'nil', via: []}
+      }
+
+      default: {
+        break
+      }
+    }
+
+    return unknown(`\`${n.text.split('\n')[0].slice(0, 60)}\` is computed at run time`)
+  }
+
+  /** The value of a do/else branch: its statements run in order, the last one is the value. */
+  private block(doBlock: TsNode, which: 'do' | 'else', depth: number): ExValue {
+    const body = which === 'do' ? doBlock.namedChildren.filter((c) => c && !['else_block', 'comment', 'after_block', 'rescue_block', 'catch_block'].includes(c.type)) : (doBlock.namedChildren.find((c) => c?.type === 'else_block')?.namedChildren ?? [])
+    let last: ExValue = {kind: 'nil', via: []}
+    for (const s of body) if (s && s.type !== 'comment') last = this.eval(s, depth + 1)
+    return last
+  }
+
+  eval(n: TsNode | null, depth = 0): ExValue {
+    if (!n) return unknown('nothing to read')
+    if (depth > 200) return unknown(TOO_DEEP)
+    switch (n.type) {
+      case 'integer': {
+        const t = n.text.replaceAll('_', '')
+        return /^\d+$/.test(t) ? {kind: 'int', value: Number(t), via: []} : unknown(`\`${n.text}\` is not a decimal integer`)
+      }
+
+      case 'string': {
+        let s = ''
+        const via: Source[] = []
+        for (const c of n.namedChildren) {
+          if (!c) continue
+          if (c.type === 'quoted_content') s += c.text
+          else if (c.type === 'escape_sequence') s += ({'\\"': '"', '\\\\': '\\', '\\n': '\n', '\\t': '\t'} as Record<string, string>)[c.text] ?? c.text
+          else if (c.type === 'interpolation') {
+            const v = this.eval(c.namedChildren[0], depth + 1)
+            if (v.kind === 'string' || v.kind === 'atom') s += v.value
+            else if (v.kind === 'int') s += String(v.value)
+            else return v.kind === 'unknown' ? v : unknown('an interpolation conncalc cannot read')
+            via.push(...viaOf(v))
+          }
+        }
+
+        return {kind: 'string', value: s, via}
+      }
+
+      case 'atom': {
+        return {kind: 'atom', value: n.text.replace(/^:/, '').replace(/^"(.*)"$/, '$1'), via: []}
+      }
+
+      case 'alias': {
+        return {kind: 'alias', value: n.text, via: []}
+      }
+
+      case 'boolean': {
+        return {kind: 'bool', value: n.text === 'true', via: []}
+      }
+
+      case 'nil': {
+        return {kind: 'nil', via: []}
+      }
+
+      case 'keywords': {
+        return this.kw(n, depth)
+      }
+
+      case 'list': {
+        const items = n.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment')
+        if (items.length === 1 && items[0].type === 'keywords') return this.kw(items[0], depth)
+        return {items: items.map((c) => this.eval(c, depth + 1)), kind: 'list', via: []}
+      }
+
+      case 'tuple': {
+        return {items: n.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment').map((c) => this.eval(c, depth + 1)), kind: 'tuple', via: []}
+      }
+
+      case 'block': {
+        const inner = n.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment')
+        return inner.length === 1 ? this.eval(inner[0], depth + 1) : unknown('a block of several expressions')
+      }
+
+      case 'identifier': {
+        return this.vars.get(n.text) ?? unknown(`\`${n.text}\` is not a variable conncalc knows`)
+      }
+
+      case 'call': {
+        return this.call(n, depth)
+      }
+
+      case 'binary_operator': {
+        return this.binary(n, depth)
+      }
+
+      default: {
+        break
+      }
+    }
+
+    return unknown(`\`${n.text.split('\n')[0].slice(0, 60)}\` is computed at run time`)
+  }
+
+  private binary(n: TsNode, depth: number): ExValue {
+    const op = n.childForFieldName('operator')?.text
+    const leftNode = n.childForFieldName('left')
+    const rightNode = n.childForFieldName('right')
+    if (op === '|>') {
+      const left = this.eval(leftNode, depth + 1)
+      return rightNode?.type === 'call' ? this.call(rightNode, depth + 1, left) : unknown('a pipe into something other than a call')
+    }
+
+    const left = this.eval(leftNode, depth + 1)
+    if (op === '||' || op === 'or') {
+      const t = truthy(left)
+      if (t === true) return left
+      if (t === false) return this.eval(rightNode, depth + 1)
+      return left
+    }
+
+    if (op === '&&' || op === 'and') {
+      const t = truthy(left)
+      return t === false ? left : t === true ? this.eval(rightNode, depth + 1) : left
+    }
+
+    const right = this.eval(rightNode, depth + 1)
+    if (left.kind === 'unknown') return left
+    if (right.kind === 'unknown') return right
+    const via = [...viaOf(left), ...viaOf(right)]
+    switch (op) {
+      case '==':
+      case '===':
+      case '!=':
+      case '!==': {
+        const scalar = (v: ExValue): string | undefined => (v.kind === 'int' || v.kind === 'string' || v.kind === 'atom' || v.kind === 'alias' || v.kind === 'bool' ? `${v.kind === 'alias' ? 'atom' : v.kind}:${String(v.value)}` : v.kind === 'nil' ? 'nil' : undefined)
+        const [a, b] = [scalar(left), scalar(right)]
+        if (a === undefined || b === undefined) return unknown('a comparison conncalc cannot read')
+        return {kind: 'bool', value: (a === b) === (op === '==' || op === '==='), via}
+      }
+
+      case 'in': {
+        if (right.kind !== 'list') return unknown('`in` on a value conncalc cannot read')
+        const k = (v: ExValue): string => JSON.stringify(v.kind === 'unknown' ? null : [v.kind, 'value' in v ? v.value : null])
+        return {kind: 'bool', value: right.items.some((i) => k(i) === k(left)), via}
+      }
+
+      case '+':
+      case '-':
+      case '*': {
+        if (left.kind !== 'int' || right.kind !== 'int') return unknown(`\`${op}\` on values that are not integers`)
+        return {kind: 'int', value: op === '+' ? left.value + right.value : op === '-' ? left.value - right.value : left.value * right.value, via}
+      }
+
+      case '<>': {
+        if (left.kind !== 'string' || right.kind !== 'string') return unknown('`<>` on values that are not strings')
+        return {kind: 'string', value: left.value + right.value, via}
+      }
+
+      default: {
+        return unknown(`the operator \`${op ?? '?'}\` is not evaluated`)
+      }
+    }
+  }
+
+  /** A `div(a, b)` style call is rare in configs; arithmetic above covers `*`, `+`, `-`. */
+  statementLine(n: TsNode): number {
+    return this.line(n)
+  }
+}
+
+interface RunState {
+  config: ElixirConfig
+  files: FileReader
+  options: EvalOptions
+  /** Files being evaluated, for import_config cycles. */
+  stack: string[]
+}
+
+function record(state: RunState, ev: Evaluator, call: TsNode, depth: number): void {
+  const args = argsOf(call)
+  const app = args[0] ? ev.eval(args[0], depth) : undefined
+  if (app?.kind !== 'atom') return
+  // config :app, Key, opts | config :app, opts | config :app, :key, value
+  let root = ''
+  let opts: ExValue | undefined
+  if (args.length >= 3) {
+    const k = ev.eval(args[1], depth)
+    if (k.kind !== 'alias' && k.kind !== 'atom') return
+    if (k.kind === 'atom') {
+      // config :app, :key, value — one top-level key.
+      opts = {entries: [{key: k.value, line: ev.statementLine(call), value: ev.eval(args[2], depth)}], kind: 'kw', via: []}
+    } else {
+      root = k.value
+      opts = ev.eval(args[2], depth)
+    }
+  } else if (args.length === 2) opts = ev.eval(args[1], depth)
+  if (opts?.kind !== 'kw') return
+  const key = `${app.value} ${root}`
+  const into = state.config.entries.get(key) ?? new Map<string, ConfigEntry>()
+  state.config.entries.set(key, into)
+  for (const e of opts.entries) into.set(e.key, {file: ev.file, line: e.line, value: e.value, ...(ev.conditional ? {conditional: ev.conditional} : {})})
+}
+
+async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)[], depth: number): Promise<void> {
+  for (const n of nodes) {
+    if (!n || n.type === 'comment') continue
+    if (depth > 100) return
+    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '=') {
+      const left = n.childForFieldName('left')
+      const v = ev.eval(n.childForFieldName('right'), depth)
+      // The variable's value remembers the line it was computed on, and any condition around it.
+      if (left?.type === 'identifier') ev.vars.set(left.text, withVia(v, [fromFile(ev.file, ev.statementLine(n)), ...(ev.conditional ? [ev.conditional] : [])]))
+      continue
+    }
+
+    if (n.type !== 'call') continue
+    const name = callName(n)
+    if (name === 'config' || name === 'Config.config') {
+      record(state, ev, n, depth)
+    } else if (name === 'import_config') {
+      const arg = argsOf(n)[0]
+      const target = arg ? ev.eval(arg, depth) : undefined
+      if (target?.kind === 'string') {
+        const dir = ev.file.includes('/') ? ev.file.slice(0, ev.file.lastIndexOf('/') + 1) : ''
+        await evaluateFile(state, `${dir}${target.value}`, ev)
+      } else {
+        state.config.diagnostics.push({code: 'unknown-config-value', file: ev.file, line: ev.statementLine(n), message: `cannot tell which file \`${n.text.slice(0, 60)}\` imports; its settings are not read`, severity: 'warning'})
+      }
+    } else if (name === 'if' || name === 'unless') {
+      const cond = argsOf(n)[0]
+      const c = cond ? ev.eval(cond, depth) : unknown('no condition')
+      const t = truthy(c)
+      const block = doBlockOf(n)
+      if (!block) continue
+      const doBody = block.namedChildren.filter((x) => x && !['else_block'].includes(x.type))
+      const elseBody = block.namedChildren.find((x) => x?.type === 'else_block')?.namedChildren ?? []
+      if (t === undefined) {
+        // Both branches may run: read both, and label what they set.
+        const before = ev.conditional
+        ev.conditional = assumed(`set inside \`${name}\` at ${ev.file}:${ev.statementLine(n)}, whose condition conncalc cannot decide (${c.kind === 'unknown' ? c.reason : ''})`)
+        await statements(state, ev, elseBody, depth + 1)
+        await statements(state, ev, doBody, depth + 1)
+        ev.conditional = before
+      } else await statements(state, ev, (name === 'if') === t ? doBody : elseBody, depth + 1)
+    } else if (name === 'case' || name === 'cond' || name === 'with') {
+      const block = doBlockOf(n)
+      if (!block) continue
+      const before = ev.conditional
+      ev.conditional = assumed(`set inside \`${name}\` at ${ev.file}:${ev.statementLine(n)}, which conncalc does not evaluate`)
+      for (const clause of block.namedChildren) {
+        if (clause?.type === 'stab_clause') await statements(state, ev, clause.childForFieldName('body')?.namedChildren ?? [], depth + 1)
+      }
+
+      ev.conditional = before
+    }
+  }
+}
+
+async function evaluateFile(state: RunState, path: string, ev: Evaluator): Promise<void> {
+  if (state.stack.includes(path)) {
+    state.config.diagnostics.push({code: 'unparsable-config', file: ev.file, message: `${path} imports itself through ${state.stack.join(' → ')}; not read again`, severity: 'warning'})
+    return
+  }
+
+  const f = state.files.read(path)
+  if (!f) return
+  state.config.files.push(path)
+  const tree = (await loadGrammar('elixir')).parse(f.text)
+  if (!tree) return
+  try {
+    const error = firstSyntaxError(tree)
+    if (error) state.config.diagnostics.push({code: 'unparsable-config', file: path, line: error.line, message: `${path}:${error.line}: ${error.message}; conncalc reads the rest of the file`, severity: 'warning'})
+    const outer = ev.file
+    ev.file = path
+    state.stack.push(path)
+    await statements(state, ev, tree.rootNode.namedChildren, 0)
+    state.stack.pop()
+    ev.file = outer
+  } catch (error) {
+    if (!isExhaustion(error)) throw error
+    state.config.diagnostics.push({code: 'unparsable-config', file: path, message: `${path} is ${TOO_DEEP}`, severity: 'warning'})
+  } finally {
+    tree.delete()
+  }
+}
+
+/**
+ * The configuration a release or `mix` sees at boot in `mixEnv`: config.exs
+ * (and what it imports), then runtime.exs, each in its own variable scope.
+ */
+export async function readElixirConfig(files: FileReader, options: EvalOptions): Promise<ElixirConfig> {
+  const config: ElixirConfig = {diagnostics: [], entries: new Map(), files: []}
+  for (const path of ['config/config.exs', 'config/runtime.exs']) {
+    const state: RunState = {config, files, options, stack: []}
+    await evaluateFile(state, path, new Evaluator(options, path))
+  }
+
+  return config
+}
+

@@ -1,0 +1,181 @@
+/**
+ * Elixir/Phoenix: one BEAM per dyno (`mix phx.server`, `mix run --no-halt`,
+ * `elixir … -S mix phx.server`, a release's `bin/app start`). Every Ecto repo
+ * the app starts holds a DBConnection pool of `pool_size` connections (Ecto's
+ * default 10: Ecto.Repo.Supervisor `@defaults [timeout: 15000, pool_size: 10]`),
+ * times `pool_count` (default 1), all opened when the repo starts
+ * (DBConnection.ConnectionPool.Pool starts one connection process per slot:
+ * `for id <- 1..size, do: conn(...)`), whatever the load. Requests are BEAM
+ * processes that queue for a pooled connection, so the pools are the bound.
+ * Oban's default notifier, Oban.Notifiers.Postgres, LISTENs on one more
+ * connection of its own (Postgrex.SimpleConnection) per node.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Extra, PoolEntry} from '../../model/process.js'
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {isElixir, mixTask} from '../common/matchers.js'
+import {programName} from '../common/setting.js'
+import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig} from './config.js'
+
+const ECTO_REF = 'https://github.com/elixir-ecto/ecto/blob/master/lib/ecto/repo/supervisor.ex'
+const POOL_REF = 'https://github.com/elixir-ecto/db_connection/blob/master/lib/db_connection/connection_pool/pool.ex'
+const MIGRATOR_REF = 'https://github.com/elixir-ecto/ecto_sql/blob/master/lib/ecto/migrator.ex'
+const OBAN_REF = 'https://github.com/oban-bg/oban/blob/main/lib/oban/config.ex'
+const BUILDPACK_REF = 'https://github.com/HashNuke/heroku-buildpack-elixir#configuration'
+
+const line = (e: ConfigEntry): Source => fromFile(e.file, e.line)
+
+/** The repos the app starts: `ecto_repos` of each app, else every configured module named *Repo that has connection settings. */
+function repos(cfg: ElixirConfig): {app: string; name: string; via: Source[]}[] {
+  const out: {app: string; name: string; via: Source[]}[] = []
+  for (const [key, entries] of cfg.entries) {
+    const [app, root] = key.split(' ')
+    const list = root === '' ? entries.get('ecto_repos') : undefined
+    if (list?.value.kind !== 'list') continue
+    for (const item of list.value.items) if (item.kind === 'alias' && !out.some((r) => r.name === item.value)) out.push({app, name: item.value, via: [line(list)]})
+  }
+
+  if (out.length > 0) return out
+  for (const [key, entries] of cfg.entries) {
+    const [app, root] = key.split(' ')
+    if (/Repo$/.test(root) && ['url', 'database', 'hostname', 'pool_size', 'username'].some((k) => entries.has(k))) {
+      out.push({app, name: root, via: [assumed(`no ecto_repos list was found; ${root} is configured, so it is assumed to start`)]})
+    }
+  }
+
+  return out
+}
+
+function integer(entry: ConfigEntry | undefined, what: string, ctx: AnalyzerContext, diagnostics: Diagnostic[]): Sourced<number> | undefined {
+  if (!entry) return undefined
+  const v: ExValue = entry.value
+  const conditional = entry.conditional ? [entry.conditional] : []
+  if (v.kind === 'int') return sourced(v.value, line(entry), [...v.via, ...conditional])
+  if (v.kind === 'unknown' && v.missingEnv) {
+    diagnostics.push({
+      code: 'unresolved-env',
+      file: entry.file,
+      fix: `set ${v.missingEnv} (e.g. --env ${v.missingEnv}=10, or heroku config), or give it a default in ${entry.file}`,
+      line: entry.line,
+      message: `${ctx.processType}: ${v.missingEnv} is not set anywhere and ${entry.file}:${entry.line} reads it for ${what} without a default, so ${what} is unknown`,
+      processType: ctx.processType,
+      severity: 'warning',
+    })
+    return undefined
+  }
+
+  const reason = v.kind === 'unknown' ? v.reason : `it is ${v.kind === 'nil' ? 'nil' : `a ${v.kind}`}, not an integer`
+  diagnostics.push({code: 'unknown-config-value', file: entry.file, line: entry.line, message: `${ctx.processType}: cannot read ${what} at ${entry.file}:${entry.line}: ${reason}`, processType: ctx.processType, severity: 'warning'})
+  return undefined
+}
+
+/** `?pool_size=N` in the repo's URL overrides the keyword (Ecto.Repo.Supervisor merges the URL's options last). */
+function urlPoolSize(entry: ConfigEntry | undefined): Sourced<number> | undefined {
+  if (entry?.value.kind !== 'string') return undefined
+  const q = entry.value.value.split('?')[1]
+  const n = q ? new URLSearchParams(q).get('pool_size') : null
+  return n && /^\d+$/.test(n) ? sourced(Number(n), line(entry), [...entry.value.via]) : undefined
+}
+
+/** Oban's LISTEN connection: +1 unless it is configured with another notifier or engine. */
+function obanNotifier(cfg: ElixirConfig, repoNames: string[]): Extra[] {
+  const out: Extra[] = []
+  for (const [key, entries] of cfg.entries) {
+    const [, root] = key.split(' ')
+    if (root !== 'Oban' && !/\.Oban$/.test(root)) continue
+    if (entries.get('testing')?.value.kind === 'atom') continue // testing: :manual / :inline starts no notifier's listener in use
+    const engine = entries.get('engine')?.value
+    if (engine?.kind === 'alias' && /(Lite|Dolphin)$/.test(engine.value)) continue
+    const n = entries.get('notifier')
+    const notifier = n?.value.kind === 'alias' ? n.value.value : n?.value.kind === 'tuple' && n.value.items[0]?.kind === 'alias' ? n.value.items[0].value : undefined
+    if (n && notifier === undefined) {
+      out.push({count: sourced(1, line(n), [assumed('the notifier is not one conncalc can read; the Postgres notifier (1 LISTEN connection) is assumed')]), kind: 'oban-notifier', reason: 'Oban notifier LISTEN connection'})
+      continue
+    }
+
+    if (notifier !== undefined && notifier !== 'Oban.Notifiers.Postgres' && notifier !== 'Oban.PostgresNotifier') continue
+    const repo = entries.get('repo')?.value
+    const database = repo?.kind === 'alias' && repoNames.includes(repo.value) ? repo.value : undefined
+    const source = n ? line(n) : fromDefault('Oban\'s default notifier is Oban.Notifiers.Postgres (LISTEN/NOTIFY on a connection of its own) for the Basic engine', OBAN_REF)
+    const anyEntry = [...entries.values()][0]
+    out.push({count: sourced(1, source, n || !anyEntry ? [] : [line(anyEntry)]), ...(database ? {database} : {}), kind: 'oban-notifier', reason: `Oban (${root}) Postgres notifier: a LISTEN connection outside the repo pool`})
+  }
+
+  return out
+}
+
+/** Versions of the packages that decide these numbers, from mix.lock (`"ecto": {:hex, :ecto, "3.12.5", …}`). */
+function lockVersions(ctx: AnalyzerContext): Record<string, string> {
+  const text = ctx.files.read('mix.lock')?.text ?? ''
+  const out: Record<string, string> = {}
+  for (const m of text.matchAll(/^\s*"(ecto|ecto_sql|postgrex|db_connection|oban)":\s*\{:hex,\s*:\w+,\s*"([^"]+)"/gm)) out[m[1]] = m[2]
+  return out
+}
+
+export const elixir: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const diagnostics: Diagnostic[] = []
+    const mix = ctx.env.get('MIX_ENV')
+    const mixEnv = mix ? {source: mix.source, value: mix.value} : {source: fromDefault('the Elixir buildpack builds and runs with MIX_ENV=prod', BUILDPACK_REF), value: 'prod'}
+    const cfg = await readElixirConfig(ctx.files, {cpus: ctx.dyno?.nproc, env: ctx.env, mixEnv: mixEnv.value})
+    diagnostics.push(...cfg.diagnostics.map((d) => ({...d, processType: ctx.processType})))
+    const task = mixTask(ctx.command.argv)
+    const one = sourced(1, fromDefault('an Elixir node is one BEAM OS process per dyno', 'https://hexdocs.pm/mix/Mix.Tasks.Release.html'))
+    // `mix ecto.migrate`/`rollback` start each repo with a pool of 2 (Ecto.Migrator), not the app.
+    const migrate = task !== undefined && /^ecto\.(migrate|rollback)$/.test(task)
+    const started = repos(cfg)
+    const pools: PoolEntry[] = []
+    for (const repo of started) {
+      const entries = cfg.entries.get(`${repo.app} ${repo.name}`) ?? new Map<string, ConfigEntry>()
+      let size: Sourced<number>
+      if (migrate) size = sourced(2, fromDefault('Ecto.Migrator starts the repo with pool_size 2 for mix ecto.migrate', MIGRATOR_REF))
+      else {
+        const set = entries.get('pool_size')
+        const read = urlPoolSize(entries.get('url')) ?? integer(set, `${repo.name} pool_size`, ctx, diagnostics)
+        const dflt = sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), repo.via.filter((v) => v.kind === 'assumed'))
+        size = read ?? (set ? sourced(10, dflt.source, [...(dflt.via ?? []), line(set), assumed(`${set.file}:${set.line} sets pool_size in a way conncalc cannot read; Ecto's default 10 used`)]) : dflt)
+        if (read && repo.via.some((v) => v.kind === 'assumed')) size = sourced(size.value, size.source, [...(size.via ?? []), ...repo.via])
+      }
+
+      const count = integer(entries.get('pool_count'), `${repo.name} pool_count`, ctx, diagnostics)
+      const pool = count && count.value > 1 ? sourced(size.value * count.value, size.source, [...(size.via ?? []), count.source, fromDefault(`pool_size × pool_count (${size.value} × ${count.value})`, 'https://hexdocs.pm/ecto/Ecto.Repo.html')]) : size
+      pools.push({database: repo.name, minOpen: sourced(pool.value, fromDefault('DBConnection opens every connection of the pool when the repo starts', POOL_REF), [pool.source]), pool, server: 'DATABASE_URL'})
+    }
+
+    if (pools.length === 0 && (ctx.files.read('mix.lock')?.text.includes('"postgrex"') ?? false)) {
+      pools.push({database: 'Repo', pool: sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), [fromFile('mix.lock', 1), assumed('postgrex is a dependency but no repo config was found in config/*.exs; one repo is assumed')]), server: 'DATABASE_URL'})
+    }
+
+    if (pools.length === 0) {
+      diagnostics.push({
+        code: 'unknown-command',
+        fix: `if it does use PostgreSQL, say how: --assume ${ctx.processType}=1:N:N`,
+        message: `${ctx.processType}: no Ecto repo was found in ${cfg.files.join(', ') || 'config/config.exs and config/runtime.exs'}; counting 1 connection`,
+        processType: ctx.processType,
+        severity: 'warning',
+      })
+    }
+
+    const extras = migrate ? [] : obanNotifier(cfg, started.map((r) => r.name))
+    const total = pools.reduce((a, p) => a + p.pool.value, 0)
+    const server = task === 'phx.server' ? 'phoenix' : task ? `mix ${task}` : programName(ctx.command.argv[0]) === 'mix' ? 'mix' : 'elixir-release'
+    const knownTask = task === undefined || ['phx.server', 'run'].includes(task) || migrate
+    return {
+      diagnostics,
+      extrasPerProcess: extras,
+      language: 'elixir',
+      pools,
+      processesPerDyno: one,
+      server,
+      threadsPerProcess:
+        pools.length === 0
+          ? sourced(1, assumed('no Ecto repo found'))
+          : sourced(total, fromDefault('requests and jobs are BEAM processes that queue for a pooled connection: at most the pools are held at once', POOL_REF), knownTask ? [] : [assumed(`\`mix ${task}\` is assumed to start the application and its repos`)]),
+      ...(Object.keys(lockVersions(ctx)).length > 0 ? {versions: lockVersions(ctx)} : {}),
+    }
+  },
+  id: 'elixir',
+  matches: isElixir,
+}

@@ -1,0 +1,94 @@
+import {describe, expect, it} from 'vitest'
+
+import type {AnalyzerContext} from '../../src/languages/common/types.js'
+
+import {isElixir, mixTask} from '../../src/languages/common/matchers.js'
+import {splitCommand} from '../../src/languages/shell/shell.js'
+import {Env} from '../../src/model/env.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {planJson, procfileOf, runCli} from '../helpers/cli.js'
+
+const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
+
+describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', () => {
+  it('mix phx.new shape on releases: runtime.exs pool_size with a POOL_SIZE default, Oban +1 LISTEN connection', () => {
+    const r = plan('phoenix-ecto', '--scale', 'web=3', 'worker=1', '--plan', 'standard-0')
+    // pool_size: String.to_integer(System.get_env("POOL_SIZE") || "10") inside `if config_env() == :prod`:
+    // POOL_SIZE is unset, so 10; Oban (Basic engine, no notifier set) adds its Postgres notifier's
+    // LISTEN connection. web: 3 dynos × 1 BEAM × (10 + 1) = 33; worker: 1 × 11 = 11; total 44.
+    expect(r.type('web')).toMatchObject({connections: 33, connectionsPerProcess: 11, extraPerProcess: 1, poolPerProcess: 10, processesPerDyno: 1, server: 'elixir-release'})
+    expect(r.type('web').sources['pool.Hello.Repo'].source).toEqual({file: 'config/runtime.exs', kind: 'file', line: 36})
+    expect(r.type('worker')).toMatchObject({connections: 11, server: 'mix run'})
+    expect(r.total).toBe(44)
+    expect(r.exit).toBe(0)
+    // The release phase (`bin/hello eval …`) counts only in the deploy peak: 44 + its 1.
+    expect(r.type('release').role).toBe('release')
+  })
+
+  it('POOL_SIZE from the env decides, and pushes the app over a standard-0', () => {
+    // 3 × (30 + 1) + 1 × (30 + 1) = 124 > 120.
+    const r = plan('phoenix-ecto', '--scale', 'web=3', 'worker=1', '--plan', 'standard-0', '--env', 'POOL_SIZE=30')
+    expect(r.type('web')).toMatchObject({connections: 93, poolPerProcess: 30})
+    expect(r.type('web').sources['pool.Hello.Repo'].via).toContainEqual({from: '--env', kind: 'env', name: 'POOL_SIZE'})
+    expect(r.total).toBe(124)
+    expect(r.exit).toBe(1)
+  })
+
+  it('MIX_ENV picks the branch: dev reads config/dev.exs through import_config "#{config_env()}.exs"', () => {
+    const r = plan('phoenix-ecto', '--scale', 'web=1', 'worker=0', '--env', 'MIX_ENV=dev')
+    expect(r.type('web').sources['pool.Hello.Repo'].source).toEqual({file: 'config/dev.exs', kind: 'file', line: 11})
+    expect(r.type('web')).toMatchObject({connections: 11, poolPerProcess: 10})
+  })
+
+  it('a pool_size conncalc cannot read is Ecto\'s default 10, labelled, with the line', () => {
+    const r = plan('phoenix-ecto', '--scale', 'web=1', 'worker=1', '--env', 'POOL_SIZE=ten')
+    expect(r.type('web')).toMatchObject({poolPerProcess: 10})
+    expect(r.type('web').sources['pool.Hello.Repo'].via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'config/runtime.exs', line: 36, processType: 'web'}))
+    expect(runCli(['plan', '--procfile', procfileOf('phoenix-ecto'), '--scale', 'web=1', 'worker=1', '--env', 'POOL_SIZE=ten']).stdout).toMatch(/^web\s+elixir-release\s+1\s+1\s+10\s+10\*/m)
+  })
+
+  it('two repos, pool_count, System.get_env/2 piped, Keyword.get, Oban on the PG notifier (no LISTEN)', () => {
+    const r = plan('phoenix-two-repos', '--scale', 'web=2')
+    // Shop.Repo: pool_size 5 (POOL_SIZE default "5") × pool_count 2 = 10; Shop.ReadRepo: Keyword.get(read_opts, :pool_size, 10) = 3.
+    // Oban.Notifiers.PG opens no connection. 2 dynos × (10 + 3) = 26.
+    expect(r.type('web')).toMatchObject({connections: 26, extraPerProcess: 0, poolPerProcess: 13, server: 'phoenix', threadsPerProcess: 13})
+    expect(r.type('web').sources['pool.Shop.ReadRepo'].via).toContainEqual({file: 'config/runtime.exs', kind: 'file', line: 3})
+    // ?pool_size= in DATABASE_URL wins over the keyword (Ecto merges the URL's options last): 2 × (4 × 2 + 4) = 24.
+    const url = plan('phoenix-two-repos', '--scale', 'web=2', '--env', 'DATABASE_URL=postgres://u:hunter2@db.example.com/shop?pool_size=4')
+    expect(url.type('web')).toMatchObject({connections: 24, poolPerProcess: 12})
+    expect(JSON.stringify(url)).not.toContain('hunter2')
+  })
+
+  it('--assume overrides the analysis, including the Oban extra', () => {
+    // 3 × min(10, 10) + 0 extras = 30 for web; worker stays 11.
+    const r = plan('phoenix-ecto', '--scale', 'web=3', 'worker=1', '--assume', 'web.extras=0')
+    expect(r.type('web')).toMatchObject({connections: 30})
+    expect(r.total).toBe(41)
+  })
+})
+
+describe('Elixir commands', () => {
+  const ctx = {files: memoryFiles({'mix.exs': ''})} as unknown as AnalyzerContext
+  const split = (c: string) => splitCommand(c, new Env([]), {file: 'Procfile', line: 1}).command
+
+  it.each([
+    ['mix phx.server', 'phx.server'],
+    ['NODE=$(mix phx.gen.secret) mix phx.server', 'phx.server'],
+    ['elixir --sname server -S mix phx.server', 'phx.server'],
+    ['iex -S mix phx.server', 'phx.server'],
+    ['mix run --no-halt', 'run'],
+    ['_build/prod/rel/hello/bin/hello start', undefined],
+    ['bin/server', undefined],
+  ])('`%s` is Elixir (mix task %s)', (command, task) => {
+    const cmd = split(command)
+    expect(isElixir(cmd, ctx)).toBe(true)
+    expect(mixTask(cmd.argv)).toBe(task)
+  })
+
+  it('a release-looking command is Elixir only in an app with mix.exs', () => {
+    const other = {files: memoryFiles({Gemfile: ''})} as unknown as AnalyzerContext
+    expect(isElixir(split('bin/hello start'), other)).toBe(false)
+    expect(isElixir(split('elixir script.exs'), other)).toBe(false)
+  })
+})
