@@ -54,6 +54,10 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     // Oban.Notifiers.PG opens no connection. 2 dynos × (10 + 3) = 26.
     expect(r.type('web')).toMatchObject({connections: 26, extraPerProcess: 0, poolPerProcess: 13, server: 'phoenix', threadsPerProcess: 13})
     expect(r.type('web').sources['pool.Shop.ReadRepo'].via).toContainEqual({file: 'config/runtime.exs', kind: 'file', line: 3})
+    // Shop.ReadRepo.init/2 may replace pool_size at start: the number is labelled and the line named.
+    expect(r.type('web').sources['pool.Shop.ReadRepo'].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('lib/shop/read_repo.ex:11')}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'lib/shop/read_repo.ex', line: 11}))
+    expect(r.type('web').sources['pool.Shop.Repo'].via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
     // ?pool_size= in DATABASE_URL wins over the keyword (Ecto merges the URL's options last): 2 × (4 × 2 + 4) = 24.
     const url = plan('phoenix-two-repos', '--scale', 'web=2', '--env', 'DATABASE_URL=postgres://u:hunter2@db.example.com/shop?pool_size=4')
     expect(url.type('web')).toMatchObject({connections: 24, poolPerProcess: 12})

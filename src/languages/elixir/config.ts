@@ -471,3 +471,60 @@ export async function readElixirConfig(files: FileReader, options: EvalOptions):
   return config
 }
 
+
+/** `Hexpm.RepoBase` → `hexpm/repo_base`, as Macro.underscore/1 names a module's file. */
+const underscore = (alias: string): string =>
+  alias
+    .split('.')
+    .map((p) => p.replaceAll(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replaceAll(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase())
+    .join('/')
+
+/**
+ * Where a repo's `init/2` callback touches `:pool_size` (`Keyword.put(opts, :pool_size, …)`):
+ * Ecto calls it at start, after the config files, so it can replace what they say. Looked for
+ * in the module's conventional file (`lib/hexpm/repo_base.ex`) and `lib/<app>/repo.ex`.
+ */
+export async function repoInitPoolSize(files: FileReader, repo: string, app: string): Promise<{file: string; line: number} | undefined> {
+  for (const path of [...new Set([`lib/${underscore(repo)}.ex`, `lib/${app}/repo.ex`])]) {
+    const f = files.read(path)
+    if (!f || !f.text.includes('pool_size')) continue
+    const tree = (await loadGrammar('elixir')).parse(f.text)
+    if (!tree) continue
+    try {
+      const stack: TsNode[] = [tree.rootNode]
+      let inModule: TsNode | undefined
+      while (stack.length > 0) {
+        const n = stack.pop()!
+        if (n.type === 'call' && callName(n) === 'defmodule' && argsOf(n)[0]?.text === repo) {
+          inModule = n
+          break
+        }
+
+        for (const c of n.namedChildren) if (c) stack.push(c)
+      }
+
+      if (!inModule) continue
+      const defs: TsNode[] = []
+      const walk: TsNode[] = [inModule]
+      while (walk.length > 0) {
+        const n = walk.pop()!
+        const head = n.type === 'call' && (callName(n) === 'def' || callName(n) === 'defp') ? argsOf(n)[0] : undefined
+        if (head && head.type === 'call' && callName(head) === 'init') defs.push(n)
+        else for (const c of n.namedChildren) if (c) walk.push(c)
+      }
+
+      for (const def of defs) {
+        const inside: TsNode[] = [def]
+        while (inside.length > 0) {
+          const n = inside.pop()!
+          if ((n.type === 'atom' && n.text === ':pool_size') || (n.type === 'keyword' && /^pool_size:/.test(n.text))) return {file: path, line: n.startPosition.row + 1}
+          for (const c of n.namedChildren) if (c) inside.push(c)
+        }
+      }
+    } finally {
+      tree.delete()
+    }
+  }
+
+  return undefined
+}

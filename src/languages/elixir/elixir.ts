@@ -17,7 +17,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
-import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig} from './config.js'
+import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize} from './config.js'
 
 const ECTO_REF = 'https://github.com/elixir-ecto/ecto/blob/master/lib/ecto/repo/supervisor.ex'
 const POOL_REF = 'https://github.com/elixir-ecto/db_connection/blob/master/lib/db_connection/connection_pool/pool.ex'
@@ -137,6 +137,12 @@ export const elixir: ServerAnalyzer = {
         const dflt = sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), repo.via.filter((v) => v.kind === 'assumed'))
         size = read ?? (set ? sourced(10, dflt.source, [...(dflt.via ?? []), line(set), assumed(`${set.file}:${set.line} sets pool_size in a way conncalc cannot read; Ecto's default 10 used`)]) : dflt)
         if (read && repo.via.some((v) => v.kind === 'assumed')) size = sourced(size.value, size.source, [...(size.via ?? []), ...repo.via])
+        // The repo's init/2 runs after the config files and may replace pool_size.
+        const init = await repoInitPoolSize(ctx.files, repo.name, repo.app)
+        if (init) {
+          diagnostics.push({code: 'unknown-config-value', file: init.file, line: init.line, message: `${ctx.processType}: ${repo.name}.init/2 sets pool_size at ${init.file}:${init.line}, in code conncalc does not evaluate; using ${size.value} from the config (give --assume ${ctx.processType}=1:N:N if it differs)`, processType: ctx.processType, severity: 'warning'})
+          size = sourced(size.value, size.source, [...(size.via ?? []), fromFile(init.file, init.line), assumed(`${repo.name}.init/2 may replace pool_size at ${init.file}:${init.line}`)])
+        }
       }
 
       const count = integer(entries.get('pool_count'), `${repo.name} pool_count`, ctx, diagnostics)
@@ -160,8 +166,8 @@ export const elixir: ServerAnalyzer = {
 
     const extras = migrate ? [] : obanNotifier(cfg, started.map((r) => r.name))
     const total = pools.reduce((a, p) => a + p.pool.value, 0)
-    const server = task === 'phx.server' ? 'phoenix' : task ? `mix ${task}` : programName(ctx.command.argv[0]) === 'mix' ? 'mix' : 'elixir-release'
-    const knownTask = task === undefined || ['phx.server', 'run'].includes(task) || migrate
+    const server = task === 'phx.server' || task === 'phoenix.server' ? 'phoenix' : task ? `mix ${task}` : programName(ctx.command.argv[0]) === 'mix' ? 'mix' : 'elixir-release'
+    const knownTask = task === undefined || ['phx.server', 'phoenix.server', 'run'].includes(task) || migrate
     return {
       diagnostics,
       extrasPerProcess: extras,
