@@ -203,22 +203,6 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
           .filter((e) => e.isFile() || (e.isSymbolicLink() && isFile(key === '' ? e.name : `${key}/${e.name}`)))
           .map((e) => e.name)
           .sort()
-      } catch {
-        return []
-      }
-    },
-    list(dir: string): string[] {
-      const key = dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')
-      const abs = locate(key)
-      if (abs === undefined) return []
-      try {
-        // Regular files only, and only those whose real path stays inside the app (locate checks each).
-        return readdirSync(abs)
-          .filter((name) => {
-            const file = locate(`${key}/${name}`)
-            return file !== undefined && statSync(file).isFile()
-          })
-          .sort()
           .slice(0, MAX_LISTED)
       } catch {
         return []

@@ -12,11 +12,7 @@ export interface SourceFile {
  */
 export interface FileReader {
   exists(path: string): boolean
-<<<<<<< HEAD
   /** Names of the files directly inside `dir` (not folders), sorted as Ruby's `Dir[…].sort` and Rails' initializer loading order; [] when it is missing. */
-=======
-  /** Names of the regular files directly inside `dir` ('' is the app root), sorted; [] for a missing directory. */
->>>>>>> b49a291 (.NET apps: Npgsql pools per connection string from appsettings*.json, ConnectionStrings__X and the app's C#, one process per dyno (they were unknown commands counting 1))
   list(dir: string): string[]
   read(path: string): SourceFile | undefined
 }
@@ -26,11 +22,7 @@ export function memoryFiles(files: Record<string, string>): FileReader {
   return {
     exists: (p) => Object.hasOwn(files, p),
     list(dir) {
-<<<<<<< HEAD
-      const prefix = dir.replace(/\/+$/, '') + '/'
-=======
       const prefix = dir === '' ? '' : `${dir.replace(/\/+$/, '')}/`
->>>>>>> b49a291 (.NET apps: Npgsql pools per connection string from appsettings*.json, ConnectionStrings__X and the app's C#, one process per dyno (they were unknown commands counting 1))
       return Object.keys(files)
         .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
         .map((p) => p.slice(prefix.length))

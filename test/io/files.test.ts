@@ -81,7 +81,6 @@ describe('createFileReader', () => {
     expect(files.read('config/cable-link.yml')?.text).toBe('production:\n  adapter: postgresql\n')
   })
 
-<<<<<<< HEAD
   it('lists the files of a folder, sorted, without folders or links that point out of the app', () => {
     const files = createFileReader(root)
     mkdirSync(join(root, 'config', 'initializers'), {recursive: true})
@@ -90,14 +89,6 @@ describe('createFileReader', () => {
     expect(files.list('config/initializers')).toEqual([])
     expect(files.list('config/missing')).toEqual([])
     expect(files.list('..')).toEqual([])
-=======
-  it('lists the files of a folder, not its folders, nor a symlink that points out of the root', () => {
-    const files = createFileReader(root)
-    expect(files.list('')).toEqual(['Procfile'])
-    expect(files.list('config')).toEqual(['cable-link.yml', 'cable.yml', 'database.yml', 'puma.rb', 'sidekiq.yml'])
-    expect(files.list('missing')).toEqual([])
-    expect(files.list('../')).toEqual([])
->>>>>>> b49a291 (.NET apps: Npgsql pools per connection string from appsettings*.json, ConnectionStrings__X and the app's C#, one process per dyno (they were unknown commands counting 1))
   })
 
   it('caches: a file read once is not read again', () => {
