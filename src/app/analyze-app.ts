@@ -17,7 +17,7 @@ import {analyzePgBouncer} from '../procfile/pgbouncer.js'
 import {parseProcfile} from '../procfile/procfile.js'
 import {runningEntries} from '../procfile/running.js'
 import {addons, analyzers} from '../procfile/registry.js'
-import {activeRecordVersion} from '../languages/ruby/ruby-server.js'
+import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
 

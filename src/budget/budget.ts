@@ -22,8 +22,11 @@ export function extraOnServer(x: Extra, m: PoolsOf): boolean {
   return !m.otherServerPools.some((p) => p.database === x.database)
 }
 
-/** The extras that count against the budgeted server. */
-export const countedExtras = (xs: Extra[], m: PoolsOf): Extra[] => xs.filter((x) => extraOnServer(x, m))
+/** The extras that count against the budgeted server in the expected total. */
+export const countedExtras = (xs: Extra[], m: PoolsOf): Extra[] => xs.filter((x) => !x.ceilingOnly && extraOnServer(x, m))
+
+/** The extras on the budgeted server that only the ceiling counts. */
+export const ceilingOnlyExtras = (xs: Extra[], m: PoolsOf): Extra[] => xs.filter((x) => x.ceilingOnly && extraOnServer(x, m))
 
 /** Per pool entry, the connections that in-pool extras check out of it on top of the threads. */
 export function inPoolDemand(m: PoolsOf & Pick<ProcessModel, 'extrasPerProcess'>): Map<string, number> {
@@ -60,10 +63,11 @@ export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDyno
   const outside = extraPerProcess - sum([...inPool.values()])
   const extraPerDyno = extraTotal(countedExtras(model.extrasPerDyno, model))
   const connectionsPerProcess = model.pools.length === 0 ? threads + extraPerProcess : expectedFromPools(model.pools, threads, inPool) + outside
-  const ceilingPerProcess = pool === null ? threads + extraPerProcess : pool + outside
+  const ceilingOnly = {dyno: extraTotal(ceilingOnlyExtras(model.extrasPerDyno, model)), process: extraTotal(ceilingOnlyExtras(model.extrasPerProcess, model))}
+  const ceilingPerProcess = (pool === null ? threads + extraPerProcess : pool + outside) + ceilingOnly.process
   const pooler = model.serverConnectionsPerDyno?.count.value
   const connectionsPerDyno = pooler ?? processes * connectionsPerProcess + extraPerDyno
-  const ceilingPerDyno = pooler ?? processes * ceilingPerProcess + extraPerDyno
+  const ceilingPerDyno = pooler ?? processes * ceilingPerProcess + extraPerDyno + ceilingOnly.dyno
   return {
     ceiling: dynos * ceilingPerDyno,
     ceilingPerDyno,

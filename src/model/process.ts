@@ -1,6 +1,6 @@
 import type {Diagnostic} from './diagnostic.js'
 import type {PgBouncerModel, ServerPooling} from './pooler.js'
-import type {Sourced} from './source.js'
+import type {Source, Sourced} from './source.js'
 
 /**
  * Connections a process (or a dyno) opens beside its request/job threads, with
@@ -8,6 +8,12 @@ import type {Sourced} from './source.js'
  * checked out of one (GoodJob's utility threads, Solid Queue's polling).
  */
 export interface Extra {
+  /**
+   * Held only in the worst case, not at the expected peak: added to the
+   * ceiling, never to the total (a preloading master's boot connection that
+   * Rails ≥ 5.2 flushes after boot).
+   */
+  ceilingOnly?: boolean
   count: Sourced<number>
   /**
    * The database entry these connections go to ("queue" for Solid Queue);
@@ -52,6 +58,15 @@ export interface HookSite {
   line: number
 }
 
+/** A sign that a preloading parent holds a database connection after boot (languages/ruby/boot-connection.ts). */
+export interface BootQuery {
+  /** Whose connection it is: decides the disconnect the fix names. */
+  library: 'activerecord' | 'other' | 'sequel'
+  source: Source
+  /** For the message: "ActiveRecord 4.2.11 (before 5.2, Rails does not empty its pools after boot)". */
+  what: string
+}
+
 /**
  * How a forking server starts its children, for the fork-safety rules: the
  * parent loads the app (and may connect) before it forks, and each child must
@@ -62,6 +77,8 @@ export interface ForkFacts {
   parentHook: string
   /** Hook that runs in each child after forking ("on_worker_boot", "after_fork", "Resque.after_fork"). */
   childHook: string
+  /** Signs that the parent holds a connection after boot; none means only while booting (Rails ≥ 5.2 flushes it). */
+  bootQueries?: BootQuery[]
   /** A disconnect in the parent hook, if one was found. */
   disconnect?: HookSite
   /** The file the fix goes in (config/puma.rb, config/initializers/resque.rb). */

@@ -99,6 +99,8 @@ export interface JsonProcessType {
 }
 
 export interface JsonExtra {
+  /** True when it is added to the ceiling only, never to the expected total. */
+  ceilingOnly: boolean
   count: number
   /** False when the extra's database is on another server: shown, not added in. */
   counted: boolean

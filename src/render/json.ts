@@ -10,6 +10,7 @@ import {pgbouncerJson, serverPoolingJson} from './json-poolers.js'
 
 function jsonExtra(x: Extra, per: 'dyno' | 'process', m: ProcessModel): JsonExtra {
   return {
+    ceilingOnly: x.ceilingOnly ?? false,
     count: x.count.value,
     counted: extraOnServer(x, m),
     database: x.database ?? null,

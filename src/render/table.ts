@@ -4,7 +4,7 @@ import type {ChalkInstance} from 'chalk'
 
 import type {Extra, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
-import {extraOnServer, inPoolDemand} from '../budget/budget.js'
+import {ceilingOnlyExtras, extraOnServer, inPoolDemand} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
 import {budgetSegments, deployDetail, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
@@ -39,9 +39,9 @@ export function row(p: ProcessBudget, multi: boolean): string[] {
     `${p.processesPerDyno}${mark(m.processesPerDyno)}`,
     `${p.threadsPerProcess}${mark(m.threadsPerProcess)}`,
     p.poolPerProcess === null ? '-' : `${p.poolPerProcess}${poolAssumed ? '*' : ''}`,
-    `${p.extraPerProcess}${m.extrasPerProcess.some((x) => isAssumption(x.count)) ? '*' : ''}`,
+    `${p.extraPerProcess}${m.extrasPerProcess.some((x) => !x.ceilingOnly && isAssumption(x.count)) ? '*' : ''}`,
     `${p.connectionsPerProcess}`,
-    `${p.connectionsPerDyno}${m.extrasPerDyno.some((x) => isAssumption(x.count)) ? '*' : ''}`,
+    `${p.connectionsPerDyno}${m.extrasPerDyno.some((x) => !x.ceilingOnly && isAssumption(x.count)) ? '*' : ''}`,
     counted ? `${p.connections}` : `(${p.connections})`,
     p.maxDynos === null ? '-' : `${p.maxDynos}`,
   ]
@@ -137,7 +137,7 @@ export function hasAssumptions(report: Report): boolean {
   return report.budget.processTypes.some((p) => {
     const m = p.model
     const pooler = m.serverConnectionsPerDyno ? [m.serverConnectionsPerDyno.count] : []
-    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool), ...[...m.extrasPerProcess, ...m.extrasPerDyno].map((x) => x.count), ...pooler].some((v) => isAssumption(v))
+    return [m.dynos, m.processesPerDyno, m.threadsPerProcess, ...m.pools.map((e) => e.pool), ...[...m.extrasPerProcess, ...m.extrasPerDyno].filter((x) => !x.ceilingOnly).map((x) => x.count), ...pooler].some((v) => isAssumption(v))
   })
 }
 
@@ -193,7 +193,9 @@ export function renderExplain(report: Report): string[] {
         : `  connections per dyno = ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} = ${p.connectionsPerDyno}`,
     )
     out.push(`  connections = ${p.dynos} × ${p.connectionsPerDyno} = ${p.connections}${p.role === 'long-running' ? '' : ' (deploy peak only)'}`)
-    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (pool ${p.poolPerProcess ?? p.threadsPerProcess} + ${p.poolPerProcess === null ? p.extraPerProcess : outside} per process if every connection is held)`)
+    const only = {dyno: sumOf(ceilingOnlyExtras(m.extrasPerDyno, m)), process: sumOf(ceilingOnlyExtras(m.extrasPerProcess, m))}
+    const perDyno = !m.serverConnectionsPerDyno && only.dyno ? ` + ${only.dyno} per dyno` : ''
+    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (pool ${p.poolPerProcess ?? p.threadsPerProcess} + ${p.poolPerProcess === null ? p.extraPerProcess : outside}${only.process ? ` + ${only.process}` : ''} per process${perDyno} if every connection is held)`)
   }
 
   const b = report.budget
@@ -211,10 +213,11 @@ export function renderExplain(report: Report): string[] {
 /** One extra in --explain; one on another server is shown, marked not counted. */
 /** Where a pool not counted connects: another server, or one conncalc cannot know (`unknown server: REPLICA_HOST has no value`). */
 const onServer = (key: string): string => (key.startsWith('unknown server: ') ? `on an unknown server (${key.slice('unknown server: '.length)})` : `on another server (${key})`)
+const sumOf = (xs: Extra[]): number => xs.reduce((a, x) => a + x.count.value, 0)
 
 function extraFact(per: string, x: Extra, m: ProcessModel): string[] {
   const where = x.inPool ? ` (from the ${x.database ?? 'primary'} pool)` : x.database ? ` (on ${x.database})` : ''
-  const label = extraOnServer(x, m) ? `+ ${per}` : `not counted (${per})`
+  const label = !extraOnServer(x, m) ? `not counted (${per})` : x.ceilingOnly ? `ceiling only (${per})` : `+ ${per}`
   return [label, String(x.count.value), `${x.reason}${where}: ${describeSourced(x.count)}`]
 }
 

@@ -1,22 +1,34 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule} from './types.js'
 
-import type {ForkFacts} from '../model/process.js'
+import type {BootQuery, ForkFacts} from '../model/process.js'
 
 import {countedExtras} from '../budget/budget.js'
 import {fileLineOf} from '../model/source.js'
 
-/** The one line of Ruby the fix adds: close the parent's connections before it forks. */
-function disconnectSnippet(f: ForkFacts): string {
-  const call = 'defined?(ActiveRecord::Base) and ActiveRecord::Base.connection_pool.disconnect!'
-  return f.parent.startsWith('Unicorn') ? `before_fork { |server, worker| ${call} }` : `${f.parentHook} { ${call} }`
+const CALLS: Record<BootQuery['library'], string | undefined> = {
+  activerecord: 'defined?(ActiveRecord::Base) and ActiveRecord::Base.connection_pool.disconnect!',
+  other: undefined,
+  // Sequel's advice before forking: disconnect every Database.
+  sequel: 'Sequel::DATABASES.each(&:disconnect)',
+}
+
+/** The line of Ruby the fix adds: close the parent's connections before it forks. */
+function disconnectFix(f: ForkFacts): string {
+  const libraries = [...new Set((f.bootQueries ?? []).map((q) => q.library))]
+  const calls = (libraries.length > 0 ? libraries : ['activerecord' as const]).flatMap((l) => CALLS[l] ?? [])
+  if (calls.length === 0) return `close the connection the app opens at boot in ${f.file}'s ${f.parentHook} hook`
+  const call = calls.join('; ')
+  return `add to ${f.file}: ${f.parent.startsWith('Unicorn') ? `before_fork { |server, worker| ${call} }` : `${f.parentHook} { ${call} }`}`
 }
 
 /**
- * A parent that loads the app before forking and never disconnects keeps any
- * connection it opened while booting. The analyzer counts it (an Extra of kind
- * "forking-parent", per dyno for a server master, per worker for Resque); this
- * rule says why and how to drop it.
+ * A parent that loads the app before forking, never disconnects, and shows a
+ * sign of holding a connection after boot (ActiveRecord < 5.2, another ORM,
+ * a query after Rails empties its pools: languages/ruby/boot-connection.ts).
+ * The analyzer counts it (an Extra of kind "forking-parent", per dyno for a
+ * server master, per worker for Resque); this rule names the sign and how to
+ * drop it. Without a sign the connection is in the ceiling only and nothing is said.
  */
 export const rule: Rule = {
   check({budget}) {
@@ -30,15 +42,16 @@ export const rule: Rule = {
       const n = perDyno ? p.dynos : p.dynos * p.processesPerDyno
       const where = perDyno ? `+1 per dyno, ${n} across ${p.dynos} dyno${p.dynos === 1 ? '' : 's'}` : `+1 per worker, ${n} in all`
       const at = fileLineOf(f.preload.source)
+      const signs = (f.bootQueries ?? []).map((q) => q.what).join('; ')
       const opaque = f.parentHookCalls?.length
         ? `. It calls ${f.parentHookCalls.map((c) => `\`${c}\``).join(', ')}, which conncalc cannot read: if that disconnects, this connection is not kept`
         : ''
       out.push({
         code: 'fork-disconnect-missing',
         file: at.file ?? f.file,
-        fix: `add to ${f.file}: ${disconnectSnippet(f)}`,
+        fix: disconnectFix(f),
         ...(at.line ? {line: at.line} : {}),
-        message: `${p.name}: the ${f.parent} loads the app before forking and ${opaque ? 'shows no disconnect' : 'never disconnects'} in ${f.parentHook}; if anything touches the database while it boots, the ${f.parent} keeps that connection beside its children's (counted as an assumption: ${where})${opaque}`,
+        message: `${p.name}: the ${f.parent} loads the app before forking and ${opaque ? 'shows no disconnect' : 'never disconnects'} in ${f.parentHook}, and ${signs}: the ${f.parent} keeps that connection beside its children's (counted: ${where})${opaque}`,
         processType: p.name,
         severity: 'warning',
       })
@@ -48,5 +61,5 @@ export const rule: Rule = {
   },
   code: 'fork-disconnect-missing',
   severity: 'warning',
-  summary: 'A preloading parent (Puma/Unicorn master, Resque worker) never disconnects before forking and may hold a connection of its own.',
+  summary: 'A preloading parent (Puma/Unicorn master, Resque worker) queries after boot (ActiveRecord < 5.2, another ORM, an after_initialize or config.ru query) and never disconnects before forking: it holds a connection of its own.',
 }

@@ -92,8 +92,10 @@ describe('unknown constructs degrade to a diagnostic and the default', () => {
     expect(p.threadsPerProcess.value).toBe(3)
     const old = await que.analyze(ctxFor('rake que:work', {env: {QUE_WORKER_COUNT: '3'}, files: memoryFiles({}), versions: {que: '0.14.3'}}))
     expect([old.threadsPerProcess.value, old.extrasPerProcess ?? []]).toEqual([3, []])
+    // The locker's connection is its own either way (que locker.rb PG::Connection.open): never from the pool.
     const own = await que.analyze(ctxFor('que --connection-url postgres://x/y', {files: memoryFiles({})}))
-    expect(own.extrasPerProcess).toMatchObject([{inPool: false, kind: 'que-locker'}])
+    expect(own.extrasPerProcess).toMatchObject([{kind: 'que-locker', reason: 'Que locker connection (--connection-url)'}])
+    expect(own.extrasPerProcess?.[0].inPool).toBeUndefined()
   })
 
   it('Delayed Job -n and an unreadable --pool', async () => {

@@ -55,7 +55,8 @@ describe('deploy peaks', () => {
     ])
     expect(json.deployPeak).toBe(29)
     const text = runCli(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--preboot'])
-    expect(text.stdout).toContain('headroom 103   ceiling 25 (if every pool fills)   deploy peak 29')
+    // Ceiling: 2 web dynos × (2 workers × pool 5 + 1 Puma master while booting) + 1 worker × pool 5 = 27.
+    expect(text.stdout).toContain('headroom 103   ceiling 27 (if every pool fills)   deploy peak 29')
     expect(text.stdout).toContain('  peak during the preboot overlap (a second set of web dynos adds 12); release phase 18')
   })
 

@@ -1,6 +1,6 @@
-import {cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {configJsonSchema} from '../../src/model/config.js'
@@ -28,7 +28,10 @@ function app(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'conncalc-config-'))
   temps.push(dir)
   cpSync(fixture('capacity/storefront'), dir, {recursive: true})
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), {recursive: true})
+    writeFileSync(join(dir, name), text)
+  }
   return dir
 }
 
@@ -95,14 +98,16 @@ describe('config file: found in the app root, flags override it', () => {
   })
 
   it('extras replace what conncalc found or assumed outside the pools, sourced to their line', () => {
-    // examples/rails with the Puma master's assumed connection back (no before_fork), then said to be 0.
+    // examples/rails with an assumed Puma master connection (a query after boot, no before_fork), then said to be 0.
     const puma = 'threads 3, 3\nworkers 2\npreload_app!\n'
-    const without = app({'config/puma.rb': puma})
+    const warm = 'Rails.application.config.after_initialize { Plan.first }\n'
+    const without = app({'config/initializers/warm.rb': warm, 'config/puma.rb': puma})
     const assumed = runJson<JsonReport>(['plan', '--procfile', join(without, 'Procfile'), '--scale', 'web=2', 'worker=1'])
+    // 2 workers × min(5, 3) + 1 master = 7.
     expect(type(assumed.json, 'web')).toMatchObject({connectionsPerDyno: 7, extraPerDyno: 1})
     expect(assumed.json.diagnostics.map((d) => d.code)).toContain('fork-disconnect-missing')
 
-    const dir = app({'config/puma.rb': puma, 'conncalc.yml': 'assumptions:\n  web:\n    extrasPerDyno: 0\n    extrasPerProcess: 1\n'})
+    const dir = app({'config/initializers/warm.rb': warm, 'config/puma.rb': puma, 'conncalc.yml': 'assumptions:\n  web:\n    extrasPerDyno: 0\n    extrasPerProcess: 1\n'})
     const {json} = runJson<JsonReport>(['plan', '--procfile', join(dir, 'Procfile'), '--scale', 'web=2', 'worker=1'])
     expect(type(json, 'web')).toMatchObject({connectionsPerDyno: 8, connectionsPerProcess: 4, extraPerDyno: 0, extraPerProcess: 1})
     expect(json.diagnostics.map((d) => d.code)).not.toContain('fork-disconnect-missing')

@@ -46,16 +46,17 @@ describe('conncalc plan on examples/rails (the README command)', () => {
     expect(r.stdout).toMatch(/^release\s+release\s+1\s+1\s+1\s+-\s+0\s+1\s+1\s+\(1\)\s+-$/m)
     expect(r.stdout).toContain('total 17 of 20')
     expect(r.stdout).toContain('85%  warning')
-    expect(r.stdout).toContain('headroom 3   ceiling 25 (if every pool fills)   deploy peak 18')
+    expect(r.stdout).toContain('headroom 3   ceiling 27 (if every pool fills)   deploy peak 18')
     expect(r.stdout).toContain('warning: 17 of 20 connections (85%) on plan essential-0: 3 left for one-off dynos, consoles and deploys [near-limit]')
   })
 
   it('--json keeps the contract field names and numbers', () => {
     const {code, json} = runJson<JsonReport>(README_COMMAND)
     expect(code).toBe(0)
-    expect(json).toMatchObject({ceiling: 25, deployPeak: 18, limit: 20, reserve: 0, status: 'warning', total: 17, utilization: 0.85})
+    // Ceiling: 2 web dynos × (2 × pool 5 + 1 Puma master while booting) + 5 = 27.
+    expect(json).toMatchObject({ceiling: 27, deployPeak: 18, limit: 20, reserve: 0, status: 'warning', total: 17, utilization: 0.85})
     expect(type(json, 'web')).toMatchObject({
-      ceiling: 20,
+      ceiling: 22,
       connections: 12,
       connectionsPerDyno: 6,
       connectionsPerProcess: 3,

@@ -10,8 +10,10 @@ type Case = [string, string[], number, string, Record<string, [string, number, n
 const cases: Case[] = [
   // `-e $RAILS_ENV` is production, so config/puma/production.rb is read (workers 2, threads 5); GoodJob
   // async runs in each Puma worker on the same pool; database.yml's `<% if ZEALOT_DATABASE_URL %>` takes the else branch.
-  ['zealot', [], 15, 'ok', {web: ['puma', 2, 5, 5, 10], worker: ['good_job', 1, 5, 5, 5]}, ['pool-below-threads', 'pool-below-threads']],
-  ['zealot', ['--env', 'ZEALOT_WORKER_CONCURRENCY=2', 'WEB_CONCURRENCY=3'], 19, 'ok', {web: ['puma', 3, 5, 5, 15], worker: ['good_job', 1, 2, 5, 4]}, ['pool-below-threads']],
+  // Each process also holds GoodJob's LISTEN connection outside the pool (good_job notifier.rb): web 2 × (min(5, 5 + 5 + 2) + 1) = 12,
+  // worker min(5, 5 + 2) + 1 = 6; with 2 job threads and 3 workers: web 3 × (min(5, 5 + 2 + 2) + 1) = 18, worker min(5, 2 + 2) + 1 = 5.
+  ['zealot', [], 18, 'ok', {web: ['puma', 2, 5, 5, 12], worker: ['good_job', 1, 5, 5, 6]}, ['pool-below-threads', 'pool-below-threads']],
+  ['zealot', ['--env', 'ZEALOT_WORKER_CONCURRENCY=2', 'WEB_CONCURRENCY=3'], 23, 'ok', {web: ['puma', 3, 5, 5, 18], worker: ['good_job', 1, 2, 5, 5]}, ['pool-below-threads']],
   // Integer(ENV['WEB_CONCURRENCY'] || 2) Unicorn workers; the before_fork disconnect sits under `if defined?(ActiveRecord::Base)`.
   ['openproject', [], 5, 'ok', {backup: ['unknown', 1, 1, null, 1], web: ['unicorn', 2, 1, 5, 2], worker: ['delayed_job', 1, 1, 5, 1]}, ['unknown-command', 'unknown-command', 'pool-oversized', 'pool-oversized']],
   // worker_processes AppConfig.server.unicorn_worker.to_i cannot be read: Unicorn's default 1, said so.
@@ -19,8 +21,8 @@ const cases: Case[] = [
   ['diaspora', [], 3, 'ok', {web: ['unicorn', 1, 1, 5, 1], worker: ['resque', 1, 1, 5, 2]}, ['fork-reconnect-missing', 'fork-disconnect-missing', 'unknown-config-value', 'unknown-config-value', 'pool-oversized', 'pool-oversized']],
   // GovukPuma.configure_rails(self) sets everything in a gem: defaults, with a warning.
   ['publishing-api', [], 7, 'ok', {web: ['puma', 1, 5, 5, 5], worker: ['sidekiq', 1, 2, 5, 2]}, ['unknown-config-value']],
-  // Puma 6 itself then reads WEB_CONCURRENCY and preloads: the master's boot connection adds 1.
-  ['publishing-api', ['--env', 'WEB_CONCURRENCY=2'], 13, 'ok', {web: ['puma', 2, 5, 5, 11]}, ['fork-disconnect-missing', 'unknown-config-value']],
+  // Puma 6 itself then reads WEB_CONCURRENCY and preloads; Rails ≥ 5.2 empties the master's pools after boot: 2 × 5.
+  ['publishing-api', ['--env', 'WEB_CONCURRENCY=2'], 12, 'ok', {web: ['puma', 2, 5, 5, 10]}, ['unknown-config-value']],
   // workers 1 (cluster mode, one process) of 16 threads on the default pool of 5 (production does not merge `default`).
   ['vets-api', [], 17, 'ok', {critical_job: ['sidekiq', 1, 5, 5, 5], web: ['puma', 1, 16, 5, 5]}, ['pool-below-threads', 'unknown-command', 'unknown-command']],
   // solid_queue_mode :async: one worker of 3 threads + 2, a dispatcher (2) and the supervisor (1) in the Puma process;

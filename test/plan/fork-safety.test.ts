@@ -71,46 +71,92 @@ describe('fork-reconnect-missing', () => {
 })
 
 describe('fork-disconnect-missing', () => {
-  it('Puma cluster with preload and no before_fork: +1 per dyno counted as an assumption, and a warning', async () => {
+  // Rails ≥ 5.2 empties its pools after boot (railtie initializer active_record.clear_active_connections,
+  // rails/rails#31221), so a preloading master holds a connection only while booting: ceiling only.
+  it('Rails 7.2 + Puma cluster with preload and no before_fork: no +1 in the total, no warning, +1 per dyno in the ceiling', async () => {
     const r = await planFixture('fork-rails-7-2-puma-cluster', {scale: ['web=3']})
     const web = r.type('web')
-    // 2 workers × min(5, 3) + 1 master = 7 per dyno, 3 dynos.
-    expect([web.processesPerDyno, web.connectionsPerProcess, web.extraPerDyno, web.connectionsPerDyno, web.connections]).toEqual([2, 3, 1, 7, 21])
-    expect(web.extras).toMatchObject([{count: 1, counted: true, kind: 'forking-parent', per: 'dyno'}])
+    // 2 workers × min(pool 5, 3 threads) = 6 per dyno, 3 dynos = 18 (Heroku: RAILS_MAX_THREADS × WEB_CONCURRENCY).
+    expect([web.processesPerDyno, web.connectionsPerProcess, web.extraPerDyno, web.connectionsPerDyno, web.connections]).toEqual([2, 3, 0, 6, 18])
+    // Ceiling: 2 × pool 5 + 1 master while booting = 11 per dyno, 33 across 3.
+    expect(web.ceiling).toBe(33)
+    expect(web.extras).toMatchObject([{ceilingOnly: true, count: 1, kind: 'forking-parent', per: 'dyno'}])
+    expect(web.extras[0].source.source).toMatchObject({kind: 'default', ref: 'https://github.com/rails/rails/pull/31221'})
+    expect(r.codes).not.toContain('fork-disconnect-missing')
+    expect((await planFixture('fork-rails-7-2-puma-cluster', {failOn: 'warning'})).exit).toBe(0)
+    const text = renderTable(r.report, {chalk: new Chalk({level: 0}), explain: true, procfile: 'Procfile'})
+    expect(text).toContain('ceiling only (per dyno)  1  Puma master connection while booting, if the app touches the database then: default: ActiveRecord 7.2.1 empties its pools after boot')
+    expect(text).toContain('ceiling = 3 × 11 = 33 (pool 5 + 0 per process + 1 per dyno if every connection is held)')
+    // No assumption marks the row.
+    expect(text).toMatch(/web +puma +3 +2 +3 +5 +0 +3 +6 +18 +-/)
+  })
+
+  it('an after_initialize block in config/initializers that queries: +1 per dyno in the total, a warning naming file:line', async () => {
+    const r = await planFixture('boot-connection/after-initialize', {scale: ['web=3']})
+    const web = r.type('web')
+    // 2 workers × min(5, 3) + 1 master = 7 per dyno, 3 dynos = 21.
+    expect([web.extraPerDyno, web.connectionsPerDyno, web.connections]).toEqual([1, 7, 21])
+    expect(web.extras).toMatchObject([{ceilingOnly: false, count: 1, kind: 'forking-parent', per: 'dyno'}])
     expect(web.extras[0].source.source.kind).toBe('assumed')
     const d = r.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!
     expect(d).toMatchObject({file: 'config/puma.rb', line: 6, severity: 'warning'})
+    expect(d.message).toContain('`Plan.order(:position).pluck(:name)` at config/initializers/plans.rb:3 queries the database in an after_initialize block')
     expect(d.message).toContain('+1 per dyno, 3 across 3 dynos')
     expect(d.fix).toBe('add to config/puma.rb: before_fork { defined?(ActiveRecord::Base) and ActiveRecord::Base.connection_pool.disconnect! }')
     expect(r.exit).toBe(0)
-    expect((await planFixture('fork-rails-7-2-puma-cluster', {failOn: 'warning'})).exit).toBe(1)
+    expect((await planFixture('boot-connection/after-initialize', {failOn: 'warning'})).exit).toBe(1)
+    const text = renderTable(r.report, {chalk: new Chalk({level: 0}), explain: true, procfile: 'Procfile'})
+    expect(text).toContain('connections per dyno = 2 × 3 + 1 = 7')
+    expect(text).toMatch(/web +puma +3 +2 +3 +5 +0 +3 +7\* +21 +-/)
   })
 
-  it('Unicorn without before_fork: +1 per dyno; with the Heroku hooks: nothing added', async () => {
+  it('a query in config.ru: +1 per dyno, named with its line', async () => {
+    const r = await planFixture('boot-connection/config-ru')
+    // 2 × min(5, 3) + 1 = 7 on 1 dyno.
+    expect(r.type('web').connections).toBe(7)
+    expect(r.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!.message).toContain('`ActiveRecord::Base.connection` at config.ru:6 queries the database while config.ru loads')
+  })
+
+  it('no sign in lambdas, method bodies, to_prepare, logging or constants: ceiling only', async () => {
+    const r = await planFixture('boot-connection/quiet')
+    expect(r.codes).not.toContain('fork-disconnect-missing')
+    // 2 × min(5, 3) = 6; ceiling 2 × 5 + 1 = 11.
+    expect([r.type('web').connections, r.type('web').ceiling]).toEqual([6, 11])
+  })
+
+  it('Sequel in the bundle (Puma 7 preloads by default): +1 per dyno and the Sequel disconnect as the fix', async () => {
+    const r = await planFixture('boot-connection/sequel')
+    const web = r.type('web')
+    // 3 workers × min(pool 5, 5 threads) + 1 master = 16.
+    expect([web.processesPerDyno, web.connectionsPerDyno]).toEqual([3, 16])
+    const d = r.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!
+    expect(d.message).toContain('Sequel 5.90.0 is in the bundle')
+    expect(d.fix).toBe('add to config/puma.rb: before_fork { Sequel::DATABASES.each(&:disconnect) }')
+  })
+
+  it('ActiveRecord < 5.2: Unicorn without before_fork +1 per dyno; with the Heroku hooks nothing added', async () => {
     const bare = await planFixture('fork-rails-4-2-unicorn', {scale: ['web=2']})
+    // 3 workers × min(pool, 1 thread) + 1 master = 4 per dyno, 8 across 2.
     expect([bare.type('web').connectionsPerDyno, bare.type('web').connections]).toEqual([4, 8])
-    expect(bare.codes).toContain('fork-disconnect-missing')
+    expect(bare.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!.message).toContain('ActiveRecord 4.2.11.3 (before 5.2, Rails does not empty its pools after boot)')
     const hooked = await planFixture('unicorn', {scale: ['web=2']})
     expect([hooked.type('web').connectionsPerDyno, hooked.type('web').connections]).toEqual([3, 6])
   })
 
-  it('Resque: every worker is a parent, so +1 per worker process', async () => {
+  it('Resque on ActiveRecord < 5.2: every worker is a parent, so +1 per worker process', async () => {
     const r = await planFixture('fork-rails-4-2-resque', {scale: ['worker=2']})
     const w = r.type('worker')
     expect(w.extras).toMatchObject([{count: 1, kind: 'forking-parent', per: 'process'}])
+    // min(pool, 1 thread) + 1 parent = 2 per process, 2 dynos × 1 worker.
     expect([w.connectionsPerProcess, w.connections]).toEqual([2, 4])
     expect(r.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!.message).toContain('+1 per worker, 2 in all')
   })
 
-  it('--explain prints the kept connection with its reason and the assumption', async () => {
-    const r = await planFixture('fork-rails-7-2-puma-cluster')
+  it('--explain prints the kept connection with its reason and its signs', async () => {
+    const r = await planFixture('fork-rails-4-2-unicorn')
     const text = renderTable(r.report, {chalk: new Chalk({level: 0}), explain: true, procfile: 'Procfile'})
-    expect(text).toContain('+ per dyno           1  Puma master connection kept from boot (no disconnect in before_fork): assumption: the Puma master loads the app before forking')
-    expect(text).toContain('until the pool reaper closes it after idle_timeout (300 s by default) ← config/puma.rb:6')
-    expect(text).toContain('connections per dyno = 2 × 3 + 1 = 7')
-    // The assumed master connection marks conn/dyno in the table.
-    expect(text).toMatch(/web +puma +1\* +2 +3 +5 +0 +3 +7\* +7 +-/)
-    expect(text).toContain('versions                puma 6.4.3, activerecord 7.2.1')
+    expect(text).toContain('+ per dyno           1  Unicorn master connection kept after boot (no disconnect in before_fork): assumption: the Unicorn master loads the app before forking')
+    expect(text).not.toContain('pool reaper')
   })
 })
 

@@ -11,32 +11,39 @@ const counts = (t: {connectionsPerDyno: number; connectionsPerProcess: number; p
 ]
 
 describe('GoodJob', () => {
-  it('`good_job start --max-threads=5`: 5 threads + 2 utility connections from a pool of 7', async () => {
+  // GoodJob: cron scheduler + executor (2) come from the pool; the LISTEN connection is removed from it
+  // (lib/good_job/notifier.rb `connection_pool.remove(conn)`): per process min(pool, threads + 2) + 1.
+  it('`good_job start --max-threads=5`: min(pool 7, 5 threads + 2) + 1 listener outside the pool = 8', async () => {
     const r = await planFixture('good-job-external')
     const w = r.type('worker')
     expect(w.server).toBe('good_job')
-    expect(counts(w)).toEqual([1, 5, 7, 7])
+    expect(counts(w)).toEqual([1, 5, 8, 8])
     expect(w.sources.threadsPerProcess).toMatchObject({source: {flag: '--max-threads=5', kind: 'flag'}})
-    expect(w.extras).toMatchObject([{count: 2, inPool: true, kind: 'good-job-utility', per: 'process'}])
+    expect(w.extras).toMatchObject([
+      {count: 2, inPool: true, kind: 'good-job-utility', per: 'process'},
+      {count: 1, inPool: false, kind: 'good-job-listener', per: 'process'},
+    ])
     expect(w.versions).toMatchObject({activerecord: '7.2.1', good_job: '4.5.1'})
   })
 
-  it('GOOD_JOB_QUEUES="mice:2;elephants:1" is 3 threads; pool 5 covers 3 + 2', async () => {
+  it('GOOD_JOB_QUEUES="mice:2;elephants:1" is 3 threads; pool 5 covers 3 + 2, the listener is the + 1', async () => {
     const r = await planFixture('good-job-external')
     const b = r.type('batch')
-    expect(counts(b)).toEqual([1, 3, 5, 5])
+    // min(5, 3 + 2) + 1 = 6.
+    expect(counts(b)).toEqual([1, 3, 6, 6])
     expect(b.sources.threadsPerProcess.source).toMatchObject({kind: 'env', name: 'GOOD_JOB_QUEUES'})
     expect(r.codes).not.toContain('pool-below-threads')
-    expect(r.json.total).toBe(3 + 7 + 5)
+    // web 3 + worker 8 + batch 6.
+    expect(r.json.total).toBe(3 + 8 + 6)
   })
 
   it('a pool that does not hold threads + 2: pool-below-threads names both', async () => {
     const r = await planFixture('good-job-external', {env: ['DB_POOL=4']})
     const d = r.diagnostics.find((x) => x.code === 'pool-below-threads' && x.processType === 'batch')!
-    expect(d.message).toContain('pool (4) is below GoodJob threads (3) + 2 for GoodJob utility connections (LISTEN/NOTIFY, cron) = 5')
+    expect(d.message).toContain('pool (4) is below GoodJob threads (3) + 2 for GoodJob cron scheduler and executor connections = 5')
     expect(d.fix).toContain('at least 5 (threads + 2)')
-    // The pool caps what the process can hold: 4, not 3 + 2.
-    expect(r.type('batch').connectionsPerProcess).toBe(4)
+    // The pool caps what the process checks out: min(4, 3 + 2) + 1 listener = 5.
+    expect(r.type('batch').connectionsPerProcess).toBe(5)
     // worker's Procfile line sets DB_POOL=7, above --env.
     expect(r.diagnostics.some((x) => x.code === 'pool-below-threads' && x.processType === 'worker')).toBe(false)
   })
@@ -44,13 +51,14 @@ describe('GoodJob', () => {
   it('async mode in config/environments/production.rb: job threads and utility connections inside each Puma process', async () => {
     const r = await planFixture('good-job-async', {env: ['WEB_CONCURRENCY=2', 'DB_POOL=10']})
     const web = r.type('web')
-    // min(10, 3 request threads + 2 job threads + 2 utility) per worker, 2 workers,
-    // + 1 for the master Puma 6 preloads (workers from WEB_CONCURRENCY) without before_fork.
-    expect(counts(web)).toEqual([2, 3, 7, 15])
-    expect(web.extras.map((x) => [x.kind, x.count, x.inPool, x.per])).toEqual([
-      ['good-job-async-threads', 2, true, 'process'],
-      ['good-job-utility', 2, true, 'process'],
-      ['forking-parent', 1, false, 'dyno'],
+    // min(10, 3 request threads + 2 job threads + 2 utility) + 1 listener = 8 per worker, 2 workers = 16.
+    // The master Puma 6 preloads (workers from WEB_CONCURRENCY) holds nothing after boot on Rails 7.2: ceiling only.
+    expect(counts(web)).toEqual([2, 3, 8, 16])
+    expect(web.extras.map((x) => [x.kind, x.count, x.inPool, x.ceilingOnly, x.per])).toEqual([
+      ['good-job-async-threads', 2, true, false, 'process'],
+      ['good-job-utility', 2, true, false, 'process'],
+      ['good-job-listener', 1, false, false, 'process'],
+      ['forking-parent', 1, false, true, 'dyno'],
     ])
     // max_threads: 2 (line 7) because execution_mode: :async (line 6).
     expect(describeSourced(web.extras[0].source)).toBe('config/environments/production.rb:7 ← config/environments/production.rb:6')
@@ -60,13 +68,14 @@ describe('GoodJob', () => {
   it('async mode with the default pool 5: warns that 3 + 2 + 2 do not fit', async () => {
     const r = await planFixture('good-job-async')
     expect(r.codes).toContain('pool-below-threads')
-    expect(r.type('web').connectionsPerProcess).toBe(5)
+    // min(5, 3 + 2 + 2) + 1 listener = 6.
+    expect(r.type('web').connectionsPerProcess).toBe(6)
   })
 
   it('GOOD_JOB_EXECUTION_MODE=external turns async off', async () => {
     const r = await planFixture('good-job-external', {env: ['GOOD_JOB_EXECUTION_MODE=async']})
-    expect(r.type('web').extras.map((x) => x.kind)).toEqual(['good-job-async-threads', 'good-job-utility'])
-    expect(r.type('worker').extras.map((x) => x.kind)).toEqual(['good-job-utility'])
+    expect(r.type('web').extras.map((x) => x.kind)).toEqual(['good-job-async-threads', 'good-job-utility', 'good-job-listener'])
+    expect(r.type('worker').extras.map((x) => x.kind)).toEqual(['good-job-utility', 'good-job-listener'])
   })
 })
 
@@ -139,15 +148,21 @@ describe('Delayed Job', () => {
 })
 
 describe('Que', () => {
-  it('--worker-count 8 + 1 locker from the pool; default 6 workers; both above pool 5', async () => {
+  // Que ≥ 1.0: the locker opens its own connection (lib/que/locker.rb PG::Connection.open), outside the pool:
+  // per process min(pool, workers) + 1.
+  it('--worker-count 8 + 1 locker outside the pool; default 6 workers; both above pool 5', async () => {
     const r = await planFixture('que', {env: ['RAILS_MAX_THREADS=10']})
+    // min(10, 8) + 1 = 9; min(10, 6) + 1 = 7.
     expect(counts(r.type('worker'))).toEqual([1, 8, 9, 9])
     expect(counts(r.type('default'))).toEqual([1, 6, 7, 7])
-    expect(r.type('worker').extras).toMatchObject([{count: 1, inPool: true, kind: 'que-locker'}])
+    expect(r.type('worker').extras).toMatchObject([{count: 1, inPool: false, kind: 'que-locker'}])
     expect(r.codes).not.toContain('pool-below-threads')
     const small = await planFixture('que')
-    expect(small.codes.filter((c) => c === 'pool-below-threads')).toHaveLength(2)
-    expect(small.type('worker').connectionsPerProcess).toBe(5)
+    // Pool 5 holds neither 8 nor 6 workers; the locker does not need room in it.
+    const d = small.diagnostics.filter((x) => x.code === 'pool-below-threads')
+    expect(d.map((x) => x.message.slice(0, 35))).toEqual(['pool (5) is below Que workers (6) f', 'pool (5) is below Que workers (8) f'])
+    // min(5, 8) + 1 locker = 6: the pool no longer caps the locker.
+    expect(small.type('worker').connectionsPerProcess).toBe(6)
   })
 })
 

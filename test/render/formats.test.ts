@@ -19,7 +19,7 @@ describe('--format table: the stacked bar of the limit used per type', () => {
   it('one segment per type, then what is free; byte-stable without colour', () => {
     const r = runCli(RAILS)
     expect(r.stdout).toContain(
-      ['total 17 of 20  85%  warning', '████████████████████████▓▓▓▓▓▓▓▓▓▓░░░░░░', '█ web 12  ▓ worker 5  ░ free 3', 'headroom 3   ceiling 25 (if every pool fills)   deploy peak 18'].join('\n'),
+      ['total 17 of 20  85%  warning', '████████████████████████▓▓▓▓▓▓▓▓▓▓░░░░░░', '█ web 12  ▓ worker 5  ░ free 3', 'headroom 3   ceiling 27 (if every pool fills)   deploy peak 18'].join('\n'),
     )
   })
 
@@ -74,7 +74,7 @@ describe('--format markdown', () => {
         '- **by type**: web 12 (60%), worker 5 (25%)',
         '- **headroom**: 3',
         '- **deploy peak**: 18 during the release phase (the release dyno adds 1)',
-        '- **ceiling**: 25 (if every pool fills)',
+        '- **ceiling**: 27 (if every pool fills)',
         '- (n) = release phase: counted in the deploy peak only',
         '',
         '### Diagnostics',

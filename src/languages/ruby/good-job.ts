@@ -6,14 +6,18 @@
  * `mice:2;elephants:1` runs one thread pool per `;` part, each with its own
  * count (or max threads when it has none), so threads add up across parts.
  *
- * Connections (README "Database connections"): one per execution thread, plus
- * 2 for utility work (LISTEN/NOTIFY, cron), all checked out of Rails' pool.
+ * Connections: one per execution thread and 2 for the cron scheduler and the
+ * executor, checked out of Rails' pool (README "Database connections"), and 1
+ * for the LISTEN/NOTIFY listener, which the notifier checks out and then
+ * removes from the pool (lib/good_job/notifier.rb: `connection_pool.checkout.tap
+ * { |conn| ::GoodJob::Job.connection_pool.remove(conn) }`), so it is held
+ * outside it: per process min(pool, threads + 2) + 1.
  * `good_job start` always runs the executor in its own process (external mode);
  * in async mode the executor runs inside each web server process instead.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
-import {fromDefault, fromFile, fromFlag, sourced, type Sourced} from '../../model/source.js'
+import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {isSymbol} from './evaluate.js'
 import {railsSettings, type RailsSetting} from './rails-config.js'
 import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate} from '../common/setting.js'
@@ -21,6 +25,7 @@ import type {AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, Serve
 
 const CONFIGURATION = 'https://github.com/bensheldon/good_job/blob/main/lib/good_job/configuration.rb'
 const README_CONNECTIONS = 'https://github.com/bensheldon/good_job#database-connections'
+const NOTIFIER = 'https://github.com/bensheldon/good_job/blob/main/lib/good_job/notifier.rb'
 const INITIALIZERS = ['config/initializers/good_job.rb']
 
 /** Web servers GoodJob's async mode runs inside (it starts only in server processes). */
@@ -103,13 +108,20 @@ export async function goodJobSettings(ctx: AnalyzerContext, argv: readonly strin
   return {diagnostics, executionMode, threads}
 }
 
-/** GoodJob's 2 utility connections (LISTEN/NOTIFY, cron), checked out of the pool. */
-const utilityExtra = (): Extra => ({
-  count: sourced(2, fromDefault('GoodJob: 2 connections for utility work (LISTEN/NOTIFY, cron)', README_CONNECTIONS)),
-  inPool: true,
-  kind: 'good-job-utility',
-  reason: 'GoodJob utility connections (LISTEN/NOTIFY, cron)',
-})
+/** GoodJob's connections beside its job threads: 2 from the pool (cron, executor), the listener's outside it. */
+const utilityExtras = (via: Source[] = []): Extra[] => [
+  {
+    count: sourced(2, fromDefault('GoodJob: 2 connections for the cron scheduler and the executor, from the pool', README_CONNECTIONS), via),
+    inPool: true,
+    kind: 'good-job-utility',
+    reason: 'GoodJob cron scheduler and executor connections',
+  },
+  {
+    count: sourced(1, fromDefault('GoodJob: the LISTEN/NOTIFY listener checks out a connection and removes it from the pool', NOTIFIER), via),
+    kind: 'good-job-listener',
+    reason: 'GoodJob LISTEN/NOTIFY listener connection (removed from the pool)',
+  },
+]
 
 const isCli = (argv: readonly string[]): boolean => programName(argv[0]) === 'good_job' && (argv[1] === undefined || argv[1] === 'start' || argv[1].startsWith('-'))
 
@@ -119,7 +131,7 @@ export const goodJob: ServerAnalyzer = {
     const version = ctx.versions.good_job
     return {
       diagnostics: s.diagnostics.map((d) => ({...d, processType: ctx.processType})),
-      extrasPerProcess: [utilityExtra()],
+      extrasPerProcess: utilityExtras(),
       language: 'ruby',
       processesPerDyno: sourced(1, fromDefault('`good_job start` runs one executor process', 'https://github.com/bensheldon/good_job#command-line-options')),
       server: 'good_job',
@@ -156,7 +168,7 @@ export const goodJobAsync: ProcessAddon = {
           kind: 'good-job-async-threads',
           reason: `GoodJob job threads in each ${server.server} process (execution_mode ${mode})`,
         },
-        {...utilityExtra(), count: sourced(2, utilityExtra().count.source, [where])},
+        ...utilityExtras([where]),
       ],
       versions: {good_job: version},
     }

@@ -10,7 +10,8 @@ import {hasFlag} from '../common/argv.js'
 import {versionAtLeast} from '../../util/version.js'
 import {processorsFor} from './processors.js'
 import {rackupServer} from '../common/matchers.js'
-import {forkFacts, forkingParentExtra, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
+import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
+import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
@@ -226,6 +227,7 @@ export const puma: ServerAnalyzer = {
     }
     // Cluster mode (workers ≥ 1) forks workers from the master; single mode does not fork.
     const fork = forkFacts({
+      bootQueries: facts.preloadApp.value && workers.value.value >= 1 ? await bootQueries(ctx) : [],
       // Puma 7 renamed on_worker_boot to before_worker_boot (the old name still works).
       childHookNames: !version || versionAtLeast(version, '7.0.0') ? ['before_worker_boot', 'on_worker_boot'] : ['on_worker_boot', 'before_worker_boot'],
       file: config?.file ?? 'config/puma.rb',

@@ -2,8 +2,11 @@
  * Que (https://github.com/que-rb/que). Que 1.x/2.x: the `que` executable runs
  * one process with `--worker-count` worker threads (default 6), or as many as
  * `--worker-priorities` lists, plus a locker that keeps one connection for its
- * whole life — checked out of the ActiveRecord pool, or its own when
- * `--connection-url` is given (lib/que/command_line_interface.rb, lib/que/locker.rb).
+ * whole life (lib/que/command_line_interface.rb). The locker opens that
+ * connection itself, outside the pool, since 1.0 (lib/que/locker.rb: "If we
+ * weren't passed a specific connection_url, borrow a connection from the pool
+ * and derive the connection string from it", then `PG::Connection.open`): per
+ * process min(pool, workers) + 1.
  * Que 0.x ran workers through `rake que:work` with QUE_WORKER_COUNT (default 4).
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -44,15 +47,14 @@ export const que: ServerAnalyzer = {
     )
     diagnostics.push(...workers.diagnostics)
 
-    // The locker's connection: from the pool, or (--connection-url) its own, outside it.
+    // The locker's own connection, outside the pool: to --connection-url, else to the pool's database.
     const own = findFlag(argv, ['--connection-url'])
     const locker: Extra = {
       count: own
         ? sourced(1, fromFlag('--connection-url …'), [assumed('the locker connects to --connection-url; counted on this server')])
-        : sourced(1, fromDefault('the Que locker keeps one connection for its whole life', LOCKER)),
-      inPool: !own,
+        : sourced(1, fromDefault('the Que locker opens its own connection (PG::Connection.open), outside the pool', LOCKER)),
       kind: 'que-locker',
-      reason: own ? 'Que locker connection (--connection-url)' : 'Que locker connection (from the pool)',
+      reason: own ? 'Que locker connection (--connection-url)' : 'Que locker connection (its own, outside the pool)',
     }
     return {
       ...base,

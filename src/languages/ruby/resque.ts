@@ -6,7 +6,8 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFlag, sourced} from '../../model/source.js'
 import {findCalls} from './evaluate.js'
-import {forkFacts, forkingParentExtra, loadRubyConfig, type RubyHook} from './ruby-server.js'
+import {forkFacts, loadRubyConfig, type RubyHook} from './ruby-server.js'
+import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {type Candidate, envCandidate, firstOf} from '../common/setting.js'
 import {isResque, resqueTask} from '../common/matchers.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
@@ -74,6 +75,8 @@ export const resque: ServerAnalyzer = {
     diagnostics.push(...hooks.diagnostics)
     const noFork = ctx.env.get('FORK_PER_JOB')
     const fork = forkFacts({
+      // A Resque worker loads the app through rake, not config.ru.
+      bootQueries: noFork?.value === 'false' ? [] : await bootQueries(ctx, {rackup: false}),
       childHookNames: ['Resque.after_fork'],
       file: hooks.file ?? RESQUE_HOOK_FILES[0],
       forks:

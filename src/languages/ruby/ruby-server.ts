@@ -3,12 +3,11 @@
  * evaluator, and the facts later rules need (preload_app, fork hooks).
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {Extra, ForkFacts, HookSite} from '../../model/process.js'
-import {assumed, sourced, type Sourced} from '../../model/source.js'
-import {versionAtLeast} from '../../util/version.js'
+import type {BootQuery, ForkFacts, HookSite} from '../../model/process.js'
+import type {Sourced} from '../../model/source.js'
 import {type DslCall, type EvalOptions, evaluateRubyConfig, type RubyConfig} from './evaluate.js'
 import {processorsFor} from './processors.js'
-import {rubyProcessFacts, usesActiveRecord} from './process-facts.js'
+import {rubyProcessFacts} from './process-facts.js'
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 
 /** A block hook in a server config: `on_worker_boot do … end`, `before_fork do |server, worker| … end`. */
@@ -74,8 +73,11 @@ const RECONNECT = new Set(['establish_connection', 'reconnect!'])
 /** Calls that close the parent's ActiveRecord connections before forking. */
 const DISCONNECT = new Set(['clear_all_connections!', 'disconnect', 'disconnect!', 'remove_connection'])
 
+/** `Sequel::DATABASES.each(&:disconnect)`, Sequel's own advice before forking: the method is a block argument. */
+const sequelDisconnect = (c: DslCall): boolean => /(^|::)DATABASES$/.test(c.receiver ?? '') && c.name === 'each'
+
 function calledIn(calls: readonly DslCall[], names: ReadonlySet<string>): boolean {
-  return calls.some((c) => names.has(c.name) || (c.blockBody !== undefined && calledIn(c.blockBody, names)))
+  return calls.some((c) => names.has(c.name) || (names === DISCONNECT && sequelDisconnect(c)) || (c.blockBody !== undefined && calledIn(c.blockBody, names)))
 }
 
 /** The first hook named one of `hookNames` whose body (blocks included) calls one of `callNames`. */
@@ -85,6 +87,8 @@ export function hookCalling(hooks: readonly RubyHook[], hookNames: readonly stri
 }
 
 export interface ForkFactsInput {
+  /** Signs the parent holds a connection after boot (boot-connection.ts). */
+  bootQueries: readonly BootQuery[]
   childHookNames: readonly string[]
   file: string
   forks: Sourced<boolean>
@@ -111,6 +115,7 @@ export function forkFacts(input: ForkFactsInput): ForkFacts {
   const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT)
   const parentHookCalls = [...new Set(input.hooks.filter((h) => input.parentHookNames.includes(h.name)).flatMap((h) => opaqueCalls(h.body)))]
   return {
+    ...(input.bootQueries.length > 0 ? {bootQueries: [...input.bootQueries]} : {}),
     ...(!disconnect && parentHookCalls.length > 0 ? {parentHookCalls} : {}),
     childHook: input.childHookNames[0],
     file: input.file,
@@ -124,30 +129,3 @@ export function forkFacts(input: ForkFactsInput): ForkFacts {
 }
 
 export {usesActiveRecord} from './process-facts.js'
-
-/** The ActiveRecord version from Gemfile.lock (activerecord, else rails). */
-export const activeRecordVersion = (versions: Record<string, string>): string | undefined => versions.activerecord ?? versions.rails
-
-/**
- * The connection a preloading parent keeps when nothing disconnects it before
- * forking. Rails does not connect while booting by itself, so this is an
- * assumption: it holds when an initializer, a gem or a schema check touched
- * the database during boot. On Rails 6+ the pool reaper closes it once idle
- * for idle_timeout (300 s by default), so it weighs most around boot and deploys.
- */
-export function forkingParentExtra(ctx: AnalyzerContext, fork: ForkFacts): Extra | undefined {
-  if (!usesActiveRecord(ctx) || !fork.forks.value || !fork.preload.value || fork.disconnect) return undefined
-  const ar = activeRecordVersion(ctx.versions)
-  const reaped = !ar || versionAtLeast(ar, '6.0.0') ? ' until the pool reaper closes it after idle_timeout (300 s by default)' : ''
-  return {
-    count: sourced(
-      1,
-      assumed(
-        `the ${fork.parent} loads the app before forking and does not disconnect in ${fork.parentHook}: if anything touches the database while the app boots (an initializer, a gem, a schema check), the ${fork.parent} keeps that connection${reaped}`,
-      ),
-      [fork.preload.source],
-    ),
-    kind: 'forking-parent',
-    reason: `${fork.parent} connection kept from boot (no disconnect in ${fork.parentHook})`,
-  }
-}

@@ -5,7 +5,8 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import {lastCall, truthy} from './evaluate.js'
-import {forkFacts, forkingParentExtra, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
+import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
+import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {appPath, findFlag, firstOf, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
@@ -47,6 +48,7 @@ export const unicorn: ServerAnalyzer = {
 
     // The master always forks its workers; with preload_app the app (and AR) is loaded first.
     const fork = forkFacts({
+      bootQueries: facts.preloadApp.value ? await bootQueries(ctx) : [],
       childHookNames: ['after_fork'],
       file: config?.file ?? 'config/unicorn.rb',
       forks: sourced(true, fromDefault('the Unicorn master forks worker_processes workers', REF)),

@@ -1,0 +1,189 @@
+/**
+ * Does a preloading parent (the Puma or Unicorn master, a Resque worker) still
+ * hold a database connection when it forks?
+ *
+ * With ActiveRecord ≥ 5.2, no: the railtie initializer
+ * "active_record.clear_active_connections" empties every pool once the app has
+ * booted — "so that a non-database-using process (e.g. a master process in a
+ * forking server model) doesn't retain a needless connection"
+ * (https://github.com/rails/rails/pull/31221, identical from v5.2.0 to v8.1.0).
+ * Heroku sizes a dyno the same way: "multiply the RAILS_MAX_THREADS by the
+ * WEB_CONCURRENCY", no +1 for the master. The connection boot may open then
+ * counts in the ceiling only.
+ *
+ * It counts in the expected total only on a positive sign that the parent
+ * holds one after boot, each named in the message:
+ * - ActiveRecord < 5.2: no flush after boot;
+ * - another ORM in the bundle (Sequel, ROM, the pg gem alone): nothing flushes
+ *   its connections, and Sequel::Model reads each table's schema when its class loads;
+ * - code that queries after the flush: `after_initialize` blocks in
+ *   config/initializers/* (Rails registers them after Active Record's), code in
+ *   config.ru after the app is loaded.
+ */
+import type {BootQuery, Extra, ForkFacts} from '../../model/process.js'
+import {assumed, fromDefault, fromFile, type Source, sourced} from '../../model/source.js'
+import {versionAtLeast} from '../../util/version.js'
+import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
+import {usesActiveRecord} from './process-facts.js'
+import type {AnalyzerContext} from '../common/types.js'
+
+const FLUSH_REF = 'https://github.com/rails/rails/pull/31221'
+
+/** The ActiveRecord version from Gemfile.lock (activerecord, else rails). */
+export const activeRecordVersion = (versions: Record<string, string>): string | undefined => versions.activerecord ?? versions.rails
+
+/** Where Gemfile.lock lists a gem (`    sequel (5.86.0)`), for the message. */
+function lockSource(ctx: AnalyzerContext, gem: string): Source {
+  const lines = ctx.files.read('Gemfile.lock')?.text.split(/\r?\n/) ?? []
+  const i = lines.findIndex((l) => l.startsWith(`    ${gem} (`))
+  return fromFile('Gemfile.lock', i + 1 || 1)
+}
+
+// Query and schema methods of ActiveRecord models (ActiveRecord::Querying, Persistence, ModelSchema) and the connection itself.
+const QUERIES = new Set([
+  'all', 'average', 'column_names', 'columns', 'columns_hash', 'connection', 'count', 'create', 'create!', 'delete_all', 'destroy_all',
+  'exists?', 'find', 'find_by', 'find_by!', 'find_by_sql', 'find_each', 'find_in_batches', 'find_or_create_by', 'find_or_create_by!',
+  'find_or_initialize_by', 'first', 'first!', 'ids', 'insert_all', 'last', 'lease_connection', 'maximum', 'minimum', 'pick', 'pluck',
+  'select_all', 'select_value', 'select_values', 'sum', 'table_exists?', 'take', 'transaction', 'update_all', 'upsert_all', 'where',
+  'with_connection',
+])
+// Constants whose `first`, `count`, `find`, … are not models.
+const NOT_MODELS = /^(::)?(ActiveSupport|Array|Class|Date|DateTime|Dir|ENV|File|FileUtils|Hash|I18n|Integer|JSON|Kernel|Logger|Module|Process|Rails|Rack|Redis|Regexp|Set|Sidekiq|String|Struct|Thread|Time|URI|YAML)(::|$)/
+
+/** The constant a call chain starts from (`User` in `User.where(x).first`), if any. */
+function rootConstant(parsed: ParsedRuby, node: RubyNode | null): string | undefined {
+  const P = parsed.prism
+  let n = node
+  while (n instanceof P.CallNode) n = n.receiver
+  if (!(n instanceof P.ConstantReadNode || n instanceof P.ConstantPathNode)) return undefined
+  const text = parsed.textOf(n)
+  const last = text.split('::').pop() ?? ''
+  // SCREAMING_CASE constants are values (`HOSTS.first`), not classes.
+  return /^[A-Z][a-z0-9]/.test(last) && !NOT_MODELS.test(text) ? text : undefined
+}
+
+/** Lines where `node` calls a model's query method, not descending into code that runs later (methods, lambdas). */
+function modelQueries(parsed: ParsedRuby, node: RubyNode): {line: number; text: string}[] {
+  const P = parsed.prism
+  const out: {line: number; text: string}[] = []
+  const visit = (n: RubyNode): void => {
+    if (n instanceof P.DefNode || n instanceof P.LambdaNode) return
+    if (n instanceof P.CallNode) {
+      if (!n.receiver && (n.name === 'lambda' || n.name === 'proc')) return
+      if (QUERIES.has(n.name) && rootConstant(parsed, n.receiver)) {
+        out.push({line: parsed.lineOf(n.location.startOffset), text: parsed.textOf(n).replaceAll(/\s+/g, ' ')})
+        return
+      }
+    }
+
+    for (const child of n.compactChildNodes()) visit(child)
+  }
+
+  visit(node)
+  return out
+}
+
+const short = (text: string): string => (text.length > 50 ? `${text.slice(0, 47)}...` : text)
+
+/** `config.after_initialize do … end` / `Rails.application.config.after_initialize { … }` / `ActiveSupport.on_load(:after_initialize) { … }`. */
+function afterInitializeBlocks(parsed: ParsedRuby): RubyNode[] {
+  const P = parsed.prism
+  const out: RubyNode[] = []
+  const visit = (n: RubyNode): void => {
+    if (n instanceof P.CallNode && n.block instanceof P.BlockNode && n.block.body) {
+      const receiver = n.receiver ? parsed.textOf(n.receiver) : ''
+      const onLoad = n.name === 'on_load' && n.arguments_?.arguments_[0] instanceof P.SymbolNode && (n.arguments_.arguments_[0] as InstanceType<typeof P.SymbolNode>).unescaped.value === 'after_initialize'
+      if ((n.name === 'after_initialize' && /(^|\.)config(uration)?$/.test(receiver)) || onLoad) {
+        out.push(n.block.body)
+        return
+      }
+    }
+
+    for (const child of n.compactChildNodes()) visit(child)
+  }
+
+  visit(parsed.program)
+  return out
+}
+
+async function queriesIn(ctx: AnalyzerContext, path: string, pick: (parsed: ParsedRuby) => RubyNode[], where: string): Promise<BootQuery[]> {
+  const file = ctx.files.read(path)
+  if (!file) return []
+  const parsed = await parseRuby(file.path, file.text)
+  if (parsed.errors.length > 0) return []
+  const found = pick(parsed).flatMap((n) => modelQueries(parsed, n))
+  return found.slice(0, 1).map((q) => ({
+    library: 'activerecord' as const,
+    source: fromFile(path, q.line),
+    what: `\`${short(q.text)}\` at ${path}:${q.line} queries the database ${where}, after Rails has emptied its pools`,
+  }))
+}
+
+/** Signs that a preloading parent holds a connection after boot (empty: it holds none in the expected total). */
+export async function bootQueries(ctx: AnalyzerContext, {rackup = true}: {rackup?: boolean} = {}): Promise<BootQuery[]> {
+  const out: BootQuery[] = []
+  const ar = activeRecordVersion(ctx.versions)
+  if (ar && !versionAtLeast(ar, '5.2.0')) {
+    out.push({
+      library: 'activerecord',
+      source: lockSource(ctx, ctx.versions.activerecord ? 'activerecord' : 'rails'),
+      what: `ActiveRecord ${ar} (before 5.2, Rails does not empty its pools after boot)`,
+    })
+  }
+
+  const orm = ['sequel', 'rom-sql'].find((g) => ctx.versions[g]) ?? (!ar && ctx.versions.pg ? 'pg' : undefined)
+  if (orm) {
+    out.push({
+      library: orm === 'sequel' ? 'sequel' : 'other',
+      source: lockSource(ctx, orm),
+      what:
+        orm === 'sequel'
+          ? `Sequel ${ctx.versions.sequel} is in the bundle (Sequel::Model reads its table's schema when the class loads, and nothing closes that connection after boot)`
+          : `${orm === 'pg' ? 'the pg gem without ActiveRecord' : `ROM (rom-sql ${ctx.versions[orm]})`} is in the bundle (nothing closes a connection it opens at boot)`,
+    })
+  }
+
+  if (usesActiveRecord(ctx)) {
+    for (const name of ctx.files.list('config/initializers').filter((n) => n.endsWith('.rb'))) {
+      out.push(...(await queriesIn(ctx, `config/initializers/${name}`, afterInitializeBlocks, 'in an after_initialize block')))
+    }
+
+    if (rackup) out.push(...(await queriesIn(ctx, 'config.ru', (p) => [p.program], 'while config.ru loads in the parent')))
+  }
+
+  return out
+}
+
+/**
+ * The connection a preloading parent may hold beside its children when nothing
+ * disconnects it before forking: in the expected total when `signs` show it
+ * queries after boot, else in the ceiling only. The pool reaper (Rails 5.2+:
+ * reaping_frequency 60 s, idle_timeout 300 s) closes an idle one eventually,
+ * so it weighs most around boot and deploys.
+ */
+export function forkingParentExtra(ctx: AnalyzerContext, fork: ForkFacts): Extra | undefined {
+  const signs = fork.bootQueries ?? []
+  if (!fork.forks.value || !fork.preload.value || fork.disconnect) return undefined
+  if (signs.length === 0 && !usesActiveRecord(ctx)) return undefined
+  const ar = activeRecordVersion(ctx.versions)
+  // ActiveRecord's pool reaper (5.2+) closes an idle one; nothing closes another library's.
+  const reaped = signs.every((s) => s.library === 'activerecord') && (!ar || versionAtLeast(ar, '5.2.0')) ? ' until the pool reaper closes it after idle_timeout (300 s by default)' : ''
+  if (signs.length > 0) {
+    return {
+      count: sourced(1, assumed(`the ${fork.parent} loads the app before forking, does not disconnect in ${fork.parentHook}, and ${signs.map((s) => s.what).join('; ')}: it keeps that connection${reaped}`), [
+        fork.preload.source,
+        ...signs.map((s) => s.source),
+      ]),
+      kind: 'forking-parent',
+      reason: `${fork.parent} connection kept after boot (no disconnect in ${fork.parentHook})`,
+    }
+  }
+
+  const version = ar ? `ActiveRecord ${ar}` : 'ActiveRecord (version unknown, no Gemfile.lock entry: assumed 5.2+)'
+  return {
+    ceilingOnly: true,
+    count: sourced(1, fromDefault(`${version} empties its pools after boot (active_record.clear_active_connections), so the ${fork.parent} holds a connection only while booting`, FLUSH_REF), [fork.preload.source]),
+    kind: 'forking-parent',
+    reason: `${fork.parent} connection while booting, if the app touches the database then`,
+  }
+}
