@@ -151,4 +151,25 @@ describe('puma analyzer', () => {
     const a = await puma.analyze(ctxFor('puma -C config/missing.rb', {files: memoryFiles({})}))
     expect(a.diagnostics).toMatchObject([{code: 'missing-config', file: 'config/missing.rb'}])
   })
+  // Puma 7 Configuration#set_conditional_default_options: preload_app = !prune_bundler && workers > 1.
+  it('Puma 7: prune_bundler turns the default preload off; preload_app! still wins', async () => {
+    const lock = parseGemfileLock('GEM\n  specs:\n    puma (7.1.0)\n')
+    const run = (rb: string) => puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {files: memoryFiles({'config/puma.rb': rb}), versions: lock}))
+    expect(rubyServerFacts(await run('workers 3\nthreads 5, 5\n'))?.preloadApp.value).toBe(true)
+    const pruned = rubyServerFacts(await run('workers 3\nthreads 5, 5\nprune_bundler\n'))!.preloadApp
+    expect(pruned).toMatchObject({source: {file: 'config/puma.rb', kind: 'file', line: 3}, value: false})
+    expect(rubyServerFacts(await run('workers 3\nprune_bundler false\n'))?.preloadApp.value).toBe(true)
+    expect(rubyServerFacts(await run('workers 3\nprune_bundler\npreload_app!\n'))?.preloadApp.value).toBe(true)
+  })
+
+  // Puma 8 max_io_threads: IO-bound requests may run beyond max threads, up to max + max_io_threads (thread_pool.rb).
+  it('Puma 8: threads per process = max threads + max_io_threads', async () => {
+    const lock = parseGemfileLock('GEM\n  specs:\n    puma (8.0.2)\n')
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {files: memoryFiles({'config/puma.rb': 'threads 5\nmax_io_threads ENV.fetch("PUMA_IO_THREADS", 3)\n'}), versions: lock}))
+    // 5 + 3 = 8.
+    expect(a.threadsPerProcess.value).toBe(8)
+    expect(a.threadsPerProcess.via).toEqual([{file: 'config/puma.rb', kind: 'file', line: 1}, {file: 'config/puma.rb', kind: 'file', line: 2}])
+    const none = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {files: memoryFiles({'config/puma.rb': 'threads 5\nmax_io_threads 0\n'}), versions: lock}))
+    expect(none.threadsPerProcess).toMatchObject({source: {file: 'config/puma.rb', line: 1}, value: 5})
+  })
 })

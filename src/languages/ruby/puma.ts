@@ -120,6 +120,21 @@ function threadsFlag(found: FoundFlag | undefined): Candidate {
   return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(found.written))} : c
 }
 
+/**
+ * Puma 8 `max_io_threads`: requests marked IO-bound may run beyond max threads, up to
+ * max_threads + max_io_threads at once (lib/puma/thread_pool.rb can_spawn_processor?;
+ * DSL only, default 0), each able to hold a connection.
+ */
+function withIoThreads(threads: Sourced<number>, config: RubyConfig | undefined): {diagnostics: Diagnostic[]; value: Sourced<number>} {
+  const call = config && lastCall(config, 'max_io_threads')
+  if (!config || !call) return {diagnostics: [], value: threads}
+  const io = conditional(rubyCandidate(call.args[0], config.file, call.line, 'Puma max_io_threads'), config.file, call.line, call.conditional)
+  if (!io.value) return {diagnostics: io.diagnostics, value: threads}
+  if (io.value.value === 0) return {diagnostics: [], value: threads}
+  const total = threads.value + io.value.value
+  return {diagnostics: [], value: sourced(total, fromDefault(`Puma 8: max threads ${threads.value} + max_io_threads ${io.value.value}`, REF), [threads.source, io.value.source])}
+}
+
 function threadsFromConfig(config: RubyConfig | undefined): Candidate {
   const call = config && lastCall(config, 'threads')
   if (!config || !call) return {diagnostics: []}
@@ -161,6 +176,10 @@ function preloadApp(config: RubyConfig | undefined, workers: Sourced<number>, ve
 
   const cluster = workers.value > 1
   if (!version || versionAtLeast(version, '7.0.0')) {
+    // Configuration#set_conditional_default_options: `!prune_bundler && workers > 1 && Puma.forkable?`.
+    const prune = config && lastCall(config, 'prune_bundler')
+    const pruned = prune && !prune.conditional && (prune.args[0] === undefined || (prune.args[0].kind === 'known' && truthy(prune.args[0].value)))
+    if (pruned && cluster) return sourced(false, fromFile(config.file, prune.line), [fromDefault('Puma 7+ does not preload by default when prune_bundler is on', REF)])
     return sourced(cluster, fromDefault('Puma 7+ preloads the app by default in cluster mode', 'https://github.com/puma/puma/blob/master/History.md'))
   }
 
@@ -206,6 +225,8 @@ export const puma: ServerAnalyzer = {
       d.maxThreads,
     )
 
+    const io = withIoThreads(threads.value, config)
+    diagnostics.push(...io.diagnostics)
     const workers = firstOf(
       [flagCandidate(flags.workers, 'Puma workers'), workersFromConfig(ctx, config), webConcurrency(ctx, d)],
       d.workers,
@@ -246,7 +267,7 @@ export const puma: ServerAnalyzer = {
       language: 'ruby',
       processesPerDyno: processes,
       server: 'puma',
-      threadsPerProcess: threads.value,
+      threadsPerProcess: io.value,
       ...(version ? {versions: {puma: version}} : {}),
     }
   },
