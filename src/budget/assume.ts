@@ -10,7 +10,6 @@ import type {AssumptionEntry} from '../model/request.js'
 import type {Assumption} from '../model/config.js'
 import type {AppModel, ProcessModel} from '../model/process.js'
 
-import {budgetProcess} from './budget.js'
 import {UsageError} from '../util/errors.js'
 import {fromFlag, sourced} from '../model/source.js'
 
@@ -103,13 +102,10 @@ export function applyAssumption(p: ProcessModel, {source: typeSource, sources, v
 
   if (values.pgbouncer !== undefined) {
     const {poolSize, reservePoolSize} = values.pgbouncer
-    delete p.serverConnectionsPerDyno
-    // PgBouncer opens server connections as clients ask, up to pool + reserve per database.
-    const demand = budgetProcess(p).connectionsPerDyno
-    const count = Math.min(poolSize + reservePoolSize, demand)
+    // The cap: PgBouncer opens server connections as clients ask, up to pool + reserve (the budget takes the smaller).
     p.serverConnectionsPerDyno = {
-      count: sourced(count, at('pgbouncer')),
-      reason: `PgBouncer buildpack: PGBOUNCER_DEFAULT_POOL_SIZE ${poolSize} + PGBOUNCER_RESERVE_POOL_SIZE ${reservePoolSize}${count < poolSize + reservePoolSize ? `, capped at the ${demand} connections the dyno's processes ask for` : ''}`,
+      count: sourced(poolSize + reservePoolSize, at('pgbouncer')),
+      reason: `PgBouncer buildpack: PGBOUNCER_DEFAULT_POOL_SIZE ${poolSize} + PGBOUNCER_RESERVE_POOL_SIZE ${reservePoolSize}`,
     }
   }
 }

@@ -66,8 +66,11 @@ export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDyno
   const ceilingOnly = {dyno: extraTotal(ceilingOnlyExtras(model.extrasPerDyno, model)), process: extraTotal(ceilingOnlyExtras(model.extrasPerProcess, model))}
   const ceilingPerProcess = (pool === null ? threads + extraPerProcess : pool + outside) + ceilingOnly.process
   const pooler = model.serverConnectionsPerDyno?.count.value
-  const connectionsPerDyno = pooler ?? processes * connectionsPerProcess + extraPerDyno
-  const ceilingPerDyno = pooler ?? processes * ceilingPerProcess + extraPerDyno + ceilingOnly.dyno
+  const clients = processes * connectionsPerProcess + extraPerDyno
+  const clientCeiling = processes * ceilingPerProcess + extraPerDyno + ceilingOnly.dyno
+  // A PgBouncer in the dyno opens server connections as its clients ask: never more than they can open.
+  const connectionsPerDyno = pooler === undefined ? clients : Math.min(pooler, clients)
+  const ceilingPerDyno = pooler === undefined ? clientCeiling : Math.min(pooler, clientCeiling)
   return {
     ceiling: dynos * ceilingPerDyno,
     ceilingPerDyno,

@@ -2,10 +2,11 @@
  * The Heroku PgBouncer buildpack (heroku/heroku-buildpack-pgbouncer): a Procfile
  * command wrapped in `bin/start-pgbouncer` runs PgBouncer inside each dyno, and the
  * variables named in PGBOUNCER_URLS are rewritten to point at it. PgBouncer keeps
- * one server pool per database and user, so the dyno opens at most
- * (PGBOUNCER_DEFAULT_POOL_SIZE + PGBOUNCER_RESERVE_POOL_SIZE) × databases server
- * connections, whatever its processes and threads (domain facts §1.6; defaults
- * from the buildpack's bin/gen-pgbouncer-conf.sh).
+ * one server pool per database and user and opens server connections only as
+ * clients ask for them, so per database the dyno opens
+ * min(PGBOUNCER_DEFAULT_POOL_SIZE + PGBOUNCER_RESERVE_POOL_SIZE, the client
+ * connections its processes can open) — the cap is set here, the budget takes
+ * the smaller (defaults from the buildpack's bin/gen-pgbouncer-conf.sh: 1 + 1).
  */
 import {parse as parsePgUrl} from 'pg-connection-string'
 

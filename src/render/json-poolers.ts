@@ -25,7 +25,8 @@ export function pgbouncerJson(p: ProcessBudget): JsonPgBouncer | null {
     poolMode: b.poolMode.value,
     preparedStatementsSafe: b.preparedStatementsSafe?.value ?? null,
     reservePoolSize: b.reservePoolSize.value,
-    serverConnectionsPerDyno: p.model.serverConnectionsPerDyno?.count.value ?? null,
+    // What PgBouncer opens: its cap ((pool + reserve) × databases, the source) or fewer when its clients ask for fewer.
+    serverConnectionsPerDyno: p.model.serverConnectionsPerDyno ? p.connectionsPerDyno : null,
     sessionFeatures: b.sessionFeatures,
     sources,
     urls: b.urls.value,

@@ -189,7 +189,7 @@ export function renderExplain(report: Report): string[] {
     out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? p.extraPerProcess : outside} extra = ${p.connectionsPerProcess}`)
     out.push(
       m.serverConnectionsPerDyno
-        ? `  connections per dyno = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
+        ? `  connections per dyno = min(${m.serverConnectionsPerDyno.count.value}, ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} clients) = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
         : `  connections per dyno = ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} = ${p.connectionsPerDyno}`,
     )
     out.push(`  connections = ${p.dynos} × ${p.connectionsPerDyno} = ${p.connections}${p.role === 'long-running' ? '' : ' (deploy peak only)'}`)

@@ -74,8 +74,10 @@ describe('PgBouncer buildpack (bin/start-pgbouncer)', () => {
     // max dynos 54: (120 − worker 10 − the release dyno 1) / 2, so the deploy peak fits too
     expect(r.stdout).toMatch(/\nweb +puma\+pgbouncer +3 +3 +5 +5 +1 +6 +2 +6 +54\n/)
     expect(r.stdout).toContain(
-      'web: PgBouncer in each dyno opens 2 server connections ((1 pool + 1 reserve) × 1 database, transaction mode); its processes open 18 to PgBouncer (max_client_conn 100)',
+      'web: PgBouncer in each dyno opens 2 server connections (at most (1 pool + 1 reserve) × 1 database = 2, and no more than its clients ask for; transaction mode); its processes open 18 to PgBouncer (max_client_conn 100)',
     )
+    // min(cap 2, 3 workers × 6 clients) = 2.
+    expect(r.stdout).toContain('connections per dyno = min(2, 3 × 6 clients) = 2')
     expect(r.stdout).toContain(
       'server conns per dyno  2  PgBouncer in each dyno (bin/start-pgbouncer) caps server connections: default: (PGBOUNCER_DEFAULT_POOL_SIZE 1 + PGBOUNCER_RESERVE_POOL_SIZE 1) × 1 database in PGBOUNCER_URLS (DATABASE_URL)',
     )
@@ -107,8 +109,11 @@ describe('PgBouncer buildpack (bin/start-pgbouncer)', () => {
     expect(web.pgbouncer!.sources.preparedStatementsSafe.source).toEqual({file: 'config/database.yml', kind: 'file', line: 14})
     expect(web.pgbouncer!.sources.defaultPoolSize.source).toMatchObject({kind: 'env', name: 'PGBOUNCER_DEFAULT_POOL_SIZE'})
     expect(web).toMatchObject({connections: 56, connectionsPerDyno: 14})
-    expect(row(json, 'worker')).toMatchObject({connections: 28, connectionsPerDyno: 14})
-    expect(json.total).toBe(84)
+    // PgBouncer opens server connections only as clients ask: the worker's 1 × 5 Sidekiq threads need
+    // at most 5 of its (5 + 2) × 2 = 14 (min(14, 5) = 5 per dyno, 2 dynos = 10).
+    expect(row(json, 'worker')).toMatchObject({connections: 10, connectionsPerDyno: 5})
+    expect(row(json, 'worker').pgbouncer).toMatchObject({clientConnectionsPerDyno: 5, serverConnectionsPerDyno: 5})
+    expect(json.total).toBe(66)
     // 4 workers × 8 threads = 32 clients per web dyno > max_client_conn 20: refused at PgBouncer.
     expect(codes(json)).toEqual(['pgbouncer-client-limit'])
     expect(json.diagnostics[0]).toMatchObject({processType: 'web', severity: 'error'})

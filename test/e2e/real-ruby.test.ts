@@ -20,7 +20,7 @@ const cases: Case[] = [
   // 4 × min(5, 32) = 20: the preloading master holds nothing after boot (Rails ≥ 5.2).
   ['discourse', [], 25, 'ok', {web: ['puma', 4, 32, 5, 20], worker: ['sidekiq', 1, 10, 5, 5]}, ['pool-below-threads', 'pool-below-threads', 'unresolved-env']],
   ['discourse', ['--env', 'NUM_WEBS=2', 'SIDEKIQ_WORKERS=5'], 15, 'ok', {web: ['puma', 2, 32, 5, 10], worker: ['sidekiq', 1, 5, 5, 5]}, ['pool-below-threads']],
-  // web behind bin/start-pgbouncer: 2 server connections per dyno whatever the processes.
+  // web behind bin/start-pgbouncer: min((1 + 1) × 1 database, 2 × 5 clients) = 2 server connections per dyno.
   ['forem', [], 7, 'ok', {release: ['release', 1, 1, null, 1], web: ['puma', 2, 5, 5, 2], worker: ['sidekiq', 1, 5, 5, 5]}, ['pgbouncer-prepared-statements']],
   // production_like = %w[production staging].include?(rails_env); workers = processors (8 on the assumed Standard-1X).
   // GoodJob jobs: min(pool 5, 5 threads + 2) + 1 LISTEN connection outside the pool (good_job notifier.rb) = 6.
