@@ -6,7 +6,7 @@ import type {AppModel, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
 
 import {Env, layer} from '../model/env.js'
-import {assumed, fromDefault, type Source, sourced} from '../model/source.js'
+import {assumed, type Source, sourced} from '../model/source.js'
 import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
@@ -18,6 +18,7 @@ import {parseProcfile} from '../procfile/procfile.js'
 import {runningEntries} from '../procfile/running.js'
 import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
+import {deployHookOf} from '../procfile/release.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
 
@@ -124,14 +125,16 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
     diagnostics.push(...bouncer.diagnostics)
     const serverPooling = detectServerPooling(entry.command, env, analysis.language)
 
-    const isRelease = analysis.server === 'release'
+    // release (Heroku), postdeploy and postcompile (Scalingo) run once per deploy: the deploy peak only.
+    const hook = deployHookOf(analysis.server)
+    const isRelease = hook !== undefined
     processes.push({
       ...(bouncer.model ? {pgbouncer: bouncer.model} : {}),
       ...(bouncer.serverConnectionsPerDyno ? {serverConnectionsPerDyno: bouncer.serverConnectionsPerDyno} : {}),
       ...(serverPooling ? {serverPooling} : {}),
       command: entry.command,
-      dynos: isRelease
-        ? sourced(1, fromDefault('the release phase runs in one one-off dyno', 'https://devcenter.heroku.com/articles/release-phase'))
+      dynos: hook
+        ? hook.dynos()
         : (formation?.quantity ??
           (input.running
             ? // Heroku scales a new process type to 0 dynos on its first deploy, web to 1 (devcenter: Procfile, "Scaling a process type").

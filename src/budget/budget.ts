@@ -143,21 +143,24 @@ export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
  * ones stop, so the overlap adds one more set of those dynos. One pass over the rows.
  */
 export function deployMomentsOf(rows: Omit<ProcessBudget, 'maxDynos'>[], total: number): DeployMoment[] {
-  const byApp = new Map<null | string, {preboot: typeof rows; release: typeof rows}>()
+  type Kind = DeployMoment['kind']
+  const byApp = new Map<null | string, Record<Kind, typeof rows>>()
   for (const r of rows) {
     // Types behind Heroku's server-side pool reach the database through its capped server pool: no extra there.
     if (r.model.serverPooling) continue
-    const kind = r.role === 'release' ? 'release' : countsInTotal(r) && r.model.deployOverlap?.value ? 'preboot' : null
+    const kind: Kind | null = r.role === 'release' ? hookKind(r.model.server) : countsInTotal(r) && r.model.deployOverlap?.value ? 'preboot' : null
     const app = r.model.app ?? null
     let entry = byApp.get(app)
-    if (!entry) byApp.set(app, (entry = {preboot: [], release: []}))
+    if (!entry) byApp.set(app, (entry = {postcompile: [], postdeploy: [], preboot: [], release: []}))
     if (kind) entry[kind].push(r)
   }
 
   const moments: DeployMoment[] = []
   for (const [app, entry] of byApp) {
-    for (const kind of ['release', 'preboot'] as const) {
-      const types = entry[kind]
+    for (const kind of ['release', 'postcompile', 'postdeploy', 'preboot'] as const) {
+      // Scalingo starts the new containers, then the postdeploy container, and only then stops
+      // the old ones: with an overlap (--preboot) that moment holds both sets and the hook.
+      const types = kind === 'postdeploy' && entry.postdeploy.length > 0 ? [...entry.postdeploy, ...entry.preboot] : entry[kind]
       if (types.length === 0) continue
       const extra = sum(types.map((r) => r.connections))
       moments.push({app, extra, kind, peak: total + extra, processTypes: types.map((r) => r.name)})
@@ -166,6 +169,9 @@ export function deployMomentsOf(rows: Omit<ProcessBudget, 'maxDynos'>[], total: 
 
   return moments
 }
+
+/** Which deploy moment a once-per-deploy row belongs to (its server is its Procfile type: release, postdeploy, postcompile). */
+export const hookKind = (server: string): DeployMoment['kind'] => (server === 'postdeploy' || server === 'postcompile' ? server : 'release')
 
 /**
  * How many dynos of each row fit with every other type held where it is: the total
@@ -198,11 +204,21 @@ function maxPooledDynos(row: Omit<ProcessBudget, 'maxDynos'>, pooling: ServerPoo
   return Math.max(0, Math.floor((pooling.clientLimit.value - others) / row.connectionsPerDyno))
 }
 
+/** "release phase", "postdeploy hook", "postcompile hook", "preboot". */
+export const momentName = (kind: DeployMoment['kind']): string => (kind === 'release' ? 'release phase' : kind === 'preboot' ? 'preboot' : `${kind} hook`)
+
 /** "the release phase (release: 1)" / "preboot of api (web: 12)". */
 export function describeMoment(m: DeployMoment): string {
-  const what = m.kind === 'release' ? 'the release phase' : 'the preboot overlap'
+  const what = m.kind === 'preboot' ? 'the preboot overlap' : `the ${momentName(m.kind)}`
   const where = m.app === null ? '' : ` of ${m.app}`
-  const why = m.kind === 'release' ? `the release dyno adds ${m.extra}` : `a second set of ${m.processTypes.join(', ')} dynos adds ${m.extra}`
+  const why =
+    m.kind === 'release'
+      ? `the release dyno adds ${m.extra}`
+      : m.kind === 'postcompile'
+        ? `its command adds ${m.extra}`
+        : m.kind === 'postdeploy'
+          ? `its container${m.processTypes.length > 1 ? ` and the new ${m.processTypes.slice(1).join(', ')} containers` : ''} add ${m.extra}`
+          : `a second set of ${m.processTypes.join(', ')} dynos adds ${m.extra}`
   return `${what}${where} (${why})`
 }
 

@@ -60,7 +60,8 @@ export interface DeployMoment {
   app: null | string
   /** Connections added on top of `total` during this moment. */
   extra: number
-  kind: 'preboot' | 'release'
+  /** release: Heroku's release phase; postdeploy: Scalingo's hook (with the new containers beside the old, under preboot); postcompile: a build hook named in the Procfile; preboot: the web overlap. */
+  kind: 'postcompile' | 'postdeploy' | 'preboot' | 'release'
   /** total + extra. */
   peak: number
   /** The process types whose connections are added. */

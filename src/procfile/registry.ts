@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -34,6 +34,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('que', isQue, async () => (await import('../languages/ruby/que.js')).que),
   lazyAnalyzer('gunicorn', isGunicorn, async () => (await import('../languages/python/gunicorn.js')).gunicorn),
   lazyAnalyzer('uvicorn', isUvicorn, async () => (await import('../languages/python/uvicorn.js')).uvicorn),
+  lazyAnalyzer('granian', isGranian, async () => (await import('../languages/python/granian.js')).granian),
   lazyAnalyzer('hypercorn', isHypercorn, async () => (await import('../languages/python/hypercorn.js')).hypercorn),
   lazyAnalyzer('daphne', isDaphne, async () => (await import('../languages/python/daphne.js')).daphne),
   lazyAnalyzer('uwsgi', isUwsgi, async () => (await import('../languages/python/uwsgi.js')).uwsgi),

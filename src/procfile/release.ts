@@ -1,21 +1,63 @@
 import type {ServerAnalyzer} from '../languages/common/types.js'
 
-import {fromDefault, sourced} from '../model/source.js'
+import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
 
-const ref = 'https://devcenter.heroku.com/articles/release-phase'
+const RELEASE_REF = 'https://devcenter.heroku.com/articles/release-phase'
+const POSTDEPLOY_REF = 'https://doc.scalingo.com/platform/app/postdeploy-hook'
+
+/** A Procfile type the platform runs once per deploy instead of keeping it up: where it runs and why conncalc says so. */
+interface DeployHook {
+  /** Its dyno (container) count: always one, from the platform's docs or assumed. */
+  dynos: () => Sourced<number>
+  processes: () => Sourced<number>
+  threads: () => Sourced<number>
+}
 
 /**
- * The Procfile `release` type: one one-off dyno running one command (migrations,
- * typically) before the new release starts. Counted only in deployPeak.
+ * Process types that run once per deploy, not in the formation, so they count only
+ * in the deploy peak:
+ * - Heroku's `release`: one one-off dyno before the new release starts, beside the old formation.
+ * - Scalingo's `postdeploy`: "An extra container is started to run the postdeploy command"
+ *   once the new containers are up, before routing switches to them (Scalingo docs; Scalingo
+ *   has no `release` type: "The postdeploy hook exists with similar functionality",
+ *   doc.scalingo.com/platform/getting-started/heroku-compatibility).
+ * - `postcompile`: not a type Scalingo documents; apps on Scalingo name their build hook
+ *   with it (Scalingo's buildpacks run `bin/post_compile` during the build). Counted like a
+ *   release-phase command, as an assumption: whether the platform ever starts it is not known.
  */
+export const DEPLOY_HOOKS: Readonly<Record<string, DeployHook>> = {
+  postcompile: {
+    dynos: () => sourced(1, assumed('postcompile is not a process type Scalingo documents (its build hook is bin/post_compile); counted once per deploy, like a release command, not as a long-running type')),
+    processes: () => sourced(1, assumed('a postcompile command runs once, during the build')),
+    threads: () => sourced(1, assumed('a postcompile command runs on one thread')),
+  },
+  postdeploy: {
+    dynos: () => sourced(1, fromDefault('Scalingo runs the postdeploy hook in one extra container per deploy', POSTDEPLOY_REF)),
+    processes: () => sourced(1, fromDefault('Scalingo runs the postdeploy command in one extra container after each deploy', POSTDEPLOY_REF)),
+    threads: () => sourced(1, fromDefault('a postdeploy command (e.g. db:migrate) runs on one thread', POSTDEPLOY_REF)),
+  },
+  release: {
+    dynos: () => sourced(1, fromDefault('the release phase runs in one one-off dyno', RELEASE_REF)),
+    processes: () => sourced(1, fromDefault('release phase runs one command in one dyno', RELEASE_REF)),
+    threads: () => sourced(1, fromDefault('a release command (e.g. db:migrate) runs on one thread', RELEASE_REF)),
+  },
+}
+
+/** The deploy hook a process type is, if it is one. */
+export const deployHookOf = (processType: string): DeployHook | undefined => (Object.hasOwn(DEPLOY_HOOKS, processType) ? DEPLOY_HOOKS[processType] : undefined)
+
+/** The Procfile's deploy-time types (`release`, `postdeploy`, `postcompile`): one process, one thread. */
 export const release: ServerAnalyzer = {
-  analyze: () => ({
-    diagnostics: [],
-    language: 'unknown',
-    processesPerDyno: sourced(1, fromDefault('release phase runs one command in one dyno', ref)),
-    server: 'release',
-    threadsPerProcess: sourced(1, fromDefault('a release command (e.g. db:migrate) runs on one thread', ref)),
-  }),
+  analyze: (ctx) => {
+    const hook = deployHookOf(ctx.processType)!
+    return {
+      diagnostics: [],
+      language: 'unknown',
+      processesPerDyno: hook.processes(),
+      server: ctx.processType,
+      threadsPerProcess: hook.threads(),
+    }
+  },
   id: 'release',
-  matches: (_cmd, ctx) => ctx.processType === 'release',
+  matches: (_cmd, ctx) => deployHookOf(ctx.processType) !== undefined,
 }

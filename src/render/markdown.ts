@@ -1,7 +1,7 @@
 import type {Report} from '../model/report.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {redactSecrets} from '../util/redact.js'
-import {budgetSegments, deployText, rangeNotes} from './segments.js'
+import {budgetSegments, deployOnlyLegend, deployText, rangeNotes} from './segments.js'
 import {ASSUMPTION_LEGEND, hasAssumptions, limitText, row, rowHeader} from './table.js'
 import {percent} from './text.js'
 
@@ -59,7 +59,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   list.push(`**deploy peak**: ${mdText(deployText(report).replace(/^deploy peak /, ''))}`)
   list.push(`**ceiling**: ${b.ceiling} (if every pool fills)`)
   for (const note of rangeNotes(report)) list.push(mdText(note))
-  if (b.processTypes.some((p) => p.role !== 'long-running')) list.push('(n) = release phase: counted in the deploy peak only')
+  const legend = deployOnlyLegend(report)
+  if (legend) list.push(legend)
   if (hasAssumptions(report)) list.push(mdText(ASSUMPTION_LEGEND))
   out.push(...list.map((l) => `- ${l}`))
 

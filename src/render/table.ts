@@ -7,7 +7,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import {ceilingOnlyExtras, extraOnServer, inPoolDemand} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
-import {budgetSegments, deployDetail, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
+import {budgetSegments, deployDetail, deployOnlyLegend, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
 import {poolerExplain, poolerLines, serverLabel} from './poolers.js'
 import {columns, percent, stackedBar} from './text.js'
 
@@ -106,7 +106,8 @@ export function renderTotals(report: Report, c: ChalkInstance, options: {totalLi
 
   for (const note of rangeNotes(report)) out.push(c.dim(note))
   out.push(...poolerLines(b, c))
-  if (b.processTypes.some((p) => p.role !== 'long-running')) out.push(c.dim('(n) = release phase: counted in the deploy peak only'))
+  const legend = deployOnlyLegend(report)
+  if (legend) out.push(c.dim(legend))
   if (hasAssumptions(report)) out.push(c.dim(ASSUMPTION_LEGEND))
   return out
 }

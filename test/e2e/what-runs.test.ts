@@ -93,3 +93,47 @@ describe('no Procfile: the buildpack\'s default web process', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /) // no stack trace
   })
 })
+
+describe("Scalingo's postdeploy type: once per deploy, like release", () => {
+  it('counts only in the deploy peak; with an overlap, beside both sets of web containers', () => {
+    // web: 2 workers × min(5, 3) = 6 per dyno × 2 = 12; postdeploy: 1 container × 1 = 1 → deploy peak 13.
+    const r = planJson(procfileOf('scalingo-postdeploy'), ['--scale', 'web=2', '--limit', '30'])
+    expect(r.total).toBe(12)
+    expect(r.type('postdeploy')).toMatchObject({connections: 1, role: 'release', server: 'postdeploy'})
+    expect(r.deployPeak).toBe(13)
+    // --preboot: the new web containers (12) and the hook (1) run beside the old ones: 12 + 12 + 1 = 25.
+    expect(planJson(procfileOf('scalingo-postdeploy'), ['--scale', 'web=2', '--limit', '30', '--preboot']).deployPeak).toBe(25)
+  })
+
+  it('a postcompile build hook and a postdeploy script are deploy-time, never long-running types or unknown commands', () => {
+    // web 12 as above; postcompile and postdeploy 1 × 1 each, one per deploy moment: peak 12 + 1 = 13.
+    const r = planJson(procfileOf('scalingo-postdeploy/Procfile.hooks'), ['--scale', 'web=2', '--limit', '30'])
+    expect(r.total).toBe(12)
+    expect(r.type('postdeploy')).toMatchObject({connections: 1, role: 'release', server: 'postdeploy'})
+    expect(r.type('postcompile')).toMatchObject({connections: 1, role: 'release', server: 'postcompile'})
+    expect(r.deployPeak).toBe(13)
+    expect(r.codes).not.toContain('unknown-command')
+    // Scalingo documents no postcompile type: its one dyno is an assumption, said as such.
+    expect(r.type('postcompile').sources.dynos.source).toMatchObject({kind: 'assumed'})
+    expect(r.type('postdeploy').sources.dynos.source).toMatchObject({kind: 'default'})
+    const text = runCli(['plan', '--procfile', procfileOf('scalingo-postdeploy/Procfile.hooks'), '--scale', 'web=2', '--limit', '30']).stdout
+    expect(text).toContain('(n) = postcompile hook, postdeploy hook: counted in the deploy peak only')
+  })
+})
+
+describe('granian: workers × blocking threads for WSGI, an event loop for ASGI', () => {
+  it('WSGI: 2 workers, each on backpressure ÷ 2 blocking threads, bounded by the pool', () => {
+    // --workers 2; blocking threads (1024 ÷ 2) ÷ 2 = 256; Flask-SQLAlchemy pool 5 → min(5, 256) = 5 × 2 workers = 10.
+    const r = planJson(procfileOf('flask-gunicorn/Procfile.granian'), ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 10, poolPerProcess: 5, processesPerDyno: 2, server: 'granian', threadsPerProcess: 256})
+    expect(r.codes).not.toContain('unknown-command')
+  })
+
+  it('ASGI: the event loop can use the whole pool, as under uvicorn', () => {
+    // --workers 3; create_async_engine pool 10 (app/core/config.py) → 3 × 10 = 30, the same as `uvicorn --workers 3`.
+    const granian = planJson(procfileOf('fastapi-sqlalchemy/Procfile.granian'), ['--scale', 'web=1'])
+    const uvicorn = planJson(procfileOf('fastapi-sqlalchemy'), ['--scale', 'web=1'])
+    expect(granian.type('web')).toMatchObject({connections: 30, processesPerDyno: 3, server: 'granian', threadsPerProcess: 10})
+    expect(granian.type('web').connections).toBe(uvicorn.type('web').connections)
+  })
+})

@@ -26,6 +26,7 @@ export const isUvicorn: Matcher = (cmd) => {
   return name === 'uvicorn' || (name === 'fastapi' && args[0] === 'run')
 }
 
+export const isGranian: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'granian'
 export const isHypercorn: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'hypercorn'
 export const isDaphne: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'daphne'
 export const isUwsgi: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'uwsgi'
