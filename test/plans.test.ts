@@ -30,7 +30,9 @@ describe('the built-in plan table', () => {
   it('labels what is not confirmed', () => {
     const t = loadBuiltinPlans()
     expect(findPlan(t, 'essential-0')?.confidence).toBe('secondary')
-    expect(findPlan(t, 'standard-10')?.confidence).toBe('unconfirmed')
+    // heroku/roadmap#292 (Essential-2 "40 connection limit") and #158 (500 for the largest plans), Heroku staff.
+    expect(findPlan(t, 'essential-2')?.confidence).toBe('confirmed')
+    for (const tier of ['standard', 'premium', 'private', 'shield']) expect(findPlan(t, `${tier}-10`)?.confidence).toBe('confirmed')
     expect(findPlan(t, 'mini')?.confidence).toBe('unconfirmed')
     expect(findPlan(t, 'standard-0')?.confidence).toBe('confirmed')
   })

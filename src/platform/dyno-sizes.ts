@@ -117,7 +117,7 @@ export function dynoFacts(table: DynoSizeTable, size: Sourced<string> | undefine
   const via: Source[] = found ? [] : [sizeSource.source]
   const nprocSource =
     row.nprocConfidence === 'confirmed'
-      ? fromDefault(`nproc inside a ${row.name} dyno`, table.sources.nproc)
+      ? fromDefault(`nproc inside a ${row.name} dyno${row.note ? ` (${row.note})` : ''}`, table.sources.nproc)
       : assumed(`nproc ${row.nproc} on ${row.name} (${row.note ?? 'not measured'})`)
   const memorySource =
     row.memoryConfidence === 'confirmed'

@@ -59,6 +59,20 @@ describe('plans/dyno-sizes.json', () => {
     expect(tier('shield')).toEqual(tier('private'))
   })
 
+  it('Private/Shield M, L, L-RAM, XL, 2XL nproc confirmed by the Python buildpack (WEB_CONCURRENCY.sh: 2, 8, 4, 8, 16 cores); S stays assumed', () => {
+    const nproc = (n: string) => table.sizes.find((s) => s.name === n)!
+    for (const t of ['private', 'shield']) {
+      expect(['m', 'l', 'l-ram', 'xl', '2xl'].map((k) => [nproc(`${t}-${k}`).nproc, nproc(`${t}-${k}`).nprocConfidence])).toEqual([
+        [2, 'confirmed'],
+        [8, 'confirmed'],
+        [4, 'confirmed'],
+        [8, 'confirmed'],
+        [16, 'confirmed'],
+      ])
+      expect(nproc(`${t}-s`).nprocConfidence).toBe('unconfirmed')
+    }
+  })
+
   it('labels what it could not confirm: *-memory-* memory, Fir memory and nproc (taken from the size name)', () => {
     for (const s of table.sizes.filter((r) => r.name.includes('-memory-'))) expect(s.memoryConfidence).toBe('unconfirmed')
     const fir = table.sizes.filter((r) => r.name.startsWith('dyno-'))
@@ -99,10 +113,11 @@ describe('dynoFacts', () => {
     expect(d.name).toBe('private-l-ram')
     expect(d.memoryMb.value).toBe(30_720)
     expect(isAssumption(d.memoryMb)).toBe(false)
-    expect(describeSourced(d.nproc)).toBe('assumption: nproc 4 on private-l-ram (nproc assumed equal to Performance-L-RAM)')
+    // Confirmed by heroku-buildpack-python vendor/WEB_CONCURRENCY.sh ("Performance-L-RAM / Private-L-RAM / Shield-L-RAM: 9 (based on the 4 CPU cores)").
+    expect(describeSourced(d.nproc)).toContain('default: nproc inside a private-l-ram dyno (nproc 4: heroku-buildpack-python vendor/WEB_CONCURRENCY.sh lists Performance-L-RAM / Private-L-RAM / Shield-L-RAM on 4 CPU cores)')
     const python = buildpackWebConcurrency(table, 'python', d)!
     expect(python.value).toBe(9)
-    expect(isAssumption(python)).toBe(true)
+    expect(isAssumption(python)).toBe(false)
     const node = buildpackWebConcurrency(table, 'nodejs', d)!
     expect(node.value).toBe(15)
     expect(isAssumption(node)).toBe(false)
