@@ -8,6 +8,7 @@ import {describeFailure, type FailureContext, writeFailure} from './failure.js'
 import {writeTextFile} from '../io/write.js'
 import {workflowCommands} from '../render/github.js'
 import {redactSecrets} from '../util/redact.js'
+import {safeOutput} from '../util/control-characters.js'
 
 /**
  * Shared edge behaviour: errors become one actionable line and an exit code
@@ -45,16 +46,24 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(`${redactSecrets(JSON.stringify(json, null, 2))}\n`)
   }
 
-  /** Print a human view (only when --json is off), with secrets redacted. */
-  protected print(text: string): void {
-    if (!this.jsonEnabled()) process.stdout.write(redactSecrets(text))
+  /**
+   * Print a human view (only when --json is off): secrets redacted, control
+   * characters escaped but for conncalc's own colours, no line from input that
+   * GitHub Actions would run as a workflow command (util/control-characters.ts).
+   */
+  protected print(text: string, format?: Format): void {
+    if (!this.jsonEnabled()) process.stdout.write(this.safe(text, format))
   }
 
   /** A rendered view to --output FILE, else to standard output (nothing under --json). */
-  protected emit(text: string, output?: string): void {
+  protected emit(text: string, output?: string, format?: Format): void {
     if (this.jsonEnabled()) return
-    if (output) writeTextFile(output, redactSecrets(text))
-    else this.print(text)
+    if (output) writeTextFile(output, this.safe(text, format))
+    else this.print(text, format)
+  }
+
+  private safe(text: string, format?: Format): string {
+    return safeOutput(redactSecrets(text), {keepColour: this.colors().level > 0, workflowCommands: format === 'github'})
   }
 
   /**
@@ -65,6 +74,6 @@ export abstract class BaseCommand extends Command {
   protected annotate(report: Report, format: Format): void {
     if (process.env.GITHUB_ACTIONS !== 'true' || format === 'github') return
     const lines = workflowCommands(report)
-    if (lines.length > 0) process.stderr.write(lines.join('\n') + '\n')
+    if (lines.length > 0) process.stderr.write(safeOutput(lines.join('\n') + '\n', {keepColour: false, workflowCommands: true}))
   }
 }

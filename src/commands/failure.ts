@@ -1,6 +1,7 @@
 import {closest, didYouMean} from '../util/did-you-mean.js'
-import {InternalError, UsageError} from '../util/errors.js'
+import {BUG_NOTE, UsageError} from '../util/errors.js'
 import {redactSecrets} from '../util/redact.js'
+import {escapeControls, safeOutput} from '../util/control-characters.js'
 
 /**
  * What a user sees when conncalc cannot do its job: one line, a short hint,
@@ -8,6 +9,8 @@ import {redactSecrets} from '../util/redact.js'
  * fields, as DESIGN.md documents them, are all that reaches standard output.
  */
 export interface Failure {
+  /** Lines under the message (one per problem of an invalid file, the bug note). */
+  details?: string[]
   exitCode: number
   hint?: string
   message: string
@@ -30,25 +33,29 @@ interface OclifError extends Error {
 
 /** Any error, as the one line and hint a person can act on. */
 export function describeFailure(error: unknown, context?: FailureContext): Failure {
-  if (error instanceof UsageError) return {exitCode: 2, hint: error.hint, message: error.message}
+  if (error instanceof UsageError) return {details: error.details, exitCode: 2, hint: error.hint, message: error.headline}
   const err = error as OclifError
   // oclif's parser errors are CLIErrors (they carry `oclif.exit`): all mean the command line is wrong.
   if (err instanceof Error && err.oclif !== undefined) return commandLineFailure(err, context)
   const message = err instanceof Error ? err.message : String(error)
-  return {exitCode: 3, message: new InternalError(message || String(error)).message}
+  return {details: [BUG_NOTE], exitCode: 3, message: message || String(error)}
 }
 
 /** Print a failure (standard error; standard output as JSON under --json) and set the exit code. */
 export function writeFailure(failure: Failure, json: boolean): void {
   process.exitCode = failure.exitCode
+  const details = (failure.details ?? []).map((d) => redactSecrets(d))
   const message = redactSecrets(failure.message)
   const hint = failure.hint === undefined ? undefined : redactSecrets(failure.hint)
   if (json) {
-    process.stdout.write(`${JSON.stringify({error: {exitCode: failure.exitCode, hint, message}}, null, 2)}\n`)
+    const full = [message, ...details].join('\n')
+    process.stdout.write(`${JSON.stringify({error: {exitCode: failure.exitCode, hint, message: full}}, null, 2)}\n`)
     return
   }
 
-  process.stderr.write(`conncalc: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`)
+  // A control character in a value the message quotes is shown escaped: one line each.
+  const text = `conncalc: ${[message, ...details].map(escapeControls).join('\n')}\n${hint ? `  hint: ${escapeControls(hint)}\n` : ''}`
+  process.stderr.write(safeOutput(text, {keepColour: false}))
 }
 
 /** `--json` before any `--` (oclif's own reading of it). */

@@ -51,14 +51,14 @@ For every process type: dynos × processes per dyno × connections per process, 
       const envFiles = [...request.apps.flatMap((a) => [...a.defaults.envFiles, ...a.envFiles])]
       const result = await runPlanLive(request, liveOptionsFrom(flags, envFiles, request.warnAt))
       const text = format === 'table' ? renderPlanLive(result, {chalk, explain: flags.explain}) : renderReport(result.report, format, {chalk, explain: flags.explain, title: result.procfile})
-      this.emit(text, flags.output)
+      this.emit(text, flags.output, format)
       this.annotate(result.report, format)
       process.exitCode = exitCodeFor(result.report, request.failOn)
       return {...toJson(result.report), live: planLiveJson(result.live, result.comparison)}
     }
 
     const {report, title} = await runPlan(request, {suggest: flags.suggest})
-    this.emit(renderReport(report, format, {chalk, explain: flags.explain, title}), flags.output)
+    this.emit(renderReport(report, format, {chalk, explain: flags.explain, title}), flags.output, format)
     this.annotate(report, format)
     process.exitCode = exitCodeFor(report, request.failOn)
     return toJson(report)

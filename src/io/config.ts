@@ -3,6 +3,7 @@ import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {type ConncalcConfig, configSchema} from '../model/config.js'
 import {InputError} from '../util/errors.js'
+import {escapeControls} from '../util/control-characters.js'
 import {closest, didYouMean} from '../util/did-you-mean.js'
 import {parseYaml} from '../util/yaml.js'
 import {readTextFile} from './files.js'
@@ -97,8 +98,8 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
   const result = (await configSchema()).safeParse(data)
   if (!result.success) {
     const lines = result.error.issues.slice(0, 8).flatMap((issue) => describeIssue(issue, location.prefix))
-    const shown = lines.map(({message, path}) => `  ${display}:${lineOf(path)}: ${message}`)
-    throw new InputError(`invalid config file ${display}:\n${shown.join('\n')}`, 'conncalc schema prints the JSON Schema of the config file')
+    const shown = lines.map(({message, path}) => `  ${escapeControls(display)}:${lineOf(path)}: ${escapeControls(message)}`)
+    throw new InputError(`invalid config file ${display}:`, 'conncalc schema prints the JSON Schema of the config file', shown)
   }
 
   return {data: result.data as ConncalcConfig, dir: dirname(location.path), display, lineOf}

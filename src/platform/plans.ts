@@ -45,7 +45,7 @@ export async function validatePlanTable(data: unknown, path: string): Promise<Pl
         .replace(/^\./, '')
       return `  ${at || '(root)'}: ${issue.message}`
     })
-    throw new InputError(`invalid plan table ${path}:\n${lines.join('\n')}`, 'each plan needs name, tier, limit, confidence and source')
+    throw new InputError(`invalid plan table ${path}:`, 'each plan needs name, tier, limit, confidence and source', lines)
   }
 
   const seen = new Set<string>()

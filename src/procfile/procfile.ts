@@ -27,7 +27,7 @@ const MAX_QUOTED = 60
 /**
  * Parse a Procfile. Pure: the caller reads the file (io/files.ts, readProcfile).
  *
- * - `#` lines and blank lines are skipped; CRLF and a leading BOM are accepted.
+ * - `#` lines and blank lines are skipped; CRLF, CR-only line ends and a leading BOM are accepted.
  * - Lines that are not `type: command` are ignored, as on Heroku, with an
  *   `invalid-procfile-line` warning quoting the (redacted, shortened) text.
  * - A type defined twice: the later definition wins, as in node-foreman, which
@@ -40,11 +40,13 @@ const MAX_QUOTED = 60
 export function parseProcfile(text: string, file = 'Procfile'): ParsedProcfile {
   const diagnostics: Diagnostic[] = []
   const byName = new Map<string, ProcfileEntry>()
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
+  // Line breaks as Heroku's slug compiler reads them: CRLF and a lone CR are newlines
+  // (heroku/codon slug.rb, which heroku/buildpacks-procfile follows: `\r\n?` → `\n`).
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n?|\n/)
 
   for (const [i, rawLine] of lines.entries()) {
     const line = i + 1
-    const trimmed = rawLine.replace(/\r$/, '').trim()
+    const trimmed = rawLine.trim()
     if (trimmed === '' || trimmed.startsWith('#')) continue
 
     const m = ENTRY.exec(trimmed)

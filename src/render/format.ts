@@ -3,6 +3,7 @@ import type {ChalkInstance} from 'chalk'
 
 import {toJson} from './json.js'
 import {redactSecrets} from '../util/redact.js'
+import {escapeControls, escapeStrings} from '../util/control-characters.js'
 import {renderGithub} from './github.js'
 import {renderMarkdown} from './markdown.js'
 import {renderSvg} from './svg.js'
@@ -22,8 +23,13 @@ export interface RenderOptions {
 /** The JSON report as `--json` prints it (two-space indent), with secrets redacted. */
 export const jsonText = (data: unknown): string => redactSecrets(JSON.stringify(data, null, 2)) + '\n'
 
-/** One report in one of the --format views. Pure. */
-export function renderReport(report: Report, format: Format, options: RenderOptions): string {
+/**
+ * One report in one of the --format views. Pure. The human views get the report
+ * with every string's control characters escaped (JSON escapes its own).
+ */
+export function renderReport(input: Report, format: Format, given: RenderOptions): string {
+  const report = format === 'json' ? input : escapeStrings(input)
+  const options = {...given, command: given.command === undefined ? undefined : escapeControls(given.command), title: escapeControls(given.title)}
   switch (format) {
     case 'github': {
       return renderGithub(report)

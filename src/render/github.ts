@@ -1,6 +1,7 @@
 import type {Report} from '../model/report.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {redactSecrets} from '../util/redact.js'
+import {escapeControls} from '../util/control-characters.js'
 import {percent} from './text.js'
 
 /** GitHub workflow command data: `%`, CR and LF escaped (actions/toolkit `escapeData`). */
@@ -25,10 +26,11 @@ export function workflowCommands(report: Report): string[] {
 
 function command(report: Report, d: Diagnostic): string {
   const props: string[] = []
-  if (d.file) props.push(`file=${escapeProperty(workspacePath(report, d.file))}`)
+  // Input's own control characters are shown as escapes; then the toolkit's escaping.
+  if (d.file) props.push(`file=${escapeProperty(escapeControls(workspacePath(report, d.file)))}`)
   if (d.file && d.line) props.push(`line=${d.line}`)
   props.push(`title=${escapeProperty(`conncalc ${d.code}`)}`)
-  const text = redactSecrets(d.fix ? `${d.message}\nfix: ${d.fix}` : d.message)
+  const text = redactSecrets(d.fix ? `${escapeControls(d.message)}\nfix: ${escapeControls(d.fix)}` : escapeControls(d.message))
   return `::${COMMAND[d.severity]} ${props.join(',')}::${escapeData(text)}`
 }
 

@@ -6,6 +6,7 @@ import {serverLimitFor} from '../live/live-report.js'
 import {describeSourced} from '../model/source.js'
 import {formatSeconds} from '../util/duration.js'
 import {redactSecrets} from '../util/redact.js'
+import {escapeStrings} from '../util/control-characters.js'
 import {renderDiagnostics, renderTable} from './table.js'
 import {bar, columns, percent} from './text.js'
 
@@ -53,7 +54,9 @@ export function renderLiveSummary(r: LiveReport, c: ChalkInstance): string[] {
   return out
 }
 
-export function renderLive(r: LiveReport, c: ChalkInstance): string {
+export function renderLive(input: LiveReport, c: ChalkInstance): string {
+  // What the server sent (application_name, server_version, …) with its control characters escaped.
+  const r = escapeStrings(input)
   const out = renderLiveSummary(r, c)
   out.push(...dimHeader(groupTable('application_name', r.byApplication, '(not set)'), c), '')
   out.push(...dimHeader(groupTable('user', r.byUser, '(not set)'), c), '')
@@ -85,7 +88,8 @@ function dimHeader(lines: string[], c: ChalkInstance): string[] {
 }
 
 /** `plan --live`: the plan's table, the live summary, planned beside live, then every diagnostic. */
-export function renderPlanLive(r: PlanLiveResult, options: {chalk: ChalkInstance; explain: boolean}): string {
+export function renderPlanLive(input: PlanLiveResult, options: {chalk: ChalkInstance; explain: boolean}): string {
+  const r = escapeStrings(input)
   const c = options.chalk
   const table = renderTable({...r.report, diagnostics: []}, {chalk: c, explain: options.explain, procfile: r.procfile})
   const out = [table.trimEnd(), '', ...renderLiveSummary(r.live, c), ...renderComparison(r.comparison, c)]

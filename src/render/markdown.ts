@@ -1,6 +1,7 @@
 import type {Report} from '../model/report.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {redactSecrets} from '../util/redact.js'
+import {escapeControls} from '../util/control-characters.js'
 import {budgetSegments, deployOnlyLegend, deployText, rangeNotes} from './segments.js'
 import {ASSUMPTION_LEGEND, hasAssumptions, limitText, row, rowHeader} from './table.js'
 import {percent} from './text.js'
@@ -14,12 +15,12 @@ export interface MarkdownOptions {
 
 /** Text safe inside a table cell or list item: no pipes, no stray markup, one line. */
 export function mdText(s: string): string {
-  return s.replaceAll('\\', '\\\\').replaceAll(/([|*_`<>[\]])/g, '\\$1').replaceAll(/\r?\n/g, ' ')
+  return escapeControls(s.replaceAll(/\r?\n/g, ' ')).replaceAll('\\', '\\\\').replaceAll(/([|*_`<>[\]])/g, '\\$1')
 }
 
 const code = (s: string): string => {
   const ticks = s.includes('`') ? '``' : '`'
-  return `${ticks}${ticks.length > 1 ? ' ' : ''}${s.replaceAll(/\r?\n/g, ' ')}${ticks.length > 1 ? ' ' : ''}${ticks}`
+  return `${ticks}${ticks.length > 1 ? ' ' : ''}${escapeControls(s.replaceAll(/\r?\n/g, ' '))}${ticks.length > 1 ? ' ' : ''}${ticks}`
 }
 
 const STATUS: Record<string, string> = {ok: 'ok', over: '**over the limit**', unknown: 'no limit given', warning: '**warning**'}

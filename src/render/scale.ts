@@ -7,6 +7,7 @@ import {jsonText, renderReport} from './format.js'
 import {mdText, renderMarkdown} from './markdown.js'
 import {renderDiagnostics, renderTotals, limitText} from './table.js'
 import {columns, percent} from './text.js'
+import {escapeStrings} from '../util/control-characters.js'
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`)
 const arrow = (a: number | string, b: number | string): string => (a === b ? `${a}` : `${a} → ${b}`)
@@ -65,12 +66,11 @@ export function renderScaleMarkdown(result: ScaleResult): string {
   return lines.join('\n') + renderMarkdown(result.after.report, {level: 3, procfile: result.after.title})
 }
 
-export function renderScale(result: ScaleResult, format: Format, options: {chalk: ChalkInstance; explain: boolean}): string {
+export function renderScale(input: ScaleResult, format: Format, options: {chalk: ChalkInstance; explain: boolean}): string {
+  if (format === 'json') return jsonText(scaleJson(input))
+  // Human views: every string from input with its control characters escaped.
+  const result = escapeStrings(input)
   switch (format) {
-    case 'json': {
-      return jsonText(scaleJson(result))
-    }
-
     case 'markdown': {
       return renderScaleMarkdown(result)
     }

@@ -1,5 +1,6 @@
 import type {Report} from '../model/report.js'
 import {redactSecrets} from '../util/redact.js'
+import {escapeControls} from '../util/control-characters.js'
 import {budgetSegments} from './segments.js'
 import {limitText} from './table.js'
 import {percent} from './text.js'
@@ -7,8 +8,9 @@ import {percent} from './text.js'
 /** Fixed colours (colour-blind friendly, Okabe–Ito), one per segment in order. */
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000']
 
+/** Text or an attribute value: markup escaped, and control characters (most are not even allowed in XML 1.0) shown as escapes. */
 export const escapeXml = (s: string): string =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;')
+  escapeControls(s).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;')
 
 const n = (x: number): string => String(Math.round(x * 10) / 10)
 

@@ -21,6 +21,17 @@ describe('parseProcfile', () => {
     ])
   })
 
+  it('reads a lone CR as a line break, as Heroku does (codon slug.rb: \\r\\n? → \\n), mixed with CRLF and LF', () => {
+    const {diagnostics, entries} = parseProcfile('web: bundle exec puma\rworker: bundle exec sidekiq\r\n\r# comment\rclock: bin/clock\n')
+    expect(diagnostics).toEqual([])
+    // Lines: 1 web, 2 worker (CRLF), 3 empty (lone CR), 4 comment, 5 clock.
+    expect(entries.map((e) => [e.name, e.line, e.command])).toEqual([
+      ['web', 1, 'bundle exec puma'],
+      ['worker', 2, 'bundle exec sidekiq'],
+      ['clock', 5, 'bin/clock'],
+    ])
+  })
+
   it('accepts CRLF line endings and underscores in names, without a trailing \\r in commands', () => {
     const {diagnostics, entries} = parseProcfile(fixture('procfile-crlf'))
     expect(diagnostics).toEqual([])

@@ -1,0 +1,92 @@
+/**
+ * Control characters from input, made visible. A Procfile command, a type or
+ * app name, a path, an env value or a string a server sends may hold ESC
+ * (terminal escape sequences: colours, cursor moves, an OSC title change), a
+ * bare CR (the rest of the line overwrites what came before it) or a newline
+ * (a new line that starts with `::error::` is a workflow command in a GitHub
+ * Actions log). Every view prints such strings escaped, as `\e`, `\r`, `\n`,
+ * `\xHH` or `\uHHHH`.
+ *
+ * Escaped: C0 (U+0000–U+001F), DEL, C1 (U+0080–U+009F; U+009B is a one-byte
+ * CSI to some terminals), the Unicode line and paragraph separators, and the
+ * bidirectional overrides and isolates (text that reads differently from what
+ * it is, CVE-2021-42574).
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
+const NAMED: Record<string, string> = {'\t': '\\t', '\n': '\\n', '\r': '\\r', '\u001B': '\\e'}
+
+const visible = (c: string): string => {
+  const named = NAMED[c]
+  if (named) return named
+  const code = c.charCodeAt(0)
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+}
+
+/** One string with its control characters shown as escapes (unchanged when it has none). */
+export const escapeControls = (s: string): string => (CONTROL.test(s) ? s.replaceAll(CONTROLS, visible) : s)
+
+/**
+ * A copy of `value` with every string in it (array items, object values and
+ * keys) passed through escapeControls: what a human view renders. Shared
+ * objects stay shared in the copy (one copy each), so views that compare
+ * identities still can; values that are neither plain objects nor arrays are
+ * kept as they are. Iterative, so a deep structure cannot overflow the stack.
+ */
+export function escapeStrings<T>(value: T): T {
+  const copies = new Map<object, object>()
+  const root = {value} as Record<string, unknown>
+  const todo: [Record<string, unknown> | unknown[], string | number, unknown][] = []
+  const out = {} as Record<string, unknown>
+  todo.push([out, 'value', root.value])
+  while (todo.length > 0) {
+    const [target, key, v] = todo.pop()!
+    let copy: unknown = v
+    if (typeof v === 'string') copy = escapeControls(v)
+    else if (v !== null && typeof v === 'object') {
+      const seen = copies.get(v)
+      if (seen) copy = seen
+      else if (Array.isArray(v)) {
+        const arr: unknown[] = Array.from({length: v.length})
+        copies.set(v, arr)
+        for (let i = 0; i < v.length; i++) todo.push([arr, i, v[i]])
+        copy = arr
+      } else if (isPlain(v)) {
+        const obj: Record<string, unknown> = Object.create(Object.getPrototypeOf(v)) as Record<string, unknown>
+        copies.set(v, obj)
+        for (const [k, item] of Object.entries(v)) todo.push([obj, escapeControls(k), item])
+        copy = obj
+      }
+    }
+
+    ;(target as Record<string | number, unknown>)[key] = copy
+  }
+
+  return out.value as T
+}
+
+const isPlain = (v: object): boolean => {
+  const proto = Object.getPrototypeOf(v) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+// eslint-disable-next-line no-control-regex
+const SGR_OR_CONTROL = /\u001B\[[0-9;]*m|[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
+
+/**
+ * The last guard before text leaves conncalc (standard output, standard error,
+ * --output): every control character but the newline is escaped, except the
+ * colour codes conncalc itself adds (`keepColour`) and the tab; and, outside the GitHub
+ * view, a line whose text starts with `::` gets a backslash before it, so no
+ * input can become a workflow command (the runner reads a command from any
+ * line whose trimmed text starts with `::`). Views escape what they take from
+ * input (escapeStrings); this catches any path that forgot.
+ */
+export function safeOutput(text: string, options: {keepColour: boolean; workflowCommands?: boolean}): string {
+  const escaped = text.replaceAll(SGR_OR_CONTROL, (m) => (m.length > 1 ? (options.keepColour ? m : escapeControls(m)) : visible(m)))
+  if (options.workflowCommands) return escaped
+  // eslint-disable-next-line no-control-regex
+  return escaped.replaceAll(/^([ \t]*(?:\u001B\[[0-9;]*m)*[ \t]*)::/gm, '$1\\::')
+}
