@@ -145,6 +145,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       extrasPerProcess,
       ...(analysis.fork ? {fork: analysis.fork} : {}),
       ...(analysis.greenlets ? {greenlets: true} : {}),
+      ...(analysis.eventLoop ? {eventLoop: true} : {}),
       language: analysis.language,
       name: entry.name,
       otherServerPools,

@@ -120,6 +120,8 @@ export interface ProcessModel {
   serverPooling?: ServerPooling
   /** Threads are greenlets (gevent/eventlet): a smaller pool is the intended bound, not a shortage. */
   greenlets?: boolean
+  /** One event loop runs every request (Node): no threads; queries queue for the pool. */
+  eventLoop?: boolean
   language: string // "ruby", "python", "node", "unknown", …
   name: string // Procfile process type
   pools: PoolEntry[] // entries on the budgeted server; empty means "no pool known"

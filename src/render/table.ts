@@ -151,7 +151,7 @@ export function renderExplain(report: Report): string[] {
       ['dynos', String(p.dynos), describeSourced(m.dynos)],
       ...(m.size ? [['dyno size', m.size.value, describeSourced(m.size)]] : []),
       ['processes per dyno', String(p.processesPerDyno), describeSourced(m.processesPerDyno)],
-      ['threads per process', String(p.threadsPerProcess), describeSourced(m.threadsPerProcess)],
+      [m.eventLoop ? 'queries at once per process' : 'threads per process', String(p.threadsPerProcess), describeSourced(m.threadsPerProcess)],
       ...m.pools.map((e) => [`pool (${e.database})`, String(e.pool.value), describeSourced(e.pool)]),
       ...m.extrasPerProcess.map((x) => extraFact('per process', x, m)),
       ...m.extrasPerDyno.map((x) => extraFact('per dyno', x, m)),
@@ -185,7 +185,7 @@ export function renderExplain(report: Report): string[] {
     const inPool = inPoolDemand(m)
     const outside = p.extraPerProcess - [...inPool.values()].reduce((a, b) => a + b, 0)
     const pools = m.pools.length === 0
-      ? `${p.threadsPerProcess} (one per thread, no pool known)`
+      ? `${p.threadsPerProcess} (${m.eventLoop ? 'one connection' : 'one per thread'}, no pool known)`
       : m.pools.map((e) => `min(${e.pool.value}, ${p.threadsPerProcess}${inPool.get(e.database) ? ` + ${inPool.get(e.database)}` : ''})`).join(' + ')
     out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? p.extraPerProcess : outside} extra = ${p.connectionsPerProcess}`)
     out.push(

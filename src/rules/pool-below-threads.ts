@@ -49,7 +49,8 @@ export const rule: Rule = {
     const out: Diagnostic[] = []
     for (const p of budget.processTypes) {
       // gevent/eventlet: greenlets wait for the pool by design; greenlet-concurrency covers it.
-      if (p.dynos === 0 || p.model.greenlets) continue
+      // An event loop (Node) has no threads to starve: its queries queue for the pool by design.
+      if (p.dynos === 0 || p.model.greenlets || p.model.eventLoop) continue
       const inPool = inPoolDemand(p.model)
       const extras = countedExtras(p.model.extrasPerProcess, p.model).filter((x) => x.inPool)
       const primary = p.model.pools.some((e) => e.database === 'primary') ? 'primary' : p.model.pools[0]?.database

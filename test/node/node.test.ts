@@ -91,6 +91,46 @@ describe('node analyzer', () => {
     expect(describeSourced(c.processesPerDyno)).toContain('cluster.fork() at server.js:2')
   })
 
+  it('an if conncalc cannot decide: the branches do not both run, so the larger branch\'s pool counts, labelled, not both', async () => {
+    // `featureFlags.bigPool()` is the app's own call: undecidable. then: pg max 20; else: pg max 8 → 20, not 28.
+    const src = [
+      'import pg from "pg"',
+      'import {featureFlags} from "./flags.js"',
+      'let pool',
+      'if (featureFlags.bigPool()) {',
+      '  pool = new pg.Pool({max: 20})',
+      '} else {',
+      '  pool = new pg.Pool({max: 8})',
+      '}',
+      'export default pool',
+    ].join('\n')
+    const a = await run('node db.js', {'db.js': src, 'package.json': pkg({pg: '^8.13.0'})})
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg db.js:5', 20]])
+    expect(describeSourced(a.pools![0].pool)).toContain('`featureFlags.bigPool()` at db.js:4 cannot be evaluated')
+    expect(a.threadsPerProcess.value).toBe(20)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'db.js', line: 4}))
+  })
+
+  it('a condition on env with a value takes its branch only, with no word; a ternary the same', async () => {
+    // USE_POOLER=1: the then branch (max 3); the else (max 9) is neither counted nor named.
+    const src = 'const {Pool} = require("pg")\nconst pool = process.env.USE_POOLER ? new Pool({max: 3}) : new Pool({max: 9})\nmodule.exports = pool\n'
+    const on = await run('node db.js', {'db.js': src, 'package.json': pkg({pg: '^8.13.0'})}, {USE_POOLER: '1'})
+    expect(on.pools?.map((p) => p.pool.value)).toEqual([3])
+    expect(on.diagnostics.map((d) => d.code)).toEqual([])
+    // Unset: the else branch (9) counts; the then branch's pool is named, since USE_POOLER may be set on the app.
+    const off = await run('node db.js', {'db.js': src, 'package.json': pkg({pg: '^8.13.0'})})
+    expect(off.pools?.map((p) => p.pool.value)).toEqual([9])
+    expect(off.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', file: 'db.js', line: 2}))
+  })
+
+  it('an event loop, not threads: Node processes say so and never get pool-below-threads wording', async () => {
+    const a = await run('node db.js', {'db.js': 'const {Pool} = require("pg")\nnew Pool({max: 3})\nnew Pool({max: 12})\n', 'package.json': pkg({pg: '^8.13.0'})})
+    // Two pools, 3 + 12: the event loop can have all 15 checked out at once.
+    expect(a.eventLoop).toBe(true)
+    expect(a.threadsPerProcess.value).toBe(15)
+    expect(describeSourced(a.threadsPerProcess)).not.toMatch(/thread/i)
+  })
+
   it('pm2-runtime -i N runs N processes', async () => {
     const a = await run('pm2-runtime start app.js -i 3', {'app.js': '', 'package.json': pkg({pg: '8'})})
     expect(a.processesPerDyno.value).toBe(3)

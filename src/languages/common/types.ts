@@ -59,6 +59,11 @@ export interface ServerAnalysis {
   facts?: Record<string, unknown>
   /** Threads are greenlets (gevent/eventlet): a smaller pool is the intended bound, not a shortage. */
   greenlets?: boolean
+  /**
+   * One event loop runs every request (Node): there are no threads, queries wait for the
+   * pool in a queue, and "threads per process" is what the pools let run at once.
+   */
+  eventLoop?: boolean
 }
 
 export interface ServerAnalyzer {

@@ -15,7 +15,8 @@ import type {Env} from '../../model/env.js'
 import {assumed, type Source, type Sourced} from '../../model/source.js'
 import type {EvalValue, KnownValue, PyValue} from '../python/values.js'
 
-import {asString, isDict, truthy} from '../python/evaluate.js'
+import {asString, DATABASE_URL_ASSUMED, isDict, truthy} from '../python/evaluate.js'
+import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {lineIndex} from '../../util/lines.js'
 
@@ -23,8 +24,29 @@ export interface JsCall {
   args: EvalValue[]
   /** Import-resolved: `new Pool()` with `import {Pool} from "pg"` is "pg.Pool"; `require("knex")(cfg)` is "knex". */
   callee: string
+  /** The `if`/`?:` branches the call sits in that conncalc did not take for certain (outermost first). */
+  guards?: JsGuard[]
   isNew: boolean
   line: number
+}
+
+/**
+ * A branch around a call. `skipped`: the condition reads env vars that have no value, so with
+ * this env the branch does not run (a replica pool under `if (process.env.REPLICA_URL)`); its
+ * calls are kept only to be named. `undecided`: the condition cannot be evaluated; the arms of
+ * one `id` exclude each other, so a pool in each is counted once (the larger), as an assumption.
+ */
+export interface JsGuard {
+  arm: 'else' | 'then'
+  id: number
+  kind: 'skipped' | 'undecided'
+  line: number
+  /** Env vars with no value that the condition reads (skipped). */
+  missing?: string[]
+  /** Why the condition cannot be evaluated (undecided). */
+  reason?: string
+  /** The condition as written, shortened. */
+  test: string
 }
 
 export interface JsModule {
@@ -69,6 +91,9 @@ const ENV_HELPER = '@strapi/utils.env'
 export function returnedBy(v: EvalValue | undefined): EvalValue | undefined {
   return v?.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'call' && v.value.callee === FUNCTION ? v.value.args[0] : v
 }
+
+/** The merged objects node-config's `require('config')` returns (node-config.ts): `config.get('a.b')` reads a path of them. */
+export const NODE_CONFIG = new WeakSet<object>()
 
 /** Identity helpers that return their argument (drizzle-kit, MikroORM, Medusa, Vite, Astro `defineConfig`). */
 const IDENTITY = /(^|\.)define(Config|Configuration)$/
@@ -127,6 +152,9 @@ class JsEvaluator {
   /** The `return` values seen in each function being evaluated, innermost last. */
   private readonly returns: EvalValue[][] = []
   private readonly lineOf: (offset: number) => number
+  /** The branches enclosing what is being read now, outermost first. */
+  private readonly guards: JsGuard[] = []
+  private guardIds = 0
 
   constructor(
     private readonly file: string,
@@ -280,12 +308,100 @@ class JsEvaluator {
         return
       }
 
+      case 'IfStatement': {
+        const {alternate} = node
+        this.branch(node.test, () => this.visit(node.consequent), alternate ? () => this.visit(alternate) : undefined)
+        return
+      }
+
       default: {
         // Blocks, ifs, loops, try, switch, namespaces, labels: the statements inside (types left out).
         if (node.type.startsWith('TS') && node.type !== 'TSModuleDeclaration' && node.type !== 'TSModuleBlock') return
         for (const k of children(node)) this.visit(k)
       }
     }
+  }
+
+  /**
+   * `if (test) … else …` and `test ? a : b`, read as the process would run them: a condition
+   * conncalc can evaluate takes its branch only. When env vars with no value decided it, the
+   * other branch is still read, in a sandbox (its names and exports do not leak), so the pools
+   * it would create are named as not counted. A condition it cannot evaluate reads both arms,
+   * each marked, so a pool in each is counted once. Returns the condition's value.
+   */
+  private branch(test: N, then: () => void, otherwise?: () => void): EvalValue {
+    const c = this.condition(test)
+    const text = this.t(test).replaceAll(/\s+/g, ' ').slice(0, 60)
+    const line = this.line(test)
+    if (decidable(c)) {
+      const take = truthy(c.value)
+      ;(take ? then : otherwise)?.()
+      const skipped = take ? otherwise : then
+      const missing = [...new Set((c.missingEnv ?? []).map((m) => m.name))]
+      if (skipped && missing.length > 0) {
+        this.sandboxed(() => this.guarded({arm: take ? 'else' : 'then', id: ++this.guardIds, kind: 'skipped', line, missing, test: text}, skipped))
+      }
+
+      return c
+    }
+
+    const id = ++this.guardIds
+    const reason = c.kind === 'unknown' ? c.reason : 'its value is an object or a call'
+    this.guarded({arm: 'then', id, kind: 'undecided', line, reason, test: text}, then)
+    if (otherwise) this.guarded({arm: 'else', id, kind: 'undecided', line, reason, test: text}, otherwise)
+    return c
+  }
+
+  /**
+   * A condition's value. A key the object does not have is `undefined` in JS, so falsy:
+   * `if (config.use_env_variable)` on a sequelize-cli section without it takes the else branch
+   * (elsewhere a missing key stays unknown, so the value that needed it is named).
+   */
+  private condition(test: N): EvalValue {
+    const t = unwrap(test)
+    if (t.type === 'UnaryExpression' && t.operator === '!') {
+      const inner = this.condition(t.argument)
+      return decidable(inner) ? this.known(t, !truthy(inner.value), inner) : this.expr(t)
+    }
+
+    if (t.type === 'MemberExpression' && !t.computed && t.property.type === 'Identifier') {
+      const obj = this.expr(unwrap(t.object))
+      if (isDict(obj) && !obj.value.partial && !obj.value.entries.has(t.property.name)) return this.known(t, null, obj)
+    }
+
+    return this.expr(test)
+  }
+
+  private guarded(guard: JsGuard, read: () => void): void {
+    this.guards.push(guard)
+    try {
+      read()
+    } finally {
+      this.guards.pop()
+    }
+  }
+
+  /** Read code whose assignments must not change what the rest of the file sees (a branch that does not run). */
+  private sandboxed(read: () => void): void {
+    const names = new Map(this.names)
+    const exports = new Map(this.exports)
+    const {cjs} = this
+    this.returns.push([])
+    try {
+      read()
+    } finally {
+      this.returns.pop()
+      this.names.clear()
+      for (const [k, v] of names) this.names.set(k, v)
+      this.exports.clear()
+      for (const [k, v] of exports) this.exports.set(k, v)
+      this.cjs = cjs
+    }
+  }
+
+  /** A call as seen here, with the branches around it. */
+  private record(call: JsCall): void {
+    this.calls.push(this.guards.length > 0 ? {...call, guards: [...this.guards]} : call)
   }
 
   /** A class: its decorators and members are read; one that extends an imported client is that client. */
@@ -314,13 +430,16 @@ class JsEvaluator {
     this.superclasses.push(base)
     members()
     this.superclasses.pop()
-    if (!this.calls.slice(before).some((c) => c.callee === base && c.isNew)) this.calls.push({args: [], callee: base, isNew: true, line: this.line(node)})
+    if (!this.calls.slice(before).some((c) => c.callee === base && c.isNew)) this.record({args: [], callee: base, isNew: true, line: this.line(node)})
   }
 
   /** `const x = …`, `const {Pool} = require("pg")`, `const {max} = config`, `const [a] = …`. */
   private bindPattern(pattern: N, init: N, value: EvalValue): void {
     if (pattern.type === 'Identifier') {
       this.names.set(pattern.name, value)
+      // `const Sequelize = require('sequelize')`: calls through the name are the package's, as after `import Sequelize from 'sequelize'`.
+      const required = this.requireOf(unwrap(init))
+      if (required !== undefined && !this.opts.imported?.(required)) this.aliases.set(pattern.name, required)
       return
     }
 
@@ -357,8 +476,7 @@ class JsEvaluator {
 
   private requireOf(node: N): string | undefined {
     if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier' || node.callee.name !== 'require') return undefined
-    const arg = node.arguments[0]
-    return arg?.type === 'Literal' && typeof arg.value === 'string' ? arg.value : undefined
+    return requireSpec(node.arguments[0] as N | undefined)
   }
 
   /** Dotted, import-resolved name of a callee. */
@@ -377,6 +495,8 @@ class JsEvaluator {
     const e = this.opts.env.get(name)
     const line = this.line(node)
     if (e) return {file: this.file, kind: 'known', line, value: e.value, via: [e.source]}
+    // Heroku Postgres sets DATABASE_URL on every dyno: a `||` default or an `if` written for laptops never applies there.
+    if (name === 'DATABASE_URL') return {file: this.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
     return {file: this.file, kind: 'known', line, missingEnv: [{line, name}], value: null, via: []}
   }
 
@@ -472,14 +592,13 @@ class JsEvaluator {
       }
 
       case 'ConditionalExpression': {
-        const c = this.expr(node.test)
-        if (c.kind !== 'known' || (typeof c.value === 'object' && c.value !== null)) {
-          this.expr(node.consequent)
-          this.expr(node.alternate)
-          return this.unknown(node, 'a condition conncalc cannot decide', c)
-        }
-
-        return this.expr(truthy(c.value) ? node.consequent : node.alternate)
+        let out: EvalValue | undefined
+        const c = this.branch(
+          node.test,
+          () => (out = this.expr(node.consequent)),
+          () => (out = this.expr(node.alternate)),
+        )
+        return decidable(c) && out ? out : this.unknown(node, 'a condition conncalc cannot decide', c)
       }
 
       case 'AssignmentExpression': {
@@ -608,6 +727,19 @@ class JsEvaluator {
     return this.unknown(node, undefined, obj)
   }
 
+  /** node-config's `config.get('db.pool.max')` (which throws on a missing key) and `config.has('x')`. */
+  private nodeConfigGet(callee: N, args: EvalValue[]): EvalValue | undefined {
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !/^(get|has)$/.test(callee.property.name)) return undefined
+    const obj = this.expr(unwrap(callee.object))
+    if (!isDict(obj) || !NODE_CONFIG.has(obj.value)) return undefined
+    const path = asString(args[0])
+    if (path === undefined) return this.unknown(callee, `\`${this.t(callee)}()\` without a literal key`)
+    let v: EvalValue | undefined = obj
+    for (const key of path.split('.')) v = isDict(v) ? v.value.entries.get(key) : undefined
+    if (callee.property.name === 'has') return this.known(callee, v !== undefined)
+    return v ?? this.unknown(callee, `"${path}" is in none of node-config's files read (config.get() throws on it)`)
+  }
+
   private cpus(node: N): EvalValue {
     const n = this.opts.nproc
     if (!n) return this.unknown(node, "depends on the dyno's CPU count, which is not known")
@@ -661,25 +793,27 @@ class JsEvaluator {
 
     const callee = this.dotted(calleeNode) ?? this.t(calleeNode)
     if (callee === 'require') {
-      const spec = asString(args[0])
+      const spec = requireSpec(node.arguments[0] as N | undefined)
       if (spec !== undefined) this.imports.push(spec)
       const mod = spec === undefined ? undefined : this.opts.imported?.(spec)
       return mod ? requiredValue(mod) : this.known(node, {args, callee: 'require', kind: 'call', kwargs: {}})
     }
 
     if (callee === 'super' && this.superclasses.length > 0) {
-      this.calls.push({args, callee: this.superclasses.at(-1)!, isNew: true, line: this.line(node)})
+      this.record({args, callee: this.superclasses.at(-1)!, isNew: true, line: this.line(node)})
       return this.unknown(node, 'a constructor call')
     }
 
     // Calls on a function's result (`require('knex')(cfg)`, `app.use(...)`) and IIFEs: the function's body was read where it is written.
     if (calleeNode.type === 'ArrowFunctionExpression' || calleeNode.type === 'FunctionExpression') return returnedBy(this.fn(calleeNode)) ?? this.unknown(node)
-    this.calls.push({args, callee, isNew, line: this.line(node)})
+    this.record({args, callee, isNew, line: this.line(node)})
     if (spread) return this.unknown(node, `\`${callee}(…)\` is called with spread arguments`)
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
     // The app's own function (`getConfig()`): what it returns, read once where it is defined; its parameters are not bound.
     const own = calleeNode.type === 'Identifier' ? this.names.get(calleeNode.name) : undefined
     if (!isNew && own && returnedBy(own) !== own) return returnedBy(own) ?? this.unknown(node, `\`${callee}()\` returns nothing conncalc can read`)
+    const nodeConfig = this.nodeConfigGet(calleeNode, args)
+    if (nodeConfig) return nodeConfig
     const helper = callee.startsWith(ENV_HELPER) ? /^(?:\.(int|float|bool|json|array))?$/.exec(callee.slice(ENV_HELPER.length)) : null
     if (helper) return this.envHelper(node, helper[1] ?? 'string', args)
     const first = args[0]
@@ -704,6 +838,36 @@ class JsEvaluator {
 
     return this.known(node, {args, callee, kind: 'call', kwargs: {}})
   }
+}
+
+/** A condition's value that decides a branch: a known scalar (objects and calls are not evaluated). */
+const decidable = (c: EvalValue): c is KnownValue => c.kind === 'known' && (typeof c.value !== 'object' || c.value === null)
+
+/**
+ * The module a require() names: a string literal, or a path built from `__dirname` as
+ * sequelize-cli's models/index.js writes it (`require(__dirname + '/../config/config.json')`,
+ * `path.join(__dirname, '..', 'config', 'config.json')`), as a relative specifier.
+ */
+function requireSpec(arg: N | undefined): string | undefined {
+  if (!arg) return undefined
+  const a = unwrap(arg)
+  if (a.type === 'Literal' && typeof a.value === 'string') return a.value
+  const isDirname = (n: N): boolean => n.type === 'Identifier' && n.name === '__dirname'
+  const str = (n: N): string | undefined => (n.type === 'Literal' && typeof n.value === 'string' ? n.value : n.type === 'TemplateLiteral' && n.expressions.length === 0 ? (n.quasis[0]?.value.cooked ?? undefined) : undefined)
+  if (a.type === 'BinaryExpression' && a.operator === '+' && isDirname(a.left as N)) {
+    const rest = str(a.right)
+    return rest === undefined ? undefined : `./${rest}`.replaceAll(/\/+/g, '/')
+  }
+
+  if (a.type === 'CallExpression' && a.callee.type === 'MemberExpression' && !a.callee.computed && a.callee.property.type === 'Identifier' && /^(join|resolve)$/.test(a.callee.property.name)) {
+    const [first, ...rest] = a.arguments as N[]
+    if (!first || !isDirname(first)) return undefined
+    const parts = rest.map((r) => str(r))
+    if (parts.some((p) => p === undefined || p.startsWith('/'))) return undefined
+    return ['.', ...(parts as string[])].join('/').replaceAll(/\/+/g, '/')
+  }
+
+  return undefined
 }
 
 /** The names a binding pattern declares (`a`, `{a, b: c}`, `[a, ...rest]`). */
@@ -760,7 +924,11 @@ function specsOf(result: ParseResult, text: string): string[] {
   const stack: N[] = [result.program]
   while (stack.length > 0) {
     const n = stack.pop()!
-    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal' && typeof n.arguments[0].value === 'string') specs.push(n.arguments[0].value)
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require') {
+      const spec = requireSpec(n.arguments[0] as N | undefined)
+      if (spec !== undefined) specs.push(spec)
+    }
+
     stack.push(...children(n))
   }
 

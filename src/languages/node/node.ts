@@ -78,7 +78,7 @@ function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnT
 }
 
 /** The pools one set of processes opens, from the modules reachable from its entries, with the Prisma CPU warning. */
-async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, entries: string[], framework: string | undefined, diagnostics: Diagnostic[]): Promise<{modules: JsModule[]; pools: PoolEntry[]; threads: Sourced<number>}> {
+async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, entries: string[], framework: string | undefined, diagnostics: Diagnostic[]): Promise<{extras: Extra[]; modules: JsModule[]; otherServerPools: PoolEntry[]; pools: PoolEntry[]; threads: Sourced<number>}> {
   const modules = await project.walk(entries)
   const pools = await nodePools(ctx, project, pkg, modules, framework)
   diagnostics.push(...pools.diagnostics)
@@ -93,7 +93,7 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
     pools.pools.length > 0
       ? sourced(total, fromDefault("Node's event loop can have every pooled connection checked out at once", 'https://node-postgres.com/apis/pool'), pools.pools.map((p) => p.pool.source))
       : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
-  return {modules, pools: pools.pools, threads}
+  return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads}
 }
 
 /** Where a process's code starts: the file (its source when the file is built at deploy), or the framework's usual client modules. */
@@ -117,7 +117,7 @@ function entriesOf(ctx: AnalyzerContext, found: NodeEntry, pkg: PackageJson | un
  * and pools; every other app's processes × its own pools are connections per dyno beside them.
  */
 async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, file: string, pm2: Pm2Apps, diagnostics: Diagnostic[]): Promise<ServerAnalysis> {
-  const units: {app: Pm2Apps['apps'][number]; entries: string[]; found: NodeEntry; modules: JsModule[]; pools: PoolEntry[]; procs: Sourced<number>; threads: Sourced<number>}[] = []
+  const units: {app: Pm2Apps['apps'][number]; entries: string[]; extras: Extra[]; found: NodeEntry; modules: JsModule[]; otherServerPools: PoolEntry[]; pools: PoolEntry[]; procs: Sourced<number>; threads: Sourced<number>}[] = []
   for (const app of pm2.apps) {
     const script = app.script?.replace(/^\.\//, '')
     // `script: 'npm', args: 'start'` runs through package.json like a Procfile command would.
@@ -145,8 +145,11 @@ async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg
   })
   return {
     diagnostics,
+    eventLoop: true,
     extrasPerDyno,
+    extrasPerProcess: first.extras,
     language: 'node',
+    otherServerPools: first.otherServerPools,
     pools: first.pools,
     processesPerDyno: first.procs,
     server: first.found.framework ?? 'pm2',
@@ -178,7 +181,10 @@ export const node: ServerAnalyzer = {
     diagnostics.push(...project.diagnostics)
     return {
       diagnostics,
+      eventLoop: true,
+      extrasPerProcess: got.extras,
       language: 'node',
+      otherServerPools: got.otherServerPools,
       pools: got.pools,
       processesPerDyno: withChain(procs),
       server: found.framework ?? 'node',

@@ -3,14 +3,21 @@
  * entry file) and, when that code cannot be found, from the dependencies with
  * each library's default (domain-facts §5): pg Pool max 10, Prisma ≤ 6
  * connection_limit (physical CPUs × 2 + 1), Prisma 7 driver adapters (pg's 10),
- * knex {min 2, max 10} (knexfile), Sequelize max 5, TypeORM poolSize (pg's 10),
- * Drizzle (pg's 10) and postgres.js max 10.
+ * knex {min 2, max 10} (knexfile), Sequelize max 5 (sequelize-cli's
+ * config/config.json by NODE_ENV), TypeORM poolSize (pg's 10), Drizzle (pg's
+ * 10), postgres.js max 10, pg-boss max 10, graphile-worker maxPoolSize 10.
+ * A pool is counted once per branch that runs: in an `if` decided by env vars
+ * with no value it is named, not counted; in one conncalc cannot decide, the
+ * larger branch counts, labelled. A pool on another URL (a read replica) is
+ * listed on that server. Connections held outside any pool for LISTEN
+ * (pg-listen, a pg Client) are extras.
  */
 import type {EvalValue} from '../python/values.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
-import type {JsCall, JsModule} from './js.js'
+import type {Extra} from '../../model/process.js'
+import type {JsCall, JsGuard, JsModule} from './js.js'
 import type {NodeProject} from './project.js'
 import type {PackageJson} from './package-json.js'
 
@@ -20,6 +27,8 @@ import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {returnedBy} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
+import {hostOfUrl} from '../../util/pg-url.js'
+import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 
 const REF = {
   knex: 'https://github.com/knex/knex/blob/master/lib/client.js',
@@ -27,19 +36,112 @@ const REF = {
   postgres: 'https://github.com/porsager/postgres#connection-details',
   prisma: 'https://github.com/prisma/prisma-engines/blob/main/quaint/src/pooled.rs',
   prisma7: 'https://www.prisma.io/docs/orm/v7/prisma-client/setup-and-configuration/databases-connections/connection-pool',
+  // ConnectionManager: `config.pool = _.defaults(config.pool || {}, {max: 5, min: 0, idle: 10000, acquire: 60000, …})`.
   sequelize: 'https://github.com/sequelize/sequelize/blob/v6/src/dialects/abstract/connection-manager.js',
+  sequelizeCli: 'https://github.com/sequelize/cli/blob/main/docs/README.md',
+  // docs/api/constructor: "max - int, defaults to 10"; src/db.ts opens `new pg.Pool(this.config)`.
+  pgBoss: 'https://github.com/timgit/pg-boss/blob/master/docs/api/constructor.md',
+  // src/config.ts: concurrentJobs `|| 1`, maxPoolSize `|| 10`; the LISTEN client is checked out of that pool (src/main.ts).
+  graphileWorker: 'https://github.com/graphile/worker/blob/main/src/config.ts',
+  pgListen: 'https://github.com/andywer/pg-listen#readme',
+  pgClient: 'https://node-postgres.com/apis/client',
   typeorm: 'https://github.com/typeorm/typeorm/blob/master/src/driver/postgres/PostgresDriver.ts',
 }
 
 export interface NodePools {
   diagnostics: Diagnostic[]
+  /** Connections held beside the pools (a LISTEN connection), per process. */
+  extras: Extra[]
+  /** Pools on another server (a replica URL) or on one conncalc cannot know: listed, not counted. */
+  otherServerPools: PoolEntry[]
   pools: PoolEntry[]
 }
 
 interface Found {
   diagnostics: Diagnostic[]
+  otherServerPools: PoolEntry[]
   pools: PoolEntry[]
   libs: Set<string>
+}
+
+/** A pool made by a call, before the branches around it are settled. */
+interface Made {
+  entry: PoolEntry
+  guards?: JsGuard[]
+  where: string
+}
+
+const PRIMARY = 'DATABASE_URL'
+
+/**
+ * The server a pool connects to, from the URL it is given: another server only when its env
+ * var (a replica's `DATABASE_REPLICA_URL`) and DATABASE_URL both have values whose host and
+ * port differ. Otherwise it is counted on DATABASE_URL's server, as an app's one database is
+ * on Heroku (`PG_DATABASE_URL` set from DATABASE_URL): counting it there errs on the safe side.
+ */
+function serverOf(ctx: AnalyzerContext, url: EvalValue | undefined): string {
+  if (url?.kind !== 'known' || typeof url.value !== 'string' || url.value === HEROKU_DATABASE_URL) return PRIMARY
+  const env = url.via.find((s) => s.kind === 'env')
+  if (env?.kind !== 'env' || env.name === PRIMARY) return PRIMARY
+  const primary = hostOfUrl(ctx.env.get(PRIMARY)?.value)
+  const host = hostOfUrl(url.value)
+  return primary && host && host !== primary ? env.name : PRIMARY
+}
+
+/** The URL a pool's options name: a string first argument (Sequelize, postgres.js, pg-boss) or `connectionString`/`url`/knex `connection`. */
+function urlOf(c: JsCall, opts: EvalValue | undefined): EvalValue | undefined {
+  if (c.args[0]?.kind === 'known' && (typeof c.args[0].value === 'string' || (c.args[0].value === null && c.args[0].missingEnv))) return c.args[0]
+  const conn = entry(opts, 'connection')
+  return entry(opts, 'connectionString') ?? entry(opts, 'url') ?? (isDict(conn) ? entry(conn, 'connectionString') : conn)
+}
+
+/**
+ * Pools inside branches: one in a branch that does not run with this env (its condition
+ * reads vars with no value) is named, not counted; of an `if` conncalc cannot decide, the
+ * arm whose pools are larger is counted, labelled, the other named.
+ */
+function settleBranches(made: Made[], diagnostics: Diagnostic[]): PoolEntry[] {
+  const out: PoolEntry[] = []
+  const groups = new Map<number, {guard: JsGuard; made: Made[]}>()
+  for (const m of made) {
+    const skipped = m.guards?.find((g) => g.kind === 'skipped')
+    if (skipped) {
+      const vars = skipped.missing ?? []
+      diagnostics.push({
+        code: 'unresolved-env',
+        file: m.where.split(':')[0],
+        fix: `if the app runs with ${vars.join(' and ')} set, give ${vars.length === 1 ? 'it' : 'them'} (\`--env ${vars[0]}=…\` or an env file) and conncalc counts this pool on the server it points at`,
+        line: Number(m.where.split(':')[1]),
+        message: `the ${m.entry.database.split(' ')[0]} pool here (${m.entry.pool.value}) is created only when \`${skipped.test}\` (line ${skipped.line}) holds; ${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value, so it is not counted`,
+        severity: 'warning',
+      })
+      continue
+    }
+
+    const undecided = m.guards?.find((g) => g.kind === 'undecided')
+    if (!undecided) {
+      out.push(m.entry)
+      continue
+    }
+
+    const g = groups.get(undecided.id) ?? {guard: undecided, made: []}
+    g.made.push(m)
+    groups.set(undecided.id, g)
+  }
+
+  for (const {guard, made: arms} of groups.values()) {
+    const armOf = (m: Made): string => m.guards!.find((x) => x.id === guard.id)!.arm
+    const total = (arm: string): number => arms.filter((m) => armOf(m) === arm).reduce((a, m) => a + m.entry.pool.value, 0)
+    const [then, otherwise] = [total('then'), total('else')]
+    const arm = then >= otherwise ? 'then' : 'else'
+    const other = arm === 'then' ? otherwise : then
+    const file = arms[0].where.split(':')[0]
+    const why = `\`${guard.test}\` at ${file}:${guard.line} cannot be evaluated (${guard.reason}); its branches do not both run, so the larger one's pools (${Math.max(then, otherwise)} connections, the ${arm === 'then' ? 'if' : 'else'} branch) are counted${other > 0 ? `, not the other's (${other})` : ''}`
+    diagnostics.push({code: 'unknown-config-value', file, line: guard.line, message: why, severity: 'warning'})
+    for (const m of arms) if (armOf(m) === arm) out.push({...m.entry, pool: {...m.entry.pool, via: [...(m.entry.pool.via ?? []), assumed(why)]}})
+  }
+
+  return out
 }
 
 const at = (c: JsCall, file: string): Source => fromFile(file, c.line)
@@ -96,9 +198,9 @@ function unreadOptions(file: string, c: JsCall, v: EvalValue | undefined, what: 
 
 function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[]): Found {
   const diagnostics: Diagnostic[] = []
-  const pools: PoolEntry[] = []
+  const made: Made[] = []
   const libs = new Set<string>()
-  const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>): void => {
+  const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>, server = serverOf(ctx, urlOf(c, lastDict(c.args)))): void => {
     // Options conncalc cannot see into: an unknown value, or what a function of the app or a library returns.
     const unread = c.args.find((a) => a.kind === 'unknown' || (isCall(a) && returnedBy(a) === a))
     if (!lastDict(c.args) && unread && !/^(drizzle|prisma)/.test(lib)) {
@@ -107,7 +209,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     }
 
     libs.add(lib)
-    pools.push({database: `${lib} ${file}:${c.line}`, pool, server: 'DATABASE_URL'})
+    made.push({entry: {database: `${lib} ${file}:${c.line}`, pool, server}, ...(c.guards ? {guards: c.guards} : {}), where: `${file}:${c.line}`})
   }
 
   const prismaVersion = pkg?.versionOf('@prisma/client') ?? pkg?.versionOf('prisma')
@@ -159,6 +261,15 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         const env = ctx.env.get('DATABASE_URL')
         const url = asString(urlValue) !== undefined && urlValue?.kind === 'known' ? {source: urlValue.via[0] ?? fromFile(m.file, urlValue.line), value: asString(urlValue)!} : env ? {source: env.source, value: env.value} : undefined
         add('prisma', m.file, c, prismaLimit(ctx, url, origin))
+      } else if (c.isNew && /^pg-boss(\.default|\.PgBoss)?$/.test(c.callee)) {
+        // new PgBoss(url) / new PgBoss({connectionString, max}); `db:` brings the app's own connection (counted where it is made).
+        if (entry(opts, 'db')) continue
+        add('pg-boss', m.file, c, option(opts, ['max', 'poolSize'], sourced(10, origin, [fromDefault('pg-boss default max (its own pg Pool)', REF.pgBoss)]), 'pg-boss max', diagnostics))
+      } else if (/^graphile-worker\.(run|runner)$/.test(c.callee) && !entry(opts, 'pgPool')) {
+        // run({connectionString, concurrency, maxPoolSize}): its own pg Pool, which also holds its LISTEN client; `pgPool:` reuses the app's.
+        const jobs = option(opts, ['concurrency', 'concurrentJobs'], sourced(1, origin, [fromDefault('graphile-worker default concurrency (jobs at once)', REF.graphileWorker)]), 'graphile-worker concurrency', diagnostics)
+        const pool = option(opts, ['maxPoolSize'], sourced(10, origin, [fromDefault('graphile-worker default maxPoolSize', REF.graphileWorker)]), 'graphile-worker maxPoolSize', diagnostics)
+        add('graphile-worker', m.file, c, {...pool, via: [...(pool.via ?? []), fromDefault(`graphile-worker runs ${jobs.value} job(s) at once and keeps a LISTEN client checked out of this pool`, REF.graphileWorker)]})
       } else if (/^drizzle-orm\/(node-postgres|postgres-js)\.drizzle$/.test(c.callee)) {
         // drizzle(url) / drizzle({connection}) builds its own client; drizzle(pool) reuses one counted above.
         const first = c.args[0]
@@ -170,7 +281,37 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     }
   }
 
-  return {diagnostics, libs, pools}
+  const pools: PoolEntry[] = []
+  const otherServerPools: PoolEntry[] = []
+  for (const p of settleBranches(made, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
+  return {diagnostics, libs, otherServerPools, pools}
+}
+
+/**
+ * Connections held for LISTEN: pg-listen's subscriber (a pg Client of its own), a pg `new Client()`
+ * in a module that runs `LISTEN` (outside any pool), or a `LISTEN` on a client checked out of a
+ * pool (held for good: in that pool).
+ */
+function listenExtras(modules: JsModule[]): Extra[] {
+  const out: Extra[] = []
+  for (const m of modules) {
+    const live = m.calls.filter((c) => !c.guards?.some((g) => g.kind === 'skipped'))
+    for (const c of live.filter((x) => /^pg-listen(\.default)?$/.test(x.callee))) {
+      out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault('pg-listen subscribes over one pg Client of its own, outside any pool', REF.pgListen)]), kind: 'pg-listen', reason: `pg-listen subscriber (${m.file}:${c.line})`})
+    }
+
+    const listens = live.filter((c) => /(^|\.)query$/.test(c.callee) && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? ''))
+    if (listens.length === 0) continue
+    const clients = live.filter((c) => c.isNew && /^pg(\.default)?\.Client$/.test(c.callee))
+    const at = listens[0]
+    if (clients.length > 0) {
+      for (const c of clients) out.push({count: sourced(1, fromFile(m.file, c.line), [fromFile(m.file, at.line), fromDefault('a pg Client is one connection of its own; kept open for LISTEN, it is held for the life of the process', REF.pgClient)]), kind: 'listen', reason: `pg Client kept open for LISTEN (${m.file}:${c.line})`})
+    } else {
+      out.push({count: sourced(1, fromFile(m.file, at.line), [fromDefault('a client checked out of the pool for LISTEN is held for the life of the process', REF.pgClient)]), inPool: true, kind: 'listen', reason: `LISTEN on a pooled client (${m.file}:${at.line})`})
+    }
+  }
+
+  return out
 }
 
 /** knex's usual setup: `knex(knexfile[process.env.NODE_ENV])` — read knexfile's section for NODE_ENV (production on Heroku). */
@@ -189,6 +330,30 @@ async function knexfile(ctx: AnalyzerContext, project: NodeProject, diagnostics:
   }
 
   return {database: `knex ${path}`, pool: option(entry(config, 'pool'), ['max'], dflt, 'knex pool max', diagnostics), server: 'DATABASE_URL'}
+}
+
+/**
+ * sequelize-cli's `config/config.json` (or .js), one section per NODE_ENV (production on Heroku),
+ * when the code that makes the Sequelize instance was not followed: that section's `pool.max`.
+ * The generated models/index.js passes the section to `new Sequelize(…, config)`.
+ */
+async function sequelizeConfig(ctx: AnalyzerContext, project: NodeProject, diagnostics: Diagnostic[]): Promise<PoolEntry | undefined> {
+  const path = ['config/config.json', 'config/config.js', 'config/config.cjs', 'server/config/config.json', 'src/config/config.json', 'src/config/config.js'].find((p) => ctx.files.exists(p))
+  if (!path) return undefined
+  const m = await project.load(path)
+  if (!m?.parsed) return undefined
+  const nodeEnv = ctx.env.get('NODE_ENV')?.value ?? 'production'
+  const exported = m.cjs ?? m.exports.get('default')
+  const section = entry(exported, nodeEnv)
+  if (!isDict(section)) {
+    diagnostics.push({code: 'unknown-config-value', file: path, line: exported?.line ?? 1, message: `${path} has no "${nodeEnv}" section conncalc can read (sequelize-cli picks it by NODE_ENV); Sequelize's default pool is used`, severity: 'warning'})
+  }
+
+  const dflt = sourced(5, fromFile(path, section?.line ?? 1), [fromDefault('Sequelize default pool max', REF.sequelize), fromDefault(`sequelize-cli reads the "${nodeEnv}" section (NODE_ENV)`, REF.sequelizeCli)])
+  const envName = asString(entry(section, 'use_env_variable'))
+  const value = envName ? ctx.env.get(envName) : undefined
+  const server = value ? serverOf(ctx, {file: path, kind: 'known', line: 1, value: value.value, via: [value.source]}) : PRIMARY
+  return {database: `sequelize ${path}`, pool: option(entry(section, 'pool'), ['max'], dflt, 'Sequelize pool max', diagnostics), server}
 }
 
 /** Libraries in package.json whose pool was not found in code: their default, labelled. */
@@ -231,6 +396,8 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   const found = fromCalls(ctx, pkg, modules)
   const diagnostics = [...found.diagnostics]
   const pools = [...found.pools]
+  const otherServerPools = [...found.otherServerPools]
+  if (otherServerPools.length > 0) found.libs.add('other-server')
   const configured = await frameworkPools(ctx, project, pkg, framework, diagnostics)
   if (configured.length > 0) {
     pools.push(...configured)
@@ -248,6 +415,15 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
     }
   }
 
+  if (pkg && Object.hasOwn(pkg.dependencies, 'sequelize') && !found.libs.has('sequelize')) {
+    const s = await sequelizeConfig(ctx, project, diagnostics)
+    if (s) {
+      s.pool = {...s.pool, via: [...(s.pool.via ?? []), assumed(`the code that creates the Sequelize instance was not found from the entry file; one pool from ${s.database.slice('sequelize '.length)} assumed`)]}
+      ;(s.server === PRIMARY ? pools : otherServerPools).push(s)
+      found.libs.add('sequelize')
+    }
+  }
+
   if (pkg) pools.push(...fromDependencies(ctx, pkg, found.libs))
-  return {diagnostics, pools}
+  return {diagnostics, extras: listenExtras(modules), otherServerPools, pools}
 }

@@ -10,6 +10,7 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 
 import {evaluateParsed, type JsModule, parseJs} from './js.js'
+import {nodeConfigModule} from './node-config.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
 
@@ -19,6 +20,7 @@ export class NodeProject {
   readonly diagnostics: Diagnostic[] = []
   private readonly aliases: TsconfigAliases
   private readonly cache = new Map<string, Promise<JsModule | undefined>>()
+  private nodeConfig?: Promise<JsModule | undefined>
 
   constructor(private readonly ctx: AnalyzerContext) {
     this.aliases = new TsconfigAliases(ctx.files)
@@ -42,6 +44,14 @@ export class NodeProject {
     const deps = new Map<string, JsModule>()
     const inner = [...stack, path]
     for (const spec of new Set(parsed.specs)) {
+      // `require('config')`: node-config's merged files, unless the app has a module it resolves to.
+      if (spec === 'config' && !this.resolve(spec, path)) {
+        this.nodeConfig ??= nodeConfigModule({diagnostics: this.diagnostics, env: this.ctx.env, exists: (p) => this.ctx.files.exists(p), load: (p) => this.load(p, inner)})
+        const m = await this.nodeConfig
+        if (m) deps.set(spec, m)
+        continue
+      }
+
       const target = this.resolve(spec, path)
       // A module still being evaluated up the stack is an import cycle: its values are not known yet.
       if (!target || inner.includes(target)) continue

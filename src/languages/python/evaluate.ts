@@ -62,7 +62,7 @@ function sameValue(a: EvalValue | undefined, b: EvalValue | undefined): boolean 
   return !isObj(a.value) && a.value === b.value
 }
 
-const DATABASE_URL_ASSUMED: Source = {
+export const DATABASE_URL_ASSUMED: Source = {
   kind: 'assumed',
   why: 'DATABASE_URL is set by Heroku Postgres on every dyno; its value is not known here (pass --env-file with `heroku config -s`)',
 }

@@ -1,0 +1,105 @@
+/**
+ * node-config (the `config` package): `require('config')` is the merge of the files in
+ * `config/` (NODE_CONFIG_DIR), later over earlier, as node-config loads them
+ * (lib/config.js `loadFileConfigs`): `default`, `{NODE_ENV}`, `local`, `local-{NODE_ENV}`,
+ * then `custom-environment-variables` maps env vars onto keys (a name, or
+ * `{__name, __format: "number"|"json"}`), so a var with a value wins over every file.
+ * NODE_ENV is production on Heroku (the Node buildpack sets it). Read: .json, .js, .cjs,
+ * .ts (through the same evaluator as the app's code); YAML and the other formats are named
+ * as not read. Values keep the file and line they were written at.
+ */
+import type {Env} from '../../model/env.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {EvalValue, KnownValue} from '../python/values.js'
+import type {JsModule} from './js.js'
+
+import {asString, entry, isDict} from '../python/evaluate.js'
+import {NODE_CONFIG, requiredValue} from './js.js'
+
+export const NODE_CONFIG_REF = 'https://github.com/node-config/node-config/wiki/Configuration-Files'
+const READ = ['.json', '.js', '.cjs', '.ts']
+const NOT_READ = ['.yml', '.yaml', '.json5', '.hjson', '.toml', '.properties', '.xml', '.coffee', '.cson']
+
+export interface NodeConfigInput {
+  diagnostics: Diagnostic[]
+  env: Env
+  exists: (path: string) => boolean
+  load: (path: string) => Promise<JsModule | undefined>
+}
+
+/** Deep merge as node-config's extendDeep: objects key by key, anything else replaced. */
+function merge(a: EvalValue | undefined, b: EvalValue): EvalValue {
+  if (!isDict(a) || !isDict(b)) return b
+  const entries = new Map(a.value.entries)
+  for (const [k, v] of b.value.entries) entries.set(k, merge(entries.get(k), v))
+  return {...b, value: {entries, kind: 'dict'}}
+}
+
+/** The value an env var gives a key: a string, or parsed when `__format` says number/json. */
+function fromEnv(env: Env, leaf: EvalValue, diagnostics: Diagnostic[]): EvalValue | undefined {
+  const name = asString(leaf) ?? asString(entry(leaf, '__name'))
+  if (name === undefined) return undefined
+  const e = env.get(name)
+  if (!e) return undefined
+  const format = asString(entry(leaf, '__format'))
+  let value: boolean | number | string = e.value
+  if (format === 'number' || format === 'json') {
+    const n = Number(e.value)
+    if (format === 'number' && Number.isNaN(n)) {
+      diagnostics.push({code: 'unknown-config-value', file: leaf.file, line: leaf.line, message: `${name}=${JSON.stringify(e.value)} is not a number (custom-environment-variables __format "number")`, severity: 'warning'})
+      return undefined
+    }
+
+    if (!Number.isNaN(n)) value = n
+    else if (e.value === 'true' || e.value === 'false') value = e.value === 'true'
+  }
+
+  return {file: leaf.file, kind: 'known', line: leaf.line, value, via: [e.source]} satisfies KnownValue
+}
+
+/** custom-environment-variables: the keys whose env var has a value, as an object to merge last. */
+function envOverrides(env: Env, map: EvalValue, diagnostics: Diagnostic[]): EvalValue | undefined {
+  if (!isDict(map)) return fromEnv(env, map, diagnostics)
+  if (map.value.entries.has('__name')) return fromEnv(env, map, diagnostics)
+  const entries = new Map<string, EvalValue>()
+  for (const [k, v] of map.value.entries) {
+    const got = envOverrides(env, v, diagnostics)
+    if (got) entries.set(k, got)
+  }
+
+  return entries.size > 0 ? {...map, value: {entries, kind: 'dict'}} : undefined
+}
+
+/** The module `require('config')` returns, or undefined when the app has no config/ files. */
+export async function nodeConfigModule(input: NodeConfigInput): Promise<JsModule | undefined> {
+  const {env, exists, load} = input
+  const dir = (env.get('NODE_CONFIG_DIR')?.value ?? 'config').replace(/^\.\//, '').replace(/\/$/, '')
+  const nodeEnv = env.get('NODE_ENV')?.value ?? 'production'
+  const instance = env.get('NODE_APP_INSTANCE')?.value
+  const stems = ['default', ...(instance ? [`default-${instance}`] : []), nodeEnv, ...(instance ? [`${nodeEnv}-${instance}`] : []), 'local', `local-${nodeEnv}`]
+  let merged: EvalValue | undefined
+  const read: string[] = []
+  for (const stem of [...stems, 'custom-environment-variables']) {
+    for (const ext of NOT_READ) {
+      if (exists(`${dir}/${stem}${ext}`)) input.diagnostics.push({code: 'unknown-config-value', file: `${dir}/${stem}${ext}`, line: 1, message: `node-config reads ${dir}/${stem}${ext}; conncalc reads only .json, .js, .cjs and .ts config files, so the values in it are not seen`, severity: 'warning'})
+    }
+
+    for (const ext of READ) {
+      const path = `${dir}/${stem}${ext}`
+      if (!exists(path)) continue
+      const m = await load(path)
+      if (!m?.parsed) continue
+      const value = requiredValue(m)
+      read.push(path)
+      if (stem === 'custom-environment-variables') {
+        const over = envOverrides(env, value, input.diagnostics)
+        if (over) merged = merge(merged, over)
+      } else merged = merge(merged, value)
+    }
+  }
+
+  if (read.length === 0) return undefined
+  const config: EvalValue = isDict(merged) ? merged : {file: read[0], kind: 'known', line: 1, value: {entries: new Map(), kind: 'dict'}, via: []}
+  NODE_CONFIG.add(config.value as object)
+  return {calls: [], cjs: config, diagnostics: [], exports: new Map([['default', config]]), file: read[0], imports: [], names: new Map(), parsed: true}
+}
