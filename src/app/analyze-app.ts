@@ -1,12 +1,12 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
-import type {FileReader, SourceFile} from '../model/files.js'
+import {type FileReader, type SourceFile, withinDir} from '../model/files.js'
 import type {Formation} from '../model/formation.js'
-import type {AppModel, ProcessModel} from '../model/process.js'
+import type {AppModel, Extra, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
 
 import {Env, layer} from '../model/env.js'
-import {assumed, type Source, sourced} from '../model/source.js'
+import {assumed, fromFile, type Source, sourced} from '../model/source.js'
 import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
@@ -21,6 +21,8 @@ import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
 import {deployHookOf} from '../procfile/release.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
+import {followCommand} from '../procfile/script.js'
+import {budgetProcess} from '../budget/budget.js'
 
 export interface AnalyzeInput {
   /** --rails-env; otherwise RAILS_ENV / RACK_ENV from the type's env, else production. */
@@ -83,7 +85,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       })
     }
 
-    const ctx: AnalyzerContext = {
+    const typeCtx: AnalyzerContext = {
       appEnv: input.appEnv ?? env.get('RAILS_ENV')?.value ?? env.get('RACK_ENV')?.value ?? 'production',
       command: split.command,
       dyno,
@@ -94,31 +96,12 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       processType: entry.name,
       versions,
     }
-    const analyzer = analyzers.find((a) => a.matches(split.command, ctx))!
-    const analysis: ServerAnalysis = await analyzer.analyze(ctx)
-    diagnostics.push(...analysis.diagnostics)
 
-    let {otherServerPools = [], pools} = analysis
-    if (!pools && analysis.language === 'ruby') {
-      const ar = await analyzeActiveRecordPools(ctx, analysis)
-      diagnostics.push(...ar.diagnostics)
-      pools = ar.pools
-      otherServerPools = ar.otherServerPools
-    }
-
-    const extrasPerProcess = [...(analysis.extrasPerProcess ?? [])]
-    const extrasPerDyno = [...(analysis.extrasPerDyno ?? [])]
-    const typeVersions: Record<string, string> = {...analysis.versions}
-    // ActiveRecord decides pool defaults, `max_connections` and fork safety for every Ruby type.
-    const ar = analysis.language === 'ruby' ? activeRecordVersion(versions) : undefined
-    if (ar) typeVersions.activerecord = ar
-    for (const addon of addons) {
-      const found = await addon.analyze(ctx, analysis)
-      diagnostics.push(...found.diagnostics)
-      extrasPerProcess.push(...(found.extrasPerProcess ?? []))
-      extrasPerDyno.push(...(found.extrasPerDyno ?? []))
-      Object.assign(typeVersions, found.versions)
-    }
+    // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts).
+    const {ctx, others, scriptNotes} = await whatRuns(entry.command, typeCtx, diagnostics)
+    const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, versions, diagnostics)
+    for (const other of others) extrasPerDyno.push(await besideExtra(other, versions, diagnostics))
+    if (scriptNotes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...scriptNotes]}
 
     // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
     const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
@@ -160,4 +143,109 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   }
 
   return {diagnostics: diagnostics.map((d) => noteRequired(d, appJson.required)), processes, root: '.'}
+}
+
+/** Analyzers that take any bare program (a script too): a shell script in the repo is read instead. */
+const ANY_PROGRAM = new Set(['dotnet', 'go', 'unknown'])
+
+/**
+ * What the type's command leaves running, when it is more than one plain command:
+ * the process conncalc budgets as the type (the foreground one, or the first known
+ * server when the foreground one is not: `gunicorn … & nginx …`), the others that run
+ * beside it in the dyno, and the script branches that were assumed on the way.
+ */
+async function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[]): Promise<{ctx: AnalyzerContext; others: ScriptCtx[]; scriptNotes: Source[]}> {
+  const known = !ANY_PROGRAM.has(analyzers.find((a) => a.matches(ctx.command, ctx))!.id)
+  const followed = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') ? undefined : await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType)
+  if (!followed) return {ctx, others: [], scriptNotes: []}
+  diagnostics.push(...followed.diagnostics)
+  const ctxs: ScriptCtx[] = followed.processes.map((p) => ({
+    background: p.background,
+    ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin},
+    notes: p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`)),
+  }))
+  if (ctxs.length === 0) {
+    diagnostics.push({
+      code: 'unknown-command',
+      file: ctx.origin?.file,
+      fix: `if it opens database connections, tell conncalc how many: --assume ${ctx.processType}=PROCESSES:THREADS:POOL`,
+      line: ctx.origin?.line,
+      message: `${ctx.processType}: ${followed.scripts.join(', ') || 'the command'} starts no command that stays up; counting 1 process × 1 connection`,
+      processType: ctx.processType,
+      severity: 'warning',
+    })
+    return {ctx, others: [], scriptNotes: []}
+  }
+
+  const recognised = (c: ScriptCtx): boolean => !ANY_PROGRAM.has(analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
+  const primary = Math.max(0, recognised(ctxs[0]) ? 0 : ctxs.findIndex((c) => recognised(c)))
+  return {ctx: ctxs[primary].ctx, others: ctxs.filter((_, i) => i !== primary), scriptNotes: ctxs[primary].notes}
+}
+
+interface ScriptCtx {
+  background: boolean
+  ctx: AnalyzerContext
+  notes: Source[]
+}
+
+/** One command's server analysis, its ActiveRecord pools (Ruby), and the add-ons that run inside it. */
+async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>, diagnostics: Diagnostic[]) {
+  const analyzer = analyzers.find((a) => a.matches(ctx.command, ctx))!
+  const analysis: ServerAnalysis = await analyzer.analyze(ctx)
+  diagnostics.push(...analysis.diagnostics)
+
+  let {otherServerPools = [], pools} = analysis
+  if (!pools && analysis.language === 'ruby') {
+    const ar = await analyzeActiveRecordPools(ctx, analysis)
+    diagnostics.push(...ar.diagnostics)
+    pools = ar.pools
+    otherServerPools = ar.otherServerPools
+  }
+
+  const extrasPerProcess = [...(analysis.extrasPerProcess ?? [])]
+  const extrasPerDyno = [...(analysis.extrasPerDyno ?? [])]
+  const typeVersions: Record<string, string> = {...analysis.versions}
+  // ActiveRecord decides pool defaults, `max_connections` and fork safety for every Ruby type.
+  const ar = analysis.language === 'ruby' ? activeRecordVersion(versions) : undefined
+  if (ar) typeVersions.activerecord = ar
+  for (const addon of addons) {
+    const found = await addon.analyze(ctx, analysis)
+    diagnostics.push(...found.diagnostics)
+    extrasPerProcess.push(...(found.extrasPerProcess ?? []))
+    extrasPerDyno.push(...(found.extrasPerDyno ?? []))
+    Object.assign(typeVersions, found.versions)
+  }
+
+  return {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions}
+}
+
+/**
+ * A process the script runs beside the type's own (`celery worker &`): budgeted as a
+ * one-dyno type of its own, and added to the type's dynos as that many connections.
+ */
+async function besideExtra(other: ScriptCtx, versions: Record<string, string>, diagnostics: Diagnostic[]): Promise<Extra> {
+  const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools} = await analyzeOne(other.ctx, versions, diagnostics)
+  const origin = other.ctx.origin!
+  const model: ProcessModel = {
+    command: other.ctx.command.raw,
+    dynos: sourced(1, fromFile(origin.file, origin.line)),
+    extrasPerDyno,
+    extrasPerProcess,
+    language: analysis.language,
+    name: other.ctx.processType,
+    otherServerPools,
+    pools: pools ?? [],
+    processesPerDyno: analysis.processesPerDyno,
+    role: 'long-running',
+    server: analysis.server,
+    threadsPerProcess: analysis.threadsPerProcess,
+  }
+  const b = budgetProcess(model)
+  const via = [analysis.processesPerDyno.source, analysis.threadsPerProcess.source, ...(pools ?? []).map((p) => p.pool.source), ...other.notes]
+  const what = `${other.ctx.command.argv.join(' ').slice(0, 60)}${other.background ? ' &' : ''}`
+  return {
+    count: sourced(b.connectionsPerDyno, fromFile(origin.file, origin.line), via),
+    kind: 'script-process',
+    reason: `\`${what}\` runs beside it in each dyno (${analysis.server}: ${b.processesPerDyno} × ${b.connectionsPerProcess})`,
+  }
 }

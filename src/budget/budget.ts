@@ -217,7 +217,7 @@ export function describeMoment(m: DeployMoment): string {
       : m.kind === 'postcompile'
         ? `its command adds ${m.extra}`
         : m.kind === 'postdeploy'
-          ? `its container${m.processTypes.length > 1 ? ` and the new ${m.processTypes.slice(1).join(', ')} containers` : ''} add ${m.extra}`
+          ? m.processTypes.length > 1 ? `its container and the new ${m.processTypes.slice(1).join(', ')} containers add ${m.extra}` : `its container adds ${m.extra}`
           : `a second set of ${m.processTypes.join(', ')} dynos adds ${m.extra}`
   return `${what}${where} (${why})`
 }

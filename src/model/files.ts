@@ -31,3 +31,13 @@ export function memoryFiles(files: Record<string, string>): FileReader {
     read: (p) => (Object.hasOwn(files, p) ? {path: p, text: files[p]} : undefined),
   }
 }
+
+/**
+ * The app's files as a command sees them after `cd dir`: paths relative to `dir`,
+ * while each file keeps its path from the app root (so sources name `server/knexfile.js`).
+ */
+export function withinDir(files: FileReader, dir: string): FileReader {
+  if (dir === '' || dir === '.') return files
+  const at = (p: string): string => (p === '' || p === '.' ? dir : `${dir}/${p.replace(/^\.\//, '')}`)
+  return {exists: (p) => files.exists(at(p)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p))}
+}

@@ -12,6 +12,7 @@ import {createRequire} from 'node:module'
 
 /** Each grammar's package and the .wasm it ships. Add a language here and to package.json's dependencies. */
 const GRAMMARS = {
+  bash: 'tree-sitter-bash/tree-sitter-bash.wasm',
   'c-sharp': 'tree-sitter-c-sharp/tree-sitter-c_sharp.wasm',
   elixir: 'tree-sitter-elixir/tree-sitter-elixir.wasm',
   python: 'tree-sitter-python/tree-sitter-python.wasm',

@@ -137,3 +137,42 @@ describe('granian: workers × blocking threads for WSGI, an event loop for ASGI'
     expect(granian.type('web').connections).toBe(uvicorn.type('web').connections)
   })
 })
+
+describe('shell scripts in the Procfile: what they leave running', () => {
+  const app = procfileOf('django-start-scripts')
+
+  it('bash bin/start.sh: the exec at the end is the server, with the env the script exports; each & job adds its connections to the dyno', () => {
+    const r = planJson(app, ['--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=true'])
+    // gunicorn: WEB_CONCURRENCY 4 (heroku/python on standard-2x: min(8 × 2 + 1, 1024 ÷ 256) = 4) workers ×
+    // GUNICORN_THREADS 2 (exported by bin/start.sh:8, read by gunicorn.conf.py:6); Django one connection per thread → 2.
+    // `celery … --concurrency 2 &` (bin/start.sh:11, CELERY_IN_WEB=true): 2 prefork processes × 1 = 2 more per dyno.
+    // 4 × 2 + 2 = 10 per dyno × 2 dynos = 20.
+    expect(r.type('web')).toMatchObject({connections: 20, connectionsPerDyno: 10, processesPerDyno: 4, server: 'gunicorn', threadsPerProcess: 2})
+    expect(r.type('web').sources.threadsPerProcess.via).toContainEqual({from: 'bin/start.sh:8', kind: 'env', name: 'GUNICORN_THREADS'})
+    // bin/worker.sh sources bin/celery-env.sh (CELERY_CONCURRENCY=3); DYNO is worker.1, so `case` takes `worker.*)`: 3 × 1 = 3.
+    expect(r.type('worker')).toMatchObject({connections: 3, processesPerDyno: 3, server: 'celery'})
+    // postdeploy (bash bin/post_deploy.sh) is Scalingo's hook: deploy peak only. Total 20 + 3 = 23, peak 23 + 1 = 24.
+    expect(r.total).toBe(23)
+    expect(r.deployPeak).toBe(24)
+    expect(r.codes).not.toContain('unknown-command')
+    expect(r.codes).not.toContain('unknown-config-value')
+  })
+
+  it('an if the env does not decide: the first branch is assumed, labelled, and --env decides it', () => {
+    const r = planJson(app, ['--scale', 'web=2:standard-2x', 'worker=1'])
+    // CELERY_IN_WEB unset: the celery job is assumed to run (20, as above), and the number carries a *.
+    expect(r.type('web').connections).toBe(20)
+    const d = r.diagnostics.find((x) => x.code === 'unknown-config-value')!
+    expect(d).toMatchObject({file: 'bin/start.sh', line: 10, processType: 'web'})
+    expect(d.message).toContain('`if [ "$CELERY_IN_WEB" = "true" ]` cannot be decided from the environment here; the first branch was assumed')
+    expect(r.type('web').extras).toContainEqual(expect.objectContaining({count: 2, kind: 'script-process', source: expect.objectContaining({via: expect.arrayContaining([expect.objectContaining({kind: 'assumed'})])})}))
+    // CELERY_IN_WEB=false: no celery job: 4 × 2 = 8 per dyno × 2 = 16.
+    expect(planJson(app, ['--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=false']).type('web')).toMatchObject({connections: 16, connectionsPerDyno: 8})
+  })
+
+  it('--explain names the script line of every process it counts', () => {
+    const r = runCli(['plan', '--procfile', app, '--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=true', '--explain'])
+    expect(r.stdout).toMatch(/\+ per dyno\s+2\s+`celery -A shop worker --concurrency 2 --loglevel info &` runs beside it in each dyno \(celery: 2 × 1\): bin\/start\.sh:11/)
+    expect(r.stdout).toContain('connections per dyno = 4 × 2 + 2 = 10')
+  })
+})

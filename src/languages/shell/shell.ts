@@ -419,7 +419,7 @@ const UTILITIES = new Set([
   'test', 'touch', 'trap', 'true', 'ulimit', 'umask', 'unset', 'wait',
 ])
 
-const SHELLS = new Set(['ash', 'bash', 'dash', 'sh', 'zsh'])
+export const SHELLS: ReadonlySet<string> = new Set(['ash', 'bash', 'dash', 'sh', 'zsh'])
 
 interface CommandSegment {
   argv: string[]
@@ -553,8 +553,11 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
   }
 }
 
+/** A command that finishes at once or only waits (`echo`, `sleep`, `wait`, …): never the dyno's server. */
+export const isShellUtility = (argv: string[]): boolean => UTILITIES.has(baseCommand(argv))
+
 /** `./bin/rails` and `/app/bin/rails` (Heroku's app directory) are `bin/rails`. */
-function normalizePath(cmd: string): string {
+export function normalizePath(cmd: string): string {
   return cmd.replace(/^(?:\.\/)+/, '').replace(/^\/app\//, '')
 }
 

@@ -1,0 +1,630 @@
+/**
+ * Shell scripts that a Procfile line runs (`bash bin/start.sh`, `bin/run.sh`,
+ * `./scripts/deploy_start.sh`), read with tree-sitter-bash and never run: what
+ * stays up in the dyno is what conncalc budgets.
+ *
+ * The model, as bash runs a script:
+ * - `exec cmd` replaces the shell: cmd is the process and nothing after it runs.
+ * - Otherwise the last foreground command that is not a shell utility is the
+ *   process; the foreground commands before it (migrate, collectstatic) finished
+ *   before it started, so they hold nothing while the dyno runs.
+ * - Each `cmd &` runs beside it for as long as the dyno lives: one more process.
+ * - `export X=…` and `X=…` (for a variable already in the environment) feed the
+ *   commands after them; `cd dir` moves where they read their files.
+ * - `if`/`case` on variables: decided when the environment gives the values,
+ *   otherwise the first branch is assumed and said, with file:line.
+ * - A script the script runs (`bash bin/web.sh`, `./start.sh`) is followed, to
+ *   MAX_DEPTH; functions are followed where they are called; `source` files
+ *   feed their variables.
+ * - A construct this reader does not follow makes only itself unknown (said with
+ *   file:line); the rest of the script is still read.
+ *
+ * Heroku runs each Procfile command with `bash -c` (devcenter: "Procfile"), so a
+ * line with `&`, a `cd` or a script goes through the same reader, at depth 0.
+ */
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {Env, EnvEntry} from '../model/env.js'
+import type {FileReader} from '../model/files.js'
+import type {ParsedCommand} from '../languages/common/types.js'
+
+import {entrySources, layer} from '../model/env.js'
+import {fromEnv} from '../model/source.js'
+import {expandShell, isShellUtility, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
+import type {TsNode} from '../util/tree-sitter.js'
+
+/** One process the script leaves running in the dyno. */
+/** An `if`/`case` conncalc could not decide, and the branch it took. */
+export interface ScriptAssumption {
+  file: string
+  line: number
+  message: string
+}
+
+export interface ScriptProcess {
+  /** Labelled assumptions that led to it (an `if` conncalc could not decide). */
+  assumptions: ScriptAssumption[]
+  /** Started with `&`: runs beside the foreground process. */
+  background: boolean
+  command: ParsedCommand
+  /** Where it reads its files from, relative to the app root ('' = the root). */
+  cwd: string
+  /** The environment it sees: the type's env plus what the script exported and the line assigned. */
+  env: Env
+  origin: {file: string; line: number}
+}
+
+export interface FollowedScript {
+  diagnostics: Diagnostic[]
+  /** The foreground process first (when there is one), then the background ones in start order. */
+  processes: ScriptProcess[]
+  /** The scripts read, in the order they were entered. */
+  scripts: string[]
+}
+
+/** Scripts calling scripts: deeper than this is said, not followed. */
+const MAX_DEPTH = 4
+
+const SHEBANG_SHELL = /^#!\s*\S*?\b(?:env\s+)?(?:ba|da|a|z)?sh\b/
+
+/**
+ * The repo file a command runs as a shell script: `bash x.sh`, `sh -e x`, or a
+ * path to a file whose shebang is a shell.
+ * A script in another language (`#!/usr/bin/env ruby`) is not one; a file with no
+ * shebang is, as bash runs it.
+ */
+export function shellScriptOf(argv: string[], files: FileReader, cwd = ''): string | undefined {
+  if (argv.length === 0) return undefined
+  let path: string | undefined
+  let explicit = false
+  const head = argv[0].split('/').pop()!
+  if (SHELLS.has(head)) {
+    const args = argv.slice(1)
+    let i = 0
+    while (i < args.length && /^[-+][a-zA-Z]+$/.test(args[i])) {
+      if (/^-[a-z]*c/.test(args[i])) return undefined // `bash -c '…'`: the command line's own reader handles it
+      i++
+    }
+    path = args[i]
+    explicit = true
+  } else {
+    path = argv[0]
+  }
+
+  if (!path || path.startsWith('-')) return undefined
+  const rel = joinPath(cwd, normalizePath(path))
+  if (rel === undefined) return undefined
+  const file = files.read(rel)
+  if (!file) return undefined
+  const first = file.text.split('\n', 1)[0]
+  if (first.startsWith('#!')) return SHEBANG_SHELL.test(first) || explicit ? rel : undefined
+  // No shebang: bash runs an executable text file as a shell script itself (execve fails with ENOEXEC).
+  return rel
+}
+
+/** A folder of the repo (it holds files): where a `cd` moves the reading of the app's files. */
+function isRepoDir(files: FileReader, cwd: string, target: string): boolean {
+  const dir = joinPath(cwd, normalizePath(target))
+  return dir !== undefined && dir !== '' && files.list(dir).length > 0
+}
+
+/** `dir` + `path` inside the app, `..` resolved; undefined when it leaves the app. */
+function joinPath(dir: string, path: string): string | undefined {
+  if (path.startsWith('/')) return undefined
+  const out: string[] = dir === '' ? [] : dir.split('/')
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') {
+      if (out.length === 0) return undefined
+      out.pop()
+    } else {
+      out.push(part)
+    }
+  }
+
+  return out.join('/')
+}
+
+/**
+ * Follow what a Procfile command runs when it is more than one command: a shell
+ * script in the repo, commands sent to the background with `&`, or a `cd`.
+ * Undefined when the line is one plain command (the Procfile reader has it all).
+ */
+export async function followCommand(
+  raw: string,
+  split: ParsedCommand,
+  env: Env,
+  files: FileReader,
+  origin: {file: string; line: number},
+  processType: string,
+): Promise<FollowedScript | undefined> {
+  // A `cd` into a folder of the repo moves where the server's files are read; one into a build output (`cd X/bin/publish`) does not.
+  const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
+  if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds) return undefined
+  const reader = new ScriptReader(files, processType)
+  const state = newState(env, '', [])
+  await reader.walkText(raw, origin, state, 0)
+  return reader.result(state)
+}
+
+interface State {
+  assumptions: ScriptAssumption[]
+  background: ScriptProcess[]
+  candidate?: ScriptProcess
+  cwd: string
+  done: boolean
+  /** The environment the script started with. */
+  env: Env
+  /** Variables the script exported (children see them). */
+  exported: Map<string, EnvEntry>
+  functions: Map<string, TsNode>
+  /** Commands that ran and finished before the process started. */
+  pre: string[][]
+  /** Shell variables the script set (expansions see them). */
+  vars: Map<string, EnvEntry>
+}
+
+const newState = (env: Env, cwd: string, assumptions: ScriptAssumption[]): State => ({
+  assumptions,
+  background: [],
+  cwd,
+  done: false,
+  env,
+  exported: new Map(),
+  functions: new Map(),
+  pre: [],
+  vars: new Map(),
+})
+
+class ScriptReader {
+  private readonly diagnostics: Diagnostic[] = []
+  private readonly scripts: string[] = []
+
+  constructor(
+    private readonly files: FileReader,
+    private readonly processType: string,
+  ) {}
+
+  result(state: State): FollowedScript {
+    const processes = [...(state.candidate ? [state.candidate] : []), ...state.background]
+    if (state.candidate && state.pre.length > 0) state.candidate.command.preCommands = [...state.pre, ...(state.candidate.command.preCommands ?? [])]
+    // An undecided branch matters only when what it started is still running.
+    const notes = new Map(processes.flatMap((p) => p.assumptions).map((a) => [`${a.file}:${a.line}`, a]))
+    for (const note of notes.values()) this.warn(note)
+    return {diagnostics: this.diagnostics, processes, scripts: this.scripts}
+  }
+
+  private warn(d: ScriptAssumption): void {
+    this.diagnostics.push({
+      code: 'unknown-config-value',
+      file: d.file,
+      fix: `say the value with --env, or the process with --assume ${this.processType}=PROCESSES:THREADS:POOL`,
+      line: d.line,
+      message: `${this.processType}: ${d.message}`,
+      processType: this.processType,
+      severity: 'warning',
+    })
+  }
+
+  /** Parse and walk a script's text; `origin.line` is the line of its first row. */
+  async walkText(text: string, origin: {file: string; line: number}, state: State, depth: number): Promise<void> {
+    // Loaded on first use: an app whose Procfile runs no script never loads a parser for it (test/e2e/lazy-analyzers.test.ts).
+    const {firstSyntaxError, loadGrammar} = await import('../util/tree-sitter.js')
+    const parser = await loadGrammar('bash')
+    const tree = parser.parse(text)
+    if (!tree) return
+    const error = firstSyntaxError(tree)
+    if (error) {
+      this.diagnostics.push({
+        code: 'unparsable-config',
+        file: origin.file,
+        line: origin.line + error.line - 1,
+        message: `${this.processType}: ${error.message}; the statements around it are read as far as they parse`,
+        processType: this.processType,
+        severity: 'warning',
+      })
+    }
+
+    const ctx = {depth, file: origin.file, line0: origin.line}
+    await this.statements(tree.rootNode.children, state, ctx, false)
+    tree.delete()
+  }
+
+  private async statements(nodes: TsNode[], state: State, ctx: Ctx, inBackground: boolean): Promise<void> {
+    for (let i = 0; i < nodes.length && !state.done; i++) {
+      const node = nodes[i]
+      if (!node.isNamed) continue
+      const bg = inBackground || nodes[i + 1]?.type === '&'
+      await this.statement(node, state, ctx, bg)
+    }
+  }
+
+  private async statement(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    switch (node.type) {
+      case 'comment':
+      case 'test_command':
+      case 'negated_command':
+      case 'ERROR': {
+        // A syntax error is said once, by walkText.
+        return
+      }
+
+      case 'unset_command': {
+        for (const c of node.namedChildren) {
+          state.vars.delete(c.text)
+          state.exported.delete(c.text)
+        }
+
+        return
+      }
+
+      case 'variable_assignment': {
+        this.assign(node, state, ctx, false)
+        return
+      }
+
+      case 'declaration_command': {
+        const keyword = node.children[0]?.text
+        const exportAll = keyword === 'export' || node.children.some((c) => c.type === 'word' && /^-\w*x/.test(c.text))
+        for (const c of node.namedChildren) {
+          if (c.type === 'variable_assignment') this.assign(c, state, ctx, exportAll)
+          else if (c.type === 'variable_name' && exportAll) {
+            const e = state.vars.get(c.text)
+            if (e) state.exported.set(c.text, e)
+          }
+        }
+
+        return
+      }
+
+      case 'function_definition': {
+        const name = node.childForFieldName('name')?.text
+        const body = node.childForFieldName('body')
+        if (name && body) state.functions.set(name, body)
+        return
+      }
+
+      case 'redirected_statement': {
+        const body = node.childForFieldName('body')
+        if (body) await this.statement(body, state, ctx, bg)
+        return
+      }
+
+      case 'pipeline': {
+        // The far end of a pipe (`| tee log`, `| logger`) only reads; the first command is the one that runs.
+        const first = node.namedChildren[0]
+        if (first) await this.statement(first, state, ctx, bg)
+        return
+      }
+
+      case 'list': {
+        const [left, right] = [node.namedChildren[0], node.namedChildren.at(-1)]
+        const op = node.children.find((c) => !c.isNamed)?.type
+        if (left) await this.statement(left, state, ctx, bg)
+        // `a || b`: b runs only when a fails (`migrate || exit 1`): not what stays up.
+        if (right && right !== left && op === '&&') await this.statement(right, state, ctx, bg)
+        return
+      }
+
+      case 'subshell':
+      case 'compound_statement':
+      case 'do_group': {
+        await this.statements(node.children, state, ctx, bg)
+        return
+      }
+
+      case 'while_statement':
+      case 'until_statement':
+      case 'for_statement':
+      case 'c_style_for_statement': {
+        // `while true; do worker; done` keeps restarting its body: the body is what runs.
+        const body = node.childForFieldName('body')
+        if (body) await this.statement(body, state, ctx, bg)
+        return
+      }
+
+      case 'if_statement': {
+        await this.ifStatement(node, state, ctx, bg)
+        return
+      }
+
+      case 'case_statement': {
+        await this.caseStatement(node, state, ctx, bg)
+        return
+      }
+
+      case 'command': {
+        await this.command(node, state, ctx, bg)
+        return
+      }
+
+      default: {
+        this.diagnostics.push({
+          code: 'unknown-config-value',
+          file: ctx.file,
+          line: lineOf(node, ctx),
+          message: `${this.processType}: \`${firstLine(node.text)}\` (${node.type}) is not followed; what it starts is not counted`,
+          processType: this.processType,
+          severity: 'warning',
+        })
+      }
+    }
+  }
+
+  private lookup(state: State): (name: string) => string | undefined {
+    return (name) => state.vars.get(name)?.value ?? state.env.get(name)?.value
+  }
+
+  private assign(node: TsNode, state: State, ctx: Ctx, exported: boolean): void {
+    const name = node.childForFieldName('name')?.text
+    if (!name) return
+    const valueNode = node.childForFieldName('value')
+    const text = valueNode?.text ?? ''
+    if (/\$\(|`/.test(text)) {
+      // The output of a command: unknown here. Later uses see no value (and say so where it decides a number).
+      state.vars.delete(name)
+      state.exported.delete(name)
+      return
+    }
+
+    const expanded = expandShell(text, this.lookup(state))
+    const via = expanded.unresolved.length > 0 ? [] : [...new Set(usedNames(text))].flatMap((n) => {
+      const e = state.vars.get(n) ?? state.env.get(n)
+      return e ? entrySources(e) : []
+    })
+    const entry: EnvEntry = {name, source: fromEnv(name, `${ctx.file}:${lineOf(node, ctx)}`), value: expanded.text, ...(via.length > 0 ? {via} : {})}
+    state.vars.set(name, entry)
+    // bash: a variable that came from the environment stays exported when the script assigns it.
+    if (exported || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
+  }
+
+  /** The env a command on this line sees: the script's start env, then its exported variables. */
+  private childEnv(state: State, label: string): Env {
+    return state.exported.size > 0 ? state.env.with(layer(label, [...state.exported.values()])) : state.env
+  }
+
+  private async command(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    const line = lineOf(node, ctx)
+    const origin = {file: ctx.file, line}
+    const text = node.text.replaceAll(/\\\r?\n/g, ' ')
+    // Expansions see every shell variable; the process gets only the exported ones.
+    const expandEnv = state.vars.size > 0 ? state.env.with(layer(`${ctx.file}`, [...state.vars.values()])) : state.env
+    const split = splitCommand(text, expandEnv, origin)
+    const argv = split.command.argv
+    if (argv.length === 0) return
+    const name = argv[0]
+
+    if (name === 'cd') {
+      const target = argv[1]
+      const next = target === undefined || target.includes('$(') || target.includes('`') ? undefined : joinPath(state.cwd, normalizePath(target))
+      if (next === undefined) {
+        this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: \`${firstLine(node.text)}\`: the folder is not known here; later commands are read from ${state.cwd || 'the app root'}`, processType: this.processType, severity: 'warning'})
+      } else if (isRepoDir(this.files, state.cwd, target!)) {
+        state.cwd = next
+      } else {
+        // A folder the build makes (`cd X/bin/publish`): the server's analyzer reads the `cd` itself.
+        state.pre.push(argv)
+      }
+
+      return
+    }
+
+    if ((name === 'source' || name === '.') && argv[1]) {
+      const path = joinPath(state.cwd, normalizePath(argv[1]))
+      const file = path === undefined ? undefined : this.files.read(path)
+      if (file && ctx.depth < MAX_DEPTH) {
+        this.scripts.push(file.path)
+        await this.walkText(file.text, {file: file.path, line: 1}, state, ctx.depth + 1)
+      }
+
+      return
+    }
+
+    const fn = state.functions.get(name)
+    if (fn && ctx.depth < MAX_DEPTH) {
+      await this.statement(fn, state, {...ctx, depth: ctx.depth + 1}, bg)
+      return
+    }
+
+    if (isShellUtility(argv)) return
+    if (name === 'eval') {
+      // A command built at run time: it still runs (so it counts), but what it is cannot be read.
+      this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: \`${firstLine(node.text)}\` runs a command built at run time; conncalc cannot read which`, processType: this.processType, severity: 'warning'})
+    }
+
+    const exec = split.command.wrappers.includes('exec')
+    const script = shellScriptOf(argv, this.files, state.cwd)
+    if (script) {
+      if (ctx.depth >= MAX_DEPTH) {
+        this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: ${script} is a script ${MAX_DEPTH} scripts deep; not followed`, processType: this.processType, severity: 'warning'})
+        return
+      }
+
+      const file = this.files.read(script)!
+      this.scripts.push(script)
+      // The child shell gets what was exported plus the line's own assignments; its variables stay its own.
+      const inner = newState(this.childEnv(state, ctx.file).with(layer(`${ctx.file}:${line}`, split.assignments)), state.cwd, [...state.assumptions])
+      await this.walkText(file.text, {file: script, line: 1}, inner, ctx.depth + 1)
+      for (const p of inner.background) state.background.push(p)
+      if (inner.candidate) {
+        if (bg) state.background.push({...inner.candidate, background: true})
+        else this.setCandidate(state, inner.candidate)
+      }
+
+      state.pre.push(...inner.pre)
+      if (exec && !bg) state.done = true
+      return
+    }
+
+    const env = this.childEnv(state, ctx.file)
+    const processEnv = split.assignments.length > 0 ? env.with(layer(`${ctx.file}:${line}`, split.assignments)) : env
+    const proc = (command: ParsedCommand, background: boolean): ScriptProcess => ({assumptions: [...state.assumptions], background, command, cwd: state.cwd, env: processEnv, origin})
+    for (const argvBg of split.command.background ?? []) state.background.push(proc({argv: argvBg, raw: argvBg.join(' '), wrappers: []}, true))
+    const {background: _bg, ...command} = split.command
+    if (bg) {
+      state.background.push(proc(command, true))
+    } else {
+      this.setCandidate(state, proc(command, false))
+      if (exec) state.done = true
+    }
+  }
+
+  private setCandidate(state: State, p: ScriptProcess): void {
+    if (state.candidate) state.pre.push(state.candidate.command.argv)
+    state.candidate = p
+  }
+
+  private async ifStatement(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    // Branches in order: the `if` (its condition and the statements after `then`), each `elif`, the `else`.
+    const first: Branch = {body: [], condition: node.childForFieldName('condition') ?? undefined, keyword: 'if'}
+    const branches: Branch[] = [first]
+    let inBody = false
+    for (const c of node.children) {
+      if (c.type === 'elif_clause' || c.type === 'else_clause') {
+        const kids = c.children
+        const thenAt = kids.findIndex((k) => k.type === 'then')
+        branches.push(
+          c.type === 'elif_clause'
+            ? {body: kids.slice(thenAt + 1), condition: kids.slice(1, thenAt).find((k) => k.isNamed), keyword: 'elif'}
+            : {body: kids.slice(1), keyword: 'else'},
+        )
+      } else if (c.type === 'then') inBody = true
+      else if (inBody && branches.length === 1 && c.type !== 'fi') first.body.push(c)
+    }
+
+    const hasElse = branches.some((b) => b.keyword === 'else')
+    if (!hasElse) branches.push({body: [], keyword: 'else'})
+
+    for (const [k, b] of branches.entries()) {
+      const value = b.keyword === 'else' ? true : b.condition ? this.test(b.condition, state) : undefined
+      if (value === false) continue
+      if (value === true) {
+        await this.statements(b.body, state, ctx, bg)
+        return
+      }
+
+      // Undecidable: take this branch, and say so if what it starts is still running at the end.
+      const message = `\`${b.keyword} ${firstLine(b.condition?.text ?? '')}\` cannot be decided from the environment here; the ${ordinal(k + 1)} branch was assumed`
+      state.assumptions.push({file: ctx.file, line: lineOf(b.condition ?? node, ctx), message})
+      await this.statements(b.body, state, ctx, bg)
+      state.assumptions.pop()
+      return
+    }
+  }
+
+  private async caseStatement(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    const subject = node.childForFieldName('value')
+    const items = node.namedChildren.filter((c) => c.type === 'case_item')
+    const value = subject ? this.word(subject, state) : undefined
+    for (const item of items) {
+      const close = item.children.findIndex((c) => c.type === ')')
+      const pats = item.children.slice(0, close).filter((c) => c.isNamed).map((p) => p.text.replace(/^["']|["']$/g, ''))
+      const body = item.children.slice(close + 1)
+      if (value === undefined) {
+        const message = `\`case ${subject?.text ?? ''}\` cannot be decided from the environment here; the \`${pats.join('|')})\` branch was assumed`
+        state.assumptions.push({file: ctx.file, line: lineOf(node, ctx), message})
+        await this.statements(body, state, ctx, bg)
+        state.assumptions.pop()
+        return
+      }
+
+      if (pats.some((p) => globMatch(p, value))) {
+        await this.statements(body, state, ctx, bg)
+        return
+      }
+    }
+  }
+
+  /** A word's value, or undefined when a variable in it is not known here or it runs a command. */
+  private word(node: TsNode, state: State): string | undefined {
+    const text = node.text
+    if (/\$\(|`/.test(text)) return undefined
+    const lookup = this.lookup(state)
+    const e = expandShell(text, lookup)
+    return e.unresolved.length > 0 ? undefined : e.text
+  }
+
+  /** A test's value: `[ "$X" = v ]`, `[[ $X == v* ]]`, `-z`/`-n`/`-v`, `!`, `&&`, `||`; undefined when not decidable. */
+  private test(node: TsNode, state: State): boolean | undefined {
+    switch (node.type) {
+      case 'test_command':
+      case 'parenthesized_expression': {
+        const inner = node.namedChildren[0]
+        return inner ? this.test(inner, state) : undefined
+      }
+
+      case 'unary_expression': {
+        const op = node.children[0]?.text
+        const arg = node.namedChildren.at(-1)
+        if (!arg) return undefined
+        if (op === '!') {
+          const v = this.test(arg, state)
+          return v === undefined ? undefined : !v
+        }
+
+        if (op === '-v') return state.vars.has(arg.text) || state.env.has(arg.text) ? true : undefined
+        const v = this.word(arg, state)
+        if (op === '-z') return v === undefined ? undefined : v === ''
+        if (op === '-n') return v === undefined ? undefined : v !== ''
+        return undefined
+      }
+
+      case 'binary_expression': {
+        const [left, right] = [node.namedChildren[0], node.namedChildren.at(-1)]
+        const op = node.children.find((c) => !c.isNamed)?.text
+        if (!left || !right) return undefined
+        if (op === '&&' || op === '-a' || op === '||' || op === '-o') {
+          const a = this.test(left, state)
+          const b = this.test(right, state)
+          if (op === '&&' || op === '-a') return a === false || b === false ? false : a === undefined || b === undefined ? undefined : true
+          return a === true || b === true ? true : a === undefined || b === undefined ? undefined : false
+        }
+
+        const a = this.word(left, state)
+        const b = right.type === 'regex' ? undefined : this.word(right, state)
+        if (a === undefined || b === undefined) return undefined
+        // An unquoted right side is a pattern in [[ ]] and case; a quoted one is a plain string.
+        const equal = right.type === 'string' || right.type === 'raw_string' ? a === b : globMatch(b, a)
+        if (op === '=' || op === '==') return equal
+        if (op === '!=') return !equal
+        return undefined
+      }
+
+      default: {
+        return undefined
+      }
+    }
+  }
+}
+
+interface Branch {
+  body: TsNode[]
+  condition?: TsNode
+  keyword: 'elif' | 'else' | 'if'
+}
+
+interface Ctx {
+  depth: number
+  file: string
+  /** The file line of the text's first row (a Procfile line, or 1 for a script). */
+  line0: number
+}
+
+const lineOf = (node: TsNode, ctx: Ctx): number => ctx.line0 + node.startPosition.row
+
+const firstLine = (text: string): string => {
+  const line = text.split('\n', 1)[0].trim()
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line
+}
+
+const ordinal = (n: number): string => (['first', 'second', 'third'][n - 1] ?? `${n}th`)
+
+/** Names a shell word expands (`$X`, `${X:-d}`). */
+const usedNames = (text: string): string[] => [...text.matchAll(/\$\{?([A-Z_a-z]\w*)/g)].map((m) => m[1])
+
+/** A case/[[ ]] pattern: `*`, `?`, `[…]` and `a|b` alternatives; quotes make the rest literal. */
+function globMatch(pattern: string, value: string): boolean {
+  return pattern.split('|').some((alt) => {
+    const re = alt.replace(/^["']|["']$/g, '').replaceAll(/[.+^${}()\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')
+    return new RegExp(`^${re}$`).test(value)
+  })
+}

@@ -1,0 +1,162 @@
+/**
+ * What a shell script in the repo leaves running (procfile/script.ts): the shapes
+ * real Procfile scripts use, read with tree-sitter-bash and never run.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {Env, layer} from '../../src/model/env.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {fromFlag} from '../../src/model/source.js'
+import {splitCommand} from '../../src/languages/shell/shell.js'
+import {followCommand, shellScriptOf} from '../../src/procfile/script.js'
+
+const envOf = (vars: Record<string, string> = {}) => new Env([layer('--env', Object.entries(vars).map(([name, value]) => ({name, source: fromFlag('--env'), value})))])
+
+async function follow(line: string, files: Record<string, string>, vars: Record<string, string> = {}) {
+  const env = envOf(vars)
+  const origin = {file: 'Procfile', line: 1}
+  const split = splitCommand(line, env, origin)
+  const r = await followCommand(line, split.command, env, memoryFiles(files), origin, 'web')
+  if (!r) return undefined
+  return {
+    ...r,
+    /** Each process as `argv` (with `&` when in the background), foreground first. */
+    argvs: r.processes.map((p) => `${p.command.argv.join(' ')}${p.background ? ' &' : ''}`),
+  }
+}
+
+describe('which file is a shell script', () => {
+  const files = memoryFiles({
+    'bin/rails': '#!/usr/bin/env ruby\nAPP_PATH = 1\n',
+    'bin/run.sh': '#/bin/bash\ngunicorn app\n', // 18F/tock: a typo'd shebang is a comment, so bash runs it itself
+    'bin/start_web_server': 'bundle exec puma\n', // no shebang: bash runs it as a script
+    'bin/web': '#!/usr/bin/env bash\nexec puma\n',
+    'start.py': 'print(1)\n',
+  })
+
+  it('a shell shebang, no shebang at all, or a shell named before it; never another language', () => {
+    expect(shellScriptOf(['bin/web'], files)).toBe('bin/web')
+    expect(shellScriptOf(['bin/start_web_server'], files)).toBe('bin/start_web_server')
+    expect(shellScriptOf(['bin/run.sh'], files)).toBe('bin/run.sh')
+    expect(shellScriptOf(['bash', '-e', 'bin/web'], files)).toBe('bin/web')
+    expect(shellScriptOf(['bin/rails', 'server'], files)).toBeUndefined()
+    expect(shellScriptOf(['bash', '-c', 'bin/web'], files)).toBeUndefined()
+    expect(shellScriptOf(['python', 'start.py'], files)).toBeUndefined()
+    expect(shellScriptOf(['bin/missing.sh'], files)).toBeUndefined()
+  })
+})
+
+describe('followCommand: what stays up', () => {
+  it('a plain command is left to the Procfile reader', async () => {
+    expect(await follow('bundle exec puma -C config/puma.rb', {})).toBeUndefined()
+  })
+
+  it('the last foreground command is the process; the one-shot commands before it are not', async () => {
+    const r = (await follow('bash bin/start.sh', {'bin/start.sh': '#!/bin/bash\nset -e\npython manage.py migrate\necho "ready"\ngunicorn app.wsgi -w 2\n'}))!
+    expect(r.argvs).toEqual(['gunicorn app.wsgi -w 2'])
+    expect(r.processes[0].command.preCommands).toEqual([['python', 'manage.py', 'migrate']])
+    expect(r.processes[0].origin).toEqual({file: 'bin/start.sh', line: 5})
+    expect(r.scripts).toEqual(['bin/start.sh'])
+  })
+
+  it('exec ends the script: nothing after it runs', async () => {
+    const r = (await follow('bin/web', {'bin/web': '#!/bin/sh\nexec bundle exec puma\nbundle exec sidekiq\n'}))!
+    expect(r.argvs).toEqual(['puma'])
+  })
+
+  it('every `&` job is one more process beside the foreground one, in the script or on the Procfile line', async () => {
+    // MTES-MCT/envergo bin/start_web.sh: gunicorn in the background, nginx in front.
+    const r = (await follow('bash bin/start_web.sh', {'bin/start_web.sh': '#!/bin/bash\ngunicorn config.wsgi:application \\\n    --workers=9 \\\n    --log-file - &\nnginx -p vendor/nginx\n'}))!
+    expect(r.argvs).toEqual(['nginx -p vendor/nginx', 'gunicorn config.wsgi:application --workers=9 --log-file - &'])
+    // betagouv/portail-rse: `bin/run & bash start.sh` on the Procfile line itself.
+    const line = (await follow('bin/run & bash start.sh', {'start.sh': 'set -e\npython impact/manage.py collectstatic --no-input\ngunicorn impact.wsgi --pythonpath=impact\n'}))!
+    expect(line.argvs).toEqual(['gunicorn impact.wsgi --pythonpath=impact', 'bin/run &'])
+    // Only jobs in the background, then `wait`: the last one stands for the dyno's process.
+    const waiting = (await follow('bash run.sh', {'run.sh': 'celery -A app worker &\ncelery -A app beat &\nwait\n'}))!
+    expect(waiting.argvs).toEqual(['celery -A app worker &', 'celery -A app beat &'])
+  })
+
+  it('export and assignments feed the commands after them; a variable that was not exported stays in the shell', async () => {
+    const r = (await follow('bash bin/start.sh', {'bin/start.sh': 'export WEB_CONCURRENCY=3\nTHREADS=8\nexport RAILS_MAX_THREADS=$THREADS\nLOCAL_ONLY=1\nexec bundle exec puma\n'}))!
+    const env = r.processes[0].env
+    expect(env.get('WEB_CONCURRENCY')?.value).toBe('3')
+    expect(env.get('RAILS_MAX_THREADS')).toMatchObject({source: {from: 'bin/start.sh:3', kind: 'env'}, value: '8'})
+    expect(env.get('LOCAL_ONLY')).toBeUndefined()
+    // A variable the environment already has stays exported when the script assigns it (bash).
+    const again = (await follow('bash bin/start.sh', {'bin/start.sh': 'WEB_CONCURRENCY=5\nexec puma\n'}, {WEB_CONCURRENCY: '2'}))!
+    expect(again.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('5')
+  })
+
+  it('if on an env var: decided when the environment has it, else the first branch, said with file:line', async () => {
+    // betagouv/pitchou scripts/start.sh
+    const files = {'scripts/start.sh': 'if [ "$PITCHOU_APP" = "admin" ]; then\n  exec node apps/admin/index.js\nelse\n  exec node apps/instructeur/index.js\nfi\n'}
+    expect((await follow('bash scripts/start.sh', files, {PITCHOU_APP: 'instructeur'}))!.argvs).toEqual(['node apps/instructeur/index.js'])
+    const admin = (await follow('bash scripts/start.sh', files, {PITCHOU_APP: 'admin'}))!
+    expect(admin.argvs).toEqual(['node apps/admin/index.js'])
+    expect(admin.diagnostics).toEqual([])
+    const unknown = (await follow('bash scripts/start.sh', files))!
+    expect(unknown.argvs).toEqual(['node apps/admin/index.js'])
+    expect(unknown.processes[0].assumptions).toHaveLength(1)
+    expect(unknown.diagnostics).toEqual([
+      expect.objectContaining({code: 'unknown-config-value', file: 'scripts/start.sh', line: 1, message: 'web: `if [ "$PITCHOU_APP" = "admin" ]` cannot be decided from the environment here; the first branch was assumed'}),
+    ])
+  })
+
+  it('an undecided if that only runs one-shot commands says nothing (18F/tock: migrations on instance 0)', async () => {
+    const r = (await follow('bin/run.sh', {'bin/run.sh': '#/bin/bash\nif [[ -v CF_INSTANCE_INDEX && $CF_INSTANCE_INDEX == 0 ]]\nthen\n  python manage.py migrate\nelse\n  echo "no"\nfi\ngunicorn -w 2 tock.wsgi:application\n'}))!
+    expect(r.argvs).toEqual(['gunicorn -w 2 tock.wsgi:application'])
+    expect(r.diagnostics).toEqual([])
+  })
+
+  it('[[ -z ]], -n, elif, != and case patterns', async () => {
+    const files = {
+      'run.sh': 'if [[ -z "$MODE" ]]; then exec puma\nelif [ "$MODE" != "jobs" ]; then exec unicorn\nelse exec sidekiq\nfi\n',
+      'worker.sh': 'case "$DYNO" in\n  web.*|api.*) exec puma ;;\n  worker.*) exec sidekiq -c 4 ;;\n  *) exec good_job ;;\nesac\n',
+    }
+    expect((await follow('bash run.sh', files, {MODE: ''}))!.argvs).toEqual(['puma'])
+    expect((await follow('bash run.sh', files, {MODE: 'web'}))!.argvs).toEqual(['unicorn'])
+    expect((await follow('bash run.sh', files, {MODE: 'jobs'}))!.argvs).toEqual(['sidekiq'])
+    expect((await follow('bash worker.sh', files, {DYNO: 'worker.2'}))!.argvs).toEqual(['sidekiq -c 4'])
+    expect((await follow('bash worker.sh', files, {DYNO: 'api.1'}))!.argvs).toEqual(['puma'])
+    expect((await follow('bash worker.sh', files, {DYNO: 'clock.1'}))!.argvs).toEqual(['good_job'])
+    const guessed = (await follow('bash worker.sh', files))!
+    expect(guessed.diagnostics[0].message).toBe('web: `case "$DYNO"` cannot be decided from the environment here; the `web.*|api.*)` branch was assumed')
+  })
+
+  it('scripts calling scripts, sourced files and functions are followed; cd moves where files are read', async () => {
+    const r = (await follow('bash bin/start.sh', {
+      'bin/env.sh': 'export PUMA_WORKERS=4\n',
+      'bin/prepare.sh': '#!/bin/bash\nbundle exec rake db:migrate\n',
+      'bin/start.sh': '#!/bin/bash\n. bin/env.sh\nbash bin/prepare.sh\nstart_web() {\n  cd server\n  exec bin/web.sh\n}\nstart_web\n',
+      'server/bin/web.sh': '#!/bin/sh\nexec npm start\n',
+      'server/package.json': '{}',
+    }))!
+    expect(r.argvs).toEqual(['npm start'])
+    expect(r.processes[0].cwd).toBe('server')
+    expect(r.processes[0].env.get('PUMA_WORKERS')?.value).toBe('4')
+    expect(r.processes[0].command.preCommands).toEqual([['rake', 'db:migrate']])
+    expect(r.scripts).toEqual(['bin/start.sh', 'bin/env.sh', 'bin/prepare.sh', 'server/bin/web.sh'])
+  })
+
+  it('a script calling itself stops at the depth cap and says so', async () => {
+    const r = (await follow('bash loop.sh', {'loop.sh': 'bash loop.sh\n'}))!
+    expect(r.processes).toEqual([])
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'loop.sh', line: 1, message: 'web: loop.sh is a script 4 scripts deep; not followed'}))
+  })
+
+  it('a construct it does not follow is unknown by itself, with file:line; the rest of the script still counts', async () => {
+    const r = (await follow('bash start.sh', {'start.sh': '#!/bin/bash\nunset DEBUG\neval "$WORKER_CMD" &\ngunicorn app:app\n'}))!
+    // The eval'd job still runs (so it counts, as an unknown command); gunicorn is read as usual.
+    expect(r.argvs[0]).toBe('gunicorn app:app')
+    expect(r.processes[1]).toMatchObject({background: true, command: {argv: ['eval', '']}})
+    expect(r.diagnostics).toEqual([expect.objectContaining({code: 'unknown-config-value', file: 'start.sh', line: 3, message: 'web: `eval "$WORKER_CMD"` runs a command built at run time; conncalc cannot read which'})])
+    // A syntax error: said once with its line; the statements that parse still count.
+    const broken = (await follow('bash start.sh', {'start.sh': 'python manage.py migrate\nif then fi (\ngunicorn app:app\n'}))!
+    expect(broken.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'start.sh'}))
+  })
+
+  it('`a || b`: b runs only when a fails, so it is not what stays up; a pipe\'s far end only reads', async () => {
+    const r = (await follow('bash start.sh', {'start.sh': 'python manage.py migrate || exit 1\ngunicorn app:app 2>&1 | tee -a log/web.log\n'}))!
+    expect(r.argvs).toEqual(['gunicorn app:app'])
+  })
+})
