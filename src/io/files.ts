@@ -8,6 +8,18 @@ import {InputError} from '../util/errors.js'
 
 /** Config files larger than this are not read: no real puma.rb or database.yml comes close. */
 export const MAX_FILE_BYTES = 1024 * 1024
+/**
+ * Lock files grow with the dependency tree: a mid-size Node app's package-lock.json passes
+ * 1 MiB (one app of the real-app corpus has 1.3 MiB), and the largest monorepos reach tens of
+ * MiB. They are read up to this size; JSON.parse of 64 MiB takes well under a second.
+ */
+export const MAX_LOCK_FILE_BYTES = 64 * 1024 * 1024
+const LOCK_FILES = new Set(['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'Gemfile.lock', 'poetry.lock', 'Pipfile.lock', 'uv.lock', 'pdm.lock', 'composer.lock', 'mix.lock', 'go.sum', 'packages.lock.json'])
+
+/** The most conncalc reads of a file: lock files may be larger than config files. */
+export function maxBytesFor(path: string): number {
+  return LOCK_FILES.has(path.split(/[\\/]/).pop() ?? '') ? MAX_LOCK_FILE_BYTES : MAX_FILE_BYTES
+}
 /** A folder listing stops here: config/initializers of the largest Rails apps hold a few hundred files. */
 const MAX_LISTED = 2000
 
@@ -18,9 +30,9 @@ export type TextFile =
 
 /**
  * Read a file as UTF-8 text, refusing what cannot be a config file: a directory,
- * more than MAX_FILE_BYTES, or NUL bytes. A leading BOM is dropped. Never throws.
+ * more than `max` bytes (MAX_FILE_BYTES; lock files more), or NUL bytes. A leading BOM is dropped. Never throws.
  */
-export function readTextFile(path: string): TextFile {
+export function readTextFile(path: string, max = MAX_FILE_BYTES): TextFile {
   let fd: number
   try {
     // stat first: opening a FIFO or a device for reading could block or never end.
@@ -38,16 +50,16 @@ export function readTextFile(path: string): TextFile {
   try {
     const st = fstatSync(fd)
     if (st.isDirectory()) return {kind: 'directory'}
-    if (st.size > MAX_FILE_BYTES) return {kind: 'too-large'}
-    // Sized to what fstat says (not a fresh 1 MiB per file: that zero-filling cost most of a
+    if (st.size > max) return {kind: 'too-large'}
+    // Sized to what fstat says (not a fresh max-sized buffer per file: that zero-filling cost most of a
     // large run), grown if the file grows, and read one byte past the limit: files that grow
     // or lie about their size are still capped.
-    let buf = Buffer.allocUnsafe(Math.min(st.size, MAX_FILE_BYTES) + 1)
+    let buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1)
     let n = 0
     for (;;) {
       if (n === buf.length) {
-        if (n > MAX_FILE_BYTES) break
-        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_FILE_BYTES + 1))
+        if (n > max) break
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, max + 1))
         buf.copy(bigger, 0, 0, n)
         buf = bigger
       }
@@ -57,7 +69,7 @@ export function readTextFile(path: string): TextFile {
       n += got
     }
 
-    if (n > MAX_FILE_BYTES) return {kind: 'too-large'}
+    if (n > max) return {kind: 'too-large'}
     const bytes = buf.subarray(0, n)
     if (bytes.includes(0)) return {kind: 'binary'}
     return {kind: 'text', text: new TextDecoder('utf-8').decode(bytes)}
@@ -101,7 +113,7 @@ export function newReadCache(): ReadCache {
     },
     read(abs) {
       let file = texts.get(abs)
-      if (!file) texts.set(abs, (file = readTextFile(abs)))
+      if (!file) texts.set(abs, (file = readTextFile(abs, maxBytesFor(abs))))
       return file
     },
     realpath(abs) {
@@ -123,7 +135,7 @@ export function newReadCache(): ReadCache {
  * The app's files, read lazily from `root` and cached. Paths are relative to the
  * root with `/`. A path that leaves the root (`../`, an absolute path, a symlink
  * pointing out) is never read. A file that exists but cannot be used (binary,
- * larger than 1 MiB, unreadable) reads as missing and adds an
+ * larger than 1 MiB — a lock file 64 MiB —, unreadable) reads as missing and adds an
  * `unparsable-config` warning to `problems`, once.
  */
 export function createFileReader(root: string, shared: ReadCache = newReadCache()): FileReader & {problems: Diagnostic[]} {
@@ -167,7 +179,7 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
         }
 
         case 'too-large': {
-          warn(key, `${key} is larger than 1 MiB; defaults used`)
+          warn(key, `${key} is larger than ${maxBytesFor(key) / 1024 / 1024} MiB; defaults used`)
           break
         }
 

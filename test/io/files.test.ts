@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {InputError} from '../../src/util/errors.js'
-import {createFileReader, MAX_FILE_BYTES, readProcfile} from '../../src/io/files.js'
+import {createFileReader, MAX_FILE_BYTES, MAX_LOCK_FILE_BYTES, readProcfile} from '../../src/io/files.js'
 
 let base: string
 let root: string
@@ -17,6 +17,10 @@ beforeAll(() => {
   writeFileSync(join(root, 'config', 'puma.rb'), '\uFEFFthreads 5, 5\nworkers 2\n')
   writeFileSync(join(root, 'config', 'database.yml'), Buffer.from([0x70, 0x6f, 0x6f, 0x6c, 0x00, 0x35]))
   writeFileSync(join(root, 'config', 'sidekiq.yml'), 'x'.repeat(MAX_FILE_BYTES + 1))
+  // A package-lock.json over 1 MiB (a mid-size app's): valid JSON that must be read.
+  const packages = Object.fromEntries(Array.from({length: 12_000}, (_, i) => [`node_modules/pkg-${i}`, {integrity: 'sha512-' + 'x'.repeat(80), version: '1.0.0'}]))
+  writeFileSync(join(root, 'package-lock.json'), JSON.stringify({lockfileVersion: 3, packages: {...packages, 'node_modules/pg': {version: '8.11.3'}}}, null, 2))
+  writeFileSync(join(root, 'yarn.lock'), 'x'.repeat(MAX_LOCK_FILE_BYTES + 1))
   writeFileSync(join(base, 'secret.env'), 'DATABASE_URL=postgres://a:b@h/d\n')
   symlinkSync(join(base, 'secret.env'), join(root, 'config', 'linked.yml'))
   writeFileSync(join(root, 'config', 'cable.yml'), 'production:\n  adapter: postgresql\n')
@@ -52,6 +56,15 @@ describe('createFileReader', () => {
         severity: 'warning',
       },
     ])
+  })
+
+  it('reads a lock file larger than 1 MiB, and refuses one past 64 MiB', () => {
+    const files = createFileReader(root)
+    const lock = files.read('package-lock.json')
+    expect(lock!.text.length).toBeGreaterThan(MAX_FILE_BYTES)
+    expect((JSON.parse(lock!.text) as {packages: Record<string, {version: string}>}).packages['node_modules/pg'].version).toBe('8.11.3')
+    expect(files.read('yarn.lock')).toBeUndefined()
+    expect(files.problems.map((p) => p.message)).toEqual(['yarn.lock is larger than 64 MiB; defaults used'])
   })
 
   it('refuses a file larger than 1 MiB', () => {
