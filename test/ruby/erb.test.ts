@@ -79,6 +79,27 @@ end: <%% literal %>
   })
 })
 
+describe('an ERB tag that inserts YAML', () => {
+  it('alone on its lines and unknown: read as absent, said with its line, and the YAML around it still parses', async () => {
+    const text = 'login: &login\n  username: app\n\n<%= file = File.join(Rails.root, "config", "dblogin.yml")\n    IO.read(file) if File.exist?(file) %>\n\nproduction:\n  pool: 7\n  <<: *login\n'
+    const r = await renderErb(text, opts())
+    expect(r.text.split('\n')).toHaveLength(text.split('\n').length)
+    const y = parseYaml(r.text, 'config/database.yml')
+    expect(y.diagnostics).toEqual([])
+    expect(y.value).toEqual({login: {username: 'app'}, production: {pool: 7, username: 'app'}})
+    expect(y.lineOf(['production', 'pool'])).toBe(8)
+    expect(r.diagnostics).toMatchObject([{code: 'unknown-config-value', file: 'config/database.yml', line: 4, severity: 'warning'}])
+    expect(r.diagnostics[0].message).toContain('keys it would add or override are not seen')
+  })
+
+  it('the value of a key on the line before is still a value (its placeholder maps back to the tag)', async () => {
+    const r = await renderErb('production:\n  pool:\n    <%= Rails.application.credentials.pool %>\n', opts())
+    const pool = (parseYaml(r.text, 'config/database.yml').value as {production: {pool: string}}).production.pool
+    expect(unknownTag(r, pool)).toMatchObject({line: 3, value: {kind: 'unknown'}})
+    expect(r.diagnostics).toEqual([])
+  })
+})
+
 describe('parseYaml', () => {
   it('follows anchors and merge keys, and finds the line a key was written on', () => {
     const y = parseYaml('default: &default\n  adapter: postgresql\n  pool: 5\n\nproduction:\n  <<: *default\n  database: app\n', 'config/database.yml')

@@ -53,6 +53,17 @@ function toOutput(v: EvalValue, index: number): string {
 
 const keepNewlines = (s: string): string => s.replaceAll(/[^\n]/g, '')
 
+/**
+ * Is a tag alone on its line(s) — only blanks before it on its first line and after it on its
+ * last — and not the value of a key or list item opened on the line before (`pool:` then the tag)?
+ */
+function standsAlone(before: string, after: string): boolean {
+  const lines = before.split('\n')
+  if (lines.at(-1)!.trim() !== '' || after.split('\n')[0].trim() !== '') return false
+  const previous = lines.slice(0, -1).reverse().find((l) => l.trim() !== '' && !l.trim().startsWith('#'))
+  return !previous || !/(:|^\s*-)\s*$/.test(previous.replace(/\s#.*$/, ''))
+}
+
 /** An open `<% if %>` (decided or not), or a block conncalc does not follow (`<% items.each do |i| %>`). */
 type Frame = {active: boolean; decided: boolean; kind: 'if'; taken: boolean} | {kind: 'block'}
 
@@ -179,7 +190,14 @@ export async function renderErb(text: string, opts: ErbOptions & {file: string})
     if (kind === '=') {
       const index = tags.length
       const value = r.diagnostics.length > 0 ? {...r.value, reason: `ERB control flow or invalid Ruby in \`<%=${code}%>\``} : r.value
-      const output = toOutput(value, index)
+      let output = toOutput(value, index)
+      if (value.kind === 'unknown' && standsAlone(out, text.slice(last))) {
+        // A tag alone on its lines inserts YAML (`<%= IO.read(file) if File.exist?(file) %>`), not a
+        // value: what it adds is unknown, and a placeholder there would break the YAML around it.
+        output = `#${output}`
+        info(line, `ERB \`<%= ${code.trim().replaceAll(/\s+/g, ' ')} %>\` inserts text conncalc cannot evaluate; the YAML is read without it, so keys it would add or override are not seen`, 'warning')
+      }
+
       tags.push({code: code.trim(), line, output, value})
       out += output + keepNewlines(whole)
     } else {
