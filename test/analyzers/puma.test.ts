@@ -71,7 +71,19 @@ describe('puma analyzer', () => {
     expect(a.threadsPerProcess.value).toBe(5)
     // Puma < 5 does not read WEB_CONCURRENCY: single mode.
     expect(a.processesPerDyno.value).toBe(1)
-    expect(a.processesPerDyno.source).toMatchObject({kind: 'default', what: 'Puma 3.12.6 default workers (single mode)'})
+    expect(a.processesPerDyno.source).toMatchObject({kind: 'default', ref: 'https://github.com/puma/puma/blob/master/lib/puma/launcher.rb'})
+    expect(a.processesPerDyno.via).toEqual([expect.objectContaining({kind: 'default', what: 'Puma 3.12.6 default workers (single mode)'})])
+  })
+
+  it('single mode is Puma\'s documented default, not an assumption; a workers value conncalc cannot read stays one', async () => {
+    // Rails 7.2 template: no workers call, no WEB_CONCURRENCY: Puma's default 0 workers, so Puma::Single, one process.
+    const plain = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', app('rails-7-2')))
+    expect(plain.processesPerDyno.value).toBe(1)
+    expect(isAssumption(plain.processesPerDyno)).toBe(false)
+    // `workers compute_workers` cannot be read: the 0 it falls back to (so one process) is labelled.
+    const unread = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {...app('rails-7-2'), files: memoryFiles({'config/puma.rb': 'threads 3, 3\nworkers compute_workers\n'})}))
+    expect(unread.processesPerDyno.value).toBe(1)
+    expect(isAssumption(unread.processesPerDyno)).toBe(true)
   })
 
   it('explicit threads 16,16 and workers with hooks and preload_app!', async () => {

@@ -6,7 +6,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {entrySources, type Env} from '../../model/env.js'
-import {describeSourced, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, describeSourced, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {type ErbTag, tagsOnLine, unknownTag, type YamlErb} from '../ruby/erb.js'
 import {asInteger, type EvalValue} from '../ruby/evaluate.js'
 import type {YamlPath} from '../../util/yaml.js'
@@ -142,8 +142,19 @@ export function firstOf(candidates: readonly Candidate[], fallback: Sourced<numb
   }
 
   const used = `; using ${value.value} (${describeSourced(value)})`
+  // The app sets the value (a higher-precedence source) but it cannot be read: what is used instead
+  // is not what the app runs with, so it is an assumption, never a plain default (issue 11).
+  const unread = diagnostics.find((d) => UNREAD.has(d.code))
+  if (unread) {
+    const where = unread.file ? `${unread.file}${unread.line ? `:${unread.line}` : ''}` : 'the Procfile line or the env'
+    value = {...value, via: [...(value.via ?? []), assumed(`${where} sets this in a way conncalc cannot read; ${value.value} used instead`)]}
+  }
+
   return {diagnostics: diagnostics.map((d) => ({...d, message: d.message + used})), value}
 }
+
+/** Diagnostics that mean "the app sets this value, conncalc cannot read it". */
+const UNREAD = new Set(['unknown-config-value', 'unresolved-env'])
 
 /**
  * A YAML value (`pool: 5`, `:concurrency: <%= ENV.fetch("X", 10) %>`) as an

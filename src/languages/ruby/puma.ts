@@ -17,6 +17,8 @@ import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} fro
 
 const REF = 'https://github.com/puma/puma/blob/master/lib/puma/configuration.rb'
 const REF_4 = 'https://github.com/puma/puma/blob/v4.3.0/lib/puma/configuration.rb'
+/** `clustered?` is `(@options[:workers] || 0) > 0`; otherwise the runner is Puma::Single: one process, no master. */
+const LAUNCHER = 'https://github.com/puma/puma/blob/master/lib/puma/launcher.rb'
 
 const RAILS = new Set(['rails', 'rails.rb'])
 
@@ -50,7 +52,8 @@ function defaults(version: string | undefined): PumaDefaults {
   return {
     maxThreads: sourced(5, fromDefault(`${label} default max threads on MRI`, REF), unknown),
     newStyle: true,
-    workers: sourced(0, fromDefault(`${label} default workers (single mode)`, REF), unknown),
+    // Every Puma version defaults to 0 workers (WEB_CONCURRENCY aside, read below): no version guess here.
+    workers: sourced(0, fromDefault(`${label} default workers (single mode)`, REF)),
   }
 }
 
@@ -233,11 +236,11 @@ export const puma: ServerAnalyzer = {
     )
     diagnostics.push(...threads.diagnostics, ...workers.diagnostics)
 
-    // Single mode (workers 0) is one process; cluster mode runs `workers` of them.
+    // Single mode (workers 0) is one process (Puma's launcher runs Puma::Single); cluster mode runs `workers` of them.
     const processes =
       workers.value.value >= 1
         ? workers.value
-        : {...workers.value, value: 1, via: [...(workers.value.via ?? []), assumed('workers 0 = Puma single mode: one process')]}
+        : sourced(1, fromDefault('Puma single mode (workers 0): the app runs in the one Puma process, no master', LAUNCHER), [workers.value.source, ...(workers.value.via ?? [])])
 
     const facts: PumaFacts = {
       configFile: config?.file,
