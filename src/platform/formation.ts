@@ -191,13 +191,32 @@ export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson 
       const line = jsonKeyLine(text, ['formation', type, 'size'])
       const size = typeof spec.size === 'string' ? normalizeDynoSize(spec.size) : undefined
       if (size) entry.size = sourced(size, fromFile(path, line))
-      else warn(line, `${path}: formation.${type}.size is not a Heroku dyno size; size ignored`)
+      else result.diagnostics.push(unknownSize(spec.size, path, type, line))
     }
 
     result.formation.set(type, entry)
   }
 
   return result
+}
+
+/** Scalingo's container sizes and their memory (doc.scalingo.com/platform/internals/container-sizes). */
+const SCALINGO_SIZES: Record<string, number> = {'2XL': 4096, L: 1024, M: 512, S: 256, XL: 2048}
+
+/** A size that parses but is not Heroku's: said as what it is, not as an unparsable file. */
+function unknownSize(size: unknown, path: string, type: string, line: number): Diagnostic {
+  const mb = typeof size === 'string' ? SCALINGO_SIZES[size.toUpperCase()] : undefined
+  const what = mb
+    ? `${JSON.stringify(size)} is a Scalingo container size (${mb} MB, https://doc.scalingo.com/platform/internals/container-sizes), not a Heroku dyno size`
+    : `${JSON.stringify(size)} is not a Heroku dyno size`
+  return {
+    code: 'unknown-dyno-size',
+    file: path,
+    fix: `give the size with --scale ${type}=N:SIZE (a Heroku dyno size), or leave it to the default standard-1x`,
+    line,
+    message: `${path}: formation.${type}.size ${what}; the size is ignored (the dyno count is used)`,
+    severity: mb ? 'info' : 'warning',
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -32,6 +32,7 @@ import {rule as staleIdle} from './stale-idle.js'
 import {rule as unknownCommand} from './unknown-command.js'
 import {rule as unboundedPool} from './unbounded-pool.js'
 import {rule as unknownConfigValue} from './unknown-config-value.js'
+import {rule as unknownDynoSize} from './unknown-dyno-size.js'
 import {rule as unparsableConfig} from './unparsable-config.js'
 import {rule as unresolvedEnv} from './unresolved-env.js'
 
@@ -56,6 +57,7 @@ export const rules: Rule[] = [
   invalidProcfileLine,
   unparsableConfig,
   unknownConfigValue,
+  unknownDynoSize,
   missingConfig,
   // poolers: the PgBouncer buildpack, Heroku's server-side pooling
   pgbouncerClientLimit,

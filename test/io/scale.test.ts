@@ -183,8 +183,16 @@ describe('parseAppJsonFormation', () => {
     expect(r.formation.get('worker')).toEqual({quantity: {source: {file: 'app.json', kind: 'file', line: 5}, value: 2}})
     expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([
       [3, 'app.json: formation.web.quantity is not a whole number of dynos; not used'],
-      [6, 'app.json: formation.worker.size is not a Heroku dyno size; size ignored'],
+      [6, 'app.json: formation.worker.size "huge" is not a Heroku dyno size; the size is ignored (the dyno count is used)'],
     ])
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['unparsable-config', 'warning'], ['unknown-dyno-size', 'warning']])
+  })
+
+  it('a Scalingo container size parses: its own info, not unparsable-config, and the quantity is kept', () => {
+    const r = parseAppJsonFormation('{\n  "formation": {\n    "web": {\n      "amount": 1,\n      "quantity": 2,\n      "size": "M"\n    }\n  }\n}')
+    expect(r.formation.get('web')).toEqual({quantity: {source: {file: 'app.json', kind: 'file', line: 5}, value: 2}})
+    expect(r.diagnostics).toMatchObject([{code: 'unknown-dyno-size', file: 'app.json', line: 6, severity: 'info'}])
+    expect(r.diagnostics[0].message).toContain('"M" is a Scalingo container size (512 MB')
   })
 
   it('reads an app.json without formation as empty', () => {
