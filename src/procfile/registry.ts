@@ -11,6 +11,8 @@ import {sidekiq} from '../languages/ruby/sidekiq.js'
 import {solidQueue, solidQueueInPuma} from '../languages/ruby/solid-queue.js'
 import {unicorn} from '../languages/ruby/unicorn.js'
 import {unknown} from './unknown.js'
+import {noDatabase} from './no-database.js'
+import {isRailsProcess} from '../languages/ruby/rails-process-command.js'
 
 /**
  * Server analyzers in the order they are tried; the first that matches a
@@ -32,6 +34,8 @@ export const analyzers: ServerAnalyzer[] = [
   solidQueue,
   lazyAnalyzer('delayed_job', isDelayedJob, async () => (await import('../languages/ruby/delayed-job.js')).delayedJob),
   lazyAnalyzer('que', isQue, async () => (await import('../languages/ruby/que.js')).que),
+  lazyAnalyzer('rails-process', (cmd) => isRailsProcess(cmd.argv), async () => (await import('../languages/ruby/rails-process.js')).railsProcess),
+  noDatabase,
   lazyAnalyzer('gunicorn', isGunicorn, async () => (await import('../languages/python/gunicorn.js')).gunicorn),
   lazyAnalyzer('uvicorn', isUvicorn, async () => (await import('../languages/python/uvicorn.js')).uvicorn),
   lazyAnalyzer('granian', isGranian, async () => (await import('../languages/python/granian.js')).granian),

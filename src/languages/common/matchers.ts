@@ -15,6 +15,7 @@ import {dotnetMarker} from '../../platform/language.js'
 import {NODE_PROGRAMS} from '../node/programs.js'
 import {manageCommand, manageInvocation, pythonProgram} from '../python/program.js'
 import {readFlag} from './argv.js'
+import {phpWorker} from '../php/php-command.js'
 import {programName} from './setting.js'
 
 type Matcher = (cmd: ParsedCommand, ctx: AnalyzerContext) => boolean
@@ -42,11 +43,12 @@ export const isDjangoCommand: Matcher = (cmd) => manageInvocation(cmd.argv) !== 
 // Node, JVM, PHP, Go (.NET below).
 export const isNode: Matcher = (cmd) => NODE_PROGRAMS.has(programName(cmd.argv[0]))
 export const isJvm: Matcher = (cmd) => ['java', 'mvn', 'mvnw', 'gradle', 'gradlew'].includes(programName(cmd.argv[0]))
-export const isArtisanWorker = (argv: readonly string[]): boolean => programName(argv[0]) === 'php' && argv[1] === 'artisan' && /^queue:(work|listen)$/.test(argv[2] ?? '')
-export const isPhp: Matcher = (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || programName(cmd.argv[0]) === 'php-fpm' || isArtisanWorker(cmd.argv)
+export const isPhp: Matcher = (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || programName(cmd.argv[0]) === 'php-fpm' || phpWorker(cmd.argv) !== undefined
+/** Files the Go buildpack detects a Go app by (bin/detect): modules, dep, godep, govendor, glide. */
+export const GO_MARKERS = ['go.mod', 'Gopkg.lock', 'Godeps/Godeps.json', 'vendor/vendor.json', 'glide.yaml']
 export const isGo: Matcher = (cmd, ctx) => {
   const prog = cmd.argv[0] ?? ''
-  if (!ctx.files.exists('go.mod')) return false
+  if (!GO_MARKERS.some((m) => ctx.files.exists(m))) return false
   // Heroku's Go buildpack installs binaries to bin/<name>; Procfiles run `bin/app` or just `app`.
   return prog.startsWith('bin/') || !prog.includes('/')
 }

@@ -8,7 +8,9 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 
 import {assumed, fromDefault, sourced, type Sourced, uniqueSources} from '../../model/source.js'
 import {envCandidate, firstOf, programName} from '../common/setting.js'
-import {isArtisanWorker, isPhp} from '../common/matchers.js'
+import {isPhp} from '../common/matchers.js'
+import {phpWorker} from './php-command.js'
+import {analyzePhpWorker} from './workers.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
 /** The PHP CNB (Fir) runs the same autotune, reading memory and CPUs from cgroups v1/v2 since 1.5.0. */
@@ -28,10 +30,8 @@ function autotuned(ctx: AnalyzerContext): Sourced<number> {
 
 export const php: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
-    if (isArtisanWorker(ctx.command.argv)) {
-      const one = sourced(1, fromDefault('`php artisan queue:work` is one process running one job at a time', 'https://laravel.com/docs/queues#running-the-queue-worker'))
-      return {diagnostics: [], language: 'php', processesPerDyno: one, server: 'artisan-queue', threadsPerProcess: one}
-    }
+    const worker = phpWorker(ctx.command.argv)
+    if (worker) return analyzePhpWorker(ctx, worker)
 
     // PHP ignores a WEB_CONCURRENCY another buildpack set (it checks WEB_CONCURRENCY_SET_BY).
     const setBy = ctx.env.get('WEB_CONCURRENCY_SET_BY')?.value

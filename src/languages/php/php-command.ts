@@ -1,0 +1,38 @@
+/**
+ * Which framework console worker a `php …` command runs (Laravel's artisan, Symfony's
+ * bin/console): plain argv tests, light enough for the matchers (common/matchers.ts).
+ */
+import {programName} from '../common/setting.js'
+
+/** PHP's own options before the script: `php -d memory_limit=1G bin/console …`. */
+const PHP_VALUE_OPTIONS = new Set(['-d', '-c', '-z'])
+
+/** The script and its arguments of a `php …` command: `php -d x=1 artisan horizon` → artisan, [horizon]. */
+export function phpScript(argv: readonly string[]): {args: string[]; script: string} | undefined {
+  if (programName(argv[0]) !== 'php') return undefined
+  let i = 1
+  while (i < argv.length && argv[i].startsWith('-')) i += PHP_VALUE_OPTIONS.has(argv[i]) ? 2 : 1
+  const script = argv[i]
+  return script ? {args: argv.slice(i + 1), script: script.replace(/^\.\//, '')} : undefined
+}
+
+export type PhpWorkerKind = 'horizon' | 'messenger' | 'queue' | 'schedule'
+
+/** Which framework worker a command is, if it is one. */
+export function phpWorker(argv: readonly string[]): PhpWorkerKind | undefined {
+  const php = phpScript(argv)
+  // `artisan` may be run directly (it has a php shebang): `./artisan horizon`.
+  const direct = programName(argv[0]) === 'artisan' ? {args: argv.slice(1), script: 'artisan'} : undefined
+  const run = php ?? direct
+  if (!run) return undefined
+  const command = run.args.find((a) => !a.startsWith('-'))
+  if (run.script === 'artisan') {
+    if (command === 'horizon') return 'horizon'
+    if (/^queue:(work|listen)$/.test(command ?? '')) return 'queue'
+    if (/^schedule:(work|daemon)$/.test(command ?? '')) return 'schedule'
+  }
+
+  if (/(^|\/)bin\/console$/.test(run.script) && command === 'messenger:consume') return 'messenger'
+  return undefined
+}
+

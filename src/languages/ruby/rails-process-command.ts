@@ -1,0 +1,17 @@
+/** Which Rails-loading process a command is (plain argv tests, for the registry's lazy matcher). */
+import {programName} from '../common/setting.js'
+
+/** `rails runner FILE` / `rails r 'code'`: the script or code it runs. */
+export function railsRunnerScript(argv: readonly string[]): string | undefined {
+  if (!['rails', 'rails.rb'].includes(programName(argv[0])) || (argv[1] !== 'runner' && argv[1] !== 'r')) return undefined
+  return argv.slice(2).find((a) => !a.startsWith('-')) ?? ''
+}
+
+/** `clockwork FILE` (also `bin/clockwork`, `clockworkd`): the clock file. */
+export function clockworkFile(argv: readonly string[]): string | undefined {
+  if (!/^clockworkd?$/.test(programName(argv[0]))) return undefined
+  return argv.slice(1).find((a) => !a.startsWith('-')) ?? ''
+}
+
+export const isRailsProcess = (argv: readonly string[]): boolean => railsRunnerScript(argv) !== undefined || clockworkFile(argv) !== undefined
+

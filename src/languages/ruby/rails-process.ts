@@ -1,0 +1,64 @@
+/**
+ * Ruby processes that load the Rails app without serving requests or running a job
+ * system: `rails runner FILE` (a long-running script such as a worker loop) and
+ * `clockwork FILE` (a clock that enqueues jobs on a schedule). Each is one process
+ * whose ActiveRecord pool (database.yml) is the app's; the threads that use it are
+ * the script's own.
+ */
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+import {assumed, fromDefault, fromFile, sourced} from '../../model/source.js'
+import {appPath} from '../common/setting.js'
+import {clockworkFile, isRailsProcess, railsRunnerScript} from './rails-process-command.js'
+import {findCalls} from './evaluate.js'
+import {loadRubyConfig} from './ruby-server.js'
+
+const RUNNER = 'https://guides.rubyonrails.org/command_line.html#bin-rails-runner'
+/** Clockwork runs each due event in its own loop, one after another, unless the event says `thread: true`. */
+const CLOCKWORK = 'https://github.com/Rykian/clockwork#thread'
+
+/** Does the Ruby file load the Rails app (`require './config/environment'`, `require_relative 'config/boot'`)? */
+async function loadsRails(ctx: AnalyzerContext, path: string): Promise<boolean | undefined> {
+  const config = await loadRubyConfig(ctx, path, ctx.appEnv)
+  if (!config?.parsed) return undefined
+  const requires = [...findCalls(config.calls, 'require', true), ...findCalls(config.calls, 'require_relative', true)]
+  return requires.some((c) => {
+    const arg = c.args[0]
+    return arg?.kind === 'known' && typeof arg.value === 'string' && /(^|\/)config\/(environment|application|boot)(\.rb)?$|^\.?\.?\/?(environment|application)$/.test(arg.value)
+  })
+}
+
+export const railsProcess: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const argv = ctx.command.argv
+    const script = railsRunnerScript(argv)
+    const one = (what: string, ref: string) => sourced(1, fromDefault(what, ref))
+    if (script !== undefined) {
+      // Rails loads the app (and ActiveRecord) before it runs the script.
+      const where = script && ctx.files.exists(appPath(script)) ? [fromFile(appPath(script), 1)] : []
+      return {
+        diagnostics: [],
+        language: 'ruby',
+        processesPerDyno: one('`rails runner` runs the script in one process, with the Rails app (and ActiveRecord) loaded', RUNNER),
+        server: 'rails-runner',
+        threadsPerProcess: sourced(1, assumed(`the threads ${script ? `${script} starts` : 'the script starts'} are not read; 1 using the database assumed (the ActiveRecord pool is its ceiling)`), where),
+      }
+    }
+
+    const file = appPath(clockworkFile(argv) ?? '')
+    const rails = file ? await loadsRails(ctx, file) : undefined
+    const threads = one('clockwork runs due events one after another in its loop (events with `thread: true` run in threads of their own)', CLOCKWORK)
+    return {
+      diagnostics: [],
+      language: 'ruby',
+      processesPerDyno: one('clockwork is one process', CLOCKWORK),
+      server: 'clockwork',
+      threadsPerProcess:
+        rails === true
+          ? {...threads, via: [fromFile(file, 1)]}
+          : {...threads, via: [assumed(rails === false ? `${file} does not require config/environment itself; the app (and ActiveRecord) is assumed loaded through what it requires` : `${file || 'the clock file'} could not be read; the app (and ActiveRecord) is assumed loaded`)]},
+    }
+  },
+  id: 'rails-process',
+  matches: (cmd) => isRailsProcess(cmd.argv),
+}
