@@ -11,7 +11,7 @@ import {rq} from '../../src/languages/python/rq.js'
 import {uvicorn} from '../../src/languages/python/uvicorn.js'
 import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
 import {memoryFiles} from '../../src/model/files.js'
-import {describeSourced, fromFlag, sourced} from '../../src/model/source.js'
+import {describeSourced, fromFlag, isAssumption, sourced} from '../../src/model/source.js'
 import {dynoFacts} from '../../src/platform/dyno-sizes.js'
 import {ctxFor} from './helpers.js'
 
@@ -91,6 +91,18 @@ describe('gunicorn', () => {
     const a = await run(gunicorn, 'gunicorn shop.wsgi', {'shop/settings.py': settings}, {DJANGO_SETTINGS_MODULE: 'shop.settings'})
     expect(a.pools?.[0].pool.value).toBe(8)
     expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'shop/settings.py', line: 1}))
+  })
+
+  it('a psycopg pool size or a worker_class the app sets in a way conncalc cannot read: the number used is an assumption naming the line (issue 11)', async () => {
+    const settings = 'from shop.sizing import pool_min\nDATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "OPTIONS": {"pool": {"min_size": pool_min(), "max_size": 6}}}}\n'
+    const a = await run(gunicorn, 'gunicorn shop.wsgi', {'shop/settings.py': settings}, {DJANGO_SETTINGS_MODULE: 'shop.settings'})
+    // min_size pool_min() is unknown: psycopg_pool's 4 is used, labelled; max_size 6 is read.
+    expect(a.pools?.[0].minOpen).toMatchObject({value: 4, via: expect.arrayContaining([expect.objectContaining({kind: 'assumed', why: expect.stringContaining('shop/settings.py:2 sets this in a way conncalc cannot read')})])})
+    expect(isAssumption(a.pools![0].pool)).toBe(false)
+    const conf = await run(gunicorn, 'gunicorn app:app -c gunicorn.conf.py', {'gunicorn.conf.py': 'import os\nworker_class = os.environ.get("WORKER_CLASS") or pick_class()\nthreads = 4\n'})
+    expect(conf.threadsPerProcess.value).toBe(4)
+    expect(isAssumption(conf.threadsPerProcess)).toBe(true)
+    expect(conf.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'gunicorn.conf.py', line: 2}))
   })
 
   it('reads SQLAlchemy engines where the app creates them; NullPool means one connection per thread', async () => {

@@ -58,7 +58,7 @@ if (only.length > 0) {
   console.log(
     `corpus: ${t.present}/${t.apps} apps present, ${wallSeconds.toFixed(1)} s with ${jobs} jobs; ` +
       `exit 0/1/2/3: ${t.exit0}/${t.exit1}/${t.exit2}/${t.exit3}, hangs ${t.hangs}, stack traces ${t.stackTraces}, ` +
-      `unparsable files ${t.unparsableFiles}, unknown commands ${t.unknownCommands}, ` +
+      `unparsable files ${t.unparsableFiles}, unknown commands ${t.unknownCommands} (+ ${t.unknownNotServers} clocks and helpers), ` +
       `unknown-config-value ${t.unknownConfigValues}, assumed values ${t.assumptions}. ` +
       `Wrote test/corpus/summary.md and summary.json`,
   )
@@ -182,12 +182,28 @@ function describe(run, dir) {
     .map((d) => ({file: rel(d.file), line: d.line, message: rel(d.message)}))
   r.unknownCommands = diags
     .filter((d) => d.code === 'unknown-command')
-    .map((d) => ({command: redact(byType.get(d.processType)?.command ?? ''), type: d.processType ?? '?'}))
+    .map((d) => {
+      const command = redact(byType.get(d.processType)?.command ?? '')
+      const type = d.processType ?? '?'
+      const kind = notServer(type, command)
+      return kind ? {command, notServer: kind, type} : {command, type}
+    })
   r.unknownConfigValues = diags
     .filter((d) => d.code === 'unknown-config-value')
     .map((d) => ({file: rel(d.file), line: d.line, message: rel(d.message)}))
   r.assumptions = assumptionsIn(report).map((a) => ({...a, why: rel(a.why)}))
   return r
+}
+
+/**
+ * An unknown command that is not a server or a worker: a clock (cron runner, scheduler) or a
+ * development helper left in the Procfile (log tail, asset watcher, a Redis server). Listed
+ * apart so "unknown commands" counts only real misses.
+ */
+function notServer(type, command) {
+  if (/\b(clockwork|supercronic|crond?|scheduler?|schedule:\w+|start_scheduler|clock(\.sh)?)\b/.test(command) || /^(clock|cron|scheduler?|beat)$/.test(type)) return 'clock'
+  if (/(^|\s|\/)(tail\s+-f|redis-server|webpack(-dev-server)?|\S+:watch)(\s|$)|\s--watch\b/.test(command)) return 'dev helper'
+  return undefined
 }
 
 /** Every sourced value whose source, or something it came via, is an assumption. */
@@ -242,7 +258,8 @@ function summarize(results, wall) {
       present: ran.length,
       seconds: Number((sum(ran, (r) => r.ms) / 1000).toFixed(1)),
       stackTraces: ran.filter((r) => r.stackTrace).length,
-      unknownCommands: sum(ran, (r) => r.unknownCommands?.length ?? 0),
+      unknownCommands: sum(ran, (r) => (r.unknownCommands ?? []).filter((u) => !u.notServer).length),
+      unknownNotServers: sum(ran, (r) => (r.unknownCommands ?? []).filter((u) => u.notServer).length),
       unknownConfigValues: sum(ran, (r) => r.unknownConfigValues?.length ?? 0),
       unparsableFiles: sum(ran, (r) => new Set((r.unparsable ?? []).map((u) => u.file)).size),
     }
@@ -280,12 +297,12 @@ function renderMarkdown(s) {
     '',
     '## Totals per language',
     '',
-    '| language | apps | present | exit 0 | exit 1 | exit 2 | exit 3 | hangs | stack traces | unparsable files | unknown commands | unknown-config-value | assumed values | seconds (sum) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| language | apps | present | exit 0 | exit 1 | exit 2 | exit 3 | hangs | stack traces | unparsable files | unknown commands | unknown clocks and helpers | unknown-config-value | assumed values | seconds (sum) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   )
   for (const [l, t] of Object.entries(s.totals)) {
     lines.push(
-      `| ${l} | ${t.apps} | ${t.present} | ${t.exit0} | ${t.exit1} | ${t.exit2} | ${t.exit3} | ${t.hangs} | ${t.stackTraces} | ${t.unparsableFiles} | ${t.unknownCommands} | ${t.unknownConfigValues} | ${t.assumptions} | ${t.seconds} |`,
+      `| ${l} | ${t.apps} | ${t.present} | ${t.exit0} | ${t.exit1} | ${t.exit2} | ${t.exit3} | ${t.hangs} | ${t.stackTraces} | ${t.unparsableFiles} | ${t.unknownCommands} | ${t.unknownNotServers} | ${t.unknownConfigValues} | ${t.assumptions} | ${t.seconds} |`,
     )
   }
 
@@ -304,7 +321,7 @@ function renderMarkdown(s) {
 
     const exit = r.hung ? 'hang' : `${r.exit}${r.stackTrace ? ' (stack trace)' : ''}`
     lines.push(
-      `| ${r.repo}${r.root === '.' ? '' : ` (${r.root})`} | ${r.language} | ${exit} | ${r.ms} | ${r.total ?? ''} | ${esc((r.types ?? []).join(', '))} | ${r.unparsable?.length ?? ''} | ${r.unknownCommands?.length ?? ''} | ${r.unknownConfigValues?.length ?? ''} | ${r.assumptions?.length ?? ''} |`,
+      `| ${r.repo}${r.root === '.' ? '' : ` (${r.root})`} | ${r.language} | ${exit} | ${r.ms} | ${r.total ?? ''} | ${esc((r.types ?? []).join(', '))} | ${r.unparsable?.length ?? ''} | ${r.unknownCommands ? r.unknownCommands.filter((u) => !u.notServer).length : ''} | ${r.unknownConfigValues?.length ?? ''} | ${r.assumptions?.length ?? ''} |`,
     )
   }
 
@@ -318,10 +335,15 @@ function renderMarkdown(s) {
   if (unparsable.length === 0) lines.push('None.')
   for (const u of unparsable) lines.push(`- ${u.repo}: ${u.file ?? '?'}${u.line ? `:${u.line}` : ''} — ${esc(u.message)}`)
 
-  lines.push('', '## Unknown commands (redacted, first 160 characters)', '')
   const unknown = s.apps.flatMap((r) => (r.unknownCommands ?? []).map((u) => ({...u, repo: r.repo})))
-  if (unknown.length === 0) lines.push('None.')
-  for (const u of unknown) lines.push(`- ${u.repo} \`${u.type}\`: \`${u.command.replaceAll('`', "'")}\``)
+  lines.push('', '## Unknown commands: servers and workers (redacted, first 160 characters)', '')
+  const servers = unknown.filter((u) => !u.notServer)
+  if (servers.length === 0) lines.push('None.')
+  for (const u of servers) lines.push(`- ${u.repo} \`${u.type}\`: \`${u.command.replaceAll('`', "'")}\``)
+  lines.push('', '## Unknown commands that are not servers: clocks and development helpers', '')
+  const others = unknown.filter((u) => u.notServer)
+  if (others.length === 0) lines.push('None.')
+  for (const u of others) lines.push(`- ${u.repo} \`${u.type}\` (${u.notServer}): \`${u.command.replaceAll('`', "'")}\``)
 
   lines.push('', '## unknown-config-value', '')
   const ucv = s.apps.flatMap((r) => (r.unknownConfigValues ?? []).map((u) => ({...u, repo: r.repo})))

@@ -131,6 +131,12 @@ describe('node analyzer', () => {
     expect(describeSourced(a.threadsPerProcess)).not.toMatch(/thread/i)
   })
 
+  it('pm2 instances the app sets in a way conncalc cannot read: 1, an assumption naming the file (issue 11)', async () => {
+    const a = await run('pm2-runtime start ecosystem.config.js', {'app.js': '', 'ecosystem.config.js': 'module.exports = {apps: [{script: "app.js", instances: computeInstances()}]}\n', 'package.json': pkg({pg: '8'})})
+    expect(a.processesPerDyno.value).toBe(1)
+    expect(a.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+  })
+
   it('pm2-runtime -i N runs N processes', async () => {
     const a = await run('pm2-runtime start app.js -i 3', {'app.js': '', 'package.json': pkg({pg: '8'})})
     expect(a.processesPerDyno.value).toBe(3)

@@ -144,13 +144,20 @@ export function firstOf(candidates: readonly Candidate[], fallback: Sourced<numb
   const used = `; using ${value.value} (${describeSourced(value)})`
   // The app sets the value (a higher-precedence source) but it cannot be read: what is used instead
   // is not what the app runs with, so it is an assumption, never a plain default (issue 11).
-  const unread = diagnostics.find((d) => UNREAD.has(d.code))
-  if (unread) {
-    const where = unread.file ? `${unread.file}${unread.line ? `:${unread.line}` : ''}` : 'the Procfile line or the env'
-    value = {...value, via: [...(value.via ?? []), assumed(`${where} sets this in a way conncalc cannot read; ${value.value} used instead`)]}
-  }
+  return {diagnostics: diagnostics.map((d) => ({...d, message: d.message + used})), value: unreadFallback(diagnostics, value)}
+}
 
-  return {diagnostics: diagnostics.map((d) => ({...d, message: d.message + used})), value}
+/**
+ * `value`, used because the app sets the number in a way conncalc cannot read (an
+ * `unknown-config-value` or `unresolved-env` in `diagnostics`): then it is not what the app
+ * runs with, so it is labelled an assumption naming that file:line (issue 11), never shown as a
+ * plain default. Unchanged when nothing was unreadable.
+ */
+export function unreadFallback<T>(diagnostics: readonly Diagnostic[], value: Sourced<T>): Sourced<T> {
+  const unread = diagnostics.find((d) => UNREAD.has(d.code))
+  if (!unread) return value
+  const where = unread.file ? `${unread.file}${unread.line ? `:${unread.line}` : ''}` : 'the Procfile line or the env'
+  return {...value, via: [...(value.via ?? []), assumed(`${where} sets this in a way conncalc cannot read; ${String(value.value)} used instead`)]}
 }
 
 /** Diagnostics that mean "the app sets this value, conncalc cannot read it". */

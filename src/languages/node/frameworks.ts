@@ -14,7 +14,7 @@ import type {PoolEntry} from '../../model/process.js'
 import type {PackageJson} from './package-json.js'
 import type {NodeProject} from './project.js'
 
-import {envCandidate} from '../common/setting.js'
+import {envCandidate, unreadFallback} from '../common/setting.js'
 import {fromDefault, fromFile, sourced} from '../../model/source.js'
 import {pyCandidate} from '../python/candidate.js'
 import {asString, entry} from '../python/evaluate.js'
@@ -44,7 +44,7 @@ async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: D
     const dflt = sourced(10, fromFile(file, connection?.line ?? 1), [fromDefault("Strapi passes connection.pool to knex; knex's default max is 10", KNEX), fromDefault('Strapi database configuration', STRAPI)])
     const got = max ? pyCandidate(max, 'Strapi connection.pool.max') : {diagnostics: []}
     diagnostics.push(...got.diagnostics)
-    return {database: `strapi ${file}`, pool: got.value ?? dflt, server: 'DATABASE_URL'}
+    return {database: `strapi ${file}`, pool: got.value ?? unreadFallback(got.diagnostics, dflt), server: 'DATABASE_URL'}
   }
 
   return undefined

@@ -12,6 +12,7 @@ import type {Sourced} from '../../model/source.js'
 import type {NodeProject} from './project.js'
 
 import {fromDefault, fromFile, sourced} from '../../model/source.js'
+import {unreadFallback} from '../common/setting.js'
 import {pyCandidate} from '../python/candidate.js'
 import {asString, entry, isDict} from '../python/evaluate.js'
 import {parseYaml, type YamlPath} from '../../util/yaml.js'
@@ -40,7 +41,7 @@ function instances(v: EvalValue | undefined, file: string, line: number, diagnos
   if (s === 'max' || (v.kind === 'known' && (v.value === 0 || v.value === -1 || v.value === '0' || v.value === '-1'))) return 'per-cpu'
   const got = pyCandidate(v, 'pm2 instances')
   diagnostics.push(...got.diagnostics)
-  return got.value ?? sourced(1, fromFile(file, line), [fromDefault('pm2 runs 1 instance when `instances` cannot be read', PM2)])
+  return got.value ?? unreadFallback(got.diagnostics, sourced(1, fromFile(file, line), [fromDefault('pm2 runs 1 instance when `instances` is not set', PM2)]))
 }
 
 /** A YAML document as evaluated values (objects are dicts), each at the line it was written on. */

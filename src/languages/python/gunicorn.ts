@@ -19,7 +19,7 @@ import {pythonProgram} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis} from './server.js'
 import {missingConfig} from '../ruby/ruby-server.js'
-import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag} from '../common/setting.js'
+import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, unreadFallback} from '../common/setting.js'
 import {isGunicorn} from '../common/matchers.js'
 
 const REF = 'https://github.com/benoitc/gunicorn/blob/master/gunicorn/config.py'
@@ -126,9 +126,14 @@ export const gunicorn: ServerAnalyzer = {
 
     const classValue = flags.workerClass?.value ?? envFlags.workerClass?.value ?? asString(config?.names.get('worker_class'))
     const workerClass = classValue ?? 'sync'
+    const classSet = classValue === undefined ? config?.names.get('worker_class') : undefined
+    const classUnread: Diagnostic[] = classSet
+      ? [{code: 'unknown-config-value', file: classSet.file, line: classSet.line, message: `cannot read gunicorn worker_class at ${classSet.file}:${classSet.line}${classSet.kind === 'unknown' ? ` (${classSet.reason})` : ''}; sync workers (one request at a time) assumed`, processType: ctx.processType, severity: 'warning'}]
+      : []
+    diagnostics.push(...classUnread)
     // The app's own worker class (`paperless.workers.ConfigurableWorker`): what it subclasses decides.
     const classes = [workerClass, ...(await appClassBases(project, workerClass))]
-    let threads: 'event-loop' | Sourced<number> = threadsSetting.value
+    let threads: 'event-loop' | Sourced<number> = unreadFallback(classUnread, threadsSetting.value)
     const greenlets = classes.some((c) => ASYNC_GREEN.test(c))
     if (greenlets) {
       const conns = firstOf(
