@@ -19,6 +19,7 @@ import {runningEntries} from '../procfile/running.js'
 import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
 import {deployHookOf} from '../procfile/release.js'
+import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
 import {followCommand} from '../procfile/script.js'
@@ -124,8 +125,9 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
               sourced(entry.name === 'web' ? 1 : 0, assumed(`${entry.name} is not in the ${input.running.label} yet: ${entry.name === 'web' ? 1 : 0} dynos after its first deploy assumed (say --scale ${entry.name}=N)`))
             : sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`)))),
       ...(!isRelease && formation?.range ? {dynoRange: formation.range} : {}),
-      extrasPerDyno,
-      extrasPerProcess,
+      // Extras that are processes with pools of their own are capped by those pools, now known.
+      extrasPerDyno: extrasPerDyno.map((x) => resolveDemand(x, {otherServerPools, pools: pools ?? []})),
+      extrasPerProcess: extrasPerProcess.map((x) => resolveDemand(x, {otherServerPools, pools: pools ?? []})),
       ...(analysis.fork ? {fork: analysis.fork} : {}),
       ...(analysis.greenlets ? {greenlets: true} : {}),
       ...(analysis.eventLoop ? {eventLoop: true} : {}),

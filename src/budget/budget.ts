@@ -1,6 +1,7 @@
 import type {Budget, BudgetOptions, DeployMoment, ProcessBudget, ServerPoolingBudget, Status} from '../model/budget.js'
 import type {AppModel, Extra, PoolEntry, ProcessModel, ProcessRole} from '../model/process.js'
 
+import {uniqueSources} from '../model/source.js'
 import {serverPoolingBudget} from './server-pooling.js'
 import {maxOf} from '../util/numbers.js'
 
@@ -32,12 +33,20 @@ export const ceilingOnlyExtras = (xs: Extra[], m: PoolsOf): Extra[] => xs.filter
 export function inPoolDemand(m: PoolsOf & Pick<ProcessModel, 'extrasPerProcess'>): Map<string, number> {
   const out = new Map<string, number>()
   for (const x of countedExtras(m.extrasPerProcess, m)) {
-    const name = entryNameOf(x, m)
-    if (!x.inPool || !name || !m.pools.some((p) => p.database === name)) continue
-    out.set(name, (out.get(name) ?? 0) + x.count.value)
+    const names = x.allPools ? m.pools.map((p) => p.database) : [entryNameOf(x, m)]
+    for (const name of names) {
+      if (!x.inPool || !name || !m.pools.some((p) => p.database === name)) continue
+      out.set(name, (out.get(name) ?? 0) + x.count.value)
+    }
   }
 
   return out
+}
+
+/** Per process, the extras that no pool caps: outside any pool, or in-pool ones whose entry the process does not have. */
+export function outsideExtras(m: PoolsOf & Pick<ProcessModel, 'extrasPerProcess'>): number {
+  const capped = (x: Extra): boolean => Boolean(x.inPool) && (x.allPools ? m.pools.length > 0 : m.pools.some((p) => p.database === entryNameOf(x, m)))
+  return extraTotal(countedExtras(m.extrasPerProcess, m).filter((x) => !capped(x)))
 }
 
 /**
@@ -51,6 +60,32 @@ export function expectedFromPools(pools: PoolEntry[], threads: number, inPool: M
   return sum(pools.map((p) => Math.max(Math.min(p.pool.value, threads + (inPool.get(p.database) ?? 0)), Math.min(p.minOpen?.value ?? 0, p.pool.value))))
 }
 
+/**
+ * An extra that stands for processes with pools of their own (Extra.demand): its count once
+ * the pools are known, processes × Σ min(pool, threads [+ own on its entry]) — what an eager
+ * pool opens anyway (minOpen) included, on the entries the process uses. Without pools, or
+ * when its entry is not among them, its own connections count uncapped.
+ */
+export function resolveDemand(x: Extra, m: PoolsOf): Extra {
+  if (!x.demand) return x
+  const {own, processes, threads} = x.demand
+  const name = entryNameOf(x, m)
+  const capped = m.pools.some((p) => p.database === name)
+  const terms = m.pools
+    .map((p) => ({p, want: threads + (p.database === name ? own : 0)}))
+    .filter((t) => t.want > 0)
+    .map(({p, want}) => ({p, value: Math.max(Math.min(p.pool.value, want), Math.min(p.minOpen?.value ?? 0, p.pool.value)), want}))
+  const per = sum(terms.map((t) => t.value)) + (capped ? 0 : m.pools.length === 0 ? threads + own : own)
+  if (m.pools.length === 0) return x
+  const formula = [...terms.map(({p, want}) => `min(${p.pool.value}, ${want === threads || threads === 0 ? want : `${threads} + ${want - threads}`})`), ...(capped ? [] : [String(own)])].join(' + ')
+  const value = processes * per
+  return {
+    ...x,
+    count: {...x.count, value, via: uniqueSources([x.count.via ?? [], terms.map((t) => t.p.pool.source)])},
+    reason: `${x.reason}: ${processes > 1 ? `${processes} × ` : ''}${terms.length + (capped ? 0 : 1) > 1 && processes > 1 ? `(${formula})` : formula}`,
+  }
+}
+
 export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDynos'> {
   const threads = model.threadsPerProcess.value
   const processes = model.processesPerDyno.value
@@ -60,7 +95,7 @@ export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDyno
   const inPool = inPoolDemand(model)
   const extraPerProcess = extraTotal(perProcess)
   // Extras checked out of a pool are capped by it; the others come on top.
-  const outside = extraPerProcess - sum([...inPool.values()])
+  const outside = outsideExtras(model)
   const extraPerDyno = extraTotal(countedExtras(model.extrasPerDyno, model))
   const connectionsPerProcess = model.pools.length === 0 ? threads + extraPerProcess : expectedFromPools(model.pools, threads, inPool) + outside
   const ceilingOnly = {dyno: extraTotal(ceilingOnlyExtras(model.extrasPerDyno, model)), process: extraTotal(ceilingOnlyExtras(model.extrasPerProcess, model))}

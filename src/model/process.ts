@@ -26,8 +26,21 @@ export interface Extra {
    * for them), so per process they count as min(pool, threads + these).
    */
   inPool?: boolean
+  /**
+   * With inPool: checked out of every pool entry the process has, not only `database`'s
+   * (job threads run inside a web process, each may touch every database the app uses).
+   */
+  allPools?: boolean
   /** Stable id of what opens them, for rules and JSON: "forking-parent", "action-cable", … */
   kind?: string
+  /**
+   * Separate processes (or one more thread group) with pools of their own — Solid Queue's
+   * dispatcher, scheduler and supervisor, a second group of its workers: `processes` each open
+   * Σ over the type's pool entries min(pool, `threads` + `own` on this extra's entry), since a
+   * pool caps what its process checks out. `count` holds processes × (threads + own) until
+   * app/analyze-app.ts resolves it against the pools (budget/budget.ts resolveDemand).
+   */
+  demand?: {own: number; processes: number; threads: number}
   reason: string // "Action Cable PostgreSQL LISTEN connection"
 }
 

@@ -4,7 +4,7 @@ import type {ChalkInstance} from 'chalk'
 
 import type {Extra, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
-import {ceilingOnlyExtras, extraOnServer, inPoolDemand} from '../budget/budget.js'
+import {ceilingOnlyExtras, extraOnServer, inPoolDemand, outsideExtras} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
 import {budgetSegments, deployDetail, deployOnlyLegend, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
@@ -183,7 +183,7 @@ export function renderExplain(report: Report): string[] {
 
     out.push(...columns(facts, (i) => i === 1).map((l) => `  ${l}`))
     const inPool = inPoolDemand(m)
-    const outside = p.extraPerProcess - [...inPool.values()].reduce((a, b) => a + b, 0)
+    const outside = outsideExtras(m)
     const pools = m.pools.length === 0
       ? `${p.threadsPerProcess} (${m.eventLoop ? 'one connection' : 'one per thread'}, no pool known)`
       : m.pools.map((e) => `min(${e.pool.value}, ${p.threadsPerProcess}${inPool.get(e.database) ? ` + ${inPool.get(e.database)}` : ''})`).join(' + ')
@@ -217,7 +217,7 @@ const onServer = (key: string): string => (key.startsWith('unknown server: ') ? 
 const sumOf = (xs: Extra[]): number => xs.reduce((a, x) => a + x.count.value, 0)
 
 function extraFact(per: string, x: Extra, m: ProcessModel): string[] {
-  const where = x.inPool ? ` (from the ${x.database ?? 'primary'} pool)` : x.database ? ` (on ${x.database})` : ''
+  const where = x.inPool ? (x.allPools ? ' (from every pool)' : ` (from the ${x.database ?? 'primary'} pool)`) : x.database ? ` (on ${x.database})` : ''
   const label = !extraOnServer(x, m) ? `not counted (${per})` : x.ceilingOnly ? `ceiling only (${per})` : `+ ${per}`
   return [label, String(x.count.value), `${x.reason}${where}: ${describeSourced(x.count)}`]
 }

@@ -62,7 +62,7 @@ export const rule: Rule = {
         const src = entry.pool.source
         const noun = threadNoun[p.server] ?? `${p.server} threads`
         const db = p.model.pools.length > 1 ? ` of database "${entry.database}"` : ''
-        const mine = extras.filter((x) => (x.database ?? primary) === entry.database)
+        const mine = extras.filter((x) => x.allPools || (x.database ?? primary) === entry.database)
         const what = onTop > 0 ? `${noun} (${p.threadsPerProcess}) + ${mine.map((x) => `${x.count.value} for ${x.reason}`).join(' + ')} = ${needed}` : `${noun} (${p.threadsPerProcess})`
         out.push({
           code: 'pool-below-threads',

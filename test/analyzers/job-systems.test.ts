@@ -68,13 +68,17 @@ describe('unknown constructs degrade to a diagnostic and the default', () => {
     expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([1, 3])
   })
 
-  it('Solid Queue without an env section, workers with different threads: counted at the largest, labelled', async () => {
+  it('Solid Queue without an env section, workers with different threads: each entry counts its own', async () => {
     const files = memoryFiles({'config/queue.yml': 'workers:\n  - queues: [real_time]\n    threads: 5\n    processes: 2\n  - queues: [background]\n    threads: 2\n'})
     const a = await solidQueue.analyze(ctxFor('bin/jobs --work_only', {files}))
-    expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([3, 5])
-    expect(isAssumption(a.threadsPerProcess)).toBe(true)
-    // --work_only: no dispatchers, no scheduler; only the supervisor beside the workers.
-    expect(a.extrasPerDyno!.map((x) => x.kind)).toEqual(['solid-queue-supervisor'])
+    // The type's processes are the 2 of 5 threads; the background worker (1 process of 2 threads + 2) beside them.
+    expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([2, 5])
+    expect(isAssumption(a.threadsPerProcess)).toBe(false)
+    // --work_only: no dispatchers, no scheduler; the supervisor (heartbeat + prune task) beside the workers.
+    expect(a.extrasPerDyno!.map((x) => [x.kind, x.count.value, x.demand])).toEqual([
+      ['solid-queue-worker-group', 4, {own: 2, processes: 1, threads: 2}],
+      ['solid-queue-supervisor', 2, {own: 2, processes: 1, threads: 0}],
+    ])
   })
 
   it('Solid Queue connects_to it cannot read: warns and assumes the queue database', async () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {budgetProcess} from '../../src/budget/budget.js'
+import {budgetProcess, resolveDemand} from '../../src/budget/budget.js'
 import type {Extra, PoolEntry, ProcessModel} from '../../src/model/process.js'
 import {assumed, sourced} from '../../src/model/source.js'
 
@@ -63,5 +63,31 @@ describe('budgetProcess with extras', () => {
   it('no pool known: threads + every extra', () => {
     const b = budgetProcess(model({extrasPerProcess: [extra(2, {inPool: true})], pools: []}))
     expect([b.connectionsPerProcess, b.ceilingPerProcess]).toEqual([5, 5])
+  })
+})
+
+describe('resolveDemand: extras that are processes with pools of their own', () => {
+  const demand = (own: number, processes: number, threads: number, more: Partial<Extra> = {}) => extra(processes * (threads + own), {database: 'queue', demand: {own, processes, threads}, ...more})
+  const pools = {otherServerPools: [], pools: [pool('primary', 5), pool('queue', 3)]}
+
+  it('processes × Σ min(pool, threads [+ own on its entry]): 2 × (min(5, 4) + min(3, 4 + 2)) = 14', () => {
+    const x = resolveDemand(demand(2, 2, 4), pools)
+    expect(x.count.value).toBe(2 * (4 + 3))
+    expect(x.reason).toBe('test: 2 × (min(5, 4) + min(3, 4 + 2))')
+  })
+
+  it('a process with no job threads uses only its own entry: min(3, 3) on queue, nothing on primary', () => {
+    expect(resolveDemand(demand(3, 1, 0), pools).count.value).toBe(3)
+  })
+
+  it('an eager pool (minOpen) opens at least that many on the entries the process uses', () => {
+    const eager = {otherServerPools: [], pools: [pool('primary', 5), {...pool('queue', 10), minOpen: n(4)}]}
+    // queue: max(min(10, 2), min(4, 10)) = 4; primary is not touched (threads 0).
+    expect(resolveDemand(demand(2, 1, 0), eager).count.value).toBe(4)
+  })
+
+  it('its entry not among the pools: its own connections uncapped; no pools at all: left as counted', () => {
+    expect(resolveDemand(demand(2, 1, 3, {database: 'jobs'}), pools).count.value).toBe(3 + 3 + 2)
+    expect(resolveDemand(demand(2, 3, 4), {otherServerPools: [], pools: []}).count.value).toBe(3 * 6)
   })
 })

@@ -25,10 +25,12 @@ const cases: Case[] = [
   ['publishing-api', ['--env', 'WEB_CONCURRENCY=2'], 12, 'ok', {web: ['puma', 2, 5, 5, 10]}, ['unknown-config-value']],
   // workers 1 (cluster mode, one process) of 16 threads on the default pool of 5 (production does not merge `default`).
   ['vets-api', [], 17, 'ok', {critical_job: ['sidekiq', 1, 5, 5, 5], web: ['puma', 1, 16, 5, 5]}, ['pool-below-threads', 'unknown-command', 'unknown-command']],
-  // solid_queue_mode :async: one worker of 3 threads + 2, a dispatcher (2) and the supervisor (1) in the Puma process;
-  // JOB_CONCURRENCY (the worker's processes) is ignored in async mode.
-  ['rails8-async', [], 20, 'ok', {web: ['puma', 1, 3, 20, 20]}, []],
-  ['rails8-async', ['--env', 'JOB_CONCURRENCY=4'], 20, 'ok', {web: ['puma', 1, 3, 20, 20]}, []],
+  // solid_queue_mode :async in single mode: the worker's 3 job threads share every pool with the 3 request threads
+  // (min(5, 6) on primary, cache, cable), and the queue pool also holds its polling + heartbeat (2), the dispatcher (3)
+  // and the supervisor (2): min(5, 3 + 3 + 7) — 20, and each pool is below what can ask for it.
+  // JOB_CONCURRENCY (the worker's processes) is ignored in async mode (solid_queue configuration.rb `workers`).
+  ['rails8-async', [], 20, 'ok', {web: ['puma', 1, 3, 20, 20]}, ['pool-below-threads', 'pool-below-threads', 'pool-below-threads', 'pool-below-threads']],
+  ['rails8-async', ['--env', 'JOB_CONCURRENCY=4'], 20, 'ok', {web: ['puma', 1, 3, 20, 20]}, ['pool-below-threads', 'pool-below-threads', 'pool-below-threads', 'pool-below-threads']],
   // workers (Concurrent.processor_count * 0.666).ceil = 6 on 8 processors; queue/cache/cable are SQLite, not counted.
   ['campfire', [], 30, 'ok', {web: ['puma', 6, 5, 10, 30]}, ['oversized-pool']],
 ]

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {describeSourced} from '../../src/model/source.js'
+import {describeSourced, isAssumption} from '../../src/model/source.js'
 import {planFixture} from './helpers.js'
 
 const counts = (t: {connectionsPerDyno: number; connectionsPerProcess: number; processesPerDyno: number; threadsPerProcess: number}) => [
@@ -79,28 +79,40 @@ describe('GoodJob', () => {
   })
 })
 
+// Solid Queue v1.5.0, per process, one connection per thread that wraps its work in the app executor
+// (lib/solid_queue/app_executor.rb): a worker's threads + polling loop + heartbeat (configuration.rb
+// "threads + 1 thread for the worker + 1 thread for the heartbeat task"); a dispatcher's polling loop,
+// heartbeat and concurrency maintenance (dispatcher.rb, dispatcher/concurrency_maintenance.rb) = 3; the
+// scheduler's heartbeat + each recurring task as it comes due (scheduler/recurring_schedule.rb); the
+// supervisor's heartbeat + prune task (supervisor/maintenance.rb) = 2. Each process is capped by its own pools.
 describe('Solid Queue', () => {
   it('bin/jobs with config/queue.yml (ERB, production section): workers × (threads + 2) from the queue pool, plus dispatcher, scheduler, supervisor', async () => {
     const r = await planFixture('rails-8-solid-queue', {scale: ['jobs=1', 'web=1']})
     const jobs = r.type('jobs')
     expect(jobs.server).toBe('solid_queue')
-    // primary, cache and cable: min(5, 3); queue: min(5, 3 + 2).
-    expect(counts(jobs)).toEqual([1, 3, 14, 19])
+    // Per worker process: primary, cache and cable min(5, 3) + queue min(5, 3 + 2) = 14.
+    // Per dyno: 14 + dispatcher min(5, 3) + scheduler min(5, 1 heartbeat + 1 task) + supervisor min(5, 2) = 21.
+    expect(counts(jobs)).toEqual([1, 3, 14, 21])
     expect(jobs.extras.map((x) => [x.kind, x.count, x.per, x.database, x.inPool])).toEqual([
       ['solid-queue-worker', 2, 'process', 'queue', true],
-      ['solid-queue-dispatcher', 2, 'dyno', 'queue', false],
+      ['solid-queue-dispatcher', 3, 'dyno', 'queue', false],
       ['solid-queue-scheduler', 2, 'dyno', 'queue', false],
-      ['solid-queue-supervisor', 1, 'dyno', 'queue', false],
+      ['solid-queue-supervisor', 2, 'dyno', 'queue', false],
     ])
-    // Dispatcher, scheduler and supervisor counts are UNCONFIRMED: labelled assumptions.
-    expect(jobs.extras.slice(1).every((x) => x.source.source.kind === 'assumed')).toBe(true)
+    // Derived from Solid Queue's source, cited per process kind: defaults, not assumptions.
+    expect(jobs.extras.slice(1).map((x) => x.source.source)).toMatchObject([
+      {kind: 'default', ref: 'https://github.com/rails/solid_queue/blob/v1.5.0/lib/solid_queue/dispatcher.rb'},
+      {kind: 'default', ref: 'https://github.com/rails/solid_queue/blob/v1.5.0/lib/solid_queue/scheduler/recurring_schedule.rb'},
+      {kind: 'default', ref: 'https://github.com/rails/solid_queue/blob/v1.5.0/lib/solid_queue/supervisor/maintenance.rb'},
+    ])
     expect(jobs.sources.processesPerDyno.source).toEqual({file: 'config/queue.yml', kind: 'file', line: 8})
   })
 
   it('JOB_CONCURRENCY=3 runs three worker processes', async () => {
     const r = await planFixture('rails-8-solid-queue', {env: ['JOB_CONCURRENCY=3']})
     const jobs = r.type('jobs')
-    expect(counts(jobs)).toEqual([3, 3, 14, 3 * 14 + 5])
+    // 3 × 14 + dispatcher 3 + scheduler 2 + supervisor 2.
+    expect(counts(jobs)).toEqual([3, 3, 14, 3 * 14 + 7])
     expect(describeSourced(jobs.sources.processesPerDyno)).toBe('config/queue.yml:8 ← JOB_CONCURRENCY from --env')
   })
 
@@ -109,21 +121,23 @@ describe('Solid Queue', () => {
     const jobs = r.type('jobs')
     expect(jobs.processesPerDyno).toBe(1)
     expect(jobs.extraPerDyno).toBe(0)
-    // queue pool 5 caps 3 threads + 2 + dispatcher 2 + scheduler 2 + supervisor 1.
+    // queue pool 5 caps 3 threads + 2 + dispatcher 3 + scheduler 2 + supervisor 2; the other three pools min(5, 3).
     expect(jobs.connectionsPerProcess).toBe(3 + 3 + 3 + 5)
     expect(r.codes).toContain('pool-below-threads')
   })
 
-  it('SOLID_QUEUE_IN_PUMA: the supervisor and its processes run on every web dyno', async () => {
+  it('SOLID_QUEUE_IN_PUMA (fork): the supervisor and its processes run on every web dyno, each capped by its own pools', async () => {
     const r = await planFixture('rails-8-solid-queue', {env: ['SOLID_QUEUE_IN_PUMA=1'], scale: ['web=2']})
     const web = r.type('web')
+    // The forked worker process: min(5, 3) × 3 + min(5, 3 + 2) = 14, like bin/jobs's.
     expect(web.extras.map((x) => [x.kind, x.count, x.per])).toEqual([
-      ['solid-queue-in-puma', 5, 'dyno'],
-      ['solid-queue-dispatcher', 2, 'dyno'],
+      ['solid-queue-in-puma', 14, 'dyno'],
+      ['solid-queue-dispatcher', 3, 'dyno'],
       ['solid-queue-scheduler', 2, 'dyno'],
-      ['solid-queue-supervisor', 1, 'dyno'],
+      ['solid-queue-supervisor', 2, 'dyno'],
     ])
-    expect([web.connectionsPerDyno, web.connections]).toEqual([12 + 10, 44])
+    // Puma single mode, 3 threads on four pools: 12; + 14 + 3 + 2 + 2 = 33 per dyno, 2 dynos.
+    expect([web.connectionsPerDyno, web.connections]).toEqual([12 + 21, 66])
     const without = await planFixture('rails-8-solid-queue', {scale: ['web=2']})
     expect(without.type('web').extras).toEqual([])
   })
@@ -131,8 +145,60 @@ describe('Solid Queue', () => {
   it('no config/queue.yml: one default worker (3 threads) and one dispatcher', async () => {
     const r = await planFixture('rails-8-1')
     const jobs = r.type('jobs')
-    expect(counts(jobs)).toEqual([1, 3, 14, 17])
+    // 14 + dispatcher 3 + supervisor 2; no config/recurring.yml, so no scheduler.
+    expect(counts(jobs)).toEqual([1, 3, 14, 19])
     expect(jobs.sources.threadsPerProcess.source).toMatchObject({kind: 'default', what: 'Solid Queue default worker threads'})
+  })
+
+  it('workers that differ in threads each count their own; three recurring tasks; pool 8 from RAILS_MAX_THREADS', async () => {
+    const r = await planFixture('rails-8-solid-queue-groups', {scale: ['web=1', 'worker=1']})
+    const w = r.type('worker')
+    // The type's processes: the entry with the most threads, JOB_CONCURRENCY 2 × JOB_THREADS 4:
+    // min(8, 4) on primary, cache, cable + min(8, 4 + 2) on queue = 18 per process, 36.
+    expect(counts(w)).toEqual([2, 4, 18, 2 * 18 + 14 + 3 + 4 + 2])
+    expect(w.extras.map((x) => [x.kind, x.count, x.per])).toEqual([
+      ['solid-queue-worker', 2, 'process'],
+      // The "slow" worker: 1 process of 3 threads: min(8, 3) × 3 + min(8, 3 + 2) = 14.
+      ['solid-queue-worker-group', 14, 'dyno'],
+      ['solid-queue-dispatcher', 3, 'dyno'],
+      // heartbeat + 3 recurring tasks (two come due at 3am together, every task can at the top of an hour): min(8, 4).
+      ['solid-queue-scheduler', 4, 'dyno'],
+      ['solid-queue-supervisor', 2, 'dyno'],
+    ])
+    expect(w.extras[1].reason).toContain('min(8, 3) + min(8, 3) + min(8, 3 + 2) + min(8, 3)')
+    expect(isAssumption(w.sources.processesPerDyno)).toBe(false)
+    expect(r.codes).not.toContain('pool-below-threads')
+  })
+
+  it('a pool of 3 (RAILS_MAX_THREADS=3, as Heroku suggests) caps every Solid Queue process and warns for the workers', async () => {
+    const r = await planFixture('rails-8-solid-queue-groups', {env: ['RAILS_MAX_THREADS=3'], scale: ['web=1', 'worker=1']})
+    const w = r.type('worker')
+    // min(3, 4) × 3 + min(3, 6) = 12 per process; the slow worker min(3, 3) × 3 + min(3, 5) = 12;
+    // dispatcher min(3, 3) = 3, scheduler min(3, 4) = 3, supervisor min(3, 2) = 2.
+    expect(counts(w)).toEqual([2, 4, 12, 2 * 12 + 12 + 3 + 3 + 2])
+    expect(r.diagnostics.find((d) => d.code === 'pool-below-threads' && d.processType === 'worker' && d.message.includes('"queue"'))!.message).toContain('(3) is below Solid Queue worker threads (4) + 2')
+  })
+
+  it('dispatcher concurrency_maintenance: false and --skip-recurring leave the polling loop and heartbeat', async () => {
+    const r = await planFixture('solid-queue-no-maintenance', {scale: ['jobs=1']})
+    const jobs = r.type('jobs')
+    expect(jobs.extras.map((x) => [x.kind, x.count])).toEqual([
+      ['solid-queue-worker', 2],
+      ['solid-queue-dispatcher', 2],
+      ['solid-queue-supervisor', 2],
+    ])
+    expect(describeSourced(jobs.extras[1].source)).toContain('config/queue.yml:4')
+  })
+
+  it('solid_queue_mode :async in a clustered Puma: the threads live in the master, once per dyno, from its own pools', async () => {
+    const r = await planFixture('solid-queue-puma-async-cluster', {scale: ['web=1']})
+    const web = r.type('web')
+    const sq = web.extras.find((x) => x.kind === 'solid-queue-in-puma')!
+    // Master: job threads 3 on primary, cache, cable: min(5, 3) × 3; queue: min(5, 3 + 2 + 3 + 2 + 2) = 5 → 14.
+    expect([sq.count, sq.per]).toEqual([14, 'dyno'])
+    expect(sq.reason).toContain('threads of the Puma master')
+    // 2 workers × 12 + 14.
+    expect(web.connectionsPerDyno).toBe(2 * 12 + 14)
   })
 })
 

@@ -1,18 +1,37 @@
 /**
  * Solid Queue (https://github.com/rails/solid_queue), as its
  * lib/solid_queue/configuration.rb reads config/queue.yml: the section for the
- * Rails env if there is one, else the whole file; `workers` and `dispatchers`
- * lists; with neither, one default worker and one default dispatcher. A worker
- * defaults to 3 threads and 1 process; a scheduler runs when config/recurring.yml
- * has tasks. In the default fork mode a supervisor forks one process per
- * worker `processes`, dispatcher and scheduler; SOLID_QUEUE_SUPERVISOR_MODE=async
- * runs them all as threads of one process.
+ * Rails env if there is one, else the whole file; its `workers`, `dispatchers`
+ * and `scheduler` keys; with none of them, one default worker, one default
+ * dispatcher and the scheduler defaults. A worker defaults to 3 threads and 1
+ * process; a scheduler runs when config/recurring.yml has tasks (or
+ * `scheduler: {dynamic_tasks_enabled: true}`). In the default fork mode a
+ * supervisor forks one process per worker `processes`, dispatcher and
+ * scheduler; SOLID_QUEUE_SUPERVISOR_MODE=async runs them all as threads of
+ * the supervisor's process, one per worker entry (`processes` is ignored).
  *
- * Connections: each worker process uses threads + 2 ("at most threads in each
- * worker + 1 thread for the worker + 1 thread for the heartbeat task",
- * `estimated_number_of_threads`), checked out of Solid Queue's pool, which must
- * hold them. What the dispatcher, scheduler and supervisor hold is UNCONFIRMED
- * (about 1–2 each): they are counted as labelled assumptions.
+ * Connections, read from the source at v1.5.0: each thread that wraps its work
+ * in the app executor (`wrap_in_app_executor`, lib/solid_queue/app_executor.rb)
+ * checks a connection out of Solid Queue's pool while it runs, so a process
+ * holds at most one per such thread, and its pool must hold them all:
+ * - worker: its `threads` (lib/solid_queue/pool.rb runs each job in the
+ *   executor) + the polling loop (processes/poller.rb `start_loop`) + the
+ *   heartbeat (processes/registrable.rb `launch_heartbeat`, a TimerTask) —
+ *   threads + 2, as configuration.rb's own estimate says ("At most "threads" in
+ *   each worker + 1 thread for the worker + 1 thread for the heartbeat task");
+ * - dispatcher: the polling loop + the heartbeat + concurrency maintenance
+ *   (dispatcher/concurrency_maintenance.rb, a TimerTask; off with
+ *   `concurrency_maintenance: false`) — 3, or 2;
+ * - scheduler: the heartbeat + one thread per recurring task when it comes due
+ *   (scheduler/recurring_schedule.rb schedules each as a Concurrent::ScheduledTask
+ *   that enqueues inside the executor; tasks due at the same moment enqueue at
+ *   once) + the main loop when dynamic tasks are enabled (it reloads them every
+ *   polling_interval) — 1 + tasks (+ 1), which its pool caps;
+ * - supervisor: the heartbeat + the maintenance task that prunes dead processes
+ *   (supervisor/maintenance.rb) — 2; its main thread checks one out only at
+ *   boot and while it replaces a crashed process.
+ * A separate process has its own pool, so each counts min(pool, those) per
+ * entry (Extra.demand).
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
@@ -25,8 +44,12 @@ import {appPath, findFlag, firstOf, programName, yamlCandidate} from '../common/
 import type {AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {hasFlag} from '../common/argv.js'
 
-const CONFIGURATION = 'https://github.com/rails/solid_queue/blob/main/lib/solid_queue/configuration.rb'
+const AT = (path: string): string => `https://github.com/rails/solid_queue/blob/v1.5.0/lib/solid_queue/${path}`
+const CONFIGURATION = AT('configuration.rb')
+/** A worker's polling loop and heartbeat, beside its job threads (processes/poller.rb, processes/registrable.rb). */
 const WORKER_EXTRA = 2
+/** The heartbeat every process beats (processes/registrable.rb). */
+const HEARTBEAT = 1
 
 type Hash = Record<string, unknown>
 const hashOf = (v: unknown): Hash | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Hash) : undefined)
@@ -36,15 +59,29 @@ export interface SolidQueueWorker {
   threads: Sourced<number>
 }
 
+export interface SolidQueueDispatcher {
+  /** `concurrency_maintenance` (default true): a third thread that checks out a connection. */
+  maintenance: Sourced<boolean>
+  where: Source
+}
+
+export interface SolidQueueScheduler {
+  /** `scheduler: {dynamic_tasks_enabled: true}`: the main loop reloads tasks from the database. */
+  dynamic: boolean
+  /** Recurring tasks with a `schedule` in config/recurring.yml. */
+  tasks: number
+  where: Source
+}
+
 export interface SolidQueuePlan {
   configFile?: string
   /** The database entry Solid Queue's records use ("queue" in Rails 8), undefined for the primary. */
   database?: string
   diagnostics: Diagnostic[]
-  dispatchers: Source[]
+  dispatchers: SolidQueueDispatcher[]
   mode: Sourced<string>
-  /** Where the recurring tasks that start a scheduler are. */
-  scheduler?: Source
+  /** The scheduler process, when recurring tasks (or dynamic ones) start it. */
+  scheduler?: SolidQueueScheduler
   workers: SolidQueueWorker[]
 }
 
@@ -55,23 +92,36 @@ function section(doc: YamlErb, env: string): {path: string[]; value: Hash | unde
   return inEnv ? {path: [env], value: inEnv} : {path: [], value: root}
 }
 
-function workersOf(doc: YamlErb | undefined, env: string, diagnostics: Diagnostic[]): {dispatchers: Source[]; workers: SolidQueueWorker[]} | undefined {
+interface ProcessesConfig {
+  dispatchers: SolidQueueDispatcher[]
+  dynamic: boolean
+  workers: SolidQueueWorker[]
+}
+
+function workersOf(doc: YamlErb | undefined, env: string, diagnostics: Diagnostic[]): ProcessesConfig | undefined {
   if (!doc) return undefined
   const {path, value} = section(doc, env)
-  const list = (key: string): Hash[] => (Array.isArray(value?.[key]) ? (value[key] as unknown[]).map((x) => hashOf(x) ?? {}) : [])
-  const workers = list('workers')
-  const dispatchers = list('dispatchers')
-  if (workers.length === 0 && dispatchers.length === 0) return undefined
+  // configuration.rb `config.slice(:workers, :dispatchers, :scheduler)`: with none of the three, the defaults.
+  if (!value || !['workers', 'dispatchers', 'scheduler'].some((k) => value[k] !== undefined)) return undefined
+  const list = (key: string): Hash[] => (Array.isArray(value[key]) ? (value[key] as unknown[]).map((x) => hashOf(x) ?? {}) : [])
+  const at = (key: string, i: number) => [...path, key, i]
   return {
-    dispatchers: dispatchers.map((_, i) => fromFile(doc.file, doc.yaml.lineOf([...path, 'dispatchers', i]) ?? 1)),
-    workers: workers.map((w, i) => {
-      const at = [...path, 'workers', i]
-      const line = doc.yaml.lineOf(at) ?? 1
+    dispatchers: list('dispatchers').map((d, i) => {
+      const where = fromFile(doc.file, doc.yaml.lineOf(at('dispatchers', i)) ?? 1)
+      const off = d.concurrency_maintenance === false
+      return {
+        maintenance: off ? sourced(false, fromFile(doc.file, doc.yaml.lineOf([...at('dispatchers', i), 'concurrency_maintenance']) ?? 1)) : sourced(true, fromDefault('Solid Queue dispatcher concurrency_maintenance: true', CONFIGURATION), [where]),
+        where,
+      }
+    }),
+    dynamic: hashOf(value.scheduler)?.dynamic_tasks_enabled === true,
+    workers: list('workers').map((w, i) => {
+      const line = doc.yaml.lineOf(at('workers', i)) ?? 1
       const setting = (key: string, fallback: number, what: string): Sourced<number> => {
-        const found = w[key] === undefined ? {diagnostics: []} : yamlCandidate(doc, [...at, key], w[key], what)
+        const found = w[key] === undefined ? {diagnostics: []} : yamlCandidate(doc, [...at('workers', i), key], w[key], what)
         // Solid Queue would not start a worker with negative threads or processes.
         const valid = found.value && found.value.value < 0
-          ? {diagnostics: [{code: 'unknown-config-value', file: doc.file, line: doc.yaml.lineOf([...at, key]), message: `${what} cannot be ${found.value.value}`, severity: 'warning' as const}]}
+          ? {diagnostics: [{code: 'unknown-config-value', file: doc.file, line: doc.yaml.lineOf([...at('workers', i), key]), message: `${what} cannot be ${found.value.value}`, severity: 'warning' as const}]}
           : found
         const r = firstOf([valid], sourced(fallback, fromDefault(`Solid Queue default worker ${key}`, CONFIGURATION), [fromFile(doc.file, line)]))
         diagnostics.push(...r.diagnostics)
@@ -144,17 +194,22 @@ export async function solidQueuePlan(ctx: AnalyzerContext, argv: readonly string
   const defaults = (what: string) => sourced(what === 'threads' ? 3 : 1, fromDefault(`Solid Queue default worker ${what}`, CONFIGURATION), [fallback])
   const workOnly = hasFlag(argv, ['--work_only', '--work-only'])
   const workers = read?.workers ?? [{processes: defaults('processes'), threads: defaults('threads')}]
-  const dispatchers = workOnly ? [] : (read?.dispatchers ?? [fromDefault('Solid Queue default dispatcher', CONFIGURATION)])
+  const defaultDispatcher = {maintenance: sourced(true, fromDefault('Solid Queue dispatcher concurrency_maintenance: true', CONFIGURATION)), where: fromDefault('Solid Queue default dispatcher', CONFIGURATION)}
+  const dispatchers = workOnly ? [] : (read?.dispatchers ?? [defaultDispatcher])
 
-  let scheduler: Source | undefined
+  let scheduler: SolidQueueScheduler | undefined
   const skip = workOnly || hasFlag(argv, ['--skip_recurring', '--skip-recurring']) || truthyEnv(ctx.env.get('SOLID_QUEUE_SKIP_RECURRING')?.value)
   if (!skip) {
     const recurring = pathSetting(ctx, argv, ['--recurring_schedule_file', '--recurring-schedule-file'], 'SOLID_QUEUE_RECURRING_SCHEDULE', 'config/recurring.yml')
     const rdoc = await readYaml(ctx, recurring.path, recurring.explicit, diagnostics)
+    const dynamic = read?.dynamic ?? false
     if (rdoc) {
       const {path, value} = section(rdoc, ctx.appEnv)
-      const task = Object.entries(value ?? {}).find(([, t]) => hashOf(t)?.schedule !== undefined)
-      if (task) scheduler = fromFile(rdoc.file, rdoc.yaml.lineOf([...path, task[0]]) ?? 1)
+      // configuration.rb `recurring_tasks`: the entries with a `schedule`.
+      const tasks = Object.entries(value ?? {}).filter(([, t]) => hashOf(t)?.schedule !== undefined)
+      if (tasks.length > 0 || dynamic) scheduler = {dynamic, tasks: tasks.length, where: tasks[0] ? fromFile(rdoc.file, rdoc.yaml.lineOf([...path, tasks[0][0]]) ?? 1) : fromFile(doc?.file ?? config.path, 1)}
+    } else if (dynamic) {
+      scheduler = {dynamic, tasks: 0, where: fromFile(doc?.file ?? config.path, 1)}
     }
   }
 
@@ -164,34 +219,68 @@ export async function solidQueuePlan(ctx: AnalyzerContext, argv: readonly string
   return {configFile: doc?.file, ...(database ? {database} : {}), diagnostics, dispatchers, mode, ...(scheduler ? {scheduler} : {}), workers}
 }
 
-/** The processes beside the workers: dispatchers, the scheduler and the supervisor (UNCONFIRMED counts). */
-function sideProcesses(plan: SolidQueuePlan, supervisor: boolean): Extra[] {
-  const db = plan.database ? {database: plan.database} : {}
-  const out: Extra[] = plan.dispatchers.map((where) => ({
-    ...db,
-    count: sourced(2, assumed('a Solid Queue dispatcher polls and runs concurrency maintenance: about 2 connections (UNCONFIRMED)'), [where]),
-    kind: 'solid-queue-dispatcher',
-    reason: 'Solid Queue dispatcher',
-  }))
+/** One process beside the workers and the connections its threads check out (see the top of this file). */
+interface SideProcess {
+  connections: number
+  kind: string
+  reason: string
+  source: Source
+  via: Source[]
+}
+
+function sideProcesses(plan: SolidQueuePlan, supervisor: boolean): SideProcess[] {
+  const out: SideProcess[] = plan.dispatchers.map((d) => {
+    const maintenance = d.maintenance.value ? 1 : 0
+    return {
+      connections: 1 + HEARTBEAT + maintenance,
+      kind: 'solid-queue-dispatcher',
+      reason: `Solid Queue dispatcher (polling, heartbeat${maintenance ? ', concurrency maintenance' : ''})`,
+      source: fromDefault(`a Solid Queue dispatcher: its polling loop, heartbeat${maintenance ? ' and concurrency maintenance' : ''} threads each check out a connection`, AT('dispatcher.rb')),
+      via: [d.where, ...(maintenance ? [] : [d.maintenance.source])],
+    }
+  })
   if (plan.scheduler) {
+    const {dynamic, tasks} = plan.scheduler
     out.push({
-      ...db,
-      count: sourced(2, assumed('the Solid Queue scheduler enqueues recurring tasks and beats its heartbeat: about 2 connections (UNCONFIRMED)'), [plan.scheduler]),
+      connections: HEARTBEAT + tasks + (dynamic ? 1 : 0),
       kind: 'solid-queue-scheduler',
-      reason: 'Solid Queue scheduler (recurring tasks)',
+      reason: `Solid Queue scheduler (heartbeat, ${tasks} recurring task${tasks === 1 ? '' : 's'} that can come due at once${dynamic ? ', dynamic task reloads' : ''})`,
+      source: fromDefault('the Solid Queue scheduler: its heartbeat and each recurring task as it comes due (a Concurrent::ScheduledTask) check out a connection', AT('scheduler/recurring_schedule.rb')),
+      via: [plan.scheduler.where],
     })
   }
 
   if (supervisor) {
     out.push({
-      ...db,
-      count: sourced(1, assumed('the Solid Queue supervisor registers itself and beats its heartbeat: about 1 connection (UNCONFIRMED)'), [plan.mode.source]),
+      connections: HEARTBEAT + 1,
       kind: 'solid-queue-supervisor',
-      reason: 'Solid Queue supervisor',
+      reason: 'Solid Queue supervisor (heartbeat, pruning dead processes; one more while it replaces a crashed one)',
+      source: fromDefault('the Solid Queue supervisor: its heartbeat and maintenance (prune) threads check out a connection', AT('supervisor/maintenance.rb')),
+      via: [plan.mode.source],
     })
   }
 
   return out
+}
+
+/** A separate process: its own pools cap what it checks out (Extra.demand). */
+const asProcess = (plan: SolidQueuePlan, x: SideProcess, via: Source[] = []): Extra => ({
+  ...(plan.database ? {database: plan.database} : {}),
+  count: sourced(x.connections, x.source, [...via, ...x.via]),
+  demand: {own: x.connections, processes: 1, threads: 0},
+  kind: x.kind,
+  reason: x.reason,
+})
+
+/** Worker processes beside the type's own: job threads on every pool, polling and heartbeat on Solid Queue's. */
+function workerGroup(plan: SolidQueuePlan, w: SolidQueueWorker, name: string, kind: string, via: Source[]): Extra {
+  return {
+    ...(plan.database ? {database: plan.database} : {}),
+    count: sourced(w.processes.value * (w.threads.value + WORKER_EXTRA), fromDefault('Solid Queue: threads + 2 per worker process (polling, heartbeat)', CONFIGURATION), [...via, w.processes.source, w.threads.source]),
+    demand: {own: WORKER_EXTRA, processes: w.processes.value, threads: w.threads.value},
+    kind,
+    reason: `${name}: ${w.processes.value} process${w.processes.value === 1 ? '' : 'es'} of ${w.threads.value} threads + ${WORKER_EXTRA}`,
+  }
 }
 
 const workerExtra = (plan: SolidQueuePlan, count: number, where: Source[]): Extra => ({
@@ -222,35 +311,41 @@ export const solidQueue: ServerAnalyzer = {
       server: 'solid_queue',
       ...(version ? {versions: {solid_queue: version}} : {}),
     }
+    const sides = sideProcesses(plan, true)
     if (workers.length === 0) {
       // Only dispatchers configured: no worker processes at all.
       const none = sourced(0, fromFile(plan.configFile ?? 'config/queue.yml', 1), [assumed('the config lists dispatchers but no workers')])
-      return {...base, extrasPerDyno: sideProcesses(plan, true), processesPerDyno: none, threadsPerProcess: none}
+      return {...base, extrasPerDyno: sides.map((x) => asProcess(plan, x)), processesPerDyno: none, threadsPerProcess: none}
     }
 
-    const maxThreads = threads.reduce((a, b) => (b.value > a.value ? b : a))
-
     if (plan.mode.value === 'async') {
-      // One process: every worker's threads and every side process share one pool.
+      // configuration.rb `workers`: async mode starts one worker per entry, whatever its `processes`;
+      // every worker, the dispatchers, the scheduler and the supervisor are threads of this one process.
       const all = sum(threads.map((t) => t.value))
       return {
         ...base,
-        extrasPerProcess: [workerExtra(plan, WORKER_EXTRA * workers.length, [plan.mode.source]), ...sideProcesses(plan, true).map((x) => ({...x, inPool: true}))],
+        extrasPerProcess: [workerExtra(plan, WORKER_EXTRA * workers.length, [plan.mode.source]), ...sides.map((x) => ({...asProcess(plan, x), demand: undefined, inPool: true}))],
         processesPerDyno: sourced(1, plan.mode.source, [assumed('async mode runs the supervisor, workers and dispatchers as threads of one process')]),
         threadsPerProcess: workers.length === 1 ? threads[0] : sourced(all, assumed(`Σ threads of the ${workers.length} workers (${threads.map((t) => t.value).join(' + ')})`), threads.map((t) => t.source)),
       }
     }
 
-    const processes = workers.length === 1 ? workers[0].processes : sourced(sum(workers.map((w) => w.processes.value)), assumed(`Σ processes of the ${workers.length} workers`), workers.map((w) => w.processes.source))
-    const uneven = new Set(threads.map((t) => t.value)).size > 1
+    if (new Set(threads.map((t) => t.value)).size === 1) {
+      // Every worker process alike: the type's processes are all of them.
+      const processes = workers.length === 1 ? workers[0].processes : sourced(sum(workers.map((w) => w.processes.value)), assumed(`Σ processes of the ${workers.length} workers`), workers.map((w) => w.processes.source))
+      return {...base, extrasPerDyno: sides.map((x) => asProcess(plan, x)), extrasPerProcess: [workerExtra(plan, WORKER_EXTRA, [])], processesPerDyno: processes, threadsPerProcess: threads[0]}
+    }
+
+    // Workers that differ in threads: the type's processes are the entry with the most threads
+    // (the one a pool must hold first); each other entry counts its own processes × threads.
+    const main = workers.reduce((a, b) => (b.threads.value > a.threads.value ? b : a))
+    const others = workers.flatMap((w, i) => (w === main ? [] : [workerGroup(plan, w, `Solid Queue worker #${i + 1}`, 'solid-queue-worker-group', [])]))
     return {
       ...base,
-      extrasPerDyno: sideProcesses(plan, true),
+      extrasPerDyno: [...others, ...sides.map((x) => asProcess(plan, x))],
       extrasPerProcess: [workerExtra(plan, WORKER_EXTRA, [])],
-      processesPerDyno: processes,
-      threadsPerProcess: uneven
-        ? {...maxThreads, via: [...(maxThreads.via ?? []), assumed(`workers differ in threads (${threads.map((t) => t.value).join(', ')}); every worker process counted at the largest`)]}
-        : maxThreads,
+      processesPerDyno: main.processes,
+      threadsPerProcess: main.threads,
     }
   },
   id: 'solid_queue',
@@ -261,12 +356,15 @@ export const solidQueue: ServerAnalyzer = {
 
 /**
  * `plugin :solid_queue` in config/puma.rb (Rails 8 writes it
- * `if ENV["SOLID_QUEUE_IN_PUMA"]`): the Puma master forks a Solid Queue
- * supervisor (lib/puma/plugin/solid_queue.rb), so every web dyno also runs the
- * workers, dispatchers and scheduler. Counted per dyno at threads + 2 per worker process.
- * With `solid_queue_mode :async` the plugin starts an AsyncSupervisor in the
- * Puma process instead: every worker is threads of that one process, so a
- * worker's `processes` is ignored (the README: "async mode ignores worker processes").
+ * `if ENV["SOLID_QUEUE_IN_PUMA"]`), lib/puma/plugin/solid_queue.rb at v1.5.0:
+ * - fork (the default): after boot the Puma master forks a supervisor
+ *   (`start_solid_queue(mode: :fork)`), which forks the workers, dispatchers and
+ *   scheduler — separate processes, each with its own pools, once per web dyno;
+ * - `solid_queue_mode :async`: `start_solid_queue(mode: :async, standalone:
+ *   false)` runs the supervisor in the Puma master itself, and every worker,
+ *   dispatcher and the scheduler as threads of it (one worker per entry: its
+ *   `processes` is ignored) — one process's pools, once per web dyno. In single
+ *   mode that process also serves the requests, so they share its pool.
  */
 export const solidQueueInPuma: ProcessAddon = {
   async analyze(ctx: AnalyzerContext, server: ServerAnalysis) {
@@ -281,25 +379,34 @@ export const solidQueueInPuma: ProcessAddon = {
     const where = fromFile(plugin.file, plugin.line)
     const via = plugin.conditional ? [where, assumed(`${plugin.file}:${plugin.line} is inside a condition conncalc cannot decide; counted as if it runs`)] : [where]
     const modeVia = mode ? [fromFile(mode.file, mode.line)] : []
-    const extras: Extra[] = plan.workers.map((w, i) => {
-      const name = `Solid Queue worker ${plan.workers.length > 1 ? `#${i + 1} ` : ''}in Puma`
-      return {
-        ...(plan.database ? {database: plan.database} : {}),
-        count: async
-          ? sourced(w.threads.value + WORKER_EXTRA, fromDefault('Solid Queue async mode: a worker is threads + 2 in the Puma process; its processes setting is ignored', CONFIGURATION), [...via, ...modeVia, w.threads.source])
-          : sourced(w.processes.value * (w.threads.value + WORKER_EXTRA), fromDefault('Solid Queue: threads + 2 per worker process', CONFIGURATION), [...via, ...modeVia, w.processes.source, w.threads.source]),
-        kind: 'solid-queue-in-puma',
-        reason: async
-          ? `${name} (solid_queue_mode :async, threads of the Puma process): ${w.threads.value} threads + ${WORKER_EXTRA}`
-          : `${name}: ${w.processes.value} process × (${w.threads.value} threads + ${WORKER_EXTRA})`,
-      }
-    })
     const version = ctx.versions.solid_queue
-    return {
-      diagnostics: plan.diagnostics.map((d) => ({...d, processType: ctx.processType})),
-      extrasPerDyno: [...extras, ...sideProcesses(plan, true).map((x) => ({...x, count: {...x.count, via: [...via, ...(x.count.via ?? [])]}, reason: `${x.reason} in Puma${async ? ' (async: a thread of the Puma process)' : ''}`}))],
-      ...(version ? {versions: {solid_queue: version}} : {}),
+    const diagnostics = plan.diagnostics.map((d) => ({...d, processType: ctx.processType}))
+    const versions = version ? {versions: {solid_queue: version}} : {}
+    const sides = sideProcesses(plan, true)
+    if (async) {
+      const threads = sum(plan.workers.map((w) => w.threads.value))
+      const own = WORKER_EXTRA * plan.workers.length + sum(sides.map((x) => x.connections))
+      const parts = [...plan.workers.map((w) => `${w.threads.value} + ${WORKER_EXTRA}`), ...sides.map((x) => String(x.connections))].join(' + ')
+      const reason = `Solid Queue in Puma (solid_queue_mode :async: the supervisor, ${plan.workers.length} worker${plan.workers.length === 1 ? '' : 's'}${plan.dispatchers.length > 0 ? ', dispatcher' : ''}${plan.scheduler ? ', scheduler' : ''} as threads of the Puma ${server.fork?.forks.value ? 'master' : 'process'}: ${parts})`
+      const count = sourced(threads + own, fromDefault('Solid Queue async mode: one worker per entry (threads + 2) and the other processes as threads of one process', 'https://github.com/rails/solid_queue/blob/v1.5.0/lib/puma/plugin/solid_queue.rb'), [...via, ...modeVia, ...plan.workers.map((w) => w.threads.source)])
+      const base = {...(plan.database ? {database: plan.database} : {}), count, kind: 'solid-queue-in-puma', reason}
+      // Cluster mode: the master serves no requests, so its pools hold only Solid Queue's threads.
+      if (server.fork?.forks.value) return {diagnostics, extrasPerDyno: [{...base, demand: {own, processes: 1, threads}}], ...versions}
+      // Single mode: they are threads of the one process that serves requests too: the job threads
+      // from every pool the requests use, polling, heartbeats and the rest from Solid Queue's.
+      const jobs = sourced(threads, count.source, count.via)
+      return {
+        diagnostics,
+        extrasPerProcess: [
+          {allPools: true, count: jobs, inPool: true, kind: 'solid-queue-in-puma-jobs', reason: `Solid Queue job threads in the Puma process (solid_queue_mode :async: ${plan.workers.map((w) => w.threads.value).join(' + ')})`},
+          {...base, count: sourced(own, count.source, count.via), inPool: true, reason: `Solid Queue in Puma (solid_queue_mode :async: polling and heartbeat of ${plan.workers.length} worker${plan.workers.length === 1 ? '' : 's'}${sides.map((x) => `, ${x.reason.replace(/^Solid Queue /, '')}`).join('')}, as threads of the Puma process: ${[...plan.workers.map(() => WORKER_EXTRA), ...sides.map((x) => x.connections)].join(' + ')})`},
+        ],
+        ...versions,
+      }
     }
+
+    const extras: Extra[] = plan.workers.map((w, i) => workerGroup(plan, w, `Solid Queue worker ${plan.workers.length > 1 ? `#${i + 1} ` : ''}in Puma`, 'solid-queue-in-puma', [...via, ...modeVia]))
+    return {diagnostics, extrasPerDyno: [...extras, ...sides.map((x) => ({...asProcess(plan, x, via), reason: `${x.reason} in Puma`}))], ...versions}
   },
   id: 'solid_queue_in_puma',
 }
