@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {Chalk} from 'chalk'
+import {describeSourced} from '../../src/model/source.js'
 import {renderTable} from '../../src/render/table.js'
 import {planFixture} from './helpers.js'
 
@@ -39,9 +40,22 @@ describe('Action Cable and New Relic', () => {
     expect(dev.type('web').extras).toEqual([])
   })
 
-  it('no newrelic_rpm or no postgresql adapter: nothing', async () => {
+  it('no newrelic_rpm or no postgresql adapter: no LISTEN connection, no explain plans', async () => {
     const r = await planFixture('rails-8-solid-queue')
-    expect(r.type('web').extras).toEqual([])
+    expect(r.type('web').extras.map((x) => x.kind)).toEqual(['solid-cable'])
+  })
+
+  // solid_cable v4.0.0 lib/action_cable/subscription_adapter/solid_cable.rb: the listener thread polls inside
+  // `Rails.application.executor.run!`, so it checks a connection out of SolidCable::Record's pool.
+  it('solid_cable adapter: its listener takes one connection per Puma process from the cable pool', async () => {
+    const r = await planFixture('rails-8-solid-queue', {scale: ['web=2']})
+    const web = r.type('web')
+    expect(web.extras.map((x) => [x.kind, x.count, x.per, x.database, x.inPool])).toEqual([['solid-cable', 1, 'process', 'cable', true]])
+    // primary, cache, queue: min(5, 3); cable: min(5, 3 request threads + 1 listener) = 13 per process.
+    expect([web.connectionsPerProcess, web.connectionsPerDyno]).toEqual([3 + 3 + 3 + 4, 13])
+    expect(describeSourced(web.extras[0].source)).toContain('config/cable.yml:12')
+    // The jobs process serves no WebSockets: no listener there.
+    expect(r.type('jobs').extras.map((x) => x.kind)).not.toContain('solid-cable')
   })
 })
 
@@ -51,17 +65,18 @@ describe('Rails multi-database', () => {
     const web = r.type('web')
     expect(web.databases).toEqual(['primary', 'cache', 'queue', 'cable'])
     expect(web.otherServerPools).toEqual([])
-    expect([web.poolPerProcess, web.connectionsPerProcess, web.connections, web.ceiling]).toEqual([20, 12, 24, 40])
+    // min(5, 3) × 3 + min(5, 3 + 1 Solid Cable listener) on cable = 13.
+    expect([web.poolPerProcess, web.connectionsPerProcess, web.connections, web.ceiling]).toEqual([20, 13, 26, 40])
     expect(Object.keys(web.sources).filter((k) => k.startsWith('pool.'))).toEqual(['pool.primary', 'pool.cache', 'pool.queue', 'pool.cable'])
     // Inherited url: <%= ENV["DATABASE_URL"] %> keeps every entry on one server: no database-url-missing.
     expect(r.codes).not.toContain('database-url-missing')
     // jobs: 14 + dispatcher 3 + scheduler 2 + supervisor 2 (solid_queue v1.5.0 source, see job-systems.test.ts).
-    expect(r.json.total).toBe(24 + 21)
+    expect(r.json.total).toBe(26 + 21)
     expect(r.json.status).toBe('over')
     expect(r.exit).toBe(1)
     const text = explain(r)
     expect(text).toContain('databases            4  counted on this server: primary, cache, queue, cable')
-    expect(text).toContain('connections per process = min(5, 3) + min(5, 3) + min(5, 3) + min(5, 3) + 0 extra = 12')
+    expect(text).toContain('connections per process = min(5, 3) + min(5, 3) + min(5, 3) + min(5, 3 + 1) + 0 extra = 13')
   })
 
   it('the cache on a second server (CACHE_DATABASE_URL): reported, not added in', async () => {
@@ -70,7 +85,8 @@ describe('Rails multi-database', () => {
     expect(web.databases).toEqual(['primary', 'queue', 'cable'])
     // CACHE_DATABASE_URL has no value here: its server is unknown, and listed as such (issue 12), not taken for the primary's.
     expect(web.otherServerPools).toMatchObject([{database: 'cache', pool: 5, server: 'unknown server: CACHE_DATABASE_URL has no value'}])
-    expect([web.poolPerProcess, web.connectionsPerProcess, web.connections]).toEqual([15, 9, 18])
+    // min(5, 3) on primary and queue + min(5, 3 + 1 Solid Cable listener) on cable = 10.
+    expect([web.poolPerProcess, web.connectionsPerProcess, web.connections]).toEqual([15, 10, 20])
     expect(r.type('jobs').connectionsPerProcess).toBe(3 + 5 + 3)
     expect(explain(r)).toContain('databases            3  counted on this server: primary, queue, cable; not counted: cache (unknown server: CACHE_DATABASE_URL has no value)')
     expect(explain(r)).toContain('on an unknown server (CACHE_DATABASE_URL has no value)')
@@ -97,5 +113,24 @@ describe('Rails multi-database', () => {
     const q = await planFixture('rails-8-1', {env: ['QUEUE_DATABASE_URL=postgres://u:p@queue.example.com/q']})
     expect(q.type('jobs').otherServerPools.map((e) => e.database)).toEqual(['queue'])
     expect(q.diagnostics.find((x) => x.code === 'database-url-missing')!.message).toContain('`cache`, `cable`')
+  })
+})
+
+// Rails 8.1 connection_pool.rb: min_connections "minimum number of connections the pool will open and maintain";
+// `prepopulate` fills the pool to it once activated, `flush` keeps that many past idle_timeout.
+describe('Rails 8.1 min_connections', () => {
+  it('a process that uses its pool keeps min_connections open whatever its threads', async () => {
+    const r = await planFixture('rails-8-1-min-connections', {scale: ['web=1', 'worker=1']})
+    // web: 2 Puma workers × max(min(10, 3), 4) = 8; worker: Sidekiq -c 2: max(min(10, 2), 4) = 4.
+    expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno]).toEqual([4, 8])
+    expect(r.type('worker').connectionsPerProcess).toBe(4)
+    expect(r.json.total).toBe(8 + 4)
+    // The idle ones are named: 1 per web process × 2, 2 in the worker.
+    const oversized = r.diagnostics.filter((d) => d.code === 'oversized-pool').map((d) => d.message)
+    expect(oversized).toEqual([
+      expect.stringContaining('web: the pool opens 4 connections per process at start, but only 3 thread(s) can use them; 2 connections sit idle'),
+      expect.stringContaining('worker: the pool opens 4 connections per process at start, but only 2 thread(s) can use them; 2 connections sit idle'),
+    ])
+    expect(explain(r)).toContain('connections per process = max(min(10, 3), 4 kept open) + 0 extra = 4')
   })
 })

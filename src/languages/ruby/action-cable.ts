@@ -1,23 +1,39 @@
 /**
- * Action Cable with the `postgresql` adapter in config/cable.yml: each server
- * process that serves WebSockets keeps one dedicated LISTEN connection, made
- * outside the ActiveRecord pool (actioncable/lib/action_cable/subscription_adapter/postgresql.rb:
- * checked out then removed from the pool in Rails 6, `new_connection` today).
- * Broadcasts use pooled connections. The listener starts with the first
- * subscription, so an app that never subscribes opens none.
+ * Action Cable's subscription adapter in config/cable.yml, in each server
+ * process that serves WebSockets (the listener starts with the first
+ * subscription, so an app that never subscribes opens none):
+ * - `postgresql`: one dedicated LISTEN connection, made outside the
+ *   ActiveRecord pool (actioncable/lib/action_cable/subscription_adapter/postgresql.rb:
+ *   checked out then removed from the pool in Rails 6, `new_connection` today);
+ * - `solid_cable` (solid_cable v4.0.0, lib/action_cable/subscription_adapter/solid_cable.rb):
+ *   a listener thread that polls every `polling_interval` (0.1 s in the
+ *   generated cable.yml) inside `Rails.application.executor.run!`, so it checks
+ *   a connection out of SolidCable::Record's pool — the database `connects_to`
+ *   names, else the primary — on top of the request threads. Polling that often,
+ *   it keeps that connection open.
+ * Broadcasts use the calling thread's pooled connection.
  */
 import {fromFile} from '../../model/source.js'
 import {readYamlErb} from './erb.js'
-import type {AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
+import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
 
 const ADAPTER = 'https://github.com/rails/rails/blob/main/actioncable/lib/action_cable/subscription_adapter/postgresql.rb'
+const SOLID_CABLE = 'https://github.com/rails/solid_cable/blob/v4.0.0/lib/action_cable/subscription_adapter/solid_cable.rb'
 export const CABLE_YML = 'config/cable.yml'
 
 /** Servers that run Action Cable in their processes (it is mounted in the Rails app they serve). */
 const WEB_SERVERS = new Set(['puma', 'unicorn'])
 
+/** `connects_to: {database: {writing: cable}}` (Rails 8's cable.yml); without it SolidCable::Record uses the primary. */
+function solidCableDatabase(section: Record<string, unknown>): string | undefined {
+  const to = section.connects_to
+  const database = to && typeof to === 'object' ? (to as Record<string, unknown>).database : undefined
+  const writing = database && typeof database === 'object' ? (database as Record<string, unknown>).writing : database
+  return typeof writing === 'string' && writing !== '' ? writing : undefined
+}
+
 export const actionCable: ProcessAddon = {
-  async analyze(ctx: AnalyzerContext, server: ServerAnalysis) {
+  async analyze(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
     if (!WEB_SERVERS.has(server.server)) return {diagnostics: []}
     const file = ctx.files.read(CABLE_YML)
     if (!file) return {diagnostics: []}
@@ -26,8 +42,26 @@ export const actionCable: ProcessAddon = {
     const section = root && typeof root === 'object' ? (root[ctx.appEnv] as Record<string, unknown> | undefined) : undefined
     const adapter = section && typeof section === 'object' ? section.adapter : undefined
     const diagnostics = doc.diagnostics.map((d) => ({...d, processType: ctx.processType}))
-    if (adapter !== 'postgresql') return {diagnostics}
     const line = doc.yaml.lineOf([ctx.appEnv, 'adapter']) ?? 1
+    if (adapter === 'solid_cable') {
+      const writing = solidCableDatabase(section!)
+      const version = ctx.versions.solid_cable
+      return {
+        diagnostics,
+        extrasPerProcess: [
+          {
+            ...(writing ? {database: writing} : {}),
+            count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: SOLID_CABLE, what: 'the Solid Cable listener thread polls inside the Rails executor, with a connection from the pool'}]},
+            inPool: true,
+            kind: 'solid-cable',
+            reason: `Solid Cable listener polling for messages (one per ${server.server} process)`,
+          },
+        ],
+        ...(version ? {versions: {solid_cable: version}} : {}),
+      }
+    }
+
+    if (adapter !== 'postgresql') return {diagnostics}
     const version = ctx.versions.actioncable ?? ctx.versions.rails
     return {
       diagnostics,
