@@ -131,15 +131,16 @@ describe('Solid Queue', () => {
     const web = r.type('web')
     // The forked worker process: min(5, 3) × 3 + min(5, 3 + 2) = 14, like bin/jobs's.
     expect(web.extras.map((x) => [x.kind, x.count, x.per])).toEqual([
+      ['solid-cable', 1, 'process'],
       ['solid-queue-in-puma', 14, 'dyno'],
       ['solid-queue-dispatcher', 3, 'dyno'],
       ['solid-queue-scheduler', 2, 'dyno'],
       ['solid-queue-supervisor', 2, 'dyno'],
     ])
-    // Puma single mode, 3 threads on four pools: 12; + 14 + 3 + 2 + 2 = 33 per dyno, 2 dynos.
-    expect([web.connectionsPerDyno, web.connections]).toEqual([12 + 21, 66])
+    // Puma single mode, 3 threads on four pools + the Solid Cable listener on cable: 13; + 14 + 3 + 2 + 2 = 34 per dyno, 2 dynos.
+    expect([web.connectionsPerDyno, web.connections]).toEqual([13 + 21, 68])
     const without = await planFixture('rails-8-solid-queue', {scale: ['web=2']})
-    expect(without.type('web').extras).toEqual([])
+    expect(without.type('web').extras.map((x) => x.kind)).toEqual(['solid-cable'])
   })
 
   it('no config/queue.yml: one default worker (3 threads) and one dispatcher', async () => {
@@ -197,8 +198,38 @@ describe('Solid Queue', () => {
     // Master: job threads 3 on primary, cache, cable: min(5, 3) × 3; queue: min(5, 3 + 2 + 3 + 2 + 2) = 5 → 14.
     expect([sq.count, sq.per]).toEqual([14, 'dyno'])
     expect(sq.reason).toContain('threads of the Puma master')
-    // 2 workers × 12 + 14.
-    expect(web.connectionsPerDyno).toBe(2 * 12 + 14)
+    // 2 workers × 13 (min(5, 3) × 3 + min(5, 3 + 1 Solid Cable listener)) + 14.
+    expect(web.connectionsPerDyno).toBe(2 * 13 + 14)
+  })
+})
+
+// Sidekiq ≥ 7 embedded mode (lib/sidekiq.rb v8.1.7 `configure_embed`: `cfg.concurrency = 2`, then the
+// configure_server blocks, then the embed block): its job threads share the Puma worker's pool with the requests.
+describe('Sidekiq embedded in Puma', () => {
+  it('on_worker_boot configure_embed, concurrency 2: min(pool 5, 3 request + 2 job threads) per worker', async () => {
+    const r = await planFixture('sidekiq-embedded', {scale: ['web=1']})
+    const web = r.type('web')
+    // 2 workers (WEB_CONCURRENCY default 2) × min(5, 3 + 2) = 10.
+    expect(counts(web)).toEqual([2, 3, 5, 10])
+    expect(web.extras.filter((x) => x.kind === 'sidekiq-embedded').map((x) => [x.count, x.per, x.inPool])).toEqual([[2, 'process', true]])
+    expect(describeSourced(web.extras.find((x) => x.kind === 'sidekiq-embedded')!.source)).toContain('config/puma.rb:13')
+    expect(r.codes).not.toContain('pool-below-threads')
+  })
+
+  it('SIDEKIQ_EMBEDDED_CONCURRENCY=4 on pool 5: capped at 5 and pool-below-threads; DB_POOL=10 holds 3 + 4 = 7', async () => {
+    const small = await planFixture('sidekiq-embedded', {env: ['SIDEKIQ_EMBEDDED_CONCURRENCY=4'], scale: ['web=1']})
+    expect(counts(small.type('web'))).toEqual([2, 3, 5, 10])
+    expect(small.diagnostics.find((d) => d.code === 'pool-below-threads')!.message).toContain('+ 4 for embedded Sidekiq job threads in each Puma worker')
+    const big = await planFixture('sidekiq-embedded', {env: ['SIDEKIQ_EMBEDDED_CONCURRENCY=4', 'DB_POOL=10'], scale: ['web=1']})
+    // 2 × min(10, 3 + 4) = 14.
+    expect(counts(big.type('web'))).toEqual([2, 3, 7, 14])
+    expect(big.codes).not.toContain('pool-below-threads')
+  })
+
+  it('Puma single mode (WEB_CONCURRENCY=0) runs no on_worker_boot: no embedded threads', async () => {
+    const r = await planFixture('sidekiq-embedded', {env: ['WEB_CONCURRENCY=0'], scale: ['web=1']})
+    expect(r.type('web').extras.filter((x) => x.kind === 'sidekiq-embedded')).toEqual([])
+    expect(counts(r.type('web'))).toEqual([1, 3, 3, 3])
   })
 })
 

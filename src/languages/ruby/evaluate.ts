@@ -286,7 +286,11 @@ class Evaluator {
     const P = this.P
     if (node instanceof P.LocalVariableWriteNode || node instanceof P.LocalVariableOrWriteNode) {
       this.assign(node, conditional)
-      return []
+      return this.blockCallAssigned(node.value, conditional)
+    }
+
+    if (node instanceof P.InstanceVariableWriteNode || node instanceof P.GlobalVariableWriteNode || node instanceof P.ConstantWriteNode) {
+      return this.blockCallAssigned(node.value, conditional)
     }
 
     if (node instanceof P.IfNode || node instanceof P.UnlessNode) {
@@ -324,6 +328,14 @@ class Evaluator {
     }
 
     return []
+  }
+
+  /**
+   * `x = Sidekiq.configure_embed do |config| … end`: a call with a block whose result is kept
+   * still runs its block, so it is a statement too (other right-hand sides are values only).
+   */
+  private blockCallAssigned(value: RubyNode, conditional: boolean): DslCall[] {
+    return value instanceof this.P.CallNode && value.block instanceof this.P.BlockNode ? [this.call(value, conditional)] : []
   }
 
   /** Walk statements under a condition that could not be decided, naming it for the calls inside. */
