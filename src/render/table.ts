@@ -186,7 +186,13 @@ export function renderExplain(report: Report): string[] {
     const outside = outsideExtras(m)
     const pools = m.pools.length === 0
       ? `${p.threadsPerProcess} (${m.eventLoop ? 'one connection' : 'one per thread'}, no pool known)`
-      : m.pools.map((e) => `min(${e.pool.value}, ${p.threadsPerProcess}${inPool.get(e.database) ? ` + ${inPool.get(e.database)}` : ''})`).join(' + ')
+      : m.pools
+          .map((e) => {
+            const used = `min(${e.pool.value}, ${p.threadsPerProcess}${inPool.get(e.database) ? ` + ${inPool.get(e.database)}` : ''})`
+            // An eager pool (min_connections, minimum-idle, min_size) keeps that many open whatever the threads.
+            return e.minOpen ? `max(${used}, ${Math.min(e.minOpen.value, e.pool.value)} kept open)` : used
+          })
+          .join(' + ')
     out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? p.extraPerProcess : outside} extra = ${p.connectionsPerProcess}`)
     out.push(
       m.serverConnectionsPerDyno

@@ -62,6 +62,20 @@ describe('analyzeDatabaseYml', () => {
     expect(old.diagnostics).toMatchObject([{code: 'unknown-config-value', line: 4}])
   })
 
+  // Rails 8.1 connection_pool.rb: "+min_connections+: minimum number of connections the pool will open and
+  // maintain (default 0)" — prepopulated once the pool is activated, kept past idle_timeout.
+  it('min_connections (Rails 8.1) is the minimum a pool keeps open; before 8.1 it is ignored with a warning', async () => {
+    const text = 'production:\n  adapter: postgresql\n  max_connections: 10\n  min_connections: <%= ENV.fetch("DB_MIN", 4) %>\n  idle_timeout: 0\n'
+    const r = await analyzeDatabaseYml(yml(text, {}, {rails: '8.1.1'}))
+    expect(r.pools[0]).toMatchObject({minOpen: {source: {file: 'config/database.yml', line: 4}, value: 4}, pool: {value: 10}})
+    expect(r.diagnostics).toEqual([])
+    const zero = await analyzeDatabaseYml(yml(text, {DB_MIN: '0'}, {rails: '8.1.1'}))
+    expect(zero.pools[0].minOpen).toBeUndefined()
+    const old = await analyzeDatabaseYml(yml('production:\n  adapter: postgresql\n  pool: 10\n  min_connections: 4\n', {}, {rails: '8.0.2'}))
+    expect(old.pools[0].minOpen).toBeUndefined()
+    expect(old.diagnostics).toMatchObject([{code: 'unknown-config-value', line: 4, message: '`min_connections` is read from Rails 8.1; ActiveRecord 8.0.2 ignores it'}])
+  })
+
   it('DATABASE_URL query pool= overrides the file, sourced to the env var, password never shown', async () => {
     const r = await analyzeDatabaseYml(app('rails-7-1', {DATABASE_URL: 'postgres://app:hunter2@db.example.com/app?pool=15&sslmode=require'}))
     expect(r.pools[0].pool).toEqual({source: {from: '.env.test:1', kind: 'env', name: 'DATABASE_URL'}, value: 15})

@@ -21,6 +21,15 @@
  * plan). Entries keyed other than "DATABASE_URL" (replicas included, when their
  * URL differs) go to `otherServerPools`.
  * Entries with `database_tasks: false` still connect and are kept.
+ *
+ * Rails 8.1's `min_connections` (default 0): "minimum number of connections the
+ * pool will open and maintain" (rails/rails v8.1.0 activerecord/lib/active_record/
+ * connection_adapters/abstract/connection_pool.rb): once the pool is activated
+ * (first checkout), the reaper's `prepopulate` opens connections up to it and
+ * `flush` keeps that many idle ones past `idle_timeout`, so a process that uses
+ * the pool holds at least min(min_connections, pool) whatever its threads
+ * (PoolEntry.minOpen). `idle_timeout` changes nothing here: conncalc counts what
+ * can be open at once, not for how long.
  */
 import {parse as parsePgUrl} from 'pg-connection-string'
 
@@ -252,6 +261,23 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
 
     const pool = firstOf(candidates, defaultPool())
     diagnostics.push(...pool.diagnostics)
+    let minOpen: Sourced<number> | undefined
+    if (entry.config.min_connections !== undefined) {
+      const min = key('min_connections')
+      diagnostics.push(...min.diagnostics)
+      if (!readsMaxConnections) {
+        diagnostics.push({
+          code: 'unknown-config-value',
+          file: DATABASE_YML,
+          line: doc.yaml.lineOf([...entry.path, 'min_connections']),
+          message: `\`min_connections\` is read from Rails 8.1; ActiveRecord ${arVersion} ignores it`,
+          severity: 'warning',
+        })
+      } else if (min.value && min.value.value > 0) {
+        minOpen = min.value
+      }
+    }
+
     const found = entryServer(doc, entry, isPrimary, ctx)
     // `replica: true` is a read replica: never the primary's server, whatever its url says.
     const replica = !isPrimary && booleanish(entry.config.replica) === true
@@ -266,7 +292,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
       (preparedKey === undefined
         ? undefined
         : sourced(preparedKey, fromFile(DATABASE_YML, doc.yaml.lineOf([...entry.path, 'prepared_statements']) ?? 1)))
-    const item: PoolEntry = {database: entry.name, pool: pool.value, server, ...(prepared ? {preparedStatements: prepared} : {})}
+    const item: PoolEntry = {database: entry.name, pool: pool.value, server, ...(minOpen ? {minOpen} : {}), ...(prepared ? {preparedStatements: prepared} : {})}
     if (server === PRIMARY_SERVER) pools.push(item)
     else otherServerPools.push(item)
   }
