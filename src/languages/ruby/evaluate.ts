@@ -331,11 +331,14 @@ class Evaluator {
   }
 
   /**
-   * `x = Sidekiq.configure_embed do |config| … end`: a call with a block whose result is kept
-   * still runs its block, so it is a statement too (other right-hand sides are values only).
+   * `x = Sidekiq.configure_embed do |config| … end`: a call whose block makes calls still runs
+   * them when its result is kept, so it is a statement too (other right-hand sides are values only).
    */
   private blockCallAssigned(value: RubyNode, conditional: boolean): DslCall[] {
-    return value instanceof this.P.CallNode && value.block instanceof this.P.BlockNode ? [this.call(value, conditional)] : []
+    // `ENV.fetch("X") { 5 }` is a value with a default, not configuration: only blocks that make calls count.
+    if (!(value instanceof this.P.CallNode) || !(value.block instanceof this.P.BlockNode)) return []
+    const call = this.call(value, conditional)
+    return call.receiver !== 'ENV' && (call.blockBody?.length ?? 0) > 0 ? [call] : []
   }
 
   /** Walk statements under a condition that could not be decided, naming it for the calls inside. */
