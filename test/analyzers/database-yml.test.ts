@@ -76,6 +76,23 @@ describe('analyzeDatabaseYml', () => {
     expect(old.diagnostics).toMatchObject([{code: 'unknown-config-value', line: 4, message: '`min_connections` is read from Rails 8.1; ActiveRecord 8.0.2 ignores it'}])
   })
 
+  it('an entry whose host is localhost: on Heroku nothing listens there, and database-url-missing says so instead of "no host"', async () => {
+    const text = 'production:\n  primary:\n    adapter: postgresql\n    host: localhost\n    database: app\n  cache:\n    adapter: postgresql\n    host: localhost\n    database: app_cache\n'
+    const r = await analyzeDatabaseYml(yml(text))
+    // The primary takes DATABASE_URL on Heroku (ActiveRecord merges it over host); cache is counted there too, said so.
+    expect(r.pools.map((p) => [p.database, p.server])).toEqual([
+      ['primary', 'DATABASE_URL'],
+      ['cache', 'DATABASE_URL'],
+    ])
+    expect(r.diagnostics).toMatchObject([
+      {
+        code: 'database-url-missing',
+        line: 6,
+        message: '`cache` in the production section has no url or CACHE_DATABASE_URL and `cache` names host localhost (this machine); ActiveRecord merges DATABASE_URL into the primary entry only, so on Heroku it would connect to this dyno, where no PostgreSQL server runs. conncalc counts it on the DATABASE_URL server',
+      },
+    ])
+  })
+
   it('DATABASE_URL query pool= overrides the file, sourced to the env var, password never shown', async () => {
     const r = await analyzeDatabaseYml(app('rails-7-1', {DATABASE_URL: 'postgres://app:hunter2@db.example.com/app?pool=15&sslmode=require'}))
     expect(r.pools[0].pool).toEqual({source: {from: '.env.test:1', kind: 'env', name: 'DATABASE_URL'}, value: 15})

@@ -131,7 +131,12 @@ interface EntryServer {
   key: string
   /** A non-primary entry with no url, host or <NAME>_DATABASE_URL: on Heroku it would not reach DATABASE_URL. */
   noUrl?: boolean
+  /** Its host, when it names this machine (`localhost`, 127.0.0.1, ::1, a socket folder): on a dyno no server listens there. */
+  localHost?: string
 }
+
+/** Hosts that mean "this machine": a dyno runs no PostgreSQL server there. */
+const isLocalHost = (host: string): boolean => ['localhost', '127.0.0.1', '::1'].includes(host) || host.startsWith('/')
 
 /** The key of an entry whose server cannot be known (`host: <%= ENV["REPLICA_HOST"] %>` with no value): never the primary's. */
 export const unknownServer = (why: string): string => `unknown server: ${why}`
@@ -182,12 +187,12 @@ function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: Analyz
   }
 
   const host = entry.config.host
-  if (typeof host === 'string' && host !== '' && host !== 'localhost') {
+  if (typeof host === 'string' && host !== '' && !isLocalHost(host)) {
     const at = `${host}:${typeof entry.config.port === 'number' || typeof entry.config.port === 'string' ? entry.config.port : 5432}`
     return {host: at, key: `host=${at}`}
   }
 
-  return {key: PRIMARY_SERVER, noUrl: true}
+  return {key: PRIMARY_SERVER, noUrl: true, ...(typeof host === 'string' && host !== '' ? {localHost: host} : {})}
 }
 
 /** The server key, with an entry on the same host and port as DATABASE_URL counted as the same server. */
@@ -233,7 +238,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
   const primaryHost = hostOfUrl(databaseUrl?.value)
-  const noUrl: string[] = []
+  const noUrl: {localHost?: string; name: string}[] = []
   for (const entry of entries) {
     const isPrimary = entry.name === primaryName
     const what = `the ${entry.name} pool`
@@ -281,7 +286,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
     const found = entryServer(doc, entry, isPrimary, ctx)
     // `replica: true` is a read replica: never the primary's server, whatever its url says.
     const replica = !isPrimary && booleanish(entry.config.replica) === true
-    if (found.noUrl && !replica) noUrl.push(entry.name)
+    if (found.noUrl && !replica) noUrl.push({name: entry.name, ...(found.localHost ? {localHost: found.localHost} : {})})
     const mapped = serverKey(found, primaryHost)
     const server = replica && mapped === PRIMARY_SERVER ? (found.noUrl ? unknownServer('a replica with no url or host') : `${found.key} (a replica: not the primary's server)`) : mapped
     // As ActiveRecord merges them: DATABASE_URL's query over the entry's url over its keys.
@@ -300,13 +305,20 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
   const all: Diagnostic[] = diagnostics.map((d) => ({...d, processType: ctx.processType}))
   if (noUrl.length > 0) {
     // About the file, not a process type: reported once.
-    const names = noUrl.map((n) => `\`${n}\``).join(', ')
+    const names = noUrl.map((n) => `\`${n.name}\``).join(', ')
+    const vars = noUrl.map((n) => entryUrlVar(n.name))
+    const one = noUrl.length === 1
+    const local = noUrl.filter((n) => n.localHost)
+    // `host: localhost` is a host, but on a dyno nothing listens there: say which entries name it.
+    const what = local.length === 0
+      ? `${one ? 'has' : 'have'} no url, host or ${vars.join('/')}`
+      : `${one ? 'has' : 'have'} no url or ${vars.join('/')}${local.length === noUrl.length ? '' : ','} and ${local.map((n) => `\`${n.name}\` names host ${n.localHost}`).join(', ')} (this machine)`
     all.push({
       code: 'database-url-missing',
       file: DATABASE_YML,
-      fix: `give each entry the server it should use, e.g. \`url: <%= ENV["DATABASE_URL"] %>\` in the entry they inherit from, or set ${noUrl.map((n) => entryUrlVar(n)).join(' / ')}`,
-      line: doc.yaml.lineOf([ctx.appEnv, noUrl[0]]),
-      message: `${names} in the ${ctx.appEnv} section ${noUrl.length === 1 ? 'has' : 'have'} no url, host or ${noUrl.map((n) => entryUrlVar(n)).join('/')}; ActiveRecord merges DATABASE_URL into the primary entry only, so on Heroku ${noUrl.length === 1 ? 'it' : 'they'} would connect to a local socket. conncalc counts ${noUrl.length === 1 ? 'it' : 'them'} on the DATABASE_URL server`,
+      fix: `give each entry the server it should use, e.g. \`url: <%= ENV["DATABASE_URL"] %>\` in the entry they inherit from, or set ${vars.join(' / ')}`,
+      line: doc.yaml.lineOf([ctx.appEnv, noUrl[0].name]),
+      message: `${names} in the ${ctx.appEnv} section ${what}; ActiveRecord merges DATABASE_URL into the primary entry only, so on Heroku ${one ? 'it' : 'they'} would connect to ${local.length > 0 ? 'this dyno, where no PostgreSQL server runs' : 'a local socket'}. conncalc counts ${one ? 'it' : 'them'} on the DATABASE_URL server`,
       severity: 'info',
     })
   }
