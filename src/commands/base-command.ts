@@ -9,6 +9,7 @@ import {writeTextFile} from '../io/write.js'
 import {workflowCommands} from '../render/github.js'
 import {redactSecrets} from '../util/redact.js'
 import {safeOutput} from '../util/control-characters.js'
+import {layoutWidth} from '../render/wrap.js'
 
 /**
  * Shared edge behaviour: errors become one actionable line and an exit code
@@ -23,6 +24,20 @@ export abstract class BaseCommand extends Command {
     // no-color.org: NO_COLOR counts when set to a non-empty value.
     const off = Boolean(env.NO_COLOR) || env.TERM === 'dumb' || (!process.stdout.isTTY && !env.FORCE_COLOR) || env.FORCE_COLOR === '0'
     return new Chalk({level: off ? 0 : 1})
+  }
+
+  /**
+   * The width to fit the terminal view to: the terminal's (at least MIN_WIDTH),
+   * none when standard output is not a terminal — a pipe or CI log gets the full,
+   * byte-stable layout whatever COLUMNS says — or when the view goes to --output.
+   * OCLIF_COLUMNS forces a width, as it does for oclif's own help (oclif's screen.js).
+   */
+  protected width(output?: string): number | undefined {
+    if (output) return undefined
+    const forced = Number.parseInt(process.env.OCLIF_COLUMNS ?? '', 10)
+    if (forced > 0) return layoutWidth(forced)
+    const columns = process.stdout.isTTY ? process.stdout.columns : 0
+    return columns > 0 ? layoutWidth(columns) : undefined
   }
 
   override async catch(err: Error): Promise<unknown> {

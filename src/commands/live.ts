@@ -43,7 +43,7 @@ Connects with a read-only session and short timeouts, reads max_connections, the
       plan: flags.plan,
       plansFile: flags['plans-file'],
     })
-    this.print(renderLive(report, this.colors()))
+    this.print(renderLive(report, this.colors(), this.width()))
     process.exitCode = liveExitCode(report.diagnostics, flags['fail-on'] as 'error' | 'warning')
     return liveJson(report)
   }

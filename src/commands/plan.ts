@@ -50,7 +50,8 @@ For every process type: dynos × processes per dyno × connections per process, 
     if (flags.live) {
       const envFiles = [...request.apps.flatMap((a) => [...a.defaults.envFiles, ...a.envFiles])]
       const result = await runPlanLive(request, liveOptionsFrom(flags, envFiles, request.warnAt))
-      const text = format === 'table' ? renderPlanLive(result, {chalk, explain: flags.explain}) : renderReport(result.report, format, {chalk, explain: flags.explain, title: result.procfile})
+      const width = this.width(flags.output)
+      const text = format === 'table' ? renderPlanLive(result, {chalk, explain: flags.explain, width}) : renderReport(result.report, format, {chalk, explain: flags.explain, title: result.procfile})
       this.emit(text, flags.output, format)
       this.annotate(result.report, format)
       process.exitCode = exitCodeFor(result.report, request.failOn)
@@ -58,7 +59,7 @@ For every process type: dynos × processes per dyno × connections per process, 
     }
 
     const {report, title} = await runPlan(request, {suggest: flags.suggest})
-    this.emit(renderReport(report, format, {chalk, explain: flags.explain, title}), flags.output, format)
+    this.emit(renderReport(report, format, {chalk, explain: flags.explain, title, width: this.width(flags.output)}), flags.output, format)
     this.annotate(report, format)
     process.exitCode = exitCodeFor(report, request.failOn)
     return toJson(report)

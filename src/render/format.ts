@@ -18,6 +18,8 @@ export interface RenderOptions {
   explain: boolean
   /** The Procfile read (or the config file listing the apps). */
   title: string
+  /** The terminal's width, for the table view; none when standard output is not a terminal. */
+  width?: number
 }
 
 /** The JSON report as `--json` prints it (two-space indent), with secrets redacted. */
@@ -48,7 +50,7 @@ export function renderReport(input: Report, format: Format, given: RenderOptions
     }
 
     case 'table': {
-      return renderTable(report, {chalk: options.chalk, command: options.command, explain: options.explain, procfile: options.title})
+      return renderTable(report, {chalk: options.chalk, command: options.command, explain: options.explain, procfile: options.title, width: options.width})
     }
   }
 }

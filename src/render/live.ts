@@ -9,6 +9,7 @@ import {redactSecrets} from '../util/redact.js'
 import {escapeStrings} from '../util/control-characters.js'
 import {renderDiagnostics, renderTable} from './table.js'
 import {bar, columns, percent} from './text.js'
+import {fitLines} from './wrap.js'
 
 const STATE_ORDER = ['active', 'idle', 'idle in transaction', 'idle in transaction (aborted)']
 
@@ -54,7 +55,7 @@ export function renderLiveSummary(r: LiveReport, c: ChalkInstance): string[] {
   return out
 }
 
-export function renderLive(input: LiveReport, c: ChalkInstance): string {
+export function renderLive(input: LiveReport, c: ChalkInstance, width?: number): string {
   // What the server sent (application_name, server_version, …) with its control characters escaped.
   const r = escapeStrings(input)
   const out = renderLiveSummary(r, c)
@@ -63,7 +64,7 @@ export function renderLive(input: LiveReport, c: ChalkInstance): string {
   out.push(...dimHeader(groupTable('client address', r.byClient, '(none)'), c), '')
   out.push(`oldest idle: ${age(r.oldestIdle)}`, `longest idle in transaction: ${age(r.longestIdleInTransaction)}`)
   if (r.diagnostics.length > 0) out.push('', ...renderDiagnostics(r.diagnostics, c))
-  return redactSecrets(out.join('\n')) + '\n'
+  return redactSecrets(fitLines(out, width).join('\n')) + '\n'
 }
 
 /** `plan --live`: planned beside live, per process type. */
@@ -88,11 +89,11 @@ function dimHeader(lines: string[], c: ChalkInstance): string[] {
 }
 
 /** `plan --live`: the plan's table, the live summary, planned beside live, then every diagnostic. */
-export function renderPlanLive(input: PlanLiveResult, options: {chalk: ChalkInstance; explain: boolean}): string {
+export function renderPlanLive(input: PlanLiveResult, options: {chalk: ChalkInstance; explain: boolean; width?: number}): string {
   const r = escapeStrings(input)
   const c = options.chalk
-  const table = renderTable({...r.report, diagnostics: []}, {chalk: c, explain: options.explain, procfile: r.procfile})
+  const table = renderTable({...r.report, diagnostics: []}, {chalk: c, explain: options.explain, procfile: r.procfile, width: options.width})
   const out = [table.trimEnd(), '', ...renderLiveSummary(r.live, c), ...renderComparison(r.comparison, c)]
   if (r.report.diagnostics.length > 0) out.push('', ...renderDiagnostics(r.report.diagnostics, c))
-  return redactSecrets(out.join('\n')) + '\n'
+  return redactSecrets(fitLines(out, options.width).join('\n')) + '\n'
 }

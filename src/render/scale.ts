@@ -8,6 +8,7 @@ import {mdText, renderMarkdown} from './markdown.js'
 import {renderDiagnostics, renderTotals, limitText} from './table.js'
 import {columns, percent} from './text.js'
 import {escapeStrings} from '../util/control-characters.js'
+import {fitLines} from './wrap.js'
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`)
 const arrow = (a: number | string, b: number | string): string => (a === b ? `${a}` : `${a} → ${b}`)
@@ -25,7 +26,7 @@ export function scaleJson(result: ScaleResult) {
 }
 
 /** The terminal view: the change per type, before and after totals, the after bar and diagnostics. */
-export function renderScaleTable(result: ScaleResult, c: ChalkInstance): string {
+export function renderScaleTable(result: ScaleResult, c: ChalkInstance, width?: number): string {
   const {after, before} = result
   const a = after.report.budget
   const b = before.report.budget
@@ -45,7 +46,7 @@ export function renderScaleTable(result: ScaleResult, c: ChalkInstance): string 
   out.push(`${c.bold('total')} ${totals[0]}`, `${c.bold('total')} ${totals[1]}`, '')
   out.push(...renderTotals(after.report, c, {totalLine: false}))
   if (after.report.diagnostics.length > 0) out.push('', ...renderDiagnostics(after.report.diagnostics, c))
-  return out.join('\n') + '\n'
+  return fitLines(out, width).join('\n') + '\n'
 }
 
 /** Markdown: the change per type, then the new formation's report. */
@@ -66,7 +67,7 @@ export function renderScaleMarkdown(result: ScaleResult): string {
   return lines.join('\n') + renderMarkdown(result.after.report, {level: 3, procfile: result.after.title})
 }
 
-export function renderScale(input: ScaleResult, format: Format, options: {chalk: ChalkInstance; explain: boolean}): string {
+export function renderScale(input: ScaleResult, format: Format, options: {chalk: ChalkInstance; explain: boolean; width?: number}): string {
   if (format === 'json') return jsonText(scaleJson(input))
   // Human views: every string from input with its control characters escaped.
   const result = escapeStrings(input)
@@ -76,7 +77,7 @@ export function renderScale(input: ScaleResult, format: Format, options: {chalk:
     }
 
     case 'table': {
-      return renderScaleTable(result, options.chalk)
+      return renderScaleTable(result, options.chalk, options.width)
     }
 
     default: {

@@ -10,6 +10,7 @@ import {redactSecrets} from '../util/redact.js'
 import {budgetSegments, deployDetail, deployOnlyLegend, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
 import {poolerExplain, poolerLines, serverLabel} from './poolers.js'
 import {columns, percent, stackedBar} from './text.js'
+import {fitLines, visibleLength, wrapLine} from './wrap.js'
 
 export interface TableOptions {
   chalk: ChalkInstance
@@ -18,6 +19,8 @@ export interface TableOptions {
   explain: boolean
   /** Shown in the heading: the Procfile that was read (or the config file listing the apps). */
   procfile: string
+  /** The terminal's width to fit (at least MIN_WIDTH); none when standard output is not a terminal. */
+  width?: number
 }
 
 /** Cells of the stacked bar: wide enough to read, narrow enough for 80 columns. */
@@ -51,12 +54,12 @@ export function renderTable(report: Report, options: TableOptions): string {
   const c = options.chalk
   const out: string[] = []
   out.push(`${c.bold(`conncalc ${options.command ?? 'plan'}`)} ${options.procfile} · ${limitText(report)}`, '')
-  out.push(...renderRows(report, c), '')
+  out.push(...renderRows(report, c, options.width), '')
   out.push(...renderTotals(report, c))
-  if (options.explain) out.push('', ...renderExplain(report))
+  if (options.explain) out.push('', ...renderExplain(report, options.width))
   if (report.suggestions) out.push('', ...renderSuggestions(report, c))
   if (report.diagnostics.length > 0) out.push('', ...renderDiagnostics(report.diagnostics, c))
-  return redactSecrets(out.join('\n')) + '\n'
+  return redactSecrets(fitLines(out, options.width).join('\n')) + '\n'
 }
 
 export function limitText(report: Report): string {
@@ -70,13 +73,84 @@ export function limitText(report: Report): string {
         : `limit ${b.limit}`
 }
 
-/** The table of process types (an app column when several apps share the database). */
-export function renderRows(report: Report, c: ChalkInstance): string[] {
+/**
+ * The table of process types (an app column when several apps share the database).
+ * Given a terminal width it does not fit, it narrows the way oclif's and the Heroku
+ * CLI's tables do — columns give way, numbers are never cut — in this order:
+ * shorter column names (with a key), then the columns another one already implies
+ * (conn/dyno = proc/dyno × conn/proc; max dynos and extra are in --explain), then
+ * one space between columns, then the text columns (server, app) are shortened
+ * with `…`. A `*` of a column left out moves to the row's connections, which
+ * rests on it. Without a width (not a terminal) the table is always the full one.
+ */
+export function renderRows(report: Report, c: ChalkInstance, width?: number): string[] {
   const multi = report.budget.processTypes.some((p) => p.model.app)
-  const first = multi ? 3 : 2
-  const lines = columns([rowHeader(multi), ...report.budget.processTypes.map((p) => row(p, multi))], (i) => i >= first)
-  return [c.dim(lines[0]), ...lines.slice(1)]
+  const header = rowHeader(multi)
+  const body = report.budget.processTypes.map((p) => row(p, multi))
+  const numeric = (name: string): boolean => !['app', 'type', 'server'].includes(name)
+  const layout = (names: string[], cells: string[][], gap: number): string[] => columns([names, ...cells], (i) => numeric(header[i] ?? ''), gap)
+  const full = layout(header, body, 2)
+  if (width === undefined || widest(full) <= width) return [c.dim(full[0]), ...full.slice(1)]
+
+  const short = header.map((h) => SHORT_NAMES[h] ?? h)
+  let keep = header.map((_, i) => i)
+  let gap = 2
+  const attempt = (): string[] => {
+    const cells = body.map((r) => {
+      const dropped = header.some((_, i) => !keep.includes(i) && r[i].endsWith('*'))
+      return keep.map((i) => (header[i] === 'connections' && dropped && !r[i].endsWith('*') ? `${r[i]}*` : r[i]))
+    })
+    return columns([keep.map((i) => short[i]), ...cells], (k) => numeric(header[keep[k]]), gap)
+  }
+
+  let lines = attempt()
+  for (const name of DROP_ORDER) {
+    if (widest(lines) <= width) break
+    keep = keep.filter((i) => header[i] !== name)
+    lines = attempt()
+  }
+
+  if (widest(lines) > width) {
+    gap = 1
+    lines = attempt()
+  }
+
+  // Last: shorten the text columns (never a number), the server's first.
+  for (const name of ['server', 'app']) {
+    const at = header.indexOf(name)
+    const over = widest(lines) - width
+    if (over <= 0 || at === -1) continue
+    const longest = Math.max(...body.map((r) => r[at].length))
+    const room = Math.max(MIN_TEXT, longest - over)
+    for (const r of body) if (r[at].length > room) r[at] = `${r[at].slice(0, room - 1)}…`
+    lines = attempt()
+  }
+
+  const abbreviated = keep.filter((i) => short[i] !== header[i]).map((i) => `${short[i]} = ${header[i] in NAME_KEY ? NAME_KEY[header[i]] : header[i]}`)
+  const dropped = header.filter((_, i) => !keep.includes(i))
+  const notes = [
+    ...(abbreviated.length > 0 ? [abbreviated.join('  ')] : []),
+    ...(dropped.length > 0 ? [`not shown at this width: ${dropped.join(', ')} (see --explain, --json or a wider terminal)`] : []),
+  ]
+  return [c.dim(lines[0]), ...lines.slice(1), ...notes.map((n) => c.dim(n))]
 }
+
+/** Shorter column names for a narrow terminal, and what each stands for. */
+const SHORT_NAMES: Record<string, string> = {connections: 'conns', 'conn/dyno': 'c/dyno', 'conn/proc': 'c/proc', 'max dynos': 'max', 'proc/dyno': 'proc', threads: 'thr'}
+const NAME_KEY: Record<string, string> = {
+  connections: 'connections',
+  'conn/dyno': 'connections per dyno',
+  'conn/proc': 'connections per process',
+  'max dynos': 'max dynos',
+  'proc/dyno': 'processes per dyno',
+  threads: 'threads per process',
+}
+
+/** Columns left out when even short names do not fit: each is implied by the others or shown by --explain. */
+const DROP_ORDER = ['conn/dyno', 'max dynos', 'extra']
+/** A text column is never shortened below this many characters. */
+const MIN_TEXT = 6
+const widest = (lines: string[]): number => Math.max(0, ...lines.map((l) => visibleLength(l)))
 
 /** The column names of row(). */
 export const rowHeader = (multi: boolean): string[] => [...(multi ? ['app'] : []), 'type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']
@@ -142,7 +216,7 @@ export function hasAssumptions(report: Report): boolean {
   })
 }
 
-export function renderExplain(report: Report): string[] {
+export function renderExplain(report: Report, width?: number): string[] {
   const out: string[] = ['where the numbers come from:']
   for (const p of report.budget.processTypes) {
     const m = p.model
@@ -181,7 +255,8 @@ export function renderExplain(report: Report): string[] {
       facts.push(['versions', '', Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')])
     }
 
-    out.push(...columns(facts, (i) => i === 1).map((l) => `  ${l}`))
+    // A wrapped source continues under its own column (when that column starts left of the middle).
+    out.push(...columns(facts, (i) => i === 1).flatMap((l, k) => wrapLine(`  ${l}`, width, visibleLength(`  ${l}`) - visibleLength(facts[k][2]))))
     const inPool = inPoolDemand(m)
     const outside = outsideExtras(m)
     const pools = m.pools.length === 0
