@@ -5,7 +5,7 @@ import {type ConncalcConfig, configSchema} from '../model/config.js'
 import {InputError} from '../util/errors.js'
 import {escapeControls} from '../util/control-characters.js'
 import {closest, didYouMean} from '../util/did-you-mean.js'
-import {parseYaml} from '../util/yaml.js'
+import {parseYaml, type YamlError} from '../util/yaml.js'
 import {readTextFile} from './files.js'
 
 /** File names looked for in the app root, in this order; then package.json's `conncalc` key. */
@@ -73,12 +73,7 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
 
   // JSON is YAML: one parser gives lines for package.json too.
   const parsed = parseYaml(file.text, display)
-  if (parsed.diagnostics.length > 0 || parsed.value === undefined) {
-    const d = parsed.diagnostics[0]
-    const what = location.prefix.length > 0 ? 'JSON' : 'YAML'
-    const why = d?.message.replace(/^.*? is not valid YAML \((.*)\); conncalc uses the defaults instead$/, '$1') ?? 'empty'
-    throw new InputError(`config file ${display}${d?.line ? `:${d.line}` : ''} is not valid ${what}: ${why}`)
-  }
+  if (parsed.errors.length > 0) throw syntaxError(display, location.prefix.length > 0 ? 'JSON' : 'YAML', parsed.errors)
 
   let data: unknown = parsed.value
   for (const key of location.prefix) data = (data as Record<string, unknown>)?.[key]
@@ -97,9 +92,13 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
   // configSchema() imports zod: only now that a config file exists.
   const result = (await configSchema()).safeParse(data)
   if (!result.success) {
-    const lines = result.error.issues.slice(0, 8).flatMap((issue) => describeIssue(issue, location.prefix))
-    const shown = lines.map(({message, path}) => `  ${escapeControls(display)}:${lineOf(path)}: ${escapeControls(message)}`)
-    throw new InputError(`invalid config file ${display}:`, 'conncalc schema prints the JSON Schema of the config file', shown)
+    // Every problem of the file at once, in the order of its lines.
+    const found = result.error.issues
+      .flatMap((issue) => describeIssue(issue, location.prefix, data))
+      .map((p) => ({...p, line: lineOf(p.path)}))
+      .sort((a, b) => a.line - b.line)
+    const shown = found.map(({line, message}) => `  ${escapeControls(display)}:${line}: ${escapeControls(message)}`)
+    throw new InputError(`invalid config file ${display}:`, 'conncalc does not run on a config file it cannot use; conncalc schema prints its JSON Schema', shown)
   }
 
   return {data: result.data as ConncalcConfig, dir: dirname(location.path), display, lineOf}
@@ -135,7 +134,24 @@ export function keyPath(path: ReadonlyArray<PropertyKey>, prefix: string[] = [])
   return [...prefix, ...path].map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') || '(top level)'
 }
 
-function describeIssue(issue: Issue, prefix: string[]): {message: string; path: (number | string)[]}[] {
+/**
+ * A file that does not parse: every syntax error the parser found, each at
+ * file:line:col with the parser's own reason. conncalc stops (exit 2) rather
+ * than run with the file's settings left out.
+ */
+export function syntaxError(
+  display: string,
+  language: string,
+  errors: YamlError[],
+  what = 'config file',
+  hint = 'fix the file (conncalc does not run without the settings it holds), or pass --config with another one',
+): InputError {
+  const at = (e: YamlError) => `${display}:${e.line}:${e.col}`
+  if (errors.length === 1) return new InputError(`${at(errors[0])}: ${what} is not valid ${language}: ${errors[0].message}`, hint)
+  return new InputError(`${what} ${display} is not valid ${language} (${errors.length} errors):`, hint, errors.map((e) => `  ${at(e)}: ${e.message}`))
+}
+
+function describeIssue(issue: Issue, prefix: string[], data: unknown): {message: string; path: (number | string)[]}[] {
   const path = issue.path.filter((p): p is number | string => typeof p !== 'symbol')
   if (issue.code === 'unrecognized_keys') {
     return (issue.keys ?? []).map((key) => {
@@ -147,6 +163,7 @@ function describeIssue(issue: Issue, prefix: string[]): {message: string; path: 
     })
   }
 
+  const value = valueAt(data, path)
   let message = issue.message
   if (issue.code === 'invalid_key' && issue.issues?.[0]) message = `invalid name: ${issue.issues[0].message}`
   if (issue.code === 'invalid_union' && issue.errors) {
@@ -155,7 +172,38 @@ function describeIssue(issue: Issue, prefix: string[]): {message: string; path: 
     message = inner?.message ?? `expected ${issue.errors.flat().map((e) => /expected (\w+)/.exec(e.message)?.[1]).filter(Boolean).join(' or ')}`
   }
 
-  return [{message: `${keyPath(path, prefix)}: ${message}`, path}]
+  const hint = commonMistake(value, path)
+  return [{message: `${keyPath(path, prefix)}: ${message}${hint ? `; ${hint}` : ''}`, path}]
+}
+
+const valueAt = (data: unknown, path: ReadonlyArray<number | string>): unknown =>
+  path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data)
+
+/** YAML 1.1's booleans: YAML 1.2 (what conncalc, like the yaml package, reads) takes them as text. */
+const YAML11_BOOLEANS = /^(?:y|yes|n|no|on|off)$/i
+
+/**
+ * What the user most likely meant, for the mistakes config files show:
+ * YAML 1.1 booleans (`preboot: yes`, `worker: on`) and formation typos
+ * (`web: 2..x`, `web: 2 standard-2x`, `web: 2-10`, `web: 2...10`).
+ */
+export function commonMistake(value: unknown, path: ReadonlyArray<number | string>): string | undefined {
+  if (typeof value !== 'string') return undefined
+  const text = value.trim()
+  if (YAML11_BOOLEANS.test(text)) {
+    const truthy = /^(?:y|yes|on)$/i.test(text)
+    return `"${text}" is a YAML 1.1 boolean, which YAML 1.2 reads as text: write ${truthy ? 'true' : 'false'}${path.includes('scale') ? ' — or, for a dyno count, a number' : ''}`
+  }
+
+  if (/^-?\d+(?:\.\d+)?$/.test(text) && !path.includes('env')) return `write ${text} without quotes: quoted, it is text`
+  if (!path.includes('scale')) return undefined
+  let m = /^(\d+)\s*(?:\.{2,}|-|–|to)\s*(\d+)$/.exec(text)
+  if (m) return `did you mean "${m[1]}..${m[2]}"? (a range is two numbers joined by two dots)`
+  m = /^(\d+)\s*\.{2,}\s*(.*)$/.exec(text)
+  if (m) return `a range needs a dyno count on both sides of "..", e.g. "${m[1]}..${Number(m[1]) + 8}"`
+  m = /^(\d+)\s*[\s,;x×*]\s*([a-z][\w.-]*)$/i.exec(text)
+  if (m) return `did you mean "${m[1]}:${m[2]}"? (a count and a dyno size are joined by a colon)`
+  return undefined
 }
 
 /**

@@ -3,6 +3,9 @@ import {readFileSync} from 'node:fs'
 
 import {InputError} from '../util/errors.js'
 import {validatePlanTable} from '../platform/plans.js'
+import {jsonSyntaxError} from '../util/json-lines.js'
+import {parseYaml} from '../util/yaml.js'
+import {syntaxError} from './config.js'
 // Bundled into dist/main.js at build time: no file to find or read at run time.
 import builtin from '../../plans/heroku-postgres.json' with {type: 'json'}
 
@@ -29,17 +32,11 @@ export async function loadPlansFile(path: string): Promise<PlanTable> {
     )
   }
 
-  let data: unknown
-  try {
-    if (/\.ya?ml$/i.test(path)) {
-      const {parse} = await import('yaml')
-      data = parse(text, {maxAliasCount: 50})
-    } else {
-      data = JSON.parse(text)
-    }
-  } catch (error) {
-    throw new InputError(`plans file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`)
-  }
-
-  return validatePlanTable(data, path)
+  const yaml = /\.ya?ml$/i.test(path)
+  // JSON is YAML: the YAML parser gives every key's line, for the schema's messages, in both.
+  const parsed = parseYaml(text, path)
+  const json = yaml ? undefined : jsonSyntaxError(text)
+  const errors = json ? [json] : yaml ? parsed.errors : []
+  if (errors.length > 0) throw syntaxError(path, yaml ? 'YAML' : 'JSON', errors, 'plans file', 'fix the file, or leave --plans-file out to use the built-in table')
+  return validatePlanTable(parsed.value, path, (at) => parsed.lineOf(at))
 }

@@ -6,7 +6,7 @@ import {closest, didYouMean} from '../util/did-you-mean.js'
 import {UsageError} from '../util/errors.js'
 import {assumed, fromFile, fromFlag, sourced} from '../model/source.js'
 import {loadDynoSizes} from './dyno-size-table.js'
-import {jsonErrorLine, jsonKeyLine} from '../util/json-lines.js'
+import {jsonKeyLine, jsonSyntaxError} from '../util/json-lines.js'
 
 /**
  * Dyno sizes Heroku accepts, lower case, in the order of plans/dyno-sizes.json
@@ -143,7 +143,8 @@ export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson 
   try {
     data = JSON.parse(text)
   } catch {
-    warn(jsonErrorLine(text) ?? 1, `${path} is not valid JSON; its formation is not used`)
+    const e = jsonSyntaxError(text)
+    warn(e?.line ?? 1, `${path} is not valid JSON${e ? ` at ${e.line}:${e.col} (${e.message})` : ''}; its formation is not used`)
     return result
   }
 

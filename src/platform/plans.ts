@@ -30,21 +30,27 @@ export async function planTableSchema() {
  * Validate a parsed plan table. Errors name the entry: `plans[3] (standard-9).limit: …`.
  * Throws InputError (exit 2).
  */
-export async function validatePlanTable(data: unknown, path: string): Promise<PlanTable> {
+export async function validatePlanTable(data: unknown, path: string, lineOf?: (at: ReadonlyArray<number | string>) => number | undefined): Promise<PlanTable> {
   const schema = await planTableSchema()
   const result = schema.safeParse(data)
   if (!result.success) {
-    const lines = result.error.issues.slice(0, 5).map((issue) => {
-      const at = issue.path
+    // Every problem at once, each at the line of the key it is about (the nearest written one).
+    const found = result.error.issues.map((issue) => {
+      const keys = issue.path.filter((p): p is number | string => typeof p !== 'symbol')
+      const at = keys
         .map((p, i) => {
           if (typeof p !== 'number') return `.${String(p)}`
-          const name = i === 1 && issue.path[0] === 'plans' ? (data as {plans: {name?: unknown}[]}).plans[p]?.name : undefined
+          const name = i === 1 && keys[0] === 'plans' ? (data as {plans: {name?: unknown}[]}).plans[p]?.name : undefined
           return typeof name === 'string' ? `[${p}] (${name})` : `[${p}]`
         })
         .join('')
         .replace(/^\./, '')
-      return `  ${at || '(root)'}: ${issue.message}`
+      let line: number | undefined
+      for (let n = keys.length; n >= 0 && line === undefined; n--) line = n === 0 ? undefined : lineOf?.(keys.slice(0, n))
+      return {line: line ?? 1, text: `${at || '(root)'}: ${issue.message}`}
     })
+    found.sort((a, b) => a.line - b.line)
+    const lines = found.map((f) => `  ${lineOf ? `${path}:${f.line}: ` : ''}${f.text}`)
     throw new InputError(`invalid plan table ${path}:`, 'each plan needs name, tier, limit, confidence and source', lines)
   }
 

@@ -12,6 +12,27 @@ export function jsonErrorLine(text: string): number | undefined {
 }
 
 /**
+ * Where the first syntax error in `text` is (1-based line and column) and why,
+ * as JSON.parse says it — without the part of its message that quotes the input
+ * (`…, "{\"a\":…" is not valid JSON`) or counts characters. Undefined when valid.
+ */
+export function jsonSyntaxError(text: string): undefined | {col: number; line: number; message: string} {
+  const offset = jsonErrorOffset(text)
+  if (offset === undefined) return undefined
+  let reason = 'invalid JSON'
+  try {
+    JSON.parse(text)
+  } catch (error) {
+    reason = (error as Error).message
+      .replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+      .replace(/\s*in JSON at position \d+(?: \(line \d+ column \d+\))?$/, '')
+      .replace(/^Unexpected end of JSON input$/, 'the text ends before the JSON does')
+  }
+
+  return {col: offset - text.lastIndexOf('\n', offset - 1), line: lineAt(text, offset), message: reason}
+}
+
+/**
  * The line of the key at `path` (`['formation', 'web', 'quantity']`), found by
  * looking for each key after the previous one; 1 when it cannot be found.
  */

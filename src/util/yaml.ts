@@ -15,8 +15,17 @@ export const MAX_ALIAS_COUNT = 100
 
 export type YamlPath = ReadonlyArray<number | string>
 
+/** One syntax error as the parser states it, at its 1-based line and column. */
+export interface YamlError {
+  col: number
+  line: number
+  message: string
+}
+
 export interface YamlResult {
   diagnostics: Diagnostic[]
+  /** Every syntax error (the diagnostics name only the first); none when the text parsed. */
+  errors: YamlError[]
   /** 1-based line of the key at `path` (or of the item, for sequences), if written in the file. */
   lineOf(path: YamlPath): number | undefined
   /** The plain JS value; undefined when the file could not be read. */
@@ -74,14 +83,18 @@ export function parseYaml(text: string, file: string): YamlResult {
 }
 
 function parseYamlUncached(text: string, file: string): YamlResult {
-  const none = (d: Diagnostic): YamlResult => ({diagnostics: [d], lineOf: () => undefined, value: undefined})
+  const none = (d: Diagnostic, errors: YamlError[] = [{col: 1, line: d.line ?? 1, message: /^not valid YAML \((.*)\);/.exec(d.message)?.[1] ?? d.message}]): YamlResult => ({diagnostics: [d], errors, lineOf: () => undefined, value: undefined})
   if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
 
   const lineAt = lineIndex(text)
   const doc = parseDocument(text, {merge: true, prettyErrors: false, uniqueKeys: false})
   if (doc.errors.length > 0) {
-    const e = doc.errors[0]
-    return none(unparsable(file, e.message.split('\n')[0], lineAt(e.pos[0])))
+    const errors = doc.errors.map((e) => {
+      const line = lineAt(e.pos[0])
+      // The yaml package's messages end with a code excerpt: the reason is the first line.
+      return {col: e.pos[0] - text.lastIndexOf('\n', e.pos[0] - 1), line, message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}
+    })
+    return none(unparsable(file, errors[0].message, errors[0].line), errors)
   }
 
   let value: unknown
@@ -113,5 +126,5 @@ function parseYamlUncached(text: string, file: string): YamlResult {
     return keyNode?.range ? lineAt(keyNode.range[0]) : undefined
   }
 
-  return {diagnostics: [], lineOf, value}
+  return {diagnostics: [], errors: [], lineOf, value}
 }

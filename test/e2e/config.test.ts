@@ -129,7 +129,7 @@ describe('config file errors point at the file, line and key, and exit 2', () =>
     ['an assumption for a type not in the Procfile', {'conncalc.yml': 'assumptions:\n  wrker:\n    threads: 2\n'}, /conncalc\.yml:2: assumptions\.wrker: "wrker" is not a process type/],
     ['an unknown assumption key', {'conncalc.yml': 'assumptions:\n  web:\n    thread: 2\n'}, /conncalc\.yml:3: assumptions\.web\.thread: unknown key; did you mean threads\?/],
     ['a wrong type', {'conncalc.yml': 'envFiles: .env.production\n'}, /conncalc\.yml:1: envFiles: Invalid input: expected array, received string/],
-    ['invalid YAML', {'conncalc.yml': 'plan: standard-0\nscale: [web\n'}, /config file conncalc\.yml:\d: is not valid YAML|config file conncalc\.yml:\d+ is not valid YAML/],
+    ['invalid YAML', {'conncalc.yml': 'plan: standard-0\nscale: [web\n'}, /conncalc\.yml:3:1: config file is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]/],
     ['apps with a top-level scale', {'conncalc.yml': 'scale: {web: 1}\napps:\n  - name: a\n    procfile: Procfile\n'}, /conncalc\.yml:1: scale: with apps, scale belongs in each app entry/],
     ['two apps with one name', {'conncalc.yml': 'apps:\n  - name: a\n    procfile: Procfile\n  - name: a\n    procfile: Procfile\n'}, /conncalc\.yml:4: apps\[1\]\.name: the app name "a" appears twice/],
     ['an app without a procfile', {'conncalc.yml': 'apps:\n  - name: a\n'}, /conncalc\.yml:2: apps\[0\]\.procfile: Invalid input: expected string, received undefined/],

@@ -163,13 +163,14 @@ describe('parseAppJsonFormation', () => {
 
   it('reports invalid JSON as unparsable-config on the line of the error, without throwing', () => {
     const r = parseAppJsonFormation('{\n  "formation": {\n    "web": {"quantity": 2,}\n  }\n}\n', 'app.json')
+    // Line 3 is `    "web": {"quantity": 2,}`: the `}` after the trailing comma is column 27, where JSON.parse stops.
     expect(r.formation.size).toBe(0)
     expect(r.diagnostics).toEqual([
       {
         code: 'unparsable-config',
         file: 'app.json',
         line: 3,
-        message: 'app.json is not valid JSON; its formation is not used',
+        message: "app.json is not valid JSON at 3:27 (Expected double-quoted property name); its formation is not used",
         severity: 'warning',
       },
     ])
