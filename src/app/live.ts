@@ -8,6 +8,8 @@ import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
 import {readEnvFile} from '../io/read-env-file.js'
 import {dedupeDiagnostics, sortDiagnostics} from '../model/diagnostic.js'
 import {runPlan, toInfo} from './plan.js'
+import {herokuAppName} from './request.js'
+import {readHerokuConfigVars} from '../io/heroku-api.js'
 import {requirePlan} from '../platform/plans.js'
 import {runLiveRules} from '../rules/index.js'
 import {compareWithLive} from '../live/compare.js'
@@ -21,6 +23,8 @@ export interface LiveRunOptions extends LiveOptions {
   /** A URL, or the name of a variable holding one (HEROKU_POSTGRESQL_ROSE_URL). */
   databaseUrl?: string
   envFiles: string[]
+  /** -a APP / -r REMOTE: read the database URL from the Heroku app's config vars (values never printed). */
+  heroku?: {apiTimeoutSeconds: number; app?: string; remote?: string}
   statementTimeoutSeconds: number
 }
 
@@ -35,9 +39,21 @@ export function resolveDatabaseUrl(
   flag: string | undefined,
   envFiles: string[],
   env: NodeJS.ProcessEnv = process.env,
+  heroku?: {app: string; vars: ReadonlyMap<string, string>},
 ): {from: string; url: string} {
   if (flag !== undefined && !VAR_NAME.test(flag)) return {from: '--database-url', url: flag}
   const name = flag ?? 'DATABASE_URL'
+  if (heroku) {
+    // The app was named: its config var, not a local file or this shell's environment.
+    const value = heroku.vars.get(name)
+    if (value) return {from: `${name} from heroku config -a ${heroku.app}`, url: value}
+    const others = [...heroku.vars.keys()].filter((k) => /^(?:DATABASE_URL|DATABASE_CONNECTION_POOL_URL|HEROKU_POSTGRESQL_\w+_URL)$/.test(k)).sort()
+    throw new UsageError(
+      `the Heroku app ${heroku.app} has no ${name} config var`,
+      others.length > 0 ? `its database config vars: ${others.join(', ')}; pick one with --database-url NAME` : 'attach a Heroku Postgres database to it (heroku addons:create heroku-postgresql), or pass --database-url',
+    )
+  }
+
   for (const path of [...envFiles].reverse()) {
     const entry = readEnvFile(path).entries.find((e) => e.name === name)
     if (entry && entry.value !== '') return {from: `${name} from ${entry.source.kind === 'env' ? entry.source.from : path}`, url: entry.value}
@@ -55,10 +71,18 @@ function validate(o: LiveRunOptions): void {
   if (!(o.warnAt > 0 && o.warnAt <= 1)) throw new UsageError(`--warn-at must be a fraction between 0 and 1, got ${o.warnAt}`, 'e.g. --warn-at 0.8')
 }
 
-async function snapshotFor(o: LiveRunOptions): Promise<LiveSnapshot> {
-  const {from, url} = resolveDatabaseUrl(o.databaseUrl, o.envFiles)
+async function snapshotFor(o: LiveRunOptions, fromPlan?: {app: string; vars: ReadonlyMap<string, string>}): Promise<LiveSnapshot> {
+  const {from, url} = resolveDatabaseUrl(o.databaseUrl, o.envFiles, process.env, fromPlan ?? (await herokuVars(o)))
   const target = parseTarget(url, from)
   return takeSnapshot(target, {connectTimeoutSeconds: o.connectTimeoutSeconds, statementTimeoutSeconds: o.statementTimeoutSeconds})
+}
+
+/** `live -a APP` (or -r REMOTE): the app's config vars, read from the Platform API only when a URL is not given outright. */
+async function herokuVars(o: LiveRunOptions): Promise<undefined | {app: string; vars: ReadonlyMap<string, string>}> {
+  if (!o.heroku || (o.databaseUrl !== undefined && !VAR_NAME.test(o.databaseUrl))) return undefined
+  const app = await herokuAppName({app: o.heroku.app, remote: o.heroku.remote}, undefined)
+  if (app === undefined) return undefined
+  return {app, vars: await readHerokuConfigVars(app, {timeoutSeconds: o.heroku.apiTimeoutSeconds})}
 }
 
 /** The one function behind `conncalc live`. */
@@ -82,7 +106,9 @@ export async function runPlanLive(request: BudgetRequest, o: LiveRunOptions): Pr
   let snapshot: LiveSnapshot | undefined
   const {report, title: procfile} = await runPlan(request, {
     async live() {
-      snapshot = await snapshotFor(o)
+      // plan --live -a APP: the database is the one the app's config vars name (read once, with the rest of the app).
+      const heroku = request.apps.find((a) => a.heroku)?.heroku
+      snapshot = await snapshotFor(o, heroku ? {app: heroku.app, vars: new Map([...heroku.env.vars].map(([k, e]) => [k, e.value]))} : undefined)
       return buildLiveFacts(snapshot, o).limit
     },
   })

@@ -99,15 +99,9 @@ export async function runPlan(
   return {report, request, table, title}
 }
 
-const procfileDisplay = (path: string): string => {
-  const rel = relative(process.cwd(), resolve(path)) || path
-  return rel.startsWith('..') ? resolve(path) : rel
-}
+const procfileDisplay = (path: string): string => displayPath(resolve(path))
 
-const displayRoot = (dir: string): string => {
-  const rel = relative(process.cwd(), dir).replaceAll('\\', '/')
-  return rel.startsWith('..') ? displayPath(dir) : rel
-}
+const displayRoot = (dir: string): string => relative(process.cwd(), dir).replaceAll('\\', '/') === '' ? '' : displayPath(dir)
 
 /** Read and analyze one app, then apply its assumptions and preboot. */
 async function analyzeOne(request: AppRequest, reads: ReadCache): Promise<AppModel> {

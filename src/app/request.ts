@@ -44,10 +44,10 @@ export interface InputFlags {
 }
 
 const DEFAULT_WARN_AT = 0.8
-const DEFAULT_API_TIMEOUT = 15
+export const DEFAULT_API_TIMEOUT = 15
 
 /** The Heroku app to read: -a APP, or the app of the git remote -r names. */
-async function herokuAppName(flags: InputFlags, configDir: string | undefined): Promise<string | undefined> {
+export async function herokuAppName(flags: Pick<InputFlags, 'app' | 'procfile' | 'remote'>, configDir: string | undefined): Promise<string | undefined> {
   if (flags.app !== undefined && flags.remote !== undefined) throw new UsageError('give -a/--app or -r/--remote, not both', 'e.g. -a my-app, or -r heroku')
   if (flags.app !== undefined) {
     if (!/^[a-z0-9][a-z0-9-]*$/i.test(flags.app)) throw new UsageError(`-a ${flags.app}: not a Heroku app name`, 'Heroku app names are lower-case letters, digits and dashes')

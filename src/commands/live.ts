@@ -7,6 +7,8 @@ import {liveJson} from '../live/live-report.js'
 import {liveExitCode, runLive} from '../app/live.js'
 import {renderLive} from '../render/live.js'
 import {liveFlags, liveOptionsFrom} from './live-flags.js'
+import {defaultRemote, inputFlags} from './flags.js'
+import {DEFAULT_API_TIMEOUT} from '../app/request.js'
 
 export default class Live extends BaseCommand {
   static override description = `Read a running PostgreSQL database: its connection limit and who holds its connections now.
@@ -15,12 +17,19 @@ Connects with a read-only session and short timeouts, reads max_connections, the
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --env-file .env.production',
+    '<%= config.bin %> <%= command.id %> -a my-app',
     '<%= config.bin %> <%= command.id %> --database-url "$(heroku config:get DATABASE_URL -a my-app)" --plan standard-0',
     '<%= config.bin %> <%= command.id %> --database-url HEROKU_POSTGRESQL_ROSE_URL --env-file .env.heroku --json',
   ]
 
   static override flags = {
     ...liveFlags,
+    app: Flags.string({
+      char: 'a',
+      description: "the Heroku app whose database to read: its DATABASE_URL config var (or the one --database-url names), from the Platform API (token: HEROKU_API_KEY, else `heroku login`'s ~/.netrc; the URL, its password and the token are never printed)",
+    }),
+    'api-timeout': inputFlags['api-timeout'],
+    remote: Flags.string({char: 'r', description: 'read the database of the Heroku app this git remote of the checkout points at (as -a), e.g. -r heroku; `-r` alone means heroku'}),
     'env-file': Flags.string({
       aliases: ['dotenv'], // see src/commands/flags.ts: Node itself reads `--env-file` under npx
       description:
@@ -34,12 +43,13 @@ Connects with a read-only session and short timeouts, reads max_connections, the
   }
 
   async run(): Promise<JsonLiveReport> {
-    const {flags} = await this.parse(Live)
+    const {flags} = await this.parse(Live, defaultRemote(this.argv))
     const warnAt = Number(flags['warn-at'])
     // Checked here so the message names what was typed (`abc`), not NaN.
     if (!(warnAt > 0 && warnAt <= 1)) throw new UsageError(`--warn-at must be a fraction between 0 and 1, got ${flags['warn-at']}`, 'e.g. --warn-at 0.8')
     const report = await runLive({
       ...liveOptionsFrom(flags, flags['env-file'] ?? [], warnAt),
+      heroku: flags.app === undefined && flags.remote === undefined ? undefined : {apiTimeoutSeconds: flags['api-timeout'] ?? DEFAULT_API_TIMEOUT, app: flags.app, remote: flags.remote},
       plan: flags.plan,
       plansFile: flags['plans-file'],
     })

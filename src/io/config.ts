@@ -28,9 +28,17 @@ export interface LoadedConfig {
   lineOf(path: ReadonlyArray<number | string>): number
 }
 
+/**
+ * A path as shown to the user (titles, the SVG, messages): relative to the working
+ * folder, as they would type it — `../my-app/Procfile` too — so a CI log or a
+ * committed chart shows no home folder or runner path. A file more than one
+ * folder up (or on another drive) stays absolute, which reads better there.
+ */
 export const displayPath = (abs: string): string => {
-  const rel = relative(process.cwd(), abs)
-  return rel === '' || rel.startsWith('..') ? abs : rel
+  const rel = relative(process.cwd(), abs).replaceAll('\\', '/')
+  if (rel === '') return abs
+  const up = /^(?:\.\.\/)*/.exec(`${rel}/`)![0].length / 3
+  return isAbsolute(rel) || up > 1 ? abs : rel
 }
 
 /**

@@ -71,14 +71,7 @@ export interface ReadOptions {
  * several fail, the first in this order is reported, so the message is stable.
  */
 export async function readHerokuApp(app: string, options: ReadOptions): Promise<HerokuAppData> {
-  const env = options.env ?? process.env
-  const api = herokuApi(env)
-  const auth = options.token ? {from: 'the Heroku CLI', token: options.token} : herokuToken(api, env)
-  if (!auth) {
-    throw new UsageError(`no Heroku API token to read app ${app}: HEROKU_API_KEY is not set and ~/.netrc has no entry for ${api.host}`, 'run `heroku login`, or set HEROKU_API_KEY (e.g. from `heroku authorizations:create`)')
-  }
-
-  const get = (path: string): Promise<unknown> => getJson(api, auth.token, app, path, options.timeoutSeconds)
+  const {api, get} = client(app, options)
   const enc = encodeURIComponent(app)
   const settled = await Promise.allSettled([
     get(`/apps/${enc}/formation`),
@@ -99,6 +92,29 @@ export async function readHerokuApp(app: string, options: ReadOptions): Promise<
     formation: shape(`/apps/${enc}/formation`, () => list(formation, 'formation', readFormation)),
     preboot: shape(`/apps/${enc}/features/preboot`, () => bool(field(object(preboot, 'the feature'), 'enabled'), 'enabled')),
   }
+}
+
+/**
+ * `conncalc live -a APP`: only the app's config vars (GET /apps/{app}/config-vars),
+ * for the database URL to connect to. The values are secrets: never printed.
+ */
+export async function readHerokuConfigVars(app: string, options: ReadOptions): Promise<Map<string, string>> {
+  const {get} = client(app, options)
+  const path = `/apps/${encodeURIComponent(app)}/config-vars`
+  const body = await get(path)
+  return shape(path, () => readConfigVars(body))
+}
+
+/** Where the API is and the token to send (HEROKU_API_KEY, the netrc entry, or the Heroku CLI's own). */
+function client(app: string, options: ReadOptions): {api: HerokuApi; get: (path: string) => Promise<unknown>} {
+  const env = options.env ?? process.env
+  const api = herokuApi(env)
+  const auth = options.token ? {from: 'the Heroku CLI', token: options.token} : herokuToken(api, env)
+  if (!auth) {
+    throw new UsageError(`no Heroku API token to read app ${app}: HEROKU_API_KEY is not set and ~/.netrc has no entry for ${api.host}`, 'run `heroku login`, or set HEROKU_API_KEY (e.g. from `heroku authorizations:create`)')
+  }
+
+  return {api, get: (path: string): Promise<unknown> => getJson(api, auth.token, app, path, options.timeoutSeconds)}
 }
 
 /** One GET, following 206 Partial Content ranges (lists longer than a page) to the end. */

@@ -8,6 +8,7 @@ import type {JsonReport} from '../../src/model/report.js'
 import {cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import type {IncomingMessage} from 'node:http'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {fixture, type PlanJson, runCliAsync} from '../helpers/cli.js'
@@ -233,6 +234,47 @@ describe('the Postgres plan from the add-ons', () => {
     const report = JSON.parse(r.stdout) as JsonReport
     expect(report.limit).toBeNull()
     expect(report.diagnostics.find((d) => d.code === 'database-plan-unknown')?.message).toContain('heroku-postgresql:turbo-9, which is not in')
+  })
+})
+
+/**
+ * Lists longer than a page (Platform API Reference, "Ranges": a truncated list
+ * answers 206 Partial Content with a Next-Range header; the client repeats the
+ * request with Range set to that value, until a 200). The formation here comes
+ * back one process type per page.
+ */
+describe('paging: 206 Partial Content and Next-Range', () => {
+  const pages = (items: unknown[], key: string) => (req: IncomingMessage): Answer => {
+    // Range: `id ..; max=1` first (or none), then `]<id of the last one>; max=1` as Next-Range said.
+    const after = /^\](\S+);/.exec(req.headers.range ?? '')?.[1]
+    const at = after === undefined ? 0 : items.findIndex((i) => (i as Record<string, string>)[key] === after) + 1
+    const last = at === items.length - 1
+    const id = (items[at] as Record<string, string>)[key]
+    return {body: [items[at]], headers: {'Content-Range': `${key} ${id}..${id}; max=1`, ...(last ? {} : {'Next-Range': `]${id}; max=1`})}, status: last ? 200 : 206}
+  }
+
+  it('follows Next-Range to the last page and budgets every process type it lists', async () => {
+    const types = [
+      formation(APP, 'web', 3, 'Standard-2X', 'bundle exec puma -C config/puma.rb'),
+      formation(APP, 'worker', 2, 'Standard-1X', 'bundle exec sidekiq -c 8'),
+    ]
+    const s = await serve({...shop(), [`/apps/${APP}/formation`]: pages(types, 'type')})
+    const r = await run(['-a', APP, '--json'], {}, s)
+    expect(r.stderr).toBe('')
+    const report = JSON.parse(r.stdout) as PlanJson
+    // Both pages read: web 3 × 2 × min(6, 6) = 36 and worker 2 × min(6, 8) = 12, as when the list came whole.
+    expect(row(report, 'web')).toMatchObject({connections: 36, dynos: 3})
+    expect(row(report, 'worker')).toMatchObject({connections: 12, dynos: 2})
+    const asked = s.requests.filter((q) => q.path === `/apps/${APP}/formation`).map((q) => q.range ?? null)
+    expect(asked).toEqual([null, ']web; max=1'])
+  })
+
+  it('a server that never stops answering 206 is an error after 100 pages, not a hang', async () => {
+    const s = await serve({...shop(), [`/apps/${APP}/formation`]: () => ({body: [], headers: {'Next-Range': ']x; max=1'}, status: 206})})
+    const r = await run(['-a', APP], {}, s)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(`conncalc: Heroku API: GET /apps/${APP}/formation kept answering 206 Partial Content after 100 pages\n  hint: try again; if it persists, report it with the app size\n`)
+    expect(r.stderr).not.toContain(TOKEN)
   })
 })
 

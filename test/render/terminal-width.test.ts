@@ -1,10 +1,10 @@
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {wrapLine} from '../../src/render/wrap.js'
-import {fixture, runCli} from '../helpers/cli.js'
+import {fixture, ROOT, runCli} from '../helpers/cli.js'
 
 // The README's example: web 2 dynos × 2 Puma workers × min(pool 5, 3 threads) = 12,
 // worker 1 × 1 × min(5, 5) = 5, release 1 (deploy peak only): 17 of essential-0's 20.
@@ -131,5 +131,20 @@ describe('wrapLine', () => {
     const ESC = String.fromCodePoint(27)
     const dim = (s: string) => `${ESC}[2m${s}${ESC}[22m`
     expect(wrapLine(`${dim('warning')}: one two three`, 17)).toEqual([`${dim('warning')}: one two`, '  three'])
+  })
+})
+
+describe('paths are shown relative to the working folder', () => {
+  it("a sibling app's Procfile (../app/Procfile) in the table and the SVG, never the absolute path", () => {
+    const base = mkdtempSync(join(tmpdir(), 'conncalc-paths-'))
+    temps.push(base)
+    cpSync(join(ROOT, 'examples/rails'), join(base, 'app'), {recursive: true})
+    mkdirSync(join(base, 'ci'))
+    const args = ['plan', '--procfile', '../app/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
+    const table = runCli(args, {cwd: join(base, 'ci')})
+    expect(table.stdout.split('\n')[0]).toBe('conncalc plan ../app/Procfile · plan essential-0 (limit 20, secondary source)')
+    const svg = runCli([...args, '--format', 'svg'], {cwd: join(base, 'ci')})
+    expect(svg.stdout).toContain('>../app/Procfile · plan essential-0 (limit 20, secondary source)</text>')
+    expect(table.stdout + svg.stdout).not.toContain(base)
   })
 })
