@@ -15,6 +15,7 @@ const GRAMMARS = {
   bash: 'tree-sitter-bash/tree-sitter-bash.wasm',
   'c-sharp': 'tree-sitter-c-sharp/tree-sitter-c_sharp.wasm',
   elixir: 'tree-sitter-elixir/tree-sitter-elixir.wasm',
+  go: 'tree-sitter-go/tree-sitter-go.wasm',
   python: 'tree-sitter-python/tree-sitter-python.wasm',
 } as const
 

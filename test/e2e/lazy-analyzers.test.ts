@@ -24,6 +24,7 @@ describe('start-up stays fast: language analyzers load only when a process type 
   const markers = {
     '.NET (src/languages/dotnet/csharp.ts)': 'function readCsharp(',
     'Elixir (src/languages/elixir/config.ts)': 'function readElixirConfig(',
+    'Go (src/languages/go/go-code.ts)': 'function readGoCode(',
     'JVM (src/languages/jvm/spring.ts)': 'var SpringConfig = class',
     'Node (src/languages/node/js.ts)': 'function parseJs(',
     'Python evaluator (src/languages/python/evaluate.ts)': 'function evaluatePython(',

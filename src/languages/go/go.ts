@@ -1,17 +1,29 @@
 /**
- * Go: one process per dyno. database/sql has no default cap on open
- * connections (SetMaxOpenConns: "The default is 0 (unlimited)"), so unless the
- * app uses pgxpool (MaxConns default max(4, NumCPU)) the count cannot be known
- * statically: an `unbounded-pool` warning asks for --assume.
+ * Go: one process per dyno. The binary's package (`bin/api` → `cmd/api`, else the module
+ * root) and the module's packages it imports are read with tree-sitter-go (go-code.ts):
+ * - database/sql (also sqlx and GORM, which sit on it): `SetMaxOpenConns(n)` is the pool.
+ *   Without it there is no cap ("The default is 0 (unlimited)", database/sql
+ *   DB.SetMaxOpenConns): net/http serves each request on its own goroutine with no limit,
+ *   so the connections are bounded only by the requests in flight, and at last by the
+ *   database's max_connections. That is `unbounded-pool`; 1 is counted until --assume.
+ * - pgxpool: `config.MaxConns = n`, else `pool_max_conns` in the URL, else pgx's default
+ *   max(4, runtime.NumCPU()) (pgxpool/pool.go ParseConfig), NumCPU being the dyno's CPUs.
+ * Goroutines can use every pooled connection at once, so threads = the pool.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
+import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import type {GoCode, GoSite} from './go-code.js'
 
-import {assumed, fromDefault, fromFile, sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isGo} from '../common/matchers.js'
+import {pyCandidate} from '../python/candidate.js'
+import {readGoCode} from './go-code.js'
 
-const SQL = 'https://pkg.go.dev/database/sql#DB.SetMaxOpenConns'
+// database/sql sql.go: "SetMaxOpenConns sets the maximum number of open connections to the database. … If n <= 0, then there is no limit on the number of open connections. The default is 0 (unlimited)."
+const SQL = 'https://github.com/golang/go/blob/master/src/database/sql/sql.go'
+// pgxpool/pool.go: defaultMaxConns = int32(4); ParseConfig: pool_max_conns, else max(defaultMaxConns, runtime.NumCPU()).
 const PGXPOOL = 'https://github.com/jackc/pgx/blob/master/pgxpool/pool.go'
 
 /** Required modules from go.mod (`require x v1` and `require ( … )` blocks), with their lines. */
@@ -31,42 +43,110 @@ export function goModules(text: string): Map<string, number> {
   return out
 }
 
+/** The module path: go.mod's `module X`, or a Godeps app's ImportPath. */
+function modulePath(ctx: AnalyzerContext): string | undefined {
+  const mod = ctx.files.read('go.mod')
+  const m = mod ? /^module\s+(\S+)/m.exec(mod.text) : undefined
+  if (m) return m[1].replaceAll('"', '')
+  try {
+    const godeps = ctx.files.read('Godeps/Godeps.json')
+    const path = godeps ? (JSON.parse(godeps.text) as {ImportPath?: unknown}).ImportPath : undefined
+    return typeof path === 'string' ? path : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Folders the binary may be built from: `cmd/<name>` and `<name>` for `bin/<name>`, and the module root. */
+function packageDirs(ctx: AnalyzerContext): string[] {
+  const name = (ctx.command.argv[0] ?? '').replace(/^(\.\/)?bin\//, '')
+  const named = name && !name.includes('/') ? [`cmd/${name}`, name].filter((d) => ctx.files.list(d).some((f) => f.endsWith('.go'))) : []
+  return named.length > 0 ? named : ['']
+}
+
+const valueOf = (site: GoSite, what: string, diagnostics: Diagnostic[]): Sourced<number> | undefined => {
+  const c = pyCandidate(site.value, what, {file: site.file, line: site.line})
+  diagnostics.push(...c.diagnostics)
+  return c.value
+}
+
+/** The site's value, else a labelled assumption naming where the app sets it (an app that caps its pool is never told to add the cap). */
+function setting(sites: GoSite[], what: string, diagnostics: Diagnostic[]): {unread?: GoSite; value?: Sourced<number>} {
+  const read = sites.map((s) => ({s, v: valueOf(s, what, diagnostics)}))
+  const known = read.filter((r) => r.v)
+  if (known.length === 0) return sites.length > 0 ? {unread: sites[0]} : {}
+  // Several calls (one per process kind, a test helper): the largest, said when they differ.
+  const best = known.reduce((a, b) => (b.v!.value > a.v!.value ? b : a))
+  const differ = new Set(known.map((k) => k.v!.value)).size > 1
+  return {value: differ ? {...best.v!, via: [...(best.v!.via ?? []), assumed(`${what} is set to ${known.map((k) => `${k.v!.value} at ${k.s.file}:${k.s.line}`).join(', ')}; the largest is counted`)]} : best.v!}
+}
+
+function pgxPool(ctx: AnalyzerContext, code: GoCode, modLine: Source | undefined, diagnostics: Diagnostic[]): PoolEntry {
+  const opened = code.opened.find((o) => o.lib === 'pgxpool')
+  const origin = opened ? fromFile(opened.file, opened.line) : (modLine ?? fromDefault('pgxpool', PGXPOOL))
+  const set = setting(code.maxConns, 'pgxpool MaxConns', diagnostics)
+  if (set.value) return {database: `pgxpool ${set.value.source.kind === 'file' ? `${set.value.source.file}` : ''}`.trim(), pool: set.value, server: 'DATABASE_URL'}
+  // pool_max_conns in the URL the pool is made from (the env value given to conncalc, or a literal).
+  const url = opened?.value?.kind === 'known' && typeof opened.value.value === 'string' ? opened.value : undefined
+  const inUrl = url ? /[?&\s]pool_max_conns=(\d+)/.exec(` ${url.value as string}`)?.[1] : undefined
+  if (url && inUrl) return {database: 'pgxpool', pool: sourced(Number(inUrl), url.via[0] ?? fromFile(url.file, url.line), [fromDefault('pgxpool reads pool_max_conns from the connection string', PGXPOOL)]), server: 'DATABASE_URL'}
+  const n = ctx.dyno?.nproc
+  const cpus = n?.value ?? 8
+  const via: Source[] = [fromDefault('pgxpool default MaxConns: max(4, runtime.NumCPU())', PGXPOOL), ...(n ? [n.source, ...(n.via ?? [])] : [])]
+  if (set.unread) via.push(assumed(`the app sets MaxConns at ${set.unread.file}:${set.unread.line}, which conncalc cannot read; the default is assumed`))
+  if (!opened) via.push(assumed('pgx is in go.mod but no pgxpool.New/Connect/ParseConfig was found in the code read; its default pool assumed'))
+  const pool = sourced(Math.max(4, cpus), origin, via)
+  diagnostics.push(...cpuCountWarning(ctx, pool, 'pgxpool MaxConns', 'add pool_max_conns=N to the connection string, or set config.MaxConns'))
+  return {database: 'pgxpool', pool, server: 'DATABASE_URL'}
+}
+
 export const go: ServerAnalyzer = {
-  analyze(ctx: AnalyzerContext): ServerAnalysis {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const mod = ctx.files.read('go.mod')
     const modules = mod ? goModules(mod.text) : new Map<string, number>()
-    const pgx = [...modules.keys()].find((m) => /^github\.com\/jackc\/pgx\/v[45]$/.test(m))
-    const diagnostics: Diagnostic[] = []
+    const pgxModule = [...modules.keys()].find((m) => /^github\.com\/jackc\/pgx\/v[45]$/.test(m))
+    const code = await readGoCode({args: ctx.command.argv.slice(1), dirs: packageDirs(ctx), env: ctx.env, files: ctx.files, module: modulePath(ctx), nproc: ctx.dyno?.nproc})
+    const diagnostics: Diagnostic[] = [...code.diagnostics]
     const processes = sourced(1, fromDefault('a Go binary is one process per dyno', 'https://devcenter.heroku.com/articles/go-support'))
-    if (pgx) {
-      const n = ctx.dyno?.nproc
-      const cpus = n?.value ?? 8
-      const pool = sourced(Math.max(4, cpus), fromFile('go.mod', modules.get(pgx)!), [fromDefault('pgxpool default MaxConns: max(4, runtime.NumCPU())', PGXPOOL), ...(n ? [n.source] : []), assumed('the app is assumed to use pgxpool without pool_max_conns; conncalc does not read Go code')])
-      diagnostics.push(...cpuCountWarning(ctx, pool, 'pgxpool MaxConns', 'add pool_max_conns=N to the connection string'))
-      return {
-        diagnostics,
-        language: 'go',
-        pools: [{database: 'pgxpool', pool, server: 'DATABASE_URL'}],
-        processesPerDyno: processes,
-        server: 'go',
-        threadsPerProcess: sourced(pool.value, fromDefault('goroutines can use every pooled connection at once', PGXPOOL), [pool.source]),
+    const pools: PoolEntry[] = []
+    const usesPgxpool = code.opened.some((o) => o.lib === 'pgxpool') || code.maxConns.length > 0
+    if (usesPgxpool || (pgxModule && code.opened.length === 0)) pools.push(pgxPool(ctx, code, pgxModule ? fromFile('go.mod', modules.get(pgxModule)!) : undefined, diagnostics))
+
+    const sqlOpen = code.opened.find((o) => o.lib !== 'pgxpool')
+    const cap = setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
+    if (cap.value) {
+      const lib = sqlOpen?.lib ?? 'database/sql'
+      pools.push({database: `${lib}${sqlOpen ? ` ${sqlOpen.file}:${sqlOpen.line}` : ''}`, pool: cap.value, server: 'DATABASE_URL'})
+    } else if (sqlOpen || (pools.length === 0 && code.maxOpen.length === 0)) {
+      const where = sqlOpen ? ` (${sqlOpen.lib} opened at ${sqlOpen.file}:${sqlOpen.line})` : ''
+      if (cap.unread) {
+        // The app caps its pool; conncalc cannot read the number. Never tell it to add the cap.
+        diagnostics.push({code: 'unknown-config-value', file: cap.unread.file, fix: `give the value (--env for the variable it reads) or --assume ${ctx.processType}=1:N:N`, line: cap.unread.line, message: `${ctx.processType}: SetMaxOpenConns here caps the pool${where}, but conncalc cannot read its value; 1 connection is counted until you say`, processType: ctx.processType, severity: 'warning'})
+      } else {
+        diagnostics.push({
+          code: 'unbounded-pool',
+          ...(sqlOpen ? {file: sqlOpen.file, line: sqlOpen.line} : {}),
+          fix: `call db.SetMaxOpenConns(N) after opening it${sqlOpen ? ` (${sqlOpen.file}:${sqlOpen.line})` : ''} and tell conncalc: --assume ${ctx.processType}=1:N:N`,
+          message: `${ctx.processType}: Go's database/sql${where} opens as many connections as goroutines ask for (no default limit): net/http runs each request on its own goroutine, so only the requests in flight — and at last the database's max_connections — bound it; conncalc counts 1 until you give --assume`,
+          processType: ctx.processType,
+          severity: 'warning',
+        })
+      }
+
+      const why = cap.unread ? `SetMaxOpenConns at ${cap.unread.file}:${cap.unread.line} cannot be read` : `database/sql has no default cap ("The default is 0 (unlimited)", ${SQL}); bounded only by the requests in flight`
+      if (pools.length === 0) {
+        return {diagnostics, language: 'go', pools: [], processesPerDyno: processes, server: 'go', threadsPerProcess: sourced(1, assumed(`${why}; 1 connection counted until --assume says more`))}
       }
     }
 
-    diagnostics.push({
-      code: 'unbounded-pool',
-      fix: `call db.SetMaxOpenConns(N) in the app and tell conncalc: --assume ${ctx.processType}=1:N:N`,
-      message: `${ctx.processType}: Go's database/sql opens as many connections as goroutines ask for (no default limit); conncalc counts 1 until you give --assume`,
-      processType: ctx.processType,
-      severity: 'warning',
-    })
+    const total = pools.reduce((a, p) => a + p.pool.value, 0)
     return {
       diagnostics,
       language: 'go',
-      pools: [],
+      pools,
       processesPerDyno: processes,
       server: 'go',
-      threadsPerProcess: sourced(1, assumed(`database/sql has no default cap (${SQL}); 1 connection counted until --assume says more`)),
+      threadsPerProcess: sourced(total, fromDefault('goroutines can use every pooled connection at once', PGXPOOL), pools.map((p) => p.pool.source)),
     }
   },
   id: 'go',

@@ -1,0 +1,303 @@
+/**
+ * Go code read with tree-sitter-go (util/tree-sitter.ts, loaded only when a Go app's
+ * files are read): the package the Procfile's binary is built from and the in-module
+ * packages it imports, searched for what sizes a pool —
+ * `db.SetMaxOpenConns(n)` (database/sql, sqlx, GORM's `db.DB()`), pgxpool's
+ * `config.MaxConns = n` and `pool_max_conns` in the URL given to `pgxpool.New`/`Connect`/
+ * `ParseConfig` — and where pools are opened (`sql.Open`, `sqlx.Connect`, `gorm.Open`,
+ * `pgxpool.New…`). A small evaluator reads the values apps write: integer literals,
+ * package constants and variables, `int32(x)`, `os.Getenv("X")`, `strconv.Atoi(…)`,
+ * `runtime.NumCPU()` (the dyno's CPUs), `flag.Int("name", 10, …)` (the Procfile's
+ * `-name=N`, else its default) and arithmetic. Anything else makes that value unknown.
+ * Never runs the code.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Env} from '../../model/env.js'
+import type {FileReader} from '../../model/files.js'
+import type {Source, Sourced} from '../../model/source.js'
+import type {EvalValue} from '../python/values.js'
+
+import {fromDefault, fromFlag} from '../../model/source.js'
+import {isExhaustion} from '../../util/exhaustion.js'
+import {firstSyntaxError, loadGrammar, type TsNode} from '../../util/tree-sitter.js'
+
+const MAX_FILES = 300
+const FLAG_REF = 'https://pkg.go.dev/flag#Int'
+
+export interface GoSite {
+  file: string
+  line: number
+  /** What the call or assignment names: "database/sql", "sqlx", "gorm", "pgxpool". */
+  lib: string
+  value?: EvalValue
+}
+
+export interface GoCode {
+  diagnostics: Diagnostic[]
+  files: string[]
+  /** `X.MaxConns = n` (pgxpool.Config). */
+  maxConns: GoSite[]
+  /** `X.SetMaxOpenConns(n)` (database/sql and what wraps it). */
+  maxOpen: GoSite[]
+  /** Pools opened: `sql.Open`, `sqlx.Connect`, `gorm.Open`, `pgxpool.New…` (value: the URL given, when read). */
+  opened: GoSite[]
+}
+
+export interface GoReadInput {
+  /** The Procfile command's arguments after the binary (`-max-conns=20`). */
+  args: string[]
+  env: Env
+  files: FileReader
+  /** Package folders to start from (the binary's `cmd/<name>`, the module root). */
+  dirs: string[]
+  module?: string
+  nproc?: Sourced<number>
+}
+
+const OPENERS: Record<string, {fns: RegExp; lib: string}> = {
+  'database/sql': {fns: /^Open(DB)?$/, lib: 'database/sql'},
+  'github.com/jmoiron/sqlx': {fns: /^(Open|Connect|MustConnect|MustOpen)$/, lib: 'sqlx'},
+  'gorm.io/gorm': {fns: /^Open$/, lib: 'gorm'},
+  'github.com/jinzhu/gorm': {fns: /^Open$/, lib: 'gorm'},
+}
+const isPgxpool = (path: string): boolean => /^github\.com\/jackc\/pgx\/v[45]\/pgxpool$/.test(path)
+
+const line = (n: TsNode): number => n.startPosition.row + 1
+
+class GoFile {
+  readonly imports = new Map<string, string>() // local name → import path
+  readonly names = new Map<string, TsNode>() // name → expression it was given (package and function scope alike)
+  private readonly evaluating = new Set<string>()
+
+  constructor(
+    readonly path: string,
+    private readonly input: GoReadInput,
+  ) {}
+
+  private known(n: TsNode, value: boolean | null | number | string, via: Source[] = [], from: EvalValue[] = []): EvalValue {
+    const missing = from.flatMap((f) => f.missingEnv ?? [])
+    return {file: this.path, kind: 'known', line: line(n), value, via: [...from.flatMap((f) => (f.kind === 'known' ? f.via : [])), ...via], ...(missing.length > 0 ? {missingEnv: missing} : {})}
+  }
+
+  private unknown(n: TsNode, reason?: string, from: EvalValue[] = []): EvalValue {
+    const inner = from.find((f) => f.kind === 'unknown')
+    if (inner) return inner
+    const missing = from.flatMap((f) => f.missingEnv ?? [])
+    return {file: this.path, kind: 'unknown', line: line(n), reason: reason ?? `\`${n.text.replaceAll(/\s+/g, ' ').slice(0, 60)}\` is not something conncalc evaluates`, ...(missing.length > 0 ? {missingEnv: missing} : {})}
+  }
+
+  /** `pkg.Fn` as "import/path.Fn" when pkg is an import of this file. */
+  qualified(fn: TsNode | null): string | undefined {
+    if (fn?.type !== 'selector_expression') return undefined
+    const operand = fn.childForFieldName('operand')
+    const field = fn.childForFieldName('field')?.text
+    if (operand?.type !== 'identifier' || !field) return undefined
+    const path = this.imports.get(operand.text)
+    return path ? `${path}.${field}` : undefined
+  }
+
+  evaluate(n: TsNode | null): EvalValue | undefined {
+    if (!n) return undefined
+    switch (n.type) {
+      case 'int_literal': {
+        const v = Number(n.text.replaceAll('_', ''))
+        return Number.isInteger(v) ? this.known(n, v) : this.unknown(n)
+      }
+
+      case 'interpreted_string_literal':
+      case 'raw_string_literal': {
+        const body = n.text.slice(1, -1)
+        return this.known(n, n.type === 'raw_string_literal' ? body : body.replaceAll(/\\(.)/g, '$1'))
+      }
+
+      case 'parenthesized_expression': {
+        return this.evaluate(n.namedChildren[0] ?? null)
+      }
+
+      case 'identifier': {
+        const expr = this.names.get(n.text)
+        if (!expr || this.evaluating.has(n.text)) return this.unknown(n, `\`${n.text}\` is not given a value conncalc can read in ${this.path}`)
+        this.evaluating.add(n.text)
+        try {
+          return this.evaluate(expr)
+        } finally {
+          this.evaluating.delete(n.text)
+        }
+      }
+
+      case 'unary_expression': {
+        const op = n.childForFieldName('operator')?.text
+        const v = this.evaluate(n.childForFieldName('operand'))
+        if (!v) return this.unknown(n)
+        if (op === '*' || op === '+') return v // `*maxConns` of a flag.Int pointer
+        if (op === '-' && v.kind === 'known' && typeof v.value === 'number') return this.known(n, -v.value, [], [v])
+        return this.unknown(n, undefined, [v])
+      }
+
+      case 'binary_expression': {
+        const a = this.evaluate(n.childForFieldName('left'))
+        const b = this.evaluate(n.childForFieldName('right'))
+        const op = n.childForFieldName('operator')?.text
+        if (a?.kind !== 'known' || b?.kind !== 'known' || typeof a.value !== 'number' || typeof b.value !== 'number') return this.unknown(n, undefined, [a, b].filter((x): x is EvalValue => Boolean(x)))
+        const r = ({'*': a.value * b.value, '+': a.value + b.value, '-': a.value - b.value, '/': b.value === 0 ? Number.NaN : Math.trunc(a.value / b.value)} as Record<string, number>)[op ?? '']
+        return r === undefined || Number.isNaN(r) ? this.unknown(n) : this.known(n, r, [], [a, b])
+      }
+
+      case 'call_expression': {
+        return this.call(n)
+      }
+
+      default: {
+        return this.unknown(n)
+      }
+    }
+  }
+
+  private call(n: TsNode): EvalValue {
+    const fn = n.childForFieldName('function')
+    const args = n.childForFieldName('arguments')?.namedChildren ?? []
+    const q = this.qualified(fn)
+    // Conversions: int32(x), int(x), int64(x), uint(x).
+    if (fn?.type === 'identifier' && /^u?int(8|16|32|64)?$/.test(fn.text) && args.length === 1) return this.evaluate(args[0]) ?? this.unknown(n)
+    if (q === 'os.Getenv' || q === 'os.LookupEnv') {
+      const name = this.evaluate(args[0] ?? null)
+      if (name?.kind !== 'known' || typeof name.value !== 'string') return this.unknown(n, 'an os.Getenv without a literal name')
+      const e = this.input.env.get(name.value)
+      if (e) return this.known(n, e.value, [e.source])
+      return {file: this.path, kind: 'known', line: line(n), missingEnv: [{line: line(n), name: name.value}], value: null, via: []}
+    }
+
+    if (q === 'strconv.Atoi' || q === 'strconv.ParseInt' || q === 'strconv.ParseUint') {
+      const s = this.evaluate(args[0] ?? null)
+      if (s?.kind !== 'known') return s ?? this.unknown(n)
+      if (s.value === null) return s // an env var with no value: Atoi fails, and the app's own fallback decides
+      const v = typeof s.value === 'string' && /^\s*-?\d+\s*$/.test(s.value) ? Number(s.value) : undefined
+      return v === undefined ? this.unknown(n, `${q}(${JSON.stringify(s.value)}) is not an integer`, [s]) : this.known(n, v, [], [s])
+    }
+
+    if (q === 'runtime.NumCPU') {
+      const cpus = this.input.nproc
+      return cpus ? this.known(n, cpus.value, [cpus.source, ...(cpus.via ?? [])]) : this.unknown(n, "runtime.NumCPU() depends on the dyno's CPU count, which is not known")
+    }
+
+    if (q && /^flag\.(Int|Int64|Uint)$/.test(q)) {
+      const name = this.evaluate(args[0] ?? null)
+      const dflt = this.evaluate(args[1] ?? null)
+      if (name?.kind === 'known' && typeof name.value === 'string') {
+        const given = flagValue(this.input.args, name.value)
+        if (given !== undefined) return /^-?\d+$/.test(given) ? this.known(n, Number(given), [fromFlag(`-${name.value}=${given} (Procfile)`)]) : this.unknown(n, `-${name.value}=${given} is not an integer`)
+        if (dflt?.kind === 'known' && typeof dflt.value === 'number') return this.known(n, dflt.value, [fromDefault(`the default of flag -${name.value} (the Procfile does not pass it)`, FLAG_REF)], [dflt])
+      }
+
+      return dflt ?? this.unknown(n)
+    }
+
+    return this.unknown(n, `\`${(fn?.text ?? '').slice(0, 40)}(…)\` is not a call conncalc evaluates`)
+  }
+}
+
+/** `-name=N`, `--name=N`, `-name N`, `--name N` among the command's arguments. */
+function flagValue(args: string[], name: string): string | undefined {
+  for (const [i, a] of args.entries()) {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(a)
+    if (m?.[1] === name) return m[2] ?? args[i + 1]
+  }
+
+  return undefined
+}
+
+/** Names given values anywhere in the file: const/var specs, `x := …`, `x = …` (the first name of `n, err := …`). */
+function bindNames(root: TsNode, file: GoFile): void {
+  const stack: TsNode[] = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.type === 'import_spec') {
+      const path = n.childForFieldName('path')?.text.slice(1, -1)
+      const name = n.childForFieldName('name')?.text
+      if (path) file.imports.set(name && name !== '_' && name !== '.' ? name : path.split('/').filter((p) => !/^v\d+$/.test(p)).pop()!, path)
+    } else if (n.type === 'const_spec' || n.type === 'var_spec') {
+      const names = n.childrenForFieldName('name')
+      const values = n.childForFieldName('value')?.namedChildren ?? []
+      for (const [i, id] of names.entries()) if (id && values[i]) file.names.set(id.text, values[i])
+    } else if (n.type === 'short_var_declaration' || n.type === 'assignment_statement') {
+      const left = n.childForFieldName('left')?.namedChildren ?? []
+      const right = n.childForFieldName('right')?.namedChildren ?? []
+      // `n, err := strconv.Atoi(…)`: the call's first result is n. A later plain `x = 8` (an error fallback) is not taken over it.
+      if (left[0]?.type === 'identifier' && right[0] && (n.type === 'short_var_declaration' || !file.names.has(left[0].text))) file.names.set(left[0].text, right[0])
+      for (const [i, id] of left.entries()) if (i > 0 && id?.type === 'identifier' && right[i]) file.names.set(id.text, right[i])
+    }
+
+    stack.push(...n.namedChildren.filter((c): c is TsNode => Boolean(c)))
+  }
+}
+
+function collect(root: TsNode, file: GoFile, out: GoCode): void {
+  const stack: TsNode[] = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.type === 'call_expression') {
+      const fn = n.childForFieldName('function')
+      const args = n.childForFieldName('arguments')?.namedChildren ?? []
+      const q = file.qualified(fn)
+      const field = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined
+      if (field === 'SetMaxOpenConns' && !q) {
+        out.maxOpen.push({file: file.path, lib: 'database/sql', line: line(n), value: file.evaluate(args[0] ?? null)})
+      } else if (q) {
+        const pkg = q.slice(0, q.lastIndexOf('.'))
+        const fnName = q.slice(q.lastIndexOf('.') + 1)
+        const opener = OPENERS[pkg]
+        if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n)})
+        else if (isPgxpool(pkg) && /^(New|Connect|ParseConfig)$/.test(fnName)) {
+          // New(ctx, url), Connect(ctx, url), ParseConfig(url): the URL may carry pool_max_conns.
+          const url = args[fnName === 'ParseConfig' ? 0 : 1] ?? null
+          out.opened.push({file: file.path, lib: 'pgxpool', line: line(n), value: file.evaluate(url)})
+        }
+      }
+    } else if (n.type === 'assignment_statement') {
+      const left = n.childForFieldName('left')?.namedChildren ?? []
+      const right = n.childForFieldName('right')?.namedChildren ?? []
+      for (const [i, l] of left.entries()) {
+        if (l?.type === 'selector_expression' && l.childForFieldName('field')?.text === 'MaxConns' && right[i]) out.maxConns.push({file: file.path, lib: 'pgxpool', line: line(n), value: file.evaluate(right[i])})
+      }
+    }
+
+    stack.push(...n.namedChildren.filter((c): c is TsNode => Boolean(c)))
+  }
+}
+
+const isSource = (name: string): boolean => name.endsWith('.go') && !name.endsWith('_test.go')
+
+/** Read the packages reachable from `dirs` (in-module imports followed), never vendor/ or Godeps/. */
+export async function readGoCode(input: GoReadInput): Promise<GoCode> {
+  const out: GoCode = {diagnostics: [], files: [], maxConns: [], maxOpen: [], opened: []}
+  const seen = new Set<string>()
+  const queue = [...input.dirs]
+  while (queue.length > 0 && out.files.length < MAX_FILES) {
+    const dir = queue.shift()!
+    if (seen.has(dir) || /(^|\/)(vendor|Godeps|testdata)(\/|$)/.test(dir)) continue
+    seen.add(dir)
+    for (const name of input.files.list(dir).filter((f) => isSource(f))) {
+      const path = dir === '' ? name : `${dir}/${name}`
+      const f = input.files.read(path)
+      if (!f) continue
+      out.files.push(path)
+      try {
+        const tree = (await loadGrammar('go')).parse(f.text)
+        if (!tree) continue
+        const e = firstSyntaxError(tree)
+        if (e) out.diagnostics.push({code: 'unparsable-config', file: path, line: e.line, message: `${path}:${e.line}: ${e.message}; conncalc reads the rest of the file`, severity: 'warning'})
+        const file = new GoFile(path, input)
+        bindNames(tree.rootNode, file)
+        collect(tree.rootNode, file, out)
+        // The module's own packages this file imports: their folders are read too.
+        if (input.module) for (const p of file.imports.values()) if (p.startsWith(`${input.module}/`)) queue.push(p.slice(input.module.length + 1))
+        tree.delete()
+      } catch (error) {
+        if (!isExhaustion(error)) throw error
+        out.diagnostics.push({code: 'unparsable-config', file: path, line: 1, message: `${path} nests too deeply to read; conncalc reads nothing from it`, severity: 'warning'})
+      }
+    }
+  }
+
+  return out
+}

@@ -1,0 +1,98 @@
+import {describe, expect, it} from 'vitest'
+
+import {go} from '../../src/languages/go/go.js'
+import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {describeSourced, fromFlag, sourced} from '../../src/model/source.js'
+import {dynoFacts} from '../../src/platform/dyno-sizes.js'
+import {ctxFor} from '../analyzers/helpers.js'
+
+const GO_MOD = 'module github.com/example/shop\n\ngo 1.23\n\nrequire github.com/jackc/pgx/v5 v5.7.1\n'
+
+async function run(command: string, files: Record<string, string>, env: Record<string, string> = {}, size = 'standard-1x') {
+  const ctx = ctxFor(command, {env, files: memoryFiles(files)})
+  ctx.dyno = dynoFacts(loadDynoSizes(), sourced(size, fromFlag(`--scale web=1:${size}`)))
+  expect(go.matches(ctx.command, ctx)).toBe(true)
+  return go.analyze(ctx)
+}
+
+// croaky/webstack heroku-go's shape: pgxpool.Connect(ctx, os.Getenv("DATABASE_URL")) with nothing else.
+const CONNECT = [
+  'package main',
+  '',
+  'import (',
+  '\t"context"',
+  '\t"os"',
+  '',
+  '\t"github.com/jackc/pgx/v5/pgxpool"',
+  ')',
+  '',
+  'func main() {',
+  '\tdbURL := os.Getenv("DATABASE_URL")',
+  '\tdb, err := pgxpool.New(context.Background(), dbURL)',
+  '\tif err != nil {',
+  '\t\tpanic(err)',
+  '\t}',
+  '\tdefer db.Close()',
+  '}',
+].join('\n')
+
+describe('Go pools read from the code (tree-sitter-go)', () => {
+  it('pgxpool.New without a cap: max(4, runtime.NumCPU()), NumCPU the dyno\'s CPUs (8 on standard-1x, 4 is the floor)', async () => {
+    const a = await run('bin/server', {'go.mod': GO_MOD, 'main.go': CONNECT})
+    // Standard-1X reports 8 CPUs (plans/dyno-sizes.json): max(4, 8) = 8.
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([8])
+    expect(describeSourced(a.pools![0].pool)).toContain('pgxpool default MaxConns: max(4, runtime.NumCPU())')
+    expect(a.pools![0].pool.source).toEqual({file: 'main.go', kind: 'file', line: 12})
+    expect(a.threadsPerProcess.value).toBe(8)
+  })
+
+  it('pool_max_conns in DATABASE_URL is the cap', async () => {
+    const a = await run('bin/server', {'go.mod': GO_MOD, 'main.go': CONNECT}, {DATABASE_URL: 'postgres://u:p@db.example.com:5432/shop?sslmode=require&pool_max_conns=6'})
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([6])
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
+  })
+
+  it('config.MaxConns from strconv.Atoi(os.Getenv(...)) with the app\'s own fallback: the env value when set', async () => {
+    const src = [
+      'package main',
+      'import (',
+      '\t"context"',
+      '\t"os"',
+      '\t"strconv"',
+      '\t"github.com/jackc/pgx/v5/pgxpool"',
+      ')',
+      'func main() {',
+      '\tcfg, _ := pgxpool.ParseConfig(os.Getenv("DATABASE_URL"))',
+      '\tn, err := strconv.Atoi(os.Getenv("DB_MAX_CONNS"))',
+      '\tif err != nil {',
+      '\t\tn = 12',
+      '\t}',
+      '\tcfg.MaxConns = int32(n)',
+      '\tpgxpool.NewWithConfig(context.Background(), cfg)',
+      '}',
+    ].join('\n')
+    const set = await run('bin/server', {'go.mod': GO_MOD, 'main.go': src}, {DB_MAX_CONNS: '15'})
+    expect(set.pools?.map((p) => p.pool.value)).toEqual([15])
+    expect(set.pools![0].pool.via).toContainEqual(expect.objectContaining({kind: 'env', name: 'DB_MAX_CONNS'}))
+    // Unset: Atoi("") fails and the app falls back to 12, which conncalc does not follow through the if:
+    // the cap is named, unresolved, and pgx's default is labelled an assumption — never "add a cap".
+    const unset = await run('bin/server', {'go.mod': GO_MOD, 'main.go': src})
+    expect(unset.diagnostics.map((d) => d.code)).toContain('unresolved-env')
+    expect(describeSourced(unset.pools![0].pool)).toContain('the app sets MaxConns at main.go:14')
+    expect(unset.diagnostics.map((d) => d.code)).not.toContain('unbounded-pool')
+  })
+
+  it('database/sql with SetMaxOpenConns(maxOpen) from a package const: that is the pool; without it, unbounded-pool at sql.Open', async () => {
+    const mod = 'module example.com/notes\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n'
+    const capped = ['package main', 'import (', '\t"database/sql"', '\t"os"', '\t_ "github.com/lib/pq"', ')', 'const maxOpen = 3 * 4', 'func main() {', '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))', '\tdb.SetMaxOpenConns(maxOpen)', '}'].join('\n')
+    const a = await run('bin/notes', {'go.mod': mod, 'main.go': capped})
+    // 3 × 4 = 12.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql main.go:9', 12]])
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unbounded-pool')
+    const open = await run('bin/notes', {'go.mod': mod, 'main.go': capped.replace('\tdb.SetMaxOpenConns(maxOpen)\n', '')})
+    expect(open.pools).toEqual([])
+    expect(open.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'main.go', line: 9}))
+    expect(describeSourced(open.threadsPerProcess)).toContain('bounded only by the requests in flight')
+  })
+})
