@@ -137,6 +137,24 @@ describe('node analyzer', () => {
     expect(a.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
   })
 
+  it('node-config when tsconfig paths map `config` to its type declarations (opencollective-api\'s shape): the .d.ts is not the module', async () => {
+    const files = {
+      'config/custom-environment-variables.json': '{"database": {"options": {"pool": {"max": "PG_MAX_CONNECTIONS"}}}}',
+      'config/default.json': '{"database": {"options": {"pool": {"min": 5, "max": 10}}}}',
+      'config/production.json': '{"database": {"options": {"pool": {"min": 10, "max": 50}}}}',
+      'package.json': pkg({config: '^3.3.12', sequelize: '^6.37.5'}),
+      'server/lib/sequelize.ts': "import config from 'config'\nimport {Sequelize} from 'sequelize'\nexport const sequelize = new Sequelize('db', 'u', 'p', {dialect: 'postgres', ...config.database.options})\n",
+      'server/types/node-config.d.ts': "declare module 'config' { const c: any; export default c }\n",
+      'tsconfig.json': '{"compilerOptions": {"paths": {"config": ["./server/types/node-config.d.ts"]}}}',
+    }
+    // production.json's max 50 over default.json's 10, spread into the options.
+    const a = await run('node server/lib/sequelize.ts', files)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([50])
+    // PG_MAX_CONNECTIONS=15 (the worker's Procfile line sets it) through custom-environment-variables: a string, read as 15.
+    const w = await run('node server/lib/sequelize.ts', files, {PG_MAX_CONNECTIONS: '15'})
+    expect(w.pools?.map((p) => p.pool.value)).toEqual([15])
+  })
+
   it('pm2-runtime -i N runs N processes', async () => {
     const a = await run('pm2-runtime start app.js -i 3', {'app.js': '', 'package.json': pkg({pg: '8'})})
     expect(a.processesPerDyno.value).toBe(3)

@@ -44,8 +44,10 @@ export class NodeProject {
     const deps = new Map<string, JsModule>()
     const inner = [...stack, path]
     for (const spec of new Set(parsed.specs)) {
-      // `require('config')`: node-config's merged files, unless the app has a module it resolves to.
-      if (spec === 'config' && !this.resolve(spec, path)) {
+      // `require('config')`: node-config's merged files, unless the app has a module it resolves to
+      // (tsconfig `paths` pointing `config` at a .d.ts only types it: opencollective-api does).
+      const own = spec === 'config' ? this.resolve(spec, path) : undefined
+      if (spec === 'config' && (!own || /\.d\.[cm]?ts$/.test(own))) {
         this.nodeConfig ??= nodeConfigModule({diagnostics: this.diagnostics, env: this.ctx.env, exists: (p) => this.ctx.files.exists(p), load: (p) => this.load(p, inner)})
         const m = await this.nodeConfig
         if (m) deps.set(spec, m)
