@@ -48,6 +48,8 @@ describe('Fir (dyno-*) sizes get the Cloud Native Buildpacks defaults', () => {
     // dyno-2c-4gb (Fir): no WEB_CONCURRENCY → 1 worker × min(5, 1) = 1 (the classic formula would give 5).
     const fir = planJson(procfileOf('flask-gunicorn'), ['--scale', 'web=1:dyno-2c-4gb', 'worker=1'])
     expect(fir.type('web')).toMatchObject({connections: 1, processesPerDyno: 1})
+    // The reason says why it is 1 on Fir, not only gunicorn's own default.
+    expect(fir.type('web').sources.processesPerDyno.source).toMatchObject({kind: 'default', ref: 'https://devcenter.heroku.com/articles/python-concurrency', what: 'the heroku/python Cloud Native Buildpack sets no WEB_CONCURRENCY on Fir dynos (dyno-2c-4gb), so gunicorn runs its default 1 worker'})
     // performance-m (Cedar): the classic buildpack's min(2 × 2 + 1, 2560 ÷ 256) = 5 workers.
     const cedar = planJson(procfileOf('flask-gunicorn'), ['--scale', 'web=1:performance-m', 'worker=1'])
     expect(cedar.type('web')).toMatchObject({connections: 5, processesPerDyno: 5})

@@ -17,7 +17,7 @@ import {asString} from './evaluate.js'
 import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {pythonProgram} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
-import {pythonAnalysis} from './server.js'
+import {pythonAnalysis, defaultWorkers} from './server.js'
 import {missingConfig} from '../ruby/ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, unreadFallback} from '../common/setting.js'
 import {isGunicorn} from '../common/matchers.js'
@@ -115,7 +115,7 @@ export const gunicorn: ServerAnalyzer = {
     const webConcurrency = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'gunicorn workers')
     const workers = firstOf(
       [flagCandidate(flags.workers, 'gunicorn workers'), fromCmdArgs(envFlags.workers, 'gunicorn workers'), fromConfig(config, 'workers', 'gunicorn workers'), webConcurrency],
-      sourced(1, fromDefault('gunicorn default workers when WEB_CONCURRENCY is unset', REF)),
+      defaultWorkers(ctx, 'gunicorn', REF),
     )
     const threadsSetting = firstOf(
       [flagCandidate(flags.threads, 'gunicorn threads'), fromCmdArgs(envFlags.threads, 'gunicorn threads'), fromConfig(config, 'threads', 'gunicorn threads')],

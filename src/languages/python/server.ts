@@ -72,3 +72,18 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
     threadsPerProcess: threads,
   }
 }
+
+const FIR_PYTHON = 'https://devcenter.heroku.com/articles/python-concurrency'
+
+/**
+ * The worker count when nothing sets one: the server's own default (1). On a Fir
+ * size that is because Heroku's Python Cloud Native Buildpack sets no
+ * WEB_CONCURRENCY ("We don't set a WEB_CONCURRENCY environment variable for Fir
+ * dynos", Dev Center: Optimizing Python Application Concurrency), which the
+ * source says, so a team moving from Cedar sees why their 4 workers became 1.
+ */
+export function defaultWorkers(ctx: AnalyzerContext, server: string, ref: string): Sourced<number> {
+  const own = fromDefault(`${server} default workers when WEB_CONCURRENCY is unset`, ref)
+  if (ctx.dyno?.row.generation !== 'fir') return sourced(1, own)
+  return sourced(1, fromDefault(`the heroku/python Cloud Native Buildpack sets no WEB_CONCURRENCY on Fir dynos (${ctx.dyno.name}), so ${server} runs its default 1 worker`, FIR_PYTHON), [own])
+}

@@ -6,11 +6,11 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {fromDefault, fromFlag, sourced} from '../../model/source.js'
+import {fromFlag, sourced} from '../../model/source.js'
 import {entryFiles} from './app-pools.js'
 import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {pythonProgram} from './program.js'
-import {pythonAnalysis} from './server.js'
+import {pythonAnalysis, defaultWorkers} from './server.js'
 import {appArgument} from './gunicorn.js'
 import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
 import {isUvicorn} from '../common/matchers.js'
@@ -24,7 +24,7 @@ export const uvicorn: ServerAnalyzer = {
     const project = new PythonProject(ctx)
     const workers = firstOf(
       [flagCandidate(findFlag(rest, ['--workers']), 'uvicorn workers'), envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'uvicorn workers')],
-      sourced(1, fromDefault('uvicorn default workers when WEB_CONCURRENCY is unset', REF)),
+      defaultWorkers(ctx, 'uvicorn', REF),
     )
     const limit = flagCandidate(findFlag(rest, ['--limit-concurrency']), 'uvicorn --limit-concurrency')
     const spec = appArgument(rest.filter((a) => a !== '--reload' && a !== '--proxy-headers'))
