@@ -73,6 +73,18 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
     const baseEnv = new Env([...input.envLayers, ...(appJson.layer ? [appJson.layer] : []), ...(platform ? [platform] : []), ...ruby, ...nodeLayer, runtimeLayer(entry.name)])
     const split = splitCommand(entry.command, baseEnv, origin)
     const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
+    if (split.tooDeep) {
+      diagnostics.push({
+        code: 'unknown-config-value',
+        file: origin.file,
+        fix: `flatten the nested \${…:-…} defaults, or tell conncalc the numbers: --assume ${entry.name}=PROCESSES:THREADS:POOL`,
+        line: origin.line,
+        message: `${entry.name}: the command nests \${…:-…} more than ${split.tooDeep} levels deep; conncalc does not expand it, so what it runs is unknown`,
+        processType: entry.name,
+        severity: 'warning',
+      })
+    }
+
     for (const name of split.unresolved) {
       if (PLATFORM_VARS.has(name) || name.endsWith('_URL')) continue
       diagnostics.push({
@@ -193,7 +205,7 @@ interface ScriptCtx {
 /** One command's server analysis, its ActiveRecord pools (Ruby), and the add-ons that run inside it. */
 async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>, diagnostics: Diagnostic[]) {
   const analyzer = analyzers.find((a) => a.matches(ctx.command, ctx))!
-  const analysis: ServerAnalysis = await analyzer.analyze(ctx)
+  const analysis: ServerAnalysis = countsAtLeastOne(await analyzer.analyze(ctx), ctx.processType, diagnostics)
   diagnostics.push(...analysis.diagnostics)
 
   let {otherServerPools = [], pools} = analysis
@@ -250,4 +262,30 @@ async function besideExtra(other: ScriptCtx, versions: Record<string, string>, d
     kind: 'script-process',
     reason: `\`${what}\` runs beside it in each dyno (${analysis.server}: ${b.processesPerDyno} × ${b.connectionsPerProcess})`,
   }
+}
+
+/**
+ * Processes per dyno and threads per process are whole numbers of at least one: a
+ * config that says `threads -5, -5` or `workers 0.5` is one the server refuses to
+ * start with (Puma raises on min > max or a negative count). Such a value is not a
+ * number to budget with: it becomes an assumption of 1, with a warning at its line.
+ */
+function countsAtLeastOne(analysis: ServerAnalysis, type: string, diagnostics: Diagnostic[]): ServerAnalysis {
+  const fix = (what: string, v: ServerAnalysis['threadsPerProcess']): ServerAnalysis['threadsPerProcess'] => {
+    if (Number.isInteger(v.value) && v.value >= 1) return v
+    const at = v.source.kind === 'file' ? {file: v.source.file, line: v.source.line} : {}
+    diagnostics.push({
+      ...at,
+      code: 'unknown-config-value',
+      fix: `set ${what} to a whole number of at least 1, or tell conncalc: --assume ${type}=PROCESSES:THREADS:POOL`,
+      message: `${type}: ${what} is ${v.value}, which the server would not start with; conncalc assumes 1`,
+      processType: type,
+      severity: 'warning',
+    })
+    return sourced(1, assumed(`${what} ${v.value} is not a count the server starts with; 1 assumed`), [v.source])
+  }
+
+  const processesPerDyno = fix('processes per dyno', analysis.processesPerDyno)
+  const threadsPerProcess = fix('threads per process', analysis.threadsPerProcess)
+  return processesPerDyno === analysis.processesPerDyno && threadsPerProcess === analysis.threadsPerProcess ? analysis : {...analysis, processesPerDyno, threadsPerProcess}
 }

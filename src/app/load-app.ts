@@ -41,6 +41,17 @@ export function loadAppInput(
   const extra: Diagnostic[] = []
   // With -a APP and no Procfile in the checkout, the formation says what runs.
   const procfile = readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : defaultProcfile(files, procfilePath, extra))
+  if (procfile.encoding) {
+    // Heroku's slug compiler matches each line of the file's bytes against `name: command`: in UTF-16
+    // every character is followed (or preceded) by a NUL, so no line matches and nothing runs.
+    extra.push({
+      code: 'invalid-procfile-line',
+      file: relative(root, procfilePath) || 'Procfile',
+      fix: 'save it as UTF-8 (in PowerShell: Get-Content Procfile | Set-Content -Encoding utf8 Procfile.new, then rename)',
+      message: `the Procfile is ${procfile.encoding.toUpperCase()} (what Windows PowerShell's \`>\` writes): conncalc decoded it, but Heroku reads a Procfile as UTF-8 and would find none of these process types`,
+      severity: 'warning',
+    })
+  }
 
   // Highest first: --env, the config's env, --env-file(s), the config's envFiles. With -a APP:
   // --env, --env-file(s), `heroku config`, then the config file's env and envFiles.

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, realpathSync} from 'node:fs'
+import {existsSync, realpathSync} from 'node:fs'
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {type ConncalcConfig, configSchema} from '../model/config.js'
@@ -6,7 +6,7 @@ import {InputError} from '../util/errors.js'
 import {escapeControls} from '../util/control-characters.js'
 import {closest, didYouMean} from '../util/did-you-mean.js'
 import {parseYaml, type YamlError} from '../util/yaml.js'
-import {readTextFile} from './files.js'
+import {readTextFile, whyNotText} from './files.js'
 
 /** File names looked for in the app root, in this order; then package.json's `conncalc` key. */
 export const CONFIG_FILES = ['conncalc.yml', '.conncalc.yml'] as const
@@ -54,8 +54,11 @@ export function findConfig(dir: string): ConfigLocation | null {
 
   const pkg = join(dir, 'package.json')
   if (!existsSync(pkg)) return null
+  // readTextFile: a package.json that is a FIFO or device is never opened (it could block).
+  const file = readTextFile(pkg)
+  if (file.kind !== 'text') return null
   try {
-    const data = JSON.parse(readFileSync(pkg, 'utf8')) as unknown
+    const data = JSON.parse(file.text) as unknown
     if (typeof data === 'object' && data !== null && 'conncalc' in data) return {path: pkg, prefix: ['conncalc']}
   } catch {
     // A broken package.json is not ours to report; other tools will.
@@ -76,12 +79,21 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
   const display = displayPath(location.path)
   const file = readTextFile(location.path)
   if (file.kind !== 'text') {
-    throw new InputError(`cannot read config file ${display} (${file.kind === 'unreadable' ? file.code : file.kind})`)
+    throw new InputError(`cannot read config file ${display} (${file.kind === 'missing' ? 'missing' : whyNotText(file)})`)
   }
 
   // JSON is YAML: one parser gives lines for package.json too.
   const parsed = parseYaml(file.text, display)
   if (parsed.errors.length > 0) throw syntaxError(display, location.prefix.length > 0 ? 'JSON' : 'YAML', parsed.errors)
+
+  // YAML keeps the last of two equal keys without a word: in the file conncalc owns, say which.
+  const twice = parsed.duplicateKeys(location.prefix)[0]
+  if (twice) {
+    throw new InputError(
+      `config file ${display}:${twice.line}: ${escapeControls(twice.key)} is set again (first on line ${twice.first})`,
+      'keep one of the two; conncalc does not guess which one you meant',
+    )
+  }
 
   let data: unknown = parsed.value
   for (const key of location.prefix) data = (data as Record<string, unknown>)?.[key]

@@ -24,13 +24,20 @@ export function maxBytesFor(path: string): number {
 const MAX_LISTED = 2000
 
 export type TextFile =
-  | {kind: 'binary' | 'directory' | 'missing' | 'too-large'}
-  | {kind: 'text'; text: string}
+  | {kind: 'binary'; utf16?: true}
+  | {kind: 'directory'}
+  | {kind: 'missing'}
+  | {kind: 'too-large'}
+  | {kind: 'text'; text: string; utf16?: 'utf-16be' | 'utf-16le'}
   | {code: string; kind: 'unreadable'}
 
 /**
  * Read a file as UTF-8 text, refusing what cannot be a config file: a directory,
- * more than `max` bytes (MAX_FILE_BYTES; lock files more), or NUL bytes. A leading BOM is dropped. Never throws.
+ * a FIFO, socket or device (never opened: reading one could block forever), more
+ * than `max` bytes (MAX_FILE_BYTES; lock files more), or NUL bytes. A leading BOM is
+ * dropped; a UTF-16 byte-order mark (what Windows PowerShell's `>` writes) decodes the
+ * file as UTF-16, and says so (`utf16`), since most tools that read these files expect
+ * UTF-8. Never throws.
  */
 export function readTextFile(path: string, max = MAX_FILE_BYTES): TextFile {
   let fd: number
@@ -71,13 +78,50 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES): TextFile {
 
     if (n > max) return {kind: 'too-large'}
     const bytes = buf.subarray(0, n)
-    if (bytes.includes(0)) return {kind: 'binary'}
+    const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined
+    if (utf16) {
+      const text = new TextDecoder(utf16).decode(bytes)
+      return text.includes('\0') ? {kind: 'binary'} : {kind: 'text', text, utf16}
+    }
+
+    if (bytes.includes(0)) return looksUtf16(bytes) ? {kind: 'binary', utf16: true} : {kind: 'binary'}
     return {kind: 'text', text: new TextDecoder('utf-8').decode(bytes)}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
     return code === 'EISDIR' ? {kind: 'directory'} : {code, kind: 'unreadable'}
   } finally {
     closeSync(fd)
+  }
+}
+
+/** UTF-16 without a byte-order mark: ASCII text with a NUL beside every character. */
+function looksUtf16(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 512) & ~1
+  if (n < 4) return false
+  let zeros = [0, 0]
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) zeros[i & 1]++
+  zeros = zeros.map((z) => z / (n / 2))
+  return Math.max(...zeros) > 0.9 && Math.min(...zeros) < 0.1
+}
+
+/** Why a file that exists is not read, in a few words for a message. */
+export function whyNotText(file: Exclude<TextFile, {kind: 'missing' | 'text'}>): string {
+  switch (file.kind) {
+    case 'binary': {
+      return file.utf16 ? 'UTF-16 without a byte-order mark; save it as UTF-8' : 'not a text file'
+    }
+
+    case 'directory': {
+      return 'a directory'
+    }
+
+    case 'too-large': {
+      return `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`
+    }
+
+    case 'unreadable': {
+      return file.code
+    }
   }
 }
 
@@ -235,7 +279,7 @@ export function readProcfile(path: string, shared?: ReadCache): SourceFile | und
   const file = shared ? shared.read(resolve(path)) : readTextFile(path)
   switch (file.kind) {
     case 'text': {
-      return {path, text: file.text}
+      return {path, text: file.text, ...(file.utf16 ? {encoding: file.utf16} : {})}
     }
 
     case 'missing': {
@@ -247,6 +291,7 @@ export function readProcfile(path: string, shared?: ReadCache): SourceFile | und
     }
 
     case 'binary': {
+      if (file.utf16) throw new InputError(`${path} is UTF-16 without a byte-order mark, which Heroku cannot read as a Procfile`, 'save it as UTF-8 (in PowerShell: Set-Content -Encoding utf8)')
       throw new InputError(`${path} is not a text file, so it cannot be a Procfile`, hint)
     }
 

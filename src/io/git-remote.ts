@@ -3,21 +3,20 @@
  * git config as the Heroku CLI does (@heroku-cli/command's git.ts reads
  * `git remote -v`; conncalc reads .git/config itself so it needs no git binary).
  */
-import {readFileSync, statSync} from 'node:fs'
+import {statSync} from 'node:fs'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 
 import {UsageError} from '../util/errors.js'
+import {readTextFile} from './files.js'
 import {herokuAppFromGitUrl, remoteUrl} from '../util/git-config.js'
 
 export function appFromGitRemote(start: string, remote: string): string {
   const gitDir = findGitDir(resolve(start))
   if (!gitDir) throw new UsageError(`-r ${remote}: no git checkout at ${start} or above it`, 'run conncalc in the app\'s checkout, or name the app with -a APP')
-  let text: string
-  try {
-    text = readFileSync(join(gitDir, 'config'), 'utf8')
-  } catch {
-    throw new UsageError(`-r ${remote}: cannot read ${join(gitDir, 'config')}`, 'name the app with -a APP')
-  }
+  // readTextFile: never opens a FIFO or device (it could block).
+  const file = readTextFile(join(gitDir, 'config'))
+  if (file.kind !== 'text') throw new UsageError(`-r ${remote}: cannot read ${join(gitDir, 'config')}`, 'name the app with -a APP')
+  const {text} = file
 
   const url = remoteUrl(text, remote)
   if (url === undefined) throw new UsageError(`-r ${remote}: the checkout has no git remote named ${remote}`, 'add it with `heroku git:remote -a APP`, or name the app with -a APP')
@@ -33,10 +32,12 @@ function findGitDir(start: string): string | undefined {
     const stat = statSync(dotGit, {throwIfNoEntry: false})
     if (stat?.isDirectory()) return dotGit
     if (stat?.isFile()) {
-      const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'))
+      const link = readTextFile(dotGit)
+      const m = link.kind === 'text' ? /^gitdir:\s*(.+)$/m.exec(link.text) : null
       if (!m) return undefined
       const gitdir = isAbsolute(m[1].trim()) ? m[1].trim() : resolve(dir, m[1].trim())
-      const common = statSync(join(gitdir, 'commondir'), {throwIfNoEntry: false}) ? readFileSync(join(gitdir, 'commondir'), 'utf8').trim() : undefined
+      const commondir = readTextFile(join(gitdir, 'commondir'))
+      const common = commondir.kind === 'text' ? commondir.text.trim() : undefined
       return common ? resolve(gitdir, common) : gitdir
     }
 

@@ -7,13 +7,13 @@
  *
  * Every failure is a UsageError (exit 2) of one line that says what to do.
  */
-import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
 import type {HerokuAddon, HerokuAppData, HerokuBuildpack, HerokuFormation} from '../model/heroku.js'
 import {UsageError} from '../util/errors.js'
 import {netrcPassword} from '../util/netrc.js'
+import {readTextFile} from './files.js'
 
 export interface HerokuApi {
   /** The host the netrc entry is looked up by (`api.heroku.com`, or HEROKU_HOST's host). */
@@ -47,12 +47,10 @@ export function herokuToken(api: HerokuApi, env: NodeJS.ProcessEnv = process.env
   const home = env.HOME || env.USERPROFILE || homedir()
   // The Heroku CLI's netrc-parser reads ~/_netrc on Windows, ~/.netrc elsewhere.
   const path = join(home, process.platform === 'win32' ? '_netrc' : '.netrc')
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    return null
-  }
+  // readTextFile: a netrc that is a FIFO or device is never opened (it could block).
+  const file = readTextFile(path)
+  if (file.kind !== 'text') return null
+  const {text} = file
 
   const token = netrcPassword(text, api.host)
   return token ? {from: path, token} : null

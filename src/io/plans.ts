@@ -1,11 +1,11 @@
 import type {PlanTable} from '../model/plan.js'
-import {readFileSync} from 'node:fs'
 
 import {InputError} from '../util/errors.js'
 import {validatePlanTable} from '../platform/plans.js'
 import {jsonSyntaxError} from '../util/json-lines.js'
 import {parseYaml} from '../util/yaml.js'
 import {syntaxError} from './config.js'
+import {readTextFile, whyNotText} from './files.js'
 // Bundled into dist/main.js at build time: no file to find or read at run time.
 import builtin from '../../plans/heroku-postgres.json' with {type: 'json'}
 
@@ -21,17 +21,13 @@ export function loadBuiltinPlans(): PlanTable {
 }
 
 export async function loadPlansFile(path: string): Promise<PlanTable> {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new InputError(
-      code === 'ENOENT' ? `plans file not found: ${path}` : `cannot read plans file ${path} (${code ?? 'error'})`,
-      'pass --plans-file PATH to a JSON or YAML plan table',
-    )
+  // readTextFile: a FIFO or device is refused before it is opened, and the size is capped.
+  const file = readTextFile(path)
+  if (file.kind !== 'text') {
+    throw new InputError(file.kind === 'missing' ? `plans file not found: ${path}` : `cannot read plans file ${path} (${whyNotText(file)})`, 'pass --plans-file PATH to a JSON or YAML plan table')
   }
 
+  const {text} = file
   const yaml = /\.ya?ml$/i.test(path)
   // JSON is YAML: the YAML parser gives every key's line, for the schema's messages, in both.
   const parsed = parseYaml(text, path)

@@ -1,10 +1,10 @@
 import type {LiveBackend, LiveSnapshot, SslInfo, SslMode} from '../model/live.js'
 import type {ConnectionOptions} from 'node:tls'
 
-import {readFileSync} from 'node:fs'
 import type pg from 'pg'
 
 import {UsageError} from '../util/errors.js'
+import {readTextFile, whyNotText} from '../io/files.js'
 import {connectionError} from './errors.js'
 import {type LiveTarget} from './target.js'
 import {MAX_BACKENDS} from '../util/numbers.js'
@@ -101,11 +101,10 @@ function retryable(error: unknown, usedSsl: boolean): boolean {
 function tlsOptions(target: LiveTarget): ConnectionOptions {
   const file = (path: string | undefined, what: string): string | undefined => {
     if (path === undefined) return undefined
-    try {
-      return readFileSync(path, 'utf8')
-    } catch {
-      throw new UsageError(`cannot read ${what} "${path}" named in the database URL`, 'check the path (it is relative to the current directory)')
-    }
+    // readTextFile: a FIFO or /dev/zero is refused before it is opened (no timeout applies yet here).
+    const f = readTextFile(path)
+    if (f.kind === 'text') return f.text
+    throw new UsageError(`cannot read ${what} "${path}" named in the database URL (${f.kind === 'missing' ? 'no such file' : whyNotText(f)})`, 'check the path (it is relative to the current directory)')
   }
 
   const ca = file(target.sslFiles.rootCert, 'sslrootcert')

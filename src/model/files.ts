@@ -1,5 +1,7 @@
 /** A file of the user's app, as text. `path` is relative to the app root, with `/`. */
 export interface SourceFile {
+  /** Set when the file was UTF-16 (decoded by its byte-order mark); UTF-8 otherwise. */
+  encoding?: 'utf-16be' | 'utf-16le'
   path: string
   text: string
 }

@@ -5,7 +5,9 @@ import {assumed, sourced} from '../model/source.js'
 /** Anything no analyzer recognises: 1 process × 1 connection, and say so. */
 export const unknown: ServerAnalyzer = {
   analyze(ctx) {
-    const why = `conncalc does not recognise "${ctx.command.argv[0] ?? ctx.command.raw}"`
+    const what = ctx.command.argv[0] ?? ctx.command.raw
+    // Quoted in a message (and in every source that cites it): a long command is shortened.
+    const why = `conncalc does not recognise "${what.length > 80 ? `${what.slice(0, 79)}…` : what}"`
     return {
       diagnostics: [
         {

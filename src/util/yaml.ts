@@ -4,7 +4,7 @@
  * on file size, and diagnostics instead of exceptions. `lineOf` finds the line
  * a key was written on, following merge keys to the mapping it came from.
  */
-import {isAlias, isMap, isScalar, type Node, parseDocument, type Document} from 'yaml'
+import {isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type Document} from 'yaml'
 
 import type {Diagnostic} from '../model/diagnostic.js'
 
@@ -26,6 +26,12 @@ export interface YamlResult {
   diagnostics: Diagnostic[]
   /** Every syntax error (the diagnostics name only the first); none when the text parsed. */
   errors: YamlError[]
+  /**
+   * Keys written twice in one mapping, under `path` (the whole document by default), in
+   * file order: YAML 1.2 requires unique keys, but Psych and the `yaml` package as used
+   * here keep the last, so a file conncalc owns (conncalc.yml) refuses them instead.
+   */
+  duplicateKeys(path?: YamlPath): {first: number; key: string; line: number}[]
   /** 1-based line of the key at `path` (or of the item, for sequences), if written in the file. */
   lineOf(path: YamlPath): number | undefined
   /** The plain JS value; undefined when the file could not be read. */
@@ -83,7 +89,7 @@ export function parseYaml(text: string, file: string): YamlResult {
 }
 
 function parseYamlUncached(text: string, file: string): YamlResult {
-  const none = (d: Diagnostic, errors: YamlError[] = [{col: 1, line: d.line ?? 1, message: /^not valid YAML \((.*)\);/.exec(d.message)?.[1] ?? d.message}]): YamlResult => ({diagnostics: [d], errors, lineOf: () => undefined, value: undefined})
+  const none = (d: Diagnostic, errors: YamlError[] = [{col: 1, line: d.line ?? 1, message: /^not valid YAML \((.*)\);/.exec(d.message)?.[1] ?? d.message}]): YamlResult => ({diagnostics: [d], duplicateKeys: () => [], errors, lineOf: () => undefined, value: undefined})
   if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
 
   const lineAt = lineIndex(text)
@@ -126,5 +132,35 @@ function parseYamlUncached(text: string, file: string): YamlResult {
     return keyNode?.range ? lineAt(keyNode.range[0]) : undefined
   }
 
-  return {diagnostics: [], errors: [], lineOf, value}
+  const duplicateKeys = (path: YamlPath = []): {first: number; key: string; line: number}[] => {
+    let start: unknown = doc.contents
+    for (const seg of path) start = findPair(doc, start, seg)?.value
+    const out: {first: number; key: string; line: number}[] = []
+    // Iterative: a deeply nested document cannot overflow the stack. Aliases are not followed
+    // (they point at nodes this walk reaches where they are written).
+    const todo: unknown[] = [start]
+    while (todo.length > 0) {
+      const node = todo.pop()
+      if (isMap(node)) {
+        const seen = new Map<string, number>()
+        for (const pair of node.items) {
+          const k = keyOf(pair.key)
+          const line = isScalar(pair.key) && pair.key.range ? lineAt(pair.key.range[0]) : 0
+          if (typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean') {
+            const first = seen.get(String(k))
+            if (first === undefined) seen.set(String(k), line)
+            else out.push({first, key: String(k), line})
+          }
+
+          todo.push(pair.value)
+        }
+      } else if (isSeq(node)) {
+        for (const item of node.items) todo.push(item)
+      }
+    }
+
+    return out.sort((a, b) => a.line - b.line)
+  }
+
+  return {diagnostics: [], duplicateKeys, errors: [], lineOf, value}
 }

@@ -91,7 +91,12 @@ export function readUwsgiOptions(ctx: AnalyzerContext, args: readonly string[]):
 function readFile(ctx: AnalyzerContext, out: UwsgiConfig, kind: string, spec: string, depth: number, flag?: string, from?: {file: string; line: number}): void {
   const [pathPart, section0] = splitSection(spec)
   const where = from ? {file: from.file, line: from.line} : {}
-  if (depth > MAX_DEPTH) return
+  if (depth > MAX_DEPTH) {
+    const chain = out.files.includes(appPath(pathPart)) ? ', and it includes a file already read (a loop)' : ''
+    out.diagnostics.push({...where, code: 'unknown-config-value', message: `uWSGI config \`${spec}\` is included more than ${MAX_DEPTH} files deep${chain}; conncalc stops there and does not read its options`, severity: 'warning'})
+    return
+  }
+
   if (/^[a-z]+:\/\//.test(pathPart) || pathPart === '-') {
     out.diagnostics.push({...where, code: 'unknown-config-value', message: `uWSGI config \`${spec}\` is not a file in the app; its options are not read`, severity: 'warning'})
     return
@@ -301,7 +306,10 @@ function placeholderMath(ctx: AnalyzerContext, options: readonly UwsgiOption[], 
       return {unknown: {code: 'unknown-config-value', reason: `the placeholder %(${tok}) is not set`}, via: []}
     }
 
-    if (depth > MAX_DEPTH) return {unknown: {code: 'unknown-config-value', reason: `placeholder %(${tok}) refers to itself`}, via: []}
+    if (depth > MAX_DEPTH) {
+      const loop = ph === at || ph.raw.includes(`%(${tok})`)
+      return {unknown: {code: 'unknown-config-value', reason: loop ? `placeholder %(${tok}) refers to itself` : `placeholders nest more than ${MAX_DEPTH} deep at %(${tok})`}, via: []}
+    }
     const r = expandOption(ctx, options, ph, depth + 1)
     return {...r, via: [ph.source, ...r.via]}
   }

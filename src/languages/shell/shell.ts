@@ -26,8 +26,19 @@ export interface SplitCommand {
   /** Variables the server process gets from the line: `KEY=v cmd`, `env KEY=v cmd`, `export KEY=v; cmd`. */
   assignments: EnvEntry[]
   command: ParsedCommand
+  /** Set when `${A:-${B:-…}}` nests deeper than MAX_NESTING: the command is not read (argv empty). */
+  tooDeep?: number
   unresolved: string[]
 }
+
+/**
+ * `${A:-${B:-${C:-…}}}` deeper than this is not expanded: no real Procfile nests more
+ * than a few levels, and each level costs a stack frame (3,000 levels overflowed it).
+ */
+export const MAX_NESTING = 64
+
+/** Thrown inside an expansion nested deeper than MAX_NESTING; splitCommand turns it into `tooDeep`. */
+class NestedTooDeep extends Error {}
 
 /**
  * Split a Procfile command and find the server it starts.
@@ -48,7 +59,14 @@ export interface SplitCommand {
  *   read recursively. `./bin/x` and `/app/bin/x` are written `bin/x`.
  */
 export function splitCommand(raw: string, env: Env, origin: {file: string; line: number}): SplitCommand {
-  const result = splitScript(raw, env, `${origin.file}:${origin.line}`, 0)
+  let result: ScriptResult
+  try {
+    result = splitScript(raw, env, `${origin.file}:${origin.line}`, 0)
+  } catch (error) {
+    if (!(error instanceof NestedTooDeep)) throw error
+    return {assignments: [], command: {argv: [], raw, wrappers: []}, tooDeep: MAX_NESTING, unresolved: []}
+  }
+
   const command: ParsedCommand = {argv: result.argv, raw, wrappers: result.wrappers}
   if (result.expanded.length > 0) command.expanded = dedupe(result.expanded)
   if (result.preCommands.length > 0) command.preCommands = result.preCommands
@@ -64,13 +82,21 @@ export function splitCommand(raw: string, env: Env, origin: {file: string; line:
  */
 export function expandShell(text: string, lookup: Lookup): Expansion {
   const ctx: Ctx = {lookup, unresolved: []}
-  return {text: expandWord(text, ctx, false)[0] ?? '', unresolved: [...new Set(ctx.unresolved)]}
+  try {
+    return {text: expandWord(text, ctx, false)[0] ?? '', unresolved: [...new Set(ctx.unresolved)]}
+  } catch (error) {
+    // Beyond MAX_NESTING the text is kept as written, never a stack overflow.
+    if (error instanceof NestedTooDeep) return {text, unresolved: []}
+    throw error
+  }
 }
 
 // ---------------------------------------------------------------------------
 // Expansion
 
 interface Ctx {
+  /** How many `${…:-word}` words deep this expansion is. */
+  depth?: number
   lookup: Lookup
   unresolved: string[]
   /** Variables whose values the expansion used, for sources. */
@@ -226,7 +252,11 @@ function expandBraced(inner: string, ctx: Ctx): string {
   const [, colon, kind, word] = op
   const present = colon ? value !== undefined && value !== '' : value !== undefined
   // The word is expanded only when it is used, as in sh.
-  const useWord = (): string => expandWord(word, ctx, false)[0] ?? ''
+  const useWord = (): string => {
+    const depth = (ctx.depth ?? 0) + 1
+    if (depth > MAX_NESTING) throw new NestedTooDeep()
+    return expandWord(word, {...ctx, depth}, false)[0] ?? ''
+  }
   switch (kind) {
     case '+': {
       return present ? useWord() : ''

@@ -1,0 +1,125 @@
+import {execFileSync} from 'node:child_process'
+import {cpSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {fixture, runCli} from '../helpers/cli.js'
+
+// Odd but real input: encodings, endings, files that are not files, nesting past any real app.
+// Each gets a clear message (or is read), an exit code in {0, 1, 2}, and never hangs: runCli's
+// timeout kills a hung child, which then has no exit code.
+
+const app = (files: Record<string, Buffer | string>): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'conncalc-odd-'))
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), {recursive: true})
+    writeFileSync(join(dir, name), text)
+  }
+
+  return dir
+}
+
+const utf16 = (text: string, order: 'be' | 'le', bom = true): Buffer => {
+  const le = Buffer.from(text, 'utf16le')
+  const bytes = order === 'le' ? le : Buffer.from(le.map((_, i) => le[i ^ 1]))
+  return bom ? Buffer.concat([Buffer.from(order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff]), bytes]) : bytes
+}
+
+const mkfifo = (path: string): void => {
+  execFileSync('mkfifo', [path])
+}
+
+describe('Procfile encodings', () => {
+  it.each(['le', 'be'] as const)('UTF-16%s with a byte-order mark (PowerShell `>`) is read, with a warning that Heroku would not read it', (order) => {
+    const dir = app({Procfile: utf16('web: gunicorn app:app --workers 3\r\nworker: celery -A app worker --concurrency 4\r\n', order)})
+    const r = runCli(['plan', '--limit', '100', '--json'], {cwd: dir})
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout) as {diagnostics: {code: string; message: string}[]; processTypes: {name: string; processesPerDyno: number}[]}
+    // gunicorn --workers 3 → 3 processes; celery --concurrency 4 → 4 (prefork children).
+    expect(json.processTypes.map((p) => [p.name, p.processesPerDyno])).toEqual([['web', 3], ['worker', 4]])
+    expect(json.diagnostics).toContainEqual(expect.objectContaining({code: 'invalid-procfile-line', message: expect.stringContaining(`the Procfile is UTF-16${order.toUpperCase()}`)}))
+  })
+
+  it('UTF-16 without a byte-order mark is exit 2, saying so', () => {
+    const r = runCli(['plan', '--limit', '100'], {cwd: app({Procfile: utf16('web: gunicorn app:app\n', 'le', false)})})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('is UTF-16 without a byte-order mark')
+    expect(r.stderr).toContain('save it as UTF-8')
+  })
+})
+
+describe('conncalc.yml', () => {
+  it('a key written twice is exit 2 naming both lines', () => {
+    const dir = app({'Procfile': 'web: gunicorn app:app\n', 'conncalc.yml': 'plan: standard-0\nreserve: 2\nplan: essential-0\n'})
+    const r = runCli(['plan'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('conncalc.yml:3: plan is set again (first on line 1)')
+  })
+
+  it('a key written twice inside an app entry too', () => {
+    const dir = app({'a/Procfile': 'web: gunicorn app:app\n', 'conncalc.yml': 'plan: standard-0\napps:\n  - name: a\n    procfile: a/Procfile\n    name: b\n'})
+    const r = runCli(['plan'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('conncalc.yml:5: name is set again (first on line 3)')
+  })
+})
+
+describe('files that are not regular files are refused, never opened', () => {
+  it('--plans-file naming a FIFO is exit 2', () => {
+    const dir = app({Procfile: 'web: gunicorn app:app\n'})
+    mkfifo(join(dir, 'plans.json'))
+    const r = runCli(['plan', '--plans-file', 'plans.json', '--plan', 'x'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('cannot read plans file plans.json (not a regular file)')
+  })
+
+  it('a package.json that is a FIFO is not the config file: the run goes on', () => {
+    const dir = app({Procfile: 'web: gunicorn app:app --workers 2\n'})
+    mkfifo(join(dir, 'package.json'))
+    const r = runCli(['plan', '--limit', '20'], {cwd: dir})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('total 2 of 20')
+  })
+
+  it.each(['sslrootcert', 'sslcert', 'sslkey'])('%s naming a FIFO is exit 2 before any connection', (param) => {
+    const dir = app({})
+    mkfifo(join(dir, 'cert.pem'))
+    const r = runCli(['live', '--database-url', `postgres://u:SECRETPW@127.0.0.1:9/d?sslmode=require&${param}=cert.pem`], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`cannot read ${param} "cert.pem" named in the database URL (not a regular file)`)
+    expect(r.stderr).not.toContain('SECRETPW')
+  })
+})
+
+describe('nesting past any real app', () => {
+  it('${A:-…} nested 3,000 deep in a Procfile: a warning, the type counted as unknown, no stack overflow', () => {
+    let word = '5'
+    for (let i = 0; i < 3000; i++) word = `\${A:-${word}}`
+    const r = runCli(['plan', '--limit', '20'], {cwd: app({Procfile: `web: WEB_CONCURRENCY=${word} gunicorn app:app\n`})})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('web: the command nests ${…:-…} more than 64 levels deep; conncalc does not expand it')
+    expect(r.stdout).toContain('[unknown-config-value]')
+  })
+
+  it('a uWSGI ini that includes itself says it stops at the include depth, and reads what it can', () => {
+    const dir = app({'Procfile': 'web: uwsgi --ini uwsgi.ini\n', 'uwsgi.ini': '[uwsgi]\nprocesses = 4\nini = uwsgi.ini\n'})
+    const r = runCli(['plan', '--limit', '20'], {cwd: dir})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/uWSGI config `uwsgi.ini` is included more than 8 files deep, and it includes a file already read \(a loop\)/)
+    expect(r.stdout).not.toContain('refers to itself')
+  })
+})
+
+describe('counts a server would refuse', () => {
+  it('threads -5, -5 in puma.rb is a warning at its line and an assumed 1, not a crash', () => {
+    const dir = app({})
+    cpSync(fixture('rails-7-2'), dir, {recursive: true})
+    writeFileSync(join(dir, 'config/puma.rb'), 'threads -5, -5\nworkers 2\n')
+    const r = runCli(['plan', '--limit', '20'], {cwd: dir})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('config/puma.rb:1: warning: web: threads per process is -5, which the server would not start with; conncalc assumes 1 [unknown-config-value]')
+    // 2 workers × min(pool 5, 1 thread) = 2 connections on the one web dyno.
+    expect(r.stdout).toMatch(/^web\s+puma\s+1\*\s+2\s+1\*/m)
+  })
+})
