@@ -59,10 +59,18 @@ function problem(path: string, line: number, message: string): Diagnostic {
 }
 
 /** Keep the last value of each name at the position it was first set. */
+/** Lines an env file may have wrong before the rest are summed up in one warning. */
+const MAX_PROBLEMS = 20
+
 function finish(entries: EnvEntry[], diagnostics: Diagnostic[]): Parsed {
   const byName = new Map<string, EnvEntry>()
   for (const e of entries) byName.set(e.name, e)
-  return {diagnostics, entries: [...byName.values()]}
+  if (diagnostics.length <= MAX_PROBLEMS) return {diagnostics, entries: [...byName.values()]}
+  // A file that is not an env file at all would otherwise print one warning per line.
+  const more = diagnostics.length - MAX_PROBLEMS
+  const last = diagnostics[MAX_PROBLEMS]
+  const summary = {...last, message: `and ${more} more line${more === 1 ? '' : 's'} of ${last.file} ignored (from line ${last.line} on)`}
+  return {diagnostics: [...diagnostics.slice(0, MAX_PROBLEMS), summary], entries: [...byName.values()]}
 }
 
 // ---------------------------------------------------------------------------
@@ -128,6 +136,7 @@ function parseDotenv(text: string, path: string): Parsed {
   const entries: EnvEntry[] = []
   const diagnostics: Diagnostic[] = []
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''))
+  const unclosed = new Set<string>()
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1
     const line = lines[i]
@@ -144,21 +153,29 @@ function parseDotenv(text: string, path: string): Parsed {
     const [, name, rest] = m
     const quote = rest[0]
     if (quote === "'" || quote === '"' || quote === '`') {
-      // A quoted value may span lines; find its closing quote.
-      let buf = rest.slice(1)
-      let end = closingQuote(buf, quote)
+      // A quoted value may span lines; find its closing quote, scanning each line once
+      // (the lines are joined only when the quote closes). Once a quote is never closed,
+      // no later one of its kind can be (that scan saw them all).
+      const parts = [rest.slice(1)]
+      let scan = unclosed.has(quote) ? {end: -1, next: 0} : closingQuote(parts[0], quote, 0)
       let j = i
-      while (end === -1 && j + 1 < lines.length) {
+      while (scan.end === -1 && !unclosed.has(quote) && j + 1 < lines.length) {
         j++
-        buf += `\n${lines[j]}`
-        end = closingQuote(buf, quote)
+        // The newline joining the lines is the first character of the next part: an escape
+        // that ended the previous line (next past its end) consumes it.
+        const part = `\n${lines[j]}`
+        parts.push(part)
+        scan = closingQuote(part, quote, scan.next - parts[parts.length - 2].length)
       }
 
-      if (end === -1) {
+      if (scan.end === -1) {
+        unclosed.add(quote)
         diagnostics.push(problem(path, lineNo, `the quoted value of ${name} is never closed; ignored`))
         continue
       }
 
+      const buf = parts.join('')
+      const end = buf.length - parts[parts.length - 1].length + scan.end
       const inner = buf.slice(0, end)
       const value = quote === '"' ? inner.replaceAll(/\\(.)/g, (all, c: string) => DOUBLE_ESCAPES[c] ?? all) : inner
       entries.push({name, source: fromEnv(name, `${path}:${lineNo}`), value})
@@ -174,12 +191,16 @@ function parseDotenv(text: string, path: string): Parsed {
   return finish(entries, diagnostics)
 }
 
-/** Index of the unescaped closing quote in `s` (which starts after the opening one), or -1. */
-function closingQuote(s: string, quote: string): number {
-  for (let k = 0; k < s.length; k++) {
+/**
+ * The unescaped closing quote in `s` (which starts after the opening one), scanning from
+ * `from`: `end` is its index or -1; `next` is where a scan of a longer `s` resumes.
+ */
+function closingQuote(s: string, quote: string, from: number): {end: number; next: number} {
+  let k = from
+  for (; k < s.length; k++) {
     if (s[k] === '\\' && quote !== "'") k++
-    else if (s[k] === quote) return k
+    else if (s[k] === quote) return {end: k, next: k}
   }
 
-  return -1
+  return {end: -1, next: k}
 }

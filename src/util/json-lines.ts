@@ -33,26 +33,75 @@ export function jsonSyntaxError(text: string): undefined | {col: number; line: n
 }
 
 /**
- * The line of the key at `path` (`['formation', 'web', 'quantity']`), found by
- * looking for each key after the previous one; 1 when it cannot be found.
+ * The line of the key at `path` (`['formation', 'web', 'quantity']`): each key is
+ * looked for at or after the line of the previous one; 1 when it cannot be found.
+ * The keys of a text are indexed once (a `heroku config --json` with 30,000 keys
+ * took 15 s when each lookup split and scanned the whole text).
  */
 export function jsonKeyLine(text: string, path: readonly string[]): number {
-  const lines = text.split('\n')
-  let from = 0
+  const index = keyIndex(text)
   let found = -1
   for (const key of path) {
-    const needle = JSON.stringify(key)
-    const i = lines.findIndex((l, n) => {
-      if (n < from) return false
-      const at = l.indexOf(needle)
-      return at !== -1 && /^\s*:/.test(l.slice(at + needle.length))
-    })
-    if (i === -1) return found === -1 ? 1 : found + 1
-    found = i
-    from = i
+    const lines = index.get(key)
+    const at = lines ? firstAtOrAfter(lines, Math.max(found, 1)) : undefined
+    if (at === undefined) return found === -1 ? 1 : found
+    found = at
   }
 
-  return found + 1
+  return found === -1 ? 1 : found
+}
+
+const indexes = new Map<string, Map<string, number[]>>()
+
+/** Every object key of a JSON text → the lines it is written on, ascending. One pass, strings skipped whole. */
+function keyIndex(text: string): Map<string, number[]> {
+  const cached = indexes.get(text)
+  if (cached) return cached
+  const index = new Map<string, number[]>()
+  let line = 1
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 10) line++
+    if (c !== 34) continue
+    const start = i
+    const startLine = line
+    for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) {
+      if (text.charCodeAt(i) === 92) i++
+      else if (text.charCodeAt(i) === 10) line++
+    }
+
+    let k = i + 1
+    while (k < text.length && ' \t\r\n'.includes(text[k])) k++
+    if (text[k] !== ':') continue
+    let key: unknown
+    try {
+      key = JSON.parse(text.slice(start, i + 1))
+    } catch {
+      continue
+    }
+
+    const list = index.get(key as string)
+    if (list) list.push(startLine)
+    else index.set(key as string, [startLine])
+  }
+
+  // A run reads a handful of JSON files: keep the last few indexes.
+  if (indexes.size >= 8) indexes.delete(indexes.keys().next().value!)
+  indexes.set(text, index)
+  return index
+}
+
+/** The first value ≥ `min` in an ascending list (binary search), or undefined. */
+function firstAtOrAfter(sorted: number[], min: number): number | undefined {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = lo + Math.floor((hi - lo) / 2)
+    if (sorted[mid] < min) lo = mid + 1
+    else hi = mid
+  }
+
+  return sorted[lo]
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[Ee][+-]?\d+)?/y

@@ -123,3 +123,39 @@ describe('counts a server would refuse', () => {
     expect(r.stdout).toMatch(/^web\s+puma\s+1\*\s+2\s+1\*/m)
   })
 })
+
+// Shapes that were quadratic: each at a size that took seconds to minutes before (no timing
+// assertion: runCli's timeout and vitest's are the guard; the message says what was done).
+describe('input that was quadratic to read', () => {
+  it('a dotenv value whose quote never closes, 200,000 lines before the end of the file', () => {
+    const dir = app({'Procfile': 'web: gunicorn app:app\n', 'big.env': `WEB_CONCURRENCY=3\nA="${'x\n'.repeat(200_000)}`})
+    const r = runCli(['plan', '--limit', '20', '--env-file', 'big.env'], {cwd: dir})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('big.env:2: warning: the quoted value of A is never closed; ignored')
+    // Line 2 (the open quote) and the 199,999 lines of x after it are warnings: 20 shown, then one
+    // line for the other 199,980.
+    expect(r.stdout).toContain('and 199980 more lines of big.env ignored (from line 22 on)')
+    expect(r.stdout).toContain('total 3 of 20') // WEB_CONCURRENCY=3 still read: 3 gunicorn workers
+  })
+
+  it('`heroku config --json` with 30,000 variables: each keeps its line', () => {
+    const vars: Record<string, string> = {}
+    for (let i = 0; i < 30_000; i++) vars[`VAR_${i}`] = String(i)
+    vars.WEB_CONCURRENCY = '4'
+    const dir = app({'Procfile': 'web: gunicorn app:app\n', 'config.json': JSON.stringify(vars, null, 2)})
+    const r = runCli(['plan', '--limit', '20', '--env-file', 'config.json', '--explain'], {cwd: dir})
+    expect(r.code).toBe(0)
+    // JSON.stringify with an indent puts "{" on line 1 and each key on its own line: WEB_CONCURRENCY, the last, on 30,002.
+    expect(r.stdout).toMatch(/processes per dyno\s+4\s+.*config\.json:30002/)
+  })
+
+  it('30,000 ERB tags that never close in database.yml: read as text, with one warning', () => {
+    const dir = app({})
+    cpSync(fixture('rails-7-2'), dir, {recursive: true})
+    writeFileSync(join(dir, 'config/database.yml'), `production:\n  pool: 7\n${'  x: <%= ENV.fetch("A") \n'.repeat(30_000)}`)
+    const r = runCli(['plan', '--limit', '50', '--json'], {cwd: dir})
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout) as {diagnostics: {line?: number; message: string}[]}
+    expect(json.diagnostics).toContainEqual(expect.objectContaining({line: 3, message: expect.stringContaining('an ERB tag opened here is never closed')}))
+  })
+})

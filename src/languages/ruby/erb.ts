@@ -158,7 +158,11 @@ export async function renderErb(text: string, opts: ErbOptions & {file: string})
 
   let out = ''
   let last = 0
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  // Tags are looked for only up to the last `%>`: past it no tag can close, and trying each
+  // `<%` there would scan to the end of the file once per `<%` (quadratic on unclosed tags).
+  const close = text.lastIndexOf('%>')
+  const searched = close === -1 ? '' : text.slice(0, close + 2)
+  for (let m = re.exec(searched); m; m = re.exec(searched)) {
     const between = text.slice(last, m.index)
     out += active() ? between : keepNewlines(between)
     last = m.index + m[0].length
@@ -208,6 +212,8 @@ export async function renderErb(text: string, opts: ErbOptions & {file: string})
   }
 
   const rest = text.slice(last)
+  const open = rest.indexOf('<%')
+  if (open !== -1) info(lineAt(last + open), 'an ERB tag opened here is never closed (no `%>` after it), which Ruby would refuse; conncalc reads the text from here as it is', 'warning')
   out += active() ? rest : keepNewlines(rest)
   return {diagnostics, tags, text: out}
 }
