@@ -104,7 +104,7 @@ function tlsOptions(target: LiveTarget): ConnectionOptions {
     // readTextFile: a FIFO or /dev/zero is refused before it is opened (no timeout applies yet here).
     const f = readTextFile(path)
     if (f.kind === 'text') return f.text
-    throw new UsageError(`cannot read ${what} "${path}" named in the database URL (${f.kind === 'missing' ? 'no such file' : whyNotText(f)})`, 'check the path (it is relative to the current directory)')
+    throw new UsageError(`cannot read ${what} "${path}" named in the database URL${f.kind === 'missing' ? '' : ` (${whyNotText(f)})`}`, 'check the path (it is relative to the current directory)')
   }
 
   const ca = file(target.sslFiles.rootCert, 'sslrootcert')
