@@ -89,14 +89,15 @@ describe('the table view fits the terminal', () => {
   })
 
   it("a `*` of a column left out moves to the row's connections", () => {
-    // Solid Queue's jobs type: its per-dyno extra (the supervisor) is an assumption, marked on conn/dyno at full width.
-    const args = ['plan', '--procfile', `${fixture('rails-8-solid-queue')}/Procfile`, '--plan', 'standard-0']
+    // A Rails 4.2 Puma master that preloads keeps its connection after boot (ActiveRecord < 5.2):
+    // that per-dyno +1 is an assumption, marked on conn/dyno at full width (2 × 5 + 1 = 11*).
+    const args = ['plan', '--procfile', `${fixture('fork-rails-4-2-puma')}/Procfile`, '--plan', 'standard-0']
     const full = runCli(args).stdout
-    const jobs = full.split('\n').find((l) => l.startsWith('jobs '))!
-    expect(jobs.split(/\s+/)[8]).toMatch(/\*$/) // conn/dyno
-    expect(jobs.split(/\s+/)[9]).not.toMatch(/\*$/) // connections
-    const narrow = at(60, args).stdout.split('\n').find((l) => l.startsWith('jobs '))!
-    expect(narrow.split(/\s+/).at(-1)).toBe(`${jobs.split(/\s+/)[9]}*`)
+    const web = full.split('\n').find((l) => l.startsWith('web '))!
+    expect(web.split(/\s+/)[8]).toMatch(/\*$/) // conn/dyno
+    expect(web.split(/\s+/)[9]).not.toMatch(/\*$/) // connections
+    const narrow = at(60, args).stdout.split('\n').find((l) => l.startsWith('web '))!
+    expect(narrow.split(/\s+/).at(-1)).toBe(`${web.split(/\s+/)[9]}*`)
   })
 })
 
