@@ -1,27 +1,12 @@
-import {cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
-import {afterAll, describe, expect, it} from 'vitest'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
 
 import {commonMistake} from '../../src/io/config.js'
-import {fixture, runCli} from '../helpers/cli.js'
+import {runCli} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
-const temps: string[] = []
-afterAll(() => {
-  for (const t of temps) rmSync(t, {force: true, recursive: true})
-})
-
-/** A copy of the storefront fixture app (web, worker, release) with `files` written into it. */
-function app(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'conncalc-config-errors-'))
-  temps.push(dir)
-  cpSync(fixture('capacity/storefront'), dir, {recursive: true})
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), {recursive: true})
-    writeFileSync(join(dir, name), text)
-  }
-  return dir
-}
+/** Copies of the storefront fixture app (web, worker, release) with `files` written into them. */
+const {app} = tempApps('capacity/storefront')
 
 /** `conncalc plan` in an app: it must stop with exit 2, no report, no stack. */
 function rejected(files: Record<string, string>, args: string[] = []) {

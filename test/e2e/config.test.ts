@@ -1,10 +1,10 @@
-import {cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
-import {afterAll, describe, expect, it} from 'vitest'
+import {cpSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
 
 import {configJsonSchema} from '../../src/model/config.js'
 import {fixture, ROOT, runCli, runJson} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 interface JsonReport {
   diagnostics: {code: string}[]
@@ -18,22 +18,8 @@ interface JsonReport {
 }
 
 const type = (r: JsonReport, name: string) => r.processTypes.find((p) => p.name === name)!
-const temps: string[] = []
-afterAll(() => {
-  for (const t of temps) rmSync(t, {force: true, recursive: true})
-})
-
-/** A copy of the storefront fixture app with `files` written into it. */
-function app(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'conncalc-config-'))
-  temps.push(dir)
-  cpSync(fixture('capacity/storefront'), dir, {recursive: true})
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), {recursive: true})
-    writeFileSync(join(dir, name), text)
-  }
-  return dir
-}
+/** Copies of the storefront fixture app with `files` written into them. */
+const {app, emptyDir} = tempApps('capacity/storefront')
 
 describe('config file: found in the app root, flags override it', () => {
   it('conncalc.yml next to the Procfile: plan, scale (a range), reserve, warnAt, env, preboot', () => {
@@ -77,8 +63,7 @@ describe('config file: found in the app root, flags override it', () => {
   })
 
   it('--config names a file elsewhere; its paths are relative to it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'conncalc-config-'))
-    temps.push(dir)
+    const dir = emptyDir()
     // Paths in a config file stay inside its folder (a password file elsewhere must not be read as a
     // Procfile): the app sits beside it.
     cpSync(fixture('capacity/storefront'), join(dir, 'storefront'), {recursive: true})
