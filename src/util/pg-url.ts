@@ -10,3 +10,6 @@ export function hostOfUrl(url: string | undefined): string | undefined {
     return undefined
   }
 }
+
+/** The key of a pool whose server cannot be known (a host read from an env var with no value): never the primary's. */
+export const unknownServer = (why: string): string => `unknown server: ${why}`

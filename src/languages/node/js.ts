@@ -28,6 +28,8 @@ export interface JsCall {
   guards?: JsGuard[]
   isNew: boolean
   line: number
+  /** `sql.listen(…)`: the value `sql` names (a postgres.js instance made elsewhere), when the object is a name in scope. */
+  receiver?: EvalValue
 }
 
 /**
@@ -806,7 +808,9 @@ class JsEvaluator {
 
     // Calls on a function's result (`require('knex')(cfg)`, `app.use(...)`) and IIFEs: the function's body was read where it is written.
     if (calleeNode.type === 'ArrowFunctionExpression' || calleeNode.type === 'FunctionExpression') return returnedBy(this.fn(calleeNode)) ?? this.unknown(node)
-    this.record({args, callee, isNew, line: this.line(node)})
+    const object = calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
+    const receiver = object?.type === 'Identifier' ? this.names.get(object.name) : undefined
+    this.record({args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {})})
     if (spread) return this.unknown(node, `\`${callee}(…)\` is called with spread arguments`)
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
     // The app's own function (`getConfig()`): what it returns, read once where it is defined; its parameters are not bound.

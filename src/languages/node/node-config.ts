@@ -5,8 +5,9 @@
  * then `custom-environment-variables` maps env vars onto keys (a name, or
  * `{__name, __format: "number"|"json"}`), so a var with a value wins over every file.
  * NODE_ENV is production on Heroku (the Node buildpack sets it). Read: .json, .js, .cjs,
- * .ts (through the same evaluator as the app's code); YAML and the other formats are named
- * as not read. Values keep the file and line they were written at.
+ * .ts (through the same evaluator as the app's code) and .yml/.yaml (the `yaml` package, as
+ * node-config parses them with js-yaml; lib/util.js `parseFile` takes both extensions); the
+ * other formats are named as not read. Values keep the file and line they were written at.
  */
 import type {Env} from '../../model/env.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -15,16 +16,36 @@ import type {JsModule} from './js.js'
 
 import {asString, entry, isDict} from '../python/evaluate.js'
 import {NODE_CONFIG, requiredValue} from './js.js'
+import {parseYaml} from '../../util/yaml.js'
 
 export const NODE_CONFIG_REF = 'https://github.com/node-config/node-config/wiki/Configuration-Files'
-const READ = ['.json', '.js', '.cjs', '.ts']
-const NOT_READ = ['.yml', '.yaml', '.json5', '.hjson', '.toml', '.properties', '.xml', '.coffee', '.cson']
+const READ = ['.json', '.js', '.cjs', '.ts', '.yml', '.yaml']
+const NOT_READ = ['.json5', '.hjson', '.toml', '.properties', '.xml', '.coffee', '.cson']
 
 export interface NodeConfigInput {
   diagnostics: Diagnostic[]
   env: Env
   exists: (path: string) => boolean
   load: (path: string) => Promise<JsModule | undefined>
+  /** A config file's text (YAML files are read here, not through the JS evaluator). */
+  read: (path: string) => string | undefined
+}
+
+/** A YAML config file as the values the evaluator works with, each at the line its key was written on. */
+function yamlValue(text: string, file: string, diagnostics: Diagnostic[]): EvalValue | undefined {
+  const doc = parseYaml(text, file)
+  diagnostics.push(...doc.diagnostics)
+  if (doc.errors.length > 0) return undefined
+  const walk = (v: unknown, path: (number | string)[]): EvalValue => {
+    const line = (path.length > 0 ? doc.lineOf(path) : undefined) ?? 1
+    const known = (value: KnownValue['value']): EvalValue => ({file, kind: 'known', line, value, via: []})
+    if (Array.isArray(v)) return known({items: v.map((x, i) => walk(x, [...path, i])), kind: 'list'})
+    if (typeof v === 'object' && v !== null) return known({entries: new Map(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])])), kind: 'dict'})
+    if (v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return known(v)
+    return {file, kind: 'unknown', line, reason: 'a YAML value that is not a string, number, boolean, list or mapping'}
+  }
+
+  return doc.value === undefined ? undefined : walk(doc.value, [])
 }
 
 /** Deep merge as node-config's extendDeep: objects key by key, anything else replaced. */
@@ -81,15 +102,22 @@ export async function nodeConfigModule(input: NodeConfigInput): Promise<JsModule
   const read: string[] = []
   for (const stem of [...stems, 'custom-environment-variables']) {
     for (const ext of NOT_READ) {
-      if (exists(`${dir}/${stem}${ext}`)) input.diagnostics.push({code: 'unknown-config-value', file: `${dir}/${stem}${ext}`, line: 1, message: `node-config reads ${dir}/${stem}${ext}; conncalc reads only .json, .js, .cjs and .ts config files, so the values in it are not seen`, severity: 'warning'})
+      if (exists(`${dir}/${stem}${ext}`)) input.diagnostics.push({code: 'unknown-config-value', file: `${dir}/${stem}${ext}`, line: 1, message: `node-config reads ${dir}/${stem}${ext}; conncalc reads only .json, .js, .cjs, .ts and YAML config files, so the values in it are not seen`, severity: 'warning'})
     }
 
     for (const ext of READ) {
       const path = `${dir}/${stem}${ext}`
       if (!exists(path)) continue
-      const m = await load(path)
-      if (!m?.parsed) continue
-      const value = requiredValue(m)
+      let value: EvalValue | undefined
+      if (ext === '.yml' || ext === '.yaml') {
+        const text = input.read(path)
+        value = text === undefined ? undefined : yamlValue(text, path, input.diagnostics)
+      } else {
+        const m = await load(path)
+        value = m?.parsed ? requiredValue(m) : undefined
+      }
+
+      if (!value) continue
       read.push(path)
       if (stem === 'custom-environment-variables') {
         const over = envOverrides(env, value, input.diagnostics)

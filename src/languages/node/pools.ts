@@ -27,13 +27,15 @@ import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {returnedBy} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
-import {hostOfUrl} from '../../util/pg-url.js'
+import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 
 const REF = {
   knex: 'https://github.com/knex/knex/blob/master/lib/client.js',
   pg: 'https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js',
   postgres: 'https://github.com/porsager/postgres#connection-details',
+  // src/index.js `listen()`: `listen.sql || (listen.sql = Postgres({...options, max: 1, idle_timeout: null, max_lifetime: null, …}))`.
+  postgresListen: 'https://github.com/porsager/postgres/blob/master/src/index.js',
   prisma: 'https://github.com/prisma/prisma-engines/blob/main/quaint/src/pooled.rs',
   prisma7: 'https://www.prisma.io/docs/orm/v7/prisma-client/setup-and-configuration/databases-connections/connection-pool',
   // ConnectionManager: `config.pool = _.defaults(config.pool || {}, {max: 5, min: 0, idle: 10000, acquire: 60000, …})`.
@@ -196,6 +198,60 @@ function unreadOptions(file: string, c: JsCall, v: EvalValue | undefined, what: 
   return {code: 'unknown-config-value', file, line: c.line, message: `cannot read the ${what} passed here (${reason}); ${dflt} assumed`, severity: 'warning'}
 }
 
+/**
+ * The server a Sequelize replication entry connects to: its own `host` (and `port`), else the main
+ * options' — the URL's, DATABASE_URL's server (connection-manager.js `_.defaults(readConfig, config)`).
+ * Another server only when DATABASE_URL's host is known and differs, as serverOf; a host read from
+ * an env var with no value, or that cannot be read, is an unknown server: listed, never counted here.
+ */
+function replicaServer(ctx: AnalyzerContext, config: EvalValue | undefined): string {
+  const host = entry(config, 'host')
+  if (!host) return PRIMARY
+  if (host.kind === 'unknown') return unknownServer(`its host cannot be read (${host.reason})`)
+  if (host.value === null && host.missingEnv) return unknownServer(`${[...new Set(host.missingEnv.map((e) => e.name))].join(', ')} ${host.missingEnv.length === 1 ? 'has' : 'have'} no value`)
+  const name = asString(host)
+  if (name === undefined || name === '') return PRIMARY
+  const port = entry(config, 'port')
+  const at = `${name}:${port?.kind === 'known' && (typeof port.value === 'number' || typeof port.value === 'string') ? port.value : 5432}`
+  const primary = hostOfUrl(ctx.env.get(PRIMARY)?.value)
+  if (!primary || primary === at) return PRIMARY
+  const env = host.via.find((x) => x.kind === 'env')
+  return env?.kind === 'env' ? env.name : `host=${at}`
+}
+
+/**
+ * `new Sequelize(url, {replication: {read: [...], write: {...}}, pool: {max}})`: two pools, each with
+ * `pool.max` (connection-manager.js initPools: `read: new Pool({max: config.pool.max, …})`, `write:
+ * new Pool({max: config.pool.max, …})`). The write pool connects to `write`'s host, else the URL's;
+ * the read pool opens its connections round-robin over the read entries (`reads++ % read.length`),
+ * so a server that n of k entries name holds at most ceil(max × n / k) of them.
+ */
+function sequelizeReplication(ctx: AnalyzerContext, replication: EvalValue, max: Sourced<number>, file: string, diagnostics: Diagnostic[]): [string, Sourced<number>, string][] {
+  const how = (what: string): Sourced<number> => ({...max, via: [...(max.via ?? []), fromDefault(what, REF.sequelize)]})
+  const out: [string, Sourced<number>, string][] = [['sequelize write', how('Sequelize replication: the write pool has pool.max connections'), replicaServer(ctx, entry(replication, 'write'))]]
+  const read = entry(replication, 'read')
+  let reads: (EvalValue | undefined)[]
+  if (read?.kind === 'known' && typeof read.value === 'object' && read.value !== null && read.value.kind === 'list') reads = read.value.items
+  else if (read === undefined || isDict(read)) reads = [read]
+  else {
+    // Where the reads go is not known: counted on DATABASE_URL's server, the safe side, and said.
+    diagnostics.push({code: 'unknown-config-value', file, line: read.line, message: `cannot read Sequelize's replication.read (${read.kind === 'unknown' ? read.reason : 'not an object or a list'}); its read pool (${max.value}) is counted on DATABASE_URL's server`, severity: 'warning'})
+    reads = [undefined]
+  }
+
+  const servers = new Map<string, number>()
+  for (const r of reads) servers.set(replicaServer(ctx, r), (servers.get(replicaServer(ctx, r)) ?? 0) + 1)
+  let i = 0
+  for (const [server, n] of servers) {
+    i += 1
+    const share = Math.ceil((max.value * n) / reads.length)
+    const pool = how(`Sequelize replication: the read pool has pool.max (${max.value}) connections, opened round-robin over ${reads.length} read entr${reads.length === 1 ? 'y' : 'ies'}${reads.length === 1 ? '' : `, ${n} on this server: ceil(${max.value} × ${n} / ${reads.length}) = ${share}`}`)
+    out.push([servers.size === 1 ? 'sequelize read' : `sequelize read-${i}`, {...pool, value: share}, server])
+  }
+
+  return out
+}
+
 function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[]): Found {
   const diagnostics: Diagnostic[] = []
   const made: Made[] = []
@@ -227,7 +283,12 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       } else if (/^knex(\.knex|\.default)?$/.test(c.callee) && !c.isNew && opts) {
         add('knex', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics))
       } else if (c.isNew && /^sequelize(-typescript)?(\.Sequelize|\.default)?$/.test(c.callee)) {
-        add('sequelize', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics))
+        const max = option(entry(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics)
+        const replication = entry(opts, 'replication')
+        if (replication) {
+          for (const [lib, pool, server] of sequelizeReplication(ctx, replication, max, m.file, diagnostics)) add(lib, m.file, c, pool, server)
+          libs.add('sequelize')
+        } else add('sequelize', m.file, c, max)
       } else if (c.isNew && /^typeorm\.DataSource$/.test(c.callee)) {
         // A DataSource connects on initialize(); in a NestJS app that never calls it, it is the TypeORM CLI's (migrations).
         if (nestTypeorm && !initializes) {
@@ -294,10 +355,19 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
  */
 function listenExtras(modules: JsModule[]): Extra[] {
   const out: Extra[] = []
+  const instances = new Set<string>()
   for (const m of modules) {
     const live = m.calls.filter((c) => !c.guards?.some((g) => g.kind === 'skipped'))
     for (const c of live.filter((x) => /^pg-listen(\.default)?$/.test(x.callee))) {
       out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault('pg-listen subscribes over one pg Client of its own, outside any pool', REF.pgListen)]), kind: 'pg-listen', reason: `pg-listen subscriber (${m.file}:${c.line})`})
+    }
+
+    // postgres.js `sql.listen()`: the first call opens one connection of its own (max 1, no idle timeout), kept per instance.
+    for (const c of live.filter((x) => /\.listen$/.test(x.callee) && isCall(x.receiver) && /^postgres(\.default)?$/.test(x.receiver.value.callee))) {
+      const made = `${c.receiver!.file}:${c.receiver!.line}`
+      if (instances.has(made)) continue
+      instances.add(made)
+      out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault('postgres.js listen() opens a connection of its own for the instance (max: 1, idle_timeout: null), outside its pool, and keeps it', REF.postgresListen)]), kind: 'listen', reason: `postgres.js listen (${m.file}:${c.line})`})
     }
 
     const listens = live.filter((c) => /(^|\.)query$/.test(c.callee) && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? ''))

@@ -48,7 +48,7 @@ export class NodeProject {
       // (tsconfig `paths` pointing `config` at a .d.ts only types it: opencollective-api does).
       const own = spec === 'config' ? this.resolve(spec, path) : undefined
       if (spec === 'config' && (!own || /\.d\.[cm]?ts$/.test(own))) {
-        this.nodeConfig ??= nodeConfigModule({diagnostics: this.diagnostics, env: this.ctx.env, exists: (p) => this.ctx.files.exists(p), load: (p) => this.load(p, inner)})
+        this.nodeConfig ??= nodeConfigModule({diagnostics: this.diagnostics, env: this.ctx.env, exists: (p) => this.ctx.files.exists(p), load: (p) => this.load(p, inner), read: (p) => this.ctx.files.read(p)?.text})
         const m = await this.nodeConfig
         if (m) deps.set(spec, m)
         continue

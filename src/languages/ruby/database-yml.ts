@@ -39,7 +39,7 @@ import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.j
 import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from './erb.js'
 import type {RubyFacts} from './process-facts.js'
 import {versionAtLeast} from '../../util/version.js'
-import {hostOfUrl} from '../../util/pg-url.js'
+import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
 import {type Candidate, firstOf, yamlCandidate} from '../common/setting.js'
 import type {AnalyzerContext} from '../common/types.js'
 
@@ -138,8 +138,6 @@ interface EntryServer {
 /** Hosts that mean "this machine": a dyno runs no PostgreSQL server there. */
 const isLocalHost = (host: string): boolean => ['localhost', '127.0.0.1', '::1'].includes(host) || host.startsWith('/')
 
-/** The key of an entry whose server cannot be known (`host: <%= ENV["REPLICA_HOST"] %>` with no value): never the primary's. */
-export const unknownServer = (why: string): string => `unknown server: ${why}`
 
 /** Env vars with no value read on an entry's `key` line (`host: <%= ENV["DB_HOST"] %>`). */
 function missingVarsOn(doc: YamlErb, entry: Entry, key: string): string[] {
