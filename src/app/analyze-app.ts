@@ -23,6 +23,7 @@ import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
 import {followCommand} from '../procfile/script.js'
+import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
 
 export interface AnalyzeInput {
@@ -162,23 +163,43 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
 /** Analyzers that take any bare program (a script too): a shell script in the repo is read instead. */
 const ANY_PROGRAM = new Set(['dotnet', 'go', 'unknown'])
 
+/** Process managers inside process managers (honcho starting supervisord …): deeper than this is not read. */
+const MAX_LAUNCH_DEPTH = 3
+
 /**
  * What the type's command leaves running, when it is more than one plain command:
  * the process conncalc budgets as the type (the foreground one, or the first known
  * server when the foreground one is not: `gunicorn … & nginx …`), the others that run
  * beside it in the dyno, and the script branches that were assumed on the way.
+ * A process manager (honcho, foreman, supervisord, supercronic: procfile/launchers.ts)
+ * counts every process it starts, each read as a command of its own.
  */
 async function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[]): Promise<{ctx: AnalyzerContext; others: ScriptCtx[]; scriptNotes: Source[]}> {
+  const ctxs = await runningProcesses(raw, ctx, diagnostics, 0)
+  if (!ctxs) return {ctx, others: [], scriptNotes: []}
+  if (ctxs.length === 0) return {ctx: {...ctx, unknownWhy: ctx.unknownWhy ?? 'it starts no command that stays up'}, others: [], scriptNotes: []}
+  const recognised = (c: ScriptCtx): boolean => !ANY_PROGRAM.has(analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
+  const primary = Math.max(0, recognised(ctxs[0]) ? 0 : ctxs.findIndex((c) => recognised(c)))
+  const first = ctxs[primary]
+  const others = ctxs.filter((_, i) => i !== primary)
+  // A manager running several copies of the primary process: the copies beyond the first run beside it.
+  if (first.copies > 1) others.unshift({...first, copies: first.copies - 1})
+  return {ctx: first.ctx, others, scriptNotes: first.notes}
+}
+
+/**
+ * Every process the command leaves running, or undefined when it is one plain
+ * command (the type's own context says it all). An empty list: nothing stays up
+ * (the type's unknownWhy says why).
+ */
+async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[] | undefined> {
+  const launch = depth < MAX_LAUNCH_DEPTH ? readLaunch(ctx.command.argv, ctx.files, '', ctx.processType, (n) => ctx.env.get(n)?.value) : undefined
+  if (launch) return launched(launch, ctx, diagnostics, depth)
   const known = !ANY_PROGRAM.has(analyzers.find((a) => a.matches(ctx.command, ctx))!.id)
   const followed = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') ? undefined : await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType)
-  if (!followed) return {ctx, others: [], scriptNotes: []}
+  if (!followed) return undefined
   diagnostics.push(...followed.diagnostics)
-  const ctxs: ScriptCtx[] = followed.processes.map((p) => ({
-    background: p.background,
-    ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin},
-    notes: p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`)),
-  }))
-  if (ctxs.length === 0) {
+  if (followed.processes.length === 0) {
     diagnostics.push({
       code: 'unknown-command',
       file: ctx.origin?.file,
@@ -188,16 +209,54 @@ async function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnost
       processType: ctx.processType,
       severity: 'warning',
     })
-    return {ctx, others: [], scriptNotes: []}
+    return undefined
   }
 
-  const recognised = (c: ScriptCtx): boolean => !ANY_PROGRAM.has(analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
-  const primary = Math.max(0, recognised(ctxs[0]) ? 0 : ctxs.findIndex((c) => recognised(c)))
-  return {ctx: ctxs[primary].ctx, others: ctxs.filter((_, i) => i !== primary), scriptNotes: ctxs[primary].notes}
+  const out: ScriptCtx[] = []
+  for (const p of followed.processes) {
+    const c: ScriptCtx = {
+      background: p.background,
+      copies: 1,
+      ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin},
+      notes: p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`)),
+    }
+    // A script that ends in a process manager (`exec supervisord -c …`): what the manager starts.
+    const inner = depth < MAX_LAUNCH_DEPTH && launcherOf(c.ctx.command.argv) ? await runningProcesses(c.ctx.command.raw, c.ctx, diagnostics, depth + 1) : undefined
+    if (inner && inner.length > 0) out.push(...inner.map((i) => ({...i, background: i.background || c.background, notes: [...c.notes, ...i.notes]})))
+    else out.push(c)
+  }
+
+  return out
+}
+
+/** The processes a process manager starts, each read as a command of its own (a script in turn, or another manager). */
+async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[]> {
+  diagnostics.push(...launch.diagnostics)
+  if (launch.unknown || launch.processes.length === 0) {
+    const why = launch.unknown ?? `${launch.file ?? launch.launcher} lists no process it starts`
+    return [{background: false, copies: 1, ctx: {...ctx, unknownWhy: why}, notes: []}]
+  }
+
+  const out: ScriptCtx[] = []
+  for (const p of launch.processes) {
+    const from = `${p.origin.file}:${p.origin.line}`
+    const base = p.assignments.length > 0 ? ctx.env.with(layer(from, p.assignments)) : ctx.env
+    const split = splitCommand(p.command, base, p.origin)
+    const env = split.assignments.length > 0 ? base.with(layer(from, split.assignments)) : base
+    const inner: AnalyzerContext = {...ctx, command: split.command, env, files: withinDir(ctx.files, p.cwd), origin: p.origin}
+    const note = launch.note
+    const nested = await runningProcesses(p.command, inner, diagnostics, depth + 1)
+    const found = nested && nested.length > 0 ? nested : [{background: false, copies: 1, ctx: nested ? {...inner, unknownWhy: 'it starts no command that stays up'} : inner, notes: []}]
+    for (const f of found) out.push({...f, copies: f.copies * p.copies, notes: [note, ...f.notes]})
+  }
+
+  return out
 }
 
 interface ScriptCtx {
   background: boolean
+  /** How many of this process run in the dyno (a manager's numprocs or concurrency). */
+  copies: number
   ctx: AnalyzerContext
   notes: Source[]
 }
@@ -257,10 +316,11 @@ async function besideExtra(other: ScriptCtx, versions: Record<string, string>, d
   const b = budgetProcess(model)
   const via = [analysis.processesPerDyno.source, analysis.threadsPerProcess.source, ...(pools ?? []).map((p) => p.pool.source), ...other.notes]
   const what = `${other.ctx.command.argv.join(' ').slice(0, 60)}${other.background ? ' &' : ''}`
+  const copies = other.copies > 1 ? ` × ${other.copies} copies` : ''
   return {
-    count: sourced(b.connectionsPerDyno, fromFile(origin.file, origin.line), via),
+    count: sourced(b.connectionsPerDyno * other.copies, fromFile(origin.file, origin.line), via),
     kind: 'script-process',
-    reason: `\`${what}\` runs beside it in each dyno (${analysis.server}: ${b.processesPerDyno} × ${b.connectionsPerProcess})`,
+    reason: `\`${what}\` runs beside it in each dyno (${analysis.server}: ${b.processesPerDyno} × ${b.connectionsPerProcess}${copies})`,
   }
 }
 
@@ -286,6 +346,9 @@ function countsAtLeastOne(analysis: ServerAnalysis, type: string, diagnostics: D
   }
 
   const processesPerDyno = fix('processes per dyno', analysis.processesPerDyno)
-  const threadsPerProcess = fix('threads per process', analysis.threadsPerProcess)
+  // A program that opens no database connection (procfile/no-database.ts: redis-server, `tail -f`, asset
+  // watchers) has 0 threads using it by its analyzer's own finding, not by a config the server would refuse.
+  const noDatabase = analysis.language === 'none' && analysis.threadsPerProcess.value === 0
+  const threadsPerProcess = noDatabase ? analysis.threadsPerProcess : fix('threads per process', analysis.threadsPerProcess)
   return processesPerDyno === analysis.processesPerDyno && threadsPerProcess === analysis.threadsPerProcess ? analysis : {...analysis, processesPerDyno, threadsPerProcess}
 }

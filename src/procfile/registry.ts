@@ -35,8 +35,9 @@ export const analyzers: ServerAnalyzer[] = [
   solidQueue,
   lazyAnalyzer('delayed_job', isDelayedJob, async () => (await import('../languages/ruby/delayed-job.js')).delayedJob),
   lazyAnalyzer('que', isQue, async () => (await import('../languages/ruby/que.js')).que),
-  lazyAnalyzer('rails-process', (cmd) => isRailsProcess(cmd.argv), async () => (await import('../languages/ruby/rails-process.js')).railsProcess),
+  // Before rails-process: `rails tailwindcss:watch` is a task that builds assets, not one that uses the database.
   noDatabase,
+  lazyAnalyzer('rails-process', (cmd) => isRailsProcess(cmd.argv), async () => (await import('../languages/ruby/rails-process.js')).railsProcess),
   lazyAnalyzer('gunicorn', isGunicorn, async () => (await import('../languages/python/gunicorn.js')).gunicorn),
   lazyAnalyzer('uvicorn', isUvicorn, async () => (await import('../languages/python/uvicorn.js')).uvicorn),
   lazyAnalyzer('granian', isGranian, async () => (await import('../languages/python/granian.js')).granian),

@@ -108,7 +108,7 @@ function isRepoDir(files: FileReader, cwd: string, target: string): boolean {
 }
 
 /** `dir` + `path` inside the app, `..` resolved; undefined when it leaves the app. */
-function joinPath(dir: string, path: string): string | undefined {
+export function joinPath(dir: string, path: string): string | undefined {
   if (path.startsWith('/')) return undefined
   const out: string[] = dir === '' ? [] : dir.split('/')
   for (const part of path.split('/')) {
@@ -157,6 +157,8 @@ interface State {
   /** Variables the script exported (children see them). */
   exported: Map<string, EnvEntry>
   functions: Map<string, TsNode>
+  /** The script's arguments (`./bin/run celery worker` → ["celery", "worker"]): what `"$@"` and `$1` expand to. */
+  positional?: string[]
   /** Commands that ran and finished before the process started. */
   pre: string[][]
   /** Shell variables the script set (expansions see them). */
@@ -386,6 +388,7 @@ class ScriptReader {
     const line = lineOf(node, ctx)
     const origin = {file: ctx.file, line}
     const text = node.text.replaceAll(/\\\r?\n/g, ' ')
+      .replaceAll(/"\$[@*]"|\$[@*]|"\$\{?\d\}?"|\$\{?\d\}?/g, (m) => positional(m, state.positional) ?? m)
     // Expansions see every shell variable; the process gets only the exported ones.
     const expandEnv = state.vars.size > 0 ? state.env.with(layer(`${ctx.file}`, [...state.vars.values()])) : state.env
     const split = splitCommand(text, expandEnv, origin)
@@ -443,6 +446,7 @@ class ScriptReader {
       this.scripts.push(script)
       // The child shell gets what was exported plus the line's own assignments; its variables stay its own.
       const inner = newState(this.childEnv(state, ctx.file).with(layer(`${ctx.file}:${line}`, split.assignments)), state.cwd, [...state.assumptions])
+      inner.positional = scriptArgs(argv)
       await this.walkText(file.text, {file: script, line: 1}, inner, ctx.depth + 1)
       for (const p of inner.background) state.background.push(p)
       if (inner.candidate) {
@@ -607,6 +611,34 @@ interface Ctx {
   file: string
   /** The file line of the text's first row (a Procfile line, or 1 for a script). */
   line0: number
+}
+
+/** The words after the script's path: `bash -e x.sh a b` and `./x.sh a b` → [a, b]. */
+function scriptArgs(argv: string[]): string[] {
+  let i = 0
+  if (SHELLS.has(argv[0].split('/').pop()!)) {
+    i = 1
+    while (i < argv.length && /^[-+][a-zA-Z]+$/.test(argv[i])) i++
+  }
+
+  return argv.slice(i + 1)
+}
+
+const shellQuote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`
+
+/**
+ * A positional parameter with the script's arguments, quoted so the command reader
+ * splits them as the script would: `"$@"` each argument as a word, `"$*"` one word,
+ * `$1` the first. Undefined (kept as written: it expands to nothing) outside a script
+ * called with arguments.
+ */
+function positional(m: string, args: string[] | undefined): string | undefined {
+  if (!args) return undefined
+  const name = m.replaceAll(/["${}]/g, '')
+  if (name === '@' || (name === '*' && !m.startsWith('"'))) return args.map(shellQuote).join(' ')
+  if (name === '*') return shellQuote(args.join(' '))
+  const v = args[Number(name) - 1]
+  return name === '0' ? undefined : v === undefined ? '' : shellQuote(v)
 }
 
 const lineOf = (node: TsNode, ctx: Ctx): number => ctx.line0 + node.startPosition.row

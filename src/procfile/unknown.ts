@@ -7,7 +7,8 @@ export const unknown: ServerAnalyzer = {
   analyze(ctx) {
     const what = ctx.command.argv[0] ?? ctx.command.raw
     // Quoted in a message (and in every source that cites it): a long command is shortened.
-    const why = `conncalc does not recognise "${what.length > 80 ? `${what.slice(0, 79)}…` : what}"`
+    const quoted = `"${what.length > 80 ? `${what.slice(0, 79)}…` : what}"`
+    const why = ctx.unknownWhy ? `${quoted}: ${ctx.unknownWhy}` : `conncalc does not recognise ${quoted}`
     return {
       diagnostics: [
         {

@@ -35,6 +35,8 @@ export interface AnalyzerContext {
   /** "production" unless --rails-env / RAILS_ENV / RACK_ENV says otherwise. */
   appEnv: string
   processType: string
+  /** Why the command is known to be unknown (a process manager whose file is missing …): the unknown-command message says it. */
+  unknownWhy?: string
   /** Gem/package versions found in lock files: {"puma": "6.4.2", "rails": "7.1.3"}. */
   versions: Record<string, string>
 }

@@ -13,5 +13,14 @@ export function clockworkFile(argv: readonly string[]): string | undefined {
   return argv.slice(1).find((a) => !a.startsWith('-')) ?? ''
 }
 
-export const isRailsProcess = (argv: readonly string[]): boolean => railsRunnerScript(argv) !== undefined || clockworkFile(argv) !== undefined
+/** `rake TASK…` / `rails ns:task`: the tasks it runs (a cron job, a clock's command). Servers and job systems match before this. */
+export function rakeTasks(argv: readonly string[]): string[] | undefined {
+  const prog = programName(argv[0])
+  const tasks = argv.slice(1).filter((a) => !a.startsWith('-') && !/^[A-Z_]\w*=/.test(a))
+  if (prog === 'rake' && tasks.length > 0) return tasks
+  if ((prog === 'rails' || prog === 'rails.rb') && tasks.length > 0 && tasks.every((t) => t.includes(':'))) return tasks
+  return undefined
+}
+
+export const isRailsProcess = (argv: readonly string[]): boolean => railsRunnerScript(argv) !== undefined || clockworkFile(argv) !== undefined || rakeTasks(argv) !== undefined
 

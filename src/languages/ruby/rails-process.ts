@@ -8,14 +8,16 @@
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
 import {assumed, fromDefault, fromFile, sourced} from '../../model/source.js'
-import {appPath} from '../common/setting.js'
-import {clockworkFile, isRailsProcess, railsRunnerScript} from './rails-process-command.js'
+import {appPath, programName} from '../common/setting.js'
+import {clockworkFile, isRailsProcess, railsRunnerScript, rakeTasks} from './rails-process-command.js'
 import {findCalls} from './evaluate.js'
 import {loadRubyConfig} from './ruby-server.js'
 
 const RUNNER = 'https://guides.rubyonrails.org/command_line.html#bin-rails-runner'
 /** Clockwork runs each due event in its own loop, one after another, unless the event says `thread: true`. */
 const CLOCKWORK = 'https://github.com/Rykian/clockwork#thread'
+/** Rake runs each task's actions one after another on the thread that invoked it; only `multitask` prerequisites run in threads. */
+const RAKE = 'https://ruby.github.io/rake/doc/rakefile_rdoc.html'
 
 /** Does the Ruby file load the Rails app (`require './config/environment'`, `require_relative 'config/boot'`)? */
 async function loadsRails(ctx: AnalyzerContext, path: string): Promise<boolean | undefined> {
@@ -42,6 +44,18 @@ export const railsProcess: ServerAnalyzer = {
         processesPerDyno: one('`rails runner` runs the script in one process, with the Rails app (and ActiveRecord) loaded', RUNNER),
         server: 'rails-runner',
         threadsPerProcess: sourced(1, assumed(`the threads ${script ? `${script} starts` : 'the script starts'} are not read; 1 using the database assumed (the ActiveRecord pool is its ceiling)`), where),
+      }
+    }
+
+    const tasks = clockworkFile(argv) === undefined ? rakeTasks(argv) : undefined
+    if (tasks) {
+      // A task that needs `:environment` loads the app and checks out at most one ActiveRecord connection on that thread.
+      return {
+        diagnostics: [],
+        language: 'ruby',
+        processesPerDyno: one(`\`${programName(argv[0])} ${tasks.join(' ')}\` runs in one process`, RAKE),
+        server: 'rake',
+        threadsPerProcess: sourced(1, fromDefault('Rake runs a task\'s actions on the thread that invoked it (only multitask prerequisites get threads)', RAKE), [assumed(`the code of ${tasks.join(', ')} is not read for threads it starts itself; 1 using the database assumed (the ActiveRecord pool is its ceiling)`)]),
       }
     }
 

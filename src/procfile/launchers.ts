@@ -1,0 +1,347 @@
+/**
+ * Process managers a Procfile line starts, which run several processes inside the
+ * one dyno: `honcho start` and `foreman start` (a Procfile inside the Procfile),
+ * `supervisord -c file.conf` (its `[program:x]` sections) and `supercronic crontab`
+ * (one process per job when its schedule fires). Each process they start is read
+ * as a process type of its own and counted in the dyno, as many times as the
+ * manager starts it. Pure: files come through a FileReader; nothing is run.
+ */
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvEntry} from '../model/env.js'
+import type {FileReader} from '../model/files.js'
+
+import {fromEnv, fromDefault, type Source} from '../model/source.js'
+import {programName} from '../languages/common/setting.js'
+import {normalizePath} from '../languages/shell/shell.js'
+import {parseProcfile} from './procfile.js'
+import {joinPath} from './script.js'
+
+// honcho/command.py: `start [processes…]`, -f/--procfile (default "Procfile", or PROCFILE from the env file),
+// -d/--app-root (the Procfile is read from there), -c/--concurrency "web=2,worker=3" (each type 1 by default).
+const HONCHO = 'https://github.com/nickstenning/honcho/blob/main/honcho/command.py'
+// foreman lib/foreman/cli.rb: `start [PROCESS]`, -f/--procfile, -d/--root ("Default: Procfile directory"),
+// -m/--formation "alpha=5,bar=3" ('Default: "all=1"'); `start web` runs web=1 only.
+const FOREMAN = 'https://github.com/ddollar/foreman/blob/main/lib/foreman/cli.rb'
+// supervisord: -c/--configuration FILE, else supervisord.conf or etc/supervisord.conf in the working folder;
+// [program:x] command=, numprocs= (default 1), autostart= (default true), directory=, environment=.
+const SUPERVISORD = 'https://supervisord.org/configuration.html#program-x-section-settings'
+// supercronic: each crontab line is a job run with /bin/sh -c when its schedule fires, as a process of its own;
+// different jobs run at the same time when their schedules coincide (a job skips a run while its previous one
+// still runs, unless -overlapping).
+const SUPERCRONIC = 'https://github.com/aptible/supercronic#readme'
+
+/** One process a manager starts in the dyno. */
+export interface LaunchedProcess {
+  /** Variables the manager gives it (supervisord `environment=`, crontab `KEY=value` lines). */
+  assignments: EnvEntry[]
+  command: string
+  /** How many copies of it the manager runs at once. */
+  copies: number
+  /** Where it runs, relative to the app root ('' = the root). */
+  cwd: string
+  /** Its name for messages: "web" (honcho, foreman), "program:gunicorn", "job at crontab:3". */
+  name: string
+  origin: {file: string; line: number}
+}
+
+export interface Launch {
+  diagnostics: Diagnostic[]
+  /** The file the manager reads, when it was found. */
+  file?: string
+  /** "honcho start", "foreman start", "supervisord", "supercronic". */
+  launcher: string
+  /** Why the processes are what they are, for --explain (the manager's documented behaviour). */
+  note: Source
+  processes: LaunchedProcess[]
+  /** Set when nothing could be read (the file is missing): the type is an unknown command for this reason. */
+  unknown?: string
+}
+
+/** The process manager a command runs, if it is one conncalc reads. */
+export function launcherOf(argv: readonly string[]): string | undefined {
+  const prog = programName(argv[0])
+  if ((prog === 'honcho' || prog === 'foreman') && argv.slice(1).find((a) => !a.startsWith('-')) === 'start') return `${prog} start`
+  if (prog === 'supervisord' || prog === 'supercronic') return prog
+  return undefined
+}
+
+/** Read what the manager runs. Undefined when the command is not one of them. */
+export function readLaunch(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: (name: string) => string | undefined): Launch | undefined {
+  const launcher = launcherOf(argv)
+  if (!launcher) return undefined
+  if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, env)
+  if (launcher === 'supercronic') return supercronic(argv, files, cwd, processType)
+  return procfileManager(launcher, argv, files, cwd, processType)
+}
+
+/** `--name value`, `--name=value`, `-n value`, `-nvalue`. */
+function option(args: readonly string[], short: string, long: string): {index: number; value: string} | undefined {
+  let found: {index: number; value: string} | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === short || a === long) {
+      if (args[i + 1] !== undefined) found = {index: i, value: args[i + 1]}
+      i++
+    } else if (a.startsWith(`${long}=`)) found = {index: i, value: a.slice(long.length + 1)}
+    else if (a.startsWith(short) && a.length > short.length && !a.startsWith('--')) found = {index: i, value: a.slice(short.length)}
+  }
+
+  return found
+}
+
+/** `a/b` inside the app from `cwd`, `..` resolved; undefined when it leaves the app or is absolute (outside /app). */
+const inApp = (cwd: string, path: string): string | undefined => joinPath(cwd, normalizePath(path))
+
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
+
+function missing(launcher: string, what: string, ref: string): Launch {
+  return {diagnostics: [], launcher, note: fromDefault(`${launcher} runs what ${what} lists`, ref), processes: [], unknown: `${launcher} reads ${what}, which is not in the app`}
+}
+
+/** honcho and foreman: the types of another Procfile, each as many times as -c/-m says (1 by default). */
+function procfileManager(launcher: string, argv: readonly string[], files: FileReader, cwd: string, processType: string): Launch {
+  const honcho = launcher.startsWith('honcho')
+  const ref = honcho ? HONCHO : FOREMAN
+  const args = argv.slice(1)
+  const start = args.indexOf('start')
+  const valueOptions = new Set(honcho ? ['-e', '--env', '-d', '--app-root', '-f', '--procfile', '-p', '--port', '-c', '--concurrency', '-q', '--quiet'] : ['-e', '--env', '-d', '--root', '-f', '--procfile', '-p', '--port', '-m', '--formation', '-t', '--timeout'])
+  const named: string[] = []
+  for (let i = start + 1; i < args.length; i++) {
+    const a = args[i]
+    if (valueOptions.has(a)) i++
+    else if (!a.startsWith('-')) named.push(a)
+  }
+
+  const root = option(args, '-d', honcho ? '--app-root' : '--root')?.value
+  const f = option(args, '-f', '--procfile')?.value
+  // honcho joins -f to the app root; foreman takes -f as given, else <root>/Procfile.
+  const path = honcho ? inApp(cwd, root ? `${root}/${f ?? 'Procfile'}` : (f ?? 'Procfile')) : inApp(cwd, f ?? (root ? `${root}/Procfile` : 'Procfile'))
+  const what = path ?? f ?? 'Procfile'
+  const file = path === undefined ? undefined : files.read(path)
+  if (!file) return missing(launcher, what, ref)
+  const parsed = parseProcfile(file.text, file.path)
+  const counts = concurrency(option(args, honcho ? '-c' : '-m', honcho ? '--concurrency' : '--formation')?.value)
+  // foreman's processes run in its root (the Procfile's folder); honcho's in the folder it was started from.
+  const runIn = honcho ? cwd : root ? (inApp(cwd, root) ?? cwd) : dirOf(file.path)
+  const diagnostics: Diagnostic[] = []
+  const processes: LaunchedProcess[] = []
+  for (const e of parsed.entries) {
+    if (named.length > 0 && !named.includes(e.name)) continue
+    // honcho: 1 of each unless -c says. foreman (Engine#parse_formation): `start web` is "web=1"; -m sets the
+    // types it names, "all=N" the others, which run 0 when -m names types but not all; no -m is "all=1".
+    const copies = named.length > 0 && !honcho ? 1 : (counts.get(e.name) ?? (honcho ? 1 : (counts.get('all') ?? (counts.size === 0 ? 1 : 0))))
+    if (copies <= 0) continue
+    processes.push({assignments: [], command: e.command, copies, cwd: runIn, name: e.name, origin: {file: file.path, line: e.line}})
+  }
+
+  for (const name of named) {
+    if (!parsed.entries.some((e) => e.name === name)) {
+      diagnostics.push({code: 'unknown-command', file: file.path, fix: `add ${name} to ${file.path}, or tell conncalc: --assume ${processType}=PROCESSES:THREADS:POOL`, message: `${processType}: ${launcher} is asked to run ${name}, which ${file.path} does not define (${launcher.split(' ')[0]} exits with an error)`, processType, severity: 'warning'})
+    }
+  }
+
+  return {diagnostics, file: file.path, launcher, note: fromDefault(`${launcher} runs each process of ${file.path} in this dyno${counts.size > 0 ? `, as many times as ${honcho ? '-c' : '-m'} says` : ', once each'}`, ref), processes}
+}
+
+/** "web=2,worker=3" → counts. */
+function concurrency(desc: string | undefined): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const item of (desc ?? '').split(',')) {
+    const m = /^\s*([\w-]+)\s*=\s*(\d+)\s*$/.exec(item)
+    if (m) out.set(m[1], Number(m[2]))
+  }
+
+  return out
+}
+
+interface IniSection {
+  line: number
+  name: string
+  values: Map<string, {line: number; value: string}>
+}
+
+/**
+ * supervisord's config, read as its parser (Python configparser) does: `[section]`,
+ * `key = value` or `key: value`, `;`/`#` comment lines, ` ;` inline comments, and
+ * indented continuation lines.
+ */
+function parseIni(text: string): IniSection[] {
+  const sections: IniSection[] = []
+  let current: IniSection | undefined
+  let last: {line: number; value: string} | undefined
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    if (/^\s*[#;]/.test(raw) || raw.trim() === '') {
+      last = raw.trim() === '' ? undefined : last
+      continue
+    }
+
+    if (/^\s/.test(raw) && last) {
+      last.value += `\n${raw.trim()}`
+      continue
+    }
+
+    const section = /^\[([^\]]+)\]/.exec(raw)
+    if (section) {
+      current = {line: i + 1, name: section[1].trim(), values: new Map()}
+      sections.push(current)
+      last = undefined
+      continue
+    }
+
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw)
+    if (kv && current) {
+      last = {line: i + 1, value: kv[2].replace(/\s+;.*$/, '').trim()}
+      current.values.set(kv[1].trim().toLowerCase(), last)
+    }
+  }
+
+  return sections
+}
+
+/** supervisord's `%(ENV_X)s`, `%(program_name)s`, `%(process_num)d`, `%(here)s` in a value; undefined parts stay unknown. */
+function supervisorExpand(value: string, vars: Record<string, string>, env: (name: string) => string | undefined): {text: string; unknown: string[]} {
+  const unknown: string[] = []
+  const text = value.replaceAll(/%\(([\w]+)\)[sd]/g, (_, name: string) => {
+    if (name.startsWith('ENV_')) {
+      const v = env(name.slice(4))
+      if (v === undefined) unknown.push(name.slice(4))
+      return v ?? ''
+    }
+
+    if (vars[name] !== undefined) return vars[name]
+    unknown.push(name)
+    return ''
+  })
+  return {text, unknown}
+}
+
+/** `environment=A="1",B='x',C=3` → entries. */
+function supervisorEnvironment(value: string, from: string): EnvEntry[] {
+  const out: EnvEntry[] = []
+  for (const m of value.matchAll(/([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^,]*)/g)) {
+    const v = m[2].replace(/^["']|["']$/g, '')
+    out.push({name: m[1], source: fromEnv(m[1], from), value: v})
+  }
+
+  return out
+}
+
+function supervisord(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: (name: string) => string | undefined): Launch {
+  const args = argv.slice(1)
+  const given = option(args, '-c', '--configuration')?.value
+  // Without -c it searches the working folder (and ../etc, /etc, which a dyno's app does not hold).
+  const candidates = given ? [inApp(cwd, given)] : [inApp(cwd, 'supervisord.conf'), inApp(cwd, 'etc/supervisord.conf')]
+  const path = candidates.find((p) => p !== undefined && files.exists(p))
+  const file = path === undefined ? undefined : files.read(path)
+  if (!file) return missing('supervisord', given ?? 'supervisord.conf', SUPERVISORD)
+  const diagnostics: Diagnostic[] = []
+  const processes: LaunchedProcess[] = []
+  const here = dirOf(file.path)
+  for (const s of parseIni(file.text)) {
+    const m = /^(program|fcgi-program|eventlistener):(.+)$/.exec(s.name)
+    if (s.name === 'include') {
+      const files_ = s.values.get('files')
+      diagnostics.push({code: 'unknown-config-value', file: file.path, fix: `tell conncalc the processes those files add: --assume ${processType}=PROCESSES:THREADS:POOL`, line: s.line, message: `${processType}: supervisord includes ${files_?.value ?? 'other files'}; conncalc does not read included files, so the programs they define are not counted`, processType, severity: 'warning'})
+      continue
+    }
+
+    if (!m) continue
+    const name = m[2].trim()
+    const at = (key: string): {line: number; value: string} | undefined => s.values.get(key)
+    const autostart = at('autostart')
+    if (autostart && /^(false|no|off|0)$/i.test(autostart.value)) continue
+    const command = at('command')
+    if (!command) {
+      diagnostics.push({code: 'unknown-config-value', file: file.path, line: s.line, message: `${processType}: supervisord [${s.name}] has no command (supervisord refuses to start it)`, processType, severity: 'warning'})
+      continue
+    }
+
+    const numprocs = at('numprocs')
+    const copies = numprocs ? Number(numprocs.value) : 1
+    if (!Number.isInteger(copies) || copies < 1) {
+      diagnostics.push({code: 'unknown-config-value', file: file.path, fix: `write numprocs as a whole number, or tell conncalc: --assume ${processType}=PROCESSES:THREADS:POOL`, line: numprocs!.line, message: `${processType}: supervisord [${s.name}] numprocs=${numprocs!.value} is not a number conncalc reads; 1 process counted`, processType, severity: 'warning'})
+    }
+
+    const vars = {group_name: name, here, host_node_name: '', process_num: '0', program_name: name}
+    // %(ENV_X)s is supervisord's own environment (the dyno's), not the program's environment= (supervisord docs).
+    const expanded = supervisorExpand(command.value, vars, env)
+    for (const v of expanded.unknown) {
+      diagnostics.push({code: 'unresolved-env', file: file.path, fix: `give it a value with --env ${v}=…`, line: command.line, message: `${processType}: [${s.name}] command uses %(${/^[A-Z_]/.test(v) ? `ENV_${v}` : v})s, which has no value here; it expands to nothing`, processType, severity: 'warning'})
+    }
+
+    const dir = at('directory')
+    const environment = at('environment')
+    processes.push({
+      assignments: environment ? supervisorEnvironment(environment.value, `${file.path}:${environment.line}`) : [],
+      command: expanded.text.replaceAll('\n', ' '),
+      copies: Number.isInteger(copies) && copies >= 1 ? copies : 1,
+      cwd: dir ? (inApp(cwd, supervisorExpand(dir.value, vars, env).text) ?? cwd) : cwd,
+      name: `program:${name}`,
+      origin: {file: file.path, line: command.line},
+    })
+  }
+
+  return {diagnostics, file: file.path, launcher: 'supervisord', note: fromDefault(`supervisord starts each [program:x] of ${file.path} numprocs times (default 1) when autostart is true (the default)`, SUPERVISORD), processes}
+}
+
+/** A cron field (minutes … weekday, or seconds/year): digits, `*`, `/`, `,`, `-`, `?`, names. */
+const CRON_FIELD = /^[\d*/,?LW#A-Za-z-]+$/
+const NUMERIC_FIELD = /^[\d*/,?-]+$/
+
+function supercronic(argv: readonly string[], files: FileReader, cwd: string, processType: string): Launch {
+  // supercronic [flags] CRONTAB: the last argument that is not a flag (its flags take `-flag=value` or a value after).
+  const args = argv.slice(1)
+  const valueFlags = new Set(['-json', '-debug', '-quiet', '-split-logs', '-overlapping', '-no-reap', '-passthrough-logs', '-test', '-inotify', '-version'])
+  let crontab: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i].replace(/^--/, '-')
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && !valueFlags.has(a)) i++
+      continue
+    }
+
+    crontab = args[i]
+  }
+
+  const overlapping = args.some((a) => /^--?overlapping(=true)?$/.test(a))
+  const path = crontab === undefined ? undefined : inApp(cwd, crontab)
+  const file = path === undefined ? undefined : files.read(path)
+  if (!file) return missing('supercronic', crontab ?? 'a crontab', SUPERCRONIC)
+  const assignments: EnvEntry[] = []
+  const processes: LaunchedProcess[] = []
+  const diagnostics: Diagnostic[] = []
+  for (const [i, raw] of file.text.split(/\r?\n/).entries()) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) continue
+    const env = /^([A-Za-z_]\w*)\s*=\s*(.*)$/.exec(line)
+    if (env) {
+      assignments.push({name: env[1], source: fromEnv(env[1], `${file.path}:${i + 1}`), value: env[2].replace(/^["']|["']$/g, '')})
+      continue
+    }
+
+    const words = line.split(/\s+/)
+    let n: number
+    if (words[0].startsWith('@')) n = 1
+    else {
+      n = 5
+      // Six or seven fields: seconds first and a year last (cronexpr).
+      while (n < 7 && words[n] !== undefined && NUMERIC_FIELD.test(words[n]) && words.length > n + 1) n++
+      if (!words.slice(0, 5).every((w) => CRON_FIELD.test(w))) {
+        diagnostics.push({code: 'unparsable-config', file: file.path, line: i + 1, message: `${processType}: \`${line.slice(0, 60)}\` is not a crontab line (five to seven schedule fields, then the command); not counted`, processType, severity: 'warning'})
+        continue
+      }
+    }
+
+    // The command is the rest of the line as written (its own spacing and quotes).
+    const command = line.replace(new RegExp(`^(?:\\S+\\s+){${n}}`), '')
+    if (command === line || command.trim() === '') continue
+    processes.push({assignments: [...assignments], command, copies: 1, cwd, name: `job at ${file.path}:${i + 1}`, origin: {file: file.path, line: i + 1}})
+  }
+
+  if (overlapping) {
+    diagnostics.push({code: 'unknown-config-value', file: file.path, fix: `tell conncalc how many runs of a job overlap: --assume ${processType}=PROCESSES:THREADS:POOL`, message: `${processType}: supercronic -overlapping lets a job start again while its previous run still runs; conncalc counts one run of each job`, processType, severity: 'warning'})
+  }
+
+  return {diagnostics, file: file.path, launcher: 'supercronic', note: fromDefault(`supercronic runs each job of ${file.path} as a process of its own when its schedule fires; jobs whose schedules coincide run at once, so all ${processes.length} are counted (the peak)`, SUPERCRONIC), processes}
+}
+
