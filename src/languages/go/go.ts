@@ -57,11 +57,34 @@ function modulePath(ctx: AnalyzerContext): string | undefined {
   }
 }
 
-/** Folders the binary may be built from: `cmd/<name>` and `<name>` for `bin/<name>`, and the module root. */
-function packageDirs(ctx: AnalyzerContext): string[] {
+/**
+ * The package folders the Procfile's binary is built from. The Go buildpack names each
+ * binary after the last element of its package path (`go install`), so `bin/api`, `./api`
+ * and `api` are the module root when the module's path ends in `api`, else `cmd/api` or
+ * `api`. Anything else is said: the module root is read, which may not be the binary's package.
+ */
+function packageDirs(ctx: AnalyzerContext, module: string | undefined): {dirs: string[]; diagnostics: Diagnostic[]} {
   const name = (ctx.command.argv[0] ?? '').replace(/^(\.\/)?bin\//, '')
-  const named = name && !name.includes('/') ? [`cmd/${name}`, name].filter((d) => ctx.files.list(d).some((f) => f.endsWith('.go'))) : []
-  return named.length > 0 ? named : ['']
+  const hasGo = (d: string): boolean => ctx.files.list(d).some((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
+  if (!name || name.includes('/')) return {diagnostics: [], dirs: ['']}
+  if (module && module.split('/').pop() === name && hasGo('')) return {diagnostics: [], dirs: ['']}
+  const named = [`cmd/${name}`, name].filter((d) => hasGo(d))
+  if (named.length > 0) return {diagnostics: [], dirs: named}
+  const what = module ? `the module is ${module} (its root builds \`${module.split('/').pop()}\`)` : 'go.mod names no module'
+  return {
+    diagnostics: [
+      {
+        code: 'unknown-config-value',
+        file: ctx.origin?.file,
+        fix: `if ${name} is built from another package, tell conncalc its pool: --assume ${ctx.processType}=1:N:N`,
+        line: ctx.origin?.line,
+        message: `${ctx.processType}: \`${ctx.command.argv[0]}\` matches no package of the app: ${what}, and there is no cmd/${name} or ${name} folder with Go files; ${hasGo('') ? "the module root's package is read instead" : 'no Go code is read for it'}`,
+        processType: ctx.processType,
+        severity: 'warning',
+      },
+    ],
+    dirs: [''],
+  }
 }
 
 const valueOf = (site: GoSite, what: string, diagnostics: Diagnostic[]): Sourced<number> | undefined => {
@@ -105,8 +128,10 @@ export const go: ServerAnalyzer = {
     const mod = ctx.files.read('go.mod')
     const modules = mod ? goModules(mod.text) : new Map<string, number>()
     const pgxModule = [...modules.keys()].find((m) => /^github\.com\/jackc\/pgx\/v[45]$/.test(m))
-    const code = await readGoCode({args: ctx.command.argv.slice(1), dirs: packageDirs(ctx), env: ctx.env, files: ctx.files, module: modulePath(ctx), nproc: ctx.dyno?.nproc})
-    const diagnostics: Diagnostic[] = [...code.diagnostics]
+    const module = modulePath(ctx)
+    const where = packageDirs(ctx, module)
+    const code = await readGoCode({args: ctx.command.argv.slice(1), dirs: where.dirs, env: ctx.env, files: ctx.files, module, nproc: ctx.dyno?.nproc})
+    const diagnostics: Diagnostic[] = [...where.diagnostics, ...code.diagnostics]
     const processes = sourced(1, fromDefault('a Go binary is one process per dyno', 'https://devcenter.heroku.com/articles/go-support'))
     const pools: PoolEntry[] = []
     const usesPgxpool = code.opened.some((o) => o.lib === 'pgxpool') || code.maxConns.length > 0
