@@ -32,15 +32,15 @@ export interface LoadOptions {
 }
 
 /** Everything analyzeApp needs, read from disk; the only place `plan` touches files. */
-export function loadAppInput(
+export async function loadAppInput(
   options: LoadOptions,
-): AnalyzeInput & {problems: () => Diagnostic[]; root: string; scaledTypes: string[]} {
+): Promise<AnalyzeInput & {problems: () => Diagnostic[]; root: string; scaledTypes: string[]}> {
   const procfilePath = resolve(options.procfile)
   const root = dirname(procfilePath)
   const files = createFileReader(root, options.reads)
   const extra: Diagnostic[] = []
   // With -a APP and no Procfile in the checkout, the formation says what runs.
-  const procfile = readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : defaultProcfile(files, procfilePath, extra))
+  const procfile = readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : await defaultProcfile(files, procfilePath, extra))
   if (procfile.encoding) {
     // Heroku's slug compiler matches each line of the file's bytes against `name: command`: in UTF-16
     // every character is followed (or preceded) by a NUL, so no line matches and nothing runs.
@@ -112,8 +112,8 @@ export function loadAppInput(
  * every source says where the command came from), with an info line that says
  * so. Where the buildpack declares none (Python), there is nothing to budget: exit 2.
  */
-function defaultProcfile(files: FileReader, procfilePath: string, extra: Diagnostic[]): SourceFile {
-  const found = defaultWebProcess(files, detectLanguage(files))
+async function defaultProcfile(files: FileReader, procfilePath: string, extra: Diagnostic[]): Promise<SourceFile> {
+  const found = await defaultWebProcess(files, detectLanguage(files))
   if ('none' in found) throw new InputError(`no Procfile at ${procfilePath}, and ${found.none}`, 'run conncalc in the app folder, or pass --procfile PATH')
   const path = `${found.buildpack} default web process`
   extra.push({

@@ -105,7 +105,7 @@ const displayRoot = (dir: string): string => relative(process.cwd(), dir).replac
 
 /** Read and analyze one app, then apply its assumptions and preboot. */
 async function analyzeOne(request: AppRequest, reads: ReadCache): Promise<AppModel> {
-  const input = loadAppInput({
+  const input = await loadAppInput({
     reads,
     appEnv: request.appEnv,
     defaults: request.defaults,

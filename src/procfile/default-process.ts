@@ -19,7 +19,7 @@ const RACK_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/
 const RAILS3_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/rails3.rb'
 
 /** The default web process of the buildpack that builds the app, or why there is none. */
-export function defaultWebProcess(files: FileReader, detected: DetectedLanguage): DefaultWeb {
+export async function defaultWebProcess(files: FileReader, detected: DetectedLanguage): Promise<DefaultWeb> {
   switch (detected.language) {
     case 'nodejs': {
       return {
@@ -49,6 +49,11 @@ export function defaultWebProcess(files: FileReader, detected: DetectedLanguage)
 
     case 'go': {
       return goDefault(files)
+    }
+
+    case 'dotnet': {
+      // Loaded only for a .NET app with no Procfile: its project-file parser stays out of start-up.
+      return dotnetDefault((await import('../languages/dotnet/project.js')).discoverDotnetApp(files))
     }
 
     case 'python': {
@@ -117,6 +122,29 @@ function jvmDefault(files: FileReader): DefaultWeb {
   }
 
   return {buildpack: 'heroku/java', none: 'the JVM buildpacks declare a default web process only for Spring Boot apps (and this one is not, by pom.xml/build.gradle)'}
+}
+
+// heroku/buildpacks-dotnet detect_solution_processes: a process per console, web and worker project,
+// `cd <project dir>/bin/publish; ./<AssemblyName>` (+ ` --urls http://*:$PORT` for a web app); when the
+// solution has exactly one web application its process is typed `web` and is the default; the others are
+// named after their assemblies, which Heroku does not scale up by itself.
+const DOTNET_REF = 'https://github.com/heroku/buildpacks-dotnet/blob/d99b5ff6ea69a96d5f2f4debf13243af1d5638cf/buildpacks/dotnet/src/launch_process.rs'
+
+function dotnetDefault(app: {projects: {assembly: string; dir: string; file: string; web: boolean}[]; source?: string}): DefaultWeb {
+  const webs = app.projects.filter((p) => p.web)
+  if (webs.length !== 1) {
+    const why = webs.length === 0 ? `${app.source ?? 'the app'} has no web application project (Microsoft.NET.Sdk.Web)` : `${app.source ?? 'the solution'} has ${webs.length} web application projects (${webs.map((w) => w.assembly).join(', ')})`
+    return {buildpack: 'heroku/dotnet', none: `heroku/dotnet types a process \`web\` only when the solution has exactly one web application, and ${why}; its processes are named after their assemblies (${DOTNET_REF})`}
+  }
+
+  const p = webs[0]
+  const dir = p.dir === '' ? 'bin/publish' : `${p.dir}/bin/publish`
+  return {
+    buildpack: 'heroku/dotnet',
+    command: `cd ${dir}; ./${p.assembly} --urls http://*:$PORT`,
+    ref: DOTNET_REF,
+    why: `the .NET buildpack's default web process, the published ${p.assembly} of ${p.file}`,
+  }
 }
 
 /** heroku/go declares `web: <binary>`, the binary named after the module path's last element. */

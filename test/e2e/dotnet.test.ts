@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {planJson, procfileOf, runCli} from '../helpers/cli.js'
+import {fixture, planJson, procfileOf, runCli} from '../helpers/cli.js'
 
 const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
 
@@ -21,6 +21,17 @@ describe('.NET apps (Npgsql pools, one process per dyno)', () => {
     expect(r.total).toBe(45)
     expect(r.exit).toBe(0)
     expect(JSON.stringify(r)).not.toContain('secret-pw')
+  })
+
+  it('no Procfile: the buildpack\'s default web process is the solution\'s one web project, and its Npgsql pool counts', () => {
+    // heroku/buildpacks-dotnet (launch_process.rs): MyApi.sln has one web application (MyApi, Microsoft.NET.Sdk.Web),
+    // so `web` is `cd MyApi/bin/publish; ./MyApi --urls http://*:$PORT`; the worker service gets a process named
+    // after its assembly, which nothing scales. Pool as with the Procfile: Maximum Pool Size=20 → 2 dynos × 20 = 40.
+    const r = planJson(`${fixture('dotnet-webapi-efcore')}/Procfile.absent`, ['--scale', 'web=2', '--plan', 'standard-0'])
+    expect(r.processTypes.map((p) => p.name)).toEqual(['web'])
+    expect(r.type('web')).toMatchObject({command: 'cd MyApi/bin/publish; ./MyApi --urls http://*:$PORT', connections: 40, poolPerProcess: 20, server: 'kestrel'})
+    expect(r.diagnostics.find((d) => d.code === 'missing-config')?.message).toContain('https://github.com/heroku/buildpacks-dotnet/blob/')
+    expect(r.total).toBe(40)
   })
 
   it('env vars and the environment decide: ConnectionStrings__X over the files, ASPNETCORE_ENVIRONMENT picks the file', () => {

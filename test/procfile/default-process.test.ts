@@ -4,39 +4,50 @@ import {memoryFiles} from '../../src/model/files.js'
 import {defaultWebProcess} from '../../src/procfile/default-process.js'
 import {detectLanguage} from '../../src/platform/language.js'
 
-const web = (files: Record<string, string>) => {
+const web = async (files: Record<string, string>) => {
   const reader = memoryFiles(files)
-  const found = defaultWebProcess(reader, detectLanguage(reader))
+  const found = await defaultWebProcess(reader, detectLanguage(reader))
   return 'none' in found ? {none: found.none} : found.command
 }
 
 const lock = (gems: Record<string, string>) => `GEM\n  remote: https://rubygems.org/\n  specs:\n${Object.entries(gems).map(([g, v]) => `    ${g} (${v})\n`).join('')}\nPLATFORMS\n  ruby\n`
 
 describe('defaultWebProcess: what each buildpack starts without a Procfile', () => {
-  it('Ruby: Rails ≥ 4 bin/rails server; Rails 3 rails server or thin; Rack rackup or thin (heroku-buildpack-ruby language_pack)', () => {
-    expect(web({Gemfile: '', 'Gemfile.lock': lock({puma: '6.4.3', rack: '3.1.4', railties: '8.0.2'})})).toBe('bin/rails server -p ${PORT:-5000} -e $RAILS_ENV')
-    expect(web({Gemfile: '', 'Gemfile.lock': lock({rack: '1.4.5', railties: '3.2.22'})})).toBe('bundle exec rails server -p ${PORT:-5000}')
-    expect(web({Gemfile: '', 'Gemfile.lock': lock({rack: '1.4.5', railties: '3.2.22', thin: '1.6.4'})})).toBe('bundle exec thin start -R config.ru -e $RAILS_ENV -p ${PORT:-5000}')
-    expect(web({Gemfile: '', 'Gemfile.lock': lock({puma: '6.4.3', rack: '3.1.4', sinatra: '4.0.0'})})).toBe('bundle exec rackup config.ru -p ${PORT:-5000}')
-    expect(web({Gemfile: '', 'Gemfile.lock': lock({rack: '2.2.9', thin: '1.8.2'})})).toBe('bundle exec thin start -R config.ru -e $RACK_ENV -p ${PORT:-5000}')
-    expect(web({Gemfile: '', 'Gemfile.lock': lock({rake: '13.0.0'})})).toEqual({none: expect.stringContaining('only for Rails and Rack apps')})
-    expect(web({Gemfile: ''})).toEqual({none: expect.stringContaining('Gemfile.lock')})
+  it('Ruby: Rails ≥ 4 bin/rails server; Rails 3 rails server or thin; Rack rackup or thin (heroku-buildpack-ruby language_pack)', async () => {
+    expect(await web({Gemfile: '', 'Gemfile.lock': lock({puma: '6.4.3', rack: '3.1.4', railties: '8.0.2'})})).toBe('bin/rails server -p ${PORT:-5000} -e $RAILS_ENV')
+    expect(await web({Gemfile: '', 'Gemfile.lock': lock({rack: '1.4.5', railties: '3.2.22'})})).toBe('bundle exec rails server -p ${PORT:-5000}')
+    expect(await web({Gemfile: '', 'Gemfile.lock': lock({rack: '1.4.5', railties: '3.2.22', thin: '1.6.4'})})).toBe('bundle exec thin start -R config.ru -e $RAILS_ENV -p ${PORT:-5000}')
+    expect(await web({Gemfile: '', 'Gemfile.lock': lock({puma: '6.4.3', rack: '3.1.4', sinatra: '4.0.0'})})).toBe('bundle exec rackup config.ru -p ${PORT:-5000}')
+    expect(await web({Gemfile: '', 'Gemfile.lock': lock({rack: '2.2.9', thin: '1.8.2'})})).toBe('bundle exec thin start -R config.ru -e $RACK_ENV -p ${PORT:-5000}')
+    expect(await web({Gemfile: '', 'Gemfile.lock': lock({rake: '13.0.0'})})).toEqual({none: expect.stringContaining('only for Rails and Rack apps')})
+    expect(await web({Gemfile: ''})).toEqual({none: expect.stringContaining('Gemfile.lock')})
   })
 
-  it('JVM: a Spring Boot jar (Maven target/, Gradle build/libs/); other JVM apps have none', () => {
-    expect(web({'pom.xml': '<parent><artifactId>spring-boot-starter-parent</artifactId></parent>'})).toBe('java -Dserver.port=$PORT $JAVA_OPTS -jar target/*.jar')
-    expect(web({'build.gradle': "plugins { id 'org.springframework.boot' version '3.3.0' }"})).toBe('java -Dserver.port=$PORT $JAVA_OPTS -jar build/libs/*.jar')
-    expect(web({'pom.xml': '<project><artifactId>batch</artifactId></project>'})).toEqual({none: expect.stringContaining('Spring Boot')})
+  it('JVM: a Spring Boot jar (Maven target/, Gradle build/libs/); other JVM apps have none', async () => {
+    expect(await web({'pom.xml': '<parent><artifactId>spring-boot-starter-parent</artifactId></parent>'})).toBe('java -Dserver.port=$PORT $JAVA_OPTS -jar target/*.jar')
+    expect(await web({'build.gradle': "plugins { id 'org.springframework.boot' version '3.3.0' }"})).toBe('java -Dserver.port=$PORT $JAVA_OPTS -jar build/libs/*.jar')
+    expect(await web({'pom.xml': '<project><artifactId>batch</artifactId></project>'})).toEqual({none: expect.stringContaining('Spring Boot')})
   })
 
-  it('Go: the binary named after the module path', () => {
-    expect(web({'go.mod': 'module github.com/acme/inventory-api\n\ngo 1.22\n'})).toBe('inventory-api')
+  it('Go: the binary named after the module path', async () => {
+    expect(await web({'go.mod': 'module github.com/acme/inventory-api\n\ngo 1.22\n'})).toBe('inventory-api')
   })
 
-  it('Node npm start, PHP heroku-php-apache2, Python none, nothing detected none', () => {
-    expect(web({'package.json': '{}'})).toBe('npm start')
-    expect(web({'composer.json': '{}'})).toBe('heroku-php-apache2')
-    expect(web({'requirements.txt': 'django\n'})).toEqual({none: expect.stringContaining('heroku/python buildpack declares no default web process')})
-    expect(web({})).toEqual({none: expect.stringContaining('no language buildpack was detected')})
+  it('.NET: the one web application project, published to <project dir>/bin/publish (heroku/buildpacks-dotnet launch_process.rs)', async () => {
+    const webProject = '<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup></Project>'
+    const worker = '<Project Sdk="Microsoft.NET.Sdk.Worker"><PropertyGroup><TargetFramework>net8.0</TargetFramework><OutputType>Exe</OutputType></PropertyGroup></Project>'
+    expect(await web({'TodoApi.csproj': webProject})).toBe('cd bin/publish; ./TodoApi --urls http://*:$PORT')
+    const sln = (projects: string[]) => `Microsoft Visual Studio Solution File, Format Version 12.00\n${projects.map((p, i) => `Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "${p.split('/')[0]}", "${p.replaceAll('/', '\\')}", "{0000000${i}-0000-0000-0000-000000000000}"\nEndProject\n`).join('')}`
+    expect(await web({'Shop.sln': sln(['Shop.Api/Shop.Api.csproj', 'Shop.Jobs/Shop.Jobs.csproj']), 'Shop.Api/Shop.Api.csproj': webProject, 'Shop.Jobs/Shop.Jobs.csproj': worker})).toBe('cd Shop.Api/bin/publish; ./Shop.Api --urls http://*:$PORT')
+    // Two web applications: each process is named after its assembly, none is `web`.
+    expect(await web({'Shop.sln': sln(['A/A.csproj', 'B/B.csproj']), 'A/A.csproj': webProject, 'B/B.csproj': webProject})).toEqual({none: expect.stringContaining('has 2 web application projects (A, B)')})
+    expect(await web({'Jobs.csproj': worker})).toEqual({none: expect.stringContaining('no web application project')})
+  })
+
+  it('Node npm start, PHP heroku-php-apache2, Python none, nothing detected none', async () => {
+    expect(await web({'package.json': '{}'})).toBe('npm start')
+    expect(await web({'composer.json': '{}'})).toBe('heroku-php-apache2')
+    expect(await web({'requirements.txt': 'django\n'})).toEqual({none: expect.stringContaining('heroku/python buildpack declares no default web process')})
+    expect(await web({})).toEqual({none: expect.stringContaining('no language buildpack was detected')})
   })
 })
