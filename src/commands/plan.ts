@@ -42,7 +42,7 @@ For every process type: dynos × processes per dyno × connections per process, 
     suggest: Flags.boolean({default: false, description: 'say what would make it fit: a plan, dyno counts, processes/threads, PgBouncer; each with its new total'}),
   }
 
-  async run(): Promise<JsonReport> {
+  async run(): Promise<JsonReport | undefined> {
     const {flags} = await this.parse(Plan, defaultRemote(this.argv))
     const request = await resolveRequest(flags)
     const format = (flags.format ?? 'table') as Format
@@ -59,9 +59,12 @@ For every process type: dynos × processes per dyno × connections per process, 
     }
 
     const {report, title} = await runPlan(request, {suggest: flags.suggest})
-    this.emit(renderReport(report, format, {chalk, explain: flags.explain, title, width: this.width(flags.output)}), flags.output, format)
+    // Only the view that is printed is built: --json prints the JSON report, anything else a
+    // rendered view (each is seconds of work for a 100,000-type Procfile).
+    const json = this.jsonEnabled()
+    if (!json) this.emit(renderReport(report, format, {chalk, explain: flags.explain, title, width: this.width(flags.output)}), flags.output, format)
     this.annotate(report, format)
     process.exitCode = exitCodeFor(report, request.failOn)
-    return toJson(report)
+    return json ? toJson(report) : undefined
   }
 }

@@ -242,27 +242,42 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     return result
   }
 
+  const files = new Map<string, boolean>()
   const isFile = (path: string): boolean => {
-    const abs = locate(path.replaceAll('\\', '/'))
-    return abs !== undefined && shared.isFile(abs)
+    let is = files.get(path)
+    if (is === undefined) {
+      const abs = locate(path.replaceAll('\\', '/'))
+      files.set(path, (is = abs !== undefined && shared.isFile(abs)))
+    }
+
+    return is
+  }
+
+  const listed = new Map<string, string[]>()
+  const listFolder = (key: string): string[] => {
+    const abs = locate(key === '' ? '.' : key)
+    if (abs === undefined) return []
+    try {
+      // Entries are checked one by one so a symlink that leaves the root is not listed.
+      return readdirSync(abs, {withFileTypes: true})
+        .filter((e) => e.isFile() || (e.isSymbolicLink() && isFile(key === '' ? e.name : `${key}/${e.name}`)))
+        .map((e) => e.name)
+        .sort()
+        .slice(0, MAX_LISTED)
+    } catch {
+      return []
+    }
   }
 
   return {
     exists: isFile,
     list(dir: string): string[] {
       const key = dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')
-      const abs = locate(key === '' ? '.' : key)
-      if (abs === undefined) return []
-      try {
-        // Entries are checked one by one so a symlink that leaves the root is not listed.
-        return readdirSync(abs, {withFileTypes: true})
-          .filter((e) => e.isFile() || (e.isSymbolicLink() && isFile(key === '' ? e.name : `${key}/${e.name}`)))
-          .map((e) => e.name)
-          .sort()
-          .slice(0, MAX_LISTED)
-      } catch {
-        return []
-      }
+      // Once per folder: every process type of a Procfile asks for the same ones
+      // (config/initializers for each Ruby type); 100,000 types listed it 100,000 times.
+      let names = listed.get(key)
+      if (!names) listed.set(key, (names = listFolder(key)))
+      return [...names]
     },
     problems,
     read,

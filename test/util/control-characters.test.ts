@@ -26,6 +26,12 @@ describe('escapeStrings', () => {
     expect(input.a[0].name).toBe('w\neb') // the input is not changed
   })
 
+  it('returns a value with nothing to escape as it is (no copy)', () => {
+    const shared = {file: 'config/puma.rb', line: 3}
+    const clean = {types: [{command: 'puma -C config/puma.rb', source: shared}, {command: 'sidekiq', source: shared}]}
+    expect(escapeStrings(clean)).toBe(clean)
+  })
+
   it('copies a structure 100,000 levels deep without overflowing the stack', () => {
     let deep: {next?: unknown; s: string} = {s: '\n'}
     for (let i = 0; i < 100_000; i++) deep = {next: deep, s: 'x'}
