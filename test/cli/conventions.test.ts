@@ -1,4 +1,6 @@
+import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
+import {pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import {ROOT, runCli} from '../helpers/cli.js'
@@ -26,6 +28,14 @@ describe('the conventions of oclif CLIs', () => {
     const r = runCli([arg])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(new RegExp(`^conncalc/${VERSION.replaceAll('.', '\\.')} \\S+ node-v\\d+`))
+  })
+
+  it("bin/run.js's quick `--version` prints exactly what oclif itself prints", () => {
+    // bin/run.js answers --version without loading oclif; dist/main.js's execute is oclif's answer.
+    const viaOclif = spawnSync(process.execPath, ['--input-type=module', '-e', `process.argv = [process.execPath, 'run.js', '--version']; const {execute} = await import(${JSON.stringify(`${ROOT}dist/main.js`)}); await execute({dir: ${JSON.stringify(pathToFileURL(`${ROOT}bin/run.js`).href)}})`], {encoding: 'utf8'})
+    expect(viaOclif.status).toBe(0)
+    expect(viaOclif.stdout).toMatch(/^conncalc\//)
+    expect(runCli(['--version']).stdout).toBe(viaOclif.stdout)
   })
 })
 
