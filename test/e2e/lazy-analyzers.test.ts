@@ -41,3 +41,15 @@ describe('start-up stays fast: language analyzers load only when a process type 
     expect(holding.filter((f) => loaded.has(f))).toEqual([])
   })
 })
+
+describe("start-up stays fast: what oclif needs only for help, globs or spinners loads only then", () => {
+  // Packages oclif requires at its top level (esbuild.config.js builds them apart, as dist/lazy/NAME.cjs).
+  const markers = {'cli-spinners': 'dots12', ejs: 'ejs.renderFile', minimatch: 'class Minimatch', tinyglobby: 'convertPathToPattern', 'wrap-ansi': 'wrapWord'}
+
+  it.each(Object.entries(markers))('%s is in dist/lazy/, not in what every run parses', (name, marker) => {
+    const dist = join(ROOT, 'dist')
+    expect(readFileSync(join(dist, 'lazy', `${name}.cjs`), 'utf8')).toContain(marker)
+    const parsed = [...staticGraph(dist)].map((f) => readFileSync(join(dist, f), 'utf8'))
+    expect(parsed.filter((text) => text.includes(marker))).toEqual([])
+  })
+})
