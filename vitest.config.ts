@@ -1,3 +1,4 @@
+import {availableParallelism} from 'node:os'
 import {defineConfig} from 'vitest/config'
 
 export default defineConfig({
@@ -5,6 +6,10 @@ export default defineConfig({
     // Build dist/ for the end-to-end tests; start one real PostgreSQL server for the live tests.
     globalSetup: ['test/helpers/global-build.ts', 'test/helpers/postgres.ts'],
     include: ['test/**/*.test.ts'],
+    // One test file per core. vitest's default leaves one core to itself (cores − 1: a
+    // single worker on a 2-core machine), but most files here spend their time waiting on a
+    // spawned conncalc, so that worker kept one core busy and the suite ran file after file.
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     hookTimeout: 120_000,
     env: {NO_COLOR: '1', FORCE_COLOR: '0', COLUMNS: '100'},
