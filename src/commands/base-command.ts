@@ -6,6 +6,7 @@ import type {Format} from '../render/format.js'
 
 import {describeFailure, type FailureContext, writeFailure} from './failure.js'
 import {writeTextFile} from '../io/write.js'
+import {useHostCliAuth} from '../io/heroku-api.js'
 import {workflowCommands} from '../render/github.js'
 import {redactSecrets} from '../util/redact.js'
 import {safeOutput} from '../util/control-characters.js'
@@ -38,6 +39,13 @@ export abstract class BaseCommand extends Command {
     if (forced > 0) return layoutWidth(forced)
     const columns = process.stdout.isTTY ? process.stdout.columns : 0
     return columns > 0 ? layoutWidth(columns) : undefined
+  }
+
+  override async init(): Promise<void> {
+    await super.init()
+    // Run by another oclif CLI (the Heroku CLI, conncalc as its plugin), this.config is that
+    // CLI's: its own API client holds the Heroku token, asked when an app is read.
+    if (this.config.name !== 'conncalc') useHostCliAuth(this.config)
   }
 
   override async catch(err: Error): Promise<unknown> {

@@ -2,13 +2,16 @@
  * The Heroku Platform API (v3), read-only: the few GETs `conncalc plan -a APP`
  * needs. Where the API is and which token to send follow the Heroku CLI
  * (@heroku-cli/command's vars.ts and login): HEROKU_HOST moves it, HEROKU_API_KEY
- * wins over the netrc entry that `heroku login` writes. The token goes in the
+ * wins over the netrc entry that `heroku login` writes; inside the Heroku CLI, its own
+ * API client says which token (useHostCliAuth). The token goes in the
  * Authorization header and nowhere else: never in a message, a log line or JSON.
  *
  * Every failure is a UsageError (exit 2) of one line that says what to do.
  */
+import {createRequire} from 'node:module'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 import type {HerokuAddon, HerokuAppData, HerokuBuildpack, HerokuFormation} from '../model/heroku.js'
 import {UsageError} from '../util/errors.js'
@@ -56,6 +59,34 @@ export function herokuToken(api: HerokuApi, env: NodeJS.ProcessEnv = process.env
   return token ? {from: path, token} : null
 }
 
+/** Inside the Heroku CLI: how to ask its own API client for a token (set by useHostCliAuth). */
+let hostAuth: (() => Promise<string | undefined>) | undefined
+
+/**
+ * conncalc as a Heroku CLI plugin: the token comes from the Heroku CLI's own API client,
+ * @heroku-cli/command's APIClient, loaded from the Heroku CLI's install (`config.root`) and
+ * built on its oclif config — HEROKU_API_KEY, else what `heroku login` stored, wherever that
+ * version of the Heroku CLI keeps it (~/.netrc, or the system's credential store in newer
+ * ones, which conncalc cannot read itself). Asked only when an app is read. When there is no
+ * such client or it has no token, conncalc reads HEROKU_API_KEY and the netrc entry itself.
+ */
+export function useHostCliAuth(config: {root: string}): void {
+  hostAuth = async () => {
+    try {
+      const path = createRequire(join(config.root, 'package.json')).resolve('@heroku-cli/command')
+      const mod = (await import(pathToFileURL(path).href)) as {APIClient?: unknown; default?: {APIClient?: unknown}}
+      const APIClient = (mod.APIClient ?? mod.default?.APIClient) as (new (config: unknown, options: object) => {auth?: unknown; getAuth?: () => Promise<unknown>}) | undefined
+      if (typeof APIClient !== 'function') return undefined
+      const heroku = new APIClient(config, {required: false})
+      // getAuth() in @heroku-cli/command 12 (credential store); the auth getter (netrc) before.
+      const token = typeof heroku.getAuth === 'function' ? await heroku.getAuth() : heroku.auth
+      return typeof token === 'string' && token.trim() !== '' ? token.trim() : undefined
+    } catch {
+      return undefined // not inside a Heroku CLI that has the client, or it failed: conncalc's own lookup follows
+    }
+  }
+}
+
 export interface ReadOptions {
   env?: NodeJS.ProcessEnv
   /** Seconds each request may take. */
@@ -69,7 +100,7 @@ export interface ReadOptions {
  * several fail, the first in this order is reported, so the message is stable.
  */
 export async function readHerokuApp(app: string, options: ReadOptions): Promise<HerokuAppData> {
-  const {api, get} = client(app, options)
+  const {api, get} = await client(app, options)
   const enc = encodeURIComponent(app)
   const settled = await Promise.allSettled([
     get(`/apps/${enc}/formation`),
@@ -97,17 +128,18 @@ export async function readHerokuApp(app: string, options: ReadOptions): Promise<
  * for the database URL to connect to. The values are secrets: never printed.
  */
 export async function readHerokuConfigVars(app: string, options: ReadOptions): Promise<Map<string, string>> {
-  const {get} = client(app, options)
+  const {get} = await client(app, options)
   const path = `/apps/${encodeURIComponent(app)}/config-vars`
   const body = await get(path)
   return shape(path, () => readConfigVars(body))
 }
 
 /** Where the API is and the token to send (HEROKU_API_KEY, the netrc entry, or the Heroku CLI's own). */
-function client(app: string, options: ReadOptions): {api: HerokuApi; get: (path: string) => Promise<unknown>} {
+async function client(app: string, options: ReadOptions): Promise<{api: HerokuApi; get: (path: string) => Promise<unknown>}> {
   const env = options.env ?? process.env
   const api = herokuApi(env)
-  const auth = options.token ? {from: 'the Heroku CLI', token: options.token} : herokuToken(api, env)
+  const token = options.token ?? (await hostAuth?.())
+  const auth = token ? {from: 'the Heroku CLI', token} : herokuToken(api, env)
   if (!auth) {
     throw new UsageError(`no Heroku API token to read app ${app}: HEROKU_API_KEY is not set and ~/.netrc has no entry for ${api.host}`, 'run `heroku login`, or set HEROKU_API_KEY (e.g. from `heroku authorizations:create`)')
   }
