@@ -22,7 +22,8 @@ import {deployHookOf} from '../procfile/release.js'
 import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
-import {followCommand} from '../procfile/script.js'
+import {delegates, followCommand} from '../procfile/script.js'
+import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
 
@@ -178,7 +179,7 @@ async function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnost
   const ctxs = await runningProcesses(raw, ctx, diagnostics, 0)
   if (!ctxs) return {ctx, others: [], scriptNotes: []}
   if (ctxs.length === 0) return {ctx: {...ctx, unknownWhy: ctx.unknownWhy ?? 'it starts no command that stays up'}, others: [], scriptNotes: []}
-  const recognised = (c: ScriptCtx): boolean => !ANY_PROGRAM.has(analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
+  const recognised = (c: ScriptCtx): boolean => !c.ctx.unknownWhy && !ANY_PROGRAM.has(analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
   const primary = Math.max(0, recognised(ctxs[0]) ? 0 : ctxs.findIndex((c) => recognised(c)))
   const first = ctxs[primary]
   const others = ctxs.filter((_, i) => i !== primary)
@@ -196,7 +197,9 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
   const launch = depth < MAX_LAUNCH_DEPTH ? readLaunch(ctx.command.argv, ctx.files, '', ctx.processType, (n) => ctx.env.get(n)?.value) : undefined
   if (launch) return launched(launch, ctx, diagnostics, depth)
   const known = !ANY_PROGRAM.has(analyzers.find((a) => a.matches(ctx.command, ctx))!.id)
-  const followed = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') ? undefined : await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType)
+  // A Node command that runs a workspace package or several commands (procfile/node-run.ts) is followed too.
+  const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
+  const followed = simple ? undefined : await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType)
   if (!followed) return undefined
   diagnostics.push(...followed.diagnostics)
   if (followed.processes.length === 0) {
@@ -217,8 +220,10 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
     const c: ScriptCtx = {
       background: p.background,
       copies: 1,
-      ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin},
-      notes: p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`)),
+      ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin, ...(p.unknownWhy ? {unknownWhy: p.unknownWhy} : {})},
+      cwd: p.cwd,
+      notes: [...p.chain, ...p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`))],
+      ...(p.startedBy ? {startedBy: p.startedBy} : {}),
     }
     // A script that ends in a process manager (`exec supervisord -c …`): what the manager starts.
     const inner = depth < MAX_LAUNCH_DEPTH && launcherOf(c.ctx.command.argv) ? await runningProcesses(c.ctx.command.raw, c.ctx, diagnostics, depth + 1) : undefined
@@ -258,12 +263,17 @@ interface ScriptCtx {
   /** How many of this process run in the dyno (a manager's numprocs or concurrency). */
   copies: number
   ctx: AnalyzerContext
+  /** The folder it runs in, relative to the app root ('' = the root; a process manager's own folder is in ctx.files). */
+  cwd?: string
   notes: Source[]
+  /** What started it beside the type's process when not `&` (concurrently, run-p, turbo). */
+  startedBy?: string
 }
 
 /** One command's server analysis, its ActiveRecord pools (Ruby), and the add-ons that run inside it. */
 async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>, diagnostics: Diagnostic[]) {
-  const analyzer = analyzers.find((a) => a.matches(ctx.command, ctx))!
+  // A command known to be unknown (a workspace package conncalc cannot find, a manager's missing file): counted as such, with why.
+  const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
   const analysis: ServerAnalysis = countsAtLeastOne(await analyzer.analyze(ctx), ctx.processType, diagnostics)
   diagnostics.push(...analysis.diagnostics)
 
@@ -317,10 +327,11 @@ async function besideExtra(other: ScriptCtx, versions: Record<string, string>, d
   const via = [analysis.processesPerDyno.source, analysis.threadsPerProcess.source, ...(pools ?? []).map((p) => p.pool.source), ...other.notes]
   const what = `${other.ctx.command.argv.join(' ').slice(0, 60)}${other.background ? ' &' : ''}`
   const copies = other.copies > 1 ? ` × ${other.copies} copies` : ''
+  const where = other.cwd ? ` in ${other.cwd}/` : ''
   return {
     count: sourced(b.connectionsPerDyno * other.copies, fromFile(origin.file, origin.line), via),
     kind: 'script-process',
-    reason: `\`${what}\` runs beside it in each dyno (${analysis.server}: ${b.processesPerDyno} × ${b.connectionsPerProcess}${copies})`,
+    reason: `\`${what}\`${where} runs beside it in each dyno${other.startedBy ? `, started by ${other.startedBy}` : ''} (${analysis.server}: ${b.processesPerDyno} × ${b.connectionsPerProcess}${copies})`,
   }
 }
 

@@ -279,8 +279,31 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
       if (!names) listed.set(key, (names = listFolder(key)))
       return [...names]
     },
+    folders(dir: string): string[] {
+      const key = dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')
+      const abs = locate(key === '' ? '.' : key)
+      if (abs === undefined) return []
+      try {
+        // A symlinked folder is listed only when it stays inside the root (locate checks its real path).
+        return readdirSync(abs, {withFileTypes: true})
+          .filter((e) => e.isDirectory() || (e.isSymbolicLink() && locate(key === '' ? e.name : `${key}/${e.name}`) !== undefined && isDirectory(resolve(abs, e.name))))
+          .map((e) => e.name)
+          .sort()
+          .slice(0, MAX_LISTED)
+      } catch {
+        return []
+      }
+    },
     problems,
     read,
+  }
+}
+
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory()
+  } catch {
+    return false
   }
 }
 

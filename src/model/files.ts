@@ -16,6 +16,8 @@ export interface FileReader {
   exists(path: string): boolean
   /** Names of the files directly inside `dir` (not folders), sorted as Ruby's `Dir[…].sort` and Rails' initializer loading order; [] when it is missing. */
   list(dir: string): string[]
+  /** Names of the folders directly inside `dir`, sorted; [] when it is missing (workspace globs like `packages/*`). */
+  folders(dir: string): string[]
   read(path: string): SourceFile | undefined
 }
 
@@ -30,6 +32,13 @@ export function memoryFiles(files: Record<string, string>): FileReader {
         .map((p) => p.slice(prefix.length))
         .sort()
     },
+    folders(dir) {
+      const prefix = dir === '' ? '' : `${dir.replace(/\/+$/, '')}/`
+      const names = Object.keys(files)
+        .filter((p) => p.startsWith(prefix) && p.slice(prefix.length).includes('/'))
+        .map((p) => p.slice(prefix.length).split('/')[0])
+      return [...new Set(names)].sort()
+    },
     read: (p) => (Object.hasOwn(files, p) ? {path: p, text: files[p]} : undefined),
   }
 }
@@ -41,5 +50,5 @@ export function memoryFiles(files: Record<string, string>): FileReader {
 export function withinDir(files: FileReader, dir: string): FileReader {
   if (dir === '' || dir === '.') return files
   const at = (p: string): string => (p === '' || p === '.' ? dir : `${dir}/${p.replace(/^\.\//, '')}`)
-  return {exists: (p) => files.exists(at(p)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p))}
+  return {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(at(d)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p))}
 }

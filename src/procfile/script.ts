@@ -28,7 +28,8 @@ import type {FileReader} from '../model/files.js'
 import type {ParsedCommand} from '../languages/common/types.js'
 
 import {entrySources, layer} from '../model/env.js'
-import {fromEnv} from '../model/source.js'
+import {fromEnv, fromFile, type Source} from '../model/source.js'
+import {DELEGATING_PROGRAMS, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
 import {expandShell, isShellUtility, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
 import type {TsNode} from '../util/tree-sitter.js'
 
@@ -45,6 +46,12 @@ export interface ScriptProcess {
   assumptions: ScriptAssumption[]
   /** Started with `&`: runs beside the foreground process. */
   background: boolean
+  /** The package.json scripts that led to it (a workspace's `start`, a root script that delegates), outermost first. */
+  chain: Source[]
+  /** What started it beside the foreground process, when not `&`: `concurrently (package.json:31)`. */
+  startedBy?: string
+  /** Why what it runs cannot be told (a workspace package conncalc cannot find): counted by the unknown analyzer, saying so. */
+  unknownWhy?: string
   command: ParsedCommand
   /** Where it reads its files from, relative to the app root ('' = the root). */
   cwd: string
@@ -63,6 +70,8 @@ export interface FollowedScript {
 
 /** Scripts calling scripts: deeper than this is said, not followed. */
 const MAX_DEPTH = 4
+/** package.json scripts and workspaces calling each other (a root script → a workspace → its script → …): deeper is a loop, said. */
+const NODE_MAX_DEPTH = 10
 
 const SHEBANG_SHELL = /^#!\s*\S*?\b(?:env\s+)?(?:ba|da|a|z)?sh\b/
 
@@ -139,11 +148,33 @@ export async function followCommand(
 ): Promise<FollowedScript | undefined> {
   // A `cd` into a folder of the repo moves where the server's files are read; one into a build output (`cd X/bin/publish`) does not.
   const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
-  if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds) return undefined
+  if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !delegates(split.argv, files, env, origin)) return undefined
   const reader = new ScriptReader(files, processType)
   const state = newState(env, '', [])
   await reader.walkText(raw, origin, state, 0)
   return reader.result(state)
+}
+
+/**
+ * Whether a Node command runs somewhere else than as written: in a workspace
+ * package, several commands at once, or through a package.json script that does
+ * (node-run.ts). A plain `npm start` whose script is one command is not: the Node
+ * analyzer follows that chain itself.
+ */
+export function delegates(argv: string[], files: FileReader, env: Env, origin: {file: string; line: number}, cwd = ''): boolean {
+  if (!DELEGATING_PROGRAMS.has(argv[0]?.split('/').pop() ?? '')) return false
+  return nodeDelegation({argv, cwd, files, origin}, (text, run) => scriptDelegates(text, run, files, env, 0)) !== undefined
+}
+
+/** A package.json script that needs the script reader: `&`, a `cd` into the repo, a shell script, or a delegating command. */
+function scriptDelegates(text: string, run: NodeRun, files: FileReader, env: Env, depth: number): boolean {
+  if (depth >= NODE_MAX_DEPTH) return true
+  const split = splitCommand(text, env, run.origin).command
+  if ((split.background ?? []).length > 0) return true
+  if ((split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, run.cwd, c[1]))) return true
+  if (shellScriptOf(split.argv, files, run.cwd)) return true
+  if (!DELEGATING_PROGRAMS.has(split.argv[0]?.split('/').pop() ?? '')) return false
+  return nodeDelegation({argv: split.argv, cwd: run.cwd, files, origin: run.origin}, (t, r) => scriptDelegates(t, r, files, env, depth + 1)) !== undefined
 }
 
 interface State {
@@ -435,6 +466,15 @@ class ScriptReader {
     }
 
     const exec = split.command.wrappers.includes('exec')
+    if (DELEGATING_PROGRAMS.has(name.split('/').pop()!)) {
+      const delegation = nodeDelegation({argv, cwd: state.cwd, files: this.files, origin}, (t, r) => scriptDelegates(t, r, this.files, expandEnv, ctx.depth))
+      if (delegation) {
+        await this.delegate(delegation, split, state, ctx, bg, origin)
+        if (exec && !bg) state.done = true
+        return
+      }
+    }
+
     const script = shellScriptOf(argv, this.files, state.cwd)
     if (script) {
       if (ctx.depth >= MAX_DEPTH) {
@@ -461,7 +501,7 @@ class ScriptReader {
 
     const env = this.childEnv(state, ctx.file)
     const processEnv = split.assignments.length > 0 ? env.with(layer(`${ctx.file}:${line}`, split.assignments)) : env
-    const proc = (command: ParsedCommand, background: boolean): ScriptProcess => ({assumptions: [...state.assumptions], background, command, cwd: state.cwd, env: processEnv, origin})
+    const proc = (command: ParsedCommand, background: boolean): ScriptProcess => ({assumptions: [...state.assumptions], background, chain: [], command, cwd: state.cwd, env: processEnv, origin})
     for (const argvBg of split.command.background ?? []) state.background.push(proc({argv: argvBg, raw: argvBg.join(' '), wrappers: []}, true))
     const {background: _bg, ...command} = split.command
     if (bg) {
@@ -469,6 +509,41 @@ class ScriptReader {
     } else {
       this.setCandidate(state, proc(command, false))
       if (exec) state.done = true
+    }
+  }
+
+  /**
+   * A Node command that runs elsewhere (node-run.ts): each run's text is read like a
+   * script line in its folder. Runs started together are processes beside the first
+   * one; runs one after another leave the last running. One that cannot be resolved
+   * is the process still, counted by the unknown analyzer with why.
+   */
+  private async delegate(d: NodeDelegation, split: ReturnType<typeof splitCommand>, state: State, ctx: Ctx, bg: boolean, origin: {file: string; line: number}): Promise<void> {
+    const env = this.childEnv(state, ctx.file)
+    const lineEnv = split.assignments.length > 0 ? env.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : env
+    if (d.kind === 'unknown' || ctx.depth >= NODE_MAX_DEPTH) {
+      const why = d.kind === 'unknown' ? d.why : `${d.by} is ${NODE_MAX_DEPTH} package.json scripts deep (do they call each other?); not followed`
+      const {background: _bg, ...command} = split.command
+      const p: ScriptProcess = {assumptions: [...state.assumptions], background: bg, chain: [], command, cwd: state.cwd, env: lineEnv, origin, unknownWhy: why}
+      if (bg) state.background.push(p)
+      else this.setCandidate(state, p)
+      return
+    }
+
+    for (const [i, run] of d.runs.entries()) {
+      const inner = newState(lineEnv, run.cwd, [...state.assumptions])
+      await this.walkText(run.text, run.origin, inner, ctx.depth + 1)
+      // A script's text read here is part of how the process was found (the Node analyzer cites the scripts it follows itself).
+      const hop = run.script ? [fromFile(run.origin.file, run.origin.line)] : []
+      for (const p of inner.background) state.background.push({...p, chain: [...hop, ...p.chain]})
+      if (inner.candidate) {
+        const c: ScriptProcess = {...inner.candidate, chain: [...hop, ...inner.candidate.chain]}
+        if (bg) state.background.push({...c, background: true})
+        else if (d.parallel && i > 0) state.background.push({...c, startedBy: d.by})
+        else this.setCandidate(state, c)
+      }
+
+      state.pre.push(...inner.pre)
     }
   }
 

@@ -104,6 +104,19 @@ describe('createFileReader', () => {
     expect(files.list('..')).toEqual([])
   })
 
+  it('lists the folders of a folder (workspace globs), sorted, without files or links that point out of the app', () => {
+    const files = createFileReader(root)
+    mkdirSync(join(root, 'packages', 'web'), {recursive: true})
+    mkdirSync(join(root, 'packages', 'api'), {recursive: true})
+    writeFileSync(join(root, 'packages', 'README.md'), '# packages\n')
+    symlinkSync(join(root, 'packages', 'api'), join(root, 'packages', 'api-link'))
+    symlinkSync(base, join(root, 'packages', 'outside'))
+    expect(files.folders('packages')).toEqual(['api', 'api-link', 'web'])
+    expect(files.folders('')).toEqual(['config', 'packages'])
+    expect(files.folders('packages/missing')).toEqual([])
+    expect(files.folders('..')).toEqual([])
+  })
+
   it('caches: a file read once is not read again', () => {
     const files = createFileReader(root)
     const first = files.read('config/puma.rb')

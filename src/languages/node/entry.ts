@@ -85,9 +85,12 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
 
     if (depth > 5) return {chain: []}
     const line = pkg!.lineOf(['scripts', name])
-    const split = splitCommand(script, ctx.env, {file: 'package.json', line})
+    const split = splitCommand(script, ctx.env, {file: pkg!.path, line})
     const inner = nodeEntry(ctx, pkg, split.command.argv, depth + 1)
-    return {...inner, chain: [fromFile('package.json', line), ...inner.chain]}
+    // `cd dist && node index.js`: the file is dist/index.js (read from its source when dist/ is built at deploy).
+    const cd = (split.command.preCommands ?? []).filter((c) => c[0] === 'cd' && c[1] !== undefined).map((c) => appPath(c[1]))
+    const file = inner.file && cd.length > 0 && cd.every((d) => !d.startsWith('/') && !d.includes('$')) ? [...cd, inner.file].join('/').replaceAll(/\/+/g, '/') : inner.file
+    return {...inner, chain: [fromFile(pkg!.path, line), ...inner.chain], file}
   }
 
   const prog = programName(argv[0])

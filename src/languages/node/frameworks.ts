@@ -56,7 +56,7 @@ export function packagedServer(framework: string | undefined): Packaged | undefi
 
 function packaged(ctx: AnalyzerContext, app: Packaged, pkg: PackageJson | undefined, diagnostics: Diagnostic[]): PoolEntry {
   const line = pkg?.lineOf(['dependencies', app.dependency]) ?? 0
-  const dflt = sourced(app.max, line > 0 ? fromFile('package.json', line) : fromDefault(app.what, app.ref), line > 0 ? [fromDefault(app.what, app.ref)] : [])
+  const dflt = sourced(app.max, line > 0 ? fromFile(pkg?.path ?? 'package.json', line) : fromDefault(app.what, app.ref), line > 0 ? [fromDefault(app.what, app.ref)] : [])
   const got = envCandidate(ctx.env, app.env, `${app.bin} pool size`)
   diagnostics.push(...got.diagnostics)
   return {database: app.bin, pool: got.value ?? dflt, server: 'DATABASE_URL'}

@@ -10,6 +10,8 @@ import {jsonErrorLine, jsonKeyLine} from '../../util/json-lines.js'
 export interface PackageJson {
   dependencies: Record<string, string>
   main?: string
+  /** Its path from the app root (server/package.json inside a workspace). */
+  path: string
   scripts: Record<string, string>
   /** Line of a key path, for sources: ["scripts", "start"]. */
   lineOf(path: string[]): number
@@ -28,10 +30,10 @@ export function readPackageJson(files: FileReader): {diagnostics: Diagnostic[]; 
     data = JSON.parse(file.text)
   } catch {
     const line = jsonErrorLine(file.text) ?? 1
-    return {diagnostics: [{code: 'unparsable-config', file: 'package.json', line, message: `package.json is not valid JSON (near line ${line}); its scripts and dependencies are not used`, severity: 'warning'}]}
+    return {diagnostics: [{code: 'unparsable-config', file: file.path, line, message: `${file.path} is not valid JSON (near line ${line}); its scripts and dependencies are not used`, severity: 'warning'}]}
   }
 
-  if (!isObject(data)) return {diagnostics: [{code: 'unparsable-config', file: 'package.json', line: 1, message: 'package.json is not a JSON object; not used', severity: 'warning'}]}
+  if (!isObject(data)) return {diagnostics: [{code: 'unparsable-config', file: file.path, line: 1, message: `${file.path} is not a JSON object; not used`, severity: 'warning'}]}
   let installed: Record<string, string> = {}
   const lock = files.read('package-lock.json')
   if (lock) {
@@ -50,6 +52,7 @@ export function readPackageJson(files: FileReader): {diagnostics: Diagnostic[]; 
       dependencies,
       lineOf: (path) => jsonKeyLine(file.text, path),
       main: typeof data.main === 'string' ? data.main : undefined,
+      path: file.path,
       scripts: strings(data.scripts),
       versionOf: (name) => installed[name] ?? /\d+(\.\d+)*/.exec(dependencies[name] ?? '')?.[0],
     },

@@ -430,7 +430,7 @@ async function sequelizeConfig(ctx: AnalyzerContext, project: NodeProject, diagn
 function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<string>): PoolEntry[] {
   const out: PoolEntry[] = []
   const dep = (name: string): boolean => Object.hasOwn(pkg.dependencies, name)
-  const line = (name: string): Source => fromFile('package.json', pkg.lineOf(['dependencies', name]) || pkg.lineOf(['devDependencies', name]))
+  const line = (name: string): Source => fromFile(pkg.path, pkg.lineOf(['dependencies', name]) || pkg.lineOf(['devDependencies', name]))
   const why = (lib: string): Source => assumed(`the code that creates the ${lib} pool was not found from the entry file; one pool with the default size assumed`)
   const prismaVersion = pkg.versionOf('@prisma/client') ?? pkg.versionOf('prisma')
   if (dep('@prisma/client') && !libs.has('prisma') && !libs.has('prisma-adapter-pg')) {

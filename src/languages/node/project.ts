@@ -40,7 +40,8 @@ export class NodeProject {
     const file = this.ctx.files.read(path)
     if (!file) return undefined
     // A JSON file (ecosystem.config.json, a required config.json) is an object literal: read as `module.exports = {…}`, lines unchanged.
-    const parsed = await parseJs(path, path.endsWith('.json') ? `module.exports = ${file.text}` : file.text)
+    // Named by its path from the app root (a workspace package's apps/api/src/db.ts), resolved from `path` (relative to the package).
+    const parsed = await parseJs(file.path, path.endsWith('.json') ? `module.exports = ${file.text}` : file.text)
     const deps = new Map<string, JsModule>()
     const inner = [...stack, path]
     for (const spec of new Set(parsed.specs)) {

@@ -1,0 +1,509 @@
+/**
+ * What a Node package manager command runs when it is more than "this folder's
+ * script": a monorepo's workspace package (`yarn workspace @org/api start`,
+ * `npm start -w api`, `npm start --prefix server`, `pnpm --filter api start`,
+ * `pnpm -C dir start`, `turbo run start --filter=api`, `lerna run start --scope
+ * api`), several commands at once (`concurrently "npm:start:*"`, `npm-run-all -p a
+ * b`, `run-p`), or a package.json script that does one of these or a `cd`.
+ *
+ * The answer is shell text to read in a folder: the package's script (as npm,
+ * yarn and pnpm run it, with `sh -c` in the package's folder), which the script
+ * reader (script.ts) then follows like any command line. A command that names a
+ * package or script conncalc cannot find is `unknown`, with why.
+ *
+ * Workspaces are found as the package managers find them, from the folder the
+ * command runs in upwards: package.json `workspaces` (an array, or Yarn 1's
+ * `{packages: […]}`), pnpm-workspace.yaml `packages`, lerna.json `packages`
+ * (default `packages/*`). Globs: `*` within one folder name, `**` any depth,
+ * `!pattern` excludes; node_modules is never a workspace.
+ */
+import type {FileReader} from '../model/files.js'
+
+import {parse as parseYaml} from 'yaml'
+import {jsonKeyLine} from '../util/json-lines.js'
+
+/** One command line the delegating command starts, and the folder it runs in. */
+export interface NodeRun {
+  /** Folder, relative to the app root ('' = the root). */
+  cwd: string
+  /** Where the text was read: a package.json script line, or the command itself. */
+  origin: {file: string; line: number}
+  /** The text is a package.json script's own (so its line is a step of how the process was found). */
+  script?: boolean
+  text: string
+}
+
+export type NodeDelegation =
+  /** `parallel`: the runs are started together (concurrently, run-p, turbo); otherwise one after the other. */
+  | {by: string; kind: 'run'; parallel: boolean; runs: NodeRun[]}
+  | {kind: 'unknown'; why: string}
+
+/** What a command needs to say whether it runs in another folder. */
+export interface NodeRunInput {
+  argv: string[]
+  cwd: string
+  files: FileReader
+  /** The command's own file:line (a Procfile line, a script line), for runs that are the command's own words. */
+  origin: {file: string; line: number}
+}
+
+interface Pkg {
+  dir: string
+  file: string
+  name?: string
+  scripts: Record<string, string>
+  text: string
+  workspaces?: unknown
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+const join = (dir: string, path: string): string | undefined => {
+  if (path.startsWith('/')) return undefined
+  const out: string[] = dir === '' ? [] : dir.split('/')
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') {
+      if (out.length === 0) return undefined
+      out.pop()
+    } else out.push(part)
+  }
+
+  return out.join('/')
+}
+
+const at = (dir: string, file: string): string => (dir === '' ? file : `${dir}/${file}`)
+const label = (dir: string): string => (dir === '' ? 'the app root' : dir)
+
+function readPkg(files: FileReader, dir: string): Pkg | undefined {
+  const file = files.read(at(dir, 'package.json'))
+  if (!file) return undefined
+  let data: unknown
+  try {
+    data = JSON.parse(file.text)
+  } catch {
+    return undefined
+  }
+
+  if (!isObject(data)) return undefined
+  const scripts = isObject(data.scripts) ? Object.fromEntries(Object.entries(data.scripts).filter((e): e is [string, string] => typeof e[1] === 'string')) : {}
+  return {dir, file: file.path, name: typeof data.name === 'string' ? data.name : undefined, scripts, text: file.text, workspaces: data.workspaces}
+}
+
+/** The line of `scripts.NAME` in a package.json. */
+const scriptLine = (pkg: Pkg, name: string): number => jsonKeyLine(pkg.text, ['scripts', name])
+
+interface Workspaces {
+  /** Where the list was read: package.json:3, pnpm-workspace.yaml:1, lerna.json:2. */
+  from: string
+  packages: Pkg[]
+  root: string
+}
+
+/** The workspace list that covers `cwd`: the nearest folder at or above it that declares one. */
+export function findWorkspaces(files: FileReader, cwd: string): Workspaces | undefined {
+  let dir: string | undefined = cwd
+  while (dir !== undefined) {
+    const found = workspacesAt(files, dir)
+    if (found) return found
+    dir = dir === '' ? undefined : dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : ''
+  }
+
+  return undefined
+}
+
+function workspacesAt(files: FileReader, root: string): Workspaces | undefined {
+  let patterns: string[] | undefined
+  let from = ''
+  const pnpm = files.read(at(root, 'pnpm-workspace.yaml'))
+  if (pnpm) {
+    try {
+      const doc: unknown = parseYaml(pnpm.text)
+      if (isObject(doc) && Array.isArray(doc.packages)) {
+        patterns = strings(doc.packages)
+        from = `${pnpm.path}:${Math.max(1, pnpm.text.split('\n').findIndex((l) => /^packages\s*:/.test(l)) + 1)}`
+      }
+    } catch {
+      // Invalid YAML: pnpm would refuse it too; package.json's list is tried next.
+    }
+  }
+
+  const pkg = readPkg(files, root)
+  if (!patterns && pkg?.workspaces !== undefined) {
+    // npm, Yarn 1-4, Bun: an array; Yarn 1 also `{packages: [...], nohoist: [...]}`.
+    const list = isObject(pkg.workspaces) ? pkg.workspaces.packages : pkg.workspaces
+    if (Array.isArray(list)) {
+      patterns = strings(list)
+      from = `${pkg.file}:${jsonKeyLine(pkg.text, ['workspaces'])}`
+    }
+  }
+
+  const lerna = patterns ? undefined : files.read(at(root, 'lerna.json'))
+  if (lerna) {
+    try {
+      const data: unknown = JSON.parse(lerna.text)
+      // lerna.json `packages`, default ["packages/*"] (lerna's docs, "lerna.json": packages).
+      patterns = isObject(data) && Array.isArray(data.packages) ? strings(data.packages) : ['packages/*']
+      from = `${lerna.path}:${isObject(data) && Array.isArray(data.packages) ? jsonKeyLine(lerna.text, ['packages']) : 1}`
+    } catch {
+      // Invalid JSON: no list from it.
+    }
+  }
+
+  if (!patterns) return undefined
+  const include = patterns.filter((p) => !p.startsWith('!'))
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => segments(p.slice(1)))
+  const dirs = new Set<string>()
+  for (const p of include) for (const d of expand(files, root, segments(p), 0)) dirs.add(d)
+  const packages: Pkg[] = []
+  for (const d of [...dirs].sort()) {
+    const rel = root === '' ? d : d.slice(root.length + 1)
+    if (exclude.some((x) => matchPath(x, rel.split('/')))) continue
+    const p = d === root ? undefined : readPkg(files, d)
+    if (p) packages.push(p)
+  }
+
+  return {from, packages, root}
+}
+
+const segments = (pattern: string): string[] => pattern.replace(/^\.\//, '').replace(/\/+$/, '').split('/').filter((s) => s !== '' && s !== '.')
+
+const globRe = (seg: string): RegExp => new RegExp(`^${seg.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`)
+
+/** Folders under `dir` that a pattern's segments match. `**` matches any depth, to 6 folders. */
+function expand(files: FileReader, dir: string, segs: string[], depth: number): string[] {
+  if (segs.length === 0) return [dir]
+  const [head, ...rest] = segs
+  const children = (): string[] => files.folders(dir).filter((f) => f !== 'node_modules' && !f.startsWith('.'))
+  if (head === '**') {
+    const here = expand(files, dir, rest, depth)
+    if (depth >= 6) return here
+    return [...here, ...children().flatMap((c) => expand(files, at(dir, c), segs, depth + 1))]
+  }
+
+  if (!/[*?]/.test(head)) return files.folders(dir).includes(head) ? expand(files, at(dir, head), rest, depth + 1) : []
+  const re = globRe(head)
+  return children()
+    .filter((c) => re.test(c))
+    .flatMap((c) => expand(files, at(dir, c), rest, depth + 1))
+}
+
+function matchPath(pattern: string[], path: string[]): boolean {
+  if (pattern.length === 0) return path.length === 0
+  const [head, ...rest] = pattern
+  if (head === '**') return matchPath(rest, path) || (path.length > 0 && matchPath(pattern, path.slice(1)))
+  return path.length > 0 && globRe(head).test(path[0]) && matchPath(rest, path.slice(1))
+}
+
+/**
+ * The workspace packages a selector names: a package name (`@org/api`), a name glob
+ * (`@org/*`, pnpm/turbo/lerna/bun), or a folder (`./apps/api`, `{apps/api}`, or the
+ * folder's own name, as npm's `-w` takes).
+ */
+function select(ws: Workspaces, selector: string, cwd: string): Pkg[] {
+  const s = selector.replace(/^\{(.*)\}$/, '$1')
+  if (s.startsWith('./') || s.startsWith('../') || (s.includes('/') && !s.startsWith('@'))) {
+    const dir = join(cwd, s) ?? ''
+    const byPath = ws.packages.filter((p) => p.dir === dir || p.dir === join(ws.root, s))
+    if (byPath.length > 0 || !s.includes('*')) return byPath
+  }
+
+  if (/[*?]/.test(s)) {
+    const re = globRe(s)
+    return ws.packages.filter((p) => (p.name !== undefined && re.test(p.name)) || re.test(p.dir.split('/').pop()!))
+  }
+
+  const byName = ws.packages.filter((p) => p.name === s)
+  if (byName.length > 0) return byName
+  return ws.packages.filter((p) => p.dir === join(ws.root, s) || p.dir.split('/').pop() === s)
+}
+
+const DEP_SELECTOR = /\.\.\.|\^|\[|=/
+
+/** How a package manager runs a script (or a binary) in a package: one run, or why not. */
+function runIn(pkg: Pkg, args: string[], manager: string): NodeRun | string {
+  if (args.length === 0) return `\`${manager}\` names no script to run in ${pkg.name ?? pkg.dir}`
+  const [first, ...more] = args
+  const named = first === 'run' || first === 'run-script' ? more[0] : first
+  const extra = (first === 'run' || first === 'run-script' ? more.slice(1) : more).filter((a) => a !== '--')
+  if (named === undefined) return `\`${manager} run\` names no script in ${pkg.name ?? pkg.dir}`
+  if (pkg.scripts[named] !== undefined) {
+    // The script is run as `npm run NAME` in the package's folder: the Node analyzer follows a one-command script
+    // itself (its chain cites the package.json line), and one that delegates again is expanded by ownScript.
+    return {cwd: pkg.dir, origin: {file: pkg.file, line: scriptLine(pkg, named)}, text: ['npm', 'run', named, ...(extra.length > 0 ? ['--', ...extra] : [])].map((a) => shellQuote(a)).join(' ')}
+  }
+
+  // npm's own default start: `node server.js` (npm docs, "scripts": default values).
+  if (named === 'start' && manager === 'npm') {
+    return {cwd: pkg.dir, origin: {file: pkg.file, line: 1}, text: 'node server.js'}
+  }
+
+  // yarn, pnpm and bun run a binary of that name when no script has it (`yarn workspace x next start`).
+  if (manager !== 'npm' && first !== 'run' && first !== 'run-script') return {cwd: pkg.dir, origin: {file: pkg.file, line: 1}, text: args.map((a) => shellQuote(a)).join(' ')}
+  return `${pkg.file} has no "${named}" script`
+}
+
+const shellQuote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)
+
+/** Flags that take a value, per tool; any other `-x` is a switch. `--x=v` is one word. */
+const VALUE_FLAGS: Record<string, Set<string>> = {
+  bun: new Set(['--cwd', '--filter', '-F', '--elide-lines']),
+  concurrently: new Set(['-n', '--names', '--name-separator', '-s', '--success', '-p', '--prefix', '-c', '--prefix-colors', '-l', '--prefix-length', '-t', '--timestamp-format', '--restart-tries', '--restart-after', '--default-input-target', '-m', '--max-processes', '--hide', '-ks', '--kill-signal', '--teardown', '--pad-prefix']),
+  lerna: new Set(['--scope', '--ignore', '--concurrency', '--since', '--npm-client', '--loglevel']),
+  npm: new Set(['-w', '--workspace', '--prefix', '-C', '--loglevel', '--userconfig', '--cache', '--script-shell']),
+  'npm-run-all': new Set(['--max-parallel', '--npm-path']),
+  pnpm: new Set(['--filter', '-F', '-C', '--dir', '--workspace-concurrency', '--reporter', '--loglevel', '--filter-prod', '--test-pattern', '--changed-files-ignore-pattern']),
+  turbo: new Set(['--filter', '-F', '--concurrency', '--output-logs', '--log-order', '--cache-dir', '--ui', '--env-mode', '--log-prefix', '--cache', '--team', '--token', '--api', '--profile', '--summarize', '--graph', '--scope']),
+  yarn: new Set(['--cwd']),
+}
+
+interface Args {
+  flags: Map<string, string[]>
+  positional: string[]
+  /** Words after `--` (passed to the script). */
+  rest: string[]
+}
+
+/** Split a tool's words into flags (with values) and positional words; stops at the first positional for tools whose flags come first. */
+function parseArgs(args: string[], tool: string, stopAtFirst = false): Args {
+  const takes = VALUE_FLAGS[tool] ?? new Set()
+  const flags = new Map<string, string[]>()
+  const positional: string[] = []
+  const add = (k: string, v: string): void => void flags.set(k, [...(flags.get(k) ?? []), v])
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === '--') return {flags, positional, rest: args.slice(i + 1)}
+    if (stopAtFirst && positional.length > 0) {
+      positional.push(a)
+      continue
+    }
+
+    if (/^--?[\w-]+=/.test(a)) {
+      const eq = a.indexOf('=')
+      add(a.slice(0, eq), a.slice(eq + 1))
+    } else if (a.startsWith('-') && a.length > 1) {
+      if (takes.has(a) && args[i + 1] !== undefined) add(a, args[++i])
+      else add(a, '')
+    } else positional.push(a)
+  }
+
+  return {flags, positional, rest: []}
+}
+
+const flag = (a: Args, ...names: string[]): string[] => names.flatMap((n) => a.flags.get(n) ?? [])
+
+/** Runs of `script` in the selected packages that have it; none is why. */
+function packagesRun(ws: Workspaces, pkgs: Pkg[], script: string, by: string): NodeDelegation {
+  const having = pkgs.filter((p) => p.scripts[script] !== undefined)
+  if (having.length === 0) return {kind: 'unknown', why: `${by}: no workspace package it selects has a "${script}" script (workspaces in ${ws.from})`}
+  const runs = having.map((p) => ({cwd: p.dir, origin: {file: p.file, line: scriptLine(p, script)}, text: `npm run ${shellQuote(script)}`}))
+  return {by, kind: 'run', parallel: true, runs}
+}
+
+/** The workspace packages `selectors` name, or why none. */
+function selected(input: NodeRunInput, selectors: string[], tool: string): {pkgs: Pkg[]; ws: Workspaces} | string {
+  const ws = findWorkspaces(input.files, input.cwd)
+  if (!ws) return `${tool}: no workspaces are declared (package.json "workspaces", pnpm-workspace.yaml or lerna.json) at or above ${label(input.cwd)}`
+  if (selectors.length === 0) return {pkgs: ws.packages, ws}
+  const odd = selectors.find((s) => DEP_SELECTOR.test(s.replace(/^\{(.*)\}$/, '$1')))
+  if (odd) return `${tool}: the selector "${odd}" uses dependency-graph or change filters, which conncalc does not evaluate`
+  const pkgs = [...new Set(selectors.flatMap((s) => select(ws, s, input.cwd)))]
+  if (pkgs.length === 0) {
+    const names = ws.packages.map((p) => p.name ?? p.dir).slice(0, 8)
+    return `${tool}: no workspace package matches "${selectors.join('", "')}" (workspaces in ${ws.from}: ${names.join(', ') || 'none found'})`
+  }
+
+  return {pkgs, ws}
+}
+
+const unknown = (why: string): NodeDelegation => ({kind: 'unknown', why})
+
+/** A run in one package (npm -w, yarn workspace, pnpm --filter with one match). */
+function inPackages(input: NodeRunInput, selectors: string[], args: string[], manager: string, by: string): NodeDelegation {
+  const got = selected(input, selectors, by)
+  if (typeof got === 'string') return unknown(got)
+  const runs: NodeRun[] = []
+  for (const p of got.pkgs) {
+    const r = runIn(p, args, manager)
+    // With several packages selected, those without the script are skipped, as pnpm and npm --if-present do.
+    if (typeof r === 'string') {
+      if (got.pkgs.length === 1) return unknown(`${by}: ${r}`)
+      continue
+    }
+
+    runs.push(r)
+  }
+
+  if (runs.length === 0) return unknown(`${by}: no selected workspace package has the script (${got.pkgs.map((p) => p.name ?? p.dir).join(', ')})`)
+  return {by, kind: 'run', parallel: manager !== 'npm', runs}
+}
+
+/** A run in another folder (npm --prefix, pnpm -C, yarn --cwd, bun --cwd). */
+function inFolder(input: NodeRunInput, dir: string, args: string[], manager: string, by: string): NodeDelegation {
+  const target = join(input.cwd, dir)
+  const pkg = target === undefined ? undefined : readPkg(input.files, target)
+  if (!pkg) return unknown(`${by}: ${dir} has no package.json in the app`)
+  const r = runIn(pkg, args, manager)
+  return typeof r === 'string' ? unknown(`${by}: ${r}`) : {by, kind: 'run', parallel: false, runs: [r]}
+}
+
+/** `npm:start:*`, `yarn:x` in concurrently: the scripts of this folder's package.json that the name (a glob) matches. */
+function shortcut(input: NodeRunInput, word: string): string[] | undefined {
+  const m = /^(npm|yarn|pnpm|bun):(.+)$/.exec(word)
+  if (!m) return undefined
+  const [, manager, rest] = m
+  const [pattern, ...args] = rest.split(' ')
+  if (!pattern.includes('*')) return [`${manager} run ${rest}`]
+  // concurrently: `*` matches any characters in a script name; `!x` excludes (concurrently's docs, "npm:watch-*").
+  const pkg = readPkg(input.files, input.cwd)
+  const re = globRe(pattern.replace(/\(!.*\)$/, ''))
+  const names = Object.keys(pkg?.scripts ?? {}).filter((n) => re.test(n))
+  return names.map((n) => [`${manager} run ${n}`, ...args].join(' '))
+}
+
+/** npm-run-all's task patterns: `*` matches within one `:` segment, `**` across them (npm-run-all docs, "Glob-like pattern matching"). */
+function runAllTasks(pkg: Pkg | undefined, pattern: string): string[] {
+  const [name, ...args] = pattern.split(' ')
+  if (!/[*?]/.test(name)) return [pattern]
+  const re = new RegExp(`^${name.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('**', '\0').replaceAll('*', '[^:]*').replaceAll('\0', '.*').replaceAll('?', '[^:]')}$`)
+  return Object.keys(pkg?.scripts ?? {})
+    .filter((n) => re.test(n))
+    .map((n) => [n, ...args].join(' '))
+}
+
+/**
+ * What a command delegates to, or undefined when it runs in its own folder as
+ * written (`node server.js`, a plain `npm start` whose script is one command the
+ * Node analyzer reads itself).
+ */
+export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: string, run: NodeRun) => boolean): NodeDelegation | undefined {
+  const [head, ...args] = input.argv
+  const prog = (head ?? '').split('/').pop()!
+  const own = (text: string): NodeRun => ({cwd: input.cwd, origin: input.origin, text})
+  switch (prog) {
+    case 'npx': {
+      // `npx concurrently …`, `npx turbo run start`: the tool after npx's own flags.
+      let i = 0
+      while (i < args.length && args[i].startsWith('-')) i += args[i] === '-p' || args[i] === '--package' ? 2 : 1
+      return args[i] === undefined ? undefined : nodeDelegation({...input, argv: args.slice(i)}, scriptDelegates)
+    }
+
+    case 'yarn': {
+      const a = parseArgs(args, 'yarn', true)
+      const cwd = flag(a, '--cwd')[0]
+      if (cwd !== undefined) return inFolder(input, cwd, [...a.positional, ...a.rest], 'yarn', `yarn --cwd ${cwd}`)
+      const [sub, name, ...more] = a.positional
+      if (sub === 'workspace' && name) return inPackages(input, [name], more, 'yarn', `yarn workspace ${name}`)
+      if (sub === 'workspaces') return unknown(`\`yarn workspaces ${name ?? ''}\` runs a script in every workspace in turn; conncalc does not follow it (name one: yarn workspace NAME SCRIPT)`)
+      return ownScript(input, a.positional, 'yarn', scriptDelegates)
+    }
+
+    case 'npm': {
+      const a = parseArgs(args, 'npm')
+      const prefix = flag(a, '--prefix', '-C')[0]
+      const workspaces = flag(a, '-w', '--workspace')
+      const words = [...a.positional, ...(a.rest.length > 0 ? ['--', ...a.rest] : [])]
+      if (a.flags.has('--workspaces') || a.flags.has('-ws')) return unknown('`npm --workspaces` runs the script in every workspace one after another; conncalc does not follow it (name one with -w NAME)')
+      if (workspaces.length > 0) {
+        // npm runs the script in each named workspace in turn: the first one that stays up is the one that runs.
+        const got = inPackages(input, workspaces.slice(0, 1), words, 'npm', `npm -w ${workspaces[0]}`)
+        return got
+      }
+
+      if (prefix !== undefined) return inFolder(input, prefix, words, 'npm', `npm --prefix ${prefix}`)
+      return ownScript(input, words, 'npm', scriptDelegates)
+    }
+
+    case 'pnpm':
+    case 'bun': {
+      const a = parseArgs(args, prog)
+      const dir = flag(a, '-C', '--dir', '--cwd')[0]
+      const filters = flag(a, '--filter', '-F', '--filter-prod')
+      const words = [...a.positional, ...(a.rest.length > 0 ? ['--', ...a.rest] : [])]
+      const base = dir === undefined ? input : {...input, cwd: join(input.cwd, dir) ?? input.cwd}
+      if (filters.length > 0 || a.flags.has('-r') || a.flags.has('--recursive')) {
+        return inPackages(base, filters, words, prog, `${prog} ${filters.length > 0 ? `--filter ${filters.join(' --filter ')}` : '-r'}`)
+      }
+
+      if (dir !== undefined) return inFolder(input, dir, words, prog, `${prog} -C ${dir}`)
+      return ownScript(input, words, prog, scriptDelegates)
+    }
+
+    case 'turbo': {
+      const a = parseArgs(args, 'turbo')
+      const tasks = a.positional[0] === 'run' ? a.positional.slice(1) : a.positional
+      if (tasks.length === 0) return undefined
+      if (tasks.length > 1) return unknown(`turbo runs the tasks ${tasks.join(', ')} together across packages; conncalc follows one task at a time`)
+      const [task] = tasks
+      const hash = task.indexOf('#')
+      const selectors = hash > 0 ? [task.slice(0, hash)] : flag(a, '--filter', '-F', '--scope')
+      const got = selected(input, selectors, `turbo run ${task}`)
+      if (typeof got === 'string') return unknown(got)
+      return packagesRun(got.ws, got.pkgs, hash > 0 ? task.slice(hash + 1) : task, `turbo run ${task}`)
+    }
+
+    case 'lerna': {
+      const a = parseArgs(args, 'lerna')
+      if (a.positional[0] !== 'run' || !a.positional[1]) return a.positional[0] === 'exec' ? unknown('`lerna exec` runs a command in every package; conncalc does not follow it') : undefined
+      const script = a.positional[1]
+      const scope = flag(a, '--scope')
+      const got = selected(input, scope, `lerna run ${script}`)
+      if (typeof got === 'string') return unknown(got)
+      const ignore = flag(a, '--ignore').map((g) => globRe(g))
+      return packagesRun(got.ws, got.pkgs.filter((p) => !ignore.some((re) => re.test(p.name ?? ''))), script, `lerna run ${script}`)
+    }
+
+    case 'concurrently': {
+      const a = parseArgs(args, 'concurrently')
+      const commands = a.positional.flatMap((c) => shortcut(input, c) ?? [c])
+      if (commands.length === 0) return unknown('concurrently is given no command conncalc can read')
+      // --max-processes N: only N run at once; the first N that stay up hold the others back.
+      const max = Number(flag(a, '-m', '--max-processes')[0] ?? Number.NaN)
+      const running = Number.isInteger(max) && max > 0 ? commands.slice(0, max) : commands
+      return {by: `concurrently (${input.origin.file}:${input.origin.line})`, kind: 'run', parallel: true, runs: running.map((c) => own(c))}
+    }
+
+    case 'npm-run-all':
+    case 'run-p':
+    case 'run-s': {
+      const pkg = readPkg(input.files, input.cwd)
+      // npm-run-all's words in order: -p/--parallel and -s/--sequential open a group of tasks run that way.
+      let parallel = prog === 'run-p'
+      const groups: {parallel: boolean; tasks: string[]}[] = [{parallel, tasks: []}]
+      for (let i = 0; i < args.length; i++) {
+        const w = args[i]
+        if (w === '-p' || w === '--parallel' || w === '-s' || w === '--sequential' || w === '--serial') {
+          parallel = w === '-p' || w === '--parallel'
+          groups.push({parallel, tasks: []})
+        } else if (VALUE_FLAGS['npm-run-all'].has(w)) i++
+        else if (!w.startsWith('-')) groups.at(-1)!.tasks.push(...runAllTasks(pkg, w))
+      }
+
+      const live = groups.filter((g) => g.tasks.length > 0)
+      if (live.length === 0) return unknown(`${prog}: no script matches ${args.filter((w) => !w.startsWith('-')).join(' ')}`)
+      // Groups run one after another: the last group is the one left running (the ones before finished first).
+      const last = live.at(-1)!
+      return {by: `${prog} (${input.origin.file}:${input.origin.line})`, kind: 'run', parallel: last.parallel, runs: last.tasks.map((t) => own(`npm run ${t}`))}
+    }
+
+    default: {
+      return undefined
+    }
+  }
+}
+
+/** `npm start`, `yarn web`, `pnpm run x` in the command's own folder: followed here only when its script delegates in turn. */
+function ownScript(input: NodeRunInput, words: string[], manager: string, scriptDelegates: (text: string, run: NodeRun) => boolean): NodeDelegation | undefined {
+  const [first, second] = words
+  const name = first === 'run' || first === 'run-script' ? second : manager === 'npm' && first !== 'start' && first !== 'test' ? undefined : first
+  if (!name || name.startsWith('-')) return undefined
+  const pkg = readPkg(input.files, input.cwd)
+  if (!pkg || pkg.scripts[name] === undefined) return undefined
+  const extra = words.slice(first === 'run' || first === 'run-script' ? 2 : 1).filter((a) => a !== '--')
+  const run: NodeRun = {cwd: input.cwd, origin: {file: pkg.file, line: scriptLine(pkg, name)}, script: true, text: [pkg.scripts[name], ...extra.map((a) => shellQuote(a))].join(' ')}
+  if (!scriptDelegates(run.text, run)) return undefined
+  return {by: `${manager} run ${name}`, kind: 'run', parallel: false, runs: [run]}
+}
+
+/** Programs that may delegate: the registry's and the script reader's cheap check before reading anything. */
+export const DELEGATING_PROGRAMS: ReadonlySet<string> = new Set(['yarn', 'npm', 'npx', 'pnpm', 'bun', 'turbo', 'lerna', 'concurrently', 'npm-run-all', 'run-p', 'run-s'])

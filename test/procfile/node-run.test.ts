@@ -1,0 +1,83 @@
+/**
+ * Which workspace packages a monorepo declares, and what a package manager or
+ * runner command delegates to (procfile/node-run.ts), on in-memory apps in the
+ * shapes real monorepos use.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {memoryFiles} from '../../src/model/files.js'
+import {findWorkspaces, type NodeDelegation, nodeDelegation} from '../../src/procfile/node-run.js'
+
+const pkg = (name: string, scripts: Record<string, string> = {}, extra: Record<string, unknown> = {}): string => JSON.stringify({name, scripts, ...extra}, null, 2)
+const origin = {file: 'Procfile', line: 1}
+const delegation = (files: Record<string, string>, command: string, cwd = ''): NodeDelegation | undefined =>
+  nodeDelegation({argv: command.split(' '), cwd, files: memoryFiles(files), origin}, () => false)
+const runs = (d: NodeDelegation | undefined): string[] => (d?.kind === 'run' ? d.runs.map((r) => `${r.cwd || '.'}: ${r.text}`) : [])
+
+describe('workspace discovery', () => {
+  it('package.json workspaces as an array with `**` (zero-logement-vacant\'s shape), node_modules never a package', () => {
+    const files = memoryFiles({
+      'package.json': pkg('root', {}, {workspaces: ['server', 'queue', 'packages/**']}),
+      'packages/models/package.json': pkg('@z/models'),
+      'packages/tools/cli/package.json': pkg('@z/cli'),
+      'packages/node_modules/dep/package.json': pkg('dep'),
+      'queue/package.json': pkg('@z/queue'),
+      'server/package.json': pkg('@z/server'),
+    })
+    // In folder order: packages/models, packages/tools/cli, queue, server.
+    expect(findWorkspaces(files, '')?.packages.map((p) => p.name)).toEqual(['@z/models', '@z/cli', '@z/queue', '@z/server'])
+    // From inside a package, the list is found upwards.
+    expect(findWorkspaces(files, 'server')?.root).toBe('')
+  })
+
+  it('Yarn 1\'s {packages: [...]} object and lerna.json, whose packages default to packages/*', () => {
+    const yarn = memoryFiles({'apps/a/package.json': pkg('a'), 'apps/b/package.json': pkg('b'), 'package.json': pkg('r', {}, {workspaces: {nohoist: ['**/x'], packages: ['apps/*', '!apps/b']}})})
+    expect(findWorkspaces(yarn, '')?.packages.map((p) => p.name)).toEqual(['a'])
+    const lerna = memoryFiles({'lerna.json': '{"version": "1.0.0"}', 'package.json': pkg('r'), 'packages/x/package.json': pkg('x')})
+    expect(findWorkspaces(lerna, '')).toMatchObject({from: 'lerna.json:1', packages: [{name: 'x'}]})
+  })
+
+  it('no declaration anywhere: none', () => {
+    expect(findWorkspaces(memoryFiles({'package.json': pkg('solo')}), '')).toBeUndefined()
+  })
+})
+
+describe('what a command delegates to', () => {
+  const app = {
+    'package.json': pkg('root', {'serve:api': 'npm start -w api', 'serve:web': 'npm start -w web', start: 'concurrently "npm:serve:*"'}, {workspaces: ['apps/*']}),
+    'apps/api/package.json': pkg('api', {start: 'node index.js'}),
+    'apps/web/package.json': pkg('web', {start: 'next start'}),
+  }
+
+  it('a workspace script runs as `npm run NAME` in the package folder, where the Node analyzer reads it', () => {
+    expect(runs(delegation(app, 'yarn workspace api start'))).toEqual(['apps/api: npm run start'])
+    expect(runs(delegation(app, 'npm --workspace=apps/web run start'))).toEqual(['apps/web: npm run start'])
+    // yarn runs a binary when no script has the name.
+    expect(runs(delegation(app, 'yarn workspace web next build'))).toEqual(['apps/web: next build'])
+  })
+
+  it('concurrently: each quoted command, npm:serve:* expanded, --max-processes honoured', () => {
+    const d = delegation(app, 'concurrently npm:serve:*')
+    expect(d).toMatchObject({kind: 'run', parallel: true})
+    expect(runs(d)).toEqual(['.: npm run serve:api', '.: npm run serve:web'])
+    expect(runs(delegation(app, 'concurrently -m 1 -n a,b npm:serve:*'))).toEqual(['.: npm run serve:api'])
+    expect(runs(delegation(app, 'npx --yes concurrently npm:serve:api npm:serve:web'))).toEqual(['.: npm run serve:api', '.: npm run serve:web'])
+  })
+
+  it('npm-run-all: the last group is what stays up; -p runs it together, -s one after another', () => {
+    expect(delegation(app, 'npm-run-all -s build -p serve:*')).toMatchObject({kind: 'run', parallel: true, runs: [{text: 'npm run serve:api'}, {text: 'npm run serve:web'}]})
+    expect(delegation(app, 'run-s serve:api serve:web')).toMatchObject({kind: 'run', parallel: false})
+  })
+
+  it('forms conncalc does not follow say so', () => {
+    expect(delegation(app, 'npm run start --workspaces')).toMatchObject({kind: 'unknown', why: expect.stringContaining('every workspace one after another')})
+    expect(delegation(app, 'yarn workspaces foreach -p run start')).toMatchObject({kind: 'unknown'})
+    expect(delegation(app, 'turbo run start worker')).toMatchObject({kind: 'unknown', why: expect.stringContaining('follows one task at a time')})
+    expect(delegation({'package.json': pkg('solo')}, 'yarn workspace api start')).toMatchObject({kind: 'unknown', why: expect.stringContaining('no workspaces are declared')})
+  })
+
+  it('a plain script in its own folder is left to the Node analyzer', () => {
+    expect(delegation(app, 'npm start', 'apps/api')).toBeUndefined()
+    expect(delegation(app, 'node index.js')).toBeUndefined()
+  })
+})
