@@ -1,4 +1,4 @@
-import {closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync} from 'node:fs'
+import {closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync} from 'node:fs'
 import {isAbsolute, relative, resolve, sep} from 'node:path'
 
 import type {Diagnostic} from '../model/diagnostic.js'
@@ -253,14 +253,14 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     return is
   }
 
-  const listed = new Map<string, string[]>()
-  const listFolder = (key: string): string[] => {
+  const keyOf = (dir: string): string => dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')
+  /** The names in a folder that `keep` accepts, sorted; entries are checked one by one so a symlink that leaves the root is not listed. */
+  const entries = (key: string, keep: (e: Dirent, path: string, abs: string) => boolean): string[] => {
     const abs = locate(key === '' ? '.' : key)
     if (abs === undefined) return []
     try {
-      // Entries are checked one by one so a symlink that leaves the root is not listed.
       return readdirSync(abs, {withFileTypes: true})
-        .filter((e) => e.isFile() || (e.isSymbolicLink() && isFile(key === '' ? e.name : `${key}/${e.name}`)))
+        .filter((e) => keep(e, key === '' ? e.name : `${key}/${e.name}`, resolve(abs, e.name)))
         .map((e) => e.name)
         .sort()
         .slice(0, MAX_LISTED)
@@ -269,31 +269,19 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     }
   }
 
+  const listed = new Map<string, string[]>()
   return {
     exists: isFile,
     list(dir: string): string[] {
-      const key = dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')
+      const key = keyOf(dir)
       // Once per folder: every process type of a Procfile asks for the same ones
       // (config/initializers for each Ruby type); 100,000 types listed it 100,000 times.
       let names = listed.get(key)
-      if (!names) listed.set(key, (names = listFolder(key)))
+      if (!names) listed.set(key, (names = entries(key, (e, path) => e.isFile() || (e.isSymbolicLink() && isFile(path)))))
       return [...names]
     },
-    folders(dir: string): string[] {
-      const key = dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')
-      const abs = locate(key === '' ? '.' : key)
-      if (abs === undefined) return []
-      try {
-        // A symlinked folder is listed only when it stays inside the root (locate checks its real path).
-        return readdirSync(abs, {withFileTypes: true})
-          .filter((e) => e.isDirectory() || (e.isSymbolicLink() && locate(key === '' ? e.name : `${key}/${e.name}`) !== undefined && isDirectory(resolve(abs, e.name))))
-          .map((e) => e.name)
-          .sort()
-          .slice(0, MAX_LISTED)
-      } catch {
-        return []
-      }
-    },
+    // A symlinked folder is listed only when it stays inside the root (locate checks its real path).
+    folders: (dir: string): string[] => entries(keyOf(dir), (e, path, abs) => e.isDirectory() || (e.isSymbolicLink() && locate(path) !== undefined && isDirectory(abs))),
     problems,
     read,
   }

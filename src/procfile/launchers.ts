@@ -14,7 +14,7 @@ import {fromEnv, fromDefault, type Source} from '../model/source.js'
 import {programName} from '../languages/common/setting.js'
 import {normalizePath} from '../languages/shell/shell.js'
 import {parseProcfile} from './procfile.js'
-import {joinPath} from './script.js'
+import {joinPath} from './node-run.js'
 
 // honcho/command.py: `start [processes…]`, -f/--procfile (default "Procfile", or PROCFILE from the env file),
 // -d/--app-root (the Procfile is read from there), -c/--concurrency "web=2,worker=3" (each type 1 by default).

@@ -58,7 +58,8 @@ interface Pkg {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
-const join = (dir: string, path: string): string | undefined => {
+/** `dir` + `path` inside the app, `..` resolved; undefined when it leaves the app. */
+export const joinPath = (dir: string, path: string): string | undefined => {
   if (path.startsWith('/')) return undefined
   const out: string[] = dir === '' ? [] : dir.split('/')
   for (const part of path.split('/')) {
@@ -203,8 +204,8 @@ function matchPath(pattern: string[], path: string[]): boolean {
 function select(ws: Workspaces, selector: string, cwd: string): Pkg[] {
   const s = selector.replace(/^\{(.*)\}$/, '$1')
   if (s.startsWith('./') || s.startsWith('../') || (s.includes('/') && !s.startsWith('@'))) {
-    const dir = join(cwd, s) ?? ''
-    const byPath = ws.packages.filter((p) => p.dir === dir || p.dir === join(ws.root, s))
+    const dir = joinPath(cwd, s) ?? ''
+    const byPath = ws.packages.filter((p) => p.dir === dir || p.dir === joinPath(ws.root, s))
     if (byPath.length > 0 || !s.includes('*')) return byPath
   }
 
@@ -215,7 +216,7 @@ function select(ws: Workspaces, selector: string, cwd: string): Pkg[] {
 
   const byName = ws.packages.filter((p) => p.name === s)
   if (byName.length > 0) return byName
-  return ws.packages.filter((p) => p.dir === join(ws.root, s) || p.dir.split('/').pop() === s)
+  return ws.packages.filter((p) => p.dir === joinPath(ws.root, s) || p.dir.split('/').pop() === s)
 }
 
 const DEP_SELECTOR = /\.\.\.|\^|\[|=/
@@ -340,7 +341,7 @@ function inPackages(input: NodeRunInput, selectors: string[], args: string[], ma
 
 /** A run in another folder (npm --prefix, pnpm -C, yarn --cwd, bun --cwd). */
 function inFolder(input: NodeRunInput, dir: string, args: string[], manager: string, by: string): NodeDelegation {
-  const target = join(input.cwd, dir)
+  const target = joinPath(input.cwd, dir)
   const pkg = target === undefined ? undefined : readPkg(input.files, target)
   if (!pkg) return unknown(`${by}: ${dir} has no package.json in the app`)
   const r = runIn(pkg, args, manager)
@@ -420,7 +421,7 @@ export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: stri
       const dir = flag(a, '-C', '--dir', '--cwd')[0]
       const filters = flag(a, '--filter', '-F', '--filter-prod')
       const words = [...a.positional, ...(a.rest.length > 0 ? ['--', ...a.rest] : [])]
-      const base = dir === undefined ? input : {...input, cwd: join(input.cwd, dir) ?? input.cwd}
+      const base = dir === undefined ? input : {...input, cwd: joinPath(input.cwd, dir) ?? input.cwd}
       if (filters.length > 0 || a.flags.has('-r') || a.flags.has('--recursive')) {
         return inPackages(base, filters, words, prog, `${prog} ${filters.length > 0 ? `--filter ${filters.join(' --filter ')}` : '-r'}`)
       }

@@ -29,7 +29,7 @@ import type {ParsedCommand} from '../languages/common/types.js'
 
 import {entrySources, layer} from '../model/env.js'
 import {fromEnv, fromFile, type Source} from '../model/source.js'
-import {DELEGATING_PROGRAMS, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
+import {DELEGATING_PROGRAMS, joinPath, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
 import {expandShell, isShellUtility, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
 import type {TsNode} from '../util/tree-sitter.js'
 
@@ -114,23 +114,6 @@ export function shellScriptOf(argv: string[], files: FileReader, cwd = ''): stri
 function isRepoDir(files: FileReader, cwd: string, target: string): boolean {
   const dir = joinPath(cwd, normalizePath(target))
   return dir !== undefined && dir !== '' && files.list(dir).length > 0
-}
-
-/** `dir` + `path` inside the app, `..` resolved; undefined when it leaves the app. */
-export function joinPath(dir: string, path: string): string | undefined {
-  if (path.startsWith('/')) return undefined
-  const out: string[] = dir === '' ? [] : dir.split('/')
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue
-    if (part === '..') {
-      if (out.length === 0) return undefined
-      out.pop()
-    } else {
-      out.push(part)
-    }
-  }
-
-  return out.join('/')
 }
 
 /**

@@ -15,7 +15,7 @@ const ONE = (types: string[]): string[] => ['--plan', 'standard-0', '--scale', t
 
 describe('npm and yarn workspaces (package.json "workspaces")', () => {
   const app = procfileOf('node-workspaces')
-  const types = ['web', 'jobs', 'all', 'both', 'cdweb', 'rootweb', 'missing', 'excluded', 'noscript', 'loop']
+  const types = ['web', 'jobs', 'all', 'both', 'cdweb', 'rootweb', 'missing', 'excluded', 'noscript', 'loop', 'distweb']
   const r = planJson(app, ONE(types))
 
   it('yarn workspace @acme/api start runs apps/api\'s start: its pg Pool', () => {
@@ -37,6 +37,11 @@ describe('npm and yarn workspaces (package.json "workspaces")', () => {
     // root start: yarn workspace @acme/api start (package.json:9) → 12.
     expect(r.type('rootweb')).toMatchObject({connections: 12, poolPerProcess: 12})
     expect(r.type('rootweb').sources.processesPerDyno.via).toContainEqual({file: 'package.json', kind: 'file', line: 9})
+  })
+
+  it('a workspace script that does `cd dist && node server.js` reads dist/server.js from its source', () => {
+    // apps/api start:prod: cd dist && … node server.js → dist/server.js is built at deploy → src/server.ts → 12.
+    expect(r.type('distweb')).toMatchObject({connections: 12, poolPerProcess: 12})
   })
 
   it('concurrently "npm:serve:*" and run-p: each command is a process in the dyno', () => {
@@ -62,8 +67,8 @@ describe('npm and yarn workspaces (package.json "workspaces")', () => {
     // loop: root "loop" runs packages/shared's "loop", which runs the root's again.
     expect(say('loop')).toContain('package.json scripts deep (do they call each other?); not followed')
     for (const t of ['missing', 'excluded', 'noscript', 'loop']) expect(r.type(t)).toMatchObject({connections: 1, server: 'unknown'})
-    // 12 + 4 + 16 + 16 + 12 + 12 + 4 × 1 = 76.
-    expect(r.total).toBe(76)
+    // web 12 + jobs 4 + all 16 + both 16 + cdweb 12 + rootweb 12 + distweb 12 + 4 unknown × 1 = 88.
+    expect(r.total).toBe(88)
   })
 
   it('--explain says which package ran and what runs beside it', () => {
