@@ -61,9 +61,9 @@ describe('npm and yarn workspaces (package.json "workspaces")', () => {
     const unknown = r.diagnostics.filter((d) => d.code === 'unknown-command')
     const say = (type: string): string => unknown.find((d) => d.processType === type)?.message ?? ''
     // No package by that name: the workspaces found are listed (packages/ui is excluded by "!packages/ui").
-    expect(say('missing')).toBe('missing: yarn workspace @acme/nope: no workspace package matches "@acme/nope" (workspaces in package.json:4: @acme/api, @acme/jobs, @acme/shared); counting 1 process × 1 connection')
+    expect(say('missing')).toBe('missing: "yarn": yarn workspace @acme/nope: no workspace package matches "@acme/nope" (workspaces in package.json:4: @acme/api, @acme/jobs, @acme/shared); counting 1 process × 1 connection')
     expect(say('excluded')).toContain('no workspace package matches "@acme/ui"')
-    expect(say('noscript')).toBe('noscript: yarn workspace @acme/jobs: apps/jobs/package.json has no "start" script; counting 1 process × 1 connection')
+    expect(say('noscript')).toBe('noscript: "yarn": yarn workspace @acme/jobs: apps/jobs/package.json has no "start" script; counting 1 process × 1 connection')
     // loop: root "loop" runs packages/shared's "loop", which runs the root's again.
     expect(say('loop')).toContain('package.json scripts deep (do they call each other?); not followed')
     for (const t of ['missing', 'excluded', 'noscript', 'loop']) expect(r.type(t)).toMatchObject({connections: 1, server: 'unknown'})
