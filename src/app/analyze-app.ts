@@ -26,6 +26,7 @@ import {delegates, followCommand} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
+import {append} from '../util/arrays.js'
 
 export interface AnalyzeInput {
   /** --rails-env; otherwise RAILS_ENV / RACK_ENV from the type's env, else production. */
@@ -51,9 +52,9 @@ const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'JAVA_OPTS', 'JAVA_TOOL_OPTIONS',
 export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const diagnostics: Diagnostic[] = []
   const parsed = parseProcfile(input.procfile.text, input.procfile.path)
-  diagnostics.push(...parsed.diagnostics)
+  append(diagnostics, parsed.diagnostics)
   const {diagnostics: runDiags, entries} = runningEntries(parsed.entries, input.procfile.path, input.running)
-  diagnostics.push(...runDiags)
+  append(diagnostics, runDiags)
 
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
@@ -61,7 +62,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   // app.json `env`: what the app was created with, below the user's layers and above the platform's.
   const appJsonFile = input.files.read('app.json')
   const appJson = appJsonFile ? parseAppJsonEnv(appJsonFile.text, appJsonFile.path) : {diagnostics: [], required: []}
-  diagnostics.push(...appJson.diagnostics)
+  append(diagnostics, appJson.diagnostics)
 
   const processes: ProcessModel[] = []
   for (const entry of entries) {
@@ -120,7 +121,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
 
     // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
     const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
-    diagnostics.push(...bouncer.diagnostics)
+    append(diagnostics, bouncer.diagnostics)
     const serverPooling = detectServerPooling(entry.command, env, analysis.language)
 
     // release (Heroku), postdeploy and postcompile (Scalingo) run once per deploy: the deploy peak only.
@@ -201,7 +202,7 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
   const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
   const followed = simple ? undefined : await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType)
   if (!followed) return undefined
-  diagnostics.push(...followed.diagnostics)
+  append(diagnostics, followed.diagnostics)
   if (followed.processes.length === 0) {
     diagnostics.push({
       code: 'unknown-command',
@@ -227,7 +228,7 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
     }
     // A script that ends in a process manager (`exec supervisord -c …`): what the manager starts.
     const inner = depth < MAX_LAUNCH_DEPTH && launcherOf(c.ctx.command.argv) ? await runningProcesses(c.ctx.command.raw, c.ctx, diagnostics, depth + 1) : undefined
-    if (inner && inner.length > 0) out.push(...inner.map((i) => ({...i, background: i.background || c.background, notes: [...c.notes, ...i.notes]})))
+    if (inner && inner.length > 0) append(out, inner.map((i) => ({...i, background: i.background || c.background, notes: [...c.notes, ...i.notes]})))
     else out.push(c)
   }
 
@@ -236,7 +237,7 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
 
 /** The processes a process manager starts, each read as a command of its own (a script in turn, or another manager). */
 async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[]> {
-  diagnostics.push(...launch.diagnostics)
+  append(diagnostics, launch.diagnostics)
   if (launch.unknown || launch.processes.length === 0) {
     const why = launch.unknown ?? `${launch.file ?? launch.launcher} lists no process it starts`
     return [{background: false, copies: 1, ctx: {...ctx, unknownWhy: why}, notes: []}]
@@ -275,12 +276,12 @@ async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>
   // A command known to be unknown (a workspace package conncalc cannot find, a manager's missing file): counted as such, with why.
   const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
   const analysis: ServerAnalysis = countsAtLeastOne(await analyzer.analyze(ctx), ctx.processType, diagnostics)
-  diagnostics.push(...analysis.diagnostics)
+  append(diagnostics, analysis.diagnostics)
 
   let {otherServerPools = [], pools} = analysis
   if (!pools && analysis.language === 'ruby') {
     const ar = await analyzeActiveRecordPools(ctx, analysis)
-    diagnostics.push(...ar.diagnostics)
+    append(diagnostics, ar.diagnostics)
     pools = ar.pools
     otherServerPools = ar.otherServerPools
   }
@@ -293,9 +294,9 @@ async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>
   if (ar) typeVersions.activerecord = ar
   for (const addon of addons) {
     const found = await addon.analyze(ctx, analysis)
-    diagnostics.push(...found.diagnostics)
-    extrasPerProcess.push(...(found.extrasPerProcess ?? []))
-    extrasPerDyno.push(...(found.extrasPerDyno ?? []))
+    append(diagnostics, found.diagnostics)
+    append(extrasPerProcess, found.extrasPerProcess ?? [])
+    append(extrasPerDyno, found.extrasPerDyno ?? [])
     Object.assign(typeVersions, found.versions)
   }
 

@@ -16,6 +16,7 @@ import {createFileReader, type ReadCache, readProcfile} from '../io/files.js'
 import {parseAppJsonFormation, parseScale} from '../platform/formation.js'
 import {detectLanguage} from '../platform/language.js'
 import {defaultWebProcess} from '../procfile/default-process.js'
+import {append} from '../util/arrays.js'
 
 export interface LoadOptions {
   appEnv?: string
@@ -60,7 +61,7 @@ export async function loadAppInput(
     // Later files win over earlier ones, as with docker --env-file.
     for (const path of [...paths].reverse()) {
       const {diagnostics, entries} = readEnvFile(path)
-      extra.push(...diagnostics)
+      append(extra, diagnostics)
       envLayers.push(layer(path, entries))
     }
   }
@@ -82,7 +83,7 @@ export async function loadAppInput(
   const appJson = files.read('app.json')
   if (appJson) {
     const parsed = parseAppJsonFormation(appJson.text, 'app.json')
-    extra.push(...parsed.diagnostics)
+    append(extra, parsed.diagnostics)
     for (const [k, v] of parsed.formation) formation.set(k, v)
   }
 

@@ -15,6 +15,7 @@ import {fromDefault, fromFlag, sourced, type Sourced} from '../model/source.js'
 import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
 import {buildReport} from './report.js'
 import {suggest} from '../suggest/suggest.js'
+import {append} from '../util/arrays.js'
 
 /**
  * Plan tiers considered when conncalc names a plan that fits, group by group:
@@ -61,8 +62,8 @@ export async function runPlan(
     const model = await analyzeOne(app, reads)
     for (const f of [...app.envFiles, ...app.defaults.envFiles]) cwdFiles.add(f)
     if (multi) tagApp(model, app.name!, relative(base, dirname(resolve(app.procfile))).replaceAll('\\', '/'), cwdFiles)
-    merged.diagnostics.push(...model.diagnostics)
-    merged.processes.push(...model.processes)
+    append(merged.diagnostics, model.diagnostics)
+    append(merged.processes, model.processes)
   }
 
   if (apiPlanMissing) {
@@ -116,7 +117,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache): Promise<AppMod
     scale: request.scale,
   })
   const app = await analyzeApp(input)
-  app.diagnostics.push(...input.problems(), ...(request.heroku?.diagnostics ?? []))
+  append(append(app.diagnostics, input.problems()), request.heroku?.diagnostics ?? [])
   const procfile = procfileDisplay(request.procfile)
   if (app.processes.length === 0) {
     throw new InputError(`${procfile} declares no process types`, 'add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH')

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import {FORMATS} from '../render/format.js'
 import {MAX_BACKENDS} from '../util/numbers.js'
+import {append} from '../util/arrays.js'
 
 /**
  * The flags of every command that computes a budget (plan, scale, readme), defined
@@ -87,7 +88,7 @@ export function defaultRemote(argv: string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     out.push(argv[i])
     if (argv[i] === '--') {
-      out.push(...argv.slice(i + 1))
+      append(out, argv.slice(i + 1))
       break
     }
 

@@ -1,4 +1,4 @@
-import type {Diagnostic} from '../model/diagnostic.js'
+import {capLineWarnings, type Diagnostic} from '../model/diagnostic.js'
 import type {EnvEntry} from '../model/env.js'
 
 import {fromEnv} from '../model/source.js'
@@ -59,18 +59,13 @@ function problem(path: string, line: number, message: string): Diagnostic {
 }
 
 /** Keep the last value of each name at the position it was first set. */
-/** Lines an env file may have wrong before the rest are summed up in one warning. */
-const MAX_PROBLEMS = 20
-
 function finish(entries: EnvEntry[], diagnostics: Diagnostic[]): Parsed {
   const byName = new Map<string, EnvEntry>()
   for (const e of entries) byName.set(e.name, e)
-  if (diagnostics.length <= MAX_PROBLEMS) return {diagnostics, entries: [...byName.values()]}
-  // A file that is not an env file at all would otherwise print one warning per line.
-  const more = diagnostics.length - MAX_PROBLEMS
-  const last = diagnostics[MAX_PROBLEMS]
-  const summary = {...last, message: `and ${more} more line${more === 1 ? '' : 's'} of ${last.file} ignored (from line ${last.line} on)`}
-  return {diagnostics: [...diagnostics.slice(0, MAX_PROBLEMS), summary], entries: [...byName.values()]}
+  // A file that is not an env file at all: 20 of its lines, then one warning for the rest.
+  const file = diagnostics[0]?.file
+  const rest = (more: number, from?: number): string => `and ${more} more line${more === 1 ? '' : 's'} of ${file} ignored (from line ${from} on)`
+  return {diagnostics: capLineWarnings(diagnostics, () => true, rest), entries: [...byName.values()]}
 }
 
 // ---------------------------------------------------------------------------

@@ -46,4 +46,27 @@ export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return [...kept.values()]
 }
 
+/** Lines of a file that may each get their own warning before the rest are summed up in one. */
+export const MAX_LINE_WARNINGS = 20
+
+/**
+ * A file that is mostly not what it should be (150,000 junk lines in a Procfile, a binary as
+ * an env file) would print one warning per line: the first MAX_LINE_WARNINGS of those `picked`
+ * stay, the rest become one warning at the first left out, worded by `rest(count, line)`.
+ */
+export function capLineWarnings(ds: Diagnostic[], picked: (d: Diagnostic) => boolean, rest: (more: number, fromLine: number | undefined) => string): Diagnostic[] {
+  let seen = 0
+  let summary: Diagnostic | undefined
+  const out: Diagnostic[] = []
+  for (const d of ds) {
+    if (!picked(d) || ++seen <= MAX_LINE_WARNINGS) out.push(d)
+    else summary ??= d
+  }
+
+  if (!summary) return ds
+  const {processType: _one, ...at} = summary
+  out.push({...at, message: rest(seen - MAX_LINE_WARNINGS, summary.line)})
+  return out
+}
+
 export type FailOn = 'error' | 'warning'

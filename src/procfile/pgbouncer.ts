@@ -19,6 +19,7 @@ import type {AnalyzerContext} from '../languages/common/types.js'
 import {assumed, fromDefault, type Source, sourced, type Sourced} from '../model/source.js'
 import {readYamlErb} from '../languages/ruby/erb.js'
 import {envCandidate, firstOf, programName} from '../languages/common/setting.js'
+import {append} from '../util/arrays.js'
 
 export const PGBOUNCER_WRAPPERS = ['bin/start-pgbouncer', 'bin/start-pgbouncer-stunnel']
 const CONF = 'https://github.com/heroku/heroku-buildpack-pgbouncer/blob/main/bin/gen-pgbouncer-conf.sh'
@@ -52,7 +53,7 @@ export async function analyzePgBouncer(ctx: AnalyzerContext, input: PgBouncerInp
   const diagnostics: Diagnostic[] = []
   const number = (name: string, fallback: number, what: string): Sourced<number> => {
     const r = firstOf([envCandidate(env, [name], what)], byDefault(fallback, name))
-    diagnostics.push(...r.diagnostics.map((d) => ({...d, processType: ctx.processType})))
+    append(diagnostics, r.diagnostics.map((d) => ({...d, processType: ctx.processType})))
     return r.value
   }
 

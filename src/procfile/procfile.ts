@@ -1,4 +1,4 @@
-import type {Diagnostic} from '../model/diagnostic.js'
+import {capLineWarnings, type Diagnostic} from '../model/diagnostic.js'
 
 import {redactSecrets} from '../util/redact.js'
 
@@ -95,7 +95,12 @@ export function parseProcfile(text: string, file = 'Procfile'): ParsedProcfile {
   }
 
   const entries = [...byName.values()].sort((a, b) => a.line - b.line)
-  return {diagnostics, entries}
+  // A file that is mostly not a Procfile: 20 of its ignored (or repeated) lines, then one warning for the rest.
+  const s = (n: number): string => (n === 1 ? '' : 's')
+  const ignored = (more: number, from?: number): string => `and ${more} more line${s(more)} ignored, not "type: command" (from line ${from} on)`
+  const again = (more: number, from?: number): string => `and ${more} more process type${s(more)} defined again (from line ${from} on); the last definition of each is used`
+  const capped = capLineWarnings(diagnostics, (d) => d.code === 'invalid-procfile-line', ignored)
+  return {diagnostics: capLineWarnings(capped, (d) => d.code === 'duplicate-process-type', again), entries}
 }
 
 /** A line of user text made safe to print: secrets masked, length capped. */

@@ -32,6 +32,7 @@ import {fromEnv, fromFile, type Source} from '../model/source.js'
 import {DELEGATING_PROGRAMS, joinPath, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
 import {expandShell, isShellUtility, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
 import type {TsNode} from '../util/tree-sitter.js'
+import {append} from '../util/arrays.js'
 
 /** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
@@ -477,7 +478,7 @@ class ScriptReader {
         else this.setCandidate(state, inner.candidate)
       }
 
-      state.pre.push(...inner.pre)
+      append(state.pre, inner.pre)
       if (exec && !bg) state.done = true
       return
     }

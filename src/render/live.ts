@@ -10,6 +10,7 @@ import {escapeStrings} from '../util/control-characters.js'
 import {renderDiagnostics, renderTable} from './table.js'
 import {bar, columns, percent} from './text.js'
 import {fitLines} from './wrap.js'
+import {append} from '../util/arrays.js'
 
 const STATE_ORDER = ['active', 'idle', 'idle in transaction', 'idle in transaction (aborted)']
 
@@ -59,11 +60,11 @@ export function renderLive(input: LiveReport, c: ChalkInstance, width?: number):
   // What the server sent (application_name, server_version, …) with its control characters escaped.
   const r = escapeStrings(input)
   const out = renderLiveSummary(r, c)
-  out.push(...dimHeader(groupTable('application_name', r.byApplication, '(not set)'), c), '')
-  out.push(...dimHeader(groupTable('user', r.byUser, '(not set)'), c), '')
-  out.push(...dimHeader(groupTable('client address', r.byClient, '(none)'), c), '')
+  append(out, [...dimHeader(groupTable('application_name', r.byApplication, '(not set)'), c), ''])
+  append(out, [...dimHeader(groupTable('user', r.byUser, '(not set)'), c), ''])
+  append(out, [...dimHeader(groupTable('client address', r.byClient, '(none)'), c), ''])
   out.push(`oldest idle: ${age(r.oldestIdle)}`, `longest idle in transaction: ${age(r.longestIdleInTransaction)}`)
-  if (r.diagnostics.length > 0) out.push('', ...renderDiagnostics(r.diagnostics, c))
+  if (r.diagnostics.length > 0) append(out, ['', ...renderDiagnostics(r.diagnostics, c)])
   return redactSecrets(fitLines(out, width).join('\n')) + '\n'
 }
 
@@ -94,6 +95,6 @@ export function renderPlanLive(input: PlanLiveResult, options: {chalk: ChalkInst
   const c = options.chalk
   const table = renderTable({...r.report, diagnostics: []}, {chalk: c, explain: options.explain, procfile: r.procfile, width: options.width})
   const out = [table.trimEnd(), '', ...renderLiveSummary(r.live, c), ...renderComparison(r.comparison, c)]
-  if (r.report.diagnostics.length > 0) out.push('', ...renderDiagnostics(r.report.diagnostics, c))
+  if (r.report.diagnostics.length > 0) append(out, ['', ...renderDiagnostics(r.report.diagnostics, c)])
   return redactSecrets(fitLines(out, options.width).join('\n')) + '\n'
 }

@@ -5,6 +5,7 @@ import {escapeControls} from '../util/control-characters.js'
 import {budgetSegments, deployOnlyLegend, deployText, rangeNotes} from './segments.js'
 import {ASSUMPTION_LEGEND, hasAssumptions, limitText, row, rowHeader} from './table.js'
 import {percent} from './text.js'
+import {append} from '../util/arrays.js'
 
 export interface MarkdownOptions {
   /** Heading level of the title (2 = `##`); the README section uses 3. */
@@ -63,7 +64,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   const legend = deployOnlyLegend(report)
   if (legend) list.push(legend)
   if (hasAssumptions(report)) list.push(mdText(ASSUMPTION_LEGEND))
-  out.push(...list.map((l) => `- ${l}`))
+  append(out, list.map((l) => `- ${l}`))
 
   if (report.suggestions?.needed) {
     out.push('', `${h}# What would make it fit`, '')
@@ -75,7 +76,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
 
   if (report.diagnostics.length > 0) {
     out.push('', `${h}# Diagnostics`, '')
-    out.push(...report.diagnostics.map((d) => `- ${diagnosticItem(d)}`))
+    append(out, report.diagnostics.map((d) => `- ${diagnosticItem(d)}`))
   }
 
   return redactSecrets(out.join('\n')) + '\n'

@@ -9,6 +9,7 @@ import {renderDiagnostics, renderTotals, limitText} from './table.js'
 import {columns, percent} from './text.js'
 import {escapeStrings} from '../util/control-characters.js'
 import {fitLines} from './wrap.js'
+import {append} from '../util/arrays.js'
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`)
 const arrow = (a: number | string, b: number | string): string => (a === b ? `${a}` : `${a} → ${b}`)
@@ -44,8 +45,8 @@ export function renderScaleTable(result: ScaleResult, c: ChalkInstance, width?: 
   const of = (x: typeof a) => [`${x.total}${x.limit === null ? '' : ` of ${x.limit}`}`, x.limit === null ? '' : percent(x.utilization ?? 0), statusWord(x.status), `deploy peak ${x.deployPeak}`]
   const totals = columns([['before', ...of(b)], ['after', ...of(a), `(${signed(a.total - b.total)})`]], (i) => i === 2)
   out.push(`${c.bold('total')} ${totals[0]}`, `${c.bold('total')} ${totals[1]}`, '')
-  out.push(...renderTotals(after.report, c, {totalLine: false}))
-  if (after.report.diagnostics.length > 0) out.push('', ...renderDiagnostics(after.report.diagnostics, c))
+  append(out, renderTotals(after.report, c, {totalLine: false}))
+  if (after.report.diagnostics.length > 0) append(out, ['', ...renderDiagnostics(after.report.diagnostics, c)])
   return fitLines(out, width).join('\n') + '\n'
 }
 

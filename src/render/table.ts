@@ -11,6 +11,8 @@ import {budgetSegments, deployDetail, deployOnlyLegend, deployText, dynosText, r
 import {poolerExplain, poolerLines, serverLabel} from './poolers.js'
 import {columns, percent, stackedBar} from './text.js'
 import {fitLines, visibleLength, wrapLine} from './wrap.js'
+import {append} from '../util/arrays.js'
+import {maxOf} from '../util/numbers.js'
 
 export interface TableOptions {
   chalk: ChalkInstance
@@ -54,11 +56,11 @@ export function renderTable(report: Report, options: TableOptions): string {
   const c = options.chalk
   const out: string[] = []
   out.push(`${c.bold(`conncalc ${options.command ?? 'plan'}`)} ${options.procfile} · ${limitText(report)}`, '')
-  out.push(...renderRows(report, c, options.width), '')
-  out.push(...renderTotals(report, c))
-  if (options.explain) out.push('', ...renderExplain(report, options.width))
-  if (report.suggestions) out.push('', ...renderSuggestions(report, c))
-  if (report.diagnostics.length > 0) out.push('', ...renderDiagnostics(report.diagnostics, c))
+  append(out, [...renderRows(report, c, options.width), ''])
+  append(out, renderTotals(report, c))
+  if (options.explain) append(out, ['', ...renderExplain(report, options.width)])
+  if (report.suggestions) append(out, ['', ...renderSuggestions(report, c)])
+  if (report.diagnostics.length > 0) append(out, ['', ...renderDiagnostics(report.diagnostics, c)])
   return redactSecrets(fitLines(out, options.width).join('\n')) + '\n'
 }
 
@@ -120,7 +122,7 @@ export function renderRows(report: Report, c: ChalkInstance, width?: number): st
     const at = header.indexOf(name)
     const over = widest(lines) - width
     if (over <= 0 || at === -1) continue
-    const longest = Math.max(...body.map((r) => r[at].length))
+    const longest = maxOf(body.map((r) => r[at].length))
     const room = Math.max(MIN_TEXT, longest - over)
     for (const r of body) if (r[at].length > room) r[at] = `${r[at].slice(0, room - 1)}…`
     lines = attempt()
@@ -150,7 +152,7 @@ const NAME_KEY: Record<string, string> = {
 const DROP_ORDER = ['conn/dyno', 'max dynos', 'extra']
 /** A text column is never shortened below this many characters. */
 const MIN_TEXT = 6
-const widest = (lines: string[]): number => Math.max(0, ...lines.map((l) => visibleLength(l)))
+const widest = (lines: string[]): number => maxOf(lines.map((l) => visibleLength(l)), 0)
 
 /** The column names of row(). */
 export const rowHeader = (multi: boolean): string[] => [...(multi ? ['app'] : []), 'type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']
@@ -179,7 +181,7 @@ export function renderTotals(report: Report, c: ChalkInstance, options: {totalLi
   }
 
   for (const note of rangeNotes(report)) out.push(c.dim(note))
-  out.push(...poolerLines(b, c))
+  append(out, poolerLines(b, c))
   const legend = deployOnlyLegend(report)
   if (legend) out.push(c.dim(legend))
   if (hasAssumptions(report)) out.push(c.dim(ASSUMPTION_LEGEND))
@@ -256,7 +258,7 @@ export function renderExplain(report: Report, width?: number): string[] {
     }
 
     // A wrapped source continues under its own column (when that column starts left of the middle).
-    out.push(...columns(facts, (i) => i === 1).flatMap((l, k) => wrapLine(`  ${l}`, width, visibleLength(`  ${l}`) - visibleLength(facts[k][2]))))
+    append(out, columns(facts, (i) => i === 1).flatMap((l, k) => wrapLine(`  ${l}`, width, visibleLength(`  ${l}`) - visibleLength(facts[k][2]))))
     const inPool = inPoolDemand(m)
     const outside = outsideExtras(m)
     const pools = m.pools.length === 0
@@ -288,7 +290,7 @@ export function renderExplain(report: Report, width?: number): string[] {
   }
 
   out.push(`reserve ${b.reserve}: ${describeSourced(b.reserveSource)}`)
-  out.push(...poolerExplain(b))
+  append(out, poolerExplain(b))
   return out
 }
 

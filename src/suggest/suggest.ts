@@ -10,6 +10,7 @@ import {applyAssumption} from '../budget/assume.js'
 import {type BudgetSummary, computeBudget, statusFor, withRowReplaced} from '../budget/budget.js'
 import {assumed, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
 import {maxOf} from '../util/numbers.js'
+import {append} from '../util/arrays.js'
 
 interface Context {
   failOn: FailOn
@@ -265,7 +266,7 @@ export function applyChange(request: BudgetRequest, suggestion: Pick<Suggestion,
   }
 
   for (const app of next.apps) {
-    if (change.scale && change.scale.app === app.name) app.scale.push(...change.scale.specs)
+    if (change.scale && change.scale.app === app.name) append(app.scale, change.scale.specs)
     for (const {type, values} of (change.assumptions ?? []).filter((a) => a.app === app.name)) {
       app.assumptions.set(type, {source: fromFlag('--suggest'), values: {...app.assumptions.get(type)?.values, ...values}})
     }

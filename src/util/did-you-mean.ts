@@ -3,6 +3,7 @@
  * dyno sizes, config keys. One distance and one cut-off, so a typo is caught
  * the same way wherever it is made.
  */
+import {minOf} from './numbers.js'
 
 /** Levenshtein distance: insertions, deletions and substitutions each cost 1. */
 export function editDistance(a: string, b: string): number {
@@ -47,7 +48,7 @@ export function closest(input: string, candidates: ReadonlyArray<Candidate | str
     .map((c, i) => {
       const candidate = typeof c === 'string' ? {name: c} : c
       const spellings = [candidate.name, ...(candidate.spellings ?? [])].map((s) => s.toLowerCase())
-      const d = Math.min(...spellings.map((s) => options.shortcut?.(typed, s) ?? (typed.length >= 2 && s.startsWith(typed) ? 0.5 : editDistance(typed, s))))
+      const d = minOf(spellings.map((s) => options.shortcut?.(typed, s) ?? (typed.length >= 2 && s.startsWith(typed) ? 0.5 : editDistance(typed, s))))
       return {d, i, name: candidate.name}
     })
     .filter((x) => x.d <= within)

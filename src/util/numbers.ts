@@ -9,6 +9,13 @@ export function maxOf(xs: Iterable<number>, floor = Number.NEGATIVE_INFINITY): n
   return max
 }
 
+/** The smallest of `xs`, or `ceiling` when it is smaller or `xs` is empty; a loop for the same reason as maxOf. */
+export function minOf(xs: Iterable<number>, ceiling = Number.POSITIVE_INFINITY): number {
+  let min = ceiling
+  for (const x of xs) if (x < min) min = x
+  return min
+}
+
 /**
  * The most connections a PostgreSQL server can allow: max_connections and its reserved slots
  * share 18 bits (`#define MAX_BACKENDS 0x3FFFF`, src/include/postmaster/postmaster.h; PostgreSQL

@@ -12,6 +12,7 @@ import {asInteger, type EvalValue} from '../ruby/evaluate.js'
 import type {YamlPath} from '../../util/yaml.js'
 import type {AnalyzerContext, ParsedCommand} from './types.js'
 import {readFlag} from './argv.js'
+import {append} from '../../util/arrays.js'
 
 /** One place a setting may come from: a value, or diagnostics saying why it could not be read. */
 export interface Candidate {
@@ -93,7 +94,7 @@ export function rubyCandidate(v: EvalValue | undefined, file: string, callLine: 
   if (!v) return none
   const via: Source[] = []
   if (v.line !== callLine) via.push(fromFile(file, v.line))
-  if (v.kind === 'known') via.push(...v.via)
+  if (v.kind === 'known') append(via, v.via)
   // A value an unset variable flowed into (`ENV["X"].to_i` is 0) is unresolved, not 0.
   const n = v.missingEnv && v.missingEnv.length > 0 ? undefined : asInteger(v)
   if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFile(file, callLine), via)}
@@ -138,7 +139,7 @@ export function firstOf(candidates: readonly Candidate[], fallback: Sourced<numb
       break
     }
 
-    diagnostics.push(...c.diagnostics)
+    append(diagnostics, c.diagnostics)
   }
 
   const used = `; using ${value.value} (${describeSourced(value)})`

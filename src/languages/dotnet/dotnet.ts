@@ -26,6 +26,7 @@ import {type ConfigValue, DotnetConfiguration} from './configuration.js'
 import {looksLikeNpgsql, parseConnectionString, poolSetting} from './connection-string.js'
 import {type CodeSetting, readCsharp} from './csharp.js'
 import {BUILDPACK, discoverDotnetApp, type DotnetApp, type DotnetProject} from './project.js'
+import {append} from '../../util/arrays.js'
 
 const NPGSQL_REF = 'https://www.npgsql.org/doc/connection-string-parameters.html#pooling'
 const NPGSQL_SRC = 'https://github.com/npgsql/npgsql/blob/main/src/Npgsql/NpgsqlConnectionStringBuilder.cs'
@@ -98,7 +99,7 @@ export const dotnet: ServerAnalyzer = {
     }
 
     const config = new DotnetConfiguration(ctx, project.dir, args)
-    diagnostics.push(...config.diagnostics)
+    append(diagnostics, config.diagnostics)
     const csFiles = project.file.toLowerCase().endsWith('.cs')
       ? [project.file]
       : ctx.files
@@ -106,7 +107,7 @@ export const dotnet: ServerAnalyzer = {
           .filter((f) => f.toLowerCase().endsWith('.cs'))
           .map((f) => (project.dir ? `${project.dir}/${f}` : f))
     const code = await readCsharp(ctx.files, csFiles, ctx.env)
-    diagnostics.push(...code.diagnostics)
+    append(diagnostics, code.diagnostics)
 
     const pkgName = NPGSQL_PACKAGES.find((n) => project.packages.has(n))
     const pkg = pkgName ? project.packages.get(pkgName) : undefined

@@ -13,6 +13,7 @@ import type {FileReader} from '../../model/files.js'
 import {XMLParser} from 'fast-xml-parser'
 
 import {lineAt} from '../../util/lines.js'
+import {append} from '../../util/arrays.js'
 
 export const BUILDPACK = 'https://github.com/heroku/buildpacks-dotnet/blob/main/buildpacks/dotnet/src/app_source.rs'
 
@@ -179,7 +180,7 @@ export function discoverDotnetApp(files: FileReader): DotnetApp {
 
     if (ext(path) === '.cs') return parseFileBasedApp(f.text, path)
     const parsed = parseProjectFile(f.text, path)
-    diagnostics.push(...parsed.diagnostics)
+    append(diagnostics, parsed.diagnostics)
     return parsed.project
   }
 

@@ -19,6 +19,7 @@ import {entrySources} from '../../model/env.js'
 import {assumed, fromFile, type Source, type Sourced} from '../../model/source.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {firstSyntaxError, loadGrammar, type TsNode} from '../../util/tree-sitter.js'
+import {append} from '../../util/arrays.js'
 
 export type ExValue =
   | {kind: 'alias' | 'atom' | 'string'; value: string; via: Source[]}
@@ -212,7 +213,7 @@ class Evaluator {
             if (v.kind === 'string' || v.kind === 'atom') s += v.value
             else if (v.kind === 'int') s += String(v.value)
             else return v.kind === 'unknown' ? v : unknown('an interpolation conncalc cannot read')
-            via.push(...viaOf(v))
+            append(via, viaOf(v))
           }
         }
 

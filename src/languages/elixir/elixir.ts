@@ -18,6 +18,7 @@ import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from
 import {isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
 import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize} from './config.js'
+import {append} from '../../util/arrays.js'
 
 const ECTO_REF = 'https://github.com/elixir-ecto/ecto/blob/master/lib/ecto/repo/supervisor.ex'
 const POOL_REF = 'https://github.com/elixir-ecto/db_connection/blob/master/lib/db_connection/connection_pool/pool.ex'
@@ -120,7 +121,7 @@ export const elixir: ServerAnalyzer = {
     const mix = ctx.env.get('MIX_ENV')
     const mixEnv = mix ? {source: mix.source, value: mix.value} : {source: fromDefault('the Elixir buildpack builds and runs with MIX_ENV=prod', BUILDPACK_REF), value: 'prod'}
     const cfg = await readElixirConfig(ctx.files, {cpus: ctx.dyno?.nproc, env: ctx.env, mixEnv: mixEnv.value})
-    diagnostics.push(...cfg.diagnostics.map((d) => ({...d, processType: ctx.processType})))
+    append(diagnostics, cfg.diagnostics.map((d) => ({...d, processType: ctx.processType})))
     const task = mixTask(ctx.command.argv)
     const one = sourced(1, fromDefault('an Elixir node is one BEAM OS process per dyno', 'https://hexdocs.pm/mix/Mix.Tasks.Release.html'))
     // `mix ecto.migrate`/`rollback` start each repo with a pool of 2 (Ecto.Migrator), not the app.

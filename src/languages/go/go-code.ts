@@ -20,6 +20,7 @@ import type {EvalValue} from '../python/values.js'
 import {fromDefault, fromFlag} from '../../model/source.js'
 import {isExhaustion} from '../../util/exhaustion.js'
 import {firstSyntaxError, loadGrammar, type TsNode} from '../../util/tree-sitter.js'
+import {append} from '../../util/arrays.js'
 
 const MAX_FILES = 300
 const FLAG_REF = 'https://pkg.go.dev/flag#Int'
@@ -227,7 +228,7 @@ function bindNames(root: TsNode, file: GoFile): void {
       for (const [i, id] of left.entries()) if (i > 0 && id?.type === 'identifier' && right[i]) file.names.set(id.text, right[i])
     }
 
-    stack.push(...n.namedChildren.filter((c): c is TsNode => Boolean(c)))
+    append(stack, n.namedChildren.filter((c): c is TsNode => Boolean(c)))
   }
 }
 
@@ -261,7 +262,7 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
       }
     }
 
-    stack.push(...n.namedChildren.filter((c): c is TsNode => Boolean(c)))
+    append(stack, n.namedChildren.filter((c): c is TsNode => Boolean(c)))
   }
 }
 

@@ -20,6 +20,7 @@ import {cpuCountWarning} from '../common/cpu-count.js'
 import {isGo} from '../common/matchers.js'
 import {pyCandidate} from '../python/candidate.js'
 import {readGoCode} from './go-code.js'
+import {append} from '../../util/arrays.js'
 
 // database/sql sql.go: "SetMaxOpenConns sets the maximum number of open connections to the database. … If n <= 0, then there is no limit on the number of open connections. The default is 0 (unlimited)."
 const SQL = 'https://github.com/golang/go/blob/master/src/database/sql/sql.go'
@@ -89,7 +90,7 @@ function packageDirs(ctx: AnalyzerContext, module: string | undefined): {dirs: s
 
 const valueOf = (site: GoSite, what: string, diagnostics: Diagnostic[]): Sourced<number> | undefined => {
   const c = pyCandidate(site.value, what, {file: site.file, line: site.line})
-  diagnostics.push(...c.diagnostics)
+  append(diagnostics, c.diagnostics)
   return c.value
 }
 
@@ -119,7 +120,7 @@ function pgxPool(ctx: AnalyzerContext, code: GoCode, modLine: Source | undefined
   if (set.unread) via.push(assumed(`the app sets MaxConns at ${set.unread.file}:${set.unread.line}, which conncalc cannot read; the default is assumed`))
   if (!opened) via.push(assumed('pgx is in go.mod but no pgxpool.New/Connect/ParseConfig was found in the code read; its default pool assumed'))
   const pool = sourced(Math.max(4, cpus), origin, via)
-  diagnostics.push(...cpuCountWarning(ctx, pool, 'pgxpool MaxConns', 'add pool_max_conns=N to the connection string, or set config.MaxConns'))
+  append(diagnostics, cpuCountWarning(ctx, pool, 'pgxpool MaxConns', 'add pool_max_conns=N to the connection string, or set config.MaxConns'))
   return {database: 'pgxpool', pool, server: 'DATABASE_URL'}
 }
 

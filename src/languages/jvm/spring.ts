@@ -21,6 +21,7 @@ import type {Source} from '../../model/source.js'
 import {fromFile, fromFlag} from '../../model/source.js'
 import {parseYaml} from '../../util/yaml.js'
 import {parseProperties} from './properties.js'
+import {append} from '../../util/arrays.js'
 
 export interface SpringValue {
   /** Env vars a `${…}` placeholder read. */
@@ -77,7 +78,7 @@ function yamlDocs(text: string, file: string, profiles: string[], put: (key: str
   for (const doc of docs) {
     const y = parseYaml(doc.text, file)
     if (y.diagnostics.length > 0) {
-      diagnostics.push(...y.diagnostics.map((d) => ({...d, line: d.line === undefined ? undefined : d.line + doc.start})))
+      append(diagnostics, y.diagnostics.map((d) => ({...d, line: d.line === undefined ? undefined : d.line + doc.start})))
       continue
     }
 
@@ -172,7 +173,7 @@ export class SpringConfig {
     const put = (key: string, raw: string, source: Source): void => this.set(key, raw, source)
     if (path.endsWith('.properties')) {
       const parsed = parseProperties(file.text, path)
-      this.diagnostics.push(...parsed.diagnostics)
+      append(this.diagnostics, parsed.diagnostics)
       for (const p of parsed.properties) put(p.key, p.value, fromFile(path, p.line))
     } else yamlDocs(file.text, path, profiles, put, this.diagnostics)
     const imports = this.values.get(canonical('spring.config.import'))

@@ -20,6 +20,7 @@ import {pyCandidate} from '../python/candidate.js'
 import {asString, entry} from '../python/evaluate.js'
 import {returnedBy} from './js.js'
 import {PACKAGED, type Packaged} from './programs.js'
+import {append} from '../../util/arrays.js'
 
 const KNEX = 'https://github.com/knex/knex/blob/master/lib/client.js'
 const STRAPI = 'https://docs.strapi.io/cms/configurations/database'
@@ -43,7 +44,7 @@ async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: D
     if (!max && file !== files.at(-1)) continue
     const dflt = sourced(10, fromFile(file, connection?.line ?? 1), [fromDefault("Strapi passes connection.pool to knex; knex's default max is 10", KNEX), fromDefault('Strapi database configuration', STRAPI)])
     const got = max ? pyCandidate(max, 'Strapi connection.pool.max') : {diagnostics: []}
-    diagnostics.push(...got.diagnostics)
+    append(diagnostics, got.diagnostics)
     return {database: `strapi ${file}`, pool: got.value ?? unreadFallback(got.diagnostics, dflt), server: 'DATABASE_URL'}
   }
 
@@ -58,7 +59,7 @@ function packaged(ctx: AnalyzerContext, app: Packaged, pkg: PackageJson | undefi
   const line = pkg?.lineOf(['dependencies', app.dependency]) ?? 0
   const dflt = sourced(app.max, line > 0 ? fromFile(pkg?.path ?? 'package.json', line) : fromDefault(app.what, app.ref), line > 0 ? [fromDefault(app.what, app.ref)] : [])
   const got = envCandidate(ctx.env, app.env, `${app.bin} pool size`)
-  diagnostics.push(...got.diagnostics)
+  append(diagnostics, got.diagnostics)
   return {database: app.bin, pool: got.value ?? dflt, server: 'DATABASE_URL'}
 }
 

@@ -19,6 +19,8 @@ import {asString, DATABASE_URL_ASSUMED, isDict, truthy} from '../python/evaluate
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {lineIndex} from '../../util/lines.js'
+import {append} from '../../util/arrays.js'
+import {maxOf, minOf} from '../../util/numbers.js'
 
 export interface JsCall {
   args: EvalValue[]
@@ -837,7 +839,7 @@ class JsEvaluator {
     if (/(^|\.)availableParallelism$/.test(callee) && /^(node:)?os\b/.test(callee)) return this.cpus(node)
     if (callee === 'Math.max' || callee === 'Math.min') {
       const ns = args.map((a) => (a.kind === 'known' && typeof a.value === 'number' ? a.value : undefined))
-      if (ns.length > 0 && ns.every((n) => n !== undefined)) return this.known(node, callee === 'Math.max' ? Math.max(...(ns as number[])) : Math.min(...(ns as number[])), ...args)
+      if (ns.length > 0 && ns.every((n) => n !== undefined)) return this.known(node, callee === 'Math.max' ? maxOf(ns as number[]) : minOf(ns as number[]), ...args)
     }
 
     return this.known(node, {args, callee, kind: 'call', kwargs: {}})
@@ -933,7 +935,7 @@ function specsOf(result: ParseResult, text: string): string[] {
       if (spec !== undefined) specs.push(spec)
     }
 
-    stack.push(...children(n))
+    append(stack, children(n))
   }
 
   return specs

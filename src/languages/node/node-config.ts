@@ -17,6 +17,7 @@ import type {JsModule} from './js.js'
 import {asString, entry, isDict} from '../python/evaluate.js'
 import {NODE_CONFIG, requiredValue} from './js.js'
 import {parseYaml} from '../../util/yaml.js'
+import {append} from '../../util/arrays.js'
 
 export const NODE_CONFIG_REF = 'https://github.com/node-config/node-config/wiki/Configuration-Files'
 const READ = ['.json', '.js', '.cjs', '.ts', '.yml', '.yaml']
@@ -34,7 +35,7 @@ export interface NodeConfigInput {
 /** A YAML config file as the values the evaluator works with, each at the line its key was written on. */
 function yamlValue(text: string, file: string, diagnostics: Diagnostic[]): EvalValue | undefined {
   const doc = parseYaml(text, file)
-  diagnostics.push(...doc.diagnostics)
+  append(diagnostics, doc.diagnostics)
   if (doc.errors.length > 0) return undefined
   const walk = (v: unknown, path: (number | string)[]): EvalValue => {
     const line = (path.length > 0 ? doc.lineOf(path) : undefined) ?? 1

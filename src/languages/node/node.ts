@@ -22,6 +22,7 @@ import {cpuCountWarning} from '../common/cpu-count.js'
 import {isNode} from '../common/matchers.js'
 import {envCandidate, programName} from '../common/setting.js'
 import {NODE_PROGRAMS} from './programs.js'
+import {append} from '../../util/arrays.js'
 
 /**
  * Where apps started by a framework CLI (next start, strapi start) create their
@@ -56,7 +57,7 @@ function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnT
       const arg = typeof (c.args[0]?.kind === 'known' && c.args[0].value) === 'number' ? c.args[0] : (entry(opts, 'workers') ?? entry(opts, 'count'))
       if (arg) {
         const got = pyCandidate(arg, 'throng workers')
-        diagnostics.push(...got.diagnostics)
+        append(diagnostics, got.diagnostics)
         if (got.value) return got.value
         // The app does set a count, only not one conncalc can read: by Heroku's convention, WEB_CONCURRENCY.
         return webConcurrency(ctx, `the throng worker count at ${m.file}:${c.line} cannot be read`)
@@ -81,10 +82,10 @@ function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnT
 async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, entries: string[], framework: string | undefined, diagnostics: Diagnostic[]): Promise<{extras: Extra[]; modules: JsModule[]; otherServerPools: PoolEntry[]; pools: PoolEntry[]; threads: Sourced<number>}> {
   const modules = await project.walk(entries)
   const pools = await nodePools(ctx, project, pkg, modules, framework)
-  diagnostics.push(...pools.diagnostics)
+  append(diagnostics, pools.diagnostics)
   for (const p of pools.pools) {
     if (p.database.startsWith('prisma') && !p.database.includes('adapter')) {
-      diagnostics.push(...cpuCountWarning(ctx, p.pool, 'Prisma connection_limit', 'add ?connection_limit=N to DATABASE_URL (or the datasource url)'))
+      append(diagnostics, cpuCountWarning(ctx, p.pool, 'Prisma connection_limit', 'add ?connection_limit=N to DATABASE_URL (or the datasource url)'))
     }
   }
 
@@ -124,7 +125,7 @@ async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg
     const argv = script ? [script, ...(app.args ?? [])] : []
     const found: NodeEntry = script && NODE_PROGRAMS.has(programName(script)) && !/\.[cm]?[jt]s$/.test(script) ? nodeEntry(ctx, pkg, argv) : {chain: [], file: script}
     const procs = app.instances === 'per-cpu' ? cpus(ctx, fromDefault('pm2 `instances: "max"` (or 0, -1): one process per CPU', 'https://pm2.keymetrics.io/docs/usage/cluster-mode/')) : app.instances
-    diagnostics.push(...cpuCountWarning(ctx, procs, 'pm2 instances', 'set `instances` from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
+    append(diagnostics, cpuCountWarning(ctx, procs, 'pm2 instances', 'set `instances` from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
     const entries = entriesOf(ctx, found, pkg, diagnostics, false)
     const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
     units.push({app, entries, found, procs, ...got})
@@ -166,10 +167,10 @@ export const node: ServerAnalyzer = {
     const withChain = (procs: Sourced<number>): Sourced<number> => (found.chain.length > 0 ? {...procs, via: [...(procs.via ?? []), ...found.chain]} : procs)
     if (found.file && isEcosystemFile(found.file) && ctx.files.exists(found.file)) {
       const pm2 = await pm2Apps(project, ctx.files, found.file)
-      diagnostics.push(...pm2.diagnostics)
+      append(diagnostics, pm2.diagnostics)
       if (pm2.apps.length > 0) {
         const a = await ecosystemAnalysis(ctx, project, pkg, found.file, pm2, diagnostics)
-        diagnostics.push(...project.diagnostics)
+        append(diagnostics, project.diagnostics)
         return {...a, processesPerDyno: withChain(a.processesPerDyno)}
       }
     }
@@ -177,8 +178,8 @@ export const node: ServerAnalyzer = {
     const entries = entriesOf(ctx, found, pkg, diagnostics, true)
     const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
     const procs = processes(ctx, got.modules, found.instances, diagnostics)
-    diagnostics.push(...cpuCountWarning(ctx, procs, 'Node worker processes', 'set the worker count from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
-    diagnostics.push(...project.diagnostics)
+    append(diagnostics, cpuCountWarning(ctx, procs, 'Node worker processes', 'set the worker count from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
+    append(diagnostics, project.diagnostics)
     return {
       diagnostics,
       eventLoop: true,

@@ -16,6 +16,7 @@ import {unreadFallback} from '../common/setting.js'
 import {pyCandidate} from '../python/candidate.js'
 import {asString, entry, isDict} from '../python/evaluate.js'
 import {parseYaml, type YamlPath} from '../../util/yaml.js'
+import {append} from '../../util/arrays.js'
 
 const PM2 = 'https://pm2.keymetrics.io/docs/usage/application-declaration/'
 
@@ -40,7 +41,7 @@ function instances(v: EvalValue | undefined, file: string, line: number, diagnos
   const s = asString(v)
   if (s === 'max' || (v.kind === 'known' && (v.value === 0 || v.value === -1 || v.value === '0' || v.value === '-1'))) return 'per-cpu'
   const got = pyCandidate(v, 'pm2 instances')
-  diagnostics.push(...got.diagnostics)
+  append(diagnostics, got.diagnostics)
   return got.value ?? unreadFallback(got.diagnostics, sourced(1, fromFile(file, line), [fromDefault('pm2 runs 1 instance when `instances` is not set', PM2)]))
 }
 
@@ -60,7 +61,7 @@ async function ecosystemValue(project: NodeProject, files: FileReader, file: str
     const text = files.read(file)?.text
     if (text === undefined) return undefined
     const doc = parseYaml(text, file)
-    diagnostics.push(...doc.diagnostics)
+    append(diagnostics, doc.diagnostics)
     return doc.value === undefined ? undefined : yamlValue(doc.value, file, [], doc.lineOf)
   }
 

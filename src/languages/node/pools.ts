@@ -29,6 +29,7 @@ import {returnedBy} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
+import {append} from '../../util/arrays.js'
 
 const REF = {
   knex: 'https://github.com/knex/knex/blob/master/lib/client.js',
@@ -154,7 +155,7 @@ function option(obj: EvalValue | undefined, keys: string[], dflt: Sourced<number
     const v = entry(obj, k)
     if (!v) continue
     const c = pyCandidate(v, what)
-    diagnostics.push(...c.diagnostics)
+    append(diagnostics, c.diagnostics)
     // `x ?? 5` whose x could not be read: the app's fallback is used, and that is said where it is.
     const guess = v.kind === 'known' ? v.via.find((s) => s.kind === 'assumed') : undefined
     if (c.value && guess?.kind === 'assumed') diagnostics.push({code: 'unknown-config-value', file: v.file, line: v.line, message: `${what}: ${guess.why}`, severity: 'warning'})
@@ -470,7 +471,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   if (otherServerPools.length > 0) found.libs.add('other-server')
   const configured = await frameworkPools(ctx, project, pkg, framework, diagnostics)
   if (configured.length > 0) {
-    pools.push(...configured)
+    append(pools, configured)
     found.libs.add('framework')
   }
 
@@ -494,6 +495,6 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
     }
   }
 
-  if (pkg) pools.push(...fromDependencies(ctx, pkg, found.libs))
+  if (pkg) append(pools, fromDependencies(ctx, pkg, found.libs))
   return {diagnostics, extras: listenExtras(modules), otherServerPools, pools}
 }

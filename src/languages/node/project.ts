@@ -13,6 +13,7 @@ import {evaluateParsed, type JsModule, parseJs} from './js.js'
 import {nodeConfigModule} from './node-config.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
+import {append} from '../../util/arrays.js'
 
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
 
@@ -63,7 +64,7 @@ export class NodeProject {
     }
 
     const m = evaluateParsed(parsed, {env: this.ctx.env, imported: (spec) => deps.get(spec), nproc: this.ctx.dyno?.nproc})
-    this.diagnostics.push(...m.diagnostics)
+    append(this.diagnostics, m.diagnostics)
     return m
   }
 
@@ -78,7 +79,7 @@ export class NodeProject {
     if (spec.startsWith('.')) bases = [joinPath(dir, spec)]
     else {
       const aliases = this.aliases.for(from)
-      this.diagnostics.push(...this.aliases.diagnostics.splice(0))
+      append(this.diagnostics, this.aliases.diagnostics.splice(0))
       if (!aliases) return undefined
       bases = aliasTargets(aliases, spec)
     }

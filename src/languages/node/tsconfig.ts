@@ -10,6 +10,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 
 import {jsonErrorLine} from '../../util/json-lines.js'
+import {append} from '../../util/arrays.js'
 
 export interface PathAliases {
   /** Directory that non-relative specifiers resolve against (baseUrl), relative to the app root; undefined without baseUrl. */
@@ -133,14 +134,14 @@ export function aliasTargets(aliases: PathAliases, spec: string): string[] {
   for (const [pattern, targets] of sorted) {
     const star = pattern.indexOf('*')
     if (star === -1) {
-      if (pattern === spec) out.push(...targets)
+      if (pattern === spec) append(out, targets)
       continue
     }
 
     const [pre, post] = [pattern.slice(0, star), pattern.slice(star + 1)]
     if (spec.startsWith(pre) && spec.endsWith(post) && spec.length >= pre.length + post.length) {
       const middle = spec.slice(pre.length, spec.length - post.length)
-      out.push(...targets.map((t) => t.replace('*', middle)))
+      append(out, targets.map((t) => t.replace('*', middle)))
     }
   }
 

@@ -3,6 +3,7 @@ import type {Candidate} from '../common/setting.js'
 
 import {assumed, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {asInteger, isCall} from './evaluate.js'
+import {append} from '../../util/arrays.js'
 /**
  * An evaluated Python value (gunicorn.conf.py:3) as an integer candidate,
  * sourced where the setting is named (`at`, else where the value was written),
@@ -15,7 +16,7 @@ export function pyCandidate(v: EvalValue | undefined, what: string, at?: {file: 
   const line = at?.line ?? v.line
   const via: Source[] = []
   if (v.line !== line || v.file !== file) via.push(fromFile(v.file, v.line))
-  if (v.kind === 'known') via.push(...v.via)
+  if (v.kind === 'known') append(via, v.via)
   const n = asInteger(v)
   if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFile(file, line), via)}
   if (v.missingEnv && v.missingEnv.length > 0) {

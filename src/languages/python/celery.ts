@@ -20,6 +20,7 @@ import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis} from './server.js'
 import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
 import {isCelery} from '../common/matchers.js'
+import {append} from '../../util/arrays.js'
 
 const REF = 'https://docs.celeryq.dev/en/stable/userguide/configuration.html#worker-concurrency'
 
@@ -76,8 +77,8 @@ export const celery: ServerAnalyzer = {
       [flagCandidate(findFlag(args, ['-c', '--concurrency']), 'Celery concurrency'), autoscale(ctx, args), settingC, envC],
       nprocDefault(ctx),
     )
-    diagnostics.push(...concurrency.diagnostics)
-    diagnostics.push(...cpuCountWarning(ctx, concurrency.value, 'Celery concurrency', `pass -c N to celery worker (e.g. -c 2 on a ${ctx.dyno?.name ?? 'Standard'} dyno)`))
+    append(diagnostics, concurrency.diagnostics)
+    append(diagnostics, cpuCountWarning(ctx, concurrency.value, 'Celery concurrency', `pass -c N to celery worker (e.g. -c 2 on a ${ctx.dyno?.name ?? 'Standard'} dyno)`))
 
     const poolFlag = findFlag(args, ['-P', '--pool'])
     const pool = poolFlag?.value ?? 'prefork'

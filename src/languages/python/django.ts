@@ -13,6 +13,7 @@ import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.j
 import {pyCandidate} from './candidate.js'
 import {unreadFallback} from '../common/setting.js'
 import {asString, entry, isCall, isDict, truthy} from './evaluate.js'
+import {append} from '../../util/arrays.js'
 const DJANGO_REF = 'https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections'
 const POOL_REF = 'https://github.com/psycopg/psycopg/blob/master/psycopg_pool/psycopg_pool/base.py'
 
@@ -82,10 +83,10 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
     const at = fromFile(pool.file, pool.line)
     const minDefault = sourced(4, at, [fromDefault('psycopg_pool default min_size', POOL_REF)])
     const minC = pyCandidate(entry(pool, 'min_size'), 'psycopg_pool min_size')
-    diagnostics.push(...minC.diagnostics.map((d) => ({...d, message: `${d.message}; using psycopg_pool's default min_size (4)`})))
+    append(diagnostics, minC.diagnostics.map((d) => ({...d, message: `${d.message}; using psycopg_pool's default min_size (4)`})))
     const min = minC.value ?? unreadFallback(minC.diagnostics, minDefault)
     const maxC = pyCandidate(entry(pool, 'max_size'), 'psycopg_pool max_size')
-    diagnostics.push(...maxC.diagnostics.map((d) => ({...d, message: `${d.message}; using max_size = min_size (${min.value})`})))
+    append(diagnostics, maxC.diagnostics.map((d) => ({...d, message: `${d.message}; using max_size = min_size (${min.value})`})))
     // psycopg_pool: max_size None means max_size = min_size.
     const max = maxC.value ?? unreadFallback(maxC.diagnostics, sourced(min.value, at, [fromDefault('psycopg_pool max_size defaults to min_size', POOL_REF), ...(min.via ?? [])]))
     return {database: alias, minOpen: min, pool: max, server}

@@ -14,6 +14,8 @@ import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
 import {callMethod} from './methods.js'
 import {parsePython, type PyNode} from './parse.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
+import {append} from '../../util/arrays.js'
+import {maxOf, minOf} from '../../util/numbers.js'
 
 const isObj = (v: PyValue): v is Exclude<PyValue, boolean | null | number | string> => typeof v === 'object' && v !== null
 
@@ -590,7 +592,7 @@ class Evaluator {
       const base = scope.get(text)
       if (base?.kind === 'known' && isObj(base.value) && base.value.kind === 'class') {
         for (const [k, v] of base.value.attrs) attrs.set(k, v)
-        bases.push(...base.value.bases)
+        append(bases, base.value.bases)
       }
     }
 
@@ -1061,7 +1063,7 @@ class Evaluator {
         const nums = args.map((a) => (a.kind === 'known' && typeof a.value === 'number' ? a.value : undefined))
         if (nums.length === 0 || nums.some((n) => n === undefined)) return this.unknown(node, undefined, ...args)
         const ns = nums as number[]
-        const r = callee === 'max' ? Math.max(...ns) : callee === 'min' ? Math.min(...ns) : callee === 'abs' ? Math.abs(ns[0]) : Math.round(ns[0])
+        const r = callee === 'max' ? maxOf(ns) : callee === 'min' ? minOf(ns) : callee === 'abs' ? Math.abs(ns[0]) : Math.round(ns[0])
         return this.known(node, r, ...args)
       }
 

@@ -17,6 +17,7 @@ import {pythonAnalysis} from './server.js'
 import {appArgument} from './gunicorn.js'
 import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
 import {isGranian} from '../common/matchers.js'
+import {append} from '../../util/arrays.js'
 
 const CLI = 'https://github.com/emmett-framework/granian/blob/master/granian/cli.py'
 const SERVER = 'https://github.com/emmett-framework/granian/blob/master/granian/server/common.py'
@@ -41,7 +42,7 @@ export const granian: ServerAnalyzer = {
         option('--blocking-threads', 'granian blocking threads'),
         sourced(Math.max(1, Math.floor(backpressure.value.value / 2)), fromDefault('granian runs WSGI requests on backpressure ÷ 2 blocking threads per worker by default', SERVER), [backpressure.value.source]),
       )
-      diagnostics.push(...backlog.diagnostics, ...backpressure.diagnostics, ...blocking.diagnostics)
+      append(diagnostics, [...backlog.diagnostics, ...backpressure.diagnostics, ...blocking.diagnostics])
       threads = blocking.value
     }
 

@@ -21,6 +21,7 @@ import {pythonAnalysis, defaultWorkers} from './server.js'
 import {missingConfig} from '../ruby/ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, unreadFallback} from '../common/setting.js'
 import {isGunicorn} from '../common/matchers.js'
+import {append} from '../../util/arrays.js'
 
 const REF = 'https://github.com/benoitc/gunicorn/blob/master/gunicorn/config.py'
 const FLAGS = {
@@ -105,7 +106,7 @@ export const gunicorn: ServerAnalyzer = {
     else if (configArg) configPath = appPath(configArg)
     else if (ctx.files.exists('gunicorn.conf.py')) configPath = 'gunicorn.conf.py'
     const config = configPath ? await configProject.load(configPath) : undefined
-    diagnostics.push(...configProject.diagnostics)
+    append(diagnostics, configProject.diagnostics)
     // `--pythonpath netbox` / `--chdir src` (or pythonpath/chdir in the config): where the app's modules are imported from.
     const pathSetting = (key: 'chdir' | 'pythonpath'): string | undefined => flags[key]?.value ?? envFlags[key]?.value ?? asString(config?.names.get(key))
     const roots = [...(pathSetting('pythonpath')?.split(',') ?? []), ...(pathSetting('chdir') ? [pathSetting('chdir')!] : [])].map((r) => appPath(r.trim())).filter(Boolean)
@@ -121,8 +122,8 @@ export const gunicorn: ServerAnalyzer = {
       [flagCandidate(flags.threads, 'gunicorn threads'), fromCmdArgs(envFlags.threads, 'gunicorn threads'), fromConfig(config, 'threads', 'gunicorn threads')],
       sourced(1, fromDefault('gunicorn default threads', REF)),
     )
-    diagnostics.push(...workers.diagnostics)
-    diagnostics.push(...cpuCountWarning(ctx, workers.value, 'gunicorn workers', 'set workers from WEB_CONCURRENCY (the buildpack sizes it by dyno memory) or a fixed number'))
+    append(diagnostics, workers.diagnostics)
+    append(diagnostics, cpuCountWarning(ctx, workers.value, 'gunicorn workers', 'set workers from WEB_CONCURRENCY (the buildpack sizes it by dyno memory) or a fixed number'))
 
     const classValue = flags.workerClass?.value ?? envFlags.workerClass?.value ?? asString(config?.names.get('worker_class'))
     const workerClass = classValue ?? 'sync'
@@ -130,7 +131,7 @@ export const gunicorn: ServerAnalyzer = {
     const classUnread: Diagnostic[] = classSet
       ? [{code: 'unknown-config-value', file: classSet.file, line: classSet.line, message: `cannot read gunicorn worker_class at ${classSet.file}:${classSet.line}${classSet.kind === 'unknown' ? ` (${classSet.reason})` : ''}; sync workers (one request at a time) assumed`, processType: ctx.processType, severity: 'warning'}]
       : []
-    diagnostics.push(...classUnread)
+    append(diagnostics, classUnread)
     // The app's own worker class (`paperless.workers.ConfigurableWorker`): what it subclasses decides.
     const classes = [workerClass, ...(await appClassBases(project, workerClass))]
     let threads: 'event-loop' | Sourced<number> = unreadFallback(classUnread, threadsSetting.value)
@@ -140,7 +141,7 @@ export const gunicorn: ServerAnalyzer = {
         [flagCandidate(flags.workerConnections, 'gunicorn worker_connections'), fromCmdArgs(envFlags.workerConnections, 'gunicorn worker_connections'), fromConfig(config, 'worker_connections', 'gunicorn worker_connections')],
         sourced(1000, fromDefault('gunicorn default worker_connections (greenlets per worker)', REF)),
       )
-      diagnostics.push(...conns.diagnostics)
+      append(diagnostics, conns.diagnostics)
       threads = conns.value
       diagnostics.push({
         code: 'greenlet-concurrency',
@@ -151,7 +152,7 @@ export const gunicorn: ServerAnalyzer = {
     } else if (classes.some((c) => ASYNCIO.test(c))) {
       threads = 'event-loop'
     } else {
-      diagnostics.push(...threadsSetting.diagnostics)
+      append(diagnostics, threadsSetting.diagnostics)
     }
 
     const appSpec = appArgument(args) ?? asString(config?.names.get('wsgi_app'))

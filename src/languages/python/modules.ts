@@ -9,6 +9,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 
 import {evaluatePython} from './evaluate.js'
 import {walkModules} from '../../util/walk.js'
+import {append} from '../../util/arrays.js'
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 const join = (dir: string, rest: string): string => (dir ? `${dir}/${rest}` : rest)
@@ -68,7 +69,7 @@ export class PythonProject {
         nproc: this.ctx.dyno?.nproc,
         resolveModule: (module, level) => this.namesOf(module, level, path),
       })
-      this.diagnostics.push(...m.diagnostics)
+      append(this.diagnostics, m.diagnostics)
       return m
     } finally {
       this.loading.delete(path)

@@ -8,6 +8,7 @@ import type {PythonProject} from './modules.js'
 
 import {assumed, fromDefault, sourced, type Sourced} from '../../model/source.js'
 import {appPools} from './app-pools.js'
+import {maxOf} from '../../util/numbers.js'
 
 // ASGIHandler runs each request in a ThreadSensitiveContext of its own, so sync code gets a thread per request.
 const DJANGO_ASGI = 'https://github.com/django/django/blob/main/django/core/handlers/asgi.py'
@@ -42,7 +43,7 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
     // own connection per alias. Only a pool (or the server's concurrency limit, read as threads above) bounds them.
     const pooled = pools.length > 0 && pools.every((p) => p.minOpen !== undefined)
     if (pooled) {
-      const largest = Math.max(...pools.map((p) => p.pool.value))
+      const largest = maxOf(pools.map((p) => p.pool.value))
       threads = sourced(largest, fromDefault(`Django over ASGI (${input.server}) runs each request on a thread of its own; the pool bounds how many hold a connection at once`, DJANGO_ASGI), pools.map((p) => p.pool.source))
     } else {
       threads = sourced(1, assumed(`Django over ASGI (${input.server}) opens a connection per concurrent request and nothing here caps them (${DJANGO_ASGI}); 1 counted until --assume says more`))

@@ -10,6 +10,7 @@ import type {PoolEntry} from '../../model/process.js'
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
 import {asString, entry, isDict} from './evaluate.js'
+import {append} from '../../util/arrays.js'
 const POOL_REF = 'https://github.com/sqlalchemy/sqlalchemy/blob/main/lib/sqlalchemy/pool/impl.py'
 const FLASK_REF = 'https://flask-sqlalchemy.readthedocs.io/en/stable/config/#flask_sqlalchemy.config.SQLALCHEMY_ENGINE_OPTIONS'
 
@@ -45,7 +46,7 @@ function engineEntry(
   const read = (k: string, dflt: number): Sourced<number> => {
     const found = get(k)
     const c = found ? pyCandidate(found.v, `SQLAlchemy ${k}`) : {diagnostics: []}
-    diagnostics.push(...c.diagnostics)
+    append(diagnostics, c.diagnostics)
     if (c.value) return c.value
     const fallback = sourced(dflt, fromDefault(`SQLAlchemy QueuePool default ${k}`, POOL_REF))
     return found ? assumedDefault(fallback, found.v, `SQLAlchemy ${k}`) : fallback

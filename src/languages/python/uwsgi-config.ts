@@ -15,6 +15,7 @@ import {fromFile, fromFlag, type Source, sourced, type Sourced} from '../../mode
 import {entrySources} from '../../model/env.js'
 import {parseYaml} from '../../util/yaml.js'
 import {appPath} from '../common/setting.js'
+import {append} from '../../util/arrays.js'
 
 export interface UwsgiOption {
   key: string
@@ -213,7 +214,7 @@ function readIni(ctx: AnalyzerContext, out: UwsgiConfig, path: string, text: str
 function readYamlLike(ctx: AnalyzerContext, out: UwsgiConfig, path: string, text: string, section: string, depth: number): void {
   // JSON is YAML 1.2: one parser, and it knows the lines.
   const doc = parseYaml(text, path)
-  out.diagnostics.push(...doc.diagnostics)
+  append(out.diagnostics, doc.diagnostics)
   const root = (doc.value as Record<string, unknown> | undefined)?.[section]
   if (!root || typeof root !== 'object' || Array.isArray(root)) {
     if (doc.value !== undefined) out.diagnostics.push({code: 'unknown-config-value', file: path, message: `${path} has no \`${section}\` section; uWSGI reads nothing from it`, severity: 'warning'})
@@ -260,7 +261,7 @@ export function expandOption(ctx: AnalyzerContext, options: readonly UwsgiOption
   let s = opt.raw.replaceAll(/\$\(([A-Za-z_]\w*)(?:(:?-)([^)]*))?\)/g, (_m, name: string, op: string | undefined, dflt: string | undefined) => {
     const e = ctx.env.get(name)
     if (e && (op !== ':-' || e.value !== '')) {
-      via.push(...entrySources(e))
+      append(via, entrySources(e))
       return e.value
     }
 
@@ -270,7 +271,7 @@ export function expandOption(ctx: AnalyzerContext, options: readonly UwsgiOption
   if (/@\(/.test(s)) fail({code: 'unknown-config-value', reason: `\`${opt.raw}\` includes a file's contents (@(...)), which conncalc does not read`})
   s = s.replaceAll(/%\(([^)]*)\)/g, (_m, expr: string) => {
     const r = placeholderMath(ctx, options, opt, expr.trim(), depth)
-    via.push(...r.via)
+    append(via, r.via)
     if (r.unknown) return fail(r.unknown)
     return r.value ?? ''
   })
@@ -278,7 +279,7 @@ export function expandOption(ctx: AnalyzerContext, options: readonly UwsgiOption
     if (c === 'k') {
       const n = ctx.dyno?.nproc
       if (n) {
-        via.push(n.source, ...(n.via ?? []))
+        append(via, [n.source, ...(n.via ?? [])])
         return String(n.value)
       }
 
@@ -329,7 +330,7 @@ function placeholderMath(ctx: AnalyzerContext, options: readonly UwsgiOption[], 
     }
 
     const r = operand(tok)
-    via.push(...r.via)
+    append(via, r.via)
     if (r.unknown) return {unknown: r.unknown, via}
     const n = /^-?\d+$/.test(r.value ?? '') ? Number(r.value) : undefined
     if (n === undefined) return {unknown: {code: 'unknown-config-value', reason: `%(${expr}) does math on ${JSON.stringify(r.value)}, which is not a number`}, via}

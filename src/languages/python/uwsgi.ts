@@ -23,6 +23,7 @@ import {pythonAnalysis} from './server.js'
 import {expandOption, lastOption, readUwsgiOptions, uwsgiInteger} from './uwsgi-config.js'
 import {appPath, firstOf} from '../common/setting.js'
 import {isUwsgi} from '../common/matchers.js'
+import {append} from '../../util/arrays.js'
 
 const INIT = 'https://github.com/unbit/uwsgi/blob/master/core/init.c'
 const CHEAPER = 'https://uwsgi-docs.readthedocs.io/en/latest/Cheaper.html'
@@ -51,8 +52,8 @@ export const uwsgi: ServerAnalyzer = {
     }
 
     const processes = firstOf([uwsgiInteger(ctx, options, lastOption(options, ['processes', 'workers']), 'processes')], sourced(1, fromDefault('uWSGI default processes (uwsgi.numproc = 1)', INIT)))
-    diagnostics.push(...processes.diagnostics)
-    diagnostics.push(...cpuCountWarning(ctx, processes.value, 'uWSGI processes', 'set processes from $(WEB_CONCURRENCY) (the buildpack sizes it by dyno memory) or a fixed number'))
+    append(diagnostics, processes.diagnostics)
+    append(diagnostics, cpuCountWarning(ctx, processes.value, 'uWSGI processes', 'set processes from $(WEB_CONCURRENCY) (the buildpack sizes it by dyno memory) or a fixed number'))
     const cheaper = lastOption(options, ['cheaper'])
     let processesValue: Sourced<number> = processes.value
     if (cheaper) {
@@ -63,7 +64,7 @@ export const uwsgi: ServerAnalyzer = {
     let threads: Sourced<number>
     if (asyncOpt) {
       const cores = uwsgiInteger(ctx, options, asyncOpt, `--${asyncOpt.key} cores`)
-      diagnostics.push(...cores.diagnostics)
+      append(diagnostics, cores.diagnostics)
       threads = cores.value ?? sourced(1, fromDefault('uWSGI default async cores', INIT))
       diagnostics.push({
         code: 'greenlet-concurrency',
@@ -74,7 +75,7 @@ export const uwsgi: ServerAnalyzer = {
       threads = {...threads, via: [...(threads.via ?? []), fromDefault('--gevent/--async N is the number of async cores to spawn per process', GEVENT)]}
     } else {
       const t = firstOf([uwsgiInteger(ctx, options, lastOption(options, ['threads']), 'threads')], sourced(1, fromDefault('uWSGI default threads (uwsgi.threads = 1)', INIT)))
-      diagnostics.push(...t.diagnostics, ...cpuCountWarning(ctx, t.value, 'uWSGI threads', 'set threads to a fixed number'))
+      append(diagnostics, [...t.diagnostics, ...cpuCountWarning(ctx, t.value, 'uWSGI threads', 'set threads to a fixed number')])
       threads = t.value
     }
 

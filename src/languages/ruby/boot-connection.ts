@@ -26,6 +26,7 @@ import {versionAtLeast} from '../../util/version.js'
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
 import {usesActiveRecord} from './process-facts.js'
 import type {AnalyzerContext} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 const FLUSH_REF = 'https://github.com/rails/rails/pull/31221'
 
@@ -145,10 +146,10 @@ export async function bootQueries(ctx: AnalyzerContext, {rackup = true}: {rackup
 
   if (usesActiveRecord(ctx)) {
     for (const name of ctx.files.list('config/initializers').filter((n) => n.endsWith('.rb'))) {
-      out.push(...(await queriesIn(ctx, `config/initializers/${name}`, afterInitializeBlocks, 'in an after_initialize block')))
+      append(out, (await queriesIn(ctx, `config/initializers/${name}`, afterInitializeBlocks, 'in an after_initialize block')))
     }
 
-    if (rackup) out.push(...(await queriesIn(ctx, 'config.ru', (p) => [p.program], 'while config.ru loads in the parent')))
+    if (rackup) append(out, (await queriesIn(ctx, 'config.ru', (p) => [p.program], 'while config.ru loads in the parent')))
   }
 
   return out

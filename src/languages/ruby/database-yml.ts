@@ -42,6 +42,7 @@ import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
 import {type Candidate, firstOf, yamlCandidate} from '../common/setting.js'
 import type {AnalyzerContext} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 export const DATABASE_YML = 'config/database.yml'
 export const PRIMARY_SERVER = 'DATABASE_URL'
@@ -210,7 +211,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
 
   const file = ctx.files.read(DATABASE_YML)
   const doc = file ? await readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env}) : undefined
-  if (doc) diagnostics.push(...doc.diagnostics)
+  if (doc) append(diagnostics, doc.diagnostics)
   const root = doc?.yaml.value
   const section = isHash(root) ? root[ctx.appEnv] : undefined
 
@@ -263,11 +264,11 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
     }
 
     const pool = firstOf(candidates, defaultPool())
-    diagnostics.push(...pool.diagnostics)
+    append(diagnostics, pool.diagnostics)
     let minOpen: Sourced<number> | undefined
     if (entry.config.min_connections !== undefined) {
       const min = key('min_connections')
-      diagnostics.push(...min.diagnostics)
+      append(diagnostics, min.diagnostics)
       if (!readsMaxConnections) {
         diagnostics.push({
           code: 'unknown-config-value',

@@ -11,6 +11,7 @@ import {fromDefault, fromFlag, sourced, type Sourced} from '../../model/source.j
 import {findFlag, firstOf, flagCandidate} from '../common/setting.js'
 import {isDelayedJob, isDelayedJobDaemon} from '../common/matchers.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 const COMMAND = 'https://github.com/collectiveidea/delayed_job/blob/master/lib/delayed/command.rb'
 const README = 'https://github.com/collectiveidea/delayed_job#running-jobs'
@@ -47,7 +48,7 @@ export const delayedJob: ServerAnalyzer = {
         [pools(argv), flagCandidate(findFlag(argv, ['-n', '--number_of_workers', '--number-of-workers']), 'Delayed Job workers')],
         sourced(1, fromDefault('script/delayed_job runs one worker without -n', COMMAND)),
       )
-      diagnostics.push(...count.diagnostics)
+      append(diagnostics, count.diagnostics)
       processes = count.value
     }
 

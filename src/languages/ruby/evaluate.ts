@@ -13,6 +13,8 @@ import type {CallNode, CaseNode, LocalVariableOrWriteNode, LocalVariableWriteNod
 
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
+import {append} from '../../util/arrays.js'
+import {maxOf, minOf} from '../../util/numbers.js'
 
 export interface RubySymbol {
   symbol: string
@@ -269,7 +271,7 @@ class Evaluator {
   /** Walk statements in order: assignments update the scope, calls are collected. */
   walk(nodes: readonly RubyNode[], conditional: boolean): DslCall[] {
     const calls: DslCall[] = []
-    for (const node of nodes) calls.push(...this.statement(node, conditional))
+    for (const node of nodes) append(calls, this.statement(node, conditional))
     return calls
   }
 
@@ -877,7 +879,7 @@ class Evaluator {
         case 'max':
         case 'min': {
           if (Array.isArray(r) && r.length > 0 && r.every((x) => typeof x === 'number')) {
-            return this.known(node, name === 'max' ? Math.max(...r) : Math.min(...r), recv)
+            return this.known(node, name === 'max' ? maxOf(r as number[]) : minOf(r as number[]), recv)
           }
 
           break
@@ -1202,7 +1204,7 @@ export function findCalls(calls: readonly DslCall[], name: string, deep = false)
   const out: DslCall[] = []
   for (const c of calls) {
     if (c.name === name) out.push(c)
-    if (deep && c.blockBody) out.push(...findCalls(c.blockBody, name, true))
+    if (deep && c.blockBody) append(out, findCalls(c.blockBody, name, true))
   }
 
   return out

@@ -22,6 +22,7 @@ import {isSymbol} from './evaluate.js'
 import {railsSettings, type RailsSetting} from './rails-config.js'
 import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 const CONFIGURATION = 'https://github.com/bensheldon/good_job/blob/main/lib/good_job/configuration.rb'
 const README_CONNECTIONS = 'https://github.com/bensheldon/good_job#database-connections'
@@ -88,7 +89,7 @@ export async function goodJobSettings(ctx: AnalyzerContext, argv: readonly strin
     ],
     sourced(5, fromDefault(`GoodJob${version ? ` ${version}` : ''} DEFAULT_MAX_THREADS`, CONFIGURATION)),
   )
-  diagnostics.push(...maxThreads.diagnostics)
+  append(diagnostics, maxThreads.diagnostics)
 
   const queues = stringSetting(findFlag(argv, ['--queues']), rails.settings.get('queues'), ctx, 'GOOD_JOB_QUEUES')
   let threads = maxThreads.value

@@ -31,6 +31,7 @@ import {analyzeDatabaseYml, type DatabaseYmlAnalysis} from './database-yml.js'
 import {type DslCall, type EvalValue, isHash, isSymbol} from './evaluate.js'
 import {rubyProcessFacts, type RubyFacts} from './process-facts.js'
 import {loadRubyConfig, rubyServerFacts} from './ruby-server.js'
+import {append} from '../../util/arrays.js'
 
 const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations/hash_config.rb'
 const CONNECTION_HANDLING = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_handling.rb'
@@ -194,18 +195,18 @@ export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: S
   for (const path of bootFiles(ctx)) {
     const config = await loadRubyConfig(ctx, path, ctx.appEnv, facts)
     if (!config) continue
-    diagnostics.push(...config.diagnostics.filter((d) => d.code === 'unparsable-config'))
+    append(diagnostics, config.diagnostics.filter((d) => d.code === 'unparsable-config'))
     const out: {deferred: DslCall[][]; now: DslCall[]} = {deferred: [], now: []}
     collect(config.calls, path, analysis.server, out, false)
-    ordered.push(...out.now.map((call) => ({call, file: path})))
-    deferred.push(...out.deferred.flat().map((call) => ({call, file: path})))
+    append(ordered, out.now.map((call) => ({call, file: path})))
+    append(deferred, out.deferred.flat().map((call) => ({call, file: path})))
   }
 
-  ordered.push(...deferred)
+  append(ordered, deferred)
   for (const hook of childHookCalls(analysis)) {
     const out: {deferred: DslCall[][]; now: DslCall[]} = {deferred: [[]], now: []}
     collect(hook.calls, hook.file, analysis.server, out, false)
-    ordered.push(...[...out.now, ...out.deferred.flat()].map((call) => ({call, file: hook.file})))
+    append(ordered, [...out.now, ...out.deferred.flat()].map((call) => ({call, file: hook.file})))
   }
 
   if (ordered.length === 0) return {...yml, diagnostics: [...yml.diagnostics, ...diagnostics.map((d) => ({...d, processType: ctx.processType}))]}
@@ -217,7 +218,7 @@ export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: S
   for (const {call, file} of ordered) {
     const s = settingOf(call, file, `set at ${file}:${call.line}`)
     if (s === 'unchanged') continue
-    diagnostics.push(...s.diagnostics)
+    append(diagnostics, s.diagnostics)
     if (!s.pool) {
       // The code sets the pool to something unreadable: database.yml's stays, as an assumption.
       const reason = `${file}:${s.line} sets the pool ${what} to a value conncalc cannot read; ${current.value} (what it would be otherwise) is assumed`

@@ -14,6 +14,7 @@ import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts}
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 const REF = 'https://github.com/puma/puma/blob/master/lib/puma/configuration.rb'
 const REF_4 = 'https://github.com/puma/puma/blob/v4.3.0/lib/puma/configuration.rb'
@@ -216,7 +217,7 @@ export const puma: ServerAnalyzer = {
     const path = configPath(ctx, flags.config?.value, environment)
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
     if (path && !ctx.files.exists(path)) diagnostics.push(missingConfig(path, flags.config?.written ?? path))
-    if (config) diagnostics.push(...config.diagnostics)
+    if (config) append(diagnostics, config.diagnostics)
 
     const threadsEnv = d.newStyle ? envCandidate(ctx.env, ['PUMA_MAX_THREADS', 'MAX_THREADS'], 'Puma max threads') : {diagnostics: []}
     const threads = firstOf(
@@ -229,12 +230,12 @@ export const puma: ServerAnalyzer = {
     )
 
     const io = withIoThreads(threads.value, config)
-    diagnostics.push(...io.diagnostics)
+    append(diagnostics, io.diagnostics)
     const workers = firstOf(
       [flagCandidate(flags.workers, 'Puma workers'), workersFromConfig(ctx, config), webConcurrency(ctx, d)],
       d.workers,
     )
-    diagnostics.push(...threads.diagnostics, ...workers.diagnostics)
+    append(diagnostics, [...threads.diagnostics, ...workers.diagnostics])
 
     // Single mode (workers 0) is one process (Puma's launcher runs Puma::Single); cluster mode runs `workers` of them.
     const processes =

@@ -16,6 +16,7 @@ import {versionAtLeast} from '../../util/version.js'
 import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
 import {isQue, isQueRakeTask} from '../common/matchers.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 const CLI = 'https://github.com/que-rb/que/blob/master/lib/que/command_line_interface.rb'
 const LOCKER = 'https://github.com/que-rb/que/blob/master/lib/que/locker.rb'
@@ -45,7 +46,7 @@ export const que: ServerAnalyzer = {
       [flagCandidate(findFlag(argv, ['-w', '--worker-count']), 'Que worker count'), fromPriorities],
       sourced(6, fromDefault(`Que${version ? ` ${version}` : ''} default worker count`, CLI)),
     )
-    diagnostics.push(...workers.diagnostics)
+    append(diagnostics, workers.diagnostics)
 
     // The locker's own connection, outside the pool: to --connection-url, else to the pool's database.
     const own = findFlag(argv, ['--connection-url'])

@@ -9,6 +9,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {type DslCall, type EvalValue} from './evaluate.js'
 import {loadRubyConfig} from './ruby-server.js'
 import type {AnalyzerContext} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 export interface RailsSetting {
   /** Inside an `if` conncalc could not decide. */
@@ -47,7 +48,7 @@ export async function railsSettings(ctx: AnalyzerContext, ns: string, initialize
     const config = await loadRubyConfig(ctx, path, ctx.appEnv)
     if (!config) continue
     files.push(path)
-    diagnostics.push(...config.diagnostics)
+    append(diagnostics, config.diagnostics)
     for (const c of allCalls(config.calls)) {
       if (isNamespace(c.receiver, ns) && c.name.endsWith('=') && c.args[0]) {
         settings.set(c.name.slice(0, -1), {conditional: c.conditional, file: path, line: c.line, value: c.args[0]})

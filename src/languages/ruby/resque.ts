@@ -11,6 +11,7 @@ import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {type Candidate, envCandidate, firstOf} from '../common/setting.js'
 import {isResque, resqueTask} from '../common/matchers.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 const REF = 'https://github.com/resque/resque/blob/master/lib/resque/tasks.rb'
 const HOOKS_REF = 'https://github.com/resque/resque/blob/master/docs/HOOKS.md'
@@ -27,7 +28,7 @@ async function resqueHooks(ctx: AnalyzerContext): Promise<{diagnostics: Diagnost
     const config = await loadRubyConfig(ctx, path, ctx.appEnv)
     if (!config) continue
     first ??= path
-    diagnostics.push(...config.diagnostics)
+    append(diagnostics, config.diagnostics)
     for (const name of ['before_fork', 'after_fork']) {
       for (const c of [...findCalls(config.calls, name, true), ...findCalls(config.calls, `${name}=`, true)]) {
         if (c.receiver === 'Resque' && c.blockBody) hooks.push({body: c.blockBody, file: path, line: c.line, name: `Resque.${name}`})
@@ -55,7 +56,7 @@ export const resque: ServerAnalyzer = {
     const diagnostics: Diagnostic[] = []
     if (resqueTask(argv) === 'resque:workers') {
       const count = firstOf([countArgument(argv), envCandidate(ctx.env, ['COUNT'], 'Resque COUNT')], processes)
-      diagnostics.push(...count.diagnostics)
+      append(diagnostics, count.diagnostics)
       if (count.value === processes) {
         // tasks.rb aborts when COUNT < 1: the dyno would crash, not run one worker.
         diagnostics.push({
@@ -72,7 +73,7 @@ export const resque: ServerAnalyzer = {
 
     // Each worker loads the app, then forks a child per job (unless FORK_PER_JOB=false).
     const hooks = await resqueHooks(ctx)
-    diagnostics.push(...hooks.diagnostics)
+    append(diagnostics, hooks.diagnostics)
     const noFork = ctx.env.get('FORK_PER_JOB')
     const fork = forkFacts({
       // A Resque worker loads the app through rake, not config.ru.

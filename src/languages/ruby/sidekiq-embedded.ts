@@ -21,6 +21,7 @@ import {pumaFacts} from './puma.js'
 import {loadRubyConfig} from './ruby-server.js'
 import {firstOf, rubyCandidate} from '../common/setting.js'
 import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 const EMBED = 'https://github.com/sidekiq/sidekiq/blob/v8.1.7/lib/sidekiq.rb'
 const INITIALIZER = 'config/initializers/sidekiq.rb'
@@ -56,7 +57,7 @@ export const sidekiqEmbedded: ProcessAddon = {
       const own = lastConcurrency(call.blockBody!)
       const set = own ? rubyCandidate(own.args[0], file, own.line, 'embedded Sidekiq concurrency') : fromServer ? rubyCandidate(fromServer.args[0], INITIALIZER, fromServer.line, 'embedded Sidekiq concurrency') : {diagnostics: []}
       const concurrency: Sourced<number> = firstOf([set], {source: fromDefault('Sidekiq.configure_embed sets concurrency 2', EMBED), value: 2, via: [fromFile(file, call.line)]}).value
-      diagnostics.push(...set.diagnostics.map((d) => ({...d, processType: ctx.processType})))
+      append(diagnostics, set.diagnostics.map((d) => ({...d, processType: ctx.processType})))
       const inWorker = hook !== undefined && WORKER_HOOKS.has(hook)
       const perDyno = !inWorker && forks
       const where = inWorker ? `each Puma worker (${hook})` : perDyno ? 'the Puma master' : 'the Puma process'

@@ -13,6 +13,7 @@ import {processorsFor} from './processors.js'
 import {loadRubyConfig, missingConfig} from './ruby-server.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, programName, rubyCandidate, rubyEnvironment, yamlCandidate} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 const CLI = 'https://github.com/sidekiq/sidekiq/blob/main/lib/sidekiq/cli.rb'
 
@@ -74,7 +75,7 @@ function capsulesFromYaml(doc: YamlErb | undefined, environment: string, diagnos
     const path = [...found.at, found.c.key, name]
     const conc = lookup(cfg, 'concurrency')
     const c = conc ? yamlCandidate(doc, [...path, conc.key], conc.value, `Sidekiq capsule ${name} concurrency`) : {diagnostics: []}
-    diagnostics.push(...c.diagnostics)
+    append(diagnostics, c.diagnostics)
     return {...(c.value ? {concurrency: c.value} : {}), name: name.replace(/^:/, ''), where: fromFile(doc.file, doc.yaml.lineOf(path) ?? 1)}
   })
 }
@@ -88,7 +89,7 @@ function capsulesFromYaml(doc: YamlErb | undefined, environment: string, diagnos
 async function fromInitializer(ctx: AnalyzerContext, environment: string, diagnostics: Diagnostic[]): Promise<{capsules: Capsule[]; concurrency: Candidate}> {
   const config = await loadRubyConfig(ctx, INITIALIZER, environment)
   if (!config) return {capsules: [], concurrency: {diagnostics: []}}
-  diagnostics.push(...config.diagnostics)
+  append(diagnostics, config.diagnostics)
   const server = findCalls(config.calls, 'configure_server', true).filter((c) => c.receiver === 'Sidekiq' && c.blockBody)
   const body: DslCall[] = server.flatMap((c) => c.blockBody!)
   const capsules: Capsule[] = findCalls(body, 'capsule', true).map((c) => {
@@ -96,7 +97,7 @@ async function fromInitializer(ctx: AnalyzerContext, environment: string, diagno
     const name = arg?.kind === 'known' && typeof arg.value === 'string' ? arg.value : `capsule at line ${c.line}`
     const set = findCalls(c.blockBody ?? [], 'concurrency=', true).at(-1)
     const cand = set ? rubyCandidate(set.args[0], INITIALIZER, set.line, `Sidekiq capsule ${name} concurrency`) : {diagnostics: []}
-    diagnostics.push(...cand.diagnostics)
+    append(diagnostics, cand.diagnostics)
     return {...(cand.value ? {concurrency: cand.value} : {}), name, where: fromFile(INITIALIZER, c.line)}
   })
   const own = body.filter((c) => c.name === 'concurrency=').at(-1)
@@ -123,7 +124,7 @@ export const sidekiq: ServerAnalyzer = {
     if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
 
     const doc = file ? await readYamlErb(file, {appEnv: environment, env: ctx.env}) : undefined
-    if (doc) diagnostics.push(...doc.diagnostics)
+    if (doc) append(diagnostics, doc.diagnostics)
 
     const capsulesSupported = !version || versionAtLeast(version, '7.0.0')
     const init = capsulesSupported ? await fromInitializer(ctx, environment, diagnostics) : {capsules: [], concurrency: {diagnostics: []}}
@@ -136,7 +137,7 @@ export const sidekiq: ServerAnalyzer = {
       ],
       defaultConcurrency(version),
     )
-    diagnostics.push(...concurrency.diagnostics)
+    append(diagnostics, concurrency.diagnostics)
 
     // Capsules run their threads in the same process: total = default + Σ capsules (Config#total_concurrency).
     const capsules = capsulesSupported ? [...capsulesFromYaml(doc, environment, diagnostics), ...init.capsules] : []
@@ -153,7 +154,7 @@ export const sidekiq: ServerAnalyzer = {
     const processes = swarm
       ? swarmProcesses(ctx)
       : {diagnostics: [], value: sourced(1, fromDefault('one Sidekiq process per command (capsules share its threads)', CLI))}
-    diagnostics.push(...processes.diagnostics)
+    append(diagnostics, processes.diagnostics)
 
     return {
       diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})),

@@ -43,6 +43,7 @@ import {railsSettings} from './rails-config.js'
 import {appPath, findFlag, firstOf, programName, yamlCandidate} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {hasFlag} from '../common/argv.js'
+import {append} from '../../util/arrays.js'
 
 const AT = (path: string): string => `https://github.com/rails/solid_queue/blob/v1.5.0/lib/solid_queue/${path}`
 const CONFIGURATION = AT('configuration.rb')
@@ -124,7 +125,7 @@ function workersOf(doc: YamlErb | undefined, env: string, diagnostics: Diagnosti
           ? {diagnostics: [{code: 'unknown-config-value', file: doc.file, line: doc.yaml.lineOf([...at('workers', i), key]), message: `${what} cannot be ${found.value.value}`, severity: 'warning' as const}]}
           : found
         const r = firstOf([valid], sourced(fallback, fromDefault(`Solid Queue default worker ${key}`, CONFIGURATION), [fromFile(doc.file, line)]))
-        diagnostics.push(...r.diagnostics)
+        append(diagnostics, r.diagnostics)
         return r.value
       }
 
@@ -149,7 +150,7 @@ async function readYaml(ctx: AnalyzerContext, path: string, explicit: {source: S
   }
 
   const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env})
-  diagnostics.push(...doc.diagnostics)
+  append(diagnostics, doc.diagnostics)
   return doc
 }
 

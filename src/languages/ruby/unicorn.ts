@@ -9,6 +9,7 @@ import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts}
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {appPath, findFlag, firstOf, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import {append} from '../../util/arrays.js'
 
 const REF = 'https://yhbt.net/unicorn.git/tree/lib/unicorn/configurator.rb'
 
@@ -24,7 +25,7 @@ export const unicorn: ServerAnalyzer = {
     const path = configFlag ? appPath(configFlag.value) : (implicit ? 'config/unicorn.rb' : undefined)
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
     if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
-    if (config) diagnostics.push(...config.diagnostics)
+    if (config) append(diagnostics, config.diagnostics)
     const notPassed = implicit ? [assumed('config/unicorn.rb is not passed with -c in the Procfile; read as if it were')] : []
 
     const call = config && lastCall(config, 'worker_processes')
@@ -32,7 +33,7 @@ export const unicorn: ServerAnalyzer = {
       [config && call ? rubyCandidate(call.args[0], config.file, call.line, 'Unicorn worker_processes') : {diagnostics: []}],
       sourced(1, fromDefault('Unicorn default worker_processes', REF)),
     )
-    diagnostics.push(...workers.diagnostics)
+    append(diagnostics, workers.diagnostics)
     const processes: Sourced<number> =
       implicit && workers.value.source.kind === 'file' ? {...workers.value, via: [...(workers.value.via ?? []), ...notPassed]} : workers.value
 

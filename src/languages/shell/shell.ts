@@ -3,6 +3,7 @@ import type {ParsedCommand} from '../common/types.js'
 
 import {entrySources, layer} from '../../model/env.js'
 import {fromEnv, type Source} from '../../model/source.js'
+import {append} from '../../util/arrays.js'
 
 /**
  * Shell-ish reading of one Procfile command. Heroku runs each command with
@@ -521,7 +522,7 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
         if (exported.has(e.name) || env.has(e.name)) exported.set(e.name, e)
       }
 
-      statementUnresolved.push(...prefixCtx.unresolved)
+      append(statementUnresolved, prefixCtx.unresolved)
       continue
     }
 
@@ -541,7 +542,7 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
         }
       }
 
-      statementUnresolved.push(...ctx.unresolved)
+      append(statementUnresolved, ctx.unresolved)
       continue
     }
 
