@@ -4,7 +4,7 @@
  * on file size, and diagnostics instead of exceptions. `lineOf` finds the line
  * a key was written on, following merge keys to the mapping it came from.
  */
-import {isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type Document} from 'yaml'
+import {isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type Document, visit} from 'yaml'
 
 import type {Diagnostic} from '../model/diagnostic.js'
 
@@ -12,6 +12,12 @@ import {lineIndex} from './lines.js'
 
 export const MAX_YAML_BYTES = 1024 * 1024
 export const MAX_ALIAS_COUNT = 100
+/**
+ * Aliases (`*name`) a file may hold. The yaml package finds each alias's anchor by scanning the
+ * document's anchors up to it, so n aliases cost n² (20,000 merges took 67 s); real configs hold
+ * a few dozen (26 at most in the 155-app corpus).
+ */
+export const MAX_ALIASES = 1000
 
 export type YamlPath = ReadonlyArray<number | string>
 
@@ -103,11 +109,23 @@ function parseYamlUncached(text: string, file: string): YamlResult {
     return none(unparsable(file, errors[0].message, errors[0].line), errors)
   }
 
+  let aliases = 0
+  visit(doc, {Alias: () => (++aliases > MAX_ALIASES ? visit.BREAK : undefined)})
+  if (aliases > MAX_ALIASES) {
+    const reason = `it holds more than ${MAX_ALIASES} aliases (*name), more than conncalc reads`
+    return none({...unparsable(file, reason), message: `cannot be read: ${reason}; conncalc uses the defaults instead`}, [{col: 1, line: 1, message: reason}])
+  }
+
   let value: unknown
   try {
     value = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
   } catch (error) {
-    return none(unparsable(file, error instanceof Error ? error.message : String(error)))
+    // The yaml package throws a ReferenceError once aliases would expand past maxAliasCount copies
+    // (billion laughs): valid YAML, but not a file any app writes.
+    const reason = error instanceof ReferenceError && /alias count/i.test(error.message)
+      ? `its aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies, as an alias bomb does`
+      : error instanceof Error ? error.message : String(error)
+    return none({...unparsable(file, reason), message: `cannot be read: ${reason}; conncalc uses the defaults instead`}, [{col: 1, line: 1, message: reason}])
   }
 
   const lineOf = (path: YamlPath): number | undefined => {

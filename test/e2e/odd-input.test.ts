@@ -159,3 +159,65 @@ describe('input that was quadratic to read', () => {
     expect(json.diagnostics).toContainEqual(expect.objectContaining({line: 3, message: expect.stringContaining('an ERB tag opened here is never closed')}))
   })
 })
+
+describe('YAML alias bombs (billion laughs) end at once', () => {
+  // Nine aliases of the level below, twelve levels: 9^11 ≈ 3 × 10^10 strings if expanded. The yaml
+  // package stops at maxAliasCount (100); runCli's 60 s timeout would kill a run that expanded it.
+  const laughs = (indent = ''): string => {
+    const lines = [`${indent}a0: &a0 "lol"`]
+    for (let i = 1; i < 12; i++) lines.push(`${indent}a${i}: &a${i} [${Array.from({length: 9}, () => `*a${i - 1}`).join(', ')}]`)
+    return lines.join('\n')
+  }
+
+  // Each level merges the one below twice: 2^29 mappings if expanded.
+  const merges = (): string => {
+    const lines = ['m0: &m0 {pool: 5}']
+    for (let i = 1; i < 30; i++) lines.push(`m${i}: &m${i} {<<: [*m${i - 1}, *m${i - 1}], k${i}: 1}`)
+    return lines.join('\n')
+  }
+
+  it.each([
+    ['sequences', `${laughs()}\nproduction:\n  adapter: postgresql\n  pool: 7\n  x: *a11\n`],
+    ['merge keys', `${merges()}\nproduction:\n  <<: *m29\n  adapter: postgresql\n  pool: 7\n`],
+  ])('in config/database.yml (%s): a warning naming it, and the pool it may set is an assumption', (_, yml) => {
+    const dir = app({})
+    cpSync(fixture('rails-7-2'), dir, {recursive: true})
+    writeFileSync(join(dir, 'config/database.yml'), yml)
+    const r = runCli(['plan', '--limit', '100', '--json'], {cwd: dir})
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout) as {diagnostics: {code: string; file?: string; message: string}[]; processTypes: {name: string; sources: Record<string, {value: number; via?: {kind: string; why?: string}[]}>}[]}
+    expect(json.diagnostics).toContainEqual(expect.objectContaining({
+      code: 'unparsable-config',
+      file: 'config/database.yml',
+      message: 'cannot be read: its aliases (*name) expand to more than 100 copies, as an alias bomb does; conncalc uses the defaults instead',
+    }))
+    // pool: 7 cannot be read: ActiveRecord's default 5 is used, labelled an assumption (not a plain default).
+    const pool = json.processTypes.find((p) => p.name === 'web')!.sources['pool.primary']
+    expect(pool.value).toBe(5)
+    expect(pool.via).toContainEqual({kind: 'assumed', why: 'config/database.yml sets this in a way conncalc cannot read; 5 used instead'})
+  })
+
+  it('20,000 anchors each merged once (900 KB): a warning that it holds too many aliases, not minutes of work', () => {
+    // The yaml package finds each alias's anchor by a scan up to it (n² for n aliases: this took 67 s).
+    const lines = Array.from({length: 20_000}, (_, i) => `d${i}: &d${i}\n  pool: ${(i % 9) + 1}\ne${i}:\n  <<: *d${i}`)
+    const dir = app({})
+    cpSync(fixture('rails-7-2'), dir, {recursive: true})
+    writeFileSync(join(dir, 'config/database.yml'), `${lines.join('\n')}\nproduction:\n  <<: *d19999\n  adapter: postgresql\n`)
+    const r = runCli(['plan', '--limit', '100'], {cwd: dir})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('config/database.yml: warning: cannot be read: it holds more than 1000 aliases (*name), more than conncalc reads; conncalc uses the defaults instead')
+  })
+
+  it('in conncalc.yml: exit 2 naming the alias bomb, no "uses the defaults"', () => {
+    const r = runCli(['plan'], {cwd: app({'Procfile': 'web: gunicorn app:app\n', 'conncalc.yml': `x:\n${laughs('  ')}\nplan: standard-0\n`})})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('conncalc.yml:1:1: config file is not valid YAML: its aliases (*name) expand to more than 100 copies, as an alias bomb does')
+    expect(r.stderr).not.toContain('uses the defaults')
+  })
+
+  it('in a --plans-file: exit 2', () => {
+    const r = runCli(['plan', '--plans-file', 'plans.yml', '--plan', 'x'], {cwd: app({'Procfile': 'web: gunicorn app:app\n', 'plans.yml': `${laughs()}\nplans: *a11\n`})})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('its aliases (*name) expand to more than 100 copies')
+  })
+})

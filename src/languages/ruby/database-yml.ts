@@ -40,7 +40,7 @@ import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from './erb.js'
 import type {RubyFacts} from './process-facts.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
-import {type Candidate, firstOf, yamlCandidate} from '../common/setting.js'
+import {type Candidate, firstOf, unreadFallback, yamlCandidate} from '../common/setting.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 
@@ -225,7 +225,9 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
       })
     }
 
-    const pool = firstOf([fromDatabaseUrl('the DATABASE_URL pool')], defaultPool())
+    // A database.yml that cannot be read (invalid YAML, an alias bomb) may set the pool: the default is then an assumption.
+    const unread = doc && doc.yaml.value === undefined ? doc.yaml.diagnostics.map((d) => ({...d, code: 'unknown-config-value'})) : []
+    const pool = firstOf([fromDatabaseUrl('the DATABASE_URL pool')], unreadFallback(unread, defaultPool()))
     const all = [...diagnostics, ...pool.diagnostics].map((d) => ({...d, processType: ctx.processType}))
     const prepared = urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source)
     const entry: PoolEntry = {database: 'primary', pool: pool.value, server: PRIMARY_SERVER}
