@@ -1,6 +1,7 @@
 import type {JsonPlanLive, LiveBackend, LiveComparison, LiveReport} from '../model/live.js'
 import type {Budget} from '../model/budget.js'
 import {groupBy, liveJson} from './live-report.js'
+import {naturalCompare} from '../util/natural-order.js'
 
 const ONE_OFF = new Set(['run', 'scheduler', 'release'])
 
@@ -11,19 +12,21 @@ export type Match = {kind: 'one-off'; type: string} | {kind: 'type'; type: strin
  * DYNO to `web.1`, `worker.3`, `run.4321`; apps that pass DYNO (or the type name)
  * as application_name can be traced. Anything else is not attributed.
  */
-export function matchProcessType(applicationName: string, types: string[]): Match {
+export function matchProcessType(applicationName: string, types: ReadonlySet<string> | string[]): Match {
   const name = applicationName.trim()
   if (name === '') return null
-  if (types.includes(name)) return {kind: 'type', type: name}
+  const isType = (t: string): boolean => (Array.isArray(types) ? types.includes(t) : types.has(t))
+  if (isType(name)) return {kind: 'type', type: name}
   const dyno = /^([\w-]+)\.\d+(?:\b|$)/.exec(name)?.[1]
   if (dyno === undefined) return null
-  if (types.includes(dyno)) return {kind: 'type', type: dyno}
+  if (isType(dyno)) return {kind: 'type', type: dyno}
   if (ONE_OFF.has(dyno)) return {kind: 'one-off', type: dyno}
   return null
 }
 
 export function compareWithLive(budget: Budget, backends: LiveBackend[]): LiveComparison {
-  const types = budget.processTypes.map((p) => p.name)
+  // A set and in-place pushes: 100,000 rows (the snapshot's LIMIT) against many types stay linear.
+  const types = new Set(budget.processTypes.map((p) => p.name))
   const byType = new Map<string, LiveBackend[]>()
   const oneOff: LiveBackend[] = []
   const other: LiveBackend[] = []
@@ -31,7 +34,11 @@ export function compareWithLive(budget: Budget, backends: LiveBackend[]): LiveCo
     const m = matchProcessType(b.applicationName, types)
     if (m === null) other.push(b)
     else if (m.kind === 'one-off') oneOff.push(b)
-    else byType.set(m.type, [...(byType.get(m.type) ?? []), b])
+    else {
+      const seen = byType.get(m.type)
+      if (seen) seen.push(b)
+      else byType.set(m.type, [b])
+    }
   }
 
   return {
@@ -44,7 +51,7 @@ export function compareWithLive(budget: Budget, backends: LiveBackend[]): LiveCo
         live: seen.length,
         name: p.name,
         planned: p.connections,
-        seenAs: [...new Set(seen.map((b) => b.applicationName))].sort((a, b) => a.localeCompare(b, 'en', {numeric: true})),
+        seenAs: [...new Set(seen.map((b) => b.applicationName))].sort(naturalCompare),
         states,
       }
     }),

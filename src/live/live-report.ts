@@ -3,6 +3,7 @@ import type {PlanInfo} from '../model/plan.js'
 import {dedupeDiagnostics, sortDiagnostics} from '../model/diagnostic.js'
 import {fromLive, sourced} from '../model/source.js'
 import {runLiveRules} from '../rules/index.js'
+import {naturalCompare} from '../util/natural-order.js'
 
 const IDLE_IN_TRANSACTION = /^idle in transaction/
 
@@ -68,7 +69,7 @@ export function groupBy(backends: LiveBackend[], key: (b: LiveBackend) => null |
   return [...groups.values()]
     .map((g) => ({...g, states: Object.fromEntries(Object.entries(g.states).sort(([a], [b]) => a.localeCompare(b)))}))
     // web.2 before web.10: numeric parts compare as numbers.
-    .sort((a, b) => b.count - a.count || (a.name ?? '\uFFFF').localeCompare(b.name ?? '\uFFFF', 'en', {numeric: true}))
+    .sort((a, b) => b.count - a.count || naturalCompare(a.name ?? '\uFFFF', b.name ?? '\uFFFF'))
 }
 
 function oldest(backends: LiveBackend[]): LiveAge | null {

@@ -10,7 +10,7 @@ import {escapeStrings} from '../util/control-characters.js'
 import {renderDiagnostics, renderTable} from './table.js'
 import {bar, columns, percent} from './text.js'
 import {fitLines} from './wrap.js'
-import {append} from '../util/arrays.js'
+import {append, joinSome} from '../util/arrays.js'
 
 const STATE_ORDER = ['active', 'idle', 'idle in transaction', 'idle in transaction (aborted)']
 
@@ -21,14 +21,22 @@ export function stateColumns(groups: {states: Record<string, number>}[]): string
   return [...known, ...[...seen].filter((s) => !STATE_ORDER.includes(s)).sort()]
 }
 
+/** Groups (application names, users, addresses) listed one by one; the rest are one line (all of them are in --json). */
+export const MAX_GROUPS_SHOWN = 20
+
 export function groupTable(title: string, groups: LiveGroup[], blank: string): string[] {
   if (groups.length === 0) return [`${title}: none`]
-  const states = stateColumns(groups)
+  // Groups come largest first: a server with 100,000 sessions of distinct names gets 20 lines, not 100,000.
+  const shown = groups.slice(0, MAX_GROUPS_SHOWN)
+  const states = stateColumns(shown)
   const rows = [
     [title, 'connections', ...states],
-    ...groups.map((g) => [g.name === null ? '(hidden)' : g.name === '' ? blank : g.name, String(g.count), ...states.map((s) => String(g.states[s] ?? 0))]),
+    ...shown.map((g) => [g.name === null ? '(hidden)' : g.name === '' ? blank : g.name, String(g.count), ...states.map((s) => String(g.states[s] ?? 0))]),
   ]
-  return columns(rows, (i) => i >= 1)
+  const out = columns(rows, (i) => i >= 1)
+  const rest = groups.slice(MAX_GROUPS_SHOWN)
+  if (rest.length > 0) out.push(`… ${rest.length} more, holding ${rest.reduce((n, g) => n + g.count, 0)} (--json lists every one)`)
+  return out
 }
 
 const age = (a: LiveAge | null): string =>
@@ -72,13 +80,15 @@ export function renderLive(input: LiveReport, c: ChalkInstance, width?: number):
 export function renderComparison(cmp: LiveComparison, c: ChalkInstance): string[] {
   const rows = [
     ['type', 'planned', 'ceiling', 'live', 'seen as'],
-    ...cmp.processTypes.map((p) => [p.name, String(p.planned), String(p.ceiling), p.live > p.ceiling ? c.yellow(String(p.live)) : String(p.live), p.seenAs.join(' ') || '-']),
+    ...cmp.processTypes.map((p) => [p.name, String(p.planned), String(p.ceiling), p.live > p.ceiling ? c.yellow(String(p.live)) : String(p.live), joinSome(p.seenAs, ' ') || '-']),
   ]
   const out = dimHeader(columns(rows, (i) => i >= 1 && i <= 3), c)
-  for (const g of cmp.oneOff) out.push(`one-off dyno ${g.name}: ${g.count}`)
+  for (const g of cmp.oneOff.slice(0, MAX_GROUPS_SHOWN)) out.push(`one-off dyno ${g.name}: ${g.count}`)
+  const moreOneOff = cmp.oneOff.slice(MAX_GROUPS_SHOWN)
+  if (moreOneOff.length > 0) out.push(`… ${moreOneOff.length} more one-off dynos, holding ${moreOneOff.reduce((n, g) => n + g.count, 0)}`)
   const other = cmp.unattributed.reduce((n, g) => n + g.count, 0)
   if (other > 0) {
-    const names = cmp.unattributed.map((g) => `${g.name === '' || g.name === null ? '(no application_name)' : g.name} ${g.count}`).join(', ')
+    const names = joinSome(cmp.unattributed.map((g) => `${g.name === '' || g.name === null ? '(no application_name)' : g.name} ${g.count}`), ', ')
     out.push(`not matched to a process type: ${other} (${names})`)
   }
 

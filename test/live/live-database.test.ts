@@ -2,6 +2,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import pg from 'pg'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {runCli} from '../helpers/cli.js'
@@ -318,6 +319,91 @@ describe('conncalc plan --live', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^conncalc: .*Procfile/)
     expect(r.stderr).not.toContain('Hunter2-secret')
+  })
+})
+
+describe('plan --live with 100,000 pg_stat_activity rows (the snapshot query\'s LIMIT)', () => {
+  // A server cannot hold 100,000 sessions here, so the rows come from a view that the role
+  // reads instead of pg_catalog's: its search_path puts a schema with a pg_stat_activity view
+  // first. Everything else conncalc asks (pg_settings, pg_roles, pg_stat_ssl) is the real server's.
+  const ROLE = 'conncalc_rows'
+  const PASSWORD = 'rows-Secret-pw-7'
+  let admin: pg.Client
+  let url: string
+
+  beforeAll(async () => {
+    admin = new pg.Client({application_name: 'test-admin', connectionString: db.adminUrl})
+    await admin.connect()
+    await admin.query(`DROP DATABASE IF EXISTS ${ROLE} WITH (FORCE)`)
+    await admin.query(`DROP ROLE IF EXISTS ${ROLE}`)
+    await admin.query(`CREATE ROLE ${ROLE} LOGIN PASSWORD '${PASSWORD}'`)
+    await admin.query(`CREATE DATABASE ${ROLE} OWNER ${ROLE}`)
+    await admin.query(`ALTER ROLE ${ROLE} SET search_path = rows, pg_catalog`)
+    const adminUrl = new URL(db.adminUrl)
+    adminUrl.pathname = `/${ROLE}`
+    const inDb = new pg.Client({application_name: 'test-admin', connectionString: adminUrl.toString()})
+    await inDb.connect()
+    // Rows g = 1 … 100,000: every 10th is worker.(g/10 mod 50 + 1), every other 10th a one-off run.g,
+    // the other 80,000 web.g (each its own dyno name); odd g active, even g idle.
+    await inDb.query(`CREATE SCHEMA rows AUTHORIZATION ${ROLE}`)
+    await inDb.query(`CREATE VIEW rows.pg_stat_activity AS
+      SELECT 1000000 + g AS pid, 1::oid AS datid, '${ROLE}'::name AS datname, '${ROLE}'::name AS usename,
+             CASE WHEN g % 10 = 0 THEN 'worker.' || (g / 10 % 50 + 1) WHEN g % 10 = 1 THEN 'run.' || g ELSE 'web.' || g END AS application_name,
+             '10.1.0.1'::inet AS client_addr, CASE WHEN g % 2 = 1 THEN 'active' ELSE 'idle' END AS state,
+             clock_timestamp() - interval '5 seconds' AS state_change, 'client backend'::text AS backend_type
+      FROM generate_series(1, 100000) AS g`)
+    await inDb.query(`GRANT SELECT ON rows.pg_stat_activity TO ${ROLE}`)
+    await inDb.end()
+    url = `postgres://${ROLE}:${PASSWORD}@127.0.0.1:${db.port}/${ROLE}`
+  })
+
+  afterAll(async () => {
+    await admin?.query(`DROP DATABASE IF EXISTS ${ROLE} WITH (FORCE)`).catch(() => {})
+    await admin?.query(`DROP ROLE IF EXISTS ${ROLE}`).catch(() => {})
+    await admin?.end()
+  })
+
+  const rowsPlan = (...argv: string[]) => runCli(['plan', '--procfile', PROCFILE, '--scale', 'web=2', 'worker=1', '--plan', 'standard-0', '--live', '--database-url', url, ...argv])
+
+  it('--json: every row counted and matched to its type; runCli\'s timeout bounds the time', () => {
+    const r = rowsPlan('--json')
+    expect(r.stderr).not.toContain('conncalc:')
+    expect(r.stdout).not.toContain(PASSWORD)
+    // The plan fits standard-0 (17 of 120), but 100,000 sessions on a server that allows 35
+    // (40 − 3 superuser − 2 reserved) is live-near-limit's error: exit 1.
+    expect(r.code).toBe(1)
+    const report = JSON.parse(r.stdout)
+    expect(report.live).toMatchObject({limit: 35, status: 'over', used: 100_000, usedByRole: 100_000, withoutName: 0})
+    // web: 100,000 − 10,000 workers − 10,000 one-offs = 80,000; worker: 10,000 under 50 dyno names.
+    expect(report.live.processTypes.map((p: {live: number; name: string}) => [p.name, p.live])).toEqual([['web', 80_000], ['worker', 10_000], ['release', 0]])
+    expect(report.live.processTypes[0].seenAs).toHaveLength(80_000)
+    expect(report.live.processTypes[1].seenAs).toHaveLength(50)
+    expect(report.live.processTypes[1].states).toEqual({idle: 10_000}) // g a multiple of 10 is even
+    expect(report.live.oneOff).toHaveLength(10_000)
+    expect(report.live.unattributed).toEqual([])
+  })
+
+  it('the text view lists 10 dyno names per type and 20 one-off dynos, then how many more', () => {
+    const r = rowsPlan()
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/^web +12 +12 +80000 +web\.2 web\.3 web\.4 web\.5 web\.6 web\.7 web\.8 web\.9 web\.12 web\.13 \+79990 more$/m)
+    expect(r.stdout).toMatch(/^worker +5 +5 +10000 +worker\.1 worker\.2 .* worker\.10 \+40 more$/m)
+    // One-offs are one connection each: 20 named, 10,000 − 20 = 9,980 summed up.
+    expect(r.stdout.match(/^one-off dyno run\.\d+: 1$/gm)).toHaveLength(20)
+    expect(r.stdout).toContain('… 9980 more one-off dynos, holding 9980')
+    expect(r.stdout).toContain('web: 80000 live connections (web.2, web.3, web.4, web.5, web.6, web.7, web.8, web.9, web.12, web.13, +79990 more), more than the 12 the plan allows')
+    expect(r.stdout.split('\n').length).toBeLessThan(150)
+  })
+
+  it('conncalc live lists the 20 largest application names, then one line for the rest', () => {
+    const r = runCli(['live', '--database-url', url])
+    expect(r.code).toBe(1)
+    // 50 worker names of 200 rows each (all idle: g is a multiple of 10) come first, so the state
+    // columns are those of the 20 shown. 50 + 10,000 run.g + 80,000 web.g = 90,050 names: 90,030 more,
+    // holding 100,000 − 20 × 200 = 96,000.
+    expect(r.stdout).toMatch(/^application_name +connections +idle\nworker\.1 +200 +200$/m)
+    expect(r.stdout).toContain('… 90030 more, holding 96000 (--json lists every one)')
+    expect(r.stdout.split('\n').length).toBeLessThan(100)
   })
 })
 

