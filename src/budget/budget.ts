@@ -281,3 +281,14 @@ export function withRowReplaced(b: Budget, row: ProcessBudget, model: ProcessMod
   const deployPeak = total + Math.max(0, other, own ? own.extra + delta : 0)
   return {deployPeak, limit: b.limit, status: statusFor(total, b.limit, b.warnAt), total, utilization: b.limit === null ? null : total / b.limit}
 }
+
+/**
+ * "web to 2 dynos", per type that `fits` keeps: the max dynos column said in words, for text
+ * that must not send the reader to that column (it is left out at 60 columns, and `scale`
+ * and `live` have none).
+ */
+export function dynosThatFit(budget: Budget, fits: (p: ProcessBudget & {maxDynos: number}) => boolean): string[] {
+  return budget.processTypes
+    .filter((p): p is ProcessBudget & {maxDynos: number} => p.maxDynos !== null && countsInTotal(p) && fits(p as ProcessBudget & {maxDynos: number}))
+    .map((p) => `${p.model.app ? `${p.model.app} ${p.name}` : p.name} to ${p.maxDynos} dyno${p.maxDynos === 1 ? '' : 's'}`)
+}

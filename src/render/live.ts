@@ -9,7 +9,8 @@ import {redactSecrets} from '../util/redact.js'
 import {escapeStrings} from '../util/control-characters.js'
 import {renderDiagnostics, renderTable} from './table.js'
 import {bar, columns, percent} from './text.js'
-import {fitLines} from './wrap.js'
+import {fitLines, layoutWidth, visibleLength} from './wrap.js'
+import {maxOf} from '../util/numbers.js'
 import {append, joinSome} from '../util/arrays.js'
 
 const STATE_ORDER = ['active', 'idle', 'idle in transaction', 'idle in transaction (aborted)']
@@ -24,16 +25,36 @@ export function stateColumns(groups: {states: Record<string, number>}[]): string
 /** Groups (application names, users, addresses) listed one by one; the rest are one line (all of them are in --json). */
 export const MAX_GROUPS_SHOWN = 20
 
-export function groupTable(title: string, groups: LiveGroup[], blank: string): string[] {
+/** Shorter column names for a narrow terminal, and what each stands for (as the plan table does). */
+const SHORT_STATES: Record<string, string> = {active: 'act', connections: 'conns', idle: 'idle', 'idle in transaction': 'idle tx', 'idle in transaction (aborted)': 'idle tx!', unknown: '?'}
+/** A name column is never shortened below this many characters. */
+const MIN_NAME = 8
+
+/**
+ * Connections per name and state. Too wide for `width`, the counts take short names with a key
+ * under the table, then the names are shortened (never a number), so each row stays one line.
+ */
+export function groupTable(title: string, groups: LiveGroup[], blank: string, width?: number): string[] {
   if (groups.length === 0) return [`${title}: none`]
   // Groups come largest first: a server with 100,000 sessions of distinct names gets 20 lines, not 100,000.
   const shown = groups.slice(0, MAX_GROUPS_SHOWN)
   const states = stateColumns(shown)
-  const rows = [
-    [title, 'connections', ...states],
-    ...shown.map((g) => [g.name === null ? '(hidden)' : g.name === '' ? blank : g.name, String(g.count), ...states.map((s) => String(g.states[s] ?? 0))]),
-  ]
-  const out = columns(rows, (i) => i >= 1)
+  const names = shown.map((g) => (g.name === null ? '(hidden)' : g.name === '' ? blank : g.name))
+  const layout = (header: string[], cut = Number.POSITIVE_INFINITY): string[] =>
+    columns([header, ...shown.map((g, k) => [names[k].length > cut ? `${names[k].slice(0, cut - 1)}…` : names[k], String(g.count), ...states.map((s) => String(g.states[s] ?? 0))])], (i) => i >= 1)
+  const full = [title, 'connections', ...states]
+  let out = layout(full)
+  const widest = (lines: string[]): number => maxOf(lines.map((l) => visibleLength(l)), 0)
+  if (width !== undefined && widest(out) > width) {
+    const short = full.map((h, i) => (i === 0 ? h : (SHORT_STATES[h] ?? h)))
+    out = layout(short)
+    const over = widest(out) - width
+    const longest = maxOf(names.map((n) => n.length), 0)
+    if (over > 0) out = layout(short, Math.max(MIN_NAME, longest - over))
+    const key = short.map((h, i) => (h === full[i] ? '' : `${h} = ${full[i]}`)).filter(Boolean)
+    if (key.length > 0) out.push(key.join('  '))
+  }
+
   const rest = groups.slice(MAX_GROUPS_SHOWN)
   if (rest.length > 0) out.push(`… ${rest.length} more, holding ${rest.reduce((n, g) => n + g.count, 0)} (--json lists every one)`)
   return out
@@ -68,20 +89,21 @@ export function renderLive(input: LiveReport, c: ChalkInstance, width?: number):
   // What the server sent (application_name, server_version, …) with its control characters escaped.
   const r = escapeStrings(input)
   const out = renderLiveSummary(r, c)
-  append(out, [...dimHeader(groupTable('application_name', r.byApplication, '(not set)'), c), ''])
-  append(out, [...dimHeader(groupTable('user', r.byUser, '(not set)'), c), ''])
-  append(out, [...dimHeader(groupTable('client address', r.byClient, '(none)'), c), ''])
+  const w = layoutWidth(width)
+  append(out, [...dimHeader(groupTable('application_name', r.byApplication, '(not set)', w), c), ''])
+  append(out, [...dimHeader(groupTable('user', r.byUser, '(not set)', w), c), ''])
+  append(out, [...dimHeader(groupTable('client address', r.byClient, '(none)', w), c), ''])
   out.push(`oldest idle: ${age(r.oldestIdle)}`, `longest idle in transaction: ${age(r.longestIdleInTransaction)}`)
   if (r.diagnostics.length > 0) append(out, ['', ...renderDiagnostics(r.diagnostics, c)])
   return redactSecrets(fitLines(out, width).join('\n')) + '\n'
 }
 
 /** `plan --live`: planned beside live, per process type. */
-export function renderComparison(cmp: LiveComparison, c: ChalkInstance): string[] {
-  const rows = [
-    ['type', 'planned', 'ceiling', 'live', 'seen as'],
-    ...cmp.processTypes.map((p) => [p.name, String(p.planned), String(p.ceiling), p.live > p.ceiling ? c.yellow(String(p.live)) : String(p.live), joinSome(p.seenAs, ' ') || '-']),
-  ]
+export function renderComparison(cmp: LiveComparison, c: ChalkInstance, width?: number): string[] {
+  const head = [['type', 'planned', 'ceiling', 'live'], ...cmp.processTypes.map((p) => [p.name, String(p.planned), String(p.ceiling), p.live > p.ceiling ? c.yellow(String(p.live)) : String(p.live)])]
+  // "seen as" takes what is left of the line: as many dyno names as fit, then "+N more".
+  const room = width === undefined ? undefined : width - maxOf(columns(head, () => true).map((l) => visibleLength(l)), 0) - 2
+  const rows = head.map((row, k) => [...row, k === 0 ? 'seen as' : namesIn(cmp.processTypes[k - 1].seenAs, room) || '-'])
   const out = dimHeader(columns(rows, (i) => i >= 1 && i <= 3), c)
   for (const g of cmp.oneOff.slice(0, MAX_GROUPS_SHOWN)) out.push(`one-off dyno ${g.name}: ${g.count}`)
   const moreOneOff = cmp.oneOff.slice(MAX_GROUPS_SHOWN)
@@ -95,6 +117,21 @@ export function renderComparison(cmp: LiveComparison, c: ChalkInstance): string[
   return out
 }
 
+/** Names separated by spaces within `room` characters (at least one name), then "+N more"; 10 at most without a room. */
+function namesIn(names: string[], room: number | undefined): string {
+  if (room === undefined) return joinSome(names, ' ')
+  let shown = 0
+  let used = 0
+  for (const n of names) {
+    const more = names.length - shown - 1 > 0 ? ` +${names.length - shown - 1} more`.length : 0
+    if (shown > 0 && used + 1 + n.length + more > room) break
+    used += (shown > 0 ? 1 : 0) + n.length
+    shown++
+  }
+
+  return shown === names.length ? names.join(' ') : `${names.slice(0, shown).join(' ')} +${names.length - shown} more`
+}
+
 function dimHeader(lines: string[], c: ChalkInstance): string[] {
   return lines.length > 1 ? [c.dim(lines[0]), ...lines.slice(1)] : lines
 }
@@ -104,7 +141,7 @@ export function renderPlanLive(input: PlanLiveResult, options: {chalk: ChalkInst
   const r = escapeStrings(input)
   const c = options.chalk
   const table = renderTable({...r.report, diagnostics: []}, {chalk: c, explain: options.explain, procfile: r.procfile, width: options.width})
-  const out = [table.trimEnd(), '', ...renderLiveSummary(r.live, c), ...renderComparison(r.comparison, c)]
+  const out = [table.trimEnd(), '', ...renderLiveSummary(r.live, c), ...renderComparison(r.comparison, c, layoutWidth(options.width))]
   if (r.report.diagnostics.length > 0) append(out, ['', ...renderDiagnostics(r.report.diagnostics, c)])
   return redactSecrets(fitLines(out, options.width).join('\n')) + '\n'
 }

@@ -4,14 +4,14 @@ import type {ChalkInstance} from 'chalk'
 
 import type {Extra, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
-import {ceilingOnlyExtras, extraOnServer, inPoolDemand, outsideExtras} from '../budget/budget.js'
+import {ceilingOnlyExtras, dynosThatFit, extraOnServer, inPoolDemand, outsideExtras} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
 import {budgetSegments, deployDetail, deployOnlyLegend, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
 import {poolerExplain, poolerLines, serverLabel} from './poolers.js'
 import {columns, percent, stackedBar} from './text.js'
 import {fitLines, visibleLength, wrapLine} from './wrap.js'
-import {append} from '../util/arrays.js'
+import {append, joinSome} from '../util/arrays.js'
 import {maxOf} from '../util/numbers.js'
 
 export interface TableOptions {
@@ -193,7 +193,10 @@ export function renderSuggestions(report: Report, c: ChalkInstance): string[] {
   const set = report.suggestions
   if (!set) return []
   const b = report.budget
-  if (!set.needed) return [`${c.green('fits')}: nothing to change (see "max dynos" for room to scale)`]
+  if (!set.needed) {
+    const room = dynosThatFit(report.budget, () => true)
+    return [`${c.green('fits')}: nothing to change${room.length > 0 ? `; room to scale, one type at a time with the others held: ${joinSome(room, ', ', 5)}` : ''}`]
+  }
   const target = set.goal === 'fit' ? 'fit' : `stay under ${percent(b.warnAt)}`
   if (set.items.length === 0) return [`${c.bold('suggestions')}: no single change found that makes it ${target}`]
   const out = [`${c.bold('what would make it')} ${target}${b.limit === null ? '' : ` (limit ${b.limit}, deploy peak included)`}:`]

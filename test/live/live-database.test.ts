@@ -407,6 +407,40 @@ describe('plan --live with 100,000 pg_stat_activity rows (the snapshot query\'s 
   })
 })
 
+describe('live and plan --live fit the terminal, as plan does', () => {
+  const chars = (line: string): number => [...line].length
+  /** Lines wider than the terminal, other than one unbreakable word (a URL) on its own. */
+  const tooWide = (text: string, width: number): string[] => text.split('\n').filter((l) => chars(l) > width && l.trim().includes(' '))
+  const at = async (columns: number, argv: string[]) => runCli(argv, {env: {OCLIF_COLUMNS: String(columns)}})
+
+  it('live at 60 columns: the count columns take short names with a key, each row on one line', async () => {
+    const r = await at(60, ['live', '--database-url', db.appUrl()])
+    expect(r.code).toBe(0)
+    expect(tooWide(r.stdout, 60)).toEqual([])
+    // The fixture's 9 sessions (fixture-db.ts): web.1 ×2 idle, worker.1 active + idle in transaction, …
+    expect(r.stdout).toMatch(/^application_name {2}conns {2}act {2}idle {2}idle tx {2}\?$/m)
+    expect(r.stdout).toMatch(/^web\.1 +2 +0 +2 +0 +0$/m)
+    expect(r.stdout).toMatch(/^worker\.1 +2 +1 +0 +1 +0$/m)
+    expect(r.stdout).toContain('conns = connections  act = active\n  idle tx = idle in transaction  ? = unknown')
+    expect(r.stdout).not.toContain('idle in transaction  unknown')
+  })
+
+  it('live at 80 columns: the full names fit, no key', async () => {
+    const r = await at(80, ['live', '--database-url', db.appUrl()])
+    expect(r.code).toBe(0)
+    expect(tooWide(r.stdout, 80)).toEqual([])
+    expect(r.stdout).toMatch(/^application_name {2}connections {2}active {2}idle {2}idle in transaction {2}unknown$/m)
+    expect(r.stdout).not.toContain('conns = connections')
+  })
+
+  it.each([60, 80])('plan --live at %i columns: the plan table, the live tables and "seen as" all fit', async (columns) => {
+    const r = await at(columns, ['plan', '--procfile', PROCFILE, '--scale', 'web=2', 'worker=1', '--plan', 'standard-0', '--live', '--database-url', db.appUrl()])
+    expect(r.code).toBe(0)
+    expect(tooWide(r.stdout, columns)).toEqual([])
+    expect(r.stdout).toMatch(/^web +12 +12 +3 +web\.1 web\.2$/m)
+  })
+})
+
 async function closedPort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -149,3 +149,43 @@ describe('paths are shown relative to the working folder', () => {
     expect(table.stdout + svg.stdout).not.toContain(base)
   })
 })
+
+describe('scale and --suggest at narrow widths', () => {
+  // The README's app at web=4 worker=3: web 4 × 2 × 3 = 24, worker 3 × 5 = 15 → 39 of essential-0's 20.
+  // max dynos with the other held: web (20 − 15 − 1 release) / 6 = 0, worker (20 − 24 − 1) / 5 < 0 → 0;
+  // from web=2 worker=1 (17): web=4 alone is 29, web fits (20 − 5 − 1) / 6 = 2 dynos.
+  const SCALE = ['scale', 'web=4', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
+
+  it.each([60, 80])('scale at %i columns: every line fits', (columns) => {
+    const r = at(columns, SCALE)
+    expect(r.code).toBe(1)
+    expect(tooWide(r.stdout, columns)).toEqual([])
+    expect(r.stdout).toMatch(/^web +2 → 4 +12 → 24 +\+12$/m)
+  })
+
+  it('the over-limit fix names the dynos that fit, never a "max dynos" column (scale has none)', () => {
+    const r = at(60, SCALE)
+    expect(r.stdout).not.toContain('max dynos')
+    expect(r.stdout.replaceAll(/\n +/g, ' ')).toContain('fix: scale one type down (alone, with the others held: web to 2 dynos), lower pool/threads')
+  })
+
+  it('plan --suggest that fits says the room to scale in numbers, not "see max dynos" (left out at 60)', () => {
+    // standard-0 (120): web (120 − 5 − 1) / 6 = 19 dynos, worker (120 − 12 − 1) / 5 = 21.
+    const r = at(60, ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--suggest'])
+    expect(r.code).toBe(0)
+    const flat = r.stdout.replaceAll(/\n +/g, ' ')
+    expect(flat).toContain('fits: nothing to change; room to scale, one type at a time with the others held: web to 19 dynos, worker to 21 dynos')
+    expect(flat.split('max dynos')).toHaveLength(2) // only in "not shown at this width"
+  })
+
+  it('plan --suggest at 60 columns names "max dynos" only where it says the column is not shown', () => {
+    const r = at(60, ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=4', 'worker=3', '--suggest'])
+    expect(r.code).toBe(1)
+    expect(tooWide(r.stdout, 60)).toEqual([])
+    const flat = r.stdout.replaceAll(/\n +/g, ' ')
+    expect(flat).toContain('not shown at this width: extra, conn/dyno, max dynos')
+    expect(flat.split('max dynos')).toHaveLength(2)
+    // Neither type fits alone at 1 dyno or more (web 0, worker 0): the fix does not name a number.
+    expect(flat).toContain('fix: scale process types down, lower pool/threads, add PgBouncer, or move to a larger plan')
+  })
+})
