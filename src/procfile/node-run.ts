@@ -21,6 +21,7 @@ import type {FileReader} from '../model/files.js'
 
 import {parse as parseYaml} from 'yaml'
 import {jsonKeyLine} from '../util/json-lines.js'
+import {append} from '../util/arrays.js'
 
 /** One command line the delegating command starts, and the folder it runs in. */
 export interface NodeRun {
@@ -477,7 +478,7 @@ export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: stri
           parallel = w === '-p' || w === '--parallel'
           groups.push({parallel, tasks: []})
         } else if (VALUE_FLAGS['npm-run-all'].has(w)) i++
-        else if (!w.startsWith('-')) groups.at(-1)!.tasks.push(...runAllTasks(pkg, w))
+        else if (!w.startsWith('-')) append(groups.at(-1)!.tasks, runAllTasks(pkg, w))
       }
 
       const live = groups.filter((g) => g.tasks.length > 0)

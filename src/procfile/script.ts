@@ -527,7 +527,7 @@ class ScriptReader {
         else this.setCandidate(state, c)
       }
 
-      state.pre.push(...inner.pre)
+      append(state.pre, inner.pre)
     }
   }
 
