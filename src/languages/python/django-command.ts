@@ -1,41 +1,108 @@
 /**
  * A Django management command conncalc has no analyzer for (`python manage.py
- * sendalerts`, `process_tasks`, `run_huey`): one process that loads the app's
- * settings, so its DATABASES are known; how many threads use them is not, so
- * one is assumed and said (`unknown-command`, with the --assume fix).
+ * pulse_listener_pushes`, `start_scheduler`, `process_tasks`): one process that loads
+ * the app's settings, so its DATABASES are known. How many threads use them is read
+ * from the command's own module (`<app>/management/commands/<name>.py`, the app found
+ * through INSTALLED_APPS) and the app modules it imports: Django runs `handle()` on the
+ * main thread, so with no thread, thread pool or process started there the command holds
+ * one connection per alias; one that starts threads is an `unknown-command` naming where.
+ * A command whose module is not in the app (an installed package's) stays unknown, said.
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {PyModule} from './values.js'
 
-import {assumed, fromDefault, sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, sourced} from '../../model/source.js'
 import {PythonProject} from './modules.js'
 import {manageInvocation, scriptRoot} from './program.js'
 import {pythonAnalysis} from './server.js'
+import {settingsModule} from './django.js'
 import {isDjangoCommand} from '../common/matchers.js'
 
 const REF = 'https://docs.djangoproject.com/en/stable/ref/django-admin/'
+// BaseCommand.run_from_argv → execute → handle(), in the calling (main) thread.
+const HANDLE = 'https://github.com/django/django/blob/main/django/core/management/base.py'
+
+/** Calls that start threads or processes, as import-qualified callees (PyCall.callee). */
+const CONCURRENCY = new Set([
+  '_thread.start_new_thread',
+  'apscheduler.schedulers.background.BackgroundScheduler',
+  'apscheduler.schedulers.blocking.BlockingScheduler',
+  'concurrent.futures.ProcessPoolExecutor',
+  'concurrent.futures.ThreadPoolExecutor',
+  'eventlet.GreenPool',
+  'eventlet.spawn',
+  'gevent.pool.Pool',
+  'gevent.spawn',
+  'multiprocessing.Pool',
+  'multiprocessing.Process',
+  'multiprocessing.pool.Pool',
+  'multiprocessing.pool.ThreadPool',
+  'threading.Thread',
+  'threading.Timer',
+])
+
+/** The file of `manage.py <name>`: `<app>/management/commands/<name>.py` of an INSTALLED_APPS entry in the app. */
+async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: string, script: string | undefined): Promise<string | undefined> {
+  const modules = await project.walk([script ?? 'manage.py'])
+  const settings = settingsModule(project, modules, ctx.env)
+  const file = settings ? project.resolve(settings) : undefined
+  const apps = file ? (await project.load(file))?.names.get('INSTALLED_APPS') : undefined
+  if (apps?.kind !== 'known' || typeof apps.value !== 'object' || apps.value === null || !('kind' in apps.value) || apps.value.kind !== 'list') return undefined
+  for (const item of apps.value.items) {
+    if (item.kind !== 'known' || typeof item.value !== 'string') continue
+    // "erp", "treeherder.etl", or an AppConfig path "shop.apps.ShopConfig" (its package is before `.apps.`).
+    const pkg = item.value.replace(/\.apps\.[A-Z]\w*$/, '')
+    const init = project.resolve(pkg)
+    if (!init) continue
+    const dir = init.endsWith('/__init__.py') ? init.slice(0, -'/__init__.py'.length) : undefined
+    const candidate = dir === undefined ? undefined : `${dir}/management/commands/${name}.py`
+    if (candidate && ctx.files.exists(candidate)) return candidate
+  }
+
+  return undefined
+}
 
 export const djangoCommand: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const manage = manageInvocation(ctx.command.argv)!
     const what = `manage.py ${manage.command}`
+    const project = new PythonProject(ctx, scriptRoot(manage.script))
+    const file = await commandFile(project, ctx, manage.command, manage.script)
+    const unknown = (why: string): Diagnostic => ({
+      code: 'unknown-command',
+      file: ctx.origin?.file,
+      fix: `if \`${what}\` runs jobs on several threads or processes, say how many: --assume ${ctx.processType}=PROCESSES:THREADS`,
+      line: ctx.origin?.line,
+      message: `${ctx.processType}: \`${what}\` ${why}; counting 1 process × 1 thread with the app's DATABASES`,
+      processType: ctx.processType,
+      severity: 'warning',
+    })
+    const diagnostics: Diagnostic[] = []
+    let threads
+    if (file) {
+      const read: PyModule[] = await project.walk([file])
+      const starts = read.flatMap((m) => m.calls.filter((c) => CONCURRENCY.has(c.callee)).map((c) => ({callee: c.callee, file: m.file, line: c.line})))
+      if (starts.length > 0) {
+        const where = starts.slice(0, 3).map((s) => `${s.callee} at ${s.file}:${s.line}`).join(', ')
+        diagnostics.push(unknown(`starts threads or processes (${where}${starts.length > 3 ? `, ${starts.length - 3} more` : ''}) whose number and database use conncalc does not count`))
+        threads = sourced(1, assumed(`${file} (or code it imports) starts threads or processes (${where}); one thread using the database is assumed`))
+      } else {
+        threads = sourced(1, fromFile(file, 1), [fromDefault(`Django runs handle() on the main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, HANDLE)])
+      }
+    } else {
+      diagnostics.push(unknown(`is a Django management command conncalc does not find in the app (no <app>/management/commands/${manage.command}.py of INSTALLED_APPS: an installed package's?)`))
+      threads = sourced(1, assumed(`conncalc does not know \`${what}\`; one thread using the database is assumed`))
+    }
+
     return pythonAnalysis({
       ctx,
-      diagnostics: [
-        {
-          code: 'unknown-command',
-          file: ctx.origin?.file,
-          fix: `if \`${what}\` runs jobs on several threads or processes, say how many: --assume ${ctx.processType}=PROCESSES:THREADS`,
-          line: ctx.origin?.line,
-          message: `${ctx.processType}: \`${what}\` is a Django management command conncalc does not know; counting 1 process × 1 thread with the app's DATABASES`,
-          processType: ctx.processType,
-          severity: 'warning',
-        },
-      ],
+      diagnostics,
       entries: manage.script ? [manage.script] : [],
       processes: sourced(1, fromDefault('a Django management command runs in one process', REF)),
-      project: new PythonProject(ctx, scriptRoot(manage.script)),
+      project,
       server: 'django-command',
-      threads: sourced(1, assumed(`conncalc does not know \`${what}\`; one thread using the database is assumed`)),
+      threads,
     })
   },
   id: 'django-command',
