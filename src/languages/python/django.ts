@@ -9,13 +9,37 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {PythonProject} from './modules.js'
 
-import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import {pyCandidate} from './candidate.js'
 import {unreadFallback} from '../common/setting.js'
 import {asString, entry, isCall, isDict, truthy} from './evaluate.js'
 import {append} from '../../util/arrays.js'
 const DJANGO_REF = 'https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections'
 const POOL_REF = 'https://github.com/psycopg/psycopg/blob/master/psycopg_pool/psycopg_pool/base.py'
+// django-heroku settings(config, databases=True): with DATABASE_URL set, DATABASES["default"] =
+// dj_database_url.config(conn_max_age=config.get("CONN_MAX_AGE", 600), ssl_require=True).
+const DJANGO_HEROKU = 'https://github.com/heroku/django-heroku/blob/master/django_heroku/core.py'
+
+/**
+ * `django_heroku.settings(locals())` at the end of the settings module: on Heroku (DATABASE_URL is
+ * set by the Postgres add-on) it replaces DATABASES["default"] with DATABASE_URL's database.
+ * The DATABASES as the app runs, or the module's own when there is no such call (or `databases=False`).
+ */
+function withDjangoHeroku(settings: PyModule, file: string, dbs: EvalValue | undefined): EvalValue | undefined {
+  const call = settings.calls.find((c) => c.callee === 'django_heroku.settings')
+  const off = call?.kwargs.databases
+  if (!call || (off?.kind === 'known' && !truthy(off.value))) return dbs
+  const age = settings.names.get('CONN_MAX_AGE')
+  const maxAge: EvalValue = age?.kind === 'known' ? age : {file, kind: 'known', line: call.line, value: 600, via: [fromDefault('django-heroku MAX_CONN_AGE 600', DJANGO_HEROKU)]}
+  const via = [
+    fromDefault('django_heroku.settings() sets DATABASES["default"] from DATABASE_URL (dj_database_url.config)', DJANGO_HEROKU),
+    ...(call.conditional ? [assumed(`django_heroku.settings() at ${file}:${call.line} is inside a condition or function conncalc does not decide; assumed to run, as on Heroku`)] : []),
+  ]
+  const known = (value: string): EvalValue => ({file, kind: 'known', line: call.line, value, via: []})
+  const entries = new Map(isDict(dbs) ? dbs.value.entries : [])
+  entries.set('default', {file, kind: 'known', line: call.line, value: {entries: new Map([['ENGINE', known('django.db.backends.postgresql')], ['CONN_MAX_AGE', maxAge]]), kind: 'dict', server: 'DATABASE_URL'}, via})
+  return {file, kind: 'known', line: isDict(dbs) ? dbs.line : call.line, value: {entries, kind: 'dict'}, via}
+}
 
 export interface DjangoPools {
   diagnostics: Diagnostic[]
@@ -98,10 +122,13 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
   const maxAge = entry(db, 'CONN_MAX_AGE') ?? (isCall(db) ? db.value.kwargs.conn_max_age : undefined)
   const age = maxAge?.kind !== 'known' ? undefined : maxAge.value === null ? 'None (kept forever)' : typeof maxAge.value === 'number' ? String(maxAge.value) : undefined
   const ageNote = age === undefined ? [] : [fromFile(maxAge!.file, maxAge!.line)]
+  // The alias django_heroku.settings() wrote: say so (and whether its call was decided).
+  const heroku = db.kind === 'known' && db.via.some((v) => v.kind === 'default' && v.ref === DJANGO_HEROKU) ? db.via : []
   return {
     database: alias,
     pool: sourced(threads.value, at, [
       fromDefault(`Django without OPTIONS "pool": one connection per thread per database alias${age === undefined ? '' : `, kept open between requests for CONN_MAX_AGE=${age} s`}`, DJANGO_REF),
+      ...heroku,
       ...ageNote,
       threads.source,
     ]),
@@ -116,7 +143,7 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
   const settings = await project.load(file)
   if (!settings) return undefined
   const diagnostics: Diagnostic[] = []
-  const dbs = settings.names.get('DATABASES')
+  const dbs = withDjangoHeroku(settings, file, settings.names.get('DATABASES'))
   if (!isDict(dbs)) {
     if (settings.parsed && dbs) {
       diagnostics.push({
