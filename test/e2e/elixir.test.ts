@@ -72,6 +72,18 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
   })
 })
 
+describe('Confex tuples in the repo config (bors-ng shape)', () => {
+  it('pool_size: {:system, :integer, "POOL_SIZE", 12} is the env var, else its default, as Confex resolves it in the repo\'s init/2', () => {
+    // One BEAM per dyno × pool 12 (the default the tuple gives when POOL_SIZE is unset), no Oban: 12.
+    const r = plan('phoenix-confex', '--plan', 'standard-0')
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 12, poolPerProcess: 12})
+    expect(r.codes).not.toContain('unknown-config-value')
+    expect(r.type('web').sources[`pool.${r.type('web').databases[0]}`].via).toContainEqual(expect.objectContaining({ref: 'https://github.com/Nebo15/confex/blob/master/lib/confex/resolver.ex'}))
+    // POOL_SIZE=4 in the env wins: 4.
+    expect(plan('phoenix-confex', '--plan', 'standard-0', '--env', 'POOL_SIZE=4').type('web')).toMatchObject({connectionsPerDyno: 4, poolPerProcess: 4})
+  })
+})
+
 describe('Elixir commands', () => {
   const ctx = {files: memoryFiles({'mix.exs': ''})} as unknown as AnalyzerContext
   const split = (c: string) => splitCommand(c, new Env([]), {file: 'Procfile', line: 1}).command

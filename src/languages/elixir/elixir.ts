@@ -67,8 +67,32 @@ function integer(entry: ConfigEntry | undefined, what: string, ctx: AnalyzerCont
     return undefined
   }
 
+  const confex = confexInteger(v, entry, ctx)
+  if (confex) return confex
   const reason = v.kind === 'unknown' ? v.reason : `it is ${v.kind === 'nil' ? 'nil' : `a ${v.kind}`}, not an integer`
   diagnostics.push({code: 'unknown-config-value', file: entry.file, line: entry.line, message: `${ctx.processType}: cannot read ${what} at ${entry.file}:${entry.line}: ${reason}`, processType: ctx.processType, severity: 'warning'})
+  return undefined
+}
+
+// Confex (lib/confex/resolver.ex): `{:system, "VAR"}`, `{:system, "VAR", default}`, `{:system, :integer, "VAR"}` and
+// `{:system, :integer, "VAR", default}` read VAR from the environment at run time (the default when it is unset);
+// apps resolve their repo's config with Confex.Resolver.resolve!/1 in the repo's init/2, since Ecto reads integers only.
+const CONFEX_REF = 'https://github.com/Nebo15/confex/blob/master/lib/confex/resolver.ex'
+
+/** A Confex `{:system, …}` tuple: the env var's value as an integer, else the default; undefined for any other value. */
+function confexInteger(v: ExValue, entry: ConfigEntry, ctx: AnalyzerContext): Sourced<number> | undefined {
+  if (v.kind !== 'tuple' || v.items[0]?.kind !== 'atom' || v.items[0].value !== 'system') return undefined
+  // Only an app that depends on Confex resolves the tuple; Ecto alone would refuse it.
+  if (!/\{\s*:confex\b/.test(ctx.files.read('mix.exs')?.text ?? '')) return undefined
+  const rest = v.items.slice(1)
+  const typed = rest[0]?.kind === 'atom' ? rest.shift() : undefined
+  if ((typed && typed.kind === 'atom' && typed.value !== 'integer') || rest[0]?.kind !== 'string') return undefined
+  const name = rest[0].value
+  const fallback = rest[1]?.kind === 'int' ? rest[1].value : undefined
+  const how = fromDefault(`Confex reads {:system, ${typed ? ':integer, ' : ''}"${name}"${fallback === undefined ? '' : `, ${fallback}`}} from the environment when the repo starts`, CONFEX_REF)
+  const set = ctx.env.get(name)
+  if (set && /^\s*\d+\s*$/.test(set.value)) return sourced(Number(set.value), line(entry), [set.source, ...(set.via ?? []), how])
+  if (fallback !== undefined && !set) return sourced(fallback, line(entry), [how])
   return undefined
 }
 
