@@ -110,6 +110,27 @@ describe('evaluatePython on shapes real settings modules use', () => {
     expect(asInteger(await value(src, 'AGE', {CONN_MAX_AGE: '0'}))).toBe(0)
   })
 
+  it('decides `if` on a dict or list by its contents (euphrosyne: `if dj_database_url.config():` takes DATABASE_URL, not the SQLite else)', async () => {
+    const src = [
+      'import dj_database_url',
+      'DATABASES = {}',
+      '_djdb_config = dj_database_url.config()',
+      'if _djdb_config:',
+      '    DATABASES["default"] = _djdb_config',
+      'else:',
+      '    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": "x"}',
+      'if {}:',
+      '    FROM_EMPTY_DICT = 1',
+      'else:',
+      '    FROM_EMPTY_DICT = 2',
+    ].join('\n')
+    const dbs = await value(src, 'DATABASES')
+    const d = entry(dbs, 'default')
+    expect(isDict(d) && d.value.server).toBe('DATABASE_URL')
+    expect(asString(entry(d, 'ENGINE'))).toBe('django.db.backends.postgresql')
+    expect(asInteger(await value(src, 'FROM_EMPTY_DICT'))).toBe(2)
+  })
+
   it('reads django-environ positional defaults and bool casts', async () => {
     const src = 'import environ\nenv = environ.Env()\nDEBUG = env.bool("DJANGO_DEBUG", False)\nN = env.int("N", 3)\nON = env("ON", cast=bool, default="off")\n'
     expect(await value(src, 'DEBUG')).toMatchObject({kind: 'known', value: false})

@@ -29,6 +29,20 @@ export function truthy(v: PyValue): boolean {
   return true
 }
 
+/**
+ * A condition's truth when Python's is certain: scalars, lists, and dicts whose keys are
+ * all known (`if dj_database_url.config():` — a dict with ENGINE — is true). A dict with an
+ * unread `**spread` and no keys, a call conncalc did not compute, or an instance (which may
+ * define `__bool__`) is undecided.
+ */
+export function knownTruth(v: PyValue): boolean | undefined {
+  if (!isObj(v)) return truthy(v)
+  if (v.kind === 'list') return v.items.length > 0
+  if (v.kind === 'dict') return v.entries.size > 0 ? true : v.partial ? undefined : false
+  if (v.kind === 'function' || v.kind === 'class') return true
+  return undefined
+}
+
 /** Python's int(str): optional sign and whitespace, digits with underscores. */
 export function strictInteger(s: string): number | undefined {
   const m = /^\s*([+-]?\d+(?:_\d+)*)\s*$/.exec(s)
@@ -530,8 +544,9 @@ class Evaluator {
       }
 
       const c = await this.expr(b.cond, scope)
-      if (c.kind === 'known' && !isObj(c.value)) {
-        if (truthy(c.value)) {
+      const truth = c.kind === 'known' ? knownTruth(c.value) : undefined
+      if (truth !== undefined) {
+        if (truth) {
           await this.block(this.bodyOf(b.body), scope)
           return
         }
