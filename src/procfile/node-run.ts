@@ -19,9 +19,9 @@
  */
 import type {FileReader} from '../model/files.js'
 
-import {parse as parseYaml} from 'yaml'
 import {jsonKeyLine} from '../util/json-lines.js'
 import {append} from '../util/arrays.js'
+import {parseYaml} from '../util/yaml.js'
 
 /** One command line the delegating command starts, and the folder it runs in. */
 export interface NodeRun {
@@ -119,14 +119,12 @@ function workspacesAt(files: FileReader, root: string): Workspaces | undefined {
   let from = ''
   const pnpm = files.read(at(root, 'pnpm-workspace.yaml'))
   if (pnpm) {
-    try {
-      const doc: unknown = parseYaml(pnpm.text)
-      if (isObject(doc) && Array.isArray(doc.packages)) {
-        patterns = strings(doc.packages)
-        from = `${pnpm.path}:${Math.max(1, pnpm.text.split('\n').findIndex((l) => /^packages\s*:/.test(l)) + 1)}`
-      }
-    } catch {
-      // Invalid YAML: pnpm would refuse it too; package.json's list is tried next.
+    // util/yaml's parser: alias bombs and oversized files are refused there, not expanded here.
+    // Invalid YAML leaves `value` undefined: pnpm would refuse it too; package.json's list is tried next.
+    const doc = parseYaml(pnpm.text, pnpm.path)
+    if (isObject(doc.value) && Array.isArray(doc.value.packages)) {
+      patterns = strings(doc.value.packages)
+      from = `${pnpm.path}:${doc.lineOf(['packages']) ?? 1}`
     }
   }
 
