@@ -16,6 +16,7 @@ import {pathToFileURL} from 'node:url'
 import type {HerokuAddon, HerokuAppData, HerokuBuildpack, HerokuFormation} from '../model/heroku.js'
 import {UsageError} from '../util/errors.js'
 import {netrcPassword} from '../util/netrc.js'
+import {MAX_BACKENDS} from '../util/numbers.js'
 import {readTextFile} from './files.js'
 
 export interface HerokuApi {
@@ -285,7 +286,7 @@ function list<T>(v: unknown, what: string, read: (item: Record<string, unknown>,
 
 function readFormation(o: Record<string, unknown>, at: string): HerokuFormation {
   const quantity = o.quantity
-  if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0) throw new ShapeError(`${at}.quantity is not a number of dynos`)
+  if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0 || quantity > MAX_BACKENDS) throw new ShapeError(`${at}.quantity is not a number of dynos (0 to ${MAX_BACKENDS})`)
   return {command: str(o.command, `${at}.command`), quantity, size: str(o.size, `${at}.size`), type: str(o.type, `${at}.type`)}
 }
 

@@ -87,7 +87,7 @@ export async function configSchema() {
     .record(
       typeName,
       z.union([
-        count('a dyno count').min(0, 'a dyno count cannot be negative'),
+        count('a dyno count').min(0, 'a dyno count cannot be negative').max(MAX_BACKENDS, `a dyno count above ${MAX_BACKENDS} (PostgreSQL's most connection slots) is a typo`),
         z.string().regex(SCALE_VALUE, 'use a dyno count (2), a range (2..10) or a count and size (2:standard-2x)'),
       ]),
     )

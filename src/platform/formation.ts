@@ -7,6 +7,13 @@ import {UsageError} from '../util/errors.js'
 import {assumed, fromFile, fromFlag, sourced} from '../model/source.js'
 import {loadDynoSizes} from './dyno-size-table.js'
 import {jsonKeyLine, jsonSyntaxError} from '../util/json-lines.js'
+import {MAX_BACKENDS} from '../util/numbers.js'
+
+/**
+ * The most dynos of one type conncalc accepts: a formation past PostgreSQL's MAX_BACKENDS is a
+ * typo, not a deployment, and totals built on it would pass 2^53, where numbers stop being exact.
+ */
+export const MAX_DYNOS = MAX_BACKENDS
 
 /**
  * Dyno sizes Heroku accepts, lower case, in the order of plans/dyno-sizes.json
@@ -97,6 +104,7 @@ export function parseScaleSpec(spec: string, where?: {label: string; source: Sou
   const min = Number(m![1])
   const max = m![2] === undefined ? min : Number(m![2])
   if (max < min) fail(`the range ${min}..${max} ends below its start`)
+  if (max > MAX_DYNOS) fail(`${max} dynos is more than any PostgreSQL server has connection slots (${MAX_DYNOS}); a typo?`)
 
   const source = where?.source ?? fromFlag(`--scale ${spec}`)
   const entry: FormationEntry = {quantity: sourced(max, source)}
@@ -180,10 +188,10 @@ export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson 
     let quantity
     if (spec.quantity === undefined) {
       quantity = sourced(1, assumed(`${path} formation.${type} has no quantity; 1 dyno assumed`))
-    } else if (typeof spec.quantity === 'number' && Number.isInteger(spec.quantity) && spec.quantity >= 0) {
+    } else if (typeof spec.quantity === 'number' && Number.isInteger(spec.quantity) && spec.quantity >= 0 && spec.quantity <= MAX_DYNOS) {
       quantity = sourced(spec.quantity, fromFile(path, jsonKeyLine(text, ['formation', type, 'quantity'])))
     } else {
-      warn(jsonKeyLine(text, ['formation', type, 'quantity']), `${path}: formation.${type}.quantity is not a whole number of dynos; not used`)
+      warn(jsonKeyLine(text, ['formation', type, 'quantity']), `${path}: formation.${type}.quantity is not a whole number of dynos from 0 to ${MAX_DYNOS}; not used`)
       continue
     }
 

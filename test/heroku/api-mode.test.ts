@@ -297,7 +297,8 @@ describe('Platform API failures: one line, exit 2, no stack, no token', () => {
     ['503', {[`/apps/${APP}/addons`]: {body: {id: 'unavailable', message: 'API is temporarily unavailable.'}, status: 503}}, ['-a', APP], /^conncalc: Heroku API: 503 Service Unavailable on GET \/apps\/shop-prod\/addons \(API is temporarily unavailable\.\)\n/],
     ['non-JSON', {[`/apps/${APP}/formation`]: {raw: '<html>Application Error</html>'}}, ['-a', APP], /^conncalc: Heroku API answered GET \/apps\/shop-prod\/formation with a body that is not JSON \(text\/html\)\n/],
     ['timeout', {[`/apps/${APP}/buildpack-installations`]: {hang: true}}, ['-a', APP, '--api-timeout', '1'], /^conncalc: Heroku API did not answer GET \/apps\/shop-prod\/buildpack-installations within 1 s/],
-    ['an unexpected shape', {[`/apps/${APP}/formation`]: {body: [{quantity: 'two', type: 'web'}]}}, ['-a', APP], /^conncalc: Heroku API: unexpected answer to GET \/apps\/shop-prod\/formation: item 0.quantity is not a number of dynos\n/],
+    ['an unexpected shape', {[`/apps/${APP}/formation`]: {body: [{quantity: 'two', type: 'web'}]}}, ['-a', APP], /^conncalc: Heroku API: unexpected answer to GET \/apps\/shop-prod\/formation: item 0.quantity is not a number of dynos \(0 to 262143\)\n/],
+    ['more dynos than PostgreSQL has slots', {[`/apps/${APP}/formation`]: {body: [{command: 'bin/web', quantity: 300_000, size: 'Standard-1X', type: 'web'}]}}, ['-a', APP], /^conncalc: Heroku API: unexpected answer to GET \/apps\/shop-prod\/formation: item 0.quantity is not a number of dynos \(0 to 262143\)\n/],
   ]
 
   for (const [name, override, args, message] of cases) {

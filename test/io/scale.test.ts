@@ -183,7 +183,7 @@ describe('parseAppJsonFormation', () => {
     expect(r.formation.has('web')).toBe(false)
     expect(r.formation.get('worker')).toEqual({quantity: {source: {file: 'app.json', kind: 'file', line: 5}, value: 2}})
     expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([
-      [3, 'app.json: formation.web.quantity is not a whole number of dynos; not used'],
+      [3, 'app.json: formation.web.quantity is not a whole number of dynos from 0 to 262143; not used'],
       [6, 'app.json: formation.worker.size "huge" is not a Heroku dyno size; the size is ignored (the dyno count is used)'],
     ])
     expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['unparsable-config', 'warning'], ['unknown-dyno-size', 'warning']])
