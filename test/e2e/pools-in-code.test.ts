@@ -113,3 +113,74 @@ describe('database.yml entries whose server is unknown, and replicas (conncalc p
     expect(r.stdout).not.toContain('hunter2')
   })
 })
+
+describe('`||=`, merge and configuration_hash shapes (conncalc plan --json)', () => {
+  it('or-write: `config[:pool] ||= Integer(ENV.fetch("DB_POOL", 7))` sets the pool database.yml does not', () => {
+    const r = run('or-write', [])
+    // database.yml has no pool: the after_initialize block's ||= gives 7. web: 1 Puma × min(7, 5) = 5; worker: Sidekiq 8
+    // threads (sidekiq.yml) × min(7, 8) = 7, below its threads. Total 5 + 7 = 12.
+    expect(r.json.total).toBe(12)
+    expect(row(r, 'web')).toMatchObject({connections: 5, poolPerProcess: 7})
+    expect(row(r, 'worker')).toMatchObject({connections: 7, poolPerProcess: 7, threadsPerProcess: 8})
+    expect(row(r, 'worker').sources['pool.primary'].source).toEqual({file: 'config/initializers/database_pool.rb', kind: 'file', line: 4})
+    expect(r.json.diagnostics.map((d) => d.code)).toEqual(['pool-below-threads'])
+  })
+
+  it('or-write: DATABASE_URL\'s ?pool=12 is set before the initializer, so `||=` keeps it', () => {
+    const r = run('or-write', ['--env', 'DATABASE_URL=postgres://u:p@db.example.com:5432/ledger?pool=12'])
+    // web min(12, 5) = 5; worker min(12, 8) = 8. Total 13.
+    expect(r.json.total).toBe(13)
+    expect(row(r, 'worker')).toMatchObject({connections: 8, poolPerProcess: 12})
+    expect(row(r, 'worker').sources['pool.primary'].source).toMatchObject({kind: 'env', name: 'DATABASE_URL'})
+  })
+
+  it('merge-shapes: on_worker_boot `config.merge("pool" => …)` and Sidekiq\'s `db_config.configuration_hash.merge(pool: …)`', () => {
+    const r = run('merge-shapes', [])
+    // web: Puma cluster, 2 workers × 5 threads; each worker re-establishes with WEB_DB_POOL || 6: 2 × min(6, 5) = 10.
+    // worker: configure_server establishes with SIDEKIQ_DB_POOL || 10 for 8 threads: min(10, 8) = 8. Total 18.
+    expect(r.json.total).toBe(18)
+    expect(row(r, 'web')).toMatchObject({connections: 10, poolPerProcess: 6, processesPerDyno: 2})
+    expect(row(r, 'web').sources['pool.primary'].source).toEqual({file: 'config/puma.rb', kind: 'file', line: 11})
+    expect(row(r, 'worker')).toMatchObject({connections: 8, poolPerProcess: 10})
+    expect(row(r, 'worker').sources['pool.primary'].source).toEqual({file: 'config/initializers/sidekiq.rb', kind: 'file', line: 4})
+    expect(r.json.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+    // SIDEKIQ_DB_POOL=6: the worker's 8 threads share 6 connections.
+    const low = run('merge-shapes', ['--env', 'SIDEKIQ_DB_POOL=6'])
+    expect(row(low, 'worker')).toMatchObject({connections: 6, poolPerProcess: 6})
+    expect(low.json.diagnostics.map((d) => d.code)).toEqual(['pool-below-threads'])
+  })
+})
+
+describe('pools other model classes open: establish_connection and connects_to (conncalc plan --json)', () => {
+  const others = (r: {json: PlanJson}) => row(r, 'web').otherServerPools.map((e) => [e.database, e.pool, e.server])
+
+  it('second-pools: ReportingRecord connects_to primary beside ActiveRecord::Base, a second pool of 5; the other pools\' servers have no URL', () => {
+    const r = run('second-pools', [])
+    // ApplicationRecord's connects_to (primary, primary_replica) is ActiveRecord::Base's own pools, counted once.
+    // ReportingRecord's connects_to opens a second primary pool (5, database.yml's RAILS_MAX_THREADS default).
+    // web: min(5, 5) + min(5, 5) = 10; worker: min(5, 8) + min(5, 8) = 10. Total 20.
+    expect(r.json.total).toBe(20)
+    expect(row(r, 'web').databases).toEqual(['primary', 'primary (ReportingRecord)'])
+    expect(row(r, 'web')).toMatchObject({connections: 10, poolPerProcess: 10})
+    expect(row(r, 'worker')).toMatchObject({connections: 10, poolPerProcess: 10})
+    expect(row(r, 'web').sources['pool.primary (ReportingRecord)'].via).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('ReportingRecord (app/models/reporting_record.rb:5) opens a pool of its own for the primary database')}))
+    // AuditEvent's URL (no ?pool=: HashConfig's 5), BillingRecord's billing_production section (pool 3, found by the
+    // interpolated symbol :"billing_#{Rails.env}"), ReportingRecord's replica pool: listed where they connect.
+    expect(others(r)).toEqual([
+      ['primary_replica', 5, 'unknown server: REPLICA_DATABASE_URL has no value'],
+      ['AuditEvent', 5, 'unknown server: AUDIT_DATABASE_URL has no value'],
+      ['billing_production (BillingRecord)', 3, 'unknown server: BILLING_DATABASE_URL has no value'],
+      ['primary_replica (ReportingRecord)', 5, 'unknown server: REPLICA_DATABASE_URL has no value'],
+    ])
+    expect(r.json.diagnostics.map((d) => d.code)).toEqual(['pool-below-threads', 'pool-below-threads'])
+  })
+
+  it('second-pools with the URLs set: AuditEvent on DATABASE_URL\'s host counts here with its ?pool=2; billing is another server', () => {
+    const r = run('second-pools', ['--env', 'DATABASE_URL=postgres://u:p@db.example.com:5432/dispatch', 'AUDIT_DATABASE_URL=postgres://u:p@db.example.com:5432/audit?pool=2', 'BILLING_DATABASE_URL=postgres://u:p@billing.example.com:5432/billing'])
+    // web: 5 + 5 + min(2, 5) = 12; worker: 5 + 5 + min(2, 8) = 12. Total 24.
+    expect(r.json.total).toBe(24)
+    expect(row(r, 'web').databases).toEqual(['primary', 'AuditEvent', 'primary (ReportingRecord)'])
+    expect(row(r, 'web').sources['pool.AuditEvent']).toMatchObject({source: {file: 'app/models/audit_event.rb', kind: 'file', line: 3}, value: 2})
+    expect(others(r)).toContainEqual(['billing_production (BillingRecord)', 3, 'BILLING_DATABASE_URL'])
+  })
+})

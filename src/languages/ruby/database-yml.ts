@@ -199,10 +199,16 @@ function serverKey(server: EntryServer, primaryHost: string | undefined): string
   return server.key !== PRIMARY_SERVER && server.host && server.host === primaryHost ? PRIMARY_SERVER : server.key
 }
 
-/** `facts` answer ERB that asks which process it runs in (`Sidekiq.server?`, `$0`) for this process type. */
-export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}): Promise<DatabaseYmlAnalysis> {
+/**
+ * `facts` answer ERB that asks which process it runs in (`Sidekiq.server?`, `$0`) for this process type.
+ * `section`: another top-level section than the app environment's (`billing_production`, which a model's
+ * `establish_connection :billing_production` opens): none of its entries is the primary, DATABASE_URL is
+ * not merged into it, and a missing section gives no pools.
+ */
+export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}, section?: string): Promise<DatabaseYmlAnalysis> {
   const diagnostics: Diagnostic[] = []
-  const databaseUrl = ctx.env.get('DATABASE_URL')
+  const databaseUrl = section === undefined ? ctx.env.get('DATABASE_URL') : undefined
+  const sectionKey = section ?? ctx.appEnv
   const arVersion = ctx.versions.activerecord ?? ctx.versions.rails
   // `max_connections` is read from Rails 8.1; older versions ignore the key.
   const readsMaxConnections = !arVersion || versionAtLeast(arVersion, '8.1.0')
@@ -213,9 +219,9 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
   const doc = file ? await readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env}) : undefined
   if (doc) append(diagnostics, doc.diagnostics)
   const root = doc?.yaml.value
-  const section = isHash(root) ? root[ctx.appEnv] : undefined
-
-  if (!doc || !isHash(section)) {
+  const found = isHash(root) ? root[sectionKey] : undefined
+  if (section !== undefined && !isHash(found)) return {diagnostics: [], otherServerPools: [], pools: [], primary: ''}
+  if (!doc || !isHash(found)) {
     if (doc && isHash(root)) {
       diagnostics.push({
         code: 'missing-config',
@@ -234,8 +240,8 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
     return {diagnostics: all, otherServerPools: [], pools: [prepared ? {...entry, preparedStatements: prepared} : entry], primary: 'primary'}
   }
 
-  const entries = entriesOf(section, ctx.appEnv)
-  const primaryName = entries.some((e) => e.name === 'primary') ? 'primary' : entries[0]?.name
+  const entries = entriesOf(found, sectionKey)
+  const primaryName = section !== undefined ? undefined : entries.some((e) => e.name === 'primary') ? 'primary' : entries[0]?.name
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
   const primaryHost = hostOfUrl(databaseUrl?.value)
@@ -318,8 +324,8 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
       code: 'database-url-missing',
       file: DATABASE_YML,
       fix: `give each entry the server it should use, e.g. \`url: <%= ENV["DATABASE_URL"] %>\` in the entry they inherit from, or set ${vars.join(' / ')}`,
-      line: doc.yaml.lineOf([ctx.appEnv, noUrl[0].name]),
-      message: `${names} in the ${ctx.appEnv} section ${what}; ActiveRecord merges DATABASE_URL into the primary entry only, so on Heroku ${one ? 'it' : 'they'} would connect to ${local.length > 0 ? 'this dyno, where no PostgreSQL server runs' : 'a local socket'}. conncalc counts ${one ? 'it' : 'them'} on the DATABASE_URL server`,
+      line: doc.yaml.lineOf([sectionKey, noUrl[0].name]),
+      message: `${names} in the ${sectionKey} section ${what}; ActiveRecord merges DATABASE_URL into the primary entry only, so on Heroku ${one ? 'it' : 'they'} would connect to ${local.length > 0 ? 'this dyno, where no PostgreSQL server runs' : 'a local socket'}. conncalc counts ${one ? 'it' : 'them'} on the DATABASE_URL server`,
       severity: 'info',
     })
   }

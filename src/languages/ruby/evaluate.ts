@@ -9,7 +9,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {entrySources, type Env} from '../../model/env.js'
 import type {SourceFile} from '../../model/files.js'
 import {type Source, type Sourced, uniqueSources} from '../../model/source.js'
-import type {CallNode, CaseNode, LocalVariableOrWriteNode, LocalVariableWriteNode} from '@ruby/prism'
+import type {CallNode, CaseNode, IndexOrWriteNode, LocalVariableOrWriteNode, LocalVariableWriteNode} from '@ruby/prism'
 
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
@@ -32,6 +32,8 @@ export interface RubyHash {
   databaseConfig?: boolean
   /** On a database config: each key code set, as evaluated (unknown ones too), with its line and env. */
   set?: Record<string, EvalValue>
+  /** On a database config: keys set with `||=`, which apply only when database.yml (or DATABASE_URL) gives none. */
+  orSet?: Record<string, EvalValue>
 }
 
 /** A regexp literal (`/sidekiq/i`) as JavaScript can run it. */
@@ -86,6 +88,8 @@ export interface DslCall {
   name: string
   /** `Sidekiq` in `Sidekiq.configure_server`, `config` in `config.redis = …`. */
   receiver?: string
+  /** The class whose body the call is written in (`LegacyRecord` for `class LegacyRecord < ActiveRecord::Base; establish_connection …`). */
+  inClass?: string
 }
 
 export interface RubyConfig {
@@ -225,6 +229,9 @@ const hashKey = (v: RubyValue): string | undefined => (typeof v === 'string' ? v
 
 /** One evaluation pass over a parsed file (or ERB snippet) with its scope. */
 class Evaluator {
+  /** Classes whose body is being walked, innermost last. */
+  private readonly classes: string[] = []
+
   constructor(
     private readonly parsed: ParsedRuby,
     private readonly opts: EvalOptions & {scope: Scope},
@@ -323,7 +330,21 @@ class Evaluator {
 
     // `x rescue nil` runs x; `module App; class Application < Rails::Application; … end; end` holds config calls.
     if (node instanceof P.RescueModifierNode) return this.statement(node.expression, conditional)
-    if (node instanceof P.ModuleNode || node instanceof P.ClassNode) return this.body(node.body, conditional)
+    if (node instanceof P.ClassNode) {
+      this.classes.push(this.parsed.textOf(node.constantPath).replace(/^::/, ''))
+      try {
+        return this.body(node.body, conditional)
+      } finally {
+        this.classes.pop()
+      }
+    }
+
+    if (node instanceof P.ModuleNode) return this.body(node.body, conditional)
+    if (node instanceof P.IndexOrWriteNode) {
+      this.orWrite(node, conditional)
+      return []
+    }
+
     if (node instanceof P.CallNode) {
       this.write(node, conditional)
       return [this.call(node, conditional)]
@@ -385,6 +406,35 @@ class Evaluator {
     this.opts.scope.set(name, conditional ? this.unknown(node, `\`${name}\` is changed under a condition conncalc cannot decide`) : next)
   }
 
+  /**
+   * `config["pool"] ||= 10` on a local hash: a key with a truthy value stays; on the app's database
+   * config the key's value is database.yml's, unknown here, so it is kept apart (`orSet`) for the
+   * pool analyzer to apply only when database.yml and DATABASE_URL give no pool.
+   */
+  private orWrite(node: IndexOrWriteNode, conditional: boolean): void {
+    const P = this.P
+    const args = node.arguments_?.arguments_ ?? []
+    if (!(node.receiver instanceof P.LocalVariableReadNode) || args.length !== 1) return
+    const name = node.receiver.name
+    const current = this.opts.scope.get(name)
+    if (current?.kind !== 'known' || !isHash(current.value)) return
+    const key = this.ev(args[0])
+    const k = key.kind === 'known' ? hashKey(key.value) : undefined
+    let next: EvalValue
+    if (k === undefined) next = this.unknown(node)
+    else {
+      const h = current.value
+      const v = this.ev(node.value)
+      if (h.databaseConfig) {
+        next = h.set?.[k] ? current : {...current, line: this.line(node), value: {...h, orSet: {...h.orSet, [k]: v}}}
+      } else {
+        next = h.hash[k] !== undefined && truthy(h.hash[k]) ? current : this.withKeys(node, current, [[k, v]])
+      }
+    }
+
+    this.opts.scope.set(name, conditional ? this.unknown(node, `\`${name}\` is changed under a condition conncalc cannot decide`) : next)
+  }
+
   /** A hash with keys set: known keys are its values; on a database config every key set is kept with its origin, unknown ones too. */
   private withKeys(node: RubyNode, base: KnownValue, entries: [string, EvalValue][]): EvalValue {
     const h = base.value as RubyHash
@@ -397,7 +447,7 @@ class Evaluator {
       if (h.databaseConfig) set[k] = v
     }
 
-    const value: RubyHash = h.databaseConfig ? {databaseConfig: true, hash, set} : {hash}
+    const value: RubyHash = h.databaseConfig ? {databaseConfig: true, hash, set, ...(h.orSet ? {orSet: h.orSet} : {})} : {hash}
     return {...base, line: this.line(node), value}
   }
 
@@ -501,7 +551,7 @@ class Evaluator {
       }
     }
 
-    const call: DslCall = {args, conditional, kwargs, line: this.line(node), name: node.name}
+    const call: DslCall = {args, conditional, kwargs, line: this.line(node), name: node.name, ...(this.classes.length > 0 ? {inClass: this.classes.at(-1)} : {})}
     if (conditional && this.undecided.length > 0) call.condition = this.undecided.at(-1)
     const receiver = this.receiverName(node.receiver)
     if (receiver) call.receiver = receiver
@@ -561,7 +611,7 @@ class Evaluator {
       return this.opts.scope.get(node.name) ?? this.unknown(node, `local variable \`${node.name}\` has no value conncalc can read`)
     }
 
-    if (node instanceof P.InterpolatedStringNode) {
+    if (node instanceof P.InterpolatedStringNode || node instanceof P.InterpolatedSymbolNode) {
       const parts = node.parts.map((p) => (p instanceof P.EmbeddedStatementsNode ? this.lastValue(p.statements, p) : this.ev(p)))
       const strs = parts.map((p) => (p.kind === 'known' ? toRubyString(p.value) : undefined))
       // What is known of the string stays readable (`"#{url}?pool=25"` has pool 25 whatever the url).
@@ -570,7 +620,8 @@ class Evaluator {
         return {...this.unknown(node, undefined, ...parts), parts: known, truthy: true}
       }
 
-      return this.known(node, strs.join(''), ...parts)
+      // `:"billing_#{Rails.env}"` is the symbol of that string.
+      return this.known(node, node instanceof P.InterpolatedSymbolNode ? {symbol: strs.join('')} : strs.join(''), ...parts)
     }
 
     if (node instanceof P.RegularExpressionNode) {
@@ -777,6 +828,8 @@ class Evaluator {
     const rawArgs = node.arguments_?.arguments_ ?? []
 
     if (isHash(r) && (name === 'merge' || name === 'merge!' || name === 'update') && rawArgs.length === 1) return this.merged(node, recv, rawArgs[0])
+    // `db_config = ActiveRecord::Base.connection_db_config; db_config.configuration_hash`: still the app's config.
+    if (isHash(r) && r.databaseConfig && rawArgs.length === 0 && DB_CONFIG_CHAIN.has(name)) return recv
     if (typeof r === 'string' && (name === 'start_with?' || name === 'end_with?') && args.length > 0) {
       const prefixes = args.map((a) => this.ev(a))
       if (prefixes.every((p) => p.kind === 'known' && typeof p.value === 'string')) {

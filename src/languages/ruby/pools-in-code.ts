@@ -29,6 +29,7 @@ import {rubyCandidate} from '../common/setting.js'
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 import {analyzeDatabaseYml, type DatabaseYmlAnalysis} from './database-yml.js'
 import {type DslCall, type EvalValue, isHash, isSymbol} from './evaluate.js'
+import {analyzeModelPools, queryPool} from './model-pools.js'
 import {rubyProcessFacts, type RubyFacts} from './process-facts.js'
 import {loadRubyConfig, rubyServerFacts} from './ruby-server.js'
 import {append} from '../../util/arrays.js'
@@ -59,20 +60,8 @@ interface Setting {
   pool?: Sourced<number>
   /** Changes the pool only if ActiveRecord reads DATABASE_URL again (an ENV rewrite): undecidable whatever the branch. */
   ifReread?: string
-}
-
-/** `pool=`/`max_connections=` in a URL's query, from a known string or the known tail of a built one (`"#{url}?pool=25"`). */
-function queryPool(v: EvalValue): {found: boolean; value?: number} {
-  const parts = v.kind === 'known' ? (typeof v.value === 'string' ? [v.value] : undefined) : v.parts
-  if (!parts) return {found: false}
-  const at = parts.findLastIndex((p) => p !== null && p.includes('?'))
-  if (at < 0) return {found: false}
-  const query = parts.slice(at).map((p, i) => (i === 0 ? p!.slice(p!.lastIndexOf('?') + 1) : p))
-  const text = query.map((p) => p ?? '\u0000').join('')
-  const params = new URLSearchParams(text)
-  const raw = params.get('max_connections') ?? params.get('pool')
-  if (raw === null) return {found: false}
-  return /^\d+$/.test(raw) ? {found: true, value: Number(raw)} : {found: true}
+  /** `config["pool"] ||= N`: applies only when nothing before it (database.yml, DATABASE_URL, earlier code) set a pool. */
+  ifUnset?: boolean
 }
 
 /** What one `establish_connection` or `ENV["DATABASE_URL"] =` does to the primary pool. */
@@ -102,9 +91,11 @@ function settingOf(call: DslCall, file: string, what: string): Setting | 'unchan
     if (h.databaseConfig) {
       // The app's database.yml config with the keys code set: `pool` (or Rails 8.1's `max_connections`).
       const set = h.set?.max_connections ?? h.set?.pool
-      if (!set) return 'unchanged'
-      const c = rubyCandidate(set, file, set.line, `the pool ${what}`)
-      return {...base, diagnostics: c.diagnostics, line: set.line, ...(c.value ? {pool: c.value} : {})}
+      const orSet = h.orSet?.max_connections ?? h.orSet?.pool
+      if (!set && !orSet) return 'unchanged'
+      const v = (set ?? orSet)!
+      const c = rubyCandidate(v, file, v.line, `the pool ${what}`)
+      return {...base, diagnostics: c.diagnostics, line: v.line, ...(c.value ? {pool: c.value} : {}), ...(set ? {} : {ifUnset: true})}
     }
 
     // A whole config in code: its pool, a pool in its url, or ActiveRecord's default.
@@ -179,11 +170,19 @@ function childHookCalls(analysis: ServerAnalysis): {calls: DslCall[]; file: stri
 
 /**
  * database.yml's pools for this process type, with the primary pool replaced by
- * what Ruby code sets, if it does.
+ * what Ruby code sets, if it does, and the pools other model classes open.
  */
 export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: ServerAnalysis): Promise<DatabaseYmlAnalysis> {
   const capsules = (analysis.facts as {capsules?: unknown[]} | undefined)?.capsules
   const facts: RubyFacts = rubyProcessFacts(ctx, analysis.server === 'sidekiq' && (capsules?.length ?? 0) === 0 ? analysis.threadsPerProcess : undefined)
+  const yml = await primaryFromCode(ctx, analysis, facts)
+  // Pools other model classes open (establish_connection, connects_to), each beside these.
+  const models = await analyzeModelPools(ctx, facts, yml)
+  if (models.pools.length + models.otherServerPools.length + models.diagnostics.length === 0) return yml
+  return {...yml, diagnostics: [...yml.diagnostics, ...models.diagnostics], otherServerPools: [...yml.otherServerPools, ...models.otherServerPools], pools: [...yml.pools, ...models.pools]}
+}
+
+async function primaryFromCode(ctx: AnalyzerContext, analysis: ServerAnalysis, facts: RubyFacts): Promise<DatabaseYmlAnalysis> {
   const yml = await analyzeDatabaseYml(ctx, facts)
   const primaryAt = yml.pools.findIndex((e) => e.database === yml.primary)
   if (primaryAt < 0) return yml
@@ -218,6 +217,8 @@ export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: S
   for (const {call, file} of ordered) {
     const s = settingOf(call, file, `set at ${file}:${call.line}`)
     if (s === 'unchanged') continue
+    // `||=`: a pool database.yml, DATABASE_URL or earlier code set (anything but ActiveRecord's default) stays.
+    if (s.ifUnset && current.source.kind !== 'default') continue
     append(diagnostics, s.diagnostics)
     if (!s.pool) {
       // The code sets the pool to something unreadable: database.yml's stays, as an assumption.

@@ -1,0 +1,207 @@
+/**
+ * ActiveRecord pools that classes other than ActiveRecord::Base open: each connection owner
+ * (a class name; ActiveRecord::Base for the primary abstract class) has a pool of its own per
+ * role for the config it names (ConnectionHandler#establish_connection keys pools by
+ * `pool_config.connection_name`, rails/rails connection_handler.rb), so every distinct pool
+ * adds its size per process:
+ *
+ *     class AuditEvent < ActiveRecord::Base
+ *       establish_connection ENV["AUDIT_DATABASE_URL"]   # a URL: its ?pool=, else 5 (HashConfig)
+ *     end
+ *     class BillingRecord < ActiveRecord::Base
+ *       establish_connection :"billing_#{Rails.env}"     # a database.yml config, by name
+ *     end
+ *     class ApplicationRecord < ActiveRecord::Base
+ *       connects_to database: {writing: :primary, reading: :primary_replica}
+ *     end
+ *
+ * A name resolves as DatabaseConfigurations#find_db_config does: an entry of the app
+ * environment's section by its name, else a top-level section by its env name (two-tier,
+ * `billing_production`). database.yml's entries for the app environment are already counted
+ * once each (database-yml.ts): a class that connects to one of them uses that pool; a second
+ * owner of the same entry (a class beside ActiveRecord::Base connecting to `primary`) is a
+ * second pool of that size. ApplicationRecord counts as ActiveRecord::Base (Rails 7's
+ * `primary_abstract_class`, which the generator writes, shares Base's pools). Read from
+ * app/models/*.rb, config/application.rb and config/initializers/*.rb — the files an
+ * eager-loading production process loads at boot.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {PoolEntry} from '../../model/process.js'
+import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
+import type {AnalyzerContext} from '../common/types.js'
+import {analyzeDatabaseYml, type DatabaseYmlAnalysis, PRIMARY_SERVER} from './database-yml.js'
+import {type DslCall, type EvalValue, isHash, isSymbol} from './evaluate.js'
+import type {RubyFacts} from './process-facts.js'
+import {loadRubyConfig} from './ruby-server.js'
+
+const HANDLER = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_adapters/abstract/connection_handler.rb'
+const CONFIGURATIONS = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations.rb'
+const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations/hash_config.rb'
+
+const BASE = 'ActiveRecord::Base'
+const PRIMARY_OWNERS = new Set(['ActiveRecord::Base', 'ApplicationRecord'])
+
+/** `pool=`/`max_connections=` in a URL's query, from a known string or the known tail of a built one (`"#{url}?pool=25"`). */
+export function queryPool(v: EvalValue): {found: boolean; value?: number} {
+  const parts = v.kind === 'known' ? (typeof v.value === 'string' ? [v.value] : undefined) : v.parts
+  if (!parts) return {found: false}
+  const at = parts.findLastIndex((p) => p !== null && p.includes('?'))
+  if (at < 0) return {found: false}
+  const query = parts.slice(at).map((p, i) => (i === 0 ? p!.slice(p!.lastIndexOf('?') + 1) : p))
+  const text = query.map((p) => p ?? '\u0000').join('')
+  const params = new URLSearchParams(text)
+  const raw = params.get('max_connections') ?? params.get('pool')
+  if (raw === null) return {found: false}
+  return /^\d+$/.test(raw) ? {found: true, value: Number(raw)} : {found: true}
+}
+
+export interface ModelPools {
+  diagnostics: Diagnostic[]
+  otherServerPools: PoolEntry[]
+  pools: PoolEntry[]
+}
+
+/** The class a call's connection belongs to: its receiver, or the class whose body it is written in. */
+function ownerOf(c: DslCall): string | undefined {
+  const owner = c.receiver === undefined || c.receiver === 'self' ? c.inClass : c.receiver
+  if (!owner || !/^(::)?[A-Z]/.test(owner)) return undefined
+  const name = owner.replace(/^::/, '')
+  return PRIMARY_OWNERS.has(name) ? BASE : name
+}
+
+/** The server a URL connects to: keyed by the env var it is read from, the same as DATABASE_URL's when the hosts match. */
+function urlServer(ctx: AnalyzerContext, v: EvalValue): string {
+  if (v.kind === 'unknown') return v.truthy && v.reason.startsWith(`${PRIMARY_SERVER} `) ? PRIMARY_SERVER : unknownServer(`its URL cannot be read (${v.reason})`)
+  if (v.value === null && v.missingEnv) return unknownServer(`${[...new Set(v.missingEnv.map((m) => m.name))].join(', ')} ${v.missingEnv.length === 1 ? 'has' : 'have'} no value`)
+  const env = v.via.find((s) => s.kind === 'env')
+  if (env?.kind === 'env' && env.name === PRIMARY_SERVER) return PRIMARY_SERVER
+  const host = hostOfUrl(typeof v.value === 'string' ? v.value : undefined)
+  if (host && host === hostOfUrl(ctx.env.get(PRIMARY_SERVER)?.value)) return PRIMARY_SERVER
+  if (env?.kind === 'env') return env.name
+  return host ? `host=${host}` : unknownServer('its URL cannot be read')
+}
+
+/** Files that may open pools at boot, with a cheap text check before parsing. */
+function modelFiles(ctx: AnalyzerContext): string[] {
+  const rb = (dir: string): string[] => ctx.files.list(dir).filter((n) => n.endsWith('.rb')).map((n) => `${dir}/${n}`)
+  return [...rb('app/models'), 'config/application.rb', ...rb('config/initializers')].filter((p) => {
+    const text = ctx.files.read(p)?.text
+    return text !== undefined && (text.includes('establish_connection') || text.includes('connects_to'))
+  })
+}
+
+function walk(calls: readonly DslCall[], out: DslCall[]): void {
+  for (const c of calls) {
+    if (c.name === 'establish_connection' || c.name === 'connects_to') out.push(c)
+    if (c.blockBody) walk(c.blockBody, out)
+  }
+}
+
+/** The pools other classes open, for one process type; `yml` is what database.yml (and pools-in-code) gave. */
+export async function analyzeModelPools(ctx: AnalyzerContext, facts: RubyFacts, yml: DatabaseYmlAnalysis): Promise<ModelPools> {
+  const diagnostics: Diagnostic[] = []
+  const added: PoolEntry[] = []
+  const entries = [...yml.pools, ...yml.otherServerPools]
+  // Entry name → owners, in the order met; ActiveRecord::Base owns the primary from boot.
+  const owners = new Map<string, Map<string, {at: string; why?: string}>>([[yml.primary, new Map([[BASE, {at: 'ActiveRecord\'s own connection'}]])]])
+  const own = (entry: string, owner: string, file: string, c: DslCall): void => {
+    const m = owners.get(entry) ?? new Map<string, {at: string; why?: string}>()
+    if (!m.has(owner)) m.set(owner, {at: `${file}:${c.line}`, ...(c.conditional ? {why: conditionWhy(file, c)} : {})})
+    owners.set(entry, m)
+  }
+
+  const conditionWhy = (file: string, c: DslCall): string => `${file}:${c.line} runs only when \`${c.condition ?? 'a condition'}\`, which conncalc cannot decide for ${ctx.processType}; counted`
+  const label = (pool: Sourced<number>, file: string, c: DslCall): Sourced<number> => (c.conditional ? {...pool, via: [...(pool.via ?? []), assumed(conditionWhy(file, c))]} : pool)
+
+  for (const file of modelFiles(ctx)) {
+    const config = await loadRubyConfig(ctx, file, ctx.appEnv, facts)
+    if (!config) continue
+    const calls: DslCall[] = []
+    walk(config.calls, calls)
+    for (const c of calls) {
+      const owner = ownerOf(c)
+      if (!owner) continue
+      const at = fromFile(file, c.line)
+      if (c.name === 'connects_to') {
+        const db = c.kwargs.database
+        if (c.kwargs.shards) {
+          diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `\`connects_to shards:\` is not read: each shard's pools are not counted for ${owner}`, severity: 'warning'})
+        }
+
+        if (db?.kind === 'known' && isHash(db.value)) {
+          for (const v of Object.values(db.value.hash)) {
+            const name = isSymbol(v) ? v.symbol : typeof v === 'string' ? v : undefined
+            if (name !== undefined && entries.some((e) => e.database === name)) own(name, owner, file, c)
+            else if (name !== undefined) diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `\`connects_to\` names \`${name}\`, which is not an entry of database.yml's ${ctx.appEnv} section; its pool is not counted`, severity: 'warning'})
+          }
+        } else if (db) {
+          diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `cannot read the databases \`connects_to\` names for ${owner}${db.kind === 'unknown' ? ` (${db.reason})` : ''}; their pools are not counted apart`, severity: 'warning'})
+        }
+
+        continue
+      }
+
+      // establish_connection on ActiveRecord::Base is the primary's (pools-in-code.ts).
+      if (owner === BASE) continue
+      const arg = c.args[0]
+      const name = arg === undefined ? ctx.appEnv : arg.kind === 'known' && isSymbol(arg.value) ? arg.value.symbol : arg.kind === 'known' && typeof arg.value === 'string' && !arg.value.includes('://') ? arg.value : undefined
+      if (name !== undefined) {
+        // find_db_config: an entry of this environment by name (the environment's own name is its primary), else a section.
+        const entry = name === ctx.appEnv ? yml.primary : entries.some((e) => e.database === name) ? name : undefined
+        if (entry !== undefined) {
+          own(entry, owner, file, c)
+          continue
+        }
+
+        const section = await analyzeDatabaseYml(ctx, facts, name)
+        const found = [...section.pools, ...section.otherServerPools]
+        if (found.length === 0) {
+          diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `${owner}.establish_connection(:${name}) names no config in database.yml (neither an entry of ${ctx.appEnv} nor a section); ActiveRecord raises AdapterNotSpecified, no pool is counted`, severity: 'warning'})
+          continue
+        }
+
+        diagnostics.push(...section.diagnostics)
+        for (const e of found.slice(0, 1)) {
+          added.push({...e, database: `${name} (${owner})`, pool: label({...e.pool, via: [...(e.pool.via ?? []), fromDefault(`${owner} opens a pool of its own for the ${name} section (find_db_config by env name)`, CONFIGURATIONS)]}, file, c)})
+        }
+
+        continue
+      }
+
+      // A URL, or a hash config: the pool its ?pool= or `pool:` gives, else HashConfig's default 5.
+      const hash = arg.kind === 'known' && isHash(arg.value) ? arg.value.hash : undefined
+      const url: EvalValue | undefined = hash ? (hash.url === undefined ? undefined : {...arg, value: hash.url} as EvalValue) : arg
+      let pool: Sourced<number>
+      const poolKey = hash?.max_connections ?? hash?.pool
+      const q = url ? queryPool(url) : {found: false}
+      if (typeof poolKey === 'number') pool = sourced(poolKey, at)
+      else if (q.value !== undefined) pool = sourced(q.value, at, url?.kind === 'known' ? url.via : [])
+      else if (arg.kind === 'unknown' || q.found || (poolKey !== undefined && typeof poolKey !== 'number')) {
+        const why = arg.kind === 'unknown' ? arg.reason : 'its pool is not a number conncalc can read'
+        diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `cannot read the pool ${owner}.establish_connection opens (${why}); ActiveRecord's default 5 is assumed`, severity: 'warning'})
+        pool = sourced(5, assumed(`${file}:${c.line}: ${owner}'s config cannot be read; ActiveRecord's default pool 5 assumed`), [fromDefault('ActiveRecord default pool size', HASH_CONFIG)])
+      } else pool = sourced(5, fromDefault('ActiveRecord default pool size (the config sets no pool)', HASH_CONFIG), [at, ...(url?.kind === 'known' ? url.via : [])])
+
+      const host = hash ? (typeof hash.host === 'string' ? hash.host : undefined) : undefined
+      const server = url ? urlServer(ctx, url) : host ? `host=${host}:${typeof hash?.port === 'number' ? hash.port : 5432}` : unknownServer(`${owner}'s config has no url or host`)
+      added.push({database: owner, pool: label({...pool, via: [...(pool.via ?? []), fromDefault(`${owner} opens a pool of its own (ConnectionHandler keys pools by class)`, HANDLER)]}, file, c), server})
+    }
+  }
+
+  // A second owner of an entry already counted once is a second pool of its size.
+  for (const [name, who] of owners) {
+    const entry = entries.find((e) => e.database === name)
+    if (!entry) continue
+    for (const [owner, {at, why}] of [...who].slice(1)) {
+      const pool = {...entry.pool, via: [...(entry.pool.via ?? []), fromDefault(`${owner} (${at}) opens a pool of its own for the ${name} database, beside ${[...who.keys()][0]}'s`, HANDLER), ...(why ? [assumed(why)] : [])]}
+      added.push({...entry, database: `${name} (${owner})`, pool})
+    }
+  }
+
+  return {
+    diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})),
+    otherServerPools: added.filter((e) => e.server !== PRIMARY_SERVER),
+    pools: added.filter((e) => e.server === PRIMARY_SERVER),
+  }
+}
