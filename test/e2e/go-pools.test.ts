@@ -48,3 +48,35 @@ describe('Go: a bare binary is matched to its package (test/fixtures/go-module-b
     expect(r.total).toBe(27)
   })
 })
+
+/**
+ * Config structs filled from the env by struct tags (test/fixtures/go-envconfig):
+ * kelseyhightower/envconfig (envconfig.go process: PREFIX_KEY, then the tag alone, then `default`)
+ * and caarlos0/env (`env` then `envDefault`), read where SetMaxOpenConns / MaxConns use the field.
+ */
+describe('Go pools from envconfig and caarlos0/env struct tags', () => {
+  const tagged = (...args: string[]) => planJson(procfileOf('go-envconfig'), ['--scale', 'web=2', 'worker=1', ...args])
+
+  it('defaults: envconfig default:"20" for SetMaxOpenConns(cfg.MaxOpenConns), envDefault:"8" for MaxConns = cfg.PoolSize', () => {
+    const r = tagged()
+    // web: 2 dynos × 20 = 40; worker: pgxpool MaxConns 8. Total 48.
+    expect(r.type('web')).toMatchObject({connections: 40, poolPerProcess: 20})
+    expect(r.type('web').sources['pool.database/sql cmd/courier/main.go:19']).toMatchObject({source: {file: 'cmd/courier/main.go', kind: 'file', line: 23}, via: [{file: 'internal/config/config.go', kind: 'file', line: 9}, expect.objectContaining({kind: 'default', what: expect.stringContaining('when COURIER_DB_MAX_CONNS and DB_MAX_CONNS are unset')})]})
+    expect(r.type('worker')).toMatchObject({connections: 8, poolPerProcess: 8})
+    expect(r.total).toBe(48)
+    // The app caps its pool: never told to add the cap.
+    expect(r.codes).not.toContain('unbounded-pool')
+  })
+
+  it('the env: DB_MAX_CONNS (the tag alone) 30, DISPATCH_POOL_SIZE 3; COURIER_DB_MAX_CONNS (prefix "courier") wins over DB_MAX_CONNS', () => {
+    const r = tagged('--env', 'DB_MAX_CONNS=30', 'DISPATCH_POOL_SIZE=3')
+    // 2 × 30 + 3 = 63.
+    expect(r.type('web')).toMatchObject({connections: 60, poolPerProcess: 30})
+    expect(r.type('worker')).toMatchObject({connections: 3, poolPerProcess: 3})
+    expect(r.type('worker').sources[`pool.${r.type('worker').databases[0]}`].via).toContainEqual(expect.objectContaining({kind: 'env', name: 'DISPATCH_POOL_SIZE'}))
+    const prefixed = tagged('--env', 'COURIER_DB_MAX_CONNS=12', 'DB_MAX_CONNS=30')
+    // 2 × 12 + 8 = 32.
+    expect(prefixed.type('web')).toMatchObject({connections: 24, poolPerProcess: 12})
+    expect(prefixed.total).toBe(32)
+  })
+})

@@ -8,8 +8,10 @@
  * `pgxpool.New…`). A small evaluator reads the values apps write: integer literals,
  * package constants and variables, `int32(x)`, `os.Getenv("X")`, `strconv.Atoi(…)`,
  * `runtime.NumCPU()` (the dyno's CPUs), `flag.Int("name", 10, …)` (the Procfile's
- * `-name=N`, else its default) and arithmetic. Anything else makes that value unknown.
- * Never runs the code.
+ * `-name=N`, else its default), arithmetic, and fields of config structs filled from the
+ * env by struct tags (TaggedFields): kelseyhightower/envconfig `envconfig:"DB_MAX_CONNS"
+ * default:"20"` and caarlos0/env `env:"DB_MAX_CONNS" envDefault:"20"`. Anything else makes
+ * that value unknown. Never runs the code.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
@@ -17,13 +19,88 @@ import type {FileReader} from '../../model/files.js'
 import type {Source, Sourced} from '../../model/source.js'
 import type {EvalValue} from '../python/values.js'
 
-import {fromDefault, fromFlag} from '../../model/source.js'
+import {fromDefault, fromFile, fromFlag} from '../../model/source.js'
 import {isExhaustion} from '../../util/exhaustion.js'
 import {firstSyntaxError, loadGrammar, type TsNode} from '../../util/tree-sitter.js'
 import {append} from '../../util/arrays.js'
 
 const MAX_FILES = 300
 const FLAG_REF = 'https://pkg.go.dev/flag#Int'
+// process(): `lookupEnv(info.Key)`, then `info.Alt` (the envconfig tag alone), then the `default` tag;
+// gatherInfo: Key is the tag (else the field name, snake_cased with split_words), PREFIX_ before it, upper-cased.
+const ENVCONFIG_REF = 'https://github.com/kelseyhightower/envconfig/blob/master/envconfig.go'
+// env.go: the `env` tag names the variable (Options.Prefix before it), `envDefault` is used when it is unset.
+const CAARLOS_ENV_REF = 'https://github.com/caarlos0/env/blob/main/env.go'
+
+/** A struct field filled from the env by its tags. */
+interface TaggedField {
+  /** The envconfig tag (Alt) or the env tag; undefined for an envconfig field with no tag (its name is the key). */
+  key?: string
+  default?: string
+  file: string
+  lib: 'caarlos0/env' | 'envconfig'
+  line: number
+  name: string
+  splitWords: boolean
+  struct: string
+}
+
+/**
+ * Struct fields with env tags in the code read, and the prefixes the app passes
+ * (`envconfig.Process("app", &cfg)`, `env.ParseWithOptions(&cfg, env.Options{Prefix: "APP_"})`).
+ */
+export class TaggedFields {
+  readonly byName = new Map<string, TaggedField[]>()
+  readonly prefixes = {'caarlos0/env': new Set<string>(), envconfig: new Set<string>()}
+
+  add(f: TaggedField): void {
+    this.byName.set(f.name, [...(this.byName.get(f.name) ?? []), f])
+  }
+
+  /** The field `Type.Name` when the type is known, else the only tagged field of that name. */
+  find(name: string, type?: string): TaggedField | undefined {
+    const all = this.byName.get(name) ?? []
+    const typed = type ? all.filter((f) => f.struct === type) : []
+    if (typed.length === 1) return typed[0]
+    return all.length === 1 ? all[0] : undefined
+  }
+}
+
+const snake = (name: string): string => name.replaceAll(/([a-z0-9])([A-Z])/g, '$1_$2').replaceAll(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+
+/** Struct tags as Go's reflect.StructTag.Get reads them: `key:"value"` pairs. */
+function tagValues(raw: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const m of raw.matchAll(/([A-Za-z_][\w-]*):"((?:[^"\\]|\\.)*)"/g)) out.set(m[1], m[2])
+  return out
+}
+
+/** `type Config struct { MaxConns int \`envconfig:"DB_MAX_CONNS" default:"20"\` }` fields. */
+function collectTagged(root: TsNode, path: string, into: TaggedFields): void {
+  const stack: TsNode[] = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.type === 'type_spec' && n.childForFieldName('type')?.type === 'struct_type') {
+      const struct = n.childForFieldName('name')?.text ?? ''
+      const list = n.childForFieldName('type')?.namedChildren.find((c) => c?.type === 'field_declaration_list')
+      for (const field of list?.namedChildren ?? []) {
+        if (field?.type !== 'field_declaration') continue
+        const tag = field.childForFieldName('tag')?.text
+        if (!tag) continue
+        const tags = tagValues(tag.slice(1, -1))
+        const lib = tags.has('env') || tags.has('envDefault') ? 'caarlos0/env' : tags.has('envconfig') || tags.has('default') ? 'envconfig' : undefined
+        if (!lib) continue
+        const key = lib === 'envconfig' ? tags.get('envconfig') : tags.get('env')?.split(',')[0]
+        const dflt = lib === 'envconfig' ? tags.get('default') : tags.get('envDefault')
+        for (const id of field.childrenForFieldName('name')) {
+          if (id) into.add({...(key ? {key} : {}), ...(dflt === undefined ? {} : {default: dflt}), file: path, lib, line: line(field), name: id.text, splitWords: tags.get('split_words') === 'true', struct})
+        }
+      }
+    }
+
+    stack.push(...n.namedChildren.filter((c): c is TsNode => Boolean(c)))
+  }
+}
 
 export interface GoSite {
   file: string
@@ -45,6 +122,8 @@ export interface GoCode {
 }
 
 export interface GoReadInput {
+  /** Filled by readGoCode: the env-tagged struct fields of every file read. */
+  tagged?: TaggedFields
   /** The Procfile command's arguments after the binary (`-max-conns=20`). */
   args: string[]
   env: Env
@@ -68,6 +147,7 @@ const line = (n: TsNode): number => n.startPosition.row + 1
 class GoFile {
   readonly imports = new Map<string, string>() // local name → import path
   readonly names = new Map<string, TsNode>() // name → expression it was given (package and function scope alike)
+  readonly types = new Map<string, string>() // name → the struct type it is declared with (`var cfg Config`, `cfg *config.Config`)
   private readonly evaluating = new Set<string>()
 
   constructor(
@@ -85,6 +165,10 @@ class GoFile {
     if (inner) return inner
     const missing = from.flatMap((f) => f.missingEnv ?? [])
     return {file: this.path, kind: 'unknown', line: line(n), reason: reason ?? `\`${n.text.replaceAll(/\s+/g, ' ').slice(0, 60)}\` is not something conncalc evaluates`, ...(missing.length > 0 ? {missingEnv: missing} : {})}
+  }
+
+  tagPrefix(lib: 'caarlos0/env' | 'envconfig', prefix: string): void {
+    if (prefix !== '') this.input.tagged?.prefixes[lib].add(prefix)
   }
 
   /** `pkg.Fn` as "import/path.Fn" when pkg is an import of this file. */
@@ -148,10 +232,55 @@ class GoFile {
         return this.call(n)
       }
 
+      case 'selector_expression': {
+        return this.field(n)
+      }
+
       default: {
         return this.unknown(n)
       }
     }
+  }
+
+  /** The struct type a name holds: declared (`var cfg Config`, a parameter) or given (`Config{…}`, `&Config{}`, `new(Config)`). */
+  private typeOf(name: string): string | undefined {
+    const declared = this.types.get(name)
+    if (declared) return declared.replace(/^\*/, '').split('.').pop()
+    let expr = this.names.get(name)
+    if (expr?.type === 'unary_expression') expr = expr.childForFieldName('operand') ?? undefined
+    if (expr?.type === 'composite_literal') return expr.childForFieldName('type')?.text.split('.').pop()
+    if (expr?.type === 'call_expression' && expr.childForFieldName('function')?.text === 'new') return expr.childForFieldName('arguments')?.namedChildren[0]?.text.replace(/^\*/, '').split('.').pop()
+    return undefined
+  }
+
+  /** `cfg.MaxConns` where MaxConns is filled from the env by its struct tags: the variable's value, else the tag's default. */
+  private field(n: TsNode): EvalValue {
+    const operand = n.childForFieldName('operand')
+    const name = n.childForFieldName('field')?.text
+    const tagged = name ? this.input.tagged?.find(name, operand?.type === 'identifier' ? this.typeOf(operand.text) : undefined) : undefined
+    if (!tagged) return this.unknown(n)
+    const prefixes = [...(this.input.tagged?.prefixes[tagged.lib] ?? [])]
+    if (prefixes.length > 1) return this.unknown(n, `${tagged.struct}.${tagged.name} is read with the prefixes ${prefixes.join(', ')}; which applies here is not known`)
+    const prefix = prefixes[0] ?? ''
+    const where = fromFile(tagged.file, tagged.line)
+    const keys =
+      tagged.lib === 'envconfig'
+        ? [...new Set([(prefix ? `${prefix}_` : '') + (tagged.key ?? (tagged.splitWords ? snake(tagged.name) : tagged.name)), ...(tagged.key ? [tagged.key] : [])].map((k) => k.toUpperCase()))]
+        : [`${prefix}${tagged.key ?? ''}`]
+    for (const key of keys.filter((k) => k !== '')) {
+      const e = this.input.env.get(key)
+      if (!e) continue
+      return /^\s*-?\d+\s*$/.test(e.value) ? this.known(n, Number(e.value), [e.source, where]) : this.unknown(n, `${key}=${JSON.stringify(e.value)} is not an integer (${tagged.struct}.${tagged.name})`)
+    }
+
+    const ref = tagged.lib === 'envconfig' ? ENVCONFIG_REF : CAARLOS_ENV_REF
+    if (tagged.default !== undefined && /^-?\d+$/.test(tagged.default.trim())) {
+      return this.known(n, Number(tagged.default), [where, fromDefault(`${tagged.lib} fills ${tagged.struct}.${tagged.name} from its \`${tagged.lib === 'envconfig' ? 'default' : 'envDefault'}\` tag when ${keys.join(' and ')} ${keys.length === 1 ? 'is' : 'are'} unset`, ref)])
+    }
+
+    // No value and no default: the field stays Go's zero value, which the app's own code then decides on.
+    const missing = keys[0] ?? tagged.name
+    return {file: this.path, kind: 'known', line: line(n), missingEnv: [{line: tagged.line, name: missing}], value: null, via: []}
   }
 
   private call(n: TsNode): EvalValue {
@@ -219,7 +348,14 @@ function bindNames(root: TsNode, file: GoFile): void {
     } else if (n.type === 'const_spec' || n.type === 'var_spec') {
       const names = n.childrenForFieldName('name')
       const values = n.childForFieldName('value')?.namedChildren ?? []
-      for (const [i, id] of names.entries()) if (id && values[i]) file.names.set(id.text, values[i])
+      const type = n.childForFieldName('type')?.text
+      for (const [i, id] of names.entries()) {
+        if (id && values[i]) file.names.set(id.text, values[i])
+        if (id && type) file.types.set(id.text, type)
+      }
+    } else if (n.type === 'parameter_declaration') {
+      const type = n.childForFieldName('type')?.text
+      for (const id of n.childrenForFieldName('name')) if (id && type) file.types.set(id.text, type)
     } else if (n.type === 'short_var_declaration' || n.type === 'assignment_statement') {
       const left = n.childForFieldName('left')?.namedChildren ?? []
       const right = n.childForFieldName('right')?.namedChildren ?? []
@@ -229,6 +365,31 @@ function bindNames(root: TsNode, file: GoFile): void {
     }
 
     append(stack, n.namedChildren.filter((c): c is TsNode => Boolean(c)))
+  }
+}
+
+/** The prefixes `envconfig.Process("app", &cfg)` and caarlos0/env's `Options{Prefix: "APP_"}` put before every key. */
+function collectPrefixes(root: TsNode, file: GoFile): void {
+  const stack: TsNode[] = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    const q = n.type === 'call_expression' ? file.qualified(n.childForFieldName('function')) : undefined
+    if (q) {
+      const args = n.childForFieldName('arguments')?.namedChildren ?? []
+      const pkg = q.slice(0, q.lastIndexOf('.'))
+      const fnName = q.slice(q.lastIndexOf('.') + 1)
+      if (pkg === 'github.com/kelseyhightower/envconfig' && /^(Must)?Process$/.test(fnName)) {
+        const prefix = file.evaluate(args[0] ?? null)
+        if (prefix?.kind === 'known' && typeof prefix.value === 'string') file.tagPrefix('envconfig', prefix.value)
+      } else if (/^github\.com\/caarlos0\/env(\/v\d+)?$/.test(pkg) && /Options$/.test(fnName)) {
+        const opts = args.find((a) => a?.type === 'composite_literal')
+        const prefix = opts?.childForFieldName('body')?.namedChildren.find((el) => el?.namedChildren[0]?.text === 'Prefix')?.namedChildren[1]
+        const v = prefix ? file.evaluate(prefix.type === 'literal_element' ? (prefix.namedChildren[0] ?? null) : prefix) : undefined
+        if (v?.kind === 'known' && typeof v.value === 'string') file.tagPrefix('caarlos0/env', v.value)
+      }
+    }
+
+    stack.push(...n.namedChildren.filter((c): c is TsNode => Boolean(c)))
   }
 }
 
@@ -273,31 +434,49 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
   const out: GoCode = {diagnostics: [], files: [], maxConns: [], maxOpen: [], opened: []}
   const seen = new Set<string>()
   const queue = [...input.dirs]
-  while (queue.length > 0 && out.files.length < MAX_FILES) {
-    const dir = queue.shift()!
-    if (seen.has(dir) || /(^|\/)(vendor|Godeps|testdata)(\/|$)/.test(dir)) continue
-    seen.add(dir)
-    for (const name of input.files.list(dir).filter((f) => isSource(f))) {
-      const path = dir === '' ? name : `${dir}/${name}`
-      const f = input.files.read(path)
-      if (!f) continue
-      out.files.push(path)
-      try {
-        const tree = (await loadGrammar('go')).parse(f.text)
-        if (!tree) continue
-        const e = firstSyntaxError(tree)
-        if (e) out.diagnostics.push({code: 'unparsable-config', file: path, line: e.line, message: `${path}:${e.line}: ${e.message}; conncalc reads the rest of the file`, severity: 'warning'})
-        const file = new GoFile(path, input)
-        bindNames(tree.rootNode, file)
-        collect(tree.rootNode, file, out)
-        // The module's own packages this file imports: their folders are read too.
-        if (input.module) for (const p of file.imports.values()) if (p.startsWith(`${input.module}/`)) queue.push(p.slice(input.module.length + 1))
-        tree.delete()
-      } catch (error) {
-        if (!isExhaustion(error)) throw error
-        out.diagnostics.push({code: 'unparsable-config', file: path, line: 1, message: `${path} nests too deeply to read; conncalc reads nothing from it`, severity: 'warning'})
+  const tagged = new TaggedFields()
+  const read: {file: GoFile; root: TsNode; tree: {delete(): void}}[] = []
+  const reader = {...input, tagged}
+  try {
+    // First every file (in-module imports followed), so a config struct's tags and prefix are known wherever its fields are read.
+    while (queue.length > 0 && out.files.length < MAX_FILES) {
+      const dir = queue.shift()!
+      if (seen.has(dir) || /(^|\/)(vendor|Godeps|testdata)(\/|$)/.test(dir)) continue
+      seen.add(dir)
+      for (const name of input.files.list(dir).filter((f) => isSource(f))) {
+        const path = dir === '' ? name : `${dir}/${name}`
+        const f = input.files.read(path)
+        if (!f) continue
+        out.files.push(path)
+        try {
+          const tree = (await loadGrammar('go')).parse(f.text)
+          if (!tree) continue
+          const e = firstSyntaxError(tree)
+          if (e) out.diagnostics.push({code: 'unparsable-config', file: path, line: e.line, message: `${path}:${e.line}: ${e.message}; conncalc reads the rest of the file`, severity: 'warning'})
+          const file = new GoFile(path, reader)
+          bindNames(tree.rootNode, file)
+          collectTagged(tree.rootNode, path, tagged)
+          collectPrefixes(tree.rootNode, file)
+          read.push({file, root: tree.rootNode, tree})
+          // The module's own packages this file imports: their folders are read too.
+          if (input.module) for (const p of file.imports.values()) if (p.startsWith(`${input.module}/`)) queue.push(p.slice(input.module.length + 1))
+        } catch (error) {
+          if (!isExhaustion(error)) throw error
+          out.diagnostics.push({code: 'unparsable-config', file: path, line: 1, message: `${path} nests too deeply to read; conncalc reads nothing from it`, severity: 'warning'})
+        }
       }
     }
+
+    for (const {file, root} of read) {
+      try {
+        collect(root, file, out)
+      } catch (error) {
+        if (!isExhaustion(error)) throw error
+        out.diagnostics.push({code: 'unparsable-config', file: file.path, line: 1, message: `${file.path} nests too deeply to read; conncalc reads nothing from it`, severity: 'warning'})
+      }
+    }
+  } finally {
+    for (const r of read) r.tree.delete()
   }
 
   return out
