@@ -46,6 +46,23 @@ describe('import chains are followed to their end, cycles included', () => {
   })
 })
 
+describe('an import cycle is named as one, not as an unreadable value', () => {
+  it('Node: db.js takes poolMax from server.js, which requires db.js first: the cycle is said, pg\'s 10 assumed', () => {
+    const files = {
+      'Procfile': 'web: node server.js\n',
+      'db.js': "const {Pool} = require('pg')\nconst {poolMax} = require('./server')\n\nmodule.exports = new Pool({max: poolMax})\n",
+      'package.json': '{"dependencies": {"pg": "^8.13.1"}}\n',
+      'server.js': "const db = require('./db')\n\nmodule.exports = {poolMax: 15, db}\n",
+    }
+    // Node hands db.js the exports server.js has assigned so far (none): max is undefined, pg's default 10 applies.
+    const r = planJson(app(files), ['--scale', 'web=1'])
+    expect(r.type('web').poolPerProcess).toBe(10)
+    const why = "'./server' is server.js, which is still loading when db.js imports it (an import cycle: server.js → db.js → server.js), so what it exports is not known here"
+    expect(r.type('web').sources['pool.pg db.js:4'].via).toContainEqual({kind: 'assumed', why: expect.stringContaining(why)})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'db.js', line: 2, message: expect.stringContaining(why)}))
+  })
+})
+
 describe('a number the app sets in a way conncalc cannot read is an assumption, never a silent default', () => {
   it('Python: SQLAlchemy pool_size from a comprehension is the default 5, marked assumed and named with its line', () => {
     const files = {

@@ -24,6 +24,8 @@ import {append} from '../../util/arrays.js'
 
 const KNEX = 'https://github.com/knex/knex/blob/master/lib/client.js'
 const STRAPI = 'https://docs.strapi.io/cms/configurations/database'
+// createConnection(config) → `knex({...config})`: Strapi adds no pool settings of its own (only an afterCreate hook).
+const STRAPI_CONNECTION = 'https://github.com/strapi/strapi/blob/develop/packages/core/database/src/connection.ts'
 const POSTGRES_CLIENTS = new Set(['pg', 'postgres', 'postgresql'])
 
 async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: Diagnostic[]): Promise<PoolEntry | undefined> {
@@ -42,7 +44,7 @@ async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: D
 
     const max = entry(entry(connection, 'pool'), 'max')
     if (!max && file !== files.at(-1)) continue
-    const dflt = sourced(10, fromFile(file, connection?.line ?? 1), [fromDefault("Strapi passes connection.pool to knex; knex's default max is 10", KNEX), fromDefault('Strapi database configuration', STRAPI)])
+    const dflt = sourced(10, fromFile(file, connection?.line ?? 1), [fromDefault("knex's default pool max is 10 (poolDefaults: min 2, max 10)", KNEX), fromDefault('Strapi passes `connection` (its pool included) to knex unchanged and sets no pool of its own', STRAPI_CONNECTION), fromDefault('Strapi database configuration', STRAPI)])
     const got = max ? pyCandidate(max, 'Strapi connection.pool.max') : {diagnostics: []}
     append(diagnostics, got.diagnostics)
     return {database: `strapi ${file}`, pool: got.value ?? unreadFallback(got.diagnostics, dflt), server: 'DATABASE_URL'}

@@ -71,6 +71,8 @@ export interface JsEvalOptions {
   env: Env
   /** The app's own module an import or require names (`./config`, `@/lib/db`), already evaluated; undefined when not followed. */
   imported?: (spec: string) => JsModule | undefined
+  /** Why an import is not followed because it closes an import cycle (its module is still being evaluated). */
+  cyclic?: (spec: string) => string | undefined
   nproc?: Sourced<number>
 }
 
@@ -206,6 +208,8 @@ class JsEvaluator {
         this.imports.push(spec)
         const mod = this.opts.imported?.(spec)
         const bind = (local: string, exported: string | undefined, at: N): void => {
+          const cycle = mod ? undefined : this.opts.cyclic?.(spec)
+          if (cycle) this.names.set(local, this.unknown(at, cycle))
           if (!mod) return
           const v = exported === undefined ? namespaceOf(mod, this.line(at)) : mod.exports.get(exported)
           this.names.set(local, v ?? this.unknown(at, `\`${exported}\` is not an export of ${mod.file} conncalc can read`))
@@ -474,7 +478,7 @@ class JsEvaluator {
       if (isDict(value)) {
         const got = value.value.entries.get(key)
         this.names.set(local, got ?? (fallback ? this.expr(fallback) : this.unknown(prop, `no "${key}" in the object at line ${value.line}`)))
-      } else if (required === undefined) this.names.set(local, this.unknown(prop, `\`${local}\` is destructured from \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\`, which conncalc does not evaluate`, value))
+      } else if (required === undefined || value.kind === 'unknown') this.names.set(local, this.unknown(prop, `\`${local}\` is destructured from \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\`, which conncalc does not evaluate`, value))
     }
   }
 
@@ -800,6 +804,8 @@ class JsEvaluator {
       const spec = requireSpec(node.arguments[0] as N | undefined)
       if (spec !== undefined) this.imports.push(spec)
       const mod = spec === undefined ? undefined : this.opts.imported?.(spec)
+      const cycle = mod || spec === undefined ? undefined : this.opts.cyclic?.(spec)
+      if (cycle) return this.unknown(node, cycle)
       return mod ? requiredValue(mod) : this.known(node, {args, callee: 'require', kind: 'call', kwargs: {}})
     }
 

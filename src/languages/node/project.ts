@@ -4,7 +4,7 @@
  * object imported from another file (`import {dataSourceOptions} from './config'`,
  * `require('./knexfile')[env]`, `@/lib/db` through tsconfig `paths`) has its
  * value. An import cycle leaves the import that closes it unread (its names are
- * unknown, and say so), never loops. Each file is parsed once per process type.
+ * unknown, naming the cycle), never loops. Each file is parsed once per process type.
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -44,6 +44,7 @@ export class NodeProject {
     // Named by its path from the app root (a workspace package's apps/api/src/db.ts), resolved from `path` (relative to the package).
     const parsed = await parseJs(file.path, path.endsWith('.json') ? `module.exports = ${file.text}` : file.text)
     const deps = new Map<string, JsModule>()
+    const cycles = new Map<string, string>()
     const inner = [...stack, path]
     for (const spec of new Set(parsed.specs)) {
       // `require('config')`: node-config's merged files, unless the app has a module it resolves to
@@ -57,13 +58,20 @@ export class NodeProject {
       }
 
       const target = this.resolve(spec, path)
-      // A module still being evaluated up the stack is an import cycle: its values are not known yet.
-      if (!target || inner.includes(target)) continue
+      // A module still being evaluated up the stack is an import cycle: its values are not known yet
+      // (Node gives a CommonJS require the exports assigned so far, often none), and the reason says so.
+      if (target && inner.includes(target)) {
+        const chain = [...inner.slice(inner.indexOf(target)), target]
+        cycles.set(spec, `'${spec}' is ${target}, which is still loading when ${path} imports it (an import cycle: ${chain.join(' → ')}), so what it exports is not known here`)
+        continue
+      }
+
+      if (!target) continue
       const m = await this.load(target, inner)
       if (m) deps.set(spec, m)
     }
 
-    const m = evaluateParsed(parsed, {env: this.ctx.env, imported: (spec) => deps.get(spec), nproc: this.ctx.dyno?.nproc})
+    const m = evaluateParsed(parsed, {cyclic: (spec) => cycles.get(spec), env: this.ctx.env, imported: (spec) => deps.get(spec), nproc: this.ctx.dyno?.nproc})
     append(this.diagnostics, m.diagnostics)
     return m
   }

@@ -1,0 +1,37 @@
+/**
+ * Strapi's pool (test/fixtures/strapi-default-pool): config/database.js sets no pool, so
+ * Strapi's createConnection hands the connection config to knex unchanged
+ * (packages/core/database/src/connection.ts) and knex's default applies: max 10
+ * (lib/client.js poolDefaults {min: 2, max: 10}). One `strapi start` process per dyno.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+const app = procfileOf('strapi-default-pool')
+
+describe('Strapi with no pool settings: knex\'s default', () => {
+  it('npm start → strapi start, one process holding knex\'s 10: 2 dynos × 10 = 20', () => {
+    const r = planJson(app, ['--scale', 'web=2'])
+    expect(r.type('web')).toMatchObject({connections: 20, connectionsPerProcess: 10, poolPerProcess: 10, processesPerDyno: 1, server: 'strapi'})
+    const pool = r.type('web').sources['pool.strapi config/database.js']
+    // Sourced at the `connection:` the defaults apply to, with both sources named, and not an assumption.
+    expect(pool.source).toEqual({file: 'config/database.js', kind: 'file', line: 3})
+    expect(pool.via).toEqual([
+      expect.objectContaining({kind: 'default', ref: 'https://github.com/knex/knex/blob/master/lib/client.js'}),
+      expect.objectContaining({kind: 'default', ref: 'https://github.com/strapi/strapi/blob/develop/packages/core/database/src/connection.ts'}),
+      expect.objectContaining({kind: 'default', ref: 'https://docs.strapi.io/cms/configurations/database'}),
+    ])
+    expect(r.codes).toEqual([])
+    expect(r.total).toBe(20)
+  })
+
+  it('NODE_ENV=staging: config/env/staging/database.js sets pool.max from a helper conncalc cannot evaluate: 10, labelled, with the line', () => {
+    const r = planJson(app, ['--scale', 'web=1', '--env', 'NODE_ENV=staging'])
+    // poolFor(env('HEROKU_APP_NAME')) is the app's own function of a parameter: unread, so knex's 10 is used, marked assumed.
+    expect(r.type('web')).toMatchObject({connections: 10, poolPerProcess: 10})
+    const pool = r.type('web').sources['pool.strapi config/env/staging/database.js']
+    expect(pool.via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('Strapi connection.pool.max')}))
+  })
+})
