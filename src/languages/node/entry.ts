@@ -19,6 +19,8 @@ export interface NodeEntry {
   file?: string
   /** A known framework server that is not a file (next start, nest start). */
   framework?: string
+  /** The framework command's arguments (`graphile-worker --jobs 5` → ["--jobs", "5"]). */
+  frameworkArgs?: string[]
   /** pm2-runtime -i N / --instances N. */
   instances?: FoundFlag
 }
@@ -103,6 +105,6 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
   // `cross-env NODE_OPTIONS=… next start`, `dotenv -- node x`: the command after the wrapper's own arguments.
   if (prog === 'cross-env' || prog === 'dotenv') return nodeEntry(ctx, pkg, argv.slice(1).filter((a) => !/^\w+=/.test(a) && a !== '--' && !a.startsWith('-')), depth + 1)
   if (prog === 'npx') return nodeEntry(ctx, pkg, argv.slice(1).filter((a, i) => i > 0 || !a.startsWith('-')), depth + 1)
-  if (FRAMEWORKS.has(prog)) return {chain: [], framework: prog}
+  if (FRAMEWORKS.has(prog)) return {chain: [], framework: prog, frameworkArgs: argv.slice(1)}
   return {chain: []}
 }

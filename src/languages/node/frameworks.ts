@@ -7,6 +7,11 @@
  *   hands it to knex (default max 10).
  * - Packaged servers started by their CLI (`n8n start`, `directus start`): the
  *   pool is an env var with the product's documented default.
+ * - The graphile-worker CLI (`graphile-worker -c URL --jobs N -m M`): its own pg Pool
+ *   of `--max-pool-size`, else `worker.maxPoolSize` in graphile.config.*, else
+ *   `maxPoolSize` in its cosmiconfig file (.graphile-workerrc[.json|.yaml|.yml],
+ *   package.json "graphile-worker"), else 10 (src/config.ts); its LISTEN client is
+ *   checked out of that pool.
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -14,11 +19,15 @@ import type {PoolEntry} from '../../model/process.js'
 import type {PackageJson} from './package-json.js'
 import type {NodeProject} from './project.js'
 
+import {readFlag} from '../common/argv.js'
 import {envCandidate, unreadFallback} from '../common/setting.js'
-import {fromDefault, fromFile, sourced} from '../../model/source.js'
+import {fromDefault, fromFile, fromFlag, sourced, type Sourced} from '../../model/source.js'
 import {pyCandidate} from '../python/candidate.js'
 import {asString, entry} from '../python/evaluate.js'
+import {nodeEntry} from './entry.js'
 import {returnedBy} from './js.js'
+import type {EvalValue} from '../python/values.js'
+import {parseYaml} from '../../util/yaml.js'
 import {PACKAGED, type Packaged} from './programs.js'
 import {append} from '../../util/arrays.js'
 
@@ -53,6 +62,69 @@ async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: D
   return undefined
 }
 
+// makeWorkerPresetWorkerOptions: `maxPoolSize: cosmiconfig?.maxPoolSize || 10`, `concurrentJobs: cosmiconfig?.concurrentJobs || 1`
+// (cosmiconfigSync("graphile-worker")); cli.ts: `--jobs`/`-j`, `--max-pool-size`/`-m` over them.
+const GRAPHILE_CONFIG = 'https://github.com/graphile/worker/blob/main/src/config.ts'
+const GRAPHILE_CLI = 'https://github.com/graphile/worker/blob/main/src/cli.ts'
+const GRAPHILE_RC = ['.graphile-workerrc', '.graphile-workerrc.json', '.graphile-workerrc.yaml', '.graphile-workerrc.yml']
+const GRAPHILE_PRESET = ['graphile.config.ts', 'graphile.config.js', 'graphile.config.mjs', 'graphile.config.cjs']
+
+/** A number from a plain JSON/YAML config file, at its line. */
+function rcNumber(file: string, text: string, key: string, diagnostics: Diagnostic[]): Sourced<number> | undefined {
+  const doc = parseYaml(text, file)
+  diagnostics.push(...doc.diagnostics)
+  const v = (doc.value as Record<string, unknown> | undefined)?.[key]
+  if (v === undefined) return undefined
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number.parseFloat(v) : Number.NaN
+  if (!Number.isInteger(n)) {
+    diagnostics.push({code: 'unknown-config-value', file, line: doc.lineOf([key]), message: `${key} in ${file} is not an integer conncalc can read`, severity: 'warning'})
+    return undefined
+  }
+
+  return sourced(n, fromFile(file, doc.lineOf([key]) ?? 1))
+}
+
+/** graphile-worker started by its CLI: the pool it opens, and the jobs it runs at once. */
+async function graphileWorker(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, diagnostics: Diagnostic[]): Promise<PoolEntry> {
+  const args = nodeEntry(ctx, pkg).frameworkArgs ?? []
+  const setting = async (flags: string[], key: string, presetKey: string, dflt: number, what: string): Promise<Sourced<number>> => {
+    const flag = readFlag(args, flags)
+    if (flag) {
+      if (/^\d+$/.test(flag.value)) return sourced(Number(flag.value), fromFlag(`${args[flag.index].split('=')[0]} ${flag.value} (Procfile)`), [fromDefault(`graphile-worker CLI ${flags.join('/')}`, GRAPHILE_CLI)])
+      diagnostics.push({code: 'unknown-config-value', message: `graphile-worker ${args[flag.index]} ${flag.value}: not an integer conncalc can read; the next setting is used`, processType: ctx.processType, severity: 'warning'})
+    }
+
+    for (const file of GRAPHILE_PRESET.filter((f) => ctx.files.exists(f))) {
+      const m = await project.load(file)
+      const preset: EvalValue | undefined = m?.parsed ? returnedBy(m.exports.get('default') ?? m.cjs) : undefined
+      const v = entry(entry(preset, 'worker'), presetKey)
+      if (!v) continue
+      const got = pyCandidate(v, `graphile-worker ${presetKey}`)
+      diagnostics.push(...got.diagnostics)
+      if (got.value) return got.value
+      return unreadFallback(got.diagnostics, sourced(dflt, fromDefault(what, GRAPHILE_CONFIG)))
+    }
+
+    for (const file of GRAPHILE_RC.filter((f) => ctx.files.exists(f))) {
+      const got = rcNumber(file, ctx.files.read(file)?.text ?? '', key, diagnostics)
+      if (got) return {...got, via: [fromDefault(`graphile-worker reads ${key} from its cosmiconfig file`, GRAPHILE_CONFIG)]}
+    }
+
+    const inPkg = pkg?.lineOf(['graphile-worker', key])
+    if (inPkg && ctx.files.read('package.json')) {
+      const raw = (JSON.parse(ctx.files.read('package.json')!.text) as Record<string, Record<string, unknown>>)['graphile-worker']?.[key]
+      if (typeof raw === 'number' && Number.isInteger(raw)) return sourced(raw, fromFile('package.json', inPkg), [fromDefault(`graphile-worker reads ${key} from package.json's "graphile-worker" key (cosmiconfig)`, GRAPHILE_CONFIG)])
+    }
+
+    return sourced(dflt, fromDefault(what, GRAPHILE_CONFIG))
+  }
+
+  const jobs = await setting(['--jobs', '-j'], 'concurrentJobs', 'concurrentJobs', 1, 'graphile-worker default concurrentJobs')
+  const pool = await setting(['--max-pool-size', '-m'], 'maxPoolSize', 'maxPoolSize', 10, 'graphile-worker default maxPoolSize')
+  const via = fromDefault(`graphile-worker runs ${jobs.value} job(s) at once (${jobs.source.kind === 'default' ? 'its default' : 'set'}) and keeps a LISTEN client checked out of this pool`, GRAPHILE_CONFIG)
+  return {database: 'graphile-worker', pool: {...pool, via: [...(pool.via ?? []), via, ...(jobs.source.kind === 'default' ? [] : [jobs.source])]}, server: 'DATABASE_URL'}
+}
+
 export function packagedServer(framework: string | undefined): Packaged | undefined {
   return PACKAGED.find((p) => p.bin === framework)
 }
@@ -69,6 +141,7 @@ function packaged(ctx: AnalyzerContext, app: Packaged, pkg: PackageJson | undefi
 export async function frameworkPools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, framework: string | undefined, diagnostics: Diagnostic[]): Promise<PoolEntry[]> {
   const app = packagedServer(framework)
   if (app) return [packaged(ctx, app, pkg, diagnostics)]
+  if (framework === 'graphile-worker') return [await graphileWorker(ctx, project, pkg, diagnostics)]
   const deps = pkg?.dependencies ?? {}
   if (framework === 'strapi' || Object.hasOwn(deps, '@strapi/strapi')) {
     const s = await strapi(ctx, project, diagnostics)

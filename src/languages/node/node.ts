@@ -109,6 +109,8 @@ function entriesOf(ctx: AnalyzerContext, found: NodeEntry, pkg: PackageJson | un
     })
   }
 
+  // The graphile-worker CLI loads its task files (taskDirectory `tasks/`, .js/.cjs/.mjs; graphile/worker src/config.ts), not the app's main.
+  if (found.framework === 'graphile-worker') return ctx.files.list('tasks').filter((f) => /\.[cm]?js$/.test(f)).map((f) => `tasks/${f}`)
   const main = source ?? (fallback ? ((pkg?.main && sourceOf(ctx, pkg.main)) ?? ['server.js', 'index.js', 'src/index.ts', 'src/server.ts', 'app.js'].find((f) => ctx.files.exists(f))) : undefined)
   return [main, ...(found.framework ? CLIENT_MODULES.filter((f) => ctx.files.exists(f)) : [])].filter((f): f is string => Boolean(f))
 }
