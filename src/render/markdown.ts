@@ -3,7 +3,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import {redactSecrets} from '../util/redact.js'
 import {escapeControls} from '../util/control-characters.js'
 import {budgetSegments, deployOnlyLegend, deployText, rangeNotes} from './segments.js'
-import {ASSUMPTION_LEGEND, hasAssumptions, limitText, row, rowHeader} from './table.js'
+import {ASSUMPTION_LEGEND, diagnosticsShown, hasAssumptions, limitText, moreText, row, rowHeader} from './table.js'
 import {percent} from './text.js'
 import {append} from '../util/arrays.js'
 
@@ -76,7 +76,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
 
   if (report.diagnostics.length > 0) {
     out.push('', `${h}# Diagnostics`, '')
-    append(out, report.diagnostics.map((d) => `- ${diagnosticItem(d)}`))
+    const {more, shown} = diagnosticsShown(report.diagnostics)
+    append(out, shown.map((d) => `- ${diagnosticItem(d)}`))
+    for (const m of more) out.push(`- **${m.severity}** ${mdText(moreText(m.count))} ${code(m.code)}`)
   }
 
   return redactSecrets(out.join('\n')) + '\n'

@@ -3,7 +3,7 @@ import type {ProcessBudget} from '../model/budget.js'
 import type {ChalkInstance} from 'chalk'
 
 import type {Extra, ProcessModel} from '../model/process.js'
-import type {Diagnostic} from '../model/diagnostic.js'
+import {MAX_LINE_WARNINGS, type Diagnostic} from '../model/diagnostic.js'
 import {ceilingOnlyExtras, dynosThatFit, extraOnServer, inPoolDemand, outsideExtras} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
@@ -308,14 +308,46 @@ function extraFact(per: string, x: Extra, m: ProcessModel): string[] {
   return [label, String(x.count.value), `${x.reason}${where}: ${describeSourced(x.count)}`]
 }
 
+/**
+ * The diagnostics a human view shows: the first MAX_LINE_WARNINGS of each code, and for each
+ * code with more, how many are left out (a Procfile of 100,000 unknown commands would print
+ * 200,000 lines, and a job summary over 1 MiB is refused); the JSON view keeps every one.
+ */
+export function diagnosticsShown(ds: Diagnostic[]): {more: {code: string; count: number; severity: Diagnostic['severity']}[]; shown: Diagnostic[]} {
+  const total = new Map<string, number>()
+  for (const d of ds) total.set(d.code, (total.get(d.code) ?? 0) + 1)
+  const seen = new Map<string, number>()
+  const more = new Map<string, {code: string; count: number; severity: Diagnostic['severity']}>()
+  const shown: Diagnostic[] = []
+  for (const d of ds) {
+    const n = (seen.get(d.code) ?? 0) + 1
+    seen.set(d.code, n)
+    // One over the cap is shown rather than replaced by a line saying it is there (the readers'
+    // own caps end with such a line: 20 invalid Procfile lines and "and N more lines ignored").
+    if (n <= MAX_LINE_WARNINGS || total.get(d.code)! <= MAX_LINE_WARNINGS + 1) shown.push(d)
+    else {
+      const m = more.get(d.code) ?? {code: d.code, count: 0, severity: d.severity}
+      m.count++
+      more.set(d.code, m)
+    }
+  }
+
+  return {more: [...more.values()], shown}
+}
+
+/** The line that stands for the diagnostics of one code left out. */
+export const moreText = (count: number): string => `${count.toLocaleString('en-US')} more like the ${MAX_LINE_WARNINGS} above, not shown (--json lists every one)`
+
 export function renderDiagnostics(ds: Diagnostic[], c: ChalkInstance): string[] {
   const color = {error: c.red, info: c.blue, warning: c.yellow}
   const out: string[] = []
-  for (const d of ds) {
+  const {more, shown} = diagnosticsShown(ds)
+  for (const d of shown) {
     const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : ''
     out.push(`${where}${color[d.severity](d.severity)}: ${d.message} ${c.dim(`[${d.code}]`)}`)
     if (d.fix) out.push(c.dim(`  fix: ${d.fix}`))
   }
 
+  for (const m of more) out.push(`${color[m.severity](m.severity)}: ${moreText(m.count)} ${c.dim(`[${m.code}]`)}`)
   return out
 }

@@ -62,4 +62,18 @@ describe('a Procfile of 150,000 lines', () => {
     expect(again).toHaveLength(21)
     expect(again[20].message).toBe('and 149981 more process types defined again (from line 22 on); the last definition of each is used')
   })
+
+  it('of 1,000 commands conncalc does not know: the table shows 20 of their warnings and one line for the rest; --json has all', () => {
+    // 1,000 types `tN: ./tool-N`, each an unknown command counted 1 process × 1 connection on 1 dyno
+    // (--scale gives no count; --limit keeps it a budget, not a failure).
+    const lines = Array.from({length: 1000}, (_, i) => `t${i}: ./tool-${i}`)
+    writeFileSync(join(dir, 'Procfile'), `${lines.join('\n')}\n`)
+    const table = runCli(['plan', '--procfile', join(dir, 'Procfile'), '--limit', '100000'])
+    expect(table.stderr).toBe('')
+    expect(table.stdout.match(/\[unknown-command\]/g)).toHaveLength(21)
+    // 1,000 − 20 shown = 980 left out.
+    expect(table.stdout).toContain('980 more like the 20 above, not shown (--json lists every one) [unknown-command]')
+    const json = JSON.parse(runCli(['plan', '--procfile', join(dir, 'Procfile'), '--limit', '100000', '--json']).stdout) as Json
+    expect(json.diagnostics.filter((d) => d.code === 'unknown-command')).toHaveLength(1000)
+  })
 })
