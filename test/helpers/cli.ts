@@ -32,8 +32,13 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
  */
 export function runCliAsync(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<CliResult> {
   const env: Record<string, string> = {COLUMNS: '100', NO_COLOR: '1', PATH: process.env.PATH ?? ''}
+  return spawnNode(['--', `${ROOT}bin/run.js`, ...args], {cwd: options.cwd ?? ROOT, env: {...env, ...options.env}})
+}
+
+/** `node NODE_ARGS` with exactly `env`, its output collected, without blocking this process (60 s bound). */
+export function spawnNode(nodeArgs: string[], options: {cwd: string; env: Record<string, string>}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--', `${ROOT}bin/run.js`, ...args], {cwd: options.cwd ?? ROOT, env: {...env, ...options.env}, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000})
+    const child = spawn(process.execPath, nodeArgs, {cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))

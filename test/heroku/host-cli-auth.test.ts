@@ -5,13 +5,12 @@
  * lists conncalc as a plugin, with a stand-in @heroku-cli/command whose client has the token
  * (as a newer Heroku CLI keeps it in the system's credential store, where conncalc cannot look).
  */
-import {spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {fixture, ROOT} from '../helpers/cli.js'
+import {type CliResult, fixture, ROOT, spawnNode} from '../helpers/cli.js'
 import {appRoutes, buildpack, type FakeApi, fakeHerokuApi, formation, TOKEN} from '../helpers/heroku-api.js'
 
 const APP = 'shop-prod'
@@ -33,19 +32,11 @@ function hostCli(name: string, token: string | undefined): string {
 }
 
 /** `heroku connections:plan …` as the Heroku CLI runs it: oclif's run() on the host's root. */
-function asHerokuPlugin(root: string, args: string[]): Promise<{code: null | number; stderr: string; stdout: string}> {
+function asHerokuPlugin(root: string, args: string[]): Promise<CliResult> {
   const script = `import {run} from '@oclif/core'; await run(${JSON.stringify(args)}, ${JSON.stringify(root)})`
   // No HEROKU_API_KEY, and a HOME with no .netrc: the host's client is the only place a token can come from.
   const env = {COLUMNS: '100', HEROKU_HOST: api.url, HOME: temp, NO_COLOR: '1', PATH: process.env.PATH ?? ''}
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code, stderr, stdout}))
-  })
+  return spawnNode(['--input-type=module', '-e', script], {cwd: ROOT, env})
 }
 
 const plan = ['connections:plan', '-a', APP, '--procfile', `${fixture('heroku-api-rails')}/Procfile`, '--json']
