@@ -52,3 +52,27 @@ export function withinDir(files: FileReader, dir: string): FileReader {
   const at = (p: string): string => (p === '' || p === '.' ? dir : `${dir}/${p.replace(/^\.\//, '')}`)
   return {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(at(d)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p))}
 }
+
+/**
+ * The files under `dir` whose path `keep` accepts, depth first in sorted order, as paths from
+ * the app root; node_modules and dot-folders are skipped. At most `max` paths: `truncated` says
+ * the listing stopped there, so a caller can say so rather than silently read part of a tree.
+ */
+export function filesUnder(files: FileReader, dir: string, keep: (path: string) => boolean, max = 5000): {paths: string[]; truncated: boolean} {
+  const paths: string[] = []
+  const stack = [dir.replace(/\/+$/, '')]
+  while (stack.length > 0) {
+    const d = stack.pop()!
+    const at = (name: string): string => (d === '' ? name : `${d}/${name}`)
+    for (const name of files.list(d)) {
+      if (!keep(at(name))) continue
+      if (paths.length === max) return {paths, truncated: true}
+      paths.push(at(name))
+    }
+
+    const sub = files.folders(d).filter((f) => f !== 'node_modules' && !f.startsWith('.'))
+    for (let i = sub.length - 1; i >= 0; i--) stack.push(at(sub[i]))
+  }
+
+  return {paths, truncated: false}
+}

@@ -155,6 +155,44 @@ describe('node analyzer', () => {
     expect(w.pools?.map((p) => p.pool.value)).toEqual([15])
   })
 
+  it('next start: pools made in modules the routes import are found wherever the app keeps them; tests and stories are not loaded', async () => {
+    const files = {
+      // A pool that only a test makes: Next never loads it.
+      'app/__tests__/db.test.ts': 'import {Pool} from "pg"\nexport const p = new Pool({max: 50})\n',
+      'app/api/users/route.ts': 'import {pool} from "../../../src/server/database"\nexport async function GET() { return pool.query("select 1") }\n',
+      'app/page.tsx': 'export default function Page() { return null }\n',
+      'package.json': pkg({next: '15.0.0', pg: '^8.13.0', 'pg-boss': '^10.0.0'}, {start: 'next start'}),
+      'pages/api/jobs.ts': 'import {boss} from "../../src/server/queue/client"\nexport default async function handler() { await boss.start() }\n',
+      'src/server/database.ts': 'import {Pool} from "pg"\nexport const pool = new Pool({connectionString: process.env.DATABASE_URL, max: 4})\n',
+      'src/server/queue/client.ts': 'import PgBoss from "pg-boss"\nexport const boss = new PgBoss({connectionString: process.env.DATABASE_URL, max: 3})\n',
+    }
+    // The route's pg Pool (max 4) and the API page's pg-boss (max 3): 4 + 3 = 7 connections a process can hold.
+    const a = await run('npm start', files)
+    expect(a.server).toBe('next')
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([
+      ['pg src/server/database.ts:2', 4],
+      ['pg-boss src/server/queue/client.ts:2', 3],
+    ])
+    expect(a.threadsPerProcess.value).toBe(7)
+    expect(describeSourced(a.threadsPerProcess)).not.toContain('assumption')
+  })
+
+  it('nest start reads src/main.ts and what it imports; remix-serve the app/ routes', async () => {
+    const nest = await run('nest start', {
+      'package.json': pkg({'@nestjs/core': '^10.0.0', pg: '^8.13.0'}),
+      'src/db.module.ts': 'import {Pool} from "pg"\nexport const pool = new Pool({max: 6})\n',
+      'src/main.ts': 'import "./db.module"\n',
+    })
+    expect(nest.pools?.map((p) => p.pool.value)).toEqual([6])
+    const remix = await run('remix-serve build/index.js', {
+      'app/models/db.server.ts': 'import postgres from "postgres"\nexport const sql = postgres(process.env.DATABASE_URL, {max: 2})\n',
+      'app/routes/_index.tsx': 'import {sql} from "~/models/db.server"\nexport const loader = () => sql`select 1`\n',
+      'package.json': pkg({'@remix-run/serve': '^2.0.0', postgres: '^3.4.0'}),
+      'tsconfig.json': '{"compilerOptions": {"paths": {"~/*": ["./app/*"]}}}',
+    })
+    expect(remix.pools?.map((p) => [p.database, p.pool.value])).toEqual([['postgres.js app/models/db.server.ts:2', 2]])
+  })
+
   it('pm2-runtime -i N runs N processes', async () => {
     const a = await run('pm2-runtime start app.js -i 3', {'app.js': '', 'package.json': pkg({pg: '8'})})
     expect(a.processesPerDyno.value).toBe(3)

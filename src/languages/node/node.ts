@@ -23,6 +23,7 @@ import {isNode} from '../common/matchers.js'
 import {envCandidate, programName} from '../common/setting.js'
 import {NODE_PROGRAMS} from './programs.js'
 import {append} from '../../util/arrays.js'
+import {filesUnder} from '../../model/files.js'
 
 /**
  * Where apps started by a framework CLI (next start, strapi start) create their
@@ -31,6 +32,47 @@ import {append} from '../../util/arrays.js'
 const CLIENT_MODULES = ['payload.config', 'src/payload.config', 'lib/prisma', 'lib/db', 'src/lib/prisma', 'src/lib/db', 'src/server/db', 'src/db', 'db', 'app/lib/db', 'app/db.server', 'server/db', 'api/src/lib/db']
   .flatMap((b) => ['.ts', '.js', '.mjs'].map((e) => b + e))
 const THRONG = 'https://github.com/hunterloftis/throng#readme'
+
+/**
+ * The files a framework's server loads the app's code from (its routes, middleware, server
+ * entry), each read as an entry whose imports are followed, so a pool made in any module a
+ * route imports is found wherever the app keeps it. Folders are read recursively.
+ */
+const ROUTES: Record<string, {dirs: string[]; files: string[]}> = {
+  // https://nextjs.org/docs/app/getting-started/project-structure: app/ and pages/ routes (root or src/), middleware, instrumentation.
+  next: {dirs: ['app', 'src/app', 'pages', 'src/pages'], files: ['middleware', 'src/middleware', 'instrumentation', 'src/instrumentation']},
+  // https://nuxt.com/docs/guide/directory-structure/server: Nitro scans server/api, routes, middleware, plugins and utils.
+  nuxt: {dirs: ['server'], files: []},
+  // https://docs.astro.build/en/basics/project-structure/: src/pages (endpoints and pages), src/actions, src/middleware.
+  astro: {dirs: ['src/pages', 'src/actions'], files: ['src/middleware']},
+  // https://remix.run/docs/en/main/file-conventions/routes: app/root, app/routes, app/entry.server.
+  'remix-serve': {dirs: ['app'], files: []},
+  // https://docs.nestjs.com/cli/usages#nest-start: runs the build of sourceRoot/entryFile, src/main by default.
+  nest: {dirs: [], files: ['src/main']},
+  // https://redwoodjs.com/docs/app-configuration-redwood-toml: the api side's functions and services.
+  rw: {dirs: ['api/src/functions', 'api/src/services', 'api/src/graphql'], files: []},
+}
+ROUTES.redwood = ROUTES.rw
+const CODE = /\.(?:[cm]?[jt]s|[jt]sx)$/
+const NOT_LOADED = /(?:^|\/)(?:__tests__|__mocks__)\/|\.(?:test|spec|stories|d)\.[^/]+$/
+const MAX_ROUTE_FILES = 5000
+
+/** The framework's route files that exist (see ROUTES); a tree larger than MAX_ROUTE_FILES is read in part, and said. */
+function routeFiles(ctx: AnalyzerContext, framework: string, diagnostics: Diagnostic[]): string[] {
+  const routes = ROUTES[framework]
+  if (!routes) return []
+  const out = routes.files.flatMap((f) => ['.ts', '.js', '.mjs', '.tsx', '.jsx'].map((e) => f + e)).filter((f) => ctx.files.exists(f))
+  for (const dir of routes.dirs) {
+    const found = filesUnder(ctx.files, dir, (p) => CODE.test(p) && !NOT_LOADED.test(p), MAX_ROUTE_FILES - out.length)
+    append(out, found.paths)
+    if (found.truncated) {
+      diagnostics.push({code: 'unknown-config-value', message: `${ctx.processType}: ${framework} loads more than ${MAX_ROUTE_FILES} files from ${routes.dirs.join(', ')}; conncalc followed the first ${MAX_ROUTE_FILES} for database pools`, processType: ctx.processType, severity: 'warning'})
+      break
+    }
+  }
+
+  return out
+}
 
 function cpus(ctx: AnalyzerContext, what: Source): Sourced<number> {
   const n = ctx.dyno?.nproc
@@ -112,7 +154,8 @@ function entriesOf(ctx: AnalyzerContext, found: NodeEntry, pkg: PackageJson | un
   // The graphile-worker CLI loads its task files (taskDirectory `tasks/`, .js/.cjs/.mjs; graphile/worker src/config.ts), not the app's main.
   if (found.framework === 'graphile-worker') return ctx.files.list('tasks').filter((f) => /\.[cm]?js$/.test(f)).map((f) => `tasks/${f}`)
   const main = source ?? (fallback ? ((pkg?.main && sourceOf(ctx, pkg.main)) ?? ['server.js', 'index.js', 'src/index.ts', 'src/server.ts', 'app.js'].find((f) => ctx.files.exists(f))) : undefined)
-  return [main, ...(found.framework ? CLIENT_MODULES.filter((f) => ctx.files.exists(f)) : [])].filter((f): f is string => Boolean(f))
+  const framework = found.framework ? [...CLIENT_MODULES.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, found.framework, diagnostics)] : []
+  return [...new Set([main, ...framework].filter((f): f is string => Boolean(f)))]
 }
 
 /**
