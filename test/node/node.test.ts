@@ -193,6 +193,38 @@ describe('node analyzer', () => {
     expect(remix.pools?.map((p) => [p.database, p.pool.value])).toEqual([['postgres.js app/models/db.server.ts:2', 2]])
   })
 
+  it('a pg Client is one connection of its own, not a pool of 10; made in a handler it is 1 per call, an assumption', async () => {
+    const top = await run('node api.js', {
+      'api.js': 'const {Client} = require("pg")\nconst client = new Client({connectionString: process.env.DATABASE_URL})\nclient.connect()\n',
+      'package.json': pkg({pg: '^8.13.0'}),
+    })
+    expect(top.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg Client api.js:2', 1]])
+    expect(describeSourced(top.pools![0].pool)).not.toContain('assumption')
+    expect(top.threadsPerProcess.value).toBe(1)
+    const handler = await run('node api.js', {
+      'api.js': 'import pg from "pg"\nexport async function handler(req) {\n  const c = new pg.Client(process.env.DATABASE_URL)\n  await c.connect()\n  return c.query("select 1")\n}\n',
+      'package.json': pkg({pg: '^8.13.0'}),
+    })
+    expect(handler.pools?.map((p) => p.pool.value)).toEqual([1])
+    expect(describeSourced(handler.pools![0].pool)).toContain('assumption: made inside a function, one per call')
+  })
+
+  it('pg before 7.0: pg.connect(url, cb) calls share pg\'s singleton pool of 10, counted once; Knex.initialize(config) is knex(config)', async () => {
+    const legacy = await run('node server.js', {
+      'db.js': 'var pg = require("pg").native\nexports.query = function (sql, cb) {\n  pg.connect(process.env.DATABASE_URL, function (err, client, done) { client.query(sql, cb); done() })\n}\nexports.other = function (cb) { pg.connect(process.env.DATABASE_URL, cb) }\n',
+      'package.json': pkg({pg: '~2.11.1'}),
+      'server.js': 'var db = require("./db")\n',
+    })
+    expect(legacy.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg db.js:3', 10]])
+    expect(describeSourced(legacy.pools![0].pool)).not.toContain('assumption')
+    const knex = await run('node web.js', {
+      'db.js': 'var Knex = require("knex")\nvar knex = Knex.initialize({client: "pg", connection: process.env.DATABASE_URL, pool: {max: 4}})\nmodule.exports = knex\n',
+      'package.json': pkg({knex: '0.5.0', pg: '~2.8.0'}),
+      'web.js': 'var db = require("./db")\n',
+    })
+    expect(knex.pools?.map((p) => [p.database, p.pool.value])).toEqual([['knex db.js:2', 4]])
+  })
+
   it('pm2-runtime -i N runs N processes', async () => {
     const a = await run('pm2-runtime start app.js -i 3', {'app.js': '', 'package.json': pkg({pg: '8'})})
     expect(a.processesPerDyno.value).toBe(3)

@@ -28,6 +28,8 @@ export interface JsCall {
   callee: string
   /** The `if`/`?:` branches the call sits in that conncalc did not take for certain (outermost first). */
   guards?: JsGuard[]
+  /** Made inside a function or method body (runs when it is called — once, or once per request — not when the module loads). */
+  inFunction?: boolean
   isNew: boolean
   line: number
   /** `sql.listen(…)`: the value `sql` names (a postgres.js instance made elsewhere), when the object is a name in scope. */
@@ -161,6 +163,8 @@ class JsEvaluator {
   /** The branches enclosing what is being read now, outermost first. */
   private readonly guards: JsGuard[] = []
   private guardIds = 0
+  /** How many function bodies enclose what is being read now (an IIFE's body runs when the module loads: not counted). */
+  private functionDepth = 0
 
   constructor(
     private readonly file: string,
@@ -409,7 +413,8 @@ class JsEvaluator {
 
   /** A call as seen here, with the branches around it. */
   private record(call: JsCall): void {
-    this.calls.push(this.guards.length > 0 ? {...call, guards: [...this.guards]} : call)
+    const placed = this.functionDepth > 0 ? {...call, inFunction: true} : call
+    this.calls.push(this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed)
   }
 
   /** A class: its decorators and members are read; one that extends an imported client is that client. */
@@ -422,7 +427,7 @@ class JsEvaluator {
         if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.value) this.expr(m.value)
         else if (m.type === 'MethodDefinition' || m.type === 'TSAbstractMethodDefinition') {
           for (const p of m.value.params) for (const d of 'decorators' in p ? (p.decorators ?? []) : []) this.visit(d)
-          if (m.value.body) this.visit(m.value.body)
+          if (m.value.body) this.inBody(() => this.visit(m.value.body!))
         } else if (m.type === 'StaticBlock') for (const s of m.body) this.visit(s)
       }
     }
@@ -669,7 +674,16 @@ class JsEvaluator {
    * `useFactory: () => ({…})` — are read through `returnedBy()`. A destructured
    * `{env}` parameter is Strapi's env helper (`env('X', d)`, `env.int('X', d)`).
    */
-  private fn(node: ArrowFunctionExpression | JsFunction): EvalValue {
+  private inBody(read: () => void): void {
+    this.functionDepth += 1
+    try {
+      read()
+    } finally {
+      this.functionDepth -= 1
+    }
+  }
+
+  private fn(node: ArrowFunctionExpression | JsFunction, runsNow = false): EvalValue {
     for (const p of node.params) {
       if (p.type !== 'ObjectPattern') continue
       for (const prop of p.properties) if (prop.type === 'Property' && prop.shorthand && keyName(prop.key) === 'env') this.aliases.set('env', ENV_HELPER)
@@ -678,8 +692,13 @@ class JsEvaluator {
     const body = node.body
     this.returns.push([])
     let value: EvalValue | undefined
-    if (body?.type === 'BlockStatement') this.visit(body)
-    else if (body) value = this.expr(body)
+    const read = (): void => {
+      if (body?.type === 'BlockStatement') this.visit(body)
+      else if (body) value = this.expr(body)
+    }
+
+    if (runsNow) read()
+    else this.inBody(read)
     value ??= this.returns.at(-1)?.at(-1)
     this.returns.pop()
     return this.known(node, {args: value ? [value] : [], callee: FUNCTION, kind: 'call', kwargs: {}})
@@ -815,7 +834,7 @@ class JsEvaluator {
     }
 
     // Calls on a function's result (`require('knex')(cfg)`, `app.use(...)`) and IIFEs: the function's body was read where it is written.
-    if (calleeNode.type === 'ArrowFunctionExpression' || calleeNode.type === 'FunctionExpression') return returnedBy(this.fn(calleeNode)) ?? this.unknown(node)
+    if (calleeNode.type === 'ArrowFunctionExpression' || calleeNode.type === 'FunctionExpression') return returnedBy(this.fn(calleeNode, true)) ?? this.unknown(node)
     const object = calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
     const receiver = object?.type === 'Identifier' ? this.names.get(object.name) : undefined
     this.record({args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {})})

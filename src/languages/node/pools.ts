@@ -48,6 +48,8 @@ const REF = {
   graphileWorker: 'https://github.com/graphile/worker/blob/main/src/config.ts',
   pgListen: 'https://github.com/andywer/pg-listen#readme',
   pgClient: 'https://node-postgres.com/apis/client',
+  // "In the past there was a singleton pool manager attached to the root pg object … provision connection pools automatically by calling pg.connect … they will be gone in pg@7.0"; lib/defaults.js: "number of connections to use in connection pool" 10.
+  pgSingleton: 'https://github.com/brianc/node-postgres/blob/master/docs/pages/guides/upgrading.md',
   typeorm: 'https://github.com/typeorm/typeorm/blob/master/src/driver/postgres/PostgresDriver.ts',
 }
 
@@ -260,7 +262,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>, server = serverOf(ctx, urlOf(c, lastDict(c.args)))): void => {
     // Options conncalc cannot see into: an unknown value, or what a function of the app or a library returns.
     const unread = c.args.find((a) => a.kind === 'unknown' || (isCall(a) && returnedBy(a) === a))
-    if (!lastDict(c.args) && unread && !/^(drizzle|prisma)/.test(lib)) {
+    if (!lastDict(c.args) && unread && !/^(drizzle|prisma|pg Client)/.test(lib)) {
       diagnostics.push(unreadOptions(file, c, unread, `${lib} options`, `its default pool (${pool.value})`))
       pool = assumedDefault(pool, unread, `the ${lib} options`)
     }
@@ -273,15 +275,27 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const all = modules.flatMap((m) => m.calls)
   const nestTypeorm = all.some((c) => /^@nestjs\/typeorm\.TypeOrmModule\.forRoot/.test(c.callee))
   const initializes = all.some((c) => /\.initialize$/.test(c.callee))
+  let singleton = false
   for (const m of modules) {
+    const listening = listensIn(m).length > 0
     for (const c of m.calls) {
       const opts = lastDict(c.args)
       const origin = at(c, m.file)
-      if (c.isNew && /^pg(\.default)?\.Pool$|^pg-pool$/.test(c.callee)) {
+      if (c.isNew && PG_CLIENT.test(c.callee)) {
+        // A Client kept for LISTEN is an extra (listenExtras); any other is one connection of its own, outside any pool.
+        if (listening) continue
+        const one = sourced(1, origin, [fromDefault('a pg Client is one connection of its own, outside any pool', REF.pgClient)])
+        add('pg Client', m.file, c, c.inFunction ? {...one, via: [...(one.via ?? []), assumed(`made inside a function, one per call; 1 counted — if the app makes one per request, the connections grow with the requests in flight`)]} : one)
+        libs.add('pg')
+      } else if (!c.isNew && /^pg(\.default|\.native)?\.connect$/.test(c.callee) && c.args.length > 0 && !singleton) {
+        // pg before 7.0: `pg.connect(url, cb)` checks out of the module's singleton pool (one per connection string), max 10.
+        singleton = true
+        add('pg', m.file, c, sourced(10, origin, [fromDefault('pg.connect() uses pg\'s singleton pool (gone in pg 7.0), whose size is pg\'s default of 10', REF.pgSingleton)]), serverOf(ctx, c.args[0]))
+      } else if (c.isNew && /^pg(\.default)?\.Pool$|^pg-pool$/.test(c.callee)) {
         add('pg', m.file, c, option(opts, ['max', 'poolSize'], sourced(10, origin, [fromDefault('pg Pool default max', REF.pg)]), 'pg Pool max', diagnostics))
       } else if (/^postgres(\.default)?$/.test(c.callee) && !c.isNew) {
         add('postgres.js', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault('postgres.js default max', REF.postgres)]), 'postgres.js max', diagnostics))
-      } else if (/^knex(\.knex|\.default)?$/.test(c.callee) && !c.isNew && opts) {
+      } else if (/^knex(\.knex|\.default|\.initialize)?$/.test(c.callee) && !c.isNew && opts) {
         add('knex', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics))
       } else if (c.isNew && /^sequelize(-typescript)?(\.Sequelize|\.default)?$/.test(c.callee)) {
         const max = option(entry(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics)
@@ -349,6 +363,13 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   return {diagnostics, libs, otherServerPools, pools}
 }
 
+const PG_CLIENT = /^pg(\.default|\.native)?\.Client$/
+
+/** A module's `….query('LISTEN …')` calls, in branches that run. */
+function listensIn(m: JsModule): JsCall[] {
+  return m.calls.filter((c) => !c.guards?.some((g) => g.kind === 'skipped') && /(^|\.)query$/.test(c.callee) && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? ''))
+}
+
 /**
  * Connections held for LISTEN: pg-listen's subscriber (a pg Client of its own), a pg `new Client()`
  * in a module that runs `LISTEN` (outside any pool), or a `LISTEN` on a client checked out of a
@@ -371,9 +392,9 @@ function listenExtras(modules: JsModule[]): Extra[] {
       out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault('postgres.js listen() opens a connection of its own for the instance (max: 1, idle_timeout: null), outside its pool, and keeps it', REF.postgresListen)]), kind: 'listen', reason: `postgres.js listen (${m.file}:${c.line})`})
     }
 
-    const listens = live.filter((c) => /(^|\.)query$/.test(c.callee) && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? ''))
+    const listens = listensIn(m)
     if (listens.length === 0) continue
-    const clients = live.filter((c) => c.isNew && /^pg(\.default)?\.Client$/.test(c.callee))
+    const clients = live.filter((c) => c.isNew && PG_CLIENT.test(c.callee))
     const at = listens[0]
     if (clients.length > 0) {
       for (const c of clients) out.push({count: sourced(1, fromFile(m.file, c.line), [fromFile(m.file, at.line), fromDefault('a pg Client is one connection of its own; kept open for LISTEN, it is held for the life of the process', REF.pgClient)]), kind: 'listen', reason: `pg Client kept open for LISTEN (${m.file}:${c.line})`})
