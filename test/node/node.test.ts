@@ -225,6 +225,49 @@ describe('node analyzer', () => {
     expect(knex.pools?.map((p) => [p.database, p.pool.value])).toEqual([['knex db.js:2', 4]])
   })
 
+  it('AdonisJS Lucid: config/database.ts names the connection whose knex pool each process opens (v5 Env.get, v6 defineConfig)', async () => {
+    const v5 = {
+      'config/database.ts': [
+        "import Env from '@ioc:Adonis/Core/Env'",
+        "import {DatabaseConfig} from '@ioc:Adonis/Lucid/Database'",
+        'const databaseConfig: DatabaseConfig = {',
+        "  connection: Env.get('DB_CONNECTION', 'pg'),",
+        '  connections: {',
+        "    sqlite: {client: 'sqlite', connection: {filename: 'tmp/db.sqlite3'}, pool: {max: 1}},",
+        "    pg: {client: 'pg', connection: Env.get('DATABASE_URL'), pool: {min: 2, max: Env.get('DB_POOL_MAX', 6)}},",
+        '  },',
+        '}',
+        'export default databaseConfig',
+      ].join('\n'),
+      'package.json': pkg({'@adonisjs/core': '^5.9.0', '@adonisjs/lucid': '^18.4.0', pg: '^8.11.0'}, {start: 'node build/server.js'}),
+      'server.ts': "import {Ignitor} from '@adonisjs/core/build/standalone'\nnew Ignitor(__dirname).httpServer().start()\n",
+    }
+    // DB_CONNECTION unset: its default "pg"; DB_POOL_MAX unset: 6.
+    const a = await run('npm start', v5)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['lucid pg config/database.ts', 6]])
+    expect(a.threadsPerProcess.value).toBe(6)
+    expect((await run('npm start', v5, {DB_POOL_MAX: '15'})).pools?.map((p) => p.pool.value)).toEqual([15])
+    // The connection can be another one: DB_CONNECTION=sqlite opens no PostgreSQL pool.
+    expect((await run('npm start', v5, {DB_CONNECTION: 'sqlite'})).pools?.map((p) => p.database)).not.toContain('lucid pg config/database.ts')
+    const v6 = await run('node bin/server.js', {
+      'bin/server.ts': "import {Ignitor} from '@adonisjs/core'\nnew Ignitor(new URL('../', import.meta.url)).httpServer().start()\n",
+      'config/database.ts': [
+        "import env from '#start/env'",
+        "import {defineConfig} from '@adonisjs/lucid'",
+        'const dbConfig = defineConfig({',
+        "  connection: 'postgres',",
+        "  connections: {postgres: {client: 'pg', connection: {connectionString: env.get('DATABASE_URL')}, migrations: {naturalSort: true}}},",
+        '})',
+        'export default dbConfig',
+      ].join('\n'),
+      'package.json': JSON.stringify({dependencies: {'@adonisjs/core': '^6.12.0', '@adonisjs/lucid': '^21.1.0', pg: '^8.12.0'}, imports: {'#start/*': './start/*.js'}}),
+      'start/env.ts': "import {Env} from '@adonisjs/core/env'\nexport default await Env.create(new URL('../', import.meta.url), {DATABASE_URL: Env.schema.string()})\n",
+    })
+    // No pool in the connection: knex's default max 10.
+    expect(v6.pools?.map((p) => [p.database, p.pool.value])).toEqual([['lucid postgres config/database.ts', 10]])
+    expect(describeSourced(v6.pools![0].pool)).toContain("knex's default pool max is 10")
+  })
+
   it('pm2-runtime -i N runs N processes', async () => {
     const a = await run('pm2-runtime start app.js -i 3', {'app.js': '', 'package.json': pkg({pg: '8'})})
     expect(a.processesPerDyno.value).toBe(3)

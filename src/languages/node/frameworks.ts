@@ -5,6 +5,8 @@
  * - Strapi: `config/database.{js,ts}` (and `config/env/<NODE_ENV>/database.*`
  *   over it) exports `({env}) => ({connection: {client, pool: {max}}})`; Strapi
  *   hands it to knex (default max 10).
+ * - AdonisJS Lucid: `config/database.ts` names a `connection` among `connections`;
+ *   Lucid hands that connection's config (its `pool`) to knex.
  * - Packaged servers started by their CLI (`n8n start`, `directus start`): the
  *   pool is an env var with the product's documented default.
  * - The graphile-worker CLI (`graphile-worker -c URL --jobs N -m M`): its own pg Pool
@@ -30,6 +32,7 @@ import type {EvalValue} from '../python/values.js'
 import {parseYaml} from '../../util/yaml.js'
 import {PACKAGED, type Packaged} from './programs.js'
 import {append} from '../../util/arrays.js'
+import {unknownServer} from '../../util/pg-url.js'
 
 const KNEX = 'https://github.com/knex/knex/blob/master/lib/client.js'
 const STRAPI = 'https://docs.strapi.io/cms/configurations/database'
@@ -60,6 +63,60 @@ async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: D
   }
 
   return undefined
+}
+
+// Connection: `knex({...config})` with the connection's own `pool` (knex's default, max 10, when it sets none); with
+// `replicas: {read, write}` a write knex and a read knex, each with `pool` merged with the replica's `pool`.
+const LUCID = 'https://github.com/adonisjs/lucid/blob/develop/src/connection/index.ts'
+
+/**
+ * AdonisJS Lucid: `config/database.ts` exports `{connection, connections: {name: {client, pool, replicas}}}`
+ * (v6 through `defineConfig`); the connection named by `connection` opens its knex pool(s) in each process.
+ */
+async function lucid(ctx: AnalyzerContext, project: NodeProject, diagnostics: Diagnostic[]): Promise<PoolEntry[]> {
+  const file = ['config/database.ts', 'config/database.js'].find((f) => ctx.files.exists(f))
+  const m = file ? await project.load(file) : undefined
+  if (!file || !m?.parsed) return []
+  const config = m.exports.get('default')
+  const connections = entry(config, 'connections')
+  const named = asString(entry(config, 'connection'))
+  const postgres = (name: string): boolean => POSTGRES_CLIENTS.has(asString(entry(entry(connections, name), 'client')) ?? '')
+  const names = connections?.kind === 'known' && typeof connections.value === 'object' && connections.value?.kind === 'dict' ? [...connections.value.entries.keys()] : []
+  let name = named !== undefined && names.includes(named) ? named : undefined
+  if (!name) {
+    const pg = names.filter((n) => postgres(n))
+    if (pg.length === 0) return []
+    name = pg[0]
+    if (pg.length > 1 || named === undefined) {
+      const why = named === undefined ? `its \`connection\` cannot be read${entry(config, 'connection')?.kind === 'unknown' ? ` (${(entry(config, 'connection') as {reason: string}).reason})` : ''}` : `its \`connection\` "${named}" is not one of them`
+      diagnostics.push({code: 'unknown-config-value', file, line: entry(config, 'connection')?.line ?? config?.line ?? 1, message: `${file}: ${why}; the PostgreSQL connection "${name}" is counted`, severity: pg.length > 1 ? 'warning' : 'info'})
+    }
+  }
+
+  const conn = entry(connections, name)
+  const line = conn?.line ?? 1
+  const max = (pool: EvalValue | undefined, what: string): Sourced<number> => {
+    const dflt = sourced(10, fromFile(file, line), [fromDefault("knex's default pool max is 10 (poolDefaults: min 2, max 10)", KNEX), fromDefault(`Lucid hands the ${what} config, its pool included, to knex`, LUCID)])
+    const v = entry(pool, 'max')
+    if (!v) return dflt
+    const got = pyCandidate(v, `Lucid ${what} pool.max`)
+    append(diagnostics, got.diagnostics)
+    return got.value ?? unreadFallback(got.diagnostics, dflt)
+  }
+
+  const replicas = entry(conn, 'replicas')
+  if (!replicas) return [{database: `lucid ${name} ${file}`, pool: max(entry(conn, 'pool'), `"${name}" connection`), server: 'DATABASE_URL'}]
+  // Replicas: the write pool is `pool` merged with replicas.write.pool (its keys win), on the write host; the
+  // read pool, merged with replicas.read.pool, opens on the read hosts: listed, not counted on this server.
+  const merged = (side: string): EvalValue | undefined => {
+    const v = entry(entry(entry(replicas, side), 'pool'), 'max') ?? entry(entry(conn, 'pool'), 'max')
+    return v ? {file, kind: 'known', line: v.line, value: {entries: new Map([['max', v]]), kind: 'dict'}, via: []} : undefined
+  }
+
+  return [
+    {database: `lucid ${name} write ${file}`, pool: max(merged('write'), `"${name}" write replica`), server: 'DATABASE_URL'},
+    {database: `lucid ${name} read ${file}`, pool: max(merged('read'), `"${name}" read replicas`), server: unknownServer('the read replicas in replicas.read.connection')},
+  ]
 }
 
 // makeWorkerPresetWorkerOptions: `maxPoolSize: cosmiconfig?.maxPoolSize || 10`, `concurrentJobs: cosmiconfig?.concurrentJobs || 1`
@@ -146,6 +203,11 @@ export async function frameworkPools(ctx: AnalyzerContext, project: NodeProject,
   if (framework === 'strapi' || Object.hasOwn(deps, '@strapi/strapi')) {
     const s = await strapi(ctx, project, diagnostics)
     if (s) return [s]
+  }
+
+  if (Object.hasOwn(deps, '@adonisjs/lucid')) {
+    const l = await lucid(ctx, project, diagnostics)
+    if (l.length > 0) return l
   }
 
   return []

@@ -94,6 +94,12 @@ type N = Node
 const FUNCTION = '(function)'
 /** Strapi's config helper, imported from @strapi/utils or passed to config functions as `{env}`. */
 const ENV_HELPER = '@strapi/utils.env'
+/**
+ * AdonisJS's env service: `Env.get('X', d)` (v5, `@ioc:Adonis/Core/Env`) and `env.get('X', d)` (v6,
+ * `#start/env` made by `Env.create`) return the variable, else the default
+ * (https://docs.adonisjs.com/guides/getting-started/environment-variables).
+ */
+const ADONIS_ENV = /^(?:@ioc:Adonis\/Core\/Env|#start\/env|@adonisjs\/core\/services\/env|@adonisjs\/core\/env)(?:\.default)?\.get$/
 
 /** What a function value returns (`module.exports = ({env}) => ({…})`); any other value as it is. */
 export function returnedBy(v: EvalValue | undefined): EvalValue | undefined {
@@ -847,6 +853,7 @@ class JsEvaluator {
     if (nodeConfig) return nodeConfig
     const helper = callee.startsWith(ENV_HELPER) ? /^(?:\.(int|float|bool|json|array))?$/.exec(callee.slice(ENV_HELPER.length)) : null
     if (helper) return this.envHelper(node, helper[1] ?? 'string', args)
+    if (ADONIS_ENV.test(callee)) return this.envHelper(node, 'string', args)
     const first = args[0]
     if (callee === 'Number' || callee === 'parseInt' || callee === 'Number.parseInt') {
       if (first?.kind !== 'known') return first ?? this.unknown(node)

@@ -492,7 +492,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   if (otherServerPools.length > 0) found.libs.add('other-server')
   const configured = await frameworkPools(ctx, project, pkg, framework, diagnostics)
   if (configured.length > 0) {
-    append(pools, configured)
+    for (const p of configured) (p.server === PRIMARY ? pools : otherServerPools).push(p)
     found.libs.add('framework')
   }
 
