@@ -268,6 +268,20 @@ describe('node analyzer', () => {
     expect(describeSourced(v6.pools![0].pool)).toContain("knex's default pool max is 10")
   })
 
+  it('pg-promise: each Database object pgp(cn) opens a pg Pool of cn.max (pg\'s 10 by default)', async () => {
+    const a = await run('node server.js', {
+      'db.js': "const pgp = require('pg-promise')({capSQL: true})\nconst main = pgp(process.env.DATABASE_URL)\nconst reports = pgp({connectionString: process.env.DATABASE_URL, max: 3})\nmodule.exports = {main, reports}\n",
+      'package.json': pkg({'pg-promise': '^11.5.0'}),
+      'server.js': "const {main} = require('./db')\n",
+    })
+    // A URL alone: pg's default 10; the options object: max 3. 10 + 3 = 13 per process.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([
+      ['pg-promise db.js:2', 10],
+      ['pg-promise db.js:3', 3],
+    ])
+    expect(a.threadsPerProcess.value).toBe(13)
+  })
+
   it('pm2-runtime -i N runs N processes', async () => {
     const a = await run('pm2-runtime start app.js -i 3', {'app.js': '', 'package.json': pkg({pg: '8'})})
     expect(a.processesPerDyno.value).toBe(3)

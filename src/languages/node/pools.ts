@@ -47,6 +47,8 @@ const REF = {
   // src/config.ts: concurrentJobs `|| 1`, maxPoolSize `|| 10`; the LISTEN client is checked out of that pool (src/main.ts).
   graphileWorker: 'https://github.com/graphile/worker/blob/main/src/config.ts',
   pgListen: 'https://github.com/andywer/pg-listen#readme',
+  // "Object db represents the Database protocol … with lazy connection … via a connection pool" (one pg Pool per Database object, its options passed to it: `max`, default pg's 10).
+  pgPromise: 'https://github.com/vitaly-t/pg-promise#database',
   pgClient: 'https://node-postgres.com/apis/client',
   // "In the past there was a singleton pool manager attached to the root pg object … provision connection pools automatically by calling pg.connect … they will be gone in pg@7.0"; lib/defaults.js: "number of connections to use in connection pool" 10.
   pgSingleton: 'https://github.com/brianc/node-postgres/blob/master/docs/pages/guides/upgrading.md',
@@ -291,6 +293,9 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // pg before 7.0: `pg.connect(url, cb)` checks out of the module's singleton pool (one per connection string), max 10.
         singleton = true
         add('pg', m.file, c, sourced(10, origin, [fromDefault('pg.connect() uses pg\'s singleton pool (gone in pg 7.0), whose size is pg\'s default of 10', REF.pgSingleton)]), serverOf(ctx, c.args[0]))
+      } else if (!c.isNew && /^[\w$]+$/.test(c.callee) && isCall(m.names.get(c.callee)) && /^pg-promise(\.default)?$/.test((m.names.get(c.callee) as {value: {callee: string}}).value.callee)) {
+        // `const pgp = require('pg-promise')(); const db = pgp(cn)`: each Database object has its own pg Pool of cn's `max`.
+        add('pg-promise', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("pg-promise's Database opens a pg Pool; pg's default max is 10", REF.pgPromise)]), 'pg-promise max', diagnostics))
       } else if (c.isNew && /^pg(\.default)?\.Pool$|^pg-pool$/.test(c.callee)) {
         add('pg', m.file, c, option(opts, ['max', 'poolSize'], sourced(10, origin, [fromDefault('pg Pool default max', REF.pg)]), 'pg Pool max', diagnostics))
       } else if (/^postgres(\.default)?$/.test(c.callee) && !c.isNew) {
@@ -472,6 +477,7 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
     ['typeorm', 'typeorm', 10, REF.typeorm],
     ['knex', 'knex', 10, REF.knex],
     ['postgres', 'postgres.js', 10, REF.postgres],
+    ['pg-promise', 'pg-promise', 10, REF.pgPromise],
   ]
   for (const [name, lib, n, ref] of defaults) {
     if (dep(name) && !libs.has(lib)) {
