@@ -207,6 +207,13 @@ describe('node analyzer', () => {
     })
     expect(handler.pools?.map((p) => p.pool.value)).toEqual([1])
     expect(describeSourced(handler.pools![0].pool)).toContain('assumption: made inside a function, one per call')
+    // Beside a pool, a Client a function makes (an advisory-lock helper) is named, not counted: the pool's 4 only.
+    const helper = await run('node api.js', {
+      'api.js': 'import pg from "pg"\nexport const pool = new pg.Pool({max: 4})\nexport async function withLock(fn) {\n  const c = new pg.Client(process.env.DATABASE_URL)\n  await c.connect()\n  try { return await fn() } finally { await c.end() }\n}\n',
+      'package.json': pkg({pg: '^8.13.0'}),
+    })
+    expect(helper.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg api.js:2', 4]])
+    expect(helper.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'api.js', line: 4, severity: 'info'}))
   })
 
   it('pg before 7.0: pg.connect(url, cb) calls share pg\'s singleton pool of 10, counted once; Knex.initialize(config) is knex(config)', async () => {

@@ -69,6 +69,8 @@ interface Found {
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
   libs: Set<string>
+  /** pg Clients made inside functions: the process's connections when it has no pool, else short-lived helpers (named). */
+  transient: PoolEntry[]
 }
 
 /** A pool made by a call, before the branches around it are settled. */
@@ -278,6 +280,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const nestTypeorm = all.some((c) => /^@nestjs\/typeorm\.TypeOrmModule\.forRoot/.test(c.callee))
   const initializes = all.some((c) => /\.initialize$/.test(c.callee))
   let singleton = false
+  const transient: PoolEntry[] = []
   for (const m of modules) {
     const listening = listensIn(m).length > 0
     for (const c of m.calls) {
@@ -287,7 +290,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // A Client kept for LISTEN is an extra (listenExtras); any other is one connection of its own, outside any pool.
         if (listening) continue
         const one = sourced(1, origin, [fromDefault('a pg Client is one connection of its own, outside any pool', REF.pgClient)])
-        add('pg Client', m.file, c, c.inFunction ? {...one, via: [...(one.via ?? []), assumed(`made inside a function, one per call; 1 counted — if the app makes one per request, the connections grow with the requests in flight`)]} : one)
+        if (c.inFunction) {
+          // Made when a function runs (a lock, a migration helper, or per request): see nodePools.
+          const entry: PoolEntry = {database: `pg Client ${m.file}:${c.line}`, pool: {...one, via: [...(one.via ?? []), assumed('made inside a function, one per call; 1 counted — if the app makes one per request, the connections grow with the requests in flight')]}, server: serverOf(ctx, urlOf(c, opts))}
+          if (!c.guards?.some((g) => g.kind === 'skipped')) transient.push(entry)
+          continue
+        }
+
+        add('pg Client', m.file, c, one)
         libs.add('pg')
       } else if (!c.isNew && /^pg(\.default|\.native)?\.connect$/.test(c.callee) && c.args.length > 0 && !singleton) {
         // pg before 7.0: `pg.connect(url, cb)` checks out of the module's singleton pool (one per connection string), max 10.
@@ -365,7 +375,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
   for (const p of settleBranches(made, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
-  return {diagnostics, libs, otherServerPools, pools}
+  return {diagnostics, libs, otherServerPools, pools, transient}
 }
 
 const PG_CLIENT = /^pg(\.default|\.native)?\.Client$/
@@ -519,6 +529,17 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
       s.pool = {...s.pool, via: [...(s.pool.via ?? []), assumed(`the code that creates the Sequelize instance was not found from the entry file; one pool from ${s.database.slice('sequelize '.length)} assumed`)]}
       ;(s.server === PRIMARY ? pools : otherServerPools).push(s)
       found.libs.add('sequelize')
+    }
+  }
+
+  if (found.transient.length > 0 && pools.length === 0 && otherServerPools.length === 0) {
+    // No pool anywhere: the Clients its functions make are how the process reaches the database.
+    append(pools, found.transient)
+    found.libs.add('pg')
+  } else {
+    for (const t of found.transient) {
+      const [file, line] = t.database.slice('pg Client '.length).split(':')
+      diagnostics.push({code: 'unknown-config-value', file, line: Number(line), message: `a pg Client made inside a function here (one connection while it is open) is not counted: the process's pools carry its queries, and a helper like this (a lock, a migration) runs now and then; if it runs per request, add its connections with --assume`, severity: 'info'})
     }
   }
 
