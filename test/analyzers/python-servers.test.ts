@@ -123,6 +123,30 @@ describe('ASGI servers', () => {
     expect((await run(uvicorn, 'fastapi run app/main.py --workers 3')).processesPerDyno.value).toBe(3)
   })
 
+  it('driver pools the app makes: asyncpg under uvicorn bounds the event loop; psycopg2 and psycopg_pool under gunicorn', async () => {
+    const asyncApp = {
+      'app/db.py': 'import os\nimport asyncpg\n\n_pool = None\n\nasync def get_pool():\n    global _pool\n    if _pool is None:\n        _pool = await asyncpg.create_pool(os.environ["DATABASE_URL"], max_size=int(os.environ.get("DB_POOL_MAX", "15")))\n    return _pool\n',
+      'app/main.py': 'from fastapi import FastAPI\nfrom app.db import get_pool\n\napp = FastAPI()\n',
+    }
+    // max_size DB_POOL_MAX, else 15; min_size not given: asyncpg's 10, opened when the pool starts.
+    const a = await run(uvicorn, 'uvicorn app.main:app --workers 2', asyncApp)
+    expect(a.pools?.map((p) => [p.database, p.pool.value, p.minOpen?.value])).toEqual([['asyncpg app/db.py:9', 15, 10]])
+    expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([2, 15])
+    expect((await run(uvicorn, 'uvicorn app.main:app', asyncApp, {DB_POOL_MAX: '4'})).pools?.map((p) => [p.pool.value, p.minOpen?.value])).toEqual([[4, 4]])
+    // psycopg2's ThreadedConnectionPool(minconn=2, maxconn=8) with 4 threads: 8 per process; psycopg_pool with min_size only: max = min = 6.
+    const sync = await run(gunicorn, 'gunicorn app:app -w 2 --threads 4', {
+      'app.py': 'from psycopg2 import pool\nfrom psycopg_pool import ConnectionPool\ndb = pool.ThreadedConnectionPool(2, 8, dsn="postgres://x")\nreports = ConnectionPool("postgres://x", min_size=6)\n',
+    })
+    expect(sync.pools?.map((p) => [p.database, p.pool.value, p.minOpen?.value])).toEqual([
+      ['psycopg2 pool app.py:3', 8, 2],
+      ['psycopg_pool app.py:4', 6, 6],
+    ])
+    // peewee's PooledPostgresqlDatabase without max_connections: 20.
+    const pw = await run(gunicorn, 'gunicorn app:app', {'app.py': 'from playhouse.pool import PooledPostgresqlDatabase\ndb = PooledPostgresqlDatabase("shop", host="db")\n'})
+    expect(pw.pools?.map((p) => p.pool.value)).toEqual([20])
+    expect(describeSourced(pw.pools![0].pool)).toContain('peewee pool default max_connections')
+  })
+
   it('hypercorn -w and daphne (one process)', async () => {
     expect((await run(hypercorn, 'hypercorn main:app -w 3 --bind 0.0.0.0:5000')).processesPerDyno.value).toBe(3)
     expect((await run(daphne, 'daphne -b 0.0.0.0 -p 5000 proj.asgi:application')).processesPerDyno.value).toBe(1)

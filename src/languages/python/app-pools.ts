@@ -1,6 +1,7 @@
 /**
  * The pools one Python process holds: Django's DATABASES when the app has a
- * settings module, else the SQLAlchemy engines its modules create. Nothing
+ * settings module, else the SQLAlchemy engines and driver pools (asyncpg,
+ * psycopg_pool, psycopg2, peewee) its modules create. Nothing
  * found means one connection per thread (the budget's fallback).
  */
 import type {AnalyzerContext} from '../common/types.js'
@@ -11,6 +12,7 @@ import type {Sourced} from '../../model/source.js'
 import {djangoPools, settingsModule} from './django.js'
 import {PythonProject} from './modules.js'
 import {enginePools} from './sqlalchemy.js'
+import {driverPools} from './driver-pools.js'
 
 export interface AppPools {
   diagnostics: Diagnostic[]
@@ -57,9 +59,11 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   }
 
   const engines = enginePools(modules, threads)
+  const drivers = driverPools(modules)
+  const pools = [...engines.pools, ...drivers.pools]
   return {
-    diagnostics: [...project.diagnostics, ...engines.diagnostics],
-    framework: engines.pools.length > 0 ? 'sqlalchemy' : undefined,
-    pools: engines.pools.length > 0 ? engines.pools : undefined,
+    diagnostics: [...project.diagnostics, ...engines.diagnostics, ...drivers.diagnostics],
+    framework: pools.length > 0 ? 'sqlalchemy' : undefined,
+    pools: pools.length > 0 ? pools : undefined,
   }
 }

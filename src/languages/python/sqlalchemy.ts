@@ -22,7 +22,8 @@ export interface EnginePools {
   pools: PoolEntry[]
 }
 
-function serverOf(url: EvalValue | undefined): string {
+/** The server a pool's URL names: the env var it is read from (another server's key), else DATABASE_URL's. */
+export function engineServer(url: EvalValue | undefined): string {
   const env = url?.kind === 'known' ? url.via.find((s) => s.kind === 'env') : undefined
   return env?.kind === 'env' ? env.name : 'DATABASE_URL'
 }
@@ -98,7 +99,7 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>): Engi
       if (!isEngineCall(c)) continue
       const url = c.args[0] ?? c.kwargs.url
       if (asString(url)?.startsWith('sqlite')) continue
-      const e = engineEntry(m.file, c.line, `engine ${m.file}:${c.line}`, (k) => (c.kwargs[k] ? {line: c.kwargs[k].line, v: c.kwargs[k]} : undefined), c.kwargText.poolclass, serverOf(url), threads, diagnostics)
+      const e = engineEntry(m.file, c.line, `engine ${m.file}:${c.line}`, (k) => (c.kwargs[k] ? {line: c.kwargs[k].line, v: c.kwargs[k]} : undefined), c.kwargText.poolclass, engineServer(url), threads, diagnostics)
       if (e) pools.push(e)
     }
   }

@@ -1,0 +1,79 @@
+/**
+ * Pools a Python app makes with a PostgreSQL driver's own pool rather than an ORM:
+ * asyncpg `create_pool` (min_size 10, max_size 10, opened at creation), psycopg 3's
+ * psycopg_pool `ConnectionPool`/`AsyncConnectionPool` (min_size 4, max_size = min_size),
+ * psycopg2's `SimpleConnectionPool`/`ThreadedConnectionPool(minconn, maxconn)` (minconn
+ * opened at creation) and peewee's `PooledPostgresqlDatabase` (max_connections 20).
+ * Each is counted once per process where the app makes it, like a SQLAlchemy engine.
+ */
+import type {EvalValue, PyCall, PyModule} from './values.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {PoolEntry} from '../../model/process.js'
+
+import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {assumedDefault, pyCandidate} from './candidate.js'
+import {asString} from './evaluate.js'
+import {append} from '../../util/arrays.js'
+import {engineServer} from './sqlalchemy.js'
+
+interface Driver {
+  callee: RegExp
+  name: string
+  ref: string
+  /** The largest the pool grows to, and the connections it opens at creation (undefined: none kept). */
+  max: {arg?: number; default?: number; kwarg: string}
+  min?: {arg?: number; default: number; kwarg: string}
+  /** When max is not given, it is min (psycopg_pool's max_size=None). */
+  maxIsMin?: boolean
+}
+
+const DRIVERS: Driver[] = [
+  // asyncpg/pool.py: `def create_pool(dsn=None, *, min_size=10, max_size=10, …)`; the pool opens min_size connections when it starts.
+  {callee: /^asyncpg\.(create_pool|pool\.create_pool|Pool)$/, max: {default: 10, kwarg: 'max_size'}, min: {default: 10, kwarg: 'min_size'}, name: 'asyncpg', ref: 'https://github.com/MagicStack/asyncpg/blob/master/asyncpg/pool.py'},
+  // psycopg_pool/base.py: `min_size: int = 4, max_size: int | None = None` (None: max_size = min_size); min_size connections are kept open.
+  {callee: /^psycopg_pool\.(Async)?ConnectionPool$/, max: {kwarg: 'max_size'}, maxIsMin: true, min: {default: 4, kwarg: 'min_size'}, name: 'psycopg_pool', ref: 'https://github.com/psycopg/psycopg/blob/master/psycopg_pool/psycopg_pool/base.py'},
+  // psycopg2/pool.py: `AbstractConnectionPool.__init__(self, minconn, maxconn, *args, **kwargs)` opens minconn connections at once.
+  {callee: /^psycopg2\.pool\.(Simple|Threaded|Persistent)ConnectionPool$/, max: {arg: 1, kwarg: 'maxconn'}, min: {arg: 0, default: 0, kwarg: 'minconn'}, name: 'psycopg2 pool', ref: 'https://github.com/psycopg/psycopg2/blob/master/lib/pool.py'},
+  // playhouse/pool.py: `PooledDatabase.__init__(self, database, max_connections=20, stale_timeout=None, timeout=None, **kwargs)`.
+  {callee: /^playhouse\.(pool|postgres_ext)\.PooledPostgresql(Ext)?Database$/, max: {default: 20, kwarg: 'max_connections'}, name: 'peewee pool', ref: 'https://github.com/coleifer/peewee/blob/master/playhouse/pool.py'},
+]
+
+function setting(c: PyCall, spec: {arg?: number; kwarg: string}): EvalValue | undefined {
+  return c.kwargs[spec.kwarg] ?? (spec.arg === undefined ? undefined : c.args[spec.arg])
+}
+
+function read(c: PyCall, file: string, driver: Driver, spec: {arg?: number; default?: number; kwarg: string}, diagnostics: Diagnostic[]): Sourced<number> | undefined {
+  const v = setting(c, spec)
+  const got = v ? pyCandidate(v, `${driver.name} ${spec.kwarg}`) : {diagnostics: []}
+  append(diagnostics, got.diagnostics)
+  if (got.value) return got.value
+  if (spec.default === undefined) return undefined
+  const dflt = sourced(spec.default, fromFile(file, c.line), [fromDefault(`${driver.name} default ${spec.kwarg}`, driver.ref)])
+  return v ? assumedDefault(dflt, v, `${driver.name} ${spec.kwarg}`) : dflt
+}
+
+export function driverPools(modules: PyModule[]): {diagnostics: Diagnostic[]; pools: PoolEntry[]} {
+  const diagnostics: Diagnostic[] = []
+  const pools: PoolEntry[] = []
+  for (const m of modules) {
+    for (const c of m.calls) {
+      const driver = DRIVERS.find((d) => d.callee.test(c.callee))
+      if (!driver) continue
+      const url = c.args[0] ?? c.kwargs.dsn ?? c.kwargs.conninfo ?? c.kwargs.database
+      if (asString(url)?.startsWith('sqlite')) continue
+      const min = driver.min ? read(c, m.file, driver, driver.min, diagnostics) : undefined
+      let max = read(c, m.file, driver, driver.max, diagnostics)
+      if (!max && driver.maxIsMin && min) max = {...min, via: [...(min.via ?? []), fromDefault(`${driver.name} max_size defaults to min_size`, driver.ref)]}
+      if (!max) {
+        diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `this ${driver.name} has no ${driver.max.kwarg} conncalc can read; its pool is not counted`, severity: 'warning'})
+        continue
+      }
+
+      const entry: PoolEntry = {database: `${driver.name} ${m.file}:${c.line}`, pool: max, server: engineServer(url)}
+      if (min && min.value > 0) entry.minOpen = min.value > max.value ? {...min, value: max.value} : min
+      pools.push(entry)
+    }
+  }
+
+  return {diagnostics, pools}
+}
