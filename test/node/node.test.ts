@@ -289,6 +289,30 @@ describe('node analyzer', () => {
     expect(a.threadsPerProcess.value).toBe(13)
   })
 
+  it('after an early return the rest of the function is the else branch; imports of styles are not read as modules', async () => {
+    const src = [
+      'import {Pool} from "pg"',
+      'import styles from "./page.module.css"',
+      'export function getClient() {',
+      '  const base = new Pool({connectionString: process.env.DATABASE_URL, max: 6})',
+      '  if (!process.env.DATABASE_REPLICA_URL) {',
+      '    return base',
+      '  }',
+      '  const replica = new Pool({connectionString: process.env.DATABASE_REPLICA_URL, max: 6})',
+      '  return {base, replica}',
+      '}',
+    ].join('\n')
+    const files = {'db.ts': src, 'package.json': pkg({pg: '^8.13.0'}), 'page.module.css': '.title { color: red }\n'}
+    // No replica URL: the function returns at line 6; the replica pool (line 8) is named, not counted: 6.
+    const a = await run('node db.ts', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg db.ts:4', 6]])
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', line: 8, message: expect.stringContaining('(line 5) does not hold')}))
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unparsable-config')
+    // With one, both pools are made: 6 + 6.
+    const r = await run('node db.ts', files, {DATABASE_REPLICA_URL: 'postgres://replica/db'})
+    expect(r.pools?.map((p) => p.pool.value)).toEqual([6, 6])
+  })
+
   it('pm2-runtime -i N runs N processes', async () => {
     const a = await run('pm2-runtime start app.js -i 3', {'app.js': '', 'package.json': pkg({pg: '8'})})
     expect(a.processesPerDyno.value).toBe(3)

@@ -127,6 +127,18 @@ const TRANSPARENT = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSSat
 const TYPE_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'implements', 'parent'])
 
 /** The child nodes of any node (ESTree keys are in source order), types left out. */
+/** A statement that always leaves its function (or module): `return`, `throw`, `process.exit()`, or a block ending in one. */
+function exits(node: N): boolean {
+  if (node.type === 'ReturnStatement' || node.type === 'ThrowStatement') return true
+  if (node.type === 'BlockStatement') return node.body.length > 0 && exits(node.body.at(-1)!)
+  if (node.type === 'ExpressionStatement' && node.expression.type === 'CallExpression') {
+    const callee = node.expression.callee
+    return callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.object.name === 'process' && callee.property.type === 'Identifier' && callee.property.name === 'exit'
+  }
+
+  return false
+}
+
 function children(node: N): N[] {
   const out: N[] = []
   for (const key in node) {
@@ -332,11 +344,35 @@ class JsEvaluator {
         return
       }
 
+      case 'BlockStatement': {
+        this.statements(node.body)
+        return
+      }
+
       default: {
         // Blocks, ifs, loops, try, switch, namespaces, labels: the statements inside (types left out).
         if (node.type.startsWith('TS') && node.type !== 'TSModuleDeclaration' && node.type !== 'TSModuleBlock') return
         for (const k of children(node)) this.visit(k)
       }
+    }
+  }
+
+  /**
+   * A list of statements. After `if (test) { …; return }` with no else (an early return or
+   * throw), the statements that follow run only when the test is false: they are read as the
+   * if's else branch, so `if (!process.env.REPLICA_URL) return client` leaves the replica pool
+   * below it to the branch that does not run here.
+   */
+  statements(list: N[]): void {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]
+      if (s.type === 'IfStatement' && !s.alternate && exits(s.consequent) && i < list.length - 1) {
+        const rest = list.slice(i + 1)
+        this.branch(s.test, () => this.visit(s.consequent), () => this.statements(rest))
+        return
+      }
+
+      this.visit(s)
     }
   }
 
@@ -1002,7 +1038,7 @@ export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule 
   if (!program) return none(parsed.diagnostics)
   const ev = new JsEvaluator(file, text, opts)
   try {
-    for (const s of program.body) ev.visit(s)
+    ev.statements(program.body)
   } catch (error) {
     if (!isExhaustion(error)) throw error
     return none([{code: 'unparsable-config', file, line: 1, message: `${TOO_DEEP}; conncalc reads nothing from this file`, severity: 'warning'}])

@@ -121,7 +121,7 @@ function settleBranches(made: Made[], diagnostics: Diagnostic[]): PoolEntry[] {
         file: m.where.split(':')[0],
         fix: `if the app runs with ${vars.join(' and ')} set, give ${vars.length === 1 ? 'it' : 'them'} (\`--env ${vars[0]}=…\` or an env file) and conncalc counts this pool on the server it points at`,
         line: Number(m.where.split(':')[1]),
-        message: `the ${m.entry.database.split(' ')[0]} pool here (${m.entry.pool.value}) is created only when \`${skipped.test}\` (line ${skipped.line}) holds; ${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value, so it is not counted`,
+        message: `the ${m.entry.database.split(' ')[0]} pool here (${m.entry.pool.value}) is created only when \`${skipped.test}\` (line ${skipped.line}) ${skipped.arm === 'else' ? 'does not hold' : 'holds'}; ${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value, so it is not counted`,
         severity: 'warning',
       })
       continue

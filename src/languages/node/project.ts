@@ -15,6 +15,8 @@ import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
 import {append} from '../../util/arrays.js'
 
+// A bundler's imports of styles, images and the like (`import s from './a.module.css'`) are not modules to read.
+const MODULE = /\.(?:[cm]?[jt]sx?|json)$/
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
 
 export class NodeProject {
@@ -93,7 +95,7 @@ export class NodeProject {
     }
 
     for (const base of bases) {
-      for (const stem of [base, base.replace(/\.([cm]?)js$/, '')]) for (const ext of EXTS) if (this.ctx.files.exists(stem + ext)) return stem + ext
+      for (const stem of [base, base.replace(/\.([cm]?)js$/, '')]) for (const ext of EXTS) if (MODULE.test(stem + ext) && this.ctx.files.exists(stem + ext)) return stem + ext
     }
 
     return undefined
