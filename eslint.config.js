@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', 'test/bench/**/*.js', 'test/corpus/**/*.js'],
+    files: ['bin/**/*.js', 'test/bench/**/*.js', 'test/helpers/**/*.js', 'test/corpus/**/*.js'],
     languageOptions: {
       globals: {
         Buffer: 'readonly',
@@ -22,6 +22,7 @@ export default tseslint.config(
         console: 'readonly',
         performance: 'readonly',
         process: 'readonly',
+        setImmediate: 'readonly',
         setTimeout: 'readonly',
       },
     },

@@ -1,6 +1,7 @@
 import type {JsonProcessType, JsonReport} from '../../src/model/report.js'
 import {spawn, spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+import {MessageChannel, type MessagePort, receiveMessageOnPort, Worker} from 'node:worker_threads'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))
@@ -11,14 +12,22 @@ export interface CliResult {
   stdout: string
 }
 
-/** Run bin/run.js as a user would, colour off and a fixed width so output is byte-stable. */
-export function runCli(args: string[], options: {cwd?: string; env?: Record<string, string>; input?: string} = {}): CliResult {
-  const env: Record<string, string> = {COLUMNS: '100', NO_COLOR: '1', PATH: process.env.PATH ?? ''}
+export interface CliOptions {
+  cwd?: string
+  env?: Record<string, string>
+  input?: string
+}
+
+/** The environment a test's conncalc runs with (and nothing else): colour off, a fixed width, so output is byte-stable. */
+const cliEnv = (env: Record<string, string> = {}): Record<string, string> => ({COLUMNS: '100', NO_COLOR: '1', PATH: process.env.PATH ?? '', ...env})
+
+/** Run bin/run.js as a user would, in a process of its own: for what only a real process shows (exit codes, streams, start-up). */
+export function runCli(args: string[], options: CliOptions = {}): CliResult {
   // `node -- bin/run.js` as the shebang runs it (see bin/run.js).
   const r = spawnSync(process.execPath, ['--', `${ROOT}bin/run.js`, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
-    env: {...env, ...options.env},
+    env: cliEnv(options.env),
     input: options.input ?? '',
     maxBuffer: 1 << 30, // large reports: spawnSync's 1 MiB default would kill the child
     timeout: 60_000,
@@ -31,8 +40,53 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
  * API) runs in the test process and must answer while conncalc waits.
  */
 export function runCliAsync(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<CliResult> {
-  const env: Record<string, string> = {COLUMNS: '100', NO_COLOR: '1', PATH: process.env.PATH ?? ''}
-  return spawnNode(['--', `${ROOT}bin/run.js`, ...args], {cwd: options.cwd ?? ROOT, env: {...env, ...options.env}})
+  return spawnNode(['--', `${ROOT}bin/run.js`, ...args], {cwd: options.cwd ?? ROOT, env: cliEnv(options.env)})
+}
+
+let worker: undefined | {flag: Int32Array; port: MessagePort; thread: Worker}
+
+/**
+ * runCli without starting a process: the same bundle (dist/main.js) run the way
+ * bin/run.js runs it — same argv, exactly the same environment, working directory,
+ * standard output and error kept apart, exit code (process.exitCode, or 1 and the
+ * stack for an uncaught error) — in a worker thread that loads it once per test
+ * file. Each spawned conncalc costs ~0.3 s of CPU before it does anything: tests of
+ * what a command computes and prints use this; what only a process shows (exit
+ * status as the shell sees it, a process-wide warning, start-up, signals, stdin)
+ * stays with runCli. conncalc reads no stdin, so there is none here.
+ */
+export function runCliInProcess(args: string[], options: Omit<CliOptions, 'input'> = {}): CliResult {
+  worker ??= startWorker()
+  const {flag, port, thread} = worker
+  const cwd = process.cwd()
+  // A worker thread cannot chdir; it sees this process's working directory.
+  process.chdir(options.cwd ?? ROOT)
+  try {
+    Atomics.store(flag, 0, 0)
+    port.postMessage({args, env: cliEnv(options.env)})
+    if (Atomics.wait(flag, 0, 0, 60_000) === 'timed-out') {
+      void thread.terminate()
+      worker = undefined
+      return {code: null, stderr: '', stdout: ''} // as spawnSync reports a run it killed at its timeout
+    }
+
+    const answer = receiveMessageOnPort(port)?.message as ({error?: string} & CliResult) | undefined
+    if (!answer || answer.error !== undefined) throw new Error(`conncalc's bundle did not load in the test worker: ${answer?.error ?? 'no answer'}`)
+    return {code: answer.code, stderr: answer.stderr, stdout: answer.stdout}
+  } finally {
+    process.chdir(cwd)
+  }
+}
+
+function startWorker(): {flag: Int32Array; port: MessagePort; thread: Worker} {
+  const flag = new Int32Array(new SharedArrayBuffer(4))
+  const {port1, port2} = new MessageChannel()
+  // A worker's stack is 4 MB unless told; a process's main thread has V8's ~1 MB, so deep
+  // recursion that would overflow for a user must not pass here (1 MB less Node's 192 KB reserve).
+  const thread = new Worker(new URL('cli-worker.js', import.meta.url), {resourceLimits: {stackSizeMb: 1}, transferList: [port2], workerData: {flag, port: port2}})
+  // The test file's process exits when its tests are done, whatever the worker holds.
+  thread.unref()
+  return {flag, port: port1, thread}
 }
 
 /** `node NODE_ARGS` with exactly `env`, its output collected, without blocking this process (60 s bound). */
@@ -48,9 +102,9 @@ export function spawnNode(nodeArgs: string[], options: {cwd: string; env: Record
   })
 }
 
-/** `conncalc … --json`, parsed. */
-export function runJson<T = Record<string, unknown>>(args: string[], options: Parameters<typeof runCli>[1] = {}): CliResult & {json: T} {
-  const r = runCli([...args, '--json'], options)
+/** `conncalc … --json`, parsed (run in process: runCliInProcess). */
+export function runJson<T = Record<string, unknown>>(args: string[], options: Parameters<typeof runCliInProcess>[1] = {}): CliResult & {json: T} {
+  const r = runCliInProcess([...args, '--json'], options)
   let json: T
   try {
     json = JSON.parse(r.stdout) as T
