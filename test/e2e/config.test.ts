@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {configJsonSchema} from '../../src/model/config.js'
-import {fixture, ROOT, runCli, runJson} from '../helpers/cli.js'
+import {fixture, ROOT, runCli, runCliInProcess, runJson} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
 interface JsonReport {
@@ -79,7 +79,7 @@ describe('config file: found in the app root, flags override it', () => {
     const {json} = runJson<JsonReport>(['plan', '--procfile', join(dir, 'Procfile')])
     expect(type(json, 'web')).toMatchObject({threadsPerProcess: 2})
     expect(json.total).toBe(2 * 4 * 2 + 5)
-    expect(runCli(['plan', '--procfile', join(dir, 'Procfile'), '--explain']).stdout).toMatch(/processes per dyno\s+4\s+\S*conncalc\.yml:5/)
+    expect(runCliInProcess(['plan', '--procfile', join(dir, 'Procfile'), '--explain']).stdout).toMatch(/processes per dyno\s+4\s+\S*conncalc\.yml:5/)
   })
 
   it('extras replace what conncalc found or assumed outside the pools, sourced to their line', () => {
@@ -96,7 +96,7 @@ describe('config file: found in the app root, flags override it', () => {
     const {json} = runJson<JsonReport>(['plan', '--procfile', join(dir, 'Procfile'), '--scale', 'web=2', 'worker=1'])
     expect(type(json, 'web')).toMatchObject({connectionsPerDyno: 8, connectionsPerProcess: 4, extraPerDyno: 0, extraPerProcess: 1})
     expect(json.diagnostics.map((d) => d.code)).not.toContain('fork-disconnect-missing')
-    expect(runCli(['plan', '--procfile', join(dir, 'Procfile'), '--explain']).stdout).toMatch(/\+ per process\s+1\s+connections outside the pool, as given: \S*conncalc\.yml:4/)
+    expect(runCliInProcess(['plan', '--procfile', join(dir, 'Procfile'), '--explain']).stdout).toMatch(/\+ per process\s+1\s+connections outside the pool, as given: \S*conncalc\.yml:4/)
     // The flag form, and the flag wins over the file.
     const flag = runJson<JsonReport>(['plan', '--procfile', join(dir, 'Procfile'), '--scale', 'web=2', 'worker=1', '--assume', 'web.extras=0:2'])
     expect(type(flag.json, 'web')).toMatchObject({connectionsPerDyno: 8, extraPerDyno: 2, extraPerProcess: 0})
@@ -125,7 +125,7 @@ describe('config file errors point at the file, line and key, and exit 2', () =>
   for (const [what, files, message] of cases) {
     it(what, () => {
       const dir = app(files)
-      const r = runCli(['plan'], {cwd: dir})
+      const r = runCliInProcess(['plan'], {cwd: dir})
       expect(r.code).toBe(2)
       expect(r.stderr).toMatch(message)
       expect(r.stderr).not.toMatch(/\n\s+at /)
@@ -149,7 +149,7 @@ describe('config file errors point at the file, line and key, and exit 2', () =>
   it('a password in a config env value never reaches the output', () => {
     const dir = app({'conncalc.yml': 'plan: standard-0\nscale: {web: 1, worker: 1}\nenv:\n  DATABASE_URL: postgres://shop:hunter2@db.example.com:5432/shop\n  RAILS_MAX_THREADS: lots\n'})
     for (const format of ['table', 'markdown', 'json', 'github', 'svg']) {
-      const r = runCli(['plan', '--format', format, '--explain'], {cwd: dir, env: {GITHUB_ACTIONS: 'true'}})
+      const r = runCliInProcess(['plan', '--format', format, '--explain'], {cwd: dir, env: {GITHUB_ACTIONS: 'true'}})
       expect(r.stdout + r.stderr, format).not.toContain('hunter2')
     }
   })

@@ -4,11 +4,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runCli} from '../helpers/cli.js'
+import {fixture, runCli, runCliInProcess} from '../helpers/cli.js'
 
 // Odd but real input: encodings, endings, files that are not files, nesting past any real app.
 // Each gets a clear message (or is read), an exit code in {0, 1, 2}, and never hangs: runCli's
-// timeout kills a hung child, which then has no exit code.
+// timeout kills a hung child, which then has no exit code. What could block, hang or overflow
+// the stack (FIFOs, deep nesting, huge inputs) runs in a process of its own, as a user's does;
+// the rest in process (runCliInProcess: the same bundle, output and exit code).
 
 const app = (files: Record<string, Buffer | string>): string => {
   const dir = mkdtempSync(join(tmpdir(), 'conncalc-odd-'))
@@ -33,7 +35,7 @@ const mkfifo = (path: string): void => {
 describe('Procfile encodings', () => {
   it.each(['le', 'be'] as const)('UTF-16%s with a byte-order mark (PowerShell `>`) is read, with a warning that Heroku would not read it', (order) => {
     const dir = app({Procfile: utf16('web: gunicorn app:app --workers 3\r\nworker: celery -A app worker --concurrency 4\r\n', order)})
-    const r = runCli(['plan', '--limit', '100', '--json'], {cwd: dir})
+    const r = runCliInProcess(['plan', '--limit', '100', '--json'], {cwd: dir})
     expect(r.code).toBe(0)
     const json = JSON.parse(r.stdout) as {diagnostics: {code: string; message: string}[]; processTypes: {name: string; processesPerDyno: number}[]}
     // gunicorn --workers 3 → 3 processes; celery --concurrency 4 → 4 (prefork children).
@@ -42,7 +44,7 @@ describe('Procfile encodings', () => {
   })
 
   it('UTF-16 without a byte-order mark is exit 2, saying so', () => {
-    const r = runCli(['plan', '--limit', '100'], {cwd: app({Procfile: utf16('web: gunicorn app:app\n', 'le', false)})})
+    const r = runCliInProcess(['plan', '--limit', '100'], {cwd: app({Procfile: utf16('web: gunicorn app:app\n', 'le', false)})})
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('is UTF-16 without a byte-order mark')
     expect(r.stderr).toContain('save it as UTF-8')
@@ -52,14 +54,14 @@ describe('Procfile encodings', () => {
 describe('conncalc.yml', () => {
   it('a key written twice is exit 2 naming both lines', () => {
     const dir = app({'Procfile': 'web: gunicorn app:app\n', 'conncalc.yml': 'plan: standard-0\nreserve: 2\nplan: essential-0\n'})
-    const r = runCli(['plan'], {cwd: dir})
+    const r = runCliInProcess(['plan'], {cwd: dir})
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('conncalc.yml:3: plan is set again (first on line 1)')
   })
 
   it('a key written twice inside an app entry too', () => {
     const dir = app({'a/Procfile': 'web: gunicorn app:app\n', 'conncalc.yml': 'plan: standard-0\napps:\n  - name: a\n    procfile: a/Procfile\n    name: b\n'})
-    const r = runCli(['plan'], {cwd: dir})
+    const r = runCliInProcess(['plan'], {cwd: dir})
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('conncalc.yml:5: name is set again (first on line 3)')
   })
@@ -116,7 +118,7 @@ describe('counts a server would refuse', () => {
     const dir = app({})
     cpSync(fixture('rails-7-2'), dir, {recursive: true})
     writeFileSync(join(dir, 'config/puma.rb'), 'threads -5, -5\nworkers 2\n')
-    const r = runCli(['plan', '--limit', '20'], {cwd: dir})
+    const r = runCliInProcess(['plan', '--limit', '20'], {cwd: dir})
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('config/puma.rb:1: warning: web: threads per process is -5, which the server would not start with; conncalc assumes 1 [unknown-config-value]')
     // 2 workers × min(pool 5, 1 thread) = 2 connections on the one web dyno.

@@ -6,7 +6,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {escapeData, escapeProperty} from '../../src/render/github.js'
 import {allocateCells} from '../../src/render/text.js'
-import {fixture, runCli} from '../helpers/cli.js'
+import {fixture, runCli, runCliInProcess} from '../helpers/cli.js'
 
 const RAILS = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
 const OVER = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=4', 'worker=1']
@@ -17,14 +17,14 @@ afterAll(() => {
 
 describe('--format table: the stacked bar of the limit used per type', () => {
   it('one segment per type, then what is free; byte-stable without colour', () => {
-    const r = runCli(RAILS)
+    const r = runCliInProcess(RAILS)
     expect(r.stdout).toContain(
       ['total 17 of 20  85%  warning', '████████████████████████▓▓▓▓▓▓▓▓▓▓░░░░░░', '█ web 12  ▓ worker 5  ░ free 3', 'headroom 3   ceiling 27 (if every pool fills)   deploy peak 18'].join('\n'),
     )
   })
 
   it('over the limit, the bar stands for the total and ┃ marks the limit', () => {
-    const r = runCli([...OVER, '--reserve', '2'])
+    const r = runCliInProcess([...OVER, '--reserve', '2'])
     expect(r.stdout).toContain('█ web 24  ▓ worker 5  ▒ reserve 2  ┃ limit 20 (over by 11)')
     const bar = r.stdout.split('\n').find((l) => l.includes('┃') && !l.includes('limit'))!
     expect([...bar]).toHaveLength(40)
@@ -33,12 +33,12 @@ describe('--format table: the stacked bar of the limit used per type', () => {
 
   it("types behind Heroku's server-side pool fill the bar with what the pooler opens, not their client connections", () => {
     const args = ['plan', '--procfile', `${fixture('server-pooling')}/Procfile`, '--scale', 'web=20', 'worker=1', '--plan', 'standard-0']
-    const r = runCli(args)
+    const r = runCliInProcess(args)
     // 300 client connections go to the pooler, which opens 90 (75% of 120): the total is 100 of 120, not over.
     expect(r.stdout).toContain('total 100 of 120  83%  warning\n')
     expect(r.stdout).toContain('█ worker 10  ▓ pooler (web) 90  ░ free 20\n')
     expect(r.stdout).not.toContain('over by')
-    expect(runCli([...args, '--format', 'markdown']).stdout).toContain('- **by type**: worker 10 (8%), pooler (web) 90 (75%)\n')
+    expect(runCliInProcess([...args, '--format', 'markdown']).stdout).toContain('- **by type**: worker 10 (8%), pooler (web) 90 (75%)\n')
   })
 
   it('cells add up exactly and a small segment never vanishes', () => {
@@ -49,14 +49,14 @@ describe('--format table: the stacked bar of the limit used per type', () => {
 
   it('colours only when asked (FORCE_COLOR) and never under NO_COLOR', () => {
     const ESC = String.fromCodePoint(27)
-    expect(runCli(RAILS).stdout).not.toContain(`${ESC}[`)
-    expect(runCli(RAILS, {env: {FORCE_COLOR: '1', NO_COLOR: ''}}).stdout).toContain(`${ESC}[`)
+    expect(runCliInProcess(RAILS).stdout).not.toContain(`${ESC}[`)
+    expect(runCliInProcess(RAILS, {env: {FORCE_COLOR: '1', NO_COLOR: ''}}).stdout).toContain(`${ESC}[`)
   })
 })
 
 describe('--format markdown', () => {
   it('the same report as a table and a list, fit for a PR comment', () => {
-    const r = runCli([...RAILS, '--format', 'markdown'])
+    const r = runCliInProcess([...RAILS, '--format', 'markdown'])
     expect(r.code).toBe(0)
     expect(r.stdout).toBe(
       [
@@ -87,8 +87,8 @@ describe('--format markdown', () => {
 
   it('marks assumed numbers * as the table does, with the legend', () => {
     // Django app, no --scale: 1 web dyno assumed; gunicorn workers from WEB_CONCURRENCY unset → assumed
-    const table = runCli(['plan', '--procfile', 'test/fixtures/django-gunicorn-celery/Procfile', '--plan', 'essential-0'])
-    const md = runCli(['plan', '--procfile', 'test/fixtures/django-gunicorn-celery/Procfile', '--plan', 'essential-0', '--format', 'markdown'])
+    const table = runCliInProcess(['plan', '--procfile', 'test/fixtures/django-gunicorn-celery/Procfile', '--plan', 'essential-0'])
+    const md = runCliInProcess(['plan', '--procfile', 'test/fixtures/django-gunicorn-celery/Procfile', '--plan', 'essential-0', '--format', 'markdown'])
     const web = /^web +(\S+) +(\S+) +(\S+) /m.exec(table.stdout)!
     expect(web[2]).toMatch(/\*$/)
     expect(md.stdout).toContain(`| web | ${web[1]} | ${web[2].replace('*', '\\*')} | ${web[3].replace('*', '\\*')} |`)
@@ -96,7 +96,7 @@ describe('--format markdown', () => {
   })
 
   it('keeps the exit code, lists suggestions, and escapes table cells', () => {
-    const r = runCli([...OVER, '--format', 'markdown', '--suggest'])
+    const r = runCliInProcess([...OVER, '--format', 'markdown', '--suggest'])
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('### What would make it fit')
     expect(r.stdout).toContain('- move to plan essential-2 (limit 40): 29 of 40 (73%), deploy peak 30.')
@@ -106,8 +106,8 @@ describe('--format markdown', () => {
 
 describe('--format json', () => {
   it('is the --json report', () => {
-    const a = runCli([...RAILS, '--format', 'json'])
-    const b = runCli([...RAILS, '--json'])
+    const a = runCliInProcess([...RAILS, '--format', 'json'])
+    const b = runCliInProcess([...RAILS, '--json'])
     expect(a.code).toBe(0)
     expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout))
   })
@@ -120,7 +120,7 @@ describe('--format github and GITHUB_ACTIONS', () => {
   })
 
   it('prints one workflow command per diagnostic, with the file relative to the repository, and a summary', () => {
-    const r = runCli(['plan', '--procfile', fixture('ruby-unparsable/Procfile'), '--plan', 'essential-0', '--format', 'github'])
+    const r = runCliInProcess(['plan', '--procfile', fixture('ruby-unparsable/Procfile'), '--plan', 'essential-0', '--format', 'github'])
     const lines = r.stdout.trim().split('\n')
     expect(lines[0]).toMatch(/^::warning file=test\/fixtures\/ruby-unparsable\/config\/puma\.rb,line=\d+,title=conncalc unparsable-config::/)
     expect(lines.at(-1)).toMatch(/^::notice title=conncalc::\d+ of 20 connections \(\d+%25\), \w+; deploy peak \d+$/)
@@ -128,7 +128,7 @@ describe('--format github and GITHUB_ACTIONS', () => {
   })
 
   it('a multi-line message stays on one line (fix: on %0A)', () => {
-    const r = runCli([...OVER, '--format', 'github'])
+    const r = runCliInProcess([...OVER, '--format', 'github'])
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('::error title=conncalc over-limit::29 connections needed, plan essential-0 allows 20: new connections will fail with "FATAL: too many connections"%0Afix: ')
   })
@@ -138,7 +138,7 @@ describe('--format github and GITHUB_ACTIONS', () => {
     expect(r.stdout).toContain('total 17 of 20')
     expect(r.stdout).not.toContain('::warning')
     expect(r.stderr).toContain('::warning title=conncalc near-limit::17 of 20 connections (85%25) on plan essential-0')
-    expect(runCli(RAILS).stderr).toBe('')
+    expect(runCliInProcess(RAILS).stderr).toBe('')
   })
 })
 
@@ -151,7 +151,7 @@ describe('--format svg', () => {
   }
 
   it('is well-formed SVG with a segment per type, the limit and the deploy peak', () => {
-    const r = runCli([...RAILS, '--format', 'svg'])
+    const r = runCliInProcess([...RAILS, '--format', 'svg'])
     expect(r.code).toBe(0)
     const svg = parse(r.stdout).svg
     expect(svg['@_width']).toBe('640')
@@ -164,7 +164,8 @@ describe('--format svg', () => {
   })
 
   it('is deterministic and escapes text (app names, paths)', () => {
-    const a = runCli(['plan', '--format', 'svg'], {cwd: fixture('capacity/shared-db')})
+    // Two processes (the test's worker and a new one): nothing in the output depends on the run.
+    const a = runCliInProcess(['plan', '--format', 'svg'], {cwd: fixture('capacity/shared-db')})
     const b = runCli(['plan', '--format', 'svg'], {cwd: fixture('capacity/shared-db')})
     expect(a.stdout).toBe(b.stdout)
     expect(parse(a.stdout).svg.rect.filter((x) => x.title).map((x) => x.title)).toEqual(['storefront web: 48', 'storefront worker: 15', 'admin web: 20', 'deploy peak: 84'])
@@ -174,7 +175,7 @@ describe('--format svg', () => {
     const dir = mkdtempSync(join(tmpdir(), 'conncalc-svg-'))
     temps.push(dir)
     const out = join(dir, 'docs', 'budget.svg')
-    const r = runCli([...OVER, '--format', 'svg', '--output', out])
+    const r = runCliInProcess([...OVER, '--format', 'svg', '--output', out])
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     const svg = parse(readFileSync(out, 'utf8')).svg
@@ -186,7 +187,7 @@ describe('--format svg', () => {
   })
 
   it('names the Procfile, the plan and its limit', () => {
-    const texts = parse(runCli([...RAILS, '--format', 'svg']).stdout).svg.text.map((t) => (typeof t === 'string' ? t : t['#text']))
+    const texts = parse(runCliInProcess([...RAILS, '--format', 'svg']).stdout).svg.text.map((t) => (typeof t === 'string' ? t : t['#text']))
     expect(texts).toContain('examples/rails/Procfile · plan essential-0 (limit 20, secondary source)')
   })
 })

@@ -4,13 +4,13 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {wrapLine} from '../../src/render/wrap.js'
-import {fixture, ROOT, runCli} from '../helpers/cli.js'
+import {fixture, ROOT, runCli, runCliInProcess} from '../helpers/cli.js'
 
 // The README's example: web 2 dynos × 2 Puma workers × min(pool 5, 3 threads) = 12,
 // worker 1 × 1 × min(5, 5) = 5, release 1 (deploy peak only): 17 of essential-0's 20.
 const RAILS = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
 /** What a terminal of `columns` shows (OCLIF_COLUMNS pins the width, as for oclif's own help). */
-const at = (columns: number, args = RAILS) => runCli(args, {env: {OCLIF_COLUMNS: String(columns)}})
+const at = (columns: number, args = RAILS) => runCliInProcess(args, {env: {OCLIF_COLUMNS: String(columns)}})
 const chars = (line: string): number => [...line].length
 /** Lines wider than the terminal, other than one unbreakable word (a URL) on its own. */
 const tooWide = (text: string, width: number): string[] => text.split('\n').filter((l) => chars(l) > width && l.trim().includes(' '))
@@ -92,7 +92,7 @@ describe('the table view fits the terminal', () => {
     // A Rails 4.2 Puma master that preloads keeps its connection after boot (ActiveRecord < 5.2):
     // that per-dyno +1 is an assumption, marked on conn/dyno at full width (2 × 5 + 1 = 11*).
     const args = ['plan', '--procfile', `${fixture('fork-rails-4-2-puma')}/Procfile`, '--plan', 'standard-0']
-    const full = runCli(args).stdout
+    const full = runCliInProcess(args).stdout
     const web = full.split('\n').find((l) => l.startsWith('web '))!
     expect(web.split(/\s+/)[8]).toMatch(/\*$/) // conn/dyno
     expect(web.split(/\s+/)[9]).not.toMatch(/\*$/) // connections
@@ -103,8 +103,9 @@ describe('the table view fits the terminal', () => {
 
 describe('not a terminal: byte-stable, whatever the width', () => {
   it('a pipe ignores COLUMNS (CI logs and the README example never change)', () => {
+    // A pipe in a process of its own, as CI has it.
     const piped = runCli(RAILS, {env: {COLUMNS: '60'}}).stdout
-    expect(piped).toBe(runCli(RAILS, {env: {COLUMNS: '200'}}).stdout)
+    expect(piped).toBe(runCliInProcess(RAILS, {env: {COLUMNS: '200'}}).stdout)
     expect(piped).toContain('proc/dyno  threads')
     expect(readFileSync('README.md', 'utf8')).toContain(piped.split('\n').slice(2, 6).join('\n'))
   })
@@ -114,7 +115,7 @@ describe('not a terminal: byte-stable, whatever the width', () => {
     temps.push(dir)
     const out = join(dir, 'budget.txt')
     expect(at(60, [...RAILS, '--output', out]).code).toBe(0)
-    expect(readFileSync(out, 'utf8')).toBe(runCli(RAILS).stdout)
+    expect(readFileSync(out, 'utf8')).toBe(runCliInProcess(RAILS).stdout)
   })
 })
 
@@ -142,9 +143,9 @@ describe('paths are shown relative to the working folder', () => {
     cpSync(join(ROOT, 'examples/rails'), join(base, 'app'), {recursive: true})
     mkdirSync(join(base, 'ci'))
     const args = ['plan', '--procfile', '../app/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
-    const table = runCli(args, {cwd: join(base, 'ci')})
+    const table = runCliInProcess(args, {cwd: join(base, 'ci')})
     expect(table.stdout.split('\n')[0]).toBe('conncalc plan ../app/Procfile · plan essential-0 (limit 20, secondary source)')
-    const svg = runCli([...args, '--format', 'svg'], {cwd: join(base, 'ci')})
+    const svg = runCliInProcess([...args, '--format', 'svg'], {cwd: join(base, 'ci')})
     expect(svg.stdout).toContain('>../app/Procfile · plan essential-0 (limit 20, secondary source)</text>')
     expect(table.stdout + svg.stdout).not.toContain(base)
   })
