@@ -1,29 +1,34 @@
-import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
-import {pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
-import {ROOT, runCli} from '../helpers/cli.js'
+import {ROOT, runCli, runCliInProcess} from '../helpers/cli.js'
 
 const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {version: string}).version
 
+// In each table the first row runs in a process of its own (exit code and streams as a shell
+// sees them), the rest in process (runCliInProcess: the same bundle, output and exit code).
+const firstSpawned = <T>(table: readonly T[], row: T) => (row === table[0] ? runCli : runCliInProcess)
+
 describe('the conventions of oclif CLIs', () => {
-  it.each([['help'], ['-h'], ['--help']])('`conncalc %s` lists the commands', (arg) => {
-    const r = runCli([arg])
+  const helps = ['help', '-h', '--help']
+  it.each(helps)('`conncalc %s` lists the commands', (arg) => {
+    const r = firstSpawned(helps, arg)([arg])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^USAGE\n {2}\$ conncalc \[COMMAND\]$/m)
     expect(r.stdout).toMatch(/^ {2}plan {4}Compute the app's PostgreSQL connection budget/m)
     expect(r.stderr).toBe('')
   })
 
-  it.each([[['help', 'plan']], [['plan', '-h']], [['plan', '--help']]])('`conncalc %s` shows the plan command', (argv) => {
-    const r = runCli(argv)
+  const planHelps = [['help', 'plan'], ['plan', '-h'], ['plan', '--help']]
+  it.each([...planHelps.map((argv) => [argv])])('`conncalc %s` shows the plan command', (argv) => {
+    const r = firstSpawned(planHelps, argv)(argv)
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^ {2}\$ conncalc plan \[--json\]/m)
     expect(r.stdout).toContain('-f, --procfile=<value>')
     expect(r.stderr).toBe('')
   })
 
+  // All spawned: bin/run.js answers these itself.
   it.each([['version'], ['-v'], ['--version']])('`conncalc %s` prints the version', (arg) => {
     const r = runCli([arg])
     expect(r.code).toBe(0)
@@ -31,16 +36,17 @@ describe('the conventions of oclif CLIs', () => {
   })
 
   it("bin/run.js's quick `--version` prints exactly what oclif itself prints", () => {
-    // bin/run.js answers --version without loading oclif; dist/main.js's execute is oclif's answer.
-    const viaOclif = spawnSync(process.execPath, ['--input-type=module', '-e', `process.argv = [process.execPath, 'run.js', '--version']; const {execute} = await import(${JSON.stringify(`${ROOT}dist/main.js`)}); await execute({dir: ${JSON.stringify(pathToFileURL(`${ROOT}bin/run.js`).href)}})`], {encoding: 'utf8'})
-    expect(viaOclif.status).toBe(0)
+    // bin/run.js answers --version without loading oclif; dist/main.js's execute (which
+    // runCliInProcess calls as bin/run.js would) is oclif's answer.
+    const viaOclif = runCliInProcess(['--version'])
+    expect(viaOclif.code).toBe(0)
     expect(viaOclif.stdout).toMatch(/^conncalc\//)
     expect(runCli(['--version']).stdout).toBe(viaOclif.stdout)
   })
 })
 
 describe('a usage error is one line and a hint', () => {
-  it.each([
+  const usageErrors: [string[], string, string][] = [
     [['pln'], 'unknown command "pln"', 'did you mean plan, plans? (conncalc help lists the commands)'],
     [['help', 'pln'], 'unknown command "pln"', 'did you mean plan, plans? (conncalc help lists the commands)'],
     [['sacle', 'web=2'], 'unknown command "sacle"', 'did you mean scale? (conncalc help lists the commands)'],
@@ -54,8 +60,9 @@ describe('a usage error is one line and a hint', () => {
     [['plan', '--plan'], '--plan expects a value', 'conncalc plan --help describes --plan'],
     [['plan', 'web=2'], 'unexpected argument web=2', 'a formation goes in --scale: conncalc plan --scale web=2'],
     [['plans', 'extra'], 'unexpected argument extra', 'conncalc plans takes flags only; conncalc plans --help lists them'],
-  ])('conncalc %j', (argv, message, hint) => {
-    const r = runCli(argv)
+  ]
+  it.each(usageErrors)('conncalc %j', (argv, message, hint) => {
+    const r = firstSpawned(usageErrors.map((row) => row[0]), argv)(argv)
     expect(r.code).toBe(2)
     expect(r.stderr).toBe(`conncalc: ${message}\n  hint: ${hint}\n`)
     expect(r.stdout).toBe('')
@@ -63,7 +70,7 @@ describe('a usage error is one line and a hint', () => {
 })
 
 describe('under --json every failure is the documented JSON error on standard output, and nothing else', () => {
-  it.each([
+  const failures: [string[], string][] = [
     [['plan', '--bogus'], 'unknown flag --bogus'],
     [['pln'], 'unknown command "pln"'],
     [['plan', '--limit', '0'], '--limit: expected an integer greater than or equal to 1 but received: 0'],
@@ -71,8 +78,9 @@ describe('under --json every failure is the documented JSON error on standard ou
     [['scale', 'web=2', '--format', 'pdf'], '--format pdf is not one of table, markdown, json, github, svg'],
     // No Procfile and no language buildpack's files either, so no default web process: say both.
     [['plan', '--procfile', 'no/such/Procfile'], `no Procfile at ${ROOT}no/such/Procfile, and no language buildpack was detected (no Gemfile, package.json, requirements.txt, pom.xml, composer.json or go.mod), so there is no default web process either`],
-  ])('conncalc %j --json', (argv, message) => {
-    const r = runCli([...argv, '--json'])
+  ]
+  it.each(failures)('conncalc %j --json', (argv, message) => {
+    const r = firstSpawned(failures.map((row) => row[0]), argv)([...argv, '--json'])
     expect(r.code).toBe(2)
     expect(r.stderr).toBe('')
     const json = JSON.parse(r.stdout) as {error: {exitCode: number; hint: string; message: string}}

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {runPlan} from '../../src/app/plan.js'
 import {type InputFlags, resolveRequest} from '../../src/app/request.js'
 import {applyChange} from '../../src/suggest/suggest.js'
-import {fixture, ROOT, runCli, runJson} from '../helpers/cli.js'
+import {fixture, ROOT, runCliInProcess, runJson} from '../helpers/cli.js'
 
 interface JsonReport {
   deployMoments: {app: null | string; extra: number; kind: string; peak: number}[]
@@ -26,7 +26,7 @@ describe('autoscaling ranges', () => {
     expect(code).toBe(0)
     expect(type(json, 'web')).toMatchObject({connections: 60, dynoRange: {max: 10, min: 2}, dynos: 10})
     expect(json.total).toBe(65)
-    const text = runCli(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2..10', 'worker=1'])
+    const text = runCliInProcess(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2..10', 'worker=1'])
     expect(text.stdout).toMatch(/^web\s+puma\s+2\.\.10\s+2\s+3\s+5\s+0\s+3\s+6\s+60\s+19$/m)
     expect(text.stdout).toContain('web autoscales 2..10: budgeted at the max, 10 dynos')
   })
@@ -54,7 +54,7 @@ describe('deploy peaks', () => {
       ['preboot', 29],
     ])
     expect(json.deployPeak).toBe(29)
-    const text = runCli(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--preboot'])
+    const text = runCliInProcess(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--preboot'])
     // Ceiling: 2 web dynos × (2 workers × pool 5 + 1 Puma master while booting) + 1 worker × pool 5 = 27.
     expect(text.stdout).toContain('headroom 103   ceiling 27 (if every pool fills)   deploy peak 29')
     expect(text.stdout).toContain('  peak during the preboot overlap (a second set of web dynos adds 12); release phase 18')
@@ -65,7 +65,7 @@ describe('deploy peaks', () => {
     expect(r.json).toMatchObject({deployPeak: 29, status: 'ok', total: 17})
     expect(r.json.diagnostics[0]).toMatchObject({code: 'deploy-over-limit', severity: 'error'})
     expect(r.code).toBe(1)
-    expect(runCli(['plan', '--procfile', RAILS, '--limit', '25', '--scale', 'web=2', 'worker=1', '--no-preboot']).code).toBe(0)
+    expect(runCliInProcess(['plan', '--procfile', RAILS, '--limit', '25', '--scale', 'web=2', 'worker=1', '--no-preboot']).code).toBe(0)
   })
 
   it('preboot from the config file, overridden by --no-preboot', () => {
@@ -129,9 +129,9 @@ describe('plan --suggest: every suggestion really fits when applied', () => {
   it('the flags in each "how" give the same answer from the command line', async () => {
     const app = ['plan', '--procfile', RAILS, '--scale', 'web=4', 'worker=1']
     const base = [...app, '--plan', 'essential-0']
-    expect(runCli(base).code).toBe(1)
-    expect(runCli([...app, '--plan', 'essential-2']).code).toBe(0)
-    expect(runCli([...base, '--scale', 'web=2']).code).toBe(0)
+    expect(runCliInProcess(base).code).toBe(1)
+    expect(runCliInProcess([...app, '--plan', 'essential-2']).code).toBe(0)
+    expect(runCliInProcess([...base, '--scale', 'web=2']).code).toBe(0)
     // The threads suggestion through the real env var: RAILS_MAX_THREADS drives Puma's threads and the pool.
     const {report} = await runPlan(await resolveRequest({plan: 'essential-0', procfile: RAILS, scale: ['web=4', 'worker=1']}), {suggest: true})
     const threads = report.suggestions!.items.find((s) => s.kind === 'threads' && s.processType === 'web')!
@@ -143,7 +143,7 @@ describe('plan --suggest: every suggestion really fits when applied', () => {
 
   it('prints them as a list, and JSON has them as data', () => {
     const args = ['plan', '--procfile', RAILS, '--plan', 'essential-0', '--scale', 'web=4', 'worker=1', '--suggest']
-    const r = runCli(args)
+    const r = runCliInProcess(args)
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('what would make it fit (limit 20, deploy peak included):')
     expect(r.stdout).toContain('  - move to plan essential-2 (limit 40): 29 of 40 (73%), deploy peak 30')
@@ -164,7 +164,7 @@ describe('plan --suggest: every suggestion really fits when applied', () => {
   it('when it already fits, there is nothing to change', () => {
     const r = runJson<JsonReport>(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--suggest'])
     expect(r.json.suggestions).toEqual({goal: 'fit', items: [], needed: false})
-    expect(runCli(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--suggest']).stdout).toContain('fits: nothing to change')
+    expect(runCliInProcess(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--suggest']).stdout).toContain('fits: nothing to change')
   })
 
   it('without a plan or limit, suggests the smallest plan for the deploy peak', () => {

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runCli, runJson} from '../helpers/cli.js'
+import {fixture, runCli, runCliInProcess, runJson} from '../helpers/cli.js'
 
 interface JsonProcessType {
   ceiling: number
@@ -74,7 +74,7 @@ describe('conncalc plan on examples/rails (the README command)', () => {
   })
 
   it('--explain says where every number came from', () => {
-    const r = runCli([...README_COMMAND, '--explain'])
+    const r = runCliInProcess([...README_COMMAND, '--explain'])
     expect(r.stdout).toMatch(/dynos\s+2\s+flag --scale web=2/)
     expect(r.stdout).toMatch(/processes per dyno\s+2\s+config\/puma.rb:19/)
     expect(r.stdout).toMatch(/pool \(primary\)\s+5\s+config\/database.yml:16 ← RAILS_MAX_THREADS from Procfile:3/)
@@ -84,7 +84,7 @@ describe('conncalc plan on examples/rails (the README command)', () => {
   })
 
   it('types not named in --scale run one dyno, labelled an assumption', () => {
-    const r = runCli(['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0'])
+    const r = runCliInProcess(['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0'])
     expect(r.stdout).toMatch(/^web\s+puma\s+1\*/m)
     expect(r.stdout).toContain('* = assumption')
   })
@@ -103,7 +103,7 @@ describe('conncalc plan on examples/rails (the README command)', () => {
   })
 
   it('--fail-on warning turns the near-limit warning into exit 1', () => {
-    expect(runCli([...README_COMMAND, '--fail-on', 'warning']).code).toBe(1)
+    expect(runCliInProcess([...README_COMMAND, '--fail-on', 'warning']).code).toBe(1)
   })
 
   it('--limit overrides the plan; --reserve adds to the total; --warn-at moves the threshold', () => {
@@ -116,7 +116,7 @@ describe('conncalc plan on examples/rails (the README command)', () => {
     expect(r.code).toBe(0)
     expect(r.json).toMatchObject({limit: null, status: 'unknown', total: 70, utilization: null})
     expect(r.json.smallestFittingPlan).toMatchObject({limit: 120, name: 'standard-0'})
-    const text = runCli(['plan', '--procfile', 'examples/rails/Procfile', '--scale', 'web=10', 'worker=2'])
+    const text = runCliInProcess(['plan', '--procfile', 'examples/rails/Procfile', '--scale', 'web=10', 'worker=2'])
     expect(text.stdout).toContain('smallest plan that fits: standard-0 (limit 120)')
   })
 
@@ -137,7 +137,7 @@ describe('conncalc plan: env layering', () => {
     expect(type(json, 'web')).toMatchObject({connectionsPerProcess: 8, poolPerProcess: 8, threadsPerProcess: 8})
     // worker: RAILS_MAX_THREADS=${SIDEKIQ_CONCURRENCY:-5} on its Procfile line beats --env RAILS_MAX_THREADS=8
     expect(type(json, 'worker')).toMatchObject({poolPerProcess: 12, threadsPerProcess: 12})
-    const explain = runCli([...README_COMMAND, '--env', 'SIDEKIQ_CONCURRENCY=12', '--explain']).stdout
+    const explain = runCliInProcess([...README_COMMAND, '--env', 'SIDEKIQ_CONCURRENCY=12', '--explain']).stdout
     expect(explain).toMatch(/pool \(primary\)\s+12\s+config\/database.yml:16 ← RAILS_MAX_THREADS from Procfile:3 ← SIDEKIQ_CONCURRENCY from --env/)
   })
 
@@ -170,7 +170,8 @@ describe('conncalc plan: bad input exits 2 with one actionable line', () => {
   ]
   for (const [what, args, message] of cases) {
     it(what, () => {
-      const r = runCli(args)
+      // The first in a process of its own (exit 2 and streams as a shell sees them), the rest in process.
+      const r = (what === cases[0][0] ? runCli : runCliInProcess)(args)
       expect(r.code).toBe(2)
       expect(r.stderr).toMatch(message)
       expect(r.stderr).not.toMatch(/\n\s+at /) // no stack trace
@@ -243,7 +244,7 @@ describe('secrets never reach the screen', () => {
   const args = ['plan', '--procfile', fixture('bad-inputs/secrets/Procfile'), '--env-file', fixture('bad-inputs/secrets/.env'), '--plan', 'essential-0']
   for (const [what, extra] of [['table', ['--explain']], ['json', ['--json']]] as const) {
     it(`in the ${what} output`, () => {
-      const r = runCli([...args, ...extra])
+      const r = runCliInProcess([...args, ...extra])
       const all = r.stdout + r.stderr
       expect(all).not.toContain('s3cr3t-passw0rd')
       expect(all).not.toContain('hunter2secret')

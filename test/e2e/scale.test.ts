@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {fixture, ROOT, runCli, runJson} from '../helpers/cli.js'
+import {fixture, ROOT, runCli, runCliInProcess, runJson} from '../helpers/cli.js'
 
 interface ScaleJson {
   after: {deployPeak: number; diagnostics: {code: string}[]; status: string; total: number}
@@ -45,25 +45,25 @@ describe('conncalc scale', () => {
   })
 
   it('scaling down out of a warning exits 0; --fail-on warning fails a warning', () => {
-    expect(runCli(['scale', 'web=1', ...APP, '--plan', 'essential-0']).code).toBe(0)
+    expect(runCliInProcess(['scale', 'web=1', ...APP, '--plan', 'essential-0']).code).toBe(0)
     const warn = runJson<ScaleJson>(['scale', 'worker=1', ...APP, '--plan', 'essential-0', '--fail-on', 'warning'])
     expect(warn.json.after.status).toBe('warning')
     expect(warn.code).toBe(1)
-    expect(runCli(['scale', 'worker=1', ...APP, '--plan', 'essential-0']).code).toBe(0)
+    expect(runCliInProcess(['scale', 'worker=1', ...APP, '--plan', 'essential-0']).code).toBe(0)
   })
 
   it('takes sizes as heroku ps:scale does (web=2:standard-2x), and several specs in one argument', () => {
     const {json} = runJson<ScaleJson>(['scale', 'web=3:Standard-2X,worker=2', ...APP, '--plan', 'standard-0'])
     expect(change(json, 'web')).toMatchObject({dynosAfter: 3, sizeAfter: 'standard-2x'})
     expect(change(json, 'worker').dynosAfter).toBe(2)
-    const text = runCli(['scale', 'web=3:standard-2x', ...APP, '--plan', 'standard-0'])
+    const text = runCliInProcess(['scale', 'web=3:standard-2x', ...APP, '--plan', 'standard-0'])
     expect(text.stdout).toMatch(/^web\s+2 → 3:standard-2x\s+12 → 18\s+\+6$/m)
   })
 
   it('an autoscaling range budgets its max', () => {
     const {json} = runJson<ScaleJson>(['scale', 'web=2..5', ...APP, '--plan', 'standard-0'])
     expect(change(json, 'web')).toMatchObject({connectionsAfter: 30, dynosAfter: 5})
-    expect(runCli(['scale', 'web=2..5', ...APP, '--plan', 'standard-0']).stdout).toContain('web autoscales 2..5: budgeted at the max, 5 dynos')
+    expect(runCliInProcess(['scale', 'web=2..5', ...APP, '--plan', 'standard-0']).stdout).toContain('web autoscales 2..5: budgeted at the max, 5 dynos')
   })
 
   it('counts the preboot overlap in the new deploy peak, and fails when only the deploy does not fit', () => {
@@ -84,7 +84,8 @@ describe('conncalc scale', () => {
       [['scale', 'clock+1'], /^conncalc: clock\+1: no process type clock$/m],
       [['scale', 'clock=2'], /names "clock", which is not in/],
     ] as const) {
-      const r = runCli([...args, ...APP, '--plan', 'standard-0'])
+      // The first in a process of its own (exit 2 as a shell sees it), the rest in process.
+      const r = (args.length === 1 ? runCli : runCliInProcess)([...args, ...APP, '--plan', 'standard-0'])
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(message)
       expect(r.stderr).not.toMatch(/\n\s+at /)
@@ -119,7 +120,7 @@ describe('conncalc scale', () => {
   })
 
   it('a relative change needs a formation: with none given, it says so', () => {
-    const r = runCli(['scale', 'web+1', '--procfile', 'examples/rails/Procfile', '--plan', 'standard-0'])
+    const r = runCliInProcess(['scale', 'web+1', '--procfile', 'examples/rails/Procfile', '--plan', 'standard-0'])
     expect(r.code).toBe(2)
     expect(r.stderr).toBe(
       'conncalc: web+1: relative changes need the current formation, and the formation does not say how many web dynos run now\n' +
@@ -129,15 +130,15 @@ describe('conncalc scale', () => {
 
   it('with several apps, --config-app says which one scales (-a now names the Heroku app)', () => {
     const cwd = fixture('capacity/shared-db')
-    const needs = runCli(['scale', 'web=3'], {cwd})
+    const needs = runCliInProcess(['scale', 'web=3'], {cwd})
     expect(needs.code).toBe(2)
     expect(needs.stderr).toContain('conncalc.yml lists 2 apps: say which one to scale with --config-app')
     const {code, json} = runJson<ScaleJson>(['scale', 'web=3', '--config-app', 'admin'], {cwd})
     expect(code).toBe(0)
     expect(json.changes.filter((c) => c.delta !== 0)).toEqual([expect.objectContaining({app: 'admin', delta: 10, dynosAfter: 3, processType: 'web'})])
-    expect(runCli(['scale', 'web=3', '--config-app', 'nope'], {cwd}).stderr).toMatch(/--config-app nope: no such app in conncalc.yml[\s\S]*storefront, admin/)
+    expect(runCliInProcess(['scale', 'web=3', '--config-app', 'nope'], {cwd}).stderr).toMatch(/--config-app nope: no such app in conncalc.yml[\s\S]*storefront, admin/)
     // The old spelling names an entry of the config file: a clear error, not a Heroku API call.
-    const old = runCli(['scale', 'web=3', '-a', 'admin'], {cwd})
+    const old = runCliInProcess(['scale', 'web=3', '-a', 'admin'], {cwd})
     expect(old.code).toBe(2)
     expect(old.stderr).toContain('conncalc: -a/--app names the Heroku app to read; "admin" is an app of conncalc.yml: pick it with --config-app admin')
   })
