@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {checkSection, END, START, upsertSection} from '../src/app/readme-section.js'
-import {fixture, runCli, runJson} from './helpers/cli.js'
+import {fixture, runCli, runCliInProcess, runJson} from './helpers/cli.js'
 
 const MD = '### conncalc: 17 of 20\n\n| a | b |\n'
 
@@ -70,7 +70,7 @@ describe('conncalc readme: write and check round trips', () => {
   it('creates README.md when there is none, then --check passes', () => {
     const cwd = shop()
     expect(runCli(['readme', '--check'], {cwd})).toMatchObject({code: 1, stdout: 'out of date: README.md does not exist; run `conncalc readme` (with the same flags) to update it\n'})
-    const w = runCli(['readme'], {cwd})
+    const w = runCliInProcess(['readme'], {cwd})
     expect(w).toMatchObject({code: 0, stdout: 'created README.md\n'})
     const text = readFileSync(join(cwd, 'README.md'), 'utf8')
     expect(text).toContain('### conncalc: 61 of 120 connections (51%), ok')
@@ -78,18 +78,18 @@ describe('conncalc readme: write and check round trips', () => {
     // conn/proc = min(pool 5, threads 3) + 0 = 3; conn/dyno = 2 × 3 = 6; 6 dynos (range max) × 6 = 36
     expect(text).toContain('| web | puma | 2..6 | 2 | 3 | 5 | 0 | 3 | 6 | 36 | 7 |')
     expect(text).toContain('- **deploy peak**: 97 during the preboot overlap (a second set of web dynos adds 36); release phase 62')
-    expect(runCli(['readme', '--check'], {cwd})).toMatchObject({code: 0, stdout: 'ok: README.md: the conncalc section is up to date\n'})
+    expect(runCliInProcess(['readme', '--check'], {cwd})).toMatchObject({code: 0, stdout: 'ok: README.md: the conncalc section is up to date\n'})
   })
 
   it('appends to an existing README without a section, touching nothing else; a second run changes nothing', () => {
     const cwd = shop()
     const before = '# Storefront\n\nThe shop.\n\n## Deploying\n\n`git push heroku main`\n'
     writeFileSync(join(cwd, 'README.md'), before)
-    expect(runCli(['readme', '--check'], {cwd}).stdout).toContain('README.md has no conncalc section')
-    expect(runCli(['readme'], {cwd}).stdout).toBe('appended the conncalc section to README.md\n')
+    expect(runCliInProcess(['readme', '--check'], {cwd}).stdout).toContain('README.md has no conncalc section')
+    expect(runCliInProcess(['readme'], {cwd}).stdout).toBe('appended the conncalc section to README.md\n')
     const after = readFileSync(join(cwd, 'README.md'), 'utf8')
     expect(after.startsWith(`${before}\n${START}\n`)).toBe(true)
-    expect(runCli(['readme'], {cwd}).stdout).toBe('already up to date: README.md\n')
+    expect(runCliInProcess(['readme'], {cwd}).stdout).toBe('already up to date: README.md\n')
     expect(readFileSync(join(cwd, 'README.md'), 'utf8')).toBe(after)
   })
 
@@ -98,34 +98,34 @@ describe('conncalc readme: write and check round trips', () => {
     const head = '# Storefront\n\n## Capacity\n\n'
     const tail = '\n## License\n\nMIT\n'
     writeFileSync(join(cwd, 'README.md'), `${head}${START}\nwritten by hand\n${END}\n${tail}`)
-    runCli(['readme'], {cwd})
-    expect(runCli(['readme', '--check'], {cwd}).code).toBe(0)
+    runCliInProcess(['readme'], {cwd})
+    expect(runCliInProcess(['readme', '--check'], {cwd}).code).toBe(0)
     // The config changes: the documented budget is now stale.
     writeFileSync(join(cwd, 'conncalc.yml'), readFileSync(join(cwd, 'conncalc.yml'), 'utf8').replace('worker: 2', 'worker: 3'))
-    const check = runCli(['readme', '--check'], {cwd})
+    const check = runCliInProcess(['readme', '--check'], {cwd})
     expect(check.code).toBe(1)
     expect(check.stdout).toMatch(/^out of date: README\.md:\d+: the conncalc section is out of date/)
     expect(check.stdout).toContain('expected: ### conncalc: 71 of 120 connections (59%), ok')
-    expect(runCli(['readme'], {cwd}).stdout).toBe('updated the conncalc section of README.md\n')
+    expect(runCliInProcess(['readme'], {cwd}).stdout).toBe('updated the conncalc section of README.md\n')
     const text = readFileSync(join(cwd, 'README.md'), 'utf8')
     expect(text.startsWith(`${head}${START}\n`)).toBe(true)
     expect(text.endsWith(`${END}\n${tail}`)).toBe(true)
-    expect(runCli(['readme', '--check'], {cwd}).code).toBe(0)
+    expect(runCliInProcess(['readme', '--check'], {cwd}).code).toBe(0)
   })
 
   it('the section is the same wherever the command runs (paths relative to the README)', () => {
     const cwd = shop()
-    runCli(['readme', '--file', 'docs/capacity.md'], {cwd})
+    runCliInProcess(['readme', '--file', 'docs/capacity.md'], {cwd})
     const fromApp = readFileSync(join(cwd, 'docs/capacity.md'), 'utf8')
     expect(fromApp).toContain('`../Procfile`')
-    expect(runCli(['readme', '--check', '--file', join(cwd, 'docs/capacity.md'), '--procfile', join(cwd, 'Procfile')]).code).toBe(0)
+    expect(runCliInProcess(['readme', '--check', '--file', join(cwd, 'docs/capacity.md'), '--procfile', join(cwd, 'Procfile')]).code).toBe(0)
   })
 
   it('--json tells what happened; broken markers exit 2', () => {
     const cwd = shop()
     expect(runJson<{action: string; file: string}>(['readme'], {cwd}).json).toMatchObject({action: 'created', file: 'README.md'})
     writeFileSync(join(cwd, 'README.md'), `# x\n${START}\n`)
-    const r = runCli(['readme'], {cwd})
+    const r = runCliInProcess(['readme'], {cwd})
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('README.md: expected one <!-- conncalc:start --> followed by one <!-- conncalc:end -->')
     expect(readFileSync(join(cwd, 'README.md'), 'utf8')).toBe(`# x\n${START}\n`)

@@ -5,7 +5,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {commands} from '../src/commands/index.js'
 import {rules} from '../src/rules/index.js'
-import {ROOT, runCli} from './helpers/cli.js'
+import {ROOT, runCli, runCliInProcess} from './helpers/cli.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
@@ -87,7 +87,7 @@ describe('README', () => {
         for (const m of yaml.matchAll(/procfile: (\S+)\/Procfile/g)) cpSync(join(ROOT, 'examples/rails'), join(cwd, m[1]), {recursive: true})
       }
 
-      const r = runCli(run.args, {cwd})
+      const r = runCliInProcess(run.args, {cwd})
       expect(r.stderr).toBe('')
       expect(showsOutput(run.shown, r.stdout), `README shows:\n${run.shown.join('\n')}\n\nthe command prints:\n${r.stdout}`).toBe(true)
     })

@@ -1,29 +1,29 @@
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runCli} from '../helpers/cli.js'
+import {fixture, runCliInProcess} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
 // Numbers at the edges: refused with a clear message (exit 2), or computed — never a hang.
-// A time bound is enforced by runCli's timeout (a killed child has no exit code).
+// A time bound is enforced by runCliInProcess's timeout (a run it stops has no exit code).
 describe('numbers at the edges', () => {
   const procfile = `${fixture('rails-7-2')}/Procfile`
   const apps = tempApps('rails-7-2')
 
   it('a --limit beyond what PostgreSQL allows (262,143) is a usage error, not a hang', () => {
-    const r = runCli(['plan', '--procfile', procfile, '--limit', '10000000000'])
+    const r = runCliInProcess(['plan', '--procfile', procfile, '--limit', '10000000000'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--limit/)
     expect(r.stderr).toMatch(/262143/)
   })
 
   it('the largest limit PostgreSQL allows is accepted', () => {
-    const r = runCli(['plan', '--procfile', procfile, '--limit', '262143'])
+    const r = runCliInProcess(['plan', '--procfile', procfile, '--limit', '262143'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('of 262143')
   })
 
   it('--suggest with the most dynos accepted (262,143) ends and brings web back under the limit', () => {
-    const r = runCli(['plan', '--procfile', procfile, '--plan', 'standard-0', '--scale', 'web=262143', '--suggest', '--json'])
+    const r = runCliInProcess(['plan', '--procfile', procfile, '--plan', 'standard-0', '--scale', 'web=262143', '--suggest', '--json'])
     expect(r.code).toBe(1)
     const json = JSON.parse(r.stdout) as {suggestions: {items: {kind: string; total: number}[]}}
     const scale = json.suggestions.items.find((s) => s.kind === 'scale')
@@ -32,18 +32,18 @@ describe('numbers at the edges', () => {
 
   it('a dyno count past 262,143 is a typo, refused wherever it is written (totals past 2⁵³ would not be exact)', () => {
     for (const spec of ['web=9007199254740991', 'web=262144', 'web=2..300000']) {
-      const r = runCli(['plan', '--procfile', procfile, '--plan', 'standard-0', '--scale', spec])
+      const r = runCliInProcess(['plan', '--procfile', procfile, '--plan', 'standard-0', '--scale', spec])
       expect(r.code).toBe(2)
       expect(r.stderr).toContain(`--scale ${spec}: `)
       expect(r.stderr).toContain('more than any PostgreSQL server has connection slots (262143)')
     }
 
-    const cfg = runCli(['plan', '--plan', 'standard-0'], {cwd: apps.app({'conncalc.yml': 'scale:\n  web: 300000\n'})})
+    const cfg = runCliInProcess(['plan', '--plan', 'standard-0'], {cwd: apps.app({'conncalc.yml': 'scale:\n  web: 300000\n'})})
     expect(cfg.code).toBe(2)
     expect(cfg.stderr).toContain("conncalc.yml:2: scale.web: a dyno count above 262143 (PostgreSQL's most connection slots) is a typo")
 
     const appJson = JSON.stringify({formation: {web: {quantity: 300000}}})
-    const aj = runCli(['plan', '--plan', 'standard-0'], {cwd: apps.app({'app.json': appJson})})
+    const aj = runCliInProcess(['plan', '--plan', 'standard-0'], {cwd: apps.app({'app.json': appJson})})
     expect(aj.stdout + aj.stderr).toContain('app.json: formation.web.quantity is not a whole number of dynos from 0 to 262143; not used')
   })
 })
@@ -65,7 +65,7 @@ describe('paths in the config file stay inside its folder', () => {
       writeFileSync(join(top, 'app', 'conncalc.yml'), yaml)
       writeFileSync(join(top, 'app', 'ok.env'), 'A=1\n')
       writeFileSync(join(top, 'app', 'Procfile'), 'web: bundle exec puma\n')
-      const r = runCli(['plan'], {cwd: join(top, 'app')})
+      const r = runCliInProcess(['plan'], {cwd: join(top, 'app')})
       expect(r.code).toBe(2)
       expect(r.stderr).toContain(`conncalc.yml:${line}:`)
       expect(r.stderr).toContain("points outside the config file's folder")

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {fixture, planJson, procfileOf, runCli} from '../helpers/cli.js'
+import {fixture, planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
 const codes = (r: {codes: string[]}) => r.codes
@@ -166,15 +166,15 @@ describe('JVM, PHP and Go apps', () => {
     expect(assumed.type('web')).toMatchObject({connections: 20, poolPerProcess: 10, threadsPerProcess: 10})
     expect(assumed.type('web').sources.threadsPerProcess.source).toEqual({flag: '--assume web=1:10:10', kind: 'flag'})
     expect(codes(assumed)).not.toContain('unbounded-pool')
-    const text = runCli(['plan', '--procfile', `${fixture('go-api')}/Procfile`, '--scale', 'web=2', '--assume', 'web=1:10:10', '--explain']).stdout
+    const text = runCliInProcess(['plan', '--procfile', `${fixture('go-api')}/Procfile`, '--scale', 'web=2', '--assume', 'web=1:10:10', '--explain']).stdout
     expect(text).toMatch(/threads per process\s+10\s+flag --assume web=1:10:10/)
   })
 
   it('--assume is checked like --scale', () => {
-    const bad = runCli(['plan', '--procfile', `${fixture('go-api')}/Procfile`, '--assume', 'web=two'])
+    const bad = runCliInProcess(['plan', '--procfile', `${fixture('go-api')}/Procfile`, '--assume', 'web=two'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--assume expects TYPE=PROCESSES:THREADS[:POOL]')
-    const unknown = runCli(['plan', '--procfile', `${fixture('go-api')}/Procfile`, '--assume', 'worker=1:1'])
+    const unknown = runCliInProcess(['plan', '--procfile', `${fixture('go-api')}/Procfile`, '--assume', 'worker=1:1'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('--assume names "worker", which is not in')
   })

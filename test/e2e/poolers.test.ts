@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runCli, runJson} from '../helpers/cli.js'
+import {fixture, runCliInProcess, runJson} from '../helpers/cli.js'
 
 interface Diag {
   code: string
@@ -69,7 +69,7 @@ describe('PgBouncer buildpack (bin/start-pgbouncer)', () => {
   })
 
   it('shows the pooler in the table and explains the number', () => {
-    const r = runCli(['plan', '--procfile', `${fixture('pgbouncer-buildpack')}/Procfile`, '--scale', 'web=3', 'worker=1', '--plan', 'standard-0', '--explain'])
+    const r = runCliInProcess(['plan', '--procfile', `${fixture('pgbouncer-buildpack')}/Procfile`, '--scale', 'web=3', 'worker=1', '--plan', 'standard-0', '--explain'])
     expect(r.code).toBe(0)
     // max dynos 54: (120 − worker 10 − the release dyno 1) / 2, so the deploy peak fits too
     expect(r.stdout).toMatch(/\nweb +puma\+pgbouncer +3 +3 +5 +5 +1 +6 +2 +6 +54\n/)
@@ -189,7 +189,7 @@ describe("Heroku's server-side connection pooling", () => {
   })
 
   it('prints the pooler line with the assumption marked', () => {
-    const r = runCli(['plan', '--procfile', `${fixture('server-pooling')}/Procfile`, '--scale', 'web=20', 'worker=1', '--plan', 'standard-0'])
+    const r = runCliInProcess(['plan', '--procfile', `${fixture('server-pooling')}/Procfile`, '--scale', 'web=20', 'worker=1', '--plan', 'standard-0'])
     expect(r.stdout).toContain('server-side pool: web opens 300 client connections (limit 10,000); the pooler opens 90 on the database, at most 90* = 75% of 120')
     expect(r.stdout).toMatch(/\nweb +puma \(pooled\) +20 /)
   })
@@ -215,7 +215,7 @@ describe("Heroku's server-side connection pooling", () => {
     expect(row(json, 'worker').sources.pooled.source).toEqual({flag: '--pooled worker', kind: 'flag'})
     expect(json.serverPooling).toMatchObject({clients: 300, serverConnections: 300, serverLimit: 300})
 
-    const bad = runCli(['plan', '--procfile', `${fixture('pgbouncer-buildpack')}/Procfile`, '--pooled', 'wrker'])
+    const bad = runCliInProcess(['plan', '--procfile', `${fixture('pgbouncer-buildpack')}/Procfile`, '--pooled', 'wrker'])
     expect(bad.code).toBe(2)
     expect(bad.stderr.split('\n')[0]).toBe(`conncalc: --pooled names "wrker", which is not in ${fixture('pgbouncer-buildpack')}/Procfile`)
   })

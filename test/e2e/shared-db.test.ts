@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runCli, runJson} from '../helpers/cli.js'
+import {fixture, runCliInProcess, runJson} from '../helpers/cli.js'
 
 interface JsonReport {
   deployMoments: {app: null | string; kind: string; peak: number}[]
@@ -38,7 +38,7 @@ describe('several apps, one database', () => {
     const {json} = runJson<JsonReport>(['plan'], {cwd})
     expect(row(json, 'admin', 'web').sources.processesPerDyno.source).toMatchObject({file: 'admin/config/puma.rb', line: 19})
     expect(row(json, 'storefront', 'web').sources.dynos.source).toMatchObject({file: 'conncalc.yml', line: 8})
-    const text = runCli(['plan'], {cwd})
+    const text = runCliInProcess(['plan'], {cwd})
     expect(text.stdout).toContain('conncalc plan conncalc.yml (2 apps) · plan standard-0 (limit 120)')
     expect(text.stdout).toMatch(/^app\s+type\s+server\s+dynos/m)
     expect(text.stdout).toMatch(/^admin\s+web\s+puma\s+2\s+2\s+5\s+5\s+0\s+5\s+10\s+20\s+5$/m)
@@ -50,8 +50,8 @@ describe('several apps, one database', () => {
     expect(r.code).toBe(1)
     expect(r.json).toMatchObject({status: 'over', total: 125})
     expect(r.json.diagnostics.map((d) => d.code)).toContain('over-limit')
-    expect(runCli(['plan', '--config-app', 'admin', '--scale', 'web=4'], {cwd}).code).toBe(0) // 103 of 120: a warning
-    expect(runCli(['plan', '--config-app', 'admin', '--scale', 'web=4', '--fail-on', 'warning'], {cwd}).code).toBe(1)
+    expect(runCliInProcess(['plan', '--config-app', 'admin', '--scale', 'web=4'], {cwd}).code).toBe(0) // 103 of 120: a warning
+    expect(runCliInProcess(['plan', '--config-app', 'admin', '--scale', 'web=4', '--fail-on', 'warning'], {cwd}).code).toBe(1)
   })
 
   it('--preboot applies to every app; the deploy peak is the largest app deploy', () => {
@@ -66,7 +66,7 @@ describe('several apps, one database', () => {
   })
 
   it('--config-app needs a config that lists apps', () => {
-    const r = runCli(['plan', '--procfile', 'examples/rails/Procfile', '--config-app', 'x'])
+    const r = runCliInProcess(['plan', '--procfile', 'examples/rails/Procfile', '--config-app', 'x'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('--config-app needs a config file that lists apps')
   })
