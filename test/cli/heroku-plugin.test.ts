@@ -9,7 +9,7 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
 import {commands, herokuCommands} from '../../src/commands/index.js'
-import {ROOT, runCli} from '../helpers/cli.js'
+import {ROOT, runCliInProcess} from '../helpers/cli.js'
 
 /** Run a command the way a host CLI does: oclif's run() on the package root, package.json as it is. */
 function asPlugin(args: string[]) {
@@ -48,10 +48,10 @@ describe('the Heroku CLI plugin', () => {
   })
 
   it('standalone conncalc keeps its top-level commands, and help names them as typed', () => {
-    const r = runCli(['scale', '--help'])
+    const r = runCliInProcess(['scale', '--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('$ conncalc scale web=10 worker=3 --plan standard-0')
-    expect(runCli(['connections:plan']).stderr).toContain('unknown command "connections:plan"')
+    expect(runCliInProcess(['connections:plan']).stderr).toContain('unknown command "connections:plan"')
     const plugin = asPlugin(['connections:scale', '--help'])
     // Under the host's topic separator: `heroku connections:scale` in the Heroku CLI (':'), spaces here.
     expect(plugin.stdout).toContain('$ conncalc connections scale TYPE=QUANTITY[:SIZE]... [FLAGS]')

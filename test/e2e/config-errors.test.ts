@@ -2,7 +2,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {commonMistake} from '../../src/io/config.js'
-import {runCli} from '../helpers/cli.js'
+import {runCli, runCliInProcess} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
 /** Copies of the storefront fixture app (web, worker, release) with `files` written into them. */
@@ -10,7 +10,7 @@ const {app} = tempApps('capacity/storefront')
 
 /** `conncalc plan` in an app: it must stop with exit 2, no report, no stack. */
 function rejected(files: Record<string, string>, args: string[] = []) {
-  const r = runCli(['plan', ...args], {cwd: app(files)})
+  const r = runCliInProcess(['plan', ...args], {cwd: app(files)})
   expect(r.code).toBe(2)
   expect(r.stdout).toBe('')
   expect(r.stderr).not.toMatch(/\n\s+at /)

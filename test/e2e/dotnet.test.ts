@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {fixture, planJson, procfileOf, runCli} from '../helpers/cli.js'
+import {fixture, planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
 
@@ -79,7 +79,7 @@ describe('.NET apps (Npgsql pools, one process per dyno)', () => {
   })
 
   it('the table marks the assumed pool', () => {
-    const r = runCli(['plan', '--procfile', procfileOf('dotnet-minimal-api'), '--scale', 'web=2'])
+    const r = runCliInProcess(['plan', '--procfile', procfileOf('dotnet-minimal-api'), '--scale', 'web=2'])
     expect(r.stdout).toMatch(/^web\s+kestrel\s+2\s+1\s+100\s+100\*/m)
   })
 })

@@ -6,7 +6,7 @@ import {isElixir, mixTask} from '../../src/languages/common/matchers.js'
 import {splitCommand} from '../../src/languages/shell/shell.js'
 import {Env} from '../../src/model/env.js'
 import {memoryFiles} from '../../src/model/files.js'
-import {planJson, procfileOf, runCli} from '../helpers/cli.js'
+import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
 
@@ -45,7 +45,7 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     expect(r.type('web')).toMatchObject({poolPerProcess: 10})
     expect(r.type('web').sources['pool.Hello.Repo'].via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'config/runtime.exs', line: 36, processType: 'web'}))
-    expect(runCli(['plan', '--procfile', procfileOf('phoenix-ecto'), '--scale', 'web=1', 'worker=1', '--env', 'POOL_SIZE=ten']).stdout).toMatch(/^web\s+elixir-release\s+1\s+1\s+10\s+10\*/m)
+    expect(runCliInProcess(['plan', '--procfile', procfileOf('phoenix-ecto'), '--scale', 'web=1', 'worker=1', '--env', 'POOL_SIZE=ten']).stdout).toMatch(/^web\s+elixir-release\s+1\s+1\s+10\s+10\*/m)
   })
 
   it('two repos, pool_count, System.get_env/2 piped, Keyword.get, Oban on the PG notifier (no LISTEN)', () => {

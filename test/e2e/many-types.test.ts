@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {maxOf} from '../../src/util/numbers.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInProcess} from '../helpers/cli.js'
 
 describe('many process types', () => {
   const dir = mkdtempSync(join(tmpdir(), 'conncalc-many-'))
@@ -15,7 +15,7 @@ describe('many process types', () => {
     // so t0 … t3 open 1 … 4 and t4 … t13 open min(5, N + 1) = 5 each: 10 + 10 × 5 = 60.
     const lines = Array.from({length: 14}, (_, i) => `t${i}: bundle exec sidekiq -c ${i + 1}`)
     writeFileSync(join(dir, 'Procfile'), `${lines.join('\n')}\n`)
-    const r = runCli(['plan', '--procfile', join(dir, 'Procfile'), '--limit', '500'])
+    const r = runCliInProcess(['plan', '--procfile', join(dir, 'Procfile'), '--limit', '500'])
     expect(r.stderr).toBe('')
     expect(r.stdout).toContain('total 60 of 500')
     // The four smallest (1 + 2 + 3 + 4 = 10) share one segment.
@@ -28,7 +28,7 @@ describe('many process types', () => {
     // Each is Puma with its defaults: 5 threads and ActiveRecord's pool of 5 → 5 connections, 1 dyno each.
     const lines = Array.from({length: 5000}, (_, i) => `${i.toString(36)}:puma`)
     writeFileSync(join(dir, 'Procfile'), `${lines.join('\n')}\n`)
-    const r = runCli(['plan', '--procfile', join(dir, 'Procfile'), '--limit', '262143', '--json'])
+    const r = runCliInProcess(['plan', '--procfile', join(dir, 'Procfile'), '--limit', '262143', '--json'])
     expect(r.code).toBe(0) // 25,000 ≤ 262,143
     const json = JSON.parse(r.stdout) as {processTypes: unknown[]; total: number}
     expect(json.processTypes).toHaveLength(5000)

@@ -8,7 +8,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {planJson, procfileOf, runCli} from '../helpers/cli.js'
+import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 // Every type at 1 dyno, so each type's connections are its connections per dyno.
 const ONE = (types: string[]): string[] => ['--plan', 'standard-0', '--scale', types.map((t) => `${t}=1`).join(',')]
@@ -72,7 +72,7 @@ describe('npm and yarn workspaces (package.json "workspaces")', () => {
   })
 
   it('--explain says which package ran and what runs beside it', () => {
-    const out = runCli(['plan', '--procfile', app, ...ONE(types), '--explain']).stdout
+    const out = runCliInProcess(['plan', '--procfile', app, ...ONE(types), '--explain']).stdout
     expect(out).toContain('pool (pg apps/api/src/db.ts:4)')
     expect(out).toMatch(/\+ per dyno +4 {2}`npm run work` in apps\/jobs\/ runs beside it in each dyno, started by concurrently \(package\.json:10\)/)
   })

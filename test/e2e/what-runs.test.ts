@@ -5,7 +5,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {planJson, procfileOf, runCli} from '../helpers/cli.js'
+import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 describe('app.json env is a layer below the user and above the platform', () => {
   const app = procfileOf('app-json-env')
@@ -89,7 +89,7 @@ describe('no Procfile: the buildpack\'s default web process', () => {
   })
 
   it('Python declares none: exit 2 with a message that says so', () => {
-    const r = runCli(['plan', '--procfile', procfileOf('no-procfile-python')])
+    const r = runCliInProcess(['plan', '--procfile', procfileOf('no-procfile-python')])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/no Procfile at .*no-procfile-python\/Procfile, and the heroku\/python buildpack declares no default web process/)
     expect(r.stderr).not.toMatch(/\n\s+at /) // no stack trace
@@ -118,7 +118,7 @@ describe("Scalingo's postdeploy type: once per deploy, like release", () => {
     // Scalingo documents no postcompile type: its one dyno is an assumption, said as such.
     expect(r.type('postcompile').sources.dynos.source).toMatchObject({kind: 'assumed'})
     expect(r.type('postdeploy').sources.dynos.source).toMatchObject({kind: 'default'})
-    const text = runCli(['plan', '--procfile', procfileOf('scalingo-postdeploy/Procfile.hooks'), '--scale', 'web=2', '--limit', '30']).stdout
+    const text = runCliInProcess(['plan', '--procfile', procfileOf('scalingo-postdeploy/Procfile.hooks'), '--scale', 'web=2', '--limit', '30']).stdout
     expect(text).toContain('(n) = postcompile hook, postdeploy hook: counted in the deploy peak only')
   })
 })
@@ -173,7 +173,7 @@ describe('shell scripts in the Procfile: what they leave running', () => {
   })
 
   it('--explain names the script line of every process it counts', () => {
-    const r = runCli(['plan', '--procfile', app, '--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=true', '--explain'])
+    const r = runCliInProcess(['plan', '--procfile', app, '--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=true', '--explain'])
     expect(r.stdout).toMatch(/\+ per dyno\s+2\s+`celery -A shop worker --concurrency 2 --loglevel info &` runs beside it in each dyno \(celery: 2 × 1\): bin\/start\.sh:11/)
     expect(r.stdout).toContain('connections per dyno = 4 × 2 + 2 = 10')
   })
