@@ -52,9 +52,10 @@ let worker: undefined | {flag: Int32Array; port: MessagePort; thread: Worker}
  * stack for an uncaught error) — in a worker thread that loads it once per test
  * file. Each spawned conncalc costs ~0.3 s of CPU before it does anything: tests of
  * what a command computes and prints use this; what only a process shows (exit
- * status as the shell sees it, a once-per-process warning, what V8 itself prints on
- * file descriptor 2, start-up, signals, stdin) stays with runCli. conncalc reads no
- * stdin, so there is none here.
+ * status as the shell sees it, that the process ends once it has answered, a
+ * once-per-process warning, what V8 itself prints on file descriptor 2, TLS roots
+ * (NODE_EXTRA_CA_CERTS is read when a process starts), start-up, signals, stdin) stays
+ * with runCli. conncalc reads no stdin, so there is none here.
  */
 export function runCliInProcess(args: string[], options: Omit<CliOptions, 'input'> = {}): CliResult {
   worker ??= startWorker()

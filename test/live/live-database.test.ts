@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import pg from 'pg'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {runCli} from '../helpers/cli.js'
+import {runCli, runCliInProcess} from '../helpers/cli.js'
 import {APP_PASSWORD, APP_ROLE, type FixtureDb, openFixtureDb, ROLE_LIMIT} from './fixture-db.js'
 
 /**
@@ -24,7 +24,9 @@ afterAll(async () => {
   await db?.close()
 })
 
-const live = async (...argv: string[]) => runCli(['live', ...argv])
+const live = async (...argv: string[]) => runCliInProcess(['live', ...argv])
+/** In a process of its own, as a user runs it: that process must also end once it has answered (no socket left open). */
+const liveProcess = async (...argv: string[]) => runCli(['live', ...argv])
 const json = async (...argv: string[]) => {
   const r = await live(...argv, '--json')
   return {...r, report: JSON.parse(r.stdout)}
@@ -91,7 +93,7 @@ describe('conncalc live against a real PostgreSQL server', () => {
   })
 
   it('prints a readable view with the password masked', async () => {
-    const r = await live('--database-url', db.appUrl())
+    const r = await liveProcess('--database-url', db.appUrl())
     expect(r.code).toBe(0)
     noSecrets(r)
     const lines = r.stdout.split('\n')
@@ -160,7 +162,7 @@ describe('conncalc live against a real PostgreSQL server', () => {
 
 describe('conncalc live: a database it cannot read is exit 2, one line, a hint, no password', () => {
   it('refused password', async () => {
-    const r = await live('--database-url', db.appUrl('wrong-Secret-pw'))
+    const r = await liveProcess('--database-url', db.appUrl('wrong-Secret-pw'))
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe(
@@ -197,7 +199,7 @@ describe('conncalc live: a database it cannot read is exit 2, one line, a hint, 
     const silent = await silentServer()
     try {
       const started = Date.now()
-      const r = await live('--database-url', `postgres://someone:Hunter2-secret@127.0.0.1:${silent.port}/app`, '--connect-timeout', '1')
+      const r = await liveProcess('--database-url', `postgres://someone:Hunter2-secret@127.0.0.1:${silent.port}/app`, '--connect-timeout', '1')
       expect(Date.now() - started).toBeLessThan(8000)
       expect(r.code).toBe(2)
       expect(r.stderr.split('\n')[0]).toBe(`conncalc: timed out after 1 s waiting for 127.0.0.1:${silent.port}/app`)
@@ -240,8 +242,8 @@ const PROCFILE = 'test/fixtures/live-rails/Procfile'
 // The fixture's transaction stays open for the whole file; on a loaded machine the file takes more
 // than idle-in-transaction's default 60 s, so these budget tests (none is about that warning) set
 // the thresholds past any run and do not depend on the clock.
-const plan = async (...argv: string[]) =>
-  runCli(['plan', '--procfile', PROCFILE, '--scale', 'web=2', 'worker=1', '--live', '--database-url', db.appUrl(), '--idle-in-transaction-after', '86400', '--stale-after', '86400', ...argv])
+const planArgs = (argv: string[]) => ['plan', '--procfile', PROCFILE, '--scale', 'web=2', 'worker=1', '--live', '--database-url', db.appUrl(), '--idle-in-transaction-after', '86400', '--stale-after', '86400', ...argv]
+const plan = async (...argv: string[]) => runCliInProcess(planArgs(argv))
 
 describe('conncalc plan --live', () => {
   it('puts the live count of each process type beside its budget, matched by application_name', async () => {
@@ -306,7 +308,7 @@ describe('conncalc plan --live', () => {
   })
 
   it('prints the plan, then the live view beside it, then every diagnostic', async () => {
-    const r = await plan('--plan', 'standard-0')
+    const r = runCli(planArgs(['--plan', 'standard-0'])) // in a process of its own, which must end
     expect(r.code).toBe(0)
     expect(r.stdout).not.toContain(APP_PASSWORD)
     const out = r.stdout
@@ -319,7 +321,7 @@ describe('conncalc plan --live', () => {
   })
 
   it('reads the Procfile before connecting: a bad Procfile path is exit 2 without touching the database', async () => {
-    const r = await runCli(['plan', '--procfile', 'test/fixtures/nope/Procfile', '--live', '--database-url', 'postgres://u:Hunter2-secret@127.0.0.1:1/x'])
+    const r = await runCliInProcess(['plan', '--procfile', 'test/fixtures/nope/Procfile', '--live', '--database-url', 'postgres://u:Hunter2-secret@127.0.0.1:1/x'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^conncalc: .*Procfile/)
     expect(r.stderr).not.toContain('Hunter2-secret')
@@ -367,9 +369,9 @@ describe('plan --live with 100,000 pg_stat_activity rows (the snapshot query\'s 
     await admin?.end()
   })
 
-  const rowsPlan = (...argv: string[]) => runCli(['plan', '--procfile', PROCFILE, '--scale', 'web=2', 'worker=1', '--plan', 'standard-0', '--live', '--database-url', url, ...argv])
+  const rowsPlan = (...argv: string[]) => runCliInProcess(['plan', '--procfile', PROCFILE, '--scale', 'web=2', 'worker=1', '--plan', 'standard-0', '--live', '--database-url', url, ...argv])
 
-  it('--json: every row counted and matched to its type; runCli\'s timeout bounds the time', () => {
+  it('--json: every row counted and matched to its type; runCliInProcess\'s timeout bounds the time', () => {
     const r = rowsPlan('--json')
     expect(r.stderr).not.toContain('conncalc:')
     expect(r.stdout).not.toContain(PASSWORD)
@@ -400,7 +402,7 @@ describe('plan --live with 100,000 pg_stat_activity rows (the snapshot query\'s 
   })
 
   it('conncalc live lists the 20 largest application names, then one line for the rest', () => {
-    const r = runCli(['live', '--database-url', url])
+    const r = runCliInProcess(['live', '--database-url', url])
     expect(r.code).toBe(1)
     // 50 worker names of 200 rows each (all idle: g is a multiple of 10) come first, so the state
     // columns are those of the 20 shown. 50 + 10,000 run.g + 80,000 web.g = 90,050 names: 90,030 more,
@@ -415,7 +417,7 @@ describe('live and plan --live fit the terminal, as plan does', () => {
   const chars = (line: string): number => [...line].length
   /** Lines wider than the terminal, other than one unbreakable word (a URL) on its own. */
   const tooWide = (text: string, width: number): string[] => text.split('\n').filter((l) => chars(l) > width && l.trim().includes(' '))
-  const at = async (columns: number, argv: string[]) => runCli(argv, {env: {OCLIF_COLUMNS: String(columns)}})
+  const at = async (columns: number, argv: string[]) => runCliInProcess(argv, {env: {OCLIF_COLUMNS: String(columns)}})
 
   it('live at 60 columns: the count columns take short names with a key, each row on one line', async () => {
     const r = await at(60, ['live', '--database-url', db.appUrl()])

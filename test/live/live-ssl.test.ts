@@ -1,6 +1,6 @@
 import {describe, expect, inject, it} from 'vitest'
 
-import {runCli, runJson} from '../helpers/cli.js'
+import {runCli, runCliInProcess, runJson} from '../helpers/cli.js'
 
 // The SSL test server's certificate is self-signed for CN=conncalc-test-db.invalid,
 // so, as with Heroku Postgres, a client can encrypt but not verify it.
@@ -23,7 +23,7 @@ describe('conncalc live over SSL (sslmode as libpq reads it)', () => {
       note: "encrypted, server certificate not verified (sslmode=prefer (libpq's default)): Heroku Postgres requires SSL but its certificates do not verify against public CAs; use sslmode=verify-full with sslrootcert to check one",
       verified: false,
     })
-    const text = runCli(['live', '--database-url', url])
+    const text = runCliInProcess(['live', '--database-url', url])
     expect(text.stdout).toContain("SSL: encrypted, server certificate not verified (sslmode=prefer (libpq's default))")
     expect(text.stdout + text.stderr).not.toContain(PASSWORD)
   })
@@ -59,7 +59,7 @@ describe('conncalc live over SSL (sslmode as libpq reads it)', () => {
   })
 
   it('an sslrootcert that cannot be read is exit 2', () => {
-    const r = runCli(['live', '--database-url', `${url}?sslmode=verify-full&sslrootcert=nope/ca.crt`])
+    const r = runCliInProcess(['live', '--database-url', `${url}?sslmode=verify-full&sslrootcert=nope/ca.crt`])
     expect(r.code).toBe(2)
     expect(r.stderr.split('\n')[0]).toBe('conncalc: cannot read sslrootcert "nope/ca.crt" named in the database URL')
   })
