@@ -45,14 +45,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {}
   }
 
-  const plain = await startServer({ssl: false})
-  let ssl: Awaited<ReturnType<typeof startServer>>
-  try {
-    ssl = await startServer({ssl: true})
-  } catch (error) {
-    await plain.stop()
-    throw error
+  // Both at once: most of a start is initdb and the server's own start-up, each waiting on the other core or the disk.
+  const [plainStart, sslStart] = await Promise.allSettled([startServer({ssl: false}), startServer({ssl: true})])
+  if (plainStart.status === 'rejected' || sslStart.status === 'rejected') {
+    await Promise.all([plainStart, sslStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)))
+    throw plainStart.status === 'rejected' ? plainStart.reason : (sslStart as PromiseRejectedResult).reason
   }
+
+  const plain = plainStart.value
+  const ssl = sslStart.value
 
   project.provide('pgAdminUrl', plain.url)
   project.provide('pgSslAdminUrl', ssl.url)
@@ -75,6 +76,8 @@ async function startServer(opts: {ssl: boolean}): Promise<{stop: () => Promise<v
   const pg = new EmbeddedPostgres({
     createPostgresUser: asRoot,
     databaseDir: join(root, 'data'),
+    // A throwaway cluster: initdb need not wait for its files to reach the disk (initdb --no-sync, for tests).
+    initdbFlags: ['--no-sync'],
     onError: (e: unknown) => log.push(String(e)),
     onLog: (m: string) => log.push(m),
     password: ADMIN_PASSWORD,
