@@ -54,8 +54,9 @@ let worker: undefined | {flag: Int32Array; port: MessagePort; thread: Worker}
  * what a command computes and prints use this; what only a process shows (exit
  * status as the shell sees it, that the process ends once it has answered, a
  * once-per-process warning, what V8 itself prints on file descriptor 2, TLS roots
- * (NODE_EXTRA_CA_CERTS is read when a process starts), start-up, signals, stdin) stays
- * with runCli. conncalc reads no stdin, so there is none here.
+ * (NODE_EXTRA_CA_CERTS is read when a process starts), os.homedir() without HOME (it
+ * reads the process's own environment), start-up, signals, stdin) stays with runCli.
+ * conncalc reads no stdin, so there is none here.
  */
 export function runCliInProcess(args: string[], options: Omit<CliOptions, 'input'> = {}): CliResult {
   worker ??= startWorker()
