@@ -10,6 +10,10 @@ export default defineConfig({
     // single worker on a 2-core machine), but most files here spend their time waiting on a
     // spawned conncalc, so that worker kept one core busy and the suite ran file after file.
     maxWorkers: availableParallelism(),
+    // Test files share their worker process (vitest's default starts one per file: ~0.4 s of CPU
+    // each, and each file's runCliInProcess would load the bundle again). Nothing here relies on a
+    // fresh module graph: no test mocks modules or changes the environment it leaves behind.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     env: {NO_COLOR: '1', FORCE_COLOR: '0', COLUMNS: '100'},
