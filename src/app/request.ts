@@ -58,14 +58,20 @@ export async function herokuAppName(flags: Pick<InputFlags, 'app' | 'procfile' |
   return appFromGitRemote(flags.procfile ? dirname(resolve(flags.procfile)) : (configDir ?? process.cwd()), flags.remote)
 }
 
-/** One read per app and run: `conncalc scale` resolves the request twice (before and after). */
-const reads = new Map<string, Promise<HerokuAppData>>()
+/**
+ * One read per app and run: `conncalc scale` resolves the request twice (before and after)
+ * from the same flags. Keyed by the run's flags, so a process that runs conncalc again (a host
+ * CLI, the tests' in-process runs) reads the app again rather than reusing an old answer.
+ */
+const reads = new WeakMap<InputFlags, Map<string, Promise<HerokuAppData>>>()
 
 async function readApp(app: string, flags: InputFlags): Promise<HerokuInputs> {
-  let read = reads.get(app)
+  let run = reads.get(flags)
+  if (!run) reads.set(flags, (run = new Map()))
+  let read = run.get(app)
   if (!read) {
     read = readHerokuApp(app, {timeoutSeconds: flags['api-timeout'] ?? DEFAULT_API_TIMEOUT})
-    reads.set(app, read)
+    run.set(app, read)
   }
 
   return herokuInputs(await read)

@@ -81,6 +81,26 @@ export function runCliInProcess(args: string[], options: Omit<CliOptions, 'input
   }
 }
 
+/**
+ * runCliInProcess without blocking this process: for tests whose server (a fake Heroku
+ * API) runs in the test process and must answer while conncalc waits.
+ */
+export async function runCliInProcessAsync(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<CliResult> {
+  worker ??= startWorker()
+  const {port} = worker
+  const cwd = process.cwd()
+  process.chdir(options.cwd ?? ROOT)
+  try {
+    const answer = new Promise<{error?: string} & CliResult>((resolve) => port.once('message', resolve))
+    port.postMessage({args, env: cliEnv(options.env)})
+    const {code, error, stderr, stdout} = await answer
+    if (error !== undefined) throw new Error(`conncalc's bundle did not load in the test worker: ${error}`)
+    return {code, stderr, stdout}
+  } finally {
+    process.chdir(cwd)
+  }
+}
+
 function startWorker(): {flag: Int32Array; port: MessagePort; thread: Worker} {
   const flag = new Int32Array(new SharedArrayBuffer(4))
   const {port1, port2} = new MessageChannel()

@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import type {IncomingMessage} from 'node:http'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {fixture, type PlanJson, runCliAsync} from '../helpers/cli.js'
+import {fixture, type PlanJson, runCliAsync, runCliInProcessAsync} from '../helpers/cli.js'
 import {type Answer, addon, appRoutes, buildpack, type FakeApi, fakeHerokuApi, feature, formation, TOKEN} from '../helpers/heroku-api.js'
 
 const APP = 'shop-prod'
@@ -57,8 +57,10 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close()
 })
 
-const run = (args: string[], env: Record<string, string> = {}, server?: FakeApi) =>
-  runCliAsync(['plan', '--procfile', PROCFILE, ...args], {env: {HEROKU_API_KEY: TOKEN, HEROKU_HOST: (server ?? api).url, HOME: tmpdir(), ...env}})
+const runOptions = (env: Record<string, string>, server?: FakeApi) => ({env: {HEROKU_API_KEY: TOKEN, HEROKU_HOST: (server ?? api).url, HOME: tmpdir(), ...env}})
+const run = (args: string[], env: Record<string, string> = {}, server?: FakeApi) => runCliInProcessAsync(['plan', '--procfile', PROCFILE, ...args], runOptions(env, server))
+/** In a process of its own, as a user runs it: that process must also end when a request hangs or never ends. */
+const runProcess = (args: string[], env: Record<string, string> = {}, server?: FakeApi) => runCliAsync(['plan', '--procfile', PROCFILE, ...args], runOptions(env, server))
 
 const json = async (args: string[], env: Record<string, string> = {}) => {
   const r = await run([...args, '--json'], env)
@@ -134,7 +136,7 @@ describe('conncalc plan -a APP', () => {
   })
 
   it('conncalc scale -a APP: what ps:scale would do to the real formation', async () => {
-    const r = await runCliAsync(['scale', 'web=5', '--procfile', PROCFILE, '-a', APP, '--json'], {env: {HEROKU_API_KEY: TOKEN, HEROKU_HOST: api.url, HOME: tmpdir()}})
+    const r = await runCliInProcessAsync(['scale', 'web=5', '--procfile', PROCFILE, '-a', APP, '--json'], {env: {HEROKU_API_KEY: TOKEN, HEROKU_HOST: api.url, HOME: tmpdir()}})
     const out = JSON.parse(r.stdout) as {changes: {connectionsAfter: number; connectionsBefore: number; dynosBefore: number; processType: string}[]}
     // web 3 → 5 dynos, 12 connections each: 36 → 60
     expect(out.changes.find((c) => c.processType === 'web')).toMatchObject({connectionsAfter: 60, connectionsBefore: 36, dynosBefore: 3})
@@ -167,17 +169,17 @@ describe('conncalc plan -a APP', () => {
       )
       const env = {HEROKU_API_KEY: TOKEN, HEROKU_HOST: api.url, HOME: tmpdir()}
       for (const args of [['-r'], ['-r', 'heroku'], ['--remote', 'heroku', '--explain']]) {
-        const r = await runCliAsync(['plan', ...args], {cwd: dir, env})
+        const r = await runCliInProcessAsync(['plan', ...args], {cwd: dir, env})
         expect(r.stderr).toBe('')
         expect(r.stdout).toContain('total 48 of 120')
       }
 
-      const staging = await runCliAsync(['plan', '-r', 'staging'], {cwd: dir, env})
+      const staging = await runCliInProcessAsync(['plan', '-r', 'staging'], {cwd: dir, env})
       expect(staging.code).toBe(2)
       expect(staging.stderr).toContain('conncalc: no Heroku app named shop-staging')
-      const origin = await runCliAsync(['plan', '-r', 'origin'], {cwd: dir, env})
+      const origin = await runCliInProcessAsync(['plan', '-r', 'origin'], {cwd: dir, env})
       expect(origin.stderr).toContain("conncalc: -r origin: the remote's URL is not a Heroku git URL")
-      const missing = await runCliAsync(['plan', '-r', 'prod'], {cwd: dir, env})
+      const missing = await runCliInProcessAsync(['plan', '-r', 'prod'], {cwd: dir, env})
       expect(missing.stderr).toContain('conncalc: -r prod: the checkout has no git remote named prod')
     } finally {
       rmSync(dir, {force: true, recursive: true})
@@ -189,7 +191,7 @@ describe('conncalc plan -a APP', () => {
     try {
       cpSync(fixture('heroku-api-rails'), dir, {recursive: true})
       rmSync(join(dir, 'Procfile'))
-      const r = await runCliAsync(['plan', '-a', APP, '--json'], {cwd: dir, env: {HEROKU_API_KEY: TOKEN, HEROKU_HOST: api.url, HOME: tmpdir()}})
+      const r = await runCliInProcessAsync(['plan', '-a', APP, '--json'], {cwd: dir, env: {HEROKU_API_KEY: TOKEN, HEROKU_HOST: api.url, HOME: tmpdir()}})
       const report = JSON.parse(r.stdout) as JsonReport
       // web 36 + worker 12, no release phase (it is not in a formation)
       expect(report.processTypes.map((p) => [p.name, p.connections])).toEqual([['web', 36], ['worker', 12]])
@@ -271,7 +273,7 @@ describe('paging: 206 Partial Content and Next-Range', () => {
 
   it('a server that never stops answering 206 is an error after 100 pages, not a hang', async () => {
     const s = await serve({...shop(), [`/apps/${APP}/formation`]: () => ({body: [], headers: {'Next-Range': ']x; max=1'}, status: 206})})
-    const r = await run(['-a', APP], {}, s)
+    const r = await runProcess(['-a', APP], {}, s)
     expect(r.code).toBe(2)
     expect(r.stderr).toBe(`conncalc: Heroku API: GET /apps/${APP}/formation kept answering 206 Partial Content after 100 pages\n  hint: try again; if it persists, report it with the app size\n`)
     expect(r.stderr).not.toContain(TOKEN)
@@ -304,7 +306,7 @@ describe('Platform API failures: one line, exit 2, no stack, no token', () => {
   for (const [name, override, args, message] of cases) {
     it(name, async () => {
       const s = await serve({...shop(), ...override})
-      const r = await run(args, name === '401' ? {HEROKU_API_KEY: `${TOKEN}-expired`} : {}, s)
+      const r = await (name === 'timeout' ? runProcess : run)(args, name === '401' ? {HEROKU_API_KEY: `${TOKEN}-expired`} : {}, s)
       expect(r.code).toBe(2)
       expect(r.stdout).toBe('')
       expect(r.stderr).toMatch(message)

@@ -7,7 +7,7 @@
 import {tmpdir} from 'node:os'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {runCliAsync} from '../helpers/cli.js'
+import {runCliAsync, runCliInProcessAsync} from '../helpers/cli.js'
 import {appRoutes, type FakeApi, fakeHerokuApi, TOKEN} from '../helpers/heroku-api.js'
 
 const APP = 'shop-prod'
@@ -25,7 +25,7 @@ async function serve(configVars: Record<string, string>): Promise<FakeApi> {
 
 const live = (s: FakeApi, args: string[]) =>
   // DATABASE_URL in conncalc's own environment must not be the one used when -a names an app.
-  runCliAsync(['live', ...args], {env: {DATABASE_URL: 'postgres://local:localpw@127.0.0.1:2/local', HEROKU_API_KEY: TOKEN, HEROKU_HOST: s.url, HOME: tmpdir()}})
+  runCliInProcessAsync(['live', ...args], {env: {DATABASE_URL: 'postgres://local:localpw@127.0.0.1:2/local', HEROKU_API_KEY: TOKEN, HEROKU_HOST: s.url, HOME: tmpdir()}})
 
 describe('conncalc live -a APP', () => {
   it("connects to the app's DATABASE_URL (GET /apps/APP/config-vars only), never printing it", async () => {
