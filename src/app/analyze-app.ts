@@ -180,8 +180,12 @@ async function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnost
   const ctxs = await runningProcesses(raw, ctx, diagnostics, 0)
   if (!ctxs) return {ctx, others: [], scriptNotes: []}
   if (ctxs.length === 0) return {ctx: {...ctx, unknownWhy: ctx.unknownWhy ?? 'it starts no command that stays up'}, others: [], scriptNotes: []}
-  const recognised = (c: ScriptCtx): boolean => !c.ctx.unknownWhy && !ANY_PROGRAM.has(analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
-  const primary = Math.max(0, recognised(ctxs[0]) ? 0 : ctxs.findIndex((c) => recognised(c)))
+  const analyzerOf = (c: ScriptCtx): string => (c.ctx.unknownWhy ? 'unknown' : analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
+  const recognised = (c: ScriptCtx): boolean => !ANY_PROGRAM.has(analyzerOf(c))
+  // The type is its server: `gunicorn … & nginx` is a gunicorn type with nginx beside it, not an nginx one.
+  const server = (c: ScriptCtx): boolean => recognised(c) && analyzerOf(c) !== 'no-database'
+  const pick = ctxs.findIndex((c) => server(c))
+  const primary = pick === -1 ? Math.max(0, ctxs.findIndex((c) => recognised(c))) : pick
   const first = ctxs[primary]
   const others = ctxs.filter((_, i) => i !== primary)
   // A manager running several copies of the primary process: the copies beyond the first run beside it.
@@ -227,7 +231,7 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
       ...(p.startedBy ? {startedBy: p.startedBy} : {}),
     }
     // A script that ends in a process manager (`exec supervisord -c …`): what the manager starts.
-    const inner = depth < MAX_LAUNCH_DEPTH && launcherOf(c.ctx.command.argv) ? await runningProcesses(c.ctx.command.raw, c.ctx, diagnostics, depth + 1) : undefined
+    const inner = depth < MAX_LAUNCH_DEPTH && launcherOf(c.ctx.command.argv, c.ctx.files) ? await runningProcesses(c.ctx.command.raw, c.ctx, diagnostics, depth + 1) : undefined
     if (inner && inner.length > 0) append(out, inner.map((i) => ({...i, background: i.background || c.background, notes: [...c.notes, ...i.notes]})))
     else out.push(c)
   }

@@ -15,6 +15,7 @@ import {programName} from '../languages/common/setting.js'
 import {normalizePath} from '../languages/shell/shell.js'
 import {parseProcfile} from './procfile.js'
 import {joinPath} from './node-run.js'
+import {buildpackRun} from './buildpack-run.js'
 
 // honcho/command.py: `start [processes…]`, -f/--procfile (default "Procfile", or PROCFILE from the env file),
 // -d/--app-root (the Procfile is read from there), -c/--concurrency "web=2,worker=3" (each type 1 by default).
@@ -57,18 +58,23 @@ export interface Launch {
   unknown?: string
 }
 
-/** The process manager a command runs, if it is one conncalc reads. */
-export function launcherOf(argv: readonly string[]): string | undefined {
+/**
+ * The process manager a command runs, if it is one conncalc reads. With the app's
+ * files, also a `bin/run` the repo lacks, which a buildpack writes (buildpack-run.ts).
+ */
+export function launcherOf(argv: readonly string[], files?: FileReader): string | undefined {
   const prog = programName(argv[0])
   if ((prog === 'honcho' || prog === 'foreman') && argv.slice(1).find((a) => !a.startsWith('-')) === 'start') return `${prog} start`
   if (prog === 'supervisord' || prog === 'supercronic') return prog
+  if (files && buildpackRun(argv, files)) return 'bin/run'
   return undefined
 }
 
 /** Read what the manager runs. Undefined when the command is not one of them. */
 export function readLaunch(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: (name: string) => string | undefined): Launch | undefined {
-  const launcher = launcherOf(argv)
+  const launcher = launcherOf(argv, files)
   if (!launcher) return undefined
+  if (launcher === 'bin/run') return buildpackLaunch(argv, files, cwd)
   if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, env)
   if (launcher === 'supercronic') return supercronic(argv, files, cwd, processType)
   return procfileManager(launcher, argv, files, cwd, processType)
@@ -345,3 +351,15 @@ function supercronic(argv: readonly string[], files: FileReader, cwd: string, pr
   return {diagnostics, file: file.path, launcher: 'supercronic', note: fromDefault(`supercronic runs each job of ${file.path} as a process of its own when its schedule fires; jobs whose schedules coincide run at once, so all ${processes.length} are counted (the peak)`, SUPERCRONIC), processes}
 }
 
+
+/** `bin/run` written by a buildpack at build: the programs its script starts, each once. */
+function buildpackLaunch(argv: readonly string[], files: FileReader, cwd: string): Launch {
+  const run = buildpackRun(argv, files)!
+  if ('missing' in run) return {diagnostics: [], launcher: 'bin/run', note: fromDefault(run.missing, 'https://github.com/Scalingo/nginx-buildpack/blob/master/bin/release'), processes: [], unknown: run.missing}
+  return {
+    diagnostics: [],
+    launcher: 'bin/run',
+    note: fromDefault(run.what, run.ref),
+    processes: run.commands.map((command) => ({assignments: [], command, copies: 1, cwd, name: `bin/run (${run.buildpack})`, origin: run.from})),
+  }
+}

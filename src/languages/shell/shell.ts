@@ -4,6 +4,7 @@ import type {ParsedCommand} from '../common/types.js'
 import {entrySources, layer} from '../../model/env.js'
 import {fromEnv, type Source} from '../../model/source.js'
 import {append} from '../../util/arrays.js'
+import {finishesAtOnce} from './programs.js'
 
 /**
  * Shell-ish reading of one Procfile command. Heroku runs each command with
@@ -443,13 +444,6 @@ function segments(tokens: Token[]): Segment[] {
 /** Reserved words that open or close compound commands; the commands inside still count. */
 const RESERVED = new Set(['!', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'if', 'then', 'until', 'while', '{', '}'])
 
-/** Commands that finish at once or only wait: never the dyno's server. */
-const UTILITIES = new Set([
-  '.', ':', '[', '[[', 'alias', 'cat', 'cd', 'chmod', 'chown', 'cp', 'declare', 'echo', 'exit', 'export', 'false',
-  'ln', 'local', 'ls', 'mkdir', 'mv', 'printf', 'readonly', 'return', 'rm', 'set', 'shift', 'sleep', 'source',
-  'test', 'touch', 'trap', 'true', 'ulimit', 'umask', 'unset', 'wait',
-])
-
 export const SHELLS: ReadonlySet<string> = new Set(['ash', 'bash', 'dash', 'sh', 'zsh'])
 
 interface CommandSegment {
@@ -554,7 +548,7 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
         return e ? [e] : []
       }),
       background: seg.terminator === '&',
-      candidate: !seg.afterPipe && !UTILITIES.has(baseCommand(argv)),
+      candidate: !seg.afterPipe && !finishesAtOnce(argv),
       unresolved: [...statementUnresolved, ...prefixCtx.unresolved, ...ctx.unresolved],
     })
   }
@@ -584,19 +578,12 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
   }
 }
 
-/** A command that finishes at once or only waits (`echo`, `sleep`, `wait`, …): never the dyno's server. */
-export const isShellUtility = (argv: string[]): boolean => UTILITIES.has(baseCommand(argv))
+/** A command that finishes at once or only waits (`echo`, `sleep`, `wait`, `curl`, …): never the dyno's server (programs.ts). */
+export const isShellUtility = (argv: string[]): boolean => finishesAtOnce(argv)
 
 /** `./bin/rails` and `/app/bin/rails` (Heroku's app directory) are `bin/rails`. */
 export function normalizePath(cmd: string): string {
   return cmd.replace(/^(?:\.\/)+/, '').replace(/^\/app\//, '')
-}
-
-/** The command name behind `exec`/`bundle exec`, for telling utilities apart. */
-function baseCommand(argv: string[]): string {
-  let i = 0
-  while (argv[i] === 'exec' || argv[i] === 'command' || argv[i] === 'nohup') i++
-  return normalizePath(argv[i] ?? '')
 }
 
 /**

@@ -1,0 +1,95 @@
+/**
+ * Programs a Procfile line or a start script runs that are not the app's server, and
+ * what conncalc knows of them — one table, each row with its reason:
+ * - `finishes`: it ends at once, or only waits (`echo`, `sleep`, `wait`, `curl`,
+ *   `rclone`): never what stays up in the dyno, so the script reader passes over it
+ *   when it looks for the process (a command after it, or one sent to the background,
+ *   is the process).
+ * - `stays-up`: it runs as long as the dyno (`nginx`, `redis-server`, `tail -f`) and
+ *   is a process of its own there, but it holds no PostgreSQL connection.
+ * `connections` is what it holds while it runs: 0 for all but PostgreSQL's own clients
+ * (`pg_dump`, `psql`), which hold one. A row is here only when that is certain; a
+ * program that loads the app (a clock, a runner, a framework's CLI) never is.
+ */
+import {programName} from '../common/setting.js'
+
+export interface KnownProgram {
+  /** Database connections it holds while it runs. */
+  connections: number
+  kind: 'finishes' | 'stays-up'
+  ref: string
+  /** Why, for --explain: "nginx is a web server and reverse proxy". */
+  what: string
+}
+
+const COREUTILS = 'https://www.gnu.org/software/coreutils/manual/coreutils.html'
+const BASH = 'https://www.gnu.org/software/bash/manual/bash.html#Shell-Builtin-Commands'
+
+/** Shell builtins and file utilities: they finish at once or only wait, and touch no database. */
+const BUILTINS = [
+  '.', ':', '[', '[[', 'alias', 'break', 'continue', 'declare', 'echo', 'exit', 'export', 'false', 'kill', 'local', 'printf', 'read', 'readonly',
+  'return', 'set', 'shift', 'shopt', 'source', 'test', 'trap', 'true', 'type', 'ulimit', 'umask', 'unset', 'wait',
+]
+const FILE_UTILITIES = [
+  'basename', 'cat', 'chmod', 'chown', 'cp', 'date', 'dirname', 'gzip', 'gunzip', 'ln', 'ls', 'md5sum', 'mkdir',
+  'mkfifo', 'mv', 'pwd', 'rm', 'sed', 'sha256sum', 'sleep', 'tar', 'touch', 'unzip', 'whoami',
+]
+
+const TABLE = new Map<string, KnownProgram>([
+  ...BUILTINS.map((n): [string, KnownProgram] => [n, {connections: 0, kind: 'finishes', ref: BASH, what: `\`${n}\` is a shell builtin that finishes at once or only waits`}]),
+  ...FILE_UTILITIES.map((n): [string, KnownProgram] => [n, {connections: 0, kind: 'finishes', ref: COREUTILS, what: `\`${n}\` is a file utility that finishes at once or only waits`}]),
+  ['cd', {connections: 0, kind: 'finishes', ref: BASH, what: '`cd` changes the folder'}],
+  ['curl', {connections: 0, kind: 'finishes', ref: 'https://curl.se/docs/manpage.html', what: 'curl makes one HTTP request and exits'}],
+  ['wget', {connections: 0, kind: 'finishes', ref: 'https://www.gnu.org/software/wget/manual/wget.html', what: 'wget downloads a file and exits'}],
+  ['rclone', {connections: 0, kind: 'finishes', ref: 'https://rclone.org/commands/', what: 'rclone copies files to or from cloud storage and exits'}],
+  ['erb', {connections: 0, kind: 'finishes', ref: 'https://docs.ruby-lang.org/en/master/ERB.html', what: 'erb renders a template file and exits'}],
+  // Scalingo's PostgreSQL client installer (dbclient-fetcher pgsql 15): downloads the client binaries.
+  ['dbclient-fetcher', {connections: 0, kind: 'finishes', ref: 'https://doc.scalingo.com/databases/postgresql/dump-restore', what: 'dbclient-fetcher downloads database client binaries and exits'}],
+  // PostgreSQL's own clients: one connection while they run (pg_dump -j N opens N + 1: counted by pgClientConnections).
+  ['pg_dump', {connections: 1, kind: 'finishes', ref: 'https://www.postgresql.org/docs/current/app-pgdump.html', what: 'pg_dump reads the database over one connection and exits'}],
+  ['pg_restore', {connections: 1, kind: 'finishes', ref: 'https://www.postgresql.org/docs/current/app-pgrestore.html', what: 'pg_restore writes a dump over one connection and exits'}],
+  ['psql', {connections: 1, kind: 'finishes', ref: 'https://www.postgresql.org/docs/current/app-psql.html', what: 'psql runs its commands over one connection'}],
+  ['nginx', {connections: 0, kind: 'stays-up', ref: 'https://nginx.org/en/docs/beginners_guide.html', what: 'nginx is a web server and reverse proxy (it does not speak the PostgreSQL protocol)'}],
+  ['redis-server', {connections: 0, kind: 'stays-up', ref: 'https://redis.io/docs/latest/operate/oss_and_stack/management/config/', what: 'redis-server is Redis itself'}],
+  ['memcached', {connections: 0, kind: 'stays-up', ref: 'https://github.com/memcached/memcached/wiki', what: 'memcached is a cache server'}],
+])
+
+/** `pg_dump -j N` / `--jobs=N` / `pg_restore -j N`: N worker connections and the leader's. */
+function parallelJobs(args: readonly string[]): number | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const m = /^(?:-j|--jobs=?)(\d*)$/.exec(args[i])
+    if (!m) continue
+    const n = Number(m[1] || args[i + 1])
+    return Number.isInteger(n) && n > 0 ? n : undefined
+  }
+
+  return undefined
+}
+
+/** What the program of this argv is, when the table knows it (`exec`, `command`, `nohup` looked through). */
+export function knownProgram(argv: readonly string[]): KnownProgram | undefined {
+  let i = 0
+  while (argv[i] === 'exec' || argv[i] === 'command' || argv[i] === 'nohup') i++
+  const word = argv[i]
+  if (word === undefined) return undefined
+  // `.` and `[` are names themselves; a path (`/usr/bin/curl`, `${HOME}/bin/pg_dump` expanded) is its last part.
+  const name = word.includes('/') ? programName(word) : word
+  const args = argv.slice(i + 1)
+  if (name === 'tail') {
+    // `tail -f` follows a log for as long as the dyno runs; without -f it prints and exits.
+    const follows = args.some((a) => /^-[a-zA-Z]*[fF]/.test(a) || a === '--follow' || a.startsWith('--follow='))
+    return {connections: 0, kind: follows ? 'stays-up' : 'finishes', ref: 'https://www.gnu.org/software/coreutils/manual/html_node/tail-invocation.html', what: follows ? '`tail -f` prints a log file' : '`tail` prints the end of a file and exits'}
+  }
+
+  const row = TABLE.get(name)
+  if (!row) return undefined
+  if ((name === 'pg_dump' || name === 'pg_restore') && parallelJobs(args)) {
+    const n = parallelJobs(args)!
+    return {...row, connections: n + 1, what: `${name} -j ${n} opens ${n} worker connections and its own (${n + 1})`}
+  }
+
+  return row
+}
+
+/** A command that finishes at once or only waits (`echo`, `sleep`, `wait`, `curl`, …): never the dyno's server. */
+export const finishesAtOnce = (argv: readonly string[]): boolean => knownProgram(argv)?.kind === 'finishes'

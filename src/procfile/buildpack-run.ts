@@ -1,0 +1,80 @@
+/**
+ * `bin/run` that is not in the repo: Scalingo's nginx and PHP buildpacks write it at
+ * build (their bin/compile) and name it as the default web process (bin/release:
+ * `web: bin/run`). What it starts is known from the buildpack's source:
+ * - Scalingo/nginx-buildpack: renders the nginx config from the app's ERB files and
+ *   runs nginx; nothing else (an app puts its own server beside it:
+ *   `bin/run & bash start.sh`, or a supervisord program).
+ * - Scalingo/php-buildpack: runs PHP-FPM and nginx side by side (PHP-FPM's children are
+ *   WEB_CONCURRENCY, else sized by the buildpack's autotune from the container's memory).
+ * The buildpacks are the ones the app names: `.buildpacks` (one URL a line, read by
+ * Scalingo's and Heroku's multi-buildpack) or app.json `buildpacks`.
+ */
+import type {FileReader} from '../model/files.js'
+
+import {parseAppJsonFormation} from '../platform/formation.js'
+
+const NGINX = 'https://github.com/Scalingo/nginx-buildpack/blob/master/bin/compile'
+const PHP = 'https://github.com/Scalingo/php-buildpack/blob/master/bin/compile'
+
+export interface BuildpackRun {
+  /** The buildpack, as the app names it, and where. */
+  buildpack: string
+  /** What bin/run starts, each a command read as any other (PHP-FPM first: it is the server). */
+  commands: string[]
+  from: {file: string; line: number}
+  ref: string
+  what: string
+}
+
+/** The buildpack URLs the app names, with where: `.buildpacks`, else app.json `buildpacks`. */
+function namedBuildpacks(files: FileReader): {line: number; url: string; file: string}[] {
+  const list = files.read('.buildpacks')
+  if (list) {
+    return list.text.split(/\r?\n/).flatMap((raw, i) => {
+      const url = raw.replace(/#.*$/, '').trim()
+      return url ? [{file: list.path, line: i + 1, url}] : []
+    })
+  }
+
+  const appJson = files.read('app.json')
+  if (!appJson) return []
+  const {buildpacks} = parseAppJsonFormation(appJson.text, appJson.path)
+  const line = appJson.text.split('\n').findIndex((l) => l.includes('"buildpacks"')) + 1
+  return buildpacks.map((url) => ({file: appJson.path, line: Math.max(1, line), url}))
+}
+
+/**
+ * What `bin/run` runs, when the command is `bin/run` (or `/app/bin/run`), the repo has
+ * no such file, and the app names a buildpack that writes it. `missing` says why not
+ * when the file is absent but no such buildpack is named.
+ */
+export function buildpackRun(argv: readonly string[], files: FileReader): BuildpackRun | {missing: string} | undefined {
+  const prog = (argv[0] ?? '').replace(/^(?:\.\/)+/, '').replace(/^\/app\//, '')
+  if (prog !== 'bin/run' || files.exists('bin/run')) return undefined
+  const named = namedBuildpacks(files)
+  // PHP's bin/run starts nginx too; when both are named, the PHP one is what the app runs as its server.
+  const php = named.find((b) => /scalingo\/php-buildpack/i.test(b.url))
+  if (php) {
+    return {
+      buildpack: php.url,
+      commands: ['php-fpm -p /app/vendor/php', 'nginx -p /app/vendor/nginx -c /app/vendor/nginx/conf/nginx.conf'],
+      from: {file: php.file, line: php.line},
+      ref: PHP,
+      what: `bin/run is written at build by Scalingo's PHP buildpack (${php.file}:${php.line}); it runs PHP-FPM and nginx side by side`,
+    }
+  }
+
+  const nginx = named.find((b) => /scalingo\/nginx-buildpack/i.test(b.url))
+  if (nginx) {
+    return {
+      buildpack: nginx.url,
+      commands: ['nginx -p /app/vendor/nginx -c /app/vendor/nginx/conf/nginx.conf'],
+      from: {file: nginx.file, line: nginx.line},
+      ref: NGINX,
+      what: `bin/run is written at build by Scalingo's nginx buildpack (${nginx.file}:${nginx.line}); it runs nginx only`,
+    }
+  }
+
+  return {missing: "bin/run is not in the app; Scalingo's nginx and PHP buildpacks write one at build, but the app names neither (.buildpacks, app.json buildpacks)"}
+}
