@@ -144,6 +144,35 @@ end
     ])
   })
 
+  it('ranges: case/when on (2..), (..1), 1...3 and 2..4 picks by the value, as Range#=== does', async () => {
+    const puma = (n: string) => `case workers_count = Integer(ENV.fetch("WEB_CONCURRENCY", ${n}))
+when (2..)
+  workers workers_count
+when 1...2
+  threads 3, 3
+when (..0)
+  threads 1, 1
+end
+`
+    const calls = async (n: string) => (await evaluateRubyConfig(file(puma(n)), envOf({}), 'production')).calls.map((c) => [c.name, c.conditional, c.args.map((a) => (a.kind === 'known' ? a.value : '?'))])
+    // 2 is in (2..): `workers 2`, decided (not conditional); 1 in 1...2; 0 in (..0).
+    expect(await calls('2')).toEqual([['workers', false, [2]]])
+    expect(await calls('1')).toEqual([['threads', false, [3, 3]]])
+    expect(await calls('0')).toEqual([['threads', false, [1, 1]]])
+  })
+
+  it.each([
+    ['(2..).cover?(5)', true],
+    ['(2..4).include?(4)', true],
+    ['(2...4).include?(4)', false],
+    ['(..4).member?(-1)', true],
+    ['(2..) === 1', false],
+    ['(1..3) === "a"', false],
+    ['("a".."c").cover?("b")', true],
+  ])('range method %s is %s', async (code, expected) => {
+    expect(await value(code)).toMatchObject({kind: 'known', value: expected})
+  })
+
   it('returns unparsable files as a diagnostic, not a crash', async () => {
     const config = await evaluateRubyConfig(file('threads 5, 5\nworkers (2\n'), envOf({}), 'production')
     expect(config.parsed).toBe(false)

@@ -9,7 +9,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {entrySources, type Env} from '../../model/env.js'
 import type {SourceFile} from '../../model/files.js'
 import {type Source, type Sourced, uniqueSources} from '../../model/source.js'
-import type {CallNode, CaseNode, IndexOrWriteNode, LocalVariableOrWriteNode, LocalVariableWriteNode} from '@ruby/prism'
+import type {CallNode, CaseNode, IndexOrWriteNode, LocalVariableOrWriteNode, LocalVariableWriteNode, RangeNode} from '@ruby/prism'
 
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
@@ -42,7 +42,12 @@ export interface RubyRegexp {
   regexp: string
 }
 
-export type RubyValue = boolean | null | number | RubyHash | RubyRegexp | RubySymbol | RubyValue[] | string
+/** `a..b`, `a...b` (exclusive), `(2..)` endless, `(..5)` beginless: numeric or string bounds, null where open. */
+export interface RubyRange {
+  range: {begin: null | number | string; end: null | number | string; exclusive: boolean}
+}
+
+export type RubyValue = boolean | null | number | RubyHash | RubyRange | RubyRegexp | RubySymbol | RubyValue[] | string
 
 /** An env var that was read, had no value anywhere and no default. */
 export interface MissingEnv {
@@ -158,6 +163,23 @@ const APP_ENV_VARS = new Set(['APP_ENV', 'RACK_ENV', 'RAILS_ENV'])
 const isSymbol = (v: RubyValue): v is RubySymbol => typeof v === 'object' && v !== null && !Array.isArray(v) && 'symbol' in v
 const isHash = (v: RubyValue): v is RubyHash => typeof v === 'object' && v !== null && !Array.isArray(v) && 'hash' in v
 const isRegexp = (v: RubyValue): v is RubyRegexp => typeof v === 'object' && v !== null && !Array.isArray(v) && 'regexp' in v
+const RANGE_TESTS = new Set(['cover?', 'include?', 'member?'])
+const isRange = (v: RubyValue): v is RubyRange => typeof v === 'object' && v !== null && !Array.isArray(v) && 'range' in v
+
+/**
+ * Range#cover?/include?/=== (`case n when (2..)`): whether the value lies within the bounds, compared as
+ * Ruby's <=> does for numbers (an integer against a float too) and for strings; a value of another kind
+ * is not covered (Range#=== returns false, it does not raise). Undefined when a bound and the value differ in kind.
+ */
+function rangeCovers(r: RubyRange, v: RubyValue): boolean | undefined {
+  const {begin, end, exclusive} = r.range
+  const bound = begin ?? end
+  if (typeof v !== 'number' && typeof v !== 'string') return false
+  if (bound !== null && typeof bound !== typeof v) return typeof bound === 'number' || typeof bound === 'string' ? false : undefined
+  if (begin !== null && v < begin) return false
+  if (end !== null && (exclusive ? v >= end : v > end)) return false
+  return true
+}
 const truthy = (v: RubyValue): boolean => v !== null && v !== false
 
 function mergeMissing(...vs: EvalValue[]): MissingEnv[] | undefined {
@@ -203,6 +225,7 @@ function rubyEquals(a: RubyValue, b: RubyValue): boolean {
 /** `pattern === subject` as `case … when` tests it: a regexp matches a string, anything else is ==. */
 function caseEquals(pattern: RubyValue, subject: RubyValue): boolean {
   if (isRegexp(pattern)) return typeof subject === 'string' && jsRegExp(pattern).test(subject)
+  if (isRange(pattern)) return rangeCovers(pattern, subject) === true
   return rubyEquals(pattern, subject)
 }
 
@@ -595,6 +618,17 @@ class Evaluator {
     return this.ev(node)
   }
 
+  /** `a..b`, `a...b`, `(2..)`, `(..5)`: bounds that are numbers or strings (nil for an open end). */
+  private rangeValue(node: RangeNode): EvalValue {
+    const ends = [node.left, node.right].map((n) => (n ? this.ev(n) : undefined))
+    const unknown = ends.find((e) => e?.kind === 'unknown')
+    if (unknown) return this.unknown(node, undefined, ...ends.filter((e): e is EvalValue => e !== undefined))
+    const [begin, end] = ends.map((e) => (e?.kind === 'known' ? e.value : null))
+    const ok = (b: RubyValue): b is null | number | string => b === null || typeof b === 'number' || typeof b === 'string'
+    if (!ok(begin) || !ok(end)) return this.unknown(node, `the range \`${this.snippet(node)}\` has bounds conncalc does not compare`)
+    return this.known(node, {range: {begin, end, exclusive: node.isExcludeEnd()}}, ...ends.filter((e): e is EvalValue => e !== undefined))
+  }
+
   ev(node: RubyNode): EvalValue {
     const P = this.P
     if (node instanceof P.IntegerNode) return this.known(node, Number(node.value))
@@ -606,6 +640,7 @@ class Evaluator {
     if (node instanceof P.NilNode) return this.known(node, null)
     if (node instanceof P.ParenthesesNode) return this.lastValue(node.body, node)
     if (node instanceof P.StatementsNode) return this.lastValue(node, node)
+    if (node instanceof P.RangeNode) return this.rangeValue(node)
     if (node instanceof P.LocalVariableWriteNode || node instanceof P.LocalVariableOrWriteNode) return this.assign(node, false)
     if (node instanceof P.LocalVariableReadNode) {
       return this.opts.scope.get(node.name) ?? this.unknown(node, `local variable \`${node.name}\` has no value conncalc can read`)
@@ -958,6 +993,9 @@ class Evaluator {
       const a = arg.value
       // A comparison is decided even when an operand came from an unset variable.
       const decided = (v: RubyValue): EvalValue => this.known(node, v, {...recv, missingEnv: undefined}, {...arg, missingEnv: undefined})
+      // `(2..).cover?(n)`, `(1..4).include?(n)`, `(..4).member?(n)` (`(2..) === n` is with the other ===).
+      const covered = isRange(r) && RANGE_TESTS.has(name) ? rangeCovers(r, a) : undefined
+      if (covered !== undefined) return decided(covered)
       switch (name) {
         case '==': {
           return decided(rubyEquals(r, a))
@@ -986,6 +1024,7 @@ class Evaluator {
         case 'match?':
         case '===': {
           const [pattern, subject] = name === '===' ? [r, a] : [a, r]
+          if (name === '===' && isRange(r)) return decided(rangeCovers(r, a) === true)
           if (typeof subject !== 'string' || (!isRegexp(pattern) && typeof pattern !== 'string')) break
           const re = isRegexp(pattern) ? jsRegExp(pattern) : new RegExp(pattern.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`))
           const at = subject.search(re)
