@@ -6,7 +6,7 @@ import type {AppModel, Extra, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
 
 import {Env, layer} from '../model/env.js'
-import {assumed, fromFile, type Source, sourced} from '../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, sourced} from '../model/source.js'
 import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
@@ -22,7 +22,7 @@ import {deployHookOf} from '../procfile/release.js'
 import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
-import {delegates, followCommand} from '../procfile/script.js'
+import {delegates, followCommand, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
@@ -221,15 +221,22 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
   }
 
   const out: ScriptCtx[] = []
+  const toCtx = (p: ScriptProcess): ScriptCtx => ({
+    background: p.background,
+    copies: 1,
+    ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin, ...(p.unknownWhy ? {unknownWhy: p.unknownWhy} : {})},
+    cwd: p.cwd,
+    notes: [...p.chain, ...p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`))],
+    ...(p.startedBy ? {startedBy: p.startedBy} : {}),
+  })
   for (const p of followed.processes) {
-    const c: ScriptCtx = {
-      background: p.background,
-      copies: 1,
-      ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin, ...(p.unknownWhy ? {unknownWhy: p.unknownWhy} : {})},
-      cwd: p.cwd,
-      notes: [...p.chain, ...p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`))],
-      ...(p.startedBy ? {startedBy: p.startedBy} : {}),
+    const c = toCtx(p)
+    // A loop's commands take turns in this process: the one holding the most connections is it.
+    if (p.inTurn) {
+      out.push(await largestInTurn(c, p.inTurn.loop, p.inTurn.runs.map((r) => toCtx(r)), diagnostics))
+      continue
     }
+
     // A script that ends in a process manager (`exec supervisord -c …`): what the manager starts.
     const inner = depth < MAX_LAUNCH_DEPTH && launcherOf(c.ctx.command.argv, c.ctx.files) ? await runningProcesses(c.ctx.command.raw, c.ctx, diagnostics, depth + 1) : undefined
     if (inner && inner.length > 0) append(out, inner.map((i) => ({...i, background: i.background || c.background, notes: [...c.notes, ...i.notes]})))
@@ -237,6 +244,29 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
   }
 
   return out
+}
+
+/**
+ * The commands a loop runs one after another (`while true; do manage.py x; pg_dump …; sleep 60; done`):
+ * each holds its connections on its turn, so the process holds the largest of them. Each is budgeted
+ * as the type would be and the largest (the first of equals) is the process, with why in its sources.
+ */
+async function largestInTurn(first: ScriptCtx, loop: {file: string; line: number}, rest: ScriptCtx[], diagnostics: Diagnostic[]): Promise<ScriptCtx> {
+  const runs = [first, ...rest]
+  const sized: {c: ScriptCtx; connections: number; diagnostics: Diagnostic[]}[] = []
+  for (const c of runs) {
+    const scratch: Diagnostic[] = []
+    const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools} = await analyzeOne(c.ctx, c.ctx.versions ?? {}, scratch)
+    const b = budgetProcess({command: c.ctx.command.raw, dynos: sourced(1, fromFile(loop.file, loop.line)), extrasPerDyno, extrasPerProcess, language: analysis.language, name: c.ctx.processType, otherServerPools, pools: pools ?? [], processesPerDyno: analysis.processesPerDyno, role: 'long-running', server: analysis.server, threadsPerProcess: analysis.threadsPerProcess})
+    sized.push({c, connections: b.connectionsPerDyno, diagnostics: scratch})
+  }
+
+  const best = sized.reduce((a, b) => (b.connections > a.connections ? b : a))
+  // The chosen one is analysed again as the type; what the others said still stands (an unknown command among them).
+  for (const x of sized) if (x !== best) append(diagnostics, x.diagnostics)
+  const what = (x: (typeof sized)[number]): string => `\`${x.c.ctx.command.argv.join(' ').slice(0, 40)}\` (${x.connections})`
+  const note = fromDefault(`${loop.file}:${loop.line}: the loop runs ${sized.map((x) => what(x)).join(', ')} one after another; the process holds the largest, ${what(best)}`, 'https://www.gnu.org/software/bash/manual/bash.html#Looping-Constructs')
+  return {...best.c, notes: [...best.c.notes, note]}
 }
 
 /** The processes a process manager starts, each read as a command of its own (a script in turn, or another manager). */

@@ -21,7 +21,9 @@ export function noDatabaseProgram(cmd: ParsedCommand): {connections: number; ref
   const [argv0, ...args] = cmd.argv
   const prog = programName(argv0)
   const known = knownProgram(cmd.argv)
-  if (known) return known
+  // A program that finishes at once is no process type's server (`tail file` exits: a type of it is
+  // an unknown command); pg_dump's turn in a clock loop holds its connection, so it is counted.
+  if (known && (known.kind === 'stays-up' || known.connections > 0)) return known
   if (['rails', 'rake'].includes(prog) && args.length > 0 && args.every((a) => ASSET_TASK.test(a))) {
     return {connections: 0, ref: 'https://github.com/rails/tailwindcss-rails#live-rebuild', what: `\`${prog} ${args.join(' ')}\` rebuilds assets when files change`}
   }

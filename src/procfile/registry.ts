@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -52,6 +52,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('jvm', isJvm, async () => (await import('../languages/jvm/jvm.js')).jvm),
   lazyAnalyzer('php', isPhp, async () => (await import('../languages/php/php.js')).php),
   lazyAnalyzer('elixir', isElixir, async () => (await import('../languages/elixir/elixir.js')).elixir),
+  lazyAnalyzer('openfga', isOpenFga, async () => (await import('../languages/go/openfga.js')).openFga),
   lazyAnalyzer('dotnet', isDotnet, async () => (await import('../languages/dotnet/dotnet.js')).dotnet),
   lazyAnalyzer('go', isGo, async () => (await import('../languages/go/go.js')).go),
   unknown,

@@ -30,7 +30,8 @@ import type {ParsedCommand} from '../languages/common/types.js'
 import {entrySources, layer} from '../model/env.js'
 import {fromEnv, fromFile, type Source} from '../model/source.js'
 import {DELEGATING_PROGRAMS, joinPath, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
-import {expandShell, isShellUtility, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
+import {expandShell, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
+import {knownProgram} from '../languages/shell/programs.js'
 import type {TsNode} from '../util/tree-sitter.js'
 import {append} from '../util/arrays.js'
 
@@ -54,6 +55,11 @@ export interface ScriptProcess {
   /** Why what it runs cannot be told (a workspace package conncalc cannot find): counted by the unknown analyzer, saying so. */
   unknownWhy?: string
   command: ParsedCommand
+  /**
+   * In a loop (`while true; do a; b; done`): the other commands it runs one after another in the
+   * same process slot, each at some time; the one holding the most connections is what counts.
+   */
+  inTurn?: {loop: {file: string; line: number}; runs: ScriptProcess[]}
   /** Where it reads its files from, relative to the app root ('' = the root). */
   cwd: string
   /** The environment it sees: the type's env plus what the script exported and the line assigned. */
@@ -172,6 +178,8 @@ interface State {
   /** Variables the script exported (children see them). */
   exported: Map<string, EnvEntry>
   functions: Map<string, TsNode>
+  /** Inside a loop: where it is, and every foreground command its body runs (shared with the scripts it calls). */
+  loop?: {at: {file: string; line: number}; runs: ScriptProcess[]}
   /** The script's arguments (`./bin/run celery worker` → ["celery", "worker"]): what `"$@"` and `$1` expand to. */
   positional?: string[]
   /** Commands that ran and finished before the process started. */
@@ -335,7 +343,7 @@ class ScriptReader {
       case 'c_style_for_statement': {
         // `while true; do worker; done` keeps restarting its body: the body is what runs.
         const body = node.childForFieldName('body')
-        if (body) await this.statement(body, state, ctx, bg)
+        if (body) await this.loop(node, body, state, ctx, bg)
         return
       }
 
@@ -402,7 +410,7 @@ class ScriptReader {
   private async command(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
     const line = lineOf(node, ctx)
     const origin = {file: ctx.file, line}
-    const text = node.text.replaceAll(/\\\r?\n/g, ' ')
+    const text = scriptDirSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx)
       .replaceAll(/"\$[@*]"|\$[@*]|"\$\{?\d\}?"|\$\{?\d\}?/g, (m) => positional(m, state.positional) ?? m)
     // Expansions see every shell variable; the process gets only the exported ones.
     const expandEnv = state.vars.size > 0 ? state.env.with(layer(`${ctx.file}`, [...state.vars.values()])) : state.env
@@ -443,7 +451,9 @@ class ScriptReader {
       return
     }
 
-    if (isShellUtility(argv)) return
+    const known = knownProgram(argv)
+    // In a loop, pg_dump's one connection is held on its turn: it counts like any command there.
+    if (known?.kind === 'finishes' && !(state.loop && known.connections > 0)) return
     if (name === 'eval') {
       // A command built at run time: it still runs (so it counts), but what it is cannot be read.
       this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: \`${firstLine(node.text)}\` runs a command built at run time; conncalc cannot read which`, processType: this.processType, severity: 'warning'})
@@ -471,6 +481,8 @@ class ScriptReader {
       // The child shell gets what was exported plus the line's own assignments; its variables stay its own.
       const inner = newState(this.childEnv(state, ctx.file).with(layer(`${ctx.file}:${line}`, split.assignments)), state.cwd, [...state.assumptions])
       inner.positional = scriptArgs(argv)
+      // A script called inside a loop runs its commands on each turn too.
+      if (state.loop) inner.loop = state.loop
       await this.walkText(file.text, {file: script, line: 1}, inner, ctx.depth + 1)
       for (const p of inner.background) state.background.push(p)
       if (inner.candidate) {
@@ -532,8 +544,39 @@ class ScriptReader {
   }
 
   private setCandidate(state: State, p: ScriptProcess): void {
+    if (state.loop) {
+      // In a loop every foreground command runs in turn: none of them is over for good.
+      if (!state.loop.runs.includes(p)) state.loop.runs.push(p)
+      state.candidate = p
+      return
+    }
+
     if (state.candidate) state.pre.push(state.candidate.command.argv)
     state.candidate = p
+  }
+
+  /**
+   * A loop's body runs again and again, its commands one after another: each is the
+   * process at some time, so all of them are kept (inTurn) and the one holding the most
+   * connections counts (app/analyze-app.ts). An `if` inside it that the env does not
+   * decide takes each branch on some turn: nothing is assumed.
+   */
+  private async loop(node: TsNode, body: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    if (state.loop) {
+      await this.statement(body, state, ctx, bg)
+      return
+    }
+
+    const before = state.candidate
+    state.loop = {at: {file: ctx.file, line: lineOf(node, ctx)}, runs: []}
+    state.candidate = undefined
+    await this.statement(body, state, ctx, bg)
+    const {at, runs} = state.loop
+    state.loop = undefined
+    state.candidate = before
+    if (runs.length === 0) return
+    const [first, ...rest] = runs
+    this.setCandidate(state, rest.length > 0 ? {...first, inTurn: {loop: at, runs: rest}} : first)
   }
 
   private async ifStatement(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
@@ -565,6 +608,12 @@ class ScriptReader {
         return
       }
 
+      // In a loop an undecided branch runs on some turns and not others: each one is walked, nothing assumed.
+      if (state.loop) {
+        await this.statements(b.body, state, ctx, bg)
+        continue
+      }
+
       // Undecidable: take this branch, and say so if what it starts is still running at the end.
       const message = `\`${b.keyword} ${firstLine(b.condition?.text ?? '')}\` cannot be decided from the environment here; the ${ordinal(k + 1)} branch was assumed`
       state.assumptions.push({file: ctx.file, line: lineOf(b.condition ?? node, ctx), message})
@@ -582,6 +631,11 @@ class ScriptReader {
       const close = item.children.findIndex((c) => c.type === ')')
       const pats = item.children.slice(0, close).filter((c) => c.isNamed).map((p) => p.text.replace(/^["']|["']$/g, ''))
       const body = item.children.slice(close + 1)
+      if (value === undefined && state.loop) {
+        await this.statements(body, state, ctx, bg)
+        continue
+      }
+
       if (value === undefined) {
         const message = `\`case ${subject?.text ?? ''}\` cannot be decided from the environment here; the \`${pats.join('|')})\` branch was assumed`
         state.assumptions.push({file: ctx.file, line: lineOf(node, ctx), message})
@@ -681,6 +735,21 @@ function scriptArgs(argv: string[]): string[] {
   }
 
   return argv.slice(i + 1)
+}
+
+/**
+ * The script's own folder where the script computes it from `$0` (`$(dirname $0)/x.sh`,
+ * `"$(dirname "$0")"`, `$(cd "$(dirname "$0")" && pwd)`, also with `-P` and BASH_SOURCE):
+ * `/app/<folder>`, which the command reader writes as a path in the app. Only inside a
+ * script file: on the Procfile line `$0` is bash itself.
+ */
+function scriptDirSubstituted(text: string, ctx: Ctx): string {
+  if (ctx.depth === 0 || !text.includes('dirname')) return text
+  const dir = ctx.file.includes('/') ? `/app/${ctx.file.slice(0, ctx.file.lastIndexOf('/'))}` : '/app'
+  const self = String.raw`"?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)"?`
+  const dirname = String.raw`\$\(\s*dirname\s+${self}\s*\)`
+  // Quotes around the substitution stay: `"$(dirname "$0")/x.sh"` becomes `"/app/bin/x.sh"`.
+  return text.replaceAll(new RegExp(String.raw`\$\(\s*cd\s+(?:-P\s+)?"?${dirname}"?\s*&&\s*pwd(?:\s+-P)?\s*\)`, 'g'), dir).replaceAll(new RegExp(dirname, 'g'), dir)
 }
 
 const shellQuote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`

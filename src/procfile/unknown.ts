@@ -1,6 +1,23 @@
 import type {ServerAnalyzer} from '../languages/common/types.js'
 
+import type {FileReader} from '../model/files.js'
+
 import {assumed, sourced} from '../model/source.js'
+import {manageFramework, manageInvocation} from '../languages/python/program.js'
+
+/** A path the command runs that the repo does not hold: a script built at deploy, or one the repo no longer has. */
+function notInApp(argv0: string | undefined, files: FileReader): string | undefined {
+  if (!argv0?.includes('/') || (argv0.startsWith('/') && !argv0.startsWith('/app/'))) return undefined
+  const path = argv0.replace(/^(?:\.\/)+/, '').replace(/^\/app\//, '')
+  return path.includes('..') || path.includes('$') || files.exists(path) ? undefined : `${path} is not in the app (made at build, or named by a Procfile the repo outgrew?)`
+}
+
+/** Why a `manage.py X` is not read as a Django management command: its manage.py is another framework's. */
+function notDjango(argv: string[], files: FileReader): string | undefined {
+  const manage = manageInvocation(argv)
+  const framework = manage?.script === undefined ? undefined : manageFramework(manage.script, files)
+  return framework ? `${manage!.script} is written with ${framework}, not Django, and conncalc has no analyzer for its \`${manage!.command}\` command` : undefined
+}
 
 /** Anything no analyzer recognises: 1 process × 1 connection, and say so. */
 export const unknown: ServerAnalyzer = {
@@ -8,7 +25,8 @@ export const unknown: ServerAnalyzer = {
     const what = ctx.command.argv[0] ?? ctx.command.raw
     // Quoted in a message (and in every source that cites it): a long command is shortened.
     const quoted = `"${what.length > 80 ? `${what.slice(0, 79)}…` : what}"`
-    const why = ctx.unknownWhy ? `${quoted}: ${ctx.unknownWhy}` : `conncalc does not recognise ${quoted}`
+    const reason = ctx.unknownWhy ?? notDjango(ctx.command.argv, ctx.files) ?? notInApp(ctx.command.argv[0], ctx.files)
+    const why = reason ? `${quoted}: ${reason}` : `conncalc does not recognise ${quoted}`
     return {
       diagnostics: [
         {

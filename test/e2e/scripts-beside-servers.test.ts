@@ -12,6 +12,8 @@ import {describe, expect, it} from 'vitest'
 import {memoryFiles} from '../../src/model/files.js'
 import {buildpackRun} from '../../src/procfile/buildpack-run.js'
 import {knownProgram} from '../../src/languages/shell/programs.js'
+import {analyzers} from '../../src/procfile/registry.js'
+import {ctxFor} from '../analyzers/helpers.js'
 import {planJson, procfileOf} from '../helpers/cli.js'
 
 const plan = () => planJson(procfileOf('start-scripts-beside-servers'), ['--plan', 'standard-0'])
@@ -40,8 +42,42 @@ describe('programs beside the server in a start script', () => {
     expect(nginx).toMatchObject({count: 0})
     expect(nginx!.source.source).toEqual({file: '.buildpacks', kind: 'file', line: 2})
     expect(nginx!.source.via).toContainEqual(expect.objectContaining({ref: 'https://github.com/Scalingo/nginx-buildpack/blob/master/bin/compile'}))
-    // Total: web 3 + warm 2 + proxy 2 = 7, none of it an unknown command.
-    expect(r.total).toBe(7)
+    expect(r.codes).not.toContain('unknown-command')
+  })
+})
+
+describe('a loop runs its commands in turn: the process holds the largest', () => {
+  it('bin/clock.sh: `manage.py send_digest` (1) and, through $(dirname "$0")/backup.sh, pg_dump --jobs=3 (3 + 1 = 4): 4, read, no branch assumed', () => {
+    const r = plan()
+    // send_digest: a Django command of INSTALLED_APPS' portal (found through manage.py's os.environ["DJANGO_SETTINGS_MODULE"] = …),
+    // no thread started: 1 thread × 1 alias = 1. pg_dump with 3 jobs: 3 workers + its own = 4. The larger: 4.
+    expect(r.type('clock')).toMatchObject({connectionsPerDyno: 4, server: 'pg_dump'})
+    const notes = r.type('clock').sources.processesPerDyno.via ?? []
+    expect(notes).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('bin/clock.sh:5: the loop runs `python manage.py send_digest` (1), `pg_dump --jobs=3')}))
+    // Both `if`s on the time are undecided, but in a loop each runs on some turn: nothing is assumed.
+    expect(r.diagnostics.filter((d) => d.processType === 'clock')).toEqual([])
+  })
+})
+
+describe('OpenFGA started by a script (authz/openfga.sh → $(dirname $0)/start.sh → openfga run)', () => {
+  it('no engine set here: PostgreSQL assumed, with OpenFGA\'s default of 30 connections (max open conns)', () => {
+    const r = plan()
+    expect(r.type('authz')).toMatchObject({connectionsPerDyno: 30, server: 'openfga'})
+    expect(r.type('authz').sources['pool.openfga'].source).toMatchObject({kind: 'assumed', why: expect.stringContaining('OPENFGA_DATASTORE_ENGINE is not set here')})
+    expect(r.diagnostics.filter((d) => d.processType === 'authz' && d.code === 'unknown-command')).toEqual([])
+  })
+
+  it('OPENFGA_DATASTORE_MAX_OPEN_CONNS=12 with the postgres engine: 12, read; the memory engine: 0', () => {
+    const pg = planJson(procfileOf('start-scripts-beside-servers'), ['--plan', 'standard-0', '--env', 'OPENFGA_DATASTORE_ENGINE=postgres', '--env', 'OPENFGA_DATASTORE_MAX_OPEN_CONNS=12'])
+    expect(pg.type('authz').connectionsPerDyno).toBe(12)
+    expect(pg.type('authz').sources['pool.openfga'].source).toMatchObject({from: '--env', kind: 'env', name: 'OPENFGA_DATASTORE_MAX_OPEN_CONNS'})
+    const memory = planJson(procfileOf('start-scripts-beside-servers'), ['--plan', 'standard-0', '--env', 'OPENFGA_DATASTORE_ENGINE=memory'])
+    expect(memory.type('authz').connectionsPerDyno).toBe(0)
+  })
+
+  it('the app\'s total: web 3 + warm 2 + proxy 2 + clock 4 + authz 30 = 41, with no unknown command', () => {
+    const r = plan()
+    expect(r.total).toBe(41)
     expect(r.codes).not.toContain('unknown-command')
   })
 })
@@ -73,5 +109,33 @@ describe('the table of programs that are not the server', () => {
     // A program that loads the app is never in the table.
     expect(knownProgram(['gunicorn', 'app:app'])).toBeUndefined()
     expect(knownProgram(['env', 'X=1', 'gunicorn'])).toBeUndefined()
+  })
+})
+
+describe('manage.py of another framework', () => {
+  const analyze = async (command: string, files: ReturnType<typeof memoryFiles>) => {
+    const ctx = ctxFor(command, {files})
+    const a = analyzers.find((x) => x.matches(ctx.command, ctx))!
+    return {id: a.id, ...(await a.analyze(ctx))}
+  }
+
+  it('a Flask-Script manage.py (no Django import): not a Django management command; the unknown command says why', async () => {
+    const files = memoryFiles({'manage.py': '#!/usr/bin/env python\nfrom flask_script import Manager\n\nfrom app import create_app\n\nmanager = Manager(create_app())\n\nif __name__ == "__main__":\n    manager.run()\n'})
+    const a = await analyze('./manage.py runserver -p 5000', files)
+    expect(a.id).toBe('unknown')
+    expect(a.diagnostics[0].message).toContain('manage.py is written with Flask-Script, not Django, and conncalc has no analyzer for its `runserver` command')
+  })
+
+  it('a Django manage.py stays a Django command', async () => {
+    const files = memoryFiles({'manage.py': 'import os\nimport sys\nfrom django.core.management import execute_from_command_line\n'})
+    expect((await analyze('python manage.py process_tasks', files)).id).toBe('django-command')
+  })
+})
+
+describe('a script the repo does not hold', () => {
+  it('says it is not in the app instead of "does not recognise"', async () => {
+    const ctx = ctxFor('./devops/prod.sh', {files: memoryFiles({'devops/prod_api.sh': 'gunicorn app:app\n'})})
+    const a = analyzers.find((x) => x.matches(ctx.command, ctx))!
+    expect((await a.analyze(ctx)).diagnostics[0].message).toContain('"./devops/prod.sh": devops/prod.sh is not in the app')
   })
 })

@@ -13,7 +13,7 @@ import type {AnalyzerContext, ParsedCommand} from './types.js'
 
 import {dotnetMarker} from '../../platform/language.js'
 import {NODE_PROGRAMS} from '../node/programs.js'
-import {manageCommand, manageInvocation, pythonProgram} from '../python/program.js'
+import {manageCommand, manageFramework, manageInvocation, pythonProgram} from '../python/program.js'
 import {readFlag} from './argv.js'
 import {phpWorker} from '../php/php-command.js'
 import {programName} from './setting.js'
@@ -38,7 +38,11 @@ export const isRq: Matcher = (cmd) => {
 }
 
 export const isDramatiq: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'dramatiq' || manageInvocation(cmd.argv)?.command === 'rundramatiq'
-export const isDjangoCommand: Matcher = (cmd) => manageInvocation(cmd.argv) !== undefined
+export const isDjangoCommand: Matcher = (cmd, ctx) => {
+  const manage = manageInvocation(cmd.argv)
+  // `./manage.py runserver` of a Flask-Script app (a manage.py that imports no Django) is not Django's.
+  return manage !== undefined && (manage.script === undefined || manageFramework(manage.script, ctx.files) === undefined)
+}
 
 // Node, JVM, PHP, Go (.NET below).
 export const isNode: Matcher = (cmd) => NODE_PROGRAMS.has(programName(cmd.argv[0]))
@@ -46,6 +50,8 @@ export const isJvm: Matcher = (cmd) => ['java', 'mvn', 'mvnw', 'gradle', 'gradle
 export const isPhp: Matcher = (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || programName(cmd.argv[0]) === 'php-fpm' || phpWorker(cmd.argv) !== undefined
 /** Files the Go buildpack detects a Go app by (bin/detect): modules, dep, godep, govendor, glide. */
 export const GO_MARKERS = ['go.mod', 'Gopkg.lock', 'Godeps/Godeps.json', 'vendor/vendor.json', 'glide.yaml']
+/** `openfga run`: the OpenFGA server (languages/go/openfga.ts); `openfga migrate` finishes. */
+export const isOpenFga: Matcher = (cmd) => programName(cmd.argv[0]) === 'openfga' && cmd.argv.slice(1).find((a) => !a.startsWith('-')) === 'run'
 export const isGo: Matcher = (cmd, ctx) => {
   const prog = cmd.argv[0] ?? ''
   if (!GO_MARKERS.some((m) => ctx.files.exists(m))) return false

@@ -48,11 +48,19 @@ export interface DjangoPools {
   settingsFile: string
 }
 
-/** DJANGO_SETTINGS_MODULE: the env, else `os.environ.setdefault(...)` in manage.py / wsgi.py / celery.py. */
+/**
+ * DJANGO_SETTINGS_MODULE: the env, else `os.environ.setdefault(...)` in manage.py / wsgi.py / celery.py,
+ * or `os.environ["DJANGO_SETTINGS_MODULE"] = "..."` there (mozilla/treeherder's manage.py). The env is
+ * taken first either way: which of the files the process runs is not known here.
+ */
 export function settingsModule(project: PythonProject, modules: PyModule[], env: {get(n: string): {value: string} | undefined}): string | undefined {
   const fromEnv = env.get('DJANGO_SETTINGS_MODULE')?.value
   if (fromEnv) return fromEnv
   for (const m of modules) {
+    for (const a of m.itemAssignments) {
+      if (a.key === 'DJANGO_SETTINGS_MODULE' && (a.target === 'os.environ' || a.target === 'environ') && asString(a.value)) return asString(a.value)
+    }
+
     for (const c of m.calls) {
       if (c.callee !== 'os.environ.setdefault' && c.callee !== 'environ.setdefault') continue
       if (asString(c.args[0]) === 'DJANGO_SETTINGS_MODULE' && asString(c.args[1])) return asString(c.args[1])

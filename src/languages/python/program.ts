@@ -1,3 +1,5 @@
+import type {FileReader} from '../../model/files.js'
+
 import {programName} from '../common/setting.js'
 
 /**
@@ -44,3 +46,22 @@ export const manageCommand = (argv: readonly string[]): string | undefined => ma
 
 /** The folder of the manage.py a command runs, as an import root ('' for the app root). */
 export const scriptRoot = (script: string | undefined): string[] => (script?.includes('/') ? [script.slice(0, script.lastIndexOf('/'))] : [])
+
+/** Command-line frameworks a `manage.py` is written with when it is not Django's, by the module it imports. */
+const MANAGE_FRAMEWORKS: [RegExp, string][] = [
+  [/^\s*(?:from|import)\s+flask_script\b/m, 'Flask-Script'],
+  [/^\s*(?:from|import)\s+flask\.cli\b|^\s*from\s+flask\s+import\b[^\n]*\bFlaskGroup\b/m, 'the Flask CLI'],
+  [/^\s*(?:from|import)\s+click\b/m, 'click'],
+  [/^\s*(?:from|import)\s+typer\b/m, 'Typer'],
+]
+
+/**
+ * The framework of a `manage.py` that is not Django's (Flask-Script's `Manager`, the Flask CLI,
+ * click, Typer), read from its imports: its commands are not Django management commands.
+ * Undefined when it imports Django, or the file cannot be read (a Django manage.py is the common case).
+ */
+export function manageFramework(script: string | undefined, files: FileReader): string | undefined {
+  const file = files.read(script ?? 'manage.py')
+  if (!file || /^\s*(?:from|import)\s+django\b/m.test(file.text)) return undefined
+  return MANAGE_FRAMEWORKS.find(([re]) => re.test(file.text))?.[1]
+}
