@@ -170,9 +170,41 @@ describe('pools other model classes open: establish_connection and connects_to (
       ['primary_replica', 5, 'unknown server: REPLICA_DATABASE_URL has no value'],
       ['AuditEvent', 5, 'unknown server: AUDIT_DATABASE_URL has no value'],
       ['billing_production (BillingRecord)', 3, 'unknown server: BILLING_DATABASE_URL has no value'],
-      ['primary_replica (ReportingRecord)', 5, 'unknown server: REPLICA_DATABASE_URL has no value'],
+      ['primary_replica (ReportingRecord, reading role)', 5, 'unknown server: REPLICA_DATABASE_URL has no value'],
     ])
     expect(r.json.diagnostics.map((d) => d.code)).toEqual(['pool-below-threads', 'pool-below-threads'])
+  })
+
+  // ConnectionHandler#establish_connection stores each pool in its owner's PoolManager under [role][shard]
+  // (rails/rails connection_handler.rb, pool_manager.rb), and connects_to calls it once per role of database:
+  // and of each shard of shards: (connection_handling.rb). So ApplicationRecord's {writing: :primary,
+  // reading: :primary} is two pools of primary's 5, and Fleet::VehicleRecord (app/models/fleet/, a nested
+  // folder) adds its own writing pool on primary (default shard; its reading pool is primary_replica's first
+  // pool, counted once by database.yml) and on shard_one a reading pool beside the writing one (4 each).
+  it('roles-and-shards: each role and each shard of connects_to is a pool of its own, read from app/models at any depth', () => {
+    const r = run('roles-and-shards', [])
+    // No shard or replica URL: those are unknown servers. Counted: primary + primary (reading) + primary
+    // (VehicleRecord) = 3 pools of 5. web: 3 × min(5, 5) = 15; worker (Sidekiq 8): 3 × min(5, 8) = 15. Total 30.
+    expect(r.json.total).toBe(30)
+    expect(row(r, 'web').databases).toEqual(['primary', 'primary (reading role)', 'primary (VehicleRecord)'])
+    expect(row(r, 'web')).toMatchObject({connections: 15, poolPerProcess: 15})
+    expect(row(r, 'worker')).toMatchObject({connections: 15, poolPerProcess: 15})
+    expect(row(r, 'web').sources['pool.primary (reading role)'].via).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('ActiveRecord::Base\'s reading role (app/models/application_record.rb:6) opens a pool of its own for the primary database')}))
+    expect(others(r)).toEqual([
+      ['primary_replica', 5, 'unknown server: REPLICA_DATABASE_URL has no value'],
+      ['primary_shard_one', 4, 'unknown server: SHARD_ONE_DATABASE_URL has no value'],
+      ['primary_shard_one (VehicleRecord, reading role, shard shard_one)', 4, 'unknown server: SHARD_ONE_DATABASE_URL has no value'],
+    ])
+    expect(r.json.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+  })
+
+  it('roles-and-shards with shard one on the primary\'s host: both of its pools count there', () => {
+    const r = run('roles-and-shards', ['--env', 'DATABASE_URL=postgres://u:p@db.example.com:5432/fleet', 'SHARD_ONE_DATABASE_URL=postgres://u:p@db.example.com:5432/fleet_one'])
+    // web: 3 × min(5, 5) + 2 × min(4, 5) = 15 + 8 = 23; worker: 3 × min(5, 8) + 2 × min(4, 8) = 15 + 8 = 23. Total 46.
+    expect(r.json.total).toBe(46)
+    expect(row(r, 'web')).toMatchObject({connections: 23, poolPerProcess: 23})
+    expect(row(r, 'worker')).toMatchObject({connections: 23, poolPerProcess: 23})
+    expect(row(r, 'web').databases).toContain('primary_shard_one (VehicleRecord, reading role, shard shard_one)')
   })
 
   it('second-pools with the URLs set: AuditEvent on DATABASE_URL\'s host counts here with its ?pool=2; billing is another server', () => {

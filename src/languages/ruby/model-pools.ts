@@ -1,9 +1,12 @@
 /**
- * ActiveRecord pools that classes other than ActiveRecord::Base open: each connection owner
- * (a class name; ActiveRecord::Base for the primary abstract class) has a pool of its own per
- * role for the config it names (ConnectionHandler#establish_connection keys pools by
- * `pool_config.connection_name`, rails/rails connection_handler.rb), so every distinct pool
- * adds its size per process:
+ * ActiveRecord pools beside ActiveRecord::Base's own: each connection owner (a class name;
+ * ActiveRecord::Base for the primary abstract class) has a pool of its own per role and per
+ * shard for the config it names — ConnectionHandler#establish_connection keys a PoolManager by
+ * `pool_config.connection_name` and the PoolManager keeps `@role_to_shard_mapping[role][shard]`
+ * (rails/rails connection_handler.rb, pool_manager.rb); ConnectionHandling#connects_to calls it
+ * once per role of `database:` and once per role of each shard of `shards:`. So every distinct
+ * (owner, role, shard) adds its entry's size per process, even when two roles name the same
+ * entry (`writing: :primary, reading: :primary` is two pools of primary's size):
  *
  *     class AuditEvent < ActiveRecord::Base
  *       establish_connection ENV["AUDIT_DATABASE_URL"]   # a URL: its ?pool=, else 5 (HashConfig)
@@ -14,6 +17,9 @@
  *     class ApplicationRecord < ActiveRecord::Base
  *       connects_to database: {writing: :primary, reading: :primary_replica}
  *     end
+ *     class ShardRecord < ActiveRecord::Base
+ *       connects_to shards: {default: {writing: :primary}, one: {writing: :primary_shard_one}}
+ *     end
  *
  * A name resolves as DatabaseConfigurations#find_db_config does: an entry of the app
  * environment's section by its name, else a top-level section by its env name (two-tier,
@@ -22,8 +28,8 @@
  * owner of the same entry (a class beside ActiveRecord::Base connecting to `primary`) is a
  * second pool of that size. ApplicationRecord counts as ActiveRecord::Base (Rails 7's
  * `primary_abstract_class`, which the generator writes, shares Base's pools). Read from
- * app/models/*.rb, config/application.rb and config/initializers/*.rb — the files an
- * eager-loading production process loads at boot.
+ * app/models (any depth) and engines' app/models, config/application.rb and
+ * config/initializers/*.rb — the files an eager-loading production process loads at boot.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
@@ -31,7 +37,7 @@ import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {analyzeDatabaseYml, type DatabaseYmlAnalysis, PRIMARY_SERVER} from './database-yml.js'
-import {type DslCall, type EvalValue, isHash, isSymbol} from './evaluate.js'
+import {type DslCall, type EvalValue, isHash, isSymbol, type RubyValue} from './evaluate.js'
 import type {RubyFacts} from './process-facts.js'
 import {loadRubyConfig} from './ruby-server.js'
 
@@ -41,6 +47,33 @@ const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/a
 
 const BASE = 'ActiveRecord::Base'
 const PRIMARY_OWNERS = new Set(['ActiveRecord::Base', 'ApplicationRecord'])
+const WRITING = 'writing'
+const DEFAULT_SHARD = 'default'
+const MAX_MODEL_DEPTH = 6
+
+/** One pool of ConnectionHandler: a connection owner's role and shard (PoolManager keeps `@role_to_shard_mapping[role][shard]`). */
+interface PoolKey {
+  owner: string
+  role: string
+  shard: string
+}
+
+const keyOf = (k: PoolKey): string => `${k.owner}\u0000${k.role}\u0000${k.shard}`
+
+/** How a pool is named beside its database entry: the owner unless it is ActiveRecord::Base, then a role other than writing, a shard other than default. */
+function ownerLabel(k: PoolKey): string {
+  const parts = [...(k.owner === BASE ? [] : [k.owner]), ...(k.role === WRITING ? [] : [`${k.role} role`]), ...(k.shard === DEFAULT_SHARD ? [] : [`shard ${k.shard}`])]
+  return parts.length > 0 ? parts.join(', ') : k.owner
+}
+
+/** An owner's pool in words: `ActiveRecord::Base`, `ActiveRecord::Base's reading role`, `ReportingRecord's writing role on shard one`. */
+function describe(k: PoolKey): string {
+  if (k.role === WRITING && k.shard === DEFAULT_SHARD) return k.owner
+  return `${k.owner}'s ${k.role} role${k.shard === DEFAULT_SHARD ? '' : ` on shard ${k.shard}`}`
+}
+
+/** A symbol or string naming a role, shard or database entry. */
+const nameOf = (v: RubyValue): string | undefined => (typeof v === 'string' ? v : isSymbol(v) ? v.symbol : undefined)
 
 /** `pool=`/`max_connections=` in a URL's query, from a known string or the known tail of a built one (`"#{url}?pool=25"`). */
 export function queryPool(v: EvalValue): {found: boolean; value?: number} {
@@ -82,13 +115,33 @@ function urlServer(ctx: AnalyzerContext, v: EvalValue): string {
   return host ? `host=${host}` : unknownServer('its URL cannot be read')
 }
 
-/** Files that may open pools at boot, with a cheap text check before parsing. */
+/** `.rb` files under `dir` and its folders (app/models/billing/invoice.rb is loaded like app/models/user.rb), depth-capped. */
+function rubyFilesUnder(ctx: AnalyzerContext, dir: string, depth = 0): string[] {
+  const out = ctx.files.list(dir).filter((n) => n.endsWith('.rb')).map((n) => `${dir}/${n}`)
+  if (depth < MAX_MODEL_DEPTH) for (const sub of ctx.files.folders(dir)) out.push(...rubyFilesUnder(ctx, `${dir}/${sub}`, depth + 1))
+  return out
+}
+
+const modelFilesOf = new WeakMap<AnalyzerContext['files'], string[]>()
+
+/**
+ * Files that may open pools at boot: app/models at any depth, the app's engines' app/models
+ * (engines/* and components/*, the two folders Rails guides and component-based apps use),
+ * config/application.rb and config/initializers. A plain text check keeps the rest from
+ * Prism: only a file that says establish_connection or connects_to is parsed. Listed once per
+ * app, not per process type.
+ */
 function modelFiles(ctx: AnalyzerContext): string[] {
+  const known = modelFilesOf.get(ctx.files)
+  if (known) return known
   const rb = (dir: string): string[] => ctx.files.list(dir).filter((n) => n.endsWith('.rb')).map((n) => `${dir}/${n}`)
-  return [...rb('app/models'), 'config/application.rb', ...rb('config/initializers')].filter((p) => {
+  const engines = ['engines', 'components'].flatMap((d) => ctx.files.folders(d).map((e) => `${d}/${e}/app/models`))
+  const found = [...rubyFilesUnder(ctx, 'app/models'), ...engines.flatMap((d) => rubyFilesUnder(ctx, d)), 'config/application.rb', ...rb('config/initializers')].filter((p) => {
     const text = ctx.files.read(p)?.text
     return text !== undefined && (text.includes('establish_connection') || text.includes('connects_to'))
   })
+  modelFilesOf.set(ctx.files, found)
+  return found
 }
 
 function walk(calls: readonly DslCall[], out: DslCall[]): void {
@@ -103,12 +156,28 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: RubyFacts, 
   const diagnostics: Diagnostic[] = []
   const added: PoolEntry[] = []
   const entries = [...yml.pools, ...yml.otherServerPools]
-  // Entry name → owners, in the order met; ActiveRecord::Base owns the primary from boot.
-  const owners = new Map<string, Map<string, {at: string; why?: string}>>([[yml.primary, new Map([[BASE, {at: 'ActiveRecord\'s own connection'}]])]])
-  const own = (entry: string, owner: string, file: string, c: DslCall): void => {
-    const m = owners.get(entry) ?? new Map<string, {at: string; why?: string}>()
-    if (!m.has(owner)) m.set(owner, {at: `${file}:${c.line}`, ...(c.conditional ? {why: conditionWhy(file, c)} : {})})
+  // Entry name → the pools opened on it (owner, role, shard), in the order met; ActiveRecord::Base's writing pool
+  // on the default shard is the primary's from boot.
+  const owners = new Map<string, Map<string, {at: string; key: PoolKey; why?: string}>>([[yml.primary, new Map([[keyOf({owner: BASE, role: WRITING, shard: DEFAULT_SHARD}), {at: 'ActiveRecord\'s own connection', key: {owner: BASE, role: WRITING, shard: DEFAULT_SHARD}}]])]])
+  const own = (entry: string, key: PoolKey, file: string, c: DslCall): void => {
+    const m = owners.get(entry) ?? new Map<string, {at: string; key: PoolKey; why?: string}>()
+    if (!m.has(keyOf(key))) m.set(keyOf(key), {at: `${file}:${c.line}`, key, ...(c.conditional ? {why: conditionWhy(file, c)} : {})})
     owners.set(entry, m)
+  }
+
+  /** `{writing: :primary, reading: :primary_replica}` of one shard: each role's entry is a pool of its own. */
+  const ownRoles = (roles: RubyValue, owner: string, shard: string, file: string, c: DslCall): void => {
+    if (!isHash(roles)) {
+      diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `cannot read the databases \`connects_to\` names for ${owner}${shard === DEFAULT_SHARD ? '' : ` on shard ${shard}`} (not a hash of roles); their pools are not counted apart`, severity: 'warning'})
+      return
+    }
+
+    for (const [role, v] of Object.entries(roles.hash)) {
+      const name = nameOf(v)
+      if (name !== undefined && entries.some((e) => e.database === name)) own(name, {owner, role, shard}, file, c)
+      else if (name !== undefined) diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `\`connects_to\` names \`${name}\`, which is not an entry of database.yml's ${ctx.appEnv} section; its pool is not counted`, severity: 'warning'})
+      else diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `cannot read the database \`connects_to\` names for ${owner}'s ${role} role; its pool is not counted`, severity: 'warning'})
+    }
   }
 
   const conditionWhy = (file: string, c: DslCall): string => `${file}:${c.line} runs only when \`${c.condition ?? 'a condition'}\`, which conncalc cannot decide for ${ctx.processType}; counted`
@@ -124,19 +193,14 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: RubyFacts, 
       if (!owner) continue
       const at = fromFile(file, c.line)
       if (c.name === 'connects_to') {
-        const db = c.kwargs.database
-        if (c.kwargs.shards) {
-          diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `\`connects_to shards:\` is not read: each shard's pools are not counted for ${owner}`, severity: 'warning'})
-        }
-
-        if (db?.kind === 'known' && isHash(db.value)) {
-          for (const v of Object.values(db.value.hash)) {
-            const name = isSymbol(v) ? v.symbol : typeof v === 'string' ? v : undefined
-            if (name !== undefined && entries.some((e) => e.database === name)) own(name, owner, file, c)
-            else if (name !== undefined) diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `\`connects_to\` names \`${name}\`, which is not an entry of database.yml's ${ctx.appEnv} section; its pool is not counted`, severity: 'warning'})
-          }
-        } else if (db) {
-          diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `cannot read the databases \`connects_to\` names for ${owner}${db.kind === 'unknown' ? ` (${db.reason})` : ''}; their pools are not counted apart`, severity: 'warning'})
+        // ConnectionHandling#connects_to: database: {role => entry} on the default shard; shards: {shard => {role => entry}}.
+        const {database, shards} = c.kwargs
+        if (database?.kind === 'known') ownRoles(database.value, owner, DEFAULT_SHARD, file, c)
+        else if (database) diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `cannot read the databases \`connects_to\` names for ${owner} (${database.reason}); their pools are not counted apart`, severity: 'warning'})
+        if (shards?.kind === 'known' && isHash(shards.value)) {
+          for (const [shard, roles] of Object.entries(shards.value.hash)) ownRoles(roles, owner, shard, file, c)
+        } else if (shards) {
+          diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `cannot read the shards \`connects_to shards:\` names for ${owner}${shards.kind === 'unknown' ? ` (${shards.reason})` : ''}; their pools are not counted apart`, severity: 'warning'})
         }
 
         continue
@@ -150,7 +214,7 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: RubyFacts, 
         // find_db_config: an entry of this environment by name (the environment's own name is its primary), else a section.
         const entry = name === ctx.appEnv ? yml.primary : entries.some((e) => e.database === name) ? name : undefined
         if (entry !== undefined) {
-          own(entry, owner, file, c)
+          own(entry, {owner, role: WRITING, shard: DEFAULT_SHARD}, file, c)
           continue
         }
 
@@ -189,13 +253,14 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: RubyFacts, 
     }
   }
 
-  // A second owner of an entry already counted once is a second pool of its size.
+  // A second pool on an entry already counted once (another owner, or another role or shard of the same owner) adds its size.
   for (const [name, who] of owners) {
     const entry = entries.find((e) => e.database === name)
     if (!entry) continue
-    for (const [owner, {at, why}] of [...who].slice(1)) {
-      const pool = {...entry.pool, via: [...(entry.pool.via ?? []), fromDefault(`${owner} (${at}) opens a pool of its own for the ${name} database, beside ${[...who.keys()][0]}'s`, HANDLER), ...(why ? [assumed(why)] : [])]}
-      added.push({...entry, database: `${name} (${owner})`, pool})
+    const [first, ...rest] = [...who.values()]
+    for (const {at, key, why} of rest) {
+      const pool = {...entry.pool, via: [...(entry.pool.via ?? []), fromDefault(`${describe(key)} (${at}) opens a pool of its own for the ${name} database, beside the pool of ${describe(first.key)} (ConnectionHandler keeps a pool per owner, role and shard)`, HANDLER), ...(why ? [assumed(why)] : [])]}
+      added.push({...entry, database: `${name} (${ownerLabel(key)})`, pool})
     }
   }
 
