@@ -49,7 +49,19 @@ export function memoryFiles(files: Record<string, string>): FileReader {
  */
 export function withinDir(files: FileReader, dir: string): FileReader {
   if (dir === '' || dir === '.') return files
-  const at = (p: string): string => (p === '' || p === '.' ? dir : `${dir}/${p.replace(/^\.\//, '')}`)
+  // `../package-lock.json` from a workspace package is the root's: `..` is resolved here, so every
+  // reader (the disk's, a test's map) sees the one path from the app root.
+  const at = (p: string): string => {
+    const out = dir.split('/').filter((x) => x !== '' && x !== '.')
+    for (const part of (p === '' || p === '.' ? '' : p).split('/')) {
+      if (part === '' || part === '.') continue
+      if (part === '..' && out.length > 0 && out.at(-1) !== '..') out.pop()
+      else out.push(part)
+    }
+
+    return out.join('/')
+  }
+
   return {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(at(d)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p))}
 }
 

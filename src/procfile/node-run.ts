@@ -21,7 +21,9 @@ import type {FileReader} from '../model/files.js'
 
 import {jsonKeyLine} from '../util/json-lines.js'
 import {append} from '../util/arrays.js'
-import {parseYaml} from '../util/yaml.js'
+import {findWorkspaces, globRe, joinPath, type Pkg, readPkg, type Workspaces} from '../languages/node/workspaces.js'
+
+export {findWorkspaces, joinPath} from '../languages/node/workspaces.js'
 
 /** One command line the delegating command starts, and the folder it runs in. */
 export interface NodeRun {
@@ -35,8 +37,11 @@ export interface NodeRun {
 }
 
 export type NodeDelegation =
-  /** `parallel`: the runs are started together (concurrently, run-p, turbo); otherwise one after the other. */
-  | {by: string; kind: 'run'; parallel: boolean; runs: NodeRun[]}
+  /**
+   * `parallel`: the runs are started together (concurrently, run-p, turbo); otherwise one after the other.
+   * `assumed`: what conncalc could not know about which runs are up at once (it labels the processes' numbers).
+   */
+  | {assumed?: string; by: string; kind: 'run'; parallel: boolean; runs: NodeRun[]}
   | {kind: 'unknown'; why: string}
 
 /** What a command needs to say whether it runs in another folder. */
@@ -48,152 +53,10 @@ export interface NodeRunInput {
   origin: {file: string; line: number}
 }
 
-interface Pkg {
-  dir: string
-  file: string
-  name?: string
-  scripts: Record<string, string>
-  text: string
-  workspaces?: unknown
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
-/** `dir` + `path` inside the app, `..` resolved; undefined when it leaves the app. */
-export const joinPath = (dir: string, path: string): string | undefined => {
-  if (path.startsWith('/')) return undefined
-  const out: string[] = dir === '' ? [] : dir.split('/')
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue
-    if (part === '..') {
-      if (out.length === 0) return undefined
-      out.pop()
-    } else out.push(part)
-  }
-
-  return out.join('/')
-}
-
-const at = (dir: string, file: string): string => (dir === '' ? file : `${dir}/${file}`)
 const label = (dir: string): string => (dir === '' ? 'the app root' : dir)
-
-function readPkg(files: FileReader, dir: string): Pkg | undefined {
-  const file = files.read(at(dir, 'package.json'))
-  if (!file) return undefined
-  let data: unknown
-  try {
-    data = JSON.parse(file.text)
-  } catch {
-    return undefined
-  }
-
-  if (!isObject(data)) return undefined
-  const scripts = isObject(data.scripts) ? Object.fromEntries(Object.entries(data.scripts).filter((e): e is [string, string] => typeof e[1] === 'string')) : {}
-  return {dir, file: file.path, name: typeof data.name === 'string' ? data.name : undefined, scripts, text: file.text, workspaces: data.workspaces}
-}
 
 /** The line of `scripts.NAME` in a package.json. */
 const scriptLine = (pkg: Pkg, name: string): number => jsonKeyLine(pkg.text, ['scripts', name])
-
-interface Workspaces {
-  /** Where the list was read: package.json:3, pnpm-workspace.yaml:1, lerna.json:2. */
-  from: string
-  packages: Pkg[]
-  root: string
-}
-
-/** The workspace list that covers `cwd`: the nearest folder at or above it that declares one. */
-export function findWorkspaces(files: FileReader, cwd: string): Workspaces | undefined {
-  let dir: string | undefined = cwd
-  while (dir !== undefined) {
-    const found = workspacesAt(files, dir)
-    if (found) return found
-    dir = dir === '' ? undefined : dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : ''
-  }
-
-  return undefined
-}
-
-function workspacesAt(files: FileReader, root: string): Workspaces | undefined {
-  let patterns: string[] | undefined
-  let from = ''
-  const pnpm = files.read(at(root, 'pnpm-workspace.yaml'))
-  if (pnpm) {
-    // util/yaml's parser: alias bombs and oversized files are refused there, not expanded here.
-    // Invalid YAML leaves `value` undefined: pnpm would refuse it too; package.json's list is tried next.
-    const doc = parseYaml(pnpm.text, pnpm.path)
-    if (isObject(doc.value) && Array.isArray(doc.value.packages)) {
-      patterns = strings(doc.value.packages)
-      from = `${pnpm.path}:${doc.lineOf(['packages']) ?? 1}`
-    }
-  }
-
-  const pkg = readPkg(files, root)
-  if (!patterns && pkg?.workspaces !== undefined) {
-    // npm, Yarn 1-4, Bun: an array; Yarn 1 also `{packages: [...], nohoist: [...]}`.
-    const list = isObject(pkg.workspaces) ? pkg.workspaces.packages : pkg.workspaces
-    if (Array.isArray(list)) {
-      patterns = strings(list)
-      from = `${pkg.file}:${jsonKeyLine(pkg.text, ['workspaces'])}`
-    }
-  }
-
-  const lerna = patterns ? undefined : files.read(at(root, 'lerna.json'))
-  if (lerna) {
-    try {
-      const data: unknown = JSON.parse(lerna.text)
-      // lerna.json `packages`, default ["packages/*"] (lerna's docs, "lerna.json": packages).
-      patterns = isObject(data) && Array.isArray(data.packages) ? strings(data.packages) : ['packages/*']
-      from = `${lerna.path}:${isObject(data) && Array.isArray(data.packages) ? jsonKeyLine(lerna.text, ['packages']) : 1}`
-    } catch {
-      // Invalid JSON: no list from it.
-    }
-  }
-
-  if (!patterns) return undefined
-  const include = patterns.filter((p) => !p.startsWith('!'))
-  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => segments(p.slice(1)))
-  const dirs = new Set<string>()
-  for (const p of include) for (const d of expand(files, root, segments(p), 0)) dirs.add(d)
-  const packages: Pkg[] = []
-  for (const d of [...dirs].sort()) {
-    const rel = root === '' ? d : d.slice(root.length + 1)
-    if (exclude.some((x) => matchPath(x, rel.split('/')))) continue
-    const p = d === root ? undefined : readPkg(files, d)
-    if (p) packages.push(p)
-  }
-
-  return {from, packages, root}
-}
-
-const segments = (pattern: string): string[] => pattern.replace(/^\.\//, '').replace(/\/+$/, '').split('/').filter((s) => s !== '' && s !== '.')
-
-const globRe = (seg: string): RegExp => new RegExp(`^${seg.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`)
-
-/** Folders under `dir` that a pattern's segments match. `**` matches any depth, to 6 folders. */
-function expand(files: FileReader, dir: string, segs: string[], depth: number): string[] {
-  if (segs.length === 0) return [dir]
-  const [head, ...rest] = segs
-  const children = (): string[] => files.folders(dir).filter((f) => f !== 'node_modules' && !f.startsWith('.'))
-  if (head === '**') {
-    const here = expand(files, dir, rest, depth)
-    if (depth >= 6) return here
-    return [...here, ...children().flatMap((c) => expand(files, at(dir, c), segs, depth + 1))]
-  }
-
-  if (!/[*?]/.test(head)) return files.folders(dir).includes(head) ? expand(files, at(dir, head), rest, depth + 1) : []
-  const re = globRe(head)
-  return children()
-    .filter((c) => re.test(c))
-    .flatMap((c) => expand(files, at(dir, c), rest, depth + 1))
-}
-
-function matchPath(pattern: string[], path: string[]): boolean {
-  if (pattern.length === 0) return path.length === 0
-  const [head, ...rest] = pattern
-  if (head === '**') return matchPath(rest, path) || (path.length > 0 && matchPath(pattern, path.slice(1)))
-  return path.length > 0 && globRe(head).test(path[0]) && matchPath(rest, path.slice(1))
-}
 
 /**
  * The workspace packages a selector names: a package name (`@org/api`), a name glob
@@ -255,6 +118,7 @@ const VALUE_FLAGS: Record<string, Set<string>> = {
   pnpm: new Set(['--filter', '-F', '-C', '--dir', '--workspace-concurrency', '--reporter', '--loglevel', '--filter-prod', '--test-pattern', '--changed-files-ignore-pattern']),
   turbo: new Set(['--filter', '-F', '--concurrency', '--output-logs', '--log-order', '--cache-dir', '--ui', '--env-mode', '--log-prefix', '--cache', '--team', '--token', '--api', '--profile', '--summarize', '--graph', '--scope']),
   yarn: new Set(['--cwd']),
+  'yarn-foreach': new Set(['-j', '--jobs', '--include', '--exclude', '--from', '--since']),
 }
 
 interface Args {
@@ -371,6 +235,50 @@ function runAllTasks(pkg: Pkg | undefined, pattern: string): string[] {
     .map((n) => [n, ...args].join(' '))
 }
 
+/** The scripts a command runs in each workspace in turn: the first package that has it never exits, so it is the one that runs. */
+function firstWithScript(input: NodeRunInput, words: string[], by: string): NodeDelegation {
+  const script = words[0] === 'run' || words[0] === 'run-script' ? words[1] : words[0]
+  if (script === undefined) return unknown(`${by} names no script`)
+  const got = selected(input, [], by)
+  if (typeof got === 'string') return unknown(got)
+  const first = got.pkgs.find((p) => p.scripts[script] !== undefined)
+  if (!first) return unknown(`${by}: no workspace package has a "${script}" script (workspaces in ${got.ws.from})`)
+  const r = runIn(first, words, 'npm')
+  if (typeof r === 'string') return unknown(`${by}: ${r}`)
+  return {by: `${by} (the first workspace with "${script}", ${first.name ?? first.dir}, never exits, so the ones after it do not start)`, kind: 'run', parallel: false, runs: [r]}
+}
+
+/** Yarn Berry's one-letter flags may be joined (`-pA`, `-ptv`). */
+const splitShortFlags = (args: string[]): string[] => args.flatMap((a) => (/^-[A-Za-z]{2,}$/.test(a) ? [...a.slice(1)].map((c) => `-${c}`) : [a]))
+
+/**
+ * `yarn workspaces foreach [-A] [-p] [-j N] [--include G] [--exclude G] run SCRIPT` (Yarn Berry,
+ * plugin-workspace-tools foreach.ts): the workspaces under the command's folder (all with -A) that
+ * have the script, name globs applied; without -p one at a time (so the first one is what runs), with
+ * -p up to -j at once, else max(1, cpus / 2).
+ */
+function yarnForeach(input: NodeRunInput, args: string[]): NodeDelegation {
+  const a = parseArgs(splitShortFlags(args), 'yarn-foreach', true)
+  const [command, script] = a.positional
+  const by = '`yarn workspaces foreach`'
+  if (command !== 'run' || script === undefined) return unknown(`${by} runs \`${a.positional.join(' ')}\`, not a script conncalc follows`)
+  const got = selected(input, [], by)
+  if (typeof got === 'string') return unknown(got)
+  const all = a.flags.has('-A') || a.flags.has('--all')
+  const include = flag(a, '--include').map((g) => globRe(g))
+  const exclude = flag(a, '--exclude').map((g) => globRe(g))
+  const under = (p: Pkg): boolean => all || input.cwd === '' || p.dir === input.cwd || p.dir.startsWith(`${input.cwd}/`)
+  const pkgs = got.pkgs.filter((p) => under(p) && p.scripts[script] !== undefined && (include.length === 0 || include.some((re) => re.test(p.name ?? ''))) && !exclude.some((re) => re.test(p.name ?? '')))
+  if (pkgs.length === 0) return unknown(`${by}: no workspace package it selects has a "${script}" script (workspaces in ${got.ws.from})`)
+  const rest = [script, ...a.positional.slice(2), ...(a.rest.length > 0 ? ['--', ...a.rest] : [])]
+  const runs = pkgs.map((p) => runIn(p, rest, 'yarn')).filter((r): r is NodeRun => typeof r !== 'string')
+  if (!(a.flags.has('-p') || a.flags.has('--parallel'))) return {by: `${by} (one workspace at a time: ${pkgs[0].name ?? pkgs[0].dir}'s "${script}" never exits, so the ones after it do not start)`, kind: 'run', parallel: false, runs: runs.slice(0, 1)}
+  const jobs = Number(flag(a, '-j', '--jobs')[0] ?? Number.NaN)
+  if (Number.isInteger(jobs) && jobs > 0) return {by: `${by} -p -j ${jobs}`, kind: 'run', parallel: true, runs: runs.slice(0, jobs)}
+  if (runs.length === 1) return {by: `${by} -p`, kind: 'run', parallel: true, runs}
+  return {assumed: `${by} -p runs at most max(1, CPUs / 2) scripts at once (no -j); all ${runs.length} assumed to start`, by: `${by} -p`, kind: 'run', parallel: true, runs}
+}
+
 /**
  * What a command delegates to, or undefined when it runs in its own folder as
  * written (`node server.js`, a plain `npm start` whose script is one command the
@@ -394,7 +302,10 @@ export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: stri
       if (cwd !== undefined) return inFolder(input, cwd, [...a.positional, ...a.rest], 'yarn', `yarn --cwd ${cwd}`)
       const [sub, name, ...more] = a.positional
       if (sub === 'workspace' && name) return inPackages(input, [name], more, 'yarn', `yarn workspace ${name}`)
-      if (sub === 'workspaces') return unknown(`\`yarn workspaces ${name ?? ''}\` runs a script in every workspace in turn; conncalc does not follow it (name one: yarn workspace NAME SCRIPT)`)
+      if (sub === 'workspaces' && name === 'foreach') return yarnForeach(input, more)
+      // Yarn 1: `yarn workspaces run start` runs the script in each workspace in turn.
+      if (sub === 'workspaces' && name === 'run') return firstWithScript(input, more, '`yarn workspaces run`')
+      if (sub === 'workspaces') return unknown(`\`yarn workspaces ${name ?? ''}\` does not run a script conncalc follows (name one: yarn workspace NAME SCRIPT)`)
       return ownScript(input, a.positional, 'yarn', scriptDelegates)
     }
 
@@ -403,7 +314,9 @@ export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: stri
       const prefix = flag(a, '--prefix', '-C')[0]
       const workspaces = flag(a, '-w', '--workspace')
       const words = [...a.positional, ...(a.rest.length > 0 ? ['--', ...a.rest] : [])]
-      if (a.flags.has('--workspaces') || a.flags.has('-ws')) return unknown('`npm --workspaces` runs the script in every workspace one after another; conncalc does not follow it (name one with -w NAME)')
+      // npm runs the script in every workspace one after another (npm docs, "workspaces": running commands):
+      // a server never exits, so the first workspace that has the script is the one that runs.
+      if (a.flags.has('--workspaces') || a.flags.has('-ws')) return firstWithScript(input, words, '`npm --workspaces`')
       if (workspaces.length > 0) {
         // npm runs the script in each named workspace in turn: the first one that stays up is the one that runs.
         const got = inPackages(input, workspaces.slice(0, 1), words, 'npm', `npm -w ${workspaces[0]}`)
@@ -433,13 +346,19 @@ export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: stri
       const a = parseArgs(args, 'turbo')
       const tasks = a.positional[0] === 'run' ? a.positional.slice(1) : a.positional
       if (tasks.length === 0) return undefined
-      if (tasks.length > 1) return unknown(`turbo runs the tasks ${tasks.join(', ')} together across packages; conncalc follows one task at a time`)
-      const [task] = tasks
-      const hash = task.indexOf('#')
-      const selectors = hash > 0 ? [task.slice(0, hash)] : flag(a, '--filter', '-F', '--scope')
-      const got = selected(input, selectors, `turbo run ${task}`)
-      if (typeof got === 'string') return unknown(got)
-      return packagesRun(got.ws, got.pkgs, hash > 0 ? task.slice(hash + 1) : task, `turbo run ${task}`)
+      // Every task in every selected package that has it, all at once (turbo runs the task graph in parallel).
+      const all: NodeRun[] = []
+      for (const task of tasks) {
+        const hash = task.indexOf('#')
+        const selectors = hash > 0 ? [task.slice(0, hash)] : flag(a, '--filter', '-F', '--scope')
+        const got = selected(input, selectors, `turbo run ${task}`)
+        if (typeof got === 'string') return unknown(got)
+        const d = packagesRun(got.ws, got.pkgs, hash > 0 ? task.slice(hash + 1) : task, `turbo run ${task}`)
+        if (d.kind === 'unknown') return d
+        append(all, d.runs)
+      }
+
+      return {by: `turbo run ${tasks.join(' ')}`, kind: 'run', parallel: true, runs: all}
     }
 
     case 'lerna': {

@@ -526,8 +526,9 @@ class ScriptReader {
       return
     }
 
+    const assumptions = d.assumed ? [...state.assumptions, {file: origin.file, line: origin.line, message: d.assumed}] : state.assumptions
     for (const [i, run] of d.runs.entries()) {
-      const inner = newState(lineEnv, run.cwd, [...state.assumptions])
+      const inner = newState(lineEnv, run.cwd, [...assumptions])
       await this.walkText(run.text, run.origin, inner, ctx.depth + 1)
       // A script's text read here is part of how the process was found (the Node analyzer cites the scripts it follows itself).
       const hop = run.script ? [fromFile(run.origin.file, run.origin.line)] : []

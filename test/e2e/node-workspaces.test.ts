@@ -117,3 +117,32 @@ describe('lerna and npm --prefix', () => {
     expect(r.codes).not.toContain('unknown-command')
   })
 })
+
+describe('a workspace package imported by name, built entries and the root lock file', () => {
+  const r = planJson(procfileOf('node-monorepo-packages'), ONE(['web', 'worker', 'admin']))
+
+  it('import {pool} from \'@acme/db\' follows the workspace package to the pool it makes', () => {
+    // apps/api start: node dist/server.js, built by `tsc` (tsconfig.json outDir dist, rootDir src) → src/server.ts
+    // imports @acme/db: packages/db/package.json main dist/index.js, built by tsc -p tsconfig.build.json (outDir
+    // dist, include ["src"] → rootDir src) → packages/db/src/index.ts: new Pool({max: settings.poolMax}),
+    // settings.ts: parseInt(PG_POOL_MAX || '6') → 6. 1 process × 6 = 6.
+    expect(r.type('web')).toMatchObject({connections: 6, poolPerProcess: 6, processesPerDyno: 1})
+    expect(r.type('web').databases).toEqual(['pg packages/db/src/index.ts:6'])
+    expect(r.type('web').sources.threadsPerProcess.via).toContainEqual({file: 'packages/db/src/settings.ts', kind: 'file', line: 2})
+    // --explain says the entry was built at deploy, by what, and which source was read.
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('dist/server.js is built at deploy by tsc (apps/api/package.json:6) from tsconfig.json, whose outDir dist/ mirrors src/: conncalc read its source src/server.ts')}))
+  })
+
+  it('the worker\'s knexfile section is its pool: knex({min: 1, max: 4}) → 4', () => {
+    expect(r.type('worker')).toMatchObject({connections: 4, poolPerProcess: 4})
+  })
+
+  it('a package with no lock file of its own takes versions from the root package-lock.json', () => {
+    // apps/admin lists @prisma/client "latest" (no version in the range); the root lock installs 7.2.0: Prisma 7's
+    // driver adapter, pg's Pool default max 10 (not Prisma ≤ 6's CPUs × 2 + 1 = 17 on a standard-1x's 8 CPUs).
+    // Its code creates no client (routes are not in the app): the default, labelled. 6 + 4 + 10 = 20.
+    expect(r.type('admin')).toMatchObject({connections: 10, poolPerProcess: 10})
+    expect(r.type('admin').sources['pool.prisma'].via).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('Prisma 7 driver adapter')}))
+    expect(r.total).toBe(20)
+  })
+})

@@ -69,10 +69,31 @@ describe('what a command delegates to', () => {
     expect(delegation(app, 'run-s serve:api serve:web')).toMatchObject({kind: 'run', parallel: false})
   })
 
+  it('npm --workspaces and yarn workspaces run go one workspace after another: the first with the script never exits, so it is the one that runs', () => {
+    // apps/api comes first in folder order and has "start".
+    expect(delegation(app, 'npm run start --workspaces')).toMatchObject({kind: 'run', parallel: false, runs: [{cwd: 'apps/api', text: 'npm run start'}]})
+    expect(runs(delegation(app, 'npm start -ws'))).toEqual(['apps/api: npm run start'])
+    expect(runs(delegation(app, 'yarn workspaces run start'))).toEqual(['apps/api: npm run start'])
+  })
+
+  it('yarn workspaces foreach (Berry foreach.ts): sequential is the first; -p runs each, -j caps them, --include/--exclude filter by name, joined flags split', () => {
+    expect(delegation(app, 'yarn workspaces foreach -A run start')).toMatchObject({kind: 'run', parallel: false, runs: [{cwd: 'apps/api'}]})
+    expect(delegation(app, 'yarn workspaces foreach -Apj 1 run start')).toMatchObject({kind: 'run', parallel: true, runs: [{cwd: 'apps/api'}]})
+    expect(runs(delegation(app, 'yarn workspaces foreach -A -p --exclude api run start'))).toEqual(['apps/web: npm run start'])
+    // -p without -j: at most max(1, CPUs / 2) at once, which conncalc cannot know here: both assumed to start, and labelled.
+    const both = delegation(app, 'yarn workspaces foreach --all --parallel run start')
+    expect(runs(both)).toEqual(['apps/api: npm run start', 'apps/web: npm run start'])
+    expect(both).toMatchObject({assumed: expect.stringContaining('max(1, CPUs / 2)')})
+    expect(delegation(app, 'yarn workspaces foreach -A run nothing')).toMatchObject({kind: 'unknown', why: expect.stringContaining('no workspace package it selects has a "nothing" script')})
+  })
+
+  it('turbo with several tasks runs each in every selected package that has it, together', () => {
+    const multi = {...app, 'apps/api/package.json': pkg('api', {start: 'node index.js', worker: 'node worker.js'})}
+    expect(delegation(multi, 'turbo run start worker --filter=api')).toMatchObject({kind: 'run', parallel: true, runs: [{cwd: 'apps/api', text: 'npm run start'}, {cwd: 'apps/api', text: 'npm run worker'}]})
+  })
+
   it('forms conncalc does not follow say so', () => {
-    expect(delegation(app, 'npm run start --workspaces')).toMatchObject({kind: 'unknown', why: expect.stringContaining('every workspace one after another')})
-    expect(delegation(app, 'yarn workspaces foreach -p run start')).toMatchObject({kind: 'unknown'})
-    expect(delegation(app, 'turbo run start worker')).toMatchObject({kind: 'unknown', why: expect.stringContaining('follows one task at a time')})
+    expect(delegation(app, 'yarn workspaces foreach -A exec node x.js')).toMatchObject({kind: 'unknown', why: expect.stringContaining('not a script conncalc follows')})
     expect(delegation({'package.json': pkg('solo')}, 'yarn workspace api start')).toMatchObject({kind: 'unknown', why: expect.stringContaining('no workspaces are declared')})
   })
 

@@ -3,7 +3,7 @@
  * through package.json scripts (npm's own default for start is `node
  * server.js`), `node [flags] file`, ts-node/tsx, and pm2-runtime `-i N`
  * (cluster mode). A compiled entry (dist/server.js) that is not in the repo is
- * read from its source (src/server.ts), and that is said.
+ * read from its source (built.ts: the build script or tsconfig outDir), and that is said.
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {PackageJson} from './package-json.js'
@@ -12,6 +12,7 @@ import {appPath, findFlag, type FoundFlag, programName} from '../common/setting.
 import {splitCommand} from '../shell/shell.js'
 import {assumed, fromFile, type Source} from '../../model/source.js'
 import {FRAMEWORKS} from './programs.js'
+import {type BuiltFrom, builtSource} from './built.js'
 
 export interface NodeEntry {
   /** The script chain that led to the file: package.json:7 (scripts.start), … */
@@ -60,14 +61,17 @@ function firstFile(args: string[]): string | undefined {
   return undefined
 }
 
-/** dist/server.js → src/server.ts (or .js) when only the source is in the repo. */
-export function sourceOf(ctx: AnalyzerContext, file: string): string | undefined {
+/**
+ * The file a process runs as conncalc can read it: the file itself (`server` → server.js, a
+ * `.js` whose `.ts` is what the repo has), else — built at deploy — its source, from the
+ * package's build script or tsconfig (built.ts), with how it was found for --explain.
+ */
+export function sourceOf(ctx: AnalyzerContext, file: string, pkg?: PackageJson): BuiltFrom | undefined {
   const candidates = [file, `${file}.js`, `${file}/index.js`, `${file}.ts`]
-  const m = /^(dist|build|lib|out)\/(.*?)(\.[cm]?js)?$/.exec(file)
-  // tsc's outDir mirrors rootDir: build/server/index.js is src/server/index.ts, or server/index.ts at the top.
-  if (m) for (const dir of ['src/', '']) for (const ext of ['.ts', '.js', '.mts', '.mjs', '.tsx']) candidates.push(`${dir}${m[2]}${ext}`)
   if (/\.[cm]?js$/.test(file)) candidates.push(file.replace(/\.([cm]?)js$/, '.$1ts'))
-  return candidates.find((c) => ctx.files.exists(c))
+  const here = candidates.find((c) => ctx.files.exists(c))
+  if (here) return {file: here}
+  return builtSource(ctx.files, pkg, file)
 }
 
 export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, argv: string[] = ctx.command.argv, depth = 0): NodeEntry {

@@ -73,7 +73,7 @@ export interface JsEvalOptions {
   env: Env
   /** The app's own module an import or require names (`./config`, `@/lib/db`), already evaluated; undefined when not followed. */
   imported?: (spec: string) => JsModule | undefined
-  /** Why an import is not followed because it closes an import cycle (its module is still being evaluated). */
+  /** Why an import is not followed: it closes an import cycle (its module is still being evaluated), or it is a workspace package conncalc does not read. */
   cyclic?: (spec: string) => string | undefined
   nproc?: Sourced<number>
 }

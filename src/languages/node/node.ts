@@ -139,21 +139,22 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads}
 }
 
-/** Where a process's code starts: the file (its source when the file is built at deploy), or the framework's usual client modules. */
+/** Where a process's code starts: the file (its source when the file is built at deploy, said in the chain), or the framework's usual client modules. */
 function entriesOf(ctx: AnalyzerContext, found: NodeEntry, pkg: PackageJson | undefined, diagnostics: Diagnostic[], fallback: boolean): string[] {
-  const source = found.file ? sourceOf(ctx, found.file) : undefined
+  const source = found.file ? sourceOf(ctx, found.file, pkg) : undefined
   if (found.file && !source) {
     diagnostics.push({
       code: 'unknown-config-value',
-      message: `${ctx.processType}: ${found.file} is not in the app (built at deploy?), so conncalc could not follow it; pools come from package.json dependencies`,
+      message: `${ctx.processType}: ${found.file} is not in the app (built at deploy?) and neither a build script (babel -d, tsc) nor a tsconfig outDir maps it back to a source file, so conncalc could not follow it; pools come from package.json dependencies`,
       processType: ctx.processType,
       severity: 'info',
     })
   }
 
+  if (source?.how) found.chain.push(source.how)
   // The graphile-worker CLI loads its task files (taskDirectory `tasks/`, .js/.cjs/.mjs; graphile/worker src/config.ts), not the app's main.
   if (found.framework === 'graphile-worker') return ctx.files.list('tasks').filter((f) => /\.[cm]?js$/.test(f)).map((f) => `tasks/${f}`)
-  const main = source ?? (fallback ? ((pkg?.main && sourceOf(ctx, pkg.main)) ?? ['server.js', 'index.js', 'src/index.ts', 'src/server.ts', 'app.js'].find((f) => ctx.files.exists(f))) : undefined)
+  const main = source?.file ?? (fallback ? ((pkg?.main && sourceOf(ctx, pkg.main, pkg)?.file) ?? ['server.js', 'index.js', 'src/index.ts', 'src/server.ts', 'app.js'].find((f) => ctx.files.exists(f))) : undefined)
   const framework = found.framework ? [...CLIENT_MODULES.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, found.framework, diagnostics)] : []
   return [...new Set([main, ...framework].filter((f): f is string => Boolean(f)))]
 }

@@ -427,16 +427,18 @@ async function knexfile(ctx: AnalyzerContext, project: NodeProject, diagnostics:
   if (!path) return undefined
   const m = await project.load(path)
   if (!m?.parsed) return undefined
+  // Named from the app root (server/knexfile.js in a workspace package), as every other source is.
+  const named = m.file
   const exported = m.exports.get('default')
   const nodeEnv = ctx.env.get('NODE_ENV')?.value ?? 'production'
   const config = entry(exported, 'client') ? exported : (entry(exported, nodeEnv) ?? (isDict(exported) ? undefined : exported))
   const line = config?.line ?? exported?.line ?? 1
-  const dflt = sourced(10, fromFile(path, line), [fromDefault('knex default pool max (min 2)', REF.knex)])
+  const dflt = sourced(10, fromFile(named, line), [fromDefault('knex default pool max (min 2)', REF.knex)])
   if (!config) {
-    diagnostics.push({code: 'unknown-config-value', file: path, line: exported?.line ?? 1, message: `${path} has no "${nodeEnv}" section conncalc can read; using knex's default pool`, severity: 'warning'})
+    diagnostics.push({code: 'unknown-config-value', file: named, line: exported?.line ?? 1, message: `${named} has no "${nodeEnv}" section conncalc can read; using knex's default pool`, severity: 'warning'})
   }
 
-  return {database: `knex ${path}`, pool: option(entry(config, 'pool'), ['max'], dflt, 'knex pool max', diagnostics), server: 'DATABASE_URL'}
+  return {database: `knex ${named}`, pool: option(entry(config, 'pool'), ['max'], dflt, 'knex pool max', diagnostics), server: 'DATABASE_URL'}
 }
 
 /**
@@ -449,18 +451,19 @@ async function sequelizeConfig(ctx: AnalyzerContext, project: NodeProject, diagn
   if (!path) return undefined
   const m = await project.load(path)
   if (!m?.parsed) return undefined
+  const named = m.file
   const nodeEnv = ctx.env.get('NODE_ENV')?.value ?? 'production'
   const exported = m.cjs ?? m.exports.get('default')
   const section = entry(exported, nodeEnv)
   if (!isDict(section)) {
-    diagnostics.push({code: 'unknown-config-value', file: path, line: exported?.line ?? 1, message: `${path} has no "${nodeEnv}" section conncalc can read (sequelize-cli picks it by NODE_ENV); Sequelize's default pool is used`, severity: 'warning'})
+    diagnostics.push({code: 'unknown-config-value', file: named, line: exported?.line ?? 1, message: `${named} has no "${nodeEnv}" section conncalc can read (sequelize-cli picks it by NODE_ENV); Sequelize's default pool is used`, severity: 'warning'})
   }
 
-  const dflt = sourced(5, fromFile(path, section?.line ?? 1), [fromDefault('Sequelize default pool max', REF.sequelize), fromDefault(`sequelize-cli reads the "${nodeEnv}" section (NODE_ENV)`, REF.sequelizeCli)])
+  const dflt = sourced(5, fromFile(named, section?.line ?? 1), [fromDefault('Sequelize default pool max', REF.sequelize), fromDefault(`sequelize-cli reads the "${nodeEnv}" section (NODE_ENV)`, REF.sequelizeCli)])
   const envName = asString(entry(section, 'use_env_variable'))
   const value = envName ? ctx.env.get(envName) : undefined
-  const server = value ? serverOf(ctx, {file: path, kind: 'known', line: 1, value: value.value, via: [value.source]}) : PRIMARY
-  return {database: `sequelize ${path}`, pool: option(entry(section, 'pool'), ['max'], dflt, 'Sequelize pool max', diagnostics), server}
+  const server = value ? serverOf(ctx, {file: named, kind: 'known', line: 1, value: value.value, via: [value.source]}) : PRIMARY
+  return {database: `sequelize ${named}`, pool: option(entry(section, 'pool'), ['max'], dflt, 'Sequelize pool max', diagnostics), server}
 }
 
 /** Libraries in package.json whose pool was not found in code: their default, labelled. */

@@ -25,3 +25,6 @@ export const FRAMEWORKS = new Set(['next', 'nest', 'remix-serve', 'nuxt', 'astro
 
 /** Programs whose process type the Node analyzer reads. */
 export const NODE_PROGRAMS = new Set(['npm', 'npx', 'cross-env', 'yarn', 'pnpm', 'bun', 'node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'pm2-runtime', 'pm2', ...FRAMEWORKS])
+
+/** Packages that open PostgreSQL connections (pools.ts reads each): a workspace package that depends on none, even through its workspace dependencies, opens no pool. */
+export const DATABASE_PACKAGES = new Set(['pg', 'pg-pool', 'postgres', 'knex', 'sequelize', 'sequelize-typescript', 'typeorm', '@nestjs/typeorm', '@prisma/client', 'prisma', '@prisma/adapter-pg', 'pg-boss', 'graphile-worker', 'drizzle-orm', '@payloadcms/db-postgres', 'pg-listen', 'pg-promise', 'slonik', 'kysely', '@mikro-orm/postgresql', 'objection', 'bookshelf', 'massive'])

@@ -14,6 +14,11 @@ import {nodeConfigModule} from './node-config.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
 import {append} from '../../util/arrays.js'
+import {type FileReader, withinDir} from '../../model/files.js'
+import {builtSource} from './built.js'
+import {findWorkspaces, packageDirOf, packagesUsing, packageTargets, upToRoot, workspaceImport, type Workspaces} from './workspaces.js'
+import {DATABASE_PACKAGES} from './programs.js'
+import {jsonKeyLine} from '../../util/json-lines.js'
 
 // A bundler's imports of styles, images and the like (`import s from './a.module.css'`) are not modules to read.
 const MODULE = /\.(?:[cm]?[jt]sx?|json)$/
@@ -24,6 +29,11 @@ export class NodeProject {
   private readonly aliases: TsconfigAliases
   private readonly cache = new Map<string, Promise<JsModule | undefined>>()
   private nodeConfig?: Promise<JsModule | undefined>
+  /** The monorepo's workspace packages, read once, with the path back to the app root from this reader's folder. */
+  private workspaces?: {up: string; using: Set<string>; ws?: Workspaces}
+  private readonly packageFiles = new Map<string, string | undefined>()
+  /** Workspace packages not read, and why (an import of one is an unknown value that says so). */
+  private readonly unread = new Map<string, string>()
 
   constructor(private readonly ctx: AnalyzerContext) {
     this.aliases = new TsconfigAliases(ctx.files)
@@ -68,7 +78,12 @@ export class NodeProject {
         continue
       }
 
-      if (!target) continue
+      if (!target) {
+        const why = this.unread.get(spec)
+        if (why) cycles.set(spec, why)
+        continue
+      }
+
       const m = await this.load(target, inner)
       if (m) deps.set(spec, m)
     }
@@ -96,6 +111,51 @@ export class NodeProject {
 
     for (const base of bases) {
       for (const stem of [base, base.replace(/\.([cm]?)js$/, '')]) for (const ext of EXTS) if (MODULE.test(stem + ext) && this.ctx.files.exists(stem + ext)) return stem + ext
+    }
+
+    return spec.startsWith('.') ? undefined : this.workspacePackage(spec)
+  }
+
+  /**
+   * `@org/db` (or `@org/db/client`) that is a package of the app's own workspaces: its code, as the
+   * package manager links it into node_modules — the file its package.json `exports`/`main` names,
+   * or, when that is built at deploy (dist/index.js), the source its build script or tsconfig
+   * outDir maps it back to. Returned as a path from this reader's folder (`../db/src/index.ts`).
+   */
+  private workspacePackage(spec: string): string | undefined {
+    if (this.packageFiles.has(spec)) return this.packageFiles.get(spec)
+    const found = this.findWorkspacePackage(spec)
+    this.packageFiles.set(spec, found)
+    return found
+  }
+
+  private findWorkspacePackage(spec: string): string | undefined {
+    if (!this.workspaces) {
+      const dir = packageDirOf(this.ctx.files)
+      const up = upToRoot(dir)
+      const root: FileReader = up === '' ? this.ctx.files : withinDir(this.ctx.files, up)
+      const ws = findWorkspaces(root, dir)
+      this.workspaces = {up, using: ws ? packagesUsing(ws, DATABASE_PACKAGES) : new Set(), ws}
+    }
+
+    const {up, using, ws} = this.workspaces
+    const hit = ws ? workspaceImport(ws, spec) : undefined
+    if (!hit) return undefined
+    // A package that depends on no database library, even through its workspace dependencies, opens no pool: not walked
+    // (a domain package can be thousands of modules). A value imported from it is unknown, and says why.
+    if (!using.has(hit.pkg.name!)) {
+      this.unread.set(spec, `'${spec}' is the workspace package ${hit.pkg.dir}, which depends on no database library; conncalc does not read it`)
+      return undefined
+    }
+
+    const dir = [up, hit.pkg.dir].filter(Boolean).join('/')
+    const files = withinDir(this.ctx.files, dir)
+    const scripts = {lineOf: (path: string[]) => jsonKeyLine(hit.pkg.text, path), path: hit.pkg.file, scripts: hit.pkg.scripts}
+    for (const target of packageTargets(hit.pkg, hit.subpath)) {
+      const stem = target.replace(/\.d\.[cm]?ts$/, '')
+      for (const ext of EXTS) if (MODULE.test(stem + ext) && !/\.d\.[cm]?ts$/.test(stem + ext) && files.exists(stem + ext)) return `${dir}/${stem}${ext}`
+      const built = builtSource(files, scripts, target)
+      if (built) return `${dir}/${built.file}`
     }
 
     return undefined

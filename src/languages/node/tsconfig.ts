@@ -67,8 +67,9 @@ const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path
 
 export function joinPath(dir: string, rel: string): string {
   const out: string[] = []
+  // A leading `..` stays: a sibling workspace package is `../db/src/index.ts` from packages/api.
   for (const part of `${dir}/${rel}`.split('/')) {
-    if (part === '..') out.pop()
+    if (part === '..' && out.length > 0 && out.at(-1) !== '..') out.pop()
     else if (part !== '.' && part !== '') out.push(part)
   }
 

@@ -1,0 +1,168 @@
+/**
+ * The source of a file that is built at deploy (`node dist/index.js` where dist/ is not in the
+ * repo), read from how the app builds it:
+ *
+ * - Babel: a script `babel server -d ./dist` (or `--out-dir`) compiles each file of the source
+ *   folder to the same path under the out folder (babel-cli, "Compile Directories");
+ * - TypeScript: `tsc` (or `tsc -p tsconfig.server.json`, `-b`) writes every input file to
+ *   `outDir` at its path under `rootDir` — the longest common folder of the inputs when rootDir
+ *   is not set (TypeScript's outDir and rootDir docs); `extends` is followed for both.
+ *
+ * A file neither maps back is tried in the usual layout (dist/, build/, lib/, out/ mirroring
+ * src/ or the package's top folder). Whichever way, the caller says which source it read.
+ */
+import type {FileReader} from '../../model/files.js'
+
+import {fromDefault, type Source} from '../../model/source.js'
+import {joinPath, stripJsonc} from './tsconfig.js'
+
+export interface BuiltFrom {
+  file: string
+  /** How a built file was mapped back to this source; absent when the file itself is there. */
+  how?: Source
+}
+
+/** What of a package.json this needs: its scripts and where each is written. */
+export interface BuildScripts {
+  lineOf(path: string[]): number
+  path: string
+  scripts: Record<string, string>
+}
+
+const BABEL = 'https://babeljs.io/docs/babel-cli#compile-directories'
+const TSC = 'https://www.typescriptlang.org/tsconfig/#outDir'
+const EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']
+const MAX_EXTENDS = 4
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const clean = (p: string): string => joinPath('', p.replace(/^['"]|['"]$/g, ''))
+const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+
+/** A source file for a built path without its extension: the stem with a source extension, or its index. */
+function sourceFile(files: FileReader, stem: string): string | undefined {
+  for (const base of [stem, `${stem}/index`]) for (const ext of EXTS) if (files.exists(base + ext)) return base + ext
+  return undefined
+}
+
+/** dist/server/index.js under `out` → server/index (the built file's path inside the out folder, without .js). */
+function under(file: string, out: string): string | undefined {
+  const f = clean(file)
+  const o = clean(out)
+  if (o === '' || !f.startsWith(`${o}/`)) return undefined
+  return f.slice(o.length + 1).replace(/\.[cm]?js$/, '')
+}
+
+/** Each command of a script as words (`a && b; c` → [[a], [b], [c]]), quotes dropped. */
+const commands = (script: string): string[][] => script.split(/&&|\|\||;/).map((c) => c.trim().split(/\s+/).filter(Boolean).map((w) => w.replace(/^['"]|['"]$/g, '')))
+
+/** The word index of a program in a command (`npx babel`, `node_modules/.bin/tsc`), or -1. */
+const programAt = (words: string[], name: string): number => words.findIndex((w) => w === name || w.endsWith(`/${name}`))
+
+function fromBabel(files: FileReader, scripts: BuildScripts, file: string): BuiltFrom | undefined {
+  for (const [name, script] of Object.entries(scripts.scripts)) {
+    for (const words of commands(script)) {
+      const at = programAt(words, 'babel')
+      if (at < 0) continue
+      const args = words.slice(at + 1)
+      const d = args.findIndex((w) => w === '-d' || w === '--out-dir' || w.startsWith('--out-dir='))
+      if (d < 0) continue
+      const out = args[d].startsWith('--out-dir=') ? args[d].slice('--out-dir='.length) : args[d + 1]
+      const rest = out === undefined ? undefined : under(file, out)
+      if (rest === undefined) continue
+      const sources = args.slice(0, args.findIndex((w) => w.startsWith('-')) === -1 ? args.length : args.findIndex((w) => w.startsWith('-')))
+      for (const src of sources) {
+        const found = sourceFile(files, joinPath(clean(src), rest))
+        if (found) return {file: found, how: fromDefault(`${file} is built at deploy by \`babel ${src} … -d ${out}\` (${scripts.path}:${scripts.lineOf(['scripts', name])}), which compiles ${clean(src)}/ to ${clean(out)}/: conncalc read its source ${found}`, BABEL)}
+      }
+    }
+  }
+
+  return undefined
+}
+
+interface TsOptions {
+  config: string
+  include?: string[]
+  outDir?: string
+  rootDir?: string
+}
+
+/** outDir, rootDir and include of a tsconfig, `extends` followed (each path relative to the config that sets it). */
+function readTsconfig(files: FileReader, path: string, depth = 0): TsOptions | undefined {
+  const text = files.read(path)?.text
+  if (text === undefined) return undefined
+  let data: unknown
+  try {
+    data = JSON.parse(stripJsonc(text))
+  } catch {
+    return undefined // the alias reader (tsconfig.ts) reports an invalid tsconfig
+  }
+
+  if (!isObject(data)) return undefined
+  const base = typeof data.extends === 'string' && data.extends.startsWith('.') && depth < MAX_EXTENDS ? readTsconfig(files, joinPath(dirOf(path), data.extends.endsWith('.json') ? data.extends : `${data.extends}.json`), depth + 1) : undefined
+  const options = isObject(data.compilerOptions) ? data.compilerOptions : {}
+  const rel = (v: unknown): string | undefined => (typeof v === 'string' ? joinPath(dirOf(path), v) : undefined)
+  const include = Array.isArray(data.include) ? data.include.filter((x): x is string => typeof x === 'string').map((x) => joinPath(dirOf(path), x)) : base?.include
+  const outDir = rel(options.outDir) ?? base?.outDir
+  const rootDir = rel(options.rootDir) ?? base?.rootDir
+  return {config: path, ...(include ? {include} : {}), ...(outDir === undefined ? {} : {outDir}), ...(rootDir === undefined ? {} : {rootDir})}
+}
+
+/** rootDir when it is not set: the inputs' longest common folder, taken from `include` (its literal leading folders), else the config's folder. */
+function rootDirs(ts: TsOptions): string[] {
+  if (ts.rootDir !== undefined) return [ts.rootDir]
+  const here = dirOf(ts.config)
+  const heads = (ts.include ?? []).map((p) => p.split('/').filter((s) => !/[*?{]/.test(s) && !/\.[cm]?[jt]sx?$/.test(s)))
+  if (heads.length === 0) return [here]
+  const common: string[] = []
+  for (let i = 0; heads.every((h) => h[i] !== undefined && h[i] === heads[0][i]); i++) common.push(heads[0][i])
+  const root = common.join('/')
+  return root === here ? [here] : [root, here]
+}
+
+function fromTsc(files: FileReader, scripts: BuildScripts, file: string): BuiltFrom | undefined {
+  const configs: {path: string; script?: string}[] = []
+  for (const [name, script] of Object.entries(scripts.scripts)) {
+    for (const words of commands(script)) {
+      const at = programAt(words, 'tsc')
+      if (at < 0) continue
+      const args = words.slice(at + 1)
+      const named = args.flatMap((w, i) => (['-p', '--project', '-b', '--build'].includes(args[i - 1] ?? '') && !w.startsWith('-') ? [w] : []))
+      for (const p of named.length > 0 ? named : ['tsconfig.json']) {
+        const path = /\.json$/.test(p) ? clean(p) : joinPath(clean(p), 'tsconfig.json')
+        configs.push({path, script: `${scripts.path}:${scripts.lineOf(['scripts', name])}`})
+      }
+    }
+  }
+
+  for (const path of ['tsconfig.build.json', 'tsconfig.json']) configs.push({path})
+  for (const {path, script} of configs) {
+    const ts = readTsconfig(files, path)
+    if (ts?.outDir === undefined) continue
+    const rest = under(file, ts.outDir)
+    if (rest === undefined) continue
+    for (const root of rootDirs(ts)) {
+      const found = sourceFile(files, joinPath(root, rest))
+      if (found) return {file: found, how: fromDefault(`${file} is built at deploy by tsc${script ? ` (${script})` : ''} from ${path}, whose outDir ${ts.outDir}/ mirrors ${root === '' ? 'the package folder' : `${root}/`}: conncalc read its source ${found}`, TSC)}
+    }
+  }
+
+  return undefined
+}
+
+/** dist/server.js → src/server.ts in the usual layouts, when no build script or tsconfig says where it comes from. */
+function fromLayout(files: FileReader, file: string): BuiltFrom | undefined {
+  const m = /^(dist|build|lib|out)\/(.*?)(\.[cm]?js)?$/.exec(clean(file))
+  if (!m) return undefined
+  for (const dir of ['src', '']) {
+    const found = sourceFile(files, joinPath(dir, m[2]))
+    if (found) return {file: found, how: fromDefault(`${file} is not in the app (built at deploy); no build script or tsconfig outDir names it, so conncalc read ${found}, the source the usual layout gives (${m[1]}/ mirroring ${dir === '' ? 'the package folder' : `${dir}/`})`, TSC)}
+  }
+
+  return undefined
+}
+
+/** The source of `file` (not in the app) from the package's build scripts and tsconfig, else the usual layout. */
+export function builtSource(files: FileReader, scripts: BuildScripts | undefined, file: string): BuiltFrom | undefined {
+  return (scripts ? (fromBabel(files, scripts, file) ?? fromTsc(files, scripts, file)) : fromTsc(files, {lineOf: () => 1, path: 'package.json', scripts: {}}, file)) ?? fromLayout(files, file)
+}
