@@ -9,8 +9,11 @@
 // requires the real package the first time oclif touches it (`conncalc --help` does;
 // `conncalc plan` does not).
 import * as esbuild from 'esbuild'
-import {rmSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {dirname} from 'node:path'
 import {createRequire} from 'node:module'
+import {parseSync} from 'oxc-parser'
 
 // The packages oclif requires that a run which prints no help never uses.
 const LAZY = ['cli-spinners', 'clean-stack', 'ejs', 'indent-string', 'lilconfig', 'minimatch', 'string-width', 'tinyglobby', 'widest-line', 'wrap-ansi']
@@ -20,6 +23,28 @@ const fromOclif = createRequire(createRequire(import.meta.url).resolve('@oclif/c
 const common = {bundle: true, logLevel: 'warning', platform: 'node', target: 'node20'}
 
 rmSync('dist', {force: true, recursive: true})
+
+/**
+ * The text with every non-ASCII character as a \uXXXX escape. esbuild escapes them in strings
+ * but not in comments and regular expressions, and one is enough for Node to decode the whole
+ * file the slow way, into a two-byte string: 20–25 ms of every start for dist/cli.cjs. Escaped,
+ * a comment reads the same and a regular expression matches the same (a character outside the
+ * BMP becomes its two surrogates, which is what it is in a non-`u` expression and what a `u`
+ * expression reads as one character).
+ */
+const ascii = (text) => {
+  // After a backslash the escape would change meaning (`\\–` would become `\\` then `u2013`).
+  if (/\\[^\0-\x7f]/.test(text)) throw new Error('esbuild.config.js: a backslash before a non-ASCII character; escape it by hand')
+  return text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** Write esbuild's output files (built with write: false) as ASCII. */
+function writeAscii(result) {
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), {recursive: true})
+    writeFileSync(file.path, ascii(file.text))
+  }
+}
 
 // Each lazy package, whole, as CommonJS (what oclif's require() expects).
 await esbuild.build({
@@ -57,7 +82,7 @@ module.exports = new Proxy(function () {}, {
   },
 }
 
-await esbuild.build({
+writeAscii(await esbuild.build({
   ...common,
   // The bundle is ESM; CommonJS inside it (oclif) calls require(), which ESM lacks.
   banner: {js: "import {createRequire as __conncalcRequire} from 'node:module'; const require = __conncalcRequire(import.meta.url);"},
@@ -67,4 +92,54 @@ await esbuild.build({
   outdir: 'dist',
   plugins: [lazyPackages],
   splitting: true,
+  write: false,
+}))
+
+// dist/cli.cjs: the same program as one CommonJS file, for bin/run.js. Node 20 keeps no
+// compiled code between runs (module.enableCompileCache is Node >= 22.1) and has no code-cache
+// API for ES modules; for a script it has one (vm.Script's cachedData), and bin/run.js keeps
+// V8's code for this file between runs (bin/code-cache.js): the ~70 ms V8 spends parsing and
+// compiling the bundle on every start, a third of a run, becomes a read of the cached code.
+// The Heroku CLI loads dist/main.js (above), as before.
+const cli = await esbuild.build({
+  ...common,
+  // import.meta does not exist in a script: its one use here (createRequire(import.meta.url))
+  // gets the file's own URL, which bin/code-cache.js passes in as __conncalcUrl.
+  define: {'import.meta.url': '__conncalcUrl'},
+  entryPoints: {cli: 'src/main.ts'},
+  external: ['@ruby/prism', 'web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
+  format: 'cjs',
+  outExtension: {'.js': '.cjs'},
+  outdir: 'dist',
+  plugins: [lazyPackages],
+  write: false,
 })
+
+// A script run by vm.Script can call import() only with --experimental-vm-modules, and
+// not at all once its code comes from a code cache (Node 20). The packages loaded lazily
+// (@ruby/prism, the tree-sitter and oxc parsers, pg) are ES modules or load WebAssembly:
+// every import(…) in the bundle becomes __conncalcImport(…), which bin/code-cache.js
+// passes in — an import() made by bin/ itself, an ES module.
+let code = ascii(cli.outputFiles[0].text)
+const calls = []
+const walk = (node) => {
+  if (Array.isArray(node)) return node.forEach(walk)
+  if (node === null || typeof node !== 'object') return
+  if (node.type === 'ImportExpression') calls.push(node.start)
+  for (const key in node) if (key !== 'type') walk(node[key])
+}
+walk(parseSync('cli.cjs', code, {sourceType: 'script'}).program)
+for (const at of calls.sort((a, b) => b - a)) {
+  if (code.slice(at, at + 6) !== 'import') throw new Error(`dist/cli.cjs: no import( at ${at}`)
+  code = `${code.slice(0, at)}__conncalcImport${code.slice(at + 6)}`
+}
+
+// Loaded any other way (require()), the bundle would be a second copy of conncalc beside the
+// first, without __conncalcImport: it says so at once instead.
+if (!code.startsWith('"use strict";\n')) throw new Error('dist/cli.cjs: esbuild no longer starts it with "use strict"')
+code = code.replace('"use strict";\n', '"use strict";\nif (typeof __conncalcImport !== "function") throw new Error("dist/cli.cjs runs through bin/code-cache.js (bin/run.js), not require()");\n')
+
+// The first line names this build: bin/code-cache.js keys the cache by it, since V8 itself
+// checks only the source's length before it uses cached code.
+const build = createHash('sha256').update(code).digest('hex').slice(0, 16)
+writeFileSync('dist/cli.cjs', `// conncalc build ${build}\n${code}`)

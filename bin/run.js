@@ -4,6 +4,7 @@
 // (nodejs/node#54232), before conncalc can say anything useful.
 import {existsSync, readFileSync} from 'node:fs'
 import {arch, release} from 'node:os'
+import {fileURLToPath} from 'node:url'
 
 // `conncalc --version` (-v, version) prints what oclif prints — its user agent,
 // `conncalc/0.1.0 linux-x64 node-v20.20.2` — without loading oclif and the bundle
@@ -44,8 +45,10 @@ async function main() {
   // engines field and the syntax we ship already require Node 20.
   process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
 
-  // dist/main.js is one esbuild bundle (npm run build): loading one file instead
-  // of ~200 modules is most of what keeps start-up near a bare `node -e 0`.
-  const {execute} = await import('../dist/main.js')
-  await execute({dir: import.meta.url})
+  // dist/cli.cjs is one esbuild bundle (npm run build): loading one file instead of ~200
+  // modules, and V8's code for it kept from an earlier run (bin/code-cache.js), is most of
+  // what keeps start-up near a bare `node -e 0`. The Heroku CLI loads dist/main.js instead.
+  const {loadBundle} = await import('./code-cache.js')
+  const {execute} = loadBundle(fileURLToPath(new URL('../dist/cli.cjs', import.meta.url)))
+  await execute({dir: import.meta.url, target: './dist/cli.cjs'})
 }

@@ -45,11 +45,14 @@ export {commands, herokuCommands} from './commands/index.js'
  * for the plugin, so it names the `connections:` table (herokuCommands) and an
  * oclif.manifest.json lists those commands. Here the root plugin is loaded with
  * the same bundle's own table (`conncalc plan`) and without that manifest.
+ * `target` is the bundle this code runs from, when that is not package.json's
+ * dist/main.js (bin/run.js runs dist/cli.cjs): oclif loads the commands from it,
+ * and must get this very copy, not load a second one.
  */
-async function standalone(dir: string): Promise<LoadOptions> {
+async function standalone(dir: string, target?: string): Promise<LoadOptions> {
   const root = fileURLToPath(new URL('..', dir)) // dir: bin/run.js
   const pjson = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {oclif: {commands: object}}
-  pjson.oclif = {...pjson.oclif, commands: {...pjson.oclif.commands, identifier: 'commands'}}
+  pjson.oclif = {...pjson.oclif, commands: {...pjson.oclif.commands, identifier: 'commands', ...(target ? {target} : {})}}
   const plugin = new Plugin({ignoreManifest: true, isRoot: true, pjson: pjson as never, root})
   await plugin.load()
   return {pjson: pjson as never, plugins: new Map([[plugin.name, plugin]]), root}
@@ -62,7 +65,7 @@ async function standalone(dir: string): Promise<LoadOptions> {
  * mistyped command. Errors from a command are handled by BaseCommand; here
  * only those that happen before a command runs.
  */
-export async function execute(options: {dir: string}): Promise<void> {
+export async function execute(options: {dir: string; target?: string}): Promise<void> {
   const argv = conventions(process.argv.slice(2))
   const json = wantsJson(argv)
   const unknown = unknownCommand(argv)
@@ -72,7 +75,7 @@ export async function execute(options: {dir: string}): Promise<void> {
   }
 
   try {
-    await run(argv, await standalone(options.dir))
+    await run(argv, await standalone(options.dir, options.target))
     await flush()
   } catch (error) {
     const failure = describeFailure(error)

@@ -1,0 +1,139 @@
+// Runs dist/cli.cjs (the CommonJS build of conncalc, see esbuild.config.js) and keeps V8's
+// compiled code for it between runs. Node 20 compiles every script anew on each start (its
+// compile cache is Node >= 22.1, and ES modules have no code-cache API), which for conncalc's
+// bundle was a third of a `conncalc plan`; with the code V8 made on an earlier run it reads
+// instead of parsing and compiling.
+//
+// The cache is only ever an optimisation: one that cannot be read, written, or that V8
+// rejects (another Node, other V8 flags, a corrupt file) means this run compiles as before
+// and, where it can, leaves a fresh cache for the next. It is written once the run is over
+// (so it holds the functions the run compiled lazily, not only the top level), to a temporary
+// file renamed into place, so runs at the same moment never read half a file.
+//
+// Where: beside the bundle (dist/, when the install is writable), else the user's cache folder
+// ($XDG_CACHE_HOME/conncalc or ~/.cache/conncalc), else a folder of the user's own in the
+// system's temporary folder. CONNCALC_CODE_CACHE=DIR uses DIR alone; CONNCALC_CODE_CACHE=0
+// turns the cache off.
+import {isAscii} from 'node:buffer'
+import {lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {createRequire, Module} from 'node:module'
+import {homedir, tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {pathToFileURL} from 'node:url'
+import vm from 'node:vm'
+
+/** What the bundle sees as CommonJS's module scope, plus the two names esbuild.config.js leaves it to fill. */
+const PARAMETERS = 'exports, require, module, __filename, __dirname, __conncalcImport, __conncalcUrl'
+
+/**
+ * Run the bundle at `file` (an absolute path) and return its exports. `env` is read for
+ * CONNCALC_CODE_CACHE, XDG_CACHE_HOME and NODE_OPTIONS.
+ */
+export function loadBundle(file, env = process.env) {
+  // esbuild.config.js writes the bundle as ASCII, which Node copies into a string far faster
+  // than it decodes UTF-8 (~1 against ~20 ms here); any other text is still read right.
+  const bytes = readFileSync(file)
+  const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8')
+  const name = cacheName(source, env)
+  const dirs = name ? cacheDirs(file, env) : []
+  let cachedData
+  for (const dir of dirs) {
+    cachedData = readCache(dir, name)
+    if (cachedData) break
+  }
+
+  const script = new vm.Script(`(function (${PARAMETERS}) {${source}\n})`, {cachedData, filename: file})
+  if (dirs.length > 0 && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => writeCache(script, dirs, name, dirname(file)))
+
+  const module = new Module(file, undefined)
+  module.filename = file
+  module.paths = Module._nodeModulePaths(dirname(file))
+  const require = createRequire(file)
+  const wrapper = script.runInThisContext()
+  wrapper.call(module.exports, module.exports, require, module, file, dirname(file), (specifier) => import(specifier), pathToFileURL(file).href)
+  module.loaded = true
+  // oclif loads the commands from the bundle by require(): it gets this copy.
+  require.cache[file] = module
+  return module.exports
+}
+
+/**
+ * The cache file's name: the build (the bundle's first line, written by esbuild.config.js —
+ * V8 itself checks only the source's length), the Node version and platform, and the options
+ * Node runs with (V8 rejects code made under other flags; a name per set of options keeps two
+ * habits, with and without NODE_OPTIONS, from overwriting each other's cache on every run).
+ */
+function cacheName(source, env) {
+  const build = /^\/\/ conncalc build ([0-9a-f]+)\n/.exec(source)?.[1]
+  if (!build) return undefined
+  const options = `${process.execArgv.join(' ')}\0${env.NODE_OPTIONS ?? ''}`
+  let hash = 0x811c9dc5 // FNV-1a
+  for (let i = 0; i < options.length; i++) hash = Math.imul(hash ^ options.charCodeAt(i), 0x01000193) >>> 0
+  return `cli-${build}-node${process.versions.node}-v8-${process.versions.v8}-${process.platform}-${process.arch}-${hash.toString(16)}.cache`
+}
+
+/** Where to look for the cache and where to write it, in order of preference. */
+function cacheDirs(file, env) {
+  const setting = env.CONNCALC_CODE_CACHE
+  if (setting === '0' || setting === 'false' || setting === 'off') return []
+  if (setting) return [setting]
+  const dirs = [dirname(file)]
+  const home = safe(homedir)
+  const userCache = env.XDG_CACHE_HOME || (process.platform === 'win32' ? env.LOCALAPPDATA : home && join(home, '.cache'))
+  if (userCache) dirs.push(join(userCache, 'conncalc'))
+  // A shared temporary folder: only a folder this user owns and no one else can write to
+  // (what is cached there is code this process runs).
+  const uid = process.getuid?.()
+  if (uid !== undefined) dirs.push(join(tmpdir(), `conncalc-${uid}`))
+  return dirs
+}
+
+function safe(f) {
+  try {
+    return f()
+  } catch {
+    return undefined
+  }
+}
+
+/** A private folder: a directory, not a link, that this user owns and only they may write to. */
+function isPrivate(dir) {
+  const uid = process.getuid?.()
+  if (uid === undefined || !dir.startsWith(tmpdir())) return true
+  const stat = safe(() => lstatSync(dir))
+  return stat !== undefined && stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0
+}
+
+function readCache(dir, name) {
+  if (!isPrivate(dir)) return undefined
+  return safe(() => readFileSync(join(dir, name)))
+}
+
+function writeCache(script, dirs, name, besideBundle) {
+  const data = safe(() => script.createCachedData())
+  if (!data || data.length === 0) return
+  for (const dir of dirs) {
+    const temporary = join(dir, `${name}.${process.pid}.tmp`)
+    try {
+      mkdirSync(dir, {mode: 0o700, recursive: true})
+      if (!isPrivate(dir)) continue
+      // Beside the bundle, readable as the bundle is; elsewhere, the user's own.
+      writeFileSync(temporary, data, {mode: dir === besideBundle ? 0o644 : 0o600})
+      renameSync(temporary, join(dir, name))
+      forgetOthers(dir, name)
+      return
+    } catch {
+      safe(() => rmSync(temporary, {force: true}))
+    }
+  }
+}
+
+/** Caches of other builds and Node versions, not used for 30 days (an upgrade leaves one behind). */
+function forgetOthers(dir, name) {
+  const old = Date.now() - 30 * 24 * 3600 * 1000
+  for (const other of safe(() => readdirSync(dir)) ?? []) {
+    if (other === name || !/^cli-.*\.cache$/.test(other)) continue
+    const path = join(dir, other)
+    if ((safe(() => statSync(path).atimeMs) ?? Date.now()) < old) safe(() => rmSync(path, {force: true}))
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * bin/run.js keeps V8's compiled code for dist/cli.cjs between runs (bin/code-cache.js).
+ * The cache is an optimisation only: with it, without it, or with one that is corrupt,
+ * truncated or cannot be written, a run prints the same and exits the same.
+ */
+import {chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {runCli} from '../helpers/cli.js'
+
+const work = mkdtempSync(join(tmpdir(), 'conncalc-code-cache-test-'))
+afterAll(() => rmSync(work, {force: true, recursive: true}))
+
+// examples/rails at web=2 worker=1 on essential-0: 17 of 20 connections, a warning (exit 0).
+const RAILS = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
+// The same app at web=4 exceeds the plan's 20 (web 4 × 2 × 3 = 24): exit 1.
+const OVER = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=4', 'worker=1']
+
+const run = (args: string[], cache: string) => runCli(args, {env: {CONNCALC_CODE_CACHE: cache}})
+const without = {rails: run(RAILS, '0'), over: run(OVER, '0')}
+const cacheFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.cache'))
+
+describe('the code cache', () => {
+  it('the runs the other tests compare against are what a user sees (the cache off)', () => {
+    expect(without.rails.code).toBe(0)
+    expect(without.rails.stdout).toContain('total 17 of 20')
+    expect(without.over.code).toBe(1)
+    expect(without.rails.stderr).toBe('')
+  })
+
+  it('is written by the first run and used by the next; neither run\'s output changes', () => {
+    const dir = join(work, 'fresh')
+    const first = run(RAILS, dir)
+    expect(first).toEqual(without.rails)
+    const files = cacheFiles(dir)
+    expect(files).toHaveLength(1)
+    const written = readFileSync(join(dir, files[0]))
+    expect(written.length).toBeGreaterThan(0)
+    expect(run(RAILS, dir)).toEqual(without.rails)
+    expect(run(OVER, dir)).toEqual(without.over) // the exit code of a failing run survives the write at exit
+    // Accepted by V8, the cache is not rewritten; no temporary file is left behind.
+    expect(readFileSync(join(dir, files[0])).equals(written)).toBe(true)
+    expect(readdirSync(dir)).toEqual(files)
+  })
+
+  it('a corrupt or truncated cache gives the same output and exit code, and is replaced by a good one', () => {
+    const dir = join(work, 'corrupt')
+    run(RAILS, dir)
+    const [name] = cacheFiles(dir)
+    const good = readFileSync(join(dir, name))
+    for (const bad of [Buffer.from('not V8 code at all'), good.subarray(0, good.length >> 1), Buffer.alloc(good.length, 0x5a)]) {
+      writeFileSync(join(dir, name), bad)
+      expect(run(OVER, dir)).toEqual(without.over)
+      const rewritten = readFileSync(join(dir, name))
+      expect(rewritten.equals(bad)).toBe(false)
+      expect(rewritten.length).toBeGreaterThan(good.length >> 1)
+      expect(run(RAILS, dir)).toEqual(without.rails)
+    }
+  })
+
+  it('a cache folder that cannot be made or written changes nothing a user sees', () => {
+    const file = join(work, 'a-file')
+    writeFileSync(file, '')
+    // A folder under a file cannot be created (ENOTDIR, whoever runs the tests, root included).
+    expect(run(RAILS, join(file, 'cache'))).toEqual(without.rails)
+    expect(run(OVER, join(file, 'cache'))).toEqual(without.over)
+  })
+
+  it('in the shared temporary folder, a folder others can write to is neither read nor written (what is cached there is code conncalc runs)', () => {
+    const dir = join(tmpdir(), `conncalc-code-cache-test-open-${process.pid}`)
+    mkdirSync(dir, {recursive: true})
+    chmodSync(dir, 0o777)
+    try {
+      expect(run(RAILS, dir)).toEqual(without.rails)
+      expect(cacheFiles(dir)).toEqual([])
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+  })
+
+  it('the bundle cannot be loaded by require() as a second copy of conncalc: it says so', async () => {
+    const {createRequire} = await import('node:module')
+    const require = createRequire(import.meta.url)
+    expect(() => require('../../dist/cli.cjs')).toThrow('dist/cli.cjs runs through bin/code-cache.js')
+  })
+})
