@@ -1,14 +1,17 @@
 // The worker thread behind runCliInProcess (test/helpers/cli.ts): conncalc's bundle
-// (dist/main.js, what bin/run.js runs) loaded once, then run once per message as
-// bin/run.js runs it — same argv, env, working directory, output and exit code —
-// without starting a new Node process each time.
+// (dist/cli.cjs, what bin/run.js runs, loaded as bin/run.js loads it) loaded once, then run
+// once per message as bin/run.js runs it — same argv, env, working directory, output and exit
+// code — without starting a new Node process each time.
 import {fileURLToPath} from 'node:url'
 import {workerData} from 'node:worker_threads'
 
+import {loadBundle} from '../../bin/code-cache.js'
+
 const BIN = new URL('../../bin/run.js', import.meta.url)
 const {flag, port} = workerData
-// A bundle that fails to load is reported to each caller, not left for them to wait on.
-const loaded = import(new URL('../../dist/main.js', import.meta.url).href).then(
+// A bundle that fails to load is reported to each caller, not left for them to wait on. No code
+// cache here (test/cli/code-cache.test.ts tests it): a worker's exit would write one.
+const loaded = (async () => loadBundle(fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url)), {CONNCALC_CODE_CACHE: '0'}))().then(
   (bundle) => ({execute: bundle.execute}),
   (error) => ({error: error instanceof Error ? error.stack : String(error)}),
 )
@@ -41,7 +44,7 @@ async function run({args, env}) {
   const listening = {stderr: process.stderr.listeners('drain'), stdout: process.stdout.listeners('drain')}
   let code
   try {
-    await execute({dir: BIN.href})
+    await execute({dir: BIN.href, target: './dist/cli.cjs'})
     // What a command left queued (a stream's last write) lands before the process would exit.
     await new Promise((resolve) => setImmediate(resolve))
     code = process.exitCode ?? 0
