@@ -46,7 +46,7 @@ export function runCliAsync(args: string[], options: {cwd?: string; env?: Record
 let worker: undefined | {flag: Int32Array; port: MessagePort; thread: Worker}
 
 /**
- * runCli without starting a process: the same bundle (dist/main.js) run the way
+ * runCli without starting a process: the same bundle (dist/cli.cjs) run the way
  * bin/run.js runs it — same argv, exactly the same environment, working directory,
  * standard output and error kept apart, exit code (process.exitCode, or 1 and the
  * stack for an uncaught error) — in a worker thread that loads it once per test
