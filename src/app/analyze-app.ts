@@ -9,13 +9,13 @@ import {Env, layer} from '../model/env.js'
 import {assumed, fromDefault, fromFile, type Source, sourced} from '../model/source.js'
 import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
-import {detectLanguage} from '../platform/language.js'
+import {type DetectedLanguage, detectLanguage} from '../platform/language.js'
 import {noteRequired, parseAppJsonEnv} from '../platform/app-json-env.js'
 import {analyzeActiveRecordPools} from '../languages/ruby/pools-in-code.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
 import {analyzePgBouncer} from '../procfile/pgbouncer.js'
 import {parseProcfile} from '../procfile/procfile.js'
-import {runningEntries} from '../procfile/running.js'
+import {type RunningEntry, runningEntries} from '../procfile/running.js'
 import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
 import {deployHookOf} from '../procfile/release.js'
@@ -40,7 +40,29 @@ export interface AnalyzeInput {
   procfile: SourceFile
   /** -a APP: what the app's formation runs (its commands win over the Procfile's) and its buildpacks. */
   running?: {buildpacks: {source: Source; urls: string[]}; commands: Map<string, string>; label: string}
+  /** The run's process types already analyzed, shared by the apps of one config file (newAnalysisMemo). */
+  memo?: AnalysisMemo
+  /** The app root's absolute path: with `memo`, what `files` reads from. */
+  root?: string
 }
+
+/** What one process type's analysis found, before its app's dynos are set. */
+interface TypeAnalysis {
+  diagnostics: Diagnostic[]
+  process: Omit<ProcessModel, 'dynoRange' | 'dynos' | 'size'>
+  /** The app files it read: read again by an app that reuses it, so that app's reader reports what is wrong with them. */
+  reads: string[]
+}
+
+/**
+ * Process types analyzed in one run, by everything their analysis reads: the app root (whose
+ * files one run reads once), the Procfile line, the env layers, the dyno size and the app env.
+ * Apps of one config file that run the same code with the same settings (one app per customer,
+ * staging beside production) are analyzed once; each gets its own copy.
+ */
+export type AnalysisMemo = Map<DynoSizeTable | undefined, Map<string, TypeAnalysis>>
+
+export const newAnalysisMemo = (): AnalysisMemo => new Map()
 
 /** Variables the platform sets at run time; their absence here says nothing. */
 const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'JAVA_OPTS', 'JAVA_TOOL_OPTIONS', 'PATH', 'PORT', 'PWD', 'STACK'])
@@ -65,73 +87,27 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   append(diagnostics, appJson.diagnostics)
 
   const processes: ProcessModel[] = []
+  const memo = input.memo && input.root !== undefined && !input.running ? memoOf(input.memo, input.dynoSizes) : undefined
+  const layersKey = memo ? JSON.stringify(input.envLayers.map((l) => [l.label, [...l.vars.values()]])) : ''
   for (const entry of entries) {
-    const origin = {file: entry.file, line: entry.line}
     const formation = input.formation.get(entry.name)
-    // The lowest layer: what the buildpack sets for this type's dyno size.
-    const dyno = input.dynoSizes && dynoFacts(input.dynoSizes, formation?.size)
-    const platform = dyno && platformLayer(input.dynoSizes!, detected, dyno)
-    const ruby = detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []
-    const nodeLayer = detected.language === 'nodejs' ? [nodeBuildpackLayer()] : []
-    const baseEnv = new Env([...input.envLayers, ...(appJson.layer ? [appJson.layer] : []), ...(platform ? [platform] : []), ...ruby, ...nodeLayer, runtimeLayer(entry.name)])
-    const split = splitCommand(entry.command, baseEnv, origin)
-    const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
-    if (split.tooDeep) {
-      diagnostics.push({
-        code: 'unknown-config-value',
-        file: origin.file,
-        fix: `flatten the nested \${…:-…} defaults, or tell conncalc the numbers: --assume ${entry.name}=PROCESSES:THREADS:POOL`,
-        line: origin.line,
-        message: `${entry.name}: the command nests \${…:-…} more than ${split.tooDeep} levels deep; conncalc does not expand it, so what it runs is unknown`,
-        processType: entry.name,
-        severity: 'warning',
-      })
+    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, formation?.size ?? null, input.appEnv ?? null, layersKey]) : ''
+    let found = memo?.get(key)
+    if (found) {
+      for (const path of found.reads) input.files.read(path)
+    } else {
+      const reads = new Set<string>()
+      const files: FileReader = memo ? {...input.files, read: (path) => (reads.add(path), input.files.read(path))} : input.files
+      found = {...(await analyzeType(entry, {...input, files}, {appJson, detected, lock: Boolean(lock), versions})), reads: [...reads]}
+      memo?.set(key, found)
     }
 
-    for (const name of split.unresolved) {
-      if (PLATFORM_VARS.has(name) || name.endsWith('_URL')) continue
-      diagnostics.push({
-        code: 'unresolved-env',
-        file: origin.file,
-        fix: `give it a value with --env ${name}=… or --env-file, or a default: \${${name}:-…}`,
-        line: origin.line,
-        message: `${entry.name}: $${name} is used in the command but has no value anywhere; it expands to nothing`,
-        processType: entry.name,
-        severity: 'warning',
-      })
-    }
-
-    const typeCtx: AnalyzerContext = {
-      appEnv: input.appEnv ?? env.get('RAILS_ENV')?.value ?? env.get('RACK_ENV')?.value ?? 'production',
-      command: split.command,
-      dyno,
-      dynoSize: formation?.size?.value,
-      env,
-      files: input.files,
-      origin,
-      processType: entry.name,
-      versions,
-    }
-
-    // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts).
-    const {ctx, others, scriptNotes} = await whatRuns(entry.command, typeCtx, diagnostics)
-    const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, versions, diagnostics)
-    for (const other of others) extrasPerDyno.push(await besideExtra(other, versions, diagnostics))
-    if (scriptNotes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...scriptNotes]}
-
-    // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
-    const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
-    append(diagnostics, bouncer.diagnostics)
-    const serverPooling = detectServerPooling(entry.command, env, analysis.language)
-
-    // release (Heroku), postdeploy and postcompile (Scalingo) run once per deploy: the deploy peak only.
-    const hook = deployHookOf(analysis.server)
-    const isRelease = hook !== undefined
+    // A copy: several apps may use one analysis, and each is tagged with its app's name and folder.
+    const {diagnostics: typeDiagnostics, process} = memo ? structuredClone(found) : found
+    append(diagnostics, typeDiagnostics)
+    const hook = deployHookOf(process.server)
     processes.push({
-      ...(bouncer.model ? {pgbouncer: bouncer.model} : {}),
-      ...(bouncer.serverConnectionsPerDyno ? {serverConnectionsPerDyno: bouncer.serverConnectionsPerDyno} : {}),
-      ...(serverPooling ? {serverPooling} : {}),
-      command: entry.command,
+      ...process,
       dynos: hook
         ? hook.dynos()
         : (formation?.quantity ??
@@ -139,7 +115,89 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
             ? // Heroku scales a new process type to 0 dynos on its first deploy, web to 1 (devcenter: Procfile, "Scaling a process type").
               sourced(entry.name === 'web' ? 1 : 0, assumed(`${entry.name} is not in the ${input.running.label} yet: ${entry.name === 'web' ? 1 : 0} dynos after its first deploy assumed (say --scale ${entry.name}=N)`))
             : sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`)))),
-      ...(!isRelease && formation?.range ? {dynoRange: formation.range} : {}),
+      ...(!hook && formation?.range ? {dynoRange: formation.range} : {}),
+      size: formation?.size,
+    })
+  }
+
+  return {diagnostics: diagnostics.map((d) => noteRequired(d, appJson.required)), processes, root: '.'}
+}
+
+/** One process type of the app: its env, what its command runs, and that program's processes, threads and pools. */
+async function analyzeType(
+  entry: RunningEntry,
+  input: AnalyzeInput,
+  app: {appJson: {layer?: EnvLayer}; detected: DetectedLanguage; lock: boolean; versions: Record<string, string>},
+): Promise<Omit<TypeAnalysis, 'reads'>> {
+  const diagnostics: Diagnostic[] = []
+  const {appJson, detected, lock, versions} = app
+  const origin = {file: entry.file, line: entry.line}
+  const formation = input.formation.get(entry.name)
+  // The lowest layer: what the buildpack sets for this type's dyno size.
+  const dyno = input.dynoSizes && dynoFacts(input.dynoSizes, formation?.size)
+  const platform = dyno && platformLayer(input.dynoSizes!, detected, dyno)
+  const ruby = detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []
+  const nodeLayer = detected.language === 'nodejs' ? [nodeBuildpackLayer()] : []
+  const baseEnv = new Env([...input.envLayers, ...(appJson.layer ? [appJson.layer] : []), ...(platform ? [platform] : []), ...ruby, ...nodeLayer, runtimeLayer(entry.name)])
+  const split = splitCommand(entry.command, baseEnv, origin)
+  const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
+  if (split.tooDeep) {
+    diagnostics.push({
+      code: 'unknown-config-value',
+      file: origin.file,
+      fix: `flatten the nested \${…:-…} defaults, or tell conncalc the numbers: --assume ${entry.name}=PROCESSES:THREADS:POOL`,
+      line: origin.line,
+      message: `${entry.name}: the command nests \${…:-…} more than ${split.tooDeep} levels deep; conncalc does not expand it, so what it runs is unknown`,
+      processType: entry.name,
+      severity: 'warning',
+    })
+  }
+
+  for (const name of split.unresolved) {
+    if (PLATFORM_VARS.has(name) || name.endsWith('_URL')) continue
+    diagnostics.push({
+      code: 'unresolved-env',
+      file: origin.file,
+      fix: `give it a value with --env ${name}=… or --env-file, or a default: \${${name}:-…}`,
+      line: origin.line,
+      message: `${entry.name}: $${name} is used in the command but has no value anywhere; it expands to nothing`,
+      processType: entry.name,
+      severity: 'warning',
+    })
+  }
+
+  const typeCtx: AnalyzerContext = {
+    appEnv: input.appEnv ?? env.get('RAILS_ENV')?.value ?? env.get('RACK_ENV')?.value ?? 'production',
+    command: split.command,
+    dyno,
+    dynoSize: formation?.size?.value,
+    env,
+    files: input.files,
+    origin,
+    processType: entry.name,
+    versions,
+  }
+
+  // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts).
+  const {ctx, others, scriptNotes} = await whatRuns(entry.command, typeCtx, diagnostics)
+  const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, versions, diagnostics)
+  for (const other of others) extrasPerDyno.push(await besideExtra(other, versions, diagnostics))
+  if (scriptNotes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...scriptNotes]}
+
+  // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
+  const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
+  append(diagnostics, bouncer.diagnostics)
+  const serverPooling = detectServerPooling(entry.command, env, analysis.language)
+
+  // release (Heroku), postdeploy and postcompile (Scalingo) run once per deploy: the deploy peak only.
+  const isRelease = deployHookOf(analysis.server) !== undefined
+  return {
+    diagnostics,
+    process: {
+      ...(bouncer.model ? {pgbouncer: bouncer.model} : {}),
+      ...(bouncer.serverConnectionsPerDyno ? {serverConnectionsPerDyno: bouncer.serverConnectionsPerDyno} : {}),
+      ...(serverPooling ? {serverPooling} : {}),
+      command: entry.command,
       // Extras that are processes with pools of their own are capped by those pools, now known.
       extrasPerDyno: extrasPerDyno.map((x) => resolveDemand(x, {otherServerPools, pools: pools ?? []})),
       extrasPerProcess: extrasPerProcess.map((x) => resolveDemand(x, {otherServerPools, pools: pools ?? []})),
@@ -153,13 +211,16 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       processesPerDyno: analysis.processesPerDyno,
       role: isRelease ? 'release' : 'long-running',
       server: analysis.server,
-      size: formation?.size,
       threadsPerProcess: analysis.threadsPerProcess,
       ...(Object.keys(typeVersions).length > 0 ? {versions: typeVersions} : {}),
-    })
+    },
   }
+}
 
-  return {diagnostics: diagnostics.map((d) => noteRequired(d, appJson.required)), processes, root: '.'}
+const memoOf = (memo: AnalysisMemo, table: DynoSizeTable | undefined): Map<string, TypeAnalysis> => {
+  let of = memo.get(table)
+  if (!of) memo.set(table, (of = new Map()))
+  return of
 }
 
 /** Analyzers that take any bare program (a script too): a shell script in the repo is read instead. */

@@ -4,7 +4,7 @@ import type {Plan, PlanInfo, PlanTable} from '../model/plan.js'
 import {dirname, relative, resolve} from 'node:path'
 
 import type {AppModel, ProcessModel} from '../model/process.js'
-import {analyzeApp} from './analyze-app.js'
+import {type AnalysisMemo, analyzeApp, newAnalysisMemo} from './analyze-app.js'
 import {applyAssumptions} from '../budget/assume.js'
 import {InputError, UsageError} from '../util/errors.js'
 import {displayPath} from '../io/config.js'
@@ -58,8 +58,9 @@ export async function runPlan(
   // Paths given relative to the working directory, never to an app root: env files and the config file.
   const cwdFiles = new Set<string>(request.config ? [request.config] : [])
   const reads = newReadCache() // apps of one config file often share files: each is read once
+  const memo = newAnalysisMemo() // and often run the same code with the same settings: analyzed once
   for (const app of request.apps) {
-    const model = await analyzeOne(app, reads)
+    const model = await analyzeOne(app, reads, memo)
     for (const f of [...app.envFiles, ...app.defaults.envFiles]) cwdFiles.add(f)
     if (multi) tagApp(model, app.name!, relative(base, dirname(resolve(app.procfile))).replaceAll('\\', '/'), cwdFiles)
     append(merged.diagnostics, model.diagnostics)
@@ -105,7 +106,7 @@ const procfileDisplay = (path: string): string => displayPath(resolve(path))
 const displayRoot = (dir: string): string => relative(process.cwd(), dir).replaceAll('\\', '/') === '' ? '' : displayPath(dir)
 
 /** Read and analyze one app, then apply its assumptions and preboot. */
-async function analyzeOne(request: AppRequest, reads: ReadCache): Promise<AppModel> {
+async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisMemo): Promise<AppModel> {
   const input = await loadAppInput({
     reads,
     appEnv: request.appEnv,
@@ -116,7 +117,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache): Promise<AppMod
     procfile: request.procfile,
     scale: request.scale,
   })
-  const app = await analyzeApp(input)
+  const app = await analyzeApp({...input, memo})
   append(append(app.diagnostics, input.problems()), request.heroku?.diagnostics ?? [])
   const procfile = procfileDisplay(request.procfile)
   if (app.processes.length === 0) {

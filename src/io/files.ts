@@ -132,11 +132,14 @@ export function whyNotText(file: Exclude<TextFile, {kind: 'missing' | 'text'}>):
  */
 export interface ReadCache {
   isFile(abs: string): boolean
+  /** Folder listings of one app root (`abs`), shared by the readers of apps with that root. */
+  listings(absRoot: string): Map<string, string[]>
   read(abs: string): TextFile
   realpath(abs: string): string | undefined
 }
 
 export function newReadCache(): ReadCache {
+  const listings = new Map<string, Map<string, string[]>>()
   const texts = new Map<string, TextFile>()
   const reals = new Map<string, string | undefined>()
   const files = new Map<string, boolean>()
@@ -154,6 +157,11 @@ export function newReadCache(): ReadCache {
       }
 
       return is
+    },
+    listings(absRoot) {
+      let of = listings.get(absRoot)
+      if (!of) listings.set(absRoot, (of = new Map()))
+      return of
     },
     read(abs) {
       let file = texts.get(abs)
@@ -269,7 +277,8 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     }
   }
 
-  const listed = new Map<string, string[]>()
+  // A listing depends only on the root (symlinks are checked against it): apps of one root share it.
+  const listed = shared.listings(absRoot)
   return {
     exists: isFile,
     list(dir: string): string[] {
