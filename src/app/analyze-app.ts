@@ -1,15 +1,15 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
 import {type FileReader, type SourceFile, withinDir} from '../model/files.js'
-import type {Formation} from '../model/formation.js'
+import type {Formation, FormationEntry} from '../model/formation.js'
 import type {AppModel, Extra, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
 
 import {Env, layer} from '../model/env.js'
-import {assumed, fromDefault, fromFile, type Source, sourced} from '../model/source.js'
-import {type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
+import {assumed, fromDefault, fromFile, type Source, type Sourced, sourced} from '../model/source.js'
+import {type DynoFacts, type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
-import {type DetectedLanguage, detectLanguage} from '../platform/language.js'
+import {detectLanguage} from '../platform/language.js'
 import {noteRequired, parseAppJsonEnv} from '../platform/app-json-env.js'
 import {analyzeActiveRecordPools} from '../languages/ruby/pools-in-code.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
@@ -46,10 +46,10 @@ export interface AnalyzeInput {
   root?: string
 }
 
-/** What one process type's analysis found, before its app's dynos are set. */
+/** What one process type's analysis found. */
 interface TypeAnalysis {
   diagnostics: Diagnostic[]
-  process: Omit<ProcessModel, 'dynoRange' | 'dynos' | 'size'>
+  process: ProcessModel
   /** The app files it read: read again by an app that reuses it, so that app's reader reports what is wrong with them. */
   reads: string[]
 }
@@ -86,59 +86,64 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const appJson = appJsonFile ? parseAppJsonEnv(appJsonFile.text, appJsonFile.path) : {diagnostics: [], required: []}
   append(diagnostics, appJson.diagnostics)
 
+  // What every type of the app shares: the buildpacks' layers once, the platform's once per dyno size.
+  const platforms = new Map<Sourced<string> | undefined, {dyno?: DynoFacts; platform?: EnvLayer}>()
+  const app: AppFacts = {
+    appJson,
+    buildpackLayers: [...(detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []), ...(detected.language === 'nodejs' ? [nodeBuildpackLayer()] : [])],
+    platformFor(size) {
+      let found = platforms.get(size)
+      if (!found) {
+        // The lowest layer: what the buildpack sets for this type's dyno size.
+        const dyno = input.dynoSizes && dynoFacts(input.dynoSizes, size)
+        platforms.set(size, (found = {dyno, platform: dyno && platformLayer(input.dynoSizes!, detected, dyno)}))
+      }
+
+      return found
+    },
+    versions,
+  }
   const processes: ProcessModel[] = []
   const memo = input.memo && input.root !== undefined && !input.running ? memoOf(input.memo, input.dynoSizes) : undefined
   const layersKey = memo ? JSON.stringify(input.envLayers.map((l) => [l.label, [...l.vars.values()]])) : ''
   for (const entry of entries) {
     const formation = input.formation.get(entry.name)
-    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, formation?.size ?? null, input.appEnv ?? null, layersKey]) : ''
-    let found = memo?.get(key)
-    if (found) {
-      for (const path of found.reads) input.files.read(path)
+    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
+    // Each app gets its own copy (tagApp names it and prefixes its paths): the memo keeps an untouched one.
+    const kept = memo?.get(key)
+    let found: TypeAnalysis
+    if (kept) {
+      for (const path of kept.reads) input.files.read(path)
+      found = structuredClone(kept)
     } else {
       const reads = new Set<string>()
       const files: FileReader = memo ? {...input.files, read: (path) => (reads.add(path), input.files.read(path))} : input.files
-      found = {...(await analyzeType(entry, {...input, files}, {appJson, detected, lock: Boolean(lock), versions})), reads: [...reads]}
-      memo?.set(key, found)
+      found = {...(await analyzeType(entry, {...input, files}, app)), reads: [...reads]}
+      memo?.set(key, structuredClone(found))
     }
 
-    // A copy: several apps may use one analysis, and each is tagged with its app's name and folder.
-    const {diagnostics: typeDiagnostics, process} = memo ? structuredClone(found) : found
-    append(diagnostics, typeDiagnostics)
-    const hook = deployHookOf(process.server)
-    processes.push({
-      ...process,
-      dynos: hook
-        ? hook.dynos()
-        : (formation?.quantity ??
-          (input.running
-            ? // Heroku scales a new process type to 0 dynos on its first deploy, web to 1 (devcenter: Procfile, "Scaling a process type").
-              sourced(entry.name === 'web' ? 1 : 0, assumed(`${entry.name} is not in the ${input.running.label} yet: ${entry.name === 'web' ? 1 : 0} dynos after its first deploy assumed (say --scale ${entry.name}=N)`))
-            : sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`)))),
-      ...(!hook && formation?.range ? {dynoRange: formation.range} : {}),
-      size: formation?.size,
-    })
+    if (kept) {
+      // This app's own dynos (its conncalc.yml lines); the key holds everything else the model says.
+      const own = dynosOf(entry, formation, input.running, found.process.server)
+      found.process.dynos = own.dynos
+      if (own.dynoRange) found.process.dynoRange = own.dynoRange
+    }
+
+    append(diagnostics, found.diagnostics)
+    processes.push(found.process)
   }
 
   return {diagnostics: diagnostics.map((d) => noteRequired(d, appJson.required)), processes, root: '.'}
 }
 
 /** One process type of the app: its env, what its command runs, and that program's processes, threads and pools. */
-async function analyzeType(
-  entry: RunningEntry,
-  input: AnalyzeInput,
-  app: {appJson: {layer?: EnvLayer}; detected: DetectedLanguage; lock: boolean; versions: Record<string, string>},
-): Promise<Omit<TypeAnalysis, 'reads'>> {
+async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFacts): Promise<Omit<TypeAnalysis, 'reads'>> {
   const diagnostics: Diagnostic[] = []
-  const {appJson, detected, lock, versions} = app
+  const {appJson, versions} = app
   const origin = {file: entry.file, line: entry.line}
   const formation = input.formation.get(entry.name)
-  // The lowest layer: what the buildpack sets for this type's dyno size.
-  const dyno = input.dynoSizes && dynoFacts(input.dynoSizes, formation?.size)
-  const platform = dyno && platformLayer(input.dynoSizes!, detected, dyno)
-  const ruby = detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []
-  const nodeLayer = detected.language === 'nodejs' ? [nodeBuildpackLayer()] : []
-  const baseEnv = new Env([...input.envLayers, ...(appJson.layer ? [appJson.layer] : []), ...(platform ? [platform] : []), ...ruby, ...nodeLayer, runtimeLayer(entry.name)])
+  const {dyno, platform} = app.platformFor(formation?.size)
+  const baseEnv = new Env([...input.envLayers, ...(appJson.layer ? [appJson.layer] : []), ...(platform ? [platform] : []), ...app.buildpackLayers, runtimeLayer(entry.name)])
   const split = splitCommand(entry.command, baseEnv, origin)
   const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
   if (split.tooDeep) {
@@ -191,6 +196,7 @@ async function analyzeType(
 
   // release (Heroku), postdeploy and postcompile (Scalingo) run once per deploy: the deploy peak only.
   const isRelease = deployHookOf(analysis.server) !== undefined
+  const {dynoRange, dynos} = dynosOf(entry, formation, input.running, analysis.server)
   return {
     diagnostics,
     process: {
@@ -198,6 +204,8 @@ async function analyzeType(
       ...(bouncer.serverConnectionsPerDyno ? {serverConnectionsPerDyno: bouncer.serverConnectionsPerDyno} : {}),
       ...(serverPooling ? {serverPooling} : {}),
       command: entry.command,
+      dynos,
+      ...(dynoRange ? {dynoRange} : {}),
       // Extras that are processes with pools of their own are capped by those pools, now known.
       extrasPerDyno: extrasPerDyno.map((x) => resolveDemand(x, {otherServerPools, pools: pools ?? []})),
       extrasPerProcess: extrasPerProcess.map((x) => resolveDemand(x, {otherServerPools, pools: pools ?? []})),
@@ -211,10 +219,33 @@ async function analyzeType(
       processesPerDyno: analysis.processesPerDyno,
       role: isRelease ? 'release' : 'long-running',
       server: analysis.server,
+      size: formation?.size,
       threadsPerProcess: analysis.threadsPerProcess,
       ...(Object.keys(typeVersions).length > 0 ? {versions: typeVersions} : {}),
     },
   }
+}
+
+/** The type's dynos: a deploy hook's one, else the formation's (conncalc.yml, the Heroku app, --scale), else an assumption. */
+function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, running: AnalyzeInput['running'], server: string): Pick<ProcessModel, 'dynoRange' | 'dynos'> {
+  const hook = deployHookOf(server)
+  if (hook) return {dynos: hook.dynos()}
+  const dynos =
+    formation?.quantity ??
+    (running
+      ? // Heroku scales a new process type to 0 dynos on its first deploy, web to 1 (devcenter: Procfile, "Scaling a process type").
+        sourced(entry.name === 'web' ? 1 : 0, assumed(`${entry.name} is not in the ${running.label} yet: ${entry.name === 'web' ? 1 : 0} dynos after its first deploy assumed (say --scale ${entry.name}=N)`))
+      : sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`)))
+  return formation?.range ? {dynoRange: formation.range, dynos} : {dynos}
+}
+
+/** What the types of one app share. */
+interface AppFacts {
+  appJson: {layer?: EnvLayer}
+  /** The language buildpack's default config vars (Ruby's RAILS_ENV, Node's NODE_ENV). */
+  buildpackLayers: EnvLayer[]
+  platformFor(size: Sourced<string> | undefined): {dyno?: DynoFacts; platform?: EnvLayer}
+  versions: Record<string, string>
 }
 
 const memoOf = (memo: AnalysisMemo, table: DynoSizeTable | undefined): Map<string, TypeAnalysis> => {

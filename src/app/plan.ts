@@ -58,7 +58,8 @@ export async function runPlan(
   // Paths given relative to the working directory, never to an app root: env files and the config file.
   const cwdFiles = new Set<string>(request.config ? [request.config] : [])
   const reads = newReadCache() // apps of one config file often share files: each is read once
-  const memo = newAnalysisMemo() // and often run the same code with the same settings: analyzed once
+  // and often run the same code with the same settings: analyzed once (one app has nothing to share)
+  const memo = request.apps.length > 1 ? newAnalysisMemo() : undefined
   for (const app of request.apps) {
     const model = await analyzeOne(app, reads, memo)
     for (const f of [...app.envFiles, ...app.defaults.envFiles]) cwdFiles.add(f)
@@ -106,7 +107,7 @@ const procfileDisplay = (path: string): string => displayPath(resolve(path))
 const displayRoot = (dir: string): string => relative(process.cwd(), dir).replaceAll('\\', '/') === '' ? '' : displayPath(dir)
 
 /** Read and analyze one app, then apply its assumptions and preboot. */
-async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisMemo): Promise<AppModel> {
+async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisMemo | undefined): Promise<AppModel> {
   const input = await loadAppInput({
     reads,
     appEnv: request.appEnv,

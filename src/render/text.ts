@@ -3,17 +3,20 @@ import {maxOf} from '../util/numbers.js'
 
 /** Pads cells into aligned columns; numbers right-aligned, text left-aligned. */
 export function columns(rows: string[][], rightAligned: (col: number) => boolean, gap = 2): string[] {
-  const width = (s: string) => stripAnsi(s).length
+  // Only a cell with a colour code needs the regex: a 100,000-row table has a million cells.
+  const width = (s: string) => (s.includes('\u001B') ? stripAnsi(s).length : s.length)
   const widths: number[] = []
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))))
+  const right = widths.map((_, i) => rightAligned(i))
+  const sep = ' '.repeat(gap)
   return rows.map((row) =>
     row
       .map((cell, i) => {
+        if (i === row.length - 1 && !right[i]) return cell
         const pad = ' '.repeat(widths[i] - width(cell))
-        if (i === row.length - 1 && !rightAligned(i)) return cell
-        return rightAligned(i) ? pad + cell : cell + pad
+        return right[i] ? pad + cell : cell + pad
       })
-      .join(' '.repeat(gap))
+      .join(sep)
       .trimEnd(),
   )
 }
