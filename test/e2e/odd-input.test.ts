@@ -104,6 +104,20 @@ describe('nesting past any real app', () => {
     expect(r.stdout).toContain('[unknown-config-value]')
   })
 
+  it('JavaScript and Python nested 20,000 brackets deep: a warning naming the file, the defaults, exit 0, nothing on stderr', () => {
+    // oxc-parser's native parser died with a segmentation fault on the JS (exit 139, no output), and the
+    // Python evaluator's overflow made V8 print "Exception in PromiseRejectCallback" on stderr.
+    const deep = `${'('.repeat(20_000)}2${')'.repeat(20_000)}`
+    const js = runCli(['plan', '--limit', '20'], {cwd: app({'Procfile': 'web: node knexfile.js\n', 'knexfile.js': `const n = ${deep}\nmodule.exports = {pool: {max: n}}\n`, 'package.json': '{"dependencies": {"knex": "3.1.0", "pg": "8.13.0"}}'})})
+    expect(js.code).toBe(0)
+    expect(js.stdout).toContain('knexfile.js:1: warning: nested too deeply for conncalc to read (brackets nested more than 256 deep); conncalc reads nothing from this file [unparsable-config]')
+    expect(js.stderr).toBe('')
+    const py = runCli(['plan', '--limit', '20'], {cwd: app({'Procfile': 'web: gunicorn app:app\n', 'gunicorn.conf.py': `workers = ${deep}\n`, 'requirements.txt': 'gunicorn\n'})})
+    expect(py.code).toBe(0)
+    expect(py.stdout).toContain('gunicorn.conf.py:1: warning: nested too deeply for conncalc to read (brackets nested more than 256 deep); conncalc reads nothing from this file [unparsable-config]')
+    expect(py.stderr).toBe('')
+  })
+
   it('a uWSGI ini that includes itself says it stops at the include depth, and reads what it can', () => {
     const dir = app({'Procfile': 'web: uwsgi --ini uwsgi.ini\n', 'uwsgi.ini': '[uwsgi]\nprocesses = 4\nini = uwsgi.ini\n'})
     const r = runCli(['plan', '--limit', '20'], {cwd: dir})

@@ -14,6 +14,7 @@ import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
 import {callMethod} from './methods.js'
 import {parsePython, type PyNode} from './parse.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
+import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
 import {append} from '../../util/arrays.js'
 import {maxOf, minOf} from '../../util/numbers.js'
 
@@ -1203,6 +1204,7 @@ function unparsedModule(file: string, line: number, why: string): PyModule {
 
 /** Evaluate a whole Python file. Only a file tree-sitter-python rejects gives an unparsed module and a diagnostic. */
 export async function evaluatePython(file: string, text: string, opts: Omit<PyEvalOptions, 'file'>): Promise<PyModule> {
+  if (bracketDepth(text, 'python') > MAX_NESTING) return unparsedModule(file, 1, `${TOO_DEEP} (brackets nested more than ${MAX_NESTING} deep)`)
   try {
     const parsed = await parsePython(file, text)
     if (parsed.error) return unparsedModule(file, parsed.error.line, `not valid Python (${parsed.error.message})`)
