@@ -19,6 +19,14 @@ async function run(command: string, files: Record<string, string>, env: Record<s
 }
 
 describe('evaluateJs', () => {
+  it('a parameter read in a function body is the caller\'s value: said so at the line that reads it, not "not defined"', async () => {
+    const m = await evaluateJs('db.js', 'const {Pool} = require("pg")\nfunction makePool(max = 5) {\n  return new Pool({\n    max,\n  })\n}\nmodule.exports = makePool\n', {env: envOf({})})
+    const call = m.calls.find((c) => c.callee === 'pg.Pool')!
+    expect(call.args[0]).toMatchObject({kind: 'known'})
+    const max = call.args[0].kind === 'known' && typeof call.args[0].value === 'object' && call.args[0].value !== null && call.args[0].value.kind === 'dict' ? call.args[0].value.entries.get('max') : undefined
+    expect(max).toMatchObject({kind: 'unknown', line: 4, reason: '`max` is a parameter of `makePool()` (line 2): its value comes from the caller, which conncalc does not follow here (its default is `5`)'})
+  })
+
   it('reads process.env with ||/?? defaults, Number(), os.cpus().length and module.exports', async () => {
     const nproc = sourced(8, fromFlag('nproc'))
     const m = await evaluateJs('knexfile.js', 'const os = require("os")\nconst n = Number(process.env.N ?? 3) * 2\nmodule.exports = {production: {pool: {max: n, cpus: os.cpus().length}}}\n', {env: envOf({}), nproc})

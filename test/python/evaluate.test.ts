@@ -75,6 +75,12 @@ describe('evaluatePython', () => {
     expect(m.calls.find((c) => c.callee === 'sqlalchemy.create_engine')).toMatchObject({conditional: true})
   })
 
+  it('a parameter read in a function body is the caller\'s value: said so at the line that reads it (qualicharge\'s get_engine(pool_size=10))', async () => {
+    const m = await run('from sqlalchemy import create_engine\n\ndef get_engine(url, pool_size=10, max_overflow=20):\n    return create_engine(\n        url,\n        pool_size=pool_size,\n    )\n')
+    const call = m.calls.find((c) => c.callee === 'sqlalchemy.create_engine')!
+    expect(call.kwargs.pool_size).toMatchObject({kind: 'unknown', line: 6, reason: '`pool_size` is a parameter of `get_engine()` (line 3): its value comes from the caller, which conncalc does not follow here (its default is `10`)'})
+  })
+
   it('reads python-decouple and django-environ', async () => {
     expect(asInteger(await value('from decouple import config\nw = config("WORKERS", default=3, cast=int)', 'w'))).toBe(3)
     expect(asInteger(await value('import environ\nenv = environ.Env()\nw = env.int("WORKERS", default=2)', 'w', {WORKERS: '7'}))).toBe(7)

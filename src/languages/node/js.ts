@@ -91,6 +91,9 @@ export interface ParsedJs {
 
 type N = Node
 
+/** Values that stand for a function's parameters in its body (fn). */
+const PARAMETERS = new WeakSet<EvalValue>()
+
 /** The callee of a function value: its args[0] is what the function returns. */
 const FUNCTION = '(function)'
 /** Strapi's config helper, imported from @strapi/utils or passed to config functions as `{env}`. */
@@ -575,6 +578,8 @@ class JsEvaluator {
 
       case 'Identifier': {
         const v = this.names.get(node.name)
+        // A parameter read in the body: unknown where it is read, so a diagnostic points at the use.
+        if (v && PARAMETERS.has(v)) return this.unknown(node, v.kind === 'unknown' ? v.reason : undefined)
         return v ?? this.unknown(node, `\`${node.name}\` is not defined in this file`)
       }
 
@@ -711,6 +716,13 @@ class JsEvaluator {
     }
   }
 
+  /** A parameter's value while a function body is read: unknown, remembered as a parameter's. */
+  private parameter(node: N, reason: string): EvalValue {
+    const v = this.unknown(node, reason)
+    PARAMETERS.add(v)
+    return v
+  }
+
   /**
    * A function is kept as what it returns (its expression body, or its last
    * `return`): config factories — Strapi's `({env}) => ({…})`, NestJS
@@ -732,6 +744,17 @@ class JsEvaluator {
       for (const prop of p.properties) if (prop.type === 'Property' && prop.shorthand && keyName(prop.key) === 'env') this.aliases.set('env', ENV_HELPER)
     }
 
+    // In the body a parameter is what each caller passes, which is not known here: said so, rather than "not defined".
+    const named = 'id' in node && node.id ? `\`${node.id.name}()\`` : 'a function'
+    const saved = new Map<string, EvalValue | undefined>()
+    for (const p of node.params) {
+      const id = p.type === 'Identifier' ? p : p.type === 'AssignmentPattern' && p.left.type === 'Identifier' ? p.left : undefined
+      if (!id || saved.has(id.name)) continue
+      saved.set(id.name, this.names.get(id.name))
+      const dflt = p.type === 'AssignmentPattern' ? ` (its default is \`${this.t(p.right)}\`)` : ''
+      this.names.set(id.name, this.parameter(id, `\`${id.name}\` is a parameter of ${named} (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${dflt}`))
+    }
+
     const body = node.body
     this.returns.push([])
     let value: EvalValue | undefined
@@ -740,8 +763,16 @@ class JsEvaluator {
       else if (body) value = this.expr(body)
     }
 
-    if (runsNow) read()
-    else this.inBody(read)
+    try {
+      if (runsNow) read()
+      else this.inBody(read)
+    } finally {
+      for (const [name, v] of saved) {
+        if (v === undefined) this.names.delete(name)
+        else this.names.set(name, v)
+      }
+    }
+
     value ??= this.returns.at(-1)?.at(-1)
     this.returns.pop()
     return this.known(node, {args: value ? [value] : [], callee: FUNCTION, kind: 'call', kwargs: {}})

@@ -18,6 +18,9 @@ import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
 import {append} from '../../util/arrays.js'
 import {maxOf, minOf} from '../../util/numbers.js'
 
+/** Values that stand for a function's parameters in its body (defineFunction). */
+const PARAMETERS = new WeakSet<EvalValue>()
+
 const isObj = (v: PyValue): v is Exclude<PyValue, boolean | null | number | string> => typeof v === 'object' && v !== null
 
 export const isDict = (v: EvalValue | undefined): v is KnownValue & {value: PyDict} => v?.kind === 'known' && isObj(v.value) && v.value.kind === 'dict'
@@ -259,18 +262,10 @@ class Evaluator {
     const nameNode = node.childForFieldName('name')
     const paramList = node.childForFieldName('parameters')
     const body = node.childForFieldName('body')
-    const outer = this.frame
-    this.frame = undefined
-    try {
-      await this.speculative([body], scope)
-    } finally {
-      this.frame = outer
-    }
-
-    if (!nameNode || !paramList || !body) return
     const params: string[] = []
     const defaults = new Map<string, EvalValue>()
-    for (const p of named(paramList)) {
+    const defaultText = new Map<string, string>()
+    for (const p of paramList ? named(paramList) : []) {
       switch (p.type) {
         case 'identifier': {
           params.push(p.text)
@@ -292,7 +287,11 @@ class Evaluator {
           const value = p.childForFieldName('value')
           if (!name) break
           params.push(name)
-          if (value) defaults.set(name, await this.expr(value, scope))
+          if (value) {
+            defaults.set(name, await this.expr(value, scope))
+            defaultText.set(name, this.snippet(value))
+          }
+
           break
         }
 
@@ -315,6 +314,24 @@ class Evaluator {
       }
     }
 
+    // The body is walked once for its calls; there a parameter is the value each caller passes, which is not known
+    // (a call with known arguments is evaluated by invoke()), and the reason says so rather than "not defined".
+    const fnName = nameNode?.text ?? 'a function'
+    const inner: Scope = new Map(scope)
+    for (const p of params) {
+      const bare = p.replace(/^\*+/, '')
+      if (bare !== '') inner.set(bare, this.parameter(node, `\`${bare}\` is a parameter of \`${fnName}()\` (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${defaultText.has(bare) ? ` (its default is \`${defaultText.get(bare)}\`)` : ''}`))
+    }
+
+    const outer = this.frame
+    this.frame = undefined
+    try {
+      await this.speculative([body], inner)
+    } finally {
+      this.frame = outer
+    }
+
+    if (!nameNode || !paramList || !body) return
     const name = nameNode.text
     const fn: PyFunction = {defaults, invoke: (args, kwargs) => this.invoke(fn, node, body, args, kwargs), kind: 'function', name, params, scope}
     scope.set(name, this.known(node, fn))
@@ -356,6 +373,13 @@ class Evaluator {
   }
 
   /** Walk bodies that may or may not run, in a throwaway scope, to collect their calls. */
+  /** A parameter's value while a function body is walked for its calls: unknown, remembered as a parameter's. */
+  private parameter(node: PyNode, reason: string): EvalValue {
+    const v = this.unknown(node, reason)
+    PARAMETERS.add(v)
+    return v
+  }
+
   private async speculative(bodies: (PyNode | null | undefined)[], scope: Scope): Promise<void> {
     this.conditionalDepth++
     try {
@@ -675,6 +699,8 @@ class Evaluator {
       case 'identifier': {
         const name = node.text
         const v = scope.get(name)
+        // A parameter read in the body: unknown where it is read (the diagnostic points at the use, not the `def`).
+        if (v && PARAMETERS.has(v)) return this.unknown(node, v.kind === 'unknown' ? v.reason : undefined)
         if (v) return v
         const imported = this.aliases.get(name)
         if (!imported && CONVERSIONS.has(name)) {
