@@ -95,4 +95,15 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(open.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'main.go', line: 9}))
     expect(describeSourced(open.threadsPerProcess)).toContain('bounded only by the requests in flight')
   })
+
+  it('a field of a variable whose struct type is known is that struct\'s, never another struct\'s tagged field of the same name', async () => {
+    const mod = 'module example.com/notes\n\ngo 1.22\n\nrequire (\n\tgithub.com/lib/pq v1.10.9\n\tgithub.com/kelseyhightower/envconfig v1.4.0\n)\n'
+    // Web.MaxConns is filled by envconfig (default 20); Admin.MaxConns has no tag: the admin binary sets it in code.
+    const config = ['package main', 'type Web struct {', '\tMaxConns int `envconfig:"DB_MAX_CONNS" default:"20"`', '}', 'type Admin struct {', '\tMaxConns int', '}'].join('\n')
+    const main = ['package main', 'import (', '\t"database/sql"', '\t"os"', '\t_ "github.com/lib/pq"', ')', 'func main() {', '\tvar cfg Admin', '\tcfg.MaxConns = adminPool()', '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))', '\tdb.SetMaxOpenConns(cfg.MaxConns)', '}'].join('\n')
+    const a = await run('bin/notes', {'config.go': config, 'go.mod': mod, 'main.go': main})
+    // Before, Web's default 20 was taken for Admin's field. Now the cap is unknown, and says why, at main.go:11.
+    expect(a.pools?.map((p) => p.pool.value)).not.toContain(20)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({line: 11, message: expect.stringContaining('`cfg.MaxConns` is the MaxConns field of Admin, which no env struct tag fills (the tagged MaxConns is Web\'s)')}))
+  })
 })

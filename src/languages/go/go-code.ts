@@ -57,11 +57,18 @@ export class TaggedFields {
     this.byName.set(f.name, [...(this.byName.get(f.name) ?? []), f])
   }
 
-  /** The field `Type.Name` when the type is known, else the only tagged field of that name. */
+  /**
+   * The field `Type.Name` when the variable's type is known — never another struct's field of
+   * the same name (Admin.MaxConns set in code is not Web.MaxConns filled from the env) — else,
+   * the type unknown, the only tagged field of that name.
+   */
   find(name: string, type?: string): TaggedField | undefined {
     const all = this.byName.get(name) ?? []
-    const typed = type ? all.filter((f) => f.struct === type) : []
-    if (typed.length === 1) return typed[0]
+    if (type !== undefined) {
+      const typed = all.filter((f) => f.struct === type)
+      return typed.length === 1 ? typed[0] : undefined
+    }
+
     return all.length === 1 ? all[0] : undefined
   }
 }
@@ -257,8 +264,13 @@ class GoFile {
   private field(n: TsNode): EvalValue {
     const operand = n.childForFieldName('operand')
     const name = n.childForFieldName('field')?.text
-    const tagged = name ? this.input.tagged?.find(name, operand?.type === 'identifier' ? this.typeOf(operand.text) : undefined) : undefined
-    if (!tagged) return this.unknown(n)
+    const type = operand?.type === 'identifier' ? this.typeOf(operand.text) : undefined
+    const tagged = name ? this.input.tagged?.find(name, type) : undefined
+    if (!tagged) {
+      const others = name ? (this.input.tagged?.byName.get(name) ?? []) : []
+      if (type !== undefined && others.length > 0) return this.unknown(n, `\`${n.text}\` is the ${name} field of ${type}, which no env struct tag fills (the tagged ${name} is ${[...new Set(others.map((f) => f.struct))].join(', ')}'s); its value is set by code conncalc does not follow`)
+      return this.unknown(n)
+    }
     const prefixes = [...(this.input.tagged?.prefixes[tagged.lib] ?? [])]
     if (prefixes.length > 1) return this.unknown(n, `${tagged.struct}.${tagged.name} is read with the prefixes ${prefixes.join(', ')}; which applies here is not known`)
     const prefix = prefixes[0] ?? ''
