@@ -1,4 +1,5 @@
 import {UsageError} from '../util/errors.js'
+import {MASK} from '../util/redact.js'
 import {type LiveTarget, targetLabel} from './target.js'
 
 /** What pg and Node put on a failed connection or query. */
@@ -7,17 +8,34 @@ interface PgLikeError {
   message?: string
 }
 
+/**
+ * `text` with `password` (and its percent-encoded form) replaced by the mask. One shorter than 4
+ * characters is masked only where it stands apart, not inside words the message needs.
+ */
+export function withoutPassword(text: string, password: string | undefined): string {
+  if (!password) return text
+  let out = text
+  for (const form of new Set([password, encodeURIComponent(password)])) {
+    if (form.length >= 4) out = out.replaceAll(form, MASK)
+    else out = out.replaceAll(new RegExp(`(?<![\\p{L}\\p{N}])${form.replaceAll(/[$()*+.?[\\\]^{|}]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu'), MASK)
+  }
+
+  return out
+}
+
 const HEROKU_CREDENTIALS = 'on Heroku, credentials rotate: `heroku config:get DATABASE_URL -a APP` prints the current URL'
 
 /**
  * One clear line and a hint for a database we could not use (exit 2). The
  * message names the host, port, database and user, never the password; the
- * server's own text is kept where it helps (it never contains the password).
+ * server's own text is kept where it helps, with the password conncalc connected with
+ * removed from it (as written and percent-encoded): a server, a proxy or a pooler in front of
+ * it may quote it back, where no URL or `password=` marks it for the general redaction.
  */
 export function connectionError(error: unknown, target: LiveTarget, opts: {connectTimeoutSeconds: number}): UsageError {
   const e = (error ?? {}) as PgLikeError
   const code = e.code ?? ''
-  const text = e.message ?? String(error)
+  const text = withoutPassword(e.message ?? String(error), target.password)
   const at = targetLabel(target)
   const user = target.user ? ` as "${target.user}"` : ''
 

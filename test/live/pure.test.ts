@@ -54,6 +54,17 @@ describe('connectionError', () => {
       expect(u.exitCode).toBe(2)
     }
   })
+
+  it('a server (or a proxy in front of it) that quotes the password back: the password is removed, as written and percent-encoded', () => {
+    const quoted = err({code: '08P01', message: 'invalid startup packet from "app" with password "hunter2" (hunter2 rejected)'})
+    expect(quoted.message).toBe('db.example.com:5432/shop refused as "app": invalid startup packet from "app" with password "***" (*** rejected)')
+    const odd = parseTarget('postgres://app:p%40ss%2Fw0rd@db.example.com/shop', 'x')
+    const u = connectionError({message: 'proxy: bad credentials p@ss/w0rd (p%40ss%2Fw0rd)'}, odd, {connectTimeoutSeconds: 5})
+    expect(u.message).toBe('could not connect to db.example.com:5432/shop: proxy: bad credentials *** (***)')
+    // A password of under 4 characters is masked only where it stands apart, so the message stays readable.
+    const short = parseTarget('postgres://app:ab@db.example.com/shop', 'x')
+    expect(connectionError({message: 'table about: password ab refused'}, short, {connectTimeoutSeconds: 5}).message).toBe('could not connect to db.example.com:5432/shop: table about: password *** refused')
+  })
 })
 
 const backend = (b: Partial<LiveBackend>): LiveBackend => ({
