@@ -291,7 +291,8 @@ async function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnost
  * (the type's unknownWhy says why).
  */
 async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[] | undefined> {
-  const launch = depth < MAX_LAUNCH_DEPTH ? readLaunch(ctx.command.argv, ctx.files, '', ctx.processType, (n) => ctx.env.get(n)?.value) : undefined
+  // `a & b`: each side is read on its own (followCommand below), a process manager among them too.
+  const launch = depth < MAX_LAUNCH_DEPTH && !ctx.command.background?.length ? await readLaunch(ctx.command.argv, ctx.files, '', ctx.processType, ctx.env) : undefined
   if (launch) return launched(launch, ctx, diagnostics, depth)
   const known = !ANY_PROGRAM.has(analyzers.find((a) => a.matches(ctx.command, ctx))!.id)
   // A Node command that runs a workspace package or several commands (procfile/node-run.ts) is followed too.

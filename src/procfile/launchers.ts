@@ -7,7 +7,7 @@
  * manager starts it. Pure: files come through a FileReader; nothing is run.
  */
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {EnvEntry} from '../model/env.js'
+import type {Env, EnvEntry} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
 
 import {fromEnv, fromDefault, type Source} from '../model/source.js'
@@ -66,16 +66,18 @@ export function launcherOf(argv: readonly string[], files?: FileReader): string 
   const prog = programName(argv[0])
   if ((prog === 'honcho' || prog === 'foreman') && argv.slice(1).find((a) => !a.startsWith('-')) === 'start') return `${prog} start`
   if (prog === 'supervisord' || prog === 'supercronic') return prog
+  if (prog === 'inv' || prog === 'invoke') return 'invoke'
   if (files && buildpackRun(argv, files)) return 'bin/run'
   return undefined
 }
 
 /** Read what the manager runs. Undefined when the command is not one of them. */
-export function readLaunch(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: (name: string) => string | undefined): Launch | undefined {
+export async function readLaunch(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: Env): Promise<Launch | undefined> {
   const launcher = launcherOf(argv, files)
   if (!launcher) return undefined
+  if (launcher === 'invoke') return invokeLaunch(argv, files, cwd, env)
   if (launcher === 'bin/run') return buildpackLaunch(argv, files, cwd)
-  if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, env)
+  if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, (n) => env.get(n)?.value)
   if (launcher === 'supercronic') return supercronic(argv, files, cwd, processType)
   return procfileManager(launcher, argv, files, cwd, processType)
 }
@@ -361,5 +363,28 @@ function buildpackLaunch(argv: readonly string[], files: FileReader, cwd: string
     launcher: 'bin/run',
     note: fromDefault(run.what, run.ref),
     processes: run.commands.map((command) => ({assignments: [], command, copies: 1, cwd, name: `bin/run (${run.buildpack})`, origin: run.from})),
+  }
+}
+
+/**
+ * `inv TASK [flags]` / `invoke TASK`: the commands the Python Invoke task runs with c.run
+ * (languages/python/invoke-tasks.ts, loaded only when a Procfile line runs invoke).
+ */
+async function invokeLaunch(argv: readonly string[], files: FileReader, cwd: string, env: Env): Promise<Launch> {
+  const {INVOKE_REF, invokeTask} = await import('../languages/python/invoke-tasks.js')
+  const task = await invokeTask(argv, files, env, cwd)
+  const launcher = `${programName(argv[0])} ${argv.slice(1).find((a) => !a.startsWith('-')) ?? ''}`.trim()
+  if ('unknown' in task) return {diagnostics: [], launcher, note: fromDefault(`${launcher} runs a Python Invoke task`, INVOKE_REF), processes: [], unknown: task.unknown}
+  const before = task.finished.map((r) => `\`${r.command.slice(0, 50)}\` (${r.file}:${r.line})`)
+  const note = fromDefault(
+    `\`${argv.join(' ')}\` runs the Invoke task ${task.task} (${task.file}:${task.line}) with ${task.parameters.join(', ') || 'no parameters'}; it runs ${task.runs.map((r) => `\`${r.command}\` (${r.file}:${r.line})`).join(' and ')}${before.length > 0 ? `, after ${before.join(', ')}, which finished first` : ''}`,
+    INVOKE_REF,
+  )
+  return {
+    diagnostics: [],
+    file: task.file,
+    launcher,
+    note,
+    processes: task.runs.map((r) => ({assignments: [], command: r.command, copies: 1, cwd, name: `invoke ${task.task}`, origin: {file: r.file, line: r.line}})),
   }
 }

@@ -21,6 +21,27 @@ describe('evaluatePython', () => {
     expect(v).toMatchObject({kind: 'known', line: 2, value: 5})
   })
 
+  it('builds command strings with f-strings, % and .format, as str() prints each value', async () => {
+    const src = [
+      'workers = 3',
+      'host = "0.0.0.0"',
+      'a = f"gunicorn app:app -w {workers} --bind {host}:{8000} {{x}} --preload={True}"',
+      'b = "gunicorn -w %d --bind %s:%s" % (workers, host, 5000)',
+      'c = "gunicorn -w {} -b {0}".format(workers)',
+      'd = "x %d" % 2.5',
+      'e = f"{workers:>4}"',
+      'g = f"{undefined_name} y"',
+    ].join('\n')
+    const m = await run(src)
+    expect(m.names.get('a')).toMatchObject({kind: 'known', value: 'gunicorn app:app -w 3 --bind 0.0.0.0:8000 {x} --preload=True'})
+    expect(m.names.get('b')).toMatchObject({kind: 'known', value: 'gunicorn -w 3 --bind 0.0.0.0:5000'})
+    expect(m.names.get('c')).toMatchObject({kind: 'known', value: 'gunicorn -w 3 -b 3'})
+    // %d of a float, a format spec, and a name never defined stay unknown, never a guess.
+    expect(m.names.get('d')?.kind).toBe('unknown')
+    expect(m.names.get('e')).toMatchObject({kind: 'unknown', reason: expect.stringContaining('formatted in a way conncalc does not evaluate')})
+    expect(m.names.get('g')?.kind).toBe('unknown')
+  })
+
   it('reads os.environ.get with a default, through int()', async () => {
     const src = 'import os\nworkers = int(os.environ.get("WEB_CONCURRENCY", 3))\n'
     expect(asInteger(await value(src, 'workers'))).toBe(3)

@@ -11,7 +11,7 @@ import type {PyDict, PyFunction, PyCallResult, PyClass, PyInstance, PyValue, Mis
 import {type Source, uniqueSources} from '../../model/source.js'
 
 import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
-import {callMethod} from './methods.js'
+import {callMethod, pyStr} from './methods.js'
 import {parsePython, type PyNode} from './parse.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
@@ -333,11 +333,11 @@ class Evaluator {
 
     if (!nameNode || !paramList || !body) return
     const name = nameNode.text
-    const fn: PyFunction = {defaults, invoke: (args, kwargs) => this.invoke(fn, node, body, args, kwargs), kind: 'function', name, params, scope}
+    const fn: PyFunction = {defaults, invoke: (args, kwargs, calls) => this.invoke(fn, node, body, args, kwargs, calls), kind: 'function', name, params, scope}
     scope.set(name, this.known(node, fn))
   }
 
-  private async invoke(fn: PyFunction, node: PyNode, body: PyNode, args: EvalValue[], kwargs: Record<string, EvalValue>): Promise<EvalValue> {
+  private async invoke(fn: PyFunction, node: PyNode, body: PyNode, args: EvalValue[], kwargs: Record<string, EvalValue>, calls?: PyCall[]): Promise<EvalValue> {
     if (callDepth >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
     const local: Scope = new Map(fn.scope)
     const used = new Set<string>()
@@ -361,7 +361,8 @@ class Evaluator {
 
     const ev = new Evaluator(this.opts)
     for (const [k, v] of this.aliases) ev.aliases.set(k, v)
-    ev.recording = false
+    // Calls are recorded only when the caller asks for what this body does with these arguments (an Invoke task's c.run).
+    ev.recording = calls !== undefined
     ev.frame = {depth: 0}
     callDepth++
     try {
@@ -369,6 +370,7 @@ class Evaluator {
       return ev.frame.returned ?? this.known(node, null)
     } finally {
       callDepth--
+      if (calls) append(calls, ev.calls)
     }
   }
 
@@ -676,7 +678,7 @@ class Evaluator {
       }
 
       case 'string': {
-        if (named(node).some((k) => k.type === 'interpolation')) return this.unknown(node, `the f-string \`${this.snippet(node)}\` is not evaluated`)
+        if (named(node).some((k) => k.type === 'interpolation')) return this.fString(node, scope)
         const s = stringLiteral(node.text)
         return s === undefined ? this.unknown(node) : this.known(node, s)
       }
@@ -830,10 +832,52 @@ class Evaluator {
     return this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {}), ...(server ? {server} : {})})
   }
 
+  /** `f"{cmd} --port {port}"`: each replacement is str() of its value; a format spec or !r/!a is not evaluated. */
+  private async fString(node: PyNode, scope: Scope): Promise<EvalValue> {
+    let prefix = ''
+    const parts: string[] = []
+    const from: EvalValue[] = []
+    for (const k of node.children) {
+      if (k.type === 'string_start') prefix = k.text.replace(/["']+$/, '').toLowerCase()
+      else if (k.type === 'string_content' || k.type === 'escape_sequence' || k.type === 'escape_interpolation') {
+        const text = k.text.replaceAll('{{', '{').replaceAll('}}', '}')
+        parts.push(prefix.includes('r') ? text : (stringLiteral(`"${text}"`) ?? text))
+      } else if (k.type === 'interpolation') {
+        const spec = k.childForFieldName('format_specifier')
+        const conversion = k.childForFieldName('type_conversion')
+        if (spec || (conversion && conversion.text !== '!s')) return this.unknown(node, `\`${this.snippet(k)}\` in the f-string \`${this.snippet(node)}\` is formatted in a way conncalc does not evaluate`)
+        const v = await this.expr(k.childForFieldName('expression')!, scope)
+        from.push(v)
+        const text = v.kind === 'known' ? pyStr(v.value) : undefined
+        if (text === undefined) return this.unknown(node, `\`${this.snippet(k)}\` in the f-string \`${this.snippet(node)}\` is not a plain value`, v)
+        parts.push(text)
+      }
+    }
+
+    return this.known(node, parts.join(''), ...from)
+  }
+
   private arith(node: PyNode, op: string, a: EvalValue, b: EvalValue): EvalValue {
     if (a.kind !== 'known' || b.kind !== 'known') return this.unknown(node, undefined, a, b)
     const x = a.value
     const y = b.value
+    // `"gunicorn -w %s" % workers`, `"%s:%d" % (host, port)`: %s, %d, %i and %% only.
+    if (typeof x === 'string' && op === '%') {
+      const values = isObj(y) && y.kind === 'list' ? y.items : [b]
+      let next = 0
+      let ok = !/%[^%sdi]/.test(x.replaceAll('%%', ''))
+      const text = x.replaceAll(/%([%sdi])/g, (_, c: string) => {
+        if (c === '%') return '%'
+        const v = values[next++]
+        const value = v?.kind === 'known' ? v.value : undefined
+        const t = value === undefined || (c !== 's' && !(typeof value === 'number' && Number.isInteger(value))) ? undefined : pyStr(value)
+        if (t === undefined) ok = false
+        return t ?? ''
+      })
+      if (ok && next === values.length) return this.known(node, text, a, ...values)
+      return this.unknown(node, `\`${this.snippet(node)}\` formats with % in a way conncalc does not evaluate`, a, b)
+    }
+
     if (typeof x === 'string' && typeof y === 'string' && op === '+') return this.known(node, x + y, a, b)
     if (typeof x !== 'number' || typeof y !== 'number') {
       const bad = typeof x === 'number' ? b : a

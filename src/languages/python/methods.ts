@@ -29,9 +29,42 @@ function split(s: string, sep: string | undefined, max: number | undefined): str
 
 const listOf = (items: string[], from: EvalValue): PyValue => ({items: items.map((value) => ({...(from as EvalValue & {kind: 'known'}), value})), kind: 'list'})
 
+/** Python's str() of a plain value (what an f-string, `%s` and `.format` print); undefined for what conncalc does not print. */
+export function pyStr(v: PyValue): string | undefined {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined
+  if (typeof v === 'boolean') return v ? 'True' : 'False'
+  return v === null ? 'None' : undefined
+}
+
+/** `"{} {0} {1}".format(a, b)`: positional fields without a format spec; undefined otherwise. */
+function format(s: string, args: EvalValue[]): string | undefined {
+  let next = 0
+  let ok = true
+  const out = s.replaceAll(/\{\{|\}\}|\{(\d*)\}|[{}]/g, (m, index: string | undefined) => {
+    if (m === '{{') return '{'
+    if (m === '}}') return '}'
+    if (index === undefined) {
+      ok = false
+      return ''
+    }
+
+    const arg = args[index === '' ? next++ : Number(index)]
+    const text = arg?.kind === 'known' ? pyStr(arg.value) : undefined
+    if (text === undefined) ok = false
+    return text ?? ''
+  })
+  return ok ? out : undefined
+}
+
 function stringMethod(s: string, name: string, args: EvalValue[], receiver: EvalValue): Result {
   const [a, b, c] = args
   switch (name) {
+    case 'format': {
+      const text = format(s, args)
+      return text === undefined ? undefined : {value: text}
+    }
+
     case 'lower': {
       return {value: s.toLowerCase()}
     }

@@ -25,7 +25,7 @@ export class PythonProject {
    * `--pythonpath`/`--chdir`, the folder of `python netbox/manage.py`.
    */
   constructor(
-    private readonly ctx: AnalyzerContext,
+    private readonly ctx: Pick<AnalyzerContext, 'dyno' | 'env' | 'files'>,
     private readonly roots: string[] = [],
   ) {}
 

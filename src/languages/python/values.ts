@@ -19,8 +19,8 @@ export interface PyDict {
 /** A function defined in the file: called with known arguments, its body is evaluated (never run). */
 export interface PyFunction {
   defaults: Map<string, EvalValue>
-  /** Evaluate the body with these arguments (in the file that defines it). */
-  invoke: (args: EvalValue[], kwargs: Record<string, EvalValue>) => Promise<EvalValue>
+  /** Evaluate the body with these arguments (in the file that defines it); `calls`, when given, receives the calls that body makes. */
+  invoke: (args: EvalValue[], kwargs: Record<string, EvalValue>, calls?: PyCall[]) => Promise<EvalValue>
   kind: 'function'
   name: string
   /** Parameter names in order; `*args` / `**kw` marked by their prefix, `*` alone for keyword-only. */
