@@ -40,10 +40,11 @@ describe('inv/invoke TASK runs what the task passes to c.run', () => {
   it('a task it cannot find or a command it cannot evaluate stays unknown-command, saying exactly why', () => {
     const r = plan()
     const unknown = r.diagnostics.filter((d) => d.code === 'unknown-command')
-    expect(unknown.map((d) => d.processType).sort()).toEqual(['lost', 'opaque'])
-    expect(unknown.find((d) => d.processType === 'lost')?.message).toContain('invoke finds no task `server.start.nowhere` in tasks/__init__.py (its tasks: db.upgrade, jobs.start, jobs.opaque, server.start.serve')
+    expect(unknown.map((d) => d.processType).sort()).toEqual(['helper', 'lost', 'opaque'])
+    expect(unknown.find((d) => d.processType === 'lost')?.message).toContain('invoke finds no task `server.start.nowhere` in tasks/__init__.py (its tasks: db.upgrade, jobs.start, jobs.opaque, jobs.indirect, server.start.serve')
     expect(unknown.find((d) => d.processType === 'opaque')?.message).toContain('the command the task `jobs.opaque` runs at tasks/jobs.py:16 is not evaluated: `get_settings().WORKER_COMMAND`')
-    // 6 + 2 + 2 + 5 + 1 (lost) + 1 (opaque) = 17; the release task (alembic) counts in the deploy peak only.
-    expect(r.total).toBe(17)
+    expect(unknown.find((d) => d.processType === 'helper')?.message).toContain('the task `jobs.indirect` (tasks/jobs.py:24) calls no c.run(...) in its own body (a function it calls is not followed)')
+    // 6 + 2 + 2 + 5 + 1 (lost) + 1 (opaque) + 1 (helper) = 18; the release task (alembic) counts in the deploy peak only.
+    expect(r.total).toBe(18)
   })
 })

@@ -108,7 +108,8 @@ export async function invokeTask(argv: readonly string[], files: FileReader, env
   const ctxValue: EvalValue = {file: found.file, kind: 'unknown', line: found.line, reason: 'the Invoke context'}
   await fn.invoke([ctxValue], bound.kwargs, calls)
   const runs = calls.filter((c) => c.callee === `${ctxParam}.run` || c.callee === `${ctxParam}.sudo` || c.callee === 'invoke.run')
-  if (runs.length === 0) return {unknown: `the task \`${path}\` (${found.file}:${found.line}) runs no command with ${ctxParam}.run(...)`}
+  // A c.run inside a helper the task calls is not followed: said, since the helper may start the server.
+  if (runs.length === 0) return {unknown: `the task \`${path}\` (${found.file}:${found.line}) calls no ${ctxParam}.run(...) in its own body (a function it calls is not followed)`}
   const out: InvokeRun[] = []
   for (const r of runs) {
     const cmd = r.args[0] ?? r.kwargs.command
