@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -47,6 +47,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('celery', isCelery, async () => (await import('../languages/python/celery.js')).celery),
   lazyAnalyzer('rq', isRq, async () => (await import('../languages/python/rq.js')).rq),
   lazyAnalyzer('dramatiq', isDramatiq, async () => (await import('../languages/python/dramatiq.js')).dramatiq),
+  lazyAnalyzer('werkzeug', isWerkzeug, async () => (await import('../languages/python/werkzeug.js')).werkzeug),
   lazyAnalyzer('django-command', isDjangoCommand, async () => (await import('../languages/python/django-command.js')).djangoCommand),
   lazyAnalyzer('node', isNode, async () => (await import('../languages/node/node.js')).node),
   lazyAnalyzer('jvm', isJvm, async () => (await import('../languages/jvm/jvm.js')).jvm),

@@ -119,11 +119,12 @@ describe('manage.py of another framework', () => {
     return {id: a.id, ...(await a.analyze(ctx))}
   }
 
-  it('a Flask-Script manage.py (no Django import): not a Django management command; the unknown command says why', async () => {
+  it('a Flask-Script manage.py (no Django import): not a Django management command; the unknown command says why, and runserver is Werkzeug\'s', async () => {
     const files = memoryFiles({'manage.py': '#!/usr/bin/env python\nfrom flask_script import Manager\n\nfrom app import create_app\n\nmanager = Manager(create_app())\n\nif __name__ == "__main__":\n    manager.run()\n'})
-    const a = await analyze('./manage.py runserver -p 5000', files)
+    const a = await analyze('./manage.py send_digest', files)
     expect(a.id).toBe('unknown')
-    expect(a.diagnostics[0].message).toContain('manage.py is written with Flask-Script, not Django, and conncalc has no analyzer for its `runserver` command')
+    expect(a.diagnostics[0].message).toContain('manage.py is written with Flask-Script, not Django, and conncalc has no analyzer for its `send_digest` command')
+    expect((await analyze('./manage.py runserver -p 5000', files)).id).toBe('werkzeug')
   })
 
   it('a Django manage.py stays a Django command', async () => {

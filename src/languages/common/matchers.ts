@@ -13,7 +13,7 @@ import type {AnalyzerContext, ParsedCommand} from './types.js'
 
 import {dotnetMarker} from '../../platform/language.js'
 import {NODE_PROGRAMS} from '../node/programs.js'
-import {manageCommand, manageFramework, manageInvocation, pythonProgram} from '../python/program.js'
+import {flaskDevServer, manageCommand, manageFramework, manageInvocation, pythonProgram} from '../python/program.js'
 import {readFlag} from './argv.js'
 import {phpWorker} from '../php/php-command.js'
 import {programName} from './setting.js'
@@ -43,6 +43,9 @@ export const isDjangoCommand: Matcher = (cmd, ctx) => {
   // `./manage.py runserver` of a Flask-Script app (a manage.py that imports no Django) is not Django's.
   return manage !== undefined && (manage.script === undefined || manageFramework(manage.script, ctx.files) === undefined)
 }
+
+// Werkzeug's development server: Flask-Script's `manage.py runserver`, `flask run`, `python app.py` calling app.run().
+export const isWerkzeug: Matcher = (cmd, ctx) => flaskDevServer(cmd.argv, ctx.files) !== undefined
 
 // Node, JVM, PHP, Go (.NET below).
 export const isNode: Matcher = (cmd) => NODE_PROGRAMS.has(programName(cmd.argv[0]))

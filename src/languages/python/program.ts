@@ -49,7 +49,7 @@ export const scriptRoot = (script: string | undefined): string[] => (script?.inc
 
 /** Command-line frameworks a `manage.py` is written with when it is not Django's, by the module it imports. */
 const MANAGE_FRAMEWORKS: [RegExp, string][] = [
-  [/^\s*(?:from|import)\s+flask_script\b/m, 'Flask-Script'],
+  [/^\s*(?:from|import)\s+(?:flask_script|flask\.ext\.script)\b/m, 'Flask-Script'],
   [/^\s*(?:from|import)\s+flask\.cli\b|^\s*from\s+flask\s+import\b[^\n]*\bFlaskGroup\b/m, 'the Flask CLI'],
   [/^\s*(?:from|import)\s+click\b/m, 'click'],
   [/^\s*(?:from|import)\s+typer\b/m, 'Typer'],
@@ -64,4 +64,63 @@ export function manageFramework(script: string | undefined, files: FileReader): 
   const file = files.read(script ?? 'manage.py')
   if (!file || /^\s*(?:from|import)\s+django\b/m.test(file.text)) return undefined
   return MANAGE_FRAMEWORKS.find(([re]) => re.test(file.text))?.[1]
+}
+
+/**
+ * What starts Werkzeug's development server (languages/python/werkzeug.ts):
+ * - `python manage.py runserver` of a Flask-Script manage.py (its default `runserver`, or a
+ *   command the file binds with `add_command("name", Server(…))`);
+ * - `flask run` (`flask --app x run`, `python -m flask run`), with the options before `run`;
+ * - `python app.py`, a script of a Flask app that calls `.run(` (the analyzer reads which).
+ * Cheap tests on the command line and the named file's text; the analyzer parses.
+ */
+export type FlaskDevServer =
+  | {args: string[]; command: string; kind: 'flask-script'; script: string}
+  | {app?: string; args: string[]; kind: 'flask-run'}
+  | {kind: 'app-run'; script: string}
+
+/** `flask` options that take a value before the subcommand. */
+const FLASK_VALUE_OPTIONS = new Set(['-A', '--app', '-e', '--env-file'])
+
+/** Python interpreter options that take a value (`python -W ignore app.py`). */
+const PYTHON_VALUE_OPTIONS = new Set(['-W', '-X', '-c', '-m'])
+
+/** The project declares Flask as a dependency (requirements, pyproject, Pipfile). */
+export function declaresFlask(files: FileReader): boolean {
+  return ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.py'].some((f) => /(?:^|["'\s])flask\s*(?:[=<>~!;"',[]|$)/im.test(files.read(f)?.text ?? ''))
+}
+
+export function flaskDevServer(argv: readonly string[], files: FileReader): FlaskDevServer | undefined {
+  const manage = manageInvocation(argv)
+  if (manage?.script !== undefined) {
+    if (manageFramework(manage.script, files) !== 'Flask-Script') return undefined
+    const text = files.read(manage.script)?.text ?? ''
+    const bound = new RegExp(String.raw`add_command\(\s*["']${manage.command.replaceAll(/\W/g, '')}["']\s*,\s*(?:\w+\.)*Server\(`).test(text)
+    return manage.command === 'runserver' || bound ? {args: manage.args, command: manage.command, kind: 'flask-script', script: manage.script} : undefined
+  }
+
+  const {args, name} = pythonProgram(argv)
+  if (name === 'flask') {
+    let app: string | undefined
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]
+      if (a === 'run') return {app, args: args.slice(i + 1), kind: 'flask-run'}
+      if (FLASK_VALUE_OPTIONS.has(a)) {
+        if (a === '-A' || a === '--app') app = args[i + 1]
+        i++
+      } else if (a.startsWith('--app=')) app = a.slice('--app='.length)
+      else if (!a.startsWith('-')) return undefined
+    }
+
+    return undefined
+  }
+
+  if (!/^python(\d(\.\d+)?)?$/.test(name)) return undefined
+  let i = 0
+  while (i < args.length && args[i].startsWith('-')) i += PYTHON_VALUE_OPTIONS.has(args[i]) ? 2 : 1
+  const script = args[i]?.replace(/^\.\//, '')
+  if (!script?.endsWith('.py')) return undefined
+  const text = files.read(script)?.text
+  if (!text || !/\.run\s*\(/.test(text)) return undefined
+  return /^\s*(?:from|import)\s+flask\b/m.test(text) || declaresFlask(files) ? {kind: 'app-run', script} : undefined
 }

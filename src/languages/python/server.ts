@@ -5,8 +5,9 @@
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PythonProject} from './modules.js'
+import type {PoolEntry} from '../../model/process.js'
 
-import {assumed, fromDefault, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, type Source, sourced, type Sourced} from '../../model/source.js'
 import {appPools} from './app-pools.js'
 import {maxOf} from '../../util/numbers.js'
 
@@ -21,16 +22,37 @@ export interface PythonServerInput {
   project: PythonProject
   server: string
   /** Threads that may each hold a connection, or 'event-loop' for asyncio servers (bounded by the pool). */
-  threads: 'event-loop' | Sourced<number>
+  threads: 'event-loop' | PerRequestThreads | Sourced<number>
   /** The threads are greenlets (gevent/eventlet): a pool smaller than them is the intended bound. */
   greenlets?: boolean
 }
 
+/**
+ * A server that starts a new thread for every request, with no limit (Werkzeug's threaded
+ * development server): only the app's pools bound how many hold a connection at once.
+ */
+export interface PerRequestThreads {
+  /** Why each request gets a thread (the option or default that makes the server threaded). */
+  because: Sourced<boolean>
+  /** The `fix` of the unbounded-pool warning when no pool bounds them. */
+  fix: string
+  kind: 'per-request'
+  /** The server's source that says it starts a thread per request. */
+  ref: string
+}
+
+/** A pool that caps the connections of a process however many threads ask: not one counted per thread. */
+const caps = (p: PoolEntry, framework: string | undefined, perThread: Source): boolean =>
+  framework === 'django' ? p.minOpen !== undefined : p.pool.source !== perThread && !(p.pool.via ?? []).includes(perThread)
+
 export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAnalysis> {
   const {ctx} = input
   const eventLoop = input.threads === 'event-loop'
-  const placeholder = sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; without an async pool that bounds them, database work is assumed to run on one thread at a time`))
-  const threads0 = input.threads === 'event-loop' ? placeholder : input.threads
+  const perRequest = typeof input.threads === 'object' && 'kind' in input.threads ? input.threads : undefined
+  const placeholder = perRequest
+    ? sourced(1, assumed(`${input.server} starts a thread for every request with no limit (${perRequest.ref}); 1 counted until a pool bounds them or --assume says more`), [perRequest.because.source, ...(perRequest.because.via ?? [])])
+    : sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; without an async pool that bounds them, database work is assumed to run on one thread at a time`))
+  const threads0 = input.threads === 'event-loop' || perRequest ? placeholder : (input.threads as Sourced<number>)
   const found = await appPools(ctx, input.project, input.entries, threads0)
   let threads = threads0
   let pools = found.pools ?? []
@@ -52,6 +74,21 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
         code: 'unbounded-pool',
         fix: `cap it: ${input.server === 'uvicorn' ? 'run uvicorn with --limit-concurrency N, or ' : ''}give each database a pool, DATABASES[…]["OPTIONS"]["pool"] = {"max_size": N} (Django 5.1+ with psycopg 3); then conncalc counts it (or say it now: --assume ${ctx.processType}=PROCESSES:N:N)`,
         message: `${ctx.processType}: Django served over ASGI (${input.server}) runs every request's sync views and ORM calls on a thread of its own, each with its own database connection (django/core/handlers/asgi.py); with no pool and no concurrency limit the number of connections per process has no bound`,
+        processType: ctx.processType,
+        severity: 'warning',
+      })
+    }
+  }
+
+  if (perRequest) {
+    if (pools.length > 0 && pools.every((p) => caps(p, found.framework, placeholder.source))) {
+      const total = pools.reduce((a, p) => a + p.pool.value, 0)
+      threads = sourced(total, fromDefault(`${input.server} starts a thread for every request with no limit; the app's pools bound how many hold a connection at once`, perRequest.ref), [perRequest.because.source, ...pools.map((p) => p.pool.source)])
+    } else {
+      asgi.push({
+        code: 'unbounded-pool',
+        fix: perRequest.fix,
+        message: `${ctx.processType}: ${input.server} starts a thread for every request with no limit, and each thread that queries holds its own database connection; with no pool that caps them the number of connections per process has no bound`,
         processType: ctx.processType,
         severity: 'warning',
       })

@@ -1,0 +1,204 @@
+/**
+ * Werkzeug's development server, as Flask apps start it: Flask-Script's `manage.py runserver`,
+ * `flask run`, and a script calling `app.run(…)`. One process (Werkzeug's `run_simple`), which:
+ * - with `threaded` starts a thread for every request, with no limit (socketserver.ThreadingMixIn):
+ *   only the app's pools bound its connections (server.ts, `per-request`);
+ * - with `processes=N` (> 1) forks a child per request, at most N at once (ForkingMixIn's
+ *   max_children), each serving one request on one thread: N processes × 1 thread;
+ * - else serves one request at a time: 1 × 1.
+ * Werkzeug refuses both at once ("Cannot have a multi-thread and multi-process server").
+ * The reloader (`-r`, `debug=True`) runs the server in a child while the parent only watches
+ * files, so it does not change what serves requests.
+ */
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {EvalValue, PyCall} from './values.js'
+import type {FileReader} from '../../model/files.js'
+
+import {assumed, fromDefault, fromFile, fromFlag, sourced, type Sourced} from '../../model/source.js'
+import {entryFiles} from './app-pools.js'
+import {pyCandidate} from './candidate.js'
+import {isCall} from './evaluate.js'
+import {moduleOfAppSpec, PythonProject} from './modules.js'
+import {flaskDevServer, scriptRoot} from './program.js'
+import {pythonAnalysis, type PerRequestThreads} from './server.js'
+import {findFlag, flagCandidate, firstOf} from '../common/setting.js'
+import {hasFlag} from '../common/argv.js'
+import {isWerkzeug} from '../common/matchers.js'
+import {append} from '../../util/arrays.js'
+
+// make_server: threaded → ThreadedWSGIServer (a thread per request), processes > 1 → ForkingWSGIServer
+// (max_children = processes), both → ValueError; run_simple defaults threaded=False, processes=1.
+const WERKZEUG = 'https://github.com/pallets/werkzeug/blob/main/src/werkzeug/serving.py'
+// Flask ≥ 1.0 (CHANGES: "The development server uses threads by default", pallets/flask#2529):
+// Flask.run does options.setdefault("threaded", True); `flask run` has --with-threads/--without-threads, default True.
+const FLASK_RUN = 'https://github.com/pallets/flask/blob/main/src/flask/app.py'
+const FLASK_CLI = 'https://github.com/pallets/flask/blob/main/src/flask/cli.py'
+// Flask 0.x: Flask.run passed options to run_simple unchanged; flask/cli.py 0.12: --with-threads/--without-threads, default=False.
+const FLASK_0 = 'https://github.com/pallets/flask/blob/0.12.5/flask/cli.py'
+// Server(host, port, use_debugger, use_reloader, threaded=False, processes=1, …); `--threaded` (store_true),
+// `--processes N`; __call__ passes threaded and processes to app.run explicitly, so Flask's default never applies.
+const FLASK_SCRIPT = 'https://github.com/smurfix/flask-script/blob/master/flask_script/commands.py'
+
+/** Flask's version from a pinned requirement or a lock file (`Flask==0.10.1`, poetry.lock, uv.lock). */
+export function flaskVersion(files: FileReader): {file: string; version: string} | undefined {
+  for (const file of ['requirements.txt', 'requirements/base.txt', 'requirements/production.txt', 'requirements/prod.txt']) {
+    const m = /^\s*flask\s*={2,3}\s*([\d.]+)/im.exec(files.read(file)?.text ?? '')
+    if (m) return {file, version: m[1]}
+  }
+
+  for (const file of ['poetry.lock', 'uv.lock', 'Pipfile.lock']) {
+    const text = files.read(file)?.text ?? ''
+    const m = /name\s*=\s*"flask"\s*\r?\nversion\s*=\s*"([\d.]+)"/i.exec(text) ?? /"flask"\s*:\s*\{[^}]*?"version"\s*:\s*"==([\d.]+)"/i.exec(text)
+    if (m) return {file, version: m[1]}
+  }
+
+  return undefined
+}
+
+/** Flask ≥ 1.0 serves with threads unless told not to; 0.x does not. Unknown version: ≥ 1.0 assumed, said. */
+function flaskThreadedDefault(files: FileReader, what: 'app.run()' | 'flask run'): Sourced<boolean> {
+  const found = flaskVersion(files)
+  const ref = what === 'flask run' ? FLASK_CLI : FLASK_RUN
+  if (!found) return sourced(true, assumed(`no pinned Flask version found (requirements.txt, poetry.lock, uv.lock, Pipfile.lock); Flask ≥ 1.0 assumed, whose ${what} is threaded by default (${ref})`))
+  const major = Number.parseInt(found.version, 10)
+  const at = fromFile(found.file, lineOf(files, found.file, found.version))
+  return major >= 1
+    ? sourced(true, fromDefault(`Flask ${found.version} ${what} default threaded=True (Flask ≥ 1.0)`, ref), [at])
+    : sourced(false, fromDefault(`Flask ${found.version} ${what} default threaded=False (Flask < 1.0: Werkzeug's run_simple default)`, what === 'flask run' ? FLASK_0 : WERKZEUG), [at])
+}
+
+function lineOf(files: FileReader, file: string, needle: string): number {
+  const lines = (files.read(file)?.text ?? '').split('\n')
+  const i = lines.findIndex((l) => l.includes(needle))
+  return i === -1 ? 1 : i + 1
+}
+
+/** A keyword argument written as True/False; an unreadable one is a diagnostic and undefined. */
+function boolArg(v: EvalValue | undefined, what: string, diagnostics: Diagnostic[]): Sourced<boolean> | undefined {
+  if (!v) return undefined
+  if (v.kind === 'known' && typeof v.value === 'boolean') return sourced(v.value, fromFile(v.file, v.line), v.via)
+  diagnostics.push({code: 'unknown-config-value', file: v.file, line: v.line, message: `cannot read ${what}${v.kind === 'unknown' ? ` (${v.reason})` : ''}`, severity: 'warning'})
+  return undefined
+}
+
+interface Settings {
+  diagnostics: Diagnostic[]
+  entries: string[]
+  processes: Sourced<number>
+  roots: string[]
+  threaded: Sourced<boolean>
+}
+
+/** `Server(...)` as manage.py binds it to the command (`manager.add_command("runserver", Server(threaded=True))`). */
+function serverCall(calls: PyCall[], command: string): {call: PyCall['kwargs']; line: number} | undefined {
+  for (const c of calls) {
+    if (!c.callee.endsWith('.add_command')) continue
+    const [name, server] = [c.args[0] ?? c.kwargs.name, c.args[1] ?? c.kwargs.command]
+    if (name?.kind === 'known' && name.value === command && isCall(server) && /(^|\.)Server$/.test(server.value.callee)) return {call: server.value.kwargs, line: server.line}
+  }
+
+  return undefined
+}
+
+async function flaskScript(ctx: AnalyzerContext, args: string[], command: string, script: string): Promise<Settings> {
+  const diagnostics: Diagnostic[] = []
+  const project = new PythonProject(ctx, scriptRoot(script))
+  const module = await project.load(script)
+  const bound = module ? serverCall(module.calls, command) : undefined
+  const at = bound ? fromFile(script, bound.line) : undefined
+  const threadedFlag = hasFlag(args, ['--threaded']) ? sourced(true, fromFlag('--threaded')) : undefined
+  const threaded = threadedFlag ?? boolArg(bound?.call.threaded, 'Server(threaded=…)', diagnostics) ?? sourced(false, fromDefault('Flask-Script Server default threaded=False (passed to app.run as is)', FLASK_SCRIPT), at ? [at] : [])
+  const processes = firstOf(
+    [flagCandidate(findFlag(args, ['--processes']), 'runserver --processes'), pyCandidate(bound?.call.processes, 'Server(processes=…)')],
+    sourced(1, fromDefault('Flask-Script Server default processes=1', FLASK_SCRIPT), at ? [at] : []),
+  )
+  append(diagnostics, processes.diagnostics)
+  return {diagnostics, entries: [script], processes: processes.value, roots: scriptRoot(script), threaded}
+}
+
+function flaskRun(ctx: AnalyzerContext, app: string | undefined, args: string[]): Settings {
+  const threaded = hasFlag(args, ['--without-threads']) ? sourced(false, fromFlag('--without-threads'))
+    : hasFlag(args, ['--with-threads']) ? sourced(true, fromFlag('--with-threads'))
+    : flaskThreadedDefault(ctx.files, 'flask run')
+  // The app: --app, else FLASK_APP, else wsgi.py or app.py (flask/cli.py locate_app).
+  const spec = app ?? ctx.env.get('FLASK_APP')?.value
+  const project = new PythonProject(ctx)
+  const entries = spec ? entryFiles(project, [spec.endsWith('.py') ? spec : moduleOfAppSpec(spec)]) : ['wsgi.py', 'app.py'].filter((f) => ctx.files.exists(f)).slice(0, 1)
+  return {diagnostics: [], entries, processes: sourced(1, fromDefault('`flask run` serves from one process (it has no processes option)', FLASK_CLI)), roots: [], threaded}
+}
+
+const FLASK_APP_RUN = /(^|\.)Flask\(\)\.run$/
+
+async function appRun(ctx: AnalyzerContext, script: string): Promise<Settings | Diagnostic> {
+  const diagnostics: Diagnostic[] = []
+  const project = new PythonProject(ctx, scriptRoot(script))
+  const module = await project.load(script)
+  const run = module?.calls.find((c) => FLASK_APP_RUN.test(c.callee))
+  if (!run) {
+    return {
+      code: 'unknown-command',
+      file: ctx.origin?.file,
+      fix: `if it serves requests, say how: --assume ${ctx.processType}=PROCESSES:THREADS:POOL`,
+      line: ctx.origin?.line,
+      message: `${ctx.processType}: ${script} calls \`.run(…)\`, but conncalc finds no Flask app's run() in it (an app it cannot follow, or another server); counting 1 process × 1 connection`,
+      processType: ctx.processType,
+      severity: 'warning',
+    }
+  }
+
+  const at = fromFile(script, run.line)
+  const threaded = boolArg(run.kwargs.threaded, 'app.run(threaded=…)', diagnostics) ?? flaskThreadedDefault(ctx.files, 'app.run()')
+  const processes = firstOf([pyCandidate(run.kwargs.processes, 'app.run(processes=…)')], sourced(1, fromDefault("Werkzeug run_simple default processes=1", WERKZEUG), [at]))
+  append(diagnostics, processes.diagnostics)
+  return {diagnostics, entries: [script], processes: processes.value, roots: scriptRoot(script), threaded: threaded.source.kind === 'file' && threaded.source.line === run.line ? threaded : {...threaded, via: [...(threaded.via ?? []), at]}}
+}
+
+export const werkzeug: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const found = flaskDevServer(ctx.command.argv, ctx.files)!
+    const settings = found.kind === 'flask-script' ? await flaskScript(ctx, found.args, found.command, found.script)
+      : found.kind === 'flask-run' ? flaskRun(ctx, found.app, found.args)
+      : await appRun(ctx, found.script)
+    if ('code' in settings) {
+      const why = assumed(settings.message)
+      return {diagnostics: [settings], language: 'python', processesPerDyno: sourced(1, why), server: 'unknown', threadsPerProcess: sourced(1, why)}
+    }
+
+    const {diagnostics, processes, threaded} = settings
+    const forked = processes.value > 1
+    if (forked && threaded.value) {
+      diagnostics.push({
+        code: 'unknown-config-value',
+        fix: 'pass threaded=False with processes, or serve the app with gunicorn (workers × threads)',
+        message: `${ctx.processType}: Werkzeug refuses threaded with processes=${processes.value} ("Cannot have a multi-thread and multi-process server", werkzeug/serving.py make_server), so this server does not start as configured; counting ${processes.value} processes × 1 thread`,
+        processType: ctx.processType,
+        severity: 'warning',
+      })
+    }
+
+    const threads: PerRequestThreads | Sourced<number> = forked
+      ? sourced(1, fromDefault(`Werkzeug forks a child per request, at most ${processes.value} at once (ForkingWSGIServer max_children), each serving one request`, WERKZEUG), [processes.source])
+      : threaded.value
+        ? {
+            because: threaded,
+            fix: `give the app a pool that caps its connections (Flask-SQLAlchemy's SQLALCHEMY_ENGINE_OPTIONS pool_size + max_overflow, or create_engine's), or serve it with gunicorn (workers × threads); then conncalc counts it (or say it now: --assume ${ctx.processType}=1:N:N)`,
+            kind: 'per-request',
+            ref: WERKZEUG,
+          }
+        : sourced(1, fromDefault('Werkzeug serves one request at a time when not threaded', WERKZEUG), [threaded.source, ...(threaded.via ?? [])])
+    const project = new PythonProject(ctx, settings.roots)
+    return pythonAnalysis({
+      ctx,
+      diagnostics,
+      entries: settings.entries,
+      // processes=0 or 1: not forking, one process.
+      processes: processes.value === 1 || forked ? processes : sourced(1, fromDefault("Werkzeug's development server runs in one process unless processes > 1", WERKZEUG), [processes.source]),
+      project,
+      server: 'werkzeug',
+      threads,
+    })
+  },
+  id: 'werkzeug',
+  matches: isWerkzeug,
+}
