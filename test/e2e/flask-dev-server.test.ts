@@ -1,6 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {fixture, type PlanJson, runJson} from '../helpers/cli.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {analyzers} from '../../src/procfile/registry.js'
+import {ctxFor} from '../analyzers/helpers.js'
 
 const run = (app: string, args: string[] = []) => runJson<PlanJson>(['plan', '--procfile', fixture(`${app}/Procfile`), '--plan', 'standard-0', ...args])
 const numbers = (r: {json: PlanJson}, name: string) => {
@@ -54,5 +57,35 @@ describe('Flask apps on Werkzeug\'s development server (conncalc plan --json)', 
     expect(d.map((x) => x.processType)).toEqual(['web'])
     expect(d[0].message).toContain('starts a thread for every request with no limit')
     expect(d[0].fix).toContain('--assume web=1:N:N')
+  })
+
+  const analyze = async (command: string, files: Record<string, string>) => {
+    const ctx = ctxFor(command, {files: memoryFiles(files)})
+    const a = analyzers.find((x) => x.matches(ctx.command, ctx))!
+    return {id: a.id, ...(await a.analyze(ctx))}
+  }
+
+  const app = (run: string) => `from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    ${run}\n`
+
+  it('no pinned Flask: threaded (Flask ≥ 1.0) is a labelled assumption; processes=3 with Flask ≥ 1.0\'s default threads is refused by Werkzeug, said', async () => {
+    const unpinned = await analyze('python app.py', {'app.py': app('app.run(host="0.0.0.0")')})
+    expect(unpinned.id).toBe('werkzeug')
+    // No pool: 1 thread assumed, and its chain says Flask ≥ 1.0 was assumed.
+    expect(unpinned.threadsPerProcess.value).toBe(1)
+    expect(JSON.stringify(unpinned.threadsPerProcess.via)).toContain('no pinned Flask version found')
+    const forked = await analyze('python app.py', {'app.py': app('app.run(processes=3)'), 'requirements.txt': 'Flask==2.3.3\n'})
+    // make_server raises for threaded and processes > 1: counted 3 × 1, with a warning.
+    expect([forked.processesPerDyno.value, forked.threadsPerProcess.value]).toEqual([3, 1])
+    expect(forked.diagnostics.map((d) => d.message).join('\n')).toContain('Werkzeug refuses threaded with processes=3')
+    // Flask 0.12: not threaded by default, so processes=3 forks: 3 × 1, no warning.
+    const old = await analyze('python app.py', {'app.py': app('app.run(processes=3)'), 'requirements.txt': 'Flask==0.12.4\n'})
+    expect([old.processesPerDyno.value, old.threadsPerProcess.value, old.diagnostics.length]).toEqual([3, 1, 0])
+  })
+
+  it('a script that calls .run() on something that is not a Flask app is not taken for one', async () => {
+    const a = await analyze('python bot.py', {'bot.py': 'from bot import Bot\n\nBot().run()\n', 'requirements.txt': 'flask==3.0.0\n'})
+    expect(a.server).toBe('unknown')
+    expect(a.diagnostics[0].message).toContain('finds no Flask app\'s run() in it')
+    expect(a.threadsPerProcess.source.kind).toBe('assumed')
   })
 })
