@@ -11,7 +11,7 @@
 import * as esbuild from 'esbuild'
 import {createHash} from 'node:crypto'
 import {spawnSync} from 'node:child_process'
-import {copyFileSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import process from 'node:process'
 import {fileURLToPath, URL} from 'node:url'
@@ -85,6 +85,25 @@ module.exports = new Proxy(function () {}, {
   },
 }
 
+/**
+ * oclif's plugin loader sorts the manifest's commands with String#localeCompare on every run; the
+ * first localeCompare of a process starts ICU's collator, ≈ 65 M of the ≈ 550 M instructions a
+ * `conncalc plan` on the Rails example takes (valgrind). Command ids are lowercase ASCII words,
+ * whose code-point order is their collation order, so the build sorts them by code point. The
+ * build fails if oclif's source no longer has that line, rather than silently keep the cost.
+ */
+const OCLIF_SORT = 'sort((a, b) => a.id.localeCompare(b.id))'
+const oclifCommandSort = {
+  name: 'oclif-command-sort',
+  setup(build) {
+    build.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, (args) => {
+      const text = readFileSync(args.path, 'utf8')
+      if (!text.includes(OCLIF_SORT)) throw new Error(`esbuild.config.js: ${args.path} no longer sorts commands with \`${OCLIF_SORT}\`; update oclifCommandSort`)
+      return {contents: text.replace(OCLIF_SORT, 'sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'), loader: 'js'}
+    })
+  },
+}
+
 // @ruby/prism (Ruby's parser: JavaScript around a WebAssembly module) is bundled, so that its
 // 400 KB of JavaScript is in dist/cli.cjs's code cache instead of compiled on every Rails run
 // (≈ 90 M of the 840 M instructions a run took); it reads its WebAssembly from beside itself
@@ -100,7 +119,7 @@ writeAscii(await esbuild.build({
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'esm',
   outdir: 'dist',
-  plugins: [lazyPackages],
+  plugins: [lazyPackages, oclifCommandSort],
   splitting: true,
   write: false,
 }))
@@ -121,7 +140,7 @@ const cli = await esbuild.build({
   format: 'cjs',
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages],
+  plugins: [lazyPackages, oclifCommandSort],
   write: false,
 })
 
