@@ -147,6 +147,36 @@ describe('ASGI servers', () => {
     expect(describeSourced(pw.pools![0].pool)).toContain('peewee pool default max_connections')
   })
 
+  it('Tortoise ORM: register_tortoise(db_url=…) is a pool of maxsize 5; a config dict\'s Postgres connections each their credentials\' maxsize', async () => {
+    const url = await run(uvicorn, 'uvicorn main:app --workers 2', {
+      'main.py': 'import os\nfrom fastapi import FastAPI\nfrom tortoise.contrib.fastapi import register_tortoise\n\napp = FastAPI()\nregister_tortoise(app, db_url=os.environ["DATABASE_URL"], modules={"models": ["models"]})\n',
+    }, {DATABASE_URL: 'postgres://u:p@db.example.com:5432/shop'})
+    // Heroku's URL has no ?maxsize=: Tortoise's 5 (minsize 1 opened at start); the event loop can use all 5.
+    expect(url.pools?.map((p) => [p.database, p.pool.value, p.minOpen?.value])).toEqual([['tortoise default main.py:6', 5, 1]])
+    expect([url.processesPerDyno.value, url.threadsPerProcess.value]).toEqual([2, 5])
+    const config = await run(uvicorn, 'uvicorn main:app', {
+      'main.py': [
+        'from tortoise import Tortoise',
+        'TORTOISE_ORM = {',
+        '    "connections": {',
+        '        "default": {"engine": "tortoise.backends.asyncpg", "credentials": {"host": "db", "database": "shop", "minsize": 2, "maxsize": 12}},',
+        '        "events": "postgres://u:p@db:5432/events?maxsize=3",',
+        '        "cache": "sqlite://db.sqlite3",',
+        '    },',
+        '    "apps": {"models": {"models": ["models"], "default_connection": "default"}},',
+        '}',
+        'async def init():',
+        '    await Tortoise.init(config=TORTOISE_ORM)',
+      ].join('\n'),
+    })
+    // default: maxsize 12 (minsize 2); events: ?maxsize=3 (minsize 1); the SQLite cache is not PostgreSQL: 12 + 3 = 15.
+    expect(config.pools?.map((p) => [p.database, p.pool.value, p.minOpen?.value])).toEqual([
+      ['tortoise default main.py:4', 12, 2],
+      ['tortoise events main.py:5', 3, 1],
+    ])
+    expect(config.threadsPerProcess.value).toBe(15)
+  })
+
   it('hypercorn -w and daphne (one process)', async () => {
     expect((await run(hypercorn, 'hypercorn main:app -w 3 --bind 0.0.0.0:5000')).processesPerDyno.value).toBe(3)
     expect((await run(daphne, 'daphne -b 0.0.0.0 -p 5000 proj.asgi:application')).processesPerDyno.value).toBe(1)

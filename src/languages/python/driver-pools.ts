@@ -3,7 +3,9 @@
  * asyncpg `create_pool` (min_size 10, max_size 10, opened at creation), psycopg 3's
  * psycopg_pool `ConnectionPool`/`AsyncConnectionPool` (min_size 4, max_size = min_size),
  * psycopg2's `SimpleConnectionPool`/`ThreadedConnectionPool(minconn, maxconn)` (minconn
- * opened at creation) and peewee's `PooledPostgresqlDatabase` (max_connections 20).
+ * opened at creation) and peewee's `PooledPostgresqlDatabase` (max_connections 20); and
+ * Tortoise ORM's connections (`Tortoise.init`, `register_tortoise`, `RegisterTortoise`:
+ * `db_url` or `config={"connections": …}`), each an asyncpg/psycopg pool of `maxsize` (5).
  * Each is counted once per process where the app makes it, like a SQLAlchemy engine.
  */
 import type {EvalValue, PyCall, PyModule} from './values.js'
@@ -12,7 +14,7 @@ import type {PoolEntry} from '../../model/process.js'
 
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
-import {asString} from './evaluate.js'
+import {asString, entry, isDict} from './evaluate.js'
 import {append} from '../../util/arrays.js'
 import {engineServer} from './sqlalchemy.js'
 
@@ -52,11 +54,75 @@ function read(c: PyCall, file: string, driver: Driver, spec: {arg?: number; defa
   return v ? assumedDefault(dflt, v, `${driver.name} ${spec.kwarg}`) : dflt
 }
 
+// tortoise/backends/base_postgres/client.py: `self.pool_minsize = int(self.extra.pop("minsize", 1))`,
+// `self.pool_maxsize = int(self.extra.pop("maxsize", 5))`; a db_url's query parameters become those keyword arguments.
+const TORTOISE = 'https://github.com/tortoise/tortoise-orm/blob/develop/tortoise/backends/base_postgres/client.py'
+const TORTOISE_INIT = /^tortoise(\.contrib\.\w+)?\.(Tortoise\.init|register_tortoise|RegisterTortoise)$/
+const TORTOISE_POSTGRES = /^(postgres|postgresql|asyncpg|psycopg)(\+\w+)?:\/\//
+
+/** One Tortoise connection: a URL (its `?maxsize=`/`?minsize=`) or `{"engine": …, "credentials": {…}}`. */
+function tortoiseConnection(file: string, name: string, conn: EvalValue, diagnostics: Diagnostic[]): PoolEntry | undefined {
+  const url = asString(conn)
+  let max: Sourced<number> | undefined
+  let min: Sourced<number> | undefined
+  const dflt = (n: number, what: string): Sourced<number> => sourced(n, fromFile(file, conn.line), [fromDefault(`Tortoise ORM's default ${what}`, TORTOISE)])
+  if (url !== undefined) {
+    if (!TORTOISE_POSTGRES.test(url)) return undefined
+    const query = new URLSearchParams(url.split('?')[1] ?? '')
+    const at = (k: string): Sourced<number> | undefined => (/^\d+$/.test(query.get(k) ?? '') ? sourced(Number(query.get(k)), fromFile(file, conn.line)) : undefined)
+    max = at('maxsize')
+    min = at('minsize')
+  } else if (isDict(conn)) {
+    const engine = asString(entry(conn, 'engine')) ?? ''
+    if (!/asyncpg|psycopg/.test(engine)) return undefined
+    const credentials = entry(conn, 'credentials')
+    for (const [key, set] of [['maxsize', (v: Sourced<number>) => (max = v)], ['minsize', (v: Sourced<number>) => (min = v)]] as const) {
+      const got = entry(credentials, key) ? pyCandidate(entry(credentials, key), `Tortoise ${key}`) : {diagnostics: []}
+      append(diagnostics, got.diagnostics)
+      if (got.value) set(got.value)
+    }
+  } else if (conn.kind === 'known' && conn.missingEnv) {
+    // db_url=os.environ.get("DATABASE_URL") with no value here: on Heroku it is the Postgres URL, with no pool parameters.
+  } else return undefined
+
+  const pool = max ?? dflt(5, 'maxsize')
+  const open = min ?? dflt(1, 'minsize')
+  return {database: `tortoise ${name} ${file}:${conn.line}`, minOpen: open.value > pool.value ? {...open, value: pool.value} : open, pool, server: engineServer(conn)}
+}
+
+/** The Tortoise connections an init call names: `db_url=…`, or `config={"connections": {name: …}}`. */
+function tortoisePools(file: string, c: PyCall, diagnostics: Diagnostic[]): PoolEntry[] {
+  const url = c.kwargs.db_url
+  if (url) {
+    const one = tortoiseConnection(file, 'default', url, diagnostics)
+    return one ? [one] : []
+  }
+
+  const connections = entry(c.kwargs.config, 'connections')
+  if (!isDict(connections)) {
+    if (c.kwargs.config || c.kwargs.config_file) diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `cannot read the Tortoise ORM config passed here${c.kwargs.config_file ? ' (a config file)' : ''}; its pools are not counted`, severity: 'warning'})
+    return []
+  }
+
+  const out: PoolEntry[] = []
+  for (const [name, conn] of connections.value.entries) {
+    const one = conn ? tortoiseConnection(file, name, conn, diagnostics) : undefined
+    if (one) out.push(one)
+  }
+
+  return out
+}
+
 export function driverPools(modules: PyModule[]): {diagnostics: Diagnostic[]; pools: PoolEntry[]} {
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
   for (const m of modules) {
     for (const c of m.calls) {
+      if (TORTOISE_INIT.test(c.callee)) {
+        append(pools, tortoisePools(m.file, c, diagnostics))
+        continue
+      }
+
       const driver = DRIVERS.find((d) => d.callee.test(c.callee))
       if (!driver) continue
       const url = c.args[0] ?? c.kwargs.dsn ?? c.kwargs.conninfo ?? c.kwargs.database
