@@ -66,15 +66,17 @@ export function withinDir(files: FileReader, dir: string): FileReader {
 }
 
 /**
- * The files under `dir` whose path `keep` accepts, depth first in sorted order, as paths from
- * the app root; node_modules and dot-folders are skipped. At most `max` paths: `truncated` says
- * the listing stopped there, so a caller can say so rather than silently read part of a tree.
+ * The files under `dir` whose path `keep` accepts, depth first in sorted order (a folder's files,
+ * then its folders'), as paths from the app root; node_modules and dot-folders are skipped, and
+ * folders more than `maxDepth` below `dir` (a symlinked folder can lead back up) are not entered.
+ * At most `max` paths: `truncated` says the listing stopped there, so a caller can say so rather
+ * than silently read part of a tree.
  */
-export function filesUnder(files: FileReader, dir: string, keep: (path: string) => boolean, max = 5000): {paths: string[]; truncated: boolean} {
+export function filesUnder(files: FileReader, dir: string, keep: (path: string) => boolean, {max = 5000, maxDepth = 32} = {}): {paths: string[]; truncated: boolean} {
   const paths: string[] = []
-  const stack = [dir.replace(/\/+$/, '')]
+  const stack: [string, number][] = [[dir.replace(/\/+$/, ''), 0]]
   while (stack.length > 0) {
-    const d = stack.pop()!
+    const [d, depth] = stack.pop()!
     const at = (name: string): string => (d === '' ? name : `${d}/${name}`)
     for (const name of files.list(d)) {
       if (!keep(at(name))) continue
@@ -82,8 +84,9 @@ export function filesUnder(files: FileReader, dir: string, keep: (path: string) 
       paths.push(at(name))
     }
 
+    if (depth === maxDepth) continue
     const sub = files.folders(d).filter((f) => f !== 'node_modules' && !f.startsWith('.'))
-    for (let i = sub.length - 1; i >= 0; i--) stack.push(at(sub[i]))
+    for (let i = sub.length - 1; i >= 0; i--) stack.push([at(sub[i]), depth + 1])
   }
 
   return {paths, truncated: false}

@@ -40,6 +40,14 @@ const STRAPI = 'https://docs.strapi.io/cms/configurations/database'
 const STRAPI_CONNECTION = 'https://github.com/strapi/strapi/blob/develop/packages/core/database/src/connection.ts'
 const POSTGRES_CLIENTS = new Set(['pg', 'postgres', 'postgresql'])
 
+/** The knex `pool.max` a framework's config sets, else `dflt` (said as a fallback when it is set but unreadable). */
+function knexMax(v: EvalValue | undefined, dflt: Sourced<number>, what: string, diagnostics: Diagnostic[]): Sourced<number> {
+  if (!v) return dflt
+  const got = pyCandidate(v, what)
+  append(diagnostics, got.diagnostics)
+  return got.value ?? unreadFallback(got.diagnostics, dflt)
+}
+
 async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: Diagnostic[]): Promise<PoolEntry | undefined> {
   const nodeEnv = ctx.env.get('NODE_ENV')?.value ?? 'production'
   const files = [`config/env/${nodeEnv}/database`, 'config/database'].flatMap((b) => ['.js', '.ts', '.mjs', '.cjs'].map((e) => b + e)).filter((f) => ctx.files.exists(f))
@@ -57,9 +65,7 @@ async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: D
     const max = entry(entry(connection, 'pool'), 'max')
     if (!max && file !== files.at(-1)) continue
     const dflt = sourced(10, fromFile(file, connection?.line ?? 1), [fromDefault("knex's default pool max is 10 (poolDefaults: min 2, max 10)", KNEX), fromDefault('Strapi passes `connection` (its pool included) to knex unchanged and sets no pool of its own', STRAPI_CONNECTION), fromDefault('Strapi database configuration', STRAPI)])
-    const got = max ? pyCandidate(max, 'Strapi connection.pool.max') : {diagnostics: []}
-    append(diagnostics, got.diagnostics)
-    return {database: `strapi ${file}`, pool: got.value ?? unreadFallback(got.diagnostics, dflt), server: 'DATABASE_URL'}
+    return {database: `strapi ${file}`, pool: knexMax(max, dflt, 'Strapi connection.pool.max', diagnostics), server: 'DATABASE_URL'}
   }
 
   return undefined
@@ -97,11 +103,7 @@ async function lucid(ctx: AnalyzerContext, project: NodeProject, diagnostics: Di
   const line = conn?.line ?? 1
   const max = (pool: EvalValue | undefined, what: string): Sourced<number> => {
     const dflt = sourced(10, fromFile(file, line), [fromDefault("knex's default pool max is 10 (poolDefaults: min 2, max 10)", KNEX), fromDefault(`Lucid hands the ${what} config, its pool included, to knex`, LUCID)])
-    const v = entry(pool, 'max')
-    if (!v) return dflt
-    const got = pyCandidate(v, `Lucid ${what} pool.max`)
-    append(diagnostics, got.diagnostics)
-    return got.value ?? unreadFallback(got.diagnostics, dflt)
+    return knexMax(entry(pool, 'max'), dflt, `Lucid ${what} pool.max`, diagnostics)
   }
 
   const replicas = entry(conn, 'replicas')

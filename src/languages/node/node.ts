@@ -63,7 +63,7 @@ function routeFiles(ctx: AnalyzerContext, framework: string, diagnostics: Diagno
   if (!routes) return []
   const out = routes.files.flatMap((f) => ['.ts', '.js', '.mjs', '.tsx', '.jsx'].map((e) => f + e)).filter((f) => ctx.files.exists(f))
   for (const dir of routes.dirs) {
-    const found = filesUnder(ctx.files, dir, (p) => CODE.test(p) && !NOT_LOADED.test(p), MAX_ROUTE_FILES - out.length)
+    const found = filesUnder(ctx.files, dir, (p) => CODE.test(p) && !NOT_LOADED.test(p), {max: MAX_ROUTE_FILES - out.length})
     append(out, found.paths)
     if (found.truncated) {
       diagnostics.push({code: 'unknown-config-value', message: `${ctx.processType}: ${framework} loads more than ${MAX_ROUTE_FILES} files from ${routes.dirs.join(', ')}; conncalc followed the first ${MAX_ROUTE_FILES} for database pools`, processType: ctx.processType, severity: 'warning'})

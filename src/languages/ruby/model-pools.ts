@@ -40,6 +40,7 @@ import {analyzeDatabaseYml, type DatabaseYmlAnalysis, PRIMARY_SERVER} from './da
 import {type DslCall, type EvalValue, isHash, isSymbol, type RubyValue} from './evaluate.js'
 import type {RubyFacts} from './process-facts.js'
 import {loadRubyConfig} from './ruby-server.js'
+import {filesUnder} from '../../model/files.js'
 
 const HANDLER = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_adapters/abstract/connection_handler.rb'
 const CONFIGURATIONS = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations.rb'
@@ -116,10 +117,8 @@ function urlServer(ctx: AnalyzerContext, v: EvalValue): string {
 }
 
 /** `.rb` files under `dir` and its folders (app/models/billing/invoice.rb is loaded like app/models/user.rb), depth-capped. */
-function rubyFilesUnder(ctx: AnalyzerContext, dir: string, depth = 0): string[] {
-  const out = ctx.files.list(dir).filter((n) => n.endsWith('.rb')).map((n) => `${dir}/${n}`)
-  if (depth < MAX_MODEL_DEPTH) for (const sub of ctx.files.folders(dir)) out.push(...rubyFilesUnder(ctx, `${dir}/${sub}`, depth + 1))
-  return out
+function rubyFilesUnder(ctx: AnalyzerContext, dir: string): string[] {
+  return filesUnder(ctx.files, dir, (p) => p.endsWith('.rb'), {max: Number.POSITIVE_INFINITY, maxDepth: MAX_MODEL_DEPTH}).paths
 }
 
 const modelFilesOf = new WeakMap<AnalyzerContext['files'], string[]>()
