@@ -23,7 +23,11 @@ export function platformLayer(table: DynoSizeTable, detected: DetectedLanguage, 
   const guesses = uniqueSources([[dyno.size.source], detected.source ? [detected.source] : [], wc.via ?? []]).flatMap((s) => (s.kind === 'assumed' ? [s.why] : []))
   const what = wc.source.kind === 'default' ? wc.source.what : ''
   const source: Source = guesses.length > 0 ? assumed(`${guesses.join('; ')}: ${what}`) : wc.source
-  return layer(`platform (${buildpackOn(table, lang, dyno).buildpack} on ${dyno.name})`, [{name: 'WEB_CONCURRENCY', source, value: String(wc.value)}])
+  const buildpack = buildpackOn(table, lang, dyno).buildpack
+  // Both scripts export WEB_CONCURRENCY_SET_BY with the value they compute (heroku-buildpack-nodejs
+  // profile/WEB_CONCURRENCY.sh:83, heroku-buildpack-python vendor/WEB_CONCURRENCY.sh:79); heroku/php reads it.
+  const setBy = {name: 'WEB_CONCURRENCY_SET_BY', source, value: `heroku/${lang}`}
+  return layer(`platform (${buildpack} on ${dyno.name})`, [{name: 'WEB_CONCURRENCY', source, value: String(wc.value)}, setBy])
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
  * Which language buildpack runs the app, and so which WEB_CONCURRENCY the
- * platform sets (domain-facts §2.2). app.json `buildpacks` decide when present
+ * platform sets (domain-facts §2.2). The buildpacks the app names (.buildpacks, else
+ * app.json `buildpacks`) decide when present
  * (every buildpack writes .profile.d/WEB_CONCURRENCY.sh, so the last one wins);
  * otherwise the files Heroku's auto-detection looks for, in its order.
  */
 import type {FileReader} from '../model/files.js'
 
-import {parseAppJsonFormation} from './formation.js'
+import {namedBuildpacks} from './named-buildpacks.js'
 import {assumed, fromDefault, fromFile, type Source} from '../model/source.js'
-import {jsonKeyLine} from '../util/json-lines.js'
 
 const DETECT_REF = 'https://devcenter.heroku.com/articles/buildpacks#officially-supported-buildpacks'
 
@@ -57,24 +57,18 @@ export interface DetectedLanguage {
   source?: Source
 }
 
-function buildpacksFromAppJson(files: FileReader): {languages: Language[]; line: number} | undefined {
-  const appJson = files.read('app.json')
-  if (!appJson) return undefined
-  // Invalid app.json is reported by the formation reader (io/scale.ts); here it just decides nothing.
-  const {buildpacks} = parseAppJsonFormation(appJson.text, 'app.json')
-  const languages = buildpacks.flatMap((url) => BUILDPACK_NAMES.find(([re]) => re.test(url))?.[1] ?? [])
-  return {languages, line: jsonKeyLine(appJson.text, ['buildpacks'])}
-}
-
 /** `buildpacks`: the app's installed buildpacks (heroku buildpacks -a APP), which decide over app.json and marker files. */
 export function detectLanguage(files: FileReader, buildpacks?: {source: Source; urls: string[]}): DetectedLanguage {
   const all = MARKERS.filter(([lang, marks]) => markerOf(files, lang, marks) !== undefined).map(([lang]) => lang)
   const installed = buildpacks?.urls.flatMap((url) => BUILDPACK_NAMES.find(([re]) => re.test(url))?.[1] ?? [])
   if (installed && installed.length > 0) return {all, language: installed.at(-1), source: buildpacks!.source}
-  const fromAppJson = buildpacksFromAppJson(files)
-  if (fromAppJson && fromAppJson.languages.length > 0) {
-    return {all, language: fromAppJson.languages.at(-1), source: fromFile('app.json', fromAppJson.line)}
-  }
+  // The last named buildpack that is a language's writes WEB_CONCURRENCY last.
+  const named = namedBuildpacks(files).flatMap((b) => {
+    const language = BUILDPACK_NAMES.find(([re]) => re.test(b.url))?.[1]
+    return language ? [{...b, language}] : []
+  })
+  const last = named.at(-1)
+  if (last) return {all, language: last.language, source: fromFile(last.file, last.line)}
 
   const language = all[0]
   if (!language) return {all}

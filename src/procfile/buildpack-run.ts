@@ -12,7 +12,8 @@
  */
 import type {FileReader} from '../model/files.js'
 
-import {parseAppJsonFormation} from '../platform/formation.js'
+import {SCALINGO_PHP_FPM} from '../languages/php/php-command.js'
+import {namedBuildpacks} from '../platform/named-buildpacks.js'
 
 const NGINX = 'https://github.com/Scalingo/nginx-buildpack/blob/master/bin/compile'
 const PHP = 'https://github.com/Scalingo/php-buildpack/blob/master/bin/compile'
@@ -25,23 +26,6 @@ export interface BuildpackRun {
   from: {file: string; line: number}
   ref: string
   what: string
-}
-
-/** The buildpack URLs the app names, with where: `.buildpacks`, else app.json `buildpacks`. */
-function namedBuildpacks(files: FileReader): {line: number; url: string; file: string}[] {
-  const list = files.read('.buildpacks')
-  if (list) {
-    return list.text.split(/\r?\n/).flatMap((raw, i) => {
-      const url = raw.replace(/#.*$/, '').trim()
-      return url ? [{file: list.path, line: i + 1, url}] : []
-    })
-  }
-
-  const appJson = files.read('app.json')
-  if (!appJson) return []
-  const {buildpacks} = parseAppJsonFormation(appJson.text, appJson.path)
-  const line = appJson.text.split('\n').findIndex((l) => l.includes('"buildpacks"')) + 1
-  return buildpacks.map((url) => ({file: appJson.path, line: Math.max(1, line), url}))
 }
 
 /**
@@ -58,7 +42,7 @@ export function buildpackRun(argv: readonly string[], files: FileReader): Buildp
   if (php) {
     return {
       buildpack: php.url,
-      commands: ['php-fpm -p /app/vendor/php', 'nginx -p /app/vendor/nginx -c /app/vendor/nginx/conf/nginx.conf'],
+      commands: [SCALINGO_PHP_FPM, 'nginx -p /app/vendor/nginx -c /app/vendor/nginx/conf/nginx.conf'],
       from: {file: php.file, line: php.line},
       ref: PHP,
       what: `bin/run is written at build by Scalingo's PHP buildpack (${php.file}:${php.line}); it runs PHP-FPM and nginx side by side`,

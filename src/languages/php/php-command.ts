@@ -36,3 +36,9 @@ export function phpWorker(argv: readonly string[]): PhpWorkerKind | undefined {
   return undefined
 }
 
+
+/** What Scalingo's PHP buildpack's bin/run starts as its server (bin/compile writes `php-fpm -p "/app/vendor/php"`). */
+export const SCALINGO_PHP_FPM = 'php-fpm -p /app/vendor/php'
+
+/** PHP-FPM started as Scalingo's bin/run starts it: sized by that buildpack, not by heroku-php-*. */
+export const isScalingoPhpFpm = (argv: readonly string[]): boolean => argv.join(' ') === SCALINGO_PHP_FPM

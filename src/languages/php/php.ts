@@ -6,16 +6,23 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
+import type {Diagnostic} from '../../model/diagnostic.js'
+
 import {assumed, fromDefault, sourced, type Sourced, uniqueSources} from '../../model/source.js'
 import {envCandidate, firstOf, programName} from '../common/setting.js'
 import {isPhp} from '../common/matchers.js'
-import {phpWorker} from './php-command.js'
+import {isScalingoPhpFpm, phpWorker} from './php-command.js'
 import {analyzePhpWorker} from './workers.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
 /** The PHP CNB (Fir) runs the same autotune, reading memory and CPUs from cgroups v1/v2 since 1.5.0. */
 const AUTOTUNE_CNB = 'https://github.com/heroku/buildpacks-php/blob/main/buildpacks/php/CHANGELOG.md'
 const PDO = 'https://www.php.net/manual/en/features.persistent-connections.php'
+const HEROKU_PHP_BOOT = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/heroku-php-nginx'
+const SCALINGO_COMPILE = 'https://github.com/Scalingo/php-buildpack/blob/master/bin/compile'
+const SCALINGO_AUTOTUNE = 'https://github.com/Scalingo/php-buildpack/blob/master/bin/util/autotune.php'
+/** The RAM Scalingo's bin/run gives autotune per CONTAINER_SIZE (php-buildpack bin/compile). */
+const SCALINGO_RAM: Record<string, number> = {'2XL': 4096, '3XL': 8182, L: 1024, M: 512, S: 256, XL: 2048}
 
 function autotuned(ctx: AnalyzerContext): Sourced<number> {
   const d = ctx.dyno
@@ -28,15 +35,51 @@ function autotuned(ctx: AnalyzerContext): Sourced<number> {
   return sourced(n, fromDefault(what, fir ? AUTOTUNE_CNB : AUTOTUNE), via)
 }
 
+/** The layer index (0 = highest) a variable is read from, or -1. */
+const layerOf = (ctx: AnalyzerContext, name: string): number => ctx.env.layers.findIndex((l) => l.vars.has(name))
+
+/**
+ * heroku-php-apache2/nginx recompute WEB_CONCURRENCY when WEB_CONCURRENCY_SET_BY is non-empty
+ * (bin/heroku-php-nginx:420-422): the Node.js and Python buildpacks export it with the value they
+ * compute for themselves. A WEB_CONCURRENCY set above that (a config var) is the user's and is kept.
+ */
+function herokuChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; value: Sourced<number>} {
+  const wc = layerOf(ctx, 'WEB_CONCURRENCY')
+  const by = layerOf(ctx, 'WEB_CONCURRENCY_SET_BY')
+  const setBy = by === -1 ? undefined : ctx.env.get('WEB_CONCURRENCY_SET_BY')
+  if (wc === -1 || !setBy?.value || by > wc) return firstOf([envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'PHP-FPM children')], autotuned(ctx))
+  const tuned = autotuned(ctx)
+  const ignored = fromDefault(`WEB_CONCURRENCY=${ctx.env.get('WEB_CONCURRENCY')!.value} is ignored: it was set by ${setBy.value} (WEB_CONCURRENCY_SET_BY), and heroku-php-nginx/apache2 then size PHP-FPM themselves`, HEROKU_PHP_BOOT)
+  return {diagnostics: [], value: sourced(tuned.value, tuned.source, [...(tuned.via ?? []), ignored])}
+}
+
+/**
+ * Scalingo's PHP buildpack writes bin/run: it keeps any WEB_CONCURRENCY (its bin/compile deletes the
+ * Node.js buildpack's WEB_CONCURRENCY.sh only when PHP runs after Node.js), else floor(RAM ÷
+ * memory_limit) + 2 children, at least 3, with RAM from CONTAINER_SIZE (M, 512M, when unset) and
+ * memory_limit 196M from the buildpack's php.ini (bin/util/autotune.php, conf/php/php.ini).
+ */
+function scalingoChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; value: Sourced<number>} {
+  const size = ctx.env.get('CONTAINER_SIZE')
+  const name = (size?.value ?? 'M').toUpperCase()
+  const ram = SCALINGO_RAM[name]
+  const n = Math.max(3, Math.floor((ram ?? 512) / 196) + 2)
+  const what = `Scalingo's bin/run sizes PHP-FPM to max(3, floor(${ram ?? 512}M ÷ 196M) + 2) = ${n} children on a ${ram ? name : 'M'} container`
+  const via = size && ram ? [size.source] : [assumed(size ? `CONTAINER_SIZE=${size.value} is not a Scalingo size bin/run knows; M (512M) assumed` : 'CONTAINER_SIZE is not set here (Scalingo sets it to the container\'s size); bin/run then takes M (512M)')]
+  const set = firstOf([envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'PHP-FPM children')], sourced(n, fromDefault(what, SCALINGO_AUTOTUNE), via))
+  const by = layerOf(ctx, 'WEB_CONCURRENCY_SET_BY')
+  if (by === -1 || by !== layerOf(ctx, 'WEB_CONCURRENCY')) return set
+  // Another buildpack's value: say why bin/run keeps it where heroku-php-* would not.
+  const kept = fromDefault(`Scalingo's bin/run keeps the WEB_CONCURRENCY ${ctx.env.get('WEB_CONCURRENCY_SET_BY')!.value} set (it does not read WEB_CONCURRENCY_SET_BY; bin/compile removes the Node.js buildpack's WEB_CONCURRENCY.sh only when PHP comes after Node.js)`, SCALINGO_COMPILE)
+  return {diagnostics: set.diagnostics, value: sourced(set.value.value, set.value.source, [...(set.value.via ?? []), kept])}
+}
+
 export const php: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
     const worker = phpWorker(ctx.command.argv)
     if (worker) return analyzePhpWorker(ctx, worker)
 
-    // PHP ignores a WEB_CONCURRENCY another buildpack set (it checks WEB_CONCURRENCY_SET_BY).
-    const setBy = ctx.env.get('WEB_CONCURRENCY_SET_BY')?.value
-    const user = setBy && !setBy.includes('php') ? {diagnostics: []} : envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'PHP-FPM children')
-    const children = firstOf([user], autotuned(ctx))
+    const children = isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : herokuChildren(ctx)
     return {
       diagnostics: children.diagnostics,
       language: 'php',

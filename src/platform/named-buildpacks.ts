@@ -1,0 +1,33 @@
+/**
+ * The buildpacks an app names in its repository: `.buildpacks` (one URL a line, read by
+ * Scalingo's multi-buildpack and heroku-buildpack-multi), else app.json `buildpacks`.
+ * Buildpacks installed on a live app (heroku buildpacks -a APP) decide over both.
+ */
+import type {FileReader} from '../model/files.js'
+
+import {parseAppJsonFormation} from './formation.js'
+import {jsonKeyLine} from '../util/json-lines.js'
+
+export interface NamedBuildpack {
+  file: string
+  line: number
+  url: string
+}
+
+export function namedBuildpacks(files: FileReader): NamedBuildpack[] {
+  const list = files.read('.buildpacks')
+  if (list) {
+    const urls = list.text.split(/\r?\n/).flatMap((raw, i) => {
+      const url = raw.replace(/#.*$/, '').trim()
+      return url ? [{file: list.path, line: i + 1, url}] : []
+    })
+    if (urls.length > 0) return urls
+  }
+
+  const appJson = files.read('app.json')
+  if (!appJson) return []
+  // Invalid app.json is reported by the formation reader (io/scale.ts); here it just names nothing.
+  const {buildpacks} = parseAppJsonFormation(appJson.text, appJson.path)
+  const line = Math.max(1, jsonKeyLine(appJson.text, ['buildpacks']))
+  return buildpacks.map((url) => ({file: appJson.path, line, url}))
+}
