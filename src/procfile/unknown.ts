@@ -2,13 +2,15 @@ import type {ServerAnalyzer} from '../languages/common/types.js'
 
 import type {FileReader} from '../model/files.js'
 
+import {appPath} from '../languages/common/setting.js'
 import {assumed, sourced} from '../model/source.js'
 import {manageFramework, manageInvocation} from '../languages/python/program.js'
 
 /** A path the command runs that the repo does not hold: a script built at deploy, or one the repo no longer has. */
 function notInApp(argv0: string | undefined, files: FileReader): string | undefined {
-  if (!argv0?.includes('/') || (argv0.startsWith('/') && !argv0.startsWith('/app/'))) return undefined
-  const path = argv0.replace(/^(?:\.\/)+/, '').replace(/^\/app\//, '')
+  if (!argv0?.includes('/')) return undefined
+  const path = appPath(argv0)
+  if (path.startsWith('/')) return undefined
   return path.includes('..') || path.includes('$') || files.exists(path) ? undefined : `${path} is not in the app (made at build, or named by a Procfile the repo outgrew?)`
 }
 

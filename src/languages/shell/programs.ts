@@ -81,6 +81,13 @@ export function knownProgram(argv: readonly string[]): KnownProgram | undefined 
     return {connections: 0, kind: follows ? 'stays-up' : 'finishes', ref: 'https://www.gnu.org/software/coreutils/manual/html_node/tail-invocation.html', what: follows ? '`tail -f` prints a log file' : '`tail` prints the end of a file and exits'}
   }
 
+  if (name === 'aws') {
+    // The AWS CLI calls AWS's HTTP APIs (never the PostgreSQL protocol) and exits; `aws logs push` (the
+    // CloudWatch Logs agent plugin) and `aws logs tail --follow` keep shipping or printing logs until stopped.
+    const follows = args[0] === 'logs' && (args[1] === 'push' || args.includes('--follow') || args.includes('-f'))
+    return {connections: 0, kind: follows ? 'stays-up' : 'finishes', ref: 'https://docs.aws.amazon.com/cli/latest/reference/', what: follows ? '`aws logs` ships or follows log files' : 'the AWS CLI makes AWS API calls and exits'}
+  }
+
   const row = TABLE.get(name)
   if (!row) return undefined
   if ((name === 'pg_dump' || name === 'pg_restore') && parallelJobs(args)) {

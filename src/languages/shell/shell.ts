@@ -4,6 +4,7 @@ import type {ParsedCommand} from '../common/types.js'
 import {entrySources, layer} from '../../model/env.js'
 import {fromEnv, type Source} from '../../model/source.js'
 import {append} from '../../util/arrays.js'
+import {appPath} from '../common/setting.js'
 import {finishesAtOnce} from './programs.js'
 
 /**
@@ -581,10 +582,8 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
 /** A command that finishes at once or only waits (`echo`, `sleep`, `wait`, `curl`, …): never the dyno's server (programs.ts). */
 export const isShellUtility = (argv: string[]): boolean => finishesAtOnce(argv)
 
-/** `./bin/rails` and `/app/bin/rails` (Heroku's app directory) are `bin/rails`. */
-export function normalizePath(cmd: string): string {
-  return cmd.replace(/^(?:\.\/)+/, '').replace(/^\/app\//, '')
-}
+/** `./bin/rails`, `/app/bin/rails` (Heroku's app directory) and `/home/vcap/app/bin/rails` (Cloud Foundry's) are `bin/rails`. */
+export const normalizePath = appPath
 
 /**
  * Launchers that take no arguments of their own before the command: Heroku
