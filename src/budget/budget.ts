@@ -151,10 +151,10 @@ export function computeBudget(app: AppModel, options: BudgetOptions): Budget {
   const limit = options.limit?.value ?? null
   const deployMoments = deployMomentsOf(rows, total)
   const maxDynos = maxDynosOf(deployMoments, total, limit)
-  const processTypes: ProcessBudget[] = rows.map((r) => ({
-    ...r,
-    maxDynos: r.model.serverPooling && pooling ? maxPooledDynos(r, pooling) : maxDynos(r),
-  }))
+  // Each row gets its max dynos in place: a copy per row (`{...r, maxDynos}`) was the largest
+  // block of live memory for a 100,000-type Procfile (the 23-field copy left every row twice).
+  const processTypes = rows as ProcessBudget[]
+  for (const r of processTypes) r.maxDynos = r.model.serverPooling && pooling ? maxPooledDynos(r, pooling) : maxDynos(r)
   return {
     ceiling,
     deployMoments,
