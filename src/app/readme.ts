@@ -3,12 +3,12 @@ import {dirname, relative, resolve} from 'node:path'
 import type {InputFlags} from './request.js'
 
 import {InputError} from '../util/errors.js'
-import {escapeStrings} from '../util/control-characters.js'
 import {readTextFile} from '../io/files.js'
 import {writeTextFile} from '../io/write.js'
 import {runPlan} from './plan.js'
 import {type CheckResult, checkSection, type SectionAction, upsertSection} from './readme-section.js'
 import {renderMarkdown} from '../render/markdown.js'
+import {escapeReport} from '../render/format.js'
 import {resolveRequest} from './request.js'
 
 export interface ReadmeResult {
@@ -39,7 +39,7 @@ export async function runReadme(flags: InputFlags, options: {check: boolean; fil
   const shown = request.apps.some((a) => a.name !== null)
     ? relative(readmeDir, resolve(request.config!)) + ` (${request.apps.length} app${request.apps.length === 1 ? '' : 's'})`
     : relative(readmeDir, resolve(request.apps[0].procfile))
-  const markdown = renderMarkdown(escapeStrings(report), {level: 3, procfile: (shown || title).replaceAll('\\', '/')})
+  const markdown = renderMarkdown(escapeReport(report), {level: 3, procfile: (shown || title).replaceAll('\\', '/')})
   const existing = readExisting(options.file)
   if (options.check) return {check: checkSection(existing, markdown, options.file), file: options.file, markdown}
   const {action, text} = upsertSection(existing, markdown, options.file)

@@ -3,7 +3,7 @@ import type {ChalkInstance} from 'chalk'
 
 import {toJson} from './json.js'
 import {redactSecrets} from '../util/redact.js'
-import {escapeControls, escapeStrings} from '../util/control-characters.js'
+import {escapeControls, escapeStrings, hasControls} from '../util/control-characters.js'
 import {renderGithub} from './github.js'
 import {renderMarkdown} from './markdown.js'
 import {renderSvg} from './svg.js'
@@ -26,11 +26,22 @@ export interface RenderOptions {
 export const jsonText = (data: unknown): string => redactSecrets(JSON.stringify(data, null, 2)) + '\n'
 
 /**
+ * The report as the human views read it: every string's control characters escaped (a copy),
+ * or the report itself when no string has one. Each process type's model is reached twice, from
+ * `app.processes` and from its budget row: it is checked once (half the walk of a large report).
+ */
+export function escapeReport(report: Report): Report {
+  const budgeted = new Set(report.budget.processTypes.map((p) => p.model))
+  const unbudgeted = report.app.processes.filter((m) => !budgeted.has(m))
+  return hasControls({...report, app: {...report.app, processes: unbudgeted}}) ? escapeStrings(report) : report
+}
+
+/**
  * One report in one of the --format views. Pure. The human views get the report
  * with every string's control characters escaped (JSON escapes its own).
  */
 export function renderReport(input: Report, format: Format, given: RenderOptions): string {
-  const report = format === 'json' ? input : escapeStrings(input)
+  const report = format === 'json' ? input : escapeReport(input)
   const options = {...given, command: given.command === undefined ? undefined : escapeControls(given.command), title: escapeControls(given.title)}
   switch (format) {
     case 'github': {

@@ -45,10 +45,51 @@ export function escapeStrings<T>(value: T): T {
 /**
  * Whether any string in `value` (keys included) has a character escapeControls changes.
  * A shared object is walked once per reference, as JSON.stringify would (a Set of millions
- * of visited objects cost 8× the walk); past 2^23 values (a 100,000-type report is 6 million)
- * the walk goes on with one, so a cycle or a DAG that would blow up still ends.
+ * of visited objects cost 8× the walk). The walk recurses (a 100,000-type report is 15 million
+ * values: an explicit stack of them and an Object.keys array per object doubled its cost); a
+ * structure deeper than MAX_DEPTH, or past 2^23 objects (a cycle, or a DAG that would blow up),
+ * is walked again by walkedHasControls, which ends on any shape.
  */
-function hasControls(value: unknown): boolean {
+export function hasControls(value: unknown): boolean {
+  left = 1 << 23
+  const found = scan(value, 0)
+  return found === GAVE_UP ? walkedHasControls(value) : found === FOUND
+}
+
+const CLEAN = 0
+const FOUND = 1
+const GAVE_UP = 2
+const MAX_DEPTH = 1000
+/** Objects scan may still enter in this walk. */
+let left = 0
+
+function scan(v: unknown, depth: number): number {
+  if (typeof v === 'string') return CONTROL.test(v) ? FOUND : CLEAN
+  if (v === null || typeof v !== 'object') return CLEAN
+  if (--left < 0 || depth > MAX_DEPTH) return GAVE_UP
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const found = scan(v[i], depth + 1)
+      if (found !== CLEAN) return found
+    }
+
+    return CLEAN
+  }
+
+  if (!isPlain(v)) return CLEAN
+  // for…in on a plain object is its own keys (nothing enumerable is inherited from Object.prototype
+  // or null; were it, it is only checked too), without allocating a keys array per object.
+  for (const k in v) {
+    if (CONTROL.test(k)) return FOUND
+    const found = scan((v as Record<string, unknown>)[k], depth + 1)
+    if (found !== CLEAN) return found
+  }
+
+  return CLEAN
+}
+
+/** hasControls with an explicit stack; past 2^23 objects it goes on with a Set of those it saw, so a cycle or a blown-up DAG ends. */
+function walkedHasControls(value: unknown): boolean {
   const todo: unknown[] = [value]
   let budget = 1 << 23
   let seen: Set<object> | undefined

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {escapeControls, escapeStrings, safeOutput} from '../../src/util/control-characters.js'
+import {escapeControls, escapeStrings, hasControls, safeOutput} from '../../src/util/control-characters.js'
 
 describe('escapeControls', () => {
   it('shows ESC, BEL, CR, LF, tab, DEL, C1, line separators and bidi overrides as escapes', () => {
@@ -61,5 +61,17 @@ describe('safeOutput', () => {
     expect(out.split('\n').filter((l) => /^\s*(\u001B\[[0-9;]*m)*\s*::/.test(l))).toEqual([])
     expect(out).toContain('not :: at start')
     expect(safeOutput('::notice title=conncalc::5\n', {keepColour: false, workflowCommands: true})).toBe('::notice title=conncalc::5\n')
+  })
+})
+
+describe('hasControls', () => {
+  it('finds a control character in a key or a value at any depth, past the recursion limit too', () => {
+    let deep: {next?: unknown; s: string} = {s: 'clean'}
+    for (let i = 0; i < 5000; i++) deep = {next: deep, s: 'x'}
+    expect(hasControls(deep)).toBe(false)
+    expect(hasControls({a: [deep, {['k\u001B']: 1}]})).toBe(true)
+    let planted: {next?: unknown; s: string} = {s: 'x\u009B31m'}
+    for (let i = 0; i < 5000; i++) planted = {next: planted, s: 'x'}
+    expect(hasControls(planted)).toBe(true)
   })
 })
