@@ -58,7 +58,7 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
     }
   }
 
-  const engines = enginePools(modules, threads)
+  const engines = enginePools(modules, threads, ctx.files)
   const drivers = driverPools(modules)
   const pools = [...engines.pools, ...drivers.pools]
   return {

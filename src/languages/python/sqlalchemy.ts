@@ -1,18 +1,29 @@
 /**
  * SQLAlchemy engines found where the app builds them: `create_engine(url,
  * pool_size=…, max_overflow=…)` (QueuePool defaults 5 + 10), NullPool (no pool),
- * and Flask-SQLAlchemy's SQLALCHEMY_ENGINE_OPTIONS / `SQLAlchemy(engine_options=…)`.
+ * and Flask-SQLAlchemy's SQLALCHEMY_ENGINE_OPTIONS / `SQLAlchemy(engine_options=…)`,
+ * also through the app's own subclass of its SQLAlchemy class, and before 3.0 its
+ * SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW config keys.
  */
 import type {EvalValue, PyCall, PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
+import type {FileReader} from '../../model/files.js'
 import type {PoolEntry} from '../../model/process.js'
 
-import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
 import {asString, entry, isDict} from './evaluate.js'
+import {pinnedVersion} from './pins.js'
 import {append} from '../../util/arrays.js'
 const POOL_REF = 'https://github.com/sqlalchemy/sqlalchemy/blob/main/lib/sqlalchemy/pool/impl.py'
 const FLASK_REF = 'https://flask-sqlalchemy.readthedocs.io/en/stable/config/#flask_sqlalchemy.config.SQLALCHEMY_ENGINE_OPTIONS'
+// Flask-SQLAlchemy < 3.0: apply_pool_defaults sets create_engine's pool_size / max_overflow from
+// SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW when they are not None; get_options then lets
+// SQLALCHEMY_ENGINE_OPTIONS and SQLAlchemy(engine_options=…) override them (deprecated in 2.4).
+const FLASK_SA_2 = 'https://github.com/pallets-eco/flask-sqlalchemy/blob/2.5.1/flask_sqlalchemy/__init__.py'
+// 3.0.0: "Remove previously deprecated code" — the keys are no longer read.
+const FLASK_SA_3 = 'https://github.com/pallets-eco/flask-sqlalchemy/blob/3.0.0/CHANGES.rst'
+const LEGACY_KEYS: Record<string, string> = {max_overflow: 'SQLALCHEMY_MAX_OVERFLOW', pool_size: 'SQLALCHEMY_POOL_SIZE'}
 
 const ENGINE = /(^|\.)create(_async)?_engine$/
 const isEngineCall = (c: PyCall): boolean => ENGINE.test(c.callee) && (!c.callee.includes('.') || /^(sqlalchemy|sqlmodel)\b/.test(c.callee))
@@ -70,28 +81,57 @@ function engineEntry(
   return {database, pool: sourced(size.value + overflow.value, fromFile(file, line), [size.source, ...(size.via ?? []), overflow.source, ...(overflow.via ?? [])]), server}
 }
 
-function flaskOptions(modules: PyModule[]): {file: string; line: number; value: EvalValue} | undefined {
+/** Where the app sets a Flask config key: at module level, on a config class, `app.config[KEY] = …`, `config.update(KEY=…)`. */
+function flaskConfig(modules: PyModule[], key: string): {file: string; line: number; value: EvalValue} | undefined {
   let found: {file: string; line: number; value: EvalValue} | undefined
   for (const m of modules) {
-    const top = m.names.get('SQLALCHEMY_ENGINE_OPTIONS')
+    const top = m.names.get(key)
     if (top) found = {file: top.file, line: top.line, value: top}
     for (const v of m.names.values()) {
       if (v.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'class') {
-        const opt = v.value.attrs.get('SQLALCHEMY_ENGINE_OPTIONS')
+        const opt = v.value.attrs.get(key)
         if (opt) found ??= {file: opt.file, line: opt.line, value: opt}
       }
     }
 
-    for (const a of m.itemAssignments) if (a.key === 'SQLALCHEMY_ENGINE_OPTIONS') found = {file: m.file, line: a.line, value: a.value}
+    for (const a of m.itemAssignments) if (a.key === key) found = {file: m.file, line: a.line, value: a.value}
     for (const c of m.calls) {
-      if (c.callee.endsWith('config.update') && c.kwargs.SQLALCHEMY_ENGINE_OPTIONS) found = {file: m.file, line: c.line, value: c.kwargs.SQLALCHEMY_ENGINE_OPTIONS}
+      if (c.callee.endsWith('config.update') && c.kwargs[key]) found = {file: m.file, line: c.line, value: c.kwargs[key]}
     }
   }
 
   return found
 }
 
-export function enginePools(modules: PyModule[], threads: Sourced<number>): EnginePools {
+/** Names of the app's own subclasses of flask_sqlalchemy.SQLAlchemy (`class SQLAlchemy(_SQLAlchemy)`). */
+function flaskSubclasses(modules: PyModule[]): Set<string> {
+  const names = new Set<string>()
+  for (const m of modules) {
+    for (const [name, v] of m.names) {
+      if (v.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'class' && v.value.bases.includes('flask_sqlalchemy.SQLAlchemy')) names.add(name)
+    }
+  }
+
+  return names
+}
+
+/** Flask-SQLAlchemy's call: its own class, or the app's subclass called by name or through its module. */
+const isFlaskSqlalchemy = (c: PyCall, subclasses: Set<string>): boolean => c.callee === 'flask_sqlalchemy.SQLAlchemy' || subclasses.has(c.callee.split('.').pop()!)
+
+/**
+ * Whether SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW are read, by the pinned Flask-SQLAlchemy version:
+ * below 3.0 yes; 3.0 and later no; unpinned (a git URL, a range) they are taken as set, an assumption.
+ */
+function legacyKeysRead(files: FileReader, set: {file: string; line: number}): {read: boolean; why: Source; at?: Source} {
+  const pin = pinnedVersion(files, 'flask-sqlalchemy')
+  if (!pin) return {read: true, why: assumed(`no pinned Flask-SQLAlchemy version found (requirements.txt, poetry.lock, uv.lock, Pipfile.lock); the app sets SQLALCHEMY_POOL_SIZE or SQLALCHEMY_MAX_OVERFLOW at ${set.file}:${set.line}, so Flask-SQLAlchemy < 3.0 is assumed, which passes them to create_engine (3.0 no longer reads them)`)}
+  const at = fromFile(pin.file, pin.line)
+  return Number.parseInt(pin.version, 10) < 3
+    ? {at, read: true, why: fromDefault(`Flask-SQLAlchemy ${pin.version} (< 3.0) passes SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW to create_engine as pool_size / max_overflow`, FLASK_SA_2)}
+    : {at, read: false, why: fromDefault(`Flask-SQLAlchemy ${pin.version} no longer reads SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW (removed in 3.0; set at ${set.file}:${set.line}): SQLAlchemy's defaults apply`, FLASK_SA_3)}
+}
+
+export function enginePools(modules: PyModule[], threads: Sourced<number>, files: FileReader): EnginePools {
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
   for (const m of modules) {
@@ -104,23 +144,34 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>): Engi
     }
   }
 
-  const flask = modules.flatMap((m) => m.calls.filter((c) => c.callee === 'flask_sqlalchemy.SQLAlchemy').map((c) => ({c, m})))
+  const subclasses = flaskSubclasses(modules)
+  const flask = modules.flatMap((m) => m.calls.filter((c) => isFlaskSqlalchemy(c, subclasses)).map((c) => ({c, m})))
   if (flask.length > 0) {
     const {c, m} = flask[0]
-    const opts = c.kwargs.engine_options ? {file: c.kwargs.engine_options.file, line: c.kwargs.engine_options.line, value: c.kwargs.engine_options} : flaskOptions(modules)
-    const file = opts?.file ?? m.file
+    const opts = c.kwargs.engine_options ? {file: c.kwargs.engine_options.file, line: c.kwargs.engine_options.line, value: c.kwargs.engine_options} : flaskConfig(modules, 'SQLALCHEMY_ENGINE_OPTIONS')
+    const legacy = Object.fromEntries(Object.entries(LEGACY_KEYS).flatMap(([k, key]) => {
+      const f = flaskConfig(modules, key)
+      return f ? [[k, f]] : []
+    })) as Record<string, {file: string; line: number; value: EvalValue}>
+    const firstLegacy = legacy.pool_size ?? legacy.max_overflow
+    const version = firstLegacy ? legacyKeysRead(files, firstLegacy) : undefined
     const get = (k: string): {line: number; v: EvalValue} | undefined => {
       const v = entry(opts?.value, k)
-      return v ? {line: v.line, v} : undefined
+      if (v) return {line: v.line, v}
+      const old = version?.read ? legacy[k] : undefined
+      return old ? {line: old.line, v: old.value} : undefined
     }
 
+    const at = opts ?? (version?.read ? firstLegacy : undefined)
+    const file = at?.file ?? m.file
     if (opts && !isDict(opts.value)) {
       diagnostics.push({code: 'unknown-config-value', file, line: opts.line, message: `cannot read SQLALCHEMY_ENGINE_OPTIONS; using SQLAlchemy's pool defaults`, severity: 'warning'})
     }
 
-    const e = engineEntry(file, opts?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics)
+    const e = engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics)
     if (e) {
-      e.pool.via = [...(e.pool.via ?? []), fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]
+      const versionVia = version ? [version.why, ...(version.at ? [version.at] : [])] : []
+      e.pool.via = [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]
       pools.push(e)
     }
   }

@@ -21,6 +21,7 @@ import {pyCandidate} from './candidate.js'
 import {isCall} from './evaluate.js'
 import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {flaskDevServer, scriptRoot} from './program.js'
+import {pinnedVersion} from './pins.js'
 import {pythonAnalysis, type PerRequestThreads} from './server.js'
 import {findFlag, flagCandidate, firstOf} from '../common/setting.js'
 import {hasFlag} from '../common/argv.js'
@@ -40,38 +41,16 @@ const FLASK_0 = 'https://github.com/pallets/flask/blob/0.12.5/flask/cli.py'
 // `--processes N`; __call__ passes threaded and processes to app.run explicitly, so Flask's default never applies.
 const FLASK_SCRIPT = 'https://github.com/smurfix/flask-script/blob/master/flask_script/commands.py'
 
-/** Flask's version from a pinned requirement or a lock file (`Flask==0.10.1`, poetry.lock, uv.lock). */
-export function flaskVersion(files: FileReader): {file: string; version: string} | undefined {
-  for (const file of ['requirements.txt', 'requirements/base.txt', 'requirements/production.txt', 'requirements/prod.txt']) {
-    const m = /^\s*flask\s*={2,3}\s*([\d.]+)/im.exec(files.read(file)?.text ?? '')
-    if (m) return {file, version: m[1]}
-  }
-
-  for (const file of ['poetry.lock', 'uv.lock', 'Pipfile.lock']) {
-    const text = files.read(file)?.text ?? ''
-    const m = /name\s*=\s*"flask"\s*\r?\nversion\s*=\s*"([\d.]+)"/i.exec(text) ?? /"flask"\s*:\s*\{[^}]*?"version"\s*:\s*"==([\d.]+)"/i.exec(text)
-    if (m) return {file, version: m[1]}
-  }
-
-  return undefined
-}
-
 /** Flask ≥ 1.0 serves with threads unless told not to; 0.x does not. Unknown version: ≥ 1.0 assumed, said. */
 function flaskThreadedDefault(files: FileReader, what: 'app.run()' | 'flask run'): Sourced<boolean> {
-  const found = flaskVersion(files)
+  const found = pinnedVersion(files, 'flask')
   const ref = what === 'flask run' ? FLASK_CLI : FLASK_RUN
   if (!found) return sourced(true, assumed(`no pinned Flask version found (requirements.txt, poetry.lock, uv.lock, Pipfile.lock); Flask ≥ 1.0 assumed, whose ${what} is threaded by default (${ref})`))
   const major = Number.parseInt(found.version, 10)
-  const at = fromFile(found.file, lineOf(files, found.file, found.version))
+  const at = fromFile(found.file, found.line)
   return major >= 1
     ? sourced(true, fromDefault(`Flask ${found.version} ${what} default threaded=True (Flask ≥ 1.0)`, ref), [at])
     : sourced(false, fromDefault(`Flask ${found.version} ${what} default threaded=False (Flask < 1.0: Werkzeug's run_simple default)`, what === 'flask run' ? FLASK_0 : WERKZEUG), [at])
-}
-
-function lineOf(files: FileReader, file: string, needle: string): number {
-  const lines = (files.read(file)?.text ?? '').split('\n')
-  const i = lines.findIndex((l) => l.includes(needle))
-  return i === -1 ? 1 : i + 1
 }
 
 /** A keyword argument written as True/False; an unreadable one is a diagnostic and undefined. */
