@@ -6,7 +6,7 @@ import type {AppModel, Extra, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
 
 import {Env, layer} from '../model/env.js'
-import {assumed, fromDefault, fromFile, type Source, type Sourced, sourced} from '../model/source.js'
+import {assumed, derivedFrom, fromDefault, fromFile, type Source, type Sourced, sourced, uniqueSources} from '../model/source.js'
 import {type DynoFacts, type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
@@ -452,7 +452,7 @@ async function besideExtra(other: ScriptCtx, versions: Record<string, string>, d
     threadsPerProcess: analysis.threadsPerProcess,
   }
   const b = budgetProcess(model)
-  const via = [analysis.processesPerDyno.source, analysis.threadsPerProcess.source, ...(pools ?? []).map((p) => p.pool.source), ...other.notes]
+  const via = uniqueSources([derivedFrom([analysis.processesPerDyno, analysis.threadsPerProcess, ...(pools ?? []).map((p) => p.pool)]), other.notes])
   const what = `${other.ctx.command.argv.join(' ').slice(0, 60)}${other.background ? ' &' : ''}`
   const copies = other.copies > 1 ? ` × ${other.copies} copies` : ''
   const where = other.cwd ? ` in ${other.cwd}/` : ''

@@ -1,7 +1,7 @@
 import type {Budget, BudgetOptions, DeployMoment, ProcessBudget, ServerPoolingBudget, Status} from '../model/budget.js'
 import type {AppModel, Extra, PoolEntry, ProcessModel, ProcessRole} from '../model/process.js'
 
-import {uniqueSources} from '../model/source.js'
+import {derivedFrom, uniqueSources} from '../model/source.js'
 import {serverPoolingBudget} from './server-pooling.js'
 import {maxOf} from '../util/numbers.js'
 
@@ -81,7 +81,7 @@ export function resolveDemand(x: Extra, m: PoolsOf): Extra {
   const value = processes * per
   return {
     ...x,
-    count: {...x.count, value, via: uniqueSources([x.count.via ?? [], terms.map((t) => t.p.pool.source)])},
+    count: {...x.count, value, via: uniqueSources([x.count.via ?? [], derivedFrom(terms.map((t) => t.p.pool))])},
     reason: `${x.reason}: ${processes > 1 ? `${processes} × ` : ''}${terms.length + (capped ? 0 : 1) > 1 && processes > 1 ? `(${formula})` : formula}`,
   }
 }

@@ -85,6 +85,14 @@ export function fileLineOf(s: Source): {file?: string; line?: number} {
   return s.kind === 'file' ? {file: s.file, line: s.line} : {}
 }
 
+/**
+ * What a number derived from other values cites: each value's own source and, so an assumption
+ * behind it still marks the result (`*`), the assumptions in its chain. The rest of each chain
+ * is said where that value itself is explained.
+ */
+export const derivedFrom = (values: readonly Sourced<unknown>[]): Source[] =>
+  uniqueSources(values.map((v) => [v.source, ...(v.via ?? []).filter((s) => s.kind === 'assumed')]))
+
 /** Sources of several values, in order, each once. */
 export function uniqueSources(lists: readonly (readonly Source[])[]): Source[] {
   const out: Source[] = []

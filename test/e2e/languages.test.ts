@@ -96,6 +96,10 @@ describe('Node apps', () => {
     expect(web).toMatchObject({connections: 34, poolPerProcess: 17, processesPerDyno: 1, server: 'node', threadsPerProcess: 17})
     expect(web.sources['pool.prisma src/db.ts:4'].via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'cpu-count-default', processType: 'web'}))
+    // Queries at once are the pool's 17: that number rests on the same assumption, so it is starred too.
+    expect(web.sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('num_cpus::get_physical()')}))
+    const table = runCliInProcess(['plan', '--procfile', procfileOf('node-prisma'), '--scale', 'web=2:standard-2x'])
+    expect(table.stdout).toMatch(/^web +node +2 +1 +17\* +17\* /m)
     const limited = plan('node-prisma', '--scale', 'web=2', '--env', 'DATABASE_URL=postgres://u:secret@db.example.com/app?connection_limit=5')
     expect(limited.type('web')).toMatchObject({connections: 10, poolPerProcess: 5})
     expect(JSON.stringify(limited)).not.toContain('secret')

@@ -15,7 +15,7 @@ import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {GoCode, GoSite} from './go-code.js'
 
-import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isGo} from '../common/matchers.js'
 import {pyCandidate} from '../python/candidate.js'
@@ -172,7 +172,7 @@ export const go: ServerAnalyzer = {
       pools,
       processesPerDyno: processes,
       server: 'go',
-      threadsPerProcess: sourced(total, fromDefault('goroutines can use every pooled connection at once', PGXPOOL), pools.map((p) => p.pool.source)),
+      threadsPerProcess: sourced(total, fromDefault('goroutines can use every pooled connection at once', PGXPOOL), derivedFrom(pools.map((p) => p.pool))),
     }
   },
   id: 'go',

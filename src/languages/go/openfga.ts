@@ -10,7 +10,7 @@
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 
-import {assumed, fromDefault, fromFlag, sourced} from '../../model/source.js'
+import {assumed, derivedFrom, fromDefault, fromFlag, sourced} from '../../model/source.js'
 import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
 import {isOpenFga} from '../common/matchers.js'
 import {readFlag} from '../common/argv.js'
@@ -53,7 +53,7 @@ export const openFga: ServerAnalyzer = {
       ...base,
       diagnostics: [...diagnostics, ...max.diagnostics],
       pools: [{database: 'openfga', pool, server: ctx.env.get('OPENFGA_DATASTORE_URI') ? 'OPENFGA_DATASTORE_URI' : 'DATABASE_URL'}],
-      threadsPerProcess: sourced(pool.value, fromDefault('OpenFGA serves requests on goroutines that can use every pooled connection at once', DOCS), [pool.source]),
+      threadsPerProcess: sourced(pool.value, fromDefault('OpenFGA serves requests on goroutines that can use every pooled connection at once', DOCS), derivedFrom([pool])),
     }
   },
   id: 'openfga',

@@ -10,7 +10,7 @@ import type {JsModule} from './js.js'
 import type {PackageJson} from './package-json.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
 import {readPackageJson} from './package-json.js'
 import {nodePools} from './pools.js'
@@ -134,7 +134,7 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   const total = pools.pools.reduce((a, p) => a + p.pool.value, 0)
   const threads =
     pools.pools.length > 0
-      ? sourced(total, fromDefault("Node's event loop can have every pooled connection checked out at once", 'https://node-postgres.com/apis/pool'), pools.pools.map((p) => p.pool.source))
+      ? sourced(total, fromDefault("Node's event loop can have every pooled connection checked out at once", 'https://node-postgres.com/apis/pool'), derivedFrom(pools.pools.map((p) => p.pool)))
       : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
   return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads}
 }

@@ -7,7 +7,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PythonProject} from './modules.js'
 import type {PoolEntry} from '../../model/process.js'
 
-import {assumed, fromDefault, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, derivedFrom, fromDefault, type Source, sourced, type Sourced} from '../../model/source.js'
 import {appPools} from './app-pools.js'
 import {maxOf} from '../../util/numbers.js'
 
@@ -59,14 +59,14 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
   const asgi: Diagnostic[] = []
   if (eventLoop && found.pools && found.framework === 'sqlalchemy') {
     const total = found.pools.reduce((a, p) => a + p.pool.value, 0)
-    threads = sourced(total, fromDefault(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`, 'https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html'), found.pools.map((p) => p.pool.source))
+    threads = sourced(total, fromDefault(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`, 'https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html'), derivedFrom(found.pools.map((p) => p.pool)))
   } else if (eventLoop && found.framework === 'django') {
     // Django over ASGI: each request runs its sync views and ORM calls on a thread of its own, each with its
     // own connection per alias. Only a pool (or the server's concurrency limit, read as threads above) bounds them.
     const pooled = pools.length > 0 && pools.every((p) => p.minOpen !== undefined)
     if (pooled) {
       const largest = maxOf(pools.map((p) => p.pool.value))
-      threads = sourced(largest, fromDefault(`Django over ASGI (${input.server}) runs each request on a thread of its own; the pool bounds how many hold a connection at once`, DJANGO_ASGI), pools.map((p) => p.pool.source))
+      threads = sourced(largest, fromDefault(`Django over ASGI (${input.server}) runs each request on a thread of its own; the pool bounds how many hold a connection at once`, DJANGO_ASGI), derivedFrom(pools.map((p) => p.pool)))
     } else {
       threads = sourced(1, assumed(`Django over ASGI (${input.server}) opens a connection per concurrent request and nothing here caps them (${DJANGO_ASGI}); 1 counted until --assume says more`))
       pools = pools.map((p) => (p.minOpen ? p : {...p, pool: {...p.pool, value: 1, via: (p.pool.via ?? []).map((s) => (s === placeholder.source ? threads.source : s))}}))
@@ -83,7 +83,7 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
   if (perRequest) {
     if (pools.length > 0 && pools.every((p) => caps(p, found.framework, placeholder.source))) {
       const total = pools.reduce((a, p) => a + p.pool.value, 0)
-      threads = sourced(total, fromDefault(`${input.server} starts a thread for every request with no limit; the app's pools bound how many hold a connection at once`, perRequest.ref), [perRequest.because.source, ...pools.map((p) => p.pool.source)])
+      threads = sourced(total, fromDefault(`${input.server} starts a thread for every request with no limit; the app's pools bound how many hold a connection at once`, perRequest.ref), derivedFrom([perRequest.because, ...pools.map((p) => p.pool)]))
     } else {
       asgi.push({
         code: 'unbounded-pool',
