@@ -143,6 +143,47 @@ function exits(node: N): boolean {
   return false
 }
 
+/**
+ * A lazily made singleton: `if (!pool) pool = new Pool()`, `if (pool == null) …`, `typeof pool === 'undefined'`
+ * (`unset`), or `if (pool) return pool` followed by `pool = new Pool()` (set). Returns the tested
+ * reference (`pool`, `this.pool`, `globalThis.db`) and which way the test reads.
+ */
+function singletonTest(test: N, text: (n: N) => string): {ref: string; unset: boolean} | undefined {
+  const t = unwrap(test)
+  const isRef = (n: N): boolean => n.type === 'Identifier' || (n.type === 'MemberExpression' && !n.computed)
+  const nullish = (n: N): boolean => (n.type === 'Literal' && n.value === null) || (n.type === 'Identifier' && n.name === 'undefined') || (n.type === 'UnaryExpression' && n.operator === 'void')
+  if (isRef(t)) return {ref: text(t), unset: false}
+  if (t.type === 'UnaryExpression' && t.operator === '!') {
+    const inner = singletonTest(t.argument, text)
+    return inner && {ref: inner.ref, unset: !inner.unset}
+  }
+
+  if (t.type !== 'BinaryExpression' || !['!=', '!==', '==', '==='].includes(t.operator)) return undefined
+  const equal = t.operator.startsWith('=')
+  const [l, r] = [unwrap(t.left), unwrap(t.right)]
+  for (const [ref, other] of [
+    [l, r],
+    [r, l],
+  ]) {
+    if (isRef(ref) && nullish(other)) return {ref: text(ref), unset: equal}
+    // typeof pool === 'undefined'
+    if (ref.type === 'UnaryExpression' && ref.operator === 'typeof' && isRef(unwrap(ref.argument)) && other.type === 'Literal' && other.value === 'undefined') {
+      return {ref: text(unwrap(ref.argument)), unset: equal}
+    }
+  }
+
+  return undefined
+}
+
+/** Whether statements (not functions inside them) assign `ref`: `ref = …`, `ref ??= …`, `ref ||= …`. */
+function assigns(nodes: N[], ref: string, text: (n: N) => string): boolean {
+  return nodes.some((n) => {
+    if (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'ClassDeclaration') return false
+    if (n.type === 'AssignmentExpression' && ['=', '??=', '||='].includes(n.operator) && text(unwrap(n.left as N)) === ref) return true
+    return assigns(children(n), ref, text)
+  })
+}
+
 function children(node: N): N[] {
   const out: N[] = []
   for (const key in node) {
@@ -344,7 +385,10 @@ class JsEvaluator {
 
       case 'IfStatement': {
         const {alternate} = node
-        this.branch(node.test, () => this.visit(node.consequent), alternate ? () => this.visit(alternate) : undefined)
+        // `if (!pool) pool = new Pool(…)`: made on the first call, once per process: read, nothing undecided.
+        const lazy = alternate ? undefined : singletonTest(node.test, (n) => this.t(n))
+        const once = lazy?.unset && assigns([node.consequent], lazy.ref, (n) => this.t(n)) ? 'then' : undefined
+        this.branch(node.test, () => this.visit(node.consequent), alternate ? () => this.visit(alternate) : undefined, once)
         return
       }
 
@@ -365,14 +409,18 @@ class JsEvaluator {
    * A list of statements. After `if (test) { …; return }` with no else (an early return or
    * throw), the statements that follow run only when the test is false: they are read as the
    * if's else branch, so `if (!process.env.REPLICA_URL) return client` leaves the replica pool
-   * below it to the branch that does not run here.
+   * below it to the branch that does not run here. A singleton's `if (pool) return pool` is not a
+   * branch: what follows makes the pool on the first call.
    */
   statements(list: N[]): void {
     for (let i = 0; i < list.length; i++) {
       const s = list[i]
       if (s.type === 'IfStatement' && !s.alternate && exits(s.consequent) && i < list.length - 1) {
         const rest = list.slice(i + 1)
-        this.branch(s.test, () => this.visit(s.consequent), () => this.statements(rest))
+        // `if (pool) return pool` then `pool = new Pool(…)`: the rest runs on the first call.
+        const lazy = singletonTest(s.test, (n) => this.t(n))
+        const once = lazy && !lazy.unset && assigns(rest, lazy.ref, (n) => this.t(n)) ? 'else' : undefined
+        this.branch(s.test, () => this.visit(s.consequent), () => this.statements(rest), once)
         return
       }
 
@@ -385,9 +433,11 @@ class JsEvaluator {
    * conncalc can evaluate takes its branch only. When env vars with no value decided it, the
    * other branch is still read, in a sandbox (its names and exports do not leak), so the pools
    * it would create are named as not counted. A condition it cannot evaluate reads both arms,
-   * each marked, so a pool in each is counted once. Returns the condition's value.
+   * each marked, so a pool in each is counted once. `once`: the arm that makes a singleton when
+   * the condition cannot be evaluated (`if (!pool) pool = …`): it runs on the first call, so it
+   * is read alone, with nothing undecided. Returns the condition's value.
    */
-  private branch(test: N, then: () => void, otherwise?: () => void): EvalValue {
+  private branch(test: N, then: () => void, otherwise?: () => void, once?: 'else' | 'then'): EvalValue {
     const c = this.condition(test)
     const text = this.t(test).replaceAll(/\s+/g, ' ').slice(0, 60)
     const line = this.line(test)
@@ -400,6 +450,11 @@ class JsEvaluator {
         this.sandboxed(() => this.guarded({arm: take ? 'else' : 'then', id: ++this.guardIds, kind: 'skipped', line, missing, test: text}, skipped))
       }
 
+      return c
+    }
+
+    if (once) {
+      ;(once === 'then' ? then : otherwise)?.()
       return c
     }
 
