@@ -5,12 +5,17 @@
  * Standard dyno. The pool (-P) decides the shape: prefork runs `concurrency`
  * processes of one thread; threads/gevent/eventlet one process with
  * `concurrency` threads or greenlets; solo one of each. `celery beat` is one
- * process with one connection.
+ * process with one connection. `worker -B` starts beat beside the pool as one more process
+ * (celery/beat.py EmbeddedService → _Process), which holds a connection when its scheduler
+ * reads the schedule from the database (django-celery-beat's DatabaseScheduler).
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Extra} from '../../model/process.js'
+import type {PyModule} from './values.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, fromDefault, fromFlag, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import {asString} from './evaluate.js'
 import {entryFiles} from './app-pools.js'
 import {settingsModule} from './django.js'
 import {pyCandidate} from './candidate.js'
@@ -23,6 +28,48 @@ import {isCelery} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
 const REF = 'https://docs.celeryq.dev/en/stable/userguide/configuration.html#worker-concurrency'
+// `-B, --beat`, `--scheduler` (celery/bin/worker.py); worker/components.py Beat.create → beat.EmbeddedService,
+// a separate process unless threaded; beat_scheduler defaults to celery.beat:PersistentScheduler (a shelve file).
+const EMBEDDED_BEAT = 'https://github.com/celery/celery/blob/main/celery/beat.py'
+const BEAT_SCHEDULER = 'https://docs.celeryq.dev/en/stable/userguide/configuration.html#beat-scheduler'
+const DB_SCHEDULER = 'https://django-celery-beat.readthedocs.io/en/latest/'
+
+/** `-B`, `--beat`, or -B among other flag-only letters (`-BE`). */
+const embedsBeat = (args: readonly string[]): boolean => args.some((a) => a === '--beat' || /^-[BEDO]*B[BEDO]*$/.test(a))
+
+/**
+ * The beat `worker -B` embeds: one process, holding one connection when its scheduler is a
+ * DatabaseScheduler (named by --scheduler, CELERY_BEAT_SCHEDULER in the Django settings, or
+ * anywhere in the app's Celery and settings modules, e.g. `app.conf.beat_scheduler = …`).
+ */
+function embeddedBeat(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined): Extra {
+  const flag = findFlag(args, ['--scheduler'])
+  const setting = settings?.names.get('CELERY_BEAT_SCHEDULER')
+  let named: {scheduler: string; source: Source} | undefined
+  if (flag) named = {scheduler: flag.value, source: fromFlag(flag.written)}
+  else if (setting) {
+    // A string, or a class imported into the settings (`CELERY_BEAT_SCHEDULER = RedBeatScheduler`): its name as written.
+    const written = texts(setting.file)?.split('\n')[setting.line - 1]?.split('=').slice(1).join('=').trim()
+    named = {scheduler: asString(setting) ?? written ?? 'a value conncalc cannot read', source: fromFile(setting.file, setting.line)}
+  }
+  else {
+    for (const m of modules) {
+      const lines = texts(m.file)?.split('\n') ?? []
+      const i = lines.findIndex((l) => /DatabaseScheduler/.test(l) && !/^\s*#/.test(l))
+      if (i !== -1) {
+        named = {scheduler: 'DatabaseScheduler', source: fromFile(m.file, i + 1)}
+        break
+      }
+    }
+  }
+
+  const reason = 'celery beat embedded by -B (a process beside the pool)'
+  const beat = fromDefault('worker -B runs celery beat as one more process (EmbeddedService)', EMBEDDED_BEAT)
+  if (!named) return {count: sourced(0, beat, [fromDefault('no beat scheduler set: celery.beat:PersistentScheduler keeps the schedule in a local shelve file, no database connection', BEAT_SCHEDULER)]), kind: 'celery-beat', reason}
+  if (/DatabaseScheduler/.test(named.scheduler)) return {count: sourced(1, named.source, [beat, fromDefault(`${named.scheduler}: the schedule is read from the database over one connection`, DB_SCHEDULER)]), kind: 'celery-beat', reason}
+  if (/PersistentScheduler|redbeat/i.test(named.scheduler)) return {count: sourced(0, named.source, [beat, fromDefault(`${named.scheduler} keeps the schedule outside PostgreSQL (a shelve file, Redis)`, BEAT_SCHEDULER)]), kind: 'celery-beat', reason}
+  return {count: sourced(1, named.source, [beat, assumed(`conncalc does not know the beat scheduler ${named.scheduler}; one database connection assumed`)]), kind: 'celery-beat', reason}
+}
 
 function nprocDefault(ctx: AnalyzerContext): Sourced<number> {
   const n = ctx.dyno?.nproc
@@ -63,7 +110,8 @@ export const celery: ServerAnalyzer = {
 
     // CELERY_WORKER_CONCURRENCY in Django settings (namespace="CELERY"), read from the settings module if the app has one.
     const settingsC: Candidate = {diagnostics: []}
-    const module = settingsModule(project, await project.walk([...entries, 'manage.py']), ctx.env)
+    const walked = await project.walk([...entries, 'manage.py'])
+    const module = settingsModule(project, walked, ctx.env)
     const settingsFile = module ? project.resolve(module) : undefined
     const settings = settingsFile ? await project.load(settingsFile) : undefined
     const fromSettings = settings?.names.get('CELERY_WORKER_CONCURRENCY')
@@ -97,7 +145,10 @@ export const celery: ServerAnalyzer = {
       threads = one('each prefork child runs one task at a time')
     }
 
-    return pythonAnalysis({ctx, diagnostics, entries, greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
+    const analysis = await pythonAnalysis({ctx, diagnostics, entries, greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
+    if (!embedsBeat(args)) return analysis
+    const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text)
+    return {...analysis, extrasPerDyno: [...(analysis.extrasPerDyno ?? []), beat]}
   },
   id: 'celery',
   matches: isCelery,
