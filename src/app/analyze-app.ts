@@ -185,8 +185,8 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
 
   // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts).
   const {ctx, others, scriptNotes} = await whatRuns(entry.command, typeCtx, diagnostics)
-  const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, versions, diagnostics)
-  for (const other of others) extrasPerDyno.push(await besideExtra(other, versions, diagnostics))
+  const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
+  for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
   if (scriptNotes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...scriptNotes]}
 
   // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
@@ -317,7 +317,7 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
   const toCtx = (p: ScriptProcess): ScriptCtx => ({
     background: p.background,
     copies: 1,
-    ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin, ...(p.unknownWhy ? {unknownWhy: p.unknownWhy} : {})},
+    ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin, versions: bundleVersions(ctx.files, p.cwd, ctx.versions), ...(p.unknownWhy ? {unknownWhy: p.unknownWhy} : {})},
     cwd: p.cwd,
     notes: [...p.chain, ...p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`))],
     ...(p.startedBy ? {startedBy: p.startedBy} : {}),
@@ -376,7 +376,7 @@ async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagn
     const base = p.assignments.length > 0 ? ctx.env.with(layer(from, p.assignments)) : ctx.env
     const split = splitCommand(p.command, base, p.origin)
     const env = split.assignments.length > 0 ? base.with(layer(from, split.assignments)) : base
-    const inner: AnalyzerContext = {...ctx, command: split.command, env, files: withinDir(ctx.files, p.cwd), origin: p.origin}
+    const inner: AnalyzerContext = {...ctx, command: split.command, env, files: withinDir(ctx.files, p.cwd), origin: p.origin, versions: bundleVersions(ctx.files, p.cwd, ctx.versions)}
     const note = launch.note
     const nested = await runningProcesses(p.command, inner, diagnostics, depth + 1)
     const found = nested && nested.length > 0 ? nested : [{background: false, copies: 1, ctx: nested ? {...inner, unknownWhy: 'it starts no command that stays up'} : inner, notes: []}]
@@ -384,6 +384,25 @@ async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagn
   }
 
   return out
+}
+
+/**
+ * The gem versions a command sees from the folder it runs in: Bundler looks for the Gemfile
+ * from the working directory up (Bundler::SharedHelpers#find_gemfile, `search_up`), and the
+ * lock file sits beside it. So `cd backend && bundle exec sidekiq` runs backend/Gemfile.lock's
+ * Sidekiq, not the root's; a Gemfile with no lock beside it leaves the versions unknown.
+ */
+function bundleVersions(files: FileReader, cwd: string | undefined, outer: Record<string, string>): Record<string, string> {
+  const parts = (cwd ?? '').split('/').filter((x) => x !== '' && x !== '.')
+  if (parts.includes('..')) return outer
+  for (let i = parts.length; i > 0; i--) {
+    const dir = withinDir(files, parts.slice(0, i).join('/'))
+    const lock = dir.read('Gemfile.lock')
+    if (lock) return parseGemfileLock(lock.text)
+    if (dir.exists('Gemfile')) return {}
+  }
+
+  return outer
 }
 
 interface ScriptCtx {
