@@ -79,6 +79,30 @@ describe('evaluateRubySnippet', () => {
     expect(c.diagnostics[0].message).toContain('hands this config to code conncalc cannot read')
   })
 
+  it('does not take `self` inside a method or class body for the config (an initializer defining a controller method)', async () => {
+    // Inside `def`, `class` and `module` bodies `self` is that object, not the config file's: danbooru's
+    // config/initializers/good_job.rb defines `def authorize_user; authorize(self, …) end` in an on_load block.
+    const src = [
+      'GoodJob.preserve_job_records = true',
+      'ActiveSupport.on_load(:good_job_application_controller) do',
+      '  def authorize_user',
+      '    authorize(self, :can_view_good_job_dashboard?)',
+      '  end',
+      'end',
+      'class Helper',
+      '  register(self)',
+      'end',
+      'module Hooks',
+      '  class << self',
+      '    def install = Registry.add(self)',
+      '  end',
+      'end',
+      'Setup.apply(self)',
+    ].join('\n')
+    const c = await evaluateRubyConfig(file(src), envOf({}), 'production')
+    expect(c.diagnostics).toMatchObject([{code: 'unknown-config-value', line: 15}])
+  })
+
   it('leaves method calls it does not know as unknown, naming the code', async () => {
     const v = await value('Concurrent.physical_processor_count')
     expect(v).toMatchObject({kind: 'unknown', line: 1})

@@ -1206,11 +1206,15 @@ export async function evaluateRubyConfig(
 /**
  * Calls that hand the config object itself to other code (`GovukPuma.configure_rails(self)`,
  * as every GOV.UK app's config/puma.rb does): whatever that code sets is invisible here.
+ * Inside a `def`, `class`, `module` or `class << x` body `self` is that method's receiver or
+ * that class, not the config (an initializer defining a controller method that calls
+ * `authorize(self, …)`): those bodies are not searched.
  */
 function delegations(parsed: ParsedRuby, file: string): Diagnostic[] {
   const P = parsed.prism
   const out: Diagnostic[] = []
   const visit = (node: RubyNode): void => {
+    if (node instanceof P.DefNode || node instanceof P.ClassNode || node instanceof P.ModuleNode || node instanceof P.SingletonClassNode) return
     if (node instanceof P.CallNode && (node.arguments_?.arguments_ ?? []).some((a) => a instanceof P.SelfNode)) {
       const text = parsed.textOf(node).replaceAll(/\s+/g, ' ')
       out.push({
