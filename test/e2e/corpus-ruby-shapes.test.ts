@@ -17,4 +17,20 @@ describe('Ruby shapes from the real-app corpus', () => {
     // web: Puma 6.4.2, workers 2 (puma.rb:6) × min(pool 10, threads 5) = 10.
     expect(r.type('web')).toMatchObject({connections: 10, processesPerDyno: 2, threadsPerProcess: 5, versions: {puma: '6.4.2'}})
   })
+
+  it('establish_connection with a class method of the model (`def self.database_url`, `class << self`): its value is read', () => {
+    // danbooru's PoolVersion: `establish_connection database_url` with
+    // `def self.database_url = ENV["ARCHIVE_DATABASE_URL"] || ENV["DATABASE_URL"]`.
+    // Without ARCHIVE_DATABASE_URL it is the platform's DATABASE_URL: a second pool on the primary server,
+    // its size unknown (5 assumed). Puma single mode, threads 4: min(4, primary pool 4) + min(4, 5) = 8.
+    // AuditRecord: `class << self; def audit_url = ENV.fetch("AUDIT_DATABASE_URL", "postgres://audit.internal…?pool=2")`:
+    // another server, pool 2, not counted against this one.
+    const r = plan('rails-model-class-method-url', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 8, databases: ['primary', 'ArchiveRecord'], processesPerDyno: 1, threadsPerProcess: 4})
+    expect(r.type('web').otherServerPools).toMatchObject([{database: 'AuditRecord', pool: 2, server: 'host=audit.internal:5432'}])
+    // ARCHIVE_DATABASE_URL set: the archive pool (3) is on that server, and the web counts its primary pool only: 4.
+    const apart = plan('rails-model-class-method-url', ['--scale', 'web=1', '--env', 'ARCHIVE_DATABASE_URL=postgres://archive.internal:5432/archive?pool=3'])
+    expect(apart.type('web')).toMatchObject({connections: 4, databases: ['primary']})
+    expect(apart.type('web').otherServerPools).toMatchObject([{database: 'ArchiveRecord', pool: 3, server: 'ARCHIVE_DATABASE_URL'}, {database: 'AuditRecord', pool: 2}])
+  })
 })

@@ -254,6 +254,10 @@ const hashKey = (v: RubyValue): string | undefined => (typeof v === 'string' ? v
 class Evaluator {
   /** Classes whose body is being walked, innermost last. */
   private readonly classes: string[] = []
+  /** Their one-expression class methods (`def self.database_url = ENV[…]`), innermost last. */
+  private readonly classMethods: Map<string, RubyNode>[] = []
+  /** Class methods being evaluated: a method that calls itself is unknown, not a loop. */
+  private readonly inMethod = new Set<string>()
 
   constructor(
     private readonly parsed: ParsedRuby,
@@ -355,10 +359,12 @@ class Evaluator {
     if (node instanceof P.RescueModifierNode) return this.statement(node.expression, conditional)
     if (node instanceof P.ClassNode) {
       this.classes.push(this.parsed.textOf(node.constantPath).replace(/^::/, ''))
+      this.classMethods.push(this.classMethodsOf(node.body))
       try {
         return this.body(node.body, conditional)
       } finally {
         this.classes.pop()
+        this.classMethods.pop()
       }
     }
 
@@ -374,6 +380,44 @@ class Evaluator {
     }
 
     return []
+  }
+
+  /**
+   * A class body's methods on the class itself that take no arguments and return one expression:
+   * `def self.database_url; ENV["ARCHIVE_DATABASE_URL"] || ENV["DATABASE_URL"]; end`, the same
+   * inside `class << self`. A call to one from the class body (`establish_connection database_url`)
+   * is that expression's value; longer methods stay unknown.
+   */
+  private classMethodsOf(body: RubyNode | null | undefined): Map<string, RubyNode> {
+    const P = this.P
+    const out = new Map<string, RubyNode>()
+    const statements = (n: RubyNode | null | undefined): readonly RubyNode[] => (n instanceof P.StatementsNode ? n.body : n ? [n] : [])
+    const take = (d: RubyNode, onSelf: boolean): void => {
+      if (!(d instanceof P.DefNode) || d.parameters || (onSelf ? !(d.receiver instanceof P.SelfNode) : d.receiver)) return
+      const only = statements(d.body)
+      if (only.length === 1) out.set(d.name, only[0])
+    }
+
+    for (const n of statements(body)) {
+      if (n instanceof P.SingletonClassNode && n.expression instanceof P.SelfNode) for (const d of statements(n.body)) take(d, false)
+      else take(n, true)
+    }
+
+    return out
+  }
+
+  /** The value of a class method of the class being walked (classMethodsOf), or undefined when it is not one. */
+  private classMethodValue(node: CallNode): EvalValue | undefined {
+    const body = this.classMethods.at(-1)?.get(node.name)
+    if (!body) return undefined
+    if (this.inMethod.has(node.name)) return this.unknown(node, `\`${node.name}\` calls itself`)
+    this.inMethod.add(node.name)
+    try {
+      const v = this.ev(body)
+      return v.kind === 'known' ? {...v, line: this.line(node)} : v
+    } finally {
+      this.inMethod.delete(node.name)
+    }
   }
 
   /**
@@ -816,6 +860,12 @@ class Evaluator {
       args.length === 0
     ) {
       return this.known(node, this.opts.appEnv === name.slice(0, -1))
+    }
+
+    // `database_url` / `self.database_url` in a class body that defines it (classMethodsOf).
+    if ((!receiver || receiver instanceof P.SelfNode) && args.length === 0 && kwargs.size === 0 && !node.block) {
+      const v = this.classMethodValue(node)
+      if (v) return v
     }
 
     if (!receiver) {
