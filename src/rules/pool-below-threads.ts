@@ -13,10 +13,12 @@ const threadNoun: Record<string, string> = {
 }
 
 /** The change that gives the pool room, in the terms of the app's own stack. */
-function fixFor(language: string, f: {db: string; needed: number; onTop: number; threads: number; type: string; where?: string}): string {
+function fixFor(language: string, f: {db: string; needed: number; onTop: number; sequel?: boolean; threads: number; type: string; where?: string}): string {
   const at = f.where ? ` at ${f.where}` : ''
   switch (language) {
     case 'ruby': {
+      // Sequel's default pool (languages/ruby/sequel.ts): the option goes where the app connects, there is no database.yml.
+      if (f.sequel && !f.where) return `pass max_connections: ${f.needed} where ${f.type}'s app connects Sequel (Sequel.connect(url, max_connections: ${f.needed}), or hanami-model's adapter :sql, url, max_connections: ${f.needed})`
       // A pool set by Ruby code (an initializer, a fork hook) is raised where the code sets it; database.yml's would be overridden.
       if (f.where && !f.where.startsWith('config/database.yml')) return `raise the pool${f.db} that ${f.where} sets for ${f.type} to at least ${f.needed}${f.onTop > 0 ? ` (threads + ${f.onTop})` : ''}`
       return f.onTop > 0
@@ -63,13 +65,15 @@ export const rule: Rule = {
         const noun = threadNoun[p.server] ?? `${p.server} threads`
         const db = p.model.pools.length > 1 ? ` of database "${entry.database}"` : ''
         const mine = extras.filter((x) => x.allPools || (x.database ?? primary) === entry.database)
+        // Sequel's default pool (languages/ruby/sequel.ts) times out with its own error.
+        const sequel = src.kind === 'default' && src.what.startsWith('Sequel ')
         const what = onTop > 0 ? `${noun} (${p.threadsPerProcess}) + ${mine.map((x) => `${x.count.value} for ${x.reason}`).join(' + ')} = ${needed}` : `${noun} (${p.threadsPerProcess})`
         out.push({
           code: 'pool-below-threads',
           file: src.kind === 'file' ? src.file : undefined,
-          fix: fixFor(p.language, {db, needed, onTop, type: p.name, threads: p.threadsPerProcess, where: src.kind === 'file' ? `${src.file}:${src.line}` : undefined}),
+          fix: fixFor(p.language, {db, needed, onTop, sequel, type: p.name, threads: p.threadsPerProcess, where: src.kind === 'file' ? `${src.file}:${src.line}` : undefined}),
           line: src.kind === 'file' ? src.line : undefined,
-          message: `pool${db} (${pool}) is below ${what} for ${p.name}: threads will wait for a connection and fail with "could not obtain a connection from the pool within 5.000 seconds"`,
+          message: `pool${db} (${pool}) is below ${what} for ${p.name}: threads will wait for a connection and fail with ${sequel ? 'Sequel::PoolTimeout after 5 seconds (pool_timeout)' : '"could not obtain a connection from the pool within 5.000 seconds"'}`,
           processType: p.name,
           severity: 'warning',
         })

@@ -33,4 +33,26 @@ describe('Ruby shapes from the real-app corpus', () => {
     expect(apart.type('web')).toMatchObject({connections: 4, databases: ['primary']})
     expect(apart.type('web').otherServerPools).toMatchObject([{database: 'ArchiveRecord', pool: 3, server: 'ARCHIVE_DATABASE_URL'}, {database: 'AuditRecord', pool: 2}])
   })
+
+  it('Sequel without ActiveRecord (Hanami 1 through hanami-model): the pool is Sequel\'s max_connections, default 4', () => {
+    // Gemfile.lock has sequel 4.48.0 and no activerecord; config/environment.rb passes no max_connections, so
+    // Sequel::ThreadedConnectionPool's `Integer(opts[:max_connections] || 4)` = 4 (lib/sequel/connection_pool/threaded.rb).
+    // web: puma -t 5:5, single mode: min(4, 5) = 4; worker: sidekiq -c 7: min(4, 7) = 4 (not ActiveRecord's 5).
+    const r = plan('hanami-sequel', ['--scale', 'web=1,worker=1'])
+    expect(r.type('web')).toMatchObject({connections: 4, poolPerProcess: 4, processesPerDyno: 1, threadsPerProcess: 5})
+    expect(r.type('worker')).toMatchObject({connections: 4, poolPerProcess: 4, threadsPerProcess: 7})
+    expect(r.type('web').sources['pool.primary'].source).toMatchObject({kind: 'default', what: 'Sequel 4.48.0 default max_connections (the app passes none)'})
+    const below = r.diagnostics.find((d) => d.code === 'pool-below-threads' && d.processType === 'worker')!
+    expect(below.message).toContain('Sequel::PoolTimeout')
+    expect(below.fix).toContain('max_connections: 7')
+  })
+
+  it('Sequel.connect(url, max_connections: Integer(ENV.fetch("DB_POOL", 6))) in a Roda app sets the pool', () => {
+    // db/connection.rb:4: 6. Puma workers 2, threads 8: 2 × min(6, 8) = 12, plus the preloading master's
+    // connection (Sequel 5 tests the connection in Sequel.connect, and nothing disconnects before fork): 13.
+    const r = plan('roda-sequel', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 13, poolPerProcess: 6, processesPerDyno: 2, threadsPerProcess: 8})
+    expect(r.type('web').sources['pool.primary'].source).toMatchObject({file: 'db/connection.rb', kind: 'file', line: 4})
+    expect(plan('roda-sequel', ['--scale', 'web=1', '--env', 'DB_POOL=3']).type('web')).toMatchObject({connectionsPerDyno: 7, poolPerProcess: 3})
+  })
 })

@@ -32,6 +32,7 @@ import {type DslCall, type EvalValue, isHash, isSymbol} from './evaluate.js'
 import {analyzeModelPools, queryPool} from './model-pools.js'
 import {rubyProcessFacts, type RubyFacts} from './process-facts.js'
 import {loadRubyConfig, rubyServerFacts} from './ruby-server.js'
+import {analyzeSequelPool, usesSequelOnly} from './sequel.js'
 import {append} from '../../util/arrays.js'
 
 const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations/hash_config.rb'
@@ -173,6 +174,8 @@ function childHookCalls(analysis: ServerAnalysis): {calls: DslCall[]; file: stri
  * what Ruby code sets, if it does, and the pools other model classes open.
  */
 export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: ServerAnalysis): Promise<DatabaseYmlAnalysis> {
+  // No ActiveRecord in the bundle, Sequel instead (Roda, Sinatra, Hanami 1): the pool is Sequel's.
+  if (usesSequelOnly(ctx.versions)) return analyzeSequelPool(ctx)
   const capsules = (analysis.facts as {capsules?: unknown[]} | undefined)?.capsules
   const facts: RubyFacts = rubyProcessFacts(ctx, analysis.server === 'sidekiq' && (capsules?.length ?? 0) === 0 ? analysis.threadsPerProcess : undefined)
   const yml = await primaryFromCode(ctx, analysis, facts)
