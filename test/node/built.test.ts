@@ -33,6 +33,24 @@ describe('builtSource', () => {
     expect(builtSource(one, scripts({build: 'tsc --project tsconfig.build.json'}), 'build/main.js')?.file).toBe('src/main.ts')
   })
 
+  it('swc SRC -d OUT: --strip-leading-paths writes OUT/x.js for SRC/x.ts; without it @swc/cli keeps SRC/ in the path', () => {
+    // argos-ci's apps/backend: `swc src -d dist --strip-leading-paths` → dist/processes/proc/web.js is src/processes/proc/web.ts.
+    const files = memoryFiles({'src/processes/proc/web.ts': ''})
+    const strip = scripts({build: 'rm -rf dist && swc src -d dist --strip-leading-paths'})
+    expect(builtSource(files, strip, 'dist/processes/proc/web.js')).toMatchObject({file: 'src/processes/proc/web.ts', how: {what: expect.stringContaining('built at deploy by `swc src … -d dist` (package.json:2)')}})
+    // @swc/cli ≥ 0.3 without the flag: dist/src/processes/proc/web.js (getDest keeps the leading src/).
+    const keep = scripts({build: 'swc src -d dist'})
+    expect(builtSource(files, keep, 'dist/src/processes/proc/web.js')?.file).toBe('src/processes/proc/web.ts')
+    // @swc/cli 0.2 stripped it: dist/processes/proc/web.js still maps back.
+    expect(builtSource(files, keep, 'dist/processes/proc/web.js')?.file).toBe('src/processes/proc/web.ts')
+  })
+
+  it('tsc: a declaration file in `include` does not move rootDir (kutt: ["global.d.ts", "server"] → rootDir server)', () => {
+    const files = memoryFiles({'server/server.ts': '', 'tsconfig.json': '{"compilerOptions": {"outDir": "production-server"}, "include": ["global.d.ts", "server"]}'})
+    // Only server/**/*.ts are emitted, so their common folder server/ is rootDir: production-server/server.js ← server/server.ts.
+    expect(builtSource(files, scripts({build: 'rimraf production-server && tsc --project tsconfig.json'}), 'production-server/server.js')).toMatchObject({file: 'server/server.ts', how: {what: expect.stringContaining('outDir production-server/ mirrors server/')}})
+  })
+
   it('no build script names it: the usual layout, said as such; nothing found: undefined', () => {
     const files = memoryFiles({'src/server.ts': ''})
     expect(builtSource(files, scripts({}), 'dist/server.js')).toMatchObject({file: 'src/server.ts', how: {what: expect.stringContaining('the source the usual layout gives')}})

@@ -3,7 +3,8 @@
  * repo), read from how the app builds it:
  *
  * - Babel: a script `babel server -d ./dist` (or `--out-dir`) compiles each file of the source
- *   folder to the same path under the out folder (babel-cli, "Compile Directories");
+ *   folder to the same path under the out folder (babel-cli, "Compile Directories"); swc the same
+ *   (`swc src -d dist --strip-leading-paths`; without that flag @swc/cli ≥ 0.3 writes dist/src/…);
  * - TypeScript: `tsc` (or `tsc -p tsconfig.server.json`, `-b`) writes every input file to
  *   `outDir` at its path under `rootDir` — the longest common folder of the inputs when rootDir
  *   is not set (TypeScript's outDir and rootDir docs); `extends` is followed for both.
@@ -31,6 +32,7 @@ export interface BuildScripts {
 
 const BABEL = 'https://babeljs.io/docs/babel-cli#compile-directories'
 const TSC = 'https://www.typescriptlang.org/tsconfig/#outDir'
+const SWC = 'https://swc.rs/docs/usage/cli#--strip-leading-paths'
 const EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']
 const MAX_EXTENDS = 4
 
@@ -58,10 +60,15 @@ const commands = (script: string): string[][] => script.split(/&&|\|\||;/).map((
 /** The word index of a program in a command (`npx babel`, `node_modules/.bin/tsc`), or -1. */
 const programAt = (words: string[], name: string): number => words.findIndex((w) => w === name || w.endsWith(`/${name}`))
 
-function fromBabel(files: FileReader, scripts: BuildScripts, file: string): BuiltFrom | undefined {
+/**
+ * `babel SRC -d OUT` and `swc SRC -d OUT`: each file of SRC is written to the same path under OUT.
+ * swc (@swc/cli ≥ 0.3) keeps SRC's own folder in the output path (dist/src/x.js) unless
+ * `--strip-leading-paths` is given; a file not found that way is tried without it, as @swc/cli 0.2 wrote it (swc-project/cli#283).
+ */
+function fromCompiler(files: FileReader, scripts: BuildScripts, file: string, program: 'babel' | 'swc'): BuiltFrom | undefined {
   for (const [name, script] of Object.entries(scripts.scripts)) {
     for (const words of commands(script)) {
-      const at = programAt(words, 'babel')
+      const at = programAt(words, program)
       if (at < 0) continue
       const args = words.slice(at + 1)
       const d = args.findIndex((w) => w === '-d' || w === '--out-dir' || w.startsWith('--out-dir='))
@@ -69,10 +76,14 @@ function fromBabel(files: FileReader, scripts: BuildScripts, file: string): Buil
       const out = args[d].startsWith('--out-dir=') ? args[d].slice('--out-dir='.length) : args[d + 1]
       const rest = out === undefined ? undefined : under(file, out)
       if (rest === undefined) continue
-      const sources = args.slice(0, args.findIndex((w) => w.startsWith('-')) === -1 ? args.length : args.findIndex((w) => w.startsWith('-')))
+      const flag = args.findIndex((w) => w.startsWith('-'))
+      const sources = args.slice(0, flag === -1 ? args.length : flag)
+      const strip = program === 'babel' || args.includes('--strip-leading-paths')
       for (const src of sources) {
-        const found = sourceFile(files, joinPath(clean(src), rest))
-        if (found) return {file: found, how: fromDefault(`${file} is built at deploy by \`babel ${src} … -d ${out}\` (${scripts.path}:${scripts.lineOf(['scripts', name])}), which compiles ${clean(src)}/ to ${clean(out)}/: conncalc read its source ${found}`, BABEL)}
+        // swc without --strip-leading-paths: dist/src/x.js comes from src/x.ts.
+        const kept = !strip && rest.startsWith(`${clean(src)}/`) ? sourceFile(files, rest) : undefined
+        const found = kept ?? sourceFile(files, joinPath(clean(src), rest))
+        if (found) return {file: found, how: fromDefault(`${file} is built at deploy by \`${program} ${src} … -d ${out}\` (${scripts.path}:${scripts.lineOf(['scripts', name])}), which compiles ${clean(src)}/ to ${clean(out)}/: conncalc read its source ${found}`, program === 'babel' ? BABEL : SWC)}
       }
     }
   }
@@ -108,11 +119,12 @@ function readTsconfig(files: FileReader, path: string, depth = 0): TsOptions | u
   return {config: path, ...(include ? {include} : {}), ...(outDir === undefined ? {} : {outDir}), ...(rootDir === undefined ? {} : {rootDir})}
 }
 
-/** rootDir when it is not set: the inputs' longest common folder, taken from `include` (its literal leading folders), else the config's folder. */
+/** rootDir when it is not set: the non-declaration inputs' longest common folder, taken from `include` (its literal leading folders), else the config's folder. */
 function rootDirs(ts: TsOptions): string[] {
   if (ts.rootDir !== undefined) return [ts.rootDir]
   const here = dirOf(ts.config)
-  const heads = (ts.include ?? []).map((p) => p.split('/').filter((s) => !/[*?{]/.test(s) && !/\.[cm]?[jt]sx?$/.test(s)))
+  // Declaration files (`global.d.ts`) are not emitted and do not count: rootDir is the common folder of the non-declaration inputs.
+  const heads = (ts.include ?? []).filter((p) => !/\.d\.[cm]?ts$/.test(p)).map((p) => p.split('/').filter((s) => !/[*?{]/.test(s) && !/\.[cm]?[jt]sx?$/.test(s)))
   if (heads.length === 0) return [here]
   const common: string[] = []
   for (let i = 0; heads.every((h) => h[i] !== undefined && h[i] === heads[0][i]); i++) common.push(heads[0][i])
@@ -164,5 +176,5 @@ function fromLayout(files: FileReader, file: string): BuiltFrom | undefined {
 
 /** The source of `file` (not in the app) from the package's build scripts and tsconfig, else the usual layout. */
 export function builtSource(files: FileReader, scripts: BuildScripts | undefined, file: string): BuiltFrom | undefined {
-  return (scripts ? (fromBabel(files, scripts, file) ?? fromTsc(files, scripts, file)) : fromTsc(files, {lineOf: () => 1, path: 'package.json', scripts: {}}, file)) ?? fromLayout(files, file)
+  return (scripts ? (fromCompiler(files, scripts, file, 'babel') ?? fromCompiler(files, scripts, file, 'swc') ?? fromTsc(files, scripts, file)) : fromTsc(files, {lineOf: () => 1, path: 'package.json', scripts: {}}, file)) ?? fromLayout(files, file)
 }

@@ -28,6 +28,8 @@ export interface NodeEntry {
 
 const RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'nodemon', 'node-dev', 'babel-node'])
 const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--title', '--max-old-space-size'])
+// nodemon's options that take a value (doc/cli/options.txt): `--watch app` names a folder to watch, not the script.
+const NODEMON_VALUE_FLAGS = new Set(['-w', '--watch', '-e', '--ext', '-i', '--ignore', '-d', '--delay', '-s', '--signal', '--config', '--cwd', '-H', '--polling-interval', '-x', '--exec'])
 
 function scriptName(argv: string[]): string | undefined {
   const prog = programName(argv[0])
@@ -46,12 +48,12 @@ function scriptName(argv: string[]): string | undefined {
   return undefined
 }
 
-function firstFile(args: string[]): string | undefined {
+function firstFile(args: string[], valueFlags: Set<string> = NODE_VALUE_FLAGS): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
     if (a === '--') continue
     if (a.startsWith('-')) {
-      if (NODE_VALUE_FLAGS.has(a)) i++
+      if (valueFlags.has(a)) i++
       continue
     }
 
@@ -103,6 +105,20 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
   if (prog === 'pm2-runtime' || prog === 'pm2') {
     const args = argv.slice(prog === 'pm2' || argv[1] === 'start' ? 2 : 1)
     return {chain: [], file: firstFile(args.filter((a, i) => !(['-i', '--instances'].includes(args[i - 1] ?? '')))), instances: findFlag(args, ['-i', '--instances'])}
+  }
+
+  if (prog === 'nodemon') {
+    // `nodemon --exec "node -r newrelic index.ts" [script]`: nodemon runs the exec command with the
+    // script (if any) appended (nodemon's README, "Running non-node scripts"), so that command is what runs.
+    const args = argv.slice(1)
+    const x = args.findIndex((a) => a === '--exec' || a === '-x')
+    if (x >= 0 && args[x + 1] !== undefined && depth <= 5) {
+      const exec = splitCommand(args[x + 1], ctx.env, {file: ctx.origin?.file ?? 'Procfile', line: ctx.origin?.line ?? 1}).command.argv
+      const script = firstFile(args.filter((_, i) => i !== x && i !== x + 1), NODEMON_VALUE_FLAGS)
+      return nodeEntry(ctx, pkg, script === undefined ? exec : [...exec, script], depth + 1)
+    }
+
+    return {chain: [], file: firstFile(args, NODEMON_VALUE_FLAGS)}
   }
 
   if (RUNNERS.has(prog)) return {chain: [], file: firstFile(argv.slice(1))}

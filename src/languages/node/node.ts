@@ -23,7 +23,7 @@ import {isNode} from '../common/matchers.js'
 import {envCandidate, programName} from '../common/setting.js'
 import {NODE_PROGRAMS} from './programs.js'
 import {append} from '../../util/arrays.js'
-import {filesUnder} from '../../model/files.js'
+import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
 
 /**
  * Where apps started by a framework CLI (next start, strapi start) create their
@@ -32,6 +32,7 @@ import {filesUnder} from '../../model/files.js'
 const CLIENT_MODULES = ['payload.config', 'src/payload.config', 'lib/prisma', 'lib/db', 'src/lib/prisma', 'src/lib/db', 'src/server/db', 'src/db', 'db', 'app/lib/db', 'app/db.server', 'server/db', 'api/src/lib/db']
   .flatMap((b) => ['.ts', '.js', '.mjs'].map((e) => b + e))
 const THRONG = 'https://github.com/hunterloftis/throng#readme'
+const NODE_RESOLUTION = 'https://nodejs.org/api/modules.html#loading-from-node_modules-folders'
 
 /**
  * The files a framework's server loads the app's code from (its routes, middleware, server
@@ -206,38 +207,69 @@ async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg
 
 export const node: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
-    const {diagnostics: pkgDiags, pkg} = readPackageJson(ctx.files)
-    const diagnostics: Diagnostic[] = [...pkgDiags]
-    const found = nodeEntry(ctx, pkg)
-    const project = new NodeProject(ctx)
-    const withChain = (procs: Sourced<number>): Sourced<number> => (found.chain.length > 0 ? {...procs, via: [...(procs.via ?? []), ...found.chain]} : procs)
-    if (found.file && isEcosystemFile(found.file) && ctx.files.exists(found.file)) {
-      const pm2 = await pm2Apps(project, ctx.files, found.file)
-      append(diagnostics, pm2.diagnostics)
-      if (pm2.apps.length > 0) {
-        const a = await ecosystemAnalysis(ctx, project, pkg, found.file, pm2, diagnostics)
-        append(diagnostics, project.diagnostics)
-        return {...a, processesPerDyno: withChain(a.processesPerDyno)}
+    const root = readPackageJson(ctx.files)
+    const rootFound = nodeEntry(ctx, root.pkg)
+    // `node apps/backend/dist/web.js`: a file inside a package of its own is run with that package's
+    // dependencies (Node resolves `require('knex')` from the file's folder upwards) and built by its scripts.
+    const file = rootFound.file
+    const own = file ? ownPackageDir(ctx.files, file) : undefined
+    if (file && own !== undefined) {
+      const files = withinDir(ctx.files, own)
+      const inner = readPackageJson(files)
+      if (inner.pkg) {
+        const chain = [...rootFound.chain, fromDefault(`${file} lies in the package ${own}/ (${inner.pkg.path}): its dependencies and build scripts are the ones that apply`, NODE_RESOLUTION)]
+        return analyzeFrom({...ctx, files}, inner, {...rootFound, chain, file: file.slice(own.length + 1)})
       }
     }
 
-    const entries = entriesOf(ctx, found, pkg, diagnostics, true)
-    const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
-    const procs = processes(ctx, got.modules, found.instances, diagnostics)
-    append(diagnostics, cpuCountWarning(ctx, procs, 'Node worker processes', 'set the worker count from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
-    append(diagnostics, project.diagnostics)
-    return {
-      diagnostics,
-      eventLoop: true,
-      extrasPerProcess: got.extras,
-      language: 'node',
-      otherServerPools: got.otherServerPools,
-      pools: got.pools,
-      processesPerDyno: withChain(procs),
-      server: found.framework ?? 'node',
-      threadsPerProcess: got.threads,
-    }
+    return analyzeFrom(ctx, root, rootFound)
   },
   id: 'node',
   matches: isNode,
+}
+
+/** The deepest folder below the app root, on the way to `file`, that has a package.json of its own. */
+function ownPackageDir(files: FileReader, file: string): string | undefined {
+  const parts = file.split('/').slice(0, -1)
+  if (parts.some((p) => p === '..' || p === '' || p === 'node_modules' || p.includes('$'))) return undefined
+  for (let n = parts.length; n > 0; n--) {
+    const dir = parts.slice(0, n).join('/')
+    if (files.exists(`${dir}/package.json`)) return dir
+  }
+
+  return undefined
+}
+
+/** A process run from `found` with the package.json `read` (the app's, or the package the entry file lies in). */
+async function analyzeFrom(ctx: AnalyzerContext, read: {diagnostics: Diagnostic[]; pkg?: PackageJson}, found: NodeEntry): Promise<ServerAnalysis> {
+  const pkg = read.pkg
+  const diagnostics: Diagnostic[] = [...read.diagnostics]
+  const project = new NodeProject(ctx)
+  const withChain = (procs: Sourced<number>): Sourced<number> => (found.chain.length > 0 ? {...procs, via: [...(procs.via ?? []), ...found.chain]} : procs)
+  if (found.file && isEcosystemFile(found.file) && ctx.files.exists(found.file)) {
+    const pm2 = await pm2Apps(project, ctx.files, found.file)
+    append(diagnostics, pm2.diagnostics)
+    if (pm2.apps.length > 0) {
+      const a = await ecosystemAnalysis(ctx, project, pkg, found.file, pm2, diagnostics)
+      append(diagnostics, project.diagnostics)
+      return {...a, processesPerDyno: withChain(a.processesPerDyno)}
+    }
+  }
+
+  const entries = entriesOf(ctx, found, pkg, diagnostics, true)
+  const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
+  const procs = processes(ctx, got.modules, found.instances, diagnostics)
+  append(diagnostics, cpuCountWarning(ctx, procs, 'Node worker processes', 'set the worker count from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
+  append(diagnostics, project.diagnostics)
+  return {
+    diagnostics,
+    eventLoop: true,
+    extrasPerProcess: got.extras,
+    language: 'node',
+    otherServerPools: got.otherServerPools,
+    pools: got.pools,
+    processesPerDyno: withChain(procs),
+    server: found.framework ?? 'node',
+    threadsPerProcess: got.threads,
+  }
 }
