@@ -265,7 +265,9 @@ export function renderExplain(report: Report, width?: number): string[] {
     const inPool = inPoolDemand(m)
     const outside = outsideExtras(m)
     const pools = m.pools.length === 0
-      ? `${p.threadsPerProcess} (${m.eventLoop ? 'one connection' : 'one per thread'}, no pool known)`
+      ? p.threadsPerProcess === 0
+        ? '0 (no PostgreSQL connection)'
+        : `${p.threadsPerProcess} (${m.eventLoop ? 'one connection' : 'one per thread'}, no pool known)`
       : m.pools
           .map((e) => {
             const used = `min(${e.pool.value}, ${p.threadsPerProcess}${inPool.get(e.database) ? ` + ${inPool.get(e.database)}` : ''})`

@@ -13,7 +13,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
 import {readPackageJson} from './package-json.js'
-import {nodePools} from './pools.js'
+import {NOT_POSTGRES, nodePools} from './pools.js'
 import {isEcosystemFile, type Pm2Apps, pm2Apps} from './pm2.js'
 import {NodeProject} from './project.js'
 import {pyCandidate} from '../python/candidate.js'
@@ -133,10 +133,14 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   }
 
   const total = pools.pools.reduce((a, p) => a + p.pool.value, 0)
+  // Every database the code opens is another kind (a Prisma schema whose provider is sqlite): no PostgreSQL connection at all.
+  const elsewhere = pools.pools.length === 0 && pools.otherServerPools.length > 0 && pools.otherServerPools.every((p) => p.server.endsWith(NOT_POSTGRES))
   const threads =
     pools.pools.length > 0
       ? sourced(total, fromDefault("Node's event loop can have every pooled connection checked out at once", 'https://node-postgres.com/apis/pool'), derivedFrom(pools.pools.map((p) => p.pool)))
-      : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
+      : elsewhere
+        ? sourced(0, pools.otherServerPools[0].pool.via?.find((v) => v.kind === 'file') ?? pools.otherServerPools[0].pool.source, [fromDefault(`the only database this process opens is not PostgreSQL (${pools.otherServerPools.map((p) => p.server).join('; ')}): it holds no connection on the plan`, 'https://www.prisma.io/docs/orm/prisma-schema/overview/data-sources')])
+        : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
   return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads}
 }
 
@@ -265,7 +269,8 @@ async function analyzeFrom(ctx: AnalyzerContext, read: {diagnostics: Diagnostic[
     diagnostics,
     eventLoop: true,
     extrasPerProcess: got.extras,
-    language: 'node',
+    // 'none' with 0 threads: no PostgreSQL connection by this finding (app/analyze-app.ts keeps the 0).
+    language: got.threads.value === 0 ? 'none' : 'node',
     otherServerPools: got.otherServerPools,
     pools: got.pools,
     processesPerDyno: withChain(procs),

@@ -194,6 +194,47 @@ function prismaLimit(ctx: AnalyzerContext, url: {source: Source; value: string} 
   ])
 }
 
+/** A server key for a database that is not PostgreSQL at all: listed, never counted on the plan. */
+export const NOT_POSTGRES = 'not PostgreSQL'
+
+const PRISMA_SCHEMA = 'https://www.prisma.io/docs/orm/prisma-schema/overview/location'
+
+/**
+ * The provider of the Prisma schema's datasource (`provider = "sqlite"`), where Prisma looks for the
+ * schema: package.json `prisma.schema` (a file or a folder), else schema.prisma, prisma/schema.prisma,
+ * or the files of prisma/schema/. Undefined when there is no schema or it names no provider.
+ */
+export function prismaProvider(ctx: AnalyzerContext): {provider: string; source: Source} | undefined {
+  let configured: string | undefined
+  try {
+    const data = JSON.parse(ctx.files.read('package.json')?.text ?? '{}') as {prisma?: {schema?: unknown}}
+    if (typeof data.prisma?.schema === 'string') configured = data.prisma.schema.replace(/^\.\//, '')
+  } catch {
+    // package.json's own reader reports it
+  }
+
+  const candidates = configured ? [configured, ...ctx.files.list(configured).filter((f) => f.endsWith('.prisma')).map((f) => `${configured}/${f}`)] : ['schema.prisma', 'prisma/schema.prisma', ...ctx.files.list('prisma/schema').filter((f) => f.endsWith('.prisma')).map((f) => `prisma/schema/${f}`)]
+  for (const path of candidates) {
+    const file = ctx.files.read(path)
+    if (!file) continue
+    const text = file.text.replaceAll(/\/\/.*$/gm, '')
+    const block = /\bdatasource\s+\w+\s*\{([^}]*)\}/.exec(text)
+    const m = block ? /\bprovider\s*=\s*"([^"]+)"/.exec(block[1]) : null
+    if (!block || !m) continue
+    const line = text.slice(0, block.index + block[0].indexOf(m[0])).split('\n').length
+    return {provider: m[1], source: fromFile(file.path, line)}
+  }
+
+  return undefined
+}
+
+/** The server a Prisma client connects to: DATABASE_URL, or — when the schema's provider is not PostgreSQL — none on the plan. */
+function prismaServer(ctx: AnalyzerContext): {server: string; via: Source[]} {
+  const p = prismaProvider(ctx)
+  if (!p || /^postgres(ql)?$/.test(p.provider)) return {server: PRIMARY, via: []}
+  return {server: `${p.provider} database (Prisma datasource), ${NOT_POSTGRES}`, via: [p.source, fromDefault(`the Prisma schema's datasource provider is ${p.provider}: the client connects there, not to PostgreSQL`, PRISMA_SCHEMA)]}
+}
+
 function typeormPool(opts: EvalValue | undefined, origin: Source, diagnostics: Diagnostic[]): Sourced<number> {
   const extra = option(entry(opts, 'extra'), ['max'], sourced(10, origin, [fromDefault("TypeORM passes poolSize to pg's Pool max (default 10)", REF.typeorm)]), 'TypeORM extra.max', diagnostics)
   return option(opts, ['poolSize'], extra, 'TypeORM poolSize', diagnostics)
@@ -351,7 +392,9 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         const urlValue = entry(entry(entry(opts, 'datasources'), 'db'), 'url') ?? entry(opts, 'datasourceUrl')
         const env = ctx.env.get('DATABASE_URL')
         const url = asString(urlValue) !== undefined && urlValue?.kind === 'known' ? {source: urlValue.via[0] ?? fromFile(m.file, urlValue.line), value: asString(urlValue)!} : env ? {source: env.source, value: env.value} : undefined
-        add('prisma', m.file, c, prismaLimit(ctx, url, origin))
+        const where = prismaServer(ctx)
+        const limit = prismaLimit(ctx, url, origin)
+        add('prisma', m.file, c, where.via.length > 0 ? {...limit, via: [...(limit.via ?? []), ...where.via]} : limit, where.server)
       } else if (c.isNew && /^pg-boss(\.default|\.PgBoss)?$/.test(c.callee)) {
         // new PgBoss(url) / new PgBoss({connectionString, max}); `db:` brings the app's own connection (counted where it is made).
         if (entry(opts, 'db')) continue
@@ -479,7 +522,8 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
     } else {
       const env = ctx.env.get('DATABASE_URL')
       const limit = prismaLimit(ctx, env ? {source: env.source, value: env.value} : undefined, line('@prisma/client'))
-      out.push({database: 'prisma', pool: {...limit, via: [...(limit.via ?? []), why('prisma')]}, server: 'DATABASE_URL'})
+      const where = prismaServer(ctx)
+      out.push({database: 'prisma', pool: {...limit, via: [...(limit.via ?? []), why('prisma'), ...where.via]}, server: where.server})
     }
 
     return out
@@ -546,6 +590,6 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
     }
   }
 
-  if (pkg) append(pools, fromDependencies(ctx, pkg, found.libs))
+  if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   return {diagnostics, extras: listenExtras(modules), otherServerPools, pools}
 }

@@ -1,0 +1,29 @@
+/**
+ * A Prisma schema whose datasource is not PostgreSQL (fixture node-prisma-sqlite, the shape of a
+ * Next.js app deployed with `provider = "sqlite"`): Prisma Client connects to the schema's
+ * datasource (https://www.prisma.io/docs/orm/prisma-schema/overview/data-sources), so its
+ * connections are not on the PostgreSQL plan. They are listed as not counted; a process whose only
+ * database is that one holds 0 PostgreSQL connections — not Prisma's CPU-based default of 17.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+describe('Prisma datasource provider', () => {
+  const r = planJson(procfileOf('node-prisma-sqlite'), ['--plan', 'standard-0', '--scale', 'web=1,worker=1,api=1'])
+
+  it('next start and a worker that only use the sqlite Prisma client hold no PostgreSQL connection', () => {
+    for (const type of ['web', 'worker']) {
+      expect(r.type(type)).toMatchObject({connections: 0, connectionsPerProcess: 0, threadsPerProcess: 0})
+      expect(r.type(type).otherServerPools).toEqual([expect.objectContaining({database: 'prisma lib/prisma.js:3', server: 'sqlite database (Prisma datasource), not PostgreSQL'})])
+      // The 0 names the schema line that says so.
+      expect(r.type(type).sources.threadsPerProcess).toMatchObject({source: {file: 'prisma/schema.prisma', kind: 'file', line: 7}, value: 0})
+    }
+  })
+
+  it('a process with a pg Pool as well counts only the pool: max 4, 1 process → 4', () => {
+    expect(r.type('api')).toMatchObject({connections: 4, poolPerProcess: 4, threadsPerProcess: 4})
+    expect(r.type('api').otherServerPools).toHaveLength(1)
+    expect(r.total).toBe(4)
+  })
+})
