@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {go} from '../../src/languages/go/go.js'
+import {binaryName, go} from '../../src/languages/go/go.js'
 import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced, fromFlag, sourced} from '../../src/model/source.js'
@@ -94,6 +94,21 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(open.pools).toEqual([])
     expect(open.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'main.go', line: 9}))
     expect(describeSourced(open.threadsPerProcess)).toContain('bounded only by the requests in flight')
+  })
+
+  it('a module path with a major-version suffix builds its root as the element before it (miniflux.app/v2 → miniflux.app)', async () => {
+    // cmd/go names a binary after its import path's last element, skipping a /vN suffix (cmd/go testdata
+    // mod_build_versioned: `go build rsc.io/fortune/v2` writes fortune, not v2).
+    expect(binaryName('miniflux.app/v2')).toBe('miniflux.app')
+    expect(binaryName('github.com/acme/api/v12')).toBe('api')
+    expect(binaryName('github.com/acme/v1')).toBe('v1')
+    expect(binaryName('github.com/acme/ledger')).toBe('ledger')
+    const mod = 'module feeds.app/v2\n\ngo 1.23\n\nrequire github.com/lib/pq v1.10.9\n'
+    const main = ['package main', 'import (', '\t"database/sql"', '\t"os"', '\t_ "github.com/lib/pq"', ')', 'func main() {', '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))', '\tdb.SetMaxOpenConns(7)', '}'].join('\n')
+    const a = await run('feeds.app', {'go.mod': mod, 'main.go': main})
+    // Procfile `web: feeds.app` is the module root's package: SetMaxOpenConns(7) → 7, with no "matches no package" warning.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql main.go:8', 7]])
+    expect(a.diagnostics.map((d) => d.message).join('\n')).not.toContain('matches no package')
   })
 
   it('a field of a variable whose struct type is known is that struct\'s, never another struct\'s tagged field of the same name', async () => {

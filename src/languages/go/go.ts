@@ -64,14 +64,25 @@ function modulePath(ctx: AnalyzerContext): string | undefined {
  * and `api` are the module root when the module's path ends in `api`, else `cmd/api` or
  * `api`. Anything else is said: the module root is read, which may not be the binary's package.
  */
+/**
+ * The name `go install` gives a package's binary: its import path's last element, or the one
+ * before when that is a major-version suffix (`miniflux.app/v2` builds `miniflux.app`;
+ * cmd/go/internal/load/pkg.go, DefaultExecName).
+ */
+export function binaryName(importPath: string): string {
+  const parts = importPath.split('/')
+  const last = parts.at(-1) ?? ''
+  return /^v[2-9]\d*$|^v1\d+$/.test(last) && parts.length > 1 ? parts.at(-2)! : last
+}
+
 function packageDirs(ctx: AnalyzerContext, module: string | undefined): {dirs: string[]; diagnostics: Diagnostic[]} {
   const name = (ctx.command.argv[0] ?? '').replace(/^(\.\/)?bin\//, '')
   const hasGo = (d: string): boolean => ctx.files.list(d).some((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
   if (!name || name.includes('/')) return {diagnostics: [], dirs: ['']}
-  if (module && module.split('/').pop() === name && hasGo('')) return {diagnostics: [], dirs: ['']}
+  if (module && binaryName(module) === name && hasGo('')) return {diagnostics: [], dirs: ['']}
   const named = [`cmd/${name}`, name].filter((d) => hasGo(d))
   if (named.length > 0) return {diagnostics: [], dirs: named}
-  const what = module ? `the module is ${module} (its root builds \`${module.split('/').pop()}\`)` : 'go.mod names no module'
+  const what = module ? `the module is ${module} (its root builds \`${binaryName(module)}\`)` : 'go.mod names no module'
   return {
     diagnostics: [
       {
