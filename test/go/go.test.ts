@@ -96,6 +96,21 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(describeSourced(open.threadsPerProcess)).toContain('bounded only by the requests in flight')
   })
 
+  it('joeshaw/envdecode: `env:"KEY,default=N"` in a nested anonymous struct fills the field (fider\'s env.Config.Database.MaxOpenConns)', async () => {
+    const mod = 'module github.com/acme/board\n\ngo 1.22\n\nrequire (\n\tgithub.com/joeshaw/envdecode v0.0.0-20200121155833-099f1fc765bd\n\tgithub.com/lib/pq v1.10.9\n)\n'
+    const env = ['package env', '', 'import "github.com/joeshaw/envdecode"', '', 'type config struct {', '\tDatabase struct {', '\t\tURL          string `env:"DATABASE_URL,required"`', '\t\tMaxOpenConns int    `env:"DATABASE_MAX_OPEN_CONNS,default=4,strict"`', '\t}', '}', '', 'var Config config', '', 'func init() {', '\t_ = envdecode.Decode(&Config)', '}'].join('\n')
+    const db = ['package dbx', '', 'import (', '\t"database/sql"', '', '\t"github.com/acme/board/app/env"', '\t_ "github.com/lib/pq"', ')', '', 'func Open() *sql.DB {', '\tconn, _ := sql.Open("postgres", env.Config.Database.URL)', '\tconn.SetMaxOpenConns(env.Config.Database.MaxOpenConns)', '\treturn conn', '}'].join('\n')
+    const main = ['package main', '', 'import "github.com/acme/board/app/dbx"', '', 'func main() {', '\tdbx.Open()', '}'].join('\n')
+    const files = {'app/dbx/dbx.go': db, 'app/env/env.go': env, 'go.mod': mod, 'main.go': main}
+    // Unset: the tag's default=4 → 4 connections per process, citing the tag's line.
+    const a = await run('bin/board', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql app/dbx/dbx.go:11', 4]])
+    expect(describeSourced(a.pools![0].pool)).toContain("envdecode fills config.Database.MaxOpenConns from its `env` tag's `default=` when DATABASE_MAX_OPEN_CONNS is unset")
+    // Set: the variable wins.
+    const b = await run('bin/board', files, {DATABASE_MAX_OPEN_CONNS: '9'})
+    expect(b.pools?.map((p) => p.pool.value)).toEqual([9])
+  })
+
   it('a module path with a major-version suffix builds its root as the element before it (miniflux.app/v2 → miniflux.app)', async () => {
     // cmd/go names a binary after its import path's last element, skipping a /vN suffix (cmd/go testdata
     // mod_build_versioned: `go build rsc.io/fortune/v2` writes fortune, not v2).

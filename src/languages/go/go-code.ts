@@ -31,6 +31,8 @@ const FLAG_REF = 'https://pkg.go.dev/flag#Int'
 const ENVCONFIG_REF = 'https://github.com/kelseyhightower/envconfig/blob/master/envconfig.go'
 // env.go: the `env` tag names the variable (Options.Prefix before it), `envDefault` is used when it is unset.
 const CAARLOS_ENV_REF = 'https://github.com/caarlos0/env/blob/main/env.go'
+// envdecode.go: the env tag's first part names the variable; `default=` is used when it is unset or empty.
+const ENVDECODE_REF = 'https://github.com/joeshaw/envdecode/blob/master/envdecode.go'
 
 /** A struct field filled from the env by its tags. */
 interface TaggedField {
@@ -38,7 +40,7 @@ interface TaggedField {
   key?: string
   default?: string
   file: string
-  lib: 'caarlos0/env' | 'envconfig'
+  lib: 'caarlos0/env' | 'envconfig' | 'envdecode'
   line: number
   name: string
   splitWords: boolean
@@ -51,7 +53,7 @@ interface TaggedField {
  */
 export class TaggedFields {
   readonly byName = new Map<string, TaggedField[]>()
-  readonly prefixes = {'caarlos0/env': new Set<string>(), envconfig: new Set<string>()}
+  readonly prefixes = {'caarlos0/env': new Set<string>(), envconfig: new Set<string>(), envdecode: new Set<string>()}
 
   add(f: TaggedField): void {
     this.byName.set(f.name, [...(this.byName.get(f.name) ?? []), f])
@@ -82,27 +84,39 @@ function tagValues(raw: string): Map<string, string> {
   return out
 }
 
-/** `type Config struct { MaxConns int \`envconfig:"DB_MAX_CONNS" default:"20"\` }` fields. */
+/** `type Config struct { MaxConns int \`envconfig:"DB_MAX_CONNS" default:"20"\` }` fields, and those of its nested anonymous structs (`Database struct { … }`). */
 function collectTagged(root: TsNode, path: string, into: TaggedFields): void {
+  const fields = (list: TsNode | null | undefined, struct: string): void => {
+    for (const field of list?.namedChildren ?? []) {
+      if (field?.type !== 'field_declaration') continue
+      const type = field.childForFieldName('type')
+      // `Database struct { MaxOpenConns int \`env:"…"\` }`: the nested struct's fields are filled the same way.
+      if (type?.type === 'struct_type') {
+        for (const id of field.childrenForFieldName('name')) if (id) fields(type.namedChildren.find((c) => c?.type === 'field_declaration_list'), `${struct}.${id.text}`)
+        continue
+      }
+
+      const tag = field.childForFieldName('tag')?.text
+      if (!tag) continue
+      const tags = tagValues(tag.slice(1, -1))
+      const envOptions = (tags.get('env') ?? '').split(',').slice(1)
+      // joeshaw/envdecode writes the default inside the env tag (`env:"KEY,default=4,strict"`); caarlos0/env has no such option.
+      const decodeDefault = envOptions.find((o) => o.startsWith('default='))
+      const lib = decodeDefault !== undefined ? 'envdecode' : tags.has('env') || tags.has('envDefault') ? 'caarlos0/env' : tags.has('envconfig') || tags.has('default') ? 'envconfig' : undefined
+      if (!lib) continue
+      const key = lib === 'envconfig' ? tags.get('envconfig') : tags.get('env')?.split(',')[0]
+      const dflt = lib === 'envconfig' ? tags.get('default') : lib === 'envdecode' ? decodeDefault!.slice('default='.length) : tags.get('envDefault')
+      for (const id of field.childrenForFieldName('name')) {
+        if (id) into.add({...(key ? {key} : {}), ...(dflt === undefined ? {} : {default: dflt}), file: path, lib, line: line(field), name: id.text, splitWords: tags.get('split_words') === 'true', struct})
+      }
+    }
+  }
+
   const stack: TsNode[] = [root]
   while (stack.length > 0) {
     const n = stack.pop()!
     if (n.type === 'type_spec' && n.childForFieldName('type')?.type === 'struct_type') {
-      const struct = n.childForFieldName('name')?.text ?? ''
-      const list = n.childForFieldName('type')?.namedChildren.find((c) => c?.type === 'field_declaration_list')
-      for (const field of list?.namedChildren ?? []) {
-        if (field?.type !== 'field_declaration') continue
-        const tag = field.childForFieldName('tag')?.text
-        if (!tag) continue
-        const tags = tagValues(tag.slice(1, -1))
-        const lib = tags.has('env') || tags.has('envDefault') ? 'caarlos0/env' : tags.has('envconfig') || tags.has('default') ? 'envconfig' : undefined
-        if (!lib) continue
-        const key = lib === 'envconfig' ? tags.get('envconfig') : tags.get('env')?.split(',')[0]
-        const dflt = lib === 'envconfig' ? tags.get('default') : tags.get('envDefault')
-        for (const id of field.childrenForFieldName('name')) {
-          if (id) into.add({...(key ? {key} : {}), ...(dflt === undefined ? {} : {default: dflt}), file: path, lib, line: line(field), name: id.text, splitWords: tags.get('split_words') === 'true', struct})
-        }
-      }
+      fields(n.childForFieldName('type')?.namedChildren.find((c) => c?.type === 'field_declaration_list'), n.childForFieldName('name')?.text ?? '')
     }
 
     stack.push(...n.namedChildren.filter((c): c is TsNode => Boolean(c)))
@@ -285,9 +299,10 @@ class GoFile {
       return /^\s*-?\d+\s*$/.test(e.value) ? this.known(n, Number(e.value), [e.source, where]) : this.unknown(n, `${key}=${JSON.stringify(e.value)} is not an integer (${tagged.struct}.${tagged.name})`)
     }
 
-    const ref = tagged.lib === 'envconfig' ? ENVCONFIG_REF : CAARLOS_ENV_REF
+    const ref = tagged.lib === 'envconfig' ? ENVCONFIG_REF : tagged.lib === 'envdecode' ? ENVDECODE_REF : CAARLOS_ENV_REF
     if (tagged.default !== undefined && /^-?\d+$/.test(tagged.default.trim())) {
-      return this.known(n, Number(tagged.default), [where, fromDefault(`${tagged.lib} fills ${tagged.struct}.${tagged.name} from its \`${tagged.lib === 'envconfig' ? 'default' : 'envDefault'}\` tag when ${keys.join(' and ')} ${keys.length === 1 ? 'is' : 'are'} unset`, ref)])
+      const tagName = tagged.lib === 'envconfig' ? '`default` tag' : tagged.lib === 'envdecode' ? '`env` tag\'s `default=`' : '`envDefault` tag'
+      return this.known(n, Number(tagged.default), [where, fromDefault(`${tagged.lib} fills ${tagged.struct}.${tagged.name} from its ${tagName} when ${keys.join(' and ')} ${keys.length === 1 ? 'is' : 'are'} unset`, ref)])
     }
 
     // No value and no default: the field stays Go's zero value, which the app's own code then decides on.
