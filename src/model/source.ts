@@ -23,15 +23,61 @@ export interface Sourced<T> {
 }
 
 export function sourced<T>(value: T, source: Source, via?: Source[]): Sourced<T> {
-  return via && via.length > 0 ? {source, value, via} : {source, value}
+  if (via && via.length > 0) return {source, value, via}
+  // A shared source with a number, boolean or string: one shared value too (see shared below).
+  const byValue = sharedValues.get(source)
+  if (!byValue || (value !== null && typeof value === 'object')) return {source, value}
+  let found = byValue.get(value) as Sourced<T> | undefined
+  if (!found) byValue.set(value, (found = Object.freeze({source, value})))
+  return found
+}
+
+/**
+ * What an analyzer says in the same words for every process type (a framework's default, an
+ * assumption such as "Puma version unknown") is one frozen object shared by every value that cites
+ * it, and so is a sourced number, boolean or string on it: a 100,000-type Procfile kept 100,000
+ * equal copies of each alive, and collecting them was a third of its run. Frozen, so code that
+ * tried to change a shared value in place would throw rather than change every type's; values are
+ * changed by making a new one (`{...v, via: […]}`). At most SHARED_MAX per kind: wording that
+ * differs per type (`web is not in --scale …`) stops being kept once that many are.
+ */
+const SHARED_MAX = 4096
+const sharedValues = new WeakMap<Source, Map<unknown, Sourced<unknown>>>()
+const sharedDefaults = new Map<string, Map<string, Source>>()
+const sharedAssumed = new Map<string, Source>()
+let sharedDefaultCount = 0
+
+function share(source: Source): Source {
+  Object.freeze(source)
+  sharedValues.set(source, new Map())
+  return source
 }
 
 export const fromFlag = (flag: string): Source => ({flag, kind: 'flag'})
 export const fromEnv = (name: string, from: string): Source => ({from, kind: 'env', name})
 export const fromFile = (file: string, line: number): Source => ({file, kind: 'file', line})
-export const fromDefault = (what: string, ref: string): Source => ({kind: 'default', ref, what})
+export function fromDefault(what: string, ref: string): Source {
+  let byWhat = sharedDefaults.get(ref)
+  const found = byWhat?.get(what)
+  if (found) return found
+  if (sharedDefaultCount >= SHARED_MAX) return {kind: 'default', ref, what}
+  if (!byWhat) sharedDefaults.set(ref, (byWhat = new Map()))
+  const source = share({kind: 'default', ref, what})
+  byWhat.set(what, source)
+  sharedDefaultCount++
+  return source
+}
+
 export const fromPlan = (table: string, plan: string): Source => ({kind: 'plan', plan, table})
-export const assumed = (why: string): Source => ({kind: 'assumed', why})
+export function assumed(why: string): Source {
+  const found = sharedAssumed.get(why)
+  if (found) return found
+  if (sharedAssumed.size >= SHARED_MAX) return {kind: 'assumed', why}
+  const source = share({kind: 'assumed', why})
+  sharedAssumed.set(why, source)
+  return source
+}
+
 export const fromLive = (what: string, database: string): Source => ({database, kind: 'live', what})
 export const fromHeroku = (app: string, what: string): Source => ({app, kind: 'heroku', what})
 

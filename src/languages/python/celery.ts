@@ -119,7 +119,7 @@ export const celery: ServerAnalyzer = {
 
     // Click's auto_envvar_prefix="CELERY" should make CELERY_WORKER_CONCURRENCY work as an env var: UNCONFIRMED.
     const envC = envCandidate(ctx.env, ['CELERY_WORKER_CONCURRENCY'], 'Celery concurrency')
-    if (envC.value) envC.value.via = [assumed('Celery reads CELERY_WORKER_CONCURRENCY through click auto_envvar_prefix (unconfirmed)')]
+    if (envC.value) envC.value = {...envC.value, via: [assumed('Celery reads CELERY_WORKER_CONCURRENCY through click auto_envvar_prefix (unconfirmed)')]}
 
     const concurrency = firstOf(
       [flagCandidate(findFlag(args, ['-c', '--concurrency']), 'Celery concurrency'), autoscale(ctx, args), settingC, envC],

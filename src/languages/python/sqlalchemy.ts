@@ -171,8 +171,7 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
     const e = engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics)
     if (e) {
       const versionVia = version ? [version.why, ...(version.at ? [version.at] : [])] : []
-      e.pool.via = [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]
-      pools.push(e)
+      pools.push({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]}})
     }
   }
 
