@@ -12,12 +12,15 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PyModule} from './values.js'
 
-import {assumed, fromDefault, fromFile, sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, fromFlag, sourced} from '../../model/source.js'
+import {CHANNELS_1_RUNWORKER, channelsOnePin} from './channels-one.js'
+import {findFlag, flagCandidate} from '../common/setting.js'
 import {PythonProject} from './modules.js'
 import {manageInvocation, scriptRoot} from './program.js'
 import {pythonAnalysis} from './server.js'
 import {settingsModule} from './django.js'
 import {isDjangoCommand} from '../common/matchers.js'
+import {append} from '../../util/arrays.js'
 
 const REF = 'https://docs.djangoproject.com/en/stable/ref/django-admin/'
 // BaseCommand.run_from_argv → execute → handle(), in the calling (main) thread.
@@ -80,7 +83,14 @@ export const djangoCommand: ServerAnalyzer = {
     })
     const diagnostics: Diagnostic[] = []
     let threads
-    if (file) {
+    const channelsOne = manage.command === 'runworker' && !file ? channelsOnePin(ctx.files) : undefined
+    if (channelsOne) {
+      // Channels 1's runworker: --threads workers (default 1), each on a thread with Django's connection per alias.
+      const flag = flagCandidate(findFlag(manage.args, ['--threads']), 'runworker --threads')
+      append(diagnostics, flag.diagnostics)
+      const what = fromDefault('Channels 1 `runworker` runs the consumers and views on --threads worker threads, default 1', CHANNELS_1_RUNWORKER)
+      threads = flag.value ? sourced(flag.value.value, fromFlag(findFlag(manage.args, ['--threads'])!.written), [what, ...channelsOne]) : sourced(1, what, channelsOne)
+    } else if (file) {
       const read: PyModule[] = await project.walk([file])
       const starts = read.flatMap((m) => m.calls.filter((c) => CONCURRENCY.has(c.callee)).map((c) => ({callee: c.callee, file: m.file, line: c.line})))
       if (starts.length > 0) {
@@ -101,7 +111,7 @@ export const djangoCommand: ServerAnalyzer = {
       entries: manage.script ? [manage.script] : [],
       processes: sourced(1, fromDefault('a Django management command runs in one process', REF)),
       project,
-      server: 'django-command',
+      server: channelsOne ? 'channels-worker' : 'django-command',
       threads,
     })
   },
