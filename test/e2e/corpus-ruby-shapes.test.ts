@@ -22,12 +22,18 @@ describe('Ruby shapes from the real-app corpus', () => {
     // danbooru's PoolVersion: `establish_connection database_url` with
     // `def self.database_url = ENV["ARCHIVE_DATABASE_URL"] || ENV["DATABASE_URL"]`.
     // Without ARCHIVE_DATABASE_URL it is the platform's DATABASE_URL: a second pool on the primary server,
-    // its size unknown (5 assumed). Puma single mode, threads 4: min(4, primary pool 4) + min(4, 5) = 8.
+    // its pool ActiveRecord's default 5 (Heroku's DATABASE_URL has no ?pool=, as for the primary).
+    // Puma single mode, threads 4: min(4, primary pool 4) + min(4, 5) = 8.
     // AuditRecord: `class << self; def audit_url = ENV.fetch("AUDIT_DATABASE_URL", "postgres://audit.internal…?pool=2")`:
     // another server, pool 2, not counted against this one.
     const r = plan('rails-model-class-method-url', ['--scale', 'web=1'])
     expect(r.type('web')).toMatchObject({connections: 8, databases: ['primary', 'ArchiveRecord'], processesPerDyno: 1, threadsPerProcess: 4})
     expect(r.type('web').otherServerPools).toMatchObject([{database: 'AuditRecord', pool: 2, server: 'host=audit.internal:5432'}])
+    expect(r.type('web').sources['pool.ArchiveRecord'].source).toMatchObject({kind: 'default', what: 'ActiveRecord default pool size (the DATABASE_URL the platform sets has no ?pool=)'})
+    expect(r.codes).not.toContain('unknown-config-value')
+    // A DATABASE_URL given with ?pool=3 is read for both: ActiveRecord merges the URL's query over the entry's
+    // `pool: 4` (the primary's pool is 3 too), so min(4, 3) + min(4, 3) = 6.
+    expect(plan('rails-model-class-method-url', ['--scale', 'web=1', '--env', 'DATABASE_URL=postgres://db.internal:5432/app?pool=3']).type('web')).toMatchObject({connections: 6, poolPerProcess: 6})
     // ARCHIVE_DATABASE_URL set: the archive pool (3) is on that server, and the web counts its primary pool only: 4.
     const apart = plan('rails-model-class-method-url', ['--scale', 'web=1', '--env', 'ARCHIVE_DATABASE_URL=postgres://archive.internal:5432/archive?pool=3'])
     expect(apart.type('web')).toMatchObject({connections: 4, databases: ['primary']})

@@ -105,8 +105,11 @@ function ownerOf(c: DslCall): string | undefined {
 }
 
 /** The server a URL connects to: keyed by the env var it is read from, the same as DATABASE_URL's when the hosts match. */
+/** DATABASE_URL read where the platform sets it but its value is not given (presentEnv in the evaluator). */
+const platformDatabaseUrl = (v: EvalValue): boolean => v.kind === 'unknown' && v.truthy === true && v.reason.startsWith(`${PRIMARY_SERVER} `)
+
 function urlServer(ctx: AnalyzerContext, v: EvalValue): string {
-  if (v.kind === 'unknown') return v.truthy && v.reason.startsWith(`${PRIMARY_SERVER} `) ? PRIMARY_SERVER : unknownServer(`its URL cannot be read (${v.reason})`)
+  if (v.kind === 'unknown') return platformDatabaseUrl(v) ? PRIMARY_SERVER : unknownServer(`its URL cannot be read (${v.reason})`)
   if (v.value === null && v.missingEnv) return unknownServer(`${[...new Set(v.missingEnv.map((m) => m.name))].join(', ')} ${v.missingEnv.length === 1 ? 'has' : 'have'} no value`)
   const env = v.via.find((s) => s.kind === 'env')
   if (env?.kind === 'env' && env.name === PRIMARY_SERVER) return PRIMARY_SERVER
@@ -240,7 +243,11 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: RubyFacts, 
       const q = url ? queryPool(url) : {found: false}
       if (typeof poolKey === 'number') pool = sourced(poolKey, at)
       else if (q.value !== undefined) pool = sourced(q.value, at, url?.kind === 'known' ? url.via : [])
-      else if (arg.kind === 'unknown' || q.found || (poolKey !== undefined && typeof poolKey !== 'number')) {
+      else if (url && platformDatabaseUrl(url) && poolKey === undefined) {
+        // The platform's DATABASE_URL, its value not given: as for the primary (database-yml.ts), the URL
+        // Heroku Postgres sets carries no ?pool=, so ActiveRecord's default applies; --env DATABASE_URL=… with one is read.
+        pool = sourced(5, fromDefault('ActiveRecord default pool size (the DATABASE_URL the platform sets has no ?pool=)', HASH_CONFIG), [at])
+      } else if (arg.kind === 'unknown' || q.found || (poolKey !== undefined && typeof poolKey !== 'number')) {
         const why = arg.kind === 'unknown' ? arg.reason : 'its pool is not a number conncalc can read'
         diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `cannot read the pool ${owner}.establish_connection opens (${why}); ActiveRecord's default 5 is assumed`, severity: 'warning'})
         pool = sourced(5, assumed(`${file}:${c.line}: ${owner}'s config cannot be read; ActiveRecord's default pool 5 assumed`), [fromDefault('ActiveRecord default pool size', HASH_CONFIG)])
