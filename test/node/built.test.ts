@@ -7,7 +7,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {builtSource} from '../../src/languages/node/built.js'
-import {readPackageJson, yarnLockVersions} from '../../src/languages/node/package-json.js'
+import {pnpmLockVersions, readPackageJson, yarnLockVersions} from '../../src/languages/node/package-json.js'
 import {memoryFiles, withinDir} from '../../src/model/files.js'
 
 const scripts = (s: Record<string, string>) => ({lineOf: (path: string[]) => Object.keys(s).indexOf(path[1]) + 2, path: 'package.json', scripts: s})
@@ -74,5 +74,49 @@ describe('versions of a workspace package', () => {
     expect(yarnLockVersions(v1)).toEqual({'@prisma/client': '5.22.0', pg: '8.11.3'})
     const berry = '__metadata:\n  version: 8\n\n"pg@npm:^8.7.1":\n  version: 8.12.0\n  resolution: "pg@npm:8.12.0"\n'
     expect(yarnLockVersions(berry)).toEqual({pg: '8.12.0'})
+  })
+
+  it('pnpm-lock.yaml: the importer of the package\'s folder (v9), peer suffixes and workspace links dropped', () => {
+    // The shape of argos-ci's lock file: importers `.` and `apps/backend`, each with {specifier, version}.
+    const v9 = [
+      "lockfileVersion: '9.0'",
+      '',
+      'importers:',
+      '',
+      '  .:',
+      '    devDependencies:',
+      '      knex:',
+      '        specifier: ^2.5.0',
+      '        version: 2.5.1',
+      '',
+      '  apps/backend:',
+      '    dependencies:',
+      "      '@argos/util':",
+      '        specifier: workspace:*',
+      '        version: link:../../packages/util',
+      '      knex:',
+      '        specifier: ^3.1.0',
+      '        version: 3.1.0(pg@8.20.0)',
+      '      pg:',
+      '        specifier: ^8.13.0',
+      '        version: 8.20.0',
+      '    devDependencies:',
+      "      '@prisma/client':",
+      '        specifier: ^6.0.0',
+      '        version: 6.19.0(prisma@6.19.0)',
+      '',
+      'packages:',
+      '',
+      '  knex@3.1.0:',
+      "    resolution: {integrity: sha512-x}",
+    ].join('\n')
+    expect(pnpmLockVersions(v9, 'apps/backend')).toEqual({'@prisma/client': '6.19.0', knex: '3.1.0', pg: '8.20.0'})
+    expect(pnpmLockVersions(v9, '.')).toEqual({knex: '2.5.1'})
+    // Read through readPackageJson from the package's folder: the installed 3.1.0, not the range's floor 3.0.0.
+    const files = memoryFiles({'apps/backend/package.json': JSON.stringify({dependencies: {knex: '^3.0.0', pg: '^8.13.0'}}), 'pnpm-lock.yaml': v9})
+    expect(readPackageJson(withinDir(files, 'apps/backend')).pkg?.versionOf('knex')).toBe('3.1.0')
+    // v5 (no importers in a single package): `name: version` inline, v5's `_peer` suffix dropped.
+    const v5 = "lockfileVersion: 5.4\n\nspecifiers:\n  knex: ^2.4.0\n\ndependencies:\n  knex: 2.4.2_pg@8.11.0\n  pg: 8.11.0\n\npackages:\n\n  /knex/2.4.2_pg@8.11.0:\n    resolution: {integrity: sha512-y}\n"
+    expect(pnpmLockVersions(v5, '.')).toEqual({knex: '2.4.2', pg: '8.11.0'})
   })
 })

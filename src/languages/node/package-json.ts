@@ -1,6 +1,6 @@
 /**
  * package.json (scripts, dependencies) and the installed versions from the
- * lock file (package-lock.json or yarn.lock, the monorepo root's for a workspace
+ * lock file (package-lock.json, yarn.lock or pnpm-lock.yaml, the monorepo root's for a workspace
  * package). Invalid JSON is a diagnostic, never a crash.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -26,8 +26,8 @@ const strings = (v: unknown): Record<string, string> => (isObject(v) ? Object.fr
 /**
  * Installed versions from the lock file of this package's folder, else of the folders above it
  * (a workspace package's lock file is the monorepo root's): npm's package-lock.json (`packages`,
- * the package's own node_modules before the hoisted one) or yarn.lock (v1 and Berry).
- * pnpm-lock.yaml is not read: package.json ranges give a floor.
+ * the package's own node_modules before the hoisted one), yarn.lock (v1 and Berry) or
+ * pnpm-lock.yaml (the package's importer).
  */
 function installedVersions(files: FileReader, pkgPath: string): Record<string, string> {
   const dir = pkgPath.includes('/') ? pkgPath.slice(0, pkgPath.lastIndexOf('/')) : ''
@@ -55,9 +55,62 @@ function installedVersions(files: FileReader, pkgPath: string): Record<string, s
 
     const yarn = files.read(`${prefix}yarn.lock`)
     if (yarn) return yarnLockVersions(yarn.text)
+    const pnpm = files.read(`${prefix}pnpm-lock.yaml`)
+    if (pnpm) return pnpmLockVersions(pnpm.text, own === '' ? '.' : own)
   }
 
   return {}
+}
+
+/**
+ * pnpm-lock.yaml: the versions installed for one importer (`.` or a workspace package's folder).
+ * Lockfile v6–v9 lists `importers: <dir>: dependencies: <name>: {specifier, version}` (a
+ * single-package v6 lockfile the same at the top level); v5 writes `<name>: <version>` inline. Peer
+ * suffixes (`3.1.0(pg@8.20.0)`, v5's `3.1.0_pg@8.20.0`) and workspace links are dropped. Read by
+ * lines, not parsed as YAML: a monorepo's lock file runs to megabytes and only these keys matter.
+ */
+export function pnpmLockVersions(text: string, importer: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split(/\r?\n/)
+  const unquote = (k: string): string => k.trim().replace(/^'(.*)'$|^"(.*)"$/, '$1$2')
+  const version = (v: string): string | undefined => {
+    const clean = unquote(v).replace(/\(.*$/, '').replace(/_.*$/, '')
+    return /^\d+\.\d+/.test(clean) ? clean : undefined
+  }
+
+  const indentOf = (l: string): number => l.length - l.trimStart().length
+  // Where this importer's dependency sections start, and at what indent they are.
+  let base = -1
+  let from = 0
+  const imp = lines.findIndex((l) => l === 'importers:')
+  if (imp >= 0) {
+    const at = lines.findIndex((l, i) => i > imp && indentOf(l) === 2 && unquote(l.slice(0, -1)) === importer && l.endsWith(':'))
+    if (at < 0) return out
+    base = 4
+    from = at + 1
+  } else if (importer === '.') base = 0
+  else return out
+
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i]
+    if (l.trim() === '') continue
+    const ind = indentOf(l)
+    if (ind < base) break
+    if (ind !== base || !/^(dependencies|devDependencies|optionalDependencies):$/.test(l.trim())) continue
+    for (let j = i + 1; j < lines.length && (lines[j].trim() === '' || indentOf(lines[j]) > base); j++) {
+      const e = lines[j]
+      if (indentOf(e) !== base + 2) continue
+      const m = /^\s*(?:'([^']+)'|"([^"]+)"|([^:\s]+)):\s*(.*)$/.exec(e)
+      if (!m) continue
+      const name = m[1] ?? m[2] ?? m[3]
+      // v6+: `      knex:` then `        version: 3.1.0(pg@8.20.0)`; v5: `      knex: 3.1.0_pg@8.20.0`.
+      const next = m[4] === '' ? lines.slice(j + 1, j + 4).find((x) => indentOf(x) === base + 4 && x.trim().startsWith('version:')) : undefined
+      const v = version(m[4] === '' ? (next?.trim().slice('version:'.length) ?? '') : m[4])
+      if (v) out[name] ??= v
+    }
+  }
+
+  return out
 }
 
 /** yarn.lock: each entry's header names the package (`"pg@^8.7.1", pg@^8.11.0:` or `"pg@npm:^8.7.1":`), its `version` line the installed one; the first entry of a name wins. */
