@@ -80,7 +80,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
 
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
-  const detected = detectLanguage(input.files, input.running?.buildpacks)
+  const detected = detectLanguage(input.files, input.running?.buildpacks, entries)
   // app.json `env`: what the app was created with, below the user's layers and above the platform's.
   const appJsonFile = input.files.read('app.json')
   const appJson = appJsonFile ? parseAppJsonEnv(appJsonFile.text, appJsonFile.path) : {diagnostics: [], required: []}

@@ -57,8 +57,56 @@ export interface DetectedLanguage {
   source?: Source
 }
 
-/** `buildpacks`: the app's installed buildpacks (heroku buildpacks -a APP), which decide over app.json and marker files. */
-export function detectLanguage(files: FileReader, buildpacks?: {source: Source; urls: string[]}): DetectedLanguage {
+const MULTI_REF = 'https://github.com/heroku/heroku-buildpack-multi#readme'
+
+/** Programs that say which language's buildpack an app's process needs (the first one found in its command). */
+const PROGRAM_LANGUAGES: [RegExp, Language][] = [
+  [/^(gunicorn|uvicorn|daphne|hypercorn|granian|waitress-serve|uwsgi|celery|rq|dramatiq|huey_consumer|python[0-9.]*|manage\.py|flask|fastapi)$/, 'python'],
+  [/^(puma|unicorn|rails|rackup|thin|passenger|sidekiq|good_job|bundle|rake|falcon|iodine|que|resque)$/, 'ruby'],
+  [/^(node|npm|yarn|pnpm|npx|nodemon|ts-node|tsx|next|nuxt|pm2|pm2-runtime)$/, 'nodejs'],
+  [/^(heroku-php-apache2|heroku-php-nginx|php|php-fpm|artisan)$/, 'php'],
+  [/^(java|mvn|mvnw|gradle|gradlew)$/, 'java'],
+  [/^(mix|elixir)$/, 'elixir'],
+]
+
+/**
+ * The language a process command runs, from the first word that names a known program (after wrappers
+ * and VAR=value), else from the lines of the script it starts (`bin/run.sh`), one level deep, comments left out.
+ */
+function commandLanguage(command: string, files: FileReader, depth = 0): {language: Language; program: string} | undefined {
+  const words = command.split(/[\s;&|()'"]+/).filter(Boolean)
+  for (const word of words) {
+    const program = word.replace(/^.*\//, '')
+    const language = PROGRAM_LANGUAGES.find(([re]) => re.test(program))?.[1]
+    if (language) return {language, program}
+  }
+
+  if (depth > 0) return undefined
+  for (const word of words) {
+    const script = /^[\w./-]+$/.test(word) && word.includes('/') ? files.read(word.replace(/^\.\//, '')) : undefined
+    if (!script) continue
+    const body = script.text.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n')
+    const found = commandLanguage(body, files, depth + 1)
+    if (found) return {language: found.language, program: `${found.program} in ${script.path}`}
+  }
+
+  return undefined
+}
+
+/** A Procfile process, to tell which of several languages' buildpacks the app runs last. */
+export interface ProcessHint {
+  command: string
+  file: string
+  line: number
+  name: string
+}
+
+/**
+ * `buildpacks`: the app's installed buildpacks (heroku buildpacks -a APP), which decide over app.json and marker files.
+ * `processes`: the Procfile's processes; when several languages' files are there and no buildpack is named, the
+ * language the web process (else the first process) runs is taken as the app's: it is the one the app needs last.
+ */
+export function detectLanguage(files: FileReader, buildpacks?: {source: Source; urls: string[]}, processes: readonly ProcessHint[] = []): DetectedLanguage {
   const all = MARKERS.filter(([lang, marks]) => markerOf(files, lang, marks) !== undefined).map(([lang]) => lang)
   const installed = buildpacks?.urls.flatMap((url) => BUILDPACK_NAMES.find(([re]) => re.test(url))?.[1] ?? [])
   if (installed && installed.length > 0) return {all, language: installed.at(-1), source: buildpacks!.source}
@@ -74,6 +122,21 @@ export function detectLanguage(files: FileReader, buildpacks?: {source: Source; 
   if (!language) return {all}
   const marker = markerOf(files, language, MARKERS.find(([l]) => l === language)![1])!
   if (all.length === 1) return {all, language, source: fromDefault(`heroku/${language} buildpack detected from ${marker}`, DETECT_REF)}
+  // Several languages, no buildpack named: Heroku's detection would build the first one only, so an app
+  // whose server is another language's must have its buildpacks set — that language's last ("Node.js for
+  // asset preparation … followed by the native buildpack of your application").
+  const web = processes.find((p) => p.name === 'web') ?? processes[0]
+  const runs = web && commandLanguage(web.command, files)
+  if (runs && runs.language !== language && all.includes(runs.language)) {
+    return {
+      all,
+      language: runs.language,
+      source: assumed(
+        `${all.join(' and ')} files are both there and no buildpacks are named (.buildpacks, app.json); the ${web.name} process runs ${runs.program} (${web.file}:${web.line}), so heroku/${runs.language} is taken as the last buildpack, after the others (${MULTI_REF})`,
+      ),
+    }
+  }
+
   return {
     all,
     language,
