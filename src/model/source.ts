@@ -25,10 +25,18 @@ export interface Sourced<T> {
 export function sourced<T>(value: T, source: Source, via?: Source[]): Sourced<T> {
   if (via && via.length > 0) return {source, value, via}
   // A shared source with a number, boolean or string: one shared value too (see shared below).
-  const byValue = sharedValues.get(source)
-  if (!byValue || (value !== null && typeof value === 'object')) return {source, value}
-  let found = byValue.get(value) as Sourced<T> | undefined
-  if (!found) byValue.set(value, (found = Object.freeze({source, value})))
+  const held = sharedValues.get(source)
+  if (held === undefined || (value !== null && typeof value === 'object')) return {source, value}
+  if (held instanceof Map) {
+    let found = held.get(value) as Sourced<T> | undefined
+    if (!found) held.set(value, (found = Object.freeze({source, value})))
+    return found
+  }
+
+  if (held !== null && held.value === value) return held as Sourced<T>
+  // Most sources carry one value: the first is held alone, a second makes a table.
+  const found = Object.freeze({source, value})
+  sharedValues.set(source, held === null ? found : new Map<unknown, Sourced<unknown>>([[held.value, held], [value, found]]))
   return found
 }
 
@@ -38,18 +46,21 @@ export function sourced<T>(value: T, source: Source, via?: Source[]): Sourced<T>
  * it, and so is a sourced number, boolean or string on it: a 100,000-type Procfile kept 100,000
  * equal copies of each alive, and collecting them was a third of its run. Frozen, so code that
  * tried to change a shared value in place would throw rather than change every type's; values are
- * changed by making a new one (`{...v, via: […]}`). At most SHARED_MAX per kind: wording that
- * differs per type (`web is not in --scale …`) stops being kept once that many are.
+ * changed by making a new one (`{...v, via: […]}`). Wording that differs per type (`web is not in
+ * --scale …`, each type's DYNO) is not worth keeping: at most SHARED_MAX wordings per default's
+ * reference (so one reference whose wordings are all distinct does not stop others' from being
+ * shared), references and assumptions are kept; past that a source is made as before.
  */
-const SHARED_MAX = 4096
-const sharedValues = new WeakMap<Source, Map<unknown, Sourced<unknown>>>()
+const SHARED_MAX = 1024
+const SHARED_ASSUMED_MAX = 4096
+/** Per shared source: none yet (null), its one sourced value, or a table of them by value. */
+const sharedValues = new WeakMap<Source, Map<unknown, Sourced<unknown>> | null | Sourced<unknown>>()
 const sharedDefaults = new Map<string, Map<string, Source>>()
 const sharedAssumed = new Map<string, Source>()
-let sharedDefaultCount = 0
 
 function share(source: Source): Source {
   Object.freeze(source)
-  sharedValues.set(source, new Map())
+  sharedValues.set(source, null)
   return source
 }
 
@@ -60,11 +71,14 @@ export function fromDefault(what: string, ref: string): Source {
   let byWhat = sharedDefaults.get(ref)
   const found = byWhat?.get(what)
   if (found) return found
-  if (sharedDefaultCount >= SHARED_MAX) return {kind: 'default', ref, what}
-  if (!byWhat) sharedDefaults.set(ref, (byWhat = new Map()))
+  if (!byWhat) {
+    if (sharedDefaults.size >= SHARED_MAX) return {kind: 'default', ref, what}
+    sharedDefaults.set(ref, (byWhat = new Map()))
+  }
+
+  if (byWhat.size >= SHARED_MAX) return {kind: 'default', ref, what}
   const source = share({kind: 'default', ref, what})
   byWhat.set(what, source)
-  sharedDefaultCount++
   return source
 }
 
@@ -72,7 +86,7 @@ export const fromPlan = (table: string, plan: string): Source => ({kind: 'plan',
 export function assumed(why: string): Source {
   const found = sharedAssumed.get(why)
   if (found) return found
-  if (sharedAssumed.size >= SHARED_MAX) return {kind: 'assumed', why}
+  if (sharedAssumed.size >= SHARED_ASSUMED_MAX) return {kind: 'assumed', why}
   const source = share({kind: 'assumed', why})
   sharedAssumed.set(why, source)
   return source

@@ -12,6 +12,18 @@ describe('shared sources', () => {
     expect(sourced(5, a)).toBe(sourced(5, a))
     expect(sourced(5, a)).not.toBe(sourced(16, a))
     expect(sourced(16, a)).toEqual({source: a, value: 16})
+    expect(sourced(16, a)).toBe(sourced(16, a))
+    expect(sourced(5, a)).toBe(sourced(5, a))
+  })
+
+  it('wording that differs per type does not stop other defaults from being shared', () => {
+    const early = assumed('Puma version unknown')
+    for (let i = 0; i < 5000; i++) fromDefault(`Heroku sets DYNO in every dyno (t${i}.1 for the first)`, 'dyno-ref')
+    for (let i = 0; i < 5000; i++) assumed(`t${i} is not in --scale or app.json formation; 1 dyno assumed`)
+    expect(fromDefault('ActiveRecord default pool size', 'hash_config')).toBe(fromDefault('ActiveRecord default pool size', 'hash_config'))
+    expect(assumed('Puma version unknown')).toBe(early)
+    // Past the cap a wording is made as before: equal, not shared.
+    expect(fromDefault('Heroku sets DYNO in every dyno (t4999.1 for the first)', 'dyno-ref')).toEqual({kind: 'default', ref: 'dyno-ref', what: 'Heroku sets DYNO in every dyno (t4999.1 for the first)'})
   })
 
   it('a shared value cannot be changed in place (it would change every type that cites it)', () => {
