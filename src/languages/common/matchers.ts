@@ -13,7 +13,7 @@ import type {AnalyzerContext, ParsedCommand} from './types.js'
 
 import {dotnetMarker} from '../../platform/language.js'
 import {NODE_PROGRAMS} from '../node/programs.js'
-import {flaskDevServer, manageCommand, manageFramework, manageInvocation, pythonProgram} from '../python/program.js'
+import {flaskDevServer, manageCommand, manageFramework, manageInvocation, pythonProgram, pythonScript} from '../python/program.js'
 import {readFlag} from './argv.js'
 import {phpWorker} from '../php/php-command.js'
 import {programName} from './setting.js'
@@ -46,6 +46,8 @@ export const isDjangoCommand: Matcher = (cmd, ctx) => {
 
 // Werkzeug's development server: Flask-Script's `manage.py runserver`, `flask run`, `python app.py` calling app.run().
 export const isWerkzeug: Matcher = (cmd, ctx) => flaskDevServer(cmd.argv, ctx.files) !== undefined
+/** `python clock.py`: a script of the app (after every Python server and manage.py). */
+export const isPythonScript: Matcher = (cmd, ctx) => pythonScript(cmd.argv, ctx.files) !== undefined
 
 // Node, JVM, PHP, Go (.NET below).
 export const isNode: Matcher = (cmd) => NODE_PROGRAMS.has(programName(cmd.argv[0]))

@@ -19,31 +19,13 @@ import {PythonProject} from './modules.js'
 import {manageInvocation, scriptRoot} from './program.js'
 import {pythonAnalysis} from './server.js'
 import {settingsModule} from './django.js'
+import {startedThreads} from './started-threads.js'
 import {isDjangoCommand} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
 const REF = 'https://docs.djangoproject.com/en/stable/ref/django-admin/'
 // BaseCommand.run_from_argv → execute → handle(), in the calling (main) thread.
 const HANDLE = 'https://github.com/django/django/blob/main/django/core/management/base.py'
-
-/** Calls that start threads or processes, as import-qualified callees (PyCall.callee). */
-const CONCURRENCY = new Set([
-  '_thread.start_new_thread',
-  'apscheduler.schedulers.background.BackgroundScheduler',
-  'apscheduler.schedulers.blocking.BlockingScheduler',
-  'concurrent.futures.ProcessPoolExecutor',
-  'concurrent.futures.ThreadPoolExecutor',
-  'eventlet.GreenPool',
-  'eventlet.spawn',
-  'gevent.pool.Pool',
-  'gevent.spawn',
-  'multiprocessing.Pool',
-  'multiprocessing.Process',
-  'multiprocessing.pool.Pool',
-  'multiprocessing.pool.ThreadPool',
-  'threading.Thread',
-  'threading.Timer',
-])
 
 /** The file of `manage.py <name>`: `<app>/management/commands/<name>.py` of an INSTALLED_APPS entry in the app. */
 async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: string, script: string | undefined): Promise<string | undefined> {
@@ -92,14 +74,9 @@ export const djangoCommand: ServerAnalyzer = {
       threads = flag.value ? sourced(flag.value.value, fromFlag(findFlag(manage.args, ['--threads'])!.written), [what, ...channelsOne]) : sourced(1, what, channelsOne)
     } else if (file) {
       const read: PyModule[] = await project.walk([file])
-      const starts = read.flatMap((m) => m.calls.filter((c) => CONCURRENCY.has(c.callee)).map((c) => ({callee: c.callee, file: m.file, line: c.line})))
-      if (starts.length > 0) {
-        const where = starts.slice(0, 3).map((s) => `${s.callee} at ${s.file}:${s.line}`).join(', ')
-        diagnostics.push(unknown(`starts threads or processes (${where}${starts.length > 3 ? `, ${starts.length - 3} more` : ''}) whose number and database use conncalc does not count`))
-        threads = sourced(1, assumed(`${file} (or code it imports) starts threads or processes (${where}); one thread using the database is assumed`))
-      } else {
-        threads = sourced(1, fromFile(file, 1), [fromDefault(`Django runs handle() on the main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, HANDLE)])
-      }
+      const found = startedThreads(read, ctx, what)
+      append(diagnostics, found.diagnostics)
+      threads = found.threads ?? sourced(1, fromFile(file, 1), [fromDefault(`Django runs handle() on the main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, HANDLE)])
     } else {
       diagnostics.push(unknown(`is a Django management command conncalc does not find in the app (no <app>/management/commands/${manage.command}.py of INSTALLED_APPS: an installed package's?)`))
       threads = sourced(1, assumed(`conncalc does not know \`${what}\`; one thread using the database is assumed`))

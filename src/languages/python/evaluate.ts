@@ -192,8 +192,23 @@ class Evaluator {
       }
 
       // A try body is what runs when nothing fails (handlers are skipped); a with body always runs.
-      case 'try_statement':
+      case 'try_statement': {
+        await this.block(this.bodyOf(node.childForFieldName('body')), scope)
+        return
+      }
+
       case 'with_statement': {
+        // `with ThreadPoolExecutor(4) as pool:` calls its context expressions first: record them, bind `as name`.
+        const clause = node.namedChildren.find((c) => c?.type === 'with_clause')
+        for (const item of clause?.namedChildren ?? []) {
+          const value = item?.type === 'with_item' ? item.childForFieldName('value') : undefined
+          if (!value) continue
+          const expr = value.type === 'as_pattern' ? value.namedChildren[0] : value
+          const alias = value.type === 'as_pattern' ? value.childForFieldName('alias')?.namedChildren[0] : undefined
+          const v = expr ? await this.expr(expr, scope) : undefined
+          if (v && alias?.type === 'identifier') scope.set(alias.text, v)
+        }
+
         await this.block(this.bodyOf(node.childForFieldName('body')), scope)
         return
       }
@@ -242,6 +257,12 @@ class Evaluator {
       }
 
       case 'decorated_definition': {
+        // A decorator that is a call runs when the definition does (`@sched.scheduled_job("interval", minutes=3)`): record it.
+        for (const d of node.namedChildren) {
+          const e = d?.type === 'decorator' ? d.namedChildren[0] : undefined
+          if (e?.type === 'call') await this.expr(e, scope)
+        }
+
         const def = node.childForFieldName('definition')
         if (def) await this.statement(def, scope)
         return

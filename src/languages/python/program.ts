@@ -124,3 +124,13 @@ export function flaskDevServer(argv: readonly string[], files: FileReader): Flas
   if (!text || !/\.run\s*\(/.test(text)) return undefined
   return /^\s*(?:from|import)\s+flask\b/m.test(text) || declaresFlask(files) ? {kind: 'app-run', script} : undefined
 }
+
+/** `python clock.py` (interpreter options skipped): the app's own script it runs, else undefined. */
+export function pythonScript(argv: readonly string[], files: FileReader): string | undefined {
+  const {args, name} = pythonProgram(argv)
+  if (!/^python(\d(\.\d+)?)?$/.test(name)) return undefined
+  let i = 0
+  while (i < args.length && args[i].startsWith('-')) i += PYTHON_VALUE_OPTIONS.has(args[i]) ? 2 : 1
+  const script = args[i]?.replace(/^\.\//, '')
+  return script?.endsWith('.py') && script !== 'manage.py' && !script.endsWith('/manage.py') && files.exists(script) ? script : undefined
+}

@@ -1,0 +1,39 @@
+/**
+ * `python clock.py`, `python worker.py`: a script of the app that is no server conncalc knows
+ * (a Flask app.run() script is Werkzeug's, manage.py Django's). One process; how many threads
+ * use the database is read from the script and the app modules it imports (started-threads.ts):
+ * none started → 1 (Python runs the script on its main thread); APScheduler's scheduler with its
+ * default executor → its thread pool; anything else that starts threads → unknown-command, where.
+ * Its pools are the app's (SQLAlchemy engines, driver pools, Django settings), as for servers.
+ */
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+import {fromDefault, fromFile, sourced} from '../../model/source.js'
+import {PythonProject} from './modules.js'
+import {pythonScript} from './program.js'
+import {pythonAnalysis} from './server.js'
+import {startedThreads} from './started-threads.js'
+
+const MAIN = 'https://docs.python.org/3/library/threading.html#threading.main_thread'
+
+export const script: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const file = pythonScript(ctx.command.argv, ctx.files)!
+    const root = file.includes('/') ? [file.slice(0, file.lastIndexOf('/'))] : []
+    const project = new PythonProject(ctx, root)
+    const read = await project.walk([file])
+    const found = startedThreads(read, ctx, `python ${file}`)
+    const threads = found.threads ?? sourced(1, fromFile(file, 1), [fromDefault(`Python runs ${file} on its main thread, and no thread, thread pool or process is started in it or the ${read.length - 1} app modules it imports (installed packages are not read)`, MAIN)])
+    return pythonAnalysis({
+      ctx,
+      diagnostics: found.diagnostics,
+      entries: [file],
+      processes: sourced(1, fromDefault(`python ${file} runs in one process`, MAIN)),
+      project,
+      server: 'python-script',
+      threads,
+    })
+  },
+  id: 'python-script',
+  matches: (cmd, ctx) => pythonScript(cmd.argv, ctx.files) !== undefined,
+}

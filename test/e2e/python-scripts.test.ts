@@ -1,0 +1,38 @@
+/**
+ * Plain Python scripts as process types (test/fixtures/python-scripts): one process; threads from
+ * the script and the app modules it imports. db.py: create_engine(pool_size=5, max_overflow=0) → 5.
+ * clock.py: APScheduler BlockingScheduler with its default executor, a thread pool of 10
+ * (apscheduler/executors/pool.py ThreadPoolExecutor(max_workers=10)), 3 jobs (two
+ * @sched.scheduled_job decorators, one add_job), each at most once at a time (max_instances 1):
+ * min(10, 3) = 3 threads, min(pool 5, 3) = 3 connections. worker.py: a loop on the main thread: 1.
+ * jobs/fanout.py: `with ThreadPoolExecutor(max_workers=4)`: threads conncalc does not count, said.
+ * Before, every `python X.py` was an unknown command counted 1 × 1.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+const plan = () => planJson(procfileOf('python-scripts'), ['--plan', 'standard-0', '--scale', 'clock=1', 'worker=1', 'fanout=1'])
+
+describe('python <script>.py', () => {
+  it('an APScheduler clock with 3 jobs: 3 threads, 3 connections from a pool of 5', () => {
+    const r = plan()
+    expect(r.type('clock')).toMatchObject({connectionsPerDyno: 3, poolPerProcess: 5, processesPerDyno: 1, server: 'python-script', threadsPerProcess: 3})
+    expect(r.type('clock').sources.threadsPerProcess.source).toEqual({file: 'clock.py', kind: 'file', line: 6})
+    expect(r.type('clock').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({what: expect.stringContaining('3 jobs scheduled')}))
+  })
+
+  it('a worker loop (python -u worker.py): 1 thread, read from the script, not assumed', () => {
+    const r = plan()
+    expect(r.type('worker')).toMatchObject({connectionsPerDyno: 1, server: 'python-script', threadsPerProcess: 1})
+    expect(r.type('worker').sources.threadsPerProcess.source).toEqual({file: 'worker.py', kind: 'file', line: 1})
+    expect(r.diagnostics.filter((d) => d.processType === 'worker')).toEqual([])
+  })
+
+  it('a thread pool in a `with` statement: unknown-command naming it, 1 assumed; total 3 + 1 + 1 = 5', () => {
+    const r = plan()
+    expect(r.type('fanout').sources.threadsPerProcess.source).toEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('concurrent.futures.ThreadPoolExecutor at jobs/fanout.py:13')}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-command', processType: 'fanout'}))
+    expect(r.total).toBe(5)
+  })
+})
