@@ -35,6 +35,14 @@ describe('evaluateJs', () => {
     expect(asInteger(entry(pool, 'cpus'))).toBe(8)
   })
 
+  it('a ternary on an unset variable is its else arm: the arm not taken (read to name what it opens) does not replace it', async () => {
+    const code = 'const {Pool} = require("pg")\nconst max = process.env.DB_MAX ? parseInt(process.env.DB_MAX, 10) : 100\nmodule.exports = new Pool({max})\n'
+    const max = (m: Awaited<ReturnType<typeof evaluateJs>>) => entry(m.calls.find((c) => c.callee === 'pg.Pool')!.args[0], 'max')
+    // Unset: 100 (before, the consequent's parseInt(undefined) replaced it and the value was unknown).
+    expect(max(await evaluateJs('db.js', code, {env: envOf({})}))).toMatchObject({kind: 'known', value: 100})
+    expect(max(await evaluateJs('db.js', code, {env: envOf({DB_MAX: '7'})}))).toMatchObject({kind: 'known', value: 7})
+  })
+
   it('a construct it does not evaluate makes only that value unknown; the file and its other values are read', async () => {
     const names = Array.from({length: 40}, (_, i) => `k${i}`)
     const src = [

@@ -12,7 +12,7 @@ import type {ArrowFunctionExpression, Function as JsFunction, Node, ParseResult,
 
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
-import {assumed, type Source, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, type Source, type Sourced} from '../../model/source.js'
 import type {EvalValue, KnownValue, PyValue} from '../python/values.js'
 
 import {asString, DATABASE_URL_ASSUMED, isDict, truthy} from '../python/evaluate.js'
@@ -77,6 +77,11 @@ export interface JsEvalOptions {
   /** Why an import is not followed: it closes an import cycle (its module is still being evaluated), or it is a workspace package conncalc does not read. */
   cyclic?: (spec: string) => string | undefined
   nproc?: Sourced<number>
+  /**
+   * NestJS config namespaces registered with `registerAs('database', () => ({…}))` in the modules
+   * evaluated so far (shared by one walk): `configService.get('database.maxConnections')` reads them.
+   */
+  nestConfig?: Map<string, EvalValue>
 }
 
 /** A parsed file, before evaluation: the project loads what it imports first, then evaluates it. */
@@ -112,6 +117,9 @@ export function returnedBy(v: EvalValue | undefined): EvalValue | undefined {
 
 /** The merged objects node-config's `require('config')` returns (node-config.ts): `config.get('a.b')` reads a path of them. */
 export const NODE_CONFIG = new WeakSet<object>()
+
+// config.service.ts get(): validated env, then process.env, then the internal config (load / registerAs), then the default.
+const NEST_CONFIG_REF = 'https://github.com/nestjs/config/blob/master/lib/config.service.ts'
 
 /** Identity helpers that return their argument (drizzle-kit, MikroORM, Medusa, Vite, Astro `defineConfig`). */
 const IDENTITY = /(^|\.)define(Config|Configuration)$/
@@ -305,7 +313,10 @@ class JsEvaluator {
 
       case 'ClassDeclaration':
       case 'ClassExpression': {
-        this.classBody(node)
+        const methods = this.classBody(node)
+        // `class TypeOrmConfigService { createTypeOrmOptions() {…} }`: the name holds its methods, each what it returns,
+        // so `useClass: TypeOrmConfigService` reads the options the framework gets from it.
+        if (node.id) this.names.set(node.id.name, {file: this.file, kind: 'known', line: this.line(node), value: {entries: methods, kind: 'dict'}, via: []})
         return
       }
 
@@ -519,23 +530,26 @@ class JsEvaluator {
   }
 
   /** A class: its decorators and members are read; one that extends an imported client is that client. */
-  private classBody(node: N & {type: 'ClassDeclaration' | 'ClassExpression'}): void {
+  private classBody(node: N & {type: 'ClassDeclaration' | 'ClassExpression'}): Map<string, EvalValue> {
     for (const d of node.decorators ?? []) this.visit(d)
     const base = node.superClass ? this.dotted(unwrap(node.superClass)) : undefined
+    const methods = new Map<string, EvalValue>()
     const members = (): void => {
       for (const m of node.body.body) {
         for (const d of 'decorators' in m ? (m.decorators ?? []) : []) this.visit(d)
         if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.value) this.expr(m.value)
         else if (m.type === 'MethodDefinition' || m.type === 'TSAbstractMethodDefinition') {
           for (const p of m.value.params) for (const d of 'decorators' in p ? (p.decorators ?? []) : []) this.visit(d)
-          if (m.value.body) this.inBody(() => this.visit(m.value.body!))
+          const name = m.kind === 'method' && !m.computed ? keyName(m.key) : undefined
+          if (name !== undefined && m.value.body) methods.set(name, this.fn(m.value))
+          else if (m.value.body) this.inBody(() => this.visit(m.value.body!))
         } else if (m.type === 'StaticBlock') for (const s of m.body) this.visit(s)
       }
     }
 
     if (!base) {
       members()
-      return
+      return methods
     }
 
     // A class that extends an imported client (`class PrismaService extends PrismaClient`) is that client,
@@ -545,6 +559,7 @@ class JsEvaluator {
     members()
     this.superclasses.pop()
     if (!this.calls.slice(before).some((c) => c.callee === base && c.isNew)) this.record({args: [], callee: base, isNew: true, line: this.line(node)})
+    return methods
   }
 
   /** `const x = …`, `const {Pool} = require("pg")`, `const {max} = config`, `const [a] = …`. */
@@ -708,13 +723,18 @@ class JsEvaluator {
       }
 
       case 'ConditionalExpression': {
-        let out: EvalValue | undefined
+        // Each arm keeps its own value: the arm not taken is still read (sandboxed, to name what it would
+        // open), and must not replace the taken arm's value — `process.env.X ? parseInt(process.env.X) : 100`
+        // with X unset is 100.
+        let yes: EvalValue | undefined
+        let no: EvalValue | undefined
         const c = this.branch(
           node.test,
-          () => (out = this.expr(node.consequent)),
-          () => (out = this.expr(node.alternate)),
+          () => (yes = this.expr(node.consequent)),
+          () => (no = this.expr(node.alternate)),
         )
-        return decidable(c) && out ? out : this.unknown(node, 'a condition conncalc cannot decide', c)
+        const out = decidable(c) ? (truthy(c.value) ? yes : no) : undefined
+        return out ?? this.unknown(node, 'a condition conncalc cannot decide', c)
       }
 
       case 'AssignmentExpression': {
@@ -896,6 +916,27 @@ class JsEvaluator {
     return v ?? this.unknown(callee, `"${path}" is in none of node-config's files read (config.get() throws on it)`)
   }
 
+  /**
+   * NestJS `configService.get('database.maxConnections', {infer: true})` (and getOrThrow), as
+   * @nestjs/config's ConfigService.get looks: the env variable of that name, then the config the
+   * app loaded (a `registerAs('database', …)` namespace, read in an earlier module), then the
+   * default given as the second argument.
+   */
+  private nestConfigGet(node: N, callee: string, args: EvalValue[]): EvalValue | undefined {
+    if (!/(^|\.)configService\.(get|getOrThrow)$/i.test(callee) || !this.opts.nestConfig) return undefined
+    const key = asString(args[0])
+    if (key === undefined) return this.unknown(node, `\`${callee}()\` without a literal key`)
+    const e = this.opts.env.get(key)
+    if (e) return {file: this.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
+    const [ns, ...path] = key.split('.')
+    let v: EvalValue | undefined = path.length > 0 ? this.opts.nestConfig.get(ns) : undefined
+    for (const k of path) v = isDict(v) ? v.value.entries.get(k) : undefined
+    if (v) return v.kind === 'known' ? {...v, via: [...v.via, fromDefault(`ConfigService.get('${key}') reads the '${ns}' namespace the app registers with registerAs()`, NEST_CONFIG_REF)]} : v
+    const dflt = args[1]
+    if (dflt?.kind === 'known' && !isDict(dflt)) return dflt
+    return this.unknown(node, path.length > 0 ? `\`${callee}('${key}')\`: no registerAs('${ns}', …) was read before this module, and ${key} is not an env variable` : `\`${callee}('${key}')\`: ${key} has no value and no default is given`)
+  }
+
   private cpus(node: N): EvalValue {
     const n = this.opts.nproc
     if (!n) return this.unknown(node, "depends on the dyno's CPU count, which is not known")
@@ -974,6 +1015,13 @@ class JsEvaluator {
     if (!isNew && own && returnedBy(own) !== own) return returnedBy(own) ?? this.unknown(node, `\`${callee}()\` returns nothing conncalc can read`)
     const nodeConfig = this.nodeConfigGet(calleeNode, args)
     if (nodeConfig) return nodeConfig
+    if (callee === '@nestjs/config.registerAs' && asString(args[0]) !== undefined && this.opts.nestConfig) {
+      const made = returnedBy(args[1])
+      if (made) this.opts.nestConfig.set(asString(args[0])!, made)
+    }
+
+    const nest = this.nestConfigGet(node, callee, args)
+    if (nest) return nest
     const helper = callee.startsWith(ENV_HELPER) ? /^(?:\.(int|float|bool|json|array))?$/.exec(callee.slice(ENV_HELPER.length)) : null
     if (helper) return this.envHelper(node, helper[1] ?? 'string', args)
     if (ADONIS_ENV.test(callee)) return this.envHelper(node, 'string', args)

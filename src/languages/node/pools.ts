@@ -369,8 +369,11 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
 
         add('typeorm', m.file, c, typeormPool(opts, origin, diagnostics))
       } else if (/^@nestjs\/typeorm\.TypeOrmModule\.forRoot(Async)?$/.test(c.callee)) {
-        // forRootAsync({useFactory: (config) => ({…})}): the options are what the factory returns.
-        const options = c.callee.endsWith('Async') ? returnedBy(entry(c.args[0], 'useFactory')) : c.args[0]
+        // forRootAsync({useFactory: (config) => ({…})}): the options are what the factory returns; with
+        // {useClass: X} (or useExisting) what X's createTypeOrmOptions() returns (@nestjs/typeorm TypeOrmOptionsFactory).
+        const provider = entry(c.args[0], 'useClass') ?? entry(c.args[0], 'useExisting')
+        const factory = entry(c.args[0], 'useFactory') ?? (isDict(provider) ? entry(provider, 'createTypeOrmOptions') : undefined)
+        const options = c.callee.endsWith('Async') ? returnedBy(factory) : c.args[0]
         if (c.callee.endsWith('Async') && !isDict(options)) diagnostics.push(unreadOptions(m.file, c, options, 'TypeORM options', 'pg Pool default max 10'))
         add('typeorm', m.file, c, typeormPool(isDict(options) ? options : undefined, origin, diagnostics))
       } else if (/^@payloadcms\/db-postgres\.postgresAdapter$/.test(c.callee)) {

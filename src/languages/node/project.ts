@@ -6,6 +6,7 @@
  * value. An import cycle leaves the import that closes it unread (its names are
  * unknown, naming the cycle), never loops. Each file is parsed once per process type.
  */
+import type {EvalValue} from '../python/values.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 
@@ -28,6 +29,8 @@ export class NodeProject {
   readonly diagnostics: Diagnostic[] = []
   private readonly aliases: TsconfigAliases
   private readonly cache = new Map<string, Promise<JsModule | undefined>>()
+  /** NestJS `registerAs()` namespaces of the modules evaluated so far (js.ts nestConfigGet). */
+  private readonly nestConfig = new Map<string, EvalValue>()
   private nodeConfig?: Promise<JsModule | undefined>
   /** The monorepo's workspace packages, read once, with the path back to the app root from this reader's folder. */
   private workspaces?: {up: string; using: Set<string>; ws?: Workspaces}
@@ -88,7 +91,7 @@ export class NodeProject {
       if (m) deps.set(spec, m)
     }
 
-    const m = evaluateParsed(parsed, {cyclic: (spec) => cycles.get(spec), env: this.ctx.env, imported: (spec) => deps.get(spec), nproc: this.ctx.dyno?.nproc})
+    const m = evaluateParsed(parsed, {cyclic: (spec) => cycles.get(spec), env: this.ctx.env, imported: (spec) => deps.get(spec), nestConfig: this.nestConfig, nproc: this.ctx.dyno?.nproc})
     append(this.diagnostics, m.diagnostics)
     return m
   }
