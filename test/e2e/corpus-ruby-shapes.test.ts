@@ -61,4 +61,15 @@ describe('Ruby shapes from the real-app corpus', () => {
     expect(r.type('web').sources['pool.primary'].source).toMatchObject({file: 'db/connection.rb', kind: 'file', line: 4})
     expect(plan('roda-sequel', ['--scale', 'web=1', '--env', 'DB_POOL=3']).type('web')).toMatchObject({connectionsPerDyno: 7, poolPerProcess: 3})
   })
+
+  it('a numeric flag whose value is an unset variable (`--max-pool-size $PASSENGER_MAX_POOL_SIZE`): the default is an assumption, not the app\'s number', () => {
+    // The variable expands to nothing, so the command ends in a bare --max-pool-size. Passenger Standalone's
+    // default max pool size (6) is used, starred, with why; given the variable, it is read: 4 × min(5, 1) = 4.
+    const r = plan('passenger-unset-pool', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 6, processesPerDyno: 6, server: 'passenger'})
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics.find((d) => d.code === 'unknown-config-value')?.message).toContain('`--max-pool-size` (nothing follows it')
+    expect(r.codes).toContain('unresolved-env')
+    expect(plan('passenger-unset-pool', ['--scale', 'web=1', '--env', 'PASSENGER_MAX_POOL_SIZE=4']).type('web')).toMatchObject({connections: 4, processesPerDyno: 4})
+  })
 })

@@ -18,7 +18,8 @@ const cases: Case[] = [
   // num_workers = ENV["NUM_WEBS"].to_i > 0 ? ENV["NUM_WEBS"].to_i : 4 → 4 workers of 32 threads on a pool of 5;
   // `-e $RAILS_ENV` has the buildpack's value, `-c $SIDEKIQ_WORKERS` has none.
   // 4 × min(5, 32) = 20: the preloading master holds nothing after boot (Rails ≥ 5.2).
-  ['discourse', [], 25, 'ok', {web: ['puma', 4, 32, 5, 20], worker: ['sidekiq', 1, 10, 5, 5]}, ['pool-below-threads', 'pool-below-threads', 'unresolved-env']],
+  // Without SIDEKIQ_WORKERS, `-c $SIDEKIQ_WORKERS` leaves a bare `-c`: the number the app sets is unreadable (unknown-config-value).
+  ['discourse', [], 25, 'ok', {web: ['puma', 4, 32, 5, 20], worker: ['sidekiq', 1, 10, 5, 5]}, ['pool-below-threads', 'pool-below-threads', 'unknown-config-value', 'unresolved-env']],
   ['discourse', ['--env', 'NUM_WEBS=2', 'SIDEKIQ_WORKERS=5'], 15, 'ok', {web: ['puma', 2, 32, 5, 10], worker: ['sidekiq', 1, 5, 5, 5]}, ['pool-below-threads']],
   // web behind bin/start-pgbouncer: min((1 + 1) × 1 database, 2 × 5 clients) = 2 server connections per dyno.
   ['forem', [], 7, 'ok', {release: ['release', 1, 1, null, 1], web: ['puma', 2, 5, 5, 2], worker: ['sidekiq', 1, 5, 5, 5]}, ['pgbouncer-prepared-statements']],

@@ -39,6 +39,20 @@ export function findFlag(argv: readonly string[], names: readonly string[], comm
 }
 
 /**
+ * A numeric flag (`--max-pool-size 3`), or the flag with nothing after it when it ends the command:
+ * `--max-pool-size $PASSENGER_MAX_POOL_SIZE` with the variable unset expands to a bare
+ * `--max-pool-size`. The app sets the number there, so it is not the documented default:
+ * flagCandidate reports it unreadable and the default used instead is an assumption.
+ */
+export function numericFlag(argv: readonly string[], names: readonly string[], command?: ParsedCommand): FoundFlag | undefined {
+  const found = findFlag(argv, names, command)
+  if (found) return found
+  const end = argv.indexOf('--')
+  const last = (end < 0 ? argv : argv.slice(0, end)).at(-1)
+  return last !== undefined && names.includes(last) ? {value: '', written: last} : undefined
+}
+
+/**
  * Where the platform puts the app's files, as absolute paths a command line names them by:
  * Heroku and Scalingo unpack the slug into /app (https://devcenter.heroku.com/articles/slug-compiler,
  * "the slug is … unpacked into /app" at dyno start), Cloud Foundry into /home/vcap/app
@@ -64,12 +78,13 @@ export function flagCandidate(found: FoundFlag | undefined, what: string, file =
   if (!found) return none
   const n = strictInt(found.value)
   if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFlag(found.written), found.via)}
+  const bare = found.value === '' ? ' (nothing follows it: a variable after it expands to nothing)' : ''
   return {
     diagnostics: [
       {
         code: 'unknown-config-value',
         file,
-        message: `cannot read ${what} from \`${found.written}\``,
+        message: `cannot read ${what} from \`${found.written}\`${bare}`,
         severity: 'warning',
       },
     ],

@@ -11,7 +11,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import type {Diagnostic} from '../../model/diagnostic.js'
 
 import {assumed, derivedFrom, fromDefault, fromFlag, sourced} from '../../model/source.js'
-import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {envCandidate, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isOpenFga} from '../common/matchers.js'
 import {readFlag} from '../common/argv.js'
 
@@ -42,7 +42,7 @@ export const openFga: ServerAnalyzer = {
     }
 
     const max = firstOf(
-      [flagCandidate(findFlag(argv, ['--datastore-max-open-conns'], ctx.command), 'OpenFGA --datastore-max-open-conns'), envCandidate(ctx.env, ['OPENFGA_DATASTORE_MAX_OPEN_CONNS'], 'OpenFGA datastore max open conns')],
+      [flagCandidate(numericFlag(argv, ['--datastore-max-open-conns'], ctx.command), 'OpenFGA --datastore-max-open-conns'), envCandidate(ctx.env, ['OPENFGA_DATASTORE_MAX_OPEN_CONNS'], 'OpenFGA datastore max open conns')],
       sourced(30, fromDefault('OpenFGA default datastore.maxOpenConns (the pgx pool\'s MaxConns)', CONFIG)),
     )
     const pool = engine

@@ -23,7 +23,7 @@ import {PythonProject} from './modules.js'
 import {pythonProgram} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis} from './server.js'
-import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isCelery} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
@@ -122,7 +122,7 @@ export const celery: ServerAnalyzer = {
     if (envC.value) envC.value = {...envC.value, via: [assumed('Celery reads CELERY_WORKER_CONCURRENCY through click auto_envvar_prefix (unconfirmed)')]}
 
     const concurrency = firstOf(
-      [flagCandidate(findFlag(args, ['-c', '--concurrency']), 'Celery concurrency'), autoscale(ctx, args), settingC, envC],
+      [flagCandidate(numericFlag(args, ['-c', '--concurrency']), 'Celery concurrency'), autoscale(ctx, args), settingC, envC],
       nprocDefault(ctx),
     )
     append(diagnostics, concurrency.diagnostics)

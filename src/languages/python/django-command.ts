@@ -14,7 +14,7 @@ import type {PyModule} from './values.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, sourced} from '../../model/source.js'
 import {CHANNELS_1_RUNWORKER, channelsOnePin} from './channels-one.js'
-import {findFlag, flagCandidate} from '../common/setting.js'
+import {findFlag, flagCandidate, numericFlag} from '../common/setting.js'
 import {PythonProject} from './modules.js'
 import {manageInvocation, scriptRoot} from './program.js'
 import {pythonAnalysis} from './server.js'
@@ -68,7 +68,7 @@ export const djangoCommand: ServerAnalyzer = {
     const channelsOne = manage.command === 'runworker' && !file ? channelsOnePin(ctx.files) : undefined
     if (channelsOne) {
       // Channels 1's runworker: --threads workers (default 1), each on a thread with Django's connection per alias.
-      const flag = flagCandidate(findFlag(manage.args, ['--threads']), 'runworker --threads')
+      const flag = flagCandidate(numericFlag(manage.args, ['--threads']), 'runworker --threads')
       append(diagnostics, flag.diagnostics)
       const what = fromDefault('Channels 1 `runworker` runs the consumers and views on --threads worker threads, default 1', CHANNELS_1_RUNWORKER)
       threads = flag.value ? sourced(flag.value.value, fromFlag(findFlag(manage.args, ['--threads'])!.written), [what, ...channelsOne]) : sourced(1, what, channelsOne)

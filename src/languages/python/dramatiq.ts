@@ -13,7 +13,7 @@ import {manageInvocation, pythonProgram, scriptRoot} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis} from './server.js'
 import {positionals} from './gunicorn.js'
-import {findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isDramatiq} from '../common/matchers.js'
 
 const REF = 'https://github.com/Bogdanp/dramatiq/blob/master/dramatiq/cli.py'
@@ -30,11 +30,11 @@ export const dramatiq: ServerAnalyzer = {
     const args = manage?.args ?? pythonProgram(ctx.command.argv).args
     const project = new PythonProject(ctx, scriptRoot(manage?.script))
     const processes = firstOf(
-      [flagCandidate(findFlag(args, ['-p', '--processes']), 'Dramatiq processes')],
+      [flagCandidate(numericFlag(args, ['-p', '--processes']), 'Dramatiq processes')],
       cpuDefault(ctx, manage ? fromDefault('django_dramatiq rundramatiq default --processes: multiprocessing.cpu_count()', DJANGO_REF) : fromDefault('Dramatiq default --processes: multiprocessing.cpu_count()', REF)),
     )
     const threads = firstOf(
-      [flagCandidate(findFlag(args, ['-t', '--threads']), 'Dramatiq threads')],
+      [flagCandidate(numericFlag(args, ['-t', '--threads']), 'Dramatiq threads')],
       manage ? cpuDefault(ctx, fromDefault('django_dramatiq rundramatiq default --threads: multiprocessing.cpu_count()', DJANGO_REF)) : sourced(8, fromDefault('Dramatiq default --threads', REF)),
     )
     const modules = manage?.script ? [manage.script] : positionals(args.filter((a) => !/^-[pt]\d+$/.test(a))).filter((a) => !/^\d+$/.test(a))

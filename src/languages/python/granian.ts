@@ -15,7 +15,7 @@ import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {pythonProgram} from './program.js'
 import {pythonAnalysis} from './server.js'
 import {appArgument} from './gunicorn.js'
-import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isGranian} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
@@ -26,7 +26,7 @@ export const granian: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {args} = pythonProgram(ctx.command.argv)
     const project = new PythonProject(ctx)
-    const option = (flag: string, what: string) => [flagCandidate(findFlag(args, [flag], ctx.command), what), envCandidate(ctx.env, [`GRANIAN_${flag.slice(2).toUpperCase().replaceAll('-', '_')}`], what)]
+    const option = (flag: string, what: string) => [flagCandidate(numericFlag(args, [flag], ctx.command), what), envCandidate(ctx.env, [`GRANIAN_${flag.slice(2).toUpperCase().replaceAll('-', '_')}`], what)]
     const workers = firstOf(option('--workers', 'granian workers'), sourced(1, fromDefault('granian default workers', CLI)))
     const diagnostics = [...workers.diagnostics]
     const iface = findFlag(args, ['--interface'], ctx.command)?.value ?? ctx.env.get('GRANIAN_INTERFACE')?.value ?? 'rsgi'

@@ -11,7 +11,7 @@ import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {pythonProgram} from './program.js'
 import {pythonAnalysis} from './server.js'
 import {appArgument} from './gunicorn.js'
-import {findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isHypercorn} from '../common/matchers.js'
 
 const REF = 'https://github.com/pgjones/hypercorn/blob/main/src/hypercorn/config.py'
@@ -20,7 +20,7 @@ export const hypercorn: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {args} = pythonProgram(ctx.command.argv)
     const project = new PythonProject(ctx)
-    const workers = firstOf([flagCandidate(findFlag(args, ['-w', '--workers']), 'hypercorn workers')], sourced(1, fromDefault('Hypercorn default workers', REF)))
+    const workers = firstOf([flagCandidate(numericFlag(args, ['-w', '--workers']), 'hypercorn workers')], sourced(1, fromDefault('Hypercorn default workers', REF)))
     const diagnostics = [...workers.diagnostics]
     const config = findFlag(args, ['-c', '--config'])
     if (config) {

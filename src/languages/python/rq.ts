@@ -10,7 +10,7 @@ import {assumed, fromDefault, sourced} from '../../model/source.js'
 import {PythonProject} from './modules.js'
 import {manageInvocation, pythonProgram, scriptRoot} from './program.js'
 import {pythonAnalysis} from './server.js'
-import {findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isRq} from '../common/matchers.js'
 
 const REF = 'https://python-rq.org/docs/workers/'
@@ -24,7 +24,7 @@ export const rq: ServerAnalyzer = {
     const one = sourced(1, fromDefault('an RQ worker runs one job at a time (in a forked work horse)', REF))
     const n = isPool
       ? firstOf(
-          [flagCandidate(findFlag(args, ['-n', '--num-workers']), 'rq worker-pool -n')],
+          [flagCandidate(numericFlag(args, ['-n', '--num-workers']), 'rq worker-pool -n')],
           sourced(1, fromDefault('rq worker-pool default --num-workers in rq/cli/workers.py', 'https://github.com/rq/rq/blob/master/rq/cli/workers.py'), [assumed('the RQ docs say 2; the CLI source says 1')]),
         )
       : {diagnostics: [], value: one}

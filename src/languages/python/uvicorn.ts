@@ -12,7 +12,7 @@ import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {pythonProgram} from './program.js'
 import {pythonAnalysis, defaultWorkers} from './server.js'
 import {appArgument} from './gunicorn.js'
-import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {envCandidate, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isUvicorn} from '../common/matchers.js'
 
 const REF = 'https://github.com/encode/uvicorn/blob/master/uvicorn/main.py'
@@ -23,10 +23,10 @@ export const uvicorn: ServerAnalyzer = {
     const rest = name === 'fastapi' ? args.slice(1) : args // `fastapi run app/main.py`
     const project = new PythonProject(ctx)
     const workers = firstOf(
-      [flagCandidate(findFlag(rest, ['--workers']), 'uvicorn workers'), envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'uvicorn workers')],
+      [flagCandidate(numericFlag(rest, ['--workers']), 'uvicorn workers'), envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'uvicorn workers')],
       defaultWorkers(ctx, 'uvicorn', REF),
     )
-    const limit = flagCandidate(findFlag(rest, ['--limit-concurrency']), 'uvicorn --limit-concurrency')
+    const limit = flagCandidate(numericFlag(rest, ['--limit-concurrency']), 'uvicorn --limit-concurrency')
     const spec = appArgument(rest.filter((a) => a !== '--reload' && a !== '--proxy-headers'))
     const entry = spec?.endsWith('.py') ? spec : moduleOfAppSpec(spec)
     return pythonAnalysis({

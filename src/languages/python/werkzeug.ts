@@ -23,7 +23,7 @@ import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {flaskDevServer, scriptRoot} from './program.js'
 import {pinnedVersion} from './pins.js'
 import {pythonAnalysis, type PerRequestThreads} from './server.js'
-import {findFlag, flagCandidate, firstOf} from '../common/setting.js'
+import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {hasFlag} from '../common/argv.js'
 import {isWerkzeug} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
@@ -89,7 +89,7 @@ async function flaskScript(ctx: AnalyzerContext, args: string[], command: string
   const threadedFlag = hasFlag(args, ['--threaded']) ? sourced(true, fromFlag('--threaded')) : undefined
   const threaded = threadedFlag ?? boolArg(bound?.call.threaded, 'Server(threaded=…)', diagnostics) ?? sourced(false, fromDefault('Flask-Script Server default threaded=False (passed to app.run as is)', FLASK_SCRIPT), at ? [at] : [])
   const processes = firstOf(
-    [flagCandidate(findFlag(args, ['--processes']), 'runserver --processes'), pyCandidate(bound?.call.processes, 'Server(processes=…)')],
+    [flagCandidate(numericFlag(args, ['--processes']), 'runserver --processes'), pyCandidate(bound?.call.processes, 'Server(processes=…)')],
     sourced(1, fromDefault('Flask-Script Server default processes=1', FLASK_SCRIPT), at ? [at] : []),
   )
   append(diagnostics, processes.diagnostics)

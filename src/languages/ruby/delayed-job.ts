@@ -8,7 +8,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {fromDefault, fromFlag, sourced, type Sourced} from '../../model/source.js'
-import {findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isDelayedJob, isDelayedJobDaemon} from '../common/matchers.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
@@ -45,7 +45,7 @@ export const delayedJob: ServerAnalyzer = {
     let processes = sourced(1, fromDefault('`rake jobs:work` runs one worker', README))
     if (isDelayedJobDaemon(argv[0])) {
       const count = firstOf(
-        [pools(argv), flagCandidate(findFlag(argv, ['-n', '--number_of_workers', '--number-of-workers']), 'Delayed Job workers')],
+        [pools(argv), flagCandidate(numericFlag(argv, ['-n', '--number_of_workers', '--number-of-workers']), 'Delayed Job workers')],
         sourced(1, fromDefault('script/delayed_job runs one worker without -n', COMMAND)),
       )
       append(diagnostics, count.diagnostics)

@@ -20,7 +20,7 @@ import type {Extra} from '../../model/process.js'
 import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {isSymbol} from './evaluate.js'
 import {railsSettings, type RailsSetting} from './rails-config.js'
-import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate} from '../common/setting.js'
+import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 
@@ -83,7 +83,7 @@ export async function goodJobSettings(ctx: AnalyzerContext, argv: readonly strin
   const version = ctx.versions.good_job
   const maxThreads = firstOf(
     [
-      flagCandidate(findFlag(argv, ['--max-threads']), 'GoodJob max threads'),
+      flagCandidate(numericFlag(argv, ['--max-threads']), 'GoodJob max threads'),
       settingCandidate(rails.settings.get('max_threads'), 'GoodJob max threads'),
       envCandidate(ctx.env, ['GOOD_JOB_MAX_THREADS', 'RAILS_MAX_THREADS'], 'GoodJob max threads'),
     ],

@@ -6,7 +6,7 @@
  */
 import {fromDefault, sourced} from '../../model/source.js'
 import {isPassenger} from '../common/matchers.js'
-import {findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import type {ServerAnalyzer} from '../common/types.js'
 
 const REF = 'https://www.phusionpassenger.com/docs/references/config_reference/standalone/'
@@ -14,7 +14,7 @@ const REF = 'https://www.phusionpassenger.com/docs/references/config_reference/s
 export const passenger: ServerAnalyzer = {
   analyze(ctx) {
     const {argv} = ctx.command
-    const at = (names: string[]) => findFlag(argv, names, ctx.command)
+    const at = (names: string[]) => numericFlag(argv, names, ctx.command)
     const processes = firstOf([flagCandidate(at(['--max-pool-size']), 'Passenger max pool size')], sourced(6, fromDefault('Passenger Standalone default --max-pool-size', REF)))
     const threaded = at(['--concurrency-model'])?.value === 'thread'
     const threads = threaded

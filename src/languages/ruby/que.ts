@@ -13,7 +13,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
 import {assumed, fromDefault, fromFlag, sourced} from '../../model/source.js'
 import {versionAtLeast} from '../../util/version.js'
-import {envCandidate, findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isQue, isQueRakeTask} from '../common/matchers.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
@@ -43,7 +43,7 @@ export const que: ServerAnalyzer = {
     const priorities = findFlag(argv, ['-p', '--worker-priorities'])
     const fromPriorities = priorities ? {diagnostics: [], value: sourced(priorities.value.split(',').length, fromFlag(priorities.written))} : {diagnostics: []}
     const workers = firstOf(
-      [flagCandidate(findFlag(argv, ['-w', '--worker-count']), 'Que worker count'), fromPriorities],
+      [flagCandidate(numericFlag(argv, ['-w', '--worker-count']), 'Que worker count'), fromPriorities],
       sourced(6, fromDefault(`Que${version ? ` ${version}` : ''} default worker count`, CLI)),
     )
     append(diagnostics, workers.diagnostics)

@@ -11,7 +11,7 @@ import {type DslCall, findCalls} from './evaluate.js'
 import {versionAtLeast} from '../../util/version.js'
 import {processorsFor} from './processors.js'
 import {loadRubyConfig, missingConfig} from './ruby-server.js'
-import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, programName, rubyCandidate, rubyEnvironment, yamlCandidate} from '../common/setting.js'
+import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, numericFlag, programName, rubyCandidate, rubyEnvironment, yamlCandidate} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 
@@ -131,7 +131,7 @@ export const sidekiq: ServerAnalyzer = {
     const concurrency = firstOf(
       [
         init.concurrency,
-        flagCandidate(findFlag(argv, ['-c', '--concurrency'], ctx.command), 'Sidekiq concurrency'),
+        flagCandidate(numericFlag(argv, ['-c', '--concurrency'], ctx.command), 'Sidekiq concurrency'),
         concurrencyFromYaml(doc, environment),
         envCandidate(ctx.env, ['RAILS_MAX_THREADS'], 'Sidekiq concurrency'),
       ],

@@ -7,7 +7,7 @@
 import {fromDefault, sourced} from '../../model/source.js'
 import {hasFlag} from '../common/argv.js'
 import {isThin} from '../common/matchers.js'
-import {findFlag, firstOf, flagCandidate} from '../common/setting.js'
+import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import type {ServerAnalyzer} from '../common/types.js'
 
 const REF = 'https://github.com/macournoyer/thin/blob/master/lib/thin/runner.rb'
@@ -17,7 +17,7 @@ export const thin: ServerAnalyzer = {
     const {argv} = ctx.command
     const threaded = hasFlag(argv, ['--threaded'])
     const threads = threaded
-      ? firstOf([flagCandidate(findFlag(argv, ['--threadpool-size'], ctx.command), 'thin threadpool size')], sourced(20, fromDefault('thin default --threadpool-size with --threaded', REF)))
+      ? firstOf([flagCandidate(numericFlag(argv, ['--threadpool-size'], ctx.command), 'thin threadpool size')], sourced(20, fromDefault('thin default --threadpool-size with --threaded', REF)))
       : {diagnostics: [], value: sourced(1, fromDefault('thin runs each request on its EventMachine reactor thread (no --threaded)', REF))}
     return {
       diagnostics: threads.diagnostics.map((d) => ({...d, processType: ctx.processType})),
