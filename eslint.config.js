@@ -31,4 +31,10 @@ export default tseslint.config(
     files: ['*.cjs'],
     languageOptions: {sourceType: 'commonjs', globals: {module: 'writable', require: 'readonly'}},
   },
+  {
+    // bin/package.json makes bin/ CommonJS (see bin/run.js).
+    files: ['bin/**/*.js'],
+    languageOptions: {sourceType: 'commonjs', globals: {__dirname: 'readonly', __filename: 'readonly', exports: 'writable', module: 'writable', require: 'readonly'}},
+    rules: {'@typescript-eslint/no-require-imports': 'off'},
+  },
 )

@@ -14,13 +14,14 @@
 // ($XDG_CACHE_HOME/conncalc or ~/.cache/conncalc), else a folder of the user's own in the
 // system's temporary folder. CONNCALC_CODE_CACHE=DIR uses DIR alone; CONNCALC_CODE_CACHE=0
 // turns the cache off.
-import {isAscii} from 'node:buffer'
-import {lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {createRequire, Module} from 'node:module'
-import {homedir, tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
-import {pathToFileURL} from 'node:url'
-import vm from 'node:vm'
+'use strict'
+const {isAscii} = require('node:buffer')
+const {lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} = require('node:fs')
+const {createRequire, Module} = require('node:module')
+const {homedir, tmpdir} = require('node:os')
+const {dirname, join} = require('node:path')
+const {pathToFileURL} = require('node:url')
+const vm = require('node:vm')
 
 /** What the bundle sees as CommonJS's module scope, plus the two names esbuild.config.js leaves it to fill. */
 const PARAMETERS = 'exports, require, module, __filename, __dirname, __conncalcImport, __conncalcUrl'
@@ -29,7 +30,7 @@ const PARAMETERS = 'exports, require, module, __filename, __dirname, __conncalcI
  * Run the bundle at `file` (an absolute path) and return its exports. `env` is read for
  * CONNCALC_CODE_CACHE, XDG_CACHE_HOME and NODE_OPTIONS.
  */
-export function loadBundle(file, env = process.env) {
+function loadBundle(file, env = process.env) {
   // esbuild.config.js writes the bundle as ASCII, which Node copies into a string far faster
   // than it decodes UTF-8 (~1 against ~20 ms here); any other text is still read right.
   const bytes = readFileSync(file)
@@ -56,6 +57,8 @@ export function loadBundle(file, env = process.env) {
   require.cache[file] = module
   return module.exports
 }
+
+exports.loadBundle = loadBundle
 
 /**
  * The cache file's name: the build (the bundle's first line, written by esbuild.config.js —
