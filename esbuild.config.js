@@ -104,6 +104,27 @@ const oclifCommandSort = {
   },
 }
 
+/**
+ * Prism's loadPrism() instantiates its WebAssembly with Node's WASI functions as the imports. Those
+ * are C++ functions V8 can call the fast way, and for each of the 45 it compiles a call wrapper
+ * with TurboFan as the module is instantiated: ≈ 22 M of the instructions of a `conncalc plan` on
+ * a Rails app, for functions Prism calls once (random_get) or never. Passed as plain JavaScript
+ * functions that call them, they share the few wrappers V8 compiles per signature. The build
+ * fails if Prism's source no longer has that line, rather than silently keep the cost.
+ */
+const PRISM_IMPORTS = 'WebAssembly.instantiate(wasm, wasi.getImportObject())'
+const prismImports = {
+  name: 'prism-imports',
+  setup(build) {
+    build.onLoad({filter: /[\\/]@ruby[\\/]prism[\\/]src[\\/]index\.js$/}, (args) => {
+      const text = readFileSync(args.path, 'utf8')
+      if (!text.includes(PRISM_IMPORTS)) throw new Error(`esbuild.config.js: ${args.path} no longer instantiates with \`${PRISM_IMPORTS}\`; update prismImports`)
+      const wrapped = 'Object.fromEntries(Object.entries(wasi.getImportObject()).map(([module, functions]) => [module, Object.fromEntries(Object.entries(functions).map(([name, f]) => [name, (...args) => f(...args)]))]))'
+      return {contents: text.replace(PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${wrapped})`), loader: 'js', resolveDir: dirname(args.path)}
+    })
+  },
+}
+
 // @ruby/prism (Ruby's parser: JavaScript around a WebAssembly module) is bundled, so that its
 // 400 KB of JavaScript is in dist/cli.cjs's code cache instead of compiled on every Rails run
 // (≈ 90 M of the 840 M instructions a run took); it reads its WebAssembly from beside itself
@@ -119,7 +140,7 @@ writeAscii(await esbuild.build({
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'esm',
   outdir: 'dist',
-  plugins: [lazyPackages, oclifCommandSort],
+  plugins: [lazyPackages, oclifCommandSort, prismImports],
   splitting: true,
   write: false,
 }))
@@ -140,7 +161,7 @@ const cli = await esbuild.build({
   format: 'cjs',
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages, oclifCommandSort],
+  plugins: [lazyPackages, oclifCommandSort, prismImports],
   write: false,
 })
 
