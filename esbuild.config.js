@@ -151,6 +151,19 @@ writeAscii(await esbuild.build({
 // V8's code for this file between runs (bin/code-cache.js): the ~70 ms V8 spends parsing and
 // compiling the bundle on every start, a third of a run, becomes a read of the cached code.
 // The Heroku CLI loads dist/main.js (above), as before.
+// zod (825 KB, a quarter of dist/cli.cjs) validates a conncalc.yml or a plans file, and a run
+// without one never imports it: it is a bundle of its own, dist/zod.cjs, which
+// bin/code-cache.js loads (with a code cache of its own) the first time the program imports
+// zod. Every byte of dist/cli.cjs is read into memory on every start, used or not. zod has no
+// import of conncalc's code, so there is one copy of it and nothing of conncalc's twice.
+const SIBLINGS = {zod: './zod.cjs'}
+const siblingBundles = {
+  name: 'sibling-bundles',
+  setup(build) {
+    build.onResolve({filter: new RegExp(`^(${Object.keys(SIBLINGS).join('|')})$`)}, (args) => ({external: true, path: SIBLINGS[args.path]}))
+  },
+}
+
 const cli = await esbuild.build({
   ...common,
   // import.meta does not exist in a script: its one use here (createRequire(import.meta.url))
@@ -161,7 +174,26 @@ const cli = await esbuild.build({
   format: 'cjs',
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages, oclifCommandSort, prismImports],
+  plugins: [lazyPackages, oclifCommandSort, prismImports, siblingBundles],
+  write: false,
+})
+
+// Each sibling: the package's ES module entry, as the program's import() saw it, in CommonJS.
+const siblings = await esbuild.build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(SIBLINGS).map(([name, file]) => [file.replace(/^\.\/|\.cjs$/g, ''), `sibling:${name}`])),
+  format: 'cjs',
+  outExtension: {'.js': '.cjs'},
+  outdir: 'dist',
+  plugins: [
+    {
+      name: 'sibling-entries',
+      setup(build) {
+        build.onResolve({filter: /^sibling:/}, (args) => ({namespace: 'sibling', path: args.path.slice('sibling:'.length)}))
+        build.onLoad({filter: /.*/, namespace: 'sibling'}, (args) => ({contents: `export * from ${JSON.stringify(args.path)}`, loader: 'js', resolveDir: process.cwd()}))
+      },
+    },
+  ],
   write: false,
 })
 
@@ -169,30 +201,40 @@ const cli = await esbuild.build({
 // not at all once its code comes from a code cache (Node 20). The packages loaded lazily
 // (@ruby/prism, the tree-sitter and oxc parsers, pg) are ES modules or load WebAssembly:
 // every import(…) in the bundle becomes __conncalcImport(…), which bin/code-cache.js
-// passes in — an import() made by bin/ itself, an ES module.
-let code = ascii(cli.outputFiles[0].text)
-const calls = []
-const walk = (node) => {
-  if (Array.isArray(node)) return node.forEach(walk)
-  if (node === null || typeof node !== 'object') return
-  if (node.type === 'ImportExpression') calls.push(node.start)
-  for (const key in node) if (key !== 'type') walk(node[key])
+// passes in — an import() made by bin/ itself; it loads a sibling bundle (./zod.cjs) itself.
+const importsReplaced = (code, name) => {
+  const calls = []
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk)
+    if (node === null || typeof node !== 'object') return
+    if (node.type === 'ImportExpression') calls.push(node.start)
+    for (const key in node) if (key !== 'type') walk(node[key])
+  }
+  walk(parseSync(name, code, {sourceType: 'script'}).program)
+  for (const at of calls.sort((a, b) => b - a)) {
+    if (code.slice(at, at + 6) !== 'import') throw new Error(`dist/${name}: no import( at ${at}`)
+    code = `${code.slice(0, at)}__conncalcImport${code.slice(at + 6)}`
+  }
+  return code
 }
-walk(parseSync('cli.cjs', code, {sourceType: 'script'}).program)
-for (const at of calls.sort((a, b) => b - a)) {
-  if (code.slice(at, at + 6) !== 'import') throw new Error(`dist/cli.cjs: no import( at ${at}`)
-  code = `${code.slice(0, at)}__conncalcImport${code.slice(at + 6)}`
+
+/**
+ * Write a bundle bin/code-cache.js runs. The first line names this build: bin/code-cache.js keys
+ * the cache by it, since V8 itself checks only the source's length before it uses cached code.
+ */
+const writeScript = (name, code) => {
+  const build = createHash('sha256').update(code).digest('hex').slice(0, 16)
+  writeFileSync(`dist/${name}`, `// conncalc build ${build}\n${code}`)
 }
+
+let code = importsReplaced(ascii(cli.outputFiles[0].text), 'cli.cjs')
 
 // Loaded any other way (require()), the bundle would be a second copy of conncalc beside the
 // first, without __conncalcImport: it says so at once instead.
 if (!code.startsWith('"use strict";\n')) throw new Error('dist/cli.cjs: esbuild no longer starts it with "use strict"')
 code = code.replace('"use strict";\n', '"use strict";\nif (typeof __conncalcImport !== "function") throw new Error("dist/cli.cjs runs through bin/code-cache.js (bin/run.js), not require()");\n')
-
-// The first line names this build: bin/code-cache.js keys the cache by it, since V8 itself
-// checks only the source's length before it uses cached code.
-const build = createHash('sha256').update(code).digest('hex').slice(0, 16)
-writeFileSync('dist/cli.cjs', `// conncalc build ${build}\n${code}`)
+writeScript('cli.cjs', code)
+for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/, ''), importsReplaced(ascii(file.text), file.path))
 
 // The first code cache, made now by a run of the README's example: the code V8 compiles for a
 // `conncalc plan` (the bundle's top level, oclif, a Rails app's analysis and Prism) is in it, so

@@ -51,9 +51,17 @@ function loadBundle(file, env = process.env) {
   module.paths = Module._nodeModulePaths(dirname(file))
   const require = createRequire(file)
   const wrapper = script.runInThisContext()
-  wrapper.call(module.exports, module.exports, require, module, file, dirname(file), (specifier) => import(specifier), pathToFileURL(file).href)
+  // A bundle's import() of a sibling bundle (./zod.cjs, see esbuild.config.js) loads it here,
+  // once, with a code cache of its own; any other import() is Node's.
+  const load = (specifier) => {
+    if (!/^\.\/[\w-]+\.cjs$/.test(specifier)) return import(specifier)
+    const sibling = join(dirname(file), specifier)
+    return Promise.resolve().then(() => require.cache[sibling]?.exports ?? loadBundle(sibling, env))
+  }
+  wrapper.call(module.exports, module.exports, require, module, file, dirname(file), load, pathToFileURL(file).href)
   module.loaded = true
-  // oclif loads the commands from the bundle by require(): it gets this copy.
+  // oclif loads the commands from the bundle by require(): it gets this copy (and a second
+  // import() of a sibling bundle, the first).
   require.cache[file] = module
   return module.exports
 }

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {runCli} from '../helpers/cli.js'
+import {ROOT, runCli} from '../helpers/cli.js'
 
 const work = mkdtempSync(join(tmpdir(), 'conncalc-code-cache-test-'))
 afterAll(() => rmSync(work, {force: true, recursive: true}))
@@ -43,6 +43,26 @@ describe('the code cache', () => {
     // Accepted by V8, the cache is not rewritten; no temporary file is left behind.
     expect(readFileSync(join(dir, files[0])).equals(written)).toBe(true)
     expect(readdirSync(dir)).toEqual(files)
+  })
+
+  it('a run with a config file loads zod from dist/zod.cjs, with a cache of its own; a run without one never loads it', () => {
+    const app = join(work, 'app-with-config')
+    mkdirSync(join(app, 'config'), {recursive: true})
+    for (const file of ['Procfile', 'config/database.yml', 'config/puma.rb', 'config/sidekiq.yml']) writeFileSync(join(app, file), readFileSync(join(ROOT, 'examples/rails', file)))
+    // web=two is not a dyno count: zod's check of conncalc.yml says so (exit 2).
+    writeFileSync(join(app, 'conncalc.yml'), 'plan: essential-0\nscale:\n  web: two\n')
+    const dir = join(work, 'with-config')
+    const off = runCli(['plan'], {cwd: app, env: {CONNCALC_CODE_CACHE: '0'}})
+    expect(off.code).toBe(2)
+    expect(off.stderr).toContain('conncalc.yml:3: scale.web')
+    // The Rails example without a config file: one cache, dist/cli.cjs's (zod.cjs was not loaded).
+    expect(run(RAILS, dir)).toEqual(without.rails)
+    expect(cacheFiles(dir)).toHaveLength(1)
+    // With one: zod.cjs's cache is written beside it, and the next run, reading both, says the same.
+    expect(runCli(['plan'], {cwd: app, env: {CONNCALC_CODE_CACHE: dir}})).toEqual(off)
+    expect(cacheFiles(dir)).toHaveLength(2)
+    expect(runCli(['plan'], {cwd: app, env: {CONNCALC_CODE_CACHE: dir}})).toEqual(off)
+    expect(cacheFiles(dir)).toHaveLength(2)
   })
 
   describe('a corrupt or truncated cache gives the same output and exit code, and is replaced by a good one', () => {

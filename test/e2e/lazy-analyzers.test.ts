@@ -53,3 +53,15 @@ describe("start-up stays fast: what oclif needs only for help, globs or spinners
     expect(parsed.filter((text) => text.includes(marker))).toEqual([])
   })
 })
+
+describe('start-up stays fast: what bin/run.js reads on every start (dist/cli.cjs) leaves out what a run without a config file never uses', () => {
+  // zod validates conncalc.yml and plans files only; dist/cli.cjs imports it from dist/zod.cjs (esbuild.config.js).
+  it('zod is in dist/zod.cjs, not in dist/cli.cjs', () => {
+    const dist = join(ROOT, 'dist')
+    const marker = 'function $constructor('
+    expect(readFileSync(join(dist, 'zod.cjs'), 'utf8')).toContain(marker)
+    const cli = readFileSync(join(dist, 'cli.cjs'), 'utf8')
+    expect(cli).not.toContain(marker)
+    expect(cli).toContain('__conncalcImport("./zod.cjs")')
+  })
+})
