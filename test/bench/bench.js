@@ -31,7 +31,9 @@ const cases = [
   [`conncalc plan ${apps[0][0]}, no code cache`, ['bin/run.js', 'plan', ...apps[0][1], '--plan', 'essential-0'], undefined, {CONNCALC_CODE_CACHE: '0'}],
 ]
 const times = cases.map(() => [])
-for (let i = 0; i < runs + 2; i++) {
+// npm run bench -- --scale-only skips the start-up section (the scale section alone, for work on it).
+const startUp = !process.argv.includes('--scale-only')
+for (let i = 0; startUp && i < runs + 2; i++) {
   for (const [c, [, args, , extra]] of cases.entries()) {
     const t0 = process.hrtime.bigint()
     const r = spawnSync(process.execPath, args, {cwd: root, encoding: 'utf8', env: {...env, ...extra}})
@@ -46,11 +48,13 @@ for (let i = 0; i < runs + 2; i++) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const baseline = median(times[0])
-console.log(`start-up: wall median of ${runs} runs each (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
-for (const [c, [name, , target]] of cases.entries()) {
-  const ms = median(times[c])
-  console.log(`${name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${(ms / baseline).toFixed(2)}×${target ? ` (target ≤ ${target}×)` : ''}`)
+if (startUp) {
+  const baseline = median(times[0])
+  console.log(`start-up: wall median of ${runs} runs each (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
+  for (const [c, [name, , target]] of cases.entries()) {
+    const ms = median(times[c])
+    console.log(`${name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${(ms / baseline).toFixed(2)}×${target ? ` (target ≤ ${target}×)` : ''}`)
+  }
 }
 
 // The scale section (npm run bench -- --no-scale skips it).

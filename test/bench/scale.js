@@ -5,7 +5,7 @@
 // N = 100 on; 100,000 Procfile types or live rows < 3 s.
 import {spawnSync} from 'node:child_process'
 import {cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -96,12 +96,14 @@ const nodeChain = (dir, n) => {
 }
 
 export async function scaleSection() {
-  console.log('\nscale: wall time (median of', runs, 'runs) and max RSS as N grows')
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ')
+  console.log(`\nscale: wall time (median of ${runs} runs) and max RSS as N grows (load average ${load()})`)
   if (!process.env.BENCH_SKIP_APPS) curve('apps on one database (conncalc.yml, each examples/rails)', [1, 10, 100, 1000], apps)
   curve('process types in one Procfile', [1, 1000, 100_000], procfileTypes)
   curve('Python modules imported in a chain from Django settings', [1, 100, 1000], pythonChain)
   curve('JavaScript modules required in a chain from the entry', [1, 100, 1000], nodeChain)
   await liveRows([100, 10_000, 100_000])
+  console.log(`\nload average at the end: ${load()}`)
 }
 
 // pg_stat_activity rows: a generated snapshot through the live report and its views, in
