@@ -26,9 +26,15 @@ import {append} from '../../util/arrays.js'
 const REF = 'https://docs.djangoproject.com/en/stable/ref/django-admin/'
 // BaseCommand.run_from_argv → execute → handle(), in the calling (main) thread.
 const HANDLE = 'https://github.com/django/django/blob/main/django/core/management/base.py'
+// django-extensions runscript: imports <app>.scripts.<name> or scripts.<name> and calls its run() from handle().
+const RUNSCRIPT_REF = 'https://django-extensions.readthedocs.io/en/latest/runscript.html'
 
-/** The file of `manage.py <name>`: `<app>/management/commands/<name>.py` of an INSTALLED_APPS entry in the app. */
-async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: string, script: string | undefined): Promise<string | undefined> {
+/**
+ * The file of `manage.py <name>`: `<app>/management/commands/<name>.py` of an INSTALLED_APPS entry in
+ * the app; with `inApp: "scripts"` django-extensions' `runscript <name>`: `<app>/scripts/<name>.py` or
+ * the project's own `scripts/<name>.py` (RUNSCRIPT_REF).
+ */
+async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: string, script: string | undefined, inApp = 'management/commands'): Promise<string | undefined> {
   const modules = await project.walk([script ?? 'manage.py'])
   const settings = settingsModule(project, modules, ctx.env)
   const file = settings ? project.resolve(settings) : undefined
@@ -41,11 +47,12 @@ async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: s
     const init = project.resolve(pkg)
     if (!init) continue
     const dir = init.endsWith('/__init__.py') ? init.slice(0, -'/__init__.py'.length) : undefined
-    const candidate = dir === undefined ? undefined : `${dir}/management/commands/${name}.py`
+    const candidate = dir === undefined ? undefined : `${dir}/${inApp}/${name}.py`
     if (candidate && ctx.files.exists(candidate)) return candidate
   }
 
-  return undefined
+  const root = project.resolve(`scripts.${name}`)
+  return inApp === 'scripts' && root ? root : undefined
 }
 
 export const djangoCommand: ServerAnalyzer = {
@@ -53,7 +60,8 @@ export const djangoCommand: ServerAnalyzer = {
     const manage = manageInvocation(ctx.command.argv)!
     const what = `manage.py ${manage.command}`
     const project = new PythonProject(ctx, scriptRoot(manage.script))
-    const file = await commandFile(project, ctx, manage.command, manage.script)
+    const runscript = manage.command === 'runscript' ? manage.args.find((a) => !a.startsWith('-')) : undefined
+    const file = runscript ? await commandFile(project, ctx, runscript, manage.script, 'scripts') : await commandFile(project, ctx, manage.command, manage.script)
     const unknown = (why: string): Diagnostic => ({
       code: 'unknown-command',
       file: ctx.origin?.file,
@@ -76,7 +84,9 @@ export const djangoCommand: ServerAnalyzer = {
       const read: PyModule[] = await project.walk([file])
       const found = startedThreads(read, ctx, what)
       append(diagnostics, found.diagnostics)
-      threads = found.threads ?? sourced(1, fromFile(file, 1), [fromDefault(`Django runs handle() on the main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, HANDLE)])
+      const runs = runscript ? [fromDefault(`django-extensions \`runscript ${runscript}\` calls run() of ${file} from handle()`, RUNSCRIPT_REF)] : []
+      threads = found.threads ?? sourced(1, fromFile(file, 1), [...runs, fromDefault(`Django runs handle() on the main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, HANDLE)])
+      if (found.threads && runs.length > 0) found.threads.via = [...(found.threads.via ?? []), ...runs]
     } else {
       diagnostics.push(unknown(`is a Django management command conncalc does not find in the app (no <app>/management/commands/${manage.command}.py of INSTALLED_APPS: an installed package's?)`))
       threads = sourced(1, assumed(`conncalc does not know \`${what}\`; one thread using the database is assumed`))

@@ -54,7 +54,8 @@ export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: 
       return {diagnostics: [], threads: sourced(jobs.length, fromFile(file, c.line), [pool, fromDefault(`${jobs.length} job${jobs.length === 1 ? '' : 's'} scheduled, each run at most once at a time (max_instances 1)`, APSCHEDULER_JOBS)])}
     }
 
-    return {diagnostics: [], threads: sourced(10, fromFile(file, c.line), [pool])}
+    const uncounted = fromDefault(jobs.length >= 10 ? `${jobs.length} jobs scheduled: the pool is the bound` : 'its jobs are added where conncalc does not count them (in a function, a loop or a decorator of the app\'s own), so the pool is the bound', APSCHEDULER_JOBS)
+    return {diagnostics: [], threads: sourced(10, fromFile(file, c.line), [pool, uncounted])}
   }
 
   const where = starts.slice(0, 3).map((s) => `${s.c.callee} at ${s.file}:${s.c.line}`).join(', ')
