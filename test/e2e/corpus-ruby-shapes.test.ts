@@ -72,4 +72,14 @@ describe('Ruby shapes from the real-app corpus', () => {
     expect(r.codes).toContain('unresolved-env')
     expect(plan('passenger-unset-pool', ['--scale', 'web=1', '--env', 'PASSENGER_MAX_POOL_SIZE=4']).type('web')).toMatchObject({connections: 4, processesPerDyno: 4})
   })
+
+  it('Puma `-t $PUMA_THREADS` with the variable unset: the default max threads is an assumption, and the variable is read when given', () => {
+    // A bare `-t` ends the command: Puma 6.4.2's default max threads on MRI (5) is used, starred.
+    const r = plan('puma-unset-threads', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 5, processesPerDyno: 1, threadsPerProcess: 5})
+    expect(r.type('web').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics.find((d) => d.code === 'unknown-config-value')?.message).toContain('cannot read Puma max threads from `-t` (nothing follows it')
+    // PUMA_THREADS=2:3 → max 3; the pool (ActiveRecord's default 5) is larger: 1 × 3 = 3.
+    expect(plan('puma-unset-threads', ['--scale', 'web=1', '--env', 'PUMA_THREADS=2:3']).type('web')).toMatchObject({connections: 3, threadsPerProcess: 3})
+  })
 })

@@ -12,7 +12,7 @@ import {processorsFor} from './processors.js'
 import {rackupServer} from '../common/matchers.js'
 import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
-import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
+import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 
@@ -203,11 +203,13 @@ export const puma: ServerAnalyzer = {
     // the command's flags are the launcher's (`rails server -c` is the rackup file), bar the environment.
     const handler = isRailsServer(argv) || rackup
     const flag = (...names: string[]) => (handler ? undefined : findFlag(argv, names, ctx.command))
+    // Numbers: a bare `-w` / `-t` left by an unset variable is unreadable, not absent (numericFlag).
+    const number = (...names: string[]) => (handler ? undefined : numericFlag(argv, names, ctx.command))
     const flags = {
       config: flag('-C', '--config'),
       environment: findFlag(argv, rackup ? ['-E', '--env'] : ['-e', '--environment'], ctx.command),
-      threads: flag('-t', '--threads'),
-      workers: flag('-w', '--workers'),
+      threads: number('-t', '--threads'),
+      workers: number('-w', '--workers'),
     }
     const version = ctx.versions.puma
     const d = defaults(version)
