@@ -81,6 +81,18 @@ describe('node analyzer', () => {
     expect(describeSourced(a.pools![0].pool)).toBe('db.js:2')
   })
 
+  it('a Prisma 1 client (prisma-client-lib) holds no PostgreSQL connection: the Prisma server it calls over HTTP does', async () => {
+    // notiz-dev/nestjs-prisma-starter (2019): new Prisma({endpoint: 'http://localhost:4466'}) — no pg driver in the app.
+    const client = "import { Prisma } from './client'\nexport const prisma = new Prisma({ endpoint: process.env.PRISMA_ENDPOINT })\n"
+    const a = await run('node server.js', {'package.json': pkg({'prisma-client-lib': '1.26.0'}), 'server.js': "import { prisma } from './prisma'\n", 'prisma.js': client})
+    expect(a.threadsPerProcess).toMatchObject({source: {file: 'package.json', kind: 'file'}, value: 0})
+    expect(a.language).toBe('none')
+    expect(describeSourced(a.threadsPerProcess)).toContain('queries the Prisma server (prisma.yml endpoint) over HTTP')
+    // With a pg pool as well, the pool counts as usual.
+    const b = await run('node server.js', {'package.json': pkg({pg: '^8.0.0', 'prisma-client-lib': '1.26.0'}), 'server.js': "const {Pool} = require('pg')\nmodule.exports = new Pool({max: 3})\n"})
+    expect(b.threadsPerProcess.value).toBe(3)
+  })
+
   it('uses library defaults from dependencies when the code is not in the repo, labelled', async () => {
     const a = await run('node dist/main.js', {'package.json': pkg({sequelize: '^6.37.0'})})
     expect(a.pools?.[0].pool.value).toBe(5)

@@ -33,6 +33,8 @@ const CLIENT_MODULES = ['payload.config', 'src/payload.config', 'lib/prisma', 'l
   .flatMap((b) => ['.ts', '.js', '.mjs'].map((e) => b + e))
 const THRONG = 'https://github.com/hunterloftis/throng#readme'
 const NODE_RESOLUTION = 'https://nodejs.org/api/modules.html#loading-from-node_modules-folders'
+const PRISMA1 = ['prisma-client-lib', 'prisma-binding']
+const PRISMA1_REF = 'https://v1.prisma.io/docs/1.34/prisma-server/'
 
 /**
  * The files a framework's server loads the app's code from (its routes, middleware, server
@@ -135,8 +137,12 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   const total = pools.pools.reduce((a, p) => a + p.pool.value, 0)
   // Every database the code opens is another kind (a Prisma schema whose provider is sqlite): no PostgreSQL connection at all.
   const elsewhere = pools.pools.length === 0 && pools.otherServerPools.length > 0 && pools.otherServerPools.every((p) => p.server.endsWith(NOT_POSTGRES))
+  // Prisma 1 (prisma-client-lib, prisma-binding) sends GraphQL over HTTP to a Prisma server deployed on its own, which holds the connections.
+  const prisma1 = pools.pools.length === 0 && pools.otherServerPools.length === 0 && pkg ? PRISMA1.find((d) => Object.hasOwn(pkg.dependencies, d)) : undefined
   const threads =
-    pools.pools.length > 0
+    prisma1 && pkg
+      ? sourced(0, fromFile(pkg.path, pkg.lineOf(['dependencies', prisma1]) || pkg.lineOf(['devDependencies', prisma1])), [fromDefault(`${prisma1} is a Prisma 1 client: it queries the Prisma server (prisma.yml endpoint) over HTTP, and that server, not this process, holds the PostgreSQL connections`, PRISMA1_REF)])
+      : pools.pools.length > 0
       ? sourced(total, fromDefault("Node's event loop can have every pooled connection checked out at once", 'https://node-postgres.com/apis/pool'), derivedFrom(pools.pools.map((p) => p.pool)))
       : elsewhere
         ? sourced(0, pools.otherServerPools[0].pool.via?.find((v) => v.kind === 'file') ?? pools.otherServerPools[0].pool.source, [fromDefault(`the only database this process opens is not PostgreSQL (${pools.otherServerPools.map((p) => p.server).join('; ')}): it holds no connection on the plan`, 'https://www.prisma.io/docs/orm/prisma-schema/overview/data-sources')])
