@@ -10,7 +10,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 import type {PoolEntry} from '../../model/process.js'
 
-import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced, uniqueSources} from '../../model/source.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
 import {asString, entry, isDict} from './evaluate.js'
 import {pinnedVersion} from './pins.js'
@@ -78,7 +78,10 @@ function engineEntry(
     return {database, pool: sourced(threads.value, fromFile(file, line), [threads.source]), server}
   }
 
-  return {database, pool: sourced(size.value + overflow.value, fromFile(file, line), [size.source, ...(size.via ?? []), overflow.source, ...(overflow.via ?? [])]), server}
+  // Each source once: both keys are often read from one dict, with one note on it.
+  const own = fromFile(file, line)
+  const via = uniqueSources([[own], [size.source, ...(size.via ?? []), overflow.source, ...(overflow.via ?? [])]]).slice(1)
+  return {database, pool: sourced(size.value + overflow.value, own, via), server}
 }
 
 /** Where the app sets a Flask config key: at module level, on a config class, `app.config[KEY] = …`, `config.update(KEY=…)`. */
@@ -101,6 +104,27 @@ function flaskConfig(modules: PyModule[], key: string): {file: string; line: num
   }
 
   return found
+}
+
+const FLASK_SA_2_OPTIONS = 'https://github.com/pallets-eco/flask-sqlalchemy/blob/2.5.1/flask_sqlalchemy/__init__.py#L613-L618'
+const FLASK_SA_3_OPTIONS = 'https://github.com/pallets-eco/flask-sqlalchemy/blob/3.1.1/src/flask_sqlalchemy/extension.py#L328-L331'
+
+type Options = {file: string; line: number; value: EvalValue}
+
+/** Which of SQLAlchemy(engine_options=…) and SQLALCHEMY_ENGINE_OPTIONS a key is read from first, by the pinned version. */
+function optionsOrder(files: FileReader, ctor: Options, config: Options): {first: Options; then: Options; why: Source} {
+  const pin = pinnedVersion(files, 'flask-sqlalchemy')
+  const both = `engine_options at ${ctor.file}:${ctor.line} and SQLALCHEMY_ENGINE_OPTIONS at ${config.file}:${config.line}`
+  if (pin && Number.parseInt(pin.version, 10) < 3) {
+    return {first: ctor, then: config, why: fromDefault(`Flask-SQLAlchemy ${pin.version} (${pin.file}:${pin.line}) reads ${both}, SQLAlchemy(engine_options=…) first`, FLASK_SA_2_OPTIONS)}
+  }
+
+  const what = `reads ${both}, the config first`
+  return {
+    first: config,
+    then: ctor,
+    why: pin ? fromDefault(`Flask-SQLAlchemy ${pin.version} (${pin.file}:${pin.line}) ${what}`, FLASK_SA_3_OPTIONS) : assumed(`no pinned Flask-SQLAlchemy version found; 3.x assumed, which ${what} (before 3.0 engine_options won)`),
+  }
 }
 
 /** Names of the app's own subclasses of flask_sqlalchemy.SQLAlchemy (`class SQLAlchemy(_SQLAlchemy)`). */
@@ -148,7 +172,12 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
   const flask = modules.flatMap((m) => m.calls.filter((c) => isFlaskSqlalchemy(c, subclasses)).map((c) => ({c, m})))
   if (flask.length > 0) {
     const {c, m} = flask[0]
-    const opts = c.kwargs.engine_options ? {file: c.kwargs.engine_options.file, line: c.kwargs.engine_options.line, value: c.kwargs.engine_options} : flaskConfig(modules, 'SQLALCHEMY_ENGINE_OPTIONS')
+    const ctor = c.kwargs.engine_options ? {file: c.kwargs.engine_options.file, line: c.kwargs.engine_options.line, value: c.kwargs.engine_options} : undefined
+    const config = flaskConfig(modules, 'SQLALCHEMY_ENGINE_OPTIONS')
+    // Both set: per key, < 3.0 lets SQLAlchemy(engine_options=…) win ("ultimate priority", get_options);
+    // 3.x lets the config win (init_app: engine_options.copy().update(SQLALCHEMY_ENGINE_OPTIONS)).
+    const order = ctor && config ? optionsOrder(files, ctor, config) : {first: ctor ?? config, then: undefined, why: undefined}
+    const opts = order.first
     const legacy = Object.fromEntries(Object.entries(LEGACY_KEYS).flatMap(([k, key]) => {
       const f = flaskConfig(modules, key)
       return f ? [[k, f]] : []
@@ -156,8 +185,8 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
     const firstLegacy = legacy.pool_size ?? legacy.max_overflow
     const version = firstLegacy ? legacyKeysRead(files, firstLegacy) : undefined
     const get = (k: string): {line: number; v: EvalValue} | undefined => {
-      const v = entry(opts?.value, k)
-      if (v) return {line: v.line, v}
+      const v = entry(opts?.value, k) ?? entry(order.then?.value, k)
+      if (v) return {line: v.line, v: order.why && v.kind === 'known' ? {...v, via: [...v.via, order.why]} : v}
       const old = version?.read ? legacy[k] : undefined
       return old ? {line: old.line, v: old.value} : undefined
     }
