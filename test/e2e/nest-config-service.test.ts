@@ -6,6 +6,10 @@
  * - `configService.get('database.maxConnections')` reads the `registerAs('database', …)` namespace
  *   loaded by ConfigModule; `configService.get('WORKER_POOL_SIZE', 3)` the env variable, else the
  *   default argument (@nestjs/config lib/config.service.ts get()).
+ * - `(databaseConfig() as DatabaseConfig).isDocumentDatabase ? Mongoose… : TypeOrm…`: registerAs
+ *   returns its factory, so `databaseConfig()` is the namespace's object, and
+ *   `['mongodb'].includes(process.env.DATABASE_TYPE ?? '')` is false with DATABASE_TYPE unset: the
+ *   TypeORM branch runs (decided, not the larger branch assumed).
  * TypeORM hands `extra` to pg's Pool, so extra.max is each process's pool.
  */
 import {describe, expect, it} from 'vitest'
@@ -19,7 +23,7 @@ describe('NestJS ConfigService and forRootAsync({useClass})', () => {
     const r = planJson(procfileOf('nest-typeorm-config-service'), args)
     // DATABASE_MAX_CONNECTIONS unset: the ternary's else arm, 25. 1 process × 25 = 25.
     expect(r.type('web')).toMatchObject({connections: 25, poolPerProcess: 25, threadsPerProcess: 25})
-    expect(r.type('web').sources['pool.typeorm src/app.module.ts:11']).toMatchObject({source: {file: 'src/database/config/database.config.ts', kind: 'file', line: 13}})
+    expect(r.type('web').sources['pool.typeorm src/app.module.ts:13']).toMatchObject({source: {file: 'src/database/config/database.config.ts', kind: 'file', line: 15}})
     // WORKER_POOL_SIZE unset: get()'s default argument 3. 1 × 3 = 3.
     expect(r.type('worker')).toMatchObject({connections: 3, poolPerProcess: 3})
     expect(r.codes).not.toContain('unknown-config-value')

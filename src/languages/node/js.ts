@@ -937,6 +937,21 @@ class JsEvaluator {
     return this.unknown(node, path.length > 0 ? `\`${callee}('${key}')\`: no registerAs('${ns}', …) was read before this module, and ${key} is not an env variable` : `\`${callee}('${key}')\`: ${key} has no value and no default is given`)
   }
 
+  /** `['mongodb'].includes(x)` / `list.includes(x)` / `'a,b'.includes(x)` on known values: a boolean a condition can decide. */
+  private includes(node: N, callee: N, args: EvalValue[]): EvalValue | undefined {
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'includes') return undefined
+    const object = unwrap(callee.object)
+    if (object.type !== 'ArrayExpression' && object.type !== 'Identifier' && !(object.type === 'Literal' && typeof object.value === 'string')) return undefined
+    const list = this.expr(object)
+    const x = args[0]
+    if (list.kind !== 'known' || x?.kind !== 'known' || (typeof x.value === 'object' && x.value !== null)) return undefined
+    if (typeof list.value === 'string' && typeof x.value === 'string') return this.known(node, list.value.includes(x.value), list, x)
+    if (typeof list.value !== 'object' || list.value === null || list.value.kind !== 'list') return undefined
+    const items = list.value.items
+    if (!items.every((i) => i.kind === 'known' && (typeof i.value !== 'object' || i.value === null))) return undefined
+    return this.known(node, items.some((i) => i.kind === 'known' && i.value === x.value), list, x)
+  }
+
   private cpus(node: N): EvalValue {
     const n = this.opts.nproc
     if (!n) return this.unknown(node, "depends on the dyno's CPU count, which is not known")
@@ -1015,10 +1030,15 @@ class JsEvaluator {
     if (!isNew && own && returnedBy(own) !== own) return returnedBy(own) ?? this.unknown(node, `\`${callee}()\` returns nothing conncalc can read`)
     const nodeConfig = this.nodeConfigGet(calleeNode, args)
     if (nodeConfig) return nodeConfig
-    if (callee === '@nestjs/config.registerAs' && asString(args[0]) !== undefined && this.opts.nestConfig) {
+    if (callee === '@nestjs/config.registerAs' && asString(args[0]) !== undefined) {
       const made = returnedBy(args[1])
-      if (made) this.opts.nestConfig.set(asString(args[0])!, made)
+      if (made && this.opts.nestConfig) this.opts.nestConfig.set(asString(args[0])!, made)
+      // registerAs returns the factory itself (with a KEY added): `databaseConfig()` is the namespace's object.
+      if (args[1]) return args[1]
     }
+
+    const includes = this.includes(node, calleeNode, args)
+    if (includes) return includes
 
     const nest = this.nestConfigGet(node, callee, args)
     if (nest) return nest
