@@ -12,11 +12,18 @@ import {ROOT} from '../helpers/cli.js'
  */
 const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {dependencies: Record<string, string>; devDependencies: Record<string, string>}
 // dist/*.js and the packages built apart to load lazily (dist/lazy/*.cjs, see esbuild.config.js).
-const bundle = readdirSync(`${ROOT}dist`, {recursive: true})
-  .map(String)
-  .filter((f) => f.endsWith('.js') || f.endsWith('.cjs'))
-  .map((f) => readFileSync(`${ROOT}dist/${f}`, 'utf8'))
-  .join('\n')
+const files = readdirSync(`${ROOT}dist`, {recursive: true}).map(String)
+const read = (ext: string): string =>
+  files
+    .filter((f) => f.endsWith(ext))
+    .map((f) => readFileSync(`${ROOT}dist/${f}`, 'utf8'))
+    .join('\n')
+// The ES module bundle (dist/main.js and its chunks) and the CommonJS ones (dist/cli.cjs, the
+// sibling bundles, dist/lazy/): a CommonJS file has no `from "x"`, and in dist/cli.cjs, written
+// without line breaks, `from` beside a string literal would read as one.
+const esm = read('.js')
+const cjs = read('.cjs')
+const bundle = `${esm}\n${cjs}`
 
 /** `lodash/fp` → lodash, `@scope/pkg/x` → @scope/pkg. */
 const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
@@ -25,8 +32,13 @@ const builtin = (name: string): boolean => name.startsWith('node:') || builtinMo
 /** Bare specifiers the bundle imports, requires or resolves at run time. */
 function loaded(): Set<string> {
   const found = new Set<string>()
-  const patterns = [/\bfrom\s*["']([^"'./\s][^"'\s]*)["']/g, /\bimport\s*\(\s*["']([^"'./\s][^"'\s]*)["']\s*\)/g, /\brequire(?:\.resolve)?\s*\(\s*["']([^"'./\s][^"'\s]*)["']\s*\)/g, /\bimport\s+["']([^"'./\s][^"'\s]*)["']/g, /import\.meta\.resolve\(\s*["']([^"'./\s][^"'\s]*)["']/g]
-  for (const pattern of patterns) for (const m of bundle.matchAll(pattern)) if (!builtin(m[1])) found.add(packageOf(m[1]))
+  const esmOnly = [/\bfrom\s*["']([^"'./\s][^"'\s]*)["']/g, /\bimport\s+["']([^"'./\s][^"'\s]*)["']/g, /import\.meta\.resolve\(\s*["']([^"'./\s][^"'\s]*)["']/g]
+  const both = [/\bimport\s*\(\s*["']([^"'./\s][^"'\s]*)["']\s*\)/g, /\b(?:require|__conncalcImport)(?:\.resolve)?\s*\(\s*["']([^"'./\s][^"'\s]*)["']\s*\)/g]
+  const collect = (text: string, pattern: RegExp): void => {
+    for (const m of text.matchAll(pattern)) if (!builtin(m[1])) found.add(packageOf(m[1]))
+  }
+  for (const pattern of esmOnly) collect(esm, pattern)
+  for (const pattern of both) collect(bundle, pattern)
   return found
 }
 
