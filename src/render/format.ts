@@ -23,7 +23,7 @@ export interface RenderOptions {
 }
 
 /** The JSON report as `--json` prints it (two-space indent), with secrets redacted. */
-export const jsonText = (data: unknown): string => redactSecrets(JSON.stringify(data, null, 2)) + '\n'
+export const jsonText = (data: unknown): string => redactSecrets(JSON.stringify(data, null, 2), true) + '\n'
 
 /**
  * The report as the human views read it: every string's control characters escaped (a copy),

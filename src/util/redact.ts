@@ -46,14 +46,14 @@ export function redactUrl(url: string): string {
  * strings (`host=db password=secret`) and env assignments (`AWS_SECRET_ACCESS_KEY=…`).
  * For messages, Procfile lines and anything else that may quote a user's config.
  */
-export function redactSecrets(text: string): string {
+export function redactSecrets(text: string, json = false): string {
   return (
     text
       // A quoted URL may hold spaces and escaped quotes in its password: redact it whole first.
       .replaceAll(QUOTED_URL, (_m, q: string, url: string) => `${q}${redactUrl(url)}${q}`)
       .replaceAll(BARE_URL, (m) => redactUrl(m))
-      .replaceAll(SECRET_ASSIGNMENT, (_m, k: string, eq: string) => `${k}${eq}${MASK}`)
-      .replaceAll(SECRET_FLAG, (_m, flag: string, sep: string) => `${flag}${sep}${MASK}`)
+      .replaceAll(json ? SECRET_ASSIGNMENT_JSON : SECRET_ASSIGNMENT, (_m, k: string, eq: string) => `${k}${eq}${MASK}`)
+      .replaceAll(json ? SECRET_FLAG_JSON : SECRET_FLAG, (_m, flag: string, sep: string) => `${flag}${sep}${MASK}`)
       .replaceAll(ATTACHED_P, (_m, before: string) => `${before}-p${MASK}`)
   )
 }
@@ -70,10 +70,18 @@ const QUOTED_URL = /(["'])((?<![\d+.a-z-])[a-z][\d+.a-z-]*:\/\/(?:\\.|(?!\1)[^\\
  * a bare `KEY=` is the placeholder of messages (`--env expects KEY=VALUE`), not a secret.
  */
 const SECRET_ASSIGNMENT =
-  /\b(\w*(?:pass(?!enger)|pwd|secret|token|credentials?)\w*|\w+key\w*|key\w+)(\s*=\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;]+)/gi
+  /\b(\w*(?:pass(?!enger|port)|pwd|secret|token|credentials?)\w*|\w+key\w*|key\w+)(\s*=\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;]+)/gi
 
 /** `--password X`, `--db-pass=X`, `--api-token X`: a flag that names a secret, and its value. */
-const SECRET_FLAG = /(?<!\S)(--[\w-]*(?:pass(?!enger)|pwd|secret|token|key)[\w-]*)(=|\s+)(?!-)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;]+)/gi
+const SECRET_FLAG = /(?<!\S)(--[\w-]*(?:pass(?!enger|port)|pwd|secret|token|key)[\w-]*)(=|\s+)(?!-)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;]+)/gi
+
+/**
+ * The same inside JSON text (--json): a value ends at the JSON string's closing quote, and an
+ * escaped character (`\"`, `\\`) is taken whole, so a secret's quotes are masked with it and the
+ * mask never eats the `",` that ends the string (a type named `pass…` broke the JSON).
+ */
+const SECRET_ASSIGNMENT_JSON = new RegExp(SECRET_ASSIGNMENT.source.replace(String.raw`|[^\s&;]+)`, String.raw`|(?:[^\s&;"\\]|\\.)+)`), 'gi')
+const SECRET_FLAG_JSON = new RegExp(SECRET_FLAG.source.replace(String.raw`|[^\s&;]+)`, String.raw`|(?:[^\s&;"\\]|\\.)+)`), 'gi')
 
 /** mysql-style `-pSECRET` (a password attached to -p); `-p 5000`, `-p5000` and `-p$PORT` are ports. */
 const ATTACHED_P = /(^|\s)-p(?!\d+\b|\$|\s|$)\S+/g

@@ -97,3 +97,20 @@ describe('redactSecrets: Procfile shapes from the hostile-input run', () => {
     expect(redactSecrets(`${long}://u:p@h`)).toContain('u:***@h')
   }, 5000)
 })
+
+describe('redactSecrets in --json text', () => {
+  it('a secret in a JSON string is masked without eating the string\'s closing quote: the JSON stays valid', () => {
+    // jerkin61/bayudo-mockexam-api has a Procfile type named `passport`: its fix text `--assume passport=1:N:N`
+    // matched the secret-name rule and the mask ate `",`, so --json printed invalid JSON.
+    const data = {a: 'DB_PASS=ab"cd&x', b: 'run --db-pass=s3cr3t now', fix: 'tell conncalc: --assume passport=1:N:N', url: 'postgres://u:pw@h/d'}
+    const out = redactSecrets(JSON.stringify(data, null, 2), true)
+    const back = JSON.parse(out) as Record<string, string>
+    // The whole secret is masked, its escaped quote with it; what follows an unquoted value's end stays.
+    expect(back).toEqual({a: 'DB_PASS=***&x', b: 'run --db-pass=*** now', fix: 'tell conncalc: --assume passport=1:N:N', url: 'postgres://u:***@h/d'})
+  })
+
+  it('`passport` (Laravel Passport, passport.js) is not a password name; `passwd`, `db_pass` still are', () => {
+    expect(redactSecrets('passport=1:N:N PASSPORT_KEYS=x')).toBe('passport=1:N:N PASSPORT_KEYS=***')
+    expect(redactSecrets('passwd=hunter2 db_pass=hunter2')).toBe('passwd=*** db_pass=***')
+  })
+})
