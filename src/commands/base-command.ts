@@ -66,7 +66,7 @@ export abstract class BaseCommand extends Command {
 
   /** JSON output goes through the same redaction as text. */
   override logJson(json: unknown): void {
-    process.stdout.write(`${redactSecrets(JSON.stringify(json, null, 2))}\n`)
+    process.stdout.write(`${redactSecrets(JSON.stringify(json, null, 2), true)}\n`)
   }
 
   /**

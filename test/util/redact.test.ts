@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {redactSecrets, redactUrl} from '../../src/util/redact.js'
+import {planJson, procfileOf} from '../helpers/cli.js'
 
 describe('redactUrl', () => {
   it('masks the password of a Heroku Postgres URL and keeps the rest as written', () => {
@@ -112,5 +113,15 @@ describe('redactSecrets in --json text', () => {
   it('`passport` (Laravel Passport, passport.js) is not a password name; `passwd`, `db_pass` still are', () => {
     expect(redactSecrets('passport=1:N:N PASSPORT_KEYS=x')).toBe('passport=1:N:N PASSPORT_KEYS=***')
     expect(redactSecrets('passwd=hunter2 db_pass=hunter2')).toBe('passwd=*** db_pass=***')
+  })
+})
+
+describe('plan --json with process types whose names look like secrets', () => {
+  it('prints valid JSON: the masks stay inside their strings (fixture procfile-secret-names)', () => {
+    // Types `passport` and `passport-keys` (Laravel Passport's artisan commands): each is named in a
+    // `--assume TYPE=…` fix; `passport-keys=…` is masked by the key rule, and the JSON still parses.
+    const r = planJson(procfileOf('procfile-secret-names'), ['--plan', 'standard-0', '--scale', 'web=1,passport=1,passport-keys=1'])
+    expect(r.type('web')).toMatchObject({connections: 4})
+    expect(r.processTypes.map((t) => t.name)).toEqual(['web', 'passport', 'passport-keys'])
   })
 })
