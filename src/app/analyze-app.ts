@@ -422,7 +422,10 @@ async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>
   // A command known to be unknown (a workspace package conncalc cannot find, a manager's missing file): counted as such, with why.
   const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
   const analysis: ServerAnalysis = countsAtLeastOne(await analyzer.analyze(ctx), ctx.processType, diagnostics)
-  append(diagnostics, analysis.diagnostics)
+  // A flag the command line gives (flagCandidate names 'Procfile'): point at the line that has the command,
+  // in the Procfile or in the file that started it (a script, supervisord.conf, a Procfile.* of a manager).
+  const at = ctx.origin
+  append(diagnostics, at ? analysis.diagnostics.map((d) => (d.file === 'Procfile' && d.line === undefined ? {...d, file: at.file, line: at.line} : d)) : analysis.diagnostics)
 
   let {otherServerPools = [], pools} = analysis
   if (!pools && analysis.language === 'ruby') {
