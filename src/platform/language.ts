@@ -70,12 +70,14 @@ const PROGRAM_LANGUAGES: [RegExp, Language][] = [
 ]
 
 /**
- * The language a process command runs, from the first word that names a known program (after wrappers
- * and VAR=value), else from the lines of the script it starts (`bin/run.sh`), one level deep, comments left out.
+ * The language a process command runs, from the last word that names a known program (after wrappers,
+ * VAR=value and setup steps), else from the lines of the script it starts (`bin/run.sh`), one level deep,
+ * comments left out.
  */
 function commandLanguage(command: string, files: FileReader, depth = 0): {language: Language; program: string} | undefined {
   const words = command.split(/[\s;&|()'"]+/).filter(Boolean)
-  for (const word of words) {
+  // The last program named: setup steps come first (`npm run build && …`, `manage.py migrate`), the server last.
+  for (const word of words.toReversed()) {
     const program = word.replace(/^.*\//, '')
     const language = PROGRAM_LANGUAGES.find(([re]) => re.test(program))?.[1]
     if (language) return {language, program}
@@ -121,22 +123,24 @@ export function detectLanguage(files: FileReader, buildpacks?: {source: Source; 
   const language = all[0]
   if (!language) return {all}
   const marker = markerOf(files, language, MARKERS.find(([l]) => l === language)![1])!
-  if (all.length === 1) return {all, language, source: fromDefault(`heroku/${language} buildpack detected from ${marker}`, DETECT_REF)}
-  // Several languages, no buildpack named: Heroku's detection would build the first one only, so an app
-  // whose server is another language's must have its buildpacks set — that language's last ("Node.js for
-  // asset preparation … followed by the native buildpack of your application").
+  // No buildpack named, and the web process runs another language than the root's files say (a Django app
+  // with a package.json for its assets; `cd backend && bundle exec puma` beside a root package.json): Heroku's
+  // detection would build only the first, so the app must have its buildpacks set — the server's language
+  // last ("Node.js for asset preparation … followed by the native buildpack of your application").
   const web = processes.find((p) => p.name === 'web') ?? processes[0]
   const runs = web && commandLanguage(web.command, files)
-  if (runs && runs.language !== language && all.includes(runs.language)) {
+  if (runs && runs.language !== language) {
+    const found = all.includes(runs.language) ? `${all.join(' and ')} files are both there` : `the root has ${all.join(' and ')} files only`
     return {
       all,
       language: runs.language,
       source: assumed(
-        `${all.join(' and ')} files are both there and no buildpacks are named (.buildpacks, app.json); the ${web.name} process runs ${runs.program} (${web.file}:${web.line}), so heroku/${runs.language} is taken as the last buildpack, after the others (${MULTI_REF})`,
+        `${found} and no buildpacks are named (.buildpacks, app.json); the ${web.name} process runs ${runs.program} (${web.file}:${web.line}), so heroku/${runs.language} is taken as the last buildpack, after the others (${MULTI_REF})`,
       ),
     }
   }
 
+  if (all.length === 1) return {all, language, source: fromDefault(`heroku/${language} buildpack detected from ${marker}`, DETECT_REF)}
   return {
     all,
     language,

@@ -32,3 +32,11 @@ describe('which buildpack an app with Python and Node.js files runs last', () =>
     expect(JSON.stringify(r.type('web').sources.processesPerDyno)).toContain("Heroku's detection order is assumed: heroku/nodejs buildpack sets WEB_CONCURRENCY=1")
   })
 })
+
+describe('a monorepo whose root has only a package.json, the Rails app in backend/ (test/fixtures/monorepo-rails-backend)', () => {
+  it('web runs `cd backend && bundle exec puma`: the Ruby buildpack is taken as last, which sets no WEB_CONCURRENCY, so puma.rb\'s fallback 2 workers × 3 threads = 6 (not the Node.js buildpack\'s 1 × 3)', () => {
+    const r = planJson(procfileOf('monorepo-rails-backend'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 6, processesPerDyno: 2, server: 'puma', threadsPerProcess: 3})
+    expect(r.type('web').sources.processesPerDyno.source).toEqual({file: 'backend/config/puma.rb', kind: 'file', line: 4})
+  })
+})
