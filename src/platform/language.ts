@@ -19,7 +19,8 @@ const MARKERS: [Language, string[]][] = [
   ['ruby', ['Gemfile']],
   ['nodejs', ['package.json']],
   ['python', ['requirements.txt', 'pyproject.toml', 'Pipfile', 'uv.lock', 'poetry.lock', 'setup.py']],
-  ['java', ['pom.xml', 'build.gradle', 'build.gradle.kts', 'gradlew']],
+  // heroku/java (Maven), heroku/gradle and heroku/scala (sbt: bin/detect's *.sbt, project/build.properties), all JVM.
+  ['java', ['pom.xml', 'build.gradle', 'build.gradle.kts', 'gradlew', 'build.sbt', 'project/build.properties']],
   ['php', ['composer.json', 'index.php']],
   ['go', ['go.mod', 'Godeps/Godeps.json', 'vendor/vendor.json']],
   // heroku/dotnet: a .sln, .slnx, .csproj, .vbproj, .fsproj or .cs file in the root (matched by extension below).

@@ -121,6 +121,15 @@ function jvmDefault(files: FileReader): DefaultWeb {
     }
   }
 
+  // heroku-buildpack-scala bin/release: sbt-native-packager's start script, built at deploy
+  // (target/universal/stage/bin/NAME -Dhttp.port=$PORT): what it runs (often Play) is not read here.
+  if (files.exists('build.sbt') || files.exists('project/build.properties')) {
+    return {
+      buildpack: 'heroku/scala',
+      none: "the Scala buildpack's default web process is sbt-native-packager's start script built at deploy (target/universal/stage/bin/NAME -Dhttp.port=$PORT, https://github.com/heroku/heroku-buildpack-scala/blob/main/bin/release), and conncalc does not read an sbt app's pools (Play's or Slick's); add a Procfile line and give its numbers with --assume web=PROCESSES:THREADS:POOL",
+    }
+  }
+
   return {buildpack: 'heroku/java', none: 'the JVM buildpacks declare a default web process only for Spring Boot apps (and this one is not, by pom.xml/build.gradle)'}
 }
 

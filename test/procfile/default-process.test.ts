@@ -29,6 +29,12 @@ describe('defaultWebProcess: what each buildpack starts without a Procfile', () 
     expect(await web({'pom.xml': '<project><artifactId>batch</artifactId></project>'})).toEqual({none: expect.stringContaining('Spring Boot')})
   })
 
+  it('Scala (sbt): the start script sbt-native-packager builds at deploy, whose pools conncalc does not read — none, saying so (heroku-buildpack-scala bin/release)', async () => {
+    for (const files of <Record<string, string>[]>[{'build.sbt': 'lazy val root = (project in file(".")).enablePlugins(PlayScala)\n'}, {'project/build.properties': 'sbt.version=1.10.0\n'}]) {
+      expect(await web(files)).toEqual({none: expect.stringContaining("the Scala buildpack's default web process is sbt-native-packager's start script built at deploy (target/universal/stage/bin/NAME -Dhttp.port=$PORT")})
+    }
+  })
+
   it('Go: the binary named after the module path', async () => {
     expect(await web({'go.mod': 'module github.com/acme/inventory-api\n\ngo 1.22\n'})).toBe('inventory-api')
   })
