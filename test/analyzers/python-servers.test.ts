@@ -45,6 +45,17 @@ describe('gunicorn', () => {
     expect(describeSourced(a.processesPerDyno)).toBe('flag -w 3')
   })
 
+  it('uses --threads only for its own sync/gthread workers (gunicorn config.py worker_class): another class is 1 thread, assumed and saying why', async () => {
+    const gthread = await run(gunicorn, 'gunicorn app:app -w 2 --threads 8 -k gthread')
+    expect(gthread.threadsPerProcess).toMatchObject({source: {flag: '--threads 8', kind: 'flag'}, value: 8})
+    const full = await run(gunicorn, 'gunicorn app:app -w 2 --threads 8 -k gunicorn.workers.sync.SyncWorker')
+    expect(full.threadsPerProcess.value).toBe(8)
+    const meinheld = await run(gunicorn, 'gunicorn app:app -w 2 --threads 8 -k meinheld.gmeinheld.MeinheldWorker')
+    expect(meinheld.threadsPerProcess.value).toBe(1)
+    expect(isAssumption(meinheld.threadsPerProcess)).toBe(true)
+    expect(describeSourced(meinheld.threadsPerProcess)).toContain('gunicorn passes `threads` only to its gthread worker')
+  })
+
   it('lets the command line win over GUNICORN_CMD_ARGS, which wins over the config file', async () => {
     const files = {'gunicorn.conf.py': 'workers = 2\nthreads = 2\n'}
     const a = await run(gunicorn, 'gunicorn app:app --threads 8', files, {GUNICORN_CMD_ARGS: '--workers 6 --threads 3'})

@@ -10,7 +10,7 @@ import type {PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {fromDefault, fromFlag, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFlag, sourced, type Sourced} from '../../model/source.js'
 import {entryFiles} from './app-pools.js'
 import {pyCandidate} from './candidate.js'
 import {asString} from './evaluate.js'
@@ -80,6 +80,8 @@ function fromCmdArgs(found: FoundFlag | undefined, what: string): Candidate {
 
 const ASYNC_GREEN = /(^|\.)(gevent|eventlet|geventwebsocket\.gunicorn\.workers\.GeventWebSocketWorker|GeventWorker|EventletWorker|ggevent)/i
 const ASYNCIO = /uvicorn|asgi|aiohttp|tornado/i
+/** gunicorn's own sync and gthread workers, the ones that use `threads`. */
+const THREADED = /(^|[.#])(sync|gthread|SyncWorker|ThreadWorker)$/
 
 /** The base classes of a worker class defined in the app (`proj.workers.Worker` → ["uvicorn.workers.UvicornWorker"]). */
 async function appClassBases(project: PythonProject, dotted: string): Promise<string[]> {
@@ -151,8 +153,12 @@ export const gunicorn: ServerAnalyzer = {
       })
     } else if (classes.some((c) => ASYNCIO.test(c))) {
       threads = 'event-loop'
-    } else {
+    } else if (classes.some((c) => THREADED.test(c)) || classUnread.length > 0) {
       append(diagnostics, threadsSetting.diagnostics)
+    } else {
+      // Another class (meinheld, an installed package's, one whose bases cannot be read): gunicorn hands
+      // `threads` to its gthread worker only (config.py worker_class), so what it runs at once is unknown.
+      threads = sourced(1, assumed(`gunicorn passes \`threads\` only to its gthread worker (sync becomes gthread when threads > 1), and what worker class ${workerClass} runs at once is not known; 1 thread assumed (say it with --assume ${ctx.processType}=PROCESSES:THREADS)`), [fromDefault('gunicorn config.py worker_class', REF)])
     }
 
     const appSpec = appArgument(args) ?? asString(config?.names.get('wsgi_app'))
