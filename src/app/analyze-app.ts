@@ -22,6 +22,7 @@ import {deployHookOf} from '../procfile/release.js'
 import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
+import {COMMAND_LINE} from '../languages/common/setting.js'
 import {delegates, followCommand, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
@@ -422,10 +423,10 @@ async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>
   // A command known to be unknown (a workspace package conncalc cannot find, a manager's missing file): counted as such, with why.
   const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
   const analysis: ServerAnalysis = countsAtLeastOne(await analyzer.analyze(ctx), ctx.processType, diagnostics)
-  // A flag the command line gives (flagCandidate names 'Procfile'): point at the line that has the command,
+  // A flag the command line gives (flagCandidate names COMMAND_LINE): point at the line that has the command,
   // in the Procfile or in the file that started it (a script, supervisord.conf, a Procfile.* of a manager).
   const at = ctx.origin
-  append(diagnostics, at ? analysis.diagnostics.map((d) => (d.file === 'Procfile' && d.line === undefined ? {...d, file: at.file, line: at.line} : d)) : analysis.diagnostics)
+  append(diagnostics, at ? analysis.diagnostics.map((d) => (d.file === COMMAND_LINE && d.line === undefined ? {...d, file: at.file, line: at.line} : d)) : analysis.diagnostics)
 
   let {otherServerPools = [], pools} = analysis
   if (!pools && analysis.language === 'ruby') {

@@ -50,6 +50,9 @@ const BUILDPACK_NAMES: [RegExp, Language][] = [
   [/(^|\/)heroku-buildpack-elixir\b/i, 'elixir'],
 ]
 
+/** The language buildpack a URL or shorthand names (`heroku/python`, `https://github.com/Scalingo/php-buildpack`). */
+const buildpackLanguage = (url: string): Language | undefined => BUILDPACK_NAMES.find(([re]) => re.test(url))?.[1]
+
 export interface DetectedLanguage {
   /** Every language whose marker files are present, in detection order. */
   all: Language[]
@@ -60,7 +63,7 @@ export interface DetectedLanguage {
 
 const MULTI_REF = 'https://github.com/heroku/heroku-buildpack-multi#readme'
 
-/** Programs that say which language's buildpack an app's process needs (the first one found in its command). */
+/** Programs that say which language's buildpack an app's process needs (commandLanguage takes the last one named). */
 const PROGRAM_LANGUAGES: [RegExp, Language][] = [
   [/^(gunicorn|uvicorn|daphne|hypercorn|granian|waitress-serve|uwsgi|celery|rq|dramatiq|huey_consumer|python[0-9.]*|manage\.py|flask|fastapi)$/, 'python'],
   [/^(puma|unicorn|rails|rackup|thin|passenger|sidekiq|good_job|bundle|rake|falcon|iodine|que|resque)$/, 'ruby'],
@@ -106,16 +109,16 @@ export interface ProcessHint {
 
 /**
  * `buildpacks`: the app's installed buildpacks (heroku buildpacks -a APP), which decide over app.json and marker files.
- * `processes`: the Procfile's processes; when several languages' files are there and no buildpack is named, the
- * language the web process (else the first process) runs is taken as the app's: it is the one the app needs last.
+ * `processes`: the Procfile's processes; when no buildpack is named and the web process (else the first process)
+ * runs another language than the root's files detect first, that language is taken as the last buildpack, labelled.
  */
 export function detectLanguage(files: FileReader, buildpacks?: {source: Source; urls: string[]}, processes: readonly ProcessHint[] = []): DetectedLanguage {
   const all = MARKERS.filter(([lang, marks]) => markerOf(files, lang, marks) !== undefined).map(([lang]) => lang)
-  const installed = buildpacks?.urls.flatMap((url) => BUILDPACK_NAMES.find(([re]) => re.test(url))?.[1] ?? [])
+  const installed = buildpacks?.urls.flatMap((url) => buildpackLanguage(url) ?? [])
   if (installed && installed.length > 0) return {all, language: installed.at(-1), source: buildpacks!.source}
   // The last named buildpack that is a language's writes WEB_CONCURRENCY last.
   const named = namedBuildpacks(files).flatMap((b) => {
-    const language = BUILDPACK_NAMES.find(([re]) => re.test(b.url))?.[1]
+    const language = buildpackLanguage(b.url)
     return language ? [{...b, language}] : []
   })
   const last = named.at(-1)

@@ -8,7 +8,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 
 import type {Diagnostic} from '../../model/diagnostic.js'
 
-import {assumed, fromDefault, sourced, type Sourced, uniqueSources} from '../../model/source.js'
+import {assumed, fromDefault, type Source, sourced, type Sourced, uniqueSources} from '../../model/source.js'
 import {envCandidate, firstOf, programName} from '../common/setting.js'
 import {isPhp} from '../common/matchers.js'
 import {isScalingoPhpFpm, phpWorker} from './php-command.js'
@@ -39,18 +39,26 @@ function autotuned(ctx: AnalyzerContext): Sourced<number> {
 const layerOf = (ctx: AnalyzerContext, name: string): number => ctx.env.layers.findIndex((l) => l.vars.has(name))
 
 /**
- * heroku-php-apache2/nginx recompute WEB_CONCURRENCY when WEB_CONCURRENCY_SET_BY is non-empty
- * (bin/heroku-php-nginx:420-422): the Node.js and Python buildpacks export it with the value they
- * compute for themselves. A WEB_CONCURRENCY set above that (a config var) is the user's and is kept.
+ * WEB_CONCURRENCY_SET_BY, when the WEB_CONCURRENCY in effect is a buildpack's: the Node.js and Python
+ * buildpacks export both together (platformLayer); a WEB_CONCURRENCY set above them (a config var) is the user's.
  */
-function herokuChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; value: Sourced<number>} {
+function setByBuildpack(ctx: AnalyzerContext): string | undefined {
   const wc = layerOf(ctx, 'WEB_CONCURRENCY')
   const by = layerOf(ctx, 'WEB_CONCURRENCY_SET_BY')
-  const setBy = by === -1 ? undefined : ctx.env.get('WEB_CONCURRENCY_SET_BY')
-  if (wc === -1 || !setBy?.value || by > wc) return firstOf([envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'PHP-FPM children')], autotuned(ctx))
-  const tuned = autotuned(ctx)
-  const ignored = fromDefault(`WEB_CONCURRENCY=${ctx.env.get('WEB_CONCURRENCY')!.value} is ignored: it was set by ${setBy.value} (WEB_CONCURRENCY_SET_BY), and heroku-php-nginx/apache2 then size PHP-FPM themselves`, HEROKU_PHP_BOOT)
-  return {diagnostics: [], value: sourced(tuned.value, tuned.source, [...(tuned.via ?? []), ignored])}
+  return wc !== -1 && by !== -1 && by <= wc ? ctx.env.get('WEB_CONCURRENCY_SET_BY')?.value || undefined : undefined
+}
+
+const withNote = (v: Sourced<number>, note: Source): Sourced<number> => sourced(v.value, v.source, [...(v.via ?? []), note])
+
+/**
+ * heroku-php-apache2/nginx recompute WEB_CONCURRENCY when WEB_CONCURRENCY_SET_BY is non-empty
+ * (bin/heroku-php-nginx:420-422), so another buildpack's value is ignored and autotune sizes PHP-FPM.
+ */
+function herokuChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; value: Sourced<number>} {
+  const setBy = setByBuildpack(ctx)
+  if (!setBy) return firstOf([envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'PHP-FPM children')], autotuned(ctx))
+  const ignored = fromDefault(`WEB_CONCURRENCY=${ctx.env.get('WEB_CONCURRENCY')!.value} is ignored: it was set by ${setBy} (WEB_CONCURRENCY_SET_BY), and heroku-php-nginx/apache2 then size PHP-FPM themselves`, HEROKU_PHP_BOOT)
+  return {diagnostics: [], value: withNote(autotuned(ctx), ignored)}
 }
 
 /**
@@ -61,17 +69,17 @@ function herokuChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; value
  */
 function scalingoChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; value: Sourced<number>} {
   const size = ctx.env.get('CONTAINER_SIZE')
-  const name = (size?.value ?? 'M').toUpperCase()
-  const ram = SCALINGO_RAM[name]
-  const n = Math.max(3, Math.floor((ram ?? 512) / 196) + 2)
-  const what = `Scalingo's bin/run sizes PHP-FPM to max(3, floor(${ram ?? 512}M ÷ 196M) + 2) = ${n} children on a ${ram ? name : 'M'} container`
-  const via = size && ram ? [size.source] : [assumed(size ? `CONTAINER_SIZE=${size.value} is not a Scalingo size bin/run knows; M (512M) assumed` : 'CONTAINER_SIZE is not set here (Scalingo sets it to the container\'s size); bin/run then takes M (512M)')]
+  const known = size ? SCALINGO_RAM[size.value.toUpperCase()] : undefined
+  const [name, ram] = known ? [size!.value.toUpperCase(), known] : ['M', 512]
+  const n = Math.max(3, Math.floor(ram / 196) + 2)
+  const what = `Scalingo's bin/run sizes PHP-FPM to max(3, floor(${ram}M ÷ 196M) + 2) = ${n} children on a ${name} container`
+  const via = known ? [size!.source] : [assumed(size ? `CONTAINER_SIZE=${size.value} is not a Scalingo size bin/run knows; M (512M) assumed` : 'CONTAINER_SIZE is not set here (Scalingo sets it to the container\'s size); bin/run then takes M (512M)')]
   const set = firstOf([envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'PHP-FPM children')], sourced(n, fromDefault(what, SCALINGO_AUTOTUNE), via))
-  const by = layerOf(ctx, 'WEB_CONCURRENCY_SET_BY')
-  if (by === -1 || by !== layerOf(ctx, 'WEB_CONCURRENCY')) return set
+  const setBy = setByBuildpack(ctx)
+  if (!setBy) return set
   // Another buildpack's value: say why bin/run keeps it where heroku-php-* would not.
-  const kept = fromDefault(`Scalingo's bin/run keeps the WEB_CONCURRENCY ${ctx.env.get('WEB_CONCURRENCY_SET_BY')!.value} set (it does not read WEB_CONCURRENCY_SET_BY; bin/compile removes the Node.js buildpack's WEB_CONCURRENCY.sh only when PHP comes after Node.js)`, SCALINGO_COMPILE)
-  return {diagnostics: set.diagnostics, value: sourced(set.value.value, set.value.source, [...(set.value.via ?? []), kept])}
+  const kept = fromDefault(`Scalingo's bin/run keeps the WEB_CONCURRENCY ${setBy} set (it does not read WEB_CONCURRENCY_SET_BY; bin/compile removes the Node.js buildpack's WEB_CONCURRENCY.sh only when PHP comes after Node.js)`, SCALINGO_COMPILE)
+  return {diagnostics: set.diagnostics, value: withNote(set.value, kept)}
 }
 
 export const php: ServerAnalyzer = {
