@@ -402,6 +402,21 @@ class ScriptReader {
     if (exported || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
   }
 
+  /**
+   * `${NAME:=word}` / `${NAME=word}` assign the word when NAME is unset (or, with the colon, empty), and
+   * later lines see it: `: ${PUMA_MAX_THREADS:=12}` is how scripts give a variable its default.
+   */
+  private assignDefaults(text: string, state: State, ctx: Ctx, line: number): void {
+    for (const m of text.matchAll(/\$\{([A-Z_a-z]\w*)(:?)=([^${}`]*)\}/g)) {
+      const [, name, colon, word] = m
+      const current = state.vars.get(name)?.value ?? state.env.get(name)?.value
+      if (colon ? current !== undefined && current !== '' : current !== undefined) continue
+      const entry: EnvEntry = {name, source: fromEnv(name, `${ctx.file}:${line}`), value: expandShell(word, this.lookup(state)).text}
+      state.vars.set(name, entry)
+      if (state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
+    }
+  }
+
   /** The env a command on this line sees: the script's start env, then its exported variables. */
   private childEnv(state: State, label: string): Env {
     return state.exported.size > 0 ? state.env.with(layer(label, [...state.exported.values()])) : state.env
@@ -411,7 +426,8 @@ class ScriptReader {
     const line = lineOf(node, ctx)
     const origin = {file: ctx.file, line}
     const text = scriptDirSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx)
-      .replaceAll(/"\$[@*]"|\$[@*]|"\$\{?\d\}?"|\$\{?\d\}?/g, (m) => positional(m, state.positional) ?? m)
+      .replaceAll(/"\$\{?[@*\d]\}?"|\$\{?[@*\d]\}?/g, (m) => positional(m, state.positional) ?? m)
+    this.assignDefaults(text, state, ctx, line)
     // Expansions see every shell variable; the process gets only the exported ones.
     const expandEnv = state.vars.size > 0 ? state.env.with(layer(`${ctx.file}`, [...state.vars.values()])) : state.env
     const split = splitCommand(text, expandEnv, origin)
@@ -447,7 +463,11 @@ class ScriptReader {
 
     const fn = state.functions.get(name)
     if (fn && ctx.depth < MAX_DEPTH) {
+      // Inside a function "$@" and $1 are the function's arguments (`main "$@"`), the script's again after it.
+      const outer = state.positional
+      state.positional = argv.slice(1)
       await this.statement(fn, state, {...ctx, depth: ctx.depth + 1}, bg)
+      state.positional = outer
       return
     }
 

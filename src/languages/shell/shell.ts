@@ -639,6 +639,10 @@ function stripWrappers(
       argv = argv.slice(1)
       // Its own options are all `--name value` or `--name=value`.
       while (argv[0]?.startsWith('--')) argv = argv.slice(argv[0].includes('=') ? 1 : 2)
+    } else if (head === 'je') {
+      // The jemalloc gem's launcher (`bundle exec je [-v] cmd`, kzk/jemalloc-rb README): LD_PRELOAD, then exec.
+      wrappers.push(head)
+      argv = argv.slice(argv[1] === '-v' ? 2 : 1)
     } else if (head === 'nice') {
       wrappers.push(head)
       argv = argv.slice(argv[1] === '-n' ? 3 : /^-n?\d+$/.test(argv[1] ?? '') ? 2 : 1)
