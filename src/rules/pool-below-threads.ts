@@ -65,8 +65,8 @@ export const rule: Rule = {
         const noun = threadNoun[p.server] ?? `${p.server} threads`
         const db = p.model.pools.length > 1 ? ` of database "${entry.database}"` : ''
         const mine = extras.filter((x) => x.allPools || (x.database ?? primary) === entry.database)
-        // Sequel's default pool (languages/ruby/sequel.ts) times out with its own error.
-        const sequel = src.kind === 'default' && src.what.startsWith('Sequel ')
+        // Sequel's default pool (languages/ruby/sequel.ts), read or assumed, times out with its own error.
+        const sequel = [src, ...(entry.pool.via ?? [])].some((s) => s.kind === 'default' && s.what.startsWith('Sequel '))
         const what = onTop > 0 ? `${noun} (${p.threadsPerProcess}) + ${mine.map((x) => `${x.count.value} for ${x.reason}`).join(' + ')} = ${needed}` : `${noun} (${p.threadsPerProcess})`
         out.push({
           code: 'pool-below-threads',

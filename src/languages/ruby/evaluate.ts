@@ -8,7 +8,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {entrySources, type Env} from '../../model/env.js'
 import type {SourceFile} from '../../model/files.js'
-import {type Source, type Sourced, uniqueSources} from '../../model/source.js'
+import {fromDefault, type Source, type Sourced, uniqueSources} from '../../model/source.js'
 import type {CallNode, CaseNode, IndexOrWriteNode, LocalVariableOrWriteNode, LocalVariableWriteNode, RangeNode} from '@ruby/prism'
 
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
@@ -690,6 +690,9 @@ class Evaluator {
       return this.opts.scope.get(node.name) ?? this.unknown(node, `local variable \`${node.name}\` has no value conncalc can read`)
     }
 
+    // Ruby 3.1's `f(pool:)`: the hash value left out is the local variable (or method) of that name.
+    if (node instanceof P.ImplicitNode) return this.ev(node.value)
+
     if (node instanceof P.InterpolatedStringNode || node instanceof P.InterpolatedSymbolNode) {
       const parts = node.parts.map((p) => (p instanceof P.EmbeddedStatementsNode ? this.lastValue(p.statements, p) : this.ev(p)))
       const strs = parts.map((p) => (p.kind === 'known' ? toRubyString(p.value) : undefined))
@@ -889,6 +892,11 @@ class Evaluator {
       const recvText = this.parsed.textOf(receiver).replace(/^::/, '')
       const called = `${recvText}.${name}`
       if (called === 'File.basename' && (args.length === 1 || args.length === 2)) return this.basename(node, args)
+      // `workers ENV.fetch("WEB_CONCURRENCY", 2) unless Gem.win_platform?`: dynos run Linux, so the condition is decided.
+      if (called === 'Gem.win_platform?' && args.length === 0) {
+        return {kind: 'known', line: this.line(node), value: false, via: [fromDefault('Gem.win_platform? is false: Heroku dynos run Linux', 'https://devcenter.heroku.com/articles/stack')]}
+      }
+
       // `Rails.const_defined?(:Server)`, `Object.const_defined?("Sidekiq::CLI")`
       if (name === 'const_defined?' && args.length === 1) {
         const a = this.ev(args[0])

@@ -12,7 +12,7 @@ import {filesUnder} from '../../model/files.js'
 import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {type DatabaseYmlAnalysis, PRIMARY_SERVER} from './database-yml.js'
-import {evaluateRubySnippet} from './evaluate.js'
+import {type EvalValue, evaluateRubySnippet, type Scope} from './evaluate.js'
 import {parseRuby, type RubyNode} from './prism.js'
 
 const THREADED_POOL = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/connection_pool/threaded.rb'
@@ -23,8 +23,16 @@ const CONNECT_DIRS = ['config', 'lib', 'apps', 'app', 'system', 'db']
 /** True when the bundle has Sequel and no ActiveRecord: the app's pool is Sequel's. */
 export const usesSequelOnly = (versions: Record<string, string>): boolean => versions.sequel !== undefined && versions.activerecord === undefined && versions.rails === undefined
 
+interface MaxConnectionsAt {
+  line: number
+  parsed: Awaited<ReturnType<typeof parseRuby>>
+  /** The top-level statement the call is in: the local variables it can see are assigned before it. */
+  statementStart: number
+  value: RubyNode
+}
+
 /** `max_connections: X` passed to a call, as keywords or a hash literal (`Sequel.connect(url, max_connections: 10)`, `adapter :sql, url, max_connections: 10`). */
-async function maxConnectionsIn(path: string, text: string): Promise<{line: number; value: RubyNode; parsed: Awaited<ReturnType<typeof parseRuby>>} | undefined> {
+async function maxConnectionsIn(path: string, text: string): Promise<MaxConnectionsAt | undefined> {
   const parsed = await parseRuby(path, text)
   if (parsed.errors.length > 0) return undefined
   const P = parsed.prism
@@ -46,8 +54,29 @@ async function maxConnectionsIn(path: string, text: string): Promise<{line: numb
     for (const child of node.compactChildNodes()) visit(child)
   }
 
-  visit(parsed.program)
-  return found && {...found, parsed}
+  for (const statement of parsed.program.statements.body) {
+    visit(statement)
+    if (found) return {...found, parsed, statementStart: statement.location.startOffset}
+  }
+
+  return undefined
+}
+
+/**
+ * The value passed as max_connections. A literal or an ENV read is evaluated on its own; a local
+ * variable (`max_connections: pool`, Ruby 3.1's `max_connections:`) is read after the file's
+ * top-level statements before the call have run, as Ruby would have assigned it.
+ */
+async function maxConnectionsValue(at: MaxConnectionsAt, text: string, ctx: AnalyzerContext, file: string): Promise<EvalValue> {
+  const P = at.parsed.prism
+  const inner = at.value instanceof P.ImplicitNode ? at.value.value : at.value
+  const name = inner instanceof P.LocalVariableReadNode ? inner.name : inner instanceof P.CallNode && inner.isVariableCall() ? inner.name : undefined
+  const opts = {appEnv: ctx.appEnv, env: ctx.env, file}
+  if (name === undefined) return (await evaluateRubySnippet(at.parsed.textOf(at.value), {...opts, firstLine: at.line})).value
+  const scope: Scope = new Map()
+  const before = new TextDecoder().decode(new TextEncoder().encode(text).subarray(0, at.statementStart))
+  await evaluateRubySnippet(before, {...opts, firstLine: 1, scope})
+  return scope.get(name) ?? {kind: 'unknown', line: at.line, reason: `\`${name}\` is not assigned before the call at the top of ${file}`}
 }
 
 /** The Sequel pool each process of the app opens: the max_connections the app passes, else Sequel's default 4. */
@@ -61,10 +90,9 @@ export async function analyzeSequelPool(ctx: AnalyzerContext): Promise<DatabaseY
     if (!text?.includes('max_connections')) continue
     const at = await maxConnectionsIn(file, text)
     if (!at) continue
-    // The value's own code, evaluated on its own: ENV reads and literals are known; a local variable is not.
-    const {value: v} = await evaluateRubySnippet(at.parsed.textOf(at.value), {appEnv: ctx.appEnv, env: ctx.env, file, firstLine: at.line})
+    const v = await maxConnectionsValue(at, text, ctx, file)
     if (v.kind === 'known' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value > 0) {
-      pool = sourced(v.value, fromFile(file, at.line), v.via)
+      pool = sourced(v.value, fromFile(file, at.line), [...(v.line === at.line ? [] : [fromFile(file, v.line)]), ...v.via])
     } else {
       const why = v.kind === 'unknown' ? v.reason : 'not a positive whole number'
       diagnostics.push({code: 'unknown-config-value', file, line: at.line, message: `cannot read the Sequel max_connections set at ${file}:${at.line} (${why}); Sequel's default 4 is assumed`, processType: ctx.processType, severity: 'warning'})
