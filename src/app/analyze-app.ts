@@ -19,6 +19,7 @@ import {type RunningEntry, runningEntries} from '../procfile/running.js'
 import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
 import {deployHookOf} from '../procfile/release.js'
+import {defaultWebBeside} from '../procfile/default-process.js'
 import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
@@ -82,6 +83,31 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
   const detected = detectLanguage(input.files, input.running?.buildpacks, entries)
+  // No web type in the Procfile: the buildpack's default web process runs anyway (procfile/default-process.ts).
+  // With -a APP the formation says what runs.
+  const beside = input.running ? undefined : await defaultWebBeside(input.files, detected, entries)
+  if (beside && 'command' in beside) {
+    entries.unshift({command: beside.command, file: `${beside.buildpack} default web process`, line: 1, name: 'web'})
+    diagnostics.push({
+      code: 'default-web-process',
+      file: input.procfile.path,
+      fix: 'if no web dyno runs, say so with --scale web=0; if the app serves HTTP from another command, add it to the Procfile as `web: …`',
+      message: `the Procfile declares no web type, so web runs \`${beside.command}\`: ${beside.why}; the platform starts it on 1 dyno at the first deploy (${beside.ref})`,
+      processType: 'web',
+      severity: 'info',
+    })
+  } else if (beside && 'servedBy' in beside) {
+    diagnostics.push({
+      code: 'default-web-process',
+      file: input.procfile.path,
+      fix: 'on Heroku and Scalingo only the web type receives HTTP traffic: name that type web',
+      line: beside.servedBy.line,
+      message: `the Procfile declares no web type and ${beside.servedBy.name} serves HTTP itself, so the buildpack's default web process is not counted`,
+      processType: beside.servedBy.name,
+      severity: 'info',
+    })
+  }
+
   // app.json `env`: what the app was created with, below the user's layers and above the platform's.
   const appJsonFile = input.files.read('app.json')
   const appJson = appJsonFile ? parseAppJsonEnv(appJsonFile.text, appJsonFile.path) : {diagnostics: [], required: []}

@@ -8,12 +8,14 @@
  * - Scalingo/php-buildpack: runs PHP-FPM and nginx side by side (PHP-FPM's children are
  *   WEB_CONCURRENCY, else sized by the buildpack's autotune from the container's memory).
  * The buildpacks are the ones the app names: `.buildpacks` (one URL a line, read by
- * Scalingo's and Heroku's multi-buildpack) or app.json `buildpacks`.
+ * Scalingo's and Heroku's multi-buildpack) or app.json `buildpacks`; with none named, a
+ * PHP app (composer.json) that is on Scalingo (platform/scalingo.ts) gets the PHP one.
  */
 import type {FileReader} from '../model/files.js'
 
 import {SCALINGO_PHP_FPM} from '../languages/php/php-command.js'
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
+import {scalingoSign} from '../platform/scalingo.js'
 
 const NGINX = 'https://github.com/Scalingo/nginx-buildpack/blob/master/bin/compile'
 const PHP = 'https://github.com/Scalingo/php-buildpack/blob/master/bin/compile'
@@ -57,6 +59,18 @@ export function buildpackRun(argv: readonly string[], files: FileReader): Buildp
       from: {file: nginx.file, line: nginx.line},
       ref: NGINX,
       what: `bin/run is written at build by Scalingo's nginx buildpack (${nginx.file}:${nginx.line}); it runs nginx only`,
+    }
+  }
+
+  // No buildpack named: Scalingo detects PHP from composer.json, as Heroku does, when the app is on Scalingo.
+  const sign = named.length === 0 && files.exists('composer.json') ? scalingoSign(files) : undefined
+  if (sign) {
+    return {
+      buildpack: 'Scalingo/php-buildpack',
+      commands: [SCALINGO_PHP_FPM, 'nginx -p /app/vendor/nginx -c /app/vendor/nginx/conf/nginx.conf'],
+      from: {file: sign.file, line: sign.line},
+      ref: PHP,
+      what: `bin/run is written at build by Scalingo's PHP buildpack, which detects composer.json (the app is on Scalingo: ${sign.what}); it runs PHP-FPM and nginx side by side`,
     }
   }
 

@@ -8,6 +8,7 @@ import type {FileReader} from '../model/files.js'
 import type {DetectedLanguage} from '../platform/language.js'
 
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
+import {scalingoSign} from '../platform/scalingo.js'
 import {compareVersions} from '../util/version.js'
 
 export type DefaultWeb =
@@ -35,6 +36,16 @@ export async function defaultWebProcess(files: FileReader, detected: DetectedLan
     }
 
     case 'php': {
+      const sign = scalingoSign(files)
+      if (sign) {
+        return {
+          buildpack: 'Scalingo/php-buildpack',
+          command: 'bin/run',
+          ref: 'https://github.com/Scalingo/php-buildpack/blob/master/bin/release',
+          why: `Scalingo's PHP buildpack's default web process, bin/run (PHP-FPM beside nginx); the app is on Scalingo: ${sign.what}`,
+        }
+      }
+
       return {
         buildpack: 'heroku/php',
         command: 'heroku-php-apache2',
@@ -67,6 +78,43 @@ export async function defaultWebProcess(files: FileReader, detected: DetectedLan
       return {none: 'no language buildpack was detected (no Gemfile, package.json, requirements.txt, pom.xml, composer.json or go.mod), so there is no default web process either'}
     }
   }
+}
+
+/** A Procfile type that serves HTTP itself: it binds $PORT or starts a web server. */
+const SERVES_HTTP =
+  /\$\{?PORT\b|(^|[\s/;&|(])(puma|pumactl|unicorn|unicorn_rails|pitchfork|passenger|thin|falcon|iodine|rackup|gunicorn|uvicorn|daphne|hypercorn|granian|waitress-serve|uwsgi|heroku-php-apache2|heroku-php-nginx|php-fpm)(\s|$)|\brails\s+s(erver)?\b/
+
+/** What to do about a Procfile that declares no `web` type. */
+export type WebBeside = DefaultWeb | {servedBy: {line: number; name: string}}
+
+/**
+ * A Procfile that declares no `web` type still gets the last buildpack's default one: the platform
+ * merges a buildpack's `default_process_types` (bin/release) under the Procfile's types, and scales
+ * web to 1 dyno on the first deploy (heroku-buildpack-nodejs bin/release declares none when the
+ * Procfile has an `mcp` type, which it would not need to if a Procfile replaced the defaults).
+ * When another type already serves HTTP (it binds $PORT or starts a web server: `custom_web: puma`,
+ * `server: rails server -p $PORT`), the Procfile is one for a platform or a process manager that does
+ * not route to `web`, and the default is not counted. Node's `npm start` counts only when it has
+ * something to run (a `start` script, or server.js, which npm runs without one).
+ */
+export async function defaultWebBeside(files: FileReader, detected: DetectedLanguage, types: readonly {command: string; line: number; name: string}[]): Promise<undefined | WebBeside> {
+  if (types.some((t) => t.name === 'web')) return undefined
+  const serving = types.find((t) => SERVES_HTTP.test(t.command))
+  if (serving) return {servedBy: {line: serving.line, name: serving.name}}
+  if (detected.language === 'nodejs') {
+    if (types.some((t) => t.name.startsWith('mcp'))) return {buildpack: 'heroku/nodejs', none: 'heroku/nodejs declares no default web process when the Procfile has an mcp type (bin/release)'}
+    const pkg = files.read('package.json')
+    let start: unknown
+    try {
+      start = pkg ? (JSON.parse(pkg.text) as {scripts?: Record<string, unknown>}).scripts?.start : undefined
+    } catch {
+      start = undefined
+    }
+
+    if (typeof start !== 'string' && !files.exists('server.js')) return {buildpack: 'heroku/nodejs', none: 'package.json has no start script and there is no server.js, so `npm start` has nothing to run'}
+  }
+
+  return defaultWebProcess(files, detected)
 }
 
 /**

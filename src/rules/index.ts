@@ -8,6 +8,7 @@ import {rule as deployOverLimit} from './deploy-over-limit.js'
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
 import {rule as forkDisconnectMissing} from './fork-disconnect-missing.js'
 import {rule as formationCommandDiffers} from './formation-command-differs.js'
+import {rule as defaultWebProcess} from './default-web-process.js'
 import {rule as forkReconnectMissing} from './fork-reconnect-missing.js'
 import {rule as greenletConcurrency} from './greenlet-concurrency.js'
 import {rule as idleInTransaction} from './idle-in-transaction.js'
@@ -59,6 +60,7 @@ export const rules: Rule[] = [
   unknownConfigValue,
   unknownDynoSize,
   missingConfig,
+  defaultWebProcess,
   // poolers: the PgBouncer buildpack, Heroku's server-side pooling
   pgbouncerClientLimit,
   pgbouncerPreparedStatements,

@@ -96,6 +96,49 @@ describe('no Procfile: the buildpack\'s default web process', () => {
   })
 })
 
+describe("a Procfile with no web type: the buildpack's default web process runs beside its types", () => {
+  it('Rails: release and worker only → web is bin/rails server (Puma from config/puma.rb), 1 dyno assumed', () => {
+    // web: puma.rb workers WEB_CONCURRENCY || 2, threads RAILS_MAX_THREADS || 3, pool 5 → 2 × min(5, 3) = 6;
+    // worker: sidekiq -c 4 → min(5, 4) = 4; total 6 + 4 = 10; the release dyno adds 1 to the deploy peak: 11.
+    const r = planJson(procfileOf('procfile-without-web/rails'), ['--limit', '100'])
+    expect(r.processTypes.map((p) => [p.name, p.server])).toEqual([['web', 'puma'], ['release', 'release'], ['worker', 'sidekiq']])
+    expect(r.type('web')).toMatchObject({command: 'bin/rails server -p ${PORT:-5000} -e $RAILS_ENV', connections: 6, dynos: 1, processesPerDyno: 2, threadsPerProcess: 3})
+    expect(r.type('web').sources.dynos.source).toMatchObject({kind: 'assumed'})
+    expect(r.total).toBe(10)
+    expect(r.deployPeak).toBe(11)
+    const info = r.diagnostics.find((d) => d.code === 'default-web-process')!
+    expect(info).toMatchObject({processType: 'web', severity: 'info'})
+    expect(info.message).toContain("the Procfile declares no web type, so web runs `bin/rails server -p ${PORT:-5000} -e $RAILS_ENV`: the Ruby buildpack's default web process for Rails 7.2.1")
+    // Scaled to 0, as a worker-only app does: 4.
+    expect(planJson(procfileOf('procfile-without-web/rails'), ['--limit', '100', '--scale', 'web=0']).total).toBe(4)
+  })
+
+  it('another type serves HTTP (custom_web: puma): the default web is not counted, and the info says why', () => {
+    // custom_web 2 × min(5, 3) = 6 + worker 4 = 10, no web.
+    const r = planJson(procfileOf('procfile-without-web/rails/Procfile.custom-web'), ['--limit', '100'])
+    expect(r.processTypes.map((p) => p.name)).toEqual(['custom_web', 'worker'])
+    expect(r.total).toBe(10)
+    expect(r.diagnostics.find((d) => d.code === 'default-web-process')).toMatchObject({line: 1, processType: 'custom_web', severity: 'info'})
+  })
+
+  it("PHP on Scalingo (cron.json): web is Scalingo's bin/run, PHP-FPM sized for an M container", () => {
+    // bin/run: PHP-FPM children max(3, floor(512M / 196M) + 2) = 4 (CONTAINER_SIZE unset: M assumed) × 1 connection;
+    // messenger:consume 1; total 4 + 1 = 5.
+    const r = planJson(procfileOf('procfile-without-web/scalingo-php'), ['--limit', '100'])
+    expect(r.type('web')).toMatchObject({command: 'bin/run', connections: 4, processesPerDyno: 4, server: 'php-fpm'})
+    expect(r.type('worker')).toMatchObject({connections: 1, server: 'symfony-messenger'})
+    expect(r.total).toBe(5)
+    expect(r.diagnostics.find((d) => d.code === 'default-web-process')!.message).toContain("Scalingo's PHP buildpack's default web process, bin/run (PHP-FPM beside nginx); the app is on Scalingo: cron.json")
+  })
+
+  it('Node with no start script and no server.js: npm start has nothing to run, so only the worker counts', () => {
+    const r = planJson(procfileOf('procfile-without-web/node-bot'), ['--limit', '100'])
+    expect(r.processTypes.map((p) => p.name)).toEqual(['worker'])
+    expect(r.total).toBe(3) // new Pool({max: 3})
+    expect(r.codes).not.toContain('default-web-process')
+  })
+})
+
 describe("Scalingo's postdeploy type: once per deploy, like release", () => {
   it('counts only in the deploy peak; with an overlap, beside both sets of web containers', () => {
     // web: 2 workers × min(5, 3) = 6 per dyno × 2 = 12; postdeploy: 1 container × 1 = 1 → deploy peak 13.

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {memoryFiles} from '../../src/model/files.js'
-import {defaultWebProcess} from '../../src/procfile/default-process.js'
+import {defaultWebBeside, defaultWebProcess} from '../../src/procfile/default-process.js'
 import {detectLanguage} from '../../src/platform/language.js'
 
 const web = async (files: Record<string, string>) => {
@@ -55,5 +55,47 @@ describe('defaultWebProcess: what each buildpack starts without a Procfile', () 
     expect(await web({'composer.json': '{}'})).toBe('heroku-php-apache2')
     expect(await web({'requirements.txt': 'django\n'})).toEqual({none: expect.stringContaining('heroku/python buildpack declares no default web process')})
     expect(await web({})).toEqual({none: expect.stringContaining('no language buildpack was detected')})
+  })
+})
+
+describe('defaultWebBeside: a Procfile without a web type', () => {
+  const beside = async (files: Record<string, string>, types: {command: string; name: string}[]) => {
+    const reader = memoryFiles(files)
+    const found = await defaultWebBeside(reader, detectLanguage(reader), types.map((t, i) => ({...t, line: i + 1})))
+    return found && ('command' in found ? found.command : 'servedBy' in found ? {servedBy: found.servedBy.name} : {none: found.none})
+  }
+
+  it('a web type: nothing to add', async () => {
+    expect(await beside({Gemfile: '', 'Gemfile.lock': lock({railties: '8.0.2'})}, [{command: 'bundle exec puma', name: 'web'}])).toBeUndefined()
+  })
+
+  it('another type binds $PORT or starts a web server: served by it', async () => {
+    const rails = {Gemfile: '', 'Gemfile.lock': lock({railties: '8.0.2'})}
+    expect(await beside(rails, [{command: 'bundle exec rails server -p $PORT', name: 'rails'}])).toEqual({servedBy: 'rails'})
+    expect(await beside(rails, [{command: 'bin/rails s', name: 'server'}])).toEqual({servedBy: 'server'})
+    expect(await beside({'requirements.txt': ''}, [{command: 'gunicorn app:app', name: 'api'}])).toEqual({servedBy: 'api'})
+    expect(await beside({'package.json': '{"scripts":{"start":"node a.js"}}'}, [{command: 'node api.js --port ${PORT}', name: 'api'}])).toEqual({servedBy: 'api'})
+    // A worker that only mentions a server's name in an argument is not one.
+    expect(await beside(rails, [{command: 'bundle exec sidekiq -q puma_jobs', name: 'worker'}])).toBe('bin/rails server -p ${PORT:-5000} -e $RAILS_ENV')
+  })
+
+  it("Node: npm start when there is a start script or a server.js; none for an mcp type (heroku-buildpack-nodejs bin/release)", async () => {
+    const worker = [{command: 'node worker.js', name: 'worker'}]
+    expect(await beside({'package.json': '{"scripts":{"start":"node index.js"}}'}, worker)).toBe('npm start')
+    expect(await beside({'package.json': '{}', 'server.js': ''}, worker)).toBe('npm start')
+    expect(await beside({'package.json': '{}'}, worker)).toEqual({none: expect.stringContaining('no start script')})
+    expect(await beside({'package.json': '{"scripts":{"start":"node index.js"}}'}, [{command: 'node mcp.js', name: 'mcp'}])).toEqual({none: expect.stringContaining('mcp')})
+  })
+
+  it("PHP: heroku-php-apache2 on Heroku; Scalingo's bin/run when scalingo.json, cron.json or a postdeploy type says the app is there", async () => {
+    const worker = [{command: 'php artisan queue:work', name: 'worker'}]
+    expect(await beside({'composer.json': '{}'}, worker)).toBe('heroku-php-apache2')
+    expect(await beside({'composer.json': '{}', 'scalingo.json': '{}'}, worker)).toBe('bin/run')
+    expect(await beside({'composer.json': '{}', 'cron.json': '{"jobs": []}'}, worker)).toBe('bin/run')
+    expect(await beside({'composer.json': '{}', Procfile: 'postdeploy: php artisan migrate --force\n'}, worker)).toBe('bin/run')
+  })
+
+  it('Python declares none', async () => {
+    expect(await beside({'requirements.txt': ''}, [{command: 'celery -A app worker', name: 'worker'}])).toEqual({none: expect.stringContaining('no default web process')})
   })
 })
