@@ -7,7 +7,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {planJson, procfileOf} from '../helpers/cli.js'
+import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 describe('Prisma datasource provider', () => {
   const r = planJson(procfileOf('node-prisma-sqlite'), ['--plan', 'standard-0', '--scale', 'web=1,worker=1,api=1'])
@@ -25,5 +25,26 @@ describe('Prisma datasource provider', () => {
     expect(r.type('api')).toMatchObject({connections: 4, poolPerProcess: 4, threadsPerProcess: 4})
     expect(r.type('api').otherServerPools).toHaveLength(1)
     expect(r.total).toBe(4)
+  })
+})
+
+describe('a Node process whose code opens only another database (fixture node-mongodb-only)', () => {
+  it('imports mongodb, and package.json lists no PostgreSQL client: 0 connections, said with the import', () => {
+    const r = planJson(procfileOf('node-mongodb-only'), ['--limit', '20'])
+    for (const type of ['web', 'worker']) {
+      expect(r.type(type)).toMatchObject({connections: 0, threadsPerProcess: 0})
+      // Both reach lib/mongo.js, the module that imports the MongoDB client.
+      expect(r.type(type).sources.threadsPerProcess.source).toMatchObject({file: 'lib/mongo.js', kind: 'file'})
+    }
+
+    expect(r.total).toBe(0)
+    const text = runCliInProcess(['plan', '--procfile', procfileOf('node-mongodb-only'), '--limit', '20', '--explain']).stdout
+    expect(text).toContain('the code imports mongodb, and package.json lists no PostgreSQL client')
+  })
+
+  it('with pg in package.json as well, the finding is off: pg\'s default pool of 10, labelled', () => {
+    const r = planJson(procfileOf('node-mongodb-only/with-pg'), ['--limit', '20'])
+    expect(r.type('web').connections).toBe(10)
+    expect(r.type('web').sources.threadsPerProcess.source.kind).not.toBe('file')
   })
 })

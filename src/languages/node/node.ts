@@ -21,7 +21,7 @@ import {entry, isDict} from '../python/evaluate.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isNode} from '../common/matchers.js'
 import {envCandidate, programName} from '../common/setting.js'
-import {NODE_PROGRAMS} from './programs.js'
+import {DATABASE_PACKAGES, NODE_PROGRAMS} from './programs.js'
 import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
 
@@ -34,6 +34,36 @@ const CLIENT_MODULES = ['payload.config', 'src/payload.config', 'lib/prisma', 'l
 const THRONG = 'https://github.com/hunterloftis/throng#readme'
 const NODE_RESOLUTION = 'https://nodejs.org/api/modules.html#loading-from-node_modules-folders'
 const PRISMA1 = ['prisma-client-lib', 'prisma-binding']
+
+/** Clients of databases that are not PostgreSQL: a process whose code opens only these holds no connection on the plan. */
+const OTHER_DATABASES = new Set(['mongodb', 'mongoose', 'mysql', 'mysql2', 'mariadb', 'sqlite3', 'better-sqlite3', '@libsql/client', 'firebase-admin', '@google-cloud/firestore', '@aws-sdk/client-dynamodb', 'dynamoose', 'nano', 'couchbase', 'cassandra-driver', 'rethinkdb', '@planetscale/database', 'oracledb', 'mssql', 'tedious'])
+
+/** PostgreSQL clients beyond the ones pools.ts reads a pool from: their presence keeps the "no PostgreSQL" finding off. */
+const OTHER_POSTGRES = ['pg-native', '@neondatabase/serverless', '@vercel/postgres', '@databases/pg', 'postgraphile', 'zapatos', '@mikro-orm/core', '@electric-sql/pglite']
+
+/** The package name an import specifier names (`@org/x/sub` → `@org/x`, `mongodb/lib` → `mongodb`). */
+const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
+
+/**
+ * A process whose code imports only other databases' clients (`mongodb`, `mongoose`, `mysql2`) and
+ * whose package.json (and the app root's) depends on no PostgreSQL client: it opens no connection on
+ * the plan. The import that shows it, or undefined when anything PostgreSQL is there.
+ */
+function onlyOtherDatabases(ctx: AnalyzerContext, pkg: PackageJson, modules: readonly JsModule[]): {module: string; name: string} | undefined {
+  const root = pkg.path === 'package.json' ? undefined : readPackageJson(ctx.files).pkg
+  const postgres = (name: string): boolean => DATABASE_PACKAGES.has(name) || OTHER_POSTGRES.includes(name)
+  if ([pkg, root].some((p) => p && Object.keys(p.dependencies).some((d) => postgres(d)))) return undefined
+  let found: {module: string; name: string} | undefined
+  for (const m of modules) {
+    for (const spec of m.imports) {
+      const name = packageOf(spec)
+      if (postgres(name)) return undefined
+      if (!found && OTHER_DATABASES.has(name)) found = {module: m.file, name}
+    }
+  }
+
+  return found
+}
 const PRISMA1_REF = 'https://v1.prisma.io/docs/1.34/prisma-server/'
 
 /**
@@ -139,6 +169,7 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   const elsewhere = pools.pools.length === 0 && pools.otherServerPools.length > 0 && pools.otherServerPools.every((p) => p.server.endsWith(NOT_POSTGRES))
   // Prisma 1 (prisma-client-lib, prisma-binding) sends GraphQL over HTTP to a Prisma server deployed on its own, which holds the connections.
   const prisma1 = pools.pools.length === 0 && pools.otherServerPools.length === 0 && pkg ? PRISMA1.find((d) => Object.hasOwn(pkg.dependencies, d)) : undefined
+  const other = pools.pools.length === 0 && pools.otherServerPools.length === 0 && !prisma1 && pkg ? onlyOtherDatabases(ctx, pkg, modules) : undefined
   const threads =
     prisma1 && pkg
       ? sourced(0, fromFile(pkg.path, pkg.lineOf(['dependencies', prisma1]) || pkg.lineOf(['devDependencies', prisma1])), [fromDefault(`${prisma1} is a Prisma 1 client: it queries the Prisma server (prisma.yml endpoint) over HTTP, and that server, not this process, holds the PostgreSQL connections`, PRISMA1_REF)])
@@ -146,7 +177,9 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
       ? sourced(total, fromDefault("Node's event loop can have every pooled connection checked out at once", 'https://node-postgres.com/apis/pool'), derivedFrom(pools.pools.map((p) => p.pool)))
       : elsewhere
         ? sourced(0, pools.otherServerPools[0].pool.via?.find((v) => v.kind === 'file') ?? pools.otherServerPools[0].pool.source, [fromDefault(`the only database this process opens is not PostgreSQL (${pools.otherServerPools.map((p) => p.server).join('; ')}): it holds no connection on the plan`, 'https://www.prisma.io/docs/orm/prisma-schema/overview/data-sources')])
-        : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
+        : other
+          ? sourced(0, fromFile(other.module, 1), [fromDefault(`the code imports ${other.name}, and ${pkg!.path === 'package.json' ? 'package.json lists' : `${pkg!.path} and the root package.json list`} no PostgreSQL client (pg, postgres, knex, Prisma, Sequelize, TypeORM, …): this process holds no connection on the plan`, 'https://docs.npmjs.com/cli/configuring-npm/package-json#dependencies')])
+          : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
   return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads}
 }
 
