@@ -33,3 +33,32 @@ describe('Ruby shapes from the real-app corpus (session 6)', () => {
     expect(plan('sinatra-sequel-scripts', ['--scale', 'web=1', '--env', 'PUMA_MAX_THREADS=4']).type('web')).toMatchObject({connectionsPerDyno: 8, threadsPerProcess: 4})
   })
 })
+
+describe('resque-pool (kuis221/rails_api)', () => {
+  it('forks the workers its YAML lists, the environment\'s section merged over the top level, each one Resque worker', () => {
+    // resque-pool's file_or_hash_loader.rb: the -c file (else config/resque-pool.yml), ERB then YAML,
+    // config.merge!(config[environment]) then every Hash value dropped. Each worker runs one job at a time
+    // in a forked child: 1 connection per worker (pool 5 > 1 thread).
+    // worker: all.yml `"*": <%= ENV.fetch("WORKERS_ALL", 2) %>` = 2 workers → 2.
+    // big_jobs: big.yml export 1 + upload `<%= UPLOAD_WORKERS %>` (a constant from an initializer, not read: 1 assumed) = 2*.
+    // default_pool: `rake resque:pool` reads config/resque-pool.yml: default 1 and "mailers,low" 1, production's
+    // default 3 over the first; staging's section dropped: 3 + 1 = 4.
+    const r = plan('resque-pool', ['--scale', 'worker=1,big_jobs=1,default_pool=1'])
+    expect(r.type('worker')).toMatchObject({connections: 2, processesPerDyno: 2, server: 'resque', threadsPerProcess: 1})
+    expect(r.type('big_jobs')).toMatchObject({connections: 2, processesPerDyno: 2})
+    expect(r.type('big_jobs').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics.find((d) => d.code === 'unknown-config-value')).toMatchObject({file: 'config/resque_pool/big.yml', line: 2})
+    expect(r.type('default_pool')).toMatchObject({connections: 4, processesPerDyno: 4})
+    expect(r.type('default_pool').sources.processesPerDyno.source).toMatchObject({file: 'config/resque-pool.yml', kind: 'file', line: 5})
+    // Rails 4.2 keeps a forked child on its parent's connection unless something reconnects: lib/tasks/resque.rake
+    // disconnects in `task "resque:pool:setup"` and reconnects in Resque::Pool.after_prefork, so neither fork rule fires.
+    expect(r.codes).not.toContain('fork-reconnect-missing')
+    expect(r.codes).not.toContain('fork-disconnect-missing')
+    expect(r.type('worker').fork).toMatchObject({disconnect: {file: 'lib/tasks/resque.rake'}, reconnect: {file: 'lib/tasks/resque.rake'}})
+    expect(r.codes).not.toContain('unknown-command')
+
+    // WORKERS_ALL=4 → 4 workers; RACK_ENV=staging → staging's default 5 + "mailers,low" 1 = 6.
+    expect(plan('resque-pool', ['--scale', 'worker=1', '--env', 'WORKERS_ALL=4']).type('worker')).toMatchObject({connections: 4})
+    expect(plan('resque-pool', ['--scale', 'default_pool=1', '--env', 'RACK_ENV=staging']).type('default_pool')).toMatchObject({connections: 6})
+  })
+})

@@ -93,7 +93,10 @@ export const isElixir: Matcher = (cmd, ctx) => {
 // Ruby job systems started by their own CLI or a rake task.
 const RESQUE_TASKS = new Set(['resque:work', 'resque:workers'])
 export const resqueTask = (argv: readonly string[]): string | undefined => argv.slice(1).find((a) => RESQUE_TASKS.has(a))
-export const isResque: Matcher = (cmd) => ['rake', 'rails'].includes(programName(cmd.argv[0])) && resqueTask(cmd.argv) !== undefined
+/** resque-pool's manager: `resque-pool -c config/resque-pool.yml`, or its rake task `rake resque:pool`. */
+export const isResquePool = (argv: readonly string[]): boolean =>
+  programName(argv[0]) === 'resque-pool' || (['rake', 'rails'].includes(programName(argv[0])) && argv.slice(1).includes('resque:pool'))
+export const isResque: Matcher = (cmd) => (['rake', 'rails'].includes(programName(cmd.argv[0])) && resqueTask(cmd.argv) !== undefined) || isResquePool(cmd.argv)
 
 export const isQueRakeTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).includes('que:work')
 export const isQue: Matcher = (cmd) => programName(cmd.argv[0]) === 'que' || isQueRakeTask(cmd.argv)

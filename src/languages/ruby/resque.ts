@@ -2,14 +2,16 @@
  * Resque via its rake tasks (lib/resque/tasks.rb): `resque:work` runs one
  * worker process; `resque:workers` runs COUNT of them. Each worker forks a
  * child per job and handles one job at a time, so 1 thread per process.
+ * resque-pool's manager forks the workers its YAML file lists (`queues: count`).
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
-import {assumed, fromDefault, fromFlag, sourced} from '../../model/source.js'
+import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Sourced, sourced} from '../../model/source.js'
 import {findCalls} from './evaluate.js'
-import {forkFacts, loadRubyConfig, type RubyHook} from './ruby-server.js'
+import {readYamlErb} from './erb.js'
+import {forkFacts, loadRubyConfig, missingConfig, type RubyHook} from './ruby-server.js'
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
-import {type Candidate, envCandidate, firstOf} from '../common/setting.js'
-import {isResque, resqueTask} from '../common/matchers.js'
+import {appPath, type Candidate, envCandidate, findFlag, firstOf, rubyEnvironment, yamlCandidate} from '../common/setting.js'
+import {isResque, isResquePool, resqueTask} from '../common/matchers.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 
@@ -18,8 +20,13 @@ const HOOKS_REF = 'https://github.com/resque/resque/blob/master/docs/HOOKS.md'
 
 /** Where Rails apps put Resque's fork hooks (the README's resque:setup task, or an initializer). */
 export const RESQUE_HOOK_FILES = ['config/initializers/resque.rb', 'lib/tasks/resque.rake']
+const POOL_SETUP = 'resque:pool:setup'
 
-/** `Resque.before_fork do … end` / `Resque.after_fork = proc { … }`, anywhere in those files (inside `task "resque:setup"` too). */
+/**
+ * `Resque.before_fork do … end` / `Resque.after_fork = proc { … }`, anywhere in those files (inside `task "resque:setup"` too).
+ * Under resque-pool (its README's lib/tasks/resque.rake), the manager runs `task "resque:pool:setup"` before it forks
+ * the workers (where apps disconnect) and each worker runs `Resque::Pool.after_prefork` (where they reconnect).
+ */
 async function resqueHooks(ctx: AnalyzerContext): Promise<{diagnostics: Diagnostic[]; file?: string; hooks: RubyHook[]}> {
   const diagnostics: Diagnostic[] = []
   const hooks: RubyHook[] = []
@@ -33,6 +40,15 @@ async function resqueHooks(ctx: AnalyzerContext): Promise<{diagnostics: Diagnost
       for (const c of [...findCalls(config.calls, name, true), ...findCalls(config.calls, `${name}=`, true)]) {
         if (c.receiver === 'Resque' && c.blockBody) hooks.push({body: c.blockBody, file: path, line: c.line, name: `Resque.${name}`})
       }
+    }
+
+    for (const c of findCalls(config.calls, 'after_prefork', true)) {
+      if (c.receiver === 'Resque::Pool' && c.blockBody) hooks.push({body: c.blockBody, file: path, line: c.line, name: 'Resque::Pool.after_prefork'})
+    }
+
+    for (const c of findCalls(config.calls, 'task', true)) {
+      const task = c.args[0]
+      if (c.blockBody && task?.kind === 'known' && task.value === POOL_SETUP) hooks.push({body: c.blockBody, file: path, line: c.line, name: `task "${POOL_SETUP}"`})
     }
   }
 
@@ -49,12 +65,67 @@ function countArgument(argv: readonly string[]): Candidate {
   return {diagnostics: [{code: 'unknown-config-value', file: 'Procfile', message: `cannot read the worker count from \`${arg}\``, severity: 'warning'}]}
 }
 
+const POOL_REF = 'https://github.com/resque/resque-pool/blob/master/lib/resque/pool/file_or_hash_loader.rb'
+const POOL_FILES = ['resque-pool.yml', 'config/resque-pool.yml']
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * resque-pool's worker processes (file_or_hash_loader.rb): the file `-c` names, else
+ * RESQUE_POOL_CONFIG, else resque-pool.yml or config/resque-pool.yml; ERB, then YAML; the
+ * environment's section (RACK_ENV / RAILS_ENV, or `-E`) is merged over the top-level entries and
+ * every other section dropped. Each `queues: count` entry is count worker processes.
+ */
+async function poolWorkers(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Promise<Sourced<number>> {
+  const {argv} = ctx.command
+  const flag = findFlag(argv, ['-c', '--config'], ctx.command)
+  const fromEnvVar = flag ? undefined : ctx.env.get('RESQUE_POOL_CONFIG')
+  const path = flag ? appPath(flag.value) : fromEnvVar?.value ? appPath(fromEnvVar.value) : POOL_FILES.find((p) => ctx.files.exists(p))
+  const file = path ? ctx.files.read(path) : undefined
+  if (!file) {
+    if (flag) diagnostics.push(missingConfig(flag.value, flag.written))
+    const why = path ? `${path} is not in the app` : `there is no ${POOL_FILES.join(' or ')} and RESQUE_POOL_CONFIG is not set`
+    diagnostics.push({code: 'unknown-config-value', file: path ?? 'Procfile', message: `resque-pool: ${why}, so how many workers it forks is unknown; 1 assumed`, severity: 'warning'})
+    return sourced(1, assumed(`resque-pool's workers are listed in a file conncalc cannot read (${why})`), [fromDefault('resque-pool forks the workers its config file lists', POOL_REF)])
+  }
+
+  const environment = rubyEnvironment(ctx, findFlag(argv, ['-E', '--environment'], ctx.command)?.value)
+  const doc = await readYamlErb(file, {appEnv: environment, env: ctx.env})
+  append(diagnostics, doc.diagnostics)
+  const root = isMap(doc.yaml.value) ? doc.yaml.value : {}
+  // config.merge!(config[environment]); config.delete_if { |_, v| v.is_a? Hash }
+  const entries = new Map<string, {path: string[]; raw: unknown}>()
+  for (const [k, v] of Object.entries(root)) if (!isMap(v)) entries.set(k, {path: [k], raw: v})
+  const section = root[environment]
+  if (isMap(section)) for (const [k, v] of Object.entries(section)) if (!isMap(v)) entries.set(k, {path: [environment, k], raw: v})
+
+  const counts: Sourced<number>[] = []
+  for (const [queues, e] of entries) {
+    const c: Candidate = yamlCandidate(doc, e.path, e.raw, `the resque-pool worker count for "${queues}"`)
+    append(diagnostics, c.diagnostics)
+    const line = doc.yaml.lineOf(e.path) ?? 1
+    counts.push(c.value ?? sourced(1, assumed(`${file.path}:${line}: the worker count for "${queues}" cannot be read; 1 assumed`)))
+  }
+
+  const total = counts.reduce((n, c) => n + c.value, 0)
+  const source = flag ? fromFlag(flag.written) : fromEnvVar?.value ? fromEnvVar.source : fromFile(file.path, doc.yaml.lineOf([...entries.values()][0]?.path ?? []) ?? 1)
+  if (counts.length === 0) {
+    diagnostics.push({code: 'unknown-config-value', file: file.path, message: `resque-pool: ${file.path} lists no workers for ${environment}; resque-pool would start none`, severity: 'warning'})
+  }
+
+  const parts = derivedFrom(counts).filter((s) => JSON.stringify(s) !== JSON.stringify(source))
+  return sourced(total, source, [...parts, fromDefault(`resque-pool forks one worker process per count in ${file.path}${isMap(section) ? ` (its ${environment} section merged over the top level)` : ''}`, POOL_REF)])
+}
+
 export const resque: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
     let processes = sourced(1, fromDefault('`rake resque:work` runs one worker process', REF))
     const diagnostics: Diagnostic[] = []
-    if (resqueTask(argv) === 'resque:workers') {
+    const pool = isResquePool(argv)
+    if (pool) {
+      processes = await poolWorkers(ctx, diagnostics)
+    } else if (resqueTask(argv) === 'resque:workers') {
       const count = firstOf([countArgument(argv), envCandidate(ctx.env, ['COUNT'], 'Resque COUNT')], processes)
       append(diagnostics, count.diagnostics)
       if (count.value === processes) {
@@ -78,7 +149,7 @@ export const resque: ServerAnalyzer = {
     const fork = forkFacts({
       // A Resque worker loads the app through rake, not config.ru.
       bootQueries: noFork?.value === 'false' ? [] : await bootQueries(ctx, {rackup: false}),
-      childHookNames: ['Resque.after_fork'],
+      childHookNames: pool ? ['Resque::Pool.after_prefork', 'Resque.after_fork'] : ['Resque.after_fork'],
       file: hooks.file ?? RESQUE_HOOK_FILES[0],
       forks:
         noFork?.value === 'false'
@@ -86,7 +157,7 @@ export const resque: ServerAnalyzer = {
           : sourced(true, fromDefault('a Resque worker forks a child for every job', HOOKS_REF)),
       hooks: hooks.hooks,
       parent: 'Resque worker',
-      parentHookNames: ['Resque.before_fork'],
+      parentHookNames: pool ? [`task "${POOL_SETUP}"`, 'Resque.before_fork'] : ['Resque.before_fork'],
       preload: argv.includes('environment')
         ? sourced(true, fromFlag('environment'))
         : sourced(true, assumed('a Rails app\'s Resque worker loads it before forking (`task "resque:setup" => :environment`)')),
