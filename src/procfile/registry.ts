@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isPythonScript, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isPythonScript, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -43,6 +43,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('granian', isGranian, async () => (await import('../languages/python/granian.js')).granian),
   lazyAnalyzer('hypercorn', isHypercorn, async () => (await import('../languages/python/hypercorn.js')).hypercorn),
   lazyAnalyzer('daphne', isDaphne, async () => (await import('../languages/python/daphne.js')).daphne),
+  lazyAnalyzer('waitress', isWaitress, async () => (await import('../languages/python/waitress.js')).waitress),
   lazyAnalyzer('uwsgi', isUwsgi, async () => (await import('../languages/python/uwsgi.js')).uwsgi),
   lazyAnalyzer('celery', isCelery, async () => (await import('../languages/python/celery.js')).celery),
   lazyAnalyzer('rq', isRq, async () => (await import('../languages/python/rq.js')).rq),

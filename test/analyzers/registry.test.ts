@@ -17,9 +17,10 @@ import {resque} from '../../src/languages/ruby/resque.js'
 import {rq} from '../../src/languages/python/rq.js'
 import {uvicorn} from '../../src/languages/python/uvicorn.js'
 import {uwsgi} from '../../src/languages/python/uwsgi.js'
+import {waitress} from '../../src/languages/python/waitress.js'
 
 describe('lazily loaded analyzers', () => {
-  const lazy = [celery, daphne, delayedJob, djangoCommand, dramatiq, go, gunicorn, hypercorn, jvm, node, php, que, resque, rq, uvicorn, uwsgi]
+  const lazy = [celery, daphne, delayedJob, djangoCommand, dramatiq, go, gunicorn, hypercorn, jvm, node, php, que, resque, rq, uvicorn, uwsgi, waitress]
 
   it.each(lazy.map((a) => [a.id, a] as const))('%s: the registry entry has the module\'s id and the very same matches()', (id, impl) => {
     const entry = analyzers.find((a) => a.id === id)

@@ -30,6 +30,8 @@ export const isUvicorn: Matcher = (cmd) => {
 export const isGranian: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'granian'
 export const isHypercorn: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'hypercorn'
 export const isDaphne: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'daphne'
+/** `waitress-serve …` and `python -m waitress …` (waitress/__main__.py runs the same runner). */
+export const isWaitress: Matcher = (cmd) => ['waitress', 'waitress-serve'].includes(pythonProgram(cmd.argv).name)
 export const isUwsgi: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'uwsgi'
 export const isCelery: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'celery'
 export const isRq: Matcher = (cmd) => {
