@@ -64,10 +64,24 @@ export interface Launch {
  */
 export function launcherOf(argv: readonly string[], files?: FileReader): string | undefined {
   const prog = programName(argv[0])
-  if ((prog === 'honcho' || prog === 'foreman') && argv.slice(1).find((a) => !a.startsWith('-')) === 'start') return `${prog} start`
+  if ((prog === 'honcho' || prog === 'foreman') && subcommand(prog, argv.slice(1)) === 'start') return `${prog} start`
   if (prog === 'supervisord' || prog === 'supercronic') return prog
   if (prog === 'inv' || prog === 'invoke') return 'invoke'
   if (files && buildpackRun(argv, files)) return 'bin/run'
+  return undefined
+}
+
+// honcho's top-level parser takes the common options too (_add_common_args(parser, with_defaults=True)):
+// `honcho -f ProcfileMulti start` reads ProcfileMulti. Their values are skipped to find the subcommand.
+const HONCHO_GLOBAL_VALUES = new Set(['-e', '--env', '-d', '--app-root', '-f', '--procfile'])
+
+/** The subcommand of `honcho …`/`foreman …`: the first word that is neither an option nor a global option's value. */
+function subcommand(prog: string, args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (!args[i].startsWith('-')) return args[i]
+    if (prog === 'honcho' && HONCHO_GLOBAL_VALUES.has(args[i])) i++
+  }
+
   return undefined
 }
 

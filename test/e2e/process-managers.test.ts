@@ -21,6 +21,11 @@ describe('a process manager runs several processes in the dyno, each counted', (
     expect(web.sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'default', ref: 'https://github.com/nickstenning/honcho/blob/main/honcho/command.py'}))
   })
 
+  it('honcho\'s common options also go before the subcommand (honcho/command.py adds them to the top parser): `honcho -f Procfile.inside start worker` runs only worker, Sidekiq min(6, 3) = 3', () => {
+    const front = plan().type('front')
+    expect(front).toMatchObject({connectionsPerDyno: 3, processesPerDyno: 1, server: 'sidekiq', threadsPerProcess: 3})
+  })
+
   it('foreman -m all=1,clock=0: Puma 8 + Sidekiq 3 = 11; `foreman start -f … worker` runs only worker: 3', () => {
     const r = plan()
     expect(r.type('all')).toMatchObject({connectionsPerDyno: 11, server: 'puma'})
@@ -51,8 +56,10 @@ describe('a process manager runs several processes in the dyno, each counted', (
     expect(d).toHaveLength(1)
     expect(d[0]).toMatchObject({line: 7, processType: 'lost'})
     expect(d[0].message).toContain('honcho start reads Procfile.nowhere, which is not in the app')
-    // 14 + 11 + 3 + 23 + 3 + 1 = 55.
-    expect(r.total).toBe(55)
+    // 14 + 11 + 3 + 23 + 3 + 1 + 3 (front) = 58.
+    expect(r.total).toBe(58)
+    // Procfile.inside's `nginx: bin/start-nginx` (the nginx buildpack's script with no command after it) is nginx alone:
+    // 0 connections and no unknown-command (the one above is lost's) in web, all and sup's totals.
     // Procfile.inside's `clock: tail -f log/production.log` opens no connection: 0 threads is its finding, not a config to warn about.
     // The one unreadable value is sup's: supervisord.conf's `sidekiq -c %(ENV_SIDEKIQ_THREADS)s` with the variable unset leaves a bare `-c`.
     const unreadable = r.diagnostics.filter((x) => x.code === 'unknown-config-value')
