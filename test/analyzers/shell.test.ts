@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {hasFlag, readFlag} from '../../src/languages/common/argv.js'
 import {expandShell, splitCommand} from '../../src/languages/shell/shell.js'
+import {knownProgram} from '../../src/languages/shell/programs.js'
 import {Env, layer} from '../../src/model/env.js'
 import {fromEnv} from '../../src/model/source.js'
 
@@ -225,6 +226,12 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
       expect(command.argv[0]).toMatch(/^(puma|bin\/rails)$/)
     })
   }
+
+  it('keeps a wrapper with nothing after it as the command: `bin/start-nginx` alone runs nginx only, 0 connections', () => {
+    const {command} = split('bin/start-nginx')
+    expect(command.argv).toEqual(['bin/start-nginx'])
+    expect(knownProgram(command.argv)).toMatchObject({connections: 0, kind: 'stays-up'})
+  })
 
   it('keeps a dotenv without `--` as the command (it is then not a wrapper)', () => {
     expect(split('dotenv puma').command.argv).toEqual(['dotenv', 'puma'])

@@ -50,6 +50,8 @@ const TABLE = new Map<string, KnownProgram>([
   ['pg_restore', {connections: 1, kind: 'finishes', ref: 'https://www.postgresql.org/docs/current/app-pgrestore.html', what: 'pg_restore writes a dump over one connection and exits'}],
   ['psql', {connections: 1, kind: 'finishes', ref: 'https://www.postgresql.org/docs/current/app-psql.html', what: 'psql runs its commands over one connection'}],
   ['nginx', {connections: 0, kind: 'stays-up', ref: 'https://nginx.org/en/docs/beginners_guide.html', what: 'nginx is a web server and reverse proxy (it does not speak the PostgreSQL protocol)'}],
+  // heroku-buildpack-nginx's bin/start-nginx runs the command after it (none here) beside nginx; -solo and -static run nginx alone.
+  ...['start-nginx', 'start-nginx-debug', 'start-nginx-solo', 'start-nginx-static'].map((n): [string, KnownProgram] => [n, {connections: 0, kind: 'stays-up', ref: 'https://github.com/heroku/heroku-buildpack-nginx/blob/main/bin/start-nginx', what: `\`bin/${n}\` with no command after it runs nginx alone, a web server and reverse proxy`}]),
   ['redis-server', {connections: 0, kind: 'stays-up', ref: 'https://redis.io/docs/latest/operate/oss_and_stack/management/config/', what: 'redis-server is Redis itself'}],
   ['memcached', {connections: 0, kind: 'stays-up', ref: 'https://github.com/memcached/memcached/wiki', what: 'memcached is a cache server'}],
 ])

@@ -622,7 +622,8 @@ function stripWrappers(
   const assignments: EnvEntry[] = []
   for (;;) {
     const head = normalizePath(argv[0] ?? '')
-    if (SIMPLE_WRAPPERS.has(head)) {
+    // A wrapper with nothing after it is the program itself (`bin/start-nginx` alone runs nginx only).
+    if (SIMPLE_WRAPPERS.has(head) && argv.length > 1) {
       wrappers.push(head)
       argv = argv.slice(1)
     } else if ((head === 'bundle' || head === 'bin/bundle') && argv[1] === 'exec') {
