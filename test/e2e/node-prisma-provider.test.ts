@@ -48,3 +48,12 @@ describe('a Node process whose code opens only another database (fixture node-mo
     expect(r.type('web').sources.threadsPerProcess.source.kind).not.toBe('file')
   })
 })
+
+describe('Sequelize with a MySQL driver and no pg (fixture node-sequelize-mysql)', () => {
+  it('its pool (max 8) is listed as not counted, and the process holds 0 PostgreSQL connections', () => {
+    // Sequelize loads the driver of its dialect; package.json has mysql2 and no pg, so DATABASE_URL is a MySQL server's.
+    const r = planJson(procfileOf('node-sequelize-mysql'), ['--limit', '20'])
+    expect(r.type('web')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(r.type('web').otherServerPools).toEqual([expect.objectContaining({database: 'sequelize server.js:5', pool: 8, server: 'mysql2 database (no pg driver in package.json), not PostgreSQL'})])
+  })
+})

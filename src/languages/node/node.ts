@@ -12,7 +12,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 
 import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
-import {readPackageJson} from './package-json.js'
+import {appDependencies, readPackageJson} from './package-json.js'
 import {NOT_POSTGRES, nodePools} from './pools.js'
 import {isEcosystemFile, type Pm2Apps, pm2Apps} from './pm2.js'
 import {NodeProject} from './project.js'
@@ -21,7 +21,7 @@ import {entry, isDict} from '../python/evaluate.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isNode} from '../common/matchers.js'
 import {envCandidate, programName} from '../common/setting.js'
-import {DATABASE_PACKAGES, NODE_PROGRAMS} from './programs.js'
+import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES} from './programs.js'
 import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
 
@@ -35,11 +35,8 @@ const THRONG = 'https://github.com/hunterloftis/throng#readme'
 const NODE_RESOLUTION = 'https://nodejs.org/api/modules.html#loading-from-node_modules-folders'
 const PRISMA1 = ['prisma-client-lib', 'prisma-binding']
 
-/** Clients of databases that are not PostgreSQL: a process whose code opens only these holds no connection on the plan. */
-const OTHER_DATABASES = new Set(['mongodb', 'mongoose', 'mysql', 'mysql2', 'mariadb', 'sqlite3', 'better-sqlite3', '@libsql/client', 'firebase-admin', '@google-cloud/firestore', '@aws-sdk/client-dynamodb', 'dynamoose', 'nano', 'couchbase', 'cassandra-driver', 'rethinkdb', '@planetscale/database', 'oracledb', 'mssql', 'tedious'])
-
-/** PostgreSQL clients beyond the ones pools.ts reads a pool from: their presence keeps the "no PostgreSQL" finding off. */
-const OTHER_POSTGRES = ['pg-native', '@neondatabase/serverless', '@vercel/postgres', '@databases/pg', 'postgraphile', 'zapatos', '@mikro-orm/core', '@electric-sql/pglite']
+/** The reference that says why a pool is not PostgreSQL: the last default in its chain (Prisma's datasource, a dialect's driver). */
+const whyNotPostgres = (p: PoolEntry): string => [...(p.pool.via ?? [])].reverse().find((v): v is Extract<Source, {kind: 'default'}> => v.kind === 'default')?.ref ?? 'https://www.prisma.io/docs/orm/prisma-schema/overview/data-sources'
 
 /** The package name an import specifier names (`@org/x/sub` → `@org/x`, `mongodb/lib` → `mongodb`). */
 const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
@@ -50,15 +47,14 @@ const packageOf = (spec: string): string => spec.split('/').slice(0, spec.starts
  * the plan. The import that shows it, or undefined when anything PostgreSQL is there.
  */
 function onlyOtherDatabases(ctx: AnalyzerContext, pkg: PackageJson, modules: readonly JsModule[]): {module: string; name: string} | undefined {
-  const root = pkg.path === 'package.json' ? undefined : readPackageJson(ctx.files).pkg
-  const postgres = (name: string): boolean => DATABASE_PACKAGES.has(name) || OTHER_POSTGRES.includes(name)
-  if ([pkg, root].some((p) => p && Object.keys(p.dependencies).some((d) => postgres(d)))) return undefined
+  const postgres = (name: string): boolean => DATABASE_PACKAGES.has(name) || OTHER_POSTGRES_PACKAGES.has(name)
+  if ([...appDependencies(ctx.files, pkg)].some((d) => postgres(d))) return undefined
   let found: {module: string; name: string} | undefined
   for (const m of modules) {
     for (const spec of m.imports) {
       const name = packageOf(spec)
       if (postgres(name)) return undefined
-      if (!found && OTHER_DATABASES.has(name)) found = {module: m.file, name}
+      if (!found && OTHER_DATABASE_PACKAGES.has(name)) found = {module: m.file, name}
     }
   }
 
@@ -176,7 +172,7 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
       : pools.pools.length > 0
       ? sourced(total, fromDefault("Node's event loop can have every pooled connection checked out at once", 'https://node-postgres.com/apis/pool'), derivedFrom(pools.pools.map((p) => p.pool)))
       : elsewhere
-        ? sourced(0, pools.otherServerPools[0].pool.via?.find((v) => v.kind === 'file') ?? pools.otherServerPools[0].pool.source, [fromDefault(`the only database this process opens is not PostgreSQL (${pools.otherServerPools.map((p) => p.server).join('; ')}): it holds no connection on the plan`, 'https://www.prisma.io/docs/orm/prisma-schema/overview/data-sources')])
+        ? sourced(0, pools.otherServerPools[0].pool.via?.find((v) => v.kind === 'file') ?? pools.otherServerPools[0].pool.source, [fromDefault(`the only database this process opens is not PostgreSQL (${pools.otherServerPools.map((p) => p.server).join('; ')}): it holds no connection on the plan`, whyNotPostgres(pools.otherServerPools[0]))])
         : other
           ? sourced(0, fromFile(other.module, 1), [fromDefault(`the code imports ${other.name}, and ${pkg!.path === 'package.json' ? 'package.json lists' : `${pkg!.path} and the root package.json list`} no PostgreSQL client (pg, postgres, knex, Prisma, Sequelize, TypeORM, …): this process holds no connection on the plan`, 'https://docs.npmjs.com/cli/configuring-npm/package-json#dependencies')])
           : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))

@@ -165,3 +165,9 @@ export function readPackageJson(files: FileReader): {diagnostics: Diagnostic[]; 
     },
   }
 }
+
+/** The packages the app depends on: this package.json's, and the root's when this one is in a subfolder (a workspace's hoisted dependencies). */
+export function appDependencies(files: FileReader, pkg: PackageJson): Set<string> {
+  const root = pkg.path === 'package.json' ? undefined : readPackageJson(files).pkg
+  return new Set([...Object.keys(pkg.dependencies), ...Object.keys(root?.dependencies ?? {})])
+}

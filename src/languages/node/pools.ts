@@ -21,6 +21,9 @@ import type {JsCall, JsGuard, JsModule} from './js.js'
 import type {NodeProject} from './project.js'
 import type {PackageJson} from './package-json.js'
 
+import {appDependencies} from './package-json.js'
+import {OTHER_DATABASE_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
+
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
@@ -594,5 +597,30 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   }
 
   if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
+  if (pkg) otherDialect(ctx, pkg, pools, otherServerPools)
   return {diagnostics, extras: listenExtras(modules), otherServerPools, pools}
+}
+
+/** ORMs that reach PostgreSQL only through a driver package they load for the dialect (Sequelize, TypeORM, knex and what builds on it, MikroORM). */
+const DIALECT_ORMS = /^(sequelize|typeorm|knex|objection|bookshelf|mikro-orm)\b/
+
+const DIALECTS = 'https://sequelize.org/docs/v6/getting-started/#installing'
+
+/**
+ * Sequelize, TypeORM and knex load a driver for their dialect (`pg` for postgres, `mysql2`, `sqlite3`, …),
+ * which the app must install. With another database's driver in package.json and no PostgreSQL driver, their
+ * pools are that database's: moved to the pools not counted on the plan, saying why.
+ */
+function otherDialect(ctx: AnalyzerContext, pkg: PackageJson, pools: PoolEntry[], otherServerPools: PoolEntry[]): void {
+  const deps = appDependencies(ctx.files, pkg)
+  if (POSTGRES_DRIVERS.some((d) => deps.has(d))) return
+  const drivers = [...deps].filter((d) => OTHER_DATABASE_PACKAGES.has(d))
+  if (drivers.length === 0) return
+  const driver = drivers.join(' and ')
+  for (let i = pools.length - 1; i >= 0; i--) {
+    if (!DIALECT_ORMS.test(pools[i].database)) continue
+    const [p] = pools.splice(i, 1)
+    const why = fromDefault(`${p.database.split(' ')[0]} connects through the driver of its dialect; ${pkg.path} lists ${driver} and no PostgreSQL driver (pg), so this pool is on that database`, DIALECTS)
+    otherServerPools.unshift({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), why]}, server: `${driver} database (no pg driver in ${pkg.path}), ${NOT_POSTGRES}`})
+  }
 }

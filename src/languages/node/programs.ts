@@ -28,3 +28,12 @@ export const NODE_PROGRAMS = new Set(['npm', 'npx', 'cross-env', 'yarn', 'pnpm',
 
 /** Packages that open PostgreSQL connections (pools.ts reads each): a workspace package that depends on none, even through its workspace dependencies, opens no pool. */
 export const DATABASE_PACKAGES = new Set(['pg', 'pg-pool', 'postgres', 'knex', 'sequelize', 'sequelize-typescript', 'typeorm', '@nestjs/typeorm', '@prisma/client', 'prisma', '@prisma/adapter-pg', 'pg-boss', 'graphile-worker', 'drizzle-orm', '@payloadcms/db-postgres', 'pg-listen', 'pg-promise', 'slonik', 'kysely', '@mikro-orm/postgresql', 'objection', 'bookshelf', 'massive'])
+
+/** PostgreSQL clients beyond the ones pools.ts reads a pool from (DATABASE_PACKAGES). */
+export const OTHER_POSTGRES_PACKAGES = new Set(['pg-native', '@neondatabase/serverless', '@vercel/postgres', '@databases/pg', 'postgraphile', 'zapatos', '@electric-sql/pglite'])
+
+/** The drivers Sequelize, TypeORM, knex and MikroORM load for PostgreSQL: one of them must be installed for their postgres dialect. */
+export const POSTGRES_DRIVERS = ['pg', 'pg-native', '@mikro-orm/postgresql']
+
+/** Clients and drivers of databases that are not PostgreSQL. */
+export const OTHER_DATABASE_PACKAGES = new Set(['mongodb', 'mongoose', 'mysql', 'mysql2', 'mariadb', 'sqlite3', 'better-sqlite3', '@libsql/client', 'firebase-admin', '@google-cloud/firestore', '@aws-sdk/client-dynamodb', 'dynamoose', 'nano', 'couchbase', 'cassandra-driver', 'rethinkdb', '@planetscale/database', 'oracledb', 'mssql', 'tedious'])
