@@ -138,15 +138,18 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
     const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
     // Each app gets its own copy (tagApp names it and prefixes its paths): the memo keeps an untouched one.
     const kept = memo?.get(key)
-    let found: TypeAnalysis
+    let found: Omit<TypeAnalysis, 'reads'>
     if (kept) {
       for (const path of kept.reads) input.files.read(path)
       found = structuredClone(kept)
-    } else {
+    } else if (memo) {
       const reads = new Set<string>()
-      const files: FileReader = memo ? {...input.files, read: (path) => (reads.add(path), input.files.read(path))} : input.files
-      found = {...(await analyzeType(entry, {...input, files}, app)), reads: [...reads]}
-      memo?.set(key, structuredClone(found))
+      const files: FileReader = {...input.files, read: (path) => (reads.add(path), input.files.read(path))}
+      const analysed: TypeAnalysis = {...(await analyzeType(entry, {...input, files}, app)), reads: [...reads]}
+      memo.set(key, structuredClone(analysed))
+      found = analysed
+    } else {
+      found = await analyzeType(entry, input, app)
     }
 
     if (kept) {

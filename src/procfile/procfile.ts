@@ -44,9 +44,9 @@ export function parseProcfile(text: string, file = 'Procfile'): ParsedProcfile {
   // (heroku/codon slug.rb, which heroku/buildpacks-procfile follows: `\r\n?` → `\n`).
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n?|\n/)
 
-  for (const [i, rawLine] of lines.entries()) {
+  for (let i = 0; i < lines.length; i++) {
     const line = i + 1
-    const trimmed = rawLine.trim()
+    const trimmed = lines[i].trim()
     if (trimmed === '' || trimmed.startsWith('#')) continue
 
     const m = ENTRY.exec(trimmed)
@@ -94,7 +94,9 @@ export function parseProcfile(text: string, file = 'Procfile'): ParsedProcfile {
     byName.set(name, {command, line, name})
   }
 
-  const entries = [...byName.values()].sort((a, b) => a.line - b.line)
+  // In line order already: lines are read in order, and a redefined type is re-inserted at its later
+  // line, the last one read so far (no sort: 100,000 types took 1.7 million comparisons).
+  const entries = [...byName.values()]
   // A file that is mostly not a Procfile: 20 of its ignored (or repeated) lines, then one warning for the rest.
   const s = (n: number): string => (n === 1 ? '' : 's')
   const ignored = (more: number, from?: number): string => `and ${more} more line${s(more)} ignored, not "type: command" (from line ${from} on)`

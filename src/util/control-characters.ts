@@ -59,33 +59,47 @@ export function hasControls(value: unknown): boolean {
 const CLEAN = 0
 const FOUND = 1
 const GAVE_UP = 2
+/** Clean, and can never change: a primitive, or a frozen object or array holding only such values. */
+const SEALED = 3
 const MAX_DEPTH = 1000
 /** Objects scan may still enter in this walk. */
 let left = 0
 
+/**
+ * Frozen objects found SEALED: skipped by every later walk. The sources and sourced values every
+ * process type shares are frozen (model/source.ts): a 100,000-type report reaches ~900,000 of them,
+ * which hold half of its strings.
+ */
+const sealed = new WeakSet<object>()
+
 function scan(v: unknown, depth: number): number {
-  if (typeof v === 'string') return CONTROL.test(v) ? FOUND : CLEAN
-  if (v === null || typeof v !== 'object') return CLEAN
+  if (typeof v === 'string') return CONTROL.test(v) ? FOUND : SEALED
+  if (v === null || typeof v !== 'object') return SEALED
+  const frozen = Object.isFrozen(v)
+  if (frozen && sealed.has(v)) return SEALED
   if (--left < 0 || depth > MAX_DEPTH) return GAVE_UP
+  let all = frozen
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const found = scan(v[i], depth + 1)
-      if (found !== CLEAN) return found
+      if (found === FOUND || found === GAVE_UP) return found
+      if (found !== SEALED) all = false
     }
-
-    return CLEAN
+  } else {
+    if (!isPlain(v)) return CLEAN
+    // for…in on a plain object is its own keys (nothing enumerable is inherited from Object.prototype
+    // or null; were it, it is only checked too), without allocating a keys array per object.
+    for (const k in v) {
+      if (CONTROL.test(k)) return FOUND
+      const found = scan((v as Record<string, unknown>)[k], depth + 1)
+      if (found === FOUND || found === GAVE_UP) return found
+      if (found !== SEALED) all = false
+    }
   }
 
-  if (!isPlain(v)) return CLEAN
-  // for…in on a plain object is its own keys (nothing enumerable is inherited from Object.prototype
-  // or null; were it, it is only checked too), without allocating a keys array per object.
-  for (const k in v) {
-    if (CONTROL.test(k)) return FOUND
-    const found = scan((v as Record<string, unknown>)[k], depth + 1)
-    if (found !== CLEAN) return found
-  }
-
-  return CLEAN
+  if (!all) return CLEAN
+  sealed.add(v)
+  return SEALED
 }
 
 /** hasControls with an explicit stack; past 2^23 objects it goes on with a Set of those it saw, so a cycle or a blown-up DAG ends. */

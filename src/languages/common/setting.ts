@@ -67,7 +67,7 @@ const PLATFORM_APP_ROOT = /^(?:\/home\/vcap\/app|\/app)\/+/
 export const appPath = (p: string): string => p.replace(PLATFORM_APP_ROOT, '').replace(/^(\.\/)+/, '')
 
 /** The program name without its directory: "bin/rails" → "rails". */
-export const programName = (argv0: string | undefined): string => (argv0 ?? '').split('/').pop() ?? ''
+export const programName = (argv0: string | undefined): string => (argv0 === undefined ? '' : argv0.slice(argv0.lastIndexOf('/') + 1))
 
 const none: Candidate = {diagnostics: []}
 
@@ -171,6 +171,8 @@ export function firstOf(candidates: readonly Candidate[], fallback: Sourced<numb
     append(diagnostics, c.diagnostics)
   }
 
+  // Most settings have nothing unreadable before the value used: no message to build (per process type).
+  if (diagnostics.length === 0) return {diagnostics, value}
   const used = `; using ${value.value} (${describeSourced(value)})`
   // The app sets the value (a higher-precedence source) but it cannot be read: what is used instead
   // is not what the app runs with, so it is an assumption, never a plain default (issue 11).

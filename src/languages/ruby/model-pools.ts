@@ -154,7 +154,10 @@ function walk(calls: readonly DslCall[], out: DslCall[]): void {
 }
 
 /** The pools other classes open, for one process type; `yml` is what database.yml (and pools-in-code) gave. */
-export async function analyzeModelPools(ctx: AnalyzerContext, facts: RubyFacts, yml: DatabaseYmlAnalysis): Promise<ModelPools> {
+export async function analyzeModelPools(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis): Promise<ModelPools> {
+  // No file opens a pool of its own (most apps): nothing to add, for any process type.
+  const files = modelFiles(ctx)
+  if (files.length === 0) return {diagnostics: [], otherServerPools: [], pools: []}
   const diagnostics: Diagnostic[] = []
   const added: PoolEntry[] = []
   const entries = [...yml.pools, ...yml.otherServerPools]
@@ -185,8 +188,8 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: RubyFacts, 
   const conditionWhy = (file: string, c: DslCall): string => `${file}:${c.line} runs only when \`${c.condition ?? 'a condition'}\`, which conncalc cannot decide for ${ctx.processType}; counted`
   const label = (pool: Sourced<number>, file: string, c: DslCall): Sourced<number> => (c.conditional ? {...pool, via: [...(pool.via ?? []), assumed(conditionWhy(file, c))]} : pool)
 
-  for (const file of modelFiles(ctx)) {
-    const config = await loadRubyConfig(ctx, file, ctx.appEnv, facts)
+  for (const file of files) {
+    const config = await loadRubyConfig(ctx, file, ctx.appEnv, facts())
     if (!config) continue
     const calls: DslCall[] = []
     walk(config.calls, calls)
@@ -220,7 +223,7 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: RubyFacts, 
           continue
         }
 
-        const section = await analyzeDatabaseYml(ctx, facts, name)
+        const section = await analyzeDatabaseYml(ctx, facts(), name)
         const found = [...section.pools, ...section.otherServerPools]
         if (found.length === 0) {
           diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `${owner}.establish_connection(:${name}) names no config in database.yml (neither an entry of ${ctx.appEnv} nor a section); ActiveRecord raises AdapterNotSpecified, no pool is counted`, severity: 'warning'})

@@ -27,7 +27,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {rubyCandidate} from '../common/setting.js'
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
-import {analyzeDatabaseYml, type DatabaseYmlAnalysis} from './database-yml.js'
+import {analyzeDatabaseYml, DATABASE_YML, type DatabaseYmlAnalysis} from './database-yml.js'
 import {type DslCall, type EvalValue, isHash, isSymbol} from './evaluate.js'
 import {analyzeModelPools, queryPool} from './model-pools.js'
 import {rubyProcessFacts, type RubyFacts} from './process-facts.js'
@@ -149,16 +149,27 @@ function collect(calls: readonly DslCall[], file: string, server: string, out: {
 
 const isUrlKey = (v: EvalValue | undefined): boolean => v?.kind === 'known' && v.value === 'DATABASE_URL'
 
-/** Files Rails loads while booting, in its order, that may set the pool (a cheap text check skips the rest before parsing). */
+const bootFilesOf = new WeakMap<AnalyzerContext['files'], Map<string, string[]>>()
+
+/**
+ * Files Rails loads while booting, in its order, that may set the pool (a cheap text check skips
+ * the rest before parsing). Found once per app and environment, not per process type.
+ */
 function bootFiles(ctx: AnalyzerContext): string[] {
+  let byEnv = bootFilesOf.get(ctx.files)
+  if (!byEnv) bootFilesOf.set(ctx.files, (byEnv = new Map()))
+  const known = byEnv.get(ctx.appEnv)
+  if (known) return known
   const initializers = ctx.files
     .list('config/initializers')
     .filter((n) => n.endsWith('.rb'))
     .map((n) => `config/initializers/${n}`)
-  return ['config/application.rb', `config/environments/${ctx.appEnv}.rb`, ...initializers].filter((p) => {
+  const found = ['config/application.rb', `config/environments/${ctx.appEnv}.rb`, ...initializers].filter((p) => {
     const text = ctx.files.read(p)?.text
     return text !== undefined && (text.includes('establish_connection') || text.includes('DATABASE_URL'))
   })
+  byEnv.set(ctx.appEnv, found)
+  return found
 }
 
 /** The server's hook that runs in each forked worker, when the server forks: Puma `on_worker_boot` (cluster mode), Unicorn `after_fork`. */
@@ -177,7 +188,9 @@ export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: S
   // No ActiveRecord in the bundle, Sequel instead (Roda, Sinatra, Hanami 1): the pool is Sequel's.
   if (usesSequelOnly(ctx.versions)) return analyzeSequelPool(ctx)
   const capsules = (analysis.facts as {capsules?: unknown[]} | undefined)?.capsules
-  const facts: RubyFacts = rubyProcessFacts(ctx, analysis.server === 'sidekiq' && (capsules?.length ?? 0) === 0 ? analysis.threadsPerProcess : undefined)
+  // Made only when a file is evaluated for this type (most types of most apps read none beyond database.yml).
+  let made: RubyFacts | undefined
+  const facts = (): RubyFacts => (made ??= rubyProcessFacts(ctx, analysis.server === 'sidekiq' && (capsules?.length ?? 0) === 0 ? analysis.threadsPerProcess : undefined))
   const yml = await primaryFromCode(ctx, analysis, facts)
   // Pools other model classes open (establish_connection, connects_to), each beside these.
   const models = await analyzeModelPools(ctx, facts, yml)
@@ -185,8 +198,9 @@ export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: S
   return {...yml, diagnostics: [...yml.diagnostics, ...models.diagnostics], otherServerPools: [...yml.otherServerPools, ...models.otherServerPools], pools: [...yml.pools, ...models.pools]}
 }
 
-async function primaryFromCode(ctx: AnalyzerContext, analysis: ServerAnalysis, facts: RubyFacts): Promise<DatabaseYmlAnalysis> {
-  const yml = await analyzeDatabaseYml(ctx, facts)
+async function primaryFromCode(ctx: AnalyzerContext, analysis: ServerAnalysis, facts: () => RubyFacts): Promise<DatabaseYmlAnalysis> {
+  // database.yml is read with this type's facts (its ERB may ask which process it runs in); no file, no facts needed.
+  const yml = await analyzeDatabaseYml(ctx, ctx.files.read(DATABASE_YML) ? facts() : {})
   const primaryAt = yml.pools.findIndex((e) => e.database === yml.primary)
   if (primaryAt < 0) return yml
 
@@ -195,7 +209,7 @@ async function primaryFromCode(ctx: AnalyzerContext, analysis: ServerAnalysis, f
   const deferred: {call: DslCall; file: string}[] = []
   const diagnostics: Diagnostic[] = []
   for (const path of bootFiles(ctx)) {
-    const config = await loadRubyConfig(ctx, path, ctx.appEnv, facts)
+    const config = await loadRubyConfig(ctx, path, ctx.appEnv, facts())
     if (!config) continue
     append(diagnostics, config.diagnostics.filter((d) => d.code === 'unparsable-config'))
     const out: {deferred: DslCall[][]; now: DslCall[]} = {deferred: [], now: []}
@@ -211,7 +225,7 @@ async function primaryFromCode(ctx: AnalyzerContext, analysis: ServerAnalysis, f
     append(ordered, [...out.now, ...out.deferred.flat()].map((call) => ({call, file: hook.file})))
   }
 
-  if (ordered.length === 0) return {...yml, diagnostics: [...yml.diagnostics, ...diagnostics.map((d) => ({...d, processType: ctx.processType}))]}
+  if (ordered.length === 0) return diagnostics.length === 0 ? yml : {...yml, diagnostics: [...yml.diagnostics, ...diagnostics.map((d) => ({...d, processType: ctx.processType}))]}
 
   const entry = yml.pools[primaryAt]
   const what = yml.pools.length > 1 || yml.otherServerPools.length > 0 ? `of the ${entry.database} database` : 'ActiveRecord opens'

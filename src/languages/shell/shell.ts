@@ -62,6 +62,10 @@ class NestedTooDeep extends Error {}
  *   read recursively. `./bin/x` and `/app/bin/x` are written `bin/x`.
  */
 export function splitCommand(raw: string, env: Env, origin: {file: string; line: number}): SplitCommand {
+  // A command of plain words reads no variable and sets none: its split is the same on every line.
+  const plain = PLAIN.test(raw)
+  const known = plain ? plainSplits.get(raw) : undefined
+  if (known) return copyOf(known)
   let result: ScriptResult
   try {
     result = splitScript(raw, env, `${origin.file}:${origin.line}`, 0)
@@ -74,7 +78,26 @@ export function splitCommand(raw: string, env: Env, origin: {file: string; line:
   if (result.expanded.length > 0) command.expanded = dedupe(result.expanded)
   if (result.preCommands.length > 0) command.preCommands = result.preCommands
   if (result.background.length > 0) command.background = result.background
-  return {assignments: dedupe(result.assignments), command, unresolved: [...new Set(result.unresolved)]}
+  const split = {assignments: dedupe(result.assignments), command, unresolved: [...new Set(result.unresolved)]}
+  if (plain && plainSplits.size < PLAIN_SPLITS_MAX) plainSplits.set(raw, copyOf(split))
+  return split
+}
+
+/**
+ * Words of letters, digits and `_ . / : @ % + , -` only: no `$`, quote, `=`, `~`, glob, `#`,
+ * operator or redirection, so nothing on the line depends on the environment or the line it is on.
+ */
+const PLAIN = /^[\w ./:@%+,-]*$/
+/** Splits of plain commands, by their text: a Procfile's or several apps' types often run the same command. */
+const plainSplits = new Map<string, SplitCommand>()
+const PLAIN_SPLITS_MAX = 4096
+
+/** A copy each caller may change (script.ts sets a command's preCommands). */
+const copyOf = (s: SplitCommand): SplitCommand => {
+  const command: ParsedCommand = {argv: [...s.command.argv], raw: s.command.raw, wrappers: [...s.command.wrappers]}
+  if (s.command.preCommands) command.preCommands = s.command.preCommands.map((c) => [...c])
+  if (s.command.background) command.background = s.command.background.map((c) => [...c])
+  return {assignments: [...s.assignments], command, unresolved: [...s.unresolved]}
 }
 
 /**
