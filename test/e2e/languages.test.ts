@@ -163,6 +163,19 @@ describe('JVM, PHP and Go apps', () => {
     expect(codes(r)).not.toContain('unknown-command')
   })
 
+  it('Laravel: artisan one-off commands kept as process types are one PHP process on one connection, not unknown', () => {
+    // web: artisan config:cache && route:cache run first, then heroku-php-apache2: 4 FPM children on standard-1x × 1 = 4;
+    // queue:work 1, schedule:work 1, and migrate / route:list / passport:keys (one PHP process each, one PDO
+    // connection, DatabaseManager) 1 each: 4 + 1 + 1 + 3 = 9; release (artisan migrate) 1 in the deploy peak: 10.
+    const r = plan('laravel-artisan-types', '--scale', 'web=1:standard-1x', 'worker=1', 'scheduler=1', 'migrate=1', 'routes=1', 'keys=1')
+    expect(r.type('web')).toMatchObject({connections: 4, processesPerDyno: 4, server: 'heroku-php-apache2'})
+    for (const name of ['migrate', 'routes', 'keys']) expect(r.type(name)).toMatchObject({connections: 1, processesPerDyno: 1, server: 'artisan', threadsPerProcess: 1})
+    expect(r.type('keys').sources.processesPerDyno.source).toMatchObject({kind: 'default'})
+    expect(r.total).toBe(9)
+    expect(r.deployPeak).toBe(10)
+    expect(codes(r)).not.toContain('unknown-command')
+  })
+
   it('Go: database/sql is unbounded until --assume, which is shown as the user’s assumption', () => {
     const r = plan('go-api', '--scale', 'web=2')
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', processType: 'web', severity: 'warning'}))

@@ -16,7 +16,8 @@ export function phpScript(argv: readonly string[]): {args: string[]; script: str
   return script ? {args: argv.slice(i + 1), script: script.replace(/^\.\//, '')} : undefined
 }
 
-export type PhpWorkerKind = 'horizon' | 'messenger' | 'queue' | 'schedule'
+/** `command`: any other artisan or bin/console command (`migrate`, `route:list`, `passport:keys`): one run, then it exits. */
+export type PhpWorkerKind = 'artisan-command' | 'console-command' | 'horizon' | 'messenger' | 'queue' | 'schedule'
 
 /** Which framework worker a command is, if it is one. */
 export function phpWorker(argv: readonly string[]): PhpWorkerKind | undefined {
@@ -30,9 +31,10 @@ export function phpWorker(argv: readonly string[]): PhpWorkerKind | undefined {
     if (command === 'horizon') return 'horizon'
     if (/^queue:(work|listen)$/.test(command ?? '')) return 'queue'
     if (/^schedule:(work|daemon)$/.test(command ?? '')) return 'schedule'
+    return 'artisan-command'
   }
 
-  if (/(^|\/)bin\/console$/.test(run.script) && command === 'messenger:consume') return 'messenger'
+  if (/(^|\/)bin\/console$/.test(run.script)) return command === 'messenger:consume' ? 'messenger' : 'console-command'
   return undefined
 }
 

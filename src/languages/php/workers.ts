@@ -17,6 +17,9 @@ const HORIZON_PLAN = 'https://github.com/laravel/horizon/blob/5.x/src/Provisioni
 const HORIZON_OPTIONS = 'https://github.com/laravel/horizon/blob/5.x/src/SupervisorOptions.php'
 const SCHEDULE_DOCS = 'https://laravel.com/docs/scheduling#running-the-scheduler-locally'
 const MESSENGER_DOCS = 'https://symfony.com/doc/current/messenger.html#consuming-messages-running-the-worker'
+/** Laravel's DatabaseManager keeps one PDO per connection name for the process; a command runs its statements one at a time. */
+const ARTISAN_DOCS = 'https://github.com/laravel/framework/blob/11.x/src/Illuminate/Database/DatabaseManager.php'
+const CONSOLE_DOCS = 'https://symfony.com/doc/current/console.html'
 
 const one = (what: string, ref: string): Sourced<number> => sourced(1, fromDefault(what, ref))
 
@@ -45,6 +48,17 @@ export function analyzePhpWorker(ctx: AnalyzerContext, kind: PhpWorkerKind): Ser
 
     case 'horizon': {
       return {...base, ...horizon(ctx), server: 'horizon'}
+    }
+
+    case 'artisan-command': {
+      // `php artisan migrate`, `route:list`, `passport:keys`… as a process type: one PHP process that runs once and exits.
+      const o = one('an artisan command (e.g. migrate) is one PHP process running its queries one at a time on one PDO connection, then it exits', ARTISAN_DOCS)
+      return {...base, processesPerDyno: o, server: 'artisan', threadsPerProcess: o}
+    }
+
+    case 'console-command': {
+      const o = one('a bin/console command (e.g. doctrine:migrations:migrate) is one PHP process on one Doctrine connection, then it exits', CONSOLE_DOCS)
+      return {...base, processesPerDyno: o, server: 'symfony-console', threadsPerProcess: o}
     }
   }
 }
