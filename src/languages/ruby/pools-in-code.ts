@@ -116,6 +116,23 @@ function settingOf(call: DslCall, file: string, what: string): Setting | 'unchan
   function fromUrl(v: EvalValue): Setting {
     const q = queryPool(v)
     if (q.found && q.value !== undefined) return {...base, diagnostics: [], pool: sourced(q.value, at, viaOf(v))}
+    if (q.found && v.missingEnv && v.missingEnv.length > 0) {
+      // `"#{url}?pool=#{ENV['DB_POOL']}"` with DB_POOL unset: the parameter is empty. Name the variable
+      // (what ActiveRecord makes of `?pool=` differs between its URL parsers), not a parse failure.
+      const names = [...new Set(v.missingEnv.map((m) => m.name))]
+      return {
+        ...base,
+        diagnostics: [{
+          code: 'unresolved-env',
+          file,
+          fix: `Set ${names.join(', ')} (e.g. \`--env ${names[0]}=…\` or an env file) wherever this process runs.`,
+          line: call.line,
+          message: `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} not set anywhere, so the pool ${what} comes from an empty \`pool=\` in the URL; the pool is unknown`,
+          severity: 'warning',
+        }],
+      }
+    }
+
     if (q.found) return unreadable('the URL\'s pool parameter is not a number conncalc can read')
     if (v.kind === 'known' && typeof v.value === 'string') return {...base, diagnostics: [], pool: sourced(5, fromDefault('ActiveRecord default pool size (the URL has no pool)', HASH_CONFIG), [at])}
     return unreadable(v.kind === 'unknown' ? v.reason : 'its argument is not a config conncalc knows')
