@@ -16,6 +16,7 @@ import {createFileReader, type ReadCache, readProcfile} from '../io/files.js'
 import {parseAppJsonFormation, parseScale} from '../platform/formation.js'
 import {detectLanguage} from '../platform/language.js'
 import {defaultWebProcess} from '../procfile/default-process.js'
+import {parseProcfile} from '../procfile/procfile.js'
 import {append} from '../util/arrays.js'
 
 export interface LoadOptions {
@@ -115,16 +116,31 @@ export async function loadAppInput(
  */
 async function defaultProcfile(files: FileReader, procfilePath: string, extra: Diagnostic[]): Promise<SourceFile> {
   const found = await defaultWebProcess(files, detectLanguage(files))
-  if ('none' in found) throw new InputError(`no Procfile at ${procfilePath}, and ${found.none}`, 'run conncalc in the app folder, or pass --procfile PATH')
+  const other = otherProcfiles(files)
+  if ('none' in found) throw new InputError(`no Procfile at ${procfilePath}, and ${found.none}`, other ?? 'run conncalc in the app folder, or pass --procfile PATH')
   const path = `${found.buildpack} default web process`
   extra.push({
     code: 'missing-config',
-    fix: 'add a Procfile (`web: …`) if the app should start something else',
+    fix: `add a Procfile (\`web: …\`) if the app should start something else${other ? `; ${other}` : ''}`,
     message: `no Procfile: web runs ${found.why}, \`${found.command}\` (${found.ref})`,
     processType: 'web',
     severity: 'info',
   })
   return {path, text: `web: ${found.command}\n`}
+}
+
+/**
+ * Procfile.dev (foreman, Rails' bin/dev) and its kin beside a missing Procfile: Heroku never reads them, but
+ * they name the app's other processes (a Solid Queue `jobs: bin/jobs`), so say they are there and how to count them.
+ */
+function otherProcfiles(files: FileReader): string | undefined {
+  const names = files.list('').filter((n) => /^Procfile\.[\w.-]+$/.test(n)).sort()
+  if (names.length === 0) return undefined
+  const described = names.map((n) => {
+    const types = parseProcfile(files.read(n)?.text ?? '', n).entries.map((e) => e.name)
+    return types.length > 0 ? `${n} (${types.join(', ')})` : n
+  })
+  return `${described.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not read: Heroku runs only Procfile; to count those processes, pass --procfile ${names[0]}`
 }
 
 /** `--env KEY=VALUE` (repeatable): the layer just under the Procfile line. */

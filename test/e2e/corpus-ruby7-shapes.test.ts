@@ -62,3 +62,28 @@ describe('resque-pool (kuis221/rails_api)', () => {
     expect(plan('resque-pool', ['--scale', 'default_pool=1', '--env', 'RACK_ENV=staging']).type('default_pool')).toMatchObject({connections: 6})
   })
 })
+
+describe('a pool put in DATABASE_URL from an unset variable (catarse)', () => {
+  it('`establish_connection("#{database_url}?pool=#{ENV[\'DB_POOL\']}")` names DB_POOL, and reads it when given', () => {
+    // DB_POOL unset: the URL ends `?pool=`; the pool is not knowable, so ActiveRecord's 5 is assumed (starred)
+    // and the diagnostic names the variable instead of "not a number". Sidekiq -c 10: min(5, 10) = 5.
+    const r = plan('sidekiq-url-pool-env', ['--scale', 'worker=1'])
+    expect(r.type('worker')).toMatchObject({connections: 5, poolPerProcess: 5, threadsPerProcess: 10})
+    expect(r.type('worker').sources['pool.primary'].source.kind).toBe('assumed')
+    expect(r.diagnostics.find((d) => d.code === 'unresolved-env')).toMatchObject({file: 'config/initializers/sidekiq.rb', line: 4})
+    expect(r.diagnostics.find((d) => d.code === 'unresolved-env')?.message).toContain('DB_POOL is not set anywhere')
+    // DB_POOL=8: pool 8 from the URL: min(8, 10) = 8.
+    expect(plan('sidekiq-url-pool-env', ['--scale', 'worker=1', '--env', 'DB_POOL=8']).type('worker')).toMatchObject({connections: 8, poolPerProcess: 8})
+  })
+})
+
+describe('no Procfile, a Procfile.dev (shore, flavortown)', () => {
+  it('counts the buildpack\'s default web process only, and says what Procfile.dev lists and how to count it', () => {
+    // As no-procfile-rails: 3 standard-2x dynos (app.json) × 2 workers × min(5, 3) = 18. Procfile.dev is foreman's
+    // file for bin/dev; Heroku never reads it, so its jobs type is not counted, but it is named.
+    const r = plan('no-procfile-rails-dev')
+    expect(r.processTypes.map((p) => p.name)).toEqual(['web'])
+    expect(r.total).toBe(18)
+    expect(r.diagnostics.find((d) => d.code === 'missing-config')?.fix).toContain('Procfile.dev (web, jobs, css) is not read: Heroku runs only Procfile; to count those processes, pass --procfile Procfile.dev')
+  })
+})
