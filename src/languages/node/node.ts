@@ -16,6 +16,7 @@ import {appDependencies, readPackageJson} from './package-json.js'
 import {NOT_POSTGRES, nodePools} from './pools.js'
 import {isEcosystemFile, type Pm2Apps, pm2Apps} from './pm2.js'
 import {NodeProject} from './project.js'
+import {frameworkOutput} from './framework-output.js'
 import {pyCandidate} from '../python/candidate.js'
 import {entry, isDict} from '../python/evaluate.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
@@ -78,6 +79,8 @@ const ROUTES: Record<string, {dirs: string[]; files: string[]}> = {
   'remix-serve': {dirs: ['app'], files: []},
   // https://docs.nestjs.com/cli/usages#nest-start: runs the build of sourceRoot/entryFile, src/main by default.
   nest: {dirs: [], files: ['src/main']},
+  // https://svelte.dev/docs/kit/project-structure: src/routes (+server, +page.server, +layout.server), the server hooks and instrumentation.
+  sveltekit: {dirs: ['src/routes'], files: ['src/hooks.server', 'src/hooks', 'src/instrumentation.server']},
   // https://redwoodjs.com/docs/app-configuration-redwood-toml: the api side's functions and services.
   rw: {dirs: ['api/src/functions', 'api/src/services', 'api/src/graphql'], files: []},
 }
@@ -181,6 +184,14 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
 
 /** Where a process's code starts: the file (its source when the file is built at deploy, said in the chain), or the framework's usual client modules. */
 function entriesOf(ctx: AnalyzerContext, found: NodeEntry, pkg: PackageJson | undefined, diagnostics: Diagnostic[], fallback: boolean): string[] {
+  // `node .next/standalone/server.js`: a framework's server built at deploy runs the app's routes; read as that framework.
+  const output = found.file && !found.framework ? frameworkOutput(ctx.files, found.file, pkg) : undefined
+  if (output) {
+    found.chain.push(output.how)
+    found.file = undefined
+    found.framework = output.framework
+  }
+
   const source = found.file ? sourceOf(ctx, found.file, pkg) : undefined
   if (found.file && !source) {
     diagnostics.push({

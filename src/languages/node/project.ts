@@ -105,6 +105,8 @@ export class NodeProject {
     const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : ''
     let bases: string[]
     if (spec.startsWith('.')) bases = [joinPath(dir, spec)]
+    // SvelteKit's `$lib` alias is src/lib (kit.files.lib, https://svelte.dev/docs/kit/$lib); its generated tsconfig is not in the repo.
+    else if (spec === '$lib' || spec.startsWith('$lib/')) bases = [joinPath('src/lib', spec.slice(5) || '.')]
     else {
       const aliases = this.aliases.for(from)
       append(this.diagnostics, this.aliases.diagnostics.splice(0))
@@ -112,7 +114,8 @@ export class NodeProject {
       bases = aliasTargets(aliases, spec)
     }
 
-    for (const base of bases) {
+    // `@/db/` (a folder named with its trailing slash) is the folder's index: one module, one path, however it is written.
+    for (const base of bases.map((b) => b.replace(/\/+$/, ''))) {
       for (const stem of [base, base.replace(/\.([cm]?)js$/, '')]) for (const ext of EXTS) if (MODULE.test(stem + ext) && this.ctx.files.exists(stem + ext)) return stem + ext
     }
 
