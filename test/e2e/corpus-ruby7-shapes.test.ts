@@ -87,3 +87,14 @@ describe('no Procfile, a Procfile.dev (shore, flavortown)', () => {
     expect(r.diagnostics.find((d) => d.code === 'missing-config')?.fix).toContain('Procfile.dev (web, jobs, css) is not read: Heroku runs only Procfile; to count those processes, pass --procfile Procfile.dev')
   })
 })
+
+describe('an undecided ERB condition in another environment\'s section of database.yml (bullet_train)', () => {
+  it('is not reported: that section is never read; one in the production section still is', () => {
+    // development has `<% if RUBY_PLATFORM =~ /darwin/ %>` (line 8) and no &anchor, so nothing merges it anywhere;
+    // production's `<% if File.exist?(…) %>` (line 12) is read as written and said. web: min(pool 6, threads 4) = 4.
+    const r = plan('database-yml-erb-other-env', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 4, poolPerProcess: 6})
+    const erb = r.diagnostics.filter((d) => d.message.startsWith('cannot decide the ERB condition'))
+    expect(erb.map((d) => [d.file, d.line])).toEqual([['config/database.yml', 12]])
+  })
+})

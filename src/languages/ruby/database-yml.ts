@@ -205,6 +205,25 @@ function serverKey(server: EntryServer, primaryHost: string | undefined): string
  * `establish_connection :billing_production` opens): none of its entries is the primary, DATABASE_URL is
  * not merged into it, and a missing section gives no pools.
  */
+/**
+ * An undecided ERB condition inside another environment's section (`development:` with
+ * `<% if RUBY_PLATFORM =~ /darwin/ %>`) cannot change this process's pools: that section is never
+ * read, and nothing can merge it elsewhere when it defines no `&anchor`. Said only where it matters.
+ */
+function inUnusedSection(doc: YamlErb, root: unknown, sectionKey: string, d: Diagnostic): boolean {
+  if (!d.message.startsWith('cannot decide the ERB condition') || d.line === undefined || !isHash(root)) return false
+  // Only a tag indented under a key is inside that section; one at the margin may open or close sections.
+  if (!/^\s+\S/.test(doc.erb.text.split('\n')[d.line - 1] ?? '')) return false
+  const starts = Object.keys(root)
+    .map((key) => ({key, line: doc.yaml.lineOf([key]) ?? 0}))
+    .filter((k) => k.line > 0)
+    .sort((a, b) => a.line - b.line)
+  const at = starts.findLastIndex((k) => k.line <= d.line!)
+  if (at === -1 || starts[at].key === sectionKey) return false
+  const lines = doc.erb.text.split('\n').slice(starts[at].line - 1, (starts[at + 1]?.line ?? Number.POSITIVE_INFINITY) - 1)
+  return !lines.some((l) => /(^|\s)&[\w-]/.test(l))
+}
+
 export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}, section?: string): Promise<DatabaseYmlAnalysis> {
   const diagnostics: Diagnostic[] = []
   const databaseUrl = section === undefined ? ctx.env.get('DATABASE_URL') : undefined
@@ -217,8 +236,8 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
 
   const file = ctx.files.read(DATABASE_YML)
   const doc = file ? await readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env}) : undefined
-  if (doc) append(diagnostics, doc.diagnostics)
   const root = doc?.yaml.value
+  if (doc) append(diagnostics, doc.diagnostics.filter((d) => !inUnusedSection(doc, root, sectionKey, d)))
   const found = isHash(root) ? root[sectionKey] : undefined
   if (section !== undefined && !isHash(found)) return {diagnostics: [], otherServerPools: [], pools: [], primary: ''}
   if (!doc || !isHash(found)) {
