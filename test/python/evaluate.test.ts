@@ -170,3 +170,31 @@ describe('evaluatePython', () => {
     expect(m.diagnostics[0]).toMatchObject({code: 'unparsable-config', line: 5})
   })
 })
+
+describe('django-split-settings include()', () => {
+  // settings/__init__.py includes files relative to its folder; each runs in the same globals, in order.
+  const files: Record<string, string> = {
+    'settings/base.py': 'WORKERS = 2\nNAMES = ["base"]\n',
+    'settings/prod.py': 'WORKERS = WORKERS * 3\n',
+  }
+  async function include(text: string) {
+    const runFile = async (path: string, scope: Map<string, EvalValue>) =>
+      files[path] === undefined ? undefined : evaluatePython(path, files[path], {env: envOf({}), scope})
+    return evaluatePython('settings/__init__.py', text, {env: envOf({}), runFile})
+  }
+
+  it('runs each file in this module\'s globals, later files seeing earlier names: 2 × 3 = 6; list.append and *splat name the files', async () => {
+    const m = await include('from split_settings.tools import include, optional\nparts = ["base.py"]\nparts.append("prod.py")\ninclude(*parts, optional("local.py"))\n')
+    expect(m.names.get('WORKERS')).toMatchObject({file: 'settings/prod.py', kind: 'known', line: 1, value: 6})
+    // optional() of a file not in the app is skipped, as django-split-settings does.
+    expect(m.diagnostics).toEqual([])
+  })
+
+  it('a missing file not wrapped in optional(), a glob pattern, or an unreadable name is said, not guessed', async () => {
+    const m = await include('from split_settings.tools import include\ninclude("base.py", "missing.py", "components/*.py", NAME)\n')
+    expect(m.names.get('WORKERS')).toMatchObject({value: 2})
+    expect(m.diagnostics.map((d) => [d.code, d.line])).toEqual([['unknown-config-value', 2], ['unknown-config-value', 2], ['unknown-config-value', 2]])
+    expect(m.diagnostics[0].message).toContain('"missing.py"')
+    expect(m.diagnostics[1].message).toContain('runs every file the pattern matches')
+  })
+})

@@ -8,6 +8,7 @@
  * explicit Unknown carrying its line. Nothing is ever run.
  */
 import type {PyDict, PyFunction, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
 import {type Source, uniqueSources} from '../../model/source.js'
 
 import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
@@ -113,6 +114,7 @@ function numberLiteral(raw: string): number | undefined {
 
 class Evaluator {
   readonly calls: PyCall[] = []
+  readonly diagnostics: Diagnostic[] = []
   readonly imports: PyImport[] = []
   readonly itemAssignments: PyItemAssignment[] = []
   /** Local name → dotted import path ("create_engine" → "sqlalchemy.create_engine"). */
@@ -442,6 +444,21 @@ class Evaluator {
           if (isDict(target) && isDict(args[0])) {
             for (const [k, v] of args[0].value.entries) target.value.entries.set(k, v)
             if (args[0].value.server) target.value.server = args[0].value.server
+            return
+          }
+        }
+
+        // `names.append(x)` / `names.extend([...])` on a list bound to a name: a new list under that name
+        // (not changed in place, so a branch's copy of the scope keeps its own).
+        const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined
+        const listName = callee?.type === 'attribute' ? callee.childForFieldName('object') : null
+        if ((method === 'append' || method === 'extend') && listName?.type === 'identifier') {
+          const list = scope.get(listName.text)
+          if (list?.kind === 'known' && isObj(list.value) && list.value.kind === 'list') {
+            const argNode = node.childForFieldName('arguments')
+            const {args, splat} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : {args: [], splat: true}
+            const more = method === 'append' ? (args.length === 1 && !splat ? [args[0]] : undefined) : args.length === 1 && args[0].kind === 'known' && isObj(args[0].value) && args[0].value.kind === 'list' ? args[0].value.items : undefined
+            scope.set(listName.text, more ? this.known(node, {...list.value, items: [...list.value.items, ...more]}, list) : this.unknown(node, `\`${this.snippet(node)}\` adds what conncalc cannot read`, list, ...args))
             return
           }
         }
@@ -1112,6 +1129,7 @@ class Evaluator {
     }
 
     if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node)})
+    if (callee === SPLIT_SETTINGS_INCLUDE && argNode?.type === 'argument_list') return this.splitSettingsInclude(node, argNode, scope)
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])
 
@@ -1208,6 +1226,48 @@ class Evaluator {
     return v
   }
 
+  /**
+   * django-split-settings' `include('base.py', optional('local.py'), *more)`: each file, relative to this
+   * one's folder, runs in this module's globals in turn (split_settings/tools.py: `exec(compile(…), scope)`),
+   * so it sees and replaces the names set before it. A missing file is an error unless wrapped in
+   * `optional()`; a glob pattern matches several files, which conncalc does not list: said, not guessed.
+   */
+  private async splitSettingsInclude(node: PyNode, argNode: PyNode, scope: Scope): Promise<EvalValue> {
+    const items: EvalValue[] = []
+    for (const p of named(argNode)) {
+      if (p.type === 'keyword_argument') continue
+      const v = await this.expr(p.type === 'list_splat' ? named(p)[0] : p, scope)
+      if (p.type === 'list_splat' && v.kind === 'known' && isObj(v.value) && v.value.kind === 'list') items.push(...v.value.items)
+      else items.push(v)
+    }
+
+    const dir = this.opts.file.includes('/') ? this.opts.file.slice(0, this.opts.file.lastIndexOf('/')) : ''
+    const say = (message: string) => this.diagnostics.push({code: 'unknown-config-value', file: this.opts.file, line: this.line(node), message, severity: 'warning'})
+    for (const item of items) {
+      const optional = isCall(item) && item.value.callee === SPLIT_SETTINGS_OPTIONAL
+      const name = asString(optional && isCall(item) ? item.value.args[0] : item)
+      if (name === undefined) {
+        say(`cannot read which file \`${this.snippet(node)}\` includes (django-split-settings); the settings it would set are not read`)
+        continue
+      }
+
+      if (/[*?[]/.test(name)) {
+        say(`\`include(${JSON.stringify(name)})\` (django-split-settings) runs every file the pattern matches, which conncalc does not list; the settings they set are not read`)
+        continue
+      }
+
+      const path = normalizeRelative(dir, name)
+      const ran = path === undefined ? undefined : await this.opts.runFile?.(path, scope)
+      if (ran) {
+        for (const c of ran.calls) this.calls.push(this.conditionalDepth > 0 ? {...c, conditional: true} : c)
+        append(this.itemAssignments, ran.itemAssignments)
+        append(this.diagnostics, ran.diagnostics)
+      } else if (!optional) say(`\`include(${JSON.stringify(name)})\` (django-split-settings) names a file that is not in the app; the settings it would set are not read`)
+    }
+
+    return this.known(node, null)
+  }
+
   /** `importlib.import_module("app.config")`, `getattr(module, "X", default)`, `hasattr(...)`. */
   private async reflect(node: PyNode, callee: string, args: EvalValue[]): Promise<EvalValue> {
     if (callee === 'importlib.import_module') {
@@ -1280,6 +1340,25 @@ function hasAncestorIn(node: PyNode, root: PyNode, type: string): boolean {
   return false
 }
 
+// django-split-settings (split_settings/tools.py): include(*files, scope=None) and optional(filename).
+const SPLIT_SETTINGS_INCLUDE = 'split_settings.tools.include'
+const SPLIT_SETTINGS_OPTIONAL = 'split_settings.tools.optional'
+
+/** `dir` + `a/../b.py` as an app path; undefined when it leaves the app or is absolute. */
+function normalizeRelative(dir: string, rel: string): string | undefined {
+  if (rel.startsWith('/')) return undefined
+  const parts: string[] = dir.split('/').filter(Boolean)
+  for (const seg of rel.split('/')) {
+    if (seg === '' || seg === '.') continue
+    if (seg === '..') {
+      if (parts.length === 0) return undefined
+      parts.pop()
+    } else parts.push(seg)
+  }
+
+  return parts.join('/')
+}
+
 /** A module conncalc could not read: no names, one diagnostic saying why. */
 function unparsedModule(file: string, line: number, why: string): PyModule {
   return {
@@ -1300,9 +1379,9 @@ export async function evaluatePython(file: string, text: string, opts: Omit<PyEv
     const parsed = await parsePython(file, text)
     if (parsed.error) return unparsedModule(file, parsed.error.line, `not valid Python (${parsed.error.message})`)
     const ev = new Evaluator({...opts, file})
-    const scope: Scope = new Map()
+    const scope: Scope = opts.scope ?? new Map()
     await ev.block(named(parsed.tree.rootNode), scope)
-    return {calls: ev.calls, diagnostics: [], file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
+    return {calls: ev.calls, diagnostics: ev.diagnostics, file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
   } catch (error) {
     if (!isExhaustion(error)) throw error
     return unparsedModule(file, 1, TOO_DEEP)

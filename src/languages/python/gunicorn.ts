@@ -111,7 +111,7 @@ export const gunicorn: ServerAnalyzer = {
     append(diagnostics, configProject.diagnostics)
     // `--pythonpath netbox` / `--chdir src` (or pythonpath/chdir in the config): where the app's modules are imported from.
     const pathSetting = (key: 'chdir' | 'pythonpath'): string | undefined => flags[key]?.value ?? envFlags[key]?.value ?? asString(config?.names.get(key))
-    const roots = [...(pathSetting('pythonpath')?.split(',') ?? []), ...(pathSetting('chdir') ? [pathSetting('chdir')!] : [])].map((r) => appPath(r.trim())).filter(Boolean)
+    const roots = [...(pathSetting('pythonpath')?.split(',') ?? []), ...(pathSetting('chdir') ? [pathSetting('chdir')!] : [])].map((r) => appPath(r.trim()).replace(/\/+$/, '')).filter(Boolean)
     const project = new PythonProject(ctx, roots)
     if (configArg && !ctx.files.exists(configPath ?? configArg)) diagnostics.push({...missingConfig(configPath ?? configArg, `-c ${configArg}`), processType: ctx.processType})
 

@@ -3,7 +3,7 @@
  * files in the app (also under `src/`), relative imports, star imports. Only
  * files of the app are read; imports of installed packages stay names.
  */
-import type {EvalValue, PyModule} from './values.js'
+import type {EvalValue, PyModule, Scope} from './values.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 
@@ -59,17 +59,24 @@ export class PythonProject {
     return p
   }
 
-  private async evaluate(path: string): Promise<PyModule | undefined> {
+  /**
+   * Run a file in the given globals (django-split-settings' include()), not cached: what it sets
+   * depends on the names before it. Undefined when it is not in the app, or already running (a cycle).
+   */
+  private async evaluate(path: string, scope?: Scope): Promise<PyModule | undefined> {
     const file = this.ctx.files.read(path)
-    if (!file) return undefined
+    if (!file || (scope && this.loading.has(path))) return undefined
     this.loading.add(path)
     try {
       const m = await evaluatePython(path, file.text, {
         env: this.ctx.env,
         nproc: this.ctx.dyno?.nproc,
         resolveModule: (module, level) => this.namesOf(module, level, path),
+        runFile: (included, globals) => this.evaluate(included, globals),
+        scope,
       })
-      append(this.diagnostics, m.diagnostics)
+      // An included file's diagnostics come back through the module that included it.
+      if (!scope) append(this.diagnostics, m.diagnostics)
       return m
     } finally {
       this.loading.delete(path)

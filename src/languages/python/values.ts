@@ -125,6 +125,13 @@ export interface PyEvalOptions {
   nproc?: Sourced<number>
   /** Names a project module defines (for `from .base import *` and `from app.config import settings`). */
   resolveModule?: (module: string, level: number) => Promise<Map<string, EvalValue> | undefined>
+  /**
+   * Run another file of the app in this module's globals (django-split-settings' `include()`):
+   * `path` relative to the app root; undefined when the file is not in the app.
+   */
+  runFile?: (path: string, scope: Scope) => Promise<PyModule | undefined>
+  /** The globals to run in, when this file is run inside another module's (runFile). */
+  scope?: Scope
 }
 
 export type Scope = Map<string, EvalValue>
