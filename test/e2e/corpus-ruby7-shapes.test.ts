@@ -19,6 +19,8 @@ describe('Ruby shapes from the real-app corpus (session 6)', () => {
     expect(r.type('web').sources['pool.primary'].source).toMatchObject({file: 'db.rb', kind: 'file', line: 10})
     expect(r.type('web').sources['pool.primary'].via).toContainEqual({file: 'db.rb', kind: 'file', line: 8})
     expect(r.type('web').sources.processesPerDyno.source).toMatchObject({file: 'config/puma.rb', kind: 'file', line: 1})
+    // --explain: `threads 6  flag -t 2:6 ← … ← PUMA_MAX_THREADS from bin/server:5` (the `:=` line).
+    expect(r.type('web').sources.threadsPerProcess.via).toContainEqual({from: 'bin/server:5', kind: 'env', name: 'PUMA_MAX_THREADS'})
     expect(r.codes).not.toContain('unknown-command')
     expect(r.codes).not.toContain('unknown-config-value')
     expect(JSON.stringify([r.type('web').sources, r.type('worker').sources])).not.toContain('"assumed"')

@@ -121,7 +121,8 @@ function threadsFlag(found: FoundFlag | undefined): Candidate {
   if (!found) return {diagnostics: []}
   const max = found.value.split(':').pop() ?? ''
   const c = flagCandidate({value: max, via: found.via, written: found.written}, 'Puma max threads')
-  return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(found.written))} : c
+  // The variables the flag was built from (`-t 2:${PUMA_MAX_THREADS}`) stay in its chain.
+  return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(found.written), c.value.via)} : c
 }
 
 /**
