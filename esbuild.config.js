@@ -11,7 +11,8 @@
 import * as esbuild from 'esbuild'
 import {createHash} from 'node:crypto'
 import {spawnSync} from 'node:child_process'
-import {copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {Buffer} from 'node:buffer'
 import {dirname} from 'node:path'
 import process from 'node:process'
 import {fileURLToPath, URL} from 'node:url'
@@ -130,7 +131,82 @@ const prismImports = {
 // (≈ 90 M of the 840 M instructions a run took); it reads its WebAssembly from beside itself
 // (new URL('prism.wasm', import.meta.url)), so the build copies that beside the bundles.
 mkdirSync('dist', {recursive: true})
-copyFileSync(createRequire(import.meta.url).resolve('@ruby/prism/src/prism.wasm'), 'dist/prism.wasm')
+
+/**
+ * Prism's WebAssembly exports 566 functions and globals (every C function it links), and as
+ * V8 instantiates it, it defines each on the instance's exports object: ≈ 12 M of the
+ * instructions of a `conncalc plan` on a Rails app (valgrind), for names Prism's JavaScript
+ * never reads. Its loader reads ten (parsePrism.js, and Node's WASI initialize reads memory and
+ * _initialize); the copy in dist/ exports only those — its code is the same bytes. The build fails
+ * if Prism's JavaScript reads another export, or one of these is gone.
+ */
+const PRISM_EXPORTS = ['memory', '_initialize', 'calloc', 'free', 'pm_buffer_sizeof', 'pm_buffer_init', 'pm_buffer_value', 'pm_buffer_length', 'pm_buffer_free', 'pm_serialize_parse']
+function prismWasm() {
+  const resolveFrom = createRequire(import.meta.url).resolve
+  const loader = readFileSync(resolveFrom('@ruby/prism/src/parsePrism.js'), 'utf8')
+  const used = new Set([...loader.matchAll(/\bprism\.(\w+)/g)].map((m) => m[1]))
+  const missing = [...used].filter((name) => !PRISM_EXPORTS.includes(name))
+  if (missing.length > 0) throw new Error(`esbuild.config.js: Prism's parsePrism.js reads exports ${missing.join(', ')}; add them to PRISM_EXPORTS`)
+  return keepExports(readFileSync(resolveFrom('@ruby/prism/src/prism.wasm')), PRISM_EXPORTS)
+}
+
+/** A WebAssembly binary with only the named exports left in its export section (section 7). */
+function keepExports(wasm, names) {
+  const u32 = (bytes, at) => {
+    let value = 0
+    let shift = 0
+    for (;;) {
+      const byte = bytes[at++]
+      value += (byte & 0x7f) * 2 ** shift
+      shift += 7
+      if (byte < 0x80) return [value, at]
+    }
+  }
+  const leb = (value) => {
+    const out = []
+    do {
+      let byte = value & 0x7f
+      value = Math.floor(value / 128)
+      if (value > 0) byte |= 0x80
+      out.push(byte)
+    } while (value > 0)
+    return Buffer.from(out)
+  }
+  if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error('esbuild.config.js: prism.wasm is not WebAssembly')
+  const parts = [wasm.subarray(0, 8)]
+  const found = new Set()
+  for (let at = 8; at < wasm.length; ) {
+    const start = at
+    const id = wasm[at++]
+    const [size, body] = u32(wasm, at)
+    at = body + size
+    if (id !== 7) {
+      parts.push(wasm.subarray(start, at))
+      continue
+    }
+    const [count, first] = u32(wasm, body)
+    const kept = []
+    let entry = first
+    for (let i = 0; i < count; i++) {
+      const [length, nameAt] = u32(wasm, entry)
+      const name = wasm.subarray(nameAt, nameAt + length).toString('utf8')
+      const [, end] = u32(wasm, nameAt + length + 1) // the kind (one byte), then the index
+      if (names.includes(name)) {
+        kept.push(wasm.subarray(entry, end))
+        found.add(name)
+      }
+      entry = end
+    }
+    if (entry !== at) throw new Error('esbuild.config.js: prism.wasm\'s export section did not read as expected')
+    const content = Buffer.concat([leb(kept.length), ...kept])
+    parts.push(Buffer.from([7]), leb(content.length), content)
+  }
+  const gone = names.filter((name) => !found.has(name))
+  if (gone.length > 0) throw new Error(`esbuild.config.js: prism.wasm no longer exports ${gone.join(', ')}`)
+  return Buffer.concat(parts)
+}
+
+writeFileSync('dist/prism.wasm', prismWasm())
 
 writeAscii(await esbuild.build({
   ...common,
