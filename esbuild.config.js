@@ -87,6 +87,62 @@ module.exports = new Proxy(function () {}, {
 }
 
 /**
+ * Node modules oclif requires at its top level for what a run rarely does: node:child_process
+ * (the Windows shell's name), node:readline (a flag read from stdin), node:perf_hooks (its
+ * performance log, with DEBUG). Each loads more of Node (child_process: net, dgram, streams) and
+ * was ≈ 9 M of the instructions of a `conncalc plan` (valgrind): oclif gets a stand-in that
+ * requires the module the first time oclif touches it. bin/run.js no longer loads them first,
+ * so one that does load is compiled from Node's source (time only, never a different result).
+ */
+const LAZY_BUILTINS = ['node:child_process', 'node:perf_hooks', 'node:readline']
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(build) {
+    build.onResolve({filter: new RegExp(`^(${LAZY_BUILTINS.join('|')})$`)}, (args) => (/[\\/]@oclif[\\/]core[\\/]/.test(args.importer) ? {namespace: 'lazy-builtin', path: args.path} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, (args) => ({
+      contents: `let real
+const load = () => (real ??= require(${JSON.stringify(args.path)}))
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => ({...Reflect.getOwnPropertyDescriptor(load(), key), configurable: true}),
+})
+`,
+      loader: 'js',
+    }))
+  },
+}
+
+/**
+ * oclif's config asks on every run whether it runs under Windows' Linux by importing wsl-utils,
+ * which requires node:child_process and node:fs/promises and reads /proc. WSL is a Linux whose
+ * kernel release or /proc/version names Microsoft, or that has WSL's interop files (is-wsl, which
+ * wsl-utils uses): only where one of those holds does the patched line import wsl-utils (and
+ * is-wsl still decides); elsewhere the answer is already no. The build fails if oclif's line changes.
+ */
+const OCLIF_WSL = "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();"
+const oclifWsl = {
+  name: 'oclif-wsl',
+  setup(build) {
+    build.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/}, (args) => {
+      const text = readFileSync(args.path, 'utf8')
+      if (!text.includes(OCLIF_WSL)) throw new Error(`esbuild.config.js: ${args.path} no longer has \`${OCLIF_WSL}\`; update oclifWsl`)
+      const maybeWsl = `(() => {
+        if (process.platform !== 'linux') return false
+        if ((0, node_os_1.release)().toLowerCase().includes('microsoft')) return true
+        const fs = require('node:fs')
+        try {
+          if (fs.readFileSync('/proc/version', 'utf8').toLowerCase().includes('microsoft')) return true
+        } catch {}
+        return fs.existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || fs.existsSync('/run/WSL')
+      })()`
+      return {contents: text.replace(OCLIF_WSL, `return ${maybeWsl} && (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();`), loader: 'js'}
+    })
+  },
+}
+
+/**
  * oclif's plugin loader sorts the manifest's commands with String#localeCompare on every run; the
  * first localeCompare of a process starts ICU's collator, ≈ 65 M of the ≈ 550 M instructions a
  * `conncalc plan` on the Rails example takes (valgrind). Command ids are lowercase ASCII words,
@@ -216,7 +272,7 @@ writeAscii(await esbuild.build({
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'esm',
   outdir: 'dist',
-  plugins: [lazyPackages, oclifCommandSort, prismImports],
+  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, prismImports],
   splitting: true,
   write: false,
 }))
@@ -254,7 +310,7 @@ const cli = await esbuild.build({
   minifyWhitespace: true,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages, oclifCommandSort, prismImports, siblingBundles],
+  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, prismImports, siblingBundles],
   write: false,
 })
 
