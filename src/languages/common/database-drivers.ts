@@ -1,0 +1,100 @@
+/**
+ * Whether an app can reach PostgreSQL at all, from the packages it installs. An ORM or a
+ * DATABASE_URL says nothing about the database until a driver is there: ActiveRecord loads the
+ * adapter gem its URL or `adapter:` names (`pg`, `mysql2`, `trilogy`, `sqlite3`), Django and
+ * SQLAlchemy the DB-API driver (`psycopg`, `mysqlclient`, `PyMySQL`). An app whose dependency
+ * files list another database's driver and no PostgreSQL one holds no connection on the plan,
+ * whatever DATABASE_URL points at (its DATABASE_URL is that database's). Pure: text in, finding out.
+ */
+import {dirname, join} from 'node:path/posix'
+
+import type {FileReader} from '../../model/files.js'
+
+/** Files read at most (requirements files naming each other with -r). */
+const MAX_FILES = 20
+
+/** Lock files list extras too: they can show a PostgreSQL driver, not another database. */
+const LOCKS = new Set(['Pipfile.lock', 'poetry.lock', 'uv.lock'])
+
+export interface OtherDatabase {
+  /** The other database's driver(s), as the dependency file names them. */
+  drivers: string[]
+  file: string
+  line: number
+}
+
+interface DriverLists {
+  /** Dependency files, in the order they are searched (lock files last: they list what the others pull in). */
+  files: string[]
+  other: string[]
+  postgres: string[]
+  ref: string
+}
+
+const LISTS: Record<'python' | 'ruby', DriverLists> = {
+  python: {
+    files: ['requirements.txt', 'requirements/base.txt', 'requirements/common.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements-prod.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile.lock', 'poetry.lock', 'uv.lock'],
+    other: ['mysqlclient', 'pymysql', 'mysql-connector-python', 'aiomysql', 'asyncmy', 'mariadb', 'pymongo', 'motor', 'mongoengine', 'cx-oracle', 'oracledb', 'pyodbc', 'pymssql', 'mssql-django'],
+    // django-heroku and dj-database-url's usual companions install psycopg2 themselves; so does django-db-geventpool.
+    postgres: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'psycopg-c', 'psycopg2cffi', 'asyncpg', 'pg8000', 'aiopg', 'py-postgresql', 'django-heroku', 'django-db-geventpool', 'sqlalchemy-cockroachdb', 'psycogreen'],
+    ref: 'https://docs.djangoproject.com/en/stable/ref/databases/#postgresql-notes',
+  },
+  ruby: {
+    // Gemfile.lock lists what is installed; an optional gem is in a group, still installed on Heroku unless BUNDLE_WITHOUT drops it.
+    files: ['Gemfile.lock'],
+    other: ['mysql2', 'trilogy', 'activerecord-trilogy-adapter', 'sqlite3', 'mongoid', 'activerecord-jdbcmysql-adapter', 'activerecord-sqlserver-adapter', 'tiny_tds', 'activerecord-oracle_enhanced-adapter', 'ruby-oci8'],
+    postgres: ['pg', 'pg_jruby', 'activerecord-jdbcpostgresql-adapter', 'jdbc-postgres', 'em-pg-client', 'sequel_pg', 'do_postgres'],
+    ref: 'https://guides.rubyonrails.org/configuring.html#configuring-a-database',
+  },
+}
+
+/** PEP 503: names compare lower-case, with runs of `-`, `_` and `.` alike; `psycopg[binary]` is psycopg. */
+const normal = (name: string): string => name.toLowerCase().replaceAll(/[-_.]+/g, '-')
+
+/** The package names a dependency file lists, each with its first line. */
+function listed(path: string, text: string): Map<string, number> {
+  const found = new Map<string, number>()
+  const lines = text.split(/\r?\n/)
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.replace(/#.*$/, '')
+    const names =
+      path === 'Gemfile.lock'
+        ? // `    pg (1.5.6)` (a spec), `  pg (~> 1.1)` (a dependency): 4 or 2 spaces, then the name.
+          [/^ {2}(?: {2})?([\w.-]+)(?: \(|$)/.exec(line)?.[1]]
+        : // `psycopg2==2.9`, `"psycopg[binary]>=3"`, `psycopg2 = "*"`, `name = "psycopg2"` (lock files), `'pymysql',` (setup.py).
+          [...line.matchAll(/(?:^|["'\s,[(])([A-Za-z][\w.-]*)(?=\s*(?:\[[\w,\s-]*\])?\s*(?:[=<>~!;,'"\]\s)]|$))/g)].map((m) => m[1])
+    for (const n of names) if (n && !found.has(normal(n))) found.set(normal(n), i + 1)
+  }
+
+  return found
+}
+
+/** The app's other database, when its dependency files list another database's driver and no PostgreSQL one; else undefined. */
+export function otherDatabaseOnly(files: FileReader, language: 'python' | 'ruby'): (OtherDatabase & {ref: string}) | undefined {
+  const lists = LISTS[language]
+  const postgres = new Set(lists.postgres.map(normal))
+  const other = new Set(lists.other.map(normal))
+  let first: OtherDatabase | undefined
+  const drivers = new Set<string>()
+  const queue = [...lists.files]
+  const seen = new Set<string>()
+  while (queue.length > 0 && seen.size < MAX_FILES) {
+    const path = queue.shift()!
+    if (seen.has(path)) continue
+    seen.add(path)
+    const file = files.read(path)
+    if (!file) continue
+    // pip's `-r other.txt` / `--requirement other.txt`, relative to the file that names it.
+    for (const m of file.text.matchAll(/^\s*(?:-r|--requirement)[\s=]+(\S+)/gm)) queue.push(join(dirname(path), m[1]).replace(/^\.\//, ''))
+    // A lock file also lists optional extras (SQLAlchemy's `mysql = ["mysqlclient"]`): it can show PostgreSQL, never another database.
+    const lock = LOCKS.has(path)
+    for (const [name, line] of listed(path, file.text)) {
+      if (postgres.has(name)) return undefined
+      if (lock || !other.has(name)) continue
+      drivers.add(name)
+      first ??= {drivers: [], file: file.path, line}
+    }
+  }
+
+  return first && {...first, drivers: [...drivers], ref: lists.ref}
+}

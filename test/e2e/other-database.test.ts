@@ -1,0 +1,53 @@
+/**
+ * An app whose dependency files list another database's driver and no PostgreSQL one
+ * (languages/common/database-drivers.ts): ActiveRecord and Django reach a database only through
+ * the driver the URL or `adapter:` names, so the app's DATABASE_URL is that database's and its
+ * processes hold no connection on the plan. The pools are listed as not counted.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {memoryFiles} from '../../src/model/files.js'
+import {otherDatabaseOnly} from '../../src/languages/common/database-drivers.js'
+import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
+
+describe('Rails on mysql2 (fixture rails-mysql2)', () => {
+  it('puma and sidekiq hold 0 PostgreSQL connections; the pool (5) is listed as not counted', () => {
+    const r = planJson(procfileOf('rails-mysql2'), ['--limit', '20'])
+    for (const type of ['web', 'worker']) {
+      expect(r.type(type)).toMatchObject({connections: 0, threadsPerProcess: 0})
+      expect(r.type(type).otherServerPools).toEqual([expect.objectContaining({pool: 5, server: 'mysql2 database (no PostgreSQL driver in Gemfile.lock), not PostgreSQL'})])
+      // The 0 names the Gemfile.lock line of the driver.
+      expect(r.type(type).sources.threadsPerProcess.source).toMatchObject({file: 'Gemfile.lock', kind: 'file', line: 5})
+    }
+
+    expect(r.total).toBe(0)
+  })
+})
+
+describe('Django on mysqlclient (fixture django-mysql)', () => {
+  it('requirements.txt -r requirements/base.txt lists mysqlclient and no psycopg: gunicorn and the command hold 0', () => {
+    const r = planJson(procfileOf('django-mysql'), ['--limit', '20'])
+    expect(r.type('web')).toMatchObject({connections: 0, processesPerDyno: 3})
+    expect(r.type('worker')).toMatchObject({connections: 0})
+    const text = runCliInProcess(['plan', '--procfile', procfileOf('django-mysql'), '--limit', '20', '--explain']).stdout
+    expect(text).toContain('requirements/base.txt lists mysqlclient and no PostgreSQL driver (psycopg, psycopg2, asyncpg)')
+  })
+})
+
+describe('otherDatabaseOnly: the dependency files decide', () => {
+  const lock = (...gems: string[]) => `GEM\n  remote: https://rubygems.org/\n  specs:\n${gems.map((g) => `    ${g} (1.0.0)\n`).join('')}\nDEPENDENCIES\n${gems.map((g) => `  ${g}\n`).join('')}`
+  it('Ruby: mysql2 or trilogy alone is another database; beside pg (Rails 8 with sqlite3 for its cache) it is not', () => {
+    expect(otherDatabaseOnly(memoryFiles({'Gemfile.lock': lock('rails', 'trilogy')}), 'ruby')).toMatchObject({drivers: ['trilogy'], file: 'Gemfile.lock'})
+    expect(otherDatabaseOnly(memoryFiles({'Gemfile.lock': lock('pg', 'rails', 'sqlite3')}), 'ruby')).toBeUndefined()
+    // A gem that depends on mysql2 names it 6 spaces in: that is not the app's own spec line.
+    expect(otherDatabaseOnly(memoryFiles({'Gemfile.lock': 'GEM\n  specs:\n    pg (1.5.6)\n    seamless_database_pool (1.0)\n      mysql2 (>= 0)\n'}), 'ruby')).toBeUndefined()
+    expect(otherDatabaseOnly(memoryFiles({'Gemfile.lock': lock('rails')}), 'ruby')).toBeUndefined() // no driver at all: nothing is said
+  })
+
+  it('Python: PyMySQL in pyproject.toml; psycopg anywhere (a lock file too) turns it off; a lock file\'s extras never count as another database', () => {
+    expect(otherDatabaseOnly(memoryFiles({'pyproject.toml': '[project]\ndependencies = ["flask>=3", "PyMySQL==1.1.1"]\n'}), 'python')).toMatchObject({drivers: ['pymysql'], file: 'pyproject.toml', line: 2})
+    expect(otherDatabaseOnly(memoryFiles({'poetry.lock': '[[package]]\nname = "psycopg2-binary"\n', 'pyproject.toml': '[tool.poetry.dependencies]\nmysqlclient = "^2.2"\n'}), 'python')).toBeUndefined()
+    expect(otherDatabaseOnly(memoryFiles({'poetry.lock': '[package.extras]\nmysql = ["mysqlclient (>=1.4.0)"]\n', 'pyproject.toml': '[tool.poetry.dependencies]\nsqlalchemy = "^2.0"\n'}), 'python')).toBeUndefined()
+    expect(otherDatabaseOnly(memoryFiles({'requirements.txt': 'psycopg[binary]==3.2.3\nmysqlclient==2.2.4\n'}), 'python')).toBeUndefined()
+  })
+})
