@@ -174,7 +174,12 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const origin = {file: entry.file, line: entry.line}
   const formation = input.formation.get(entry.name)
   const {dyno, platform} = app.platformFor(formation?.size)
-  const baseEnv = new Env([...input.envLayers, ...(appJson.layer ? [appJson.layer] : []), ...(platform ? [platform] : []), ...app.buildpackLayers, runtimeLayer(entry.name)])
+  const layers = [...input.envLayers]
+  if (appJson.layer) layers.push(appJson.layer)
+  if (platform) layers.push(platform)
+  append(layers, app.buildpackLayers)
+  layers.push(runtimeLayer(entry.name))
+  const baseEnv = new Env(layers)
   const split = splitCommand(entry.command, baseEnv, origin)
   const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
   if (split.tooDeep) {
@@ -228,33 +233,33 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   // release (Heroku), postdeploy and postcompile (Scalingo) run once per deploy: the deploy peak only.
   const isRelease = deployHookOf(analysis.server) !== undefined
   const {dynoRange, dynos} = dynosOf(entry, formation, input.running, analysis.server)
-  return {
-    diagnostics,
-    process: {
-      ...(bouncer.model ? {pgbouncer: bouncer.model} : {}),
-      ...(bouncer.serverConnectionsPerDyno ? {serverConnectionsPerDyno: bouncer.serverConnectionsPerDyno} : {}),
-      ...(serverPooling ? {serverPooling} : {}),
-      command: entry.command,
-      dynos,
-      ...(dynoRange ? {dynoRange} : {}),
-      // Extras that are processes with pools of their own are capped by those pools, now known.
-      extrasPerDyno: extrasPerDyno.map((x) => resolveDemand(x, {otherServerPools, pools: pools ?? []})),
-      extrasPerProcess: extrasPerProcess.map((x) => resolveDemand(x, {otherServerPools, pools: pools ?? []})),
-      ...(analysis.fork ? {fork: analysis.fork} : {}),
-      ...(analysis.greenlets ? {greenlets: true} : {}),
-      ...(analysis.eventLoop ? {eventLoop: true} : {}),
-      language: analysis.language,
-      name: entry.name,
-      otherServerPools,
-      pools: pools ?? [],
-      processesPerDyno: analysis.processesPerDyno,
-      role: isRelease ? 'release' : 'long-running',
-      server: analysis.server,
-      size: formation?.size,
-      threadsPerProcess: analysis.threadsPerProcess,
-      ...(Object.keys(typeVersions).length > 0 ? {versions: typeVersions} : {}),
-    },
-  }
+  // Extras that are processes with pools of their own are capped by those pools, now known.
+  const poolsOf = {otherServerPools, pools: pools ?? []}
+  // Built field by field, in the order the JSON report lists them (no temporary object per optional field: this runs per process type).
+  const process = {} as ProcessModel
+  if (bouncer.model) process.pgbouncer = bouncer.model
+  if (bouncer.serverConnectionsPerDyno) process.serverConnectionsPerDyno = bouncer.serverConnectionsPerDyno
+  if (serverPooling) process.serverPooling = serverPooling
+  process.command = entry.command
+  process.dynos = dynos
+  if (dynoRange) process.dynoRange = dynoRange
+  process.extrasPerDyno = extrasPerDyno.length === 0 ? extrasPerDyno : extrasPerDyno.map((x) => resolveDemand(x, poolsOf))
+  process.extrasPerProcess = extrasPerProcess.length === 0 ? extrasPerProcess : extrasPerProcess.map((x) => resolveDemand(x, poolsOf))
+  if (analysis.fork) process.fork = analysis.fork
+  if (analysis.greenlets) process.greenlets = true
+  if (analysis.eventLoop) process.eventLoop = true
+  process.language = analysis.language
+  process.name = entry.name
+  process.otherServerPools = otherServerPools
+  process.pools = poolsOf.pools
+  process.processesPerDyno = analysis.processesPerDyno
+  process.role = isRelease ? 'release' : 'long-running'
+  process.server = analysis.server
+  process.size = formation?.size
+  process.threadsPerProcess = analysis.threadsPerProcess
+  if (Object.keys(typeVersions).length > 0) process.versions = typeVersions
+
+  return {diagnostics, process}
 }
 
 /** The type's dynos: a deploy hook's one, else the formation's (conncalc.yml, the Heroku app, --scale), else an assumption. */

@@ -55,9 +55,9 @@ export function outsideExtras(m: PoolsOf & Pick<ProcessModel, 'extrasPerProcess'
  * `inPool` adds, per entry, what extras check out of that pool on top of the
  * threads (GoodJob's utility connections): min(pool, threads + those).
  */
-export function expectedFromPools(pools: PoolEntry[], threads: number, inPool: Map<string, number> = new Map()): number {
+export function expectedFromPools(pools: PoolEntry[], threads: number, inPool?: Map<string, number>): number {
   if (pools.length === 0) return threads
-  return sum(pools.map((p) => Math.max(Math.min(p.pool.value, threads + (inPool.get(p.database) ?? 0)), Math.min(p.minOpen?.value ?? 0, p.pool.value))))
+  return sum(pools.map((p) => Math.max(Math.min(p.pool.value, threads + (inPool?.get(p.database) ?? 0)), Math.min(p.minOpen?.value ?? 0, p.pool.value))))
 }
 
 /**
@@ -91,14 +91,17 @@ export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDyno
   const processes = model.processesPerDyno.value
   const dynos = model.dynos.value
   const pool = model.pools.length === 0 ? null : sum(model.pools.map((p) => p.pool.value))
-  const perProcess = countedExtras(model.extrasPerProcess, model)
-  const inPool = inPoolDemand(model)
-  const extraPerProcess = extraTotal(perProcess)
+  // Most types have no extras: none of the lists below (this runs per process type, and again per --suggest try).
+  const noExtras = model.extrasPerProcess.length === 0
+  const extraPerProcess = noExtras ? 0 : extraTotal(countedExtras(model.extrasPerProcess, model))
   // Extras checked out of a pool are capped by it; the others come on top.
-  const outside = outsideExtras(model)
-  const extraPerDyno = extraTotal(countedExtras(model.extrasPerDyno, model))
-  const connectionsPerProcess = model.pools.length === 0 ? threads + extraPerProcess : expectedFromPools(model.pools, threads, inPool) + outside
-  const ceilingOnly = {dyno: extraTotal(ceilingOnlyExtras(model.extrasPerDyno, model)), process: extraTotal(ceilingOnlyExtras(model.extrasPerProcess, model))}
+  const outside = noExtras ? 0 : outsideExtras(model)
+  const extraPerDyno = model.extrasPerDyno.length === 0 ? 0 : extraTotal(countedExtras(model.extrasPerDyno, model))
+  const connectionsPerProcess = model.pools.length === 0 ? threads + extraPerProcess : expectedFromPools(model.pools, threads, noExtras ? undefined : inPoolDemand(model)) + outside
+  const ceilingOnly = {
+    dyno: model.extrasPerDyno.length === 0 ? 0 : extraTotal(ceilingOnlyExtras(model.extrasPerDyno, model)),
+    process: noExtras ? 0 : extraTotal(ceilingOnlyExtras(model.extrasPerProcess, model)),
+  }
   const ceilingPerProcess = (pool === null ? threads + extraPerProcess : pool + outside) + ceilingOnly.process
   const pooler = model.serverConnectionsPerDyno?.count.value
   const clients = processes * connectionsPerProcess + extraPerDyno

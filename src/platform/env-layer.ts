@@ -1,4 +1,4 @@
-import type {EnvLayer} from '../model/env.js'
+import type {EnvEntry, EnvLayer} from '../model/env.js'
 import type {DynoFacts, DynoSizeTable} from './dyno-sizes.js'
 import type {DetectedLanguage} from './language.js'
 
@@ -36,12 +36,15 @@ export function platformLayer(table: DynoSizeTable, detected: DetectedLanguage, 
  * production branch, as it does on the platform. PORT's value is only a stand-in.
  */
 export function runtimeLayer(processType: string): EnvLayer {
-  const ref = 'https://devcenter.heroku.com/articles/dynos#local-environment-variables'
   return layer('platform (dyno runtime)', [
-    {name: 'DYNO', source: fromDefault(`Heroku sets DYNO in every dyno (${processType}.1 for the first)`, ref), value: `${processType}.1`},
-    {name: 'PORT', source: fromDefault('Heroku sets PORT in every web dyno (the number is chosen at boot)', ref), value: '5000'},
+    {name: 'DYNO', source: fromDefault(`Heroku sets DYNO in every dyno (${processType}.1 for the first)`, DYNO_VARS), value: `${processType}.1`},
+    PORT,
   ])
 }
+
+const DYNO_VARS = 'https://devcenter.heroku.com/articles/dynos#local-environment-variables'
+/** The same for every type: one frozen entry. */
+const PORT: EnvEntry = Object.freeze({name: 'PORT', source: fromDefault('Heroku sets PORT in every web dyno (the number is chosen at boot)', DYNO_VARS), value: '5000'})
 
 /**
  * The Ruby buildpack's default config vars: RAILS_ENV and RACK_ENV (production

@@ -20,7 +20,7 @@ export function runningEntries(
   procfile: string,
   formation: {commands: Map<string, string>; label: string} | undefined,
 ): {diagnostics: Diagnostic[]; entries: RunningEntry[]} {
-  if (!formation) return {diagnostics: [], entries: local.map((e) => ({...e, file: procfile}))}
+  if (!formation) return {diagnostics: [], entries: local.map((e) => ({command: e.command, line: e.line, name: e.name, file: procfile}))}
   const diagnostics: Diagnostic[] = []
   const entries: RunningEntry[] = []
   const byName = new Map(local.map((e) => [e.name, e]))

@@ -6,19 +6,31 @@ export function columns(rows: string[][], rightAligned: (col: number) => boolean
   // Only a cell with a colour code needs the regex: a 100,000-row table has a million cells.
   const width = (s: string) => (s.includes('\u001B') ? stripAnsi(s).length : s.length)
   const widths: number[] = []
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))))
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] ?? 0, width(row[i]))
+  }
+
   const right = widths.map((_, i) => rightAligned(i))
   const sep = ' '.repeat(gap)
-  return rows.map((row) =>
-    row
-      .map((cell, i) => {
-        if (i === row.length - 1 && !right[i]) return cell
+  // Plain loops and one string per line: the cells' arrays and joins were most of a large table's cost.
+  const out: string[] = Array.from({length: rows.length})
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]
+    let line = ''
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i]
+      if (i > 0) line += sep
+      if (i === row.length - 1 && !right[i]) line += cell
+      else {
         const pad = ' '.repeat(widths[i] - width(cell))
-        return right[i] ? pad + cell : cell + pad
-      })
-      .join(sep)
-      .trimEnd(),
-  )
+        line += right[i] ? pad + cell : cell + pad
+      }
+    }
+
+    out[r] = line.trimEnd()
+  }
+
+  return out
 }
 
 // eslint-disable-next-line no-control-regex

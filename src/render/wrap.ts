@@ -11,7 +11,13 @@ export const MIN_WIDTH = 60
 /** The width to lay out for: `undefined` (no limit) stays; anything else is at least MIN_WIDTH. */
 export const layoutWidth = (width: number | undefined): number | undefined => (width === undefined ? undefined : Math.max(MIN_WIDTH, width))
 
-export const visibleLength = (s: string): number => [...stripAnsi(s)].length
+/** Characters as a terminal shows them: colour codes take none, a character outside the BMP (two UTF-16 units) one. */
+export const visibleLength = (s: string): number => {
+  const text = s.includes('\u001B') ? stripAnsi(s) : s
+  return SURROGATE.test(text) ? [...text].length : text.length
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/
 
 /**
  * Word-wrap one line at `width` with a hanging indent: the continuation lines

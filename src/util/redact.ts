@@ -47,16 +47,24 @@ export function redactUrl(url: string): string {
  * For messages, Procfile lines and anything else that may quote a user's config.
  */
 export function redactSecrets(text: string, json = false): string {
-  return (
-    text
-      // A quoted URL may hold spaces and escaped quotes in its password: redact it whole first.
-      .replaceAll(QUOTED_URL, (_m, q: string, url: string) => `${q}${redactUrl(url)}${q}`)
-      .replaceAll(BARE_URL, (m) => redactUrl(m))
-      .replaceAll(json ? SECRET_ASSIGNMENT_JSON : SECRET_ASSIGNMENT, (_m, k: string, eq: string) => `${k}${eq}${MASK}`)
-      .replaceAll(json ? SECRET_FLAG_JSON : SECRET_FLAG, (_m, flag: string, sep: string) => `${flag}${sep}${MASK}`)
-      .replaceAll(ATTACHED_P, (_m, before: string) => `${before}-p${MASK}`)
-  )
+  // A view is redacted where it is built and again as it is printed (commands/base-command.ts): the
+  // second pass over the very text the first returned would mask nothing more, and a 100,000-type
+  // table is 10 MB to scan five times over.
+  if (!json && text.length >= REMEMBER_FROM && text === lastRedacted) return text
+  const out = text
+    // A quoted URL may hold spaces and escaped quotes in its password: redact it whole first.
+    .replaceAll(QUOTED_URL, (_m, q: string, url: string) => `${q}${redactUrl(url)}${q}`)
+    .replaceAll(BARE_URL, (m) => redactUrl(m))
+    .replaceAll(json ? SECRET_ASSIGNMENT_JSON : SECRET_ASSIGNMENT, (_m, k: string, eq: string) => `${k}${eq}${MASK}`)
+    .replaceAll(json ? SECRET_FLAG_JSON : SECRET_FLAG, (_m, flag: string, sep: string) => `${flag}${sep}${MASK}`)
+    .replaceAll(ATTACHED_P, (_m, before: string) => `${before}-p${MASK}`)
+  if (!json && out.length >= REMEMBER_FROM) lastRedacted = out
+  return out
 }
+
+/** The last large text redactSecrets returned (not --json's), and what counts as large. */
+let lastRedacted = ''
+const REMEMBER_FROM = 1 << 16
 
 /**
  * A URL starts only where a token starts (the lookbehind): without it, a 100 KB run of

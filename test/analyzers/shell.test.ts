@@ -282,3 +282,20 @@ describe('readFlag', () => {
     expect(hasFlag(['gunicorn', '--', '--preload'], ['--preload'])).toBe(false)
   })
 })
+
+describe('splitCommand of a command of plain words (split once per run, a copy per caller)', () => {
+  it('gives every line the same split, and a change one caller makes is not seen by the next', () => {
+    const first = split('bundle exec puma -C config/puma.rb')
+    expect(first.command).toEqual({argv: ['puma', '-C', 'config/puma.rb'], raw: 'bundle exec puma -C config/puma.rb', wrappers: ['bundle exec']})
+    first.command.argv.push('--extra')
+    first.command.preCommands = [['bin/rails', 'db:migrate']]
+    const second = split('bundle exec puma -C config/puma.rb', {PUMA_OPTS: '-w 4'})
+    expect(second.command).toEqual({argv: ['puma', '-C', 'config/puma.rb'], raw: 'bundle exec puma -C config/puma.rb', wrappers: ['bundle exec']})
+    expect(second.assignments).toEqual([])
+  })
+
+  it("a command that reads a variable is split with each line's env, not taken from another line", () => {
+    expect(split('puma -w $WORKERS', {WORKERS: '2'}).command.argv).toEqual(['puma', '-w', '2'])
+    expect(split('puma -w $WORKERS', {WORKERS: '8'}).command.argv).toEqual(['puma', '-w', '8'])
+  })
+})

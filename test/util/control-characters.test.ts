@@ -74,4 +74,16 @@ describe('hasControls', () => {
     for (let i = 0; i < 5000; i++) planted = {next: planted, s: 'x'}
     expect(hasControls(planted)).toBe(true)
   })
+
+  it('a frozen value found clean stays clean; a frozen one holding a value that can change is checked again', () => {
+    const shared = Object.freeze({source: Object.freeze({kind: 'default', what: 'Puma 5+ default max threads'}), value: 5})
+    expect(hasControls({a: shared, b: [shared]})).toBe(false)
+    expect(hasControls({a: shared, b: 'x\u001B[2J'})).toBe(true)
+    // Frozen, but its array is not: what is put in the array later is found.
+    const list: string[] = ['clean']
+    const holder = Object.freeze({list})
+    expect(hasControls(holder)).toBe(false)
+    list.push('\u202Eevil')
+    expect(hasControls(holder)).toBe(true)
+  })
 })

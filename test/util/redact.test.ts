@@ -116,6 +116,18 @@ describe('redactSecrets in --json text', () => {
   })
 })
 
+describe('redactSecrets on large text (a view of 100,000 types)', () => {
+  it('masks a secret in each large text, the one it just returned included, and a text of the same length', () => {
+    const filler = 'web  puma  1  5\n'.repeat(6000) // 96,000 characters: past the size whose last result is remembered
+    const first = redactSecrets(`${filler}DB_PASSWORD=hunter2\n`)
+    expect(first).toBe(`${filler}DB_PASSWORD=***\n`)
+    expect(redactSecrets(first)).toBe(first)
+    // Same length, another secret: redacted, not taken for the text returned before.
+    expect(redactSecrets(`${filler}DB_PASSWORD=hunter3\n`)).toBe(`${filler}DB_PASSWORD=***\n`)
+    expect(redactSecrets(`${filler}api_token=abcdefg\n`)).toBe(`${filler}api_token=***\n`)
+  })
+})
+
 describe('plan --json with process types whose names look like secrets', () => {
   it('prints valid JSON: the masks stay inside their strings (fixture procfile-secret-names)', () => {
     // Types `passport` and `passport-keys` (Laravel Passport's artisan commands): each is named in a

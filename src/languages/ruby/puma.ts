@@ -38,8 +38,22 @@ interface PumaDefaults {
   workers: Sourced<number>
 }
 
-/** Puma's defaults by version; unknown version → the newest, labelled an assumption. */
+/** Puma's defaults by version, made once per version (frozen: every process type of that version shares them). */
+const defaultsByVersion = new Map<string | undefined, PumaDefaults>()
 function defaults(version: string | undefined): PumaDefaults {
+  let found = defaultsByVersion.get(version)
+  if (!found) {
+    const made = defaultsOf(version)
+    const frozen = (v: Sourced<number>): Sourced<number> => (v.via && Object.freeze(v.via), Object.freeze(v))
+    found = Object.freeze({...made, maxThreads: frozen(made.maxThreads), workers: frozen(made.workers)})
+    if (defaultsByVersion.size < 64) defaultsByVersion.set(version, found)
+  }
+
+  return found
+}
+
+/** Puma's defaults by version; unknown version → the newest, labelled an assumption. */
+function defaultsOf(version: string | undefined): PumaDefaults {
   if (version && !versionAtLeast(version, '5.0.0')) {
     return {
       maxThreads: sourced(16, fromDefault(`Puma ${version} default max threads (0:16)`, REF_4)),
