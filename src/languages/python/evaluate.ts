@@ -7,7 +7,7 @@
  * (the dyno's nproc), arithmetic and decidable conditions. Anything else is an
  * explicit Unknown carrying its line. Nothing is ever run.
  */
-import type {PyDict, PyFunction, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
+import type {PyDict, PyFunction, PyFunctionSites, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {type Source, uniqueSources} from '../../model/source.js'
 
@@ -343,9 +343,12 @@ class Evaluator {
     const inner: Scope = new Map(scope)
     for (const p of params) {
       const bare = p.replace(/^\*+/, '')
-      if (bare !== '') inner.set(bare, this.parameter(node, `\`${bare}\` is a parameter of \`${fnName}()\` (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${defaultText.has(bare) ? ` (its default is \`${defaultText.get(bare)}\`)` : ''}`))
+      if (bare !== '') inner.set(bare, this.parameter(node, bare, `\`${bare}\` is a parameter of \`${fnName}()\` (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${defaultText.has(bare) ? ` (its default is \`${defaultText.get(bare)}\`)` : ''}`))
     }
 
+    // The calls of this body learn where the function is called from (bound-arguments.ts binds their parameters there).
+    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: fnName, sites: []}
+    const start = this.calls.length
     const outer = this.frame
     this.frame = undefined
     try {
@@ -354,13 +357,24 @@ class Evaluator {
       this.frame = outer
     }
 
+    // A nested `def` tagged its own calls first: the innermost function is the one whose parameters they read.
+    for (const c of this.calls.slice(start)) c.within ??= sites
     if (!nameNode || !paramList || !body) return
     const name = nameNode.text
-    const fn: PyFunction = {defaults, invoke: (args, kwargs, calls) => this.invoke(fn, node, body, args, kwargs, calls), kind: 'function', name, params, scope}
+    const fn: PyFunction = {defaults, invoke: (args, kwargs, calls, site) => this.invoke(fn, sites, node, body, args, kwargs, calls, site), kind: 'function', name, params, scope}
     scope.set(name, this.known(node, fn))
   }
 
-  private async invoke(fn: PyFunction, node: PyNode, body: PyNode, args: EvalValue[], kwargs: Record<string, EvalValue>, calls?: PyCall[]): Promise<EvalValue> {
+  private async invoke(
+    fn: PyFunction,
+    sites: PyFunctionSites,
+    node: PyNode,
+    body: PyNode,
+    args: EvalValue[],
+    kwargs: Record<string, EvalValue>,
+    calls?: PyCall[],
+    site?: {file: string; line: number},
+  ): Promise<EvalValue> {
     if (callDepth >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
     const local: Scope = new Map(fn.scope)
     const used = new Set<string>()
@@ -384,8 +398,9 @@ class Evaluator {
 
     const ev = new Evaluator(this.opts)
     for (const [k, v] of this.aliases) ev.aliases.set(k, v)
-    // Calls are recorded only when the caller asks for what this body does with these arguments (an Invoke task's c.run).
-    ev.recording = calls !== undefined
+    // The body's calls with these arguments bound are kept with the call site (a pool built from a parameter
+    // reads them), and given to the caller that asks (an Invoke task's c.run); the module's own calls are the walk's.
+    ev.recording = calls !== undefined || site !== undefined
     ev.frame = {depth: 0}
     callDepth++
     try {
@@ -394,13 +409,17 @@ class Evaluator {
     } finally {
       callDepth--
       if (calls) append(calls, ev.calls)
+      if (site) {
+        if (sites.sites.length < MAX_SITES) sites.sites.push({calls: ev.calls, file: site.file, line: site.line})
+        else sites.truncated = true
+      }
     }
   }
 
   /** Walk bodies that may or may not run, in a throwaway scope, to collect their calls. */
   /** A parameter's value while a function body is walked for its calls: unknown, remembered as a parameter's. */
-  private parameter(node: PyNode, reason: string): EvalValue {
-    const v = this.unknown(node, reason)
+  private parameter(node: PyNode, name: string, reason: string): EvalValue {
+    const v: UnknownValue = {...this.unknown(node, reason), parameter: name}
     PARAMETERS.add(v)
     return v
   }
@@ -740,7 +759,7 @@ class Evaluator {
         const name = node.text
         const v = scope.get(name)
         // A parameter read in the body: unknown where it is read (the diagnostic points at the use, not the `def`).
-        if (v && PARAMETERS.has(v)) return this.unknown(node, v.kind === 'unknown' ? v.reason : undefined)
+        if (v && PARAMETERS.has(v)) return {...this.unknown(node, v.kind === 'unknown' ? v.reason : undefined), ...(v.kind === 'unknown' && v.parameter ? {parameter: v.parameter} : {})}
         if (v) return v
         const imported = this.aliases.get(name)
         if (!imported && CONVERSIONS.has(name)) {
@@ -1133,12 +1152,21 @@ class Evaluator {
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])
 
-    if (local?.kind === 'known' && isObj(local.value) && local.value.kind === 'class') return this.known(node, {cls: local.value, kind: 'instance'})
+    const site = {file: this.opts.file, line: this.line(node)}
+    if (local?.kind === 'known' && isObj(local.value) && local.value.kind === 'class') {
+      const instance = this.known(node, {cls: local.value, kind: 'instance'})
+      // `Database(url, pool_size=5)`: its `__init__` runs with these arguments (a pool it builds reads them).
+      const init = local.value.attrs.get('__init__')
+      if (init?.kind === 'known' && isObj(init.value) && init.value.kind === 'function') await init.value.invoke([instance, ...args], kwargs, undefined, site)
+      return instance
+    }
+
     if (local?.kind === 'known' && isObj(local.value) && local.value.kind === 'function') {
       // A known result is sourced where the app calls the function (settings.py:74 `envint("DB_CONN_MAX_AGE", "0")`).
-      const r = await local.value.invoke(args, kwargs)
+      const r = await local.value.invoke(args, kwargs, undefined, site)
       return r.kind === 'known' ? {...r, file: this.opts.file, line: this.line(node)} : r
     }
+
     if (ENV_GET.has(callee)) {
       const name = envName()
       if (name === undefined) return this.unknown(node, undefined, ...all)
@@ -1200,6 +1228,13 @@ class Evaluator {
         const method = calleeNode.type === 'attribute' ? calleeNode.childForFieldName('attribute') : null
         if (method && receiverNode) {
           const receiver = await this.expr(receiverNode, scope)
+          // `Engine().get_engine(url=…, pool_size=…)`: a method of the app's class, with the instance as `self`.
+          const own = receiver.kind === 'known' && isObj(receiver.value) && receiver.value.kind === 'instance' ? receiver.value.cls.attrs.get(method.text) : undefined
+          if (own?.kind === 'known' && isObj(own.value) && own.value.kind === 'function') {
+            const r = await own.value.invoke([receiver, ...args], kwargs, undefined, site)
+            return r.kind === 'known' ? {...r, file: this.opts.file, line: this.line(node)} : r
+          }
+
           const r = callMethod(receiver, method.text, args)
           if (r && 'item' in r) return r.item
           if (r) return this.known(node, r.value, receiver, ...args)
@@ -1328,6 +1363,8 @@ const CONVERSIONS = new Set(['bool', 'float', 'int', 'str'])
 
 /** How deep calls of the app's own functions are followed (recursion stops here, and the value says so). */
 const MAX_CALL_DEPTH = 8
+/** How many call sites of one function are kept (a pool read from its parameters takes the largest of them). */
+const MAX_SITES = 32
 let callDepth = 0
 
 /** Named children, without comments and line continuations. */

@@ -11,6 +11,7 @@ import type {FileReader} from '../../model/files.js'
 import type {PoolEntry} from '../../model/process.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced, uniqueSources} from '../../model/source.js'
+import {boundArgument} from './bound-arguments.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
 import {asString, entry, isDict} from './evaluate.js'
 import {pinnedVersion} from './pins.js'
@@ -163,7 +164,10 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
       if (!isEngineCall(c)) continue
       const url = c.args[0] ?? c.kwargs.url
       if (asString(url)?.startsWith('sqlite')) continue
-      const e = engineEntry(m.file, c.line, `engine ${m.file}:${c.line}`, (k) => (c.kwargs[k] ? {line: c.kwargs[k].line, v: c.kwargs[k]} : undefined), c.kwargText.poolclass, engineServer(url), threads, diagnostics)
+      const e = engineEntry(m.file, c.line, `engine ${m.file}:${c.line}`, (k) => {
+        const v = boundArgument(c, k)
+        return v ? {line: v.line, v} : undefined
+      }, c.kwargText.poolclass, engineServer(url), threads, diagnostics)
       if (e) pools.push(e)
     }
   }

@@ -20,7 +20,7 @@ export interface PyDict {
 export interface PyFunction {
   defaults: Map<string, EvalValue>
   /** Evaluate the body with these arguments (in the file that defines it); `calls`, when given, receives the calls that body makes. */
-  invoke: (args: EvalValue[], kwargs: Record<string, EvalValue>, calls?: PyCall[]) => Promise<EvalValue>
+  invoke: (args: EvalValue[], kwargs: Record<string, EvalValue>, calls?: PyCall[], site?: {file: string; line: number}) => Promise<EvalValue>
   kind: 'function'
   name: string
   /** Parameter names in order; `*args` / `**kw` marked by their prefix, `*` alone for keyword-only. */
@@ -73,6 +73,8 @@ export interface UnknownValue {
   kind: 'unknown'
   line: number
   missingEnv?: MissingEnv[]
+  /** Computed from a function's parameter while its body was walked without a caller (the name of that parameter). */
+  parameter?: string
   reason: string
 }
 
@@ -89,6 +91,26 @@ export interface PyCall {
   /** Each keyword argument as written (`poolclass=NullPool` → "NullPool"). */
   kwargText: Record<string, string>
   line: number
+  /** The app's function whose body holds this call (the innermost `def`), with the places it was called from. */
+  within?: PyFunctionSites
+}
+
+/** One place the app calls its own function with arguments conncalc evaluated: the calls its body made with them bound. */
+export interface PyCallSite {
+  calls: PyCall[]
+  file: string
+  line: number
+}
+
+/** A function of the app as the calls in its body see it: where it is defined, its parameters' defaults, and its callers. */
+export interface PyFunctionSites {
+  defaults: Map<string, EvalValue>
+  file: string
+  line: number
+  name: string
+  sites: PyCallSite[]
+  /** More callers than conncalc keeps (MAX_SITES): the sites are a sample. */
+  truncated?: boolean
 }
 
 /** `app.config["X"] = v` where the container is not a dict conncalc knows. */

@@ -1,0 +1,64 @@
+/**
+ * A value that reaches a call through a parameter of the app's own function:
+ * `def get_engine(self, url, pool_size=10): create_engine(url, pool_size=pool_size)`
+ * is read at the places the app calls it (`Engine().get_engine(url=…,
+ * pool_size=settings.DB_CONNECTION_POOL_SIZE)`), where the evaluator walked the
+ * body again with those arguments bound (evaluate.ts invoke; nothing runs).
+ */
+import type {EvalValue, PyCall, PyFunctionSites} from './values.js'
+
+import {assumed, fromFile, type Source} from '../../model/source.js'
+import {asInteger} from './evaluate.js'
+
+const where = (v: {file: string; line: number}): string => `${v.file}:${v.line}`
+
+function withVia(v: EvalValue, via: Source[]): EvalValue {
+  return v.kind === 'known' ? {...v, via: [...v.via, ...via]} : v
+}
+
+/**
+ * The keyword argument `key` of `call` as its function's callers bind it. A value that does not come
+ * from a parameter is returned as it is. Every caller's value known and equal: that value, via the call
+ * site. Callers that disagree: the largest, as an assumption naming each. No caller found: the parameter's
+ * default, as an assumption that says so; else the value stays unknown, with why.
+ */
+export function boundArgument(call: PyCall, key: string): EvalValue | undefined {
+  const v = call.kwargs[key]
+  const fn = call.within
+  if (v?.kind !== 'unknown' || !v.parameter || !fn) return v
+  const known: {site: {file: string; line: number}; v: EvalValue}[] = []
+  const unknown: EvalValue[] = []
+  for (const site of fn.sites) {
+    for (const c of site.calls) {
+      if (c.line !== call.line || c.callee !== call.callee) continue
+      const b = c.kwargs[key]
+      // A caller that is itself a function walked without its caller passes its own parameter: not a value.
+      if (!b || (b.kind === 'unknown' && b.parameter)) continue
+      if (b.kind === 'known') known.push({site, v: b})
+      else unknown.push(b)
+    }
+  }
+
+  if (unknown.length > 0) return unknown[0]
+  // The default stands in only for the parameter itself (`pool_size=pool_size`), not an expression of it.
+  if (known.length === 0) return fn.sites.length > 0 || call.kwargText[key]?.trim() !== v.parameter ? v : byDefault(v, v.parameter, fn)
+  const numbers = known.map((k) => asInteger(k.v))
+  const distinct = new Set(known.map((k, i) => numbers[i] ?? JSON.stringify(k.v.kind === 'known' ? k.v.value : null)))
+  const sites = known.map((k) => fromFile(k.site.file, k.site.line))
+  if (distinct.size === 1 && !fn.truncated) return withVia(known[0].v, [sites[0]])
+  let top = 0
+  for (const [i, n] of numbers.entries()) if (n !== undefined && n > (numbers[top] ?? Number.NEGATIVE_INFINITY)) top = i
+  const listed = known.map((k, i) => `${numbers[i] ?? '?'} (${where(k.site)})`)
+  const why = fn.truncated
+    ? `\`${fn.name}()\` (${where(fn)}) is called from more places than conncalc follows; of those read, the largest ${key}, ${numbers[top]}, is assumed: ${listed.join(', ')}`
+    : `the callers of \`${fn.name}()\` (${where(fn)}) pass different ${key}: ${listed.join(', ')}; the largest, ${numbers[top]}, is assumed`
+  return withVia(known[top].v, [sites[top], assumed(why)])
+}
+
+/** No call of the function was found: its default for the parameter, said to be an assumption. */
+function byDefault(v: EvalValue & {kind: 'unknown'}, parameter: string, fn: PyFunctionSites): EvalValue {
+  const dflt = fn.defaults.get(parameter)
+  const none = `conncalc found no call of \`${fn.name}()\` (${where(fn)}) in the modules it read`
+  if (dflt?.kind !== 'known') return {...v, reason: `${v.reason}; ${none}`}
+  return withVia({...dflt}, [assumed(`${none}; the default of its parameter \`${parameter}\` is assumed`)])
+}
