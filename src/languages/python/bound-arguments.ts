@@ -16,14 +16,16 @@ function withVia(v: EvalValue, via: Source[]): EvalValue {
   return v.kind === 'known' ? {...v, via: [...v.via, ...via]} : v
 }
 
+const argument = (c: PyCall, key: string, index?: number): EvalValue | undefined => c.kwargs[key] ?? (index === undefined ? undefined : c.args[index])
+
 /**
- * The keyword argument `key` of `call` as its function's callers bind it. A value that does not come
+ * The keyword argument `key` (or the positional one at `index`) of `call` as its function's callers bind it. A value that does not come
  * from a parameter is returned as it is. Every caller's value known and equal: that value, via the call
  * site. Callers that disagree: the largest, as an assumption naming each. No caller found: the parameter's
  * default, as an assumption that says so; else the value stays unknown, with why.
  */
-export function boundArgument(call: PyCall, key: string): EvalValue | undefined {
-  const v = call.kwargs[key]
+export function boundArgument(call: PyCall, key: string, index?: number): EvalValue | undefined {
+  const v = argument(call, key, index)
   const fn = call.within
   if (v?.kind !== 'unknown' || !v.parameter || !fn) return v
   const known: {site: {file: string; line: number}; v: EvalValue}[] = []
@@ -31,7 +33,7 @@ export function boundArgument(call: PyCall, key: string): EvalValue | undefined 
   for (const site of fn.sites) {
     for (const c of site.calls) {
       if (c.line !== call.line || c.callee !== call.callee) continue
-      const b = c.kwargs[key]
+      const b = argument(c, key, index)
       // A caller that is itself a function walked without its caller passes its own parameter: not a value.
       if (!b || (b.kind === 'unknown' && b.parameter)) continue
       if (b.kind === 'known') known.push({site, v: b})
@@ -41,7 +43,7 @@ export function boundArgument(call: PyCall, key: string): EvalValue | undefined 
 
   if (unknown.length > 0) return unknown[0]
   // The default stands in only for the parameter itself (`pool_size=pool_size`), not an expression of it.
-  if (known.length === 0) return fn.sites.length > 0 || call.kwargText[key]?.trim() !== v.parameter ? v : byDefault(v, v.parameter, fn)
+  if (known.length === 0) return fn.sites.length > 0 ? v : byDefault(v, call.kwargText[key]?.trim() === v.parameter ? v.parameter : undefined, fn)
   const numbers = known.map((k) => asInteger(k.v))
   const distinct = new Set(known.map((k, i) => numbers[i] ?? JSON.stringify(k.v.kind === 'known' ? k.v.value : null)))
   const sites = known.map((k) => fromFile(k.site.file, k.site.line))
@@ -56,8 +58,8 @@ export function boundArgument(call: PyCall, key: string): EvalValue | undefined 
 }
 
 /** No call of the function was found: its default for the parameter, said to be an assumption. */
-function byDefault(v: EvalValue & {kind: 'unknown'}, parameter: string, fn: PyFunctionSites): EvalValue {
-  const dflt = fn.defaults.get(parameter)
+function byDefault(v: EvalValue & {kind: 'unknown'}, parameter: string | undefined, fn: PyFunctionSites): EvalValue {
+  const dflt = parameter === undefined ? undefined : fn.defaults.get(parameter)
   const none = `conncalc found no call of \`${fn.name}()\` (${where(fn)}) in the modules it read`
   if (dflt?.kind !== 'known') return {...v, reason: `${v.reason}; ${none}`}
   return withVia({...dflt}, [assumed(`${none}; the default of its parameter \`${parameter}\` is assumed`)])

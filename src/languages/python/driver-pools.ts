@@ -13,6 +13,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {boundArgument} from './bound-arguments.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
 import {asString, entry, isDict} from './evaluate.js'
 import {append} from '../../util/arrays.js'
@@ -41,7 +42,8 @@ const DRIVERS: Driver[] = [
 ]
 
 function setting(c: PyCall, spec: {arg?: number; kwarg: string}): EvalValue | undefined {
-  return c.kwargs[spec.kwarg] ?? (spec.arg === undefined ? undefined : c.args[spec.arg])
+  // A parameter of the app's own function (`def make_pool(dsn, size=10): asyncpg.create_pool(dsn, max_size=size)`) is read at its callers.
+  return boundArgument(c, spec.kwarg, spec.arg)
 }
 
 function read(c: PyCall, file: string, driver: Driver, spec: {arg?: number; default?: number; kwarg: string}, diagnostics: Diagnostic[]): Sourced<number> | undefined {
