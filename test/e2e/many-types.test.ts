@@ -24,6 +24,18 @@ describe('many process types', () => {
     expect(r.stdout).not.toMatch(/t0 1\b/)
   })
 
+  it('among types with equal connections, the earlier Procfile lines are the ones named', () => {
+    // 12 types, each Puma with its defaults: 5 threads, ActiveRecord's pool 5 → 5 connections. The bar names
+    // 10 (p0 … p9, in Procfile order) and groups p10 and p11: 2 other types 10; total 12 × 5 = 60.
+    const lines = Array.from({length: 12}, (_, i) => `p${i}: puma`)
+    writeFileSync(join(dir, 'Procfile'), `${lines.join('\n')}\n`)
+    const r = runCliInProcess(['plan', '--procfile', join(dir, 'Procfile'), '--limit', '500'])
+    expect(r.stdout).toContain('total 60 of 500')
+    expect(r.stdout).toContain('p9 5')
+    expect(r.stdout).toContain('2 other types 10')
+    expect(r.stdout).not.toMatch(/p1[01] 5/)
+  })
+
   it('5,000 process types budget in one pass', () => {
     // Each is Puma with its defaults: 5 threads and ActiveRecord's pool of 5 → 5 connections, 1 dyno each.
     const lines = Array.from({length: 5000}, (_, i) => `${i.toString(36)}:puma`)
