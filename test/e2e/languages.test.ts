@@ -149,6 +149,16 @@ describe('JVM, PHP and Go apps', () => {
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'oversized-pool', severity: 'warning'}))
   })
 
+  it('Spring Boot whose build has only a MySQL JDBC driver opens no PostgreSQL connection', () => {
+    // build.gradle: mysql-connector-java and no org.postgresql driver, so the HikariCP pool (8) is MySQL's:
+    // 2 dynos × 1 JVM × 0 PostgreSQL connections = 0, the pool listed as not counted.
+    const r = plan('spring-boot-mysql', '--scale', 'web=2')
+    expect(r.type('web')).toMatchObject({connections: 0, processesPerDyno: 1, server: 'spring-boot', threadsPerProcess: 0})
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'build.gradle', kind: 'file', line: 13})
+    expect(r.total).toBe(0)
+    expect(codes(r)).not.toContain('unknown-command')
+  })
+
   it('malformed .properties degrade to diagnostics and HikariCP defaults', () => {
     const r = plan('malformed-spring')
     expect(r.type('web')).toMatchObject({poolPerProcess: 10})
