@@ -43,6 +43,6 @@ describe('a pool size passed through a function parameter', () => {
     const r = plan('uncalled')
     expect(r.type('web')).toMatchObject({poolPerProcess: 10})
     const pool = r.type('web').sources['pool.engine app/database.py:6']
-    expect(pool.via).toContainEqual({kind: 'assumed', why: 'conncalc found no call of `__init__()` (app/database.py:5) in the modules it read; the default of its parameter `pool_size` is assumed'})
+    expect(pool.via).toContainEqual({kind: 'assumed', why: 'conncalc found no call of `Database.__init__()` (app/database.py:5) in the modules it read; the default of its parameter `pool_size` is assumed'})
   })
 })

@@ -122,6 +122,8 @@ class Evaluator {
   private conditionalDepth = 0
   /** Inside a call of a function of this file: where its `return` goes. */
   private frame: {depth: number; returned?: EvalValue} | undefined
+  /** The class whose body is being walked: its methods are named `Class.method` where their callers are reported. */
+  private className: string | undefined
   /** Calls are recorded once, where the file is walked, not again in each invocation. */
   private recording = true
 
@@ -347,14 +349,17 @@ class Evaluator {
     }
 
     // The calls of this body learn where the function is called from (bound-arguments.ts binds their parameters there).
-    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: fnName, sites: []}
+    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: this.className ? `${this.className}.${fnName}` : fnName, sites: []}
     const start = this.calls.length
     const outer = this.frame
+    const outerClass = this.className
     this.frame = undefined
+    this.className = undefined
     try {
       await this.speculative([body], inner)
     } finally {
       this.frame = outer
+      this.className = outerClass
     }
 
     // A nested `def` tagged its own calls first: the innermost function is the one whose parameters they read.
@@ -699,7 +704,14 @@ class Evaluator {
     const classScope = new Map(scope)
     for (const [k, v] of attrs) classScope.set(k, v)
     const before = new Map(classScope)
-    await this.block(this.bodyOf(body), classScope)
+    const outerClass = this.className
+    this.className = nameNode.text
+    try {
+      await this.block(this.bodyOf(body), classScope)
+    } finally {
+      this.className = outerClass
+    }
+
     for (const [k, v] of classScope) if (before.get(k) !== v || attrs.has(k)) attrs.set(k, v)
     const cls: PyClass = {attrs, bases, kind: 'class', name: nameNode.text}
     scope.set(cls.name, this.known(node, cls))
