@@ -5,6 +5,7 @@ import type {ServerAnalyzer} from '../../src/languages/common/types.js'
 import {celery} from '../../src/languages/python/celery.js'
 import {daphne} from '../../src/languages/python/daphne.js'
 import {dramatiq} from '../../src/languages/python/dramatiq.js'
+import {djangoCommand} from '../../src/languages/python/django-command.js'
 import {gunicorn} from '../../src/languages/python/gunicorn.js'
 import {hypercorn} from '../../src/languages/python/hypercorn.js'
 import {rq} from '../../src/languages/python/rq.js'
@@ -186,6 +187,17 @@ describe('ASGI servers', () => {
       ['tortoise events main.py:5', 3, 1],
     ])
     expect(config.threadsPerProcess.value).toBe(15)
+  })
+
+  it('Channels runworker: one thread only when the pins say asgiref ≥ 3.3 (or channels 4); asgiref 3.2 (thread_sensitive off by default) stays unknown, 1 assumed', async () => {
+    const cmd = 'python manage.py runworker jobs'
+    const newer = await run(djangoCommand, cmd, {'manage.py': '', 'requirements.txt': 'channels==3.0.4\nasgiref==3.3.4\n'})
+    expect([newer.threadsPerProcess.value, isAssumption(newer.threadsPerProcess)]).toEqual([1, false])
+    const channels4 = await run(djangoCommand, cmd, {'manage.py': '', 'requirements.txt': 'channels==4.0.0\n'})
+    expect(isAssumption(channels4.threadsPerProcess)).toBe(false)
+    const older = await run(djangoCommand, cmd, {'manage.py': '', 'requirements.txt': 'channels==2.4.0\nasgiref==3.2.10\n'})
+    expect(isAssumption(older.threadsPerProcess)).toBe(true)
+    expect(older.diagnostics.map((d) => d.code)).toContain('unknown-command')
   })
 
   it('hypercorn -w and daphne (one process)', async () => {

@@ -39,3 +39,27 @@ export async function servesChannelLayer(project: PythonProject, spec: string | 
   if (!v || !isCall(v) || !/(^|\.)get_channel_layer$|ChannelLayer$/.test(v.value.callee)) return undefined
   return [fromFile(v.file, v.line), fromDefault(`${attr} is a Channels 1 channel layer (${v.value.callee}())`, CHANNELS_1_DEPLOY)]
 }
+
+// asgiref sync.py (≥ 3.3, where sync_to_async defaults to thread_sensitive=True): a thread-sensitive call
+// with no outer sync thread and no ThreadSensitiveContext (only Django's ASGIHandler makes one, per HTTP
+// request) runs on `single_thread_executor = ThreadPoolExecutor(max_workers=1)`.
+export const ASGIREF_SYNC = 'https://github.com/django/asgiref/blob/main/asgiref/sync.py'
+// Channels ≥ 2 runworker: a Worker (channels/worker.py) consuming the named channels on one event loop;
+// SyncConsumer dispatches through database_sync_to_async, a SyncToAsync subclass. Channels 4 requires asgiref ≥ 3.5.
+export const CHANNELS_RUNWORKER = 'https://github.com/django/channels/blob/main/channels/management/commands/runworker.py'
+
+/**
+ * Why a Channels ≥ 2 `runworker` does its database work on one thread, as sources: asgiref pinned at
+ * 3.3 or later, or Channels 4 (which requires it). Undefined when the pins do not say.
+ */
+export function singleThreadWorkerPin(files: FileReader): Source[] | undefined {
+  const asgiref = pinnedVersion(files, 'asgiref')
+  if (asgiref) {
+    const [major, minor] = asgiref.version.split('.').map(Number)
+    return major > 3 || (major === 3 && minor >= 3) ? [fromDefault(`asgiref ${asgiref.version}: sync_to_async is thread-sensitive by default (≥ 3.3)`, ASGIREF_SYNC), fromFile(asgiref.file, asgiref.line)] : undefined
+  }
+
+  const channels = pinnedVersion(files, 'channels')
+  if (channels && Number.parseInt(channels.version, 10) >= 4) return [fromDefault(`channels ${channels.version} requires asgiref ≥ 3.5, whose sync_to_async is thread-sensitive by default`, CHANNELS_RUNWORKER), fromFile(channels.file, channels.line)]
+  return undefined
+}

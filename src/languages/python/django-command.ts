@@ -13,7 +13,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PyModule} from './values.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, sourced} from '../../model/source.js'
-import {CHANNELS_1_RUNWORKER, channelsOnePin} from './channels-one.js'
+import {ASGIREF_SYNC, CHANNELS_1_RUNWORKER, CHANNELS_RUNWORKER, channelsOnePin, singleThreadWorkerPin} from './channels-one.js'
 import {findFlag, flagCandidate, numericFlag} from '../common/setting.js'
 import {PythonProject} from './modules.js'
 import {manageInvocation, scriptRoot} from './program.js'
@@ -74,7 +74,12 @@ export const djangoCommand: ServerAnalyzer = {
     const diagnostics: Diagnostic[] = []
     let threads
     const channelsOne = manage.command === 'runworker' && !file ? channelsOnePin(ctx.files) : undefined
-    if (channelsOne) {
+    const singleThread = manage.command === 'runworker' && !file && !channelsOne ? singleThreadWorkerPin(ctx.files) : undefined
+    if (singleThread) {
+      // Channels ≥ 2: the consumers run on one event loop, and their sync code (SyncConsumer, database_sync_to_async)
+      // on asgiref's single thread executor: one thread holds Django's connection per alias.
+      threads = sourced(1, fromDefault('Channels `runworker` runs consumers on one event loop; their database work runs on asgiref\'s single thread executor (no ThreadSensitiveContext outside HTTP requests)', ASGIREF_SYNC), [fromDefault('Channels ≥ 2 runworker: a Worker consuming the named channels', CHANNELS_RUNWORKER), ...singleThread])
+    } else if (channelsOne) {
       // Channels 1's runworker: --threads workers (default 1), each on a thread with Django's connection per alias.
       const flag = flagCandidate(numericFlag(manage.args, ['--threads']), 'runworker --threads')
       append(diagnostics, flag.diagnostics)
@@ -98,7 +103,7 @@ export const djangoCommand: ServerAnalyzer = {
       entries: manage.script ? [manage.script] : [],
       processes: sourced(1, fromDefault('a Django management command runs in one process', REF)),
       project,
-      server: channelsOne ? 'channels-worker' : 'django-command',
+      server: channelsOne || singleThread ? 'channels-worker' : 'django-command',
       threads,
     })
   },
