@@ -34,7 +34,26 @@ describe('Django on mysqlclient (fixture django-mysql)', () => {
   })
 })
 
+describe('Spring Boot with a MySQL JDBC driver (fixture spring-boot-mysql)', () => {
+  it("build.gradle's mysql-connector-java and no org.postgresql: Hikari's 8 is listed as not counted, 0 on the plan", () => {
+    const r = planJson(procfileOf('spring-boot-mysql'), ['--limit', '20'])
+    expect(r.type('web')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(r.type('web').otherServerPools).toEqual([expect.objectContaining({pool: 8, server: 'mysql-connector-java database (no PostgreSQL driver in build.gradle), not PostgreSQL'})])
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'build.gradle', line: 13})
+  })
+})
+
 describe('otherDatabaseOnly: the dependency files decide', () => {
+  it('JVM: a pom.xml artifactId or a Gradle coordinate; the PostgreSQL driver (or its Testcontainers module) beside it turns it off', () => {
+    const pom = (...ids: string[]) => `<project><dependencies>${ids.map((id) => `\n<dependency><artifactId>${id}</artifactId></dependency>`).join('')}\n</dependencies></project>\n`
+    expect(otherDatabaseOnly(memoryFiles({'pom.xml': pom('spring-boot-starter-jdbc', 'mariadb-java-client')}), 'java')).toMatchObject({drivers: ['mariadb-java-client'], file: 'pom.xml', line: 3})
+    expect(otherDatabaseOnly(memoryFiles({'pom.xml': pom('mysql-connector-j', 'postgresql')}), 'java')).toBeUndefined()
+    expect(otherDatabaseOnly(memoryFiles({'build.gradle': "runtimeOnly 'org.postgresql:postgresql:42.7.4'\nruntimeOnly 'com.mysql:mysql-connector-j'\n"}), 'java')).toBeUndefined()
+    // H2 alone is an embedded database: no PostgreSQL connection either; beside the PostgreSQL driver it is for tests.
+    expect(otherDatabaseOnly(memoryFiles({'build.gradle': "testImplementation 'com.h2database:h2'\n"}), 'java')).toMatchObject({drivers: ['h2']})
+    expect(otherDatabaseOnly(memoryFiles({'build.gradle': "runtimeOnly 'org.postgresql:postgresql'\ntestImplementation 'com.h2database:h2'\n"}), 'java')).toBeUndefined()
+  })
+
   const lock = (...gems: string[]) => `GEM\n  remote: https://rubygems.org/\n  specs:\n${gems.map((g) => `    ${g} (1.0.0)\n`).join('')}\nDEPENDENCIES\n${gems.map((g) => `  ${g}\n`).join('')}`
   it('Ruby: mysql2 or trilogy alone is another database; beside pg (Rails 8 with sqlite3 for its cache) it is not', () => {
     expect(otherDatabaseOnly(memoryFiles({'Gemfile.lock': lock('rails', 'trilogy')}), 'ruby')).toMatchObject({drivers: ['trilogy'], file: 'Gemfile.lock'})

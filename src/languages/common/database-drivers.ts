@@ -23,6 +23,11 @@ export interface OtherDatabase {
   line: number
 }
 
+/** The languages whose dependency files say which database drivers the app installs (Node: languages/node/pools.ts). */
+export const DRIVER_LANGUAGES = ['java', 'python', 'ruby'] as const
+
+export type DriverLanguage = (typeof DRIVER_LANGUAGES)[number]
+
 interface DriverLists {
   /** Dependency files, in the order they are searched (lock files last: they list what the others pull in). */
   files: string[]
@@ -31,7 +36,15 @@ interface DriverLists {
   ref: string
 }
 
-const LISTS: Record<'python' | 'ruby', DriverLists> = {
+const LISTS: Record<DriverLanguage, DriverLists> = {
+  // The JDBC driver is a Maven/Gradle dependency; spring.datasource.url (or DATABASE_URL) picks among those installed.
+  java: {
+    files: ['pom.xml', 'build.gradle', 'build.gradle.kts'],
+    // H2 and HSQLDB are embedded databases (often for tests only): with no PostgreSQL driver beside them, the app's own.
+    other: ['mysql-connector-java', 'mysql-connector-j', 'mariadb-java-client', 'ojdbc6', 'ojdbc8', 'ojdbc10', 'ojdbc11', 'mssql-jdbc', 'sqlite-jdbc', 'h2', 'hsqldb'],
+    postgres: ['postgresql', 'r2dbc-postgresql', 'pgjdbc-ng', 'jdbc-postgresql'],
+    ref: 'https://jdbc.postgresql.org/documentation/use/',
+  },
   python: {
     files: ['requirements.txt', 'requirements/base.txt', 'requirements/common.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements-prod.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile.lock', 'poetry.lock', 'uv.lock'],
     other: ['mysqlclient', 'pymysql', 'mysql-connector-python', 'aiomysql', 'asyncmy', 'mariadb', 'pymongo', 'motor', 'mongoengine', 'cx-oracle', 'oracledb', 'pyodbc', 'pymssql', 'mssql-django'],
@@ -48,6 +61,9 @@ const LISTS: Record<'python' | 'ruby', DriverLists> = {
   },
 }
 
+/** How a message names a language's PostgreSQL driver. */
+export const POSTGRES_DRIVER_NAMES: Record<DriverLanguage, string> = {java: 'org.postgresql:postgresql', python: 'psycopg, psycopg2, asyncpg', ruby: 'pg'}
+
 /** PEP 503: names compare lower-case, with runs of `-`, `_` and `.` alike; `psycopg[binary]` is psycopg. */
 const normal = (name: string): string => name.toLowerCase().replaceAll(/[-_.]+/g, '-')
 
@@ -58,7 +74,12 @@ function listed(path: string, text: string): Map<string, number> {
   for (const [i, raw] of lines.entries()) {
     const line = raw.replace(/#.*$/, '')
     const names =
-      path === 'Gemfile.lock'
+      path === 'pom.xml'
+        ? [...line.matchAll(/<artifactId>\s*([\w.-]+)\s*<\/artifactId>/g)].map((m) => m[1])
+        : path.startsWith('build.gradle')
+          ? // `implementation 'org.postgresql:postgresql:42.7.4'`, `compile group: 'mysql', name: 'mysql-connector-java'`.
+            [...line.matchAll(/['"][\w.-]+:([\w.-]+)(?::[^'"]*)?['"]|name:\s*['"]([\w.-]+)['"]/g)].map((m) => m[1] ?? m[2])
+          : path === 'Gemfile.lock'
         ? // `    pg (1.5.6)` (a spec), `  pg (~> 1.1)` (a dependency): 4 or 2 spaces, then the name.
           [/^ {2}(?: {2})?([\w.-]+)(?: \(|$)/.exec(line)?.[1]]
         : // `psycopg2==2.9`, `"psycopg[binary]>=3"`, `psycopg2 = "*"`, `name = "psycopg2"` (lock files), `'pymysql',` (setup.py).
@@ -70,7 +91,7 @@ function listed(path: string, text: string): Map<string, number> {
 }
 
 /** The app's other database, when its dependency files list another database's driver and no PostgreSQL one; else undefined. */
-export function otherDatabaseOnly(files: FileReader, language: 'python' | 'ruby'): (OtherDatabase & {ref: string}) | undefined {
+export function otherDatabaseOnly(files: FileReader, language: DriverLanguage): (OtherDatabase & {ref: string}) | undefined {
   const lists = LISTS[language]
   const postgres = new Set(lists.postgres.map(normal))
   const other = new Set(lists.other.map(normal))

@@ -3,13 +3,12 @@
  * spring.datasource.hikari.maximum-pool-size (default 10, HikariConfig.java)
  * and, with minimum-idle defaulting to the maximum, it is opened at start. Tomcat's
  * request threads wait for a pooled connection, so threads per process = the pool.
- * A build with only another database's JDBC driver holds no PostgreSQL connection.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {fromDefault, type Source, sourced, type Sourced} from '../../model/source.js'
 import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
 
@@ -29,57 +28,11 @@ function intProperty(config: SpringConfig, key: string, what: string, diagnostic
   return undefined
 }
 
-const BUILD_FILES = ['pom.xml', 'build.gradle', 'build.gradle.kts']
-/** PostgreSQL's JDBC (or R2DBC) driver in a Maven or Gradle build: `org.postgresql:postgresql`, `<groupId>org.postgresql</groupId>`. */
-const POSTGRES_DRIVER = /org\.postgresql|r2dbc-postgresql|pgjdbc/
-/** Other databases' drivers, by the artifact a build names. */
-const OTHER_DRIVERS: [RegExp, string][] = [
-  [/mysql-connector|com\.mysql/, 'MySQL (mysql-connector)'],
-  [/mariadb-java-client/, 'MariaDB (mariadb-java-client)'],
-  [/com\.h2database/, 'H2'],
-  [/hsqldb/, 'HSQLDB'],
-  [/ojdbc/, 'Oracle (ojdbc)'],
-  [/mssql-jdbc/, 'SQL Server (mssql-jdbc)'],
-  [/sqlite-jdbc/, 'SQLite (sqlite-jdbc)'],
-]
-const JDBC_DRIVERS = 'https://docs.spring.io/spring-boot/reference/data/sql.html#data.sql.datasource.embedded'
-
-/**
- * A JVM app reaches a database only through a JDBC driver on its classpath: a build that lists
- * another database's driver (MySQL, H2, …) and none for PostgreSQL opens no PostgreSQL connection.
- */
-function otherDatabaseOnly(ctx: AnalyzerContext): {file: string; line: number; name: string} | undefined {
-  const builds = BUILD_FILES.map((f) => ctx.files.read(f)).filter((f) => f !== undefined)
-  if (builds.length === 0 || builds.some((b) => POSTGRES_DRIVER.test(b.text))) return undefined
-  for (const b of builds) {
-    for (const [re, name] of OTHER_DRIVERS) {
-      const at = b.text.search(re)
-      if (at !== -1) return {file: b.path, line: b.text.slice(0, at).split('\n').length, name}
-    }
-  }
-
-  return undefined
-}
-
 export const jvm: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
     const config = new SpringConfig(ctx, ctx.command.argv)
     const diagnostics: Diagnostic[] = [...config.diagnostics]
     const max = intProperty(config, 'spring.datasource.hikari.maximum-pool-size', 'the HikariCP pool size', diagnostics) ?? sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI))
-    const other = otherDatabaseOnly(ctx)
-    if (other) {
-      const why = fromDefault(`${other.file} puts the ${other.name} JDBC driver on the classpath and none for PostgreSQL (org.postgresql): the app's DataSource is that database, so this process holds no connection on the plan`, JDBC_DRIVERS)
-      return {
-        diagnostics,
-        language: 'none',
-        otherServerPools: [{database: 'hikari', pool: {...max, via: [...(max.via ?? []), why]}, server: `${other.name} database, not PostgreSQL`}],
-        pools: [],
-        processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
-        server: 'spring-boot',
-        threadsPerProcess: sourced(0, fromFile(other.file, other.line), [why]),
-      }
-    }
-
     const minIdle = intProperty(config, 'spring.datasource.hikari.minimum-idle', 'HikariCP minimum-idle', diagnostics)
     // minimumIdle < 0 or > maximumPoolSize means "= maximumPoolSize" (HikariConfig.validateNumerics).
     const minOpen: Sourced<number> =
