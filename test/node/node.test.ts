@@ -96,8 +96,32 @@ describe('node analyzer', () => {
   it('uses library defaults from dependencies when the code is not in the repo, labelled', async () => {
     const a = await run('node dist/main.js', {'package.json': pkg({sequelize: '^6.37.0'})})
     expect(a.pools?.[0].pool.value).toBe(5)
-    expect(describeSourced(a.pools![0].pool)).toContain('assumption: the code that creates the sequelize pool was not found')
+    // The reason says why the pool was not found: the entry is built at deploy and nothing maps it back, so no code was read.
+    expect(describeSourced(a.pools![0].pool)).toContain('assumption: conncalc read no code for this process, so the code that creates the sequelize pool was not looked for')
     expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', severity: 'info'}))
+  })
+
+  it('says which module imports the library when its pool is made where conncalc does not evaluate (a class constructor)', async () => {
+    const files = {
+      'package.json': pkg({knex: '^3.1.0'}),
+      'repo.js': "const knex = require('knex')\nclass Repo {\n  constructor(config) {\n    this.db = knex(config)\n  }\n}\nmodule.exports = {Repo}\n",
+      'server.js': "const {Repo} = require('./repo')\nnew Repo(process.env.DATABASE_URL)\n",
+    }
+    const a = await run('node server.js', files)
+    // knex's default pool max 10 (lib/client.js), assumed, with the reason pointing at repo.js.
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([10])
+    expect(describeSourced(a.pools![0].pool)).toContain('assumption: repo.js (reached from server.js) imports knex, but makes no knex pool conncalc can evaluate')
+  })
+
+  it('names the files that import the library when no module reached from the entry loads them', async () => {
+    const files = {
+      'db/init.js': "const knex = require('knex')({client: 'pg', connection: process.env.DATABASE_URL})\nknex.migrate.latest()\n",
+      'package.json': pkg({knex: '^3.1.0'}),
+      'server.js': "require('http').createServer((req, res) => res.end('ok')).listen(process.env.PORT)\n",
+    }
+    const a = await run('node server.js', files)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([10])
+    expect(describeSourced(a.pools![0].pool)).toContain('assumption: db/init.js imports knex, but no module reached from server.js (1 read) imports it by a path conncalc follows')
   })
 
   it('Prisma 7 uses the driver adapter pool (pg max 10); PrismaPg({max}) is read', async () => {

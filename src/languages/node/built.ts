@@ -132,7 +132,7 @@ function rootDirs(ts: TsOptions): string[] {
   return root === here ? [here] : [root, here]
 }
 
-function fromTsc(files: FileReader, scripts: BuildScripts, file: string): BuiltFrom | undefined {
+function fromTsc(files: FileReader, scripts: BuildScripts, file: string, guess = true): BuiltFrom | undefined {
   const configs: {path: string; script?: string}[] = []
   for (const [name, script] of Object.entries(scripts.scripts)) {
     for (const words of commands(script)) {
@@ -147,7 +147,8 @@ function fromTsc(files: FileReader, scripts: BuildScripts, file: string): BuiltF
     }
   }
 
-  for (const path of ['tsconfig.build.json', 'tsconfig.json']) configs.push({path})
+  // Without a script naming one, the usual tsconfig files (a file not in the app was built somehow).
+  if (guess) for (const path of ['tsconfig.build.json', 'tsconfig.json']) configs.push({path})
   for (const {path, script} of configs) {
     const ts = readTsconfig(files, path)
     if (ts?.outDir === undefined) continue
@@ -172,6 +173,48 @@ function fromLayout(files: FileReader, file: string): BuiltFrom | undefined {
   }
 
   return undefined
+}
+
+/**
+ * A script and the package's scripts it runs (`npm run build && cd client && npm run build`: this
+ * package's build, not the client's — a `cd` ends what runs in this folder), a few levels deep.
+ */
+function ranScripts(all: Record<string, string>, name: string, depth = 0, out: Record<string, string> = {}): Record<string, string> {
+  const script = all[name]
+  if (script === undefined || Object.hasOwn(out, name) || depth > 3) return out
+  out[name] = script
+  for (const w of commands(script)) {
+    if (w[0] === 'cd') break
+    const at = w.findIndex((x) => ['npm', 'yarn', 'pnpm', 'bun'].includes(x))
+    if (at < 0) continue
+    const [a, b] = [w[at + 1], w[at + 2]]
+    const inner = a === 'run' || a === 'run-script' ? b : w[at] !== 'npm' && a !== undefined && !a.startsWith('-') ? a : undefined
+    if (inner !== undefined) ranScripts(all, inner, depth + 1, out)
+  }
+
+  return out
+}
+
+const BUILDPACK = 'https://devcenter.heroku.com/articles/nodejs-support#customizing-the-build-process'
+
+/**
+ * A built file that is in the repository but that the deploy writes again: the Node buildpack runs
+ * the package's `heroku-postbuild` script, else its `build` script, and when that script compiles
+ * the file's folder (tsc, babel -d, swc -d), what runs is the build of the sources, not the
+ * committed copy (often stale, or missing modules the sources have). Undefined otherwise.
+ */
+export function rebuiltSource(files: FileReader, scripts: BuildScripts | undefined, file: string): BuiltFrom | undefined {
+  if (!scripts) return undefined
+  const name = ['heroku-postbuild', 'build'].find((n) => scripts.scripts[n] !== undefined)
+  if (!name) return undefined
+  const run = ranScripts(scripts.scripts, name)
+  const compiles = Object.values(run).some((script) => commands(script).some((w) => ['tsc', 'babel', 'swc'].some((p) => programAt(w, p) >= 0)))
+  if (!compiles) return undefined
+  const only = {...scripts, scripts: run}
+  const found = fromCompiler(files, only, file, 'babel') ?? fromCompiler(files, only, file, 'swc') ?? fromTsc(files, only, file, false)
+  if (!found || found.file === file) return undefined
+  const mapped = found.how?.kind === 'default' ? found.how.what.replace(/^\S+ is built at deploy by /, 'which runs ') : ''
+  return {file: found.file, how: fromDefault(`${file} is in the repository, but the deploy writes it again: the Node buildpack runs the "${name}" script (${scripts.path}:${scripts.lineOf(['scripts', name])}), ${mapped}`, BUILDPACK)}
 }
 
 /** The source of `file` (not in the app) from the package's build scripts and tsconfig, else the usual layout. */

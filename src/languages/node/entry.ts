@@ -12,7 +12,7 @@ import {appPath, findFlag, type FoundFlag, programName} from '../common/setting.
 import {splitCommand} from '../shell/shell.js'
 import {assumed, fromFile, type Source} from '../../model/source.js'
 import {FRAMEWORKS} from './programs.js'
-import {type BuiltFrom, builtSource} from './built.js'
+import {type BuiltFrom, builtSource, rebuiltSource} from './built.js'
 
 export interface NodeEntry {
   /** The script chain that led to the file: package.json:7 (scripts.start), … */
@@ -72,8 +72,10 @@ export function sourceOf(ctx: AnalyzerContext, file: string, pkg?: PackageJson):
   const candidates = [file, `${file}.js`, `${file}/index.js`, `${file}.ts`]
   if (/\.[cm]?js$/.test(file)) candidates.push(file.replace(/\.([cm]?)js$/, '.$1ts'))
   const here = candidates.find((c) => ctx.files.exists(c))
-  if (here) return {file: here}
-  return builtSource(ctx.files, pkg, file)
+  if (!here) return builtSource(ctx.files, pkg, file)
+  // A committed dist/server.js that the deploy's build script compiles again: its sources are what runs.
+  const rebuilt = /\.[cm]?js$/.test(here) ? rebuiltSource(ctx.files, pkg, here) : undefined
+  return rebuilt ?? {file: here}
 }
 
 export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, argv: string[] = ctx.command.argv, depth = 0): NodeEntry {

@@ -66,8 +66,19 @@ export interface JsModule {
   file: string
   /** Module specifiers imported or required, as written ("./db", "pg"). */
   imports: string[]
+  /** Folders whose every module it loads at run time (folderLoads): a path from the file's folder, and whether their subfolders too. */
+  folders?: Folder[]
+  /** `import('./x')` specifiers, wherever written: loaded when that code runs (often inside a function conncalc does not run). */
+  lazy?: string[]
   names: Map<string, EvalValue>
   parsed: boolean
+}
+
+export interface Folder {
+  deep: boolean
+  /** The loader, as `file:line`, for --explain and the cap's diagnostic. */
+  at: string
+  path: string
 }
 
 export interface JsEvalOptions {
@@ -91,6 +102,8 @@ export interface ParsedJs {
   program?: Program
   /** Module specifiers of import/export-from declarations, literal require() and import() calls. */
   specs: string[]
+  folders?: Folder[]
+  lazy?: string[]
   text: string
 }
 
@@ -1128,6 +1141,79 @@ function boundNames(pattern: N): string[] {
   }
 }
 
+/** Packages that load every module of a folder: require-all (`{dirname, recursive}`, recursive by default), require-directory (recursive by default), require-dir (one level unless `{recurse: true}`). */
+const FOLDER_LOADERS: Record<string, boolean> = {'require-all': true, 'require-dir': false, 'require-directory': true}
+
+/** A folder named from `__dirname` (`__dirname`, `path.join(__dirname, 'routes')`, `__dirname + '/models'`), or a relative literal when `literal`, as a path from the file's folder. */
+function folderSpec(arg: N | undefined, literal: boolean): string | undefined {
+  if (!arg) return undefined
+  const a = unwrap(arg)
+  if (a.type === 'Identifier' && a.name === '__dirname') return '.'
+  if (a.type === 'Literal') return literal && typeof a.value === 'string' && a.value.startsWith('.') ? a.value : undefined
+  return requireSpec(a)
+}
+
+/**
+ * Folders a module loads every file of at run time, which no import names: sequelize-cli's
+ * models/index.js and route loaders (`fs.readdirSync(path.join(__dirname, 'routes'))` then a
+ * require of each), `requireAll({dirname: path.join(__dirname, 'routes')})`,
+ * `requireDirectory(module, './routes')`, `requireDir('./models')`. The folder must be named from
+ * `__dirname` or, for those packages, a relative literal; one held in a variable is not followed.
+ */
+function folderLoads(program: Program, text: string, file: string): Folder[] {
+  if (!/readdir|require-all|require-dir/.test(text)) return []
+  const loaders = new Map<string, boolean>()
+  const calls: Extract<N, {type: 'CallExpression'}>[] = []
+  const stack: N[] = [program]
+  const loaderOf = (n: N): boolean | undefined => {
+    const u = unwrap(n)
+    if (u.type !== 'CallExpression' || u.callee.type !== 'Identifier' || u.callee.name !== 'require') return undefined
+    const spec = requireSpec(u.arguments[0] as N | undefined)
+    return spec === undefined ? undefined : FOLDER_LOADERS[spec]
+  }
+
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.type === 'CallExpression') calls.push(n)
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && loaderOf(n.init) !== undefined) loaders.set(n.id.name, loaderOf(n.init)!)
+    if (n.type === 'ImportDeclaration' && Object.hasOwn(FOLDER_LOADERS, n.source.value)) {
+      for (const sp of n.specifiers) if (sp.type !== 'ImportSpecifier') loaders.set(sp.local.name, FOLDER_LOADERS[n.source.value])
+    }
+
+    append(stack, children(n))
+  }
+
+  const out: Folder[] = []
+  const lineOf = (n: N): number => text.slice(0, n.start).split('\n').length
+  for (const c of calls) {
+    const callee = unwrap(c.callee as N)
+    const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined
+    const pkg = callee.type === 'Identifier' && loaders.has(callee.name) ? loaders.get(callee.name) : loaderOf(callee)
+    if (pkg === undefined && name !== 'readdirSync' && name !== 'readdir') continue
+    for (const arg of c.arguments as N[]) {
+      const a = unwrap(arg)
+      let deep = pkg ?? false
+      let values: N[] = [a]
+      if (a.type === 'ObjectExpression') {
+        values = []
+        for (const p of a.properties) {
+          if (p.type !== 'Property') continue
+          const key = keyName(p.key as N, p.computed)
+          if (key === 'dirname' || key === 'dir') values.push(p.value as N)
+          if ((key === 'recursive' || key === 'recurse') && p.value.type === 'Literal' && typeof p.value.value === 'boolean') deep = p.value.value
+        }
+      }
+
+      for (const v of values) {
+        const path = folderSpec(v, pkg !== undefined)
+        if (path !== undefined) out.push({at: `${file}:${lineOf(c as N)}`, deep, path})
+      }
+    }
+  }
+
+  return out
+}
+
 let loading: Promise<typeof import('oxc-parser')> | undefined
 
 /** How oxc reads a file of this name: TS or JS (JSX allowed in .js, as bundlers do), ES module or CommonJS. */
@@ -1139,15 +1225,23 @@ function optionsFor(file: string): ParserOptions {
   return {lang, sourceType}
 }
 
+/** The literal specifiers of a file's `import()` expressions (oxc's module record). */
+function dynamicSpecs(result: ParseResult, text: string): string[] {
+  const out: string[] = []
+  for (const d of result.module.dynamicImports) {
+    const m = /^\s*(['"`])([^'"`$]*)\1\s*$/.exec(text.slice(d.moduleRequest.start, d.moduleRequest.end))
+    if (m) out.push(m[2])
+  }
+
+  return out
+}
+
 /** Module specifiers a file loads: import/export … from and import() (from oxc's module record), literal require(). */
 function specsOf(result: ParseResult, text: string): string[] {
-  const {dynamicImports, staticExports, staticImports} = result.module
+  const {staticExports, staticImports} = result.module
   const specs = staticImports.map((i) => i.moduleRequest.value)
   for (const e of staticExports) for (const entry of e.entries) if (entry.moduleRequest) specs.push(entry.moduleRequest.value)
-  for (const d of dynamicImports) {
-    const m = /^\s*(['"])([^'"]*)\1\s*$/.exec(text.slice(d.moduleRequest.start, d.moduleRequest.end))
-    if (m) specs.push(m[2])
-  }
+  append(specs, dynamicSpecs(result, text))
 
   if (!text.includes('require')) return specs
   const stack: N[] = [result.program]
@@ -1188,7 +1282,9 @@ export async function parseJs(file: string, text: string): Promise<ParsedJs> {
     return {diagnostics: [{code: 'unparsable-config', file, line, message: `not valid ${ts ? 'TypeScript' : 'JavaScript'} (${error.message}); conncalc reads nothing from this file`, severity: 'warning'}], file, specs: [], text}
   }
 
-  return {diagnostics: [], file, program: result.program, specs: specsOf(result, text), text}
+  const folders = folderLoads(result.program, text, file)
+  const lazy = dynamicSpecs(result, text)
+  return {diagnostics: [], file, ...(folders.length > 0 ? {folders} : {}), ...(lazy.length > 0 ? {lazy} : {}), program: result.program, specs: specsOf(result, text), text}
 }
 
 export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule {
@@ -1203,7 +1299,7 @@ export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule 
     return none([{code: 'unparsable-config', file, line: 1, message: `${TOO_DEEP}; conncalc reads nothing from this file`, severity: 'warning'}])
   }
 
-  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: [], exports: ev.exports, file, imports: ev.imports, names: ev.names, parsed: true}
+  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: [], exports: ev.exports, file, ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), imports: ev.imports, names: ev.names, parsed: true}
 }
 
 export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {

@@ -15,8 +15,9 @@ import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
 import {appDependencies, readPackageJson} from './package-json.js'
 import {NOT_POSTGRES, nodePools} from './pools.js'
 import {isEcosystemFile, type Pm2Apps, pm2Apps} from './pm2.js'
-import {NodeProject} from './project.js'
+import {CODE, NodeProject, NOT_LOADED} from './project.js'
 import {frameworkOutput} from './framework-output.js'
+import {packageOf} from './unreached.js'
 import {pyCandidate} from '../python/candidate.js'
 import {entry, isDict} from '../python/evaluate.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
@@ -39,8 +40,6 @@ const PRISMA1 = ['prisma-client-lib', 'prisma-binding']
 /** The reference that says why a pool is not PostgreSQL: the last default in its chain (Prisma's datasource, a dialect's driver). */
 const whyNotPostgres = (p: PoolEntry): string => [...(p.pool.via ?? [])].reverse().find((v): v is Extract<Source, {kind: 'default'}> => v.kind === 'default')?.ref ?? 'https://www.prisma.io/docs/orm/prisma-schema/overview/data-sources'
 
-/** The package name an import specifier names (`@org/x/sub` → `@org/x`, `mongodb/lib` → `mongodb`). */
-const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
 
 /**
  * A process whose code imports only other databases' clients (`mongodb`, `mongoose`, `mysql2`) and
@@ -85,8 +84,6 @@ const ROUTES: Record<string, {dirs: string[]; files: string[]}> = {
   rw: {dirs: ['api/src/functions', 'api/src/services', 'api/src/graphql'], files: []},
 }
 ROUTES.redwood = ROUTES.rw
-const CODE = /\.(?:[cm]?[jt]s|[jt]sx)$/
-const NOT_LOADED = /(?:^|\/)(?:__tests__|__mocks__)\/|\.(?:test|spec|stories|d)\.[^/]+$/
 const MAX_ROUTE_FILES = 5000
 
 /** The framework's route files that exist (see ROUTES); a tree larger than MAX_ROUTE_FILES is read in part, and said. */

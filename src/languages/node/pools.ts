@@ -22,6 +22,7 @@ import type {NodeProject} from './project.js'
 import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
+import {whyPoolNotFound} from './unreached.js'
 import {OTHER_DATABASE_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -516,11 +517,11 @@ async function sequelizeConfig(ctx: AnalyzerContext, project: NodeProject, diagn
 }
 
 /** Libraries in package.json whose pool was not found in code: their default, labelled. */
-function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<string>): PoolEntry[] {
+function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<string>, modules: readonly JsModule[]): PoolEntry[] {
   const out: PoolEntry[] = []
   const dep = (name: string): boolean => Object.hasOwn(pkg.dependencies, name)
   const line = (name: string): Source => fromFile(pkg.path, pkg.lineOf(['dependencies', name]) || pkg.lineOf(['devDependencies', name]))
-  const why = (lib: string): Source => assumed(`the code that creates the ${lib} pool was not found from the entry file; one pool with the default size assumed`)
+  const why = (lib: string): Source => assumed(whyPoolNotFound(ctx, lib, modules))
   const prismaVersion = pkg.versionOf('@prisma/client') ?? pkg.versionOf('prisma')
   if (dep('@prisma/client') && !libs.has('prisma') && !libs.has('prisma-adapter-pg')) {
     if (prismaVersion && versionAtLeast(prismaVersion, '7.0.0')) {
@@ -596,7 +597,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
     }
   }
 
-  if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
+  if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs, modules)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   if (pkg) otherDialect(ctx, pkg, pools, otherServerPools)
   return {diagnostics, extras: listenExtras(modules), otherServerPools, pools}
 }

@@ -10,12 +10,12 @@ import type {EvalValue} from '../python/values.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 
-import {evaluateParsed, type JsModule, parseJs} from './js.js'
+import {evaluateParsed, type Folder, type JsModule, parseJs} from './js.js'
 import {nodeConfigModule} from './node-config.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
 import {append} from '../../util/arrays.js'
-import {type FileReader, withinDir} from '../../model/files.js'
+import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
 import {builtSource} from './built.js'
 import {findWorkspaces, packageDirOf, packagesUsing, packageTargets, upToRoot, workspaceImport, type Workspaces} from './workspaces.js'
 import {DATABASE_PACKAGES} from './programs.js'
@@ -23,6 +23,10 @@ import {jsonKeyLine} from '../../util/json-lines.js'
 
 // A bundler's imports of styles, images and the like (`import s from './a.module.css'`) are not modules to read.
 const MODULE = /\.(?:[cm]?[jt]sx?|json)$/
+/** Code a loader loads from a folder: JS/TS modules, not tests, mocks, stories or declarations. */
+export const CODE = /\.(?:[cm]?[jt]s|[jt]sx)$/
+export const NOT_LOADED = /(?:^|\/)(?:__tests__|__mocks__)\/|\.(?:test|spec|stories|d)\.[^/]+$/
+const MAX_FOLDER_FILES = 2000
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
 
 export class NodeProject {
@@ -168,6 +172,19 @@ export class NodeProject {
   }
 
   async walk(entries: string[]): Promise<JsModule[]> {
-    return walkModules(entries, (path) => this.load(path), (m, path) => m.imports.map((spec) => this.resolve(spec, path)))
+    return walkModules(entries, (path) => this.load(path), (m, path) => [...[...m.imports, ...(m.lazy ?? [])].map((spec) => this.resolve(spec, path)), ...(m.folders ?? []).flatMap((f) => this.folderModules(f, path))])
+  }
+
+  /** The modules of a folder a module loads at run time (js.ts folderLoads), at most MAX_FOLDER_FILES, said when cut. */
+  private folderModules(folder: Folder, from: string): string[] {
+    const dir = joinPath(from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : '', folder.path)
+    if (dir.startsWith('..') || dir.split('/').includes('node_modules')) return []
+    const found = filesUnder(this.ctx.files, dir, (p) => CODE.test(p) && !NOT_LOADED.test(p), {max: MAX_FOLDER_FILES, maxDepth: folder.deep ? 32 : 0})
+    if (found.truncated) {
+      const [file, line] = [folder.at.slice(0, folder.at.lastIndexOf(':')), Number(folder.at.slice(folder.at.lastIndexOf(':') + 1))]
+      this.diagnostics.push({code: 'unknown-config-value', file, line, message: `the loader here reads every module of ${dir === '' ? 'the app folder' : `${dir}/`}, more than ${MAX_FOLDER_FILES}; conncalc followed the first ${MAX_FOLDER_FILES} for database pools`, severity: 'info'})
+    }
+
+    return found.paths
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * Why the code that creates a library's pool was not found from a process's entry, as specifically
+ * as the app's files tell: a module that was read imports the library but makes the pool where
+ * conncalc does not evaluate; or the files that import it are never imported by a path conncalc
+ * follows (loaded at run time); or no file of the app imports it at all. Said in the assumption
+ * that takes the library's default, so the user knows what to check and what to pass.
+ */
+import type {AnalyzerContext} from '../common/types.js'
+import type {JsModule} from './js.js'
+
+import {filesUnder} from '../../model/files.js'
+import {CODE, NOT_LOADED} from './project.js'
+
+/** The package name an import specifier names (`@org/x/sub` → `@org/x`, `mongodb/lib` → `mongodb`). */
+export const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
+
+/** The packages whose import makes each library's pool (the ORM's own package, its NestJS module, pg's pool). */
+const PACKAGES: Record<string, string[]> = {
+  knex: ['knex'],
+  pg: ['pg', 'pg-pool'],
+  'pg-promise': ['pg-promise'],
+  'postgres.js': ['postgres'],
+  prisma: ['@prisma/client'],
+  sequelize: ['sequelize', 'sequelize-typescript', '@nestjs/sequelize'],
+  typeorm: ['typeorm', '@nestjs/typeorm'],
+}
+
+/** Files searched for an import of the library, at most (node_modules and dot-folders are never read). */
+const MAX_SEARCHED = 3000
+const listed = (files: string[]): string => (files.length <= 2 ? files.join(' and ') : `${files.slice(0, 2).join(', ')} and ${files.length - 2} more`)
+
+/** The app's code files that import one of `names`, by their text (no parse): a bounded search. */
+function importersOf(ctx: AnalyzerContext, names: string[]): {files: string[]; truncated: boolean} {
+  const found = filesUnder(ctx.files, '', (p) => CODE.test(p) && !NOT_LOADED.test(p), {max: MAX_SEARCHED})
+  const alt = names.map((n) => n.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')
+  const re = new RegExp(String.raw`(?:require\s*\(|from|import\s*\(?)\s*['"\`](?:${alt})(?:/[^'"\`]*)?['"\`]`)
+  const files = found.paths.filter((p) => {
+    const text = ctx.files.read(p)?.text
+    return text !== undefined && re.test(text)
+  })
+  return {files, truncated: found.truncated}
+}
+
+export function whyPoolNotFound(ctx: AnalyzerContext, lib: string, modules: readonly JsModule[]): string {
+  const tail = 'one pool with the default size assumed'
+  const names = PACKAGES[lib] ?? [lib]
+  const entry = modules[0]?.file
+  if (entry === undefined) return `conncalc read no code for this process, so the code that creates the ${lib} pool was not looked for; ${tail}`
+  const reached = modules.find((m) => m.imports.some((s) => names.includes(packageOf(s))))
+  if (reached) {
+    const from = reached.file === entry ? '' : ` (reached from ${entry})`
+    return `${reached.file}${from} imports ${names.find((n) => reached.imports.some((s) => packageOf(s) === n))}, but makes no ${lib} pool conncalc can evaluate: it is made inside a function, a class or a callback conncalc does not run, or from values it cannot read; ${tail}`
+  }
+
+  const seen = new Set(modules.map((m) => m.file))
+  const importers = importersOf(ctx, names)
+  const others = importers.files.filter((f) => !seen.has(f))
+  const searched = importers.truncated ? ` (the first ${MAX_SEARCHED} code files searched)` : ''
+  if (others.length > 0) {
+    return `${listed(others)} import${others.length === 1 ? 's' : ''} ${names[0]}, but no module reached from ${entry} (${modules.length} read) imports ${others.length === 1 ? 'it' : 'them'} by a path conncalc follows: loaded by a path built at run time, a folder read in a variable, dependency injection or a framework's own loading, or not run by this process${searched}; ${tail}`
+  }
+
+  return `no code file of the app imports ${names.join(' or ')}${searched}: the dependency is used by a tool (its CLI, migrations) or through another library, or from code built at deploy; ${tail}`
+}
