@@ -38,12 +38,14 @@ const DB_SCHEDULER = 'https://django-celery-beat.readthedocs.io/en/latest/'
 const embedsBeat = (args: readonly string[]): boolean => args.some((a) => a === '--beat' || /^-[BEDO]*B[BEDO]*$/.test(a))
 
 /**
- * The beat `worker -B` embeds: one process, holding one connection when its scheduler is a
- * DatabaseScheduler (named by --scheduler, CELERY_BEAT_SCHEDULER in the Django settings, or
- * anywhere in the app's Celery and settings modules, e.g. `app.conf.beat_scheduler = …`).
+ * What a celery beat process holds: one connection when its scheduler is a DatabaseScheduler
+ * (named by --scheduler, CELERY_BEAT_SCHEDULER in the Django settings, or anywhere in the app's
+ * Celery and settings modules, e.g. `app.conf.beat_scheduler = …`); none with the default
+ * PersistentScheduler (a local shelve file) or RedBeat (Redis): beat only publishes messages.
+ * `base` says which beat it is (standalone, or embedded by `worker -B`).
  */
-function embeddedBeat(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined): Extra {
-  const flag = findFlag(args, ['--scheduler'])
+function beatConnections(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined, base: Source): Sourced<number> {
+  const flag = findFlag(args, ['--scheduler', '-S'])
   const setting = settings?.names.get('CELERY_BEAT_SCHEDULER')
   let named: {scheduler: string; source: Source} | undefined
   if (flag) named = {scheduler: flag.value, source: fromFlag(flag.written)}
@@ -63,12 +65,16 @@ function embeddedBeat(args: readonly string[], settings: PyModule | undefined, m
     }
   }
 
-  const reason = 'celery beat embedded by -B (a process beside the pool)'
+  if (!named) return sourced(0, base, [fromDefault('no beat scheduler set: celery.beat:PersistentScheduler keeps the schedule in a local shelve file, no database connection', BEAT_SCHEDULER)])
+  if (/DatabaseScheduler/.test(named.scheduler)) return sourced(1, named.source, [base, fromDefault(`${named.scheduler}: the schedule is read from the database over one connection`, DB_SCHEDULER)])
+  if (/PersistentScheduler|redbeat/i.test(named.scheduler)) return sourced(0, named.source, [base, fromDefault(`${named.scheduler} keeps the schedule outside PostgreSQL (a shelve file, Redis)`, BEAT_SCHEDULER)])
+  return sourced(1, named.source, [base, assumed(`conncalc does not know the beat scheduler ${named.scheduler}; one database connection assumed`)])
+}
+
+/** The beat `worker -B` embeds: one process beside the pool, with beatConnections' count. */
+function embeddedBeat(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined): Extra {
   const beat = fromDefault('worker -B runs celery beat as one more process (EmbeddedService)', EMBEDDED_BEAT)
-  if (!named) return {count: sourced(0, beat, [fromDefault('no beat scheduler set: celery.beat:PersistentScheduler keeps the schedule in a local shelve file, no database connection', BEAT_SCHEDULER)]), kind: 'celery-beat', reason}
-  if (/DatabaseScheduler/.test(named.scheduler)) return {count: sourced(1, named.source, [beat, fromDefault(`${named.scheduler}: the schedule is read from the database over one connection`, DB_SCHEDULER)]), kind: 'celery-beat', reason}
-  if (/PersistentScheduler|redbeat/i.test(named.scheduler)) return {count: sourced(0, named.source, [beat, fromDefault(`${named.scheduler} keeps the schedule outside PostgreSQL (a shelve file, Redis)`, BEAT_SCHEDULER)]), kind: 'celery-beat', reason}
-  return {count: sourced(1, named.source, [beat, assumed(`conncalc does not know the beat scheduler ${named.scheduler}; one database connection assumed`)]), kind: 'celery-beat', reason}
+  return {count: beatConnections(args, settings, modules, texts, beat), kind: 'celery-beat', reason: 'celery beat embedded by -B (a process beside the pool)'}
 }
 
 function nprocDefault(ctx: AnalyzerContext): Sourced<number> {
@@ -96,24 +102,20 @@ export const celery: ServerAnalyzer = {
     const entries = entryFiles(project, appModule ? [`${appModule}.celery`, appModule] : [])
     const diagnostics: Diagnostic[] = []
 
-    if (args.includes('beat') && !args.includes('worker')) {
-      return pythonAnalysis({
-        ctx,
-        diagnostics,
-        entries,
-        processes: sourced(1, fromDefault('celery beat is one scheduler process', 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html')),
-        project,
-        server: 'celery-beat',
-        threads: sourced(1, fromDefault('celery beat sends tasks from one thread', 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html')),
-      })
-    }
-
     // CELERY_WORKER_CONCURRENCY in Django settings (namespace="CELERY"), read from the settings module if the app has one.
     const settingsC: Candidate = {diagnostics: []}
     const walked = await project.walk([...entries, 'manage.py'])
     const module = settingsModule(project, walked, ctx.env)
     const settingsFile = module ? project.resolve(module) : undefined
     const settings = settingsFile ? await project.load(settingsFile) : undefined
+
+    if (args.includes('beat') && !args.includes('worker')) {
+      const periodic = 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html'
+      const threads = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic))
+      const analysis = await pythonAnalysis({ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery beat is one scheduler process', periodic)), project, server: 'celery-beat', threads})
+      // No database scheduler: beat only publishes to the broker, so the app's pools are not opened ('none' keeps the 0).
+      return threads.value === 0 ? {...analysis, language: 'none', threadsPerProcess: threads} : analysis
+    }
     const fromSettings = settings?.names.get('CELERY_WORKER_CONCURRENCY')
     const settingC = fromSettings && settings ? pyCandidate(fromSettings, 'CELERY_WORKER_CONCURRENCY') : settingsC
 
