@@ -67,9 +67,29 @@ export const POSTGRES_DRIVER_NAMES: Record<DriverLanguage, string> = {java: 'org
 /** PEP 503: names compare lower-case, with runs of `-`, `_` and `.` alike; `psycopg[binary]` is psycopg. */
 const normal = (name: string): string => name.toLowerCase().replaceAll(/[-_.]+/g, '-')
 
+/** Each language's lists as sets of normalised names, made once. */
+const SETS = new Map<DriverLanguage, {other: Set<string>; postgres: Set<string>}>()
+const normalised = (language: DriverLanguage): {other: Set<string>; postgres: Set<string>} => {
+  let sets = SETS.get(language)
+  if (!sets) SETS.set(language, (sets = {other: new Set(LISTS[language].other.map(normal)), postgres: new Set(LISTS[language].postgres.map(normal))}))
+  return sets
+}
+
+/**
+ * What a dependency file lists, by its path, then its text: every process type of an app asks about the
+ * same few files (the reader hands back the same string, whose hash V8 keeps, so a lookup does not rescan it).
+ */
+const LISTED = new Map<string, Map<string, Map<string, number>>>()
+const LISTED_MAX = 64
+
 /** The package names a dependency file lists, each with its first line. */
 function listed(path: string, text: string): Map<string, number> {
+  let byText = LISTED.get(path)
+  const known = byText?.get(text)
+  if (known) return known
   const found = new Map<string, number>()
+  if (!byText && LISTED.size < LISTED_MAX) LISTED.set(path, (byText = new Map()))
+  if (byText && byText.size < LISTED_MAX) byText.set(text, found)
   const lines = text.split(/\r?\n/)
   for (const [i, raw] of lines.entries()) {
     const line = raw.replace(/#.*$/, '')
@@ -93,8 +113,7 @@ function listed(path: string, text: string): Map<string, number> {
 /** The app's other database, when its dependency files list another database's driver and no PostgreSQL one; else undefined. */
 export function otherDatabaseOnly(files: FileReader, language: DriverLanguage): (OtherDatabase & {ref: string}) | undefined {
   const lists = LISTS[language]
-  const postgres = new Set(lists.postgres.map(normal))
-  const other = new Set(lists.other.map(normal))
+  const {other, postgres} = normalised(language)
   let first: OtherDatabase | undefined
   const drivers = new Set<string>()
   const queue = [...lists.files]
