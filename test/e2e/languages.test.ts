@@ -161,6 +161,16 @@ describe('JVM, PHP and Go apps', () => {
     expect(codes(r)).not.toContain('unknown-command')
   })
 
+  it('Spring Boot 1.5 pools with tomcat-jdbc: maxActive 100 by default, or spring.datasource.tomcat.max-active', () => {
+    // pom.xml's parent is spring-boot-starter-parent 1.5.22.RELEASE with spring-boot-starter-data-jpa (which brings tomcat-jdbc,
+    // preferred over HikariCP in 1.x); tomcat-jdbc PoolProperties.DEFAULT_MAX_ACTIVE = 100: 2 dynos × 1 JVM × 100 = 200.
+    const r = plan('spring-boot-1x', '--scale', 'web=2', '--limit', '500')
+    expect(r.type('web')).toMatchObject({connections: 200, poolPerProcess: 100, processesPerDyno: 1, server: 'spring-boot', threadsPerProcess: 100})
+    expect(r.type('web').sources['pool.tomcat-jdbc'].via).toContainEqual({file: 'pom.xml', kind: 'file', line: 7})
+    // -Dspring.datasource.tomcat.max-active=20 on the command line: 2 × 20 = 40.
+    expect(plan('spring-boot-1x/Procfile.tuned', '--scale', 'web=2', '--limit', '500').type('web')).toMatchObject({connections: 40, poolPerProcess: 20})
+  })
+
   it('malformed .properties degrade to diagnostics and HikariCP defaults', () => {
     const r = plan('malformed-spring')
     expect(r.type('web')).toMatchObject({poolPerProcess: 10})

@@ -3,12 +3,13 @@
  * spring.datasource.hikari.maximum-pool-size (default 10, HikariConfig.java)
  * and, with minimum-idle defaulting to the maximum, it is opened at start. Tomcat's
  * request threads wait for a pooled connection, so threads per process = the pool.
+ * Spring Boot 1.x uses tomcat-jdbc instead (maxActive 100), unless the app excludes it.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {fromDefault, type Source, sourced, type Sourced} from '../../model/source.js'
+import {fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
 
@@ -28,10 +29,65 @@ function intProperty(config: SpringConfig, key: string, what: string, diagnostic
   return undefined
 }
 
+const TOMCAT_JDBC = 'https://github.com/apache/tomcat/blob/9.0.x/modules/jdbc-pool/src/main/java/org/apache/tomcat/jdbc/pool/PoolProperties.java'
+const BOOT1_POOL = 'https://docs.spring.io/spring-boot/docs/1.5.x/reference/html/boot-features-sql.html#boot-features-connect-to-production-database'
+
+/** The Spring Boot version the build pins (Maven parent or BOM, Gradle plugin or springBootVersion), with where. */
+export function springBootVersion(files: AnalyzerContext['files']): {file: string; line: number; version: string} | undefined {
+  const patterns: [string, RegExp][] = [
+    ['pom.xml', /<artifactId>spring-boot-(?:starter-parent|dependencies)<\/artifactId>\s*<version>\s*([\d.]+[\w.-]*)\s*</],
+    ['pom.xml', /<spring-boot\.version>\s*([\d.]+[\w.-]*)\s*</],
+    ['build.gradle', /id\s*\(?\s*['"]org\.springframework\.boot['"]\s*\)?\s*version\s*['"]([\d.]+[\w.-]*)['"]|springBootVersion\s*=\s*['"]([\d.]+[\w.-]*)['"]|spring-boot-gradle-plugin:([\d.]+[\w.-]*)/],
+    ['build.gradle.kts', /id\s*\(\s*"org\.springframework\.boot"\s*\)\s*version\s*"([\d.]+[\w.-]*)"/],
+  ]
+  for (const [path, re] of patterns) {
+    const file = files.read(path)
+    const m = file && re.exec(file.text)
+    if (file && m) return {file: file.path, line: file.text.slice(0, m.index).split('\n').length + (m[0].slice(0, m[0].search(/\d/)).split('\n').length - 1), version: m.slice(1).find(Boolean)!}
+  }
+
+  return undefined
+}
+
+/**
+ * Spring Boot 1.x picks tomcat-jdbc whenever it is on the classpath (the jdbc and data-jpa starters bring it), HikariCP
+ * only when tomcat-jdbc is excluded or spring.datasource.type names it. tomcat-jdbc's pool: maxActive 100, initialSize 10.
+ */
+function tomcatJdbcPool(ctx: AnalyzerContext, config: SpringConfig, boot: {file: string; line: number; version: string}, diagnostics: Diagnostic[]): PoolEntry | undefined {
+  const type = config.get('spring.datasource.type')?.value ?? ''
+  const builds = ['pom.xml', 'build.gradle', 'build.gradle.kts'].map((f) => ctx.files.read(f)?.text ?? '').join('\n')
+  const excluded = /<exclusion>\s*<groupId>org\.apache\.tomcat<\/groupId>\s*<artifactId>tomcat-jdbc<\/artifactId>|exclude[^\n]*tomcat-jdbc/.test(builds)
+  if (/hikari/i.test(type) || (excluded && /HikariCP/i.test(builds))) return undefined
+  const bootSource = fromFile(boot.file, boot.line)
+  const chosen = fromDefault(`Spring Boot ${boot.version} prefers the tomcat-jdbc pool (brought by spring-boot-starter-jdbc and -data-jpa) over HikariCP`, BOOT1_POOL)
+  const max =
+    intProperty(config, 'spring.datasource.tomcat.max-active', 'the tomcat-jdbc pool size', diagnostics) ??
+    intProperty(config, 'spring.datasource.max-active', 'the tomcat-jdbc pool size', diagnostics) ??
+    sourced(100, fromDefault('tomcat-jdbc default maxActive (PoolProperties.DEFAULT_MAX_ACTIVE)', TOMCAT_JDBC), [chosen, bootSource])
+  const initial =
+    intProperty(config, 'spring.datasource.tomcat.initial-size', 'the tomcat-jdbc initial size', diagnostics) ??
+    intProperty(config, 'spring.datasource.initial-size', 'the tomcat-jdbc initial size', diagnostics) ??
+    sourced(10, fromDefault('tomcat-jdbc default initialSize: opened when the pool starts', TOMCAT_JDBC))
+  return {database: 'tomcat-jdbc', minOpen: initial.value <= max.value ? initial : max, pool: {...max, via: [...(max.via ?? []), ...(max.via?.includes(chosen) ? [] : [chosen])]}, server: 'DATABASE_URL'}
+}
+
 export const jvm: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
     const config = new SpringConfig(ctx, ctx.command.argv)
     const diagnostics: Diagnostic[] = [...config.diagnostics]
+    const boot = springBootVersion(ctx.files)
+    const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
+    if (tomcat) {
+      return {
+        diagnostics,
+        language: 'java',
+        pools: [tomcat],
+        processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
+        server: 'spring-boot',
+        threadsPerProcess: sourced(tomcat.pool.value, fromDefault("request threads wait for one of tomcat-jdbc's connections; at most maxActive hold one at once", TOMCAT_JDBC), [tomcat.pool.source]),
+      }
+    }
+
     const max = intProperty(config, 'spring.datasource.hikari.maximum-pool-size', 'the HikariCP pool size', diagnostics) ?? sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI))
     const minIdle = intProperty(config, 'spring.datasource.hikari.minimum-idle', 'HikariCP minimum-idle', diagnostics)
     // minimumIdle < 0 or > maximumPoolSize means "= maximumPoolSize" (HikariConfig.validateNumerics).
