@@ -58,11 +58,28 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
     }
   }
 
+  // A Django app whose settings conncalc could not find: DATABASES is not read, and that is said.
+  const django = modules.find((m) => m.imports.some((i) => i.level === 0 && (i.module === 'django' || i.module.startsWith('django.'))))
+  const unread: Diagnostic[] = django
+    ? [
+        {
+          code: 'unknown-config-value',
+          file: django.file,
+          fix: 'name the settings module: --env DJANGO_SETTINGS_MODULE=project.settings (or set it with os.environ.setdefault in manage.py or the WSGI/ASGI file)',
+          message: settings
+            ? `${ctx.processType}: DJANGO_SETTINGS_MODULE is ${settings}, which is no module of the app; DATABASES is not read, so one connection per thread is counted`
+            : `${ctx.processType}: ${django.file} runs Django, but its settings module is not named anywhere conncalc reads (DJANGO_SETTINGS_MODULE in the env, or os.environ.setdefault with a string); DATABASES is not read, so one connection per thread is counted`,
+          processType: ctx.processType,
+          severity: 'warning',
+        },
+      ]
+    : []
+
   const engines = enginePools(modules, threads, ctx.files)
   const drivers = driverPools(modules)
   const pools = [...engines.pools, ...drivers.pools]
   return {
-    diagnostics: [...project.diagnostics, ...engines.diagnostics, ...drivers.diagnostics],
+    diagnostics: [...project.diagnostics, ...engines.diagnostics, ...drivers.diagnostics, ...(pools.length === 0 ? unread : [])],
     framework: pools.length > 0 ? 'sqlalchemy' : undefined,
     pools: pools.length > 0 ? pools : undefined,
   }

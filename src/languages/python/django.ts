@@ -153,7 +153,17 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
   const diagnostics: Diagnostic[] = []
   const dbs = withDjangoHeroku(settings, file, settings.names.get('DATABASES'))
   if (!isDict(dbs)) {
-    if (settings.parsed && dbs) {
+    if (settings.parsed && !dbs) {
+      diagnostics.push({
+        code: 'unknown-config-value',
+        file,
+        fix: 'if DATABASES is set in a module the settings load at run time, point DJANGO_SETTINGS_MODULE at it (--env DJANGO_SETTINGS_MODULE=…)',
+        message: settings.imports.some((i) => i.module === 'configurations' || i.module.startsWith('configurations.'))
+          ? `${file} (the settings module) uses django-configurations: DATABASES is set in the Configuration class DJANGO_CONFIGURATION picks, which conncalc does not read; counting one connection per thread`
+          : `${file} (the settings module) sets no DATABASES conncalc can find, itself or through what it imports; counting one connection per thread`,
+        severity: 'warning',
+      })
+    } else if (settings.parsed && dbs) {
       diagnostics.push({
         code: 'unknown-config-value',
         file: dbs.file,
