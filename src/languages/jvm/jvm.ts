@@ -71,38 +71,31 @@ function tomcatJdbcPool(ctx: AnalyzerContext, config: SpringConfig, boot: {file:
   return {database: 'tomcat-jdbc', minOpen: initial.value <= max.value ? initial : max, pool: {...max, via: [...(max.via ?? []), ...(max.via?.includes(chosen) ? [] : [chosen])]}, server: 'DATABASE_URL'}
 }
 
+/** One JVM per dyno whose request threads share one pool: at most the pool's size hold a connection at once. */
+function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source): ServerAnalysis {
+  return {
+    diagnostics,
+    language: 'java',
+    pools: [pool],
+    processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
+    server: 'spring-boot',
+    threadsPerProcess: sourced(pool.pool.value, threads, [pool.pool.source]),
+  }
+}
+
 export const jvm: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
     const config = new SpringConfig(ctx, ctx.command.argv)
     const diagnostics: Diagnostic[] = [...config.diagnostics]
     const boot = springBootVersion(ctx.files)
     const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
-    if (tomcat) {
-      return {
-        diagnostics,
-        language: 'java',
-        pools: [tomcat],
-        processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
-        server: 'spring-boot',
-        threadsPerProcess: sourced(tomcat.pool.value, fromDefault("request threads wait for one of tomcat-jdbc's connections; at most maxActive hold one at once", TOMCAT_JDBC), [tomcat.pool.source]),
-      }
-    }
-
+    if (tomcat) return oneJvm(diagnostics, tomcat, fromDefault("request threads wait for one of tomcat-jdbc's connections; at most maxActive hold one at once", TOMCAT_JDBC))
     const max = intProperty(config, 'spring.datasource.hikari.maximum-pool-size', 'the HikariCP pool size', diagnostics) ?? sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI))
     const minIdle = intProperty(config, 'spring.datasource.hikari.minimum-idle', 'HikariCP minimum-idle', diagnostics)
     // minimumIdle < 0 or > maximumPoolSize means "= maximumPoolSize" (HikariConfig.validateNumerics).
     const minOpen: Sourced<number> =
       minIdle && minIdle.value >= 0 && minIdle.value <= max.value ? minIdle : sourced(max.value, fromDefault('HikariCP minimumIdle defaults to maximumPoolSize: the pool is filled at start', HIKARI), [max.source])
-    const pool: PoolEntry = {database: 'hikari', minOpen, pool: max, server: 'DATABASE_URL'}
-    const via: Source[] = [max.source]
-    return {
-      diagnostics,
-      language: 'java',
-      pools: [pool],
-      processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
-      server: 'spring-boot',
-      threadsPerProcess: sourced(max.value, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), via),
-    }
+    return oneJvm(diagnostics, {database: 'hikari', minOpen, pool: max, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI))
   },
   id: 'jvm',
   matches: isJvm,
