@@ -24,7 +24,7 @@ import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
-import {DRIVER_LANGUAGES, otherDatabaseOnly, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
+import {anotherDatabase} from '../languages/common/database-drivers.js'
 import {delegates, followCommand, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
@@ -471,14 +471,12 @@ async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>
     otherServerPools = ar.otherServerPools
   }
 
-  // The app installs another database's driver and no PostgreSQL one (languages/common/database-drivers.ts):
-  // its pools are on that database, and the process holds no connection on the plan.
-  const language = DRIVER_LANGUAGES.find((l) => l === analysis.language)
-  const elsewhere = language && otherDatabaseOnly(ctx.files, language)
-  if (language && elsewhere) {
-    const drivers = elsewhere.drivers.join(' and ')
-    const why = fromDefault(`${elsewhere.file} lists ${drivers} and no PostgreSQL driver (${POSTGRES_DRIVER_NAMES[language]}): the app's database, DATABASE_URL's too, is that one, and this process holds no connection on the plan`, elsewhere.ref)
-    const server = `${drivers} database (no PostgreSQL driver in ${elsewhere.file}), not PostgreSQL`
+  // The app installs another database's driver and no PostgreSQL one, or its app.json provisions only another
+  // database (languages/common/database-drivers.ts): its pools are on that database, and it holds no connection on the plan.
+  const elsewhere = analysis.language === 'none' ? undefined : anotherDatabase(ctx.files, analysis.language)
+  if (elsewhere) {
+    const why = fromDefault(elsewhere.why, elsewhere.ref)
+    const {server} = elsewhere
     otherServerPools = [...(pools ?? []).map((p) => ({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), why]}, server})), ...otherServerPools]
     pools = []
     return {

@@ -7,7 +7,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {memoryFiles} from '../../src/model/files.js'
-import {otherDatabaseOnly} from '../../src/languages/common/database-drivers.js'
+import {anotherDatabase, otherDatabaseOnly} from '../../src/languages/common/database-drivers.js'
 import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 describe('Rails on mysql2 (fixture rails-mysql2)', () => {
@@ -40,6 +40,23 @@ describe('Spring Boot with a MySQL JDBC driver (fixture spring-boot-mysql)', () 
     expect(r.type('web')).toMatchObject({connections: 0, threadsPerProcess: 0})
     expect(r.type('web').otherServerPools).toEqual([expect.objectContaining({pool: 8, server: 'mysql-connector-java database (no PostgreSQL driver in build.gradle), not PostgreSQL'})])
     expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'build.gradle', line: 13})
+  })
+})
+
+describe('app.json that provisions only another database (fixture php-cleardb)', () => {
+  it('cleardb:ignite and no heroku-postgresql: PHP-FPM\'s children hold 0 PostgreSQL connections, said from app.json', () => {
+    // heroku-php-apache2 on a standard-1x: 4 children (autotune), each 0 connections on the plan.
+    const r = planJson(procfileOf('php-cleardb'), ['--limit', '20', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 0, processesPerDyno: 4, threadsPerProcess: 0})
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'app.json', kind: 'file', line: 5})
+  })
+
+  it('anotherDatabase: a PostgreSQL add-on beside it (a migration under way) turns it off; object add-ons are read too', () => {
+    const app = (addons: unknown[]) => memoryFiles({'app.json': JSON.stringify({addons})})
+    expect(anotherDatabase(app(['jawsdb-maria:kitefin']), 'php')).toMatchObject({server: "jawsdb-maria database (app.json's add-on; no PostgreSQL add-on), not PostgreSQL"})
+    expect(anotherDatabase(app([{plan: 'cleardb:ignite'}]), 'node')).toMatchObject({file: 'app.json'})
+    expect(anotherDatabase(app(['cleardb:ignite', 'heroku-postgresql:essential-0']), 'php')).toBeUndefined()
+    expect(anotherDatabase(app(['heroku-redis:mini']), 'php')).toBeUndefined()
   })
 })
 

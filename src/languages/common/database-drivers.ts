@@ -138,3 +138,65 @@ export function otherDatabaseOnly(files: FileReader, language: DriverLanguage): 
 
   return first && {...first, drivers: [...drivers], ref: lists.ref}
 }
+
+/** Why an app's processes hold no connection on the plan: its database is another one. */
+export interface AnotherDatabase {
+  file: string
+  line: number
+  ref: string
+  /** The server its pools are listed on. */
+  server: string
+  why: string
+}
+
+/** app.json add-ons that provide another database (Heroku Button and review apps provision what app.json names). */
+const OTHER_ADDONS = /^(cleardb|jawsdb|jawsdb-maria|mongolab|mongohq|objectrocket|graphenedb)(:|$)/i
+/** Add-ons that provide PostgreSQL (or a pool in front of it). */
+const POSTGRES_ADDONS = /^(heroku-postgresql|heroku-postgres|crunchy-postgres|crunchybridge|timescale|aiven-postgres|neon)/i
+
+/**
+ * An app whose app.json provisions another database (ClearDB, JawsDB, mLab) and no PostgreSQL: its
+ * DATABASE_URL (or the URL the app reads) is that database's.
+ */
+function addonDatabase(files: FileReader): AnotherDatabase | undefined {
+  const file = files.read('app.json')
+  if (!file) return undefined
+  let addons: unknown
+  try {
+    addons = (JSON.parse(file.text) as {addons?: unknown}).addons
+  } catch {
+    return undefined // reported where app.json is read for its formation
+  }
+
+  if (!Array.isArray(addons)) return undefined
+  const plans = addons.flatMap((a) => (typeof a === 'string' ? [a] : typeof a === 'object' && a !== null && typeof (a as {plan?: unknown}).plan === 'string' ? [(a as {plan: string}).plan] : []))
+  if (plans.some((p) => POSTGRES_ADDONS.test(p))) return undefined
+  const other = plans.find((p) => OTHER_ADDONS.test(p))
+  if (!other) return undefined
+  const at = file.text.indexOf(`"${other}"`)
+  return {
+    file: file.path,
+    line: at === -1 ? 1 : file.text.slice(0, at).split('\n').length,
+    ref: 'https://devcenter.heroku.com/articles/app-json-schema#addons',
+    server: `${other.split(':')[0]} database (app.json's add-on; no PostgreSQL add-on), not PostgreSQL`,
+    why: `app.json provisions ${other} and no PostgreSQL add-on: the app's database is that one, and this process holds no connection on the plan`,
+  }
+}
+
+/** The app's database is another one, by its dependency files (Java, Python, Ruby) or by the add-ons app.json provisions; else undefined. */
+export function anotherDatabase(files: FileReader, language: string): AnotherDatabase | undefined {
+  const lang = DRIVER_LANGUAGES.find((l) => l === language)
+  const found = lang && otherDatabaseOnly(files, lang)
+  if (lang && found) {
+    const drivers = found.drivers.join(' and ')
+    return {
+      file: found.file,
+      line: found.line,
+      ref: found.ref,
+      server: `${drivers} database (no PostgreSQL driver in ${found.file}), not PostgreSQL`,
+      why: `${found.file} lists ${drivers} and no PostgreSQL driver (${POSTGRES_DRIVER_NAMES[lang]}): the app's database, DATABASE_URL's too, is that one, and this process holds no connection on the plan`,
+    }
+  }
+
+  return addonDatabase(files)
+}
