@@ -128,6 +128,8 @@ export function parseScaleSpec(spec: string, where?: {label: string; source: Sou
 }
 
 export interface AppJson {
+  /** `addons[]` plans (`"cleardb:ignite"`, or an object's `plan`), in order. */
+  addons: string[]
   /** `buildpacks[].url`, in order. */
   buildpacks: string[]
   diagnostics: Diagnostic[]
@@ -138,11 +140,11 @@ export interface AppJson {
 
 /**
  * Read the formation of a Heroku app.json (`"formation": {"web": {"quantity": 2,
- * "size": "standard-2x"}}`) with the line of each value, plus its buildpack URLs.
+ * "size": "standard-2x"}}`) with the line of each value, plus its buildpack URLs and add-on plans.
  * Never throws: invalid JSON or values are `unparsable-config` warnings.
  */
 export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson {
-  const result: AppJson = {buildpacks: [], diagnostics: [], formation: new Map(), mentionsPgbouncer: false}
+  const result: AppJson = {addons: [], buildpacks: [], diagnostics: [], formation: new Map(), mentionsPgbouncer: false}
   const warn = (line: number, message: string): void => {
     result.diagnostics.push({code: 'unparsable-config', file: path, line, message, severity: 'warning'})
   }
@@ -165,6 +167,13 @@ export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson 
     for (const b of data.buildpacks) {
       const url = typeof b === 'string' ? b : isObject(b) && typeof b.url === 'string' ? b.url : undefined
       if (url) result.buildpacks.push(url)
+    }
+  }
+
+  if (Array.isArray(data.addons)) {
+    for (const a of data.addons) {
+      const plan = typeof a === 'string' ? a : isObject(a) && typeof a.plan === 'string' ? a.plan : undefined
+      if (plan) result.addons.push(plan)
     }
   }
 

@@ -8,6 +8,7 @@ import type {FileReader} from '../model/files.js'
 import type {DetectedLanguage} from '../platform/language.js'
 
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
+import {readPackageJson} from '../languages/node/package-json.js'
 import {scalingoSign} from '../platform/scalingo.js'
 import {compareVersions} from '../util/version.js'
 
@@ -103,15 +104,8 @@ export async function defaultWebBeside(files: FileReader, detected: DetectedLang
   if (serving) return {servedBy: {line: serving.line, name: serving.name}}
   if (detected.language === 'nodejs') {
     if (types.some((t) => t.name.startsWith('mcp'))) return {buildpack: 'heroku/nodejs', none: 'heroku/nodejs declares no default web process when the Procfile has an mcp type (bin/release)'}
-    const pkg = files.read('package.json')
-    let start: unknown
-    try {
-      start = pkg ? (JSON.parse(pkg.text) as {scripts?: Record<string, unknown>}).scripts?.start : undefined
-    } catch {
-      start = undefined
-    }
-
-    if (typeof start !== 'string' && !files.exists('server.js')) return {buildpack: 'heroku/nodejs', none: 'package.json has no start script and there is no server.js, so `npm start` has nothing to run'}
+    const start = readPackageJson(files).pkg?.scripts.start
+    if (start === undefined && !files.exists('server.js')) return {buildpack: 'heroku/nodejs', none: 'package.json has no start script and there is no server.js, so `npm start` has nothing to run'}
   }
 
   return defaultWebProcess(files, detected)

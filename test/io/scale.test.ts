@@ -198,6 +198,7 @@ describe('parseAppJsonFormation', () => {
 
   it('reads an app.json without formation as empty', () => {
     expect(parseAppJsonFormation('{"name": "x"}')).toEqual({
+      addons: [],
       buildpacks: [],
       diagnostics: [],
       formation: new Map(),

@@ -10,6 +10,8 @@ import {dirname, join} from 'node:path/posix'
 
 import type {FileReader} from '../../model/files.js'
 
+import {parseAppJsonFormation} from '../../platform/formation.js'
+
 /** Files read at most (requirements files naming each other with -r). */
 const MAX_FILES = 20
 
@@ -161,27 +163,26 @@ const POSTGRES_ADDONS = /^(heroku-postgresql|heroku-postgres|crunchy-postgres|cr
 function addonDatabase(files: FileReader): AnotherDatabase | undefined {
   const file = files.read('app.json')
   if (!file) return undefined
-  let addons: unknown
-  try {
-    addons = (JSON.parse(file.text) as {addons?: unknown}).addons
-  } catch {
-    return undefined // reported where app.json is read for its formation
-  }
-
-  if (!Array.isArray(addons)) return undefined
-  const plans = addons.flatMap((a) => (typeof a === 'string' ? [a] : typeof a === 'object' && a !== null && typeof (a as {plan?: unknown}).plan === 'string' ? [(a as {plan: string}).plan] : []))
-  if (plans.some((p) => POSTGRES_ADDONS.test(p))) return undefined
-  const other = plans.find((p) => OTHER_ADDONS.test(p))
-  if (!other) return undefined
-  const at = file.text.indexOf(`"${other}"`)
-  return {
-    file: file.path,
-    line: at === -1 ? 1 : file.text.slice(0, at).split('\n').length,
-    ref: 'https://devcenter.heroku.com/articles/app-json-schema#addons',
-    server: `${other.split(':')[0]} database (app.json's add-on; no PostgreSQL add-on), not PostgreSQL`,
-    why: `app.json provisions ${other} and no PostgreSQL add-on: the app's database is that one, and this process holds no connection on the plan`,
-  }
+  // Every process type asks: app.json is read once per text (invalid JSON is reported where its formation is read).
+  if (ADDON_FINDINGS.has(file.text)) return ADDON_FINDINGS.get(file.text)
+  const plans = parseAppJsonFormation(file.text, file.path).addons
+  const other = plans.some((p) => POSTGRES_ADDONS.test(p)) ? undefined : plans.find((p) => OTHER_ADDONS.test(p))
+  const at = other ? file.text.indexOf(`"${other}"`) : -1
+  const found: AnotherDatabase | undefined = other
+    ? {
+        file: file.path,
+        line: at === -1 ? 1 : file.text.slice(0, at).split('\n').length,
+        ref: 'https://devcenter.heroku.com/articles/app-json-schema#addons',
+        server: `${other.split(':')[0]} database (app.json's add-on; no PostgreSQL add-on), not PostgreSQL`,
+        why: `app.json provisions ${other} and no PostgreSQL add-on: the app's database is that one, and this process holds no connection on the plan`,
+      }
+    : undefined
+  if (ADDON_FINDINGS.size < LISTED_MAX) ADDON_FINDINGS.set(file.text, found)
+  return found
 }
+
+/** addonDatabase's finding per app.json text. */
+const ADDON_FINDINGS = new Map<string, AnotherDatabase | undefined>()
 
 /** The app's database is another one, by its dependency files (Java, Python, Ruby) or by the add-ons app.json provisions; else undefined. */
 export function anotherDatabase(files: FileReader, language: string): AnotherDatabase | undefined {
