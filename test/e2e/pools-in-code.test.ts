@@ -30,6 +30,11 @@ const cases: Case[] = [
   // worker: the DATABASE_URL rewrite (pool=25) and the flagged 12 cannot be decided: the largest, 25, labelled;
   // 5 threads (Sidekiq 7 default) → 5. Total 10 + 5 = 15.
   ['undecidable', [], 15, {web: ['puma', 2, 5, 8, 10], worker: ['sidekiq', 1, 5, 25, 5]}, ['unknown-config-value', 'oversized-pool']],
+  // establish_connection with keyword options (no braces) in an on_load block: `host: uri.host` cannot be read,
+  // which must not hide `pool: ENV["DB_POOL"] || 3`. web: DB_POOL unset → 3 for 5 threads → 3; AuditRecord's own
+  // keyword pool (url: DATABASE_URL, pool: 2) is on the same server → min(2, 5) = 2; web 3 + 2 = 5.
+  // worker: DB_POOL=12 in its Procfile line → 12 for sidekiq.yml's 12 threads → 12, + min(2, 12) = 2 → 14. Total 19.
+  ['keywords', [], 19, {web: ['puma', 1, 5, 5, 5], worker: ['sidekiq', 1, 12, 14, 14]}, ['pool-below-threads', 'pool-below-threads', 'pool-below-threads']],
   ['undecidable', ['--env', 'WEB_DB_POOL=3'], 11, {web: ['puma', 2, 5, 3, 6]}, ['unknown-config-value', 'pool-below-threads', 'oversized-pool']],
 ]
 

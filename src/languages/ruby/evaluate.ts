@@ -191,6 +191,27 @@ function mergeVia(...vs: EvalValue[]): Source[] {
   return uniqueSources(vs.flatMap((v) => (v?.kind === 'known' ? [v.via] : [])))
 }
 
+/**
+ * The config hash a call was given, read key by key: `establish_connection(adapter: "postgresql",
+ * host: uri.host, pool: ENV["DB_POOL"] || 5)` (keywords, which are no positional argument) or the same
+ * with braces. Only `keys` are read, in order of precedence, so a key conncalc cannot evaluate
+ * (`host: uri.host`) does not make the whole hash unknown: the first of `keys` the hash has decides —
+ * unknown, it is returned as the unknown; known, the hash of those keys that are known. Undefined
+ * when the call was given no arguments at all.
+ */
+export function configArgument(call: DslCall, keys: readonly string[]): EvalValue | undefined {
+  const first = call.args[0]
+  if (first?.kind === 'known') return first
+  if (Object.keys(call.kwargs).length === 0) return first
+  const present = keys.filter((k) => call.kwargs[k] !== undefined).map((k) => [k, call.kwargs[k]] as const)
+  if (present[0]?.[1].kind === 'unknown') return present[0][1]
+  const known = present.filter((p): p is readonly [string, KnownValue] => p[1].kind === 'known')
+  const hash: Record<string, RubyValue> = Object.fromEntries(known.map(([k, v]) => [k, v.value]))
+  const values = known.map(([, v]) => v)
+  const missingEnv = mergeMissing(...values)
+  return {kind: 'known', line: call.line, value: {hash}, via: mergeVia(...values), ...(missingEnv ? {missingEnv} : {})}
+}
+
 /** Ruby's Integer(str): the whole string must be an integer. */
 function strictInteger(s: string): number | undefined {
   const m = /^\s*([+-]?\d+(?:_\d+)*)\s*$/.exec(s)
@@ -608,7 +629,7 @@ class Evaluator {
       // `config.good_job = {execution_mode: :async}`: a literal hash argument reads like keywords.
       if (a instanceof P.KeywordHashNode || (a instanceof P.HashNode && argNodes.length === 1)) {
         for (const el of a.elements) {
-          if (el instanceof P.AssocNode && el.key instanceof P.SymbolNode) kwargs[el.key.unescaped.value] = this.ev(el.value)
+          if (el instanceof P.AssocNode && (el.key instanceof P.SymbolNode || el.key instanceof P.StringNode)) kwargs[el.key.unescaped.value] = this.ev(el.value)
         }
 
         // The hash itself stays an argument too (`connects_to = {database: {writing: :queue}}`).

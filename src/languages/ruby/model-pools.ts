@@ -37,7 +37,7 @@ import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {analyzeDatabaseYml, type DatabaseYmlAnalysis, PRIMARY_SERVER} from './database-yml.js'
-import {type DslCall, type EvalValue, isHash, isSymbol, type RubyValue} from './evaluate.js'
+import {configArgument, type DslCall, type EvalValue, isHash, isSymbol, type RubyValue} from './evaluate.js'
 import type {RubyFacts} from './process-facts.js'
 import {loadRubyConfig} from './ruby-server.js'
 import {filesUnder} from '../../model/files.js'
@@ -213,7 +213,7 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: () => RubyF
 
       // establish_connection on ActiveRecord::Base is the primary's (pools-in-code.ts).
       if (owner === BASE) continue
-      const arg = c.args[0]
+      const arg = configArgument(c, ['max_connections', 'pool', 'url'])
       const name = arg === undefined ? ctx.appEnv : arg.kind === 'known' && isSymbol(arg.value) ? arg.value.symbol : arg.kind === 'known' && typeof arg.value === 'string' && !arg.value.includes('://') ? arg.value : undefined
       if (name !== undefined) {
         // find_db_config: an entry of this environment by name (the environment's own name is its primary), else a section.
@@ -239,8 +239,9 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: () => RubyF
       }
 
       // A URL, or a hash config: the pool its ?pool= or `pool:` gives, else HashConfig's default 5.
+      if (arg === undefined) continue
       const hash = arg.kind === 'known' && isHash(arg.value) ? arg.value.hash : undefined
-      const url: EvalValue | undefined = hash ? (hash.url === undefined ? undefined : {...arg, value: hash.url} as EvalValue) : arg
+      const url: EvalValue | undefined = hash ? (c.args[0]?.kind === 'known' ? (hash.url === undefined ? undefined : {...arg, value: hash.url} as EvalValue) : c.kwargs.url) : arg
       let pool: Sourced<number>
       const poolKey = hash?.max_connections ?? hash?.pool
       const q = url ? queryPool(url) : {found: false}
@@ -256,8 +257,11 @@ export async function analyzeModelPools(ctx: AnalyzerContext, facts: () => RubyF
         pool = sourced(5, assumed(`${file}:${c.line}: ${owner}'s config cannot be read; ActiveRecord's default pool 5 assumed`), [fromDefault('ActiveRecord default pool size', HASH_CONFIG)])
       } else pool = sourced(5, fromDefault('ActiveRecord default pool size (the config sets no pool)', HASH_CONFIG), [at, ...(url?.kind === 'known' ? url.via : [])])
 
-      const host = hash ? (typeof hash.host === 'string' ? hash.host : undefined) : undefined
-      const server = url ? urlServer(ctx, url) : host ? `host=${host}:${typeof hash?.port === 'number' ? hash.port : 5432}` : unknownServer(`${owner}'s config has no url or host`)
+      // The host and port are read apart from the pool: one unreadable key does not hide the other.
+      const where = hash ? configArgument(c, ['host', 'port']) : undefined
+      const whereHash = where?.kind === 'known' && isHash(where.value) ? where.value.hash : undefined
+      const host = typeof whereHash?.host === 'string' ? whereHash.host : undefined
+      const server = url ? urlServer(ctx, url) : host ? `host=${host}:${typeof whereHash?.port === 'number' ? whereHash.port : 5432}` : unknownServer(`${owner}'s config has no url or host`)
       added.push({database: owner, pool: label({...pool, via: [...(pool.via ?? []), fromDefault(`${owner} opens a pool of its own (ConnectionHandler keys pools by class)`, HANDLER)]}, file, c), server})
     }
   }

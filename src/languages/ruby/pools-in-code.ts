@@ -28,7 +28,7 @@ import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from
 import {rubyCandidate} from '../common/setting.js'
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 import {analyzeDatabaseYml, DATABASE_YML, type DatabaseYmlAnalysis} from './database-yml.js'
-import {type DslCall, type EvalValue, isHash, isSymbol} from './evaluate.js'
+import {configArgument, type DslCall, type EvalValue, isHash, isSymbol} from './evaluate.js'
 import {analyzeModelPools, queryPool} from './model-pools.js'
 import {rubyProcessFacts, type RubyFacts} from './process-facts.js'
 import {loadRubyConfig, rubyServerFacts} from './ruby-server.js'
@@ -82,7 +82,7 @@ function settingOf(call: DslCall, file: string, what: string): Setting | 'unchan
     return {...base, diagnostics: [], ifReread: `${file}:${call.line} rewrites DATABASE_URL with pool=${q.value}`, pool: sourced(q.value, at, viaOf(call.args[1]))}
   }
 
-  const arg = call.args[0]
+  const arg = configArgument(call, ['max_connections', 'pool', 'url'])
   // No argument, or an environment name: ActiveRecord's own configurations again, as they were built
   // (a DATABASE_URL rewritten before it counts from the rewrite, as undecidable).
   if (!arg || (arg.kind === 'known' && (isSymbol(arg.value) || (typeof arg.value === 'string' && !arg.value.includes('://'))))) return 'unchanged'
