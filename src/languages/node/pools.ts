@@ -173,6 +173,14 @@ function option(obj: EvalValue | undefined, keys: string[], dflt: Sourced<number
     return assumedDefault(dflt, v, what)
   }
 
+  // The options are there but cannot be read (`pool: db.pool`, `{...config}`): the key may be set in them,
+  // so the default is an assumption, said where the options are, never taken silently.
+  if (obj !== undefined && (!isDict(obj) || obj.value.partial === true)) {
+    const reason = isDict(obj) ? 'they spread in an object conncalc cannot read, which may set it' : obj.kind === 'unknown' ? obj.reason : 'they are not an object literal'
+    diagnostics.push({code: 'unknown-config-value', file: obj.file, line: obj.line, message: `cannot read ${what}: the options at ${obj.file}:${obj.line} cannot be read (${reason}); the default ${dflt.value} is assumed`, severity: 'warning'})
+    return {...dflt, via: [...(dflt.via ?? []), assumed(`the options that would set ${what} at ${obj.file}:${obj.line} cannot be read (${reason}); the default ${dflt.value} is assumed`)]}
+  }
+
   return dflt
 }
 
