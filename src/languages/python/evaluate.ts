@@ -1114,16 +1114,22 @@ class Evaluator {
     return {file: this.opts.file, kind: 'known', line, missingEnv, value: null, via: []}
   }
 
-  private async argList(node: PyNode, scope: Scope): Promise<{args: EvalValue[]; kwargText: Record<string, string>; kwargs: Record<string, EvalValue>; splat: boolean}> {
+  private async argList(node: PyNode, scope: Scope): Promise<{args: EvalValue[]; kwargText: Record<string, string>; kwargs: Record<string, EvalValue>; splat: boolean; spread?: EvalValue}> {
     const args: EvalValue[] = []
     const kwargs: Record<string, EvalValue> = {}
     const kwargText: Record<string, string> = {}
     let splat = false
+    let unread: EvalValue | undefined
     for (const p of named(node)) {
       if (p.type === 'list_splat' || p.type === 'dictionary_splat') {
         const spread = await this.expr(named(p)[0], scope)
-        if (p.type === 'dictionary_splat' && isDict(spread)) for (const [k, v] of spread.value.entries) kwargs[k] = v
-        else splat = true
+        if (p.type === 'dictionary_splat' && isDict(spread)) {
+          for (const [k, v] of spread.value.entries) kwargs[k] = v
+          if (spread.value.partial) unread ??= spread
+        } else {
+          splat = true
+          unread ??= spread
+        }
       } else if (p.type === 'keyword_argument') {
         const name = p.childForFieldName('name')!.text
         const value = p.childForFieldName('value')!
@@ -1132,15 +1138,15 @@ class Evaluator {
       } else args.push(await this.expr(p, scope))
     }
 
-    return {args, kwargText, kwargs, splat}
+    return {args, kwargText, kwargs, splat, ...(unread ? {spread: unread} : {})}
   }
 
   private async call(node: PyNode, scope: Scope): Promise<EvalValue> {
     const calleeNode = node.childForFieldName('function')!
     const argNode = node.childForFieldName('arguments')
-    const none = {args: [] as EvalValue[], kwargText: {} as Record<string, string>, kwargs: {} as Record<string, EvalValue>}
+    const none = {args: [] as EvalValue[], kwargText: {} as Record<string, string>, kwargs: {} as Record<string, EvalValue>, spread: undefined as EvalValue | undefined}
     // `f(x for x in xs)`: a generator argument is one value conncalc does not evaluate.
-    const {args, kwargText, kwargs} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : argNode ? {...none, args: [await this.expr(argNode, scope)]} : none
+    const {args, kwargText, kwargs, spread} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : argNode ? {...none, args: [await this.expr(argNode, scope)]} : none
     const local = calleeNode.type === 'identifier' ? scope.get(calleeNode.text) : undefined
     let callee = this.dotted(calleeNode) ?? calleeNode.text
     let receiverCall: PyCallResult | undefined
@@ -1159,7 +1165,7 @@ class Evaluator {
       callee = `${local.value.callee}()`
     }
 
-    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node)})
+    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {})})
     if (callee === SPLIT_SETTINGS_INCLUDE && argNode?.type === 'argument_list') return this.splitSettingsInclude(node, argNode, scope)
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])

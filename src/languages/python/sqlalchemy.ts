@@ -40,6 +40,9 @@ export function engineServer(url: EvalValue | undefined): string {
   return env?.kind === 'env' ? env.name : 'DATABASE_URL'
 }
 
+/** Why options could not be read, for a message. */
+const why = (v: EvalValue): string => (v.kind === 'unknown' ? v.reason : isDict(v) ? 'they spread in a dict conncalc cannot read' : 'they are not a dict')
+
 /** pool_size + max_overflow from keyword arguments or an options dict, each with its source. */
 function engineEntry(
   file: string,
@@ -50,6 +53,8 @@ function engineEntry(
   server: string,
   threads: Sourced<number>,
   diagnostics: Diagnostic[],
+  /** Options that may set the keys but cannot be read (`**options`, a dict spreading one): a default is then an assumption. */
+  unread?: EvalValue,
 ): PoolEntry | undefined {
   if (poolclass && /(NullPool|StaticPool|SingletonThreadPool)$/.test(poolclass)) {
     // NullPool opens a connection per checkout: one per thread at a time.
@@ -62,11 +67,19 @@ function engineEntry(
     append(diagnostics, c.diagnostics)
     if (c.value) return c.value
     const fallback = sourced(dflt, fromDefault(`SQLAlchemy QueuePool default ${k}`, POOL_REF))
-    return found ? assumedDefault(fallback, found.v, `SQLAlchemy ${k}`) : fallback
+    if (found) return assumedDefault(fallback, found.v, `SQLAlchemy ${k}`)
+    if (!unread) return fallback
+    unreadKeys.push(k)
+    return {...fallback, via: [assumed(`${k} may be set in the options at ${unread.file}:${unread.line}, which conncalc cannot read (${why(unread)}); the default ${dflt} is assumed`)]}
   }
+
+  const unreadKeys: string[] = []
 
   const size = read('pool_size', 5)
   const overflow = read('max_overflow', 10)
+  if (unread && unreadKeys.length > 0) {
+    diagnostics.push({code: 'unknown-config-value', file: unread.file, line: unread.line, message: `cannot read the options this SQLAlchemy engine is given (${why(unread)}); ${unreadKeys.join(' and ')} may be set there, so SQLAlchemy's default${unreadKeys.length > 1 ? 's are' : ' is'} assumed`, severity: 'warning'})
+  }
   if (overflow.value < 0 || size.value === 0) {
     diagnostics.push({
       code: 'unbounded-pool',
@@ -167,7 +180,7 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
       const e = engineEntry(m.file, c.line, `engine ${m.file}:${c.line}`, (k) => {
         const v = boundArgument(c, k)
         return v ? {line: v.line, v} : undefined
-      }, c.kwargText.poolclass, engineServer(url), threads, diagnostics)
+      }, c.kwargText.poolclass, engineServer(url), threads, diagnostics, c.spread)
       if (e) pools.push(e)
     }
   }
@@ -197,11 +210,9 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
 
     const at = opts ?? (version?.read ? firstLegacy : undefined)
     const file = at?.file ?? m.file
-    if (opts && !isDict(opts.value)) {
-      diagnostics.push({code: 'unknown-config-value', file, line: opts.line, message: `cannot read SQLALCHEMY_ENGINE_OPTIONS; using SQLAlchemy's pool defaults`, severity: 'warning'})
-    }
-
-    const e = engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics)
+    // Options that cannot be read (or spread in a dict that cannot): the keys they may set are assumed, and said.
+    const unread = opts && (!isDict(opts.value) || opts.value.value.partial === true) ? {...opts.value, file: opts.file, line: opts.line} : undefined
+    const e = engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics, unread)
     if (e) {
       const versionVia = version ? [version.why, ...(version.at ? [version.at] : [])] : []
       pools.push({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]}})

@@ -91,6 +91,8 @@ export interface PyCall {
   /** Each keyword argument as written (`poolclass=NullPool` → "NullPool"). */
   kwargText: Record<string, string>
   line: number
+  /** An argument spread conncalc could not read (`**options`, `*args`): any keyword may be set in it. */
+  spread?: EvalValue
   /** The app's function whose body holds this call (the innermost `def`), with the places it was called from. */
   within?: PyFunctionSites
 }
