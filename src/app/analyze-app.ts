@@ -231,8 +231,9 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const serverPooling = detectServerPooling(entry.command, env, analysis.language)
 
   // release (Heroku), postdeploy and postcompile (Scalingo) run once per deploy: the deploy peak only.
-  const isRelease = deployHookOf(analysis.server) !== undefined
-  const {dynoRange, dynos} = dynosOf(entry, formation, input.running, analysis.server)
+  // The type decides, not the analyzer that read its command (an Ecto migration is the Elixir analyzer's).
+  const isRelease = deployHookOf(entry.name) !== undefined
+  const {dynoRange, dynos} = dynosOf(entry, formation, input.running, entry.name)
   // Extras that are processes with pools of their own are capped by those pools, now known.
   const poolsOf = {otherServerPools, pools: pools ?? []}
   // Built field by field, in the order the JSON report lists them (no temporary object per optional field: this runs per process type).
@@ -263,8 +264,8 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
 }
 
 /** The type's dynos: a deploy hook's one, else the formation's (conncalc.yml, the Heroku app, --scale), else an assumption. */
-function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, running: AnalyzeInput['running'], server: string): Pick<ProcessModel, 'dynoRange' | 'dynos'> {
-  const hook = deployHookOf(server)
+function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, running: AnalyzeInput['running'], processType: string): Pick<ProcessModel, 'dynoRange' | 'dynos'> {
+  const hook = deployHookOf(processType)
   if (hook) return {dynos: hook.dynos()}
   const dynos =
     formation?.quantity ??

@@ -1,6 +1,7 @@
 import type {ServerAnalyzer} from '../languages/common/types.js'
 
 import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
+import {ectoMigration, isElixir} from '../languages/common/matchers.js'
 
 const RELEASE_REF = 'https://devcenter.heroku.com/articles/release-phase'
 const POSTDEPLOY_REF = 'https://doc.scalingo.com/platform/app/postdeploy-hook'
@@ -46,7 +47,12 @@ export const DEPLOY_HOOKS: Readonly<Record<string, DeployHook>> = {
 /** The deploy hook a process type is, if it is one. */
 export const deployHookOf = (processType: string): DeployHook | undefined => (Object.hasOwn(DEPLOY_HOOKS, processType) ? DEPLOY_HOOKS[processType] : undefined)
 
-/** The Procfile's deploy-time types (`release`, `postdeploy`, `postcompile`): one process, one thread. */
+/**
+ * The Procfile's deploy-time types (`release`, `postdeploy`, `postcompile`): one process, one thread,
+ * unless the command's own analyzer knows what it holds while it runs: an Ecto migration starts each
+ * repo with a pool of its own (languages/elixir), still once per deploy (analyze-app reads the role
+ * from the process type).
+ */
 export const release: ServerAnalyzer = {
   analyze: (ctx) => {
     const hook = deployHookOf(ctx.processType)!
@@ -59,5 +65,5 @@ export const release: ServerAnalyzer = {
     }
   },
   id: 'release',
-  matches: (_cmd, ctx) => deployHookOf(ctx.processType) !== undefined,
+  matches: (cmd, ctx) => deployHookOf(ctx.processType) !== undefined && !(ectoMigration(cmd.argv) !== undefined && isElixir(cmd, ctx)),
 }

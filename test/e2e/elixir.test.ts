@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {AnalyzerContext} from '../../src/languages/common/types.js'
 
-import {isElixir, mixTask} from '../../src/languages/common/matchers.js'
+import {ectoMigration, isElixir, mixTask} from '../../src/languages/common/matchers.js'
 import {splitCommand} from '../../src/languages/shell/shell.js'
 import {Env} from '../../src/model/env.js'
 import {memoryFiles} from '../../src/model/files.js'
@@ -21,8 +21,28 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     expect(r.type('worker')).toMatchObject({connections: 11, server: 'mix run'})
     expect(r.total).toBe(44)
     expect(r.exit).toBe(0)
-    // The release phase (`bin/hello eval …`) counts only in the deploy peak: 44 + its 1.
-    expect(r.type('release').role).toBe('release')
+    // The release phase (`bin/hello eval "Hello.Release.migrate"`, phx.gen.release's shape) counts only in the
+    // deploy peak: Ecto.Migrator.with_repo starts Hello.Repo with pool_size 2 (ecto_sql migrator.ex), so 44 + 2.
+    // The fixture has no lib file calling Ecto.Migrator.with_repo, so what `eval` runs is labelled an assumption.
+    expect(r.type('release')).toMatchObject({connections: 2, dynos: 1, role: 'release', server: 'ecto-migrator'})
+    expect(r.type('release').sources['pool.Hello.Repo'].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('Release.migrate')}))
+    expect(r.deployPeak).toBe(46)
+  })
+
+  it('release: mix ecto.migrate is Ecto.Migrator\'s pool of 2, one repo at a time, in the deploy peak only (epi-viewpoint shape)', () => {
+    const r = plan('phoenix-release-migrate', '--scale', 'web=2', '--plan', 'standard-0')
+    // web: config/prod.exs Notes.Repo pool_size POOL_SIZE || "10" → 10, Notes.AuditRepo 4, Oban (config.exs, default
+    // Postgres notifier) +1 LISTEN: 1 BEAM × (10 + 4 + 1) = 15 per dyno, 2 dynos = 30.
+    expect(r.type('web')).toMatchObject({connections: 30, connectionsPerProcess: 15, extraPerProcess: 1, poolPerProcess: 14})
+    // release: `mix ecto.migrate` starts no application (no Oban, no app pools); Ecto.Migrator.with_repo starts
+    // Notes.Repo with pool_size 2, migrates, stops it, then Notes.AuditRepo the same way: at most 2 at once.
+    expect(r.type('release')).toMatchObject({connections: 2, connectionsPerProcess: 2, dynos: 1, extraPerProcess: 0, role: 'release', server: 'mix ecto.migrate'})
+    expect(r.total).toBe(30)
+    expect(r.deployPeak).toBe(32)
+    // POOL_SIZE does not reach the migration: the migrator's 2 is fixed.
+    const big = plan('phoenix-release-migrate', '--scale', 'web=2', '--env', 'POOL_SIZE=40')
+    expect(big.type('release')).toMatchObject({connections: 2})
+    expect(big.type('web')).toMatchObject({connectionsPerProcess: 45})
   })
 
   it('POOL_SIZE from the env decides, and pushes the app over a standard-0', () => {
@@ -100,6 +120,18 @@ describe('Elixir commands', () => {
     const cmd = split(command)
     expect(isElixir(cmd, ctx)).toBe(true)
     expect(mixTask(cmd.argv)).toBe(task)
+  })
+
+  it.each([
+    ['mix ecto.migrate', 'mix'],
+    ['MIX_ENV=prod mix ecto.rollback --step 1', 'mix'],
+    ['_build/prod/rel/hello/bin/hello eval "Hello.Release.migrate"', 'eval'],
+    ["bin/hello eval 'Hello.Release.rollback(Hello.Repo, 20240101)'", 'eval'],
+    ['mix phx.server', undefined],
+    ['bin/hello eval "Hello.Seeds.run()"', undefined],
+    ['bin/hello start', undefined],
+  ])('`%s` is an Ecto migration run: %s', (command, kind) => {
+    expect(ectoMigration(split(command).argv)).toBe(kind)
   })
 
   it('a release-looking command is Elixir only in an app with mix.exs', () => {

@@ -85,6 +85,16 @@ export function mixTask(argv: readonly string[]): string | undefined {
   return at === -1 ? undefined : argv.slice(at + 1).find((a) => !a.startsWith('-'))
 }
 
+/**
+ * An Ecto migration run, which starts no application: `mix ecto.migrate` / `ecto.rollback`, or a
+ * release's `bin/app eval "App.Release.migrate"` (the module phx.gen.release writes).
+ */
+export function ectoMigration(argv: readonly string[]): 'eval' | 'mix' | undefined {
+  const task = mixTask(argv)
+  if (task !== undefined) return /^ecto\.(migrate|rollback)$/.test(task) ? 'mix' : undefined
+  return argv[1] === 'eval' && /(^|\/)bin\/[^/]+$/.test(argv[0] ?? '') && /\b(migrate|rollback)\b/.test(argv.slice(2).join(' ')) ? 'eval' : undefined
+}
+
 export const isElixir: Matcher = (cmd, ctx) => {
   const prog = programName(cmd.argv[0])
   if (prog === 'mix' || ((prog === 'elixir' || prog === 'iex') && mixTask(cmd.argv) !== undefined)) return true

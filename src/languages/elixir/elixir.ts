@@ -15,10 +15,11 @@ import type {Extra, PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
-import {isElixir, mixTask} from '../common/matchers.js'
+import {ectoMigration, isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
 import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize} from './config.js'
 import {append} from '../../util/arrays.js'
+import {filesUnder} from '../../model/files.js'
 
 const ECTO_REF = 'https://github.com/elixir-ecto/ecto/blob/master/lib/ecto/repo/supervisor.ex'
 const POOL_REF = 'https://github.com/elixir-ecto/db_connection/blob/master/lib/db_connection/connection_pool/pool.ex'
@@ -131,6 +132,20 @@ function obanNotifier(cfg: ElixirConfig, repoNames: string[]): Extra[] {
   return out
 }
 
+/**
+ * What `bin/app eval "…migrate…"` runs: the app's own function, read as phx.gen.release's Release.migrate
+ * when a file under lib/ calls Ecto.Migrator.with_repo (that line is cited), else assumed to be it.
+ */
+function releaseMigrator(ctx: AnalyzerContext): Source {
+  for (const path of filesUnder(ctx.files, 'lib', (p) => p.endsWith('.ex'), {max: 2000}).paths) {
+    const text = ctx.files.read(path)?.text ?? ''
+    const at = text.indexOf('Ecto.Migrator.with_repo')
+    if (at !== -1) return fromFile(path, text.slice(0, at).split('\n').length)
+  }
+
+  return assumed(`\`${ctx.command.argv.slice(2).join(' ')}\` is assumed to be phx.gen.release's Release.migrate (Ecto.Migrator.with_repo for each repo); no call to Ecto.Migrator.with_repo was found under lib/`)
+}
+
 /** Versions of the packages that decide these numbers, from mix.lock (`"ecto": {:hex, :ecto, "3.12.5", …}`). */
 function lockVersions(ctx: AnalyzerContext): Record<string, string> {
   const text = ctx.files.read('mix.lock')?.text ?? ''
@@ -148,26 +163,31 @@ export const elixir: ServerAnalyzer = {
     append(diagnostics, cfg.diagnostics.map((d) => ({...d, processType: ctx.processType})))
     const task = mixTask(ctx.command.argv)
     const one = sourced(1, fromDefault('an Elixir node is one BEAM OS process per dyno', 'https://hexdocs.pm/mix/Mix.Tasks.Release.html'))
-    // `mix ecto.migrate`/`rollback` start each repo with a pool of 2 (Ecto.Migrator), not the app.
-    const migrate = task !== undefined && /^ecto\.(migrate|rollback)$/.test(task)
+    // `mix ecto.migrate`/`rollback` (and phx.gen.release's `bin/app eval "App.Release.migrate"`) start no
+    // application: Ecto.Migrator.with_repo starts each repo with a pool of 2, one repo after another.
+    const migration = ectoMigration(ctx.command.argv)
+    const migrate = migration !== undefined
     const started = repos(cfg)
     const pools: PoolEntry[] = []
-    for (const repo of started) {
+    if (migrate && started.length > 0) {
+      // One repo at a time (with_repo stops each before the next starts): one pool of 2 is the most open at once.
+      const names = started.map((r) => r.name).join(', then ')
+      const size = sourced(2, fromDefault(`Ecto.Migrator.with_repo starts each repo (${names}) with pool_size 2, its default, and stops it before the next`, MIGRATOR_REF), migration === 'eval' ? [releaseMigrator(ctx)] : [])
+      pools.push({database: started.length === 1 ? started[0].name : 'Ecto.Migrator', minOpen: size, pool: size, server: 'DATABASE_URL'})
+    }
+
+    for (const repo of migrate ? [] : started) {
       const entries = cfg.entries.get(`${repo.app} ${repo.name}`) ?? new Map<string, ConfigEntry>()
-      let size: Sourced<number>
-      if (migrate) size = sourced(2, fromDefault('Ecto.Migrator starts the repo with pool_size 2 for mix ecto.migrate', MIGRATOR_REF))
-      else {
-        const set = entries.get('pool_size')
-        const read = urlPoolSize(entries.get('url')) ?? integer(set, `${repo.name} pool_size`, ctx, diagnostics)
-        const dflt = sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), repo.via.filter((v) => v.kind === 'assumed'))
-        size = read ?? (set ? sourced(10, dflt.source, [...(dflt.via ?? []), line(set), assumed(`${set.file}:${set.line} sets pool_size in a way conncalc cannot read; Ecto's default 10 used`)]) : dflt)
-        if (read && repo.via.some((v) => v.kind === 'assumed')) size = sourced(size.value, size.source, [...(size.via ?? []), ...repo.via])
-        // The repo's init/2 runs after the config files and may replace pool_size.
-        const init = await repoInitPoolSize(ctx.files, repo.name, repo.app)
-        if (init) {
-          diagnostics.push({code: 'unknown-config-value', file: init.file, line: init.line, message: `${ctx.processType}: ${repo.name}.init/2 sets pool_size at ${init.file}:${init.line}, in code conncalc does not evaluate; using ${size.value} from the config (give --assume ${ctx.processType}=1:N:N if it differs)`, processType: ctx.processType, severity: 'warning'})
-          size = sourced(size.value, size.source, [...(size.via ?? []), fromFile(init.file, init.line), assumed(`${repo.name}.init/2 may replace pool_size at ${init.file}:${init.line}`)])
-        }
+      const set = entries.get('pool_size')
+      const read = urlPoolSize(entries.get('url')) ?? integer(set, `${repo.name} pool_size`, ctx, diagnostics)
+      const dflt = sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), repo.via.filter((v) => v.kind === 'assumed'))
+      let size = read ?? (set ? sourced(10, dflt.source, [...(dflt.via ?? []), line(set), assumed(`${set.file}:${set.line} sets pool_size in a way conncalc cannot read; Ecto's default 10 used`)]) : dflt)
+      if (read && repo.via.some((v) => v.kind === 'assumed')) size = sourced(size.value, size.source, [...(size.via ?? []), ...repo.via])
+      // The repo's init/2 runs after the config files and may replace pool_size.
+      const init = await repoInitPoolSize(ctx.files, repo.name, repo.app)
+      if (init) {
+        diagnostics.push({code: 'unknown-config-value', file: init.file, line: init.line, message: `${ctx.processType}: ${repo.name}.init/2 sets pool_size at ${init.file}:${init.line}, in code conncalc does not evaluate; using ${size.value} from the config (give --assume ${ctx.processType}=1:N:N if it differs)`, processType: ctx.processType, severity: 'warning'})
+        size = sourced(size.value, size.source, [...(size.via ?? []), fromFile(init.file, init.line), assumed(`${repo.name}.init/2 may replace pool_size at ${init.file}:${init.line}`)])
       }
 
       const count = integer(entries.get('pool_count'), `${repo.name} pool_count`, ctx, diagnostics)
@@ -191,7 +211,7 @@ export const elixir: ServerAnalyzer = {
 
     const extras = migrate ? [] : obanNotifier(cfg, started.map((r) => r.name))
     const total = pools.reduce((a, p) => a + p.pool.value, 0)
-    const server = task === 'phx.server' || task === 'phoenix.server' ? 'phoenix' : task ? `mix ${task}` : programName(ctx.command.argv[0]) === 'mix' ? 'mix' : 'elixir-release'
+    const server = task === 'phx.server' || task === 'phoenix.server' ? 'phoenix' : task ? `mix ${task}` : programName(ctx.command.argv[0]) === 'mix' ? 'mix' : migration === 'eval' ? 'ecto-migrator' : 'elixir-release'
     const knownTask = task === undefined || ['phx.server', 'phoenix.server', 'run'].includes(task) || migrate
     return {
       diagnostics,
@@ -203,7 +223,9 @@ export const elixir: ServerAnalyzer = {
       threadsPerProcess:
         pools.length === 0
           ? sourced(1, assumed('no Ecto repo found'))
-          : sourced(total, fromDefault('requests and jobs are BEAM processes that queue for a pooled connection: at most the pools are held at once', POOL_REF), knownTask ? [] : [assumed(`\`mix ${task}\` is assumed to start the application and its repos`)]),
+          : migrate
+            ? sourced(total, fromDefault('a migration runs its statements on the repo Ecto.Migrator started: at most its pool is held', MIGRATOR_REF))
+            : sourced(total, fromDefault('requests and jobs are BEAM processes that queue for a pooled connection: at most the pools are held at once', POOL_REF), knownTask ? [] : [assumed(`\`mix ${task}\` is assumed to start the application and its repos`)]),
       ...(Object.keys(lockVersions(ctx)).length > 0 ? {versions: lockVersions(ctx)} : {}),
     }
   },
