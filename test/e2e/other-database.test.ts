@@ -87,3 +87,40 @@ describe('otherDatabaseOnly: the dependency files decide', () => {
     expect(otherDatabaseOnly(memoryFiles({'requirements.txt': 'psycopg[binary]==3.2.3\nmysqlclient==2.2.4\n'}), 'python')).toBeUndefined()
   })
 })
+
+describe("Laravel's default connection (config/database.php, fixtures laravel-11-connection and laravel-10-connection)", () => {
+  const plan = (app: string, ...env: string[]) => planJson(procfileOf(app), ['--limit', '20', '--scale', 'web=2:standard-1x', 'worker=1:standard-1x', ...env.flatMap((e) => ['--env', e])])
+
+  it('Laravel 11 skeleton, DB_CONNECTION unset: it falls back to sqlite, so PostgreSQL is only assumed, and said', () => {
+    // heroku-php-apache2 on standard-1x: 4 FPM children (autotune) × 1 PDO connection = 4 a dyno, 2 dynos = 8;
+    // queue:work 1. Both counted as an assumption: 'default' => env('DB_CONNECTION', 'sqlite') at config/database.php:8.
+    const r = plan('laravel-11-connection')
+    expect(r.type('web')).toMatchObject({connections: 8, processesPerDyno: 4, threadsPerProcess: 1})
+    expect(r.type('worker')).toMatchObject({connections: 1, threadsPerProcess: 1})
+    expect(r.total).toBe(9)
+    expect(r.type('web').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('`sqlite` uses the sqlite driver when DB_CONNECTION is unset')}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', file: 'config/database.php', line: 8, processType: 'web'}))
+  })
+
+  it('DB_CONNECTION=pgsql reads it (no assumption); DB_CONNECTION=mysql is another database: 0, read', () => {
+    const pg = plan('laravel-11-connection', 'DB_CONNECTION=pgsql')
+    expect(pg.total).toBe(9)
+    expect(pg.type('web').sources.threadsPerProcess.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(pg.codes).not.toContain('unresolved-env')
+    // The mysql connection's url is env('DB_URL'), unset: its driver, mysql, stands. 0 for every PHP process.
+    const my = plan('laravel-11-connection', 'DB_CONNECTION=mysql')
+    expect(my.type('web')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(my.type('worker')).toMatchObject({connections: 0})
+    expect(my.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'config/database.php', kind: 'file', line: 8})
+  })
+
+  it("Laravel 10 skeleton: the mysql default's url is DATABASE_URL, the PostgreSQL add-on's, so it is pgsql (ConfigurationUrlParser)", () => {
+    // Laravel ≥ 5.8 takes the driver from the url's scheme: postgres:// → pgsql. 2 × 4 + 1 = 9, read.
+    const r = plan('laravel-10-connection')
+    expect(r.total).toBe(9)
+    expect(r.type('web').sources.threadsPerProcess.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.codes).not.toContain('unresolved-env')
+    // A connection named outright by DB_CONNECTION with another driver and no url (sqlsrv): 0.
+    expect(plan('laravel-10-connection', 'DB_CONNECTION=legacy').total).toBe(0)
+  })
+})

@@ -13,6 +13,8 @@ import {envCandidate, firstOf, programName} from '../common/setting.js'
 import {isPhp} from '../common/matchers.js'
 import {isScalingoPhpFpm, phpWorker} from './php-command.js'
 import {analyzePhpWorker} from './workers.js'
+import {anotherDatabase} from '../common/database-drivers.js'
+import {laravelDatabase} from './laravel-database.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
 /** The PHP CNB (Fir) runs the same autotune, reading memory and CPUs from cgroups v1/v2 since 1.5.0. */
@@ -82,19 +84,36 @@ function scalingoChildren(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; val
   return {diagnostics: set.diagnostics, value: withNote(set.value, kept)}
 }
 
+/**
+ * Each PHP process's one connection goes where a Laravel app's default connection points (laravel-database.ts):
+ * PostgreSQL (read, or assumed when config/database.php falls back to another driver because DB_CONNECTION is
+ * unset here, said in a warning), or another database (0, read).
+ */
+function onLaravelDatabase(ctx: AnalyzerContext, analysis: ServerAnalysis): ServerAnalysis {
+  // app.json provisioning only another database already decides it (analyze-app): no warning about DB_CONNECTION then.
+  const db = anotherDatabase(ctx.files, 'php') ? undefined : laravelDatabase(ctx)
+  if (!db) return analysis
+  const t = analysis.threadsPerProcess
+  const diagnostics = [...analysis.diagnostics]
+  if (db.unset) diagnostics.push({code: 'unresolved-env', file: 'config/database.php', fix: `set ${db.unset.name} (heroku config:set ${db.unset.name}=pgsql, app.json env, or --env ${db.unset.name}=pgsql)`, line: db.unset.line, message: `${ctx.processType}: ${db.unset.message}`, processType: ctx.processType, severity: 'warning'})
+  // Another database: no connection on the plan (language `none`, as for any process that opens none).
+  if (db.connections.value === 0) return {...analysis, diagnostics, language: 'none', threadsPerProcess: db.connections}
+  return {...analysis, diagnostics, threadsPerProcess: sourced(t.value, t.source, [...(t.via ?? []), db.connections.source, ...(db.connections.via ?? [])])}
+}
+
 export const php: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
     const worker = phpWorker(ctx.command.argv)
-    if (worker) return analyzePhpWorker(ctx, worker)
+    if (worker) return onLaravelDatabase(ctx, analyzePhpWorker(ctx, worker))
 
     const children = isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : herokuChildren(ctx)
-    return {
+    return onLaravelDatabase(ctx, {
       diagnostics: children.diagnostics,
       language: 'php',
       processesPerDyno: children.value,
       server: programName(ctx.command.argv[0]),
       threadsPerProcess: sourced(1, fromDefault('a PHP-FPM child serves one request at a time with at most one PDO connection per DSN', PDO)),
-    }
+    })
   },
   id: 'php',
   matches: isPhp,
