@@ -80,3 +80,22 @@ describe('Go pools from envconfig and caarlos0/env struct tags', () => {
     expect(prefixed.total).toBe(32)
   })
 })
+
+/**
+ * Config structs filled in code and handed to the function that opens the pool (test/fixtures/go-config-struct,
+ * the "Let's Go Further" shape): `flag.IntVar(&cfg.db.maxOpenConns, "db-max-open-conns", 25, …)` in main, then
+ * `openDB(cfg)` whose parameter `cfg config` reaches `db.SetMaxOpenConns(cfg.db.maxOpenConns)`.
+ */
+describe('Go config struct fields set by flag.IntVar or assignment, read through a parameter', () => {
+  const plan = (...args: string[]) => planJson(procfileOf('go-config-struct'), ['--scale', 'web=2', 'mailer=1', ...args])
+
+  it('web: the flag default 25 (the Procfile passes no -db-max-open-conns); mailer: -queue-conns=4 from the Procfile through a *settings parameter', () => {
+    const r = plan()
+    // web: 2 dynos × 1 process × SetMaxOpenConns(25) = 50; mailer: pgxpool MaxConns = int32(s.queue.conns) = 4. 54.
+    expect(r.type('web')).toMatchObject({connections: 50, poolPerProcess: 25})
+    expect(r.type('web').sources['pool.database/sql cmd/api/main.go:46']).toMatchObject({source: {file: 'cmd/api/main.go', kind: 'file', line: 51}, via: [{file: 'cmd/api/main.go', kind: 'file', line: 31}, expect.objectContaining({kind: 'default', what: 'the default of flag -db-max-open-conns (the Procfile does not pass it)'})]})
+    expect(r.type('mailer')).toMatchObject({connections: 4, poolPerProcess: 4})
+    expect(r.total).toBe(54)
+    expect(r.codes).not.toContain('unknown-config-value')
+  })
+})

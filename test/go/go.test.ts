@@ -136,4 +136,18 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(a.pools?.map((p) => p.pool.value)).not.toContain(20)
     expect(a.diagnostics).toContainEqual(expect.objectContaining({line: 11, message: expect.stringContaining('`cfg.MaxConns` is the MaxConns field of Admin, which no env struct tag fills (the tagged MaxConns is Web\'s)')}))
   })
+
+  it('a config field set in code in two places with different values is not taken: unknown, naming both', async () => {
+    const mod = 'module example.com/jobs\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n'
+    // cfg.db.max = 10, then in another function cfg.db.max = 30: which one openDB sees depends on the flow.
+    const main = ['package main', 'import (', '\t"database/sql"', '\t_ "github.com/lib/pq"', ')', 'type config struct {', '\tdb struct {', '\t\tmax int', '\t}', '}',
+      'func main() {', '\tvar cfg config', '\tcfg.db.max = 10', '\topenDB(cfg)', '}', 'func big() {', '\tvar cfg config', '\tcfg.db.max = 30', '\topenDB(cfg)', '}',
+      'func openDB(cfg config) {', '\tdb, _ := sql.Open("postgres", "")', '\tdb.SetMaxOpenConns(cfg.db.max)', '}'].join('\n')
+    const a = await run('bin/jobs', {'go.mod': mod, 'main.go': main})
+    expect(a.pools?.map((p) => p.pool.value)).not.toContain(10)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({line: 23, message: expect.stringContaining('`cfg.db.max` is set in 2 places (main.go:13, main.go:18)')}))
+    // The same value in both places is that value.
+    const same = await run('bin/jobs', {'go.mod': mod, 'main.go': main.replace('cfg.db.max = 30', 'cfg.db.max = 10')})
+    expect(same.pools?.map((p) => p.pool.value)).toEqual([10])
+  })
 })

@@ -142,9 +142,26 @@ export interface GoCode {
   opened: GoSite[]
 }
 
+/**
+ * Where code fills a config struct's field, by the field's path below its variable (`db.maxOpenConns` of
+ * `cfg.db.maxOpenConns`): `flag.IntVar(&cfg.db.maxOpenConns, "db-max-open-conns", 25, …)` or an assignment
+ * `cfg.db.maxOpenConns = 25`. The struct then travels by value or pointer (`openDB(cfg)`), so a read of the same
+ * path on a variable of the same type (a parameter) is that field.
+ */
+interface FieldSet {
+  file: GoFile
+  /** The flag.IntVar call, or the assignment's right-hand side. */
+  node: TsNode
+  kind: 'assign' | 'flag'
+  /** The type of the variable the path hangs from, when declared. */
+  rootType?: string
+}
+
 export interface GoReadInput {
   /** Filled by readGoCode: the env-tagged struct fields of every file read. */
   tagged?: TaggedFields
+  /** Filled by readGoCode: config struct fields set in code (flag.IntVar, assignments), by field path. */
+  fieldSets?: Map<string, FieldSet[]>
   /** The Procfile command's arguments after the binary (`-max-conns=20`). */
   args: string[]
   env: Env
@@ -181,7 +198,7 @@ class GoFile {
     return {file: this.path, kind: 'known', line: line(n), value, via: [...from.flatMap((f) => (f.kind === 'known' ? f.via : [])), ...via], ...(missing.length > 0 ? {missingEnv: missing} : {})}
   }
 
-  private unknown(n: TsNode, reason?: string, from: EvalValue[] = []): EvalValue {
+  unknown(n: TsNode, reason?: string, from: EvalValue[] = []): EvalValue {
     const inner = from.find((f) => f.kind === 'unknown')
     if (inner) return inner
     const missing = from.flatMap((f) => f.missingEnv ?? [])
@@ -280,6 +297,9 @@ class GoFile {
     const name = n.childForFieldName('field')?.text
     const type = operand?.type === 'identifier' ? this.typeOf(operand.text) : undefined
     const tagged = name ? this.input.tagged?.find(name, type) : undefined
+    const set = tagged ? undefined : this.setInCode(n)
+    // An unreadable value set in code says where; beside a same-named tagged field of another struct, that is the clearer reason.
+    if (set && (set.kind === 'known' || !(name && this.input.tagged?.byName.has(name)))) return set
     if (!tagged) {
       const others = name ? (this.input.tagged?.byName.get(name) ?? []) : []
       if (type !== undefined && others.length > 0) return this.unknown(n, `\`${n.text}\` is the ${name} field of ${type}, which no env struct tag fills (the tagged ${name} is ${[...new Set(others.map((f) => f.struct))].join(', ')}'s); its value is set by code conncalc does not follow`)
@@ -310,6 +330,61 @@ class GoFile {
     return {file: this.path, kind: 'known', line: line(n), missingEnv: [{line: tagged.line, name: missing}], value: null, via: []}
   }
 
+  /** `cfg.db.maxOpenConns` → {path: 'db.maxOpenConns', root: 'cfg'}; undefined unless the chain ends in a plain variable. */
+  fieldPath(n: TsNode): undefined | {path: string; root: string} {
+    const fields: string[] = []
+    let at: TsNode | null = n
+    while (at?.type === 'selector_expression') {
+      fields.unshift(at.childForFieldName('field')?.text ?? '')
+      at = at.childForFieldName('operand')
+    }
+
+    return at?.type === 'identifier' && !this.imports.has(at.text) && fields.length > 0 ? {path: fields.join('.'), root: at.text} : undefined
+  }
+
+  /** The struct type a variable is declared or built with, as its bare name. */
+  rootType(name: string): string | undefined {
+    return this.typeOf(name)
+  }
+
+  /**
+   * A config field read through another variable of the struct's type (a parameter: `func openDB(cfg config)`)
+   * that code sets once: `flag.IntVar(&cfg.db.maxOpenConns, …)` or `cfg.db.maxOpenConns = 25`. Several places that
+   * set it to different values, or a field path whose variable types disagree, are not taken.
+   */
+  private setInCode(n: TsNode): EvalValue | undefined {
+    const at = this.fieldPath(n)
+    if (!at) return undefined
+    const type = this.rootType(at.root)
+    // A bare `cfg.maxConns` could be any struct's: the variable's type must be known on both sides; a deeper path must agree when known.
+    const sets = (this.input.fieldSets?.get(at.path) ?? []).filter((f) => (type !== undefined && f.rootType !== undefined ? f.rootType === type : at.path.includes('.')))
+    if (sets.length === 0) return undefined
+    const values = sets.map((f) => (f.kind === 'flag' ? f.file.flagVar(f.node) : f.file.evaluate(f.node) ?? f.file.unknown(f.node)))
+    const known = values.filter((v) => v.kind === 'known' && typeof v.value === 'number')
+    if (known.length === values.length && new Set(known.map((v) => v.kind === 'known' && v.value)).size === 1) return values[0]
+    if (values.length === 1) return values[0]
+    const places = values.map((v) => `${v.file}:${v.line}`).sort((a, b) => a.localeCompare(b, 'en', {numeric: true}))
+    return this.unknown(n, `\`${n.text}\` is set in ${values.length} places (${places.join(', ')}) that conncalc cannot tell apart`)
+  }
+
+  /** `flag.IntVar(&x, "name", 25, usage)`: the Procfile's `-name=N`, else the default. */
+  flagVar(n: TsNode): EvalValue {
+    const args = n.childForFieldName('arguments')?.namedChildren ?? []
+    return this.flagInt(n, args[1] ?? null, args[2] ?? null)
+  }
+
+  private flagInt(n: TsNode, nameArg: TsNode | null, dfltArg: TsNode | null): EvalValue {
+    const name = this.evaluate(nameArg)
+    const dflt = this.evaluate(dfltArg)
+    if (name?.kind === 'known' && typeof name.value === 'string') {
+      const given = flagValue(this.input.args, name.value)
+      if (given !== undefined) return /^-?\d+$/.test(given) ? this.known(n, Number(given), [fromFlag(`-${name.value}=${given} (Procfile)`)]) : this.unknown(n, `-${name.value}=${given} is not an integer`)
+      if (dflt?.kind === 'known' && typeof dflt.value === 'number') return this.known(n, dflt.value, [fromDefault(`the default of flag -${name.value} (the Procfile does not pass it)`, FLAG_REF)], [dflt])
+    }
+
+    return dflt ?? this.unknown(n)
+  }
+
   private call(n: TsNode): EvalValue {
     const fn = n.childForFieldName('function')
     const args = n.childForFieldName('arguments')?.namedChildren ?? []
@@ -337,17 +412,7 @@ class GoFile {
       return cpus ? this.known(n, cpus.value, [cpus.source, ...(cpus.via ?? [])]) : this.unknown(n, "runtime.NumCPU() depends on the dyno's CPU count, which is not known")
     }
 
-    if (q && /^flag\.(Int|Int64|Uint)$/.test(q)) {
-      const name = this.evaluate(args[0] ?? null)
-      const dflt = this.evaluate(args[1] ?? null)
-      if (name?.kind === 'known' && typeof name.value === 'string') {
-        const given = flagValue(this.input.args, name.value)
-        if (given !== undefined) return /^-?\d+$/.test(given) ? this.known(n, Number(given), [fromFlag(`-${name.value}=${given} (Procfile)`)]) : this.unknown(n, `-${name.value}=${given} is not an integer`)
-        if (dflt?.kind === 'known' && typeof dflt.value === 'number') return this.known(n, dflt.value, [fromDefault(`the default of flag -${name.value} (the Procfile does not pass it)`, FLAG_REF)], [dflt])
-      }
-
-      return dflt ?? this.unknown(n)
-    }
+    if (q && /^flag\.(Int|Int64|Uint)$/.test(q)) return this.flagInt(n, args[0] ?? null, args[1] ?? null)
 
     return this.unknown(n, `\`${(fn?.text ?? '').slice(0, 40)}(…)\` is not a call conncalc evaluates`)
   }
@@ -389,6 +454,33 @@ function bindNames(root: TsNode, file: GoFile): void {
       // `n, err := strconv.Atoi(…)`: the call's first result is n. A later plain `x = 8` (an error fallback) is not taken over it.
       if (left[0]?.type === 'identifier' && right[0] && (n.type === 'short_var_declaration' || !file.names.has(left[0].text))) file.names.set(left[0].text, right[0])
       for (const [i, id] of left.entries()) if (i > 0 && id?.type === 'identifier' && right[i]) file.names.set(id.text, right[i])
+    }
+
+    append(stack, n.namedChildren.filter((c): c is TsNode => Boolean(c)))
+  }
+}
+
+const FLAG_VARS = /^flag\.(IntVar|Int64Var|UintVar|Uint64Var)$/
+
+/** Config struct fields set in code (FieldSet): `flag.IntVar(&cfg.a.b, …)` and `cfg.a.b = v`. */
+function collectFieldSets(root: TsNode, file: GoFile, into: Map<string, FieldSet[]>): void {
+  const put = (sel: TsNode | null | undefined, node: TsNode, kind: FieldSet['kind']): void => {
+    const at = sel ? file.fieldPath(sel) : undefined
+    if (!at) return
+    const rootType = file.rootType(at.root)
+    into.set(at.path, [...(into.get(at.path) ?? []), {file, kind, node, ...(rootType ? {rootType} : {})}])
+  }
+
+  const stack: TsNode[] = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.type === 'call_expression' && FLAG_VARS.test(file.qualified(n.childForFieldName('function')) ?? '')) {
+      const target = n.childForFieldName('arguments')?.namedChildren[0]
+      if (target?.type === 'unary_expression' && target.childForFieldName('operator')?.text === '&') put(target.childForFieldName('operand'), n, 'flag')
+    } else if (n.type === 'assignment_statement' && n.childForFieldName('operator')?.text === '=') {
+      const left = n.childForFieldName('left')?.namedChildren ?? []
+      const right = n.childForFieldName('right')?.namedChildren ?? []
+      if (left.length === right.length) for (const [i, l] of left.entries()) if (l?.type === 'selector_expression' && right[i]) put(l, right[i]!, 'assign')
     }
 
     append(stack, n.namedChildren.filter((c): c is TsNode => Boolean(c)))
@@ -462,8 +554,9 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
   const seen = new Set<string>()
   const queue = [...input.dirs]
   const tagged = new TaggedFields()
+  const fieldSets = new Map<string, FieldSet[]>()
   const read: {file: GoFile; root: TsNode; tree: {delete(): void}}[] = []
-  const reader = {...input, tagged}
+  const reader = {...input, fieldSets, tagged}
   try {
     // First every file (in-module imports followed), so a config struct's tags and prefix are known wherever its fields are read.
     while (queue.length > 0 && out.files.length < MAX_FILES) {
@@ -484,6 +577,7 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
           bindNames(tree.rootNode, file)
           collectTagged(tree.rootNode, path, tagged)
           collectPrefixes(tree.rootNode, file)
+          collectFieldSets(tree.rootNode, file, fieldSets)
           read.push({file, root: tree.rootNode, tree})
           // The module's own packages this file imports: their folders are read too.
           if (input.module) for (const p of file.imports.values()) if (p.startsWith(`${input.module}/`)) queue.push(p.slice(input.module.length + 1))
