@@ -122,8 +122,13 @@ export function flaskDevServer(argv: readonly string[], files: FileReader): Flas
   if (!script?.endsWith('.py')) return undefined
   const text = files.read(script)?.text
   if (!text || !/\.run\s*\(/.test(text)) return undefined
+  // `uvicorn.run(…)`, `asyncio.run(serve(…))` of a script that starts another server in code (server-in-code.ts).
+  if (SERVER_IMPORT.test(text)) return undefined
   return /^\s*(?:from|import)\s+flask\b/m.test(text) || declaresFlask(files) ? {kind: 'app-run', script} : undefined
 }
+
+/** A script that imports a server it can start in code: the python-script analyzer reads which. */
+const SERVER_IMPORT = /^\s*(?:from|import)\s+(?:uvicorn|waitress|hypercorn|daphne)\b/m
 
 /** `python clock.py` (interpreter options skipped): the app's own script it runs, else undefined. */
 export function pythonScript(argv: readonly string[], files: FileReader): string | undefined {

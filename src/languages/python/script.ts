@@ -5,6 +5,8 @@
  * none started → 1 (Python runs the script on its main thread); APScheduler's scheduler with its
  * default executor → its thread pool; anything else that starts threads → unknown-command, where.
  * Its pools are the app's (SQLAlchemy engines, driver pools, Django settings), as for servers.
+ * A script that starts a server in its own code (uvicorn.run, waitress.serve, …) is that server
+ * (server-in-code.ts).
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
@@ -13,6 +15,8 @@ import {PythonProject} from './modules.js'
 import {pythonScript} from './program.js'
 import {pythonAnalysis} from './server.js'
 import {startedThreads} from './started-threads.js'
+import {serverInCode} from './server-in-code.js'
+import {entryFiles} from './app-pools.js'
 
 const MAIN = 'https://docs.python.org/3/library/threading.html#threading.main_thread'
 
@@ -22,6 +26,21 @@ export const script: ServerAnalyzer = {
     const root = file.includes('/') ? [file.slice(0, file.lastIndexOf('/'))] : []
     const project = new PythonProject(ctx, root)
     const read = await project.walk([file])
+    // `uvicorn.run(...)`, `waitress.serve(app)` in the script itself: the process is that server.
+    const own = read.find((m) => m.file === file)
+    const started = own && serverInCode(own, ctx)
+    if (started) {
+      return pythonAnalysis({
+        ctx,
+        diagnostics: started.diagnostics,
+        entries: [file, ...entryFiles(project, [started.entry])],
+        processes: started.processes,
+        project,
+        server: started.server,
+        threads: started.threads,
+      })
+    }
+
     const found = startedThreads(read, ctx, `python ${file}`)
     const threads = found.threads ?? sourced(1, fromFile(file, 1), [fromDefault(`Python runs ${file} on its main thread, and no thread, thread pool or process is started in it or the ${read.length - 1} app modules it imports (installed packages are not read)`, MAIN)])
     return pythonAnalysis({
