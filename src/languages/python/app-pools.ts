@@ -9,7 +9,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {Sourced} from '../../model/source.js'
 
-import {djangoPools, settingsModule} from './django.js'
+import {configurationName, djangoPools, settingsModule} from './django.js'
 import {PythonProject} from './modules.js'
 import {enginePools} from './sqlalchemy.js'
 import {driverPools} from './driver-pools.js'
@@ -46,7 +46,7 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   const modules = await project.walk([...start, 'manage.py'])
   const settings = settingsModule(project, modules, ctx.env)
   if (settings) {
-    const django = await djangoPools(project, settings, threads)
+    const django = await djangoPools(project, settings, threads, configurationName(modules, ctx.env))
     if (django) {
       return {
         diagnostics: [...project.diagnostics, ...django.diagnostics],

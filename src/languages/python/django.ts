@@ -4,12 +4,12 @@
  * it stays open). Django 5.1+ `OPTIONS: {"pool": …}` uses psycopg_pool, which
  * opens min_size connections up front (default 4, max_size = min_size).
  */
-import type {EvalValue, PyModule} from './values.js'
+import type {EvalValue, PyClass, PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {PythonProject} from './modules.js'
 
-import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {pyCandidate} from './candidate.js'
 import {unreadFallback} from '../common/setting.js'
 import {asString, entry, isCall, isDict, truthy} from './evaluate.js'
@@ -68,6 +68,65 @@ export function settingsModule(project: PythonProject, modules: PyModule[], env:
   }
 
   return undefined
+}
+
+/**
+ * django-configurations' DJANGO_CONFIGURATION (the Configuration class of the settings module Django
+ * runs with, configurations/importer.py): the env, else `os.environ.setdefault("DJANGO_CONFIGURATION", …)`
+ * in the files read (wsgi.py, manage.py), with where it was found.
+ */
+export function configurationName(modules: PyModule[], env: {get(n: string): {source: Source; value: string} | undefined}): {name: string; source: Source} | undefined {
+  const e = env.get('DJANGO_CONFIGURATION')
+  if (e?.value) return {name: e.value, source: e.source}
+  for (const m of modules) {
+    for (const c of m.calls) {
+      if (c.callee !== 'os.environ.setdefault' && c.callee !== 'environ.setdefault') continue
+      const name = asString(c.args[1])
+      if (asString(c.args[0]) === 'DJANGO_CONFIGURATION' && name) return {name, source: fromFile(m.file, c.line)}
+    }
+
+    for (const a of m.itemAssignments) {
+      const name = asString(a.value)
+      if (a.key === 'DJANGO_CONFIGURATION' && (a.target === 'os.environ' || a.target === 'environ') && name) return {name, source: fromFile(m.file, a.line)}
+    }
+  }
+
+  return undefined
+}
+
+const CONFIGURATIONS = 'https://django-configurations.readthedocs.io/en/stable/#quickstart'
+
+/** The settings module's django-configurations classes (subclasses of configurations.Configuration), by name. */
+function configurationClasses(settings: PyModule): Map<string, PyClass> {
+  const out = new Map<string, PyClass>()
+  for (const [name, v] of settings.names) {
+    if (v.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'class' && v.value.bases.some((b) => b === 'configurations.Configuration' || b === 'configurations.base.Configuration')) out.set(name, v.value)
+  }
+
+  return out
+}
+
+/**
+ * DATABASES as django-configurations sets it: the class DJANGO_CONFIGURATION names (inherited attributes
+ * included); with no name found, the one value every Configuration class of the module shares, if they do.
+ */
+function configurationDatabases(settings: PyModule, file: string, configuration: {name: string; source: Source} | undefined): {dbs?: EvalValue; why: string; via: Source[]} | undefined {
+  const classes = configurationClasses(settings)
+  if (classes.size === 0) return undefined
+  if (configuration) {
+    const cls = classes.get(configuration.name)
+    if (!cls) return {why: `DJANGO_CONFIGURATION is ${configuration.name}, which is no Configuration class of ${file} (${[...classes.keys()].join(', ')})`, via: []}
+    const dbs = cls.attrs.get('DATABASES')
+    return {dbs, via: [configuration.source, fromDefault(`django-configurations: DJANGO_CONFIGURATION=${configuration.name} picks the class ${configuration.name} of ${file}; its DATABASES is Django's`, CONFIGURATIONS)], why: `the class ${configuration.name} sets no DATABASES`}
+  }
+
+  const values = [...classes.values()].map((c) => c.attrs.get('DATABASES'))
+  const first = values[0]
+  if (first && values.every((v) => v === first)) {
+    return {dbs: first, via: [fromDefault(`django-configurations: DJANGO_CONFIGURATION is set nowhere conncalc reads, but every Configuration class of ${file} (${[...classes.keys()].join(', ')}) has this DATABASES`, CONFIGURATIONS)], why: ''}
+  }
+
+  return {why: `DJANGO_CONFIGURATION, which picks one of its Configuration classes (${[...classes.keys()].join(', ')}), is set nowhere conncalc reads (the env, os.environ.setdefault in wsgi.py or manage.py), and their DATABASES differ`, via: []}
 }
 
 /** Which server an alias connects to, as a stable key: the env var holding its URL, else host/name. */
@@ -145,21 +204,27 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
 }
 
 /** The pools of the settings module's DATABASES; undefined when there is no Django settings module. */
-export async function djangoPools(project: PythonProject, modulePath: string, threads: Sourced<number>): Promise<DjangoPools | undefined> {
+export async function djangoPools(project: PythonProject, modulePath: string, threads: Sourced<number>, configuration?: {name: string; source: Source}): Promise<DjangoPools | undefined> {
   const file = project.resolve(modulePath)
   if (!file) return undefined
   const settings = await project.load(file)
   if (!settings) return undefined
   const diagnostics: Diagnostic[] = []
-  const dbs = withDjangoHeroku(settings, file, settings.names.get('DATABASES'))
+  const own = settings.names.get('DATABASES')
+  const classes = own ? undefined : configurationDatabases(settings, file, configuration)
+  const picked = classes?.dbs && classes.dbs.kind === 'known' ? {...classes.dbs, via: [...classes.dbs.via, ...classes.via]} : classes?.dbs
+  const dbs = withDjangoHeroku(settings, file, own ?? picked)
   if (!isDict(dbs)) {
     if (settings.parsed && !dbs) {
+      const configurations = classes !== undefined || settings.imports.some((i) => i.module === 'configurations' || i.module.startsWith('configurations.'))
       diagnostics.push({
         code: 'unknown-config-value',
         file,
-        fix: 'if DATABASES is set in a module the settings load at run time, point DJANGO_SETTINGS_MODULE at it (--env DJANGO_SETTINGS_MODULE=…)',
-        message: settings.imports.some((i) => i.module === 'configurations' || i.module.startsWith('configurations.'))
-          ? `${file} (the settings module) uses django-configurations: DATABASES is set in the Configuration class DJANGO_CONFIGURATION picks, which conncalc does not read; counting one connection per thread`
+        fix: configurations
+          ? 'name the class: --env DJANGO_CONFIGURATION=Production (as the app sets it on its dynos)'
+          : 'if DATABASES is set in a module the settings load at run time, point DJANGO_SETTINGS_MODULE at it (--env DJANGO_SETTINGS_MODULE=…)',
+        message: configurations
+          ? `${file} (the settings module) uses django-configurations: ${classes?.why || 'DATABASES is set in the Configuration class DJANGO_CONFIGURATION picks, which conncalc does not find'}; counting one connection per thread`
           : `${file} (the settings module) sets no DATABASES conncalc can find, itself or through what it imports; counting one connection per thread`,
         severity: 'warning',
       })
@@ -202,5 +267,7 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
     })
   }
 
-  return {diagnostics, otherServerPools: other, pools, settingsFile: file}
+  // The class django-configurations picked: say so on each pool it sets.
+  const chosen = (e: PoolEntry): PoolEntry => (picked && classes?.via.length ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...classes.via]}} : e)
+  return {diagnostics, otherServerPools: other.map(chosen), pools: pools.map(chosen), settingsFile: file}
 }

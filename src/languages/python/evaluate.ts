@@ -1196,6 +1196,25 @@ class Evaluator {
       return dbUrlDict({args, callee, kwargs, primaryUrl, readEnv: (n) => this.envRead(node, n, undefined, false)}, (value, ...from) => this.known(node, value, ...from))
     }
 
+    // django-configurations: `DATABASES = values.DatabaseURLValue(default, environ_name=…, alias=…, conn_max_age=…)`
+    // is {alias: dj_database_url.parse($environ_name, else default, **its kwargs)} (configurations/values.py
+    // DictBackendMixin: alias "default", environ_name "DATABASE_URL", no DJANGO_ prefix).
+    if (callee === 'configurations.values.DatabaseURLValue' || callee === 'configurations.DatabaseURLValue') {
+      const primaryUrl = this.opts.env.get('DATABASE_URL')?.value
+      const envOff = kwargs.environ?.kind === 'known' && kwargs.environ.value === false
+      const url = dbUrlDict(
+        {
+          args: [],
+          callee: 'dj_database_url.config',
+          kwargs: {...kwargs, default: args[0] ?? kwargs.default, env: kwargs.environ_name ?? this.known(node, 'DATABASE_URL')},
+          primaryUrl,
+          readEnv: (n) => (envOff ? {file: this.opts.file, kind: 'known', line: this.line(node), value: null, via: []} : this.envRead(node, n, undefined, false)),
+        },
+        (value, ...from) => this.known(node, value, ...from),
+      )
+      return this.known(node, {entries: new Map([[asString(kwargs.alias) ?? 'default', url]]), kind: 'dict'}, url)
+    }
+
     // python-decouple config("X", default=5, cast=int); django-environ env("X", default=5) / env.int(...)
     const environ = /^environ\.Env\(\)(?:\.(int|str|float|bool|list))?$/.exec(callee)
     if (callee === 'decouple.config' || environ) {
