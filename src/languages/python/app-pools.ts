@@ -9,12 +9,14 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {Sourced} from '../../model/source.js'
 
-import {configurationName, djangoPools, settingsModule} from './django.js'
+import {configurationName, djangoPools, type PostgresChannelLayer, settingsModule} from './django.js'
 import {PythonProject} from './modules.js'
 import {enginePools} from './sqlalchemy.js'
 import {driverPools} from './driver-pools.js'
 
 export interface AppPools {
+  /** A channel layer with PostgreSQL connections of its own (channels_postgres), from the Django settings. */
+  channelLayer?: PostgresChannelLayer
   diagnostics: Diagnostic[]
   framework?: 'django' | 'sqlalchemy'
   otherServerPools?: PoolEntry[]
@@ -49,6 +51,7 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
     const django = await djangoPools(project, settings, threads, configurationName(modules, ctx.env))
     if (django) {
       return {
+        ...(django.channelLayer ? {channelLayer: django.channelLayer} : {}),
         diagnostics: [...project.diagnostics, ...django.diagnostics],
         framework: 'django',
         otherServerPools: django.otherServerPools,

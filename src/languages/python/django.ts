@@ -41,7 +41,18 @@ function withDjangoHeroku(settings: PyModule, file: string, dbs: EvalValue | und
   return {file, kind: 'known', line: isDict(dbs) ? dbs.line : call.line, value: {entries, kind: 'dict'}, via}
 }
 
+/** A Django channel layer whose backend keeps PostgreSQL connections of its own (channels_postgres). */
+export interface PostgresChannelLayer {
+  /** CHANNEL_LAYERS["default"]["CONFIG"]: Django DATABASES-style keys, plus the pool options. */
+  config?: EvalValue
+  file: string
+  line: number
+  /** The layer connects to the server the Django pools are counted on. */
+  onPrimary: boolean
+}
+
 export interface DjangoPools {
+  channelLayer?: PostgresChannelLayer
   diagnostics: Diagnostic[]
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
@@ -267,7 +278,14 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
     })
   }
 
+  // CHANNEL_LAYERS (module level, or on the Configuration class picked): channels_postgres opens its own connections.
+  const layers = settings.names.get('CHANNEL_LAYERS') ?? (configuration ? configurationClasses(settings).get(configuration.name)?.attrs.get('CHANNEL_LAYERS') : undefined)
+  const layer = entry(layers, 'default')
+  const backend = asString(entry(layer, 'BACKEND'))
+  const channelLayer: PostgresChannelLayer | undefined =
+    layer && backend?.startsWith('channels_postgres.') ? {config: entry(layer, 'CONFIG'), file: layer.file, line: layer.line, onPrimary: serverOf(entry(layer, 'CONFIG')) === primary} : undefined
+
   // The class django-configurations picked: say so on each pool it sets.
   const chosen = (e: PoolEntry): PoolEntry => (picked && classes?.via.length ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...classes.via]}} : e)
-  return {diagnostics, otherServerPools: other.map(chosen), pools: pools.map(chosen), settingsFile: file}
+  return {...(channelLayer ? {channelLayer} : {}), diagnostics, otherServerPools: other.map(chosen), pools: pools.map(chosen), settingsFile: file}
 }

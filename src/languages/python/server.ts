@@ -9,6 +9,7 @@ import type {PoolEntry} from '../../model/process.js'
 
 import {assumed, derivedFrom, fromDefault, type Source, sourced, type Sourced} from '../../model/source.js'
 import {appPools} from './app-pools.js'
+import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
 
 // ASGIHandler runs each request in a ThreadSensitiveContext of its own, so sync code gets a thread per request.
@@ -99,8 +100,16 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
   // the note that "only a pool bounds them" has nothing left to say.
   const bounded = input.greenlets && found.pools !== undefined && found.pools.length > 0 && found.pools.every((p) => p.pool.value < threads.value)
   const diagnostics = bounded ? input.diagnostics.filter((d) => d.code !== 'greenlet-concurrency') : input.diagnostics
+  // channels_postgres keeps its own connections in the processes that run consumers: ASGI servers and runworker.
+  const layer = found.channelLayer
+  const consumers = eventLoop || input.server === 'channels-worker'
+  const extras = layer && consumers && layer.onPrimary ? channelsPostgresExtras(layer, ctx.files, input.server) : []
+  const elsewhere: Diagnostic[] = layer && consumers && !layer.onPrimary
+    ? [{code: 'unknown-config-value', file: layer.file, line: layer.line, message: `${ctx.processType}: the channels_postgres channel layer connects to another server than DATABASES["default"] (its CONFIG names a different host or URL); its connections are not counted on this one`, processType: ctx.processType, severity: 'warning'}]
+    : []
   return {
-    diagnostics: [...diagnostics, ...found.diagnostics, ...asgi],
+    diagnostics: [...diagnostics, ...found.diagnostics, ...asgi, ...elsewhere],
+    ...(extras.length > 0 ? {extrasPerProcess: extras} : {}),
     ...(input.greenlets ? {greenlets: true} : {}),
     language: 'python',
     otherServerPools: found.otherServerPools,
