@@ -48,7 +48,9 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   const modules = await project.walk([...start, 'manage.py'])
   const settings = settingsModule(project, modules, ctx.env)
   if (settings) {
-    const django = await djangoPools(project, settings, threads, configurationName(modules, ctx.env))
+    // manage.py's setdefault("DJANGO_CONFIGURATION", "Development") is for its own commands, not the server's.
+    const own = modules.filter((m) => !/(^|\/)manage\.py$/.test(m.file) || start.some((f) => /(^|\/)manage\.py$/.test(f)))
+    const django = await djangoPools(project, settings, threads, configurationName(own, ctx.env))
     if (django) {
       return {
         ...(django.channelLayer ? {channelLayer: django.channelLayer} : {}),

@@ -137,7 +137,7 @@ function configurationDatabases(settings: PyModule, file: string, configuration:
     return {dbs: first, via: [fromDefault(`django-configurations: DJANGO_CONFIGURATION is set nowhere conncalc reads, but every Configuration class of ${file} (${[...classes.keys()].join(', ')}) has this DATABASES`, CONFIGURATIONS)], why: ''}
   }
 
-  return {why: `DJANGO_CONFIGURATION, which picks one of its Configuration classes (${[...classes.keys()].join(', ')}), is set nowhere conncalc reads (the env, os.environ.setdefault in wsgi.py or manage.py), and their DATABASES differ`, via: []}
+  return {why: `DJANGO_CONFIGURATION, which picks one of its Configuration classes (${[...classes.keys()].join(', ')}), is set nowhere conncalc reads (the env, or os.environ.setdefault in the files this process runs; manage.py's is for its own commands), and their DATABASES differ`, via: []}
 }
 
 /** Which server an alias connects to, as a stable key: the env var holding its URL, else host/name. */
