@@ -218,7 +218,7 @@ async function sessionFeatures(ctx: AnalyzerContext, input: PgBouncerInput): Pro
 async function actionCablePostgres(ctx: AnalyzerContext): Promise<SessionFeature | undefined> {
   const file = ctx.files.read('config/cable.yml')
   if (!file) return undefined
-  const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env})
+  const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files)
   const root = doc.yaml.value as Record<string, unknown> | undefined
   const section = root && typeof root === 'object' ? (root[ctx.appEnv] as Record<string, unknown> | undefined) : undefined
   if (!section || typeof section !== 'object' || section.adapter !== 'postgresql') return undefined

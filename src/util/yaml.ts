@@ -128,7 +128,18 @@ function parseYamlUncached(text: string, file: string): YamlResult {
     return none({...unparsable(file, reason), message: `cannot be read: ${reason}; conncalc uses the defaults instead`}, [{col: 1, line: 1, message: reason}])
   }
 
+  // Asked once per key per process type (database.yml's pool, url, … lines): each path is looked up
+  // once, since following an alias makes the yaml package search the document for its anchor.
+  const lines = new Map<string, number | undefined>()
   const lineOf = (path: YamlPath): number | undefined => {
+    const key = JSON.stringify(path)
+    if (lines.has(key)) return lines.get(key)
+    const line = findLine(path)
+    lines.set(key, line)
+    return line
+  }
+
+  const findLine = (path: YamlPath): number | undefined => {
     let node: unknown = doc.contents
     let keyNode: Node | undefined
     for (const seg of path) {

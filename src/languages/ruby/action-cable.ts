@@ -37,7 +37,7 @@ export const actionCable: ProcessAddon = {
     if (!WEB_SERVERS.has(server.server)) return {diagnostics: []}
     const file = ctx.files.read(CABLE_YML)
     if (!file) return {diagnostics: []}
-    const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env})
+    const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files)
     const root = doc.yaml.value as Record<string, unknown> | undefined
     const section = root && typeof root === 'object' ? (root[ctx.appEnv] as Record<string, unknown> | undefined) : undefined
     const adapter = section && typeof section === 'object' ? section.adapter : undefined

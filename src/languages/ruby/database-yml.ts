@@ -235,7 +235,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
     databaseUrl ? urlPool(databaseUrl.value, () => databaseUrl.source, what, DATABASE_YML) : {diagnostics: []}
 
   const file = ctx.files.read(DATABASE_YML)
-  const doc = file ? await readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env}) : undefined
+  const doc = file ? await readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env}, ctx.files) : undefined
   const root = doc?.yaml.value
   if (doc) append(diagnostics, doc.diagnostics.filter((d) => !inUnusedSection(doc, root, sectionKey, d)))
   const found = isHash(root) ? root[sectionKey] : undefined

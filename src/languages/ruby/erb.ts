@@ -12,6 +12,7 @@ import type {SourceFile} from '../../model/files.js'
 import {lineIndex} from '../../util/lines.js'
 import {parseYaml, type YamlResult} from '../../util/yaml.js'
 import {type EvalOptions, type EvalValue, evaluateRubySnippet, isSymbol, type Scope, truthy} from './evaluate.js'
+import {evaluateOnce} from './eval-memo.js'
 
 /** One `<%= … %>` tag: where it was, what it evaluated to, and the text put in its place. */
 export interface ErbTag {
@@ -229,8 +230,14 @@ export interface YamlErb {
 /** What ERB code is evaluated with: the app environment, the env, and calls known for the process. */
 export type ErbOptions = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls' | 'process'>
 
-export async function readYamlErb(file: SourceFile, opts: ErbOptions): Promise<YamlErb> {
-  const erb = await renderErb(file.text, {...opts, file: file.path})
-  const yaml = parseYaml(erb.text, file.path)
-  return {diagnostics: [...erb.diagnostics, ...yaml.diagnostics], erb, file: file.path, yaml}
+/**
+ * `scope` (the app's file reader): types that would read the same answers share one rendering
+ * (eval-memo.ts); the result is shared, so it is read, never changed.
+ */
+export async function readYamlErb(file: SourceFile, opts: ErbOptions, scope?: object): Promise<YamlErb> {
+  return evaluateOnce(scope, 'yaml-erb', file, opts, async (inputs) => {
+    const erb = await renderErb(file.text, {...opts, ...inputs, file: file.path})
+    const yaml = parseYaml(erb.text, file.path)
+    return {diagnostics: [...erb.diagnostics, ...yaml.diagnostics], erb, file: file.path, yaml}
+  })
 }

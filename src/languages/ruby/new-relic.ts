@@ -51,7 +51,7 @@ export const newRelic: ProcessAddon = {
     const version = ctx.versions.newrelic_rpm
     if (!version || server.language !== 'ruby' || server.server === 'release') return {diagnostics: []}
     const file = ctx.files.read(NEWRELIC_YML)
-    const doc = file ? await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}) : undefined
+    const doc = file ? await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files) : undefined
     const diagnostics: Diagnostic[] = (doc?.diagnostics ?? []).map((d) => ({...d, processType: ctx.processType}))
 
     let explicit: Source | undefined

@@ -90,7 +90,7 @@ async function poolWorkers(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Pro
   }
 
   const environment = rubyEnvironment(ctx, findFlag(argv, ['-E', '--environment'], ctx.command)?.value)
-  const doc = await readYamlErb(file, {appEnv: environment, env: ctx.env})
+  const doc = await readYamlErb(file, {appEnv: environment, env: ctx.env}, ctx.files)
   append(diagnostics, doc.diagnostics)
   const root = isMap(doc.yaml.value) ? doc.yaml.value : {}
   // config.merge!(config[environment]); config.delete_if { |_, v| v.is_a? Hash }

@@ -6,6 +6,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {BootQuery, ForkFacts, HookSite} from '../../model/process.js'
 import type {Sourced} from '../../model/source.js'
 import {type DslCall, type EvalOptions, evaluateRubyConfig, type RubyConfig} from './evaluate.js'
+import {evaluateOnce} from './eval-memo.js'
 import {processorsFor} from './processors.js'
 import {rubyProcessFacts} from './process-facts.js'
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
@@ -63,7 +64,10 @@ export async function loadRubyConfig(
   facts: Pick<EvalOptions, 'knownCalls' | 'process'> = {},
 ): Promise<RubyConfig | undefined> {
   const file = ctx.files.read(path)
-  return file ? evaluateRubyConfig(file, ctx.env, appEnv, {...rubyProcessFacts(ctx), ...facts, presentEnv: PRESENT_ENV, processors: processorsFor(ctx)}) : undefined
+  if (!file) return undefined
+  // Types that would read the same answers from the file share one evaluation (eval-memo.ts).
+  const inputs = {...rubyProcessFacts(ctx), ...facts, appEnv, env: ctx.env, presentEnv: PRESENT_ENV, processors: processorsFor(ctx)}
+  return evaluateOnce(ctx.files, 'ruby-config', file, inputs, (i) => evaluateRubyConfig(file, i.env, i.appEnv, i))
 }
 
 // ---- fork safety --------------------------------------------------------

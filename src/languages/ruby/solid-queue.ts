@@ -149,7 +149,7 @@ async function readYaml(ctx: AnalyzerContext, path: string, explicit: {source: S
     return undefined
   }
 
-  const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env})
+  const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files)
   append(diagnostics, doc.diagnostics)
   return doc
 }
