@@ -51,13 +51,18 @@ export function redactSecrets(text: string, json = false): string {
   // second pass over the very text the first returned would mask nothing more, and a 100,000-type
   // table is 10 MB to scan five times over.
   if (!json && text.length >= REMEMBER_FROM && text === lastRedacted) return text
-  const out = text
-    // A quoted URL may hold spaces and escaped quotes in its password: redact it whole first.
-    .replaceAll(QUOTED_URL, (_m, q: string, url: string) => `${q}${redactUrl(url)}${q}`)
-    .replaceAll(BARE_URL, (m) => redactUrl(m))
-    .replaceAll(json ? SECRET_ASSIGNMENT_JSON : SECRET_ASSIGNMENT, (_m, k: string, eq: string) => `${k}${eq}${MASK}`)
-    .replaceAll(json ? SECRET_FLAG_JSON : SECRET_FLAG, (_m, flag: string, sep: string) => `${flag}${sep}${MASK}`)
-    .replaceAll(ATTACHED_P, (_m, before: string) => `${before}-p${MASK}`)
+  let out = text
+  // Every URL holds `://`: a text without one (a 100,000-type table) has none to redact.
+  if (out.includes('://')) {
+    out = out
+      // A quoted URL may hold spaces and escaped quotes in its password: redact it whole first.
+      .replaceAll(QUOTED_URL, (_m, q: string, url: string) => `${q}${redactUrl(url)}${q}`)
+      .replaceAll(BARE_URL, (m) => redactUrl(m))
+  }
+
+  out = replaceAnchored(out, json ? SECRET_ASSIGNMENT_JSON_AT : SECRET_ASSIGNMENT_AT, '=', wordBefore, (m) => `${m[1]}${m[2]}${MASK}`)
+  out = replaceAnchored(out, json ? SECRET_FLAG_JSON_AT : SECRET_FLAG_AT, '--', (_, at) => at, (m) => `${m[1]}${m[2]}${MASK}`)
+  out = replaceAnchored(out, ATTACHED_P_AT, '-p', (_, at) => Math.max(0, at - 1), (m) => `${m[1]}-p${MASK}`)
   if (!json && out.length >= REMEMBER_FROM) lastRedacted = out
   return out
 }
@@ -93,6 +98,53 @@ const SECRET_FLAG_JSON = new RegExp(SECRET_FLAG.source.replace(String.raw`|[^\s&
 
 /** mysql-style `-pSECRET` (a password attached to -p); `-p 5000`, `-p5000` and `-p$PORT` are ports. */
 const ATTACHED_P = /(^|\s)-p(?!\d+\b|\$|\s|$)\S+/g
+
+/** Each expression above, matched only where it is tried (the sticky flag): see replaceAnchored. */
+const sticky = (re: RegExp): RegExp => new RegExp(re.source, re.flags.replace('g', '') + 'y')
+const SECRET_ASSIGNMENT_AT = sticky(SECRET_ASSIGNMENT)
+const SECRET_ASSIGNMENT_JSON_AT = sticky(SECRET_ASSIGNMENT_JSON)
+const SECRET_FLAG_AT = sticky(SECRET_FLAG)
+const SECRET_FLAG_JSON_AT = sticky(SECRET_FLAG_JSON)
+const ATTACHED_P_AT = sticky(ATTACHED_P)
+
+/**
+ * `text.replaceAll(re, …)` for an expression every match of which holds `anchor`, at a place
+ * `startOf` finds from it: the expression is tried only there, not at every position of the
+ * text. The same matches, in the same order, never overlapping: a start inside the last match
+ * is skipped, as replaceAll resumes after it. A `NAME=value` assignment starts at the word
+ * before its `=` (a 10 MB table has one `=`, and every word of it is a place the whole
+ * expression was tried: ≈ 100 ms).
+ */
+function replaceAnchored(text: string, re: RegExp, anchor: string, startOf: (text: string, at: number) => number, replace: (m: RegExpExecArray) => string): string {
+  let out = ''
+  let done = 0
+  for (let at = text.indexOf(anchor); at !== -1; at = text.indexOf(anchor, at + 1)) {
+    const start = startOf(text, at)
+    if (start < done) continue
+    re.lastIndex = start
+    const m = re.exec(text)
+    if (!m) continue
+    out += text.slice(done, start) + replace(m)
+    done = start + m[0].length
+  }
+
+  return done === 0 ? text : out + text.slice(done)
+}
+
+const WORD = /\w/
+const SPACE = /\s/
+
+/**
+ * Where the `NAME` of `NAME = value` starts, for the `=` at `at`: the run of word characters
+ * before it, past any spaces (the expressions' `\b(\w…)(\s*=`); -1 when none is there.
+ */
+function wordBefore(text: string, at: number): number {
+  let i = at
+  while (i > 0 && SPACE.test(text[i - 1])) i--
+  const end = i
+  while (i > 0 && WORD.test(text[i - 1])) i--
+  return i === end ? -1 : i
+}
 
 function canParse(url: string): boolean {
   try {

@@ -116,6 +116,29 @@ describe('redactSecrets in --json text', () => {
   })
 })
 
+describe('redactSecrets: an assignment is looked for at the word before each `=`', () => {
+  it('spaces around `=`, a value holding `=`, a name at the start of the text or after punctuation', () => {
+    expect(redactSecrets('API_KEY = abc def')).toBe('API_KEY = *** def')
+    expect(redactSecrets('DB_PASSWORD=a=b=c next=1')).toBe('DB_PASSWORD=*** next=1')
+    // An unquoted value runs to a space, `&` or `;`: the `),` after it goes with it (hiding too much, never too little).
+    expect(redactSecrets('(token=xyz), [secret ="q r"]')).toBe('(token=*** [secret =***]')
+    // The name is the whole word before the `=`: `keyboard` and `monkey` have `key` (the value may follow a space), `key` alone is the placeholder.
+    expect(redactSecrets('keyboard=qwerty key=5 monkey= =x a==b')).toBe('keyboard=*** key=5 monkey= *** a==b')
+  })
+
+  it('type names with `key` or `pwd` in them stay, unless assigned a value', () => {
+    // Base-36 type names (`1key`, `pwd9`): text, not secrets; the same names before `=` are assignments.
+    const table = '1key  puma  1  5\npwd9  puma  1  5\n'
+    expect(redactSecrets(table)).toBe(table)
+    expect(redactSecrets('--assume 1key=1:5:5 pwd9=2')).toBe('--assume 1key=*** pwd9=***')
+  })
+
+  it('flags: `---password x` and `x--token y` are not flags; a flag after a tab is', () => {
+    expect(redactSecrets('a ---password x b--token y\t--api-key=z')).toBe('a ---password *** b--token y\t--api-key=***')
+    expect(redactSecrets('-pSECRET at the start, then\t-pother')).toBe('-p*** at the start, then\t-p***')
+  })
+})
+
 describe('redactSecrets on large text (a view of 100,000 types)', () => {
   it('masks a secret in each large text, the one it just returned included, and a text of the same length', () => {
     const filler = 'web  puma  1  5\n'.repeat(6000) // 96,000 characters: past the size whose last result is remembered
