@@ -16,6 +16,7 @@ import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
 import {analyzePgBouncer} from '../procfile/pgbouncer.js'
 import {parseProcfile} from '../procfile/procfile.js'
 import {type RunningEntry, runningEntries} from '../procfile/running.js'
+import type {ContainerApp} from '../procfile/container.js'
 import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
 import {deployHookOf} from '../procfile/release.js'
@@ -38,6 +39,8 @@ export interface AnalyzeInput {
   dynoSizes?: DynoSizeTable
   /** Layers below the Procfile line, highest first: --env, --env-file(s). app.json `env` and the platform layers are added per type. */
   envLayers: EnvLayer[]
+  /** heroku.yml or a lone Dockerfile (procfile/container.ts): its types run instead of the Procfile's, in their images. */
+  container?: ContainerApp
   files: FileReader
   formation: Formation
   procfile: SourceFile
@@ -76,7 +79,7 @@ const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'JAVA_OPTS', 'JAVA_TOOL_OPTIONS',
  */
 export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const diagnostics: Diagnostic[] = []
-  const parsed = parseProcfile(input.procfile.text, input.procfile.path)
+  const parsed = input.container ? {diagnostics: [], entries: input.container.entries} : parseProcfile(input.procfile.text, input.procfile.path)
   append(diagnostics, parsed.diagnostics)
   const {diagnostics: runDiags, entries} = runningEntries(parsed.entries, input.procfile.path, input.running)
   append(diagnostics, runDiags)
@@ -86,7 +89,8 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const detected = detectLanguage(input.files, input.running?.buildpacks, entries)
   // No web type in the Procfile: the buildpack's default web process runs anyway (procfile/default-process.ts).
   // With -a APP the formation says what runs.
-  const beside = input.running ? undefined : await defaultWebBeside(input.files, detected, entries)
+  // A container app has no buildpack, so no default web process either.
+  const beside = input.running || input.container ? undefined : await defaultWebBeside(input.files, detected, entries)
   if (beside && 'command' in beside) {
     entries.unshift({command: beside.command, file: `${beside.buildpack} default web process`, line: 1, name: 'web'})
     diagnostics.push({
@@ -118,7 +122,10 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const platforms = new Map<Sourced<string> | undefined, {dyno?: DynoFacts; platform?: EnvLayer}>()
   const app: AppFacts = {
     appJson,
-    buildpackLayers: [...(detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []), ...(detected.language === 'nodejs' ? [nodeBuildpackLayer()] : [])],
+    // A container app is built from its Dockerfile: no buildpack sets RAILS_ENV, NODE_ENV or WEB_CONCURRENCY (its image's ENV does).
+    buildpackLayers: input.container?.built ? [] : [...(detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []), ...(detected.language === 'nodejs' ? [nodeBuildpackLayer()] : [])],
+    container: input.container?.built === true,
+    ...(input.container?.setup ? {setup: input.container.setup} : {}),
     platformFor(size) {
       let found = platforms.get(size)
       if (!found) {
@@ -136,7 +143,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const layersKey = memo ? JSON.stringify(input.envLayers.map((l) => [l.label, [...l.vars.values()]])) : ''
   for (const entry of entries) {
     const formation = input.formation.get(entry.name)
-    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
+    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, entry.cwd ?? '', entry.image ? [...entry.image.vars.values()] : null, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
     // Each app gets its own copy (tagApp names it and prefixes its paths): the memo keeps an untouched one.
     const kept = memo?.get(key)
     let found: Omit<TypeAnalysis, 'reads'>
@@ -176,7 +183,10 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const {dyno, platform} = app.platformFor(formation?.size)
   const layers = [...input.envLayers]
   if (appJson.layer) layers.push(appJson.layer)
-  if (platform) layers.push(platform)
+  // A container type: heroku.yml's setup config vars, then its image's ENV (under every config var, as `docker run -e` is over ENV); no buildpack's.
+  if (app.setup) layers.push(app.setup)
+  if (entry.image) layers.push(entry.image)
+  if (platform && !app.container) layers.push(platform)
   append(layers, app.buildpackLayers)
   layers.push(runtimeLayer(entry.name))
   const baseEnv = new Env(layers)
@@ -213,14 +223,16 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     dyno,
     dynoSize: formation?.size?.value,
     env,
-    files: input.files,
+    // A container's command starts in its image's WORKDIR (procfile/container.ts maps it to the repository).
+    files: entry.cwd ? withinDir(input.files, entry.cwd) : input.files,
     origin,
     processType: entry.name,
-    versions,
+    versions: entry.cwd ? bundleVersions(input.files, entry.cwd, versions) : versions,
+    ...(entry.unknownWhy ? {unknownWhy: entry.unknownWhy} : {}),
   }
 
-  // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts).
-  const {ctx, others, scriptNotes} = await whatRuns(entry.command, typeCtx, diagnostics)
+  // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts). A command known to be unknown is not followed.
+  const {ctx, others, scriptNotes} = entry.unknownWhy ? {ctx: typeCtx, others: [], scriptNotes: []} : await whatRuns(entry.command, typeCtx, diagnostics)
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
   if (scriptNotes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...scriptNotes]}
@@ -279,6 +291,10 @@ function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, run
 /** What the types of one app share. */
 interface AppFacts {
   appJson: {layer?: EnvLayer}
+  /** Built from a Dockerfile (heroku.yml, or a lone Dockerfile): no buildpack layers. */
+  container: boolean
+  /** heroku.yml `setup: config:`. */
+  setup?: EnvLayer
   /** The language buildpack's default config vars (Ruby's RAILS_ENV, Node's NODE_ENV). */
   buildpackLayers: EnvLayer[]
   platformFor(size: Sourced<string> | undefined): {dyno?: DynoFacts; platform?: EnvLayer}

@@ -1,4 +1,4 @@
-import {dirname, relative, resolve} from 'node:path'
+import {basename, dirname, relative, resolve} from 'node:path'
 
 import type {AnalyzeInput} from './analyze-app.js'
 import type {Diagnostic} from '../model/diagnostic.js'
@@ -9,11 +9,13 @@ import type {HerokuInputs} from '../model/heroku.js'
 
 import {InputError, UsageError} from '../util/errors.js'
 import {layer} from '../model/env.js'
-import {fromEnv} from '../model/source.js'
+import {fromDefault, fromEnv, fromFile, sourced} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
 import {createFileReader, type ReadCache, readProcfile} from '../io/files.js'
-import {parseAppJsonFormation, parseScale} from '../platform/formation.js'
+import {parseAppJsonFormation, parseScale, parseScalingoFormation} from '../platform/formation.js'
+import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
+import {type ContainerApp, type ContainerError, CONTAINER_RUNTIME_REF, dockerfileApp, herokuYmlApp} from '../procfile/container.js'
 import {detectLanguage} from '../platform/language.js'
 import {defaultWebProcess} from '../procfile/default-process.js'
 import {parseProcfile} from '../procfile/procfile.js'
@@ -28,6 +30,8 @@ export interface LoadOptions {
   /** -a APP: the Heroku app's config vars and formation, under the flags and over the config file. */
   heroku?: HerokuInputs
   procfile: string
+  /** --procfile (or the config file) named the Procfile: it is read even beside a heroku.yml. */
+  procfileGiven?: boolean
   /** Reads shared with the run's other apps. */
   reads?: ReadCache
   scale: string[]
@@ -41,8 +45,12 @@ export async function loadAppInput(
   const root = dirname(procfilePath)
   const files = createFileReader(root, options.reads)
   const extra: Diagnostic[] = []
+  // heroku.yml (Heroku's container stack) or a lone Dockerfile, where they say what runs (containerApp).
+  const container = containerApp(files, procfilePath, options, extra)
   // With -a APP and no Procfile in the checkout, the formation says what runs.
-  const procfile = readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : await defaultProcfile(files, procfilePath, extra))
+  const procfile = container
+    ? {path: container.file, text: ''}
+    : (readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : await defaultProcfile(files, procfilePath, extra)))
   if (procfile.encoding) {
     // Heroku's slug compiler matches each line of the file's bytes against `name: command`: in UTF-16
     // every character is followed (or preceded) by a NUL, so no line matches and nothing runs.
@@ -81,11 +89,24 @@ export async function loadAppInput(
 
   // --scale wins over app.json formation, type by type.
   const formation: Formation = new Map()
+  for (const {line, name} of container?.idle ?? []) {
+    const why = `heroku.yml builds ${name} as the image other types run in, and Heroku scales a new process type other than web to 0 dynos (say --scale ${name}=N if it runs)`
+    formation.set(name, {quantity: sourced(0, fromDefault(why, 'https://devcenter.heroku.com/articles/procfile#scaling-a-process-type'), [fromFile(container!.file, line)])})
+  }
+
   const appJson = files.read('app.json')
   if (appJson) {
     const parsed = parseAppJsonFormation(appJson.text, 'app.json')
     append(extra, parsed.diagnostics)
     for (const [k, v] of parsed.formation) formation.set(k, v)
+  }
+
+  // scalingo.json `formation` (Scalingo's manifest): a type app.json also scales keeps app.json's.
+  const scalingoJson = files.read('scalingo.json')
+  if (scalingoJson) {
+    const parsed = parseScalingoFormation(scalingoJson.text, scalingoJson.path)
+    append(extra, parsed.diagnostics)
+    for (const [k, v] of parsed.formation) if (!formation.has(k)) formation.set(k, v)
   }
 
   // The config's scale, the Heroku app's formation, then --scale, each type by type over what came before.
@@ -102,10 +123,67 @@ export async function loadAppInput(
     formation,
     problems: () => [...extra, ...files.problems],
     procfile: {path: procfile.path === procfilePath ? relative(root, procfilePath) || 'Procfile' : procfile.path, text: procfile.text},
+    ...(container ? {container} : {}),
     ...(options.heroku ? {running: {buildpacks: options.heroku.buildpacks, commands: options.heroku.commands, label: options.heroku.label}} : {}),
     root,
     scaledTypes: [...scaled.keys()],
   }
+}
+
+/**
+ * The container app that runs instead of a Procfile, if any:
+ * - `--procfile heroku.yml`, or a heroku.yml in the root with no Procfile beside it: heroku.yml.
+ * - heroku.yml beside a Procfile: heroku.yml, unless --procfile named the Procfile. Heroku's
+ *   container stack runs heroku.yml's `run` "instead of your Procfile"; an app that deploys with
+ *   buildpacks ignores heroku.yml, which the info line says, with how to count the Procfile.
+ * - no Procfile, no heroku.yml, no app.json (a buildpack app's manifest), a Dockerfile in the root:
+ *   its CMD as `web`, as `heroku container:push web` runs it; an assumption, said. A Dockerfile
+ *   with no CMD is an input error (exit 2) naming its FROM line.
+ * Invalid heroku.yml is an input error naming its line: Heroku could not build from it either.
+ */
+function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[]): ContainerApp | undefined {
+  const named = basename(procfilePath)
+  const take = (found: ContainerApp | ContainerError): ContainerApp => {
+    if ('error' in found) throw new InputError(found.error, found.fix)
+    append(extra, found.diagnostics)
+    return found
+  }
+
+  if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named))
+  if (named !== 'Procfile' || options.heroku) return undefined
+  const hasProcfile = files.exists('Procfile')
+  if (files.exists('heroku.yml') && !(hasProcfile && options.procfileGiven)) {
+    const found = herokuYmlApp(files, 'heroku.yml')
+    // A heroku.yml that declares no process (only `setup:` for review apps) leaves the Procfile in charge.
+    if (hasProcfile && !('error' in found) && found.entries.length === 0) return undefined
+    const app = take(found)
+    if (hasProcfile) {
+      extra.push({
+        code: 'missing-config',
+        file: 'Procfile',
+        fix: 'if the app deploys with buildpacks (its stack is not `container`), Heroku ignores heroku.yml: count the Procfile with --procfile Procfile',
+        message: `heroku.yml is read, not the Procfile: on Heroku's container stack "Heroku uses the run command provided in heroku.yml instead of your Procfile" (${HEROKU_YML_REF})`,
+        severity: 'info',
+      })
+    }
+
+    return app
+  }
+
+  if (hasProcfile || files.exists('app.json') || !files.exists('Dockerfile')) return undefined
+  const app = take(dockerfileApp(files, 'Dockerfile'))
+  const web = app.entries[0]
+  const others = files.list('').filter((n) => n !== 'Dockerfile' && /^Dockerfile[.-]|\.Dockerfile$/.test(n))
+  extra.push({
+    code: 'missing-config',
+    file: 'Dockerfile',
+    fix: `add a Procfile (\`web: …\`) if the app deploys with buildpacks, or a heroku.yml if it builds on Heroku's container stack${others.length > 0 ? ` (${others.join(', ')} not read)` : ''}`,
+    line: web.line,
+    message: `no Procfile or heroku.yml: web is assumed to run the Dockerfile's command, \`${web.command.length > 60 ? `${web.command.slice(0, 59)}…` : web.command}\`, as \`heroku container:push web\` would release it (${CONTAINER_RUNTIME_REF})`,
+    processType: 'web',
+    severity: 'info',
+  })
+  return app
 }
 
 /**

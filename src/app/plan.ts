@@ -60,8 +60,10 @@ export async function runPlan(
   const reads = newReadCache() // apps of one config file often share files: each is read once
   // and often run the same code with the same settings: analyzed once (one app has nothing to share)
   const memo = request.apps.length > 1 ? newAnalysisMemo() : undefined
+  let title: string | undefined
   for (const app of request.apps) {
-    const model = await analyzeOne(app, reads, memo)
+    const {file, model} = await analyzeOne(app, reads, memo)
+    title ??= file
     for (const f of [...app.envFiles, ...app.defaults.envFiles]) cwdFiles.add(f)
     if (multi) tagApp(model, app.name!, relative(base, dirname(resolve(app.procfile))).replaceAll('\\', '/'), cwdFiles)
     append(merged.diagnostics, model.diagnostics)
@@ -98,8 +100,7 @@ export async function runPlan(
   report.files = {cwd: [...cwdFiles].sort(), root: displayRoot(base)}
   if (options.suggest) report.suggestions = suggest(report, {failOn: request.failOn, table, tierGroups: PLAN_TIER_GROUPS})
 
-  const title = multi ? `${request.config} (${request.apps.length} app${request.apps.length === 1 ? '' : 's'})` : procfileDisplay(request.apps[0].procfile)
-  return {report, request, table, title}
+  return {report, request, table, title: multi ? `${request.config} (${request.apps.length} app${request.apps.length === 1 ? '' : 's'})` : (title ?? procfileDisplay(request.apps[0].procfile))}
 }
 
 const procfileDisplay = (path: string): string => displayPath(resolve(path))
@@ -107,7 +108,7 @@ const procfileDisplay = (path: string): string => displayPath(resolve(path))
 const displayRoot = (dir: string): string => relative(process.cwd(), dir).replaceAll('\\', '/') === '' ? '' : displayPath(dir)
 
 /** Read and analyze one app, then apply its assumptions and preboot. */
-async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisMemo | undefined): Promise<AppModel> {
+async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisMemo | undefined): Promise<{file: string; model: AppModel}> {
   const input = await loadAppInput({
     reads,
     appEnv: request.appEnv,
@@ -116,11 +117,13 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     envFiles: request.envFiles,
     heroku: request.heroku,
     procfile: request.procfile,
+    ...(request.procfileGiven ? {procfileGiven: true} : {}),
     scale: request.scale,
   })
   const app = await analyzeApp({...input, memo})
   append(append(app.diagnostics, input.problems()), request.heroku?.diagnostics ?? [])
-  const procfile = procfileDisplay(request.procfile)
+  // What says which types run: the Procfile, or heroku.yml / the Dockerfile of a container app.
+  const procfile = input.container ? procfileDisplay(resolve(input.root, input.container.file)) : procfileDisplay(request.procfile)
   if (app.processes.length === 0) {
     throw new InputError(`${procfile} declares no process types`, 'add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH')
   }
@@ -155,9 +158,9 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     const web = app.processes.find((p) => p.name === 'web' && p.role === 'long-running')
     if (web) web.deployOverlap = preboot
   }
-  markPooled(app.processes, request.pooled, request.procfile)
+  markPooled(app.processes, request.pooled, procfile)
 
-  return app
+  return {file: procfile, model: app}
 }
 
 /**

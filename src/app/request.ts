@@ -124,6 +124,7 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
       appRequest(flags, config!, [base!, {config: config!, data: entry, path: ['apps', i]}], {
         name: entry.name,
         procfile: configPath(config!, entry.procfile, ['apps', i, 'procfile']),
+        procfileGiven: entry.procfile !== undefined,
         pooled: entry.name === target ? (flags.pooled ?? []) : [],
         scale: entry.name === target ? scaleFlags : [],
       }),
@@ -132,7 +133,8 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
   } else {
     if (flags['config-app'] !== undefined) throw new UsageError('--config-app needs a config file that lists apps', 'see "Several apps, one database" in the README')
     const procfile = flags.procfile ?? (config ? displayPath(data.procfile === undefined ? resolve(config.dir, 'Procfile') : configPath(config, data.procfile, ['procfile'])) : 'Procfile')
-    apps = [appRequest(flags, config, base ? [base] : [], {name: null, pooled: flags.pooled ?? [], procfile, scale: scaleFlags})]
+    const procfileGiven = flags.procfile !== undefined || (config !== null && data.procfile !== undefined)
+    apps = [appRequest(flags, config, base ? [base] : [], {name: null, pooled: flags.pooled ?? [], procfile, procfileGiven, scale: scaleFlags})]
     if (herokuApp !== undefined) apps[0].heroku = await readApp(herokuApp, flags)
   }
 
@@ -165,7 +167,7 @@ function appRequest(
   flags: InputFlags,
   config: LoadedConfig | null,
   layers: Layer[],
-  fixed: {name: null | string; pooled: string[]; procfile: string; scale: string[]},
+  fixed: {name: null | string; pooled: string[]; procfile: string; procfileGiven?: boolean; scale: string[]},
 ): AppRequest {
   const env = new Map<string, {source: Source; value: EnvValue}>()
   const envFiles: string[] = []
@@ -227,6 +229,7 @@ function appRequest(
     pooled: fixed.pooled,
     preboot: flags.preboot === undefined ? preboot : sourced(flags.preboot, fromFlag(flags.preboot ? '--preboot' : '--no-preboot')),
     procfile: fixed.procfile,
+    ...(fixed.procfileGiven ? {procfileGiven: true} : {}),
     scale: fixed.scale,
   }
 }

@@ -24,6 +24,8 @@ export interface AppRequest {
   pooled: string[]
   preboot: null | Sourced<boolean>
   procfile: string
+  /** --procfile (or the config file's `procfile`) named it: read it even beside a heroku.yml. */
+  procfileGiven?: boolean
   /** --scale (and `conncalc scale` arguments), heroku ps:scale syntax. */
   scale: string[]
 }

@@ -180,13 +180,54 @@ export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson 
   const scripts = isObject(data.scripts) ? Object.values(data.scripts).filter((s) => typeof s === 'string') : []
   result.mentionsPgbouncer = [...result.buildpacks, ...scripts].some((s) => /pgbouncer/i.test(s))
 
-  const formation = data.formation
-  if (formation === undefined) return result
-  if (!isObject(formation)) {
-    warn(jsonKeyLine(text, ['formation']), `${path}: formation is not an object of process types; not used`)
+  readFormation(data.formation, text, path, result, {quantity: 'quantity', size: (size, type, line) => {
+    const name = typeof size === 'string' ? normalizeDynoSize(size) : undefined
+    return name ? sourced(name, fromFile(path, line)) : unknownSize(size, path, type, line)
+  }})
+  return result
+}
+
+/**
+ * Read the `formation` of Scalingo's scalingo.json (`"formation": {"web": {"amount": 2, "size": "L"}}`,
+ * https://doc.scalingo.com/platform/app/app-manifest): `amount` is the container count. Its sizes
+ * are Scalingo's containers, not Heroku dynos: a known one is said (with its memory) and the type is
+ * sized as conncalc's default dyno; the count is used either way. Never throws.
+ */
+export function parseScalingoFormation(text: string, path = 'scalingo.json'): {diagnostics: Diagnostic[]; formation: Formation} {
+  const result = {diagnostics: [] as Diagnostic[], formation: new Map() as Formation}
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    const e = jsonSyntaxError(text)
+    result.diagnostics.push({code: 'unparsable-config', file: path, line: e?.line ?? 1, message: `${path} is not valid JSON${e ? ` at ${e.line}:${e.col} (${e.message})` : ''}; its formation is not used`, severity: 'warning'})
     return result
   }
 
+  if (!isObject(data)) return result
+  readFormation(data.formation, text, path, result, {quantity: 'amount', size: (size, type, line) => scalingoSize(size, path, type, line)})
+  return result
+}
+
+/** A formation object's types (app.json's and scalingo.json's share the shape, with their own count key and sizes). */
+function readFormation(
+  formation: unknown,
+  text: string,
+  path: string,
+  result: {diagnostics: Diagnostic[]; formation: Formation},
+  keys: {quantity: 'amount' | 'quantity'; size: (size: unknown, type: string, line: number) => Diagnostic | FormationEntry['size']},
+): void {
+  const warn = (line: number, message: string): void => {
+    result.diagnostics.push({code: 'unparsable-config', file: path, line, message, severity: 'warning'})
+  }
+
+  if (formation === undefined) return
+  if (!isObject(formation)) {
+    warn(jsonKeyLine(text, ['formation']), `${path}: formation is not an object of process types; not used`)
+    return
+  }
+
+  const q = keys.quantity
   for (const [type, spec] of Object.entries(formation)) {
     const typeLine = jsonKeyLine(text, ['formation', type])
     if (!isObject(spec)) {
@@ -195,31 +236,44 @@ export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson 
     }
 
     let quantity
-    if (spec.quantity === undefined) {
-      quantity = sourced(1, assumed(`${path} formation.${type} has no quantity; 1 dyno assumed`))
-    } else if (typeof spec.quantity === 'number' && Number.isInteger(spec.quantity) && spec.quantity >= 0 && spec.quantity <= MAX_DYNOS) {
-      quantity = sourced(spec.quantity, fromFile(path, jsonKeyLine(text, ['formation', type, 'quantity'])))
+    const count = spec[q]
+    if (count === undefined) {
+      quantity = sourced(1, assumed(`${path} formation.${type} has no ${q}; 1 dyno assumed`))
+    } else if (typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= MAX_DYNOS) {
+      quantity = sourced(count, fromFile(path, jsonKeyLine(text, ['formation', type, q])))
     } else {
-      warn(jsonKeyLine(text, ['formation', type, 'quantity']), `${path}: formation.${type}.quantity is not a whole number of dynos from 0 to ${MAX_DYNOS}; not used`)
+      warn(jsonKeyLine(text, ['formation', type, q]), `${path}: formation.${type}.${q} is not a whole number of dynos from 0 to ${MAX_DYNOS}; not used`)
       continue
     }
 
     const entry: FormationEntry = {quantity}
     if (spec.size !== undefined) {
-      const line = jsonKeyLine(text, ['formation', type, 'size'])
-      const size = typeof spec.size === 'string' ? normalizeDynoSize(spec.size) : undefined
-      if (size) entry.size = sourced(size, fromFile(path, line))
-      else result.diagnostics.push(unknownSize(spec.size, path, type, line))
+      const size = keys.size(spec.size, type, jsonKeyLine(text, ['formation', type, 'size']))
+      if (size && 'code' in size) result.diagnostics.push(size)
+      else if (size) entry.size = size
     }
 
     result.formation.set(type, entry)
   }
-
-  return result
 }
 
 /** Scalingo's container sizes and their memory (doc.scalingo.com/platform/internals/container-sizes). */
 const SCALINGO_SIZES: Record<string, number> = {'2XL': 4096, L: 1024, M: 512, S: 256, XL: 2048}
+
+/** A scalingo.json size: Scalingo's container, said with its memory; the type keeps conncalc's default dyno size. */
+function scalingoSize(size: unknown, path: string, type: string, line: number): Diagnostic {
+  const mb = typeof size === 'string' ? SCALINGO_SIZES[size.toUpperCase()] : undefined
+  return {
+    code: 'unknown-dyno-size',
+    file: path,
+    fix: `to size it on Heroku's table, give a dyno size with --scale ${type}=N:SIZE (standard-1x has 512 MB, as Scalingo's M)`,
+    line,
+    message: mb
+      ? `${path}: formation.${type}.size ${JSON.stringify(size)} is a Scalingo container (${mb} MB, https://doc.scalingo.com/platform/internals/container-sizes); conncalc sizes dynos on Heroku's table, so memory- and CPU-based defaults use standard-1x; the container count is used`
+      : `${path}: formation.${type}.size ${JSON.stringify(size)} is not a Scalingo container size (S, M, L, XL, 2XL); the size is ignored (the container count is used)`,
+    severity: mb ? 'info' : 'warning',
+  }
+}
 
 /** A size that parses but is not Heroku's: said as what it is, not as an unparsable file. */
 function unknownSize(size: unknown, path: string, type: string, line: number): Diagnostic {

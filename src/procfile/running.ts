@@ -1,10 +1,17 @@
 import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvLayer} from '../model/env.js'
 import type {ProcfileEntry} from './procfile.js'
 
 /** A process type to analyze: its command and where that command was read. */
 export interface RunningEntry extends ProcfileEntry {
+  /** The repository folder the command starts in (a container image's WORKDIR); the root when absent. */
+  cwd?: string
   /** The Procfile's path, or the formation's label when the command came from the Heroku API. */
   file: string
+  /** A container image's ENV (procfile/container.ts): the lowest layer of the type's env, under the app's config vars. */
+  image?: EnvLayer
+  /** Why what it runs is unknown (a Dockerfile with no CMD): counted as an unknown command. */
+  unknownWhy?: string
 }
 
 /**
@@ -16,11 +23,11 @@ export interface RunningEntry extends ProcfileEntry {
  * the Procfile.
  */
 export function runningEntries(
-  local: ProcfileEntry[],
+  local: (ProcfileEntry & Partial<RunningEntry>)[],
   procfile: string,
   formation: {commands: Map<string, string>; label: string} | undefined,
 ): {diagnostics: Diagnostic[]; entries: RunningEntry[]} {
-  if (!formation) return {diagnostics: [], entries: local.map((e) => ({command: e.command, line: e.line, name: e.name, file: procfile}))}
+  if (!formation) return {diagnostics: [], entries: local.map((e) => ({...e, file: e.file ?? procfile}))}
   const diagnostics: Diagnostic[] = []
   const entries: RunningEntry[] = []
   const byName = new Map(local.map((e) => [e.name, e]))
@@ -29,7 +36,7 @@ export function runningEntries(
     row++
     const mine = byName.get(name)
     if (mine && mine.command.trim() === command.trim()) {
-      entries.push({...mine, file: procfile})
+      entries.push({...mine, file: mine.file ?? procfile})
       continue
     }
 
@@ -49,7 +56,7 @@ export function runningEntries(
 
   for (const e of local) {
     if (formation.commands.has(e.name)) continue
-    entries.push({...e, file: procfile})
+    entries.push({...e, file: e.file ?? procfile})
   }
 
   return {diagnostics, entries}

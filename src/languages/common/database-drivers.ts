@@ -11,6 +11,7 @@ import {dirname, join} from 'node:path/posix'
 import type {FileReader} from '../../model/files.js'
 
 import {parseAppJsonFormation} from '../../platform/formation.js'
+import {HEROKU_YML_REF, parseHerokuYml} from '../../platform/heroku-yml.js'
 
 /** Files read at most (requirements files naming each other with -r). */
 const MAX_FILES = 20
@@ -161,28 +162,47 @@ const POSTGRES_ADDONS = /^(heroku-postgresql|heroku-postgres|crunchy-postgres|cr
  * DATABASE_URL (or the URL the app reads) is that database's.
  */
 function addonDatabase(files: FileReader): AnotherDatabase | undefined {
-  const file = files.read('app.json')
+  const app = manifestAddonDatabase(files, 'app.json')
+  const yml = manifestAddonDatabase(files, 'heroku.yml')
+  // A PostgreSQL add-on in either manifest: the app has PostgreSQL.
+  if (app === null || yml === null) return undefined
+  return app ?? yml
+}
+
+/** The add-ons app.json (`addons`) or heroku.yml (`setup: addons:`) provisions, each with its line. */
+function manifestAddons(path: 'app.json' | 'heroku.yml', text: string): {line: number; plan: string}[] {
+  if (path === 'heroku.yml') return parseHerokuYml(text, path).addons
+  return parseAppJsonFormation(text, path).addons.map((plan) => {
+    const at = text.indexOf(`"${plan}"`)
+    return {line: at === -1 ? 1 : text.slice(0, at).split('\n').length, plan}
+  })
+}
+
+/** The other database a manifest provisions; null when it provisions PostgreSQL; undefined when neither (or no file). */
+function manifestAddonDatabase(files: FileReader, path: 'app.json' | 'heroku.yml'): AnotherDatabase | null | undefined {
+  const file = files.read(path)
   if (!file) return undefined
-  // Every process type asks: app.json is read once per text (invalid JSON is reported where its formation is read).
-  if (ADDON_FINDINGS.has(file.text)) return ADDON_FINDINGS.get(file.text)
-  const plans = parseAppJsonFormation(file.text, file.path).addons
-  const other = plans.some((p) => POSTGRES_ADDONS.test(p)) ? undefined : plans.find((p) => OTHER_ADDONS.test(p))
-  const at = other ? file.text.indexOf(`"${other}"`) : -1
-  const found: AnotherDatabase | undefined = other
+  // Every process type asks: each manifest is read once per text (invalid files are reported where their formation or processes are read).
+  const key = `${path}\0${file.text}`
+  if (ADDON_FINDINGS.has(key)) return ADDON_FINDINGS.get(key)
+  const addons = manifestAddons(path, file.text)
+  const postgres = addons.some((a) => POSTGRES_ADDONS.test(a.plan))
+  const other = postgres ? undefined : addons.find((a) => OTHER_ADDONS.test(a.plan))
+  const found: AnotherDatabase | null | undefined = postgres ? null : other
     ? {
         file: file.path,
-        line: at === -1 ? 1 : file.text.slice(0, at).split('\n').length,
-        ref: 'https://devcenter.heroku.com/articles/app-json-schema#addons',
-        server: `${other.split(':')[0]} database (app.json's add-on; no PostgreSQL add-on), not PostgreSQL`,
-        why: `app.json provisions ${other} and no PostgreSQL add-on: the app's database is that one, and this process holds no connection on the plan`,
+        line: other.line,
+        ref: path === 'app.json' ? 'https://devcenter.heroku.com/articles/app-json-schema#addons' : `${HEROKU_YML_REF}#setup-defining-your-app-s-environment`,
+        server: `${other.plan.split(':')[0]} database (${path}'s add-on; no PostgreSQL add-on), not PostgreSQL`,
+        why: `${path} provisions ${other.plan} and no PostgreSQL add-on: the app's database is that one, and this process holds no connection on the plan`,
       }
     : undefined
-  if (ADDON_FINDINGS.size < LISTED_MAX) ADDON_FINDINGS.set(file.text, found)
+  if (ADDON_FINDINGS.size < LISTED_MAX) ADDON_FINDINGS.set(key, found)
   return found
 }
 
-/** addonDatabase's finding per app.json text. */
-const ADDON_FINDINGS = new Map<string, AnotherDatabase | undefined>()
+/** manifestAddonDatabase's finding per manifest and text. */
+const ADDON_FINDINGS = new Map<string, AnotherDatabase | null | undefined>()
 
 /** The app's database is another one, by its dependency files (Java, Python, Ruby) or by the add-ons app.json provisions; else undefined. */
 export function anotherDatabase(files: FileReader, language: string): AnotherDatabase | undefined {

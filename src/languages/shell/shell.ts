@@ -630,6 +630,9 @@ const SIMPLE_WRAPPERS = new Set([
   'time',
 ])
 
+/** Container inits and user switches that exec the command they are given (tini, dumb-init, gosu, su-exec). */
+const INIT_WRAPPERS = new Set(['dumb-init', 'gosu', 'su-exec', 'tini', 'tini-static'])
+
 /** Secret injectors that run the command after `--`: `doppler run -- cmd`, `dotenv -e .env -- cmd`. */
 const DASH_DASH_WRAPPERS = new Set(['aws-vault', 'chamber', 'doppler', 'dotenv', 'infisical', 'op'])
 
@@ -667,6 +670,17 @@ function stripWrappers(
       // The jemalloc gem's launcher (`bundle exec je [-v] cmd`, kzk/jemalloc-rb README): LD_PRELOAD, then exec.
       wrappers.push(head)
       argv = argv.slice(argv[1] === '-v' ? 2 : 1)
+    } else if (INIT_WRAPPERS.has(head.split('/').pop()!) && argv.length > 1) {
+      // A container's init (`tini -- cmd`, `dumb-init cmd`) or user switch (`gosu app cmd`, `su-exec app cmd`): it execs the command.
+      const name = head.split('/').pop()!
+      wrappers.push(name)
+      if (name === 'gosu' || name === 'su-exec') argv = argv.slice(2)
+      else {
+        const dd = argv.indexOf('--')
+        argv = argv.slice(dd === -1 ? 1 : dd + 1)
+        // Their own options before the command; `-r s:s` (dumb-init), `-p SIG` and `-e CODE` (tini) take a value.
+        while (argv[0]?.startsWith('-')) argv = argv.slice(['-r', '--rewrite', '-p', '-e'].includes(argv[0]) ? 2 : 1)
+      }
     } else if (head === 'nice') {
       wrappers.push(head)
       argv = argv.slice(argv[1] === '-n' ? 3 : /^-n?\d+$/.test(argv[1] ?? '') ? 2 : 1)

@@ -1,0 +1,205 @@
+/**
+ * What runs on Heroku's container stack: heroku.yml's `run` commands, and for a type it builds
+ * without one, its Dockerfile's ENTRYPOINT and CMD; each in its image, whose ENV is the lowest
+ * layer of the type's env (config vars and flags win over it, as `docker run -e` over ENV). With no
+ * Procfile and no heroku.yml, a lone Dockerfile is read as the `web` image
+ * (`heroku container:push web`), said as an assumption. Pure: files come through a FileReader.
+ */
+import {posix} from 'node:path'
+
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvEntry, EnvLayer} from '../model/env.js'
+import type {FileReader} from '../model/files.js'
+import type {RunningEntry} from './running.js'
+
+import {layer} from '../model/env.js'
+import {HEROKU_YML_REF, type HerokuYml, parseHerokuYml} from '../platform/heroku-yml.js'
+import {type DockerStage, finalStage, imageCommand, parseDockerfile, repoFolder} from './dockerfile.js'
+
+const CONTAINER_RUNTIME_REF = 'https://devcenter.heroku.com/articles/container-registry-and-runtime#dockerfile-commands-and-runtime'
+
+/** One process type of a container app. */
+export interface ContainerEntry extends RunningEntry {
+  /** The repository folder the command starts in (the image's WORKDIR, through `COPY . DEST`); '' the root. */
+  cwd: string
+  /** The image's ENV: below the app's config vars and flags. */
+  image?: EnvLayer
+  /** Why what it runs is unknown (a Dockerfile with no CMD): counted as an unknown command. */
+  unknownWhy?: string
+}
+
+export interface ContainerApp {
+  /** Images are built from Dockerfiles (heroku.yml `build: docker`, or a lone Dockerfile): no buildpack runs. */
+  built: boolean
+  diagnostics: Diagnostic[]
+  entries: ContainerEntry[]
+  /** The file that says what runs: heroku.yml, or the Dockerfile. */
+  file: string
+  /** Types heroku.yml builds only as an image for others' commands: 0 dynos unless scaled. */
+  idle: {line: number; name: string}[]
+  /** heroku.yml `setup: config:`: config vars the app is created with (as app.json `env`). */
+  setup?: EnvLayer
+}
+
+/** An error that leaves nothing to budget: the file and line, and what is wrong. */
+export interface ContainerError {
+  error: string
+  fix: string
+}
+
+/** The image a Dockerfile builds, as a process sees it. */
+interface Image {
+  command?: {command: string; line: number}
+  /** The build context: the Dockerfile's folder ('' the root). */
+  context: string
+  cwd: string
+  env?: EnvLayer
+  file: string
+  stage?: DockerStage
+  /** Why the image cannot be read (the Dockerfile is missing, or has no such stage). */
+  unreadable?: string
+}
+
+/** Read heroku.yml and the Dockerfiles it names. */
+export function herokuYmlApp(files: FileReader, path = 'heroku.yml'): ContainerApp | ContainerError {
+  const file = files.read(path)
+  if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
+  const yml = parseHerokuYml(file.text, file.path)
+  if (yml.error) return {error: `${file.path}:${yml.error.line}: ${yml.error.message}`, fix: `fix ${file.path}: Heroku cannot build the app from it either (${HEROKU_YML_REF})`}
+  return fromManifest(files, yml, file.path)
+}
+
+function fromManifest(files: FileReader, yml: HerokuYml, path: string): ContainerApp | ContainerError {
+  const diagnostics: Diagnostic[] = [...yml.diagnostics]
+  const buildArgs = new Map(yml.buildConfig.map((e) => [e.name, e]))
+  const images = new Map<string, Image>()
+  const imageOf = (type: string): Image | undefined => {
+    const spec = yml.images.get(type)
+    if (!spec) return undefined
+    let found = images.get(type)
+    if (!found) images.set(type, (found = readImage(files, spec.dockerfile, spec.target, buildArgs, diagnostics)))
+    return found
+  }
+
+  const entries: ContainerEntry[] = []
+  const seen = new Set<string>()
+  const add = (name: string, line: number, command: string | undefined, imageName: string | undefined): void => {
+    seen.add(name)
+    const own = imageName ?? (yml.images.has(name) ? name : 'web')
+    const image = imageOf(own)
+    if (command !== undefined) {
+      entries.push({command: image ? inRepo(command, image, files) : command, cwd: image?.cwd ?? '', file: path, line, name, ...(image?.env ? {image: image.env} : {})})
+      if (!image) {
+        diagnostics.push({
+          code: 'missing-config',
+          file: path,
+          line,
+          message: `${name}: heroku.yml builds no \`${own}\` image (build: docker: ${own}: …), so the ENV its command runs with is not known; the command is read with the app's config vars only`,
+          processType: name,
+          severity: 'info',
+        })
+      }
+
+      return
+    }
+
+    if (!image) {
+      entries.push({command: own, cwd: '', file: path, line, name, unknownWhy: `heroku.yml gives ${name} no command and builds no \`${own}\` image whose CMD it would run`})
+      return
+    }
+
+    if (image.command) {
+      entries.push({command: inRepo(image.command.command, image, files), cwd: image.cwd, file: image.file, line: image.command.line, name, ...(image.env ? {image: image.env} : {})})
+      return
+    }
+
+    const base = image.stage?.base
+    entries.push({
+      command: base ?? image.file,
+      cwd: image.cwd,
+      file: image.file,
+      line: image.stage?.line ?? 1,
+      name,
+      unknownWhy: image.unreadable ?? `${image.file} sets no CMD or ENTRYPOINT, so the container runs the base image ${base}'s own, which the repository does not say`,
+      ...(image.env ? {image: image.env} : {}),
+    })
+  }
+
+  for (const p of yml.run) add(p.name, p.line, p.command, p.image)
+  // A type heroku.yml builds but gives no run command runs its image's CMD ("If you don't include a run section, Heroku uses the CMD specified in the Dockerfile").
+  const idle: ContainerApp['idle'] = []
+  for (const [type, spec] of yml.images) {
+    if (seen.has(type)) continue
+    add(type, spec.line, undefined, type)
+    // An image other types run in (`image: django`) is a process type too, but Heroku scales a new type other than web to 0 dynos.
+    if (type !== 'web' && type !== 'release' && yml.run.some((p) => p.image === type)) idle.push({line: spec.line, name: type})
+  }
+
+  if (yml.release) add('release', yml.release.line, yml.release.command, yml.release.image)
+  const setup = yml.setupConfig.length > 0 ? layer(`${path} setup.config`, yml.setupConfig) : undefined
+  return {built: yml.images.size > 0, diagnostics, entries, file: path, idle, ...(setup ? {setup} : {})}
+}
+
+/**
+ * An app with a Dockerfile and neither a Procfile nor heroku.yml: on Heroku it runs as a container
+ * only when its image is pushed (`heroku container:push web`), and the image's CMD is the web
+ * process. An assumption, said in an info diagnostic by the caller; a Dockerfile with no CMD is an error.
+ */
+export function dockerfileApp(files: FileReader, path = 'Dockerfile'): ContainerApp | ContainerError {
+  const diagnostics: Diagnostic[] = []
+  const image = readImage(files, path, undefined, new Map(), diagnostics)
+  if (image.unreadable) return {error: image.unreadable, fix: 'add a Procfile (`web: …`) that says what runs'}
+  if (!image.command) {
+    return {
+      error: `no Procfile or heroku.yml, and ${path}:${image.stage?.line ?? 1} sets no CMD or ENTRYPOINT (the base image ${image.stage?.base ?? '?'}'s own would run, which the repository does not say)`,
+      fix: 'add a Procfile (`web: …`) or a CMD to the Dockerfile, or pass --procfile PATH',
+    }
+  }
+
+  const entry: ContainerEntry = {command: inRepo(image.command.command, image, files), cwd: image.cwd, file: path, line: image.command.line, name: 'web', ...(image.env ? {image: image.env} : {})}
+  return {built: true, diagnostics, entries: [entry], file: path, idle: []}
+}
+
+function readImage(files: FileReader, dockerfile: string, target: string | undefined, buildArgs: Map<string, EnvEntry>, diagnostics: Diagnostic[]): Image {
+  const path = posix.normalize(dockerfile).replace(/^\.\//, '')
+  const file = files.read(path)
+  if (!file) return {context: '', cwd: '', file: path, unreadable: `${path} is not in the repository`}
+  const parsed = parseDockerfile(file.text, file.path, buildArgs)
+  for (const d of parsed.diagnostics) diagnostics.push(d)
+  const stage = finalStage(parsed, target)
+  if (!stage) return {context: '', cwd: '', file: file.path, unreadable: target === undefined ? `${file.path} has no FROM instruction` : `${file.path} has no stage named ${target}`}
+  // heroku.yml's Dockerfile path is also its build context: `COPY . DEST` copies that folder.
+  const context = posix.dirname(path) === '.' ? '' : posix.dirname(path)
+  const inside = repoFolder(stage)
+  const cwd = inside === undefined ? context : posix.join(context, inside).replace(/^\.$/, '')
+  const env = stage.env.length > 0 ? layer(`${file.path} ENV`, stage.env) : undefined
+  const command = imageCommand(stage)
+  return {context, cwd, file: file.path, stage, ...(command ? {command} : {}), ...(env ? {env} : {})}
+}
+
+/**
+ * A command's absolute paths inside the copied repository (`/myapp/bin/start.sh` after
+ * `COPY . /myapp`) as paths from the folder it runs in, so the repository's files are read.
+ */
+function inRepo(command: string, image: Image, files: FileReader): string {
+  const stage = image.stage
+  if (!stage) return command
+  // Where each absolute path of the image comes from in the repository: `COPY . /app` (a folder), `COPY entrypoint.sh /` (a file).
+  const mounts: {from: string; to: string}[] = stage.copies.map((c) => {
+    const from = posix.join(image.context, c.from)
+    return {from, to: c.into && files.exists(from) ? posix.join(c.to, posix.basename(c.from)) : c.to}
+  })
+  if (stage.repoAt && stage.repoAt !== '/') mounts.push({from: image.context, to: stage.repoAt})
+  if (mounts.length === 0) return command
+  return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]*)/g, (m, pre: string, abs: string) => {
+    const mount = mounts.find((x) => abs === x.to || abs.startsWith(`${x.to}/`))
+    if (!mount) return m
+    const repoPath = posix.join(mount.from, abs.slice(mount.to.length))
+    const rel = posix.relative(image.cwd || '.', repoPath || '.') || '.'
+    return `${pre}${rel.startsWith('.') ? rel : `./${rel}`}`
+  })
+}
+
+/** What the caller says about the Procfile beside heroku.yml: Heroku's container stack does not read it. */
+export const CONTAINER_IGNORES_PROCFILE = `${HEROKU_YML_REF} ("Heroku uses the run command provided in heroku.yml instead of your Procfile")`
+export {CONTAINER_RUNTIME_REF}

@@ -1,0 +1,390 @@
+/**
+ * What a Dockerfile's image runs and the environment it runs with, read as Docker's builder reads
+ * the file (https://docs.docker.com/reference/dockerfile/): instructions with their line
+ * continuations, heredocs and the `# escape=` directive; stages (`FROM … AS name`, a later
+ * `FROM name` inheriting from an earlier one); `ARG` (global before the first FROM, redeclared in a
+ * stage) and `ENV` with `$X`, `${X}`, `${X:-d}`, `${X:+d}` substitution; `WORKDIR`; `COPY . DEST`,
+ * which says where the repository is inside the image; `ENTRYPOINT` and `CMD` in exec (JSON) or
+ * shell form. Pure: text in, image out. Nothing is built or run.
+ */
+import {posix} from 'node:path'
+
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvEntry} from '../model/env.js'
+
+import {fromEnv} from '../model/source.js'
+
+const DOCKERFILE_REF = 'https://docs.docker.com/reference/dockerfile/'
+
+/** A command instruction: its form and where it is. */
+export interface DockerCommand {
+  /** Exec form: the JSON array's strings. */
+  exec?: string[]
+  line: number
+  /** Shell form: the text, run by `/bin/sh -c`. */
+  shell?: string
+}
+
+/** One stage's state once its instructions ran. */
+export interface DockerStage {
+  /** The stage's base: another stage's name (inherited from) or an image. */
+  base: string
+  cmd?: DockerCommand
+  /** `COPY SRC DEST` from the build context (not `--from`): a repository path and where it lands, absolute; `into` when DEST is a folder (`/bin/`, or several sources). */
+  copies: {from: string; into: boolean; to: string}[]
+  entrypoint?: DockerCommand
+  /** ENV (and the ARG values ENV read), in order; later wins. */
+  env: EnvEntry[]
+  line: number
+  name?: string
+  /** Where `COPY . DEST` put the repository's root inside the image (absolute), if it did. */
+  repoAt?: string
+  /** The stage's WORKDIR, absolute; '/' when none is set. */
+  workdir: string
+}
+
+export interface ParsedDockerfile {
+  diagnostics: Diagnostic[]
+  stages: DockerStage[]
+}
+
+/** One instruction after line continuations are joined: its keyword (upper case), its arguments, its first line. */
+interface Instruction {
+  args: string
+  keyword: string
+  line: number
+}
+
+/**
+ * Parse a Dockerfile. `buildArgs` are the values `--build-arg` gives (heroku.yml's `build: config:`):
+ * they fill the ARGs the file declares, as `docker build --build-arg` does; an ARG not declared is
+ * not seen by the file. Never throws: what cannot be read is a diagnostic at its line.
+ */
+export function parseDockerfile(text: string, path: string, buildArgs: Map<string, EnvEntry> = new Map()): ParsedDockerfile {
+  const diagnostics: Diagnostic[] = []
+  const stages: DockerStage[] = []
+  const globalArgs = new Map<string, EnvEntry>()
+  let stage: DockerStage | undefined
+  // A stage's ARGs: in its scope from their line on (a global ARG only once redeclared).
+  let args = new Map<string, EnvEntry>()
+  const envOf = (s: DockerStage): Map<string, EnvEntry> => new Map(s.env.map((e) => [e.name, e]))
+  for (const ins of instructions(text)) {
+    const at = `${path}:${ins.line}`
+    if (ins.keyword === 'FROM') {
+      const words = ins.args.split(/\s+/).filter((w) => !w.startsWith('--'))
+      const image = substitute(words[0] ?? '', globalArgs, new Map()).value
+      const name = words.length >= 3 && words[1].toLowerCase() === 'as' ? words[2].toLowerCase() : undefined
+      const parent = stages.find((s) => s.name !== undefined && s.name === image.toLowerCase())
+      stage = parent
+        ? {...structuredClone(parent), base: image, line: ins.line, name}
+        : {base: image, copies: [], env: [], line: ins.line, name, workdir: '/'}
+      stages.push(stage)
+      args = new Map()
+      continue
+    }
+
+    if (ins.keyword === 'ARG') {
+      for (const {name, value} of assignments(ins.args, true)) {
+        const given = buildArgs.get(name)
+        const known = globalArgs.get(name)
+        const entry: EnvEntry | undefined = given
+          ? {...given}
+          : value !== undefined
+            ? {name, source: fromEnv(name, at), value: substitute(value, args, stage ? envOf(stage) : new Map()).value}
+            : stage && known
+              ? known
+              : undefined
+        if (!stage) {
+          if (entry) globalArgs.set(name, entry)
+        } else if (entry) args.set(name, entry)
+      }
+
+      continue
+    }
+
+    if (!stage) continue // only ARG and parser directives may come before the first FROM
+    const env = envOf(stage)
+    switch (ins.keyword) {
+      case 'ENV': {
+        // Each assignment sees the ENV before the instruction (Docker substitutes with the values from before it).
+        const next: EnvEntry[] = []
+        for (const {name, value} of assignments(ins.args, false)) {
+          const v = substitute(value ?? '', args, env)
+          next.push({name, source: fromEnv(name, at), value: v.value, ...(v.via.length > 0 ? {via: v.via} : {})})
+        }
+
+        stage.env = [...stage.env.filter((e) => !next.some((n) => n.name === e.name)), ...next]
+        break
+      }
+
+      case 'WORKDIR': {
+        const dir = substitute(unquote(ins.args.trim()), args, env).value
+        stage.workdir = posix.resolve(stage.workdir, dir)
+        break
+      }
+
+      case 'COPY':
+      case 'ADD': {
+        const words = ins.args.split(/\s+/).filter(Boolean)
+        // `COPY --from=build /rails /rails`: what an earlier stage copied from the repository, copied on.
+        const fromStage = words.find((w) => w.startsWith('--from='))?.slice('--from='.length).toLowerCase()
+        const earlier = fromStage === undefined ? undefined : stages.find((s) => s.name === fromStage || String(stages.indexOf(s)) === fromStage)
+        if (fromStage !== undefined && !earlier) break
+        const paths = words.filter((w) => !w.startsWith('--'))
+        const list = paths[0]?.startsWith('[') ? jsonArray(paths.join(' ')) : paths
+        if (!list || list.length < 2) break
+        const sources = list.slice(0, -1)
+        const dest = substitute(list.at(-1)!, args, env).value
+        const to = posix.resolve(stage.workdir, dest)
+        const into = dest.endsWith('/') || sources.length > 1
+        for (const src of sources) {
+          let from: string | undefined = posix.normalize(src).replace(/^\.\/?|\/$/g, '')
+          if (earlier) {
+            // A path inside the earlier stage's copy of the repository is that repository path.
+            const abs = posix.resolve(earlier.workdir, src)
+            from = earlier.repoAt && (abs === earlier.repoAt || abs.startsWith(`${earlier.repoAt}/`)) ? posix.relative(earlier.repoAt, abs) : undefined
+            if (from === undefined) continue
+          }
+
+          if (from === '' || from === '.') stage.repoAt = to
+          else if (!from.startsWith('..') && !/[*?[]/.test(from)) stage.copies.push({from, into, to})
+        }
+
+        break
+      }
+
+      case 'CMD':
+      case 'ENTRYPOINT': {
+        const command = commandOf(ins)
+        if (ins.keyword === 'CMD') stage.cmd = command
+        else {
+          stage.entrypoint = command
+          // Setting ENTRYPOINT resets a CMD inherited from the base (Dockerfile reference, "Understand how CMD and ENTRYPOINT interact").
+          if (stage.cmd && stage.cmd.line < stage.line) delete stage.cmd
+        }
+
+        break
+      }
+
+      default: {
+        break
+      }
+    }
+  }
+
+  if (stages.length === 0) {
+    diagnostics.push({code: 'unparsable-config', file: path, line: 1, message: `${path} has no FROM instruction, so it builds no image (${DOCKERFILE_REF}#from)`, severity: 'warning'})
+  }
+
+  return {diagnostics, stages}
+}
+
+/** The stage an image is built from: `target` (heroku.yml's `build: docker: TYPE: {target: …}`), else the last one. */
+export function finalStage(parsed: ParsedDockerfile, target?: string): DockerStage | undefined {
+  if (target !== undefined) return parsed.stages.find((s) => s.name === target.toLowerCase())
+  return parsed.stages.at(-1)
+}
+
+/**
+ * The command the image's container starts with, as one shell line: ENTRYPOINT and CMD combined as
+ * Docker combines them (an exec-form ENTRYPOINT takes CMD as its arguments; a shell-form one
+ * ignores CMD; without ENTRYPOINT, CMD is the command). Heroku runs CMD through a shell so that
+ * config vars expand, so an exec-form CMD's words are joined into one line
+ * (https://devcenter.heroku.com/articles/container-registry-and-runtime#dockerfile-commands-and-runtime).
+ * Undefined when the file sets neither: the base image's own CMD runs, which the file does not say.
+ */
+export function imageCommand(stage: DockerStage): {command: string; line: number} | undefined {
+  const {cmd, entrypoint} = stage
+  if (entrypoint?.shell !== undefined) return {command: entrypoint.shell, line: entrypoint.line}
+  if (entrypoint?.exec) {
+    const rest = cmd?.exec ?? (cmd?.shell === undefined ? [] : ['/bin/sh', '-c', cmd.shell])
+    const argv = [...entrypoint.exec, ...rest]
+    if (argv.length === 0) return cmd ? {command: shellWords(rest), line: cmd.line} : undefined
+    return {command: shellWords(argv), line: entrypoint.exec.length > 0 ? entrypoint.line : cmd!.line}
+  }
+
+  if (cmd?.shell !== undefined) return {command: cmd.shell, line: cmd.line}
+  if (cmd?.exec && cmd.exec.length > 0) return {command: shellWords(cmd.exec), line: cmd.line}
+  return undefined
+}
+
+/**
+ * The repository folder a command starts in: the image's WORKDIR, mapped back through `COPY . DEST`
+ * (WORKDIR /app with `COPY . /app` is the repository root; /app/backend its backend/ folder).
+ * Undefined when the WORKDIR is not inside the copied repository.
+ */
+export function repoFolder(stage: DockerStage): string | undefined {
+  if (!stage.repoAt) return undefined
+  const rel = posix.relative(stage.repoAt, stage.workdir)
+  if (rel.startsWith('..') || posix.isAbsolute(rel)) return undefined
+  return rel
+}
+
+/** Words joined into a shell line: a word with spaces or shell syntax is single-quoted; `$X` stays bare so the shell expands it, as Heroku's does. */
+function shellWords(words: string[]): string {
+  return words.map((w) => (w === '' ? "''" : /[\s'"\\|&;<>()`*?#~]/.test(w) ? `'${w.replaceAll("'", `'\\''`)}'` : w)).join(' ')
+}
+
+function commandOf(ins: Instruction): DockerCommand {
+  const text = ins.args.trim()
+  if (text.startsWith('[')) {
+    const exec = jsonArray(text)
+    if (exec) return {exec, line: ins.line}
+  }
+
+  // Not a JSON array of strings: Docker runs it in shell form, brackets and all.
+  return {line: ins.line, shell: text}
+}
+
+function jsonArray(text: string): string[] | undefined {
+  try {
+    const v: unknown = JSON.parse(text)
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The file's instructions. Lines ending in the escape character continue on the next; comment
+ * lines and empty lines inside a continued instruction are dropped, as BuildKit does; a heredoc
+ * (`RUN <<EOF` … `EOF`) is part of its instruction, never read as instructions of its own.
+ */
+function instructions(text: string): Instruction[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n?|\n/)
+  // Parser directives: `# escape=\`` at the very top.
+  let escape = '\\'
+  for (const l of lines) {
+    const m = /^#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(l)
+    if (!m) break
+    if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2]
+  }
+
+  const out: Instruction[] = []
+  let i = 0
+  while (i < lines.length) {
+    const first = lines[i].trim()
+    if (first === '' || first.startsWith('#')) {
+      i++
+      continue
+    }
+
+    const line = i + 1
+    let joined = ''
+    let current = lines[i]
+    for (;;) {
+      const trimmed = current.replace(/\s+$/, '')
+      if (trimmed.endsWith(escape) && i + 1 < lines.length) {
+        joined += trimmed.slice(0, -1)
+        i++
+        // Comment and empty lines inside a continuation are skipped.
+        while (i < lines.length && /^\s*(#.*)?$/.test(lines[i]) && i + 1 < lines.length) i++
+        current = lines[i]
+        continue
+      }
+
+      joined += trimmed
+      i++
+      break
+    }
+
+    const m = /^\s*([A-Za-z]+)\s*(.*)$/s.exec(joined)
+    if (!m) continue
+    const keyword = m[1].toUpperCase()
+    out.push({args: m[2], keyword, line})
+    // Heredocs: `<<EOF`, `<<-EOF`, `<<"EOF"`; their bodies end at a line that is the word alone.
+    for (const h of m[2].matchAll(/<<-?\s*(["']?)([A-Za-z_][\w]*)\1/g)) {
+      const word = h[2]
+      while (i < lines.length && lines[i].trim() !== word) i++
+      i++
+    }
+  }
+
+  return out
+}
+
+/**
+ * `KEY=value KEY2="v 2"` (or the older `KEY value with spaces` for ENV). For ARG, a name alone
+ * declares it without a default (value undefined).
+ */
+function assignments(args: string, isArg: boolean): {name: string; value?: string}[] {
+  const text = args.trim()
+  // `ENV KEY value with spaces`: the first word has no `=`, and the rest of the line is the value.
+  const first = /^(\S+)\s+(.*)$/s.exec(text)
+  if (!isArg && first && !first[1].includes('=')) return /^[A-Za-z_][\w.-]*$/.test(first[1]) ? [{name: first[1], value: unquote(first[2].trim())}] : []
+  const out: {name: string; value?: string}[] = []
+  for (const word of words(text)) {
+    const eq = word.indexOf('=')
+    if (eq === -1) {
+      if (isArg && /^[A-Za-z_]\w*$/.test(word)) out.push({name: word})
+      continue
+    }
+
+    const name = word.slice(0, eq)
+    if (/^[A-Za-z_][\w.-]*$/.test(name)) out.push({name, value: unquote(word.slice(eq + 1))})
+  }
+
+  return out
+}
+
+/** Split on unquoted whitespace, keeping the quotes (unquote removes them). */
+function words(text: string): string[] {
+  const out: string[] = []
+  let cur = ''
+  let quote = ''
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k]
+    if (quote) {
+      if (c === '\\' && quote === '"' && k + 1 < text.length) {
+        cur += c + text[++k]
+        continue
+      }
+
+      if (c === quote) quote = ''
+      cur += c
+    } else if (c === '"' || c === "'") {
+      quote = c
+      cur += c
+    } else if (/\s/.test(c)) {
+      if (cur) out.push(cur)
+      cur = ''
+    } else cur += c
+  }
+
+  if (cur) out.push(cur)
+  return out
+}
+
+/** Remove shell-style quotes: `"a b"` → `a b`, `'x'` → `x`, `\"` inside double quotes → `"`. */
+function unquote(value: string): string {
+  let out = ''
+  let quote = ''
+  for (let k = 0; k < value.length; k++) {
+    const c = value[k]
+    if (quote) {
+      if (c === quote) quote = ''
+      else if (c === '\\' && quote === '"' && k + 1 < value.length) out += value[++k]
+      else out += c
+    } else if (c === '"' || c === "'") quote = c
+    else if (c === '\\' && k + 1 < value.length) out += value[++k]
+    else out += c
+  }
+
+  return out
+}
+
+/** Docker's variable substitution in ENV, ARG, WORKDIR, COPY and FROM: `$X`, `${X}`, `${X:-word}`, `${X:+word}`. */
+function substitute(value: string, args: Map<string, EnvEntry>, env: Map<string, EnvEntry>): {value: string; via: EnvEntry['source'][]} {
+  const via: EnvEntry['source'][] = []
+  const lookup = (name: string): EnvEntry | undefined => env.get(name) ?? args.get(name)
+  const out = value.replaceAll(/\$(?:\{([A-Za-z_]\w*)(?::([-+])([^}]*))?\}|([A-Za-z_]\w*))/g, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare!
+    const e = lookup(name)
+    if (e) via.push(e.source)
+    const set = e !== undefined && e.value !== ''
+    if (op === '-') return set ? e.value : (word ?? '')
+    if (op === '+') return set ? (word ?? '') : ''
+    return e?.value ?? ''
+  })
+  return {value: out, via}
+}

@@ -1,0 +1,148 @@
+/**
+ * Manifests beside (or instead of) a Procfile: heroku.yml on Heroku's container stack
+ * (https://devcenter.heroku.com/articles/build-docker-images-heroku-yml), a lone Dockerfile, and
+ * Scalingo's scalingo.json `formation`. Fixtures: heroku-yml-rails, heroku-yml-node,
+ * dockerfile-only, scalingo-formation.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {fixture, type PlanJson, type PlanRow, runCliInProcess, runJson} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
+
+/** `conncalc plan --json` run in the app folder (no --procfile: which file says what runs is conncalc's choice). */
+function planIn(dir: string, args: string[] = []): PlanJson & {code: null | number; type: (name: string) => PlanRow} {
+  const r = runJson<PlanJson>(['plan', '--plan', 'standard-0', ...args], {cwd: dir})
+  if (r.code !== 0 && r.code !== 1) throw new Error(`conncalc plan exited ${r.code}:\n${r.stderr}`)
+  return {
+    ...r.json,
+    code: r.code,
+    type(name) {
+      const row = r.json.processTypes.find((p) => p.name === name)
+      if (!row) throw new Error(`no process type ${name} in ${r.json.processTypes.map((p) => p.name).join(', ')}`)
+      return row
+    },
+  }
+}
+
+describe('heroku.yml (Heroku container stack)', () => {
+  it("reads run: and each image's Dockerfile ENV, with build: config: feeding its ARGs; the Procfile beside it is not read", () => {
+    const r = planIn(fixture('heroku-yml-rails'), ['--scale', 'web=2', 'worker=1'])
+    // web: `run: web: bundle exec puma -C config/puma.rb` in the web image. Its ENV: RAILS_ENV=${RAILS_ENV} with the ARG
+    // from build: config: (production), so puma.rb's `if ENV["RAILS_ENV"] == "production"` takes `workers WEB_CONCURRENCY`,
+    // which is ENV WEB_CONCURRENCY=$WEB_CONCURRENCY ← build config 2; RAILS_MAX_THREADS=3 → threads 3, pool 3.
+    // 2 workers × min(pool 3, 3 threads) = 6 per dyno × 2 dynos = 12 (the Puma master holds none: ActiveRecord 7.1).
+    expect(r.type('web')).toMatchObject({command: 'bundle exec puma -C config/puma.rb', connections: 12, connectionsPerDyno: 6, poolPerProcess: 3, processesPerDyno: 2, server: 'puma', threadsPerProcess: 3})
+    expect(r.type('web').sources.processesPerDyno.via).toEqual(expect.arrayContaining([expect.objectContaining({from: 'Dockerfile:27', kind: 'env', name: 'WEB_CONCURRENCY'}), expect.objectContaining({from: 'heroku.yml:15', kind: 'env', name: 'WEB_CONCURRENCY'})]))
+    // worker: no run entry, so Dockerfile.worker's CMD (`CMD bundle exec sidekiq`, shell form) with its ENV RAILS_MAX_THREADS=10:
+    // Sidekiq 7 concurrency = RAILS_MAX_THREADS = 10, pool 10 → 10 per dyno × 1 dyno.
+    expect(r.type('worker')).toMatchObject({command: 'bundle exec sidekiq', connections: 10, server: 'sidekiq', threadsPerProcess: 10})
+    // release: `release: command:` in the web image: one dyno, counted in the deploy peak only: 12 + 10 = 22, peak 23.
+    expect(r.type('release')).toMatchObject({command: './bin/rails db:prepare', role: 'release'})
+    expect(r.total).toBe(22)
+    expect(r.deployPeak).toBe(23)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'Procfile', message: expect.stringContaining('heroku.yml is read, not the Procfile')}))
+  })
+
+  it("config vars and flags win over the image's ENV: --env RAILS_MAX_THREADS=4 → web 2 × 4, worker 4", () => {
+    const r = planIn(fixture('heroku-yml-rails'), ['--scale', 'web=2', 'worker=1', '--env', 'RAILS_MAX_THREADS=4'])
+    // web: 2 workers × min(4, 4) = 8 per dyno × 2 = 16; worker: 4 threads, pool 4 = 4.
+    expect(r.type('web')).toMatchObject({connections: 16, connectionsPerDyno: 8})
+    expect(r.type('worker')).toMatchObject({connections: 4, threadsPerProcess: 4})
+  })
+
+  it('--procfile Procfile reads the Procfile instead (an app deployed with buildpacks ignores heroku.yml)', () => {
+    const r = planIn(fixture('heroku-yml-rails'), ['--procfile', 'Procfile'])
+    // `web: bundle exec puma -t 16:16`, `worker: bundle exec sidekiq -c 25`: no release type there.
+    expect(r.type('web')).toMatchObject({server: 'puma', threadsPerProcess: 16})
+    expect(r.type('worker')).toMatchObject({threadsPerProcess: 25})
+    expect(r.processTypes.map((p) => p.name)).toEqual(['web', 'worker'])
+  })
+
+  it("no run section: the Dockerfile's ENTRYPOINT + CMD of the target stage, in its WORKDIR through COPY . DEST", () => {
+    const r = planIn(fixture('heroku-yml-node'))
+    // web: target `app`: ENTRYPOINT ["tini", "--"] + CMD ["node", "server.js"], ENV PG_POOL_MAX=7 (not the dev stage's 50):
+    // `max: Number(process.env.PG_POOL_MAX || 4)` = 7, one Node process → 7.
+    expect(r.type('web')).toMatchObject({command: 'tini -- node server.js', connections: 7, poolPerProcess: 7, processesPerDyno: 1})
+    expect(r.type('web').sources['pool.pg server.js:5'].via).toContainEqual(expect.objectContaining({from: 'Dockerfile:3', name: 'PG_POOL_MAX'}))
+    // jobs: jobs/Dockerfile (build context jobs/), `CMD node /jobs/worker.js` after WORKDIR /jobs and COPY . . → jobs/worker.js, max 3.
+    expect(r.type('jobs')).toMatchObject({command: 'node ./worker.js', connections: 3})
+    expect(r.total).toBe(10)
+  })
+
+  const {app} = tempApps('heroku-yml-node')
+
+  it('an image only other types run in (`image: app`) is a type Heroku scales to 0 dynos unless told', () => {
+    const dir = app({'heroku.yml': 'build:\n  docker:\n    app:\n      dockerfile: Dockerfile\n      target: app\nrun:\n  web:\n    command:\n      - node server.js\n    image: app\n'})
+    const r = planIn(dir)
+    // web: `node server.js` in the app image: PG_POOL_MAX=7 → 7. app: its CMD, but on 0 dynos by default.
+    expect(r.type('web')).toMatchObject({command: 'node server.js', connections: 7})
+    expect(r.type('app')).toMatchObject({connections: 0, dynos: 0})
+    expect(r.total).toBe(7)
+    expect(planIn(dir, ['--scale', 'app=1']).total).toBe(14)
+  })
+
+  it('invalid YAML: exit 2 naming heroku.yml and its line, no stack trace', () => {
+    const dir = app({'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\n  run: [web\n'})
+    const r = runCliInProcess(['plan', '--plan', 'standard-0'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/heroku\.yml:\d+: not valid YAML/)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it("a build type whose Dockerfile sets no CMD: an unknown command at the Dockerfile's FROM line (1 × 1, said)", () => {
+    const dir = app({'Dockerfile.bare': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\n', 'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\n    bare: Dockerfile.bare\n'})
+    const r = planIn(dir)
+    expect(r.type('bare')).toMatchObject({connections: 1, server: 'unknown'})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-command', file: 'Dockerfile.bare', line: 1, message: expect.stringContaining("sets no CMD or ENTRYPOINT, so the container runs the base image node:20-slim's own")}))
+  })
+
+  it('setup: addons that provision only another database (ClearDB): its processes hold 0 on the plan', () => {
+    const dir = app({'heroku.yml': 'setup:\n  addons:\n    - plan: cleardb:ignite\nbuild:\n  docker:\n    web:\n      dockerfile: Dockerfile\n      target: app\n'})
+    const r = planIn(dir)
+    expect(r.type('web')).toMatchObject({connections: 0})
+    expect(r.total).toBe(0)
+  })
+})
+
+describe('a Dockerfile and no Procfile or heroku.yml', () => {
+  it("web runs the Dockerfile's CMD, said as an assumption (heroku container:push web)", () => {
+    const r = planIn(fixture('dockerfile-only'))
+    // `CMD npm start` → node server.js; ENV DB_POOL_SIZE=5 → `max: Number(process.env.DB_POOL_SIZE || 10)` = 5.
+    expect(r.type('web')).toMatchObject({command: 'npm start', connections: 5})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'Dockerfile', line: 10, message: expect.stringContaining('web is assumed to run the Dockerfile'), severity: 'info'}))
+    expect(r.diagnostics.find((d) => d.file === 'Dockerfile')?.fix).toContain('Dockerfile.dev not read')
+  })
+
+  const {app} = tempApps('dockerfile-only')
+
+  it('a Dockerfile with no CMD: exit 2 naming its FROM line', () => {
+    const dir = app({Dockerfile: '# base image runs the app\nFROM acme/node-base:20\nWORKDIR /app\nCOPY . .\n'})
+    const r = runCliInProcess(['plan', '--plan', 'standard-0'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('no Procfile or heroku.yml, and Dockerfile:2 sets no CMD or ENTRYPOINT')
+  })
+
+  it("with app.json (a buildpack app's manifest) the buildpack's default web process runs, not the Dockerfile", () => {
+    const dir = app({'app.json': '{"name": "notes"}'})
+    const r = planIn(dir)
+    // npm start → server.js with no DB_POOL_SIZE set anywhere: the default 10.
+    expect(r.type('web')).toMatchObject({command: 'npm start', connections: 10})
+  })
+})
+
+describe('scalingo.json formation', () => {
+  it('amount is the container count; sizes are Scalingo containers, said, the count used', () => {
+    const r = planIn(fixture('scalingo-formation'))
+    // web: 2 containers (scalingo.json:8) × 1 Node process × pool 5 = 10; worker: 1 × pool 2 = 2; postdeploy: deploy peak only.
+    expect(r.type('web')).toMatchObject({connections: 10, dynos: 2})
+    expect(r.type('web').sources.dynos.source).toEqual({file: 'scalingo.json', kind: 'file', line: 8})
+    expect(r.type('worker')).toMatchObject({connections: 2, dynos: 1})
+    expect(r.total).toBe(12)
+    expect(r.deployPeak).toBe(13)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-dyno-size', file: 'scalingo.json', line: 9, message: expect.stringContaining('"L" is a Scalingo container (1024 MB'), severity: 'info'}))
+  })
+
+  it('--scale wins over scalingo.json', () => {
+    expect(planIn(fixture('scalingo-formation'), ['--scale', 'web=3']).type('web')).toMatchObject({connections: 15, dynos: 3})
+  })
+})

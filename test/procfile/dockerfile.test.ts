@@ -1,0 +1,84 @@
+/**
+ * The Dockerfile reader: what an image runs and its ENV, as the Dockerfile reference
+ * (https://docs.docker.com/reference/dockerfile/) defines them.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {finalStage, imageCommand, parseDockerfile, repoFolder} from '../../src/procfile/dockerfile.js'
+import {fromEnv} from '../../src/model/source.js'
+
+const image = (text: string, target?: string, args: Record<string, string> = {}) => {
+  const parsed = parseDockerfile(text, 'Dockerfile', new Map(Object.entries(args).map(([name, value]) => [name, {name, source: fromEnv(name, 'heroku.yml:9'), value}])))
+  const stage = finalStage(parsed, target)!
+  return {command: imageCommand(stage), env: Object.fromEntries(stage.env.map((e) => [e.name, e.value])), folder: repoFolder(stage), parsed, stage}
+}
+
+describe('parseDockerfile: ENTRYPOINT and CMD', () => {
+  it('exec ENTRYPOINT takes CMD as arguments; exec CMD words are joined into the line Heroku runs through a shell', () => {
+    expect(image('FROM x\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["./listmonk", "--config", "my config.toml"]\n').command).toEqual({command: "docker-entrypoint.sh ./listmonk --config 'my config.toml'", line: 2})
+    expect(image('FROM x\nCMD ["gunicorn", "-b", "0.0.0.0:$PORT", "app:app"]\n').command).toEqual({command: 'gunicorn -b 0.0.0.0:$PORT app:app', line: 2})
+  })
+
+  it('a shell-form ENTRYPOINT ignores CMD; an exec ENTRYPOINT with a shell-form CMD runs /bin/sh -c', () => {
+    expect(image('FROM x\nENTRYPOINT exec node server.js\nCMD ["ignored"]\n').command).toEqual({command: 'exec node server.js', line: 2})
+    expect(image('FROM x\nENTRYPOINT ["tini", "--"]\nCMD node a.js && node b.js\n').command).toEqual({command: "tini -- /bin/sh -c 'node a.js && node b.js'", line: 2})
+  })
+
+  it('ENTRYPOINT in a later stage resets the CMD it inherits; a stage with neither has no command (the base image decides)', () => {
+    expect(image('FROM x AS base\nCMD ["node", "a.js"]\nFROM base\nENTRYPOINT ["/init.sh"]\n').command).toEqual({command: '/init.sh', line: 4})
+    expect(image('FROM x AS base\nCMD ["node", "a.js"]\nFROM base\nENV A=1\n').command).toEqual({command: 'node a.js', line: 2})
+    expect(image('FROM node:20\nWORKDIR /app\n').command).toBeUndefined()
+  })
+
+  it("continuations, comments inside them, heredocs and HEALTHCHECK's CMD are not read as CMD", () => {
+    const text = [
+      'FROM x',
+      'RUN apt-get update \\',
+      '  # a comment inside the continuation',
+      '  && apt-get install -y curl',
+      'RUN <<EOF',
+      'CMD ["from", "the", "heredoc"]',
+      'EOF',
+      'HEALTHCHECK --interval=30s \\',
+      '  CMD curl -f http://localhost/ || exit 1',
+      '  CMD ["node", "server.js"]',
+    ].join('\n')
+    expect(image(text).command).toEqual({command: 'node server.js', line: 10})
+  })
+
+  it('the escape directive: a backtick continues lines', () => {
+    expect(image('# escape=`\nFROM x\nCMD node `\n  server.js\n').command).toEqual({command: 'node   server.js', line: 3})
+  })
+
+  it('target picks a stage by name; without it the last stage', () => {
+    const text = 'FROM x AS app\nCMD ["node", "server.js"]\nFROM app AS dev\nCMD ["nodemon", "server.js"]\n'
+    expect(image(text, 'app').command?.command).toBe('node server.js')
+    expect(image(text).command?.command).toBe('nodemon server.js')
+  })
+})
+
+describe('parseDockerfile: ENV, ARG and the repository folder', () => {
+  it('ENV in both forms, with $X, ${X:-d} and ARG values; build args fill declared ARGs only', () => {
+    const r = image('ARG RUBY=3.3\nFROM ruby:$RUBY\nARG RAILS_ENV=development\nARG UNDECLARED_USED\nENV RAILS_ENV=${RAILS_ENV} POOL="${DB_POOL:-5}"\nENV LEGACY value with spaces\n', undefined, {RAILS_ENV: 'production', SECRET: 'x'})
+    expect(r.env).toEqual({LEGACY: 'value with spaces', POOL: '5', RAILS_ENV: 'production'})
+    expect(r.stage.base).toBe('ruby:3.3')
+    expect(r.stage.env.find((e) => e.name === 'RAILS_ENV')?.via).toEqual([fromEnv('RAILS_ENV', 'heroku.yml:9')])
+  })
+
+  it('a global ARG is seen in a stage only once redeclared', () => {
+    expect(image('ARG POOL=7\nFROM x\nENV A=$POOL\n').env).toEqual({A: ''})
+    expect(image('ARG POOL=7\nFROM x\nARG POOL\nENV A=$POOL\n').env).toEqual({A: '7'})
+  })
+
+  it('WORKDIR mapped through COPY . DEST (also copied on from an earlier stage)', () => {
+    expect(image('FROM x\nWORKDIR /app\nCOPY . .\nWORKDIR /app/backend\n').folder).toBe('backend')
+    expect(image('FROM x AS build\nWORKDIR /rails\nCOPY . .\nFROM x\nCOPY --from=build /rails /srv\nWORKDIR /srv\n').folder).toBe('')
+    expect(image('FROM x\nWORKDIR /app\nCOPY package.json .\n').folder).toBeUndefined()
+  })
+
+  it('no FROM: a warning, no stage', () => {
+    const r = parseDockerfile('CMD ["node"]\n', 'Dockerfile')
+    expect(r.stages).toEqual([])
+    expect(r.diagnostics).toEqual([expect.objectContaining({code: 'unparsable-config', file: 'Dockerfile', line: 1})])
+  })
+})
