@@ -49,11 +49,17 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A scalar config value as the env holds it (`RAILS_MAX_THREADS: 5` is "5"). */
 const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined)
 
-/** A `command:` value: a string, or a list whose items Heroku joins into one command line. */
+/**
+ * A `command:` value: a string, or a list. The docs show one command line per list (`- ./deployment-tasks.sh`);
+ * a list of words (`[bundle, exec, puma]`) is one command, and a list of command lines (`- python manage.py
+ * migrate`, `- python manage.py collectstatic`) is read as those commands one after another.
+ */
 function commandText(v: unknown): string | undefined {
   if (typeof v === 'string') return v.trim() || undefined
-  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v.join(' ').trim() || undefined
-  return undefined
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) return undefined
+  const items = v.map((x) => x.trim()).filter(Boolean)
+  const lines = items.length > 1 && items.every((x) => /\s/.test(x))
+  return items.join(lines ? ' && ' : ' ') || undefined
 }
 
 export function parseHerokuYml(text: string, path = 'heroku.yml'): HerokuYml {

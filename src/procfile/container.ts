@@ -89,7 +89,8 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
     const image = imageOf(own)
     if (command !== undefined) {
       entries.push({command: image ? inRepo(command, image, files) : command, cwd: image?.cwd ?? '', file: path, line, name, ...(image?.env ? {image: image.env} : {})})
-      if (!image) {
+      // With no Docker build at all (heroku.yml's `build: languages:`, the buildpack manifest), there is no image to speak of.
+      if (!image && yml.images.size > 0) {
         diagnostics.push({
           code: 'missing-config',
           file: path,
