@@ -158,7 +158,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     const web = app.processes.find((p) => p.name === 'web' && p.role === 'long-running')
     if (web) web.deployOverlap = preboot
   }
-  markPooled(app.processes, request.pooled, procfile)
+  markPooled(app.processes, request.pooled, input.container ? procfile : request.procfile)
 
   return {file: procfile, model: app}
 }

@@ -195,7 +195,7 @@ function inRepo(command: string, image: Image, files: FileReader): string {
   return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]*)/g, (m, pre: string, abs: string) => {
     const mount = mounts.find((x) => abs === x.to || abs.startsWith(`${x.to}/`))
     if (!mount) return m
-    const repoPath = posix.join(mount.from, abs.slice(mount.to.length))
+    const repoPath = posix.join(mount.from, abs.slice(mount.to.length).replace(/^\/+/, ''))
     const rel = posix.relative(image.cwd || '.', repoPath || '.') || '.'
     return `${pre}${rel.startsWith('.') ? rel : `./${rel}`}`
   })

@@ -81,6 +81,17 @@ describe('heroku.yml (Heroku container stack)', () => {
     expect(planIn(dir, ['--scale', 'app=1']).total).toBe(14)
   })
 
+  it("absolute paths inside the copied repository are its files: ADD . /code/ makes /code/bin/entry.sh the repo's bin/entry.sh", () => {
+    const dir = app({
+      'Dockerfile.abs': 'FROM node:20-slim\nWORKDIR /code/\nADD . /code/\nENTRYPOINT ["/code/bin/entry.sh"]\nCMD ["node", "server.js"]\n',
+      'bin/entry.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
+      'heroku.yml': 'build:\n  docker:\n    web: Dockerfile.abs\n',
+    })
+    const r = planIn(dir)
+    // The entrypoint script execs its arguments: node server.js, with no PG_POOL_MAX in this image → `|| 4` = 4.
+    expect(r.type('web')).toMatchObject({command: './bin/entry.sh node server.js', connections: 4, server: 'node'})
+  })
+
   it('invalid YAML: exit 2 naming heroku.yml and its line, no stack trace', () => {
     const dir = app({'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\n  run: [web\n'})
     const r = runCliInProcess(['plan', '--plan', 'standard-0'], {cwd: dir})
