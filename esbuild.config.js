@@ -358,18 +358,20 @@ const importsReplaced = (code, name) => {
 /**
  * Write a bundle bin/code-cache.js runs. The first line names this build: bin/code-cache.js keys
  * the cache by it, since V8 itself checks only the source's length before it uses cached code.
+ * The code is written inside the function bin/code-cache.js calls (its WRAPPER, on the third line),
+ * so the file's text is the script V8 compiles, with no copy made to wrap it. Loaded any other way
+ * (require(), where `this` is module.exports), the bundle would be a second copy of conncalc
+ * beside the first, without __conncalcImport: the second line says so at once instead.
  */
+const {WRAPPER} = createRequire(import.meta.url)('./bin/code-cache.js')
 const writeScript = (name, code) => {
   const build = createHash('sha256').update(code).digest('hex').slice(0, 16)
-  writeFileSync(`dist/${name}`, `// conncalc build ${build}\n${code}`)
+  const guard = `if (this !== globalThis) throw new Error("dist/${name} runs through bin/code-cache.js (bin/run.js), not require()");`
+  writeFileSync(`dist/${name}`, `// conncalc build ${build}\n${guard}\n${WRAPPER}${code}\n})\n`)
 }
 
 let code = importsReplaced(ascii(cli.outputFiles[0].text), 'cli.cjs')
 
-// Loaded any other way (require()), the bundle would be a second copy of conncalc beside the
-// first, without __conncalcImport: it says so at once instead.
-if (!code.startsWith('"use strict";')) throw new Error('dist/cli.cjs: esbuild no longer starts it with "use strict"')
-code = code.replace(/^"use strict";\n?/, '"use strict";\nif (typeof __conncalcImport !== "function") throw new Error("dist/cli.cjs runs through bin/code-cache.js (bin/run.js), not require()");\n')
 writeScript('cli.cjs', code)
 for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/, ''), importsReplaced(ascii(file.text), file.path))
 
