@@ -16,7 +16,7 @@
 // turns the cache off.
 'use strict'
 const {isAscii} = require('node:buffer')
-const {lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} = require('node:fs')
+const {closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync} = require('node:fs')
 const {createRequire, Module} = require('node:module')
 const {homedir, tmpdir} = require('node:os')
 const {dirname, join} = require('node:path')
@@ -41,13 +41,16 @@ const WRAPPER = `(function (${PARAMETERS}) {`
 function loadBundle(file, env = process.env) {
   // esbuild.config.js writes the bundle as ASCII, which Node copies into a string far faster
   // than it decodes UTF-8 (~1 against ~20 ms here); any other text is still read right.
-  const bytes = readFileSync(file)
+  const bytes = readWhole(file)
   const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8')
   const name = cacheName(source, env)
   const dirs = name ? cacheDirs(file, env) : []
+  // The cache is read into the bundle's bytes, done with once they are a string: memory a
+  // process touches for the first time costs a page fault per 4 KB (~11 µs each on a 2-core
+  // cloud machine), and a fresh buffer for the 1.4 MB cache was ~340 of them on every start.
   let cachedData
   for (const dir of dirs) {
-    cachedData = readCache(dir, name)
+    cachedData = readCache(dir, name, bytes)
     if (cachedData) break
   }
 
@@ -127,9 +130,27 @@ function isPrivate(dir) {
   return stat !== undefined && stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0
 }
 
-function readCache(dir, name) {
+function readCache(dir, name, spare) {
   if (!isPrivate(dir)) return undefined
-  return safe(() => readFileSync(join(dir, name)))
+  return safe(() => readWhole(join(dir, name), spare))
+}
+
+/** A file's bytes: in `into` when they fit (what was there is overwritten), else in a buffer of their own. */
+function readWhole(path, into) {
+  const fd = openSync(path, 'r')
+  try {
+    const size = fstatSync(fd).size
+    const buffer = into && into.length >= size ? into.subarray(0, size) : Buffer.allocUnsafeSlow(size)
+    let read = 0
+    while (read < size) {
+      const n = readSync(fd, buffer, read, size - read, read)
+      if (n === 0) break
+      read += n
+    }
+    return buffer.subarray(0, read)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 function writeCache(script, dirs, name, besideBundle) {
