@@ -23,13 +23,24 @@ describe('a pool size passed through a function parameter', () => {
     expect(r.codes).not.toContain('unknown-config-value')
   })
 
-  it('callers that disagree: the largest of each, labelled with every caller; 8 + 10 = 18*', () => {
+  it('two callers at import build two engines, each with its own arguments: (3 + 2) + (8 + 10) = 23', () => {
     // app/main.py:8 passes pool_size=3, max_overflow=int("2"); app/reports.py:5 passes pool_size=8 and leaves max_overflow at its default 10.
+    // Both run once, at import, and each create_engine() call builds its own QueuePool (sqlalchemy/pool/impl.py), so the
+    // pools add up: 5 + 18 = 23 per process. (Before, one engine of the larger values, 8 + 10 = 18, was assumed — wrong.)
     const r = plan('disagree')
-    expect(r.type('web')).toMatchObject({poolPerProcess: 18})
-    const pool = r.type('web').sources['pool.engine app/db.py:7']
-    expect(pool.via).toContainEqual({kind: 'assumed', why: 'the callers of `make_engine()` (app/db.py:6) pass different pool_size: 3 (app/main.py:8), 8 (app/reports.py:5); the largest, 8, is assumed'})
-    expect(pool.via).toContainEqual({kind: 'assumed', why: 'the callers of `make_engine()` (app/db.py:6) pass different max_overflow: 2 (app/main.py:8), 10 (app/reports.py:5); the largest, 10, is assumed'})
+    expect(r.type('web')).toMatchObject({poolPerProcess: 23})
+    const main = r.type('web').sources['pool.engine app/db.py:7 (app/main.py:8)']
+    const reports = r.type('web').sources['pool.engine app/db.py:7 (app/reports.py:5)']
+    expect([main.value, reports.value]).toEqual([5, 18])
+    expect(main.via).toContainEqual({kind: 'default', ref: 'https://github.com/sqlalchemy/sqlalchemy/blob/main/lib/sqlalchemy/pool/impl.py', what: '`make_engine()` (app/db.py:6) is called at import from 2 places, and each call builds a pool of its own'})
+    expect([...(main.via ?? []), ...(reports.via ?? [])].filter((s) => s.kind === 'assumed')).toEqual([])
+  })
+
+  it('a factory under @lru_cache called with equal arguments from two modules is one engine: 6 + 0 = 6', () => {
+    // functools.lru_cache returns the first call's engine to the second (equal arguments): one QueuePool of pool_size 6, max_overflow 0.
+    const r = plan('cached')
+    expect(r.type('web')).toMatchObject({poolPerProcess: 6})
+    expect(Object.keys(r.type('web').sources).filter((k) => k.startsWith('pool.'))).toEqual(['pool.engine app/db.py:10'])
   })
 
   it("a class whose __init__ builds the engine: Database(url, pool_size=int(os.environ.get('POOL_SIZE', 4))) is 4 + 3 = 7; POOL_SIZE=9 makes it 12", () => {

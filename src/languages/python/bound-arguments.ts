@@ -5,9 +5,9 @@
  * pool_size=settings.DB_CONNECTION_POOL_SIZE)`), where the evaluator walked the
  * body again with those arguments bound (evaluate.ts invoke; nothing runs).
  */
-import type {EvalValue, PyCall, PyFunctionSites} from './values.js'
+import type {EvalValue, PyCall, PyCallSite, PyFunctionSites} from './values.js'
 
-import {assumed, fromFile, type Source} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source} from '../../model/source.js'
 import {asInteger} from './evaluate.js'
 
 const where = (v: {file: string; line: number}): string => `${v.file}:${v.line}`
@@ -63,4 +63,37 @@ function byDefault(v: EvalValue & {kind: 'unknown'}, parameter: string | undefin
   const none = `conncalc found no call of \`${fn.name}()\` (${where(fn)}) in the modules it read`
   if (dflt?.kind !== 'known') return {...v, reason: `${v.reason}; ${none}`}
   return withVia({...dflt}, [assumed(`${none}; the default of its parameter \`${parameter}\` is assumed`)])
+}
+
+/**
+ * The call as each caller of its function made it, when every caller is a module's own statement that runs
+ * once, at import, there are two or more, and the function does not cache its result (`@lru_cache`): each
+ * call then builds an object of its own — `writer = make_engine(url, 8)` and `reader = make_engine(url, 4)`
+ * are two engines, not one of the larger size. Undefined otherwise (one caller, callers inside functions or
+ * undecided branches, more callers than conncalc keeps): the call is read once, with boundArgument.
+ */
+export function callAtEachSite(call: PyCall): {call: PyCall; site: PyCallSite}[] | undefined {
+  const fn = call.within
+  if (!fn || fn.cached || fn.truncated || fn.sites.length < 2 || !fn.sites.every((s) => s.once)) return undefined
+  const out: {call: PyCall; site: PyCallSite}[] = []
+  for (const site of fn.sites) {
+    const own = site.calls.filter((c) => c.line === call.line && c.callee === call.callee)
+    if (own.length !== 1) return undefined
+    out.push({call: own[0], site})
+  }
+
+  return out
+}
+
+/**
+ * The pool-building call once per pool it builds: at each caller when callAtEachSite says each builds its own
+ * (`suffix` names the caller, `via` says why, citing `ref`, the library whose constructor makes a new pool per
+ * call), else the call itself once.
+ */
+export function eachBuilt(call: PyCall, ref: string): {call: PyCall; suffix: string; via: Source[]}[] {
+  const each = callAtEachSite(call)
+  const fn = call.within
+  if (!each || !fn) return [{call, suffix: '', via: []}]
+  const why = fromDefault(`\`${fn.name}()\` (${where(fn)}) is called at import from ${each.length} places, and each call builds a pool of its own`, ref)
+  return each.map(({call: c, site}) => ({call: c, suffix: ` (${where(site)})`, via: [why]}))
 }

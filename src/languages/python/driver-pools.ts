@@ -13,7 +13,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
-import {boundArgument} from './bound-arguments.js'
+import {boundArgument, eachBuilt} from './bound-arguments.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
 import {asString, entry, isDict} from './evaluate.js'
 import {append} from '../../util/arrays.js'
@@ -127,19 +127,22 @@ export function driverPools(modules: PyModule[]): {diagnostics: Diagnostic[]; po
 
       const driver = DRIVERS.find((d) => d.callee.test(c.callee))
       if (!driver) continue
-      const url = c.args[0] ?? c.kwargs.dsn ?? c.kwargs.conninfo ?? c.kwargs.database
-      if (asString(url)?.startsWith('sqlite')) continue
-      const min = driver.min ? read(c, m.file, driver, driver.min, diagnostics) : undefined
-      let max = read(c, m.file, driver, driver.max, diagnostics)
-      if (!max && driver.maxIsMin && min) max = {...min, via: [...(min.via ?? []), fromDefault(`${driver.name} max_size defaults to min_size`, driver.ref)]}
-      if (!max) {
-        diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `this ${driver.name} has no ${driver.max.kwarg} conncalc can read; its pool is not counted`, severity: 'warning'})
-        continue
-      }
+      // A factory the app calls at import from several places makes a pool at each of them.
+      for (const {call, suffix, via} of eachBuilt(c, driver.ref)) {
+        const url = call.args[0] ?? call.kwargs.dsn ?? call.kwargs.conninfo ?? call.kwargs.database
+        if (asString(url)?.startsWith('sqlite')) continue
+        const min = driver.min ? read(call, m.file, driver, driver.min, diagnostics) : undefined
+        let max = read(call, m.file, driver, driver.max, diagnostics)
+        if (!max && driver.maxIsMin && min) max = {...min, via: [...(min.via ?? []), fromDefault(`${driver.name} max_size defaults to min_size`, driver.ref)]}
+        if (!max) {
+          diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `this ${driver.name} has no ${driver.max.kwarg} conncalc can read; its pool is not counted`, severity: 'warning'})
+          continue
+        }
 
-      const entry: PoolEntry = {database: `${driver.name} ${m.file}:${c.line}`, pool: max, server: engineServer(url)}
-      if (min && min.value > 0) entry.minOpen = min.value > max.value ? {...min, value: max.value} : min
-      pools.push(entry)
+        const entry: PoolEntry = {database: `${driver.name} ${m.file}:${c.line}${suffix}`, pool: via.length > 0 ? {...max, via: [...(max.via ?? []), ...via]} : max, server: engineServer(url)}
+        if (min && min.value > 0) entry.minOpen = min.value > max.value ? {...min, value: max.value} : min
+        pools.push(entry)
+      }
     }
   }
 

@@ -122,6 +122,8 @@ class Evaluator {
   private conditionalDepth = 0
   /** Inside a call of a function of this file: where its `return` goes. */
   private frame: {depth: number; returned?: EvalValue} | undefined
+  /** The `def` about to be defined is decorated with functools' cache. */
+  private cachedNext = false
   /** The class whose body is being walked: its methods are named `Class.method` where their callers are reported. */
   private className: string | undefined
   /** Calls are recorded once, where the file is walked, not again in each invocation. */
@@ -268,7 +270,15 @@ class Evaluator {
         }
 
         const def = node.childForFieldName('definition')
-        if (def) await this.statement(def, scope)
+        // `@lru_cache` / `@functools.cache`: calls with equal arguments share one result (one engine, not one per call).
+        const cached = node.namedChildren.some((d) => d?.type === 'decorator' && /^(functools\.)?(lru_cache|cache)\b/.test(d.namedChildren[0]?.text ?? ''))
+        if (cached) this.cachedNext = true
+        try {
+          if (def) await this.statement(def, scope)
+        } finally {
+          this.cachedNext = false
+        }
+
         return
       }
 
@@ -349,7 +359,8 @@ class Evaluator {
     }
 
     // The calls of this body learn where the function is called from (bound-arguments.ts binds their parameters there).
-    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: this.className ? `${this.className}.${fnName}` : fnName, sites: []}
+    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: this.className ? `${this.className}.${fnName}` : fnName, sites: [], ...(this.cachedNext ? {cached: true} : {})}
+    this.cachedNext = false
     const start = this.calls.length
     const outer = this.frame
     const outerClass = this.className
@@ -378,7 +389,7 @@ class Evaluator {
     args: EvalValue[],
     kwargs: Record<string, EvalValue>,
     calls?: PyCall[],
-    site?: {file: string; line: number},
+    site?: {file: string; line: number; once?: boolean},
   ): Promise<EvalValue> {
     if (callDepth >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
     const local: Scope = new Map(fn.scope)
@@ -415,7 +426,9 @@ class Evaluator {
       callDepth--
       if (calls) append(calls, ev.calls)
       if (site) {
-        if (sites.sites.length < MAX_SITES) sites.sites.push({calls: ev.calls, file: site.file, line: site.line})
+        if (sites.sites.some((x) => x.file === site.file && x.line === site.line)) {
+          // The same caller walked again (its module read twice): one site.
+        } else if (sites.sites.length < MAX_SITES) sites.sites.push({calls: ev.calls, file: site.file, line: site.line, ...(site.once ? {once: true} : {})})
         else sites.truncated = true
       }
     }
@@ -1170,7 +1183,7 @@ class Evaluator {
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])
 
-    const site = {file: this.opts.file, line: this.line(node)}
+    const site = {file: this.opts.file, line: this.line(node), ...(this.frame === undefined && this.conditionalDepth === 0 ? {once: true} : {})}
     if (local?.kind === 'known' && isObj(local.value) && local.value.kind === 'class') {
       const instance = this.known(node, {cls: local.value, kind: 'instance'})
       // `Database(url, pool_size=5)`: its `__init__` runs with these arguments (a pool it builds reads them).

@@ -11,7 +11,7 @@ import type {FileReader} from '../../model/files.js'
 import type {PoolEntry} from '../../model/process.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced, uniqueSources} from '../../model/source.js'
-import {boundArgument} from './bound-arguments.js'
+import {boundArgument, eachBuilt} from './bound-arguments.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
 import {asString, entry, isDict} from './evaluate.js'
 import {pinnedVersion} from './pins.js'
@@ -175,13 +175,16 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
   for (const m of modules) {
     for (const c of m.calls) {
       if (!isEngineCall(c)) continue
-      const url = c.args[0] ?? c.kwargs.url
-      if (asString(url)?.startsWith('sqlite')) continue
-      const e = engineEntry(m.file, c.line, `engine ${m.file}:${c.line}`, (k) => {
-        const v = boundArgument(c, k)
-        return v ? {line: v.line, v} : undefined
-      }, c.kwargText.poolclass, engineServer(url), threads, diagnostics, c.spread)
-      if (e) pools.push(e)
+      // A factory the app calls at import from several places builds an engine at each of them.
+      for (const {call, suffix, via} of eachBuilt(c, POOL_REF)) {
+        const url = call.args[0] ?? call.kwargs.url
+        if (asString(url)?.startsWith('sqlite')) continue
+        const e = engineEntry(m.file, c.line, `engine ${m.file}:${c.line}${suffix}`, (k) => {
+          const v = boundArgument(call, k)
+          return v ? {line: v.line, v} : undefined
+        }, c.kwargText.poolclass, engineServer(url), threads, diagnostics, call.spread)
+        if (e) pools.push(via.length > 0 ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...via]}} : e)
+      }
     }
   }
 

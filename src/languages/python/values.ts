@@ -102,6 +102,8 @@ export interface PyCallSite {
   calls: PyCall[]
   file: string
   line: number
+  /** The call is a module's (or class body's) own statement outside any `if` or loop conncalc could not decide: it runs once, at import. */
+  once?: boolean
 }
 
 /** A function of the app as the calls in its body see it: where it is defined, its parameters' defaults, and its callers. */
@@ -111,6 +113,8 @@ export interface PyFunctionSites {
   line: number
   name: string
   sites: PyCallSite[]
+  /** Decorated with functools' `cache`/`lru_cache`: calls with equal arguments return one result. */
+  cached?: boolean
   /** More callers than conncalc keeps (MAX_SITES): the sites are a sample. */
   truncated?: boolean
 }
