@@ -171,8 +171,10 @@ export function newReadCache(): ReadCache {
     realpath(abs) {
       if (reals.has(abs)) return reals.get(abs)
       let real: string | undefined
+      // Most paths asked about are files an app may not have (go.mod, setup.py, …): a stat that
+      // says so returns undefined, where realpathSync throws an error with a stack for each.
       try {
-        real = realpathSync(abs)
+        real = statSync(abs, {throwIfNoEntry: false}) === undefined ? undefined : realpathSync(abs)
       } catch {
         real = undefined
       }
