@@ -16,6 +16,7 @@ import {normalizePath} from '../languages/shell/shell.js'
 import {parseProcfile} from './procfile.js'
 import {joinPath} from './node-run.js'
 import {buildpackRun} from './buildpack-run.js'
+import {rubyScript} from '../languages/ruby/ruby-script-command.js'
 
 // honcho/command.py: `start [processes…]`, -f/--procfile (default "Procfile", or PROCFILE from the env file),
 // -d/--app-root (the Procfile is read from there), -c/--concurrency "web=2,worker=3" (each type 1 by default).
@@ -68,6 +69,8 @@ export function launcherOf(argv: readonly string[], files?: FileReader): string 
   if (prog === 'supervisord' || prog === 'supercronic') return prog
   if (prog === 'inv' || prog === 'invoke') return 'invoke'
   if (files && buildpackRun(argv, files)) return 'bin/run'
+  // A Ruby script of the app given a command (`bin/restarter bin/respirate`): readLaunch reads whether it runs it.
+  if (files && argv.length > 1 && rubyScript(argv, files)) return 'ruby script'
   return undefined
 }
 
@@ -93,6 +96,7 @@ export async function readLaunch(argv: readonly string[], files: FileReader, cwd
   if (launcher === 'bin/run') return buildpackLaunch(argv, files, cwd)
   if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, (n) => env.get(n)?.value)
   if (launcher === 'supercronic') return supercronic(argv, files, cwd, processType)
+  if (launcher === 'ruby script') return rubyRunner(argv, files, cwd)
   return procfileManager(launcher, argv, files, cwd, processType)
 }
 
@@ -367,6 +371,29 @@ function supercronic(argv: readonly string[], files: FileReader, cwd: string, pr
   return {diagnostics, file: file.path, launcher: 'supercronic', note: fromDefault(`supercronic runs each job of ${file.path} as a process of its own when its schedule fires; jobs whose schedules coincide run at once, so all ${processes.length} are counted (the peak)`, SUPERCRONIC), processes}
 }
 
+
+/**
+ * A Ruby script that runs the command it is given (`bin/restarter bin/respirate`: a loop of
+ * `Process.spawn(*ARGV)`): that command is the process; the script is its parent and loads no
+ * database library itself. Undefined when the script does not run its arguments (it is then a
+ * script of its own, languages/ruby/ruby-script.ts).
+ */
+async function rubyRunner(argv: readonly string[], files: FileReader, cwd: string): Promise<Launch | undefined> {
+  const script = rubyScript(argv, files)!
+  const {runsArgumentsNote, runsItsArguments} = await import('../languages/ruby/ruby-script.js')
+  const line = await runsItsArguments(script, files.read(script)!.text)
+  if (line === undefined) return undefined
+  const rest = argv.slice(argv.indexOf(script) === -1 ? 1 : argv.indexOf(script) + 1)
+  const command = rest.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ')
+  if (command === '') return undefined
+  return {
+    diagnostics: [],
+    file: script,
+    launcher: script,
+    note: runsArgumentsNote(script, line, command),
+    processes: [{assignments: [], command, copies: 1, cwd, name: script, origin: {file: script, line}}],
+  }
+}
 
 /** `bin/run` written by a buildpack at build: the programs its script starts, each once. */
 function buildpackLaunch(argv: readonly string[], files: FileReader, cwd: string): Launch {

@@ -14,6 +14,7 @@ import {unicorn} from '../languages/ruby/unicorn.js'
 import {unknown} from './unknown.js'
 import {noDatabase} from './no-database.js'
 import {isRailsProcess} from '../languages/ruby/rails-process-command.js'
+import {rubyScript} from '../languages/ruby/ruby-script-command.js'
 
 /**
  * Server analyzers in the order they are tried; the first that matches a
@@ -38,6 +39,8 @@ export const analyzers: ServerAnalyzer[] = [
   // Before rails-process: `rails tailwindcss:watch` is a task that builds assets, not one that uses the database.
   noDatabase,
   lazyAnalyzer('rails-process', (cmd) => isRailsProcess(cmd.argv), async () => (await import('../languages/ruby/rails-process.js')).railsProcess),
+  // After every Ruby server, job system and Rails command: an app's own Ruby file (`bin/respirate`, `ruby worker.rb`).
+  lazyAnalyzer('ruby-script', (cmd, ctx) => rubyScript(cmd.argv, ctx.files) !== undefined, async () => (await import('../languages/ruby/ruby-script.js')).rubyScriptAnalyzer),
   lazyAnalyzer('gunicorn', isGunicorn, async () => (await import('../languages/python/gunicorn.js')).gunicorn),
   lazyAnalyzer('uvicorn', isUvicorn, async () => (await import('../languages/python/uvicorn.js')).uvicorn),
   lazyAnalyzer('granian', isGranian, async () => (await import('../languages/python/granian.js')).granian),

@@ -219,6 +219,8 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
     ['bin/start-stunnel bundle exec puma -C config/puma.rb', 'bin/start-stunnel'],
     ['doppler run --fallback-readonly -- bundle exec puma -C config/puma.rb', 'doppler run --fallback-readonly --'],
     ['dotenv -e .env.production -- bundle exec puma -C config/puma.rb', 'dotenv -e .env.production --'],
+    // The rerun gem's file watcher (travis-api's script/server in development): it runs the command after `--`.
+    ['rerun -b -- bundle exec puma -C config/puma.rb', 'rerun -b --'],
   ] as const) {
     it(raw, () => {
       const {command} = split(raw)

@@ -633,8 +633,11 @@ const SIMPLE_WRAPPERS = new Set([
 /** Container inits and user switches that exec the command they are given (tini, dumb-init, gosu, su-exec). */
 const INIT_WRAPPERS = new Set(['dumb-init', 'gosu', 'su-exec', 'tini', 'tini-static'])
 
-/** Secret injectors that run the command after `--`: `doppler run -- cmd`, `dotenv -e .env -- cmd`. */
-const DASH_DASH_WRAPPERS = new Set(['aws-vault', 'chamber', 'doppler', 'dotenv', 'infisical', 'op'])
+/**
+ * Secret injectors that run the command after `--` (`doppler run -- cmd`, `dotenv -e .env -- cmd`), and
+ * the rerun gem's file watcher (`rerun -b -- unicorn …`: it runs the command and restarts it on changes).
+ */
+const DASH_DASH_WRAPPERS = new Set(['aws-vault', 'chamber', 'doppler', 'dotenv', 'infisical', 'op', 'rerun'])
 
 function stripWrappers(
   argvIn: string[],

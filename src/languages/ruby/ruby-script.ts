@@ -1,0 +1,238 @@
+/**
+ * A Ruby script of the app run as a process type (`bin/respirate`, `bundle exec je bin/hub drain`,
+ * `ruby worker.rb`): one Ruby process. Its pools are the app's (database.yml, what its code passes
+ * to establish_connection or Sequel.connect), read as for every Ruby type. How many threads use
+ * them is read from the script and the app files it requires (require, require_relative, with
+ * lib/ on the load path as Bundler-less apps set it): none started → 1, the main thread Ruby runs
+ * the script on; a Thread, a concurrent-ruby pool or a fork started → a number conncalc does not
+ * count, so the pool is the bound (an assumption, named with where the threads start). Constants
+ * Zeitwerk or `autoload` would load, and gems, are not read.
+ */
+import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+
+import {assumed, derivedFrom, fromDefault, fromFile, sourced} from '../../model/source.js'
+import {analyzeActiveRecordPools} from './pools-in-code.js'
+import {type ParsedRuby, parseRuby, type RubyNode} from './prism.js'
+import {rubyScript} from './ruby-script-command.js'
+
+const MAIN_THREAD = 'https://docs.ruby-lang.org/en/master/Thread.html#method-c-main'
+const PROCESS_SPAWN = 'https://docs.ruby-lang.org/en/master/Process.html#method-c-spawn'
+/** Files read from one script: an app's lib/ can be large, and a script that requires that much is a server of its own. */
+const MAX_FILES = 400
+
+/** Calls that start threads or processes: `Thread.new`, concurrent-ruby's executors and tasks, `fork`. */
+const THREAD_CLASSES = new Set(['Thread'])
+const CONCURRENT_STARTS = new Set(['CachedThreadPool', 'FixedThreadPool', 'Future', 'Promise', 'ScheduledTask', 'SingleThreadExecutor', 'ThreadPoolExecutor', 'TimerSet', 'TimerTask'])
+
+interface Start {
+  file: string
+  line: number
+  what: string
+}
+
+export interface ScriptWalk {
+  /** The app files read, the script first. */
+  files: string[]
+  /** Where threads or processes start. */
+  starts: Start[]
+  /** More files were required than were read (MAX_FILES). */
+  truncated: boolean
+  /** Database libraries required by name (`require 'pg'`), with where. */
+  databaseGems: Start[]
+}
+
+/** Gems that open database connections of their own when a script requires them. */
+const DATABASE_GEMS = new Set(['active_record', 'activerecord', 'pg', 'sequel', 'sequel/core'])
+
+/** `a/../b` → `b`; undefined when it leaves the app. */
+function normalize(path: string): string | undefined {
+  const out: string[] = []
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') {
+      if (out.length === 0) return undefined
+      out.pop()
+    } else out.push(part)
+  }
+
+  return out.join('/')
+}
+
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
+const withRb = (p: string): string => (p.endsWith('.rb') ? p : `${p}.rb`)
+
+/** The app file a `require`/`require_relative`/`load` names, if the app has it (a gem's is not read). */
+function resolve(ctx: AnalyzerContext, from: string, kind: string, name: string): string | undefined {
+  const candidates = kind === 'require_relative' ? [`${dirOf(from)}/${withRb(name)}`] : name.startsWith('.') ? [withRb(name)] : [`lib/${withRb(name)}`, withRb(name), `${dirOf(from)}/../lib/${withRb(name)}`]
+  for (const c of candidates) {
+    const path = normalize(c)
+    if (path !== undefined && ctx.files.exists(path)) return path
+  }
+
+  return undefined
+}
+
+/** The name of a constant receiver (`Thread`, `::Thread`, `Concurrent::TimerTask`), else undefined. */
+function constantName(parsed: ParsedRuby, node: RubyNode | null | undefined): string | undefined {
+  const P = parsed.prism
+  return node instanceof P.ConstantReadNode || node instanceof P.ConstantPathNode ? parsed.textOf(node).replace(/^::/, '') : undefined
+}
+
+/** Read the script and the app files it requires, breadth first. */
+export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promise<ScriptWalk> {
+  const seen = new Set([entry])
+  const queue = [entry]
+  const read: string[] = []
+  const starts: Start[] = []
+  const databaseGems: Start[] = []
+  let truncated = false
+  while (queue.length > 0) {
+    const file = queue.shift()!
+    if (read.length === MAX_FILES) {
+      truncated = true
+      break
+    }
+
+    const text = ctx.files.read(file)?.text
+    if (text === undefined) continue
+    read.push(file)
+    const parsed = await parseRuby(file, text)
+    if (parsed.errors.length > 0) continue
+    const P = parsed.prism
+    const visit = (node: RubyNode): void => {
+      if (node instanceof P.CallNode) {
+        const receiver = constantName(parsed, node.receiver)
+        const args = node.arguments_?.arguments_ ?? []
+        if (['require', 'require_relative', 'load'].includes(node.name) && !node.receiver && args[0] instanceof P.StringNode) {
+          const target = resolve(ctx, file, node.name, args[0].unescaped.value)
+          if (!target && node.name === 'require' && DATABASE_GEMS.has(args[0].unescaped.value)) databaseGems.push({file, line: parsed.lineOf(node.location.startOffset), what: args[0].unescaped.value})
+          if (target && !seen.has(target)) {
+            seen.add(target)
+            queue.push(target)
+          }
+        } else if (receiver && THREAD_CLASSES.has(receiver) && ['fork', 'new', 'start'].includes(node.name)) {
+          starts.push({file, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
+        } else if (receiver?.startsWith('Concurrent::') && CONCURRENT_STARTS.has(receiver.slice('Concurrent::'.length)) && ['execute', 'new'].includes(node.name)) {
+          starts.push({file, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
+        } else if (receiver === 'Concurrent::Promises' && node.name.startsWith('future')) {
+          starts.push({file, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
+        } else if (node.name === 'fork' && (!node.receiver || receiver === 'Process' || receiver === 'Kernel')) {
+          starts.push({file, line: parsed.lineOf(node.location.startOffset), what: receiver ? `${receiver}.fork` : 'fork'})
+        }
+      }
+
+      for (const child of node.compactChildNodes()) visit(child)
+    }
+
+    visit(parsed.program)
+  }
+
+  return {databaseGems, files: read, starts, truncated}
+}
+
+/**
+ * Does the Ruby file run the command it is given (`Process.spawn(*ARGV)`, `exec(*command)` with
+ * `command = ARGV.dup`)? A restarter or wrapper script: the command it runs is the process.
+ * Undefined when it does not; else the line of the call.
+ */
+export async function runsItsArguments(path: string, text: string): Promise<number | undefined> {
+  const parsed = await parseRuby(path, text)
+  if (parsed.errors.length > 0) return undefined
+  const P = parsed.prism
+  const fromArgv = new Set<string>()
+  const mentionsArgv = (node: RubyNode): boolean => (node instanceof P.ConstantReadNode && node.name === 'ARGV') || node.compactChildNodes().some((c) => mentionsArgv(c))
+  let line: number | undefined
+  const visit = (node: RubyNode): void => {
+    if (line !== undefined) return
+    if (node instanceof P.LocalVariableWriteNode && mentionsArgv(node.value)) fromArgv.add(node.name)
+    if (node instanceof P.CallNode && ['exec', 'spawn', 'system'].includes(node.name)) {
+      const receiver = constantName(parsed, node.receiver)
+      if (!node.receiver || receiver === 'Process' || receiver === 'Kernel') {
+        const splat = node.arguments_?.arguments_.find((a) => a instanceof P.SplatNode)
+        const inner = splat instanceof P.SplatNode ? splat.expression : undefined
+        if (inner && ((inner instanceof P.ConstantReadNode && inner.name === 'ARGV') || (inner instanceof P.LocalVariableReadNode && fromArgv.has(inner.name)))) {
+          line = parsed.lineOf(node.location.startOffset)
+          return
+        }
+      }
+    }
+
+    for (const child of node.compactChildNodes()) visit(child)
+  }
+
+  visit(parsed.program)
+  return line
+}
+
+/** The note a launcher gives for a Ruby script that runs its arguments. */
+export const runsArgumentsNote = (script: string, line: number, command: string): ReturnType<typeof fromDefault> =>
+  fromDefault(`${script} runs the command it is given, \`${command}\` (${script}:${line}), as a child process it waits for; ${script} itself is that child's parent and is not counted`, PROCESS_SPAWN)
+
+/**
+ * A script that requires none of the app's files: it holds no connection unless it requires a
+ * database library itself (`require 'pg'`), whose connections conncalc does not read (1 assumed).
+ */
+function ownScript(ctx: AnalyzerContext, script: string, walk: ScriptWalk, processes: ServerAnalysis['processesPerDyno']): ServerAnalysis {
+  if (walk.databaseGems.length === 0) {
+    const threads = sourced(0, fromFile(script, 1), [fromDefault(`${script} requires none of the app's files and no database library (active_record, pg, sequel): it opens no database connection`, MAIN_THREAD)])
+    return {diagnostics: [], language: 'none', pools: [], processesPerDyno: processes, server: 'ruby-script', threadsPerProcess: threads}
+  }
+
+  const gem = walk.databaseGems[0]
+  const why = `${script} requires none of the app's files but connects with the ${gem.what} gem itself (${gem.file}:${gem.line}); to which server and how many connections is not read`
+  return {
+    diagnostics: [{code: 'unknown-command', file: ctx.origin?.file, fix: `if it opens connections on this database, say how many: --assume ${ctx.processType}=1:CONNECTIONS`, line: ctx.origin?.line, message: `${ctx.processType}: ${why}; counting 1`, processType: ctx.processType, severity: 'warning'}],
+    language: 'ruby',
+    pools: [],
+    processesPerDyno: processes,
+    server: 'ruby-script',
+    threadsPerProcess: sourced(1, assumed(`${why}; 1 connection assumed`)),
+  }
+}
+
+export const rubyScriptAnalyzer: ServerAnalyzer = {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const script = rubyScript(ctx.command.argv, ctx.files)!
+    const walk = await walkRubyScript(ctx, script)
+    const processes = sourced(1, fromDefault(`ruby ${script} runs in one process`, MAIN_THREAD))
+    // A script that loads none of the app's files does not use the app's pools.
+    if (walk.files.length === 1 && !walk.truncated) return ownScript(ctx, script, walk, processes)
+    const read = `${walk.files.length - 1} app file${walk.files.length === 2 ? '' : 's'} it requires${walk.truncated ? ` (the first ${MAX_FILES} read)` : ''}; constants autoloaded and gems are not read`
+    if (walk.starts.length === 0) {
+      const threads = sourced(1, fromFile(script, 1), [fromDefault(`Ruby runs ${script} on its main thread, and no Thread, concurrent-ruby pool or fork is started in it or the ${read}`, MAIN_THREAD)])
+      return {diagnostics: [], language: 'ruby', processesPerDyno: processes, server: 'ruby-script', threadsPerProcess: threads}
+    }
+
+    // Threads conncalc does not count: each may check out a connection, so the pools bound the process.
+    const provisional: ServerAnalysis = {diagnostics: [], language: 'ruby', processesPerDyno: processes, server: 'ruby-script', threadsPerProcess: sourced(1, fromFile(script, 1))}
+    const found = await analyzeActiveRecordPools(ctx, provisional)
+    const where = walk.starts.slice(0, 3).map((s) => `${s.what} at ${s.file}:${s.line}`).join(', ') + (walk.starts.length > 3 ? `, ${walk.starts.length - 3} more` : '')
+    const pool = found.pools.reduce((n, p) => n + p.pool.value, 0)
+    const threads =
+      found.pools.length > 0
+        ? sourced(pool, assumed(`${script} (or a file it requires) starts threads or processes (${where}) whose number conncalc does not count; as many threads as its pool (${pool}) assumed to use the database`), derivedFrom(found.pools.map((p) => p.pool)))
+        : sourced(1, assumed(`${script} (or a file it requires) starts threads or processes (${where}) whose number conncalc does not count, and no pool bounds them; 1 assumed`))
+    return {
+      diagnostics: [
+        ...found.diagnostics,
+        {
+          code: 'unknown-command',
+          file: ctx.origin?.file,
+          fix: `if fewer threads of ${script} use the database at once, say how many: --assume ${ctx.processType}=1:THREADS`,
+          line: ctx.origin?.line,
+          message: `${ctx.processType}: ${script} starts threads or processes (${where}) whose number conncalc does not count; counting ${threads.value} (its pool) as using the database at once`,
+          processType: ctx.processType,
+          severity: 'warning',
+        },
+      ],
+      language: 'ruby',
+      otherServerPools: found.otherServerPools,
+      pools: found.pools,
+      processesPerDyno: processes,
+      server: 'ruby-script',
+      threadsPerProcess: threads,
+    }
+  },
+  id: 'ruby-script',
+  matches: (cmd, ctx) => rubyScript(cmd.argv, ctx.files) !== undefined,
+}
