@@ -67,11 +67,14 @@ export const rule: Rule = {
         const mine = extras.filter((x) => x.allPools || (x.database ?? primary) === entry.database)
         // Sequel's default pool (languages/ruby/sequel.ts), read or assumed, times out with its own error.
         const sequel = [src, ...(entry.pool.via ?? [])].some((s) => s.kind === 'default' && s.what.startsWith('Sequel '))
+        // ActiveRecord without Rails (languages/ruby/activerecord-without-rails.ts): the pool goes where the app calls establish_connection.
+        const site = src.kind === 'assumed' && src.why.startsWith('ActiveRecord without Rails') ? entry.pool.via?.find((s) => s.kind === 'file') : undefined
+        const where = src.kind === 'file' ? `${src.file}:${src.line}` : site?.kind === 'file' ? `${site.file}:${site.line}` : undefined
         const what = onTop > 0 ? `${noun} (${p.threadsPerProcess}) + ${mine.map((x) => `${x.count.value} for ${x.reason}`).join(' + ')} = ${needed}` : `${noun} (${p.threadsPerProcess})`
         out.push({
           code: 'pool-below-threads',
           file: src.kind === 'file' ? src.file : undefined,
-          fix: fixFor(p.language, {db, needed, onTop, sequel, type: p.name, threads: p.threadsPerProcess, where: src.kind === 'file' ? `${src.file}:${src.line}` : undefined}),
+          fix: fixFor(p.language, {db, needed, onTop, sequel, type: p.name, threads: p.threadsPerProcess, where}),
           line: src.kind === 'file' ? src.line : undefined,
           message: `pool${db} (${pool}) is below ${what} for ${p.name}: threads will wait for a connection and fail with ${sequel ? 'Sequel::PoolTimeout after 5 seconds (pool_timeout)' : '"could not obtain a connection from the pool within 5.000 seconds"'}`,
           processType: p.name,

@@ -33,6 +33,7 @@ import {analyzeModelPools, queryPool} from './model-pools.js'
 import {rubyProcessFacts, type RubyFacts} from './process-facts.js'
 import {loadRubyConfig, rubyServerFacts} from './ruby-server.js'
 import {analyzeSequelPool, usesSequelOnly} from './sequel.js'
+import {activeRecordWithoutRails, poolWithoutRails} from './activerecord-without-rails.js'
 import {append} from '../../util/arrays.js'
 
 const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations/hash_config.rb'
@@ -208,7 +209,15 @@ export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: S
   // Made only when a file is evaluated for this type (most types of most apps read none beyond database.yml).
   let made: RubyFacts | undefined
   const facts = (): RubyFacts => (made ??= rubyProcessFacts(ctx, analysis.server === 'sidekiq' && (capsules?.length ?? 0) === 0 ? analysis.threadsPerProcess : undefined))
-  const yml = await primaryFromCode(ctx, analysis, facts)
+  let yml = await primaryFromCode(ctx, analysis, facts)
+  if (activeRecordWithoutRails(ctx)) {
+    const at = yml.pools.findIndex((e) => e.database === yml.primary)
+    if (at >= 0) {
+      const own = await poolWithoutRails(ctx, yml.pools[at])
+      yml = {...yml, diagnostics: [...yml.diagnostics, ...own.diagnostics], pools: yml.pools.map((e, i) => (i === at ? own.entry : e))}
+    }
+  }
+
   // Pools other model classes open (establish_connection, connects_to), each beside these.
   const models = await analyzeModelPools(ctx, facts, yml)
   if (models.pools.length + models.otherServerPools.length + models.diagnostics.length === 0) return yml
