@@ -68,6 +68,11 @@ describe('more real Ruby apps end to end (conncalc plan --json)', () => {
     const d = run('publishing-api', []).json.diagnostics.find((x) => x.code === 'unknown-config-value')
     expect(d).toMatchObject({file: 'config/puma.rb', line: 3, severity: 'warning'})
     expect(d?.message).toContain('`GovukPuma.configure_rails(self)` hands this config to code conncalc cannot read')
+    // The defaults then used for workers and threads may be what that code overrides: both are starred, naming the call.
+    const web = run('publishing-api', []).json.processTypes.find((p) => p.name === 'web')!
+    for (const key of ['processesPerDyno', 'threadsPerProcess']) {
+      expect(JSON.stringify(web.sources[key])).toContain('config/puma.rb:3 hands the config to code conncalc cannot read, which may set this; the default is assumed')
+    }
   })
 
   it('diaspora: the unreadable worker count and the spawned Sidekiq are both named with their lines', () => {

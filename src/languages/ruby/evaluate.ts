@@ -1289,6 +1289,9 @@ export async function evaluateRubyConfig(
  * that class, not the config (an initializer defining a controller method that calls
  * `authorize(self, …)`): those bodies are not searched.
  */
+/** What the message of a config handed to other code says (servers star the defaults they then use). */
+export const HANDED_TO_CODE = 'hands this config to code conncalc cannot read'
+
 function delegations(parsed: ParsedRuby, file: string): Diagnostic[] {
   const P = parsed.prism
   const out: Diagnostic[] = []
@@ -1301,7 +1304,7 @@ function delegations(parsed: ParsedRuby, file: string): Diagnostic[] {
         file,
         fix: 'write the settings that decide connections (workers, threads, pool) in this file, or pass them with --env',
         line: parsed.lineOf(node.location.startOffset),
-        message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` hands this config to code conncalc cannot read; whatever it sets (workers, threads, preloading, hooks) is not seen, and the defaults are used instead`,
+        message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` ${HANDED_TO_CODE}; whatever it sets (workers, threads, preloading, hooks) is not seen, and the defaults are used instead`,
         severity: 'warning',
       })
     }

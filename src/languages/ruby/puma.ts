@@ -5,7 +5,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
-import {findCalls, isSymbol, lastCall, type RubyConfig, truthy} from './evaluate.js'
+import {findCalls, HANDED_TO_CODE, isSymbol, lastCall, type RubyConfig, truthy} from './evaluate.js'
 import {hasFlag} from '../common/argv.js'
 import {versionAtLeast} from '../../util/version.js'
 import {processorsFor} from './processors.js'
@@ -27,9 +27,16 @@ function isRailsServer(argv: readonly string[]): boolean {
   return RAILS.has(programName(argv[0])) && (argv[1] === 'server' || argv[1] === 's')
 }
 
+/**
+ * `workers :auto` / WEB_CONCURRENCY=auto: Puma's configuration.rb `Integer(::Concurrent.available_processor_count)`,
+ * the processors the process may use — fewer than the machine's when a cgroup CPU quota limits it
+ * (concurrent-ruby processor_counter.rb). A dyno's quota is not published, so its processor count is assumed.
+ */
+const AUTO_WORKERS = 'https://github.com/puma/puma/blob/master/lib/puma/configuration.rb'
+
 function autoWorkers(ctx: AnalyzerContext, where: Source): Sourced<number> {
   const cpu = processorsFor(ctx)
-  return sourced(cpu.value, assumed(`Puma "auto" workers = processors on the dyno`), [where, cpu.source])
+  return sourced(cpu.value, assumed(`Puma "auto" workers = Concurrent.available_processor_count: the dyno's processors, unless a CPU quota (not published for dynos) allows fewer`), [where, fromDefault('Puma: workers :auto is Integer(Concurrent.available_processor_count)', AUTO_WORKERS), cpu.source])
 }
 
 interface PumaDefaults {
@@ -253,6 +260,14 @@ export const puma: ServerAnalyzer = {
       d.workers,
     )
     append(diagnostics, [...threads.diagnostics, ...workers.diagnostics])
+    // The config hands itself to other code (`GovukPuma.configure_rails(self)`): a default used here may be what that code overrides.
+    const handed = config?.diagnostics.find((x) => x.message.includes(HANDED_TO_CODE))
+    if (handed) {
+      const why = `${handed.file}:${handed.line} hands the config to code conncalc cannot read, which may set this; the default is assumed`
+      const star = <T,>(v: Sourced<T>): Sourced<T> => (v.source.kind === 'default' ? sourced(v.value, assumed(why), [v.source, ...(v.via ?? [])]) : v)
+      workers.value = star(workers.value)
+      io.value = star(io.value)
+    }
 
     // Single mode (workers 0) is one process (Puma's launcher runs Puma::Single); cluster mode runs `workers` of them.
     const processes =
