@@ -1,0 +1,71 @@
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+// Ruby shapes found in the real-app corpus (session 7: ubicloud, travis-hub, travis-api, travis-scheduler,
+// alphagov support-api/email-alert-api), each in a fixture of our own. Plan standard-0, one dyno of each type.
+const plan = (app: string, args: string[] = []) => planJson(procfileOf(app), ['--plan', 'standard-0', ...args])
+
+describe('an app\'s own Ruby scripts as process types (ubicloud bin/respirate, travis-hub bin/hub)', () => {
+  const scale = ['--scale', 'web=1,respirate=1,monitor=1,drain=1,pgmon=1,notify=1']
+
+  it('reads the script and the app files it requires: its pools are the app\'s, its threads what it starts', () => {
+    const r = plan('ruby-app-scripts', scale)
+    // db.rb: Sequel max_connections Integer(ENV.fetch("DB_POOL", 6)) = 6 in every process that requires it.
+    // web: puma -t 5:5, single mode: min(6, 5) = 5.
+    expect(r.type('web')).toMatchObject({connections: 5, poolPerProcess: 6, server: 'puma'})
+    // respirate: bin/restarter runs `Process.spawn(*command)` with command = ARGV.dup: the process is bin/respirate,
+    // which requires ../loader → db.rb, lib/jobs.rb and starts no thread: 1 process × min(6, 1) = 1.
+    expect(r.type('respirate')).toMatchObject({connections: 1, poolPerProcess: 6, processesPerDyno: 1, server: 'ruby-script', threadsPerProcess: 1})
+    expect(r.type('respirate').sources.threadsPerProcess.source).toMatchObject({file: 'bin/respirate', kind: 'file', line: 1})
+    expect(JSON.stringify(r.type('respirate').sources.processesPerDyno)).toContain('bin/restarter runs the command it is given, `bin/respirate` (bin/restarter:7)')
+    // monitor: a Concurrent::FixedThreadPool (bin/monitor:5) and a Thread (bin/monitor:6) whose database use is not
+    // counted: the pool bounds the process, 6 threads assumed → min(6, 6) = 6, with an unknown-command naming both.
+    expect(r.type('monitor')).toMatchObject({connections: 6, threadsPerProcess: 6})
+    expect(r.type('monitor').sources.threadsPerProcess.source.kind).toBe('assumed')
+    const monitor = r.diagnostics.find((d) => d.code === 'unknown-command' && d.processType === 'monitor')
+    expect(monitor?.message).toContain('Concurrent::FixedThreadPool.new at bin/monitor:5, Thread.new at bin/monitor:6')
+    // drain: `bundle exec je bin/drain`; bin/drain adds lib to $LOAD_PATH and `require "app/drain"` = lib/app/drain.rb,
+    // which requires ../../db and starts no thread (Drain#run loops on the main thread): min(6, 1) = 1.
+    expect(r.type('drain')).toMatchObject({connections: 1, poolPerProcess: 6, threadsPerProcess: 1})
+    // pgmon: script/monitor-pg requires none of the app's files but the pg gem: 1 assumed, said.
+    expect(r.type('pgmon')).toMatchObject({connections: 1, poolPerProcess: null})
+    expect(r.diagnostics.find((d) => d.code === 'unknown-command' && d.processType === 'pgmon')?.message).toContain('connects with the pg gem itself (script/monitor-pg:2)')
+    // notify: requires only json and net/http: no database connection, 0.
+    expect(r.type('notify')).toMatchObject({connections: 0})
+    // 5 + 1 + 6 + 1 + 1 + 0 = 14.
+    expect(r.total).toBe(14)
+    expect(r.diagnostics.filter((d) => d.code === 'unknown-command').map((d) => d.processType).sort()).toEqual(['monitor', 'pgmon'])
+  })
+
+  it('moves with the pool the scripts share', () => {
+    // DB_POOL=3: web min(3, 5) = 3, respirate 1, monitor min(3, 3) = 3, drain 1, pgmon 1, notify 0 = 9.
+    const r = plan('ruby-app-scripts', [...scale, '--env', 'DB_POOL=3'])
+    expect(r.type('monitor')).toMatchObject({connections: 3, threadsPerProcess: 3})
+    expect(r.total).toBe(9)
+  })
+})
+
+describe('ActiveRecord without Rails (travis-hub, travis-api, travis-scheduler)', () => {
+  it('a pool built by app code is an assumption that names the establish_connection call', () => {
+    // lib/app/database.rb:4 `ActiveRecord::Base.establish_connection(config.to_h)`: no railtie reads database.yml or
+    // DATABASE_URL, and the hash comes from the app's own config class: ActiveRecord's default 5 is assumed, not a
+    // plain default. web: puma -t 8:12 → min(5, 12) = 5*.
+    const r = plan('ar-without-rails', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 5, poolPerProcess: 5, threadsPerProcess: 12})
+    expect(r.type('web').sources['pool.primary'].source).toMatchObject({kind: 'assumed'})
+    expect(r.diagnostics.find((d) => d.code === 'unknown-config-value')).toMatchObject({file: 'lib/app/database.rb', line: 4})
+    // The pool-below-threads fix points at that call, not at database.yml (the app has none).
+    expect(r.diagnostics.find((d) => d.code === 'pool-below-threads')?.fix).toBe('raise the pool that lib/app/database.rb:4 sets for web to at least 12')
+  })
+
+  it('a literal pool: passed to establish_connection is read', () => {
+    // lib/db.rb: establish_connection(adapter:, url:, pool: Integer(ENV.fetch("DB_POOL", 12))) = 12; min(12, 12) = 12.
+    const r = plan('ar-without-rails-pool', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 12, poolPerProcess: 12})
+    expect(r.type('web').sources['pool.primary'].source).toMatchObject({file: 'lib/db.rb', kind: 'file', line: 6})
+    expect(r.codes).not.toContain('unknown-config-value')
+    // DB_POOL=4: min(4, 12) = 4.
+    expect(plan('ar-without-rails-pool', ['--scale', 'web=1', '--env', 'DB_POOL=4']).type('web')).toMatchObject({connections: 4})
+  })
+})
