@@ -747,6 +747,12 @@ class Evaluator {
       return this.unknown(node)
     }
 
+    // A constant the app assigns before this code runs (`WORKERS = Integer(ENV["WORKERS"] || 1)` in an initializer), when the caller knows it.
+    if (node instanceof P.ConstantReadNode) {
+      const fact = this.opts.knownCalls?.get(node.name)
+      if (fact) return {kind: 'known', line: this.line(node), value: fact.value, via: [fact.source, ...(fact.via ?? [])]}
+    }
+
     if (node instanceof P.ArrayNode) {
       const els = node.elements.map((e) => this.ev(e))
       if (els.some((e) => e.kind === 'unknown')) return this.unknown(node, undefined, ...els)

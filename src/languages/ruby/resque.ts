@@ -6,7 +6,8 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Sourced, sourced} from '../../model/source.js'
-import {findCalls} from './evaluate.js'
+import {evaluateRubySnippet, findCalls, type RubyValue} from './evaluate.js'
+import {parseRuby} from './prism.js'
 import {readYamlErb} from './erb.js'
 import {forkFacts, loadRubyConfig, missingConfig, type RubyHook} from './ruby-server.js'
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
@@ -71,6 +72,31 @@ const POOL_FILES = ['resque-pool.yml', 'config/resque-pool.yml']
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
+ * Constants the app's initializers assign at their top level (`WORKER_CONCURRENCY = Integer(ENV["X"] || 1)`):
+ * resque-pool evaluates its YAML's ERB in the master after `rake resque:pool` has run `resque:setup`, which
+ * apps point at `:environment` (the Rails app booted, its initializers run), so a `<%= WORKER_CONCURRENCY %>`
+ * reads what the initializer set. Only constants whose value evaluates are kept.
+ */
+async function initializerConstants(ctx: AnalyzerContext, appEnv: string): Promise<Map<string, Sourced<RubyValue>>> {
+  const out = new Map<string, Sourced<RubyValue>>()
+  for (const name of ctx.files.list('config/initializers').filter((n) => n.endsWith('.rb'))) {
+    const path = `config/initializers/${name}`
+    const text = ctx.files.read(path)?.text
+    if (!text || !/^[A-Z][A-Z0-9_]*\s*=/m.test(text)) continue
+    const parsed = await parseRuby(path, text)
+    if (parsed.errors.length > 0) continue
+    for (const statement of parsed.program.statements.body) {
+      if (!(statement instanceof parsed.prism.ConstantWriteNode)) continue
+      const line = parsed.lineOf(statement.value.location.startOffset)
+      const v = (await evaluateRubySnippet(parsed.textOf(statement.value), {appEnv, env: ctx.env, file: path, firstLine: line})).value
+      if (v.kind === 'known') out.set(statement.name, sourced(v.value, fromFile(path, line), v.via))
+    }
+  }
+
+  return out
+}
+
+/**
  * resque-pool's worker processes (file_or_hash_loader.rb): the file `-c` names, else
  * RESQUE_POOL_CONFIG, else resque-pool.yml or config/resque-pool.yml; ERB, then YAML; the
  * environment's section (RACK_ENV / RAILS_ENV, or `-E`) is merged over the top-level entries and
@@ -90,7 +116,7 @@ async function poolWorkers(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Pro
   }
 
   const environment = rubyEnvironment(ctx, findFlag(argv, ['-E', '--environment'], ctx.command)?.value)
-  const doc = await readYamlErb(file, {appEnv: environment, env: ctx.env}, ctx.files)
+  const doc = await readYamlErb(file, {appEnv: environment, env: ctx.env, knownCalls: await initializerConstants(ctx, environment)}, ctx.files)
   append(diagnostics, doc.diagnostics)
   const root = isMap(doc.yaml.value) ? doc.yaml.value : {}
   // config.merge!(config[environment]); config.delete_if { |_, v| v.is_a? Hash }
