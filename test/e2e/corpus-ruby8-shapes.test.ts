@@ -7,7 +7,7 @@ import {planJson, procfileOf} from '../helpers/cli.js'
 const plan = (app: string, args: string[] = []) => planJson(procfileOf(app), ['--plan', 'standard-0', ...args])
 
 describe('an app\'s own Ruby scripts as process types (ubicloud bin/respirate, travis-hub bin/hub)', () => {
-  const scale = ['--scale', 'web=1,respirate=1,monitor=1,drain=1,pgmon=1,notify=1']
+  const scale = ['--scale', 'web=1,respirate=1,monitor=1,drain=1,pgmon=1,notify=1,sweeper=1']
 
   it('reads the script and the app files it requires: its pools are the app\'s, its threads what it starts', () => {
     const r = plan('ruby-app-scripts', scale)
@@ -33,16 +33,23 @@ describe('an app\'s own Ruby scripts as process types (ubicloud bin/respirate, t
     expect(r.diagnostics.find((d) => d.code === 'unknown-command' && d.processType === 'pgmon')?.message).toContain('connects with the pg gem itself (script/monitor-pg:2)')
     // notify: requires only json and net/http: no database connection, 0.
     expect(r.type('notify')).toMatchObject({connections: 0})
-    // 5 + 1 + 6 + 1 + 1 + 0 = 14.
-    expect(r.total).toBe(14)
-    expect(r.diagnostics.filter((d) => d.code === 'unknown-command').map((d) => d.processType).sort()).toEqual(['monitor', 'pgmon'])
+    // sweeper: bin/sweeper requires lib/app.rb, whose `autoload :Sweeper, "app/sweeper"` is read because the script names
+    // App::Sweeper; Sweeper#run starts Threads (lib/app/sweeper.rb:6): the pool bounds it, 6*. App::Flusher's TimerTask
+    // (lib/app/flusher.rb) is autoloaded too but never named, so it is not read.
+    expect(r.type('sweeper')).toMatchObject({connections: 6, threadsPerProcess: 6})
+    const sweeper = r.diagnostics.find((d) => d.code === 'unknown-command' && d.processType === 'sweeper')?.message
+    expect(sweeper).toContain('Thread.new at lib/app/sweeper.rb:6')
+    expect(sweeper).not.toContain('flusher')
+    // 5 + 1 + 6 + 1 + 1 + 0 + 6 = 20.
+    expect(r.total).toBe(20)
+    expect(r.diagnostics.filter((d) => d.code === 'unknown-command').map((d) => d.processType).sort()).toEqual(['monitor', 'pgmon', 'sweeper'])
   })
 
   it('moves with the pool the scripts share', () => {
-    // DB_POOL=3: web min(3, 5) = 3, respirate 1, monitor min(3, 3) = 3, drain 1, pgmon 1, notify 0 = 9.
+    // DB_POOL=3: web min(3, 5) = 3, respirate 1, monitor min(3, 3) = 3, drain 1, pgmon 1, notify 0, sweeper 3 = 12.
     const r = plan('ruby-app-scripts', [...scale, '--env', 'DB_POOL=3'])
     expect(r.type('monitor')).toMatchObject({connections: 3, threadsPerProcess: 3})
-    expect(r.total).toBe(9)
+    expect(r.total).toBe(12)
   })
 })
 

@@ -3,10 +3,10 @@
  * `ruby worker.rb`): one Ruby process. Its pools are the app's (database.yml, what its code passes
  * to establish_connection or Sequel.connect), read as for every Ruby type. How many threads use
  * them is read from the script and the app files it requires (require, require_relative, with
- * lib/ on the load path as Bundler-less apps set it): none started → 1, the main thread Ruby runs
+ * lib/ on the load path as Bundler-less apps set it, and `autoload :X, 'path'` once X is named): none started → 1, the main thread Ruby runs
  * the script on; a Thread, a concurrent-ruby pool or a fork started → a number conncalc does not
  * count, so the pool is the bound (an assumption, named with where the threads start). Constants
- * Zeitwerk or `autoload` would load, and gems, are not read.
+ * Zeitwerk would load, and gems, are not read.
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
@@ -82,6 +82,17 @@ function constantName(parsed: ParsedRuby, node: RubyNode | null | undefined): st
 export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promise<ScriptWalk> {
   const seen = new Set([entry])
   const queue = [entry]
+  // `autoload :Drain, 'travis/logs/drain'`: the file is loaded when the constant is first used, so it is read
+  // once a file read refers to that constant (a constant autoloaded but never named is not).
+  const autoloads = new Map<string, string>()
+  const named = new Set<string>()
+  const enqueue = (target: string | undefined): void => {
+    if (target && !seen.has(target)) {
+      seen.add(target)
+      queue.push(target)
+    }
+  }
+
   const read: string[] = []
   const starts: Start[] = []
   const databaseGems: Start[] = []
@@ -106,10 +117,12 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
         if (['require', 'require_relative', 'load'].includes(node.name) && !node.receiver && args[0] instanceof P.StringNode) {
           const target = resolve(ctx, file, node.name, args[0].unescaped.value)
           if (!target && node.name === 'require' && DATABASE_GEMS.has(args[0].unescaped.value)) databaseGems.push({file, line: parsed.lineOf(node.location.startOffset), what: args[0].unescaped.value})
-          if (target && !seen.has(target)) {
-            seen.add(target)
-            queue.push(target)
-          }
+          enqueue(target)
+        } else if (node.name === 'autoload' && args[0] instanceof P.SymbolNode && args[1] instanceof P.StringNode) {
+          const target = resolve(ctx, file, 'require', args[1].unescaped.value)
+          const constant = args[0].unescaped.value
+          if (target) autoloads.set(constant, target)
+          if (named.has(constant)) enqueue(target)
         } else if (receiver && THREAD_CLASSES.has(receiver) && ['fork', 'new', 'start'].includes(node.name)) {
           starts.push({file, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
         } else if (receiver?.startsWith('Concurrent::') && CONCURRENT_STARTS.has(receiver.slice('Concurrent::'.length)) && ['execute', 'new'].includes(node.name)) {
@@ -119,6 +132,12 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
         } else if (node.name === 'fork' && (!node.receiver || receiver === 'Process' || receiver === 'Kernel')) {
           starts.push({file, line: parsed.lineOf(node.location.startOffset), what: receiver ? `${receiver}.fork` : 'fork'})
         }
+      }
+
+      if (node instanceof P.ConstantReadNode || node instanceof P.ConstantPathNode) {
+        const name = parsed.textOf(node).split('::').pop()!
+        named.add(name)
+        enqueue(autoloads.get(name))
       }
 
       for (const child of node.compactChildNodes()) visit(child)
@@ -197,7 +216,7 @@ export const rubyScriptAnalyzer: ServerAnalyzer = {
     const processes = sourced(1, fromDefault(`ruby ${script} runs in one process`, MAIN_THREAD))
     // A script that loads none of the app's files does not use the app's pools.
     if (walk.files.length === 1 && !walk.truncated) return ownScript(ctx, script, walk, processes)
-    const read = `${walk.files.length - 1} app file${walk.files.length === 2 ? '' : 's'} it requires${walk.truncated ? ` (the first ${MAX_FILES} read)` : ''}; constants autoloaded and gems are not read`
+    const read = `${walk.files.length - 1} app file${walk.files.length === 2 ? '' : 's'} it requires${walk.truncated ? ` (the first ${MAX_FILES} read)` : ''}; gems and Zeitwerk's autoloaded constants are not read`
     if (walk.starts.length === 0) {
       const threads = sourced(1, fromFile(script, 1), [fromDefault(`Ruby runs ${script} on its main thread, and no Thread, concurrent-ruby pool or fork is started in it or the ${read}`, MAIN_THREAD)])
       return {diagnostics: [], language: 'ruby', processesPerDyno: processes, server: 'ruby-script', threadsPerProcess: threads}
