@@ -15,7 +15,8 @@ describe('an app\'s own Ruby scripts as process types (ubicloud bin/respirate, t
     // web: puma -t 5:5, single mode: min(6, 5) = 5.
     expect(r.type('web')).toMatchObject({connections: 5, poolPerProcess: 6, server: 'puma'})
     // respirate: bin/restarter runs `Process.spawn(*command)` with command = ARGV.dup: the process is bin/respirate,
-    // which requires ../loader → db.rb, lib/jobs.rb and starts no thread: 1 process × min(6, 1) = 1.
+    // which requires ../loader → db.rb, lib/jobs.rb and starts no thread (lib/jobs.rb:8's Thread.new is in a method
+    // nothing calls): 1 process × min(6, 1) = 1.
     expect(r.type('respirate')).toMatchObject({connections: 1, poolPerProcess: 6, processesPerDyno: 1, server: 'ruby-script', threadsPerProcess: 1})
     expect(r.type('respirate').sources.threadsPerProcess.source).toMatchObject({file: 'bin/respirate', kind: 'file', line: 1})
     expect(JSON.stringify(r.type('respirate').sources.processesPerDyno)).toContain('bin/restarter runs the command it is given, `bin/respirate` (bin/restarter:7)')

@@ -26,6 +26,8 @@ const CONCURRENT_STARTS = new Set(['CachedThreadPool', 'FixedThreadPool', 'Futur
 
 interface Start {
   file: string
+  /** The method whose body starts it, if any: a method nothing calls never starts it. */
+  inDef?: string
   line: number
   what: string
 }
@@ -86,6 +88,7 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
   // once a file read refers to that constant (a constant autoloaded but never named is not).
   const autoloads = new Map<string, string>()
   const named = new Set<string>()
+  const called = new Set<string>()
   const enqueue = (target: string | undefined): void => {
     if (target && !seen.has(target)) {
       seen.add(target)
@@ -110,8 +113,10 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
     const parsed = await parseRuby(file, text)
     if (parsed.errors.length > 0) continue
     const P = parsed.prism
-    const visit = (node: RubyNode): void => {
+    const visit = (node: RubyNode, inDef?: string): void => {
+      if (node instanceof P.DefNode) inDef = node.name
       if (node instanceof P.CallNode) {
+        called.add(node.name)
         const receiver = constantName(parsed, node.receiver)
         const args = node.arguments_?.arguments_ ?? []
         if (['require', 'require_relative', 'load'].includes(node.name) && !node.receiver && args[0] instanceof P.StringNode) {
@@ -124,13 +129,13 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
           if (target) autoloads.set(constant, target)
           if (named.has(constant)) enqueue(target)
         } else if (receiver && THREAD_CLASSES.has(receiver) && ['fork', 'new', 'start'].includes(node.name)) {
-          starts.push({file, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
         } else if (receiver?.startsWith('Concurrent::') && CONCURRENT_STARTS.has(receiver.slice('Concurrent::'.length)) && ['execute', 'new'].includes(node.name)) {
-          starts.push({file, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
         } else if (receiver === 'Concurrent::Promises' && node.name.startsWith('future')) {
-          starts.push({file, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
         } else if (node.name === 'fork' && (!node.receiver || receiver === 'Process' || receiver === 'Kernel')) {
-          starts.push({file, line: parsed.lineOf(node.location.startOffset), what: receiver ? `${receiver}.fork` : 'fork'})
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: receiver ? `${receiver}.fork` : 'fork'})
         }
       }
 
@@ -140,13 +145,14 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
         enqueue(autoloads.get(name))
       }
 
-      for (const child of node.compactChildNodes()) visit(child)
+      for (const child of node.compactChildNodes()) visit(child, inDef)
     }
 
     visit(parsed.program)
   }
 
-  return {databaseGems, files: read, starts, truncated}
+  // A start inside a method that no file read calls (by that name, on any receiver, `send` aside) never runs.
+  return {databaseGems, files: read, starts: starts.filter((s) => s.inDef === undefined || called.has(s.inDef)), truncated}
 }
 
 /**
