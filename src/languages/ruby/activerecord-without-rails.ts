@@ -45,7 +45,8 @@ async function establishSite(ctx: AnalyzerContext): Promise<Site | undefined> {
     let found: Site | undefined
     const visit = (node: RubyNode): void => {
       if (found) return
-      if (node instanceof P.CallNode && node.name === 'establish_connection' && (node.arguments_?.arguments_.length ?? 0) > 0) {
+      // `establish_connection(:legacy)` names a database.yml section (model-pools.ts reads those), not the app's own config.
+      if (node instanceof P.CallNode && node.name === 'establish_connection' && (node.arguments_?.arguments_.length ?? 0) > 0 && !(node.arguments_!.arguments_[0] instanceof P.SymbolNode)) {
         const arg = node.arguments_!.arguments_[0]
         const pool = arg instanceof P.HashNode || arg instanceof P.KeywordHashNode ? arg.elements.find((e) => e instanceof P.AssocNode && e.key instanceof P.SymbolNode && e.key.unescaped.value === 'pool') : undefined
         found = {file, line: parsed.lineOf(node.location.startOffset), pool: pool instanceof P.AssocNode ? {line: parsed.lineOf(pool.value.location.startOffset), text: parsed.textOf(pool.value)} : undefined, text: parsed.textOf(arg).slice(0, 60)}
@@ -69,24 +70,26 @@ async function establishSite(ctx: AnalyzerContext): Promise<Site | undefined> {
 export async function poolWithoutRails(ctx: AnalyzerContext, entry: PoolEntry): Promise<{diagnostics: Diagnostic[]; entry: PoolEntry}> {
   if (entry.pool.source.kind !== 'default') return {diagnostics: [], entry}
   const site = await establishSite(ctx)
-  if (site?.pool) {
+  // No call found (a fixture-sized bundle, a gem that connects for the app): nothing says otherwise, the default stands.
+  if (!site) return {diagnostics: [], entry}
+  if (site.pool) {
     const v = (await evaluateRubySnippet(site.pool.text, {appEnv: ctx.appEnv, env: ctx.env, file: site.file, firstLine: site.pool.line})).value
     const n = v.kind === 'known' ? Number(v.value) : Number.NaN
     if (Number.isInteger(n) && n > 0) return {diagnostics: [], entry: {...entry, pool: sourced(n, fromFile(site.file, site.pool.line), v.kind === 'known' ? v.via : [])}}
   }
 
-  const where = site ? `${site.file}:${site.line} connects ActiveRecord with \`${site.text}\`, a config conncalc does not read` : 'no establish_connection call was found in the app\'s files'
+  const where = `${site.file}:${site.line} connects ActiveRecord with \`${site.text}\`, a config conncalc does not read`
   const why = `ActiveRecord without Rails (no railtie reads ${DATABASE_YML} or DATABASE_URL for it): ${where}; ActiveRecord's default pool 5 assumed`
   const diagnostics: Diagnostic[] = [
     {
       code: 'unknown-config-value',
-      file: site?.file,
+      file: site.file,
       fix: `say the pool with --assume ${ctx.processType}=PROCESSES:THREADS:POOL, or pass pool: where the app calls establish_connection`,
-      line: site?.line,
+      line: site.line,
       message: why,
       processType: ctx.processType,
       severity: 'warning',
     },
   ]
-  return {diagnostics, entry: {...entry, pool: sourced(5, assumed(why), [fromDefault('ActiveRecord default pool size (a config without pool)', HASH_CONFIG), ...(site ? [fromFile(site.file, site.line)] : [])])}}
+  return {diagnostics, entry: {...entry, pool: sourced(5, assumed(why), [fromDefault('ActiveRecord default pool size (a config without pool)', HASH_CONFIG), fromFile(site.file, site.line)])}}
 }
