@@ -85,6 +85,8 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
   const seen = new Set<string>()
   const add = (name: string, line: number, command: string | undefined, imageName: string | undefined): void => {
     seen.add(name)
+    // The release phase is one process on one connection whatever it runs (procfile/release.ts): an unknown command does not change that.
+    const unknownWhy = (why: string): {unknownWhy?: string} => (name === 'release' ? {} : {unknownWhy: why})
     const own = imageName ?? (yml.images.has(name) ? name : 'web')
     const image = imageOf(own)
     if (command !== undefined) {
@@ -105,7 +107,7 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
     }
 
     if (!image) {
-      entries.push({command: own, cwd: '', file: path, line, name, unknownWhy: `heroku.yml gives ${name} no command and builds no \`${own}\` image whose CMD it would run`})
+      entries.push({command: own, cwd: '', file: path, line, name, ...unknownWhy(`heroku.yml gives ${name} no command and builds no \`${own}\` image whose CMD it would run`)})
       return
     }
 
@@ -121,7 +123,7 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
       file: image.file,
       line: image.stage?.line ?? 1,
       name,
-      unknownWhy: image.unreadable ?? `${image.file} sets no CMD or ENTRYPOINT, so the container runs the base image ${base}'s own, which the repository does not say`,
+      ...unknownWhy(image.unreadable ?? `${image.file} sets no CMD or ENTRYPOINT, so the container runs the base image ${base}'s own, which the repository does not say`),
       ...(image.env ? {image: image.env} : {}),
     })
   }

@@ -199,7 +199,8 @@ export function imageCommand(stage: DockerStage): {command: string; line: number
   if (entrypoint?.exec) {
     const rest = cmd?.exec ?? (cmd?.shell === undefined ? [] : ['/bin/sh', '-c', cmd.shell])
     const argv = [...entrypoint.exec, ...rest]
-    if (argv.length === 0) return cmd ? {command: shellWords(rest), line: cmd.line} : undefined
+    // `ENTRYPOINT []` with `CMD []`: the image starts nothing of its own.
+    if (argv.length === 0) return undefined
     return {command: shellWords(argv), line: entrypoint.exec.length > 0 ? entrypoint.line : cmd!.line}
   }
 

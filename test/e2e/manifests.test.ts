@@ -101,9 +101,14 @@ describe('heroku.yml (Heroku container stack)', () => {
   })
 
   it("a build type whose Dockerfile sets no CMD: an unknown command at the Dockerfile's FROM line (1 × 1, said)", () => {
-    const dir = app({'Dockerfile.bare': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\n', 'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\n    bare: Dockerfile.bare\n'})
+    const dir = app({'Dockerfile.bare': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\n', 'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\n    bare: Dockerfile.bare\nrelease:\n  image: bare\n'})
     const r = planIn(dir)
     expect(r.type('bare')).toMatchObject({connections: 1, server: 'unknown'})
+    // The release phase in that image is still the release phase: 1, in the deploy peak only. web names no target, so
+    // its image is the Dockerfile's last stage (dev: PG_POOL_MAX=50 → 50): web 50 + bare 1 = 51, peak 52.
+    expect(r.type('release')).toMatchObject({role: 'release'})
+    expect(r.type('web')).toMatchObject({connections: 50})
+    expect([r.total, r.deployPeak]).toEqual([51, 52])
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-command', file: 'Dockerfile.bare', line: 1, message: expect.stringContaining("sets no CMD or ENTRYPOINT, so the container runs the base image node:20-slim's own")}))
   })
 

@@ -28,6 +28,7 @@ describe('parseDockerfile: ENTRYPOINT and CMD', () => {
     expect(image('FROM x AS base\nCMD ["node", "a.js"]\nFROM base\nENTRYPOINT ["/init.sh"]\n').command).toEqual({command: '/init.sh', line: 4})
     expect(image('FROM x AS base\nCMD ["node", "a.js"]\nFROM base\nENV A=1\n').command).toEqual({command: 'node a.js', line: 2})
     expect(image('FROM node:20\nWORKDIR /app\n').command).toBeUndefined()
+    expect(image('FROM baserow/baserow:1.24\nENTRYPOINT []\nCMD []\n').command).toBeUndefined()
   })
 
   it("continuations, comments inside them, heredocs and HEALTHCHECK's CMD are not read as CMD", () => {
