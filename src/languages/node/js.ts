@@ -35,6 +35,25 @@ export interface JsCall {
   line: number
   /** `sql.listen(…)`: the value `sql` names (a postgres.js instance made elsewhere), when the object is a name in scope. */
   receiver?: EvalValue
+  /** The app's own function whose body holds the call: its arguments may come from the places that function is called (sites). */
+  within?: JsFunctionSites
+  /** This call as its function's body makes it when called from one place (pools.ts boundCalls): that place. */
+  site?: {file: string; line: number}
+}
+
+/**
+ * An app function as the calls in its body see it: where it is defined and the places it is
+ * called with readable arguments, each with the calls its body makes with those arguments bound
+ * (walked again, never run): `function makeKnex(config) { return knex(config) }` called as
+ * `makeKnex({pool: {max: 4}})` gives the knex call its options there.
+ */
+export interface JsFunctionSites {
+  file: string
+  line: number
+  name: string
+  sites: {calls: JsCall[]; file: string; line: number}[]
+  /** Called from more places than conncalc walks (MAX_SITES): the sites are a sample. */
+  truncated?: boolean
 }
 
 /**
@@ -112,6 +131,31 @@ type N = Node
 /** Values that stand for a function's parameters in its body (fn). */
 const PARAMETERS = new WeakSet<EvalValue>()
 
+/** An app function's definition, kept so a call with arguments walks its body again with them bound (invoke). */
+interface Closure {
+  ev: JsEvaluator
+  node: ArrowFunctionExpression | JsFunction
+  sites: JsFunctionSites
+}
+
+/** Function values (their `value` object, which survives copies of the EvalValue) → their definition. */
+const CLOSURES = new WeakMap<object, Closure>()
+/** How deep calls of the app's functions are followed, and from how many places one function is. */
+const MAX_CALL_DEPTH = 8
+const MAX_SITES = 32
+let callDepth = 0
+
+/** Whether a value is, or holds, something computed from a parameter of a function walked without its caller. */
+export function fromParameter(v: EvalValue | undefined, depth = 0): boolean {
+  if (!v || depth > 8) return false
+  if (v.kind === 'unknown') return v.parameter !== undefined
+  const x = v.value
+  if (typeof x !== 'object' || x === null) return false
+  if (x.kind === 'dict') return [...x.entries.values()].some((e) => fromParameter(e, depth + 1))
+  if (x.kind === 'list') return x.items.some((e) => fromParameter(e, depth + 1))
+  return false
+}
+
 /** The callee of a function value: its args[0] is what the function returns. */
 const FUNCTION = '(function)'
 /** Strapi's config helper, imported from @strapi/utils or passed to config functions as `{env}`. */
@@ -130,6 +174,12 @@ export function returnedBy(v: EvalValue | undefined): EvalValue | undefined {
 
 /** The merged objects node-config's `require('config')` returns (node-config.ts): `config.get('a.b')` reads a path of them. */
 export const NODE_CONFIG = new WeakSet<object>()
+/**
+ * The settings a `convict(schema)` object holds, read from its schema (each setting: the env var its
+ * `env` names when set, else its `default` — https://github.com/mozilla/node-convict/tree/master/packages/convict#precedence-order),
+ * and where the app loads files or objects over them (`config.loadFile(…)`, `config.load(…)`), which conncalc does not read.
+ */
+const CONVICT = new WeakMap<object, {loads: string[]}>()
 
 // config.service.ts get(): validated env, then process.env, then the internal config (load / registerAs), then the default.
 const NEST_CONFIG_REF = 'https://github.com/nestjs/config/blob/master/lib/config.service.ts'
@@ -249,6 +299,10 @@ class JsEvaluator {
   private guardIds = 0
   /** How many function bodies enclose what is being read now (an IIFE's body runs when the module loads: not counted). */
   private functionDepth = 0
+  /** The app functions whose bodies enclose what is being read now, innermost last (their calls learn it: JsCall.within). */
+  private readonly within: JsFunctionSites[] = []
+  /** While a function body is walked again for one call site (bound): where its calls go, instead of the module's. */
+  private capture?: JsCall[]
 
   constructor(
     private readonly file: string,
@@ -538,8 +592,9 @@ class JsEvaluator {
 
   /** A call as seen here, with the branches around it. */
   private record(call: JsCall): void {
-    const placed = this.functionDepth > 0 ? {...call, inFunction: true} : call
-    this.calls.push(this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed)
+    const fn = this.within.at(-1)
+    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {})}
+    ;(this.capture ?? this.calls).push(this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed)
   }
 
   /** A class: its decorators and members are read; one that extends an imported client is that client. */
@@ -662,7 +717,7 @@ class JsEvaluator {
       case 'Identifier': {
         const v = this.names.get(node.name)
         // A parameter read in the body: unknown where it is read, so a diagnostic points at the use.
-        if (v && PARAMETERS.has(v)) return this.unknown(node, v.kind === 'unknown' ? v.reason : undefined)
+        if (v?.kind === 'unknown' && PARAMETERS.has(v)) return {file: this.file, kind: 'unknown', line: this.line(node), reason: v.reason, ...(v.parameter ? {parameter: v.parameter} : {})}
         return v ?? this.unknown(node, `\`${node.name}\` is not defined in this file`)
       }
 
@@ -805,8 +860,9 @@ class JsEvaluator {
   }
 
   /** A parameter's value while a function body is read: unknown, remembered as a parameter's. */
-  private parameter(node: N, reason: string): EvalValue {
-    const v = this.unknown(node, reason)
+  private parameter(node: N, name: string, reason: string): EvalValue {
+    const u = this.unknown(node, reason)
+    const v: EvalValue = u.kind === 'unknown' ? {...u, parameter: name} : u
     PARAMETERS.add(v)
     return v
   }
@@ -837,11 +893,18 @@ class JsEvaluator {
     const saved = new Map<string, EvalValue | undefined>()
     for (const p of node.params) {
       const id = p.type === 'Identifier' ? p : p.type === 'AssignmentPattern' && p.left.type === 'Identifier' ? p.left : undefined
-      if (!id || saved.has(id.name)) continue
-      saved.set(id.name, this.names.get(id.name))
-      const dflt = p.type === 'AssignmentPattern' ? ` (its default is \`${this.t(p.right)}\`)` : ''
-      this.names.set(id.name, this.parameter(id, `\`${id.name}\` is a parameter of ${named} (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${dflt}`))
+      // `({pool, url}) => …`: each name is a parameter too (Strapi's `{env}` helper stays the helper).
+      const names = id ? [id.name] : p.type === 'ObjectPattern' ? boundNames(p).filter((n) => n !== 'env' || this.aliases.get('env') !== ENV_HELPER) : []
+      for (const name of names) {
+        if (saved.has(name)) continue
+        saved.set(name, this.names.get(name))
+        const dflt = p.type === 'AssignmentPattern' ? ` (its default is \`${this.t(p.right)}\`)` : ''
+        this.names.set(name, this.parameter(p, name, `\`${name}\` is a parameter of ${named} (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${dflt}`))
+      }
     }
+
+    const sites: JsFunctionSites = {file: this.file, line: this.line(node), name: 'id' in node && node.id ? node.id.name : 'a function', sites: []}
+    this.within.push(sites)
 
     const body = node.body
     this.returns.push([])
@@ -855,6 +918,7 @@ class JsEvaluator {
       if (runsNow) read()
       else this.inBody(read)
     } finally {
+      this.within.pop()
       for (const [name, v] of saved) {
         if (v === undefined) this.names.delete(name)
         else this.names.set(name, v)
@@ -863,7 +927,150 @@ class JsEvaluator {
 
     value ??= this.returns.at(-1)?.at(-1)
     this.returns.pop()
-    return this.known(node, {args: value ? [value] : [], callee: FUNCTION, kind: 'call', kwargs: {}})
+    const made = this.known(node, {args: value ? [value] : [], callee: FUNCTION, kind: 'call', kwargs: {}})
+    if (!runsNow && node.params.length > 0 && node.body) CLOSURES.set(made.value as object, {ev: this, node, sites})
+    return made
+  }
+
+  /**
+   * A call of the app's own function with arguments: its body walked again with its parameters
+   * bound to them (nothing runs), its calls kept with this call site (JsFunctionSites) and what it
+   * returns given back. Undefined when it is not followed (not the app's function, an argument
+   * that is itself a parameter of a function being walked without its caller, too deep, too many
+   * call sites): the caller falls back to the body's value read once where it is written.
+   */
+  private invoke(own: EvalValue, args: EvalValue[], at: N): EvalValue | undefined {
+    const closure = own.kind === 'known' && typeof own.value === 'object' && own.value !== null ? CLOSURES.get(own.value) : undefined
+    if (!closure || args.some((a) => fromParameter(a)) || callDepth >= MAX_CALL_DEPTH) return undefined
+    if (closure.sites.sites.length >= MAX_SITES) {
+      closure.sites.truncated = true
+      return undefined
+    }
+
+    callDepth++
+    try {
+      return closure.ev.bound(closure, args, {file: this.file, line: this.line(at)})
+    } finally {
+      callDepth--
+    }
+  }
+
+  /** Walk a function's body for one call site: parameters bound to `args`, the module's names, exports and branches untouched. */
+  private bound(closure: Closure, args: EvalValue[], site: {file: string; line: number}): EvalValue {
+    const {node, sites} = closure
+    const names = new Map(this.names)
+    const exports = new Map(this.exports)
+    const {capture, cjs} = this
+    const guards = this.guards.splice(0)
+    const within = this.within.splice(0)
+    const calls: JsCall[] = []
+    this.capture = calls
+    this.returns.push([])
+    let value: EvalValue | undefined
+    try {
+      for (const [i, p] of node.params.entries()) this.bindParameter(p as N, args[i])
+      const body = node.body
+      this.inBody(() => {
+        if (body?.type === 'BlockStatement') this.visit(body)
+        else if (body) value = this.expr(body)
+      })
+      value ??= this.returns.at(-1)?.at(-1)
+    } finally {
+      this.returns.pop()
+      this.capture = capture
+      this.guards.push(...guards)
+      this.within.push(...within)
+      this.names.clear()
+      for (const [k, v] of names) this.names.set(k, v)
+      this.exports.clear()
+      for (const [k, v] of exports) this.exports.set(k, v)
+      this.cjs = cjs
+      sites.sites.push({calls, file: site.file, line: site.line})
+    }
+
+    return value ?? this.unknown(node, `\`${sites.name}()\` returns nothing conncalc can read`)
+  }
+
+  /** A parameter given `arg` (undefined: not passed): `x`, `x = d`, `{max, pool = {}}`, as JS binds them. */
+  private bindParameter(p: N, arg: EvalValue | undefined): void {
+    if (p.type === 'Identifier') {
+      this.names.set(p.name, arg ?? this.known(p, null))
+      return
+    }
+
+    if (p.type === 'AssignmentPattern') {
+      // The default applies when the argument is undefined — not passed, or an env var with no value — not for null.
+      const missing = arg === undefined || (arg.kind === 'known' && arg.value === null && arg.missingEnv !== undefined)
+      this.bindParameter(p.left as N, missing ? this.expr(p.right) : arg)
+      return
+    }
+
+    if (p.type === 'ObjectPattern' && (arg === undefined || isDict(arg))) {
+      for (const prop of p.properties) {
+        if (prop.type === 'RestElement') {
+          for (const name of boundNames(prop)) this.names.set(name, this.unknown(prop, `\`${name}\` collects the rest of an argument`))
+          continue
+        }
+
+        const key = keyName(prop.key, prop.computed)
+        const got = key === undefined || !arg ? undefined : arg.value.entries.get(key)
+        if (key === undefined || (got === undefined && arg?.value.partial)) {
+          for (const name of boundNames(prop.value)) this.names.set(name, this.unknown(prop, undefined))
+          continue
+        }
+
+        this.bindParameter(prop.value as N, got)
+      }
+
+      return
+    }
+
+    for (const name of boundNames(p)) this.names.set(name, arg?.kind === 'unknown' ? arg : this.unknown(p, `\`${name}\` is destructured from an argument conncalc does not see into`))
+  }
+
+  /** A convict schema's settings as the object `config.get('pg.pool.max')` reads (CONVICT). */
+  private convict(node: N, schema: EvalValue): EvalValue {
+    const loads: string[] = []
+    const settings = (s: EvalValue): EvalValue => {
+      const entries = new Map<string, EvalValue>()
+      if (!isDict(s)) return s
+      for (const [key, v] of s.value.entries) {
+        if (!isDict(v)) continue
+        const dflt = v.value.entries.get('default')
+        if (!dflt) {
+          entries.set(key, settings(v))
+          continue
+        }
+
+        const name = asString(v.value.entries.get('env'))
+        const set = name === undefined ? undefined : this.opts.env.get(name)
+        if (set) {
+          // convict coerces the variable by the setting's format; a number default means a numeric format.
+          const n = Number(set.value)
+          const value = dflt.kind === 'known' && typeof dflt.value === 'number' && set.value.trim() !== '' && !Number.isNaN(n) ? n : set.value
+          entries.set(key, {file: this.file, kind: 'known', line: v.line, value, via: [set.source]})
+        } else entries.set(key, name !== undefined && dflt.kind === 'known' ? {...dflt, missingEnv: [...(dflt.missingEnv ?? []), {line: v.line, name}]} : dflt)
+      }
+
+      const out = this.known(node, {entries, kind: 'dict'})
+      CONVICT.set(out.value as object, {loads})
+      return out
+    }
+
+    return settings(schema)
+  }
+
+  /** The value a callee names when it is a name in scope or a member of an object in scope (`db.makePool`), else undefined. */
+  private ownValue(node: N): EvalValue | undefined {
+    return node.type === 'Identifier' ? this.names.get(node.name) : undefined
+  }
+
+  private ownFunction(callee: N): EvalValue | undefined {
+    if (callee.type === 'Identifier') return this.names.get(callee.name)
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return undefined
+    const object = unwrap(callee.object)
+    const holder = object.type === 'Identifier' ? this.names.get(object.name) : undefined
+    return isDict(holder) ? holder.value.entries.get(callee.property.name) : undefined
   }
 
   /** `env('X', d)`, `env.int('X', d)`, `env.bool(…)`: the variable, else the default, as `process.env.X ?? d` would. */
@@ -920,13 +1127,17 @@ class JsEvaluator {
   private nodeConfigGet(callee: N, args: EvalValue[]): EvalValue | undefined {
     if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !/^(get|has)$/.test(callee.property.name)) return undefined
     const obj = this.expr(unwrap(callee.object))
-    if (!isDict(obj) || !NODE_CONFIG.has(obj.value)) return undefined
+    const convict = isDict(obj) ? CONVICT.get(obj.value) : undefined
+    if (!isDict(obj) || (!NODE_CONFIG.has(obj.value) && !convict)) return undefined
     const path = asString(args[0])
     if (path === undefined) return this.unknown(callee, `\`${this.t(callee)}()\` without a literal key`)
     let v: EvalValue | undefined = obj
     for (const key of path.split('.')) v = isDict(v) ? v.value.entries.get(key) : undefined
     if (callee.property.name === 'has') return this.known(callee, v !== undefined)
-    return v ?? this.unknown(callee, `"${path}" is in none of node-config's files read (config.get() throws on it)`)
+    if (!v) return this.unknown(callee, convict ? `"${path}" is not a setting of the convict schema read` : `"${path}" is in none of node-config's files read (config.get() throws on it)`)
+    // A file or object loaded over the schema (`config.loadFile(…)`) may set it: not read, so the schema's value is an assumption.
+    if (convict && convict.loads.length > 0 && v.kind === 'known') return {...v, via: [...v.via, assumed(`the convict schema's value for "${path}"; config.load/loadFile at ${convict.loads.join(', ')} may set it from a file or object conncalc does not read`)]}
+    return v
   }
 
   /**
@@ -1038,9 +1249,17 @@ class JsEvaluator {
     this.record({args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {})})
     if (spread) return this.unknown(node, `\`${callee}(…)\` is called with spread arguments`)
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
-    // The app's own function (`getConfig()`): what it returns, read once where it is defined; its parameters are not bound.
-    const own = calleeNode.type === 'Identifier' ? this.names.get(calleeNode.name) : undefined
-    if (!isNew && own && returnedBy(own) !== own) return returnedBy(own) ?? this.unknown(node, `\`${callee}()\` returns nothing conncalc can read`)
+    if (/^convict(\.default)?$/.test(callee) && isDict(args[0])) return this.convict(node, args[0])
+    const loaded = calleeNode.type === 'MemberExpression' && !calleeNode.computed && calleeNode.property.type === 'Identifier' && /^load(File)?$/.test(calleeNode.property.name) ? this.ownValue(unwrap(calleeNode.object)) : undefined
+    if (isDict(loaded) && CONVICT.has(loaded.value)) CONVICT.get(loaded.value)!.loads.push(`${this.file}:${this.line(node)}`)
+    // The app's own function (`getConfig()`, `db.makePool(cfg)`): with arguments, its body walked with them bound;
+    // else what it returns, read once where it is defined.
+    const own = this.ownFunction(calleeNode)
+    if (!isNew && own && returnedBy(own) !== own) {
+      const bound = this.invoke(own, args, node)
+      if (bound) return bound
+      return returnedBy(own) ?? this.unknown(node, `\`${callee}()\` returns nothing conncalc can read`)
+    }
     const nodeConfig = this.nodeConfigGet(calleeNode, args)
     if (nodeConfig) return nodeConfig
     if (callee === '@nestjs/config.registerAs' && asString(args[0]) !== undefined) {
@@ -1073,6 +1292,7 @@ class JsEvaluator {
     }
 
     if (/(^|\.)availableParallelism$/.test(callee) && /^(node:)?os\b/.test(callee)) return this.cpus(node)
+    if (/^Math\.(floor|ceil|round|trunc)$/.test(callee) && first?.kind === 'known' && typeof first.value === 'number') return this.known(node, Math[callee.slice(5) as 'floor'](first.value), first)
     if (callee === 'Math.max' || callee === 'Math.min') {
       const ns = args.map((a) => (a.kind === 'known' && typeof a.value === 'number' ? a.value : undefined))
       if (ns.length > 0 && ns.every((n) => n !== undefined)) return this.known(node, callee === 'Math.max' ? maxOf(ns as number[]) : minOf(ns as number[]), ...args)

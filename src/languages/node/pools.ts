@@ -29,7 +29,7 @@ import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from
 import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
-import {returnedBy} from './js.js'
+import {fromParameter, returnedBy} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
@@ -312,6 +312,21 @@ function sequelizeReplication(ctx: AnalyzerContext, replication: EvalValue, max:
   return out
 }
 
+/**
+ * A call whose options come from its function's parameters (`function makeKnex(config) { return knex(config) }`),
+ * as that body makes it at each place the app calls the function with readable arguments: one pool per
+ * place, since each call of the function makes its own. The call as written when no place is known.
+ */
+function boundCalls(c: JsCall): JsCall[] {
+  if (!c.within || !c.args.some((a) => fromParameter(a))) return [c]
+  const out: JsCall[] = []
+  for (const s of c.within.sites) {
+    for (const x of s.calls) if (x.line === c.line && x.callee === c.callee && !x.args.some((a) => fromParameter(a))) out.push({...x, site: {file: s.file, line: s.line}})
+  }
+
+  return out.length > 0 ? out : [c]
+}
+
 function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[]): Found {
   const diagnostics: Diagnostic[] = []
   const made: Made[] = []
@@ -325,7 +340,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     }
 
     libs.add(lib)
-    made.push({entry: {database: `${lib} ${file}:${c.line}`, pool, server}, ...(c.guards ? {guards: c.guards} : {}), where: `${file}:${c.line}`})
+    if (c.site) {
+      const sample = c.within?.truncated ? `; \`${c.within.name}()\` is called from more places than conncalc follows (${c.within.sites.length} read), so there may be more such pools` : ''
+      const here = pool.source.kind === 'file' && pool.source.file === c.site.file && pool.source.line === c.site.line
+      pool = {...pool, via: [...(pool.via ?? []), ...(here ? [] : [fromFile(c.site.file, c.site.line)]), ...(sample ? [assumed(`made by \`${c.within?.name}()\` (${file}:${c.line})${sample}`)] : [])]}
+    }
+
+    const database = `${lib} ${file}:${c.line}${c.site ? ` (called at ${c.site.file}:${c.site.line})` : ''}`
+    made.push({entry: {database, pool, server}, ...(c.guards ? {guards: c.guards} : {}), where: `${file}:${c.line}`})
   }
 
   const prismaVersion = pkg?.versionOf('@prisma/client') ?? pkg?.versionOf('prisma')
@@ -336,7 +358,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const transient: PoolEntry[] = []
   for (const m of modules) {
     const listening = listensIn(m).length > 0
-    for (const c of m.calls) {
+    for (const c of m.calls.flatMap((x) => boundCalls(x))) {
       const opts = lastDict(c.args)
       const origin = at(c, m.file)
       if (c.isNew && PG_CLIENT.test(c.callee)) {
