@@ -22,7 +22,7 @@ import type {NodeProject} from './project.js'
 import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
-import {whyPoolNotFound} from './unreached.js'
+import {importersOf, whyPoolNotFound} from './unreached.js'
 import {OTHER_DATABASE_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -546,6 +546,19 @@ async function sequelizeConfig(ctx: AnalyzerContext, project: NodeProject, diagn
   return {database: `sequelize ${named}`, pool: option(entry(section, 'pool'), ['max'], dflt, 'Sequelize pool max', diagnostics), server}
 }
 
+/**
+ * pg-promise imported by the modules read, every app file that imports it among them, and none calls its
+ * initialiser (`pgPromise(options)`, `require('pg-promise')()`): only the library's static namespaces are used.
+ */
+function pgPromiseNeverInitialized(ctx: AnalyzerContext, modules: readonly JsModule[]): boolean {
+  const importers = modules.filter((m) => m.imports.some((s) => s === 'pg-promise'))
+  if (importers.length === 0) return false
+  if (modules.some((m) => m.calls.some((c) => /^pg-promise(\.default)?$/.test(c.callee)))) return false
+  const read = new Set(modules.map((m) => m.file))
+  const all = importersOf(ctx, ['pg-promise'])
+  return !all.truncated && all.files.every((f) => read.has(f))
+}
+
 /** Libraries in package.json whose pool was not found in code: their default, labelled. */
 function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<string>, modules: readonly JsModule[]): PoolEntry[] {
   const out: PoolEntry[] = []
@@ -625,6 +638,13 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
       const [file, line] = t.database.slice('pg Client '.length).split(':')
       diagnostics.push({code: 'unknown-config-value', file, line: Number(line), message: `a pg Client made inside a function here (one connection while it is open) is not counted: the process's pools carry its queries, and a helper like this (a lock, a migration) runs now and then; if it runs per request, add its connections with --assume`, severity: 'info'})
     }
+  }
+
+  if (pkg && !found.libs.has('pg-promise') && pgPromiseNeverInitialized(ctx, modules)) {
+    // The library's root only carries static helpers (`as.format`, `errors`, `utils`); a Database — and its pg Pool — needs
+    // `pgp = require('pg-promise')(options)` then `pgp(cn)`, which no file of the app does.
+    found.libs.add('pg-promise')
+    diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', 'pg-promise']), message: `pg-promise is used only for its static helpers (such as pgp.as.format) in the code read: no file of the app initialises it (\`require('pg-promise')(options)\`), so it makes no Database and no pool (${REF.pgPromise})`, severity: 'info'})
   }
 
   if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs, modules)) (p.server === PRIMARY ? pools : otherServerPools).push(p)

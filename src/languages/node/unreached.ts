@@ -30,7 +30,7 @@ const MAX_SEARCHED = 3000
 const listed = (files: string[]): string => (files.length <= 2 ? files.join(' and ') : `${files.slice(0, 2).join(', ')} and ${files.length - 2} more`)
 
 /** The app's code files that import one of `names`, by their text (no parse): a bounded search. */
-function importersOf(ctx: AnalyzerContext, names: string[]): {files: string[]; truncated: boolean} {
+export function importersOf(ctx: AnalyzerContext, names: string[]): {files: string[]; truncated: boolean} {
   const found = filesUnder(ctx.files, '', (p) => CODE.test(p) && !NOT_LOADED.test(p), {max: MAX_SEARCHED})
   const alt = names.map((n) => n.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')
   const re = new RegExp(String.raw`(?:require\s*\(|from|import\s*\(?)\s*['"\`](?:${alt})(?:/[^'"\`]*)?['"\`]`)
