@@ -1096,7 +1096,8 @@ class JsEvaluator {
     const base = unwrap(node.object)
     const prop = node.computed ? undefined : node.property.type === 'Identifier' ? node.property.name : undefined
     const baseText = this.t(base).replaceAll(/\s+/g, '')
-    if (baseText === 'process.env' || baseText === 'import.meta.env') {
+    // `import {env} from 'node:process'`, `import process from 'process'`: the same env object.
+    if (baseText === 'process.env' || baseText === 'import.meta.env' || /^(node:)?process(\.default)?\.env$/.test(this.dotted(base) ?? '')) {
       if (prop !== undefined) return this.env(node, prop)
       const name = asString(this.expr(node.property))
       return name ? this.env(node, name) : this.unknown(node)
