@@ -26,12 +26,14 @@ describe('Strapi with no pool settings: knex\'s default', () => {
     expect(r.total).toBe(20)
   })
 
-  it('NODE_ENV=staging: config/env/staging/database.js sets pool.max from a helper conncalc cannot evaluate: 10, labelled, with the line', () => {
+  it("NODE_ENV=staging: config/env/staging/database.js sets pool.max through the app's own poolFor(env('HEROKU_APP_NAME')), read at that call", () => {
+    // lib/pool-size.js: poolFor = (appName) => (appName && appName.includes('-pr-') ? 2 : 4), called with HEROKU_APP_NAME.
+    // Unset: `undefined && …` is falsy → 4. 1 dyno × 4 = 4.
     const r = planJson(app, ['--scale', 'web=1', '--env', 'NODE_ENV=staging'])
-    // poolFor(env('HEROKU_APP_NAME')) is the app's own function of a parameter: unread, so knex's 10 is used, marked assumed.
-    expect(r.type('web')).toMatchObject({connections: 10, poolPerProcess: 10})
-    const pool = r.type('web').sources['pool.strapi config/env/staging/database.js']
-    expect(pool.via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('Strapi connection.pool.max')}))
+    expect(r.type('web')).toMatchObject({connections: 4, poolPerProcess: 4})
+    expect(r.type('web').sources['pool.strapi config/env/staging/database.js']).toMatchObject({source: {file: 'lib/pool-size.js', line: 2}, value: 4})
+    // A review app's name holds '-pr-': 2.
+    const review = planJson(app, ['--scale', 'web=1', '--env', 'NODE_ENV=staging', '--env', 'HEROKU_APP_NAME=shop-staging-pr-41'])
+    expect(review.type('web')).toMatchObject({connections: 2, poolPerProcess: 2})
   })
 })

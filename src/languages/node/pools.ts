@@ -642,9 +642,9 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
 
   if (pkg && !found.libs.has('pg-promise') && pgPromiseNeverInitialized(ctx, modules)) {
     // The library's root only carries static helpers (`as.format`, `errors`, `utils`); a Database — and its pg Pool — needs
-    // `pgp = require('pg-promise')(options)` then `pgp(cn)`, which no file of the app does.
+    // the initialiser, `pgp = pgPromise(options)`, then `pgp(cn)`, which no file of the app does.
     found.libs.add('pg-promise')
-    diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', 'pg-promise']), message: `pg-promise is used only for its static helpers (such as pgp.as.format) in the code read: no file of the app initialises it (\`require('pg-promise')(options)\`), so it makes no Database and no pool (${REF.pgPromise})`, severity: 'info'})
+    diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', 'pg-promise']), message: `pg-promise is used only for its static helpers (such as pgp.as.format) in the code read: no file of the app calls its initialiser (\`pgPromise(options)\`), so it makes no Database and no pool (${REF.pgPromise})`, severity: 'info'})
   }
 
   if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs, modules)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
