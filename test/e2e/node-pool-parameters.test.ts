@@ -37,4 +37,16 @@ describe("a pool size passed through the app's own function", () => {
     // Read at the setting (src/config.js:22, `max: {…}`), from the variable.
     expect(r.type('worker').sources['pool.knex src/db.js:5']).toMatchObject({source: {file: 'src/config.js', line: 22}, value: 8, via: [{kind: 'env', name: 'PG_POOL_MAX'}]})
   })
+
+  it('a pool the function makes under a branch at its call site follows that branch', () => {
+    // server.js:9 `env.REPLICA_URL ? makePool(env.REPLICA_URL, {max: 2}) : undefined`: REPLICA_URL unset, so the pool
+    // make-pool.js:5 would make there is named, not counted; web stays 5 + 3 + 10 = 18.
+    const r = plan()
+    expect(r.type('web').connections).toBe(18)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', file: 'src/make-pool.js', line: 5}))
+    // Set, on another host than DATABASE_URL: listed on that server, not added to this one.
+    const set = plan('--env', 'DATABASE_URL=postgres://u:p@primary.example.com/app', '--env', 'REPLICA_URL=postgres://u:p@replica.example.com/app')
+    expect(set.type('web').connections).toBe(18)
+    expect(set.type('web').otherServerPools).toContainEqual(expect.objectContaining({database: 'pg src/make-pool.js:5 (called at src/server.js:9)', server: 'REPLICA_URL'}))
+  })
 })

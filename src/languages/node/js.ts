@@ -37,6 +37,8 @@ export interface JsCall {
   receiver?: EvalValue
   /** The app's own function whose body holds the call: its arguments may come from the places that function is called (sites). */
   within?: JsFunctionSites
+  /** Made by a lazily made singleton (`if (!pool) pool = new Pool(…)`): once per process, however often its function is called. */
+  once?: boolean
   /** This call as its function's body makes it when called from one place (pools.ts boundCalls): that place. */
   site?: {file: string; line: number}
 }
@@ -64,6 +66,8 @@ export interface JsFunctionSites {
  */
 export interface JsGuard {
   arm: 'else' | 'then'
+  /** The file the condition is written in (a call site's branch holds the calls its function's body makes). */
+  file: string
   id: number
   kind: 'skipped' | 'undecided'
   line: number
@@ -144,6 +148,8 @@ const CLOSURES = new WeakMap<object, Closure>()
 const MAX_CALL_DEPTH = 8
 const MAX_SITES = 32
 let callDepth = 0
+/** Branch ids, unique across modules and walks: pools.ts settles the arms of one branch together. */
+let guardIds = 0
 
 /** Whether a value is, or holds, something computed from a parameter of a function walked without its caller. */
 export function fromParameter(v: EvalValue | undefined, depth = 0): boolean {
@@ -296,13 +302,14 @@ class JsEvaluator {
   private readonly lineOf: (offset: number) => number
   /** The branches enclosing what is being read now, outermost first. */
   private readonly guards: JsGuard[] = []
-  private guardIds = 0
   /** How many function bodies enclose what is being read now (an IIFE's body runs when the module loads: not counted). */
   private functionDepth = 0
   /** The app functions whose bodies enclose what is being read now, innermost last (their calls learn it: JsCall.within). */
   private readonly within: JsFunctionSites[] = []
   /** While a function body is walked again for one call site (bound): where its calls go, instead of the module's. */
   private capture?: JsCall[]
+  /** How many lazily made singletons (`if (!pool) pool = …`) enclose what is being read now. */
+  private lazyDepth = 0
 
   constructor(
     private readonly file: string,
@@ -525,21 +532,27 @@ class JsEvaluator {
       const skipped = take ? otherwise : then
       const missing = [...new Set((c.missingEnv ?? []).map((m) => m.name))]
       if (skipped && missing.length > 0) {
-        this.sandboxed(() => this.guarded({arm: take ? 'else' : 'then', id: ++this.guardIds, kind: 'skipped', line, missing, test: text}, skipped))
+        this.sandboxed(() => this.guarded({arm: take ? 'else' : 'then', file: this.file, id: ++guardIds, kind: 'skipped', line, missing, test: text}, skipped))
       }
 
       return c
     }
 
     if (once) {
-      ;(once === 'then' ? then : otherwise)?.()
+      this.lazyDepth += 1
+      try {
+        ;(once === 'then' ? then : otherwise)?.()
+      } finally {
+        this.lazyDepth -= 1
+      }
+
       return c
     }
 
-    const id = ++this.guardIds
+    const id = ++guardIds
     const reason = c.kind === 'unknown' ? c.reason : 'its value is an object or a call'
-    this.guarded({arm: 'then', id, kind: 'undecided', line, reason, test: text}, then)
-    if (otherwise) this.guarded({arm: 'else', id, kind: 'undecided', line, reason, test: text}, otherwise)
+    this.guarded({arm: 'then', file: this.file, id, kind: 'undecided', line, reason, test: text}, then)
+    if (otherwise) this.guarded({arm: 'else', file: this.file, id, kind: 'undecided', line, reason, test: text}, otherwise)
     return c
   }
 
@@ -593,7 +606,7 @@ class JsEvaluator {
   /** A call as seen here, with the branches around it. */
   private record(call: JsCall): void {
     const fn = this.within.at(-1)
-    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {})}
+    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {}), ...(this.lazyDepth > 0 ? {once: true} : {})}
     ;(this.capture ?? this.calls).push(this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed)
   }
 
@@ -949,19 +962,20 @@ class JsEvaluator {
 
     callDepth++
     try {
-      return closure.ev.bound(closure, args, {file: this.file, line: this.line(at)})
+      return closure.ev.bound(closure, args, {file: this.file, line: this.line(at)}, this.guards)
     } finally {
       callDepth--
     }
   }
 
   /** Walk a function's body for one call site: parameters bound to `args`, the module's names, exports and branches untouched. */
-  private bound(closure: Closure, args: EvalValue[], site: {file: string; line: number}): EvalValue {
+  private bound(closure: Closure, args: EvalValue[], site: {file: string; line: number}, around: JsGuard[]): EvalValue {
     const {node, sites} = closure
     const names = new Map(this.names)
     const exports = new Map(this.exports)
     const {capture, cjs} = this
-    const guards = this.guards.splice(0)
+    // The branches around the call site hold the body's calls too (a replica made only when its URL is set).
+    const guards = this.guards.splice(0, this.guards.length, ...around)
     const within = this.within.splice(0)
     const calls: JsCall[] = []
     this.capture = calls
@@ -978,7 +992,7 @@ class JsEvaluator {
     } finally {
       this.returns.pop()
       this.capture = capture
-      this.guards.push(...guards)
+      this.guards.splice(0, this.guards.length, ...guards)
       this.within.push(...within)
       this.names.clear()
       for (const [k, v] of names) this.names.set(k, v)

@@ -115,7 +115,7 @@ function urlOf(c: JsCall, opts: EvalValue | undefined): EvalValue | undefined {
  */
 function settleBranches(made: Made[], diagnostics: Diagnostic[]): PoolEntry[] {
   const out: PoolEntry[] = []
-  const groups = new Map<number, {guard: JsGuard; made: Made[]}>()
+  const live: Made[] = []
   for (const m of made) {
     const skipped = m.guards?.find((g) => g.kind === 'skipped')
     if (skipped) {
@@ -131,7 +131,23 @@ function settleBranches(made: Made[], diagnostics: Diagnostic[]): PoolEntry[] {
       continue
     }
 
-    const undecided = m.guards?.find((g) => g.kind === 'undecided')
+    live.push(m)
+  }
+
+  append(out, settleUndecided(live, 0, diagnostics))
+  return out
+}
+
+/**
+ * Of an `if` conncalc cannot decide (the outermost one from guard `from` on), the arm whose pools are
+ * larger is counted, labelled, the other named; an arm's own undecided `if`s inside are settled the same
+ * way first, so a branch nested in a branch counts one of its arms, not both.
+ */
+function settleUndecided(made: Made[], from: number, diagnostics: Diagnostic[]): PoolEntry[] {
+  const out: PoolEntry[] = []
+  const groups = new Map<number, {guard: JsGuard; made: Made[]}>()
+  for (const m of made) {
+    const undecided = m.guards?.find((g, i) => i >= from && g.kind === 'undecided')
     if (!undecided) {
       out.push(m.entry)
       continue
@@ -144,14 +160,21 @@ function settleBranches(made: Made[], diagnostics: Diagnostic[]): PoolEntry[] {
 
   for (const {guard, made: arms} of groups.values()) {
     const armOf = (m: Made): string => m.guards!.find((x) => x.id === guard.id)!.arm
-    const total = (arm: string): number => arms.filter((m) => armOf(m) === arm).reduce((a, m) => a + m.entry.pool.value, 0)
-    const [then, otherwise] = [total('then'), total('else')]
+    const inner = (arm: string): PoolEntry[] => {
+      const these = arms.filter((m) => armOf(m) === arm)
+      const next = these.length === 0 ? 0 : these[0].guards!.findIndex((x) => x.id === guard.id) + 1
+      return settleUndecided(these, next, diagnostics)
+    }
+
+    const [thenPools, elsePools] = [inner('then'), inner('else')]
+    const total = (ps: PoolEntry[]): number => ps.reduce((a, p) => a + p.pool.value, 0)
+    const [then, otherwise] = [total(thenPools), total(elsePools)]
     const arm = then >= otherwise ? 'then' : 'else'
     const other = arm === 'then' ? otherwise : then
-    const file = arms[0].where.split(':')[0]
+    const file = guard.file
     const why = `\`${guard.test}\` at ${file}:${guard.line} cannot be evaluated (${guard.reason}); its branches do not both run, so the larger one's pools (${Math.max(then, otherwise)} connections, the ${arm === 'then' ? 'if' : 'else'} branch) are counted${other > 0 ? `, not the other's (${other})` : ''}`
     diagnostics.push({code: 'unknown-config-value', file, line: guard.line, message: why, severity: 'warning'})
-    for (const m of arms) if (armOf(m) === arm) out.push({...m.entry, pool: {...m.entry.pool, via: [...(m.entry.pool.via ?? []), assumed(why)]}})
+    for (const p of arm === 'then' ? thenPools : elsePools) out.push({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), assumed(why)]}})
   }
 
   return out
@@ -313,17 +336,20 @@ function sequelizeReplication(ctx: AnalyzerContext, replication: EvalValue, max:
 }
 
 /**
- * A call whose options come from its function's parameters (`function makeKnex(config) { return knex(config) }`),
- * as that body makes it at each place the app calls the function with readable arguments: one pool per
- * place, since each call of the function makes its own. The call as written when no place is known.
+ * A call in the body of the app's own function (`function makeKnex(config) { return knex(config) }`), as
+ * that body makes it at each place the app calls the function with readable arguments: one pool per place,
+ * since each call of the function makes its own. The call as written (its parameters unknown) when the
+ * function is called from no such place.
  */
 function boundCalls(c: JsCall): JsCall[] {
-  if (!c.within || !c.args.some((a) => fromParameter(a))) return [c]
+  if (!c.within || c.within.sites.length === 0) return [c]
   const out: JsCall[] = []
   for (const s of c.within.sites) {
     for (const x of s.calls) if (x.line === c.line && x.callee === c.callee && !x.args.some((a) => fromParameter(a))) out.push({...x, site: {file: s.file, line: s.line}})
   }
 
+  // A singleton the function makes on its first call (`if (!pool) pool = …`) is one pool, made with the first caller's arguments.
+  if (out.length > 1 && out.every((x) => x.once)) return out.slice(0, 1)
   return out.length > 0 ? out : [c]
 }
 
