@@ -16,6 +16,17 @@ const yml = (text: string, env: Record<string, string> = {}, versions: Record<st
   ctxFor('bundle exec puma', {env, files: memoryFiles({'config/database.yml': text}), versions})
 
 describe('analyzeDatabaseYml', () => {
+  it('no database.yml: ActiveRecord\'s default 5 on DATABASE_URL, one frozen entry every type shares; a DATABASE_URL pool its own', async () => {
+    const none = () => ctxFor('bundle exec puma', {files: memoryFiles({})})
+    const [a, b] = [await analyzeDatabaseYml(none()), await analyzeDatabaseYml(none())]
+    expect(a.pools).toEqual([{database: 'primary', pool: {source: expect.objectContaining({kind: 'default', what: 'ActiveRecord default pool size'}), value: 5}, server: 'DATABASE_URL'}])
+    expect(b.pools[0]).toBe(a.pools[0])
+    expect(Object.isFrozen(a.pools[0])).toBe(true)
+    const url = await analyzeDatabaseYml(ctxFor('bundle exec puma', {env: {DATABASE_URL: 'postgres://u:p@h/d?pool=12'}, files: memoryFiles({})}))
+    expect(url.pools[0].pool.value).toBe(12)
+    expect(url.pools[0]).not.toBe(a.pools[0])
+  })
+
   it('Rails 7.1 database.yml: pool from RAILS_MAX_THREADS, inherited from `default` via the merge key', async () => {
     const r = await analyzeDatabaseYml(app('rails-7-1', {RAILS_MAX_THREADS: '8'}))
     expect(r.pools).toHaveLength(1)

@@ -23,6 +23,22 @@ describe('puma analyzer', () => {
     expect(m('bundle exec sidekiq')).toBe(false)
   })
 
+  it('single mode from the default workers is one shared, frozen value per version; from WEB_CONCURRENCY=0 it cites the variable', async () => {
+    const files = memoryFiles({})
+    const [a, b] = [await puma.analyze(ctxFor('puma', {files, versions: {puma: '6.4.3'}})), await puma.analyze(ctxFor('puma', {files, versions: {puma: '6.4.3'}}))]
+    // Puma 6 defaults to workers 0 (single mode): 1 process, the launcher's Puma::Single, via the default.
+    expect(describeSourced(a.processesPerDyno)).toBe('default: Puma single mode (workers 0): the app runs in the one Puma process, no master (https://github.com/puma/puma/blob/master/lib/puma/launcher.rb) ← default: Puma 6.4.3 default workers (single mode) (https://github.com/puma/puma/blob/master/lib/puma/configuration.rb)')
+    expect(a.fork?.forks.value).toBe(false)
+    // Every type of that version cites the same default: one value, frozen, not a copy per type.
+    expect(b.processesPerDyno).toBe(a.processesPerDyno)
+    expect(b.fork?.forks).toBe(a.fork?.forks)
+    expect(Object.isFrozen(a.processesPerDyno) && Object.isFrozen(a.processesPerDyno.via)).toBe(true)
+    const env = await puma.analyze(ctxFor('puma', {env: {WEB_CONCURRENCY: '0'}, files, versions: {puma: '6.4.3'}}))
+    expect(env.processesPerDyno.value).toBe(1)
+    expect(describeSourced(env.processesPerDyno)).toBe('default: Puma single mode (workers 0): the app runs in the one Puma process, no master (https://github.com/puma/puma/blob/master/lib/puma/launcher.rb) ← WEB_CONCURRENCY from .env.test:1')
+    expect(env.processesPerDyno).not.toBe(a.processesPerDyno)
+  })
+
   it('Rails 7.2 generated puma.rb: 3 threads, single mode', async () => {
     const a = await puma.analyze(ctxFor('bin/rails server', app('rails-7-2')))
     expect(a.threadsPerProcess.value).toBe(3)

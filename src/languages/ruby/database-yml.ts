@@ -224,6 +224,22 @@ function inUnusedSection(doc: YamlErb, root: unknown, sectionKey: string, d: Dia
   return !lines.some((l) => /(^|\s)&[\w-]/.test(l))
 }
 
+/**
+ * The primary entry on DATABASE_URL with this pool. With a shared (frozen) pool, ActiveRecord's
+ * default, one frozen entry serves every process type (an app with no database.yml, 100,000 types).
+ */
+const primaryEntries = new WeakMap<Sourced<number>, PoolEntry>()
+function primaryEntry(pool: Sourced<number>): PoolEntry {
+  let entry = primaryEntries.get(pool)
+  if (!entry) {
+    entry = {database: 'primary', pool, server: PRIMARY_SERVER}
+    if (!Object.isFrozen(pool)) return entry
+    primaryEntries.set(pool, Object.freeze(entry))
+  }
+
+  return entry
+}
+
 export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}, section?: string): Promise<DatabaseYmlAnalysis> {
   const diagnostics: Diagnostic[] = []
   const databaseUrl = section === undefined ? ctx.env.get('DATABASE_URL') : undefined
@@ -255,8 +271,8 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
     const pool = firstOf([fromDatabaseUrl('the DATABASE_URL pool')], unreadFallback(unread, defaultPool()))
     const all = [...diagnostics, ...pool.diagnostics].map((d) => ({...d, processType: ctx.processType}))
     const prepared = urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source)
-    const entry: PoolEntry = {database: 'primary', pool: pool.value, server: PRIMARY_SERVER}
-    return {diagnostics: all, otherServerPools: [], pools: [prepared ? {...entry, preparedStatements: prepared} : entry], primary: 'primary'}
+    const entry: PoolEntry = prepared ? {database: 'primary', pool: pool.value, preparedStatements: prepared, server: PRIMARY_SERVER} : primaryEntry(pool.value)
+    return {diagnostics: all, otherServerPools: [], pools: [entry], primary: 'primary'}
   }
 
   const entries = entriesOf(found, sectionKey)

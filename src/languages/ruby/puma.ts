@@ -217,6 +217,34 @@ function preloadApp(config: RubyConfig | undefined, workers: Sourced<number>, ve
   return sourced(false, fromDefault(`Puma ${version} does not preload by default`, REF_4))
 }
 
+/**
+ * Values derived from a shared (frozen) workers value are made once and shared too: the version's
+ * default `workers 0` is every type's in most Procfiles, and a 100,000-type Procfile kept 200,000
+ * equal copies of these two alive. Frozen, so nothing changes one in place.
+ */
+const derived = new WeakMap<Sourced<number>, {forks: Sourced<boolean>; single: Sourced<number>}>()
+function derivedOf(workers: Sourced<number>): {forks: Sourced<boolean>; single: Sourced<number>} {
+  const kept = derived.get(workers)
+  if (kept) return kept
+  const made = {
+    forks: {...workers, value: workers.value >= 1},
+    single: sourced(1, fromDefault('Puma single mode (workers 0): the app runs in the one Puma process, no master', LAUNCHER), [workers.source, ...(workers.via ?? [])]),
+  }
+  if (!Object.isFrozen(workers)) return made
+  for (const v of [made.forks, made.single]) {
+    if (v.via) Object.freeze(v.via)
+    Object.freeze(v)
+  }
+
+  derived.set(workers, made)
+  return made
+}
+
+/** Single mode (workers 0) is one process: Puma's launcher runs Puma::Single. */
+const singleMode = (workers: Sourced<number>): Sourced<number> => derivedOf(workers).single
+/** Whether the master forks workers: cluster mode, workers ≥ 1. */
+const forksOf = (workers: Sourced<number>): Sourced<boolean> => derivedOf(workers).forks
+
 export const puma: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
@@ -270,10 +298,7 @@ export const puma: ServerAnalyzer = {
     }
 
     // Single mode (workers 0) is one process (Puma's launcher runs Puma::Single); cluster mode runs `workers` of them.
-    const processes =
-      workers.value.value >= 1
-        ? workers.value
-        : sourced(1, fromDefault('Puma single mode (workers 0): the app runs in the one Puma process, no master', LAUNCHER), [workers.value.source, ...(workers.value.via ?? [])])
+    const processes = workers.value.value >= 1 ? workers.value : singleMode(workers.value)
 
     const facts: PumaFacts = {
       configFile: config?.file,
@@ -288,7 +313,7 @@ export const puma: ServerAnalyzer = {
       // Puma 7 renamed on_worker_boot to before_worker_boot (the old name still works).
       childHookNames: !version || versionAtLeast(version, '7.0.0') ? ['before_worker_boot', 'on_worker_boot'] : ['on_worker_boot', 'before_worker_boot'],
       file: config?.file ?? 'config/puma.rb',
-      forks: {...workers.value, value: workers.value.value >= 1},
+      forks: forksOf(workers.value),
       hooks: facts.hooks,
       parent: 'Puma master',
       parentHookNames: ['before_fork'],
