@@ -118,6 +118,7 @@ function tortoisePools(file: string, c: PyCall, diagnostics: Diagnostic[]): Pool
 export function driverPools(modules: PyModule[]): {diagnostics: Diagnostic[]; pools: PoolEntry[]} {
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
+  const slots = new Map<string, {entry: PoolEntry; line: number}>()
   for (const m of modules) {
     for (const c of m.calls) {
       if (TORTOISE_INIT.test(c.callee)) {
@@ -141,10 +142,31 @@ export function driverPools(modules: PyModule[]): {diagnostics: Diagnostic[]; po
 
         const entry: PoolEntry = {database: `${driver.name} ${m.file}:${c.line}${suffix}`, pool: via.length > 0 ? {...max, via: [...(max.via ?? []), ...via]} : max, server: engineServer(url)}
         if (min && min.value > 0) entry.minOpen = min.value > max.value ? {...min, value: max.value} : min
+        const slot = suffix === '' ? globalSlot(m, c) : undefined
+        const same = slot && slots.get(slot.key)
+        if (same) {
+          // A module global the app assigns a pool to in two places holds one pool at a time: the larger counts.
+          const i = pools.indexOf(same.entry)
+          const keep = entry.pool.value > same.entry.pool.value ? entry : same.entry
+          const note = fromDefault(`${slot.name} in ${m.file} is assigned a pool at line ${same.line} and at line ${c.line}; one replaces the other, so one pool is held at a time (the larger counted)`, PYTHON_GLOBALS)
+          pools[i] = {...keep, pool: {...keep.pool, via: [...(keep.pool.via ?? []), note]}}
+          slots.set(slot.key, {entry: pools[i], line: same.line})
+          continue
+        }
+
         pools.push(entry)
+        if (slot) slots.set(slot.key, {entry, line: c.line})
       }
     }
   }
 
   return {diagnostics, pools}
+}
+
+const PYTHON_GLOBALS = 'https://docs.python.org/3/reference/simple_stmts.html#the-global-statement'
+
+/** The module-level name a pool call's result is stored in (`_pool = await asyncpg.create_pool(…)` with `_pool = None` at the top). */
+function globalSlot(m: PyModule, c: PyCall): {key: string; name: string} | undefined {
+  const name = c.assignedTo
+  return name && m.names.has(name) ? {key: `${m.file}\0${name}`, name} : undefined
 }

@@ -523,7 +523,11 @@ class Evaluator {
     // `x: int` alone declares without assigning.
     if (!cur) return
     const valueNode = cur
+    const start = this.calls.length
     const value = await this.expr(valueNode, scope)
+    // Which name holds what the calls made (a pool assigned to a module global twice is one pool at a time).
+    const name = targets.length === 1 && targets[0].type === 'identifier' ? targets[0].text : undefined
+    if (name) for (const c of this.calls.slice(start)) c.assignedTo ??= name
     for (const target of targets) await this.bind(node, target, valueNode, value, scope)
   }
 

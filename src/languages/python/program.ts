@@ -16,6 +16,12 @@ export function pythonProgram(argv: readonly string[]): {args: string[]; name: s
       continue
     }
 
+    // `python /app/.heroku/python/bin/celery …`: the interpreter running an installed console script by its path.
+    if (/^python(\d(\.\d+)?)?$/.test(head) && rest[1] && /(^|\/)bin\/[\w.-]+$/.test(rest[1]) && !rest[1].endsWith('.py')) {
+      rest = rest.slice(1)
+      continue
+    }
+
     if (/^python(\d(\.\d+)?)?$/.test(head) && rest[1] === '-m' && rest[2]) {
       rest = rest.slice(2)
       rest[0] = rest[0].split('.')[0] // `python -m celery.bin.celery` is celery
@@ -130,8 +136,19 @@ export function flaskDevServer(argv: readonly string[], files: FileReader): Flas
 /** A script that imports a server it can start in code: the python-script analyzer reads which. */
 const SERVER_IMPORT = /^\s*(?:from|import)\s+(?:uvicorn|waitress|hypercorn|daphne)\b/m
 
-/** `python clock.py` (interpreter options skipped): the app's own script it runs, else undefined. */
+/** `python -m app.worker` of a module of the app (not an installed package): its file, else undefined. */
+function appModuleScript(argv: readonly string[], files: FileReader): string | undefined {
+  const i = argv.findIndex((a, k) => a === '-m' && k > 0 && /^python(\d(\.\d+)?)?$/.test(programName(argv[k - 1])))
+  const mod = i === -1 ? undefined : argv[i + 1]
+  if (!mod || !/^[A-Za-z_][\w.]*$/.test(mod)) return undefined
+  const path = mod.replaceAll('.', '/')
+  return [`${path}.py`, `${path}/__main__.py`].find((f) => files.exists(f))
+}
+
+/** `python clock.py` (interpreter options skipped), `python -m app.worker`: the app's own script it runs, else undefined. */
 export function pythonScript(argv: readonly string[], files: FileReader): string | undefined {
+  const module = appModuleScript(argv, files)
+  if (module) return module
   const {args, name} = pythonProgram(argv)
   if (!/^python(\d(\.\d+)?)?$/.test(name)) return undefined
   let i = 0

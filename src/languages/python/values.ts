@@ -83,6 +83,8 @@ export type EvalValue = KnownValue | UnknownValue
 /** A call expression found in the file (anywhere, also inside functions), with its evaluated arguments. */
 export interface PyCall {
   args: EvalValue[]
+  /** The plain name the call's value (or a call around it) is assigned to: `_pool = await create_pool(…)` → "_pool". */
+  assignedTo?: string
   /** Dotted, import-qualified: `create_engine` imported from sqlalchemy is "sqlalchemy.create_engine". */
   callee: string
   /** Inside an `if` conncalc could not decide, a loop, or a function body. */
