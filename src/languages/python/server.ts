@@ -58,6 +58,8 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
   let threads = threads0
   let pools = found.pools ?? []
   const asgi: Diagnostic[] = []
+  // Async pools on an event loop: requests queue for a connection by design, no thread starves (pool-below-threads).
+  const loopBound = eventLoop && found.pools !== undefined && found.framework === 'sqlalchemy'
   if (eventLoop && found.pools && found.framework === 'sqlalchemy') {
     const total = found.pools.reduce((a, p) => a + p.pool.value, 0)
     threads = sourced(total, fromDefault(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`, 'https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html'), derivedFrom(found.pools.map((p) => p.pool)))
@@ -111,6 +113,7 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
     diagnostics: [...diagnostics, ...found.diagnostics, ...asgi, ...elsewhere],
     ...(extras.length > 0 ? {extrasPerProcess: extras} : {}),
     ...(input.greenlets ? {greenlets: true} : {}),
+    ...(loopBound ? {eventLoop: true} : {}),
     language: 'python',
     otherServerPools: found.otherServerPools,
     pools,
