@@ -24,6 +24,9 @@ import {isDjangoCommand} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
 const REF = 'https://docs.djangoproject.com/en/stable/ref/django-admin/'
+const RUNSERVER = 'https://github.com/django/django/blob/main/django/core/management/commands/runserver.py'
+// daphne (in INSTALLED_APPS) and Channels < 4 replace runserver with an ASGI one: not Django's threaded WSGI server.
+const ASGI_RUNSERVER = /^\s*(?:daphne|channels)\b/im
 // BaseCommand.run_from_argv → execute → handle(), in the calling (main) thread.
 const HANDLE = 'https://github.com/django/django/blob/main/django/core/management/base.py'
 // django-extensions runscript: imports <app>.scripts.<name> or scripts.<name> and calls its run() from handle().
@@ -72,6 +75,7 @@ export const djangoCommand: ServerAnalyzer = {
       severity: 'warning',
     })
     const diagnostics: Diagnostic[] = []
+    const runserver = manage.command === 'runserver' && !file && !ASGI_RUNSERVER.test(ctx.files.read('requirements.txt')?.text ?? '')
     let threads
     const channelsOne = manage.command === 'runworker' && !file ? channelsOnePin(ctx.files) : undefined
     const singleThread = manage.command === 'runworker' && !file && !channelsOne ? singleThreadWorkerPin(ctx.files) : undefined
@@ -92,6 +96,18 @@ export const djangoCommand: ServerAnalyzer = {
       const runs = runscript ? [fromDefault(`django-extensions \`runscript ${runscript}\` calls run() of ${file} from handle()`, RUNSCRIPT_REF)] : []
       threads = found.threads ?? sourced(1, fromFile(file, 1), [...runs, fromDefault(`Django runs handle() on the main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, HANDLE)])
       if (found.threads && runs.length > 0) found.threads.via = [...(found.threads.via ?? []), ...runs]
+    } else if (runserver) {
+      // Django's development server: a thread per request (socketserver.ThreadingMixIn) unless --nothreading.
+      const off = manage.args.includes('--nothreading')
+      if (off) threads = sourced(1, fromFlag('--nothreading'), [fromDefault('runserver --nothreading serves one request at a time', RUNSERVER)])
+      else {
+        threads = {
+          because: sourced(true, fromDefault('Django\'s runserver is threaded unless --nothreading: run(…, threading=True) serves each request on a thread of its own (django/core/servers/basehttp.py ThreadedWSGIServer)', RUNSERVER)),
+          fix: `runserver is Django's development server; serve with gunicorn (gunicorn proj.wsgi --workers N --threads M), or say how many requests run at once: --assume ${ctx.processType}=1:N`,
+          kind: 'per-request' as const,
+          ref: RUNSERVER,
+        }
+      }
     } else {
       diagnostics.push(unknown(`is a Django management command conncalc does not find in the app (no <app>/management/commands/${manage.command}.py of INSTALLED_APPS: an installed package's?)`))
       threads = sourced(1, assumed(`conncalc does not know \`${what}\`; one thread using the database is assumed`))
@@ -103,7 +119,7 @@ export const djangoCommand: ServerAnalyzer = {
       entries: manage.script ? [manage.script] : [],
       processes: sourced(1, fromDefault('a Django management command runs in one process', REF)),
       project,
-      server: channelsOne || singleThread ? 'channels-worker' : 'django-command',
+      server: channelsOne || singleThread ? 'channels-worker' : runserver ? 'django-runserver' : 'django-command',
       threads,
     })
   },
