@@ -86,7 +86,7 @@ export function resolveDemand(x: Extra, m: PoolsOf): Extra {
   }
 }
 
-export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDynos'> {
+export function budgetProcess(model: ProcessModel): ProcessBudget {
   const threads = model.threadsPerProcess.value
   const processes = model.processesPerDyno.value
   const dynos = model.dynos.value
@@ -129,6 +129,9 @@ export function budgetProcess(model: ProcessModel): Omit<ProcessBudget, 'maxDyno
     role: model.role,
     server: model.server,
     threadsPerProcess: threads,
+    // Set by computeBudget once every row is known. Written here, so that setting it later keeps the
+    // row's shape: a property added afterwards went to a separate array, one more object per type.
+    maxDynos: null,
   }
 }
 
