@@ -151,6 +151,18 @@ describe('JVM, PHP and Go apps', () => {
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'oversized-pool', severity: 'warning'}))
   })
 
+  it('Spring Boot with DriverManager.getConnection in the app: a connection outside HikariCP, counted 1 and labelled, with unbounded-pool', () => {
+    // HikariCP maximum-pool-size 5 (application.properties:2), opened at start; ExportDao.java:16 opens its own
+    // connection per call, as many as the Tomcat threads running it (200 by default): 1 counted. 2 × (5 + 1) = 12.
+    const r = plan('spring-boot-drivermanager', '--scale', 'web=2')
+    expect(r.type('web')).toMatchObject({connections: 12, extraPerProcess: 1, poolPerProcess: 5})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'src/main/java/com/example/reports/ExportDao.java', line: 16, processType: 'web'}))
+    // The user says how many run at once: 2 × (5 + 20) = 50.
+    expect(plan('spring-boot-drivermanager', '--scale', 'web=2', '--assume', 'web.extras=20').type('web')).toMatchObject({connections: 50})
+    // An app that never calls it gets no extra (the spring-boot fixture: 2 × 8 = 16 above).
+    expect(plan('spring-boot', '--scale', 'web=2').codes).not.toContain('unbounded-pool')
+  })
+
   it('Spring Boot whose build has only a MySQL JDBC driver opens no PostgreSQL connection', () => {
     // build.gradle: mysql-connector-java and no org.postgresql driver, so the HikariCP pool (8) is MySQL's:
     // 2 dynos × 1 JVM × 0 PostgreSQL connections = 0, the pool listed as not counted.

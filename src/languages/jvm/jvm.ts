@@ -6,10 +6,11 @@
  * Spring Boot 1.x uses tomcat-jdbc instead (maxActive 100), unless the app excludes it.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {PoolEntry} from '../../model/process.js'
+import type {Extra, PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {filesUnder} from '../../model/files.js'
 import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
 
@@ -71,10 +72,47 @@ function tomcatJdbcPool(ctx: AnalyzerContext, config: SpringConfig, boot: {file:
   return {database: 'tomcat-jdbc', minOpen: initial.value <= max.value ? initial : max, pool: {...max, via: [...(max.via ?? []), ...(max.via?.includes(chosen) ? [] : [chosen])]}, server: 'DATABASE_URL'}
 }
 
+const DRIVER_MANAGER = 'https://docs.oracle.com/en/java/javase/21/docs/api/java.sql/java/sql/DriverManager.html#getConnection(java.lang.String)'
+const TOMCAT_THREADS = 'https://docs.spring.io/spring-boot/appendix/application-properties/index.html#application-properties.server.server.tomcat.threads.max'
+
+/** The first `DriverManager.getConnection(…)` (Java, Kotlin, Groovy, Scala; Clojure's `DriverManager/getConnection`) in the app's sources. */
+function driverManagerCall(files: AnalyzerContext['files']): undefined | {file: string; line: number} {
+  const {paths} = filesUnder(files, 'src', (p) => /\.(java|kt|groovy|scala|clj)$/.test(p), {max: 3000})
+  for (const path of paths) {
+    const text = files.read(path)?.text ?? ''
+    const at = text.search(/DriverManager[./]getConnection\s*\(/)
+    if (at !== -1) return {file: path, line: text.slice(0, at).split('\n').length}
+  }
+
+  return undefined
+}
+
+/**
+ * Connections the app opens itself with DriverManager.getConnection: no pool bounds them, each request thread
+ * running that code holds one more (Tomcat runs up to server.tomcat.threads.max, 200, at once). Counted as 1
+ * per process, labelled, with a warning, as database/sql without a cap is in Go.
+ */
+function unpooled(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Extra[] {
+  const call = driverManagerCall(ctx.files)
+  if (!call) return []
+  diagnostics.push({
+    code: 'unbounded-pool',
+    file: call.file,
+    fix: `open it from the app's DataSource (HikariCP) instead, or tell conncalc how many run at once: --assume ${ctx.processType}.extras=N`,
+    line: call.line,
+    message: `${ctx.processType}: ${call.file}:${call.line} opens connections with DriverManager.getConnection, outside any pool: every request thread that runs it holds one more (Tomcat allows 200 at once by default), and nothing bounds them; conncalc counts 1 until you give --assume`,
+    processType: ctx.processType,
+    severity: 'warning',
+  })
+  const why = assumed(`connections from DriverManager.getConnection (${call.file}:${call.line}) have no pool: as many as the request threads running that code, up to Tomcat's 200; 1 counted`)
+  return [{count: sourced(1, fromFile(call.file, call.line), [fromDefault('DriverManager.getConnection opens a new physical connection on every call', DRIVER_MANAGER), fromDefault('Tomcat server.tomcat.threads.max default 200', TOMCAT_THREADS), why]), kind: 'unpooled-jdbc', reason: 'JDBC DriverManager.getConnection outside the pool'}]
+}
+
 /** One JVM per dyno whose request threads share one pool: at most the pool's size hold a connection at once. */
-function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source): ServerAnalysis {
+function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source, extras: Extra[] = []): ServerAnalysis {
   return {
     diagnostics,
+    extrasPerProcess: extras,
     language: 'java',
     pools: [pool],
     processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
@@ -89,13 +127,14 @@ export const jvm: ServerAnalyzer = {
     const diagnostics: Diagnostic[] = [...config.diagnostics]
     const boot = springBootVersion(ctx.files)
     const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
-    if (tomcat) return oneJvm(diagnostics, tomcat, fromDefault("request threads wait for one of tomcat-jdbc's connections; at most maxActive hold one at once", TOMCAT_JDBC))
+    const extras = unpooled(ctx, diagnostics)
+    if (tomcat) return oneJvm(diagnostics, tomcat, fromDefault("request threads wait for one of tomcat-jdbc's connections; at most maxActive hold one at once", TOMCAT_JDBC), extras)
     const max = intProperty(config, 'spring.datasource.hikari.maximum-pool-size', 'the HikariCP pool size', diagnostics) ?? sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI))
     const minIdle = intProperty(config, 'spring.datasource.hikari.minimum-idle', 'HikariCP minimum-idle', diagnostics)
     // minimumIdle < 0 or > maximumPoolSize means "= maximumPoolSize" (HikariConfig.validateNumerics).
     const minOpen: Sourced<number> =
       minIdle && minIdle.value >= 0 && minIdle.value <= max.value ? minIdle : sourced(max.value, fromDefault('HikariCP minimumIdle defaults to maximumPoolSize: the pool is filled at start', HIKARI), [max.source])
-    return oneJvm(diagnostics, {database: 'hikari', minOpen, pool: max, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI))
+    return oneJvm(diagnostics, {database: 'hikari', minOpen, pool: max, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), extras)
   },
   id: 'jvm',
   matches: isJvm,
