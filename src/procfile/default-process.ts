@@ -68,6 +68,17 @@ export async function defaultWebProcess(files: FileReader, detected: DetectedLan
       return dotnetDefault((await import('../languages/dotnet/project.js')).discoverDotnetApp(files))
     }
 
+    case 'elixir': {
+      // The community Elixir buildpack (HashNuke, also Gigalixir's base) declares `web: mix run --no-halt`: it starts
+      // the application, so its repos (and a Phoenix endpoint configured with server: true) start with it.
+      return {
+        buildpack: 'hashnuke/elixir',
+        command: 'mix run --no-halt',
+        ref: 'https://github.com/HashNuke/heroku-buildpack-elixir/blob/master/bin/release',
+        why: "the Elixir buildpack's default web process",
+      }
+    }
+
     case 'python': {
       return {
         buildpack: 'heroku/python',
@@ -76,7 +87,7 @@ export async function defaultWebProcess(files: FileReader, detected: DetectedLan
     }
 
     default: {
-      return {none: 'no language buildpack was detected (no Gemfile, package.json, requirements.txt, pom.xml, composer.json or go.mod), so there is no default web process either'}
+      return {none: 'no language buildpack was detected (no Gemfile, package.json, requirements.txt, pom.xml, composer.json, go.mod or mix.exs), so there is no default web process either'}
     }
   }
 }

@@ -77,7 +77,7 @@ describe('under --json every failure is the documented JSON error on standard ou
     [['plan', 'extra'], 'unexpected argument extra'],
     [['scale', 'web=2', '--format', 'pdf'], '--format pdf is not one of table, markdown, json, github, svg'],
     // No Procfile and no language buildpack's files either, so no default web process: say both.
-    [['plan', '--procfile', 'no/such/Procfile'], `no Procfile at ${ROOT}no/such/Procfile, and no language buildpack was detected (no Gemfile, package.json, requirements.txt, pom.xml, composer.json or go.mod), so there is no default web process either`],
+    [['plan', '--procfile', 'no/such/Procfile'], `no Procfile at ${ROOT}no/such/Procfile, and no language buildpack was detected (no Gemfile, package.json, requirements.txt, pom.xml, composer.json, go.mod or mix.exs), so there is no default web process either`],
   ]
   it.each(failures)('conncalc %j --json', (argv, message) => {
     const r = firstSpawned(failures.map((row) => row[0]), argv)([...argv, '--json'])

@@ -140,3 +140,12 @@ describe('Elixir commands', () => {
     expect(isElixir(split('elixir script.exs'), other)).toBe(false)
   })
 })
+
+describe('an Elixir app with no Procfile (AgileVentures/sing_for_needs shape)', () => {
+  it("runs the Elixir buildpack's default web, `mix run --no-halt`: the repo's pool_size from prod.exs", () => {
+    // web = mix run --no-halt (HashNuke buildpack bin/release) → Choir.Repo pool_size 1 (config/prod.exs:9): 2 dynos × 1 = 2.
+    const r = plan('phoenix-no-procfile', '--scale', 'web=2')
+    expect(r.type('web')).toMatchObject({command: 'mix run --no-halt', connections: 2, poolPerProcess: 1, server: 'mix run'})
+    expect(r.codes).toContain('missing-config')
+  })
+})

@@ -56,6 +56,10 @@ describe('defaultWebProcess: what each buildpack starts without a Procfile', () 
     expect(await web({'requirements.txt': 'django\n'})).toEqual({none: expect.stringContaining('heroku/python buildpack declares no default web process')})
     expect(await web({})).toEqual({none: expect.stringContaining('no language buildpack was detected')})
   })
+
+  it('Elixir (mix.exs, the community Elixir buildpack): mix run --no-halt, which starts the app and its repos', async () => {
+    expect(await web({'elixir_buildpack.config': 'elixir_version=1.8.0\n', 'mix.exs': 'defmodule App.MixProject do\nend\n'})).toBe('mix run --no-halt')
+  })
 })
 
 describe('defaultWebBeside: a Procfile without a web type', () => {
