@@ -46,8 +46,12 @@ const whyNotPostgres = (p: PoolEntry): string => [...(p.pool.via ?? [])].reverse
  * whose package.json (and the app root's) depends on no PostgreSQL client: it opens no connection on
  * the plan. The import that shows it, or undefined when anything PostgreSQL is there.
  */
+/** Query builders over a driver the app installs (drizzle-orm/libsql, kysely's SqliteDialect): the driver tells the database. */
+const ANY_DATABASE = new Set(['drizzle-orm', 'kysely'])
+
 function onlyOtherDatabases(ctx: AnalyzerContext, pkg: PackageJson, modules: readonly JsModule[]): {module: string; name: string} | undefined {
-  const postgres = (name: string): boolean => DATABASE_PACKAGES.has(name) || OTHER_POSTGRES_PACKAGES.has(name)
+  // drizzle-orm and kysely run on any of several databases' drivers: alone they say nothing about PostgreSQL.
+  const postgres = (name: string): boolean => (DATABASE_PACKAGES.has(name) && !ANY_DATABASE.has(name)) || OTHER_POSTGRES_PACKAGES.has(name)
   if ([...appDependencies(ctx.files, pkg)].some((d) => postgres(d))) return undefined
   let found: {module: string; name: string} | undefined
   for (const m of modules) {
