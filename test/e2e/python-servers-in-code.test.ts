@@ -12,12 +12,15 @@
  * - ws `python serve_hypercorn.py`: asyncio.run(hypercorn.asyncio.serve(app, config)) with
  *   config.workers = 4, which serve() ignores (it runs in the calling process): 1 × (6 + 2) = 8.
  * Total 24 + 4 + 8 = 36.
+ * - api `python serve_object.py`: uvicorn.run(app) with the app object and no workers, on standard-1x where the
+ *   Python buildpack sets WEB_CONCURRENCY=2: uvicorn takes 2 workers (config.py) and then exits, because workers
+ *   need the app as an import string (main.py sys.exit(1)) — an error, missing-config, at the call.
  */
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf} from '../helpers/cli.js'
 
-const plan = () => planJson(procfileOf('python-servers-in-code'), ['--plan', 'standard-0', '--scale', 'web=1', 'legacy=1', 'ws=1'])
+const plan = () => planJson(procfileOf('python-servers-in-code'), ['--plan', 'standard-0', '--scale', 'web=1', 'legacy=1', 'ws=1', 'api=0'])
 
 describe('a Python script that starts its server in code', () => {
   it('uvicorn.run("app.main:app", workers=…) is uvicorn with those workers, reading the app module named by the import string', () => {
@@ -40,5 +43,12 @@ describe('a Python script that starts its server in code', () => {
     expect(r.diagnostics.filter((d) => d.code === 'unknown-command')).toEqual([])
     expect(r.codes).not.toContain('pool-below-threads')
     expect(r.total).toBe(36)
+  })
+
+  it('uvicorn.run(app_object) with WEB_CONCURRENCY=2 from the buildpack: uvicorn exits at start, an error at the call', () => {
+    const r = planJson(procfileOf('python-servers-in-code'), ['--plan', 'standard-0', '--scale', 'api=1:standard-1x'])
+    expect(r.type('api')).toMatchObject({processesPerDyno: 2, server: 'uvicorn'})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'serve_object.py', line: 6, processType: 'api', severity: 'error'}))
+    expect(r.exit).toBe(1)
   })
 })

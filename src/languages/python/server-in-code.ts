@@ -80,8 +80,22 @@ export function serverInCode(module: PyModule, ctx: AnalyzerContext): ServerInCo
       : firstOf([envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'uvicorn workers')], defaultWorkers(ctx, 'uvicorn', UVICORN_CONFIG))
     const processes = {...workers.value, via: [...(workers.value.via ?? []), fromDefault(`${at} starts uvicorn: workers (else $WEB_CONCURRENCY, else 1) processes`, UVICORN_MAIN)]}
     const limit = setKwarg(c, 'limit_concurrency') ? pyCandidate(c.kwargs.limit_concurrency, `${c.callee} limit_concurrency`) : {diagnostics: []}
+    // main.py run(): `if (config.reload or config.workers > 1) and not isinstance(app, str): … sys.exit(1)`.
+    const app = c.args[0] ?? c.kwargs.app
+    const exits: Diagnostic[] =
+      workers.value.value > 1 && app?.kind === 'known' && typeof app.value !== 'string'
+        ? [{
+            code: 'missing-config',
+            file,
+            fix: `pass the app as an import string, ${c.callee}("module:app", workers=…), or run one worker (workers=1)`,
+            line: c.line,
+            message: `${ctx.processType}: ${at} is given the app object with ${workers.value.value} workers${written ? '' : ' (WEB_CONCURRENCY)'}; uvicorn exits at start ("You must pass the application as an import string to enable 'reload' or 'workers'", uvicorn/main.py) — the process would not boot; conncalc counts it as if it did`,
+            processType: ctx.processType,
+            severity: 'error',
+          }]
+        : []
     return {
-      diagnostics: [...workers.diagnostics, ...limit.diagnostics],
+      diagnostics: [...workers.diagnostics, ...limit.diagnostics, ...exits],
       entry: moduleOfAppSpec(spec),
       processes,
       server: 'uvicorn',
