@@ -153,11 +153,17 @@ function walk(calls: readonly DslCall[], out: DslCall[]): void {
   }
 }
 
-/** The pools other classes open, for one process type; `yml` is what database.yml (and pools-in-code) gave. */
-export async function analyzeModelPools(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis): Promise<ModelPools> {
-  // No file opens a pool of its own (most apps): nothing to add, for any process type.
+/**
+ * The pools other classes open, for one process type; `yml` is what database.yml (and pools-in-code) gave.
+ * No file opens a pool of its own (most apps): nothing to add, answered at once — not through an async
+ * call, whose suspended frame (this function's every local) was made for each of 100,000 process types.
+ */
+export function analyzeModelPools(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis): ModelPools | Promise<ModelPools> {
   const files = modelFiles(ctx)
-  if (files.length === 0) return {diagnostics: [], otherServerPools: [], pools: []}
+  return files.length === 0 ? {diagnostics: [], otherServerPools: [], pools: []} : poolsOfModels(ctx, facts, yml, files)
+}
+
+async function poolsOfModels(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis, files: string[]): Promise<ModelPools> {
   const diagnostics: Diagnostic[] = []
   const added: PoolEntry[] = []
   const entries = [...yml.pools, ...yml.otherServerPools]

@@ -219,7 +219,8 @@ export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: S
   }
 
   // Pools other model classes open (establish_connection, connects_to), each beside these.
-  const models = await analyzeModelPools(ctx, facts, yml)
+  const found = analyzeModelPools(ctx, facts, yml)
+  const models = found instanceof Promise ? await found : found
   if (models.pools.length + models.otherServerPools.length + models.diagnostics.length === 0) return yml
   return {...yml, diagnostics: [...yml.diagnostics, ...models.diagnostics], otherServerPools: [...yml.otherServerPools, ...models.otherServerPools], pools: [...yml.pools, ...models.pools]}
 }
