@@ -343,10 +343,14 @@ function sequelizeReplication(ctx: AnalyzerContext, replication: EvalValue, max:
  */
 function boundCalls(c: JsCall): JsCall[] {
   if (!c.within || c.within.sites.length === 0) return [c]
-  const out: JsCall[] = []
+  // One place walked twice (its own enclosing function read once without its caller, once with) is one call: the later walk, which knows more.
+  const byPlace = new Map<string, JsCall[]>()
   for (const s of c.within.sites) {
-    for (const x of s.calls) if (x.line === c.line && x.callee === c.callee && !x.args.some((a) => fromParameter(a))) out.push({...x, site: {file: s.file, line: s.line}})
+    const here = s.calls.filter((x) => x.line === c.line && x.callee === c.callee && !x.args.some((a) => fromParameter(a))).map((x) => ({...x, site: {file: s.file, line: s.line}}))
+    if (here.length > 0) byPlace.set(`${s.file}:${s.line}`, here)
   }
+
+  const out = [...byPlace.values()].flat()
 
   // A singleton the function makes on its first call (`if (!pool) pool = …`) is one pool, made with the first caller's arguments.
   if (out.length > 1 && out.every((x) => x.once)) return out.slice(0, 1)
@@ -637,7 +641,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
 
   const usesKnex = pkg && Object.hasOwn(pkg.dependencies, 'knex')
   // knex(config) whose config came from elsewhere (the knexfile) has no pool in the call itself.
-  const knexWithoutConfig = modules.some((m) => m.calls.some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !lastDict(c.args)))
+  const knexWithoutConfig = modules.some((m) => m.calls.flatMap((x) => boundCalls(x)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !lastDict(c.args)))
   if (usesKnex && (!found.libs.has('knex') || knexWithoutConfig)) {
     const k = await knexfile(ctx, project, diagnostics)
     if (k) {
