@@ -513,7 +513,9 @@ async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>
   const ar = analysis.language === 'ruby' ? activeRecordVersion(versions) : undefined
   if (ar) typeVersions.activerecord = ar
   for (const addon of addons) {
-    const found = await addon.analyze(ctx, analysis)
+    // Most add-ons answer at once for most types (a plain value): awaited only when they read files.
+    const answer = addon.analyze(ctx, analysis)
+    const found = answer instanceof Promise ? await answer : answer
     append(diagnostics, found.diagnostics)
     append(extrasPerProcess, found.extrasPerProcess ?? [])
     append(extrasPerDyno, found.extrasPerDyno ?? [])

@@ -32,48 +32,51 @@ function solidCableDatabase(section: Record<string, unknown>): string | undefine
   return typeof writing === 'string' && writing !== '' ? writing : undefined
 }
 
-export const actionCable: ProcessAddon = {
-  async analyze(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
-    if (!WEB_SERVERS.has(server.server)) return {diagnostics: []}
-    const file = ctx.files.read(CABLE_YML)
-    if (!file) return {diagnostics: []}
-    const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files)
-    const root = doc.yaml.value as Record<string, unknown> | undefined
-    const section = root && typeof root === 'object' ? (root[ctx.appEnv] as Record<string, unknown> | undefined) : undefined
-    const adapter = section && typeof section === 'object' ? section.adapter : undefined
-    const diagnostics = doc.diagnostics.map((d) => ({...d, processType: ctx.processType}))
-    const line = doc.yaml.lineOf([ctx.appEnv, 'adapter']) ?? 1
-    if (adapter === 'solid_cable') {
-      const writing = solidCableDatabase(section!)
-      const version = ctx.versions.solid_cable
-      return {
-        diagnostics,
-        extrasPerProcess: [
-          {
-            ...(writing ? {database: writing} : {}),
-            count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: SOLID_CABLE, what: 'the Solid Cable listener thread polls inside the Rails executor, with a connection from the pool'}]},
-            inPool: true,
-            kind: 'solid-cable',
-            reason: `Solid Cable listener polling for messages (one per ${server.server} process)`,
-          },
-        ],
-        ...(version ? {versions: {solid_cable: version}} : {}),
-      }
-    }
-
-    if (adapter !== 'postgresql') return {diagnostics}
-    const version = ctx.versions.actioncable ?? ctx.versions.rails
+async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
+  if (!WEB_SERVERS.has(server.server)) return {diagnostics: []}
+  const file = ctx.files.read(CABLE_YML)
+  if (!file) return {diagnostics: []}
+  const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files)
+  const root = doc.yaml.value as Record<string, unknown> | undefined
+  const section = root && typeof root === 'object' ? (root[ctx.appEnv] as Record<string, unknown> | undefined) : undefined
+  const adapter = section && typeof section === 'object' ? section.adapter : undefined
+  const diagnostics = doc.diagnostics.map((d) => ({...d, processType: ctx.processType}))
+  const line = doc.yaml.lineOf([ctx.appEnv, 'adapter']) ?? 1
+  if (adapter === 'solid_cable') {
+    const writing = solidCableDatabase(section!)
+    const version = ctx.versions.solid_cable
     return {
       diagnostics,
       extrasPerProcess: [
         {
-          count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: ADAPTER, what: 'the PostgreSQL adapter LISTENs on its own connection, outside the pool'}]},
-          kind: 'action-cable',
-          reason: `Action Cable PostgreSQL LISTEN connection (one per ${server.server} process)`,
+          ...(writing ? {database: writing} : {}),
+          count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: SOLID_CABLE, what: 'the Solid Cable listener thread polls inside the Rails executor, with a connection from the pool'}]},
+          inPool: true,
+          kind: 'solid-cable',
+          reason: `Solid Cable listener polling for messages (one per ${server.server} process)`,
         },
       ],
-      ...(version ? {versions: {actioncable: version}} : {}),
+      ...(version ? {versions: {solid_cable: version}} : {}),
     }
-  },
+  }
+
+  if (adapter !== 'postgresql') return {diagnostics}
+  const version = ctx.versions.actioncable ?? ctx.versions.rails
+  return {
+    diagnostics,
+    extrasPerProcess: [
+      {
+        count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: ADAPTER, what: 'the PostgreSQL adapter LISTENs on its own connection, outside the pool'}]},
+        kind: 'action-cable',
+        reason: `Action Cable PostgreSQL LISTEN connection (one per ${server.server} process)`,
+      },
+    ],
+    ...(version ? {versions: {actioncable: version}} : {}),
+  }
+}
+
+export const actionCable: ProcessAddon = {
+  // Not a web server, or no cable.yml (most types): answered at once, not through an async call's frame per type.
+  analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> => (!WEB_SERVERS.has(server.server) || !ctx.files.read(CABLE_YML) ? {diagnostics: []} : cableAnalysis(ctx, server)),
   id: 'action_cable',
 }

@@ -37,44 +37,47 @@ function embeds(calls: readonly DslCall[], hook?: string): {call: DslCall; hook?
 
 const lastConcurrency = (body: readonly DslCall[]): DslCall | undefined => findCalls(body, 'concurrency=', true).findLast((c) => c.receiver !== undefined)
 
-export const sidekiqEmbedded: ProcessAddon = {
-  async analyze(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
-    const file = pumaFacts(server.facts)?.configFile
-    if (server.server !== 'puma' || !file) return {diagnostics: []}
-    const config = await loadRubyConfig(ctx, file, ctx.appEnv)
-    const found = config ? embeds(config.calls) : []
-    if (found.length === 0) return {diagnostics: []}
-    const diagnostics: Diagnostic[] = []
-    // Sidekiq.configure_server blocks run for the embedded config too (before the embed block).
-    const init = await loadRubyConfig(ctx, INITIALIZER, ctx.appEnv)
-    const serverBlock = init ? findCalls(init.calls, 'configure_server', true).filter((c) => c.receiver === 'Sidekiq' && c.blockBody) : []
-    const fromServer = lastConcurrency(serverBlock.flatMap((c) => c.blockBody!))
-    const version = ctx.versions.sidekiq
-    // Puma runs worker hooks only in cluster mode: in single mode an embed there never starts.
-    const forks = Boolean(server.fork?.forks.value)
-    const running = found.filter(({hook}) => forks || hook === undefined || !WORKER_HOOKS.has(hook))
-    const extras = running.map(({call, hook}): {extra: Extra; perDyno: boolean} => {
-      const own = lastConcurrency(call.blockBody!)
-      const set = own ? rubyCandidate(own.args[0], file, own.line, 'embedded Sidekiq concurrency') : fromServer ? rubyCandidate(fromServer.args[0], INITIALIZER, fromServer.line, 'embedded Sidekiq concurrency') : {diagnostics: []}
-      const concurrency: Sourced<number> = firstOf([set], {source: fromDefault('Sidekiq.configure_embed sets concurrency 2', EMBED), value: 2, via: [fromFile(file, call.line)]}).value
-      append(diagnostics, set.diagnostics.map((d) => ({...d, processType: ctx.processType})))
-      const inWorker = hook !== undefined && WORKER_HOOKS.has(hook)
-      const perDyno = !inWorker && forks
-      const where = inWorker ? `each Puma worker (${hook})` : perDyno ? 'the Puma master' : 'the Puma process'
-      const extra: Extra = {
-        count: {...concurrency, via: [...(concurrency.via ?? []), ...(own || !fromServer ? [] : [fromFile(file, call.line)])]},
-        kind: 'sidekiq-embedded',
-        reason: `embedded Sidekiq job threads in ${where} (${file}:${call.line})`,
-        ...(perDyno ? {demand: {own: 0, processes: 1, threads: concurrency.value}} : {allPools: true, inPool: true}),
-      }
-      return {extra, perDyno}
-    })
-    return {
-      diagnostics,
-      extrasPerDyno: extras.filter((x) => x.perDyno).map((x) => x.extra),
-      extrasPerProcess: extras.filter((x) => !x.perDyno).map((x) => x.extra),
-      ...(version ? {versions: {sidekiq: version}} : {}),
+async function embeddedAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
+  const file = pumaFacts(server.facts)?.configFile
+  if (server.server !== 'puma' || !file) return {diagnostics: []}
+  const config = await loadRubyConfig(ctx, file, ctx.appEnv)
+  const found = config ? embeds(config.calls) : []
+  if (found.length === 0) return {diagnostics: []}
+  const diagnostics: Diagnostic[] = []
+  // Sidekiq.configure_server blocks run for the embedded config too (before the embed block).
+  const init = await loadRubyConfig(ctx, INITIALIZER, ctx.appEnv)
+  const serverBlock = init ? findCalls(init.calls, 'configure_server', true).filter((c) => c.receiver === 'Sidekiq' && c.blockBody) : []
+  const fromServer = lastConcurrency(serverBlock.flatMap((c) => c.blockBody!))
+  const version = ctx.versions.sidekiq
+  // Puma runs worker hooks only in cluster mode: in single mode an embed there never starts.
+  const forks = Boolean(server.fork?.forks.value)
+  const running = found.filter(({hook}) => forks || hook === undefined || !WORKER_HOOKS.has(hook))
+  const extras = running.map(({call, hook}): {extra: Extra; perDyno: boolean} => {
+    const own = lastConcurrency(call.blockBody!)
+    const set = own ? rubyCandidate(own.args[0], file, own.line, 'embedded Sidekiq concurrency') : fromServer ? rubyCandidate(fromServer.args[0], INITIALIZER, fromServer.line, 'embedded Sidekiq concurrency') : {diagnostics: []}
+    const concurrency: Sourced<number> = firstOf([set], {source: fromDefault('Sidekiq.configure_embed sets concurrency 2', EMBED), value: 2, via: [fromFile(file, call.line)]}).value
+    append(diagnostics, set.diagnostics.map((d) => ({...d, processType: ctx.processType})))
+    const inWorker = hook !== undefined && WORKER_HOOKS.has(hook)
+    const perDyno = !inWorker && forks
+    const where = inWorker ? `each Puma worker (${hook})` : perDyno ? 'the Puma master' : 'the Puma process'
+    const extra: Extra = {
+      count: {...concurrency, via: [...(concurrency.via ?? []), ...(own || !fromServer ? [] : [fromFile(file, call.line)])]},
+      kind: 'sidekiq-embedded',
+      reason: `embedded Sidekiq job threads in ${where} (${file}:${call.line})`,
+      ...(perDyno ? {demand: {own: 0, processes: 1, threads: concurrency.value}} : {allPools: true, inPool: true}),
     }
-  },
+    return {extra, perDyno}
+  })
+  return {
+    diagnostics,
+    extrasPerDyno: extras.filter((x) => x.perDyno).map((x) => x.extra),
+    extrasPerProcess: extras.filter((x) => !x.perDyno).map((x) => x.extra),
+    ...(version ? {versions: {sidekiq: version}} : {}),
+  }
+}
+
+export const sidekiqEmbedded: ProcessAddon = {
+  // Not Puma, or Puma without a config file (most types): answered at once, not through an async call's frame per type.
+  analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> => (server.server !== 'puma' || !pumaFacts(server.facts)?.configFile ? {diagnostics: []} : embeddedAnalysis(ctx, server)),
   id: 'sidekiq_embedded',
 }

@@ -41,7 +41,7 @@ import {isHash, isSymbol} from './evaluate.js'
 import {pumaFacts} from './puma.js'
 import {railsSettings} from './rails-config.js'
 import {appPath, findFlag, firstOf, programName, yamlCandidate} from '../common/setting.js'
-import type {AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import type {AddonAnalysis, AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {hasFlag} from '../common/argv.js'
 import {append} from '../../util/arrays.js'
 
@@ -367,47 +367,50 @@ export const solidQueue: ServerAnalyzer = {
  *   `processes` is ignored) — one process's pools, once per web dyno. In single
  *   mode that process also serves the requests, so they share its pool.
  */
-export const solidQueueInPuma: ProcessAddon = {
-  async analyze(ctx: AnalyzerContext, server: ServerAnalysis) {
-    const facts = pumaFacts(server.facts)
-    const plugin = facts?.plugins.find((p) => p.name === 'solid_queue')
-    if (server.server !== 'puma' || !plugin) return {diagnostics: []}
-    const mode = facts?.solidQueueMode
-    const async = mode?.mode === 'async'
-    const read = await solidQueuePlan(ctx)
-    // The plugin's mode is solid_queue_mode's, not SOLID_QUEUE_SUPERVISOR_MODE.
-    const plan = mode ? {...read, mode: sourced(mode.mode, fromFile(mode.file, mode.line))} : read
-    const where = fromFile(plugin.file, plugin.line)
-    const via = plugin.conditional ? [where, assumed(`${plugin.file}:${plugin.line} is inside a condition conncalc cannot decide; counted as if it runs`)] : [where]
-    const modeVia = mode ? [fromFile(mode.file, mode.line)] : []
-    const version = ctx.versions.solid_queue
-    const diagnostics = plan.diagnostics.map((d) => ({...d, processType: ctx.processType}))
-    const versions = version ? {versions: {solid_queue: version}} : {}
-    const sides = sideProcesses(plan, true)
-    if (async) {
-      const threads = sum(plan.workers.map((w) => w.threads.value))
-      const own = WORKER_EXTRA * plan.workers.length + sum(sides.map((x) => x.connections))
-      const parts = [...plan.workers.map((w) => `${w.threads.value} + ${WORKER_EXTRA}`), ...sides.map((x) => String(x.connections))].join(' + ')
-      const reason = `Solid Queue in Puma (solid_queue_mode :async: the supervisor, ${plan.workers.length} worker${plan.workers.length === 1 ? '' : 's'}${plan.dispatchers.length > 0 ? ', dispatcher' : ''}${plan.scheduler ? ', scheduler' : ''} as threads of the Puma ${server.fork?.forks.value ? 'master' : 'process'}: ${parts})`
-      const count = sourced(threads + own, fromDefault('Solid Queue async mode: one worker per entry (threads + 2) and the other processes as threads of one process', 'https://github.com/rails/solid_queue/blob/v1.5.0/lib/puma/plugin/solid_queue.rb'), [...via, ...modeVia, ...plan.workers.map((w) => w.threads.source)])
-      const base = {...(plan.database ? {database: plan.database} : {}), count, kind: 'solid-queue-in-puma', reason}
-      // Cluster mode: the master serves no requests, so its pools hold only Solid Queue's threads.
-      if (server.fork?.forks.value) return {diagnostics, extrasPerDyno: [{...base, demand: {own, processes: 1, threads}}], ...versions}
-      // Single mode: they are threads of the one process that serves requests too: the job threads
-      // from every pool the requests use, polling, heartbeats and the rest from Solid Queue's.
-      const jobs = sourced(threads, count.source, count.via)
-      return {
-        diagnostics,
-        extrasPerProcess: [
-          {allPools: true, count: jobs, inPool: true, kind: 'solid-queue-in-puma-jobs', reason: `Solid Queue job threads in the Puma process (solid_queue_mode :async: ${plan.workers.map((w) => w.threads.value).join(' + ')})`},
-          {...base, count: sourced(own, count.source, count.via), inPool: true, reason: `Solid Queue in Puma (solid_queue_mode :async: polling and heartbeat of ${plan.workers.length} worker${plan.workers.length === 1 ? '' : 's'}${sides.map((x) => `, ${x.reason.replace(/^Solid Queue /, '')}`).join('')}, as threads of the Puma process: ${[...plan.workers.map(() => WORKER_EXTRA), ...sides.map((x) => x.connections)].join(' + ')})`},
-        ],
-        ...versions,
-      }
+async function inPumaAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
+  const facts = pumaFacts(server.facts)
+  const plugin = facts?.plugins.find((p) => p.name === 'solid_queue')
+  if (server.server !== 'puma' || !plugin) return {diagnostics: []}
+  const mode = facts?.solidQueueMode
+  const async = mode?.mode === 'async'
+  const read = await solidQueuePlan(ctx)
+  // The plugin's mode is solid_queue_mode's, not SOLID_QUEUE_SUPERVISOR_MODE.
+  const plan = mode ? {...read, mode: sourced(mode.mode, fromFile(mode.file, mode.line))} : read
+  const where = fromFile(plugin.file, plugin.line)
+  const via = plugin.conditional ? [where, assumed(`${plugin.file}:${plugin.line} is inside a condition conncalc cannot decide; counted as if it runs`)] : [where]
+  const modeVia = mode ? [fromFile(mode.file, mode.line)] : []
+  const version = ctx.versions.solid_queue
+  const diagnostics = plan.diagnostics.map((d) => ({...d, processType: ctx.processType}))
+  const versions = version ? {versions: {solid_queue: version}} : {}
+  const sides = sideProcesses(plan, true)
+  if (async) {
+    const threads = sum(plan.workers.map((w) => w.threads.value))
+    const own = WORKER_EXTRA * plan.workers.length + sum(sides.map((x) => x.connections))
+    const parts = [...plan.workers.map((w) => `${w.threads.value} + ${WORKER_EXTRA}`), ...sides.map((x) => String(x.connections))].join(' + ')
+    const reason = `Solid Queue in Puma (solid_queue_mode :async: the supervisor, ${plan.workers.length} worker${plan.workers.length === 1 ? '' : 's'}${plan.dispatchers.length > 0 ? ', dispatcher' : ''}${plan.scheduler ? ', scheduler' : ''} as threads of the Puma ${server.fork?.forks.value ? 'master' : 'process'}: ${parts})`
+    const count = sourced(threads + own, fromDefault('Solid Queue async mode: one worker per entry (threads + 2) and the other processes as threads of one process', 'https://github.com/rails/solid_queue/blob/v1.5.0/lib/puma/plugin/solid_queue.rb'), [...via, ...modeVia, ...plan.workers.map((w) => w.threads.source)])
+    const base = {...(plan.database ? {database: plan.database} : {}), count, kind: 'solid-queue-in-puma', reason}
+    // Cluster mode: the master serves no requests, so its pools hold only Solid Queue's threads.
+    if (server.fork?.forks.value) return {diagnostics, extrasPerDyno: [{...base, demand: {own, processes: 1, threads}}], ...versions}
+    // Single mode: they are threads of the one process that serves requests too: the job threads
+    // from every pool the requests use, polling, heartbeats and the rest from Solid Queue's.
+    const jobs = sourced(threads, count.source, count.via)
+    return {
+      diagnostics,
+      extrasPerProcess: [
+        {allPools: true, count: jobs, inPool: true, kind: 'solid-queue-in-puma-jobs', reason: `Solid Queue job threads in the Puma process (solid_queue_mode :async: ${plan.workers.map((w) => w.threads.value).join(' + ')})`},
+        {...base, count: sourced(own, count.source, count.via), inPool: true, reason: `Solid Queue in Puma (solid_queue_mode :async: polling and heartbeat of ${plan.workers.length} worker${plan.workers.length === 1 ? '' : 's'}${sides.map((x) => `, ${x.reason.replace(/^Solid Queue /, '')}`).join('')}, as threads of the Puma process: ${[...plan.workers.map(() => WORKER_EXTRA), ...sides.map((x) => x.connections)].join(' + ')})`},
+      ],
+      ...versions,
     }
+  }
 
-    const extras: Extra[] = plan.workers.map((w, i) => workerGroup(plan, w, `Solid Queue worker ${plan.workers.length > 1 ? `#${i + 1} ` : ''}in Puma`, 'solid-queue-in-puma', [...via, ...modeVia]))
-    return {diagnostics, extrasPerDyno: [...extras, ...sides.map((x) => ({...asProcess(plan, x, via), reason: `${x.reason} in Puma`}))], ...versions}
-  },
+  const extras: Extra[] = plan.workers.map((w, i) => workerGroup(plan, w, `Solid Queue worker ${plan.workers.length > 1 ? `#${i + 1} ` : ''}in Puma`, 'solid-queue-in-puma', [...via, ...modeVia]))
+  return {diagnostics, extrasPerDyno: [...extras, ...sides.map((x) => ({...asProcess(plan, x, via), reason: `${x.reason} in Puma`}))], ...versions}
+}
+
+export const solidQueueInPuma: ProcessAddon = {
+  // Not Puma, or Puma without the solid_queue plugin (most types): answered at once, not through an async call's frame per type.
+  analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> => (server.server !== 'puma' || !pumaFacts(server.facts)?.plugins.some((p) => p.name === 'solid_queue') ? {diagnostics: []} : inPumaAnalysis(ctx, server)),
   id: 'solid_queue_in_puma',
 }
