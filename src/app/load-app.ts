@@ -136,9 +136,12 @@ export async function loadAppInput(
  * - heroku.yml beside a Procfile: heroku.yml, unless --procfile named the Procfile. Heroku's
  *   container stack runs heroku.yml's `run` "instead of your Procfile"; an app that deploys with
  *   buildpacks ignores heroku.yml, which the info line says, with how to count the Procfile.
- * - no Procfile, no heroku.yml, no app.json (a buildpack app's manifest), a Dockerfile in the root:
- *   its CMD as `web`, as `heroku container:push web` runs it; an assumption, said. A Dockerfile
- *   with no CMD is an input error (exit 2) naming its FROM line.
+ * - no Procfile, no heroku.yml, no app.json (a buildpack app's manifest), no language a buildpack
+ *   detects (a Gemfile, package.json, …), a Dockerfile in the root: its CMD as `web`, as `heroku
+ *   container:push web` runs it; an assumption, said. A Dockerfile with no CMD is an input error
+ *   (exit 2) naming its FROM line. With a language's files, `git push` builds with that buildpack and
+ *   the Dockerfile is not what runs (Rails ≥ 7.1 generates one for Kamal in every new app): the
+ *   buildpack's default web process, whose info line names the Dockerfile.
  * Invalid heroku.yml is an input error naming its line: Heroku could not build from it either.
  */
 function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[]): ContainerApp | undefined {
@@ -170,7 +173,7 @@ function containerApp(files: FileReader, procfilePath: string, options: LoadOpti
     return app
   }
 
-  if (hasProcfile || files.exists('app.json') || !files.exists('Dockerfile')) return undefined
+  if (hasProcfile || files.exists('app.json') || !files.exists('Dockerfile') || detectLanguage(files).language !== undefined) return undefined
   const app = take(dockerfileApp(files, 'Dockerfile'))
   const web = app.entries[0]
   const others = files.list('').filter((n) => n !== 'Dockerfile' && /^Dockerfile[.-]|\.Dockerfile$/.test(n))
@@ -197,10 +200,12 @@ async function defaultProcfile(files: FileReader, procfilePath: string, extra: D
   const other = otherProcfiles(files)
   if ('none' in found) throw new InputError(`no Procfile at ${procfilePath}, and ${found.none}`, other ?? 'run conncalc in the app folder, or pass --procfile PATH')
   const path = `${found.buildpack} default web process`
+  // A Dockerfile beside the language's files (Rails ≥ 7.1 generates one for Kamal): `git push` builds with the buildpack.
+  const docker = files.exists('Dockerfile') ? `; the Dockerfile runs only when the app is deployed as a container (a heroku.yml on the container stack, or \`heroku container:push web\`)` : ''
   extra.push({
     code: 'missing-config',
     fix: `add a Procfile (\`web: …\`) if the app should start something else${other ? `; ${other}` : ''}`,
-    message: `no Procfile: web runs ${found.why}, \`${found.command}\` (${found.ref})`,
+    message: `no Procfile: web runs ${found.why}, \`${found.command}\` (${found.ref})${docker}`,
     processType: 'web',
     severity: 'info',
   })

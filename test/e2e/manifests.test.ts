@@ -121,15 +121,16 @@ describe('heroku.yml (Heroku container stack)', () => {
 })
 
 describe('a Dockerfile and no Procfile or heroku.yml', () => {
-  it("web runs the Dockerfile's CMD, said as an assumption (heroku container:push web)", () => {
+  it("with no language a buildpack detects, web runs the Dockerfile's ENTRYPOINT + CMD, said as an assumption (heroku container:push web)", () => {
     const r = planIn(fixture('dockerfile-only'))
-    // `CMD npm start` → node server.js; ENV DB_POOL_SIZE=5 → `max: Number(process.env.DB_POOL_SIZE || 10)` = 5.
-    expect(r.type('web')).toMatchObject({command: 'npm start', connections: 5})
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'Dockerfile', line: 10, message: expect.stringContaining('web is assumed to run the Dockerfile'), severity: 'info'}))
+    // `ENTRYPOINT ["node"]` + `CMD ["server.js"]` → node server.js; ENV DB_POOL_SIZE=5 → `max: Number(process.env.DB_POOL_SIZE || 10)` = 5.
+    expect(r.type('web')).toMatchObject({command: 'node server.js', connections: 5})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'Dockerfile', line: 9, message: expect.stringContaining('web is assumed to run the Dockerfile'), severity: 'info'}))
     expect(r.diagnostics.find((d) => d.file === 'Dockerfile')?.fix).toContain('Dockerfile.dev not read')
   })
 
   const {app} = tempApps('dockerfile-only')
+  const packageJson = JSON.stringify({dependencies: {pg: '^8.11.5'}, name: 'notes', private: true, scripts: {start: 'node server.js'}})
 
   it('a Dockerfile with no CMD: exit 2 naming its FROM line', () => {
     const dir = app({Dockerfile: '# base image runs the app\nFROM acme/node-base:20\nWORKDIR /app\nCOPY . .\n'})
@@ -138,8 +139,16 @@ describe('a Dockerfile and no Procfile or heroku.yml', () => {
     expect(r.stderr).toContain('no Procfile or heroku.yml, and Dockerfile:2 sets no CMD or ENTRYPOINT')
   })
 
+  it("with a package.json, git push builds with the Node.js buildpack: its default web process runs, not the Dockerfile, and the info says so", () => {
+    // Heroku detects Node.js from package.json and starts `npm start` → node server.js; the image's ENV is not
+    // there, so DB_POOL_SIZE is unset: `max: Number(undefined || 10)` = 10. (Rails ≥ 7.1 apps all ship a Dockerfile for Kamal.)
+    const r = planIn(app({'package.json': packageJson}))
+    expect(r.type('web')).toMatchObject({command: 'npm start', connections: 10})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', message: expect.stringContaining('the Dockerfile runs only when the app is deployed as a container'), severity: 'info'}))
+  })
+
   it("with app.json (a buildpack app's manifest) the buildpack's default web process runs, not the Dockerfile", () => {
-    const dir = app({'app.json': '{"name": "notes"}'})
+    const dir = app({'app.json': '{"name": "notes"}', 'package.json': packageJson})
     const r = planIn(dir)
     // npm start → server.js with no DB_POOL_SIZE set anywhere: the default 10.
     expect(r.type('web')).toMatchObject({command: 'npm start', connections: 10})
