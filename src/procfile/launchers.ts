@@ -14,7 +14,7 @@ import {fromEnv, fromDefault, type Source} from '../model/source.js'
 import {programName} from '../languages/common/setting.js'
 import {normalizePath} from '../languages/shell/shell.js'
 import {parseProcfile} from './procfile.js'
-import {joinPath} from './node-run.js'
+import {joinPath} from '../util/app-path.js'
 import {buildpackRun} from './buildpack-run.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
 

@@ -21,9 +21,10 @@ import type {FileReader} from '../model/files.js'
 
 import {jsonKeyLine} from '../util/json-lines.js'
 import {append} from '../util/arrays.js'
-import {findWorkspaces, globRe, joinPath, type Pkg, readPkg, type Workspaces} from '../languages/node/workspaces.js'
+import {findWorkspaces, globRe, type Pkg, readPkg, type Workspaces} from '../languages/node/workspaces.js'
+import {joinPath} from '../util/app-path.js'
 
-export {findWorkspaces, joinPath} from '../languages/node/workspaces.js'
+export {findWorkspaces} from '../languages/node/workspaces.js'
 
 /** One command line the delegating command starts, and the folder it runs in. */
 export interface NodeRun {

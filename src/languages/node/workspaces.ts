@@ -22,21 +22,6 @@ export interface Pkg {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
-/** `dir` + `path` inside the app, `..` resolved; undefined when it leaves the app. */
-export const joinPath = (dir: string, path: string): string | undefined => {
-  if (path.startsWith('/')) return undefined
-  const out: string[] = dir === '' ? [] : dir.split('/')
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue
-    if (part === '..') {
-      if (out.length === 0) return undefined
-      out.pop()
-    } else out.push(part)
-  }
-
-  return out.join('/')
-}
-
 const at = (dir: string, file: string): string => (dir === '' ? file : `${dir}/${file}`)
 
 export function readPkg(files: FileReader, dir: string): Pkg | undefined {

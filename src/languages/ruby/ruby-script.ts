@@ -14,6 +14,7 @@ import {assumed, derivedFrom, fromDefault, fromFile, sourced} from '../../model/
 import {analyzeActiveRecordPools} from './pools-in-code.js'
 import {type ParsedRuby, parseRuby, type RubyNode} from './prism.js'
 import {rubyScript} from './ruby-script-command.js'
+import {joinPath} from '../../util/app-path.js'
 
 const MAIN_THREAD = 'https://docs.ruby-lang.org/en/master/Thread.html#method-c-main'
 const PROCESS_SPAWN = 'https://docs.ruby-lang.org/en/master/Process.html#method-c-spawn'
@@ -46,28 +47,14 @@ export interface ScriptWalk {
 /** Gems that open database connections of their own when a script requires them. */
 const DATABASE_GEMS = new Set(['active_record', 'activerecord', 'pg', 'sequel', 'sequel/core'])
 
-/** `a/../b` → `b`; undefined when it leaves the app. */
-function normalize(path: string): string | undefined {
-  const out: string[] = []
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue
-    if (part === '..') {
-      if (out.length === 0) return undefined
-      out.pop()
-    } else out.push(part)
-  }
-
-  return out.join('/')
-}
-
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 const withRb = (p: string): string => (p.endsWith('.rb') ? p : `${p}.rb`)
 
 /** The app file a `require`/`require_relative`/`load` names, if the app has it (a gem's is not read). */
 function resolve(ctx: AnalyzerContext, from: string, kind: string, name: string): string | undefined {
-  const candidates = kind === 'require_relative' ? [`${dirOf(from)}/${withRb(name)}`] : name.startsWith('.') ? [withRb(name)] : [`lib/${withRb(name)}`, withRb(name), `${dirOf(from)}/../lib/${withRb(name)}`]
-  for (const c of candidates) {
-    const path = normalize(c)
+  const file = withRb(name)
+  const candidates = kind === 'require_relative' ? [joinPath(dirOf(from), file)] : name.startsWith('.') ? [joinPath('', file)] : [joinPath('lib', file), joinPath('', file), joinPath(dirOf(from), `../lib/${file}`)]
+  for (const path of candidates) {
     if (path !== undefined && ctx.files.exists(path)) return path
   }
 
