@@ -213,9 +213,6 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
   }
 
   const read = (path: string): SourceFile | undefined => {
-    // Most reads ask again for a path already read, as written (per process type, per analyzer): answer before normalising.
-    const seen = cache.get(path)
-    if (seen !== undefined) return seen
     const key = path.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '')
     if (cache.has(key)) return cache.get(key)
     let result: SourceFile | undefined
