@@ -47,7 +47,7 @@ export const inputFlags = {
     allowNo: true,
     description: 'Heroku preboot is on: count the old and new web dynos running together during a deploy (default: the config file, else off)',
   }),
-  procfile: Flags.string({char: 'f', description: 'the Procfile; its folder is the app root (default: Procfile)'}),
+  procfile: Flags.string({char: 'f', description: "the Procfile, or a heroku.yml; its folder is the app root (default: Procfile, else heroku.yml, else a lone Dockerfile or the buildpack's default web process)"}),
   'rails-env': Flags.string({description: 'the environment section of database.yml/sidekiq.yml to read (default: RAILS_ENV, else production)'}),
   remote: Flags.string({
     char: 'r',
