@@ -115,6 +115,23 @@ module.exports = new Proxy({}, {
 }
 
 /**
+ * A build plugin that replaces one line of a dependency's source (`line` → `replacement`), failing
+ * the build when the file no longer has that line rather than silently keeping what it cost.
+ */
+function patchLine(name, filter, line, replacement, what) {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({filter}, (args) => {
+        const text = readFileSync(args.path, 'utf8')
+        if (!text.includes(line)) throw new Error(`esbuild.config.js: ${args.path} no longer ${what} \`${line}\`; update ${name}`)
+        return {contents: text.replace(line, replacement), loader: 'js', resolveDir: dirname(args.path)}
+      })
+    },
+  }
+}
+
+/**
  * oclif's config asks on every run whether it runs under Windows' Linux by importing wsl-utils,
  * which requires node:child_process and node:fs/promises and reads /proc. WSL is a Linux whose
  * kernel release or /proc/version names Microsoft, or that has WSL's interop files (is-wsl, which
@@ -122,25 +139,16 @@ module.exports = new Proxy({}, {
  * is-wsl still decides); elsewhere the answer is already no. The build fails if oclif's line changes.
  */
 const OCLIF_WSL = "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();"
-const oclifWsl = {
-  name: 'oclif-wsl',
-  setup(build) {
-    build.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/}, (args) => {
-      const text = readFileSync(args.path, 'utf8')
-      if (!text.includes(OCLIF_WSL)) throw new Error(`esbuild.config.js: ${args.path} no longer has \`${OCLIF_WSL}\`; update oclifWsl`)
-      const maybeWsl = `(() => {
-        if (process.platform !== 'linux') return false
-        if ((0, node_os_1.release)().toLowerCase().includes('microsoft')) return true
-        const fs = require('node:fs')
-        try {
-          if (fs.readFileSync('/proc/version', 'utf8').toLowerCase().includes('microsoft')) return true
-        } catch {}
-        return fs.existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || fs.existsSync('/run/WSL')
-      })()`
-      return {contents: text.replace(OCLIF_WSL, `return ${maybeWsl} && (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();`), loader: 'js'}
-    })
-  },
-}
+const MAYBE_WSL = `(() => {
+  if (process.platform !== 'linux') return false
+  if ((0, node_os_1.release)().toLowerCase().includes('microsoft')) return true
+  const fs = require('node:fs')
+  try {
+    if (fs.readFileSync('/proc/version', 'utf8').toLowerCase().includes('microsoft')) return true
+  } catch {}
+  return fs.existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || fs.existsSync('/run/WSL')
+})()`
+const oclifWsl = patchLine('oclif-wsl', /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/, OCLIF_WSL, `return ${MAYBE_WSL} && (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();`, 'has')
 
 /**
  * oclif's plugin loader sorts the manifest's commands with String#localeCompare on every run; the
@@ -150,16 +158,7 @@ const oclifWsl = {
  * build fails if oclif's source no longer has that line, rather than silently keep the cost.
  */
 const OCLIF_SORT = 'sort((a, b) => a.id.localeCompare(b.id))'
-const oclifCommandSort = {
-  name: 'oclif-command-sort',
-  setup(build) {
-    build.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, (args) => {
-      const text = readFileSync(args.path, 'utf8')
-      if (!text.includes(OCLIF_SORT)) throw new Error(`esbuild.config.js: ${args.path} no longer sorts commands with \`${OCLIF_SORT}\`; update oclifCommandSort`)
-      return {contents: text.replace(OCLIF_SORT, 'sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'), loader: 'js'}
-    })
-  },
-}
+const oclifCommandSort = patchLine('oclif-command-sort', /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, OCLIF_SORT, 'sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))', 'sorts commands with')
 
 /**
  * Prism's loadPrism() instantiates its WebAssembly with Node's WASI functions as the imports. Those
@@ -170,17 +169,8 @@ const oclifCommandSort = {
  * fails if Prism's source no longer has that line, rather than silently keep the cost.
  */
 const PRISM_IMPORTS = 'WebAssembly.instantiate(wasm, wasi.getImportObject())'
-const prismImports = {
-  name: 'prism-imports',
-  setup(build) {
-    build.onLoad({filter: /[\\/]@ruby[\\/]prism[\\/]src[\\/]index\.js$/}, (args) => {
-      const text = readFileSync(args.path, 'utf8')
-      if (!text.includes(PRISM_IMPORTS)) throw new Error(`esbuild.config.js: ${args.path} no longer instantiates with \`${PRISM_IMPORTS}\`; update prismImports`)
-      const wrapped = 'Object.fromEntries(Object.entries(wasi.getImportObject()).map(([module, functions]) => [module, Object.fromEntries(Object.entries(functions).map(([name, f]) => [name, (...args) => f(...args)]))]))'
-      return {contents: text.replace(PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${wrapped})`), loader: 'js', resolveDir: dirname(args.path)}
-    })
-  },
-}
+const PRISM_WRAPPED_IMPORTS = 'Object.fromEntries(Object.entries(wasi.getImportObject()).map(([module, functions]) => [module, Object.fromEntries(Object.entries(functions).map(([name, f]) => [name, (...args) => f(...args)]))]))'
+const prismImports = patchLine('prism-imports', /[\\/]@ruby[\\/]prism[\\/]src[\\/]index\.js$/, PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${PRISM_WRAPPED_IMPORTS})`, 'instantiates with')
 
 // @ruby/prism (Ruby's parser: JavaScript around a WebAssembly module) is bundled, so that its
 // 400 KB of JavaScript is in dist/cli.cjs's code cache instead of compiled on every Rails run

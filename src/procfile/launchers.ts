@@ -15,6 +15,7 @@ import {programName} from '../languages/common/setting.js'
 import {normalizePath} from '../languages/shell/shell.js'
 import {parseProcfile} from './procfile.js'
 import {joinPath} from '../util/app-path.js'
+import {shellQuote} from '../util/shell-quote.js'
 import {buildpackRun} from './buildpack-run.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
 
@@ -384,7 +385,7 @@ async function rubyRunner(argv: readonly string[], files: FileReader, cwd: strin
   const line = await runsItsArguments(script, files.read(script)!.text)
   if (line === undefined) return undefined
   const rest = argv.slice(argv.indexOf(script) === -1 ? 1 : argv.indexOf(script) + 1)
-  const command = rest.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ')
+  const command = rest.map((a) => shellQuote(a)).join(' ')
   if (command === '') return undefined
   return {
     diagnostics: [],

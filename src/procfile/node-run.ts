@@ -23,6 +23,7 @@ import {jsonKeyLine} from '../util/json-lines.js'
 import {append} from '../util/arrays.js'
 import {findWorkspaces, globRe, type Pkg, readPkg, type Workspaces} from '../languages/node/workspaces.js'
 import {joinPath} from '../util/app-path.js'
+import {shellQuote} from '../util/shell-quote.js'
 
 export {findWorkspaces} from '../languages/node/workspaces.js'
 
@@ -107,7 +108,6 @@ function runIn(pkg: Pkg, args: string[], manager: string): NodeRun | string {
   return `${pkg.file} has no "${named}" script`
 }
 
-const shellQuote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)
 
 /** Flags that take a value, per tool; any other `-x` is a switch. `--x=v` is one word. */
 const VALUE_FLAGS: Record<string, Set<string>> = {

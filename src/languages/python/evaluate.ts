@@ -17,6 +17,7 @@ import {parsePython, type PyNode} from './parse.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
 import {append} from '../../util/arrays.js'
+import {joinPath} from '../../util/app-path.js'
 import {maxOf, minOf} from '../../util/numbers.js'
 
 /** Values that stand for a function's parameters in its body (defineFunction). */
@@ -1345,7 +1346,7 @@ class Evaluator {
         continue
       }
 
-      const path = normalizeRelative(dir, name)
+      const path = joinPath(dir, name)
       const ran = path === undefined ? undefined : await this.opts.runFile?.(path, scope)
       if (ran) {
         for (const c of ran.calls) this.calls.push(this.conditionalDepth > 0 ? {...c, conditional: true} : c)
@@ -1434,21 +1435,6 @@ function hasAncestorIn(node: PyNode, root: PyNode, type: string): boolean {
 // django-split-settings (split_settings/tools.py): include(*files, scope=None) and optional(filename).
 const SPLIT_SETTINGS_INCLUDE = 'split_settings.tools.include'
 const SPLIT_SETTINGS_OPTIONAL = 'split_settings.tools.optional'
-
-/** `dir` + `a/../b.py` as an app path; undefined when it leaves the app or is absolute. */
-function normalizeRelative(dir: string, rel: string): string | undefined {
-  if (rel.startsWith('/')) return undefined
-  const parts: string[] = dir.split('/').filter(Boolean)
-  for (const seg of rel.split('/')) {
-    if (seg === '' || seg === '.') continue
-    if (seg === '..') {
-      if (parts.length === 0) return undefined
-      parts.pop()
-    } else parts.push(seg)
-  }
-
-  return parts.join('/')
-}
 
 /** A module conncalc could not read: no names, one diagnostic saying why. */
 function unparsedModule(file: string, line: number, why: string): PyModule {
