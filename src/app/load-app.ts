@@ -158,7 +158,12 @@ function containerApp(files: FileReader, procfilePath: string, options: LoadOpti
   if (files.exists('heroku.yml') && !(hasProcfile && options.procfileGiven)) {
     const found = herokuYmlApp(files, 'heroku.yml')
     // A heroku.yml that declares no process (only `setup:` for review apps) leaves the Procfile in charge.
-    if (hasProcfile && !('error' in found) && found.entries.length === 0) return undefined
+    // Its warnings (a `run:` entry that is not a command) are still said.
+    if (hasProcfile && !('error' in found) && found.entries.length === 0) {
+      append(extra, found.diagnostics)
+      return undefined
+    }
+
     const app = take(found)
     if (hasProcfile) {
       extra.push({

@@ -4,6 +4,8 @@ import type {Plan, PlanInfo, PlanTable} from '../model/plan.js'
 import {dirname, relative, resolve} from 'node:path'
 
 import type {AppModel, ProcessModel} from '../model/process.js'
+import type {Diagnostic} from '../model/diagnostic.js'
+import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
 import {type AnalysisMemo, analyzeApp, newAnalysisMemo} from './analyze-app.js'
 import {applyAssumptions} from '../budget/assume.js'
 import {InputError, UsageError} from '../util/errors.js'
@@ -124,9 +126,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
   append(append(app.diagnostics, input.problems()), request.heroku?.diagnostics ?? [])
   // What says which types run: the Procfile, or heroku.yml / the Dockerfile of a container app.
   const procfile = input.container ? procfileDisplay(resolve(input.root, input.container.file)) : procfileDisplay(request.procfile)
-  if (app.processes.length === 0) {
-    throw new InputError(`${procfile} declares no process types`, 'add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH')
-  }
+  if (app.processes.length === 0) throw noProcessTypes(procfile, input.container?.file ?? input.procfile.path, app.diagnostics)
 
   const known = app.processes.map((p) => p.name)
   const hint = `process types in ${procfile}: ${known.join(', ') || '(none)'}`
@@ -161,6 +161,24 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
   markPooled(app.processes, request.pooled, input.container ? procfile : request.procfile)
 
   return {file: procfile, model: app}
+}
+
+/**
+ * A Procfile or heroku.yml with no process type to budget: when it has lines or entries, they were
+ * each rejected, so the error says which and where (`heroku.yml:2: run.web is 5, not a command …`).
+ */
+function noProcessTypes(display: string, file: string, diagnostics: Diagnostic[]): InputError {
+  const rejected = diagnostics.filter((d) => d.file === file && (d.code === 'invalid-procfile-line' || d.code === 'unparsable-config'))
+  const yml = /\.ya?ml$/.test(file)
+  const hint = yml
+    ? `give each type under run: a command, e.g. \`web: bundle exec puma -C config/puma.rb\` or a mapping with command: and image: (${HEROKU_YML_REF}); or pass --procfile PATH`
+    : 'add a line such as `web: bundle exec puma -C config/puma.rb`, or pass --procfile PATH'
+  if (rejected.length === 0) return new InputError(`${display} declares no process types`, hint)
+  const at = (d: Diagnostic): string => `${display}${d.line ? `:${d.line}` : ''}`
+  // The heroku.yml reader prefixes its messages with the file: said once, in `at`.
+  const what = (d: Diagnostic): string => d.message.replace(`${file}: `, '')
+  const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more: ${rejected.slice(1, 3).map((d) => at(d)).join(', ')}${rejected.length > 3 ? ', …' : ''})` : ''
+  return new InputError(`${display} declares no process types: ${at(rejected[0])}: ${what(rejected[0])}${more}`, hint)
 }
 
 /**

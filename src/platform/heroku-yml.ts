@@ -38,6 +38,8 @@ export interface HerokuYml {
   /** Set when the file is not valid YAML (or not a mapping): nothing else is. */
   error?: {line: number; message: string}
   images: Map<string, HerokuYmlImage>
+  /** `run:` entries that are not a command or a {command, image} mapping (`web: 5`): said, not run. */
+  invalid: string[]
   release?: HerokuYmlProcess
   run: HerokuYmlProcess[]
   /** `setup: config:` — config vars set when the app is created from the manifest. */
@@ -62,8 +64,16 @@ function commandText(v: unknown): string | undefined {
   return items.join(lines ? ' && ' : ' ') || undefined
 }
 
+/** A value that is not a command, as the message names it: `5`, `true`, empty, a list. */
+function shown(v: unknown): string {
+  if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '')) return 'empty'
+  if (Array.isArray(v)) return 'a list'
+  const text = String(v)
+  return `\`${text.length > 40 ? `${text.slice(0, 39)}…` : text}\``
+}
+
 export function parseHerokuYml(text: string, path = 'heroku.yml'): HerokuYml {
-  const out: HerokuYml = {addons: [], buildConfig: [], diagnostics: [], images: new Map(), run: [], setupConfig: []}
+  const out: HerokuYml = {addons: [], buildConfig: [], diagnostics: [], images: new Map(), invalid: [], run: [], setupConfig: []}
   const yaml = parseYaml(text, path)
   if (yaml.errors.length > 0) {
     out.error = {line: yaml.errors[0].line, message: `not valid YAML (${yaml.errors[0].message})`}
@@ -115,14 +125,14 @@ export function parseHerokuYml(text: string, path = 'heroku.yml'): HerokuYml {
   }
 
   const processOf = (name: string, spec: unknown, at: number, where: string): HerokuYmlProcess | undefined => {
-    if (typeof spec === 'string') return spec.trim() ? {command: spec.trim(), line: at, name} : undefined
+    if (typeof spec === 'string' && spec.trim()) return {command: spec.trim(), line: at, name}
     if (isObject(spec)) {
       const command = commandText(spec.command)
       if (spec.command !== undefined && command === undefined) warn(at, `${where}.command is not a command line or a list of strings; the image's CMD is used`)
       return {line: at, name, ...(command === undefined ? {} : {command}), ...(typeof spec.image === 'string' ? {image: spec.image} : {})}
     }
 
-    warn(at, `${where} is not a command or a {command, image} mapping; not used`)
+    warn(at, `${where} is ${shown(spec)}, not a command line or a {command, image} mapping; not used`)
     return undefined
   }
 
@@ -131,6 +141,7 @@ export function parseHerokuYml(text: string, path = 'heroku.yml'): HerokuYml {
   for (const [type, spec] of Object.entries(isObject(data.run) ? data.run : {})) {
     const p = processOf(type, spec, line('run', type), `run.${type}`)
     if (p) out.run.push(p)
+    else out.invalid.push(type)
   }
 
   return out

@@ -129,6 +129,8 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
   }
 
   for (const p of yml.run) add(p.name, p.line, p.command, p.image)
+  // A `run:` entry that is not a command (`web: 5`) is warned about; its image's CMD is not run in its place.
+  for (const name of yml.invalid) seen.add(name)
   // A type heroku.yml builds but gives no run command runs its image's CMD ("If you don't include a run section, Heroku uses the CMD specified in the Dockerfile").
   const idle: ContainerApp['idle'] = []
   for (const [type, spec] of yml.images) {

@@ -100,6 +100,31 @@ describe('heroku.yml (Heroku container stack)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
+  it('a run: whose entries are not commands (`web: 5`, `worker:` empty): exit 2 naming each entry and its line', () => {
+    const dir = app({'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\nrun:\n  web: 5\n  worker:\n'})
+    const r = runCliInProcess(['plan', '--plan', 'standard-0'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('heroku.yml declares no process types: heroku.yml:5: run.web is `5`, not a command line or a {command, image} mapping; not used (and 1 more: heroku.yml:6)')
+    expect(r.stderr).toContain('hint: give each type under run: a command, e.g. `web: bundle exec puma -C config/puma.rb`')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it("a run: entry that is not a command beside one that is: a warning at its line, and its image's CMD is not run in its place", () => {
+    const dir = app({'heroku.yml': 'build:\n  docker:\n    web:\n      dockerfile: Dockerfile\n      target: app\nrun:\n  web: 5\n  worker: node server.js\n'})
+    const r = planIn(dir)
+    // worker: `node server.js` in the web image (PG_POOL_MAX=7) = 7; web is not counted (its build's CMD would be 7 more).
+    expect(r.processTypes.map((p) => p.name)).toEqual(['worker'])
+    expect(r.total).toBe(7)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'heroku.yml', line: 7, message: 'heroku.yml: run.web is `5`, not a command line or a {command, image} mapping; not used'}))
+  })
+
+  it("a run: with no command beside a Procfile: the Procfile is read, and the heroku.yml entry's warning is still said", () => {
+    const dir = app({'Procfile': 'web: node server.js\n', 'heroku.yml': 'run:\n  web: 5\n'})
+    const r = planIn(dir)
+    expect(r.type('web')).toMatchObject({command: 'node server.js'})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'heroku.yml', line: 2}))
+  })
+
   it("a build type whose Dockerfile sets no CMD: an unknown command at the Dockerfile's FROM line (1 × 1, said)", () => {
     const dir = app({'Dockerfile.bare': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\n', 'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\n    bare: Dockerfile.bare\nrelease:\n  image: bare\n'})
     const r = planIn(dir)

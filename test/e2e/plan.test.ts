@@ -166,7 +166,9 @@ describe('conncalc plan: bad input exits 2 with one actionable line', () => {
     ['missing --env-file', [...README_COMMAND.slice(0, 3), '--env-file', 'nope.env'], /env file not found: nope\.env|nope\.env/],
     ['bad --warn-at', [...README_COMMAND.slice(0, 3), '--warn-at', '2'], /--warn-at must be a fraction between 0 and 1/],
     ['invalid --plans-file', [...README_COMMAND.slice(0, 3), '--plans-file', fixture('plans/invalid.json'), '--plan', 'x'], /invalid plan table [\s\S]*plans\[1\] \(big\)\.limit/],
-    ['empty Procfile', ['plan', '--procfile', fixture('bad-inputs/empty-procfile/Procfile')], /declares no process types/],
+    ['empty Procfile', ['plan', '--procfile', fixture('bad-inputs/empty-procfile/Procfile')], /declares no process types\n {2}hint: add a line such as `web: bundle exec puma/],
+    // A Procfile whose lines are all rejected: the error says which line and why, not only "no process types".
+    ['Procfile with no valid line', ['plan', '--procfile', fixture('bad-inputs/no-valid-line/Procfile')], /no-valid-line\/Procfile declares no process types: \S*no-valid-line\/Procfile:2: line ignored, not "type: command": "web bundle exec puma -C config\/puma.rb" \(and 1 more: \S*no-valid-line\/Procfile:3\)/],
   ]
   for (const [what, args, message] of cases) {
     it(what, () => {
