@@ -12,7 +12,8 @@ import {layer} from '../model/env.js'
 import {fromDefault, fromEnv, fromFile, sourced} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
-import {createFileReader, type ReadCache, readProcfile} from '../io/files.js'
+import {createFileReader, isDirectory, type ReadCache, readProcfile} from '../io/files.js'
+import {displayPath} from '../io/config.js'
 import {parseAppJsonFormation, parseScale, parseScalingoFormation} from '../platform/formation.js'
 import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
 import {type ContainerApp, type ContainerError, CONTAINER_RUNTIME_REF, dockerfileApp, herokuYmlApp} from '../procfile/container.js'
@@ -45,6 +46,7 @@ export async function loadAppInput(
   const root = dirname(procfilePath)
   const files = createFileReader(root, options.reads)
   const extra: Diagnostic[] = []
+  whatRunsIsThere(files, procfilePath)
   // heroku.yml (Heroku's container stack) or a lone Dockerfile, where they say what runs (containerApp).
   const container = containerApp(files, procfilePath, options, extra)
   // With -a APP and no Procfile in the checkout, the formation says what runs.
@@ -130,6 +132,24 @@ export async function loadAppInput(
   }
 }
 
+/** How to point conncalc at the file that says what runs. */
+const POINT_AT = 'run conncalc in the app folder, or pass --procfile PATH (a Procfile, or a heroku.yml: --procfile heroku.yml)'
+
+/**
+ * A --procfile (or config file `procfile`) in a folder that does not exist, or naming a file other than
+ * `Procfile` that is not there (Procfile.prod, heroku.yml): an input error, not the buildpack's default web
+ * process. A missing `Procfile` in an app folder is not: Heroku starts the default web process then.
+ */
+function whatRunsIsThere(files: FileReader, procfilePath: string): void {
+  const named = basename(procfilePath)
+  const root = dirname(procfilePath)
+  if (!isDirectory(root)) throw new InputError(`no ${named} at ${displayPath(procfilePath)}: the folder ${displayPath(root)} does not exist`, POINT_AT)
+  if (named === 'Procfile' || files.exists(named) || isDirectory(procfilePath)) return
+  const there = files.list('').filter((n) => n === 'Procfile' || n === 'heroku.yml' || n === 'heroku.yaml' || /^Procfile\.[\w.-]+$/.test(n))
+  const instead = there.length > 0 ? `${displayPath(root)} has ${there.join(', ')}: pass --procfile ${displayPath(resolve(root, there[0]))}` : POINT_AT
+  throw new InputError(`${displayPath(procfilePath)}: no such file`, instead)
+}
+
 /**
  * The container app that runs instead of a Procfile, if any:
  * - `--procfile heroku.yml`, or a heroku.yml in the root with no Procfile beside it: heroku.yml.
@@ -203,7 +223,7 @@ function containerApp(files: FileReader, procfilePath: string, options: LoadOpti
 async function defaultProcfile(files: FileReader, procfilePath: string, extra: Diagnostic[]): Promise<SourceFile> {
   const found = await defaultWebProcess(files, detectLanguage(files))
   const other = otherProcfiles(files)
-  if ('none' in found) throw new InputError(`no Procfile at ${procfilePath}, and ${found.none}`, other ?? 'run conncalc in the app folder, or pass --procfile PATH')
+  if ('none' in found) throw new InputError(`no Procfile or heroku.yml in ${displayPath(dirname(procfilePath))}, and ${found.none}`, other ?? POINT_AT)
   const path = `${found.buildpack} default web process`
   // A Dockerfile beside the language's files (Rails ≥ 7.1 generates one for Kamal): `git push` builds with the buildpack.
   const docker = files.exists('Dockerfile') ? `; the Dockerfile runs only when the app is deployed as a container (a heroku.yml on the container stack, or \`heroku container:push web\`)` : ''

@@ -1,5 +1,5 @@
 import {closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync} from 'node:fs'
-import {isAbsolute, relative, resolve, sep} from 'node:path'
+import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {FileReader, SourceFile} from '../model/files.js'
@@ -298,7 +298,7 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
   }
 }
 
-function isDirectory(abs: string): boolean {
+export function isDirectory(abs: string): boolean {
   try {
     return statSync(abs).isDirectory()
   } catch {
@@ -324,7 +324,7 @@ export function readProcfile(path: string, shared?: ReadCache): SourceFile | und
     }
 
     case 'directory': {
-      throw new InputError(`${path} is a directory, not a Procfile`, hint)
+      throw new InputError(`${path} is a directory, not a Procfile`, `to read the app in that folder, pass --procfile ${join(path, 'Procfile').replaceAll('\\', '/')} (or run conncalc there)`)
     }
 
     case 'binary': {

@@ -76,8 +76,8 @@ describe('under --json every failure is the documented JSON error on standard ou
     [['plan', '--limit', '0'], '--limit: expected an integer greater than or equal to 1 but received: 0'],
     [['plan', 'extra'], 'unexpected argument extra'],
     [['scale', 'web=2', '--format', 'pdf'], '--format pdf is not one of table, markdown, json, github, svg'],
-    // No Procfile and no language buildpack's files either, so no default web process: say both.
-    [['plan', '--procfile', 'no/such/Procfile'], `no Procfile at ${ROOT}no/such/Procfile, and no language buildpack was detected (no Gemfile, package.json, requirements.txt, pom.xml, composer.json, go.mod or mix.exs), so there is no default web process either`],
+    // A --procfile in a folder that does not exist: say which folder.
+    [['plan', '--procfile', 'no/such/Procfile'], 'no Procfile at no/such/Procfile: the folder no/such does not exist'],
   ]
   it.each(failures)('conncalc %j --json', (argv, message) => {
     const r = firstSpawned(failures.map((row) => row[0]), argv)([...argv, '--json'])

@@ -157,7 +157,7 @@ describe('conncalc plan: env layering', () => {
 
 describe('conncalc plan: bad input exits 2 with one actionable line', () => {
   const cases: [string, string[], RegExp][] = [
-    ['missing Procfile', ['plan', '--procfile', 'nope/Procfile'], /no Procfile at .*nope\/Procfile[\s\S]*hint: run conncalc in the app folder, or pass --procfile PATH/],
+    ['missing Procfile', ['plan', '--procfile', 'nope/Procfile'], /no Procfile at nope\/Procfile: the folder nope does not exist[\s\S]*hint: run conncalc in the app folder, or pass --procfile PATH/],
     ['binary Procfile', ['plan', '--procfile', fixture('bad-inputs/binary-procfile/Procfile')], /is not a text file/],
     ['unknown plan', [...README_COMMAND.slice(0, 3), '--plan', 'essentail-0'], /unknown plan "essentail-0"[\s\S]*did you mean essential-0/],
     ['bad --scale', [...README_COMMAND.slice(0, 3), '--scale', 'web'], /--scale web: missing =QUANTITY[\s\S]*hint: use TYPE=QUANTITY/],

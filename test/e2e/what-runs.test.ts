@@ -91,8 +91,33 @@ describe('no Procfile: the buildpack\'s default web process', () => {
   it('Python declares none: exit 2 with a message that says so', () => {
     const r = runCliInProcess(['plan', '--procfile', procfileOf('no-procfile-python')])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/no Procfile at .*no-procfile-python\/Procfile, and the heroku\/python buildpack declares no default web process/)
+    expect(r.stderr).toMatch(/no Procfile or heroku\.yml in \S*no-procfile-python, and the heroku\/python buildpack declares no default web process/)
+    expect(r.stderr).toContain('hint: run conncalc in the app folder, or pass --procfile PATH (a Procfile, or a heroku.yml: --procfile heroku.yml)')
     expect(r.stderr).not.toMatch(/\n\s+at /) // no stack trace
+  })
+})
+
+describe('--procfile naming what is not there', () => {
+  it('a folder that does not exist: exit 2 naming the folder', () => {
+    const r = runCliInProcess(['plan', '--procfile', 'no/such/Procfile'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('conncalc: no Procfile at no/such/Procfile: the folder no/such does not exist\n  hint: run conncalc in the app folder, or pass --procfile PATH (a Procfile, or a heroku.yml: --procfile heroku.yml)\n')
+  })
+
+  it('a file other than Procfile that is not there (Procfile.prod, heroku.yml) is an error, not the default web process; the hint names what the folder has', () => {
+    const dir = procfileOf('no-procfile-rails-dev').replace(/\/Procfile$/, '')
+    for (const name of ['Procfile.prod', 'heroku.yml']) {
+      const r = runCliInProcess(['plan', '--procfile', `${dir}/${name}`])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(new RegExp(`^conncalc: \\S*no-procfile-rails-dev/${name.replace('.', '\\.')}: no such file\n {2}hint: \\S*no-procfile-rails-dev has Procfile\\.dev: pass --procfile \\S*no-procfile-rails-dev/Procfile\\.dev\n$`))
+    }
+  })
+
+  it('a folder given as the Procfile: the hint names the Procfile inside it', () => {
+    const dir = procfileOf('no-procfile-rails-dev').replace(/\/Procfile$/, '')
+    const r = runCliInProcess(['plan', '--procfile', dir])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(`conncalc: ${dir} is a directory, not a Procfile\n  hint: to read the app in that folder, pass --procfile ${dir}/Procfile (or run conncalc there)\n`)
   })
 })
 
