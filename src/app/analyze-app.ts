@@ -263,6 +263,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   if (analysis.eventLoop) process.eventLoop = true
   process.language = analysis.language
   process.name = entry.name
+  process.origin = {file: origin.file, kind: 'file', line: origin.line}
   process.otherServerPools = otherServerPools
   process.pools = poolsOf.pools
   process.processesPerDyno = analysis.processesPerDyno

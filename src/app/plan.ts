@@ -63,9 +63,11 @@ export async function runPlan(
   // and often run the same code with the same settings: analyzed once (one app has nothing to share)
   const memo = request.apps.length > 1 ? newAnalysisMemo() : undefined
   let title: string | undefined
+  let typesFrom: string | undefined
   for (const app of request.apps) {
-    const {file, model} = await analyzeOne(app, reads, memo)
+    const {file, model, typesFrom: from} = await analyzeOne(app, reads, memo)
     title ??= file
+    typesFrom ??= from
     for (const f of [...app.envFiles, ...app.defaults.envFiles]) cwdFiles.add(f)
     if (multi) tagApp(model, app.name!, relative(base, dirname(resolve(app.procfile))).replaceAll('\\', '/'), cwdFiles)
     append(merged.diagnostics, model.diagnostics)
@@ -102,7 +104,8 @@ export async function runPlan(
   report.files = {cwd: [...cwdFiles].sort(), root: displayRoot(base)}
   if (options.suggest) report.suggestions = suggest(report, {failOn: request.failOn, table, tierGroups: PLAN_TIER_GROUPS})
 
-  return {report, request, table, title: multi ? `${request.config} (${request.apps.length} app${request.apps.length === 1 ? '' : 's'})` : (title ?? procfileDisplay(request.apps[0].procfile))}
+  const heading = multi ? `${request.config} (${request.apps.length} app${request.apps.length === 1 ? '' : 's'})` : (title ?? procfileDisplay(request.apps[0].procfile))
+  return {report, request, table, title: heading, typesFrom: multi ? request.config! : (typesFrom ?? heading)}
 }
 
 const procfileDisplay = (path: string): string => displayPath(resolve(path))
@@ -110,7 +113,7 @@ const procfileDisplay = (path: string): string => displayPath(resolve(path))
 const displayRoot = (dir: string): string => relative(process.cwd(), dir).replaceAll('\\', '/') === '' ? '' : displayPath(dir)
 
 /** Read and analyze one app, then apply its assumptions and preboot. */
-async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisMemo | undefined): Promise<{file: string; model: AppModel}> {
+async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisMemo | undefined): Promise<{file: string; model: AppModel; typesFrom: string}> {
   const input = await loadAppInput({
     reads,
     appEnv: request.appEnv,
@@ -124,8 +127,13 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
   })
   const app = await analyzeApp({...input, memo})
   append(append(app.diagnostics, input.problems()), request.heroku?.diagnostics ?? [])
-  // What says which types run: the Procfile, or heroku.yml / the Dockerfile of a container app.
-  const procfile = input.container ? procfileDisplay(resolve(input.root, input.container.file)) : procfileDisplay(request.procfile)
+  // What says which types run: the Procfile, or heroku.yml / the Dockerfile of a container app, or with
+  // neither, the buildpack's default web process (input.procfile.path names it; there is no file to name).
+  const procfile = input.container
+    ? procfileDisplay(resolve(input.root, input.container.file))
+    : input.procfile.path.endsWith(' default web process')
+      ? `the app (no Procfile: the ${input.procfile.path})`
+      : procfileDisplay(request.procfile)
   if (app.processes.length === 0) throw noProcessTypes(procfile, input.container?.file ?? input.procfile.path, app.diagnostics)
 
   const known = app.processes.map((p) => p.name)
@@ -158,9 +166,9 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     const web = app.processes.find((p) => p.name === 'web' && p.role === 'long-running')
     if (web) web.deployOverlap = preboot
   }
-  markPooled(app.processes, request.pooled, input.container ? procfile : request.procfile)
+  markPooled(app.processes, request.pooled, procfile)
 
-  return {file: procfile, model: app}
+  return {file: input.container ? procfile : procfileDisplay(request.procfile), model: app, typesFrom: procfile}
 }
 
 /**
@@ -220,7 +228,7 @@ function markPooled(processes: ProcessModel[], pooled: string[], procfile: strin
   if (missing.length > 0) {
     throw new UsageError(
       `--pooled names ${missing.map((t) => `"${t}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${procfile}`,
-      `process types in the Procfile: ${known.join(', ')}`,
+      `process types in ${procfile}: ${known.join(', ')}`,
     )
   }
 

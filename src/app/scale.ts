@@ -18,9 +18,16 @@ export async function runScale(flags: InputFlags, args: string[]): Promise<Scale
   }
 
   // Check the arguments first, so errors name them as the user typed them.
-  for (const spec of specs) if (!RELATIVE.test(spec)) parseScaleSpec(spec, {label: spec, source: fromFlag(spec)})
+  for (const spec of specs) if (!RELATIVE.test(spec)) parseScaleSpec(spec, {hint: SCALE_ARGS_HINT, label: spec, source: fromFlag(spec)})
 
   const before = await runPlan(await resolveRequest(flags))
+  // A type the app does not run, named as the user typed it (not as the --scale it becomes).
+  for (const spec of specs) {
+    const type = RELATIVE.exec(spec)?.[1] ?? spec.slice(0, spec.indexOf('='))
+    const rows = before.report.budget.processTypes
+    if (!rows.some((p) => p.name === type)) throw new UsageError(`${spec}: no process type ${type} in ${before.typesFrom}`, `process types in ${before.typesFrom}: ${[...new Set(rows.map((p) => p.name))].join(', ')}`)
+  }
+
   const after = await runPlan(await resolveRequest(flags, specs.map((spec) => absolute(spec, before.report.budget.processTypes))))
   const key = (p: ProcessBudget): string => `${p.model.app ?? ''}\u0000${p.name}`
   const old = new Map(before.report.budget.processTypes.map((p) => [key(p), p]))
@@ -46,6 +53,8 @@ export async function runScale(flags: InputFlags, args: string[]): Promise<Scale
   return {after, before, changes}
 }
 
+const SCALE_ARGS_HINT = 'use TYPE=QUANTITY[:SIZE] as heroku ps:scale takes it, e.g. conncalc scale web=2 worker=1, web=2:standard-2x, or web=2..10 for an autoscaling range'
+
 /** `web+1`, `worker-2`: as heroku ps:scale takes them, against the formation as it is. */
 const RELATIVE = /^([\w-]+)([+-])(\d+)$/
 
@@ -60,7 +69,7 @@ function absolute(spec: string, rows: readonly ProcessBudget[]): string {
   const [, type, sign, n] = m
   const matches = rows.filter((p) => p.name === type)
   if (matches.length === 0) {
-    throw new UsageError(`${spec}: no process type ${type}`, `the Procfile runs ${rows.map((p) => p.name).join(', ')}`)
+    throw new UsageError(`${spec}: no process type ${type}`, `the app runs ${rows.map((p) => p.name).join(', ')}`)
   }
 
   const row = matches[0]

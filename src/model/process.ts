@@ -137,6 +137,8 @@ export interface ProcessModel {
   eventLoop?: boolean
   language: string // "ruby", "python", "node", "unknown", …
   name: string // Procfile process type
+  /** Where the type's command is written (Procfile:2, heroku.yml:14, Dockerfile:9): fix texts name that file. */
+  origin?: Extract<Source, {kind: 'file'}>
   pools: PoolEntry[] // entries on the budgeted server; empty means "no pool known"
   /** Pools on other servers, reported separately and not added in. */
   otherServerPools: PoolEntry[]

@@ -141,6 +141,8 @@ export interface PlanResult {
   table: PlanTable
   /** For the heading: the Procfile read, or the config file that lists the apps. */
   title: string
+  /** For messages about process types: what says which types run (heroku.yml, "the app (no Procfile: …)"), or the config file. */
+  typesFrom: string
 }
 
 /** `plan --live`: the budget beside what the database shows now. */

@@ -76,10 +76,10 @@ export function parseScale(args: readonly string[]): Formation {
  * One `TYPE=QUANTITY[:SIZE]`. `where` names it in errors and sources when it
  * did not come from --scale (a config file's `scale.web` at its line).
  */
-export function parseScaleSpec(spec: string, where?: {label: string; source: Source}): [string, FormationEntry] {
+export function parseScaleSpec(spec: string, where?: {hint?: string; label: string; source: Source}): [string, FormationEntry] {
   const label = where?.label ?? `--scale ${spec}`
   const fail = (why: string): never => {
-    throw new UsageError(`${label}: ${why}`, SCALE_HINT)
+    throw new UsageError(`${label}: ${why}`, where?.hint ?? SCALE_HINT)
   }
 
   if (/^[\w-]+[+-]\d+$/.test(spec)) fail('relative changes need the current formation; give the number of dynos, e.g. web=3')

@@ -47,8 +47,8 @@ export function runningEntries(
       fix: 'conncalc budgets what runs; deploy the Procfile (or pass --procfile) to budget the new command',
       line: mine?.line,
       message: mine
-        ? `${name}: the ${formation.label} runs \`${command}\`, not this Procfile line's \`${mine.command}\``
-        : `${name}: the ${formation.label} runs \`${command}\`; the Procfile has no ${name} line`,
+        ? `${name}: the ${formation.label} runs \`${command}\`, not this line's \`${mine.command}\``
+        : `${name}: the ${formation.label} runs \`${command}\`; ${procfile === 'Procfile' ? 'the Procfile' : procfile} has no ${name} line`,
       processType: name,
       severity: 'warning',
     })

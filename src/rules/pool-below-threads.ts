@@ -2,6 +2,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule} from './types.js'
 
 import {countedExtras, inPoolDemand} from '../budget/budget.js'
+import {type CommandOrigin, setForType} from '../model/command-site.js'
 
 /** What a threaded server calls its threads. */
 const threadNoun: Record<string, string> = {
@@ -13,7 +14,7 @@ const threadNoun: Record<string, string> = {
 }
 
 /** The change that gives the pool room, in the terms of the app's own stack. */
-function fixFor(language: string, f: {db: string; needed: number; onTop: number; sequel?: boolean; threads: number; type: string; where?: string}): string {
+function fixFor(language: string, f: {db: string; needed: number; onTop: number; origin?: CommandOrigin; sequel?: boolean; threads: number; type: string; where?: string}): string {
   const at = f.where ? ` at ${f.where}` : ''
   switch (language) {
     case 'ruby': {
@@ -23,7 +24,7 @@ function fixFor(language: string, f: {db: string; needed: number; onTop: number;
       if (f.where && !f.where.startsWith('config/database.yml')) return `raise the pool${f.db} that ${f.where} sets for ${f.type} to at least ${f.needed}${f.onTop > 0 ? ` (threads + ${f.onTop})` : ''}`
       return f.onTop > 0
         ? `give ${f.type} a pool${f.db} of at least ${f.needed} (threads + ${f.onTop}), e.g. pool: <%= ENV.fetch("RAILS_MAX_THREADS") { ${f.threads} }.to_i + ${f.onTop} %> in database.yml`
-        : `give ${f.type} a pool of at least ${f.needed}: e.g. \`${f.type}: RAILS_MAX_THREADS=${f.needed} …\` in the Procfile, or pool: <%= ENV.fetch("RAILS_MAX_THREADS") { ${f.needed} } %> in database.yml`
+        : `give ${f.type} a pool of at least ${f.needed}: e.g. ${setForType(f.origin, f.type, `RAILS_MAX_THREADS=${f.needed}`)}, or pool: <%= ENV.fetch("RAILS_MAX_THREADS") { ${f.needed} } %> in database.yml`
     }
 
     case 'python': {
@@ -74,7 +75,7 @@ export const rule: Rule = {
         out.push({
           code: 'pool-below-threads',
           file: src.kind === 'file' ? src.file : undefined,
-          fix: fixFor(p.language, {db, needed, onTop, sequel, type: p.name, threads: p.threadsPerProcess, where}),
+          fix: fixFor(p.language, {db, needed, onTop, origin: p.model.origin, sequel, type: p.name, threads: p.threadsPerProcess, where}),
           line: src.kind === 'file' ? src.line : undefined,
           message: `pool${db} (${pool}) is below ${what} for ${p.name}: threads will wait for a connection and fail with ${sequel ? 'Sequel::PoolTimeout after 5 seconds (pool_timeout)' : '"could not obtain a connection from the pool within 5.000 seconds"'}`,
           processType: p.name,

@@ -1,5 +1,6 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule} from './types.js'
+import {commandFile, setForType} from '../model/command-site.js'
 
 /** Servers whose processes run one request or job at a time and fork (Heroku: pool 1 or 2 is enough). */
 export const SINGLE_THREADED = new Map([
@@ -33,8 +34,8 @@ export const rule: Rule = {
           code: 'pool-oversized',
           file: src.kind === 'file' ? src.file : undefined,
           fix: name
-            ? `give ${p.name} its own pool from the Procfile: \`${p.name}: ${name}=${RECOMMENDED} ${p.command}\``
-            : `set the pool for ${p.name} to ${RECOMMENDED} (e.g. read it from an env var set on its Procfile line)`,
+            ? `give ${p.name} its own pool: ${setForType(p.model.origin, p.name, `${name}=${RECOMMENDED}`, p.command)}`
+            : `set the pool for ${p.name} to ${RECOMMENDED} (e.g. read it from an env var set on its command line in ${commandFile(p.model.origin)})`,
           line: src.kind === 'file' ? src.line : undefined,
           message: `pool${db} (${pool}) for ${p.name}: ${noun} runs one ${p.server === 'unicorn' ? 'request' : 'job'} at a time per process, so ${procs} process${procs === 1 ? '' : 'es'} could hold up to ${pool * procs} connections if they leak or hang where pool ${RECOMMENDED} caps them at ${RECOMMENDED * procs} (${saved} fewer); Heroku recommends a pool of 1 or 2 for single-threaded servers`,
           processType: p.name,

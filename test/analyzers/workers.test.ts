@@ -129,6 +129,14 @@ describe('resque analyzer', () => {
     const a = await resque.analyze(ctxFor('rake resque:workers', {files: memoryFiles({})}))
     expect(a.processesPerDyno.value).toBe(1)
     expect(a.diagnostics.map((d) => d.code)).toEqual(['unresolved-env'])
+    expect(a.diagnostics[0].fix).toBe('Set COUNT for web: `web: COUNT=2 bundle exec rake resque:workers` in the Procfile, or with --env.')
+  })
+
+  it('the COUNT fix names the file the command is written in: heroku.yml run:, a Dockerfile CMD', async () => {
+    const ctx = ctxFor('rake resque:workers', {files: memoryFiles({})})
+    const fix = async (file: string): Promise<string | undefined> => (await resque.analyze({...ctx, origin: {file, line: 3}, processType: 'jobs'})).diagnostics[0].fix
+    expect(await fix('heroku.yml')).toBe('Set COUNT for jobs: `jobs: COUNT=2 bundle exec rake resque:workers` under run: in heroku.yml, or with --env.')
+    expect(await fix('Dockerfile.jobs')).toBe('Set COUNT for jobs: `ENV COUNT=2` in Dockerfile.jobs (every process type run from that image gets it), or with --env.')
   })
 
   it('does not match other rake tasks', () => {

@@ -1,6 +1,8 @@
+import {rmSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
-import {fixture, planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
+import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
 
@@ -23,11 +25,14 @@ describe('.NET apps (Npgsql pools, one process per dyno)', () => {
     expect(JSON.stringify(r)).not.toContain('secret-pw')
   })
 
+  const {app} = tempApps('dotnet-webapi-efcore')
   it('no Procfile: the buildpack\'s default web process is the solution\'s one web project, and its Npgsql pool counts', () => {
     // heroku/buildpacks-dotnet (launch_process.rs): MyApi.sln has one web application (MyApi, Microsoft.NET.Sdk.Web),
     // so `web` is `cd MyApi/bin/publish; ./MyApi --urls http://*:$PORT`; the worker service gets a process named
     // after its assembly, which nothing scales. Pool as with the Procfile: Maximum Pool Size=20 → 2 dynos × 20 = 40.
-    const r = planJson(`${fixture('dotnet-webapi-efcore')}/Procfile.absent`, ['--scale', 'web=2', '--plan', 'standard-0'])
+    const dir = app({})
+    rmSync(`${dir}/Procfile`)
+    const r = planJson(`${dir}/Procfile`, ['--scale', 'web=2', '--plan', 'standard-0'])
     expect(r.processTypes.map((p) => p.name)).toEqual(['web'])
     expect(r.type('web')).toMatchObject({command: 'cd MyApi/bin/publish; ./MyApi --urls http://*:$PORT', connections: 40, poolPerProcess: 20, server: 'kestrel'})
     expect(r.diagnostics.find((d) => d.code === 'missing-config')?.message).toContain('https://github.com/heroku/buildpacks-dotnet/blob/')

@@ -21,7 +21,7 @@ describe('Go pools in code', () => {
   it('worker: GORM over database/sql, SetMaxOpenConns(*maxConns) with -max-conns=6 on the Procfile line → 6 (not the flag\'s default 4)', () => {
     const r = plan()
     expect(r.type('worker')).toMatchObject({connections: 6, poolPerProcess: 6})
-    expect(r.type('worker').sources['pool.gorm cmd/worker/main.go:23'].via).toContainEqual(expect.objectContaining({flag: '-max-conns=6 (Procfile)', kind: 'flag'}))
+    expect(r.type('worker').sources['pool.gorm cmd/worker/main.go:23'].via).toContainEqual(expect.objectContaining({flag: '-max-conns=6 (command line)', kind: 'flag'}))
     expect(r.type('worker').databases).toEqual(['gorm cmd/worker/main.go:23'])
     // 30 + 6 = 36.
     expect(r.total).toBe(36)
@@ -93,7 +93,7 @@ describe('Go config struct fields set by flag.IntVar or assignment, read through
     const r = plan()
     // web: 2 dynos × 1 process × SetMaxOpenConns(25) = 50; mailer: pgxpool MaxConns = int32(s.queue.conns) = 4. 54.
     expect(r.type('web')).toMatchObject({connections: 50, poolPerProcess: 25})
-    expect(r.type('web').sources['pool.database/sql cmd/api/main.go:46']).toMatchObject({source: {file: 'cmd/api/main.go', kind: 'file', line: 51}, via: [{file: 'cmd/api/main.go', kind: 'file', line: 31}, expect.objectContaining({kind: 'default', what: 'the default of flag -db-max-open-conns (the Procfile does not pass it)'})]})
+    expect(r.type('web').sources['pool.database/sql cmd/api/main.go:46']).toMatchObject({source: {file: 'cmd/api/main.go', kind: 'file', line: 51}, via: [{file: 'cmd/api/main.go', kind: 'file', line: 31}, expect.objectContaining({kind: 'default', what: 'the default of flag -db-max-open-conns (the command does not pass it)'})]})
     expect(r.type('mailer')).toMatchObject({connections: 4, poolPerProcess: 4})
     expect(r.total).toBe(54)
     expect(r.codes).not.toContain('unknown-config-value')

@@ -16,7 +16,7 @@ describe('graphile-worker CLI', () => {
     const pool = r.type('worker').sources['pool.graphile-worker']
     expect(pool.source).toEqual({file: '.graphile-workerrc', kind: 'file', line: 3})
     // --jobs 4 on the Procfile line wins over the rc file's concurrentJobs 2, and is named.
-    expect(pool.via).toContainEqual(expect.objectContaining({flag: '--jobs 4 (Procfile)', kind: 'flag'}))
+    expect(pool.via).toContainEqual(expect.objectContaining({flag: '--jobs 4 (command line)', kind: 'flag'}))
     // The task files are read, not server.js: the web's pg Pool is not counted in the worker.
     expect(r.type('worker').databases).toEqual(['graphile-worker'])
   })
@@ -24,7 +24,7 @@ describe('graphile-worker CLI', () => {
   it('jobs: `npm run jobs:low` → `graphile-worker --max-pool-size 3 --jobs 2`: the flag wins over the rc file, 3', () => {
     const r = plan()
     expect(r.type('jobs')).toMatchObject({connections: 3, poolPerProcess: 3})
-    expect(r.type('jobs').sources['pool.graphile-worker'].source).toEqual({flag: '--max-pool-size 3 (Procfile)', kind: 'flag'})
+    expect(r.type('jobs').sources['pool.graphile-worker'].source).toEqual({flag: '--max-pool-size 3 (command line)', kind: 'flag'})
     // web 5 (pg Pool max 5) + worker 12 + jobs 3 = 20; nothing unrecognised.
     expect(r.total).toBe(20)
     expect(r.codes).not.toContain('unknown-command')

@@ -50,6 +50,28 @@ describe('heroku.yml (Heroku container stack)', () => {
     expect(r.type('worker')).toMatchObject({connections: 4, threadsPerProcess: 4})
   })
 
+  describe('fix texts name the file the process type came from, not always "the Procfile"', () => {
+    const {app: railsApp} = tempApps('heroku-yml-rails')
+    const smallPool = (): string => railsApp({'config/database.yml': 'production:\n  adapter: postgresql\n  pool: 2\n  url: <%= ENV["DATABASE_URL"] %>\n'})
+    const fixOf = (r: PlanJson, type: string): string | undefined => r.diagnostics.find((d) => d.code === 'pool-below-threads' && d.processType === type)?.fix
+
+    it('pool-below-threads: heroku.yml run: for web, the Dockerfile.worker CMD for worker; the Procfile when --procfile names it', () => {
+      const dir = smallPool()
+      const r = planIn(dir, ['--scale', 'web=1', 'worker=1'])
+      // web: Puma max threads 3 (the web image's RAILS_MAX_THREADS=3) > pool 2; worker: Sidekiq concurrency 10 (Dockerfile.worker's ENV) > 2.
+      expect(fixOf(r, 'web')).toBe('give web a pool of at least 3: e.g. `web: RAILS_MAX_THREADS=3 …` under run: in heroku.yml, or pool: <%= ENV.fetch("RAILS_MAX_THREADS") { 3 } %> in database.yml')
+      expect(fixOf(r, 'worker')).toBe('give worker a pool of at least 10: e.g. `ENV RAILS_MAX_THREADS=10` in Dockerfile.worker (every process type run from that image gets it), or pool: <%= ENV.fetch("RAILS_MAX_THREADS") { 10 } %> in database.yml')
+      // The Procfile: `web: bundle exec puma -t 16:16` → 16 threads.
+      expect(fixOf(planIn(dir, ['--procfile', 'Procfile']), 'web')).toBe('give web a pool of at least 16: e.g. `web: RAILS_MAX_THREADS=16 …` in the Procfile, or pool: <%= ENV.fetch("RAILS_MAX_THREADS") { 16 } %> in database.yml')
+    })
+
+    it('a --scale type that is not there is named against heroku.yml, with its types', () => {
+      const r = runCliInProcess(['plan', '--scale', 'clock=1'], {cwd: fixture('heroku-yml-rails')})
+      expect(r.code).toBe(2)
+      expect(r.stderr).toBe('conncalc: --scale names "clock", which is not in heroku.yml\n  hint: process types in heroku.yml: web, worker, release\n')
+    })
+  })
+
   it('--procfile Procfile reads the Procfile instead (an app deployed with buildpacks ignores heroku.yml)', () => {
     const r = planIn(fixture('heroku-yml-rails'), ['--procfile', 'Procfile'])
     // `web: bundle exec puma -t 16:16`, `worker: bundle exec sidekiq -c 25`: no release type there.

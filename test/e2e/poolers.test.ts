@@ -217,7 +217,7 @@ describe("Heroku's server-side connection pooling", () => {
 
     const bad = runCliInProcess(['plan', '--procfile', `${fixture('pgbouncer-buildpack')}/Procfile`, '--pooled', 'wrker'])
     expect(bad.code).toBe(2)
-    expect(bad.stderr.split('\n')[0]).toBe(`conncalc: --pooled names "wrker", which is not in ${fixture('pgbouncer-buildpack')}/Procfile`)
+    expect(bad.stderr).toBe('conncalc: --pooled names "wrker", which is not in test/fixtures/pgbouncer-buildpack/Procfile\n  hint: process types in test/fixtures/pgbouncer-buildpack/Procfile: web, worker, release\n')
   })
 
   it('more than 10,000 clients through the pooler is an error', () => {

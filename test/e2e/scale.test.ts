@@ -81,8 +81,9 @@ describe('conncalc scale', () => {
       [['scale', 'web=two'], /web=two: "two" is not a number of dynos/],
       [['scale', 'web=2:huge'], /unknown dyno size "huge"/],
       [['scale', 'web-3'], /^conncalc: web-3: web runs 2 dynos; -1 is below zero$/m],
-      [['scale', 'clock+1'], /^conncalc: clock\+1: no process type clock$/m],
-      [['scale', 'clock=2'], /names "clock", which is not in/],
+      [['scale', 'clock+1'], /^conncalc: clock\+1: no process type clock in examples\/rails\/Procfile\n {2}hint: process types in examples\/rails\/Procfile: release, web, worker$/m],
+      // The argument as typed (not the --scale it becomes).
+      [['scale', 'clock=2'], /^conncalc: clock=2: no process type clock in examples\/rails\/Procfile$/m],
     ] as const) {
       // The first in a process of its own (exit 2 as a shell sees it), the rest in process.
       const r = (args.length === 1 ? runCli : runCliInProcess)([...args, ...APP, '--plan', 'standard-0'])

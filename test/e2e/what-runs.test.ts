@@ -6,6 +6,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 describe('app.json env is a layer below the user and above the platform', () => {
   const app = procfileOf('app-json-env')
@@ -94,6 +95,24 @@ describe('no Procfile: the buildpack\'s default web process', () => {
     expect(r.stderr).toMatch(/no Procfile or heroku\.yml in \S*no-procfile-python, and the heroku\/python buildpack declares no default web process/)
     expect(r.stderr).toContain('hint: run conncalc in the app folder, or pass --procfile PATH (a Procfile, or a heroku.yml: --procfile heroku.yml)')
     expect(r.stderr).not.toMatch(/\n\s+at /) // no stack trace
+  })
+})
+
+describe("fix texts for an app with no Procfile: the Procfile to add", () => {
+  const {app} = tempApps('no-procfile-rails')
+  it("pool-below-threads: a Procfile with `web: RAILS_MAX_THREADS=N …`, since the buildpack's default web process runs now", () => {
+    const dir = app({'config/database.yml': 'production:\n  adapter: postgresql\n  pool: 2\n  url: <%= ENV["DATABASE_URL"] %>\n'})
+    const r = planJson(`${dir}/Procfile`)
+    // bin/rails server runs Puma with config/puma.rb: 3 threads (Rails' generated default) > pool 2.
+    expect(r.diagnostics.find((d) => d.code === 'pool-below-threads')?.fix).toBe(
+      "give web a pool of at least 3: e.g. a Procfile with `web: RAILS_MAX_THREADS=3 …` (the app has none: the buildpack's default web process runs now), or pool: <%= ENV.fetch(\"RAILS_MAX_THREADS\") { 3 } %> in database.yml",
+    )
+  })
+
+  it('conncalc scale with a type the app does not run names the argument as typed, and the default web process it runs', () => {
+    const r = runCliInProcess(['scale', 'worker=2', '--procfile', procfileOf('no-procfile-rails')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('conncalc: worker=2: no process type worker in the app (no Procfile: the heroku/ruby default web process)\n  hint: process types in the app (no Procfile: the heroku/ruby default web process): web\n')
   })
 })
 

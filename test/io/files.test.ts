@@ -151,7 +151,7 @@ describe('readProcfile', () => {
 
     expect(error).toBeInstanceOf(InputError)
     expect((error as InputError).message).toMatch(message)
-    expect((error as InputError).hint).toBe('run conncalc in the app folder, or pass --procfile PATH')
+    expect((error as InputError).hint).toBe(rel === 'config' ? `to read the app in that folder, pass --procfile ${p}/Procfile (or run conncalc there)` : 'run conncalc in the app folder, or pass --procfile PATH')
     expect((error as InputError).exitCode).toBe(2)
   })
 })

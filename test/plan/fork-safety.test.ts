@@ -174,7 +174,7 @@ describe('pool-oversized', () => {
     const r = await planFixture('delayed-job', {env: ['DB_POOL=5']})
     const forType = (t: string) => r.diagnostics.find((x) => x.code === 'pool-oversized' && x.processType === t)!
     expect(forType('mailers').message).toContain('3 processes could hold up to 15 connections')
-    expect(forType('worker').fix).toBe('give worker its own pool from the Procfile: `worker: DB_POOL=2 bundle exec rake jobs:work`')
+    expect(forType('worker').fix).toBe('give worker its own pool: `worker: DB_POOL=2 bundle exec rake jobs:work` in the Procfile')
   })
 
   it('not for pool 2, nor for threaded servers', async () => {

@@ -188,7 +188,7 @@ export function firstOf(candidates: readonly Candidate[], fallback: Sourced<numb
 export function unreadFallback<T>(diagnostics: readonly Diagnostic[], value: Sourced<T>): Sourced<T> {
   const unread = diagnostics.find((d) => UNREAD.has(d.code))
   if (!unread) return value
-  const where = unread.file ? `${unread.file}${unread.line ? `:${unread.line}` : ''}` : 'the Procfile line or the env'
+  const where = unread.file ? `${unread.file}${unread.line ? `:${unread.line}` : ''}` : 'the command line or the env'
   return {...value, via: [...(value.via ?? []), assumed(`${where} sets this in a way conncalc cannot read; ${String(value.value)} used instead`)]}
 }
 

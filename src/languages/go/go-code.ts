@@ -378,8 +378,8 @@ class GoFile {
     const dflt = this.evaluate(dfltArg)
     if (name?.kind === 'known' && typeof name.value === 'string') {
       const given = flagValue(this.input.args, name.value)
-      if (given !== undefined) return /^-?\d+$/.test(given) ? this.known(n, Number(given), [fromFlag(`-${name.value}=${given} (Procfile)`)]) : this.unknown(n, `-${name.value}=${given} is not an integer`)
-      if (dflt?.kind === 'known' && typeof dflt.value === 'number') return this.known(n, dflt.value, [fromDefault(`the default of flag -${name.value} (the Procfile does not pass it)`, FLAG_REF)], [dflt])
+      if (given !== undefined) return /^-?\d+$/.test(given) ? this.known(n, Number(given), [fromFlag(`-${name.value}=${given} (command line)`)]) : this.unknown(n, `-${name.value}=${given} is not an integer`)
+      if (dflt?.kind === 'known' && typeof dflt.value === 'number') return this.known(n, dflt.value, [fromDefault(`the default of flag -${name.value} (the command does not pass it)`, FLAG_REF)], [dflt])
     }
 
     return dflt ?? this.unknown(n)

@@ -149,7 +149,7 @@ async function graphileWorker(ctx: AnalyzerContext, project: NodeProject, pkg: P
   const setting = async (flags: string[], key: string, presetKey: string, dflt: number, what: string): Promise<Sourced<number>> => {
     const flag = readFlag(args, flags)
     if (flag) {
-      if (/^\d+$/.test(flag.value)) return sourced(Number(flag.value), fromFlag(`${args[flag.index].split('=')[0]} ${flag.value} (Procfile)`), [fromDefault(`graphile-worker CLI ${flags.join('/')}`, GRAPHILE_CLI)])
+      if (/^\d+$/.test(flag.value)) return sourced(Number(flag.value), fromFlag(`${args[flag.index].split('=')[0]} ${flag.value} (command line)`), [fromDefault(`graphile-worker CLI ${flags.join('/')}`, GRAPHILE_CLI)])
       diagnostics.push({code: 'unknown-config-value', message: `graphile-worker ${args[flag.index]} ${flag.value}: not an integer conncalc can read; the next setting is used`, processType: ctx.processType, severity: 'warning'})
     }
 

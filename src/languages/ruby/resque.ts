@@ -15,6 +15,7 @@ import {appPath, type Candidate, envCandidate, findFlag, firstOf, rubyEnvironmen
 import {isResque, isResquePool, resqueTask} from '../common/matchers.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
+import {setForType} from '../../model/command-site.js'
 
 const REF = 'https://github.com/resque/resque/blob/master/lib/resque/tasks.rb'
 const HOOKS_REF = 'https://github.com/resque/resque/blob/master/docs/HOOKS.md'
@@ -159,7 +160,7 @@ export const resque: ServerAnalyzer = {
         diagnostics.push({
           code: 'unresolved-env',
           file: 'Procfile',
-          fix: 'Set COUNT on the Procfile line (`COUNT=2 bundle exec rake resque:workers`) or with --env.',
+          fix: `Set COUNT for ${ctx.processType}: ${setForType(ctx.origin, ctx.processType, 'COUNT=2', 'bundle exec rake resque:workers')}, or with --env.`,
           message: '`rake resque:workers` needs COUNT, which is not set anywhere (Resque aborts without it); counting 1 worker',
           severity: 'warning' as const,
         })

@@ -26,7 +26,7 @@ export const unicorn: ServerAnalyzer = {
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
     if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
     if (config) append(diagnostics, config.diagnostics)
-    const notPassed = implicit ? [assumed('config/unicorn.rb is not passed with -c in the Procfile; read as if it were')] : []
+    const notPassed = implicit ? [assumed('config/unicorn.rb is not passed with -c on the command line; read as if it were')] : []
 
     const call = config && lastCall(config, 'worker_processes')
     const workers = firstOf(
