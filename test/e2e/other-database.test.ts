@@ -123,4 +123,21 @@ describe("Laravel's default connection (config/database.php, fixtures laravel-11
     // A connection named outright by DB_CONNECTION with another driver and no url (sqlsrv): 0.
     expect(plan('laravel-10-connection', 'DB_CONNECTION=legacy').total).toBe(0)
   })
+
+  it('config/database.php built in variables (`$connection = env(…)`, `$config = [...]`, `$config[…][\'url\'] = …`, `return $config;`) is read', () => {
+    // 'default' => $connection, $connection = env('DB_CONNECTION', 'mysql') (line 5); the mysql connection's url is
+    // set after the array: env('DATABASE_URL') (line 38), the add-on's, so pgsql (Laravel 9 ≥ 5.8). 2 × 4 + 1 = 9, read.
+    const r = plan('laravel-config-variables')
+    expect(r.total).toBe(9)
+    expect(r.type('web').sources.threadsPerProcess.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.type('web').sources.threadsPerProcess.via).toContainEqual({file: 'config/database.php', kind: 'file', line: 38})
+    expect(r.codes).not.toContain('unknown-config-value')
+    // DB_CONNECTION=mysql and DATABASE_URL another database's URL: the mysql connection is MySQL, 0 on the plan.
+    expect(plan('laravel-config-variables', 'DB_CONNECTION=mysql', 'DATABASE_URL=mysql://u:p@db.example.com/ledger').total).toBe(0)
+    // The `reporting` connection's driver is changed inside an `if` block: not read, so 1 per process is assumed, and said.
+    const reporting = plan('laravel-config-variables', 'DB_CONNECTION=reporting')
+    expect(reporting.total).toBe(9)
+    expect(reporting.type('worker').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining("the `reporting` connection's driver is not a value conncalc can read")}))
+    expect(reporting.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'config/database.php', line: 41, processType: 'web'}))
+  })
 })

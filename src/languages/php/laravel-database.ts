@@ -24,6 +24,13 @@ export interface LaravelDatabase {
   elsewhere?: string
   /** A warning to give when the connection is only assumed to be PostgreSQL. */
   unset?: {line: number; message: string; name: string}
+  /** Set when config/database.php cannot be read far enough to know the driver: what was not read (a warning). */
+  unread?: {line: number; message: string}
+}
+
+/** The default connection's driver could not be read: 1 PostgreSQL connection per process, assumed and said. */
+function unread(line: number, why: string): LaravelDatabase {
+  return {connections: sourced(1, fromFile(FILE, line), [assumed(`${FILE}:${line}: ${why}; 1 PostgreSQL connection per process assumed`)]), unread: {line, message: `${why}, so which database the PHP processes reach is not known; conncalc counts 1 PostgreSQL connection per process as an assumption`}}
 }
 
 /** The `env('X'…)` a value on `line` reads, from the file's text (php-array gives the value, not the call). */
@@ -43,16 +50,17 @@ function frameworkVersion(ctx: AnalyzerContext): number[] | undefined {
 export function laravelDatabase(ctx: AnalyzerContext): LaravelDatabase | undefined {
   if (!ctx.files.exists('artisan')) return undefined
   const file = ctx.files.read(FILE)
-  const config = file && readPhpConfig(file.text, ctx.env)
-  if (!file || !config) return undefined
+  if (!file) return undefined
+  const config = readPhpConfig(file.text, ctx.env)
+  if (!config) return unread(1, `${FILE} returns no array conncalc can read as data (no \`return [\` nor \`return $variable;\`)`)
   const lines = file.text.split('\n')
   const dflt = phpGet(config, 'default')
-  if (dflt?.kind !== 'scalar' || typeof dflt.value !== 'string') return undefined
+  if (dflt?.kind !== 'scalar' || typeof dflt.value !== 'string') return unread(dflt?.line ?? config.line, `the default connection (\`'default' => …\`) is ${dflt ? `\`${dflt.kind === 'unknown' ? dflt.text : String(dflt.kind === 'scalar' ? dflt.value : 'an array')}\`, not a name conncalc can read` : 'not in the array it returns'}`)
   const name = dflt.value
-  const envName = envNameAt(lines, dflt.line, 'default')
+  const envName = dflt.env ?? envNameAt(lines, dflt.line, 'default')
   const setBy = dflt.via ? ctx.env.get(dflt.via) : undefined
   const conn = phpGet(phpGet(config, 'connections'), name)
-  if (conn?.kind !== 'array') return undefined
+  if (conn?.kind !== 'array') return unread(dflt.line, `the default connection \`${name}\` is not an array under 'connections' that conncalc can read`)
   const driverValue = phpGet(conn, 'driver')
   const driver = driverValue?.kind === 'scalar' && typeof driverValue.value === 'string' ? driverValue.value : undefined
   const at: Source = fromFile(FILE, dflt.line)
@@ -61,7 +69,7 @@ export function laravelDatabase(ctx: AnalyzerContext): LaravelDatabase | undefin
   // The connection's `url`, when it is set (or is DATABASE_URL, which the platform's PostgreSQL sets), decides the driver.
   const url = urlDriver(conn, lines, ctx)
   const effective = url?.driver ?? driver
-  if (effective === undefined) return undefined
+  if (effective === undefined) return unread(driverValue?.line ?? conn.line, `the \`${name}\` connection's driver is not a value conncalc can read`)
   const driverSource: Source[] = url ? url.via : driverValue ? [fromFile(FILE, driverValue.line)] : []
   if (effective === 'pgsql') {
     const what = fromDefault(`Laravel's default connection \`${name}\` uses the pgsql driver: one PDO connection per process`, MANAGER)
@@ -100,7 +108,7 @@ function urlDriver(conn: PhpValue, lines: string[], ctx: AnalyzerContext): undef
   }
 
   // `env('DATABASE_URL')` unset here: on Heroku the PostgreSQL add-on sets it, and it is the database conncalc budgets.
-  if (url.kind === 'scalar' && url.value === null && envNameAt(lines, url.line, 'url') === 'DATABASE_URL') {
+  if (url.kind === 'scalar' && url.value === null && (url.env ?? envNameAt(lines, url.line, 'url')) === 'DATABASE_URL') {
     return {driver: 'pgsql', via: [fromFile(FILE, url.line), fromDefault('DATABASE_URL is the PostgreSQL add-on\'s URL, the database conncalc budgets', 'https://devcenter.heroku.com/articles/heroku-postgresql#designating-a-primary-database'), parser, ...when]}
   }
 

@@ -1,16 +1,20 @@
 /**
- * The `return [ … ];` of a Laravel config file (config/horizon.php), read as data: array
- * literals (`[…]`, `array(…)`), strings, integers, booleans, null and `env('X', default)`.
- * Anything else — a call, a constant, arithmetic — is an unknown value with its line; the
- * rest of the file is still read. PHP is never run. Not a PHP parser: a file this reader
- * cannot follow (no `return [`) reads as nothing, and the caller says so.
+ * What a Laravel config file (config/horizon.php) returns, read as data: array literals
+ * (`[…]`, `array(…)`), strings, integers, booleans, null and `env('X', default)`, and the
+ * file's own variables — `$default = env('DB_CONNECTION', 'pgsql');` used as `'default' =>
+ * $default`, and `$config = [ … ]; $config['connections']['pgsql']['url'] = …; return $config;`.
+ * A variable assigned inside a block (`if (…) { $config[…] = … }`) or by `.=`, `+=`, … is an
+ * unknown value there. Anything else — a call, a constant, arithmetic — is an unknown value
+ * with its line; the rest of the file is still read. PHP is never run. Not a PHP parser: a
+ * file this reader cannot follow (no `return [` nor `return $var;`) reads as nothing, and the
+ * caller says so.
  */
 import type {Env} from '../../model/env.js'
 
 export type PhpValue =
   | {kind: 'array'; entries: {key: number | string; line: number; value: PhpValue}[]; line: number}
-  /** `via`: the env var an `env('X', …)` call read, when it is set. */
-  | {kind: 'scalar'; line: number; value: boolean | null | number | string; via?: string}
+  /** `via`: the env var an `env('X', …)` call read, when it is set; `env`: the variable it reads, set or not. */
+  | {env?: string; kind: 'scalar'; line: number; value: boolean | null | number | string; via?: string}
   | {kind: 'unknown'; line: number; text: string}
 
 interface Token {
@@ -78,12 +82,26 @@ function tokenize(src: string): Token[] {
   return out
 }
 
-/** The value a config file returns, or undefined when it has no `return [` / `return array(`. */
+const isArrayStart = (tokens: Token[], k: number): boolean => tokens[k]?.text === '[' || (tokens[k]?.text.toLowerCase() === 'array' && tokens[k + 1]?.text === '(')
+const isVariable = (t: Token | undefined): boolean => t?.type === 'name' && /^\$[A-Za-z_]\w*$/.test(t.text)
+
+/** `$x['a']['b']` = value: `value` at that path below `base` (arrays made where missing). */
+function setPath(base: PhpValue | undefined, keys: (number | string)[], value: PhpValue, line: number): PhpValue {
+  if (keys.length === 0) return value
+  const array: PhpValue = base?.kind === 'array' ? {...base, entries: [...base.entries]} : {entries: [], kind: 'array', line}
+  const at = array.entries.findLastIndex((e) => e.key === keys[0])
+  const entry = {key: keys[0], line, value: setPath(at === -1 ? undefined : array.entries[at].value, keys.slice(1), value, line)}
+  if (at === -1) array.entries.push(entry)
+  else array.entries[at] = entry
+  return array
+}
+
+/** The value a config file returns, or undefined when it has no `return [` / `return array(` / `return $var;`. */
 export function readPhpConfig(src: string, env: Env): PhpValue | undefined {
   const tokens = tokenize(src)
-  const at = tokens.findIndex((t, k) => t.type === 'name' && t.text.toLowerCase() === 'return' && (tokens[k + 1]?.text === '[' || tokens[k + 1]?.text.toLowerCase() === 'array'))
-  if (at === -1) return undefined
-  let pos = at + 1
+  /** The file's variables as assigned so far, in file order (a value reads those assigned before it). */
+  const vars = new Map<string, PhpValue>()
+  let pos = 0
 
   const peek = (): Token | undefined => tokens[pos]
   /** Skip to the end of the current element: the next `,` or closing bracket at depth 0. */
@@ -136,6 +154,9 @@ export function readPhpConfig(src: string, env: Env): PhpValue | undefined {
       v = {kind: 'scalar', line: t.line, value: t.text.toLowerCase() === 'null' ? null : t.text.toLowerCase() === 'true'}
     } else if (t.type === 'name' && t.text === 'env' && tokens[pos + 1]?.text === '(' && tokens[pos + 2]?.type === 'string') {
       v = envCall(t)
+    } else if (isVariable(t) && vars.has(t.text)) {
+      pos++
+      v = vars.get(t.text)
     }
 
     // Anything after a value that is not the end of the element (`10 * 2`, `env('X') ?: 3`) makes it unknown.
@@ -164,10 +185,10 @@ export function readPhpConfig(src: string, env: Env): PhpValue | undefined {
       // Laravel's env() turns "true"/"false"/"null"/"(empty)" into their values and keeps other strings.
       const raw = set.value
       const mapped = /^\(?true\)?$/i.test(raw) ? true : /^\(?false\)?$/i.test(raw) ? false : /^\(?null\)?$/i.test(raw) ? null : /^\d+$/.test(raw) ? Number(raw) : raw
-      return {kind: 'scalar', line: t.line, value: mapped, via: name}
+      return {env: name, kind: 'scalar', line: t.line, value: mapped, via: name}
     }
 
-    return fallback.kind === 'scalar' ? {...fallback, line: t.line} : fallback
+    return fallback.kind === 'scalar' ? {...fallback, env: name, line: t.line} : fallback
   }
 
   const array = (): PhpValue => {
@@ -205,6 +226,54 @@ export function readPhpConfig(src: string, env: Env): PhpValue | undefined {
     return {entries, kind: 'array', line: open.line}
   }
 
+  /** `['a'][0]…` after a variable at `k`: the literal keys and the index past them, else undefined. */
+  const indexChain = (k: number): undefined | {end: number; keys: (number | string)[]} => {
+    const keys: (number | string)[] = []
+    let j = k
+    while (tokens[j]?.text === '[' && (tokens[j + 1]?.type === 'string' || tokens[j + 1]?.type === 'number') && tokens[j + 2]?.text === ']') {
+      keys.push(tokens[j + 1].type === 'string' ? (tokens[j + 1].value ?? '') : Number(tokens[j + 1].text))
+      j += 3
+    }
+
+    return keys.length > 0 ? {end: j, keys} : undefined
+  }
+
+  // One pass over the file's statements: assignments to its variables, then the first `return` outside a block.
+  let braces = 0
+  let firstArrayReturn: number | undefined
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]
+    if (t.text === '{') braces++
+    else if (t.text === '}') braces = Math.max(0, braces - 1)
+    else if (isVariable(t)) {
+      const chain = indexChain(k + 1)
+      const eq = chain ? chain.end : k + 1
+      const assigns = tokens[eq]?.text === '=' && tokens[eq + 1]?.text !== '='
+      // `$x .= …`, `$x += …`, `$x[] = …`, `$x['a'][$k] = …`: changed in a way not read.
+      const changed = !assigns && ((tokens[eq]?.type === 'punct' && tokens[eq]?.text !== '=' && tokens[eq + 1]?.text === '=' && /^[.+\-*/%|&^]$|^\?\?$/.test(tokens[eq].text)) || (tokens[eq]?.text === '[' && tokens[eq + 1]?.text === ']'))
+      if (assigns) {
+        pos = eq + 1
+        const v = value()
+        const read: PhpValue = braces === 0 ? v : {kind: 'unknown', line: t.line, text: `${t.text} is assigned inside a block at line ${t.line}`}
+        vars.set(t.text, chain ? setPath(vars.get(t.text), chain.keys, read, t.line) : read)
+        k = pos - 1
+      } else if (changed && vars.has(t.text)) {
+        vars.set(t.text, chain ? setPath(vars.get(t.text), chain.keys, {kind: 'unknown', line: t.line, text: `changed at line ${t.line}`}, t.line) : {kind: 'unknown', line: t.line, text: `${t.text} is changed at line ${t.line}`})
+      }
+    } else if (t.type === 'name' && t.text.toLowerCase() === 'return') {
+      if (braces === 0 && isArrayStart(tokens, k + 1)) {
+        pos = k + 1
+        return value()
+      }
+
+      if (braces === 0 && isVariable(tokens[k + 1]) && tokens[k + 2]?.text === ';') return vars.get(tokens[k + 1].text)
+      if (firstArrayReturn === undefined && isArrayStart(tokens, k + 1)) firstArrayReturn = k + 1
+    }
+  }
+
+  // Only a `return [` inside a block (a file wrapped in a closure or a condition): read it as before.
+  if (firstArrayReturn === undefined) return undefined
+  pos = firstArrayReturn
   return value()
 }
 

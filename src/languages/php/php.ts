@@ -95,6 +95,7 @@ function onLaravelDatabase(ctx: AnalyzerContext, analysis: ServerAnalysis): Serv
   if (!db) return analysis
   const t = analysis.threadsPerProcess
   const diagnostics = [...analysis.diagnostics]
+  if (db.unread) diagnostics.push({code: 'unknown-config-value', file: 'config/database.php', fix: `give the connection's driver: --env DB_CONNECTION=pgsql, or --assume ${ctx.processType}=PROCESSES:1:1`, line: db.unread.line, message: `${ctx.processType}: ${db.unread.message}`, processType: ctx.processType, severity: 'warning'})
   if (db.unset) diagnostics.push({code: 'unresolved-env', file: 'config/database.php', fix: `set ${db.unset.name} (heroku config:set ${db.unset.name}=pgsql, app.json env, or --env ${db.unset.name}=pgsql)`, line: db.unset.line, message: `${ctx.processType}: ${db.unset.message}`, processType: ctx.processType, severity: 'warning'})
   // Another database: no connection on the plan (language `none`, as for any process that opens none).
   if (db.connections.value === 0) return {...analysis, diagnostics, language: 'none', threadsPerProcess: db.connections}
