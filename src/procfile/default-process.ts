@@ -174,12 +174,23 @@ function jvmDefault(files: FileReader): DefaultWeb {
     }
   }
 
-  // heroku-buildpack-scala bin/release: sbt-native-packager's start script, built at deploy
-  // (target/universal/stage/bin/NAME -Dhttp.port=$PORT): what it runs (often Play) is not read here.
+  // heroku-buildpack-scala bin/release: with no Procfile, the one executable sbt-native-packager staged in
+  // target/universal/stage/bin (lib/common.sh universal_packaging_default_web_proc), `-Dhttp.port=$PORT`. The script
+  // is named after the project (executableScriptName = normalizedName: `name` lower-cased, other characters → '-').
   if (files.exists('build.sbt') || files.exists('project/build.properties')) {
+    const name = /^\s*name\s*:=\s*"{1,3}([^"]+)"{1,3}/m.exec(files.read('build.sbt')?.text ?? '')?.[1]
+    if (!name) {
+      return {
+        buildpack: 'heroku/scala',
+        none: "the Scala buildpack's default web process is sbt-native-packager's start script built at deploy (target/universal/stage/bin/NAME -Dhttp.port=$PORT, https://github.com/heroku/heroku-buildpack-scala/blob/main/bin/release), and build.sbt sets no `name :=` conncalc can read to know NAME; add a Procfile line",
+      }
+    }
+
     return {
       buildpack: 'heroku/scala',
-      none: "the Scala buildpack's default web process is sbt-native-packager's start script built at deploy (target/universal/stage/bin/NAME -Dhttp.port=$PORT, https://github.com/heroku/heroku-buildpack-scala/blob/main/bin/release), and conncalc does not read an sbt app's pools (Play's or Slick's); add a Procfile line and give its numbers with --assume web=PROCESSES:THREADS:POOL",
+      command: `target/universal/stage/bin/${name.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-').replaceAll(/^-|-$/g, '')} -Dhttp.port=$PORT`,
+      ref: 'https://github.com/heroku/heroku-buildpack-scala/blob/main/lib/common.sh',
+      why: "the Scala buildpack's default web process: the start script sbt-native-packager stages (named after build.sbt's `name`)",
     }
   }
 

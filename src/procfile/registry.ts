@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isPythonScript, isHypercorn, isJvm, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isPythonScript, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -56,6 +56,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('python-script', isPythonScript, async () => (await import('../languages/python/script.js')).script),
   lazyAnalyzer('node', isNode, async () => (await import('../languages/node/node.js')).node),
   lazyAnalyzer('jvm', isJvm, async () => (await import('../languages/jvm/jvm.js')).jvm),
+  lazyAnalyzer('play', isPlay, async () => (await import('../languages/jvm/play.js')).play),
   lazyAnalyzer('php', isPhp, async () => (await import('../languages/php/php.js')).php),
   lazyAnalyzer('elixir', isElixir, async () => (await import('../languages/elixir/elixir.js')).elixir),
   lazyAnalyzer('openfga', isOpenFga, async () => (await import('../languages/go/openfga.js')).openFga),

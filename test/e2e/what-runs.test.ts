@@ -89,6 +89,13 @@ describe('no Procfile: the buildpack\'s default web process', () => {
     expect(r.type('web')).toMatchObject({command: 'heroku-php-apache2', connections: 16, processesPerDyno: 8})
   })
 
+  it("Scala (sbt): the start script sbt-native-packager stages, named after build.sbt's name; Play's pool from conf/application.conf", () => {
+    // name := "Shop Front" → target/universal/stage/bin/shop-front -Dhttp.port=$PORT. db.default.url = ${JDBC_DATABASE_URL}
+    // (the JVM buildpack sets it); play.db.prototype.hikaricp.maximumPoolSize = 6 → 6 per JVM × 2 dynos = 12.
+    const r = planJson(procfileOf('no-procfile-play'), ['--scale', 'web=2', '--env', 'JDBC_DATABASE_URL=jdbc:postgresql://db.example.com/shop'])
+    expect(r.type('web')).toMatchObject({command: 'target/universal/stage/bin/shop-front -Dhttp.port=$PORT', connections: 12, poolPerProcess: 6, processesPerDyno: 1, server: 'play'})
+  })
+
   it('Python declares none: exit 2 with a message that says so', () => {
     const r = runCliInProcess(['plan', '--procfile', procfileOf('no-procfile-python')])
     expect(r.code).toBe(2)

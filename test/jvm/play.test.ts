@@ -1,0 +1,69 @@
+/**
+ * Play started by sbt-native-packager's script (languages/jvm/play.ts, hocon.ts), fixture play-hikaricp:
+ * conf/application.conf includes database.conf, db.default's url is a local H2 literal replaced by
+ * ${?JDBC_DATABASE_URL} on the dyno, its HikariCP pool is 8 unless ${?DB_POOL_SIZE}; db.reports is MySQL.
+ * The worker loads conf/worker.conf (-Dconfig.resource), which includes application.conf and sets 3.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {HoconConfig} from '../../src/languages/jvm/hocon.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {envOf} from '../analyzers/helpers.js'
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+describe('Play on HikariCP (fixture play-hikaricp)', () => {
+  const plan = (...env: string[]) => planJson(procfileOf('play-hikaricp'), ['--limit', '100', '--scale', 'web=2:standard-1x', 'worker=1:standard-1x', ...env.flatMap((e) => ['--env', e])])
+
+  it('web: db.default.hikaricp.maximumPoolSize = 8 (conf/application.conf:14), 1 JVM per dyno: 8 × 2 = 16; worker: 3 from worker.conf', () => {
+    const r = plan()
+    expect(r.type('web')).toMatchObject({connections: 16, poolPerProcess: 8, processesPerDyno: 1, server: 'play', threadsPerProcess: 8})
+    expect(r.type('web').sources['pool.db.default'].source).toMatchObject({file: 'conf/application.conf', kind: 'file', line: 14})
+    // The H2 literal is replaced on the dyno by JDBC_DATABASE_URL (${?JDBC_DATABASE_URL}): PostgreSQL, said.
+    expect(JSON.stringify(r.type('web').sources['pool.db.default'])).toContain('JDBC_DATABASE_URL replaces the url')
+    // db.reports is MySQL (conf/database.conf): not counted.
+    expect(r.type('worker')).toMatchObject({connections: 3, poolPerProcess: 3})
+    expect(r.type('worker').sources['pool.db.default'].source).toMatchObject({file: 'conf/worker.conf', line: 4})
+    expect(r.total).toBe(19)
+    expect(r.codes).not.toContain('unknown-config-value')
+    expect(r.codes).not.toContain('unknown-command')
+  })
+
+  it('DB_POOL_SIZE set replaces the 8 (${?DB_POOL_SIZE}); the worker file still sets 3 after it', () => {
+    const r = plan('DB_POOL_SIZE=20')
+    expect(r.type('web')).toMatchObject({connections: 40, poolPerProcess: 20})
+    expect(r.type('worker')).toMatchObject({connections: 3})
+  })
+
+  it('a -D system property on the command line wins over the file (JAVA_OPTS too)', () => {
+    const r = plan('JAVA_OPTS=-Xmx300m -Ddb.default.hikaricp.maximumPoolSize=5')
+    expect(r.type('web')).toMatchObject({connections: 10, poolPerProcess: 5})
+    expect(r.type('worker')).toMatchObject({connections: 5})
+  })
+})
+
+describe('HoconConfig', () => {
+  const read = (text: string, env: Record<string, string> = {}) => {
+    const c = new HoconConfig(memoryFiles({'conf/application.conf': text}), envOf(env), 'conf/')
+    c.load('conf/application.conf')
+    return c
+  }
+
+  it('nested objects, dotted and quoted keys, `:` and `=`, comments, concatenated values and null', () => {
+    const c = read('a { b.c = 1 # one\n "d.e" : "two" }\nf = 10 seconds // ten\ng = null\nlist = [1, 2]\nh { i { j = x } }\n')
+    expect(c.get('a.b.c')).toMatchObject({line: 1, value: '1'})
+    expect(c.get('a.d.e')).toMatchObject({value: 'two'})
+    expect(c.get('f')).toMatchObject({value: '10 seconds'})
+    expect(c.get('g')).toMatchObject({value: null})
+    expect(c.get('list')).toBeUndefined()
+    expect(c.get('h.i.j')).toMatchObject({line: 6, value: 'x'})
+  })
+
+  it('substitutions: a path set before, else the env; ${?X} unset keeps the value; ${X} unset is unresolved', () => {
+    const c = read('base = 4\na = ${base}\nb = 1\nb = ${?B}\nc = ${C}\nd = "jdbc:"${HOST}\n', {HOST: 'pg'})
+    expect(c.get('a')).toMatchObject({value: '4'})
+    expect(c.get('b')).toMatchObject({line: 3, unsetOverrides: ['B'], value: '1'})
+    expect(c.get('c')).toMatchObject({unresolved: 'C', value: undefined})
+    expect(c.get('d')).toMatchObject({value: 'jdbc:pg'})
+    expect(read('b = 1\nb = ${?B}\n', {B: '7'}).get('b')).toMatchObject({line: 2, value: '7'})
+  })
+})
