@@ -176,7 +176,7 @@ function jvmDefault(files: FileReader): DefaultWeb {
 
   // heroku-buildpack-scala bin/release: with no Procfile, the one executable sbt-native-packager staged in
   // target/universal/stage/bin (lib/common.sh universal_packaging_default_web_proc), `-Dhttp.port=$PORT`. The script
-  // is named after the project (executableScriptName = normalizedName: `name` lower-cased, other characters → '-').
+  // is named after the project (executableScriptName = normalizedName).
   if (files.exists('build.sbt') || files.exists('project/build.properties')) {
     const name = /^\s*name\s*:=\s*"{1,3}([^"]+)"{1,3}/m.exec(files.read('build.sbt')?.text ?? '')?.[1]
     if (!name) {
@@ -188,7 +188,8 @@ function jvmDefault(files: FileReader): DefaultWeb {
 
     return {
       buildpack: 'heroku/scala',
-      command: `target/universal/stage/bin/${name.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-').replaceAll(/^-|-$/g, '')} -Dhttp.port=$PORT`,
+      // sbt's normalizeName: lower-cased, each run of non-word characters (\W+) → '-'.
+      command: `target/universal/stage/bin/${name.toLowerCase().replaceAll(/\W+/g, '-')} -Dhttp.port=$PORT`,
       ref: 'https://github.com/heroku/heroku-buildpack-scala/blob/main/lib/common.sh',
       why: "the Scala buildpack's default web process: the start script sbt-native-packager stages (named after build.sbt's `name`)",
     }

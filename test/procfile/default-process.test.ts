@@ -29,7 +29,8 @@ describe('defaultWebProcess: what each buildpack starts without a Procfile', () 
     expect(await web({'pom.xml': '<project><artifactId>batch</artifactId></project>'})).toEqual({none: expect.stringContaining('Spring Boot')})
   })
 
-  it('Scala (sbt): the start script sbt-native-packager builds at deploy, whose pools conncalc does not read — none, saying so (heroku-buildpack-scala bin/release)', async () => {
+  it("Scala (sbt): the start script sbt-native-packager stages, named after build.sbt's name (heroku-buildpack-scala lib/common.sh); none when the name is not read", async () => {
+    expect(await web({'build.sbt': 'name := "Order_Service 2"\nlazy val root = (project in file(".")).enablePlugins(PlayScala)\n'})).toBe('target/universal/stage/bin/order_service-2 -Dhttp.port=$PORT')
     for (const files of <Record<string, string>[]>[{'build.sbt': 'lazy val root = (project in file(".")).enablePlugins(PlayScala)\n'}, {'project/build.properties': 'sbt.version=1.10.0\n'}]) {
       expect(await web(files)).toEqual({none: expect.stringContaining("the Scala buildpack's default web process is sbt-native-packager's start script built at deploy (target/universal/stage/bin/NAME -Dhttp.port=$PORT")})
     }
