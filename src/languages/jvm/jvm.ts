@@ -13,6 +13,7 @@ import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from
 import {filesUnder} from '../../model/files.js'
 import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
+import {jvmFramework} from './jvm-framework.js'
 
 const HIKARI = 'https://github.com/brettwooldridge/HikariCP/blob/dev/src/main/java/com/zaxxer/hikari/HikariConfig.java'
 
@@ -121,8 +122,37 @@ function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source, ext
   }
 }
 
+/** A Quarkus or Micronaut JVM: its datasources' pools (quarkus-micronaut.ts), request threads bounded by them. */
+async function frameworkJvm(ctx: AnalyzerContext, framework: 'micronaut' | 'quarkus'): Promise<ServerAnalysis> {
+  const {micronautPools, quarkusPools} = await import('./quarkus-micronaut.js')
+  const read = framework === 'quarkus' ? quarkusPools(ctx) : micronautPools(ctx)
+  const diagnostics = [...read.diagnostics]
+  const extras = unpooled(ctx, diagnostics)
+  const processes = sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-java'))
+  const name = framework === 'quarkus' ? 'Quarkus' : 'Micronaut'
+  if (read.pools.length === 0) {
+    if (read.notCounted.length > 0) return {diagnostics, extrasPerProcess: extras, language: 'none', pools: [], processesPerDyno: processes, server: framework, threadsPerProcess: sourced(0, fromDefault(`${name}: its datasources are not PostgreSQL: ${read.notCounted.join(', ')}`, 'https://quarkus.io/guides/datasource'))}
+    const why = `${name}: no JDBC datasource is configured in src/main/resources/application.* (nor by -D or env), so no pool is counted`
+    diagnostics.push({code: 'unknown-config-value', fix: `if this process uses PostgreSQL, give its pool: --assume ${ctx.processType}=1:N:N`, message: `${ctx.processType}: ${why}; 1 connection is assumed`, processType: ctx.processType, severity: 'warning'})
+    return {diagnostics, extrasPerProcess: extras, language: 'java', pools: [], processesPerDyno: processes, server: framework, threadsPerProcess: sourced(1, assumed(`${why}; 1 connection assumed`))}
+  }
+
+  const total = read.pools.reduce((a, p) => a + p.pool.value, 0)
+  return {
+    diagnostics,
+    extrasPerProcess: extras,
+    language: 'java',
+    pools: read.pools,
+    processesPerDyno: processes,
+    server: framework,
+    threadsPerProcess: sourced(total, fromDefault(`${name}'s request threads wait for a pooled connection: at most the pools' size hold one at once`, framework === 'quarkus' ? 'https://quarkus.io/guides/datasource#jdbc-configuration' : HIKARI), read.pools.map((p) => p.pool.source)),
+  }
+}
+
 export const jvm: ServerAnalyzer = {
-  analyze(ctx: AnalyzerContext): ServerAnalysis {
+  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    const framework = jvmFramework(ctx.files)
+    if (framework) return frameworkJvm(ctx, framework)
     const config = new SpringConfig(ctx, ctx.command.argv)
     const diagnostics: Diagnostic[] = [...config.diagnostics]
     const boot = springBootVersion(ctx.files)
