@@ -221,7 +221,8 @@ function containerApp(files: FileReader, procfilePath: string, options: LoadOpti
  * so. Where the buildpack declares none (Python), there is nothing to budget: exit 2.
  */
 async function defaultProcfile(files: FileReader, procfilePath: string, extra: Diagnostic[]): Promise<SourceFile> {
-  const found = await defaultWebProcess(files, detectLanguage(files))
+  const detected = detectLanguage(files)
+  const found = await defaultWebProcess(files, detected)
   const other = otherProcfiles(files)
   if ('none' in found) throw new InputError(`no Procfile or heroku.yml in ${displayPath(dirname(procfilePath))}, and ${found.none}`, other ?? POINT_AT)
   const path = `${found.buildpack} default web process`
@@ -230,7 +231,7 @@ async function defaultProcfile(files: FileReader, procfilePath: string, extra: D
   extra.push({
     code: 'missing-config',
     fix: `add a Procfile (\`web: …\`) if the app should start something else${other ? `; ${other}` : ''}`,
-    message: `no Procfile: web runs ${found.why}, \`${found.command}\` (${found.ref})${docker}`,
+    message: `no Procfile: web runs ${found.why}, \`${found.command}\` (${found.ref})${detected.source?.kind === 'assumed' && detected.all[0] !== detected.language ? `; ${detected.source.why}` : ''}${docker}`,
     processType: 'web',
     severity: 'info',
   })

@@ -35,6 +35,18 @@ export const DOTNET_EXTENSIONS = ['.sln', '.slnx', '.csproj', '.vbproj', '.fspro
 /** The first root file that makes the .NET buildpack pass detection, if any. */
 export const dotnetMarker = (files: FileReader): string | undefined => files.list('').find((f) => DOTNET_EXTENSIONS.some((e) => f.toLowerCase().endsWith(e)))
 
+/** Whether heroku/nodejs's default `npm start` runs something: a `start` script, or server.js (npm's default). */
+function nodeStarts(files: FileReader): boolean {
+  if (files.exists('server.js')) return true
+  try {
+    const pkg = JSON.parse(files.read('package.json')?.text ?? '{}') as {scripts?: {start?: unknown}}
+    return typeof pkg.scripts?.start === 'string'
+  } catch {
+    // A package.json that is not JSON: the Node.js build fails on it; leave detection as it is.
+    return true
+  }
+}
+
 /** The file that makes a language's buildpack pass detection, if any. */
 const markerOf = (files: FileReader, lang: Language, marks: string[]): string | undefined =>
   lang === 'dotnet' ? dotnetMarker(files) : marks.find((m) => files.exists(m))
@@ -124,8 +136,25 @@ export function detectLanguage(files: FileReader, buildpacks?: {source: Source; 
   const last = named.at(-1)
   if (last) return {all, language: last.language, source: fromFile(last.file, last.line)}
 
-  const language = all[0]
+  let language = all[0]
   if (!language) return {all}
+  // No Procfile, and package.json is only the build's (no start script, no server.js: heroku/nodejs's `npm start` would
+  // have nothing to run) beside another language's files: Heroku's detection would pick heroku/nodejs (package.json comes
+  // first in its order) and the web dyno would crash, so the app must be deployed with its buildpacks set — the other
+  // language's last, whose default web process runs (kanboard: composer.json and a gulp-only package.json).
+  if (language === 'nodejs' && processes.length === 0 && all.length > 1 && !nodeStarts(files)) {
+    const next = all[1]
+    language = next
+    const nextMarker = markerOf(files, next, MARKERS.find(([l]) => l === next)![1])!
+    return {
+      all,
+      language,
+      source: assumed(
+        `package.json has no start script and there is no server.js, so heroku/nodejs (which Heroku's detection tries before heroku/${next}: ${DETECT_REF}) would start nothing; ${nextMarker} is there, so the app is taken to be deployed with heroku/${next} as its last buildpack (set it: heroku buildpacks:add heroku/${next}, or app.json "buildpacks")`,
+      ),
+    }
+  }
+
   const marker = markerOf(files, language, MARKERS.find(([l]) => l === language)![1])!
   // No buildpack named, and the web process runs another language than the root's files say (a Django app
   // with a package.json for its assets; `cd backend && bundle exec puma` beside a root package.json): Heroku's

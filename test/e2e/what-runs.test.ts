@@ -96,6 +96,14 @@ describe('no Procfile: the buildpack\'s default web process', () => {
     expect(r.type('web')).toMatchObject({command: 'target/universal/stage/bin/shop-front -Dhttp.port=$PORT', connections: 12, poolPerProcess: 6, processesPerDyno: 1, server: 'play'})
   })
 
+  it("PHP with a build-only package.json (no start script, no server.js): npm start would run nothing, so heroku/php's default is taken, said", () => {
+    // Heroku's detection tries heroku/nodejs before heroku/php; its `npm start` has nothing to run here, so the app must be
+    // deployed with heroku/php last: heroku-php-apache2, 4 FPM children on standard-1x × 1 connection × 2 dynos = 8, assumed.
+    const r = planJson(procfileOf('no-procfile-php-assets'), ['--scale', 'web=2:standard-1x'])
+    expect(r.type('web')).toMatchObject({command: 'heroku-php-apache2', connections: 8, processesPerDyno: 4, server: 'heroku-php-apache2'})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', message: expect.stringContaining('package.json has no start script and there is no server.js, so heroku/nodejs')}))
+  })
+
   it('Python declares none: exit 2 with a message that says so', () => {
     const r = runCliInProcess(['plan', '--procfile', procfileOf('no-procfile-python')])
     expect(r.code).toBe(2)

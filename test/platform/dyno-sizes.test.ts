@@ -193,6 +193,15 @@ describe('detectLanguage and the platform layer', () => {
     }
   })
 
+  it('no Procfile, package.json with nothing for npm start beside composer.json: heroku/php, assumed; with a start script (or server.js) heroku/nodejs', () => {
+    const assets = detectLanguage(memoryFiles({'composer.json': '{}', 'package.json': '{"devDependencies": {"gulp": "4"}}'}))
+    expect(assets).toMatchObject({all: ['nodejs', 'php'], language: 'php', source: {kind: 'assumed', why: expect.stringContaining('composer.json is there')}})
+    expect(detectLanguage(memoryFiles({'composer.json': '{}', 'package.json': '{"scripts": {"start": "node app.js"}}'})).language).toBe('nodejs')
+    expect(detectLanguage(memoryFiles({'composer.json': '{}', 'package.json': '{}', 'server.js': ''})).language).toBe('nodejs')
+    // With a Procfile the processes decide (a web that runs node keeps heroku/nodejs).
+    expect(detectLanguage(memoryFiles({'composer.json': '{}', 'package.json': '{}'}), undefined, [{command: 'node worker.js', file: 'Procfile', line: 1, name: 'web'}]).language).toBe('nodejs')
+  })
+
   it('lets app.json buildpacks decide: the last one writes WEB_CONCURRENCY', () => {
     const files = memoryFiles({
       'app.json': JSON.stringify({buildpacks: [{url: 'heroku/nodejs'}, {url: 'heroku/python'}]}, null, 2),
@@ -205,7 +214,8 @@ describe('detectLanguage and the platform layer', () => {
   })
 
   it('follows Heroku detection order when several languages are present, labelled', () => {
-    const detected = detectLanguage(memoryFiles({'package.json': '{}', 'requirements.txt': ''}))
+    // (package.json starts something: one that starts nothing, with no Procfile, is the case above.)
+    const detected = detectLanguage(memoryFiles({'package.json': '{"scripts": {"start": "node index.js"}}', 'requirements.txt': ''}))
     expect(detected.language).toBe('nodejs')
     expect(detected.source?.kind).toBe('assumed')
   })
