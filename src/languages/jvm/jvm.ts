@@ -140,6 +140,8 @@ async function frameworkJvm(ctx: AnalyzerContext, framework: 'micronaut' | 'quar
   const total = read.pools.reduce((a, p) => a + p.pool.value, 0)
   return {
     diagnostics,
+    // Request threads queue for the pools (one per datasource): the queries at once are the pools' total.
+    eventLoop: true,
     extrasPerProcess: extras,
     language: 'java',
     pools: read.pools,

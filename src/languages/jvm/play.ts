@@ -60,7 +60,7 @@ class PlayConfig {
     const named = this.props.get('config.file') ?? this.props.get('config.resource')
     this.file = this.props.has('config.file') ? named!.value.replace(/^\.\//, '') : named ? `conf/${named.value.replace(/^\//, '')}` : 'conf/application.conf'
     if (!this.hocon.load(this.file) && named) {
-      this.diagnostics.push({code: 'missing-config', message: `${named.value} (${this.file}) does not exist in the app: the process would start without it`, severity: 'warning'})
+      this.diagnostics.push({code: 'missing-config', message: `${named.value} (${this.file}), named by config.resource or config.file, does not exist in the app: nothing it sets is read (Lightbend Config fails to load a missing config.file or config.resource)`, severity: 'warning'})
     }
 
     this.diagnostics.push(...this.hocon.diagnostics)
@@ -133,6 +133,10 @@ function playPools(ctx: AnalyzerContext, config: PlayConfig, diagnostics: Diagno
       intSetting(config.get('play.db.prototype.hikaricp.maximumPoolSize'), 'play.db.prototype.hikaricp.maximumPoolSize', "the prototype's HikariCP pool size", diagnostics, ctx.processType) ??
       sourced(10, fromDefault("Play's play.db.prototype.hikaricp.maximumPoolSize (reference.conf)", PLAY_JDBC))
     const via: Source[] = [...(pg.source ? [pg.source] : []), ...(max.via ?? [])]
+    const urlVars = [...(url?.via ?? []).flatMap((v) => (v.kind === 'env' ? [v.name] : [])), ...(url?.unsetOverrides ?? [])]
+    if (name !== 'default' && !urlVars.some((n) => PLATFORM_URLS.test(n))) {
+      via.push(assumed(`db.${name}'s url is not the platform's DATABASE_URL (${urlVars.length > 0 ? urlVars.join(', ') : 'a literal'}); counted as on the same PostgreSQL server`))
+    }
     if (!['default', 'hikaricp'].includes(String(poolKind))) via.push(assumed(`db.${name} uses the ${String(poolKind)} pool, not HikariCP; its size is not read and HikariCP's is counted`))
     const pool = sourced(max.value, max.source, via)
     const minKey = `db.${name}.hikaricp.minimumIdle`
@@ -149,7 +153,7 @@ function slickPools(ctx: AnalyzerContext, config: PlayConfig, diagnostics: Diagn
   const pools: PoolEntry[] = []
   for (const name of config.names('slick.dbs')) {
     const base = `slick.dbs.${name}.db`
-    const url = config.get(`${base}.url`)
+    const url = config.get(`${base}.url`) ?? config.get(`${base}.properties.url`)
     const pg = reachesPostgres(url)
     if (pg.other) continue
     const threads = intSetting(config.get(`${base}.numThreads`), `${base}.numThreads`, "Slick's numThreads", diagnostics, ctx.processType)
@@ -170,7 +174,7 @@ export const play: ServerAnalyzer = {
     const config = new PlayConfig(ctx)
     const diagnostics: Diagnostic[] = [...config.diagnostics]
     const build = ['build.sbt', 'project/plugins.sbt'].map((f) => ctx.files.read(f)?.text ?? '').join('\n')
-    const isSlick = /play-slick/.test(build)
+    const isSlick = /play-slick|"com\.typesafe\.slick"|"slick"/.test(build)
     const slick = isSlick ? slickPools(ctx, config, diagnostics) : []
     const play = playPools(ctx, config, diagnostics)
     const pools = [...slick, ...play.pools]
@@ -188,6 +192,8 @@ export const play: ServerAnalyzer = {
     const total = pools.reduce((a, p) => a + p.pool.value, 0)
     return {
       diagnostics,
+      // Requests queue for the pools (one per database), so "threads" is the queries at once: the pools' total.
+      eventLoop: true,
       language: 'java',
       pools,
       processesPerDyno: processes,
