@@ -151,3 +151,43 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(same.pools?.map((p) => p.pool.value)).toEqual([10])
   })
 })
+
+describe("Go: an app's own option table filled from os.Environ() by key (miniflux's config shape)", () => {
+  const mod = 'module github.com/example/feeds\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n'
+  const files: Record<string, string> = {
+    'go.mod': mod,
+    'internal/cli/cli.go': ['package cli', '', 'import (', '\t"github.com/example/feeds/internal/config"', '\t"github.com/example/feeds/internal/database"', ')', '', 'func Run() {', '\tconfig.Load()', '\tdb, _ := database.Open(', '\t\tconfig.Opts.DatabaseURL(),', '\t\tconfig.Opts.DatabaseMaxConns(),', '\t)', '\t_ = db', '}'].join('\n'),
+    'internal/config/options.go': [
+      'package config', '', 'type option struct {', '\tparsedIntValue int', '\trawValue       string', '}', '', 'type configOptions struct {', '\toptions map[string]*option', '}', '', 'var Opts *configOptions', '',
+      'func NewOptions() *configOptions {', '\treturn &configOptions{', '\t\toptions: map[string]*option{', '\t\t\t"DATABASE_URL": {rawValue: ""},', '\t\t\t"DATABASE_MAX_CONNS": {', '\t\t\t\tparsedIntValue: 15,', '\t\t\t\trawValue:       "15",', '\t\t\t},', '\t\t},', '\t}', '}', '',
+      'func (c *configOptions) DatabaseURL() string {', '\treturn c.options["DATABASE_URL"].rawValue', '}', '',
+      'func (c *configOptions) DatabaseMaxConns() int {', '\treturn c.options["DATABASE_MAX_CONNS"].parsedIntValue', '}',
+    ].join('\n'),
+    'internal/config/parser.go': ['package config', '', 'import (', '\t"os"', '\t"strconv"', '\t"strings"', ')', '', 'func Load() {', '\tOpts = NewOptions()', '\tfor _, line := range os.Environ() {', '\t\tkey, value, _ := strings.Cut(line, "=")', '\t\tif o, ok := Opts.options[key]; ok {', '\t\t\to.rawValue = value', '\t\t\tif n, err := strconv.Atoi(value); err == nil {', '\t\t\t\to.parsedIntValue = n', '\t\t\t}', '\t\t}', '\t}', '}'].join('\n'),
+    'internal/database/db.go': ['package database', '', 'import (', '\t"database/sql"', '', '\t_ "github.com/lib/pq"', ')', '', 'func Open(dsn string, maxConns int) (*sql.DB, error) {', '\tdb, err := sql.Open("postgres", dsn)', '\tif err != nil {', '\t\treturn nil, err', '\t}', '', '\tdb.SetMaxOpenConns(maxConns)', '\treturn db, nil', '}'].join('\n'),
+    'main.go': ['package main', '', 'import "github.com/example/feeds/internal/cli"', '', 'func main() {', '\tcli.Run()', '}'].join('\n'),
+  }
+
+  it('SetMaxOpenConns(maxConns), a parameter: its caller passes config.Opts.DatabaseMaxConns(), a method returning the table entry: 15', async () => {
+    const a = await run('feeds', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql internal/database/db.go:10', 15]])
+    // The chain: the SetMaxOpenConns line, the table entry (options.go:19), and that the env would replace it.
+    expect(describeSourced(a.pools![0].pool)).toContain('internal/config/options.go:19')
+    expect(describeSourced(a.pools![0].pool)).toContain('DATABASE_MAX_CONNS is not set here')
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+  })
+
+  it('DATABASE_MAX_CONNS set replaces the entry (the package reads os.Environ() into the table)', async () => {
+    const a = await run('feeds', files, {DATABASE_MAX_CONNS: '6'})
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([6])
+  })
+
+  it('without an os.Environ() parser in the package, the entry alone is the value; two callers passing different values are unknown', async () => {
+    const noParser = {...files, 'internal/config/parser.go': 'package config\n\nfunc Load() {\n\tOpts = NewOptions()\n}\n'}
+    expect((await run('feeds', noParser, {DATABASE_MAX_CONNS: '6'})).pools?.map((p) => p.pool.value)).toEqual([15])
+    const twoCallers = {...files, 'internal/cli/worker.go': 'package cli\n\nimport "github.com/example/feeds/internal/database"\n\nfunc Worker() {\n\tdatabase.Open("", 3)\n}\n'}
+    const a = await run('feeds', twoCallers)
+    expect(a.pools).toEqual([])
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('`maxConns` is a parameter of Open, called in 2 places (internal/cli/cli.go:10, internal/cli/worker.go:6)')}))
+  })
+})

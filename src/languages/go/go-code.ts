@@ -157,7 +157,16 @@ interface FieldSet {
   rootType?: string
 }
 
+/** Every file read, with its package folder: to follow a parameter to its callers and a method to its body. */
+interface GoIndex {
+  files: {dir: string; file: GoFile; root: TsNode}[]
+  /** Parameters and methods being evaluated, so a cycle stops. */
+  active: Set<string>
+}
+
 export interface GoReadInput {
+  /** Filled by readGoCode: the files read, for parameters and methods. */
+  index?: GoIndex
   /** Filled by readGoCode: the env-tagged struct fields of every file read. */
   tagged?: TaggedFields
   /** Filled by readGoCode: config struct fields set in code (flag.IntVar, assignments), by field path. */
@@ -239,6 +248,11 @@ class GoFile {
 
       case 'identifier': {
         const expr = this.names.get(n.text)
+        if (!expr) {
+          const param = this.parameter(n)
+          if (param) return param
+        }
+
         if (!expr || this.evaluating.has(n.text)) return this.unknown(n, `\`${n.text}\` is not given a value conncalc can read in ${this.path}`)
         this.evaluating.add(n.text)
         try {
@@ -294,6 +308,7 @@ class GoFile {
   /** `cfg.MaxConns` where MaxConns is filled from the env by its struct tags: the variable's value, else the tag's default. */
   private field(n: TsNode): EvalValue {
     const operand = n.childForFieldName('operand')
+    if (operand?.type === 'index_expression') return this.tableEntry(n, operand)
     const name = n.childForFieldName('field')?.text
     const type = operand?.type === 'identifier' ? this.typeOf(operand.text) : undefined
     const tagged = name ? this.input.tagged?.find(name, type) : undefined
@@ -413,8 +428,132 @@ class GoFile {
     }
 
     if (q && /^flag\.(Int|Int64|Uint)$/.test(q)) return this.flagInt(n, args[0] ?? null, args[1] ?? null)
+    // `config.Opts.DatabaseMaxConns()`: a method of the app whose body is one `return <expr>`.
+    if (!q && fn?.type === 'selector_expression' && args.length === 0) {
+      const method = this.method(n, fn.childForFieldName('field')?.text ?? '')
+      if (method) return method
+    }
 
     return this.unknown(n, `\`${(fn?.text ?? '').slice(0, 40)}(…)\` is not a call conncalc evaluates`)
+  }
+
+  /** Runs `fn` once per key at a time: a parameter or method that leads back to itself is unknown. */
+  private guarded(key: string, n: TsNode, fn: () => EvalValue | undefined): EvalValue | undefined {
+    const active = this.input.index?.active
+    if (!active) return undefined
+    if (active.has(key) || active.size > 8) return this.unknown(n, `\`${n.text.slice(0, 60)}\` depends on itself through the calls conncalc follows`)
+    active.add(key)
+    try {
+      return fn()
+    } finally {
+      active.delete(key)
+    }
+  }
+
+  /**
+   * A function's parameter (`maxConnections` of `NewConnectionPool(dsn string, min, max int)`): the argument its callers in
+   * the code read pass at that position — one caller, or several passing the same value; otherwise unknown, naming them.
+   */
+  private parameter(n: TsNode): EvalValue | undefined {
+    let fnNode: TsNode | null = n.parent
+    while (fnNode && !['function_declaration', 'method_declaration', 'func_literal'].includes(fnNode.type)) fnNode = fnNode.parent
+    if (fnNode?.type !== 'function_declaration') return undefined
+    const fnName = fnNode.childForFieldName('name')?.text
+    const names = (fnNode.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => (p?.type === 'parameter_declaration' ? p.childrenForFieldName('name').map((id) => id?.text ?? '') : ['']))
+    const at = names.indexOf(n.text)
+    const index = this.input.index
+    if (!fnName || at === -1 || !index) return undefined
+    const self = index.files.find((f) => f.file === this)
+    if (!self) return undefined
+    const pkg = this.input.module ? (self.dir === '' ? this.input.module : `${this.input.module}/${self.dir}`) : undefined
+    return this.guarded(`param ${pkg ?? self.dir}.${fnName}.${at}`, n, () => {
+      const values: EvalValue[] = []
+      const calls: string[] = []
+      for (const {dir, file, root} of index.files) {
+        // Only files that name the function (a text test first: the tree walk is the costly part).
+        if (!root.text.includes(fnName)) continue
+        for (const c of root.descendantsOfType('call_expression')) {
+          const callee = c?.childForFieldName('function')
+          const same = callee?.type === 'identifier' && callee.text === fnName && dir === self.dir
+          if (c && (same || (pkg !== undefined && file.qualified(callee ?? null) === `${pkg}.${fnName}`))) {
+            const arg = c.childForFieldName('arguments')?.namedChildren[at]
+            values.push(arg ? (file.evaluate(arg) ?? file.unknown(arg)) : file.unknown(c))
+            calls.push(`${file.path}:${line(c)}`)
+          }
+        }
+      }
+
+      if (values.length === 0) return this.unknown(n, `\`${n.text}\` is a parameter of ${fnName}, which nothing in the code read calls`)
+      const known = values.filter((v) => v.kind === 'known' && typeof v.value === 'number')
+      if (values.length === 1 || (known.length === values.length && new Set(known.map((v) => v.kind === 'known' && v.value)).size === 1)) return values[0]
+      const places = calls.sort((a, b) => a.localeCompare(b, 'en', {numeric: true}))
+      return this.unknown(n, `\`${n.text}\` is a parameter of ${fnName}, called in ${values.length} places (${places.join(', ')}) that conncalc cannot tell apart`)
+    })
+  }
+
+  /** A method named `name` of the code read whose body is one `return <expr>`: that expression, in its file. */
+  private method(n: TsNode, name: string): EvalValue | undefined {
+    const index = this.input.index
+    if (!index || !name) return undefined
+    const found: {file: GoFile; node: TsNode}[] = []
+    for (const {file, root} of index.files) {
+      if (!root.text.includes(name)) continue
+      for (const d of root.namedChildren) if (d?.type === 'method_declaration' && d.childForFieldName('name')?.text === name) found.push({file, node: d})
+    }
+
+    if (found.length !== 1) return found.length > 1 ? this.unknown(n, `${found.length} methods are named ${name} in the code read; which one runs is not known`) : undefined
+    const returns: TsNode[] = []
+    const stack: TsNode[] = [found[0].node.childForFieldName('body')!].filter(Boolean)
+    while (stack.length > 0) {
+      const c = stack.pop()!
+      if (c.type === 'return_statement') returns.push(c)
+      else if (c.type !== 'func_literal') append(stack, c.namedChildren.filter((x): x is TsNode => Boolean(x)))
+    }
+
+    const expr = returns.length === 1 ? returns[0].namedChildren[0] : undefined
+    const value = expr?.type === 'expression_list' ? expr.namedChildren[0] : expr
+    if (!value) return this.unknown(n, `the method ${name} (${found[0].file.path}:${line(found[0].node)}) is not one \`return\` conncalc can follow`)
+    return this.guarded(`method ${found[0].file.path}.${name}`, n, () => found[0].file.evaluate(value))
+  }
+
+  /**
+   * `c.options["DATABASE_MAX_CONNS"].parsedIntValue`: a field of an entry of a map literal the app keys by env var name
+   * (`options: map[string]*option{"DATABASE_MAX_CONNS": {parsedIntValue: 20, …}}`). When the package that declares the
+   * table reads os.Environ() (its own config parser fills the table by key), the variable set here replaces the entry's
+   * value (an integer); otherwise the entry is the value.
+   */
+  private tableEntry(n: TsNode, indexed: TsNode): EvalValue {
+    const keyNode = indexed.childForFieldName('index')
+    const key = keyNode ? this.evaluate(keyNode) : undefined
+    const mapField = indexed.childForFieldName('operand')
+    const mapName = mapField?.type === 'selector_expression' ? mapField.childForFieldName('field')?.text : mapField?.text
+    const fieldName = n.childForFieldName('field')?.text
+    const index = this.input.index
+    if (key?.kind !== 'known' || typeof key.value !== 'string' || !mapName || !fieldName || !index) return this.unknown(n)
+    const literal = (el: TsNode | null | undefined): TsNode | undefined => (el?.type === 'literal_element' ? (el.namedChildren[0] ?? undefined) : (el ?? undefined))
+    for (const {dir, file, root} of index.files) {
+      if (!root.text.includes(key.value)) continue
+      for (const c of root.descendantsOfType('keyed_element')) {
+        // `options: map[string]*option{…}` inside a struct literal.
+        if (!c || literal(c.namedChildren[0])?.text !== mapName) continue
+        const table = literal(c.namedChildren[1])
+        if (table?.type !== 'composite_literal' || !table.childForFieldName('type')?.text.startsWith('map[')) continue
+        const entry = table.childForFieldName('body')?.namedChildren.find((e) => e?.type === 'keyed_element' && literal(e.namedChildren[0])?.text.slice(1, -1) === key.value)
+        const body = literal(entry?.namedChildren[1])
+        const inner = body?.type === 'composite_literal' ? body.childForFieldName('body') : body
+        const fieldEl = inner?.namedChildren.find((e) => e?.type === 'keyed_element' && literal(e.namedChildren[0])?.text === fieldName)
+        const valueNode = literal(fieldEl?.namedChildren[1])
+        if (!valueNode) return this.unknown(n, `${key.value} has no ${fieldName} in the ${mapName} table (${file.path})`)
+        const dflt = file.evaluate(valueNode) ?? file.unknown(valueNode)
+        const parser = index.files.filter((f) => f.dir === dir).find((f) => /\bos\.Environ\(\)/.test(f.root.text))
+        if (!parser) return dflt
+        const e = this.input.env.get(key.value)
+        if (!e) return dflt.kind === 'known' ? {...dflt, via: [...dflt.via, fromDefault(`${key.value} is not set here: the entry's ${fieldName} stands (${parser.file.path} fills the table from os.Environ() by key)`, 'https://pkg.go.dev/os#Environ')]} : dflt
+        return /^\s*-?\d+\s*$/.test(e.value) ? this.known(n, Number(e.value), [e.source, fromFile(file.path, line(valueNode)), fromDefault(`${parser.file.path} fills the ${mapName} table from os.Environ() by key`, 'https://pkg.go.dev/os#Environ')]) : this.unknown(n, `${key.value}=${JSON.stringify(e.value)} is not an integer`)
+      }
+    }
+
+    return this.unknown(n, `no ${mapName} table with a ${JSON.stringify(key.value)} entry was found in the code read`)
   }
 }
 
@@ -556,7 +695,8 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
   const tagged = new TaggedFields()
   const fieldSets = new Map<string, FieldSet[]>()
   const read: {file: GoFile; root: TsNode; tree: {delete(): void}}[] = []
-  const reader = {...input, fieldSets, tagged}
+  const index: GoIndex = {active: new Set(), files: []}
+  const reader = {...input, fieldSets, index, tagged}
   try {
     // First every file (in-module imports followed), so a config struct's tags and prefix are known wherever its fields are read.
     while (queue.length > 0 && out.files.length < MAX_FILES) {
@@ -579,6 +719,7 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
           collectPrefixes(tree.rootNode, file)
           collectFieldSets(tree.rootNode, file, fieldSets)
           read.push({file, root: tree.rootNode, tree})
+          index.files.push({dir, file, root: tree.rootNode})
           // The module's own packages this file imports: their folders are read too.
           if (input.module) for (const p of file.imports.values()) if (p.startsWith(`${input.module}/`)) queue.push(p.slice(input.module.length + 1))
         } catch (error) {
