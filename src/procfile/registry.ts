@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isPythonScript, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRq, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isPythonScript, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -29,6 +29,7 @@ export const analyzers: ServerAnalyzer[] = [
   puma,
   unicorn,
   lazyAnalyzer('thin', isThin, async () => (await import('../languages/ruby/thin.js')).thin),
+  lazyAnalyzer('webrick', isRackupWebrick, async () => (await import('../languages/ruby/webrick.js')).webrick),
   lazyAnalyzer('passenger', isPassenger, async () => (await import('../languages/ruby/passenger.js')).passenger),
   sidekiq,
   lazyAnalyzer('resque', isResque, async () => (await import('../languages/ruby/resque.js')).resque),

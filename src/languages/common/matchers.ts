@@ -17,6 +17,7 @@ import {flaskDevServer, manageCommand, manageFramework, manageInvocation, python
 import {readFlag} from './argv.js'
 import {phpWorker} from '../php/php-command.js'
 import {programName} from './setting.js'
+import {versionAtLeast} from '../../util/version.js'
 
 type Matcher = (cmd: ParsedCommand, ctx: AnalyzerContext) => boolean
 
@@ -120,13 +121,31 @@ export const isDelayedJobDaemon = (argv0: string | undefined): boolean => progra
 const isDelayedJobTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).some((a) => DELAYED_JOB_TASKS.has(a))
 export const isDelayedJob: Matcher = (cmd) => isDelayedJobDaemon(cmd.argv[0]) || isDelayedJobTask(cmd.argv)
 
-// Rack servers. `rackup` runs the server `-s` names, else the first Rack finds in the bundle
-// (Rack::Handler.default tries puma, then falcon, then thin, before webrick).
-export function rackupServer(argv: readonly string[], versions: Record<string, string>): string | undefined {
+// Rack servers. `rackup` runs the server `-s` names, else the one RACKUP_HANDLER or RACK_HANDLER names, else
+// the first of its handler list that loads — the list is the bundle's Rack's (or, with Rack 3, the rackup gem's):
+//   rackup gem 2.x: puma, falcon, webrick (rack/rackup lib/rackup/handler.rb, SERVER_NAMES; RACKUP_HANDLER first)
+//   rack 2.1–2.2:   puma, thin, falcon, webrick (rack/rack@2.2.0 lib/rack/handler.rb:48)
+//   rack 2.0:       puma, thin, webrick (rack/rack@2.0.0 lib/rack/handler.rb:55)
+//   rack 1.5–1.6:   thin, puma, webrick (rack/rack@1.6.0 lib/rack/handler.rb:59)
+// A server is loadable when its gem is in Gemfile.lock; WEBrick is last, whether or not it can load (webrick.ts says).
+export function rackupServer(argv: readonly string[], versions: Record<string, string>, env?: {get(name: string): {value: string} | undefined}): string | undefined {
   if (programName(argv[0]) !== 'rackup') return undefined
-  const named = readFlag(argv, ['-s', '--server'])?.value
-  return named ?? ['puma', 'falcon', 'thin'].find((s) => versions[s] !== undefined) ?? 'webrick'
+  const named = readFlag(argv, ['-s', '--server'])?.value ?? (versions.rackup && versionAtLeast(versions.rackup, '2') ? env?.get('RACKUP_HANDLER')?.value : undefined) ?? env?.get('RACK_HANDLER')?.value
+  if (named) return named
+  return rackupHandlers(versions).find((s) => versions[s] !== undefined) ?? 'webrick'
 }
 
-export const isThin: Matcher = (cmd, ctx) => programName(cmd.argv[0]) === 'thin' || rackupServer(cmd.argv, ctx.versions) === 'thin'
+/** The servers `rackup` tries, in order, before WEBrick (see rackupServer). */
+export function rackupHandlers(versions: Record<string, string>): string[] {
+  const rack = versions.rack
+  if ((versions.rackup && versionAtLeast(versions.rackup, '2')) || (rack && versionAtLeast(rack, '3'))) return ['puma', 'falcon']
+  if (!rack || versionAtLeast(rack, '2.1')) return ['puma', 'thin', 'falcon']
+  if (versionAtLeast(rack, '2')) return ['puma', 'thin']
+  if (versionAtLeast(rack, '1.5')) return ['thin', 'puma']
+  return []
+}
+
+export const isThin: Matcher = (cmd, ctx) => programName(cmd.argv[0]) === 'thin' || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'thin'
+/** `rackup` in a bundle with none of the servers it tries before WEBrick (or with RACK_HANDLER=webrick). */
+export const isRackupWebrick: Matcher = (cmd, ctx) => rackupServer(cmd.argv, ctx.versions, ctx.env) === 'webrick'
 export const isPassenger: Matcher = (cmd) => programName(cmd.argv[0]) === 'passenger' && cmd.argv[1] === 'start'

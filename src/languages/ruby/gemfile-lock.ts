@@ -32,3 +32,36 @@ export function parseGemfileLock(text: string): Record<string, string> {
 
   return versions
 }
+
+/** The Ruby an app declares, and where: the file and line the version was read from. */
+export interface DeclaredRuby {
+  file: string
+  line: number
+  version: string
+}
+
+/**
+ * The Ruby version Heroku's buildpack installs (`bundle platform --ruby`): Gemfile.lock's
+ * `RUBY VERSION` section, else the Gemfile's `ruby "3.2.2"` (a `~>`/`>=` requirement gives its
+ * floor), else the `.ruby-version` a Gemfile's `ruby file: ".ruby-version"` names. Undefined when
+ * the app declares none: the buildpack then installs its own default
+ * (heroku/heroku-buildpack-ruby lib/language_pack/ruby_version.rb, DEFAULT_VERSION_NUMBER, 3.3.x).
+ */
+export function declaredRuby(files: {read(path: string): {text: string} | undefined}): DeclaredRuby | undefined {
+  const lock = files.read('Gemfile.lock')?.text.split(/\r?\n/) ?? []
+  const at = lock.findIndex((l) => l.trim() === 'RUBY VERSION')
+  const fromLock = at >= 0 ? /^\s+ruby (\d+(?:\.\d+)*)/.exec(lock[at + 1] ?? '')?.[1] : undefined
+  if (fromLock) return {file: 'Gemfile.lock', line: at + 2, version: fromLock}
+  const gemfile = files.read('Gemfile')?.text.split(/\r?\n/) ?? []
+  for (const [i, l] of gemfile.entries()) {
+    const literal = /^\s*ruby[\s(]+["'](?:[~>=<]+\s*)?(\d+(?:\.\d+)*)/.exec(l)?.[1]
+    if (literal) return {file: 'Gemfile', line: i + 1, version: literal}
+    const file = /^\s*ruby[\s(]+file:\s*["']([^"']+)["']/.exec(l)?.[1]
+    if (file) {
+      const v = /(\d+(?:\.\d+)*)/.exec(files.read(file)?.text ?? '')?.[1]
+      if (v) return {file, line: 1, version: v}
+    }
+  }
+
+  return undefined
+}

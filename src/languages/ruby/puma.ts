@@ -334,6 +334,6 @@ export const puma: ServerAnalyzer = {
   },
   id: 'puma',
   matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean {
-    return programName(cmd.argv[0]) === 'puma' || isRailsServer(cmd.argv) || rackupServer(cmd.argv, ctx.versions) === 'puma'
+    return programName(cmd.argv[0]) === 'puma' || isRailsServer(cmd.argv) || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'puma'
   },
 }

@@ -1,0 +1,58 @@
+/**
+ * WEBrick under `rackup` — the server a Rack app gets when its bundle has none of the
+ * servers rackup tries first (matchers.ts rackupServer), as with the Ruby buildpack's
+ * default web process for a Rack app (`bundle exec rackup config.ru -p $PORT`). One
+ * process; WEBrick runs each connection on its own thread, at most `:MaxClients` (100) at
+ * once, which rackup's WEBrick handler does not change: the app's pool bounds what the
+ * threads hold.
+ *
+ * WEBrick left Ruby's standard library in Ruby 3.0 (NEWS-3.0.0): on 3.0 or later (and on the
+ * buildpack's default Ruby when the app declares none) rackup loads it only from a bundled
+ * `webrick` gem, and without one it stops at start with "Couldn't find handler for: …".
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+
+import {fromDefault, sourced} from '../../model/source.js'
+import {isRackupWebrick, rackupHandlers} from '../common/matchers.js'
+import {versionAtLeast} from '../../util/version.js'
+import {declaredRuby} from './gemfile-lock.js'
+import type {ServerAnalyzer} from '../common/types.js'
+
+// General[:MaxClients] = 100 in config.rb; GenericServer#start (server.rb) takes a token per connection and starts its thread.
+const REF = 'https://github.com/ruby/webrick/blob/v1.8.1/lib/webrick/config.rb'
+const RACKUP_REF = 'https://github.com/rack/rack/blob/2.2.0/lib/rack/handler.rb'
+const RUBY_3 = 'https://github.com/ruby/ruby/blob/v3_0_0/NEWS.md (webrick is no longer a default gem)'
+const HEROKU_DEFAULT_RUBY = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/ruby_version.rb (DEFAULT_VERSION_NUMBER 3.3.x)'
+
+export const webrick: ServerAnalyzer = {
+  analyze(ctx) {
+    const diagnostics: Diagnostic[] = []
+    const ruby = declaredRuby(ctx.files)
+    const tried = rackupHandlers(ctx.versions)
+    const missing = ctx.versions.webrick === undefined && (!ruby || versionAtLeast(ruby.version, '3'))
+    if (missing) {
+      const which = ruby ? `Ruby ${ruby.version} (${ruby.file}:${ruby.line})` : `the Ruby buildpack's default Ruby 3.3 (the app declares no Ruby version; ${HEROKU_DEFAULT_RUBY})`
+      diagnostics.push({
+        code: 'missing-config',
+        ...(ruby ? {file: ruby.file, line: ruby.line} : {file: 'Gemfile.lock'}),
+        fix: 'add a server gem to the Gemfile (puma) and start it explicitly in the Procfile',
+        message: `\`rackup\` finds none of ${[...tried, 'webrick'].join(', ')} in Gemfile.lock, and ${which} has no WEBrick without the webrick gem (${RUBY_3}): the web process would stop at start ("Couldn't find handler"); conncalc counts it as WEBrick`,
+        processType: ctx.processType,
+        severity: 'error',
+      })
+    }
+
+    const webrickFrom = missing ? 'counted as if it loaded, though it would not (see the error)' : ctx.versions.webrick ? `WEBrick from the webrick gem ${ctx.versions.webrick}` : `WEBrick from Ruby ${ruby!.version}'s standard library`
+    const picked = tried.length > 0 ? `rackup tries ${tried.join(', ')} before WEBrick and Gemfile.lock has none of them` : 'rackup runs WEBrick'
+    return {
+      diagnostics,
+      language: 'ruby',
+      processesPerDyno: sourced(1, fromDefault(`one WEBrick server per dyno (${picked}; ${webrickFrom})`, RACKUP_REF)),
+      server: 'webrick',
+      threadsPerProcess: sourced(100, fromDefault('WEBrick default :MaxClients (a thread per connection)', REF)),
+      ...(ctx.versions.webrick ? {versions: {webrick: ctx.versions.webrick}} : {}),
+    }
+  },
+  id: 'webrick',
+  matches: isRackupWebrick,
+}
