@@ -24,6 +24,7 @@ import {defaultWebBeside} from '../procfile/default-process.js'
 import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
+import {resolveCommandOutput} from '../procfile/command-output.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {anotherDatabase} from '../languages/common/database-drivers.js'
 import {delegates, followCommand, type ScriptProcess} from '../procfile/script.js'
@@ -191,7 +192,9 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   layers.push(runtimeLayer(entry.name))
   const baseEnv = new Env(layers)
   const split = splitCommand(entry.command, baseEnv, origin)
-  const env = split.assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : baseEnv
+  // `WEB_CONCURRENCY=$(script/x) cmd`: the script's printed literal, or a value said to be unknown (command-output.ts).
+  const assignments = split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, input.files) : a))
+  const env = assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, assignments)) : baseEnv
   if (split.tooDeep) {
     diagnostics.push({
       code: 'unknown-config-value',
@@ -429,7 +432,8 @@ async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagn
     const from = `${p.origin.file}:${p.origin.line}`
     const base = p.assignments.length > 0 ? ctx.env.with(layer(from, p.assignments)) : ctx.env
     const split = splitCommand(p.command, base, p.origin)
-    const env = split.assignments.length > 0 ? base.with(layer(from, split.assignments)) : base
+    const assignments = split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, ctx.files, p.cwd) : a))
+    const env = assignments.length > 0 ? base.with(layer(from, assignments)) : base
     const inner: AnalyzerContext = {...ctx, command: split.command, env, files: withinDir(ctx.files, p.cwd), origin: p.origin, versions: bundleVersions(ctx.files, p.cwd, ctx.versions)}
     const note = launch.note
     const nested = await runningProcesses(p.command, inner, diagnostics, depth + 1)

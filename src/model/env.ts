@@ -7,6 +7,12 @@ export interface EnvEntry {
   value: string
   /** What the value was expanded from: `DB_POOL=$SIDEKIQ_CONCURRENCY` on a Procfile line. */
   via?: Source[]
+  /**
+   * Set when the value is a command's output conncalc does not run (`WEB_CONCURRENCY=$(script/web_concurrency)`):
+   * why, naming where. `value` is then the text as written; readers treat the variable as set to a value they
+   * cannot know, never as unset (procfile/command-output.ts).
+   */
+  unknown?: string
 }
 
 /** The sources of an entry's value, its own first. */

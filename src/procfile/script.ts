@@ -35,6 +35,7 @@ import {expandShell, normalizePath, SHELLS, splitCommand} from '../languages/she
 import {knownProgram} from '../languages/shell/programs.js'
 import type {TsNode} from '../util/tree-sitter.js'
 import {append} from '../util/arrays.js'
+import {resolveCommandOutput} from './command-output.js'
 
 /** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
@@ -328,6 +329,18 @@ class ScriptReader {
         if (left) await this.statement(left, state, ctx, bg)
         // `a || b`: b runs only when a fails (`migrate || exit 1`): not what stays up.
         if (right && right !== left && op === '&&') await this.statement(right, state, ctx, bg)
+        // `[ "$X" ] || export X=…`: how a script gives a variable its default; b runs when the test is false. A test the
+        // environment here cannot decide (X not given) is taken as false, as on a platform that does not set X, and said.
+        else if (left && right && right !== left && op === '||' && left.type === 'test_command') {
+          const passed = this.test(left, state)
+          if (passed === true) return
+          if (passed === undefined) {
+            this.warn({file: ctx.file, line: lineOf(left, ctx), message: `\`${firstLine(left.text)}\` cannot be decided from the environment here; taken as false, so \`${firstLine(right.text)}\` runs`})
+          }
+
+          await this.statement(right, state, ctx, bg)
+        }
+
         return
       }
 
@@ -377,7 +390,11 @@ class ScriptReader {
   }
 
   private lookup(state: State): (name: string) => string | undefined {
-    return (name) => state.vars.get(name)?.value ?? state.env.get(name)?.value
+    // A command's output (`X=$(cmd)`) has no value to expand: as unset, as before it was read.
+    return (name) => {
+      const e = state.vars.get(name) ?? state.env.get(name)
+      return e?.unknown === undefined ? e?.value : undefined
+    }
   }
 
   private assign(node: TsNode, state: State, ctx: Ctx, exported: boolean): void {
@@ -386,9 +403,12 @@ class ScriptReader {
     const valueNode = node.childForFieldName('value')
     const text = valueNode?.text ?? ''
     if (/\$\(|`/.test(text)) {
-      // The output of a command: unknown here. Later uses see no value (and say so where it decides a number).
-      state.vars.delete(name)
-      state.exported.delete(name)
+      // The output of a command: the literal an app script only prints, else a value said to be unknown — set, so a
+      // config's fallback for an unset variable is not taken for it (command-output.ts).
+      const raw: EnvEntry = {name, source: fromEnv(name, `${ctx.file}:${lineOf(node, ctx)}`), value: text}
+      const entry = resolveCommandOutput(raw, this.files, state.cwd)
+      state.vars.set(name, entry)
+      if (exported || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
       return
     }
 
@@ -688,6 +708,12 @@ class ScriptReader {
       case 'test_command':
       case 'parenthesized_expression': {
         const inner = node.namedChildren[0]
+        // `[ "$X" ]`, `[ $X ]`: one operand, true when it is not empty.
+        if (inner && node.namedChildren.length === 1 && OPERANDS.has(inner.type)) {
+          const v = this.word(inner, state)
+          return v === undefined ? undefined : v !== ''
+        }
+
         return inner ? this.test(inner, state) : undefined
       }
 
@@ -734,6 +760,9 @@ class ScriptReader {
     }
   }
 }
+
+/** tree-sitter-bash nodes that are one word of a test (`[ "$X" ]`), not an expression. */
+const OPERANDS: ReadonlySet<string> = new Set(['concatenation', 'expansion', 'raw_string', 'simple_expansion', 'string', 'word'])
 
 interface Branch {
   body: TsNode[]

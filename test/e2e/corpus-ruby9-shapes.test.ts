@@ -43,3 +43,42 @@ describe('rackup with no server gem in the bundle (travis-scheduler)', () => {
     expect(error?.message).toContain('finds none of puma, thin, falcon, webrick in Gemfile.lock, and Ruby 3.1.4 (Gemfile:3) has no WEBrick')
   })
 })
+
+describe('a variable set from a command\'s output (travis-api: WEB_CONCURRENCY=$(script/web_concurrency))', () => {
+  const scale = ['--scale', 'web=1,api=1,admin=1']
+
+  it('reads an app script that only prints a literal, sourced at its line', () => {
+    // api: `WEB_CONCURRENCY=$(bin/concurrency) bundle exec puma`; bin/concurrency's one live line is `echo 3`:
+    // puma.rb workers Integer(ENV.fetch("WEB_CONCURRENCY") { 2 }) = 3 × threads 5, pool 5 → 3 × min(5, 5) = 15.
+    const r = plan('command-output-env', scale)
+    expect(r.type('api')).toMatchObject({connections: 15, processesPerDyno: 3})
+    expect(JSON.stringify(r.type('api').sources.processesPerDyno)).toContain('"file":"bin/concurrency","kind":"file","line":3')
+  })
+
+  it('a script that computes its output, or another program, leaves the variable set to an unknown value: said, never the fallback for unset', () => {
+    const r = plan('command-output-env', scale)
+    // web: bin/web runs `[ "$WEB_CONCURRENCY" ] || export WEB_CONCURRENCY=$(script/concurrency_for_dyno)`. The test is
+    // undecidable here (taken as false, said at bin/web:4); the script cases on `ulimit -u`, so the value is unknown.
+    // Before, the variable was dropped and puma.rb's `{ 2 }` fallback gave 2 workers without a word. Now Puma's
+    // unreadable-workers default, single mode, is assumed and starred: 1 × min(5, 5) = 5.
+    expect(r.type('web')).toMatchObject({connections: 5, processesPerDyno: 1})
+    expect(r.type('web').sources.processesPerDyno.via?.some((s) => s.kind === 'assumed')).toBe(true)
+    const messages = r.diagnostics.filter((d) => d.code === 'unknown-config-value').map((d) => `${d.file ?? ''}:${d.line ?? ''} ${d.message}`)
+    expect(messages).toContain('bin/web:4 web: `[ "$WEB_CONCURRENCY" ]` cannot be decided from the environment here; taken as false, so `export WEB_CONCURRENCY=$(script/concurrency_for_dyno)` runs')
+    expect(messages.some((m) => m.startsWith('config/puma.rb:1 ') && m.includes('WEB_CONCURRENCY is set at bin/web:4 to the output of `script/concurrency_for_dyno`, which conncalc does not run (script/concurrency_for_dyno computes what it prints)'))).toBe(true)
+    // admin: `WEB_CONCURRENCY=$(nproc)` on the Procfile line: another program's output, named at Procfile:3.
+    expect(r.type('admin')).toMatchObject({connections: 5, processesPerDyno: 1})
+    expect(messages.some((m) => m.includes('WEB_CONCURRENCY is set at Procfile:3 to the output of `nproc`, which conncalc does not run'))).toBe(true)
+    // 5 + 15 + 5 = 25.
+    expect(r.total).toBe(25)
+  })
+
+  it('a value given for the variable wins over the script, as `[ "$X" ] ||` says', () => {
+    // --env WEB_CONCURRENCY=4: bin/web's test is true, the export does not run: 4 × 5 = 20 (and no warning at bin/web:4).
+    // The Procfile lines' own assignments still win on api (3 × 5) and admin (unknown → 1 × 5): 20 + 15 + 5 = 40.
+    const r = plan('command-output-env', [...scale, '--env', 'WEB_CONCURRENCY=4'])
+    expect(r.type('web')).toMatchObject({connections: 20, processesPerDyno: 4})
+    expect(r.diagnostics.some((d) => d.file === 'bin/web')).toBe(false)
+    expect(r.total).toBe(40)
+  })
+})

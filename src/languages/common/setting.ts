@@ -99,6 +99,7 @@ export function envCandidate(env: Env, names: readonly string[], what: string): 
   for (const name of names) {
     const e = env.get(name)
     if (!e) continue
+    if (e.unknown) return {diagnostics: [{code: 'unknown-config-value', message: `cannot use ${name} for ${what}: ${e.unknown}`, severity: 'warning'}]}
     const n = strictInt(e.value)
     if (n !== undefined) return {diagnostics: [], value: sourced(n, e.source, e.via)}
     return {

@@ -1230,6 +1230,8 @@ class Evaluator {
     if (name !== '[]' && name !== 'fetch') return this.unknown(node)
     const written = this.shared.envWrites.get(key)
     if (written) return written
+    // Set to a command's output conncalc does not run: neither its value nor the fallback for an unset variable.
+    if (entry?.unknown) return {kind: 'unknown', line, reason: entry.unknown, truthy: true}
     if (entry) return {kind: 'known', line, value: entry.value, via: entrySources(entry)}
     if (APP_ENV_VARS.has(key)) return this.known(node, this.opts.appEnv)
     if (this.opts.presentEnv?.has(key)) {

@@ -504,7 +504,10 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
     })
   const entry = (name: string, value: string, used: string[] = [], local?: Map<string, string>): EnvEntry => {
     const via = sourcesOf(used, local)
-    return via.length > 0 ? {name, source: fromEnv(name, from), value, via} : {name, source: fromEnv(name, from), value}
+    const e: EnvEntry = via.length > 0 ? {name, source: fromEnv(name, from), value, via} : {name, source: fromEnv(name, from), value}
+    // `X=$(cmd)`: a command's output, kept as written; the analyzer reads the app's script when it only prints a literal.
+    if (hasCommandOutput(value)) e.unknown = commandOutputWhy(name, value, from)
+    return e
   }
   const statementUnresolved: string[] = [] // from assignments that reach the server's env
   const commands: CommandSegment[] = []
@@ -727,4 +730,25 @@ function dedupe(entries: EnvEntry[]): EnvEntry[] {
   const byName = new Map<string, EnvEntry>()
   for (const e of entries) byName.set(e.name, e)
   return [...byName.values()]
+}
+
+// ---- command output (`X=$(cmd)`; procfile/command-output.ts reads the app's scripts) ----
+
+/** `$(…)` (not `$((…))`) or a backquote. */
+const SUBSTITUTION = /\$\((?!\()|`/
+
+export const hasCommandOutput = (text: string): boolean => SUBSTITUTION.test(text)
+
+/** The command inside a value that is exactly one substitution (`$(script/x --y)`, `` `script/x` ``), else undefined. */
+export function soleCommand(text: string): string | undefined {
+  const t = text.trim().replace(/^"(.*)"$/s, '$1')
+  return (/^\$\(\s*([^()`]+?)\s*\)$/.exec(t) ?? /^`\s*([^`]+?)\s*`$/.exec(t))?.[1]
+}
+
+/** The reason an entry set from a command's output has no value conncalc can know. */
+export function commandOutputWhy(name: string, text: string, where: string, script?: string): string {
+  const command = soleCommand(text)
+  const what = command ? `the output of \`${command}\`` : `\`${text}\`, a command's output`
+  const tail = script ? `, which conncalc does not run (${script} computes what it prints)` : ', which conncalc does not run'
+  return `${name} is set at ${where} to ${what}${tail}`
 }
