@@ -82,3 +82,13 @@ describe('a variable set from a command\'s output (travis-api: WEB_CONCURRENCY=$
     expect(r.total).toBe(40)
   })
 })
+
+describe('New Relic in a Sequel app (CocoaPods/trunk.cocoapods.org)', () => {
+  it('adds no explain-plan connection: the agent explains through the app\'s own Sequel pool', () => {
+    // newrelic_rpm's Sequel extension runs `self[sql].explain` on the app's Sequel::Database (explainer_for), so the
+    // EXPLAIN checks a connection out of DB's pool. puma -t 6:6, max_connections DB_POOL or 6: 1 × min(6, 6) + 0 = 6.
+    const r = plan('sequel-new-relic', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 6, extraPerProcess: 0, poolPerProcess: 6})
+    // The ActiveRecord app beside it still gets its +1 (action-cable-new-relic: fixture-apps and new-relic tests).
+  })
+})

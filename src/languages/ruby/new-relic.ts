@@ -7,6 +7,9 @@
  * labelled an assumption. Issue #1935: Unicorn apps with `pool: 1` ran out of
  * connections after the agent 8 → 9 upgrade and needed `pool: 2`.
  *
+ * A Sequel app without ActiveRecord gets no +1: the agent explains through the app's
+ * Sequel pool.
+ *
  * Off when the agent is (agent_enabled / monitor_mode false), or transaction
  * traces or explain plans are (transaction_tracer.enabled /
  * transaction_tracer.explain_enabled false), in config/newrelic.yml (the
@@ -50,6 +53,10 @@ export const newRelic: ProcessAddon = {
   async analyze(ctx: AnalyzerContext, server: ServerAnalysis) {
     const version = ctx.versions.newrelic_rpm
     if (!version || server.language !== 'ruby' || server.server === 'release') return {diagnostics: []}
+    // Sequel without ActiveRecord: the agent's explainer runs `self[sql].explain` on the app's own Sequel::Database, so
+    // the explain checks a connection out of that pool, never one beside it
+    // (newrelic/newrelic-ruby-agent lib/sequel/extensions/new_relic_instrumentation.rb, explainer_for).
+    if (ctx.versions.sequel !== undefined && ctx.versions.activerecord === undefined) return {diagnostics: []}
     const file = ctx.files.read(NEWRELIC_YML)
     const doc = file ? await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files) : undefined
     const diagnostics: Diagnostic[] = (doc?.diagnostics ?? []).map((d) => ({...d, processType: ctx.processType}))
