@@ -124,6 +124,14 @@ describe('puma analyzer', () => {
     expect(b.processesPerDyno.value).toBe(1)
   })
 
+  it('-t N: with nothing after the colon is N:N, as Puma splits it (rubytoolbox: --threads 4:$RAILS_MAX_THREADS unset)', async () => {
+    // lib/puma/cli.rb: `min, max = arg.split(":")` → ["4"] (Ruby drops the trailing empty field) → threads 4, 4.
+    const a = await puma.analyze(ctxFor('puma -C config/puma.rb --threads 4:', app('puma-16-threads')))
+    expect(a.threadsPerProcess).toEqual({source: {flag: '--threads 4:', kind: 'flag'}, value: 4})
+    // `-t :8` is min "", max 8.
+    expect((await puma.analyze(ctxFor('puma -t :8', {files: memoryFiles({})}))).threadsPerProcess.value).toBe(8)
+  })
+
   it('defaults by Puma version, and labels an unknown version as an assumption', async () => {
     const files = memoryFiles({})
     const old = await puma.analyze(ctxFor('puma', {files, versions: {puma: '4.3.12'}}))

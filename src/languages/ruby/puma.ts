@@ -140,7 +140,11 @@ function workersFromConfig(ctx: AnalyzerContext, config: RubyConfig | undefined)
 /** `-t min:max`, or `-t n` meaning n:n (Puma's lib/puma/cli.rb). */
 function threadsFlag(found: FoundFlag | undefined): Candidate {
   if (!found) return {diagnostics: []}
-  const max = found.value.split(':').pop() ?? ''
+  // Puma's CLI: `min, max = arg.split(":")`, and `threads min, min` when there is no max (lib/puma/cli.rb). Ruby's
+  // split drops trailing empty fields, so `-t 4:` (a variable after the colon that expands to nothing) is 4:4.
+  const parts = found.value.split(':')
+  while (parts.length > 1 && parts.at(-1) === '') parts.pop()
+  const max = parts[1] ?? parts[0] ?? ''
   const c = flagCandidate({value: max, via: found.via, written: found.written}, 'Puma max threads')
   // The variables the flag was built from (`-t 2:${PUMA_MAX_THREADS}`) stay in its chain.
   return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(found.written), c.value.via)} : c
