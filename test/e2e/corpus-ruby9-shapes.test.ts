@@ -92,3 +92,23 @@ describe('New Relic in a Sequel app (CocoaPods/trunk.cocoapods.org)', () => {
     // The ActiveRecord app beside it still gets its +1 (action-cable-new-relic: fixture-apps and new-relic tests).
   })
 })
+
+describe('config that calls the app\'s own constants (interagent/pliny-template: Config.puma_max_threads)', () => {
+  it('reads a pliny config module the config requires, and a class method of a constant Zeitwerk would autoload', () => {
+    // config/puma.rb requires config/settings.rb, a pliny CastingConfigHelpers module: `override :web_workers, 2, int` is
+    // ENV.fetch("WEB_WORKERS", 2).to_i = 2 workers, max_threads 8 (pliny lib/pliny/config_helpers.rb). db.rb passes
+    // max_connections: AppLimits.db_pool, `def self.db_pool = Integer(ENV.fetch("DB_POOL", 6))` in lib/app_limits.rb = 6.
+    // 2 × min(6, 8) = 12. Before, all three were unknown: single mode 1*, Puma's default threads 5*, Sequel's 4*.
+    const r = plan('ruby-app-constants', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 12, poolPerProcess: 6, processesPerDyno: 2, threadsPerProcess: 8})
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual({file: 'config/settings.rb', kind: 'file', line: 7})
+    expect(r.type('web').sources['pool.primary'].via).toContainEqual({file: 'lib/app_limits.rb', kind: 'file', line: 2})
+    expect(r.codes).not.toContain('unknown-config-value')
+  })
+
+  it('the settings follow the environment variables they read', () => {
+    // WEB_WORKERS=3, MAX_THREADS=4, DB_POOL=3: 3 × min(3, 4) = 9.
+    const r = plan('ruby-app-constants', ['--scale', 'web=1', '--env', 'WEB_WORKERS=3', '--env', 'MAX_THREADS=4', '--env', 'DB_POOL=3'])
+    expect(r.type('web')).toMatchObject({connections: 9, processesPerDyno: 3, threadsPerProcess: 4})
+  })
+})

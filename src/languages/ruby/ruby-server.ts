@@ -8,6 +8,7 @@ import type {Sourced} from '../../model/source.js'
 import {type DslCall, type EvalOptions, evaluateRubyConfig, type RubyConfig} from './evaluate.js'
 import {evaluateOnce} from './eval-memo.js'
 import {processorsFor} from './processors.js'
+import {appConstantCalls} from './app-constants.js'
 import {rubyProcessFacts} from './process-facts.js'
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 
@@ -66,7 +67,11 @@ export async function loadRubyConfig(
   const file = ctx.files.read(path)
   if (!file) return undefined
   // Types that would read the same answers from the file share one evaluation (eval-memo.ts).
-  const inputs = {...rubyProcessFacts(ctx), ...facts, appEnv, env: ctx.env, presentEnv: PRESENT_ENV, processors: processorsFor(ctx)}
+  const base = {...rubyProcessFacts(ctx), ...facts}
+  // `Config.puma_max_threads`: the app's own constants' class methods the file calls (app-constants.ts).
+  const appCalls = await appConstantCalls(ctx, file, appEnv)
+  const knownCalls = appCalls.size > 0 ? new Map([...appCalls, ...base.knownCalls]) : base.knownCalls
+  const inputs = {...base, appEnv, env: ctx.env, knownCalls, presentEnv: PRESENT_ENV, processors: processorsFor(ctx)}
   return evaluateOnce(ctx.files, 'ruby-config', file, inputs, (i) => evaluateRubyConfig(file, i.env, i.appEnv, i))
 }
 

@@ -13,6 +13,7 @@ import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model
 import type {AnalyzerContext} from '../common/types.js'
 import {type DatabaseYmlAnalysis, PRIMARY_SERVER} from './database-yml.js'
 import {type EvalValue, evaluateRubySnippet, type Scope} from './evaluate.js'
+import {appConstantCalls} from './app-constants.js'
 import {parseRuby, type RubyNode} from './prism.js'
 
 const THREADED_POOL = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/connection_pool/threaded.rb'
@@ -71,7 +72,9 @@ async function maxConnectionsValue(at: MaxConnectionsAt, text: string, ctx: Anal
   const P = at.parsed.prism
   const inner = at.value instanceof P.ImplicitNode ? at.value.value : at.value
   const name = inner instanceof P.LocalVariableReadNode ? inner.name : inner instanceof P.CallNode && inner.isVariableCall() ? inner.name : undefined
-  const opts = {appEnv: ctx.appEnv, env: ctx.env, file}
+  // `max_connections: Config.db_pool`: the app's own constant's class method (app-constants.ts).
+  const knownCalls = await appConstantCalls(ctx, {path: file, text}, ctx.appEnv)
+  const opts = {appEnv: ctx.appEnv, env: ctx.env, file, ...(knownCalls.size > 0 ? {knownCalls} : {})}
   if (name === undefined) return (await evaluateRubySnippet(at.parsed.textOf(at.value), {...opts, firstLine: at.line})).value
   const scope: Scope = new Map()
   const before = new TextDecoder().decode(new TextEncoder().encode(text).subarray(0, at.statementStart))
@@ -93,6 +96,11 @@ export async function analyzeSequelPool(ctx: AnalyzerContext): Promise<DatabaseY
     const v = await maxConnectionsValue(at, text, ctx, file)
     if (v.kind === 'known' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value > 0) {
       pool = sourced(v.value, fromFile(file, at.line), [...(v.line === at.line ? [] : [fromFile(file, v.line)]), ...v.via])
+    } else if (v.kind === 'known' && v.value === null) {
+      // `max_connections: ENV["MAX_THREADS"]` with the variable unset is nil: Sequel's `Integer(opts[:max_connections] || 4)`.
+      const unset = (v.missingEnv ?? []).map((m) => m.name)
+      const why = unset.length > 0 ? `${unset.join(', ')} not set here, so nil` : 'nil'
+      pool = sourced(4, fromDefault(`Sequel's default max_connections 4: ${file}:${at.line} passes ${why}`, THREADED_POOL), [fromFile(file, at.line)])
     } else {
       const why = v.kind === 'unknown' ? v.reason : 'not a positive whole number'
       diagnostics.push({code: 'unknown-config-value', file, line: at.line, message: `cannot read the Sequel max_connections set at ${file}:${at.line} (${why}); Sequel's default 4 is assumed`, processType: ctx.processType, severity: 'warning'})
