@@ -71,7 +71,8 @@ export function launcherOf(argv: readonly string[], files?: FileReader): string 
   if (prog === 'inv' || prog === 'invoke') return 'invoke'
   if (files && buildpackRun(argv, files)) return 'bin/run'
   // A Ruby script of the app given a command (`bin/restarter bin/respirate`): readLaunch reads whether it runs it.
-  if (files && argv.length > 1 && rubyScript(argv, files)) return 'ruby script'
+  // Or one that runs Puma in its own process (`Puma::CLI.new(ARGV + %w(--config puma.rb)).run`).
+  if (files && rubyScript(argv, files) && (argv.length > 1 || /\bPuma::|<\s*Puma::CLI|CLI\.new/.test(files.read(rubyScript(argv, files)!)?.text ?? ''))) return 'ruby script'
   return undefined
 }
 
@@ -381,8 +382,23 @@ function supercronic(argv: readonly string[], files: FileReader, cwd: string, pr
  */
 async function rubyRunner(argv: readonly string[], files: FileReader, cwd: string): Promise<Launch | undefined> {
   const script = rubyScript(argv, files)!
-  const {runsArgumentsNote, runsItsArguments} = await import('../languages/ruby/ruby-script.js')
-  const line = await runsItsArguments(script, files.read(script)!.text)
+  const {runsArgumentsNote, runsItsArguments, startsPumaCli} = await import('../languages/ruby/ruby-script.js')
+  const text = files.read(script)!.text
+  const puma = await startsPumaCli(script, text, files)
+  if (puma) {
+    const own = argv.slice(argv.indexOf(script) === -1 ? 1 : argv.indexOf(script) + 1)
+    if (puma.args === undefined) return undefined
+    const command = ['puma', ...own, ...puma.args].map((a) => shellQuote(a)).join(' ')
+    return {
+      diagnostics: [],
+      file: script,
+      launcher: script,
+      note: fromDefault(`${script} runs Puma in its own process (${script}:${puma.line}), as \`${command}\``, 'https://github.com/puma/puma/blob/master/lib/puma/cli.rb'),
+      processes: [{assignments: [], command, copies: 1, cwd, name: script, origin: {file: script, line: puma.line}}],
+    }
+  }
+
+  const line = await runsItsArguments(script, text)
   if (line === undefined) return undefined
   const rest = argv.slice(argv.indexOf(script) === -1 ? 1 : argv.indexOf(script) + 1)
   const command = rest.map((a) => shellQuote(a)).join(' ')

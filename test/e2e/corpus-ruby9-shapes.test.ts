@@ -112,3 +112,17 @@ describe('config that calls the app\'s own constants (interagent/pliny-template:
     expect(r.type('web')).toMatchObject({connections: 9, processesPerDyno: 3, threadsPerProcess: 4})
   })
 })
+
+describe('an app Ruby script that runs Puma in its own process (rubygems/bundler-api: Puma::InstrumentedCLI)', () => {
+  it('is puma with the arguments the script hands Puma::CLI, its own first', () => {
+    // bin/web: App::ServerCLI (lib/app/server_cli.rb, `< Puma::CLI`).new(ARGV + %w[--config config/puma.rb]).run.
+    // web: `puma --config config/puma.rb`: workers WEB_CONCURRENCY or 2, threads 4, Sequel max_connections DB_POOL or 4:
+    // 2 × min(4, 4) = 8. api: `bin/web -w 3` → `puma -w 3 --config config/puma.rb`, the flag over the file: 3 × 4 = 12.
+    // Before, both were a ruby-script whose Thread.new made the pool the thread count: 1 × 4* each.
+    const r = plan('ruby-puma-cli-script', ['--scale', 'web=1,api=1'])
+    expect(r.type('web')).toMatchObject({connections: 8, processesPerDyno: 2, server: 'puma', threadsPerProcess: 4})
+    expect(r.type('api')).toMatchObject({connections: 12, processesPerDyno: 3, server: 'puma'})
+    expect(JSON.stringify(r.type('web').sources.processesPerDyno)).toContain('bin/web runs Puma in its own process (bin/web:8), as `puma --config config/puma.rb`')
+    expect(r.total).toBe(20)
+  })
+})

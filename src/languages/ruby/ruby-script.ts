@@ -9,6 +9,7 @@
  * Zeitwerk would load, and gems, are not read.
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import type {FileReader} from '../../model/files.js'
 
 import {assumed, derivedFrom, fromDefault, fromFile, sourced} from '../../model/source.js'
 import {analyzeActiveRecordPools} from './pools-in-code.js'
@@ -174,6 +175,70 @@ export async function runsItsArguments(path: string, text: string): Promise<numb
 
   visit(parsed.program)
   return line
+}
+
+/**
+ * Does the Ruby file run Puma in its own process (`Puma::CLI.new(ARGV + %w(--config puma.rb)).run`,
+ * or a class of the app's that inherits from Puma::CLI)? Then the process is `puma` with those
+ * arguments (lib/puma/cli.rb: CLI#run parses them as the puma command does). `args` are the words
+ * before and after the script's own ARGV (undefined when the array is not one conncalc reads).
+ */
+export async function startsPumaCli(path: string, text: string, files: FileReader): Promise<{args?: string[]; line: number} | undefined> {
+  if (!text.includes('CLI')) return undefined
+  const parsed = await parseRuby(path, text)
+  if (parsed.errors.length > 0) return undefined
+  const P = parsed.prism
+  // Classes of the app that inherit from Puma::CLI, from the files this one requires (one level).
+  const pumaClis = new Set(['Puma::CLI'])
+  const subclasses = (t: string): void => {
+    for (const m of t.matchAll(/class\s+((?:\w+::)*\w+)\s*<\s*(?:::)?Puma::CLI\b/g)) {
+      pumaClis.add(m[1].split('::').at(-1)!)
+    }
+  }
+
+  subclasses(text)
+  for (const m of text.matchAll(/^\s*require(?:_relative)?\s*\(?\s*["']([^"']+)["']/gm)) {
+    for (const candidate of [`lib/${m[1]}.rb`, `${m[1]}.rb`]) {
+      const t = files.read(candidate)?.text
+      if (t) subclasses(t)
+    }
+  }
+
+  const words = (node: RubyNode | undefined): string[] | undefined => {
+    if (!node) return undefined
+    if (node instanceof P.ConstantReadNode && node.name === 'ARGV') return []
+    if (node instanceof P.ArrayNode) {
+      const out: string[] = []
+      for (const e of node.elements) {
+        if (!(e instanceof P.StringNode)) return undefined
+        out.push(e.unescaped.value)
+      }
+
+      return out
+    }
+
+    if (node instanceof P.CallNode && node.name === '+' && node.receiver) {
+      const left = words(node.receiver)
+      const right = words(node.arguments_?.arguments_[0])
+      return left && right ? [...left, ...right] : undefined
+    }
+
+    return undefined
+  }
+
+  let found: {args?: string[]; line: number} | undefined
+  const visit = (node: RubyNode): void => {
+    if (found) return
+    if (node instanceof P.CallNode && node.name === 'new' && (pumaClis.has(constantName(parsed, node.receiver) ?? '') || pumaClis.has(constantName(parsed, node.receiver)?.split('::').at(-1) ?? ''))) {
+      found = {args: words(node.arguments_?.arguments_[0] ?? undefined) ?? (node.arguments_ ? undefined : []), line: parsed.lineOf(node.location.startOffset)}
+      return
+    }
+
+    for (const child of node.compactChildNodes()) visit(child)
+  }
+
+  visit(parsed.program)
+  return found
 }
 
 /** The note a launcher gives for a Ruby script that runs its arguments. */
