@@ -77,6 +77,10 @@ describe('evaluateRubySnippet', () => {
     const c = await evaluateRubyConfig(file('require "govuk_app_config/govuk_puma"\nGovukPuma.configure_rails(self)\n'), envOf({}), 'production')
     expect(c.diagnostics).toMatchObject([{code: 'unknown-config-value', line: 2, severity: 'warning'}])
     expect(c.diagnostics[0].message).toContain('hands this config to code conncalc cannot read')
+    // The library it comes from is named (a gem's code, not the app's): the require whose last part is the constant's.
+    expect(c.diagnostics[0].message).toContain('(from `require "govuk_app_config/govuk_puma"` at config/puma.rb:1, the govuk_app_config gem\'s code)')
+    const other = await evaluateRubyConfig(file('require "json"\nAcmePuma.setup(self)\n'), envOf({}), 'production')
+    expect(other.diagnostics[0].message).not.toContain('gem\'s code')
   })
 
   it('does not take `self` inside a method or class body for the config (an initializer defining a controller method)', async () => {

@@ -1303,6 +1303,20 @@ export const HANDED_TO_CODE = 'hands this config to code conncalc cannot read'
 function delegations(parsed: ParsedRuby, file: string): Diagnostic[] {
   const P = parsed.prism
   const out: Diagnostic[] = []
+  // The library the receiver comes from, when the file requires one named after it (`require "govuk_app_config/govuk_unicorn"`
+  // for GovukUnicorn): a gem's code, which conncalc does not read, and says so.
+  const requires = parsed.program.statements.body.flatMap((n) => {
+    const arg = n instanceof P.CallNode && n.name === 'require' && !n.receiver ? n.arguments_?.arguments_[0] : undefined
+    return arg instanceof P.StringNode && !arg.unescaped.value.startsWith('.') ? [{line: parsed.lineOf(n.location.startOffset), path: arg.unescaped.value}] : []
+  })
+  const snake = (c: string): string => c.replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase()
+  const libraryOf = (receiver: RubyNode | null | undefined): string => {
+    if (!(receiver instanceof P.ConstantReadNode || receiver instanceof P.ConstantPathNode)) return ''
+    const name = snake(parsed.textOf(receiver).split('::').at(-1) ?? '')
+    const r = requires.find((q) => q.path.split('/').at(-1) === name || q.path === name)
+    return r ? ` (from \`require "${r.path}"\` at ${file}:${r.line}, the ${r.path.split('/')[0]} gem's code)` : ''
+  }
+
   const visit = (node: RubyNode): void => {
     if (node instanceof P.DefNode || node instanceof P.ClassNode || node instanceof P.ModuleNode || node instanceof P.SingletonClassNode) return
     if (node instanceof P.CallNode && (node.arguments_?.arguments_ ?? []).some((a) => a instanceof P.SelfNode)) {
@@ -1312,7 +1326,7 @@ function delegations(parsed: ParsedRuby, file: string): Diagnostic[] {
         file,
         fix: 'write the settings that decide connections (workers, threads, pool) in this file, or pass them with --env',
         line: parsed.lineOf(node.location.startOffset),
-        message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` ${HANDED_TO_CODE}; whatever it sets (workers, threads, preloading, hooks) is not seen, and the defaults are used instead`,
+        message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` ${HANDED_TO_CODE}${libraryOf(node.receiver)}; whatever it sets (workers, threads, preloading, hooks) is not seen, and the defaults are used instead`,
         severity: 'warning',
       })
     }
