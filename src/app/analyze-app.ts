@@ -102,6 +102,15 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
       processType: 'web',
       severity: 'info',
     })
+  } else if (beside && 'none' in beside && beside.stops) {
+    diagnostics.push({
+      code: 'default-web-process',
+      file: input.procfile.path,
+      fix: 'add the web process the app should run to the Procfile, or scale web to 0',
+      message: `the Procfile declares no web type, and ${beside.none}; no web process is counted`,
+      processType: 'web',
+      severity: 'warning',
+    })
   } else if (beside && 'servedBy' in beside) {
     diagnostics.push({
       code: 'default-web-process',

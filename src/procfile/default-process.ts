@@ -14,7 +14,7 @@ import {compareVersions} from '../util/version.js'
 
 export type DefaultWeb =
   | {buildpack: string; command: string; ref: string; why: string}
-  | {buildpack?: string; none: string}
+  | {buildpack?: string; none: string; /** The buildpack declares it, but it stops at start (a Rack app without config.ru). */ stops?: boolean}
 
 const RUBY_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/rails4.rb'
 const RACK_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/rack.rb'
@@ -142,6 +142,12 @@ function rubyDefault(files: FileReader): DefaultWeb {
   }
 
   if (gems.rack) {
+    // rack.rb declares it whether or not the app has a config.ru; without one, rackup/thin stop at start
+    // ("configuration config.ru not found"), so no web process stays up.
+    if (!files.exists('config.ru')) {
+      return {buildpack: 'heroku/ruby', none: `heroku/ruby's default web process for a Rack app runs \`${thin ? 'thin start -R config.ru' : 'rackup config.ru'}\` (${RACK_REF}), and the app has no config.ru: it would stop at start`, stops: true}
+    }
+
     const command = thin ? 'bundle exec thin start -R config.ru -e $RACK_ENV -p ${PORT:-5000}' : 'bundle exec rackup config.ru -p ${PORT:-5000}'
     return {buildpack: 'heroku/ruby', command, ref: RACK_REF, why: `the Ruby buildpack's default web process for a Rack app${thin ? ' with Thin' : ''}`}
   }

@@ -44,6 +44,18 @@ describe('rackup with no server gem in the bundle (travis-scheduler)', () => {
   })
 })
 
+describe('rackup with Rack 3 and no rackup gem (travis-scheduler)', () => {
+  it('is an error: Rack 3 no longer ships rackup, so the web process would not start', () => {
+    // rack 3.0.9, no rackup gem in Gemfile.lock: `bundle exec rackup` finds no executable. Counted as WEBrick as the
+    // error says: 1 × min(12, 100) = 12.
+    const r = plan('rack3-without-rackup', ['--scale', 'web=1'])
+    expect(r.exit).toBe(1)
+    expect(r.type('web')).toMatchObject({connections: 12, server: 'webrick'})
+    const error = r.diagnostics.find((d) => d.code === 'missing-config' && d.severity === 'error')
+    expect(error?.message).toContain('`rackup` is not in the bundle: Rack 3.0.9 no longer ships it')
+  })
+})
+
 describe('a variable set from a command\'s output (travis-api: WEB_CONCURRENCY=$(script/web_concurrency))', () => {
   const scale = ['--scale', 'web=1,api=1,admin=1']
 
@@ -124,5 +136,33 @@ describe('an app Ruby script that runs Puma in its own process (rubygems/bundler
     expect(r.type('api')).toMatchObject({connections: 12, processesPerDyno: 3, server: 'puma'})
     expect(JSON.stringify(r.type('web').sources.processesPerDyno)).toContain('bin/web runs Puma in its own process (bin/web:8), as `puma --config config/puma.rb`')
     expect(r.total).toBe(20)
+  })
+})
+
+describe('Sinatra apps started by a Ruby script (brandur/rocket-rides-atomic: ruby api.rb, API.run!)', () => {
+  const scale = ['--scale', 'api=1,classic=1,worker=1']
+
+  it('a script that starts Sinatra\'s built-in server is bounded by its pool, said; a guarded run! in a required file is not', () => {
+    const r = plan('sinatra-script-server', scale)
+    // api: `Api.run!` (inside `if __FILE__ == $0`, and api.rb is the file Ruby runs): a Rack server with a thread per
+    // request, how many not counted: the Sequel pool (max_connections 7) bounds it, 7*. Before: 1, no word.
+    expect(r.type('api')).toMatchObject({connections: 7, threadsPerProcess: 7})
+    expect(r.type('api').sources.threadsPerProcess.source.kind).toBe('assumed')
+    // classic: `require "sinatra"` in the file Ruby runs starts Sinatra::Application's server at exit: 7*.
+    expect(r.type('classic')).toMatchObject({connections: 7, threadsPerProcess: 7})
+    // worker: requires api.rb, whose run! is guarded by `if __FILE__ == $0` (false there); its loop is the main thread: 1.
+    expect(r.type('worker')).toMatchObject({connections: 1, threadsPerProcess: 1})
+    const unknown = r.diagnostics.filter((d) => d.code === 'unknown-command').map((d) => d.processType)
+    expect(unknown.sort()).toEqual(['api', 'classic'])
+    expect(r.total).toBe(15)
+  })
+
+  it('no web type and no config.ru: the Ruby buildpack\'s default rackup would stop at start, so no web is counted, said', () => {
+    // heroku-buildpack-ruby rack.rb declares `bundle exec rackup config.ru -p $PORT` for any bundle with rack; this app
+    // has no config.ru, so rackup stops ("configuration config.ru not found"): no web type, and a warning.
+    const r = plan('sinatra-script-server', scale)
+    expect(r.processTypes.map((p) => p.name)).not.toContain('web')
+    expect(r.diagnostics.find((d) => d.code === 'default-web-process')).toMatchObject({severity: 'warning'})
+    expect(r.diagnostics.find((d) => d.code === 'default-web-process')?.message).toContain('the app has no config.ru: it would stop at start')
   })
 })

@@ -102,6 +102,12 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
     if (parsed.errors.length > 0) continue
     const P = parsed.prism
     const visit = (node: RubyNode, inDef?: string): void => {
+      // `if __FILE__ == $0 … end` runs only in the file Ruby was started with: not in a file another one requires.
+      if (file !== entry && node instanceof P.IfNode && /^(?:__FILE__\s*==\s*\$(?:0|PROGRAM_NAME)|\$(?:0|PROGRAM_NAME)\s*==\s*__FILE__)$/.test(parsed.textOf(node.predicate).trim())) {
+        if (node.subsequent) visit(node.subsequent, inDef)
+        return
+      }
+
       if (node instanceof P.DefNode) inDef = node.name
       if (node instanceof P.CallNode) {
         called.add(node.name)
@@ -111,6 +117,10 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
           const target = resolve(ctx, file, node.name, args[0].unescaped.value)
           if (!target && node.name === 'require' && DATABASE_GEMS.has(args[0].unescaped.value)) databaseGems.push({file, line: parsed.lineOf(node.location.startOffset), what: args[0].unescaped.value})
           enqueue(target)
+          // Classic Sinatra: `require "sinatra"` in the file Ruby runs starts Sinatra::Application's server at exit (sinatra/main.rb).
+          if (file === entry && node.name === 'require' && args[0].unescaped.value === 'sinatra') {
+            starts.push({file, line: parsed.lineOf(node.location.startOffset), what: 'require "sinatra" (the classic app\'s built-in server, started at exit)'})
+          }
         } else if (node.name === 'autoload' && args[0] instanceof P.SymbolNode && args[1] instanceof P.StringNode) {
           const target = resolve(ctx, file, 'require', args[1].unescaped.value)
           const constant = args[0].unescaped.value
@@ -122,6 +132,10 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
         } else if (receiver === 'Concurrent::Promises' && node.name.startsWith('future')) {
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.${node.name}`})
+        } else if (node.name === 'run!' && receiver && node.receiver && args.every((a) => a instanceof P.KeywordHashNode)) {
+          // `API.run!(port: port)`: a Sinatra app's built-in server (Sinatra::Base.run!), a Rack server running each
+          // request on a thread of its own in this process — how many is the server's, not counted here.
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.run! (Sinatra's built-in server)`})
         } else if (node.name === 'fork' && (!node.receiver || receiver === 'Process' || receiver === 'Kernel')) {
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: receiver ? `${receiver}.fork` : 'fork'})
         }

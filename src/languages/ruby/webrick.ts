@@ -29,8 +29,19 @@ export const webrick: ServerAnalyzer = {
     const diagnostics: Diagnostic[] = []
     const ruby = declaredRuby(ctx.files)
     const tried = rackupHandlers(ctx.versions)
-    const missing = ctx.versions.webrick === undefined && (!ruby || versionAtLeast(ruby.version, '3'))
-    if (missing) {
+    // Rack 3 dropped bin/rackup (moved to the rackup gem, rack CHANGELOG 3.0.0): without that gem there is no rackup to run.
+    const noRackup = ctx.versions.rack !== undefined && versionAtLeast(ctx.versions.rack, '3') && ctx.versions.rackup === undefined
+    const missing = noRackup || (ctx.versions.webrick === undefined && (!ruby || versionAtLeast(ruby.version, '3')))
+    if (noRackup) {
+      diagnostics.push({
+        code: 'missing-config',
+        file: 'Gemfile.lock',
+        fix: 'add the rackup gem (or a server gem such as puma, started by name) to the Gemfile',
+        message: `\`rackup\` is not in the bundle: Rack ${ctx.versions.rack} no longer ships it (rack CHANGELOG 3.0.0: moved to the rackup gem) and Gemfile.lock has no rackup gem, so the web process would stop at start (bundler: command not found: rackup); conncalc counts it as WEBrick`,
+        processType: ctx.processType,
+        severity: 'error',
+      })
+    } else if (missing) {
       const which = ruby ? `Ruby ${ruby.version} (${ruby.file}:${ruby.line})` : `the Ruby buildpack's default Ruby 3.3 (the app declares no Ruby version; ${HEROKU_DEFAULT_RUBY})`
       diagnostics.push({
         code: 'missing-config',
