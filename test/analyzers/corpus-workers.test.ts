@@ -56,6 +56,16 @@ describe('framework console workers and clocks', () => {
     }
   })
 
+  it("php -S (PHP's built-in web server): one single-threaded process, or PHP_CLI_SERVER_WORKERS workers; one connection each", async () => {
+    const a = await analyze('php -S 0.0.0.0:$PORT -t public/ -c public/.user.ini', {files: memoryFiles({})})
+    expect(a).toMatchObject({id: 'php', server: 'php-builtin-server'})
+    expect([a.processesPerDyno.value, a.threadsPerProcess.value]).toEqual([1, 1])
+    expect(isAssumption(a.processesPerDyno)).toBe(false)
+    const workers = await analyze('php -S0.0.0.0:8080 router.php', {env: {PHP_CLI_SERVER_WORKERS: '4'}, files: memoryFiles({})})
+    expect([workers.server, workers.processesPerDyno.value, workers.threadsPerProcess.value]).toEqual(['php-builtin-server', 4, 1])
+    expect(workers.processesPerDyno.source).toMatchObject({kind: 'env', name: 'PHP_CLI_SERVER_WORKERS'})
+  })
+
   it('rails runner: a Rails process with the app loaded, its threads an assumption', async () => {
     const a = await analyze('bundle exec rails runner bin/threaded.rb', {files: memoryFiles({'bin/threaded.rb': 'Thread.new { loop { Agent.run } }\n'})})
     expect(a).toMatchObject({id: 'rails-process', language: 'ruby', server: 'rails-runner'})

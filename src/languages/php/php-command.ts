@@ -17,10 +17,11 @@ export function phpScript(argv: readonly string[]): {args: string[]; script: str
 }
 
 /** `command`: any other artisan or bin/console command (`migrate`, `route:list`, `passport:keys`): one run, then it exits. */
-export type PhpWorkerKind = 'artisan-command' | 'console-command' | 'horizon' | 'messenger' | 'queue' | 'schedule'
+export type PhpWorkerKind = 'artisan-command' | 'builtin-server' | 'console-command' | 'horizon' | 'messenger' | 'queue' | 'schedule'
 
-/** Which framework worker a command is, if it is one. */
+/** Which framework worker a command is, if it is one; `php -S host:port` is PHP's built-in web server. */
 export function phpWorker(argv: readonly string[]): PhpWorkerKind | undefined {
+  if (programName(argv[0]) === 'php' && argv.slice(1).some((a) => a === '-S' || /^-S\S/.test(a))) return 'builtin-server'
   const php = phpScript(argv)
   // `artisan` may be run directly (it has a php shebang): `./artisan horizon`.
   const direct = programName(argv[0]) === 'artisan' ? {args: argv.slice(1), script: 'artisan'} : undefined

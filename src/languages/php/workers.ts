@@ -20,6 +20,8 @@ const MESSENGER_DOCS = 'https://symfony.com/doc/current/messenger.html#consuming
 /** Laravel's DatabaseManager keeps one PDO per connection name for the process; a command runs its statements one at a time. */
 const ARTISAN_DOCS = 'https://github.com/laravel/framework/blob/11.x/src/Illuminate/Database/DatabaseManager.php'
 const CONSOLE_DOCS = 'https://symfony.com/doc/current/console.html'
+// "The web server runs only one single-threaded process"; PHP_CLI_SERVER_WORKERS (PHP ≥ 7.4, not on Windows) forks that many workers.
+const BUILTIN_SERVER = 'https://www.php.net/manual/en/features.commandline.webserver.php'
 
 const one = (what: string, ref: string): Sourced<number> => sourced(1, fromDefault(what, ref))
 
@@ -54,6 +56,13 @@ export function analyzePhpWorker(ctx: AnalyzerContext, kind: PhpWorkerKind): Ser
       // `php artisan migrate`, `route:list`, `passport:keys`… as a process type: one PHP process that runs once and exits.
       const o = one('an artisan command (e.g. migrate) is one PHP process running its queries one at a time on one PDO connection, then it exits', ARTISAN_DOCS)
       return {...base, processesPerDyno: o, server: 'artisan', threadsPerProcess: o}
+    }
+
+    case 'builtin-server': {
+      const workers = ctx.env.get('PHP_CLI_SERVER_WORKERS')
+      const n = workers && /^\s*\d+\s*$/.test(workers.value) && Number(workers.value) >= 1 ? Number(workers.value) : undefined
+      const processes = n ? sourced(n, workers!.source, [fromDefault('PHP_CLI_SERVER_WORKERS forks that many built-in server workers', BUILTIN_SERVER)]) : one("PHP's built-in web server (php -S) is one single-threaded process", BUILTIN_SERVER)
+      return {...base, processesPerDyno: processes, server: 'php-builtin-server', threadsPerProcess: one('each built-in server worker serves one request at a time with at most one PDO connection', BUILTIN_SERVER)}
     }
 
     case 'console-command': {
