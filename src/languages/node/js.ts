@@ -39,8 +39,8 @@ export interface JsCall {
   within?: JsFunctionSites
   /** Made by a lazily made singleton (`if (!pool) pool = new Pool(…)`): once per process, however often its function is called. */
   once?: boolean
-  /** This call as its function's body makes it when called from one place (pools.ts boundCalls): that place. */
-  site?: {file: string; line: number}
+  /** This call as its function's body makes it when called from one place (pools.ts boundCalls): that place; `deferred`: a `new` that runs when the code around it is called. */
+  site?: {deferred?: boolean; file: string; line: number; made?: string}
 }
 
 /**
@@ -53,7 +53,8 @@ export interface JsFunctionSites {
   file: string
   line: number
   name: string
-  sites: {calls: JsCall[]; file: string; line: number}[]
+  /** `deferred`: an instance made (`new C()`) inside a function body or another class's fields, which run when that code is called, not when the module loads. */
+  sites: {calls: JsCall[]; deferred?: boolean; file: string; line: number; made?: string}[]
   /** Called from more places than conncalc walks (MAX_SITES): the sites are a sample. */
   truncated?: boolean
 }
@@ -139,11 +140,37 @@ const PARAMETERS = new WeakSet<EvalValue>()
 interface Closure {
   ev: JsEvaluator
   node: ArrowFunctionExpression | JsFunction
+  /** Its body makes no calls: a value helper (`toOptionalNumber(v)`), walked for every caller however many. */
+  pure: boolean
   sites: JsFunctionSites
 }
 
 /** Function values (their `value` object, which survives copies of the EvalValue) → their definition. */
 const CLOSURES = new WeakMap<object, Closure>()
+
+type ClassNode = N & {type: 'ClassDeclaration' | 'ClassExpression'}
+
+/**
+ * An app class, kept so `new C(args)` walks what a new instance runs — its base class's
+ * construction, its field initializers, its constructor with the parameters bound, its getters —
+ * with `this` the instance (construct): a pool a constructor makes is made once per `new`.
+ */
+interface ClassDef {
+  /** The app's own class it extends, if any (`class Repo extends BaseRepo`). */
+  base?: ClassDef
+  ev: JsEvaluator
+  /** The imported class it extends (`PrismaClient`): `super(opts)` is `new Base(opts)`. */
+  importedBase?: string
+  methods: Map<string, EvalValue>
+  node: ClassNode
+  sites: JsFunctionSites
+}
+
+/** JS built-ins a value helper may call (`parseInt(v, 10)`, `JSON.parse(v)`, `v.split(',')`): they make nothing. */
+const BUILTIN = /^(Number|parseInt|parseFloat|String|Boolean|isNaN|JSON\.parse|Math\.\w+|Number\.\w+|[\w$.]*\.(split|trim|toLowerCase|toUpperCase|includes|startsWith|endsWith|replace|replaceAll|map|filter|join|some|every))$/
+
+/** Class values (the dict of their methods) → their definition. */
+const CLASSES = new WeakMap<object, ClassDef>()
 /** How deep calls of the app's functions are followed, and from how many places one function is. */
 const MAX_CALL_DEPTH = 8
 const MAX_SITES = 32
@@ -294,6 +321,8 @@ class JsEvaluator {
   readonly exports = new Map<string, EvalValue>()
   /** The class being read and what it extends, so `super(opts)` in its constructor is `new Base(opts)`. */
   private readonly superclasses: string[] = []
+  /** The constructions being walked (instantiate), innermost last: `this` is the instance, `super(…)` the class's base. */
+  private readonly frames: {def: ClassDef; instance: KnownValue}[] = []
   readonly imports: string[] = []
   readonly names = new Map<string, EvalValue>()
   private readonly aliases = new Map<string, string>()
@@ -387,10 +416,12 @@ class JsEvaluator {
 
       case 'ClassDeclaration':
       case 'ClassExpression': {
-        const methods = this.classBody(node)
+        const {def, methods} = this.classBody(node)
         // `class TypeOrmConfigService { createTypeOrmOptions() {…} }`: the name holds its methods, each what it returns,
         // so `useClass: TypeOrmConfigService` reads the options the framework gets from it.
-        if (node.id) this.names.set(node.id.name, {file: this.file, kind: 'known', line: this.line(node), value: {entries: methods, kind: 'dict'}, via: []})
+        const value: KnownValue = {file: this.file, kind: 'known', line: this.line(node), value: {entries: methods, kind: 'dict'}, via: []}
+        CLASSES.set(value.value as object, def)
+        if (node.id) this.names.set(node.id.name, value)
         return
       }
 
@@ -610,16 +641,27 @@ class JsEvaluator {
     ;(this.capture ?? this.calls).push(this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed)
   }
 
-  /** A class: its decorators and members are read; one that extends an imported client is that client. */
-  private classBody(node: N & {type: 'ClassDeclaration' | 'ClassExpression'}): Map<string, EvalValue> {
+  /**
+   * A class: its decorators and members are read; one that extends an imported client is that client.
+   * Its field initializers and constructor are read once here as code that runs later (each `new`
+   * walks them again, construct), their calls placed in the class (JsCall.within).
+   */
+  private classBody(node: ClassNode): {def: ClassDef; methods: Map<string, EvalValue>} {
     for (const d of node.decorators ?? []) this.visit(d)
-    const base = node.superClass ? this.dotted(unwrap(node.superClass)) : undefined
+    const superClass = node.superClass ? unwrap(node.superClass) : undefined
+    const own = superClass?.type === 'Identifier' ? this.names.get(superClass.name) : undefined
+    const ownBase = isDict(own) ? CLASSES.get(own.value) : undefined
+    const base = superClass && !ownBase ? this.dotted(superClass) : undefined
     const methods = new Map<string, EvalValue>()
+    const def: ClassDef = {...(ownBase ? {base: ownBase} : {}), ...(base ? {importedBase: base} : {}), ev: this, methods, node, sites: {file: this.file, line: this.line(node), name: node.id ? `new ${node.id.name}` : 'a class', sites: []}}
     const members = (): void => {
       for (const m of node.body.body) {
         for (const d of 'decorators' in m ? (m.decorators ?? []) : []) this.visit(d)
-        if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.value) this.expr(m.value)
-        else if (m.type === 'MethodDefinition' || m.type === 'TSAbstractMethodDefinition') {
+        if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.value) {
+          const value = m.value
+          if (m.static) this.expr(value)
+          else this.inBody(() => this.expr(value))
+        } else if (m.type === 'MethodDefinition' || m.type === 'TSAbstractMethodDefinition') {
           for (const p of m.value.params) for (const d of 'decorators' in p ? (p.decorators ?? []) : []) this.visit(d)
           const name = m.kind === 'method' && !m.computed ? keyName(m.key) : undefined
           if (name !== undefined && m.value.body) methods.set(name, this.fn(m.value))
@@ -628,19 +670,117 @@ class JsEvaluator {
       }
     }
 
-    if (!base) {
+    this.within.push(def.sites)
+    try {
+      if (!base) {
+        members()
+        return {def, methods}
+      }
+
+      // A class that extends an imported client (`class PrismaService extends PrismaClient`) is that client,
+      // made by the framework's DI: `super(opts)` is `new Base(opts)`, and no constructor is `new Base()`.
+      const before = (this.capture ?? this.calls).length
+      this.superclasses.push(base)
       members()
-      return methods
+      this.superclasses.pop()
+      if (!(this.capture ?? this.calls).slice(before).some((c) => c.callee === base && c.isNew)) this.record({args: [], callee: base, isNew: true, line: this.line(node)})
+      return {def, methods}
+    } finally {
+      this.within.pop()
+    }
+  }
+
+  /**
+   * `new C(args)` of the app's own class, at `site`: what a new instance runs, walked with `this` the
+   * instance and its calls kept with the site in C's (and its base classes') JsFunctionSites, so a
+   * pool its constructor makes counts once per `new`. Returns the instance: its fields, what its
+   * constructor assigns to `this`, its getters' values, its methods. Undefined when not followed.
+   */
+  private instantiate(def: ClassDef, args: EvalValue[], at: N): EvalValue | undefined {
+    if (args.some((a) => fromParameter(a)) || callDepth >= MAX_CALL_DEPTH) return undefined
+    const chain: ClassDef[] = []
+    for (let d: ClassDef | undefined = def; d; d = d.base) chain.push(d)
+    if (chain.some((d) => d.sites.sites.length >= MAX_SITES)) {
+      for (const d of chain) d.sites.truncated = true
+      return undefined
     }
 
-    // A class that extends an imported client (`class PrismaService extends PrismaClient`) is that client,
-    // made by the framework's DI: `super(opts)` is `new Base(opts)`, and no constructor is `new Base()`.
-    const before = this.calls.length
-    this.superclasses.push(base)
-    members()
-    this.superclasses.pop()
-    if (!this.calls.slice(before).some((c) => c.callee === base && c.isNew)) this.record({args: [], callee: base, isNew: true, line: this.line(node)})
-    return methods
+    const entries = new Map<string, EvalValue>()
+    const instance = this.known(at, {entries, kind: 'dict', partial: true})
+    const calls: JsCall[] = []
+    callDepth++
+    try {
+      def.ev.construct(def, args, instance, calls, this.guards, this.functionDepth > 0)
+    } finally {
+      callDepth--
+    }
+
+    const deferred = this.functionDepth > 0
+    const made = `new ${def.node.id?.name ?? 'a class'}()`
+    for (const d of chain) d.sites.sites.push({calls, ...(deferred ? {deferred} : {}), file: this.file, line: this.line(at), made})
+    return instance
+  }
+
+  /** One class's part of a construction (instantiate), walked in the module that declares it; `super(…)` constructs its base. */
+  private construct(def: ClassDef, args: EvalValue[], instance: KnownValue, calls: JsCall[], around: JsGuard[], deferred: boolean): void {
+    const names = new Map(this.names)
+    const exports = new Map(this.exports)
+    const {capture, cjs, functionDepth} = this
+    const guards = this.guards.splice(0, this.guards.length, ...around)
+    const within = this.within.splice(0)
+    this.capture = calls
+    // The constructor runs when `new` does: at load when the `new` is, else when the code around it is called.
+    this.functionDepth = deferred ? 1 : 0
+    this.frames.push({def, instance})
+    this.returns.push([])
+    const entries = (instance.value as {entries: Map<string, EvalValue>}).entries
+    try {
+      const members = def.node.body.body
+      const ctor = members.find((m) => m.type === 'MethodDefinition' && m.kind === 'constructor') as (N & {type: 'MethodDefinition'}) | undefined
+      // A derived class without a constructor passes its arguments to its base's.
+      if (!ctor && def.base) def.base.ev.construct(def.base, args, instance, calls, this.guards, deferred)
+      if (!ctor && def.importedBase) this.record({args, callee: def.importedBase, isNew: true, line: this.line(def.node)})
+      if (def.importedBase) this.superclasses.push(def.importedBase)
+      // Methods live on the prototype: `this.toNumber(…)` works in field initializers and the constructor.
+      for (const [key, fn] of def.methods) if (!entries.has(key)) entries.set(key, fn)
+      for (const m of members) {
+        if (m.type !== 'PropertyDefinition' || m.static || !m.value) continue
+        const key = keyName(m.key, m.computed)
+        const v = this.expr(m.value)
+        if (key !== undefined) entries.set(key, v)
+      }
+
+      if (ctor?.value.body) {
+        for (const [i, p] of ctor.value.params.entries()) this.bindParameter((p.type === 'TSParameterProperty' ? p.parameter : p) as N, args[i])
+        this.visit(ctor.value.body)
+      }
+
+      for (const m of members) {
+        if (m.type !== 'MethodDefinition' || m.static || m.computed) continue
+        const key = keyName(m.key)
+        if (key === undefined || entries.has(key)) continue
+        if (m.kind === 'get' && m.value.body) {
+          // A getter is what it returns, read with this instance.
+          this.returns.push([])
+          this.sandboxed(() => this.visit(m.value.body!))
+          const got = this.returns.pop()?.at(-1)
+          if (got) entries.set(key, got)
+        }
+      }
+    } finally {
+      if (def.importedBase) this.superclasses.pop()
+      this.returns.pop()
+      this.frames.pop()
+      this.functionDepth = functionDepth
+      this.capture = capture
+      this.guards.splice(0, this.guards.length, ...guards)
+      this.within.push(...within)
+      this.names.clear()
+      for (const [k, v] of names) this.names.set(k, v)
+      this.exports.clear()
+      for (const [k, v] of exports) this.exports.set(k, v)
+      this.cjs = cjs
+    }
   }
 
   /** `const x = …`, `const {Pool} = require("pg")`, `const {max} = config`, `const [a] = …`. */
@@ -729,6 +869,7 @@ class JsEvaluator {
 
       case 'Identifier': {
         const v = this.names.get(node.name)
+        if (!v && node.name === 'undefined') return this.known(node, null)
         // A parameter read in the body: unknown where it is read, so a diagnostic points at the use.
         if (v?.kind === 'unknown' && PARAMETERS.has(v)) return {file: this.file, kind: 'unknown', line: this.line(node), reason: v.reason, ...(v.parameter ? {parameter: v.parameter} : {})}
         return v ?? this.unknown(node, `\`${node.name}\` is not defined in this file`)
@@ -815,6 +956,8 @@ class JsEvaluator {
           () => (no = this.expr(node.alternate)),
         )
         const out = decidable(c) ? (truthy(c.value) ? yes : no) : undefined
+        // An arm taken because env vars have no value keeps them: `v ? v : undefined` with v unset still says which.
+        if (out?.kind === 'known' && c.missingEnv) return {...out, missingEnv: [...(out.missingEnv ?? []), ...c.missingEnv.filter((m) => !out.missingEnv?.includes(m))]}
         return out ?? this.unknown(node, 'a condition conncalc cannot decide', c)
       }
 
@@ -828,6 +971,12 @@ class JsEvaluator {
           this.cjs = v
         } else if (name.startsWith('exports.') || name.startsWith('module.exports.')) this.exports.set(name.split('.').pop()!, v)
         else if (target.type === 'Identifier') this.names.set(target.name, v)
+        else if (target.type === 'MemberExpression' && unwrap(target.object).type === 'ThisExpression' && this.frames.length > 0) {
+          // `this.db = knex(config)` in a constructor being walked: a field of the instance.
+          const key = target.computed ? undefined : keyName(target.property)
+          if (key !== undefined) (this.frames.at(-1)!.instance.value as {entries: Map<string, EvalValue>}).entries.set(key, v)
+        }
+
         return v
       }
 
@@ -858,6 +1007,10 @@ class JsEvaluator {
       case 'ClassExpression': {
         this.classBody(node)
         return this.unknown(node, 'a class')
+      }
+
+      case 'ThisExpression': {
+        return this.frames.at(-1)?.instance ?? this.unknown(node, '`this` outside a construction conncalc follows')
       }
 
       default: {
@@ -922,6 +1075,7 @@ class JsEvaluator {
     const body = node.body
     this.returns.push([])
     let value: EvalValue | undefined
+    const made0 = (this.capture ?? this.calls).length
     const read = (): void => {
       if (body?.type === 'BlockStatement') this.visit(body)
       else if (body) value = this.expr(body)
@@ -941,7 +1095,7 @@ class JsEvaluator {
     value ??= this.returns.at(-1)?.at(-1)
     this.returns.pop()
     const made = this.known(node, {args: value ? [value] : [], callee: FUNCTION, kind: 'call', kwargs: {}})
-    if (!runsNow && node.params.length > 0 && node.body) CLOSURES.set(made.value as object, {ev: this, node, sites})
+    if (!runsNow && node.params.length > 0 && node.body) CLOSURES.set(made.value as object, {ev: this, node, pure: (this.capture ?? this.calls).slice(made0).every((c) => !c.isNew && BUILTIN.test(c.callee)), sites})
     return made
   }
 
@@ -955,21 +1109,23 @@ class JsEvaluator {
   private invoke(own: EvalValue, args: EvalValue[], at: N): EvalValue | undefined {
     const closure = own.kind === 'known' && typeof own.value === 'object' && own.value !== null ? CLOSURES.get(own.value) : undefined
     if (!closure || args.some((a) => fromParameter(a)) || callDepth >= MAX_CALL_DEPTH) return undefined
-    if (closure.sites.sites.length >= MAX_SITES) {
+    // A helper that makes no calls (`toOptionalNumber(process.env.X)`) has no pools to place: walked for every caller.
+    const keep = closure.sites.sites.length < MAX_SITES
+    if (!keep && !closure.pure) {
       closure.sites.truncated = true
       return undefined
     }
 
     callDepth++
     try {
-      return closure.ev.bound(closure, args, {file: this.file, line: this.line(at)}, this.guards)
+      return closure.ev.bound(closure, args, {file: this.file, line: this.line(at)}, this.guards, keep)
     } finally {
       callDepth--
     }
   }
 
   /** Walk a function's body for one call site: parameters bound to `args`, the module's names, exports and branches untouched. */
-  private bound(closure: Closure, args: EvalValue[], site: {file: string; line: number}, around: JsGuard[]): EvalValue {
+  private bound(closure: Closure, args: EvalValue[], site: {file: string; line: number}, around: JsGuard[], keep = true): EvalValue {
     const {node, sites} = closure
     const names = new Map(this.names)
     const exports = new Map(this.exports)
@@ -999,7 +1155,7 @@ class JsEvaluator {
       this.exports.clear()
       for (const [k, v] of exports) this.exports.set(k, v)
       this.cjs = cjs
-      sites.sites.push({calls, file: site.file, line: site.line})
+      if (keep) sites.sites.push({calls, file: site.file, line: site.line})
     }
 
     return value ?? this.unknown(node, `\`${sites.name}()\` returns nothing conncalc can read`)
@@ -1083,7 +1239,7 @@ class JsEvaluator {
     if (callee.type === 'Identifier') return this.names.get(callee.name)
     if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return undefined
     const object = unwrap(callee.object)
-    const holder = object.type === 'Identifier' ? this.names.get(object.name) : undefined
+    const holder = object.type === 'Identifier' ? this.names.get(object.name) : object.type === 'ThisExpression' ? this.frames.at(-1)?.instance : undefined
     return isDict(holder) ? holder.value.entries.get(callee.property.name) : undefined
   }
 
@@ -1252,6 +1408,13 @@ class JsEvaluator {
       return mod ? requiredValue(mod) : this.known(node, {args, callee: 'require', kind: 'call', kwargs: {}})
     }
 
+    const frame = this.frames.at(-1)
+    if (callee === 'super' && frame?.def.base) {
+      // `super(…)` of a class whose base is the app's own: the base's part of the same instance.
+      frame.def.base.ev.construct(frame.def.base, args, frame.instance, this.capture ?? this.calls, this.guards, this.functionDepth > 0)
+      return this.unknown(node, 'a constructor call')
+    }
+
     if (callee === 'super' && this.superclasses.length > 0) {
       this.record({args, callee: this.superclasses.at(-1)!, isNew: true, line: this.line(node)})
       return this.unknown(node, 'a constructor call')
@@ -1270,6 +1433,12 @@ class JsEvaluator {
     // The app's own function (`getConfig()`, `db.makePool(cfg)`): with arguments, its body walked with them bound;
     // else what it returns, read once where it is defined.
     const own = this.ownFunction(calleeNode)
+    const cls = isNew && isDict(own) ? CLASSES.get(own.value) : undefined
+    if (cls && !spread) {
+      const made = this.instantiate(cls, args, node)
+      if (made) return made
+    }
+
     if (!isNew && own && returnedBy(own) !== own) {
       const bound = this.invoke(own, args, node)
       if (bound) return bound

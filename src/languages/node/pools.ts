@@ -346,7 +346,7 @@ function boundCalls(c: JsCall): JsCall[] {
   // One place walked twice (its own enclosing function read once without its caller, once with) is one call: the later walk, which knows more.
   const byPlace = new Map<string, JsCall[]>()
   for (const s of c.within.sites) {
-    const here = s.calls.filter((x) => x.line === c.line && x.callee === c.callee && !x.args.some((a) => fromParameter(a))).map((x) => ({...x, site: {file: s.file, line: s.line}}))
+    const here = s.calls.filter((x) => x.line === c.line && x.callee === c.callee && !x.args.some((a) => fromParameter(a))).map((x) => ({...x, site: {...(s.deferred ? {deferred: true} : {}), file: s.file, line: s.line, ...(s.made ? {made: s.made} : {})}, within: c.within}))
     if (here.length > 0) byPlace.set(`${s.file}:${s.line}`, here)
   }
 
@@ -373,7 +373,9 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     if (c.site) {
       const sample = c.within?.truncated ? `; \`${c.within.name}()\` is called from more places than conncalc follows (${c.within.sites.length} read), so there may be more such pools` : ''
       const here = pool.source.kind === 'file' && pool.source.file === c.site.file && pool.source.line === c.site.line
-      pool = {...pool, via: [...(pool.via ?? []), ...(here ? [] : [fromFile(c.site.file, c.site.line)]), ...(sample ? [assumed(`made by \`${c.within?.name}()\` (${file}:${c.line})${sample}`)] : [])]}
+      // An instance made inside a function or another class's fields exists once that code runs: counted once for that place, and said.
+      const later = c.site.deferred ? [assumed(`made by \`${c.site.made ?? `${c.within?.name}()`}\` at ${c.site.file}:${c.site.line}, which runs when the code around it is called, not when the module loads: one instance counted there`)] : []
+      pool = {...pool, via: [...(pool.via ?? []), ...(here ? [] : [fromFile(c.site.file, c.site.line)]), ...(sample ? [assumed(`made by \`${c.within?.name}()\` (${file}:${c.line})${sample}`)] : []), ...later]}
     }
 
     const database = `${lib} ${file}:${c.line}${c.site ? ` (called at ${c.site.file}:${c.site.line})` : ''}`

@@ -1,0 +1,132 @@
+import {describe, expect, it} from 'vitest'
+
+import {node} from '../../src/languages/node/node.js'
+import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {describeSourced, fromFlag, sourced} from '../../src/model/source.js'
+import {dynoFacts} from '../../src/platform/dyno-sizes.js'
+import {ctxFor} from '../analyzers/helpers.js'
+
+const pkg = (deps: Record<string, string>) => JSON.stringify({dependencies: deps}, null, 2)
+
+async function run(command: string, files: Record<string, string>, env: Record<string, string> = {}) {
+  const ctx = ctxFor(command, {env, files: memoryFiles(files)})
+  ctx.dyno = dynoFacts(loadDynoSizes(), sourced('standard-2x', fromFlag('--scale web=1:standard-2x')))
+  expect(node.matches(ctx.command, ctx)).toBe(true)
+  return node.analyze(ctx)
+}
+
+// A repository base class whose constructor opens its own knex pool, with a default config.
+const base = [
+  "import {knex} from 'knex'",
+  "import dbConfig from './dbconfig'",
+  'export abstract class SqlRepo {',
+  '  protected readonly db',
+  '  constructor(config = dbConfig) {',
+  '    this.db = knex(config)',
+  '  }',
+  '}',
+].join('\n')
+const dbconfig = "export default {client: 'pg', connection: process.env.DATABASE_URL, pool: {min: 0, max: 4}}\n"
+
+describe('instances of the app\'s own classes', () => {
+  it('a pool made in a constructor is one per `new`: three repositories at load are three pools', async () => {
+    const files = {
+      'dbconfig.ts': dbconfig,
+      'package.json': pkg({knex: '^3.1.0', pg: '^8.13.0'}),
+      'repo.ts': base,
+      'repos.ts': [
+        "import {SqlRepo} from './repo'",
+        'export class UserRepo extends SqlRepo {}',
+        'export class OrderRepo extends SqlRepo {',
+        '  constructor(private readonly clock) {',
+        '    super()',
+        '  }',
+        '}',
+      ].join('\n'),
+      'server.ts': [
+        "import {UserRepo, OrderRepo} from './repos'",
+        'const users = new UserRepo()',
+        'const orders = new OrderRepo(Date)',
+        'const archive = new UserRepo()',
+        'export {users, orders, archive}',
+      ].join('\n'),
+    }
+    const a = await run('node server.ts', files)
+    // knex(config) at repo.ts:6 with dbconfig's pool.max 4, once per `new` (server.ts:2, 3, 4): 3 × 4 = 12.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([
+      ['knex repo.ts:6 (called at server.ts:2)', 4],
+      ['knex repo.ts:6 (called at server.ts:3)', 4],
+      ['knex repo.ts:6 (called at server.ts:4)', 4],
+    ])
+    expect(a.pools!.map((p) => describeSourced(p.pool)).join('\n')).not.toContain('assumption')
+  })
+
+  it('instances made in another class\'s fields, made in a function: counted once per place, labelled as made when that code runs', async () => {
+    const files = {
+      'dbconfig.ts': dbconfig,
+      'package.json': pkg({knex: '^3.1.0', pg: '^8.13.0'}),
+      'repo.ts': base,
+      'registry.ts': [
+        "import {SqlRepo} from './repo'",
+        'class UserRepo extends SqlRepo {}',
+        'class AuditRepo extends SqlRepo {}',
+        'export class Registry {',
+        '  private users = new UserRepo()',
+        '  private audit = new AuditRepo()',
+        '}',
+        'export const makeRegistry = () => new Registry()',
+      ].join('\n'),
+      'server.ts': "import {makeRegistry} from './registry'\nexport const registry = makeRegistry()\n",
+    }
+    const a = await run('node server.ts', files)
+    // Two fields, each a repository with its own knex pool of 4: 2 × 4 = 8, each an assumption (made when makeRegistry() runs).
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([
+      ['knex repo.ts:6 (called at registry.ts:5)', 4],
+      ['knex repo.ts:6 (called at registry.ts:6)', 4],
+    ])
+    expect(describeSourced(a.pools![0].pool)).toContain('assumption: made by `new UserRepo()` at registry.ts:5, which runs when the code around it is called, not when the module loads')
+  })
+
+  it('an env object built by a class: its fields read process.env, so a replica pool behind an unset variable is named, not counted', async () => {
+    const files = {
+      'db.ts': [
+        "import {Sequelize} from 'sequelize'",
+        "import env from './env'",
+        'const max = env.DB_POOL_MAX ?? 5',
+        'function open(url, readOnly = false) {',
+        '  return new Sequelize(url, {pool: {max: readOnly ? max * 2 : max}})',
+        '}',
+        'export const db = open(env.DATABASE_URL)',
+        'export const replica = env.DATABASE_REPLICA_URL ? open(env.DATABASE_REPLICA_URL, true) : db',
+      ].join('\n'),
+      'env.ts': [
+        'class Settings {',
+        '  public DATABASE_URL = process.env.DATABASE_URL ?? ""',
+        '  public DATABASE_REPLICA_URL = this.optional(process.env.DATABASE_REPLICA_URL)',
+        '  public DB_POOL_MAX = this.number(process.env.DB_POOL_MAX)',
+        '  get isProduction() {',
+        '    return this.NODE_ENV === "production"',
+        '  }',
+        '  public NODE_ENV = process.env.NODE_ENV ?? "production"',
+        '  private optional(value) {',
+        '    return value ? value : undefined',
+        '  }',
+        '  private number(value) {',
+        '    return value ? parseInt(value, 10) : undefined',
+        '  }',
+        '}',
+        'export default new Settings()',
+      ].join('\n'),
+      'package.json': pkg({pg: '^8.13.0', sequelize: '^6.37.0'}),
+    }
+    // DB_POOL_MAX and DATABASE_REPLICA_URL unset: max = 5; the replica branch does not run.
+    const plain = await run('node db.ts', files)
+    expect(plain.pools?.map((p) => [p.database, p.pool.value])).toEqual([['sequelize db.ts:5 (called at db.ts:7)', 5]])
+    expect(plain.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', file: 'db.ts', message: expect.stringContaining('DATABASE_REPLICA_URL has no value, so it is not counted')}))
+    // With both set (the replica on another host): 8 on the primary, 16 (8 × 2) listed on the replica's server.
+    const set = await run('node db.ts', files, {DATABASE_REPLICA_URL: 'postgres://replica.example:5432/app', DATABASE_URL: 'postgres://primary.example:5432/app', DB_POOL_MAX: '8'})
+    expect(set.pools?.map((p) => [p.database, p.pool.value])).toEqual([['sequelize db.ts:5 (called at db.ts:7)', 8]])
+    expect(set.otherServerPools?.map((p) => [p.database, p.pool.value, p.server])).toEqual([['sequelize db.ts:5 (called at db.ts:8)', 16, 'DATABASE_REPLICA_URL']])
+  })
+})
