@@ -33,6 +33,21 @@ describe('builtSource', () => {
     expect(builtSource(one, scripts({build: 'tsc --project tsconfig.build.json'}), 'build/main.js')?.file).toBe('src/main.ts')
   })
 
+  it('tsc without rootDir whose inputs reach outside the package (a `paths` alias to ../shared): outDir mirrors the folder above it', () => {
+    // packages/api/tsconfig.json maps ~shared/* to ../shared/*: tsc's common root is packages/, so
+    // dist/api/src/main.js (from packages/api) is packages/api/src/main.ts.
+    const files = memoryFiles({
+      'packages/api/package.json': '{"scripts": {"build": "tsc --build"}}',
+      'packages/api/src/main.ts': '',
+      'packages/api/tsconfig.json': '{"compilerOptions": {"outDir": "./dist", "baseUrl": "./", "paths": {"~shared/*": ["../shared/*"]}}}',
+      'packages/shared/index.ts': '',
+    })
+    const scoped = withinDir(files, 'packages/api')
+    expect(builtSource(scoped, scripts({build: 'tsc --build'}), 'dist/api/src/main')).toMatchObject({file: 'src/main.ts', how: {what: expect.stringContaining('mirrors packages/: with no rootDir, tsc writes each input under the common folder of all inputs')}})
+    // A built path that does not name the package's folder is not mapped this way.
+    expect(builtSource(scoped, scripts({build: 'tsc --build'}), 'dist/other/src/main')).toBeUndefined()
+  })
+
   it('swc SRC -d OUT: --strip-leading-paths writes OUT/x.js for SRC/x.ts; without it @swc/cli keeps SRC/ in the path', () => {
     // argos-ci's apps/backend: `swc src -d dist --strip-leading-paths` → dist/processes/proc/web.js is src/processes/proc/web.ts.
     const files = memoryFiles({'src/processes/proc/web.ts': ''})

@@ -62,6 +62,37 @@ describe('instances of the app\'s own classes', () => {
     expect(a.pools!.map((p) => describeSourced(p.pool)).join('\n')).not.toContain('assumption')
   })
 
+  it('`import * as config from` a CommonJS knexfile is its module.exports object; each adapter `new`ed at load has its own pool', async () => {
+    const files = {
+      'adapters.ts': [
+        "import * as Knex from 'knex'",
+        "import * as config from './knexfile'",
+        'const audit = {client: "pg", connection: process.env.AUDIT_DATABASE_URL, pool: {min: 0, max: 3}}',
+        'export class Store {',
+        '  private readonly knex',
+        '  constructor() {',
+        '    this.knex = Knex(config)',
+        '  }',
+        '}',
+        'export class AuditLog {',
+        '  private readonly knex',
+        '  constructor() {',
+        '    this.knex = Knex(audit)',
+        '  }',
+        '}',
+      ].join('\n'),
+      'knexfile.ts': "module.exports = {client: 'pg', connection: process.env.DATABASE_URL, pool: {min: 0, max: 6}}\n",
+      'package.json': pkg({knex: '^3.1.0', pg: '^8.13.0'}),
+      'server.ts': "import {Store, AuditLog} from './adapters'\nexport const deps = {store: new Store(), audit: new AuditLog()}\n",
+    }
+    const a = await run('node server.ts', files)
+    // Store: knexfile pool.max 6 (knexfile.ts:1); AuditLog: 3 (adapters.ts:3); both made at load: 6 + 3 = 9.
+    expect(a.pools?.map((p) => [p.database, p.pool.value, describeSourced(p.pool).split(' ← ')[0]])).toEqual([
+      ['knex adapters.ts:7 (called at server.ts:2)', 6, 'knexfile.ts:1'],
+      ['knex adapters.ts:13 (called at server.ts:2)', 3, 'adapters.ts:3'],
+    ])
+  })
+
   it('instances made in another class\'s fields, made in a function: counted once per place, labelled as made when that code runs', async () => {
     const files = {
       'dbconfig.ts': dbconfig,

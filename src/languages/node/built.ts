@@ -158,6 +158,18 @@ function fromTsc(files: FileReader, scripts: BuildScripts, file: string, guess =
       const found = sourceFile(files, joinPath(root, rest))
       if (found) return {file: found, how: fromDefault(`${file} is built at deploy by tsc${script ? ` (${script})` : ''} from ${path}, whose outDir ${ts.outDir}/ mirrors ${root === '' ? 'the package folder' : `${root}/`}: conncalc read its source ${found}`, TSC)}
     }
+
+    // Without rootDir, inputs outside the config's folder (a `paths` alias to ../shared, a relative import
+    // of a sibling package) move tsc's common root up: dist/api/src/main.js ← api/src/main.ts.
+    if (ts.rootDir !== undefined) continue
+    // The config's folder from the app root (a reader scoped to a workspace package still names files from there).
+    const real = dirOf(files.read(ts.config)?.path ?? ts.config).split('/').filter(Boolean)
+    for (let n = real.length - 1; n >= 0; n--) {
+      const inside = `${real.slice(n).join('/')}/`
+      const found = rest.startsWith(inside) ? sourceFile(files, joinPath(dirOf(ts.config), rest.slice(inside.length))) : undefined
+      const root = real.slice(0, n).join('/')
+      if (found) return {file: found, how: fromDefault(`${file} is built at deploy by tsc${script ? ` (${script})` : ''} from ${path}, whose outDir ${ts.outDir}/ mirrors ${root === '' ? 'the app folder' : `${root}/`}: with no rootDir, tsc writes each input under the common folder of all inputs, and inputs outside ${real.join('/')}/ (a \`paths\` alias or an import of a sibling folder) put it there; conncalc read its source ${found}`, TSC)}
+    }
   }
 
   return undefined

@@ -13,7 +13,7 @@ import type {ArrowFunctionExpression, Function as JsFunction, Node, ParseResult,
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
 import {assumed, fromDefault, type Source, type Sourced} from '../../model/source.js'
-import type {EvalValue, KnownValue, PyValue} from '../python/values.js'
+import type {EvalValue, KnownValue, PyDict, PyValue} from '../python/values.js'
 
 import {asString, DATABASE_URL_ASSUMED, isDict, truthy} from '../python/evaluate.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
@@ -228,6 +228,18 @@ export function namespaceOf(m: JsModule, line = 1): EvalValue {
 /** What `require(spec)` returns: `module.exports`, else the ES module's exports. */
 export const requiredValue = (m: JsModule): EvalValue => m.cjs ?? namespaceOf(m)
 
+/**
+ * `import * as config from './knexfile'` of a CommonJS module (`module.exports = {…}`): TypeScript's
+ * CommonJS output is `require()` (through `__importStar` with esModuleInterop, which copies its
+ * properties and adds `default`), so the namespace has the object's keys.
+ */
+function starOf(m: JsModule, line: number): EvalValue {
+  const cjs = m.cjs
+  if (!isDict(cjs)) return namespaceOf(m, line)
+  const dict = cjs.value as PyDict
+  return {...cjs, value: {...(dict.partial ? {partial: true} : {}), entries: new Map([...dict.entries, ['default', cjs]]), kind: 'dict'}}
+}
+
 /** TypeScript wrappers that do not change the value: `x as T`, `x satisfies T`, `x!`, `<T>x`, `f<T>`, `(x)`. */
 const TRANSPARENT = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSInstantiationExpression', 'ChainExpression'])
 
@@ -389,7 +401,7 @@ class JsEvaluator {
           const cycle = mod ? undefined : this.opts.cyclic?.(spec)
           if (cycle) this.names.set(local, this.unknown(at, cycle))
           if (!mod) return
-          const v = exported === undefined ? namespaceOf(mod, this.line(at)) : mod.exports.get(exported)
+          const v = exported === undefined ? starOf(mod, this.line(at)) : mod.exports.get(exported)
           this.names.set(local, v ?? this.unknown(at, `\`${exported}\` is not an export of ${mod.file} conncalc can read`))
         }
 
