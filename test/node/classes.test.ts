@@ -119,6 +119,36 @@ describe('instances of the app\'s own classes', () => {
     expect(describeSourced(a.pools![0].pool)).toContain('assumption: made by `new UserRepo()` at registry.ts:5, which runs when the code around it is called, not when the module loads')
   })
 
+  it('when every pool is behind an unset variable (the database URL itself), they are counted, labelled, not dropped to one connection', async () => {
+    const files = {
+      'dbconfig.ts': dbconfig,
+      'factory.ts': [
+        "import {SqlRepo} from './repo'",
+        'class Users extends SqlRepo {}',
+        'class Orders extends SqlRepo {}',
+        'export const makeRepos = () => {',
+        '  if (process.env.APP_DB_URL) {',
+        '    return {users: new Users(), orders: new Orders()}',
+        '  }',
+        '  return {users: new Map(), orders: new Map()}',
+        '}',
+      ].join('\n'),
+      'package.json': pkg({knex: '^3.1.0', pg: '^8.13.0'}),
+      'repo.ts': base,
+      'server.ts': "import {makeRepos} from './factory'\nexport const repos = makeRepos()\n",
+    }
+    // APP_DB_URL unset: the in-memory arm runs, but then no connection is opened at all; the deploy being
+    // budgeted sets it, so the two repositories' pools count: 2 × dbconfig's max 4 = 8, each an assumption.
+    const unset = await run('node server.ts', files)
+    expect(unset.pools?.map((p) => p.pool.value)).toEqual([4, 4])
+    expect(describeSourced(unset.pools![0].pool)).toContain('created only when `process.env.APP_DB_URL` (factory.ts:5) holds, and APP_DB_URL has no value here; counted, because without this branch the process opens no database connection at all')
+    expect(unset.diagnostics).toContainEqual(expect.objectContaining({code: 'unresolved-env', file: 'repo.ts', line: 6}))
+    // Set: the same two pools, read, with no word about the variable.
+    const set = await run('node server.ts', files, {APP_DB_URL: 'postgres://db.example:5432/app'})
+    expect(set.pools?.map((p) => p.pool.value)).toEqual([4, 4])
+    expect(set.pools!.map((p) => describeSourced(p.pool)).join('\n')).not.toContain('APP_DB_URL')
+  })
+
   it('an env object built by a class: its fields read process.env, so a replica pool behind an unset variable is named, not counted', async () => {
     const files = {
       'db.ts': [

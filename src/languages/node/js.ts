@@ -54,7 +54,7 @@ export interface JsFunctionSites {
   line: number
   name: string
   /** `deferred`: an instance made (`new C()`) inside a function body or another class's fields, which run when that code is called, not when the module loads. */
-  sites: {calls: JsCall[]; deferred?: boolean; file: string; line: number; made?: string}[]
+  sites: {calls: JsCall[]; deferred?: boolean; file: string; line: number; made?: string; offset?: number}[]
   /** Called from more places than conncalc walks (MAX_SITES): the sites are a sample. */
   truncated?: boolean
 }
@@ -729,7 +729,8 @@ class JsEvaluator {
 
     const deferred = this.functionDepth > 0
     const made = `new ${def.node.id?.name ?? 'a class'}()`
-    for (const d of chain) d.sites.sites.push({calls, ...(deferred ? {deferred} : {}), file: this.file, line: this.line(at), made})
+    // Two `new`s on one line are two instances: the offset tells them apart.
+    for (const d of chain) d.sites.sites.push({calls, ...(deferred ? {deferred} : {}), file: this.file, line: this.line(at), made, offset: at.start})
     return instance
   }
 

@@ -111,30 +111,50 @@ function urlOf(c: JsCall, opts: EvalValue | undefined): EvalValue | undefined {
 /**
  * Pools inside branches: one in a branch that does not run with this env (its condition
  * reads vars with no value) is named, not counted; of an `if` conncalc cannot decide, the
- * arm whose pools are larger is counted, labelled, the other named.
+ * arm whose pools are larger is counted, labelled, the other named. When every pool the code
+ * makes is in such a branch (`if (process.env.DB_URL) return new PgRepos()`), the process would
+ * open no connection at all with this env: they are counted, labelled, since a deploy budgeted
+ * on this database gives the app its URL.
  */
 function settleBranches(made: Made[], diagnostics: Diagnostic[]): PoolEntry[] {
-  const out: PoolEntry[] = []
   const live: Made[] = []
+  const notRun: {diagnostic: Diagnostic; entry: PoolEntry; why: string}[] = []
   for (const m of made) {
     const skipped = m.guards?.find((g) => g.kind === 'skipped')
-    if (skipped) {
-      const vars = skipped.missing ?? []
-      diagnostics.push({
-        code: 'unresolved-env',
-        file: m.where.split(':')[0],
-        fix: `if the app runs with ${vars.join(' and ')} set, give ${vars.length === 1 ? 'it' : 'them'} (\`--env ${vars[0]}=…\` or an env file) and conncalc counts this pool on the server it points at`,
-        line: Number(m.where.split(':')[1]),
-        message: `the ${m.entry.database.split(' ')[0]} pool here (${m.entry.pool.value}) is created only when \`${skipped.test}\` (line ${skipped.line}) ${skipped.arm === 'else' ? 'does not hold' : 'holds'}; ${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value, so it is not counted`,
-        severity: 'warning',
-      })
+    if (!skipped) {
+      live.push(m)
       continue
     }
 
-    live.push(m)
+    const vars = skipped.missing ?? []
+    const [file, line] = m.where.split(':')
+    const cond = `\`${skipped.test}\` (${skipped.file === file ? `line ${skipped.line}` : `${skipped.file}:${skipped.line}`}) ${skipped.arm === 'else' ? 'does not hold' : 'holds'}`
+    const unset = `${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value`
+    notRun.push({
+      diagnostic: {
+        code: 'unresolved-env',
+        file,
+        fix: `if the app runs with ${vars.join(' and ')} set, give ${vars.length === 1 ? 'it' : 'them'} (\`--env ${vars[0]}=…\` or an env file) and conncalc counts this pool on the server it points at`,
+        line: Number(line),
+        message: `the ${m.entry.database.split(' ')[0]} pool here (${m.entry.pool.value}) is created only when ${cond}; ${unset}, so it is not counted`,
+        severity: 'warning',
+      },
+      entry: m.entry,
+      why: `created only when ${cond}, and ${unset} here; counted, because without this branch the process opens no database connection at all, and a deploy budgeted on this database sets ${vars.length === 1 ? 'it' : 'them'}`,
+    })
   }
 
-  append(out, settleUndecided(live, 0, diagnostics))
+  const out = settleUndecided(live, 0, diagnostics)
+  if (live.length > 0) {
+    for (const n of notRun) diagnostics.push(n.diagnostic)
+    return out
+  }
+
+  for (const n of notRun) {
+    diagnostics.push({...n.diagnostic, message: `the ${n.entry.database.split(' ')[0]} pool here (${n.entry.pool.value}) is ${n.why}`})
+    out.push({...n.entry, pool: {...n.entry.pool, via: [...(n.entry.pool.via ?? []), assumed(n.why)]}})
+  }
+
   return out
 }
 
@@ -347,7 +367,7 @@ function boundCalls(c: JsCall): JsCall[] {
   const byPlace = new Map<string, JsCall[]>()
   for (const s of c.within.sites) {
     const here = s.calls.filter((x) => x.line === c.line && x.callee === c.callee && !x.args.some((a) => fromParameter(a))).map((x) => ({...x, site: {...(s.deferred ? {deferred: true} : {}), file: s.file, line: s.line, ...(s.made ? {made: s.made} : {})}, within: c.within}))
-    if (here.length > 0) byPlace.set(`${s.file}:${s.line}`, here)
+    if (here.length > 0) byPlace.set(`${s.file}:${s.line}:${s.offset ?? ''}`, here)
   }
 
   const out = [...byPlace.values()].flat()
