@@ -190,4 +190,27 @@ describe('instances of the app\'s own classes', () => {
     expect(set.pools?.map((p) => [p.database, p.pool.value])).toEqual([['sequelize db.ts:5 (called at db.ts:7)', 8]])
     expect(set.otherServerPools?.map((p) => [p.database, p.pool.value, p.server])).toEqual([['sequelize db.ts:5 (called at db.ts:8)', 16, 'DATABASE_REPLICA_URL']])
   })
+
+  it('process.env passed through a wrapper (`new Proxy(process.env, handler)`) is still the env: its reads are variables', async () => {
+    const files = {
+      'db.ts': [
+        "import pg from 'pg'",
+        "import environment from './environment'",
+        'const url = environment.DATABASE_URL',
+        'export const pool = new pg.Pool({connectionString: url, max: Number(environment.PG_POOL_MAX ?? 7)})',
+        'export const kind = typeof url === "string" ? "url" : "parts"',
+      ].join('\n'),
+      'environment.ts': [
+        'function withSecrets(env) {',
+        '  return new Proxy(env, {get: (target, prop) => target[prop] ?? target[`${String(prop)}_FILE`]})',
+        '}',
+        'export default withSecrets(process.env)',
+      ].join('\n'),
+      'package.json': pkg({pg: '^8.13.0'}),
+    }
+    // PG_POOL_MAX unset: `?? 7` → 7; set to 12: 12.
+    expect((await run('node db.ts', files)).pools?.map((p) => p.pool.value)).toEqual([7])
+    const set = await run('node db.ts', files, {PG_POOL_MAX: '12'})
+    expect(set.pools?.map((p) => [p.pool.value, describeSourced(p.pool)])).toEqual([[12, expect.stringContaining('PG_POOL_MAX')]])
+  })
 })

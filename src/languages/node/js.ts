@@ -169,6 +169,9 @@ interface ClassDef {
 /** JS built-ins a value helper may call (`parseInt(v, 10)`, `JSON.parse(v)`, `v.split(',')`): they make nothing. */
 const BUILTIN = /^(Number|parseInt|parseFloat|String|Boolean|isNaN|JSON\.parse|Math\.\w+|Number\.\w+|[\w$.]*\.(split|trim|toLowerCase|toUpperCase|includes|startsWith|endsWith|replace|replaceAll|map|filter|join|some|every))$/
 
+/** Values that are `process.env` itself (env.ts's `export default withFileSecrets(process.env)`): a key read is that variable. */
+const ENV_OBJECTS = new WeakSet<object>()
+
 /** Class values (the dict of their methods) → their definition. */
 const CLASSES = new WeakMap<object, ClassDef>()
 /** How deep calls of the app's functions are followed, and from how many places one function is. */
@@ -946,6 +949,13 @@ class JsEvaluator {
         const v = this.expr(node.argument)
         if (v.kind !== 'known') return v
         if (node.operator === '!') return this.known(node, !truthy(v.value), v)
+        if (node.operator === 'typeof') {
+          // Known scalars and objects only: null stands for both null and undefined, except an unset variable.
+          const x = v.value
+          const type = typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? typeof x : x === null ? (v.missingEnv ? 'undefined' : undefined) : x.kind === 'dict' || x.kind === 'list' ? 'object' : undefined
+          return type === undefined ? this.unknown(node, undefined, v) : this.known(node, type, v)
+        }
+
         if (node.operator !== '-' && node.operator !== '+') return this.unknown(node, undefined, v)
         const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' ? Number(v.value) : Number.NaN
         if (Number.isNaN(n)) return this.unknown(node, undefined, v)
@@ -1280,6 +1290,13 @@ class JsEvaluator {
     const prop = node.computed ? undefined : node.property.type === 'Identifier' ? node.property.name : undefined
     const baseText = this.t(base).replaceAll(/\s+/g, '')
     // `import {env} from 'node:process'`, `import process from 'process'`: the same env object.
+    // `process.env` itself, as a value (passed to a function, wrapped, kept in a name): reads through it are env reads.
+    if (prop === 'env' && !node.computed && (this.t(base) === 'process' || /^(node:)?process(\.default)?$/.test(this.dotted(base) ?? ''))) {
+      const marker = this.known(node, {entries: new Map(), kind: 'dict', partial: true})
+      ENV_OBJECTS.add(marker.value as object)
+      return marker
+    }
+
     if (baseText === 'process.env' || baseText === 'import.meta.env' || /^(node:)?process(\.default)?\.env$/.test(this.dotted(base) ?? '')) {
       if (prop !== undefined) return this.env(node, prop)
       const name = asString(this.expr(node.property))
@@ -1297,6 +1314,7 @@ class JsEvaluator {
       key = v.kind === 'known' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined
     }
 
+    if (isDict(obj) && key !== undefined && ENV_OBJECTS.has(obj.value)) return this.env(node, key)
     if (isDict(obj) && key !== undefined) {
       // `config[process.env.NODE_ENV]`: the section is picked by that variable, and says so.
       const got = obj.value.entries.get(key)
@@ -1445,6 +1463,9 @@ class JsEvaluator {
     if (isDict(loaded) && CONVICT.has(loaded.value)) CONVICT.get(loaded.value)!.loads.push(`${this.file}:${this.line(node)}`)
     // The app's own function (`getConfig()`, `db.makePool(cfg)`): with arguments, its body walked with them bound;
     // else what it returns, read once where it is defined.
+    // `new Proxy(target, handler)`: reads give the target's values when the handler passes them through (a lazy
+    // secret-file fallback, logging); taken as the target.
+    if (isNew && callee === 'Proxy' && args[0] && !spread) return args[0]
     const own = this.ownFunction(calleeNode)
     const cls = isNew && isDict(own) ? CLASSES.get(own.value) : undefined
     if (cls && !spread) {
