@@ -213,4 +213,34 @@ describe('instances of the app\'s own classes', () => {
     const set = await run('node db.ts', files, {PG_POOL_MAX: '12'})
     expect(set.pools?.map((p) => [p.pool.value, describeSourced(p.pool)])).toEqual([[12, expect.stringContaining('PG_POOL_MAX')]])
   })
+
+  it('a lazily made singleton stays one pool when another function resets it (`pool = undefined`) and two places call it', async () => {
+    const files = {
+      'package.json': pkg({pg: '^8.13.0'}),
+      'pool.ts': [
+        "import {Pool} from 'pg'",
+        'let pool: Pool | undefined',
+        'export const withClient = async (callback) => {',
+        '  if (!pool) {',
+        '    pool = new Pool({connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_MAX) || 4})',
+        '  }',
+        '  return callback(await pool.connect())',
+        '}',
+        'export const closePool = async () => {',
+        '  await pool?.end()',
+        '  pool = undefined',
+        '}',
+      ].join('\n'),
+      'queries.ts': [
+        "import {withClient} from './pool'",
+        'export const run = (sql) => withClient((c) => c.query(sql))',
+        'export const rows = async (sql) => (await withClient((c) => c.query(sql))).rows',
+      ].join('\n'),
+      'server.ts': "import {closePool} from './pool'\nimport {run, rows} from './queries'\nexport {run, rows, closePool}\n",
+    }
+    // One Pool per process (made on the first call), max `Number(DB_MAX) || 4` = 4: not one per calling place.
+    const a = await run('node server.ts', files)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([4])
+    expect(describeSourced(a.pools![0].pool)).not.toContain('assumption')
+  })
 })

@@ -572,7 +572,9 @@ class JsEvaluator {
     const c = this.condition(test)
     const text = this.t(test).replaceAll(/\s+/g, ' ').slice(0, 60)
     const line = this.line(test)
-    if (decidable(c)) {
+    // In a function, `if (!pool) pool = …` makes it on the first call whatever `pool` holds when read here
+    // (another function's `pool = undefined` seen first): once per process, read as the singleton.
+    if (decidable(c) && !(once && this.functionDepth > 0)) {
       const take = truthy(c.value)
       ;(take ? then : otherwise)?.()
       const skipped = take ? otherwise : then

@@ -391,7 +391,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
 
     libs.add(lib)
     if (c.site) {
-      const sample = c.within?.truncated ? `; \`${c.within.name}()\` is called from more places than conncalc follows (${c.within.sites.length} read), so there may be more such pools` : ''
+      // A singleton (`if (!pool) pool = …`) is one pool however many places call its function.
+      const sample = c.within?.truncated && !c.once ? `; \`${c.within.name}()\` is called from more places than conncalc follows (${c.within.sites.length} read), so there may be more such pools` : ''
       const here = pool.source.kind === 'file' && pool.source.file === c.site.file && pool.source.line === c.site.line
       // An instance made inside a function or another class's fields exists once that code runs: counted once for that place, and said.
       const later = c.site.deferred ? [assumed(`made by \`${c.site.made ?? `${c.within?.name}()`}\` at ${c.site.file}:${c.site.line}, which runs when the code around it is called, not when the module loads: one instance counted there`)] : []
