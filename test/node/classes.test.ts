@@ -243,4 +243,29 @@ describe('instances of the app\'s own classes', () => {
     expect(a.pools?.map((p) => p.pool.value)).toEqual([4])
     expect(describeSourced(a.pools![0].pool)).not.toContain('assumption')
   })
+
+  it('NestJS SequelizeModule.forRoot and MikroOrmModule.forRootAsync: the pool of the options given (pool.max), else the library default', async () => {
+    const files = {
+      'package.json': pkg({'@mikro-orm/nestjs': '^6.0.0', '@mikro-orm/postgresql': '^6.0.0', '@nestjs/core': '^10.0.0', '@nestjs/sequelize': '^10.0.0', pg: '^8.13.0', sequelize: '^6.37.0'}),
+      'src/app.module.ts': [
+        "import {Module} from '@nestjs/common'",
+        "import {SequelizeModule} from '@nestjs/sequelize'",
+        "import {MikroOrmModule} from '@mikro-orm/nestjs'",
+        '@Module({',
+        '  imports: [',
+        "    SequelizeModule.forRoot({dialect: 'postgres', uri: process.env.DATABASE_URL, pool: {max: 7}}),",
+        '    MikroOrmModule.forRootAsync({useFactory: () => ({clientUrl: process.env.DATABASE_URL, pool: {min: 0, max: Number(process.env.ORM_POOL ?? 3)}})}),',
+        '  ],',
+        '})',
+        'export class AppModule {}',
+      ].join('\n'),
+      'src/main.ts': "import {NestFactory} from '@nestjs/core'\nimport {AppModule} from './app.module'\nNestFactory.create(AppModule)\n",
+    }
+    // Sequelize pool.max 7 (app.module.ts:6) + MikroORM pool.max `Number(ORM_POOL ?? 3)` = 3 (app.module.ts:7): 10.
+    const a = await run('node src/main.ts', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([
+      ['sequelize src/app.module.ts:6', 7],
+      ['mikro-orm src/app.module.ts:7', 3],
+    ])
+  })
 })

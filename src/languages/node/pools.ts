@@ -57,6 +57,10 @@ const REF = {
   // "In the past there was a singleton pool manager attached to the root pg object … provision connection pools automatically by calling pg.connect … they will be gone in pg@7.0"; lib/defaults.js: "number of connections to use in connection pool" 10.
   pgSingleton: 'https://github.com/brianc/node-postgres/blob/master/docs/pages/guides/upgrading.md',
   typeorm: 'https://github.com/typeorm/typeorm/blob/master/src/driver/postgres/PostgresDriver.ts',
+  // "pool: {min, max}" is passed to knex (Configuration's driverOptions/pool); knex defaults to min 2, max 10.
+  mikroOrm: 'https://mikro-orm.io/docs/configuration#connection',
+  // sequelize-core.module.ts createConnectionFactory: `new Sequelize(options)`.
+  nestSequelize: 'https://github.com/nestjs/sequelize/blob/master/lib/sequelize-core.module.ts',
 }
 
 export interface NodePools {
@@ -463,6 +467,18 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         const options = c.callee.endsWith('Async') ? returnedBy(factory) : c.args[0]
         if (c.callee.endsWith('Async') && !isDict(options)) diagnostics.push(unreadOptions(m.file, c, options, 'TypeORM options', 'pg Pool default max 10'))
         add('typeorm', m.file, c, typeormPool(isDict(options) ? options : undefined, origin, diagnostics))
+      } else if (/^@nestjs\/sequelize\.SequelizeModule\.forRoot(Async)?$|^@mikro-orm\/nestjs\.MikroOrmModule\.forRoot(Async)?$/.test(c.callee)) {
+        // @nestjs/sequelize makes `new Sequelize(options)` (pool.max, Sequelize's default 5); @mikro-orm/nestjs runs
+        // MikroORM.init(options), whose SQL drivers open a knex pool of options.pool (knex's default max 10).
+        // forRootAsync({useFactory}): the options are what the factory returns, as for TypeOrmModule.
+        const mikro = c.callee.startsWith('@mikro-orm')
+        const lib = mikro ? 'mikro-orm' : 'sequelize'
+        const options = c.callee.endsWith('Async') ? returnedBy(entry(c.args[0], 'useFactory')) : c.args[0]
+        const dflt = mikro ? sourced(10, origin, [fromDefault("MikroORM's SQL drivers open a knex pool: knex's default max 10", REF.mikroOrm)]) : sourced(5, origin, [fromDefault('@nestjs/sequelize makes new Sequelize(options): Sequelize default pool max', REF.nestSequelize)])
+        if (!isDict(options)) {
+          diagnostics.push(unreadOptions(m.file, c, options, `${lib} module options`, `its default pool (${dflt.value})`))
+          add(lib, m.file, c, assumedDefault(dflt, options ?? {file: m.file, kind: 'unknown', line: c.line, reason: 'no options'}, `the ${lib} module options`))
+        } else add(lib, m.file, c, option(entry(options, 'pool'), ['max'], dflt, `${lib} pool.max`, diagnostics))
       } else if (/^@payloadcms\/db-postgres\.postgresAdapter$/.test(c.callee)) {
         add('pg', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault("Payload's postgres adapter creates a pg Pool (default max 10) from `pool`", REF.pg)]), 'pg Pool max', diagnostics))
       } else if (c.isNew && /^@prisma\/adapter-pg\.PrismaPg$/.test(c.callee)) {
