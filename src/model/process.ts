@@ -60,6 +60,8 @@ export interface PoolEntry {
    * "host=db.example.com/app"). Entries on the budgeted server are summed.
    */
   server: string
+  /** Set when the pool is Sequel's (languages/ruby/sequel.ts): its timeout error and fix are Sequel's, however it was read. */
+  library?: 'sequel'
 }
 
 export type ProcessRole = 'long-running' | 'release'

@@ -67,7 +67,7 @@ export const rule: Rule = {
         const db = p.model.pools.length > 1 ? ` of database "${entry.database}"` : ''
         const mine = extras.filter((x) => x.allPools || (x.database ?? primary) === entry.database)
         // Sequel's default pool (languages/ruby/sequel.ts), read or assumed, times out with its own error.
-        const sequel = [src, ...(entry.pool.via ?? [])].some((s) => s.kind === 'default' && s.what.startsWith('Sequel '))
+        const sequel = entry.library === 'sequel' || [src, ...(entry.pool.via ?? [])].some((s) => s.kind === 'default' && s.what.startsWith('Sequel '))
         // ActiveRecord without Rails (languages/ruby/activerecord-without-rails.ts): the pool goes where the app calls establish_connection.
         const site = src.kind === 'assumed' && src.why.startsWith('ActiveRecord without Rails') ? entry.pool.via?.find((s) => s.kind === 'file') : undefined
         const where = src.kind === 'file' ? `${src.file}:${src.line}` : site?.kind === 'file' ? `${site.file}:${site.line}` : undefined

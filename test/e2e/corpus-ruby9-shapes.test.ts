@@ -116,6 +116,10 @@ describe('config that calls the app\'s own constants (interagent/pliny-template:
     expect(r.type('web').sources.processesPerDyno.via).toContainEqual({file: 'config/settings.rb', kind: 'file', line: 7})
     expect(r.type('web').sources['pool.primary'].via).toContainEqual({file: 'lib/app_limits.rb', kind: 'file', line: 2})
     expect(r.codes).not.toContain('unknown-config-value')
+    // 8 threads share 6 Sequel connections: Sequel's own timeout and fix, though the pool was read, not defaulted.
+    const below = r.diagnostics.find((d) => d.code === 'pool-below-threads')
+    expect(below?.message).toContain('Sequel::PoolTimeout')
+    expect(below?.fix).toBe('raise the pool that db.rb:3 sets for web to at least 8')
   })
 
   it('the settings follow the environment variables they read', () => {

@@ -111,5 +111,5 @@ export async function analyzeSequelPool(ctx: AnalyzerContext): Promise<DatabaseY
   }
 
   pool ??= sourced(4, fromDefault(`Sequel ${ctx.versions.sequel} default max_connections (the app passes none)`, THREADED_POOL))
-  return {diagnostics, otherServerPools: [], pools: [{database: 'primary', pool, server: PRIMARY_SERVER}], primary: 'primary'}
+  return {diagnostics, otherServerPools: [], pools: [{database: 'primary', library: 'sequel', pool, server: PRIMARY_SERVER}], primary: 'primary'}
 }
