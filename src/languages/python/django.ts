@@ -19,6 +19,9 @@ const POOL_REF = 'https://github.com/psycopg/psycopg/blob/master/psycopg_pool/ps
 // django-heroku settings(config, databases=True): with DATABASE_URL set, DATABASES["default"] =
 // dj_database_url.config(conn_max_age=config.get("CONN_MAX_AGE", 600), ssl_require=True).
 const DJANGO_HEROKU = 'https://github.com/heroku/django-heroku/blob/master/django_heroku/core.py'
+// PostgresConnectionPool: maxsize = kwargs.pop('MAX_CONNS', 4), one pool per alias per process (base.py
+// connection_pools); get() waits once maxsize connections are out, so the greenlets and threads share them.
+const GEVENTPOOL = 'https://github.com/jneight/django-db-geventpool/blob/master/django_db_geventpool/backends/postgresql_psycopg2/psycopg2_pool.py'
 
 /**
  * `django_heroku.settings(locals())` at the end of the settings module: on Heroku (DATABASE_URL is
@@ -169,6 +172,15 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
   const options = entry(db, 'OPTIONS')
   const pool = entry(options, 'pool')
   const server = serverOf(db)
+  // django-db-geventpool's backends: one pool of OPTIONS MAX_CONNS (default 4) per alias, whatever the threads or greenlets.
+  const engine = entry(db, 'ENGINE')
+  if (asString(engine)?.startsWith('django_db_geventpool.')) {
+    const maxC = pyCandidate(entry(options, 'MAX_CONNS'), 'django-db-geventpool MAX_CONNS')
+    const dflt = sourced(4, fromFile(engine!.file, engine!.line), [fromDefault('django-db-geventpool MAX_CONNS default 4 (connections per database alias per process)', GEVENTPOOL)])
+    append(diagnostics, maxC.diagnostics.map((d) => ({...d, message: `${d.message}; using django-db-geventpool's default MAX_CONNS (4)`})))
+    const max = maxC.value ? {...maxC.value, via: [...(maxC.value.via ?? []), fromDefault('django-db-geventpool: OPTIONS MAX_CONNS caps the connections of each database alias per process', GEVENTPOOL)]} : unreadFallback(maxC.diagnostics, dflt)
+    return {database: alias, pool: max, server}
+  }
   if (pool?.kind === 'known' && truthy(pool.value)) {
     const age = entry(db, 'CONN_MAX_AGE') ?? (isCall(db) ? db.value.kwargs.conn_max_age : undefined)
     if (age?.kind === 'known' && age.value !== 0) {

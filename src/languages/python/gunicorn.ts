@@ -6,7 +6,7 @@
  * GUNICORN_CMD_ARGS, then the config file (-c, default ./gunicorn.conf.py),
  * then defaults — `workers` defaults to $WEB_CONCURRENCY, else 1 (gunicorn/config.py).
  */
-import type {PyModule} from './values.js'
+import type {EvalValue, PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
@@ -92,6 +92,73 @@ async function appClassBases(project: PythonProject, dotted: string): Promise<st
   return v?.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) && v.value.kind === 'class' ? v.value.bases : []
 }
 
+
+/**
+ * gunicorn's settings as the app gives them, each as candidates in gunicorn's precedence
+ * (command line, GUNICORN_CMD_ARGS, config file; or the options a BaseApplication subclass
+ * sets in load_config), before gunicorn's own defaults.
+ */
+export interface GunicornSettings {
+  /** worker_class is set, but to a value conncalc cannot read. */
+  classSet?: EvalValue
+  threads: Candidate[]
+  workerClass?: string
+  workerConnections: Candidate[]
+  workers: Candidate[]
+}
+
+/** Processes and what each runs at once, from gunicorn's settings: workers, the worker class, threads or greenlets. */
+export async function gunicornWorkers(ctx: AnalyzerContext, project: PythonProject, settings: GunicornSettings): Promise<{diagnostics: Diagnostic[]; greenlets: boolean; processes: Sourced<number>; threads: 'event-loop' | Sourced<number>}> {
+  const diagnostics: Diagnostic[] = []
+  const webConcurrency = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'gunicorn workers')
+  const workers = firstOf(
+    [...settings.workers, webConcurrency],
+    defaultWorkers(ctx, 'gunicorn', REF),
+  )
+  const threadsSetting = firstOf(
+    settings.threads,
+    sourced(1, fromDefault('gunicorn default threads', REF)),
+  )
+  append(diagnostics, workers.diagnostics)
+  append(diagnostics, cpuCountWarning(ctx, workers.value, 'gunicorn workers', 'set workers from WEB_CONCURRENCY (the buildpack sizes it by dyno memory) or a fixed number'))
+
+  const classValue = settings.workerClass
+  const workerClass = classValue ?? 'sync'
+  const classSet = settings.classSet
+  const classUnread: Diagnostic[] = classSet
+    ? [{code: 'unknown-config-value', file: classSet.file, line: classSet.line, message: `cannot read gunicorn worker_class at ${classSet.file}:${classSet.line}${classSet.kind === 'unknown' ? ` (${classSet.reason})` : ''}; sync workers (one request at a time) assumed`, processType: ctx.processType, severity: 'warning'}]
+    : []
+  append(diagnostics, classUnread)
+  // The app's own worker class (`paperless.workers.ConfigurableWorker`): what it subclasses decides.
+  const classes = [workerClass, ...(await appClassBases(project, workerClass))]
+  let threads: 'event-loop' | Sourced<number> = unreadFallback(classUnread, threadsSetting.value)
+  const greenlets = classes.some((c) => ASYNC_GREEN.test(c))
+  if (greenlets) {
+    const conns = firstOf(
+      settings.workerConnections,
+      sourced(1000, fromDefault('gunicorn default worker_connections (greenlets per worker)', REF)),
+    )
+    append(diagnostics, conns.diagnostics)
+    threads = conns.value
+    diagnostics.push({
+      code: 'greenlet-concurrency',
+      message: `${ctx.processType}: gunicorn ${workerClass} workers run up to ${conns.value.value} requests at once each; every greenlet can hold its own connection, so only a pool bounds them`,
+      processType: ctx.processType,
+      severity: 'info',
+    })
+  } else if (classes.some((c) => ASYNCIO.test(c))) {
+    threads = 'event-loop'
+  } else if (classes.some((c) => THREADED.test(c)) || classUnread.length > 0) {
+    append(diagnostics, threadsSetting.diagnostics)
+  } else {
+    // Another class (meinheld, an installed package's, one whose bases cannot be read): gunicorn hands
+    // `threads` to its gthread worker only (config.py worker_class), so what it runs at once is unknown.
+    threads = sourced(1, assumed(`gunicorn passes \`threads\` only to its gthread worker (sync becomes gthread when threads > 1), and what worker class ${workerClass} runs at once is not known; 1 thread assumed (say it with --assume ${ctx.processType}=PROCESSES:THREADS)`), [fromDefault('gunicorn config.py worker_class', REF)])
+  }
+
+  return {diagnostics, greenlets, processes: workers.value, threads}
+}
+
 export const gunicorn: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {args} = pythonProgram(ctx.command.argv)
@@ -115,62 +182,25 @@ export const gunicorn: ServerAnalyzer = {
     const project = new PythonProject(ctx, roots)
     if (configArg && !ctx.files.exists(configPath ?? configArg)) diagnostics.push({...missingConfig(configPath ?? configArg, `-c ${configArg}`), processType: ctx.processType})
 
-    const webConcurrency = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'gunicorn workers')
-    const workers = firstOf(
-      [flagCandidate(flags.workers, 'gunicorn workers'), fromCmdArgs(envFlags.workers, 'gunicorn workers'), fromConfig(config, 'workers', 'gunicorn workers'), webConcurrency],
-      defaultWorkers(ctx, 'gunicorn', REF),
-    )
-    const threadsSetting = firstOf(
-      [flagCandidate(flags.threads, 'gunicorn threads'), fromCmdArgs(envFlags.threads, 'gunicorn threads'), fromConfig(config, 'threads', 'gunicorn threads')],
-      sourced(1, fromDefault('gunicorn default threads', REF)),
-    )
-    append(diagnostics, workers.diagnostics)
-    append(diagnostics, cpuCountWarning(ctx, workers.value, 'gunicorn workers', 'set workers from WEB_CONCURRENCY (the buildpack sizes it by dyno memory) or a fixed number'))
-
     const classValue = flags.workerClass?.value ?? envFlags.workerClass?.value ?? asString(config?.names.get('worker_class'))
-    const workerClass = classValue ?? 'sync'
-    const classSet = classValue === undefined ? config?.names.get('worker_class') : undefined
-    const classUnread: Diagnostic[] = classSet
-      ? [{code: 'unknown-config-value', file: classSet.file, line: classSet.line, message: `cannot read gunicorn worker_class at ${classSet.file}:${classSet.line}${classSet.kind === 'unknown' ? ` (${classSet.reason})` : ''}; sync workers (one request at a time) assumed`, processType: ctx.processType, severity: 'warning'}]
-      : []
-    append(diagnostics, classUnread)
-    // The app's own worker class (`paperless.workers.ConfigurableWorker`): what it subclasses decides.
-    const classes = [workerClass, ...(await appClassBases(project, workerClass))]
-    let threads: 'event-loop' | Sourced<number> = unreadFallback(classUnread, threadsSetting.value)
-    const greenlets = classes.some((c) => ASYNC_GREEN.test(c))
-    if (greenlets) {
-      const conns = firstOf(
-        [flagCandidate(flags.workerConnections, 'gunicorn worker_connections'), fromCmdArgs(envFlags.workerConnections, 'gunicorn worker_connections'), fromConfig(config, 'worker_connections', 'gunicorn worker_connections')],
-        sourced(1000, fromDefault('gunicorn default worker_connections (greenlets per worker)', REF)),
-      )
-      append(diagnostics, conns.diagnostics)
-      threads = conns.value
-      diagnostics.push({
-        code: 'greenlet-concurrency',
-        message: `${ctx.processType}: gunicorn ${workerClass} workers run up to ${conns.value.value} requests at once each; every greenlet can hold its own connection, so only a pool bounds them`,
-        processType: ctx.processType,
-        severity: 'info',
-      })
-    } else if (classes.some((c) => ASYNCIO.test(c))) {
-      threads = 'event-loop'
-    } else if (classes.some((c) => THREADED.test(c)) || classUnread.length > 0) {
-      append(diagnostics, threadsSetting.diagnostics)
-    } else {
-      // Another class (meinheld, an installed package's, one whose bases cannot be read): gunicorn hands
-      // `threads` to its gthread worker only (config.py worker_class), so what it runs at once is unknown.
-      threads = sourced(1, assumed(`gunicorn passes \`threads\` only to its gthread worker (sync becomes gthread when threads > 1), and what worker class ${workerClass} runs at once is not known; 1 thread assumed (say it with --assume ${ctx.processType}=PROCESSES:THREADS)`), [fromDefault('gunicorn config.py worker_class', REF)])
-    }
-
+    const shape = await gunicornWorkers(ctx, project, {
+      classSet: classValue === undefined ? config?.names.get('worker_class') : undefined,
+      threads: [flagCandidate(flags.threads, 'gunicorn threads'), fromCmdArgs(envFlags.threads, 'gunicorn threads'), fromConfig(config, 'threads', 'gunicorn threads')],
+      workerClass: classValue,
+      workerConnections: [flagCandidate(flags.workerConnections, 'gunicorn worker_connections'), fromCmdArgs(envFlags.workerConnections, 'gunicorn worker_connections'), fromConfig(config, 'worker_connections', 'gunicorn worker_connections')],
+      workers: [flagCandidate(flags.workers, 'gunicorn workers'), fromCmdArgs(envFlags.workers, 'gunicorn workers'), fromConfig(config, 'workers', 'gunicorn workers')],
+    })
+    append(diagnostics, shape.diagnostics)
     const appSpec = appArgument(args) ?? asString(config?.names.get('wsgi_app'))
     return pythonAnalysis({
       ctx,
       diagnostics,
       entries: entryFiles(project, [moduleOfAppSpec(appSpec)]),
-      greenlets,
-      processes: workers.value,
+      greenlets: shape.greenlets,
+      processes: shape.processes,
       project,
       server: 'gunicorn',
-      threads,
+      threads: shape.threads,
     })
   },
   id: 'gunicorn',

@@ -28,12 +28,13 @@ export const script: ServerAnalyzer = {
     const read = await project.walk([file])
     // `uvicorn.run(...)`, `waitress.serve(app)` in the script itself: the process is that server.
     const own = read.find((m) => m.file === file)
-    const started = own && serverInCode(own, ctx)
+    const started = own && (await serverInCode(own, ctx, project))
     if (started) {
       return pythonAnalysis({
         ctx,
         diagnostics: started.diagnostics,
         entries: [file, ...entryFiles(project, [started.entry])],
+        ...(started.greenlets ? {greenlets: true} : {}),
         processes: started.processes,
         project,
         server: started.server,

@@ -16,23 +16,37 @@
  * - hypercorn.asyncio.serve / hypercorn.trio.serve: one process; "configuration values that
  *   relate to loop setup or process setup are ignored" (hypercorn/asyncio/__init__.py), so
  *   Config.workers is not used.
+ * - gunicorn started from code, `StandaloneApplication(app, options).run()` where the class
+ *   subclasses gunicorn.app.base.BaseApplication and its load_config copies `options` into
+ *   gunicorn's settings (docs.gunicorn.org custom.html): gunicorn with those settings — workers
+ *   (else $WEB_CONCURRENCY, else 1: config.py Workers), threads, worker_class,
+ *   worker_connections. BaseApplication reads no command line, GUNICORN_CMD_ARGS or
+ *   gunicorn.conf.py (only its subclass Application does, app/base.py).
+ * - gevent.pywsgi.WSGIServer(listener, app, spawn=…).serve_forever(): one process serving each
+ *   connection on a greenlet of its own; `spawn` an integer or a gevent.pool.Pool(N) caps them
+ *   at N, the default 'default' spawns one per connection with no limit (gevent/baseserver.py).
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {EvalValue, PyCall, PyModule} from './values.js'
+import type {EvalValue, PyCall, PyClass, PyModule} from './values.js'
+import type {PerRequestThreads} from './server.js'
+import type {PythonProject} from './modules.js'
 
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {gunicornWorkers} from './gunicorn.js'
 import {pyCandidate} from './candidate.js'
-import {asString} from './evaluate.js'
+import {asInteger, asString, entry, isCall, isDict} from './evaluate.js'
 import {moduleOfAppSpec} from './modules.js'
 import {defaultWorkers} from './server.js'
-import {envCandidate, firstOf, unreadFallback} from '../common/setting.js'
+import {type Candidate, envCandidate, firstOf, unreadFallback} from '../common/setting.js'
 
 const UVICORN_CONFIG = 'https://github.com/encode/uvicorn/blob/master/uvicorn/config.py'
 const UVICORN_MAIN = 'https://github.com/encode/uvicorn/blob/master/uvicorn/main.py'
 const WAITRESS = 'https://github.com/Pylons/waitress/blob/main/src/waitress/adjustments.py'
 const DAPHNE = 'https://github.com/django/daphne/blob/main/daphne/server.py'
 const HYPERCORN = 'https://github.com/pgjones/hypercorn/blob/main/src/hypercorn/asyncio/__init__.py'
+const GUNICORN_CUSTOM = 'https://docs.gunicorn.org/en/stable/custom.html'
+const GEVENT_SERVER = 'https://github.com/gevent/gevent/blob/master/src/gevent/baseserver.py'
 
 export interface ServerInCode {
   diagnostics: Diagnostic[]
@@ -40,7 +54,9 @@ export interface ServerInCode {
   entry?: string
   processes: Sourced<number>
   server: string
-  threads: 'event-loop' | Sourced<number>
+  threads: 'event-loop' | PerRequestThreads | Sourced<number>
+  /** The threads are greenlets (gevent): a pool smaller than them is the intended bound. */
+  greenlets?: boolean
 }
 
 const UVICORN_RUN = new Set(['uvicorn.run', 'uvicorn.main.run'])
@@ -48,7 +64,90 @@ const UVICORN_SERVER = new Set(['uvicorn.Server', 'uvicorn.server.Server'])
 const DAPHNE_SERVER = new Set(['daphne.server.Server', 'daphne.cli.CommandLineInterface().run', 'daphne.cli.CommandLineInterface.entrypoint'])
 const HYPERCORN_SERVE = new Set(['hypercorn.asyncio.serve', 'hypercorn.trio.serve'])
 const WAITRESS_SERVE = new Set(['waitress.serve'])
-const ALL = [UVICORN_RUN, UVICORN_SERVER, DAPHNE_SERVER, HYPERCORN_SERVE, WAITRESS_SERVE]
+const GEVENT_WSGI = new Set(['gevent.pywsgi.WSGIServer', 'gevent.wsgi.WSGIServer'])
+const ALL = [UVICORN_RUN, UVICORN_SERVER, DAPHNE_SERVER, HYPERCORN_SERVE, WAITRESS_SERVE, GEVENT_WSGI]
+const GUNICORN_BASES = new Set(['gunicorn.app.base.BaseApplication', 'gunicorn.app.base.Application'])
+
+/** The class a call constructs, when it is one of the app's subclasses of gunicorn's BaseApplication. */
+function gunicornAppClass(module: PyModule, callee: string): PyClass | undefined {
+  const v = module.names.get(callee.split('.').at(-1) ?? '')
+  const cls = v?.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) && v.value.kind === 'class' ? v.value : undefined
+  return cls?.bases.some((b) => GUNICORN_BASES.has(b)) ? cls : undefined
+}
+
+/**
+ * The options a BaseApplication subclass is constructed with: the argument bound to its __init__'s
+ * `options` parameter (any name holding "option", "config" or "setting"), `**options` as the call's
+ * keywords, else the one dict argument. Undefined when the call passes none.
+ */
+function gunicornOptions(cls: PyClass, call: PyCall, file: string): EvalValue | undefined {
+  const init = cls.attrs.get('__init__')
+  const params = init?.kind === 'known' && typeof init.value === 'object' && init.value !== null && !Array.isArray(init.value) && init.value.kind === 'function' ? init.value.params.slice(1) : []
+  const named = (p: string): boolean => /option|config|setting|cfg/i.test(p)
+  const spread = params.find((p) => p.startsWith('**') && !p.startsWith('***'))
+  if (spread && named(spread) && Object.keys(call.kwargs).length > 0) {
+    return {file, kind: 'known', line: call.line, value: {entries: new Map(Object.entries(call.kwargs)), kind: 'dict'}, via: []}
+  }
+
+  const i = params.findIndex((p) => !p.startsWith('*') && named(p))
+  if (i !== -1) return call.kwargs[params[i]] ?? call.args[i]
+  const dicts = [...call.args, ...Object.values(call.kwargs)].filter((a) => isDict(a))
+  return dicts.length === 1 ? dicts[0] : undefined
+}
+
+/** gunicorn started in code by a BaseApplication subclass: its options are gunicorn's settings. */
+async function gunicornInCode(module: PyModule, ctx: AnalyzerContext, project: PythonProject, c: PyCall, cls: PyClass): Promise<ServerInCode> {
+  const {file} = module
+  const at = `${cls.name}(…).run() at ${file}:${c.line}`
+  // BaseApplication.load_config raises NotImplementedError: the subclass's own decides what gunicorn is given.
+  const loads = cls.attrs.has('load_config')
+  const options = loads ? gunicornOptions(cls, c, file) : undefined
+  const why = !loads ? `${cls.name} defines no load_config conncalc can read` : options && !isDict(options) ? `cannot read the options ${at} gives gunicorn${options.kind === 'unknown' ? ` (${options.reason})` : ''}` : undefined
+  const unread: Candidate = why
+    ? {diagnostics: [{code: 'unknown-config-value', file: options?.file ?? file, line: options?.line ?? c.line, message: `${ctx.processType}: ${why}, so its workers and threads are not known`, processType: ctx.processType, severity: 'warning'}]}
+    : {diagnostics: []}
+  const option = (key: string, what: string): Candidate[] => [pyCandidate(entry(options, key), what)]
+  const workerClass = entry(options, 'worker_class')
+  const shape = await gunicornWorkers(ctx, project, {
+    classSet: workerClass && asString(workerClass) === undefined ? workerClass : undefined,
+    threads: option('threads', 'gunicorn threads'),
+    workerClass: asString(workerClass),
+    workerConnections: option('worker_connections', 'gunicorn worker_connections'),
+    workers: [unread, ...option('workers', 'gunicorn workers')],
+  })
+  const via = fromDefault(`${at} starts gunicorn: ${cls.name} subclasses gunicorn.app.base.BaseApplication, whose load_config sets the options it is given (no command line, GUNICORN_CMD_ARGS or gunicorn.conf.py is read)`, GUNICORN_CUSTOM)
+  return {
+    diagnostics: shape.diagnostics,
+    greenlets: shape.greenlets,
+    processes: {...shape.processes, via: [...(shape.processes.via ?? []), via]},
+    server: 'gunicorn',
+    threads: shape.threads,
+  }
+}
+
+/** gevent's WSGIServer: greenlets per connection, capped by `spawn` (an integer or a Pool) or not at all. */
+function geventInCode(module: PyModule, ctx: AnalyzerContext, c: PyCall): ServerInCode {
+  const {file} = module
+  const at = `${c.callee}() at ${file}:${c.line}`
+  const processes = one(`${at}: gevent's WSGIServer serves from one process`, GEVENT_SERVER, file, c.line)
+  const spawn = c.kwargs.spawn ?? c.args[2]
+  const size = isCall(spawn) && /(^|\.)Pool$/.test(spawn.value.callee) ? spawn.value.args[0] ?? spawn.value.kwargs.size : spawn
+  if (size && asString(size) !== 'default') {
+    const read = pyCandidate(size, `${c.callee} spawn`)
+    if (read.value) return {diagnostics: [], greenlets: true, processes, server: 'gevent', threads: read.value}
+    if (asInteger(size) === undefined) return {diagnostics: read.diagnostics, greenlets: true, processes, server: 'gevent', threads: unreadFallback(read.diagnostics, sourced(1, fromFile(file, c.line)))}
+  }
+
+  const because = sourced(true, fromFile(file, c.line), [fromDefault("gevent WSGIServer spawn='default': a new greenlet for every connection, with no limit", GEVENT_SERVER)])
+  const threads: PerRequestThreads = {
+    because,
+    fix: `cap the greenlets: ${c.callee}(listener, app, spawn=N) (or a gevent.pool.Pool(N)), or give the app a pool that bounds its connections`,
+    kind: 'per-request',
+    ref: GEVENT_SERVER,
+    unit: 'greenlet',
+  }
+  return {diagnostics: [], greenlets: true, processes, server: 'gevent', threads}
+}
 
 /** A keyword argument the call sets (None counts as not set: the server's default applies). */
 function setKwarg(c: PyCall, name: string): EvalValue | undefined {
@@ -67,9 +166,12 @@ function intKwarg(c: PyCall, name: string, what: string, dflt: Sourced<number>):
 const one = (why: string, ref: string, file: string, line: number): Sourced<number> => sourced(1, fromFile(file, line), [fromDefault(why, ref)])
 
 /** The server the script `module` starts in its own code, or undefined when it starts none conncalc knows. */
-export function serverInCode(module: PyModule, ctx: AnalyzerContext): ServerInCode | undefined {
+export async function serverInCode(module: PyModule, ctx: AnalyzerContext, project: PythonProject): Promise<ServerInCode | undefined> {
+  const app = module.calls.map((call) => ({call, cls: gunicornAppClass(module, call.callee)})).find((x) => x.cls)
+  if (app?.cls) return gunicornInCode(module, ctx, project, app.call, app.cls)
   const c = module.calls.find((call) => ALL.some((s) => s.has(call.callee)))
   if (!c) return undefined
+  if (GEVENT_WSGI.has(c.callee)) return geventInCode(module, ctx, c)
   const {file} = module
   const at = `${c.callee}() at ${file}:${c.line}`
   if (UVICORN_RUN.has(c.callee)) {

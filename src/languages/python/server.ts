@@ -40,18 +40,19 @@ export interface PerRequestThreads {
   kind: 'per-request'
   /** The server's source that says it starts a thread per request. */
   ref: string
+  /** What each request runs on: 'thread' (the default), or 'greenlet' (gevent's servers). */
+  unit?: 'greenlet' | 'thread'
 }
 
 /** A pool that caps the connections of a process however many threads ask: not one counted per thread. */
-const caps = (p: PoolEntry, framework: string | undefined, perThread: Source): boolean =>
-  framework === 'django' ? p.minOpen !== undefined : p.pool.source !== perThread && !(p.pool.via ?? []).includes(perThread)
+const caps = (p: PoolEntry, perThread: Source): boolean => p.pool.source !== perThread && !(p.pool.via ?? []).includes(perThread)
 
 export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAnalysis> {
   const {ctx} = input
   const eventLoop = input.threads === 'event-loop'
   const perRequest = typeof input.threads === 'object' && 'kind' in input.threads ? input.threads : undefined
   const placeholder = perRequest
-    ? sourced(1, assumed(`${input.server} starts a thread for every request with no limit (${perRequest.ref}); 1 counted until a pool bounds them or --assume says more`), [perRequest.because.source, ...(perRequest.because.via ?? [])])
+    ? sourced(1, assumed(`${input.server} starts a ${perRequest.unit ?? 'thread'} for every request with no limit (${perRequest.ref}); 1 counted until a pool bounds them or --assume says more`), [perRequest.because.source, ...(perRequest.because.via ?? [])])
     : sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; without an async pool that bounds them, database work is assumed to run on one thread at a time`))
   const threads0 = input.threads === 'event-loop' || perRequest ? placeholder : (input.threads as Sourced<number>)
   const found = await appPools(ctx, input.project, input.entries, threads0)
@@ -84,14 +85,14 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
   }
 
   if (perRequest) {
-    if (pools.length > 0 && pools.every((p) => caps(p, found.framework, placeholder.source))) {
+    if (pools.length > 0 && pools.every((p) => caps(p, placeholder.source))) {
       const total = pools.reduce((a, p) => a + p.pool.value, 0)
-      threads = sourced(total, fromDefault(`${input.server} starts a thread for every request with no limit; the app's pools bound how many hold a connection at once`, perRequest.ref), derivedFrom([perRequest.because, ...pools.map((p) => p.pool)]))
+      threads = sourced(total, fromDefault(`${input.server} starts a ${perRequest.unit ?? 'thread'} for every request with no limit; the app's pools bound how many hold a connection at once`, perRequest.ref), derivedFrom([perRequest.because, ...pools.map((p) => p.pool)]))
     } else {
       asgi.push({
         code: 'unbounded-pool',
         fix: perRequest.fix,
-        message: `${ctx.processType}: ${input.server} starts a thread for every request with no limit, and each thread that queries holds its own database connection; with no pool that caps them the number of connections per process has no bound`,
+        message: `${ctx.processType}: ${input.server} starts a ${perRequest.unit ?? 'thread'} for every request with no limit, and each ${perRequest.unit ?? 'thread'} that queries holds its own database connection; with no pool that caps them the number of connections per process has no bound`,
         processType: ctx.processType,
         severity: 'warning',
       })

@@ -22,6 +22,7 @@ import {isCall} from './evaluate.js'
 import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {flaskDevServer, scriptRoot} from './program.js'
 import {pinnedVersion} from './pins.js'
+import {script} from './script.js'
 import {pythonAnalysis, type PerRequestThreads} from './server.js'
 import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {hasFlag} from '../common/argv.js'
@@ -140,6 +141,12 @@ export const werkzeug: ServerAnalyzer = {
       : found.kind === 'flask-run' ? flaskRun(ctx, found.app, found.args)
       : await appRun(ctx, found.script)
     if ('code' in settings) {
+      // `.run(` of another server the script starts in code (a gunicorn BaseApplication subclass's run()): that server.
+      if (found.kind === 'app-run') {
+        const other = await script.analyze(ctx)
+        if (other.server !== 'python-script') return other
+      }
+
       const why = assumed(settings.message)
       return {diagnostics: [settings], language: 'python', processesPerDyno: sourced(1, why), server: 'unknown', threadsPerProcess: sourced(1, why)}
     }
