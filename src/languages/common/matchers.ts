@@ -13,7 +13,7 @@ import type {AnalyzerContext, ParsedCommand} from './types.js'
 
 import {dotnetMarker} from '../../platform/language.js'
 import {NODE_PROGRAMS} from '../node/programs.js'
-import {flaskDevServer, manageCommand, manageFramework, manageInvocation, pythonProgram, pythonScript} from '../python/program.js'
+import {flaskDevServer, flaskSubcommand, manageCommand, manageFramework, manageInvocation, pythonProgram, pythonScript} from '../python/program.js'
 import {readFlag} from './argv.js'
 import {phpWorker} from '../php/php-command.js'
 import {programName} from './setting.js'
@@ -34,7 +34,8 @@ export const isDaphne: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'daph
 /** `waitress-serve …` and `python -m waitress …` (waitress/__main__.py runs the same runner). */
 export const isWaitress: Matcher = (cmd) => ['waitress', 'waitress-serve'].includes(pythonProgram(cmd.argv).name)
 export const isUwsgi: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'uwsgi'
-export const isCelery: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'celery'
+/** `celery …`, and `flask celery …` (Celery's click group added to the Flask CLI: languages/python/celery.ts). */
+export const isCelery: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'celery' || flaskSubcommand(cmd.argv)?.name === 'celery'
 export const isRq: Matcher = (cmd) => {
   const {args, name} = pythonProgram(cmd.argv)
   return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || manageCommand(cmd.argv) === 'rqworker'

@@ -20,7 +20,7 @@ import {entryFiles} from './app-pools.js'
 import {settingsModule} from './django.js'
 import {pyCandidate} from './candidate.js'
 import {PythonProject} from './modules.js'
-import {pythonProgram} from './program.js'
+import {flaskSubcommand, pythonProgram} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis} from './server.js'
 import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
@@ -93,13 +93,35 @@ function autoscale(ctx: AnalyzerContext, args: string[]): Candidate {
   return c.value ? {diagnostics: [], value: sourced(c.value.value, fromFlag(f.written))} : c
 }
 
+const FLASK_CLI = 'https://flask.palletsprojects.com/en/stable/cli/#custom-commands'
+
+/**
+ * `flask celery worker …`: Celery's own click group (celery.bin.celery) added to the Flask CLI with
+ * app.cli.add_command, so the arguments after `celery` are Celery's. The app's modules are the Flask
+ * app's (--app, else FLASK_APP, else wsgi.py / app.py as flask/cli.py locate_app looks), and where the
+ * group is registered is said (or that conncalc did not find it).
+ */
+async function flaskCelery(ctx: AnalyzerContext, project: PythonProject, app: string | undefined): Promise<{entries: string[]; registered: Source}> {
+  const spec = app ?? ctx.env.get('FLASK_APP')?.value
+  const entries = spec ? entryFiles(project, [spec.endsWith('.py') ? spec : spec.split(':')[0]]) : ['wsgi.py', 'app.py'].filter((f) => ctx.files.exists(f)).slice(0, 1)
+  for (const m of await project.walk(entries)) {
+    if (!m.imports.some((i) => i.module === 'celery.bin.celery' || (i.module === 'celery.bin' && Array.isArray(i.names) && i.names.includes('celery')))) continue
+    const add = m.calls.find((c) => /(^|\.)cli\.add_command$/.test(c.callee))
+    if (add) return {entries, registered: fromFile(m.file, add.line)}
+  }
+
+  return {entries, registered: assumed(`\`flask celery\` is read as Celery's own command line (celery.bin.celery added with app.cli.add_command, ${FLASK_CLI}); conncalc did not find where the app registers it`)}
+}
+
 export const celery: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
-    const {args} = pythonProgram(ctx.command.argv)
+    const flask = flaskSubcommand(ctx.command.argv)
+    const args = flask?.name === 'celery' ? flask.args : pythonProgram(ctx.command.argv).args
     const project = new PythonProject(ctx)
     const app = findFlag(args, ['-A', '--app'])?.value
     const appModule = app?.split(':')[0]
-    const entries = entryFiles(project, appModule ? [`${appModule}.celery`, appModule] : [])
+    const viaFlask = flask?.name === 'celery' && !appModule ? await flaskCelery(ctx, project, flask.app) : undefined
+    const entries = viaFlask?.entries ?? entryFiles(project, appModule ? [`${appModule}.celery`, appModule] : [])
     const diagnostics: Diagnostic[] = []
 
     // CELERY_WORKER_CONCURRENCY in Django settings (namespace="CELERY"), read from the settings module if the app has one.
@@ -112,7 +134,7 @@ export const celery: ServerAnalyzer = {
     if (args.includes('beat') && !args.includes('worker')) {
       const periodic = 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html'
       const threads = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic))
-      const analysis = await pythonAnalysis({ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery beat is one scheduler process', periodic)), project, server: 'celery-beat', threads})
+      const analysis = await pythonAnalysis({ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery beat is one scheduler process', periodic), viaFlask ? [viaFlask.registered] : undefined), project, server: 'celery-beat', threads})
       // No database scheduler: beat only publishes to the broker, so the app's pools are not opened ('none' keeps the 0).
       return threads.value === 0 ? {...analysis, language: 'none', threadsPerProcess: threads} : analysis
     }
@@ -147,6 +169,8 @@ export const celery: ServerAnalyzer = {
       threads = one('each prefork child runs one task at a time')
     }
 
+    // `flask celery worker`: say where the Flask CLI gets Celery's command from.
+    if (viaFlask) processes = {...processes, via: [...(processes.via ?? []), viaFlask.registered]}
     const analysis = await pythonAnalysis({ctx, diagnostics, entries, greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
     if (!embedsBeat(args)) return analysis
     const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text)

@@ -96,6 +96,27 @@ export function declaresFlask(files: FileReader): boolean {
   return ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.py'].some((f) => /(?:^|["'\s])flask\s*(?:[=<>~!;"',[]|$)/im.test(files.read(f)?.text ?? ''))
 }
 
+/**
+ * `flask [--app X] <command> …` (also `python -m flask`): a command of the Flask CLI other than the
+ * options before it — `celery` when the app registers Celery's click group (app.cli.add_command), a
+ * command of its own, `run` (flaskDevServer). The app given by --app/-A, and the command's arguments.
+ */
+export function flaskSubcommand(argv: readonly string[]): {app?: string; args: string[]; name: string} | undefined {
+  const {args, name} = pythonProgram(argv)
+  if (name !== 'flask') return undefined
+  let app: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (FLASK_VALUE_OPTIONS.has(a)) {
+      if (a === '-A' || a === '--app') app = args[i + 1]
+      i++
+    } else if (a.startsWith('--app=')) app = a.slice('--app='.length)
+    else if (!a.startsWith('-')) return {...(app ? {app} : {}), args: args.slice(i + 1), name: a}
+  }
+
+  return undefined
+}
+
 export function flaskDevServer(argv: readonly string[], files: FileReader): FlaskDevServer | undefined {
   const manage = manageInvocation(argv)
   if (manage?.script !== undefined) {
