@@ -28,8 +28,13 @@ const CORE_1_0 = 'https://github.com/danidee10/channels_postgres/blob/v1.0.6/cha
 const PSYCOPG_POOL = 'https://github.com/psycopg/psycopg/blob/master/psycopg_pool/psycopg_pool/base.py'
 const AIOPG_POOL = 'https://github.com/aio-libs/aiopg/blob/master/aiopg/pool.py'
 
-/** The connections channels_postgres holds in one consumer process, as extras on the primary. */
-export function channelsPostgresExtras(layer: PostgresChannelLayer, files: FileReader, server: string): Extra[] {
+/**
+ * The connections channels_postgres holds in one consumer process, as extras on the primary; with
+ * `sender` (where the app gets the layer to send, outside consumers), what a process that only sends
+ * holds: the layer's pool, opened by its first send, as many as its threads send at once (at least
+ * min_size, at most max_size), without the LISTEN connection of receivers.
+ */
+export function channelsPostgresExtras(layer: PostgresChannelLayer, files: FileReader, server: string, sender?: {file: string; line: number; threads: Sourced<number>}): Extra[] {
   const at = fromFile(layer.file, layer.line)
   const pin = pinnedVersion(files, 'channels_postgres')
   // Unpinned, pip installs the newest release the pinned channels allows: channels < 4 stops at 0.0.4 (`channels<4`).
@@ -38,6 +43,7 @@ export function channelsPostgresExtras(layer: PostgresChannelLayer, files: FileR
   const [major, minor] = (pin?.version ?? '').split('.').map((n) => Number.parseInt(n, 10))
   const legacy = oldChannels || (pin !== undefined && (major < 1 || (major === 1 && minor < 1)))
   const label = pin?.version ?? (oldChannels ? '0.0.4' : '1.1+')
+  const sends: Source[] = sender ? [fromFile(sender.file, sender.line), fromDefault(`the app sends through the channel layer outside consumers (get_channel_layer at ${sender.file}:${sender.line}); channels_postgres opens its pool in this ${server} process at the first send`, DB_1_1)] : []
   const version: Source[] = pin
     ? [fromFile(pin.file, pin.line)]
     : oldChannels
@@ -53,15 +59,19 @@ export function channelsPostgresExtras(layer: PostgresChannelLayer, files: FileR
   if (legacy) {
     const pool = option('config', 'maxsize', 'channels_postgres aiopg maxsize', sourced(10, at, [fromDefault('aiopg create_pool default maxsize 10', AIOPG_POOL)]))
     return [
-      {count: {...pool, via: [...(pool.via ?? []), ...version]}, kind: 'channels-postgres', reason: `channels_postgres ${label} aiopg pool (one per ${server} process; its LISTENs use it)`},
-      {count: sourced(5, at, [fromDefault('channels_postgres 0.0.4 to 1.0.x also open a short_pool of maxsize 5', CORE_1_0), ...version]), kind: 'channels-postgres', reason: `channels_postgres ${label} short_pool (one per ${server} process)`},
+      {count: {...pool, via: [...(pool.via ?? []), ...version, ...sends]}, kind: 'channels-postgres', reason: `channels_postgres ${label} aiopg pool (one per ${server} process; its LISTENs use it)`},
+      {count: sourced(5, at, [fromDefault('channels_postgres 0.0.4 to 1.0.x also open a short_pool of maxsize 5', CORE_1_0), ...version, ...sends]), kind: 'channels-postgres', reason: `channels_postgres ${label} short_pool (one per ${server} process)`},
     ]
   }
 
   const min = option('PSYCOPG_OPTIONS', 'min_size', 'channels_postgres PSYCOPG_OPTIONS min_size', sourced(4, at, [fromDefault('psycopg_pool default min_size 4', PSYCOPG_POOL)]))
   const max = option('PSYCOPG_OPTIONS', 'max_size', 'channels_postgres PSYCOPG_OPTIONS max_size', {...min, via: [...(min.via ?? []), fromDefault('psycopg_pool max_size defaults to min_size', PSYCOPG_POOL)]})
-  return [
-    {count: {...max, via: [...(max.via ?? []), fromDefault('channels_postgres makes one psycopg_pool AsyncConnectionPool per process from CONFIG["PSYCOPG_OPTIONS"] and opens it with wait=True', DB_1_1), ...version]}, kind: 'channels-postgres', reason: `channels_postgres psycopg_pool (one per ${server} process)`},
-    {count: sourced(1, at, [fromDefault('channels_postgres LISTENs for messages on a connection of its own, outside its pool', CORE_1_1), ...version]), kind: 'channels-postgres', reason: `channels_postgres LISTEN connection (one per ${server} process)`},
-  ]
+  const pool: Extra = {count: {...max, via: [...(max.via ?? []), fromDefault('channels_postgres makes one psycopg_pool AsyncConnectionPool per process from CONFIG["PSYCOPG_OPTIONS"] and opens it with wait=True', DB_1_1), ...version, ...sends]}, kind: 'channels-postgres', reason: `channels_postgres psycopg_pool (one per ${server} process${sender ? ' that sends through the layer' : ''})`}
+  if (sender) {
+    // Sends from `threads` threads at a time: min_size opened at once, more only while sends wait for one.
+    const used = Math.min(max.value, Math.max(min.value, sender.threads.value))
+    const bound = fromDefault(`a process that only sends holds the pool's min_size (${min.value}) opened at once, and more only while its ${sender.threads.value} thread(s) wait for a connection, up to max_size (${max.value})`, PSYCOPG_POOL)
+    return [{...pool, count: sourced(used, pool.count.source, [...(pool.count.via ?? []), sender.threads.source, bound])}]
+  }
+  return [pool, {count: sourced(1, at, [fromDefault('channels_postgres LISTENs for messages on a connection of its own, outside its pool', CORE_1_1), ...version]), kind: 'channels-postgres', reason: `channels_postgres LISTEN connection (one per ${server} process)`}]
 }

@@ -52,6 +52,42 @@ export interface PostgresChannelLayer {
   line: number
   /** The layer connects to the server the Django pools are counted on. */
   onPrimary: boolean
+  /** Where the app's own code gets the layer to send through it (channels.layers.get_channel_layer), if it does. */
+  sender?: {file: string; line: number}
+}
+
+const GET_LAYER = /(^|\.)get_channel_layer$/
+
+/**
+ * Where the app sends through its channel layer outside consumers (a view, a signal, a Celery task):
+ * a call of channels.layers.get_channel_layer in a module directly inside one of its INSTALLED_APPS
+ * packages (views.py, tasks.py, signals.py, …) or the settings' own package. Files are parsed only
+ * when their text names get_channel_layer.
+ */
+async function layerSender(project: PythonProject, settings: PyModule, settingsFile: string): Promise<{file: string; line: number} | undefined> {
+  const apps = settings.names.get('INSTALLED_APPS')
+  const dirOf = (f: string): string => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '')
+  // proj/settings.py → proj; a settings package proj/settings/production.py → proj too.
+  const own = dirOf(settingsFile)
+  const dirs = new Set<string>([own, ...(/(^|\/)settings$/.test(own) ? [dirOf(own)] : [])])
+  if (apps?.kind === 'known' && typeof apps.value === 'object' && apps.value !== null && 'kind' in apps.value && apps.value.kind === 'list') {
+    for (const item of apps.value.items) {
+      const pkg = asString(item)?.replace(/\.apps\.[A-Z]\w*$/, '')
+      const init = pkg ? project.resolve(pkg) : undefined
+      if (init?.endsWith('/__init__.py')) dirs.add(init.slice(0, -'/__init__.py'.length))
+    }
+  }
+
+  for (const dir of dirs) {
+    for (const name of project.files.list(dir)) {
+      const path = dir ? `${dir}/${name}` : name
+      if (!name.endsWith('.py') || !project.files.read(path)?.text.includes('get_channel_layer')) continue
+      const call = (await project.load(path))?.calls.find((c) => GET_LAYER.test(c.callee))
+      if (call) return {file: path, line: call.line}
+    }
+  }
+
+  return undefined
 }
 
 export interface DjangoPools {
@@ -294,8 +330,9 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
   const layers = settings.names.get('CHANNEL_LAYERS') ?? (configuration ? configurationClasses(settings).get(configuration.name)?.attrs.get('CHANNEL_LAYERS') : undefined)
   const layer = entry(layers, 'default')
   const backend = asString(entry(layer, 'BACKEND'))
+  const sender = layer && backend?.startsWith('channels_postgres.') ? await layerSender(project, settings, file) : undefined
   const channelLayer: PostgresChannelLayer | undefined =
-    layer && backend?.startsWith('channels_postgres.') ? {config: entry(layer, 'CONFIG'), file: layer.file, line: layer.line, onPrimary: serverOf(entry(layer, 'CONFIG')) === primary} : undefined
+    layer && backend?.startsWith('channels_postgres.') ? {config: entry(layer, 'CONFIG'), file: layer.file, line: layer.line, onPrimary: serverOf(entry(layer, 'CONFIG')) === primary, ...(sender ? {sender} : {})} : undefined
 
   // The class django-configurations picked: say so on each pool it sets.
   const chosen = (e: PoolEntry): PoolEntry => (picked && classes?.via.length ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...classes.via]}} : e)

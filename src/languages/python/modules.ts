@@ -6,6 +6,7 @@
 import type {EvalValue, PyModule, Scope} from './values.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
+import type {FileReader} from '../../model/files.js'
 
 import {evaluatePython} from './evaluate.js'
 import {walkModules} from '../../util/walk.js'
@@ -28,6 +29,11 @@ export class PythonProject {
     private readonly ctx: Pick<AnalyzerContext, 'dyno' | 'env' | 'files'>,
     private readonly roots: string[] = [],
   ) {}
+
+  /** The app's files, as this project reads them. */
+  get files(): FileReader {
+    return this.ctx.files
+  }
 
   /** The file a dotted module name lives in: `proj.settings` → proj/settings.py or proj/settings/__init__.py. */
   resolve(module: string, level = 0, from?: string): string | undefined {

@@ -106,7 +106,10 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
   // channels_postgres keeps its own connections in the processes that run consumers: ASGI servers and runworker.
   const layer = found.channelLayer
   const consumers = eventLoop || input.server === 'channels-worker'
-  const extras = layer && consumers && layer.onPrimary ? channelsPostgresExtras(layer, ctx.files, input.server) : []
+  // A process that only sends through the layer (a WSGI view, a Celery task) opens its pool too, but never LISTENs.
+  const sends = layer && !consumers && layer.sender && layer.onPrimary ? layer.sender : undefined
+  const extras = layer && consumers && layer.onPrimary ? channelsPostgresExtras(layer, ctx.files, input.server)
+    : sends && layer ? channelsPostgresExtras(layer, ctx.files, input.server, {...sends, threads}) : []
   const elsewhere: Diagnostic[] = layer && consumers && !layer.onPrimary
     ? [{code: 'unknown-config-value', file: layer.file, line: layer.line, message: `${ctx.processType}: the channels_postgres channel layer connects to another server than DATABASES["default"] (its CONFIG names a different host or URL); its connections are not counted on this one`, processType: ctx.processType, severity: 'warning'}]
     : []
