@@ -695,7 +695,9 @@ class ScriptReader {
 
   /** A word's value, or undefined when a variable in it is not known here or it runs a command. */
   private word(node: TsNode, state: State): string | undefined {
-    const text = node.text
+    // `case $1 in`, `[ "$1" = web ]`, `[ $# -lt 1 ]`: the script's arguments, as the command line gave them.
+    const args = state.positional
+    const text = args ? node.text.replaceAll(/\$\{?([1-9#])\}?/g, (m, n: string) => (n === '#' ? String(args.length) : (args[Number(n) - 1] ?? ''))) : node.text
     if (/\$\(|`/.test(text)) return undefined
     const lookup = this.lookup(state)
     const e = expandShell(text, lookup)

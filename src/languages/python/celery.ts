@@ -131,6 +131,18 @@ export const celery: ServerAnalyzer = {
     const settingsFile = module ? project.resolve(module) : undefined
     const settings = settingsFile ? await project.load(settingsFile) : undefined
 
+    // `celery events`: one process that follows the workers' events; with a camera (-c/--camera, e.g.
+    // django_celery_monitor's) it writes snapshots through the app's ORM on its one thread, else it only prints.
+    if (args.includes('events') && !args.includes('worker')) {
+      const camera = findFlag(args, ['-c', '--camera'])
+      const ref = 'https://docs.celeryq.dev/en/stable/userguide/monitoring.html#snapshots'
+      const threads = camera
+        ? sourced(1, fromFlag(camera.written), [fromDefault('celery events with a camera writes each snapshot from one thread', ref)])
+        : sourced(0, fromDefault('celery events without a camera prints the events and opens no database connection', ref))
+      const analysis = await pythonAnalysis({ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery events is one process', ref)), project, server: 'celery-events', threads})
+      return threads.value === 0 ? {...analysis, language: 'none', threadsPerProcess: threads} : analysis
+    }
+
     if (args.includes('beat') && !args.includes('worker')) {
       const periodic = 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html'
       const threads = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic))
