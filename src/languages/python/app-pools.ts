@@ -28,6 +28,16 @@ export interface AppPools {
 /** Files an app is usually entered through, when the command names none. */
 const FALLBACK_ENTRIES = ['app.py', 'main.py', 'wsgi.py', 'app/__init__.py', 'app/main.py', 'src/main.py']
 
+/**
+ * The functions the Procfile's release command calls by name (`release: python -c "from db import
+ * init_db_sync; init_db_sync()"`): a pool made only there is the release dyno's, not this process's.
+ */
+function releaseCalls(ctx: AnalyzerContext): Set<string> {
+  const procfile = ctx.origin ? ctx.files.read(ctx.origin.file)?.text : undefined
+  const line = procfile?.split(/\r?\n/).find((l) => /^release:/.test(l))
+  return new Set(line ? [...line.matchAll(/([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]) : [])
+}
+
 /** Module names (`proj.wsgi`, `app.main`) to files; unknown modules are skipped. */
 export function entryFiles(project: PythonProject, modules: (string | undefined)[]): string[] {
   const out: string[] = []
@@ -81,7 +91,7 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
     : []
 
   const engines = enginePools(modules, threads, ctx.files)
-  const drivers = driverPools(modules)
+  const drivers = driverPools(modules, releaseCalls(ctx))
   const pools = [...engines.pools, ...drivers.pools]
   return {
     diagnostics: [...project.diagnostics, ...engines.diagnostics, ...drivers.diagnostics, ...(pools.length === 0 ? unread : [])],

@@ -115,10 +115,15 @@ function tortoisePools(file: string, c: PyCall, diagnostics: Diagnostic[]): Pool
   return out
 }
 
-export function driverPools(modules: PyModule[]): {diagnostics: Diagnostic[]; pools: PoolEntry[]} {
+/**
+ * @param releaseOnly names of the app's functions the release phase's command calls (`release: python -c
+ * "from db import init_db_sync; init_db_sync()"`): made only there when this process never calls them.
+ */
+export function driverPools(modules: PyModule[], releaseOnly: ReadonlySet<string> = new Set()): {diagnostics: Diagnostic[]; pools: PoolEntry[]} {
+  const uncalled = (c: PyCall): boolean => c.within !== undefined && c.within.sites.length === 0 && !c.within.truncated && !c.within.decorated && releaseOnly.has(c.within.name)
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
-  const slots = new Map<string, {entry: PoolEntry; line: number}>()
+  const slots = new Map<string, {call: PyCall; entry: PoolEntry; line: number}>()
   for (const m of modules) {
     for (const c of m.calls) {
       if (TORTOISE_INIT.test(c.callee)) {
@@ -145,17 +150,23 @@ export function driverPools(modules: PyModule[]): {diagnostics: Diagnostic[]; po
         const slot = suffix === '' ? globalSlot(m, c) : undefined
         const same = slot && slots.get(slot.key)
         if (same) {
-          // A module global the app assigns a pool to in two places holds one pool at a time: the larger counts.
+          // A module global the app assigns a pool to in two places holds one pool at a time: the larger counts,
+          // unless one of the two is in a function the release command calls and nothing this process runs does
+          // (`init_db_sync()` of `release: python -c "…"`): then the process holds the other.
           const i = pools.indexOf(same.entry)
-          const keep = entry.pool.value > same.entry.pool.value ? entry : same.entry
-          const note = fromDefault(`${slot.name} in ${m.file} is assigned a pool at line ${same.line} and at line ${c.line}; one replaces the other, so one pool is held at a time (the larger counted)`, PYTHON_GLOBALS)
+          const idle = uncalled(c) && !uncalled(same.call) ? 'this' : uncalled(same.call) && !uncalled(c) ? 'same' : undefined
+          const keep = idle === 'this' ? same.entry : idle === 'same' ? entry : entry.pool.value > same.entry.pool.value ? entry : same.entry
+          const off = idle === 'this' ? c : idle === 'same' ? same.call : undefined
+          const note = off
+            ? fromDefault(`${slot.name} in ${m.file} is also assigned a pool at line ${off.line}, in ${off.within!.name}(), which the release phase's command calls and nothing this process runs does: the pool held here is the other one`, PYTHON_GLOBALS)
+            : fromDefault(`${slot.name} in ${m.file} is assigned a pool at line ${same.line} and at line ${c.line}; one replaces the other, so one pool is held at a time (the larger counted)`, PYTHON_GLOBALS)
           pools[i] = {...keep, pool: {...keep.pool, via: [...(keep.pool.via ?? []), note]}}
-          slots.set(slot.key, {entry: pools[i], line: same.line})
+          slots.set(slot.key, {call: keep === entry ? c : same.call, entry: pools[i], line: same.line})
           continue
         }
 
         pools.push(entry)
-        if (slot) slots.set(slot.key, {entry, line: c.line})
+        if (slot) slots.set(slot.key, {call: c, entry, line: c.line})
       }
     }
   }
@@ -164,6 +175,7 @@ export function driverPools(modules: PyModule[]): {diagnostics: Diagnostic[]; po
 }
 
 const PYTHON_GLOBALS = 'https://docs.python.org/3/reference/simple_stmts.html#the-global-statement'
+
 
 /** The module-level name a pool call's result is stored in (`_pool = await asyncpg.create_pool(…)` with `_pool = None` at the top). */
 function globalSlot(m: PyModule, c: PyCall): {key: string; name: string} | undefined {

@@ -125,6 +125,7 @@ class Evaluator {
   private frame: {depth: number; returned?: EvalValue} | undefined
   /** The `def` about to be defined is decorated with functools' cache. */
   private cachedNext = false
+  private decoratedNext = false
   /** The class whose body is being walked: its methods are named `Class.method` where their callers are reported. */
   private className: string | undefined
   /** Calls are recorded once, where the file is walked, not again in each invocation. */
@@ -274,10 +275,12 @@ class Evaluator {
         // `@lru_cache` / `@functools.cache`: calls with equal arguments share one result (one engine, not one per call).
         const cached = node.namedChildren.some((d) => d?.type === 'decorator' && /^(functools\.)?(lru_cache|cache)\b/.test(d.namedChildren[0]?.text ?? ''))
         if (cached) this.cachedNext = true
+        this.decoratedNext = true
         try {
           if (def) await this.statement(def, scope)
         } finally {
           this.cachedNext = false
+          this.decoratedNext = false
         }
 
         return
@@ -360,8 +363,9 @@ class Evaluator {
     }
 
     // The calls of this body learn where the function is called from (bound-arguments.ts binds their parameters there).
-    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: this.className ? `${this.className}.${fnName}` : fnName, sites: [], ...(this.cachedNext ? {cached: true} : {})}
+    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: this.className ? `${this.className}.${fnName}` : fnName, sites: [], ...(this.cachedNext ? {cached: true} : {}), ...(this.decoratedNext ? {decorated: true} : {})}
     this.cachedNext = false
+    this.decoratedNext = false
     const start = this.calls.length
     const outer = this.frame
     const outerClass = this.className

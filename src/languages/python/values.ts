@@ -117,6 +117,8 @@ export interface PyFunctionSites {
   sites: PyCallSite[]
   /** Decorated with functools' `cache`/`lru_cache`: calls with equal arguments return one result. */
   cached?: boolean
+  /** Decorated (`@app.on_event("startup")`, `@task`): something other than the app's own calls may call it. */
+  decorated?: boolean
   /** More callers than conncalc keeps (MAX_SITES): the sites are a sample. */
   truncated?: boolean
 }
