@@ -6,8 +6,8 @@
  *   max_overflow=1 = 5).
  * - worker `FLASK_APP=tracker flask celery worker --concurrency 3`: prefork, 3 children of one task
  *   each → 3 × min(5, 1) = 3, the pools read from the Flask app FLASK_APP names.
- * - beat `flask --app tracker celery beat`: the default PersistentScheduler keeps its schedule in a
- *   shelve file → 0. Total 2 + 3 + 0 = 5.
+ * - beat `flask celery beat`, the app named by .flaskenv's FLASK_APP (the Flask CLI loads it): the
+ *   default PersistentScheduler keeps its schedule in a shelve file → 0. Total 2 + 3 + 0 = 5.
  */
 import {describe, expect, it} from 'vitest'
 
@@ -22,9 +22,10 @@ describe('flask celery …: Celery’s command line inside the Flask CLI', () =>
     expect(r.type('worker').sources.processesPerDyno.via).toContainEqual({file: 'tracker/__init__.py', kind: 'file', line: 17})
   })
 
-  it('flask --app tracker celery beat is celery beat; total 5, no unknown command', () => {
+  it('flask celery beat of the app .flaskenv names is celery beat; total 5, no unknown command', () => {
     const r = plan()
     expect(r.type('beat')).toMatchObject({connectionsPerDyno: 0, server: 'celery-beat'})
+    expect(r.type('beat').sources.processesPerDyno.via).toContainEqual({file: 'tracker/__init__.py', kind: 'file', line: 17})
     expect(r.codes).not.toContain('unknown-command')
     expect(r.total).toBe(5)
   })

@@ -98,11 +98,14 @@ const FLASK_CLI = 'https://flask.palletsprojects.com/en/stable/cli/#custom-comma
 /**
  * `flask celery worker …`: Celery's own click group (celery.bin.celery) added to the Flask CLI with
  * app.cli.add_command, so the arguments after `celery` are Celery's. The app's modules are the Flask
- * app's (--app, else FLASK_APP, else wsgi.py / app.py as flask/cli.py locate_app looks), and where the
+ * app's (--app, else FLASK_APP from the env, .env or .flaskenv, else wsgi.py / app.py as flask/cli.py
+ * locate_app looks), and where the
  * group is registered is said (or that conncalc did not find it).
  */
 async function flaskCelery(ctx: AnalyzerContext, project: PythonProject, app: string | undefined): Promise<{entries: string[]; registered: Source}> {
-  const spec = app ?? ctx.env.get('FLASK_APP')?.value
+  // FLASK_APP: the env, else .env, else .flaskenv, which the Flask CLI loads (flask/cli.py load_dotenv).
+  const dotenv = ['.env', '.flaskenv'].map((f) => /^[ \t]*(?:export[ \t]+)?FLASK_APP[ \t]*=[ \t]*["']?([^"'\s#]+)/m.exec(ctx.files.read(f)?.text ?? '')?.[1]).find(Boolean)
+  const spec = app ?? ctx.env.get('FLASK_APP')?.value ?? dotenv
   const entries = spec ? entryFiles(project, [spec.endsWith('.py') ? spec : spec.split(':')[0]]) : ['wsgi.py', 'app.py'].filter((f) => ctx.files.exists(f)).slice(0, 1)
   for (const m of await project.walk(entries)) {
     if (!m.imports.some((i) => i.module === 'celery.bin.celery' || (i.module === 'celery.bin' && Array.isArray(i.names) && i.names.includes('celery')))) continue

@@ -31,8 +31,9 @@ const AIOPG_POOL = 'https://github.com/aio-libs/aiopg/blob/master/aiopg/pool.py'
 /**
  * The connections channels_postgres holds in one consumer process, as extras on the primary; with
  * `sender` (where the app gets the layer to send, outside consumers), what a process that only sends
- * holds: the layer's pool, opened by its first send, as many as its threads send at once (at least
- * min_size, at most max_size), without the LISTEN connection of receivers.
+ * holds: from 1.1 the layer's pool, opened by its first send, as many as its threads send at once (at
+ * least min_size, at most max_size), without the LISTEN connection of receivers; before 1.1 nothing more
+ * (sends go through Django's ORM).
  */
 export function channelsPostgresExtras(layer: PostgresChannelLayer, files: FileReader, server: string, sender?: {file: string; line: number; threads: Sourced<number>}): Extra[] {
   const at = fromFile(layer.file, layer.line)
@@ -56,6 +57,9 @@ export function channelsPostgresExtras(layer: PostgresChannelLayer, files: FileR
     return read.value ?? unreadFallback(read.diagnostics, dflt)
   }
 
+  // Before 1.1, send and group_send write through Django's ORM (db.py DatabaseLayer, sync_to_async on the
+  // DATABASES alias), which DATABASES already counts; only receiving opens the aiopg pools.
+  if (legacy && sender) return []
   if (legacy) {
     const pool = option('config', 'maxsize', 'channels_postgres aiopg maxsize', sourced(10, at, [fromDefault('aiopg create_pool default maxsize 10', AIOPG_POOL)]))
     return [

@@ -43,6 +43,7 @@ const TABLE = new Map<string, KnownProgram>([
   ['wget', {connections: 0, kind: 'finishes', ref: 'https://www.gnu.org/software/wget/manual/wget.html', what: 'wget downloads a file and exits'}],
   ['rclone', {connections: 0, kind: 'finishes', ref: 'https://rclone.org/commands/', what: 'rclone copies files to or from cloud storage and exits'}],
   ['erb', {connections: 0, kind: 'finishes', ref: 'https://docs.ruby-lang.org/en/master/ERB.html', what: 'erb renders a template file and exits'}],
+  ['pybabel', {connections: 0, kind: 'finishes', ref: 'https://babel.pocoo.org/en/latest/cmdline.html', what: 'pybabel extracts, updates or compiles message catalogs (files) and exits'}],
   // Scalingo's PostgreSQL client installer (dbclient-fetcher pgsql 15): downloads the client binaries.
   ['dbclient-fetcher', {connections: 0, kind: 'finishes', ref: 'https://doc.scalingo.com/databases/postgresql/dump-restore', what: 'dbclient-fetcher downloads database client binaries and exits'}],
   // PostgreSQL's own clients: one connection while they run (pg_dump -j N opens N + 1: counted by pgClientConnections).
