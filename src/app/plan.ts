@@ -11,9 +11,10 @@ import {applyAssumptions} from '../budget/assume.js'
 import {InputError, UsageError} from '../util/errors.js'
 import {displayPath} from '../io/config.js'
 import {loadAppInput} from './load-app.js'
-import {newReadCache, type ReadCache} from '../io/files.js'
+import {createFileReader, newReadCache, type ReadCache} from '../io/files.js'
 import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
-import {fromDefault, fromFlag, sourced, type Sourced} from '../model/source.js'
+import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
+import {appJsonPostgres, herokuYmlPostgres, manifestPlan} from '../platform/manifest-plan.js'
 import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
 import {buildReport} from './report.js'
 import {suggest} from '../suggest/suggest.js'
@@ -85,13 +86,22 @@ export async function runPlan(
 
   const liveLimit = options.live ? await options.live() : undefined
   let limit: null | Sourced<number> = null
+  // --limit, else --plan (the Heroku app's add-on, the config file's plan), else the live database, else the manifests' add-on.
+  let chosen = request.limit === undefined ? plan : undefined
   if (request.limit !== undefined) limit = request.limit
   else if (plan) limit = sourced(plan.limit, planSource(table, plan), request.planVia ? [request.planVia] : undefined)
   else if (liveLimit) limit = liveLimit
+  else if (!multi && !request.apps[0].heroku) {
+    const found = planOfManifests(base, reads, table, merged.diagnostics)
+    if (found) {
+      chosen = found.plan
+      limit = sourced(found.plan.limit, planSource(table, found.plan), [found.from])
+    }
+  }
 
   const report = buildReport(merged, {
     limit,
-    plan: plan && request.limit === undefined ? toInfo(table, plan) : null,
+    plan: chosen ? toInfo(table, chosen) : null,
     reserve:
       request.reserve ??
       sourced(0, fromDefault('no slots reserved for one-off dynos, consoles or Scheduler', 'pass --reserve N to keep N free')),
@@ -109,6 +119,43 @@ export async function runPlan(
 }
 
 const procfileDisplay = (path: string): string => displayPath(resolve(path))
+
+const PLAN_FLAGS = 'no --plan, --limit, config file plan or live database gives one'
+
+/**
+ * The plan app.json `addons` or heroku.yml `setup: addons:` provision for DATABASE_URL
+ * (platform/manifest-plan.ts), when nothing the user gave names one; an info line says which
+ * and that --plan overrides it, or why none is taken (several add-ons, another attachment, a plan
+ * the table does not know).
+ */
+function planOfManifests(root: string, reads: ReadCache, table: PlanTable, diagnostics: Diagnostic[]): undefined | {from: Source; plan: Plan} {
+  const files = createFileReader(root, reads)
+  const appJson = files.read('app.json')
+  const yml = files.read('heroku.yml')
+  const found = manifestPlan([...(appJson ? appJsonPostgres(appJson.text, appJson.path) : []), ...(yml ? herokuYmlPostgres(yml.text, yml.path) : [])])
+  if (!found) return undefined
+  const {file, line, plan: written} = found.addon
+  const note = (message: string, fix: string): void => {
+    diagnostics.push({code: 'database-plan-from-manifest', file, fix, line, message, severity: 'info'})
+  }
+
+  if ('why' in found) {
+    note(`no database plan is taken from the app's manifests: ${found.why}`, 'pass --plan NAME (or --limit N) for the database DATABASE_URL points at')
+    return undefined
+  }
+
+  const plan = findPlan(table, found.plan)
+  if (!plan) {
+    note(`${file} provisions ${written}, which is not in ${table.path}: no limit is taken from it`, 'pass --plan NAME or --limit N; conncalc plans lists the plans conncalc knows')
+    return undefined
+  }
+
+  note(
+    `the limit is ${plan.name}'s (${plan.limit}), the plan ${file} provisions for DATABASE_URL: ${PLAN_FLAGS}`,
+    `--plan NAME (or --limit N) overrides it: the database the app runs on may have been upgraded since ${file} was written`,
+  )
+  return {from: fromFile(file, line), plan}
+}
 
 const displayRoot = (dir: string): string => relative(process.cwd(), dir).replaceAll('\\', '/') === '' ? '' : displayPath(dir)
 

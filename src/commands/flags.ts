@@ -36,7 +36,11 @@ export const inputFlags = {
     multiple: true,
   }),
   limit: Flags.integer({description: 'the connection limit to check against (overrides --plan)', max: MAX_BACKENDS, min: 1}),
-  plan: Flags.string({char: 'p', description: 'Heroku Postgres plan, e.g. essential-0, standard-0, heroku-postgresql:premium-2'}),
+  plan: Flags.string({
+    char: 'p',
+    description:
+      "Heroku Postgres plan, e.g. essential-0, standard-0, heroku-postgresql:premium-2 (default: with -a the app's DATABASE_URL add-on, else the config file's plan, else with --live the live database, else the heroku-postgresql plan app.json addons or heroku.yml setup: addons: provisions)",
+  }),
   'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
   pooled: Flags.string({
     description:

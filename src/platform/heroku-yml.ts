@@ -31,7 +31,8 @@ export interface HerokuYmlProcess {
 }
 
 export interface HerokuYml {
-  addons: {line: number; plan: string}[]
+  /** `setup: addons:` — each plan, and the name it is attached `as` (DATABASE → DATABASE_URL). */
+  addons: {as?: string; line: number; plan: string}[]
   /** `build: config:` — build args the Dockerfiles' ARGs take. */
   buildConfig: EnvEntry[]
   diagnostics: Diagnostic[]
@@ -96,7 +97,8 @@ export function parseHerokuYml(text: string, path = 'heroku.yml'): HerokuYml {
   if (Array.isArray(setup.addons)) {
     for (const [i, a] of setup.addons.entries()) {
       const plan = typeof a === 'string' ? a : isObject(a) && typeof a.plan === 'string' ? a.plan : undefined
-      if (plan) out.addons.push({line: line('setup', 'addons', i), plan})
+      const as = isObject(a) && typeof a.as === 'string' ? {as: a.as} : {}
+      if (plan) out.addons.push({...as, line: line('setup', 'addons', i), plan})
     }
   }
 

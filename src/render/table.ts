@@ -66,8 +66,10 @@ export function renderTable(report: Report, options: TableOptions): string {
 
 export function limitText(report: Report): string {
   const b = report.budget
+  // A plan app.json or heroku.yml provisions (app/plan.ts) says where it was read.
+  const from = report.plan === null ? undefined : b.limitSource?.via?.find((s) => s.kind === 'file')
   return report.plan !== null
-    ? `plan ${report.plan.name} (limit ${report.plan.limit}${report.plan.confidence === 'confirmed' ? '' : `, ${report.plan.confidence} source`})`
+    ? `plan ${report.plan.name} (limit ${report.plan.limit}${report.plan.confidence === 'confirmed' ? '' : `, ${report.plan.confidence} source`})${from?.kind === 'file' ? ` from ${from.file}:${from.line}` : ''}`
     : b.limit === null
       ? 'no plan or --limit given'
       : b.limitSource?.source.kind === 'live'

@@ -2,6 +2,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {LiveRuleInput, Rule, RuleInput} from './types.js'
 
 import {rule as cpuCountDefault} from './cpu-count-default.js'
+import {rule as databasePlanFromManifest} from './database-plan-from-manifest.js'
 import {rule as databasePlanUnknown} from './database-plan-unknown.js'
 import {rule as databaseUrlMissing} from './database-url-missing.js'
 import {rule as deployOverLimit} from './deploy-over-limit.js'
@@ -61,6 +62,7 @@ export const rules: Rule[] = [
   unknownDynoSize,
   missingConfig,
   defaultWebProcess,
+  databasePlanFromManifest,
   // poolers: the PgBouncer buildpack, Heroku's server-side pooling
   pgbouncerClientLimit,
   pgbouncerPreparedStatements,
