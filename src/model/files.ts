@@ -91,3 +91,20 @@ export function filesUnder(files: FileReader, dir: string, keep: (path: string) 
 
   return {paths, truncated: false}
 }
+
+const perReader = new WeakMap<FileReader, Map<string, unknown>>()
+
+/**
+ * `compute()`, once per reader and key: what depends only on the app's files (which lock file
+ * lists which driver, which gems a Gemfile names) answered once for every process type that reads
+ * them through the same reader; a 100,000-type Procfile asked 100,000 times. A type whose reader is
+ * another object (a command run in a folder, a reader that records what it reads) computes its own.
+ */
+export function onceForFiles<T>(files: FileReader, key: string, compute: () => T): T {
+  let of = perReader.get(files)
+  if (!of) perReader.set(files, (of = new Map()))
+  if (of.has(key)) return of.get(key) as T
+  const value = compute()
+  of.set(key, value)
+  return value
+}

@@ -8,7 +8,7 @@
  */
 import {dirname, join} from 'node:path/posix'
 
-import type {FileReader} from '../../model/files.js'
+import {type FileReader, onceForFiles} from '../../model/files.js'
 
 import {parseAppJsonFormation} from '../../platform/formation.js'
 import {HEROKU_YML_REF, parseHerokuYml} from '../../platform/heroku-yml.js'
@@ -206,6 +206,11 @@ const ADDON_FINDINGS = new Map<string, AnotherDatabase | null | undefined>()
 
 /** The app's database is another one, by its dependency files (Java, Python, Ruby) or by the add-ons app.json provisions; else undefined. */
 export function anotherDatabase(files: FileReader, language: string): AnotherDatabase | undefined {
+  // The same answer for every process type of the app (shared: callers copy what they change).
+  return onceForFiles(files, `another-database\0${language}`, () => anotherDatabaseOf(files, language))
+}
+
+function anotherDatabaseOf(files: FileReader, language: string): AnotherDatabase | undefined {
   const lang = DRIVER_LANGUAGES.find((l) => l === language)
   const found = lang && otherDatabaseOnly(files, lang)
   if (lang && found) {

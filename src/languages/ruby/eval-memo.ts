@@ -51,8 +51,7 @@ export async function evaluateOnce<T>(scope: object | undefined, kind: string, f
   let byKey = memos.get(scope)
   if (!byKey) memos.set(scope, (byKey = new Map()))
   // Processors are read as a value (not through a method), so they are part of the key.
-  const cpu = inputs.processors ? `${inputs.processors.value}\0${JSON.stringify(inputs.processors)}` : ''
-  const key = `${kind}\0${file.path}\0${inputs.appEnv}\0${cpu}`
+  const key = `${kind}\0${file.path}\0${inputs.appEnv}\0${inputs.processors ? cpuKey(inputs.processors) : ''}`
   let byText = byKey.get(key)
   if (!byText) byKey.set(key, (byText = new Map()))
   let kept = byText.get(file.text)
@@ -63,6 +62,14 @@ export async function evaluateOnce<T>(scope: object | undefined, kind: string, f
   const result = await run(recording(inputs, log))
   if (!log.opaque && kept.length < KEPT_PER_KEY) kept.push({reads: log.reads, result})
   return result
+}
+
+/** The processor count as a key: its value and where it came from (one string per value object; types share the object). */
+const cpuKeys = new WeakMap<object, string>()
+function cpuKey(processors: NonNullable<EvalInputs['processors']>): string {
+  let key = cpuKeys.get(processors)
+  if (key === undefined) cpuKeys.set(processors, (key = `${processors.value}\0${JSON.stringify(processors)}`))
+  return key
 }
 
 /** Does `inputs` give the answer the read got? */

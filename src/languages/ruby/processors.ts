@@ -10,7 +10,13 @@ import {assumed, type Sourced, sourced} from '../../model/source.js'
  * value is always labelled an assumption.
  */
 export function processorsFor(ctx: AnalyzerContext): Sourced<number> {
-  const nproc = ctx.dyno?.nproc
+  const dyno = ctx.dyno
+  const nproc = dyno?.nproc
   if (!nproc) return sourced(8, assumed('dyno size unknown: 8 processors, as a Standard dyno reports'))
-  return sourced(nproc.value, assumed(`Ruby's processor count on a ${ctx.dyno!.name} dyno taken as its nproc`), [nproc.source, ...(nproc.via ?? [])])
+  // One value per dyno's facts (the types of one size share them), frozen: every type asks, several times.
+  let found = byDyno.get(dyno)
+  if (!found) byDyno.set(dyno, (found = Object.freeze(sourced(nproc.value, assumed(`Ruby's processor count on a ${dyno.name} dyno taken as its nproc`), [nproc.source, ...(nproc.via ?? [])]))))
+  return found
 }
+
+const byDyno = new WeakMap<NonNullable<AnalyzerContext['dyno']>, Sourced<number>>()

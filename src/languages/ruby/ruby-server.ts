@@ -9,7 +9,7 @@ import {type DslCall, type EvalOptions, evaluateRubyConfig, type RubyConfig} fro
 import {evaluateOnce} from './eval-memo.js'
 import {processorsFor} from './processors.js'
 import {appConstantCalls} from './app-constants.js'
-import {rubyProcessFacts} from './process-facts.js'
+import {type RubyFacts, rubyProcessFacts} from './process-facts.js'
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 
 /** A block hook in a server config: `on_worker_boot do … end`, `before_fork do |server, worker| … end`. */
@@ -51,6 +51,17 @@ export function missingConfig(path: string, flag: string): Diagnostic {
   }
 }
 
+/**
+ * The process facts of one process type's context, made once for the several config files it
+ * evaluates (config/puma.rb, then initializers): read-only, like the context they describe.
+ */
+const factsByCtx = new WeakMap<AnalyzerContext, RubyFacts>()
+function factsOf(ctx: AnalyzerContext): RubyFacts {
+  let found = factsByCtx.get(ctx)
+  if (!found) factsByCtx.set(ctx, (found = rubyProcessFacts(ctx)))
+  return found
+}
+
 // Heroku Postgres sets DATABASE_URL in every dyno: code that asks `if ENV["DATABASE_URL"]` takes that branch.
 const PRESENT_ENV: ReadonlySet<string> = new Set(['DATABASE_URL'])
 
@@ -67,7 +78,7 @@ export async function loadRubyConfig(
   const file = ctx.files.read(path)
   if (!file) return undefined
   // Types that would read the same answers from the file share one evaluation (eval-memo.ts).
-  const base = {...rubyProcessFacts(ctx), ...facts}
+  const base = {...factsOf(ctx), ...facts}
   // `Config.puma_max_threads`: the app's own constants' class methods the file calls (app-constants.ts).
   const appCalls = await appConstantCalls(ctx, file, appEnv)
   const knownCalls = appCalls.size > 0 ? new Map([...appCalls, ...base.knownCalls]) : base.knownCalls
