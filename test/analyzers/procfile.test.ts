@@ -32,6 +32,20 @@ describe('parseProcfile', () => {
     ])
   })
 
+  it('reads the line as /^([\\w-]+):\\s*(.*)$/ does: a colon in the command is kept, spaces after the colon (U+2028 among them) are skipped, a line separator inside the command makes the line invalid', () => {
+    const {diagnostics, entries} = parseProcfile('web:bin/a:b\nworker:\u2028 bin/w\nbad: bin/a\u2028b\n:x\nna me: y\n')
+    expect(entries.map((e) => [e.name, e.line, e.command])).toEqual([
+      ['web', 1, 'bin/a:b'],
+      ['worker', 2, 'bin/w'],
+    ])
+    // Lines 3 (`.` does not match U+2028), 4 (no name) and 5 (a space in the name) are ignored.
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ['invalid-procfile-line', 3],
+      ['invalid-procfile-line', 4],
+      ['invalid-procfile-line', 5],
+    ])
+  })
+
   it('accepts CRLF line endings and underscores in names, without a trailing \\r in commands', () => {
     const {diagnostics, entries} = parseProcfile(fixture('procfile-crlf'))
     expect(diagnostics).toEqual([])
