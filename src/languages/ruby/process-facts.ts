@@ -34,8 +34,29 @@ function isRailsServer(argv: readonly string[]): boolean {
  */
 export function rubyProcessFacts(ctx: AnalyzerContext, concurrency?: Sourced<number>): RubyFacts {
   const program = programName(ctx.command.argv[0])
-  const server = program || 'no command'
   const inSidekiq = program === 'sidekiq' || program === 'sidekiqswarm'
+  const railsServer = isRailsServer(ctx.command.argv)
+  const activeRecord = usesActiveRecord(ctx) ? (ctx.files.exists('config/database.yml') ? 'config/database.yml' : 'Gemfile.lock') : undefined
+  // The same for every type that runs the same program in the same app (the maps are only read): made once.
+  const key = inSidekiq && concurrency ? undefined : `${program}\0${railsServer}\0${activeRecord ?? ''}`
+  let byKey = key === undefined ? undefined : shared.get(ctx.files)
+  if (key !== undefined && !byKey) shared.set(ctx.files, (byKey = new Map()))
+  let known = key === undefined ? undefined : byKey!.get(key)
+  if (!known) {
+    known = factMaps(program, inSidekiq, railsServer, activeRecord, concurrency)
+    if (key !== undefined) byKey!.set(key, known)
+  }
+
+  const argv0 = ctx.command.argv[0] ?? ''
+  const origin = ctx.origin
+  const dollar0 = sourced(argv0, origin ? fromFile(origin.file, origin.line) : assumed(`$0 read as \`${argv0}\`, the program the command runs`))
+  return {knownCalls: known.knownCalls, process: {constants: known.constants, programName: dollar0}}
+}
+
+const shared = new WeakMap<AnalyzerContext['files'], Map<string, Pick<RubyFacts, 'knownCalls'> & Pick<RubyFacts['process'], 'constants'>>>()
+
+function factMaps(program: string, inSidekiq: boolean, railsServer: boolean, activeRecord: string | undefined, concurrency: Sourced<number> | undefined): Pick<RubyFacts, 'knownCalls'> & Pick<RubyFacts['process'], 'constants'> {
+  const server = program || 'no command'
   const knownCalls = new Map<string, Sourced<RubyValue>>()
   const serverWhat = inSidekiq
     ? 'Sidekiq.server? is true in the process the sidekiq command starts'
@@ -52,20 +73,16 @@ export function rubyProcessFacts(ctx: AnalyzerContext, concurrency?: Sourced<num
   constants.set('Sidekiq::CLI', sourced(inSidekiq, fromDefault(inSidekiq ? 'the sidekiq command loads Sidekiq::CLI' : `only the sidekiq command loads Sidekiq::CLI (this type runs ${server})`, SIDEKIQ_BIN)))
   const inGoodJob = program === 'good_job'
   constants.set('GoodJob::CLI', sourced(inGoodJob, fromDefault(inGoodJob ? 'the good_job command loads GoodJob::CLI' : `only the good_job command loads GoodJob::CLI (this type runs ${server})`, GOOD_JOB_BIN)))
-  const railsServer = isRailsServer(ctx.command.argv)
   constants.set(
     'Rails::Server',
     sourced(railsServer, fromDefault(railsServer ? '`rails server` defines Rails::Server' : 'only `rails server` defines Rails::Server; this command does not run it', RAILS_SERVER)),
   )
   // A Procfile type is never the console; ActiveRecord is there when the app uses it (whether it is loaded yet is another question).
   constants.set('Rails::Console', sourced(false, fromDefault('Rails::Console is defined only by `rails console`', RAILS_SERVER)))
-  if (usesActiveRecord(ctx)) {
-    const where = ctx.files.exists('config/database.yml') ? fromFile('config/database.yml', 1) : fromFile('Gemfile.lock', 1)
+  if (activeRecord) {
+    const where = fromFile(activeRecord, 1)
     for (const c of ['ActiveRecord', 'ActiveRecord::Base']) constants.set(c, sourced(true, where))
   }
 
-  const argv0 = ctx.command.argv[0] ?? ''
-  const origin = ctx.origin
-  const dollar0 = sourced(argv0, origin ? fromFile(origin.file, origin.line) : assumed(`$0 read as \`${argv0}\`, the program the command runs`))
-  return {knownCalls, process: {constants, programName: dollar0}}
+  return {constants, knownCalls}
 }
