@@ -65,6 +65,13 @@ const procfileTypes = (dir, n) => {
   return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
 }
 
+// The same Procfile beside a Rails app's files (examples/rails: Gemfile.lock, config/puma.rb,
+// database.yml): every type runs Puma with that app's config, as a real app's types share its files.
+const procfileTypesRails = (dir, n) => {
+  cpSync(join(root, 'examples/rails'), dir, {recursive: true})
+  return procfileTypes(dir, n)
+}
+
 // settings.py imports m1, which imports m2, … the last sets the pool.
 const pythonChain = (dir, n) => {
   mkdirSync(join(dir, 'app'))
@@ -100,6 +107,7 @@ export async function scaleSection() {
   console.log(`\nscale: wall time (median of ${runs} runs) and max RSS as N grows (load average ${load()})`)
   if (!process.env.BENCH_SKIP_APPS) curve('apps on one database (conncalc.yml, each examples/rails)', [1, 10, 100, 1000], apps)
   curve('process types in one Procfile', [1, 1000, 100_000], procfileTypes)
+  curve("process types in one Procfile, beside examples/rails's files", [1, 1000, 100_000], procfileTypesRails)
   curve('Python modules imported in a chain from Django settings', [1, 100, 1000], pythonChain)
   curve('JavaScript modules required in a chain from the entry', [1, 100, 1000], nodeChain)
   await liveRows([100, 10_000, 100_000])
