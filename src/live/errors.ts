@@ -108,6 +108,11 @@ export function connectionError(error: unknown, target: LiveTarget, opts: {conne
     )
   }
 
+  // pg's words when the answer to its SSL request is neither S nor N (pg/lib/connection.js): another service on that port, or an ErrorResponse.
+  if (/error establishing an SSL connection/i.test(text)) {
+    return new UsageError(`${at} answered the SSL request with neither yes nor no: it is not a PostgreSQL server, or one that failed before start-up`, 'check the host and port in the URL (another service, HTTP or a proxy, may listen there); if they are right, try again')
+  }
+
   if (/terminated unexpectedly|ended unexpectedly/i.test(text)) {
     return new UsageError(`${at} closed the connection during start-up: is it a PostgreSQL server?`, 'check the host and port in the URL')
   }

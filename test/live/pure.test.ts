@@ -48,6 +48,11 @@ describe('connectionError', () => {
       'the server requires SSL (Heroku Postgres does): remove sslmode=disable from the URL',
     )
     expect(err({message: 'Connection terminated due to connection timeout'}).message).toBe('timed out after 5 s waiting for db.example.com:5432/shop')
+    // pg's message when the port answers something other than PostgreSQL to its SSL request.
+    expect(err({message: 'There was an error establishing an SSL connection'})).toMatchObject({
+      hint: 'check the host and port in the URL (another service, HTTP or a proxy, may listen there); if they are right, try again',
+      message: 'db.example.com:5432/shop answered the SSL request with neither yes nor no: it is not a PostgreSQL server, or one that failed before start-up',
+    })
     for (const e of [{code: 'ECONNREFUSED'}, {code: '28P01'}, {message: 'boom'}]) {
       const u = err(e)
       expect(`${u.message} ${u.hint}`).not.toContain('hunter2')
