@@ -1,3 +1,5 @@
+import {MAX_QUOTE, clipQuotes} from '../util/clip.js'
+
 export type Severity = 'error' | 'info' | 'warning'
 
 /**
@@ -33,7 +35,8 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
  */
 export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   const kept = new Map<string, Diagnostic>()
-  for (const d of ds) {
+  for (const found of ds) {
+    const d = found.message.length > MAX_QUOTE || (found.fix?.length ?? 0) > MAX_QUOTE ? clipped(found) : found
     const key = JSON.stringify([d.severity, d.code, d.file, d.line, d.message])
     const first = kept.get(key)
     if (!first) kept.set(key, d)
@@ -44,6 +47,11 @@ export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   }
 
   return [...kept.values()]
+}
+
+/** The same finding with over-long quotes shortened (see clipQuotes). */
+function clipped(d: Diagnostic): Diagnostic {
+  return {...d, message: clipQuotes(d.message), ...(d.fix === undefined ? {} : {fix: clipQuotes(d.fix)})}
 }
 
 /** Lines of a file that may each get their own warning before the rest are summed up in one. */

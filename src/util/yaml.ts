@@ -8,6 +8,7 @@ import {isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type Document
 
 import type {Diagnostic} from '../model/diagnostic.js'
 
+import {isExhaustion, TOO_DEEP} from './exhaustion.js'
 import {lineIndex} from './lines.js'
 
 export const MAX_YAML_BYTES = 1024 * 1024
@@ -104,9 +105,12 @@ function parseYamlUncached(text: string, file: string): YamlResult {
     const errors = doc.errors.map((e) => {
       const line = lineAt(e.pos[0])
       // The yaml package's messages end with a code excerpt: the reason is the first line.
-      return {col: e.pos[0] - text.lastIndexOf('\n', e.pos[0] - 1), line, message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}
+      // Brackets nested thousands deep exhaust the parser's stack: it reports that as RESOURCE_EXHAUSTION.
+      const message = e.code === 'RESOURCE_EXHAUSTION' ? TOO_DEEP : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
+      return {col: e.pos[0] - text.lastIndexOf('\n', e.pos[0] - 1), line, message}
     })
-    return none(unparsable(file, errors[0].message, errors[0].line), errors)
+    const first = unparsable(file, errors[0].message, errors[0].line)
+    return none(errors[0].message === TOO_DEEP ? {...first, message: `${TOO_DEEP}; conncalc uses the defaults instead`} : first, errors)
   }
 
   let aliases = 0
@@ -124,6 +128,7 @@ function parseYamlUncached(text: string, file: string): YamlResult {
     // (billion laughs): valid YAML, but not a file any app writes.
     const reason = error instanceof ReferenceError && /alias count/i.test(error.message)
       ? `its aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies, as an alias bomb does`
+      : isExhaustion(error) ? TOO_DEEP
       : error instanceof Error ? error.message : String(error)
     return none({...unparsable(file, reason), message: `cannot be read: ${reason}; conncalc uses the defaults instead`}, [{col: 1, line: 1, message: reason}])
   }

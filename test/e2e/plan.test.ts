@@ -229,8 +229,30 @@ describe('conncalc plan: hostile files never crash or hang', () => {
       expect(r.code).toBe(0)
       const unreadable = r.json.diagnostics.filter((d) => d.code === 'unparsable-config').map((d) => d.file)
       expect(unreadable).toEqual(expect.arrayContaining(['config/puma.rb', 'config/database.yml', 'gunicorn.conf.py']))
+      // The YAML parser's stack overflow is said as what it means, not as "Maximum call stack size exceeded".
+      expect(r.json.diagnostics).toContainEqual(expect.objectContaining({file: 'config/database.yml', message: 'nested too deeply for conncalc to read; conncalc uses the defaults instead'}))
       // Puma's own defaults stand in for the unreadable file.
       expect(type(r.json, 'web').threadsPerProcess).toBe(5)
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+  })
+
+  it('a finding quoting a 20,000-character expression quotes its start, not all of it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-long-quote-'))
+    mkdirSync(join(dir, 'config'))
+    writeFileSync(join(dir, 'Procfile'), 'web: bundle exec puma -C config/puma.rb\n')
+    writeFileSync(join(dir, 'config/puma.rb'), 'threads 5, 5\n')
+    writeFileSync(join(dir, 'config/database.yml'), `production:\n  adapter: postgresql\n  pool: <%= ${'('.repeat(10_000)}5${')'.repeat(10_000)} %>\n`)
+    try {
+      const r = runJson<JsonReport>(['plan', '--procfile', join(dir, 'Procfile'), '--plan', 'standard-0'])
+      expect(r.code).toBe(0)
+      const pool = r.json.diagnostics.find((d) => d.code === 'unknown-config-value' && d.file === 'config/database.yml')!
+      // The quote keeps its first 200 characters (`<%= ` and 196 brackets), then "…", then the rest of the sentence.
+      expect(pool.message).toContain(`\`<%= ${'('.repeat(196)}…\`; using 5 (default: ActiveRecord default pool size`)
+      expect(pool.message.length).toBeLessThan(600)
+      // 1 dyno × 1 process × 5 (the default pool, as the message says)
+      expect(type(r.json, 'web').connections).toBe(5)
     } finally {
       rmSync(dir, {force: true, recursive: true})
     }

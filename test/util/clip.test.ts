@@ -1,0 +1,21 @@
+import {describe, expect, it} from 'vitest'
+
+import {clipQuotes} from '../../src/util/clip.js'
+
+describe('clipQuotes', () => {
+  it('leaves ordinary messages alone', () => {
+    const m = 'cannot read Puma max threads at config/puma.rb:3 (`Integer(ENV.fetch("MAX"))`); using 5'
+    expect(clipQuotes(m)).toBe(m)
+  })
+
+  it('shortens a long quote to its first 200 characters, keeping the quote marks and the rest', () => {
+    const code = 'x + '.repeat(200) // 800 characters with spaces
+    expect(clipQuotes(`cannot read \`${code}\`; using 5`)).toBe(`cannot read \`${code.slice(0, 200)}…\`; using 5`)
+    expect(clipQuotes(`does not recognise "${code}"; counting 1`)).toBe(`does not recognise "${code.slice(0, 200)}…"; counting 1`)
+  })
+
+  it('shortens an unbroken run (no quotes) the same way', () => {
+    const run = '$('.repeat(5000)
+    expect(clipQuotes(`${run} cannot be read`)).toBe(`${run.slice(0, 200)}… cannot be read`)
+  })
+})
