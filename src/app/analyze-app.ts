@@ -2,7 +2,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
 import {type FileReader, type SourceFile, withinDir} from '../model/files.js'
 import type {Formation, FormationEntry} from '../model/formation.js'
-import type {AppModel, Extra, ProcessModel} from '../model/process.js'
+import type {AppModel, Extra, PoolEntry, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
 
 import {Env, layer} from '../model/env.js'
@@ -32,6 +32,7 @@ import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
 import {append} from '../util/arrays.js'
+import {MAX_BACKENDS} from '../util/numbers.js'
 
 export interface AnalyzeInput {
   /** --rails-env; otherwise RAILS_ENV / RACK_ENV from the type's env, else production. */
@@ -502,6 +503,8 @@ async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>
     otherServerPools = ar.otherServerPools
   }
 
+  if (pools) pools = countablePools(pools, ctx.processType, diagnostics)
+
   // The app installs another database's driver and no PostgreSQL one, or its app.json provisions only another
   // database (languages/common/database-drivers.ts): its pools are on that database, and it holds no connection on the plan.
   const elsewhere = analysis.language === 'none' ? undefined : anotherDatabase(ctx.files, analysis.language)
@@ -573,6 +576,49 @@ async function besideExtra(other: ScriptCtx, versions: Record<string, string>, d
 }
 
 /**
+ * A count above MAX_BACKENDS (2**64 in an env var, `9007199254740993`) is more connections than any
+ * PostgreSQL server allows, and past 2**53 not even exact in a JS number: it is counted as
+ * MAX_BACKENDS, an assumption with a warning, so totals stay whole numbers a person can read.
+ */
+function atMostBackends<T extends Sourced<number>>(what: string, v: T, type: string, diagnostics: Diagnostic[]): T {
+  const at = v.source.kind === 'file' ? {file: v.source.file, line: v.source.line} : {}
+  const shown = Number.isSafeInteger(v.value) ? String(v.value) : `about ${v.value.toExponential(3)}`
+  diagnostics.push({
+    ...at,
+    code: 'unknown-config-value',
+    fix: `set ${what} to the number the app really uses, or tell conncalc: --assume ${type}=PROCESSES:THREADS:POOL`,
+    message: `${type}: ${what} is ${shown}, more than any PostgreSQL server has connection slots (${MAX_BACKENDS}); conncalc counts ${MAX_BACKENDS}`,
+    processType: type,
+    severity: 'warning',
+  })
+  return {...v, ...sourced(MAX_BACKENDS, assumed(`${what} ${shown} is above PostgreSQL's most connections; ${MAX_BACKENDS} assumed`), [v.source])}
+}
+
+/**
+ * A pool is a whole number of connections from 0 up. A negative one (`pool: -1` from an env var) opens
+ * none (ActiveRecord and pg-pool both treat the pool as full when it holds `size` or more), so it is
+ * counted as 0 with a warning, never subtracted from the total; one above MAX_BACKENDS as that.
+ */
+function countablePools(pools: PoolEntry[], type: string, diagnostics: Diagnostic[]): PoolEntry[] {
+  if (pools.every((p) => p.pool.value >= 0 && p.pool.value <= MAX_BACKENDS)) return pools
+  return pools.map((p) => {
+    const what = `the ${p.database} pool`
+    if (p.pool.value > MAX_BACKENDS) return {...p, pool: atMostBackends(what, p.pool, type, diagnostics)}
+    if (!(p.pool.value < 0)) return p
+    const at = p.pool.source.kind === 'file' ? {file: p.pool.source.file, line: p.pool.source.line} : {}
+    diagnostics.push({
+      ...at,
+      code: 'unknown-config-value',
+      fix: `set ${what} to a whole number of connections, or tell conncalc: --assume ${type}=PROCESSES:THREADS:POOL`,
+      message: `${type}: ${what} is ${p.pool.value}, which can open no connection; conncalc counts 0`,
+      processType: type,
+      severity: 'warning',
+    })
+    return {...p, pool: sourced(0, assumed(`${what} ${p.pool.value} is below zero; 0 assumed`), [p.pool.source])}
+  })
+}
+
+/**
  * Processes per dyno and threads per process are whole numbers of at least one: a
  * config that says `threads -5, -5` or `workers 0.5` is one the server refuses to
  * start with (Puma raises on min > max or a negative count). Such a value is not a
@@ -580,6 +626,7 @@ async function besideExtra(other: ScriptCtx, versions: Record<string, string>, d
  */
 function countsAtLeastOne(analysis: ServerAnalysis, type: string, diagnostics: Diagnostic[]): ServerAnalysis {
   const fix = (what: string, v: ServerAnalysis['threadsPerProcess']): ServerAnalysis['threadsPerProcess'] => {
+    if (Number.isInteger(v.value) && v.value > MAX_BACKENDS) return atMostBackends(what, v, type, diagnostics)
     if (Number.isInteger(v.value) && v.value >= 1) return v
     const at = v.source.kind === 'file' ? {file: v.source.file, line: v.source.line} : {}
     diagnostics.push({

@@ -48,6 +48,37 @@ describe('numbers at the edges', () => {
   })
 })
 
+describe('counts read from env values at the edges', () => {
+  const apps = tempApps('rails-7-2')
+  const puma = 'threads_count = ENV.fetch("RAILS_MAX_THREADS") { 5 }.to_i\nthreads threads_count, threads_count\nworkers ENV.fetch("WEB_CONCURRENCY") { 2 }\n'
+  const database = "production:\n  adapter: postgresql\n  pool: <%= ENV.fetch('RAILS_MAX_THREADS') { 5 } %>\n"
+  const plan = (env: string) => {
+    const cwd = apps.app({'.env': env, 'Procfile': 'web: bundle exec puma -C config/puma.rb\n', 'config/database.yml': database, 'config/puma.rb': puma})
+    return runCliInProcess(['plan', '--plan', 'standard-0', '--env-file', '.env', '--json'], {cwd})
+  }
+
+  type Json = {diagnostics: {message: string}[]; processTypes: {connections: number; name: string; poolPerProcess: number; processesPerDyno: number; threadsPerProcess: number}[]; total: number}
+
+  it('a negative pool counts 0 connections with a warning, never a negative total', () => {
+    const r = plan('RAILS_MAX_THREADS=-1\nWEB_CONCURRENCY=2\n')
+    const json = JSON.parse(r.stdout) as Json
+    // pool -1 → 0 (it opens none); threads -1 → 1 (assumed); 1 dyno × 2 workers × min(0, 1) = 0
+    expect(json.processTypes[0]).toMatchObject({connections: 0, poolPerProcess: 0, processesPerDyno: 2, threadsPerProcess: 1})
+    expect(json.total).toBe(0)
+    expect(json.diagnostics.map((d) => d.message)).toContain('web: the primary pool is -1, which can open no connection; conncalc counts 0')
+  })
+
+  it('2**64 in an env var is counted as 262,143 (PostgreSQL\'s most slots) with a warning, not as 1.8e19', () => {
+    const r = plan('RAILS_MAX_THREADS=18446744073709551616\nWEB_CONCURRENCY=18446744073709551616\n')
+    expect(r.code).toBe(1)
+    const json = JSON.parse(r.stdout) as Json
+    // 1 dyno × 262143 processes × min(pool 262143, threads 262143) = 262143² = 68718952449
+    expect(json.processTypes[0]).toMatchObject({connections: 68_718_952_449, poolPerProcess: 262_143, processesPerDyno: 262_143, threadsPerProcess: 262_143})
+    expect(json.diagnostics.map((d) => d.message)).toContain('web: threads per process is about 1.845e+19, more than any PostgreSQL server has connection slots (262143); conncalc counts 262143')
+    expect(r.stdout).not.toMatch(/": \d[\d.]*e\+/) // no JSON number in exponent form
+  })
+})
+
 describe('paths in the config file stay inside its folder', () => {
   it('procfile: ../x is refused with the file and line, and nothing of the file outside is printed', async () => {
     const {mkdtempSync, mkdirSync, writeFileSync} = await import('node:fs')
