@@ -11,9 +11,9 @@
 import * as esbuild from 'esbuild'
 import {createHash} from 'node:crypto'
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {Buffer} from 'node:buffer'
-import {dirname, join} from 'node:path'
+import {dirname} from 'node:path'
 import process from 'node:process'
 import {fileURLToPath, URL} from 'node:url'
 import {createRequire} from 'node:module'
@@ -117,20 +117,15 @@ module.exports = new Proxy({}, {
 /**
  * A build plugin that replaces one line of a dependency's source (`line` → `replacement`), failing
  * the build when the file no longer has that line rather than silently keeping what it cost.
- * Several patches of one file are one plugin (esbuild loads a file through the first that answers):
- * `more` lists further [line, replacement, what] of the same file.
  */
-function patchLine(name, filter, line, replacement, what, more = []) {
+function patchLine(name, filter, line, replacement, what) {
   return {
     name,
     setup(build) {
       build.onLoad({filter}, (args) => {
-        let text = readFileSync(args.path, 'utf8')
-        for (const [from, to, verb] of [[line, replacement, what], ...more]) {
-          if (!text.includes(from)) throw new Error(`esbuild.config.js: ${args.path} no longer ${verb} \`${from}\`; update ${name}`)
-          text = text.replace(from, to)
-        }
-        return {contents: text, loader: 'js', resolveDir: dirname(args.path)}
+        const text = readFileSync(args.path, 'utf8')
+        if (!text.includes(line)) throw new Error(`esbuild.config.js: ${args.path} no longer ${what} \`${line}\`; update ${name}`)
+        return {contents: text.replace(line, replacement), loader: 'js', resolveDir: dirname(args.path)}
       })
     },
   }
@@ -166,21 +161,6 @@ const OCLIF_SORT = 'sort((a, b) => a.id.localeCompare(b.id))'
 const oclifCommandSort = patchLine('oclif-command-sort', /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, OCLIF_SORT, 'sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))', 'sorts commands with')
 
 /**
- * Prism's loadPrism() compiles its WebAssembly lazily: each function is compiled (Liftoff) the first
- * time it is called, on the main thread, so a Rails app's first parse (config/puma.rb) compiled
- * ≈ 160 functions there, ≈ 25–35 M of the ≈ 305 M instructions of a `conncalc plan` (valgrind), and
- * waited for the module's decoding on a background thread before that. For a run that will parse
- * Ruby, bin/run.js starts compiling dist/prism.wasm as the process starts (its compilation hints,
- * below, name the functions to compile at once, on V8's background threads, while this thread
- * loads the bundle and reads the app), and leaves the promise of the module under this symbol;
- * loadPrism takes it from there, or, when there is none (dist/main.js in the Heroku CLI, a run
- * bin/run.js did not expect to read Ruby) or it failed, compiles as before. The build fails if
- * Prism's source no longer has that line.
- */
-const PRISM_COMPILE = 'const wasm = await WebAssembly.compile(await readFile(fileURLToPath(new URL("prism.wasm", import.meta.url))));'
-const PRISM_EARLY_COMPILE = 'const wasm = (await globalThis[Symbol.for("conncalc.prismModule")]?.catch(() => undefined)) ?? await WebAssembly.compile(await readFile(fileURLToPath(new URL("prism.wasm", import.meta.url))));'
-
-/**
  * Prism's loadPrism() instantiates its WebAssembly with Node's WASI functions as the imports. Those
  * are C++ functions V8 can call the fast way, and for each of the 45 it compiles a call wrapper
  * with TurboFan as the module is instantiated: ≈ 22 M of the instructions of a `conncalc plan` on
@@ -190,7 +170,7 @@ const PRISM_EARLY_COMPILE = 'const wasm = (await globalThis[Symbol.for("conncalc
  */
 const PRISM_IMPORTS = 'WebAssembly.instantiate(wasm, wasi.getImportObject())'
 const PRISM_WRAPPED_IMPORTS = 'Object.fromEntries(Object.entries(wasi.getImportObject()).map(([module, functions]) => [module, Object.fromEntries(Object.entries(functions).map(([name, f]) => [name, (...args) => f(...args)]))]))'
-const prismImports = patchLine('prism-imports', /[\\/]@ruby[\\/]prism[\\/]src[\\/]index\.js$/, PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${PRISM_WRAPPED_IMPORTS})`, 'instantiates with', [[PRISM_COMPILE, PRISM_EARLY_COMPILE, 'compiles with']])
+const prismImports = patchLine('prism-imports', /[\\/]@ruby[\\/]prism[\\/]src[\\/]index\.js$/, PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${PRISM_WRAPPED_IMPORTS})`, 'instantiates with')
 
 // @ruby/prism (Ruby's parser: JavaScript around a WebAssembly module) is bundled, so that its
 // 400 KB of JavaScript is in dist/cli.cjs's code cache instead of compiled on every Rails run
@@ -216,32 +196,28 @@ function prismWasm() {
   return keepExports(readFileSync(resolveFrom('@ruby/prism/src/prism.wasm')), PRISM_EXPORTS)
 }
 
-/** An unsigned LEB128 number of a WebAssembly binary at `at`: [value, where the next field starts]. */
-function u32(bytes, at) {
-  let value = 0
-  let shift = 0
-  for (;;) {
-    const byte = bytes[at++]
-    value += (byte & 0x7f) * 2 ** shift
-    shift += 7
-    if (byte < 0x80) return [value, at]
-  }
-}
-
-/** A number as unsigned LEB128. */
-function leb(value) {
-  const out = []
-  do {
-    let byte = value & 0x7f
-    value = Math.floor(value / 128)
-    if (value > 0) byte |= 0x80
-    out.push(byte)
-  } while (value > 0)
-  return Buffer.from(out)
-}
-
 /** A WebAssembly binary with only the named exports left in its export section (section 7). */
 function keepExports(wasm, names) {
+  const u32 = (bytes, at) => {
+    let value = 0
+    let shift = 0
+    for (;;) {
+      const byte = bytes[at++]
+      value += (byte & 0x7f) * 2 ** shift
+      shift += 7
+      if (byte < 0x80) return [value, at]
+    }
+  }
+  const leb = (value) => {
+    const out = []
+    do {
+      let byte = value & 0x7f
+      value = Math.floor(value / 128)
+      if (value > 0) byte |= 0x80
+      out.push(byte)
+    } while (value > 0)
+    return Buffer.from(out)
+  }
   if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error('esbuild.config.js: prism.wasm is not WebAssembly')
   const parts = [wasm.subarray(0, 8)]
   const found = new Set()
@@ -276,74 +252,7 @@ function keepExports(wasm, names) {
   return Buffer.concat(parts)
 }
 
-/**
- * The functions of Prism's WebAssembly (their indexes, imports counted first, as V8 numbers them)
- * that parsing the Ruby files of examples/ and test/fixtures/ compiles: a child Node parses them
- * with V8's per-function compile trace on (none found: another Node that prints no such trace).
- */
-function rubyParseFunctions() {
-  const files = []
-  const walk = (dir) => {
-    for (const entry of readdirSync(dir, {withFileTypes: true})) {
-      const path = join(dir, entry.name)
-      if (entry.isDirectory()) walk(path)
-      else if (/\.(rb|ru)$|^Gemfile$/.test(entry.name)) files.push(path)
-    }
-  }
-  for (const dir of ['examples', 'test/fixtures']) if (existsSync(dir)) walk(dir)
-  const script = "import {loadPrism} from '@ruby/prism'; import {readFileSync} from 'node:fs'; const parse = await loadPrism(); for (const f of JSON.parse(process.env.FILES)) parse(readFileSync(f, 'utf8'))"
-  const traced = spawnSync(process.execPath, ['--liftoff-only', '--no-warnings', '--trace-wasm-compilation-times', '--input-type=module', '-e', script], {encoding: 'utf8', env: {...process.env, FILES: JSON.stringify(files), NODE_OPTIONS: ''}, maxBuffer: 64 * 1024 * 1024})
-  if (traced.status !== 0) throw new Error(`esbuild.config.js: parsing the Ruby fixtures with Prism failed: ${traced.stderr}`)
-  return new Set([...traced.stdout.matchAll(/^Compiled function \S*#(\d+) using Liftoff/gm)].map((m) => Number(m[1])))
-}
-
-/**
- * A WebAssembly binary with a compilationHints section: one byte per function the module defines,
- * eager (2) for the functions in `eager`, lazy (1) for the rest, the compiler tiers left to V8 (0).
- * V8 reads it only under --experimental-wasm-compilation-hints with --no-wasm-lazy-compilation
- * (bin/run.js sets both for the one compile it starts) and only between the function and code
- * sections; any other engine, or V8 without the flags, skips a custom section it does not know.
- */
-function withCompilationHints(wasm, eager) {
-  const parts = [wasm.subarray(0, 8)]
-  let imported = 0
-  let defined
-  for (let at = 8; at < wasm.length; ) {
-    const start = at
-    const id = wasm[at++]
-    const [size, body] = u32(wasm, at)
-    at = body + size
-    if (id === 2) {
-      // The import section: functions imported come first in V8's numbering.
-      let [count, entry] = u32(wasm, body)
-      for (let i = 0; i < count; i++) {
-        const [moduleLength, moduleAt] = u32(wasm, entry)
-        const [nameLength, nameAt] = u32(wasm, moduleAt + moduleLength)
-        let next = nameAt + nameLength
-        const kind = wasm[next++]
-        if (kind !== 0) throw new Error('esbuild.config.js: prism.wasm imports something other than functions; update withCompilationHints')
-        ;[, entry] = u32(wasm, next)
-        imported++
-      }
-    }
-    if (id === 3) [defined] = u32(wasm, body)
-    if (id === 10) {
-      const name = Buffer.from('compilationHints')
-      const hints = Buffer.alloc(defined, 1)
-      for (let i = 0; i < defined; i++) if (eager.has(imported + i)) hints[i] = 2
-      const content = Buffer.concat([leb(name.length), name, leb(defined), hints])
-      parts.push(Buffer.from([0]), leb(content.length), content)
-    }
-    parts.push(wasm.subarray(start, at))
-  }
-  return Buffer.concat(parts)
-}
-
-// bin/run.js compiles with the hints on V8 11 (Node 20) only, where without them it would compile
-// every function at once: there, no trace fails the build.
-const eagerPrism = rubyParseFunctions()
-if (eagerPrism.size === 0 && process.versions.v8.startsWith('11.')) throw new Error('esbuild.config.js: no Prism compile trace (--trace-wasm-compilation-times); update rubyParseFunctions')
-writeFileSync('dist/prism.wasm', eagerPrism.size > 0 ? withCompilationHints(prismWasm(), eagerPrism) : prismWasm())
+writeFileSync('dist/prism.wasm', prismWasm())
 
 writeAscii(await esbuild.build({
   ...common,
@@ -456,17 +365,12 @@ let code = importsReplaced(ascii(cli.outputFiles[0].text), 'cli.cjs')
 writeScript('cli.cjs', code)
 for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/, ''), importsReplaced(ascii(file.text), file.path))
 
-// The first code caches, made now by runs of the README's example: the code V8 compiles for a
-// `conncalc plan` (the bundle's top level, oclif, a Rails app's analysis and Prism) is in them, so
-// a user's first run is as fast as the later ones. A cache is an optimisation only: if a run
+// The first code cache, made now by a run of the README's example: the code V8 compiles for a
+// `conncalc plan` (the bundle's top level, oclif, a Rails app's analysis and Prism) is in it, so
+// a user's first run is as fast as the later ones. A cache is an optimisation only: if this run
 // fails, or the user's Node is not this one (V8 then rejects the cache), conncalc makes its own.
-// Two caches: a run bin/run.js expects to read Ruby has its own (it sets V8 flags, see
-// compilePrismEarly); the second run, with a plans file, is not one of those, and makes the cache
-// of every other run (and zod's).
 const env = {...process.env, CONNCALC_CODE_CACHE: fileURLToPath(new URL('dist', import.meta.url)), NO_COLOR: '1'}
 delete env.NODE_OPTIONS // users run without the build's NODE_OPTIONS: the cache is named for none
 const example = ['bin/run.js', 'plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
-for (const args of [example, [...example, '--plans-file', 'plans/heroku-postgres.json']]) {
-  const trained = spawnSync(process.execPath, args, {cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8', env})
-  if (trained.status !== 0) process.stderr.write(`esbuild.config.js: no code cache made (the example exited ${trained.status}): ${trained.stderr}\n`)
-}
+const trained = spawnSync(process.execPath, example, {cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8', env})
+if (trained.status !== 0) process.stderr.write(`esbuild.config.js: no code cache made (the example exited ${trained.status}): ${trained.stderr}\n`)

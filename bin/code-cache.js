@@ -36,16 +36,14 @@ const WRAPPER = `(function (${PARAMETERS}) {`
 
 /**
  * Run the bundle at `file` (an absolute path) and return its exports. `env` is read for
- * CONNCALC_CODE_CACHE, XDG_CACHE_HOME and NODE_OPTIONS. `flags`: V8 flags bin/run.js set for a while
- * (bin/run.js's compilePrismEarly), which are set now: the cache is read under them, so it is named
- * for them and written under them again.
+ * CONNCALC_CODE_CACHE, XDG_CACHE_HOME and NODE_OPTIONS.
  */
-function loadBundle(file, env = process.env, flags = undefined) {
+function loadBundle(file, env = process.env) {
   // esbuild.config.js writes the bundle as ASCII, which Node copies into a string far faster
   // than it decodes UTF-8 (~1 against ~20 ms here); any other text is still read right.
   const bytes = readWhole(file)
   const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8')
-  const name = cacheName(source, env, flags)
+  const name = cacheName(source, env)
   const dirs = name ? cacheDirs(file, env) : []
   // The cache is read into the bundle's bytes, done with once they are a string: memory a
   // process touches for the first time costs a page fault per 4 KB (~11 µs each on a 2-core
@@ -59,10 +57,7 @@ function loadBundle(file, env = process.env, flags = undefined) {
   // Its third line (after the build's name and a guard against require()) opens the wrapper.
   const wrapped = source.startsWith(WRAPPER, source.indexOf('\n', source.indexOf('\n') + 1) + 1)
   const script = new vm.Script(wrapped ? source : `${WRAPPER}${source}\n})`, {cachedData, filename: file})
-  if (dirs.length > 0 && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => {
-      if (flags) require('node:v8').setFlagsFromString(flags)
-      writeCache(script, dirs, name, dirname(file))
-    })
+  if (dirs.length > 0 && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => writeCache(script, dirs, name, dirname(file)))
 
   const module = new Module(file, undefined)
   module.filename = file
@@ -92,13 +87,12 @@ exports.WRAPPER = WRAPPER
  * The cache file's name: the build (the bundle's first line, written by esbuild.config.js —
  * V8 itself checks only the source's length), the Node version and platform, and the options
  * Node runs with (V8 rejects code made under other flags; a name per set of options keeps two
- * habits, with and without NODE_OPTIONS, from overwriting each other's cache on every run), and
- * the V8 flags bin/run.js set for this run (`flags`: a run that reads a Ruby app has a cache of its own).
+ * habits, with and without NODE_OPTIONS, from overwriting each other's cache on every run).
  */
-function cacheName(source, env, flags = undefined) {
+function cacheName(source, env) {
   const build = /^\/\/ conncalc build ([0-9a-f]+)\n/.exec(source)?.[1]
   if (!build) return undefined
-  const options = `${process.execArgv.join(' ')}\0${env.NODE_OPTIONS ?? ''}${flags ? `\0${flags}` : ''}`
+  const options = `${process.execArgv.join(' ')}\0${env.NODE_OPTIONS ?? ''}`
   let hash = 0x811c9dc5 // FNV-1a
   for (let i = 0; i < options.length; i++) hash = Math.imul(hash ^ options.charCodeAt(i), 0x01000193) >>> 0
   return `cli-${build}-node${process.versions.node}-v8-${process.versions.v8}-${process.platform}-${process.arch}-${hash.toString(16)}.cache`

@@ -8,7 +8,7 @@
 // export (node:fs's streams among them) — ~25 M instructions of a `conncalc plan`.
 const {existsSync, readFileSync} = require('node:fs')
 const {arch, release} = require('node:os')
-const {dirname, join} = require('node:path')
+const {join} = require('node:path')
 const {pathToFileURL} = require('node:url')
 
 // `conncalc --version` (-v, version) prints what oclif prints — its user agent,
@@ -54,8 +54,6 @@ async function main() {
   // for a short-lived CLI the baseline compiler alone is faster end to end.
   require('node:v8').setFlagsFromString('--liftoff-only')
 
-  const flags = compilePrismEarly()
-
   // oclif checks the Node version with semver at start-up (~20 ms); package.json's
   // engines field and the syntax we ship already require Node 20.
   process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
@@ -64,51 +62,6 @@ async function main() {
   // modules, and V8's code for it kept from an earlier run (bin/code-cache.js), is most of
   // what keeps start-up near a bare `node -e 0`. The Heroku CLI loads dist/main.js instead.
   const {loadBundle} = require('./code-cache.js')
-  const {execute} = loadBundle(join(__dirname, '..', 'dist', 'cli.cjs'), process.env, flags)
+  const {execute} = loadBundle(join(__dirname, '..', 'dist', 'cli.cjs'))
   await execute({dir: pathToFileURL(__filename).href, target: './dist/cli.cjs'})
-}
-
-/**
- * For a run that will parse Ruby, start compiling Prism's WebAssembly now, on V8's background
- * threads, so that the module is ready when the first Ruby file is (esbuild.config.js, where Prism
- * takes it): lazily, as V8 does by default, its first parse compiled ≈ 160 functions on this thread
- * (≈ 25–35 M instructions of a `conncalc plan` on a Rails app) after waiting for the module's
- * decoding. dist/prism.wasm's compilation hints name those functions; V8 reads them only with
- * lazy compilation off and its (experimental) hints on, which are set until this compile is done.
- * Both are V8's flags, which the code cache is checked against: the bundle's is read and written
- * under the same flags (they name its cache file, bin/code-cache.js), which are returned.
- *
- * Which runs: `plan` and `scale` whose app folder (the --procfile's, else this one) has a Gemfile;
- * not with a conncalc.yml or a plans file (those load the zod bundle, whose code cache would be
- * read while the flags are set). A wrong guess costs time only: an unused compile, or Prism
- * compiled as before. Only on V8 11 (Node 20), whose flags these are.
- */
-function compilePrismEarly() {
-  const argv = process.argv.slice(2)
-  if (!process.versions.v8.startsWith('11.') || !['plan', 'scale'].includes(argv[0])) return undefined
-  let procfile
-  for (const [i, arg] of argv.entries()) {
-    if (/^--(config|plans-file)(=|$)/.test(arg)) return undefined
-    if (arg === '--procfile' || arg === '-f') procfile = argv[i + 1]
-    else if (arg.startsWith('--procfile=')) procfile = arg.slice('--procfile='.length)
-  }
-
-  const dir = procfile ? dirname(procfile) : '.'
-  if (!existsSync(join(dir, 'Gemfile')) || existsSync(join(dir, 'conncalc.yml')) || existsSync(join(dir, '.conncalc.yml'))) return undefined
-  const wasm = join(__dirname, '..', 'dist', 'prism.wasm')
-  if (!existsSync(wasm)) return undefined
-  const {setFlagsFromString} = require('node:v8')
-  const flags = '--no-wasm-lazy-compilation --experimental-wasm-compilation-hints'
-  setFlagsFromString(flags)
-  let compiled
-  try {
-    compiled = globalThis.WebAssembly.compile(readFileSync(wasm))
-  } catch {
-    compiled = Promise.reject(new Error('no prism.wasm'))
-  }
-
-  const settled = compiled.finally(() => setFlagsFromString('--wasm-lazy-compilation --no-experimental-wasm-compilation-hints'))
-  settled.catch(() => {}) // Prism compiles as before when this fails
-  globalThis[Symbol.for('conncalc.prismModule')] = settled
-  return flags
 }

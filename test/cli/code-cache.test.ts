@@ -59,18 +59,10 @@ describe('the code cache', () => {
     expect(run(RAILS, dir)).toEqual(without.rails)
     expect(cacheFiles(dir)).toHaveLength(1)
     // With one: zod.cjs's cache is written beside it, and the next run, reading both, says the same.
-    // dist/cli.cjs has a second cache too: the example (a Gemfile beside its Procfile) is a run
-    // bin/run.js expects to read Ruby, which sets V8 flags for Prism's compile and reads a cache
-    // of its own; a run with a config file is not one (bin/run.js's compilePrismEarly).
     expect(runCli(['plan'], {cwd: app, env: {CONNCALC_CODE_CACHE: dir}})).toEqual(off)
-    expect(cacheFiles(dir)).toHaveLength(3)
+    expect(cacheFiles(dir)).toHaveLength(2)
     expect(runCli(['plan'], {cwd: app, env: {CONNCALC_CODE_CACHE: dir}})).toEqual(off)
-    expect(cacheFiles(dir)).toHaveLength(3)
-    // Each is used, not rewritten, by the next run of its kind.
-    const written = new Map(cacheFiles(dir).map((f) => [f, readFileSync(join(dir, f))]))
-    expect(run(RAILS, dir)).toEqual(without.rails)
-    expect(runCli(['plan'], {cwd: app, env: {CONNCALC_CODE_CACHE: dir}})).toEqual(off)
-    for (const [f, bytes] of written) expect(readFileSync(join(dir, f)).equals(bytes)).toBe(true)
+    expect(cacheFiles(dir)).toHaveLength(2)
   })
 
   describe('a corrupt or truncated cache gives the same output and exit code, and is replaced by a good one', () => {
