@@ -30,6 +30,7 @@ async function load(grammar: Grammar): Promise<Parser> {
   runtime ??= import('web-tree-sitter').then(async (ts) => {
     const wasm = resolve('web-tree-sitter/web-tree-sitter.wasm')
     await ts.Parser.init({locateFile: () => wasm})
+    rememberNodes(ts.Node)
     return ts
   })
   const ts = await runtime
@@ -37,6 +38,98 @@ async function load(grammar: Grammar): Promise<Parser> {
   const parser = new ts.Parser()
   parser.setLanguage(language)
   return parser
+}
+
+/**
+ * Trees whose nodes are read many times: a Python module is evaluated once per process type that
+ * imports it (its env decides its values), and a Procfile of 23 scripts that all import the app
+ * walked the same trees 23 times. web-tree-sitter answers every `node.type`, `node.text`,
+ * `childForFieldName(…)` and `namedChildren` by copying the node into WebAssembly memory and a new
+ * Node object out of it: in such a run (ourresearch/oadoi) those copies were a third of 16 s.
+ * For a tree registered here (never edited, never deleted) each node's answers are kept the first
+ * time they are asked, keyed by the node's id, which no two nodes of a tree share.
+ */
+const ANSWERS = Symbol('conncalc node answers')
+
+type Remembered = Tree & {[ANSWERS]?: Map<number, Answers>}
+
+/** Keep the answers of `tree`'s nodes (a tree that lives for the run and is never edited). */
+export function rememberTree(tree: Tree): void {
+  ;(tree as Remembered)[ANSWERS] ??= new Map()
+}
+
+interface Answers {
+  fields?: Map<string, Node | null>
+  fieldLists?: Map<string, Node[]>
+  namedChildren?: Node[]
+  text?: string
+  type?: string
+}
+
+function answersOf(node: Node): Answers | undefined {
+  const byId = (node.tree as Remembered)[ANSWERS]
+  if (!byId) return undefined
+  let a = byId.get(node.id)
+  if (!a) byId.set(node.id, (a = {}))
+  return a
+}
+
+let patched = false
+
+function rememberNodes(NodeClass: typeof Node): void {
+  if (patched) return
+  patched = true
+  const proto = NodeClass.prototype as unknown as Record<string, unknown>
+  const getter = (name: string): ((this: Node) => unknown) => {
+    const d = Object.getOwnPropertyDescriptor(proto, name)
+    if (!d?.get) throw new Error(`web-tree-sitter's Node has no ${name} getter`)
+    return d.get as (this: Node) => unknown
+  }
+
+  const type = getter('type')
+  const text = getter('text')
+  const namedChildren = getter('namedChildren')
+  const childForFieldName = proto.childForFieldName as (this: Node, name: string) => Node | null
+  const childrenForFieldName = proto.childrenForFieldName as (this: Node, name: string) => Node[]
+  Object.defineProperty(proto, 'type', {
+    configurable: true,
+    get(this: Node) {
+      const a = answersOf(this)
+      return a ? (a.type ??= type.call(this) as string) : type.call(this)
+    },
+  })
+  Object.defineProperty(proto, 'text', {
+    configurable: true,
+    get(this: Node) {
+      const a = answersOf(this)
+      return a ? (a.text ??= text.call(this) as string) : text.call(this)
+    },
+  })
+  // Arrays are handed out as copies: a caller may sort or splice what it is given.
+  Object.defineProperty(proto, 'namedChildren', {
+    configurable: true,
+    get(this: Node) {
+      const a = answersOf(this)
+      return a ? [...(a.namedChildren ??= namedChildren.call(this) as Node[])] : namedChildren.call(this)
+    },
+  })
+  proto.childForFieldName = function (this: Node, name: string): Node | null {
+    const a = answersOf(this)
+    if (!a) return childForFieldName.call(this, name)
+    a.fields ??= new Map()
+    let hit = a.fields.get(name)
+    if (hit === undefined) a.fields.set(name, (hit = childForFieldName.call(this, name)))
+    return hit
+  }
+
+  proto.childrenForFieldName = function (this: Node, name: string): Node[] {
+    const a = answersOf(this)
+    if (!a) return childrenForFieldName.call(this, name)
+    a.fieldLists ??= new Map()
+    let hit = a.fieldLists.get(name)
+    if (hit === undefined) a.fieldLists.set(name, (hit = childrenForFieldName.call(this, name)))
+    return [...hit]
+  }
 }
 
 /** The parser for a grammar, loaded once, on first use. */

@@ -79,6 +79,31 @@ function mergeVia(...vs: (EvalValue | undefined)[]): Source[] {
   return uniqueSources(vs.flatMap((v) => (v?.kind === 'known' ? [v.via] : [])))
 }
 
+/**
+ * The names to merge after the branches of an undecidable `if` ran in copies of `scope`: a name
+ * every branch left as it was (the same value, by identity) merges to itself, so only the others
+ * are looked at. A module that star-imports a large one has thousands of names, and merging
+ * each of them at every such `if` was most of the evaluation. A branch that deleted a name
+ * (`del x`) merges every name, as before.
+ */
+function namesChanged(scope: Scope, outcomes: Scope[]): Iterable<string> {
+  const changed = new Set<string>()
+  for (const s of outcomes) {
+    let kept = 0
+    for (const [k, v] of s) {
+      if (!scope.has(k)) changed.add(k)
+      else {
+        kept++
+        if (v !== scope.get(k)) changed.add(k)
+      }
+    }
+
+    if (kept < scope.size) return new Set(outcomes.flatMap((o) => [...o.keys()]))
+  }
+
+  return changed
+}
+
 function sameValue(a: EvalValue | undefined, b: EvalValue | undefined): boolean {
   if (!a || !b || a.kind !== 'known' || b.kind !== 'known') return a === b
   return !isObj(a.value) && a.value === b.value
@@ -681,8 +706,7 @@ class Evaluator {
       }
 
       if (!hasElse) outcomes.push(new Map(scope))
-      const changed = new Set(outcomes.flatMap((s) => [...s.keys()]))
-      for (const name of changed) {
+      for (const name of namesChanged(scope, outcomes)) {
         const values = outcomes.map((s) => s.get(name))
         if (values.every((v) => sameValue(v, values[0]))) {
           if (values[0]) scope.set(name, values[0])

@@ -4,7 +4,7 @@
  * parameters, PEP 701 f-strings) and says exactly where an invalid one fails.
  * Loaded the first time a .py file is read, never at start-up. Never runs the code.
  */
-import {firstSyntaxError, loadGrammar, type TsNode, type TsTree} from '../../util/tree-sitter.js'
+import {firstSyntaxError, loadGrammar, rememberTree, type TsNode, type TsTree} from '../../util/tree-sitter.js'
 
 export type PyNode = TsNode
 
@@ -26,6 +26,7 @@ export async function parsePython(path: string, text: string): Promise<ParsedPyt
   const parser = await loadGrammar('python')
   const tree = parser.parse(text)
   if (!tree) throw new Error(`tree-sitter returned no tree for ${path}`)
+  rememberTree(tree)
   const error = firstSyntaxError(tree)
   const result: ParsedPython = {tree, ...(error ? {error} : {})}
   cache.set(path, {result, text})
