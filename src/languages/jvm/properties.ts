@@ -5,6 +5,8 @@
  * the one error, and it becomes a diagnostic.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Env} from '../../model/env.js'
+import type {Source} from '../../model/source.js'
 
 export interface Property {
   key: string
@@ -45,4 +47,33 @@ export function parseProperties(text: string, file: string): {diagnostics: Diagn
   }
 
   return {diagnostics, properties}
+}
+
+/** A property value with its `${…}` placeholders filled in, or the first name nothing sets. */
+export interface Expanded {
+  unresolved?: string
+  value?: string
+  via: Source[]
+}
+
+/**
+ * `${NAME}` / `${NAME:default}` in a property value (Spring's, Quarkus's and Micronaut's syntax):
+ * the env variable NAME, else the one `envName(NAME)` names, else the default; `unresolved` names
+ * the first placeholder none of them fills.
+ */
+export function expandPlaceholders(raw: string, env: Env, envName: (name: string) => string): Expanded {
+  const via: Source[] = []
+  let unresolved: string | undefined
+  const value = raw.replaceAll(/\$\{([^}:]+)(?::([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
+    const e = env.get(name) ?? env.get(envName(name))
+    if (e) {
+      via.push(e.source)
+      return e.value
+    }
+
+    if (dflt !== undefined) return dflt
+    unresolved = name
+    return ''
+  })
+  return unresolved ? {unresolved, via} : {value, via}
 }

@@ -23,7 +23,7 @@ import type {AnalyzerContext} from '../common/types.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {parseYaml} from '../../util/yaml.js'
-import {parseProperties} from './properties.js'
+import {type Expanded, expandPlaceholders, parseProperties} from './properties.js'
 import {append} from '../../util/arrays.js'
 
 // quarkusio/quarkus@1d7fc55f9e23: DataSourceJdbcRuntimeConfig.maxSize() @WithDefault("20"), minSize() @WithDefault("0").
@@ -38,23 +38,8 @@ interface Value {
   via: Source[]
 }
 
-/** `${VAR}` / `${VAR:default}` from the env (both frameworks' expression syntax). */
-function expand(raw: string, ctx: AnalyzerContext): {unresolved?: string; value?: string; via: Source[]} {
-  const via: Source[] = []
-  let unresolved: string | undefined
-  const value = raw.replaceAll(/\$\{([^}:]+)(?::([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
-    const e = ctx.env.get(name) ?? ctx.env.get(name.toUpperCase().replaceAll(/[^A-Z0-9]/gi, '_'))
-    if (e) {
-      via.push(e.source)
-      return e.value
-    }
-
-    if (dflt !== undefined) return dflt
-    unresolved = name
-    return ''
-  })
-  return unresolved ? {unresolved, via} : {value, via}
-}
+/** `${VAR}` / `${VAR:default}` from the env (both frameworks' expression syntax); a name's env form has every other character as `_`. */
+const expand = (raw: string, ctx: AnalyzerContext): Expanded => expandPlaceholders(raw, ctx.env, (name) => name.toUpperCase().replaceAll(/[^A-Z0-9]/gi, '_'))
 
 /** One framework's layered properties: a key's value, highest source first. */
 class Layers {

@@ -20,7 +20,7 @@ import type {Source} from '../../model/source.js'
 
 import {fromFile, fromFlag} from '../../model/source.js'
 import {parseYaml} from '../../util/yaml.js'
-import {parseProperties} from './properties.js'
+import {type Expanded, expandPlaceholders, parseProperties} from './properties.js'
 import {append} from '../../util/arrays.js'
 
 export interface SpringValue {
@@ -41,22 +41,8 @@ const JAR_DIRS = ['src/main/resources/', 'src/main/resources/config/']
 /** Lowest first: in one location a .properties file wins over .yml (external-config.html, "Application Properties Files"). */
 const EXTS = ['yaml', 'yml', 'properties']
 
-function placeholders(raw: string, ctx: AnalyzerContext): {unresolved?: string; value?: string; via: Source[]} {
-  const via: Source[] = []
-  let unresolved: string | undefined
-  const value = raw.replaceAll(/\$\{([^}:]+)(?::([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
-    const e = ctx.env.get(name) ?? ctx.env.get(name.toUpperCase().replaceAll(/[.-]/g, '_'))
-    if (e) {
-      via.push(e.source)
-      return e.value
-    }
-
-    if (dflt !== undefined) return dflt
-    unresolved = name
-    return ''
-  })
-  return unresolved ? {unresolved, via} : {value, via}
-}
+/** `${VAR}` / `${VAR:default}`: the env, as Spring's relaxed binding names a property (`spring.x-y` → SPRING_X_Y). */
+const placeholders = (raw: string, ctx: AnalyzerContext): Expanded => expandPlaceholders(raw, ctx.env, (name) => name.toUpperCase().replaceAll(/[.-]/g, '_'))
 
 function flatten(value: unknown, prefix: string, out: [string, unknown][]): void {
   if (value && typeof value === 'object' && !Array.isArray(value)) {

@@ -633,21 +633,48 @@ class JsEvaluator {
     }
   }
 
-  /** Read code whose assignments must not change what the rest of the file sees (a branch that does not run). */
-  private sandboxed(read: () => void): void {
+  /** Saves the module's names, exports and module kind; the function returned puts them back. */
+  private saveModule(): () => void {
     const names = new Map(this.names)
     const exports = new Map(this.exports)
     const {cjs} = this
-    this.returns.push([])
-    try {
-      read()
-    } finally {
-      this.returns.pop()
+    return () => {
       this.names.clear()
       for (const [k, v] of names) this.names.set(k, v)
       this.exports.clear()
       for (const [k, v] of exports) this.exports.set(k, v)
       this.cjs = cjs
+    }
+  }
+
+  /**
+   * Enters code walked for one call site (a function's body, a class's constructor): its calls go
+   * to `calls`, the branches around the site are its guards; the function returned puts back the
+   * module's state, the capture, the guards and the enclosing branches.
+   */
+  private enterSite(calls: JsCall[], around: JsGuard[]): () => void {
+    const restoreModule = this.saveModule()
+    const {capture} = this
+    const guards = this.guards.splice(0, this.guards.length, ...around)
+    const within = this.within.splice(0)
+    this.capture = calls
+    return () => {
+      this.capture = capture
+      this.guards.splice(0, this.guards.length, ...guards)
+      this.within.push(...within)
+      restoreModule()
+    }
+  }
+
+  /** Read code whose assignments must not change what the rest of the file sees (a branch that does not run). */
+  private sandboxed(read: () => void): void {
+    const restore = this.saveModule()
+    this.returns.push([])
+    try {
+      read()
+    } finally {
+      this.returns.pop()
+      restore()
     }
   }
 
@@ -741,12 +768,8 @@ class JsEvaluator {
 
   /** One class's part of a construction (instantiate), walked in the module that declares it; `super(…)` constructs its base. */
   private construct(def: ClassDef, args: EvalValue[], instance: KnownValue, calls: JsCall[], around: JsGuard[], deferred: boolean): void {
-    const names = new Map(this.names)
-    const exports = new Map(this.exports)
-    const {capture, cjs, functionDepth} = this
-    const guards = this.guards.splice(0, this.guards.length, ...around)
-    const within = this.within.splice(0)
-    this.capture = calls
+    const {functionDepth} = this
+    const restore = this.enterSite(calls, around)
     // The constructor runs when `new` does: at load when the `new` is, else when the code around it is called.
     this.functionDepth = deferred ? 1 : 0
     this.frames.push({def, instance})
@@ -790,14 +813,7 @@ class JsEvaluator {
       this.returns.pop()
       this.frames.pop()
       this.functionDepth = functionDepth
-      this.capture = capture
-      this.guards.splice(0, this.guards.length, ...guards)
-      this.within.push(...within)
-      this.names.clear()
-      for (const [k, v] of names) this.names.set(k, v)
-      this.exports.clear()
-      for (const [k, v] of exports) this.exports.set(k, v)
-      this.cjs = cjs
+      restore()
     }
   }
 
@@ -1152,14 +1168,9 @@ class JsEvaluator {
   /** Walk a function's body for one call site: parameters bound to `args`, the module's names, exports and branches untouched. */
   private bound(closure: Closure, args: EvalValue[], site: {file: string; line: number}, around: JsGuard[], keep = true): EvalValue {
     const {node, sites} = closure
-    const names = new Map(this.names)
-    const exports = new Map(this.exports)
-    const {capture, cjs} = this
-    // The branches around the call site hold the body's calls too (a replica made only when its URL is set).
-    const guards = this.guards.splice(0, this.guards.length, ...around)
-    const within = this.within.splice(0)
     const calls: JsCall[] = []
-    this.capture = calls
+    // The branches around the call site hold the body's calls too (a replica made only when its URL is set).
+    const restore = this.enterSite(calls, around)
     this.returns.push([])
     let value: EvalValue | undefined
     try {
@@ -1172,14 +1183,7 @@ class JsEvaluator {
       value ??= this.returns.at(-1)?.at(-1)
     } finally {
       this.returns.pop()
-      this.capture = capture
-      this.guards.splice(0, this.guards.length, ...guards)
-      this.within.push(...within)
-      this.names.clear()
-      for (const [k, v] of names) this.names.set(k, v)
-      this.exports.clear()
-      for (const [k, v] of exports) this.exports.set(k, v)
-      this.cjs = cjs
+      restore()
       if (keep) sites.sites.push({calls, file: site.file, line: site.line})
     }
 
