@@ -296,6 +296,19 @@ describe('conncalc plan --live', () => {
     expect(text.stdout.split('\n')[0]).toBe('conncalc plan test/fixtures/live-rails/Procfile · limit 12 (the live database)')
   })
 
+  it("the live database's limit wins over a plan the app's app.json add-on names", async () => {
+    // test/fixtures/manifest-plan's app.json attaches heroku-postgresql:essential-1 (limit 20) as
+    // DATABASE; with --live and no --plan, the limit is the live one (the role's 12), and the
+    // manifest's plan is neither used nor announced.
+    const r = await runCliInProcess(['plan', '--procfile', 'test/fixtures/manifest-plan/Procfile', '--live', '--database-url', db.appUrl(), '--idle-in-transaction-after', '86400', '--stale-after', '86400', '--json'])
+    expect(r.stdout).not.toContain(APP_PASSWORD)
+    const report = JSON.parse(r.stdout)
+    expect(report.limit).toBe(12)
+    expect(report.plan).toBeNull()
+    expect(report.limitSource.source).toMatchObject({kind: 'live', what: `connection limit of role "${APP_ROLE}" (rolconnlimit 12)`})
+    expect(report.diagnostics.map((d: {code: string}) => d.code)).not.toContain('database-plan-from-manifest')
+  })
+
   it('warns when a type holds more live connections than its ceiling', async () => {
     const r = await plan('--plan', 'standard-0', '--env', 'WEB_CONCURRENCY=1', '--env', 'RAILS_MAX_THREADS=1', '--json')
     const report = JSON.parse(r.stdout)
