@@ -94,7 +94,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   // A container app has no buildpack, so no default web process either.
   const beside = input.running || input.container ? undefined : await defaultWebBeside(input.files, detected, entries)
   if (beside && 'command' in beside) {
-    entries.unshift({command: beside.command, file: `${beside.buildpack} default web process`, line: 1, name: 'web'})
+    entries.unshift({command: beside.command, file: `${beside.buildpack}${DEFAULT_WEB}`, line: 1, name: 'web'})
     diagnostics.push({
       code: 'default-web-process',
       file: input.procfile.path,
@@ -135,6 +135,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
     appJson,
     // A container app is built from its Dockerfile: no buildpack sets RAILS_ENV, NODE_ENV or WEB_CONCURRENCY (its image's ENV does).
     buildpackLayers: input.container?.built ? [] : [...(detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []), ...(detected.language === 'nodejs' ? [nodeBuildpackLayer()] : [])],
+    ...buildpackPicked(input, entries),
     container: input.container?.built === true,
     ...(input.container?.setup ? {setup: input.container.setup} : {}),
     platformFor(size) {
@@ -248,7 +249,8 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const {ctx, others, scriptNotes} = entry.unknownWhy ? {ctx: typeCtx, others: [], scriptNotes: []} : await whatRuns(entry.command, typeCtx, diagnostics)
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
-  if (scriptNotes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...scriptNotes]}
+  const notes = app.buildpackPicked && entry.file.endsWith(DEFAULT_WEB) ? [...scriptNotes, app.buildpackPicked] : scriptNotes
+  if (notes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...notes]}
 
   // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
   const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
@@ -303,6 +305,16 @@ function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, run
 }
 
 /** What the types of one app share. */
+/** How a buildpack's default web process is named as the file its one Procfile line comes from (app/load-app.ts, above). */
+const DEFAULT_WEB = ' default web process'
+
+/** The pick of buildpack behind a default web process, when it is conncalc's and not Heroku's detection's (platform/language.ts). */
+function buildpackPicked(input: AnalyzeInput, entries: {file: string}[]): {buildpackPicked?: Source} {
+  if (input.running || input.container || !entries.some((e) => e.file.endsWith(DEFAULT_WEB))) return {}
+  const pick = detectLanguage(input.files)
+  return pick.source?.kind === 'assumed' && pick.language !== undefined && pick.all[0] !== pick.language ? {buildpackPicked: pick.source} : {}
+}
+
 interface AppFacts {
   appJson: {layer?: EnvLayer}
   /** Built from a Dockerfile (heroku.yml, or a lone Dockerfile): no buildpack layers. */
@@ -311,6 +323,12 @@ interface AppFacts {
   setup?: EnvLayer
   /** The language buildpack's default config vars (Ruby's RAILS_ENV, Node's NODE_ENV). */
   buildpackLayers: EnvLayer[]
+  /**
+   * Set when the buildpack whose default web process runs is conncalc's pick, not the one Heroku's
+   * detection would take (a package.json that starts nothing beside composer.json): that process's
+   * numbers rest on the pick, so they are marked as assumptions.
+   */
+  buildpackPicked?: Source
   platformFor(size: Sourced<string> | undefined): {dyno?: DynoFacts; platform?: EnvLayer}
   versions: Record<string, string>
 }

@@ -102,6 +102,11 @@ describe('no Procfile: the buildpack\'s default web process', () => {
     const r = planJson(procfileOf('no-procfile-php-assets'), ['--scale', 'web=2:standard-1x'])
     expect(r.type('web')).toMatchObject({command: 'heroku-php-apache2', connections: 8, processesPerDyno: 4, server: 'heroku-php-apache2'})
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', message: expect.stringContaining('package.json has no start script and there is no server.js, so heroku/nodejs')}))
+    // Dynos and size come from the flag, but the 4 FPM children rest on conncalc's pick of heroku/php: marked *.
+    expect(r.type('web').sources.dynos.source).toMatchObject({kind: 'flag'})
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('taken to be deployed with heroku/php as its last buildpack')}))
+    const text = runCliInProcess(['plan', '--procfile', procfileOf('no-procfile-php-assets'), '--plan', 'standard-0', '--scale', 'web=2:standard-1x'])
+    expect(text.stdout).toMatch(/^web +heroku-php-apache2 +2 +4\* /m)
   })
 
   it('Python declares none: exit 2 with a message that says so', () => {
