@@ -1,11 +1,12 @@
 import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
 import {dynoFacts} from '../../src/platform/dyno-sizes.js'
-import type {AnalyzerContext} from '../../src/languages/common/types.js'
+import type {AnalyzerContext, ServerAnalyzer} from '../../src/languages/common/types.js'
 import {Env, layer} from '../../src/model/env.js'
 import type {FileReader} from '../../src/model/files.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {fromEnv, fromFlag, sourced} from '../../src/model/source.js'
 import {readFileSync, readdirSync, statSync} from 'node:fs'
+import {expect} from 'vitest'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -55,4 +56,15 @@ export function ctxFor(
     processType: 'web',
     versions: opts.versions ?? {},
   }
+}
+
+/**
+ * One analyzer on a command over in-memory files, in a dyno of `size` (as `--scale web=1:SIZE` gives
+ * it), after checking that the analyzer claims the command.
+ */
+export async function analyzeWith(analyzer: ServerAnalyzer, command: string, files: Record<string, string> = {}, env: Record<string, string> = {}, size = 'standard-2x') {
+  const ctx = ctxFor(command, {env, files: memoryFiles(files)})
+  ctx.dyno = dynoFacts(loadDynoSizes(), sourced(size, fromFlag(`--scale web=1:${size}`)))
+  expect(analyzer.matches(ctx.command, ctx)).toBe(true)
+  return analyzer.analyze(ctx)
 }

@@ -1,7 +1,5 @@
 import {describe, expect, it} from 'vitest'
 
-import type {ServerAnalyzer} from '../../src/languages/common/types.js'
-
 import {celery} from '../../src/languages/python/celery.js'
 import {daphne} from '../../src/languages/python/daphne.js'
 import {dramatiq} from '../../src/languages/python/dramatiq.js'
@@ -10,11 +8,8 @@ import {gunicorn} from '../../src/languages/python/gunicorn.js'
 import {hypercorn} from '../../src/languages/python/hypercorn.js'
 import {rq} from '../../src/languages/python/rq.js'
 import {uvicorn} from '../../src/languages/python/uvicorn.js'
-import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
-import {memoryFiles} from '../../src/model/files.js'
-import {describeSourced, fromFlag, isAssumption, sourced} from '../../src/model/source.js'
-import {dynoFacts} from '../../src/platform/dyno-sizes.js'
-import {ctxFor} from './helpers.js'
+import {describeSourced, isAssumption} from '../../src/model/source.js'
+import {analyzeWith} from './helpers.js'
 
 const SETTINGS = `
 DATABASES = {
@@ -32,12 +27,7 @@ DATABASES = {
 }
 `
 
-async function run(analyzer: ServerAnalyzer, command: string, files: Record<string, string> = {}, env: Record<string, string> = {}, size = 'standard-2x') {
-  const ctx = ctxFor(command, {env, files: memoryFiles(files)})
-  ctx.dyno = dynoFacts(loadDynoSizes(), sourced(size, fromFlag(`--scale web=1:${size}`)))
-  expect(analyzer.matches(ctx.command, ctx)).toBe(true)
-  return analyzer.analyze(ctx)
-}
+const run = analyzeWith
 
 describe('gunicorn', () => {
   it('reads -w/--threads and makes a sync worker with threads gthread', async () => {

@@ -1,20 +1,12 @@
 import {describe, expect, it} from 'vitest'
 
 import {binaryName, go} from '../../src/languages/go/go.js'
-import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
-import {memoryFiles} from '../../src/model/files.js'
-import {describeSourced, fromFlag, sourced} from '../../src/model/source.js'
-import {dynoFacts} from '../../src/platform/dyno-sizes.js'
-import {ctxFor} from '../analyzers/helpers.js'
+import {describeSourced} from '../../src/model/source.js'
+import {analyzeWith} from '../analyzers/helpers.js'
 
 const GO_MOD = 'module github.com/example/shop\n\ngo 1.23\n\nrequire github.com/jackc/pgx/v5 v5.7.1\n'
 
-async function run(command: string, files: Record<string, string>, env: Record<string, string> = {}, size = 'standard-1x') {
-  const ctx = ctxFor(command, {env, files: memoryFiles(files)})
-  ctx.dyno = dynoFacts(loadDynoSizes(), sourced(size, fromFlag(`--scale web=1:${size}`)))
-  expect(go.matches(ctx.command, ctx)).toBe(true)
-  return go.analyze(ctx)
-}
+const run = (command: string, files: Record<string, string>, env: Record<string, string> = {}, size = 'standard-1x') => analyzeWith(go, command, files, env, size)
 
 // croaky/webstack heroku-go's shape: pgxpool.Connect(ctx, os.Getenv("DATABASE_URL")) with nothing else.
 const CONNECT = [

@@ -1,20 +1,12 @@
 import {describe, expect, it} from 'vitest'
 
 import {node} from '../../src/languages/node/node.js'
-import {loadDynoSizes} from '../../src/platform/dyno-size-table.js'
-import {memoryFiles} from '../../src/model/files.js'
-import {describeSourced, fromFlag, sourced} from '../../src/model/source.js'
-import {dynoFacts} from '../../src/platform/dyno-sizes.js'
-import {ctxFor} from '../analyzers/helpers.js'
+import {describeSourced} from '../../src/model/source.js'
+import {analyzeWith} from '../analyzers/helpers.js'
 
 const pkg = (deps: Record<string, string>) => JSON.stringify({dependencies: deps}, null, 2)
 
-async function run(command: string, files: Record<string, string>, env: Record<string, string> = {}) {
-  const ctx = ctxFor(command, {env, files: memoryFiles(files)})
-  ctx.dyno = dynoFacts(loadDynoSizes(), sourced('standard-2x', fromFlag('--scale web=1:standard-2x')))
-  expect(node.matches(ctx.command, ctx)).toBe(true)
-  return node.analyze(ctx)
-}
+const run = (command: string, files: Record<string, string>, env: Record<string, string> = {}) => analyzeWith(node, command, files, env, 'standard-2x')
 
 // A repository base class whose constructor opens its own knex pool, with a default config.
 const base = [
