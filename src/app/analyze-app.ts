@@ -21,6 +21,7 @@ import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
 import {deployHookOf} from '../procfile/release.js'
 import {defaultWebBeside} from '../procfile/default-process.js'
+import {defaultWebFile, isDefaultWebFile} from '../model/command-site.js'
 import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
@@ -94,7 +95,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   // A container app has no buildpack, so no default web process either.
   const beside = input.running || input.container ? undefined : await defaultWebBeside(input.files, detected, entries)
   if (beside && 'command' in beside) {
-    entries.unshift({command: beside.command, file: `${beside.buildpack}${DEFAULT_WEB}`, line: 1, name: 'web'})
+    entries.unshift({command: beside.command, file: defaultWebFile(beside.buildpack), line: 1, name: 'web'})
     diagnostics.push({
       code: 'default-web-process',
       file: input.procfile.path,
@@ -249,7 +250,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const {ctx, others, scriptNotes} = entry.unknownWhy ? {ctx: typeCtx, others: [], scriptNotes: []} : await whatRuns(entry.command, typeCtx, diagnostics)
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
-  const notes = app.buildpackPicked && entry.file.endsWith(DEFAULT_WEB) ? [...scriptNotes, app.buildpackPicked] : scriptNotes
+  const notes = app.buildpackPicked && isDefaultWebFile(entry.file) ? [...scriptNotes, app.buildpackPicked] : scriptNotes
   if (notes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...notes]}
 
   // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
@@ -305,12 +306,9 @@ function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, run
 }
 
 /** What the types of one app share. */
-/** How a buildpack's default web process is named as the file its one Procfile line comes from (app/load-app.ts, above). */
-const DEFAULT_WEB = ' default web process'
-
 /** The pick of buildpack behind a default web process, when it is conncalc's and not Heroku's detection's (platform/language.ts). */
 function buildpackPicked(input: AnalyzeInput, entries: {file: string}[]): {buildpackPicked?: Source} {
-  if (input.running || input.container || !entries.some((e) => e.file.endsWith(DEFAULT_WEB))) return {}
+  if (input.running || input.container || !entries.some((e) => isDefaultWebFile(e.file))) return {}
   const pick = detectLanguage(input.files)
   return pick.source?.kind === 'assumed' && pick.language !== undefined && pick.all[0] !== pick.language ? {buildpackPicked: pick.source} : {}
 }

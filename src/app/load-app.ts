@@ -19,6 +19,7 @@ import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
 import {type ContainerApp, type ContainerError, CONTAINER_RUNTIME_REF, dockerfileApp, herokuYmlApp} from '../procfile/container.js'
 import {detectLanguage} from '../platform/language.js'
 import {defaultWebProcess} from '../procfile/default-process.js'
+import {defaultWebFile} from '../model/command-site.js'
 import {parseProcfile} from '../procfile/procfile.js'
 import {append} from '../util/arrays.js'
 
@@ -225,7 +226,7 @@ async function defaultProcfile(files: FileReader, procfilePath: string, extra: D
   const found = await defaultWebProcess(files, detected)
   const other = otherProcfiles(files)
   if ('none' in found) throw new InputError(`no Procfile or heroku.yml in ${displayPath(dirname(procfilePath))}, and ${found.none}`, other ?? POINT_AT)
-  const path = `${found.buildpack} default web process`
+  const path = defaultWebFile(found.buildpack)
   // A Dockerfile beside the language's files (Rails ≥ 7.1 generates one for Kamal): `git push` builds with the buildpack.
   const docker = files.exists('Dockerfile') ? `; the Dockerfile runs only when the app is deployed as a container (a heroku.yml on the container stack, or \`heroku container:push web\`)` : ''
   extra.push({

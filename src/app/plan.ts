@@ -14,6 +14,7 @@ import {loadAppInput} from './load-app.js'
 import {createFileReader, newReadCache, type ReadCache} from '../io/files.js'
 import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
 import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
+import {isDefaultWebFile} from '../model/command-site.js'
 import {appJsonPostgres, herokuYmlPostgres, manifestPlan} from '../platform/manifest-plan.js'
 import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
 import {buildReport} from './report.js'
@@ -178,7 +179,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
   // neither, the buildpack's default web process (input.procfile.path names it; there is no file to name).
   const procfile = input.container
     ? procfileDisplay(resolve(input.root, input.container.file))
-    : input.procfile.path.endsWith(' default web process')
+    : isDefaultWebFile(input.procfile.path)
       ? `the app (no Procfile: the ${input.procfile.path})`
       : procfileDisplay(request.procfile)
   if (app.processes.length === 0) throw noProcessTypes(procfile, input.container?.file ?? input.procfile.path, app.diagnostics)

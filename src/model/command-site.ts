@@ -13,13 +13,16 @@ export interface CommandOrigin {
 
 const isDockerfile = (file: string): boolean => /(^|\/)Dockerfile([.-][^/]*)?$|\.Dockerfile$/i.test(file)
 const isHerokuYml = (file: string): boolean => /(^|\/)heroku\.ya?ml$/.test(file)
-/** The buildpack's default web process stands in for a missing Procfile (app/load-app.ts names it so). */
-const isDefaultProcess = (file: string): boolean => file.endsWith(' default web process')
+const DEFAULT_WEB = ' default web process'
+/** The name a buildpack's default web process is read under, as the file of its one Procfile line: `heroku/php default web process`. */
+export const defaultWebFile = (buildpack: string): string => `${buildpack}${DEFAULT_WEB}`
+/** Whether a command comes from a buildpack's default web process (defaultWebFile), which stands in for a missing Procfile or web type. */
+export const isDefaultWebFile = (file: string): boolean => file.endsWith(DEFAULT_WEB)
 
 /** "the Procfile", "Procfile.dev", "heroku.yml", "Dockerfile.worker": the file that says what `type` runs. */
 export function commandFile(origin: CommandOrigin | undefined): string {
   const file = origin?.file
-  if (file === undefined || file === 'Procfile' || isDefaultProcess(file) || file.startsWith('formation of ')) return 'the Procfile'
+  if (file === undefined || file === 'Procfile' || isDefaultWebFile(file) || file.startsWith('formation of ')) return 'the Procfile'
   return file
 }
 
@@ -34,7 +37,7 @@ export function setForType(origin: CommandOrigin | undefined, type: string, assi
   const file = origin?.file
   const line = `\`${type}: ${assignment} ${command}\``
   if (file === undefined) return `${line} in the Procfile`
-  if (isDefaultProcess(file)) return `a Procfile with ${line} (the app has none: the buildpack's default web process runs now)`
+  if (isDefaultWebFile(file)) return `a Procfile with ${line} (the app has none: the buildpack's default web process runs now)`
   if (isHerokuYml(file)) return `${line} under run: in ${file}`
   if (isDockerfile(file)) return `\`ENV ${assignment}\` in ${file} (every process type run from that image gets it)`
   return `${line} in ${commandFile(origin)}`
