@@ -512,11 +512,13 @@ async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>
   append(diagnostics, at ? analysis.diagnostics.map((d) => (d.file === COMMAND_LINE && d.line === undefined ? {...d, file: at.file, line: at.line} : d)) : analysis.diagnostics)
 
   let {otherServerPools = [], pools} = analysis
+  let idlePools: Extra[] = []
   if (!pools && analysis.language === 'ruby') {
     const ar = await analyzeActiveRecordPools(ctx, analysis)
     append(diagnostics, ar.diagnostics)
     pools = ar.pools
     otherServerPools = ar.otherServerPools
+    idlePools = ar.extrasPerProcess ?? []
   }
 
   if (pools) pools = countablePools(pools, ctx.processType, diagnostics)
@@ -539,7 +541,7 @@ async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>
     }
   }
 
-  const extrasPerProcess = [...(analysis.extrasPerProcess ?? [])]
+  const extrasPerProcess = [...(analysis.extrasPerProcess ?? []), ...idlePools]
   const extrasPerDyno = [...(analysis.extrasPerDyno ?? [])]
   const typeVersions: Record<string, string> = {...analysis.versions}
   // ActiveRecord decides pool defaults, `max_connections` and fork safety for every Ruby type.

@@ -185,7 +185,8 @@ describe('pools other model classes open: establish_connection and connects_to (
   // and of each shard of shards: (connection_handling.rb). So ApplicationRecord's {writing: :primary,
   // reading: :primary} is two pools of primary's 5, and Fleet::VehicleRecord (app/models/fleet/, a nested
   // folder) adds its own writing pool on primary (default shard; its reading pool is primary_replica's first
-  // pool, counted once by database.yml) and on shard_one a reading pool beside the writing one (4 each).
+  // pool, counted once by database.yml) and on shard_one a reading pool beside the writing one (4 each). The app
+  // switches role and shard (app/jobs/trip_export_job.rb), so those pools are used.
   it('roles-and-shards: each role and each shard of connects_to is a pool of its own, read from app/models at any depth', () => {
     const r = run('roles-and-shards', [])
     // No shard or replica URL: those are unknown servers. Counted: primary + primary (reading) + primary
@@ -201,6 +202,24 @@ describe('pools other model classes open: establish_connection and connects_to (
       ['primary_shard_one (VehicleRecord, reading role, shard shard_one)', 4, 'unknown server: SHARD_ONE_DATABASE_URL has no value'],
     ])
     expect(r.json.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+  })
+
+  // A pool connects on checkout only, and models check out the writing role's pool on the default shard unless code
+  // runs inside connected_to (rails/rails connection_pool.rb, connection_handling.rb) or the database/shard selector
+  // middleware switches. roles-and-shards switches (app/jobs/trip_export_job.rb), so its reading pools count above;
+  // idle-reading-role declares `reading: :primary` but never switches: that pool opens nothing.
+  it('idle-reading-role: a reading role the app never switches to holds no connection; only the ceiling counts it', () => {
+    const r = run('idle-reading-role', [])
+    // pool 12 (database.yml). web: Puma single mode, 5 threads: min(12, 5) = 5 (was 5 + 5 = 10 with the reading pool);
+    // worker: Sidekiq 8 threads: min(12, 8) = 8 (was 16). Total 13. Ceiling per process: 12 + 12 (idle reading pool) = 24.
+    expect(r.json.total).toBe(13)
+    expect(row(r, 'web')).toMatchObject({connections: 5, databases: ['primary'], poolPerProcess: 12})
+    expect(row(r, 'worker')).toMatchObject({connections: 8, databases: ['primary']})
+    const idle = row(r, 'web').extras.find((x) => x.kind === 'unused-role-pool')
+    expect(idle).toMatchObject({ceilingOnly: true, count: 12, counted: true, database: 'primary', per: 'process'})
+    expect(idle?.reason).toContain("ActiveRecord::Base's reading role's pool, never switched to (app/models/application_record.rb:5)")
+    // A commented-out database_selector and `connected_to?` (a question) are not switches.
+    expect(row(r, 'web').ceiling).toBe(24)
   })
 
   it('roles-and-shards with shard one on the primary\'s host: both of its pools count there', () => {

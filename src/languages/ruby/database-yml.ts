@@ -34,7 +34,7 @@
 import {parse as parsePgUrl} from 'pg-connection-string'
 
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {PoolEntry} from '../../model/process.js'
+import type {Extra, PoolEntry} from '../../model/process.js'
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from './erb.js'
 import type {RubyFacts} from './process-facts.js'
@@ -51,6 +51,8 @@ const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/a
 
 export interface DatabaseYmlAnalysis {
   diagnostics: Diagnostic[]
+  /** Connections only the ceiling counts (a pool of a role the app never switches to: model-pools.ts). */
+  extrasPerProcess?: Extra[]
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
   /** The entry ActiveRecord::Base connects to ("primary", else the first): the one `establish_connection` in code replaces. */

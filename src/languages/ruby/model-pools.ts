@@ -32,7 +32,7 @@
  * config/initializers/*.rb — the files an eager-loading production process loads at boot.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {PoolEntry} from '../../model/process.js'
+import type {Extra, PoolEntry} from '../../model/process.js'
 import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
 import type {AnalyzerContext} from '../common/types.js'
@@ -40,11 +40,17 @@ import {analyzeDatabaseYml, type DatabaseYmlAnalysis, PRIMARY_SERVER} from './da
 import {configArgument, type DslCall, type EvalValue, isHash, isSymbol, type RubyValue} from './evaluate.js'
 import type {RubyFacts} from './process-facts.js'
 import {loadRubyConfig} from './ruby-server.js'
-import {filesUnder} from '../../model/files.js'
+import {filesUnder, onceForFiles} from '../../model/files.js'
 
 const HANDLER = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_adapters/abstract/connection_handler.rb'
 const CONFIGURATIONS = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations.rb'
 const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations/hash_config.rb'
+// A pool connects on checkout only (ConnectionPool#checkout → acquire_connection → try_to_checkout_new_connection), and
+// a model checks out the pool of ActiveRecord::Base.current_role / current_shard, which are :writing and :default unless
+// the code runs inside connected_to(role:/shard:) (connection_handling.rb) or the DatabaseSelector / ShardSelector
+// middleware switches them (config.active_record.database_selector / shard_selector).
+const LAZY_POOL = 'https://github.com/rails/rails/blob/v8.0.2/activerecord/lib/active_record/connection_adapters/abstract/connection_pool.rb'
+const SWITCHING = 'https://guides.rubyonrails.org/active_record_multiple_databases.html#activating-automatic-role-switching'
 
 const BASE = 'ActiveRecord::Base'
 const PRIMARY_OWNERS = new Set(['ActiveRecord::Base', 'ApplicationRecord'])
@@ -92,8 +98,31 @@ export function queryPool(v: EvalValue): {found: boolean; value?: number} {
 
 export interface ModelPools {
   diagnostics: Diagnostic[]
+  /** Pools of a role or shard the app never switches to: they hold no connection, so only the ceiling counts them. */
+  extrasPerProcess?: Extra[]
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
+}
+
+/** Where the app switches role or shard (connected_to, connecting_to, the selector middlewares); comment lines skipped. */
+const SWITCH = /\b(?:connected_to|connected_to_many|connected_to_all_shards|connecting_to)\b(?![?!])|\b(?:database_selector|shard_selector|DatabaseSelector|ShardSelector)\b/
+
+/**
+ * The first place in app/, config/ and lib/ that switches ActiveRecord's role or shard, once per app: a
+ * pool of another role or shard is checked out only there. Gems are not read (one that switches would be missed).
+ */
+function firstSwitch(ctx: AnalyzerContext): {file: string; line: number} | undefined {
+  return onceForFiles(ctx.files, 'activerecord-role-switch', () => {
+    for (const dir of ['app', 'config', 'lib']) {
+      for (const file of filesUnder(ctx.files, dir, (p) => p.endsWith('.rb'), {maxDepth: MAX_MODEL_DEPTH + 2}).paths) {
+        const lines = ctx.files.read(file)?.text.split('\n') ?? []
+        const at = lines.findIndex((l) => !/^\s*#/.test(l) && SWITCH.test(l))
+        if (at >= 0) return {file, line: at + 1}
+      }
+    }
+
+    return undefined
+  })
 }
 
 /** The class a call's connection belongs to: its receiver, or the class whose body it is written in. */
@@ -272,19 +301,30 @@ async function poolsOfModels(ctx: AnalyzerContext, facts: () => RubyFacts, yml: 
     }
   }
 
-  // A second pool on an entry already counted once (another owner, or another role or shard of the same owner) adds its size.
+  // A second pool on an entry already counted once (another owner, or another role or shard of the same owner) adds its size —
+  // unless it is another role or shard than writing/default and nothing in the app switches to one: it never connects.
+  const unused: Extra[] = []
   for (const [name, who] of owners) {
     const entry = entries.find((e) => e.database === name)
     if (!entry) continue
     const [first, ...rest] = [...who.values()]
     for (const {at, key, why} of rest) {
-      const pool = {...entry.pool, via: [...(entry.pool.via ?? []), fromDefault(`${describe(key)} (${at}) opens a pool of its own for the ${name} database, beside the pool of ${describe(first.key)} (ConnectionHandler keeps a pool per owner, role and shard)`, HANDLER), ...(why ? [assumed(why)] : [])]}
+      const opens = fromDefault(`${describe(key)} (${at}) opens a pool of its own for the ${name} database, beside the pool of ${describe(first.key)} (ConnectionHandler keeps a pool per owner, role and shard)`, HANDLER)
+      const pool = {...entry.pool, via: [...(entry.pool.via ?? []), opens, ...(why ? [assumed(why)] : [])]}
+      if ((key.role !== WRITING || key.shard !== DEFAULT_SHARD) && !firstSwitch(ctx)) {
+        const role = key.role === WRITING ? `shard ${key.shard}` : key.shard === DEFAULT_SHARD ? `${key.role} role` : `${key.role} role on shard ${key.shard}`
+        const idle = fromDefault(`a pool connects only when a model checks it out, and models use the writing role on the default shard unless code runs inside connected_to (or the database/shard selector middleware switches): nothing in app/, config/ or lib/ switches to the ${role}, so this pool opens no connection (gems are not read)`, LAZY_POOL)
+        unused.push({ceilingOnly: true, count: {...pool, via: [...(pool.via ?? []), idle, fromDefault('Rails switches roles only when told to (connected_to, or automatic role switching)', SWITCHING)]}, database: name, kind: 'unused-role-pool', reason: `${describe(key)}'s pool, never switched to (${at})`})
+        continue
+      }
+
       added.push({...entry, database: `${name} (${ownerLabel(key)})`, pool})
     }
   }
 
   return {
     diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})),
+    ...(unused.length > 0 ? {extrasPerProcess: unused} : {}),
     otherServerPools: added.filter((e) => e.server !== PRIMARY_SERVER),
     pools: added.filter((e) => e.server === PRIMARY_SERVER),
   }

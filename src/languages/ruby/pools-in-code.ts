@@ -221,8 +221,14 @@ export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: S
   // Pools other model classes open (establish_connection, connects_to), each beside these.
   const found = analyzeModelPools(ctx, facts, yml)
   const models = found instanceof Promise ? await found : found
-  if (models.pools.length + models.otherServerPools.length + models.diagnostics.length === 0) return yml
-  return {...yml, diagnostics: [...yml.diagnostics, ...models.diagnostics], otherServerPools: [...yml.otherServerPools, ...models.otherServerPools], pools: [...yml.pools, ...models.pools]}
+  if (models.pools.length + models.otherServerPools.length + models.diagnostics.length + (models.extrasPerProcess?.length ?? 0) === 0) return yml
+  return {
+    ...yml,
+    diagnostics: [...yml.diagnostics, ...models.diagnostics],
+    ...(models.extrasPerProcess ? {extrasPerProcess: [...(yml.extrasPerProcess ?? []), ...models.extrasPerProcess]} : {}),
+    otherServerPools: [...yml.otherServerPools, ...models.otherServerPools],
+    pools: [...yml.pools, ...models.pools],
+  }
 }
 
 async function primaryFromCode(ctx: AnalyzerContext, analysis: ServerAnalysis, facts: () => RubyFacts): Promise<DatabaseYmlAnalysis> {
