@@ -221,13 +221,15 @@ function assumptionsIn(report) {
     }
 
     if (!v || typeof v !== 'object') return
-    if ('value' in v && v.source && typeof v.source === 'object' && 'kind' in v.source) {
+    const sourced = 'value' in v && v.source && typeof v.source === 'object' && 'kind' in v.source
+    if (sourced) {
       const chain = [v.source, ...(v.via ?? [])]
       const a = chain.find((s) => s.kind === 'assumed')
       if (a) found.push({path, value: v.value, why: a.why})
     }
 
-    for (const [k, x] of Object.entries(v)) if (k !== 'source' && k !== 'via') walk(x, path ? `${path}.${k}` : k)
+    // A Sourced value's own source and via are read above; anything else's `source` (an extra's sourced count) is walked.
+    for (const [k, x] of Object.entries(v)) if (!(sourced && (k === 'source' || k === 'via'))) walk(x, path ? `${path}.${k}` : k)
   }
 
   walk(report, '')
