@@ -210,16 +210,23 @@ describe('pools other model classes open: establish_connection and connects_to (
   // idle-reading-role declares `reading: :primary` but never switches: that pool opens nothing.
   it('idle-reading-role: a reading role the app never switches to holds no connection; only the ceiling counts it', () => {
     const r = run('idle-reading-role', [])
-    // pool 12 (database.yml). web: Puma single mode, 5 threads: min(12, 5) = 5 (was 5 + 5 = 10 with the reading pool);
-    // worker: Sidekiq 8 threads: min(12, 8) = 8 (was 16). Total 13. Ceiling per process: 12 + 12 (idle reading pool) = 24.
-    expect(r.json.total).toBe(13)
-    expect(row(r, 'web')).toMatchObject({connections: 5, databases: ['primary'], poolPerProcess: 12})
-    expect(row(r, 'worker')).toMatchObject({connections: 8, databases: ['primary']})
-    const idle = row(r, 'web').extras.find((x) => x.kind === 'unused-role-pool')
-    expect(idle).toMatchObject({ceilingOnly: true, count: 12, counted: true, database: 'primary', per: 'process'})
-    expect(idle?.reason).toContain("ActiveRecord::Base's reading role's pool, never switched to (app/models/application_record.rb:5)")
+    // database.yml: primary pool 12, archive pool 4 (same DATABASE_URL). ApplicationRecord {writing: :primary, reading:
+    // :primary} and ArchiveRecord {reading: :archive, writing: :archive} (reading written first): each writing pool counts,
+    // each reading pool is idle. web (Puma single, 5 threads): min(12, 5) + min(4, 5) = 9 (was 5 + 5 + 4 + 4 = 18);
+    // worker (Sidekiq 8 threads): min(12, 8) + min(4, 8) = 12 (was 24). Total 21.
+    // Ceiling per process: 12 + 4 (pools) + 12 + 4 (idle reading pools, ceiling only) = 32.
+    expect(r.json.total).toBe(21)
+    expect(row(r, 'web')).toMatchObject({connections: 9, databases: ['primary', 'archive'], poolPerProcess: 16})
+    expect(row(r, 'worker')).toMatchObject({connections: 12, databases: ['primary', 'archive']})
+    const idle = row(r, 'web').extras.filter((x) => x.kind === 'unused-role-pool')
+    expect(idle.map((x) => [x.database, x.count, x.ceilingOnly, x.counted, x.per])).toEqual([
+      ['primary', 12, true, true, 'process'],
+      ['archive', 4, true, true, 'process'],
+    ])
+    expect(idle[0].reason).toContain("ActiveRecord::Base's reading role's pool, never switched to (app/models/application_record.rb:5)")
+    expect(idle[1].reason).toContain("ArchiveRecord's reading role's pool, never switched to (app/models/archive_record.rb:5)")
     // A commented-out database_selector and `connected_to?` (a question) are not switches.
-    expect(row(r, 'web').ceiling).toBe(24)
+    expect(row(r, 'web').ceiling).toBe(32)
   })
 
   it('roles-and-shards with shard one on the primary\'s host: both of its pools count there', () => {

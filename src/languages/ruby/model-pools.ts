@@ -307,7 +307,11 @@ async function poolsOfModels(ctx: AnalyzerContext, facts: () => RubyFacts, yml: 
   for (const [name, who] of owners) {
     const entry = entries.find((e) => e.database === name)
     if (!entry) continue
-    const [first, ...rest] = [...who.values()]
+    // The entry's own count (database.yml) stands for a writing pool on the default shard when there is one, whatever order
+    // the roles are written in (`{reading: :x, writing: :x}`): the others are the second pools.
+    const all = [...who.values()]
+    const main = Math.max(0, all.findIndex((o) => o.key.role === WRITING && o.key.shard === DEFAULT_SHARD))
+    const [first, ...rest] = [all[main], ...all.filter((_, i) => i !== main)]
     for (const {at, key, why} of rest) {
       const opens = fromDefault(`${describe(key)} (${at}) opens a pool of its own for the ${name} database, beside the pool of ${describe(first.key)} (ConnectionHandler keeps a pool per owner, role and shard)`, HANDLER)
       const pool = {...entry.pool, via: [...(entry.pool.via ?? []), opens, ...(why ? [assumed(why)] : [])]}
