@@ -49,7 +49,8 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES): TextFile {
     fd = openSync(path, 'r')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
-    if (code === 'ENOENT' || code === 'ENOTDIR') return {kind: 'missing'}
+    // ENAMETOOLONG: no file can have that name (a command quoted as a script name), so none is there.
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return {kind: 'missing'}
     if (code === 'EISDIR') return {kind: 'directory'}
     return {code, kind: 'unreadable'}
   }

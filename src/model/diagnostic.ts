@@ -36,7 +36,7 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
 export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   const kept = new Map<string, Diagnostic>()
   for (const found of ds) {
-    const d = found.message.length > MAX_QUOTE || (found.fix?.length ?? 0) > MAX_QUOTE ? clipped(found) : found
+    const d = found.message.length > MAX_QUOTE || (found.fix?.length ?? 0) > MAX_QUOTE || (found.file?.length ?? 0) > MAX_QUOTE ? clipped(found) : found
     const key = JSON.stringify([d.severity, d.code, d.file, d.line, d.message])
     const first = kept.get(key)
     if (!first) kept.set(key, d)
@@ -49,9 +49,14 @@ export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return [...kept.values()]
 }
 
-/** The same finding with over-long quotes shortened (see clipQuotes). */
+/** The same finding with over-long quotes, and an over-long file name, shortened (see clipQuotes). */
 function clipped(d: Diagnostic): Diagnostic {
-  return {...d, message: clipQuotes(d.message), ...(d.fix === undefined ? {} : {fix: clipQuotes(d.fix)})}
+  return {
+    ...d,
+    ...(d.file === undefined ? {} : {file: clipQuotes(d.file)}),
+    message: clipQuotes(d.message),
+    ...(d.fix === undefined ? {} : {fix: clipQuotes(d.fix)}),
+  }
 }
 
 /** Lines of a file that may each get their own warning before the rest are summed up in one. */

@@ -104,6 +104,17 @@ describe('nesting past any real app', () => {
     expect(r.stdout).toContain('[unknown-config-value]')
   })
 
+  it('a command nesting $( 10,000 deep is one unknown command quoted short: not looked up as a file whose name is too long', () => {
+    // Its first word, `$($(…bundle`, is where a script would be; no file can have a 20,000-character name
+    // (the OS says ENAMETOOLONG), so none is there, as for any other missing script.
+    const command = `${'$('.repeat(10_000)}bundle exec puma${')'.repeat(10_000)}`
+    const r = runCliInProcess(['plan', '--limit', '20'], {cwd: app({Procfile: `web: ${command}\n`})})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('[unknown-command]')
+    expect(r.stdout).not.toContain('ENAMETOOLONG')
+    expect(Math.max(...r.stdout.split('\n').map((line) => line.length))).toBeLessThan(500)
+  })
+
   it('JavaScript and Python nested 20,000 brackets deep: a warning naming the file, the defaults, exit 0, nothing on stderr', () => {
     // oxc-parser's native parser died with a segmentation fault on the JS (exit 139, no output), and the
     // Python evaluator's overflow made V8 print "Exception in PromiseRejectCallback" on stderr.

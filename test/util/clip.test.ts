@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {dedupeDiagnostics} from '../../src/model/diagnostic.js'
 import {clipQuotes} from '../../src/util/clip.js'
 
 describe('clipQuotes', () => {
@@ -17,5 +18,14 @@ describe('clipQuotes', () => {
   it('shortens an unbroken run (no quotes) the same way', () => {
     const run = '$('.repeat(5000)
     expect(clipQuotes(`${run} cannot be read`)).toBe(`${run.slice(0, 200)}… cannot be read`)
+  })
+})
+
+describe('dedupeDiagnostics', () => {
+  it('shortens an over-long file name as it does a quote, so the `file:line:` a finding starts with stays short', () => {
+    const deep = `${'d/'.repeat(300)}run.sh` // 606 characters, no component too long for the OS
+    const [found] = dedupeDiagnostics([{code: 'unparsable-config', file: deep, message: 'cannot be read (EACCES)', severity: 'warning'}])
+    expect(found?.file).toBe(`${deep.slice(0, 200)}…`)
+    expect(found?.message).toBe('cannot be read (EACCES)')
   })
 })
