@@ -5,10 +5,10 @@ import type {PoolEntry} from '../../src/model/process.js'
 
 import {jvm} from '../../src/languages/jvm/jvm.js'
 import {parseAssume} from '../../src/budget/assume.js'
-import {parseProperties} from '../../src/languages/jvm/properties.js'
+import {expandPlaceholders, parseProperties} from '../../src/languages/jvm/properties.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced} from '../../src/model/source.js'
-import {ctxFor} from '../analyzers/helpers.js'
+import {ctxFor, envOf} from '../analyzers/helpers.js'
 
 describe('parseProperties', () => {
   it('reads separators, comments, continuations and escapes as java.util.Properties does', () => {
@@ -21,6 +21,36 @@ describe('parseProperties', () => {
       {key: 'd', line: 6, value: 'one two'},
       {key: 'e', line: 8, value: 'A'},
     ])
+  })
+})
+
+describe('expandPlaceholders', () => {
+  const springName = (name: string) => name.toUpperCase().replaceAll(/[.-]/g, '_')
+  const expand = (raw: string, env: Record<string, string> = {}) => expandPlaceholders(raw, envOf(env), springName)
+
+  it('fills a default that is itself a placeholder, as Spring expands the text inside ${…} first', () => {
+    // ${DB_POOL:${POOL:10}}: DB_POOL unset, POOL unset → 10; POOL=7 → 7; DB_POOL=3 wins → 3.
+    expect(expand('${DB_POOL:${POOL:10}}')).toMatchObject({value: '10'})
+    expect(expand('${DB_POOL:${POOL:10}}', {POOL: '7'})).toMatchObject({value: '7'})
+    expect(expand('${DB_POOL:${POOL:10}}', {DB_POOL: '3', POOL: '7'})).toMatchObject({value: '3'})
+  })
+
+  it('looks up a name built from a placeholder (${${PREFIX}_POOL}), and names the built name when it is unset', () => {
+    expect(expand('${${TIER}_POOL}', {TIER: 'GOLD', GOLD_POOL: '12'})).toMatchObject({value: '12'})
+    expect(expand('${${TIER}_POOL}', {TIER: 'GOLD'})).toEqual({unresolved: 'GOLD_POOL', via: [expect.anything()]})
+    expect(expand('${${TIER}_POOL}')).toMatchObject({unresolved: 'TIER'})
+  })
+
+  it('keeps text around placeholders, and a ${ without its } as written', () => {
+    expect(expand('jdbc:postgresql://${HOST:localhost}:${PORT:5432}/app')).toMatchObject({value: 'jdbc:postgresql://localhost:5432/app'})
+    expect(expand('${A:5')).toMatchObject({value: '${A:5'})
+  })
+
+  it('stops expanding past 32 levels instead of overflowing: 10,000 nested ${ kept as written, not read as a name', () => {
+    const deep = `${'${'.repeat(10_000)}X${'}'.repeat(10_000)}`
+    const r = expand(deep)
+    expect(r.unresolved).toBeUndefined()
+    expect(r.value).toBe(deep)
   })
 })
 

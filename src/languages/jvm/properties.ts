@@ -56,24 +56,65 @@ export interface Expanded {
   via: Source[]
 }
 
+/** How deep `${…}` may nest before the value is kept as written (real configs nest two or three). */
+const MAX_PLACEHOLDER_DEPTH = 32
+
 /**
  * `${NAME}` / `${NAME:default}` in a property value (Spring's, Quarkus's and Micronaut's syntax):
  * the env variable NAME, else the one `envName(NAME)` names, else the default; `unresolved` names
- * the first placeholder none of them fills.
+ * the first placeholder none of them fills. Placeholders nest as Spring's PropertyPlaceholderHelper
+ * reads them (spring-projects/spring-framework@00d2606:spring-core/src/main/java/org/springframework/util/PropertyPlaceholderHelper.java,
+ * parseStringValue and findPlaceholderEndIndex):
+ * the text between `${` and its matching `}` is expanded first (`${A:${B:5}}`, `${${PREFIX}_POOL}`),
+ * its first `:` then splits the name from the default. A `${` without its `}` stays as written, as
+ * Spring leaves it. Spring also expands a value found (an env variable set to `${X}`); conncalc
+ * takes it as set, so such a value reads as not a number, and is said.
  */
 export function expandPlaceholders(raw: string, env: Env, envName: (name: string) => string): Expanded {
   const via: Source[] = []
   let unresolved: string | undefined
-  const value = raw.replaceAll(/\$\{([^}:]+)(?::([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
-    const e = env.get(name) ?? env.get(envName(name))
-    if (e) {
-      via.push(e.source)
-      return e.value
+  let tooDeep = false
+  const expand = (text: string, depth: number): string | undefined => {
+    if (depth > MAX_PLACEHOLDER_DEPTH) {
+      tooDeep = true
+      return undefined
     }
 
-    if (dflt !== undefined) return dflt
-    unresolved = name
-    return ''
-  })
-  return unresolved ? {unresolved, via} : {value, via}
+    let out = ''
+    let at = 0
+    for (;;) {
+      const start = text.indexOf('${', at)
+      if (start === -1) return out + text.slice(at)
+      out += text.slice(at, start)
+      // Spring counts any `{` as opening a nested block, so `${a:{x}}` ends at the last `}`.
+      let open = 1
+      let end = start + 2
+      for (; end < text.length && open > 0; end++) {
+        if (text[end] === '{') open++
+        else if (text[end] === '}') open--
+      }
+
+      if (open > 0) return out + text.slice(start)
+      const inner = expand(text.slice(start + 2, end - 1), depth + 1)
+      if (inner === undefined) return undefined
+      const sep = inner.indexOf(':')
+      const name = sep === -1 ? inner : inner.slice(0, sep)
+      const e = env.get(name) ?? env.get(envName(name))
+      if (e) {
+        via.push(e.source)
+        out += e.value // as set: a value that is itself a placeholder is not expanded again
+      } else if (sep === -1) {
+        unresolved = name
+        return undefined
+      } else {
+        out += inner.slice(sep + 1)
+      }
+
+      at = end
+    }
+  }
+
+  const value = expand(raw, 0)
+  if (tooDeep) return {value: raw, via: []} // as written: it then reads as not a number, and is said
+  return value === undefined ? {unresolved: unresolved!, via} : {value, via}
 }
