@@ -233,7 +233,7 @@ class ScriptReader {
   }
 
   /** Parse and walk a script's text; `origin.line` is the line of its first row. */
-  async walkText(text: string, origin: {file: string; line: number}, state: State, depth: number): Promise<void> {
+  async walkText(text: string, origin: {file: string; line: number}, state: State, depth: number, within: readonly string[] = []): Promise<void> {
     // Loaded on first use: an app whose Procfile runs no script never loads a parser for it (test/e2e/lazy-analyzers.test.ts).
     const {firstSyntaxError, loadGrammar} = await import('../util/tree-sitter.js')
     const parser = await loadGrammar('bash')
@@ -251,7 +251,7 @@ class ScriptReader {
       })
     }
 
-    const ctx = {depth, file: origin.file, line0: origin.line}
+    const ctx = {depth, file: origin.file, line0: origin.line, within: [...within, origin.file]}
     await this.statements(tree.rootNode.children, state, ctx, false)
     tree.delete()
   }
@@ -476,7 +476,7 @@ class ScriptReader {
       const file = path === undefined ? undefined : this.files.read(path)
       if (file && ctx.depth < MAX_DEPTH) {
         this.scripts.push(file.path)
-        await this.walkText(file.text, {file: file.path, line: 1}, state, ctx.depth + 1)
+        await this.walkText(file.text, {file: file.path, line: 1}, state, ctx.depth + 1, ctx.within)
       }
 
       return
@@ -512,6 +512,13 @@ class ScriptReader {
 
     const script = shellScriptOf(argv, this.files, state.cwd)
     if (script) {
+      const again = ctx.within.indexOf(script)
+      if (again !== -1) {
+        const loop = [...ctx.within.slice(again), script].join(' → ')
+        this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: ${script} is run again from inside itself (${loop}); conncalc does not follow a script into itself`, processType: this.processType, severity: 'warning'})
+        return
+      }
+
       if (ctx.depth >= MAX_DEPTH) {
         this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: ${script} is a script ${MAX_DEPTH} scripts deep; not followed`, processType: this.processType, severity: 'warning'})
         return
@@ -524,7 +531,7 @@ class ScriptReader {
       inner.positional = scriptArgs(argv)
       // A script called inside a loop runs its commands on each turn too.
       if (state.loop) inner.loop = state.loop
-      await this.walkText(file.text, {file: script, line: 1}, inner, ctx.depth + 1)
+      await this.walkText(file.text, {file: script, line: 1}, inner, ctx.depth + 1, ctx.within)
       for (const p of inner.background) state.background.push(p)
       if (inner.candidate) {
         if (bg) state.background.push({...inner.candidate, background: true})
@@ -570,7 +577,7 @@ class ScriptReader {
     const assumptions = d.assumed ? [...state.assumptions, {file: origin.file, line: origin.line, message: d.assumed}] : state.assumptions
     for (const [i, run] of d.runs.entries()) {
       const inner = newState(lineEnv, run.cwd, [...assumptions])
-      await this.walkText(run.text, run.origin, inner, ctx.depth + 1)
+      await this.walkText(run.text, run.origin, inner, ctx.depth + 1, ctx.within)
       // A script's text read here is part of how the process was found (the Node analyzer cites the scripts it follows itself).
       const hop = run.script ? [fromFile(run.origin.file, run.origin.line)] : []
       for (const p of inner.background) state.background.push({...p, chain: [...hop, ...p.chain]})
@@ -777,6 +784,8 @@ interface Ctx {
   file: string
   /** The file line of the text's first row (a Procfile line, or 1 for a script). */
   line0: number
+  /** The Procfile and the scripts being read, outermost first: a script among them runs in a loop. */
+  within: readonly string[]
 }
 
 /** The words after the script's path: `bash -e x.sh a b` and `./x.sh a b` → [a, b]. */

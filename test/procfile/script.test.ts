@@ -138,10 +138,18 @@ describe('followCommand: what stays up', () => {
     expect(r.scripts).toEqual(['bin/start.sh', 'bin/env.sh', 'bin/prepare.sh', 'server/bin/web.sh'])
   })
 
-  it('a script calling itself stops at the depth cap and says so', async () => {
+  it('a script run again from inside itself is not followed, and the loop is named', async () => {
     const r = (await follow('bash loop.sh', {'loop.sh': 'bash loop.sh\n'}))!
     expect(r.processes).toEqual([])
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'loop.sh', line: 1, message: 'web: loop.sh is a script 4 scripts deep; not followed'}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'loop.sh', line: 1, message: 'web: loop.sh is run again from inside itself (loop.sh → loop.sh); conncalc does not follow a script into itself'}))
+    const two = (await follow('bin/a', {'bin/a': '#!/bin/sh\nexec bin/b\n', 'bin/b': '#!/bin/sh\nexec bin/a\n'}))!
+    expect(two.diagnostics).toContainEqual(expect.objectContaining({file: 'bin/b', line: 2, message: 'web: bin/a is run again from inside itself (bin/a → bin/b → bin/a); conncalc does not follow a script into itself'}))
+  })
+
+  it('scripts calling scripts stop at the depth cap and say so', async () => {
+    const r = (await follow('bash s1.sh', {'s1.sh': 'bash s2.sh\n', 's2.sh': 'bash s3.sh\n', 's3.sh': 'bash s4.sh\n', 's4.sh': 'bash s5.sh\n', 's5.sh': 'exec gunicorn app:app\n'}))!
+    expect(r.processes).toEqual([])
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 's4.sh', line: 1, message: 'web: s5.sh is a script 4 scripts deep; not followed'}))
   })
 
   it('a construct it does not follow is unknown by itself, with file:line; the rest of the script still counts', async () => {
