@@ -6,9 +6,14 @@
  */
 import {describe, expect, it} from 'vitest'
 
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
 import {HoconConfig} from '../../src/languages/jvm/hocon.js'
+import {play} from '../../src/languages/jvm/play.js'
 import {memoryFiles} from '../../src/model/files.js'
-import {envOf} from '../analyzers/helpers.js'
+import {analyzeWith, envOf} from '../analyzers/helpers.js'
 import {planJson, procfileOf} from '../helpers/cli.js'
 
 describe('Play on HikariCP (fixture play-hikaricp)', () => {
@@ -65,5 +70,56 @@ describe('HoconConfig', () => {
     expect(c.get('c')).toMatchObject({unresolved: 'C', value: undefined})
     expect(c.get('d')).toMatchObject({value: 'jdbc:pg'})
     expect(read('b = 1\nb = ${?B}\n', {B: '7'}).get('b')).toMatchObject({line: 2, value: '7'})
+  })
+})
+
+/**
+ * play-slick's Slick pools by Slick version (languages/jvm/play.ts slickVersion/slickPools), fixture play-slick-versions:
+ * project/Dependencies.scala pins play-slick `Versions.playSlick` = "3.0.3" (→ Slick 3.2.1); slick.dbs.default.db sets
+ * numThreads 8 (conf/application.conf:10), slick.dbs.audit.db numThreads 4 and maximumPoolSize 6 (a key Slick reads only from 3.3.0).
+ */
+describe('play-slick: Slick defaults per version (fixture play-slick-versions)', () => {
+  const fixtureFiles = (): Record<string, string> => {
+    const root = fileURLToPath(new URL('../fixtures/play-slick-versions/', import.meta.url))
+    const out: Record<string, string> = {}
+    for (const p of ['Procfile', 'build.sbt', 'project/plugins.sbt', 'project/Dependencies.scala', 'conf/application.conf']) out[p] = readFileSync(join(root, p), 'utf8')
+    return out
+  }
+
+  const web = 'target/universal/stage/bin/ledger -Dhttp.port=${PORT}'
+  const pools = async (change: (files: Record<string, string>) => void = () => {}) => {
+    const files = fixtureFiles()
+    change(files)
+    const a = await analyzeWith(play, web, files, {JDBC_DATABASE_URL: 'jdbc:postgresql://db.example.com/ledger'})
+    return a.pools!.map((p) => [p.database, p.pool.value, p.minOpen?.value])
+  }
+
+  it('play-slick 3.0.3 → Slick 3.2.1: maxConnections = numThreads × 5 (8 × 5 = 40; audit 4 × 5 = 20, maximumPoolSize unread); 2 dynos × 60 = 120', async () => {
+    const r = planJson(procfileOf('play-slick-versions'), ['--limit', '500', '--scale', 'web=2:standard-1x', '--env', 'JDBC_DATABASE_URL=jdbc:postgresql://db.example.com/ledger'])
+    expect(r.type('web')).toMatchObject({connections: 120, poolPerProcess: 60, server: 'play'})
+    const source = JSON.stringify(r.type('web').sources['pool.slick.dbs.default'])
+    expect(source).toContain('Slick 3.2.1 (play-slick 3.0.3): maxConnections defaults to numThreads × 5')
+    expect(source).toContain('"file":"project/Dependencies.scala","kind":"file","line":10')
+    expect(source).not.toContain('"assumed"')
+    // minConnections defaults to numThreads: 8 and 4 opened at start.
+    expect(await pools()).toEqual([['slick.dbs.default', 40, 8], ['slick.dbs.audit', 20, 4]])
+  })
+
+  it('play-slick 3.0.4 → Slick 3.2.3: maxConnections = numThreads (8; audit 4, maximumPoolSize still unread)', async () => {
+    expect(await pools((f) => (f['project/Dependencies.scala'] = f['project/Dependencies.scala'].replace('"3.0.3"', '"3.0.4"')))).toEqual([['slick.dbs.default', 8, 8], ['slick.dbs.audit', 4, 4]])
+  })
+
+  it('play-slick 5.0.2 → Slick 3.3.2: maximumPoolSize is read (audit 6); a direct Slick pin above play-slick\'s wins', async () => {
+    expect(await pools((f) => (f['project/Dependencies.scala'] = f['project/Dependencies.scala'].replace('"3.0.3"', '"5.0.2"')))).toEqual([['slick.dbs.default', 8, 8], ['slick.dbs.audit', 6, 4]])
+    // "com.typesafe.slick" %% "slick" % "3.3.3" beside play-slick 3.0.3: sbt keeps the higher, 3.3.3.
+    expect(await pools((f) => (f['build.sbt'] += 'libraryDependencies += "com.typesafe.slick" %% "slick" % "3.3.3"\n'))).toEqual([['slick.dbs.default', 8, 8], ['slick.dbs.audit', 6, 4]])
+  })
+
+  it('no Slick version in the build: 3.2.2+ assumed (numThreads), said', async () => {
+    const files = fixtureFiles()
+    files['project/Dependencies.scala'] = files['project/Dependencies.scala'].replace('% Versions.playSlick,', '% playSlickVersion,')
+    const a = await analyzeWith(play, web, files, {JDBC_DATABASE_URL: 'jdbc:postgresql://db.example.com/ledger'})
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([8, 6])
+    expect(JSON.stringify(a.pools![0].pool)).toContain("Slick's version is not read from the build")
   })
 })

@@ -16,12 +16,30 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {HoconConfig, type HoconValue} from './hocon.js'
 import {isPlay} from '../common/matchers.js'
+import {compareVersions, versionAtLeast} from '../../util/version.js'
+import {filesUnder} from '../../model/files.js'
 
 // play-jdbc reference.conf: play.db.prototype.hikaricp { minimumIdle = null, maximumPoolSize = 10 }, play.db.config = "db".
 const PLAY_JDBC = 'https://github.com/playframework/playframework/blob/main/persistence/play-jdbc/src/main/resources/reference.conf'
 const HIKARI = 'https://github.com/brettwooldridge/HikariCP/blob/dev/src/main/java/com/zaxxer/hikari/HikariConfig.java'
-// Database.forConfig: numThreads (default 20); maxConnections defaults to numThreads (Slick 3.3+; numThreads × 5 before).
-const SLICK = 'https://scala-slick.org/doc/3.3.2/api/index.html#slick.jdbc.JdbcBackend$DatabaseFactoryDef@forConfig(path:String,config:com.typesafe.config.Config,driver:java.sql.Driver,classLoader:ClassLoader):JdbcBackend.this.Database'
+// Slick's HikariCP pool (Database.forConfig): numThreads defaults to 20 in every 3.x; maxConnections (the pool's
+// maximum) defaulted to numThreads × 5 until 3.2.1 and to numThreads from 3.2.2; from 3.3.0 `maximumPoolSize` is read
+// before `maxConnections` and `minimumIdle` before `minConnections` (default numThreads: the pool opens that many).
+// slick/slick@3.0.0 slick/src/main/scala/slick/jdbc/JdbcDataSource.scala:162-164 and @v3.2.1
+// slick-hikaricp/…/HikariCPJdbcDataSource.scala:47-49 `c.getIntOr("maxConnections", numThreads * 5)`; @v3.2.2 :47-49
+// `c.getIntOr("maxConnections", numThreads)`; @v3.3.0 :48,55-56. (queueSize, default 1000, is the executor's queue, not connections.)
+const SLICK_OLD = 'https://github.com/slick/slick/blob/v3.2.1/slick-hikaricp/src/main/scala/slick/jdbc/hikaricp/HikariCPJdbcDataSource.scala#L47-L49'
+const SLICK_322 = 'https://github.com/slick/slick/blob/v3.2.2/slick-hikaricp/src/main/scala/slick/jdbc/hikaricp/HikariCPJdbcDataSource.scala#L47-L49'
+const SLICK_330 = 'https://github.com/slick/slick/blob/v3.3.0/slick-hikaricp/src/main/scala/slick/jdbc/hikaricp/HikariCPJdbcDataSource.scala#L48-L56'
+// The Slick each play-slick release depends on (playframework/play-slick tags, project/Dependencies.scala `val slick`):
+// 1.0.x → 3.0.x, 1.1.x–2.0.x → 3.1.0, 2.1.0 and 3.0.0 → 3.2.0, 2.1.1 and 3.0.1–3.0.3 → 3.2.1, 3.0.4 → 3.2.3,
+// 4.0.0–4.0.1 → 3.3.0, 4.0.2–5.0.x → 3.3.2, 5.1–5.2 and 6.0 → 3.4.1, 5.3.0 and 6.1.0 → 3.5.0, 5.3.1 and 6.1.1 → 3.5.1,
+// 5.4 and 6.2 → 3.6.0.
+const PLAY_SLICK = 'https://github.com/playframework/play-slick/blob/main/project/Dependencies.scala'
+const PLAY_SLICK_TO_SLICK: [string, string][] = [
+  ['6.2.0', '3.6.0'], ['6.1.1', '3.5.1'], ['6.1.0', '3.5.0'], ['6.0.0', '3.4.1'], ['5.4.0', '3.6.0'], ['5.3.1', '3.5.1'], ['5.3.0', '3.5.0'], ['5.1.0', '3.4.1'],
+  ['4.0.2', '3.3.2'], ['4.0.0', '3.3.0'], ['3.0.4', '3.2.3'], ['3.0.1', '3.2.1'], ['3.0.0', '3.2.0'], ['2.1.1', '3.2.1'], ['2.1.0', '3.2.0'], ['1.1.0', '3.1.0'], ['1.0.0', '3.0.0'],
+]
 const CONFIG_LOAD = 'https://github.com/lightbend/config#standard-behavior'
 /** Env vars the platform sets to the PostgreSQL add-on's URL (Heroku Postgres; the JVM buildpack's .profile.d/jdbc.sh). */
 const PLATFORM_URLS = /^(DATABASE_URL|JDBC_DATABASE_URL|HEROKU_POSTGRESQL_\w+_URL|SCALINGO_POSTGRESQL_URL)$/
@@ -148,22 +166,83 @@ function playPools(ctx: AnalyzerContext, config: PlayConfig, diagnostics: Diagno
   return {notCounted, pools}
 }
 
+interface SlickVersion {
+  file: string
+  line: number
+  /** play-slick's version when Slick's comes from it. */
+  playSlick?: string
+  version: string
+}
+
+/** The sbt build: build.sbt and project/*.sbt / *.scala (dependency lists often live in project/Dependencies.scala). */
+function sbtBuild(files: AnalyzerContext['files']): {path: string; text: string}[] {
+  const project = filesUnder(files, 'project', (p) => /^project\/[^/]+\.(sbt|scala)$/.test(p), {max: 200, maxDepth: 1}).paths
+  return ['build.sbt', ...project].flatMap((path) => {
+    const text = files.read(path)?.text
+    return text === undefined ? [] : [{path, text}]
+  })
+}
+
+/** The Slick version the build pins: `"com.typesafe.slick" %% "slick" % V`, else play-slick's Slick; sbt keeps the higher. */
+export function slickVersion(files: AnalyzerContext['files']): SlickVersion | undefined {
+  const build = sbtBuild(files)
+  // `val slickVersion = "3.3.3"` (also lazy, in an object): a version named by an identifier, by its last segment.
+  const named = new Map<string, string>()
+  for (const f of build) for (const m of f.text.matchAll(/\bval\s+(\w+)\s*(?::\s*String\s*)?=\s*"(\d+\.\d+\.\d+)[^"]*"/g)) named.set(m[1], m[2])
+  const find = (artifact: RegExp): undefined | {file: string; line: number; version: string} => {
+    for (const f of build) {
+      const re = new RegExp(String.raw`"(?:com\.typesafe\.slick|com\.typesafe\.play|org\.playframework)"\s*%%\s*"${artifact.source}"\s*%\s*(?:"(\d+\.\d+\.\d+)[^"]*"|([\w.]+))`, 'g')
+      for (const m of f.text.matchAll(re)) {
+        const version = m[1] ?? named.get(m[2].split('.').at(-1)!)
+        if (version) return {file: f.path, line: f.text.slice(0, m.index).split('\n').length, version}
+      }
+    }
+
+    return undefined
+  }
+
+  const direct = find(/slick(?:-hikaricp)?/)
+  const viaPlay = find(/play-slick/)
+  const fromPlay = viaPlay && PLAY_SLICK_TO_SLICK.find(([p]) => versionAtLeast(viaPlay.version, p))
+  const indirect = fromPlay ? {...viaPlay, playSlick: viaPlay.version, version: fromPlay[1]} : undefined
+  if (direct && indirect) return compareVersions(direct.version, indirect.version) >= 0 ? direct : indirect
+  return direct ?? indirect
+}
+
 /** play-slick: each `slick.dbs.NAME` is a Slick Database with its own HikariCP pool (Play's `db` pools are not used by Slick). */
 function slickPools(ctx: AnalyzerContext, config: PlayConfig, diagnostics: Diagnostic[]): PoolEntry[] {
   const pools: PoolEntry[] = []
+  const version = slickVersion(ctx.files)
+  const pinned = version && fromFile(version.file, version.line)
+  const named = version ? `Slick ${version.version}${version.playSlick ? ` (play-slick ${version.playSlick})` : ''}` : undefined
+  const times5 = version !== undefined && !versionAtLeast(version.version, '3.2.2')
+  const newKeys = version === undefined || versionAtLeast(version.version, '3.3.0')
+  const cite = times5 ? SLICK_OLD : newKeys ? SLICK_330 : SLICK_322
+  const unread = assumed("Slick's version is not read from the build: 3.2.2 or later is assumed (before, maxConnections defaulted to numThreads × 5)")
+  const about = (what: string): Source[] => (version ? [fromDefault(`${named}: ${what}`, version.playSlick ? PLAY_SLICK : cite), pinned!] : [fromDefault(`Slick 3.2.2+: ${what}`, SLICK_322), unread])
   for (const name of config.names('slick.dbs')) {
     const base = `slick.dbs.${name}.db`
     const url = config.get(`${base}.url`) ?? config.get(`${base}.properties.url`)
     const pg = reachesPostgres(url)
     if (pg.other) continue
-    const threads = intSetting(config.get(`${base}.numThreads`), `${base}.numThreads`, "Slick's numThreads", diagnostics, ctx.processType)
-    const max = intSetting(config.get(`${base}.maxConnections`), `${base}.maxConnections`, "Slick's maxConnections", diagnostics, ctx.processType)
-    const pool =
-      max ??
-      (threads
-        ? sourced(threads.value, threads.source, [fromDefault('Slick maxConnections defaults to numThreads (3.3+)', SLICK), assumed("Slick's version is not read: before 3.3 maxConnections defaulted to numThreads × 5")])
-        : sourced(20, fromDefault("Slick's numThreads default 20; maxConnections defaults to numThreads (3.3+)", SLICK), [assumed(`${base} sets neither maxConnections nor numThreads, and Slick's version is not read (before 3.3 maxConnections was numThreads × 5)`)]))
-    pools.push({database: `slick.dbs.${name}`, pool: pg.source ? sourced(pool.value, pool.source, [pg.source, ...(pool.via ?? [])]) : pool, server: 'DATABASE_URL'})
+    const setting = (keys: string[], what: string): Sourced<number> | undefined => {
+      for (const k of keys) {
+        const v = intSetting(config.get(`${base}.${k}`), `${base}.${k}`, what, diagnostics, ctx.processType)
+        if (v) return v
+      }
+
+      return undefined
+    }
+
+    const threads = setting(['numThreads'], "Slick's numThreads") ?? sourced(20, fromDefault("Slick's numThreads default, 20", cite))
+    const max =
+      setting(newKeys ? ['maximumPoolSize', 'maxConnections'] : ['maxConnections'], "Slick's maxConnections") ??
+      (times5
+        ? sourced(threads.value * 5, threads.source, [...about('maxConnections defaults to numThreads × 5'), ...(threads.via ?? [])])
+        : sourced(threads.value, threads.source, [...about('maxConnections defaults to numThreads'), ...(threads.via ?? [])]))
+    const min = setting(newKeys ? ['minimumIdle', 'minConnections'] : ['minConnections'], "Slick's minConnections") ?? sourced(threads.value, fromDefault('Slick opens minConnections (default numThreads) at start', cite), [threads.source])
+    const minOpen = min.value >= 0 && min.value <= max.value ? min : max
+    pools.push({database: `slick.dbs.${name}`, minOpen, pool: pg.source ? sourced(max.value, max.source, [pg.source, ...(max.via ?? [])]) : max, server: 'DATABASE_URL'})
   }
 
   return pools
@@ -173,7 +252,7 @@ export const play: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
     const config = new PlayConfig(ctx)
     const diagnostics: Diagnostic[] = [...config.diagnostics]
-    const build = ['build.sbt', 'project/plugins.sbt'].map((f) => ctx.files.read(f)?.text ?? '').join('\n')
+    const build = sbtBuild(ctx.files).map((f) => f.text).join('\n')
     const isSlick = /play-slick|"com\.typesafe\.slick"|"slick"/.test(build)
     const slick = isSlick ? slickPools(ctx, config, diagnostics) : []
     const play = playPools(ctx, config, diagnostics)
