@@ -4,6 +4,9 @@
  * %worker 2; the `reports` datasource is MySQL. Fixture micronaut-hikari: application.yml sets the default
  * datasource's maximumPoolSize 6 (url ${JDBC_DATABASE_URL}), `analytics` is MySQL; application-worker.yml sets 2.
  */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import type {ServerAnalysis} from '../../src/languages/common/types.js'
@@ -60,5 +63,99 @@ describe('Micronaut: datasources.NAME.maximum-pool-size (fixture micronaut-hikar
     const r = plan('micronaut-hikari', 'DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE=9')
     expect(r.type('web')).toMatchObject({poolPerProcess: 9})
     expect(r.type('worker')).toMatchObject({poolPerProcess: 9})
+  })
+})
+
+/**
+ * Fixture quarkus-reactive-yaml: Quarkus 2.13.3.Final (pom.xml:10) with quarkus-reactive-pg-client and quarkus-config-yaml,
+ * no JDBC extension. application.properties (ordinal 250) sets reactive.max-size 30; application.yaml (255) sets 12,
+ * and 3 only under %dev.
+ */
+describe('Quarkus: reactive pools and application.yaml (fixture quarkus-reactive-yaml)', () => {
+  const fixtureFiles = (): Record<string, string> => {
+    const root = fileURLToPath(new URL('../fixtures/quarkus-reactive-yaml/', import.meta.url))
+    const out: Record<string, string> = {}
+    for (const p of ['pom.xml', 'src/main/resources/application.properties', 'src/main/resources/application.yaml']) out[p] = readFileSync(join(root, p), 'utf8')
+    return out
+  }
+
+  const jar = 'java -jar target/quarkus-app/quarkus-run.jar'
+  const pools = async (change: (files: Record<string, string>) => void = () => {}) => {
+    const files = fixtureFiles()
+    change(files)
+    const a = await jvm.analyze(ctxFor(jar, {files: memoryFiles(files)}))
+    return a.pools!.map((p) => [p.database, p.pool.value])
+  }
+
+  it('application.yaml (255) wins over application.properties (250): one Vert.x pool of 12, no Agroal pool (no JDBC extension); 2 dynos × 12 = 24', () => {
+    const r = planJson(procfileOf('quarkus-reactive-yaml'), ['--limit', '100', '--scale', 'web=2:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 24, poolPerProcess: 12, server: 'quarkus', threadsPerProcess: 12})
+    expect(r.type('web').sources['pool.quarkus.datasource.reactive'].source).toMatchObject({file: 'src/main/resources/application.yaml', line: 8})
+    expect(Object.keys(r.type('web').sources).filter((k) => k.startsWith('pool.'))).toEqual(['pool.quarkus.datasource.reactive'])
+  })
+
+  it('without quarkus-config-yaml the YAML is not read: application.properties\'s 30', async () => {
+    expect(await pools((f) => (f['pom.xml'] = f['pom.xml'].replace('quarkus-config-yaml', 'quarkus-arc')))).toEqual([['quarkus.datasource.reactive', 30]])
+  })
+
+  it('max-size set nowhere: Quarkus 2.13 leaves it to Vert.x (4); 3.x defaults it to 20 (quarkusio/quarkus#30801); no version read: 20, assumed', async () => {
+    const unset = (f: Record<string, string>) => {
+      f['src/main/resources/application.properties'] = 'quarkus.datasource.db-kind=postgresql\n'
+      f['src/main/resources/application.yaml'] = f['src/main/resources/application.yaml'].replace('      max-size: 12\n', '')
+    }
+
+    expect(await pools(unset)).toEqual([['quarkus.datasource.reactive', 4]])
+    expect(
+      await pools((f) => {
+        unset(f)
+        f['pom.xml'] = f['pom.xml'].replace('2.13.3.Final', '3.8.4')
+      }),
+    ).toEqual([['quarkus.datasource.reactive', 20]])
+    const files = fixtureFiles()
+    unset(files)
+    files['pom.xml'] = files['pom.xml'].replace(/<quarkus\.platform\.version>.*\n/, '')
+    const a = await jvm.analyze(ctxFor(jar, {files: memoryFiles(files)}))
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([20])
+    expect(JSON.stringify(a.pools![0].pool)).toContain("the build's Quarkus version is not read")
+  })
+
+  it('with a JDBC extension as well, both pools count: Agroal 20 + reactive 12', async () => {
+    expect(await pools((f) => (f['pom.xml'] = f['pom.xml'].replace('quarkus-config-yaml</artifactId>', 'quarkus-config-yaml</artifactId></dependency><dependency><artifactId>quarkus-jdbc-postgresql</artifactId>')))).toEqual([
+      ['quarkus.datasource', 20],
+      ['quarkus.datasource.reactive', 12],
+    ])
+  })
+})
+
+/**
+ * Fixture micronaut-heroku-env: application.yml maximum-pool-size 15 (a local URL), application-heroku.yml 5 with
+ * ${JDBC_DATABASE_URL}, application-worker.yml 2. On a dyno Micronaut deduces the heroku (and cloud) environment from DYNO.
+ */
+describe('Micronaut: the heroku environment it deduces on a dyno (fixture micronaut-heroku-env)', () => {
+  const plan = (...env: string[]) => planJson(procfileOf('micronaut-heroku-env'), ['--limit', '100', '--scale', 'web=2:standard-1x', 'worker=1:standard-1x', ...env.flatMap((e) => ['--env', e])])
+
+  it('application-heroku.yml wins over application.yml: web 5 × 2 dynos = 10; the worker names worker, which wins over heroku: 2; total 12', () => {
+    const r = plan()
+    expect(r.type('web')).toMatchObject({connections: 10, poolPerProcess: 5, server: 'micronaut'})
+    const pool = r.type('web').sources['pool.datasources.default']
+    expect(pool.source).toMatchObject({file: 'src/main/resources/application-heroku.yml', line: 4})
+    expect(JSON.stringify(pool)).toContain('Micronaut adds the heroku and cloud environments on a Heroku dyno')
+    expect(r.type('worker')).toMatchObject({connections: 2, poolPerProcess: 2})
+    expect(r.total).toBe(12)
+  })
+
+  it('MICRONAUT_ENV_DEDUCTION=false: no heroku environment, application.yml\'s 15 (15 × 2 + 2 = 32)', () => {
+    const r = plan('MICRONAUT_ENV_DEDUCTION=false')
+    expect(r.type('web')).toMatchObject({connections: 30, poolPerProcess: 15})
+    expect(r.total).toBe(32)
+  })
+
+  it('the app turning deduction off in code (deduceEnvironment(false)) reads application.yml too', async () => {
+    const root = fileURLToPath(new URL('../fixtures/micronaut-heroku-env/', import.meta.url))
+    const files: Record<string, string> = {}
+    for (const p of ['build.gradle.kts', 'src/main/resources/application.yml', 'src/main/resources/application-heroku.yml']) files[p] = readFileSync(join(root, p), 'utf8')
+    files['src/main/kotlin/shop/Application.kt'] = 'package shop\n\nimport io.micronaut.runtime.Micronaut\n\nfun main(args: Array<String>) {\n    Micronaut.build(*args).deduceEnvironment(false).start()\n}\n'
+    const a = await jvm.analyze(ctxFor('java -jar build/libs/shop-0.1-all.jar', {files: memoryFiles(files)}))
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([15])
   })
 })

@@ -8,20 +8,25 @@
  * postgresql is another database. Config, highest first (SmallRye Config ordinals): `-D` system
  * properties (400), env vars (300, the key upper-cased, other characters → `_`), config/
  * application.properties in the working directory (260), src/main/resources/application.properties
- * (250); `%prod.key` (the profile a jar runs in, unless quarkus.profile / QUARKUS_PROFILE says
- * another) wins over `key` in the same file. `${VAR:default}` expressions read the env.
+ * (250); with quarkus-config-yaml, application.yaml / .yml beside each (265 in config/, 255 in
+ * src/main/resources); `%prod.key` (the profile a jar runs in, unless quarkus.profile /
+ * QUARKUS_PROFILE says another) wins over `key` in the same file. `${VAR:default}` expressions read
+ * the env. With a reactive client (quarkus-reactive-pg-client) each datasource also has a Vert.x
+ * pool, `quarkus.datasource.reactive.max-size`, whose default depends on the Quarkus version.
  *
  * Micronaut (micronaut-jdbc-hikari): `datasources.NAME.maximum-pool-size` (HikariConfig's
  * maximumPoolSize, default 10); minimum-idle defaults to it. Config, highest first: `-D`
  * properties, env vars (DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE), then application-ENV files of the
- * environments MICRONAUT_ENVIRONMENTS / -Dmicronaut.environments names, then application.yml /
- * .yaml / .properties in src/main/resources.
+ * environments MICRONAUT_ENVIRONMENTS / -Dmicronaut.environments names, then those Micronaut deduces
+ * (on a Heroku dyno `heroku` and `cloud`, from the DYNO variable), then application.yml / .yaml /
+ * .properties in src/main/resources.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext} from '../common/types.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import {filesUnder} from '../../model/files.js'
 import {parseYaml} from '../../util/yaml.js'
 import {type Expanded, expandPlaceholders, parseProperties} from './properties.js'
 import {append} from '../../util/arrays.js'
@@ -30,6 +35,19 @@ import {append} from '../../util/arrays.js'
 const AGROAL = 'https://github.com/quarkusio/quarkus/blob/1d7fc55f9e23e5c29b54b0aa05cb663b74027935/extensions/agroal/runtime/src/main/java/io/quarkus/agroal/runtime/DataSourceJdbcRuntimeConfig.java'
 const HIKARI = 'https://github.com/brettwooldridge/HikariCP/blob/dev/src/main/java/com/zaxxer/hikari/HikariConfig.java'
 const MICRONAUT_JDBC = 'https://micronaut-projects.github.io/micronaut-sql/latest/guide/#jdbc'
+// quarkusio/quarkus@0eb4b3a9e04b extensions/config-yaml/runtime/…/ApplicationYamlConfigSourceLoader.java: application.yaml
+// and application.yml on the classpath at ordinal 255, in config/ at 265 (application.properties: 250 and 260).
+const QUARKUS_YAML = 'https://github.com/quarkusio/quarkus/blob/0eb4b3a9e04b6cdebfb4f43ae3c5aa2fd6525003/extensions/config-yaml/runtime/src/main/java/io/quarkus/config/yaml/runtime/ApplicationYamlConfigSourceLoader.java'
+// Reactive pools: Quarkus 3.0 made quarkus.datasource.reactive.max-size default to 20 (quarkusio/quarkus#30801, merged
+// 2023-02-02 for 3.0: DataSourceReactiveRuntimeConfig.maxSize @WithDefault("20")); before, Quarkus left it unset and
+// Vert.x's PoolOptions.DEFAULT_MAX_SIZE, 4, applied.
+const QUARKUS_REACTIVE_20 = 'https://github.com/quarkusio/quarkus/pull/30801'
+const VERTX_POOL = 'https://github.com/eclipse-vertx/vertx-sql-client/blob/4.x/vertx-sql-client/src/main/java/io/vertx/sqlclient/PoolOptions.java'
+// micronaut-projects/micronaut-core@v4.0.0 inject/src/main/java/io/micronaut/context/env/DefaultEnvironment.java:726-728
+// (the same since v1.x, e.g. v1.3.0 :729-730): `if DYNO is set: environments.add(HEROKU); environments.add(CLOUD)`,
+// unless environment deduction is off (MICRONAUT_ENV_DEDUCTION / micronaut.env.deduction, :359-380, or the builder's
+// deduceEnvironment(false)); deduced environments come before the ones named (:157-164), which win over them.
+const MICRONAUT_HEROKU = 'https://github.com/micronaut-projects/micronaut-core/blob/v4.0.0/inject/src/main/java/io/micronaut/context/env/DefaultEnvironment.java#L726-L728'
 
 interface Value {
   source: Source
@@ -66,7 +84,7 @@ class Layers {
   }
 
   /** A properties or YAML file; `profile` keeps only `%profile.` keys of the active profile (Quarkus), which win in it. */
-  load(path: string, profile?: string): void {
+  load(path: string, profile?: string, why?: Source): void {
     const file = this.ctx.files.read(path)
     if (!file) return
     const plain = new Map<string, Value>()
@@ -75,7 +93,7 @@ class Layers {
       const m = /^%([\w,-]+)\.(.+)$/.exec(key)
       if (m && !(profile && m[1].split(',').includes(profile))) return
       const v = expand(raw, this.ctx)
-      ;(m ? profiled : plain).set(this.normalize(m ? m[2] : key), {...v, source})
+      ;(m ? profiled : plain).set(this.normalize(m ? m[2] : key), {...v, source, via: why ? [why, ...v.via] : v.via})
     }
 
     if (path.endsWith('.properties')) {
@@ -135,32 +153,84 @@ const javaWords = (ctx: AnalyzerContext): string[] => [...ctx.command.argv.slice
 /** Quarkus's env var for a key (QUARKUS_DATASOURCE_JDBC_MAX_SIZE): upper case, every other character `_`. */
 const quarkusEnv = (key: string): string => key.replaceAll('"', '').toUpperCase().replaceAll(/[^A-Z0-9]/g, '_')
 
+const BUILD_FILES = ['pom.xml', 'build.gradle', 'build.gradle.kts', 'gradle.properties']
+
+/** The Quarkus version the build pins (Maven property or BOM, Gradle plugin or gradle.properties), with where. */
+export function quarkusVersion(files: AnalyzerContext['files']): undefined | {file: string; line: number; major: number; version: string} {
+  const patterns: [string, RegExp][] = [
+    ['pom.xml', /<(?:quarkus\.platform\.version|quarkus\.version|quarkus-plugin\.version|version\.quarkus)>\s*(\d+)\.[\w.-]*\s*</],
+    ['pom.xml', /<artifactId>quarkus-(?:bom|universe-bom|maven-plugin)<\/artifactId>\s*<version>\s*(\d+)\.[\w.-]*\s*</],
+    ['gradle.properties', /^\s*quarkus(?:Platform|Plugin)?Version\s*=\s*(\d+)\.[\w.-]*/m],
+    ['build.gradle', /id\s*\(?\s*['"]io\.quarkus['"]\s*\)?\s*version\s*['"](\d+)\.[\w.-]*['"]/],
+    ['build.gradle.kts', /id\s*\(\s*"io\.quarkus"\s*\)\s*version\s*"(\d+)\.[\w.-]*"/],
+  ]
+  for (const [path, re] of patterns) {
+    const file = files.read(path)
+    const m = file && re.exec(file.text)
+    if (!file || !m) continue
+    const at = m.index + m[0].indexOf(m[1])
+    return {file: path, line: file.text.slice(0, at).split('\n').length, major: Number(m[1]), version: /^[\d.]+[\w.-]*/.exec(file.text.slice(at))![0].replace(/\.$/, '')}
+  }
+
+  return undefined
+}
+
+/** quarkus.datasource[.name].reactive.max-size when nothing sets it: 20 from Quarkus 3.0, Vert.x's 4 before. */
+function reactiveDefault(version: ReturnType<typeof quarkusVersion>): Sourced<number> {
+  if (!version) return sourced(20, fromDefault("Quarkus 3.x's quarkus.datasource.reactive.max-size default", QUARKUS_REACTIVE_20), [assumed("the build's Quarkus version is not read; before Quarkus 3.0 the reactive pool's default was Vert.x's 4")])
+  const pinned = fromFile(version.file, version.line)
+  return version.major >= 3
+    ? sourced(20, fromDefault(`Quarkus ${version.version}: quarkus.datasource.reactive.max-size default (3.0 and later)`, QUARKUS_REACTIVE_20), [pinned])
+    : sourced(4, fromDefault(`Quarkus ${version.version} sets no reactive max-size: Vert.x PoolOptions.DEFAULT_MAX_SIZE`, VERTX_POOL), [pinned])
+}
+
 export function quarkusPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; notCounted: string[]; pools: PoolEntry[]} {
   const layers = new Layers(ctx, (k) => k)
   layers.systemProperties(javaWords(ctx))
   const profile = layers.prop('quarkus.profile') ?? ctx.env.get('QUARKUS_PROFILE')?.value ?? 'prod'
-  layers.load('src/main/resources/application.properties', profile)
-  layers.load('config/application.properties', profile)
+  const build = BUILD_FILES.map((f) => ctx.files.read(f)?.text ?? '').join('\n')
+  const yaml = /quarkus-config-yaml/.test(build)
+  // Lowest ordinal first: classpath properties 250, classpath YAML 255, config/ properties 260, config/ YAML 265.
+  for (const dir of ['src/main/resources', 'config']) {
+    layers.load(`${dir}/application.properties`, profile)
+    if (yaml) for (const ext of ['yml', 'yaml']) layers.load(`${dir}/application.${ext}`, profile, fromDefault(`quarkus-config-yaml reads ${dir === 'config' ? 'config/' : 'the classpath\'s '}application.${ext} (ordinal ${dir === 'config' ? 265 : 255})`, QUARKUS_YAML))
+  }
+
   const diagnostics = [...layers.diagnostics]
   const pools: PoolEntry[] = []
   const notCounted: string[] = []
-  const named = new Set(layers.keys('quarkus.datasource').flatMap((k) => /^("[^"]+"|[\w-]+)\.(jdbc|db-kind|username)\b/.exec(k)?.[1] ?? []).filter((n) => !['jdbc', 'reactive', 'db-kind', 'username', 'password', 'devservices', 'health', 'metrics', 'db-version', 'active'].includes(n)))
+  const jdbcExtension = /quarkus-jdbc-|quarkus-agroal/.test(build)
+  const reactiveExtension = /quarkus-reactive-pg-client|quarkus-reactive-postgresql-client/.test(build)
+  const buildRead = build.trim() !== ''
+  const named = new Set(layers.keys('quarkus.datasource').flatMap((k) => /^("[^"]+"|[\w-]+)\.(jdbc|reactive|db-kind|username)\b/.exec(k)?.[1] ?? []).filter((n) => !['jdbc', 'reactive', 'db-kind', 'username', 'password', 'devservices', 'health', 'metrics', 'db-version', 'active'].includes(n)))
+  const version = reactiveExtension ? quarkusVersion(ctx.files) : undefined
   for (const name of [undefined, ...named]) {
     const base = name === undefined ? 'quarkus.datasource' : `quarkus.datasource.${name}`
     const what = name === undefined ? 'the default datasource' : `datasource ${name.replaceAll('"', '')}`
     const get = (k: string): undefined | Value => layers.get(`${base}.${k}`, quarkusEnv(`${base}.${k}`))
     const kind = get('db-kind')?.value
-    if (get('jdbc')?.value === 'false') continue
-    if (name === undefined && !kind && !get('jdbc.url') && !/quarkus-jdbc-postgresql|quarkus-agroal/.test(['pom.xml', 'build.gradle', 'build.gradle.kts'].map((f) => ctx.files.read(f)?.text ?? '').join('\n'))) continue
+    if (name === undefined && !kind && !get('jdbc.url') && !get('reactive.url') && !jdbcExtension && !reactiveExtension) continue
     if (kind && !/^(postgres(ql)?|pgsql|pg)$/i.test(kind)) {
       notCounted.push(`${what} (db-kind ${kind})`)
       continue
     }
 
-    const key = `${base}.jdbc.max-size`
-    const max = intValue(get('jdbc.max-size'), key, `${what}'s pool size`, diagnostics, ctx.processType) ?? sourced(20, fromDefault('Quarkus (Agroal) quarkus.datasource.jdbc.max-size default', AGROAL))
-    const initial = intValue(get('jdbc.initial-size'), `${base}.jdbc.initial-size`, `${what}'s initial size`, diagnostics, ctx.processType)
-    pools.push({database: name === undefined ? 'quarkus.datasource' : `quarkus.datasource.${name.replaceAll('"', '')}`, ...(initial && initial.value <= max.value ? {minOpen: initial} : {}), pool: max, server: 'DATABASE_URL'})
+    const database = name === undefined ? 'quarkus.datasource' : `quarkus.datasource.${name.replaceAll('"', '')}`
+    // A JDBC pool needs a JDBC driver extension (Agroal); without a readable build, a datasource is taken as JDBC.
+    const jdbc = get('jdbc')?.value !== 'false' && (jdbcExtension || get('jdbc.url') !== undefined || (!buildRead && !reactiveExtension))
+    if (jdbc) {
+      const key = `${base}.jdbc.max-size`
+      const max = intValue(get('jdbc.max-size'), key, `${what}'s pool size`, diagnostics, ctx.processType) ?? sourced(20, fromDefault('Quarkus (Agroal) quarkus.datasource.jdbc.max-size default', AGROAL))
+      const initial = intValue(get('jdbc.initial-size'), `${base}.jdbc.initial-size`, `${what}'s initial size`, diagnostics, ctx.processType)
+      pools.push({database, ...(initial && initial.value <= max.value ? {minOpen: initial} : {}), pool: max, server: 'DATABASE_URL'})
+    }
+
+    if (reactiveExtension && get('reactive')?.value !== 'false') {
+      const key = `${base}.reactive.max-size`
+      const max = intValue(get('reactive.max-size'), key, `${what}'s reactive pool size`, diagnostics, ctx.processType) ?? reactiveDefault(version)
+      // Vert.x opens a reactive pool's connections on demand: none are held at start.
+      pools.push({database: `${database}.reactive`, minOpen: sourced(0, fromDefault('a Vert.x SQL pool connects on demand', VERTX_POOL)), pool: max, server: 'DATABASE_URL'})
+    }
   }
 
   return {diagnostics, notCounted, pools}
@@ -169,11 +239,25 @@ export function quarkusPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; 
 /** Micronaut binds kebab-case, camelCase and env-var forms to one key. */
 const micronautKey = (k: string): string => k.toLowerCase().replaceAll(/[-_]/g, '')
 
+/** Micronaut's environment deduction: on unless MICRONAUT_ENV_DEDUCTION / -Dmicronaut.env.deduction say false or the app's main builds the context with deduceEnvironment(false). */
+function deducesEnvironments(ctx: AnalyzerContext, layers: Layers): boolean {
+  const flag = ctx.env.get('MICRONAUT_ENV_DEDUCTION')?.value ?? layers.prop('micronaut.env.deduction')
+  if (flag !== undefined && flag !== '') return flag.trim().toLowerCase() === 'true'
+  const {paths} = filesUnder(ctx.files, 'src/main', (p) => /\.(java|kt|groovy)$/.test(p), {max: 2000})
+  return !paths.some((p) => /\.deduceEnvironment\s*\(\s*false\s*\)/.test(ctx.files.read(p)?.text ?? ''))
+}
+
 export function micronautPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; notCounted: string[]; pools: PoolEntry[]} {
   const layers = new Layers(ctx, (k) => k.split('.').map(micronautKey).join('.'))
   layers.systemProperties(javaWords(ctx))
-  const envs = (layers.prop('micronaut.environments') ?? ctx.env.get('MICRONAUT_ENVIRONMENTS')?.value ?? '').split(',').map((e) => e.trim()).filter(Boolean)
-  for (const name of ['application', ...envs.map((e) => `application-${e}`)]) for (const ext of ['yml', 'yaml', 'properties']) layers.load(`src/main/resources/${name}.${ext}`)
+  const named = (layers.prop('micronaut.environments') ?? ctx.env.get('MICRONAUT_ENVIRONMENTS')?.value ?? '').split(',').map((e) => e.trim()).filter(Boolean)
+  const deduced = deducesEnvironments(ctx, layers) ? ['heroku', 'cloud'].filter((e) => !named.includes(e)) : []
+  const why = fromDefault('Micronaut adds the heroku and cloud environments on a Heroku dyno (DYNO is set), unless environment deduction is off', MICRONAUT_HEROKU)
+  // Lowest first: application.*, then the deduced environments' files, then the named ones' (which win).
+  for (const env of [undefined, ...deduced, ...named]) {
+    for (const ext of ['yml', 'yaml', 'properties']) layers.load(`src/main/resources/application${env ? `-${env}` : ''}.${ext}`, undefined, env && deduced.includes(env) ? why : undefined)
+  }
+
   const diagnostics = [...layers.diagnostics]
   const pools: PoolEntry[] = []
   const notCounted: string[] = []
