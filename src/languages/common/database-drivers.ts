@@ -85,6 +85,36 @@ const normalised = (language: DriverLanguage): {other: Set<string>; postgres: Se
 const LISTED = new Map<string, Map<string, Map<string, number>>>()
 const LISTED_MAX = 64
 
+/** A line with `//` outside quotes cut there (Gradle's Groovy/Kotlin comments; `"https://…"` stays). */
+function cutLineComment(line: string): string {
+  let quote = ''
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]
+    if (quote) {
+      if (c === '\\') i++
+      else if (c === quote) quote = ''
+    } else if (c === '"' || c === "'") quote = c
+    else if (c === '/' && line[i + 1] === '/') return line.slice(0, i)
+  }
+
+  return line
+}
+
+/**
+ * A build file's text with its comments blanked, lines kept in place: `<!-- … -->` in a pom, `/* … *\/` and `//` in
+ * Gradle. A dependency commented out is not on the classpath.
+ */
+export function withoutComments(path: string, text: string): string {
+  const blank = (m: string): string => m.replaceAll(/[^\n]/g, ' ')
+  if (path === 'pom.xml') return text.replaceAll(/<!--[\s\S]*?-->/g, blank)
+  if (!path.startsWith('build.gradle')) return text
+  return text
+    .replaceAll(/\/\*[\s\S]*?\*\//g, blank)
+    .split('\n')
+    .map(cutLineComment)
+    .join('\n')
+}
+
 /** The package names a dependency file lists, each with its first line. */
 function listed(path: string, text: string): Map<string, number> {
   let byText = LISTED.get(path)
@@ -93,9 +123,9 @@ function listed(path: string, text: string): Map<string, number> {
   const found = new Map<string, number>()
   if (!byText && LISTED.size < LISTED_MAX) LISTED.set(path, (byText = new Map()))
   if (byText && byText.size < LISTED_MAX) byText.set(text, found)
-  const lines = text.split(/\r?\n/)
+  const lines = withoutComments(path, text).split(/\r?\n/)
   for (const [i, raw] of lines.entries()) {
-    const line = raw.replace(/#.*$/, '')
+    const line = path === 'pom.xml' || path.startsWith('build.gradle') ? raw : raw.replace(/#.*$/, '')
     const names =
       path === 'pom.xml'
         ? [...line.matchAll(/<artifactId>\s*([\w.-]+)\s*<\/artifactId>/g)].map((m) => m[1])

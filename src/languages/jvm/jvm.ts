@@ -10,10 +10,11 @@ import type {Extra, PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
-import {filesUnder} from '../../model/files.js'
+import {filesUnder, onceForFiles} from '../../model/files.js'
 import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
 import {jvmFramework} from './jvm-framework.js'
+import {withoutComments} from '../common/database-drivers.js'
 
 const HIKARI = 'https://github.com/brettwooldridge/HikariCP/blob/dev/src/main/java/com/zaxxer/hikari/HikariConfig.java'
 
@@ -110,14 +111,14 @@ function unpooled(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Extra[] {
 }
 
 /** One JVM per dyno whose request threads share one pool: at most the pool's size hold a connection at once. */
-function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source, extras: Extra[] = []): ServerAnalysis {
+function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source, extras: Extra[] = [], server = 'spring-boot'): ServerAnalysis {
   return {
     diagnostics,
     extrasPerProcess: extras,
     language: 'java',
     pools: [pool],
     processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
-    server: 'spring-boot',
+    server,
     threadsPerProcess: sourced(pool.pool.value, threads, [pool.pool.source]),
   }
 }
@@ -151,10 +152,88 @@ async function frameworkJvm(ctx: AnalyzerContext, framework: 'micronaut' | 'quar
   }
 }
 
+/** The Maven/Gradle build files at the root and one folder down (a multi-module build's modules). */
+function buildFiles(files: AnalyzerContext['files']): {path: string; text: string}[] {
+  return onceForFiles(files, 'jvm-build-files', () =>
+    ['', ...files.folders('').filter((f) => !f.startsWith('.') && f !== 'node_modules')].flatMap((dir) =>
+      ['pom.xml', 'build.gradle', 'build.gradle.kts'].flatMap((name) => {
+        const path = dir ? `${dir}/${name}` : name
+        const text = files.read(path)?.text
+        return text === undefined ? [] : [{path, text: withoutComments(name, text)}]
+      }),
+    ),
+  )
+}
+
+const DATASOURCE_AUTOCONFIG = 'https://github.com/spring-projects/spring-boot/blob/v3.3.4/spring-boot-project/spring-boot-autoconfigure/src/main/java/org/springframework/boot/autoconfigure/jdbc/DataSourceAutoConfiguration.java'
+/** What puts JDBC (and so a DataSource) or a PostgreSQL driver on a Spring Boot app's classpath. */
+const JDBC_ON_CLASSPATH = /spring-boot-starter-(?:jdbc|data-jpa|data-jdbc|jooq|data-r2dbc|batch|quartz)|spring-jdbc|HikariCP|tomcat-jdbc|commons-dbcp|c3p0|postgresql|pgjdbc|r2dbc|mybatis|jdbi|flyway|liquibase|exposed|ebean|querydsl-sql/i
+
+const HIKARI_IN_CODE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)\n]*)/
+
+/** `maximumPoolSize = 5` (Kotlin) / `config.setMaximumPoolSize(5)` (Java) in the app's sources: the first, with where. */
+function hikariInCode(files: AnalyzerContext['files']): undefined | {file: string; line: number; raw: string} {
+  return onceForFiles(files, 'jvm-hikari-in-code', () => {
+    const {paths} = filesUnder(files, '', (p) => /\/src\/main\/|^src\//.test(p) && /\.(java|kt|groovy|scala)$/.test(p), {max: 3000, maxDepth: 12})
+    for (const path of paths) {
+      const text = files.read(path)?.text ?? ''
+      const m = HIKARI_IN_CODE.exec(text)
+      if (m) return {file: path, line: text.slice(0, m.index).split('\n').length, raw: m[1].trim()}
+    }
+
+    return undefined
+  })
+}
+
+/**
+ * A JVM app whose build names no Spring Boot (nor Quarkus, Micronaut or Play): Ktor, Javalin, Dropwizard, a
+ * framework of the team's own. Its pool is built in code: a HikariCP maximumPoolSize literal there is read;
+ * HikariCP without one keeps its default, 10; anything else is not read and said. No PostgreSQL driver in the
+ * build at all: the process holds no connection.
+ */
+function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]): ServerAnalysis {
+  const diagnostics: Diagnostic[] = []
+  const processes = sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-java'))
+  const all = builds.map((b) => b.text).join('\n')
+  const names = builds.map((b) => b.path).join(', ')
+  if (!/postgresql|pgjdbc|vertx-pg-client|r2dbc-postgres/i.test(all)) {
+    return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'jvm', threadsPerProcess: sourced(0, fromDefault(`the build (${names}) lists no PostgreSQL driver (org.postgresql:postgresql): this process opens no PostgreSQL connection`, 'https://jdbc.postgresql.org/documentation/use/'))}
+  }
+
+  const inCode = hikariInCode(ctx.files)
+  const notSpring = fromDefault(`the build (${names}) names no Spring Boot, Quarkus or Micronaut: the app builds its pool in code`, 'https://github.com/brettwooldridge/HikariCP#gear-configuration-knobs-baby')
+  if (inCode && /^\d+$/.test(inCode.raw)) {
+    const pool = sourced(Number(inCode.raw), fromFile(inCode.file, inCode.line), [notSpring])
+    return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), [], 'jvm')
+  }
+
+  if (inCode) {
+    diagnostics.push({code: 'unknown-config-value', file: inCode.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: inCode.line, message: `${ctx.processType}: cannot read the HikariCP pool size: maximumPoolSize is set to \`${inCode.raw}\`, which conncalc does not evaluate; HikariCP's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
+  }
+
+  if (inCode || /HikariCP|hikari-cp/i.test(all)) {
+    const why = inCode ? assumed(`maximumPoolSize is \`${inCode.raw}\` at ${inCode.file}:${inCode.line}, not read; HikariCP's default counted`) : fromDefault('HikariCP is in the build and no maximumPoolSize is set in the sources', HIKARI)
+    const pool = sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI), [notSpring, why])
+    return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), unpooled(ctx, diagnostics), 'jvm')
+  }
+
+  const why = `the build (${names}) names no Spring Boot, Quarkus, Micronaut or HikariCP: the app's connections are made in code or a library conncalc does not read`
+  diagnostics.push({code: 'unknown-config-value', file: builds[0].path, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, message: `${ctx.processType}: ${why}; 1 connection is assumed`, processType: ctx.processType, severity: 'warning'})
+  return {diagnostics, extrasPerProcess: unpooled(ctx, diagnostics), language: 'java', pools: [], processesPerDyno: processes, server: 'jvm', threadsPerProcess: sourced(1, assumed(`${why}; 1 connection assumed`))}
+}
+
 export const jvm: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const framework = jvmFramework(ctx.files)
     if (framework) return frameworkJvm(ctx, framework)
+    const builds = buildFiles(ctx.files)
+    if (builds.length > 0 && !builds.some((b) => /spring-boot|org\.springframework\.boot/.test(b.text))) return plainJvm(ctx, builds)
+    if (builds.length > 0 && !builds.some((b) => JDBC_ON_CLASSPATH.test(b.text))) {
+      // DataSourceAutoConfiguration is @ConditionalOnClass({DataSource.class, EmbeddedDatabaseType.class}): no spring-jdbc, no pool.
+      const names = builds.map((b) => b.path).join(', ')
+      return {diagnostics: [], language: 'none', pools: [], processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')), server: 'spring-boot', threadsPerProcess: sourced(0, fromDefault(`the build (${names}) lists no JDBC starter, spring-jdbc, pool or PostgreSQL driver: Spring Boot configures no DataSource and this process opens no connection`, DATASOURCE_AUTOCONFIG))}
+    }
+
     const config = new SpringConfig(ctx, ctx.command.argv)
     const diagnostics: Diagnostic[] = [...config.diagnostics]
     const boot = springBootVersion(ctx.files)

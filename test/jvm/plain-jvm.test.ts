@@ -1,0 +1,73 @@
+/**
+ * JVM apps that are not Spring Boot, Quarkus, Micronaut or Play (languages/jvm/jvm.ts plainJvm), and Spring Boot
+ * apps with no JDBC on the classpath. Fixture ktor-hikari-in-code: a Ktor app (build.gradle.kts: HikariCP,
+ * org.postgresql; h2 and sqlite only in comments) whose src/main/kotlin/notes/Database.kt:12 sets
+ * `maximumPoolSize = 4` on its HikariConfig.
+ */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {describe, expect, it} from 'vitest'
+
+import {jvm} from '../../src/languages/jvm/jvm.js'
+import {memoryFiles} from '../../src/model/files.js'
+import {ctxFor} from '../analyzers/helpers.js'
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+const root = fileURLToPath(new URL('../fixtures/ktor-hikari-in-code/', import.meta.url))
+const fixtureFiles = (): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const p of ['build.gradle.kts', 'src/main/kotlin/notes/Database.kt', 'src/main/kotlin/notes/Application.kt']) out[p] = readFileSync(join(root, p), 'utf8')
+  return out
+}
+
+const analyze = async (files: Record<string, string>) => jvm.analyze(ctxFor('java -jar build/libs/notes-all.jar', {files: memoryFiles(files)}))
+
+describe('a JVM app without Spring Boot (fixture ktor-hikari-in-code)', () => {
+  it('HikariConfig maximumPoolSize = 4 in the sources (Database.kt:12): 4 per JVM × 3 dynos = 12, server jvm, no Spring default', () => {
+    const r = planJson(procfileOf('ktor-hikari-in-code'), ['--limit', '100', '--scale', 'web=3:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 12, poolPerProcess: 4, server: 'jvm', threadsPerProcess: 4})
+    expect(r.type('web').sources['pool.hikari'].source).toMatchObject({file: 'src/main/kotlin/notes/Database.kt', kind: 'file', line: 12})
+    expect(r.codes).not.toContain('unknown-config-value')
+  })
+
+  it('a maximumPoolSize conncalc cannot evaluate: HikariCP\'s default 10, assumed and said at its line', async () => {
+    const files = fixtureFiles()
+    files['src/main/kotlin/notes/Database.kt'] = files['src/main/kotlin/notes/Database.kt'].replace('maximumPoolSize = 4', 'maximumPoolSize = System.getenv("DB_POOL")?.toInt() ?: 4')
+    const a = await analyze(files)
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([10])
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'src/main/kotlin/notes/Database.kt', line: 12}))
+    expect(JSON.stringify(a.pools![0].pool)).toContain('"kind":"assumed"')
+  })
+
+  it('a PostgreSQL driver only in a comment is not on the classpath: no PostgreSQL connection (0)', async () => {
+    const files = fixtureFiles()
+    files['build.gradle.kts'] = files['build.gradle.kts'].replace('    implementation("org.postgresql:postgresql:42.7.3")', '    // implementation("org.postgresql:postgresql:42.7.3")')
+    const a = await analyze(files)
+    expect(a).toMatchObject({language: 'none', pools: [], server: 'jvm'})
+    expect(a.threadsPerProcess.value).toBe(0)
+  })
+
+  it('no pool library and no pool in code: 1 assumed, with a warning naming the build', async () => {
+    const files = {'pom.xml': '<project><dependencies><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency><dependency><groupId>io.javalin</groupId><artifactId>javalin</artifactId></dependency></dependencies></project>'}
+    const a = await analyze(files)
+    expect(a.threadsPerProcess).toMatchObject({source: {kind: 'assumed'}, value: 1})
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('the build (pom.xml) names no Spring Boot, Quarkus, Micronaut or HikariCP')}))
+  })
+})
+
+describe('Spring Boot with no JDBC on the classpath', () => {
+  const pom = (deps: string) => `<project><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.4</version></parent><dependencies>${deps}</dependencies></project>`
+  const dep = (a: string) => `<dependency><groupId>org.springframework.boot</groupId><artifactId>${a}</artifactId></dependency>`
+
+  it('only starter-web and thymeleaf: no DataSource, 0 connections (DataSourceAutoConfiguration needs spring-jdbc)', async () => {
+    const a = await analyze({'pom.xml': pom(dep('spring-boot-starter-web') + dep('spring-boot-starter-thymeleaf'))})
+    expect(a).toMatchObject({language: 'none', pools: []})
+    expect(a.threadsPerProcess.value).toBe(0)
+  })
+
+  it('starter-data-jpa (even with the driver commented out of the pom): HikariCP default 10', async () => {
+    const a = await analyze({'pom.xml': pom(dep('spring-boot-starter-data-jpa') + '<!-- <dependency><artifactId>postgresql</artifactId></dependency> -->')})
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([10])
+  })
+})
