@@ -149,3 +149,13 @@ describe('an Elixir app with no Procfile (AgileVentures/sing_for_needs shape)', 
     expect(r.codes).toContain('missing-config')
   })
 })
+
+describe('an import_config of a file not in the app (fixture phoenix-prod-secret)', () => {
+  it('config/prod.exs:14 imports prod.secret.exs, absent (made on the server): said, and pool_size, set in no file read, is Ecto\'s 10 assumed', () => {
+    const r = plan('phoenix-prod-secret', '--scale', 'web=2', '--plan', 'standard-0')
+    // Petitions.Repo's pool_size is set only in dev.exs (not read under MIX_ENV=prod): Ecto's default 10 per BEAM, 2 dynos = 20.
+    expect(r.type('web')).toMatchObject({connections: 20, poolPerProcess: 10})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'config/prod.exs', line: 14, message: expect.stringContaining('imports config/prod.secret.exs, which is not in the app')}))
+    expect(r.type('web').sources['pool.Petitions.Repo'].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('config/prod.secret.exs, imported at config/prod.exs:14')}))
+  })
+})

@@ -52,6 +52,8 @@ export interface ElixirConfig {
   entries: Map<string, Map<string, ConfigEntry>>
   /** The files read, in order. */
   files: string[]
+  /** `import_config` targets that are not in the app (a gitignored `prod.secret.exs` written on the server), with where. */
+  missing: {file: string; line: number; path: string}[]
 }
 
 export interface EvalOptions {
@@ -396,7 +398,10 @@ async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)
       const target = arg ? ev.eval(arg, depth) : undefined
       if (target?.kind === 'string') {
         const dir = ev.file.includes('/') ? ev.file.slice(0, ev.file.lastIndexOf('/') + 1) : ''
-        await evaluateFile(state, `${dir}${target.value}`, ev)
+        const path = `${dir}${target.value}`
+        // Config.import_config raises on a missing file: the app boots only where the file was made (on the server).
+        if (state.files.exists(path)) await evaluateFile(state, path, ev)
+        else state.config.missing.push({file: ev.file, line: ev.statementLine(n), path})
       } else {
         state.config.diagnostics.push({code: 'unknown-config-value', file: ev.file, line: ev.statementLine(n), message: `cannot tell which file \`${n.text.slice(0, 60)}\` imports; its settings are not read`, severity: 'warning'})
       }
@@ -463,7 +468,7 @@ async function evaluateFile(state: RunState, path: string, ev: Evaluator): Promi
  * (and what it imports), then runtime.exs, each in its own variable scope.
  */
 export async function readElixirConfig(files: FileReader, options: EvalOptions): Promise<ElixirConfig> {
-  const config: ElixirConfig = {diagnostics: [], entries: new Map(), files: []}
+  const config: ElixirConfig = {diagnostics: [], entries: new Map(), files: [], missing: []}
   for (const path of ['config/config.exs', 'config/runtime.exs']) {
     const state: RunState = {config, files, options, stack: []}
     await evaluateFile(state, path, new Evaluator(options, path))

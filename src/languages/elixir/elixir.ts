@@ -161,6 +161,9 @@ export const elixir: ServerAnalyzer = {
     const mixEnv = mix ? {source: mix.source, value: mix.value} : {source: fromDefault('the Elixir buildpack builds and runs with MIX_ENV=prod', BUILDPACK_REF), value: 'prod'}
     const cfg = await readElixirConfig(ctx.files, {cpus: ctx.dyno?.nproc, env: ctx.env, mixEnv: mixEnv.value})
     append(diagnostics, cfg.diagnostics.map((d) => ({...d, processType: ctx.processType})))
+    for (const m of cfg.missing) {
+      diagnostics.push({code: 'missing-config', file: m.file, fix: `if it sets a Repo's pool_size, tell conncalc: --assume ${ctx.processType}=1:N:N`, line: m.line, message: `${ctx.processType}: ${m.file}:${m.line} imports ${m.path}, which is not in the app (Config.import_config raises on a missing file, so it is made where the app runs, often gitignored): what it sets is not read`, processType: ctx.processType, severity: 'warning'})
+    }
     const task = mixTask(ctx.command.argv)
     const one = sourced(1, fromDefault('an Elixir node is one BEAM OS process per dyno', 'https://hexdocs.pm/mix/Mix.Tasks.Release.html'))
     // `mix ecto.migrate`/`rollback` (and phx.gen.release's `bin/app eval "App.Release.migrate"`) start no
@@ -180,7 +183,8 @@ export const elixir: ServerAnalyzer = {
       const entries = cfg.entries.get(`${repo.app} ${repo.name}`) ?? new Map<string, ConfigEntry>()
       const set = entries.get('pool_size')
       const read = urlPoolSize(entries.get('url')) ?? integer(set, `${repo.name} pool_size`, ctx, diagnostics)
-      const dflt = sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), repo.via.filter((v) => v.kind === 'assumed'))
+      const unread = cfg.missing.map((m) => assumed(`pool_size is set in no file conncalc read; ${m.path}, imported at ${m.file}:${m.line}, is not in the app (made on the server, often gitignored) and may set it`))
+      const dflt = sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), [...repo.via.filter((v) => v.kind === 'assumed'), ...unread])
       let size = read ?? (set ? sourced(10, dflt.source, [...(dflt.via ?? []), line(set), assumed(`${set.file}:${set.line} sets pool_size in a way conncalc cannot read; Ecto's default 10 used`)]) : dflt)
       if (read && repo.via.some((v) => v.kind === 'assumed')) size = sourced(size.value, size.source, [...(size.via ?? []), ...repo.via])
       // The repo's init/2 runs after the config files and may replace pool_size.
