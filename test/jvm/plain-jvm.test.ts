@@ -71,3 +71,33 @@ describe('Spring Boot with no JDBC on the classpath', () => {
     expect(a.pools!.map((p) => p.pool.value)).toEqual([10])
   })
 })
+
+describe('Gradle installDist start scripts and HikariConfig("file.properties")', () => {
+  it('`build/install/notes/bin/notes` (Gradle application plugin) is the JVM analyzer\'s in a Gradle app, not elsewhere; its pool is the code\'s 4', async () => {
+    const gradle = ctxFor('./build/install/notes/bin/notes', {files: memoryFiles(fixtureFiles())})
+    expect(jvm.matches(gradle.command, gradle)).toBe(true)
+    expect((await jvm.analyze(gradle)).pools!.map((p) => p.pool.value)).toEqual([4])
+    const node = ctxFor('./build/install/notes/bin/notes', {files: memoryFiles({'package.json': '{}'})})
+    expect(jvm.matches(node.command, node)).toBe(false)
+  })
+
+  const withProps = (props?: string) => {
+    const files = fixtureFiles()
+    files['src/main/kotlin/notes/Database.kt'] = files['src/main/kotlin/notes/Database.kt'].replace(/val config = HikariConfig\(\)\.apply \{[\s\S]*?\n {8}\}/, 'val config = HikariConfig("/db.properties")')
+    if (props !== undefined) files['src/main/resources/db.properties'] = props
+    return files
+  }
+
+  it('the properties file in src/main/resources sets maximumPoolSize=6 (line 2): 6, sourced there', async () => {
+    const a = await analyze(withProps('jdbcUrl=${JDBC_DATABASE_URL}\nmaximumPoolSize=6\n'))
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([6])
+    expect(a.pools![0].pool.source).toMatchObject({file: 'src/main/resources/db.properties', line: 2})
+  })
+
+  it('the properties file is not in the app (gitignored): HikariCP\'s 10, assumed, and a missing-config warning at the HikariConfig line', async () => {
+    const a = await analyze(withProps())
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([10])
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'src/main/kotlin/notes/Database.kt', line: 9}))
+    expect(JSON.stringify(a.pools![0].pool)).toContain('loads a file not in the app')
+  })
+})

@@ -55,7 +55,13 @@ export const isPythonScript: Matcher = (cmd, ctx) => pythonScript(cmd.argv, ctx.
 
 // Node, JVM, PHP, Go (.NET below).
 export const isNode: Matcher = (cmd) => NODE_PROGRAMS.has(programName(cmd.argv[0]))
-export const isJvm: Matcher = (cmd) => ['java', 'mvn', 'mvnw', 'gradle', 'gradlew'].includes(programName(cmd.argv[0]))
+/**
+ * `java …`, Maven/Gradle, or the start script Gradle's `application` plugin writes (`installDist`, what a
+ * `stage` task usually runs on Heroku): `build/install/NAME/bin/NAME` runs one JVM.
+ */
+export const isJvm: Matcher = (cmd, ctx) =>
+  ['java', 'mvn', 'mvnw', 'gradle', 'gradlew'].includes(programName(cmd.argv[0])) ||
+  (/^(\.\/)?build\/install\/[^/]+\/bin\/[^/]+$/.test(cmd.argv[0] ?? '') && (ctx.files.exists('build.gradle') || ctx.files.exists('build.gradle.kts')))
 /** sbt-native-packager's start script as the Scala buildpack stages it (`target/universal/stage/bin/NAME`), or Play 2.2's `target/start`, in an sbt app. */
 export const isPlay: Matcher = (cmd, ctx) => /^(\.\/)?target\/(universal\/stage\/bin\/[^/]+|start)$/.test(cmd.argv[0] ?? '') && (ctx.files.exists('build.sbt') || ctx.files.exists('project/build.properties'))
 export const isPhp: Matcher = (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || programName(cmd.argv[0]) === 'php-fpm' || phpWorker(cmd.argv) !== undefined

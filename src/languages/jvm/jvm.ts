@@ -117,7 +117,7 @@ function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source, ext
     extrasPerProcess: extras,
     language: 'java',
     pools: [pool],
-    processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
+    processesPerDyno: sourced(1, fromDefault('one JVM per dyno', server === 'jvm' ? 'https://devcenter.heroku.com/articles/deploying-java' : 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
     server,
     threadsPerProcess: sourced(pool.pool.value, threads, [pool.pool.source]),
   }
@@ -169,16 +169,33 @@ const DATASOURCE_AUTOCONFIG = 'https://github.com/spring-projects/spring-boot/bl
 /** What puts JDBC (and so a DataSource) or a PostgreSQL driver on a Spring Boot app's classpath. */
 const JDBC_ON_CLASSPATH = /spring-boot-starter-(?:jdbc|data-jpa|data-jdbc|jooq|data-r2dbc|batch|quartz)|spring-jdbc|HikariCP|tomcat-jdbc|commons-dbcp|c3p0|postgresql|pgjdbc|r2dbc|mybatis|jdbi|flyway|liquibase|exposed|ebean|querydsl-sql/i
 
-const HIKARI_IN_CODE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)\n]*)/
+const HIKARI_IN_CODE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)\n]*)|\bHikariConfig\s*\(\s*"([^"]+\.properties)"\s*\)/
 
-/** `maximumPoolSize = 5` (Kotlin) / `config.setMaximumPoolSize(5)` (Java) in the app's sources: the first, with where. */
-function hikariInCode(files: AnalyzerContext['files']): undefined | {file: string; line: number; raw: string} {
+interface HikariSetting {
+  file: string
+  line: number
+  /** `new HikariConfig("hikari.properties")`: the properties file it loads, and where it is in the app if it is. */
+  properties?: {found?: string; name: string}
+  raw: string
+}
+
+/**
+ * `maximumPoolSize = 5` (Kotlin) / `config.setMaximumPoolSize(5)` (Java) in the app's sources, or a HikariConfig built
+ * from a properties file (`HikariConfig("hikari.properties")`, loaded from the classpath: src/main/resources): the first.
+ */
+function hikariInCode(files: AnalyzerContext['files']): HikariSetting | undefined {
   return onceForFiles(files, 'jvm-hikari-in-code', () => {
     const {paths} = filesUnder(files, '', (p) => /\/src\/main\/|^src\//.test(p) && /\.(java|kt|groovy|scala)$/.test(p), {max: 3000, maxDepth: 12})
     for (const path of paths) {
       const text = files.read(path)?.text ?? ''
       const m = HIKARI_IN_CODE.exec(text)
-      if (m) return {file: path, line: text.slice(0, m.index).split('\n').length, raw: m[1].trim()}
+      if (!m) continue
+      const line = text.slice(0, m.index).split('\n').length
+      if (m[1] !== undefined) return {file: path, line, raw: m[1].trim()}
+      const name = m[2].replace(/^\/+/, '')
+      const found = [`src/main/resources/${name}`, name].find((p) => files.exists(p))
+      const value = found && /^\s*maximumPoolSize\s*[=:]\s*(\S+)/m.exec(files.read(found)?.text ?? '')
+      return value ? {file: found!, line: (files.read(found!)?.text ?? '').slice(0, value.index).split('\n').length, raw: value[1]} : {file: path, line, properties: {found, name}, raw: ''}
     }
 
     return undefined
@@ -207,12 +224,21 @@ function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]):
     return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), [], 'jvm')
   }
 
-  if (inCode) {
+  const props = inCode?.properties
+  if (props && !props.found) {
+    diagnostics.push({code: 'missing-config', file: inCode.file, fix: `if it sets maximumPoolSize, tell conncalc: --assume ${ctx.processType}=1:N:N`, line: inCode.line, message: `${ctx.processType}: ${inCode.file}:${inCode.line} builds its HikariConfig from ${props.name}, which is not in the app (made where it runs, often gitignored): its maximumPoolSize is not read; HikariCP's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
+  } else if (inCode && !props) {
     diagnostics.push({code: 'unknown-config-value', file: inCode.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: inCode.line, message: `${ctx.processType}: cannot read the HikariCP pool size: maximumPoolSize is set to \`${inCode.raw}\`, which conncalc does not evaluate; HikariCP's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
   }
 
   if (inCode || /HikariCP|hikari-cp/i.test(all)) {
-    const why = inCode ? assumed(`maximumPoolSize is \`${inCode.raw}\` at ${inCode.file}:${inCode.line}, not read; HikariCP's default counted`) : fromDefault('HikariCP is in the build and no maximumPoolSize is set in the sources', HIKARI)
+    const why = props
+      ? props.found
+        ? fromDefault(`${props.found} (HikariConfig("${props.name}") at ${inCode!.file}:${inCode!.line}) sets no maximumPoolSize`, HIKARI)
+        : assumed(`HikariConfig("${props.name}") at ${inCode!.file}:${inCode!.line} loads a file not in the app, which may set maximumPoolSize; HikariCP's default counted`)
+      : inCode
+        ? assumed(`maximumPoolSize is \`${inCode.raw}\` at ${inCode.file}:${inCode.line}, not read; HikariCP's default counted`)
+        : fromDefault('HikariCP is in the build and no maximumPoolSize is set in the sources', HIKARI)
     const pool = sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI), [notSpring, why])
     return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), unpooled(ctx, diagnostics), 'jvm')
   }
