@@ -159,3 +159,12 @@ describe('an import_config of a file not in the app (fixture phoenix-prod-secret
     expect(r.type('web').sources['pool.Petitions.Repo'].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('config/prod.secret.exs, imported at config/prod.exs:14')}))
   })
 })
+
+describe('import_config of a missing file under a condition conncalc cannot decide', () => {
+  it('`if File.exists?("config/prod.secret.exs") do import_config … end`: recorded as conditional, not as a file that must exist', async () => {
+    const {readElixirConfig} = await import('../../src/languages/elixir/config.js')
+    const files = memoryFiles({'config/config.exs': 'import Config\nimport_config "prod.exs"\n', 'config/prod.exs': 'import Config\n\nif File.exists?("config/prod.secret.exs") do\n  import_config "prod.secret.exs"\nend\n'})
+    const cfg = await readElixirConfig(files, {env: new Env([]), mixEnv: 'prod'})
+    expect(cfg.missing).toEqual([{conditional: expect.stringContaining('config/prod.exs:3'), file: 'config/prod.exs', line: 4, path: 'config/prod.secret.exs'}])
+  })
+})

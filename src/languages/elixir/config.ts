@@ -53,7 +53,7 @@ export interface ElixirConfig {
   /** The files read, in order. */
   files: string[]
   /** `import_config` targets that are not in the app (a gitignored `prod.secret.exs` written on the server), with where. */
-  missing: {file: string; line: number; path: string}[]
+  missing: {conditional?: string; file: string; line: number; path: string}[]
 }
 
 export interface EvalOptions {
@@ -401,7 +401,7 @@ async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)
         const path = `${dir}${target.value}`
         // Config.import_config raises on a missing file: the app boots only where the file was made (on the server).
         if (state.files.exists(path)) await evaluateFile(state, path, ev)
-        else state.config.missing.push({file: ev.file, line: ev.statementLine(n), path})
+        else state.config.missing.push({file: ev.file, line: ev.statementLine(n), path, ...(ev.conditional?.kind === 'assumed' ? {conditional: ev.conditional.why} : {})})
       } else {
         state.config.diagnostics.push({code: 'unknown-config-value', file: ev.file, line: ev.statementLine(n), message: `cannot tell which file \`${n.text.slice(0, 60)}\` imports; its settings are not read`, severity: 'warning'})
       }

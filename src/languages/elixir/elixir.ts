@@ -162,7 +162,9 @@ export const elixir: ServerAnalyzer = {
     const cfg = await readElixirConfig(ctx.files, {cpus: ctx.dyno?.nproc, env: ctx.env, mixEnv: mixEnv.value})
     append(diagnostics, cfg.diagnostics.map((d) => ({...d, processType: ctx.processType})))
     for (const m of cfg.missing) {
-      diagnostics.push({code: 'missing-config', file: m.file, fix: `if it sets a Repo's pool_size, tell conncalc: --assume ${ctx.processType}=1:N:N`, line: m.line, message: `${ctx.processType}: ${m.file}:${m.line} imports ${m.path}, which is not in the app (Config.import_config raises on a missing file, so it is made where the app runs, often gitignored): what it sets is not read`, processType: ctx.processType, severity: 'warning'})
+      diagnostics.push({code: 'missing-config', file: m.file, fix: `if it sets a Repo's pool_size, tell conncalc: --assume ${ctx.processType}=1:N:N`, line: m.line, message: m.conditional
+          ? `${ctx.processType}: ${m.file}:${m.line} imports ${m.path}, which is not in the app, under a condition (${m.conditional}): if it is made where the app runs (often gitignored), what it sets is not read`
+          : `${ctx.processType}: ${m.file}:${m.line} imports ${m.path}, which is not in the app (Config.import_config raises on a missing file, so it is made where the app runs, often gitignored): what it sets is not read`, processType: ctx.processType, severity: 'warning'})
     }
     const task = mixTask(ctx.command.argv)
     const one = sourced(1, fromDefault('an Elixir node is one BEAM OS process per dyno', 'https://hexdocs.pm/mix/Mix.Tasks.Release.html'))
