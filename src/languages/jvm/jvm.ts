@@ -169,6 +169,17 @@ const DATASOURCE_AUTOCONFIG = 'https://github.com/spring-projects/spring-boot/bl
 /** What puts JDBC (and so a DataSource) or a PostgreSQL driver on a Spring Boot app's classpath. */
 const JDBC_ON_CLASSPATH = /spring-boot-starter-(?:jdbc|data-jpa|data-jdbc|jooq|data-r2dbc|batch|quartz)|spring-jdbc|HikariCP|tomcat-jdbc|commons-dbcp|c3p0|postgresql|pgjdbc|r2dbc|mybatis|jdbi|flyway|liquibase|exposed|ebean|querydsl-sql/i
 
+/** A build that lists dependencies (a pom's <dependency>, a Gradle `implementation`/`compile`/`api` line): it says what is on the classpath. */
+const listsDependencies = (builds: {text: string}[]): boolean => builds.some((b) => /<dependency>|^\s*(?:implementation|api|compile|runtimeOnly|compileOnly)\b/m.test(b.text))
+
+/** Whether the app's sources use Spring Boot (`org.springframework.boot` imports): a Spring app whatever its build says. */
+function springInSources(files: AnalyzerContext['files']): boolean {
+  return onceForFiles(files, 'jvm-spring-in-sources', () => {
+    const {paths} = filesUnder(files, '', (p) => /\/src\/main\/|^src\//.test(p) && /\.(java|kt|groovy|scala)$/.test(p), {max: 3000, maxDepth: 12})
+    return paths.some((p) => (files.read(p)?.text ?? '').includes('org.springframework.boot'))
+  })
+}
+
 const HIKARI_IN_CODE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)\n]*)|\bHikariConfig\s*\(\s*"([^"]+\.properties)"\s*\)/
 
 interface HikariSetting {
@@ -253,8 +264,9 @@ export const jvm: ServerAnalyzer = {
     const framework = jvmFramework(ctx.files)
     if (framework) return frameworkJvm(ctx, framework)
     const builds = buildFiles(ctx.files)
-    if (builds.length > 0 && !builds.some((b) => /spring-boot|org\.springframework\.boot/.test(b.text))) return plainJvm(ctx, builds)
-    if (builds.length > 0 && !builds.some((b) => JDBC_ON_CLASSPATH.test(b.text))) {
+    if (builds.length > 0 && !builds.some((b) => /spring-boot|org\.springframework\.boot/.test(b.text)) && listsDependencies(builds) && !springInSources(ctx.files)) return plainJvm(ctx, builds)
+    // Only a build that lists its starters can say none brings JDBC (a stub build says nothing).
+    if (builds.some((b) => /spring-boot-starter/.test(b.text)) && !builds.some((b) => JDBC_ON_CLASSPATH.test(b.text))) {
       // DataSourceAutoConfiguration is @ConditionalOnClass({DataSource.class, EmbeddedDatabaseType.class}): no spring-jdbc, no pool.
       const names = builds.map((b) => b.path).join(', ')
       return {diagnostics: [], language: 'none', pools: [], processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')), server: 'spring-boot', threadsPerProcess: sourced(0, fromDefault(`the build (${names}) lists no JDBC starter, spring-jdbc, pool or PostgreSQL driver: Spring Boot configures no DataSource and this process opens no connection`, DATASOURCE_AUTOCONFIG))}
