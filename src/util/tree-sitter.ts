@@ -66,11 +66,17 @@ interface Answers {
   type?: string
 }
 
+/** A node object's answers, kept on the object too: the nodes handed out above are the same objects each time. */
+const OWN_ANSWERS = Symbol('conncalc answers of this node')
+
 function answersOf(node: Node): Answers | undefined {
+  const own = (node as Node & {[OWN_ANSWERS]?: Answers})[OWN_ANSWERS]
+  if (own) return own
   const byId = (node.tree as Remembered)[ANSWERS]
   if (!byId) return undefined
   let a = byId.get(node.id)
   if (!a) byId.set(node.id, (a = {}))
+  ;(node as Node & {[OWN_ANSWERS]?: Answers})[OWN_ANSWERS] = a
   return a
 }
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {firstSyntaxError, loadGrammar} from '../../src/util/tree-sitter.js'
+import {firstSyntaxError, loadGrammar, rememberTree} from '../../src/util/tree-sitter.js'
 
 describe('tree-sitter grammars', () => {
   it('loads a grammar once, lazily, and parses with it', async () => {
@@ -18,5 +18,23 @@ describe('tree-sitter grammars', () => {
     // The unclosed `(` on line 5 swallows what follows; the error starts there, inside the class.
     expect(firstSyntaxError(tree)?.line).toBe(5)
     tree.delete()
+  })
+
+  it('keeps each node\'s answers with that node, for two remembered trees read in turns', async () => {
+    const parser = await loadGrammar('python')
+    const a = parser.parse('pool_size = 15\nworkers = 2\n')!
+    const b = parser.parse('def pool():\n    return 5\n')!
+    rememberTree(a)
+    rememberTree(b)
+    const read = (t: typeof a): string[] =>
+      t.rootNode.namedChildren.flatMap((n) => {
+        const inner = n.namedChildren[0]
+        return [n.type, inner.type, inner.childForFieldName('left')?.text ?? inner.childForFieldName('name')?.text ?? '']
+      })
+    // Asked three times, alternating: the first answers are kept, never mixed between the trees.
+    for (let i = 0; i < 3; i++) {
+      expect(read(a)).toEqual(['expression_statement', 'assignment', 'pool_size', 'expression_statement', 'assignment', 'workers'])
+      expect(read(b)).toEqual(['function_definition', 'identifier', ''])
+    }
   })
 })
