@@ -16,6 +16,28 @@ async function value(text: string, name: string, env: Record<string, string> = {
 }
 
 describe('evaluatePython', () => {
+  it('reads a try body, its else and finally as run, and an except handler as maybe: its calls kept, its names not', async () => {
+    const src = [
+      'try:',
+      '    import sentry_sdk',
+      '    mode = "reporting"',
+      'except ImportError:',
+      '    mode = "quiet"',
+      '    warn("no sentry")',
+      'else:',
+      '    ready = True',
+      'finally:',
+      '    size = 4',
+      '    setup(size)',
+    ].join('\n')
+    const m = await run(src)
+    expect(m.names.get('mode')).toMatchObject({kind: 'known', value: 'reporting'})
+    expect(m.names.get('ready')).toMatchObject({kind: 'known', value: true})
+    expect(m.names.get('size')).toMatchObject({kind: 'known', value: 4})
+    expect(m.calls.find((c) => c.callee === 'warn')).toMatchObject({conditional: true, line: 6})
+    expect(m.calls.find((c) => c.callee === 'setup')).toMatchObject({conditional: false, line: 11})
+  })
+
   it('reads literals, names assigned earlier and arithmetic', async () => {
     const v = await value('base = 2\nworkers = base * 2 + 1\n', 'workers')
     expect(v).toMatchObject({kind: 'known', line: 2, value: 5})

@@ -43,7 +43,9 @@ const DRIVERS: Driver[] = [
 
 function setting(c: PyCall, spec: {arg?: number; kwarg: string}): EvalValue | undefined {
   // A parameter of the app's own function (`def make_pool(dsn, size=10): asyncpg.create_pool(dsn, max_size=size)`) is read at its callers.
-  return boundArgument(c, spec.kwarg, spec.arg)
+  const v = boundArgument(c, spec.kwarg, spec.arg)
+  // `max_size=None` is psycopg_pool's own default: as if not written.
+  return v?.kind === 'known' && v.value === null ? undefined : v
 }
 
 function read(c: PyCall, file: string, driver: Driver, spec: {arg?: number; default?: number; kwarg: string}, diagnostics: Diagnostic[]): Sourced<number> | undefined {
@@ -139,9 +141,11 @@ export function driverPools(modules: PyModule[], releaseOnly: ReadonlySet<string
         if (asString(url)?.startsWith('sqlite')) continue
         const min = driver.min ? read(call, m.file, driver, driver.min, diagnostics) : undefined
         let max = read(call, m.file, driver, driver.max, diagnostics)
-        if (!max && driver.maxIsMin && min) max = {...min, via: [...(min.via ?? []), fromDefault(`${driver.name} max_size defaults to min_size`, driver.ref)]}
+        // max_size=None makes it min_size; a max_size written but unreadable is not None (read() said so).
+        const written = setting(call, driver.max) !== undefined
+        if (!max && driver.maxIsMin && min && !written) max = {...min, via: [...(min.via ?? []), fromDefault(`${driver.name} max_size defaults to min_size`, driver.ref)]}
         if (!max) {
-          diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `this ${driver.name} has no ${driver.max.kwarg} conncalc can read; its pool is not counted`, severity: 'warning'})
+          if (!written) diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `this ${driver.name} has no ${driver.max.kwarg} conncalc can read; its pool is not counted`, severity: 'warning'})
           continue
         }
 

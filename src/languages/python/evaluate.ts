@@ -224,9 +224,19 @@ class Evaluator {
         return
       }
 
-      // A try body is what runs when nothing fails (handlers are skipped); a with body always runs.
+      // A try body and its `else:` are what runs when nothing fails, and `finally:` runs either way; an
+      // `except` handler may run or not: its calls are collected as conditional (a function called only
+      // there still learns its caller), its names are not kept. A with body always runs.
       case 'try_statement': {
         await this.block(this.bodyOf(node.childForFieldName('body')), scope)
+        const clauses = named(node)
+        const blockOf = (c: PyNode): PyNode | undefined => named(c).find((k) => k.type === 'block')
+        await this.speculative(clauses.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause').map(blockOf), scope)
+        for (const c of clauses) {
+          if (c.type === 'else_clause') await this.block(this.bodyOf(c.childForFieldName('body')), scope)
+          else if (c.type === 'finally_clause') await this.block(this.bodyOf(blockOf(c)), scope)
+        }
+
         return
       }
 
