@@ -7,11 +7,13 @@
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
+import type {PyModule} from './values.js'
 import type {Sourced} from '../../model/source.js'
 
 import {configurationName, djangoPools, type PostgresChannelLayer, settingsModule} from './django.js'
 import {PythonProject} from './modules.js'
-import {enginePools} from './sqlalchemy.js'
+import {enginePools, isEngineCall} from './sqlalchemy.js'
+import {taskOnlyEngines, taskOnlyNote, type TaskOnlyUse} from './task-only.js'
 import {driverPools} from './driver-pools.js'
 
 export interface AppPools {
@@ -53,7 +55,15 @@ export function entryFiles(project: PythonProject, modules: (string | undefined)
   return out
 }
 
-export async function appPools(ctx: AnalyzerContext, project: PythonProject, entries: string[], threads: Sourced<number>): Promise<AppPools> {
+/** SQLAlchemy engines this process imports but never connects (used only by task bodies a worker runs), keyed `file:line`. */
+async function idleEngines(ctx: AnalyzerContext, project: PythonProject, modules: PyModule[], server: string): Promise<Map<string, TaskOnlyUse>> {
+  const engines = modules.flatMap((module) => module.calls.filter((call) => isEngineCall(call)).map((call) => ({call, module})))
+  if (engines.length === 0) return new Map()
+  return taskOnlyEngines({files: ctx.files, modules, resolve: (m, level, from) => project.resolve(m, level, from), server}, engines)
+}
+
+/** @param server the process's server (gunicorn, celery, …): a web server never runs task bodies (task-only.ts). */
+export async function appPools(ctx: AnalyzerContext, project: PythonProject, entries: string[], threads: Sourced<number>, server?: string): Promise<AppPools> {
   const start = entries.length > 0 ? entries : FALLBACK_ENTRIES.filter((f) => ctx.files.exists(f))
   const modules = await project.walk([...start, 'manage.py'])
   const settings = settingsModule(project, modules, ctx.env)
@@ -90,9 +100,11 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
       ]
     : []
 
-  const engines = enginePools(modules, threads, ctx.files)
+  const idle = server ? await idleEngines(ctx, project, modules, server) : new Map<string, TaskOnlyUse>()
+  const engines = enginePools(modules, threads, ctx.files, new Set(idle.keys()))
   const drivers = driverPools(modules, releaseCalls(ctx))
-  const pools = [...engines.pools, ...drivers.pools]
+  const note = server && idle.size > 0 ? taskOnlyNote(idle, server) : undefined
+  const pools = [...engines.pools, ...drivers.pools].map((p) => (note ? {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), note]}} : p))
   return {
     diagnostics: [...project.diagnostics, ...engines.diagnostics, ...drivers.diagnostics, ...(pools.length === 0 ? unread : [])],
     framework: pools.length > 0 ? 'sqlalchemy' : undefined,

@@ -55,7 +55,7 @@ export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAn
     ? sourced(1, assumed(`${input.server} starts a ${perRequest.unit ?? 'thread'} for every request with no limit (${perRequest.ref}); 1 counted until a pool bounds them or --assume says more`), [perRequest.because.source, ...(perRequest.because.via ?? [])])
     : sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; without an async pool that bounds them, database work is assumed to run on one thread at a time`))
   const threads0 = input.threads === 'event-loop' || perRequest ? placeholder : (input.threads as Sourced<number>)
-  const found = await appPools(ctx, input.project, input.entries, threads0)
+  const found = await appPools(ctx, input.project, input.entries, threads0, input.server)
   let threads = threads0
   let pools = found.pools ?? []
   const asgi: Diagnostic[] = []

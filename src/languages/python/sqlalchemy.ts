@@ -27,7 +27,7 @@ const FLASK_SA_3 = 'https://github.com/pallets-eco/flask-sqlalchemy/blob/3.0.0/C
 const LEGACY_KEYS: Record<string, string> = {max_overflow: 'SQLALCHEMY_MAX_OVERFLOW', pool_size: 'SQLALCHEMY_POOL_SIZE'}
 
 const ENGINE = /(^|\.)create(_async)?_engine$/
-const isEngineCall = (c: PyCall): boolean => ENGINE.test(c.callee) && (!c.callee.includes('.') || /^(sqlalchemy|sqlmodel)\b/.test(c.callee))
+export const isEngineCall = (c: PyCall): boolean => ENGINE.test(c.callee) && (!c.callee.includes('.') || /^(sqlalchemy|sqlmodel)\b/.test(c.callee))
 
 export interface EnginePools {
   diagnostics: Diagnostic[]
@@ -169,12 +169,13 @@ function legacyKeysRead(files: FileReader, set: {file: string; line: number}): {
     : {at, read: false, why: fromDefault(`Flask-SQLAlchemy ${pin.version} no longer reads SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW (removed in 3.0; set at ${set.file}:${set.line}): SQLAlchemy's defaults apply`, FLASK_SA_3)}
 }
 
-export function enginePools(modules: PyModule[], threads: Sourced<number>, files: FileReader): EnginePools {
+/** @param idle engines (keyed `file:line`) this process never connects (task-only.ts: used only by task bodies another process runs). */
+export function enginePools(modules: PyModule[], threads: Sourced<number>, files: FileReader, idle: ReadonlySet<string> = new Set()): EnginePools {
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
   for (const m of modules) {
     for (const c of m.calls) {
-      if (!isEngineCall(c)) continue
+      if (!isEngineCall(c) || idle.has(`${m.file}:${c.line}`)) continue
       // A factory the app calls at import from several places builds an engine at each of them.
       for (const {call, suffix, via} of eachBuilt(c, POOL_REF)) {
         const url = call.args[0] ?? call.kwargs.url
