@@ -663,12 +663,46 @@ class ScriptReader {
         continue
       }
 
+      // Every branch left starts the same process (data-hub-api's web.sh: both arms end in `python app.py`):
+      // which one runs does not matter, so nothing is assumed.
+      if (await this.sameOutcome(branches.slice(k).map((r) => r.body), state, ctx, bg)) {
+        await this.statements(b.body, state, ctx, bg)
+        return
+      }
+
       // Undecidable: take this branch, and say so if what it starts is still running at the end.
       const message = `\`${b.keyword} ${firstLine(b.condition?.text ?? '')}\` cannot be decided from the environment here; the ${ordinal(k + 1)} branch was assumed`
       state.assumptions.push({file: ctx.file, line: lineOf(b.condition ?? node, ctx), message})
       await this.statements(b.body, state, ctx, bg)
       state.assumptions.pop()
       return
+    }
+  }
+
+  /**
+   * Whether walking each of `bodies` from this state leaves the same processes running: the same
+   * command in the same folder with the same exported variables, started the same way, with no
+   * further undecided branch inside. Each is walked on a copy, and what the walks said is dropped.
+   */
+  private async sameOutcome(bodies: TsNode[][], state: State, ctx: Ctx, bg: boolean): Promise<boolean> {
+    const said = this.diagnostics.length
+    const read = this.scripts.length
+    const outcomes = new Set<string>()
+    try {
+      for (const body of bodies) {
+        const trial: State = {...state, assumptions: [...state.assumptions], background: [...state.background], exported: new Map(state.exported), functions: new Map(state.functions), pre: [...state.pre], vars: new Map(state.vars)}
+        await this.statements(body, trial, ctx, bg)
+        const running = [...(trial.candidate ? [trial.candidate] : []), ...trial.background]
+        if (running.length === 0 || running.some((p) => p.assumptions.length > state.assumptions.length || p.inTurn)) return false
+        const vars = (m: Map<string, EnvEntry>): string[] => [...m].map(([k, v]) => `${k}=${v.value}`).sort()
+        outcomes.add(JSON.stringify([trial.done, vars(trial.exported), running.map((p) => [p.command.argv, p.command.preCommands ?? [], p.background, p.cwd])]))
+        if (outcomes.size > 1) return false
+      }
+
+      return true
+    } finally {
+      this.diagnostics.length = said
+      this.scripts.length = read
     }
   }
 
@@ -686,6 +720,14 @@ class ScriptReader {
       }
 
       if (value === undefined) {
+        // Every pattern left (and no match at all, without a `*)`) starts the same process: nothing assumed.
+        const rest = items.slice(items.indexOf(item)).map((i) => i.children.slice(i.children.findIndex((c) => c.type === ')') + 1))
+        const catchAll = items.some((i) => i.children.some((c) => c.isNamed && c.text === '*'))
+        if (await this.sameOutcome(catchAll ? rest : [...rest, []], state, ctx, bg)) {
+          await this.statements(body, state, ctx, bg)
+          return
+        }
+
         const message = `\`case ${subject?.text ?? ''}\` cannot be decided from the environment here; the \`${pats.join('|')})\` branch was assumed`
         state.assumptions.push({file: ctx.file, line: lineOf(node, ctx), message})
         await this.statements(body, state, ctx, bg)

@@ -102,6 +102,23 @@ describe('followCommand: what stays up', () => {
     ])
   })
 
+  it('an undecided if whose every branch starts the same process assumes nothing; branches that differ still do', async () => {
+    // Both arms end in the same server; only one also runs a one-shot command before it.
+    const same = (await follow('./web.sh', {'web.sh': '#!/usr/bin/env bash\nif [ -n "${PLATFORM_ENV}" ]; then\n  echo "platform"\n  python app.py\nelse\n  python manage.py collectstatic --noinput\n  python app.py\nfi\n'}))!
+    expect(same.argvs).toEqual(['python app.py'])
+    expect(same.processes[0].assumptions).toEqual([])
+    expect(same.diagnostics).toEqual([])
+    // The same command but an export that differs, or a case with no `*)` whose other patterns agree: still assumed.
+    const exported = (await follow('./web.sh', {'web.sh': 'if [ -n "$BIG" ]; then\n  export WEB_CONCURRENCY=8\n  exec gunicorn app:app\nelse\n  exec gunicorn app:app\nfi\n'}))!
+    expect(exported.argvs).toEqual(['gunicorn app:app'])
+    expect(exported.processes[0].assumptions).toHaveLength(1)
+    const open = (await follow('bash run.sh', {'run.sh': 'case "$ROLE" in\n  web) exec puma ;;\n  api) exec puma ;;\nesac\nexec sidekiq\n'}))!
+    expect(open.processes[0].assumptions).toHaveLength(1)
+    const closed = (await follow('bash run.sh', {'run.sh': 'case "$ROLE" in\n  web) exec puma ;;\n  *) exec puma ;;\nesac\n'}))!
+    expect(closed.argvs).toEqual(['puma'])
+    expect(closed.diagnostics).toEqual([])
+  })
+
   it('an undecided if that only runs one-shot commands says nothing (18F/tock: migrations on instance 0)', async () => {
     const r = (await follow('bin/run.sh', {'bin/run.sh': '#/bin/bash\nif [[ -v CF_INSTANCE_INDEX && $CF_INSTANCE_INDEX == 0 ]]\nthen\n  python manage.py migrate\nelse\n  echo "no"\nfi\ngunicorn -w 2 tock.wsgi:application\n'}))!
     expect(r.argvs).toEqual(['gunicorn -w 2 tock.wsgi:application'])
