@@ -4,7 +4,7 @@ import type {FileReader} from '../model/files.js'
 
 import {appPath} from '../languages/common/setting.js'
 import {assumed, sourced} from '../model/source.js'
-import {manageFramework, manageInvocation} from '../languages/python/program.js'
+import {flaskSubcommand, manageFramework, manageInvocation} from '../languages/python/program.js'
 
 /** A path the command runs that the repo does not hold: a script built at deploy, or one the repo no longer has. */
 function notInApp(argv0: string | undefined, files: FileReader): string | undefined {
@@ -21,13 +21,19 @@ function notDjango(argv: string[], files: FileReader): string | undefined {
   return framework ? `${manage!.script} is written with ${framework}, not Django, and conncalc has no analyzer for its \`${manage!.command}\` command` : undefined
 }
 
+/** `flask <command>` other than the ones conncalc reads (run, celery, spinach): an extension's or the app's own command. */
+function flaskCommand(argv: string[]): string | undefined {
+  const sub = flaskSubcommand(argv)
+  return sub ? `\`flask ${sub.name}\` is a command the Flask app registers (its own @app.cli.command, or an extension's), which conncalc does not read` : undefined
+}
+
 /** Anything no analyzer recognises: 1 process × 1 connection, and say so. */
 export const unknown: ServerAnalyzer = {
   analyze(ctx) {
     const what = ctx.command.argv[0] ?? ctx.command.raw
     // Quoted in a message (and in every source that cites it): a long command is shortened.
     const quoted = `"${what.length > 80 ? `${what.slice(0, 79)}…` : what}"`
-    const reason = ctx.unknownWhy ?? notDjango(ctx.command.argv, ctx.files) ?? notInApp(ctx.command.argv[0], ctx.files)
+    const reason = ctx.unknownWhy ?? notDjango(ctx.command.argv, ctx.files) ?? flaskCommand(ctx.command.argv) ?? notInApp(ctx.command.argv[0], ctx.files)
     const why = reason ? `${quoted}: ${reason}` : `conncalc does not recognise ${quoted}`
     return {
       diagnostics: [

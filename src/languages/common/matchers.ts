@@ -41,6 +41,8 @@ export const isRq: Matcher = (cmd) => {
   return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || manageCommand(cmd.argv) === 'rqworker'
 }
 
+/** `flask spinach` (Spinach's Flask extension) and `python manage.py spinach` (its Django app, spinachd). */
+export const isSpinach: Matcher = (cmd) => flaskSubcommand(cmd.argv)?.name === 'spinach' || manageInvocation(cmd.argv)?.command === 'spinach'
 export const isDramatiq: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'dramatiq' || manageInvocation(cmd.argv)?.command === 'rundramatiq'
 export const isDjangoCommand: Matcher = (cmd, ctx) => {
   const manage = manageInvocation(cmd.argv)

@@ -55,6 +55,13 @@ export function entryFiles(project: PythonProject, modules: (string | undefined)
   return out
 }
 
+/** The Flask app module `flask` loads: --app, else FLASK_APP (env, .env, .flaskenv: flask/cli.py load_dotenv), else wsgi.py / app.py. */
+export function flaskAppEntries(ctx: AnalyzerContext, project: PythonProject, app: string | undefined): string[] {
+  const dotenv = ['.env', '.flaskenv'].map((f) => /^[ \t]*(?:export[ \t]+)?FLASK_APP[ \t]*=[ \t]*["']?([^"'\s#]+)/m.exec(ctx.files.read(f)?.text ?? '')?.[1]).find(Boolean)
+  const spec = app ?? ctx.env.get('FLASK_APP')?.value ?? dotenv
+  return spec ? entryFiles(project, [spec.endsWith('.py') ? spec : spec.split(':')[0]]) : ['wsgi.py', 'app.py'].filter((f) => ctx.files.exists(f)).slice(0, 1)
+}
+
 /** SQLAlchemy engines this process imports but never connects (used only by task bodies a worker runs), keyed `file:line`. */
 async function idleEngines(ctx: AnalyzerContext, project: PythonProject, modules: PyModule[], server: string): Promise<Map<string, TaskOnlyUse>> {
   const engines = modules.flatMap((module) => module.calls.filter((call) => isEngineCall(call)).map((call) => ({call, module})))

@@ -16,7 +16,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {asString} from './evaluate.js'
-import {entryFiles} from './app-pools.js'
+import {entryFiles, flaskAppEntries} from './app-pools.js'
 import {settingsModule} from './django.js'
 import {pyCandidate} from './candidate.js'
 import {PythonProject} from './modules.js'
@@ -103,10 +103,7 @@ const FLASK_CLI = 'https://flask.palletsprojects.com/en/stable/cli/#custom-comma
  * group is registered is said (or that conncalc did not find it).
  */
 async function flaskCelery(ctx: AnalyzerContext, project: PythonProject, app: string | undefined): Promise<{entries: string[]; registered: Source}> {
-  // FLASK_APP: the env, else .env, else .flaskenv, which the Flask CLI loads (flask/cli.py load_dotenv).
-  const dotenv = ['.env', '.flaskenv'].map((f) => /^[ \t]*(?:export[ \t]+)?FLASK_APP[ \t]*=[ \t]*["']?([^"'\s#]+)/m.exec(ctx.files.read(f)?.text ?? '')?.[1]).find(Boolean)
-  const spec = app ?? ctx.env.get('FLASK_APP')?.value ?? dotenv
-  const entries = spec ? entryFiles(project, [spec.endsWith('.py') ? spec : spec.split(':')[0]]) : ['wsgi.py', 'app.py'].filter((f) => ctx.files.exists(f)).slice(0, 1)
+  const entries = flaskAppEntries(ctx, project, app)
   for (const m of await project.walk(entries)) {
     if (!m.imports.some((i) => i.module === 'celery.bin.celery' || (i.module === 'celery.bin' && Array.isArray(i.names) && i.names.includes('celery')))) continue
     const add = m.calls.find((c) => /(^|\.)cli\.add_command$/.test(c.callee))

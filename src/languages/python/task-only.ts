@@ -38,7 +38,7 @@ export type TaskRunner = 'celery' | 'dramatiq'
 /** Servers that serve requests or schedule, and never run a task body (celery beat and events only send or watch). */
 const SERVES_ONLY = new Set(['celery-beat', 'celery-events', 'daphne', 'django-runserver', 'gevent', 'granian', 'gunicorn', 'hypercorn', 'uvicorn', 'uwsgi', 'waitress', 'werkzeug'])
 /** Workers that run one system's jobs and not the other's. */
-const OTHER_WORKERS: Record<TaskRunner, Set<string>> = {celery: new Set(['dramatiq', 'rq', 'rq-worker-pool']), dramatiq: new Set(['celery', 'rq', 'rq-worker-pool'])}
+const OTHER_WORKERS: Record<TaskRunner, Set<string>> = {celery: new Set(['dramatiq', 'rq', 'rq-worker-pool', 'spinach']), dramatiq: new Set(['celery', 'rq', 'rq-worker-pool', 'spinach'])}
 
 /** Whether a process run by `server` never runs `runner`'s task bodies. Scripts and management commands may start anything: they do. */
 export const runsNoTasks = (server: string, runner: TaskRunner): boolean => SERVES_ONLY.has(server) || OTHER_WORKERS[runner].has(server)
