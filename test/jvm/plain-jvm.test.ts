@@ -40,6 +40,19 @@ describe('a JVM app without Spring Boot (fixture ktor-hikari-in-code)', () => {
     expect(JSON.stringify(a.pools![0].pool)).toContain('"kind":"assumed"')
   })
 
+  it('a HikariConfig in test sources (src/test) is not the app\'s: without one in src/main, HikariCP\'s default 10', async () => {
+    const files = fixtureFiles()
+    files['src/main/kotlin/notes/Database.kt'] = files['src/main/kotlin/notes/Database.kt'].replace('            maximumPoolSize = 4\n', '')
+    files['src/test/kotlin/notes/DatabaseTest.kt'] = 'package notes\n\nval testPool = HikariConfig().apply {\n    maximumPoolSize = 1\n}\n'
+    expect((await analyze(files)).pools!.map((p) => p.pool.value)).toEqual([10])
+  })
+
+  it('a one-line Kotlin apply block, `HikariConfig().apply { maximumPoolSize = 3 }`, is read: 3', async () => {
+    const files = fixtureFiles()
+    files['src/main/kotlin/notes/Database.kt'] = files['src/main/kotlin/notes/Database.kt'].replace('            maximumPoolSize = 4\n', '').replace('return Database.connect(', 'val small = HikariConfig().apply { maximumPoolSize = 3 }\n        return Database.connect(')
+    expect((await analyze(files)).pools!.map((p) => p.pool.value)).toEqual([3])
+  })
+
   it('a PostgreSQL driver only in a comment is not on the classpath: no PostgreSQL connection (0)', async () => {
     const files = fixtureFiles()
     files['build.gradle.kts'] = files['build.gradle.kts'].replace('    implementation("org.postgresql:postgresql:42.7.3")', '    // implementation("org.postgresql:postgresql:42.7.3")')

@@ -175,12 +175,12 @@ const listsDependencies = (builds: {text: string}[]): boolean => builds.some((b)
 /** Whether the app's sources use Spring Boot (`org.springframework.boot` imports): a Spring app whatever its build says. */
 function springInSources(files: AnalyzerContext['files']): boolean {
   return onceForFiles(files, 'jvm-spring-in-sources', () => {
-    const {paths} = filesUnder(files, '', (p) => /\/src\/main\/|^src\//.test(p) && /\.(java|kt|groovy|scala)$/.test(p), {max: 3000, maxDepth: 12})
+    const {paths} = filesUnder(files, '', (p) => /(^|\/)src\/main\//.test(p) && /\.(java|kt|groovy|scala)$/.test(p), {max: 3000, maxDepth: 12})
     return paths.some((p) => (files.read(p)?.text ?? '').includes('org.springframework.boot'))
   })
 }
 
-const HIKARI_IN_CODE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)\n]*)|\bHikariConfig\s*\(\s*"([^"]+\.properties)"\s*\)/
+const HIKARI_IN_CODE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)}\n]*)|\bHikariConfig\s*\(\s*"([^"]+\.properties)"\s*\)/
 
 interface HikariSetting {
   file: string
@@ -196,7 +196,7 @@ interface HikariSetting {
  */
 function hikariInCode(files: AnalyzerContext['files']): HikariSetting | undefined {
   return onceForFiles(files, 'jvm-hikari-in-code', () => {
-    const {paths} = filesUnder(files, '', (p) => /\/src\/main\/|^src\//.test(p) && /\.(java|kt|groovy|scala)$/.test(p), {max: 3000, maxDepth: 12})
+    const {paths} = filesUnder(files, '', (p) => /(^|\/)src\/main\//.test(p) && /\.(java|kt|groovy|scala)$/.test(p), {max: 3000, maxDepth: 12})
     for (const path of paths) {
       const text = files.read(path)?.text ?? ''
       const m = HIKARI_IN_CODE.exec(text)
