@@ -878,6 +878,8 @@ class JsEvaluator {
   private env(node: N, name: string): EvalValue {
     const e = this.opts.env.get(name)
     const line = this.line(node)
+    // Set to a command's output conncalc does not run (`X=$(cmd)`): neither its value nor unset.
+    if (e?.unknown) return this.unknown(node, e.unknown)
     if (e) return {file: this.file, kind: 'known', line, value: e.value, via: [e.source]}
     // Heroku Postgres sets DATABASE_URL on every dyno: a `||` default or an `if` written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
@@ -1243,7 +1245,8 @@ class JsEvaluator {
 
         const name = asString(v.value.entries.get('env'))
         const set = name === undefined ? undefined : this.opts.env.get(name)
-        if (set) {
+        if (set?.unknown) entries.set(key, {file: this.file, kind: 'unknown', line: v.line, reason: set.unknown})
+        else if (set) {
           // convict coerces the variable by the setting's format; a number default means a numeric format.
           const n = Number(set.value)
           const value = dflt.kind === 'known' && typeof dflt.value === 'number' && set.value.trim() !== '' && !Number.isNaN(n) ? n : set.value
@@ -1359,6 +1362,7 @@ class JsEvaluator {
     const key = asString(args[0])
     if (key === undefined) return this.unknown(node, `\`${callee}()\` without a literal key`)
     const e = this.opts.env.get(key)
+    if (e?.unknown) return this.unknown(node, e.unknown)
     if (e) return {file: this.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
     const [ns, ...path] = key.split('.')
     let v: EvalValue | undefined = path.length > 0 ? this.opts.nestConfig.get(ns) : undefined

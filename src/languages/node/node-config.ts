@@ -63,6 +63,8 @@ function fromEnv(env: Env, leaf: EvalValue, diagnostics: Diagnostic[]): EvalValu
   if (name === undefined) return undefined
   const e = env.get(name)
   if (!e) return undefined
+  // Set to a command's output conncalc does not run (`X=$(cmd)`): the key's value is unknown, not the file's.
+  if (e.unknown) return {file: leaf.file, kind: 'unknown', line: leaf.line, reason: e.unknown}
   const format = asString(entry(leaf, '__format'))
   let value: boolean | number | string = e.value
   if (format === 'number' || format === 'json') {

@@ -15,7 +15,8 @@ export type PhpValue =
   | {kind: 'array'; entries: {key: number | string; line: number; value: PhpValue}[]; line: number}
   /** `via`: the env var an `env('X', …)` call read, when it is set; `env`: the variable it reads, set or not. */
   | {env?: string; kind: 'scalar'; line: number; value: boolean | null | number | string; via?: string}
-  | {kind: 'unknown'; line: number; text: string}
+  /** `reason`: why it cannot be known when that is more than the text (an env var set to a command's output). */
+  | {kind: 'unknown'; line: number; reason?: string; text: string}
 
 interface Token {
   line: number
@@ -181,6 +182,8 @@ export function readPhpConfig(src: string, env: Env): PhpValue | undefined {
     if (peek()?.text !== ')') return undefined
     pos++
     const set = env.get(name)
+    // Set to a command's output conncalc does not run (`X=$(cmd)`): neither its value nor the fallback for an unset variable.
+    if (set?.unknown) return {kind: 'unknown', line: t.line, reason: set.unknown, text: `env('${name}')`}
     if (set) {
       // Laravel's env() turns "true"/"false"/"null"/"(empty)" into their values and keeps other strings.
       const raw = set.value

@@ -60,8 +60,12 @@ export function analyzePhpWorker(ctx: AnalyzerContext, kind: PhpWorkerKind): Ser
 
     case 'builtin-server': {
       const workers = ctx.env.get('PHP_CLI_SERVER_WORKERS')
-      const n = workers && /^\s*\d+\s*$/.test(workers.value) && Number(workers.value) >= 1 ? Number(workers.value) : undefined
-      const processes = n ? sourced(n, workers!.source, [fromDefault('PHP_CLI_SERVER_WORKERS forks that many built-in server workers', BUILTIN_SERVER)]) : one("PHP's built-in web server (php -S) is one single-threaded process", BUILTIN_SERVER)
+      const n = workers && !workers.unknown && /^\s*\d+\s*$/.test(workers.value) && Number(workers.value) >= 1 ? Number(workers.value) : undefined
+      const single = one("PHP's built-in web server (php -S) is one single-threaded process", BUILTIN_SERVER)
+      // Set to a value conncalc cannot read (a command's output, not a number): 1 is an assumption, said.
+      const unread = workers && n === undefined ? (workers.unknown ?? `PHP_CLI_SERVER_WORKERS=${JSON.stringify(workers.value)} is not a positive integer`) : undefined
+      if (unread) base.diagnostics.push({code: 'unknown-config-value', ...(ctx.origin ? {file: ctx.origin.file, line: ctx.origin.line} : {}), message: `${ctx.processType}: cannot read the built-in server's workers: ${unread}; 1 assumed`, processType: ctx.processType, severity: 'warning'})
+      const processes = n ? sourced(n, workers!.source, [fromDefault('PHP_CLI_SERVER_WORKERS forks that many built-in server workers', BUILTIN_SERVER)]) : unread ? {...single, via: [assumed(`PHP_CLI_SERVER_WORKERS cannot be read (${unread}); 1 assumed`)]} : single
       return {...base, processesPerDyno: processes, server: 'php-builtin-server', threadsPerProcess: one('each built-in server worker serves one request at a time with at most one PDO connection', BUILTIN_SERVER)}
     }
 
@@ -115,7 +119,7 @@ function horizon(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; processesPer
         code: 'unknown-config-value',
         file,
         line: found.line,
-        message: `cannot read the worker processes of Horizon supervisor ${String(sup.key)} at ${file}:${found.line}: \`${found.kind === 'unknown' ? found.text : found.kind === 'scalar' ? JSON.stringify(found.value) : 'an array'}\` is not a number; 1 assumed`,
+        message: `cannot read the worker processes of Horizon supervisor ${String(sup.key)} at ${file}:${found.line}: ${found.kind === 'unknown' && found.reason ? found.reason : `\`${found.kind === 'unknown' ? found.text : found.kind === 'scalar' ? JSON.stringify(found.value) : 'an array'}\` is not a number`}; 1 assumed`,
         processType: ctx.processType,
         severity: 'warning',
       })

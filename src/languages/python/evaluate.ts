@@ -1152,6 +1152,7 @@ class Evaluator {
     const declared = inst.cls.attrs.get(name)
     if (inst.cls.bases.some((b) => b.endsWith('BaseSettings'))) {
       const e = this.opts.env.get(name) ?? this.opts.env.get(name.toUpperCase()) ?? this.opts.env.get(name.toLowerCase())
+      if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line: this.line(node), reason: e.unknown}
       if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
     }
 
@@ -1161,6 +1162,8 @@ class Evaluator {
   private envRead(node: PyNode, name: string, dflt: EvalValue | undefined, required: boolean): EvalValue {
     const e = this.opts.env.get(name)
     const line = this.line(node)
+    // Set to a command's output conncalc does not run (`X=$(cmd)`): neither its value nor the default for an unset variable.
+    if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line, reason: e.unknown}
     if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: [e.source]}
     // Heroku Postgres sets DATABASE_URL on every dyno: a default written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.opts.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
