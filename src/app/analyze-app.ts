@@ -26,6 +26,8 @@ import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
 import {resolveCommandOutput} from '../procfile/command-output.js'
+import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
+import {cpuCountWarning} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {anotherDatabase} from '../languages/common/database-drivers.js'
 import {delegates, followCommand, type ScriptProcess} from '../procfile/script.js'
@@ -205,7 +207,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const baseEnv = new Env(layers)
   const split = splitCommand(entry.command, baseEnv, origin)
   // `WEB_CONCURRENCY=$(script/x) cmd`: the script's printed literal, or a value said to be unknown (command-output.ts).
-  const assignments = split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, input.files) : a))
+  const assignments = await Promise.all(split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, input.files, {cwd: entry.cwd, dyno, env: baseEnv}) : a)))
   const env = assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, assignments)) : baseEnv
   if (split.tooDeep) {
     diagnostics.push({
@@ -380,7 +382,7 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
   const known = !ANY_PROGRAM.has(analyzers.find((a) => a.matches(ctx.command, ctx))!.id)
   // A Node command that runs a workspace package or several commands (procfile/node-run.ts) is followed too.
   const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
-  const followed = simple ? undefined : await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType)
+  const followed = simple ? undefined : await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType, ctx.dyno)
   if (!followed) return undefined
   append(diagnostics, followed.diagnostics)
   if (followed.processes.length === 0) {
@@ -458,7 +460,7 @@ async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagn
     const from = `${p.origin.file}:${p.origin.line}`
     const base = p.assignments.length > 0 ? ctx.env.with(layer(from, p.assignments)) : ctx.env
     const split = splitCommand(p.command, base, p.origin)
-    const assignments = split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, ctx.files, p.cwd) : a))
+    const assignments = await Promise.all(split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, ctx.files, {cwd: p.cwd, dyno: ctx.dyno, env: base}) : a)))
     const env = assignments.length > 0 ? base.with(layer(from, assignments)) : base
     const inner: AnalyzerContext = {...ctx, command: split.command, env, files: withinDir(ctx.files, p.cwd), origin: p.origin, versions: bundleVersions(ctx.files, p.cwd, ctx.versions)}
     const note = launch.note
@@ -502,10 +504,20 @@ interface ScriptCtx {
 }
 
 /** One command's server analysis, its ActiveRecord pools (Ruby), and the add-ons that run inside it. */
-async function analyzeOne(ctx: AnalyzerContext, versions: Record<string, string>, diagnostics: Diagnostic[]) {
+async function analyzeOne(given: AnalyzerContext, versions: Record<string, string>, diagnostics: Diagnostic[]) {
+  // `puma -w $(nproc)`: what the dyno's size says the command prints (procfile/dyno-commands.ts).
+  const command = argvWithDynoCommands(given.command, given.dyno)
+  const ctx = command === given.command ? given : {...given, command}
   // A command known to be unknown (a workspace package conncalc cannot find, a manager's missing file): counted as such, with why.
   const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
   const analysis: ServerAnalysis = countsAtLeastOne(await analyzer.analyze(ctx), ctx.processType, diagnostics)
+  // A count that follows the dyno's CPUs (`-w $(nproc)`, `WEB_CONCURRENCY=$(nproc)` read by a config) the analyzer did not say itself.
+  if (!analysis.diagnostics.some((d) => d.code === 'cpu-count-default')) {
+    const fix = 'set a number that fits the dyno (WEB_CONCURRENCY, a flag, or the config) rather than the CPU count'
+    const said = [...cpuCountWarning(ctx, analysis.processesPerDyno, `${analysis.server} processes per dyno`, fix), ...cpuCountWarning(ctx, analysis.threadsPerProcess, `${analysis.server} threads per process`, fix)]
+    analysis.diagnostics.push(...said.map((d) => (ctx.origin ? {...d, file: ctx.origin.file, line: ctx.origin.line} : d)))
+  }
+
   // A flag the command line gives (flagCandidate names COMMAND_LINE): point at the line that has the command,
   // in the Procfile or in the file that started it (a script, supervisord.conf, a Procfile.* of a manager).
   const at = ctx.origin

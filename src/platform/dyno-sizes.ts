@@ -26,6 +26,11 @@ export interface DynoSize {
   note?: string
   nproc: number
   nprocConfidence: Confidence
+  /**
+   * The most processes and threads the dyno allows (`ulimit -u` inside it); absent where Heroku documents
+   * none (Fir sizes, and the -L-RAM and memory sizes, whose number the page has given two ways).
+   */
+  processLimit?: number
   /** What each buildpack sets; absent where it sets none (Python's CNB on Fir). */
   webConcurrency: Partial<Record<Buildpack, number>> & {nodejs: number; php: number}
 }
@@ -44,7 +49,7 @@ export interface DynoSizeTable {
   description?: string
   name: string
   sizes: DynoSize[]
-  sources: {memoryMb: string; names: string; nproc: string}
+  sources: {memoryMb: string; names: string; nproc: string; processLimit: string}
 }
 
 /** The zod schema of plans/dyno-sizes.json; zod is imported only when validating. */
@@ -64,6 +69,7 @@ export async function dynoSizeTableSchema() {
       note: z.string().min(1).optional(),
       nproc: count,
       nprocConfidence: confidence,
+      processLimit: count.optional(),
       webConcurrency: z.strictObject({nodejs: count, php: count, python: count.optional()}),
     })
     .refine((s) => (s.webConcurrency.python === undefined) === (s.generation === 'fir'), {message: 'Python sets WEB_CONCURRENCY on Cedar sizes only: a python value exactly when the size is not Fir', path: ['webConcurrency', 'python']})
@@ -77,7 +83,7 @@ export async function dynoSizeTableSchema() {
     description: z.string().optional(),
     name: z.string(),
     sizes: z.array(size).min(1),
-    sources: z.strictObject({memoryMb: z.url(), names: z.url(), nproc: z.url()}),
+    sources: z.strictObject({memoryMb: z.url(), names: z.url(), nproc: z.url(), processLimit: z.url()}),
   })
 }
 
@@ -86,6 +92,8 @@ export interface DynoFacts {
   memoryMb: Sourced<number>
   name: string
   nproc: Sourced<number>
+  /** `ulimit -u` inside the dyno, where the size's limit is documented. */
+  processLimit?: Sourced<number>
   /** The size, as given (--scale / app.json) or assumed. */
   size: Sourced<string>
   /** The table row, for the buildpacks' WEB_CONCURRENCY. */
@@ -127,6 +135,7 @@ export function dynoFacts(table: DynoSizeTable, size: Sourced<string> | undefine
     memoryMb: sourced(row.memoryMb, memorySource, via),
     name: row.name,
     nproc: sourced(row.nproc, nprocSource, via),
+    ...(row.processLimit === undefined ? {} : {processLimit: sourced(row.processLimit, fromDefault(`process/thread limit of a ${row.name} dyno (ulimit -u)`, table.sources.processLimit), via)}),
     row,
     size: sizeSource,
   }

@@ -26,16 +26,18 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env, EnvEntry} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
 import type {ParsedCommand} from '../languages/common/types.js'
+import type {DynoFacts} from '../platform/dyno-sizes.js'
 
 import {entrySources, layer} from '../model/env.js'
 import {fromEnv, fromFile, type Source} from '../model/source.js'
 import {DELEGATING_PROGRAMS, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
 import {joinPath} from '../util/app-path.js'
-import {expandShell, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
+import {expandShell, globMatch, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
 import {knownProgram} from '../languages/shell/programs.js'
 import type {TsNode} from '../util/tree-sitter.js'
 import {append} from '../util/arrays.js'
 import {resolveCommandOutput} from './command-output.js'
+import {substituteDynoCommands} from './dyno-commands.js'
 
 /** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
@@ -137,11 +139,12 @@ export async function followCommand(
   files: FileReader,
   origin: {file: string; line: number},
   processType: string,
+  dyno?: DynoFacts,
 ): Promise<FollowedScript | undefined> {
   // A `cd` into a folder of the repo moves where the server's files are read; one into a build output (`cd X/bin/publish`) does not.
   const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
   if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !delegates(split.argv, files, env, origin)) return undefined
-  const reader = new ScriptReader(files, processType)
+  const reader = new ScriptReader(files, processType, dyno)
   const state = newState(env, '', [])
   await reader.walkText(raw, origin, state, 0)
   return reader.result(state)
@@ -209,6 +212,7 @@ class ScriptReader {
   constructor(
     private readonly files: FileReader,
     private readonly processType: string,
+    private readonly dyno?: DynoFacts,
   ) {}
 
   result(state: State): FollowedScript {
@@ -285,7 +289,7 @@ class ScriptReader {
       }
 
       case 'variable_assignment': {
-        this.assign(node, state, ctx, false)
+        await this.assign(node, state, ctx, false)
         return
       }
 
@@ -293,7 +297,7 @@ class ScriptReader {
         const keyword = node.children[0]?.text
         const exportAll = keyword === 'export' || node.children.some((c) => c.type === 'word' && /^-\w*x/.test(c.text))
         for (const c of node.namedChildren) {
-          if (c.type === 'variable_assignment') this.assign(c, state, ctx, exportAll)
+          if (c.type === 'variable_assignment') await this.assign(c, state, ctx, exportAll)
           else if (c.type === 'variable_name' && exportAll) {
             const e = state.vars.get(c.text)
             if (e) state.exported.set(c.text, e)
@@ -397,7 +401,7 @@ class ScriptReader {
     }
   }
 
-  private assign(node: TsNode, state: State, ctx: Ctx, exported: boolean): void {
+  private async assign(node: TsNode, state: State, ctx: Ctx, exported: boolean): Promise<void> {
     const name = node.childForFieldName('name')?.text
     if (!name) return
     const valueNode = node.childForFieldName('value')
@@ -406,7 +410,7 @@ class ScriptReader {
       // The output of a command: the literal an app script only prints, else a value said to be unknown — set, so a
       // config's fallback for an unset variable is not taken for it (command-output.ts).
       const raw: EnvEntry = {name, source: fromEnv(name, `${ctx.file}:${lineOf(node, ctx)}`), value: text}
-      const entry = resolveCommandOutput(raw, this.files, state.cwd)
+      const entry = await resolveCommandOutput(raw, this.files, {cwd: state.cwd, dyno: this.dyno, env: this.childEnv(state, `${ctx.file}:${lineOf(node, ctx)}`)})
       state.vars.set(name, entry)
       if (exported || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
       return
@@ -746,7 +750,9 @@ class ScriptReader {
   private word(node: TsNode, state: State): string | undefined {
     // `case $1 in`, `[ "$1" = web ]`, `[ $# -lt 1 ]`: the script's arguments, as the command line gave them.
     const args = state.positional
-    const text = args ? node.text.replaceAll(/\$\{?([1-9#])\}?/g, (m, n: string) => (n === '#' ? String(args.length) : (args[Number(n) - 1] ?? ''))) : node.text
+    const written = args ? node.text.replaceAll(/\$\{?([1-9#])\}?/g, (m, n: string) => (n === '#' ? String(args.length) : (args[Number(n) - 1] ?? ''))) : node.text
+    // `case $(nproc) in`, `[ "$(ulimit -u)" -gt 256 ]`: what the dyno's size says those print.
+    const text = substituteDynoCommands(written, this.dyno).text
     if (/\$\(|`/.test(text)) return undefined
     const lookup = this.lookup(state)
     const e = expandShell(text, lookup)
@@ -884,11 +890,3 @@ const ordinal = (n: number): string => (['first', 'second', 'third'][n - 1] ?? `
 
 /** Names a shell word expands (`$X`, `${X:-d}`). */
 const usedNames = (text: string): string[] => [...text.matchAll(/\$\{?([A-Z_a-z]\w*)/g)].map((m) => m[1])
-
-/** A case/[[ ]] pattern: `*`, `?`, `[…]` and `a|b` alternatives; quotes make the rest literal. */
-function globMatch(pattern: string, value: string): boolean {
-  return pattern.split('|').some((alt) => {
-    const re = alt.replace(/^["']|["']$/g, '').replaceAll(/[.+^${}()\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')
-    return new RegExp(`^${re}$`).test(value)
-  })
-}

@@ -78,20 +78,21 @@ describe('a variable set from a command\'s output (travis-api: WEB_CONCURRENCY=$
     const messages = r.diagnostics.filter((d) => d.code === 'unknown-config-value').map((d) => `${d.file ?? ''}:${d.line ?? ''} ${d.message}`)
     expect(messages).toContain('bin/web:4 web: `[ "$WEB_CONCURRENCY" ]` cannot be decided from the environment here; taken as false, so `export WEB_CONCURRENCY=$(script/concurrency_for_dyno)` runs')
     expect(messages.some((m) => m.startsWith('config/puma.rb:1 ') && m.includes('WEB_CONCURRENCY is set at bin/web:4 to the output of `script/concurrency_for_dyno`, which conncalc does not run (script/concurrency_for_dyno computes what it prints)'))).toBe(true)
-    // admin: `WEB_CONCURRENCY=$(nproc)` on the Procfile line: another program's output, named at Procfile:3.
-    expect(r.type('admin')).toMatchObject({connections: 5, processesPerDyno: 1})
-    expect(messages.some((m) => m.includes('WEB_CONCURRENCY is set at Procfile:3 to the output of `nproc`, which conncalc does not run'))).toBe(true)
-    // 5 + 15 + 5 = 25.
-    expect(r.total).toBe(25)
+    // admin: `WEB_CONCURRENCY=$(nproc)` on the Procfile line: since session 9 the CPU count the dyno reports
+    // (procfile/dyno-commands.ts; no size given, so Standard-1X's 8 assumed, starred): 8 × 5 = 40. Before, 1 × 5 = 5.
+    expect(r.type('admin')).toMatchObject({connections: 40, processesPerDyno: 8})
+    expect(r.type('admin').sources.processesPerDyno.via?.some((s) => s.kind === 'assumed')).toBe(true)
+    // 5 + 15 + 40 = 60.
+    expect(r.total).toBe(60)
   })
 
   it('a value given for the variable wins over the script, as `[ "$X" ] ||` says', () => {
     // --env WEB_CONCURRENCY=4: bin/web's test is true, the export does not run: 4 × 5 = 20 (and no warning at bin/web:4).
-    // The Procfile lines' own assignments still win on api (3 × 5) and admin (unknown → 1 × 5): 20 + 15 + 5 = 40.
+    // The Procfile lines' own assignments still win on api (3 × 5) and admin ($(nproc) → 8 × 5): 20 + 15 + 40 = 75.
     const r = plan('command-output-env', [...scale, '--env', 'WEB_CONCURRENCY=4'])
     expect(r.type('web')).toMatchObject({connections: 20, processesPerDyno: 4})
     expect(r.diagnostics.some((d) => d.file === 'bin/web')).toBe(false)
-    expect(r.total).toBe(40)
+    expect(r.total).toBe(75)
   })
 })
 

@@ -752,3 +752,11 @@ export function commandOutputWhy(name: string, text: string, where: string, scri
   const tail = script ? `, which conncalc does not run (${script} computes what it prints)` : ', which conncalc does not run'
   return `${name} is set at ${where} to ${what}${tail}`
 }
+
+/** A case/[[ ]] pattern: `*`, `?`, `[…]` and `a|b` alternatives; quotes make the rest literal. */
+export function globMatch(pattern: string, value: string): boolean {
+  return pattern.split('|').some((alt) => {
+    const re = alt.replace(/^["']|["']$/g, '').replaceAll(/[.+^${}()\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')
+    return new RegExp(`^${re}$`).test(value)
+  })
+}
