@@ -80,15 +80,26 @@ export function launcherOf(argv: readonly string[], files?: FileReader): string 
 // `honcho -f ProcfileMulti start` reads ProcfileMulti. Their values are skipped to find the subcommand.
 const HONCHO_GLOBAL_VALUES = new Set(['-e', '--env', '-d', '--app-root', '-f', '--procfile'])
 
-/** The subcommand of `honcho …`/`foreman …`: the first word that is neither an option nor a global option's value. */
-function subcommand(prog: string, args: readonly string[]): string | undefined {
+// foreman's CLI is a Thor class: Thor runs a command given by any prefix that names only one of the class's commands
+// and maps (thor lib/thor.rb find_command_possibilities), so `foreman s` and `foreman sta` are `foreman start`.
+// foreman's commands (lib/foreman/cli.rb): check, export, help, run, start, version. honcho's argparse takes names whole.
+const FOREMAN_COMMANDS = ['check', 'export', 'help', 'run', 'start', 'version']
+
+/** The subcommand of `honcho …`/`foreman …` and its index: the first word that is neither an option nor a global option's value. */
+function subcommandAt(prog: string, args: readonly string[]): {index: number; name: string} | undefined {
   for (let i = 0; i < args.length; i++) {
-    if (!args[i].startsWith('-')) return args[i]
+    if (!args[i].startsWith('-')) {
+      const named = prog === 'foreman' ? FOREMAN_COMMANDS.filter((c) => c.startsWith(args[i])) : []
+      return {index: i, name: named.length === 1 ? named[0] : args[i]}
+    }
+
     if (prog === 'honcho' && HONCHO_GLOBAL_VALUES.has(args[i])) i++
   }
 
   return undefined
 }
+
+const subcommand = (prog: string, args: readonly string[]): string | undefined => subcommandAt(prog, args)?.name
 
 /** Read what the manager runs. Undefined when the command is not one of them. */
 export async function readLaunch(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: Env): Promise<Launch | undefined> {
@@ -131,7 +142,7 @@ function procfileManager(launcher: string, argv: readonly string[], files: FileR
   const honcho = launcher.startsWith('honcho')
   const ref = honcho ? HONCHO : FOREMAN
   const args = argv.slice(1)
-  const start = args.indexOf('start')
+  const start = subcommandAt(honcho ? 'honcho' : 'foreman', args)?.index ?? -1
   const valueOptions = new Set(honcho ? ['-e', '--env', '-d', '--app-root', '-f', '--procfile', '-p', '--port', '-c', '--concurrency', '-q', '--quiet'] : ['-e', '--env', '-d', '--root', '-f', '--procfile', '-p', '--port', '-m', '--formation', '-t', '--timeout'])
   const named: string[] = []
   for (let i = start + 1; i < args.length; i++) {

@@ -103,3 +103,15 @@ describe('commands whose output the dyno size gives: $(nproc), $(ulimit -u) (tra
     expect(m.codes).not.toContain('cpu-count-default')
   })
 })
+
+describe('`foreman s` (rustyio/super-imap: `bundle exec foreman s -f Procfile.imap-client-px`)', () => {
+  it('is `foreman start`: Thor runs a command named by a prefix only one command has', () => {
+    // thor lib/thor.rb find_command_possibilities: "s" is a prefix of start only among foreman's check, export, help,
+    // run, start, version. Procfile.pair: north `puma -w 2 -t 3:3` 2 × min(5, 3) = 6, south `puma -t 4:4` 1 × 4 = 4:
+    // pair 10 per dyno. Before, `foreman s` was an unknown command counted 1 × 1. web 5: total 15.
+    const r = plan('foreman-prefix', ['--scale', 'web=1,pair=1'])
+    expect(r.type('pair')).toMatchObject({connectionsPerDyno: 10, server: 'puma'})
+    expect(r.codes).not.toContain('unknown-command')
+    expect(r.total).toBe(15)
+  })
+})
