@@ -11,7 +11,8 @@ const cases: Case[] = [
   // Rails 5.2 template: threads RAILS_MAX_THREADS or 5, workers commented out → single mode.
   ['rails-5-2', [], 5, 'ok', 0, {release: ['release', 1, 1, null, 1], web: ['puma', 1, 5, 5, 5]}, []],
   // Rails 7.1.0 template: workers = WEB_CONCURRENCY or Concurrent.physical_processor_count (8 on a Standard dyno).
-  ['rails-7-1', ['--plan', 'standard-0'], 45, 'ok', 0, {web: ['puma', 8, 5, 5, 40], worker: ['sidekiq', 1, 5, 5, 5]}, []],
+  // puma.rb's workers are Concurrent.physical_processor_count in production: 8 on a Standard dyno's shared host, said (cpu-count-default).
+  ['rails-7-1', ['--plan', 'standard-0'], 45, 'ok', 0, {web: ['puma', 8, 5, 5, 40], worker: ['sidekiq', 1, 5, 5, 5]}, ['cpu-count-default']],
   ['rails-7-1', ['--env', 'WEB_CONCURRENCY=2'], 15, 'ok', 0, {web: ['puma', 2, 5, 5, 10]}, []],
   // Rails 7.2: 3 threads while the pool stays 5; `bin/rails server` is Puma.
   ['rails-7-2', [], 3, 'ok', 0, {web: ['puma', 1, 3, 5, 3]}, []],

@@ -34,7 +34,8 @@ const cases: Case[] = [
   // workers (Concurrent.processor_count * 0.666).ceil = 6 on 8 processors. Every database is SQLite, and Gemfile.lock has
   // sqlite3 and no pg: ActiveRecord cannot open a PostgreSQL connection without the pg gem, so even DATABASE_URL's primary
   // is not on the plan — 0 (the pools are listed as not counted).
-  ['campfire', [], 0, 'ok', {web: ['puma', 6, 0, null, 0]}, []],
+  // Puma workers (Concurrent.processor_count * 0.666).ceil = 6 follow the CPU count: cpu-count-default.
+  ['campfire', [], 0, 'ok', {web: ['puma', 6, 0, null, 0]}, ['cpu-count-default']],
 ]
 
 /** Apps whose diagnostics include an error (exit code 1 although the total fits). */

@@ -25,7 +25,8 @@ const cases: Case[] = [
   ['forem', [], 7, 'ok', {release: ['release', 1, 1, null, 1], web: ['puma', 2, 5, 5, 2], worker: ['sidekiq', 1, 5, 5, 5]}, ['pgbouncer-prepared-statements']],
   // production_like = %w[production staging].include?(rails_env); workers = processors (8 on the assumed Standard-1X).
   // GoodJob jobs: min(pool 5, 5 threads + 2) + 1 LISTEN connection outside the pool (good_job notifier.rb) = 6.
-  ['rubygems-org', [], 14, 'ok', {jobs: ['good_job', 1, 5, 5, 6], web: ['puma', 8, 1, 5, 8]}, ['pool-below-threads']],
+  // web's workers follow Concurrent.physical_processor_count (8 on a Standard dyno's shared host): cpu-count-default.
+  ['rubygems-org', [], 14, 'ok', {jobs: ['good_job', 1, 5, 5, 6], web: ['puma', 8, 1, 5, 8]}, ['pool-below-threads', 'cpu-count-default']],
   ['rubygems-org', ['--env', 'WEB_CONCURRENCY=1'], 7, 'ok', {web: ['puma', 1, 1, 5, 1]}, ['pool-below-threads']],
   // -c ${SIDEKIQ_CONCURRENCY:-5}; the initializer's configure_server sits under `unless Rails.env.production?`.
   ['codetriage', [], 10, 'ok', {web: ['puma', 1, 5, 5, 5], worker: ['sidekiq', 1, 5, 5, 5]}, []],
