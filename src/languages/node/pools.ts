@@ -37,6 +37,8 @@ import {append} from '../../util/arrays.js'
 
 const REF = {
   knex: 'https://github.com/knex/knex/blob/master/lib/client.js',
+  // Client constructor: `if (this.driverName && config.connection) { this.initializeDriver(); if (!config.pool || config.pool.max !== 0) this.initializePool(config) }`.
+  knexNoPool: 'https://github.com/knex/knex/blob/0182a57885c7ef66c426da27e4d58c74419a02e1/lib/client.js#L79-L84',
   pg: 'https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js',
   postgres: 'https://github.com/porsager/postgres#connection-details',
   // src/index.js `listen()`: `listen.sql || (listen.sql = Postgres({...options, max: 1, idle_timeout: null, max_lifetime: null, …}))`.
@@ -442,6 +444,11 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         add('pg', m.file, c, option(opts, ['max', 'poolSize'], sourced(10, origin, [fromDefault('pg Pool default max', REF.pg)]), 'pg Pool max', diagnostics))
       } else if (/^postgres(\.default)?$/.test(c.callee) && !c.isNew) {
         add('postgres.js', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault('postgres.js default max', REF.postgres)]), 'postgres.js max', diagnostics))
+      } else if (/^knex(\.knex|\.default|\.initialize)?$/.test(c.callee) && !c.isNew && opts && knexWithoutPool(opts)) {
+        // Client's constructor makes its pool only `if (this.driverName && config.connection)`, and not with pool.max 0 (REF.knexNoPool):
+        // `knex({client: 'pg'})` is a query builder (`.toString()`, `.toSQL()`), no connection.
+        libs.add('knex')
+        diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `knex(${knexWithoutPool(opts)}) here opens no pool: knex makes its pool only when the config has a \`connection\` (and pool.max is not 0), so this instance only builds SQL (${REF.knexNoPool})`, severity: 'info'})
       } else if (/^knex(\.knex|\.default|\.initialize)?$/.test(c.callee) && !c.isNew && opts) {
         add('knex', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics))
       } else if (c.isNew && /^sequelize(-typescript)?(\.Sequelize|\.default)?$/.test(c.callee)) {
@@ -568,6 +575,17 @@ function listenExtras(modules: JsModule[]): Extra[] {
   }
 
   return out
+}
+
+/**
+ * Why a knex config, read whole, makes no pool: no `connection` key (and no spread conncalc could not see into), or
+ * `pool: {max: 0}`. Undefined when it may make one.
+ */
+function knexWithoutPool(opts: EvalValue): string | undefined {
+  if (!isDict(opts) || opts.value.partial) return undefined
+  const max = entry(entry(opts, 'pool'), 'max')
+  if (max?.kind === 'known' && max.value === 0) return 'pool.max 0'
+  return entry(opts, 'connection') ? undefined : 'without `connection`'
 }
 
 /** knex's usual setup: `knex(knexfile[process.env.NODE_ENV])` — read knexfile's section for NODE_ENV (production on Heroku). */
