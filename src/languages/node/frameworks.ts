@@ -25,7 +25,7 @@ import {readFlag} from '../common/argv.js'
 import {envCandidate, unreadFallback} from '../common/setting.js'
 import {fromDefault, fromFile, fromFlag, sourced, type Sourced} from '../../model/source.js'
 import {pyCandidate} from '../python/candidate.js'
-import {asString, entry} from '../python/evaluate.js'
+import {asString, entry, isDict} from '../python/evaluate.js'
 import {nodeEntry} from './entry.js'
 import {returnedBy} from './js.js'
 import type {EvalValue} from '../python/values.js'
@@ -184,6 +184,66 @@ async function graphileWorker(ctx: AnalyzerContext, project: NodeProject, pkg: P
   return {database: 'graphile-worker', pool: {...pool, via: [...(pool.via ?? []), via, ...(jobs.source.kind === 'default' ? [] : [jobs.source])]}, server: 'DATABASE_URL'}
 }
 
+// Sails ≥ 1 reads every file of config/ (not env/ or local.js), then config/env/<environment>.js and config/env/<environment>/,
+// then config/local.js, each merged over the ones before; the environment is NODE_ENV ("production" on Heroku's Node buildpack).
+const SAILS_CONFIG = 'https://sailsjs.com/documentation/concepts/configuration#?environmentspecific-files-config-env'
+const SAILS_DATASTORES = 'https://sailsjs.com/documentation/reference/configuration/sails-config-datastores'
+// helpers/private/connection/create-manager.js: `PG.createManager({connectionString: url, meta: config})` with the whole
+// datastore config (every 1.x–5.x tag); register-data-store.js calls it once per datastore.
+const SAILS_POSTGRESQL = 'https://github.com/balderdashy/sails-postgresql/blob/v5.0.1/helpers/private/connection/create-manager.js'
+// machines/create-manager.js: of `meta`, the keys host, port, database, user, password, ssl, …, 'max', 'min', … are copied
+// into `_clientConfig`, then `new pg.Pool(_clientConfig)`: a datastore's `max` is its pool size, else pg-pool's max 10.
+const MACHINEPACK_POSTGRESQL = 'https://github.com/sailshq/machinepack-postgresql/blob/04f1e1d457ae760c8a08e81d002998e3e64fe172/machines/create-manager.js'
+const PG_POOL = 'https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js'
+
+/** What a Sails config file sets for `key`: `module.exports.datastores = …` or `module.exports = {datastores: …}`. */
+const configKey = (m: {exports: Map<string, EvalValue>}, key: string): EvalValue | undefined => m.exports.get(key) ?? entry(m.exports.get('default'), key)
+
+/**
+ * Sails ≥ 1: each datastore of the merged `datastores` config whose adapter is sails-postgresql opens one pg Pool
+ * per process (its `max`, else 10). A datastore of another adapter (sails-disk, the default; sails-mysql; sails-mongo)
+ * opens nothing on the plan. Undefined when no config file sets datastores.
+ */
+async function sails(ctx: AnalyzerContext, project: NodeProject, diagnostics: Diagnostic[]): Promise<PoolEntry[] | undefined> {
+  const env = ctx.env.get('NODE_ENV')?.value ?? 'production'
+  const js = (dir: string): string[] => ctx.files.list(dir).filter((f) => /\.[cm]?[jt]s$/.test(f)).sort().map((f) => `${dir}/${f}`)
+  const files = [...js('config').filter((f) => f !== 'config/local.js'), ...[`config/env/${env}.js`, `config/env/${env}.ts`].filter((f) => ctx.files.exists(f)), ...js(`config/env/${env}`), ...(ctx.files.exists('config/local.js') ? ['config/local.js'] : [])]
+  // name → the adapter and max each file sets, the later file's winning (a key it leaves out keeps the earlier value).
+  const stores = new Map<string, {adapter?: EvalValue; at: {file: string; line: number}; max?: EvalValue}>()
+  for (const file of files) {
+    if (!/\bdatastores\b/.test(ctx.files.read(file)?.text ?? '')) continue
+    const m = await project.load(file)
+    if (!m?.parsed) continue
+    const ds = configKey(m, 'datastores')
+    if (!isDict(ds)) continue
+    for (const [name, conf] of ds.value.entries) {
+      // Named from the app root (server/config/datastores.js when the app is a package of its own), as every other source is.
+      const was = stores.get(name) ?? {at: {file: ctx.files.read(file)?.path ?? file, line: conf.line}}
+      stores.set(name, {adapter: entry(conf, 'adapter') ?? was.adapter, at: was.at, max: entry(conf, 'max') ?? was.max})
+    }
+  }
+
+  if (stores.size === 0) return undefined
+  const out: PoolEntry[] = []
+  for (const [name, s] of stores) {
+    const adapter = asString(s.adapter)
+    if (adapter !== undefined && adapter !== 'sails-postgresql') continue
+    const where = fromFile(s.at.file, s.at.line)
+    const how = [fromDefault(`Sails (NODE_ENV ${env}) merges config/, config/env/${env}.js and config/local.js`, SAILS_CONFIG), fromDefault(`sails-postgresql hands the "${name}" datastore's config to machinepack-postgresql's createManager`, SAILS_POSTGRESQL), fromDefault('which copies its max into `new pg.Pool()`', MACHINEPACK_POSTGRESQL)]
+    if (adapter === undefined && s.adapter === undefined) continue // no adapter: sails-disk, Sails' default (not PostgreSQL)
+    let dflt = sourced(10, where, [...how, fromDefault('pg Pool default max', PG_POOL)])
+    if (adapter === undefined) {
+      const why = s.adapter?.kind === 'unknown' ? s.adapter.reason : 'it is not a string'
+      diagnostics.push({code: 'unknown-config-value', file: s.adapter!.file ?? s.at.file, line: s.adapter!.line, message: `the adapter of the Sails datastore "${name}" cannot be read (${why}); counted as sails-postgresql`, severity: 'warning'})
+      dflt = {...dflt, via: [...(dflt.via ?? []), fromDefault(`the "${name}" datastore's adapter is not known; a PostgreSQL pool assumed`, SAILS_DATASTORES)]}
+    }
+
+    out.push({database: `sails ${name} datastore ${s.at.file}`, pool: knexMax(s.max, dflt, `Sails datastore "${name}" max`, diagnostics), server: 'DATABASE_URL'})
+  }
+
+  return out
+}
+
 export function packagedServer(framework: string | undefined): Packaged | undefined {
   return PACKAGED.find((p) => p.bin === framework)
 }
@@ -205,6 +265,11 @@ export async function frameworkPools(ctx: AnalyzerContext, project: NodeProject,
   if (framework === 'strapi' || Object.hasOwn(deps, '@strapi/strapi')) {
     const s = await strapi(ctx, project, diagnostics)
     if (s) return [s]
+  }
+
+  if (Object.hasOwn(deps, 'sails')) {
+    const found = await sails(ctx, project, diagnostics)
+    if (found) return found
   }
 
   if (Object.hasOwn(deps, '@adonisjs/lucid')) {

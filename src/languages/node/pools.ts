@@ -22,7 +22,7 @@ import type {NodeProject} from './project.js'
 import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
-import {importersOf, whyPoolNotFound} from './unreached.js'
+import {importersOf, onlyInScripts, whyPoolNotFound} from './unreached.js'
 import {OTHER_DATABASE_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -647,7 +647,7 @@ function pgPromiseNeverInitialized(ctx: AnalyzerContext, modules: readonly JsMod
 }
 
 /** Libraries in package.json whose pool was not found in code: their default, labelled. */
-function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<string>, modules: readonly JsModule[]): PoolEntry[] {
+function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<string>, modules: readonly JsModule[], diagnostics: Diagnostic[]): PoolEntry[] {
   const out: PoolEntry[] = []
   const dep = (name: string): boolean => Object.hasOwn(pkg.dependencies, name)
   const line = (name: string): Source => fromFile(pkg.path, pkg.lineOf(['dependencies', name]) || pkg.lineOf(['devDependencies', name]))
@@ -675,6 +675,12 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
   ]
   for (const [name, lib, n, ref] of defaults) {
     if (dep(name) && !libs.has(lib)) {
+      const tool = onlyInScripts(ctx, pkg, lib, modules)
+      if (tool) {
+        diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', name]), message: `${name} is imported only by ${tool.files.join(', ')}, which the package.json script${tool.scripts.length === 1 ? '' : 's'} ${tool.scripts.join(', ')} run${tool.scripts.length === 1 ? 's' : ''} as a one-off process: its pool is not counted in ${ctx.processType}`, severity: 'info'})
+        continue
+      }
+
       out.push({database: lib, pool: sourced(n, line(name), [fromDefault(`${lib} default pool max`, ref), why(lib)]), server: 'DATABASE_URL'})
       return out
     }
@@ -734,7 +740,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
     diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', 'pg-promise']), message: `pg-promise is used only for its static helpers (such as pgp.as.format) in the code read: no file of the app calls its initialiser (\`pgPromise(options)\`), so it makes no Database and no pool (${REF.pgPromise})`, severity: 'info'})
   }
 
-  if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs, modules)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
+  if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs, modules, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   if (pkg) otherDialect(ctx, pkg, pools, otherServerPools)
   return {diagnostics, extras: listenExtras(modules), otherServerPools, pools}
 }

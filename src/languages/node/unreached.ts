@@ -7,6 +7,7 @@
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {JsModule} from './js.js'
+import type {PackageJson} from './package-json.js'
 
 import {filesUnder} from '../../model/files.js'
 import {CODE, NOT_LOADED} from './project.js'
@@ -39,6 +40,32 @@ export function importersOf(ctx: AnalyzerContext, names: string[]): {files: stri
     return text !== undefined && re.test(text)
   })
   return {files, truncated: found.truncated}
+}
+
+/** Programs that run a JS/TS file named as their first argument (`node db/init.js`, `tsx scripts/seed.ts`). */
+const FILE_RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'tsx', 'babel-node'])
+
+/**
+ * When every code file of the app that imports the library is one a package.json script runs itself (`"db:init": "node
+ * db/init.js"`) and none of them was read for this process: that script's one-off process opens the pool, not this one.
+ * The scripts, as `name (file:line)`, else undefined (an importer that is not such a file, or the search was cut short).
+ */
+export function onlyInScripts(ctx: AnalyzerContext, pkg: PackageJson, lib: string, modules: readonly JsModule[]): {files: string[]; scripts: string[]} | undefined {
+  const importers = importersOf(ctx, PACKAGES[lib] ?? [lib])
+  if (importers.truncated || importers.files.length === 0) return undefined
+  const seen = new Set(modules.map((m) => m.file))
+  const run = new Map<string, string>()
+  for (const [name, script] of Object.entries(pkg.scripts)) {
+    for (const cmd of script.split(/&&|\|\||;/)) {
+      const words = cmd.trim().split(/\s+/).filter((w) => !/^\w+=/.test(w))
+      const file = FILE_RUNNERS.has(words[0] ?? '') ? words.slice(1).find((w) => !w.startsWith('-')) : undefined
+      if (file) run.set(file.replace(/^\.\//, ''), `"${name}" (${pkg.path}:${pkg.lineOf(['scripts', name])})`)
+    }
+  }
+
+  const scripts = importers.files.map((f) => (seen.has(f) ? undefined : (run.get(f) ?? run.get(f.replace(/\.[cm]?[jt]s$/, '')))))
+  if (scripts.some((s) => s === undefined)) return undefined
+  return {files: importers.files, scripts: [...new Set(scripts as string[])]}
 }
 
 export function whyPoolNotFound(ctx: AnalyzerContext, lib: string, modules: readonly JsModule[]): string {
