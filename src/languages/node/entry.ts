@@ -24,6 +24,8 @@ export interface NodeEntry {
   frameworkArgs?: string[]
   /** pm2-runtime -i N / --instances N. */
   instances?: FoundFlag
+  /** NODE_PATH set by the command that runs the file (`NODE_PATH=./dist node init.js` in a script, `cross-env NODE_PATH=src …`). */
+  nodePath?: {source: Source; value: string; /** set by the command itself (cross-env): its source is the line that holds the command */ inline?: true}
 }
 
 const RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'nodemon', 'node-dev', 'babel-node'])
@@ -100,7 +102,9 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
     // `cd dist && node index.js`: the file is dist/index.js (read from its source when dist/ is built at deploy).
     const cd = (split.command.preCommands ?? []).filter((c) => c[0] === 'cd' && c[1] !== undefined).map((c) => appPath(c[1]))
     const file = inner.file && cd.length > 0 && cd.every((d) => !d.startsWith('/') && !d.includes('$')) ? [...cd, inner.file].join('/').replaceAll(/\/+/g, '/') : inner.file
-    return {...inner, chain: [fromFile(pkg!.path, line), ...inner.chain], file}
+    const set = split.assignments.findLast((a) => a.name === 'NODE_PATH')
+    const nodePath = inner.nodePath?.inline ? {source: fromFile(pkg!.path, line), value: inner.nodePath.value} : (inner.nodePath ?? (set ? {source: set.source, value: set.value} : undefined))
+    return {...inner, chain: [fromFile(pkg!.path, line), ...inner.chain], file, ...(nodePath ? {nodePath} : {})}
   }
 
   const prog = programName(argv[0])
@@ -125,7 +129,12 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
 
   if (RUNNERS.has(prog)) return {chain: [], file: firstFile(argv.slice(1))}
   // `cross-env NODE_OPTIONS=… next start`, `dotenv -- node x`: the command after the wrapper's own arguments.
-  if (prog === 'cross-env' || prog === 'dotenv') return nodeEntry(ctx, pkg, argv.slice(1).filter((a) => !/^\w+=/.test(a) && a !== '--' && !a.startsWith('-')), depth + 1)
+  if (prog === 'cross-env' || prog === 'dotenv') {
+    const inner = nodeEntry(ctx, pkg, argv.slice(1).filter((a) => !/^\w+=/.test(a) && a !== '--' && !a.startsWith('-')), depth + 1)
+    const set = prog === 'cross-env' ? argv.slice(1).findLast((a) => a.startsWith('NODE_PATH=')) : undefined
+    return set && !inner.nodePath ? {...inner, nodePath: {inline: true, source: fromFile(ctx.origin?.file ?? 'Procfile', ctx.origin?.line ?? 1), value: set.slice('NODE_PATH='.length)}} : inner
+  }
+
   if (prog === 'npx') return nodeEntry(ctx, pkg, argv.slice(1).filter((a, i) => i > 0 || !a.startsWith('-')), depth + 1)
   if (FRAMEWORKS.has(prog)) return {chain: [], framework: prog, frameworkArgs: argv.slice(1)}
   return {chain: []}

@@ -860,7 +860,10 @@ class JsEvaluator {
 
   private requireOf(node: N): string | undefined {
     if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier' || node.callee.name !== 'require') return undefined
-    return requireSpec(node.arguments[0] as N | undefined)
+    const spec = requireSpec(node.arguments[0] as N | undefined)
+    // `require('./server').start()`: the module is loaded (and its pools made) as surely as with `const s = require(…)`.
+    if (spec !== undefined && !this.imports.includes(spec)) this.imports.push(spec)
+    return spec
   }
 
   /** Dotted, import-resolved name of a callee. */

@@ -295,7 +295,8 @@ function ownPackageDir(files: FileReader, file: string): string | undefined {
 async function analyzeFrom(ctx: AnalyzerContext, read: {diagnostics: Diagnostic[]; pkg?: PackageJson}, found: NodeEntry): Promise<ServerAnalysis> {
   const pkg = read.pkg
   const diagnostics: Diagnostic[] = [...read.diagnostics]
-  const project = new NodeProject(ctx)
+  // NODE_PATH from the command that runs the file (a package.json script's `NODE_PATH=… node x`), else the process's env.
+  const project = new NodeProject(ctx, found.nodePath?.value ?? ctx.env.get('NODE_PATH')?.value)
   const withChain = (procs: Sourced<number>): Sourced<number> => (found.chain.length > 0 ? {...procs, via: [...(procs.via ?? []), ...found.chain]} : procs)
   if (found.file && isEcosystemFile(found.file) && ctx.files.exists(found.file)) {
     const pm2 = await pm2Apps(project, ctx.files, found.file)

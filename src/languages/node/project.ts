@@ -16,7 +16,8 @@ import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
 import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
-import {builtSource} from './built.js'
+import {type BuildScripts, builtSource} from './built.js'
+import {readPackageJson} from './package-json.js'
 import {findWorkspaces, packageDirOf, packagesUsing, packageTargets, upToRoot, workspaceImport, type Workspaces} from './workspaces.js'
 import {DATABASE_PACKAGES} from './programs.js'
 import {jsonKeyLine} from '../../util/json-lines.js'
@@ -42,8 +43,35 @@ export class NodeProject {
   /** Workspace packages not read, and why (an import of one is an unknown value that says so). */
   private readonly unread = new Map<string, string>()
 
-  constructor(private readonly ctx: AnalyzerContext) {
+  /** NODE_PATH's folders, from the app root (absolute ones are outside the app and skipped). */
+  private readonly nodePath: string[]
+  private pkg?: {deps: Set<string>; scripts?: BuildScripts}
+  private readonly built = new Map<string, string | undefined>()
+
+  constructor(private readonly ctx: AnalyzerContext, nodePath?: string) {
     this.aliases = new TsconfigAliases(ctx.files)
+    this.nodePath = (nodePath ?? '').split(':').map((d) => d.trim()).filter((d) => d !== '' && !d.startsWith('/') && !d.includes('$')).map((d) => joinPath('', d))
+  }
+
+  /** The package's dependencies (a bare import of one is node_modules', before NODE_PATH) and build scripts. */
+  private ownPackage(): {deps: Set<string>; scripts?: BuildScripts} {
+    if (!this.pkg) {
+      const pkg = readPackageJson(this.ctx.files).pkg
+      this.pkg = {deps: new Set(Object.keys(pkg?.dependencies ?? {})), ...(pkg ? {scripts: pkg} : {})}
+    }
+
+    return this.pkg
+  }
+
+  /**
+   * A module path that is not in the repository because the deploy builds it (`require('./dist/server/app')`,
+   * NODE_PATH=./dist): its source, as the package's build script or tsconfig outDir maps it (built.ts).
+   */
+  private builtModule(path: string): string | undefined {
+    if (this.built.has(path)) return this.built.get(path)
+    const found = /\.(?:[cm]?js)?$|\/[^./]+$/.test(path) ? builtSource(this.ctx.files, this.ownPackage().scripts, path)?.file : undefined
+    this.built.set(path, found)
+    return found
   }
 
   load(path: string, stack: readonly string[] = []): Promise<JsModule | undefined> {
@@ -108,22 +136,49 @@ export class NodeProject {
   resolve(spec: string, from: string): string | undefined {
     const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : ''
     let bases: string[]
+    let aliased = false
     if (spec.startsWith('.')) bases = [joinPath(dir, spec)]
     // SvelteKit's `$lib` alias is src/lib (kit.files.lib, https://svelte.dev/docs/kit/$lib); its generated tsconfig is not in the repo.
     else if (spec === '$lib' || spec.startsWith('$lib/')) bases = [joinPath('src/lib', spec.slice(5) || '.')]
     else {
       const aliases = this.aliases.for(from)
       append(this.diagnostics, this.aliases.diagnostics.splice(0))
-      if (!aliases) return undefined
-      bases = aliasTargets(aliases, spec)
+      aliased = aliases !== undefined
+      bases = aliases ? aliasTargets(aliases, spec) : []
     }
 
+    const found = this.existing(bases)
+    if (found) return found
+    // `require('./dist/server/app')` where dist/ is built at deploy: the source it is built from.
+    if (spec.startsWith('.')) return bases[0].startsWith('..') ? undefined : this.builtModule(bases[0])
+    // Workspace packages are looked up where a tsconfig/jsconfig applies, as before NODE_PATH was read.
+    return (aliased ? this.workspacePackage(spec) : undefined) ?? this.onNodePath(spec)
+  }
+
+  /** The first of `bases` that is a module file (with Node's extensions and index files). */
+  private existing(bases: string[]): string | undefined {
     // `@/db/` (a folder named with its trailing slash) is the folder's index: one module, one path, however it is written.
     for (const base of bases.map((b) => b.replace(/\/+$/, ''))) {
       for (const stem of [base, base.replace(/\.([cm]?)js$/, '')]) for (const ext of EXTS) if (MODULE.test(stem + ext) && this.ctx.files.exists(stem + ext)) return stem + ext
     }
 
-    return spec.startsWith('.') ? undefined : this.workspacePackage(spec)
+    return undefined
+  }
+
+  /**
+   * A bare `require('server/models')` that Node finds in a NODE_PATH folder (tried after node_modules, so a
+   * dependency's name is never one): the file there, or — a folder built at deploy — its source.
+   * https://nodejs.org/api/modules.html#loading-from-the-global-folders
+   */
+  private onNodePath(spec: string): string | undefined {
+    if (this.nodePath.length === 0 || this.ownPackage().deps.has(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'))) return undefined
+    for (const dir of this.nodePath) {
+      const base = joinPath(dir, spec)
+      const found = this.existing([base]) ?? this.builtModule(base)
+      if (found) return found
+    }
+
+    return undefined
   }
 
   /**
