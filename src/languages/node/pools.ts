@@ -29,6 +29,7 @@ import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from
 import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
+import {TEST_CODE} from './project.js'
 import {fromParameter, returnedBy} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
@@ -368,10 +369,12 @@ function sequelizeReplication(ctx: AnalyzerContext, replication: EvalValue, max:
  * function is called from no such place.
  */
 function boundCalls(c: JsCall): JsCall[] {
-  if (!c.within || c.within.sites.length === 0) return [c]
+  // A place in test code (a helper under test/ that a production module happens to import) runs from the tests, not in this process.
+  const sites = c.within?.sites.filter((s) => !TEST_CODE.test(s.file)) ?? []
+  if (!c.within || sites.length === 0) return [c]
   // One place walked twice (its own enclosing function read once without its caller, once with) is one call: the later walk, which knows more.
   const byPlace = new Map<string, JsCall[]>()
-  for (const s of c.within.sites) {
+  for (const s of sites) {
     const here = s.calls.filter((x) => x.line === c.line && x.callee === c.callee && !x.args.some((a) => fromParameter(a))).map((x) => ({...x, site: {...(s.deferred ? {deferred: true} : {}), file: s.file, line: s.line, ...(s.made ? {made: s.made} : {})}, within: c.within}))
     if (here.length > 0) byPlace.set(`${s.file}:${s.line}:${s.offset ?? ''}`, here)
   }

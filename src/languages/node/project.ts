@@ -27,6 +27,11 @@ const MODULE = /\.(?:[cm]?[jt]sx?|json)$/
 /** Code a loader loads from a folder: JS/TS modules, not tests, mocks, stories or declarations. */
 export const CODE = /\.(?:[cm]?[jt]s|[jt]sx)$/
 export const NOT_LOADED = /(?:^|\/)(?:__tests__|__mocks__)\/|\.(?:test|spec|stories|d)\.[^/]+$/
+/**
+ * Test code: a test/, tests/, spec/, e2e/, __tests__/ or __mocks__/ folder, or a *.test.* / *.spec.* file. Production
+ * code may import such a module (a library re-exporting its test helpers), but its functions run from tests.
+ */
+export const TEST_CODE = /(?:^|\/)(?:__tests__|__mocks__|tests?|specs?|e2e)\/|\.(?:test|spec|e2e)\.[^/]+$/
 const MAX_FOLDER_FILES = 2000
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
 
