@@ -57,6 +57,8 @@ export interface JsFunctionSites {
   sites: {calls: JsCall[]; deferred?: boolean; file: string; line: number; made?: string; offset?: number}[]
   /** Called from more places than conncalc walks (MAX_SITES): the sites are a sample. */
   truncated?: boolean
+  /** A class with decorators (`@Injectable()`, `@Service()`): a framework's dependency injection makes its instance. */
+  decorated?: boolean
 }
 
 /**
@@ -431,10 +433,11 @@ class JsEvaluator {
 
       case 'ClassDeclaration':
       case 'ClassExpression': {
-        const {def, methods} = this.classBody(node)
+        const {def, methods, statics} = this.classBody(node)
         // `class TypeOrmConfigService { createTypeOrmOptions() {…} }`: the name holds its methods, each what it returns,
-        // so `useClass: TypeOrmConfigService` reads the options the framework gets from it.
-        const value: KnownValue = {file: this.file, kind: 'known', line: this.line(node), value: {entries: methods, kind: 'dict'}, via: []}
+        // so `useClass: TypeOrmConfigService` reads the options the framework gets from it; and its static fields.
+        const entries = statics.size > 0 ? new Map([...methods, ...statics]) : methods
+        const value: KnownValue = {file: this.file, kind: 'known', line: this.line(node), value: {entries, kind: 'dict'}, via: []}
         CLASSES.set(value.value as object, def)
         if (node.id) this.names.set(node.id.name, value)
         return
@@ -690,21 +693,26 @@ class JsEvaluator {
    * Its field initializers and constructor are read once here as code that runs later (each `new`
    * walks them again, construct), their calls placed in the class (JsCall.within).
    */
-  private classBody(node: ClassNode): {def: ClassDef; methods: Map<string, EvalValue>} {
+  private classBody(node: ClassNode): {def: ClassDef; methods: Map<string, EvalValue>; statics: Map<string, EvalValue>} {
     for (const d of node.decorators ?? []) this.visit(d)
     const superClass = node.superClass ? unwrap(node.superClass) : undefined
     const own = superClass?.type === 'Identifier' ? this.names.get(superClass.name) : undefined
     const ownBase = isDict(own) ? CLASSES.get(own.value) : undefined
     const base = superClass && !ownBase ? this.dotted(superClass) : undefined
     const methods = new Map<string, EvalValue>()
-    const def: ClassDef = {...(ownBase ? {base: ownBase} : {}), ...(base ? {importedBase: base} : {}), ev: this, methods, node, sites: {file: this.file, line: this.line(node), name: node.id ? `new ${node.id.name}` : 'a class', sites: []}}
+    // Static fields are evaluated once, when the class is declared: `Config.max` reads them.
+    const statics = new Map<string, EvalValue>()
+    const def: ClassDef = {...(ownBase ? {base: ownBase} : {}), ...(base ? {importedBase: base} : {}), ev: this, methods, node, sites: {...((node.decorators?.length ?? 0) > 0 ? {decorated: true} : {}), file: this.file, line: this.line(node), name: node.id ? `new ${node.id.name}` : 'a class', sites: []}}
     const members = (): void => {
       for (const m of node.body.body) {
         for (const d of 'decorators' in m ? (m.decorators ?? []) : []) this.visit(d)
         if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.value) {
           const value = m.value
-          if (m.static) this.expr(value)
-          else this.inBody(() => this.expr(value))
+          if (m.static) {
+            const v = this.expr(value)
+            const key = keyName(m.key, m.computed)
+            if (key !== undefined) statics.set(key, v)
+          } else this.inBody(() => this.expr(value))
         } else if (m.type === 'MethodDefinition' || m.type === 'TSAbstractMethodDefinition') {
           for (const p of m.value.params) for (const d of 'decorators' in p ? (p.decorators ?? []) : []) this.visit(d)
           const name = m.kind === 'method' && !m.computed ? keyName(m.key) : undefined
@@ -718,7 +726,7 @@ class JsEvaluator {
     try {
       if (!base) {
         members()
-        return {def, methods}
+        return {def, methods, statics}
       }
 
       // A class that extends an imported client (`class PrismaService extends PrismaClient`) is that client,
@@ -728,7 +736,7 @@ class JsEvaluator {
       members()
       this.superclasses.pop()
       if (!(this.capture ?? this.calls).slice(before).some((c) => c.callee === base && c.isNew)) this.record({args: [], callee: base, isNew: true, line: this.line(node)})
-      return {def, methods}
+      return {def, methods, statics}
     } finally {
       this.within.pop()
     }

@@ -62,6 +62,8 @@ const REF = {
   typeorm: 'https://github.com/typeorm/typeorm/blob/master/src/driver/postgres/PostgresDriver.ts',
   // "pool: {min, max}" is passed to knex (Configuration's driverOptions/pool); knex defaults to min 2, max 10.
   mikroOrm: 'https://mikro-orm.io/docs/configuration#connection',
+  // "By default, … providers … are singletons: a single instance of the provider is shared across the entire application."
+  nestProviders: 'https://docs.nestjs.com/fundamentals/injection-scopes#provider-scope',
   // sequelize-core.module.ts createConnectionFactory: `new Sequelize(options)`.
   nestSequelize: 'https://github.com/nestjs/sequelize/blob/master/lib/sequelize-core.module.ts',
 }
@@ -406,6 +408,15 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       // An instance made inside a function or another class's fields exists once that code runs: counted once for that place, and said.
       const later = c.site.deferred ? [assumed(`made by \`${c.site.made ?? `${c.within?.name}()`}\` at ${c.site.file}:${c.site.line}, which runs when the code around it is called, not when the module loads: one instance counted there`)] : []
       pool = {...pool, via: [...(pool.via ?? []), ...(here ? [] : [fromFile(c.site.file, c.site.line)]), ...(sample ? [assumed(`made by \`${c.within?.name}()\` (${file}:${c.line})${sample}`)] : []), ...later]}
+    }
+
+    // A field initializer or constructor of a class no code read instantiates: it runs per instance, not when the class is declared.
+    if (!c.site && c.within?.name.startsWith('new ') && c.within.sites.length === 0) {
+      const cls = `${c.within.name.slice(4)} (${c.within.file}:${c.within.line})`
+      const why = c.within.decorated
+        ? fromDefault(`made by an instance of ${cls}, a decorated class: the framework's dependency injection makes it, once for a singleton provider`, REF.nestProviders)
+        : assumed(`made by each instance of ${cls} (in a field initializer or its constructor), and no code conncalc read makes one (\`new ${c.within.name.slice(4)}()\`): one instance assumed`)
+      pool = {...pool, via: [...(pool.via ?? []), why]}
     }
 
     const database = `${lib} ${file}:${c.line}${c.site ? ` (called at ${c.site.file}:${c.site.line})` : ''}`
