@@ -309,6 +309,16 @@ async function analyzeFrom(ctx: AnalyzerContext, read: {diagnostics: Diagnostic[
   }
 
   const entries = entriesOf(ctx, found, pkg, diagnostics, true)
+  // A custom Next.js server (`const app = next({dev})`, then `app.getRequestHandler()`): Next loads the app's routes as `next start` does.
+  if (!found.framework && entries[0] !== undefined) {
+    const main = await project.load(entries[0])
+    const custom = main?.calls.find((c) => /^next(\.default)?$/.test(c.callee) && !c.isNew)
+    if (custom) {
+      found.chain.push(fromDefault(`${entries[0]}:${custom.line} starts Next.js in a custom server, which loads the app's pages and routes as \`next start\` does`, 'https://nextjs.org/docs/pages/guides/custom-server'))
+      for (const f of [...CLIENT_MODULES.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, 'next', diagnostics)]) if (!entries.includes(f)) entries.push(f)
+    }
+  }
+
   const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
   const procs = processes(ctx, got.modules, found.instances, diagnostics)
   append(diagnostics, cpuCountWarning(ctx, procs, 'Node worker processes', 'set the worker count from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
