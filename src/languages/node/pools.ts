@@ -691,7 +691,7 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
     if (dep(name) && !libs.has(lib)) {
       const tool = onlyInScripts(ctx, pkg, lib, modules)
       if (tool) {
-        diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', name]), message: `${name} is imported only by ${tool.files.join(', ')}, which the package.json script${tool.scripts.length === 1 ? '' : 's'} ${tool.scripts.join(', ')} run${tool.scripts.length === 1 ? 's' : ''} as a one-off process: its pool is not counted in ${ctx.processType}`, severity: 'info'})
+        diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', name]), message: `${name} is imported only by ${tool.files.join(', ')}, which the package.json script${tool.scripts.length === 1 ? '' : 's'} ${tool.scripts.join(', ')} run${tool.scripts.length === 1 ? 's' : ''} as a process of its own (a one-off or another process type): its pool is not counted in ${ctx.processType}`, severity: 'info'})
         continue
       }
 

@@ -171,7 +171,7 @@ export class NodeProject {
   }
 
   /**
-   * A bare `require('server/models')` that Node finds in a NODE_PATH folder (tried after node_modules, so a
+   * A bare specifier (`server/models`) that Node finds in a NODE_PATH folder (tried after node_modules, so a
    * dependency's name is never one): the file there, or — a folder built at deploy — its source.
    * https://nodejs.org/api/modules.html#loading-from-the-global-folders
    */
