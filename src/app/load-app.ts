@@ -8,7 +8,7 @@ import type {Formation} from '../model/formation.js'
 import type {HerokuInputs} from '../model/heroku.js'
 
 import {InputError, UsageError} from '../util/errors.js'
-import {layer} from '../model/env.js'
+import {Env, layer} from '../model/env.js'
 import {fromDefault, fromEnv, fromFile, sourced} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
@@ -22,6 +22,9 @@ import {defaultWebProcess} from '../procfile/default-process.js'
 import {defaultWebFile} from '../model/command-site.js'
 import {parseProcfile} from '../procfile/procfile.js'
 import {append} from '../util/arrays.js'
+import {isMultiProcfileBuildpack, MULTI_PROCFILE_REF, multiProcfile, withAppJsonFrom} from '../platform/multi-procfile.js'
+import {namedBuildpacks} from '../platform/named-buildpacks.js'
+import {parseAppJsonEnv} from '../platform/app-json-env.js'
 
 export interface LoadOptions {
   appEnv?: string
@@ -45,27 +48,9 @@ export async function loadAppInput(
 ): Promise<AnalyzeInput & {problems: () => Diagnostic[]; root: string; scaledTypes: string[]}> {
   const procfilePath = resolve(options.procfile)
   const root = dirname(procfilePath)
-  const files = createFileReader(root, options.reads)
+  const disk = createFileReader(root, options.reads)
   const extra: Diagnostic[] = []
-  whatRunsIsThere(files, procfilePath)
-  // heroku.yml (Heroku's container stack) or a lone Dockerfile, where they say what runs (containerApp).
-  const container = containerApp(files, procfilePath, options, extra)
-  // With -a APP and no Procfile in the checkout, the formation says what runs.
-  const procfile = container
-    ? {path: container.file, text: ''}
-    : (readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : await defaultProcfile(files, procfilePath, extra)))
-  if (procfile.encoding) {
-    // Heroku's slug compiler matches each line of the file's bytes against `name: command`: in UTF-16
-    // every character is followed (or preceded) by a NUL, so no line matches and nothing runs.
-    extra.push({
-      code: 'invalid-procfile-line',
-      file: relative(root, procfilePath) || 'Procfile',
-      fix: 'save it as UTF-8 (in PowerShell: Get-Content Procfile | Set-Content -Encoding utf8 Procfile.new, then rename)',
-      message: `the Procfile is ${procfile.encoding.toUpperCase()} (what Windows PowerShell's \`>\` writes): conncalc decoded it, but Heroku reads a Procfile as UTF-8 and would find none of these process types`,
-      severity: 'warning',
-    })
-  }
-
+  whatRunsIsThere(disk, procfilePath)
   // Highest first: --env, the config's env, --env-file(s), the config's envFiles. With -a APP:
   // --env, --env-file(s), `heroku config`, then the config file's env and envFiles.
   const envLayers: EnvLayer[] = []
@@ -90,6 +75,29 @@ export async function loadAppInput(
     readFiles(options.defaults?.envFiles ?? [])
   }
 
+  // The multi-procfile buildpack puts the file PROCFILE names in the root's Procfile's place (and its app.json in app.json's).
+  const multi = basename(procfilePath) === 'Procfile' ? chosenProcfile(disk, options, envLayers, extra) : undefined
+  const files = multi?.appJson ? withAppJsonFrom(disk, multi.appJson) : disk
+  // heroku.yml (Heroku's container stack) or a lone Dockerfile, where they say what runs (containerApp).
+  const container = multi ? undefined : containerApp(files, procfilePath, options, extra)
+  // With -a APP and no Procfile in the checkout, the formation says what runs.
+  const procfile = multi
+    ? multi.procfile
+    : container
+      ? {path: container.file, text: ''}
+      : (readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : await defaultProcfile(files, procfilePath, extra)))
+  if (procfile.encoding) {
+    // Heroku's slug compiler matches each line of the file's bytes against `name: command`: in UTF-16
+    // every character is followed (or preceded) by a NUL, so no line matches and nothing runs.
+    extra.push({
+      code: 'invalid-procfile-line',
+      file: multi?.procfile.path ?? (relative(root, procfilePath) || 'Procfile'),
+      fix: 'save it as UTF-8 (in PowerShell: Get-Content Procfile | Set-Content -Encoding utf8 Procfile.new, then rename)',
+      message: `the Procfile is ${procfile.encoding.toUpperCase()} (what Windows PowerShell's \`>\` writes): conncalc decoded it, but Heroku reads a Procfile as UTF-8 and would find none of these process types`,
+      severity: 'warning',
+    })
+  }
+
   // --scale wins over app.json formation, type by type.
   const formation: Formation = new Map()
   for (const {line, name} of container?.idle ?? []) {
@@ -99,7 +107,7 @@ export async function loadAppInput(
 
   const appJson = files.read('app.json')
   if (appJson) {
-    const parsed = parseAppJsonFormation(appJson.text, 'app.json')
+    const parsed = parseAppJsonFormation(appJson.text, appJson.path)
     append(extra, parsed.diagnostics)
     for (const [k, v] of parsed.formation) formation.set(k, v)
   }
@@ -124,13 +132,50 @@ export async function loadAppInput(
     envLayers,
     files,
     formation,
-    problems: () => [...extra, ...files.problems],
+    problems: () => [...extra, ...disk.problems],
     procfile: {path: procfile.path === procfilePath ? relative(root, procfilePath) || 'Procfile' : procfile.path, text: procfile.text},
     ...(container ? {container} : {}),
     ...(options.heroku ? {running: {buildpacks: options.heroku.buildpacks, commands: options.heroku.commands, label: options.heroku.label}} : {}),
     root,
     scaledTypes: [...scaled.keys()],
   }
+}
+
+/**
+ * With the multi-procfile buildpack among the app's buildpacks (-a APP's, else `.buildpacks` or app.json's),
+ * the Procfile that runs is the file PROCFILE names (platform/multi-procfile.ts), read from the repository
+ * root the commands run in. PROCFILE comes from the user's env layers (--env, --env-file, `heroku config`),
+ * else app.json's env. Undefined when the buildpack is not used; an input error when the build would abort.
+ */
+function chosenProcfile(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): {appJson?: string; procfile: SourceFile} | undefined {
+  const installed = options.heroku?.buildpacks.urls
+  const named = installed ? undefined : namedBuildpacks(files).find((b) => isMultiProcfileBuildpack(b.url))
+  if (!named && !installed?.some((u) => isMultiProcfileBuildpack(u))) return undefined
+  const by = named ? `${named.file}:${named.line}` : `the buildpacks of ${options.heroku!.app}`
+  const appJsonFile = files.read('app.json')
+  const env = new Env([...envLayers, ...(appJsonFile ? [parseAppJsonEnv(appJsonFile.text, appJsonFile.path).layer ?? layer('app.json', [])] : [])])
+  const found = multiProcfile(files, by, (name) => env.get(name))
+  if ('error' in found) throw new InputError(found.error, found.fix)
+  const file = files.read(found.path)
+  if (!file) throw new InputError(`${found.path} (PROCFILE) cannot be read as a Procfile`, 'see the warnings above')
+  const from = found.procfile.source.kind === 'env' ? found.procfile.source.from : 'the env'
+  extra.push({
+    code: 'missing-config',
+    file: found.path,
+    message: `the multi-procfile buildpack (${by}) copies ${found.path} (PROCFILE from ${from}) to Procfile: its process types are counted, their commands run from the repository root${found.appJson ? `, and ${found.appJson} is copied to app.json` : ''} (${MULTI_PROCFILE_REF})`,
+    severity: 'info',
+  })
+  if (found.append) {
+    extra.push({
+      code: 'missing-config',
+      file: found.path,
+      fix: `count those types too: run conncalc again with --procfile on each of ${found.append.value}`,
+      message: `PROCFILE_APPEND=${found.append.value} appends those files' process types to the Procfile; conncalc does not read them, so they are not in this total`,
+      severity: 'warning',
+    })
+  }
+
+  return {...(found.appJson ? {appJson: found.appJson} : {}), procfile: file}
 }
 
 /** How to point conncalc at the file that says what runs. */

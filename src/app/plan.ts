@@ -181,7 +181,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     ? procfileDisplay(resolve(input.root, input.container.file))
     : isDefaultWebFile(input.procfile.path)
       ? `the app (no Procfile: the ${input.procfile.path})`
-      : procfileDisplay(request.procfile)
+      : procfileDisplay(resolve(input.root, input.procfile.path))
   if (app.processes.length === 0) throw noProcessTypes(procfile, input.container?.file ?? input.procfile.path, app.diagnostics)
 
   const known = app.processes.map((p) => p.name)
@@ -216,7 +216,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
   }
   markPooled(app.processes, request.pooled, procfile)
 
-  return {file: input.container ? procfile : procfileDisplay(request.procfile), model: app, typesFrom: procfile}
+  return {file: input.container ? procfile : procfileDisplay(resolve(input.root, input.procfile.path)), model: app, typesFrom: procfile}
 }
 
 /**

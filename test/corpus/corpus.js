@@ -116,14 +116,16 @@ async function runApp(app) {
   if (!existsSync(dir)) return {...base, present: false}
   const appRoot = join(dir, app.root)
   const procfile = join(appRoot, 'Procfile')
+  // Config vars the app's deploy docs set (PROCFILE for the multi-procfile buildpack), passed as --env.
+  const env = Object.entries(app.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`])
   let types = []
   try {
-    types = procfileTypes(readFileSync(procfile, 'utf8'))
+    types = procfileTypes(readFileSync(join(appRoot, app.env?.PROCFILE ?? 'Procfile'), 'utf8'))
   } catch {
     // no Procfile (app.json-only apps): conncalc is run anyway and its answer recorded
   }
 
-  const plan = ['plan', '--json', '--plan', 'standard-0', '--procfile', procfile]
+  const plan = ['plan', '--json', '--plan', 'standard-0', '--procfile', procfile, ...env]
   const scale = types.length > 0 ? ['--scale', ...types.map((t) => `${t}=1:standard-1x`)] : []
   let run = await conncalc(appRoot, [...plan, ...scale])
   // A type name conncalc reads differently from this runner: fall back to its own defaults.
