@@ -13,6 +13,7 @@ import {detectLanguage} from '../platform/language.js'
 import {noteRequired, parseAppJsonEnv} from '../platform/app-json-env.js'
 import {analyzeActiveRecordPools} from '../languages/ruby/pools-in-code.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
+import {RAILS_APP_DIR_REF, railsServerRoot} from '../languages/ruby/rails-app-root.js'
 import {analyzePgBouncer} from '../procfile/pgbouncer.js'
 import {parseProcfile} from '../procfile/procfile.js'
 import {type RunningEntry, runningEntries} from '../procfile/running.js'
@@ -249,7 +250,9 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   }
 
   // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts). A command known to be unknown is not followed.
-  const {ctx, others, scriptNotes} = entry.unknownWhy ? {ctx: typeCtx, others: [], scriptNotes: []} : await whatRuns(entry.command, typeCtx, diagnostics)
+  const ran = entry.unknownWhy ? {ctx: typeCtx, others: [], scriptNotes: []} : await whatRuns(entry.command, typeCtx, diagnostics)
+  const {ctx, scriptNotes} = await inRailsRoot(ran)
+  const {others} = ran
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
   const notes = app.buildpackPicked && isDefaultWebFile(entry.file) ? [...scriptNotes, app.buildpackPicked] : scriptNotes
@@ -478,6 +481,22 @@ async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagn
  * lock file sits beside it. So `cd backend && bundle exec sidekiq` runs backend/Gemfile.lock's
  * Sidekiq, not the root's; a Gemfile with no lock beside it leaves the versions unknown.
  */
+/**
+ * `rails server` whose bin/rails points APP_PATH at an application in another folder: Rails changes into
+ * that folder before the server starts (languages/ruby/rails-app-root.ts), so its files are read from there.
+ */
+async function inRailsRoot(ran: {ctx: AnalyzerContext; scriptNotes: Source[]}): Promise<{ctx: AnalyzerContext; scriptNotes: Source[]}> {
+  const {ctx} = ran
+  if (ctx.unknownWhy) return ran
+  const found = await railsServerRoot(ctx.command.argv, ctx.files)
+  if (!found) return ran
+  const note = fromDefault(`Rails runs the application of ${found.file}:${found.line} (APP_PATH) from ${found.dir}/, the folder its config is read from`, RAILS_APP_DIR_REF)
+  return {
+    ctx: {...ctx, files: withinDir(ctx.files, found.dir), versions: bundleVersions(ctx.files, found.dir, ctx.versions)},
+    scriptNotes: [...ran.scriptNotes, note],
+  }
+}
+
 function bundleVersions(files: FileReader, cwd: string | undefined, outer: Record<string, string>): Record<string, string> {
   const parts = (cwd ?? '').split('/').filter((x) => x !== '' && x !== '.')
   if (parts.includes('..')) return outer

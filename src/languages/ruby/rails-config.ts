@@ -49,11 +49,13 @@ export async function railsSettings(ctx: AnalyzerContext, ns: string, initialize
     if (!config) continue
     files.push(path)
     append(diagnostics, config.diagnostics)
+    // Named from the app root (a reader scoped to a folder, `cd backend` or a Rails app in demo/, reads `path` there).
+    const file = ctx.files.read(path)?.path ?? path
     for (const c of allCalls(config.calls)) {
       if (isNamespace(c.receiver, ns) && c.name.endsWith('=') && c.args[0]) {
-        settings.set(c.name.slice(0, -1), {conditional: c.conditional, file: path, line: c.line, value: c.args[0]})
+        settings.set(c.name.slice(0, -1), {conditional: c.conditional, file, line: c.line, value: c.args[0]})
       } else if (isConfig(c.receiver) && c.name === `${ns}=`) {
-        for (const [key, value] of Object.entries(c.kwargs)) settings.set(key, {conditional: c.conditional, file: path, line: value.line, value})
+        for (const [key, value] of Object.entries(c.kwargs)) settings.set(key, {conditional: c.conditional, file, line: value.line, value})
       }
     }
   }

@@ -1,0 +1,86 @@
+/**
+ * `rails server` in a repository whose Rails application lives in a folder of its own (an engine's
+ * demo app: bin/rails sets `APP_PATH = File.expand_path("../demo/config/application", __dir__)`).
+ * Rails changes into the application's folder before it starts the server, so config/puma.rb,
+ * config/database.yml and the initializers it reads are that folder's:
+ * - railties/lib/rails/command/actions.rb `set_application_directory!`:
+ *   `Dir.chdir(File.expand_path("../..", APP_PATH)) unless File.exist?(File.expand_path("config.ru"))`
+ * - railties/lib/rails/commands/server/server_command.rb `perform`: `require APP_PATH;
+ *   Dir.chdir(Rails.application.root)` before `server.start`
+ * - Rails.application.root (railties/lib/rails/engine.rb `find_root_with_flag "config.ru"`): the
+ *   nearest folder holding config.ru, from the application's config/ folder upwards, else the
+ *   folder the command started in.
+ * https://github.com/rails/rails/blob/main/railties/lib/rails/command/actions.rb
+ */
+import type {FileReader} from '../../model/files.js'
+
+import {joinPath} from '../../util/app-path.js'
+import {programName} from '../common/setting.js'
+import {parseRuby, type RubyNode} from './prism.js'
+
+export const RAILS_APP_DIR_REF = 'https://github.com/rails/rails/blob/main/railties/lib/rails/command/actions.rb'
+
+export interface RailsAppRoot {
+  /** The application's folder, from the folder the command starts in. */
+  dir: string
+  /** Where APP_PATH is set. */
+  file: string
+  line: number
+}
+
+/** `rails server` / `rails s` (bin/rails, bundle exec rails). */
+const isRailsServer = (argv: readonly string[]): boolean => ['rails', 'rails.rb'].includes(programName(argv[0])) && (argv[1] === 'server' || argv[1] === 's')
+
+/**
+ * The folder `rails server` runs the application from, when it is not the folder the command starts in;
+ * undefined otherwise, or when bin/rails sets APP_PATH in a way conncalc does not read.
+ */
+export async function railsServerRoot(argv: readonly string[], files: FileReader): Promise<RailsAppRoot | undefined> {
+  if (!isRailsServer(argv)) return undefined
+  const binstub = argv[0].replace(/^\.\//, '')
+  if (!binstub.includes('/') || files.exists('config/application.rb')) return undefined
+  const file = files.read(binstub)
+  if (!file || !file.text.includes('APP_PATH')) return undefined
+  const parsed = await parseRuby(file.path, file.text)
+  if (parsed.errors.length > 0) return undefined
+  const P = parsed.prism
+  const binDir = binstub.includes('/') ? binstub.slice(0, binstub.lastIndexOf('/')) : ''
+  for (const s of parsed.program.statements.body) {
+    if (!(s instanceof P.ConstantWriteNode) || s.name !== 'APP_PATH') continue
+    const path = expandPath(P, s.value, binDir, binstub)
+    // `…/config/application`: the application's folder is two up.
+    const m = path === undefined ? undefined : /^(?:(.*)\/)?config\/application(?:\.rb)?$/.exec(path)
+    if (!m || !files.exists(`${m[1] ? `${m[1]}/` : ''}config/application.rb`)) return undefined
+    const dir = rootFrom(files, m[1] ?? '')
+    return dir === '' ? undefined : {dir, file: file.path, line: parsed.lineOf(s.location.startOffset)}
+  }
+
+  return undefined
+}
+
+/** `File.expand_path("REL", __dir__)` (or `__FILE__`, `File.dirname(__FILE__)`): REL from the binstub's folder. */
+function expandPath(P: typeof import('@ruby/prism'), node: RubyNode, binDir: string, binstub: string): string | undefined {
+  if (!(node instanceof P.CallNode) || node.name !== 'expand_path' || !(node.receiver instanceof P.ConstantReadNode) || node.receiver.name !== 'File') return undefined
+  const [rel, base] = node.arguments_?.arguments_ ?? []
+  if (!(rel instanceof P.StringNode)) return undefined
+  const from =
+    base instanceof P.CallNode && base.name === '__dir__' && !base.receiver
+      ? binDir
+      : base instanceof P.SourceFileNode
+        ? binstub
+        : base instanceof P.CallNode && base.name === 'dirname' && base.arguments_?.arguments_[0] instanceof P.SourceFileNode
+          ? binDir
+          : undefined
+  return from === undefined ? undefined : joinPath(from, rel.unescaped.value)
+}
+
+/** Rails.root: the nearest folder with config.ru from the application's config/ upwards, else the starting folder. */
+function rootFrom(files: FileReader, appDir: string): string {
+  const parts = [...(appDir === '' ? [] : appDir.split('/')), 'config']
+  for (let i = parts.length; i >= 0; i--) {
+    const dir = parts.slice(0, i).join('/')
+    if (files.exists(dir === '' ? 'config.ru' : `${dir}/config.ru`)) return dir
+  }
+
+  return ''
+}
