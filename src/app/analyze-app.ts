@@ -13,7 +13,7 @@ import {detectLanguage} from '../platform/language.js'
 import {noteRequired, parseAppJsonEnv} from '../platform/app-json-env.js'
 import {analyzeActiveRecordPools} from '../languages/ruby/pools-in-code.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
-import {RAILS_APP_DIR_REF, railsServerRoot} from '../languages/ruby/rails-app-root.js'
+import {rackupRailsRoot, RAILS_APP_DIR_REF, RAILS_ROOT_REF, railsServerRoot} from '../languages/ruby/rails-app-root.js'
 import {analyzePgBouncer} from '../procfile/pgbouncer.js'
 import {parseProcfile} from '../procfile/procfile.js'
 import {type RunningEntry, runningEntries} from '../procfile/running.js'
@@ -544,8 +544,16 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
 
   let {otherServerPools = [], pools} = analysis
   let idlePools: Extra[] = []
+  // A config.ru that boots the Rails app of another folder: Rails reads its database.yml and initializers there.
+  const rails = analysis.language === 'ruby' ? await rackupRailsRoot(ctx.files) : undefined
+  const railsCtx = rails ? {...ctx, files: withinDir(ctx.files, rails.dir)} : ctx
+  if (rails) {
+    const note = fromDefault(`${rails.file}:${rails.line} boots the Rails application in ${rails.dir}/, whose config Rails reads (Rails.root)`, RAILS_ROOT_REF)
+    analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), note]}
+  }
+
   if (!pools && analysis.language === 'ruby') {
-    const ar = await analyzeActiveRecordPools(ctx, analysis)
+    const ar = await analyzeActiveRecordPools(railsCtx, analysis)
     append(diagnostics, ar.diagnostics)
     pools = ar.pools
     otherServerPools = ar.otherServerPools
@@ -580,7 +588,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   if (ar) typeVersions.activerecord = ar
   for (const addon of addons) {
     // Most add-ons answer at once for most types (a plain value): awaited only when they read files.
-    const answer = addon.analyze(ctx, analysis)
+    const answer = addon.analyze(railsCtx, analysis)
     const found = answer instanceof Promise ? await answer : answer
     append(diagnostics, found.diagnostics)
     append(extrasPerProcess, found.extrasPerProcess ?? [])

@@ -35,3 +35,24 @@ describe('a Rails application in a folder of the repository (bin/rails APP_PATH)
     expect(r.total).toBe(6)
   })
 })
+
+/**
+ * Fixture rails-rackup-sandbox-app: `puma -C ./sandbox/config/puma.heroku.rb` from the repository root, whose
+ * config.ru requires sandbox/config/environment. Puma's config is the one -C names; Rails.root is sandbox/ (the
+ * nearest config.ru from sandbox/config upwards, railties engine.rb find_root), so database.yml is sandbox's.
+ *   puma.heroku.rb: workers 2 (WEB_CONCURRENCY unset), threads 3 (MAX_THREADS unset)
+ *   sandbox/config/database.yml production pool DB_POOL or 2 → 2
+ *   web: 2 × min(2, 3) = 4 (read from the root instead: ActiveRecord's 5 → 2 × min(5, 3) = 6)
+ */
+describe('a config.ru that boots the Rails application of another folder', () => {
+  const r = planJson(procfileOf('rails-rackup-sandbox-app'), ['--plan', 'standard-0', '--scale', 'web=1'])
+
+  it("reads that application's database.yml: 2 × min(2, 3) = 4, and names config.ru:2", () => {
+    expect(r.exit).toBe(0)
+    expect(r.type('web')).toMatchObject({connections: 4, poolPerProcess: 2, processesPerDyno: 2, threadsPerProcess: 3})
+    expect(r.type('web').sources['pool.primary'].source).toEqual({file: 'sandbox/config/database.yml', kind: 'file', line: 4})
+    const via = r.type('web').sources.processesPerDyno.via ?? []
+    expect(via.some((s) => s.kind === 'default' && (s.what ?? '').startsWith('config.ru:2 boots the Rails application in sandbox/'))).toBe(true)
+  })
+})
+

@@ -19,6 +19,8 @@ import {programName} from '../common/setting.js'
 import {parseRuby, type RubyNode} from './prism.js'
 
 export const RAILS_APP_DIR_REF = 'https://github.com/rails/rails/blob/main/railties/lib/rails/command/actions.rb'
+/** Rails.root: Rails::Engine.find_root → find_root_with_flag "config.ru". */
+export const RAILS_ROOT_REF = 'https://github.com/rails/rails/blob/main/railties/lib/rails/engine.rb'
 
 export interface RailsAppRoot {
   /** The application's folder, from the folder the command starts in. */
@@ -58,9 +60,10 @@ export async function railsServerRoot(argv: readonly string[], files: FileReader
   return undefined
 }
 
-/** `File.expand_path("REL", __dir__)` (or `__FILE__`, `File.dirname(__FILE__)`): REL from the binstub's folder. */
+/** `File.expand_path("REL", __dir__)` (or `__FILE__`, `File.dirname(__FILE__)`; `::File` too): REL from the file's folder. */
 function expandPath(P: typeof import('@ruby/prism'), node: RubyNode, binDir: string, binstub: string): string | undefined {
-  if (!(node instanceof P.CallNode) || node.name !== 'expand_path' || !(node.receiver instanceof P.ConstantReadNode) || node.receiver.name !== 'File') return undefined
+  const file = (n: RubyNode | null): boolean => (n instanceof P.ConstantReadNode && n.name === 'File') || (n instanceof P.ConstantPathNode && !n.parent && n.name === 'File')
+  if (!(node instanceof P.CallNode) || node.name !== 'expand_path' || !file(node.receiver)) return undefined
   const [rel, base] = node.arguments_?.arguments_ ?? []
   if (!(rel instanceof P.StringNode)) return undefined
   const from =
@@ -83,4 +86,31 @@ function rootFrom(files: FileReader, appDir: string): string {
   }
 
   return ''
+}
+
+/**
+ * The Rails application a Rack server's config.ru boots from another folder
+ * (`require ::File.expand_path('../spec/dummy/config/environment', __FILE__)`, `require_relative "demo/config/environment"`):
+ * the server runs here (its config file is this folder's), but Rails reads config/database.yml and the
+ * initializers from Rails.root, found from that application's config/ as above. Undefined when config.ru
+ * boots an application of this folder, or requires it in a way conncalc does not read.
+ */
+export async function rackupRailsRoot(files: FileReader): Promise<RailsAppRoot | undefined> {
+  if (files.exists('config/application.rb')) return undefined
+  const file = files.read('config.ru')
+  if (!file || !file.text.includes('config/environment')) return undefined
+  const parsed = await parseRuby(file.path, file.text)
+  if (parsed.errors.length > 0) return undefined
+  const P = parsed.prism
+  for (const s of parsed.program.statements.body) {
+    if (!(s instanceof P.CallNode) || s.receiver || (s.name !== 'require' && s.name !== 'require_relative')) continue
+    const [arg] = s.arguments_?.arguments_ ?? []
+    const path = arg instanceof P.StringNode ? (s.name === 'require_relative' ? joinPath('', arg.unescaped.value) : undefined) : arg ? expandPath(P, arg, '', 'config.ru') : undefined
+    const m = path === undefined ? undefined : /^(.+)\/config\/environment(?:\.rb)?$/.exec(path)
+    if (!m || !files.exists(`${m[1]}/config/application.rb`)) continue
+    const dir = rootFrom(files, m[1])
+    return dir === '' ? undefined : {dir, file: file.path, line: parsed.lineOf(s.location.startOffset)}
+  }
+
+  return undefined
 }
