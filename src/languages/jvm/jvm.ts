@@ -259,32 +259,65 @@ function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]):
   return {diagnostics, extrasPerProcess: unpooled(ctx, diagnostics), language: 'java', pools: [], processesPerDyno: processes, server: 'jvm', threadsPerProcess: sourced(1, assumed(`${why}; 1 connection assumed`))}
 }
 
+/** The build files the JVM buildpacks (Maven, Gradle, sbt, Leiningen/Clojure CLI) build an app from. */
+const JVM_BUILD_FILES = ['pom.xml', 'build.gradle', 'build.gradle.kts', 'build.sbt', 'project.clj', 'deps.edn', 'mvnw', 'gradlew']
+
+/**
+ * `java -jar X.jar` in a repository that builds no JVM code (no pom.xml, build.gradle, build.sbt, project.clj, …):
+ * the jar comes from elsewhere (a buildpack or script downloads a released application, as Metabase's does), so
+ * which framework and pool it runs cannot be read here. Spring Boot's HikariCP default is still the count, as an
+ * assumption that names the jar, with a warning; --assume gives the real numbers.
+ */
+function notBuiltHere(ctx: AnalyzerContext, analysis: ServerAnalysis): ServerAnalysis {
+  if (JVM_BUILD_FILES.some((f) => ctx.files.exists(f)) || buildFiles(ctx.files).length > 0 || springBootVersion(ctx.files)) return analysis
+  const argv = ctx.command.argv
+  const jar = argv[argv.indexOf('-jar') + 1] ?? argv.find((a) => a.endsWith('.jar'))
+  const what = jar ? `${jar} is not built from this repository (no pom.xml, build.gradle, build.sbt, project.clj or deps.edn)` : `the JVM command runs code this repository does not build (no pom.xml, build.gradle, build.sbt, project.clj or deps.edn)`
+  const note = assumed(`${what}: conncalc cannot read which framework or pool it runs; a Spring Boot app's HikariCP default is assumed`)
+  const at = ctx.origin
+  analysis.diagnostics.push({
+    code: 'unknown-config-value',
+    ...(at ? {file: at.file, line: at.line} : {}),
+    fix: `give the process's real pool: --assume ${ctx.processType}=1:N:N (see the application's own documentation for its database pool setting)`,
+    message: `${ctx.processType}: ${what}; its pool is assumed to be HikariCP's default`,
+    processType: ctx.processType,
+    severity: 'warning',
+  })
+  const mark = <T>(v: Sourced<T>): Sourced<T> => ({...v, via: [...(v.via ?? []), note]})
+  // Not `spring-boot`: nothing here says it is one.
+  return {...analysis, pools: analysis.pools?.map((p) => ({...p, pool: mark(p.pool)})), server: 'java', threadsPerProcess: mark(analysis.threadsPerProcess)}
+}
+
 export const jvm: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
-    const framework = jvmFramework(ctx.files)
-    if (framework) return frameworkJvm(ctx, framework)
-    const builds = buildFiles(ctx.files)
-    if (builds.length > 0 && !builds.some((b) => /spring-boot|org\.springframework\.boot/.test(b.text)) && listsDependencies(builds) && !springInSources(ctx.files)) return plainJvm(ctx, builds)
-    // Only a build that lists its starters can say none brings JDBC (a stub build says nothing).
-    if (builds.some((b) => /spring-boot-starter/.test(b.text)) && !builds.some((b) => JDBC_ON_CLASSPATH.test(b.text))) {
-      // DataSourceAutoConfiguration is @ConditionalOnClass({DataSource.class, EmbeddedDatabaseType.class}): no spring-jdbc, no pool.
-      const names = builds.map((b) => b.path).join(', ')
-      return {diagnostics: [], language: 'none', pools: [], processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')), server: 'spring-boot', threadsPerProcess: sourced(0, fromDefault(`the build (${names}) lists no JDBC starter, spring-jdbc, pool or PostgreSQL driver: Spring Boot configures no DataSource and this process opens no connection`, DATASOURCE_AUTOCONFIG))}
-    }
-
-    const config = new SpringConfig(ctx, ctx.command.argv)
-    const diagnostics: Diagnostic[] = [...config.diagnostics]
-    const boot = springBootVersion(ctx.files)
-    const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
-    const extras = unpooled(ctx, diagnostics)
-    if (tomcat) return oneJvm(diagnostics, tomcat, fromDefault("request threads wait for one of tomcat-jdbc's connections; at most maxActive hold one at once", TOMCAT_JDBC), extras)
-    const max = intProperty(config, 'spring.datasource.hikari.maximum-pool-size', 'the HikariCP pool size', diagnostics) ?? sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI))
-    const minIdle = intProperty(config, 'spring.datasource.hikari.minimum-idle', 'HikariCP minimum-idle', diagnostics)
-    // minimumIdle < 0 or > maximumPoolSize means "= maximumPoolSize" (HikariConfig.validateNumerics).
-    const minOpen: Sourced<number> =
-      minIdle && minIdle.value >= 0 && minIdle.value <= max.value ? minIdle : sourced(max.value, fromDefault('HikariCP minimumIdle defaults to maximumPoolSize: the pool is filled at start', HIKARI), [max.source])
-    return oneJvm(diagnostics, {database: 'hikari', minOpen, pool: max, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), extras)
+    return notBuiltHere(ctx, await springOrFramework(ctx))
   },
   id: 'jvm',
   matches: isJvm,
+}
+
+async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+  const framework = jvmFramework(ctx.files)
+  if (framework) return frameworkJvm(ctx, framework)
+  const builds = buildFiles(ctx.files)
+  if (builds.length > 0 && !builds.some((b) => /spring-boot|org\.springframework\.boot/.test(b.text)) && listsDependencies(builds) && !springInSources(ctx.files)) return plainJvm(ctx, builds)
+  // Only a build that lists its starters can say none brings JDBC (a stub build says nothing).
+  if (builds.some((b) => /spring-boot-starter/.test(b.text)) && !builds.some((b) => JDBC_ON_CLASSPATH.test(b.text))) {
+    // DataSourceAutoConfiguration is @ConditionalOnClass({DataSource.class, EmbeddedDatabaseType.class}): no spring-jdbc, no pool.
+    const names = builds.map((b) => b.path).join(', ')
+    return {diagnostics: [], language: 'none', pools: [], processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')), server: 'spring-boot', threadsPerProcess: sourced(0, fromDefault(`the build (${names}) lists no JDBC starter, spring-jdbc, pool or PostgreSQL driver: Spring Boot configures no DataSource and this process opens no connection`, DATASOURCE_AUTOCONFIG))}
+  }
+
+  const config = new SpringConfig(ctx, ctx.command.argv)
+  const diagnostics: Diagnostic[] = [...config.diagnostics]
+  const boot = springBootVersion(ctx.files)
+  const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
+  const extras = unpooled(ctx, diagnostics)
+  if (tomcat) return oneJvm(diagnostics, tomcat, fromDefault("request threads wait for one of tomcat-jdbc's connections; at most maxActive hold one at once", TOMCAT_JDBC), extras)
+  const max = intProperty(config, 'spring.datasource.hikari.maximum-pool-size', 'the HikariCP pool size', diagnostics) ?? sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI))
+  const minIdle = intProperty(config, 'spring.datasource.hikari.minimum-idle', 'HikariCP minimum-idle', diagnostics)
+  // minimumIdle < 0 or > maximumPoolSize means "= maximumPoolSize" (HikariConfig.validateNumerics).
+  const minOpen: Sourced<number> =
+    minIdle && minIdle.value >= 0 && minIdle.value <= max.value ? minIdle : sourced(max.value, fromDefault('HikariCP minimumIdle defaults to maximumPoolSize: the pool is filled at start', HIKARI), [max.source])
+  return oneJvm(diagnostics, {database: 'hikari', minOpen, pool: max, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), extras)
 }
