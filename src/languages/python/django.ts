@@ -310,7 +310,10 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
       continue
     }
 
-    const e = poolEntry(alias, db, threads, diagnostics)
+    const pe = poolEntry(alias, db, threads, diagnostics)
+    // An alias added only under an `if` conncalc cannot decide: counted as if it runs, an assumption.
+    const arm = dbs.value.armed?.get(alias)
+    const e = arm ? {...pe, pool: {...pe.pool, via: [...(pe.pool.via ?? []), assumed(`DATABASES["${alias}"] is set only when \`if ${arm.cond}\` (${arm.file}:${arm.line}) holds, which conncalc cannot decide; counted as if it does`)]}} : pe
     ;(e.server === primary ? pools : other).push(e)
   }
 

@@ -7,7 +7,7 @@
  * (the dyno's nproc), arithmetic and decidable conditions. Anything else is an
  * explicit Unknown carrying its line. Nothing is ever run.
  */
-import type {PyDict, PyFunction, PyFunctionSites, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
+import type {PyDict, PyFunction, PyFunctionSites, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyArm, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {type Source, uniqueSources} from '../../model/source.js'
 
@@ -146,6 +146,8 @@ class Evaluator {
   /** Local name → dotted import path ("create_engine" → "sqlalchemy.create_engine"). */
   private readonly aliases = new Map<string, string>()
   private conditionalDepth = 0
+  /** The arms of undecided `if`s being walked, outermost first (PyCall.arms). */
+  private arms: PyArm[] = []
   /** Inside a call of a function of this file: where its `return` goes. */
   private frame: {depth: number; returned?: EvalValue} | undefined
   /** The `def` about to be defined is decorated with functools' cache. */
@@ -583,8 +585,12 @@ class Evaluator {
         const base = target.childForFieldName('value')!
         const container = await this.expr(base, scope)
         const key = await this.subscriptKey(target, scope)
-        if (isDict(container) && key !== undefined) container.value.entries.set(key, value)
-        else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(base) ?? base.text, value})
+        if (isDict(container) && key !== undefined) {
+          container.value.entries.set(key, value)
+          // Set only in an arm of an undecided `if` (DATABASES["reports"] = … under `if env(…)`): a reader says so.
+          if (this.arms.length > 0) (container.value.armed ??= new Map()).set(key, this.arms.at(-1)!)
+          else container.value.armed?.delete(key)
+        } else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(base) ?? base.text, value})
         return
       }
 
@@ -706,9 +712,15 @@ class Evaluator {
       const outcomes: Scope[] = []
       this.conditionalDepth++
       try {
-        for (const r of rest) {
+        for (const [ri, r] of rest.entries()) {
           const s = new Map(scope)
-          await this.block(this.bodyOf(r.body), s)
+          this.arms.push({at: `${this.opts.file}:${node.startIndex}`, branch: ri, cond: this.snippet(b.cond), file: this.opts.file, line: this.line(node)})
+          try {
+            await this.block(this.bodyOf(r.body), s)
+          } finally {
+            this.arms.pop()
+          }
+
           outcomes.push(s)
         }
       } finally {
@@ -1224,7 +1236,7 @@ class Evaluator {
       callee = `${local.value.callee}()`
     }
 
-    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {})})
+    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {}), ...(this.arms.length > 0 ? {arms: [...this.arms]} : {})})
     if (callee === SPLIT_SETTINGS_INCLUDE && argNode?.type === 'argument_list') return this.splitSettingsInclude(node, argNode, scope)
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])

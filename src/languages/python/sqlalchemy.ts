@@ -11,6 +11,7 @@ import type {FileReader} from '../../model/files.js'
 import type {PoolEntry} from '../../model/process.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced, uniqueSources} from '../../model/source.js'
+import {type Alternative, largestArms} from './alternatives.js'
 import {boundArgument, eachBuilt} from './bound-arguments.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
 import {asString, entry, isDict} from './evaluate.js'
@@ -173,6 +174,7 @@ function legacyKeysRead(files: FileReader, set: {file: string; line: number}): {
 export function enginePools(modules: PyModule[], threads: Sourced<number>, files: FileReader, idle: ReadonlySet<string> = new Set()): EnginePools {
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
+  const built: Alternative<PoolEntry>[] = []
   for (const m of modules) {
     for (const c of m.calls) {
       if (!isEngineCall(c) || idle.has(`${m.file}:${c.line}`)) continue
@@ -184,9 +186,22 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
           const v = boundArgument(call, k)
           return v ? {line: v.line, v} : undefined
         }, c.kwargText.poolclass, engineServer(url), threads, diagnostics, call.spread)
-        if (e) pools.push(via.length > 0 ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...via]}} : e)
+        if (e) built.push({arms: c.arms, item: via.length > 0 ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...via]}} : e, scope: suffix, weight: e.pool.value})
       }
     }
+  }
+
+  // Engines in the arms of one undecided `if` (production engine / else a dev one): one arm runs.
+  const {chose, kept} = largestArms(built)
+  const marks = new Map<PoolEntry, Source>()
+  for (const ch of chose) {
+    const why = assumed(`the \`if\` at ${ch.file}:${ch.line} is not decided; its ${ch.arms} arms build different engines (pool ${ch.weights.join(', ')}) and only one runs: the largest, ${ch.weight}, is counted`)
+    for (const e of ch.kept) marks.set(e, why)
+  }
+
+  for (const e of kept) {
+    const why = marks.get(e)
+    pools.push(why ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), why]}} : e)
   }
 
   const subclasses = flaskSubclasses(modules)

@@ -10,6 +10,8 @@ export interface PyList {
 export interface PyDict {
   entries: Map<string, EvalValue>
   kind: 'dict'
+  /** Keys set (`d["k"] = …`) only inside an arm of an `if` conncalc could not decide. */
+  armed?: Map<string, PyArm>
   /** A `**spread` that could not be read: keys may be missing. */
   partial?: boolean
   /** For a dict built from a database URL (dj-database-url, django-environ): the server it connects to. */
@@ -80,6 +82,16 @@ export interface UnknownValue {
 
 export type EvalValue = KnownValue | UnknownValue
 
+/** One arm of an `if` conncalc could not decide (see PyCall.arms). */
+export interface PyArm {
+  at: string
+  branch: number
+  /** The `if`'s condition as written, shortened. */
+  cond: string
+  file: string
+  line: number
+}
+
 /** A call expression found in the file (anywhere, also inside functions), with its evaluated arguments. */
 export interface PyCall {
   args: EvalValue[]
@@ -87,6 +99,11 @@ export interface PyCall {
   assignedTo?: string
   /** Dotted, import-qualified: `create_engine` imported from sqlalchemy is "sqlalchemy.create_engine". */
   callee: string
+  /**
+   * The undecided `if`s whose arms hold this call, outermost first: `at` names the `if` (file and offset),
+   * `branch` its arm. Calls in different arms of one `if` are alternatives: one arm runs.
+   */
+  arms?: PyArm[]
   /** Inside an `if` conncalc could not decide, a loop, or a function body. */
   conditional: boolean
   kwargs: Record<string, EvalValue>
