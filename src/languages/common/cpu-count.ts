@@ -2,18 +2,25 @@ import type {AnalyzerContext} from './types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Source, Sourced} from '../../model/source.js'
 
-/** Sources are flat records of strings and numbers: the same when every field is (no JSON per call: it runs once per process type). */
+/**
+ * Sources are flat records of strings and numbers, the same fields for the same kind: the same when
+ * every field is. No JSON and no key arrays: it is asked twice for every process type.
+ */
 function same(a: Source, b: Source): boolean {
   if (a === b) return true
   if (a.kind !== b.kind) return false
-  const keys = Object.keys(a) as (keyof Source)[]
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k])
+  for (const k in a) if (a[k as keyof Source] !== b[k as keyof Source]) return false
+  return true
 }
 
 /** Did this number come from the dyno's processor count (cpu_count(), a CPU-count default)? */
 export function fromNproc(ctx: AnalyzerContext, v: Sourced<number>): boolean {
   const n = ctx.dyno?.nproc.source
-  return n !== undefined && [v.source, ...(v.via ?? [])].some((s) => same(s, n))
+  if (n === undefined) return false
+  if (same(v.source, n)) return true
+  // A loop, not a spread array: asked twice for every process type.
+  for (const s of v.via ?? []) if (same(s, n)) return true
+  return false
 }
 
 /**
@@ -21,9 +28,7 @@ export function fromNproc(ctx: AnalyzerContext, v: Sourced<number>): boolean {
  * every Standard (and Eco/Basic) dyno because they share a host.
  */
 export function cpuCountWarning(ctx: AnalyzerContext, v: Sourced<number>, what: string, fix: string): Diagnostic[] {
-  if (!ctx.dyno || !fromNproc(ctx, v)) return []
-  const shared = /^(standard|eco|basic)/.test(ctx.dyno.name)
-  if (!shared) return []
+  if (!ctx.dyno || !/^(standard|eco|basic)/.test(ctx.dyno.name) || !fromNproc(ctx, v)) return []
   return [
     {
       code: 'cpu-count-default',

@@ -12,7 +12,7 @@
  *   folder the command started in.
  * https://github.com/rails/rails/blob/main/railties/lib/rails/command/actions.rb
  */
-import type {FileReader} from '../../model/files.js'
+import {type FileReader, onceForFiles} from '../../model/files.js'
 
 import {joinPath} from '../../util/app-path.js'
 import {programName} from '../common/setting.js'
@@ -95,7 +95,12 @@ function rootFrom(files: FileReader, appDir: string): string {
  * initializers from Rails.root, found from that application's config/ as above. Undefined when config.ru
  * boots an application of this folder, or requires it in a way conncalc does not read.
  */
-export async function rackupRailsRoot(files: FileReader): Promise<RailsAppRoot | undefined> {
+export function rackupRailsRoot(files: FileReader): Promise<RailsAppRoot | undefined> {
+  // Asked by every Ruby process type of the app: answered once per file reader.
+  return onceForFiles(files, 'rackup-rails-root', () => findRackupRailsRoot(files))
+}
+
+async function findRackupRailsRoot(files: FileReader): Promise<RailsAppRoot | undefined> {
   if (files.exists('config/application.rb')) return undefined
   const file = files.read('config.ru')
   if (!file || !file.text.includes('config/environment')) return undefined
