@@ -27,6 +27,14 @@ describe('python manage.py <command>', () => {
     expect(d?.message).toContain('threading.Thread at feeds/consumers.py:8')
   })
 
+  it('parse_batches runs jobs on the app\'s own subclass of ThreadPoolExecutor (feeds/pools.py): unknown-command naming the class and its base, 1 thread assumed, not a silent 1', () => {
+    const r = plan()
+    expect(r.type('parser')).toMatchObject({connectionsPerDyno: 1, server: 'django-command', threadsPerProcess: 1})
+    expect(r.type('parser').sources.threadsPerProcess.source.kind).toBe('assumed')
+    const d = r.diagnostics.find((x) => x.processType === 'parser' && x.code === 'unknown-command')
+    expect(d?.message).toContain('ClosingExecutor (a concurrent.futures.ThreadPoolExecutor) at feeds/management/commands/parse_batches.py:11')
+  })
+
   it('a command that is not in the app (an installed package\'s) stays unknown, saying it was not found', () => {
     const d = plan().diagnostics.find((x) => x.processType === 'tasks' && x.code === 'unknown-command')
     expect(d?.message).toContain('conncalc does not find in the app')

@@ -41,8 +41,28 @@ export interface StartedThreads {
 }
 
 /** What `modules` start; `what` names the command for messages ("manage.py send_digest", "python clock.py"). */
+/**
+ * The app's own classes built on one of CONCURRENCY (`class DbSafeExecutor(futures.ThreadPoolExecutor)`), by the
+ * import-qualified name a call gives them (`app.futures.DbSafeExecutor`, or the bare name in their own module): their base.
+ */
+function concurrencySubclasses(modules: PyModule[]): Map<string, string> {
+  const found = new Map<string, string>()
+  for (const m of modules) {
+    const dotted = m.file.replace(/\.py$/, '').replace(/\/__init__$/, '').replaceAll('/', '.')
+    for (const [name, v] of m.names) {
+      if (v.kind !== 'known' || v.value === null || typeof v.value !== 'object' || !('kind' in v.value) || v.value.kind !== 'class') continue
+      const base = v.value.bases.find((b) => CONCURRENCY.has(b))
+      if (base) found.set(`${dotted}.${name}`, base).set(name, base)
+    }
+  }
+
+  return found
+}
+
 export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: string): StartedThreads {
-  const starts = modules.flatMap((m) => m.calls.filter((c) => CONCURRENCY.has(c.callee)).map((c) => ({c, file: m.file})))
+  const subclasses = concurrencySubclasses(modules)
+  const callee = (c: {callee: string}): string | undefined => (CONCURRENCY.has(c.callee) ? c.callee : subclasses.has(c.callee) ? `${c.callee} (a ${subclasses.get(c.callee)})` : undefined)
+  const starts = modules.flatMap((m) => m.calls.filter((c) => callee(c) !== undefined).map((c) => ({c: {...c, callee: callee(c)!}, file: m.file})))
   if (starts.length === 0) return {diagnostics: []}
   const schedulers = starts.filter((s) => SCHEDULERS.has(s.c.callee))
   const reconfigured = modules.some((m) => m.calls.some((c) => /Scheduler\(\)\.(configure|add_executor)$/.test(c.callee)))
