@@ -4,7 +4,7 @@
  * it stays open). Django 5.1+ `OPTIONS: {"pool": …}` uses psycopg_pool, which
  * opens min_size connections up front (default 4, max_size = min_size).
  */
-import type {EvalValue, PyClass, PyModule} from './values.js'
+import {classOf, type EvalValue, type PyClass, type PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {PythonProject} from './modules.js'
@@ -150,7 +150,8 @@ const CONFIGURATIONS = 'https://django-configurations.readthedocs.io/en/stable/#
 function configurationClasses(settings: PyModule): Map<string, PyClass> {
   const out = new Map<string, PyClass>()
   for (const [name, v] of settings.names) {
-    if (v.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'class' && v.value.bases.some((b) => b === 'configurations.Configuration' || b === 'configurations.base.Configuration')) out.set(name, v.value)
+    const cls = classOf(v)
+    if (cls?.bases.some((b) => b === 'configurations.Configuration' || b === 'configurations.base.Configuration')) out.set(name, cls)
   }
 
   return out

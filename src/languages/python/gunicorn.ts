@@ -6,7 +6,7 @@
  * GUNICORN_CMD_ARGS, then the config file (-c, default ./gunicorn.conf.py),
  * then defaults — `workers` defaults to $WEB_CONCURRENCY, else 1 (gunicorn/config.py).
  */
-import type {EvalValue, PyModule} from './values.js'
+import {classOf, type EvalValue, type PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
@@ -89,7 +89,7 @@ async function appClassBases(project: PythonProject, dotted: string): Promise<st
   if (i <= 0) return []
   const file = project.resolve(dotted.slice(0, i))
   const v = file ? (await project.load(file))?.names.get(dotted.slice(i + 1)) : undefined
-  return v?.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) && v.value.kind === 'class' ? v.value.bases : []
+  return classOf(v)?.bases ?? []
 }
 
 

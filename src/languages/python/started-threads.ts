@@ -8,7 +8,7 @@
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {PyModule} from './values.js'
+import {classOf, type PyModule} from './values.js'
 
 import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 
@@ -50,8 +50,7 @@ function concurrencySubclasses(modules: PyModule[]): Map<string, string> {
   for (const m of modules) {
     const dotted = m.file.replace(/\.py$/, '').replace(/\/__init__$/, '').replaceAll('/', '.')
     for (const [name, v] of m.names) {
-      if (v.kind !== 'known' || v.value === null || typeof v.value !== 'object' || !('kind' in v.value) || v.value.kind !== 'class') continue
-      const base = v.value.bases.find((b) => CONCURRENCY.has(b))
+      const base = classOf(v)?.bases.find((b) => CONCURRENCY.has(b))
       if (base) found.set(`${dotted}.${name}`, base).set(name, base)
     }
   }

@@ -82,6 +82,10 @@ export interface UnknownValue {
 
 export type EvalValue = KnownValue | UnknownValue
 
+/** The class a value is, when it is one of the app's classes (a `class` statement's value). */
+export const classOf = (v: EvalValue | undefined): PyClass | undefined =>
+  v?.kind === 'known' && v.value !== null && typeof v.value === 'object' && !Array.isArray(v.value) && v.value.kind === 'class' ? v.value : undefined
+
 /** One arm of an `if` conncalc could not decide (see PyCall.arms). */
 export interface PyArm {
   at: string
