@@ -40,12 +40,36 @@ describe('Quarkus: quarkus.datasource.jdbc.max-size (fixture quarkus-agroal)', (
     expect(plan('quarkus-agroal', 'JAVA_OPTS=-Dquarkus.profile=staging').type('web')).toMatchObject({poolPerProcess: 30})
   })
 
-  it('max-size set nowhere: the Agroal default, 20 (DataSourceJdbcRuntimeConfig.maxSize @WithDefault("20"))', async () => {
-    const files = memoryFiles({'pom.xml': '<dependency><groupId>io.quarkus</groupId><artifactId>quarkus-jdbc-postgresql</artifactId></dependency>', 'src/main/resources/application.properties': 'quarkus.datasource.db-kind=postgresql\n'})
-    const a = (await jvm.analyze(ctxFor('java -jar target/quarkus-app/quarkus-run.jar', {files}))) as ServerAnalysis & {pools: PoolEntry[]}
+  // Agroal's default by the pinned Quarkus version: DataSourceJdbcRuntimeConfig.maxSize @WithDefault("20") up to 3.30,
+  // @WithDefault("50") from 3.31 (quarkusio/quarkus#51169). The pom below pins nothing unless a test adds it.
+  const agroal = async (version?: string) => {
+    const pom = `${version ? `<properties><quarkus.platform.version>${version}</quarkus.platform.version></properties>\n` : ''}<dependency><groupId>io.quarkus</groupId><artifactId>quarkus-jdbc-postgresql</artifactId></dependency>`
+    const files = memoryFiles({'pom.xml': pom, 'src/main/resources/application.properties': 'quarkus.datasource.db-kind=postgresql\n'})
+    return (await jvm.analyze(ctxFor('java -jar target/quarkus-app/quarkus-run.jar', {files}))) as ServerAnalysis & {pools: PoolEntry[]}
+  }
+
+  it('max-size set nowhere, Quarkus 3.30.2 pinned: the Agroal default, 20 (pom.xml:1 named)', async () => {
+    const a = await agroal('3.30.2')
     expect(a.pools.map((p) => p.pool.value)).toEqual([20])
-    expect(a.pools[0].pool.source).toMatchObject({kind: 'default', what: 'Quarkus (Agroal) quarkus.datasource.jdbc.max-size default'})
+    expect(a.pools[0].pool.source).toMatchObject({kind: 'default', what: 'Quarkus 3.30.2: quarkus.datasource.jdbc.max-size default (20 up to 3.30)'})
+    expect(a.pools[0].pool.via).toEqual([{file: 'pom.xml', kind: 'file', line: 1}])
     expect(a.threadsPerProcess.value).toBe(20)
+  })
+
+  it('max-size set nowhere, Quarkus 3.31.1 (or 4.x) pinned: 50 (quarkusio/quarkus#51169), not assumed', async () => {
+    for (const v of ['3.31.1', '4.0.0.Alpha1']) {
+      const a = await agroal(v)
+      expect(a.pools.map((p) => p.pool.value)).toEqual([50])
+      expect(a.threadsPerProcess.value).toBe(50)
+      expect(JSON.stringify(a.pools[0].pool)).toContain('quarkus/pull/51169')
+      expect(JSON.stringify(a.pools[0].pool)).not.toContain('"assumed"')
+    }
+  })
+
+  it('max-size set nowhere and no version read: 50, marked assumed and naming 3.30\'s 20', async () => {
+    const a = await agroal()
+    expect(a.pools.map((p) => p.pool.value)).toEqual([50])
+    expect(JSON.stringify(a.pools[0].pool)).toContain("the build's Quarkus version is not read; up to Quarkus 3.30 the Agroal pool's default was 20")
   })
 })
 

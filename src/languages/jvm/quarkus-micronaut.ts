@@ -3,7 +3,7 @@
  * `java -jar build/libs/app-all.jar`): one JVM per dyno whose request threads wait for a pooled
  * connection, so threads per process = the pool, as for Spring Boot (jvm.ts).
  *
- * Quarkus (the Agroal extension): `quarkus.datasource.jdbc.max-size`, default 20, for the default
+ * Quarkus (the Agroal extension): `quarkus.datasource.jdbc.max-size`, default 20 (50 from Quarkus 3.31), for the default
  * datasource and each named one (`quarkus.datasource."name".jdbc.max-size`); `db-kind` other than
  * postgresql is another database. Config, highest first (SmallRye Config ordinals): `-D` system
  * properties (400), env vars (300, the key upper-cased, other characters → `_`), config/
@@ -31,8 +31,13 @@ import {parseYaml} from '../../util/yaml.js'
 import {type Expanded, expandPlaceholders, parseProperties} from './properties.js'
 import {append} from '../../util/arrays.js'
 
-// quarkusio/quarkus@1d7fc55f9e23: DataSourceJdbcRuntimeConfig.maxSize() @WithDefault("20"), minSize() @WithDefault("0").
+// quarkusio/quarkus@1d7fc55f9e23: DataSourceJdbcRuntimeConfig.maxSize() @WithDefault("20"), minSize() @WithDefault("0")
+// (the 1.x/2.x class form at quarkusio/quarkus@c207989391f1 has `@ConfigItem(defaultValue = "20") maxSize` too).
 const AGROAL = 'https://github.com/quarkusio/quarkus/blob/1d7fc55f9e23e5c29b54b0aa05cb663b74027935/extensions/agroal/runtime/src/main/java/io/quarkus/agroal/runtime/DataSourceJdbcRuntimeConfig.java'
+// quarkusio/quarkus#51169 "Upgrade the default maximum datasource size to 50" (opened 2025-11-21, approved 2025-11-24, merged
+// on main after 3.30 had branched): maxSize() @WithDefault("50") (seen in a fork of main, spieps/quarkus@1d2264a4fc8e, same
+// file). 3.31 is the first minor cut from that main; 3.30.x and older keep 20.
+const AGROAL_50 = 'https://github.com/quarkusio/quarkus/pull/51169'
 const HIKARI = 'https://github.com/brettwooldridge/HikariCP/blob/dev/src/main/java/com/zaxxer/hikari/HikariConfig.java'
 const MICRONAUT_JDBC = 'https://micronaut-projects.github.io/micronaut-sql/latest/guide/#jdbc'
 // quarkusio/quarkus@0eb4b3a9e04b extensions/config-yaml/runtime/…/ApplicationYamlConfigSourceLoader.java: application.yaml
@@ -156,7 +161,7 @@ const quarkusEnv = (key: string): string => key.replaceAll('"', '').toUpperCase(
 const BUILD_FILES = ['pom.xml', 'build.gradle', 'build.gradle.kts', 'gradle.properties']
 
 /** The Quarkus version the build pins (Maven property or BOM, Gradle plugin or gradle.properties), with where. */
-export function quarkusVersion(files: AnalyzerContext['files']): undefined | {file: string; line: number; major: number; version: string} {
+export function quarkusVersion(files: AnalyzerContext['files']): undefined | {file: string; line: number; major: number; minor: number; version: string} {
   const patterns: [string, RegExp][] = [
     ['pom.xml', /<(?:quarkus\.platform\.version|quarkus\.version|quarkus-plugin\.version|version\.quarkus)>\s*(\d+)\.[\w.-]*\s*</],
     ['pom.xml', /<artifactId>quarkus-(?:bom|universe-bom|maven-plugin)<\/artifactId>\s*<version>\s*(\d+)\.[\w.-]*\s*</],
@@ -169,7 +174,8 @@ export function quarkusVersion(files: AnalyzerContext['files']): undefined | {fi
     const m = file && re.exec(file.text)
     if (!file || !m) continue
     const at = m.index + m[0].indexOf(m[1])
-    return {file: path, line: file.text.slice(0, at).split('\n').length, major: Number(m[1]), version: /^[\d.]+[\w.-]*/.exec(file.text.slice(at))![0].replace(/\.$/, '')}
+    const version = /^[\d.]+[\w.-]*/.exec(file.text.slice(at))![0].replace(/\.$/, '')
+    return {file: path, line: file.text.slice(0, at).split('\n').length, major: Number(m[1]), minor: Number(/^\d+\.(\d+)/.exec(version)?.[1] ?? 0), version}
   }
 
   return undefined
@@ -182,6 +188,15 @@ function reactiveDefault(version: ReturnType<typeof quarkusVersion>): Sourced<nu
   return version.major >= 3
     ? sourced(20, fromDefault(`Quarkus ${version.version}: quarkus.datasource.reactive.max-size default (3.0 and later)`, QUARKUS_REACTIVE_20), [pinned])
     : sourced(4, fromDefault(`Quarkus ${version.version} sets no reactive max-size: Vert.x PoolOptions.DEFAULT_MAX_SIZE`, VERTX_POOL), [pinned])
+}
+
+/** quarkus.datasource[.name].jdbc.max-size when nothing sets it: 20 up to Quarkus 3.30, 50 from 3.31 (#51169); no version read: 50, assumed. */
+function agroalDefault(version: ReturnType<typeof quarkusVersion>): Sourced<number> {
+  if (!version) return sourced(50, fromDefault('Quarkus (Agroal) quarkus.datasource.jdbc.max-size default since 3.31', AGROAL_50), [assumed("the build's Quarkus version is not read; up to Quarkus 3.30 the Agroal pool's default was 20")])
+  const pinned = fromFile(version.file, version.line)
+  return version.major > 3 || (version.major === 3 && version.minor >= 31)
+    ? sourced(50, fromDefault(`Quarkus ${version.version}: quarkus.datasource.jdbc.max-size default (50 from 3.31)`, AGROAL_50), [pinned])
+    : sourced(20, fromDefault(`Quarkus ${version.version}: quarkus.datasource.jdbc.max-size default (20 up to 3.30)`, AGROAL), [pinned])
 }
 
 export function quarkusPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; notCounted: string[]; pools: PoolEntry[]} {
@@ -203,7 +218,7 @@ export function quarkusPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; 
   const reactiveExtension = /quarkus-reactive-pg-client|quarkus-reactive-postgresql-client/.test(build)
   const buildRead = build.trim() !== ''
   const named = new Set(layers.keys('quarkus.datasource').flatMap((k) => /^("[^"]+"|[\w-]+)\.(jdbc|reactive|db-kind|username)\b/.exec(k)?.[1] ?? []).filter((n) => !['jdbc', 'reactive', 'db-kind', 'username', 'password', 'devservices', 'health', 'metrics', 'db-version', 'active'].includes(n)))
-  const version = reactiveExtension ? quarkusVersion(ctx.files) : undefined
+  const version = quarkusVersion(ctx.files)
   for (const name of [undefined, ...named]) {
     const base = name === undefined ? 'quarkus.datasource' : `quarkus.datasource.${name}`
     const what = name === undefined ? 'the default datasource' : `datasource ${name.replaceAll('"', '')}`
@@ -220,7 +235,7 @@ export function quarkusPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; 
     const jdbc = get('jdbc')?.value !== 'false' && (jdbcExtension || get('jdbc.url') !== undefined || (!buildRead && !reactiveExtension))
     if (jdbc) {
       const key = `${base}.jdbc.max-size`
-      const max = intValue(get('jdbc.max-size'), key, `${what}'s pool size`, diagnostics, ctx.processType) ?? sourced(20, fromDefault('Quarkus (Agroal) quarkus.datasource.jdbc.max-size default', AGROAL))
+      const max = intValue(get('jdbc.max-size'), key, `${what}'s pool size`, diagnostics, ctx.processType) ?? agroalDefault(version)
       const initial = intValue(get('jdbc.initial-size'), `${base}.jdbc.initial-size`, `${what}'s initial size`, diagnostics, ctx.processType)
       pools.push({database, ...(initial && initial.value <= max.value ? {minOpen: initial} : {}), pool: max, server: 'DATABASE_URL'})
     }
