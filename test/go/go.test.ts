@@ -88,6 +88,48 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(describeSourced(open.threadsPerProcess)).toContain('bounded only by the requests in flight')
   })
 
+  it('two sql.Open calls, a local DSN (when .env loads) above the platform\'s DATABASE_URL: the warning names the DATABASE_URL one', async () => {
+    const mod = 'module example.com/ledger\n\ngo 1.21\n\nrequire github.com/jackc/pgx/v4 v4.18.1\n'
+    const src = [
+      'package main', // 1
+      'import (',
+      '\t"database/sql"',
+      '\t"fmt"',
+      '\t"os"', // 5
+      '\t_ "github.com/jackc/pgx/v4/stdlib"',
+      ')',
+      'func openLocal() *sql.DB {',
+      '\tdb, _ := sql.Open("pgx", fmt.Sprintf("host=%s dbname=ledger", os.Getenv("DB_HOST")))', // 9
+      '\treturn db',
+      '}',
+      'func openPlatform() *sql.DB {',
+      '\turl := fmt.Sprint(os.Getenv("DATABASE_URL"))',
+      '\tdb, _ := sql.Open("pgx", url)', // 14
+      '\treturn db',
+      '}',
+      'func main() {',
+      '\tif _, err := os.Stat(".env"); err == nil {',
+      '\t\topenLocal()',
+      '\t} else {',
+      '\t\topenPlatform()',
+      '\t}',
+      '}',
+    ].join('\n')
+    const a = await run('bin/ledger', {'go.mod': mod, 'main.go': src})
+    // No SetMaxOpenConns anywhere: 1 counted, unbounded-pool at the open a dyno runs (line 14), not the local one (line 9).
+    expect(a.threadsPerProcess.value).toBe(1)
+    expect(a.diagnostics.filter((d) => d.code === 'unbounded-pool')).toEqual([expect.objectContaining({file: 'main.go', line: 14})])
+    // The same two functions the other way round (the platform's above, as in valentedev/go-postgres-heroku): still the
+    // DATABASE_URL open, now at line 10 (the local one is at line 14).
+    const lines = src.split('\n')
+    const swapped = [...lines.slice(0, 7), ...lines.slice(11, 16), ...lines.slice(7, 11), ...lines.slice(16)].join('\n')
+    const b = await run('bin/ledger', {'go.mod': mod, 'main.go': swapped})
+    expect(b.diagnostics.filter((d) => d.code === 'unbounded-pool')).toEqual([expect.objectContaining({file: 'main.go', line: 10})])
+    // With only the local open, it is the one named.
+    const local = await run('bin/ledger', {'go.mod': mod, 'main.go': src.replace('\tdb, _ := sql.Open("pgx", url)', '\tdb := openLocal()')})
+    expect(local.diagnostics.filter((d) => d.code === 'unbounded-pool')).toEqual([expect.objectContaining({line: 9})])
+  })
+
   it('joeshaw/envdecode: `env:"KEY,default=N"` in a nested anonymous struct fills the field (fider\'s env.Config.Database.MaxOpenConns)', async () => {
     const mod = 'module github.com/acme/board\n\ngo 1.22\n\nrequire (\n\tgithub.com/joeshaw/envdecode v0.0.0-20200121155833-099f1fc765bd\n\tgithub.com/lib/pq v1.10.9\n)\n'
     const env = ['package env', '', 'import "github.com/joeshaw/envdecode"', '', 'type config struct {', '\tDatabase struct {', '\t\tURL          string `env:"DATABASE_URL,required"`', '\t\tMaxOpenConns int    `env:"DATABASE_MAX_OPEN_CONNS,default=4,strict"`', '\t}', '}', '', 'var Config config', '', 'func init() {', '\t_ = envdecode.Decode(&Config)', '}'].join('\n')

@@ -414,6 +414,12 @@ class GoFile {
       return {file: this.path, kind: 'known', line: line(n), missingEnv: [{line: line(n), name: name.value}], value: null, via: []}
     }
 
+    // fmt.Sprint of one string is that string (`fmt.Sprint(os.Getenv("DATABASE_URL"))`).
+    if (q === 'fmt.Sprint' && args.length === 1) {
+      const s = this.evaluate(args[0] ?? null)
+      return s?.kind === 'known' && (typeof s.value === 'string' || s.value === null) ? s : this.unknown(n)
+    }
+
     if (q === 'strconv.Atoi' || q === 'strconv.ParseInt' || q === 'strconv.ParseUint') {
       const s = this.evaluate(args[0] ?? null)
       if (s?.kind !== 'known') return s ?? this.unknown(n)
@@ -666,7 +672,8 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
         const pkg = q.slice(0, q.lastIndexOf('.'))
         const fnName = q.slice(q.lastIndexOf('.') + 1)
         const opener = OPENERS[pkg]
-        if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n)})
+        // sql.Open(driver, dsn), sqlx.Connect(driver, dsn): the DSN, to tell the platform's URL from a local one.
+        if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {})})
         else if (isPgxpool(pkg) && /^(New|Connect|ParseConfig)$/.test(fnName)) {
           // New(ctx, url), Connect(ctx, url), ParseConfig(url): the URL may carry pool_max_conns.
           const url = args[fnName === 'ParseConfig' ? 0 : 1] ?? null

@@ -135,6 +135,19 @@ function pgxPool(ctx: AnalyzerContext, code: GoCode, modLine: Source | undefined
   return {database: 'pgxpool', pool, server: 'DATABASE_URL'}
 }
 
+/** Whether a site's DSN reads the platform's DATABASE_URL (set where it runs, or named by a missing env var). */
+const readsPlatformUrl = (o: GoSite): boolean =>
+  o.value?.kind === 'known' && (o.value.via.some((v) => v.kind === 'env' && v.name === 'DATABASE_URL') || (o.value.missingEnv ?? []).some((m) => m.name === 'DATABASE_URL'))
+
+/**
+ * The open to name: one whose DSN is the platform's DATABASE_URL (an app that opens a local DSN when a .env file
+ * loads and DATABASE_URL otherwise runs the latter on a dyno), else the first in the files' order.
+ */
+function firstOpen(opened: GoSite[]): GoSite | undefined {
+  const inOrder = opened.toSorted((a, b) => (a.file === b.file ? a.line - b.line : 0))
+  return inOrder.find((o) => readsPlatformUrl(o)) ?? inOrder[0]
+}
+
 export const go: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const mod = ctx.files.read('go.mod')
@@ -149,7 +162,7 @@ export const go: ServerAnalyzer = {
     const usesPgxpool = code.opened.some((o) => o.lib === 'pgxpool') || code.maxConns.length > 0
     if (usesPgxpool || (pgxModule && code.opened.length === 0)) pools.push(pgxPool(ctx, code, pgxModule ? fromFile('go.mod', modules.get(pgxModule)!) : undefined, diagnostics))
 
-    const sqlOpen = code.opened.find((o) => o.lib !== 'pgxpool')
+    const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool'))
     const cap = setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
     if (cap.value) {
       const lib = sqlOpen?.lib ?? 'database/sql'
