@@ -114,3 +114,57 @@ describe('Gradle installDist start scripts and HikariConfig("file.properties")',
     expect(JSON.stringify(a.pools![0].pool)).toContain('loads a file not in the app')
   })
 })
+
+/**
+ * Fixture clojure-hikari-cp: a Leiningen app (project.clj, no pom or Gradle build; Spring Boot only in a `;;` comment)
+ * whose src/ledger/db.clj:9 calls `(hikari/make-datasource {:jdbc-url jdbc-url :connection-timeout 5000})`.
+ * resources/config.edn sets :maximum-pool-size 4, but db.clj destructures only :jdbc-url, so hikari-cp merges its
+ * default-datasource-options (tomekw/hikari-cp src/hikari_cp/core.clj: :maximum-pool-size 10, :minimum-idle 10).
+ */
+describe('a Clojure app with hikari-cp (fixture clojure-hikari-cp)', () => {
+  const croot = fileURLToPath(new URL('../fixtures/clojure-hikari-cp/', import.meta.url))
+  const cfiles = (): Record<string, string> => {
+    const out: Record<string, string> = {}
+    for (const p of ['project.clj', 'resources/config.edn', 'src/ledger/db.clj']) out[p] = readFileSync(join(croot, p), 'utf8')
+    return out
+  }
+
+  const canalyze = async (files: Record<string, string>) => jvm.analyze(ctxFor('java -jar target/uberjar/ledger.jar', {files: memoryFiles(files)}))
+
+  it('make-datasource with a map that has no :maximum-pool-size: hikari-cp\'s 10 × 2 dynos = 20, server jvm (not spring-boot), sourced at db.clj:9', () => {
+    const r = planJson(procfileOf('clojure-hikari-cp'), ['--limit', '100', '--scale', 'web=2:standard-1x'])
+    // 1 JVM per dyno; request threads wait for the pool: min(10, 10) = 10 per JVM; 2 × 10 = 20.
+    expect(r.type('web')).toMatchObject({connections: 20, poolPerProcess: 10, server: 'jvm', threadsPerProcess: 10})
+    const pool = JSON.stringify(r.type('web').sources['pool.hikari-cp'])
+    expect(pool).toContain("hikari-cp's default-datasource-options :maximum-pool-size 10")
+    expect(pool).toContain('"file":"src/ledger/db.clj","kind":"file","line":9')
+    expect(pool).not.toContain('HikariCP default maximumPoolSize')
+    expect(r.codes).not.toContain('unknown-config-value')
+  })
+
+  it('a :maximum-pool-size literal in the map at the call is the pool: 3, from its line', async () => {
+    const files = cfiles()
+    files['src/ledger/db.clj'] = files['src/ledger/db.clj'].replace(':connection-timeout 5000}', ':connection-timeout 5000\n                           :maximum-pool-size 3}')
+    const a = await canalyze(files)
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([3])
+    expect(a.pools![0].pool.source).toEqual({file: 'src/ledger/db.clj', kind: 'file', line: 11})
+  })
+
+  it('options passed by name are not followed: 10 assumed, with an unknown-config-value at the call', async () => {
+    const files = cfiles()
+    files['src/ledger/db.clj'] = files['src/ledger/db.clj'].replace('[_ {:keys [jdbc-url]}]', '[_ opts]').replace(/\(hikari\/make-datasource \{[^}]*\}\)/, '(hikari/make-datasource opts)')
+    const a = await canalyze(files)
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([10])
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'src/ledger/db.clj', line: 9}))
+    expect(JSON.stringify(a.pools![0].pool)).toContain('"kind":"assumed"')
+  })
+
+  it('no PostgreSQL driver in project.clj: no PostgreSQL connection (0)', async () => {
+    const files = cfiles()
+    files['project.clj'] = files['project.clj'].replace('[org.postgresql/postgresql "42.7.1"]', '')
+    const a = await canalyze(files)
+    expect(a.threadsPerProcess.value).toBe(0)
+    expect(a.pools).toEqual([])
+  })
+})
+

@@ -181,13 +181,57 @@ function springInSources(files: AnalyzerContext['files']): boolean {
 }
 
 const HIKARI_IN_CODE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)}\n]*)|\bHikariConfig\s*\(\s*"([^"]+\.properties)"\s*\)/
+// hikari-cp (Clojure) merges the options given to make-datasource over default-datasource-options:
+// {:minimum-idle 10 :maximum-pool-size 10 …} (the same map in every release).
+const HIKARI_CP = 'https://github.com/tomekw/hikari-cp/blob/master/src/hikari_cp/core.clj'
 
 interface HikariSetting {
   file: string
   line: number
+  /** `(hikari/make-datasource {…})` (Clojure's hikari-cp): a map literal without :maximum-pool-size (hikari-cp's default applies), or options not written where the call is. */
+  clojure?: 'map-without-size' | 'options-unread'
   /** `new HikariConfig("hikari.properties")`: the properties file it loads, and where it is in the app if it is. */
   properties?: {found?: string; name: string}
   raw: string
+}
+
+/** The balanced `{…}` starting at `at` (Clojure map literal), strings and `;` comments skipped; undefined if it never closes. */
+function clojureMap(text: string, at: number): string | undefined {
+  let depth = 0
+  for (let i = at; i < text.length && i < at + 20_000; i++) {
+    const c = text[i]
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++
+    } else if (c === ';') {
+      while (i < text.length && text[i] !== '\n') i++
+    } else if (c === '{') depth++
+    else if (c === '}' && --depth === 0) return text.slice(at, i + 1)
+  }
+
+  return undefined
+}
+
+/**
+ * A Clojure app's hikari-cp pool: the first `(make-datasource …)` call in src/. Its options map written at the call
+ * gives :maximum-pool-size (a literal, or the expression there); a map without it keeps hikari-cp's 10; options passed
+ * by name (a var, a config read) are not read.
+ */
+function clojureHikari(files: AnalyzerContext['files']): HikariSetting | undefined {
+  const {paths} = filesUnder(files, 'src', (p) => /\.cljc?$/.test(p), {max: 3000})
+  for (const path of paths) {
+    const text = files.read(path)?.text ?? ''
+    for (const m of text.matchAll(/\((?:[\w.-]+\/)?make-datasource\s+/g)) {
+      const lineAt = (i: number): number => text.slice(0, i).split('\n').length
+      const start = m.index + m[0].length
+      if (text[start] !== '{') return {clojure: 'options-unread', file: path, line: lineAt(m.index), raw: /^[^\s)]+/.exec(text.slice(start))?.[0] ?? ''}
+      const map = clojureMap(text, start)
+      const size = map && /:maximum-pool-size\s+([^\s,}]+)/.exec(map)
+      if (!size) return {clojure: 'map-without-size', file: path, line: lineAt(m.index), raw: ''}
+      return {file: path, line: lineAt(start + size.index), raw: size[1]}
+    }
+  }
+
+  return undefined
 }
 
 /**
@@ -196,6 +240,11 @@ interface HikariSetting {
  */
 function hikariInCode(files: AnalyzerContext['files']): HikariSetting | undefined {
   return onceForFiles(files, 'jvm-hikari-in-code', () => {
+    if (CLOJURE_BUILD_FILES.some((f) => files.exists(f)) && !files.exists('pom.xml')) {
+      const clj = clojureHikari(files)
+      if (clj) return clj
+    }
+
     const {paths} = filesUnder(files, '', (p) => /(^|\/)src\/main\//.test(p) && /\.(java|kt|groovy|scala)$/.test(p), {max: 3000, maxDepth: 12})
     for (const path of paths) {
       const text = files.read(path)?.text ?? ''
@@ -235,6 +284,18 @@ function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]):
     return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), [], 'jvm')
   }
 
+  const fromHikariCp = (why: Source): Sourced<number> => sourced(10, fromDefault("hikari-cp's default-datasource-options :maximum-pool-size 10 (:minimum-idle 10: filled at start)", HIKARI_CP), [notSpring, why])
+  if (inCode?.clojure === 'map-without-size') {
+    const pool = fromHikariCp(fromFile(inCode.file, inCode.line))
+    return oneJvm(diagnostics, {database: 'hikari-cp', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), unpooled(ctx, diagnostics), 'jvm')
+  }
+
+  if (inCode?.clojure === 'options-unread') {
+    diagnostics.push({code: 'unknown-config-value', file: inCode.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: inCode.line, message: `${ctx.processType}: ${inCode.file}:${inCode.line} builds its hikari-cp pool from \`${inCode.raw}\`, options conncalc does not follow; hikari-cp's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
+    const pool = fromHikariCp(assumed(`make-datasource's options (\`${inCode.raw}\` at ${inCode.file}:${inCode.line}) are not read; hikari-cp's default counted`))
+    return oneJvm(diagnostics, {database: 'hikari-cp', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), unpooled(ctx, diagnostics), 'jvm')
+  }
+
   const props = inCode?.properties
   if (props && !props.found) {
     diagnostics.push({code: 'missing-config', file: inCode.file, fix: `if it sets maximumPoolSize, tell conncalc: --assume ${ctx.processType}=1:N:N`, line: inCode.line, message: `${ctx.processType}: ${inCode.file}:${inCode.line} builds its HikariConfig from ${props.name}, which is not in the app (made where it runs, often gitignored): its maximumPoolSize is not read; HikariCP's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
@@ -261,6 +322,43 @@ function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]):
 
 /** The build files the JVM buildpacks (Maven, Gradle, sbt, Leiningen/Clojure CLI) build an app from. */
 const JVM_BUILD_FILES = ['pom.xml', 'build.gradle', 'build.gradle.kts', 'build.sbt', 'project.clj', 'deps.edn', 'mvnw', 'gradlew']
+/** Leiningen and the Clojure CLI: the Clojure buildpack builds the app from these. */
+const CLOJURE_BUILD_FILES = ['project.clj', 'deps.edn']
+
+/** project.clj / deps.edn without their `;` comments (a commented-out dependency is not on the classpath). */
+function clojureBuilds(files: AnalyzerContext['files']): {path: string; text: string}[] {
+  return CLOJURE_BUILD_FILES.flatMap((path) => {
+    const text = files.read(path)?.text
+    return text === undefined ? [] : [{path, text: withoutClojureComments(text)}]
+  })
+}
+
+/** Clojure text without its `;` comments (a `;` inside a string is kept). */
+function withoutClojureComments(text: string): string {
+  let out = ''
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (inString) {
+      if (c === '\\') {
+        out += c + (text[i + 1] ?? '')
+        i++
+        continue
+      }
+
+      if (c === '"') inString = false
+    } else if (c === '"') inString = true
+    else if (c === ';') {
+      while (i < text.length && text[i] !== '\n') i++
+      out += '\n'
+      continue
+    }
+
+    out += c
+  }
+
+  return out
+}
 
 /**
  * `java -jar X.jar` in a repository that builds no JVM code (no pom.xml, build.gradle, build.sbt, project.clj, …):
@@ -300,6 +398,9 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
   const framework = jvmFramework(ctx.files)
   if (framework) return frameworkJvm(ctx, framework)
   const builds = buildFiles(ctx.files)
+  // A Leiningen / Clojure CLI app (no Maven or Gradle build): not Spring Boot; its pool is built in code (hikari-cp).
+  const clojure = builds.length === 0 ? clojureBuilds(ctx.files) : []
+  if (clojure.length > 0 && !clojure.some((b) => /spring-boot/.test(b.text))) return plainJvm(ctx, clojure)
   if (builds.length > 0 && !builds.some((b) => /spring-boot|org\.springframework\.boot/.test(b.text)) && listsDependencies(builds) && !springInSources(ctx.files)) return plainJvm(ctx, builds)
   // Only a build that lists its starters can say none brings JDBC (a stub build says nothing).
   if (builds.some((b) => /spring-boot-starter/.test(b.text)) && !builds.some((b) => JDBC_ON_CLASSPATH.test(b.text))) {
