@@ -37,6 +37,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra, PoolEntry} from '../../model/process.js'
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from './erb.js'
+import {processorsFor} from './processors.js'
 import type {RubyFacts} from './process-facts.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
@@ -253,7 +254,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
     databaseUrl ? urlPool(databaseUrl.value, () => databaseUrl.source, what, DATABASE_YML) : {diagnostics: []}
 
   const file = ctx.files.read(DATABASE_YML)
-  const doc = file ? await readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env}, ctx.files) : undefined
+  const doc = file ? await readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env, processors: processorsFor(ctx)}, ctx.files) : undefined
   const root = doc?.yaml.value
   if (doc) append(diagnostics, doc.diagnostics.filter((d) => !inUnusedSection(doc, root, sectionKey, d)))
   const found = isHash(root) ? root[sectionKey] : undefined

@@ -228,7 +228,7 @@ export interface YamlErb {
 }
 
 /** What ERB code is evaluated with: the app environment, the env, and calls known for the process. */
-export type ErbOptions = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls' | 'process'>
+export type ErbOptions = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls' | 'process' | 'processors'>
 
 /**
  * `scope` (the app's file reader): types that would read the same answers share one rendering

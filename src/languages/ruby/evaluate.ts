@@ -914,7 +914,9 @@ class Evaluator {
 
     // `Concurrent.physical_processor_count`, `Etc.nprocessors`: the dyno's processors
     // when the caller knows them; any other constant's method: name the whole call.
-    if (node.isSafeNavigation() || receiver instanceof P.ConstantReadNode || receiver instanceof P.ConstantPathNode) {
+    // A constant whose value the caller knows (`RUBY_PLATFORM =~ /java/`) is a value like any other, not a class whose method is called.
+    const valueConstant = receiver instanceof P.ConstantReadNode && this.opts.knownCalls?.has(receiver.name) === true
+    if (!valueConstant && (node.isSafeNavigation() || receiver instanceof P.ConstantReadNode || receiver instanceof P.ConstantPathNode)) {
       const cpu = this.opts.processors
       const recvText = this.parsed.textOf(receiver).replace(/^::/, '')
       const called = `${recvText}.${name}`

@@ -35,6 +35,8 @@ export function parseGemfileLock(text: string): Record<string, string> {
 
 /** The Ruby an app declares, and where: the file and line the version was read from. */
 export interface DeclaredRuby {
+  /** `jruby` when the lock's `ruby 2.5.7p0 (jruby 9.2.9.0)` or the Gemfile's `engine: "jruby"` says so; else MRI (`ruby`). */
+  engine: string
   file: string
   line: number
   version: string
@@ -50,16 +52,17 @@ export interface DeclaredRuby {
 export function declaredRuby(files: {read(path: string): {text: string} | undefined}): DeclaredRuby | undefined {
   const lock = files.read('Gemfile.lock')?.text.split(/\r?\n/) ?? []
   const at = lock.findIndex((l) => l.trim() === 'RUBY VERSION')
-  const fromLock = at >= 0 ? /^\s+ruby (\d+(?:\.\d+)*)/.exec(lock[at + 1] ?? '')?.[1] : undefined
-  if (fromLock) return {file: 'Gemfile.lock', line: at + 2, version: fromLock}
+  const locked = at >= 0 ? /^\s+ruby (\d+(?:\.\d+)*)\S*(?:\s+\((\w+)[\s)])?/.exec(lock[at + 1] ?? '') : undefined
+  if (locked) return {engine: locked[2] ?? 'ruby', file: 'Gemfile.lock', line: at + 2, version: locked[1]}
   const gemfile = files.read('Gemfile')?.text.split(/\r?\n/) ?? []
   for (const [i, l] of gemfile.entries()) {
+    const engine = /^\s*ruby[\s(].*\bengine:\s*["'](\w+)["']/.exec(l)?.[1] ?? 'ruby'
     const literal = /^\s*ruby[\s(]+["'](?:[~>=<]+\s*)?(\d+(?:\.\d+)*)/.exec(l)?.[1]
-    if (literal) return {file: 'Gemfile', line: i + 1, version: literal}
+    if (literal) return {engine, file: 'Gemfile', line: i + 1, version: literal}
     const file = /^\s*ruby[\s(]+file:\s*["']([^"']+)["']/.exec(l)?.[1]
     if (file) {
       const v = /(\d+(?:\.\d+)*)/.exec(files.read(file)?.text ?? '')?.[1]
-      if (v) return {file, line: 1, version: v}
+      if (v) return {engine, file, line: 1, version: v}
     }
   }
 

@@ -10,6 +10,7 @@ import type {AnalyzerContext} from '../common/types.js'
 import {assumed, fromDefault, fromFile, type Sourced, sourced} from '../../model/source.js'
 import {programName} from '../common/setting.js'
 import type {EvalOptions, RubyValue} from './evaluate.js'
+import {declaredRuby} from './gemfile-lock.js'
 
 /** Does the app use ActiveRecord (the only ORM whose pools and fork behaviour conncalc knows)? */
 export const usesActiveRecord = (ctx: AnalyzerContext): boolean =>
@@ -21,6 +22,9 @@ const SIDEKIQ = 'https://github.com/sidekiq/sidekiq/blob/main/lib/sidekiq.rb'
 const SIDEKIQ_BIN = 'https://github.com/sidekiq/sidekiq/blob/main/bin/sidekiq'
 const GOOD_JOB_BIN = 'https://github.com/bensheldon/good_job/blob/main/exe/good_job'
 const RAILS_SERVER = 'https://github.com/rails/rails/blob/main/railties/lib/rails/commands/server/server_command.rb'
+// Puma.jruby? is `IS_JRUBY = Object.const_defined? :JRUBY_VERSION`, Puma.windows? `RUBY_PLATFORM =~ /mswin|ming|cygwin/`, Puma.mri? `RUBY_ENGINE == "ruby"`.
+const PUMA_DETECT = 'https://github.com/puma/puma/blob/v6.4.2/lib/puma/detect.rb'
+const HEROKU_RUBY = 'https://devcenter.heroku.com/articles/ruby-support-reference'
 
 /** `rails server` / `bin/rails s`: only that command loads Rails::Server; `puma` started directly does not. */
 function isRailsServer(argv: readonly string[]): boolean {
@@ -43,7 +47,7 @@ export function rubyProcessFacts(ctx: AnalyzerContext, concurrency?: Sourced<num
   if (key !== undefined && !byKey) shared.set(ctx.files, (byKey = new Map()))
   let known = key === undefined ? undefined : byKey!.get(key)
   if (!known) {
-    known = factMaps(program, inSidekiq, railsServer, activeRecord, concurrency)
+    known = factMaps(program, inSidekiq, railsServer, activeRecord, concurrency, ctx.files)
     if (key !== undefined) byKey!.set(key, known)
   }
 
@@ -55,9 +59,29 @@ export function rubyProcessFacts(ctx: AnalyzerContext, concurrency?: Sourced<num
 
 const shared = new WeakMap<AnalyzerContext['files'], Map<string, Pick<RubyFacts, 'knownCalls'> & Pick<RubyFacts['process'], 'constants'>>>()
 
-function factMaps(program: string, inSidekiq: boolean, railsServer: boolean, activeRecord: string | undefined, concurrency: Sourced<number> | undefined): Pick<RubyFacts, 'knownCalls'> & Pick<RubyFacts['process'], 'constants'> {
+/**
+ * What the Ruby a dyno runs says about itself: Heroku runs MRI on Linux (x86_64 on Cedar), or JRuby when
+ * Gemfile.lock's RUBY VERSION or the Gemfile's `engine:` names it. Decides `unless Puma.jruby? || Puma.windows?`
+ * around `workers` (Rails' puma.rb template before 7) and `RUBY_PLATFORM =~ /java/`.
+ */
+function platformCalls(files: AnalyzerContext['files'], knownCalls: Map<string, Sourced<RubyValue>>): void {
+  const ruby = declaredRuby(files)
+  const jruby = ruby?.engine === 'jruby'
+  const why = jruby
+    ? fromFile(ruby.file, ruby.line)
+    : fromDefault(`Heroku dynos run MRI (CRuby) on Linux: ${ruby ? `${ruby.file}:${ruby.line} declares Ruby ${ruby.version} with no JRuby engine` : 'the app declares no JRuby engine'}`, HEROKU_RUBY)
+  const fact = (v: RubyValue, what: string): Sourced<RubyValue> => sourced(v, why, [fromDefault(what, PUMA_DETECT)])
+  knownCalls.set('Puma.jruby?', fact(jruby, `Puma.jruby? is ${jruby} (JRUBY_VERSION is defined only on JRuby)`))
+  knownCalls.set('Puma.mri?', fact(!jruby, `Puma.mri? is ${!jruby} (RUBY_ENGINE is "${jruby ? 'jruby' : 'ruby'}")`))
+  knownCalls.set('Puma.windows?', fact(false, 'Puma.windows? is false: RUBY_PLATFORM names no Windows build on a dyno'))
+  knownCalls.set('RUBY_ENGINE', sourced(jruby ? 'jruby' : 'ruby', why))
+  knownCalls.set('RUBY_PLATFORM', sourced(jruby ? 'java' : 'x86_64-linux', why))
+}
+
+function factMaps(program: string, inSidekiq: boolean, railsServer: boolean, activeRecord: string | undefined, concurrency: Sourced<number> | undefined, files: AnalyzerContext['files']): Pick<RubyFacts, 'knownCalls'> & Pick<RubyFacts['process'], 'constants'> {
   const server = program || 'no command'
   const knownCalls = new Map<string, Sourced<RubyValue>>()
+  platformCalls(files, knownCalls)
   const serverWhat = inSidekiq
     ? 'Sidekiq.server? is true in the process the sidekiq command starts'
     : `Sidekiq.server? is false outside the sidekiq command (this type runs ${server})`

@@ -123,7 +123,7 @@ export const sidekiq: ServerAnalyzer = {
     const file = path ? ctx.files.read(path) : undefined
     if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
 
-    const doc = file ? await readYamlErb(file, {appEnv: environment, env: ctx.env}, ctx.files) : undefined
+    const doc = file ? await readYamlErb(file, {appEnv: environment, env: ctx.env, processors: processorsFor(ctx)}, ctx.files) : undefined
     if (doc) append(diagnostics, doc.diagnostics)
 
     const capsulesSupported = !version || versionAtLeast(version, '7.0.0')

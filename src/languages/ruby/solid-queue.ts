@@ -37,6 +37,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
 import {assumed, describeSourced, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {readYamlErb, type YamlErb} from './erb.js'
+import {processorsFor} from './processors.js'
 import {isHash, isSymbol} from './evaluate.js'
 import {pumaFacts} from './puma.js'
 import {railsSettings} from './rails-config.js'
@@ -149,7 +150,7 @@ async function readYaml(ctx: AnalyzerContext, path: string, explicit: {source: S
     return undefined
   }
 
-  const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files)
+  const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env, processors: processorsFor(ctx)}, ctx.files)
   append(diagnostics, doc.diagnostics)
   return doc
 }
