@@ -47,3 +47,60 @@ describe('processor counts in ERB (thredded/thredded spec/dummy/config/database.
     expect(m.total).toBe(7)
   })
 })
+
+describe('a primary entry whose url reads another variable than DATABASE_URL (hackclub/hackatime POOL_DATABASE_URL)', () => {
+  // ActiveRecord merges DATABASE_URL only into an entry that is not a UrlConfig: an entry with `url:` connects where that url
+  // points (rails/rails v8.0.2 activerecord/lib/active_record/database_configurations.rb, merge_db_environment_variables).
+  const bouncer = 'postgres://app:pw@bouncer.internal:6432/app'
+  const direct = 'postgres://app:pw@db.internal:5432/app'
+
+  it('unset, beside an entry that reads DATABASE_URL directly: counted on DATABASE_URL\'s server, starred and said', () => {
+    // primary: url PGBOUNCER_DATABASE_URL (no value), pool 5; direct: url DATABASE_URL, pool 3. Puma 2 workers × 5 threads:
+    // 2 × (min(5, 5) + min(3, 5)) = 16, as before, but the primary's pool is now an assumption with a warning at database.yml:15.
+    const r = plan('rails-pooler-url', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 16, databases: ['primary', 'direct']})
+    expect(r.type('web').sources['pool.primary'].source.kind).toBe('assumed')
+    const said = undecided(r).filter((d) => d.line === 15)
+    expect(said).toHaveLength(1)
+    expect(said[0].message).toContain('the primary entry connects where PGBOUNCER_DATABASE_URL points (config/database.yml:15), not to DATABASE_URL')
+    expect(said[0].message).toContain('while `direct` reads DATABASE_URL directly')
+    expect(said[0].message).toContain("these are the pooler's client connections")
+  })
+
+  it('set to another host (the pooler): the primary\'s connections are not this database\'s; the direct entry\'s are', () => {
+    // 2 workers × min(3, 5) = 6; the primary (5) is listed on another server, not counted. No password is printed.
+    const r = plan('rails-pooler-url', ['--scale', 'web=1', '--env', `PGBOUNCER_DATABASE_URL=${bouncer}`, '--env', `DATABASE_URL=${direct}`])
+    expect(r.type('web')).toMatchObject({connections: 6, databases: ['direct']})
+    expect(r.type('web').otherServerPools).toEqual([expect.objectContaining({database: 'primary', pool: 5, server: 'PGBOUNCER_DATABASE_URL (bouncer.internal:6432)'})])
+    expect(undecided(r)).toEqual([])
+    expect(JSON.stringify(r)).not.toContain(':pw@')
+  })
+
+  it('set to DATABASE_URL\'s host and port: the same server, counted, not starred', () => {
+    const r = plan('rails-pooler-url', ['--scale', 'web=1', '--env', `PGBOUNCER_DATABASE_URL=${direct}`, '--env', `DATABASE_URL=${direct}`])
+    expect(r.type('web')).toMatchObject({connections: 16})
+    expect(r.type('web').sources['pool.primary'].source.kind).toBe('file')
+  })
+
+  it('the app\'s only URL (nothing else reads DATABASE_URL) is the database being budgeted, with a note', () => {
+    // production: url ENV.fetch("POSTGRES_URL") { ENV["DATABASE_URL"] }, pool 5: 2 × min(5, 5) = 10, not starred.
+    const r = plan('rails-primary-url-var', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 10})
+    const pool = r.type('web').sources['pool.primary']
+    expect(pool.source).toEqual({file: 'config/database.yml', kind: 'file', line: 4})
+    expect(JSON.stringify(pool.via)).toContain('the primary entry connects where POSTGRES_URL points (config/database.yml:16)')
+    expect(undecided(r)).toEqual([])
+  })
+
+  it('DATABASE_CONNECTION_POOL_URL (Heroku\'s server-side pool) is said, with --pooled as the fix', () => {
+    const r = plan('rails-primary-url-var', ['--scale', 'web=1', '--env', 'RAILS_ENV=staging'])
+    expect(r.type('web')).toMatchObject({connections: 10})
+    expect(r.type('web').sources['pool.primary'].source.kind).toBe('assumed')
+    const said = undecided(r)
+    expect(said).toHaveLength(1)
+    expect(said[0]).toMatchObject({file: 'config/database.yml', fix: expect.stringContaining('`--pooled web`'), line: 12})
+    // With --pooled the type counts against the pooler: its clients (10) are not this plan's connections directly.
+    const pooled = plan('rails-primary-url-var', ['--scale', 'web=1', '--env', 'RAILS_ENV=staging', '--pooled', 'web'])
+    expect(pooled.type('web').pooled).toBe(true)
+  })
+})

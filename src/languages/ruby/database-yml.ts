@@ -35,7 +35,8 @@ import {parse as parsePgUrl} from 'pg-connection-string'
 
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra, PoolEntry} from '../../model/process.js'
-import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {POOL_URL} from '../../platform/server-pooling.js'
 import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from './erb.js'
 import {processorsFor} from './processors.js'
 import type {RubyFacts} from './process-facts.js'
@@ -129,6 +130,24 @@ function urlEnvVar(doc: YamlErb, entry: Entry): string | undefined {
 
 /** The env var ActiveRecord merges into a named entry (rails/rails database_configurations.rb): CACHE_DATABASE_URL for `cache`. */
 export const entryUrlVar = (name: string): string => `${name.toUpperCase()}_DATABASE_URL`
+
+/**
+ * The variable the primary entry's own `url:` reads when it is not DATABASE_URL
+ * (`url: <%= ENV["POOL_DATABASE_URL"] %>`, a PgBouncer in front of the database). An entry with a url
+ * is a UrlConfig, and ActiveRecord merges DATABASE_URL only into the primary entries that are not
+ * (`next config if config.is_a?(UrlConfig)` in merge_db_environment_variables, Rails 6.0 to 8.1; from
+ * 7.1 an empty url makes a HashConfig, which DATABASE_URL then fills): the primary connects where that
+ * variable points.
+ */
+function primaryUrlVar(doc: YamlErb, entry: Entry): {line: number; name: string} | undefined {
+  const line = doc.yaml.lineOf([...entry.path, 'url'])
+  const name = line === undefined ? undefined : urlEnvVar(doc, entry)
+  return line !== undefined && name && name !== PRIMARY_SERVER ? {line, name} : undefined
+}
+
+/** Another entry of the section whose `url:` reads DATABASE_URL itself (hackatime's `primary_direct`, which GoodJob uses past the pooler). */
+const readsDatabaseUrl = (doc: YamlErb, entries: Entry[], primary: Entry): Entry | undefined =>
+  entries.find((e) => e !== primary && doc.yaml.lineOf([...e.path, 'url']) !== undefined && urlEnvVar(doc, e) === PRIMARY_SERVER)
 
 interface EntryServer {
   host?: string
@@ -243,6 +262,59 @@ function primaryEntry(pool: Sourced<number>): PoolEntry {
   return entry
 }
 
+const URL_CONFIG = 'https://github.com/rails/rails/blob/v8.0.2/activerecord/lib/active_record/database_configurations.rb'
+const SERVER_POOL_HINT = `${POOL_URL} is Heroku's server-side pool (pg:connection-pooling): these are its client connections, and the pooler opens its own on this database`
+const POOLER_HINT = 'if it points at a pooler (PgBouncer) in front of this database, these are the pooler\'s client connections and the pooler opens its own pool here instead; if at another server, none count here'
+
+/**
+ * Where the primary entry connects when its url reads `name`, not DATABASE_URL. With a value: the same
+ * server when its host and port are DATABASE_URL's, else another server (a pooler's or another database's:
+ * not this plan's connections). Without one: counted on DATABASE_URL's server, the database being
+ * budgeted, as an assumption when the section also reads DATABASE_URL directly (the two are then
+ * different endpoints, the usual sign of a pooler) and a note otherwise (the app's only URL is its database).
+ */
+function primaryElsewhere(
+  urlVar: {line: number; name: string},
+  value: string | undefined,
+  primaryHost: string | undefined,
+  direct: string | undefined,
+  processType: string,
+): {diagnostic?: Diagnostic; pool: (p: Sourced<number>) => Sourced<number>; server?: string} {
+  const at = `${DATABASE_YML}:${urlVar.line}`
+  const why = `the primary entry connects where ${urlVar.name} points (${at}), not to DATABASE_URL: ActiveRecord does not merge DATABASE_URL into an entry that has a url`
+  const note = (p: Sourced<number>, source: Source): Sourced<number> => sourced(p.value, p.source, [...(p.via ?? []), source])
+  const host = hostOfUrl(value)
+  if (host && primaryHost) {
+    if (host === primaryHost) return {pool: (p) => note(p, fromDefault(`${why}; its host ${host} is DATABASE_URL's`, URL_CONFIG))}
+    return {pool: (p) => note(p, fromDefault(`${why}; its host ${host} is not DATABASE_URL's (${primaryHost})`, URL_CONFIG)), server: `${urlVar.name} (${host})`}
+  }
+
+  if (!value && !direct && urlVar.name !== POOL_URL) {
+    return {pool: (p) => note(p, fromDefault(`${why}; ${urlVar.name} has no value here and nothing else in the section reads DATABASE_URL, so it is taken as the database being budgeted`, URL_CONFIG))}
+  }
+
+  const state = value
+    ? `${urlVar.name} is set${host ? ` (host ${host})` : ''} but DATABASE_URL has no host here to compare it with`
+    : `${urlVar.name} has no value here`
+  const hint = urlVar.name === POOL_URL ? SERVER_POOL_HINT : POOLER_HINT
+  const beside = direct ? `, while \`${direct}\` reads DATABASE_URL directly` : ''
+  const assumption = `${why}${beside}; ${state}; ${hint}. Counted on DATABASE_URL's server`
+  return {
+    diagnostic: {
+      code: 'unknown-config-value',
+      file: DATABASE_YML,
+      fix:
+        urlVar.name === POOL_URL
+          ? `if every database of ${processType} goes through the server-side pool, say \`--pooled ${processType}\` and conncalc counts the pooler's connections instead`
+          : `give ${urlVar.name}${value ? ' and DATABASE_URL' : ''} (\`--env ${urlVar.name}=…\` or an env file): on DATABASE_URL's host and port it is counted here, elsewhere it is not`,
+      line: urlVar.line,
+      message: `cannot tell where the primary database connects: ${assumption}`,
+      severity: 'warning',
+    },
+    pool: (p) => sourced(p.value, assumed(assumption), [p.source, ...(p.via ?? [])]),
+  }
+}
+
 export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}, section?: string): Promise<DatabaseYmlAnalysis> {
   const diagnostics: Diagnostic[] = []
   const databaseUrl = section === undefined ? ctx.env.get('DATABASE_URL') : undefined
@@ -292,8 +364,12 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
     const url = typeof entry.config.url === 'string' ? entry.config.url : undefined
     const urlLine = doc.yaml.lineOf([...entry.path, 'url']) ?? 1
     const named = isPrimary ? undefined : ctx.env.get(entryUrlVar(entry.name))
+    const urlVar = isPrimary ? primaryUrlVar(doc, entry) : undefined
+    const urlVarValue = urlVar ? ctx.env.get(urlVar.name) : undefined
+    // DATABASE_URL is merged into the primary only when its own url is empty (urlVar above).
+    const mergesDatabaseUrl = isPrimary && !urlVarValue?.value
     const candidates: Candidate[] = [
-      ...(isPrimary ? [fromDatabaseUrl(what)] : []),
+      ...(mergesDatabaseUrl ? [fromDatabaseUrl(what)] : []),
       ...(named ? [urlPool(named.value, () => named.source, what, DATABASE_YML)] : []),
       urlPool(url, () => fromFile(DATABASE_YML, urlLine), what, DATABASE_YML),
       ...(readsMaxConnections ? [key('max_connections')] : []),
@@ -309,8 +385,11 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
       })
     }
 
-    const pool = firstOf(candidates, defaultPool())
-    append(diagnostics, pool.diagnostics)
+    const read = firstOf(candidates, defaultPool())
+    append(diagnostics, read.diagnostics)
+    const elsewhere = urlVar ? primaryElsewhere(urlVar, urlVarValue?.value, primaryHost, readsDatabaseUrl(doc, entries, entry)?.name, ctx.processType) : undefined
+    const pool = elsewhere ? {...read, value: elsewhere.pool(read.value)} : read
+    if (elsewhere?.diagnostic) diagnostics.push(elsewhere.diagnostic)
     let minOpen: Sourced<number> | undefined
     if (entry.config.min_connections !== undefined) {
       const min = key('min_connections')
@@ -328,7 +407,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
       }
     }
 
-    const found = entryServer(doc, entry, isPrimary, ctx)
+    const found = elsewhere?.server ? {key: elsewhere.server} : entryServer(doc, entry, isPrimary, ctx)
     // `replica: true` is a read replica: never the primary's server, whatever its url says.
     const replica = !isPrimary && booleanish(entry.config.replica) === true
     if (found.noUrl && !replica) noUrl.push({name: entry.name, ...(found.localHost ? {localHost: found.localHost} : {})})
@@ -337,7 +416,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
     // As ActiveRecord merges them: DATABASE_URL's query over the entry's url over its keys.
     const preparedKey = booleanish(entry.config.prepared_statements)
     const prepared =
-      (isPrimary ? urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source) : undefined) ??
+      (mergesDatabaseUrl ? urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source) : undefined) ??
       urlPreparedStatements(url, () => fromFile(DATABASE_YML, urlLine)) ??
       (preparedKey === undefined
         ? undefined
