@@ -83,7 +83,7 @@ describe('a primary entry whose url reads another variable than DATABASE_URL (ha
   })
 
   it('the app\'s only URL (nothing else reads DATABASE_URL) is the database being budgeted, with a note', () => {
-    // production: url ENV.fetch("POSTGRES_URL") { ENV["DATABASE_URL"] }, pool 5: 2 × min(5, 5) = 10, not starred.
+    // production: url ENV["POSTGRES_URL"] (no value, nothing else reads DATABASE_URL), pool 5: 2 × min(5, 5) = 10, not starred.
     const r = plan('rails-primary-url-var', ['--scale', 'web=1'])
     expect(r.type('web')).toMatchObject({connections: 10})
     const pool = r.type('web').sources['pool.primary']
@@ -102,5 +102,13 @@ describe('a primary entry whose url reads another variable than DATABASE_URL (ha
     // With --pooled the type counts against the pooler: its clients (10) are not this plan's connections directly.
     const pooled = plan('rails-primary-url-var', ['--scale', 'web=1', '--env', 'RAILS_ENV=staging', '--pooled', 'web'])
     expect(pooled.type('web').pooled).toBe(true)
+  })
+
+  it('a url that falls back to DATABASE_URL (`ENV["DATABASE_CONNECTION_POOL_URL"] || ENV["DATABASE_URL"]`, keygen-sh/keygen-api) is DATABASE_URL while the other is unset', () => {
+    // review section: the pool variable unset → the url is DATABASE_URL, as the file says: counted, not starred, nothing to say.
+    const r = plan('rails-primary-url-var', ['--scale', 'web=1', '--env', 'RAILS_ENV=review'])
+    expect(r.type('web')).toMatchObject({connections: 10})
+    expect(r.type('web').sources['pool.primary'].source).toEqual({file: 'config/database.yml', kind: 'file', line: 4})
+    expect(undecided(r)).toEqual([])
   })
 })

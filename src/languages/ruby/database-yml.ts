@@ -139,10 +139,13 @@ export const entryUrlVar = (name: string): string => `${name.toUpperCase()}_DATA
  * 7.1 an empty url makes a HashConfig, which DATABASE_URL then fills): the primary connects where that
  * variable points.
  */
-function primaryUrlVar(doc: YamlErb, entry: Entry): {line: number; name: string} | undefined {
+function primaryUrlVar(doc: YamlErb, entry: Entry): {fallsBack: boolean; line: number; name: string} | undefined {
   const line = doc.yaml.lineOf([...entry.path, 'url'])
   const name = line === undefined ? undefined : urlEnvVar(doc, entry)
-  return line !== undefined && name && name !== PRIMARY_SERVER ? {line, name} : undefined
+  if (line === undefined || !name || name === PRIMARY_SERVER) return undefined
+  // `ENV['DATABASE_CONNECTION_POOL_URL'] || ENV['DATABASE_URL']`: unset, it is DATABASE_URL, as the file says.
+  const code = tagsOnLine(doc.erb, line).at(-1)?.code ?? ''
+  return {fallsBack: /ENV(?:\[|\.fetch\()\s*["']DATABASE_URL["']/.test(code), line, name}
 }
 
 /** Another entry of the section whose `url:` reads DATABASE_URL itself (hackatime's `primary_direct`, which GoodJob uses past the pooler). */
@@ -387,7 +390,7 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
 
     const read = firstOf(candidates, defaultPool())
     append(diagnostics, read.diagnostics)
-    const elsewhere = urlVar ? primaryElsewhere(urlVar, urlVarValue?.value, primaryHost, readsDatabaseUrl(doc, entries, entry)?.name, ctx.processType) : undefined
+    const elsewhere = urlVar && !(urlVar.fallsBack && !urlVarValue?.value) ? primaryElsewhere(urlVar, urlVarValue?.value, primaryHost, readsDatabaseUrl(doc, entries, entry)?.name, ctx.processType) : undefined
     const pool = elsewhere ? {...read, value: elsewhere.pool(read.value)} : read
     if (elsewhere?.diagnostic) diagnostics.push(elsewhere.diagnostic)
     let minOpen: Sourced<number> | undefined
