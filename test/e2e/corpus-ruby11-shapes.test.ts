@@ -112,3 +112,14 @@ describe('a primary entry whose url reads another variable than DATABASE_URL (ha
     expect(undecided(r)).toEqual([])
   })
 })
+
+describe('a Unicorn config handed to a gem (alphagov/account-api `GovukUnicorn.configure(self)`)', () => {
+  it('the default worker_processes it then uses is starred, as Puma\'s is', () => {
+    // config/unicorn.rb only calls AcmeUnicorn.configure(self) (a gem's code): Unicorn's default of 1 worker is used for
+    // 1 × min(pool 12, 1 thread) = 1, now an assumption naming config/unicorn.rb:2. (GovukUnicorn sets 2 workers.)
+    const r = plan('unicorn-handed-config', ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 1, processesPerDyno: 1})
+    const processes = r.type('web').sources.processesPerDyno
+    expect(processes.source).toMatchObject({kind: 'assumed', why: expect.stringContaining('config/unicorn.rb:2 hands the config to code conncalc cannot read')})
+  })
+})

@@ -4,7 +4,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
-import {lastCall, truthy} from './evaluate.js'
+import {HANDED_TO_CODE, lastCall, truthy} from './evaluate.js'
 import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {appPath, findFlag, firstOf, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
@@ -34,6 +34,13 @@ export const unicorn: ServerAnalyzer = {
       sourced(1, fromDefault('Unicorn default worker_processes', REF)),
     )
     append(diagnostics, workers.diagnostics)
+    // The config hands itself to other code (`GovukUnicorn.configure(self)`, which sets worker_processes): the default is assumed.
+    const handed = config?.diagnostics.find((x) => x.message.includes(HANDED_TO_CODE))
+    if (handed && workers.value.source.kind === 'default') {
+      const why = `${handed.file}:${handed.line} hands the config to code conncalc cannot read, which may set this; the default is assumed`
+      workers.value = sourced(workers.value.value, assumed(why), [workers.value.source, ...(workers.value.via ?? [])])
+    }
+
     const processes: Sourced<number> =
       implicit && workers.value.source.kind === 'file' ? {...workers.value, via: [...(workers.value.via ?? []), ...notPassed]} : workers.value
 
