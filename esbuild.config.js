@@ -89,12 +89,13 @@ module.exports = new Proxy(function () {}, {
 /**
  * Node modules oclif requires at its top level for what a run rarely does: node:child_process
  * (the Windows shell's name), node:readline (a flag read from stdin), node:perf_hooks (its
- * performance log, with DEBUG). Each loads more of Node (child_process: net, dgram, streams) and
+ * performance log, with DEBUG), node:fs/promises (a TypeScript plugin's tsconfig, and the reads
+ * oclifReadJson below makes synchronous). Each loads more of Node (child_process: net, dgram, streams) and
  * was ≈ 9 M of the instructions of a `conncalc plan` (valgrind): oclif gets a stand-in that
  * requires the module the first time oclif touches it. bin/run.js no longer loads them first,
  * so one that does load is compiled from Node's source (time only, never a different result).
  */
-const LAZY_BUILTINS = ['node:child_process', 'node:perf_hooks', 'node:readline']
+const LAZY_BUILTINS = ['node:child_process', 'node:fs/promises', 'node:perf_hooks', 'node:readline']
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
@@ -119,13 +120,21 @@ module.exports = new Proxy({}, {
  * the build when the file no longer has that line rather than silently keeping what it cost.
  */
 function patchLine(name, filter, line, replacement, what) {
+  return patchLines(name, filter, [[line, replacement, what]])
+}
+
+/** patchLine for several lines of one file: [line, replacement, what] each. */
+function patchLines(name, filter, patches) {
   return {
     name,
     setup(build) {
       build.onLoad({filter}, (args) => {
-        const text = readFileSync(args.path, 'utf8')
-        if (!text.includes(line)) throw new Error(`esbuild.config.js: ${args.path} no longer ${what} \`${line}\`; update ${name}`)
-        return {contents: text.replace(line, replacement), loader: 'js', resolveDir: dirname(args.path)}
+        let text = readFileSync(args.path, 'utf8')
+        for (const [line, replacement, what] of patches) {
+          if (!text.includes(line)) throw new Error(`esbuild.config.js: ${args.path} no longer ${what} \`${line}\`; update ${name}`)
+          text = text.replace(line, replacement)
+        }
+        return {contents: text, loader: 'js', resolveDir: dirname(args.path)}
       })
     },
   }
@@ -170,7 +179,22 @@ const oclifCommandSort = patchLine('oclif-command-sort', /[\\/]@oclif[\\/]core[\
  */
 const PRISM_IMPORTS = 'WebAssembly.instantiate(wasm, wasi.getImportObject())'
 const PRISM_WRAPPED_IMPORTS = 'Object.fromEntries(Object.entries(wasi.getImportObject()).map(([module, functions]) => [module, Object.fromEntries(Object.entries(functions).map(([name, f]) => [name, (...args) => f(...args)]))]))'
-const prismImports = patchLine('prism-imports', /[\\/]@ruby[\\/]prism[\\/]src[\\/]index\.js$/, PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${PRISM_WRAPPED_IMPORTS})`, 'instantiates with')
+/**
+ * Prism reads its WebAssembly with node:fs/promises' readFile, and oclif reads the user's theme
+ * file (~/.config/conncalc/theme.json, usually absent) the same way, twice: those three reads
+ * were all that started libuv's threadpool (4 threads) in a `conncalc plan`, and their promise
+ * machinery is Node code compiled from source at every start (Node's shipped code covers a
+ * module's top level only). Read synchronously, the bytes and the answers are the same: a
+ * missing or unreadable theme file is still a rejection that oclif's safeReadJson turns into
+ * no theme. node:fs/promises is then left unloaded unless oclif itself uses it (lazyBuiltins).
+ */
+const PRISM_READ = 'import { readFile } from "node:fs/promises";'
+const prismLoader = patchLines('prism-loader', /[\\/]@ruby[\\/]prism[\\/]src[\\/]index\.js$/, [
+  [PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${PRISM_WRAPPED_IMPORTS})`, 'instantiates with'],
+  [PRISM_READ, 'import { readFileSync as readFile } from "node:fs";', 'reads its WebAssembly with'],
+])
+const OCLIF_READ_JSON = "const contents = await (0, promises_1.readFile)(path, 'utf8');"
+const oclifReadJson = patchLine('oclif-read-json', /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/, OCLIF_READ_JSON, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');", 'reads JSON with')
 
 // @ruby/prism (Ruby's parser: JavaScript around a WebAssembly module) is bundled, so that its
 // 400 KB of JavaScript is in dist/cli.cjs's code cache instead of compiled on every Rails run
@@ -262,7 +286,7 @@ writeAscii(await esbuild.build({
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'esm',
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, prismImports],
+  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader],
   splitting: true,
   write: false,
 }))
@@ -303,7 +327,7 @@ const cli = await esbuild.build({
   minify: true,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, prismImports, siblingBundles],
+  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, siblingBundles],
   write: false,
 })
 

@@ -47,7 +47,7 @@ async function main() {
   // bundle load at start load first. Not node:wasi (Prism's), which warns that it is
   // experimental as it loads: src/main.ts silences that warning. One missing from this list,
   // or one a run does not need, costs time only.
-  for (const name of ['fs/promises', 'module', 'net', 'os', 'process', 'stream', 'string_decoder', 'tty', 'vm']) require(`node:${name}`)
+  for (const name of ['module', 'net', 'os', 'process', 'stream', 'string_decoder', 'tty', 'vm']) require(`node:${name}`)
 
   // Prism is WebAssembly. V8 would recompile its hot functions with TurboFan on
   // background threads, and Node waits for those jobs before it exits (~30 ms):
