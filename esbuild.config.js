@@ -11,9 +11,10 @@
 import * as esbuild from 'esbuild'
 import {createHash} from 'node:crypto'
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {Buffer} from 'node:buffer'
-import {dirname} from 'node:path'
+import {dirname, join} from 'node:path'
+import {tmpdir} from 'node:os'
 import process from 'node:process'
 import {fileURLToPath, URL} from 'node:url'
 import {createRequire} from 'node:module'
@@ -193,6 +194,14 @@ const prismLoader = patchLines('prism-loader', /[\\/]@ruby[\\/]prism[\\/]src[\\/
   [PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${PRISM_WRAPPED_IMPORTS})`, 'instantiates with'],
   [PRISM_READ, 'import { readFileSync as readFile } from "node:fs";', 'reads its WebAssembly with'],
 ])
+/**
+ * conncalc keeps Prism's parses between runs (src/io/parse-cache.ts): the serialized bytes its
+ * WebAssembly returns for a text, which Prism's own parsePrism reads into nodes and frees. The
+ * patched line hands them to an `onSerialized` option first (Prism ignores options it does not
+ * know); the build fails if the line changes.
+ */
+const PRISM_DESERIALIZE = 'const result = deserialize(sourceArray, serializedView);'
+const prismSerialized = patchLine('prism-serialized', /[\\/]@ruby[\\/]prism[\\/]src[\\/]parsePrism\.js$/, PRISM_DESERIALIZE, `options.onSerialized?.(serializedView);\n  ${PRISM_DESERIALIZE}`, 'reads its parse with')
 const OCLIF_READ_JSON = "const contents = await (0, promises_1.readFile)(path, 'utf8');"
 const oclifReadJson = patchLine('oclif-read-json', /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/, OCLIF_READ_JSON, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');", 'reads JSON with')
 
@@ -286,7 +295,7 @@ writeAscii(await esbuild.build({
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'esm',
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader],
+  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, prismSerialized],
   splitting: true,
   write: false,
 }))
@@ -327,7 +336,7 @@ const cli = await esbuild.build({
   minify: true,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, siblingBundles],
+  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, prismSerialized, siblingBundles],
   write: false,
 })
 
@@ -396,8 +405,12 @@ for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/
 // `conncalc plan` (the bundle's top level, oclif, a Rails app's analysis and Prism) is in it, so
 // a user's first run is as fast as the later ones. A cache is an optimisation only: if this run
 // fails, or the user's Node is not this one (V8 then rejects the cache), conncalc makes its own.
-const env = {...process.env, CONNCALC_CODE_CACHE: fileURLToPath(new URL('dist', import.meta.url)), NO_COLOR: '1'}
+// Its Ruby files are parsed with Prism's WebAssembly (a parse cache of its own, in a folder
+// removed after, is empty), as on a user's first run of an app.
+const parses = mkdtempSync(join(tmpdir(), 'conncalc-build-'))
+const env = {...process.env, CONNCALC_CODE_CACHE: fileURLToPath(new URL('dist', import.meta.url)), CONNCALC_PARSE_CACHE: parses, NO_COLOR: '1'}
 delete env.NODE_OPTIONS // users run without the build's NODE_OPTIONS: the cache is named for none
 const example = ['bin/run.js', 'plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
 const trained = spawnSync(process.execPath, example, {cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8', env})
+rmSync(parses, {force: true, recursive: true})
 if (trained.status !== 0) process.stderr.write(`esbuild.config.js: no code cache made (the example exited ${trained.status}): ${trained.stderr}\n`)

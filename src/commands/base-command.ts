@@ -7,6 +7,8 @@ import type {Format} from '../render/format.js'
 import {describeFailure, type FailureContext, writeFailure} from './failure.js'
 import {writeTextFile} from '../io/write.js'
 import {useHostCliAuth} from '../io/heroku-api.js'
+import {parseCache, parseCacheDir} from '../io/parse-cache.js'
+import {useParseStore} from '../languages/ruby/prism.js'
 import {workflowCommands} from '../render/github.js'
 import {redactSecrets} from '../util/redact.js'
 import {safeOutput} from '../util/control-characters.js'
@@ -46,6 +48,10 @@ export abstract class BaseCommand extends Command {
     // Run by another oclif CLI (the Heroku CLI, conncalc as its plugin), this.config is that
     // CLI's: its own API client holds the Heroku token, asked when an app is read.
     if (this.config.name !== 'conncalc') useHostCliAuth(this.config)
+    // Ruby parses kept between runs (io/parse-cache.ts), in a folder named for conncalc's version
+    // (its plugin's, when another CLI runs it).
+    const dir = parseCacheDir(process.env, this.ctor.plugin?.version ?? this.config.version)
+    useParseStore(dir ? parseCache(dir) : undefined)
   }
 
   override async catch(err: Error): Promise<unknown> {

@@ -11,6 +11,7 @@ import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const runs = Number(process.env.BENCH_SCALE_RUNS ?? 3)
+// Every run parses its Ruby files (no parse cache, src/io/parse-cache.ts): the curves measure the work, not a cache.
 // The child prints its max RSS (KiB) on exit, on a line of its own on stderr.
 const rssHook = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\n@rss '+process.resourceUsage().maxRSS+'\\n'))`
 
@@ -19,7 +20,7 @@ function measure(args, cwd) {
   let rss = 0
   for (let i = 0; i < runs + 1; i++) {
     const t0 = process.hrtime.bigint()
-    const r = spawnSync(process.execPath, ['--import', rssHook, join(root, 'bin/run.js'), ...args], {cwd, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}, maxBuffer: 1 << 30})
+    const r = spawnSync(process.execPath, ['--import', rssHook, join(root, 'bin/run.js'), ...args], {cwd, encoding: 'utf8', env: {...process.env, CONNCALC_PARSE_CACHE: '0', NO_COLOR: '1'}, maxBuffer: 1 << 30})
     const ms = Number(process.hrtime.bigint() - t0) / 1e6
     if (r.status !== 0 && r.status !== 1) {
       console.error(`bench: conncalc ${args.join(' ')} exited ${r.status}\n${r.stderr.slice(0, 2000)}`)

@@ -18,8 +18,12 @@ export interface CliOptions {
   input?: string
 }
 
-/** The environment a test's conncalc runs with (and nothing else): colour off, a fixed width, so output is byte-stable. */
-const cliEnv = (env: Record<string, string> = {}): Record<string, string> => ({COLUMNS: '100', NO_COLOR: '1', PATH: process.env.PATH ?? '', ...env})
+/**
+ * The environment a test's conncalc runs with (and nothing else): colour off, a fixed width, so
+ * output is byte-stable; no parse cache (io/parse-cache.ts), so every run parses its Ruby files
+ * and writes nothing to the user's cache folder (test/cli/parse-cache.test.ts turns it on).
+ */
+const cliEnv = (env: Record<string, string> = {}): Record<string, string> => ({COLUMNS: '100', CONNCALC_PARSE_CACHE: '0', NO_COLOR: '1', PATH: process.env.PATH ?? '', ...env})
 
 /** Run bin/run.js as a user would, in a process of its own: for what only a real process shows (exit codes, streams, start-up). */
 export function runCli(args: string[], options: CliOptions = {}): CliResult {

@@ -28,15 +28,51 @@ export interface ParsedRuby {
 }
 
 type ParseFn = Awaited<ReturnType<Prism['loadPrism']>>
+type Deserialize = typeof import('@ruby/prism/src/deserialize.js').deserialize
 
-let loading: Promise<{parse: ParseFn; prism: Prism}> | undefined
+/**
+ * Prism's answers kept between runs (io/parse-cache.ts): the bytes Prism's WebAssembly
+ * serializes a parse into, for a key that is the exact text parsed and the locals it was parsed
+ * with. `get` answers only for a key byte for byte the same as the one `set` stored, so a changed
+ * file is a new parse, never an old answer. Without one, every run parses with the WebAssembly.
+ */
+export interface ParseStore {
+  get(key: Uint8Array): Uint8Array | undefined
+  set(key: Uint8Array, serialized: Uint8Array): void
+}
 
-function load(): Promise<{parse: ParseFn; prism: Prism}> {
-  loading ??= (async () => {
-    const prism = await import('@ruby/prism')
-    return {parse: await prism.loadPrism(), prism}
+let store: ParseStore | undefined
+
+/** Keep Prism's parses in `next` (undefined: none) from now on in this process. */
+export function useParseStore(next: ParseStore | undefined): void {
+  store = next
+}
+
+let importing: Promise<{deserialize: Deserialize; prism: Prism}> | undefined
+let loading: Promise<ParseFn> | undefined
+
+/** Prism's JavaScript: its node classes and the reader of a serialized parse. */
+function loadModule(): Promise<{deserialize: Deserialize; prism: Prism}> {
+  importing ??= (async () => {
+    const [prism, {deserialize}] = await Promise.all([import('@ruby/prism'), import('@ruby/prism/src/deserialize.js')])
+    return {deserialize, prism}
   })()
+  return importing
+}
+
+/** Prism's WebAssembly, compiled and instantiated: only for a text no store holds. */
+function loadParser(): Promise<ParseFn> {
+  loading ??= loadModule().then(({prism}) => prism.loadPrism())
   return loading
+}
+
+/**
+ * A parse option the build adds to Prism's parsePrism (esbuild.config.js, prism-loader): called
+ * with the serialized parse before Prism reads it into nodes. Prism's own build (the tests that
+ * import this module from source) ignores it, so nothing is stored there.
+ */
+interface SerializedHook {
+  onSerialized?: (serialized: Uint8Array) => void
 }
 
 // Keyed by text too: ERB files parse one snippet per tag under the same path, and the apps
@@ -53,12 +89,24 @@ export async function parseRuby(path: string, text: string, locals: readonly str
   const hit = cache.get(key)
   if (hit) return hit
 
-  const {parse, prism} = await load()
+  const {deserialize, prism} = await loadModule()
   const bytes = Buffer.from(text, 'utf8')
   const lineOf = lineIndex(bytes)
-  let raw: ReturnType<ParseFn>
+  const options: Parameters<ParseFn>[1] & SerializedHook = locals.length > 0 ? {scopes: [[...locals]]} : {}
+  const stored = store
+  // The options change what Prism reads (a local is a variable, not a method call): part of the key.
+  const storeKey = stored && Buffer.concat([Buffer.from(`${JSON.stringify(options)}\0`, 'utf8'), bytes])
+  let raw: ReturnType<ParseFn> | undefined
   try {
-    raw = parse(text, locals.length > 0 ? {scopes: [[...locals]]} : {})
+    const serialized = storeKey && stored.get(storeKey)
+    // A stored parse Prism cannot read (another Prism's format, a damaged file) is parsed again.
+    // A plain Uint8Array, as Prism's own parse hands its reader (a Buffer's slice() is a view, not a copy).
+    if (serialized) raw = readStored(deserialize, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), serialized)
+    if (!raw) {
+      const parse = await loadParser()
+      if (storeKey) options.onSerialized = (view) => stored.set(storeKey, view.slice())
+      raw = parse(text, options)
+    }
   } catch (error) {
     if (!isExhaustion(error)) throw error
     // The trapped instance may be left broken: the next parse gets a fresh one.
@@ -75,4 +123,14 @@ export async function parseRuby(path: string, text: string, locals: readonly str
   }
   cache.set(key, result)
   return result
+}
+
+/** A stored parse read into nodes; undefined when Prism cannot read it (it checks its format and version). */
+function readStored(deserialize: Deserialize, source: Uint8Array, serialized: Uint8Array): ReturnType<ParseFn> | undefined {
+  try {
+    return deserialize(source, serialized)
+  } catch (error) {
+    if (isExhaustion(error)) throw error
+    return undefined
+  }
 }
