@@ -20,3 +20,61 @@ describe('a custom Next.js server', () => {
     expect(describeSourced(a.processesPerDyno)).toContain('server.js:3 starts Next.js in a custom server')
   })
 })
+
+describe('an Express app whose middleware calls next()', () => {
+  // `next` here is Express's callback parameter, not the Next.js package: server.js imports neither `next` nor
+  // anything from it, so Next.js does not run and its conventional files (db.js, app/) are not loaded by the server.
+  const files = {
+    'app/jobs/digest.js': "const {Pool} = require('pg')\nconst jobs = new Pool({max: 6})\nmodule.exports = jobs\n",
+    'db.js': "const {Pool} = require('pg')\nmodule.exports = new Pool({max: 20})\n",
+    'lib/store.js': "const {Pool} = require('pg')\nmodule.exports = new Pool({max: 4})\n",
+    'package.json': JSON.stringify({dependencies: {express: '^4.21.0', pg: '8.11.3'}, scripts: {seed: 'node scripts/seed.js', start: 'node server.js'}}, null, 2),
+    'scripts/seed.js': "const db = require('../db')\ndb.query('select 1')\n",
+    'server.js': [
+      "const express = require('express')",
+      "const store = require('./lib/store')",
+      'const app = express()',
+      'app.use((req, res, next) => {',
+      "  if (!req.query.lang) req.query.lang = 'en'",
+      '  return next()',
+      '})',
+      "app.get('/', async (req, res) => res.json(await store.query('select 1')))",
+      'app.listen(process.env.PORT)',
+      '',
+    ].join('\n'),
+  }
+
+  it('is not read as a custom Next.js server: only the pool server.js loads is counted', async () => {
+    const a = await analyzeWith(node, 'npm start', files, {DATABASE_URL: 'postgres://u:p@db.example:5432/app'}, 'standard-1x')
+    // server.js → lib/store.js:2 new Pool({max: 4}): 4. db.js (max 20, only scripts/seed.js uses it) and app/jobs/digest.js
+    // (max 6, nothing requires it) are not loaded by `node server.js`. Read as Next.js they were: 4 + 20 + 6 = 30.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg lib/store.js:2', 4]])
+    expect(describeSourced(a.processesPerDyno)).not.toContain('Next.js')
+  })
+})
+
+describe('a custom Express server for Remix (@remix-run/express)', () => {
+  it("loads app/'s routes as remix-serve does: the Prisma client app/db.server.ts makes is found, not the dependency default", async () => {
+    const files = {
+      'app/db.server.ts': "import {PrismaClient} from '@prisma/client'\nexport const prisma = new PrismaClient()\n",
+      'app/routes/notes.tsx': "import {prisma} from '~/db.server'\nexport const loader = async () => prisma.note.findMany()\n",
+      'package.json': JSON.stringify({dependencies: {'@prisma/client': '5.9.1', '@remix-run/express': '2.8.1', express: '^4.21.0'}, scripts: {start: 'node server.js'}}, null, 2),
+      'prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+      'server.js': [
+        "const {createRequestHandler} = require('@remix-run/express')",
+        "const express = require('express')",
+        'const app = express()',
+        'app.use((req, res, next) => next())',
+        "app.all('*', createRequestHandler({build: require('./build/index.js')}))",
+        'app.listen(process.env.PORT)',
+        '',
+      ].join('\n'),
+    }
+    const a = await analyzeWith(node, 'npm start', files, {DATABASE_URL: 'postgres://u:p@db.example:5432/app?connection_limit=7'}, 'standard-1x')
+    // app/routes/notes.tsx → app/db.server.ts:2 new PrismaClient(), connection_limit 7 in DATABASE_URL: 7 (read from the code, not the
+    // @prisma/client dependency default "no module reached from server.js imports it").
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['prisma app/db.server.ts:2', 7]])
+    expect(describeSourced(a.processesPerDyno)).toContain('server.js serves the Remix build with @remix-run/express')
+    expect(describeSourced(a.processesPerDyno)).not.toContain('Next.js')
+  })
+})

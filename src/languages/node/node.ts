@@ -310,12 +310,17 @@ async function analyzeFrom(ctx: AnalyzerContext, read: {diagnostics: Diagnostic[
 
   const entries = entriesOf(ctx, found, pkg, diagnostics, true)
   // A custom Next.js server (`const app = next({dev})`, then `app.getRequestHandler()`): Next loads the app's routes as `next start` does.
+  // Only when the file imports the `next` package: Express middleware's `next()` callback is a call named next too.
   if (!found.framework && entries[0] !== undefined) {
     const main = await project.load(entries[0])
-    const custom = main?.calls.find((c) => /^next(\.default)?$/.test(c.callee) && !c.isNew)
+    const custom = main?.imports.includes('next') ? main.calls.find((c) => /^next(\.default)?$/.test(c.callee) && !c.isNew) : undefined
     if (custom) {
       found.chain.push(fromDefault(`${entries[0]}:${custom.line} starts Next.js in a custom server, which loads the app's pages and routes as \`next start\` does`, 'https://nextjs.org/docs/pages/guides/custom-server'))
       for (const f of [...CLIENT_MODULES.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, 'next', diagnostics)]) if (!entries.includes(f)) entries.push(f)
+    } else if (main?.imports.includes('@remix-run/express')) {
+      // A custom Express server for Remix: createRequestHandler({build}) serves the Remix build, which is app/'s routes, as remix-serve does.
+      found.chain.push(fromDefault(`${entries[0]} serves the Remix build with @remix-run/express, which loads the app's app/ routes as remix-serve does`, 'https://remix.run/docs/en/main/other-api/adapter'))
+      for (const f of routeFiles(ctx, 'remix-serve', diagnostics)) if (!entries.includes(f)) entries.push(f)
     }
   }
 
