@@ -16,6 +16,7 @@ import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
 import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
 import {isDefaultWebFile} from '../model/command-site.js'
 import {appJsonPostgres, herokuYmlPostgres, manifestPlan} from '../platform/manifest-plan.js'
+import {scheduledJobs} from '../platform/scalingo-cron.js'
 import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
 import {buildReport} from './report.js'
 import {suggest} from '../suggest/suggest.js'
@@ -75,6 +76,9 @@ export async function runPlan(
     append(merged.diagnostics, model.diagnostics)
     append(merged.processes, model.processes)
   }
+
+  // Scalingo's cron.json jobs run in one-off containers beside the formation: said when the reserve leaves no room for them.
+  if (!multi) append(merged.diagnostics, scheduledJobs(createFileReader(base, reads), request.reserve?.value ?? 0))
 
   if (apiPlanMissing) {
     merged.diagnostics.push({

@@ -28,6 +28,7 @@ import {rule as oversizedPool} from './oversized-pool.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
 import {rule as poolOversized} from './pool-oversized.js'
 import {rule as roleLimitBelowPlan} from './role-limit-below-plan.js'
+import {rule as scheduledJobs} from './scheduled-jobs.js'
 import {rule as serverPoolingClientLimit} from './server-pooling-client-limit.js'
 import {rule as serverPoolingUnavailable} from './server-pooling-unavailable.js'
 import {rule as staleIdle} from './stale-idle.js'
@@ -62,6 +63,7 @@ export const rules: Rule[] = [
   unknownDynoSize,
   missingConfig,
   defaultWebProcess,
+  scheduledJobs,
   databasePlanFromManifest,
   // poolers: the PgBouncer buildpack, Heroku's server-side pooling
   pgbouncerClientLimit,
