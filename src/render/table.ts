@@ -272,12 +272,13 @@ export function renderExplain(report: Report, width?: number): string[] {
         : `${p.threadsPerProcess} (${m.eventLoop ? 'one connection' : 'one per thread'}, no pool known)`
       : m.pools
           .map((e) => {
-            const used = `min(${e.pool.value}, ${p.threadsPerProcess}${inPool.get(e.database) ? ` + ${inPool.get(e.database)}` : ''})`
+            // In-pool extras (GoodJob's threads, a Solid Cable listener) are named, so that with the outside ones they add up to the table's extra column.
+            const used = `min(${e.pool.value}, ${p.threadsPerProcess}${inPool.get(e.database) ? ` + ${inPool.get(e.database)} extra in the pool` : ''})`
             // An eager pool (min_connections, minimum-idle, min_size) keeps that many open whatever the threads.
             return e.minOpen ? `max(${used}, ${Math.min(e.minOpen.value, e.pool.value)} kept open)` : used
           })
           .join(' + ')
-    out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? p.extraPerProcess : outside} extra = ${p.connectionsPerProcess}`)
+    out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? `${p.extraPerProcess} extra` : `${outside} extra outside the pool`} = ${p.connectionsPerProcess}`)
     out.push(
       m.serverConnectionsPerDyno
         ? `  connections per dyno = min(${m.serverConnectionsPerDyno.count.value}, ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} clients) = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`

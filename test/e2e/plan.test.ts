@@ -78,7 +78,7 @@ describe('conncalc plan on examples/rails (the README command)', () => {
     expect(r.stdout).toMatch(/dynos\s+2\s+flag --scale web=2/)
     expect(r.stdout).toMatch(/processes per dyno\s+2\s+config\/puma.rb:19/)
     expect(r.stdout).toMatch(/pool \(primary\)\s+5\s+config\/database.yml:16 ← RAILS_MAX_THREADS from Procfile:3/)
-    expect(r.stdout).toContain('connections per process = min(5, 3) + 0 extra = 3')
+    expect(r.stdout).toContain('connections per process = min(5, 3) + 0 extra outside the pool = 3')
     expect(r.stdout).toContain('connections per dyno = 2 × 3 = 6')
     expect(r.stdout).toContain('limit 20: plan essential-0 in plans/heroku-postgres.json — secondary')
   })

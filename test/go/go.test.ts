@@ -140,6 +140,8 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     const a = await run('bin/board', files)
     expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql app/dbx/dbx.go:11', 4]])
     expect(describeSourced(a.pools![0].pool)).toContain("envdecode fills config.Database.MaxOpenConns from its `env` tag's `default=` when DATABASE_MAX_OPEN_CONNS is unset")
+    // The goroutines' share is database/sql's (the pool is sql.Open's), not pgxpool's.
+    expect(a.threadsPerProcess.source).toEqual({kind: 'default', ref: 'https://github.com/golang/go/blob/master/src/database/sql/sql.go', what: 'goroutines can use every pooled connection at once'})
     // Set: the variable wins.
     const b = await run('bin/board', files, {DATABASE_MAX_OPEN_CONNS: '9'})
     expect(b.pools?.map((p) => p.pool.value)).toEqual([9])

@@ -126,6 +126,19 @@ describe('node analyzer', () => {
     expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
   })
 
+  it('Prisma 6 with @prisma/adapter-pg (MTES-MCT/otelo-back\'s shape): the adapter\'s pg Pool, max 10, labelled as the adapter\'s, not as Prisma 7\'s', async () => {
+    const files = {
+      'package.json': pkg({'@prisma/adapter-pg': '6.19.1', '@prisma/client': '6.19.1'}),
+      'server.js': 'import {PrismaClient} from "@prisma/client"\nimport {PrismaPg} from "@prisma/adapter-pg"\nexport const prisma = new PrismaClient({adapter: new PrismaPg({connectionString: process.env.DATABASE_URL})})\n',
+    }
+    const a = await run('node server.js', files)
+    // No max given: pg's Pool default 10 (not Prisma 6's own CPUs × 2 + 1 engine pool: the adapter replaces the engine's).
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([10])
+    const text = describeSourced(a.pools![0].pool)
+    expect(text).toContain("Prisma's pg driver adapter (@prisma/adapter-pg) makes a pg Pool: its default max applies")
+    expect(text).not.toContain('Prisma 7')
+  })
+
   it('throng without workers forks one process per CPU; cluster.fork counts WEB_CONCURRENCY', async () => {
     const t = await run('node server.js', {'package.json': pkg({throng: '^5.0.0'}), 'server.js': 'const throng = require("throng")\nthrong(start)\n'})
     expect(t.processesPerDyno.value).toBe(8)

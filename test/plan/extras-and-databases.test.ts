@@ -76,7 +76,7 @@ describe('Rails multi-database', () => {
     expect(r.exit).toBe(1)
     const text = explain(r)
     expect(text).toContain('databases            4  counted on this server: primary, cache, queue, cable')
-    expect(text).toContain('connections per process = min(5, 3) + min(5, 3) + min(5, 3) + min(5, 3 + 1) + 0 extra = 13')
+    expect(text).toContain('connections per process = min(5, 3) + min(5, 3) + min(5, 3) + min(5, 3 + 1 extra in the pool) + 0 extra outside the pool = 13')
   })
 
   it('the cache on a second server (CACHE_DATABASE_URL): reported, not added in', async () => {
@@ -131,6 +131,6 @@ describe('Rails 8.1 min_connections', () => {
       expect.stringContaining('web: the pool opens 4 connections per process at start, but only 3 thread(s) can use them; 2 connections sit idle'),
       expect.stringContaining('worker: the pool opens 4 connections per process at start, but only 2 thread(s) can use them; 2 connections sit idle'),
     ])
-    expect(explain(r)).toContain('connections per process = max(min(10, 3), 4 kept open) + 0 extra = 4')
+    expect(explain(r)).toContain('connections per process = max(min(10, 3), 4 kept open) + 0 extra outside the pool = 4')
   })
 })

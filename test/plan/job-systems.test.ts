@@ -1,6 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
+import {Chalk} from 'chalk'
+
 import {describeSourced, isAssumption} from '../../src/model/source.js'
+import {renderTable} from '../../src/render/table.js'
 import {planFixture} from './helpers.js'
 
 const counts = (t: {connectionsPerDyno: number; connectionsPerProcess: number; processesPerDyno: number; threadsPerProcess: number}) => [
@@ -63,6 +66,11 @@ describe('GoodJob', () => {
     // max_threads: 2 (line 7) because execution_mode: :async (line 6).
     expect(describeSourced(web.extras[0].source)).toBe('config/environments/production.rb:7 ← config/environments/production.rb:6')
     expect(r.codes).not.toContain('pool-below-threads')
+    // What a reader sees: the table's extra column is every extra (2 + 2 + 1 = 5); --explain splits it into the 4 that
+    // come from the pool and the 1 outside it, so the two add up.
+    const c = new Chalk({level: 0})
+    expect(renderTable(r.report, {chalk: c, explain: false, procfile: 'Procfile'})).toMatch(/^web +puma +1\* +2 +3 +10 +5 +8 +16 +16 /m)
+    expect(renderTable(r.report, {chalk: c, explain: true, procfile: 'Procfile'})).toContain('connections per process = min(10, 3 + 4 extra in the pool) + 1 extra outside the pool = 8')
   })
 
   it('async mode with the default pool 5: warns that 3 + 2 + 2 do not fit', async () => {

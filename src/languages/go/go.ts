@@ -196,7 +196,8 @@ export const go: ServerAnalyzer = {
       pools,
       processesPerDyno: processes,
       server: 'go',
-      threadsPerProcess: sourced(total, fromDefault('goroutines can use every pooled connection at once', PGXPOOL), derivedFrom(pools.map((p) => p.pool))),
+      // Cite the library whose pool it is: database/sql (lib/pq, sqlx, GORM) or pgxpool.
+      threadsPerProcess: sourced(total, fromDefault('goroutines can use every pooled connection at once', pools.every((p) => p.database.startsWith('database/sql')) ? SQL : PGXPOOL), derivedFrom(pools.map((p) => p.pool))),
     }
   },
   id: 'go',

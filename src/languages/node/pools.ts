@@ -509,7 +509,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           continue
         }
 
-        add('prisma-adapter-pg', m.file, c, option(c.args[0], ['max'], sourced(10, origin, [fromDefault("Prisma 7 driver adapter: pg's Pool default max applies", REF.prisma7)]), 'PrismaPg max', diagnostics))
+        // `new PrismaPg({connectionString})` builds a pg Pool from its options, in Prisma 6's adapter as in 7's (not only a Prisma 7 thing).
+        add('prisma-adapter-pg', m.file, c, option(c.args[0], ['max'], sourced(10, origin, [fromDefault("Prisma's pg driver adapter (@prisma/adapter-pg) makes a pg Pool: its default max applies", REF.prisma7)]), 'PrismaPg max', diagnostics))
       } else if (c.isNew && /(^|\.)PrismaClient$/.test(c.callee)) {
         if (entry(opts, 'adapter') || (prismaVersion && versionAtLeast(prismaVersion, '7.0.0'))) {
           libs.add('prisma') // counted at the adapter
