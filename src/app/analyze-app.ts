@@ -418,6 +418,12 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
       continue
     }
 
+    // An `if`/`case` conncalc could not decide, each branch starting its own process: one of them runs.
+    if (p.either) {
+      out.push(await largestBranch(c, p.either.at, p.either.runs.map((r) => toCtx(r))))
+      continue
+    }
+
     // A script that ends in a process manager (`exec supervisord -c …`): what the manager starts.
     const inner = depth < MAX_LAUNCH_DEPTH && launcherOf(c.ctx.command.argv, c.ctx.files) ? await runningProcesses(c.ctx.command.raw, c.ctx, diagnostics, depth + 1) : undefined
     if (inner && inner.length > 0) append(out, inner.map((i) => ({...i, background: i.background || c.background, notes: [...c.notes, ...i.notes]})))
@@ -434,21 +440,45 @@ async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: 
  */
 async function largestInTurn(first: ScriptCtx, loop: {file: string; line: number}, rest: ScriptCtx[], diagnostics: Diagnostic[]): Promise<ScriptCtx> {
   const runs = [first, ...rest]
+  const sized = await sizeEach(runs, loop)
+  const best = sized.reduce((a, b) => (b.connections > a.connections ? b : a))
+  // The chosen one is analysed again as the type; what the others said still stands (an unknown command among them).
+  for (const x of sized) if (x !== best) append(diagnostics, x.diagnostics)
+  const note = fromDefault(`${loop.file}:${loop.line}: the loop runs ${sized.map((x) => sizedRun(x)).join(', ')} one after another; the process holds the largest, ${sizedRun(best)}`, 'https://www.gnu.org/software/bash/manual/bash.html#Looping-Constructs')
+  return {...best.c, notes: [...best.c.notes, note]}
+}
+
+/**
+ * The branches of an `if`/`case` the environment does not decide (`if [ "$X" = true ]; then anycable; else
+ * rails server; fi`): only one runs, and which one is the app's config, not in its files. The one holding the
+ * most connections (the first of equals) is counted, so the budget errs high rather than low; the choice is an
+ * assumption (the branch's own note marks it) that `--env X=…` settles. What the other branches said is dropped:
+ * they do not run if this one does.
+ */
+async function largestBranch(first: ScriptCtx, at: {file: string; line: number}, rest: ScriptCtx[]): Promise<ScriptCtx> {
+  const sized = await sizeEach([first, ...rest], at)
+  const best = sized.reduce((a, b) => (b.connections > a.connections ? b : a))
+  const where = `${at.file}:${at.line}: `
+  const said = best.c.notes.find((n) => n.kind === 'assumed' && n.why.startsWith(where))
+  const note = assumed(`${said && said.kind === 'assumed' ? said.why : where.slice(0, -1)}: ${sized.map((x) => sizedRun(x)).join(', ')}; ${sizedRun(best)} is counted`)
+  // The branch's own note is this one, now with what each branch holds.
+  return {...best.c, notes: [...best.c.notes.filter((n) => n !== said), note]}
+}
+
+/** Each process budgeted as the type would be (one dyno), with what its analysis said. */
+async function sizeEach(runs: ScriptCtx[], at: {file: string; line: number}): Promise<{c: ScriptCtx; connections: number; diagnostics: Diagnostic[]}[]> {
   const sized: {c: ScriptCtx; connections: number; diagnostics: Diagnostic[]}[] = []
   for (const c of runs) {
     const scratch: Diagnostic[] = []
     const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools} = await analyzeOne(c.ctx, c.ctx.versions ?? {}, scratch)
-    const b = budgetProcess({command: c.ctx.command.raw, dynos: sourced(1, fromFile(loop.file, loop.line)), extrasPerDyno, extrasPerProcess, language: analysis.language, name: c.ctx.processType, otherServerPools, pools: pools ?? [], processesPerDyno: analysis.processesPerDyno, role: 'long-running', server: analysis.server, threadsPerProcess: analysis.threadsPerProcess})
+    const b = budgetProcess({command: c.ctx.command.raw, dynos: sourced(1, fromFile(at.file, at.line)), extrasPerDyno, extrasPerProcess, language: analysis.language, name: c.ctx.processType, otherServerPools, pools: pools ?? [], processesPerDyno: analysis.processesPerDyno, role: 'long-running', server: analysis.server, threadsPerProcess: analysis.threadsPerProcess})
     sized.push({c, connections: b.connectionsPerDyno, diagnostics: scratch})
   }
 
-  const best = sized.reduce((a, b) => (b.connections > a.connections ? b : a))
-  // The chosen one is analysed again as the type; what the others said still stands (an unknown command among them).
-  for (const x of sized) if (x !== best) append(diagnostics, x.diagnostics)
-  const what = (x: (typeof sized)[number]): string => `\`${x.c.ctx.command.argv.join(' ').slice(0, 40)}\` (${x.connections})`
-  const note = fromDefault(`${loop.file}:${loop.line}: the loop runs ${sized.map((x) => what(x)).join(', ')} one after another; the process holds the largest, ${what(best)}`, 'https://www.gnu.org/software/bash/manual/bash.html#Looping-Constructs')
-  return {...best.c, notes: [...best.c.notes, note]}
+  return sized
 }
+
+const sizedRun = (x: {c: ScriptCtx; connections: number}): string => `\`${x.c.ctx.command.argv.join(' ').slice(0, 40)}\` (${x.connections})`
 
 /** The processes a process manager starts, each read as a command of its own (a script in turn, or another manager). */
 async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[]> {

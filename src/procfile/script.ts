@@ -12,7 +12,9 @@
  * - `export X=…` and `X=…` (for a variable already in the environment) feed the
  *   commands after them; `cd dir` moves where they read their files.
  * - `if`/`case` on variables: decided when the environment gives the values,
- *   otherwise the first branch is assumed and said, with file:line.
+ *   otherwise, when each branch starts one process of its own, the one holding
+ *   the most connections counts (app/analyze-app.ts), else the first branch is
+ *   taken; either way it is assumed and said, with file:line.
  * - A script the script runs (`bash bin/web.sh`, `./start.sh`) is followed, to
  *   MAX_DEPTH; functions are followed where they are called; `source` files
  *   feed their variables.
@@ -29,7 +31,7 @@ import type {ParsedCommand} from '../languages/common/types.js'
 import type {DynoFacts} from '../platform/dyno-sizes.js'
 
 import {entrySources, layer} from '../model/env.js'
-import {fromEnv, fromFile, type Source} from '../model/source.js'
+import {assumed, fromEnv, fromFile, type Source} from '../model/source.js'
 import {DELEGATING_PROGRAMS, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
 import {joinPath} from '../util/app-path.js'
 import {expandShell, globMatch, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
@@ -64,6 +66,12 @@ export interface ScriptProcess {
    * same process slot, each at some time; the one holding the most connections is what counts.
    */
   inTurn?: {loop: {file: string; line: number}; runs: ScriptProcess[]}
+  /**
+   * An `if`/`case` the environment does not decide, whose branches each start one process and
+   * otherwise leave the script alike: the other branches' processes. One of them runs; the one
+   * holding the most connections is counted (app/analyze-app.ts), marked as an assumption.
+   */
+  either?: {at: {file: string; line: number}; runs: ScriptProcess[]}
   /** Where it reads its files from, relative to the app root ('' = the root). */
   cwd: string
   /** The environment it sees: the type's env plus what the script exported and the line assigned. */
@@ -203,6 +211,33 @@ const newState = (env: Env, cwd: string, assumptions: ScriptAssumption[]): State
   functions: new Map(),
   pre: [],
   vars: new Map(),
+})
+
+/** A map of variables as comparable text. */
+const varsOf = (m: Map<string, EnvEntry>): string[] => [...m].map(([k, v]) => `${k}=${v.value}`).sort()
+
+/** Each variable set since `was` (a branch conncalc assumed) now cites `why` beside where it was set. */
+function markSetIn(state: State, was: {exported: Map<string, EnvEntry>; vars: Map<string, EnvEntry>}, why: Source): void {
+  const marked = new Map<EnvEntry, EnvEntry>()
+  const mark = (e: EnvEntry): EnvEntry => {
+    let m = marked.get(e)
+    if (!m) marked.set(e, (m = {...e, via: [...(e.via ?? []), why]}))
+    return m
+  }
+
+  for (const [name, e] of state.vars) if (was.vars.get(name) !== e) state.vars.set(name, mark(e))
+  for (const [name, e] of state.exported) if (was.exported.get(name) !== e) state.exported.set(name, mark(e))
+}
+
+/** A copy of the state to walk a branch on without changing the real one (with `assumed` added to its assumptions). */
+const copyState = (state: State, assumed?: ScriptAssumption): State => ({
+  ...state,
+  assumptions: assumed ? [...state.assumptions, assumed] : [...state.assumptions],
+  background: [...state.background],
+  exported: new Map(state.exported),
+  functions: new Map(state.functions),
+  pre: [...state.pre],
+  vars: new Map(state.vars),
 })
 
 class ScriptReader {
@@ -675,11 +710,56 @@ class ScriptReader {
       }
 
       // Undecidable: take this branch, and say so if what it starts is still running at the end.
-      const message = `\`${b.keyword} ${firstLine(b.condition?.text ?? '')}\` cannot be decided from the environment here; the ${ordinal(k + 1)} branch was assumed`
-      state.assumptions.push({file: ctx.file, line: lineOf(b.condition ?? node, ctx), message})
-      await this.statements(b.body, state, ctx, bg)
-      state.assumptions.pop()
+      const what = `\`${b.keyword} ${firstLine(b.condition?.text ?? '')}\` cannot be decided from the environment here`
+      await this.undecided(branches.slice(k).map((r) => r.body), {file: ctx.file, line: lineOf(b.condition ?? node, ctx), message: `${what}; the ${ordinal(k + 1)} branch was assumed`}, what, state, ctx, bg)
       return
+    }
+  }
+
+  /**
+   * An `if`/`case` the environment does not decide, from its first undecided branch on (`bodies`,
+   * the last one what runs when none matches). When each branch starts one foreground process of its
+   * own and leaves the script otherwise alike (the same background processes, and, if the script
+   * goes on, the same variables and folder), the process is one of those: the first is walked for
+   * real and carries the others (`either`), and the one holding the most connections is counted.
+   * Otherwise the first is taken. Either way it is an assumption, said if the process still runs.
+   */
+  private async undecided(bodies: TsNode[][], first: ScriptAssumption, what: string, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    const a: ScriptAssumption = {...first}
+    const others = bg || state.loop ? undefined : await this.branchProcesses(bodies, a, state, ctx)
+    if (others) a.message = `${what}; its branches start different processes, and the one holding the most connections is assumed`
+    const was = {exported: new Map(state.exported), vars: new Map(state.vars)}
+    state.assumptions.push(a)
+    await this.statements(bodies[0], state, ctx, bg)
+    state.assumptions.splice(state.assumptions.indexOf(a), 1)
+    if (others && state.candidate) state.candidate = {...state.candidate, either: {at: {file: a.file, line: a.line}, runs: others}}
+    // What the branch set (`export WEB_CONCURRENCY=1`) rests on the branch too: a value read from it later carries the assumption.
+    if (!others) markSetIn(state, was, assumed(`${a.file}:${a.line}: ${a.message}`))
+  }
+
+  /** The foreground process each of `bodies[1…]` starts, when every body starts one and leaves the rest alike; what the walks said is dropped. */
+  private async branchProcesses(bodies: TsNode[][], a: ScriptAssumption, state: State, ctx: Ctx): Promise<ScriptProcess[] | undefined> {
+    const said = this.diagnostics.length
+    const read = this.scripts.length
+    const keys = new Set<string>()
+    const found: ScriptProcess[] = []
+    try {
+      for (const body of bodies) {
+        const trial = copyState(state, a)
+        await this.statements(body, trial, ctx, false)
+        const p = trial.candidate
+        // A branch that starts nothing new, a loop, or a further undecided branch inside: not this shape.
+        if (!p || p === state.candidate || p.inTurn || p.either || p.assumptions.length > trial.assumptions.length) return undefined
+        const after = trial.done ? [] : [varsOf(trial.exported), varsOf(trial.vars), trial.cwd]
+        keys.add(JSON.stringify([trial.done, after, trial.background.map((q) => [q.command.argv, q.background, q.cwd])]))
+        if (keys.size > 1) return undefined
+        found.push(p)
+      }
+
+      return found.length > 1 ? found.slice(1) : undefined
+    } finally {
+      this.diagnostics.length = said
+      this.scripts.length = read
     }
   }
 
@@ -694,12 +774,11 @@ class ScriptReader {
     const outcomes = new Set<string>()
     try {
       for (const body of bodies) {
-        const trial: State = {...state, assumptions: [...state.assumptions], background: [...state.background], exported: new Map(state.exported), functions: new Map(state.functions), pre: [...state.pre], vars: new Map(state.vars)}
+        const trial = copyState(state)
         await this.statements(body, trial, ctx, bg)
         const running = [...(trial.candidate ? [trial.candidate] : []), ...trial.background]
         if (running.length === 0 || running.some((p) => p.assumptions.length > state.assumptions.length || p.inTurn)) return false
-        const vars = (m: Map<string, EnvEntry>): string[] => [...m].map(([k, v]) => `${k}=${v.value}`).sort()
-        outcomes.add(JSON.stringify([trial.done, vars(trial.exported), running.map((p) => [p.command.argv, p.command.preCommands ?? [], p.background, p.cwd])]))
+        outcomes.add(JSON.stringify([trial.done, varsOf(trial.exported), running.map((p) => [p.command.argv, p.command.preCommands ?? [], p.background, p.cwd])]))
         if (outcomes.size > 1) return false
       }
 
@@ -732,10 +811,8 @@ class ScriptReader {
           return
         }
 
-        const message = `\`case ${subject?.text ?? ''}\` cannot be decided from the environment here; the \`${pats.join('|')})\` branch was assumed`
-        state.assumptions.push({file: ctx.file, line: lineOf(node, ctx), message})
-        await this.statements(body, state, ctx, bg)
-        state.assumptions.pop()
+        const what = `\`case ${subject?.text ?? ''}\` cannot be decided from the environment here`
+        await this.undecided(catchAll ? rest : [...rest, []], {file: ctx.file, line: lineOf(node, ctx), message: `${what}; the \`${pats.join('|')})\` branch was assumed`}, what, state, ctx, bg)
         return
       }
 

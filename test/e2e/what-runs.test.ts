@@ -279,6 +279,43 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(planJson(app, ['--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=false']).type('web')).toMatchObject({connections: 16, connectionsPerDyno: 8})
   })
 
+  it('an if whose arms each start a different server: the one holding the most connections is counted, starred, and --env decides it', () => {
+    const branches = procfileOf('script-undecided-branches')
+    const r = planJson(branches, ['--plan', 'essential-0', '--scale', 'web=2', 'worker=1'])
+    // bin/web: USE_ANYCABLE is set in no file, so either arm may run. anycable: not recognised, 1 process × 1 = 1 per dyno.
+    // puma -C config/puma.rb: workers 2, threads 3, pool 5 → 2 × min(3, 5) = 6 per dyno. The larger, 6, counts: 2 dynos × 6 = 12.
+    expect(r.type('web')).toMatchObject({connections: 12, connectionsPerDyno: 6, processesPerDyno: 2, server: 'puma', threadsPerProcess: 3})
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('bin/web:3: `if [ "$USE_ANYCABLE" == "true" ]` cannot be decided from the environment here; its branches start different processes, and the one holding the most connections is assumed: `anycable --server-command=anycable-go` (1), `puma -C config/puma.rb` (6); `puma -C config/puma.rb` (6) is counted')}))
+    // Worker: sidekiq -c 4, pool 5 → 4. Total 12 + 4 = 16.
+    expect(r.total).toBe(16)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'bin/web', line: 3, processType: 'web'}))
+    // The anycable arm's own warning is not said: with the larger arm counted, it does not run.
+    expect(r.codes).not.toContain('unknown-command')
+    // Said with --env: that arm, and nothing assumed about the branch.
+    const cable = planJson(branches, ['--plan', 'essential-0', '--scale', 'web=2', 'worker=1', '--env', 'USE_ANYCABLE=true'])
+    expect(cable.type('web')).toMatchObject({connections: 2, connectionsPerDyno: 1})
+    expect(cable.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+    const puma = planJson(branches, ['--plan', 'essential-0', '--scale', 'web=2', 'worker=1', '--env', 'USE_ANYCABLE=false'])
+    expect(puma.type('web')).toMatchObject({connections: 12, processesPerDyno: 2})
+    expect(puma.type('web').sources.processesPerDyno.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+  })
+
+  it('a variable set in an if the env does not decide: the number read from it is starred', () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const dir = branchApp({
+      'bin/web': '#!/bin/bash\nif [ -n "$SMALL" ]; then\n  export WEB_CONCURRENCY=1\nfi\nexec bundle exec puma -C config/puma.rb\n',
+      'config/puma.rb': 'workers ENV.fetch("WEB_CONCURRENCY") { 3 }\nthreads 3, 3\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // SMALL is set nowhere: the first branch is taken, so WEB_CONCURRENCY=1 → 1 Puma process × min(3, 5) = 3, starred.
+    expect(r.type('web')).toMatchObject({connections: 3, processesPerDyno: 1})
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('bin/web:2: `if [ -n "$SMALL" ]` cannot be decided')}))
+    // --env SMALL= decides it: puma.rb's fallback 3 workers × 3 = 9, nothing assumed.
+    const said = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'SMALL='])
+    expect(said.type('web')).toMatchObject({connections: 9, processesPerDyno: 3})
+    expect(said.type('web').sources.processesPerDyno.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+  })
+
   it('--explain names the script line of every process it counts', () => {
     const r = runCliInProcess(['plan', '--procfile', app, '--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=true', '--explain'])
     expect(r.stdout).toMatch(/\+ per dyno\s+2\s+`celery -A shop worker --concurrency 2 --loglevel info &` runs beside it in each dyno \(celery: 2 × 1\): bin\/start\.sh:11/)

@@ -87,7 +87,7 @@ describe('followCommand: what stays up', () => {
     expect(again.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('5')
   })
 
-  it('if on an env var: decided when the environment has it, else the first branch, said with file:line', async () => {
+  it('if on an env var: decided when the environment has it, else each branch is kept and the choice said with file:line', async () => {
     // betagouv/pitchou scripts/start.sh
     const files = {'scripts/start.sh': 'if [ "$PITCHOU_APP" = "admin" ]; then\n  exec node apps/admin/index.js\nelse\n  exec node apps/instructeur/index.js\nfi\n'}
     expect((await follow('bash scripts/start.sh', files, {PITCHOU_APP: 'instructeur'}))!.argvs).toEqual(['node apps/instructeur/index.js'])
@@ -97,8 +97,32 @@ describe('followCommand: what stays up', () => {
     const unknown = (await follow('bash scripts/start.sh', files))!
     expect(unknown.argvs).toEqual(['node apps/admin/index.js'])
     expect(unknown.processes[0].assumptions).toHaveLength(1)
+    // The other branch's process travels with it: app/analyze-app.ts counts the one holding the most connections.
+    expect(unknown.processes[0].either).toMatchObject({at: {file: 'scripts/start.sh', line: 1}})
+    expect(unknown.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['node apps/instructeur/index.js'])
     expect(unknown.diagnostics).toEqual([
-      expect.objectContaining({code: 'unknown-config-value', file: 'scripts/start.sh', line: 1, message: 'web: `if [ "$PITCHOU_APP" = "admin" ]` cannot be decided from the environment here; the first branch was assumed'}),
+      expect.objectContaining({code: 'unknown-config-value', file: 'scripts/start.sh', line: 1, message: 'web: `if [ "$PITCHOU_APP" = "admin" ]` cannot be decided from the environment here; its branches start different processes, and the one holding the most connections is assumed'}),
+    ])
+  })
+
+  it('an undecided branch that is not one process per arm is still the first branch, said', async () => {
+    // One arm starts a second process in the background: the arms leave different things running.
+    const bg = (await follow('bash start.sh', {'start.sh': 'if [ "$ROLE" = all ]; then\n  bundle exec sidekiq &\n  exec puma\nelse\n  exec puma -w 2\nfi\n'}))!
+    expect(bg.argvs).toEqual(['puma', 'sidekiq &'])
+    expect(bg.processes[0].either).toBeUndefined()
+    expect(bg.diagnostics[0].message).toBe('web: `if [ "$ROLE" = all ]` cannot be decided from the environment here; the first branch was assumed')
+    // An arm that starts nothing (the script goes on to the same command): not alternatives either.
+    const none = (await follow('bash start.sh', {'start.sh': 'if [ -n "$SLOW" ]; then\n  export WEB_CONCURRENCY=1\nfi\nexec puma\n'}))!
+    expect(none.processes[0].either).toBeUndefined()
+    // An arm with a further undecided `if` inside: the outer `if` takes its first branch, as before; the inner
+    // one, whose arms each start one process, keeps both.
+    const nested = (await follow('bash start.sh', {'start.sh': 'if [ -n "$A" ]; then\n  if [ -n "$B" ]; then exec puma; else exec unicorn; fi\nelse\n  exec sidekiq\nfi\n'}))!
+    expect(nested.argvs).toEqual(['puma'])
+    expect(nested.processes[0].either).toMatchObject({at: {line: 2}})
+    expect(nested.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['unicorn'])
+    expect(nested.diagnostics.map((d) => [d.line, d.message.split('; ')[1]])).toEqual([
+      [1, 'the first branch was assumed'],
+      [2, 'its branches start different processes, and the one holding the most connections is assumed'],
     ])
   })
 
@@ -119,6 +143,25 @@ describe('followCommand: what stays up', () => {
     expect(closed.diagnostics).toEqual([])
   })
 
+  it('an undecided if that only sets variables: a value read from them later carries the assumption', async () => {
+    // SMALL is set nowhere: the first branch (export WEB_CONCURRENCY=1) is taken, and puma, started after the `if`, may read it.
+    const r = (await follow('bash bin/web', {'bin/web': '#!/bin/bash\nif [ -n "$SMALL" ]; then\n  export WEB_CONCURRENCY=1\n  export LABEL=x\nfi\nexec bundle exec puma\n'}))!
+    expect(r.argvs).toEqual(['puma'])
+    expect(r.processes[0].env.get('WEB_CONCURRENCY')).toMatchObject({
+      source: {from: 'bin/web:3', kind: 'env'},
+      value: '1',
+      via: [{kind: 'assumed', why: 'bin/web:2: `if [ -n "$SMALL" ]` cannot be decided from the environment here; the first branch was assumed'}],
+    })
+    expect(r.processes[0].env.get('LABEL')?.via).toHaveLength(1)
+    // The process itself rests on nothing assumed: only what reads those variables does (nothing is said unless it is read).
+    expect(r.processes[0].assumptions).toEqual([])
+    expect(r.diagnostics).toEqual([])
+    // Decided by the env: nothing assumed.
+    const said = (await follow('bash bin/web', {'bin/web': '#!/bin/bash\nif [ -n "$SMALL" ]; then\n  export WEB_CONCURRENCY=1\nfi\nexec bundle exec puma\n'}, {SMALL: ''}))!
+    expect(said.processes[0].env.get('WEB_CONCURRENCY')).toBeUndefined()
+    expect(said.diagnostics).toEqual([])
+  })
+
   it('an undecided if that only runs one-shot commands says nothing (18F/tock: migrations on instance 0)', async () => {
     const r = (await follow('bin/run.sh', {'bin/run.sh': '#/bin/bash\nif [[ -v CF_INSTANCE_INDEX && $CF_INSTANCE_INDEX == 0 ]]\nthen\n  python manage.py migrate\nelse\n  echo "no"\nfi\ngunicorn -w 2 tock.wsgi:application\n'}))!
     expect(r.argvs).toEqual(['gunicorn -w 2 tock.wsgi:application'])
@@ -137,7 +180,12 @@ describe('followCommand: what stays up', () => {
     expect((await follow('bash worker.sh', files, {DYNO: 'api.1'}))!.argvs).toEqual(['puma'])
     expect((await follow('bash worker.sh', files, {DYNO: 'clock.1'}))!.argvs).toEqual(['good_job'])
     const guessed = (await follow('bash worker.sh', files))!
-    expect(guessed.diagnostics[0].message).toBe('web: `case "$DYNO"` cannot be decided from the environment here; the `web.*|api.*)` branch was assumed')
+    expect(guessed.diagnostics[0].message).toBe('web: `case "$DYNO"` cannot be decided from the environment here; its branches start different processes, and the one holding the most connections is assumed')
+    expect(guessed.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['sidekiq -c 4', 'good_job'])
+    // Patterns that leave nothing running when none matches (no `*)`, nothing after): the first pattern's branch, as before.
+    const open = (await follow('bash w.sh', {'w.sh': 'case "$ROLE" in\n  web) exec puma ;;\n  jobs) exec sidekiq ;;\nesac\n'}))!
+    expect(open.processes[0].either).toBeUndefined()
+    expect(open.diagnostics[0].message).toBe('web: `case "$ROLE"` cannot be decided from the environment here; the `web)` branch was assumed')
   })
 
   it('scripts calling scripts, sourced files and functions are followed; cd moves where files are read', async () => {
