@@ -478,7 +478,27 @@ async function sizeEach(runs: ScriptCtx[], at: {file: string; line: number}): Pr
   return sized
 }
 
-const sizedRun = (x: {c: ScriptCtx; connections: number}): string => `\`${x.c.ctx.command.argv.join(' ').slice(0, 40)}\` (${x.connections})`
+const sizedRun = (x: {c: ScriptCtx; connections: number}): string => `\`${firstWords(x.c.ctx.command.argv)}\` (${x.connections})`
+
+/**
+ * A command's first words, up to about 50 characters, whole words only: a cut mid-word could end in `-p`,
+ * which the printer then takes for a mysql-style `-pPASSWORD` and masks. A flag left last before a cut goes too.
+ */
+function firstWords(argv: string[], max = 50): string {
+  const words: string[] = []
+  let length = 0
+  for (const w of argv) {
+    if (words.length > 0 && length + 1 + w.length > max) {
+      if (words.length > 1 && words.at(-1)!.startsWith('-')) words.pop()
+      return `${words.join(' ')} …`
+    }
+
+    words.push(w)
+    length += (words.length > 1 ? 1 : 0) + w.length
+  }
+
+  return words.join(' ')
+}
 
 /** The processes a process manager starts, each read as a command of its own (a script in turn, or another manager). */
 async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[]> {
