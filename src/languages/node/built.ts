@@ -33,6 +33,9 @@ export interface BuildScripts {
 const BABEL = 'https://babeljs.io/docs/babel-cli#compile-directories'
 const TSC = 'https://www.typescriptlang.org/tsconfig/#outDir'
 const SWC = 'https://swc.rs/docs/usage/cli#--strip-leading-paths'
+// buildEsbuildOptions: bundled, one outfile OUTPUT/<main's name>.js; not bundled (node, cjs), OUTPUT/<main's name>.js is a
+// generated entry that `require('./<main's folder>/<main's name>.js')`, every file mirrored at its workspace path.
+const NX_ESBUILD = 'https://github.com/nrwl/nx/blob/019e705623418da74fb9ba5cd28cab6cc7983049/packages/esbuild/src/executors/esbuild/lib/build-esbuild-options.ts'
 const EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']
 const MAX_EXTENDS = 4
 
@@ -175,6 +178,46 @@ function fromTsc(files: FileReader, scripts: BuildScripts, file: string, guess =
   return undefined
 }
 
+/**
+ * An Nx project's build (`apps/api/project.json`: a target whose options have `outputPath` and `main`,
+ * as @nx/esbuild, @nx/webpack and @nx/js write them): OUTPUT/<main's name>.js runs `main`; a file
+ * at its workspace path under OUTPUT (esbuild without bundling) or at its project path (@nx/js:tsc)
+ * is that file's build. `{projectRoot}` and `{workspaceRoot}` in outputPath are replaced.
+ */
+function fromNx(files: FileReader, file: string): BuiltFrom | undefined {
+  const f = clean(file)
+  // The project's folder is one the built file is in (apps/api/dist/main.js), or one it mirrors under dist/ (dist/apps/api/main.js).
+  const dirs = new Set<string>()
+  for (const start of [dirOf(f), dirOf(f).split('/').slice(1).join('/')]) for (let d = start; d !== ''; d = dirOf(d)) dirs.add(d)
+  for (const root of dirs) {
+    const path = `${root}/project.json`
+    const text = files.exists(path) ? files.read(path)?.text : undefined
+    if (text === undefined) continue
+    let data: unknown
+    try {
+      data = JSON.parse(stripJsonc(text))
+    } catch {
+      continue
+    }
+
+    const targets = isObject(data) && isObject(data.targets) ? data.targets : {}
+    for (const [name, target] of Object.entries(targets)) {
+      const options = isObject(target) && isObject(target.options) ? target.options : {}
+      if (typeof options.outputPath !== 'string' || typeof options.main !== 'string') continue
+      const out = options.outputPath.replaceAll('{projectRoot}', root).replaceAll('{workspaceRoot}/', '').replaceAll('{workspaceRoot}', '')
+      const rest = under(f, out)
+      if (rest === undefined) continue
+      const main = clean(options.main)
+      const mainName = main.slice(main.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]sx?$/, '')
+      const found = rest === mainName && files.exists(main) ? main : (sourceFile(files, rest) ?? sourceFile(files, joinPath(root, rest)))
+      const executor = isObject(target) && typeof target.executor === 'string' ? target.executor : 'its build target'
+      if (found) return {file: found, how: fromDefault(`${file} is built at deploy by the Nx target ${name} (${executor}) of ${path}, outputPath ${out}/, main ${main}: conncalc read its source ${found}`, NX_ESBUILD)}
+    }
+  }
+
+  return undefined
+}
+
 /** dist/server.js → src/server.ts in the usual layouts, when no build script or tsconfig says where it comes from. */
 function fromLayout(files: FileReader, file: string): BuiltFrom | undefined {
   const m = /^(dist|build|lib|out)\/(.*?)(\.[cm]?js)?$/.exec(clean(file))
@@ -231,5 +274,5 @@ export function rebuiltSource(files: FileReader, scripts: BuildScripts | undefin
 
 /** The source of `file` (not in the app) from the package's build scripts and tsconfig, else the usual layout. */
 export function builtSource(files: FileReader, scripts: BuildScripts | undefined, file: string): BuiltFrom | undefined {
-  return (scripts ? (fromCompiler(files, scripts, file, 'babel') ?? fromCompiler(files, scripts, file, 'swc') ?? fromTsc(files, scripts, file)) : fromTsc(files, {lineOf: () => 1, path: 'package.json', scripts: {}}, file)) ?? fromLayout(files, file)
+  return (scripts ? (fromCompiler(files, scripts, file, 'babel') ?? fromCompiler(files, scripts, file, 'swc')) : undefined) ?? fromNx(files, file) ?? fromTsc(files, scripts ?? {lineOf: () => 1, path: 'package.json', scripts: {}}, file) ?? fromLayout(files, file)
 }

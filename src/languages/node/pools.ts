@@ -46,6 +46,12 @@ const REF = {
   postgresListen: 'https://github.com/porsager/postgres/blob/master/src/index.js',
   prisma: 'https://github.com/prisma/prisma-engines/blob/main/quaint/src/pooled.rs',
   prisma7: 'https://www.prisma.io/docs/orm/v7/prisma-client/setup-and-configuration/databases-connections/connection-pool',
+  // @prisma/adapter-pg@6.17.1 dist/index.js PrismaPgAdapterFactory: `poolOrConfig instanceof pg.Pool` is kept as externalPool,
+  // else connect() makes `new pg.Pool(this.config)`; the client then queries through it, not through connection_limit.
+  prismaAdapterPg: 'https://github.com/prisma/prisma/blob/6.17.1/packages/adapter-pg/src/pg.ts',
+  // @prisma/adapter-neon@6.17.1 PrismaNeonAdapterFactory.connect(): `new neon.Pool(this.config)`; PrismaNeonHTTP: `neon.neon(url)` per query over HTTP.
+  prismaAdapterNeon: 'https://github.com/prisma/prisma/blob/6.17.1/packages/adapter-neon/src/neon.ts',
+  neon: 'https://github.com/neondatabase/serverless#pool-and-client',
   // ConnectionManager: `config.pool = _.defaults(config.pool || {}, {max: 5, min: 0, idle: 10000, acquire: 60000, …})`.
   sequelize: 'https://github.com/sequelize/sequelize/blob/v6/src/dialects/abstract/connection-manager.js',
   sequelizeCli: 'https://github.com/sequelize/cli/blob/main/docs/README.md',
@@ -503,14 +509,24 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       } else if (/^@payloadcms\/db-postgres\.postgresAdapter$/.test(c.callee)) {
         add('pg', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault("Payload's postgres adapter creates a pg Pool (default max 10) from `pool`", REF.pg)]), 'pg Pool max', diagnostics))
       } else if (c.isNew && /^@prisma\/adapter-pg\.PrismaPg$/.test(c.callee)) {
-        // new PrismaPg(pool): the adapter uses a pg Pool the app made, counted where it was made.
+        // new PrismaPg(pool): the adapter uses a pg Pool the app made, counted where it was made (REF.prismaAdapterPg).
         if (isCall(c.args[0]) && /^pg(\.default)?\.Pool$|^pg-pool$/.test(c.args[0].value.callee)) {
           libs.add('prisma-adapter-pg')
           continue
         }
 
         // `new PrismaPg({connectionString})` builds a pg Pool from its options, in Prisma 6's adapter as in 7's (not only a Prisma 7 thing).
-        add('prisma-adapter-pg', m.file, c, option(c.args[0], ['max'], sourced(10, origin, [fromDefault("Prisma's pg driver adapter (@prisma/adapter-pg) makes a pg Pool: its default max applies", REF.prisma7)]), 'PrismaPg max', diagnostics))
+        add('prisma-adapter-pg', m.file, c, option(c.args[0], ['max'], sourced(10, origin, [fromDefault("Prisma's pg driver adapter (@prisma/adapter-pg) makes a pg Pool: its default max applies", REF.prismaAdapterPg)]), 'PrismaPg max', diagnostics))
+      } else if (c.isNew && /^@neondatabase\/serverless(\.default)?\.Pool$/.test(c.callee)) {
+        add('neon Pool', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("@neondatabase/serverless's Pool is node-postgres's Pool over a WebSocket: default max 10", REF.neon)]), 'neon Pool max', diagnostics))
+      } else if (c.isNew && /^@prisma\/adapter-neon\.PrismaNeon$/.test(c.callee)) {
+        // new PrismaNeon(config) makes `new neon.Pool(config)` on connect; a Pool the app made (5.x) is counted where it was made.
+        libs.add('prisma-adapter-neon')
+        if (isCall(c.args[0]) && /^@neondatabase\/serverless(\.default)?\.Pool$/.test(c.args[0].value.callee)) continue
+        add('prisma-adapter-neon', m.file, c, option(c.args[0], ['max'], sourced(10, origin, [fromDefault("PrismaNeon opens a @neondatabase/serverless Pool (node-postgres's Pool): default max 10", REF.prismaAdapterNeon)]), 'PrismaNeon max', diagnostics))
+      } else if (c.isNew && /^@prisma\/adapter-neon\.PrismaNeonHTTP$/.test(c.callee)) {
+        // Each query is one HTTP request to Neon's endpoint: no connection held by this process.
+        libs.add('prisma-adapter-neon')
       } else if (c.isNew && /(^|\.)PrismaClient$/.test(c.callee)) {
         if (entry(opts, 'adapter') || (prismaVersion && versionAtLeast(prismaVersion, '7.0.0'))) {
           libs.add('prisma') // counted at the adapter
@@ -668,9 +684,14 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
   const line = (name: string): Source => fromFile(pkg.path, pkg.lineOf(['dependencies', name]) || pkg.lineOf(['devDependencies', name]))
   const why = (lib: string): Source => assumed(whyPoolNotFound(ctx, lib, modules))
   const prismaVersion = pkg.versionOf('@prisma/client') ?? pkg.versionOf('prisma')
-  if (dep('@prisma/client') && !libs.has('prisma') && !libs.has('prisma-adapter-pg')) {
+  const adapter = ['@prisma/adapter-pg', '@prisma/adapter-neon'].find((a) => dep(a))
+  if (dep('@prisma/client') && !libs.has('prisma') && !libs.has('prisma-adapter-pg') && !libs.has('prisma-adapter-neon')) {
     if (prismaVersion && versionAtLeast(prismaVersion, '7.0.0')) {
       out.push({database: 'prisma', pool: sourced(10, line('@prisma/client'), [fromDefault("Prisma 7 driver adapter: pg's Pool default max applies", REF.prisma7), why('prisma')]), server: 'DATABASE_URL'})
+    } else if (adapter) {
+      // Prisma 6 with a driver adapter in the dependencies: the client most likely queries through it, so its pool's default, not connection_limit.
+      const ref = adapter === '@prisma/adapter-pg' ? REF.prismaAdapterPg : REF.prismaAdapterNeon
+      out.push({database: 'prisma', pool: sourced(10, line(adapter), [fromDefault("a Prisma driver adapter queries through its driver's pool (node-postgres's Pool: default max 10), not Prisma's connection_limit", ref), why('prisma'), assumed(`the app depends on ${adapter}: the client is assumed to use it`)]), server: 'DATABASE_URL'})
     } else {
       const env = ctx.env.get('DATABASE_URL')
       const limit = prismaLimit(ctx, env ? {source: env.source, value: env.value} : undefined, line('@prisma/client'))

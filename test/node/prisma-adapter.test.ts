@@ -1,0 +1,135 @@
+/**
+ * Prisma with a driver adapter (languages/node/pools.ts): the connections are the driver's pool, not
+ * Prisma's connection_limit. @prisma/adapter-pg@6.17.1 dist/index.js PrismaPgAdapterFactory:
+ * `constructor(poolOrConfig)` keeps a pg.Pool it is given (`externalPool`), else `connect()` makes
+ * `new pg.Pool(config)` (pg-pool's default max 10); @prisma/adapter-neon@6.17.1 PrismaNeonAdapterFactory
+ * `connect()` makes `new neon.Pool(config)` (@neondatabase/serverless, node-postgres's Pool: max 10);
+ * PrismaNeonHTTP sends each query over HTTP (no pool). Apps in the shape of MTES-MCT/trackdechets (an
+ * Nx monorepo whose Procfile runs `node apps/api/dist/main.js`, built by @nx/esbuild from project.json).
+ */
+import {describe, expect, it} from 'vitest'
+
+import {node} from '../../src/languages/node/node.js'
+import {describeSourced} from '../../src/model/source.js'
+import {analyzeWith} from '../analyzers/helpers.js'
+
+const pkg = (deps: Record<string, string>, scripts: Record<string, string> = {}) => JSON.stringify({dependencies: deps, scripts}, null, 2)
+const run = (command: string, files: Record<string, string>, env: Record<string, string> = {}) => analyzeWith(node, command, files, env, 'standard-2x')
+const pools = (a: Awaited<ReturnType<typeof run>>) => a.pools?.map((p) => [p.database, p.pool.value])
+
+describe('Prisma ≤ 6 with a driver adapter', () => {
+  it('new PrismaPg(pool): the pg Pool the app made is the connections, counted once; no connection_limit CPU default', async () => {
+    const files = {
+      'lib/db.ts': [
+        "import {Pool} from 'pg'",
+        "import {PrismaPg} from '@prisma/adapter-pg'",
+        "import {PrismaClient} from '@prisma/client'",
+        'const pool = new Pool({connectionString: process.env.DATABASE_URL})',
+        "const adapter = new PrismaPg(pool, {schema: 'app'})",
+        'export const prisma = new PrismaClient({adapter})',
+      ].join('\n'),
+      'package.json': pkg({'@prisma/adapter-pg': '6.17.1', '@prisma/client': '6.17.1', pg: '^8.16.3'}),
+      'server.ts': "import {prisma} from './lib/db'\nprisma.$connect()\n",
+    }
+    const a = await run('node server.ts', files)
+    // pg Pool with no max: pg-pool's 10. Not 10 + Prisma's connection_limit (2 × 8 CPUs + 1 = 17 on standard-2x) = 27.
+    expect(pools(a)).toEqual([['pg lib/db.ts:4', 10]])
+    expect(a.threadsPerProcess.value).toBe(10)
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
+  })
+
+  it('new PrismaPg({connectionString, max}) makes its own pg Pool of max (default 10)', async () => {
+    const files = {
+      'package.json': pkg({'@prisma/adapter-pg': '6.17.1', '@prisma/client': '6.17.1'}),
+      'server.js': [
+        "const {PrismaPg} = require('@prisma/adapter-pg')",
+        "const {PrismaClient} = require('@prisma/client')",
+        'const a = new PrismaClient({adapter: new PrismaPg({connectionString: process.env.DATABASE_URL})})',
+        'const b = new PrismaClient({adapter: new PrismaPg({connectionString: process.env.REPORTS_URL, max: 3})})',
+        'module.exports = {a, b}',
+      ].join('\n'),
+    }
+    const a = await run('node server.js', files, {REPORTS_URL: 'postgres://u@db.example.com:5432/app'})
+    // Two adapters, two pg Pools: 10 (pg-pool default) + 3.
+    expect(pools(a)?.sort()).toEqual([['prisma-adapter-pg server.js:3', 10], ['prisma-adapter-pg server.js:4', 3]])
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
+  })
+
+  it('@prisma/adapter-neon: PrismaNeon({connectionString}) opens a neon Pool (max 10); PrismaNeonHTTP opens none', async () => {
+    const files = {
+      'package.json': pkg({'@neondatabase/serverless': '^1.0.0', '@prisma/adapter-neon': '6.17.1', '@prisma/client': '6.17.1'}),
+      'server.mjs': [
+        "import {PrismaNeon, PrismaNeonHTTP} from '@prisma/adapter-neon'",
+        "import {PrismaClient} from '@prisma/client'",
+        'export const db = new PrismaClient({adapter: new PrismaNeon({connectionString: process.env.DATABASE_URL, max: 4})})',
+        'export const edge = new PrismaClient({adapter: new PrismaNeonHTTP(process.env.DATABASE_URL, {})})',
+      ].join('\n'),
+    }
+    const a = await run('node server.mjs', files)
+    // The WebSocket Pool: max 4 read; the HTTP adapter holds no connection between queries.
+    expect(pools(a)).toEqual([['prisma-adapter-neon server.mjs:3', 4]])
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
+  })
+
+  it('a neon Pool made by the app and handed to the adapter is counted where it is made', async () => {
+    const files = {
+      'db.js': [
+        "import {Pool} from '@neondatabase/serverless'",
+        "import {PrismaNeon} from '@prisma/adapter-neon'",
+        "import {PrismaClient} from '@prisma/client'",
+        'const pool = new Pool({connectionString: process.env.DATABASE_URL, max: 7})',
+        'export const prisma = new PrismaClient({adapter: new PrismaNeon(pool)})',
+      ].join('\n'),
+      'package.json': pkg({'@neondatabase/serverless': '^0.10.0', '@prisma/adapter-neon': '5.22.0', '@prisma/client': '5.22.0'}),
+      'server.js': "import {prisma} from './db.js'\n",
+    }
+    const a = await run('node server.js', files)
+    expect(pools(a)).toEqual([['neon Pool db.js:4', 7]])
+  })
+
+  it('the code is not found but the app depends on @prisma/adapter-pg: the adapter\'s pg Pool (10) is assumed, not connection_limit', async () => {
+    const files = {
+      'package.json': pkg({'@prisma/adapter-pg': '6.17.1', '@prisma/client': '6.17.1', pg: '^8.16.3'}),
+      'server.js': "require('./dist/db')\n",
+    }
+    const a = await run('node server.js', files)
+    // pg-pool's 10 (assumed: no code read makes it), not connection_limit's 2 × 8 CPUs + 1 = 17 (standard-2x).
+    expect(pools(a)).toEqual([['prisma', 10]])
+    expect(describeSourced(a.pools![0].pool)).toContain('the app depends on @prisma/adapter-pg')
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
+  })
+})
+
+describe('an Nx monorepo build (project.json outputPath + main)', () => {
+  const files = {
+    'apps/api/project.json': JSON.stringify({name: 'api', targets: {build: {executor: '@nx/esbuild:esbuild', options: {bundle: false, main: 'apps/api/src/main.ts', outputPath: '{projectRoot}/dist', tsConfig: 'apps/api/tsconfig.app.json'}}}}, null, 2),
+    'apps/api/src/main.ts': "import {prisma} from '@acme/prisma'\nprisma.$connect()\n",
+    'apps/api/tsconfig.json': '{"extends": "../../tsconfig.base.json"}',
+    'apps/worker/project.json': JSON.stringify({name: 'worker', targets: {build: {executor: '@nx/webpack:webpack', options: {main: 'apps/worker/src/index.ts', outputPath: 'dist/apps/worker'}}}}, null, 2),
+    'apps/worker/tsconfig.json': '{"extends": "../../tsconfig.base.json"}',
+    'apps/worker/src/index.ts': "import {Pool} from 'pg'\nimport {prisma} from '@acme/prisma'\nexport const jobs = new Pool({connectionString: process.env.DATABASE_URL, max: 4})\n",
+    'libs/prisma/src/index.ts': [
+      "import {Pool} from 'pg'",
+      "import {PrismaPg} from '@prisma/adapter-pg'",
+      "import {PrismaClient} from './generated/client'",
+      'const pool = new Pool({connectionString: process.env.DATABASE_URL, max: 6})',
+      'export const prisma = new PrismaClient({adapter: new PrismaPg(pool)})',
+    ].join('\n'),
+    'package.json': pkg({'@prisma/adapter-pg': '6.17.1', '@prisma/client': '6.17.1', pg: '^8.16.3'}),
+    'tsconfig.base.json': '{"compilerOptions": {"baseUrl": ".", "paths": {"@acme/prisma": ["libs/prisma/src/index.ts"]}}}',
+  }
+
+  it('node apps/api/dist/main.js is apps/api/src/main.ts ({projectRoot}/dist), and its import through tsconfig paths is followed', async () => {
+    const a = await run('node apps/api/dist/main.js', files)
+    // libs/prisma: pg Pool max 6 behind PrismaPg: 6 (was 10*: the adapter dependency's default, no code read).
+    expect(pools(a)).toEqual([['pg libs/prisma/src/index.ts:4', 6]])
+    expect(describeSourced(a.processesPerDyno)).toContain('apps/api/dist/main.js is built at deploy by the Nx target build (@nx/esbuild:esbuild) of apps/api/project.json')
+  })
+
+  it('dist/apps/worker/index.js (outputPath under the workspace dist/) is apps/worker/src/index.ts', async () => {
+    const a = await run('node dist/apps/worker/index.js', files)
+    // The main's name (index) under outputPath: the shared Prisma pool (6) + the worker's own pg Pool (4).
+    expect(pools(a)?.sort()).toEqual([['pg apps/worker/src/index.ts:3', 4], ['pg libs/prisma/src/index.ts:4', 6]])
+    expect(a.threadsPerProcess.value).toBe(10)
+  })
+})
