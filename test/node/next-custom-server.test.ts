@@ -19,6 +19,33 @@ describe('a custom Next.js server', () => {
     expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['prisma lib/prisma.js:2', 7]])
     expect(describeSourced(a.processesPerDyno)).toContain('server.js:3 starts Next.js in a custom server')
   })
+
+  it('`next({dir: \'./web\'})`: the pages are read from that folder, not from the app root', async () => {
+    const files = {
+      'package.json': JSON.stringify({dependencies: {express: '^4.21.0', next: '14.2.3', pg: '^8.13.0'}, scripts: {start: 'node server/index.js'}}, null, 2),
+      // A pages/ folder at the root that this server never serves (an old copy): its pool must not count.
+      'pages/api/old.js': "import {Pool} from 'pg'\nexport const old = new Pool({max: 30})\n",
+      'server/index.js': "import nextApp from 'next'\nimport express from 'express'\nconst app = nextApp({dir: './web', dev: false})\napp.prepare().then(() => express().listen(process.env.PORT))\n",
+      'web/lib/db.js': "import {Pool} from 'pg'\nexport const pool = new Pool({connectionString: process.env.DATABASE_URL, max: 4})\n",
+      'web/pages/api/links.js': "import {pool} from '../../lib/db'\nexport default async (req, res) => res.json(await pool.query('select 1'))\n",
+    }
+    const a = await analyzeWith(node, 'npm start', files, {}, 'standard-2x')
+    // web/pages/api/links.js → web/lib/db.js:2 pg Pool max 4; the root pages/ (max 30) is not this Next project's.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg web/lib/db.js:2', 4]])
+    expect(describeSourced(a.processesPerDyno)).toContain('server/index.js:3 starts Next.js in a custom server, which loads the app\'s pages and routes from its `dir` web/')
+  })
+
+  it('a middleware\'s `next()` (express, restify) is not Next.js: no pages are read', async () => {
+    const files = {
+      'package.json': JSON.stringify({dependencies: {express: '^4.21.0', pg: '^8.13.0'}, scripts: {start: 'node server.js'}}, null, 2),
+      'pages/api/x.js': "import {Pool} from 'pg'\nexport const p = new Pool({max: 30})\n",
+      'server.js': "const express = require('express')\nconst {Pool} = require('pg')\nconst pool = new Pool({max: 3})\nconst app = express()\napp.use((req, res, next) => next())\napp.listen(process.env.PORT)\n",
+    }
+    const a = await analyzeWith(node, 'npm start', files, {}, 'standard-2x')
+    // Only server.js:3's pool (3); pages/ is not loaded by an express app (was 3 + 30 = 33 with "starts Next.js").
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg server.js:3', 3]])
+    expect(describeSourced(a.processesPerDyno)).not.toContain('Next.js')
+  })
 })
 
 describe('an Express app whose middleware calls next()', () => {

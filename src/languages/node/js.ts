@@ -825,8 +825,13 @@ class JsEvaluator {
     }
   }
 
-  /** `const x = …`, `const {Pool} = require("pg")`, `const {max} = config`, `const [a] = …`. */
-  private bindPattern(pattern: N, init: N, value: EvalValue): void {
+  /** `const x = …`, `const {Pool} = require("pg")`, `const {max} = config`, `const [a] = …`; `nested`: a pattern inside one (`{connection: {url, ...conf}}`), bound from its part of the value. */
+  private bindPattern(pattern: N, init: N, value: EvalValue, nested = false): void {
+    if (pattern.type === 'Identifier' && nested) {
+      this.names.set(pattern.name, value)
+      return
+    }
+
     if (pattern.type === 'Identifier') {
       this.names.set(pattern.name, value)
       // `const Sequelize = require('sequelize')`: calls through the name are the package's, as after `import Sequelize from 'sequelize'`.
@@ -842,15 +847,33 @@ class JsEvaluator {
 
     // `const {Pool} = require('pg')`, and `const {Pool} = pg` after `import pg from 'pg'`: names of the package.
     const source = unwrap(init)
-    const required = this.requireOf(source) ?? (source.type === 'Identifier' && !this.names.has(source.name) ? this.aliases.get(source.name) : undefined)
+    const required = nested ? undefined : (this.requireOf(source) ?? (source.type === 'Identifier' && !this.names.has(source.name) ? this.aliases.get(source.name) : undefined))
+    const keys = pattern.properties.map((p) => (p.type === 'RestElement' ? null : keyName(p.key, p.computed)))
     for (const prop of pattern.properties) {
       if (prop.type === 'RestElement') {
+        // `{url, ...conf}` of an object conncalc read whole: conf is its other entries.
+        if (isDict(value) && !value.value.partial && prop.argument.type === 'Identifier' && !keys.includes(undefined)) {
+          const entries = new Map([...value.value.entries].filter(([k]) => !keys.includes(k)))
+          this.names.set(prop.argument.name, {...value, value: {entries, kind: 'dict'}})
+          continue
+        }
+
         for (const name of boundNames(prop)) this.names.set(name, this.unknown(prop, `\`${name}\` collects the rest of \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\``, value))
         continue
       }
 
       const key = keyName(prop.key, prop.computed)
       const target = prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value
+      // `{connection: {url, ...conf}} = config`: the inner pattern takes the entry (or its `= default`).
+      if ((target.type === 'ObjectPattern' || (nested && target.type === 'Identifier')) && key !== undefined && isDict(value)) {
+        const fallback = prop.value.type === 'AssignmentPattern' ? prop.value.right : undefined
+        const got = value.value.entries.get(key) ?? (fallback ? this.expr(fallback) : value.value.partial ? undefined : this.unknown(prop, `no "${key}" in the object at line ${value.line}`))
+        if (got) {
+          this.bindPattern(target, init, got, true)
+          continue
+        }
+      }
+
       if (target.type !== 'Identifier' || key === undefined) {
         for (const name of boundNames(prop.value)) this.names.set(name, this.unknown(prop, undefined, value))
         continue

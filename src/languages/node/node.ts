@@ -19,7 +19,7 @@ import {CODE, NodeProject, NOT_LOADED} from './project.js'
 import {frameworkOutput} from './framework-output.js'
 import {packageOf} from './unreached.js'
 import {pyCandidate} from '../python/candidate.js'
-import {entry, isDict} from '../python/evaluate.js'
+import {asString, entry, isDict} from '../python/evaluate.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isNode} from '../common/matchers.js'
 import {envCandidate, programName} from '../common/setting.js'
@@ -91,11 +91,12 @@ ROUTES.redwood = ROUTES.rw
 const MAX_ROUTE_FILES = 5000
 
 /** The framework's route files that exist (see ROUTES); a tree larger than MAX_ROUTE_FILES is read in part, and said. */
-function routeFiles(ctx: AnalyzerContext, framework: string, diagnostics: Diagnostic[]): string[] {
+function routeFiles(ctx: AnalyzerContext, framework: string, diagnostics: Diagnostic[], base = ''): string[] {
   const routes = ROUTES[framework]
   if (!routes) return []
-  const out = routes.files.flatMap((f) => ['.ts', '.js', '.mjs', '.tsx', '.jsx'].map((e) => f + e)).filter((f) => ctx.files.exists(f))
-  for (const dir of routes.dirs) {
+  const at = (p: string): string => (base === '' ? p : `${base}/${p}`)
+  const out = routes.files.flatMap((f) => ['.ts', '.js', '.mjs', '.tsx', '.jsx'].map((e) => at(f) + e)).filter((f) => ctx.files.exists(f))
+  for (const dir of routes.dirs.map((d) => at(d))) {
     const found = filesUnder(ctx.files, dir, (p) => CODE.test(p) && !NOT_LOADED.test(p), {max: MAX_ROUTE_FILES - out.length})
     append(out, found.paths)
     if (found.truncated) {
@@ -313,10 +314,16 @@ async function analyzeFrom(ctx: AnalyzerContext, read: {diagnostics: Diagnostic[
   // Only when the file imports the `next` package: Express middleware's `next()` callback is a call named next too.
   if (!found.framework && entries[0] !== undefined) {
     const main = await project.load(entries[0])
+    // The module must import the package: a middleware's `next()` parameter (express, restify) is not Next.js.
     const custom = main?.imports.includes('next') ? main.calls.find((c) => /^next(\.default)?$/.test(c.callee) && !c.isNew) : undefined
     if (custom) {
-      found.chain.push(fromDefault(`${entries[0]}:${custom.line} starts Next.js in a custom server, which loads the app's pages and routes as \`next start\` does`, 'https://nextjs.org/docs/pages/guides/custom-server'))
-      for (const f of [...CLIENT_MODULES.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, 'next', diagnostics)]) if (!entries.includes(f)) entries.push(f)
+      // `next({dir: './client'})`: the Next.js project is that folder (from the process's working directory, the app root).
+      const dir = asString(entry(custom.args[0], 'dir'))
+      const base = dir === undefined ? '' : dir.replace(/^\.\/?/, '').replace(/\/+$/, '')
+      const inside = base === '' ? '' : ` from its \`dir\` ${base}/`
+      found.chain.push(fromDefault(`${entries[0]}:${custom.line} starts Next.js in a custom server, which loads the app's pages and routes${inside} as \`next start\` does`, 'https://nextjs.org/docs/pages/guides/custom-server'))
+      const clients = CLIENT_MODULES.map((f) => (base === '' ? f : `${base}/${f}`))
+      for (const f of [...clients.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, 'next', diagnostics, base)]) if (!entries.includes(f)) entries.push(f)
     } else if (main?.imports.includes('@remix-run/express')) {
       // A custom Express server for Remix: createRequestHandler({build}) serves the Remix build, which is app/'s routes, as remix-serve does.
       found.chain.push(fromDefault(`${entries[0]} serves the Remix build with @remix-run/express, which loads the app's app/ routes as remix-serve does`, 'https://remix.run/docs/en/main/other-api/adapter'))
