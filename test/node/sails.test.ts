@@ -63,3 +63,60 @@ describe('Sails datastores', () => {
     expect(a.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.message}`)).toContainEqual(expect.stringMatching(/^config\/datastores\.js:2 warning the adapter of the Sails datastore "default" cannot be read/))
   })
 })
+
+// A Sails 0.12 app: config/connections.js and models.connection (sails-postgresql 0.12 over pg 4.5.5).
+const app012 = (connections: string, production: string, extra: Record<string, string> = {}) => ({
+  'app.js': "require('sails').lift(require('rc')('sails'))\n",
+  'config/connections.js': connections,
+  'config/env/production.js': production,
+  'config/models.js': "module.exports.models = {migrate: 'alter'}\n",
+  'package.json': JSON.stringify({dependencies: {sails: '~0.12.14', 'sails-disk': '~0.10.9', 'sails-postgresql': '^0.12.2'}, scripts: {start: 'node app.js'}}, null, 2),
+  ...extra,
+})
+
+describe('Sails 0.12 connections', () => {
+  it('the connection models.connection names (set in the production file) is one pg 4 pool of its poolSize', async () => {
+    const files = app012(
+      [
+        'module.exports.connections = {',
+        "  localDiskDb: {adapter: 'sails-disk'},",
+        "  pgMain: {adapter: 'sails-postgresql', host: process.env.PGHOST, database: 'app', poolSize: 6},",
+        "  pgSpare: {adapter: 'sails-postgresql', host: 'spare.example.com', poolSize: 30},",
+        '}',
+      ].join('\n'),
+      "module.exports = {models: {connection: 'pgMain'}, port: process.env.PORT}\n",
+    )
+    const a = await run('npm start', files)
+    // models.connection 'pgMain' (config/env/production.js:1) → poolSize 6; pgSpare is used by no model (sails-postgresql
+    // connects per query, so it opens nothing); localDiskDb is sails-disk. 6.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['sails pgMain connection config/connections.js', 6]])
+    expect(describeSourced(a.pools![0].pool)).toContain('config/env/production.js:1')
+  })
+
+  it('a connection with `url` is pg\'s default 10 whatever its poolSize (said); a model\'s own connection counts too', async () => {
+    const files = app012(
+      [
+        'module.exports.connections = {',
+        "  heroku: {adapter: 'sails-postgresql', url: process.env.DATABASE_URL, poolSize: 20},",
+        "  reports: {adapter: 'sails-postgresql', host: 'reports.example.com', database: 'r'},",
+        '}',
+      ].join('\n'),
+      "module.exports = {models: {connection: 'heroku'}}\n",
+      {'api/models/Report.js': "module.exports = {connection: 'reports', attributes: {name: 'string'}}\n"},
+    )
+    const a = await run('npm start', files)
+    // heroku: url → a connection string; pg 4.5.5 pool.js reads poolSize only from an object config → 10 (not 20).
+    // reports (api/models/Report.js): an object config without poolSize → pg's 10. 10 + 10 = 20.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([
+      ['sails heroku connection config/connections.js', 10],
+      ['sails reports connection config/connections.js', 10],
+    ])
+    expect(a.diagnostics.map((d) => d.message)).toContainEqual(expect.stringContaining('the Sails connection "heroku" sets poolSize with a url'))
+  })
+
+  it('no models.connection anywhere: Sails 0.12 uses localDiskDb (sails-disk), so no PostgreSQL pool', async () => {
+    const files = app012("module.exports.connections = {\n  localDiskDb: {adapter: 'sails-disk'},\n  pg: {adapter: 'sails-postgresql', url: process.env.DATABASE_URL},\n}\n", 'module.exports = {}\n')
+    const a = await run('npm start', files)
+    expect(a.pools ?? []).toEqual([])
+  })
+})

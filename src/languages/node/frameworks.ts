@@ -23,7 +23,7 @@ import type {NodeProject} from './project.js'
 
 import {readFlag} from '../common/argv.js'
 import {envCandidate, unreadFallback} from '../common/setting.js'
-import {fromDefault, fromFile, fromFlag, sourced, type Sourced} from '../../model/source.js'
+import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {pyCandidate} from '../python/candidate.js'
 import {asString, entry, isDict} from '../python/evaluate.js'
 import {nodeEntry} from './entry.js'
@@ -223,7 +223,7 @@ async function sails(ctx: AnalyzerContext, project: NodeProject, diagnostics: Di
     }
   }
 
-  if (stores.size === 0) return undefined
+  if (stores.size === 0) return sails012(ctx, project, files, env, diagnostics)
   const out: PoolEntry[] = []
   for (const [name, s] of stores) {
     const adapter = asString(s.adapter)
@@ -239,6 +239,76 @@ async function sails(ctx: AnalyzerContext, project: NodeProject, diagnostics: Di
     }
 
     out.push({database: `sails ${name} datastore ${s.at.file}`, pool: knexMax(s.max, dflt, `Sails datastore "${name}" max`, diagnostics), server: 'DATABASE_URL'})
+  }
+
+  return out
+}
+
+// Sails 0.12: `connections` (config/connections.js), and the one models use: `models.connection` (default 'localDiskDb', sails-disk)
+// or a model's own `connection` (api/models/X.js).
+const SAILS012_MODELS = 'https://0.12.sailsjs.com/documentation/reference/configuration/sails-config-models'
+// lib/adapter.js spawnConnection (v0.11.x and v0.12.x): a config with `url` becomes a connection string (the other keys its query),
+// else the object as is; then `pg.connect(connectionConfig)` — pg's pool manager, one pool per distinct config, opened per query.
+const SAILS_POSTGRESQL_012 = 'https://github.com/balderdashy/sails-postgresql/blob/v0.12.2/lib/adapter.js#L1377-L1396'
+// lib/pool.js getOrCreate(clientConfig): `max: clientConfig.poolSize || defaults.poolSize` (10, lib/defaults.js); a string config has no poolSize.
+const PG4_POOL = 'https://github.com/brianc/node-postgres/blob/v4.5.5/lib/pool.js'
+
+/**
+ * Sails 0.12 (sails-postgresql 0.x over pg 4): every connection a model uses whose adapter is sails-postgresql is one pool of pg's
+ * pool manager — `poolSize` (else 10) when the connection is an object; 10 when it has a `url` (the config becomes a string, whose
+ * poolSize pg 4 does not read). A connection no model uses opens nothing (sails-postgresql connects per query). Undefined when no
+ * config file sets `connections`.
+ */
+async function sails012(ctx: AnalyzerContext, project: NodeProject, files: string[], env: string, diagnostics: Diagnostic[]): Promise<PoolEntry[] | undefined> {
+  const conns = new Map<string, {adapter?: EvalValue; at: {file: string; line: number}; poolSize?: EvalValue; url?: EvalValue}>()
+  let used: {at: Source; value: EvalValue} | undefined
+  for (const file of files) {
+    if (!/\b(connections|models)\b/.test(ctx.files.read(file)?.text ?? '')) continue
+    const m = await project.load(file)
+    if (!m?.parsed) continue
+    const named = ctx.files.read(file)?.path ?? file
+    const cs = configKey(m, 'connections')
+    if (isDict(cs)) {
+      for (const [name, conf] of cs.value.entries) {
+        const was = conns.get(name) ?? {at: {file: named, line: conf.line}}
+        conns.set(name, {adapter: entry(conf, 'adapter') ?? was.adapter, at: was.at, poolSize: entry(conf, 'poolSize') ?? was.poolSize, url: entry(conf, 'url') ?? was.url})
+      }
+    }
+
+    const c = entry(configKey(m, 'models'), 'connection')
+    if (c) used = {at: fromFile(named, c.line), value: c}
+  }
+
+  if (conns.size === 0) return undefined
+  // Which connections the models use: models.connection, and each api/models/ file's own `connection`.
+  const names = new Map<string, Source>()
+  const dflt = used ? asString(used.value) : 'localDiskDb'
+  if (dflt !== undefined) names.set(dflt, used?.at ?? fromDefault("Sails 0.12's default models.connection is 'localDiskDb' (sails-disk)", SAILS012_MODELS))
+  else diagnostics.push({code: 'unknown-config-value', file: used!.at.kind === 'file' ? used!.at.file : undefined, line: used!.at.kind === 'file' ? used!.at.line : undefined, message: `the Sails models.connection cannot be read (${used!.value.kind === 'unknown' ? used!.value.reason : 'not a string'}); every sails-postgresql connection is counted`, severity: 'warning'})
+  for (const f of ctx.files.list('api/models').filter((x) => /\.[cm]?[jt]s$/.test(x)).slice(0, 200)) {
+    const path = `api/models/${f}`
+    if (!/\bconnection\b/.test(ctx.files.read(path)?.text ?? '')) continue
+    const m = await project.load(path)
+    const c = m?.parsed ? entry(m.exports.get('default') ?? m.cjs, 'connection') : undefined
+    const name = asString(c)
+    if (name !== undefined && !names.has(name)) names.set(name, fromFile(path, c!.line))
+  }
+
+  const out: PoolEntry[] = []
+  for (const [name, s] of conns) {
+    const why = names.get(name)
+    if (dflt !== undefined && !why) continue
+    if (asString(s.adapter) !== 'sails-postgresql') continue
+    const how = [...(why ? [fromDefault(`the models use the "${name}" connection`, SAILS012_MODELS), why] : []), fromDefault(`Sails (NODE_ENV ${env}) merges config/, config/env/${env}.js and config/local.js`, SAILS_CONFIG)]
+    const where = fromFile(s.at.file, s.at.line)
+    let pool: Sourced<number>
+    if (s.url) pool = sourced(10, where, [...how, fromDefault(`sails-postgresql 0.x turns a connection with \`url\` into a connection string for pg.connect()`, SAILS_POSTGRESQL_012), fromDefault(`pg 4's pool manager reads poolSize only from an object config: pg's default poolSize 10`, PG4_POOL)])
+    else {
+      const read = knexMax(s.poolSize, sourced(10, where, [fromDefault('sails-postgresql 0.x hands the connection config to pg.connect()', SAILS_POSTGRESQL_012), fromDefault("pg 4's pool manager: poolSize, default 10", PG4_POOL)]), `Sails connection "${name}" poolSize`, diagnostics)
+      pool = {...read, via: [...how, ...(read.via ?? [])]}
+    }
+    if (s.url && s.poolSize) diagnostics.push({code: 'unknown-config-value', file: s.at.file, line: s.poolSize.line, message: `the Sails connection "${name}" sets poolSize with a url: sails-postgresql 0.x puts it in the connection string's query, where pg 4's pool manager does not read it, so its pool is pg's default 10 (${SAILS_POSTGRESQL_012})`, severity: 'warning'})
+    out.push({database: `sails ${name} connection ${s.at.file}`, pool, server: 'DATABASE_URL'})
   }
 
   return out
