@@ -1500,6 +1500,11 @@ class JsEvaluator {
     const object = calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
     const receiver = object?.type === 'Identifier' ? this.names.get(object.name) : undefined
     this.record({args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {})})
+    // `fastify.register(plugin, opts)`: Fastify calls the plugin with opts (https://fastify.dev/docs/latest/Reference/Plugins/);
+    // a plugin that is a package (`import fastifyPostgres from '@fastify/postgres'`) is recorded as that package called with opts.
+    const plugin = !isNew && /(^|\.)register$/.test(callee) && node.arguments[0] ? unwrap(node.arguments[0] as N) : undefined
+    const pluginName = plugin ? (this.requireOf(plugin) ?? (plugin.type === 'Identifier' && !this.names.has(plugin.name) ? this.aliases.get(plugin.name) : undefined)) : undefined
+    if (pluginName !== undefined && !pluginName.startsWith('.')) this.record({args: args.slice(1), callee: pluginName, isNew: false, line: this.line(node)})
     if (spread) return this.unknown(node, `\`${callee}(…)\` is called with spread arguments`)
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
     if (/^convict(\.default)?$/.test(callee) && isDict(args[0])) return this.convict(node, args[0])

@@ -52,6 +52,8 @@ const REF = {
   // @prisma/adapter-neon@6.17.1 PrismaNeonAdapterFactory.connect(): `new neon.Pool(this.config)`; PrismaNeonHTTP: `neon.neon(url)` per query over HTTP.
   prismaAdapterNeon: 'https://github.com/prisma/prisma/blob/6.17.1/packages/adapter-neon/src/neon.ts',
   neon: 'https://github.com/neondatabase/serverless#pool-and-client',
+  // index.js fastifyPostgres(fastify, options): `const pool = new pg.Pool(options)` (6.0.2, the version luminaire-solar-api-demo locks).
+  fastifyPostgres: 'https://github.com/fastify/fastify-postgres/blob/v6.0.2/index.js#L90',
   // ConnectionManager: `config.pool = _.defaults(config.pool || {}, {max: 5, min: 0, idle: 10000, acquire: 60000, …})`.
   sequelize: 'https://github.com/sequelize/sequelize/blob/v6/src/dialects/abstract/connection-manager.js',
   sequelizeCli: 'https://github.com/sequelize/cli/blob/main/docs/README.md',
@@ -506,6 +508,9 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           diagnostics.push(unreadOptions(m.file, c, options, `${lib} module options`, `its default pool (${dflt.value})`))
           add(lib, m.file, c, assumedDefault(dflt, options ?? {file: m.file, kind: 'unknown', line: c.line, reason: 'no options'}, `the ${lib} module options`))
         } else add(lib, m.file, c, option(entry(options, 'pool'), ['max'], dflt, `${lib} pool.max`, diagnostics))
+      } else if (/^(@fastify\/postgres|fastify-postgres)(\.default)?$/.test(c.callee) && !c.isNew) {
+        // fastify.register(fastifyPostgres, options): index.js `const pool = new pg.Pool(options)` (options.name, pg, native removed).
+        add('pg', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("@fastify/postgres makes `new pg.Pool(options)` from the options it is registered with: pg's default max 10", REF.fastifyPostgres)]), 'pg Pool max', diagnostics))
       } else if (/^@payloadcms\/db-postgres\.postgresAdapter$/.test(c.callee)) {
         add('pg', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault("Payload's postgres adapter creates a pg Pool (default max 10) from `pool`", REF.pg)]), 'pg Pool max', diagnostics))
       } else if (c.isNew && /^@prisma\/adapter-pg\.PrismaPg$/.test(c.callee)) {

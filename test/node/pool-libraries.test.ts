@@ -1,11 +1,13 @@
 /**
- * Prisma with a driver adapter (languages/node/pools.ts): the connections are the driver's pool, not
+ * Pools made through libraries that wrap pg (languages/node/pools.ts).
+ * Prisma with a driver adapter: the connections are the driver's pool, not
  * Prisma's connection_limit. @prisma/adapter-pg@6.17.1 dist/index.js PrismaPgAdapterFactory:
  * `constructor(poolOrConfig)` keeps a pg.Pool it is given (`externalPool`), else `connect()` makes
  * `new pg.Pool(config)` (pg-pool's default max 10); @prisma/adapter-neon@6.17.1 PrismaNeonAdapterFactory
  * `connect()` makes `new neon.Pool(config)` (@neondatabase/serverless, node-postgres's Pool: max 10);
  * PrismaNeonHTTP sends each query over HTTP (no pool). Apps in the shape of MTES-MCT/trackdechets (an
  * Nx monorepo whose Procfile runs `node apps/api/dist/main.js`, built by @nx/esbuild from project.json).
+ * @fastify/postgres registered as a plugin (heroku-examples/luminaire-solar-api-demo's shape): one pg Pool per registration.
  */
 import {describe, expect, it} from 'vitest'
 
@@ -131,5 +133,26 @@ describe('an Nx monorepo build (project.json outputPath + main)', () => {
     // The main's name (index) under outputPath: the shared Prisma pool (6) + the worker's own pg Pool (4).
     expect(pools(a)?.sort()).toEqual([['pg apps/worker/src/index.ts:3', 4], ['pg libs/prisma/src/index.ts:4', 6]])
     expect(a.threadsPerProcess.value).toBe(10)
+  })
+})
+
+describe('@fastify/postgres', () => {
+  it('fastify.register(fastifyPostgres, options) is a pg Pool of options.max (default 10); a named second one is another pool', async () => {
+    const files = {
+      'app.js': [
+        "import Fastify from 'fastify'",
+        "import fastifyPostgres from '@fastify/postgres'",
+        'const app = Fastify()',
+        'app.register(fastifyPostgres, {connectionString: process.env.DATABASE_URL})',
+        "app.register(require('@fastify/postgres'), {name: 'reports', connectionString: process.env.DATABASE_URL, max: 3})",
+        'export default app',
+      ].join('\n'),
+      'package.json': pkg({'@fastify/postgres': '^6.0.2', fastify: '^5.2.1', pg: '^8.13.3'}),
+      'server.js': "import app from './app.js'\napp.listen({port: process.env.PORT})\n",
+    }
+    const a = await run('node server.js', files)
+    // @fastify/postgres 6.0.2 index.js: new pg.Pool(options) per registration: 10 (pg-pool default) + 3.
+    expect(pools(a)).toEqual([['pg app.js:4', 10], ['pg app.js:5', 3]])
+    expect(a.threadsPerProcess.value).toBe(13)
   })
 })
