@@ -155,4 +155,25 @@ describe('@fastify/postgres', () => {
     expect(pools(a)).toEqual([['pg app.js:4', 10], ['pg app.js:5', 3]])
     expect(a.threadsPerProcess.value).toBe(13)
   })
+
+  it('@fastify/autoload: the plugins of the folder it is registered with are loaded, so a pool made in one is found', async () => {
+    const files = {
+      'app.js': [
+        "import path from 'path'",
+        "import {fileURLToPath} from 'url'",
+        "import AutoLoad from '@fastify/autoload'",
+        'const __dirname = path.dirname(fileURLToPath(import.meta.url))',
+        'export default async (fastify) => {',
+        "  fastify.register(AutoLoad, {dir: path.join(__dirname, 'plugins')})",
+        '}',
+      ].join('\n'),
+      'package.json': pkg({'@fastify/autoload': '^5.8.0', 'fastify-cli': '^6.1.1', pg: '^8.11.5'}, {start: 'fastify start -l info app.js'}),
+      'plugins/db.js': "import fp from 'fastify-plugin'\nimport pg from 'pg'\nexport default fp(async (fastify) => {\n  const pool = new pg.Pool({connectionString: process.env.DATABASE_URL, max: 5})\n  fastify.decorate('db', pool)\n})\n",
+    }
+    const a = await run('npm start', files)
+    // plugins/db.js:4 pg Pool max 5, made in the plugin function (Fastify calls it once at boot): 5, no longer the pg
+    // dependency default 10 assumed because no module reached from app.js imports pg.
+    expect(pools(a)?.map(([, n]) => n)).toEqual([5])
+    expect(a.pools![0].database).toContain('plugins/db.js:4')
+  })
 })

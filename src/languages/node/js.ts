@@ -1630,6 +1630,8 @@ function boundNames(pattern: N): string[] {
 
 /** Packages that load every module of a folder: require-all (`{dirname, recursive}`, recursive by default), require-directory (recursive by default), require-dir (one level unless `{recurse: true}`). */
 const FOLDER_LOADERS: Record<string, boolean> = {'require-all': true, 'require-dir': false, 'require-directory': true}
+/** Fastify plugins that load a folder's modules: `fastify.register(AutoLoad, {dir: path.join(__dirname, 'plugins')})`, every level (maxDepth unset). https://github.com/fastify/fastify-autoload#global-configuration */
+const REGISTERED_LOADERS = new Set(['@fastify/autoload', 'fastify-autoload'])
 
 /** A folder named from `__dirname` (`__dirname`, `path.join(__dirname, 'routes')`, `__dirname + '/models'`), or a relative literal when `literal`, as a path from the file's folder. */
 function folderSpec(arg: N | undefined, literal: boolean): string | undefined {
@@ -1648,8 +1650,9 @@ function folderSpec(arg: N | undefined, literal: boolean): string | undefined {
  * `__dirname` or, for those packages, a relative literal; one held in a variable is not followed.
  */
 function folderLoads(program: Program, text: string, file: string): Folder[] {
-  if (!/readdir|require-all|require-dir/.test(text)) return []
+  if (!/readdir|require-all|require-dir|autoload/.test(text)) return []
   const loaders = new Map<string, boolean>()
+  const plugins = new Set<string>()
   const calls: Extract<N, {type: 'CallExpression'}>[] = []
   const stack: N[] = [program]
   const loaderOf = (n: N): boolean | undefined => {
@@ -1667,6 +1670,12 @@ function folderLoads(program: Program, text: string, file: string): Folder[] {
       for (const sp of n.specifiers) if (sp.type !== 'ImportSpecifier') loaders.set(sp.local.name, FOLDER_LOADERS[n.source.value])
     }
 
+    if (n.type === 'ImportDeclaration' && REGISTERED_LOADERS.has(n.source.value)) for (const sp of n.specifiers) if (sp.type !== 'ImportSpecifier') plugins.add(sp.local.name)
+    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init) {
+      const u = unwrap(n.init)
+      if (u.type === 'CallExpression' && u.callee.type === 'Identifier' && u.callee.name === 'require' && REGISTERED_LOADERS.has(requireSpec(u.arguments[0] as N | undefined) ?? '')) plugins.add(n.id.name)
+    }
+
     append(stack, children(n))
   }
 
@@ -1675,9 +1684,11 @@ function folderLoads(program: Program, text: string, file: string): Folder[] {
   for (const c of calls) {
     const callee = unwrap(c.callee as N)
     const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : undefined
-    const pkg = callee.type === 'Identifier' && loaders.has(callee.name) ? loaders.get(callee.name) : loaderOf(callee)
+    const first = c.arguments[0] ? unwrap(c.arguments[0] as N) : undefined
+    const registered = name === 'register' && first !== undefined && ((first.type === 'Identifier' && plugins.has(first.name)) || (first.type === 'CallExpression' && first.callee.type === 'Identifier' && first.callee.name === 'require' && REGISTERED_LOADERS.has(requireSpec(first.arguments[0] as N | undefined) ?? '')))
+    const pkg = registered ? true : callee.type === 'Identifier' && loaders.has(callee.name) ? loaders.get(callee.name) : loaderOf(callee)
     if (pkg === undefined && name !== 'readdirSync' && name !== 'readdir') continue
-    for (const arg of c.arguments as N[]) {
+    for (const arg of (registered ? c.arguments.slice(1) : c.arguments) as N[]) {
       const a = unwrap(arg)
       let deep = pkg ?? false
       let values: N[] = [a]
