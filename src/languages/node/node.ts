@@ -314,7 +314,6 @@ async function analyzeFrom(ctx: AnalyzerContext, read: {diagnostics: Diagnostic[
   // Only when the file imports the `next` package: Express middleware's `next()` callback is a call named next too.
   if (!found.framework && entries[0] !== undefined) {
     const main = await project.load(entries[0])
-    // The module must import the package: a middleware's `next()` parameter (express, restify) is not Next.js.
     const custom = main?.imports.includes('next') ? main.calls.find((c) => /^next(\.default)?$/.test(c.callee) && !c.isNew) : undefined
     if (custom) {
       // `next({dir: './client'})`: the Next.js project is that folder (from the process's working directory, the app root).
