@@ -168,3 +168,57 @@ describe('a Clojure app with hikari-cp (fixture clojure-hikari-cp)', () => {
   })
 })
 
+
+/**
+ * Fixture ktor-application-conf: a Ktor 2 app (build.gradle.kts: Exposed, HikariCP, org.postgresql; Gradle installDist
+ * start script) whose src/main/kotlin/tasks/DatabaseFactory.kt:13 sets
+ * `maximumPoolSize = config.property("storage.maxPoolSize").getString().toInt()`; Ktor reads it from
+ * src/main/resources/application.conf (HOCON): `maxPoolSize = 6` (line 15), then `maxPoolSize = ${?DB_POOL_SIZE}`.
+ */
+describe('Ktor: HikariCP sized from application.conf (fixture ktor-application-conf)', () => {
+  const kroot = fileURLToPath(new URL('../fixtures/ktor-application-conf/', import.meta.url))
+  const kfiles = (): Record<string, string> => {
+    const out: Record<string, string> = {}
+    for (const p of ['build.gradle.kts', 'src/main/resources/application.conf', 'src/main/kotlin/tasks/DatabaseFactory.kt', 'src/main/kotlin/tasks/Application.kt']) out[p] = readFileSync(join(kroot, p), 'utf8')
+    return out
+  }
+
+  const kanalyze = async (files: Record<string, string>, env: Record<string, string> = {}) => jvm.analyze(ctxFor('./build/install/tasks/bin/tasks', {env, files: memoryFiles(files)}))
+  const factory = 'src/main/kotlin/tasks/DatabaseFactory.kt'
+
+  it('storage.maxPoolSize = 6 in application.conf:15: 6 per JVM × 2 dynos = 12, sourced there, nothing assumed', () => {
+    const r = planJson(procfileOf('ktor-application-conf'), ['--limit', '100', '--scale', 'web=2:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 12, poolPerProcess: 6, server: 'jvm', threadsPerProcess: 6})
+    expect(r.type('web').sources['pool.hikari'].source).toMatchObject({file: 'src/main/resources/application.conf', kind: 'file', line: 15})
+    expect(r.codes).not.toContain('unknown-config-value')
+    expect(JSON.stringify(r.type('web').sources['pool.hikari'])).not.toContain('"assumed"')
+  })
+
+  it('DB_POOL_SIZE set: `maxPoolSize = ${?DB_POOL_SIZE}` replaces it: 9 × 2 = 18', () => {
+    const r = planJson(procfileOf('ktor-application-conf'), ['--limit', '100', '--scale', 'web=2:standard-1x', '--env', 'DB_POOL_SIZE=9'])
+    expect(r.type('web')).toMatchObject({connections: 18, poolPerProcess: 9})
+  })
+
+  it("propertyOrNull(…)?.getString()?.toInt() ?: 3 with the key not in application.conf: the code's 3", async () => {
+    const files = kfiles()
+    files[factory] = files[factory].replace('config.property("storage.maxPoolSize").getString().toInt()', 'config.propertyOrNull("storage.poolSize")?.getString()?.toInt() ?: 3')
+    const a = await kanalyze(files)
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([3])
+    expect(a.pools![0].pool.source).toEqual({file: factory, kind: 'file', line: 13})
+  })
+
+  it('Lightbend Config, ConfigFactory.load().getInt("storage.maxPoolSize"), reads the same file: 6', async () => {
+    const files = kfiles()
+    files[factory] = files[factory].replace('config.property("storage.maxPoolSize").getString().toInt()', 'ConfigFactory.load().getInt("storage.maxPoolSize")')
+    expect((await kanalyze(files)).pools!.map((p) => p.pool.value)).toEqual([6])
+  })
+
+  it('a key application.conf does not set, without a fallback: HikariCP\'s 10, assumed, unknown-config-value at the code line', async () => {
+    const files = kfiles()
+    files[factory] = files[factory].replace('storage.maxPoolSize', 'storage.poolMax')
+    const a = await kanalyze(files)
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([10])
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: factory, line: 13}))
+    expect(JSON.stringify(a.pools![0].pool)).toContain('"kind":"assumed"')
+  })
+})

@@ -15,6 +15,7 @@ import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
 import {jvmFramework} from './jvm-framework.js'
 import {withoutComments} from '../common/database-drivers.js'
+import {HoconConfig} from './hocon.js'
 
 const HIKARI = 'https://github.com/brettwooldridge/HikariCP/blob/dev/src/main/java/com/zaxxer/hikari/HikariConfig.java'
 
@@ -284,6 +285,12 @@ function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]):
     return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), [], 'jvm')
   }
 
+  const fromConf = inCode && !inCode.clojure && !inCode.properties ? configuredSize(ctx, inCode, diagnostics) : undefined
+  if (fromConf) {
+    const pool = sourced(fromConf.value, fromConf.source, [...(fromConf.via ?? []), notSpring])
+    return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), unpooled(ctx, diagnostics), 'jvm')
+  }
+
   const fromHikariCp = (why: Source): Sourced<number> => sourced(10, fromDefault("hikari-cp's default-datasource-options :maximum-pool-size 10 (:minimum-idle 10: filled at start)", HIKARI_CP), [notSpring, why])
   if (inCode?.clojure === 'map-without-size') {
     const pool = fromHikariCp(fromFile(inCode.file, inCode.line))
@@ -318,6 +325,38 @@ function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]):
   const why = `the build (${names}) names no Spring Boot, Quarkus, Micronaut or HikariCP: the app's connections are made in code or a library conncalc does not read`
   diagnostics.push({code: 'unknown-config-value', file: builds[0].path, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, message: `${ctx.processType}: ${why}; 1 connection is assumed`, processType: ctx.processType, severity: 'warning'})
   return {diagnostics, extrasPerProcess: unpooled(ctx, diagnostics), language: 'java', pools: [], processesPerDyno: processes, server: 'jvm', threadsPerProcess: sourced(1, assumed(`${why}; 1 connection assumed`))}
+}
+
+// Ktor reads src/main/resources/application.conf (HOCON) into environment.config: `config.property("a.b").getString()`,
+// `propertyOrNull("a.b")?.getString()`, `tryGetString("a.b")`; Lightbend Config's ConfigFactory.load() reads the same
+// file (`getInt("a.b")`). A `?: N` after a propertyOrNull is the code's own fallback when the key is not set.
+const KTOR_CONFIG = 'https://ktor.io/docs/server-configuration-file.html'
+const CONFIG_KEY = /\b(?:property|propertyOrNull|tryGetString|getInt|getString|getLong)\s*\(\s*"([\w.-]+)"\s*\)/
+const APPLICATION_CONF = 'src/main/resources/application.conf'
+
+/**
+ * `maximumPoolSize = config.property("db.maxPoolSize").getString().toInt()`: the key's value in application.conf
+ * (its `${?ENV}` overrides applied), else the line's `?: N` fallback; undefined when neither reads (the caller says so).
+ */
+function configuredSize(ctx: AnalyzerContext, inCode: HikariSetting, diagnostics: Diagnostic[]): Sourced<number> | undefined {
+  const lineText = (ctx.files.read(inCode.file)?.text ?? '').split('\n')[inCode.line - 1] ?? ''
+  const key = CONFIG_KEY.exec(lineText)?.[1]
+  if (!key) return undefined
+  const at = fromFile(inCode.file, inCode.line)
+  const hocon = new HoconConfig(ctx.files, ctx.env, 'src/main/resources/')
+  const v = hocon.load(APPLICATION_CONF) ? hocon.get(key) : undefined
+  if (v?.unresolved) {
+    diagnostics.push({code: 'unresolved-env', file: v.file, line: v.line, message: `${ctx.processType}: ${v.unresolved} is not set anywhere and ${key} (read at ${inCode.file}:${inCode.line} for HikariCP's maximumPoolSize) reads it without a default, so the pool size is not known`, processType: ctx.processType, severity: 'warning'})
+    return undefined
+  }
+
+  if (typeof v?.value === 'string' && /^\s*\d+\s*$/.test(v.value)) {
+    return sourced(Number(v.value), fromFile(v.file, v.line), [...v.via, fromDefault(`${inCode.file}:${inCode.line} sets HikariCP's maximumPoolSize from ${key} in ${APPLICATION_CONF}`, KTOR_CONFIG)])
+  }
+
+  const fallback = v === undefined ? /\?:\s*(\d+)\s*\)?\s*$/.exec(lineText)?.[1] : undefined
+  if (fallback) return sourced(Number(fallback), at, [fromDefault(`${key} is not set in ${APPLICATION_CONF}: the code's \`?: ${fallback}\` applies`, KTOR_CONFIG)])
+  return undefined
 }
 
 /** The build files the JVM buildpacks (Maven, Gradle, sbt, Leiningen/Clojure CLI) build an app from. */
