@@ -123,3 +123,47 @@ describe('play-slick: Slick defaults per version (fixture play-slick-versions)',
     expect(JSON.stringify(a.pools![0].pool)).toContain("Slick's version is not read from the build")
   })
 })
+
+/**
+ * Fixture akka-http-slick: an Akka HTTP app (no Play plugin, no conf/), Slick 3.4.1 (`val slickV`, build.sbt:11), config
+ * in src/main/resources/application.conf. Main.scala:12 `Database.forConfig("ordersDb")` reads ordersDb.*: numThreads 6
+ * (line 18), no maxConnections → numThreads (Slick 3.3+). Main.scala:13 `DatabaseConfig.forConfig[JdbcProfile]("reporting")`
+ * reads reporting.db.*: maxConnections 3 (line 28). Its `db { url = … }` block is the app's own, not a Play pool.
+ */
+describe('Slick outside Play: Database.forConfig / DatabaseConfig.forConfig (fixture akka-http-slick)', () => {
+  const aroot = fileURLToPath(new URL('../fixtures/akka-http-slick/', import.meta.url))
+  const afiles = (): Record<string, string> => {
+    const out: Record<string, string> = {}
+    for (const p of ['build.sbt', 'project/plugins.sbt', 'src/main/resources/application.conf', 'src/main/scala/orders/Main.scala']) out[p] = readFileSync(join(aroot, p), 'utf8')
+    return out
+  }
+
+  it('ordersDb 6 + reporting.db 3 = 9 per JVM × 2 dynos = 18; server jvm; the app\'s own `db` block is not a pool', () => {
+    const r = planJson(procfileOf('akka-http-slick'), ['--limit', '100', '--scale', 'web=2:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 18, poolPerProcess: 9, server: 'jvm', threadsPerProcess: 9})
+    expect(r.type('web').sources['pool.ordersDb'].source).toMatchObject({file: 'src/main/resources/application.conf', kind: 'file', line: 18})
+    expect(r.type('web').sources['pool.reporting.db'].source).toMatchObject({file: 'src/main/resources/application.conf', kind: 'file', line: 28})
+    expect(Object.keys(r.type('web').sources).filter((k) => k.startsWith('pool.'))).toEqual(['pool.ordersDb', 'pool.reporting.db'])
+  })
+
+  it('DB_THREADS=10 (`numThreads = ${?DB_THREADS}`): ordersDb 10 + 3 = 13', async () => {
+    const a = await analyzeWith(play, 'target/universal/stage/bin/orders', afiles(), {DB_THREADS: '10'})
+    expect(a.pools!.map((p) => [p.database, p.pool.value])).toEqual([['ordersDb', 10], ['reporting.db', 3]])
+  })
+
+  it('Slick 3.2.1 pinned: maxConnections defaults to numThreads × 5: ordersDb 6 × 5 = 30', async () => {
+    const files = afiles()
+    files['build.sbt'] = files['build.sbt'].replace('val slickV = "3.4.1"', 'val slickV = "3.2.1"')
+    const a = await analyzeWith(play, 'target/universal/stage/bin/orders', files)
+    expect(a.pools!.map((p) => [p.database, p.pool.value])).toEqual([['ordersDb', 30], ['reporting.db', 3]])
+  })
+
+  it('no Database.forConfig in the code and no slick.dbs: no pool counted, 1 assumed with a warning naming the file', async () => {
+    const files = afiles()
+    files['src/main/scala/orders/Main.scala'] = files['src/main/scala/orders/Main.scala'].replaceAll(/.*forConfig.*\n/g, '')
+    const a = await analyzeWith(play, 'target/universal/stage/bin/orders', files)
+    expect(a.pools).toEqual([])
+    expect(a.threadsPerProcess.value).toBe(1)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'src/main/resources/application.conf'}))
+  })
+})

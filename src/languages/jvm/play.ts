@@ -41,6 +41,7 @@ const PLAY_SLICK_TO_SLICK: [string, string][] = [
   ['4.0.2', '3.3.2'], ['4.0.0', '3.3.0'], ['3.0.4', '3.2.3'], ['3.0.1', '3.2.1'], ['3.0.0', '3.2.0'], ['2.1.1', '3.2.1'], ['2.1.0', '3.2.0'], ['1.1.0', '3.1.0'], ['1.0.0', '3.0.0'],
 ]
 const CONFIG_LOAD = 'https://github.com/lightbend/config#standard-behavior'
+const SLICK_FOR_CONFIG = 'https://scala-slick.org/doc/stable/database.html#using-typesafe-config'
 /** Env vars the platform sets to the PostgreSQL add-on's URL (Heroku Postgres; the JVM buildpack's .profile.d/jdbc.sh). */
 const PLATFORM_URLS = /^(DATABASE_URL|JDBC_DATABASE_URL|HEROKU_POSTGRESQL_\w+_URL|SCALINGO_POSTGRESQL_URL)$/
 
@@ -74,9 +75,11 @@ class PlayConfig {
 
   constructor(ctx: AnalyzerContext) {
     this.props = systemProperties(ctx)
-    this.hocon = new HoconConfig(ctx.files, ctx.env, 'conf/')
+    // Play keeps its classpath config in conf/; any other sbt app (Akka HTTP, http4s) in src/main/resources/.
+    const classpath = !ctx.files.exists('conf/application.conf') && ctx.files.exists('src/main/resources/application.conf') ? 'src/main/resources/' : 'conf/'
+    this.hocon = new HoconConfig(ctx.files, ctx.env, classpath)
     const named = this.props.get('config.file') ?? this.props.get('config.resource')
-    this.file = this.props.has('config.file') ? named!.value.replace(/^\.\//, '') : named ? `conf/${named.value.replace(/^\//, '')}` : 'conf/application.conf'
+    this.file = this.props.has('config.file') ? named!.value.replace(/^\.\//, '') : named ? `${classpath}${named.value.replace(/^\//, '')}` : `${classpath}application.conf`
     if (!this.hocon.load(this.file) && named) {
       this.diagnostics.push({code: 'missing-config', message: `${named.value} (${this.file}), named by config.resource or config.file, does not exist in the app: nothing it sets is read (Lightbend Config fails to load a missing config.file or config.resource)`, severity: 'warning'})
     }
@@ -209,7 +212,25 @@ export function slickVersion(files: AnalyzerContext['files']): SlickVersion | un
   return direct ?? indirect
 }
 
-/** play-slick: each `slick.dbs.NAME` is a Slick Database with its own HikariCP pool (Play's `db` pools are not used by Slick). */
+/**
+ * Slick Databases the code makes from config outside play-slick: `Database.forConfig("path")` reads `path.*`,
+ * `DatabaseConfig.forConfig[P]("path")` reads `path.db.*` (slick/slick JdbcBackend.forConfig, DatabaseConfig.forConfig).
+ */
+function standaloneSlick(files: AnalyzerContext['files']): {base: string; file: string; line: number}[] {
+  const {paths} = filesUnder(files, 'src/main', (p) => /\.scala$/.test(p), {max: 3000})
+  const out: {base: string; file: string; line: number}[] = []
+  for (const path of paths) {
+    const text = files.read(path)?.text ?? ''
+    for (const m of text.matchAll(/\b(Database|DatabaseConfig)\s*\.\s*forConfig\s*(?:\[[^\]]*\])?\s*\(\s*"([\w.-]+)"/g)) {
+      const base = m[1] === 'DatabaseConfig' ? `${m[2]}.db` : m[2]
+      if (!out.some((o) => o.base === base)) out.push({base, file: path, line: text.slice(0, m.index).split('\n').length})
+    }
+  }
+
+  return out
+}
+
+/** play-slick: each `slick.dbs.NAME` is a Slick Database with its own HikariCP pool (Play's `db` pools are not used by Slick); other apps' Database.forConfig paths likewise. */
 function slickPools(ctx: AnalyzerContext, config: PlayConfig, diagnostics: Diagnostic[]): PoolEntry[] {
   const pools: PoolEntry[] = []
   const version = slickVersion(ctx.files)
@@ -220,8 +241,12 @@ function slickPools(ctx: AnalyzerContext, config: PlayConfig, diagnostics: Diagn
   const cite = times5 ? SLICK_OLD : newKeys ? SLICK_330 : SLICK_322
   const unread = assumed("Slick's version is not read from the build: 3.2.2 or later is assumed (before, maxConnections defaulted to numThreads × 5)")
   const about = (what: string): Source[] => (version ? [fromDefault(`${named}: ${what}`, version.playSlick ? PLAY_SLICK : cite), pinned!] : [fromDefault(`Slick 3.2.2+: ${what}`, SLICK_322), unread])
-  for (const name of config.names('slick.dbs')) {
-    const base = `slick.dbs.${name}.db`
+  const bases = [
+    ...config.names('slick.dbs').map((name) => ({base: `slick.dbs.${name}.db`, database: `slick.dbs.${name}`, from: undefined as Source | undefined})),
+    ...standaloneSlick(ctx.files).map((s) => ({base: s.base, database: s.base, from: fromDefault(`${s.file}:${s.line} makes a Slick Database from ${s.base} in ${config.file}`, SLICK_FOR_CONFIG) as Source | undefined})),
+  ]
+  for (const {base, database, from} of bases) {
+    if (config.names(base).length === 0) continue
     const url = config.get(`${base}.url`) ?? config.get(`${base}.properties.url`)
     const pg = reachesPostgres(url)
     if (pg.other) continue
@@ -242,7 +267,8 @@ function slickPools(ctx: AnalyzerContext, config: PlayConfig, diagnostics: Diagn
         : sourced(threads.value, threads.source, [...about('maxConnections defaults to numThreads'), ...(threads.via ?? [])]))
     const min = setting(newKeys ? ['minimumIdle', 'minConnections'] : ['minConnections'], "Slick's minConnections") ?? sourced(threads.value, fromDefault('Slick opens minConnections (default numThreads) at start', cite), [threads.source])
     const minOpen = min.value >= 0 && min.value <= max.value ? min : max
-    pools.push({database: `slick.dbs.${name}`, minOpen, pool: pg.source ? sourced(max.value, max.source, [pg.source, ...(max.via ?? [])]) : max, server: 'DATABASE_URL'})
+    const via = [...(pg.source ? [pg.source] : []), ...(from ? [from] : [])]
+    pools.push({database, minOpen, pool: via.length > 0 ? sourced(max.value, max.source, [...via, ...(max.via ?? [])]) : max, server: 'DATABASE_URL'})
   }
 
   return pools
@@ -255,17 +281,20 @@ export const play: ServerAnalyzer = {
     const build = sbtBuild(ctx.files).map((f) => f.text).join('\n')
     const isSlick = /play-slick|"com\.typesafe\.slick"|"slick"/.test(build)
     const slick = isSlick ? slickPools(ctx, config, diagnostics) : []
-    const play = playPools(ctx, config, diagnostics)
+    // Play's JDBC pools (`db.*`) only in a Play app; an Akka HTTP / http4s app's pools are its Slick Databases.
+    const isPlayApp = /\bPlay(?:Scala|Java|Minimal\w*|Service)\b|"sbt-plugin"|\bplay\.Project\b|play(?:Scala|Java)Settings/.test(build) || ctx.files.exists('conf/routes')
+    const play = isPlayApp ? playPools(ctx, config, diagnostics) : {notCounted: [], pools: []}
     const pools = [...slick, ...play.pools]
+    const server = isPlayApp ? 'play' : 'jvm'
     const processes = sourced(1, fromDefault('one JVM per dyno (sbt-native-packager start script)', 'https://devcenter.heroku.com/articles/getting-started-with-scala'))
     if (pools.length === 0) {
-      const none = play.notCounted.length > 0 ? `its databases are not PostgreSQL: ${play.notCounted.join(', ')}` : `${config.file} configures no database under db (nor slick.dbs)`
+      const none = play.notCounted.length > 0 ? `its databases are not PostgreSQL: ${play.notCounted.join(', ')}` : isPlayApp ? `${config.file} configures no database under db (nor slick.dbs)` : `${config.file} configures no Slick database (slick.dbs, or a path the code gives Database.forConfig)`
       if (play.notCounted.length === 0) {
         diagnostics.push({code: 'unknown-config-value', file: config.file, fix: `if this process uses PostgreSQL, give its pool: --assume ${ctx.processType}=1:N:N`, message: `${ctx.processType}: ${none}, so no pool is counted; 1 connection is assumed in case the app opens one in code`, processType: ctx.processType, severity: 'warning'})
-        return {diagnostics, language: 'java', pools: [], processesPerDyno: processes, server: 'play', threadsPerProcess: sourced(1, assumed(`${none} (${CONFIG_LOAD}); 1 connection assumed`))}
+        return {diagnostics, language: 'java', pools: [], processesPerDyno: processes, server, threadsPerProcess: sourced(1, assumed(`${none} (${CONFIG_LOAD}); 1 connection assumed`))}
       }
 
-      return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'play', threadsPerProcess: sourced(0, fromDefault(`Play: ${none}`, PLAY_JDBC))}
+      return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server, threadsPerProcess: sourced(0, fromDefault(`Play: ${none}`, PLAY_JDBC))}
     }
 
     const total = pools.reduce((a, p) => a + p.pool.value, 0)
@@ -276,8 +305,10 @@ export const play: ServerAnalyzer = {
       language: 'java',
       pools,
       processesPerDyno: processes,
-      server: 'play',
-      threadsPerProcess: sourced(total, fromDefault("Play's actions wait for a pooled connection: at most the pools' size hold one at once", PLAY_JDBC), derivedFrom(pools.map((p) => p.pool))),
+      server,
+      threadsPerProcess: isPlayApp
+        ? sourced(total, fromDefault("Play's actions wait for a pooled connection: at most the pools' size hold one at once", PLAY_JDBC), derivedFrom(pools.map((p) => p.pool)))
+        : sourced(total, fromDefault("Slick runs queries on its own numThreads executor, each waiting for a pooled connection: at most the pools' size hold one at once", SLICK_FOR_CONFIG), derivedFrom(pools.map((p) => p.pool))),
     }
   },
   id: 'play',
