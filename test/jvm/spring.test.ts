@@ -1,3 +1,6 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import type {ServerAnalysis} from '../../src/languages/common/types.js'
@@ -9,6 +12,7 @@ import {expandPlaceholders, parseProperties} from '../../src/languages/jvm/prope
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced} from '../../src/model/source.js'
 import {ctxFor, envOf} from '../analyzers/helpers.js'
+import {planJson, procfileOf} from '../helpers/cli.js'
 
 describe('parseProperties', () => {
   it('reads separators, comments, continuations and escapes as java.util.Properties does', () => {
@@ -83,5 +87,57 @@ describe('parseAssume', () => {
     })
     expect(() => parseAssume(['web.extras=x'])).toThrow(/TYPE=PROCESSES:THREADS\[:POOL\] or TYPE.extras=N\[:M\]/)
     expect(() => parseAssume(['web=0:5'])).toThrow(/at least 1/)
+  })
+})
+
+/**
+ * Fixture spring-boot-profile-datasource: Spring Boot 3.2 (starter-data-jpa, org.postgresql); application.properties:2
+ * sets spring.datasource.hikari.maximum-pool-size=12. HerokuDataSourceConfig (@Configuration @Profile("heroku")) builds
+ * its own HikariDataSource in a @Bean with setMaximumPoolSize(4) (line 19): DataSourceAutoConfiguration backs off
+ * (@ConditionalOnMissingBean(DataSource)), so where the heroku profile is active the pool is 4 and the property unused.
+ * web runs --spring.profiles.active=heroku; worker runs no profile.
+ */
+describe('a DataSource @Bean in a @Profile class (fixture spring-boot-profile-datasource)', () => {
+  const froot = fileURLToPath(new URL('../fixtures/spring-boot-profile-datasource/', import.meta.url))
+  const files = (): Record<string, string> => {
+    const out: Record<string, string> = {}
+    for (const p of ['pom.xml', 'src/main/resources/application.properties', 'src/main/java/com/example/ledger/HerokuDataSourceConfig.java']) out[p] = readFileSync(join(froot, p), 'utf8')
+    return out
+  }
+
+  const config = 'src/main/java/com/example/ledger/HerokuDataSourceConfig.java'
+
+  it('web (profile heroku): the bean\'s 4 × 2 dynos = 8; worker (no profile): the property\'s 12 × 1 = 12', () => {
+    const r = planJson(procfileOf('spring-boot-profile-datasource'), ['--limit', '100', '--scale', 'web=2:standard-1x', 'worker=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 8, poolPerProcess: 4, server: 'spring-boot', threadsPerProcess: 4})
+    expect(r.type('web').sources['pool.hikari'].source).toMatchObject({file: config, kind: 'file', line: 19})
+    expect(JSON.stringify(r.type('web').sources['pool.hikari'])).toContain('(@Profile \\"heroku\\", active): it replaces Spring Boot\'s DataSource')
+    expect(r.type('worker')).toMatchObject({connections: 12, poolPerProcess: 12})
+    expect(r.type('worker').sources['pool.hikari'].source).toMatchObject({file: 'src/main/resources/application.properties', line: 2})
+    expect(r.total).toBe(20)
+  })
+
+  it('SPRING_PROFILES_ACTIVE=heroku turns it on for a command without the flag; @Profile("!dev") is on unless dev is', async () => {
+    const analyze = async (f: Record<string, string>, env: Record<string, string> = {}) => (await jvm.analyze(ctxFor('java -jar target/ledger.jar', {env, files: memoryFiles(f)}))) as ServerAnalysis & {pools: PoolEntry[]}
+    expect((await analyze(files(), {SPRING_PROFILES_ACTIVE: 'heroku'})).pools[0].pool.value).toBe(4)
+    const notDev = files()
+    notDev[config] = notDev[config].replace('@Profile("heroku")', '@Profile("!dev")')
+    expect((await analyze(notDev)).pools[0].pool.value).toBe(4)
+    expect((await analyze(notDev, {SPRING_PROFILES_ACTIVE: 'dev'})).pools[0].pool.value).toBe(12)
+  })
+
+  it('a bean bound with @ConfigurationProperties("spring.datasource.hikari") is sized by the property: 12', async () => {
+    const f = files()
+    f[config] = f[config].replace('    @Bean\n', '    @Bean\n    @ConfigurationProperties("spring.datasource.hikari")\n').replace('        config.setMaximumPoolSize(4);\n', '')
+    const a = (await jvm.analyze(ctxFor('java -jar target/ledger.jar --spring.profiles.active=heroku', {files: memoryFiles(f)}))) as ServerAnalysis & {pools: PoolEntry[]}
+    expect(a.pools[0].pool.value).toBe(12)
+  })
+
+  it('a size the bean computes (an env read) is not evaluated: 10 assumed, unknown-config-value at its line', async () => {
+    const f = files()
+    f[config] = f[config].replace('config.setMaximumPoolSize(4);', 'config.setMaximumPoolSize(Integer.parseInt(System.getenv("DB_POOL")));')
+    const a = (await jvm.analyze(ctxFor('java -jar target/ledger.jar --spring.profiles.active=heroku', {files: memoryFiles(f)}))) as ServerAnalysis & {pools: PoolEntry[]}
+    expect(a.pools[0].pool.value).toBe(10)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: config, line: 19}))
   })
 })

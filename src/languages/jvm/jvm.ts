@@ -359,6 +359,65 @@ function configuredSize(ctx: AnalyzerContext, inCode: HikariSetting, diagnostics
   return undefined
 }
 
+// DataSourceAutoConfiguration's pooled DataSource is @ConditionalOnMissingBean(DataSource.class): an app's own
+// DataSource @Bean replaces it, and spring.datasource.hikari.* bind only through @ConfigurationProperties on that bean.
+const DATASOURCE_BEAN = 'https://docs.spring.io/spring-boot/how-to/data-access.html#howto.data-access.configure-custom-datasource'
+const PROFILE_DOCS = 'https://docs.spring.io/spring-framework/reference/core/beans/environment.html#beans-definition-profiles-java'
+
+interface DataSourceBean {
+  file: string
+  line: number
+  /** The class's @Profile expressions, when it has one. */
+  profiles?: string[]
+  /** maximumPoolSize set in the file: its text and line. */
+  size?: {line: number; raw: string}
+}
+
+/** Whether a @Profile's expressions match the active profiles (`!p` negates; none active means "default"). */
+function profileActive(expressions: string[], active: string[]): boolean {
+  const on = active.length > 0 ? active : ['default']
+  return expressions.some((e) => (e.startsWith('!') ? !on.includes(e.slice(1)) : on.includes(e)))
+}
+
+/**
+ * A DataSource the app builds itself in a @Bean (`new HikariDataSource(config)`, Kotlin `HikariDataSource(config)`),
+ * in a class whose @Profile, if any, is active: it replaces Spring Boot's. One bound to spring.datasource.* with
+ * @ConfigurationProperties is still sized by those properties, so it is not taken here.
+ */
+function dataSourceBean(files: AnalyzerContext['files'], active: string[]): DataSourceBean | undefined {
+  const {paths} = filesUnder(files, 'src/main', (p) => /\.(java|kt)$/.test(p), {max: 3000})
+  for (const path of paths) {
+    const text = files.read(path)?.text ?? ''
+    if (!text.includes('@Bean')) continue
+    const made = /\b(?:new\s+)?HikariDataSource\s*\(/.exec(text)
+    if (!made || /@ConfigurationProperties\s*\(\s*(?:(?:prefix|value)\s*=\s*)?"spring\.datasource/.test(text)) continue
+    const profile = /@Profile\s*\(\s*(?:value\s*=\s*)?(?:\{|\[)?([^)}\]]*)/.exec(text)
+    const profiles = profile ? [...profile[1].matchAll(/"([^"]+)"/g)].map((m) => m[1].trim()) : undefined
+    if (profiles && profiles.length > 0 && !profileActive(profiles, active)) continue
+    const lineOf = (i: number): number => text.slice(0, i).split('\n').length
+    const size = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)}\n]*)/.exec(text)
+    return {file: path, line: lineOf(made.index), ...(profiles && profiles.length > 0 ? {profiles} : {}), ...(size ? {size: {line: lineOf(size.index), raw: size[1].trim()}} : {})}
+  }
+
+  return undefined
+}
+
+/** The pool of the app's own DataSource bean: its maximumPoolSize literal, else HikariCP's default (said when the size cannot be read). */
+function beanPool(ctx: AnalyzerContext, bean: DataSourceBean, diagnostics: Diagnostic[]): ServerAnalysis {
+  const why = fromDefault(
+    `${bean.file}:${bean.line} builds the app's own HikariDataSource in a @Bean${bean.profiles ? ` (@Profile ${bean.profiles.map((p) => `"${p}"`).join(', ')}, active)` : ''}: it replaces Spring Boot's DataSource, so spring.datasource.hikari.* do not size it`,
+    bean.profiles ? PROFILE_DOCS : DATASOURCE_BEAN,
+  )
+  const threads = fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI)
+  let pool: Sourced<number>
+  if (bean.size && /^\d+$/.test(bean.size.raw)) pool = sourced(Number(bean.size.raw), fromFile(bean.file, bean.size.line), [why])
+  else if (bean.size) {
+    diagnostics.push({code: 'unknown-config-value', file: bean.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: bean.size.line, message: `${ctx.processType}: cannot read the HikariCP pool size: the DataSource bean sets maximumPoolSize to \`${bean.size.raw}\`, which conncalc does not evaluate; HikariCP's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
+    pool = sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI), [why, assumed(`maximumPoolSize is \`${bean.size.raw}\` at ${bean.file}:${bean.size.line}, not read; HikariCP's default counted`)])
+  } else pool = sourced(10, fromDefault('HikariCP default maximumPoolSize (the bean sets none)', HIKARI), [why])
+  return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, threads, unpooled(ctx, diagnostics))
+}
+
 /** The build files the JVM buildpacks (Maven, Gradle, sbt, Leiningen/Clojure CLI) build an app from. */
 const JVM_BUILD_FILES = ['pom.xml', 'build.gradle', 'build.gradle.kts', 'build.sbt', 'project.clj', 'deps.edn', 'mvnw', 'gradlew']
 /** Leiningen and the Clojure CLI: the Clojure buildpack builds the app from these. */
@@ -450,6 +509,8 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
 
   const config = new SpringConfig(ctx, ctx.command.argv)
   const diagnostics: Diagnostic[] = [...config.diagnostics]
+  const bean = dataSourceBean(ctx.files, config.profiles)
+  if (bean) return beanPool(ctx, bean, diagnostics)
   const boot = springBootVersion(ctx.files)
   const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
   const extras = unpooled(ctx, diagnostics)
