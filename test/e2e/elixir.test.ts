@@ -114,6 +114,10 @@ describe('Elixir commands', () => {
     ['elixir --sname server -S mix phx.server', 'phx.server'],
     ['iex -S mix phx.server', 'phx.server'],
     ['mix run --no-halt', 'run'],
+    // Mix.Tasks.Do runs its tasks in turn in one VM; the last keeps running (the migration has finished by then).
+    ['MIX_ENV=prod mix do ecto.migrate, phx.server', 'phx.server'],
+    ['mix do ecto.migrate + phx.server', 'phx.server'],
+    ['mix do deps.loadpaths --no-deps-check, run --no-halt', 'run'],
     ['_build/prod/rel/hello/bin/hello start', undefined],
     ['bin/server', undefined],
   ])('`%s` is Elixir (mix task %s)', (command, task) => {
@@ -128,6 +132,8 @@ describe('Elixir commands', () => {
     ['_build/prod/rel/hello/bin/hello eval "Hello.Release.migrate"', 'eval'],
     ["bin/hello eval 'Hello.Release.rollback(Hello.Repo, 20240101)'", 'eval'],
     ['mix phx.server', undefined],
+    ['mix do ecto.migrate, phx.server', undefined],
+    ['mix do compile, ecto.migrate', 'mix'],
     ['bin/hello eval "Hello.Seeds.run()"', undefined],
     ['bin/hello start', undefined],
   ])('`%s` is an Ecto migration run: %s', (command, kind) => {

@@ -94,7 +94,14 @@ const RELEASE_COMMANDS = new Set(['start', 'start_iex', 'foreground', 'daemon', 
 export function mixTask(argv: readonly string[]): string | undefined {
   const prog = programName(argv[0])
   const at = prog === 'mix' ? 0 : ['elixir', 'iex'].includes(prog) ? argv.findIndex((a, i) => a === 'mix' && argv[i - 1] === '-S') : -1
-  return at === -1 ? undefined : argv.slice(at + 1).find((a) => !a.startsWith('-'))
+  if (at === -1) return undefined
+  const rest = argv.slice(at + 1)
+  const task = rest.find((a) => !a.startsWith('-'))
+  if (task !== 'do') return task
+  // `mix do ecto.migrate, phx.server` (or `mix do ecto.migrate + phx.server`, Elixir 1.14+): the tasks run in turn in
+  // one VM, each finishing before the next (Mix.Tasks.Do); the last is the one that keeps running.
+  const tasks = rest.slice(rest.indexOf('do') + 1).join(' ').split(/\s*,\s*|\s+\+\s+/).filter((t) => t.trim() !== '')
+  return tasks.at(-1)?.trim().split(/\s+/).find((a) => !a.startsWith('-')) ?? task
 }
 
 /**
