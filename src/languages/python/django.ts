@@ -314,7 +314,9 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
     const pe = poolEntry(alias, db, threads, diagnostics)
     // An alias added only under an `if` conncalc cannot decide: counted as if it runs, an assumption.
     const arm = dbs.value.armed?.get(alias)
-    const e = arm ? {...pe, pool: {...pe.pool, via: [...(pe.pool.via ?? []), assumed(`DATABASES["${alias}"] is set only when \`if ${arm.cond}\` (${arm.file}:${arm.line}) holds, which conncalc cannot decide; counted as if it does`)]}} : pe
+    // arm.cond is the undecided `if`'s own condition; a later arm (elif/else) runs only when it does not hold.
+    const when = arm && (arm.branch === 0 ? `only when \`if ${arm.cond}\` (${arm.file}:${arm.line}) holds, which conncalc cannot decide; counted as if it does` : `only in an elif/else arm of \`if ${arm.cond}\` (${arm.file}:${arm.line}), when that condition does not hold, which conncalc cannot decide; counted as if that arm runs`)
+    const e = arm ? {...pe, pool: {...pe.pool, via: [...(pe.pool.via ?? []), assumed(`DATABASES["${alias}"] is set ${when}`)]}} : pe
     ;(e.server === primary ? pools : other).push(e)
   }
 
