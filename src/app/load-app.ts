@@ -12,7 +12,7 @@ import {Env, layer} from '../model/env.js'
 import {fromDefault, fromEnv, fromFile, sourced} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
-import {createFileReader, isDirectory, type ReadCache, readProcfile} from '../io/files.js'
+import {createFileReader, isDirectory, isFile, type ReadCache, readProcfile} from '../io/files.js'
 import {displayPath} from '../io/config.js'
 import {parseAppJsonFormation, parseScale, parseScalingoFormation} from '../platform/formation.js'
 import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
@@ -39,6 +39,8 @@ export interface LoadOptions {
   procfileGiven?: boolean
   /** Reads shared with the run's other apps. */
   reads?: ReadCache
+  /** --root: the folder the commands run from, when it is not the Procfile's (a Procfile the deploy copies to the root). */
+  root?: string
   scale: string[]
 }
 
@@ -47,10 +49,11 @@ export async function loadAppInput(
   options: LoadOptions,
 ): Promise<AnalyzeInput & {problems: () => Diagnostic[]; root: string; scaledTypes: string[]}> {
   const procfilePath = resolve(options.procfile)
-  const root = dirname(procfilePath)
+  const root = options.root === undefined ? dirname(procfilePath) : resolve(options.root)
   const disk = createFileReader(root, options.reads)
   const extra: Diagnostic[] = []
-  whatRunsIsThere(disk, procfilePath)
+  if (options.root === undefined) whatRunsIsThere(disk, procfilePath)
+  else extra.push(...procfileElsewhere(root, procfilePath, options.root))
   // Highest first: --env, the config's env, --env-file(s), the config's envFiles. With -a APP:
   // --env, --env-file(s), `heroku config`, then the config file's env and envFiles.
   const envLayers: EnvLayer[] = []
@@ -76,7 +79,8 @@ export async function loadAppInput(
   }
 
   // The multi-procfile buildpack puts the file PROCFILE names in the root's Procfile's place (and its app.json in app.json's).
-  const multi = basename(procfilePath) === 'Procfile' ? chosenProcfile(disk, options, envLayers, extra) : undefined
+  // With --root the user named the Procfile that is copied to the root: no other file takes its place.
+  const multi = basename(procfilePath) === 'Procfile' && options.root === undefined ? chosenProcfile(disk, options, envLayers, extra) : undefined
   const files = multi?.appJson ? withAppJsonFrom(disk, multi.appJson) : disk
   // heroku.yml (Heroku's container stack) or a lone Dockerfile, where they say what runs (containerApp).
   const container = multi ? undefined : containerApp(files, procfilePath, options, extra)
@@ -178,6 +182,29 @@ function chosenProcfile(files: FileReader, options: LoadOptions, envLayers: EnvL
   return {...(found.appJson ? {appJson: found.appJson} : {}), procfile: file}
 }
 
+/**
+ * --root DIR with a Procfile elsewhere (apps/api/scalingo/Procfile, copied to the repository root by a deploy
+ * step): the folder must exist and the Procfile be a file; an info line says where the commands run from, and
+ * names the deploy files beside the Procfile that conncalc reads from the root instead (a deploy that copies
+ * the Procfile often copies its .buildpacks too).
+ */
+function procfileElsewhere(root: string, procfilePath: string, given: string): Diagnostic[] {
+  if (!isDirectory(root)) throw new InputError(`--root ${given}: the folder ${displayPath(root)} does not exist`, 'pass the folder the commands run from, e.g. --root . for the repository root')
+  if (!isFile(procfilePath)) throw new InputError(`${displayPath(procfilePath)}: no such file`, 'with --root, pass --procfile PATH naming the Procfile that runs (e.g. --procfile apps/api/scalingo/Procfile --root .)')
+  const at = relative(root, procfilePath).replaceAll('\\', '/')
+  if (dirname(procfilePath) === root) return []
+  const beside = ['.buildpacks', 'app.json', 'scalingo.json', 'heroku.yml', 'project.toml'].filter((n) => isFile(resolve(dirname(procfilePath), n)) && !isFile(resolve(root, n)))
+  return [
+    {
+      code: 'missing-config',
+      file: at,
+      ...(beside.length > 0 ? {fix: `if the deploy copies ${beside.join(', ')} to the root with the Procfile, copy them there before running conncalc so they are read`} : {}),
+      message: `the process types come from ${at}, their commands run from ${relative(process.cwd(), root) === '' ? '.' : displayPath(root)} (--root)${beside.length > 0 ? `; ${beside.join(', ')} beside it ${beside.length === 1 ? 'is' : 'are'} not read (conncalc reads those from the root)` : ''}`,
+      severity: 'info',
+    },
+  ]
+}
+
 /** How to point conncalc at the file that says what runs. */
 const POINT_AT = 'run conncalc in the app folder, or pass --procfile PATH (a Procfile, or a heroku.yml: --procfile heroku.yml)'
 
@@ -220,7 +247,8 @@ function containerApp(files: FileReader, procfilePath: string, options: LoadOpti
 
   if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named))
   if (named !== 'Procfile' || options.heroku) return undefined
-  const hasProcfile = files.exists('Procfile')
+  // With --root the Procfile named is the one copied to the root: it is there at deploy.
+  const hasProcfile = options.root !== undefined || files.exists('Procfile')
   if (files.exists('heroku.yml') && !(hasProcfile && options.procfileGiven)) {
     const found = herokuYmlApp(files, 'heroku.yml')
     // A heroku.yml that declares no process (only `setup:` for review apps) leaves the Procfile in charge.

@@ -58,7 +58,7 @@ export async function runPlan(
 
   const multi = request.apps.some((a) => a.name !== null)
   // Diagnostics' files are relative to one folder: the app root, or the config file's folder for several apps.
-  const base = multi ? request.configDir! : dirname(resolve(request.apps[0].procfile))
+  const base = multi ? request.configDir! : appRoot(request.apps[0])
   const merged: AppModel = {diagnostics: [], processes: [], root: '.'}
   // Paths given relative to the working directory, never to an app root: env files and the config file.
   const cwdFiles = new Set<string>(request.config ? [request.config] : [])
@@ -162,6 +162,9 @@ function planOfManifests(root: string, reads: ReadCache, table: PlanTable, diagn
   return {from: fromFile(file, line), plan}
 }
 
+/** The folder an app's commands run from: --root, else its Procfile's folder. */
+const appRoot = (app: AppRequest): string => resolve(app.root ?? dirname(resolve(app.procfile)))
+
 const displayRoot = (dir: string): string => relative(process.cwd(), dir).replaceAll('\\', '/') === '' ? '' : displayPath(dir)
 
 /** Read and analyze one app, then apply its assumptions and preboot. */
@@ -175,6 +178,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     heroku: request.heroku,
     procfile: request.procfile,
     ...(request.procfileGiven ? {procfileGiven: true} : {}),
+    ...(request.root === undefined ? {} : {root: request.root}),
     scale: request.scale,
   })
   const app = await analyzeApp({...input, memo})

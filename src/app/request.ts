@@ -39,6 +39,8 @@ export interface InputFlags {
   procfile?: string
   'rails-env'?: string
   reserve?: number
+  /** --root: the folder the commands run from, when it is not the Procfile's. */
+  root?: string
   scale?: string[]
   'warn-at'?: string
 }
@@ -83,7 +85,7 @@ async function readApp(app: string, flags: InputFlags): Promise<HerokuInputs> {
  * --config names it; zod and the YAML parser load only when one exists.
  */
 export async function resolveRequest(flags: InputFlags, extraScale: string[] = []): Promise<BudgetRequest> {
-  const location = flags.config ? locateConfigFlag(flags.config) : findConfig(dirname(resolve(flags.procfile ?? 'Procfile')))
+  const location = flags.config ? locateConfigFlag(flags.config) : findConfig(flags.root === undefined ? dirname(resolve(flags.procfile ?? 'Procfile')) : resolve(flags.root))
   const config = location ? await loadConfig(location) : null
   const data: ConncalcConfig = config?.data ?? {}
   const at = (path: ReadonlyArray<number | string>): Source => fromFile(config!.display, config!.lineOf(path))
@@ -99,6 +101,7 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
   let apps: AppRequest[]
   const herokuApp = await herokuAppName(flags, config?.dir)
   if (data.apps) {
+    if (flags.root !== undefined) throw new UsageError(`--root applies to one app; ${config!.display} lists apps, each with its own procfile`, 'run conncalc on one app: --procfile PATH --root DIR without the config file (--config names another)')
     const names = data.apps.map((a) => a.name)
     const chosen = flags['config-app']
     // -a used to pick an entry of the config file; it now names the Heroku app, as in the Heroku CLI.
@@ -135,6 +138,7 @@ export async function resolveRequest(flags: InputFlags, extraScale: string[] = [
     const procfile = flags.procfile ?? (config ? displayPath(data.procfile === undefined ? resolve(config.dir, 'Procfile') : configPath(config, data.procfile, ['procfile'])) : 'Procfile')
     const procfileGiven = flags.procfile !== undefined || (config !== null && data.procfile !== undefined)
     apps = [appRequest(flags, config, base ? [base] : [], {name: null, pooled: flags.pooled ?? [], procfile, procfileGiven, scale: scaleFlags})]
+    if (flags.root !== undefined) apps[0].root = flags.root
     if (herokuApp !== undefined) apps[0].heroku = await readApp(herokuApp, flags)
   }
 

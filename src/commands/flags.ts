@@ -51,7 +51,11 @@ export const inputFlags = {
     allowNo: true,
     description: 'Heroku preboot is on: count the old and new web dynos running together during a deploy (default: the config file, else off)',
   }),
-  procfile: Flags.string({char: 'f', description: "the Procfile, or a heroku.yml; its folder is the app root (default: Procfile, else heroku.yml, else a lone Dockerfile or the buildpack's default web process)"}),
+  procfile: Flags.string({char: 'f', description: "the Procfile, or a heroku.yml; its folder is the app root unless --root names another (default: Procfile, else heroku.yml, else a lone Dockerfile or the buildpack's default web process)"}),
+  root: Flags.string({
+    description:
+      "the folder the process types' commands run from, when it is not the Procfile's: a Procfile kept in a subfolder that the deploy copies to the repository root, e.g. --procfile apps/api/scalingo/Procfile --root . (default: the Procfile's folder)",
+  }),
   'rails-env': Flags.string({description: 'the environment section of database.yml/sidekiq.yml to read (default: RAILS_ENV, else production)'}),
   remote: Flags.string({
     char: 'r',

@@ -307,6 +307,14 @@ export function isDirectory(abs: string): boolean {
   }
 }
 
+export function isFile(abs: string): boolean {
+  try {
+    return statSync(abs).isFile()
+  } catch {
+    return false
+  }
+}
+
 /**
  * Read the Procfile: undefined when there is none (the buildpack's default web
  * process runs then), else its text, or an InputError (exit 2) that says what

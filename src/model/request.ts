@@ -26,6 +26,8 @@ export interface AppRequest {
   procfile: string
   /** --procfile (or the config file's `procfile`) named it: read it even beside a heroku.yml. */
   procfileGiven?: boolean
+  /** --root: the folder the commands run from (the app root), when it is not the Procfile's folder. */
+  root?: string
   /** --scale (and `conncalc scale` arguments), heroku ps:scale syntax. */
   scale: string[]
 }

@@ -115,17 +115,19 @@ async function runApp(app) {
   const dir = join(corpusDir, app.repo.replace('/', '+'))
   if (!existsSync(dir)) return {...base, present: false}
   const appRoot = join(dir, app.root)
-  const procfile = join(appRoot, 'Procfile')
+  // `procfile`: a Procfile kept elsewhere in the repository that the deploy copies to the root (passed with --root).
+  const procfile = join(appRoot, app.procfile ?? 'Procfile')
+  const rootFlag = app.procfile ? ['--root', appRoot] : []
   // Config vars the app's deploy docs set (PROCFILE for the multi-procfile buildpack), passed as --env.
   const env = Object.entries(app.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`])
   let types = []
   try {
-    types = procfileTypes(readFileSync(join(appRoot, app.env?.PROCFILE ?? 'Procfile'), 'utf8'))
+    types = procfileTypes(readFileSync(join(appRoot, app.env?.PROCFILE ?? app.procfile ?? 'Procfile'), 'utf8'))
   } catch {
     // no Procfile (app.json-only apps): conncalc is run anyway and its answer recorded
   }
 
-  const plan = ['plan', '--json', '--plan', 'standard-0', '--procfile', procfile, ...env]
+  const plan = ['plan', '--json', '--plan', 'standard-0', '--procfile', procfile, ...rootFlag, ...env]
   const scale = types.length > 0 ? ['--scale', ...types.map((t) => `${t}=1:standard-1x`)] : []
   let run = await conncalc(appRoot, [...plan, ...scale])
   // A type name conncalc reads differently from this runner: fall back to its own defaults.
