@@ -148,6 +148,8 @@ class Evaluator {
   private conditionalDepth = 0
   /** The arms of undecided `if`s being walked, outermost first (PyCall.arms). */
   private arms: PyArm[] = []
+  /** `container[key] = …` writes made inside undecided arms, for the `if` that walks them (see ifStatement). */
+  private armedWrites: {arm: PyArm; armed: Map<string, PyArm>; key: string}[] = []
   /** Inside a call of a function of this file: where its `return` goes. */
   private frame: {depth: number; returned?: EvalValue} | undefined
   /** The `def` about to be defined is decorated with functools' cache. */
@@ -588,8 +590,11 @@ class Evaluator {
         if (isDict(container) && key !== undefined) {
           container.value.entries.set(key, value)
           // Set only in an arm of an undecided `if` (DATABASES["reports"] = … under `if env(…)`): a reader says so.
-          if (this.arms.length > 0) (container.value.armed ??= new Map()).set(key, this.arms.at(-1)!)
-          else container.value.armed?.delete(key)
+          if (this.arms.length > 0) {
+            const arm = this.arms.at(-1)!
+            ;(container.value.armed ??= new Map()).set(key, arm)
+            this.armedWrites.push({arm, armed: container.value.armed, key})
+          } else container.value.armed?.delete(key)
         } else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(base) ?? base.text, value})
         return
       }
@@ -710,11 +715,13 @@ class Evaluator {
       const rest = branches.slice(bi)
       const hasElse = rest.some((r) => !r.cond)
       const outcomes: Scope[] = []
+      const writesFrom = this.armedWrites.length
+      const at = `${this.opts.file}:${node.startIndex}`
       this.conditionalDepth++
       try {
         for (const [ri, r] of rest.entries()) {
           const s = new Map(scope)
-          this.arms.push({at: `${this.opts.file}:${node.startIndex}`, branch: ri, cond: this.snippet(b.cond), file: this.opts.file, line: this.line(node)})
+          this.arms.push({at, branch: ri, cond: this.snippet(b.cond), file: this.opts.file, line: this.line(node)})
           try {
             await this.block(this.bodyOf(r.body), s)
           } finally {
@@ -727,6 +734,7 @@ class Evaluator {
         this.conditionalDepth--
       }
 
+      if (hasElse) this.settledWrites(writesFrom, at, rest.length)
       if (!hasElse) outcomes.push(new Map(scope))
       for (const name of namesChanged(scope, outcomes)) {
         const values = outcomes.map((s) => s.get(name))
@@ -747,6 +755,33 @@ class Evaluator {
       }
 
       return
+    }
+  }
+
+  /**
+   * A key written in every arm of an undecided `if` that has an `else` is set whichever arm runs: this `if`
+   * does not condition it, so it is left to the enclosing arm (or to none). Flagsmith's
+   * `if URL: DATABASES["task_processor"] = parse(URL) else: DATABASES["task_processor"] = {…}` inside
+   * `if URL or NAME:` depends on the outer `if` only.
+   */
+  private settledWrites(from: number, at: string, arms: number): void {
+    const branches = new Map<Map<string, PyArm>, Map<string, Set<number>>>()
+    for (const w of this.armedWrites.slice(from)) {
+      if (w.arm.at !== at) continue
+      const byKey = branches.get(w.armed) ?? new Map<string, Set<number>>()
+      branches.set(w.armed, byKey)
+      byKey.set(w.key, (byKey.get(w.key) ?? new Set()).add(w.arm.branch))
+    }
+
+    const outer = this.arms.at(-1)
+    for (const [armed, byKey] of branches) {
+      for (const [key, seen] of byKey) {
+        if (seen.size < arms) continue
+        if (outer) {
+          armed.set(key, outer)
+          this.armedWrites.push({arm: outer, armed, key})
+        } else armed.delete(key)
+      }
     }
   }
 
