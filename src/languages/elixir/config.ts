@@ -14,6 +14,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
 import type {FileReader} from '../../model/files.js'
+import {posix} from 'node:path'
 
 import {entrySources} from '../../model/env.js'
 import {assumed, fromFile, type Source, type Sourced} from '../../model/source.js'
@@ -396,8 +397,12 @@ async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)
     } else if (name === 'import_config') {
       const arg = argsOf(n)[0]
       const target = arg ? ev.eval(arg, depth) : undefined
-      if (target?.kind === 'string') {
-        const dir = ev.file.includes('/') ? ev.file.slice(0, ev.file.lastIndexOf('/') + 1) : ''
+      const dir = ev.file.includes('/') ? ev.file.slice(0, ev.file.lastIndexOf('/') + 1) : ''
+      if (target?.kind === 'string' && /[*?]/.test(target.value) && !/[[{]/.test(target.value)) {
+        // Mix.Config's import_config takes a wildcard (an umbrella's `import_config "../apps/*/config/config.exs"`):
+        // every matching file, none is no error (elixir-lang/elixir@034663a4 lib/mix/lib/mix/config.ex, __import__!).
+        for (const path of wildcard(state.files, posix.normalize(`${dir}${target.value}`))) await evaluateFile(state, path, ev)
+      } else if (target?.kind === 'string' && !/[*?[{]/.test(target.value)) {
         const path = `${dir}${target.value}`
         // Config.import_config raises on a missing file: the app boots only where the file was made (on the server).
         if (state.files.exists(path)) await evaluateFile(state, path, ev)
@@ -433,6 +438,29 @@ async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)
       ev.conditional = before
     }
   }
+}
+
+/**
+ * The app's files a Path.wildcard pattern matches (`*` and `?` within one folder name; like Path.wildcard they
+ * skip names starting with a dot unless the pattern's do), sorted. A pattern leaving the app matches nothing.
+ */
+function wildcard(files: FileReader, pattern: string): string[] {
+  if (pattern.startsWith('../') || pattern.startsWith('/')) return []
+  const segments = pattern.split('/')
+  let found = ['']
+  for (const [i, segment] of segments.entries()) {
+    const last = i === segments.length - 1
+    const join = (d: string, name: string): string => (d === '' ? name : `${d}/${name}`)
+    if (!/[*?]/.test(segment)) {
+      found = found.map((d) => join(d, segment))
+      continue
+    }
+
+    const re = new RegExp(`^${segment.replaceAll(/[.+^$()|\\]/g, '\\$&').replaceAll('*', '[^/]*').replaceAll('?', '[^/]')}$`)
+    found = found.flatMap((d) => (last ? files.list(d) : files.folders(d)).filter((n) => re.test(n) && (segment.startsWith('.') || !n.startsWith('.'))).map((n) => join(d, n)))
+  }
+
+  return found.filter((p) => files.exists(p)).sort()
 }
 
 async function evaluateFile(state: RunState, path: string, ev: Evaluator): Promise<void> {
