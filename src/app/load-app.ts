@@ -24,6 +24,7 @@ import {parseProcfile} from '../procfile/procfile.js'
 import {append} from '../util/arrays.js'
 import {isMultiProcfileBuildpack, MULTI_PROCFILE_REF, multiProcfile, withAppJsonFrom} from '../platform/multi-procfile.js'
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
+import {isMonorepoBuildpack, monorepoWarning} from '../platform/monorepo-buildpack.js'
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
 
 export interface LoadOptions {
@@ -79,6 +80,7 @@ export async function loadAppInput(
   }
 
   // The multi-procfile buildpack puts the file PROCFILE names in the root's Procfile's place (and its app.json in app.json's).
+  if (basename(procfilePath) === 'Procfile' && options.root === undefined) monorepo(disk, options, envLayers, extra)
   // With --root the user named the Procfile that is copied to the root: no other file takes its place.
   const multi = basename(procfilePath) === 'Procfile' && options.root === undefined ? chosenProcfile(disk, options, envLayers, extra) : undefined
   const files = multi?.appJson ? withAppJsonFrom(disk, multi.appJson) : disk
@@ -203,6 +205,22 @@ function procfileElsewhere(root: string, procfilePath: string, given: string): D
       severity: 'info',
     },
   ]
+}
+
+/**
+ * With the monorepo buildpack among the app's buildpacks (-a APP's, else `.buildpacks` or app.json's), Heroku
+ * builds and runs the APP_BASE folder (platform/monorepo-buildpack.ts), not the root's Procfile: a warning
+ * that names the Procfile that runs and how to count it. APP_BASE comes from the user's env layers, else
+ * app.json's env (flexile's `"APP_BASE": {"value": "backend/"}`).
+ */
+function monorepo(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): void {
+  const installed = options.heroku?.buildpacks.urls
+  const named = installed ? undefined : namedBuildpacks(files).find((b) => isMonorepoBuildpack(b.url))
+  if (!named && !installed?.some((u) => isMonorepoBuildpack(u))) return
+  const by = named ? `${named.file}:${named.line}` : `the buildpacks of ${options.heroku!.app}`
+  const appJsonFile = files.read('app.json')
+  const env = new Env([...envLayers, ...(appJsonFile ? [parseAppJsonEnv(appJsonFile.text, appJsonFile.path).layer ?? layer('app.json', [])] : [])])
+  extra.push(monorepoWarning(files, by, 'Procfile', (name) => env.get(name), (text, path) => parseProcfile(text, path).entries.map((e) => e.name)))
 }
 
 /** How to point conncalc at the file that says what runs. */
