@@ -92,6 +92,22 @@ export function assumed(why: string): Source {
   return source
 }
 
+/** Assumptions made because the app sets a value conncalc cannot read (unreadAssumption). */
+const UNREAD = new WeakSet<Source>()
+
+/**
+ * An assumption standing for a value the app sets where conncalc cannot read it: the number used
+ * is then not what the app's setting says, so a reason such as "follows the CPU count" is not why.
+ */
+export function unreadAssumption(why: string): Source {
+  const s = assumed(why)
+  UNREAD.add(s)
+  return s
+}
+
+/** Is this number used because the app's own setting could not be read (unreadAssumption in its chain)? */
+export const isUnreadValue = (v: Sourced<unknown>): boolean => v.via?.some((s) => UNREAD.has(s)) ?? false
+
 export const fromLive = (what: string, database: string): Source => ({database, kind: 'live', what})
 export const fromHeroku = (app: string, what: string): Source => ({app, kind: 'heroku', what})
 

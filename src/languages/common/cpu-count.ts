@@ -1,6 +1,6 @@
 import type {AnalyzerContext} from './types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {Source, Sourced} from '../../model/source.js'
+import {isUnreadValue, type Source, type Sourced} from '../../model/source.js'
 
 /**
  * Sources are flat records of strings and numbers, the same fields for the same kind: the same when
@@ -27,13 +27,15 @@ export function fromNproc(ctx: AnalyzerContext, v: Sourced<number>): boolean {
  * `cpu-count-default`: a setting silently follows the CPU count, which is 8 on
  * every Standard (and Eco/Basic) dyno because they share a host.
  */
-export function cpuCountWarning(ctx: AnalyzerContext, v: Sourced<number>, what: string, fix: string): Diagnostic[] {
-  if (!ctx.dyno || !/^(standard|eco|basic)/.test(ctx.dyno.name) || !fromNproc(ctx, v)) return []
+/** `because` replaces "it follows the CPU count" when the app's own setting is why (`the app's worker_concurrency is os.cpu_count() (celeryconfig.py:3)`). */
+export function cpuCountWarning(ctx: AnalyzerContext, v: Sourced<number>, what: string, fix: string, because = 'it follows the CPU count'): Diagnostic[] {
+  // The app sets the count where conncalc cannot read it: the CPU count is what was assumed, not why (the unread value is said).
+  if (!ctx.dyno || !/^(standard|eco|basic)/.test(ctx.dyno.name) || !fromNproc(ctx, v) || isUnreadValue(v)) return []
   return [
     {
       code: 'cpu-count-default',
       fix,
-      message: `${ctx.processType}: ${what} is ${v.value} because it follows the CPU count, and a ${ctx.dyno.name} dyno reports ${ctx.dyno.nproc.value} CPUs (a shared host), not its share`,
+      message: `${ctx.processType}: ${what} is ${v.value} because ${because}, and a ${ctx.dyno.name} dyno reports ${ctx.dyno.nproc.value} CPUs (a shared host), not its share`,
       processType: ctx.processType,
       severity: 'warning',
     },

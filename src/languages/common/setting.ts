@@ -6,7 +6,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {entrySources, type Env} from '../../model/env.js'
-import {assumed, describeSourced, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import {describeSourced, fromFile, fromFlag, type Source, sourced, type Sourced, unreadAssumption} from '../../model/source.js'
 import {type ErbTag, tagsOnLine, unknownTag, type YamlErb} from '../ruby/erb.js'
 import {asInteger, type EvalValue} from '../ruby/evaluate.js'
 import type {YamlPath} from '../../util/yaml.js'
@@ -190,7 +190,7 @@ export function unreadFallback<T>(diagnostics: readonly Diagnostic[], value: Sou
   const unread = diagnostics.find((d) => UNREAD.has(d.code))
   if (!unread) return value
   const where = unread.file ? `${unread.file}${unread.line ? `:${unread.line}` : ''}` : 'the command line or the env'
-  return {...value, via: [...(value.via ?? []), assumed(`${where} sets this in a way conncalc cannot read; ${String(value.value)} used instead`)]}
+  return {...value, via: [...(value.via ?? []), unreadAssumption(`${where} sets this in a way conncalc cannot read; ${String(value.value)} used instead`)]}
 }
 
 /** Diagnostics that mean "the app sets this value, conncalc cannot read it". */

@@ -1,7 +1,7 @@
 import type {EvalValue} from './values.js'
 import type {Candidate} from '../common/setting.js'
 
-import {assumed, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {fromFile, type Source, sourced, type Sourced, unreadAssumption} from '../../model/source.js'
 import {asInteger, isCall} from './evaluate.js'
 import {append} from '../../util/arrays.js'
 /**
@@ -48,5 +48,5 @@ export function assumedDefault(dflt: Sourced<number>, v: EvalValue, what: string
     : v.missingEnv?.length ? `${v.missingEnv.map((m) => m.name).join(', ')} is not set anywhere`
     : isCall(v) ? `it is what \`${v.value.callee}()\` returns, which conncalc does not compute`
     : 'it is not an integer'
-  return {...dflt, via: [...(dflt.via ?? []), assumed(`the app sets ${what} at ${v.file}:${v.line}, which conncalc cannot read (${reason}); the default ${dflt.value} is assumed`)]}
+  return {...dflt, via: [...(dflt.via ?? []), unreadAssumption(`the app sets ${what} at ${v.file}:${v.line}, which conncalc cannot read (${reason}); the default ${dflt.value} is assumed`)]}
 }

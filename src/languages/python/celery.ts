@@ -19,6 +19,7 @@ import {asString} from './evaluate.js'
 import {entryFiles, flaskAppEntries} from './app-pools.js'
 import {settingsModule} from './django.js'
 import {pyCandidate} from './candidate.js'
+import {celeryConf, type CeleryConfValue} from './celery-conf.js'
 import {PythonProject} from './modules.js'
 import {flaskSubcommand, pythonProgram} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
@@ -28,6 +29,28 @@ import {isCelery} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
 const REF = 'https://docs.celeryq.dev/en/stable/userguide/configuration.html#worker-concurrency'
+/** Celery's pool aliases (celery/concurrency/__init__.py ALIASES). */
+const POOLS = new Set(['prefork', 'eventlet', 'gevent', 'solo', 'processes', 'threads'])
+const CLICK_ENV = 'https://click.palletsprojects.com/en/8.1.x/options/#values-from-environment-variables'
+const WORKER_SETUP = 'https://github.com/celery/celery/blob/v5.3.6/celery/worker/worker.py#L107'
+
+/**
+ * worker_concurrency as the app's Celery config sets it (celery-conf.ts). None or 0 is Celery's
+ * "use the CPU count" (worker/worker.py:107 `if not self.concurrency: cpu_count()`).
+ */
+function confCandidate(ctx: AnalyzerContext, read: CeleryConfValue): Candidate {
+  const {at, doubts, value} = read
+  if (!value || !at) return {diagnostics: read.diagnostics}
+  const what = `Celery ${read.key ?? 'worker_concurrency'}`
+  if (value.kind === 'known' && (value.value === null || value.value === 0)) {
+    const cpu = nprocDefault(ctx)
+    return {diagnostics: read.diagnostics, value: sourced(cpu.value, fromFile(at.file, at.line), [fromDefault(`${what} is ${value.value === null ? 'None' : '0'}: Celery starts one child per CPU (billiard.cpu_count())`, WORKER_SETUP), cpu.source, ...(cpu.via ?? []), ...doubts])}
+  }
+
+  const c = pyCandidate(value, what, at)
+  if (!c.value) return {diagnostics: [...read.diagnostics, ...c.diagnostics]}
+  return {diagnostics: [...read.diagnostics, ...c.diagnostics], value: doubts.length > 0 ? {...c.value, via: [...(c.value.via ?? []), ...doubts]} : c.value}
+}
 // `-B, --beat`, `--scheduler` (celery/bin/worker.py); worker/components.py Beat.create → beat.EmbeddedService,
 // a separate process unless threaded; beat_scheduler defaults to celery.beat:PersistentScheduler (a shelve file).
 const EMBEDDED_BEAT = 'https://github.com/celery/celery/blob/main/celery/beat.py'
@@ -124,7 +147,6 @@ export const celery: ServerAnalyzer = {
     const entries = viaFlask?.entries ?? entryFiles(project, appModule ? [`${appModule}.celery`, appModule] : [])
     const diagnostics: Diagnostic[] = []
 
-    // CELERY_WORKER_CONCURRENCY in Django settings (namespace="CELERY"), read from the settings module if the app has one.
     const settingsC: Candidate = {diagnostics: []}
     const walked = await project.walk([...entries, 'manage.py'])
     const module = settingsModule(project, walked, ctx.env)
@@ -150,23 +172,42 @@ export const celery: ServerAnalyzer = {
       // No database scheduler: beat only publishes to the broker, so the app's pools are not opened ('none' keeps the 0).
       return threads.value === 0 ? {...analysis, language: 'none', threadsPerProcess: threads} : analysis
     }
+    // -c (or CELERY_WORKER_CONCURRENCY, the same option through click's auto_envvar_prefix) beats the app's config:
+    // bin/worker.py:185 `value or app.conf.worker_concurrency`, worker/worker.py:375 either('worker_concurrency', …).
+    const conf = await celeryConf(project, walked, settings, app?.split(':')[1])
+    const confRead = conf?.get('worker_concurrency', 'CELERYD_CONCURRENCY')
     const fromSettings = settings?.names.get('CELERY_WORKER_CONCURRENCY')
-    const settingC = fromSettings && settings ? pyCandidate(fromSettings, 'CELERY_WORKER_CONCURRENCY') : settingsC
-
-    // Click's auto_envvar_prefix="CELERY" should make CELERY_WORKER_CONCURRENCY work as an env var: UNCONFIRMED.
+    // No Celery app found in the modules read: the Django settings' CELERY_WORKER_CONCURRENCY, as before.
+    const settingC = confRead ? confCandidate(ctx, confRead) : fromSettings && settings ? pyCandidate(fromSettings, 'CELERY_WORKER_CONCURRENCY') : settingsC
     const envC = envCandidate(ctx.env, ['CELERY_WORKER_CONCURRENCY'], 'Celery concurrency')
-    if (envC.value) envC.value = {...envC.value, via: [assumed('Celery reads CELERY_WORKER_CONCURRENCY through click auto_envvar_prefix (unconfirmed)')]}
+    if (envC.value) envC.value = {...envC.value, via: [fromDefault('celery worker reads -c from CELERY_WORKER_CONCURRENCY (click auto_envvar_prefix="CELERY", celery/bin/celery.py:236)', CLICK_ENV)]}
 
     const concurrency = firstOf(
-      [flagCandidate(numericFlag(args, ['-c', '--concurrency']), 'Celery concurrency'), autoscale(ctx, args), settingC, envC],
+      [flagCandidate(numericFlag(args, ['-c', '--concurrency']), 'Celery concurrency'), autoscale(ctx, args), envC, settingC],
       nprocDefault(ctx),
     )
     append(diagnostics, concurrency.diagnostics)
-    append(diagnostics, cpuCountWarning(ctx, concurrency.value, 'Celery concurrency', `pass -c N to celery worker (e.g. -c 2 on a ${ctx.dyno?.name ?? 'Standard'} dyno)`))
+    // A value read with doubts (a write conncalc cannot read may replace it): said too.
+    if (settingC.value && concurrency.value === settingC.value) append(diagnostics, settingC.diagnostics)
+    const setIn = confRead?.at && concurrency.value.source.kind === 'file' && concurrency.value.source.file === confRead.at.file && concurrency.value.source.line === confRead.at.line
+    const fromCpu = setIn ? `the app's Celery config makes ${confRead?.key ?? 'worker_concurrency'} the CPU count (${confRead?.at?.file}:${confRead?.at?.line})` : undefined
+    const fix = setIn ? `set ${confRead?.key ?? 'worker_concurrency'} to a number at ${confRead?.at?.file}:${confRead?.at?.line}, or pass -c N to celery worker (e.g. -c 2 on a ${ctx.dyno?.name ?? 'Standard'} dyno)` : `pass -c N to celery worker, or set worker_concurrency in the app's Celery config (e.g. 2 on a ${ctx.dyno?.name ?? 'Standard'} dyno)`
+    append(diagnostics, cpuCountWarning(ctx, concurrency.value, 'Celery concurrency', fix, fromCpu))
 
     const poolFlag = findFlag(args, ['-P', '--pool'])
-    const pool = poolFlag?.value ?? 'prefork'
-    const poolSource = poolFlag ? fromFlag(poolFlag.written) : fromDefault('Celery default pool: prefork', 'https://docs.celeryq.dev/en/stable/userguide/workers.html#concurrency')
+    // The app's worker_pool replaces the default prefork, also `-P prefork` (click's default value, bin/worker.py:52-56).
+    const confPool = !poolFlag || poolFlag.value === 'prefork' ? conf?.get('worker_pool', 'CELERYD_POOL') : undefined
+    const poolName = asString(confPool?.value)
+    const pool = (poolName && POOLS.has(poolName) ? poolName : undefined) ?? poolFlag?.value ?? 'prefork'
+    let poolSource = poolName && POOLS.has(poolName) && confPool?.at ? fromFile(confPool.at.file, confPool.at.line) : poolFlag ? fromFlag(poolFlag.written) : fromDefault('Celery default pool: prefork', 'https://docs.celeryq.dev/en/stable/userguide/workers.html#concurrency')
+    if (confPool?.value && confPool.at && !(poolName && POOLS.has(poolName))) {
+      diagnostics.push({code: 'unknown-config-value', file: confPool.at.file, line: confPool.at.line, message: `cannot read Celery's ${confPool.key ?? 'worker_pool'}: ${confPool.value.kind === 'unknown' ? confPool.value.reason : 'not a pool name conncalc knows'}; the prefork pool is assumed`, severity: 'warning'})
+      poolSource = assumed(`the app sets ${confPool.key ?? 'worker_pool'} at ${confPool.at.file}:${confPool.at.line} in a way conncalc cannot read; prefork assumed`)
+    } else if (confPool && confPool.doubts.length > 0) {
+      // The same unread writes were said for worker_concurrency: only the assumption here.
+      poolSource = assumed(`${confPool.doubts.map((d) => (d.kind === 'assumed' ? d.why : '')).join('; ')}; ${pool} assumed`)
+    }
+
     const one = (why: string): Sourced<number> => sourced(1, poolSource, [fromDefault(why, 'https://docs.celeryq.dev/en/stable/userguide/concurrency/index.html')])
     let processes: Sourced<number>
     let threads: Sourced<number>

@@ -143,6 +143,7 @@ class Evaluator {
   readonly diagnostics: Diagnostic[] = []
   readonly imports: PyImport[] = []
   readonly itemAssignments: PyItemAssignment[] = []
+  readonly attrAssignments: PyItemAssignment[] = []
   /** Local name → dotted import path ("create_engine" → "sqlalchemy.create_engine"). */
   private readonly aliases = new Map<string, string>()
   private conditionalDepth = 0
@@ -595,7 +596,16 @@ class Evaluator {
             ;(container.value.armed ??= new Map()).set(key, arm)
             this.armedWrites.push({arm, armed: container.value.armed, key})
           } else container.value.armed?.delete(key)
-        } else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(base) ?? base.text, value})
+        } else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(base) ?? base.text, value, ...(this.conditionalDepth > 0 ? {conditional: true} : {}), ...(this.arms.length > 0 ? {arm: this.arms.at(-1)} : {})})
+        return
+      }
+
+      case 'attribute': {
+        // `app.conf.worker_concurrency = 2`: kept for the reader of that object (Celery's conf), not modelled here.
+        const base = target.childForFieldName('object')
+        const attr = target.childForFieldName('attribute')?.text
+        const dotted = base ? this.dotted(base) : undefined
+        if (dotted && attr && this.recording && dotted !== 'self' && !dotted.startsWith('self.')) this.attrAssignments.push({key: attr, line: this.line(target), target: dotted, value, ...(this.conditionalDepth > 0 ? {conditional: true} : {}), ...(this.arms.length > 0 ? {arm: this.arms.at(-1)} : {})})
         return
       }
 
@@ -617,7 +627,7 @@ class Evaluator {
         return
       }
 
-      default: // `obj.attr = …`: an attribute of an object conncalc does not model.
+      default: // `a[i:j] = …`, `*a = …`: nothing conncalc reads.
     }
   }
 
@@ -1220,17 +1230,24 @@ class Evaluator {
     return {file: this.opts.file, kind: 'known', line, missingEnv, value: null, via: []}
   }
 
-  private async argList(node: PyNode, scope: Scope): Promise<{args: EvalValue[]; kwargText: Record<string, string>; kwargs: Record<string, EvalValue>; splat: boolean; spread?: EvalValue}> {
+  private async argList(node: PyNode, scope: Scope): Promise<{args: EvalValue[]; armed?: Record<string, PyArm>; kwargText: Record<string, string>; kwargs: Record<string, EvalValue>; splat: boolean; spread?: EvalValue}> {
     const args: EvalValue[] = []
     const kwargs: Record<string, EvalValue> = {}
     const kwargText: Record<string, string> = {}
     let splat = false
     let unread: EvalValue | undefined
+    let armed: Record<string, PyArm> | undefined
     for (const p of named(node)) {
       if (p.type === 'list_splat' || p.type === 'dictionary_splat') {
         const spread = await this.expr(named(p)[0], scope)
         if (p.type === 'dictionary_splat' && isDict(spread)) {
-          for (const [k, v] of spread.value.entries) kwargs[k] = v
+          for (const [k, v] of spread.value.entries) {
+            kwargs[k] = v
+            const arm = spread.value.armed?.get(k)
+            if (arm) (armed ??= {})[k] = arm
+            else if (armed) delete armed[k]
+          }
+
           if (spread.value.partial) unread ??= spread
         } else {
           splat = true
@@ -1241,10 +1258,11 @@ class Evaluator {
         const value = p.childForFieldName('value')!
         kwargs[name] = await this.expr(value, scope)
         kwargText[name] = value.text
+        if (armed) delete armed[name]
       } else args.push(await this.expr(p, scope))
     }
 
-    return {args, kwargText, kwargs, splat, ...(unread ? {spread: unread} : {})}
+    return {args, kwargText, kwargs, splat, ...(unread ? {spread: unread} : {}), ...(armed && Object.keys(armed).length > 0 ? {armed} : {})}
   }
 
   private async call(node: PyNode, scope: Scope): Promise<EvalValue> {
@@ -1252,7 +1270,7 @@ class Evaluator {
     const argNode = node.childForFieldName('arguments')
     const none = {args: [] as EvalValue[], kwargText: {} as Record<string, string>, kwargs: {} as Record<string, EvalValue>, spread: undefined as EvalValue | undefined}
     // `f(x for x in xs)`: a generator argument is one value conncalc does not evaluate.
-    const {args, kwargText, kwargs, spread} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : argNode ? {...none, args: [await this.expr(argNode, scope)]} : none
+    const {args, armed, kwargText, kwargs, spread} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : argNode ? {...none, armed: undefined, args: [await this.expr(argNode, scope)]} : {...none, armed: undefined}
     const local = calleeNode.type === 'identifier' ? scope.get(calleeNode.text) : undefined
     let callee = this.dotted(calleeNode) ?? calleeNode.text
     let receiverCall: PyCallResult | undefined
@@ -1271,7 +1289,8 @@ class Evaluator {
       callee = `${local.value.callee}()`
     }
 
-    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {}), ...(this.arms.length > 0 ? {arms: [...this.arms]} : {})})
+    const argNames = argNode?.type === 'argument_list' ? named(argNode).filter((p) => p.type !== 'keyword_argument' && p.type !== 'list_splat' && p.type !== 'dictionary_splat').map((p) => this.dotted(p)) : undefined
+    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {}), ...(this.arms.length > 0 ? {arms: [...this.arms]} : {}), ...(argNames?.some(Boolean) ? {argNames} : {}), ...(armed ? {armedKwargs: armed} : {})})
     if (callee === SPLIT_SETTINGS_INCLUDE && argNode?.type === 'argument_list') return this.splitSettingsInclude(node, argNode, scope)
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])
@@ -1439,6 +1458,7 @@ class Evaluator {
       if (ran) {
         for (const c of ran.calls) this.calls.push(this.conditionalDepth > 0 ? {...c, conditional: true} : c)
         append(this.itemAssignments, ran.itemAssignments)
+        append(this.attrAssignments, ran.attrAssignments)
         append(this.diagnostics, ran.diagnostics)
       } else if (!optional) say(`\`include(${JSON.stringify(name)})\` (django-split-settings) names a file that is not in the app; the settings it would set are not read`)
     }
@@ -1529,6 +1549,7 @@ function unparsedModule(file: string, line: number, why: string): PyModule {
   return {
     calls: [],
     diagnostics: [{code: 'unparsable-config', file, line, message: `${why}; conncalc reads nothing from this file`, severity: 'warning'}],
+    attrAssignments: [],
     file,
     imports: [],
     itemAssignments: [],
@@ -1546,7 +1567,7 @@ export async function evaluatePython(file: string, text: string, opts: Omit<PyEv
     const ev = new Evaluator({...opts, file})
     const scope: Scope = opts.scope ?? new Map()
     await ev.block(named(parsed.tree.rootNode), scope)
-    return {calls: ev.calls, diagnostics: ev.diagnostics, file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
+    return {attrAssignments: ev.attrAssignments, calls: ev.calls, diagnostics: ev.diagnostics, file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
   } catch (error) {
     if (!isExhaustion(error)) throw error
     return unparsedModule(file, 1, TOO_DEEP)

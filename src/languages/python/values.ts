@@ -98,6 +98,8 @@ export interface PyArm {
 
 /** A call expression found in the file (anywhere, also inside functions), with its evaluated arguments. */
 export interface PyCall {
+  /** Each positional argument's dotted, import-qualified name when it is a name (`config_from_object(settings)` → "django.conf.settings"). */
+  argNames?: (string | undefined)[]
   args: EvalValue[]
   /** The plain name the call's value (or a call around it) is assigned to: `_pool = await create_pool(…)` → "_pool". */
   assignedTo?: string
@@ -116,6 +118,8 @@ export interface PyCall {
   line: number
   /** An argument spread conncalc could not read (`**options`, `*args`): any keyword may be set in it. */
   spread?: EvalValue
+  /** Keywords from a `**dict` spread whose key is set only in an arm of an undecided `if` (PyDict.armed). */
+  armedKwargs?: Record<string, PyArm>
   /** The app's function whose body holds this call (the innermost `def`), with the places it was called from. */
   within?: PyFunctionSites
 }
@@ -144,8 +148,12 @@ export interface PyFunctionSites {
   truncated?: boolean
 }
 
-/** `app.config["X"] = v` where the container is not a dict conncalc knows. */
+/** `app.config["X"] = v` (or `app.conf.x = v`, PyModule.attrAssignments) where the container is not a dict conncalc knows. */
 export interface PyItemAssignment {
+  /** The innermost undecided `if` arm it is in (PyCall.arms). */
+  arm?: PyArm
+  /** Inside an `if` conncalc could not decide, a loop, or a function body: it may not run. */
+  conditional?: boolean
   key: string
   line: number
   target: string
@@ -161,6 +169,8 @@ export interface PyImport {
 }
 
 export interface PyModule {
+  /** `obj.attr = v` on a dotted name conncalc does not model (`app.conf.worker_concurrency = 2`): target "app.conf", key "worker_concurrency". */
+  attrAssignments: PyItemAssignment[]
   calls: PyCall[]
   diagnostics: Diagnostic[]
   file: string
