@@ -27,12 +27,34 @@ describe('python manage.py <command>', () => {
     expect(d?.message).toContain('threading.Thread at feeds/consumers.py:8')
   })
 
-  it('parse_batches runs jobs on the app\'s own subclass of ThreadPoolExecutor (feeds/pools.py): unknown-command naming the class and its base, 1 thread assumed, not a silent 1', () => {
+  it('parse_batches runs jobs on the app\'s own ThreadPoolExecutor subclass (feeds/pools.py, no __init__ of its own) without max_workers: Python\'s default min(32, cpus + 4) + the main thread', () => {
+    // performance-m: nproc 2 (plans/dyno-sizes.json) → min(32, 2 + 4) = 6 pool threads + 1 main = 7, one connection each.
+    const r = planJson(procfileOf('django-commands'), ['--plan', 'standard-0', '--scale', 'parser=1:performance-m'])
+    expect(r.type('parser')).toMatchObject({connectionsPerDyno: 7, server: 'django-command', threadsPerProcess: 7})
+    expect(r.type('parser').sources.threadsPerProcess.source).toEqual({file: 'feeds/management/commands/parse_batches.py', kind: 'file', line: 11})
+    expect(r.diagnostics.filter((x) => x.processType === 'parser')).toEqual([])
+    // No dyno size given: a standard-1x (nproc 8) is assumed, so 12 + 1 = 13 is starred, and the CPU-count warning names the pool.
+    const d = plan()
+    expect(d.type('parser')).toMatchObject({connectionsPerDyno: 13, threadsPerProcess: 13})
+    expect(JSON.stringify(d.type('parser').sources.threadsPerProcess)).toContain('a 512 MB standard-1x dyno assumed')
+    const cpu = d.diagnostics.find((x) => x.processType === 'parser' && x.code === 'cpu-count-default')
+    expect(cpu?.message).toBe('parser: `manage.py parse_batches` threads is 13 because the thread pool at feeds/management/commands/parse_batches.py:11 has no max_workers, so Python sizes it from the CPU count, and a standard-1x dyno reports 8 CPUs (a shared host), not its share')
+  })
+
+  it('ThreadPoolExecutor(max_workers=4): 4 + the main thread = 5; a subclass with its own __init__ stays unknown (1 assumed, said)', () => {
     const r = plan()
-    expect(r.type('parser')).toMatchObject({connectionsPerDyno: 1, server: 'django-command', threadsPerProcess: 1})
-    expect(r.type('parser').sources.threadsPerProcess.source.kind).toBe('assumed')
-    const d = r.diagnostics.find((x) => x.processType === 'parser' && x.code === 'unknown-command')
-    expect(d?.message).toContain('ClosingExecutor (a concurrent.futures.ThreadPoolExecutor) at feeds/management/commands/parse_batches.py:11')
+    expect(r.type('resizer')).toMatchObject({connectionsPerDyno: 5, threadsPerProcess: 5})
+    expect(r.diagnostics.filter((x) => x.processType === 'resizer')).toEqual([])
+    expect(r.type('syncer')).toMatchObject({connectionsPerDyno: 1, threadsPerProcess: 1})
+    expect(r.type('syncer').sources.threadsPerProcess.source.kind).toBe('assumed')
+    expect(r.diagnostics.find((x) => x.processType === 'syncer' && x.code === 'unknown-command')?.message).toContain('BoundedExecutor (a concurrent.futures.ThreadPoolExecutor) at feeds/management/commands/sync_all.py:11')
+  })
+
+  it('Python 3.7 (runtime.txt): ThreadPoolExecutor() is cpus × 5 (test/fixtures/python-thread-pool-py37)', () => {
+    // performance-m nproc 2: 2 × 5 = 10 pool threads + 1 main = 11, under the engine's pool_size 50.
+    const r = planJson(procfileOf('python-thread-pool-py37'), ['--plan', 'standard-0', '--scale', 'mirror=1:performance-m'])
+    expect(r.type('mirror')).toMatchObject({connectionsPerDyno: 11, poolPerProcess: 50, threadsPerProcess: 11})
+    expect(r.type('mirror').sources.threadsPerProcess.via).toContainEqual({file: 'runtime.txt', kind: 'file', line: 1})
   })
 
   it('a command that is not in the app (an installed package\'s) stays unknown, saying it was not found', () => {

@@ -29,10 +29,11 @@ describe('python <script>.py', () => {
     expect(r.diagnostics.filter((d) => d.processType === 'worker')).toEqual([])
   })
 
-  it('a thread pool in a `with` statement: unknown-command naming it, 1 assumed; total 3 + 1 + 1 = 5', () => {
+  it('a thread pool in a `with` statement: max_workers=4 pool threads + the main thread = 5, under pool_size 5; total 3 + 1 + 5 = 9', () => {
     const r = plan()
-    expect(r.type('fanout').sources.threadsPerProcess.source).toEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('concurrent.futures.ThreadPoolExecutor at jobs/fanout.py:13')}))
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-command', processType: 'fanout'}))
-    expect(r.total).toBe(5)
+    expect(r.type('fanout')).toMatchObject({connectionsPerDyno: 5, poolPerProcess: 5, threadsPerProcess: 5})
+    expect(r.type('fanout').sources.threadsPerProcess.source).toEqual({file: 'jobs/fanout.py', kind: 'file', line: 13})
+    expect(r.diagnostics.filter((d) => d.processType === 'fanout')).toEqual([])
+    expect(r.total).toBe(9)
   })
 })

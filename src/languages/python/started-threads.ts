@@ -8,10 +8,18 @@
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
-import {classOf, type PyModule} from './values.js'
+import {classOf, type PyCall, type PyModule} from './values.js'
 
-import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import type {FileReader} from '../../model/files.js'
+import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {asInteger, isDict} from './evaluate.js'
+import {cpuCountWarning} from '../common/cpu-count.js'
 
+// ThreadPoolExecutor(max_workers=None): min(32, (os.cpu_count() or 1) + 4) since Python 3.8 (3.13: os.process_cpu_count(),
+// the same on a dyno); (os.cpu_count() or 1) * 5 in 3.5-3.7. python/cpython@v3.8.0:Lib/concurrent/futures/thread.py
+// ThreadPoolExecutor.__init__; https://docs.python.org/3/library/concurrent.futures.html#threadpoolexecutor
+const EXECUTOR_DEFAULT = 'https://github.com/python/cpython/blob/v3.8.0/Lib/concurrent/futures/thread.py'
+const THREAD_POOL = 'concurrent.futures.ThreadPoolExecutor'
 const APSCHEDULER_POOL = 'https://github.com/agronholm/apscheduler/blob/3.x/apscheduler/executors/pool.py'
 const APSCHEDULER_JOBS = 'https://apscheduler.readthedocs.io/en/3.x/userguide.html#limiting-the-number-of-concurrently-executing-instances-of-a-job'
 const SCHEDULERS = new Set(['apscheduler.schedulers.background.BackgroundScheduler', 'apscheduler.schedulers.blocking.BlockingScheduler'])
@@ -61,8 +69,15 @@ function concurrencySubclasses(modules: PyModule[]): Map<string, string> {
 export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: string): StartedThreads {
   const subclasses = concurrencySubclasses(modules)
   const callee = (c: {callee: string}): string | undefined => (CONCURRENCY.has(c.callee) ? c.callee : subclasses.has(c.callee) ? `${c.callee} (a ${subclasses.get(c.callee)})` : undefined)
-  const starts = modules.flatMap((m) => m.calls.filter((c) => callee(c) !== undefined).map((c) => ({c: {...c, callee: callee(c)!}, file: m.file})))
+  const starts = modules.flatMap((m) => m.calls.filter((c) => callee(c) !== undefined).map((c) => ({c: {...c, callee: callee(c)!}, file: m.file, own: c.callee})))
   if (starts.length === 0) return {diagnostics: []}
+  const pools = threadPools(starts, subclasses, modules, ctx)
+  if (pools) {
+    const sized = starts.filter((s) => s.c.kwargs.max_workers === undefined && s.c.args[0] === undefined).map((s) => `${s.file}:${s.c.line}`)
+    const because = `the thread pool${sized.length > 1 ? 's' : ''} at ${sized.join(', ')} ${sized.length > 1 ? 'have' : 'has'} no max_workers, so Python sizes ${sized.length > 1 ? 'each' : 'it'} from the CPU count`
+    const fix = `pass max_workers=N where the pool is made (${sized[0]})`
+    return {diagnostics: sized.length > 0 ? cpuCountWarning(ctx, pools, `\`${what}\` threads`, fix, because) : [], threads: pools}
+  }
   const schedulers = starts.filter((s) => SCHEDULERS.has(s.c.callee))
   const reconfigured = modules.some((m) => m.calls.some((c) => /Scheduler\(\)\.(configure|add_executor)$/.test(c.callee)))
   if (schedulers.length === starts.length && schedulers.length === 1 && !schedulers[0].c.kwargs.executors && !reconfigured) {
@@ -90,4 +105,64 @@ export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: 
     }],
     threads: sourced(1, assumed(`${what} (or code it imports) starts threads or processes (${where}); one thread using the database is assumed`)),
   }
+}
+
+/** The Python the app runs, where it says (runtime.txt `python-3.7.10`, .python-version `3.7`): major and minor. */
+function pythonVersion(files: FileReader): {file: string; line: number; major: number; minor: number} | undefined {
+  for (const file of ['.python-version', 'runtime.txt']) {
+    const text = files.read(file)?.text
+    if (!text) continue
+    const lines = text.split('\n')
+    const i = lines.findIndex((l) => /^\s*(python-)?\d+\.\d+/.test(l))
+    const m = i === -1 ? undefined : /(\d+)\.(\d+)/.exec(lines[i])
+    if (m) return {file, line: i + 1, major: Number(m[1]), minor: Number(m[2])}
+  }
+
+  return undefined
+}
+
+/**
+ * Every start is a ThreadPoolExecutor (or the app's subclass that keeps its __init__) of a size conncalc reads:
+ * the main thread plus each pool's threads (a pool starts a thread per task submitted while none is idle, up
+ * to max_workers). Several pools are summed: conncalc does not know which are alive at once. Undefined when
+ * anything else starts threads or a size is not readable (the caller says so).
+ */
+function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasses: Map<string, string>, modules: PyModule[], ctx: AnalyzerContext): Sourced<number> | undefined {
+  const sizes: Sourced<number>[] = []
+  for (const {c, file, own} of starts) {
+    const base = CONCURRENCY.has(own) ? own : subclasses.get(own)
+    if (base !== THREAD_POOL) return undefined
+    // A subclass with its own __init__ may pass any max_workers to the base.
+    if (own !== THREAD_POOL && modules.some((m) => classOf(m.names.get(own.split('.').at(-1)!))?.attrs.has('__init__'))) return undefined
+    if (c.spread) return undefined
+    const given = c.kwargs.max_workers ?? c.args[0]
+    const at = fromFile(file, c.line)
+    if (given && !(given.kind === 'known' && given.value === null)) {
+      const n = asInteger(given)
+      if (n === undefined || n <= 0 || isDict(given)) return undefined
+      sizes.push(sourced(n, at, given.kind === 'known' ? given.via : []))
+      continue
+    }
+
+    sizes.push(executorDefault(ctx, at, c.callee))
+  }
+
+  const main = fromDefault('plus the main thread, which runs the command and may hold a connection of its own while the pools work', EXECUTOR_DEFAULT)
+  const total = sizes.reduce((n, s) => n + s.value, 1)
+  if (sizes.length === 1) return sourced(total, sizes[0].source, [...(sizes[0].via ?? []), main])
+  const sum = fromDefault(`${sizes.length} thread pools (${sizes.map((s) => s.value).join(' + ')}) counted as if all run at once`, EXECUTOR_DEFAULT)
+  return sourced(total, sum, [...sizes.flatMap((s) => [s.source, ...(s.via ?? [])]), main])
+}
+
+/** ThreadPoolExecutor() with no max_workers, on this dyno and the app's Python. */
+function executorDefault(ctx: AnalyzerContext, at: Source, callee: string): Sourced<number> {
+  const nproc = ctx.dyno?.nproc
+  const cpus = nproc?.value ?? 8
+  const cpuSources: Source[] = nproc ? [nproc.source, ...(nproc.via ?? [])] : [assumed('dyno CPU count unknown; 8, as on Standard dynos')]
+  const py = pythonVersion(ctx.files)
+  const old = py !== undefined && (py.major < 3 || (py.major === 3 && py.minor < 8))
+  const pySource: Source[] = py ? [fromFile(py.file, py.line)] : []
+  if (old) return sourced(cpus * 5, at, [fromDefault(`${callee} without max_workers on Python ${py.major}.${py.minor}: (os.cpu_count() or 1) * 5 = ${cpus} × 5 = ${cpus * 5} threads`, EXECUTOR_DEFAULT), ...pySource, ...cpuSources])
+  const n = Math.min(32, cpus + 4)
+  return sourced(n, at, [fromDefault(`${callee} without max_workers: min(32, os.cpu_count() + 4) = min(32, ${cpus} + 4) = ${n} threads (Python 3.8 and later)`, EXECUTOR_DEFAULT), ...pySource, ...cpuSources])
 }
