@@ -31,8 +31,12 @@ export const jsonText = (data: unknown): string => redactSecrets(JSON.stringify(
  * `app.processes` and from its budget row: it is checked once (half the walk of a large report).
  */
 export function escapeReport(report: Report): Report {
-  const budgeted = new Set(report.budget.processTypes.map((p) => p.model))
-  const unbudgeted = report.app.processes.filter((m) => !budgeted.has(m))
+  const rows = report.budget.processTypes
+  const models = report.app.processes
+  // Nearly always the rows are the models, in order: then no Set of them is needed.
+  const inOrder = rows.length === models.length && rows.every((p, i) => p.model === models[i])
+  const budgeted = inOrder ? undefined : new Set(rows.map((p) => p.model))
+  const unbudgeted = budgeted ? models.filter((m) => !budgeted.has(m)) : []
   return hasControls({...report, app: {...report.app, processes: unbudgeted}}) ? escapeStrings(report) : report
 }
 

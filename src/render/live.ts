@@ -95,7 +95,7 @@ export function renderLive(input: LiveReport, c: ChalkInstance, width?: number):
   append(out, [...dimHeader(groupTable('client address', r.byClient, '(none)', w), c), ''])
   out.push(`oldest idle: ${age(r.oldestIdle)}`, `longest idle in transaction: ${age(r.longestIdleInTransaction)}`)
   if (r.diagnostics.length > 0) append(out, ['', ...renderDiagnostics(r.diagnostics, c)])
-  return redactSecrets(fitLines(out, width).join('\n')) + '\n'
+  return redactSecrets(`${fitLines(out, width).join('\n')}\n`)
 }
 
 /** `plan --live`: planned beside live, per process type. */
@@ -143,5 +143,5 @@ export function renderPlanLive(input: PlanLiveResult, options: {chalk: ChalkInst
   const table = renderTable({...r.report, diagnostics: []}, {chalk: c, explain: options.explain, procfile: r.procfile, width: options.width})
   const out = [table.trimEnd(), '', ...renderLiveSummary(r.live, c), ...renderComparison(r.comparison, c, layoutWidth(options.width))]
   if (r.report.diagnostics.length > 0) append(out, ['', ...renderDiagnostics(r.report.diagnostics, c)])
-  return redactSecrets(fitLines(out, options.width).join('\n')) + '\n'
+  return redactSecrets(`${fitLines(out, options.width).join('\n')}\n`)
 }

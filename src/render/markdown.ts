@@ -81,7 +81,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     for (const m of more) out.push(`- **${m.severity}** ${mdText(moreText(m.count))} ${code(m.code)}`)
   }
 
-  return redactSecrets(out.join('\n')) + '\n'
+  return redactSecrets(`${out.join('\n')}\n`)
 }
 
 function diagnosticItem(d: Diagnostic): string {

@@ -98,5 +98,5 @@ export function renderSvg(report: Report, options: {title: string}): string {
   })
 
   out.push('</svg>')
-  return redactSecrets(out.join('\n')) + '\n'
+  return redactSecrets(`${out.join('\n')}\n`)
 }

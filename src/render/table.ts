@@ -61,7 +61,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   if (options.explain) append(out, ['', ...renderExplain(report, options.width)])
   if (report.suggestions) append(out, ['', ...renderSuggestions(report, c)])
   if (report.diagnostics.length > 0) append(out, ['', ...renderDiagnostics(report.diagnostics, c)])
-  return redactSecrets(fitLines(out, options.width).join('\n')) + '\n'
+  return redactSecrets(`${fitLines(out, options.width).join('\n')}\n`)
 }
 
 export function limitText(report: Report): string {

@@ -12,6 +12,9 @@ export function columns(rows: string[][], rightAligned: (col: number) => boolean
 
   const right = widths.map((_, i) => rightAligned(i))
   const sep = ' '.repeat(gap)
+  // One string of n spaces for every cell padded by n, not a new one per cell.
+  const pads: string[] = []
+  const padOf = (n: number): string => (pads[n] ??= ' '.repeat(n))
   // Plain loops and one string per line: the cells' arrays and joins were most of a large table's cost.
   const out: string[] = Array.from({length: rows.length})
   for (let r = 0; r < rows.length; r++) {
@@ -22,7 +25,7 @@ export function columns(rows: string[][], rightAligned: (col: number) => boolean
       if (i > 0) line += sep
       if (i === row.length - 1 && !right[i]) line += cell
       else {
-        const pad = ' '.repeat(widths[i] - width(cell))
+        const pad = padOf(widths[i] - width(cell))
         line += right[i] ? pad + cell : cell + pad
       }
     }

@@ -49,7 +49,8 @@ export function redactUrl(url: string): string {
 export function redactSecrets(text: string, json = false): string {
   // A view is redacted where it is built and again as it is printed (commands/base-command.ts): the
   // second pass over the very text the first returned would mask nothing more, and a 100,000-type
-  // table is 10 MB to scan five times over.
+  // table is 10 MB to scan five times over. The views redact their text with its last newline, so
+  // what they return is that very string (a newline added after would make a new one, scanned again).
   if (!json && text.length >= REMEMBER_FROM && text === lastRedacted) return text
   let out = text
   // Every URL holds `://`: a text without one (a 100,000-type table) has none to redact.
