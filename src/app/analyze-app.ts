@@ -6,7 +6,7 @@ import type {AppModel, Extra, PoolEntry, ProcessModel} from '../model/process.js
 import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
 
 import {Env, layer} from '../model/env.js'
-import {assumed, derivedFrom, fromDefault, fromFile, type Source, type Sourced, sourced, uniqueSources} from '../model/source.js'
+import {assumed, assumedOfType, derivedFrom, fromDefault, fromFile, type Source, type Sourced, sourced, uniqueSources} from '../model/source.js'
 import {type DynoFacts, type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
@@ -28,7 +28,7 @@ import {detectServerPooling} from '../platform/server-pooling.js'
 import {splitCommand} from '../languages/shell/shell.js'
 import {resolveCommandOutput} from '../procfile/command-output.js'
 import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
-import {cpuCountWarning} from '../languages/common/cpu-count.js'
+import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {anotherDatabase} from '../languages/common/database-drivers.js'
 import {delegates, followCommand, type ScriptProcess} from '../procfile/script.js'
@@ -208,7 +208,8 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const baseEnv = new Env(layers)
   const split = splitCommand(entry.command, baseEnv, origin)
   // `WEB_CONCURRENCY=$(script/x) cmd`: the script's printed literal, or a value said to be unknown (command-output.ts).
-  const assignments = await Promise.all(split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, input.files, {cwd: entry.cwd, dyno, env: baseEnv}) : a)))
+  // Most commands assign nothing: no Promise.all to wait for (this runs per process type).
+  const assignments = split.assignments.length === 0 ? split.assignments : await Promise.all(split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, input.files, {cwd: entry.cwd, dyno, env: baseEnv}) : a)))
   const env = assignments.length > 0 ? baseEnv.with(layer(`${origin.file}:${origin.line}`, assignments)) : baseEnv
   if (split.tooDeep) {
     diagnostics.push({
@@ -305,8 +306,8 @@ function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, run
     formation?.quantity ??
     (running
       ? // Heroku scales a new process type to 0 dynos on its first deploy, web to 1 (devcenter: Procfile, "Scaling a process type").
-        sourced(entry.name === 'web' ? 1 : 0, assumed(`${entry.name} is not in the ${running.label} yet: ${entry.name === 'web' ? 1 : 0} dynos after its first deploy assumed (say --scale ${entry.name}=N)`))
-      : sourced(1, assumed(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`)))
+        sourced(entry.name === 'web' ? 1 : 0, assumedOfType(`${entry.name} is not in the ${running.label} yet: ${entry.name === 'web' ? 1 : 0} dynos after its first deploy assumed (say --scale ${entry.name}=N)`))
+      : sourced(1, assumedOfType(`${entry.name} is not in --scale or app.json formation; 1 dyno assumed`)))
   return formation?.range ? {dynoRange: formation.range, dynos} : {dynos}
 }
 
@@ -513,7 +514,7 @@ async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagn
     const from = `${p.origin.file}:${p.origin.line}`
     const base = p.assignments.length > 0 ? ctx.env.with(layer(from, p.assignments)) : ctx.env
     const split = splitCommand(p.command, base, p.origin)
-    const assignments = await Promise.all(split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, ctx.files, {cwd: p.cwd, dyno: ctx.dyno, env: base}) : a)))
+    const assignments = split.assignments.length === 0 ? split.assignments : await Promise.all(split.assignments.map((a) => (a.unknown ? resolveCommandOutput(a, ctx.files, {cwd: p.cwd, dyno: ctx.dyno, env: base}) : a)))
     const env = assignments.length > 0 ? base.with(layer(from, assignments)) : base
     const inner: AnalyzerContext = {...ctx, command: split.command, env, files: withinDir(ctx.files, p.cwd), origin: p.origin, versions: bundleVersions(ctx.files, p.cwd, ctx.versions)}
     const note = launch.note
@@ -581,7 +582,8 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
   const analysis: ServerAnalysis = countsAtLeastOne(await analyzer.analyze(ctx), ctx.processType, diagnostics)
   // A count that follows the dyno's CPUs (`-w $(nproc)`, `WEB_CONCURRENCY=$(nproc)` read by a config) the analyzer did not say itself.
-  if (!analysis.diagnostics.some((d) => d.code === 'cpu-count-default')) {
+  // Nearly every count follows no CPU count: the messages are built only for one that does.
+  if ((fromNproc(ctx, analysis.processesPerDyno) || fromNproc(ctx, analysis.threadsPerProcess)) && !analysis.diagnostics.some((d) => d.code === 'cpu-count-default')) {
     const fix = 'set a number that fits the dyno (WEB_CONCURRENCY, a flag, or the config) rather than the CPU count'
     const said = [...cpuCountWarning(ctx, analysis.processesPerDyno, `${analysis.server} processes per dyno`, fix), ...cpuCountWarning(ctx, analysis.threadsPerProcess, `${analysis.server} threads per process`, fix)]
     analysis.diagnostics.push(...said.map((d) => (ctx.origin ? {...d, file: ctx.origin.file, line: ctx.origin.line} : d)))

@@ -198,7 +198,7 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
   const realRoot = shared.realpath(absRoot) ?? absRoot
 
   const problems: Diagnostic[] = []
-  const cache = new Map<string, SourceFile | undefined>()
+  const cache = new Map<string, SourceFile | null>() // null: read, and not there
   const warn = (file: string, message: string): void => {
     problems.push({code: 'unparsable-config', file, message, severity: 'warning'})
   }
@@ -214,8 +214,10 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
   }
 
   const read = (path: string): SourceFile | undefined => {
-    const key = path.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '')
-    if (cache.has(key)) return cache.get(key)
+    // Most paths are already keys (`config/puma.rb`): normalized only when they need it (asked per process type).
+    const key = path.includes('\\') || path.startsWith('./') ? path.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '') : path
+    const known = cache.get(key)
+    if (known !== undefined) return known ?? undefined
     let result: SourceFile | undefined
     const abs = locate(key)
     if (abs === undefined) {
@@ -249,7 +251,7 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
       }
     }
 
-    cache.set(key, result)
+    cache.set(key, result ?? null)
     return result
   }
 

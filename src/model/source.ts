@@ -82,6 +82,14 @@ export function fromDefault(what: string, ref: string): Source {
   return source
 }
 
+/**
+ * A default or an assumption worded for one process type alone (its name, its DYNO): made as it is,
+ * not looked up among the shared ones above — no other type says it, and finding none would hash a
+ * new string per type (a 100,000-type Procfile).
+ */
+export const fromDefaultOfType = (what: string, ref: string): Source => ({kind: 'default', ref, what})
+export const assumedOfType = (why: string): Source => ({kind: 'assumed', why})
+
 export const fromPlan = (table: string, plan: string): Source => ({kind: 'plan', plan, table})
 export function assumed(why: string): Source {
   const found = sharedAssumed.get(why)

@@ -3,7 +3,7 @@ import type {DynoFacts, DynoSizeTable} from './dyno-sizes.js'
 import type {DetectedLanguage} from './language.js'
 
 import {layer} from '../model/env.js'
-import {assumed, fromDefault, type Source, uniqueSources} from '../model/source.js'
+import {assumed, fromDefault, fromDefaultOfType, type Source, uniqueSources} from '../model/source.js'
 import {buildpackOn, buildpackWebConcurrency} from './dyno-sizes.js'
 
 /**
@@ -37,7 +37,7 @@ export function platformLayer(table: DynoSizeTable, detected: DetectedLanguage, 
  */
 export function runtimeLayer(processType: string): EnvLayer {
   return layer('platform (dyno runtime)', [
-    {name: 'DYNO', source: fromDefault(`Heroku sets DYNO in every dyno (${processType}.1 for the first)`, DYNO_VARS), value: `${processType}.1`},
+    {name: 'DYNO', source: fromDefaultOfType(`Heroku sets DYNO in every dyno (${processType}.1 for the first)`, DYNO_VARS), value: `${processType}.1`},
     PORT,
   ])
 }

@@ -35,7 +35,9 @@ export function parseProcfile(text: string, file = 'Procfile'): ParsedProcfile {
   const byName = new Map<string, ProcfileEntry>()
   // Line breaks as Heroku's slug compiler reads them: CRLF and a lone CR are newlines
   // (heroku/codon slug.rb, which heroku/buildpacks-procfile follows: `\r\n?` → `\n`).
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n?|\n/)
+  // A file with no CR is split at its newlines by a string (the regular expression costs 100,000 lines more).
+  const body = text.replace(/^\uFEFF/, '')
+  const lines = body.includes('\r') ? body.split(/\r\n?|\n/) : body.split('\n')
 
   for (let i = 0; i < lines.length; i++) {
     const line = i + 1

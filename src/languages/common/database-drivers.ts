@@ -237,8 +237,17 @@ const ADDON_FINDINGS = new Map<string, AnotherDatabase | null | undefined>()
 /** The app's database is another one, by its dependency files (Java, Python, Ruby) or by the add-ons app.json provisions; else undefined. */
 export function anotherDatabase(files: FileReader, language: string): AnotherDatabase | undefined {
   // The same answer for every process type of the app (shared: callers copy what they change).
-  return onceForFiles(files, `another-database\0${language}`, () => anotherDatabaseOf(files, language))
+  return onceForFiles(files, anotherDatabaseKey(language), () => anotherDatabaseOf(files, language))
 }
+
+/** The onceForFiles key per language, made once (a key built per call is a new string to hash for every process type). */
+const anotherDatabaseKey = (language: string): string => {
+  let key = ANOTHER_DATABASE_KEYS.get(language)
+  if (key === undefined) ANOTHER_DATABASE_KEYS.set(language, (key = `another-database\0${language}`))
+  return key
+}
+
+const ANOTHER_DATABASE_KEYS = new Map<string, string>()
 
 function anotherDatabaseOf(files: FileReader, language: string): AnotherDatabase | undefined {
   const lang = DRIVER_LANGUAGES.find((l) => l === language)
