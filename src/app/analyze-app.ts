@@ -13,7 +13,7 @@ import {detectLanguage} from '../platform/language.js'
 import {noteRequired, parseAppJsonEnv} from '../platform/app-json-env.js'
 import {analyzeActiveRecordPools} from '../languages/ruby/pools-in-code.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
-import {rackupRailsRoot, RAILS_APP_DIR_REF, RAILS_ROOT_REF, railsServerRoot} from '../languages/ruby/rails-app-root.js'
+import {rackupRailsRoot, RAILS_APP_DIR_REF, RAILS_ROOT_REF, type RailsAppRoot, railsServerRoot} from '../languages/ruby/rails-app-root.js'
 import {analyzePgBouncer} from '../procfile/pgbouncer.js'
 import {parseProcfile} from '../procfile/procfile.js'
 import {type RunningEntry, runningEntries} from '../procfile/running.js'
@@ -251,8 +251,10 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   }
 
   // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts). A command known to be unknown is not followed.
-  const ran = entry.unknownWhy ? {ctx: typeCtx, others: [], scriptNotes: []} : await whatRuns(entry.command, typeCtx, diagnostics)
-  const {ctx, scriptNotes} = await inRailsRoot(ran)
+  const running = entry.unknownWhy ? {ctx: typeCtx, others: [], scriptNotes: []} : whatRuns(entry.command, typeCtx, diagnostics)
+  const ran = running instanceof Promise ? await running : running
+  const rooted = inRailsRoot(ran)
+  const {ctx, scriptNotes} = rooted instanceof Promise ? await rooted : rooted
   const {others} = ran
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
@@ -260,7 +262,8 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   if (notes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...notes]}
 
   // Poolers between the app and the database: the PgBouncer buildpack in the dyno, Heroku's server-side pool.
-  const bouncer = await analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
+  const bouncing = analyzePgBouncer(ctx, {language: analysis.language, pools: pools ?? [], server: analysis.server})
+  const bouncer = bouncing instanceof Promise ? await bouncing : bouncing
   append(diagnostics, bouncer.diagnostics)
   const serverPooling = detectServerPooling(entry.command, env, analysis.language)
 
@@ -357,8 +360,16 @@ const MAX_LAUNCH_DEPTH = 3
  * A process manager (honcho, foreman, supervisord, supercronic: procfile/launchers.ts)
  * counts every process it starts, each read as a command of its own.
  */
-async function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[]): Promise<{ctx: AnalyzerContext; others: ScriptCtx[]; scriptNotes: Source[]}> {
-  const ctxs = await runningProcesses(raw, ctx, diagnostics, 0)
+function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[]): Ran | Promise<Ran> {
+  // One plain command (most types): answered at once, with no promise to wait for.
+  const running = runningProcesses(raw, ctx, diagnostics, 0)
+  return running instanceof Promise ? running.then((ctxs) => primaryProcess(ctx, ctxs)) : primaryProcess(ctx, running)
+}
+
+type Ran = {ctx: AnalyzerContext; others: ScriptCtx[]; scriptNotes: Source[]}
+
+/** The process budgeted as the type among those the command leaves running, and the others beside it. */
+function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined): Ran {
   if (!ctxs) return {ctx, others: [], scriptNotes: []}
   if (ctxs.length === 0) return {ctx: {...ctx, unknownWhy: ctx.unknownWhy ?? 'it starts no command that stays up'}, others: [], scriptNotes: []}
   const analyzerOf = (c: ScriptCtx): string => (c.ctx.unknownWhy ? 'unknown' : analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
@@ -379,14 +390,23 @@ async function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnost
  * command (the type's own context says it all). An empty list: nothing stays up
  * (the type's unknownWhy says why).
  */
-async function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[] | undefined> {
+function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): ScriptCtx[] | undefined | Promise<ScriptCtx[] | undefined> {
   // `a & b`: each side is read on its own (followCommand below), a process manager among them too.
-  const launch = depth < MAX_LAUNCH_DEPTH && !ctx.command.background?.length ? await readLaunch(ctx.command.argv, ctx.files, '', ctx.processType, ctx.env) : undefined
-  if (launch) return launched(launch, ctx, diagnostics, depth)
+  const reading = depth < MAX_LAUNCH_DEPTH && !ctx.command.background?.length ? readLaunch(ctx.command.argv, ctx.files, '', ctx.processType, ctx.env) : undefined
+  if (reading) return reading.then((launch) => (launch ? launched(launch, ctx, diagnostics, depth) : notLaunched(raw, ctx, diagnostics, depth)))
+  return notLaunched(raw, ctx, diagnostics, depth)
+}
+
+/** What a command no process manager starts leaves running: undefined for one plain command, at once. */
+function notLaunched(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): ScriptCtx[] | undefined | Promise<ScriptCtx[] | undefined> {
   const known = !ANY_PROGRAM.has(analyzers.find((a) => a.matches(ctx.command, ctx))!.id)
   // A Node command that runs a workspace package or several commands (procfile/node-run.ts) is followed too.
   const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
-  const followed = simple ? undefined : await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType, ctx.dyno)
+  return simple ? undefined : followedProcesses(raw, ctx, diagnostics, depth)
+}
+
+async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[] | undefined> {
+  const followed = await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType, ctx.dyno)
   if (!followed) return undefined
   append(diagnostics, followed.diagnostics)
   if (followed.processes.length === 0) {
@@ -536,10 +556,18 @@ async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagn
  * `rails server` whose bin/rails points APP_PATH at an application in another folder: Rails changes into
  * that folder before the server starts (languages/ruby/rails-app-root.ts), so its files are read from there.
  */
-async function inRailsRoot(ran: {ctx: AnalyzerContext; scriptNotes: Source[]}): Promise<{ctx: AnalyzerContext; scriptNotes: Source[]}> {
+function inRailsRoot(ran: InRoot): InRoot | Promise<InRoot> {
   const {ctx} = ran
   if (ctx.unknownWhy) return ran
-  const found = await railsServerRoot(ctx.command.argv, ctx.files)
+  // Not `rails server` (most types): no promise to wait for.
+  const root = railsServerRoot(ctx.command.argv, ctx.files)
+  return root ? root.then((found) => withRailsRoot(ran, found)) : ran
+}
+
+type InRoot = {ctx: AnalyzerContext; scriptNotes: Source[]}
+
+function withRailsRoot(ran: InRoot, found: RailsAppRoot | undefined): InRoot {
+  const {ctx} = ran
   if (!found) return ran
   const note = fromDefault(`Rails runs the application of ${found.file}:${found.line} (APP_PATH) from ${found.dir}/, the folder its config is read from`, RAILS_APP_DIR_REF)
   return {
@@ -597,7 +625,8 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   let {otherServerPools = [], pools} = analysis
   let idlePools: Extra[] = []
   // A config.ru that boots the Rails app of another folder: Rails reads its database.yml and initializers there.
-  const rails = analysis.language === 'ruby' ? await rackupRailsRoot(ctx.files) : undefined
+  const rackup = analysis.language === 'ruby' ? rackupRailsRoot(ctx.files) : undefined
+  const rails = rackup instanceof Promise ? await rackup : rackup
   const railsCtx = rails ? {...ctx, files: withinDir(ctx.files, rails.dir)} : ctx
   if (rails) {
     const note = fromDefault(`${rails.file}:${rails.line} boots the Rails application in ${rails.dir}/, whose config Rails reads (Rails.root)`, RAILS_ROOT_REF)
@@ -605,7 +634,8 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   }
 
   if (!pools && analysis.language === 'ruby') {
-    const ar = await analyzeActiveRecordPools(railsCtx, analysis)
+    const reading = analyzeActiveRecordPools(railsCtx, analysis)
+    const ar = reading instanceof Promise ? await reading : reading
     append(diagnostics, ar.diagnostics)
     pools = ar.pools
     otherServerPools = ar.otherServerPools

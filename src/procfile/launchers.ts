@@ -102,9 +102,13 @@ function subcommandAt(prog: string, args: readonly string[]): {index: number; na
 const subcommand = (prog: string, args: readonly string[]): string | undefined => subcommandAt(prog, args)?.name
 
 /** Read what the manager runs. Undefined when the command is not one of them. */
-export async function readLaunch(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: Env): Promise<Launch | undefined> {
+export function readLaunch(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: Env): Promise<Launch | undefined> | undefined {
+  // No process manager (most commands): answered at once, with no promise; asked for every process type.
   const launcher = launcherOf(argv, files)
-  if (!launcher) return undefined
+  return launcher ? launchOf(launcher, argv, files, cwd, processType, env) : undefined
+}
+
+async function launchOf(launcher: NonNullable<ReturnType<typeof launcherOf>>, argv: readonly string[], files: FileReader, cwd: string, processType: string, env: Env): Promise<Launch | undefined> {
   if (launcher === 'invoke') return invokeLaunch(argv, files, cwd, env)
   if (launcher === 'bin/run') return buildpackLaunch(argv, files, cwd)
   if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, (n) => env.get(n)?.value)

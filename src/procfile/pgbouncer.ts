@@ -42,9 +42,13 @@ export interface PgBouncerInput {
   server: string
 }
 
-export async function analyzePgBouncer(ctx: AnalyzerContext, input: PgBouncerInput): Promise<PgBouncerAnalysis> {
+/** A command not run under bin/start-pgbouncer (most types) is answered at once, not through an async call's frame per type. */
+export function analyzePgBouncer(ctx: AnalyzerContext, input: PgBouncerInput): PgBouncerAnalysis | Promise<PgBouncerAnalysis> {
   const wrapper = ctx.command.wrappers.find((w) => PGBOUNCER_WRAPPERS.includes(w))
-  if (!wrapper) return {diagnostics: []}
+  return wrapper ? pgBouncerOf(ctx, input, wrapper) : {diagnostics: []}
+}
+
+async function pgBouncerOf(ctx: AnalyzerContext, input: PgBouncerInput, wrapper: string): Promise<PgBouncerAnalysis> {
   const {env} = ctx
   // bin/start-pgbouncer just execs the command when PGBOUNCER_ENABLED is off.
   const enabled = env.get('PGBOUNCER_ENABLED')

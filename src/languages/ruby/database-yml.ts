@@ -318,7 +318,14 @@ function primaryElsewhere(
   }
 }
 
-export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}, section?: string): Promise<DatabaseYmlAnalysis> {
+/** Asked for every Ruby process type: an app with no database.yml (nothing to evaluate) is answered at once, with no promise. */
+export function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}, section?: string): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
+  const file = ctx.files.read(DATABASE_YML)
+  return file ? readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env, processors: processorsFor(ctx)}, ctx.files).then((doc) => poolsOfYml(ctx, doc, section)) : poolsOfYml(ctx, undefined, section)
+}
+
+/** database.yml's pools for this type, from the file evaluated with its env (`doc`), or from DATABASE_URL and the defaults without one. */
+function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: string | undefined): DatabaseYmlAnalysis {
   const diagnostics: Diagnostic[] = []
   const databaseUrl = section === undefined ? ctx.env.get('DATABASE_URL') : undefined
   const sectionKey = section ?? ctx.appEnv
@@ -328,8 +335,6 @@ export async function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<Ru
   const fromDatabaseUrl = (what: string): Candidate =>
     databaseUrl ? urlPool(databaseUrl.value, () => databaseUrl.source, what, DATABASE_YML) : {diagnostics: []}
 
-  const file = ctx.files.read(DATABASE_YML)
-  const doc = file ? await readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env, processors: processorsFor(ctx)}, ctx.files) : undefined
   const root = doc?.yaml.value
   if (doc) append(diagnostics, doc.diagnostics.filter((d) => !inUnusedSection(doc, root, sectionKey, d)))
   const found = isHash(root) ? root[sectionKey] : undefined

@@ -21,7 +21,7 @@ import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} fro
 import {isSymbol} from './evaluate.js'
 import {railsSettings, type RailsSetting} from './rails-config.js'
 import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate} from '../common/setting.js'
-import type {AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import type {AddonAnalysis, AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 
 const CONFIGURATION = 'https://github.com/bensheldon/good_job/blob/main/lib/good_job/configuration.rb'
@@ -152,27 +152,31 @@ export const goodJob: ServerAnalyzer = {
  * threads and the utility connections, from the same pool as its request threads.
  */
 export const goodJobAsync: ProcessAddon = {
-  async analyze(ctx: AnalyzerContext, server: ServerAnalysis) {
-    const version = ctx.versions.good_job
-    if (!version || !WEB_SERVERS.has(server.server)) return {diagnostics: []}
-    const s = await goodJobSettings(ctx)
-    const mode = s.executionMode?.value.replace(/^:/, '')
-    // `async_all` runs everywhere, `async`/`async_server` only in the web server; the production default is external.
-    if (mode !== 'async' && mode !== 'async_server' && mode !== 'async_all') return {diagnostics: []}
-    const where = s.executionMode!.source
-    return {
-      diagnostics: s.diagnostics.map((d) => ({...d, processType: ctx.processType})),
-      extrasPerProcess: [
-        {
-          count: {...s.threads, via: [...(s.threads.via ?? []), where]},
-          inPool: true,
-          kind: 'good-job-async-threads',
-          reason: `GoodJob job threads in each ${server.server} process (execution_mode ${mode})`,
-        },
-        ...utilityExtras([where]),
-      ],
-      versions: {good_job: version},
-    }
-  },
+  // No GoodJob in the bundle, or not a web server (most types): answered at once, not through an async call's frame per type.
+  analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> =>
+    !ctx.versions.good_job || !WEB_SERVERS.has(server.server) ? {diagnostics: []} : asyncModeAnalysis(ctx, server),
   id: 'good_job_async',
+}
+
+async function asyncModeAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
+  const version = ctx.versions.good_job
+  if (!version || !WEB_SERVERS.has(server.server)) return {diagnostics: []}
+  const s = await goodJobSettings(ctx)
+  const mode = s.executionMode?.value.replace(/^:/, '')
+  // `async_all` runs everywhere, `async`/`async_server` only in the web server; the production default is external.
+  if (mode !== 'async' && mode !== 'async_server' && mode !== 'async_all') return {diagnostics: []}
+  const where = s.executionMode!.source
+  return {
+    diagnostics: s.diagnostics.map((d) => ({...d, processType: ctx.processType})),
+    extrasPerProcess: [
+      {
+        count: {...s.threads, via: [...(s.threads.via ?? []), where]},
+        inPool: true,
+        kind: 'good-job-async-threads',
+        reason: `GoodJob job threads in each ${server.server} process (execution_mode ${mode})`,
+      },
+      ...utilityExtras([where]),
+    ],
+    versions: {good_job: version},
+  }
 }

@@ -18,7 +18,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, type Source} from '../../model/source.js'
 import {readYamlErb, type YamlErb} from './erb.js'
-import type {AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
+import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
 
 const CONFIG_REF = 'https://docs.newrelic.com/docs/apm/agents/ruby-agent/configuration/ruby-agent-configuration/#transaction_tracer-explain_enabled'
 export const NEWRELIC_YML = 'config/newrelic.yml'
@@ -50,45 +50,50 @@ function yamlSetting(doc: YamlErb, env: string, key: string[]): {line: number; v
 }
 
 export const newRelic: ProcessAddon = {
-  async analyze(ctx: AnalyzerContext, server: ServerAnalysis) {
-    const version = ctx.versions.newrelic_rpm
-    if (!version || server.language !== 'ruby' || server.server === 'release') return {diagnostics: []}
-    // Sequel without ActiveRecord: the agent's explainer runs `self[sql].explain` on the app's own Sequel::Database, so
-    // the explain checks a connection out of that pool, never one beside it
-    // (newrelic/newrelic-ruby-agent lib/sequel/extensions/new_relic_instrumentation.rb, explainer_for).
-    if (ctx.versions.sequel !== undefined && ctx.versions.activerecord === undefined) return {diagnostics: []}
-    const file = ctx.files.read(NEWRELIC_YML)
-    const doc = file ? await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files) : undefined
-    const diagnostics: Diagnostic[] = (doc?.diagnostics ?? []).map((d) => ({...d, processType: ctx.processType}))
-
-    let explicit: Source | undefined
-    for (const sw of SWITCHES) {
-      const e = ctx.env.get(sw.env)
-      const y = doc && yamlSetting(doc, ctx.appEnv, sw.key)
-      const value = e ? e.value : y?.value
-      if (value === undefined) continue
-      if (isFalse(value)) return {diagnostics}
-      if (sw.key.at(-1) === 'explain_enabled') explicit = e ? e.source : fromFile(NEWRELIC_YML, y!.line)
-    }
-
-    const caveat = assumed(
-      `newrelic_rpm ${version}: explain plans use a connection of their own before Rails 7.2 and again after agent PR #3612; agents with PR #2940 borrow one from the pool on Rails 7.2+ instead. Counted outside the pool either way`,
-    )
-    return {
-      diagnostics,
-      extrasPerProcess: [
-        {
-          count: {
-            source: explicit ?? fromDefault('New Relic Ruby agent: transaction_tracer.explain_enabled defaults to true', CONFIG_REF),
-            value: 1,
-            via: [...(doc ? [] : [assumed(`no ${NEWRELIC_YML}: the agent runs from NEW_RELIC_* env vars with its defaults`)]), caveat],
-          },
-          kind: 'new-relic-explain',
-          reason: 'New Relic agent explain-plan connection',
-        },
-      ],
-      versions: {newrelic_rpm: version},
-    }
-  },
+  // No agent in the bundle (most types of most apps): answered at once, not through an async call's frame per type.
+  analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> =>
+    !ctx.versions.newrelic_rpm || server.language !== 'ruby' || server.server === 'release' ? {diagnostics: []} : agentAnalysis(ctx, server),
   id: 'new_relic',
 }
+
+async function agentAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
+  const version = ctx.versions.newrelic_rpm
+  if (!version || server.language !== 'ruby' || server.server === 'release') return {diagnostics: []}
+  // Sequel without ActiveRecord: the agent's explainer runs `self[sql].explain` on the app's own Sequel::Database, so
+  // the explain checks a connection out of that pool, never one beside it
+  // (newrelic/newrelic-ruby-agent lib/sequel/extensions/new_relic_instrumentation.rb, explainer_for).
+  if (ctx.versions.sequel !== undefined && ctx.versions.activerecord === undefined) return {diagnostics: []}
+  const file = ctx.files.read(NEWRELIC_YML)
+  const doc = file ? await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files) : undefined
+  const diagnostics: Diagnostic[] = (doc?.diagnostics ?? []).map((d) => ({...d, processType: ctx.processType}))
+
+  let explicit: Source | undefined
+  for (const sw of SWITCHES) {
+    const e = ctx.env.get(sw.env)
+    const y = doc && yamlSetting(doc, ctx.appEnv, sw.key)
+    const value = e ? e.value : y?.value
+    if (value === undefined) continue
+    if (isFalse(value)) return {diagnostics}
+    if (sw.key.at(-1) === 'explain_enabled') explicit = e ? e.source : fromFile(NEWRELIC_YML, y!.line)
+  }
+
+  const caveat = assumed(
+    `newrelic_rpm ${version}: explain plans use a connection of their own before Rails 7.2 and again after agent PR #3612; agents with PR #2940 borrow one from the pool on Rails 7.2+ instead. Counted outside the pool either way`,
+  )
+  return {
+    diagnostics,
+    extrasPerProcess: [
+      {
+        count: {
+          source: explicit ?? fromDefault('New Relic Ruby agent: transaction_tracer.explain_enabled defaults to true', CONFIG_REF),
+          value: 1,
+          via: [...(doc ? [] : [assumed(`no ${NEWRELIC_YML}: the agent runs from NEW_RELIC_* env vars with its defaults`)]), caveat],
+        },
+        kind: 'new-relic-explain',
+        reason: 'New Relic agent explain-plan connection',
+      },
+    ],
+    versions: {newrelic_rpm: version},
+  }
+}
+

@@ -202,25 +202,42 @@ function childHookCalls(analysis: ServerAnalysis): {calls: DslCall[]; file: stri
  * database.yml's pools for this process type, with the primary pool replaced by
  * what Ruby code sets, if it does, and the pools other model classes open.
  */
-export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: ServerAnalysis): Promise<DatabaseYmlAnalysis> {
+/**
+ * Every Ruby process type asks this: when nothing on the way reads a file that needs a parser (no database.yml,
+ * no initializer or model that connects), the answer comes at once, not through a chain of async calls per type.
+ */
+export function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: ServerAnalysis): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   // No ActiveRecord in the bundle, Sequel instead (Roda, Sinatra, Hanami 1): the pool is Sequel's.
   if (usesSequelOnly(ctx.versions)) return analyzeSequelPool(ctx)
   const capsules = (analysis.facts as {capsules?: unknown[]} | undefined)?.capsules
   // Made only when a file is evaluated for this type (most types of most apps read none beyond database.yml).
   let made: RubyFacts | undefined
   const facts = (): RubyFacts => (made ??= rubyProcessFacts(ctx, analysis.server === 'sidekiq' && (capsules?.length ?? 0) === 0 ? analysis.threadsPerProcess : undefined))
-  let yml = await primaryFromCode(ctx, analysis, facts)
+  const primary = primaryFromCode(ctx, analysis, facts)
+  return primary instanceof Promise ? primary.then((yml) => beyondPrimary(ctx, facts, yml)) : beyondPrimary(ctx, facts, primary)
+}
+
+/** database.yml's pools as the boot code leaves them: ActiveRecord without Rails, then the pools of other model classes. */
+function beyondPrimary(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   if (activeRecordWithoutRails(ctx)) {
     const at = yml.pools.findIndex((e) => e.database === yml.primary)
     if (at >= 0) {
-      const own = await poolWithoutRails(ctx, yml.pools[at])
-      yml = {...yml, diagnostics: [...yml.diagnostics, ...own.diagnostics], pools: yml.pools.map((e, i) => (i === at ? own.entry : e))}
+      return poolWithoutRails(ctx, yml.pools[at]).then((own) =>
+        withModelPools(ctx, facts, {...yml, diagnostics: [...yml.diagnostics, ...own.diagnostics], pools: yml.pools.map((e, i) => (i === at ? own.entry : e))}),
+      )
     }
   }
 
-  // Pools other model classes open (establish_connection, connects_to), each beside these.
+  return withModelPools(ctx, facts, yml)
+}
+
+/** Pools other model classes open (establish_connection, connects_to), each beside these. */
+function withModelPools(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   const found = analyzeModelPools(ctx, facts, yml)
-  const models = found instanceof Promise ? await found : found
+  return found instanceof Promise ? found.then((models) => besideModels(yml, models)) : besideModels(yml, found)
+}
+
+function besideModels(yml: DatabaseYmlAnalysis, models: Awaited<ReturnType<typeof analyzeModelPools>>): DatabaseYmlAnalysis {
   if (models.pools.length + models.otherServerPools.length + models.diagnostics.length + (models.extrasPerProcess?.length ?? 0) === 0) return yml
   return {
     ...yml,
@@ -231,11 +248,22 @@ export async function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: S
   }
 }
 
-async function primaryFromCode(ctx: AnalyzerContext, analysis: ServerAnalysis, facts: () => RubyFacts): Promise<DatabaseYmlAnalysis> {
+function primaryFromCode(ctx: AnalyzerContext, analysis: ServerAnalysis, facts: () => RubyFacts): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   // database.yml is read with this type's facts (its ERB may ask which process it runs in); no file, no facts needed.
-  const yml = await analyzeDatabaseYml(ctx, ctx.files.read(DATABASE_YML) ? facts() : {})
+  const read = analyzeDatabaseYml(ctx, ctx.files.read(DATABASE_YML) ? facts() : {})
+  return read instanceof Promise ? read.then((yml) => primaryAfterBoot(ctx, analysis, facts, yml)) : primaryAfterBoot(ctx, analysis, facts, read)
+}
+
+/** The primary pool as the boot files and the worker hook leave it; at once when none of them connects (most apps). */
+function primaryAfterBoot(ctx: AnalyzerContext, analysis: ServerAnalysis, facts: () => RubyFacts, yml: DatabaseYmlAnalysis): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   const primaryAt = yml.pools.findIndex((e) => e.database === yml.primary)
   if (primaryAt < 0) return yml
+  // No boot file and no worker hook: nothing below can set the pool, and nothing to await.
+  if (bootFiles(ctx).length === 0 && childHookCalls(analysis).length === 0) return yml
+  return primaryFromBoot(ctx, analysis, facts, yml, primaryAt)
+}
+
+async function primaryFromBoot(ctx: AnalyzerContext, analysis: ServerAnalysis, facts: () => RubyFacts, yml: DatabaseYmlAnalysis, primaryAt: number): Promise<DatabaseYmlAnalysis> {
 
   // Statements in boot order: each file's own, then the deferred blocks of all files, then the worker hook.
   const ordered: {call: DslCall; file: string}[] = []

@@ -12,7 +12,7 @@
  *   folder the command started in.
  * https://github.com/rails/rails/blob/main/railties/lib/rails/command/actions.rb
  */
-import {type FileReader, onceForFiles} from '../../model/files.js'
+import {type FileReader, onceForFiles, type SourceFile} from '../../model/files.js'
 
 import {joinPath} from '../../util/app-path.js'
 import {programName} from '../common/setting.js'
@@ -37,12 +37,17 @@ const isRailsServer = (argv: readonly string[]): boolean => ['rails', 'rails.rb'
  * The folder `rails server` runs the application from, when it is not the folder the command starts in;
  * undefined otherwise, or when bin/rails sets APP_PATH in a way conncalc does not read.
  */
-export async function railsServerRoot(argv: readonly string[], files: FileReader): Promise<RailsAppRoot | undefined> {
+export function railsServerRoot(argv: readonly string[], files: FileReader): Promise<RailsAppRoot | undefined> | undefined {
+  // Not `rails server` (most types), or no binstub naming APP_PATH: answered at once; asked for every process type.
   if (!isRailsServer(argv)) return undefined
   const binstub = argv[0].replace(/^\.\//, '')
   if (!binstub.includes('/') || files.exists('config/application.rb')) return undefined
   const file = files.read(binstub)
   if (!file || !file.text.includes('APP_PATH')) return undefined
+  return appPathRoot(files, file, binstub)
+}
+
+async function appPathRoot(files: FileReader, file: SourceFile, binstub: string): Promise<RailsAppRoot | undefined> {
   const parsed = await parseRuby(file.path, file.text)
   if (parsed.errors.length > 0) return undefined
   const P = parsed.prism
@@ -95,15 +100,20 @@ function rootFrom(files: FileReader, appDir: string): string {
  * initializers from Rails.root, found from that application's config/ as above. Undefined when config.ru
  * boots an application of this folder, or requires it in a way conncalc does not read.
  */
-export function rackupRailsRoot(files: FileReader): Promise<RailsAppRoot | undefined> {
-  // Asked by every Ruby process type of the app: answered once per file reader.
+export function rackupRailsRoot(files: FileReader): Promise<RailsAppRoot | undefined> | undefined {
+  // Asked by every Ruby process type of the app: answered once per file reader, and at once (no promise
+  // to wait for) when there is no config.ru requiring config/environment to read.
   return onceForFiles(files, 'rackup-rails-root', () => findRackupRailsRoot(files))
 }
 
-async function findRackupRailsRoot(files: FileReader): Promise<RailsAppRoot | undefined> {
+function findRackupRailsRoot(files: FileReader): Promise<RailsAppRoot | undefined> | undefined {
   if (files.exists('config/application.rb')) return undefined
   const file = files.read('config.ru')
   if (!file || !file.text.includes('config/environment')) return undefined
+  return rackupRoot(files, file)
+}
+
+async function rackupRoot(files: FileReader, file: SourceFile): Promise<RailsAppRoot | undefined> {
   const parsed = await parseRuby(file.path, file.text)
   if (parsed.errors.length > 0) return undefined
   const P = parsed.prism
