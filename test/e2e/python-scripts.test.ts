@@ -11,6 +11,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 const plan = () => planJson(procfileOf('python-scripts'), ['--plan', 'standard-0', '--scale', 'clock=1', 'worker=1', 'fanout=1'])
 
@@ -35,5 +36,17 @@ describe('python <script>.py', () => {
     expect(r.type('fanout').sources.threadsPerProcess.source).toEqual({file: 'jobs/fanout.py', kind: 'file', line: 13})
     expect(r.diagnostics.filter((d) => d.processType === 'fanout')).toEqual([])
     expect(r.total).toBe(9)
+  })
+
+  it('a thread pool made only in an arm of an if conncalc cannot decide: counted, starred, and the if named', () => {
+    const {app} = tempApps('python-scripts')
+    const dir = app({
+      Procfile: 'batch: python jobs/batch.py\n',
+      'jobs/batch.py': 'import sys\nfrom concurrent.futures import ThreadPoolExecutor\n\nfrom db import engine\n\n\ndef one(n):\n    with engine.connect() as conn:\n        conn.execute("SELECT 1")\n\n\ndef main(ids):\n    if ids:\n        with ThreadPoolExecutor(max_workers=6) as pool:\n            list(pool.map(one, ids))\n    else:\n        one(0)\n\n\nmain(sys.argv[1:])\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'batch=1'])
+    // The pool's 6 threads + the main thread = 7, counted as if the arm runs; db.py's pool_size 5 bounds them: min(5, 7) = 5.
+    expect(r.type('batch')).toMatchObject({connectionsPerDyno: 5, threadsPerProcess: 7})
+    expect(r.type('batch').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('jobs/batch.py:14: the pool is made only when `if ids` (jobs/batch.py:13) takes that arm')}))
   })
 })

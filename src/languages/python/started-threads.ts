@@ -137,14 +137,18 @@ function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasse
     if (c.spread) return undefined
     const given = c.kwargs.max_workers ?? c.args[0]
     const at = fromFile(file, c.line)
+    // Made only in an arm of an `if` conncalc cannot decide (`if ids := kwargs.get('id'):`): it may never run.
+    const arm = c.arms?.at(-1)
+    const onlyIf = arm ? [assumed(`${file}:${c.line}: the pool is made only when \`if ${arm.cond}\` (${arm.file}:${arm.line}) takes that arm, which conncalc cannot decide; counted as if it does`)] : []
     if (given && !(given.kind === 'known' && given.value === null)) {
       const n = asInteger(given)
       if (n === undefined || n <= 0 || isDict(given)) return undefined
-      sizes.push(sourced(n, at, given.kind === 'known' ? given.via : []))
+      sizes.push(sourced(n, at, [...(given.kind === 'known' ? (given.via ?? []) : []), ...onlyIf]))
       continue
     }
 
-    sizes.push(executorDefault(ctx, at, c.callee))
+    const size = executorDefault(ctx, at, c.callee)
+    sizes.push(onlyIf.length > 0 ? sourced(size.value, size.source, [...(size.via ?? []), ...onlyIf]) : size)
   }
 
   const main = fromDefault('plus the main thread, which runs the command and may hold a connection of its own while the pools work', EXECUTOR_DEFAULT)
