@@ -737,52 +737,50 @@ class ScriptReader {
     if (!others) markSetIn(state, was, assumed(`${a.file}:${a.line}: ${a.message}`))
   }
 
-  /** The foreground process each of `bodies[1…]` starts, when every body starts one and leaves the rest alike; what the walks said is dropped. */
+  /** The foreground process each of `bodies[1…]` starts, when every body starts one and leaves the rest alike. */
   private async branchProcesses(bodies: TsNode[][], a: ScriptAssumption, state: State, ctx: Ctx): Promise<ScriptProcess[] | undefined> {
-    const said = this.diagnostics.length
-    const read = this.scripts.length
+    const trials = await this.walkApart(bodies, state, ctx, false, a)
     const keys = new Set<string>()
-    const found: ScriptProcess[] = []
-    try {
-      for (const body of bodies) {
-        const trial = copyState(state, a)
-        await this.statements(body, trial, ctx, false)
-        const p = trial.candidate
-        // A branch that starts nothing new, a loop, or a further undecided branch inside: not this shape.
-        if (!p || p === state.candidate || p.inTurn || p.either || p.assumptions.length > trial.assumptions.length) return undefined
-        const after = trial.done ? [] : [varsOf(trial.exported), varsOf(trial.vars), trial.cwd]
-        keys.add(JSON.stringify([trial.done, after, trial.background.map((q) => [q.command.argv, q.background, q.cwd])]))
-        if (keys.size > 1) return undefined
-        found.push(p)
-      }
-
-      return found.length > 1 ? found.slice(1) : undefined
-    } finally {
-      this.diagnostics.length = said
-      this.scripts.length = read
+    for (const trial of trials) {
+      const p = trial.candidate
+      // A branch that starts nothing new, a loop, or a further undecided branch inside: not this shape.
+      if (!p || p === state.candidate || p.inTurn || p.either || p.assumptions.length > trial.assumptions.length) return undefined
+      const after = trial.done ? [] : [varsOf(trial.exported), varsOf(trial.vars), trial.cwd]
+      keys.add(JSON.stringify([trial.done, after, trial.background.map((q) => [q.command.argv, q.background, q.cwd])]))
     }
+
+    return keys.size === 1 && trials.length > 1 ? trials.slice(1).map((t) => t.candidate!) : undefined
   }
 
   /**
    * Whether walking each of `bodies` from this state leaves the same processes running: the same
    * command in the same folder with the same exported variables, started the same way, with no
-   * further undecided branch inside. Each is walked on a copy, and what the walks said is dropped.
+   * further undecided branch inside.
    */
   private async sameOutcome(bodies: TsNode[][], state: State, ctx: Ctx, bg: boolean): Promise<boolean> {
+    const outcomes = new Set<string>()
+    for (const trial of await this.walkApart(bodies, state, ctx, bg)) {
+      const running = [...(trial.candidate ? [trial.candidate] : []), ...trial.background]
+      if (running.length === 0 || running.some((p) => p.assumptions.length > state.assumptions.length || p.inTurn)) return false
+      outcomes.add(JSON.stringify([trial.done, varsOf(trial.exported), running.map((p) => [p.command.argv, p.command.preCommands ?? [], p.background, p.cwd])]))
+    }
+
+    return outcomes.size <= 1
+  }
+
+  /** Each of `bodies` walked on its own copy of the state (with `assumed` among its assumptions); what the walks said is dropped. */
+  private async walkApart(bodies: TsNode[][], state: State, ctx: Ctx, bg: boolean, assumed?: ScriptAssumption): Promise<State[]> {
     const said = this.diagnostics.length
     const read = this.scripts.length
-    const outcomes = new Set<string>()
+    const trials: State[] = []
     try {
       for (const body of bodies) {
-        const trial = copyState(state)
+        const trial = copyState(state, assumed)
         await this.statements(body, trial, ctx, bg)
-        const running = [...(trial.candidate ? [trial.candidate] : []), ...trial.background]
-        if (running.length === 0 || running.some((p) => p.assumptions.length > state.assumptions.length || p.inTurn)) return false
-        outcomes.add(JSON.stringify([trial.done, varsOf(trial.exported), running.map((p) => [p.command.argv, p.command.preCommands ?? [], p.background, p.cwd])]))
-        if (outcomes.size > 1) return false
+        trials.push(trial)
       }
 
-      return true
+      return trials
     } finally {
       this.diagnostics.length = said
       this.scripts.length = read
