@@ -346,6 +346,9 @@ const memoOf = (memo: AnalysisMemo, table: DynoSizeTable | undefined): Map<strin
   return of
 }
 
+/** Diagnostics about how many connections a process would hold (a count conncalc could not read or assumed): moot when the app's database is not PostgreSQL (it holds 0 on the plan). */
+const MOOT_ON_ANOTHER_DATABASE = new Set(['cpu-count-default', 'greenlet-concurrency', 'unbounded-pool', 'unknown-command', 'unknown-config-value'])
+
 /** Analyzers that take any bare program (a script too): a shell script in the repo is read instead. */
 const ANY_PROGRAM = new Set(['dotnet', 'go', 'unknown'])
 
@@ -620,7 +623,14 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // A flag the command line gives (flagCandidate names COMMAND_LINE): point at the line that has the command,
   // in the Procfile or in the file that started it (a script, supervisord.conf, a Procfile.* of a manager).
   const at = ctx.origin
-  append(diagnostics, at ? analysis.diagnostics.map((d) => (d.file === COMMAND_LINE && d.line === undefined ? {...d, file: at.file, line: at.line} : d)) : analysis.diagnostics)
+  // The app installs another database's driver and no PostgreSQL one, or its app.json provisions only another
+  // database (languages/common/database-drivers.ts): its pools are on that database, and it holds no connection on the plan.
+  const elsewhere = analysis.language === 'none' ? undefined : anotherDatabase(ctx.files, analysis.language)
+  // What the analyzer said about how many connections this process would hold ("counting 1 process × 1 thread", a
+  // CPU-count default, unbounded greenlets, a value it could not read) is moot beside the 0 it holds on the plan: not said,
+  // so no warning contradicts the 0.
+  const said = elsewhere ? analysis.diagnostics.filter((d) => !MOOT_ON_ANOTHER_DATABASE.has(d.code)) : analysis.diagnostics
+  append(diagnostics, at ? said.map((d) => (d.file === COMMAND_LINE && d.line === undefined ? {...d, file: at.file, line: at.line} : d)) : said)
 
   let {otherServerPools = [], pools} = analysis
   let idlePools: Extra[] = []
@@ -644,9 +654,6 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
 
   if (pools) pools = countablePools(pools, ctx.processType, diagnostics)
 
-  // The app installs another database's driver and no PostgreSQL one, or its app.json provisions only another
-  // database (languages/common/database-drivers.ts): its pools are on that database, and it holds no connection on the plan.
-  const elsewhere = analysis.language === 'none' ? undefined : anotherDatabase(ctx.files, analysis.language)
   if (elsewhere) {
     const why = fromDefault(elsewhere.why, elsewhere.ref)
     const {server} = elsewhere

@@ -34,6 +34,22 @@ describe('Django on mysqlclient (fixture django-mysql)', () => {
   })
 })
 
+describe('Django on MySQL whose commands start threads (fixture django-mysql-listener)', () => {
+  it('a warning about how many connections a process holds is not said beside its 0 (the threads, the CPU count, DATABASES)', () => {
+    // requirements.txt lists mysqlclient and no psycopg: gunicorn 2 × 0, the command 1 × 0, celery 8 × 0 = 0. Without the app's
+    // database being MySQL, listen_orders.py:14's threading.Thread would warn "counting 1 process × 1 thread", celery's
+    // concurrency from the dyno's 8 CPUs would warn, and settings.py:5's mysql ENGINE "counting one connection per thread":
+    // each contradicts the 0 the table shows.
+    const scale = ['--scale', 'web=1:standard-1x', 'listener=1:standard-1x', 'worker=1:standard-1x']
+    const r = planJson(procfileOf('django-mysql-listener'), ['--limit', '20', ...scale])
+    expect(r.total).toBe(0)
+    expect(r.type('listener')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(r.type('worker')).toMatchObject({connections: 0, processesPerDyno: 8})
+    expect(r.diagnostics).toEqual([])
+    expect(r.exit).toBe(0)
+  })
+})
+
 describe('Spring Boot with a MySQL JDBC driver (fixture spring-boot-mysql)', () => {
   it("build.gradle's mysql-connector-java and no org.postgresql: Hikari's 8 is listed as not counted, 0 on the plan", () => {
     const r = planJson(procfileOf('spring-boot-mysql'), ['--limit', '20'])

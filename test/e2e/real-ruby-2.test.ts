@@ -34,8 +34,9 @@ const cases: Case[] = [
   // workers (Concurrent.processor_count * 0.666).ceil = 6 on 8 processors. Every database is SQLite, and Gemfile.lock has
   // sqlite3 and no pg: ActiveRecord cannot open a PostgreSQL connection without the pg gem, so even DATABASE_URL's primary
   // is not on the plan — 0 (the pools are listed as not counted).
-  // Puma workers (Concurrent.processor_count * 0.666).ceil = 6 follow the CPU count: cpu-count-default.
-  ['campfire', [], 0, 'ok', {web: ['puma', 6, 0, null, 0]}, ['cpu-count-default']],
+  // Puma workers (Concurrent.processor_count * 0.666).ceil = 6 follow the CPU count, but each holds 0 on the plan: no
+  // cpu-count-default warning beside the 0 (it would change no number).
+  ['campfire', [], 0, 'ok', {web: ['puma', 6, 0, null, 0]}, []],
 ]
 
 /** Apps whose diagnostics include an error (exit code 1 although the total fits). */
