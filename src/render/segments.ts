@@ -3,6 +3,7 @@ import type {ProcessBudget} from '../model/budget.js'
 import type {Segment} from './text.js'
 
 import {describeMoment, hookKind, momentName} from '../budget/budget.js'
+import {joinSome} from '../util/arrays.js'
 
 /** `web`, or `api web` when several apps share the database. */
 export const rowLabel = (p: ProcessBudget): string => (p.model.app ? `${p.model.app} ${p.name}` : p.name)
@@ -69,9 +70,17 @@ export function deployOnlyLegend(report: Report): string | undefined {
 /** "deploy peak 29 during the preboot overlap (…); release phase 18". */
 export const deployText = (report: Report): string => `deploy peak ${report.budget.deployPeak} ${deployDetail(report)}`
 
-/** Notes for rows whose numbers need a word: autoscaling ranges budgeted at their max. */
+/**
+ * Notes for rows whose numbers need a word: autoscaling ranges budgeted at their max, and conn/dyno cells
+ * that are more than proc/dyno × conn/proc (what runs beside the processes in each dyno: a preloading master's
+ * connection, a script's `&` process, a cron runner's jobs), which the table has no column for; not beside a pooler in the
+ * dyno, whose cap the explain says.
+ */
 export function rangeNotes(report: Report): string[] {
-  return report.budget.processTypes
+  const notes = report.budget.processTypes
     .filter((p) => p.model.dynoRange)
     .map((p) => `${rowLabel(p)} autoscales ${dynosText(p)}: budgeted at the max, ${p.dynos} dynos`)
+  const beside = report.budget.processTypes.filter((p) => p.extraPerDyno > 0 && !p.model.serverConnectionsPerDyno).map((p) => `${rowLabel(p)} +${p.extraPerDyno}`)
+  if (beside.length > 0) notes.push(`conn/dyno = proc/dyno × conn/proc + what runs beside the processes in each dyno: ${joinSome(beside, ', ', 5)} (see --explain)`)
+  return notes
 }

@@ -9,7 +9,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {planJson, procfileOf} from '../helpers/cli.js'
+import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 const plan = (...args: string[]) => planJson(procfileOf('process-managers'), ['--plan', 'standard-0', ...args])
 
@@ -65,5 +65,12 @@ describe('a process manager runs several processes in the dyno, each counted', (
     const unreadable = r.diagnostics.filter((x) => x.code === 'unknown-config-value')
     expect(unreadable.map((x) => x.processType)).toEqual(['sup'])
     expect(unreadable[0].message).toContain('cannot read Sidekiq concurrency from `-c` (nothing follows it')
+  })
+
+  it('the table says why conn/dyno is more than proc/dyno × conn/proc: what runs beside the processes in each dyno', () => {
+    // web 2 × 4 = 8, conn/dyno 14: +6 (2 × Sidekiq 3); all 8 + 3 = 11: +3; sup 8 + 15: +15; cron 1 × 1, conn/dyno 3: +2 (the other
+    // two crontab jobs). one, front and lost run nothing beside them (3 = 1 × 3, 1 = 1 × 1).
+    const text = runCliInProcess(['plan', '--procfile', procfileOf('process-managers'), '--plan', 'standard-0']).stdout
+    expect(text).toContain('conn/dyno = proc/dyno × conn/proc + what runs beside the processes in each dyno: web +6, all +3, sup +15, cron +2 (see --explain)')
   })
 })
