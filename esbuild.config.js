@@ -311,7 +311,8 @@ writeAscii(await esbuild.build({
 // bin/code-cache.js loads (with a code cache of its own) the first time the program imports
 // zod. Every byte of dist/cli.cjs is read into memory on every start, used or not. zod has no
 // import of conncalc's code, so there is one copy of it and nothing of conncalc's twice.
-const SIBLINGS = {zod: './zod.cjs'}
+// smol-toml (the TOML parser, 25 KB as CommonJS) reads only an app's fly.toml, the same way.
+const SIBLINGS = {'smol-toml': './smol-toml.cjs', zod: './zod.cjs'}
 const siblingBundles = {
   name: 'sibling-bundles',
   setup(build) {

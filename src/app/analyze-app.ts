@@ -129,7 +129,8 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   }
 
   // app.json `env`: what the app was created with, below the user's layers and above the platform's.
-  const appJsonFile = input.files.read('app.json')
+  // On another platform (render.yaml, fly.toml) app.json is Heroku's manifest: its env is not what the app runs with.
+  const appJsonFile = input.container?.platform ? undefined : input.files.read('app.json')
   const appJson = appJsonFile ? parseAppJsonEnv(appJsonFile.text, appJsonFile.path) : {diagnostics: [], required: []}
   append(diagnostics, appJson.diagnostics)
 
@@ -159,7 +160,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const layersKey = memo ? JSON.stringify(input.envLayers.map((l) => [l.label, [...l.vars.values()]])) : ''
   for (const entry of entries) {
     const formation = input.formation.get(entry.name)
-    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, entry.cwd ?? '', entry.image ? [...entry.image.vars.values()] : null, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
+    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, entry.cwd ?? '', entry.image ? [...entry.image.vars.values()] : null, entry.vars ? entry.vars.map((l) => [...l.vars.values()]) : null, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
     // Each app gets its own copy (tagApp names it and prefixes its paths): the memo keeps an untouched one.
     const kept = memo?.get(key)
     let found: Omit<TypeAnalysis, 'reads'>
@@ -198,6 +199,8 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const formation = input.formation.get(entry.name)
   const {dyno, platform} = app.platformFor(formation?.size)
   const layers = [...input.envLayers]
+  // A render.yaml service's envVars (its own, then its groups') or fly.toml's [env]: where app.json env would be.
+  if (entry.vars) append(layers, entry.vars)
   if (appJson.layer) layers.push(appJson.layer)
   // A container type: heroku.yml's setup config vars, then its image's ENV (under every config var, as `docker run -e` is over ENV); no buildpack's.
   if (app.setup) layers.push(app.setup)

@@ -26,6 +26,7 @@ import {isMultiProcfileBuildpack, MULTI_PROCFILE_REF, multiProcfile, withAppJson
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
 import {isMonorepoBuildpack, monorepoWarning} from '../platform/monorepo-buildpack.js'
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
+import {type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
 
 export interface LoadOptions {
   appEnv?: string
@@ -85,7 +86,7 @@ export async function loadAppInput(
   const multi = basename(procfilePath) === 'Procfile' && options.root === undefined ? chosenProcfile(disk, options, envLayers, extra) : undefined
   const files = multi?.appJson ? withAppJsonFrom(disk, multi.appJson) : disk
   // heroku.yml (Heroku's container stack) or a lone Dockerfile, where they say what runs (containerApp).
-  const container = multi ? undefined : containerApp(files, procfilePath, options, extra)
+  const container = multi ? undefined : await containerApp(files, procfilePath, options, extra)
   // With -a APP and no Procfile in the checkout, the formation says what runs.
   const procfile = multi
     ? multi.procfile
@@ -111,7 +112,10 @@ export async function loadAppInput(
     formation.set(name, {quantity: sourced(0, fromDefault(why, 'https://devcenter.heroku.com/articles/procfile#scaling-a-process-type'), [fromFile(container!.file, line)])})
   }
 
-  const appJson = files.read('app.json')
+  // render.yaml's numInstances / scaling, fly.toml's assumed counts; app.json and scalingo.json are other platforms' manifests.
+  const manifest = container && 'formation' in container ? (container as ManifestApp) : undefined
+  for (const [k, v] of manifest?.formation ?? []) formation.set(k, v)
+  const appJson = manifest ? undefined : files.read('app.json')
   if (appJson) {
     const parsed = parseAppJsonFormation(appJson.text, appJson.path)
     append(extra, parsed.diagnostics)
@@ -119,7 +123,7 @@ export async function loadAppInput(
   }
 
   // scalingo.json `formation` (Scalingo's manifest): a type app.json also scales keeps app.json's.
-  const scalingoJson = files.read('scalingo.json')
+  const scalingoJson = manifest ? undefined : files.read('scalingo.json')
   if (scalingoJson) {
     const parsed = parseScalingoFormation(scalingoJson.text, scalingoJson.path)
     append(extra, parsed.diagnostics)
@@ -223,6 +227,13 @@ function monorepo(files: FileReader, options: LoadOptions, envLayers: EnvLayer[]
   extra.push(monorepoWarning(files, by, 'Procfile', (name) => env.get(name), (text, path) => parseProcfile(text, path).entries.map((e) => e.name)))
 }
 
+/**
+ * Why a Procfile beside render.yaml or fly.toml is what conncalc counts: the Procfile is what Heroku,
+ * Scalingo and Dokku run, and a repository that has one usually deploys there, keeping the other file
+ * for a second platform (a "Deploy to Render" button); --procfile render.yaml counts the other.
+ */
+const PROCFILE_WINS = 'the Procfile says what runs (Heroku, Scalingo and Dokku read it; conncalc counts the Procfile when there is one)'
+
 /** How to point conncalc at the file that says what runs. */
 const POINT_AT = 'run conncalc in the app folder, or pass --procfile PATH (a Procfile, or a heroku.yml: --procfile heroku.yml)'
 
@@ -236,7 +247,7 @@ function whatRunsIsThere(files: FileReader, procfilePath: string): void {
   const root = dirname(procfilePath)
   if (!isDirectory(root)) throw new InputError(`no ${named} at ${displayPath(procfilePath)}: the folder ${displayPath(root)} does not exist`, POINT_AT)
   if (named === 'Procfile' || files.exists(named) || isDirectory(procfilePath)) return
-  const there = files.list('').filter((n) => n === 'Procfile' || n === 'heroku.yml' || n === 'heroku.yaml' || /^Procfile\.[\w.-]+$/.test(n))
+  const there = files.list('').filter((n) => n === 'Procfile' || n === 'heroku.yml' || n === 'heroku.yaml' || (PLATFORM_MANIFESTS as readonly string[]).includes(n) || /^Procfile\.[\w.-]+$/.test(n))
   const instead = there.length > 0 ? `${displayPath(root)} has ${there.join(', ')}: pass --procfile ${displayPath(resolve(root, there[0]))}` : POINT_AT
   throw new InputError(`${displayPath(procfilePath)}: no such file`, instead)
 }
@@ -255,26 +266,44 @@ function whatRunsIsThere(files: FileReader, procfilePath: string): void {
  *   buildpack's default web process, whose info line names the Dockerfile.
  * Invalid heroku.yml is an input error naming its line: Heroku could not build from it either.
  */
-function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[]): ContainerApp | undefined {
+async function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[]): Promise<ContainerApp | undefined> {
   const named = basename(procfilePath)
-  const take = (found: ContainerApp | ContainerError): ContainerApp => {
+  const take = <T extends ContainerApp>(found: ContainerError | T): T => {
     if ('error' in found) throw new InputError(found.error, found.fix)
     append(extra, found.diagnostics)
     return found
   }
 
   if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named))
+  if ((PLATFORM_MANIFESTS as readonly string[]).includes(named)) return take(await platformManifestApp(files, named))
   if (named !== 'Procfile' || options.heroku) return undefined
   // With --root the Procfile named is the one copied to the root: it is there at deploy.
   const hasProcfile = options.root !== undefined || files.exists('Procfile')
+  // render.yaml / fly.toml: what runs when nothing Heroku reads (a Procfile, heroku.yml) says so; else said not read.
+  const manifests = PLATFORM_MANIFESTS.filter((n) => files.exists(n))
+  const notRead = (names: readonly string[], because: string, fix?: string): void => {
+    for (const n of names) {
+      extra.push({
+        code: 'missing-config',
+        file: n,
+        fix: fix ?? `to count what ${n === 'fly.toml' ? 'Fly.io' : 'Render'} runs, pass --procfile ${n}`,
+        message: `${n} is not read: ${because}`,
+        severity: 'info',
+      })
+    }
+  }
+
   if (files.exists('heroku.yml') && !(hasProcfile && options.procfileGiven)) {
     const found = herokuYmlApp(files, 'heroku.yml')
     // A heroku.yml that declares no process (only `setup:` for review apps) leaves the Procfile in charge.
     // Its warnings (a `run:` entry that is not a command) are still said.
     if (hasProcfile && !('error' in found) && found.entries.length === 0) {
       append(extra, found.diagnostics)
+      notRead(manifests, PROCFILE_WINS)
       return undefined
     }
+
+    notRead(manifests, 'heroku.yml says what runs (Heroku\'s container stack)')
 
     const app = take(found)
     if (hasProcfile) {
@@ -290,7 +319,19 @@ function containerApp(files: FileReader, procfilePath: string, options: LoadOpti
     return app
   }
 
-  if (hasProcfile || files.exists('app.json') || !files.exists('Dockerfile') || detectLanguage(files).language !== undefined) return undefined
+  if (hasProcfile) {
+    notRead(manifests, PROCFILE_WINS)
+    return undefined
+  }
+
+  if (manifests.length > 0) {
+    const app = take(await platformManifestApp(files, manifests[0]))
+    notRead(manifests.slice(1), `${manifests[0]} is read (conncalc reads one platform's file)`)
+    if (files.exists('app.json')) notRead(['app.json'], `the app runs on ${app.platform} (${manifests[0]}): app.json's env and formation are Heroku's`, `if the app runs on Heroku, add the Procfile it runs (then app.json is read and ${manifests[0]} is not)`)
+    return app
+  }
+
+  if (files.exists('app.json') || !files.exists('Dockerfile') || detectLanguage(files).language !== undefined) return undefined
   const app = take(dockerfileApp(files, 'Dockerfile'))
   const web = app.entries[0]
   const others = files.list('').filter((n) => n !== 'Dockerfile' && /^Dockerfile[.-]|\.Dockerfile$/.test(n))

@@ -1,7 +1,7 @@
 import type {PlanResult} from '../model/report.js'
 import type {AppRequest, BudgetRequest} from '../model/request.js'
 import type {Plan, PlanInfo, PlanTable} from '../model/plan.js'
-import {dirname, relative, resolve} from 'node:path'
+import {basename, dirname, relative, resolve} from 'node:path'
 
 import type {AppModel, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
@@ -17,6 +17,7 @@ import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} fro
 import {isDefaultWebFile} from '../model/command-site.js'
 import {appJsonPostgres, herokuYmlPostgres, manifestPlan} from '../platform/manifest-plan.js'
 import {scheduledJobs} from '../platform/scalingo-cron.js'
+import {PLATFORM_MANIFESTS} from '../procfile/platform-manifest.js'
 import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
 import {buildReport} from './report.js'
 import {suggest} from '../suggest/suggest.js'
@@ -96,7 +97,8 @@ export async function runPlan(
   if (request.limit !== undefined) limit = request.limit
   else if (plan) limit = sourced(plan.limit, planSource(table, plan), request.planVia ? [request.planVia] : undefined)
   else if (liveLimit) limit = liveLimit
-  else if (!multi && !request.apps[0].heroku) {
+  // An app run by Render or Fly.io (its types from render.yaml / fly.toml): a heroku-postgresql add-on in app.json is not its database.
+  else if (!multi && !request.apps[0].heroku && !(PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))) {
     const found = planOfManifests(base, reads, table, merged.diagnostics)
     if (found) {
       chosen = found.plan

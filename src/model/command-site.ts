@@ -32,6 +32,7 @@ export function commandFile(origin: CommandOrigin | undefined): string {
  * - heroku.yml: `` `web: RAILS_MAX_THREADS=10 …` under run: in heroku.yml ``
  * - a Dockerfile's CMD: `` ENV RAILS_MAX_THREADS=10 in Dockerfile.worker `` (its image's ENV, under the config vars)
  * - the buildpack's default web process: `` a Procfile with `web: RAILS_MAX_THREADS=10 …` `` (the app has none)
+ * - render.yaml: the service's envVars; fly.toml: `env RAILS_MAX_THREADS=10 …` as the group's command
  */
 export function setForType(origin: CommandOrigin | undefined, type: string, assignment: string, command = '…'): string {
   const file = origin?.file
@@ -40,5 +41,8 @@ export function setForType(origin: CommandOrigin | undefined, type: string, assi
   if (isDefaultWebFile(file)) return `a Procfile with ${line} (the app has none: the buildpack's default web process runs now)`
   if (isHerokuYml(file)) return `${line} under run: in ${file}`
   if (isDockerfile(file)) return `\`ENV ${assignment}\` in ${file} (every process type run from that image gets it)`
+  // render.yaml: a service's own envVars; fly.toml: [env] is every group's, and Fly runs a [processes] command without a shell.
+  if (/(^|\/)render\.yaml$/.test(file)) return `\`- key: ${assignment.split('=')[0]}\` with \`value: "${assignment.split('=').slice(1).join('=')}"\` in ${type}'s envVars in ${file}`
+  if (/(^|\/)fly\.toml$/.test(file)) return `\`${type} = "env ${assignment} ${command}"\` under [processes] in ${file} (Fly runs the command without a shell)`
   return `${line} in ${commandFile(origin)}`
 }

@@ -29,7 +29,10 @@ export interface ContainerEntry extends RunningEntry {
 }
 
 export interface ContainerApp {
-  /** Images are built from Dockerfiles (heroku.yml `build: docker`, or a lone Dockerfile): no buildpack runs. */
+  /**
+   * No Heroku buildpack sets the env: images are built from Dockerfiles (heroku.yml `build: docker`, a
+   * lone Dockerfile), or another platform builds and runs the app (render.yaml, fly.toml).
+   */
   built: boolean
   diagnostics: Diagnostic[]
   entries: ContainerEntry[]
@@ -37,6 +40,8 @@ export interface ContainerApp {
   file: string
   /** Types heroku.yml builds only as an image for others' commands: 0 dynos unless scaled. */
   idle: {line: number; name: string}[]
+  /** The platform that runs the process types, when it is not Heroku (render.yaml, fly.toml): app.json is Heroku's, not read. */
+  platform?: string
   /** heroku.yml `setup: config:`: config vars the app is created with (as app.json `env`). */
   setup?: EnvLayer
 }
@@ -48,7 +53,7 @@ export interface ContainerError {
 }
 
 /** The image a Dockerfile builds, as a process sees it. */
-interface Image {
+export interface Image {
   command?: {command: string; line: number}
   /** The build context: the Dockerfile's folder ('' the root). */
   context: string
@@ -165,7 +170,7 @@ export function dockerfileApp(files: FileReader, path = 'Dockerfile'): Container
   return {built: true, diagnostics, entries: [entry], file: path, idle: []}
 }
 
-function readImage(files: FileReader, dockerfile: string, target: string | undefined, buildArgs: Map<string, EnvEntry>, diagnostics: Diagnostic[]): Image {
+export function readImage(files: FileReader, dockerfile: string, target: string | undefined, buildArgs: Map<string, EnvEntry>, diagnostics: Diagnostic[]): Image {
   const path = posix.normalize(dockerfile).replace(/^\.\//, '')
   const file = files.read(path)
   if (!file) return {context: '', cwd: '', file: path, unreadable: `${path} is not in the repository`}
@@ -186,7 +191,7 @@ function readImage(files: FileReader, dockerfile: string, target: string | undef
  * A command's absolute paths inside the copied repository (`/myapp/bin/start.sh` after
  * `COPY . /myapp`) as paths from the folder it runs in, so the repository's files are read.
  */
-function inRepo(command: string, image: Image, files: FileReader): string {
+export function inRepo(command: string, image: Image, files: FileReader): string {
   const stage = image.stage
   if (!stage) return command
   // Where each absolute path of the image comes from in the repository: `COPY . /app` (a folder), `COPY entrypoint.sh /` (a file).

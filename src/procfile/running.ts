@@ -10,6 +10,8 @@ export interface RunningEntry extends ProcfileEntry {
   file: string
   /** A container image's ENV (procfile/container.ts): the lowest layer of the type's env, under the app's config vars. */
   image?: EnvLayer
+  /** The config vars a platform manifest gives this type (render.yaml `envVars`, fly.toml `[env]`): at app.json env's place. */
+  vars?: EnvLayer[]
   /** Why what it runs is unknown (a Dockerfile with no CMD): counted as an unknown command. */
   unknownWhy?: string
 }

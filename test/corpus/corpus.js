@@ -132,9 +132,9 @@ async function runApp(app) {
   let run = await conncalc(appRoot, [...plan, ...scale])
   // A type name conncalc reads differently from this runner: fall back to its own defaults.
   if (scale.length > 0 && run.json?.error?.message?.startsWith('--scale names')) run = await conncalc(appRoot, plan)
-  // No Procfile: heroku.yml or a lone Dockerfile says what runs (conncalc reads them). Its long-running types,
-  // as conncalc found them, are scaled like a Procfile's (an image only others run in included).
-  const container = types.length === 0 && (existsSync(join(appRoot, 'heroku.yml')) || existsSync(join(appRoot, 'Dockerfile')))
+  // No Procfile: heroku.yml, render.yaml, fly.toml or a lone Dockerfile says what runs (conncalc reads them). Its
+  // long-running types, as conncalc found them, are scaled like a Procfile's (an image only others run in included).
+  const container = types.length === 0 && ['heroku.yml', 'render.yaml', 'fly.toml', 'Dockerfile'].some((f) => existsSync(join(appRoot, f)))
   const found = container ? (run.json?.processTypes ?? []).filter((p) => p.role !== 'release').map((p) => p.name) : []
   if (found.length > 0) run = await conncalc(appRoot, [...plan, '--scale', ...found.map((t) => `${t}=1:standard-1x`)])
   return {...base, present: true, ...describe(run, dir)}

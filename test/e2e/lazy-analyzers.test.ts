@@ -65,3 +65,23 @@ describe('start-up stays fast: what bin/run.js reads on every start (dist/cli.cj
     expect(cli).toContain('__conncalcImport("./zod.cjs")')
   })
 })
+
+describe('start-up stays fast: the TOML parser loads only for an app with a fly.toml', () => {
+  // smol-toml reads fly.toml only (src/platform/fly-toml.ts imports it lazily; esbuild.config.js builds dist/smol-toml.cjs).
+  const marker = 'Invalid TOML document'
+
+  it('smol-toml is in dist/smol-toml.cjs, not in dist/cli.cjs', () => {
+    const dist = join(ROOT, 'dist')
+    expect(readFileSync(join(dist, 'smol-toml.cjs'), 'utf8')).toContain(marker)
+    const cli = readFileSync(join(dist, 'cli.cjs'), 'utf8')
+    expect(cli).not.toContain(marker)
+    expect(cli).toContain('__conncalcImport("./smol-toml.cjs")')
+  })
+
+  it('smol-toml is in a chunk of its own, not in dist/main.js or a chunk it imports statically', () => {
+    const dist = join(ROOT, 'dist')
+    const holding = readdirSync(dist).filter((f) => f.endsWith('.js') && readFileSync(join(dist, f), 'utf8').includes(marker))
+    expect(holding.length).toBe(1)
+    expect(staticGraph(dist).has(holding[0])).toBe(false)
+  })
+})

@@ -1,0 +1,140 @@
+/**
+ * Render's Blueprint, render.yaml (https://render.com/docs/blueprint-spec): the services Render runs and
+ * the config vars it gives them. Pure: text in, data out; procfile/platform-manifest.ts makes process types of it.
+ *
+ * - `services[]`: `type` web, pserv (private service), worker, cron, keyvalue/redis; `name`; `runtime` (or the
+ *   older `env`) node, python, ruby, go, elixir, rust, docker, image, static; `startCommand` (native runtimes),
+ *   `dockerCommand`/`dockerfilePath`/`dockerContext` (docker), `preDeployCommand`, `rootDir`,
+ *   `numInstances` (default 1) or `scaling: {minInstances, maxInstances}` (autoscaling), `envVars`, `schedule`.
+ * - `envVars[]`: `{key, value}` sets a value; `{fromGroup: NAME}` links an `envVarGroups[]` entry; `fromDatabase`,
+ *   `fromService`, `generateValue`, `sync: false` give values Render fills in at deploy (none is a number here).
+ *   A service's own value wins over its groups' ("If a variable is defined both in an environment group and
+ *   directly on a service, the service's value takes precedence", https://render.com/docs/configure-environment-variables).
+ */
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvEntry} from '../model/env.js'
+
+import {fromEnv} from '../model/source.js'
+import {parseYaml, type YamlPath} from '../util/yaml.js'
+
+export const RENDER_YAML_REF = 'https://render.com/docs/blueprint-spec'
+
+/** A number of instances and where it was written. */
+export interface RenderCount {
+  line: number
+  value: number
+}
+
+export interface RenderService {
+  /** A Docker runtime: the image built from `dockerfilePath` (default ./Dockerfile in rootDir) runs `dockerCommand` or its CMD. */
+  docker?: {command?: {line: number; text: string}; dockerfile: string}
+  /** Its own `{key, value}` envVars. */
+  env: EnvEntry[]
+  /** `fromGroup` links, in order. */
+  groups: {line: number; name: string}[]
+  /** A prebuilt image (`runtime: image`): what it runs is not in the repository. */
+  image?: string
+  line: number
+  name: string
+  numInstances?: RenderCount
+  preDeploy?: {line: number; text: string}
+  /** `rootDir`: the folder its commands run in ('' the repository root). */
+  rootDir: string
+  runtime?: string
+  scaling?: {line: number; max: number; min: number}
+  schedule?: string
+  start?: {line: number; text: string}
+  type: string
+}
+
+export interface RenderYaml {
+  diagnostics: Diagnostic[]
+  error?: {line: number; message: string}
+  groups: Map<string, {entries: EnvEntry[]; line: number}>
+  services: RenderService[]
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined)
+const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined)
+
+export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml {
+  const yaml = parseYaml(text, path)
+  const none: RenderYaml = {diagnostics: [], groups: new Map(), services: []}
+  if (yaml.errors.length > 0) return {...none, error: {line: yaml.errors[0].line, message: `not valid YAML (${yaml.errors[0].message})`}}
+  if (yaml.value === undefined || yaml.value === null) return none
+  if (!isObject(yaml.value)) return {...none, error: {line: 1, message: 'not a Blueprint: the file is not a mapping of services, databases and envVarGroups'}}
+  const at = (p: YamlPath, fallback = 1): number => yaml.lineOf(p) ?? fallback
+  const diagnostics: Diagnostic[] = []
+  const envEntries = (list: unknown, base: YamlPath, label: string): {entries: EnvEntry[]; groups: {line: number; name: string}[]} => {
+    const entries: EnvEntry[] = []
+    const groups: {line: number; name: string}[] = []
+    if (!Array.isArray(list)) return {entries, groups}
+    for (const [i, item] of list.entries()) {
+      if (!isObject(item)) continue
+      const line = at([...base, i])
+      if (typeof item.fromGroup === 'string') groups.push({line, name: item.fromGroup})
+      const value = scalar(item.value)
+      if (typeof item.key === 'string' && value !== undefined) entries.push({name: item.key, source: fromEnv(item.key, `${path}:${at([...base, i, 'value'], line)} (${label})`), value})
+    }
+
+    return {entries, groups}
+  }
+
+  const groups: RenderYaml['groups'] = new Map()
+  if (Array.isArray(yaml.value.envVarGroups)) {
+    for (const [i, g] of yaml.value.envVarGroups.entries()) {
+      if (!isObject(g) || typeof g.name !== 'string') continue
+      groups.set(g.name, {entries: envEntries(g.envVars, ['envVarGroups', i, 'envVars'], `envVarGroup ${g.name}`).entries, line: at(['envVarGroups', i])})
+    }
+  }
+
+  const services: RenderService[] = []
+  const list = yaml.value.services
+  if (list !== undefined && !Array.isArray(list)) return {...none, error: {line: at(['services']), message: '`services` is not a list'}}
+  for (const [i, s] of (list ?? []).entries()) {
+    const base = ['services', i]
+    if (!isObject(s)) continue
+    const line = at(base)
+    const type = scalar(s.type)
+    const name = scalar(s.name)
+    if (!type || !name) {
+      diagnostics.push({code: 'unparsable-config', file: path, line, message: `${path}: service ${i + 1} has no ${type ? 'name' : 'type'}; not read`, severity: 'warning'})
+      continue
+    }
+
+    const runtime = scalar(s.runtime) ?? scalar(s.env)
+    const text = (key: string): {line: number; text: string} | undefined => {
+      const v = scalar(s[key])
+      return v === undefined || v.trim() === '' ? undefined : {line: at([...base, key], line), text: v}
+    }
+
+    const {entries, groups: linked} = envEntries(s.envVars, [...base, 'envVars'], `service ${name} envVars`)
+    const service: RenderService = {env: entries, groups: linked, line, name, rootDir: (scalar(s.rootDir) ?? '').replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, ''), type}
+    if (runtime) service.runtime = runtime
+    const start = text('startCommand')
+    if (start) service.start = start
+    const pre = text('preDeployCommand')
+    if (pre) service.preDeploy = pre
+    if (runtime === 'docker') {
+      const command = text('dockerCommand')
+      service.docker = {dockerfile: scalar(s.dockerfilePath) ?? './Dockerfile', ...(command ? {command} : {})}
+    }
+
+    if (runtime === 'image') service.image = isObject(s.image) ? (scalar(s.image.url) ?? 'an image') : 'an image'
+    const n = count(s.numInstances)
+    if (n !== undefined) service.numInstances = {line: at([...base, 'numInstances'], line), value: n}
+    else if (s.numInstances !== undefined) diagnostics.push({code: 'unparsable-config', file: path, line: at([...base, 'numInstances'], line), message: `${path}: service ${name}: numInstances is not a whole number; Render's default 1 is used`, severity: 'warning'})
+    if (isObject(s.scaling)) {
+      const min = count(s.scaling.minInstances)
+      const max = count(s.scaling.maxInstances)
+      if (max !== undefined) service.scaling = {line: at([...base, 'scaling', 'maxInstances'], line), max, min: Math.min(min ?? 1, max)}
+    }
+
+    const schedule = scalar(s.schedule)
+    if (schedule) service.schedule = schedule
+    services.push(service)
+  }
+
+  return {diagnostics, groups, services}
+}

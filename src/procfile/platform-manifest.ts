@@ -1,0 +1,180 @@
+/**
+ * Process types declared outside a Procfile, by another Heroku-style platform: Render's render.yaml
+ * services and Fly.io's fly.toml process groups. Each becomes a process type (render: the service's
+ * name; fly: the group's), with the command the platform starts, the folder it starts in, and the
+ * config vars the file gives it; the counts the file gives become the formation (under --scale).
+ * Neither platform runs a Heroku buildpack, so no buildpack env is assumed (`built`). Pure: files come
+ * through a FileReader.
+ */
+import {posix} from 'node:path'
+
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {EnvLayer} from '../model/env.js'
+import type {FileReader} from '../model/files.js'
+import type {Formation} from '../model/formation.js'
+import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
+
+import {layer} from '../model/env.js'
+import {assumedOfType, fromDefaultOfType, fromFile, sourced} from '../model/source.js'
+import {inRepo, readImage} from './container.js'
+import {parseRenderYaml, RENDER_YAML_REF, type RenderService} from '../platform/render-yaml.js'
+import {FLY_PROCESSES_REF, FLY_TOML_REF, parseFlyToml} from '../platform/fly-toml.js'
+
+export const RENDER_PLATFORM = 'Render'
+export const FLY_PLATFORM = 'Fly.io'
+
+/** The files that declare process types on another platform, in the order conncalc prefers them. */
+export const PLATFORM_MANIFESTS = ['render.yaml', 'fly.toml'] as const
+
+export type ManifestApp = ContainerApp & {formation: Formation}
+
+const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRENCY, RAILS_ENV, NODE_ENV) is assumed'
+
+/** Read render.yaml or fly.toml (by its file name). */
+export async function platformManifestApp(files: FileReader, path: string): Promise<ContainerError | ManifestApp> {
+  const file = files.read(path)
+  if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
+  return posix.basename(path).startsWith('fly') ? flyApp(files, file.path, file.text) : renderApp(files, file.path, file.text)
+}
+
+function renderApp(files: FileReader, path: string, text: string): ContainerError | ManifestApp {
+  const yml = parseRenderYaml(text, path)
+  if (yml.error) return {error: `${path}:${yml.error.line}: ${yml.error.message}`, fix: `fix ${path}: Render cannot sync the Blueprint either (${RENDER_YAML_REF})`}
+  const diagnostics: Diagnostic[] = [...yml.diagnostics]
+  const entries: ContainerEntry[] = []
+  const formation: Formation = new Map()
+  const counted: string[] = []
+  const notRun: string[] = []
+  const releases: {line: number; service: RenderService; text: string}[] = []
+  for (const s of yml.services) {
+    if (s.type === 'cron') {
+      diagnostics.push({
+        code: 'missing-config',
+        file: path,
+        fix: 'keep room for it with --reserve N (N = its connections while it runs)',
+        line: s.line,
+        message: `cron job ${s.name}${s.schedule ? ` (${s.schedule})` : ''} runs \`${s.start?.text ?? s.docker?.command?.text ?? 'its image'}\` in an instance of its own on its schedule: not a process type, not in the total (as Heroku Scheduler's jobs)`,
+        severity: 'info',
+      })
+      continue
+    }
+
+    // Static sites serve files; Key Value (Redis) instances, and a private service whose runtime names a database, run no app code.
+    if (s.type === 'keyvalue' || s.type === 'redis' || s.runtime === 'static' || (s.runtime !== undefined && /^(postgres|postgresql|redis|keyvalue|valkey|mysql)$/.test(s.runtime))) {
+      notRun.push(s.name)
+      continue
+    }
+
+    if (s.type !== 'web' && s.type !== 'pserv' && s.type !== 'worker') {
+      diagnostics.push({code: 'missing-config', file: path, line: s.line, message: `service ${s.name} has type ${s.type}, which is not a Render service type conncalc knows (web, pserv, worker, cron, keyvalue); not counted`, severity: 'warning'})
+      continue
+    }
+
+    const vars = serviceVars(s, yml.groups, path, diagnostics)
+    entries.push({...renderCommand(files, s, path, diagnostics), name: s.name, ...(vars.length > 0 ? {vars} : {})})
+    counted.push(`${s.type} ${s.name}`)
+    if (s.preDeploy) releases.push({line: s.preDeploy.line, service: s, text: s.preDeploy.text})
+    if (s.scaling) {
+      formation.set(s.name, {quantity: sourced(s.scaling.max, fromFile(path, s.scaling.line)), range: {max: s.scaling.max, min: s.scaling.min}})
+    } else {
+      formation.set(s.name, {quantity: s.numInstances ? sourced(s.numInstances.value, fromFile(path, s.numInstances.line)) : sourced(1, fromDefaultOfType(`Render runs 1 instance of ${s.name}: ${path} sets no numInstances`, RENDER_YAML_REF))})
+    }
+  }
+
+  // A preDeployCommand runs once per deploy, before the new instances start: Heroku's release phase, counted as one.
+  const [release, ...more] = releases
+  if (release) {
+    const vars = serviceVars(release.service, yml.groups, path, [])
+    const {cwd, image} = renderCommand(files, release.service, path, [])
+    entries.push({command: release.text, cwd, file: path, line: release.line, name: 'release', ...(image ? {image} : {}), ...(vars.length > 0 ? {vars} : {})})
+  }
+
+  for (const r of more) {
+    diagnostics.push({code: 'missing-config', file: path, line: r.line, message: `${r.service.name}'s preDeployCommand also runs once per deploy; only ${release.service.name}'s is counted as the release type (deploy peak)`, severity: 'info'})
+  }
+
+  if (entries.length === 0) return {error: `${path} declares no service that runs a process (web, pserv or worker)`, fix: 'pass --procfile PATH naming what runs (a Procfile or heroku.yml)'}
+  diagnostics.push({
+    code: 'missing-config',
+    file: path,
+    fix: 'if the app runs on Heroku instead, add its Procfile; a Render instance type (plan) is not a dyno size: pass --scale NAME=N:SIZE for CPU-count defaults',
+    message: `no Procfile: the process types are ${path}'s services (${counted.join(', ')}${release ? ', release = preDeployCommand' : ''}), run by Render; ${NO_BUILDPACK}; their envVars are their config vars${notRun.length > 0 ? ` (${notRun.join(', ')}: no app process)` : ''} (${RENDER_YAML_REF})`,
+    severity: 'info',
+  })
+  return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: RENDER_PLATFORM}
+}
+
+/** The service's own envVars, then its linked groups' (a service's own value wins). */
+function serviceVars(s: RenderService, groups: ReturnType<typeof parseRenderYaml>['groups'], path: string, diagnostics: Diagnostic[]): EnvLayer[] {
+  const layers: EnvLayer[] = []
+  if (s.env.length > 0) layers.push(layer(`${path} ${s.name} envVars`, s.env))
+  for (const g of s.groups) {
+    const group = groups.get(g.name)
+    if (group) {
+      if (group.entries.length > 0) layers.push(layer(`${path} envVarGroup ${g.name}`, group.entries))
+    } else {
+      diagnostics.push({code: 'missing-config', file: path, line: g.line, message: `${s.name}: envVarGroup ${g.name} is not in ${path} (made in Render's dashboard?): its values are not known here`, processType: s.name, severity: 'info'})
+    }
+  }
+
+  return layers
+}
+
+/** What a Render service runs, and where. */
+function renderCommand(files: FileReader, s: RenderService, path: string, diagnostics: Diagnostic[]): Omit<ContainerEntry, 'name'> {
+  const root = s.rootDir
+  if (s.image) return {command: s.image, cwd: root, file: path, line: s.line, unknownWhy: `${s.name} runs the prebuilt image ${s.image}, which is not in the repository`}
+  if (s.docker) {
+    const image = readImage(files, posix.join(root, s.docker.dockerfile), undefined, new Map(), diagnostics)
+    const env = image.env ? {image: image.env} : {}
+    if (s.docker.command) return {command: image.unreadable ? s.docker.command.text : inRepo(s.docker.command.text, image, files), cwd: image.cwd, file: path, line: s.docker.command.line, ...env}
+    if (image.command) return {command: inRepo(image.command.command, image, files), cwd: image.cwd, file: image.file, line: image.command.line, ...env}
+    return {command: image.file, cwd: image.cwd, file: path, line: s.line, unknownWhy: image.unreadable ?? `${s.name} has no dockerCommand and ${image.file} sets no CMD or ENTRYPOINT`, ...env}
+  }
+
+  if (s.start) return {command: s.start.text, cwd: root, file: path, line: s.start.line}
+  return {command: s.runtime ?? s.type, cwd: root, file: path, line: s.line, unknownWhy: `${s.name} has no startCommand in ${path} (set in Render's dashboard?)`}
+}
+
+async function flyApp(files: FileReader, path: string, text: string): Promise<ContainerError | ManifestApp> {
+  const fly = await parseFlyToml(text, path)
+  if (fly.error) return {error: `${path}:${fly.error.line}: ${fly.error.message}`, fix: `fix ${path}: flyctl cannot read it either (${FLY_TOML_REF})`}
+  const diagnostics: Diagnostic[] = []
+  const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path)
+  // The image: fly deploy builds [build] dockerfile, else the Dockerfile beside fly.toml; a prebuilt [build] image or a builder is not read.
+  const dockerfile = fly.build.image || fly.build.builder ? undefined : posix.join(dir, fly.build.dockerfile ?? 'Dockerfile')
+  const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, undefined, new Map(), diagnostics) : undefined
+  const vars = fly.env.length > 0 ? [layer(`${path} [env]`, fly.env)] : []
+  const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
+  const base = {cwd: image?.cwd ?? dir, ...(image?.env ? {image: image.env} : {}), ...(vars.length > 0 ? {vars} : {})}
+  const entries: ContainerEntry[] = fly.processes.map((p) => ({...base, command: inImage(p.command), file: path, line: p.line, name: p.name}))
+  if (entries.length === 0) {
+    if (fly.cmd) entries.push({...base, command: inImage(fly.cmd.text), file: path, line: fly.cmd.line, name: 'app'})
+    else if (image?.command) entries.push({...base, command: inRepo(image.command.command, image, files), file: image.file, line: image.command.line, name: 'app'})
+    else {
+      const why = fly.build.image ? `the prebuilt image ${fly.build.image} ([build] image), which is not in the repository` : fly.build.builder ? `what the buildpacks of ${fly.build.builder} start, which conncalc does not read` : image ? (image.unreadable ?? `${image.file}'s CMD, and it sets none`) : `its Dockerfile's CMD, and ${dockerfile ?? 'Dockerfile'} is not in the repository (fly launch writes one)`
+      entries.push({...base, command: fly.build.image ?? dockerfile ?? 'app', file: path, line: 1, name: 'app', unknownWhy: `${path} declares no [processes]: the default group app runs ${why}`})
+    }
+  }
+
+  const formation: Formation = new Map()
+  for (const e of entries) {
+    const min = fly.minRunning.get(e.name)
+    const redundancy = fly.served.has(e.name) ? `; a first \`fly deploy\` gives a group with a service and no volume 2 Machines (redundancy by default)` : ''
+    const why = min && min.value > 1
+      ? `${path} does not say how many Machines run ${e.name} (\`fly scale count\` sets it); min_machines_running ${min.value} (${path}:${min.line}) keeps at least that many running, so ${min.value} assumed (say --scale ${e.name}=N)`
+      : `${path} does not say how many Machines run ${e.name} (\`fly scale count\` sets it); 1 assumed${redundancy} (say --scale ${e.name}=N)`
+    formation.set(e.name, {quantity: sourced(Math.max(1, min?.value ?? 1), assumedOfType(why))})
+  }
+
+  // release_command runs once per deploy in a temporary Machine: Heroku's release phase, counted as one.
+  if (fly.release) entries.push({...base, command: inImage(fly.release.text), file: path, line: fly.release.line, name: 'release'})
+  diagnostics.push({
+    code: 'missing-config',
+    file: path,
+    fix: 'if the app runs on Heroku instead, add its Procfile; a Fly Machine size ([[vm]]) is not a dyno size: pass --scale NAME=N:SIZE for CPU-count defaults',
+    message: `no Procfile: the process types are ${path}'s ${fly.processes.length > 0 ? `[processes] (${fly.processes.map((p) => p.name).join(', ')})` : 'default process group app'}${fly.release ? ' and release = [deploy] release_command' : ''}, run by Fly.io${image ? ` in the image ${image.file} builds` : ''}; ${NO_BUILDPACK}; [env] is their config vars (${FLY_PROCESSES_REF})`,
+    severity: 'info',
+  })
+  return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: FLY_PLATFORM}
+}

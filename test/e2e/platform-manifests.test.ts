@@ -1,0 +1,186 @@
+/**
+ * Process types declared by another Heroku-style platform when the app has no Procfile: Render's render.yaml
+ * services and Fly.io's fly.toml process groups (src/procfile/platform-manifest.ts). Before, conncalc exited 2
+ * ("no Procfile or heroku.yml … no default web process") or counted the buildpack's default web process alone.
+ *
+ * Fixture render-yaml-rails (Rails 7.2, Puma 6.4.3, Sidekiq 7.3.5): config/puma.rb workers WEB_CONCURRENCY
+ * (default 3), threads RAILS_MAX_THREADS (default 5); database.yml pool RAILS_MAX_THREADS; sidekiq.yml concurrency
+ * SIDEKIQ_CONCURRENCY. render.yaml: web `shop` (numInstances 2, envVars RAILS_MAX_THREADS 8, group shop-settings,
+ * preDeployCommand), worker `jobs` (scaling 1..3, group shop-settings: SIDEKIQ_CONCURRENCY 10, RAILS_MAX_THREADS 10),
+ * cron nightly-report, static site docs. app.json (Heroku's, stale) sets WEB_CONCURRENCY 1 and web × 5: not read.
+ *
+ * Fixture fly-toml-rails: same config; Dockerfile ENV RAILS_MAX_THREADS 6; fly.toml [env] WEB_CONCURRENCY "2",
+ * SIDEKIQ_CONCURRENCY 7; [processes] web (puma), worker (an argument array); [http_service] processes ["web"],
+ * min_machines_running 2; [deploy] release_command.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
+
+const RENDER = procfileOf('render-yaml-rails')
+const FLY = procfileOf('fly-toml-rails')
+
+describe('render.yaml: the services are the process types when there is no Procfile', () => {
+  it('shop 2 × 3 × 8 = 48, jobs at its max 3 × 10 = 30, release 1 in the deploy peak; total 78', () => {
+    const r = planJson(RENDER, ['--plan', 'standard-0'])
+    expect(r.exit).toBe(0)
+    // shop: numInstances 2 (render.yaml:10); Puma workers = puma.rb's default 3 (Render sets no WEB_CONCURRENCY, and
+    // app.json's 1 is Heroku's); threads = RAILS_MAX_THREADS 8 (its own envVars win over the group's 10);
+    // pool 8 → min(8, 8) = 8 per process; 2 × 3 × 8 = 48.
+    const shop = r.type('shop')
+    expect(shop.dynos).toBe(2)
+    expect(shop.sources.dynos.source).toEqual({file: 'render.yaml', kind: 'file', line: 10})
+    expect(shop.processesPerDyno).toBe(3)
+    expect(shop.threadsPerProcess).toBe(8)
+    expect(shop.sources.threadsPerProcess.via).toContainEqual({from: 'render.yaml:13 (service shop envVars)', kind: 'env', name: 'RAILS_MAX_THREADS'})
+    expect(shop.connections).toBe(48)
+    // jobs: scaling maxInstances 3 (render.yaml:28), budgeted at the max; Sidekiq 10 threads from the group, pool 10 → 10; 3 × 10 = 30.
+    const jobs = r.type('jobs')
+    expect(jobs.dynos).toBe(3)
+    expect(jobs.dynoRange).toEqual({max: 3, min: 1})
+    expect(jobs.sources.dynos.source).toEqual({file: 'render.yaml', kind: 'file', line: 28})
+    expect(jobs.threadsPerProcess).toBe(10)
+    expect(jobs.sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({from: 'render.yaml:52 (envVarGroup shop-settings)', name: 'SIDEKIQ_CONCURRENCY'}))
+    expect(jobs.connections).toBe(30)
+    // preDeployCommand: once per deploy, 1 connection, deploy peak only. The cron job and the static site are not types.
+    expect(r.type('release').connections).toBe(1)
+    expect(r.processTypes.map((t) => t.name)).toEqual(['shop', 'jobs', 'release'])
+    expect(r.total).toBe(78)
+    expect(r.deployPeak).toBe(79)
+  })
+
+  it('says where the types came from, what is not counted, and that app.json is not read', () => {
+    const r = planJson(RENDER, ['--plan', 'standard-0'])
+    expect(r.diagnostics).toContainEqual(
+      expect.objectContaining({code: 'missing-config', file: 'render.yaml', message: expect.stringContaining("no Procfile: the process types are render.yaml's services (web shop, worker jobs, release = preDeployCommand), run by Render; no Heroku buildpack runs"), severity: 'info'}),
+    )
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'render.yaml', line: 36, message: expect.stringContaining('cron job nightly-report (0 3 * * *) runs `bundle exec rails reports:nightly` in an instance of its own on its schedule: not a process type, not in the total')}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'app.json', message: "app.json is not read: the app runs on Render (render.yaml): app.json's env and formation are Heroku's"}))
+  })
+
+  it('--scale overrides numInstances: shop=1 → 24 + 30 = 54', () => {
+    const r = planJson(RENDER, ['--plan', 'standard-0', '--scale', 'shop=1'])
+    expect(r.type('shop').connections).toBe(24)
+    expect(r.type('shop').sources.dynos.source).toEqual({flag: '--scale shop=1', kind: 'flag'})
+    expect(r.total).toBe(54)
+  })
+
+  it('the table and --explain name render.yaml', () => {
+    const r = runCliInProcess(['plan', '--procfile', RENDER, '--plan', 'standard-0', '--explain'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^conncalc plan .*render-yaml-rails\/render\.yaml · plan standard-0/)
+    expect(r.stdout).toMatch(/\n {2}dynos +2 {2}render\.yaml:10\n/)
+    expect(r.stdout).toContain('RAILS_MAX_THREADS from render.yaml:13 (service shop envVars)')
+  })
+})
+
+describe('render.yaml beside a Procfile, and named with --procfile', () => {
+  const {app} = tempApps('render-yaml-rails')
+
+  it('a Procfile wins (what Heroku, Scalingo and Dokku run); render.yaml is said not read, with how to count it', () => {
+    const dir = app({Procfile: 'web: bundle exec puma -C config/puma.rb\n'})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    // Heroku's Procfile: web on app.json's 5 dynos × 1 worker (app.json WEB_CONCURRENCY 1) × 5 threads (puma.rb default) = 25.
+    expect(r.processTypes.map((t) => t.name)).toEqual(['web'])
+    expect(r.type('web').connections).toBe(25)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'render.yaml', fix: 'to count what Render runs, pass --procfile render.yaml', message: expect.stringContaining('render.yaml is not read: the Procfile says what runs'), severity: 'info'}))
+  })
+
+  it('--procfile render.yaml counts the Render services even with a Procfile there', () => {
+    const dir = app({Procfile: 'web: bundle exec puma -C config/puma.rb\n'})
+    const r = planJson(`${dir}/render.yaml`, ['--plan', 'standard-0'])
+    expect(r.total).toBe(78)
+  })
+
+  it('invalid render.yaml: exit 2 naming the line', () => {
+    const dir = app({'render.yaml': 'services:\n  - type: web\n    name: [oops\n'})
+    const r = runCliInProcess(['plan', '--procfile', `${dir}/Procfile`, '--plan', 'standard-0'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/render\.yaml:\d+: not valid YAML/)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('a private service whose runtime names a database (postgres, redis) runs no app process: not a type', () => {
+    const dir = app({'render.yaml': 'services:\n  - type: pserv\n    name: db\n    runtime: postgres\n  - type: web\n    name: shop\n    runtime: ruby\n    startCommand: bundle exec puma -C config/puma.rb\n'})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    // shop: 1 instance × 3 workers × min(pool 5, threads 5) = 15 (puma.rb and database.yml defaults: no envVars).
+    expect(r.processTypes.map((t) => t.name)).toEqual(['shop'])
+    expect(r.total).toBe(15)
+  })
+
+  it('a docker service runs its dockerCommand in the image rootDir/Dockerfile builds, with its ENV', () => {
+    const dir = app({
+      'render.yaml': 'services:\n  - type: web\n    name: api\n    runtime: docker\n    dockerCommand: bundle exec puma -C config/puma.rb\n',
+      Dockerfile: 'FROM ruby:3.3\nWORKDIR /app\nENV WEB_CONCURRENCY=2 RAILS_MAX_THREADS=4\nCOPY . .\nCMD ["bin/rails", "server"]\n',
+    })
+    // 1 instance (Render's default) × 2 workers × min(pool 4, threads 4) = 8.
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    expect(r.type('api').processesPerDyno).toBe(2)
+    expect(r.type('api').connections).toBe(8)
+    expect(r.type('api').sources.dynos.source).toEqual(expect.objectContaining({kind: 'default', what: 'Render runs 1 instance of api: render.yaml sets no numInstances'}))
+  })
+})
+
+describe('fly.toml: the [processes] groups are the process types when there is no Procfile', () => {
+  it('web 2* × 2 × 6 = 24, worker 1* × 6 = 6; release in the deploy peak; counts are assumptions', () => {
+    const r = planJson(FLY, ['--plan', 'standard-0'])
+    expect(r.exit).toBe(0)
+    // web: min_machines_running 2 (fly.toml:23) → 2 Machines assumed; workers WEB_CONCURRENCY "2" ([env], fly.toml:11);
+    // threads and pool RAILS_MAX_THREADS 6 (the Dockerfile's ENV); 2 × 2 × 6 = 24.
+    const web = r.type('web')
+    expect(web.dynos).toBe(2)
+    expect(web.sources.dynos.source.kind).toBe('assumed')
+    expect(web.sources.dynos.source.why).toContain('fly.toml does not say how many Machines run web (`fly scale count` sets it); min_machines_running 2 (fly.toml:23) keeps at least that many running, so 2 assumed')
+    expect(web.sources.processesPerDyno.via).toContainEqual({from: 'fly.toml:11 ([env])', kind: 'env', name: 'WEB_CONCURRENCY'})
+    expect(web.connections).toBe(24)
+    // worker: the command is an argument array; SIDEKIQ_CONCURRENCY 7 (an integer in [env]) on pool 6 → 6; 1 Machine assumed.
+    const worker = r.type('worker')
+    expect(worker.command).toBe('bundle exec sidekiq -C config/sidekiq.yml')
+    expect(worker.dynos).toBe(1)
+    expect(worker.sources.dynos.source.why).toContain('1 assumed (say --scale worker=N)')
+    expect(worker.threadsPerProcess).toBe(7)
+    expect(worker.connections).toBe(6)
+    expect(r.codes).toContain('pool-below-threads')
+    expect(r.diagnostics.find((d) => d.code === 'pool-below-threads')?.fix).toContain('`worker = "env RAILS_MAX_THREADS=7 …"` under [processes] in fly.toml')
+    expect(r.type('release').command).toBe('./bin/rails db:migrate')
+    expect(r.total).toBe(30)
+    expect(r.deployPeak).toBe(31)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'fly.toml', message: expect.stringContaining("no Procfile: the process types are fly.toml's [processes] (web, worker) and release = [deploy] release_command, run by Fly.io in the image Dockerfile builds")}))
+  })
+
+  it('--scale web=3 worker=2: 3 × 12 + 2 × 6 = 48', () => {
+    const r = planJson(FLY, ['--plan', 'standard-0', '--scale', 'web=3', 'worker=2'])
+    expect(r.total).toBe(48)
+  })
+})
+
+describe('fly.toml without [processes], beside a Procfile, invalid', () => {
+  const {app} = tempApps('fly-toml-rails')
+
+  it("no [processes]: the default group app runs the image's CMD; 1 Machine assumed, said with Fly's first-deploy redundancy", () => {
+    const dir = app({'fly.toml': 'app = "shop-fly"\n\n[env]\n  WEB_CONCURRENCY = "3"\n\n[http_service]\n  internal_port = 3000\n'})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    // app: the Dockerfile's CMD (puma -C config/puma.rb), 3 workers × min(pool 6, threads 6) = 18 on 1 Machine.
+    expect(r.processTypes.map((t) => t.name)).toEqual(['app'])
+    const t = r.type('app')
+    expect(t.command).toBe('bundle exec puma -C config/puma.rb')
+    expect(t.connections).toBe(18)
+    expect(t.sources.dynos.source.why).toContain('1 assumed; a first `fly deploy` gives a group with a service and no volume 2 Machines (redundancy by default)')
+  })
+
+  it('a Procfile wins; fly.toml is said not read', () => {
+    const dir = app({Procfile: 'web: bundle exec puma -C config/puma.rb\n'})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    expect(r.processTypes.map((t) => t.name)).toEqual(['web'])
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'fly.toml', fix: 'to count what Fly.io runs, pass --procfile fly.toml', message: expect.stringContaining('fly.toml is not read: the Procfile says what runs')}))
+  })
+
+  it('invalid TOML: exit 2 naming the line, no stack trace', () => {
+    const dir = app({'fly.toml': 'app = "x"\n[processes]\nweb = "bundle exec puma\n'})
+    const r = runCliInProcess(['plan', '--procfile', `${dir}/Procfile`, '--plan', 'standard-0'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/fly\.toml:3: not valid TOML/)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+})
