@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isGunicorn, isPythonScript, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -63,6 +63,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('elixir', isElixir, async () => (await import('../languages/elixir/elixir.js')).elixir),
   lazyAnalyzer('openfga', isOpenFga, async () => (await import('../languages/go/openfga.js')).openFga),
   lazyAnalyzer('dotnet', isDotnet, async () => (await import('../languages/dotnet/dotnet.js')).dotnet),
+  lazyAnalyzer('rust', isRust, async () => (await import('../languages/rust/rust.js')).rust),
   lazyAnalyzer('go', isGo, async () => (await import('../languages/go/go.js')).go),
   unknown,
 ]

@@ -17,6 +17,7 @@ const GRAMMARS = {
   elixir: 'tree-sitter-elixir/tree-sitter-elixir.wasm',
   go: 'tree-sitter-go/tree-sitter-go.wasm',
   python: 'tree-sitter-python/tree-sitter-python.wasm',
+  rust: 'tree-sitter-rust/tree-sitter-rust.wasm',
 } as const
 
 export type Grammar = keyof typeof GRAMMARS

@@ -69,6 +69,16 @@ export const isPlay: Matcher = (cmd, ctx) => /^(\.\/)?target\/(universal\/stage\
 export const isPhp: Matcher = (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || programName(cmd.argv[0]) === 'php-fpm' || phpWorker(cmd.argv) !== undefined
 /** Files the Go buildpack detects a Go app by (bin/detect): modules, dep, godep, govendor, glide. */
 export const GO_MARKERS = ['go.mod', 'Gopkg.lock', 'Godeps/Godeps.json', 'vendor/vendor.json', 'glide.yaml']
+/**
+ * A Cargo binary in an app with a Cargo.toml: `./target/release/NAME` (where the Rust buildpacks
+ * leave `cargo build --release`'s binaries), `cargo run`, or a bare NAME that a package builds.
+ */
+export const isRust: Matcher = (cmd, ctx) => {
+  const prog = cmd.argv[0] ?? ''
+  if (!ctx.files.exists('Cargo.toml')) return false
+  if (/^(\.\/)?target\/(release|debug)\/[\w.-]+$/.test(prog) || (prog === 'cargo' && cmd.argv[1] === 'run')) return true
+  return !prog.includes('/') && /^[\w-]+$/.test(prog) && (ctx.files.exists(`src/bin/${prog}.rs`) || ctx.files.exists(`src/bin/${prog}/main.rs`) || new RegExp(`^name\\s*=\\s*"${prog}"`, 'm').test(ctx.files.read('Cargo.toml')?.text ?? ''))
+}
 /** `openfga run`: the OpenFGA server (languages/go/openfga.ts); `openfga migrate` finishes. */
 export const isOpenFga: Matcher = (cmd) => programName(cmd.argv[0]) === 'openfga' && cmd.argv.slice(1).find((a) => !a.startsWith('-')) === 'run'
 export const isGo: Matcher = (cmd, ctx) => {

@@ -1,0 +1,474 @@
+/**
+ * Rust code read with tree-sitter-rust (util/tree-sitter.ts; its 1.1 MB grammar is loaded only
+ * when a Rust app's .rs files are read). The files are the binary's package's `src/` (its other
+ * binaries, `tests` folders and `#[cfg(test)]`/`#[test]` items left out) and the path
+ * dependencies it links. Found:
+ * - caps: `.max_connections(n)` (sqlx PoolOptions, sea-orm ConnectOptions), `.max_size(n)`
+ *   (r2d2/bb8 `Pool::builder()`, deadpool `Pool::builder(manager)`), deadpool's
+ *   `PoolConfig::new(n)` and `PoolConfig { max_size: n, .. }`;
+ * - opens: `PgPool::connect…`, `PgPoolOptions::new()`, sea-orm `Database::connect`, r2d2/bb8/deadpool
+ *   `Pool::builder`/`Pool::new`, deadpool-postgres `create_pool`, and single connections
+ *   (`tokio_postgres::connect`, `postgres::Client::connect`, diesel `PgConnection::establish`).
+ * A small evaluator reads the values apps write: integer literals, `as` casts, arithmetic,
+ * `let` bindings and `const`/`static` items, `std::env::var("X")` (and dotenv's, and helpers named
+ * `var_parsed`/`env_var`) with `.parse()`, `.unwrap_or(n)`, `.unwrap_or_else(|_| n)`, `num_cpus::get()`
+ * and `available_parallelism()` (the dyno's CPUs), and a struct field (`config.pool_size`) from
+ * the places the code read sets that field. Anything else makes that one value unknown, with
+ * its file:line. Never runs the code.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Env} from '../../model/env.js'
+import type {FileReader} from '../../model/files.js'
+
+import {entrySources} from '../../model/env.js'
+import {fromFile, type Source, type Sourced} from '../../model/source.js'
+import {firstSyntaxError, loadGrammar, rememberTree, type TsNode} from '../../util/tree-sitter.js'
+
+const MAX_FILES = 400
+const MAX_DEPTH = 12
+const POOLED_LIBS = new Set(['bb8', 'deadpool', 'r2d2', 'sea-orm', 'sqlx'])
+
+export type RsLib = 'bb8' | 'deadpool' | 'diesel' | 'postgres' | 'r2d2' | 'sea-orm' | 'sqlx' | 'tokio-postgres'
+
+export type RsValue =
+  | {file: string; kind: 'num'; line: number; value: number; via: Source[]}
+  | {file: string; kind: 'str'; line: number; value: string; via: Source[]}
+  | {file: string; kind: 'absent'; line: number; name: string}
+  | {file: string; kind: 'unknown'; line: number; reason: string}
+
+export interface RsSite {
+  file: string
+  lib: RsLib
+  line: number
+  /** For a cap: what sets it; undefined for an open. */
+  value?: RsValue
+  /** A single connection made as a pool's connector (deadpool/diesel-async `custom_setup`, a `ManageConnection` impl), not one of its own. */
+  connector?: string
+}
+
+export interface RsCode {
+  caps: RsSite[]
+  diagnostics: Diagnostic[]
+  files: string[]
+  opens: RsSite[]
+}
+
+interface Parsed {
+  path: string
+  root: TsNode
+}
+
+const TREES = new WeakMap<FileReader, Map<string, {bad?: {line: number; message: string}; root: TsNode} | null>>()
+
+const isTestAttr = (n: TsNode | null | undefined): boolean => n?.type === 'attribute_item' && /\bcfg\s*\(\s*test\s*\)|^#\[\s*(\w+::)?test\b/.test(n.text)
+
+/** The .rs files under `dir`, recursively, without `tests`/`benches`/`examples` folders and `skip`. */
+function rsFiles(files: FileReader, dir: string, skip: (path: string) => boolean, out: string[]): void {
+  if (out.length >= MAX_FILES) return
+  for (const f of files.list(dir)) {
+    const p = `${dir}/${f}`
+    if (f.endsWith('.rs') && f !== 'tests.rs' && !skip(p)) out.push(p)
+  }
+
+  for (const d of files.folders(dir)) {
+    if (['tests', 'benches', 'examples', 'test'].includes(d)) continue
+    const p = `${dir}/${d}`
+    if (!skip(p)) rsFiles(files, p, skip, out)
+  }
+}
+
+export interface RustRead {
+  /** Folders (src/ of a package) whose .rs files are read. */
+  dirs: string[]
+  env: Env
+  files: FileReader
+  /** Files under those folders not to read (the package's other binaries). */
+  skip: (path: string) => boolean
+  /** Crates in Cargo.lock, to tell whose `Pool::builder` a call is. */
+  crates: Set<string>
+  nproc?: Sourced<number>
+}
+
+/** Walk a tree's nodes, leaving out items under a test attribute. */
+function walk(root: TsNode, visit: (n: TsNode) => void): void {
+  const stack: TsNode[] = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    visit(n)
+    const kids = n.namedChildren.filter((c): c is TsNode => Boolean(c))
+    for (let i = kids.length - 1; i >= 0; i--) {
+      if (i > 0 && isTestAttr(kids[i - 1]) && kids[i].type !== 'attribute_item') continue
+      stack.push(kids[i])
+    }
+  }
+}
+
+const line = (n: TsNode): number => n.startPosition.row + 1
+const strOf = (n: TsNode | null | undefined): string | undefined => (n?.type === 'string_literal' ? n.namedChildren.find((c) => c?.type === 'string_content')?.text ?? '' : undefined)
+const argsOf = (call: TsNode): TsNode[] => (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is TsNode => Boolean(c) && c!.type !== 'line_comment' && c!.type !== 'block_comment')
+/** `a::b::<T>::c` → "a::b::c" (type arguments dropped). */
+const pathText = (n: TsNode | null | undefined): string => (n ? n.text.replaceAll(/::<[^>]*>|<[^>]*>/g, '').replaceAll(/\s+/g, '') : '')
+
+export class RustCode {
+  private readonly consts = new Map<string, {file: string; node: TsNode}[]>()
+  private readonly fieldSets = new Map<string, {file: string; node: TsNode; scope: TsNode}[]>()
+  private readonly parsed: Parsed[] = []
+  /** The text given to a pool manager's `custom_setup` (diesel-async ManagerConfig): the functions it names make the pool's connections. */
+  private readonly setups: string[] = []
+
+  constructor(private readonly opts: RustRead) {}
+
+  static async read(opts: RustRead): Promise<RsCode> {
+    const code = new RustCode(opts)
+    return code.run()
+  }
+
+  private async run(): Promise<RsCode> {
+    const diagnostics: Diagnostic[] = []
+    const paths: string[] = []
+    for (const d of this.opts.dirs) rsFiles(this.opts.files, d, this.opts.skip, paths)
+    const out: RsCode = {caps: [], diagnostics, files: paths, opens: []}
+    if (paths.length === 0) return out
+    let parser: Awaited<ReturnType<typeof loadGrammar>>
+    try {
+      parser = await loadGrammar('rust')
+    } catch {
+      // An install without the grammar (a checkout whose node_modules predate it): said, never a stack trace.
+      diagnostics.push({code: 'unparsable-config', file: paths[0], line: 1, message: 'tree-sitter-rust (its tree-sitter-rust.wasm) is not installed with conncalc, so no Rust file is read: reinstall conncalc (npm ci)', severity: 'warning'})
+      return out
+    }
+
+    // Every process type of the app runs the same binary: each file is parsed once per run.
+    let cache = TREES.get(this.opts.files)
+    if (!cache) TREES.set(this.opts.files, (cache = new Map()))
+    for (const path of paths) {
+      let hit = cache.get(path)
+      if (hit === undefined) {
+        const text = this.opts.files.read(path)?.text
+        const tree = text !== undefined && /max_connections|max_size|PoolConfig|connect|establish|create_pool|Pool|\bconst\b|\bstatic\b|pool/.test(text) ? parser.parse(text) : null
+        if (tree) rememberTree(tree)
+        cache.set(path, (hit = tree ? {bad: firstSyntaxError(tree), root: tree.rootNode} : null))
+      }
+
+      if (!hit) continue
+      if (hit.bad) diagnostics.push({code: 'unparsable-config', file: path, line: hit.bad.line, message: `${path}:${hit.bad.line}: ${hit.bad.message}; conncalc reads the rest of the file`, severity: 'warning'})
+      this.parsed.push({path, root: hit.root})
+    }
+
+    for (const {path, root} of this.parsed) this.index(path, root)
+    for (const {path, root} of this.parsed) this.sites(path, root, out)
+    for (const o of out.opens) if (o.connector === undefined) delete o.connector
+    return out
+  }
+
+  /** Constants and the places struct fields are set (`pool_size: x` in a struct literal, `a.pool_size = x`). */
+  private index(file: string, root: TsNode): void {
+    walk(root, (n) => {
+      if (n.type === 'const_item' || n.type === 'static_item') {
+        const name = n.childForFieldName('name')?.text
+        if (name) this.consts.set(name, [...(this.consts.get(name) ?? []), {file, node: n}])
+      } else if (n.type === 'field_initializer') {
+        const field = n.childForFieldName('field')?.text
+        const value = n.childForFieldName('value')
+        if (field === 'custom_setup' && value) this.setups.push(value.text)
+        if (field && value) this.fieldSets.set(field, [...(this.fieldSets.get(field) ?? []), {file, node: value, scope: value}])
+      } else if (n.type === 'shorthand_field_initializer') {
+        const id = n.namedChildren[0]
+        if (id) this.fieldSets.set(id.text, [...(this.fieldSets.get(id.text) ?? []), {file, node: id, scope: id}])
+      } else if (n.type === 'assignment_expression') {
+        const left = n.childForFieldName('left')
+        const right = n.childForFieldName('right')
+        if (left?.type === 'field_expression' && right) {
+          const field = left.childForFieldName('field')?.text
+          if (field === 'custom_setup') this.setups.push(right.text)
+          if (field) this.fieldSets.set(field, [...(this.fieldSets.get(field) ?? []), {file, node: right, scope: right}])
+        }
+      }
+    })
+  }
+
+  /** Which pool crate a chain's root belongs to (`PgPoolOptions::new()`, `r2d2::Pool::builder()`, `Pool::builder(manager)`). */
+  private libOfRoot(root: TsNode, method: 'max_connections' | 'max_size', fileText: string): RsLib | undefined {
+    const crates = this.opts.crates
+    const fn = root.type === 'call_expression' ? pathText(root.childForFieldName('function')) : ''
+    if (method === 'max_connections') {
+      if (/PoolOptions::new$/.test(fn) && crates.has('sqlx')) return 'sqlx'
+      if (/ConnectOptions::new$/.test(fn) && crates.has('sea-orm')) return 'sea-orm'
+      return undefined
+    }
+
+    if (/(^|::)bb8::/.test(fn) && crates.has('bb8')) return 'bb8'
+    if (/(^|::)r2d2::/.test(fn) && crates.has('r2d2')) return 'r2d2'
+    if (/deadpool/i.test(fn) && crates.has('deadpool')) return 'deadpool'
+    if (!/(^|::)(\w*Pool::builder|Builder::new)$/.test(fn)) return undefined
+    // deadpool's builder takes the manager; r2d2's and bb8's take nothing (the manager goes to build()).
+    if (argsOf(root).length > 0) return crates.has('deadpool') ? 'deadpool' : undefined
+    const r2d2 = crates.has('r2d2') && /\br2d2\b/.test(fileText)
+    const bb8 = crates.has('bb8') && /\bbb8\b/.test(fileText)
+    if (r2d2 !== bb8) return r2d2 ? 'r2d2' : 'bb8'
+    if (crates.has('r2d2') !== crates.has('bb8')) return crates.has('r2d2') ? 'r2d2' : 'bb8'
+    return undefined
+  }
+
+  /** The call a method chain starts from (`X::new()` in `X::new().a(1).b(2)`), through one `let` of a plain variable. */
+  private chainRoot(n: TsNode): TsNode {
+    let cur = n
+    for (let hops = 0; hops < 40; hops++) {
+      if (cur.type === 'call_expression' && cur.childForFieldName('function')?.type === 'field_expression') cur = cur.childForFieldName('function')!.childForFieldName('value')!
+      else if (['try_expression', 'await_expression', 'reference_expression', 'parenthesized_expression'].includes(cur.type) && cur.namedChildren[0]) cur = cur.namedChildren[0]
+      else if (cur.type === 'identifier' && hops < 39) {
+        const bound = findLet(cur.text, cur)
+        if (!bound) return cur
+        cur = bound
+      } else return cur
+    }
+
+    return cur
+  }
+
+  private sites(file: string, root: TsNode, out: RsCode): void {
+    const text = root.text
+    const crates = this.opts.crates
+    walk(root, (n) => {
+      if (n.type === 'struct_expression' && /PoolConfig$/.test(pathText(n.childForFieldName('name'))) && crates.has('deadpool')) {
+        const init = n.childForFieldName('body')?.namedChildren.find((c) => c?.type === 'field_initializer' && c.childForFieldName('field')?.text === 'max_size')
+        if (init) out.caps.push({file, lib: 'deadpool', line: line(init), value: this.number(this.evaluate(file, init.childForFieldName('value')!, 0))})
+        return
+      }
+
+      if (n.type !== 'call_expression') return
+      const fnNode = n.childForFieldName('function')
+      if (!fnNode) return
+      if (fnNode.type === 'field_expression') {
+        const method = fnNode.childForFieldName('field')?.text ?? ''
+        if (method === 'max_connections' || method === 'max_size') {
+          const lib = this.libOfRoot(this.chainRoot(fnNode.childForFieldName('value')!), method, text)
+          const arg = argsOf(n)[0]
+          if (lib && arg) out.caps.push({file, lib, line: line(fnNode.childForFieldName('field')!), value: this.number(this.evaluate(file, arg, 0))})
+        } else if (method === 'create_pool' && crates.has('deadpool')) out.opens.push({file, lib: 'deadpool', line: line(n)})
+        else if (method === 'connect' && /^(postgres::)?Client$/.test(pathText(fnNode.childForFieldName('value'))) && crates.has('postgres')) out.opens.push({file, lib: 'postgres', line: line(n)})
+        return
+      }
+
+      const fn = pathText(fnNode)
+      const push = (lib: RsLib): void => void out.opens.push({connector: this.connectorOf(n, lib), file, lib, line: line(n)})
+      if (/(^|::)(PgPool|Pool)::connect(_lazy)?(_with)?$/.test(fn) && crates.has('sqlx') && (fn.includes('PgPool') || /Postgres/.test(fnNode.text))) push('sqlx')
+      else if (/PoolOptions::new$/.test(fn) && crates.has('sqlx')) push('sqlx')
+      else if (/(^|::)Database::connect$/.test(fn) && crates.has('sea-orm')) push('sea-orm')
+      else if (/PoolConfig::new$/.test(fn) && crates.has('deadpool') && argsOf(n)[0]) out.caps.push({file, lib: 'deadpool', line: line(n), value: this.number(this.evaluate(file, argsOf(n)[0], 0))})
+      else if (/(^|::)\w*Pool::(builder|new)$/.test(fn)) {
+        const lib = fn.endsWith('::builder') ? this.libOfRoot(n, 'max_size', text) : /(^|::)r2d2::/.test(fn) && crates.has('r2d2') ? 'r2d2' : undefined
+        if (lib) push(lib)
+      } else if (/(^|::)tokio_postgres::connect$/.test(fn) && crates.has('tokio-postgres')) push('tokio-postgres')
+      else if (/(^|::)postgres::Client::connect$/.test(fn) && crates.has('postgres')) push('postgres')
+      else if (/(^|::)PgConnection::establish$/.test(fn) && crates.has('diesel')) push('diesel')
+    })
+  }
+
+  /** Why a single connection is a pool's connector: in a `ManageConnection`/`Manager` impl, or in a function a `custom_setup` names. */
+  private connectorOf(n: TsNode, lib: RsLib): string | undefined {
+    if (POOLED_LIBS.has(lib)) return undefined
+    for (let p = n.parent; p; p = p.parent) {
+      if (p.type === 'impl_item' && /^(\w+::)*(ManageConnection|Manager)$/.test(pathText(p.childForFieldName('trait')))) return `it is made in an impl of ${pathText(p.childForFieldName('trait'))}, the pool's connector`
+      if (p.type === 'function_item') {
+        const name = p.childForFieldName('name')?.text ?? ''
+        if (name && this.setups.some((t) => new RegExp(`\\b${name}\\b`).test(t))) return `it is made in ${name}(), which the pool manager's custom_setup calls to open each pooled connection`
+      }
+    }
+
+    return undefined
+  }
+
+  private unknown(file: string, n: TsNode, reason: string): RsValue {
+    return {file, kind: 'unknown', line: line(n), reason}
+  }
+
+  /** The value of an expression, as far as conncalc reads Rust (never runs it). */
+  evaluate(file: string, n: TsNode, depth: number): RsValue {
+    if (depth > MAX_DEPTH) return this.unknown(file, n, `\`${n.text.slice(0, 60)}\` is too deep to follow`)
+    const at = {file, line: line(n)}
+    switch (n.type) {
+      case 'integer_literal': {
+        const v = Number.parseInt(n.text.replaceAll('_', '').replace(/(u|i)(8|16|32|64|128|size)$/, ''), 10)
+        return Number.isFinite(v) ? {...at, kind: 'num', value: v, via: []} : this.unknown(file, n, `\`${n.text}\` is not an integer`)
+      }
+
+      case 'string_literal': {
+        return {...at, kind: 'str', value: strOf(n) ?? '', via: []}
+      }
+
+      case 'parenthesized_expression':
+      case 'try_expression':
+      case 'await_expression':
+      case 'reference_expression': {
+        const inner = n.namedChildren.find((c) => c && !c.type.endsWith('comment'))
+        return inner ? this.evaluate(file, inner, depth + 1) : this.unknown(file, n, 'empty expression')
+      }
+
+      case 'type_cast_expression': {
+        return this.evaluate(file, n.childForFieldName('value')!, depth + 1)
+      }
+
+      case 'binary_expression': {
+        const op = n.childForFieldName('operator')?.text ?? n.children.find((c) => c && !c.isNamed)?.text
+        const a = this.number(this.evaluate(file, n.childForFieldName('left')!, depth + 1))
+        const b = this.number(this.evaluate(file, n.childForFieldName('right')!, depth + 1))
+        if (a.kind !== 'num') return a
+        if (b.kind !== 'num') return b
+        const v = op === '+' ? a.value + b.value : op === '-' ? a.value - b.value : op === '*' ? a.value * b.value : op === '/' && b.value !== 0 ? Math.trunc(a.value / b.value) : undefined
+        return v === undefined ? this.unknown(file, n, `\`${n.text}\` uses an operator conncalc does not compute`) : {...at, kind: 'num', value: v, via: [...a.via, ...b.via]}
+      }
+
+      case 'identifier': {
+        const bound = findLet(n.text, n)
+        if (bound) return this.evaluate(file, bound, depth + 1)
+        if (isParameter(n.text, n)) return this.unknown(file, n, `\`${n.text}\` is a parameter of the function; its callers are not followed`)
+        return this.constant(file, n.text, n, depth)
+      }
+
+      case 'scoped_identifier': {
+        return this.constant(file, n.childForFieldName('name')?.text ?? n.text, n, depth)
+      }
+
+      case 'field_expression': {
+        return this.field(file, n, depth)
+      }
+
+      case 'call_expression': {
+        return this.call(file, n, depth)
+      }
+
+      case 'block': {
+        const last = n.namedChildren.at(-1)
+        return last && last.type !== 'expression_statement' && last.type !== 'let_declaration' ? this.evaluate(file, last, depth + 1) : this.unknown(file, n, 'a block conncalc does not evaluate')
+      }
+
+      default: {
+        return this.unknown(file, n, `\`${n.text.slice(0, 60)}\` is an expression conncalc does not evaluate`)
+      }
+    }
+  }
+
+  /** A string of digits read as the number it parses to (`"10".parse()`, an env var's value). */
+  private number(v: RsValue): RsValue {
+    if (v.kind !== 'str') return v
+    return /^\s*\d+\s*$/.test(v.value) ? {...v, kind: 'num', value: Number(v.value.trim())} : {file: v.file, kind: 'unknown', line: v.line, reason: `"${v.value}" is not an integer`}
+  }
+
+  private constant(file: string, name: string, n: TsNode, depth: number): RsValue {
+    const all = this.consts.get(name) ?? []
+    // The file's own constant first (two binaries may each define DEFAULT_POOL_SIZE).
+    const own = all.filter((c) => c.file === file)
+    const pick = own.length > 0 ? own : all
+    if (pick.length === 1) {
+      const value = pick[0].node.childForFieldName('value')
+      return value ? this.evaluate(pick[0].file, value, depth + 1) : this.unknown(file, n, `\`${name}\` has no value`)
+    }
+
+    return this.unknown(file, n, pick.length === 0 ? `\`${name}\` is not defined in the code read` : `\`${name}\` is defined ${pick.length} times (${pick.map((c) => `${c.file}:${line(c.node)}`).join(', ')})`)
+  }
+
+  /** `config.pool_size`: the places the code read sets a field of that name; the largest when they differ (said). */
+  private field(file: string, n: TsNode, depth: number): RsValue {
+    const name = n.childForFieldName('field')?.text ?? ''
+    const sets = this.fieldSets.get(name) ?? []
+    if (sets.length === 0) return this.unknown(file, n, `\`${n.text}\`: no place in the code read sets a field \`${name}\``)
+    const values = sets.map((s) => ({s, v: this.number(this.evaluate(s.file, s.node, depth + 1))}))
+    const known = values.filter((x) => x.v.kind === 'num') as {s: (typeof sets)[0]; v: Extract<RsValue, {kind: 'num'}>}[]
+    const unread = values.find((x) => x.v.kind !== 'num')
+    if (unread) return unread.v.kind === 'absent' ? unread.v : this.unknown(file, n, `\`${n.text}\` is set at ${unread.s.file}:${line(unread.s.node)}, which conncalc cannot read (${unread.v.kind === 'unknown' ? unread.v.reason : 'not an integer'})`)
+    const best = known.reduce((a, b) => (b.v.value > a.v.value ? b : a))
+    const where = (x: (typeof known)[0]): Source => fromFile(x.s.file, line(x.s.node))
+    const differ = new Set(known.map((k) => k.v.value)).size > 1
+    return {
+      file,
+      kind: 'num',
+      line: line(n),
+      value: best.v.value,
+      via: [where(best), ...best.v.via, ...(differ ? [{kind: 'assumed' as const, why: `\`${name}\` is set to ${known.map((k) => `${k.v.value} at ${k.s.file}:${line(k.s.node)}`).join(', ')} in the code read (which one this process runs is not followed); the largest is counted`}] : [])],
+    }
+  }
+
+  private call(file: string, n: TsNode, depth: number): RsValue {
+    const fnNode = n.childForFieldName('function')!
+    const args = argsOf(n)
+    const at = {file, line: line(n)}
+    if (fnNode.type === 'field_expression') {
+      const method = fnNode.childForFieldName('field')?.text ?? ''
+      const recv = fnNode.childForFieldName('value')!
+      if (method === 'unwrap_or' || method === 'unwrap_or_else') {
+        const r = this.evaluate(file, recv, depth + 1)
+        if (r.kind !== 'absent') return r
+        const d = args[0]
+        if (!d) return this.unknown(file, n, 'no default given')
+        const dv = d.type === 'closure_expression' ? this.evaluate(file, d.childForFieldName('body')!, depth + 1) : this.evaluate(file, d, depth + 1)
+        return dv.kind === 'num' || dv.kind === 'str' ? {...dv, via: [...dv.via]} : dv
+      }
+
+      if (method === 'parse') return this.number(this.evaluate(file, recv, depth + 1))
+      // Calls that pass the value on: Option/Result plumbing, conversions, a parse inside a closure.
+      if (['unwrap', 'expect', 'ok', 'into', 'try_into', 'to_owned', 'to_string', 'as_str', 'clone', 'map_err', 'context', 'with_context', 'get', 'and_then', 'map', 'ok_or', 'ok_or_else', 'as_deref'].includes(method)) {
+        return this.evaluate(file, recv, depth + 1)
+      }
+
+      return this.unknown(file, n, `\`${n.text.slice(0, 60)}\` calls a method conncalc does not compute`)
+    }
+
+    const fn = pathText(fnNode)
+    const last = fn.split('::').at(-1) ?? ''
+    const name = strOf(args[0])
+    if (name !== undefined && (/^(std::)?env::var$|^(dotenvy?|dotenv_codegen)::var$/.test(fn) || /^(var|var_parsed|env_var|env_var_parsed|get_env|env_or)$/.test(last))) {
+      const e = this.opts.env.get(name)
+      if (e && e.unknown === undefined) return {...at, kind: 'str', value: e.value, via: entrySources(e)}
+      if (e) return this.unknown(file, n, `${name} is ${e.unknown}`)
+      return {...at, kind: 'absent', name}
+    }
+
+    if (/^(num_cpus::get(_physical)?|(std::)?thread::available_parallelism)$/.test(fn)) {
+      const cpus = this.opts.nproc
+      return cpus ? {...at, kind: 'num', value: cpus.value, via: [cpus.source, ...(cpus.via ?? [])]} : this.unknown(file, n, "the dyno's CPU count is not known")
+    }
+
+    if (/^(Some|Ok|(u8|u16|u32|u64|usize|i32|i64)::(try_from|from))$/.test(fn) && args[0]) return this.evaluate(file, args[0], depth + 1)
+    return this.unknown(file, n, `it is what \`${fn}()\` returns, which conncalc does not compute`)
+  }
+}
+
+/** The value of the nearest `let NAME = …` before `at`, in the blocks around it. */
+export function findLet(name: string, at: TsNode): TsNode | undefined {
+  let child: TsNode = at
+  let parent = at.parent
+  while (parent) {
+    if (parent.type === 'function_item') return undefined
+    if (parent.type === 'block' || parent.type === 'source_file') {
+      let found: TsNode | undefined
+      for (const s of parent.namedChildren) {
+        if (!s || s.startIndex >= child.startIndex) break
+        if (s.type === 'let_declaration' && s.childForFieldName('pattern')?.text === name) found = s.childForFieldName('value') ?? undefined
+        // `x = …;` after the let: the later assignment wins.
+        const assign = s.type === 'expression_statement' ? s.namedChildren[0] : undefined
+        if (assign?.type === 'assignment_expression' && assign.childForFieldName('left')?.text === name) found = assign.childForFieldName('right') ?? undefined
+      }
+
+      if (found) return found
+    }
+
+    child = parent
+    parent = parent.parent
+  }
+
+  return undefined
+}
+
+function isParameter(name: string, at: TsNode): boolean {
+  for (let p = at.parent; p; p = p.parent) {
+    if (p.type === 'function_item' || p.type === 'closure_expression') {
+      const params = p.childForFieldName('parameters')
+      if ((params?.namedChildren ?? []).some((c) => (c?.childForFieldName('pattern') ?? c)?.text === name)) return true
+      // A closure also sees the function's variables and parameters around it.
+      if (p.type === 'function_item') return false
+    }
+  }
+
+  return false
+}

@@ -1,0 +1,158 @@
+import {describe, expect, it} from 'vitest'
+
+import {binaryOf, rust} from '../../src/languages/rust/rust.js'
+import {describeSourced, isAssumption} from '../../src/model/source.js'
+import {analyzeWith} from '../analyzers/helpers.js'
+
+const run = (command: string, files: Record<string, string>, env: Record<string, string> = {}, size = 'standard-1x') => analyzeWith(rust, command, files, env, size)
+
+const toml = (name: string, deps: string[]) => [`[package]`, `name = "${name}"`, `version = "0.1.0"`, `edition = "2021"`, '', '[dependencies]', ...deps, '', '[dev-dependencies]', 'sqlx-test = "1"', ''].join('\n')
+const lock = (crates: Record<string, string>) => ['version = 3', '', ...Object.entries(crates).flatMap(([name, version]) => ['[[package]]', `name = "${name}"`, `version = "${version}"`, '']), ''].join('\n')
+
+const SQLX = {'Cargo.lock': lock({'sqlx': '0.7.4', 'sqlx-postgres': '0.7.4', tokio: '1.38.0'}), 'Cargo.toml': toml('shop', ['sqlx = { version = "0.7", features = ["postgres", "runtime-tokio"] }', 'tokio = "1"'])}
+
+describe('Rust binaries (tree-sitter-rust)', () => {
+  it('names the binary from ./target/release/NAME, cargo run --bin NAME, or a bare NAME', () => {
+    expect(binaryOf(['./target/release/shop'])).toBe('shop')
+    expect(binaryOf(['target/release/shop-api', 'serve'])).toBe('shop-api')
+    expect(binaryOf(['cargo', 'run', '--release', '--bin', 'worker'])).toBe('worker')
+    expect(binaryOf(['shop'])).toBe('shop')
+  })
+
+  it('sqlx PgPoolOptions with no max_connections: sqlx default 10, cited at the locked version', async () => {
+    const main = ['use sqlx::postgres::PgPoolOptions;', '', '#[tokio::main]', 'async fn main() {', '    let url = std::env::var("DATABASE_URL").unwrap();', '    let pool = PgPoolOptions::new()', '        .connect(&url)', '        .await', '        .unwrap();', '}'].join('\n')
+    const a = await run('./target/release/shop', {...SQLX, 'src/main.rs': main})
+    // One pool, sqlx-core 0.7.4 options.rs:144 `max_connections: 10`; one process per dyno: 1 × 10.
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([10])
+    expect(a.pools![0].database).toBe('sqlx src/main.rs:6')
+    expect(describeSourced(a.pools![0].pool)).toContain('launchbadge/sqlx/blob/v0.7.4/sqlx-core/src/pool/options.rs#L144')
+    expect(isAssumption(a.pools![0].pool)).toBe(false)
+    expect(a.processesPerDyno.value).toBe(1)
+    expect(a.threadsPerProcess.value).toBe(10)
+  })
+
+  it('max_connections from env::var(...).parse with unwrap_or: the env value when set, the fallback when not', async () => {
+    const main = [
+      'use sqlx::postgres::PgPoolOptions;',
+      'const FALLBACK: u32 = 4 * 3;',
+      'async fn pool() -> sqlx::PgPool {',
+      '    let max: u32 = std::env::var("DB_POOL").ok().and_then(|v| v.parse().ok()).unwrap_or(FALLBACK);',
+      '    PgPoolOptions::new().max_connections(max).connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap()',
+      '}',
+      'fn main() {}',
+    ].join('\n')
+    // Unset: FALLBACK = 4 * 3 = 12.
+    const unset = await run('./target/release/shop', {...SQLX, 'src/main.rs': main})
+    expect(unset.pools?.map((p) => p.pool.value)).toEqual([12])
+    expect(unset.pools![0].pool.source).toEqual({file: 'src/main.rs', kind: 'file', line: 5})
+    expect(unset.diagnostics).toEqual([])
+    // Set: DB_POOL=7 → 7, sourced to the env entry.
+    const set = await run('./target/release/shop', {...SQLX, 'src/main.rs': main}, {DB_POOL: '7'})
+    expect(set.pools?.map((p) => p.pool.value)).toEqual([7])
+    expect(set.pools![0].pool.via).toContainEqual(expect.objectContaining({kind: 'env', name: 'DB_POOL'}))
+  })
+
+  it('an expression conncalc cannot read: the default, starred, naming the file:line', async () => {
+    const main = ['use sqlx::postgres::PgPoolOptions;', 'async fn pool(settings: &Settings) {', '    let _p = PgPoolOptions::new()', '        .max_connections(settings.compute_pool())', '        .connect("postgres://x").await;', '}', 'fn main() {}'].join('\n')
+    const a = await run('./target/release/shop', {...SQLX, 'src/main.rs': main})
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([10])
+    expect(isAssumption(a.pools![0].pool)).toBe(true)
+    expect(describeSourced(a.pools![0].pool)).toContain('the app sets the sqlx pool size at src/main.rs:4')
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'src/main.rs', line: 4}))
+  })
+
+  it('diesel with r2d2: Pool::builder().max_size(N).build(manager) in a module; test code and other binaries are not read', async () => {
+    const files = {
+      'Cargo.lock': lock({diesel: '2.1.6', 'pq-sys': '0.4.8', r2d2: '0.8.10'}),
+      'Cargo.toml': toml('notes', ['diesel = { version = "2", features = ["postgres", "r2d2"] }']),
+      'src/bin/seed.rs': 'use diesel::r2d2::Pool;\nfn main() { let _p = Pool::builder().max_size(50).build(m); }\n',
+      'src/db.rs': [
+        'use diesel::r2d2::{ConnectionManager, Pool};',
+        'use diesel::PgConnection;',
+        'pub const POOL_SIZE: u32 = 15;',
+        'pub fn pool(url: &str) -> Pool<ConnectionManager<PgConnection>> {',
+        '    let manager = ConnectionManager::<PgConnection>::new(url);',
+        '    Pool::builder().max_size(POOL_SIZE).build(manager).unwrap()',
+        '}',
+        '#[cfg(test)]',
+        'mod tests {',
+        '    fn pool() { let _p = diesel::r2d2::Pool::builder().max_size(2).build(m); }',
+        '}',
+      ].join('\n'),
+      'src/main.rs': 'mod db;\nfn main() { let _pool = db::pool(&std::env::var("DATABASE_URL").unwrap()); }\n',
+    }
+    const a = await run('./target/release/notes', files)
+    // POOL_SIZE = 15 (src/db.rs:3); the seed binary's 50 and the test module's 2 are other programs.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['r2d2 src/db.rs:6', 15]])
+    expect(isAssumption(a.pools![0].pool)).toBe(false)
+  })
+
+  it('deadpool-postgres with no size: num_cpus::get_physical() * 4 → the dyno\'s CPUs × 4, starred; PoolConfig::new(n) is read', async () => {
+    const files = {
+      'Cargo.lock': lock({deadpool: '0.12.1', 'deadpool-postgres': '0.14.0', 'tokio-postgres': '0.7.11'}),
+      'Cargo.toml': toml('api', ['deadpool-postgres = "0.14"', 'tokio-postgres = "0.7"']),
+      'src/main.rs': 'use deadpool_postgres::{Config, Runtime};\nfn main() {\n    let cfg = Config::new();\n    let pool = cfg.create_pool(Some(Runtime::Tokio1), tokio_postgres::NoTls).unwrap();\n}\n',
+    }
+    // standard-1x reports 8 CPUs (plans/dyno-sizes.json): 8 × 4 = 32.
+    const a = await run('./target/release/api', files)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([32])
+    expect(isAssumption(a.pools![0].pool)).toBe(true)
+    expect(describeSourced(a.pools![0].pool)).toContain('deadpool-v0.12.2/src/managed/config.rs#L54')
+    expect(a.diagnostics.map((d) => d.code)).toContain('cpu-count-default')
+    const sized = {...files, 'src/main.rs': 'use deadpool_postgres::{Config, PoolConfig, Runtime};\nfn main() {\n    let mut cfg = Config::new();\n    cfg.pool = Some(PoolConfig::new(6));\n    let pool = cfg.create_pool(Some(Runtime::Tokio1), tokio_postgres::NoTls).unwrap();\n}\n'}
+    const b = await run('./target/release/api', sized)
+    expect(b.pools?.map((p) => p.pool.value)).toEqual([6])
+    expect(b.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
+  })
+
+  it('bb8 default 10; sea-orm ConnectOptions max_connections through a let', async () => {
+    const bb8 = await run('./target/release/api', {
+      'Cargo.lock': lock({bb8: '0.8.6', 'bb8-postgres': '0.8.1', 'tokio-postgres': '0.7.11'}),
+      'Cargo.toml': toml('api', ['bb8 = "0.8"', 'bb8-postgres = "0.8"']),
+      'src/main.rs': 'async fn main() {\n    let manager = PostgresConnectionManager::new_from_stringlike(url, NoTls).unwrap();\n    let pool = bb8::Pool::builder().build(manager).await.unwrap();\n}\n',
+    })
+    expect(bb8.pools?.map((p) => [p.database, p.pool.value])).toEqual([['bb8 src/main.rs:3', 10]])
+    expect(describeSourced(bb8.pools![0].pool)).toContain('djc/bb8/blob/v0.8.6/bb8/src/api.rs#L171')
+    const sea = await run('./target/release/api', {
+      'Cargo.lock': lock({'sea-orm': '0.12.15', sqlx: '0.7.4', 'sqlx-postgres': '0.7.4'}),
+      'Cargo.toml': toml('api', ['sea-orm = { version = "0.12", features = ["sqlx-postgres"] }']),
+      'src/main.rs': 'async fn main() {\n    let mut opt = ConnectOptions::new(std::env::var("DATABASE_URL").unwrap());\n    opt.max_connections(25).min_connections(5);\n    let db = Database::connect(opt).await.unwrap();\n}\n',
+    })
+    expect(sea.pools?.map((p) => [p.database, p.pool.value])).toEqual([['sea-orm src/main.rs:4', 25]])
+  })
+
+  it("diesel-async's custom_setup connector is the pool's, not a connection of its own; a crate with no PostgreSQL is 0", async () => {
+    const files = {
+      'Cargo.lock': lock({deadpool: '0.12.1', diesel: '2.2.0', 'diesel-async': '0.5.0', 'tokio-postgres': '0.7.11'}),
+      'Cargo.toml': toml('api', ['diesel-async = { version = "0.5", features = ["deadpool", "postgres"] }']),
+      'src/main.rs': [
+        'fn main() {',
+        '    let mut config = ManagerConfig::default();',
+        '    config.custom_setup = Box::new(|url| Box::pin(establish(url)));',
+        '    let manager = AsyncDieselConnectionManager::new_with_config(url, config);',
+        '    let pool = Pool::builder(manager).max_size(8).build().unwrap();',
+        '}',
+        'async fn establish(url: &str) -> ConnectionResult<AsyncPgConnection> {',
+        '    let (client, conn) = tokio_postgres::connect(url, tls).await.unwrap();',
+        '    AsyncPgConnection::try_from_client_and_connection(client, conn).await',
+        '}',
+      ].join('\n'),
+    }
+    const a = await run('./target/release/api', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['deadpool src/main.rs:5', 8]])
+    expect(describeSourced(a.pools![0].pool)).toContain('the tokio-postgres connection at src/main.rs:8 is not counted on its own')
+    const none = await run('./target/release/api', {'Cargo.lock': lock({axum: '0.7.5', tokio: '1.38.0'}), 'Cargo.toml': toml('api', ['axum = "0.7"']), 'src/main.rs': 'fn main() {}\n'})
+    expect(none.threadsPerProcess.value).toBe(0)
+    expect(none.pools).toEqual([])
+  })
+
+  it('a single tokio_postgres::connect is 1, starred (made per request it would be more)', async () => {
+    const a = await run('./target/release/api', {
+      'Cargo.lock': lock({'tokio-postgres': '0.7.11'}),
+      'Cargo.toml': toml('api', ['tokio-postgres = "0.7"']),
+      'src/main.rs': 'async fn main() {\n    let (client, connection) = tokio_postgres::connect(&url, NoTls).await.unwrap();\n}\n',
+    })
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([1])
+    expect(isAssumption(a.pools![0].pool)).toBe(true)
+  })
+})
