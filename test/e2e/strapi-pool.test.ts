@@ -7,6 +7,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 const app = procfileOf('strapi-default-pool')
 
@@ -35,5 +36,22 @@ describe('Strapi with no pool settings: knex\'s default', () => {
     // A review app's name holds '-pr-': 2.
     const review = planJson(app, ['--scale', 'web=1', '--env', 'NODE_ENV=staging', '--env', 'HEROKU_APP_NAME=shop-staging-pr-41'])
     expect(review.type('web')).toMatchObject({connections: 2, poolPerProcess: 2})
+  })
+})
+
+describe('Strapi: SQLite in config/database.js, PostgreSQL in config/env/production/database.js', () => {
+  const {app: variant} = tempApps('strapi-default-pool')
+
+  it("the environment file's client wins: no SQLite warning, knex's 10 sourced at the production file's connection", () => {
+    // Strapi merges config/env/<NODE_ENV>/database.js over config/database.js: `client: 'postgres'` replaces the base's
+    // 'sqlite'. Neither sets pool.max → knex's default 10; 1 dyno × 10 = 10.
+    const dir = variant({
+      'config/database.js': "const path = require('path');\n\nmodule.exports = ({ env }) => ({\n  connection: {\n    client: 'sqlite',\n    connection: { filename: path.join(__dirname, '..', '.tmp/data.db') },\n    useNullAsDefault: true,\n  },\n});\n",
+      'config/env/production/database.js': "module.exports = ({ env }) => {\n  const url = env('DATABASE_URL');\n\n  return {\n    connection: {\n      client: 'postgres',\n      connection: { connectionString: url },\n    },\n  };\n};\n",
+    })
+    const r = planJson(`${dir}/Procfile`, ['--scale', 'web=1'])
+    expect(r.codes).toEqual([])
+    expect(r.type('web')).toMatchObject({connections: 10, poolPerProcess: 10})
+    expect(r.type('web').sources['pool.strapi config/env/production/database.js'].source).toEqual({file: 'config/env/production/database.js', kind: 'file', line: 5})
   })
 })

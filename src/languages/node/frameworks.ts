@@ -52,20 +52,24 @@ async function strapi(ctx: AnalyzerContext, project: NodeProject, diagnostics: D
   const nodeEnv = ctx.env.get('NODE_ENV')?.value ?? 'production'
   const files = [`config/env/${nodeEnv}/database`, 'config/database'].flatMap((b) => ['.js', '.ts', '.mjs', '.cjs'].map((e) => b + e)).filter((f) => ctx.files.exists(f))
   if (files.length === 0) return undefined
-  // The environment file is merged over config/database: its keys win.
+  // The environment file is merged over config/database: its keys win, the client it names included.
+  let chosen: {file: string; line: number} | undefined
   for (const file of files) {
     const m = await project.load(file)
     if (!m?.parsed) continue
     const connection = entry(returnedBy(m.exports.get('default')), 'connection')
     const client = asString(entry(connection, 'client'))
-    if (client !== undefined && !POSTGRES_CLIENTS.has(client)) {
+    if (client !== undefined && chosen === undefined && !POSTGRES_CLIENTS.has(client)) {
       diagnostics.push({code: 'unknown-config-value', file, line: entry(connection, 'client')!.line, message: `${file} selects the "${client}" client with this environment (set DATABASE_CLIENT=postgres for Heroku Postgres); knex's pool is counted as if it were PostgreSQL`, severity: 'warning'})
     }
 
+    // The file whose client wins is the connection knex's default applies to.
+    if (client !== undefined) chosen ??= {file, line: connection?.line ?? 1}
     const max = entry(entry(connection, 'pool'), 'max')
     if (!max && file !== files.at(-1)) continue
-    const dflt = sourced(10, fromFile(file, connection?.line ?? 1), [fromDefault("knex's default pool max is 10 (poolDefaults: min 2, max 10)", KNEX), fromDefault('Strapi passes `connection` (its pool included) to knex unchanged and sets no pool of its own', STRAPI_CONNECTION), fromDefault('Strapi database configuration', STRAPI)])
-    return {database: `strapi ${file}`, pool: knexMax(max, dflt, 'Strapi connection.pool.max', diagnostics), server: 'DATABASE_URL'}
+    const at = max ? {file, line: connection?.line ?? 1} : (chosen ?? {file, line: connection?.line ?? 1})
+    const dflt = sourced(10, fromFile(at.file, at.line), [fromDefault("knex's default pool max is 10 (poolDefaults: min 2, max 10)", KNEX), fromDefault('Strapi passes `connection` (its pool included) to knex unchanged and sets no pool of its own', STRAPI_CONNECTION), fromDefault('Strapi database configuration', STRAPI)])
+    return {database: `strapi ${max ? file : at.file}`, pool: knexMax(max, dflt, 'Strapi connection.pool.max', diagnostics), server: 'DATABASE_URL'}
   }
 
   return undefined
