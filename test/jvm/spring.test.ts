@@ -141,3 +141,46 @@ describe('a DataSource @Bean in a @Profile class (fixture spring-boot-profile-da
     expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: config, line: 19}))
   })
 })
+
+describe('several HikariDataSource @Beans: one pool each', () => {
+  const pom = '<project><parent><artifactId>spring-boot-starter-parent</artifactId><version>3.2.5</version></parent><dependencies><dependency><artifactId>spring-boot-starter-jdbc</artifactId></dependency><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency></dependencies></project>\n'
+  const java = [
+    'package com.example.shop;',
+    '@Configuration',
+    'public class DataSources {',
+    '    @Bean',
+    '    @Primary',
+    '    public DataSource orders() {',
+    '        HikariConfig config = new HikariConfig();',
+    '        config.setJdbcUrl(System.getenv("JDBC_DATABASE_URL"));',
+    '        config.setMaximumPoolSize(6);',
+    '        return new HikariDataSource(config);',
+    '    }',
+    '',
+    '    @Bean',
+    '    public DataSource reports() {',
+    '        HikariConfig config = new HikariConfig();',
+    '        config.setJdbcUrl(System.getenv("JDBC_DATABASE_URL"));',
+    '        return new HikariDataSource(config);',
+    '    }',
+    '}',
+  ].join('\n')
+  const file = 'src/main/java/com/example/shop/DataSources.java'
+
+  it('orders sets 6, reports sets none (HikariCP 10): 6 + 10 = 16 per JVM, both starred as counted on DATABASE_URL', async () => {
+    const a = (await jvm.analyze(ctxFor('java -jar target/shop.jar', {files: memoryFiles({'pom.xml': pom, [file]: java})}))) as ServerAnalysis & {pools: PoolEntry[]}
+    expect(a.pools.map((p) => [p.database, p.pool.value])).toEqual([
+      [`hikari ${file}:10`, 6],
+      [`hikari ${file}:17`, 10],
+    ])
+    expect(a.pools[0].pool.source).toMatchObject({file, line: 9})
+    expect(a.threadsPerProcess.value).toBe(16)
+    expect(describeSourced(a.pools[1].pool)).toContain('the app builds 2 HikariDataSource beans')
+  })
+
+  it('one bean alone reads as before: its size, the pool named hikari', async () => {
+    const one = java.split('\n').slice(0, 11).join('\n') + '\n}'
+    const a = (await jvm.analyze(ctxFor('java -jar target/shop.jar', {files: memoryFiles({'pom.xml': pom, [file]: one})}))) as ServerAnalysis & {pools: PoolEntry[]}
+    expect(a.pools.map((p) => [p.database, p.pool.value])).toEqual([['hikari', 6]])
+  })
+})

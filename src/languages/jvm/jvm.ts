@@ -380,42 +380,75 @@ function profileActive(expressions: string[], active: string[]): boolean {
 }
 
 /**
- * A DataSource the app builds itself in a @Bean (`new HikariDataSource(config)`, Kotlin `HikariDataSource(config)`),
- * in a class whose @Profile, if any, is active: it replaces Spring Boot's. One bound to spring.datasource.* with
- * @ConfigurationProperties is still sized by those properties, so it is not taken here.
+ * The DataSources the app builds itself in @Beans (`new HikariDataSource(config)`, Kotlin `HikariDataSource(config)`),
+ * in classes whose @Profile, if any, is active: they replace Spring Boot's. Each is its own HikariCP pool (an app with a
+ * primary and a secondary DataSource has two), sized by the maximumPoolSize set in its own @Bean method (the text from
+ * the `@Bean` before it to the next one). One bound to spring.datasource.* with @ConfigurationProperties is still
+ * sized by those properties, so it is not taken here.
  */
-function dataSourceBean(files: AnalyzerContext['files'], active: string[]): DataSourceBean | undefined {
+function dataSourceBeans(files: AnalyzerContext['files'], active: string[]): DataSourceBean[] {
   const {paths} = filesUnder(files, 'src/main', (p) => /\.(java|kt)$/.test(p), {max: 3000})
+  const out: DataSourceBean[] = []
   for (const path of paths) {
     const text = files.read(path)?.text ?? ''
-    if (!text.includes('@Bean')) continue
-    const made = /\b(?:new\s+)?HikariDataSource\s*\(/.exec(text)
-    if (!made || /@ConfigurationProperties\s*\(\s*(?:(?:prefix|value)\s*=\s*)?"spring\.datasource/.test(text)) continue
+    if (!text.includes('@Bean') || !/\bHikariDataSource\s*\(/.test(text)) continue
     const profile = /@Profile\s*\(\s*(?:value\s*=\s*)?(?:\{|\[)?([^)}\]]*)/.exec(text)
     const profiles = profile ? [...profile[1].matchAll(/"([^"]+)"/g)].map((m) => m[1].trim()) : undefined
     if (profiles && profiles.length > 0 && !profileActive(profiles, active)) continue
     const lineOf = (i: number): number => text.slice(0, i).split('\n').length
-    const size = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)}\n]*)/.exec(text)
-    return {file: path, line: lineOf(made.index), ...(profiles && profiles.length > 0 ? {profiles} : {}), ...(size ? {size: {line: lineOf(size.index), raw: size[1].trim()}} : {})}
+    const beans = [...text.matchAll(/@Bean\b/g)].map((m) => m.index)
+    const made = [...text.matchAll(/\b(?:new\s+)?HikariDataSource\s*\(/g)].map((m) => m.index)
+    // The @Bean methods that make one (a file whose only @Bean is elsewhere: the whole file, as before).
+    const segments = new Map<number, number>()
+    for (const at of made) {
+      const start = beans.filter((b) => b < at).at(-1) ?? 0
+      if (!segments.has(start)) segments.set(start, at)
+    }
+
+    for (const [start, at] of segments) {
+      const end = beans.find((b) => b > start) ?? text.length
+      const segment = text.slice(start, end === start ? text.length : end)
+      const bound = /@ConfigurationProperties\s*\(\s*(?:(?:prefix|value)\s*=\s*)?"spring\.datasource/
+      if (bound.test(segment) || (segments.size === 1 && bound.test(text))) continue
+      const SIZE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)}\n]*)/
+      const inSegment = SIZE.exec(segment)
+      // One bean in the file: its size may be set outside the @Bean method (a helper, a field), as before.
+      const inFile = inSegment || segments.size > 1 ? null : SIZE.exec(text)
+      const size = inSegment ?? inFile
+      const sizeAt = inSegment ? start + inSegment.index : (inFile?.index ?? 0)
+      out.push({file: path, line: lineOf(at), ...(profiles && profiles.length > 0 ? {profiles} : {}), ...(size ? {size: {line: lineOf(sizeAt), raw: size[1].trim()}} : {})})
+    }
   }
 
-  return undefined
+  return out
 }
 
-/** The pool of the app's own DataSource bean: its maximumPoolSize literal, else HikariCP's default (said when the size cannot be read). */
-function beanPool(ctx: AnalyzerContext, bean: DataSourceBean, diagnostics: Diagnostic[]): ServerAnalysis {
+/** The pool of one of the app's own DataSource beans: its maximumPoolSize literal, else HikariCP's default (said when the size cannot be read). */
+function beanEntry(ctx: AnalyzerContext, bean: DataSourceBean, diagnostics: Diagnostic[], several: string | undefined): PoolEntry {
   const why = fromDefault(
     `${bean.file}:${bean.line} builds the app's own HikariDataSource in a @Bean${bean.profiles ? ` (@Profile ${bean.profiles.map((p) => `"${p}"`).join(', ')}, active)` : ''}: it replaces Spring Boot's DataSource, so spring.datasource.hikari.* do not size it`,
     bean.profiles ? PROFILE_DOCS : DATASOURCE_BEAN,
   )
-  const threads = fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI)
+  const also = several ? [assumed(several)] : []
   let pool: Sourced<number>
-  if (bean.size && /^\d+$/.test(bean.size.raw)) pool = sourced(Number(bean.size.raw), fromFile(bean.file, bean.size.line), [why])
+  if (bean.size && /^\d+$/.test(bean.size.raw)) pool = sourced(Number(bean.size.raw), fromFile(bean.file, bean.size.line), [why, ...also])
   else if (bean.size) {
     diagnostics.push({code: 'unknown-config-value', file: bean.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: bean.size.line, message: `${ctx.processType}: cannot read the HikariCP pool size: the DataSource bean sets maximumPoolSize to \`${bean.size.raw}\`, which conncalc does not evaluate; HikariCP's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
-    pool = sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI), [why, assumed(`maximumPoolSize is \`${bean.size.raw}\` at ${bean.file}:${bean.size.line}, not read; HikariCP's default counted`)])
-  } else pool = sourced(10, fromDefault('HikariCP default maximumPoolSize (the bean sets none)', HIKARI), [why])
-  return oneJvm(diagnostics, {database: 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}, threads, unpooled(ctx, diagnostics))
+    pool = sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI), [why, assumed(`maximumPoolSize is \`${bean.size.raw}\` at ${bean.file}:${bean.size.line}, not read; HikariCP's default counted`), ...also])
+  } else pool = sourced(10, fromDefault('HikariCP default maximumPoolSize (the bean sets none)', HIKARI), [why, ...also])
+  return {database: several ? `hikari ${bean.file}:${bean.line}` : 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}
+}
+
+/** The pools of the app's own DataSource beans: one HikariCP pool each, request threads bounded by them all. */
+function beanPool(ctx: AnalyzerContext, beans: DataSourceBean[], diagnostics: Diagnostic[]): ServerAnalysis {
+  const threads = fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI)
+  const several = beans.length > 1 ? `the app builds ${beans.length} HikariDataSource beans (${beans.map((b) => `${b.file}:${b.line}`).join(', ')}), each its own pool; all are counted on DATABASE_URL's database (one whose URL names another database does not use its slots)` : undefined
+  const entries = beans.map((b) => beanEntry(ctx, b, diagnostics, several))
+  const extras = unpooled(ctx, diagnostics)
+  if (entries.length === 1) return oneJvm(diagnostics, entries[0], threads, extras)
+  const single = oneJvm(diagnostics, entries[0], threads, extras)
+  const total = entries.reduce((a, e) => a + e.pool.value, 0)
+  return {...single, pools: entries, threadsPerProcess: sourced(total, threads, entries.map((e) => e.pool.source))}
 }
 
 /** The build files the JVM buildpacks (Maven, Gradle, sbt, Leiningen/Clojure CLI) build an app from. */
@@ -509,8 +542,8 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
 
   const config = new SpringConfig(ctx, ctx.command.argv)
   const diagnostics: Diagnostic[] = [...config.diagnostics]
-  const bean = dataSourceBean(ctx.files, config.profiles)
-  if (bean) return beanPool(ctx, bean, diagnostics)
+  const beans = dataSourceBeans(ctx.files, config.profiles)
+  if (beans.length > 0) return beanPool(ctx, beans, diagnostics)
   const boot = springBootVersion(ctx.files)
   const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
   const extras = unpooled(ctx, diagnostics)
