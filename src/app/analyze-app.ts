@@ -660,6 +660,16 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   if (elsewhere) {
     const why = fromDefault(elsewhere.why, elsewhere.ref)
     const {server} = elsewhere
+    // Said in the plain output too (one line for the app: the same finding from every type is merged).
+    diagnostics.push({
+      code: 'not-postgresql',
+      file: elsewhere.file,
+      fix: 'if the app does use PostgreSQL, add its driver to the dependency file (Ruby: gem "pg"); otherwise nothing to do',
+      line: elsewhere.line,
+      message: elsewhere.told,
+      processType: ctx.processType,
+      severity: 'info',
+    })
     otherServerPools = [...(pools ?? []).map((p) => ({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), why]}, server})), ...otherServerPools]
     pools = []
     return {

@@ -19,6 +19,7 @@ import {rule as liveNearLimit} from './live-near-limit.js'
 import {rule as missingApplicationName} from './missing-application-name.js'
 import {rule as missingConfig} from './missing-config.js'
 import {rule as nearLimit} from './near-limit.js'
+import {rule as notPostgresql} from './not-postgresql.js'
 import {rule as pgbouncerClientLimit} from './pgbouncer-client-limit.js'
 import {rule as pgbouncerPreparedStatements} from './pgbouncer-prepared-statements.js'
 import {rule as pgbouncerSessionFeatures} from './pgbouncer-session-features.js'
@@ -64,6 +65,7 @@ export const rules: Rule[] = [
   missingConfig,
   defaultWebProcess,
   scheduledJobs,
+  notPostgresql,
   databasePlanFromManifest,
   // poolers: the PgBouncer buildpack, Heroku's server-side pooling
   pgbouncerClientLimit,

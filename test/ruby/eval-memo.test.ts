@@ -6,7 +6,7 @@ import {Env, layer} from '../../src/model/env.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced, fromDefault, fromEnv, sourced} from '../../src/model/source.js'
 
-const LOCK = 'GEM\n  remote: https://rubygems.org/\n  specs:\n    activerecord (7.2.1)\n    puma (6.4.3)\n    rails (7.2.1)\n    sidekiq (7.3.0)\n\nPLATFORMS\n  ruby\n'
+const LOCK = 'GEM\n  remote: https://rubygems.org/\n  specs:\n    activerecord (7.2.1)\n    pg (1.5.8)\n    puma (6.4.3)\n    rails (7.2.1)\n    sidekiq (7.3.0)\n\nPLATFORMS\n  ruby\n'
 
 /** One app, several process types: they share the app's file reader, where evaluations are kept. */
 async function plan(procfile: string, files: Record<string, string>) {

@@ -59,7 +59,7 @@ const LISTS: Record<DriverLanguage, DriverLists> = {
     // Gemfile.lock lists what is installed; an optional gem is in a group, still installed on Heroku unless BUNDLE_WITHOUT drops it.
     files: ['Gemfile.lock'],
     other: ['mysql2', 'trilogy', 'activerecord-trilogy-adapter', 'sqlite3', 'mongoid', 'activerecord-jdbcmysql-adapter', 'activerecord-sqlserver-adapter', 'tiny_tds', 'activerecord-oracle_enhanced-adapter', 'ruby-oci8'],
-    postgres: ['pg', 'pg_jruby', 'activerecord-jdbcpostgresql-adapter', 'jdbc-postgres', 'em-pg-client', 'sequel_pg', 'do_postgres'],
+    postgres: ['pg', 'pg_jruby', 'activerecord-jdbcpostgresql-adapter', 'jdbc-postgres', 'em-pg-client', 'sequel_pg', 'do_postgres', 'postgres-pr', 'postgres', 'ruby-pg'],
     ref: 'https://guides.rubyonrails.org/configuring.html#configuring-a-database',
   },
 }
@@ -179,6 +179,8 @@ export interface AnotherDatabase {
   ref: string
   /** The server its pools are listed on. */
   server: string
+  /** What the plain output says once for the app. */
+  told: string
   why: string
 }
 
@@ -224,6 +226,7 @@ function manifestAddonDatabase(files: FileReader, path: 'app.json' | 'heroku.yml
         line: other.line,
         ref: path === 'app.json' ? 'https://devcenter.heroku.com/articles/app-json-schema#addons' : `${HEROKU_YML_REF}#setup-defining-your-app-s-environment`,
         server: `${other.plan.split(':')[0]} database (${path}'s add-on; no PostgreSQL add-on), not PostgreSQL`,
+        told: `${path} provisions ${other.plan} and no PostgreSQL add-on: the app's database is that one, and its processes are counted with 0 PostgreSQL connections`,
         why: `${path} provisions ${other.plan} and no PostgreSQL add-on: the app's database is that one, and this process holds no connection on the plan`,
       }
     : undefined
@@ -249,8 +252,41 @@ const anotherDatabaseKey = (language: string): string => {
 
 const ANOTHER_DATABASE_KEYS = new Map<string, string>()
 
+/**
+ * A Ruby app whose Gemfile.lock lists no database driver at all (neither pg nor another database's): nothing in
+ * the bundle can open a connection — ActiveRecord's PostgreSQL adapter begins `gem "pg", "~> 1.1"; require "pg"`
+ * (RUBY_ADAPTER_REF), so connecting without the gem raises; Sequel's postgres adapter requires pg too. Gemfile.lock
+ * lists every gem Bundler installs (dependencies of dependencies too), and Heroku's Ruby buildpack installs exactly
+ * that. With no lock the driver is not known, and pools are counted as the app's files say.
+ */
+function noRubyDriver(files: FileReader): AnotherDatabase | undefined {
+  const lock = files.read('Gemfile.lock')
+  if (!lock) return undefined
+  const names = listed(lock.path, lock.text)
+  const {other, postgres} = normalised('ruby')
+  for (const name of names.keys()) if (postgres.has(name) || other.has(name)) return undefined
+  // The line of the `specs:` list (or the first line): where a driver would be.
+  const at = lock.text.split(/\r?\n/).findIndex((l) => l.trim() === 'specs:')
+  return {
+    file: lock.path,
+    line: at >= 0 ? at + 1 : 1,
+    ref: RUBY_ADAPTER_REF,
+    server: `no database (${lock.path} lists no database driver)`,
+    told: `${lock.path} lists no database driver (no pg, nor another database's): nothing in the bundle can connect to PostgreSQL, so the app's processes are counted with 0 connections`,
+    why: `${lock.path} lists no database driver (no pg, nor another database's): nothing in the bundle can connect to PostgreSQL, so this process holds no connection on the plan`,
+  }
+}
+
+/** Rails loads the adapter's gem when it connects; without it, it raises (the adapter names the gem it needs). */
+const RUBY_ADAPTER_REF = 'https://github.com/rails/rails/blob/v8.0.2/activerecord/lib/active_record/connection_adapters/postgresql_adapter.rb'
+
 function anotherDatabaseOf(files: FileReader, language: string): AnotherDatabase | undefined {
   const lang = DRIVER_LANGUAGES.find((l) => l === language)
+  if (lang === 'ruby') {
+    const none = noRubyDriver(files)
+    if (none) return none
+  }
+
   const found = lang && otherDatabaseOnly(files, lang)
   if (lang && found) {
     const drivers = found.drivers.join(' and ')
@@ -259,6 +295,7 @@ function anotherDatabaseOf(files: FileReader, language: string): AnotherDatabase
       line: found.line,
       ref: found.ref,
       server: `${drivers} database (no PostgreSQL driver in ${found.file}), not PostgreSQL`,
+      told: `${found.file} lists ${drivers} and no PostgreSQL driver (${POSTGRES_DRIVER_NAMES[lang]}): the app's database is that one, and its processes are counted with 0 PostgreSQL connections`,
       why: `${found.file} lists ${drivers} and no PostgreSQL driver (${POSTGRES_DRIVER_NAMES[lang]}): the app's database, DATABASE_URL's too, is that one, and this process holds no connection on the plan`,
     }
   }
