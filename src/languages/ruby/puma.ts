@@ -12,6 +12,7 @@ import {processorsFor} from './processors.js'
 import {rackupServer} from '../common/matchers.js'
 import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
+import {unicornRailsServer} from './unicorn.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
@@ -338,6 +339,6 @@ export const puma: ServerAnalyzer = {
   },
   id: 'puma',
   matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean {
-    return programName(cmd.argv[0]) === 'puma' || isRailsServer(cmd.argv) || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'puma'
+    return programName(cmd.argv[0]) === 'puma' || (isRailsServer(cmd.argv) && !unicornRailsServer(cmd.argv, ctx)) || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'puma'
   },
 }

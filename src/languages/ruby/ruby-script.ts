@@ -16,6 +16,10 @@ import {analyzeActiveRecordPools} from './pools-in-code.js'
 import {type ParsedRuby, parseRuby, type RubyNode} from './prism.js'
 import {rubyScript} from './ruby-script-command.js'
 import {joinPath} from '../../util/app-path.js'
+import {versionAtLeast} from '../../util/version.js'
+import {readFlag} from '../common/argv.js'
+import {declaredRuby} from './gemfile-lock.js'
+import {puma} from './puma.js'
 
 const MAIN_THREAD = 'https://docs.ruby-lang.org/en/master/Thread.html#method-c-main'
 const PROCESS_SPAWN = 'https://docs.ruby-lang.org/en/master/Process.html#method-c-spawn'
@@ -28,6 +32,8 @@ const CONCURRENT_STARTS = new Set(['CachedThreadPool', 'FixedThreadPool', 'Futur
 
 interface Start {
   file: string
+  /** Sinatra's built-in server (`X.run!`, classic `require "sinatra"`): which server it runs is read (sinatraServer). */
+  sinatra?: {server?: string}
   /** The method whose body starts it, if any: a method nothing calls never starts it. */
   inDef?: string
   line: number
@@ -43,6 +49,16 @@ export interface ScriptWalk {
   truncated: boolean
   /** Database libraries required by name (`require 'pg'`), with where. */
   databaseGems: Start[]
+  /** Sinatra settings the files set: `set :server, …` (a list, or unreadable), `set :threaded, …`. */
+  sinatraSettings: SinatraSetting[]
+}
+
+interface SinatraSetting {
+  file: string
+  line: number
+  name: 'server' | 'threaded'
+  /** The server names (server) or [true/false] (threaded); undefined when not a literal conncalc reads. */
+  value?: (boolean | string)[]
 }
 
 /** Gems that open database connections of their own when a script requires them. */
@@ -87,6 +103,7 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
   const read: string[] = []
   const starts: Start[] = []
   const databaseGems: Start[] = []
+  const sinatraSettings: SinatraSetting[] = []
   let truncated = false
   while (queue.length > 0) {
     const file = queue.shift()!
@@ -101,7 +118,33 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
     const parsed = await parseRuby(file, text)
     if (parsed.errors.length > 0) continue
     const P = parsed.prism
+    // `'puma'`, `:puma`, `%w[puma thin]`, `true`/`false`: the literal's words; undefined for anything else.
+    const literalWords = (node: RubyNode | undefined): (boolean | string)[] | undefined => {
+      if (node instanceof P.StringNode || node instanceof P.SymbolNode) return [node.unescaped.value]
+      if (node instanceof P.TrueNode) return [true]
+      if (node instanceof P.FalseNode) return [false]
+      if (node instanceof P.ArrayNode) {
+        const words = node.elements.map((e) => (e instanceof P.StringNode || e instanceof P.SymbolNode ? e.unescaped.value : undefined))
+        return words.every((w) => w !== undefined) ? (words as string[]) : undefined
+      }
+
+      return undefined
+    }
+
+    // Inside `configure :development do … end` (not this app's environment): its settings do not apply.
+    let inOtherEnv = false
     const visit = (node: RubyNode, inDef?: string): void => {
+      if (node instanceof P.CallNode && node.name === 'configure' && node.block) {
+        const envs = (node.arguments_?.arguments_ ?? []).map((a) => (a instanceof P.SymbolNode || a instanceof P.StringNode ? a.unescaped.value : '?'))
+        if (envs.length > 0 && !envs.includes(ctx.appEnv) && !envs.includes('?')) {
+          const was = inOtherEnv
+          inOtherEnv = true
+          for (const child of node.compactChildNodes()) visit(child, inDef)
+          inOtherEnv = was
+          return
+        }
+      }
+
       // `if __FILE__ == $0 … end` runs only in the file Ruby was started with: not in a file another one requires.
       if (file !== entry && node instanceof P.IfNode && /^(?:__FILE__\s*==\s*\$(?:0|PROGRAM_NAME)|\$(?:0|PROGRAM_NAME)\s*==\s*__FILE__)$/.test(parsed.textOf(node.predicate).trim())) {
         if (node.subsequent) visit(node.subsequent, inDef)
@@ -119,7 +162,7 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
           enqueue(target)
           // Classic Sinatra: `require "sinatra"` in the file Ruby runs starts Sinatra::Application's server at exit (sinatra/main.rb).
           if (file === entry && node.name === 'require' && args[0].unescaped.value === 'sinatra') {
-            starts.push({file, line: parsed.lineOf(node.location.startOffset), what: 'require "sinatra" (the classic app\'s built-in server, started at exit)'})
+            starts.push({file, line: parsed.lineOf(node.location.startOffset), sinatra: {}, what: 'require "sinatra" (the classic app\'s built-in server, started at exit)'})
           }
         } else if (node.name === 'autoload' && args[0] instanceof P.SymbolNode && args[1] instanceof P.StringNode) {
           const target = resolve(ctx, file, 'require', args[1].unescaped.value)
@@ -135,7 +178,11 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
         } else if (node.name === 'run!' && receiver && node.receiver && args.every((a) => a instanceof P.KeywordHashNode)) {
           // `API.run!(port: port)`: a Sinatra app's built-in server (Sinatra::Base.run!), a Rack server running each
           // request on a thread of its own in this process — how many is the server's, not counted here.
-          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: `${receiver}.run! (Sinatra's built-in server)`})
+          const server = args.flatMap((a) => (a instanceof P.KeywordHashNode ? a.elements : [])).find((e) => e instanceof P.AssocNode && e.key instanceof P.SymbolNode && e.key.unescaped.value === 'server')
+          const named = server instanceof P.AssocNode ? literalWords(server.value) : undefined
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), sinatra: named?.length === 1 && typeof named[0] === 'string' ? {server: named[0]} : {}, what: `${receiver}.run! (Sinatra's built-in server)`})
+        } else if (node.name === 'set' && (!node.receiver || node.receiver instanceof P.SelfNode) && args[0] instanceof P.SymbolNode && (args[0].unescaped.value === 'server' || args[0].unescaped.value === 'threaded') && args.length === 2 && !inOtherEnv) {
+          sinatraSettings.push({file, line: parsed.lineOf(node.location.startOffset), name: args[0].unescaped.value, value: literalWords(args[1])})
         } else if (node.name === 'fork' && (!node.receiver || receiver === 'Process' || receiver === 'Kernel')) {
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: receiver ? `${receiver}.fork` : 'fork'})
         }
@@ -154,7 +201,7 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
   }
 
   // A start inside a method that no file read calls (by that name, on any receiver, `send` aside) never runs.
-  return {databaseGems, files: read, starts: starts.filter((s) => s.inDef === undefined || called.has(s.inDef)), truncated}
+  return {databaseGems, files: read, sinatraSettings, starts: starts.filter((s) => s.inDef === undefined || called.has(s.inDef)), truncated}
 }
 
 /**
@@ -281,6 +328,92 @@ function ownScript(ctx: AnalyzerContext, script: string, walk: ScriptWalk, proce
   }
 }
 
+// Sinatra's server list on MRI (RUBY_ENGINE "ruby": mongrel needs a nil engine, trinidad is JRuby's), by version:
+//   3.1+: puma, falcon, thin, HTTP, webrick (4.1: webrick only after them) — sinatra v4.1.1 lib/sinatra/base.rb:1972-1997
+//   3.0.x: thin, falcon, puma, HTTP, webrick — sinatra v3.0.6 lib/sinatra/base.rb:1873-1877
+//   1.4–2.2: thin, puma, reel, HTTP, webrick — sinatra v2.2.4 lib/sinatra/base.rb:1850-1864
+// run! takes the first whose handler loads (Rackup::Handler.pick / detect_rack_handler), then start_server sets
+// `server.threaded = settings.threaded` (default true, base.rb:2009) on a server that has it (Thin).
+const SINATRA_BASE = 'https://github.com/sinatra/sinatra/blob/v4.1.1/lib/sinatra/base.rb'
+const SINATRA_3_0 = 'https://github.com/sinatra/sinatra/blob/v3.0.6/lib/sinatra/base.rb'
+const SINATRA_2 = 'https://github.com/sinatra/sinatra/blob/v2.2.4/lib/sinatra/base.rb'
+// Thin's threaded mode hands each request to EventMachine.defer, whose pool has threadpool_size 20 threads.
+const EM_THREADPOOL = 'https://github.com/eventmachine/eventmachine/blob/v1.2.7/lib/eventmachine.rb'
+
+function sinatraDefaults(version: string | undefined): {list: string[]; ref: string} {
+  if (!version || versionAtLeast(version, '3.1.0')) return {list: ['puma', 'falcon', 'thin', ...(version && !versionAtLeast(version, '4.1.0') ? ['HTTP'] : []), 'webrick'], ref: SINATRA_BASE}
+  if (versionAtLeast(version, '3.0.0')) return {list: ['thin', 'falcon', 'puma', 'HTTP', 'webrick'], ref: SINATRA_3_0}
+  return {list: ['thin', 'puma', 'reel', 'HTTP', 'webrick'], ref: SINATRA_2}
+}
+
+/** Does the server's Rack handler load in this bundle? WEBrick: Ruby's own before 3.0, the webrick gem after. */
+function handlerLoads(ctx: AnalyzerContext, name: string): boolean {
+  if (name === 'webrick') {
+    const ruby = declaredRuby(ctx.files)
+    return ctx.versions.webrick !== undefined || (ruby !== undefined && !versionAtLeast(ruby.version, '3.0.0'))
+  }
+
+  return ['puma', 'thin', 'falcon', 'reel'].includes(name) && ctx.versions[name] !== undefined
+}
+
+interface SinatraPick {
+  server?: string
+  threaded: boolean
+  why: string
+  ref: string
+}
+
+/** Which server Sinatra's run! starts, and whether it is asked to be threaded. */
+function sinatraServer(ctx: AnalyzerContext, walk: ScriptWalk, starts: readonly Start[]): SinatraPick {
+  const last = (name: 'server' | 'threaded'): SinatraSetting | undefined => walk.sinatraSettings.filter((x) => x.name === name).at(-1)
+  const threadedSet = last('threaded')
+  const threaded = threadedSet?.value?.[0] !== false
+  const flag = readFlag(ctx.command.argv, ['-s'])?.value
+  const given = starts.find((x) => x.sinatra?.server)?.sinatra?.server
+  const set = last('server')
+  const defaults = sinatraDefaults(ctx.versions.sinatra)
+  let list: string[]
+  let from: string
+  if (flag) [list, from] = [[flag], `\`-s ${flag}\` on the command line`]
+  else if (given) [list, from] = [[given], `run!(server: "${given}")`]
+  else if (set?.value) [list, from] = [set.value.map(String), `\`set :server\` at ${set.file}:${set.line}`]
+  else if (set) return {threaded, ref: defaults.ref, why: `${set.file}:${set.line} sets :server to a value conncalc cannot read`}
+  else [list, from] = [defaults.list, `Sinatra ${ctx.versions.sinatra ?? '(version not locked)'}'s server list`]
+  const server = list.find((n) => handlerLoads(ctx, n))
+  const tried = list.join(', ')
+  return {
+    ref: defaults.ref,
+    server,
+    threaded,
+    why: server ? `Sinatra's run! starts ${server}: the first of ${from} (${tried}) whose gem is in Gemfile.lock` : `none of ${from} (${tried}) is in Gemfile.lock`,
+  }
+}
+
+/** The server Sinatra's run! picked, analysed as that server: Puma as its Rack handler (it reads config/puma.rb), Thin threaded or not. */
+async function sinatraAnalysis(ctx: AnalyzerContext, pick: SinatraPick & {server: string}): Promise<ServerAnalysis | undefined> {
+  const note = fromDefault(pick.why, pick.ref)
+  if (pick.server === 'puma') {
+    const found = await puma.analyze({...ctx, command: {...ctx.command, argv: ['rackup', '-s', 'puma'], preCommands: [], background: []}})
+    return {...found, processesPerDyno: {...found.processesPerDyno, via: [...(found.processesPerDyno.via ?? []), note]}}
+  }
+
+  if (pick.server === 'thin') {
+    const threads = pick.threaded
+      ? sourced(20, fromDefault("Sinatra sets threaded (true unless `set :threaded, false`) on Thin, which runs each request on EventMachine's thread pool (threadpool_size 20)", EM_THREADPOOL), [note])
+      : sourced(1, fromDefault('`set :threaded, false`: Thin runs each request on its EventMachine reactor thread', SINATRA_BASE), [note])
+    return {
+      diagnostics: [],
+      language: 'ruby',
+      processesPerDyno: sourced(1, fromDefault('one Thin server in the script\'s process', SINATRA_BASE), [note]),
+      server: 'thin',
+      threadsPerProcess: threads,
+      ...(ctx.versions.thin ? {versions: {thin: ctx.versions.thin}} : {}),
+    }
+  }
+
+  return undefined
+}
+
 export const rubyScriptAnalyzer: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const script = rubyScript(ctx.command.argv, ctx.files)!
@@ -289,6 +422,13 @@ export const rubyScriptAnalyzer: ServerAnalyzer = {
     // A script that loads none of the app's files does not use the app's pools.
     if (walk.files.length === 1 && !walk.truncated) return ownScript(ctx, script, walk, processes)
     const read = `${walk.files.length - 1} app file${walk.files.length === 2 ? '' : 's'} it requires${walk.truncated ? ` (the first ${MAX_FILES} read)` : ''}; gems and Zeitwerk's autoloaded constants are not read`
+    // Only Sinatra's built-in server starts: the server it picks, read as that server.
+    const pick = walk.starts.length > 0 && walk.starts.every((x) => x.sinatra) ? sinatraServer(ctx, walk, walk.starts) : undefined
+    if (pick?.server) {
+      const found = await sinatraAnalysis(ctx, {...pick, server: pick.server})
+      if (found) return found
+    }
+
     if (walk.starts.length === 0) {
       const threads = sourced(1, fromFile(script, 1), [fromDefault(`Ruby runs ${script} on its main thread, and no Thread, concurrent-ruby pool or fork is started in it or the ${read}`, MAIN_THREAD)])
       return {diagnostics: [], language: 'ruby', processesPerDyno: processes, server: 'ruby-script', threadsPerProcess: threads}
@@ -311,7 +451,7 @@ export const rubyScriptAnalyzer: ServerAnalyzer = {
           file: ctx.origin?.file,
           fix: `if fewer threads of ${script} use the database at once, say how many: --assume ${ctx.processType}=1:THREADS`,
           line: ctx.origin?.line,
-          message: `${ctx.processType}: ${script} starts threads or processes (${where}) whose number conncalc does not count; counting ${threads.value} (its pool) as using the database at once`,
+          message: `${ctx.processType}: ${script} starts threads or processes (${where}) whose number conncalc does not count${pick ? ` (${pick.why}${pick.server ? ', whose threads conncalc does not read' : ''})` : ''}; counting ${threads.value} (its pool) as using the database at once`,
           processType: ctx.processType,
           severity: 'warning',
         },
