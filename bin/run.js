@@ -47,7 +47,10 @@ async function main() {
   // bundle load at start load first. Not node:wasi (Prism's), which warns that it is
   // experimental as it loads: src/main.ts silences that warning. One missing from this list,
   // or one a run does not need, costs time only.
-  for (const name of ['module', 'net', 'os', 'process', 'stream', 'string_decoder', 'tty', 'vm']) require(`node:${name}`)
+  // node:net and node:stream are what Node's own stdout and stderr are made of when they are pipes
+  // (net.Socket): not loaded when both are written directly (bin/stdio.js).
+  const direct = require('./stdio.js').directStdio()
+  for (const name of ['module', ...(direct ? [] : ['net', 'stream']), 'os', 'path/posix', 'process', 'string_decoder', 'tty', 'vm']) require(`node:${name}`)
 
   // Prism is WebAssembly. V8 would recompile its hot functions with TurboFan on
   // background threads, and Node waits for those jobs before it exits (~30 ms):
@@ -65,3 +68,4 @@ async function main() {
   const {execute} = loadBundle(join(__dirname, '..', 'dist', 'cli.cjs'))
   await execute({dir: pathToFileURL(__filename).href, target: './dist/cli.cjs'})
 }
+
