@@ -92,6 +92,8 @@ describe('Prisma ≤ 6 with a driver adapter', () => {
   it('the code is not found but the app depends on @prisma/adapter-pg: the adapter\'s pg Pool (10) is assumed, not connection_limit', async () => {
     const files = {
       'package.json': pkg({'@prisma/adapter-pg': '6.17.1', '@prisma/client': '6.17.1', pg: '^8.16.3'}),
+      // The schema prisma generate makes the client from (without one, nothing could use @prisma/client).
+      'prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
       'server.js': "require('./dist/db')\n",
     }
     const a = await run('node server.js', files)

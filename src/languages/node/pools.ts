@@ -35,6 +35,7 @@ import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {append} from '../../util/arrays.js'
+import {filesUnder, onceForFiles} from '../../model/files.js'
 
 const REF = {
   knex: 'https://github.com/knex/knex/blob/master/lib/client.js',
@@ -45,6 +46,7 @@ const REF = {
   // src/index.js `listen()`: `listen.sql || (listen.sql = Postgres({...options, max: 1, idle_timeout: null, max_lifetime: null, …}))`.
   postgresListen: 'https://github.com/porsager/postgres/blob/master/src/index.js',
   prisma: 'https://github.com/prisma/prisma-engines/blob/main/quaint/src/pooled.rs',
+  prismaGenerate: 'https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/generating-prisma-client',
   prisma7: 'https://www.prisma.io/docs/orm/v7/prisma-client/setup-and-configuration/databases-connections/connection-pool',
   // @prisma/adapter-pg@6.17.1 dist/index.js PrismaPgAdapterFactory: `poolOrConfig instanceof pg.Pool` is kept as externalPool,
   // else connect() makes `new pg.Pool(this.config)`; the client then queries through it, not through connection_limit.
@@ -682,6 +684,20 @@ function pgPromiseNeverInitialized(ctx: AnalyzerContext, modules: readonly JsMod
   return !all.truncated && all.files.every((f) => read.has(f))
 }
 
+/**
+ * @prisma/client in package.json that nothing can use: no module read and no code file of the app imports it, and the
+ * app has no Prisma schema (`*.prisma`), which `prisma generate` needs to make the client that `new PrismaClient()`
+ * loads. What to say, else undefined (an importer, a schema, or a search cut short: the default pool is assumed).
+ */
+function prismaNeverGenerated(ctx: AnalyzerContext, modules: readonly JsModule[]): string | undefined {
+  if (modules.some((m) => m.imports.some((s) => s === '@prisma/client' || s.startsWith('@prisma/client/')))) return undefined
+  const importers = importersOf(ctx, ['@prisma/client'])
+  if (importers.truncated || importers.files.length > 0) return undefined
+  const schemas = onceForFiles(ctx.files, 'prisma-schemas', () => filesUnder(ctx.files, '', (p) => p.endsWith('.prisma'), {max: 1}))
+  if (schemas.truncated || schemas.paths.length > 0) return undefined
+  return 'no code file of the app imports @prisma/client and it has no Prisma schema (*.prisma) for `prisma generate` to make a client from'
+}
+
 /** Libraries in package.json whose pool was not found in code: their default, labelled. */
 function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<string>, modules: readonly JsModule[], diagnostics: Diagnostic[]): PoolEntry[] {
   const out: PoolEntry[] = []
@@ -690,7 +706,11 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
   const why = (lib: string): Source => assumed(whyPoolNotFound(ctx, lib, modules))
   const prismaVersion = pkg.versionOf('@prisma/client') ?? pkg.versionOf('prisma')
   const adapter = ['@prisma/adapter-pg', '@prisma/adapter-neon'].find((a) => dep(a))
-  if (dep('@prisma/client') && !libs.has('prisma') && !libs.has('prisma-adapter-pg') && !libs.has('prisma-adapter-neon')) {
+  const prismaUnfound = dep('@prisma/client') && !libs.has('prisma') && !libs.has('prisma-adapter-pg') && !libs.has('prisma-adapter-neon')
+  const unused = prismaUnfound ? prismaNeverGenerated(ctx, modules) : undefined
+  if (unused) {
+    diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', '@prisma/client']), message: `${unused}, so no Prisma client or pool is counted in ${ctx.processType} (${REF.prismaGenerate})`, severity: 'info'})
+  } else if (prismaUnfound) {
     if (prismaVersion && versionAtLeast(prismaVersion, '7.0.0')) {
       out.push({database: 'prisma', pool: sourced(10, line('@prisma/client'), [fromDefault("Prisma 7 driver adapter: pg's Pool default max applies", REF.prisma7), why('prisma')]), server: 'DATABASE_URL'})
     } else if (adapter) {
