@@ -22,7 +22,7 @@ import type {NodeProject} from './project.js'
 import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
-import {importersOf, onlyInScripts, whyPoolNotFound} from './unreached.js'
+import {importedNowhere, importersOf, onlyInScripts, whyPoolNotFound} from './unreached.js'
 import {OTHER_DATABASE_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -734,17 +734,29 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
     ['postgres', 'postgres.js', 10, REF.postgres],
     ['pg-promise', 'pg-promise', 10, REF.pgPromise],
   ]
-  for (const [name, lib, n, ref] of defaults) {
-    if (dep(name) && !libs.has(lib)) {
-      const tool = onlyInScripts(ctx, pkg, lib, modules)
-      if (tool) {
-        diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', name]), message: `${name} is imported only by ${tool.files.join(', ')}, which the package.json script${tool.scripts.length === 1 ? '' : 's'} ${tool.scripts.join(', ')} run${tool.scripts.length === 1 ? 's' : ''} as a process of its own (a one-off or another process type): its pool is not counted in ${ctx.processType}`, severity: 'info'})
-        continue
-      }
-
-      out.push({database: lib, pool: sourced(n, line(name), [fromDefault(`${lib} default pool max`, ref), why(lib)]), server: 'DATABASE_URL'})
-      return out
+  const candidates = defaults.filter(([name, lib]) => dep(name) && !libs.has(lib))
+  // A library no code file imports makes no pool in this process when the code read found another pool, or another
+  // candidate is imported somewhere: the app reaches its database through that one (drizzle-kit's `postgres` beside
+  // the app's own pg Pool). Only when nothing else is in sight is the dependency's default the best guess left.
+  const nowhere = new Map(candidates.map(([, lib]) => [lib, modules.length > 0 ? importedNowhere(ctx, lib) : undefined]))
+  const elsewhere = libs.size > 0 || candidates.some(([, lib]) => nowhere.get(lib) === undefined)
+  for (const [name, lib, n, ref] of candidates) {
+    const unused = nowhere.get(lib)
+    if (unused && elsewhere) {
+      const found = [...libs].filter((l) => l !== 'other-server' && l !== 'framework')
+      const instead = found.length > 0 ? `the pool${found.length === 1 ? '' : 's'} conncalc found (${found.join(', ')}) ${found.length === 1 ? 'is' : 'are'} counted instead` : 'the libraries the code does import are counted instead'
+      diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', name]) || pkg.lineOf(['devDependencies', name]), message: `${name} is in ${pkg.path} but no code file of the app imports ${unused.join(' or ')}: it is a tool's driver (a migration CLI) or another library's, and makes no pool in ${ctx.processType}; ${instead}`, severity: 'info'})
+      continue
     }
+
+    const tool = onlyInScripts(ctx, pkg, lib, modules)
+    if (tool) {
+      diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', name]), message: `${name} is imported only by ${tool.files.join(', ')}, which the package.json script${tool.scripts.length === 1 ? '' : 's'} ${tool.scripts.join(', ')} run${tool.scripts.length === 1 ? 's' : ''} as a process of its own (a one-off or another process type): its pool is not counted in ${ctx.processType}`, severity: 'info'})
+      continue
+    }
+
+    out.push({database: lib, pool: sourced(n, line(name), [fromDefault(`${lib} default pool max`, ref), why(lib)]), server: 'DATABASE_URL'})
+    return out
   }
 
   if (dep('pg') && libs.size === 0) out.push({database: 'pg', pool: sourced(10, line('pg'), [fromDefault('pg Pool default max', REF.pg), why('pg')]), server: 'DATABASE_URL'})

@@ -30,8 +30,21 @@ const PACKAGES: Record<string, string[]> = {
 const MAX_SEARCHED = 3000
 const listed = (files: string[]): string => (files.length <= 2 ? files.join(' and ') : `${files.slice(0, 2).join(', ')} and ${files.length - 2} more`)
 
-/** The app's code files that import one of `names`, by their text (no parse): a bounded search. */
+const importersCache = new WeakMap<object, Map<string, {files: string[]; truncated: boolean}>>()
+
+/** The app's code files that import one of `names`, by their text (no parse): a bounded search, once per app and names. */
 export function importersOf(ctx: AnalyzerContext, names: string[]): {files: string[]; truncated: boolean} {
+  let byNames = importersCache.get(ctx.files)
+  if (!byNames) importersCache.set(ctx.files, (byNames = new Map()))
+  const key = names.join('\0')
+  const known = byNames.get(key)
+  if (known) return known
+  const result = searchImporters(ctx, names)
+  byNames.set(key, result)
+  return result
+}
+
+function searchImporters(ctx: AnalyzerContext, names: string[]): {files: string[]; truncated: boolean} {
   const found = filesUnder(ctx.files, '', (p) => CODE.test(p) && !NOT_LOADED.test(p), {max: MAX_SEARCHED})
   const alt = names.map((n) => n.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')
   const re = new RegExp(String.raw`(?:require\s*\(|from|import\s*\(?)\s*['"\`](?:${alt})(?:/[^'"\`]*)?['"\`]`)
@@ -40,6 +53,17 @@ export function importersOf(ctx: AnalyzerContext, names: string[]): {files: stri
     return text !== undefined && re.test(text)
   })
   return {files, truncated: found.truncated}
+}
+
+/**
+ * The packages of `lib` when no code file of the app imports any of them (the search finished): the dependency is
+ * a tool's (drizzle-kit's driver, a migration CLI) or another library's, and the app's code makes no pool with it.
+ * Undefined when a file imports one, or the search was cut short.
+ */
+export function importedNowhere(ctx: AnalyzerContext, lib: string): string[] | undefined {
+  const names = PACKAGES[lib] ?? [lib]
+  const importers = importersOf(ctx, names)
+  return importers.truncated || importers.files.length > 0 ? undefined : names
 }
 
 /** Programs that run a JS/TS file named as their first argument (`node db/init.js`, `tsx scripts/seed.ts`). */
