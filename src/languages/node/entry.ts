@@ -10,7 +10,8 @@ import type {PackageJson} from './package-json.js'
 
 import {appPath, findFlag, type FoundFlag, programName} from '../common/setting.js'
 import {splitCommand} from '../shell/shell.js'
-import {assumed, fromFile, type Source} from '../../model/source.js'
+import {assumed, fromEnv, fromFile, type Source} from '../../model/source.js'
+import type {EnvEntry} from '../../model/env.js'
 import {FRAMEWORKS} from './programs.js'
 import {type BuiltFrom, builtSource, rebuiltSource} from './built.js'
 
@@ -24,6 +25,8 @@ export interface NodeEntry {
   frameworkArgs?: string[]
   /** pm2-runtime -i N / --instances N. */
   instances?: FoundFlag
+  /** Variables the package.json scripts (or cross-env) on the way set for the process: `"worker": "IS_WORKER=true node dist/main"`. */
+  env?: EnvEntry[]
   /** NODE_PATH set by the command that runs the file (`NODE_PATH=./dist node init.js` in a script, `cross-env NODE_PATH=src …`). */
   nodePath?: {source: Source; value: string; /** set by the command itself (cross-env): its source is the line that holds the command */ inline?: true}
 }
@@ -104,7 +107,9 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
     const file = inner.file && cd.length > 0 && cd.every((d) => !d.startsWith('/') && !d.includes('$')) ? [...cd, inner.file].join('/').replaceAll(/\/+/g, '/') : inner.file
     const set = split.assignments.findLast((a) => a.name === 'NODE_PATH')
     const nodePath = inner.nodePath?.inline ? {source: fromFile(pkg!.path, line), value: inner.nodePath.value} : (inner.nodePath ?? (set ? {source: set.source, value: set.value} : undefined))
-    return {...inner, chain: [fromFile(pkg!.path, line), ...inner.chain], file, ...(nodePath ? {nodePath} : {})}
+    // The script's own assignments, then what the scripts it runs set (those run later, so theirs win).
+    const env = [...split.assignments.filter((a) => a.unknown === undefined), ...(inner.env ?? [])]
+    return {...inner, chain: [fromFile(pkg!.path, line), ...inner.chain], file, ...(env.length > 0 ? {env} : {}), ...(nodePath ? {nodePath} : {})}
   }
 
   const prog = programName(argv[0])
@@ -132,7 +137,11 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
   if (prog === 'cross-env' || prog === 'dotenv') {
     const inner = nodeEntry(ctx, pkg, argv.slice(1).filter((a) => !/^\w+=/.test(a) && a !== '--' && !a.startsWith('-')), depth + 1)
     const set = prog === 'cross-env' ? argv.slice(1).findLast((a) => a.startsWith('NODE_PATH=')) : undefined
-    return set && !inner.nodePath ? {...inner, nodePath: {inline: true, source: fromFile(ctx.origin?.file ?? 'Procfile', ctx.origin?.line ?? 1), value: set.slice('NODE_PATH='.length)}} : inner
+    const from = `${ctx.origin?.file ?? 'Procfile'}:${ctx.origin?.line ?? 1}`
+    const assigned = prog === 'cross-env' ? argv.slice(1, argv.findIndex((a, i) => i > 0 && !/^\w+=/.test(a))).filter((a) => /^\w+=/.test(a)) : []
+    const env = [...assigned.map((a): EnvEntry => ({name: a.slice(0, a.indexOf('=')), source: fromEnv(a.slice(0, a.indexOf('=')), from), value: a.slice(a.indexOf('=') + 1)})), ...(inner.env ?? [])]
+    const withEnv = env.length > 0 ? {...inner, env} : inner
+    return set && !inner.nodePath ? {...withEnv, nodePath: {inline: true, source: fromFile(ctx.origin?.file ?? 'Procfile', ctx.origin?.line ?? 1), value: set.slice('NODE_PATH='.length)}} : withEnv
   }
 
   if (prog === 'npx') return nodeEntry(ctx, pkg, argv.slice(1).filter((a, i) => i > 0 || !a.startsWith('-')), depth + 1)

@@ -12,7 +12,7 @@ import type {ArrowFunctionExpression, Function as JsFunction, Node, ParseResult,
 
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
-import {assumed, fromDefault, type Source, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, type Sourced} from '../../model/source.js'
 import type {EvalValue, KnownValue, PyDict, PyValue} from '../python/values.js'
 
 import {asString, DATABASE_URL_ASSUMED, isDict, truthy} from '../python/evaluate.js'
@@ -130,7 +130,16 @@ export interface ParsedJs {
   specs: string[]
   folders?: Folder[]
   lazy?: string[]
+  /** NestJS `ConfigModule.forRoot({load: [configuration]})`: the imported factories, loaded before the file's other imports (nestLoads). */
+  nestLoads?: NestLoad[]
   text: string
+}
+
+/** A config factory a `ConfigModule.forRoot({load: […]})` names: the module it is imported from and the export. */
+export interface NestLoad {
+  at: string
+  name: string
+  spec: string
 }
 
 type N = Node
@@ -221,6 +230,34 @@ const CONVICT = new WeakMap<object, {loads: string[]}>()
 
 // config.service.ts get(): validated env, then process.env, then the internal config (load / registerAs), then the default.
 const NEST_CONFIG_REF = 'https://github.com/nestjs/config/blob/master/lib/config.service.ts'
+// config.module.ts forRoot: each `load` factory's object is merged into the internal config, under its registerAs token
+// when it has one, else at the root (mergeConfigObject: `token ? set(host, token, partial) : Object.assign(host, partial)`).
+const NEST_LOAD_REF = 'https://github.com/nestjs/config/blob/master/lib/config.module.ts'
+
+/** Factories `registerAs()` returned: loaded, their object is under their namespace (registered when evaluated), not at the root. */
+const REGISTERED_AS = new WeakSet<object>()
+
+/** Per config map: its keys a `load` factory merged at the root (as file:line of the forRoot call), apart from registerAs namespaces. */
+const NEST_ROOT_KEYS = new WeakMap<Map<string, EvalValue>, Map<string, string>>()
+
+/**
+ * A plain factory a `ConfigModule.forRoot({load: [factory]})` names: what it returns, merged at the root of the
+ * config ConfigService.get reads (`get('database.maxConnections')` → its `database` key). A registerAs factory is
+ * already under its namespace; a value conncalc cannot read as a function returning an object is left out.
+ */
+export function mergeNestLoad(config: Map<string, EvalValue>, factory: EvalValue | undefined, at: string): boolean {
+  if (factory?.kind !== 'known' || (typeof factory.value === 'object' && factory.value !== null && REGISTERED_AS.has(factory.value))) return false
+  const made = returnedBy(factory)
+  if (made === factory || !isDict(made)) return false
+  let keys = NEST_ROOT_KEYS.get(config)
+  if (!keys) NEST_ROOT_KEYS.set(config, (keys = new Map()))
+  for (const [key, v] of made.value.entries) {
+    config.set(key, v)
+    keys.set(key, at)
+  }
+
+  return true
+}
 
 /** Identity helpers that return their argument (drizzle-kit, MikroORM, Medusa, Vite, Astro `defineConfig`). */
 const IDENTITY = /(^|\.)define(Config|Configuration)$/
@@ -1399,12 +1436,14 @@ class JsEvaluator {
     if (e?.unknown) return this.unknown(node, e.unknown)
     if (e) return {file: this.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
     const [ns, ...path] = key.split('.')
-    let v: EvalValue | undefined = path.length > 0 ? this.opts.nestConfig.get(ns) : undefined
+    let v: EvalValue | undefined = this.opts.nestConfig.get(ns)
+    const loadedAt = NEST_ROOT_KEYS.get(this.opts.nestConfig)?.get(ns)
     for (const k of path) v = isDict(v) ? v.value.entries.get(k) : undefined
-    if (v) return v.kind === 'known' ? {...v, via: [...v.via, fromDefault(`ConfigService.get('${key}') reads the '${ns}' namespace the app registers with registerAs()`, NEST_CONFIG_REF)]} : v
+    if (v && loadedAt) return v.kind === 'known' ? {...v, via: [...(v.file === this.file ? [] : [fromFile(v.file, v.line)]), ...v.via, fromDefault(`ConfigService.get('${key}') reads what the \`load\` factory of ConfigModule.forRoot (${loadedAt}) returns, merged at the root of the config`, NEST_LOAD_REF)]} : v
+    if (v && path.length > 0) return v.kind === 'known' ? {...v, via: [...v.via, fromDefault(`ConfigService.get('${key}') reads the '${ns}' namespace the app registers with registerAs()`, NEST_CONFIG_REF)]} : v
     const dflt = args[1]
     if (dflt?.kind === 'known' && !isDict(dflt)) return dflt
-    return this.unknown(node, path.length > 0 ? `\`${callee}('${key}')\`: no registerAs('${ns}', …) was read before this module, and ${key} is not an env variable` : `\`${callee}('${key}')\`: ${key} has no value and no default is given`)
+    return this.unknown(node, path.length > 0 ? `\`${callee}('${key}')\`: no registerAs('${ns}', …) or ConfigModule.forRoot({load}) factory with '${ns}' was read before this module, and ${key} is not an env variable` : `\`${callee}('${key}')\`: ${key} has no value and no default is given`)
   }
 
   /** `['mongodb'].includes(x)` / `list.includes(x)` / `'a,b'.includes(x)` on known values: a boolean a condition can decide. */
@@ -1507,6 +1546,9 @@ class JsEvaluator {
     if (pluginName !== undefined && !pluginName.startsWith('.')) this.record({args: args.slice(1), callee: pluginName, isNew: false, line: this.line(node)})
     if (spread) return this.unknown(node, `\`${callee}(…)\` is called with spread arguments`)
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
+    // Joi.attempt(value, schema) returns the value once it validates (https://joi.dev/api/#attemptvalue-schema-message-options);
+    // its conversions (a numeric string to a number) are the ones conncalc's own reads make.
+    if (/^joi(\.default)?\.attempt$/.test(callee) && args.length >= 2) return args[0]
     if (/^convict(\.default)?$/.test(callee) && isDict(args[0])) return this.convict(node, args[0])
     const loaded = calleeNode.type === 'MemberExpression' && !calleeNode.computed && calleeNode.property.type === 'Identifier' && /^load(File)?$/.test(calleeNode.property.name) ? this.ownValue(unwrap(calleeNode.object)) : undefined
     if (isDict(loaded) && CONVICT.has(loaded.value)) CONVICT.get(loaded.value)!.loads.push(`${this.file}:${this.line(node)}`)
@@ -1533,7 +1575,10 @@ class JsEvaluator {
       const made = returnedBy(args[1])
       if (made && this.opts.nestConfig) this.opts.nestConfig.set(asString(args[0])!, made)
       // registerAs returns the factory itself (with a KEY added): `databaseConfig()` is the namespace's object.
-      if (args[1]) return args[1]
+      if (args[1]) {
+        if (args[1].kind === 'known' && typeof args[1].value === 'object' && args[1].value !== null) REGISTERED_AS.add(args[1].value)
+        return args[1]
+      }
     }
 
     const includes = this.includes(node, calleeNode, args)
@@ -1712,6 +1757,52 @@ function folderLoads(program: Program, text: string, file: string): Folder[] {
   return out
 }
 
+/**
+ * `ConfigModule.forRoot({load: [configuration, databaseConfig]})` (ConfigModule imported from @nestjs/config): each factory
+ * named by an identifier the file imports, as the module and export it comes from. The project loads those modules first,
+ * so the config they return is known to every ConfigService.get in the modules loaded after (NestJS builds the config
+ * before any provider's factory runs).
+ */
+function nestLoads(program: Program, text: string, file: string): NestLoad[] {
+  if (!text.includes('@nestjs/config') || !text.includes('load')) return []
+  const imported = new Map<string, {name: string; spec: string}>()
+  const modules = new Set<string>()
+  for (const st of program.body) {
+    if (st.type !== 'ImportDeclaration') continue
+    for (const sp of st.specifiers) {
+      const name = sp.type === 'ImportDefaultSpecifier' ? 'default' : sp.type === 'ImportSpecifier' ? keyName(sp.imported as N) : undefined
+      if (name) imported.set(sp.local.name, {name, spec: st.source.value})
+      if (st.source.value === '@nestjs/config' && name === 'ConfigModule') modules.add(sp.local.name)
+    }
+  }
+
+  if (modules.size === 0) return []
+  const out: NestLoad[] = []
+  const stack: N[] = [program]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    append(stack, children(n))
+    if (n.type !== 'CallExpression') continue
+    const callee = unwrap(n.callee as N)
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'forRoot') continue
+    const object = unwrap(callee.object as N)
+    const options = n.arguments[0] ? unwrap(n.arguments[0] as N) : undefined
+    if (object.type !== 'Identifier' || !modules.has(object.name) || options?.type !== 'ObjectExpression') continue
+    for (const p of options.properties) {
+      if (p.type !== 'Property' || keyName(p.key as N, p.computed) !== 'load') continue
+      const list = unwrap(p.value as N)
+      if (list.type !== 'ArrayExpression') continue
+      for (const el of list.elements) {
+        const id = el ? unwrap(el as N) : undefined
+        const from = id?.type === 'Identifier' ? imported.get(id.name) : undefined
+        if (from) out.push({at: `${file}:${text.slice(0, n.start).split('\n').length}`, ...from})
+      }
+    }
+  }
+
+  return out
+}
+
 let loading: Promise<typeof import('oxc-parser')> | undefined
 
 /** How oxc reads a file of this name: TS or JS (JSX allowed in .js, as bundlers do), ES module or CommonJS. */
@@ -1782,7 +1873,8 @@ export async function parseJs(file: string, text: string): Promise<ParsedJs> {
 
   const folders = folderLoads(result.program, text, file)
   const lazy = dynamicSpecs(result, text)
-  return {diagnostics: [], file, ...(folders.length > 0 ? {folders} : {}), ...(lazy.length > 0 ? {lazy} : {}), program: result.program, specs: specsOf(result, text), text}
+  const loads = nestLoads(result.program, text, file)
+  return {diagnostics: [], file, ...(folders.length > 0 ? {folders} : {}), ...(lazy.length > 0 ? {lazy} : {}), ...(loads.length > 0 ? {nestLoads: loads} : {}), program: result.program, specs: specsOf(result, text), text}
 }
 
 export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule {

@@ -26,6 +26,7 @@ import {envCandidate, programName} from '../common/setting.js'
 import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES} from './programs.js'
 import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
+import {layer} from '../../model/env.js'
 
 /**
  * Where apps started by a framework CLI (next start, strapi start) create their
@@ -293,7 +294,9 @@ function ownPackageDir(files: FileReader, file: string): string | undefined {
 }
 
 /** A process run from `found` with the package.json `read` (the app's, or the package the entry file lies in). */
-async function analyzeFrom(ctx: AnalyzerContext, read: {diagnostics: Diagnostic[]; pkg?: PackageJson}, found: NodeEntry): Promise<ServerAnalysis> {
+async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diagnostic[]; pkg?: PackageJson}, found: NodeEntry): Promise<ServerAnalysis> {
+  // What the package.json scripts set on the way (`"worker": "IS_WORKER=true node dist/main"`) is in the process's env, over the app's.
+  const ctx = found.env && found.env.length > 0 ? {...processCtx, env: processCtx.env.with(layer('package.json scripts', found.env))} : processCtx
   const pkg = read.pkg
   const diagnostics: Diagnostic[] = [...read.diagnostics]
   // NODE_PATH from the command that runs the file (a package.json script's `NODE_PATH=… node x`), else the process's env.

@@ -10,7 +10,7 @@ import type {EvalValue} from '../python/values.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 
-import {evaluateParsed, type Folder, type JsModule, parseJs} from './js.js'
+import {evaluateParsed, type Folder, type JsModule, mergeNestLoad, parseJs} from './js.js'
 import {nodeConfigModule} from './node-config.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
@@ -33,6 +33,23 @@ export const NOT_LOADED = /(?:^|\/)(?:__tests__|__mocks__)\/|\.(?:test|spec|stor
  */
 export const TEST_CODE = /(?:^|\/)(?:__tests__|__mocks__|tests?|specs?|e2e)\/|\.(?:test|spec|e2e)\.[^/]+$/
 const MAX_FOLDER_FILES = 2000
+
+const forRootCache = new WeakMap<FileReader, string[]>()
+
+/** The app's code files (not tests) that call a NestJS `ConfigModule.forRoot(` with `load`, by their text; searched once per app. */
+function forRootFiles(files: FileReader): string[] {
+  let found = forRootCache.get(files)
+  if (!found) {
+    const code = filesUnder(files, '', (p) => CODE.test(p) && !TEST_CODE.test(p) && !NOT_LOADED.test(p), {max: 3000}).paths
+    found = code.filter((p) => {
+      const text = files.read(p)?.text
+      return text !== undefined && text.includes('forRoot') && text.includes('@nestjs/config') && /\bload\s*:/.test(text)
+    })
+    forRootCache.set(files, found)
+  }
+
+  return found
+}
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
 
 export class NodeProject {
@@ -41,6 +58,9 @@ export class NodeProject {
   private readonly cache = new Map<string, Promise<JsModule | undefined>>()
   /** NestJS `registerAs()` namespaces of the modules evaluated so far (js.ts nestConfigGet). */
   private readonly nestConfig = new Map<string, EvalValue>()
+  /** Settled once the `load` factories of ConfigModule.forRoot are read (nestConfigLoads); the modules read meanwhile are theirs. */
+  private nestReady?: Promise<void>
+  private preloading = false
   private nodeConfig?: Promise<JsModule | undefined>
   /** The monorepo's workspace packages, read once, with the path back to the app root from this reader's folder. */
   private workspaces?: {up: string; using: Set<string>; ws?: Workspaces}
@@ -82,7 +102,10 @@ export class NodeProject {
   load(path: string, stack: readonly string[] = []): Promise<JsModule | undefined> {
     let p = this.cache.get(path)
     if (!p) {
-      p = this.evaluate(path, stack)
+      // The first module read waits for the NestJS config the app builds before its providers run (nestConfigLoads).
+      const preload = this.preloading
+      if (this.nestReady === undefined) this.nestReady = this.ownPackage().deps.has('@nestjs/config') ? this.nestConfigLoads() : Promise.resolve()
+      p = preload ? this.evaluate(path, stack) : this.nestReady.then(() => this.evaluate(path, stack))
       this.cache.set(path, p)
     }
 
@@ -233,6 +256,33 @@ export class NodeProject {
 
   async walk(entries: string[]): Promise<JsModule[]> {
     return walkModules(entries, (path) => this.load(path), (m, path) => [...[...m.imports, ...(m.lazy ?? [])].map((spec) => this.resolve(spec, path)), ...(m.folders ?? []).flatMap((f) => this.folderModules(f, path))])
+  }
+
+  /**
+   * NestJS builds its config before any provider's factory runs: the `load` factories of the app's
+   * `ConfigModule.forRoot({load: […]})` are read first, whatever order the entry imports its modules in, and what
+   * they return is merged where ConfigService.get looks (js.ts mergeNestLoad). Test files are not searched.
+   */
+  private async nestConfigLoads(): Promise<void> {
+    this.preloading = true
+    try {
+      await this.readNestLoads()
+    } finally {
+      this.preloading = false
+    }
+  }
+
+  private async readNestLoads(): Promise<void> {
+    for (const file of forRootFiles(this.ctx.files)) {
+      const text = this.ctx.files.read(file)?.text
+      if (text === undefined) continue
+      const parsed = await parseJs(file, text)
+      for (const l of parsed.nestLoads ?? []) {
+        const target = this.resolve(l.spec, file)
+        const m = target ? await this.load(target) : undefined
+        if (m) mergeNestLoad(this.nestConfig, l.name === 'default' ? (m.exports.get('default') ?? m.cjs) : m.exports.get(l.name), l.at)
+      }
+    }
   }
 
   /** The modules of a folder a module loads at run time (js.ts folderLoads), at most MAX_FOLDER_FILES, said when cut. */
