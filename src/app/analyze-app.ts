@@ -160,7 +160,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const layersKey = memo ? JSON.stringify(input.envLayers.map((l) => [l.label, [...l.vars.values()]])) : ''
   for (const entry of entries) {
     const formation = input.formation.get(entry.name)
-    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, entry.cwd ?? '', entry.image ? [...entry.image.vars.values()] : null, entry.vars ? entry.vars.map((l) => [...l.vars.values()]) : null, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
+    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, entry.cwd ?? '', entry.image ? [...entry.image.vars.values()] : null, entry.vars ? entry.vars.map((l) => [...l.vars.values()]) : null, entry.machine ?? null, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
     // Each app gets its own copy (tagApp names it and prefixes its paths): the memo keeps an untouched one.
     const kept = memo?.get(key)
     let found: Omit<TypeAnalysis, 'reads'>
@@ -197,7 +197,9 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const {appJson, versions} = app
   const origin = {file: entry.file, line: entry.line}
   const formation = input.formation.get(entry.name)
-  const {dyno, platform} = app.platformFor(formation?.size)
+  const {dyno: sized, platform} = app.platformFor(formation?.size)
+  // A fly.toml group's Machine ([[vm]]): its CPUs replace the dyno size's, unless --scale gives a size.
+  const dyno = sized && entry.machine && !formation?.size ? onMachine(sized, entry.machine) : sized
   const layers = [...input.envLayers]
   // A render.yaml service's envVars (its own, then its groups') or fly.toml's [env]: where app.json env would be.
   if (entry.vars) append(layers, entry.vars)
@@ -302,6 +304,12 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   if (Object.keys(typeVersions).length > 0) process.versions = typeVersions
 
   return {diagnostics, process}
+}
+
+/** The dyno as the machine another platform runs the type on: its name and CPU count; Heroku's process limit is not its. */
+function onMachine(dyno: DynoFacts, machine: NonNullable<RunningEntry['machine']>): DynoFacts {
+  const {processLimit: _heroku, ...rest} = dyno
+  return {...rest, name: machine.name, nproc: machine.nproc}
 }
 
 /** The type's dynos: a deploy hook's one, else the formation's (conncalc.yml, the Heroku app, --scale), else an assumption. */

@@ -10,6 +10,10 @@
  * - `[build]`: `dockerfile` (default Dockerfile), `image` (prebuilt), `builder`/`buildpacks`.
  * - How many Machines run is not in the file: `fly scale count` sets it. `[http_service]` /
  *   `[[services]]` `min_machines_running` is how many Fly keeps running when it stops idle ones.
+ * - `[[vm]]` (or the older single `[vm]`): the Machine size, `size` (a preset: shared-cpu-Nx has N shared
+ *   vCPUs, performance-Nx N dedicated ones, https://fly.io/docs/about/pricing/#machines) and/or `cpus`,
+ *   for the groups in its `processes` (none: every group; a later section wins). Without one, `fly deploy`
+ *   keeps an existing Machine's size and a new app's Machines are shared-cpu-1x (FLY_VM_REF).
  *
  * TOML is parsed with smol-toml (a TOML 1.0 parser), loaded only when an app has a fly.toml. Lines come
  * from `tomlKeyLine`, which finds where a key the parser returned was written.
@@ -20,6 +24,19 @@ import {fromEnv} from '../model/source.js'
 
 export const FLY_TOML_REF = 'https://fly.io/docs/reference/configuration/'
 export const FLY_PROCESSES_REF = 'https://fly.io/docs/apps/processes/'
+/** "Machine size configuration precedence": [[vm]] in fly.toml, else existing Machines' size, else shared-cpu-1x. */
+export const FLY_VM_REF = 'https://fly.io/docs/apps/scale-machine/'
+/** The Machine presets: shared-cpu-Nx and performance-Nx have N vCPUs. */
+export const FLY_SIZES_REF = 'https://fly.io/docs/about/pricing/#machines'
+
+/** One `[[vm]]` section: the size it sets, for which groups. */
+export interface FlyVm {
+  cpus?: {line: number; value: number}
+  line: number
+  /** Undefined: every group. */
+  processes?: string[]
+  size?: {line: number; value: string}
+}
 
 export interface FlyToml {
   build: {builder?: string; dockerfile?: string; image?: string}
@@ -33,6 +50,8 @@ export interface FlyToml {
   release?: {line: number; text: string}
   /** Groups with a service (Fly's first deploy gives each 2 Machines for redundancy when it has no volume). */
   served: Set<string>
+  /** `[[vm]]` sections in file order (a single `[vm]` table is one). */
+  vms: FlyVm[]
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -42,7 +61,7 @@ const commandOf = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : Array.isArray(v) && v.every((a) => typeof a === 'string') ? v.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ') : undefined
 
 export async function parseFlyToml(text: string, path = 'fly.toml'): Promise<FlyToml> {
-  const empty: FlyToml = {build: {}, env: [], minRunning: new Map(), processes: [], served: new Set()}
+  const empty: FlyToml = {build: {}, env: [], minRunning: new Map(), processes: [], served: new Set(), vms: []}
   let data: unknown
   try {
     const {parse} = await import('smol-toml')
@@ -54,7 +73,7 @@ export async function parseFlyToml(text: string, path = 'fly.toml'): Promise<Fly
 
   if (!isObject(data)) return empty
   const line = (table: string, key?: string): number => tomlKeyLine(text, table, key)
-  const fly: FlyToml = {...empty, minRunning: new Map(), served: new Set()}
+  const fly: FlyToml = {...empty, minRunning: new Map(), served: new Set(), vms: []}
   if (isObject(data.build)) {
     for (const k of ['builder', 'dockerfile', 'image'] as const) {
       const v = scalar(data.build[k])
@@ -94,7 +113,38 @@ export async function parseFlyToml(text: string, path = 'fly.toml'): Promise<Fly
     }
   }
 
+  const vms = Array.isArray(data.vm) ? data.vm : data.vm === undefined ? [] : [data.vm]
+  for (const [i, v] of vms.entries()) {
+    if (!isObject(v)) continue
+    const vm: FlyVm = {line: tomlKeyLine(text, 'vm', undefined, i)}
+    if (typeof v.size === 'string' && v.size.trim()) vm.size = {line: tomlKeyLine(text, 'vm', 'size', i), value: v.size.trim().toLowerCase()}
+    const cpus = typeof v.cpus === 'bigint' ? Number(v.cpus) : v.cpus
+    if (typeof cpus === 'number' && Number.isInteger(cpus) && cpus > 0) vm.cpus = {line: tomlKeyLine(text, 'vm', 'cpus', i), value: cpus}
+    if (Array.isArray(v.processes)) vm.processes = v.processes.filter((p): p is string => typeof p === 'string')
+    fly.vms.push(vm)
+  }
+
   return fly
+}
+
+/** shared-cpu-Nx, performance-Nx: N vCPUs (FLY_SIZES_REF). */
+export const flyPresetCpus = (size: string): number | undefined => {
+  const m = /^(?:shared-cpu|performance)-(\d+)x$/.exec(size)
+  return m ? Number(m[1]) : undefined
+}
+
+/**
+ * The Machine size fly.toml gives `group`: each key from the last `[[vm]]` that names the group or names
+ * none (flyctl applies a section with no `processes` to every group, one with `processes` to those).
+ */
+export function flyVmOf(fly: FlyToml, group: string): {cpus?: FlyVm['cpus']; size?: FlyVm['size']} | undefined {
+  let found: {cpus?: FlyVm['cpus']; size?: FlyVm['size']} | undefined
+  for (const vm of fly.vms) {
+    if (vm.processes && !vm.processes.includes(group)) continue
+    found = {...found, ...(vm.size ? {size: vm.size} : {}), ...(vm.cpus ? {cpus: vm.cpus} : {})}
+  }
+
+  return found
 }
 
 /**
@@ -102,10 +152,12 @@ export async function parseFlyToml(text: string, path = 'fly.toml'): Promise<Fly
  * Reads TOML's line structure only: table headers, `key =` (bare or quoted), `table.key =` at the top,
  * and skips multi-line strings. The values themselves come from the parser.
  */
-export function tomlKeyLine(text: string, table: string, key?: string): number {
+export function tomlKeyLine(text: string, table: string, key?: string, index?: number): number {
   const lines = text.split(/\r?\n/)
   let current = ''
   let header: number | undefined
+  // Which `[[table]]` this is (0 the first): with an index, keys are looked for in that one only.
+  let seen = -1
   let inString: string | undefined
   const quoted = (k: string): string => `(?:${k.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}|"${k}"|'${k}')`
   const keyAt = key === undefined ? undefined : new RegExp(`^\\s*${quoted(key)}\\s*=`)
@@ -119,10 +171,11 @@ export function tomlKeyLine(text: string, table: string, key?: string): number {
     const h = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/.exec(raw)
     if (h) {
       current = h[1].replaceAll(/["']/g, '')
-      if (current === table && header === undefined) header = i + 1
-    } else if (keyAt && current === table && keyAt.test(raw)) {
+      if (current === table) seen++
+      if (current === table && (index === undefined || seen === index) && header === undefined) header = i + 1
+    } else if (keyAt && current === table && (index === undefined || seen === index) && keyAt.test(raw)) {
       return i + 1
-    } else if (dotted && current === '' && dotted.test(raw)) {
+    } else if (dotted && current === '' && !index && dotted.test(raw)) {
       return i + 1
     }
 

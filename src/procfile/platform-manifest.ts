@@ -15,10 +15,10 @@ import type {Formation} from '../model/formation.js'
 import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 
 import {layer} from '../model/env.js'
-import {assumedOfType, fromDefaultOfType, fromFile, sourced} from '../model/source.js'
+import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced, type Sourced} from '../model/source.js'
 import {inRepo, readImage} from './container.js'
 import {parseRenderYaml, RENDER_YAML_REF, type RenderService} from '../platform/render-yaml.js'
-import {FLY_PROCESSES_REF, FLY_TOML_REF, parseFlyToml} from '../platform/fly-toml.js'
+import {FLY_PROCESSES_REF, FLY_SIZES_REF, FLY_TOML_REF, FLY_VM_REF, type FlyToml, flyPresetCpus, flyVmOf, parseFlyToml} from '../platform/fly-toml.js'
 
 export const RENDER_PLATFORM = 'Render'
 export const FLY_PLATFORM = 'Fly.io'
@@ -147,13 +147,14 @@ async function flyApp(files: FileReader, path: string, text: string): Promise<Co
   const vars = fly.env.length > 0 ? [layer(`${path} [env]`, fly.env)] : []
   const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
   const base = {cwd: image?.cwd ?? dir, ...(image?.env ? {image: image.env} : {}), ...(vars.length > 0 ? {vars} : {})}
-  const entries: ContainerEntry[] = fly.processes.map((p) => ({...base, command: inImage(p.command), file: path, line: p.line, name: p.name}))
+  const entries: ContainerEntry[] = fly.processes.map((p) => ({...base, command: inImage(p.command), file: path, line: p.line, machine: flyMachine(fly, p.name, path), name: p.name}))
   if (entries.length === 0) {
-    if (fly.cmd) entries.push({...base, command: inImage(fly.cmd.text), file: path, line: fly.cmd.line, name: 'app'})
-    else if (image?.command) entries.push({...base, command: inRepo(image.command.command, image, files), file: image.file, line: image.command.line, name: 'app'})
+    const machine = flyMachine(fly, 'app', path)
+    if (fly.cmd) entries.push({...base, command: inImage(fly.cmd.text), file: path, line: fly.cmd.line, machine, name: 'app'})
+    else if (image?.command) entries.push({...base, command: inRepo(image.command.command, image, files), file: image.file, line: image.command.line, machine, name: 'app'})
     else {
       const why = fly.build.image ? `the prebuilt image ${fly.build.image} ([build] image), which is not in the repository` : fly.build.builder ? `what the buildpacks of ${fly.build.builder} start, which conncalc does not read` : image ? (image.unreadable ?? `${image.file}'s CMD, and it sets none`) : `its Dockerfile's CMD, and ${dockerfile ?? 'Dockerfile'} is not in the repository (fly launch writes one)`
-      entries.push({...base, command: fly.build.image ?? dockerfile ?? 'app', file: path, line: 1, name: 'app', unknownWhy: `${path} declares no [processes]: the default group app runs ${why}`})
+      entries.push({...base, command: fly.build.image ?? dockerfile ?? 'app', file: path, line: 1, machine, name: 'app', unknownWhy: `${path} declares no [processes]: the default group app runs ${why}`})
     }
   }
 
@@ -172,9 +173,26 @@ async function flyApp(files: FileReader, path: string, text: string): Promise<Co
   diagnostics.push({
     code: 'missing-config',
     file: path,
-    fix: 'if the app runs on Heroku instead, add its Procfile; a Fly Machine size ([[vm]]) is not a dyno size: pass --scale NAME=N:SIZE for CPU-count defaults',
+    fix: 'if the app runs on Heroku instead, add its Procfile; CPU-count defaults use each group\'s [[vm]] size (shared-cpu-1x when there is none); --scale NAME=N:SIZE sizes it as a Heroku dyno instead',
     message: `no Procfile: the process types are ${path}'s ${fly.processes.length > 0 ? `[processes] (${fly.processes.map((p) => p.name).join(', ')})` : 'default process group app'}${fly.release ? ' and release = [deploy] release_command' : ''}, run by Fly.io${image ? ` in the image ${image.file} builds` : ''}; ${NO_BUILDPACK}; [env] is their config vars (${FLY_PROCESSES_REF})`,
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: FLY_PLATFORM}
+}
+
+/**
+ * The CPU count a group's Machines have: `[[vm]] cpus`, else its preset `size` (shared-cpu-Nx,
+ * performance-Nx: N vCPUs), else, with no [[vm]], Fly's default for a new app, shared-cpu-1x (assumed:
+ * `fly deploy` keeps an existing Machine's size).
+ */
+function flyMachine(fly: FlyToml, group: string, path: string): {name: string; nproc: Sourced<number>} {
+  const vm = flyVmOf(fly, group)
+  if (vm?.cpus) return {name: vm.size?.value ?? `${vm.cpus.value}-vCPU`, nproc: sourced(vm.cpus.value, fromFile(path, vm.cpus.line))}
+  if (vm?.size) {
+    const n = flyPresetCpus(vm.size.value)
+    if (n !== undefined) return {name: vm.size.value, nproc: sourced(n, fromFile(path, vm.size.line), [fromDefault(`a ${vm.size.value} Machine has ${n} vCPU${n === 1 ? '' : 's'}`, FLY_SIZES_REF)])}
+    return {name: vm.size.value, nproc: sourced(8, assumedOfType(`${path}:${vm.size.line}: Machine size "${vm.size.value}" is not a shared-cpu-Nx or performance-Nx preset conncalc reads; 8 CPUs assumed (say cpus = N in [[vm]], or --scale ${group}=N:SIZE)`))}
+  }
+
+  return {name: 'shared-cpu-1x', nproc: sourced(1, assumedOfType(`${path} has no [[vm]] for ${group}: a new app's Machines are shared-cpu-1x (1 vCPU), assumed (\`fly deploy\` keeps an existing Machine's size; ${FLY_VM_REF})`))}
 }

@@ -1,5 +1,6 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
+import type {Sourced} from '../model/source.js'
 import type {ProcfileEntry} from './procfile.js'
 
 /** A process type to analyze: its command and where that command was read. */
@@ -8,6 +9,8 @@ export interface RunningEntry extends ProcfileEntry {
   cwd?: string
   /** The Procfile's path, or the formation's label when the command came from the Heroku API. */
   file: string
+  /** The machine another platform runs it on (fly.toml `[[vm]]`): its CPU count replaces the dyno size's unless --scale gives a size. */
+  machine?: {name: string; nproc: Sourced<number>}
   /** A container image's ENV (procfile/container.ts): the lowest layer of the type's env, under the app's config vars. */
   image?: EnvLayer
   /** The config vars a platform manifest gives this type (render.yaml `envVars`, fly.toml `[env]`): at app.json env's place. */

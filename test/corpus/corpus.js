@@ -136,7 +136,9 @@ async function runApp(app) {
   // long-running types, as conncalc found them, are scaled like a Procfile's (an image only others run in included).
   const container = types.length === 0 && ['heroku.yml', 'render.yaml', 'fly.toml', 'Dockerfile'].some((f) => existsSync(join(appRoot, f)))
   const found = container ? (run.json?.processTypes ?? []).filter((p) => p.role !== 'release').map((p) => p.name) : []
-  if (found.length > 0) run = await conncalc(appRoot, [...plan, '--scale', ...found.map((t) => `${t}=1:standard-1x`)])
+  // fly.toml's groups keep their Machine size ([[vm]], else Fly's default shared-cpu-1x): scaled without a dyno size.
+  const fly = container && !['heroku.yml', 'render.yaml'].some((f) => existsSync(join(appRoot, f))) && existsSync(join(appRoot, 'fly.toml'))
+  if (found.length > 0) run = await conncalc(appRoot, [...plan, '--scale', ...found.map((t) => (fly ? `${t}=1` : `${t}=1:standard-1x`))])
   return {...base, present: true, ...describe(run, dir)}
 }
 

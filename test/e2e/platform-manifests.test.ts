@@ -13,6 +13,8 @@
  * SIDEKIQ_CONCURRENCY 7; [processes] web (puma), worker (an argument array); [http_service] processes ["web"],
  * min_machines_running 2; [deploy] release_command.
  */
+import {readFileSync} from 'node:fs'
+
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
@@ -182,5 +184,48 @@ describe('fly.toml without [processes], beside a Procfile, invalid', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/fly\.toml:3: not valid TOML/)
     expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+})
+
+/**
+ * Fixture fly-toml-prisma (Prisma 5.22, no connection_limit in DATABASE_URL): Prisma's default pool is physical
+ * CPUs × 2 + 1 (prisma-engines quaint/src/pooled.rs). fly.toml [[vm]] size "shared-cpu-2x" for every group
+ * (fly.toml:17), a second [[vm]] for worker: size "performance-2x" but cpus = 4 (fly.toml:22), which wins.
+ * shared-cpu-Nx / performance-Nx have N vCPUs (https://fly.io/docs/about/pricing/#machines).
+ */
+describe('fly.toml [[vm]]: a CPU-count default follows the group\'s Machine size, not a Heroku dyno\'s 8', () => {
+  const PRISMA = `${procfileOf('fly-toml-prisma').replace(/Procfile$/, '')}fly.toml`
+  const {app} = tempApps('fly-toml-prisma')
+  const POOL = 'pool.prisma src/db.ts:4'
+
+  it('web on shared-cpu-2x: 2 × 2 + 1 = 5; worker cpus = 4: 4 × 2 + 1 = 9; total 14 (was 17 + 17 = 34 on standard-1x\'s 8)', () => {
+    const r = planJson(PRISMA, ['--plan', 'standard-0'])
+    expect(r.exit).toBe(0)
+    const web = r.type('web')
+    expect(web.poolPerProcess).toBe(5)
+    expect(web.connections).toBe(5)
+    expect(web.sources[POOL].via).toContainEqual({file: 'fly.toml', kind: 'file', line: 17})
+    expect(web.sources[POOL].via).toContainEqual({kind: 'default', ref: 'https://fly.io/docs/about/pricing/#machines', what: 'a shared-cpu-2x Machine has 2 vCPUs'})
+    const worker = r.type('worker')
+    expect(worker.connections).toBe(9)
+    expect(worker.sources[POOL].via).toContainEqual({file: 'fly.toml', kind: 'file', line: 22})
+    expect(r.total).toBe(14)
+  })
+
+  it('no [[vm]]: shared-cpu-1x assumed (Fly\'s default for a new app), 1 × 2 + 1 = 3 per group, starred and said', () => {
+    const text = readFileSync(PRISMA, 'utf8').replace(/\[\[vm\]\][\s\S]*$/, '')
+    const dir = app({'fly.toml': text})
+    const r = planJson(`${dir}/fly.toml`, ['--plan', 'standard-0'])
+    const web = r.type('web')
+    expect(web.connections).toBe(3)
+    expect(r.type('worker').connections).toBe(3)
+    expect(web.sources[POOL].via).toContainEqual({kind: 'assumed', why: "fly.toml has no [[vm]] for web: a new app's Machines are shared-cpu-1x (1 vCPU), assumed (`fly deploy` keeps an existing Machine's size; https://fly.io/docs/apps/scale-machine/)"})
+    expect(r.total).toBe(6)
+  })
+
+  it('--scale with a dyno size sizes the group as that Heroku dyno instead: standard-2x reports 8 CPUs, 8 × 2 + 1 = 17', () => {
+    const r = planJson(PRISMA, ['--plan', 'standard-0', '--scale', 'web=1:standard-2x'])
+    expect(r.type('web').connections).toBe(17)
+    expect(r.type('worker').connections).toBe(9)
   })
 })

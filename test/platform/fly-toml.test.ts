@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseFlyToml, tomlKeyLine} from '../../src/platform/fly-toml.js'
+import {flyPresetCpus, flyVmOf, parseFlyToml, tomlKeyLine} from '../../src/platform/fly-toml.js'
 import {parseRenderYaml} from '../../src/platform/render-yaml.js'
 
 const FLY = `app = "x"
@@ -87,5 +87,45 @@ envVarGroups:
       [16, 'render.yaml: service bad: numInstances is not a whole number; Render\'s default 1 is used'],
       [17, 'render.yaml: service 3 has no type; not read'],
     ])
+  })
+})
+
+describe('fly.toml [[vm]]: the Machine size per process group', () => {
+  const VM = `[processes]
+  web = "npm start"
+  worker = "node worker.js"
+
+[[vm]]
+  size = "shared-cpu-2x"
+
+[[vm]]
+  processes = ["worker"]
+  size = "performance-4x"
+
+[[vm]]
+  processes = ["worker"]
+  cpus = 8
+`
+
+  it('each key from the last section naming the group or none; lines from that section', async () => {
+    const fly = await parseFlyToml(VM)
+    // web: only the first section applies; worker: size from the second (line 10), cpus from the third (line 14).
+    expect(flyVmOf(fly, 'web')).toEqual({size: {line: 6, value: 'shared-cpu-2x'}})
+    expect(flyVmOf(fly, 'worker')).toEqual({cpus: {line: 14, value: 8}, size: {line: 10, value: 'performance-4x'}})
+    expect(flyPresetCpus('shared-cpu-2x')).toBe(2)
+    expect(flyPresetCpus('performance-16x')).toBe(16)
+    expect(flyPresetCpus('a100-40gb')).toBeUndefined()
+  })
+
+  it('the older single [vm] table, and none', async () => {
+    expect(flyVmOf(await parseFlyToml('[vm]\n  size = "performance-1x"\n'), 'app')).toEqual({size: {line: 2, value: 'performance-1x'}})
+    expect(flyVmOf(await parseFlyToml('app = "x"\n'), 'app')).toBeUndefined()
+  })
+
+  it('tomlKeyLine with an index looks in that [[table]] only; without one, the first that has the key', () => {
+    // The second [[vm]] (line 8) sets no cpus: its header; the third sets it at line 14.
+    expect(tomlKeyLine(VM, 'vm', 'cpus', 1)).toBe(8)
+    expect(tomlKeyLine(VM, 'vm', 'cpus', 2)).toBe(14)
+    expect(tomlKeyLine(VM, 'vm', 'cpus')).toBe(14)
   })
 })
