@@ -455,7 +455,7 @@ async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics:
 
     // An `if`/`case` conncalc could not decide, each branch starting its own process: one of them runs.
     if (p.either) {
-      out.push(await largestBranch(c, p.either.at, p.either.runs.map((r) => toCtx(r))))
+      out.push(await largestBranch(c, p.either.at, p.either.runs.map((r) => toCtx(r)), p.either.replayed, diagnostics))
       continue
     }
 
@@ -490,9 +490,26 @@ async function largestInTurn(first: ScriptCtx, loop: {file: string; line: number
  * assumption (the branch's own note marks it) that `--env X=…` settles. What the other branches said is dropped:
  * they do not run if this one does.
  */
-async function largestBranch(first: ScriptCtx, at: {file: string; line: number}, rest: ScriptCtx[]): Promise<ScriptCtx> {
+async function largestBranch(first: ScriptCtx, at: {file: string; line: number}, rest: ScriptCtx[], replayed: {labels: string[]; what: string} | undefined, diagnostics: Diagnostic[]): Promise<ScriptCtx> {
   const sized = await sizeEach([first, ...rest], at)
   const best = sized.reduce((a, b) => (b.connections > a.connections ? b : a))
+  if (replayed) {
+    // The script walked again through each branch (procfile/script.ts): the processes carry no note of the choice.
+    // It is an assumption only when it changes what the process holds (`--optimize-for-size` on one way only does not).
+    if (sized.every((x) => x.connections === best.connections)) return first
+    const command = (x: (typeof sized)[number]): string => x.c.ctx.command.argv.join(' ')
+    const label = (x: (typeof sized)[number]): string => {
+      const i = sized.indexOf(x)
+      const vars = replayed.labels[i] ?? ''
+      return sized.every((y) => command(y) === command(x)) && vars ? `with ${vars} (${x.connections})` : `${sizedRun(x)}${vars ? ` with ${vars}` : ''}`
+    }
+
+    const told = `${replayed.what}: ${sized.map((x) => label(x)).join('; ')}; the largest is counted`
+    const type = first.ctx.processType
+    diagnostics.push({code: 'unknown-config-value', file: at.file, fix: `say the value with --env, or the process with --assume ${type}=PROCESSES:THREADS:POOL`, line: at.line, message: `${type}: ${told}`, processType: type, severity: 'warning'})
+    return {...best.c, notes: [...best.c.notes, assumed(`${at.file}:${at.line}: ${told}`)]}
+  }
+
   const where = `${at.file}:${at.line}: `
   const said = best.c.notes.find((n) => n.kind === 'assumed' && n.why.startsWith(where))
   const note = assumed(`${said && said.kind === 'assumed' ? said.why : where.slice(0, -1)}: ${sized.map((x) => sizedRun(x)).join(', ')}; ${sizedRun(best)} is counted`)

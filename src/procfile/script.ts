@@ -71,7 +71,16 @@ export interface ScriptProcess {
    * otherwise leave the script alike: the other branches' processes. One of them runs; the one
    * holding the most connections is counted (app/analyze-app.ts), marked as an assumption.
    */
-  either?: {at: {file: string; line: number}; runs: ScriptProcess[]}
+  either?: {
+    at: {file: string; line: number}
+    runs: ScriptProcess[]
+    /**
+     * Set when the script was walked again through each branch (followCommand): the choice, and what
+     * tells each process apart (`WEB_CONCURRENCY=1 (bin/web:3)`, `WEB_CONCURRENCY unset`), this one first.
+     * The processes carry no assumption of their own: it is said only when the choice changes the count.
+     */
+    replayed?: {labels: string[]; what: string}
+  }
   /** Where it reads its files from, relative to the app root ('' = the root). */
   cwd: string
   /** The environment it sees: the type's env plus what the script exported and the line assigned. */
@@ -152,10 +161,107 @@ export async function followCommand(
   // A `cd` into a folder of the repo moves where the server's files are read; one into a build output (`cd X/bin/publish`) does not.
   const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
   if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !delegates(split.argv, files, env, origin)) return undefined
-  const reader = new ScriptReader(files, processType, dyno)
-  const state = newState(env, '', [])
-  await reader.walkText(raw, origin, state, 0)
-  return reader.result(state)
+  const walk = async (forced: ReadonlyMap<string, number>): Promise<Walk> => {
+    const reader = new ScriptReader(files, processType, dyno, forced)
+    const state = newState(env, '', [])
+    await reader.walkText(raw, origin, state, 0)
+    return {forced, reader, state}
+  }
+
+  const first = await walk(new Map())
+  if (first.reader.choices.length === 0) return first.reader.result(first.state)
+  // Branches conncalc could not decide that lead the script different ways: walk it again through each other branch.
+  const walks = [first]
+  const queue = [first]
+  const tried = new Set([''])
+  let capped = false
+  while (queue.length > 0) {
+    const w = queue.shift()!
+    for (const c of w.reader.choices) {
+      for (const arm of c.arms) {
+        if (arm === c.taken || w.forced.has(c.key)) continue
+        const forced = new Map([...w.forced, [c.key, arm]])
+        const id = [...forced].map(([k, v]) => `${k}=${v}`).sort().join(' ')
+        if (tried.has(id)) continue
+        tried.add(id)
+        if (walks.length >= MAX_WALKS) {
+          capped = true
+          continue
+        }
+
+        const next = await walk(forced)
+        walks.push(next)
+        queue.push(next)
+      }
+    }
+  }
+
+  return alternatives(first, walks.slice(1), capped)
+}
+
+/** One walk of the script: the branches it was made to take at choices, and what it found. */
+interface Walk {
+  forced: ReadonlyMap<string, number>
+  reader: ScriptReader
+  state: State
+}
+
+/** Walks of a script through its undecided branches, at most (the first walk among them). */
+const MAX_WALKS = 8
+
+/** What the script leaves running on a walk, as comparable text. */
+function outcomeOf(state: State): string {
+  const running = [...(state.candidate ? [state.candidate] : []), ...state.background]
+  return JSON.stringify(running.map((p) => [p.command.argv, p.background, p.cwd, envOf(p.env)]))
+}
+
+const envOf = (env: Env): string[] => env.names().map((n) => `${n}=${env.get(n)!.value}`).sort()
+
+/**
+ * The walks through different branches, made into one answer. Walks that leave nothing running (a
+ * branch ends the script) are not how the app runs when another walk leaves something. When they all
+ * leave the same processes, nothing was chosen. When they differ only in the foreground process (what it
+ * runs, or the variables it sees: `if [ -n "$SMALL" ]; then export WEB_CONCURRENCY=1; fi; exec puma`), it
+ * is one of those: the first walk's process carries the others (`either`, the largest counted). When
+ * what runs beside it differs too, the first walk stands, with the first branch assumed, as said.
+ */
+function alternatives(first: Walk, others: Walk[], capped: boolean): FollowedScript {
+  const running = (w: Walk): boolean => w.state.candidate !== undefined || w.state.background.length > 0
+  const live = [first, ...others].filter((w) => running(w))
+  const distinct = new Map<string, Walk>()
+  for (const w of live) if (!distinct.has(outcomeOf(w.state))) distinct.set(outcomeOf(w.state), w)
+  const ways = [...distinct.values()]
+  const base = ways[0] ?? first
+  if (ways.length <= 1) return base.reader.result(base.state)
+  const beside = (w: Walk): string => JSON.stringify(w.state.background.map((p) => [p.command.argv, p.cwd, envOf(p.env)]))
+  const alike = ways.every((w) => w.state.candidate && !w.state.candidate.inTurn && !w.state.candidate.either && beside(w) === beside(base))
+  if (!alike) return first.reader.result(first.state)
+
+  // The choices made on the walks that differ, first met first; the processes rest on them only through `either`.
+  const choices = new Map<string, Choice>()
+  for (const w of ways) for (const c of w.reader.choices) if (!choices.has(c.key)) choices.set(c.key, c)
+  const places = new Set([...choices.values()].map((c) => `${c.at.file}:${c.at.line}`))
+  const own = (p: ScriptProcess): ScriptProcess => ({...p, assumptions: p.assumptions.filter((a) => !places.has(`${a.file}:${a.line}`))})
+  const procs = ways.map((w) => own(w.state.candidate!))
+  const [c0] = choices.values()
+  const named = [...choices.values()].map((c) => `${c.what.replace(/ cannot be decided from the environment here$/, '')} (${c.at.file}:${c.at.line})`)
+  const what = `${named.join(' and ')} cannot be decided from the environment here${capped ? ` (only ${MAX_WALKS} ways through its branches were compared)` : ''}`
+  base.state.candidate = {...procs[0], either: {at: c0.at, replayed: {labels: labelsOf(procs), what}, runs: procs.slice(1)}}
+  return base.reader.result(base.state)
+}
+
+/** What tells processes with the same command apart: the variables whose values differ, each with where it was set. */
+function labelsOf(procs: ScriptProcess[]): string[] {
+  const names = [...new Set(procs.flatMap((p) => p.env.names()))].filter((n) => new Set(procs.map((p) => p.env.get(n)?.value)).size > 1).sort()
+  return procs.map((p) =>
+    names
+      .map((n) => {
+        const e = p.env.get(n)
+        if (!e) return `${n} unset`
+        return e.source.kind === 'env' ? `${n}=${e.value} (${e.source.from})` : `${n}=${e.value}`
+      })
+      .join(', '),
+  )
 }
 
 /**
@@ -186,6 +292,8 @@ interface State {
   candidate?: ScriptProcess
   cwd: string
   done: boolean
+  /** `exit` ended the script (done too). */
+  exited: boolean
   /** The environment the script started with. */
   env: Env
   /** Variables the script exported (children see them). */
@@ -195,6 +303,8 @@ interface State {
   loop?: {at: {file: string; line: number}; runs: ScriptProcess[]}
   /** The script's arguments (`./bin/run celery worker` → ["celery", "worker"]): what `"$@"` and `$1` expand to. */
   positional?: string[]
+  /** The arguments (1 = `$1`) the caller gave from a variable with no value here (`bash backup.sh "$DATABASE_URL"`): not known, not empty. */
+  unknownArgs?: ReadonlySet<number>
   /** Commands that ran and finished before the process started. */
   pre: string[][]
   /** Shell variables the script set (expansions see them). */
@@ -207,6 +317,7 @@ const newState = (env: Env, cwd: string, assumptions: ScriptAssumption[]): State
   cwd,
   done: false,
   env,
+  exited: false,
   exported: new Map(),
   functions: new Map(),
   pre: [],
@@ -229,6 +340,46 @@ function markSetIn(state: State, was: {exported: Map<string, EnvEntry>; vars: Ma
   for (const [name, e] of state.exported) if (was.exported.get(name) !== e) state.exported.set(name, mark(e))
 }
 
+/** The names whose value differs between `was` (before a branch) and `state` (after it): set, changed or unset there. */
+function setIn(state: State, was: {exported: Map<string, EnvEntry>; vars: Map<string, EnvEntry>}): Set<string> {
+  const names = new Set<string>()
+  for (const [now, before] of [[state.vars, was.vars], [state.exported, was.exported]] as const) {
+    for (const [name, e] of now) if (before.get(name) !== e) names.add(name)
+    for (const name of before.keys()) if (!now.has(name)) names.add(name)
+  }
+
+  return names
+}
+
+/**
+ * The variables `names` hold now cite `why` beside where they were set: another branch would have set them
+ * otherwise. One the environment gave (`WEB_CONCURRENCY` from app.json) is marked as the script's own.
+ */
+function markNames(state: State, names: Set<string>, why: Source): void {
+  const marked = new Map<EnvEntry, EnvEntry>()
+  const mark = (e: EnvEntry): EnvEntry => {
+    if ((e.via ?? []).includes(why)) return e
+    let m = marked.get(e)
+    if (!m) marked.set(e, (m = {...e, via: [...(e.via ?? []), why]}))
+    return m
+  }
+
+  for (const name of names) {
+    const own = state.vars.get(name)
+    if (own) state.vars.set(name, mark(own))
+    const x = state.exported.get(name)
+    if (x) state.exported.set(name, mark(x))
+    const given = own || x ? undefined : state.env.get(name)
+    if (given) {
+      state.vars.set(name, mark(given))
+      state.exported.set(name, mark(given))
+    }
+  }
+}
+
+/** A branch walked on its own that ended the script (`exit`) leaving nothing new running: a guard the app passes. */
+const endsWithNothing = (trial: State, state: State): boolean => trial.exited && trial.candidate === state.candidate && trial.background.length === state.background.length
+
 /** A copy of the state to walk a branch on without changing the real one (with `assumed` added to its assumptions). */
 const copyState = (state: State, assumed?: ScriptAssumption): State => ({
   ...state,
@@ -240,7 +391,19 @@ const copyState = (state: State, assumed?: ScriptAssumption): State => ({
   vars: new Map(state.vars),
 })
 
+/** An `if`/`case` the environment does not decide whose branches lead the script different ways: where, and which branch was walked. */
+interface Choice {
+  /** The branches that do not end the script at once (indexes into the bodies from the first undecided one). */
+  arms: number[]
+  at: {file: string; line: number}
+  key: string
+  taken: number
+  what: string
+}
+
 class ScriptReader {
+  /** The choices met on this walk, in the order met. */
+  readonly choices: Choice[] = []
   private readonly diagnostics: Diagnostic[] = []
   private readonly scripts: string[] = []
 
@@ -248,6 +411,8 @@ class ScriptReader {
     private readonly files: FileReader,
     private readonly processType: string,
     private readonly dyno?: DynoFacts,
+    /** The branch to walk at a choice (by key), on a replay. */
+    private readonly forced: ReadonlyMap<string, number> = new Map(),
   ) {}
 
   result(state: State): FollowedScript {
@@ -365,15 +530,34 @@ class ScriptReader {
       case 'list': {
         const [left, right] = [node.namedChildren[0], node.namedChildren.at(-1)]
         const op = node.children.find((c) => !c.isNamed)?.type
+        // `[ "$X" = web ] && exec puma`: b runs when the test passes; one the environment here cannot decide is a
+        // choice like `if`'s (a side that ends the script, `[ -z "$X" ] && exit 1`, is a guard the app passes).
+        if (left && right && right !== left && op === '&&' && left.type === 'test_command') {
+          const passed = this.test(left, state)
+          if (passed === true) await this.statement(right, state, ctx, bg)
+          if (passed !== undefined) return
+          if (state.loop) {
+            await this.onSomeTurns([right], state, ctx, bg)
+            return
+          }
+
+          const what = `\`${firstLine(left.text)} && …\` cannot be decided from the environment here`
+          await this.decide([[right], []], [`command after \`&&\``, `way on without it`], {at: {file: ctx.file, line: lineOf(left, ctx)}, key: keyOf(left, ctx), what}, state, ctx, bg)
+          return
+        }
+
         if (left) await this.statement(left, state, ctx, bg)
         // `a || b`: b runs only when a fails (`migrate || exit 1`): not what stays up.
         if (right && right !== left && op === '&&') await this.statement(right, state, ctx, bg)
         // `[ "$X" ] || export X=…`: how a script gives a variable its default; b runs when the test is false. A test the
-        // environment here cannot decide (X not given) is taken as false, as on a platform that does not set X, and said.
+        // environment here cannot decide (X not given) is taken as false, as on a platform that does not set X, and said;
+        // unless b ends the script (`[ -n "$DATABASE_URL" ] || exit 1`): a guard the app as deployed passes.
         else if (left && right && right !== left && op === '||' && left.type === 'test_command') {
           const passed = this.test(left, state)
           if (passed === true) return
           if (passed === undefined) {
+            const [trial] = await this.walkApart([[right]], state, ctx, bg)
+            if (endsWithNothing(trial, state)) return
             this.warn({file: ctx.file, line: lineOf(left, ctx), message: `\`${firstLine(left.text)}\` cannot be decided from the environment here; taken as false, so \`${firstLine(right.text)}\` runs`})
           }
 
@@ -440,7 +624,22 @@ class ScriptReader {
     const name = node.childForFieldName('name')?.text
     if (!name) return
     const valueNode = node.childForFieldName('value')
-    const text = valueNode?.text ?? ''
+    let text = valueNode?.text ?? ''
+    // `database_url=$1`: the script's argument, as the caller gave it; one from a variable with no value here is not known.
+    const args = state.positional
+    if (args && /\$\{?[1-9]\}?/.test(text)) {
+      const refs = [...text.matchAll(/\$\{?([1-9])\}?/g)].map((m) => Number(m[1]))
+      if (refs.some((n) => state.unknownArgs?.has(n))) {
+        const at = `${ctx.file}:${lineOf(node, ctx)}`
+        const entry: EnvEntry = {name, source: fromEnv(name, at), unknown: `${name} is set from the script's argument at ${at}, which its caller gave from a variable with no value here`, value: text}
+        state.vars.set(name, entry)
+        if (exported || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
+        return
+      }
+
+      text = text.replaceAll(/\$\{?([1-9])\}?/g, (_, n: string) => args[Number(n) - 1] ?? '')
+    }
+
     if (/\$\(|`/.test(text)) {
       // The output of a command: the literal an app script only prints, else a value said to be unknown — set, so a
       // config's fallback for an unset variable is not taken for it (command-output.ts).
@@ -525,9 +724,30 @@ class ScriptReader {
     if (fn && ctx.depth < MAX_DEPTH) {
       // Inside a function "$@" and $1 are the function's arguments (`main "$@"`), the script's again after it.
       const outer = state.positional
+      const outerUnknown = state.unknownArgs
       state.positional = argv.slice(1)
+      state.unknownArgs = this.unknownArgs(node, state.positional.length, state)
       await this.statement(fn, state, {...ctx, depth: ctx.depth + 1}, bg)
       state.positional = outer
+      state.unknownArgs = outerUnknown
+      return
+    }
+
+    // `shift [n]`: `$1` is the next argument from here on.
+    if (name === 'shift' && state.positional) {
+      const n = argv[1] === undefined ? 1 : Number(argv[1])
+      if (Number.isInteger(n) && n >= 0) {
+        state.positional = state.positional.slice(n)
+        state.unknownArgs = state.unknownArgs && new Set([...state.unknownArgs].filter((i) => i > n).map((i) => i - n))
+      }
+
+      return
+    }
+
+    // `exit` ends the script: nothing after it runs (a process already started in the background still does).
+    if (name === 'exit' && !bg) {
+      state.done = true
+      state.exited = true
       return
     }
 
@@ -568,6 +788,7 @@ class ScriptReader {
       // The child shell gets what was exported plus the line's own assignments; its variables stay its own.
       const inner = newState(this.childEnv(state, ctx.file).with(layer(`${ctx.file}:${line}`, split.assignments)), state.cwd, [...state.assumptions])
       inner.positional = scriptArgs(argv)
+      inner.unknownArgs = this.unknownArgs(node, inner.positional.length, state)
       // A script called inside a loop runs its commands on each turn too.
       if (state.loop) inner.loop = state.loop
       await this.walkText(file.text, {file: script, line: 1}, inner, ctx.depth + 1, ctx.within)
@@ -629,6 +850,24 @@ class ScriptReader {
 
       append(state.pre, inner.pre)
     }
+  }
+
+  /**
+   * Which of a call's last `count` arguments (`$1` first) the caller wrote with a variable that has no value
+   * here: the callee's `$N` is then not known (not the empty string an unset variable would expand to).
+   */
+  private unknownArgs(node: TsNode, count: number, state: State): ReadonlySet<number> | undefined {
+    const words = node.namedChildren.filter((c) => c.type !== 'command_name' && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'))
+    if (count === 0 || words.length < count) return undefined
+    const lookup = this.lookup(state)
+    const unknown = new Set<number>()
+    for (const [i, w] of words.slice(words.length - count).entries()) {
+      if (!w.text.includes('$')) continue
+      const known = w.text.replaceAll(/\$\{?([1-9])\}?/g, (m, n: string) => (state.unknownArgs?.has(Number(n)) ? '$__UNKNOWN_ARG' : (state.positional?.[Number(n) - 1] ?? m)))
+      if (/\$\(|`/.test(known) || expandShell(known, lookup).unresolved.length > 0) unknown.add(i + 1)
+    }
+
+    return unknown.size > 0 ? unknown : undefined
   }
 
   private setCandidate(state: State, p: ScriptProcess): void {
@@ -698,43 +937,86 @@ class ScriptReader {
 
       // In a loop an undecided branch runs on some turns and not others: each one is walked, nothing assumed.
       if (state.loop) {
-        await this.statements(b.body, state, ctx, bg)
+        await this.onSomeTurns(b.body, state, ctx, bg)
         continue
       }
 
-      // Every branch left starts the same process (data-hub-api's web.sh: both arms end in `python app.py`):
-      // which one runs does not matter, so nothing is assumed.
-      if (await this.sameOutcome(branches.slice(k).map((r) => r.body), state, ctx, bg)) {
-        await this.statements(b.body, state, ctx, bg)
-        return
-      }
-
-      // Undecidable: take this branch, and say so if what it starts is still running at the end.
       const what = `\`${b.keyword} ${firstLine(b.condition?.text ?? '')}\` cannot be decided from the environment here`
-      await this.undecided(branches.slice(k).map((r) => r.body), {file: ctx.file, line: lineOf(b.condition ?? node, ctx), message: `${what}; the ${ordinal(k + 1)} branch was assumed`}, what, state, ctx, bg)
+      const names = branches.slice(k).map((_, i) => `${ordinal(k + i + 1)} branch`)
+      await this.decide(branches.slice(k).map((r) => r.body), names, {at: {file: ctx.file, line: lineOf(b.condition ?? node, ctx)}, key: keyOf(b.condition ?? node, ctx), what}, state, ctx, bg)
       return
     }
   }
 
   /**
-   * An `if`/`case` the environment does not decide, from its first undecided branch on (`bodies`,
-   * the last one what runs when none matches). When each branch starts one foreground process of its
-   * own and leaves the script otherwise alike (the same background processes, and, if the script
-   * goes on, the same variables and folder), the process is one of those: the first is walked for
-   * real and carries the others (`either`), and the one holding the most connections is counted.
-   * Otherwise the first is taken. Either way it is an assumption, said if the process still runs.
+   * Branches the environment does not decide (an `if`'s from the first undecided one on, a `case`'s, a test's
+   * `&&`): when every one leaves the same processes running (data-hub-api's web.sh: both arms end in
+   * `python app.py`), which one runs does not matter and nothing is assumed; otherwise see undecided.
    */
-  private async undecided(bodies: TsNode[][], first: ScriptAssumption, what: string, state: State, ctx: Ctx, bg: boolean): Promise<void> {
-    const a: ScriptAssumption = {...first}
-    const others = bg || state.loop ? undefined : await this.branchProcesses(bodies, a, state, ctx)
+  private async decide(bodies: TsNode[][], names: string[], point: {at: {file: string; line: number}; key: string; what: string}, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    if (await this.sameOutcome(bodies, state, ctx, bg)) {
+      await this.statements(bodies[0], state, ctx, bg)
+      return
+    }
+
+    await this.undecided(bodies, names, point, state, ctx, bg)
+  }
+
+  /**
+   * An `if`/`case` the environment does not decide, from its first undecided branch on (`bodies`,
+   * the last one what runs when none matches; `names` says each). A branch that ends the script with
+   * nothing new running (`echo "DATABASE_URL is missing"; exit 1`) is a guard: the app as deployed
+   * passes it, so it is not one of the choices. When each branch left starts one foreground process of
+   * its own and leaves the script otherwise alike (the same background processes, and, if the script
+   * goes on, the same variables and folder), the process is one of those: the first is walked for real
+   * and carries the others (`either`), and the one holding the most connections is counted. Otherwise
+   * one branch is walked (the first, or the one a replay forces: followCommand walks the script again
+   * through each other branch, which may end the script with `exec`/`exit` or set the variables the
+   * process after it reads) and the choice is recorded. Either way it is an assumption, said if the
+   * process it started still runs; what the branch set carries it too.
+   */
+  private async undecided(bodies: TsNode[][], names: string[], point: {at: {file: string; line: number}; key: string; what: string}, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    const {at, key, what} = point
+    const trials = await this.walkApart(bodies, state, ctx, bg)
+    const open = bodies.map((_, i) => i).filter((i) => !endsWithNothing(trials[i], state))
+    // Every branch but one ends the script: that one is how the app runs, nothing to assume.
+    if (open.length === 1) {
+      await this.statements(bodies[open[0]], state, ctx, bg)
+      return
+    }
+
+    const arms = open.length === 0 ? bodies.map((_, i) => i) : open
+    const forced = this.forced.get(key)
+    const taken = forced !== undefined && arms.includes(forced) ? forced : arms[0]
+    const a: ScriptAssumption = {...at, message: `${what}; the ${names[taken]} was assumed`}
+    const others = bg || state.loop || forced !== undefined ? undefined : await this.branchProcesses(arms.map((i) => bodies[i]), a, state, ctx)
     if (others) a.message = `${what}; its branches start different processes, and the one holding the most connections is assumed`
+    else if (!this.choices.some((c) => c.key === key)) this.choices.push({arms, at, key, taken, what})
     const was = {exported: new Map(state.exported), vars: new Map(state.vars)}
     state.assumptions.push(a)
-    await this.statements(bodies[0], state, ctx, bg)
+    await this.statements(bodies[taken], state, ctx, bg)
     state.assumptions.splice(state.assumptions.indexOf(a), 1)
-    if (others && state.candidate) state.candidate = {...state.candidate, either: {at: {file: a.file, line: a.line}, runs: others}}
-    // What the branch set (`export WEB_CONCURRENCY=1`) rests on the branch too: a value read from it later carries the assumption.
-    if (!others) markSetIn(state, was, assumed(`${a.file}:${a.line}: ${a.message}`))
+    if (others && state.candidate) state.candidate = {...state.candidate, either: {at, runs: others}}
+    if (others) return
+    // What the branch set (`export WEB_CONCURRENCY=1`) rests on the branch, and so does a value another branch
+    // would have changed (set before the `if`, or set here too): a value read from it later carries the assumption.
+    const why = assumed(`${at.file}:${at.line}: ${a.message}`)
+    markSetIn(state, was, why)
+    const changed = new Set(arms.filter((i) => i !== taken).flatMap((i) => [...setIn(trials[i], was)]))
+    markNames(state, changed, why)
+  }
+
+  /**
+   * A branch an `if` in a loop takes on some turns: walked on the loop's own state, but an `exit` or
+   * `exec` in it ends only those turns' script, not the reading of the other turns.
+   */
+  private async onSomeTurns(body: TsNode[], state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    const done = state.done
+    await this.statements(body, state, ctx, bg)
+    if (!done) {
+      state.done = false
+      state.exited = false
+    }
   }
 
   /** The foreground process each of `bodies[1…]` starts, when every body starts one and leaves the rest alike. */
@@ -772,6 +1054,7 @@ class ScriptReader {
   private async walkApart(bodies: TsNode[][], state: State, ctx: Ctx, bg: boolean, assumed?: ScriptAssumption): Promise<State[]> {
     const said = this.diagnostics.length
     const read = this.scripts.length
+    const chosen = this.choices.length
     const trials: State[] = []
     try {
       for (const body of bodies) {
@@ -784,6 +1067,7 @@ class ScriptReader {
     } finally {
       this.diagnostics.length = said
       this.scripts.length = read
+      this.choices.length = chosen
     }
   }
 
@@ -796,21 +1080,19 @@ class ScriptReader {
       const pats = item.children.slice(0, close).filter((c) => c.isNamed).map((p) => p.text.replace(/^["']|["']$/g, ''))
       const body = item.children.slice(close + 1)
       if (value === undefined && state.loop) {
-        await this.statements(body, state, ctx, bg)
+        await this.onSomeTurns(body, state, ctx, bg)
         continue
       }
 
       if (value === undefined) {
-        // Every pattern left (and no match at all, without a `*)`) starts the same process: nothing assumed.
         const rest = items.slice(items.indexOf(item)).map((i) => i.children.slice(i.children.findIndex((c) => c.type === ')') + 1))
         const catchAll = items.some((i) => i.children.some((c) => c.isNamed && c.text === '*'))
-        if (await this.sameOutcome(catchAll ? rest : [...rest, []], state, ctx, bg)) {
-          await this.statements(body, state, ctx, bg)
-          return
-        }
-
         const what = `\`case ${subject?.text ?? ''}\` cannot be decided from the environment here`
-        await this.undecided(catchAll ? rest : [...rest, []], {file: ctx.file, line: lineOf(node, ctx), message: `${what}; the \`${pats.join('|')})\` branch was assumed`}, what, state, ctx, bg)
+        const left = items.slice(items.indexOf(item)).map((i) => {
+          const patterns = i.children.slice(0, i.children.findIndex((c) => c.type === ')')).filter((c) => c.isNamed).map((p) => p.text.replace(/^["']|["']$/g, ''))
+          return `\`${patterns.join('|')})\` branch`
+        })
+        await this.decide(catchAll ? rest : [...rest, []], catchAll ? left : [...left, 'branch where no pattern matches'], {at: {file: ctx.file, line: lineOf(node, ctx)}, key: keyOf(node, ctx), what}, state, ctx, bg)
         return
       }
 
@@ -825,6 +1107,7 @@ class ScriptReader {
   private word(node: TsNode, state: State): string | undefined {
     // `case $1 in`, `[ "$1" = web ]`, `[ $# -lt 1 ]`: the script's arguments, as the command line gave them.
     const args = state.positional
+    if (state.unknownArgs && [...node.text.matchAll(/\$\{?([1-9])\}?/g)].some((m) => state.unknownArgs!.has(Number(m[1])))) return undefined
     const written = args ? node.text.replaceAll(/\$\{?([1-9#])\}?/g, (m, n: string) => (n === '#' ? String(args.length) : (args[Number(n) - 1] ?? ''))) : node.text
     // `case $(nproc) in`, `[ "$(ulimit -u)" -gt 256 ]`: what the dyno's size says those print.
     const text = substituteDynoCommands(written, this.dyno).text
@@ -955,6 +1238,9 @@ function positional(m: string, args: string[] | undefined): string | undefined {
 }
 
 const lineOf = (node: TsNode, ctx: Ctx): number => ctx.line0 + node.startPosition.row
+
+/** A construct's place, the same on every walk of the script: which choice a replay forces. */
+const keyOf = (node: TsNode, ctx: Ctx): string => `${ctx.file}:${lineOf(node, ctx)}:${node.startPosition.column}`
 
 const firstLine = (text: string): string => {
   const line = text.split('\n', 1)[0].trim()

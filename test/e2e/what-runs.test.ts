@@ -300,20 +300,63 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(puma.type('web').sources.processesPerDyno.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
   })
 
-  it('a variable set in an if the env does not decide: the number read from it is starred', () => {
+  it('a variable set in an if the env does not decide: each way is budgeted, the larger counted, starred', () => {
     const {app: branchApp} = tempApps('script-undecided-branches')
     const dir = branchApp({
       'bin/web': '#!/bin/bash\nif [ -n "$SMALL" ]; then\n  export WEB_CONCURRENCY=1\nfi\nexec bundle exec puma -C config/puma.rb\n',
       'config/puma.rb': 'workers ENV.fetch("WEB_CONCURRENCY") { 3 }\nthreads 3, 3\n',
     })
     const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
-    // SMALL is set nowhere: the first branch is taken, so WEB_CONCURRENCY=1 → 1 Puma process × min(3, 5) = 3, starred.
-    expect(r.type('web')).toMatchObject({connections: 3, processesPerDyno: 1})
-    expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('bin/web:2: `if [ -n "$SMALL" ]` cannot be decided')}))
-    // --env SMALL= decides it: puma.rb's fallback 3 workers × 3 = 9, nothing assumed.
+    // SMALL is set nowhere: with the first branch WEB_CONCURRENCY=1 → 1 Puma process × min(3, pool 5) = 3; without it
+    // puma.rb's fallback 3 workers × 3 = 9. The larger, 9, is counted, starred, naming the if and the line that sets it.
+    expect(r.type('web')).toMatchObject({connections: 9, processesPerDyno: 3})
+    const note = 'bin/web:2: `if [ -n "$SMALL" ]` (bin/web:2) cannot be decided from the environment here: with WEB_CONCURRENCY=1 (bin/web:3) (3); with WEB_CONCURRENCY unset (9); the largest is counted'
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual({kind: 'assumed', why: note})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'bin/web', line: 2, processType: 'web'}))
+    // --env SMALL= decides it: puma.rb's fallback 3 workers × 3 = 9, nothing assumed; SMALL=1: 1 × 3 = 3, nothing assumed.
     const said = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'SMALL='])
     expect(said.type('web')).toMatchObject({connections: 9, processesPerDyno: 3})
     expect(said.type('web').sources.processesPerDyno.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    const small = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'SMALL=1'])
+    expect(small.type('web')).toMatchObject({connections: 3, processesPerDyno: 1})
+    expect(small.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+  })
+
+  it('a variable set only in the branch not taken: the number read from it is starred too', () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const dir = branchApp({
+      'bin/web': '#!/bin/bash\nif [ -n "$BIG_DYNO" ]; then\n  echo "big dyno"\nelse\n  export WEB_CONCURRENCY=1\nfi\nexec bundle exec puma -C config/puma.rb\n',
+      'config/puma.rb': 'workers ENV.fetch("WEB_CONCURRENCY") { 3 }\nthreads 3, 3\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // The first branch (echo) leaves WEB_CONCURRENCY unset: 3 workers × min(3, 5) = 9; the else branch sets it to 1: 1 × 3 = 3.
+    // 9 counted, starred, naming the else branch's line. Worker sidekiq -c 4 → 4; total 9 + 4 = 13.
+    expect(r.type('web')).toMatchObject({connections: 9, processesPerDyno: 3})
+    expect(r.total).toBe(13)
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('with WEB_CONCURRENCY unset (9); with WEB_CONCURRENCY=1 (bin/web:5) (3)')}))
+    // A value given before the if that the untaken branch would replace carries the assumption where it is read.
+    const given = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'WEB_CONCURRENCY=2'])
+    // WEB_CONCURRENCY=2: 2 × 3 = 6; the else branch: 1 × 3 = 3. 6 counted, starred (the else branch could make it 3).
+    expect(given.type('web')).toMatchObject({connections: 6, processesPerDyno: 2})
+    expect(given.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringMatching(/^bin\/web:2: `if \[ -n "\$BIG_DYNO" \]`/)}))
+  })
+
+  it('exec in a branch ends the script there; exit in a guard is not a way the app runs', () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const dir = branchApp({
+      'bin/web': '#!/bin/bash\n[ -n "$DATABASE_URL" ] || { echo "DATABASE_URL is missing"; exit 1; }\nif [ -n "$JOBS_IN_WEB" ]; then\n  exec bundle exec sidekiq -c 2\nfi\nexec bundle exec puma -C config/puma.rb\n',
+      'config/puma.rb': 'workers 1\nthreads 3, 3\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // JOBS_IN_WEB set: sidekiq -c 2 → min(2, pool 5) = 2, and the script ends there; unset: puma 1 worker × min(3, 5) = 3.
+    // The larger, puma's 3, is counted, starred. The DATABASE_URL guard exits: nothing assumed about it.
+    expect(r.type('web')).toMatchObject({connections: 3, server: 'puma'})
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('`sidekiq -c 2` (2); `puma -C config/puma.rb` (3); the largest is counted')}))
+    expect(r.diagnostics.filter((d) => d.code === 'unknown-config-value').map((d) => d.line)).toEqual([3])
+    // JOBS_IN_WEB=1: sidekiq and nothing after its exec: 2, nothing assumed.
+    const jobs = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'JOBS_IN_WEB=1'])
+    expect(jobs.type('web')).toMatchObject({connections: 2, server: 'sidekiq'})
+    expect(jobs.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
   })
 
   it('--explain names the script line of every process it counts', () => {

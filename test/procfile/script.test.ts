@@ -111,9 +111,12 @@ describe('followCommand: what stays up', () => {
     expect(bg.argvs).toEqual(['puma', 'sidekiq &'])
     expect(bg.processes[0].either).toBeUndefined()
     expect(bg.diagnostics[0].message).toBe('web: `if [ "$ROLE" = all ]` cannot be decided from the environment here; the first branch was assumed')
-    // An arm that starts nothing (the script goes on to the same command): not alternatives either.
+    // An arm that starts nothing (the script goes on to the same command): the script is walked again through the
+    // other arm, and the command after the `if` is one of two, told apart by the variable the arm sets.
     const none = (await follow('bash start.sh', {'start.sh': 'if [ -n "$SLOW" ]; then\n  export WEB_CONCURRENCY=1\nfi\nexec puma\n'}))!
-    expect(none.processes[0].either).toBeUndefined()
+    expect(none.argvs).toEqual(['puma'])
+    expect(none.processes[0].either).toMatchObject({at: {file: 'start.sh', line: 1}, replayed: {labels: ['WEB_CONCURRENCY=1 (start.sh:2)', 'WEB_CONCURRENCY unset']}})
+    expect(none.processes[0].either!.runs[0].env.get('WEB_CONCURRENCY')).toBeUndefined()
     // An arm with a further undecided `if` inside: the outer `if` takes its first branch, as before; the inner
     // one, whose arms each start one process, keeps both.
     const nested = (await follow('bash start.sh', {'start.sh': 'if [ -n "$A" ]; then\n  if [ -n "$B" ]; then exec puma; else exec unicorn; fi\nelse\n  exec sidekiq\nfi\n'}))!
@@ -132,12 +135,14 @@ describe('followCommand: what stays up', () => {
     expect(same.argvs).toEqual(['python app.py'])
     expect(same.processes[0].assumptions).toEqual([])
     expect(same.diagnostics).toEqual([])
-    // The same command but an export that differs, or a case with no `*)` whose other patterns agree: still assumed.
+    // The same command but an export that differs, or a case with no `*)` whose other patterns agree: alternatives.
     const exported = (await follow('./web.sh', {'web.sh': 'if [ -n "$BIG" ]; then\n  export WEB_CONCURRENCY=8\n  exec gunicorn app:app\nelse\n  exec gunicorn app:app\nfi\n'}))!
     expect(exported.argvs).toEqual(['gunicorn app:app'])
     expect(exported.processes[0].assumptions).toHaveLength(1)
+    expect(exported.processes[0].either!.runs[0].env.get('WEB_CONCURRENCY')).toBeUndefined()
     const open = (await follow('bash run.sh', {'run.sh': 'case "$ROLE" in\n  web) exec puma ;;\n  api) exec puma ;;\nesac\nexec sidekiq\n'}))!
-    expect(open.processes[0].assumptions).toHaveLength(1)
+    expect(open.argvs).toEqual(['puma'])
+    expect(open.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['sidekiq'])
     const closed = (await follow('bash run.sh', {'run.sh': 'case "$ROLE" in\n  web) exec puma ;;\n  *) exec puma ;;\nesac\n'}))!
     expect(closed.argvs).toEqual(['puma'])
     expect(closed.diagnostics).toEqual([])
@@ -168,6 +173,59 @@ describe('followCommand: what stays up', () => {
     expect(r.diagnostics).toEqual([])
   })
 
+  it('exec or exit in a branch ends the script on that way only; a branch that exits with nothing running is a guard', async () => {
+    // exec in the then-arm: that way runs sidekiq; the other way goes on to puma. Both are kept, walked apart.
+    const exec = (await follow('bash start.sh', {'start.sh': 'if [ -n "$JOBS" ]; then\n  exec sidekiq\nfi\nexec puma\n'}))!
+    expect(exec.argvs).toEqual(['sidekiq'])
+    expect(exec.processes[0].either).toMatchObject({at: {file: 'start.sh', line: 1}})
+    expect(exec.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['puma'])
+    // Guards, as `if`, `||` and `&&`: the script exits there when a variable is missing; the app as deployed passes them.
+    for (const guard of [
+      'if [ -z "$DATABASE_URL" ]; then\n  echo "DATABASE_URL is missing"\n  exit 1\nfi\n',
+      '[ -n "$DATABASE_URL" ] || exit 1\n',
+      '[ -n "$DATABASE_URL" ] || { echo "missing"; exit 1; }\n',
+      '[ -z "$DATABASE_URL" ] && exit 1\n',
+    ]) {
+      const r = (await follow('bash start.sh', {'start.sh': `${guard}exec puma\n`}))!
+      expect(r.argvs).toEqual(['puma'])
+      expect(r.processes[0].either).toBeUndefined()
+      expect(r.processes[0].assumptions).toEqual([])
+      expect(r.diagnostics).toEqual([])
+    }
+
+    // A test's `&&` the env decides: taken or not; one that it does not decide and that changes nothing: nothing assumed.
+    expect((await follow('bash start.sh', {'start.sh': '[ "$ROLE" = jobs ] && exec sidekiq\nexec puma\n'}, {ROLE: 'jobs'}))!.argvs).toEqual(['sidekiq'])
+    expect((await follow('bash start.sh', {'start.sh': '[ "$ROLE" = jobs ] && exec sidekiq\nexec puma\n'}, {ROLE: 'web'}))!.argvs).toEqual(['puma'])
+    const migrate = (await follow('bash start.sh', {'start.sh': '[ "$DYNO" = web.1 ] && python manage.py migrate\nexec gunicorn app:app\n'}))!
+    expect(migrate.argvs).toEqual(['gunicorn app:app'])
+    expect(migrate.processes[0].either).toBeUndefined()
+    expect(migrate.diagnostics).toEqual([])
+    // exit at the top: nothing after it runs.
+    expect((await follow('bash start.sh', {'start.sh': 'exec_later() { exec puma; }\nexit 0\nexec_later\n'}))!.processes).toEqual([])
+    // In a loop, an exit in a branch ends only the turns that take it: the rest of the body is still what runs.
+    const loop = (await follow('bash clock.sh', {'clock.sh': 'while true; do\n  if [ -f /tmp/stop ]; then exit 0; fi\n  python worker.py\n  sleep 5\ndone\n'}))!
+    expect(loop.argvs).toEqual(['python worker.py'])
+  })
+
+  it('a script argument from a variable with no value here is not known: a test or assignment on it is undecided', async () => {
+    // A clock loop calls a backup script with the database URL; the script exits when its argument is empty.
+    const files = {
+      'bin/clock.sh': 'while true; do\n  if [ "$(date +%H)" = 03 ]; then\n    bash bin/backup.sh "${DATABASE_URL}"\n  fi\n  sleep 60\ndone\n',
+      'bin/backup.sh': 'url=$1\nif [ -z "$url" ]; then\n  exit 0\nfi\npg_dump --dbname "$url" | gzip > /tmp/dump.gz\n',
+    }
+    const r = (await follow('bin/clock.sh', files))!
+    // pg_dump holds its connection on the turns it runs (the loop's largest), whatever DATABASE_URL is.
+    expect(r.argvs).toEqual(['pg_dump --dbname $1'])
+    // With the URL given, $1 is known and not empty: the same.
+    expect((await follow('bin/clock.sh', files, {DATABASE_URL: 'postgres://db/x'}))!.argvs).toEqual(['pg_dump --dbname postgres://db/x'])
+    // `X=$1` takes the argument the caller gave.
+    const arg = (await follow('bash bin/web.sh 4', {'bin/web.sh': 'export WEB_CONCURRENCY=$1\nexec puma\n'}))!
+    expect(arg.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('4')
+    // `shift`: $1 is the next argument after it (a sidekiq wrapper taking the concurrency, then the queues).
+    const shifted = (await follow('bin/sidekiq-wrapper 5 default', {'bin/sidekiq-wrapper': '#!/bin/bash\nthreads=$1\nshift\nqueue=$1\nexec sidekiq -c $threads -q $queue\n'}))!
+    expect(shifted.argvs).toEqual(['sidekiq -c 5 -q default'])
+  })
+
   it('[[ -z ]], -n, elif, != and case patterns', async () => {
     const files = {
       'run.sh': 'if [[ -z "$MODE" ]]; then exec puma\nelif [ "$MODE" != "jobs" ]; then exec unicorn\nelse exec sidekiq\nfi\n',
@@ -182,10 +240,13 @@ describe('followCommand: what stays up', () => {
     const guessed = (await follow('bash worker.sh', files))!
     expect(guessed.diagnostics[0].message).toBe('web: `case "$DYNO"` cannot be decided from the environment here; its branches start different processes, and the one holding the most connections is assumed')
     expect(guessed.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['sidekiq -c 4', 'good_job'])
-    // Patterns that leave nothing running when none matches (no `*)`, nothing after): the first pattern's branch, as before.
+    // Patterns that leave nothing running when none matches (no `*)`, nothing after): the way where none matches starts
+    // nothing, so it is not how the app runs; the two patterns' processes are the alternatives.
     const open = (await follow('bash w.sh', {'w.sh': 'case "$ROLE" in\n  web) exec puma ;;\n  jobs) exec sidekiq ;;\nesac\n'}))!
-    expect(open.processes[0].either).toBeUndefined()
-    expect(open.diagnostics[0].message).toBe('web: `case "$ROLE"` cannot be decided from the environment here; the `web)` branch was assumed')
+    expect(open.argvs).toEqual(['puma'])
+    expect(open.processes[0].either).toMatchObject({at: {file: 'w.sh', line: 1}, replayed: {what: '`case "$ROLE"` (w.sh:1) cannot be decided from the environment here'}})
+    expect(open.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['sidekiq'])
+    expect(open.diagnostics).toEqual([])
   })
 
   it('scripts calling scripts, sourced files and functions are followed; cd moves where files are read', async () => {
