@@ -30,7 +30,7 @@ import {resolveCommandOutput} from '../procfile/command-output.js'
 import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
 import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
-import {anotherDatabase} from '../languages/common/database-drivers.js'
+import {anotherDatabase, noPythonDriver, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
 import {delegates, followCommand, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
@@ -705,6 +705,28 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
       pools,
       typeVersions: {...analysis.versions},
     }
+  }
+
+  // A Python app that installs no database driver at all (database-drivers.ts noPythonDriver): no pool in its code, so
+  // nothing it runs can open a PostgreSQL connection (0, read); pools found in its code would need a driver some
+  // package installs unseen, or fail to connect: counted, an assumption.
+  const noDriver = analysis.language === 'python' ? noPythonDriver(ctx.files) : undefined
+  if (noDriver) {
+    const listing = `${noDriver.read.join(', ')} list${noDriver.read.length === 1 ? 's' : ''} no database driver (no PostgreSQL one: ${POSTGRES_DRIVER_NAMES.python}; no other database's)`
+    if ((pools ?? []).length === 0 && otherServerPools.length === 0 && !(analysis.extrasPerProcess ?? []).length && !(analysis.extrasPerDyno ?? []).length) {
+      const why = fromDefault(`${listing}: nothing the app runs can open a PostgreSQL connection, so this process holds none on the plan`, noDriver.ref)
+      return {
+        analysis: {...analysis, extrasPerDyno: [], extrasPerProcess: [], language: 'none', threadsPerProcess: sourced(0, fromFile(noDriver.file, 1), [why])},
+        extrasPerDyno: [],
+        extrasPerProcess: [],
+        otherServerPools,
+        pools: [],
+        typeVersions: {...analysis.versions},
+      }
+    }
+
+    const unseen = assumed(`${listing}, yet the code opens these pools: counted as if a package installs one (else they cannot connect)`)
+    pools = (pools ?? []).map((p) => ({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), unseen]}}))
   }
 
   const extrasPerProcess = [...(analysis.extrasPerProcess ?? []), ...idlePools]

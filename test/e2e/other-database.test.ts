@@ -7,7 +7,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {memoryFiles} from '../../src/model/files.js'
-import {anotherDatabase, otherDatabaseOnly} from '../../src/languages/common/database-drivers.js'
+import {anotherDatabase, noPythonDriver, otherDatabaseOnly} from '../../src/languages/common/database-drivers.js'
 import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 describe('Rails on mysql2 (fixture rails-mysql2)', () => {
@@ -156,5 +156,44 @@ describe("Laravel's default connection (config/database.php, fixtures laravel-11
     expect(reporting.total).toBe(9)
     expect(reporting.type('worker').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining("the `reporting` connection's driver is not a value conncalc can read")}))
     expect(reporting.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'config/database.php', line: 41, processType: 'web'}))
+  })
+})
+
+describe('a Python app that installs no database driver at all (fixture python-no-db-driver)', () => {
+  it('no pool in the code: 0, said from requirements.txt; an engine the code makes is still counted, an assumption', () => {
+    const r = planJson(procfileOf('python-no-db-driver'), ['--limit', '20'])
+    // web: gunicorn 3 workers × 4 threads, Redis only: was 3 × 4 × 1 = 12; now 0. worker: rq, 0 (was 1).
+    expect(r.type('web')).toMatchObject({connections: 0, processesPerDyno: 3, threadsPerProcess: 0})
+    expect(r.type('worker')).toMatchObject({connections: 0})
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'requirements.txt', kind: 'file', line: 1})
+    // report: create_engine(pool_size=3, max_overflow=0) on the main thread: min(3, 1) = 1, the pool starred.
+    expect(r.type('report')).toMatchObject({connections: 1, poolPerProcess: 3})
+    expect(r.type('report').sources['pool.engine nightly.py:6'].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('requirements.txt lists no database driver')}))
+    expect(r.total).toBe(1)
+    const text = runCliInProcess(['plan', '--procfile', procfileOf('python-no-db-driver'), '--limit', '20', '--explain']).stdout
+    expect(text).toContain('requirements.txt lists no database driver (no PostgreSQL one: psycopg, psycopg2, asyncpg; no other database\'s): nothing the app runs can open a PostgreSQL connection')
+  })
+
+  it('noPythonDriver: a driver, an extra or a package that installs one, an unseen requirement, no installer file: nothing is said', () => {
+    const reqs = (text: string, more: Record<string, string> = {}) => noPythonDriver(memoryFiles({'requirements.txt': text, ...more}))
+    expect(reqs('flask\nredis\n')).toMatchObject({file: 'requirements.txt', read: ['requirements.txt']})
+    expect(reqs('flask\n-r requirements/base.txt\n', {'requirements/base.txt': 'rq\n'})).toMatchObject({read: ['requirements.txt', 'requirements/base.txt']})
+    expect(reqs('flask\n-r requirements/base.txt\n', {'requirements/base.txt': 'psycopg2-binary==2.9.9\n'})).toBeUndefined()
+    expect(reqs('flask\n-r requirements/missing.txt\n')).toBeUndefined() // its packages are unknown
+    expect(reqs('SQLAlchemy[postgresql_psycopg2binary]==2.0\n')).toBeUndefined()
+    expect(reqs('django-toolbelt==0.0.1\n')).toBeUndefined()
+    expect(reqs('flask\ngit+https://github.com/example/lib.git#egg=lib\n')).toBeUndefined()
+    expect(reqs('flask\n-e ./vendor/lib\n')).toBeUndefined()
+    expect(reqs('flask\nmysqlclient\n')).toBeUndefined() // another database: otherDatabaseOnly says it
+    // pip's index options are not requirements; `-e .` is the app itself, its setup.py read.
+    expect(reqs('--index-url https://pypi.example.com/simple\n-e .\nflask\n', {'setup.py': 'setup(install_requires=["redis"])\n'})).toMatchObject({read: ['requirements.txt', 'setup.py']})
+    expect(reqs('-e .\n', {'setup.py': 'setup(install_requires=["psycopg[binary]"])\n'})).toBeUndefined()
+    // A Pipfile's own [[source]] url is PyPI's, not a requirement; a git source is.
+    expect(noPythonDriver(memoryFiles({Pipfile: '[[source]]\nurl = "https://pypi.org/simple"\n\n[packages]\nflask = "*"\n'}))).toMatchObject({file: 'Pipfile'})
+    expect(noPythonDriver(memoryFiles({Pipfile: '[packages]\nlib = {git = "https://github.com/example/lib.git"}\n'}))).toBeUndefined()
+    // Only setup.py (no file the buildpack installs from), a heroku.yml image, a Dockerfile installing the driver: not decided.
+    expect(noPythonDriver(memoryFiles({'setup.py': 'setup(install_requires=["flask"])\n'}))).toBeUndefined()
+    expect(reqs('flask\n', {'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\n'})).toBeUndefined()
+    expect(reqs('flask\n', {Dockerfile: 'FROM python:3.12\nRUN pip install psycopg2-binary\n'})).toBeUndefined()
   })
 })

@@ -302,3 +302,76 @@ function anotherDatabaseOf(files: FileReader, language: string): AnotherDatabase
 
   return addonDatabase(files)
 }
+
+/** Why a Python app cannot open a PostgreSQL connection: the dependency files it installs list no database driver at all. */
+export interface NoDriver {
+  /** The dependency file the buildpack installs from (requirements.txt, Pipfile.lock, poetry.lock, uv.lock, setup.py). */
+  file: string
+  /** Every dependency file read, for the message. */
+  read: string[]
+  ref: string
+}
+
+// Heroku's Python buildpack installs from uv.lock, poetry.lock, Pipfile(.lock) or requirements.txt at the app's root
+// (a setup.py alone is an image's or another installer's: not decided).
+const PY_INSTALLERS = ['uv.lock', 'poetry.lock', 'Pipfile.lock', 'Pipfile', 'requirements.txt']
+const PY_INSTALL_REF = 'https://github.com/heroku/heroku-buildpack-python#application-requirements'
+/** An extra that pulls a PostgreSQL driver in (`sqlalchemy[postgresql_psycopg2binary]`, `databases[asyncpg]`, `apache-airflow[postgres]`). */
+const PG_EXTRA = /\[[^\]\n]*\b(?:postgres\w*|psycopg\w*|asyncpg|pg8000|aiopg|pg)\b[^\]\n]*\]/i
+/**
+ * A requirement whose package list conncalc cannot see: a VCS or URL requirement, a wheel or archive, a local path
+ * other than the app itself (`-e .` is setup.py/pyproject.toml, read). REQ_UNSEEN for requirements files (pip's
+ * index options removed first), TABLE_UNSEEN for Pipfile, pyproject.toml and setup files (a git/path/url source).
+ */
+const REQ_UNSEEN = /(?:git|hg|svn|bzr)\+|^\s*(?:-e|--editable)\s+(?!\.\s*$)|^\s*\.{1,2}\/\S|\.whl\b|\.tar\.gz\b|\s@\s|:\/\//m
+const TABLE_UNSEEN = /\{[^}\n]*\b(?:git|path|url|file)\s*=|(?:git|hg|svn|bzr)\+|@\s*(?:https?|file):|dependency_links/
+const PIP_OPTIONS = /^\s*(?:-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host)\b.*$/gm
+/** Packages that depend on a PostgreSQL driver themselves (their setup files list psycopg2 or asyncpg). */
+const PG_META = new Set(['django-toolbelt', 'apache-airflow-providers-postgres', 'dagster-postgres', 'prefect', 'sqlalchemy-redshift', 'django-tenants', 'django-tenant-schemas'].map(normal))
+
+/**
+ * A Python app whose installed dependency files list no database driver at all: neither a PostgreSQL one
+ * (nor a package known to pull one in, nor a `[postgresql]`-style extra) nor another database's. Such an
+ * app cannot open a PostgreSQL connection (Django's backend, SQLAlchemy's dialect and every ORM import the
+ * DB-API driver). Undefined when there is no file the buildpack installs from, when a requirement comes from
+ * somewhere conncalc cannot list (git, a URL, another folder), or when heroku.yml builds an image instead.
+ */
+export function noPythonDriver(files: FileReader): NoDriver | undefined {
+  return onceForFiles(files, 'no-python-driver', () => noPythonDriverOf(files))
+}
+
+function noPythonDriverOf(files: FileReader): NoDriver | undefined {
+  if (files.read('heroku.yml')) return undefined
+  // A Dockerfile that installs a driver itself (`pip install psycopg2`, or requirements the buildpack does not read).
+  for (const name of files.list('')) if (/^Dockerfile/.test(name) && /psycopg|asyncpg|pg8000/i.test(files.read(name)?.text ?? '')) return undefined
+  const installer = PY_INSTALLERS.find((p) => files.read(p))
+  if (!installer) return undefined
+  const {other, postgres} = normalised('python')
+  const read: string[] = []
+  const queue = [...LISTS.python.files]
+  const seen = new Set<string>()
+  while (queue.length > 0) {
+    const path = queue.shift()!
+    if (seen.has(path)) continue
+    if (seen.size >= MAX_FILES) return undefined
+    seen.add(path)
+    const file = files.read(path)
+    if (!file) {
+      // A requirements file another one names with -r and that is not there: its packages are unknown.
+      if (!LISTS.python.files.includes(path)) return undefined
+      continue
+    }
+
+    read.push(file.path)
+    for (const m of file.text.matchAll(/^\s*(?:-r|--requirement)[\s=]+(\S+)/gm)) queue.push(join(dirname(path), m[1]).replace(/^\.\//, ''))
+    if (!LOCKS.has(path)) {
+      const text = file.text.replaceAll(/(?:^|\s)#.*$/gm, '')
+      const requirements = path.endsWith('.txt')
+      if (PG_EXTRA.test(text) || (requirements ? REQ_UNSEEN.test(text.replaceAll(PIP_OPTIONS, '')) : TABLE_UNSEEN.test(text))) return undefined
+    }
+
+    for (const name of listed(path, file.text).keys()) if (postgres.has(name) || other.has(name) || PG_META.has(name)) return undefined
+  }
+
+  return {file: installer, read, ref: PY_INSTALL_REF}
+}
