@@ -146,6 +146,8 @@ export const celery: ServerAnalyzer = {
     const viaFlask = flask?.name === 'celery' && !appModule ? await flaskCelery(ctx, project, flask.app) : undefined
     const entries = viaFlask?.entries ?? entryFiles(project, appModule ? [`${appModule}.celery`, appModule] : [])
     const diagnostics: Diagnostic[] = []
+    // celery's find_app imports `-A proj` (trying proj.celery too): a module in neither place is said (server.ts).
+    const named = appModule && !viaFlask && /^[A-Za-z_][\w.]*$/.test(appModule) ? {appModule: {also: [`${appModule}.celery`], module: appModule, named: `celery -A ${app}`}} : {}
 
     const settingsC: Candidate = {diagnostics: []}
     const walked = await project.walk([...entries, 'manage.py'])
@@ -161,14 +163,14 @@ export const celery: ServerAnalyzer = {
       const threads = camera
         ? sourced(1, fromFlag(camera.written), [fromDefault('celery events with a camera writes each snapshot from one thread', ref)])
         : sourced(0, fromDefault('celery events without a camera prints the events and opens no database connection', ref))
-      const analysis = await pythonAnalysis({ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery events is one process', ref)), project, server: 'celery-events', threads})
+      const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery events is one process', ref)), project, server: 'celery-events', threads})
       return threads.value === 0 ? {...analysis, language: 'none', threadsPerProcess: threads} : analysis
     }
 
     if (args.includes('beat') && !args.includes('worker')) {
       const periodic = 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html'
       const threads = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic))
-      const analysis = await pythonAnalysis({ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery beat is one scheduler process', periodic), viaFlask ? [viaFlask.registered] : undefined), project, server: 'celery-beat', threads})
+      const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery beat is one scheduler process', periodic), viaFlask ? [viaFlask.registered] : undefined), project, server: 'celery-beat', threads})
       // No database scheduler: beat only publishes to the broker, so the app's pools are not opened ('none' keeps the 0).
       return threads.value === 0 ? {...analysis, language: 'none', threadsPerProcess: threads} : analysis
     }
@@ -224,7 +226,7 @@ export const celery: ServerAnalyzer = {
 
     // `flask celery worker`: say where the Flask CLI gets Celery's command from.
     if (viaFlask) processes = {...processes, via: [...(processes.via ?? []), viaFlask.registered]}
-    const analysis = await pythonAnalysis({ctx, diagnostics, entries, greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
+    const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
     if (!embedsBeat(args)) return analysis
     const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text)
     return {...analysis, extrasPerDyno: [...(analysis.extrasPerDyno ?? []), beat]}

@@ -32,10 +32,12 @@ export const daphne: ServerAnalyzer = {
       }
     }
 
+    const appModule = moduleOfAppSpec(appArgument(args))
     return pythonAnalysis({
+      ...(appModule ? {appModule: {module: appModule, named: `daphne ${appArgument(args)}`}} : {}),
       ctx,
       diagnostics: [],
-      entries: entryFiles(project, [moduleOfAppSpec(appArgument(args))]),
+      entries: entryFiles(project, [appModule]),
       processes: sourced(1, fromDefault('Daphne runs one process (it has no workers option)', 'https://github.com/django/daphne#readme')),
       project,
       server: 'daphne',

@@ -47,10 +47,12 @@ export const granian: ServerAnalyzer = {
     }
 
     const spec = appArgument(args.filter((a, i) => !['--interface', '--host', '--port', '--workers', '--blocking-threads', '--backlog', '--backpressure', '--loop', '--http'].includes(args[i - 1] ?? '')))
+    const appModule = moduleOfAppSpec(spec)
     return pythonAnalysis({
+      ...(appModule ? {appModule: {module: appModule, named: `granian ${spec}`}} : {}),
       ctx,
       diagnostics,
-      entries: entryFiles(project, [moduleOfAppSpec(spec)]),
+      entries: entryFiles(project, [appModule]),
       processes: workers.value,
       project,
       server: 'granian',

@@ -192,10 +192,12 @@ export const gunicorn: ServerAnalyzer = {
     })
     append(diagnostics, shape.diagnostics)
     const appSpec = appArgument(args) ?? asString(config?.names.get('wsgi_app'))
+    const appModule = moduleOfAppSpec(appSpec)
     return pythonAnalysis({
+      ...(appModule ? {appModule: {module: appModule, named: `gunicorn ${appSpec}`}} : {}),
       ctx,
       diagnostics,
-      entries: entryFiles(project, [moduleOfAppSpec(appSpec)]),
+      entries: entryFiles(project, [appModule]),
       greenlets: shape.greenlets,
       processes: shape.processes,
       project,

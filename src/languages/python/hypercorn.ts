@@ -32,10 +32,12 @@ export const hypercorn: ServerAnalyzer = {
       })
     }
 
+    const appModule = moduleOfAppSpec(appArgument(args))
     return pythonAnalysis({
+      ...(appModule ? {appModule: {module: appModule, named: `hypercorn ${appArgument(args)}`}} : {}),
       ctx,
       diagnostics,
-      entries: entryFiles(project, [moduleOfAppSpec(appArgument(args))]),
+      entries: entryFiles(project, [appModule]),
       processes: workers.value,
       project,
       server: 'hypercorn',

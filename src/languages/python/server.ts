@@ -8,6 +8,7 @@ import type {PythonProject} from './modules.js'
 import type {PoolEntry} from '../../model/process.js'
 
 import {assumed, derivedFrom, fromDefault, type Source, sourced, type Sourced} from '../../model/source.js'
+import {COMMAND_LINE} from '../common/setting.js'
 import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
@@ -16,6 +17,11 @@ import {maxOf} from '../../util/numbers.js'
 const DJANGO_ASGI = 'https://github.com/django/django/blob/main/django/core/handlers/asgi.py'
 
 export interface PythonServerInput {
+  /**
+   * The module the command names for the server to import (`gunicorn proj.wsgi:app`, `celery -A proj`), with the
+   * words that name it; `also`: other modules the server tries first (Celery's `proj.celery`). Checked against the app.
+   */
+  appModule?: {also?: string[]; module: string; named: string}
   ctx: AnalyzerContext
   diagnostics: Diagnostic[]
   entries: string[]
@@ -47,7 +53,8 @@ export interface PerRequestThreads {
 /** A pool that caps the connections of a process however many threads ask: not one counted per thread. */
 const caps = (p: PoolEntry, perThread: Source): boolean => p.pool.source !== perThread && !(p.pool.via ?? []).includes(perThread)
 
-export async function pythonAnalysis(input: PythonServerInput): Promise<ServerAnalysis> {
+export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAnalysis> {
+  const input = withMissingModule(given)
   const {ctx} = input
   const eventLoop = input.threads === 'event-loop'
   const perRequest = typeof input.threads === 'object' && 'kind' in input.threads ? input.threads : undefined
@@ -140,4 +147,42 @@ export function defaultWorkers(ctx: AnalyzerContext, server: string, ref: string
   const own = fromDefault(`${server} default workers when WEB_CONCURRENCY is unset`, ref)
   if (ctx.dyno?.row.generation !== 'fir') return sourced(1, own)
   return sourced(1, fromDefault(`the heroku/python Cloud Native Buildpack sets no WEB_CONCURRENCY on Fir dynos (${ctx.dyno.name}), so ${server} runs its default 1 worker`, FIR_PYTHON), [own])
+}
+
+// gunicorn util.import_app, uvicorn importer.import_from_string, celery's find_app: importlib.import_module, which fails on a missing module.
+const IMPORT_REF = 'https://docs.python.org/3/library/importlib.html#importlib.import_module'
+
+/**
+ * The module the command names is neither in the app (any of its import roots) nor a package its dependency files
+ * name: the server cannot import it and exits at start, so the process holds no connection while it crash-loops.
+ * Said (missing-config), and the process counted as if the module were there (an installed package conncalc does
+ * not see), an assumption on its processes.
+ */
+function withMissingModule(input: PythonServerInput): PythonServerInput {
+  const named = input.appModule
+  if (!named) return input
+  const {project} = input
+  const tried = [...(named.also ?? []), named.module]
+  if (tried.some((m) => project.resolve(m))) return input
+  const top = named.module.split('.')[0]
+  const deps = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'setup.cfg'].map((f) => input.ctx.files.read(f)?.text ?? '').join('\n')
+  const dist = new RegExp(`(^|[^\\w.-])${top.replaceAll('_', '[-_.]')}([^\\w.-]|$)`, 'im')
+  if (deps && dist.test(deps)) return input
+  const what = `${input.server} imports ${named.module} (\`${named.named}\`), which is not in the app (${tried.map((m) => `${m.replaceAll('.', '/')}.py`).join(', ')}, or a package folder) nor a package its dependency files name`
+  const why = assumed(`${what}: the process would exit at start; counted as if the module were installed`)
+  return {
+    ...input,
+    diagnostics: [
+      ...input.diagnostics,
+      {
+        code: 'missing-config',
+        file: COMMAND_LINE,
+        fix: `fix the module name in the command, or add the module to the app; if an installed package provides it, ignore this (conncalc counts the process as if it runs)`,
+        message: `${input.ctx.processType}: ${what}: Python raises ModuleNotFoundError and the process exits at start (${IMPORT_REF})`,
+        processType: input.ctx.processType,
+        severity: 'warning',
+      },
+    ],
+    processes: {...input.processes, via: [...(input.processes.via ?? []), why]},
+  }
 }

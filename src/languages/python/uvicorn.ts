@@ -29,7 +29,9 @@ export const uvicorn: ServerAnalyzer = {
     const limit = flagCandidate(numericFlag(rest, ['--limit-concurrency']), 'uvicorn --limit-concurrency')
     const spec = appArgument(rest.filter((a) => a !== '--reload' && a !== '--proxy-headers'))
     const entry = spec?.endsWith('.py') ? spec : moduleOfAppSpec(spec)
+    const named = entry && !entry.endsWith('.py') && !rest.some((a) => a.startsWith('--app-dir')) ? {module: entry, named: `${name} ${spec}`} : undefined
     return pythonAnalysis({
+      ...(named ? {appModule: named} : {}),
       ctx,
       diagnostics: [...workers.diagnostics, ...limit.diagnostics],
       entries: entryFiles(project, [entry]),

@@ -38,10 +38,12 @@ export const waitress: ServerAnalyzer = {
     const {args} = pythonProgram(ctx.command.argv)
     const project = new PythonProject(ctx)
     const threads = firstOf([flagCandidate(numericFlag(args, ['--threads'], ctx.command), 'waitress threads')], sourced(4, fromDefault('waitress default threads: requests run on a pool of 4 task threads', ADJUSTMENTS)))
+    const appModule = moduleOfAppSpec(appSpec(args))
     return pythonAnalysis({
+      ...(appModule ? {appModule: {module: appModule, named: `waitress-serve ${appSpec(args)}`}} : {}),
       ctx,
       diagnostics: [...threads.diagnostics],
-      entries: entryFiles(project, [moduleOfAppSpec(appSpec(args))]),
+      entries: entryFiles(project, [appModule]),
       processes: sourced(1, fromDefault('waitress serves from one process (it has no worker processes)', ADJUSTMENTS)),
       project,
       server: 'waitress',
