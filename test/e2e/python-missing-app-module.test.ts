@@ -11,7 +11,7 @@ describe('an app module missing from the app (fixture python-missing-app-module)
   const r = planJson(procfileOf('python-missing-app-module'), ['--limit', '20'])
   const missing = r.diagnostics.filter((d) => d.code === 'missing-config')
 
-  it('gunicorn storefront.wsgi and celery -A schedule are said, on their Procfile lines; jobs.py and the ledger-admin package are not', () => {
+  it('gunicorn storefront.wsgi and celery -A schedule are said, on their Procfile lines; jobs.py (also as `-A jobs.app`, its attribute) and the ledger-admin package are not', () => {
     expect(missing.map((d) => [d.processType, d.file, d.line])).toEqual([
       ['web', 'Procfile', 1],
       ['beat', 'Procfile', 3],
@@ -22,12 +22,14 @@ describe('an app module missing from the app (fixture python-missing-app-module)
   })
 
   it('the numbers stay as if the module were there, the missing one starred', () => {
+    // celery's find_app reads `-A jobs.app` as module jobs, attribute app (celery/app/utils.py), so jobs.py is the app's.
     // web: --workers 2 × 1 sync thread × 1 connection (no pool found) = 2; worker: -c 3 prefork = 3; beat 0
-    // (no database scheduler); admin 1 × 1 = 1. Total 2 + 3 + 0 + 1 = 6.
+    // (no database scheduler); admin 1 × 1 = 1; reports -c 2 = 2. Total 2 + 3 + 0 + 1 + 2 = 8.
     expect(r.type('web')).toMatchObject({connections: 2, processesPerDyno: 2})
     expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('counted as if the module were installed')}))
     expect(r.type('worker').sources.processesPerDyno.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
     expect(r.type('admin').sources.processesPerDyno.via ?? []).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
-    expect(r.total).toBe(6)
+    expect(r.type('reports')).toMatchObject({connections: 2, processesPerDyno: 2})
+    expect(r.total).toBe(8)
   })
 })

@@ -136,6 +136,41 @@ async function flaskCelery(ctx: AnalyzerContext, project: PythonProject, app: st
   return {entries, registered: assumed(`\`flask celery\` is read as Celery's own command line (celery.bin.celery added with app.cli.add_command, ${FLASK_CLI}); conncalc did not find where the app registers it`)}
 }
 
+// Celery 5.3 app/base.py autodiscover_tasks(packages, related_name="tasks"): on the worker's import_modules signal,
+// loaders/base.py find_related_module imports each package, then package.related_name when there is one; app/base.py
+// Celery(include=…) and conf.imports / conf.include: imported by loaders/base.py import_default_modules as the worker
+// starts (https://github.com/celery/celery/blob/v5.3.6/celery/loaders/base.py).
+
+/** The strings of a list or tuple value conncalc reads, else none. */
+function strings(v: unknown): string[] {
+  const value = (v as {kind?: string; value?: unknown} | undefined)?.kind === 'known' ? (v as {value: unknown}).value : undefined
+  if (typeof value !== 'object' || value === null || !('kind' in value) || (value.kind !== 'list' && value.kind !== 'tuple')) return []
+  const items = (value as {items?: unknown[]}).items ?? []
+  return items.map((i) => asString(i as Parameters<typeof asString>[0])).filter((x): x is string => Boolean(x))
+}
+
+/**
+ * The task modules a worker imports as it starts, from the Celery app's modules: the packages autodiscover_tasks
+ * names (each package and its `tasks` module, or related_name), Celery(include=[…]), conf.imports / conf.include.
+ * Only the names written as literal lists are followed (Django's INSTALLED_APPS lambda is the settings' own app list).
+ */
+function taskModules(modules: PyModule[]): string[] {
+  const out: string[] = []
+  for (const m of modules) {
+    for (const c of m.calls) {
+      if (/(^|\.)autodiscover_tasks$/.test(c.callee)) {
+        const related = c.kwargs.related_name ? asString(c.kwargs.related_name) : 'tasks'
+        for (const pkg of strings(c.args[0] ?? c.kwargs.packages)) out.push(pkg, ...(related ? [`${pkg}.${related}`] : []))
+      } else if (/(^|\.)Celery$/.test(c.callee)) out.push(...strings(c.kwargs.include))
+      else if (/(^|\.)conf\.update$/.test(c.callee)) out.push(...strings(c.kwargs.imports), ...strings(c.kwargs.include))
+    }
+
+    for (const a of m.attrAssignments) if (/(^|\.)conf$/.test(a.target) && (a.key === 'imports' || a.key === 'include')) out.push(...strings(a.value))
+  }
+
+  return [...new Set(out)]
+}
+
 export const celery: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const flask = flaskSubcommand(ctx.command.argv)
@@ -144,13 +179,21 @@ export const celery: ServerAnalyzer = {
     const app = findFlag(args, ['-A', '--app'])?.value
     const appModule = app?.split(':')[0]
     const viaFlask = flask?.name === 'celery' && !appModule ? await flaskCelery(ctx, project, flask.app) : undefined
-    const entries = viaFlask?.entries ?? entryFiles(project, appModule ? [`${appModule}.celery`, appModule] : [])
+    // celery's find_app: symbol_by_name("proj.celery") is module proj's attribute celery when there is no such module
+    // (celery/app/utils.py find_app, celery/utils/imports.py symbol_by_name), so the module's parent is tried last.
+    const parent = appModule?.includes('.') ? appModule.slice(0, appModule.lastIndexOf('.')) : undefined
+    const named0 = entryFiles(project, appModule ? [`${appModule}.celery`, appModule] : [])
+    const entries = viaFlask?.entries ?? (named0.length === 0 && parent ? entryFiles(project, [parent]) : named0)
     const diagnostics: Diagnostic[] = []
     // celery's find_app imports `-A proj` (trying proj.celery too): a module in neither place is said (server.ts).
-    const named = appModule && !viaFlask && /^[A-Za-z_][\w.]*$/.test(appModule) ? {appModule: {also: [`${appModule}.celery`], module: appModule, named: `celery -A ${app}`}} : {}
+    const named = appModule && !viaFlask && /^[A-Za-z_][\w.]*$/.test(appModule) ? {appModule: {also: [`${appModule}.celery`, ...(parent ? [parent] : [])], module: appModule, named: `celery -A ${app}`}} : {}
 
     const settingsC: Candidate = {diagnostics: []}
-    const walked = await project.walk([...entries, 'manage.py'])
+    const walked0 = await project.walk([...entries, 'manage.py'])
+    // A worker imports its task modules as it starts (not beat or events): their pools are this process's too.
+    const isWorker = args.includes('worker')
+    const tasks = isWorker ? entryFiles(project, taskModules(walked0)).filter((f) => !entries.includes(f)) : []
+    const walked = tasks.length > 0 ? await project.walk([...entries, ...tasks, 'manage.py']) : walked0
     const module = settingsModule(project, walked, ctx.env)
     const settingsFile = module ? project.resolve(module) : undefined
     const settings = settingsFile ? await project.load(settingsFile) : undefined
@@ -226,7 +269,7 @@ export const celery: ServerAnalyzer = {
 
     // `flask celery worker`: say where the Flask CLI gets Celery's command from.
     if (viaFlask) processes = {...processes, via: [...(processes.via ?? []), viaFlask.registered]}
-    const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
+    const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries: [...entries, ...tasks], greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
     if (!embedsBeat(args)) return analysis
     const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text)
     return {...analysis, extrasPerDyno: [...(analysis.extrasPerDyno ?? []), beat]}

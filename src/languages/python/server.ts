@@ -164,10 +164,21 @@ function withMissingModule(input: PythonServerInput): PythonServerInput {
   const {project} = input
   const tried = [...(named.also ?? []), named.module]
   if (tried.some((m) => project.resolve(m))) return input
+  // Heroku's Python buildpack puts the app's root on the path (.profile.d/python.sh: PYTHONPATH=${PYTHONPATH:-$HOME}),
+  // so after `cd sub &&` a module of the root still imports: a folder above the command's is searched too.
+  const files = input.ctx.files
+  for (const up of ['../', '../../', '../../../']) {
+    for (const m of tried) {
+      const rel = m.replaceAll('.', '/')
+      if (files.exists(`${up}${rel}.py`) || files.exists(`${up}${rel}/__init__.py`)) return input
+    }
+  }
+
   const top = named.module.split('.')[0]
   const deps = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'setup.cfg'].map((f) => input.ctx.files.read(f)?.text ?? '').join('\n')
   const dist = new RegExp(`(^|[^\\w.-])${top.replaceAll('_', '[-_.]')}([^\\w.-]|$)`, 'im')
-  if (deps && dist.test(deps)) return input
+  // No dependency file read: not an app conncalc sees whole (a lone config), so nothing is said.
+  if (!deps.trim() || dist.test(deps)) return input
   const what = `${input.server} imports ${named.module} (\`${named.named}\`), which is not in the app (${tried.map((m) => `${m.replaceAll('.', '/')}.py`).join(', ')}, or a package folder) nor a package its dependency files name`
   const why = assumed(`${what}: the process would exit at start; counted as if the module were installed`)
   return {
