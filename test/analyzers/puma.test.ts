@@ -64,7 +64,9 @@ describe('puma analyzer', () => {
     expect(a.processesPerDyno.value).toBe(4)
     expect(a.processesPerDyno.source).toEqual({file: 'config/puma.rb', kind: 'file', line: 18})
     expect(a.threadsPerProcess).toMatchObject({source: {file: 'config/puma.rb', line: 12}, value: 5})
-    expect(rubyServerFacts(a)?.preloadApp.value).toBe(false)
+    // Puma 5-6 decide the preload default from the WEB_CONCURRENCY env var before reading the config file
+    // (v6.4.3 lib/puma/configuration.rb, Configuration#initialize: `(@options[:workers] > 1) && Puma.forkable?`): 4 > 1.
+    expect(rubyServerFacts(a)?.preloadApp.value).toBe(true)
   })
 
   it('Rails 7.1 puma.rb without WEB_CONCURRENCY: physical_processor_count is the dyno nproc, labelled an assumption', async () => {

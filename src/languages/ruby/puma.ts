@@ -19,6 +19,7 @@ import {append} from '../../util/arrays.js'
 
 const REF = 'https://github.com/puma/puma/blob/master/lib/puma/configuration.rb'
 const REF_4 = 'https://github.com/puma/puma/blob/v4.3.0/lib/puma/configuration.rb'
+const REF_6 = 'https://github.com/puma/puma/blob/v6.4.3/lib/puma/configuration.rb'
 /** `clustered?` is `(@options[:workers] || 0) > 0`; otherwise the runner is Puma::Single: one process, no master. */
 const LAUNCHER = 'https://github.com/puma/puma/blob/master/lib/puma/launcher.rb'
 
@@ -197,7 +198,13 @@ function webConcurrency(ctx: AnalyzerContext, d: PumaDefaults): Candidate {
   return envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'Puma workers')
 }
 
-function preloadApp(config: RubyConfig | undefined, workers: Sourced<number>, version: string | undefined, flag: boolean): Sourced<boolean> {
+/** WEB_CONCURRENCY as Puma 5-6 read it before the config file (puma_options_from_env: Integer(value)), else undefined. */
+function envWorkers(ctx: AnalyzerContext): number | undefined {
+  const v = ctx.env.get('WEB_CONCURRENCY')?.value?.trim()
+  return v && /^\d+$/.test(v) ? Number(v) : undefined
+}
+
+function preloadApp(config: RubyConfig | undefined, workers: Sourced<number>, version: string | undefined, flag: boolean, early: number | undefined): Sourced<boolean> {
   if (flag) return sourced(true, fromFlag('--preload'))
   const call = config && lastCall(config, 'preload_app!')
   if (config && call) {
@@ -214,9 +221,12 @@ function preloadApp(config: RubyConfig | undefined, workers: Sourced<number>, ve
     return sourced(cluster, fromDefault('Puma 7+ preloads the app by default in cluster mode', 'https://github.com/puma/puma/blob/master/History.md'))
   }
 
-  const fromWebConcurrency = workers.source.kind === 'env' && workers.source.name === 'WEB_CONCURRENCY'
   if (versionAtLeast(version, '5.0.0')) {
-    return sourced(cluster && fromWebConcurrency, fromDefault('Puma 5+ preloads the app when workers come from WEB_CONCURRENCY', REF))
+    // Configuration#initialize (5.x, 6.x): `default_options[:preload_app] = (@options[:workers] > 1) && Puma.forkable?`, set
+    // before the CLI's flags and the config file are read, so from the WEB_CONCURRENCY env var only (puma_options_from_env),
+    // whatever `workers` they say after: `workers Integer(ENV.fetch("WEB_CONCURRENCY") { 2 })` preloads when the variable is
+    // set to 2, not when it is unset.
+    return sourced(early !== undefined && early > 1, fromDefault(`Puma 5 and 6 preload the app by default when the WEB_CONCURRENCY env var, read before the flags and the config file, asks for more than 1 worker; ${early === undefined ? 'it is not set' : `it is ${early}`}`, REF_6))
   }
 
   return sourced(false, fromDefault(`Puma ${version} does not preload by default`, REF_4))
@@ -310,7 +320,7 @@ export const puma: ServerAnalyzer = {
       hooks: hooksOf(config),
       plugins: pluginsOf(config),
       solidQueueMode: solidQueueModeOf(config),
-      preloadApp: preloadApp(config, workers.value, version, hasFlag(argv, ['--preload'])),
+      preloadApp: preloadApp(config, workers.value, version, hasFlag(argv, ['--preload']), envWorkers(ctx)),
     }
     // Cluster mode (workers ≥ 1) forks workers from the master; single mode does not fork.
     const fork = forkFacts({
