@@ -4,11 +4,13 @@
  * module load: a Node or Python app never pays for it.
  */
 import type * as PrismModule from '@ruby/prism'
+import type * as PrismNodes from '@ruby/prism/src/nodes.js'
 
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {lineIndex} from '../../util/lines.js'
 
-export type Prism = typeof PrismModule
+/** Prism's node classes (its nodes.js): what the evaluator's `instanceof` checks need. */
+export type Prism = typeof PrismNodes
 export type RubyNode = PrismModule.Node
 
 export interface RubySyntaxError {
@@ -27,7 +29,7 @@ export interface ParsedRuby {
   textOf(node: {location: PrismModule.Location}): string
 }
 
-type ParseFn = Awaited<ReturnType<Prism['loadPrism']>>
+type ParseFn = Awaited<ReturnType<(typeof PrismModule)['loadPrism']>>
 type Deserialize = typeof import('@ruby/prism/src/deserialize.js').deserialize
 
 /**
@@ -51,10 +53,14 @@ export function useParseStore(next: ParseStore | undefined): void {
 let importing: Promise<{deserialize: Deserialize; prism: Prism}> | undefined
 let loading: Promise<ParseFn> | undefined
 
-/** Prism's JavaScript: its node classes and the reader of a serialized parse. */
+/**
+ * Prism's JavaScript: its node classes and the reader of a serialized parse. Not its index, which
+ * imports Node's WASI (compiled from source when first loaded): a run whose parses are all in the
+ * parse cache never instantiates the WebAssembly, so it never needs WASI.
+ */
 function loadModule(): Promise<{deserialize: Deserialize; prism: Prism}> {
   importing ??= (async () => {
-    const [prism, {deserialize}] = await Promise.all([import('@ruby/prism'), import('@ruby/prism/src/deserialize.js')])
+    const [prism, {deserialize}] = await Promise.all([import('@ruby/prism/src/nodes.js'), import('@ruby/prism/src/deserialize.js')])
     return {deserialize, prism}
   })()
   return importing
@@ -62,7 +68,7 @@ function loadModule(): Promise<{deserialize: Deserialize; prism: Prism}> {
 
 /** Prism's WebAssembly, compiled and instantiated: only for a text no store holds. */
 function loadParser(): Promise<ParseFn> {
-  loading ??= loadModule().then(({prism}) => prism.loadPrism())
+  loading ??= import('@ruby/prism').then((prism) => prism.loadPrism())
   return loading
 }
 

@@ -16,7 +16,7 @@ import {type FileReader, onceForFiles, type SourceFile} from '../../model/files.
 
 import {joinPath} from '../../util/app-path.js'
 import {programName} from '../common/setting.js'
-import {parseRuby, type RubyNode} from './prism.js'
+import {parseRuby, type Prism, type RubyNode} from './prism.js'
 
 export const RAILS_APP_DIR_REF = 'https://github.com/rails/rails/blob/main/railties/lib/rails/command/actions.rb'
 /** Rails.root: Rails::Engine.find_root → find_root_with_flag "config.ru". */
@@ -66,7 +66,7 @@ async function appPathRoot(files: FileReader, file: SourceFile, binstub: string)
 }
 
 /** `File.expand_path("REL", __dir__)` (or `__FILE__`, `File.dirname(__FILE__)`; `::File` too): REL from the file's folder. */
-function expandPath(P: typeof import('@ruby/prism'), node: RubyNode, binDir: string, binstub: string): string | undefined {
+function expandPath(P: Prism, node: RubyNode, binDir: string, binstub: string): string | undefined {
   const file = (n: RubyNode | null): boolean => (n instanceof P.ConstantReadNode && n.name === 'File') || (n instanceof P.ConstantPathNode && !n.parent && n.name === 'File')
   if (!(node instanceof P.CallNode) || node.name !== 'expand_path' || !file(node.receiver)) return undefined
   const [rel, base] = node.arguments_?.arguments_ ?? []
