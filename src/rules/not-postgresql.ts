@@ -2,7 +2,7 @@ import type {Rule} from './types.js'
 
 export const rule: Rule = {
   code: 'not-postgresql',
-  emittedBy: 'the database-driver check (Gemfile.lock, requirements/Pipfile/pyproject, pom.xml/build.gradle; app.json and heroku.yml add-ons)',
+  emittedBy: 'the database-driver check (Gemfile.lock, requirements/Pipfile/pyproject, pom.xml/build.gradle; app.json and heroku.yml add-ons; Django settings whose DATABASES is written out)',
   severity: 'info',
-  summary: "The app installs another database's driver and no PostgreSQL one, provisions only another database, or (Ruby) its Gemfile.lock lists no database driver at all: its processes are counted with 0 PostgreSQL connections.",
+  summary: "The app installs another database's driver and no PostgreSQL one, provisions only another database, (Ruby) its Gemfile.lock lists no database driver at all, or (Django) its settings write out DATABASES with no PostgreSQL database and nothing that could choose another: its processes are counted with 0 PostgreSQL connections.",
 }

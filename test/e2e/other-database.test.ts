@@ -197,3 +197,32 @@ describe('a Python app that installs no database driver at all (fixture python-n
     expect(reqs('flask\n', {Dockerfile: 'FROM python:3.12\nRUN pip install psycopg2-binary\n'})).toBeUndefined()
   })
 })
+
+describe('Django settings that write out SQLite (fixture python-django-sqlite-written)', () => {
+  const at = (env: string[] = []) => planJson(procfileOf('python-django-sqlite-written'), ['--limit', '20', ...env])
+
+  it('DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}} at the top of the settings module: every type 0, said in the plain output', () => {
+    const r = at()
+    // web: gunicorn 2 workers × 3 threads, worker: celery 4 children × 1 thread; each would be counted 1 per thread (6 + 4 = 10); SQLite: 0.
+    expect(r.type('web')).toMatchObject({connections: 0, processesPerDyno: 2, threadsPerProcess: 0})
+    expect(r.type('worker')).toMatchObject({connections: 0, processesPerDyno: 4, threadsPerProcess: 0})
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'site/settings.py', kind: 'file', line: 7})
+    expect(r.total).toBe(0)
+    const text = runCliInProcess(['plan', '--procfile', procfileOf('python-django-sqlite-written'), '--limit', '20']).stdout
+    expect(text).toContain('site/settings.py:7: info: DATABASES names no PostgreSQL database ("default" uses django.db.backends.sqlite3) and is written out')
+    expect(text).toContain('[not-postgresql]')
+    expect(text).not.toContain('counting one connection per thread')
+  })
+
+  it('the engine chosen by an env var or an undecided `if`: still counted on PostgreSQL (the add-on sets DATABASE_URL), the warning kept', () => {
+    // alt/settings_if.py: `if LOCAL_DEV: sqlite else: dj_database_url.config(default=sqlite)`: DATABASE_URL's database, 2 × 3 + 4 × 1 = 10.
+    // alt/settings_engine.py: ENGINE os.environ.get("DB_ENGINE", sqlite); alt/settings_later.py: sqlite, then DATABASES["default"] = dj_database_url.config() under an `if`.
+    for (const module of ['settings_if', 'settings_engine', 'settings_later']) {
+      const r = at(['--env', `DJANGO_SETTINGS_MODULE=alt.${module}`])
+      expect(r.type('web'), module).toMatchObject({connections: 6, processesPerDyno: 2, threadsPerProcess: 3})
+      expect(r.type('worker'), module).toMatchObject({connections: 4})
+      expect(r.total, module).toBe(10)
+      expect(r.diagnostics.some((d) => d.code === 'not-postgresql'), module).toBe(false)
+    }
+  })
+})

@@ -21,6 +21,8 @@ export interface AppPools {
   channelLayer?: PostgresChannelLayer
   diagnostics: Diagnostic[]
   framework?: 'django' | 'sqlalchemy'
+  /** The Django settings name only other databases, written out (django.ts): the process holds no PostgreSQL connection. */
+  noPostgres?: {file: string; line: number; why: string}
   otherServerPools?: PoolEntry[]
   pools?: PoolEntry[]
   /** The Django settings module's file, for settings servers read (CELERY_WORKER_CONCURRENCY). */
@@ -77,12 +79,13 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   if (settings) {
     // manage.py's setdefault("DJANGO_CONFIGURATION", "Development") is for its own commands, not the server's.
     const own = modules.filter((m) => !/(^|\/)manage\.py$/.test(m.file) || start.some((f) => /(^|\/)manage\.py$/.test(f)))
-    const django = await djangoPools(project, settings, threads, configurationName(own, ctx.env))
+    const django = await djangoPools(project, settings, threads, configurationName(own, ctx.env), ctx.env.get('DJANGO_SETTINGS_MODULE') !== undefined)
     if (django) {
       return {
         ...(django.channelLayer ? {channelLayer: django.channelLayer} : {}),
         diagnostics: [...project.diagnostics, ...django.diagnostics],
         framework: 'django',
+        ...(django.noPostgres ? {noPostgres: django.noPostgres} : {}),
         otherServerPools: django.otherServerPools,
         pools: django.pools.length > 0 ? django.pools : undefined,
         settingsFile: django.settingsFile,

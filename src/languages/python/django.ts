@@ -93,6 +93,8 @@ async function layerSender(project: PythonProject, settings: PyModule, settingsF
 export interface DjangoPools {
   channelLayer?: PostgresChannelLayer
   diagnostics: Diagnostic[]
+  /** DATABASES names only other databases, written out (no env var, no undecided `if`): no PostgreSQL connection. */
+  noPostgres?: {file: string; line: number; why: string}
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
   settingsFile: string
@@ -263,8 +265,52 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
   }
 }
 
+/**
+ * Whether a DATABASES that names no PostgreSQL database is so whatever the dyno's env: one top-level
+ * `DATABASES = {…}` in its file (not inside an if/try/def), whose text reads no env var, config or URL; no other
+ * line of that file or of the settings module assigns or changes DATABASES, includes files (django-split-settings) or imports
+ * inside an if/try; every alias's ENGINE a string as written.
+ * Unless DJANGO_SETTINGS_MODULE came from the env, no other module beside the settings module sets DATABASES (Heroku's
+ * config vars, unseen, may name that one). Anything else stays counted as PostgreSQL: the add-on's DATABASE_URL wins.
+ */
+function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string, settingsFromEnv: boolean): boolean {
+  if (!isDict(dbs)) return false
+  const dict = dbs.value
+  if (dict.partial || dict.armed?.size || dbs.via.length > 0 || dbs.missingEnv) return false
+  const stringEngine = (db: EvalValue): boolean => {
+    const engine = entry(db, 'ENGINE')
+    return db.kind === 'known' && !isCall(db) && engine?.kind === 'known' && typeof engine.value === 'string' && engine.via.length === 0 && !engine.missingEnv
+  }
+  if (![...dict.entries.values()].every(stringEngine)) return false
+  const lines = project.files.read(dbs.file)?.text.split(/\r?\n/)
+  const first = lines?.[dbs.line - 1]
+  if (!lines || !first || !/^DATABASES\s*=\s*\{/.test(first)) return false
+  // The dict's text, to its closing brace.
+  let depth = 0
+  let text = ''
+  for (let i = dbs.line - 1; i < lines.length; i++) {
+    const line = lines[i].replace(/#.*$/, '')
+    text += `${line}\n`
+    for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0
+    if (depth <= 0) break
+  }
+  if (/environ|getenv|\benv\b|\bconfig\s*\(|_url\b|\bif\b/i.test(text)) return false
+  const sets = /^\s*DATABASES\s*(?:\[|\.|[+|]?=)/m
+  const setsAll = /^\s*DATABASES\s*(?:\[|\.|[+|]?=)/gm
+  for (const f of new Set([dbs.file, settingsFile])) {
+    const t = project.files.read(f)?.text ?? ''
+    if ((t.match(setsAll) ?? []).length > (f === dbs.file ? 1 : 0)) return false
+    // django_heroku.settings(); django-split-settings' include() of a list an `if` builds; a star import or exec inside an if/try.
+    if (/django_heroku\.settings\s*\(|\binclude\s*\(|\bexec\s*\(|^[ \t]+(?:from\s+\S+\s+import\s+\*|import\s)/m.test(t)) return false
+  }
+  if (settingsFromEnv) return true
+  const dir = settingsFile.includes('/') ? settingsFile.slice(0, settingsFile.lastIndexOf('/')) : ''
+  const prefix = dir ? `${dir}/` : ''
+  return !project.files.list(dir).some((name) => name.endsWith('.py') && `${prefix}${name}` !== settingsFile && `${prefix}${name}` !== dbs.file && sets.test(project.files.read(`${prefix}${name}`)?.text ?? ''))
+}
+
 /** The pools of the settings module's DATABASES; undefined when there is no Django settings module. */
-export async function djangoPools(project: PythonProject, modulePath: string, threads: Sourced<number>, configuration?: {name: string; source: Source}): Promise<DjangoPools | undefined> {
+export async function djangoPools(project: PythonProject, modulePath: string, threads: Sourced<number>, configuration?: {name: string; source: Source}, settingsFromEnv = false): Promise<DjangoPools | undefined> {
   const file = project.resolve(modulePath)
   if (!file) return undefined
   const settings = await project.load(file)
@@ -322,6 +368,12 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
 
   if (pools.length === 0 && other.length === 0) {
     const what = skipped.map((s) => `"${s.alias}" uses ${s.engine}`).join(', ')
+    const written = own && dbs === own && skipped.length > 0 ? writtenOut(project, dbs, file, settingsFromEnv) : undefined
+    if (written) {
+      const why = `DATABASES names no PostgreSQL database (${what}) and is written out: no env var, \`if\` or later assignment chooses it, so Django opens no PostgreSQL connection`
+      return {diagnostics, noPostgres: {file: dbs.file, line: dbs.line, why}, otherServerPools: [], pools: [], settingsFile: file}
+    }
+
     diagnostics.push({
       code: 'unknown-config-value',
       file: dbs.file,

@@ -7,7 +7,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PythonProject} from './modules.js'
 import type {PoolEntry} from '../../model/process.js'
 
-import {assumed, derivedFrom, fromDefault, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {COMMAND_LINE} from '../common/setting.js'
 import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
@@ -15,6 +15,9 @@ import {maxOf} from '../../util/numbers.js'
 
 // ASGIHandler runs each request in a ThreadSensitiveContext of its own, so sync code gets a thread per request.
 const DJANGO_ASGI = 'https://github.com/django/django/blob/main/django/core/handlers/asgi.py'
+const DJANGO_ENGINE = 'https://docs.djangoproject.com/en/stable/ref/settings/#engine'
+/** Warnings about how many connections a process would open, moot when it opens none. */
+const MOOT_WITHOUT_POSTGRES = new Set(['cpu-count-default', 'greenlet-concurrency', 'unbounded-pool'])
 
 export interface PythonServerInput {
   /**
@@ -63,6 +66,27 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
     : sourced(1, assumed(`${input.server} runs requests on an asyncio event loop; without an async pool that bounds them, database work is assumed to run on one thread at a time`))
   const threads0 = input.threads === 'event-loop' || perRequest ? placeholder : (input.threads as Sourced<number>)
   const found = await appPools(ctx, input.project, input.entries, threads0, input.server)
+  if (found.noPostgres) {
+    const none = found.noPostgres
+    // Said in the plain output as the other not-postgresql findings are (analyze-app.ts); what the server's count would be is moot.
+    const told: Diagnostic = {
+      code: 'not-postgresql',
+      file: none.file,
+      fix: 'if the app does use PostgreSQL on Heroku, read DATABASE_URL in DATABASES (dj_database_url.config()); otherwise nothing to do',
+      line: none.line,
+      message: `${none.why}; the app's processes are counted with 0 PostgreSQL connections`,
+      processType: ctx.processType,
+      severity: 'info',
+    }
+    return {
+      diagnostics: [...[...input.diagnostics, ...found.diagnostics].filter((d) => !MOOT_WITHOUT_POSTGRES.has(d.code)), told],
+      language: 'none',
+      processesPerDyno: input.processes,
+      server: input.server,
+      threadsPerProcess: sourced(0, fromFile(none.file, none.line), [fromDefault(none.why, DJANGO_ENGINE)]),
+    }
+  }
+
   let threads = threads0
   let pools = found.pools ?? []
   const asgi: Diagnostic[] = []
