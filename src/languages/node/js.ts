@@ -15,7 +15,7 @@ import type {Env} from '../../model/env.js'
 import {assumed, fromDefault, fromFile, type Source, type Sourced} from '../../model/source.js'
 import type {EvalValue, KnownValue, PyDict, PyValue} from '../python/values.js'
 
-import {asString, DATABASE_URL_ASSUMED, isDict, truthy} from '../python/evaluate.js'
+import {asString, DATABASE_URL_ASSUMED, isCall, isDict, truthy} from '../python/evaluate.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
@@ -259,6 +259,11 @@ export function mergeNestLoad(config: Map<string, EvalValue>, factory: EvalValue
   return true
 }
 
+/** envalid's cleanEnv and the validators conncalc reads (envalid@5.0.0 src/validators.js; the same names in 6-8). */
+const ENVALID_CLEAN = /^envalid(\.default)?\.cleanEnv$/
+const ENVALID_VALIDATOR = /^envalid(?:\.default)?\.(str|num|bool|url|host|port|email|json)$/
+const ENVALID_REF = 'https://github.com/af/envalid/blob/v5.0.0/src/envalidWithoutDotenv.js'
+
 /** Identity helpers that return their argument (drizzle-kit, MikroORM, Medusa, Vite, Astro `defineConfig`). */
 const IDENTITY = /(^|\.)define(Config|Configuration)$/
 
@@ -443,7 +448,9 @@ class JsEvaluator {
           const cycle = mod ? undefined : this.opts.cyclic?.(spec)
           if (cycle) this.names.set(local, this.unknown(at, cycle))
           if (!mod) return
-          const v = exported === undefined ? starOf(mod, this.line(at)) : mod.exports.get(exported)
+          // `import {config} from './config'` of a CommonJS module (`module.exports = {config}`): TypeScript and bundlers
+          // compile it to `require('./config').config`, a property of module.exports.
+          const v = exported === undefined ? starOf(mod, this.line(at)) : (mod.exports.get(exported) ?? (isDict(mod.cjs) ? mod.cjs.value.entries.get(exported) : undefined))
           this.names.set(local, v ?? this.unknown(at, `\`${exported}\` is not an export of ${mod.file} conncalc can read`))
         }
 
@@ -882,9 +889,10 @@ class JsEvaluator {
       return
     }
 
-    // `const {Pool} = require('pg')`, and `const {Pool} = pg` after `import pg from 'pg'`: names of the package.
+    // `const {Pool} = require('pg')`, and `const {Pool} = pg` after `import pg from 'pg'` or `const pg = require('pg')`: names of the package.
     const source = unwrap(init)
-    const required = nested ? undefined : (this.requireOf(source) ?? (source.type === 'Identifier' && !this.names.has(source.name) ? this.aliases.get(source.name) : undefined))
+    const held = source.type === 'Identifier' ? this.names.get(source.name) : undefined
+    const required = nested ? undefined : (this.requireOf(source) ?? (source.type === 'Identifier' && (!held || (isCall(held) && held.value.callee === 'require')) ? this.aliases.get(source.name) : undefined))
     const keys = pattern.properties.map((p) => (p.type === 'RestElement' ? null : keyName(p.key, p.computed)))
     for (const prop of pattern.properties) {
       if (prop.type === 'RestElement') {
@@ -1346,6 +1354,69 @@ class JsEvaluator {
     return isDict(holder) ? holder.value.entries.get(callee.property.name) : undefined
   }
 
+  /**
+   * envalid's `cleanEnv(process.env, {DB_MAX_POOL: num({default: 10}), …})`: each key is the env variable of that name
+   * parsed by its validator; unset, the validator's `devDefault` when NODE_ENV is set to something other than
+   * production, else its `default` (also parsed); with neither, envalid stops the app at start. Heroku's Node buildpack
+   * sets NODE_ENV=production, so an unset NODE_ENV reads as production. envalid@5.0.0 src/envalidWithoutDotenv.js
+   * cleanEnv (`usingDevDefault = env.NODE_ENV !== 'production' && spec.hasOwnProperty('devDefault')`,
+   * `if (rawValue === undefined) rawValue = devDefault === undefined ? spec.default : devDefault`, then
+   * validateVar → spec._parse); src/validators.js num (`+input`), bool (true/t/1, false/f/0).
+   */
+  private envalid(node: N, specs: KnownValue & {value: PyDict}): EvalValue {
+    const entries = new Map<string, EvalValue>()
+    const nodeEnv = this.opts.env.get('NODE_ENV')
+    const devEnv = nodeEnv !== undefined && !nodeEnv.unknown && nodeEnv.value !== 'production'
+    for (const [key, spec] of specs.value.entries) {
+      const kind = isCall(spec) ? ENVALID_VALIDATOR.exec(spec.value.callee)?.[1] : undefined
+      if (!kind || !isCall(spec)) {
+        entries.set(key, this.unknown(node, `\`${key}\` in cleanEnv() is not one of envalid's validators conncalc reads`))
+        continue
+      }
+
+      const v = this.env(node, key)
+      if (v.kind === 'known' && v.value !== null) {
+        entries.set(key, this.envalidParse(node, key, kind, v))
+        continue
+      }
+
+      if (v.kind !== 'known') {
+        entries.set(key, v)
+        continue
+      }
+
+      const opts = spec.value.args[0]
+      const given = isDict(opts) ? opts.value.entries : undefined
+      const which = devEnv && given?.has('devDefault') ? 'devDefault' : 'default'
+      const dflt = given?.get(which)
+      if (dflt?.kind !== 'known') {
+        entries.set(key, dflt ?? v)
+        continue
+      }
+
+      const parsed = dflt.value === null ? dflt : this.envalidParse(node, key, kind, dflt)
+      entries.set(key, parsed.kind === 'known' ? {...parsed, missingEnv: [...(v.missingEnv ?? []), ...(parsed.missingEnv ?? [])], via: [...parsed.via, fromDefault(`${key} is not set, so envalid's cleanEnv() gives the validator's \`${which}\``, ENVALID_REF)]} : parsed)
+    }
+
+    return this.known(node, {entries, kind: 'dict'})
+  }
+
+  /** An envalid validator's parse of a set value (or a default): num/port a number, bool its spellings, others as given. */
+  private envalidParse(node: N, key: string, kind: string, v: KnownValue): EvalValue {
+    if ((typeof v.value === 'object' && v.value !== null) || (typeof v.value === 'number' && (kind === 'num' || kind === 'port'))) return v
+    if (kind === 'num' || kind === 'port') {
+      const n = Number(String(v.value))
+      return Number.isNaN(n) ? this.unknown(node, `${key}=${JSON.stringify(v.value)} is not a number (envalid stops the app)`, v) : this.known(node, n, v)
+    }
+
+    if (kind === 'bool') {
+      const b = ['true', 't', '1'].includes(String(v.value)) ? true : ['false', 'f', '0'].includes(String(v.value)) ? false : undefined
+      return b === undefined ? this.unknown(node, `${key}=${JSON.stringify(v.value)} is not one of envalid's booleans`, v) : this.known(node, b, v)
+    }
+
+    return v
+  }
+
   /** `env('X', d)`, `env.int('X', d)`, `env.bool(…)`: the variable, else the default, as `process.env.X ?? d` would. */
   private envHelper(node: N, kind: string, args: EvalValue[]): EvalValue {
     const name = asString(args[0])
@@ -1495,6 +1566,8 @@ class JsEvaluator {
       if (r !== undefined && Number.isFinite(r)) return this.known(node, r, a, b)
     }
 
+    // `process.env.DATABASE_URL + '?ssl=true'`: a string joined with a string or a number.
+    if (op === '+' && ((typeof x === 'string' && (typeof y === 'string' || typeof y === 'number')) || (typeof x === 'number' && typeof y === 'string'))) return this.known(node, `${x}${y}`, a, b)
     if (op === '===' || op === '==') return this.known(node, x === y, a, b)
     if (op === '!==' || op === '!=') return this.known(node, x !== y, a, b)
     return this.unknown(node, undefined, a, b)
@@ -1546,6 +1619,7 @@ class JsEvaluator {
     if (pluginName !== undefined && !pluginName.startsWith('.')) this.record({args: args.slice(1), callee: pluginName, isNew: false, line: this.line(node)})
     if (spread) return this.unknown(node, `\`${callee}(…)\` is called with spread arguments`)
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
+    if (ENVALID_CLEAN.test(callee) && isDict(args[1])) return this.envalid(node, args[1])
     // Joi.attempt(value, schema) returns the value once it validates (https://joi.dev/api/#attemptvalue-schema-message-options);
     // its conversions (a numeric string to a number) are the ones conncalc's own reads make.
     if (/^joi(\.default)?\.attempt$/.test(callee) && args.length >= 2) return args[0]
@@ -1637,7 +1711,10 @@ function requireSpec(arg: N | undefined): string | undefined {
     const [first, ...rest] = a.arguments as N[]
     if (!first || !isDirname(first)) return undefined
     const parts = rest.map((r) => str(r))
-    if (parts.some((p) => p === undefined || p.startsWith('/'))) return undefined
+    // path.join(__dirname, '/../config/config.json') is <dir>/../config/config.json: join concatenates every segment
+    // (https://nodejs.org/api/path.html#pathjoinpaths); only path.resolve starts again at an absolute one.
+    const resolve = a.callee.property.name === 'resolve'
+    if (parts.some((p) => p === undefined || (resolve && p.startsWith('/')))) return undefined
     return ['.', ...(parts as string[])].join('/').replaceAll(/\/+/g, '/')
   }
 
