@@ -715,6 +715,16 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
     const listing = `${noDriver.read.join(', ')} list${noDriver.read.length === 1 ? 's' : ''} no database driver (no PostgreSQL one: ${POSTGRES_DRIVER_NAMES.python}; no other database's)`
     if ((pools ?? []).length === 0 && otherServerPools.length === 0 && !(analysis.extrasPerProcess ?? []).length && !(analysis.extrasPerDyno ?? []).length) {
       const why = fromDefault(`${listing}: nothing the app runs can open a PostgreSQL connection, so this process holds none on the plan`, noDriver.ref)
+      // Said in the plain output too, as the other not-postgresql findings are (one line for the app: merged across types).
+      diagnostics.push({
+        code: 'not-postgresql',
+        file: noDriver.file,
+        fix: `if the app does use PostgreSQL, add its driver (psycopg) to ${noDriver.file}; otherwise nothing to do`,
+        line: 1,
+        message: `${listing}: nothing the app runs can open a PostgreSQL connection; its processes are counted with 0 PostgreSQL connections`,
+        processType: ctx.processType,
+        severity: 'info',
+      })
       return {
         analysis: {...analysis, extrasPerDyno: [], extrasPerProcess: [], language: 'none', threadsPerProcess: sourced(0, fromFile(noDriver.file, 1), [why])},
         extrasPerDyno: [],

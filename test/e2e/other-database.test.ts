@@ -172,6 +172,10 @@ describe('a Python app that installs no database driver at all (fixture python-n
     expect(r.total).toBe(1)
     const text = runCliInProcess(['plan', '--procfile', procfileOf('python-no-db-driver'), '--limit', '20', '--explain']).stdout
     expect(text).toContain('requirements.txt lists no database driver (no PostgreSQL one: psycopg, psycopg2, asyncpg; no other database\'s): nothing the app runs can open a PostgreSQL connection')
+    // The plain output says why its types hold 0, once for the app (web and worker each found it: one line).
+    const plain = runCliInProcess(['plan', '--procfile', procfileOf('python-no-db-driver'), '--limit', '20']).stdout
+    const said = plain.split('\n').filter((l) => l.includes('[not-postgresql]'))
+    expect(said).toEqual(['requirements.txt:1: info: requirements.txt lists no database driver (no PostgreSQL one: psycopg, psycopg2, asyncpg; no other database\'s): nothing the app runs can open a PostgreSQL connection; its processes are counted with 0 PostgreSQL connections [not-postgresql]'])
   })
 
   it('noPythonDriver: a driver, an extra or a package that installs one, an unseen requirement, no installer file: nothing is said', () => {
