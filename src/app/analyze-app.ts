@@ -30,7 +30,7 @@ import {resolveCommandOutput} from '../procfile/command-output.js'
 import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
 import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
-import {anotherDatabase, noPythonDriver, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
+import {anotherDatabase, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
 import {delegates, followCommand, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
@@ -686,15 +686,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
     const why = fromDefault(elsewhere.why, elsewhere.ref)
     const {server} = elsewhere
     // Said in the plain output too (one line for the app: the same finding from every type is merged).
-    diagnostics.push({
-      code: 'not-postgresql',
-      file: elsewhere.file,
-      fix: 'if the app does use PostgreSQL, add its driver to the dependency file (Ruby: gem "pg"); otherwise nothing to do',
-      line: elsewhere.line,
-      message: elsewhere.told,
-      processType: ctx.processType,
-      severity: 'info',
-    })
+    diagnostics.push(notPostgresql(elsewhere, elsewhere.told, 'if the app does use PostgreSQL, add its driver to the dependency file (Ruby: gem "pg"); otherwise nothing to do', ctx.processType))
     otherServerPools = [...(pools ?? []).map((p) => ({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), why]}, server})), ...otherServerPools]
     pools = []
     return {
@@ -716,15 +708,14 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
     if ((pools ?? []).length === 0 && otherServerPools.length === 0 && !(analysis.extrasPerProcess ?? []).length && !(analysis.extrasPerDyno ?? []).length) {
       const why = fromDefault(`${listing}: nothing the app runs can open a PostgreSQL connection, so this process holds none on the plan`, noDriver.ref)
       // Said in the plain output too, as the other not-postgresql findings are (one line for the app: merged across types).
-      diagnostics.push({
-        code: 'not-postgresql',
-        file: noDriver.file,
-        fix: `if the app does use PostgreSQL, add its driver (psycopg) to ${noDriver.file}; otherwise nothing to do`,
-        line: 1,
-        message: `${listing}: nothing the app runs can open a PostgreSQL connection; its processes are counted with 0 PostgreSQL connections`,
-        processType: ctx.processType,
-        severity: 'info',
-      })
+      diagnostics.push(
+        notPostgresql(
+          {file: noDriver.file, line: 1},
+          `${listing}: nothing the app runs can open a PostgreSQL connection; its processes are counted with 0 PostgreSQL connections`,
+          `if the app does use PostgreSQL, add its driver (psycopg) to ${noDriver.file}; otherwise nothing to do`,
+          ctx.processType,
+        ),
+      )
       return {
         analysis: {...analysis, extrasPerDyno: [], extrasPerProcess: [], language: 'none', threadsPerProcess: sourced(0, fromFile(noDriver.file, 1), [why])},
         extrasPerDyno: [],

@@ -8,6 +8,7 @@
  */
 import {dirname, join} from 'node:path/posix'
 
+import type {Diagnostic} from '../../model/diagnostic.js'
 import {type FileReader, onceForFiles} from '../../model/files.js'
 
 import {parseAppJsonFormation} from '../../platform/formation.js'
@@ -374,4 +375,12 @@ function noPythonDriverOf(files: FileReader): NoDriver | undefined {
   }
 
   return {file: installer, read, ref: PY_INSTALL_REF}
+}
+
+/**
+ * The plain output's one line for an app whose processes hold no PostgreSQL connection (rules/not-postgresql.ts):
+ * the same finding from every process type is merged into one.
+ */
+export function notPostgresql(at: {file: string; line: number}, message: string, fix: string, processType: string): Diagnostic {
+  return {code: 'not-postgresql', file: at.file, fix, line: at.line, message, processType, severity: 'info'}
 }

@@ -9,6 +9,7 @@ import type {PoolEntry} from '../../model/process.js'
 
 import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {COMMAND_LINE} from '../common/setting.js'
+import {notPostgresql} from '../common/database-drivers.js'
 import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
@@ -69,15 +70,12 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   if (found.noPostgres) {
     const none = found.noPostgres
     // Said in the plain output as the other not-postgresql findings are (analyze-app.ts); what the server's count would be is moot.
-    const told: Diagnostic = {
-      code: 'not-postgresql',
-      file: none.file,
-      fix: 'if the app does use PostgreSQL on Heroku, read DATABASE_URL in DATABASES (dj_database_url.config()); otherwise nothing to do',
-      line: none.line,
-      message: `${none.why}; the app's processes are counted with 0 PostgreSQL connections`,
-      processType: ctx.processType,
-      severity: 'info',
-    }
+    const told = notPostgresql(
+      none,
+      `${none.why}; the app's processes are counted with 0 PostgreSQL connections`,
+      'if the app does use PostgreSQL on Heroku, read DATABASE_URL in DATABASES (dj_database_url.config()); otherwise nothing to do',
+      ctx.processType,
+    )
     return {
       diagnostics: [...[...input.diagnostics, ...found.diagnostics].filter((d) => !MOOT_WITHOUT_POSTGRES.has(d.code)), told],
       language: 'none',
