@@ -66,10 +66,21 @@ async function run({args, env}) {
   return result
 }
 
-// One run at a time: the caller waits on `flag` (Atomics.wait) and reads the answer from `port`.
-port.on('message', async (request) => {
-  const result = await run(request)
-  port.postMessage(result)
-  Atomics.store(flag, 0, 1)
-  Atomics.notify(flag, 0)
+// One run at a time, in the order asked (runs share process.env, argv and the captured
+// streams): a request that comes while one runs (its caller gave up) waits its turn. The caller
+// waits on `flag` (Atomics.wait) and reads the answer, tagged with its request's id, from `port`.
+let queue = Promise.resolve()
+port.on('message', (request) => {
+  queue = queue.then(async () => {
+    let result
+    try {
+      result = await run(request)
+    } catch (error) {
+      result = {error: error instanceof Error ? error.stack : String(error)}
+    }
+
+    port.postMessage({...result, id: request.id})
+    Atomics.store(flag, 0, 1)
+    Atomics.notify(flag, 0)
+  })
 })

@@ -49,6 +49,23 @@ export function runCliAsync(args: string[], options: {cwd?: string; env?: Record
 
 let worker: undefined | {flag: Int32Array; port: MessagePort; thread: Worker}
 
+/** What the worker answers a request: the run's result (or why the bundle did not load), tagged with the request's id. */
+type Answer = {error?: string; id: number} & CliResult
+/** runCliInProcessAsync calls waiting for their answer, by request id. */
+const pending = new Map<number, (answer: Answer) => void>()
+let requests = 0
+
+/** Hand an answer to the async call that asked for it (none: a sync caller gave up on it at its timeout). */
+function deliver(answer: Answer): void {
+  pending.get(answer.id)?.(answer)
+  pending.delete(answer.id)
+}
+
+const result = ({code, error, stderr, stdout}: Answer): CliResult => {
+  if (error !== undefined) throw new Error(`conncalc's bundle did not load in the test worker: ${error}`)
+  return {code, stderr, stdout}
+}
+
 /**
  * runCli without starting a process: the same bundle (dist/cli.cjs) run the way
  * bin/run.js runs it — same argv, exactly the same environment, working directory,
@@ -61,6 +78,11 @@ let worker: undefined | {flag: Int32Array; port: MessagePort; thread: Worker}
  * (NODE_EXTRA_CA_CERTS is read when a process starts), os.homedir() without HOME (it
  * reads the process's own environment), start-up, signals, stdin) stays with runCli.
  * conncalc reads no stdin, so there is none here.
+ *
+ * The worker runs one request at a time, in order, and tags each answer with its request:
+ * a run that an async test left behind when it timed out (test files share the worker:
+ * vitest.config.ts isolate: false) is finished and handed to its caller, never taken as the
+ * answer to the next request.
  */
 export function runCliInProcess(args: string[], options: Omit<CliOptions, 'input'> = {}): CliResult {
   worker ??= startWorker()
@@ -68,18 +90,27 @@ export function runCliInProcess(args: string[], options: Omit<CliOptions, 'input
   const cwd = process.cwd()
   // A worker thread cannot chdir; it sees this process's working directory.
   process.chdir(options.cwd ?? ROOT)
+  const id = ++requests
+  const deadline = Date.now() + 60_000
   try {
     Atomics.store(flag, 0, 0)
-    port.postMessage({args, env: cliEnv(options.env)})
-    if (Atomics.wait(flag, 0, 0, 60_000) === 'timed-out') {
-      void thread.terminate()
-      worker = undefined
-      return {code: null, stderr: '', stdout: ''} // as spawnSync reports a run it killed at its timeout
-    }
+    port.postMessage({args, env: cliEnv(options.env), id})
+    // The worker sets `flag` after each answer it posts.
+    for (;;) {
+      const left = deadline - Date.now()
+      if (left <= 0 || Atomics.wait(flag, 0, 0, left) === 'timed-out') {
+        void thread.terminate()
+        worker = undefined
+        return {code: null, stderr: '', stdout: ''} // as spawnSync reports a run it killed at its timeout
+      }
 
-    const answer = receiveMessageOnPort(port)?.message as ({error?: string} & CliResult) | undefined
-    if (!answer || answer.error !== undefined) throw new Error(`conncalc's bundle did not load in the test worker: ${answer?.error ?? 'no answer'}`)
-    return {code: answer.code, stderr: answer.stderr, stdout: answer.stdout}
+      Atomics.store(flag, 0, 0)
+      let answer: Answer | undefined
+      while ((answer = receiveMessageOnPort(port)?.message as Answer | undefined) !== undefined) {
+        if (answer.id === id) return result(answer)
+        deliver(answer)
+      }
+    }
   } finally {
     process.chdir(cwd)
   }
@@ -95,11 +126,10 @@ export async function runCliInProcessAsync(args: string[], options: {cwd?: strin
   const cwd = process.cwd()
   process.chdir(options.cwd ?? ROOT)
   try {
-    const answer = new Promise<{error?: string} & CliResult>((resolve) => port.once('message', resolve))
-    port.postMessage({args, env: cliEnv(options.env)})
-    const {code, error, stderr, stdout} = await answer
-    if (error !== undefined) throw new Error(`conncalc's bundle did not load in the test worker: ${error}`)
-    return {code, stderr, stdout}
+    const id = ++requests
+    const answer = new Promise<Answer>((resolve) => pending.set(id, resolve))
+    port.postMessage({args, env: cliEnv(options.env), id})
+    return result(await answer)
   } finally {
     process.chdir(cwd)
   }
@@ -113,6 +143,8 @@ function startWorker(): {flag: Int32Array; port: MessagePort; thread: Worker} {
   const thread = new Worker(new URL('cli-worker.js', import.meta.url), {resourceLimits: {stackSizeMb: 1}, transferList: [port2], workerData: {flag, port: port2}})
   // The test file's process exits when its tests are done, whatever the worker holds.
   thread.unref()
+  port1.on('message', deliver)
+  port1.unref()
   return {flag, port: port1, thread}
 }
 
