@@ -155,4 +155,21 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(a.pools?.map((p) => p.pool.value)).toEqual([1])
     expect(isAssumption(a.pools![0].pool)).toBe(true)
   })
+
+  it('Cargo.toml read as TOML: a dotted-key path dependency is followed; a manifest that is not TOML is said', async () => {
+    const files = {
+      'Cargo.lock': lock({'sqlx': '0.8.6', 'sqlx-postgres': '0.8.6'}),
+      'Cargo.toml': '[workspace]\nmembers = [\n  "crates/*", # every crate\n]\n',
+      'crates/api/Cargo.toml': '[package]\nname = "api"\nversion = "0.1.0"\n\n[dependencies]\nstore.path = "../store"\n',
+      'crates/api/src/main.rs': 'fn main() { let _p = store::pool(); }\n',
+      'crates/store/Cargo.toml': '[package]\nname = "store"\nversion = "0.1.0"\n\n[target.\'cfg(unix)\'.dependencies]\ndb = { package = "sqlx", version = "0.8", features = ["postgres"] }\n',
+      'crates/store/src/lib.rs': 'pub async fn pool() -> db::PgPool {\n    db::postgres::PgPoolOptions::new().max_connections(6).connect("postgres://x").await.unwrap()\n}\n',
+    }
+    // api depends on store through `store.path` (a dotted key): store's lib.rs makes the pool, max_connections(6) → 6.
+    const a = await run('./target/release/api', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['sqlx crates/store/src/lib.rs:2', 6]])
+    expect(a.diagnostics).toEqual([])
+    const bad = await run('./target/release/api', {...files, 'crates/api/Cargo.toml': '[package\nname = "api"\n'})
+    expect(bad.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'crates/api/Cargo.toml', line: 1}))
+  })
 })

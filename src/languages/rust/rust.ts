@@ -22,7 +22,7 @@ import type {RsLib, RsSite, RsValue} from './rust-code.js'
 import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced, unreadAssumption} from '../../model/source.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isRust} from '../common/matchers.js'
-import {cargoLock, type CargoPackage, cargoToml, compareVersions, workspacePackages} from './cargo.js'
+import {cargoLock, type CargoPackage, cargoToml, compareVersions, loadTomlParser, type TomlParse, workspacePackages} from './cargo.js'
 import {RustCode} from './rust-code.js'
 
 const TOKIO = 'https://docs.rs/tokio/latest/tokio/runtime/index.html'
@@ -101,9 +101,9 @@ interface Target {
 }
 
 /** The package folders and files a binary is built from, and its path dependencies'. */
-function targetOf(ctx: AnalyzerContext, root: CargoPackage, name: string | undefined): Target {
+function targetOf(ctx: AnalyzerContext, root: CargoPackage, name: string | undefined, parse: TomlParse): Target {
   const files = ctx.files
-  const packages = workspacePackages(files, root)
+  const packages = workspacePackages(files, root, parse)
   const src = (p: CargoPackage): string => (p.dir ? `${p.dir}/src` : 'src')
   let pkg: CargoPackage | undefined
   let entry: string | undefined
@@ -152,7 +152,7 @@ function targetOf(ctx: AnalyzerContext, root: CargoPackage, name: string | undef
       const path = d.path ?? (d.workspace ? root.workspaceDependencies.find((w) => w.name === d.name)?.path : undefined)
       if (path === undefined || seen.has(path)) continue
       seen.add(path)
-      const dep = cargoToml(files, path)
+      const dep = cargoToml(files, path, parse)
       if (!dep) continue
       dirs.push(src(dep))
       queue.push(dep)
@@ -215,10 +215,11 @@ const PG_CRATES = ['tokio-postgres', 'postgres', 'sqlx-postgres', 'pq-sys', 'pos
 export const rust: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const processes = sourced(1, fromDefault('a Rust binary is one process; its async runtime (tokio) runs every task on threads inside it', TOKIO))
-    const root = cargoToml(ctx.files, '')!
+    const parse = await loadTomlParser()
+    const root = cargoToml(ctx.files, '', parse)!
     const lockText = ctx.files.read('Cargo.lock')?.text
     const lock = lockText === undefined ? new Map<string, string>() : cargoLock(lockText)
-    const target = targetOf(ctx, root, binaryOf(ctx.command.argv))
+    const target = targetOf(ctx, root, binaryOf(ctx.command.argv), parse)
     const manifests = [root, ...(target.pkg && target.pkg !== root ? [target.pkg] : [])]
     const direct = new Set(manifests.flatMap((m) => m.dependencies.map((d) => d.name)))
     const crates = new Set([...lock.keys(), ...direct, ...root.workspaceDependencies.map((d) => d.name)])
@@ -226,6 +227,10 @@ export const rust: ServerAnalyzer = {
     const manifestText = manifests.map((m) => ctx.files.read(m.file)?.text ?? '').join('\n')
     const speaksPg = PG_CRATES.some((c) => crates.has(c)) || (crates.has('sqlx') && /postgres/.test(manifestText)) || (crates.has('diesel') && /postgres/.test(manifestText))
     const diagnostics: Diagnostic[] = [...target.diagnostics]
+    for (const m of new Set([root, ...workspacePackages(ctx.files, root, parse), ...(target.pkg ? [target.pkg] : [])])) {
+      if (m.error) diagnostics.push({code: 'unparsable-config', file: m.file, line: m.error.line, message: `${m.file}:${m.error.line}: ${m.error.message}; its crates, binaries and members are not read`, severity: 'warning'})
+    }
+
     const versions: Record<string, string> = {}
     if (!speaksPg) {
       return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'rust', threadsPerProcess: sourced(0, fromDefault(`${lockText === undefined ? 'Cargo.toml' : 'Cargo.lock'} has no PostgreSQL crate (tokio-postgres, postgres, sqlx's postgres, diesel's pq-sys): this process opens no PostgreSQL connection`, 'https://doc.rust-lang.org/cargo/guide/cargo-toml-vs-cargo-lock.html'))}
