@@ -172,4 +172,50 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     const bad = await run('./target/release/api', {...files, 'crates/api/Cargo.toml': '[package\nname = "api"\n'})
     expect(bad.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'crates/api/Cargo.toml', line: 1}))
   })
+
+  it("Rocket's managed pools: databases.NAME.max_connections / pool_size from Rocket.toml by profile and ROCKET_* env, else workers × 4", async () => {
+    const main = ['use rocket_db_pools::{sqlx, Database};', '', '#[derive(Database)]', '#[database("notes")]', 'struct Notes(sqlx::PgPool);', '', '#[derive(Database)]', '#[database("cache")]', 'struct Cache(sqlx::SqlitePool);', '', '#[launch]', 'fn rocket() -> _ {', '    rocket::build().attach(Notes::init()).attach(Cache::init())', '}'].join('\n')
+    const files = {
+      'Cargo.lock': lock({rocket: '0.5.1', rocket_db_pools: '0.2.0', sqlx: '0.7.4', 'sqlx-postgres': '0.7.4'}),
+      'Cargo.toml': toml('notes', ['rocket = "0.5"', 'rocket_db_pools = { version = "0.2", features = ["sqlx_postgres", "sqlx_sqlite"] }']),
+      'Rocket.toml': ['[default.databases.notes]', 'url = "postgres://localhost/notes"', '', '[release]', 'workers = 3', '', '[debug.databases.notes]', 'max_connections = 2', ''].join('\n'),
+      'src/main.rs': main,
+    }
+    // Release build: no max_connections in [global]/[release]/[default] → workers × 4, workers = 3 ([release], Rocket.toml:5) → 12.
+    // The SQLite "cache" pool is another database: not counted.
+    const a = await run('./target/release/notes', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['rocket_db_pools "notes" src/main.rs:4', 12]])
+    expect(describeSourced(a.pools![0].pool)).toContain('Rocket.toml:5')
+    expect(describeSourced(a.pools![0].pool)).toContain('rwf2/Rocket/blob/v0.5.1/contrib/db_pools/lib/src/database.rs')
+    // `cargo run` is a debug build: [debug.databases.notes] max_connections = 2 (Rocket.toml:8).
+    const debug = await run('cargo run', files)
+    expect(debug.pools?.map((p) => p.pool.value)).toEqual([2])
+    expect(debug.pools![0].pool.source).toEqual({file: 'Rocket.toml', kind: 'file', line: 8})
+    // ROCKET_DATABASES (global, over the file) → 7.
+    const env = await run('./target/release/notes', files, {ROCKET_DATABASES: '{notes={url="postgres://x",max_connections=7}}'})
+    expect(env.pools?.map((p) => p.pool.value)).toEqual([7])
+    // No Rocket.toml: workers = num_cpus::get(), a standard-1x reports 8 → 8 × 4 = 32, with the CPU-count warning.
+    const {'Rocket.toml': _, ...bare} = files
+    const cpus = await run('./target/release/notes', bare)
+    expect(cpus.pools?.map((p) => p.pool.value)).toEqual([32])
+    expect(cpus.diagnostics.map((d) => d.code)).toContain('cpu-count-default')
+  })
+
+  it('rocket_sync_db_pools: pool_size inline under [default.databases]; a value conncalc cannot read is said', async () => {
+    const files = {
+      'Cargo.lock': lock({diesel: '2.1.6', 'pq-sys': '0.4.8', rocket: '0.5.1', rocket_sync_db_pools: '0.1.0'}),
+      'Cargo.toml': toml('blog', ['rocket_sync_db_pools = { version = "0.1", features = ["diesel_postgres_pool"] }']),
+      'Rocket.toml': ['[default.databases]', 'blog_db = { url = "postgres://localhost/blog", pool_size = 5 }', ''].join('\n'),
+      'src/main.rs': '#[database("blog_db")]\npub struct BlogDb(diesel::PgConnection);\nfn main() {}\n',
+    }
+    // pool_size = 5 at Rocket.toml:2 ([default], nothing in [release]/[global]).
+    const a = await run('./target/release/blog', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['rocket_sync_db_pools "blog_db" src/main.rs:1', 5]])
+    expect(a.pools![0].pool.source).toEqual({file: 'Rocket.toml', kind: 'file', line: 2})
+    const bad = await run('./target/release/blog', {...files, 'Rocket.toml': '[release.databases.blog_db]\npool_size = "many"\n[release]\nworkers = 2\n'})
+    // "many" is not an integer: workers 2 × 4 = 8, starred, with a warning naming the key.
+    expect(bad.pools?.map((p) => p.pool.value)).toEqual([8])
+    expect(isAssumption(bad.pools![0].pool)).toBe(true)
+    expect(bad.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('databases.blog_db.pool_size')}))
+  })
 })

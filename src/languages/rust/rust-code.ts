@@ -19,6 +19,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
 import type {FileReader} from '../../model/files.js'
+import type {RocketDatabase} from './rocket.js'
 
 import {entrySources} from '../../model/env.js'
 import {fromFile, type Source, type Sourced} from '../../model/source.js'
@@ -48,6 +49,8 @@ export interface RsSite {
 
 export interface RsCode {
   caps: RsSite[]
+  /** Rocket's `#[database("NAME")]` structs (rocket.ts sizes them from Rocket's configuration). */
+  rocketDbs: RocketDatabase[]
   diagnostics: Diagnostic[]
   files: string[]
   opens: RsSite[]
@@ -127,7 +130,7 @@ export class RustCode {
     const diagnostics: Diagnostic[] = []
     const paths: string[] = []
     for (const d of this.opts.dirs) rsFiles(this.opts.files, d, this.opts.skip, paths)
-    const out: RsCode = {caps: [], diagnostics, files: paths, opens: []}
+    const out: RsCode = {caps: [], diagnostics, files: paths, opens: [], rocketDbs: []}
     if (paths.length === 0) return out
     let parser: Awaited<ReturnType<typeof loadGrammar>>
     try {
@@ -145,7 +148,7 @@ export class RustCode {
       let hit = cache.get(path)
       if (hit === undefined) {
         const text = this.opts.files.read(path)?.text
-        const tree = text !== undefined && /max_connections|max_size|PoolConfig|connect|establish|create_pool|Pool|\bconst\b|\bstatic\b|pool/.test(text) ? parser.parse(text) : null
+        const tree = text !== undefined && /max_connections|max_size|PoolConfig|connect|establish|create_pool|Pool|\bconst\b|\bstatic\b|pool|database\(/.test(text) ? parser.parse(text) : null
         if (tree) rememberTree(tree)
         cache.set(path, (hit = tree ? {bad: firstSyntaxError(tree), root: tree.rootNode} : null))
       }
@@ -230,6 +233,14 @@ export class RustCode {
     const text = root.text
     const crates = this.opts.crates
     walk(root, (n) => {
+      if (n.type === 'attribute_item') {
+        const db = /^#\[\s*database\s*\(\s*"([^"]+)"\s*\)\s*\]$/.exec(n.text)
+        let item = n.nextNamedSibling
+        while (item && (item.type === 'attribute_item' || item.type.endsWith('comment'))) item = item.nextNamedSibling
+        if (db && item?.type === 'struct_item') out.rocketDbs.push({file, line: line(n), name: db[1], type: item.childForFieldName('body')?.text ?? ''})
+        return
+      }
+
       if (n.type === 'struct_expression' && /PoolConfig$/.test(pathText(n.childForFieldName('name'))) && crates.has('deadpool')) {
         const init = n.childForFieldName('body')?.namedChildren.find((c) => c?.type === 'field_initializer' && c.childForFieldName('field')?.text === 'max_size')
         if (init) out.caps.push({file, lib: 'deadpool', line: line(init), value: this.number(this.evaluate(file, init.childForFieldName('value')!, 0))})

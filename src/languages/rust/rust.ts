@@ -23,6 +23,7 @@ import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type 
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isRust} from '../common/matchers.js'
 import {cargoLock, type CargoPackage, cargoToml, compareVersions, loadTomlParser, type TomlParse, workspacePackages} from './cargo.js'
+import {rocketPools} from './rocket.js'
 import {RustCode} from './rust-code.js'
 
 const TOKIO = 'https://docs.rs/tokio/latest/tokio/runtime/index.html'
@@ -247,6 +248,9 @@ export const rust: ServerAnalyzer = {
       pools.push(poolOf(ctx, lib, code.caps.filter((c) => c.lib === lib), code.opens.filter((o) => o.lib === lib), version, diagnostics))
     }
 
+    // Rocket's managed pools (#[database("NAME")]), sized by Rocket.toml / ROCKET_* env.
+    for (const p of rocketPools(ctx, code.rocketDbs, crates, lock, parse, diagnostics)) pools.push(p)
+    for (const c of ['rocket_db_pools', 'rocket_sync_db_pools']) if (code.rocketDbs.length > 0 && lock.get(c)) versions[c] = lock.get(c)!
     const connectors = code.opens.filter((s) => !POOLED.includes(s.lib) && s.connector !== undefined && pools.length > 0)
     if (connectors.length > 0) {
       // The pool's own connections, not counted twice: said on the first pool.
