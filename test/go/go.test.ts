@@ -226,4 +226,20 @@ describe("Go: an app's own option table filled from os.Environ() by key (miniflu
     expect(a.pools).toEqual([])
     expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('`maxConns` is a parameter of Open, called in 2 places (internal/cli/cli.go:10, internal/cli/worker.go:6)')}))
   })
+
+  it('no Go code read for the binary, but the app caps a pool elsewhere: that call is named, never "call SetMaxOpenConns"', async () => {
+    const files = {
+      'cmd/boot.go': ['package main', '', 'func connect(c dbConf) *sqlx.DB {', '\tdb := sqlx.MustConnect("postgres", c.DSN)', '\t// db.SetMaxOpenConns(99) was the old cap', '\tdb.SetMaxOpenConns(c.MaxOpen)', '\treturn db', '}'].join('\n'),
+      'go.mod': 'module github.com/example/mailer\n\ngo 1.23\n\nrequire github.com/lib/pq v1.10.9\n',
+    }
+    // `mailer` is the module root's name, but the root has no Go files (main is in cmd/): nothing is read for it.
+    const a = await run('mailer', files)
+    expect(a.threadsPerProcess.value).toBe(1)
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unbounded-pool')
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'cmd/boot.go', line: 6, message: expect.stringContaining('cmd/boot.go:6 (`SetMaxOpenConns(c.MaxOpen)`)')}))
+    expect(describeSourced(a.threadsPerProcess)).toContain('the app sets SetMaxOpenConns(c.MaxOpen) at cmd/boot.go:6')
+    // With no cap anywhere in the module, the unbounded-pool warning stays.
+    const none = await run('mailer', {...files, 'cmd/boot.go': 'package main\n\nfunc connect() { sqlx.MustConnect("postgres", dsn) }\n'})
+    expect(none.diagnostics.map((d) => d.code)).toContain('unbounded-pool')
+  })
 })

@@ -148,6 +148,42 @@ function firstOpen(opened: GoSite[]): GoSite | undefined {
   return inOrder.find((o) => readsPlatformUrl(o)) ?? inOrder[0]
 }
 
+/**
+ * `X.SetMaxOpenConns(…)` calls in the module's Go files that the code read for this binary does not include (a package
+ * the Procfile's binary was not matched to, one not imported from it): where the app caps a database/sql pool that
+ * conncalc did not follow. Text only (no parse), test files and vendor/testdata left out; cached per app.
+ */
+const ELSEWHERE = new WeakMap<object, {expr: string; file: string; line: number}[]>()
+function capsElsewhere(files: AnalyzerContext['files'], read: string[]): {expr: string; file: string; line: number}[] {
+  let all = ELSEWHERE.get(files)
+  if (!all) {
+    all = []
+    const stack = ['']
+    let seen = 0
+    while (stack.length > 0 && seen < 3000) {
+      const dir = stack.pop()!
+      for (const f of files.list(dir)) {
+        if (!f.endsWith('.go') || f.endsWith('_test.go')) continue
+        seen++
+        const path = dir ? `${dir}/${f}` : f
+        const text = files.read(path)?.text ?? ''
+        if (!text.includes('SetMaxOpenConns(')) continue
+        for (const [i, l] of text.split('\n').entries()) {
+          const m = /\.SetMaxOpenConns\(([^)]*)\)/.exec(l)
+          if (m && !/^\s*\/\//.test(l)) all.push({expr: m[1].trim(), file: path, line: i + 1})
+        }
+      }
+
+      for (const d of files.folders(dir)) if (!/^(vendor|testdata|node_modules|Godeps)$|^\./.test(d)) stack.push(dir ? `${dir}/${d}` : d)
+    }
+
+    ELSEWHERE.set(files, all)
+  }
+
+  const readSet = new Set(read)
+  return all.filter((c) => !readSet.has(c.file))
+}
+
 export const go: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const mod = ctx.files.read('go.mod')
@@ -169,7 +205,20 @@ export const go: ServerAnalyzer = {
       pools.push({database: `${lib}${sqlOpen ? ` ${sqlOpen.file}:${sqlOpen.line}` : ''}`, pool: cap.value, server: 'DATABASE_URL'})
     } else if (sqlOpen || (pools.length === 0 && code.maxOpen.length === 0)) {
       const where = sqlOpen ? ` (${sqlOpen.lib} opened at ${sqlOpen.file}:${sqlOpen.line})` : ''
-      if (cap.unread) {
+      const elsewhere = cap.unread ? [] : capsElsewhere(ctx.files, code.files)
+      if (elsewhere.length > 0) {
+        // The app does cap a pool, in code not read for this binary: name that call, never tell it to add one.
+        const named = elsewhere.slice(0, 3).map((c) => `${c.file}:${c.line} (\`SetMaxOpenConns(${c.expr})\`)`).join(', ')
+        diagnostics.push({
+          code: 'unknown-config-value',
+          file: elsewhere[0].file,
+          fix: `tell conncalc the value that call sets: --assume ${ctx.processType}=1:N:N`,
+          line: elsewhere[0].line,
+          message: `${ctx.processType}: the app caps a database/sql pool at ${named}${elsewhere.length > 3 ? ` and ${elsewhere.length - 3} more` : ''}, in code conncalc did not read for \`${ctx.command.argv[0] ?? ''}\`${code.files.length === 0 ? ' (no Go code was read for it)' : `${where}`}; 1 connection is counted until you say`,
+          processType: ctx.processType,
+          severity: 'warning',
+        })
+      } else if (cap.unread) {
         // The app caps its pool; conncalc cannot read the number. Never tell it to add the cap.
         diagnostics.push({code: 'unknown-config-value', file: cap.unread.file, fix: `give the value (--env for the variable it reads) or --assume ${ctx.processType}=1:N:N`, line: cap.unread.line, message: `${ctx.processType}: SetMaxOpenConns here caps the pool${where}, but conncalc cannot read its value; 1 connection is counted until you say`, processType: ctx.processType, severity: 'warning'})
       } else {
@@ -183,7 +232,8 @@ export const go: ServerAnalyzer = {
         })
       }
 
-      const why = cap.unread ? `SetMaxOpenConns at ${cap.unread.file}:${cap.unread.line} cannot be read` : `database/sql has no default cap ("The default is 0 (unlimited)", ${SQL}); bounded only by the requests in flight`
+      const other = cap.unread ? undefined : capsElsewhere(ctx.files, code.files)[0]
+      const why = cap.unread ? `SetMaxOpenConns at ${cap.unread.file}:${cap.unread.line} cannot be read` : other ? `the app sets SetMaxOpenConns(${other.expr}) at ${other.file}:${other.line}, in code not read for this binary` : `database/sql has no default cap ("The default is 0 (unlimited)", ${SQL}); bounded only by the requests in flight`
       if (pools.length === 0) {
         return {diagnostics, language: 'go', pools: [], processesPerDyno: processes, server: 'go', threadsPerProcess: sourced(1, assumed(`${why}; 1 connection counted until --assume says more`))}
       }
