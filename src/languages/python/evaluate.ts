@@ -23,6 +23,13 @@ import {maxOf, minOf} from '../../util/numbers.js'
 /** Values that stand for a function's parameters in its body (defineFunction). */
 const PARAMETERS = new WeakSet<EvalValue>()
 
+/**
+ * Flask before 1.0 redirects `flask.ext.foo` to the extension's own package `flask_foo` (then `flaskext.foo`):
+ * `from flask.ext.sqlalchemy import SQLAlchemy` is flask_sqlalchemy's class
+ * (https://github.com/pallets/flask/blob/0.12.5/flask/ext/__init__.py, removed in Flask 1.0).
+ */
+const flaskExt = (name: string): string => name.replace(/^flask\.ext\.(\w+)/, 'flask_$1')
+
 const isObj = (v: PyValue): v is Exclude<PyValue, boolean | null | number | string> => typeof v === 'object' && v !== null
 
 export const isDict = (v: EvalValue | undefined): v is KnownValue & {value: PyDict} => v?.kind === 'known' && isObj(v.value) && v.value.kind === 'dict'
@@ -839,7 +846,7 @@ class Evaluator {
       const obj = node.childForFieldName('object')
       const base = obj && this.dotted(obj)
       const prop = node.childForFieldName('attribute')
-      return base && prop ? `${base}.${prop.text}` : undefined
+      return base && prop ? flaskExt(`${base}.${prop.text}`) : undefined
     }
 
     return undefined
@@ -848,7 +855,7 @@ class Evaluator {
   private qualify(text: string): string {
     const [head, ...rest] = text.split('.')
     const full = this.aliases.get(head)
-    return full ? [full, ...rest].join('.') : text
+    return flaskExt(full ? [full, ...rest].join('.') : text)
   }
 
   async expr(node: PyNode, scope: Scope): Promise<EvalValue> {
