@@ -218,4 +218,48 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(isAssumption(bad.pools![0].pool)).toBe(true)
     expect(bad.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('databases.blog_db.pool_size')}))
   })
+
+  it("one binary, clap subcommands: the Procfile's argument chooses the arm, other arms' modules are not read", async () => {
+    const files = {
+      ...SQLX,
+      'src/main.rs': [
+        'mod db;',
+        'mod serve;',
+        'mod jobs;',
+        '',
+        '#[derive(clap::Parser)]',
+        'enum Cmd {',
+        '    Serve,',
+        '    #[command(name = "work")]',
+        '    RunJobs,',
+        '}',
+        '',
+        'fn main() {',
+        '    match Cmd::parse() {',
+        '        Cmd::Serve => serve::run(),',
+        '        Cmd::RunJobs => jobs::run(),',
+        '    }',
+        '}',
+      ].join('\n'),
+      'src/db.rs': 'pub struct DbConfig { pub pool_size: u32 }\npub async fn pool(c: &DbConfig) -> sqlx::PgPool {\n    sqlx::postgres::PgPoolOptions::new().max_connections(c.pool_size).connect("postgres://x").await.unwrap()\n}\n',
+      'src/jobs.rs': 'pub fn run() { let c = crate::db::DbConfig { pool_size: 12 }; }\n',
+      'src/serve.rs': 'pub fn run() { let c = crate::db::DbConfig { pool_size: 4 }; }\n',
+    }
+    // `serve` (kebab-case of Serve) runs serve::run(): pool_size 4 (src/serve.rs:1); jobs.rs's 12 is the other program's.
+    const web = await run('./target/release/shop serve', files)
+    expect(web.pools?.map((p) => p.pool.value)).toEqual([4])
+    expect(isAssumption(web.pools![0].pool)).toBe(false)
+    expect(web.pools![0].pool.via).toContainEqual({file: 'src/main.rs', kind: 'file', line: 14})
+    // `work` is RunJobs' #[command(name = "work")]: 12.
+    const worker = await run('./target/release/shop work', files)
+    expect(worker.pools?.map((p) => p.pool.value)).toEqual([12])
+    // No subcommand conncalc can match: both are read, the largest (12) counted and starred as before.
+    const unknown = await run('./target/release/shop --help', files)
+    expect(unknown.pools?.map((p) => p.pool.value)).toEqual([12])
+    expect(isAssumption(unknown.pools![0].pool)).toBe(true)
+    // A plain match on the first argument's string works the same way.
+    const plain = {...files, 'src/main.rs': 'mod db;\nmod serve;\nmod jobs;\nfn main() {\n    match std::env::args().nth(1).as_deref() {\n        Some("web") => serve::run(),\n        Some("jobs") | Some("worker") => jobs::run(),\n        _ => eprintln!("usage"),\n    }\n}\n'}
+    expect((await run('./target/release/shop web', plain)).pools?.map((p) => p.pool.value)).toEqual([4])
+    expect((await run('./target/release/shop worker', plain)).pools?.map((p) => p.pool.value)).toEqual([12])
+  })
 })

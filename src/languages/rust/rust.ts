@@ -20,11 +20,13 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import type {RsLib, RsSite, RsValue} from './rust-code.js'
 
 import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced, unreadAssumption} from '../../model/source.js'
+import {loadGrammar} from '../../util/tree-sitter.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isRust} from '../common/matchers.js'
 import {cargoLock, type CargoPackage, cargoToml, compareVersions, loadTomlParser, type TomlParse, workspacePackages} from './cargo.js'
 import {rocketPools} from './rocket.js'
 import {RustCode} from './rust-code.js'
+import {type Dispatch, dispatchOf, subcommandArg} from './subcommand.js'
 
 const TOKIO = 'https://docs.rs/tokio/latest/tokio/runtime/index.html'
 
@@ -97,6 +99,8 @@ export function binaryOf(argv: string[]): string | undefined {
 interface Target {
   diagnostics: Diagnostic[]
   dirs: string[]
+  /** The binary's main file. */
+  entry?: string
   pkg?: CargoPackage
   skip: (path: string) => boolean
 }
@@ -160,7 +164,7 @@ function targetOf(ctx: AnalyzerContext, root: CargoPackage, name: string | undef
     }
   }
 
-  return {diagnostics, dirs, pkg, skip}
+  return {diagnostics, dirs, entry, pkg, skip}
 }
 
 const describe = (v: RsValue): string => (v.kind === 'unknown' ? v.reason : v.kind === 'absent' ? `${v.name} is not set anywhere and has no default there` : v.kind === 'str' ? `"${v.value}" is not an integer` : '')
@@ -237,7 +241,23 @@ export const rust: ServerAnalyzer = {
       return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'rust', threadsPerProcess: sourced(0, fromDefault(`${lockText === undefined ? 'Cargo.toml' : 'Cargo.lock'} has no PostgreSQL crate (tokio-postgres, postgres, sqlx's postgres, diesel's pq-sys): this process opens no PostgreSQL connection`, 'https://doc.rust-lang.org/cargo/guide/cargo-toml-vs-cargo-lock.html'))}
     }
 
-    const code = await RustCode.read({crates, dirs: target.dirs, env: ctx.env, files: ctx.files, nproc: ctx.dyno?.nproc, skip: target.skip})
+    // A main that dispatches on the Procfile's subcommand: the other arms' modules are not read.
+    const arg = subcommandArg(ctx.command.argv)
+    const entryText = arg && target.entry ? ctx.files.read(target.entry)?.text : undefined
+    let dispatch: Dispatch | undefined
+    if (arg && entryText !== undefined && /\bmatch\b/.test(entryText)) {
+      try {
+        const tree = (await loadGrammar('rust')).parse(entryText)
+        if (tree) dispatch = dispatchOf(ctx.files, target.entry!, tree.rootNode, arg)
+        tree?.delete()
+      } catch {
+        // No grammar: RustCode.read says so below.
+      }
+    }
+
+    const skipped = dispatch?.skipped ?? []
+    const skip = skipped.length === 0 ? target.skip : (path: string): boolean => target.skip(path) || skipped.some((s) => path === s || path.startsWith(`${s}/`))
+    const code = await RustCode.read({crates, dirs: target.dirs, env: ctx.env, files: ctx.files, nproc: ctx.dyno?.nproc, skip})
     for (const d of code.diagnostics) diagnostics.push(d)
     const pools: PoolEntry[] = []
     const libs = new Set<RsLib>([...code.caps, ...code.opens].map((s) => s.lib))
@@ -274,6 +294,11 @@ export const rust: ServerAnalyzer = {
         diagnostics.push({code: 'unknown-config-value', file: root.file, fix: `tell conncalc its connections: --assume ${ctx.processType}=1:N:N`, message: `${ctx.processType}: the app depends on a PostgreSQL crate but conncalc found no pool or connection made in the ${code.files.length} Rust files it read; 1 connection is counted until you say`, processType: ctx.processType, severity: 'warning'})
         return {diagnostics, language: 'rust', pools: [], processesPerDyno: processes, server: 'rust', threadsPerProcess: sourced(1, assumed('no PostgreSQL pool or connection found in the Rust code read; 1 connection counted until --assume says more')), versions}
       }
+    }
+
+    if (dispatch && skipped.length > 0) {
+      const note = fromFile(dispatch.file, dispatch.arm.line)
+      for (const [i, p] of pools.entries()) pools[i] = {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), note]}}
     }
 
     const total = pools.reduce((a, p) => a + p.pool.value, 0)
