@@ -198,7 +198,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const origin = {file: entry.file, line: entry.line}
   const formation = input.formation.get(entry.name)
   const {dyno: sized, platform} = app.platformFor(formation?.size)
-  // A fly.toml group's Machine ([[vm]]): its CPUs replace the dyno size's, unless --scale gives a size.
+  // A fly.toml group's Machine ([[vm]]) or a render.yaml service's instance type (plan): its CPUs replace the dyno size's, unless --scale gives a size.
   const dyno = sized && entry.machine && !formation?.size ? onMachine(sized, entry.machine) : sized
   const layers = [...input.envLayers]
   // A render.yaml service's envVars (its own, then its groups') or fly.toml's [env]: where app.json env would be.
@@ -300,6 +300,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   process.role = isRelease ? 'release' : 'long-running'
   process.server = analysis.server
   process.size = formation?.size
+  if (dyno?.platform) process.platform = dyno.platform
   process.threadsPerProcess = analysis.threadsPerProcess
   if (Object.keys(typeVersions).length > 0) process.versions = typeVersions
 
@@ -309,7 +310,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
 /** The dyno as the machine another platform runs the type on: its name and CPU count; Heroku's process limit is not its. */
 function onMachine(dyno: DynoFacts, machine: NonNullable<RunningEntry['machine']>): DynoFacts {
   const {processLimit: _heroku, ...rest} = dyno
-  return {...rest, name: machine.name, nproc: machine.nproc}
+  return {...rest, ...(machine.memoryMb ? {memoryMb: machine.memoryMb} : {}), name: machine.name, nproc: machine.nproc, platform: machine.platform}
 }
 
 /** The type's dynos: a deploy hook's one, else the formation's (conncalc.yml, the Heroku app, --scale), else an assumption. */

@@ -6,6 +6,7 @@ import {basename, dirname, relative, resolve} from 'node:path'
 import type {AppModel, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
+import {parseRenderYaml, RENDER_POSTGRES_LIMITS_REF, renderPostgresLimit} from '../platform/render-yaml.js'
 import {type AnalysisMemo, analyzeApp, newAnalysisMemo} from './analyze-app.js'
 import {applyAssumptions} from '../budget/assume.js'
 import {InputError, UsageError} from '../util/errors.js'
@@ -68,9 +69,12 @@ export async function runPlan(
   const memo = request.apps.length > 1 ? newAnalysisMemo() : undefined
   let title: string | undefined
   let typesFrom: string | undefined
+  // The render.yaml the (one) app's types came from: its databases give the limit when nothing else does.
+  let renderYaml: string | undefined
   for (const app of request.apps) {
-    const {file, model, typesFrom: from} = await analyzeOne(app, reads, memo)
+    const {file, manifest, model, typesFrom: from} = await analyzeOne(app, reads, memo)
     title ??= file
+    if (!multi && manifest && basename(manifest) === 'render.yaml') renderYaml = manifest
     typesFrom ??= from
     for (const f of [...app.envFiles, ...app.defaults.envFiles]) cwdFiles.add(f)
     if (multi) tagApp(model, app.name!, relative(base, dirname(resolve(app.procfile))).replaceAll('\\', '/'), cwdFiles)
@@ -97,6 +101,7 @@ export async function runPlan(
   if (request.limit !== undefined) limit = request.limit
   else if (plan) limit = sourced(plan.limit, planSource(table, plan), request.planVia ? [request.planVia] : undefined)
   else if (liveLimit) limit = liveLimit
+  else if (renderYaml) limit = renderDatabaseLimit(renderYaml, base, reads, merged.diagnostics)
   // An app run by Render or Fly.io (its types from render.yaml / fly.toml): a heroku-postgresql add-on in app.json is not its database.
   else if (!multi && !request.apps[0].heroku && !(PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))) {
     const found = planOfManifests(base, reads, table, merged.diagnostics)
@@ -164,13 +169,59 @@ function planOfManifests(root: string, reads: ReadCache, table: PlanTable, diagn
   return {from: fromFile(file, line), plan}
 }
 
+/**
+ * The connection limit of the Render Postgres database DATABASE_URL comes from, when render.yaml says
+ * which (`fromDatabase` on DATABASE_URL, or its one `databases:` entry) and on which instance type:
+ * Render's limit for that type (RENDER_POSTGRES_LIMITS_REF), with an info line; or why none is taken.
+ */
+function renderDatabaseLimit(path: string, root: string, reads: ReadCache, diagnostics: Diagnostic[]): null | Sourced<number> {
+  const file = createFileReader(root, reads).read(relative(root, path).replaceAll('\\', '/'))
+  if (!file) return null
+  const yml = parseRenderYaml(file.text, file.path)
+  if (yml.error || yml.databases.length === 0) return null
+  const note = (line: number, message: string, fix: string): void => {
+    diagnostics.push({code: 'database-plan-from-manifest', file: file.path, fix, line, message, severity: 'info'})
+  }
+
+  const named = [...new Set(yml.databaseUrlFrom.map((d) => d.name))]
+  if (named.length > 1) {
+    note(yml.databaseUrlFrom[0].line, `no database limit is taken from ${file.path}: DATABASE_URL comes from different databases (${named.join(', ')})`, 'pass --plan NAME or --limit N for the database the app uses')
+    return null
+  }
+
+  const db = named.length === 1 ? yml.databases.find((d) => d.name === named[0]) : yml.databases.length === 1 ? yml.databases[0] : undefined
+  if (!db) {
+    const why = named.length === 1 ? `DATABASE_URL comes from database ${named[0]}, which is not in its databases:` : `it declares ${yml.databases.length} databases and no DATABASE_URL fromDatabase says which one the app uses`
+    note(named.length === 1 ? yml.databaseUrlFrom[0].line : yml.databases[0].line, `no database limit is taken from ${file.path}: ${why}`, 'pass --plan NAME or --limit N for the database the app uses')
+    return null
+  }
+
+  if (!db.plan) {
+    note(db.line, `no database limit is taken from ${file.path}: database ${db.name} sets no plan, so its instance type is not in ${file.path}`, `pass --limit N (Render Postgres: 100 under 8 GB of memory, 200 under 16 GB, 400 under 32 GB, 500 above; ${RENDER_POSTGRES_LIMITS_REF})`)
+    return null
+  }
+
+  const found = renderPostgresLimit(db.plan.value)
+  if ('why' in found) {
+    note(db.plan.line, `no database limit is taken from ${file.path}: database ${db.name}'s ${found.why}`, 'pass --limit N (the max_connections Render shows for the database)')
+    return null
+  }
+
+  note(
+    db.plan.line,
+    `the limit is ${found.limit}: Render Postgres ${db.plan.value} (${found.memory} of memory) allows ${found.limit} connections, the database ${db.name} ${file.path} gives DATABASE_URL: ${PLAN_FLAGS}`,
+    `--limit N (or --plan) overrides it: the instance may have been resized since ${file.path} was written`,
+  )
+  return sourced(found.limit, fromFile(file.path, db.plan.line), [fromDefault(`Render Postgres with ${found.memory} of memory allows ${found.limit} connections`, RENDER_POSTGRES_LIMITS_REF)])
+}
+
 /** The folder an app's commands run from: --root, else its Procfile's folder. */
 const appRoot = (app: AppRequest): string => resolve(app.root ?? dirname(resolve(app.procfile)))
 
 const displayRoot = (dir: string): string => relative(process.cwd(), dir).replaceAll('\\', '/') === '' ? '' : displayPath(dir)
 
 /** Read and analyze one app, then apply its assumptions and preboot. */
-async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisMemo | undefined): Promise<{file: string; model: AppModel; typesFrom: string}> {
+async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisMemo | undefined): Promise<{file: string; manifest?: string; model: AppModel; typesFrom: string}> {
   const input = await loadAppInput({
     reads,
     appEnv: request.appEnv,
@@ -226,7 +277,12 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
   }
   markPooled(app.processes, request.pooled, procfile)
 
-  return {file: input.container ? procfile : procfileDisplay(resolve(input.root, input.procfile.path)), model: app, typesFrom: procfile}
+  return {
+    file: input.container ? procfile : procfileDisplay(resolve(input.root, input.procfile.path)),
+    ...(input.container ? {manifest: resolve(input.root, input.container.file)} : {}),
+    model: app,
+    typesFrom: procfile,
+  }
 }
 
 /**

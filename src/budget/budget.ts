@@ -248,13 +248,13 @@ function maxPooledDynos(row: Omit<ProcessBudget, 'maxDynos'>, pooling: ServerPoo
 /** "release phase", "postdeploy hook", "postcompile hook", "preboot". */
 export const momentName = (kind: DeployMoment['kind']): string => (kind === 'release' ? 'release phase' : kind === 'preboot' ? 'preboot' : `${kind} hook`)
 
-/** "the release phase (release: 1)" / "preboot of api (web: 12)". */
-export function describeMoment(m: DeployMoment): string {
+/** "the release phase (release: 1)" / "preboot of api (web: 12)". `rows` name a release type's machine when another platform runs it (a Fly Machine). */
+export function describeMoment(m: DeployMoment, rows: readonly Pick<ProcessBudget, 'model' | 'name'>[] = []): string {
   const what = m.kind === 'preboot' ? 'the preboot overlap' : `the ${momentName(m.kind)}`
   const where = m.app === null ? '' : ` of ${m.app}`
   const why =
     m.kind === 'release'
-      ? `the release dyno adds ${m.extra}`
+      ? `the release ${rows.find((r) => r.name === m.processTypes[0] && (r.model.app ?? null) === m.app)?.model.platform?.unit ?? 'dyno'} adds ${m.extra}`
       : m.kind === 'postcompile'
         ? `its command adds ${m.extra}`
         : m.kind === 'postdeploy'

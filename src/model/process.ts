@@ -148,6 +148,8 @@ export interface ProcessModel {
   role: ProcessRole
   server: string // "puma", "sidekiq", "unknown", …
   size?: Sourced<string> // dyno size, e.g. "standard-2x"
+  /** Another platform's machine the type runs on instead of a dyno (render.yaml, fly.toml): how its rows' "dynos" are called. */
+  platform?: {name: string; unit: string}
   threadsPerProcess: Sourced<number>
   /** Versions of the gems/packages that decided defaults, for --explain. */
   versions?: Record<string, string>

@@ -91,6 +91,8 @@ export async function dynoSizeTableSchema() {
 export interface DynoFacts {
   memoryMb: Sourced<number>
   name: string
+  /** Another platform's machine the type runs on (a Fly Machine, a Render instance) instead of a Heroku dyno: how to call it. */
+  platform?: {name: string; unit: string}
   nproc: Sourced<number>
   /** `ulimit -u` inside the dyno, where the size's limit is documented. */
   processLimit?: Sourced<number>
@@ -99,6 +101,9 @@ export interface DynoFacts {
   /** The table row, for the buildpacks' WEB_CONCURRENCY. */
   row: DynoSize
 }
+
+/** How messages name what a type runs on: "a standard-1x dyno", "a Render starter instance", "a Fly.io shared-cpu-1x Machine". */
+export const dynoLabel = (dyno: Pick<DynoFacts, 'name' | 'platform'>): string => (dyno.platform ? `${dyno.platform.name} ${dyno.name} ${dyno.platform.unit}` : `${dyno.name} dyno`)
 
 export const findDynoSize = (table: DynoSizeTable, name: string): DynoSize | undefined => {
   const key = name.trim().toLowerCase()

@@ -37,6 +37,8 @@ export interface RenderService {
   line: number
   name: string
   numInstances?: RenderCount
+  /** `plan`: the instance type (starter, standard, pro, …), lower-cased as written. */
+  plan?: {line: number; value: string}
   preDeploy?: {line: number; text: string}
   /** `rootDir`: the folder its commands run in ('' the repository root). */
   rootDir: string
@@ -47,7 +49,17 @@ export interface RenderService {
   type: string
 }
 
+/** A `databases[]` entry (Render Postgres): its name and instance type. */
+export interface RenderDatabase {
+  line: number
+  name: string
+  plan?: {line: number; value: string}
+}
+
 export interface RenderYaml {
+  /** Where an envVar DATABASE_URL takes `fromDatabase` a database's connection string: the database's name. */
+  databaseUrlFrom: {line: number; name: string}[]
+  databases: RenderDatabase[]
   diagnostics: Diagnostic[]
   error?: {line: number; message: string}
   groups: Map<string, {entries: EnvEntry[]; line: number}>
@@ -60,12 +72,13 @@ const count = (v: unknown): number | undefined => (typeof v === 'number' && Numb
 
 export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml {
   const yaml = parseYaml(text, path)
-  const none: RenderYaml = {diagnostics: [], groups: new Map(), services: []}
+  const none: RenderYaml = {databases: [], databaseUrlFrom: [], diagnostics: [], groups: new Map(), services: []}
   if (yaml.errors.length > 0) return {...none, error: {line: yaml.errors[0].line, message: `not valid YAML (${yaml.errors[0].message})`}}
   if (yaml.value === undefined || yaml.value === null) return none
   if (!isObject(yaml.value)) return {...none, error: {line: 1, message: 'not a Blueprint: the file is not a mapping of services, databases and envVarGroups'}}
   const at = (p: YamlPath, fallback = 1): number => yaml.lineOf(p) ?? fallback
   const diagnostics: Diagnostic[] = []
+  const databaseUrlFrom: RenderYaml['databaseUrlFrom'] = []
   const envEntries = (list: unknown, base: YamlPath, label: string): {entries: EnvEntry[]; groups: {line: number; name: string}[]} => {
     const entries: EnvEntry[] = []
     const groups: {line: number; name: string}[] = []
@@ -74,6 +87,7 @@ export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml 
       if (!isObject(item)) continue
       const line = at([...base, i])
       if (typeof item.fromGroup === 'string') groups.push({line, name: item.fromGroup})
+      if (item.key === 'DATABASE_URL' && isObject(item.fromDatabase) && typeof item.fromDatabase.name === 'string') databaseUrlFrom.push({line, name: item.fromDatabase.name})
       const value = scalar(item.value)
       if (typeof item.key === 'string' && value !== undefined) entries.push({name: item.key, source: fromEnv(item.key, `${path}:${at([...base, i, 'value'], line)} (${label})`), value})
     }
@@ -112,6 +126,8 @@ export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml 
     const {entries, groups: linked} = envEntries(s.envVars, [...base, 'envVars'], `service ${name} envVars`)
     const service: RenderService = {env: entries, groups: linked, line, name, rootDir: (scalar(s.rootDir) ?? '').replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, ''), type}
     if (runtime) service.runtime = runtime
+    const plan = scalar(s.plan)
+    if (plan?.trim()) service.plan = {line: at([...base, 'plan'], line), value: plan.trim().toLowerCase()}
     const start = text('startCommand')
     if (start) service.start = start
     const pre = text('preDeployCommand')
@@ -136,5 +152,65 @@ export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml 
     services.push(service)
   }
 
-  return {diagnostics, groups, services}
+  const databases: RenderDatabase[] = []
+  if (Array.isArray(yaml.value.databases)) {
+    for (const [i, d] of yaml.value.databases.entries()) {
+      if (!isObject(d) || typeof d.name !== 'string') continue
+      const db: RenderDatabase = {line: at(['databases', i]), name: d.name}
+      const plan = scalar(d.plan)
+      if (plan?.trim()) db.plan = {line: at(['databases', i, 'plan'], db.line), value: plan.trim().toLowerCase()}
+      databases.push(db)
+    }
+  }
+
+  return {databases, databaseUrlFrom, diagnostics, groups, services}
+}
+
+/**
+ * Render's instance types for services (web, private service, background worker): CPU share and memory.
+ * starter … pro_ultra: https://render.com/docs/workflows-limits#instance-types-compute-specs (the compute
+ * instance types, the same as services' at https://render.com/pricing); free: 0.1 CPU, 512 MB
+ * (https://render.com/pricing, not re-checked here: either way it rounds up to 1 CPU).
+ */
+export const RENDER_INSTANCES_REF = 'https://render.com/docs/workflows-limits#instance-types-compute-specs'
+const INSTANCE_TYPES: Record<string, {cpu: number; memoryMb: number}> = {
+  free: {cpu: 0.1, memoryMb: 512},
+  pro: {cpu: 2, memoryMb: 4096},
+  pro_max: {cpu: 4, memoryMb: 16_384},
+  pro_plus: {cpu: 4, memoryMb: 8192},
+  pro_ultra: {cpu: 8, memoryMb: 32_768},
+  standard: {cpu: 1, memoryMb: 2048},
+  starter: {cpu: 0.5, memoryMb: 512},
+}
+
+/** A service's instance type as written (`pro plus`, `Pro_Plus`, `pro-plus`): its CPU share and memory, or undefined for one conncalc does not know. */
+export const renderInstanceType = (plan: string): undefined | {cpu: number; memoryMb: number; name: string} => {
+  const name = plan.trim().toLowerCase().replaceAll(/[\s-]+/g, '_')
+  const found = Object.hasOwn(INSTANCE_TYPES, name) ? INSTANCE_TYPES[name] : undefined
+  return found ? {...found, name} : undefined
+}
+
+/**
+ * Render Postgres' connection limit, which follows the instance's memory: under 8 GB 100, 8 to 16 GB 200,
+ * 16 to 32 GB 400, 32 GB and more 500, for the current instance types; the legacy ones (starter, standard,
+ * pro, pro plus, …) have lower limits (97 / 197 / 397) that the page does not match to names.
+ */
+export const RENDER_POSTGRES_LIMITS_REF = 'https://render.com/tutorials/postgres-on-render/connection-limits-and-pooling'
+
+/**
+ * The connection limit of a Render Postgres instance type: the current types carry their memory in
+ * their name (`basic-256mb`, `pro-8gb`, `accelerated-64gb`); `free` is under 8 GB. Anything else (a
+ * legacy type) has no limit here, and why.
+ */
+export function renderPostgresLimit(plan: string): {limit: number; memory: string} | {why: string} {
+  const name = plan.trim().toLowerCase()
+  if (name === 'free') return {limit: 100, memory: 'under 8 GB'}
+  const m = /^(?:basic|pro|accelerated)[-_](\d+)(mb|gb)$/.exec(name)
+  if (!m) {
+    return {why: `${plan} is not a current Render Postgres instance type (basic-256mb, pro-8gb, accelerated-64gb, …): a legacy type's limit is one of 97, 197 or 397, and Render's page does not say which`}
+  }
+
+  const gb = Number(m[1]) / (m[2] === 'mb' ? 1024 : 1)
+  const limit = gb < 8 ? 100 : gb < 16 ? 200 : gb < 32 ? 400 : 500
+  return {limit, memory: `${m[1]} ${m[2].toUpperCase()}`}
 }

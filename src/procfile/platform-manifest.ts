@@ -15,13 +15,15 @@ import type {Formation} from '../model/formation.js'
 import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 
 import {layer} from '../model/env.js'
-import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced, type Sourced} from '../model/source.js'
+import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced} from '../model/source.js'
 import {inRepo, readImage} from './container.js'
-import {parseRenderYaml, RENDER_YAML_REF, type RenderService} from '../platform/render-yaml.js'
+import {parseRenderYaml, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
 import {FLY_PROCESSES_REF, FLY_SIZES_REF, FLY_TOML_REF, FLY_VM_REF, type FlyToml, flyPresetCpus, flyVmOf, parseFlyToml} from '../platform/fly-toml.js'
 
 export const RENDER_PLATFORM = 'Render'
 export const FLY_PLATFORM = 'Fly.io'
+const RENDER_INSTANCE = {name: RENDER_PLATFORM, unit: 'instance'}
+const FLY_MACHINE = {name: FLY_PLATFORM, unit: 'Machine'}
 
 /** The files that declare process types on another platform, in the order conncalc prefers them. */
 export const PLATFORM_MANIFESTS = ['render.yaml', 'fly.toml'] as const
@@ -71,7 +73,7 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
     }
 
     const vars = serviceVars(s, yml.groups, path, diagnostics)
-    entries.push({...renderCommand(files, s, path, diagnostics), name: s.name, ...(vars.length > 0 ? {vars} : {})})
+    entries.push({...renderCommand(files, s, path, diagnostics), machine: renderMachine(s, path), name: s.name, ...(vars.length > 0 ? {vars} : {})})
     counted.push(`${s.type} ${s.name}`)
     if (s.preDeploy) releases.push({line: s.preDeploy.line, service: s, text: s.preDeploy.text})
     if (s.scaling) {
@@ -86,7 +88,7 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
   if (release) {
     const vars = serviceVars(release.service, yml.groups, path, [])
     const {cwd, image} = renderCommand(files, release.service, path, [])
-    entries.push({command: release.text, cwd, file: path, line: release.line, name: 'release', ...(image ? {image} : {}), ...(vars.length > 0 ? {vars} : {})})
+    entries.push({command: release.text, cwd, file: path, line: release.line, machine: renderMachine(release.service, path), name: 'release', ...(image ? {image} : {}), ...(vars.length > 0 ? {vars} : {})})
   }
 
   for (const r of more) {
@@ -97,7 +99,7 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
   diagnostics.push({
     code: 'missing-config',
     file: path,
-    fix: 'if the app runs on Heroku instead, add its Procfile; a Render instance type (plan) is not a dyno size: pass --scale NAME=N:SIZE for CPU-count defaults',
+    fix: "if the app runs on Heroku instead, add its Procfile; CPU-count defaults use each service's instance type (plan); --scale NAME=N:SIZE sizes it as a Heroku dyno instead",
     message: `no Procfile: the process types are ${path}'s services (${counted.join(', ')}${release ? ', release = preDeployCommand' : ''}), run by Render; ${NO_BUILDPACK}; their envVars are their config vars${notRun.length > 0 ? ` (${notRun.join(', ')}: no app process)` : ''} (${RENDER_YAML_REF})`,
     severity: 'info',
   })
@@ -169,7 +171,7 @@ async function flyApp(files: FileReader, path: string, text: string): Promise<Co
   }
 
   // release_command runs once per deploy in a temporary Machine: Heroku's release phase, counted as one.
-  if (fly.release) entries.push({...base, command: inImage(fly.release.text), file: path, line: fly.release.line, name: 'release'})
+  if (fly.release) entries.push({...base, command: inImage(fly.release.text), file: path, line: fly.release.line, machine: flyMachine(fly, 'release', path), name: 'release'})
   diagnostics.push({
     code: 'missing-config',
     file: path,
@@ -185,14 +187,41 @@ async function flyApp(files: FileReader, path: string, text: string): Promise<Co
  * performance-Nx: N vCPUs), else, with no [[vm]], Fly's default for a new app, shared-cpu-1x (assumed:
  * `fly deploy` keeps an existing Machine's size).
  */
-function flyMachine(fly: FlyToml, group: string, path: string): {name: string; nproc: Sourced<number>} {
+function flyMachine(fly: FlyToml, group: string, path: string): NonNullable<ContainerEntry['machine']> {
   const vm = flyVmOf(fly, group)
-  if (vm?.cpus) return {name: vm.size?.value ?? `${vm.cpus.value}-vCPU`, nproc: sourced(vm.cpus.value, fromFile(path, vm.cpus.line))}
+  if (vm?.cpus) return {name: vm.size?.value ?? `${vm.cpus.value}-vCPU`, platform: FLY_MACHINE, nproc: sourced(vm.cpus.value, fromFile(path, vm.cpus.line))}
   if (vm?.size) {
     const n = flyPresetCpus(vm.size.value)
-    if (n !== undefined) return {name: vm.size.value, nproc: sourced(n, fromFile(path, vm.size.line), [fromDefault(`a ${vm.size.value} Machine has ${n} vCPU${n === 1 ? '' : 's'}`, FLY_SIZES_REF)])}
-    return {name: vm.size.value, nproc: sourced(8, assumedOfType(`${path}:${vm.size.line}: Machine size "${vm.size.value}" is not a shared-cpu-Nx or performance-Nx preset conncalc reads; 8 CPUs assumed (say cpus = N in [[vm]], or --scale ${group}=N:SIZE)`))}
+    if (n !== undefined) return {name: vm.size.value, platform: FLY_MACHINE, nproc: sourced(n, fromFile(path, vm.size.line), [fromDefault(`a ${vm.size.value} Machine has ${n} vCPU${n === 1 ? '' : 's'}`, FLY_SIZES_REF)])}
+    return {name: vm.size.value, platform: FLY_MACHINE, nproc: sourced(8, assumedOfType(`${path}:${vm.size.line}: Machine size "${vm.size.value}" is not a shared-cpu-Nx or performance-Nx preset conncalc reads; 8 CPUs assumed (say cpus = N in [[vm]], or --scale ${group}=N:SIZE)`))}
   }
 
-  return {name: 'shared-cpu-1x', nproc: sourced(1, assumedOfType(`${path} has no [[vm]] for ${group}: a new app's Machines are shared-cpu-1x (1 vCPU), assumed (\`fly deploy\` keeps an existing Machine's size; ${FLY_VM_REF})`))}
+  return {name: 'shared-cpu-1x', platform: FLY_MACHINE, nproc: sourced(1, assumedOfType(`${path} has no [[vm]] for ${group}: a new app's Machines are shared-cpu-1x (1 vCPU), assumed (\`fly deploy\` keeps an existing Machine's size; ${FLY_VM_REF})`))}
+}
+
+/**
+ * The CPUs and memory of a service's instance type (render.yaml `plan`, RENDER_INSTANCES_REF). Render
+ * gives a share of CPU; what a process that counts CPUs (nproc, os.cpus(), cpu_count()) sees inside the
+ * instance is not documented, so the count is the share rounded up to whole CPUs, assumed. No plan:
+ * the smallest types (free, starter: 512 MB, under 1 CPU), 1 assumed; a type conncalc does not know: 8.
+ */
+function renderMachine(s: RenderService, path: string): NonNullable<ContainerEntry['machine']> {
+  if (!s.plan) {
+    return {name: 'starter', platform: RENDER_INSTANCE, nproc: sourced(1, assumedOfType(`${path} sets no plan for ${s.name}: its instance type is set in Render's dashboard or is the smallest (free or starter: 512 MB, under 1 CPU); 1 CPU assumed (say plan: in ${path}, or --scale ${s.name}=N:SIZE)`))}
+  }
+
+  const type = renderInstanceType(s.plan.value)
+  if (!type) {
+    return {name: s.plan.value, platform: RENDER_INSTANCE, nproc: sourced(8, assumedOfType(`${path}:${s.plan.line}: instance type "${s.plan.value}" is not one conncalc knows (free, starter, standard, pro, pro plus, pro max, pro ultra); 8 CPUs assumed (or --scale ${s.name}=N:SIZE)`))}
+  }
+
+  const cpus = Math.max(1, Math.ceil(type.cpu))
+  const spec = `Render's ${type.name} instance type has ${type.cpu} CPU and ${type.memoryMb >= 1024 ? `${type.memoryMb / 1024} GB` : `${type.memoryMb} MB`}`
+  const at = fromFile(path, s.plan.line)
+  return {
+    memoryMb: sourced(type.memoryMb, at, [fromDefault(spec, RENDER_INSTANCES_REF)]),
+    name: type.name,
+    platform: RENDER_INSTANCE,
+    nproc: sourced(cpus, assumedOfType(`${path}:${s.plan.line}: ${spec}; what a process counting CPUs sees in it is not documented: ${cpus} assumed (the share${type.cpu === cpus ? '' : ' rounded up'})`), [at, fromDefault(spec, RENDER_INSTANCES_REF)]),
+  }
 }

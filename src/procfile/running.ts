@@ -9,8 +9,8 @@ export interface RunningEntry extends ProcfileEntry {
   cwd?: string
   /** The Procfile's path, or the formation's label when the command came from the Heroku API. */
   file: string
-  /** The machine another platform runs it on (fly.toml `[[vm]]`): its CPU count replaces the dyno size's unless --scale gives a size. */
-  machine?: {name: string; nproc: Sourced<number>}
+  /** The machine another platform runs it on (fly.toml `[[vm]]`, a render.yaml `plan`): its CPU count (and memory, when known) replace the dyno size's unless --scale gives a size. */
+  machine?: {memoryMb?: Sourced<number>; name: string; nproc: Sourced<number>; platform: {name: string; unit: string}}
   /** A container image's ENV (procfile/container.ts): the lowest layer of the type's env, under the app's config vars. */
   image?: EnvLayer
   /** The config vars a platform manifest gives this type (render.yaml `envVars`, fly.toml `[env]`): at app.json env's place. */

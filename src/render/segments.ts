@@ -58,7 +58,7 @@ export function deployDetail(report: Report): string {
   const [top, ...rest] = [...b.deployMoments].sort((x, y) => y.peak - x.peak)
   const others = rest.slice(0, MAX_OTHER_MOMENTS).map((m) => `${momentName(m.kind)}${m.app ? ` of ${m.app}` : ''} ${m.peak}`)
   if (rest.length > MAX_OTHER_MOMENTS) others.push(`and ${rest.length - MAX_OTHER_MOMENTS} more`)
-  return `during ${describeMoment(top)}${others.length > 0 ? `; ${others.join(', ')}` : ''}`
+  return `during ${describeMoment(top, b.processTypes)}${others.length > 0 ? `; ${others.join(', ')}` : ''}`
 }
 
 /** The legend for rows counted only in the deploy peak: "(n) = release phase: counted in the deploy peak only". */
@@ -79,8 +79,11 @@ export const deployText = (report: Report): string => `deploy peak ${report.budg
 export function rangeNotes(report: Report): string[] {
   const notes = report.budget.processTypes
     .filter((p) => p.model.dynoRange)
-    .map((p) => `${rowLabel(p)} autoscales ${dynosText(p)}: budgeted at the max, ${p.dynos} dynos`)
+    .map((p) => `${rowLabel(p)} autoscales ${dynosText(p)}: budgeted at the max, ${p.dynos} ${p.model.platform ? `${p.model.platform.unit}s` : 'dynos'}`)
   const beside = report.budget.processTypes.filter((p) => p.extraPerDyno > 0 && !p.model.serverConnectionsPerDyno).map((p) => `${rowLabel(p)} +${p.extraPerDyno}`)
   if (beside.length > 0) notes.push(`conn/dyno = proc/dyno × conn/proc + what runs beside the processes in each dyno: ${joinSome(beside, ', ', 5)} (see --explain)`)
+  // Types another platform runs (render.yaml, fly.toml): a "dyno" in the table is one of its machines.
+  const platforms = [...new Set(report.budget.processTypes.map((p) => p.model.platform).filter((x) => x !== undefined).map((x) => `${x.name} ${x.unit}s`))]
+  if (platforms.length > 0) notes.push(`dynos = ${platforms.join(', ')}: each is counted as a dyno is`)
   return notes
 }

@@ -14,7 +14,7 @@ export const rule: Rule = {
       {
         code: 'deploy-over-limit',
         fix: 'keep room for the deploy: scale down before deploying, turn preboot off, lower pool/threads, add PgBouncer, or move to a larger plan (see --suggest)',
-        message: `${budget.total} connections needed and ${limitLabel(budget)} allows ${budget.limit}, but a deploy peaks at ${budget.deployPeak}: during ${worst.map((m) => describeMoment(m)).join('; ')} new connections will fail`,
+        message: `${budget.total} connections needed and ${limitLabel(budget)} allows ${budget.limit}, but a deploy peaks at ${budget.deployPeak}: during ${worst.map((m) => describeMoment(m, budget.processTypes)).join('; ')} new connections will fail`,
         severity: 'error',
       },
     ]

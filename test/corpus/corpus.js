@@ -136,9 +136,10 @@ async function runApp(app) {
   // long-running types, as conncalc found them, are scaled like a Procfile's (an image only others run in included).
   const container = types.length === 0 && ['heroku.yml', 'render.yaml', 'fly.toml', 'Dockerfile'].some((f) => existsSync(join(appRoot, f)))
   const found = container ? (run.json?.processTypes ?? []).filter((p) => p.role !== 'release').map((p) => p.name) : []
-  // fly.toml's groups keep their Machine size ([[vm]], else Fly's default shared-cpu-1x): scaled without a dyno size.
-  const fly = container && !['heroku.yml', 'render.yaml'].some((f) => existsSync(join(appRoot, f))) && existsSync(join(appRoot, 'fly.toml'))
-  if (found.length > 0) run = await conncalc(appRoot, [...plan, '--scale', ...found.map((t) => (fly ? `${t}=1` : `${t}=1:standard-1x`))])
+  // render.yaml's services keep their instance type (plan) and fly.toml's groups their Machine size ([[vm]], else
+  // Fly's default shared-cpu-1x): scaled without a dyno size. heroku.yml (read before them) and a Dockerfile run on dynos.
+  const manifest = container && !existsSync(join(appRoot, 'heroku.yml')) && ['render.yaml', 'fly.toml'].some((f) => existsSync(join(appRoot, f)))
+  if (found.length > 0) run = await conncalc(appRoot, [...plan, '--scale', ...found.map((t) => (manifest ? `${t}=1` : `${t}=1:standard-1x`))])
   return {...base, present: true, ...describe(run, dir)}
 }
 

@@ -229,3 +229,78 @@ describe('fly.toml [[vm]]: a CPU-count default follows the group\'s Machine size
     expect(r.type('worker').connections).toBe(9)
   })
 })
+
+/**
+ * Fixture render-yaml-prisma (Prisma 5.22, no connection_limit in DATABASE_URL: physical CPUs × 2 + 1,
+ * prisma-engines quaint/src/pooled.rs). render.yaml `plan:` per service: api `pro` (2 CPU, 4 GB), mailer
+ * `starter` (0.5 CPU, 512 MB), exports `Standard Plus` (a legacy type conncalc does not know)
+ * (https://render.com/docs/workflows-limits#instance-types-compute-specs). Render gives a CPU share; what a
+ * process counting CPUs sees is not documented, so the count is the share rounded up, starred.
+ * databases: bookings-db `pro-16gb` (render.yaml:5), which every service's DATABASE_URL comes from, and
+ * analytics-db basic-1gb. Render Postgres: 16 GB ≤ memory < 32 GB → 400 connections
+ * (https://render.com/tutorials/postgres-on-render/connection-limits-and-pooling).
+ */
+describe("render.yaml plan: a CPU-count default follows the service's instance type; databases: give the limit", () => {
+  const PRISMA = `${procfileOf('render-yaml-prisma').replace(/Procfile$/, '')}render.yaml`
+  const {app} = tempApps('render-yaml-prisma')
+  const POOL = 'pool.prisma src/db.ts:4'
+
+  it('api pro 2 × (2 × 2 + 1) = 10, mailer starter 1 × 2 + 1 = 3, exports unknown type 8 × 2 + 1 = 17; total 30 of 400', () => {
+    const r = planJson(PRISMA)
+    expect(r.exit).toBe(0)
+    const api = r.type('api')
+    expect(api.poolPerProcess).toBe(5)
+    expect(api.connections).toBe(10)
+    expect(api.sources[POOL].via).toContainEqual({file: 'render.yaml', kind: 'file', line: 13})
+    expect(api.sources[POOL].via).toContainEqual({kind: 'default', ref: 'https://render.com/docs/workflows-limits#instance-types-compute-specs', what: "Render's pro instance type has 2 CPU and 4 GB"})
+    // starter: 0.5 CPU rounded up to 1.
+    expect(r.type('mailer').connections).toBe(3)
+    expect(r.type('mailer').sources[POOL].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining("render.yaml:27: Render's starter instance type has 0.5 CPU and 512 MB; what a process counting CPUs sees in it is not documented: 1 assumed (the share rounded up)")}))
+    expect(r.type('exports').connections).toBe(17)
+    expect(r.type('exports').sources[POOL].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('render.yaml:38: instance type "standard plus" is not one conncalc knows')}))
+    // Not Heroku's shared-host warning: a Render instance is not a standard-1x dyno.
+    expect(r.codes).not.toContain('cpu-count-default')
+    expect(r.limit).toBe(400)
+    expect(r.limitSource?.source).toEqual({file: 'render.yaml', kind: 'file', line: 5})
+    expect(r.total).toBe(30)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'database-plan-from-manifest', file: 'render.yaml', line: 5, message: expect.stringContaining('the limit is 400: Render Postgres pro-16gb (16 GB of memory) allows 400 connections, the database bookings-db render.yaml gives DATABASE_URL'), severity: 'info'}))
+  })
+
+  it('the plain output says what a dyno is here', () => {
+    const r = runCliInProcess(['plan', '--procfile', PRISMA])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('dynos = Render instances: each is counted as a dyno is')
+    expect(r.stdout).toMatch(/^conncalc plan .*render\.yaml · limit 400$/m)
+  })
+
+  it('--limit and --plan win over the database plan', () => {
+    expect(planJson(PRISMA, ['--limit', '25']).limit).toBe(25)
+    expect(planJson(PRISMA, ['--plan', 'standard-0']).limit).toBe(120)
+  })
+
+  it('no plan: 1 CPU assumed (free or starter), 1 × 2 + 1 = 3', () => {
+    const text = readFileSync(PRISMA, 'utf8').replace('    plan: pro\n', '')
+    const r = planJson(`${app({'render.yaml': text})}/render.yaml`)
+    expect(r.type('api').connections).toBe(6) // 2 instances × 3
+    expect(r.type('api').sources[POOL].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('render.yaml sets no plan for api')}))
+  })
+
+  it('a legacy database type, or two databases and no fromDatabase: no limit, and why', () => {
+    const legacy = readFileSync(PRISMA, 'utf8').replace('plan: pro-16gb', 'plan: standard')
+    const a = planJson(`${app({'render.yaml': legacy})}/render.yaml`)
+    expect(a.limit).toBeNull()
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'database-plan-from-manifest', line: 5, message: expect.stringContaining("database bookings-db's standard is not a current Render Postgres instance type")}))
+    const unlinked = readFileSync(PRISMA, 'utf8').replaceAll(/ {6}- key: DATABASE_URL\n {8}fromDatabase:\n {10}name: bookings-db\n {10}property: connectionString\n/g, '')
+    const b = planJson(`${app({'render.yaml': unlinked})}/render.yaml`)
+    expect(b.limit).toBeNull()
+    expect(b.diagnostics).toContainEqual(expect.objectContaining({code: 'database-plan-from-manifest', message: expect.stringContaining('it declares 2 databases and no DATABASE_URL fromDatabase says which one the app uses')}))
+  })
+})
+
+describe('fly.toml: the plain output names Machines, not dynos', () => {
+  it('the legend and the release Machine', () => {
+    const r = runCliInProcess(['plan', '--procfile', `${procfileOf('fly-toml-prisma').replace(/Procfile$/, '')}fly.toml`])
+    expect(r.stdout).toContain('dynos = Fly.io Machines: each is counted as a dyno is')
+    expect(r.stdout).toContain('deploy peak 15 during the release phase (the release Machine adds 1)')
+  })
+})

@@ -30,7 +30,8 @@ export function fromNproc(ctx: AnalyzerContext, v: Sourced<number>): boolean {
 /** `because` replaces "it follows the CPU count" when the app's own setting is why (`the app's worker_concurrency is os.cpu_count() (celeryconfig.py:3)`). */
 export function cpuCountWarning(ctx: AnalyzerContext, v: Sourced<number>, what: string, fix: string, because = 'it follows the CPU count'): Diagnostic[] {
   // The app sets the count where conncalc cannot read it: the CPU count is what was assumed, not why (the unread value is said).
-  if (!ctx.dyno || !/^(standard|eco|basic)/.test(ctx.dyno.name) || !fromNproc(ctx, v) || isUnreadValue(v)) return []
+  // Heroku's shared-host sizes only: a Render instance named standard is not one.
+  if (!ctx.dyno || ctx.dyno.platform || !/^(standard|eco|basic)/.test(ctx.dyno.name) || !fromNproc(ctx, v) || isUnreadValue(v)) return []
   return [
     {
       code: 'cpu-count-default',

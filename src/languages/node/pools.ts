@@ -264,7 +264,7 @@ function prismaLimit(ctx: AnalyzerContext, url: {source: Source; value: string} 
   return sourced(cpus * 2 + 1, origin, [
     fromDefault('Prisma ≤ 6 default connection_limit: physical CPUs × 2 + 1', REF.prisma),
     ...(n ? [n.source, ...(n.via ?? [])] : []),
-    assumed(`num_cpus::get_physical() taken as the dyno's ${cpus} CPUs (it may report fewer physical cores)`),
+    assumed(`num_cpus::get_physical() taken as the ${ctx.dyno?.platform ? ctx.dyno.platform.unit : 'dyno'}'s ${cpus} CPUs (it may report fewer physical cores)`),
   ])
 }
 

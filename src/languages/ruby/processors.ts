@@ -1,6 +1,7 @@
 import type {AnalyzerContext} from '../common/types.js'
 
 import {assumed, type Sourced, sourced} from '../../model/source.js'
+import {dynoLabel} from '../../platform/dyno-sizes.js'
 
 /**
  * What Ruby's processor-count calls (`Concurrent.physical_processor_count`,
@@ -15,7 +16,7 @@ export function processorsFor(ctx: AnalyzerContext): Sourced<number> {
   if (!nproc) return sourced(8, assumed('dyno size unknown: 8 processors, as a Standard dyno reports'))
   // One value per dyno's facts (the types of one size share them), frozen: every type asks, several times.
   let found = byDyno.get(dyno)
-  if (!found) byDyno.set(dyno, (found = Object.freeze(sourced(nproc.value, assumed(`Ruby's processor count on a ${dyno.name} dyno taken as its nproc`), [nproc.source, ...(nproc.via ?? [])]))))
+  if (!found) byDyno.set(dyno, (found = Object.freeze(sourced(nproc.value, assumed(`Ruby's processor count on a ${dynoLabel(dyno)} taken as its nproc`), [nproc.source, ...(nproc.via ?? [])]))))
   return found
 }
 
