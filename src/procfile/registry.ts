@@ -14,6 +14,7 @@ import {unicorn} from '../languages/ruby/unicorn.js'
 import {unknown} from './unknown.js'
 import {noDatabase} from './no-database.js'
 import {isRailsProcess} from '../languages/ruby/rails-process-command.js'
+import {isSneakers} from '../languages/ruby/sneakers-command.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
 
 /**
@@ -37,6 +38,7 @@ export const analyzers: ServerAnalyzer[] = [
   solidQueue,
   lazyAnalyzer('delayed_job', isDelayedJob, async () => (await import('../languages/ruby/delayed-job.js')).delayedJob),
   lazyAnalyzer('que', isQue, async () => (await import('../languages/ruby/que.js')).que),
+  lazyAnalyzer('sneakers', (cmd, ctx) => isSneakers(cmd.argv, ctx), async () => (await import('../languages/ruby/sneakers.js')).sneakers),
   // Before rails-process: `rails tailwindcss:watch` is a task that builds assets, not one that uses the database.
   noDatabase,
   lazyAnalyzer('rails-process', (cmd) => isRailsProcess(cmd.argv), async () => (await import('../languages/ruby/rails-process.js')).railsProcess),
