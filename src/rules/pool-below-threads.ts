@@ -69,7 +69,15 @@ export const rule: Rule = {
         // Sequel's default pool (languages/ruby/sequel.ts), read or assumed, times out with its own error.
         const sequel = entry.library === 'sequel' || [src, ...(entry.pool.via ?? [])].some((s) => s.kind === 'default' && s.what.startsWith('Sequel '))
         // ActiveRecord without Rails (languages/ruby/activerecord-without-rails.ts): the pool goes where the app calls establish_connection.
-        const site = src.kind === 'assumed' && src.why.startsWith('ActiveRecord without Rails') ? entry.pool.via?.find((s) => s.kind === 'file') : undefined
+        // Code that sets the pool to a value conncalc cannot read (an initializer's `?pool=#{ENV['DB_POOL']}`) leads the
+        // assumption's sources (languages/ruby/pools-in-code.ts): the fix names that line, not database.yml.
+        const lead = src.kind === 'assumed' ? entry.pool.via?.[0] : undefined
+        const site =
+          src.kind === 'assumed' && src.why.startsWith('ActiveRecord without Rails')
+            ? entry.pool.via?.find((s) => s.kind === 'file')
+            : lead?.kind === 'file' && !lead.file.startsWith('config/database.yml')
+              ? lead
+              : undefined
         const where = src.kind === 'file' ? `${src.file}:${src.line}` : site?.kind === 'file' ? `${site.file}:${site.line}` : undefined
         const what = onTop > 0 ? `${noun} (${p.threadsPerProcess}) + ${mine.map((x) => `${x.count.value} for ${x.reason}`).join(' + ')} = ${needed}` : `${noun} (${p.threadsPerProcess})`
         out.push({

@@ -302,7 +302,8 @@ async function primaryFromBoot(ctx: AnalyzerContext, analysis: ServerAnalysis, f
       // The code sets the pool to something unreadable: database.yml's stays, as an assumption.
       const reason = `${file}:${s.line} sets the pool ${what} to a value conncalc cannot read; ${current.value} (what it would be otherwise) is assumed`
       if (s.condition) continue
-      current = sourced(current.value, assumed(reason), [current.source, ...(current.via ?? [])])
+      // The line that sets it leads the sources: a fix names where the pool is set (rules/pool-below-threads.ts).
+      current = sourced(current.value, assumed(reason), [fromFile(file, s.line), current.source, ...(current.via ?? [])])
       maybe = []
       continue
     }
