@@ -65,3 +65,31 @@ describe('Sneakers workers (Duke-Translational-Bioinformatics/duke-data-service:
     expect(d.type('consumers').connections).toBe(40)
   })
 })
+
+// danbooru/danbooru (app/models/pool_version.rb:17 `establish_connection database_url if enabled?`, enabled? reading a
+// config method whose default body is empty): a guard decided by a method with an empty body, which Ruby returns nil for.
+describe('a pool opened only when a method with an empty body says so', () => {
+  it('reads the empty body as nil, Zeitwerk-style from app/<folder>/, and leaves the pool out', () => {
+    // app/lib/site_settings.rb `def self.archive_database_url; end` → nil → ArchivedComment.enabled? (`.present?`) false →
+    // app/models/archived_comment.rb:6 does not run. ReportRow: `unless SiteSettings.reporting_database_url.nil?` (nil →
+    // skipped); `if legacy_url.nil?` (its own empty class method → true) → a pool of its own on DATABASE_URL, 5.
+    // Puma 4 threads: min(primary 6, 4) + min(ReportRow 5, 4) = 8 (was 12, ArchivedComment's 5 counted as an assumption).
+    const r = plan('rails-empty-method-guard')
+    const web = r.type('web')
+    expect(web.connections).toBe(8)
+    expect(web.poolPerProcess).toBe(11)
+    expect(Object.keys(web.sources).filter((k) => k.startsWith('pool.'))).toEqual(['pool.primary', 'pool.ReportRow'])
+    expect(r.codes).not.toContain('unknown-config-value')
+  })
+})
+
+// catarse/catarse (config/initializers/sidekiq.rb:10 `establish_connection("#{database_url}?pool=#{ENV['DB_POOL']}")`):
+// the pool-below-threads fix named database.yml and RAILS_MAX_THREADS, which that app does not use for its pool.
+describe('pool-below-threads when an initializer sets the pool to a value conncalc cannot read', () => {
+  it('the fix names the line that sets the pool', () => {
+    // sidekiq -c 10; DB_POOL unset → `pool=` empty → ActiveRecord's 5 assumed; 10 > 5 → warned, fix at the initializer's line.
+    const r = plan('sidekiq-url-pool-env', ['--scale', 'worker=1'])
+    const d = r.diagnostics.find((x) => x.code === 'pool-below-threads')
+    expect(d?.fix).toBe('raise the pool that config/initializers/sidekiq.rb:4 sets for worker to at least 10')
+  })
+})

@@ -7,7 +7,7 @@
  *   `require_relative "settings"`), else the file Zeitwerk would autoload it from
  *   (`AppSettings` → app/<any>/app_settings.rb, lib/app_settings.rb; `Acme::Settings` →
  *   …/acme/settings.rb), else config/<name>.rb;
- * - what the method returns: a one-expression `def self.x` (or `def x` inside `class << self`),
+ * - what the method returns: a one-expression `def self.x` (or `def x` inside `class << self`), nil for an empty one,
  *   and pliny's config DSL (`extend Pliny::CastingConfigHelpers`: `override :x, 16, int` is
  *   ENV.fetch("X", 16) cast; `optional :x, int` ENV["X"] cast; `mandatory :x` ENV.fetch("X");
  *   interagent/pliny lib/pliny/config_helpers.rb).
@@ -53,7 +53,7 @@ function candidateFiles(ctx: AnalyzerContext, constant: string, configPath: stri
   }
 
   const rel = `${constant.split('::').map(underscore).join('/')}.rb`
-  for (const d of ctx.files.list('app')) out.push(`app/${d}/${rel}`)
+  for (const d of ctx.files.folders('app')) out.push(`app/${d}/${rel}`)
   out.push(`lib/${rel}`, `config/${rel}`)
   return out.filter((p) => ctx.files.exists(p))
 }
@@ -88,6 +88,8 @@ async function readDefinitions(path: string, text: string, constant: string): Pr
     if (!(d instanceof P.DefNode) || d.parameters || (onSelf ? !(d.receiver instanceof P.SelfNode) : d.receiver)) return
     const body = statements(d.body)
     if (body.length === 1) out.set(d.name, {code: parsed.textOf(body[0]), file: path, line: lineOf(body[0])})
+    // An empty body (`def self.archive_url; end`, a setting left for a local config to fill in) returns nil.
+    else if (body.length === 0) out.set(d.name, {code: 'nil', file: path, line: lineOf(d)})
   }
 
   const pliny = /Pliny::CastingConfigHelpers/.test(text)

@@ -407,7 +407,7 @@ class Evaluator {
    * A class body's methods on the class itself that take no arguments and return one expression:
    * `def self.database_url; ENV["ARCHIVE_DATABASE_URL"] || ENV["DATABASE_URL"]; end`, the same
    * inside `class << self`. A call to one from the class body (`establish_connection database_url`)
-   * is that expression's value; longer methods stay unknown.
+   * is that expression's value, and an empty body (`def self.archive_url; end`) is nil; longer methods stay unknown.
    */
   private classMethodsOf(body: RubyNode | null | undefined): Map<string, RubyNode> {
     const P = this.P
@@ -416,7 +416,9 @@ class Evaluator {
     const take = (d: RubyNode, onSelf: boolean): void => {
       if (!(d instanceof P.DefNode) || d.parameters || (onSelf ? !(d.receiver instanceof P.SelfNode) : d.receiver)) return
       const only = statements(d.body)
+      // `def self.archive_url; end` returns nil: the method itself stands for its empty body (classMethodValue).
       if (only.length === 1) out.set(d.name, only[0])
+      else if (only.length === 0) out.set(d.name, d)
     }
 
     for (const n of statements(body)) {
@@ -431,6 +433,7 @@ class Evaluator {
   private classMethodValue(node: CallNode): EvalValue | undefined {
     const body = this.classMethods.at(-1)?.get(node.name)
     if (!body) return undefined
+    if (body instanceof this.P.DefNode) return this.known(node, null)
     if (this.inMethod.has(node.name)) return this.unknown(node, `\`${node.name}\` calls itself`)
     this.inMethod.add(node.name)
     try {
