@@ -25,6 +25,9 @@ import {parseRuby, type RubyNode} from './prism.js'
 const CALL = /(?<![\w:.])((?:[A-Z]\w*::)*[A-Z]\w*)\.([a-z_]\w*)(?![\w(?!=]|[ \t]*[("'\w:[{])/g
 const NOT_APP = /^(?:ENV|Integer|Float|String|Array|Hash|File|Dir|Etc|Concurrent|Rails|ActiveRecord|ActiveSupport|Sidekiq|Sequel|Puma|Process|Thread|Kernel|Object|Gem|Bundler|RbConfig|Time|Date|JSON|YAML|URI|Logger|STDOUT|STDERR|GoodJob|SolidQueue|Que|Resque|Delayed|Unicorn|Rack|Sinatra|Hanami|Roda)(?:::|$)/
 
+/** The Ruby an empty method body stands for. */
+const NIL = 'nil'
+
 /** A method's Ruby expression and where it is written. */
 interface Definition {
   code: string
@@ -89,7 +92,7 @@ async function readDefinitions(path: string, text: string, constant: string): Pr
     const body = statements(d.body)
     if (body.length === 1) out.set(d.name, {code: parsed.textOf(body[0]), file: path, line: lineOf(body[0])})
     // An empty body (`def self.archive_url; end`, a setting left for a local config to fill in) returns nil.
-    else if (body.length === 0) out.set(d.name, {code: 'nil', file: path, line: lineOf(d)})
+    else if (body.length === 0) out.set(d.name, {code: NIL, file: path, line: lineOf(d)})
   }
 
   const pliny = /Pliny::CastingConfigHelpers/.test(text)
