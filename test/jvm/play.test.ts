@@ -146,6 +146,17 @@ describe('Slick outside Play: Database.forConfig / DatabaseConfig.forConfig (fix
     expect(Object.keys(r.type('web').sources).filter((k) => k.startsWith('pool.'))).toEqual(['pool.ordersDb', 'pool.reporting.db'])
   })
 
+  it('the same app started with `java -jar` (sbt-assembly) is read as an sbt app, not Spring Boot: 6 + 3 = 9', async () => {
+    const {jvm} = await import('../../src/languages/jvm/jvm.js')
+    const a = await analyzeWith(jvm, 'java -Xmx300m -jar target/scala-2.13/orders-assembly-1.0.jar', afiles())
+    expect(a.server).toBe('jvm')
+    expect(a.pools!.map((p) => [p.database, p.pool.value])).toEqual([['ordersDb', 6], ['reporting.db', 3]])
+    // A build.sbt that names Spring Boot stays on the Spring path (HikariCP 10).
+    const spring = {...afiles(), 'build.sbt': `${afiles()['build.sbt']}\nlibraryDependencies += "org.springframework.boot" % "spring-boot-starter-jdbc" % "3.3.4"\n`}
+    const b = await analyzeWith(jvm, 'java -jar target/scala-2.13/orders-assembly-1.0.jar', spring)
+    expect(b.server).toBe('spring-boot')
+  })
+
   it('DB_THREADS=10 (`numThreads = ${?DB_THREADS}`): ordersDb 10 + 3 = 13', async () => {
     const a = await analyzeWith(play, 'target/universal/stage/bin/orders', afiles(), {DB_THREADS: '10'})
     expect(a.pools!.map((p) => [p.database, p.pool.value])).toEqual([['ordersDb', 10], ['reporting.db', 3]])

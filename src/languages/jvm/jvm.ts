@@ -532,6 +532,13 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
   // A Leiningen / Clojure CLI app (no Maven or Gradle build): not Spring Boot; its pool is built in code (hikari-cp).
   const clojure = builds.length === 0 ? clojureBuilds(ctx.files) : []
   if (clojure.length > 0 && !clojure.some((b) => /spring-boot/.test(b.text))) return plainJvm(ctx, clojure)
+  // An sbt app started with `java -jar …` (sbt-assembly) or `java -cp …`: its pools are Play's or Slick's, read as the
+  // staged start script's are (play.ts); only a build that names Spring Boot is one.
+  if (builds.length === 0 && clojure.length === 0 && ctx.files.exists('build.sbt') && !/spring-boot|org\.springframework\.boot/.test(ctx.files.read('build.sbt')?.text ?? '')) {
+    const {play} = await import('./play.js')
+    return play.analyze(ctx)
+  }
+
   if (builds.length > 0 && !builds.some((b) => /spring-boot|org\.springframework\.boot/.test(b.text)) && listsDependencies(builds) && !springInSources(ctx.files)) return plainJvm(ctx, builds)
   // Only a build that lists its starters can say none brings JDBC (a stub build says nothing).
   if (builds.some((b) => /spring-boot-starter/.test(b.text)) && !builds.some((b) => JDBC_ON_CLASSPATH.test(b.text))) {
