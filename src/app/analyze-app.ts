@@ -31,7 +31,7 @@ import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
 import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {anotherDatabase, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
-import {delegates, followCommand, type ScriptProcess} from '../procfile/script.js'
+import {delegates, type FollowedScript, followCommand, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
@@ -446,7 +446,7 @@ async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics:
     notes: [...p.chain, ...p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`))],
     ...(p.startedBy ? {startedBy: p.startedBy} : {}),
   })
-  for (const p of followed.processes) {
+  for (const p of followed.ways ? await largestWay(followed.ways, toCtx, diagnostics, ctx.processType) : followed.processes) {
     const c = toCtx(p)
     // A loop's commands take turns in this process: the one holding the most connections is it.
     if (p.inTurn) {
@@ -516,6 +516,29 @@ async function largestBranch(first: ScriptCtx, at: {file: string; line: number},
   const note = assumed(`${said && said.kind === 'assumed' ? said.why : where.slice(0, -1)}: ${sized.map((x) => sizedRun(x)).join(', ')}; ${sizedRun(best)} is counted`)
   // The branch's own note is this one, now with what each branch holds.
   return {...best.c, notes: [...best.c.notes.filter((n) => n !== said), note]}
+}
+
+/**
+ * Ways through a script's undecided branches that leave different sets of processes running (`if [ -n "$JOBS" ];
+ * then bundle exec sidekiq & fi; exec puma`): only one way runs, and which is the app's config. Each set is budgeted
+ * (each process as the type would be, one dyno) and the one holding the most connections in all (the first of equals)
+ * is what runs, so the budget errs high rather than low; said, with each way's total, when the totals differ.
+ */
+async function largestWay(ways: NonNullable<FollowedScript['ways']>, toCtx: (p: ScriptProcess) => ScriptCtx, diagnostics: Diagnostic[], type: string): Promise<ScriptProcess[]> {
+  const totals: {connections: number; runs: string[]}[] = []
+  for (const set of ways.sets) {
+    const sized = await sizeEach(set.map((p) => toCtx(p)), ways.at)
+    totals.push({connections: sized.reduce((n, x) => n + x.connections, 0), runs: sized.map((x) => `\`${firstWords(x.c.ctx.command.argv)}\`${x.c.background ? ' &' : ''}`)})
+  }
+
+  const best = totals.reduce((a, b) => (b.connections > a.connections ? b : a))
+  if (totals.every((t) => t.connections === best.connections)) return ways.sets[0]
+  // Ways that differ only in what the budget does not see (a variable nothing reads) read the same: said once.
+  const each = [...new Set(totals.map((t) => `${t.runs.join(' + ') || 'nothing'} (${t.connections})`))]
+  const told = `${ways.what}: ${each.join('; ')}; the largest is counted`
+  diagnostics.push({code: 'unknown-config-value', file: ways.at.file, fix: `say the value with --env, or the process with --assume ${type}=PROCESSES:THREADS:POOL`, line: ways.at.line, message: `${type}: ${told}`, processType: type, severity: 'warning'})
+  const note: ScriptAssumption = {...ways.at, message: told}
+  return ways.sets[totals.indexOf(best)].map((p) => ({...p, assumptions: [...p.assumptions, note]}))
 }
 
 /** Each process budgeted as the type would be (one dyno), with what its analysis said. */

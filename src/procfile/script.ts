@@ -11,10 +11,14 @@
  * - Each `cmd &` runs beside it for as long as the dyno lives: one more process.
  * - `export X=…` and `X=…` (for a variable already in the environment) feed the
  *   commands after them; `cd dir` moves where they read their files.
- * - `if`/`case` on variables: decided when the environment gives the values,
- *   otherwise, when each branch starts one process of its own, the one holding
- *   the most connections counts (app/analyze-app.ts), else the first branch is
- *   taken; either way it is assumed and said, with file:line.
+ * - `if`/`case`/`[ a ] && [ b ] && cmd` on variables: decided when the environment
+ *   gives the values, otherwise the script is walked through each way and the way
+ *   holding the most connections counts (app/analyze-app.ts: one process per way,
+ *   or the whole set when what runs in the background differs too); it is assumed
+ *   and said, with file:line.
+ * - `( … )` is a shell of its own (its `exit`, `cd` and variables stay inside); a
+ *   group started with `&` is one background process; `return` ends a function or
+ *   a sourced file; `set -- …` and `X="$@"` take the script's arguments.
  * - A script the script runs (`bash bin/web.sh`, `./start.sh`) is followed, to
  *   MAX_DEPTH; functions are followed where they are called; `source` files
  *   feed their variables.
@@ -92,6 +96,12 @@ export interface FollowedScript {
   diagnostics: Diagnostic[]
   /** The foreground process first (when there is one), then the background ones in start order. */
   processes: ScriptProcess[]
+  /**
+   * Branches the environment does not decide whose ways leave different sets of processes running (a job put in
+   * the background on one way only): each way's processes, `processes` (the first walk's) first. Only one way
+   * runs; app/analyze-app.ts counts the set holding the most connections, and says so when the sets differ in it.
+   */
+  ways?: {at: {file: string; line: number}; sets: ScriptProcess[][]; what: string}
   /** The scripts read, in the order they were entered. */
   scripts: string[]
 }
@@ -235,17 +245,28 @@ function alternatives(first: Walk, others: Walk[], capped: boolean): FollowedScr
   if (ways.length <= 1) return base.reader.result(base.state)
   const beside = (w: Walk): string => JSON.stringify(w.state.background.map((p) => [p.command.argv, p.cwd, envOf(p.env)]))
   const alike = ways.every((w) => w.state.candidate && !w.state.candidate.inTurn && !w.state.candidate.either && beside(w) === beside(base))
-  if (!alike) return first.reader.result(first.state)
+  const plain = ways.every((w) => [...(w.state.candidate ? [w.state.candidate] : []), ...w.state.background].every((p) => !p.inTurn && !p.either))
+  if (!alike && !plain) return first.reader.result(first.state)
 
-  // The choices made on the walks that differ, first met first; the processes rest on them only through `either`.
+  // The choices made on the walks that differ, first met first; the processes rest on them only through `either` (or `ways`).
   const choices = new Map<string, Choice>()
   for (const w of ways) for (const c of w.reader.choices) if (!choices.has(c.key)) choices.set(c.key, c)
   const places = new Set([...choices.values()].map((c) => `${c.at.file}:${c.at.line}`))
   const own = (p: ScriptProcess): ScriptProcess => ({...p, assumptions: p.assumptions.filter((a) => !places.has(`${a.file}:${a.line}`))})
-  const procs = ways.map((w) => own(w.state.candidate!))
   const [c0] = choices.values()
   const named = [...choices.values()].map((c) => `${c.what.replace(/ cannot be decided from the environment here$/, '')} (${c.at.file}:${c.at.line})`)
   const what = `${named.join(' and ')} cannot be decided from the environment here${capped ? ` (only ${MAX_WALKS} ways through its branches were compared)` : ''}`
+  if (!alike) {
+    // What runs beside the process differs too (`if [ -n "$JOBS" ]; then sidekiq & fi; exec puma`): each way is a set.
+    const results = ways.map((w) => {
+      if (w.state.candidate) w.state.candidate = own(w.state.candidate)
+      w.state.background = w.state.background.map((p) => own(p))
+      return w.reader.result(w.state)
+    })
+    return {...results[0], ways: {at: c0.at, sets: results.map((r) => r.processes), what}}
+  }
+
+  const procs = ways.map((w) => own(w.state.candidate!))
   base.state.candidate = {...procs[0], either: {at: c0.at, replayed: {labels: labelsOf(procs), what}, runs: procs.slice(1)}}
   return base.reader.result(base.state)
 }
@@ -294,6 +315,10 @@ interface State {
   done: boolean
   /** `exit` ended the script (done too). */
   exited: boolean
+  /** Functions and sourced files being walked: where a `return` ends one. */
+  frames: number
+  /** `return` ended the function or sourced file being walked (done too, until the call it returns to). */
+  returned: boolean
   /** The environment the script started with. */
   env: Env
   /** Variables the script exported (children see them). */
@@ -319,10 +344,19 @@ const newState = (env: Env, cwd: string, assumptions: ScriptAssumption[]): State
   env,
   exited: false,
   exported: new Map(),
+  frames: 0,
   functions: new Map(),
   pre: [],
+  returned: false,
   vars: new Map(),
 })
+
+/** After a function call or a sourced file: a `return` in it ended only it. */
+function returned(state: State): void {
+  if (!state.returned) return
+  state.returned = false
+  state.done = state.exited
+}
 
 /** A map of variables as comparable text. */
 const varsOf = (m: Map<string, EnvEntry>): string[] => [...m].map(([k, v]) => `${k}=${v.value}`).sort()
@@ -470,6 +504,13 @@ class ScriptReader {
   }
 
   private async statement(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
+    // `(migrate; exec worker) &`, `cd x && run &`, `while …; done &`: the group runs in a shell of its own beside the
+    // script, its commands one after another there; what it leaves running is one process in the background.
+    if (bg && BACKGROUND_GROUPS.has(node.type)) {
+      await this.backgroundGroup(node, state, ctx)
+      return
+    }
+
     switch (node.type) {
       case 'comment':
       case 'test_command':
@@ -530,19 +571,25 @@ class ScriptReader {
       case 'list': {
         const [left, right] = [node.namedChildren[0], node.namedChildren.at(-1)]
         const op = node.children.find((c) => !c.isNamed)?.type
-        // `[ "$X" = web ] && exec puma`: b runs when the test passes; one the environment here cannot decide is a
-        // choice like `if`'s (a side that ends the script, `[ -z "$X" ] && exit 1`, is a guard the app passes).
-        if (left && right && right !== left && op === '&&' && left.type === 'test_command') {
-          const passed = this.test(left, state)
-          if (passed === true) await this.statement(right, state, ctx, bg)
+        // `[ "$X" = web ] && exec puma`, `[ -n "$A" ] && [ "$B" = 1 ] && cd x && exec puma`: the commands after the
+        // tests run when every test passes; tests the environment here cannot decide are a choice like `if`'s (a side
+        // that ends the script, `[ -z "$X" ] && exit 1`, is a guard the app passes).
+        const chain = op === '&&' ? andChain(node) : []
+        const tests = chain.slice(0, Math.max(0, chain.findIndex((n) => !isTest(n))))
+        if (tests.length > 0) {
+          const rest = chain.slice(tests.length)
+          const values = tests.map((t) => this.testOf(t, state))
+          const passed = values.includes(false) ? false : values.includes(undefined) ? undefined : true
+          if (passed === true) await this.statements(rest, state, ctx, bg)
           if (passed !== undefined) return
           if (state.loop) {
-            await this.onSomeTurns([right], state, ctx, bg)
+            await this.onSomeTurns(rest, state, ctx, bg)
             return
           }
 
-          const what = `\`${firstLine(left.text)} && …\` cannot be decided from the environment here`
-          await this.decide([[right], []], [`command after \`&&\``, `way on without it`], {at: {file: ctx.file, line: lineOf(left, ctx)}, key: keyOf(left, ctx), what}, state, ctx, bg)
+          const condition = node.text.slice(0, tests.at(-1)!.endIndex - node.startIndex)
+          const what = `\`${firstLine(condition)} && …\` cannot be decided from the environment here`
+          await this.decide([rest, []], [`command after \`&&\``, `way on without it`], {at: {file: ctx.file, line: lineOf(tests[0], ctx)}, key: keyOf(tests[0], ctx), what}, state, ctx, bg)
           return
         }
 
@@ -552,8 +599,8 @@ class ScriptReader {
         // `[ "$X" ] || export X=…`: how a script gives a variable its default; b runs when the test is false. A test the
         // environment here cannot decide (X not given) is taken as false, as on a platform that does not set X, and said;
         // unless b ends the script (`[ -n "$DATABASE_URL" ] || exit 1`): a guard the app as deployed passes.
-        else if (left && right && right !== left && op === '||' && left.type === 'test_command') {
-          const passed = this.test(left, state)
+        else if (left && right && right !== left && op === '||' && isTest(left)) {
+          const passed = this.testOf(left, state)
           if (passed === true) return
           if (passed === undefined) {
             const [trial] = await this.walkApart([[right]], state, ctx, bg)
@@ -567,7 +614,11 @@ class ScriptReader {
         return
       }
 
-      case 'subshell':
+      case 'subshell': {
+        await this.subshell(node, state, ctx)
+        return
+      }
+
       case 'compound_statement':
       case 'do_group': {
         await this.statements(node.children, state, ctx, bg)
@@ -612,6 +663,31 @@ class ScriptReader {
     }
   }
 
+  /**
+   * `( … )` runs in a copy of the shell: what it starts runs as the script's would, but its variables, its `cd`
+   * and its functions stay inside, and an `exit` or `exec` there ends only it (bash manual, "Command Grouping").
+   */
+  private async subshell(node: TsNode, state: State, ctx: Ctx): Promise<void> {
+    const inner = copyState(state)
+    inner.done = false
+    inner.exited = false
+    inner.returned = false
+    inner.frames = 0
+    await this.statements(node.children, inner, ctx, false)
+    state.background = inner.background
+    state.candidate = inner.candidate
+    state.pre = inner.pre
+  }
+
+  /** A group started with `&` (see statement): walked on its own shell; its last foreground process runs in the background. */
+  private async backgroundGroup(node: TsNode, state: State, ctx: Ctx): Promise<void> {
+    const inner = copyState(state)
+    Object.assign(inner, {candidate: undefined, done: false, exited: false, frames: 0, loop: undefined, pre: [], returned: false})
+    await this.statement(node, inner, ctx, false)
+    state.background = inner.background
+    if (inner.candidate) state.background.push({...inner.candidate, background: true})
+  }
+
   private lookup(state: State): (name: string) => string | undefined {
     // A command's output (`X=$(cmd)`) has no value to expand: as unset, as before it was read.
     return (name) => {
@@ -626,10 +702,12 @@ class ScriptReader {
     const valueNode = node.childForFieldName('value')
     let text = valueNode?.text ?? ''
     // `database_url=$1`: the script's argument, as the caller gave it; one from a variable with no value here is not known.
+    // `ARGS="$@"`, `ALL=$*`: every argument, joined by spaces (a scalar assignment does not keep them apart); `N=$#` how many.
     const args = state.positional
-    if (args && /\$\{?[1-9]\}?/.test(text)) {
-      const refs = [...text.matchAll(/\$\{?([1-9])\}?/g)].map((m) => Number(m[1]))
-      if (refs.some((n) => state.unknownArgs?.has(n))) {
+    if (args && POSITIONAL_REF.test(text)) {
+      const refs = [...text.matchAll(POSITIONAL_REFS)].map((m) => m[1])
+      const unknownRef = (r: string): boolean => (r === '@' || r === '*' ? (state.unknownArgs?.size ?? 0) > 0 : r !== '#' && (state.unknownArgs?.has(Number(r)) ?? false))
+      if (refs.some((r) => unknownRef(r))) {
         const at = `${ctx.file}:${lineOf(node, ctx)}`
         const entry: EnvEntry = {name, source: fromEnv(name, at), unknown: `${name} is set from the script's argument at ${at}, which its caller gave from a variable with no value here`, value: text}
         state.vars.set(name, entry)
@@ -637,7 +715,7 @@ class ScriptReader {
         return
       }
 
-      text = text.replaceAll(/\$\{?([1-9])\}?/g, (_, n: string) => args[Number(n) - 1] ?? '')
+      text = argOperators(text).replaceAll(POSITIONAL_REFS, (_, n: string) => (n === '@' || n === '*' ? args.join(' ') : n === '#' ? String(args.length) : (args[Number(n) - 1] ?? '')))
     }
 
     if (/\$\(|`/.test(text)) {
@@ -650,7 +728,7 @@ class ScriptReader {
       return
     }
 
-    const expanded = expandShell(text, this.lookup(state))
+    const expanded = expandShell(text, argLookup(args, this.lookup(state)))
     const via = expanded.unresolved.length > 0 ? [] : [...new Set(usedNames(text))].flatMap((n) => {
       const e = state.vars.get(n) ?? state.env.get(n)
       return e ? entrySources(e) : []
@@ -684,11 +762,15 @@ class ScriptReader {
   private async command(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {
     const line = lineOf(node, ctx)
     const origin = {file: ctx.file, line}
+    const args = state.positional
     const text = scriptDirSubstituted(node.text.replaceAll(/\\\r?\n/g, ' '), ctx)
-      .replaceAll(/"\$\{?[@*\d]\}?"|\$\{?[@*\d]\}?/g, (m) => positional(m, state.positional) ?? m)
+      .replaceAll(ARG_OPERATOR, (m, n: string, rest: string) => (args ? `\${${ARG}${n}${rest}}` : m))
+      .replaceAll(/"\$\{?[@*\d]\}?"|\$\{?[@*\d]\}?/g, (m) => positional(m, args) ?? m)
     this.assignDefaults(text, state, ctx, line)
-    // Expansions see every shell variable; the process gets only the exported ones.
-    const expandEnv = state.vars.size > 0 ? state.env.with(layer(`${ctx.file}`, [...state.vars.values()])) : state.env
+    // Expansions see every shell variable (and `${1:-x}`'s argument); the process gets only the exported ones.
+    const argVars: EnvEntry[] = text.includes(ARG) ? (args ?? []).map((value, i) => ({name: `${ARG}${i + 1}`, source: fromEnv(`$${i + 1}`, `${ctx.file}:${line}`), value})) : []
+    const shellVars = [...state.vars.values(), ...argVars]
+    const expandEnv = shellVars.length > 0 ? state.env.with(layer(`${ctx.file}`, shellVars)) : state.env
     const split = splitCommand(text, expandEnv, origin)
     const argv = split.command.argv
     if (argv.length === 0) return
@@ -714,7 +796,10 @@ class ScriptReader {
       const file = path === undefined ? undefined : this.files.read(path)
       if (file && ctx.depth < MAX_DEPTH) {
         this.scripts.push(file.path)
+        state.frames++
         await this.walkText(file.text, {file: file.path, line: 1}, state, ctx.depth + 1, ctx.within)
+        state.frames--
+        returned(state)
       }
 
       return
@@ -727,9 +812,32 @@ class ScriptReader {
       const outerUnknown = state.unknownArgs
       state.positional = argv.slice(1)
       state.unknownArgs = this.unknownArgs(node, state.positional.length, state)
+      state.frames++
       await this.statement(fn, state, {...ctx, depth: ctx.depth + 1}, bg)
+      state.frames--
+      returned(state)
       state.positional = outer
       state.unknownArgs = outerUnknown
+      return
+    }
+
+    // `set -- a b "$@"` (or `set a b`): the script's arguments are those words from here on (its options, `set -e`, change nothing here).
+    if (name === 'set') {
+      const dashes = argv.indexOf('--')
+      const words = dashes !== -1 ? argv.slice(dashes + 1) : argv.length > 1 && !/^[-+]/.test(argv[1]) ? argv.slice(1) : undefined
+      if (words) {
+        state.unknownArgs = this.unknownArgs(node, words.length, state)
+        state.positional = words
+      }
+
+      return
+    }
+
+    // `return` ends the function (or the sourced file) it is in; the script goes on after the call. Outside both, bash
+    // says "can only `return' from a function or sourced script" and goes on.
+    if (name === 'return' && !bg && state.frames > 0) {
+      state.done = true
+      state.returned = true
       return
     }
 
@@ -858,15 +966,30 @@ class ScriptReader {
    */
   private unknownArgs(node: TsNode, count: number, state: State): ReadonlySet<number> | undefined {
     const words = node.namedChildren.filter((c) => c.type !== 'command_name' && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'))
-    if (count === 0 || words.length < count) return undefined
     const lookup = this.lookup(state)
-    const unknown = new Set<number>()
-    for (const [i, w] of words.slice(words.length - count).entries()) {
-      if (!w.text.includes('$')) continue
+    // Whether each word the callee gets is unknown: `"$@"` is the caller's own arguments, each as it was.
+    const flags: boolean[] = []
+    for (const w of words) {
+      const all = /^"?\$(?:@|\{@\}|\*|\{\*\})"?$/.exec(w.text)
+      if (all && state.positional) {
+        const each = state.positional.map((_, i) => state.unknownArgs?.has(i + 1) ?? false)
+        if (w.text.startsWith('"') && w.text.includes('*')) flags.push(each.some(Boolean))
+        else append(flags, each)
+        continue
+      }
+
+      if (!w.text.includes('$')) {
+        flags.push(false)
+        continue
+      }
+
       const known = w.text.replaceAll(/\$\{?([1-9])\}?/g, (m, n: string) => (state.unknownArgs?.has(Number(n)) ? '$__UNKNOWN_ARG' : (state.positional?.[Number(n) - 1] ?? m)))
-      if (/\$\(|`/.test(known) || expandShell(known, lookup).unresolved.length > 0) unknown.add(i + 1)
+      flags.push(/\$\(|`/.test(known) || expandShell(known, lookup).unresolved.length > 0)
     }
 
+    if (count === 0 || flags.length < count) return undefined
+    const unknown = new Set<number>()
+    for (const [i, f] of flags.slice(flags.length - count).entries()) if (f) unknown.add(i + 1)
     return unknown.size > 0 ? unknown : undefined
   }
 
@@ -1016,6 +1139,7 @@ class ScriptReader {
     if (!done) {
       state.done = false
       state.exited = false
+      state.returned = false
     }
   }
 
@@ -1108,13 +1232,27 @@ class ScriptReader {
     // `case $1 in`, `[ "$1" = web ]`, `[ $# -lt 1 ]`: the script's arguments, as the command line gave them.
     const args = state.positional
     if (state.unknownArgs && [...node.text.matchAll(/\$\{?([1-9])\}?/g)].some((m) => state.unknownArgs!.has(Number(m[1])))) return undefined
-    const written = args ? node.text.replaceAll(/\$\{?([1-9#])\}?/g, (m, n: string) => (n === '#' ? String(args.length) : (args[Number(n) - 1] ?? ''))) : node.text
+    const written = args ? argOperators(node.text).replaceAll(/\$\{?([1-9#])\}?/g, (m, n: string) => (n === '#' ? String(args.length) : (args[Number(n) - 1] ?? ''))) : node.text
     // `case $(nproc) in`, `[ "$(ulimit -u)" -gt 256 ]`: what the dyno's size says those print.
     const text = substituteDynoCommands(written, this.dyno).text
     if (/\$\(|`/.test(text)) return undefined
-    const lookup = this.lookup(state)
+    const lookup = argLookup(args, this.lookup(state))
     const e = expandShell(text, lookup)
     return e.unresolved.length > 0 ? undefined : e.text
+  }
+
+  /** A test command's value (isTest): `[ … ]`, `! [ … ]`, `[ a ] || [ b ]`; undefined when not decidable. */
+  private testOf(node: TsNode, state: State): boolean | undefined {
+    if (node.type === 'test_command') return this.test(node, state)
+    if (node.type === 'negated_command') {
+      const v = this.testOf(node.namedChildren[0], state)
+      return v === undefined ? undefined : !v
+    }
+
+    const op = node.children.find((c) => !c.isNamed)?.type
+    const [a, b] = [this.testOf(node.namedChildren[0], state), this.testOf(node.namedChildren.at(-1)!, state)]
+    if (op === '&&') return a === false || b === false ? false : a === undefined || b === undefined ? undefined : true
+    return a === true || b === true ? true : a === undefined || b === undefined ? undefined : false
   }
 
   /** A test's value: `[ "$X" = v ]`, `[[ $X == v* ]]`, `-z`/`-n`/`-v`, `!`, `&&`, `||`; undefined when not decidable. */
@@ -1176,6 +1314,25 @@ class ScriptReader {
   }
 }
 
+/** The commands of `a && b && c` in order (tree-sitter nests them to the left: `(a && b) && c`). */
+function andChain(node: TsNode): TsNode[] {
+  const op = node.children.find((c) => !c.isNamed)?.type
+  if (node.type !== 'list' || op !== '&&' || isTest(node)) return [node]
+  const [left, right] = [node.namedChildren[0], node.namedChildren.at(-1)!]
+  return [...andChain(left), right]
+}
+
+/** A command that only tests: `[ … ]`, `[[ … ]]`, `! [ … ]`, or tests joined by `&&`/`||`. */
+function isTest(node: TsNode): boolean {
+  if (node.type === 'test_command') return true
+  if (node.type === 'negated_command') return node.namedChildren.length === 1 && isTest(node.namedChildren[0])
+  if (node.type !== 'list' || node.namedChildren.length !== 2) return false
+  return node.namedChildren.every((c) => isTest(c))
+}
+
+/** Constructs that, started with `&`, run as one background shell (their commands one after another in it). */
+const BACKGROUND_GROUPS: ReadonlySet<string> = new Set(['c_style_for_statement', 'case_statement', 'compound_statement', 'for_statement', 'if_statement', 'list', 'subshell', 'until_statement', 'while_statement'])
+
 /** tree-sitter-bash nodes that are one word of a test (`[ "$X" ]`), not an expression. */
 const OPERANDS: ReadonlySet<string> = new Set(['concatenation', 'expansion', 'raw_string', 'simple_expansion', 'string', 'word'])
 
@@ -1219,6 +1376,18 @@ function scriptDirSubstituted(text: string, ctx: Ctx): string {
   // Quotes around the substitution stay: `"$(dirname "$0")/x.sh"` becomes `"/app/bin/x.sh"`.
   return text.replaceAll(new RegExp(String.raw`\$\(\s*cd\s+(?:-P\s+)?"?${dirname}"?\s*&&\s*pwd(?:\s+-P)?\s*\)`, 'g'), dir).replaceAll(new RegExp(dirname, 'g'), dir)
 }
+
+/** `${1:-x}`, `${1#-}`: an argument with an operator, read as a variable of this name (`${__ARG1:-x}`) the lookup gives. */
+const ARG = '__CONNCALC_ARG'
+const ARG_OPERATOR = /\$\{([1-9])([#%:/][^}]*)\}/g
+const argOperators = (text: string): string => text.replaceAll(ARG_OPERATOR, (_, n: string, rest: string) => `\${${ARG}${n}${rest}}`)
+/** A lookup that gives the script's arguments by those names too (an argument not given is empty). */
+const argLookup = (args: string[] | undefined, lookup: (name: string) => string | undefined) => (name: string): string | undefined =>
+  name.startsWith(ARG) && args ? (args[Number(name.slice(ARG.length)) - 1] ?? '') : lookup(name)
+
+/** A reference to the script's arguments in a word: `$1`…`$9`, `$@`, `$*`, `$#` (braced or not). */
+const POSITIONAL_REF = /\$\{?[1-9@*#]\}?/
+const POSITIONAL_REFS = /\$\{?([1-9@*#])\}?/g
 
 const shellQuote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`
 

@@ -43,6 +43,15 @@ describe('expandShell', () => {
     expect(expandShell('${#A}', lookup({A: 'abcd'})).text).toBe('4')
   })
 
+  it('removes the shortest (#, %) or longest (##, %%) matching prefix or suffix; an unset variable is said', () => {
+    const l = lookup({FLAG: '-w', PATH_ISH: 'a/b/c.tar.gz', URL: 'postgres://u@db:5432/app'})
+    // bash: ${FLAG#-} of "-w" is "w"; ${PATH_ISH#*/} "b/c.tar.gz", ${PATH_ISH##*/} "c.tar.gz"; ${PATH_ISH%.*} "a/b/c.tar", ${PATH_ISH%%.*} "a/b/c".
+    expect(expandShell('${FLAG#-} ${PATH_ISH#*/} ${PATH_ISH##*/} ${PATH_ISH%.*} ${PATH_ISH%%.*}', l).text).toBe('w b/c.tar.gz c.tar.gz a/b/c.tar a/b/c')
+    // No match: the value as is; the database name after the last slash.
+    expect(expandShell('${FLAG#x} ${URL##*/}', l).text).toBe('-w app')
+    expect(expandShell('${MISSING%.*}', l)).toEqual({text: '', unresolved: ['MISSING']})
+  })
+
   it('lists unset variables once and expands them to nothing', () => {
     expect(expandShell('$X:$X:${Y}', lookup({}))).toEqual({text: '::', unresolved: ['X', 'Y']})
   })

@@ -267,13 +267,14 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(r.codes).not.toContain('unknown-config-value')
   })
 
-  it('an if the env does not decide: the first branch is assumed, labelled, and --env decides it', () => {
+  it('an if the env does not decide: each way is budgeted, the larger counted, labelled, and --env decides it', () => {
     const r = planJson(app, ['--scale', 'web=2:standard-2x', 'worker=1'])
-    // CELERY_IN_WEB unset: the celery job is assumed to run (20, as above), and the number carries a *.
+    // CELERY_IN_WEB unset: the way with the celery job holds more (10 per dyno against 8), so it counts (20, as above), starred.
     expect(r.type('web').connections).toBe(20)
     const d = r.diagnostics.find((x) => x.code === 'unknown-config-value')!
     expect(d).toMatchObject({file: 'bin/start.sh', line: 10, processType: 'web'})
-    expect(d.message).toContain('`if [ "$CELERY_IN_WEB" = "true" ]` cannot be decided from the environment here; the first branch was assumed')
+    // Each way is budgeted on one dyno: gunicorn 4 × 2 with the celery job's 2 = 10, or gunicorn alone 8; the larger counted.
+    expect(d.message).toBe('web: `if [ "$CELERY_IN_WEB" = "true" ]` (bin/start.sh:10) cannot be decided from the environment here: `gunicorn shop.wsgi:application --log-file -` + `celery -A shop worker --concurrency 2 …` & (10); `gunicorn shop.wsgi:application --log-file -` (8); the largest is counted')
     expect(r.type('web').extras).toContainEqual(expect.objectContaining({count: 2, kind: 'script-process', source: expect.objectContaining({via: expect.arrayContaining([expect.objectContaining({kind: 'assumed'})])})}))
     // CELERY_IN_WEB=false: no celery job: 4 × 2 = 8 per dyno × 2 = 16.
     expect(planJson(app, ['--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=false']).type('web')).toMatchObject({connections: 16, connectionsPerDyno: 8})
@@ -357,6 +358,26 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     const jobs = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'JOBS_IN_WEB=1'])
     expect(jobs.type('web')).toMatchObject({connections: 2, server: 'sidekiq'})
     expect(jobs.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+  })
+
+  it('ways that differ in a background job: each way budgeted as a whole, the largest counted, starred', () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const dir = branchApp({
+      'bin/web': '#!/bin/bash\nif [ -n "$JOBS_IN_WEB" ]; then\n  bundle exec sidekiq -c 2 &\nfi\nexec bundle exec puma -C config/puma.rb\n',
+      'config/puma.rb': 'workers 1\nthreads 3, 3\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // JOBS_IN_WEB set: puma 1 worker × min(3, pool 5) = 3, and sidekiq -c 2 beside it, min(2, 5) = 2: 5 per dyno.
+    // Unset: puma alone, 3. The larger way, 5, is counted and starred; worker sidekiq -c 4 → 4; total 5 + 4 = 9.
+    expect(r.type('web')).toMatchObject({connections: 5, connectionsPerDyno: 5, server: 'puma'})
+    expect(r.total).toBe(9)
+    const told = '`if [ -n "$JOBS_IN_WEB" ]` (bin/web:2) cannot be decided from the environment here: `puma -C config/puma.rb` + `sidekiq -c 2` & (5); `puma -C config/puma.rb` (3); the largest is counted'
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'bin/web', line: 2, message: `web: ${told}`, processType: 'web'}))
+    expect(r.type('web').extras).toContainEqual(expect.objectContaining({count: 2, kind: 'script-process', source: expect.objectContaining({via: expect.arrayContaining([{kind: 'assumed', why: `bin/web:2: ${told}`}])})}))
+    // --env JOBS_IN_WEB= decides it: puma alone, 3, nothing assumed.
+    const web = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'JOBS_IN_WEB='])
+    expect(web.type('web')).toMatchObject({connections: 3, connectionsPerDyno: 3})
+    expect(web.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
   })
 
   it('--explain names the script line of every process it counts', () => {

@@ -105,12 +105,14 @@ describe('followCommand: what stays up', () => {
     ])
   })
 
-  it('an undecided branch that is not one process per arm is still the first branch, said', async () => {
-    // One arm starts a second process in the background: the arms leave different things running.
+  it('an undecided branch that is not one process per arm is walked again through each way', async () => {
+    // One arm starts a second process in the background: the arms leave different sets running, each way one set
+    // (the largest is counted by app/analyze-app.ts, and said there only when the sets hold different numbers).
     const bg = (await follow('bash start.sh', {'start.sh': 'if [ "$ROLE" = all ]; then\n  bundle exec sidekiq &\n  exec puma\nelse\n  exec puma -w 2\nfi\n'}))!
     expect(bg.argvs).toEqual(['puma', 'sidekiq &'])
     expect(bg.processes[0].either).toBeUndefined()
-    expect(bg.diagnostics[0].message).toBe('web: `if [ "$ROLE" = all ]` cannot be decided from the environment here; the first branch was assumed')
+    expect(bg.ways!.sets.map((set) => set.map((p) => p.command.argv.join(' ')))).toEqual([['puma', 'sidekiq'], ['puma -w 2']])
+    expect(bg.diagnostics).toEqual([])
     // An arm that starts nothing (the script goes on to the same command): the script is walked again through the
     // other arm, and the command after the `if` is one of two, told apart by the variable the arm sets.
     const none = (await follow('bash start.sh', {'start.sh': 'if [ -n "$SLOW" ]; then\n  export WEB_CONCURRENCY=1\nfi\nexec puma\n'}))!
@@ -292,5 +294,116 @@ describe('followCommand: what stays up', () => {
   it('`a || b`: b runs only when a fails, so it is not what stays up; a pipe\'s far end only reads', async () => {
     const r = (await follow('bash start.sh', {'start.sh': 'python manage.py migrate || exit 1\ngunicorn app:app 2>&1 | tee -a log/web.log\n'}))!
     expect(r.argvs).toEqual(['gunicorn app:app'])
+  })
+
+  it('"$@" and "$*" in an assignment are every argument joined by spaces; `set --` gives the script new arguments', async () => {
+    // A wrapper passing its arguments on through a variable: `bin/jobs -c 5 -q mail` runs sidekiq with them.
+    const joined = (await follow('bin/jobs -c 5 -q mail', {'bin/jobs': '#!/bin/bash\nARGS="$@"\nexec bundle exec sidekiq $ARGS\n'}))!
+    expect(joined.argvs).toEqual(['sidekiq -c 5 -q mail'])
+    const star = (await follow('bin/jobs -c 5', {'bin/jobs': '#!/bin/bash\nexport SIDEKIQ_ARGS=$*\nCOUNT=$#\nexec bundle exec sidekiq $SIDEKIQ_ARGS --tag n$COUNT\n'}))!
+    expect(star.argvs).toEqual(['sidekiq -c 5 --tag n2'])
+    expect(star.processes[0].env.get('SIDEKIQ_ARGS')?.value).toBe('-c 5')
+    // `set -- "$@" --flag`: the arguments so far, then more; `exec cmd "$@"` gets them all.
+    const set = (await follow('bin/jobs -c 5', {'bin/jobs': '#!/bin/bash\nset -e\nset -- "$@" -q default\nexec bundle exec sidekiq "$@"\n'}))!
+    expect(set.argvs).toEqual(['sidekiq -c 5 -q default'])
+    // `set -- a b` drops them; one argument given from a variable with no value here stays unknown through "$@".
+    const reset = (await follow('bash bin/w.sh "$CONCURRENCY"', {'bin/w.sh': 'set -- "$@"\nn=$1\n[ -z "$n" ] && exit 1\nset -- -c 2\nexec sidekiq "$@"\n'}))!
+    expect(reset.argvs).toEqual(['sidekiq -c 2'])
+    expect(reset.diagnostics).toEqual([])
+  })
+
+  it('`return` ends the function it is in (or a sourced file); the script goes on after the call', async () => {
+    const plain = (await follow('bin/web', {'bin/web': '#!/bin/bash\nmaybe_jobs() {\n  return 0\n  exec sidekiq\n}\nmaybe_jobs\nexec puma\n'}))!
+    expect(plain.argvs).toEqual(['puma'])
+    expect(plain.diagnostics).toEqual([])
+    // An early return on a variable the env does not give: either way may run, both kept (the larger is counted later).
+    const files = {'bin/web': '#!/bin/bash\nmaybe_jobs() {\n  if [ -z "$JOBS" ]; then\n    return\n  fi\n  exec sidekiq\n}\nmaybe_jobs\nexec puma\n'}
+    const undecided = (await follow('bin/web', files))!
+    expect(undecided.argvs).toEqual(['puma'])
+    expect(undecided.processes[0].either).toMatchObject({at: {file: 'bin/web', line: 3}})
+    expect(undecided.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['sidekiq'])
+    expect((await follow('bin/web', files, {JOBS: '1'}))!.argvs).toEqual(['sidekiq'])
+    expect((await follow('bin/web', files, {JOBS: ''}))!.argvs).toEqual(['puma'])
+    // A sourced file that returns early: its lines after the return are not read; the script's are.
+    const sourced = (await follow('bin/web', {'bin/env.sh': 'export WEB_CONCURRENCY=2\nreturn\nexport WEB_CONCURRENCY=9\n', 'bin/web': '#!/bin/bash\n. bin/env.sh\nexec puma\n'}))!
+    expect(sourced.argvs).toEqual(['puma'])
+    expect(sourced.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('2')
+    // `exit` in a function ends the whole script.
+    expect((await follow('bin/web', {'bin/web': '#!/bin/bash\nstop() {\n  exit 0\n}\nstop\nexec puma\n'}))!.processes).toEqual([])
+  })
+
+  it('( … ) is a shell of its own: an exit there ends only it, and its cd and variables stay inside', async () => {
+    const files = {'bin/web': '#!/bin/bash\n(cd frontend && npm run build && exit 0)\n(export WEB_CONCURRENCY=9; exec true)\nexec puma\n', 'frontend/package.json': '{}'}
+    const r = (await follow('bin/web', files))!
+    expect(r.argvs).toEqual(['puma'])
+    expect(r.processes[0].cwd).toBe('')
+    expect(r.processes[0].env.get('WEB_CONCURRENCY')).toBeUndefined()
+    // A process the subshell starts in the background still runs beside the script's.
+    const bg = (await follow('bin/web', {'bin/web': '#!/bin/bash\n(cd jobs && exec sidekiq &)\nexec puma\n', 'jobs/Gemfile': ''}))!
+    expect(bg.argvs).toEqual(['puma', 'sidekiq &'])
+    expect(bg.processes[1].cwd).toBe('jobs')
+  })
+
+  it('a group started with & is one process beside the script: its one-shot commands finish inside it', async () => {
+    const r = (await follow('bin/web', {'bin/web': '#!/bin/bash\n(bundle exec rake assets:precompile; exec bundle exec sidekiq) &\nbundle exec rake db:migrate && bundle exec good_job start &\nexec bundle exec puma\n'}))!
+    expect(r.argvs).toEqual(['puma', 'sidekiq &', 'good_job start &'])
+    // Nothing the group did before its process is taken for the script's own (the puma line's one-shot commands).
+    expect(r.processes[0].command.preCommands ?? []).toEqual([])
+    // A loop in the background: its commands take turns in one process beside the script.
+    const loop = (await follow('bin/web', {'bin/web': '#!/bin/bash\nwhile true; do\n  python sync.py\n  python report.py\n  sleep 60\ndone &\nexec gunicorn app:app\n'}))!
+    expect(loop.argvs).toEqual(['gunicorn app:app', 'python sync.py &'])
+    expect(loop.processes[1].inTurn!.runs.map((p) => p.command.argv.join(' '))).toEqual(['python report.py'])
+  })
+
+  it('tests joined by && before a command are one condition: a choice when the env does not decide them', async () => {
+    const files = {'bin/web': '#!/bin/bash\n[ -n "$JOBS" ] && [ "$DYNO" != "web.1" ] && exec sidekiq\nexec puma\n'}
+    const r = (await follow('bin/web', files))!
+    expect(r.argvs).toEqual(['sidekiq'])
+    expect(r.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['puma'])
+    expect(r.processes[0].either!.replayed!.what).toBe('`[ -n "$JOBS" ] && [ "$DYNO" != "web.1" ] && …` (bin/web:2) cannot be decided from the environment here')
+    // Decided: one false test is enough; both true runs the command.
+    expect((await follow('bin/web', files, {DYNO: 'web.1', JOBS: '1'}))!.argvs).toEqual(['puma'])
+    expect((await follow('bin/web', files, {DYNO: 'web.1'}))!.argvs).toEqual(['puma'])
+    expect((await follow('bin/web', files, {DYNO: 'web.2', JOBS: '1'}))!.argvs).toEqual(['sidekiq'])
+    // A test, then `cd` and the command: all of it runs only when the test passes.
+    const cd = (await follow('bin/web', {'bin/web': '#!/bin/bash\n[ "$ROLE" = jobs ] && cd jobs && exec sidekiq\nexec puma\n', 'jobs/Gemfile': ''}, {ROLE: 'web'}))!
+    expect(cd.argvs).toEqual(['puma'])
+    expect(cd.processes[0].cwd).toBe('')
+    // A guard of two tests is still a guard.
+    const guard = (await follow('bin/web', {'bin/web': '#!/bin/bash\n[ -n "$DATABASE_URL" ] && [ -n "$SECRET" ] || exit 1\nexec puma\n'}))!
+    expect(guard.argvs).toEqual(['puma'])
+    expect(guard.diagnostics).toEqual([])
+  })
+
+  it('ways that differ in what runs in the background: each way is its set of processes', async () => {
+    const files = {'bin/web': '#!/bin/bash\nif [ -n "$JOBS_IN_WEB" ]; then\n  bundle exec sidekiq -c 2 &\nfi\nexec bundle exec puma\n'}
+    const r = (await follow('bin/web', files))!
+    // The first walk's processes stand as the list; every way's set travels with it (app/analyze-app.ts counts the largest).
+    expect(r.argvs).toEqual(['puma', 'sidekiq -c 2 &'])
+    expect(r.ways!.sets.map((set) => set.map((p) => p.command.argv.join(' ')))).toEqual([['puma', 'sidekiq -c 2'], ['puma']])
+    expect(r.ways).toMatchObject({at: {file: 'bin/web', line: 2}, what: '`if [ -n "$JOBS_IN_WEB" ]` (bin/web:2) cannot be decided from the environment here'})
+    // The processes carry no note of the choice: it is said only if the sets hold different numbers.
+    expect(r.processes.flatMap((p) => p.assumptions)).toEqual([])
+    expect(r.diagnostics).toEqual([])
+    // Decided by the env: one set, no ways.
+    const decided = (await follow('bin/web', files, {JOBS_IN_WEB: ''}))!
+    expect(decided.argvs).toEqual(['puma'])
+    expect(decided.ways).toBeUndefined()
+  })
+
+  it('a Docker entrypoint: `exec "$@"` runs the CMD it was given; `${1#-}` and `${1:-…}` read the arguments', async () => {
+    // ENTRYPOINT ["bin/docker-entrypoint.sh"] with CMD ["gunicorn", "app:app", "-w", "3"]: one shell line (dockerfile.ts).
+    const entry = {'bin/docker-entrypoint.sh': '#!/bin/sh\nset -e\npython manage.py migrate\nexec "$@"\n'}
+    const cmd = (await follow('bin/docker-entrypoint.sh gunicorn app:app -w 3', entry))!
+    expect(cmd.argvs).toEqual(['gunicorn app:app -w 3'])
+    expect(cmd.processes[0].command.preCommands).toEqual([['python', 'manage.py', 'migrate']])
+    // The official images' shape: a CMD that starts with a flag is the server's flags.
+    const flags = {'bin/docker-entrypoint.sh': '#!/bin/sh\nset -e\nif [ "${1#-}" != "$1" ]; then\n  set -- gunicorn app:app "$@"\nfi\nexec "$@"\n'}
+    expect((await follow('bin/docker-entrypoint.sh -w 3', flags))!.argvs).toEqual(['gunicorn app:app -w 3'])
+    expect((await follow('bin/docker-entrypoint.sh celery -A app worker', flags))!.argvs).toEqual(['celery -A app worker'])
+    // `${1:-default}` in a command and in an assignment.
+    const dflt = {'bin/web': '#!/bin/bash\nWORKERS=${1:-2}\nexec gunicorn app:app -w $WORKERS --threads ${2:-4}\n'}
+    expect((await follow('bin/web', dflt))!.argvs).toEqual(['gunicorn app:app -w 2 --threads 4'])
+    expect((await follow('bin/web 5 8', dflt))!.argvs).toEqual(['gunicorn app:app -w 5 --threads 8'])
   })
 })

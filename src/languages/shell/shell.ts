@@ -272,9 +272,19 @@ function expandBraced(inner: string, ctx: Ctx): string {
   const special = !NAME.test(name)
   if (rest === '') return special ? '' : variable(name, ctx)
 
+  // `${X#pattern}`, `${X##pattern}`, `${X%pattern}`, `${X%%pattern}`: the value with the shortest (doubled: longest)
+  // prefix or suffix matching the pattern removed.
+  const strip = /^(#{1,2}|%{1,2})([\S\s]*)$/.exec(rest)
+  if (strip && !special) {
+    const v = variable(name, ctx)
+    const depth = (ctx.depth ?? 0) + 1
+    if (depth > MAX_NESTING) throw new NestedTooDeep()
+    return removeMatch(v, strip[1], expandWord(strip[2], {...ctx, depth}, false)[0] ?? '')
+  }
+
   const op = /^(:?)([+=?-])([\S\s]*)$/.exec(rest)
   const value = special ? undefined : ctx.lookup(name)
-  if (!op) return value ?? '' // pattern operators (%, #, /) are not evaluated: the value as is
+  if (!op) return value ?? '' // other pattern operators (/, ^, ,) are not evaluated: the value as is
   const [, colon, kind, word] = op
   const present = colon ? value !== undefined && value !== '' : value !== undefined
   // The word is expanded only when it is used, as in sh.
@@ -299,6 +309,19 @@ function expandBraced(inner: string, ctx: Ctx): string {
       return present ? (value ?? '') : useWord()
     }
   }
+}
+
+/** `value` without the prefix (`#`, `##`) or suffix (`%`, `%%`) matching the glob `pattern`: shortest when single, longest when doubled. */
+function removeMatch(value: string, op: string, pattern: string): string {
+  const re = new RegExp(`^${pattern.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[\\s\\S]*').replaceAll('?', '[\\s\\S]')}$`)
+  const ends = [...Array.from({length: value.length + 1}).keys()]
+  if (op.startsWith('#')) {
+    for (const i of op === '#' ? ends : ends.reverse()) if (re.test(value.slice(0, i))) return value.slice(i)
+  } else {
+    for (const i of op === '%' ? ends.reverse() : ends) if (re.test(value.slice(i))) return value.slice(0, i)
+  }
+
+  return value
 }
 
 // ---------------------------------------------------------------------------
