@@ -195,16 +195,19 @@ export function inRepo(command: string, image: Image, files: FileReader): string
   const stage = image.stage
   if (!stage) return command
   // Where each absolute path of the image comes from in the repository: `COPY . /app` (a folder), `COPY entrypoint.sh /` (a file).
-  const mounts: {from: string; to: string}[] = stage.copies.map((c) => {
+  const mounts: {from: string; to: string; whenPresent?: true}[] = stage.copies.map((c) => {
     const from = posix.join(image.context, c.from)
-    return {from, to: c.into && files.exists(from) ? posix.join(c.to, posix.basename(c.from)) : c.to}
+    return {from, to: c.into && files.exists(from) ? posix.join(c.to, posix.basename(c.from)) : c.to, ...(c.whenPresent ? {whenPresent: c.whenPresent} : {})}
   })
   if (stage.repoAt && stage.repoAt !== '/') mounts.push({from: image.context, to: stage.repoAt})
   if (mounts.length === 0) return command
   return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]*)/g, (m, pre: string, abs: string) => {
-    const mount = mounts.find((x) => abs === x.to || abs.startsWith(`${x.to}/`))
+    const under = (x: {to: string}): boolean => abs === x.to || abs.startsWith(`${x.to}/`)
+    const at = (x: {from: string; to: string}): string => posix.join(x.from, abs.slice(x.to.length).replace(/^\/+/, ''))
+    // A release's overlays hold only some of its files (bin/server, not the generated bin/NAME): mapped where the file is there.
+    const mount = mounts.find((x) => under(x) && (!x.whenPresent || files.exists(at(x))))
     if (!mount) return m
-    const repoPath = posix.join(mount.from, abs.slice(mount.to.length).replace(/^\/+/, ''))
+    const repoPath = at(mount)
     const rel = posix.relative(image.cwd || '.', repoPath || '.') || '.'
     return `${pre}${rel.startsWith('.') ? rel : `./${rel}`}`
   })

@@ -31,7 +31,7 @@ export interface DockerStage {
   base: string
   cmd?: DockerCommand
   /** `COPY SRC DEST` from the build context (not `--from`): a repository path and where it lands, absolute; `into` when DEST is a folder (`/bin/`, or several sources). */
-  copies: {from: string; into: boolean; to: string}[]
+  copies: {from: string; into: boolean; to: string; whenPresent?: true}[]
   entrypoint?: DockerCommand
   /** ENV (and the ARG values ENV read), in order; later wins. */
   env: EnvEntry[]
@@ -137,11 +137,18 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         const dest = substitute(list.at(-1)!, args, env).value
         const to = posix.resolve(stage.workdir, dest)
         const into = dest.endsWith('/') || sources.length > 1
-        for (const src of sources) {
+        for (const written of sources) {
+          const src = substitute(written, args, env).value
           let from: string | undefined = posix.normalize(src).replace(/^\.\/?|\/$/g, '')
           if (earlier) {
             // A path inside the earlier stage's copy of the repository is that repository path.
             const abs = posix.resolve(earlier.workdir, src)
+            const overlays = mixReleaseOverlays(earlier, abs)
+            if (overlays !== undefined) {
+              for (const o of overlays) stage.copies.push({from: o, into: false, to, whenPresent: true})
+              continue
+            }
+
             from = earlier.repoAt && (abs === earlier.repoAt || abs.startsWith(`${earlier.repoAt}/`)) ? posix.relative(earlier.repoAt, abs) : undefined
             if (from === undefined) continue
           }
@@ -388,4 +395,29 @@ function substitute(value: string, args: Map<string, EnvEntry>, env: Map<string,
     return e?.value ?? ''
   })
   return {value: out, via}
+}
+
+/**
+ * `COPY --from=builder /app/_build/prod/rel/my_app ./`: a Mix release (`mix release` writes it to
+ * _build/ENV/rel/NAME). Its bin/NAME is the start script Mix generates (`bin/my_app start` runs the
+ * application), and the files of its overlays, "rel/overlays" of the project when that folder exists,
+ * are copied as they are into the release's root (bin/server, bin/migrate from `mix phx.gen.release`):
+ * https://github.com/elixir-lang/elixir/blob/v1.17.3/lib/mix/lib/mix/tasks/release.ex (":overlays").
+ * The repository folders those overlays may come from, through the builder stage's own copies (a
+ * later copy first; whether `COPY a b ./` copied a file or a folder's contents is not known here, so
+ * the image's reader maps a path only where the file is there); undefined when the path is not a
+ * release, [] when the builder did not copy rel/ from the repository.
+ */
+function mixReleaseOverlays(builder: DockerStage, abs: string): string[] | undefined {
+  const m = /^(.*)\/_build\/[^/]+\/rel\/[^/]+$/.exec(abs.replace(/\/+$/, ''))
+  if (!m) return undefined
+  const overlays = posix.join(m[1] || '/', 'rel/overlays')
+  const found: string[] = []
+  const under = (dir: string): boolean => overlays === dir || overlays.startsWith(`${dir}/`)
+  for (const c of builder.copies.toReversed()) {
+    if (under(c.to)) found.push(posix.join(c.from, posix.relative(c.to, overlays)))
+  }
+
+  if (builder.repoAt && under(builder.repoAt)) found.push(posix.relative(builder.repoAt, overlays))
+  return found
 }

@@ -304,3 +304,27 @@ describe('fly.toml: the plain output names Machines, not dynos', () => {
     expect(r.stdout).toContain('deploy peak 15 during the release phase (the release Machine adds 1)')
   })
 })
+
+/**
+ * Fixture fly-toml-phoenix-release: a `mix phx.gen.release --docker` image. The builder stage copies rel/ and runs
+ * `mix release`; the final stage copies /app/_build/${MIX_ENV}/rel/hello to /app, so /app/bin/server and
+ * /app/bin/migrate are the repository's rel/overlays/bin/server and bin/migrate (Mix copies rel/overlays into the
+ * release's root: elixir v1.17.3 lib/mix/lib/mix/tasks/release.ex ":overlays"), and /app/bin/hello is the start
+ * script Mix generates. fly.toml: [processes] app = /app/bin/server, jobs = /app/bin/hello start; [env] POOL_SIZE 8;
+ * release_command /app/bin/migrate. config/runtime.exs:36 pool_size POOL_SIZE || 10; Oban's Postgres notifier +1.
+ */
+describe('fly.toml with a Mix release image: the release scripts are read as the release, not as files outside the app', () => {
+  it('app 8 + 1 = 9, jobs 9, release 1; no "outside the app folder" warning', () => {
+    const r = planJson(`${procfileOf('fly-toml-phoenix-release').replace(/Procfile$/, '')}fly.toml`, ['--plan', 'standard-0'])
+    expect(r.exit).toBe(0)
+    expect(r.type('app').server).toBe('elixir-release')
+    expect(r.type('app').command).toBe('./rel/overlays/bin/server')
+    expect(r.type('app').connections).toBe(9)
+    expect(r.type('jobs').command).toBe('/app/bin/hello start')
+    expect(r.type('jobs').connections).toBe(9)
+    expect(r.type('release').command).toBe('./rel/overlays/bin/migrate')
+    expect(r.type('release').connections).toBe(1)
+    expect(r.total).toBe(18)
+    expect(r.codes).not.toContain('unparsable-config')
+  })
+})

@@ -83,3 +83,42 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     expect(r.diagnostics).toEqual([expect.objectContaining({code: 'unparsable-config', file: 'Dockerfile', line: 1})])
   })
 })
+
+/**
+ * A Mix release copied from its builder stage (`mix phx.gen.release --docker`): `mix release` writes
+ * _build/ENV/rel/NAME, and copies the project's rel/overlays into the release's root
+ * (elixir v1.17.3 lib/mix/lib/mix/tasks/release.ex, ":overlays"). The builder copied rel/ from the
+ * repository, so /app/bin/server in the final image is the repository's rel/overlays/bin/server.
+ */
+describe('parseDockerfile: a Mix release copied from the builder stage', () => {
+  const text = [
+    'FROM hexpm/elixir:1.17.3-erlang-27.1.2-debian-bookworm-20241111-slim AS builder',
+    'WORKDIR /app',
+    'ENV MIX_ENV="prod"',
+    'COPY mix.exs mix.lock ./',
+    'COPY lib lib',
+    'COPY rel rel',
+    'RUN mix release',
+    'FROM debian:bookworm-20241111-slim',
+    'WORKDIR "/app"',
+    'ENV MIX_ENV="prod"',
+    'COPY --from=builder --chown=nobody:root /app/_build/${MIX_ENV}/rel/hello ./',
+    'CMD ["/app/bin/server"]',
+    '',
+  ].join('\n')
+
+  it("the release's root is its overlays folder, for the files that are there (whenPresent)", () => {
+    // `COPY rel rel` puts rel/ at /app/rel; `COPY mix.exs mix.lock ./` may have been folders' contents too, so it is a
+    // candidate the image reader drops when mix.exs/rel/overlays/… is not in the repository.
+    expect(image(text).stage.copies).toEqual([
+      {from: 'rel/overlays', into: false, to: '/app', whenPresent: true},
+      {from: 'mix.lock/rel/overlays', into: false, to: '/app', whenPresent: true},
+      {from: 'mix.exs/rel/overlays', into: false, to: '/app', whenPresent: true},
+    ])
+  })
+
+  it('without rel/ copied from the repository, or a path that is not a release: nothing is mapped', () => {
+    expect(image(text.replace('COPY rel rel\n', '').replace('COPY mix.exs mix.lock ./\n', '')).stage.copies).toEqual([])
+    expect(image(text.replace('/_build/${MIX_ENV}/rel/hello', '/_build/${MIX_ENV}/lib')).stage.copies).toEqual([])
+  })
+})
