@@ -184,3 +184,22 @@ describe('several HikariDataSource @Beans: one pool each', () => {
     expect(a.pools.map((p) => [p.database, p.pool.value])).toEqual([['hikari', 6]])
   })
 })
+
+describe('DataSourceBuilder @Beans', () => {
+  const pom = '<project><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-jdbc</artifactId></dependency><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency></dependencies></project>'
+  const bean = (body: string) => ['package shop;', '', '@Configuration', 'public class Db {', ...body.split('\n'), '}'].join('\n')
+  const analyze = async (f: Record<string, string>) => (await jvm.analyze(ctxFor('java -jar target/shop.jar', {files: memoryFiles({'pom.xml': pom, ...f})}))) as ServerAnalysis & {pools: PoolEntry[]}
+
+  it('@ConfigurationProperties("app.orders") binds app.orders.maximum-pool-size: 7; a second builder bean with no size is HikariCP 10; total 17', async () => {
+    const a = await analyze({
+      'src/main/java/shop/Db.java': bean(
+        ['  @Bean', '  @Primary', '  @ConfigurationProperties("app.orders")', '  public DataSource orders() {', '    return DataSourceBuilder.create().build();', '  }', '', '  @Bean', '  public DataSource audit() {', '    return DataSourceBuilder.create().url(System.getenv("AUDIT_URL")).build();', '  }'].join('\n'),
+      ),
+      'src/main/resources/application.properties': 'app.orders.jdbc-url=${JDBC_DATABASE_URL}\napp.orders.maximum-pool-size=7\n',
+    })
+    // orders: app.orders.maximum-pool-size = 7 (application.properties:2); audit: DataSourceBuilder → HikariDataSource, no size → 10.
+    expect(a.pools.map((p) => p.pool.value)).toEqual([7, 10])
+    expect(a.pools[0].pool.source).toMatchObject({file: 'src/main/resources/application.properties', line: 2})
+    expect(a.threadsPerProcess.value).toBe(17)
+  })
+})

@@ -371,6 +371,8 @@ interface DataSourceBean {
   profiles?: string[]
   /** maximumPoolSize set in the file: its text and line. */
   size?: {line: number; raw: string}
+  /** A DataSourceBuilder bean bound with @ConfigurationProperties("PREFIX") (not spring.datasource*): PREFIX.maximum-pool-size sizes it. */
+  prefix?: {line: number; name: string}
 }
 
 /** Whether a @Profile's expressions match the active profiles (`!p` negates; none active means "default"). */
@@ -391,13 +393,15 @@ function dataSourceBeans(files: AnalyzerContext['files'], active: string[]): Dat
   const out: DataSourceBean[] = []
   for (const path of paths) {
     const text = files.read(path)?.text ?? ''
-    if (!text.includes('@Bean') || !/\bHikariDataSource\s*\(/.test(text)) continue
+    if (!text.includes('@Bean') || !/\bHikariDataSource\s*\(|\bDataSourceBuilder\s*\.\s*create\s*\(/.test(text)) continue
     const profile = /@Profile\s*\(\s*(?:value\s*=\s*)?(?:\{|\[)?([^)}\]]*)/.exec(text)
     const profiles = profile ? [...profile[1].matchAll(/"([^"]+)"/g)].map((m) => m[1].trim()) : undefined
     if (profiles && profiles.length > 0 && !profileActive(profiles, active)) continue
     const lineOf = (i: number): number => text.slice(0, i).split('\n').length
     const beans = [...text.matchAll(/@Bean\b/g)].map((m) => m.index)
-    const made = [...text.matchAll(/\b(?:new\s+)?HikariDataSource\s*\(/g)].map((m) => m.index)
+    // DataSourceBuilder.create() builds HikariCP's HikariDataSource when it is on the classpath (its first choice) unless
+    // .type(…) names another pool: only those are read here.
+    const made = [...text.matchAll(/\b(?:new\s+)?HikariDataSource\s*\(|\bDataSourceBuilder\s*\.\s*create\s*\(\s*\)((?:\s*\.\s*\w+\s*\([^;]*?\))*)/g)].filter((m) => !/\.\s*type\s*\(\s*(?!HikariDataSource)/.test(m[1] ?? '')).map((m) => m.index)
     // The @Bean methods that make one (a file whose only @Bean is elsewhere: the whole file, as before).
     const segments = new Map<number, number>()
     for (const at of made) {
@@ -410,13 +414,14 @@ function dataSourceBeans(files: AnalyzerContext['files'], active: string[]): Dat
       const segment = text.slice(start, end === start ? text.length : end)
       const bound = /@ConfigurationProperties\s*\(\s*(?:(?:prefix|value)\s*=\s*)?"spring\.datasource/
       if (bound.test(segment) || (segments.size === 1 && bound.test(text))) continue
+      const custom = /@ConfigurationProperties\s*\(\s*(?:(?:prefix|value)\s*=\s*)?"([\w.-]+)"/.exec(segment)
       const SIZE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)}\n]*)/
       const inSegment = SIZE.exec(segment)
       // One bean in the file: its size may be set outside the @Bean method (a helper, a field), as before.
       const inFile = inSegment || segments.size > 1 ? null : SIZE.exec(text)
       const size = inSegment ?? inFile
       const sizeAt = inSegment ? start + inSegment.index : (inFile?.index ?? 0)
-      out.push({file: path, line: lineOf(at), ...(profiles && profiles.length > 0 ? {profiles} : {}), ...(size ? {size: {line: lineOf(sizeAt), raw: size[1].trim()}} : {})})
+      out.push({file: path, line: lineOf(at), ...(profiles && profiles.length > 0 ? {profiles} : {}), ...(size ? {size: {line: lineOf(sizeAt), raw: size[1].trim()}} : {}), ...(custom ? {prefix: {line: lineOf(start + custom.index), name: custom[1]}} : {})})
     }
   }
 
@@ -424,14 +429,17 @@ function dataSourceBeans(files: AnalyzerContext['files'], active: string[]): Dat
 }
 
 /** The pool of one of the app's own DataSource beans: its maximumPoolSize literal, else HikariCP's default (said when the size cannot be read). */
-function beanEntry(ctx: AnalyzerContext, bean: DataSourceBean, diagnostics: Diagnostic[], several: string | undefined): PoolEntry {
+function beanEntry(ctx: AnalyzerContext, bean: DataSourceBean, diagnostics: Diagnostic[], several: string | undefined, config: SpringConfig): PoolEntry {
   const why = fromDefault(
     `${bean.file}:${bean.line} builds the app's own HikariDataSource in a @Bean${bean.profiles ? ` (@Profile ${bean.profiles.map((p) => `"${p}"`).join(', ')}, active)` : ''}: it replaces Spring Boot's DataSource, so spring.datasource.hikari.* do not size it`,
     bean.profiles ? PROFILE_DOCS : DATASOURCE_BEAN,
   )
   const also = several ? [assumed(several)] : []
   let pool: Sourced<number>
-  if (bean.size && /^\d+$/.test(bean.size.raw)) pool = sourced(Number(bean.size.raw), fromFile(bean.file, bean.size.line), [why, ...also])
+  // @ConfigurationProperties("app.db") on the bean: Spring binds app.db.maximum-pool-size onto the HikariDataSource.
+  const bound = bean.prefix ? (intProperty(config, `${bean.prefix.name}.maximum-pool-size`, `${bean.prefix.name}.maximum-pool-size`, diagnostics) ?? intProperty(config, `${bean.prefix.name}.maximumPoolSize`, `${bean.prefix.name}.maximumPoolSize`, diagnostics)) : undefined
+  if (bound) pool = sourced(bound.value, bound.source, [...(bound.via ?? []), fromFile(bean.file, bean.prefix!.line), why, ...also])
+  else if (bean.size && /^\d+$/.test(bean.size.raw)) pool = sourced(Number(bean.size.raw), fromFile(bean.file, bean.size.line), [why, ...also])
   else if (bean.size) {
     diagnostics.push({code: 'unknown-config-value', file: bean.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: bean.size.line, message: `${ctx.processType}: cannot read the HikariCP pool size: the DataSource bean sets maximumPoolSize to \`${bean.size.raw}\`, which conncalc does not evaluate; HikariCP's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
     pool = sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI), [why, assumed(`maximumPoolSize is \`${bean.size.raw}\` at ${bean.file}:${bean.size.line}, not read; HikariCP's default counted`), ...also])
@@ -440,10 +448,10 @@ function beanEntry(ctx: AnalyzerContext, bean: DataSourceBean, diagnostics: Diag
 }
 
 /** The pools of the app's own DataSource beans: one HikariCP pool each, request threads bounded by them all. */
-function beanPool(ctx: AnalyzerContext, beans: DataSourceBean[], diagnostics: Diagnostic[]): ServerAnalysis {
+function beanPool(ctx: AnalyzerContext, beans: DataSourceBean[], diagnostics: Diagnostic[], config: SpringConfig): ServerAnalysis {
   const threads = fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI)
   const several = beans.length > 1 ? `the app builds ${beans.length} HikariDataSource beans (${beans.map((b) => `${b.file}:${b.line}`).join(', ')}), each its own pool; all are counted on DATABASE_URL's database (one whose URL names another database does not use its slots)` : undefined
-  const entries = beans.map((b) => beanEntry(ctx, b, diagnostics, several))
+  const entries = beans.map((b) => beanEntry(ctx, b, diagnostics, several, config))
   const extras = unpooled(ctx, diagnostics)
   if (entries.length === 1) return oneJvm(diagnostics, entries[0], threads, extras)
   const single = oneJvm(diagnostics, entries[0], threads, extras)
@@ -550,7 +558,7 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
   const config = new SpringConfig(ctx, ctx.command.argv)
   const diagnostics: Diagnostic[] = [...config.diagnostics]
   const beans = dataSourceBeans(ctx.files, config.profiles)
-  if (beans.length > 0) return beanPool(ctx, beans, diagnostics)
+  if (beans.length > 0) return beanPool(ctx, beans, diagnostics, config)
   const boot = springBootVersion(ctx.files)
   const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
   const extras = unpooled(ctx, diagnostics)
