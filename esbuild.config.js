@@ -117,6 +117,44 @@ module.exports = new Proxy({}, {
 }
 
 /**
+ * node:tty for the packages that ask whether standard output or error is a terminal (chalk's and
+ * debug's supports-color, debug): node:tty loads node:net and Node's streams (~6 M instructions of
+ * a `conncalc plan`), which a run whose output is a pipe or a file (bin/stdio.js) otherwise never
+ * loads. The stand-in answers isatty() from fstat where the descriptor is not a character device
+ * (a pipe, a file, a socket, a folder: never a terminal), and asks node:tty for anything else
+ * (a character device, a descriptor fstat refuses), which it then loads: the same answers.
+ */
+const lazyTty = {
+  name: 'lazy-tty',
+  setup(build) {
+    build.onResolve({filter: /^(node:)?tty$/}, (args) => (args.namespace === 'lazy-tty' ? undefined : {namespace: 'lazy-tty', path: 'node:tty'}))
+    build.onLoad({filter: /.*/, namespace: 'lazy-tty'}, () => ({
+      contents: `const {fstatSync} = require("node:fs")
+let real
+const load = () => (real ??= require("node:tty"))
+module.exports = {
+  isatty(fd) {
+    if (Number.isInteger(fd) && fd >= 0 && fd <= 2147483647) {
+      try {
+        if (!fstatSync(fd).isCharacterDevice()) return false
+      } catch {}
+    }
+    return load().isatty(fd)
+  },
+  get ReadStream() {
+    return load().ReadStream
+  },
+  get WriteStream() {
+    return load().WriteStream
+  },
+}
+`,
+      loader: 'js',
+    }))
+  },
+}
+
+/**
  * A build plugin that replaces one line of a dependency's source (`line` → `replacement`), failing
  * the build when the file no longer has that line rather than silently keeping what it cost.
  */
@@ -295,7 +333,7 @@ writeAscii(await esbuild.build({
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'esm',
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, prismSerialized],
+  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, prismSerialized],
   splitting: true,
   write: false,
 }))
@@ -337,7 +375,7 @@ const cli = await esbuild.build({
   minify: true,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, prismSerialized, siblingBundles],
+  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, prismSerialized, siblingBundles],
   write: false,
 })
 

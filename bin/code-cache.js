@@ -77,7 +77,16 @@ function loadBundle(file, env = process.env) {
   // Its third line (after the build's name and a guard against require()) opens the wrapper.
   const wrapped = source.startsWith(WRAPPER, source.indexOf('\n', source.indexOf('\n') + 1) + 1)
   const script = new vm.Script(wrapped ? source : `${WRAPPER}${source}\n})`, {cachedData, filename: file})
-  if (dirs.length > 0 && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => writeCache(script, dirs, name, dirname(file)))
+  if (dirs.length > 0 && (cachedData === undefined || script.cachedDataRejected)) {
+    // V8 stamps the cache with the flags in force when it is made. The parsers set one as they load
+    // (src/util/liftoff.ts) and set it back at exit; if V8's flags still differ from this run's start,
+    // a cache written now would be rejected by the next run, which writes one instead. node:v8 is
+    // loaded only in a run that writes a cache (it loads Node's streams).
+    const flags = flagsTag()
+    process.once('exit', () => {
+      if (flagsTag() === flags) writeCache(script, dirs, name, dirname(file))
+    })
+  }
 
   const module = new Module(file, undefined)
   module.filename = file
@@ -100,6 +109,11 @@ function loadBundle(file, env = process.env) {
 }
 
 exports.loadBundle = loadBundle
+
+/** V8's stamp of its version and flags (what it checks a code cache against). */
+function flagsTag() {
+  return require('node:v8').cachedDataVersionTag()
+}
 exports.PARAMETERS = PARAMETERS
 exports.WRAPPER = WRAPPER
 

@@ -40,22 +40,11 @@ if (userAgent) process.stdout.write(userAgent)
 else void main() // a rejection is reported by Node, exit 1, as a top-level await's was
 
 async function main() {
-  // Node's own modules come with V8's code for them in the node binary, but V8 takes code only
-  // if it was made under the same V8 flags, and the flag below changes them: every node:*
-  // module loaded after it is parsed and compiled from its source (~35 M instructions of a
-  // `conncalc plan`, an eighth of what it runs above `node -e 0`). So the ones oclif and the
-  // bundle load at start load first. Not node:wasi (Prism's), which warns that it is
-  // experimental as it loads: src/main.ts silences that warning. One missing from this list,
-  // or one a run does not need, costs time only.
-  // node:net and node:stream are what Node's own stdout and stderr are made of when they are pipes
-  // (net.Socket): not loaded when both are written directly (bin/stdio.js).
-  const direct = require('./stdio.js').directStdio()
-  for (const name of ['module', ...(direct ? [] : ['net', 'stream']), 'os', 'path/posix', 'process', 'string_decoder', 'tty', 'vm']) require(`node:${name}`)
-
-  // Prism is WebAssembly. V8 would recompile its hot functions with TurboFan on
-  // background threads, and Node waits for those jobs before it exits (~30 ms):
-  // for a short-lived CLI the baseline compiler alone is faster end to end.
-  require('node:v8').setFlagsFromString('--liftoff-only')
+  // Standard output and error written directly when they are pipes or files (bin/stdio.js). V8's
+  // --liftoff-only for the parsers' WebAssembly is set when one is first needed (src/util/liftoff.ts):
+  // the flag changes what V8 checks before it takes code from a cache, so node:* modules loaded
+  // after it are compiled from source, and node:v8, which sets it, loads Node's streams.
+  require('./stdio.js').directStdio()
 
   // oclif checks the Node version with semver at start-up (~20 ms); package.json's
   // engines field and the syntax we ship already require Node 20.

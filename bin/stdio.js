@@ -19,9 +19,10 @@ const EventEmitter = require('node:events')
 /**
  * Replace `proc.stdout` and `proc.stderr` (process's, by default) where they are a pipe or a
  * file; true when both were. `fs` gives fstatSync and writeSync (node:fs), `isatty` node:tty's
- * (tests pass their own).
+ * (tests pass their own), asked only about a character device: node:tty loads node:net and
+ * Node's streams, which a pipe or a file does not need.
  */
-function directStdio(proc = process, fs = require('node:fs'), isatty = require('node:tty').isatty) {
+function directStdio(proc = process, fs = require('node:fs'), isatty = (fd) => require('node:tty').isatty(fd)) {
   if (proc.platform === 'win32') return false
   let both = true
   for (const [name, fd] of [

@@ -11,7 +11,6 @@ import {flush} from '@oclif/core/flush'
 import {run} from '@oclif/core/run'
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-import {setFlagsFromString} from 'node:v8'
 
 import {commands} from './commands/index.js'
 import {closest, didYouMean} from './util/did-you-mean.js'
@@ -33,10 +32,6 @@ process.emitWarning = function (this: NodeJS.Process, warning: Error | string, .
   if (typeof text === 'string' && text.includes('WASI')) return
   return (emit as (...a: unknown[]) => void).call(process, warning, ...rest)
 } as typeof process.emitWarning
-
-// For the same reason bin/run.js's V8 setting is made here too: Prism's WebAssembly is
-// faster end to end on the baseline compiler alone (see bin/run.js); twice changes nothing.
-setFlagsFromString('--liftoff-only')
 
 export {commands, herokuCommands} from './commands/index.js'
 

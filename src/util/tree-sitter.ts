@@ -10,6 +10,8 @@ import type {Language, Node, Parser, Tree} from 'web-tree-sitter'
 
 import {createRequire} from 'node:module'
 
+import {liftoffOnly} from './liftoff.js'
+
 /** Each grammar's package and the .wasm it ships. Add a language here and to package.json's dependencies. */
 const GRAMMARS = {
   bash: 'tree-sitter-bash/tree-sitter-bash.wasm',
@@ -30,6 +32,7 @@ const parsers = new Map<Grammar, Promise<Parser>>()
 async function load(grammar: Grammar): Promise<Parser> {
   runtime ??= import('web-tree-sitter').then(async (ts) => {
     const wasm = resolve('web-tree-sitter/web-tree-sitter.wasm')
+    liftoffOnly()
     await ts.Parser.init({locateFile: () => wasm})
     rememberNodes(ts.Node)
     return ts

@@ -19,6 +19,7 @@ import {asString, DATABASE_URL_ASSUMED, isCall, isDict, truthy} from '../python/
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
+import {liftoffOnly} from '../../util/liftoff.js'
 import {lineIndex} from '../../util/lines.js'
 import {append} from '../../util/arrays.js'
 import {maxOf, minOf} from '../../util/numbers.js'
@@ -1926,7 +1927,10 @@ function specsOf(result: ParseResult, text: string): string[] {
 
 /** Parse a JS/TS file and list what it imports; only a file oxc rejects is a diagnostic and no tree. */
 export async function parseJs(file: string, text: string): Promise<ParsedJs> {
-  loading ??= import('oxc-parser')
+  if (!loading) {
+    liftoffOnly() // in case oxc-parser falls back to its WebAssembly build
+    loading = import('oxc-parser')
+  }
   if (bracketDepth(text, 'js') > MAX_NESTING) {
     return {diagnostics: [{code: 'unparsable-config', file, line: 1, message: `${TOO_DEEP} (brackets nested more than ${MAX_NESTING} deep); conncalc reads nothing from this file`, severity: 'warning'}], file, specs: [], text}
   }

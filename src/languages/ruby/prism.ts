@@ -7,6 +7,7 @@ import type * as PrismModule from '@ruby/prism'
 import type * as PrismNodes from '@ruby/prism/src/nodes.js'
 
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
+import {liftoffOnly} from '../../util/liftoff.js'
 import {lineIndex} from '../../util/lines.js'
 
 /** Prism's node classes (its nodes.js): what the evaluator's `instanceof` checks need. */
@@ -68,7 +69,11 @@ function loadModule(): Promise<{deserialize: Deserialize; prism: Prism}> {
 
 /** Prism's WebAssembly, compiled and instantiated: only for a text no store holds. */
 function loadParser(): Promise<ParseFn> {
-  loading ??= import('@ruby/prism').then((prism) => prism.loadPrism())
+  // The flag after the import: node:wasi, which Prism's index loads, still comes from Node's code cache.
+  loading ??= import('@ruby/prism').then((prism) => {
+    liftoffOnly()
+    return prism.loadPrism()
+  })
   return loading
 }
 
