@@ -38,7 +38,9 @@ export const isUwsgi: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'uwsgi
 export const isCelery: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'celery' || flaskSubcommand(cmd.argv)?.name === 'celery'
 export const isRq: Matcher = (cmd) => {
   const {args, name} = pythonProgram(cmd.argv)
-  return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || manageCommand(cmd.argv) === 'rqworker'
+  // Flask-RQ2's `flask rq worker` (flask_rq2/cli.py) runs rq's own worker command.
+  const flask = name === 'flask' ? flaskSubcommand(cmd.argv) : undefined
+  return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || manageCommand(cmd.argv) === 'rqworker' || (flask?.name === 'rq' && flask.args[0] === 'worker')
 }
 
 /** `flask spinach` (Spinach's Flask extension) and `python manage.py spinach` (its Django app, spinachd). */

@@ -2,13 +2,16 @@
  * RQ (rq/cli, v2.10): `rq worker` is one process that forks a work horse per
  * job — one job, one connection at a time. `rq worker-pool -n N` runs N such
  * workers; the CLI's default N is 1 while the docs say 2 (they disagree, so
- * the default is labelled). django-rq's `manage.py rqworker` is `rq worker`.
+ * the default is labelled). django-rq's `manage.py rqworker` is `rq worker`, and so is Flask-RQ2's `flask rq
+ * worker` (https://github.com/rq/Flask-RQ2/blob/master/src/flask_rq2/cli.py: its `worker` runs rq.cli's worker; Flask-RQ's
+ * `flask rq worker` likewise).
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
 import {assumed, fromDefault, sourced} from '../../model/source.js'
 import {PythonProject} from './modules.js'
-import {manageInvocation, pythonProgram, scriptRoot} from './program.js'
+import {flaskAppEntries} from './app-pools.js'
+import {flaskSubcommand, manageInvocation, pythonProgram, scriptRoot} from './program.js'
 import {pythonAnalysis} from './server.js'
 import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isRq} from '../common/matchers.js'
@@ -20,6 +23,8 @@ export const rq: ServerAnalyzer = {
     const {args, name} = pythonProgram(ctx.command.argv)
     const manage = manageInvocation(ctx.command.argv)
     const project = new PythonProject(ctx, scriptRoot(manage?.script))
+    // Flask-RQ2's `flask rq worker` runs rq.cli's worker in the Flask app's context: the app flask loads is the entry.
+    const flask = manage ? undefined : flaskSubcommand(ctx.command.argv)
     const isPool = name === 'rq' && args[0] === 'worker-pool'
     const one = sourced(1, fromDefault('an RQ worker runs one job at a time (in a forked work horse)', REF))
     const n = isPool
@@ -31,7 +36,7 @@ export const rq: ServerAnalyzer = {
     return pythonAnalysis({
       ctx,
       diagnostics: n.diagnostics,
-      entries: manage?.script ? [manage.script] : [],
+      entries: manage?.script ? [manage.script] : flask?.name === 'rq' ? flaskAppEntries(ctx, project, flask.app) : [],
       processes: n.value,
       project,
       server: isPool ? 'rq-worker-pool' : 'rq',
