@@ -1,6 +1,6 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
-import {type FileReader, type SourceFile, withinDir} from '../model/files.js'
+import {type FileReader, normalizedDir, type SourceFile, withinDir} from '../model/files.js'
 import type {Formation, FormationEntry} from '../model/formation.js'
 import type {AppModel, Extra, PoolEntry, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
@@ -20,7 +20,7 @@ import {type RunningEntry, runningEntries} from '../procfile/running.js'
 import type {ContainerApp} from '../procfile/container.js'
 import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
-import {deployHookOf} from '../procfile/release.js'
+import {deployHookOf, release} from '../procfile/release.js'
 import {defaultWebBeside} from '../procfile/default-process.js'
 import {defaultWebFile, isDefaultWebFile} from '../model/command-site.js'
 import {resolveDemand} from '../budget/budget.js'
@@ -30,6 +30,7 @@ import {resolveCommandOutput} from '../procfile/command-output.js'
 import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
 import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
+import {modulesFromRoot} from '../languages/python/module-paths.js'
 import {anotherDatabase, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
 import {delegates, type FollowedScript, followCommand, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
@@ -663,7 +664,16 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   const ctx = command === given.command ? given : {...given, command}
   // A command known to be unknown (a workspace package conncalc cannot find, a manager's missing file): counted as such, with why.
   const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
-  const analysis: ServerAnalysis = countsAtLeastOne(await analyzer.analyze(ctx), ctx.processType, diagnostics)
+  const analyzed = await analyzer.analyze(ctx)
+  // After `cd sub &&`, the files the analysis names through the folder (Python modules) are named from the app root.
+  const within = ctx.files.within
+  if (within && !within.split('/').includes('..')) fromRoot(analyzed, within, modulesFromRoot(ctx.files))
+  const read = countsAtLeastOne(analyzed, ctx.processType, diagnostics)
+  // A deploy hook (`release: python manage.py migrate`) is counted one process × one thread, and is on the app's
+  // database: the language of the program it runs decides whether that is another database (below).
+  const hook = analyzer === release ? await deployHookProgram(ctx, read) : undefined
+  const analysis = hook?.analysis ?? read
+  const language = hook?.language ?? analysis.language
   // A count that follows the dyno's CPUs (`-w $(nproc)`, `WEB_CONCURRENCY=$(nproc)` read by a config) the analyzer did not say itself.
   // Nearly every count follows no CPU count: the messages are built only for one that does.
   if ((fromNproc(ctx, analysis.processesPerDyno) || fromNproc(ctx, analysis.threadsPerProcess)) && !analysis.diagnostics.some((d) => d.code === 'cpu-count-default')) {
@@ -677,7 +687,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   const at = ctx.origin
   // The app installs another database's driver and no PostgreSQL one, or its app.json provisions only another
   // database (languages/common/database-drivers.ts): its pools are on that database, and it holds no connection on the plan.
-  const elsewhere = analysis.language === 'none' ? undefined : anotherDatabase(ctx.files, analysis.language)
+  const elsewhere = language === 'none' ? undefined : anotherDatabase(ctx.files, language)
   // What the analyzer said about how many connections this process would hold ("counting 1 process × 1 thread", a
   // CPU-count default, unbounded greenlets, a value it could not read) is moot beside the 0 it holds on the plan: not said,
   // so no warning contradicts the 0.
@@ -726,7 +736,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // A Python app that installs no database driver at all (database-drivers.ts noPythonDriver): no pool in its code, so
   // nothing it runs can open a PostgreSQL connection (0, read); pools found in its code would need a driver some
   // package installs unseen, or fail to connect: counted, an assumption.
-  const noDriver = analysis.language === 'python' ? noPythonDriver(ctx.files) : undefined
+  const noDriver = language === 'python' ? noPythonDriver(ctx.files) : undefined
   if (noDriver) {
     const listing = `${noDriver.read.join(', ')} list${noDriver.read.length === 1 ? 's' : ''} no database driver (no PostgreSQL one: ${POSTGRES_DRIVER_NAMES.python}; no other database's)`
     if ((pools ?? []).length === 0 && otherServerPools.length === 0 && !(analysis.extrasPerProcess ?? []).length && !(analysis.extrasPerDyno ?? []).length) {
@@ -847,6 +857,53 @@ function countablePools(pools: PoolEntry[], type: string, diagnostics: Diagnosti
     })
     return {...p, pool: sourced(0, assumed(`${what} ${p.pool.value} is below zero; 0 assumed`), [p.pool.source])}
   })
+}
+
+/**
+ * Paths an analyzer read through the files of a `cd`'s folder ('settings.py' or '../donate/settings.py' from donate/):
+ * named from the app root ('donate/settings.py', 'donate/settings.py') in sources and findings, as every other path
+ * is — `modules`: the Python modules read that way (languages/python/modules.ts); a '../' path leads out of the
+ * folder whatever read it. In place (a path from the root is right for every type that shares the object).
+ */
+function fromRoot(analysis: ServerAnalysis, within: string, modules: ReadonlyMap<string, string> | undefined): void {
+  const seen = new Set<object>()
+  const walk = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || seen.has(v)) return
+    seen.add(v)
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x)
+      return
+    }
+
+    const o = v as Record<string, unknown>
+    if (typeof o.file === 'string') {
+      const root = modules?.get(o.file)
+      if (root !== undefined) o.file = root
+      else if (o.file.startsWith('../')) o.file = normalizedDir(`${within}/${o.file}`)
+    }
+
+    for (const x of Object.values(o)) walk(x)
+  }
+
+  walk(analysis)
+}
+
+/**
+ * What the program a deploy hook runs says about the database it uses: the language for the app-wide
+ * another-database and no-driver checks in analyzeOne (`bundle exec rake db:migrate` is Ruby's,
+ * `python manage.py migrate` Python's), and, when that program's own reading finds the app's settings
+ * name no PostgreSQL database (Django settings writing out SQLite: languages/python/server.ts), the hook
+ * holds 0 as every other process of those settings does. The program's other findings are not said: the
+ * hook still runs once, on one thread.
+ */
+async function deployHookProgram(ctx: AnalyzerContext, hook: ServerAnalysis): Promise<undefined | {analysis?: ServerAnalysis; language: string}> {
+  const program = analyzers.find((a) => a !== release && a.matches(ctx.command, ctx))
+  if (!program || ANY_PROGRAM.has(program.id) || program.id === 'no-database') return undefined
+  const read = await program.analyze(ctx)
+  if (read.language !== 'none' || read.threadsPerProcess.value !== 0) return {language: read.language}
+  const said = read.diagnostics.filter((d) => d.code === 'not-postgresql')
+  if (said.length === 0) return undefined
+  return {analysis: {...hook, diagnostics: [...hook.diagnostics, ...said], language: 'none', threadsPerProcess: read.threadsPerProcess}, language: 'none'}
 }
 
 /**

@@ -19,6 +19,8 @@ export interface FileReader {
   /** Names of the folders directly inside `dir`, sorted; [] when it is missing (workspace globs like `packages/*`). */
   folders(dir: string): string[]
   read(path: string): SourceFile | undefined
+  /** Set by withinDir: the folder these paths are relative to, from the app root ('a/b'; '../x' when a `cd` left the root). */
+  readonly within?: string
 }
 
 /** An in-memory FileReader, for tests and for callers that already hold the text. */
@@ -62,7 +64,21 @@ export function withinDir(files: FileReader, dir: string): FileReader {
     return out.join('/')
   }
 
-  return {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(at(d)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p))}
+  const reader: FileReader = {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(at(d)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p))}
+  // The folder from the app root (a reader withinDir did not make is the root's): `..` past the root is kept.
+  return {...reader, within: normalizedDir(`${files.within ?? ''}/${dir}`)}
+}
+
+/** 'a/./b/../c' → 'a/c'; a '..' with nothing left to take off is kept ('../x'). */
+export function normalizedDir(path: string): string {
+  const out: string[] = []
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..' && out.length > 0 && out.at(-1) !== '..') out.pop()
+    else out.push(part)
+  }
+
+  return out.join('/')
 }
 
 /**

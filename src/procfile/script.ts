@@ -151,7 +151,8 @@ export function shellScriptOf(argv: string[], files: FileReader, cwd = ''): stri
 /** A folder of the repo (it holds files): where a `cd` moves the reading of the app's files. */
 function isRepoDir(files: FileReader, cwd: string, target: string): boolean {
   const dir = joinPath(cwd, normalizePath(target))
-  return dir !== undefined && dir !== '' && files.list(dir).length > 0
+  // A folder that holds only folders (`cd site && gunicorn proj.wsgi`, proj/ inside site/) is one of the repo too.
+  return dir !== undefined && dir !== '' && (files.list(dir).length > 0 || files.folders(dir).length > 0)
 }
 
 /**

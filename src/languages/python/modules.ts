@@ -9,6 +9,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 
 import {evaluatePython} from './evaluate.js'
+import {namedFromRoot} from './module-paths.js'
 import {walkModules} from '../../util/walk.js'
 import {append} from '../../util/arrays.js'
 
@@ -25,10 +26,21 @@ export class PythonProject {
    * @param roots folders Python searches before the app root: gunicorn's
    * `--pythonpath`/`--chdir`, the folder of `python netbox/manage.py`.
    */
+  /** The folders searched for an absolute import, in Python's order (see the constructor). */
+  private readonly bases: string[]
+
   constructor(
     private readonly ctx: Pick<AnalyzerContext, 'dyno' | 'env' | 'files'>,
-    private readonly roots: string[] = [],
-  ) {}
+    roots: string[] = [],
+  ) {
+    // After `cd sub &&` the command's folder is searched first ('': gunicorn puts the cwd first on sys.path, python
+    // the script's folder), then the app root: Heroku's Python buildpack sets PYTHONPATH=${PYTHONPATH:-$HOME}
+    // (heroku-buildpack-python .profile.d/python.sh), and PYTHONPATH comes before site-packages (docs.python.org/3/
+    // library/sys_path_init.html). An app that sets PYTHONPATH itself keeps its own, so the root is not added then.
+    const within = ctx.files.within
+    const up = within && !within.split('/').includes('..') && ctx.env.get('PYTHONPATH') === undefined ? within.split('/').map(() => '..').join('/') : undefined
+    this.bases = up === undefined ? [...roots, '', 'src'] : [...roots, '', up, 'src']
+  }
 
   /** The app's files, as this project reads them. */
   get files(): FileReader {
@@ -43,7 +55,7 @@ export class PythonProject {
       let dir = dirOf(from)
       for (let i = 1; i < level; i++) dir = dirOf(dir)
       bases = [dir]
-    } else bases = [...this.roots, '', 'src']
+    } else bases = this.bases
 
     for (const base of bases) {
       const candidates = rel ? [join(base, `${rel}.py`), join(base, `${rel}/__init__.py`)] : [join(base, '__init__.py')]
@@ -72,6 +84,8 @@ export class PythonProject {
   private async evaluate(path: string, scope?: Scope): Promise<PyModule | undefined> {
     const file = this.ctx.files.read(path)
     if (!file || (scope && this.loading.has(path))) return undefined
+    // Read from a `cd`'s folder: the module's values name `path`, relative to it; its path from the root is kept for them.
+    if (file.path !== path) namedFromRoot(this.ctx.files).set(path, file.path)
     this.loading.add(path)
     try {
       const m = await evaluatePython(path, file.text, {
