@@ -18,6 +18,7 @@ import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} fro
 import {isDefaultWebFile} from '../model/command-site.js'
 import {appJsonPostgres, herokuYmlPostgres, manifestPlan} from '../platform/manifest-plan.js'
 import {scheduledJobs} from '../platform/scalingo-cron.js'
+import {herokuSchedulerJobs} from '../platform/heroku-scheduler.js'
 import {PLATFORM_MANIFESTS} from '../procfile/platform-manifest.js'
 import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
 import {buildReport} from './report.js'
@@ -84,6 +85,12 @@ export async function runPlan(
 
   // Scalingo's cron.json jobs run in one-off containers beside the formation: said when the reserve leaves no room for them.
   if (!multi) append(merged.diagnostics, scheduledJobs(createFileReader(base, reads), request.reserve?.value ?? 0))
+  // Heroku Scheduler's jobs run in one-off dynos too, set in the dashboard: said when app.json provisions it (a Heroku app, not one run by Render or Fly.io).
+  if (!multi && !(PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))) {
+    const appJson = createFileReader(base, reads).read('app.json')
+    if (appJson) append(merged.diagnostics, herokuSchedulerJobs(appJson.text, appJson.path, request.reserve?.value ?? 0))
+  }
+
 
   if (apiPlanMissing) {
     merged.diagnostics.push({

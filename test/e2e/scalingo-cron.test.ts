@@ -65,3 +65,28 @@ describe('cron.json scheduled jobs', () => {
     expect(planJson(`${other}/Procfile`, ['--plan', 'standard-0']).codes).not.toContain('scheduled-jobs')
   })
 })
+
+/**
+ * Heroku Scheduler: app.json `addons` "scheduler:standard" (its jobs live in the dashboard; each runs in a one-off
+ * dyno, https://devcenter.heroku.com/articles/scheduler). Fixture scalingo-cron-jobs with its cron.json removed and an
+ * app.json naming the add-on: an info line, nothing added to the total; --reserve 2 keeps room and silences it.
+ */
+describe('Heroku Scheduler in app.json', () => {
+  const {app: temp} = tempApps('scalingo-cron-jobs')
+  const appJson = `{\n  "name": "mailer",\n  "addons": [\n    "heroku-postgresql:essential-0",\n    "scheduler:standard"\n  ]\n}\n`
+
+  it('says its jobs run in one-off dynos beside the total; --reserve N keeps room', () => {
+    const dir = temp({'app.json': appJson, 'cron.json': '{"jobs": []}\n'})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    expect(r.total).toBe(4)
+    expect(r.diagnostics.filter((x) => x.code === 'scheduled-jobs')).toEqual([
+      expect.objectContaining({
+        file: 'app.json',
+        line: 5,
+        message: 'app.json provisions Heroku Scheduler (scheduler:standard): its jobs are set in the dashboard, not in the repository, and each runs in a one-off dyno with database connections of its own (https://devcenter.heroku.com/articles/scheduler). They are not in the total; the reserve keeps 0 free',
+        severity: 'info',
+      }),
+    ])
+    expect(planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--reserve', '2']).codes).not.toContain('scheduled-jobs')
+  })
+})
