@@ -441,7 +441,7 @@ async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics:
   const out: ScriptCtx[] = []
   const toCtx = (p: ScriptProcess): ScriptCtx => ({
     background: p.background,
-    copies: 1,
+    copies: p.copies ?? 1,
     ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin, versions: bundleVersions(ctx.files, p.cwd, ctx.versions), ...(p.unknownWhy ? {unknownWhy: p.unknownWhy} : {})},
     cwd: p.cwd,
     notes: [...p.chain, ...p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`))],
@@ -529,7 +529,7 @@ async function largestWay(ways: NonNullable<FollowedScript['ways']>, toCtx: (p: 
   const totals: {connections: number; runs: string[]}[] = []
   for (const set of ways.sets) {
     const sized = await sizeEach(set.map((p) => toCtx(p)), ways.at)
-    totals.push({connections: sized.reduce((n, x) => n + x.connections, 0), runs: sized.map((x) => `\`${firstWords(x.c.ctx.command.argv)}\`${x.c.background ? ' &' : ''}`)})
+    totals.push({connections: sized.reduce((n, x) => n + x.connections * x.c.copies, 0), runs: sized.map((x) => `\`${firstWords(x.c.ctx.command.argv)}\`${x.c.background ? ' &' : ''}${x.c.copies > 1 ? ` × ${x.c.copies}` : ''}`)})
   }
 
   const best = totals.reduce((a, b) => (b.connections > a.connections ? b : a))

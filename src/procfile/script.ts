@@ -58,6 +58,8 @@ export interface ScriptProcess {
   assumptions: ScriptAssumption[]
   /** Started with `&`: runs beside the foreground process. */
   background: boolean
+  /** How many of it run (`for i in 1 2 3; do worker & done`: 3); 1 when not said. */
+  copies?: number
   /** The package.json scripts that led to it (a workspace's `start`, a root script that delegates), outermost first. */
   chain: Source[]
   /** What started it beside the foreground process, when not `&`: `concurrently (package.json:31)`. */
@@ -223,7 +225,7 @@ const MAX_WALKS = 8
 /** What the script leaves running on a walk, as comparable text. */
 function outcomeOf(state: State): string {
   const running = [...(state.candidate ? [state.candidate] : []), ...state.background]
-  return JSON.stringify(running.map((p) => [p.command.argv, p.background, p.cwd, envOf(p.env)]))
+  return JSON.stringify(running.map((p) => [p.command.argv, p.background, p.cwd, envOf(p.env), p.copies ?? 1]))
 }
 
 const envOf = (env: Env): string[] => env.names().map((n) => `${n}=${env.get(n)!.value}`).sort()
@@ -244,7 +246,7 @@ function alternatives(first: Walk, others: Walk[], capped: boolean): FollowedScr
   const ways = [...distinct.values()]
   const base = ways[0] ?? first
   if (ways.length <= 1) return base.reader.result(base.state)
-  const beside = (w: Walk): string => JSON.stringify(w.state.background.map((p) => [p.command.argv, p.cwd, envOf(p.env)]))
+  const beside = (w: Walk): string => JSON.stringify(w.state.background.map((p) => [p.command.argv, p.cwd, envOf(p.env), p.copies ?? 1]))
   const alike = ways.every((w) => w.state.candidate && !w.state.candidate.inTurn && !w.state.candidate.either && beside(w) === beside(base))
   const plain = ways.every((w) => [...(w.state.candidate ? [w.state.candidate] : []), ...w.state.background].every((p) => !p.inTurn && !p.either))
   if (!alike && !plain) return first.reader.result(first.state)
@@ -1019,15 +1021,62 @@ class ScriptReader {
     }
 
     const before = state.candidate
+    const jobs = state.background.length
     state.loop = {at: {file: ctx.file, line: lineOf(node, ctx)}, runs: []}
     state.candidate = undefined
     await this.statement(body, state, ctx, bg)
     const {at, runs} = state.loop
     state.loop = undefined
     state.candidate = before
+    // `for (( i=1; i<=N; i++ )); do worker & done`: a job started in the background on each turn runs N times over.
+    if (state.background.length > jobs && (node.type === 'for_statement' || node.type === 'c_style_for_statement')) {
+      const turns = this.turns(node, state)
+      const started = state.background.splice(jobs)
+      if (typeof turns === 'number') {
+        for (const p of started) if (turns > 0) state.background.push({...p, copies: (p.copies ?? 1) * turns})
+      } else {
+        const a: ScriptAssumption = {...at, message: `\`${firstLine(node.text)}\` runs its body a number of times that cannot be read here (${turns.why}); each job it starts in the background is counted once`}
+        for (const p of started) state.background.push({...p, assumptions: [...p.assumptions, a]})
+      }
+    }
+
     if (runs.length === 0) return
     const [first, ...rest] = runs
     this.setCandidate(state, rest.length > 0 ? {...first, inTurn: {loop: at, runs: rest}} : first)
+  }
+
+  /** How many times a `for` loop runs its body, when its header says it with values known here. */
+  private turns(node: TsNode, state: State): number | {why: string} {
+    const lookup = this.lookup(state)
+    const num = (word: string): number | {why: string} => {
+      const w = word.trim()
+      if (/^-?\d+$/.test(w)) return Number(w)
+      const name = /^\$?\{?([A-Z_a-z]\w*)\}?$/.exec(w)?.[1]
+      if (!name) return {why: `\`${w}\` is not read`}
+      const v = lookup(name)
+      return v !== undefined && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : {why: `${name} has no value here`}
+    }
+
+    const header = node.text.split(/\bdo\b/, 1)[0]
+    const c = /^for\s*\(\(\s*(\w+)\s*=\s*([^;]+?)\s*;\s*\1\s*(<=|<)\s*([^;]+?)\s*;\s*(?:\1\s*\+\+|\+\+\s*\1|\1\s*\+=\s*1)\s*\)\)/.exec(header)
+    if (c) {
+      const [from, to] = [num(c[2]), num(c[4])]
+      if (typeof from !== 'number') return from
+      if (typeof to !== 'number') return to
+      return Math.max(0, to - from + (c[3] === '<=' ? 1 : 0))
+    }
+
+    const list = /^for\s+\w+\s+in\s+([^;\n]*)/.exec(header)?.[1]
+    if (list === undefined) return /^for\s+\w+\s*(?:;|$)/m.test(header) && state.positional ? state.positional.length : {why: 'its header is not read'}
+    let count = 0
+    for (const w of list.trim().split(/\s+/).filter(Boolean)) {
+      const range = /^\{(-?\d+)\.\.(-?\d+)\}$/.exec(w)
+      if (range) count += Math.abs(Number(range[2]) - Number(range[1])) + 1
+      else if (/[$`*?[{]/.test(w)) return {why: `\`${w}\` is not read`}
+      else count++
+    }
+
+    return count
   }
 
   private async ifStatement(node: TsNode, state: State, ctx: Ctx, bg: boolean): Promise<void> {

@@ -380,6 +380,20 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(web.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
   })
 
+  it('a for loop starting a job in the background on each turn: each copy counts beside the server', () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const dir = branchApp({
+      'bin/web': '#!/bin/bash\nfor q in mail default low; do\n  bundle exec sidekiq -c 2 -q $q &\ndone\nexec bundle exec puma -C config/puma.rb\n',
+      'config/puma.rb': 'workers 1\nthreads 3, 3\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // puma 1 × min(3, pool 5) = 3; three sidekiq jobs (one per queue word), each min(2, 5) = 2: 3 + 3 × 2 = 9 per dyno.
+    // Worker sidekiq -c 4 → 4; total 9 + 4 = 13. Nothing assumed: the loop's word list is in the file.
+    expect(r.type('web')).toMatchObject({connections: 9, connectionsPerDyno: 9, server: 'puma'})
+    expect(r.total).toBe(13)
+    expect(r.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+  })
+
   it('--explain names the script line of every process it counts', () => {
     const r = runCliInProcess(['plan', '--procfile', app, '--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=true', '--explain'])
     expect(r.stdout).toMatch(/\+ per dyno\s+2\s+`celery -A shop worker --concurrency 2 --loglevel info &` runs beside it in each dyno \(celery: 2 × 1\): bin\/start\.sh:11/)

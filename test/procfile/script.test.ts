@@ -406,4 +406,21 @@ describe('followCommand: what stays up', () => {
     expect((await follow('bin/web', dflt))!.argvs).toEqual(['gunicorn app:app -w 2 --threads 4'])
     expect((await follow('bin/web 5 8', dflt))!.argvs).toEqual(['gunicorn app:app -w 5 --threads 8'])
   })
+
+  it('a for loop that starts a job in the background on each turn: that many jobs; a count not known here is said', async () => {
+    // Five turns (i = 1 … 5): five workers beside each other, `wait` keeps the script up.
+    const five = (await follow('bash run.sh', {'run.sh': 'for (( i=1; i<=5; i++ ))\ndo\n  COMMAND="python worker.py --chunk=100"\n  $COMMAND&\ndone\ntrap "kill 0" INT TERM EXIT\nwait\n'}))!
+    expect(five.argvs).toEqual(['python worker.py --chunk=100 &'])
+    expect(five.processes[0].copies).toBe(5)
+    expect(five.diagnostics).toEqual([])
+    // i < N from a variable the env gives (3 → 0, 1, 2), a word list, a brace range.
+    const files = {'run.sh': 'for (( i=0; i<$WORKERS; i++ )); do\n  python worker.py &\ndone\nwait\n'}
+    expect((await follow('bash run.sh', files, {WORKERS: '3'}))!.processes[0].copies).toBe(3)
+    expect((await follow('bash run.sh', {'run.sh': 'for q in mail default low; do\n  sidekiq -q $q &\ndone\nwait\n'}))!.processes.map((p) => p.copies)).toEqual([3])
+    expect((await follow('bash run.sh', {'run.sh': 'for n in {1..4}; do python worker.py & done\nwait\n'}))!.processes[0].copies).toBe(4)
+    // WORKERS not given: counted once, and said, with the loop's line.
+    const unknown = (await follow('bash run.sh', files))!
+    expect(unknown.processes[0].copies ?? 1).toBe(1)
+    expect(unknown.diagnostics).toEqual([expect.objectContaining({code: 'unknown-config-value', file: 'run.sh', line: 1, message: 'web: `for (( i=0; i<$WORKERS; i++ )); do` runs its body a number of times that cannot be read here (WORKERS has no value here); each job it starts in the background is counted once'})])
+  })
 })
