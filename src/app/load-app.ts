@@ -22,10 +22,11 @@ import {defaultWebProcess} from '../procfile/default-process.js'
 import {defaultWebFile} from '../model/command-site.js'
 import {parseProcfile} from '../procfile/procfile.js'
 import {append} from '../util/arrays.js'
-import {isMultiProcfileBuildpack, MULTI_PROCFILE_REF, multiProcfile, withAppJsonFrom} from '../platform/multi-procfile.js'
+import {isMultiProcfileBuildpack, isSelectableProcfileBuildpack, MULTI_PROCFILE_REF, multiProcfile, SELECTABLE_PROCFILE_REF, selectableProcfile, withAppJsonFrom} from '../platform/multi-procfile.js'
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
 import {isMonorepoBuildpack, monorepoWarning} from '../platform/monorepo-buildpack.js'
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
+import {parseDokkuScale} from '../platform/dokku-scale.js'
 import {type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
 
 export interface LoadOptions {
@@ -130,6 +131,15 @@ export async function loadAppInput(
     for (const [k, v] of parsed.formation) if (!formation.has(k)) formation.set(k, v)
   }
 
+  // Dokku's DOKKU_SCALE (Dokku before 0.30): a type app.json or scalingo.json scales keeps theirs.
+  const dokkuScale = manifest ? undefined : files.read('DOKKU_SCALE')
+  if (dokkuScale) {
+    const types = parseProcfile(procfile.text, procfile.path).entries.map((e) => e.name)
+    const parsed = parseDokkuScale(dokkuScale.text, types, dokkuScale.path)
+    append(extra, parsed.diagnostics)
+    for (const [k, v] of parsed.formation) if (!formation.has(k)) formation.set(k, v)
+  }
+
   // The config's scale, the Heroku app's formation, then --scale, each type by type over what came before.
   for (const [k, v] of options.defaults?.formation ?? []) formation.set(k, {...v, size: v.size ?? formation.get(k)?.size})
   for (const [k, v] of options.heroku?.formation ?? []) formation.set(k, v)
@@ -160,7 +170,7 @@ export async function loadAppInput(
 function chosenProcfile(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): {appJson?: string; procfile: SourceFile} | undefined {
   const installed = options.heroku?.buildpacks.urls
   const named = installed ? undefined : namedBuildpacks(files).find((b) => isMultiProcfileBuildpack(b.url))
-  if (!named && !installed?.some((u) => isMultiProcfileBuildpack(u))) return undefined
+  if (!named && !installed?.some((u) => isMultiProcfileBuildpack(u))) return selectedProcfile(files, options, envLayers, extra)
   const by = named ? `${named.file}:${named.line}` : `the buildpacks of ${options.heroku!.app}`
   const appJsonFile = files.read('app.json')
   const env = new Env([...envLayers, ...(appJsonFile ? [parseAppJsonEnv(appJsonFile.text, appJsonFile.path).layer ?? layer('app.json', [])] : [])])
@@ -186,6 +196,46 @@ function chosenProcfile(files: FileReader, options: LoadOptions, envLayers: EnvL
   }
 
   return {...(found.appJson ? {appJson: found.appJson} : {}), procfile: file}
+}
+
+/**
+ * With the selectable-procfile buildpack (cantino/heroku-selectable-procfile) among the app's buildpacks, the
+ * file PROCFILE_PATH names (from the user's env layers, else app.json's env) is moved over the root's Procfile
+ * and runs from the repository root (platform/multi-procfile.ts). Unset, or naming no file, the root's
+ * Procfile runs: said, and undefined returned.
+ */
+function selectedProcfile(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): {procfile: SourceFile} | undefined {
+  const installed = options.heroku?.buildpacks.urls
+  const named = installed ? undefined : namedBuildpacks(files).find((b) => isSelectableProcfileBuildpack(b.url))
+  if (!named && !installed?.some((u) => isSelectableProcfileBuildpack(u))) return undefined
+  const by = named ? `${named.file}:${named.line}` : `the buildpacks of ${options.heroku!.app}`
+  const appJsonFile = files.read('app.json')
+  const env = new Env([...envLayers, ...(appJsonFile ? [parseAppJsonEnv(appJsonFile.text, appJsonFile.path).layer ?? layer('app.json', [])] : [])])
+  const found = selectableProcfile(files, (name) => env.get(name))
+  const file = found && !('error' in found) ? files.read(found.path) : undefined
+  if (!found || 'error' in found || !file) {
+    const why = found ? ('error' in found ? found.error : `${found.path} (PROCFILE_PATH) cannot be read as a Procfile`) : 'PROCFILE_PATH is not set here'
+    extra.push({
+      code: 'missing-config',
+      file: named?.file ?? 'Procfile',
+      ...(named ? {line: named.line} : {}),
+      fix: found
+        ? 'set PROCFILE_PATH to the Procfile\'s path from the repository root (the buildpack moves `$BUILD_DIR/$PROCFILE_PATH`)'
+        : 'if the app sets PROCFILE_PATH (`heroku config:get PROCFILE_PATH`), say so with --env PROCFILE_PATH=PATH, or count that file with --procfile PATH',
+      message: `the selectable-procfile buildpack (${by}) moves the file the PROCFILE_PATH config var names over Procfile; ${why}, so the root's Procfile runs and its types are counted (${SELECTABLE_PROCFILE_REF})`,
+      severity: found ? 'warning' : 'info',
+    })
+    return undefined
+  }
+
+  const from = found.procfile.source.kind === 'env' ? found.procfile.source.from : 'the env'
+  extra.push({
+    code: 'missing-config',
+    file: found.path,
+    message: `the selectable-procfile buildpack (${by}) moves ${found.path} (PROCFILE_PATH from ${from}) over Procfile: its process types are counted, not the root Procfile's, and their commands run from the repository root (${SELECTABLE_PROCFILE_REF})`,
+    severity: 'info',
+  })
+  return {procfile: file}
 }
 
 /**

@@ -63,3 +63,27 @@ export function withAppJsonFrom(files: FileReader, appJson: string): FileReader 
   const at = (p: string): string => (p === 'app.json' ? appJson : p)
   return {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(d), list: (d) => files.list(d), read: (p) => files.read(at(p))}
 }
+
+/**
+ * cantino/heroku-selectable-procfile: moves the file the PROCFILE_PATH config var names over the root's
+ * Procfile; without PROCFILE_PATH it does nothing and the root's Procfile runs. It copies no app.json.
+ * cantino/heroku-selectable-procfile@6fcc194:bin/compile:
+ *   if [ -f $ENV_DIR/PROCFILE_PATH ]; then mv $BUILD_DIR/$PROCFILE_PATH $BUILD_DIR/Procfile
+ *   else echo "PROCFILE_PATH not set in environment, doing nothing."
+ */
+export const SELECTABLE_PROCFILE_REF = 'https://github.com/cantino/heroku-selectable-procfile/blob/master/bin/compile'
+
+export const isSelectableProcfileBuildpack = (url: string): boolean => /heroku-selectable-procfile(\.git)?(#.*)?$/.test(url.trim())
+
+/**
+ * The Procfile the selectable-procfile buildpack leaves at the root: PROCFILE_PATH's file (a path from the
+ * repository root), undefined when PROCFILE_PATH is unset (the root's Procfile runs), or an error when it
+ * names no file (`mv` fails and the build goes on with the root's Procfile: said, not guessed past).
+ */
+export function selectableProcfile(files: FileReader, lookup: (name: string) => EnvEntry | undefined): {path: string; procfile: EnvEntry} | {error: string} | undefined {
+  const procfile = lookup('PROCFILE_PATH')
+  if (!procfile || procfile.value.trim() === '') return undefined
+  const path = joinPath('', procfile.value.trim().replace(/^\/+/, ''))
+  if (path === undefined || path === '' || !files.exists(path)) return {error: `PROCFILE_PATH=${procfile.value} names no file in the repository`}
+  return {path, procfile}
+}

@@ -1,0 +1,54 @@
+/**
+ * Dokku's DOKKU_SCALE file: the app root's `TYPE=COUNT` lines (`web=1`, `worker=2`; `#` comments), which
+ * Dokku reads on every deploy to set how many containers of each Procfile type run, over `ps:scale`.
+ * Read by Dokku 0.3.14 to 0.29.x; deprecated in 0.25.0 and removed in 0.30.0 in favour of app.json's
+ * `formation` (https://dokku.com/docs/appendices/0.30.0-migration-guide; the file:
+ * https://dokku.com/docs~v0.5.8/process-management). Dokku runs the counts the file gives; a Procfile type it
+ * does not list runs no container (the file Dokku writes when there is none gives web 1 and every other
+ * type 0: dokku/dokku plugins/ps generateScalefile).
+ */
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {Formation} from '../model/formation.js'
+
+import {fromDefault, fromFile, sourced} from '../model/source.js'
+import {MAX_DYNOS} from './formation.js'
+
+export const DOKKU_SCALE_REF = 'https://dokku.com/docs~v0.5.8/process-management'
+
+/**
+ * The formation DOKKU_SCALE gives: each listed type's count at its line, and 0 for each of `types` (the
+ * Procfile's, release aside) it does not list. A line that is not `TYPE=COUNT` is said and not used; its
+ * type is left out (the caller's assumption stands).
+ */
+export function parseDokkuScale(text: string, types: readonly string[], path = 'DOKKU_SCALE'): {diagnostics: Diagnostic[]; formation: Formation} {
+  const diagnostics: Diagnostic[] = []
+  const formation: Formation = new Map()
+  const lines = text.split(/\r\n?|\n/)
+  // Types whose line could not be read: not "unlisted", so they keep conncalc's assumption, not 0.
+  const unread = new Set<string>()
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.replace(/\s#.*$/, '').trim()
+    if (line === '' || line.startsWith('#')) continue
+    const m = /^([\w-]+)\s*=\s*(\d+)$/.exec(line)
+    if (!m || Number(m[2]) > MAX_DYNOS) {
+      diagnostics.push({code: 'unparsable-config', file: path, line: i + 1, message: `${path}:${i + 1}: "${line}" is not TYPE=COUNT with a whole number of containers from 0 to ${MAX_DYNOS}; not used`, severity: 'warning'})
+      const named = /^([\w-]+)\s*=/.exec(line)?.[1]
+      if (named) unread.add(named)
+      continue
+    }
+
+    formation.set(m[1], {quantity: sourced(Number(m[2]), fromFile(path, i + 1))})
+  }
+
+  if (formation.size === 0) return {diagnostics, formation}
+  diagnostics.push({
+    code: 'missing-config',
+    file: path,
+    fix: 'on Dokku 0.30 or later, give the counts in app.json formation (or say them with --scale)',
+    message: `${path} sets each process type's containers on Dokku 0.3.14 to 0.29 (types it does not list: 0); Dokku 0.30 and later ignore it and read app.json formation (https://dokku.com/docs/appendices/0.30.0-migration-guide)`,
+    severity: 'info',
+  })
+  const unlisted = fromDefault(`${path} does not list it: Dokku runs the types ${path} lists, each at its count, and no container of any other type`, DOKKU_SCALE_REF)
+  for (const type of types) if (type !== 'release' && !formation.has(type) && !unread.has(type)) formation.set(type, {quantity: sourced(0, unlisted)})
+  return {diagnostics, formation}
+}
