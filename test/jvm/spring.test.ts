@@ -10,6 +10,7 @@ import {jvm} from '../../src/languages/jvm/jvm.js'
 import {parseAssume} from '../../src/budget/assume.js'
 import {expandPlaceholders, parseProperties} from '../../src/languages/jvm/properties.js'
 import {memoryFiles} from '../../src/model/files.js'
+import {isAssumption} from '../../src/model/source.js'
 import {describeSourced} from '../../src/model/source.js'
 import {ctxFor, envOf} from '../analyzers/helpers.js'
 import {planJson, procfileOf} from '../helpers/cli.js'
@@ -201,5 +202,15 @@ describe('DataSourceBuilder @Beans', () => {
     expect(a.pools.map((p) => p.pool.value)).toEqual([7, 10])
     expect(a.pools[0].pool.source).toMatchObject({file: 'src/main/resources/application.properties', line: 2})
     expect(a.threadsPerProcess.value).toBe(17)
+  })
+
+  it('.type(BasicDataSource.class) is another pool: its size is not read; said, 10 starred (not spring.datasource.hikari\'s 5)', async () => {
+    const a = await analyze({
+      'src/main/java/shop/Db.java': bean(['  @Bean', '  public DataSource ds() {', '    return DataSourceBuilder.create().type(BasicDataSource.class).build();', '  }'].join('\n')),
+      'src/main/resources/application.properties': 'spring.datasource.hikari.maximum-pool-size=5\n',
+    })
+    expect(a.pools.map((p) => p.pool.value)).toEqual([10])
+    expect(isAssumption(a.pools[0].pool)).toBe(true)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'src/main/java/shop/Db.java', line: 7, message: expect.stringContaining('BasicDataSource')}))
   })
 })

@@ -373,6 +373,8 @@ interface DataSourceBean {
   size?: {line: number; raw: string}
   /** A DataSourceBuilder bean bound with @ConfigurationProperties("PREFIX") (not spring.datasource*): PREFIX.maximum-pool-size sizes it. */
   prefix?: {line: number; name: string}
+  /** A DataSourceBuilder bean whose .type(X) names another pool than HikariCP (dbcp2, tomcat-jdbc…): not read. */
+  otherPool?: string
 }
 
 /** Whether a @Profile's expressions match the active profiles (`!p` negates; none active means "default"). */
@@ -401,7 +403,12 @@ function dataSourceBeans(files: AnalyzerContext['files'], active: string[]): Dat
     const beans = [...text.matchAll(/@Bean\b/g)].map((m) => m.index)
     // DataSourceBuilder.create() builds HikariCP's HikariDataSource when it is on the classpath (its first choice) unless
     // .type(…) names another pool: only those are read here.
-    const made = [...text.matchAll(/\b(?:new\s+)?HikariDataSource\s*\(|\bDataSourceBuilder\s*\.\s*create\s*\(\s*\)((?:\s*\.\s*\w+\s*\([^;]*?\))*)/g)].filter((m) => !/\.\s*type\s*\(\s*(?!HikariDataSource)/.test(m[1] ?? '')).map((m) => m.index)
+    const found = [...text.matchAll(/\b(?:new\s+)?HikariDataSource\s*\(|\bDataSourceBuilder\s*\.\s*create\s*\(\s*\)((?:\s*\.\s*\w+\s*\([^;]*?\))*)/g)]
+    const other = new Map(found.flatMap((m) => {
+      const t = /\.\s*type\s*\(\s*([\w.]+?)(?:\.class|::class(?:\.java)?)?\s*\)/.exec(m[1] ?? '')?.[1]
+      return t && !/(^|\.)HikariDataSource$/.test(t) ? [[m.index, t] as const] : []
+    }))
+    const made = found.map((m) => m.index)
     // The @Bean methods that make one (a file whose only @Bean is elsewhere: the whole file, as before).
     const segments = new Map<number, number>()
     for (const at of made) {
@@ -421,7 +428,7 @@ function dataSourceBeans(files: AnalyzerContext['files'], active: string[]): Dat
       const inFile = inSegment || segments.size > 1 ? null : SIZE.exec(text)
       const size = inSegment ?? inFile
       const sizeAt = inSegment ? start + inSegment.index : (inFile?.index ?? 0)
-      out.push({file: path, line: lineOf(at), ...(profiles && profiles.length > 0 ? {profiles} : {}), ...(size ? {size: {line: lineOf(sizeAt), raw: size[1].trim()}} : {}), ...(custom ? {prefix: {line: lineOf(start + custom.index), name: custom[1]}} : {})})
+      out.push({file: path, line: lineOf(at), ...(profiles && profiles.length > 0 ? {profiles} : {}), ...(size ? {size: {line: lineOf(sizeAt), raw: size[1].trim()}} : {}), ...(custom ? {prefix: {line: lineOf(start + custom.index), name: custom[1]}} : {}), ...(other.has(at) ? {otherPool: other.get(at)} : {})})
     }
   }
 
@@ -438,7 +445,10 @@ function beanEntry(ctx: AnalyzerContext, bean: DataSourceBean, diagnostics: Diag
   let pool: Sourced<number>
   // @ConfigurationProperties("app.db") on the bean: Spring binds app.db.maximum-pool-size onto the HikariDataSource.
   const bound = bean.prefix ? (intProperty(config, `${bean.prefix.name}.maximum-pool-size`, `${bean.prefix.name}.maximum-pool-size`, diagnostics) ?? intProperty(config, `${bean.prefix.name}.maximumPoolSize`, `${bean.prefix.name}.maximumPoolSize`, diagnostics)) : undefined
-  if (bound) pool = sourced(bound.value, bound.source, [...(bound.via ?? []), fromFile(bean.file, bean.prefix!.line), why, ...also])
+  if (bean.otherPool) {
+    diagnostics.push({code: 'unknown-config-value', file: bean.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: bean.line, message: `${ctx.processType}: the DataSource bean is built as ${bean.otherPool} (DataSourceBuilder .type), a pool whose size conncalc does not read; 10 is counted until you say`, processType: ctx.processType, severity: 'warning'})
+    pool = sourced(10, fromFile(bean.file, bean.line), [assumed(`${bean.file}:${bean.line} builds a ${bean.otherPool} pool, not HikariCP; its size is not read, 10 assumed`), ...also])
+  } else if (bound) pool = sourced(bound.value, bound.source, [...(bound.via ?? []), fromFile(bean.file, bean.prefix!.line), why, ...also])
   else if (bean.size && /^\d+$/.test(bean.size.raw)) pool = sourced(Number(bean.size.raw), fromFile(bean.file, bean.size.line), [why, ...also])
   else if (bean.size) {
     diagnostics.push({code: 'unknown-config-value', file: bean.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: bean.size.line, message: `${ctx.processType}: cannot read the HikariCP pool size: the DataSource bean sets maximumPoolSize to \`${bean.size.raw}\`, which conncalc does not evaluate; HikariCP's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
