@@ -93,3 +93,28 @@ describe('pool-below-threads when an initializer sets the pool to a value connca
     expect(d?.fix).toBe('raise the pool that config/initializers/sidekiq.rb:4 sets for worker to at least 10')
   })
 })
+
+// alphagov/places-manager (config/puma.rb: `GovukPuma.configure_rails(self)`, govuk_app_config 9.25.1): the gem's method
+// writes threads RAILS_MIN_THREADS‖RAILS_MAX_THREADS‖5 : RAILS_MAX_THREADS‖5, workers WEB_CONCURRENCY‖2 and preload_app!
+// (alphagov/govuk_app_config v9.25.1 lib/govuk_app_config/govuk_puma.rb:22-32, the same from v4.1.0).
+describe('Puma settings written by a pinned gem the config hands itself to', () => {
+  it('govuk_app_config 9.25.1: its settings at the call\'s line, from the env they read', () => {
+    // 2 workers × min(pool 12, 5 threads) = 10, nothing assumed (was 1* × 5* = 5 with a warning).
+    const r = plan('rails-govuk-puma')
+    const web = r.type('web')
+    expect(web.processesPerDyno).toBe(2)
+    expect(web.threadsPerProcess).toBe(5)
+    expect(web.connections).toBe(10)
+    expect(r.codes).not.toContain('unknown-config-value')
+    expect(JSON.stringify(web.sources.processesPerDyno)).toContain('`GovukPuma.configure_rails(self)` (govuk_app_config 9.25.1 in Gemfile.lock) sets')
+    // WEB_CONCURRENCY=3, RAILS_MAX_THREADS=4: 3 × min(12, 4) = 12.
+    expect(plan('rails-govuk-puma', ['--env', 'WEB_CONCURRENCY=3', '--env', 'RAILS_MAX_THREADS=4']).type('web').connections).toBe(12)
+  })
+
+  it('a version before the settings were checked (4.0.1) stays a warning with the defaults starred', () => {
+    // Puma 6.4.2 defaults: single mode, 5 threads → 1 × 5 = 5, both starred.
+    const r = plan('rails-govuk-puma-old')
+    expect(r.type('web').connections).toBe(5)
+    expect(r.diagnostics.find((d) => d.code === 'unknown-config-value')?.message).toContain('`GovukPuma.configure_rails(self)` hands this config to code conncalc cannot read')
+  })
+})

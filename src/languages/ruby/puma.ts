@@ -13,6 +13,7 @@ import {rackupServer} from '../common/matchers.js'
 import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {unicornRailsServer} from './unicorn.js'
+import {withGemSettings} from './gem-server-config.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
@@ -282,7 +283,12 @@ export const puma: ServerAnalyzer = {
 
     const environment = rubyEnvironment(ctx, flags.environment?.value)
     const path = configPath(ctx, flags.config?.value, environment)
-    const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
+    const loaded = path ? await loadRubyConfig(ctx, path, environment) : undefined
+    // `GovukPuma.configure_rails(self)`: a pinned gem's known settings stand at the call's line (gem-server-config.ts).
+    const gem = loaded ? await withGemSettings(ctx, loaded, environment) : undefined
+    const config = gem?.config ?? loaded
+    const byGem = <T,>(v: Sourced<T>): Sourced<T> =>
+      gem && v.source.kind === 'file' && v.source.file === config?.file && v.source.line === gem.line ? {...v, via: [...(v.via ?? []), gem.source]} : v
     if (path && !ctx.files.exists(path)) diagnostics.push(missingConfig(path, flags.config?.written ?? path))
     if (config) append(diagnostics, config.diagnostics)
 
@@ -312,6 +318,8 @@ export const puma: ServerAnalyzer = {
       io.value = star(io.value)
     }
 
+    workers.value = byGem(workers.value)
+    io.value = byGem(io.value)
     // Single mode (workers 0) is one process (Puma's launcher runs Puma::Single); cluster mode runs `workers` of them.
     const processes = workers.value.value >= 1 ? workers.value : singleMode(workers.value)
 
@@ -320,7 +328,7 @@ export const puma: ServerAnalyzer = {
       hooks: hooksOf(config),
       plugins: pluginsOf(config),
       solidQueueMode: solidQueueModeOf(config),
-      preloadApp: preloadApp(config, workers.value, version, hasFlag(argv, ['--preload']), envWorkers(ctx)),
+      preloadApp: byGem(preloadApp(config, workers.value, version, hasFlag(argv, ['--preload']), envWorkers(ctx))),
     }
     // Cluster mode (workers ≥ 1) forks workers from the master; single mode does not fork.
     const fork = forkFacts({
