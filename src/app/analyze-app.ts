@@ -38,6 +38,7 @@ import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
 import {append} from '../util/arrays.js'
 import {MAX_BACKENDS} from '../util/numbers.js'
+import {placeUnknownServers} from '../model/other-server.js'
 
 export interface AnalyzeInput {
   /** --rails-env; otherwise RAILS_ENV / RACK_ENV from the type's env, else production. */
@@ -715,6 +716,8 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   }
 
   if (pools) pools = countablePools(pools, ctx.processType, diagnostics)
+  // Which server each pool is counted on: model/other-server.ts.
+  ;({otherServerPools, pools} = placeUnknownServers(pools, otherServerPools))
 
   if (elsewhere) {
     const why = fromDefault(elsewhere.why, elsewhere.ref)

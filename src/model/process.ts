@@ -60,6 +60,8 @@ export interface PoolEntry {
    * "host=db.example.com/app"). Entries on the budgeted server are summed.
    */
   server: string
+  /** A read replica (ActiveRecord `replica: true`, Lucid read replicas): a follower is a server of its own, never the plan's. */
+  replica?: boolean
   /** Set when the pool is Sequel's (languages/ruby/sequel.ts): its timeout error and fix are Sequel's, however it was read. */
   library?: 'sequel'
 }

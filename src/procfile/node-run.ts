@@ -418,11 +418,30 @@ function ownScript(input: NodeRunInput, words: string[], manager: string, script
   const name = first === 'run' || first === 'run-script' ? second : manager === 'npm' && first !== 'start' && first !== 'test' ? undefined : first
   if (!name || name.startsWith('-')) return undefined
   const pkg = readPkg(input.files, input.cwd)
-  if (!pkg || pkg.scripts[name] === undefined) return undefined
   const extra = words.slice(first === 'run' || first === 'run-script' ? 2 : 1).filter((a) => a !== '--')
+  if (manager === 'yarn' && name.includes(':') && pkg?.scripts[name] === undefined) return globalScript(input, name, extra)
+  if (!pkg || pkg.scripts[name] === undefined) return undefined
   const run: NodeRun = {cwd: input.cwd, origin: {file: pkg.file, line: scriptLine(pkg, name)}, script: true, text: [pkg.scripts[name], ...extra.map((a) => shellQuote(a))].join(' ')}
   if (!scriptDelegates(run.text, run)) return undefined
   return {by: `${manager} run ${name}`, kind: 'run', parallel: false, runs: [run]}
+}
+
+/**
+ * Yarn Berry's global scripts: `yarn g:x` in a workspace without a "g:x" script runs the one workspace of the
+ * project (the root included) that has it, in that workspace's folder, with INIT_CWD the folder `yarn` ran in
+ * ("scripts containing a colon … can be called from any workspace"; INIT_CWD is how they get back to it:
+ * https://yarnpkg.com/cli/run). Two workspaces with the script: Yarn refuses, so conncalc does not pick one.
+ */
+function globalScript(input: NodeRunInput, name: string, extra: string[]): NodeDelegation | undefined {
+  const ws = findWorkspaces(input.files, input.cwd)
+  if (!ws) return undefined
+  const root = readPkg(input.files, ws.root)
+  const having = [...(root ? [root] : []), ...ws.packages.filter((p) => p.dir !== ws.root)].filter((p) => p.scripts[name] !== undefined)
+  if (having.length !== 1) return undefined
+  const [p] = having
+  const init = `INIT_CWD=${shellQuote(input.cwd === '' ? '/app' : `/app/${input.cwd}`)}`
+  const run: NodeRun = {cwd: p.dir, origin: {file: p.file, line: scriptLine(p, name)}, script: true, text: `${init}; ${[p.scripts[name], ...extra.map((a) => shellQuote(a))].join(' ')}`}
+  return {by: `yarn ${name} (a global script of ${p.file})`, kind: 'run', parallel: false, runs: [run]}
 }
 
 /** Programs that may delegate: the registry's and the script reader's cheap check before reading anything. */

@@ -24,6 +24,7 @@ import {rule as pgbouncerClientLimit} from './pgbouncer-client-limit.js'
 import {rule as pgbouncerPreparedStatements} from './pgbouncer-prepared-statements.js'
 import {rule as pgbouncerSessionFeatures} from './pgbouncer-session-features.js'
 import {rule as otherDatabases} from './other-databases.js'
+import {rule as otherServerPools} from './other-server-pools.js'
 import {rule as overLimit} from './over-limit.js'
 import {rule as oversizedPool} from './oversized-pool.js'
 import {rule as poolBelowThreads} from './pool-below-threads.js'
@@ -66,6 +67,7 @@ export const rules: Rule[] = [
   defaultWebProcess,
   scheduledJobs,
   notPostgresql,
+  otherServerPools,
   databasePlanFromManifest,
   // poolers: the PgBouncer buildpack, Heroku's server-side pooling
   pgbouncerClientLimit,

@@ -11,5 +11,22 @@ export function hostOfUrl(url: string | undefined): string | undefined {
   }
 }
 
+/** The rule these keys follow: src/model/other-server.ts ("Which server a pool is counted on"). */
+
+/** Env vars the platform sets to the plan's database URL. */
+export const PLATFORM_DATABASE_URLS = /^(DATABASE_URL|JDBC_DATABASE_URL|HEROKU_POSTGRESQL_\w+_URL|SCALINGO_POSTGRESQL_URL)$/
+
 /** The key of a pool whose server cannot be known (a host read from an env var with no value): never the primary's. */
 export const unknownServer = (why: string): string => `unknown server: ${why}`
+
+/** The key of a pool whose URL (or host) is read from env vars that have no value. */
+export const unsetUrlServer = (names: readonly string[]): string => {
+  const unique = [...new Set(names)]
+  return unknownServer(`${unique.join(', ')} ${unique.length === 1 ? 'has' : 'have'} no value`)
+}
+
+/** The env vars an unsetUrlServer key names, else undefined (another kind of key). */
+export function unsetVarsOf(key: string): string[] | undefined {
+  const m = /^unknown server: ([A-Za-z_][\w, ]*?) (?:has|have) no value$/.exec(key)
+  return m ? m[1].split(', ') : undefined
+}

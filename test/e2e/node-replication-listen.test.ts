@@ -28,8 +28,12 @@ describe('Sequelize replication: a write pool and a read pool, each pool.max', (
     // worker: postgres.js max 3 + write 8 = 11, + 1 for listen() = 12. Total 8 + 12 = 20.
     expect(r.type('worker')).toMatchObject({connections: 12, extraPerProcess: 1, poolPerProcess: 11})
     expect(r.total).toBe(20)
-    // The YAML files are read: no "not read" warning for them.
-    expect(r.diagnostics.filter((d) => d.file?.startsWith('config/'))).toEqual([])
+    // The YAML files are read: no "not read" warning for them. The followers not counted are said, one line per server (model/other-server.ts).
+    expect(r.diagnostics.filter((d) => d.file?.startsWith('config/') && d.code !== 'other-server-pools')).toEqual([])
+    expect(r.diagnostics.filter((d) => d.code === 'other-server-pools').map((d) => [d.severity, d.message])).toEqual([
+      ['warning', 'not counted in the total, on an unknown server (FOLLOWER_1_HOST has no value): sequelize read-1 src/db.js:5 (pool 4; web, worker)'],
+      ['warning', 'not counted in the total, on an unknown server (FOLLOWER_2_HOST has no value): sequelize read-2 src/db.js:5 (pool 4; web, worker)'],
+    ])
   })
 
   it('one follower on the leader\'s host counts there; DB_POOL_MAX through custom-environment-variables.yml sets both pools', () => {

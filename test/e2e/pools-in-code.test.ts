@@ -177,7 +177,14 @@ describe('pools other model classes open: establish_connection and connects_to (
       ['billing_production (BillingRecord)', 3, 'unknown server: BILLING_DATABASE_URL has no value'],
       ['primary_replica (ReportingRecord, reading role)', 5, 'unknown server: REPLICA_DATABASE_URL has no value'],
     ])
-    expect(r.json.diagnostics.map((d) => d.code)).toEqual(['pool-below-threads', 'pool-below-threads'])
+    // Not counted, and said (model/other-server.ts): AuditEvent and billing warned, the replica's line info.
+    expect(r.json.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ['other-server-pools', 'warning'],
+      ['pool-below-threads', 'warning'],
+      ['pool-below-threads', 'warning'],
+      ['other-server-pools', 'warning'],
+      ['other-server-pools', 'info'],
+    ])
   })
 
   // ConnectionHandler#establish_connection stores each pool in its owner's PoolManager under [role][shard]

@@ -11,7 +11,8 @@ const cases: Case[] = [
   // workers ENV.fetch('WEB_CONCURRENCY') { 2 }.to_i, preload_app! with no before_fork: Rails ≥ 5.2 empties the
   // master's pools after boot (rails/rails#31221), so 2 × 5 with the master in the ceiling only;
   // the read replica's url is REPLICA_DATABASE_URL: another server, not added in.
-  ['mastodon', [], 15, 'ok', {release: ['release', 1, 1, null, 1], web: ['puma', 2, 5, 5, 10], worker: ['sidekiq', 1, 5, 5, 5]}, []],
+  // The replica (replica: true, REPLICA_DATABASE_URL unset) is not counted, said in an info line.
+  ['mastodon', [], 15, 'ok', {release: ['release', 1, 1, null, 1], web: ['puma', 2, 5, 5, 10], worker: ['sidekiq', 1, 5, 5, 5]}, ['other-server-pools']],
   // pool: <%= Sidekiq.server? ? ENV.fetch('SIDEKIQ_CONCURRENCY', 10) : ENV.fetch('RAILS_MAX_THREADS', 5) %>: 10 for Sidekiq, 5 for Puma.
   ['chatwoot', [], 15, 'ok', {web: ['puma', 1, 5, 5, 5], worker: ['sidekiq', 1, 10, 10, 10]}, []],
   ['chatwoot', ['--env', 'SIDEKIQ_CONCURRENCY=20'], 25, 'ok', {web: ['puma', 1, 5, 5, 5], worker: ['sidekiq', 1, 20, 20, 20]}, []],

@@ -59,7 +59,7 @@ describe('instances of the app\'s own classes', () => {
       'adapters.ts': [
         "import * as Knex from 'knex'",
         "import * as config from './knexfile'",
-        'const audit = {client: "pg", connection: process.env.AUDIT_DATABASE_URL, pool: {min: 0, max: 3}}',
+        'const audit = {client: "pg", connection: process.env.DATABASE_URL, pool: {min: 0, max: 3}}',
         'export class Store {',
         '  private readonly knex',
         '  constructor() {',

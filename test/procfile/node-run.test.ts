@@ -102,3 +102,23 @@ describe('what a command delegates to', () => {
     expect(delegation(app, 'node index.js')).toBeUndefined()
   })
 })
+
+describe("Yarn Berry's global scripts (a colon in the name, https://yarnpkg.com/cli/run)", () => {
+  const mono = {
+    'package.json': pkg('root', {'g:ts-node': 'cd $INIT_CWD && ts-node'}, {workspaces: ['server', 'workers/*']}),
+    'server/package.json': pkg('@m/server', {start: 'yarn g:ts-node ./src/index.ts'}),
+    'workers/sync/package.json': pkg('@m/sync', {start: 'yarn g:ts-node src/index.ts'}),
+  }
+
+  it("`yarn g:ts-node` in a workspace without it runs the root's script in the root, with INIT_CWD the workspace's folder", () => {
+    const d = delegation(mono, 'yarn g:ts-node ./src/index.ts', 'server')
+    expect(d).toMatchObject({by: 'yarn g:ts-node (a global script of package.json)', kind: 'run', runs: [{cwd: '', origin: {file: 'package.json', line: 4}}]})
+    expect(runs(d)).toEqual(['.: INIT_CWD=/app/server; cd $INIT_CWD && ts-node ./src/index.ts'])
+  })
+
+  it('two workspaces with the script: Yarn refuses, so nothing is picked; a name without a colon is not global', () => {
+    const twice = {...mono, 'workers/sync/package.json': pkg('@m/sync', {'g:ts-node': 'ts-node', start: 'yarn g:ts-node src/index.ts'})}
+    expect(delegation(twice, 'yarn g:ts-node ./src/index.ts', 'server')).toBeUndefined()
+    expect(delegation({...mono, 'package.json': pkg('root', {tsn: 'ts-node'}, {workspaces: ['server']})}, 'yarn tsn x.ts', 'server')).toBeUndefined()
+  })
+})

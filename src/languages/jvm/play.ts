@@ -9,6 +9,8 @@
  * so threads per process = the pool. play-slick apps size Slick's own pool under
  * `slick.dbs.NAME.db` (numThreads, maxConnections) and Play's `db` keys are not its pool.
  */
+import {PLATFORM_DATABASE_URLS, unsetUrlServer} from '../../util/pg-url.js'
+import {placeUnknownServers} from '../../model/other-server.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
@@ -43,7 +45,7 @@ const PLAY_SLICK_TO_SLICK: [string, string][] = [
 const CONFIG_LOAD = 'https://github.com/lightbend/config#standard-behavior'
 const SLICK_FOR_CONFIG = 'https://scala-slick.org/doc/stable/database.html#using-typesafe-config'
 /** Env vars the platform sets to the PostgreSQL add-on's URL (Heroku Postgres; the JVM buildpack's .profile.d/jdbc.sh). */
-const PLATFORM_URLS = /^(DATABASE_URL|JDBC_DATABASE_URL|HEROKU_POSTGRESQL_\w+_URL|SCALINGO_POSTGRESQL_URL)$/
+const PLATFORM_URLS = PLATFORM_DATABASE_URLS
 
 interface Setting {
   line?: number
@@ -154,8 +156,10 @@ function playPools(ctx: AnalyzerContext, config: PlayConfig, diagnostics: Diagno
       intSetting(config.get('play.db.prototype.hikaricp.maximumPoolSize'), 'play.db.prototype.hikaricp.maximumPoolSize', "the prototype's HikariCP pool size", diagnostics, ctx.processType) ??
       sourced(10, fromDefault("Play's play.db.prototype.hikaricp.maximumPoolSize (reference.conf)", PLAY_JDBC))
     const via: Source[] = [...(pg.source ? [pg.source] : []), ...(max.via ?? [])]
-    const urlVars = [...(url?.via ?? []).flatMap((v) => (v.kind === 'env' ? [v.name] : [])), ...(url?.unsetOverrides ?? [])]
-    if (name !== 'default' && !urlVars.some((n) => PLATFORM_URLS.test(n))) {
+    const urlVars = [...(url?.via ?? []).flatMap((v) => (v.kind === 'env' ? [v.name] : [])), ...(url?.unsetOverrides ?? []), ...(url?.unresolved ? [url.unresolved] : [])]
+    // Its url is read only from vars other than the platform's, none with a value here: an unknown server (model/other-server.ts).
+    const unset = urlVars.length > 0 && !urlVars.some((n) => PLATFORM_URLS.test(n)) && !(url?.via ?? []).some((v) => v.kind === 'env')
+    if (name !== 'default' && !unset && !urlVars.some((n) => PLATFORM_URLS.test(n))) {
       via.push(assumed(`db.${name}'s url is not the platform's DATABASE_URL (${urlVars.length > 0 ? urlVars.join(', ') : 'a literal'}); counted as on the same PostgreSQL server`))
     }
     if (!['default', 'hikaricp'].includes(String(poolKind))) via.push(assumed(`db.${name} uses the ${String(poolKind)} pool, not HikariCP; its size is not read and HikariCP's is counted`))
@@ -163,7 +167,7 @@ function playPools(ctx: AnalyzerContext, config: PlayConfig, diagnostics: Diagno
     const minKey = `db.${name}.hikaricp.minimumIdle`
     const minIdle = intSetting(config.get(minKey), minKey, `db.${name}'s HikariCP minimumIdle`, diagnostics, ctx.processType) ?? intSetting(config.get('play.db.prototype.hikaricp.minimumIdle'), 'play.db.prototype.hikaricp.minimumIdle', "the prototype's minimumIdle", diagnostics, ctx.processType)
     const minOpen = minIdle && minIdle.value >= 0 && minIdle.value <= pool.value ? minIdle : sourced(pool.value, fromDefault('minimumIdle null: HikariCP keeps maximumPoolSize connections open', HIKARI), [pool.source])
-    pools.push({database: `db.${name}`, minOpen, pool, server: 'DATABASE_URL'})
+    pools.push({database: `db.${name}`, minOpen, pool, server: unset ? unsetUrlServer(urlVars) : 'DATABASE_URL'})
   }
 
   return {notCounted, pools}
@@ -284,7 +288,10 @@ export const play: ServerAnalyzer = {
     // Play's JDBC pools (`db.*`) only in a Play app; an Akka HTTP / http4s app's pools are its Slick Databases.
     const isPlayApp = /\bPlay(?:Scala|Java|Minimal\w*|Service)\b|"sbt-plugin"|\bplay\.Project\b|play(?:Scala|Java)Settings/.test(build) || ctx.files.exists('conf/routes')
     const play = isPlayApp ? playPools(ctx, config, diagnostics) : {notCounted: [], pools: []}
-    const pools = [...slick, ...play.pools]
+    // Which server each pool is counted on (model/other-server.ts), before the pools decide the queries at once.
+    const placed = placeUnknownServers([...slick, ...play.pools], [])
+    const pools = placed.pools ?? []
+    const {otherServerPools} = placed
     const server = isPlayApp ? 'play' : 'jvm'
     const processes = sourced(1, fromDefault('one JVM per dyno (sbt-native-packager start script)', 'https://devcenter.heroku.com/articles/getting-started-with-scala'))
     if (pools.length === 0) {
@@ -303,6 +310,7 @@ export const play: ServerAnalyzer = {
       // Requests queue for the pools (one per database), so "threads" is the queries at once: the pools' total.
       eventLoop: true,
       language: 'java',
+      otherServerPools,
       pools,
       processesPerDyno: processes,
       server,

@@ -121,7 +121,7 @@ async function lucid(ctx: AnalyzerContext, project: NodeProject, diagnostics: Di
 
   return [
     {database: `lucid ${name} write ${file}`, pool: max(merged('write'), `"${name}" write replica`), server: 'DATABASE_URL'},
-    {database: `lucid ${name} read ${file}`, pool: max(merged('read'), `"${name}" read replicas`), server: unknownServer('the read replicas in replicas.read.connection')},
+    {database: `lucid ${name} read ${file}`, pool: max(merged('read'), `"${name}" read replicas`), replica: true, server: unknownServer('the read replicas in replicas.read.connection')},
   ]
 }
 

@@ -1577,6 +1577,11 @@ class JsEvaluator {
   private call(node: N & {type: 'CallExpression' | 'NewExpression'}): EvalValue {
     const isNew = node.type === 'NewExpression'
     const calleeNode = unwrap(node.callee)
+    // `new PrismaClient().$extends({…})` (Prisma client extensions): the client is made first and the extended one shares
+    // its engine and pool. Only `$extends`: another method on a new instance (`new DataSource(o).initialize()` in a
+    // TypeORM dataSourceFactory) may be the pool a framework already counts.
+    const made = calleeNode.type === 'MemberExpression' && unwrap(calleeNode.object).type === 'NewExpression' && this.t(calleeNode.property as N) === '$extends' ? unwrap(calleeNode.object) : undefined
+    if (made) this.expr(made)
     let spread = false
     const args: EvalValue[] = []
     for (const a of node.arguments) {

@@ -14,6 +14,7 @@ import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Source, sour
 import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
 import {appDependencies, readPackageJson} from './package-json.js'
 import {NOT_POSTGRES, nodePools} from './pools.js'
+import {placeUnknownServers} from '../../model/other-server.js'
 import {isEcosystemFile, type Pm2Apps, pm2Apps} from './pm2.js'
 import {CODE, NodeProject, NOT_LOADED} from './project.js'
 import {frameworkOutput} from './framework-output.js'
@@ -158,7 +159,10 @@ function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnT
 /** The pools one set of processes opens, from the modules reachable from its entries, with the Prisma CPU warning. */
 async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, entries: string[], framework: string | undefined, diagnostics: Diagnostic[]): Promise<{extras: Extra[]; modules: JsModule[]; otherServerPools: PoolEntry[]; pools: PoolEntry[]; threads: Sourced<number>}> {
   const modules = await project.walk(entries)
-  const pools = await nodePools(ctx, project, pkg, modules, framework)
+  const found = await nodePools(ctx, project, pkg, modules, framework)
+  // Which server each pool is counted on (model/other-server.ts), before the pools decide the queries at once.
+  const placed = placeUnknownServers(found.pools, found.otherServerPools)
+  const pools = {...found, otherServerPools: placed.otherServerPools, pools: placed.pools ?? []}
   append(diagnostics, pools.diagnostics)
   for (const p of pools.pools) {
     if (p.database.startsWith('prisma') && !p.database.includes('adapter')) {

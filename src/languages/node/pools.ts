@@ -32,10 +32,11 @@ import {frameworkPools} from './frameworks.js'
 import {TEST_CODE} from './project.js'
 import {fromParameter, returnedBy} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
-import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
+import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder, onceForFiles} from '../../model/files.js'
+import {posix} from 'node:path'
 
 const REF = {
   knex: 'https://github.com/knex/knex/blob/master/lib/client.js',
@@ -106,12 +107,18 @@ interface Made {
 const PRIMARY = 'DATABASE_URL'
 
 /**
- * The server a pool connects to, from the URL it is given: another server only when its env
- * var (a replica's `DATABASE_REPLICA_URL`) and DATABASE_URL both have values whose host and
- * port differ. Otherwise it is counted on DATABASE_URL's server, as an app's one database is
- * on Heroku (`PG_DATABASE_URL` set from DATABASE_URL): counting it there errs on the safe side.
+ * The server a pool connects to, from the URL it is given (the rule: util/pg-url.ts): another
+ * server when its env var (a replica's `DATABASE_REPLICA_URL`) and DATABASE_URL both have values
+ * whose host and port differ; an unknown one when it is read only from env vars other than the
+ * platform's that have no value (`knex({connection: process.env.JOURNAL_URL})`). Otherwise it is
+ * counted on DATABASE_URL's server, as an app's one database is on Heroku (`PG_DATABASE_URL` set
+ * from DATABASE_URL): counting it there errs on the safe side.
  */
 function serverOf(ctx: AnalyzerContext, url: EvalValue | undefined): string {
+  if (url?.kind === 'known' && url.value === null && url.missingEnv && url.missingEnv.length > 0 && !url.missingEnv.some((m) => PLATFORM_DATABASE_URLS.test(m.name))) {
+    return unsetUrlServer(url.missingEnv.map((m) => m.name))
+  }
+
   if (url?.kind !== 'known' || typeof url.value !== 'string' || url.value === HEROKU_DATABASE_URL) return PRIMARY
   const env = url.via.find((s) => s.kind === 'env')
   if (env?.kind !== 'env' || env.name === PRIMARY) return PRIMARY
@@ -279,16 +286,7 @@ const PRISMA_SCHEMA = 'https://www.prisma.io/docs/orm/prisma-schema/overview/loc
  * or the files of prisma/schema/. Undefined when there is no schema or it names no provider.
  */
 export function prismaProvider(ctx: AnalyzerContext): {provider: string; source: Source} | undefined {
-  let configured: string | undefined
-  try {
-    const data = JSON.parse(ctx.files.read('package.json')?.text ?? '{}') as {prisma?: {schema?: unknown}}
-    if (typeof data.prisma?.schema === 'string') configured = data.prisma.schema.replace(/^\.\//, '')
-  } catch {
-    // package.json's own reader reports it
-  }
-
-  const candidates = configured ? [configured, ...ctx.files.list(configured).filter((f) => f.endsWith('.prisma')).map((f) => `${configured}/${f}`)] : ['schema.prisma', 'prisma/schema.prisma', ...ctx.files.list('prisma/schema').filter((f) => f.endsWith('.prisma')).map((f) => `prisma/schema/${f}`)]
-  for (const path of candidates) {
+  for (const path of prismaSchemaPaths(ctx)) {
     const file = ctx.files.read(path)
     if (!file) continue
     const text = file.text.replaceAll(/\/\/.*$/gm, '')
@@ -297,6 +295,52 @@ export function prismaProvider(ctx: AnalyzerContext): {provider: string; source:
     if (!block || !m) continue
     const line = text.slice(0, block.index + block[0].indexOf(m[0])).split('\n').length
     return {provider: m[1], source: fromFile(file.path, line)}
+  }
+
+  return undefined
+}
+
+/** Where Prisma looks for the default schema: package.json `prisma.schema`, else schema.prisma, prisma/schema.prisma, prisma/schema/. */
+function prismaSchemaPaths(ctx: AnalyzerContext): string[] {
+  let configured: string | undefined
+  try {
+    const data = JSON.parse(ctx.files.read('package.json')?.text ?? '{}') as {prisma?: {schema?: unknown}}
+    if (typeof data.prisma?.schema === 'string') configured = data.prisma.schema.replace(/^\.\//, '')
+  } catch {
+    // package.json's own reader reports it
+  }
+
+  return configured ? [configured, ...ctx.files.list(configured).filter((f) => f.endsWith('.prisma')).map((f) => `${configured}/${f}`)] : ['schema.prisma', 'prisma/schema.prisma', ...ctx.files.list('prisma/schema').filter((f) => f.endsWith('.prisma')).map((f) => `prisma/schema/${f}`)]
+}
+
+/**
+ * The env var a Prisma client's datasource url reads (`url = env("DATABASE_STATS_URL")`), from the schema it was
+ * generated from: `@prisma/client` is the default schema's (prismaProvider's places); a client imported from a
+ * folder (`./prisma_client_stats`) is the one a schema's generator `output` (relative to that schema) names.
+ */
+function prismaUrlVar(ctx: AnalyzerContext, callee: string, file: string): {file: string; line: number; name: string} | undefined {
+  const spec = callee.replace(/\.PrismaClient$/, '').replace(/\.default$/, '')
+  let schemas: string[]
+  if (/^(@prisma\/client|\.prisma\/client)(\/|$)/.test(spec)) schemas = prismaSchemaPaths(ctx)
+  else if (spec.startsWith('.')) {
+    const target = posix.join(posix.dirname(file), spec).replace(/\/index(\.[cm]?[jt]s)?$/, '')
+    const all = onceForFiles(ctx.files, 'prisma-schemas-all', () => filesUnder(ctx.files, '', (p) => p.endsWith('.prisma') && !p.includes('node_modules/'), {max: 50}))
+    schemas = all.paths.filter((path) => {
+      const text = ctx.files.read(path)?.text.replaceAll(/\/\/.*$/gm, '') ?? ''
+      return [...text.matchAll(/\bgenerator\s+\w+\s*\{([^}]*)\}/g)].some((g) => {
+        const out = /\boutput\s*=\s*"([^"]+)"/.exec(g[1])?.[1]
+        return out !== undefined && posix.join(posix.dirname(path), out) === target
+      })
+    })
+  } else return undefined
+  for (const path of schemas) {
+    const f = ctx.files.read(path)
+    if (!f) continue
+    const text = f.text.replaceAll(/\/\/.*$/gm, '')
+    const block = /\bdatasource\s+\w+\s*\{([^}]*)\}/.exec(text)
+    const m = block ? /\burl\s*=\s*env\(\s*"([A-Za-z_]\w*)"\s*\)/.exec(block[1]) : null
+    if (!block || !m) continue
+    return {file: f.path, line: text.slice(0, block.index + block[0].indexOf(m[0])).split('\n').length, name: m[1]}
   }
 
   return undefined
@@ -541,11 +585,18 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         }
 
         const urlValue = entry(entry(entry(opts, 'datasources'), 'db'), 'url') ?? entry(opts, 'datasourceUrl')
-        const env = ctx.env.get('DATABASE_URL')
+        // The schema this client was generated from names the env var of its datasource url (`url = env("STATS_URL")`).
+        const urlVar = urlValue ? undefined : prismaUrlVar(ctx, c.callee, m.file)
+        const envName = urlVar?.name ?? PRIMARY
+        const env = ctx.env.get(envName)
         const url = asString(urlValue) !== undefined && urlValue?.kind === 'known' ? {source: urlValue.via[0] ?? fromFile(m.file, urlValue.line), value: asString(urlValue)!} : env ? {source: env.source, value: env.value} : undefined
         const where = prismaServer(ctx)
         const limit = prismaLimit(ctx, url, origin)
-        add('prisma', m.file, c, where.via.length > 0 ? {...limit, via: [...(limit.via ?? []), ...where.via]} : limit, where.server)
+        const onVar = urlVar && !PLATFORM_DATABASE_URLS.test(urlVar.name)
+        // Another var than the platform's: the rule of model/other-server.ts, through serverOf.
+        const server = onVar && where.via.length === 0 ? (env ? serverOf(ctx, {file: m.file, kind: 'known', line: c.line, value: env.value, via: [env.source]}) : unsetUrlServer([urlVar.name])) : where.server
+        const via = [...where.via, ...(onVar ? [fromFile(urlVar.file, urlVar.line)] : [])]
+        add('prisma', m.file, c, via.length > 0 ? {...limit, via: [...(limit.via ?? []), ...via]} : limit, server)
       } else if (c.isNew && /^pg-boss(\.default|\.PgBoss)?$/.test(c.callee)) {
         // new PgBoss(url) / new PgBoss({connectionString, max}); `db:` brings the app's own connection (counted where it is made).
         if (entry(opts, 'db')) continue

@@ -8,7 +8,7 @@
  * and item assignments keep working on it.
  */
 import type {EvalValue, KnownValue, PyValue} from './values.js'
-import {hostOfUrl} from '../../util/pg-url.js'
+import {hostOfUrl, PLATFORM_DATABASE_URLS, unsetUrlServer} from '../../util/pg-url.js'
 
 /** What DATABASE_URL reads as when no env file gives it: a PostgreSQL URL whose parts are not known. */
 export const HEROKU_DATABASE_URL = 'postgres://heroku-postgres/DATABASE_URL'
@@ -79,6 +79,9 @@ export function dbUrlDict(input: DbUrlInput, at: (value: PyValue, ...from: (Eval
           ? envName
           : host
             ? `host=${host}`
-            : (envName ?? 'DATABASE_URL')
+            : envName && text === undefined && url?.kind === 'known' && url.value === null && !PLATFORM_DATABASE_URLS.test(envName)
+              ? // Read from a var other than the platform's that has no value: its server is unknown (model/other-server.ts).
+                unsetUrlServer([envName])
+              : (envName ?? 'DATABASE_URL')
   return at({entries, kind: 'dict', server}, url, age)
 }

@@ -5,6 +5,7 @@
  * also through the app's own subclass of its SQLAlchemy class, and before 3.0 its
  * SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW config keys.
  */
+import {PLATFORM_DATABASE_URLS, unsetUrlServer} from '../../util/pg-url.js'
 import type {EvalValue, PyCall, PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
@@ -35,8 +36,13 @@ export interface EnginePools {
   pools: PoolEntry[]
 }
 
-/** The server a pool's URL names: the env var it is read from (another server's key), else DATABASE_URL's. */
+/**
+ * The server a pool's URL names: the env var it is read from (another server's key), else DATABASE_URL's;
+ * read only from vars other than the platform's that have no value, an unknown one (model/other-server.ts).
+ */
 export function engineServer(url: EvalValue | undefined): string {
+  const missing = url?.missingEnv ?? []
+  if (url && (url.kind === 'unknown' || url.value === null) && missing.length > 0 && !missing.some((m) => PLATFORM_DATABASE_URLS.test(m.name))) return unsetUrlServer(missing.map((m) => m.name))
   const env = url?.kind === 'known' ? url.via.find((s) => s.kind === 'env') : undefined
   return env?.kind === 'env' ? env.name : 'DATABASE_URL'
 }

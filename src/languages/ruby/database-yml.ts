@@ -429,7 +429,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
       (preparedKey === undefined
         ? undefined
         : sourced(preparedKey, fromFile(DATABASE_YML, doc.yaml.lineOf([...entry.path, 'prepared_statements']) ?? 1)))
-    const item: PoolEntry = {database: entry.name, pool: pool.value, server, ...(minOpen ? {minOpen} : {}), ...(prepared ? {preparedStatements: prepared} : {})}
+    const item: PoolEntry = {database: entry.name, pool: pool.value, server, ...(replica ? {replica: true} : {}), ...(minOpen ? {minOpen} : {}), ...(prepared ? {preparedStatements: prepared} : {})}
     if (server === PRIMARY_SERVER) pools.push(item)
     else otherServerPools.push(item)
   }

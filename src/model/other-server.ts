@@ -1,0 +1,58 @@
+/*
+ * Which server a pool is counted on — one rule for every language's analyzer.
+ *
+ * The plan being budgeted is DATABASE_URL's server: the URL the platform sets for the app's
+ * database (Heroku's DATABASE_URL, with JDBC_DATABASE_URL and the HEROKU_POSTGRESQL_<COLOR>_URL
+ * attached as it; Scalingo's SCALINGO_POSTGRESQL_URL). Every pool gets a server key:
+ *
+ * - "DATABASE_URL" — the pool reads the platform's URL, or a URL whose host and port are
+ *   DATABASE_URL's (both values given with --env, --env-file or conncalc.yml `env:`), or no
+ *   URL the analyzer can tell apart from it: counted on the plan.
+ * - another key (the env var's name, `host=h:p`) — both values are known and the hosts differ:
+ *   listed "on another server", not counted.
+ * - `unknown server: X has no value` (unsetUrlServer) — the pool's URL is read from an env var X
+ *   other than the platform's and X has no value anywhere conncalc reads: where it connects
+ *   cannot be known. It is listed, not counted, and the plain output says so for the app
+ *   (the other-server-pools warning, rules/other-server-pools.ts) with the way to say it shares the
+ *   plan's server: give X's value beside DATABASE_URL's; a URL on DATABASE_URL's host and port
+ *   is then counted there. Why not counted on the plan: a second URL in a config var is, on
+ *   Heroku and Scalingo, a second add-on — its own server and its own connection limit
+ *   (a stats or journal database, a dump target) — and counting it on the plan's server would
+ *   double what the plan holds; the warning keeps it from being silent.
+ * - The one exception: when nothing else in the process is counted on the plan's server, the
+ *   app names its own database's URL (Scalingo apps copy SCALINGO_POSTGRESQL_URL into a var of
+ *   their own): the pools on such a var are the app's database, counted on the plan, starred,
+ *   naming the var — except a var whose name contains another such var's whole name plus more
+ *   (URL_SERVEUR_BASE_DONNEES_JOURNAL beside URL_SERVEUR_BASE_DONNEES): that is a second
+ *   database beside the app's, listed and not counted (placeUnknownServers below).
+ */
+
+import type {PoolEntry} from './process.js'
+
+import {assumed} from './source.js'
+import {unsetVarsOf} from '../util/pg-url.js'
+
+/** Does `name` contain `other`'s whole name as words of its own, plus more (`URL_DB_JOURNAL` ⊃ `URL_DB`)? */
+const extends_ = (name: string, other: string): boolean => name !== other && `_${name}_`.includes(`_${other}_`)
+
+/**
+ * Applies the rule above to one process's pools: pools keyed `unknown server: X has no value` go to
+ * otherServerPools, unless nothing else is counted on the plan — then those on the app's own var(s)
+ * are counted there, starred. Idempotent: every language's analyzer and app/analyze-app.ts call it.
+ */
+export function placeUnknownServers(pools: PoolEntry[] | undefined, others: PoolEntry[]): {otherServerPools: PoolEntry[]; pools: PoolEntry[] | undefined} {
+  const unset = (p: PoolEntry): boolean => unsetVarsOf(p.server) !== undefined && !p.replica
+  if (!(pools ?? []).some(unset) && !others.some(unset)) return {otherServerPools: others, pools}
+  const counted = (pools ?? []).filter((p) => !unset(p))
+  const elsewhere = [...(pools ?? []).filter(unset), ...others.filter(unset)]
+  if (counted.length > 0) return {otherServerPools: [...(pools ?? []).filter(unset), ...others], pools: counted}
+  const vars = [...new Set(elsewhere.flatMap((p) => unsetVarsOf(p.server)!))]
+  const second = (p: PoolEntry): boolean => unsetVarsOf(p.server)!.every((v) => vars.some((o) => extends_(v, o)))
+  const own = elsewhere.filter((p) => !second(p)).map((p) => {
+    const named = unsetVarsOf(p.server)!.join(', ')
+    const beside = elsewhere.filter(second).length > 0 ? ' (the pools on a var named after it plus more are a second database, not counted)' : ''
+    const why = assumed(`its URL is read from ${named}, which has no value here, and nothing else in this process connects to DATABASE_URL: taken as the app's own database, on the plan's server${beside}`)
+    return {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), why]}, server: 'DATABASE_URL'}
+  })
+  return {otherServerPools: others.filter((p) => !unset(p) || second(p)).concat((pools ?? []).filter((p) => unset(p) && second(p))), pools: own}
+}
