@@ -9,6 +9,7 @@ import {writeTextFile} from '../io/write.js'
 import {useHostCliAuth} from '../io/heroku-api.js'
 import {parseCache, parseCacheDir} from '../io/parse-cache.js'
 import {useParseStore} from '../languages/ruby/prism.js'
+import {useYamlStore} from '../util/yaml.js'
 import {workflowCommands} from '../render/github.js'
 import {redactSecrets} from '../util/redact.js'
 import {safeOutput} from '../util/control-characters.js'
@@ -51,7 +52,9 @@ export abstract class BaseCommand extends Command {
     // Ruby parses kept between runs (io/parse-cache.ts), in a folder named for conncalc's version
     // (its plugin's, when another CLI runs it).
     const dir = parseCacheDir(process.env, this.ctor.plugin?.version ?? this.config.version)
-    useParseStore(dir ? parseCache(dir) : undefined)
+    const store = dir ? parseCache(dir) : undefined
+    useParseStore(store)
+    useYamlStore(store)
   }
 
   override async catch(err: Error): Promise<unknown> {

@@ -2,7 +2,8 @@
  * Prism's parses kept between runs, so that a second `conncalc plan` on an app whose Ruby files
  * have not changed reads them instead of loading Prism's WebAssembly (compiling and
  * instantiating it, then compiling each of its functions on first call: about half of what a
- * Rails plan spends above Node's own start).
+ * Rails plan spends above Node's own start). YAML parses (util/yaml.ts: the value and every key's
+ * line) are kept here too, under keys of their own.
  *
  * An entry is one parsed text: its key (the locals it was parsed with and the text itself, byte
  * for byte) and the bytes Prism serialized the parse into. It is found by a hash of the key but

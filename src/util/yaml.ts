@@ -88,11 +88,127 @@ export function parseYaml(text: string, file: string): YamlResult {
   const key = `${file}\0${text}`
   let result = cache.get(key)
   if (!result) {
-    result = parseYamlUncached(text, file)
+    result = (store && storedParse(store, text, file)) ?? parseYamlUncached(text, file)
     cache.set(key, result)
   }
 
   return result
+}
+
+/** Where parses are kept between runs: the parse cache (io/parse-cache.ts), as for Prism's. */
+export interface YamlStore {
+  get(key: Uint8Array): Uint8Array | undefined
+  set(key: Uint8Array, value: Uint8Array): void
+}
+
+let store: YamlStore | undefined
+
+/** Keep YAML parses in `next` (undefined: none) from now on in this process. */
+export function useYamlStore(next: undefined | YamlStore): void {
+  store = next
+}
+
+/**
+ * Texts kept between runs: small ones (a config file, not a data file: every key's line is
+ * stored with it). A larger text is parsed each run.
+ */
+const MAX_STORED_BYTES = 64 * 1024
+const STORE_TAG = 'conncalc yaml 1\0'
+
+/** What a stored parse holds: the value and the line of every key and item in it, by path. */
+interface Stored {
+  lines: [string, number][]
+  value: unknown
+}
+
+const pathKey = (path: YamlPath): string => JSON.stringify(path)
+
+/**
+ * A text's parse from the store, or the text parsed and stored. Only a text that parsed with no
+ * error is stored, and only when its value is plain data that JSON keeps as it is (no NaN or
+ * Infinity, no `__proto__` key, no shared or cyclic alias): anything else is parsed each run. The
+ * key is the text itself, byte for byte: a changed file is a new parse, never an old answer.
+ */
+function storedParse(store: YamlStore, text: string, file: string): undefined | YamlResult {
+  if (text.length > MAX_STORED_BYTES) return undefined
+  const key = Buffer.from(STORE_TAG + text, 'utf8')
+  const bytes = store.get(key)
+  if (bytes) {
+    try {
+      const stored = JSON.parse(Buffer.from(bytes).toString('utf8')) as Stored
+      const lines = new Map(stored.lines)
+      let parsed: undefined | YamlResult
+      // Anything the stored lines do not answer (a path written with other key types than strings
+      // and indexes) is asked of the text itself, parsed then.
+      const full = (): YamlResult => (parsed ??= parseYamlUncached(text, file))
+      const lineOf = (path: YamlPath): number | undefined => {
+        const line = lines.get(pathKey(path))
+        if (line !== undefined) return line
+        return resolves(stored.value, path) ? full().lineOf(path) : undefined
+      }
+
+      return {diagnostics: [], duplicateKeys: (path) => full().duplicateKeys(path), errors: [], lineOf, value: stored.value}
+    } catch {
+      // a damaged entry: parsed again below
+    }
+  }
+
+  const result = parseYamlUncached(text, file)
+  if (result.errors.length > 0 || result.diagnostics.length > 0 || !plainData(result.value)) return result
+  const lines: [string, number][] = []
+  const walk = (value: unknown, path: (number | string)[]): void => {
+    if (Array.isArray(value)) value.forEach((item, i) => visitPath(item, [...path, i]))
+    else if (value !== null && typeof value === 'object') for (const [k, item] of Object.entries(value)) visitPath(item, [...path, k])
+  }
+
+  const visitPath = (value: unknown, path: (number | string)[]): void => {
+    const line = result.lineOf(path)
+    if (line !== undefined) lines.push([pathKey(path), line])
+    walk(value, path)
+  }
+
+  walk(result.value, [])
+  store.set(key, Buffer.from(JSON.stringify({lines, value: result.value} satisfies Stored), 'utf8'))
+  return result
+}
+
+/** Whether `path` names something in `value` (a key of a mapping, an index of a sequence). */
+function resolves(value: unknown, path: YamlPath): boolean {
+  let at = value
+  for (const seg of path) {
+    if (Array.isArray(at)) {
+      if (typeof seg !== 'number' || seg < 0 || seg >= at.length) return false
+      at = at[seg]
+    } else if (at !== null && typeof at === 'object' && Object.hasOwn(at, String(seg))) {
+      at = (at as Record<string, unknown>)[String(seg)]
+    } else {
+      return false
+    }
+  }
+
+  return true
+}
+
+/** Plain data JSON keeps exactly: a tree (no node reached twice) of plain objects, arrays, strings, finite numbers, booleans and null. */
+function plainData(root: unknown): boolean {
+  const seen = new Set<object>()
+  const todo: unknown[] = [root]
+  while (todo.length > 0) {
+    const value = todo.pop()
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value) || Object.is(value, -0)) return false
+      continue
+    }
+
+    if (typeof value !== 'object' || seen.has(value)) return false
+    seen.add(value)
+    if (Array.isArray(value)) todo.push(...value)
+    else if (Object.getPrototypeOf(value) === Object.prototype && !Object.hasOwn(value, '__proto__')) todo.push(...Object.values(value))
+    else return false
+  }
+
+  return true
 }
 
 function parseYamlUncached(text: string, file: string): YamlResult {

@@ -1,6 +1,6 @@
 /**
- * A second `conncalc plan` on an app reads Prism's parses of its Ruby files from the parse cache
- * (io/parse-cache.ts) instead of running Prism's WebAssembly. The cache changes no output: a file
+ * A second `conncalc plan` on an app reads Prism's parses of its Ruby files, and the YAML files'
+ * values and key lines, from the parse cache (io/parse-cache.ts) instead of parsing them again. The cache changes no output: a file
  * that changed is parsed again, whatever the cache holds for its old text.
  */
 import {spawnSync} from 'node:child_process'
@@ -72,6 +72,24 @@ describe('the parse cache', () => {
       expect(changed).toEqual(run('0'))
     } finally {
       writeFileSync(puma, before)
+    }
+
+    expect(run(cache)).toEqual(off)
+  })
+
+  it('a YAML file that changed is parsed again: the run counts what the file says now', () => {
+    run(cache) // the cache holds config/sidekiq.yml's parse with concurrency 5
+    const sidekiq = join(app, 'config', 'sidekiq.yml')
+    const before = readFileSync(sidekiq, 'utf8')
+    try {
+      writeFileSync(sidekiq, before.replace('ENV.fetch("SIDEKIQ_CONCURRENCY", 5)', 'ENV.fetch("SIDEKIQ_CONCURRENCY", 4)'))
+      // web 2 × 2 workers × 3 threads = 12; worker 1 × min(pool 5, Sidekiq's 4) = 4: 16 of 20.
+      const changed = run(cache)
+      expect(changed.stdout).toContain('total 16 of 20')
+      expect(changed).toEqual(run('0'))
+      expect(run(cache, [...PLAN, '--json', '--explain'])).toEqual(run('0', [...PLAN, '--json', '--explain']))
+    } finally {
+      writeFileSync(sidekiq, before)
     }
 
     expect(run(cache)).toEqual(off)
