@@ -295,7 +295,13 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
       return [...names]
     },
     // A symlinked folder is listed only when it stays inside the root (locate checks its real path).
-    folders: (dir: string): string[] => entries(keyOf(dir), (e, path, abs) => e.isDirectory() || (e.isSymbolicLink() && locate(path) !== undefined && isDirectory(abs))),
+    // Once per folder, as list: each Ruby type looks for the app's constants in app/'s folders.
+    folders(dir: string): string[] {
+      const key = `${keyOf(dir)}\0folders` // no path holds a NUL: apart from list's keys
+      let names = listed.get(key)
+      if (!names) listed.set(key, (names = entries(keyOf(dir), (e, path, abs) => e.isDirectory() || (e.isSymbolicLink() && locate(path) !== undefined && isDirectory(abs)))))
+      return [...names]
+    },
     problems,
     read,
   }
