@@ -22,7 +22,7 @@ import {closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, r
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-import type {ParseStore} from '../languages/ruby/prism.js'
+import type {ParseStore} from '../util/parse-store.js'
 
 const MAGIC = Buffer.from('conncalc parse 1\n', 'latin1')
 const HEADER = MAGIC.length + 12 // then the key's length, the parse's and a checksum of both, 4 bytes each

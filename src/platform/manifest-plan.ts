@@ -9,7 +9,7 @@
 import {parseHerokuYml} from './heroku-yml.js'
 import {lineIndex} from '../util/lines.js'
 
-/** One `heroku-postgresql` add-on entry of a manifest. */
+/** One add-on entry of a manifest (a `heroku-postgresql` one, but for appJsonAddons). */
 export interface ManifestAddon {
   /** The attachment name (`as`), upper-cased; DATABASE when not given (Heroku's default for the first database). */
   as: string
@@ -28,6 +28,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** app.json's top-level `addons` that are Heroku Postgres, each with its line. Invalid JSON has none (the formation reader says why). */
 export function appJsonPostgres(text: string, path = 'app.json'): ManifestAddon[] {
+  return appJsonAddons(text, path).filter((a) => POSTGRES.test(a.plan))
+}
+
+/** Every entry of app.json's top-level `addons` that names a plan (trimmed), each with its line. Invalid JSON has none. */
+export function appJsonAddons(text: string, path = 'app.json'): ManifestAddon[] {
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -45,7 +50,6 @@ export function appJsonPostgres(text: string, path = 'app.json'): ManifestAddon[
     if (plan === undefined) continue
     const at = text.indexOf(JSON.stringify(plan), cursor)
     if (at !== -1) cursor = at + 1
-    if (!POSTGRES.test(plan.trim())) continue
     const as = isObject(a) && typeof a.as === 'string' ? a.as : 'DATABASE'
     out.push({as: as.toUpperCase(), file: path, line: at === -1 ? 1 : lineOf(at), plan: plan.trim()})
   }

@@ -7,6 +7,7 @@
 import {isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type Document, visit} from 'yaml'
 
 import type {Diagnostic} from '../model/diagnostic.js'
+import type {ParseStore} from './parse-store.js'
 
 import {isExhaustion, TOO_DEEP} from './exhaustion.js'
 import {lineIndex} from './lines.js'
@@ -96,15 +97,10 @@ export function parseYaml(text: string, file: string): YamlResult {
 }
 
 /** Where parses are kept between runs: the parse cache (io/parse-cache.ts), as for Prism's. */
-export interface YamlStore {
-  get(key: Uint8Array): Uint8Array | undefined
-  set(key: Uint8Array, value: Uint8Array): void
-}
-
-let store: YamlStore | undefined
+let store: ParseStore | undefined
 
 /** Keep YAML parses in `next` (undefined: none) from now on in this process. */
-export function useYamlStore(next: undefined | YamlStore): void {
+export function useYamlStore(next: ParseStore | undefined): void {
   store = next
 }
 
@@ -129,7 +125,7 @@ const pathKey = (path: YamlPath): string => JSON.stringify(path)
  * Infinity, no `__proto__` key, no shared or cyclic alias): anything else is parsed each run. The
  * key is the text itself, byte for byte: a changed file is a new parse, never an old answer.
  */
-function storedParse(store: YamlStore, text: string, file: string): undefined | YamlResult {
+function storedParse(store: ParseStore, text: string, file: string): undefined | YamlResult {
   if (text.length > MAX_STORED_BYTES) return undefined
   const key = Buffer.from(STORE_TAG + text, 'utf8')
   const bytes = store.get(key)

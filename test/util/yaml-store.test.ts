@@ -1,9 +1,11 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseYaml, useYamlStore, type YamlStore} from '../../src/util/yaml.js'
+import type {ParseStore} from '../../src/util/parse-store.js'
+
+import {parseYaml, useYamlStore} from '../../src/util/yaml.js'
 
 /** An in-memory store that counts what it answers (the parse cache keeps the same bytes on disk). */
-function memoryStore(): YamlStore & {hits: number; size: () => number} {
+function memoryStore(): ParseStore & {hits: number; size: () => number} {
   const entries = new Map<string, Uint8Array>()
   const store = {
     get(key: Uint8Array) {

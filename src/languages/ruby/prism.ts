@@ -6,6 +6,7 @@
 import type * as PrismModule from '@ruby/prism'
 import type * as PrismNodes from '@ruby/prism/src/nodes.js'
 
+import type {ParseStore} from '../../util/parse-store.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {liftoffOnly} from '../../util/liftoff.js'
 import {lineIndex} from '../../util/lines.js'
@@ -33,17 +34,7 @@ export interface ParsedRuby {
 type ParseFn = Awaited<ReturnType<(typeof PrismModule)['loadPrism']>>
 type Deserialize = typeof import('@ruby/prism/src/deserialize.js').deserialize
 
-/**
- * Prism's answers kept between runs (io/parse-cache.ts): the bytes Prism's WebAssembly
- * serializes a parse into, for a key that is the exact text parsed and the locals it was parsed
- * with. `get` answers only for a key byte for byte the same as the one `set` stored, so a changed
- * file is a new parse, never an old answer. Without one, every run parses with the WebAssembly.
- */
-export interface ParseStore {
-  get(key: Uint8Array): Uint8Array | undefined
-  set(key: Uint8Array, serialized: Uint8Array): void
-}
-
+/** Prism's answers kept between runs (util/parse-store.ts): the bytes its WebAssembly serializes a parse into, keyed by the text and its locals. */
 let store: ParseStore | undefined
 
 /** Keep Prism's parses in `next` (undefined: none) from now on in this process. */
