@@ -186,7 +186,31 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
         : other
           ? sourced(0, fromFile(other.module, 1), [fromDefault(`the code imports ${other.name}, and ${pkg!.path === 'package.json' ? 'package.json lists' : `${pkg!.path} and the root package.json list`} no PostgreSQL client (pg, postgres, knex, Prisma, Sequelize, TypeORM, …): this process holds no connection on the plan`, 'https://docs.npmjs.com/cli/configuring-npm/package-json#dependencies')])
           : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
-  return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads}
+  return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads: workerThreads(ctx, modules, threads, diagnostics)}
+}
+
+const WORKER_THREAD = /^(node:)?worker_threads(\.default)?\.Worker$/
+
+/**
+ * `new Worker(file)` from worker_threads: each thread loads its own copy of the modules it imports
+ * (https://nodejs.org/api/worker_threads.html#class-worker: a worker runs in its own V8 isolate, with
+ * its own module instances), so a pool its modules make is made again per thread. How many threads
+ * run at once is the app's code: said, and the process's connections starred, not counted per thread.
+ */
+function workerThreads(ctx: AnalyzerContext, modules: JsModule[], threads: Sourced<number>, diagnostics: Diagnostic[]): Sourced<number> {
+  const starts = modules.flatMap((m) => m.calls.filter((c) => c.isNew && WORKER_THREAD.test(c.callee)).map((c) => `${m.file}:${c.line}`))
+  if (starts.length === 0 || threads.value === 0) return threads
+  const where = `new Worker() at ${starts.slice(0, 3).join(', ')}${starts.length > 3 ? `, ${starts.length - 3} more` : ''}`
+  diagnostics.push({
+    code: 'unknown-command',
+    file: ctx.origin?.file,
+    fix: `if each worker thread opens the app's pools, say how many run at once: --assume ${ctx.processType}=PROCESSES:THREADS`,
+    line: ctx.origin?.line,
+    message: `${ctx.processType}: the code starts worker threads (${where}); each thread loads its own modules, so a pool they make is made again in every thread, and conncalc does not count how many run at once: this process's pools are counted once`,
+    processType: ctx.processType,
+    severity: 'warning',
+  })
+  return {...threads, via: [...(threads.via ?? []), assumed(`the code starts worker threads (${where}), each with its own copy of the modules' pools; counted once`)]}
 }
 
 /** Where a process's code starts: the file (its source when the file is built at deploy, said in the chain), or the framework's usual client modules. */
