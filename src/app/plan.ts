@@ -125,6 +125,8 @@ export async function runPlan(
       request.reserve ??
       sourced(0, fromDefault('no slots reserved for one-off dynos, consoles or Scheduler', 'pass --reserve N to keep N free')),
     smallestFittingPlan(needed) {
+      // An app run by Render or Fly.io (its types from render.yaml / fly.toml) does not buy a Heroku plan: none is named.
+      if (!multi && (PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))) return null
       const p = PLAN_TIER_GROUPS.map((tiers) => smallestPlanFitting(table, needed, tiers)).find(Boolean)
       return p ? toInfo(table, p) : null
     },

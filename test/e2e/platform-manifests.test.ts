@@ -302,6 +302,10 @@ describe('fly.toml: the plain output names Machines, not dynos', () => {
     const r = runCliInProcess(['plan', '--procfile', `${procfileOf('fly-toml-prisma').replace(/Procfile$/, '')}fly.toml`])
     expect(r.stdout).toContain('dynos = Fly.io Machines: each is counted as a dyno is')
     expect(r.stdout).toContain('deploy peak 15 during the release phase (the release Machine adds 1)')
+    // No limit given, and a Fly.io app does not buy a Heroku Postgres plan: none is offered (a Procfile app's is: plan.test.ts).
+    expect(r.stdout).not.toContain('smallest plan that fits')
+    const json = runCliInProcess(['plan', '--procfile', `${procfileOf('fly-toml-prisma').replace(/Procfile$/, '')}fly.toml`, '--json'])
+    expect(JSON.parse(json.stdout)).toMatchObject({smallestFittingPlan: null})
   })
 })
 
