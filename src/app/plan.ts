@@ -83,10 +83,12 @@ export async function runPlan(
     append(merged.processes, model.processes)
   }
 
+  // One app run by Render or Fly.io (its types from render.yaml / fly.toml), not a Heroku app.
+  const renderOrFly = !multi && (PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))
   // Scalingo's cron.json jobs run in one-off containers beside the formation: said when the reserve leaves no room for them.
   if (!multi) append(merged.diagnostics, scheduledJobs(createFileReader(base, reads), request.reserve?.value ?? 0))
   // Heroku Scheduler's jobs run in one-off dynos too, set in the dashboard: said when app.json provisions it (a Heroku app, not one run by Render or Fly.io).
-  if (!multi && !(PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))) {
+  if (!multi && !renderOrFly) {
     const appJson = createFileReader(base, reads).read('app.json')
     if (appJson) append(merged.diagnostics, herokuSchedulerJobs(appJson.text, appJson.path, request.reserve?.value ?? 0))
   }
@@ -110,7 +112,7 @@ export async function runPlan(
   else if (liveLimit) limit = liveLimit
   else if (renderYaml) limit = renderDatabaseLimit(renderYaml, base, reads, merged.diagnostics)
   // An app run by Render or Fly.io (its types from render.yaml / fly.toml): a heroku-postgresql add-on in app.json is not its database.
-  else if (!multi && !request.apps[0].heroku && !(PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))) {
+  else if (!multi && !request.apps[0].heroku && !renderOrFly) {
     const found = planOfManifests(base, reads, table, merged.diagnostics)
     if (found) {
       chosen = found.plan
@@ -126,7 +128,7 @@ export async function runPlan(
       sourced(0, fromDefault('no slots reserved for one-off dynos, consoles or Scheduler', 'pass --reserve N to keep N free')),
     smallestFittingPlan(needed) {
       // An app run by Render or Fly.io (its types from render.yaml / fly.toml) does not buy a Heroku plan: none is named.
-      if (!multi && (PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))) return null
+      if (renderOrFly) return null
       const p = PLAN_TIER_GROUPS.map((tiers) => smallestPlanFitting(table, needed, tiers)).find(Boolean)
       return p ? toInfo(table, p) : null
     },

@@ -59,39 +59,39 @@ describe('the parse cache', () => {
     expect(spawnIn('0').code).toBe(3)
   })
 
+  /** Runs `body` with `from` in the app's `file` changed to `to`, then puts the file back: a run with the cache answers as before. */
+  function whileChanged(file: string, from: string, to: string, body: () => void): void {
+    const path = join(app, file)
+    const before = readFileSync(path, 'utf8')
+    try {
+      writeFileSync(path, before.replace(from, to))
+      body()
+    } finally {
+      writeFileSync(path, before)
+    }
+
+    expect(run(cache)).toEqual(off)
+  }
+
   it('a Ruby file that changed is parsed again: the run counts what the file says now', () => {
     run(cache) // the cache holds config/puma.rb's parse with 3 threads
-    const puma = join(app, 'config', 'puma.rb')
-    const before = readFileSync(puma, 'utf8')
-    try {
-      writeFileSync(puma, before.replace('ENV.fetch("RAILS_MAX_THREADS", 3)', 'ENV.fetch("RAILS_MAX_THREADS", 4)'))
+    whileChanged('config/puma.rb', 'ENV.fetch("RAILS_MAX_THREADS", 3)', 'ENV.fetch("RAILS_MAX_THREADS", 4)', () => {
       // web 2 × 2 workers × min(pool 5, 4 threads) = 16; worker 5: 21 of essential-0's 20, exit 1.
       const changed = run(cache)
       expect(changed.stdout).toContain('total 21 of 20')
       expect(changed.code).toBe(1)
       expect(changed).toEqual(run('0'))
-    } finally {
-      writeFileSync(puma, before)
-    }
-
-    expect(run(cache)).toEqual(off)
+    })
   })
 
   it('a YAML file that changed is parsed again: the run counts what the file says now', () => {
     run(cache) // the cache holds config/sidekiq.yml's parse with concurrency 5
-    const sidekiq = join(app, 'config', 'sidekiq.yml')
-    const before = readFileSync(sidekiq, 'utf8')
-    try {
-      writeFileSync(sidekiq, before.replace('ENV.fetch("SIDEKIQ_CONCURRENCY", 5)', 'ENV.fetch("SIDEKIQ_CONCURRENCY", 4)'))
+    whileChanged('config/sidekiq.yml', 'ENV.fetch("SIDEKIQ_CONCURRENCY", 5)', 'ENV.fetch("SIDEKIQ_CONCURRENCY", 4)', () => {
       // web 2 × 2 workers × 3 threads = 12; worker 1 × min(pool 5, Sidekiq's 4) = 4: 16 of 20.
       const changed = run(cache)
       expect(changed.stdout).toContain('total 16 of 20')
       expect(changed).toEqual(run('0'))
       expect(run(cache, [...PLAN, '--json', '--explain'])).toEqual(run('0', [...PLAN, '--json', '--explain']))
-    } finally {
-      writeFileSync(sidekiq, before)
-    }
-
-    expect(run(cache)).toEqual(off)
+    })
   })
 })
