@@ -24,7 +24,7 @@ import {parseProcfile} from '../procfile/procfile.js'
 import {append} from '../util/arrays.js'
 import {isMultiProcfileBuildpack, isSelectableProcfileBuildpack, MULTI_PROCFILE_REF, multiProcfile, SELECTABLE_PROCFILE_REF, selectableProcfile, withAppJsonFrom} from '../platform/multi-procfile.js'
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
-import {isMonorepoBuildpack, monorepoWarning} from '../platform/monorepo-buildpack.js'
+import {isMonorepoBuildpack, MONOREPO_REF, monorepoBase, monorepoWarning} from '../platform/monorepo-buildpack.js'
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
 import {parseDokkuScale} from '../platform/dokku-scale.js'
 import {type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
@@ -50,11 +50,13 @@ export interface LoadOptions {
 /** Everything analyzeApp needs, read from disk; the only place `plan` touches files. */
 export async function loadAppInput(
   options: LoadOptions,
+  followed?: FollowedBase,
 ): Promise<AnalyzeInput & {problems: () => Diagnostic[]; root: string; scaledTypes: string[]}> {
   const procfilePath = resolve(options.procfile)
   const root = options.root === undefined ? dirname(procfilePath) : resolve(options.root)
-  const disk = createFileReader(root, options.reads)
-  const extra: Diagnostic[] = []
+  const own = createFileReader(root, options.reads)
+  const disk = followed ? withTopAppJson(own, followed) : own
+  const extra: Diagnostic[] = followed ? [followed.note] : []
   if (options.root === undefined) whatRunsIsThere(disk, procfilePath)
   else extra.push(...procfileElsewhere(root, procfilePath, options.root))
   // Highest first: --env, the config's env, --env-file(s), the config's envFiles. With -a APP:
@@ -82,7 +84,12 @@ export async function loadAppInput(
   }
 
   // The multi-procfile buildpack puts the file PROCFILE names in the root's Procfile's place (and its app.json in app.json's).
-  if (basename(procfilePath) === 'Procfile' && options.root === undefined) monorepo(disk, options, envLayers, extra)
+  // The monorepo buildpack builds the APP_BASE folder: counted from there, with this folder's app.json (the app's manifest).
+  if (basename(procfilePath) === 'Procfile' && options.root === undefined && !followed) {
+    const base = monorepo(disk, options, envLayers, extra)
+    if (base) return loadAppInput({...options, procfile: resolve(root, base.dir, 'Procfile')}, {note: base.note, top: own, up: base.up})
+  }
+
   // With --root the user named the Procfile that is copied to the root: no other file takes its place.
   const multi = basename(procfilePath) === 'Procfile' && options.root === undefined ? chosenProcfile(disk, options, envLayers, extra) : undefined
   const files = multi?.appJson ? withAppJsonFrom(disk, multi.appJson) : disk
@@ -152,7 +159,7 @@ export async function loadAppInput(
     envLayers,
     files,
     formation,
-    problems: () => [...extra, ...disk.problems],
+    problems: () => [...extra, ...own.problems, ...(followed?.top.problems ?? [])],
     procfile: {path: procfile.path === procfilePath ? relative(root, procfilePath) || 'Procfile' : procfile.path, text: procfile.text},
     ...(container ? {container} : {}),
     ...(options.heroku ? {running: {buildpacks: options.heroku.buildpacks, commands: options.heroku.commands, label: options.heroku.label}} : {}),
@@ -267,14 +274,57 @@ function procfileElsewhere(root: string, procfilePath: string, given: string): D
  * that names the Procfile that runs and how to count it. APP_BASE comes from the user's env layers, else
  * app.json's env (flexile's `"APP_BASE": {"value": "backend/"}`).
  */
-function monorepo(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): void {
+function monorepo(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): undefined | Omit<FollowedBase, 'top'> & {dir: string} {
   const installed = options.heroku?.buildpacks.urls
   const named = installed ? undefined : namedBuildpacks(files).find((b) => isMonorepoBuildpack(b.url))
-  if (!named && !installed?.some((u) => isMonorepoBuildpack(u))) return
+  if (!named && !installed?.some((u) => isMonorepoBuildpack(u))) return undefined
   const by = named ? `${named.file}:${named.line}` : `the buildpacks of ${options.heroku!.app}`
   const appJsonFile = files.read('app.json')
   const env = new Env([...envLayers, ...(appJsonFile ? [parseAppJsonEnv(appJsonFile.text, appJsonFile.path).layer ?? layer('app.json', [])] : [])])
-  extra.push(monorepoWarning(files, by, 'Procfile', (name) => env.get(name), (text, path) => parseProcfile(text, path).entries.map((e) => e.name)))
+  const base = monorepoBase((name) => env.get(name), (dir) => files.folders(dirname(dir) === '.' ? '' : dirname(dir)).includes(basename(dir)))
+  if (!base) {
+    extra.push(monorepoWarning(files, by, 'Procfile', (name) => env.get(name), (text, path) => parseProcfile(text, path).entries.map((e) => e.name)))
+    return undefined
+  }
+
+  const up = relative(resolve('/', base.dir), '/').replaceAll('\\', '/')
+  // Paths from the folder that is counted: the root's files are `../app.json`.
+  const byHere = named ? `${up}/${named.file}:${named.line}` : by
+  const from = appJsonFile && base.from.startsWith(`${appJsonFile.path}:`) ? `${up}/${base.from}` : base.from
+  const procfile = files.exists(`${base.dir}/Procfile`) ? `${base.dir}/Procfile` : `${base.dir}'s language's default web process (it has no Procfile)`
+  return {
+    dir: base.dir,
+    up,
+    note: {
+      code: 'missing-config',
+      file: `${up}/Procfile`,
+      message: `the monorepo buildpack (${byHere}) moves APP_BASE=${base.value} (set by ${from}) to the build root and deletes the rest: what runs is ${procfile}, counted with ${base.dir}/ as the app root; ${appJsonFile ? `${up}/app.json is the app's manifest (env, formation), ` : ''}the repository root's Procfile is not read (${MONOREPO_REF})`,
+      severity: 'info',
+    },
+  }
+}
+
+/** What the followed APP_BASE folder is counted with: the monorepo buildpack's note, and the repository root's files (its app.json). */
+interface FollowedBase {
+  note: Diagnostic
+  /** The repository root from the folder: `..`, `../..`. */
+  up: string
+  top: FileReader & {problems: Diagnostic[]}
+}
+
+/**
+ * The APP_BASE folder's files, with app.json read from the repository root (Heroku reads the app's manifest
+ * from the root of the source; the root's Procfile and everything else are gone from the slug), named by its
+ * path from the folder (`../app.json`).
+ */
+function withTopAppJson(files: FileReader, followed: FollowedBase): FileReader {
+  const label = (file: SourceFile | undefined): SourceFile | undefined => (file ? {...file, path: `${followed.up}/app.json`} : undefined)
+  return {
+    exists: (p) => (p === 'app.json' ? followed.top.exists('app.json') : files.exists(p)),
+    folders: (d) => files.folders(d),
+    list: (d) => files.list(d),
+    read: (p) => (p === 'app.json' ? label(followed.top.read('app.json')) : files.read(p)),
+  }
 }
 
 /**

@@ -54,3 +54,18 @@ export function monorepoWarning(
     severity: 'warning',
   }
 }
+
+/**
+ * The folder the monorepo buildpack builds, when APP_BASE names one that is there (`lookup` reads the app's
+ * env, highest layer first): conncalc then counts it as Heroku runs it, that folder's Procfile (or its
+ * language's default web process) with the folder as the app root. Undefined when APP_BASE is unset, leaves
+ * the repository, or names no folder (monorepoWarning says so).
+ */
+export function monorepoBase(lookup: (name: string) => EnvEntry | undefined, isFolder: (dir: string) => boolean): undefined | {dir: string; from: string; value: string} {
+  const base = lookup('APP_BASE')
+  const value = base?.value.trim() ?? ''
+  if (value === '') return undefined
+  const dir = joinPath('', value.replace(/^\/+/, '').replace(/\/+$/, ''))
+  if (dir === undefined || dir === '' || dir.startsWith('..') || !isFolder(dir)) return undefined
+  return {dir, from: base!.source.kind === 'env' ? base!.source.from : 'the env', value}
+}

@@ -130,8 +130,13 @@ async function runApp(app) {
   const plan = ['plan', '--json', '--plan', 'standard-0', '--procfile', procfile, ...rootFlag, ...env]
   const scale = types.length > 0 ? ['--scale', ...types.map((t) => `${t}=1:standard-1x`)] : []
   let run = await conncalc(appRoot, [...plan, ...scale])
-  // A type name conncalc reads differently from this runner: fall back to its own defaults.
-  if (scale.length > 0 && run.json?.error?.message?.startsWith('--scale names')) run = await conncalc(appRoot, plan)
+  // conncalc reads another Procfile than the root's (the monorepo buildpack's APP_BASE, PROCFILE_PATH from app.json):
+  // run it unscaled, then scale the long-running types it found, as a Procfile's are.
+  if (scale.length > 0 && run.json?.error?.message?.startsWith('--scale names')) {
+    run = await conncalc(appRoot, plan)
+    const read = (run.json?.processTypes ?? []).filter((p) => p.role !== 'release').map((p) => p.name)
+    if (read.length > 0) run = await conncalc(appRoot, [...plan, '--scale', ...read.map((t) => `${t}=1:standard-1x`)])
+  }
   // No Procfile: heroku.yml, render.yaml, fly.toml or a lone Dockerfile says what runs (conncalc reads them). Its
   // long-running types, as conncalc found them, are scaled like a Procfile's (an image only others run in included).
   const container = types.length === 0 && ['heroku.yml', 'render.yaml', 'fly.toml', 'Dockerfile'].some((f) => existsSync(join(appRoot, f)))

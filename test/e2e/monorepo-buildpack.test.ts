@@ -2,9 +2,9 @@
  * The monorepo buildpack (lstoll/heroku-buildpack-monorepo, named in app.json `buildpacks`) moves the APP_BASE
  * folder to the build root and deletes the rest: Heroku runs APP_BASE's Procfile, not the repository root's
  * (fixture monorepo-buildpack-app-base: root Procfile `web: cd api && node server.js` for another platform,
- * api/Procfile web + jobs, app.json APP_BASE "api/"; the shape of antiwork/flexile's backend/). conncalc reads
- * the Procfile it is given, and now says which one Heroku runs and how to count it; before, nothing was said
- * and jobs went uncounted.
+ * api/Procfile web + jobs, app.json APP_BASE "api/"; the shape of antiwork/flexile's backend/). conncalc counts
+ * the APP_BASE folder as Heroku runs it (its Procfile, the folder as the app root, the root's app.json as the
+ * manifest); before, it counted the root Procfile with a warning and jobs went uncounted.
  */
 import {describe, expect, it} from 'vitest'
 
@@ -13,19 +13,24 @@ import {planJson, procfileOf} from '../helpers/cli.js'
 const ROOT_PROCFILE = procfileOf('monorepo-buildpack-app-base')
 
 describe('the monorepo buildpack with APP_BASE', () => {
-  it("warns that Heroku runs api/Procfile (web, jobs), not the root's, and says how to count it", () => {
+  it('counts what Heroku runs, api/Procfile with api/ as the app root, with the root app.json formation', () => {
     const r = planJson(ROOT_PROCFILE, ['--plan', 'standard-0'])
     expect(r.diagnostics).toContainEqual(
       expect.objectContaining({
         code: 'missing-config',
-        file: 'Procfile',
-        fix: 'count what Heroku runs: --procfile api/Procfile (its folder is then the app root)',
-        message: expect.stringContaining('the monorepo buildpack (app.json:10) moves APP_BASE=api/ (set by app.json:4 (env)) to the build root and deletes the rest: Heroku runs api/Procfile (web, jobs), not this Procfile'),
-        severity: 'warning',
+        file: '../Procfile',
+        message: expect.stringContaining('the monorepo buildpack (../app.json:10) moves APP_BASE=api/ (set by ../app.json:4 (env)) to the build root and deletes the rest: what runs is api/Procfile, counted with api/ as the app root; ../app.json is the app\'s manifest (env, formation)'),
+        severity: 'info',
       }),
     )
-    // What follows is still the root Procfile's: web 1 dyno (app.json formation) × pg max 4 = 4.
+    expect(r.diagnostics.filter((d) => d.severity === 'warning')).toEqual([])
+    // api/Procfile: web `node server.js` Pool max 4 (api/server.js:4), jobs `node worker.js` max 2 (api/worker.js:3),
+    // each 1 dyno from the root app.json formation (lines 15-16, read as ../app.json): 1 × 4 + 1 × 2 = 6.
+    // Before, the root Procfile's web (`cd api && node server.js`) alone was counted: 4, with a warning.
     expect(r.type('web').connections).toBe(4)
+    expect(r.type('jobs').connections).toBe(2)
+    expect(r.type('jobs').sources.dynos).toMatchObject({source: {file: '../app.json', line: 16}, value: 1})
+    expect(r.total).toBe(6)
   })
 
   it('counted as Heroku runs it, with --procfile api/Procfile: web 4 + jobs 2 = 6, and no warning', () => {
@@ -39,5 +44,13 @@ describe('the monorepo buildpack with APP_BASE', () => {
   it('APP_BASE set to nothing: the build would abort, said', () => {
     const r = planJson(ROOT_PROCFILE, ['--plan', 'standard-0', '--env', 'APP_BASE='])
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', message: expect.stringContaining('APP_BASE is not set here: Heroku aborts the build without it'), severity: 'warning'}))
+    // The root Procfile's web is what is counted then: 1 × 4.
+    expect(r.total).toBe(4)
+  })
+
+  it('APP_BASE naming no folder of the repository: not followed, the warning says what Heroku would run', () => {
+    const r = planJson(ROOT_PROCFILE, ['--plan', 'standard-0', '--env', 'APP_BASE=service/'])
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'Procfile', message: expect.stringContaining('moves APP_BASE=service/ (set by --env)'), severity: 'warning'}))
+    expect(r.total).toBe(4)
   })
 })
