@@ -56,3 +56,13 @@ export function placeUnknownServers(pools: PoolEntry[] | undefined, others: Pool
   })
   return {otherServerPools: others.filter((p) => !unset(p) || second(p)).concat((pools ?? []).filter((p) => unset(p) && second(p))), pools: own}
 }
+
+/**
+ * For an analyzer that keys its pools with serverOfUrlVar: the pools on a server known to be another (both URLs
+ * given, other hosts) go to otherServerPools; those on DATABASE_URL's server or an unknown one stay for
+ * placeUnknownServers (app/analyze-app.ts calls it for every language).
+ */
+export function apartFromKnownOthers(pools: PoolEntry[]): {otherServerPools: PoolEntry[]; pools: PoolEntry[]} {
+  const elsewhere = (p: PoolEntry): boolean => p.server !== 'DATABASE_URL' && unsetVarsOf(p.server) === undefined
+  return {otherServerPools: pools.filter(elsewhere), pools: pools.filter((p) => !elsewhere(p))}
+}

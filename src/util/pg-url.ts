@@ -25,6 +25,22 @@ export const unsetUrlServer = (names: readonly string[]): string => {
   return unknownServer(`${unique.join(', ')} ${unique.length === 1 ? 'has' : 'have'} no value`)
 }
 
+/**
+ * The server key of a pool whose URL is read from the env var `name`, for an analyzer that knows only the var's
+ * name (Ecto's `url:`, a Spring/Quarkus/Micronaut `url` property's `${X}`): the platform's var, or none, is
+ * DATABASE_URL's server; a var with no value is an unknown server (unsetUrlServer); a value whose host and port
+ * differ from DATABASE_URL's (both given) is a server of its own, keyed by the var; else DATABASE_URL's.
+ * A JDBC URL (`jdbc:postgresql://h:p/db`) is read without its `jdbc:`.
+ */
+export function serverOfUrlVar(name: string | undefined, env: {get(name: string): undefined | {value: string}}): string {
+  if (name === undefined || PLATFORM_DATABASE_URLS.test(name)) return 'DATABASE_URL'
+  const set = env.get(name)
+  if (!set) return unsetUrlServer([name])
+  const host = hostOfUrl(set.value.replace(/^jdbc:/, ''))
+  const primary = hostOfUrl(env.get('DATABASE_URL')?.value)
+  return host && primary && host !== primary ? name : 'DATABASE_URL'
+}
+
 /** The env vars an unsetUrlServer key names, else undefined (another kind of key). */
 export function unsetVarsOf(key: string): string[] | undefined {
   const m = /^unknown server: ([A-Za-z_][\w, ]*?) (?:has|have) no value$/.exec(key)

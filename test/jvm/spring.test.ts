@@ -213,4 +213,21 @@ describe('DataSourceBuilder @Beans', () => {
     expect(isAssumption(a.pools[0].pool)).toBe(true)
     expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'src/main/java/shop/Db.java', line: 7, message: expect.stringContaining('BasicDataSource')}))
   })
+
+  it(".type(…) of commons-dbcp2 (imported) is that pool's own default, maxTotal 8; tomcat-jdbc's DataSource is maxActive 100; a bound prefix sets them", async () => {
+    const dbcp = ['import org.apache.commons.dbcp2.BasicDataSource;', '', '@Configuration', 'public class Db {', '  @Bean', '  public DataSource ds() {', '    return DataSourceBuilder.create().type(BasicDataSource.class).build();', '  }', '}'].join('\n')
+    const a = await analyze({'src/main/java/shop/Db.java': dbcp})
+    // commons-dbcp2 BasicDataSource maxTotal = GenericObjectPoolConfig.DEFAULT_MAX_TOTAL = 8, read (no star, no warning).
+    expect(a.pools.map((p) => p.pool.value)).toEqual([8])
+    expect(a.pools[0].database).toBe('dbcp2')
+    expect(isAssumption(a.pools[0].pool)).toBe(false)
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+    const tomcat = ['@Configuration', 'public class Db {', '  @Bean', '  @ConfigurationProperties("app.legacy")', '  public DataSource ds() {', '    return DataSourceBuilder.create().type(org.apache.tomcat.jdbc.pool.DataSource.class).build();', '  }', '}'].join('\n')
+    // tomcat-jdbc PoolProperties.DEFAULT_MAX_ACTIVE = 100 …
+    expect((await analyze({'src/main/java/shop/Db.java': tomcat})).pools.map((p) => p.pool.value)).toEqual([100])
+    // … and app.legacy.max-active = 15 binds onto it through @ConfigurationProperties("app.legacy").
+    const bound = await analyze({'src/main/java/shop/Db.java': tomcat, 'src/main/resources/application.properties': 'app.legacy.max-active=15\n'})
+    expect(bound.pools.map((p) => p.pool.value)).toEqual([15])
+    expect(bound.pools[0].pool.source).toMatchObject({file: 'src/main/resources/application.properties', line: 1})
+  })
 })

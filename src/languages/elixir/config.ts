@@ -291,7 +291,16 @@ class Evaluator {
     if (op === '||' || op === 'or') {
       const t = truthy(left)
       if (t === true) return left
-      if (t === false) return this.eval(rightNode, depth + 1)
+      if (t === false) {
+        const right = this.eval(rightNode, depth + 1)
+        // `System.get_env("X") || raise "…"`: X is needed (what System.fetch_env!/1 says), so the value keeps X's name.
+        if (left.kind === 'nil' && left.unset && right.kind === 'unknown' && !right.missingEnv && rightNode?.type === 'call' && callName(rightNode) === 'raise') {
+          return unknown(`${left.unset} is not set anywhere and the config raises without it`, left.unset)
+        }
+
+        return right
+      }
+
       return left
     }
 

@@ -20,6 +20,8 @@ import {programName} from '../common/setting.js'
 import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize} from './config.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder} from '../../model/files.js'
+import {serverOfUrlVar} from '../../util/pg-url.js'
+import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
 
 const ECTO_REF = 'https://github.com/elixir-ecto/ecto/blob/master/lib/ecto/repo/supervisor.ex'
 const POOL_REF = 'https://github.com/elixir-ecto/db_connection/blob/master/lib/db_connection/connection_pool/pool.ex'
@@ -103,6 +105,17 @@ function urlPoolSize(entry: ConfigEntry | undefined): Sourced<number> | undefine
   const q = entry.value.value.split('?')[1]
   const n = q ? new URLSearchParams(q).get('pool_size') : null
   return n && /^\d+$/.test(n) ? sourced(Number(n), line(entry), [...entry.value.via]) : undefined
+}
+
+/**
+ * The server a repo connects to, from the env var its `url:` reads (model/other-server.ts): `System.get_env("X")`
+ * (a value, or none), `System.fetch_env!("X")`, `System.get_env("X") || raise …`. A literal URL, or none
+ * (`hostname:` and friends), is counted on DATABASE_URL's server, as before.
+ */
+function repoServer(ctx: AnalyzerContext, url: ConfigEntry | undefined): string {
+  const v = url?.value
+  const name = v?.kind === 'string' ? v.via.flatMap((s) => (s.kind === 'env' ? [s.name] : []))[0] : v?.kind === 'nil' ? v.unset : v?.kind === 'unknown' ? v.missingEnv : undefined
+  return serverOfUrlVar(name, ctx.env)
 }
 
 /** Oban's LISTEN connection: +1 unless it is configured with another notifier or engine. */
@@ -198,7 +211,7 @@ export const elixir: ServerAnalyzer = {
 
       const count = integer(entries.get('pool_count'), `${repo.name} pool_count`, ctx, diagnostics)
       const pool = count && count.value > 1 ? sourced(size.value * count.value, size.source, [...(size.via ?? []), count.source, fromDefault(`pool_size × pool_count (${size.value} × ${count.value})`, 'https://hexdocs.pm/ecto/Ecto.Repo.html')]) : size
-      pools.push({database: repo.name, minOpen: sourced(pool.value, fromDefault('DBConnection opens every connection of the pool when the repo starts', POOL_REF), [pool.source]), pool, server: 'DATABASE_URL'})
+      pools.push({database: repo.name, minOpen: sourced(pool.value, fromDefault('DBConnection opens every connection of the pool when the repo starts', POOL_REF), [pool.source]), pool, server: repoServer(ctx, entries.get('url'))})
     }
 
     if (pools.length === 0 && (ctx.files.read('mix.lock')?.text.includes('"postgrex"') ?? false)) {
@@ -216,14 +229,19 @@ export const elixir: ServerAnalyzer = {
     }
 
     const extras = migrate ? [] : obanNotifier(cfg, started.map((r) => r.name))
-    const total = pools.reduce((a, p) => a + p.pool.value, 0)
+    // Which server each repo is on (model/other-server.ts): the queries at once are those of the repos counted on the plan.
+    const apart = apartFromKnownOthers(pools)
+    const placed = placeUnknownServers(apart.pools, apart.otherServerPools)
+    const counted = placed.pools ?? []
+    const total = counted.reduce((a, p) => a + p.pool.value, 0)
     const server = task === 'phx.server' || task === 'phoenix.server' ? 'phoenix' : task ? `mix ${task}` : programName(ctx.command.argv[0]) === 'mix' ? 'mix' : migration === 'eval' ? 'ecto-migrator' : 'elixir-release'
     const knownTask = task === undefined || ['phx.server', 'phoenix.server', 'run'].includes(task) || migrate
     return {
       diagnostics,
       extrasPerProcess: extras,
       language: 'elixir',
-      pools,
+      otherServerPools: placed.otherServerPools,
+      pools: counted,
       processesPerDyno: one,
       server,
       threadsPerProcess:

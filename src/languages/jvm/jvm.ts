@@ -9,6 +9,8 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra, PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
+import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
+import {jvmUrlServer} from './url-server.js'
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {filesUnder, onceForFiles} from '../../model/files.js'
 import {SpringConfig} from './spring.js'
@@ -33,6 +35,9 @@ function intProperty(config: SpringConfig, key: string, what: string, diagnostic
   return undefined
 }
 
+// commons-dbcp2 BasicDataSource: `private int maxTotal = GenericObjectPoolConfig.DEFAULT_MAX_TOTAL` (commons-pool2: 8).
+const DBCP2 = 'https://github.com/apache/commons-dbcp/blob/master/src/main/java/org/apache/commons/dbcp2/BasicDataSource.java'
+const POOL2_MAX_TOTAL = 'https://github.com/apache/commons-pool/blob/master/src/main/java/org/apache/commons/pool2/impl/GenericObjectPoolConfig.java'
 const TOMCAT_JDBC = 'https://github.com/apache/tomcat/blob/9.0.x/modules/jdbc-pool/src/main/java/org/apache/tomcat/jdbc/pool/PoolProperties.java'
 const BOOT1_POOL = 'https://docs.spring.io/spring-boot/docs/1.5.x/reference/html/boot-features-sql.html#boot-features-connect-to-production-database'
 
@@ -72,7 +77,7 @@ function tomcatJdbcPool(ctx: AnalyzerContext, config: SpringConfig, boot: {file:
     intProperty(config, 'spring.datasource.tomcat.initial-size', 'the tomcat-jdbc initial size', diagnostics) ??
     intProperty(config, 'spring.datasource.initial-size', 'the tomcat-jdbc initial size', diagnostics) ??
     sourced(10, fromDefault('tomcat-jdbc default initialSize: opened when the pool starts', TOMCAT_JDBC))
-  return {database: 'tomcat-jdbc', minOpen: initial.value <= max.value ? initial : max, pool: {...max, via: [...(max.via ?? []), ...(max.via?.includes(chosen) ? [] : [chosen])]}, server: 'DATABASE_URL'}
+  return {database: 'tomcat-jdbc', minOpen: initial.value <= max.value ? initial : max, pool: {...max, via: [...(max.via ?? []), ...(max.via?.includes(chosen) ? [] : [chosen])]}, server: jvmUrlServer(config.get('spring.datasource.url'), ctx.env)}
 }
 
 const DRIVER_MANAGER = 'https://docs.oracle.com/en/java/javase/21/docs/api/java.sql/java/sql/DriverManager.html#getConnection(java.lang.String)'
@@ -139,17 +144,22 @@ async function frameworkJvm(ctx: AnalyzerContext, framework: 'micronaut' | 'quar
     return {diagnostics, extrasPerProcess: extras, language: 'java', pools: [], processesPerDyno: processes, server: framework, threadsPerProcess: sourced(1, assumed(`${why}; 1 connection assumed`))}
   }
 
-  const total = read.pools.reduce((a, p) => a + p.pool.value, 0)
+  // Which server each datasource is on (model/other-server.ts): the queries at once are the counted pools' total.
+  const apart = apartFromKnownOthers(read.pools)
+  const placed = placeUnknownServers(apart.pools, apart.otherServerPools)
+  const counted = placed.pools ?? []
+  const total = counted.reduce((a, p) => a + p.pool.value, 0)
   return {
     diagnostics,
     // Request threads queue for the pools (one per datasource): the queries at once are the pools' total.
     eventLoop: true,
     extrasPerProcess: extras,
     language: 'java',
-    pools: read.pools,
+    otherServerPools: placed.otherServerPools,
+    pools: counted,
     processesPerDyno: processes,
     server: framework,
-    threadsPerProcess: sourced(total, fromDefault(`${name}'s request threads wait for a pooled connection: at most the pools' size hold one at once`, framework === 'quarkus' ? 'https://quarkus.io/guides/datasource#jdbc-configuration' : HIKARI), read.pools.map((p) => p.pool.source)),
+    threadsPerProcess: sourced(total, fromDefault(`${name}'s request threads wait for a pooled connection: at most the pools' size hold one at once`, framework === 'quarkus' ? 'https://quarkus.io/guides/datasource#jdbc-configuration' : HIKARI), counted.map((p) => p.pool.source)),
   }
 }
 
@@ -445,7 +455,13 @@ function beanEntry(ctx: AnalyzerContext, bean: DataSourceBean, diagnostics: Diag
   let pool: Sourced<number>
   // @ConfigurationProperties("app.db") on the bean: Spring binds app.db.maximum-pool-size onto the HikariDataSource.
   const bound = bean.prefix ? (intProperty(config, `${bean.prefix.name}.maximum-pool-size`, `${bean.prefix.name}.maximum-pool-size`, diagnostics) ?? intProperty(config, `${bean.prefix.name}.maximumPoolSize`, `${bean.prefix.name}.maximumPoolSize`, diagnostics)) : undefined
-  if (bean.otherPool) {
+  const other = bean.otherPool ? otherPoolDefault(ctx, bean) : undefined
+  if (other) {
+    // DataSourceBuilder.type(BasicDataSource / tomcat-jdbc DataSource): that pool's own size, bound from the prefix when set.
+    const key = bean.prefix ? `${bean.prefix.name}.${other.key}` : undefined
+    const set = key ? intProperty(config, key, key, diagnostics) : undefined
+    pool = set ? sourced(set.value, set.source, [...(set.via ?? []), fromFile(bean.file, bean.prefix!.line), ...also]) : sourced(other.size, fromDefault(other.what, other.ref), [fromFile(bean.file, bean.line), ...(other.via ? [other.via] : []), ...also])
+  } else if (bean.otherPool) {
     diagnostics.push({code: 'unknown-config-value', file: bean.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: bean.line, message: `${ctx.processType}: the DataSource bean is built as ${bean.otherPool} (DataSourceBuilder .type), a pool whose size conncalc does not read; 10 is counted until you say`, processType: ctx.processType, severity: 'warning'})
     pool = sourced(10, fromFile(bean.file, bean.line), [assumed(`${bean.file}:${bean.line} builds a ${bean.otherPool} pool, not HikariCP; its size is not read, 10 assumed`), ...also])
   } else if (bound) pool = sourced(bound.value, bound.source, [...(bound.via ?? []), fromFile(bean.file, bean.prefix!.line), why, ...also])
@@ -454,19 +470,45 @@ function beanEntry(ctx: AnalyzerContext, bean: DataSourceBean, diagnostics: Diag
     diagnostics.push({code: 'unknown-config-value', file: bean.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: bean.size.line, message: `${ctx.processType}: cannot read the HikariCP pool size: the DataSource bean sets maximumPoolSize to \`${bean.size.raw}\`, which conncalc does not evaluate; HikariCP's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
     pool = sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI), [why, assumed(`maximumPoolSize is \`${bean.size.raw}\` at ${bean.file}:${bean.size.line}, not read; HikariCP's default counted`), ...also])
   } else pool = sourced(10, fromDefault('HikariCP default maximumPoolSize (the bean sets none)', HIKARI), [why, ...also])
-  return {database: several ? `hikari ${bean.file}:${bean.line}` : 'hikari', minOpen: pool, pool, server: 'DATABASE_URL'}
+  const url = bean.prefix ? (config.get(`${bean.prefix.name}.url`) ?? config.get(`${bean.prefix.name}.jdbc-url`)) : undefined
+  const name = other ? other.name : 'hikari'
+  return {database: several ? `${name} ${bean.file}:${bean.line}` : name, minOpen: pool, pool, server: jvmUrlServer(url, ctx.env)}
+}
+
+/**
+ * The size a DataSourceBuilder `.type(…)` pool has when nothing sets it: commons-dbcp2's BasicDataSource maxTotal
+ * (GenericObjectPoolConfig.DEFAULT_MAX_TOTAL, 8), tomcat-jdbc's DataSource maxActive (PoolProperties.DEFAULT_MAX_ACTIVE,
+ * 100); with the property a @ConfigurationProperties prefix binds onto it. A bare `DataSource` is tomcat-jdbc's only
+ * when the file imports org.apache.tomcat.jdbc.pool.DataSource. Any other type: undefined (its size is not read).
+ */
+function otherPoolDefault(ctx: AnalyzerContext, bean: DataSourceBean): undefined | {key: string; name: string; ref: string; size: number; via?: Source; what: string} {
+  const type = bean.otherPool ?? ''
+  const text = ctx.files.read(bean.file)?.text ?? ''
+  if (/(^|\.)BasicDataSource$/.test(type) && (type.includes('.') ? /dbcp2/.test(type) : /import\s+org\.apache\.commons\.dbcp2\.BasicDataSource\b/.test(text))) {
+    return {key: 'max-total', name: 'dbcp2', ref: DBCP2, size: 8, via: fromDefault('commons-pool2 GenericObjectPoolConfig.DEFAULT_MAX_TOTAL = 8', POOL2_MAX_TOTAL), what: 'commons-dbcp2 BasicDataSource default maxTotal'}
+  }
+
+  if (type === 'org.apache.tomcat.jdbc.pool.DataSource' || (type === 'DataSource' && /import\s+org\.apache\.tomcat\.jdbc\.pool\.DataSource\b/.test(text))) {
+    return {key: 'max-active', name: 'tomcat-jdbc', ref: TOMCAT_JDBC, size: 100, what: 'tomcat-jdbc default maxActive (PoolProperties.DEFAULT_MAX_ACTIVE)'}
+  }
+
+  return undefined
 }
 
 /** The pools of the app's own DataSource beans: one HikariCP pool each, request threads bounded by them all. */
 function beanPool(ctx: AnalyzerContext, beans: DataSourceBean[], diagnostics: Diagnostic[], config: SpringConfig): ServerAnalysis {
   const threads = fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI)
-  const several = beans.length > 1 ? `the app builds ${beans.length} HikariDataSource beans (${beans.map((b) => `${b.file}:${b.line}`).join(', ')}), each its own pool; all are counted on DATABASE_URL's database (one whose URL names another database does not use its slots)` : undefined
-  const entries = beans.map((b) => beanEntry(ctx, b, diagnostics, several, config))
+  const several = beans.length > 1 ? `the app builds ${beans.length} HikariDataSource beans (${beans.map((b) => `${b.file}:${b.line}`).join(', ')}), each its own pool; one whose URL conncalc does not read is counted on DATABASE_URL's database` : undefined
+  const built = beans.map((b) => beanEntry(ctx, b, diagnostics, several, config))
   const extras = unpooled(ctx, diagnostics)
-  if (entries.length === 1) return oneJvm(diagnostics, entries[0], threads, extras)
-  const single = oneJvm(diagnostics, entries[0], threads, extras)
+  if (built.length === 1) return oneJvm(diagnostics, built[0], threads, extras)
+  // Which server each bean's pool is on (model/other-server.ts): the request threads' queries at once are the counted pools'.
+  const apart = apartFromKnownOthers(built)
+  const placed = placeUnknownServers(apart.pools, apart.otherServerPools)
+  const entries = placed.pools ?? []
+  const single = oneJvm(diagnostics, entries[0] ?? built[0], threads, extras)
   const total = entries.reduce((a, e) => a + e.pool.value, 0)
-  return {...single, pools: entries, threadsPerProcess: sourced(total, threads, entries.map((e) => e.pool.source))}
+  return {...single, otherServerPools: placed.otherServerPools, pools: entries, threadsPerProcess: sourced(total, threads, entries.map((e) => e.pool.source))}
 }
 
 /** The build files the JVM buildpacks (Maven, Gradle, sbt, Leiningen/Clojure CLI) build an app from. */
@@ -578,5 +620,5 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
   // minimumIdle < 0 or > maximumPoolSize means "= maximumPoolSize" (HikariConfig.validateNumerics).
   const minOpen: Sourced<number> =
     minIdle && minIdle.value >= 0 && minIdle.value <= max.value ? minIdle : sourced(max.value, fromDefault('HikariCP minimumIdle defaults to maximumPoolSize: the pool is filled at start', HIKARI), [max.source])
-  return oneJvm(diagnostics, {database: 'hikari', minOpen, pool: max, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), extras)
+  return oneJvm(diagnostics, {database: 'hikari', minOpen, pool: max, server: jvmUrlServer(config.get('spring.datasource.url'), ctx.env)}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), extras)
 }

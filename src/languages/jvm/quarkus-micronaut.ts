@@ -25,6 +25,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext} from '../common/types.js'
 
+import {jvmUrlServer} from './url-server.js'
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {filesUnder} from '../../model/files.js'
 import {parseYaml} from '../../util/yaml.js'
@@ -237,14 +238,14 @@ export function quarkusPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; 
       const key = `${base}.jdbc.max-size`
       const max = intValue(get('jdbc.max-size'), key, `${what}'s pool size`, diagnostics, ctx.processType) ?? agroalDefault(version)
       const initial = intValue(get('jdbc.initial-size'), `${base}.jdbc.initial-size`, `${what}'s initial size`, diagnostics, ctx.processType)
-      pools.push({database, ...(initial && initial.value <= max.value ? {minOpen: initial} : {}), pool: max, server: 'DATABASE_URL'})
+      pools.push({database, ...(initial && initial.value <= max.value ? {minOpen: initial} : {}), pool: max, server: jvmUrlServer(get('jdbc.url'), ctx.env)})
     }
 
     if (reactiveExtension && get('reactive')?.value !== 'false') {
       const key = `${base}.reactive.max-size`
       const max = intValue(get('reactive.max-size'), key, `${what}'s reactive pool size`, diagnostics, ctx.processType) ?? reactiveDefault(version)
       // Vert.x opens a reactive pool's connections on demand: none are held at start.
-      pools.push({database: `${database}.reactive`, minOpen: sourced(0, fromDefault('a Vert.x SQL pool connects on demand', VERTX_POOL)), pool: max, server: 'DATABASE_URL'})
+      pools.push({database: `${database}.reactive`, minOpen: sourced(0, fromDefault('a Vert.x SQL pool connects on demand', VERTX_POOL)), pool: max, server: jvmUrlServer(get('reactive.url'), ctx.env)})
     }
   }
 
@@ -296,7 +297,7 @@ export function micronautPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]
       : platform
         ? [fromDefault(`datasources.${name}.url is \${${platform}}, which the platform sets to the PostgreSQL add-on's URL`, 'https://devcenter.heroku.com/articles/connecting-heroku-postgres#connecting-in-java')]
         : [assumed(`datasources.${name}.url is not read here (${url || 'unset'}); the platform's PostgreSQL is assumed`)]
-    pools.push({database: `datasources.${name}`, minOpen, pool: via.length > 0 ? sourced(max.value, max.source, [...via, ...(max.via ?? [])]) : max, server: 'DATABASE_URL'})
+    pools.push({database: `datasources.${name}`, minOpen, pool: via.length > 0 ? sourced(max.value, max.source, [...via, ...(max.via ?? [])]) : max, server: jvmUrlServer(u, ctx.env)})
   }
 
   return {diagnostics, notCounted, pools}
