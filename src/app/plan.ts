@@ -17,7 +17,7 @@ import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
 import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
 import {isDefaultWebFile} from '../model/command-site.js'
 import {appJsonPostgres, herokuYmlPostgres, manifestPlan} from '../platform/manifest-plan.js'
-import {scheduledJobs} from '../platform/scalingo-cron.js'
+import {dokkuCronJobs, scheduledJobs} from '../platform/scalingo-cron.js'
 import {herokuSchedulerJobs} from '../platform/heroku-scheduler.js'
 import {PLATFORM_MANIFESTS} from '../procfile/platform-manifest.js'
 import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
@@ -87,10 +87,12 @@ export async function runPlan(
   const renderOrFly = !multi && (PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))
   // Scalingo's cron.json jobs run in one-off containers beside the formation: said when the reserve leaves no room for them.
   if (!multi) append(merged.diagnostics, scheduledJobs(createFileReader(base, reads), request.reserve?.value ?? 0))
-  // Heroku Scheduler's jobs run in one-off dynos too, set in the dashboard: said when app.json provisions it (a Heroku app, not one run by Render or Fly.io).
+  // Heroku Scheduler's jobs run in one-off dynos too, set in the dashboard: said when app.json provisions it (a Heroku app, not one run by Render or Fly.io); Dokku's app.json `cron` tasks likewise.
   if (!multi && !renderOrFly) {
     const appJson = createFileReader(base, reads).read('app.json')
     if (appJson) append(merged.diagnostics, herokuSchedulerJobs(appJson.text, appJson.path, request.reserve?.value ?? 0))
+    // Dokku's app.json `cron` tasks: each in a one-off run container too.
+    if (appJson) append(merged.diagnostics, dokkuCronJobs(appJson.text, appJson.path, request.reserve?.value ?? 0))
   }
 
 

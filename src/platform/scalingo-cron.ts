@@ -97,7 +97,41 @@ export function scheduledJobs(files: FileReader, reserve: number): Diagnostic[] 
   const file = files.read('cron.json')
   if (!file) return []
   const jobs = jobsOf(file.text)
-  if (!jobs || jobs.length === 0) return []
+  return jobs ? said(file.path, jobs, 'Scalingo job', DOCS, reserve) : []
+}
+
+/**
+ * Dokku's scheduler: app.json `"cron": [{"command": "…", "schedule": "<5 cron fields or @macro>"}]` (Dokku ≥ 0.23;
+ * Heroku's app.json has no such key). "Each scheduled task is executed within a one-off run container"
+ * (DOKKU_CRON_DOCS), so, as with Scalingo's, the jobs that may start in the same minute are said against the reserve.
+ */
+export const DOKKU_CRON_DOCS = 'https://dokku.com/docs/processes/scheduled-cron-tasks/'
+
+export function dokkuCronJobs(text: string, path: string, reserve: number): Diagnostic[] {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    return []
+  }
+
+  const list = (doc as {cron?: unknown})?.cron
+  if (!Array.isArray(list)) return []
+  const lines = text.split(/\r?\n/)
+  const jobs: Job[] = []
+  for (const entry of list) {
+    const {command, schedule} = (entry ?? {}) as {command?: unknown; schedule?: unknown}
+    if (typeof command !== 'string' || command.trim() === '') continue
+    const at = lines.findIndex((l) => l.includes(JSON.stringify(command).slice(1, -1)))
+    // An entry without a readable schedule still runs (Dokku validates it at deploy): taken as starting with every other.
+    jobs.push(typeof schedule === 'string' ? parseJob(`${schedule.trim()} ${command}`, at === -1 ? 1 : at + 1) : {command: command.trim(), line: at === -1 ? 1 : at + 1, schedule: String(schedule)})
+  }
+
+  return said(path, jobs, 'Dokku cron task', DOKKU_CRON_DOCS, reserve)
+}
+
+function said(path: string, jobs: Job[], what: string, docs: string, reserve: number): Diagnostic[] {
+  if (jobs.length === 0) return []
   const together = busiestMinute(jobs)
   if (together.length <= reserve) return []
   const unread = together.filter((j) => !j.minutes)
@@ -111,11 +145,11 @@ export function scheduledJobs(files: FileReader, reserve: number): Diagnostic[] 
   return [
     {
       code: 'scheduled-jobs',
-      file: file.path,
+      file: path,
       fix: `pass --reserve ${together.length} (more if a job opens several connections or runs past its next start) to keep room for them`,
       line: together[0]?.line ?? 1,
       message:
-        `${file.path} schedules ${n} Scalingo job${n === 1 ? '' : 's'}, each in a one-off container with database connections of its own (${DOCS}); ` +
+        `${path} schedules ${n} ${what}${n === 1 ? '' : 's'}, each in a one-off container with database connections of its own (${docs}); ` +
         `up to ${together.length} may start in the same minute (${which}). They are not in the total; the reserve keeps ${reserve} free`,
       severity: 'info',
     },
