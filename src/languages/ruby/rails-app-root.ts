@@ -65,14 +65,20 @@ async function appPathRoot(files: FileReader, file: SourceFile, binstub: string)
   return undefined
 }
 
-/** `File.expand_path("REL", __dir__)` (or `__FILE__`, `File.dirname(__FILE__)`; `::File` too): REL from the file's folder. */
-function expandPath(P: Prism, node: RubyNode, binDir: string, binstub: string): string | undefined {
+/**
+ * `File.expand_path("REL", __dir__)` (or `__FILE__`, `File.dirname(__FILE__)`; `::File` too): REL from the file's folder.
+ * With no second argument Ruby expands from the working folder: `cwd` when the caller knows it (a Procfile command
+ * runs from the app root), else undefined.
+ */
+export function expandPath(P: Prism, node: RubyNode, binDir: string, binstub: string, cwd?: string): string | undefined {
   const file = (n: RubyNode | null): boolean => (n instanceof P.ConstantReadNode && n.name === 'File') || (n instanceof P.ConstantPathNode && !n.parent && n.name === 'File')
   if (!(node instanceof P.CallNode) || node.name !== 'expand_path' || !file(node.receiver)) return undefined
   const [rel, base] = node.arguments_?.arguments_ ?? []
   if (!(rel instanceof P.StringNode)) return undefined
   const from =
-    base instanceof P.CallNode && base.name === '__dir__' && !base.receiver
+    base === undefined
+      ? cwd
+      : base instanceof P.CallNode && base.name === '__dir__' && !base.receiver
       ? binDir
       : base instanceof P.SourceFileNode
         ? binstub

@@ -20,6 +20,7 @@ import {versionAtLeast} from '../../util/version.js'
 import {readFlag} from '../common/argv.js'
 import {declaredRuby} from './gemfile-lock.js'
 import {puma} from './puma.js'
+import {expandPath} from './rails-app-root.js'
 
 const MAIN_THREAD = 'https://docs.ruby-lang.org/en/master/Thread.html#method-c-main'
 const PROCESS_SPAWN = 'https://docs.ruby-lang.org/en/master/Process.html#method-c-spawn'
@@ -156,7 +157,12 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
         called.add(node.name)
         const receiver = constantName(parsed, node.receiver)
         const args = node.arguments_?.arguments_ ?? []
-        if (['require', 'require_relative', 'load'].includes(node.name) && !node.receiver && args[0] instanceof P.StringNode) {
+        if (['require', 'load'].includes(node.name) && !node.receiver && args[0] instanceof P.CallNode) {
+          // `require File.expand_path('config/environment')` (from the app root, where the Procfile command runs) or
+          // `File.expand_path('../config/environment', __dir__)`: the app file it names, if the app has it.
+          const path = expandPath(P, args[0], dirOf(file), file, '')
+          enqueue(path === undefined ? undefined : [withRb(path), path].find((p) => ctx.files.exists(p)))
+        } else if (['require', 'require_relative', 'load'].includes(node.name) && !node.receiver && args[0] instanceof P.StringNode) {
           const target = resolve(ctx, file, node.name, args[0].unescaped.value)
           if (!target && node.name === 'require' && DATABASE_GEMS.has(args[0].unescaped.value)) databaseGems.push({file, line: parsed.lineOf(node.location.startOffset), what: args[0].unescaped.value})
           enqueue(target)
