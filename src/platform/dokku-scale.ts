@@ -48,6 +48,23 @@ export function parseDokkuScale(text: string, types: readonly string[], path = '
     message: `${path} sets each process type's containers on Dokku 0.3.14 to 0.29 (types it does not list: 0); Dokku 0.30 and later ignore it and read app.json formation (https://dokku.com/docs/appendices/0.30.0-migration-guide)`,
     severity: 'info',
   })
+  // A line naming no Procfile type (`worker=1` beside `alert-worker:`): Dokku has no command for it, and the type the
+  // line was likely meant for is not listed, so it runs no container. Said, with the Procfile's types.
+  if (types.length > 0) {
+    for (const [name, entry] of formation) {
+      if (types.includes(name) || name === 'release') continue
+      const line = entry.quantity.source.kind === 'file' ? entry.quantity.source.line : undefined
+      diagnostics.push({
+        code: 'missing-config',
+        file: path,
+        ...(line === undefined ? {} : {line}),
+        fix: `name a Procfile type (${types.filter((t) => t !== 'release').join(', ')}), as \`dokku ps:scale\` does`,
+        message: `${path}${line === undefined ? '' : `:${line}`}: ${name} is not a process type of the Procfile, so no container runs for it; every Procfile type ${path} does not list runs none`,
+        severity: 'warning',
+      })
+    }
+  }
+
   const unlisted = fromDefault(`${path} does not list it: Dokku runs the types ${path} lists, each at its count, and no container of any other type`, DOKKU_SCALE_REF)
   for (const type of types) if (type !== 'release' && !formation.has(type) && !unread.has(type)) formation.set(type, {quantity: sourced(0, unlisted)})
   return {diagnostics, formation}

@@ -27,4 +27,18 @@ describe('parseDokkuScale', () => {
     expect(r.formation.size).toBe(0)
     expect(r.diagnostics).toEqual([])
   })
+
+  it('a line naming no Procfile type (worker=1 beside alert-worker:) is a warning at its line; the types it meant run none', () => {
+    // The shape of getqarote/Qarote's DOKKU_SCALE: web=1, worker=1, license_worker=1 beside Procfile types web,
+    // alert-worker, license-worker. Dokku runs web 1; alert-worker and license-worker are unlisted: 0.
+    const r = parseDokkuScale('web=1\nworker=1\nlicense_worker=1\n', ['web', 'alert-worker', 'license-worker', 'release'])
+    expect(r.formation.get('web')?.quantity.value).toBe(1)
+    expect(r.formation.get('alert-worker')?.quantity).toMatchObject({source: {kind: 'default'}, value: 0})
+    expect(r.formation.get('license-worker')?.quantity).toMatchObject({source: {kind: 'default'}, value: 0})
+    const warnings = r.diagnostics.filter((d) => d.severity === 'warning')
+    expect(warnings.map((d) => [d.line, d.message, d.fix])).toEqual([
+      [2, 'DOKKU_SCALE:2: worker is not a process type of the Procfile, so no container runs for it; every Procfile type DOKKU_SCALE does not list runs none', 'name a Procfile type (web, alert-worker, license-worker), as `dokku ps:scale` does'],
+      [3, 'DOKKU_SCALE:3: license_worker is not a process type of the Procfile, so no container runs for it; every Procfile type DOKKU_SCALE does not list runs none', 'name a Procfile type (web, alert-worker, license-worker), as `dokku ps:scale` does'],
+    ])
+  })
 })
