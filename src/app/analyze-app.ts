@@ -32,7 +32,7 @@ import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {modulesFromRoot} from '../languages/python/module-paths.js'
 import {anotherDatabase, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
-import {delegates, type FollowedScript, followCommand, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
+import {delegates, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
@@ -418,7 +418,7 @@ function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagno
 function notLaunched(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): ScriptCtx[] | undefined | Promise<ScriptCtx[] | undefined> {
   const known = !ANY_PROGRAM.has(analyzers.find((a) => a.matches(ctx.command, ctx))!.id)
   // A Node command that runs a workspace package or several commands (procfile/node-run.ts) is followed too.
-  const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
+  const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !runsShellScript(ctx.command) && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
   return simple ? undefined : followedProcesses(raw, ctx, diagnostics, depth)
 }
 
@@ -503,8 +503,10 @@ async function largestBranch(first: ScriptCtx, at: {file: string; line: number},
     const command = (x: (typeof sized)[number]): string => x.c.ctx.command.argv.join(' ')
     const label = (x: (typeof sized)[number]): string => {
       const i = sized.indexOf(x)
-      const vars = replayed.labels[i] ?? ''
-      return sized.every((y) => command(y) === command(x)) && vars ? `with ${vars} (${x.connections})` : `${sizedRun(x)}${vars ? ` with ${vars}` : ''}`
+      const told = replayed.labels[i] ?? ''
+      // `in web/, WEB_CONCURRENCY=1 (bin/web:3)` or `WEB_CONCURRENCY unset`: the folder reads on its own, a variable after `with`.
+      const vars = told && !told.startsWith('in ') ? `with ${told}` : told
+      return sized.every((y) => command(y) === command(x)) && vars ? `${vars} (${x.connections})` : `${sizedRun(x)}${vars ? ` ${vars}` : ''}`
     }
 
     const told = `${replayed.what}: ${sized.map((x) => label(x)).join('; ')}; the largest is counted`

@@ -38,7 +38,7 @@ import {entrySources, layer} from '../model/env.js'
 import {assumed, fromEnv, fromFile, type Source} from '../model/source.js'
 import {DELEGATING_PROGRAMS, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
 import {joinPath} from '../util/app-path.js'
-import {expandShell, globMatch, normalizePath, SHELLS, splitCommand} from '../languages/shell/shell.js'
+import {expandShell, globMatch, normalizePath, SHELLS, type ShellInvocation, splitCommand} from '../languages/shell/shell.js'
 import {knownProgram} from '../languages/shell/programs.js'
 import type {TsNode} from '../util/tree-sitter.js'
 import {append} from '../util/arrays.js'
@@ -173,7 +173,7 @@ export async function followCommand(
 ): Promise<FollowedScript | undefined> {
   // A `cd` into a folder of the repo moves where the server's files are read; one into a build output (`cd X/bin/publish`) does not.
   const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
-  if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !delegates(split.argv, files, env, origin)) return undefined
+  if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !runsShellScript(split) && !delegates(split.argv, files, env, origin)) return undefined
   const walk = async (forced: ReadonlyMap<string, number>): Promise<Walk> => {
     const reader = new ScriptReader(files, processType, dyno, forced)
     const state = newState(env, '', [])
@@ -274,19 +274,35 @@ function alternatives(first: Walk, others: Walk[], capped: boolean): FollowedScr
   return base.reader.result(base.state)
 }
 
-/** What tells processes with the same command apart: the variables whose values differ, each with where it was set. */
+/**
+ * What tells processes with the same command apart: the folder it runs in (`in web/`), when that differs, then the
+ * variables whose values differ, each with where it was set.
+ */
 function labelsOf(procs: ScriptProcess[]): string[] {
   const names = [...new Set(procs.flatMap((p) => p.env.names()))].filter((n) => new Set(procs.map((p) => p.env.get(n)?.value)).size > 1).sort()
+  const folders = new Set(procs.map((p) => p.cwd)).size > 1
   return procs.map((p) =>
-    names
-      .map((n) => {
+    [
+      ...(folders ? [p.cwd ? `in ${p.cwd}/` : 'in the app root'] : []),
+      ...names.map((n) => {
         const e = p.env.get(n)
         if (!e) return `${n} unset`
         return e.source.kind === 'env' ? `${n}=${e.value} (${e.source.from})` : `${n}=${e.value}`
-      })
-      .join(', '),
+      }),
+    ].join(', '),
   )
 }
+
+/**
+ * Whether the command runs `sh -c '…'` whose body is more than commands one after another: a branch, a loop, a
+ * subshell or group, `||`, `exit`, a sourced file, a function, the shell's arguments. The command reader
+ * (languages/shell) reads such a body as words; the script reader reads it as the shell would.
+ */
+export function runsShellScript(command: ParsedCommand): boolean {
+  return command.wrappers.some((w) => w.endsWith(' -c')) && SCRIPT_SHAPE.test(command.raw)
+}
+
+const SCRIPT_SHAPE = /(?:^|[\s;&|(`"'])(?:if|case|while|until|for|exit|return|source|set|shift|\.)(?=\s)|\|\||(?<![\w$\\])[({]|\$\{?[@*#\d]/
 
 /**
  * Whether a Node command runs somewhere else than as written: in a workspace
@@ -318,6 +334,10 @@ interface State {
   done: boolean
   /** `exit` ended the script (done too). */
   exited: boolean
+  /** `set -e` is on: a command that fails ends the script (here: a `( … )` that runs `exit 1`). */
+  errexit: boolean
+  /** The status `exit N` gave (0 for `exit` alone or a status not written as a number: taken as success). */
+  exitStatus: number
   /** Functions and sourced files being walked: where a `return` ends one. */
   frames: number
   /** `return` ended the function or sourced file being walked (done too, until the call it returns to). */
@@ -345,6 +365,8 @@ const newState = (env: Env, cwd: string, assumptions: ScriptAssumption[]): State
   cwd,
   done: false,
   env,
+  errexit: false,
+  exitStatus: 0,
   exited: false,
   exported: new Map(),
   frames: 0,
@@ -674,12 +696,20 @@ class ScriptReader {
     const inner = copyState(state)
     inner.done = false
     inner.exited = false
+    inner.exitStatus = 0
     inner.returned = false
     inner.frames = 0
     await this.statements(node.children, inner, ctx, false)
     state.background = inner.background
     state.candidate = inner.candidate
     state.pre = inner.pre
+    // Under `set -e` a subshell that exits with a failure ends the script too, where its status is not tested (bash
+    // manual, "The Set Builtin": not in a `&&`/`||` list but the last, not after `!`, not in a condition).
+    if (state.errexit && inner.exited && inner.exitStatus !== 0 && statusUntested(node)) {
+      state.done = true
+      state.exited = true
+      state.exitStatus = inner.exitStatus
+    }
   }
 
   /** A group started with `&` (see statement): walked on its own shell; its last foreground process runs in the background. */
@@ -775,6 +805,11 @@ class ScriptReader {
     const shellVars = [...state.vars.values(), ...argVars]
     const expandEnv = shellVars.length > 0 ? state.env.with(layer(`${ctx.file}`, shellVars)) : state.env
     const split = splitCommand(text, expandEnv, origin)
+    if (split.shell && ctx.depth < MAX_DEPTH) {
+      await this.shellBody(split.shell, state, ctx, bg, line)
+      return
+    }
+
     const argv = split.command.argv
     if (argv.length === 0) return
     const name = argv[0]
@@ -826,6 +861,7 @@ class ScriptReader {
 
     // `set -- a b "$@"` (or `set a b`): the script's arguments are those words from here on (its options, `set -e`, change nothing here).
     if (name === 'set') {
+      state.errexit = errexitAfter(argv.slice(1), state.errexit)
       const dashes = argv.indexOf('--')
       const words = dashes !== -1 ? argv.slice(dashes + 1) : argv.length > 1 && !/^[-+]/.test(argv[1]) ? argv.slice(1) : undefined
       if (words) {
@@ -859,6 +895,7 @@ class ScriptReader {
     if (name === 'exit' && !bg) {
       state.done = true
       state.exited = true
+      state.exitStatus = /^\d+$/.test(argv[1] ?? '') ? Number(argv[1]) % 256 : 0
       return
     }
 
@@ -900,17 +937,15 @@ class ScriptReader {
       const inner = newState(this.childEnv(state, ctx.file).with(layer(`${ctx.file}:${line}`, split.assignments)), state.cwd, [...state.assumptions])
       inner.positional = scriptArgs(argv)
       inner.unknownArgs = this.unknownArgs(node, inner.positional.length, state)
+      // `bash -e x.sh` gives the shell its options; `./x.sh` runs the shebang's (`#!/bin/bash -e`).
+      const shebang = /^#!\s*(\S+)(?:\s+(.*))?/.exec(file.text.split('\n', 1)[0])
+      const direct = !SHELLS.has(argv[0].split('/').pop()!)
+      const words = direct ? (shebang ? (shebang[1].endsWith('/env') ? (shebang[2] ?? '').split(/\s+/).slice(1) : (shebang[2] ?? '').split(/\s+/)) : []) : argv.slice(1)
+      inner.errexit = errexitAfter(words.filter(Boolean), false)
       // A script called inside a loop runs its commands on each turn too.
       if (state.loop) inner.loop = state.loop
       await this.walkText(file.text, {file: script, line: 1}, inner, ctx.depth + 1, ctx.within)
-      for (const p of inner.background) state.background.push(p)
-      if (inner.candidate) {
-        if (bg) state.background.push({...inner.candidate, background: true})
-        else this.setCandidate(state, inner.candidate)
-      }
-
-      append(state.pre, inner.pre)
-      if (exec && !bg) state.done = true
+      this.childDone(inner, state, bg, exec)
       return
     }
 
@@ -925,6 +960,34 @@ class ScriptReader {
       this.setCandidate(state, proc(command, false))
       if (exec) state.done = true
     }
+  }
+
+  /** What a child shell (a script, `sh -c '…'`) left running joins the script's: its process is the script's, or one beside it. */
+  private childDone(inner: State, state: State, bg: boolean, exec: boolean): void {
+    for (const p of inner.background) state.background.push(p)
+    if (inner.candidate) {
+      if (bg) state.background.push({...inner.candidate, background: true})
+      else this.setCandidate(state, inner.candidate)
+    }
+
+    append(state.pre, inner.pre)
+    if (exec && !bg) state.done = true
+  }
+
+  /**
+   * `sh -c 'cd web && exec puma'`, `bash -c "if …; fi"`: the body is a script of its own, read as one (its `cd`
+   * moves where the process reads its files, its `if` is decided or kept as ways, its `exit` ends only it), in a
+   * child shell that gets what was exported and the line's assignments; `$0` is the word after the body and
+   * `$1`… the ones after that (bash manual, "Invoking Bash").
+   */
+  private async shellBody(shell: ShellInvocation, state: State, ctx: Ctx, bg: boolean, line: number): Promise<void> {
+    const env = this.childEnv(state, ctx.file)
+    const inner = newState(shell.assignments.length > 0 ? env.with(layer(`${ctx.file}:${line}`, shell.assignments)) : env, state.cwd, [...state.assumptions])
+    inner.positional = shell.args
+    inner.errexit = errexitAfter(shell.options, false)
+    if (state.loop) inner.loop = state.loop
+    await this.walkText(shell.body, {file: ctx.file, line}, inner, ctx.depth + 1, ctx.within.slice(0, -1))
+    this.childDone(inner, state, bg, shell.wrappers.includes('exec'))
   }
 
   /**
@@ -1470,3 +1533,30 @@ const ordinal = (n: number): string => (['first', 'second', 'third'][n - 1] ?? `
 
 /** Names a shell word expands (`$X`, `${X:-d}`). */
 const usedNames = (text: string): string[] => [...text.matchAll(/\$\{?([A-Z_a-z]\w*)/g)].map((m) => m[1])
+
+/**
+ * Whether `set`'s options (or a shell's, `bash -e`, `sh -ec`, a shebang's `#!/bin/bash -e`) leave errexit on:
+ * `-e`, `-eu`, `-o errexit` turn it on, `+e`, `+o errexit` off; the last one said wins.
+ */
+function errexitAfter(options: string[], was: boolean): boolean {
+  let on = was
+  for (const [i, o] of options.entries()) {
+    if (o === '--' || !/^[-+]/.test(o)) break
+    if (/^[-+][a-zA-Z]*e/.test(o)) on = o.startsWith('-')
+    if (/^[-+]o$/.test(o) && options[i + 1] === 'errexit') on = o.startsWith('-')
+  }
+
+  return on
+}
+
+/** A statement whose failure `set -e` acts on: not tested by `&&`/`||` (unless it is the list's last), `!`, or a pipe before its end. */
+function statusUntested(node: TsNode): boolean {
+  let n = node
+  for (let p = n.parent; p; n = p, p = p.parent) {
+    if (p.type === 'list' && p.namedChildren.at(-1)?.id !== n.id) return false
+    if (p.type === 'negated_command' || (p.type === 'pipeline' && p.namedChildren.at(-1)?.id !== n.id)) return false
+    if (p.type !== 'list' && p.type !== 'redirected_statement') return true
+  }
+
+  return true
+}

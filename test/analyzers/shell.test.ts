@@ -52,6 +52,22 @@ describe('expandShell', () => {
     expect(expandShell('${MISSING%.*}', l)).toEqual({text: '', unresolved: ['MISSING']})
   })
 
+  it('replaces a pattern, cuts a substring and changes case as bash 5.2 does; an unset variable is said', () => {
+    // The Heroku shape: DATABASE_URL's postgres:// scheme rewritten for SQLAlchemy 2 (which wants postgresql://).
+    const url = lookup({DATABASE_URL: 'postgres://u:p@db:5432/app'})
+    expect(expandShell('"${DATABASE_URL//postgres:\\/\\//postgresql:\\/\\/}"', url)).toEqual({text: 'postgresql://u:p@db:5432/app', unresolved: []})
+    expect(expandShell('${DATABASE_URL/#postgres:/postgresql:}', url).text).toBe('postgresql://u:p@db:5432/app')
+    // Each printed by `X=aXbXc bash -c 'echo …'` (bash 5.2.15): first / every / at the start / at the end / & is the match /
+    // no string deletes / * is greedy.
+    const x = lookup({X: 'aXbXc'})
+    expect(expandShell('${X/X/-} ${X//X/-} ${X/#a/S} ${X/%c/E} "${X//X/&&}" "${X/X}" ${X/*X/Z} ${X//[bc]/.} ${X/q/Z}', x).text).toBe('a-bXc a-b-c SXbXc aXbXE aXXbXXc abXc Zc aX.X. aXbXc')
+    // ${X:1} ${X:1:3} ${X: -2} ${X:(-3):2} ${X:1:-1}; an offset from a variable; case.
+    expect(expandShell('${X:1} ${X:1:3} ${X: -2} ${X:(-3):2} ${X:1:-1}', x).text).toBe('XbXc XbX Xc bX XbX')
+    expect(expandShell('${X:$N}', lookup({N: '2', X: 'aXbXc'})).text).toBe('bXc')
+    expect(expandShell('${X^^} ${X,,} ${X^}', x).text).toBe('AXBXC axbxc AXbXc')
+    expect(expandShell('${MISSING//a/b}${MISSING2:0:2}${MISSING3^^}', x)).toEqual({text: '', unresolved: ['MISSING', 'MISSING2', 'MISSING3']})
+  })
+
   it('lists unset variables once and expands them to nothing', () => {
     expect(expandShell('$X:$X:${Y}', lookup({}))).toEqual({text: '::', unresolved: ['X', 'Y']})
   })

@@ -5,7 +5,9 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
+import {readFileSync} from 'node:fs'
+
+import {fixture, planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
 describe('app.json env is a layer below the user and above the platform', () => {
@@ -392,6 +394,36 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(r.type('web')).toMatchObject({connections: 9, connectionsPerDyno: 9, server: 'puma'})
     expect(r.total).toBe(13)
     expect(r.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+  })
+
+  it("`bash -c 'cd api && exec puma'` on the Procfile line: the cd moves where puma reads its config", () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const lock = readFileSync(`${fixture('script-undecided-branches')}/Gemfile.lock`, 'utf8')
+    const dir = branchApp({
+      Procfile: "web: bash -c 'cd api && exec bundle exec puma -C config/puma.rb'\nworker: bundle exec sidekiq -c 4\n",
+      'api/Gemfile.lock': lock,
+      'api/config/database.yml': 'production:\n  adapter: postgresql\n  pool: 5\n',
+      'api/config/puma.rb': 'workers 4\nthreads 2, 2\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // api/config/puma.rb: 4 workers × min(2 threads, pool 5) = 8 (the root's config/puma.rb, 2 × 3 = 6, is not what runs).
+    // Worker sidekiq -c 4 → 4; total 8 + 4 = 12. Nothing assumed.
+    expect(r.type('web')).toMatchObject({connections: 8, processesPerDyno: 4, server: 'puma', threadsPerProcess: 2})
+    expect(r.total).toBe(12)
+    expect(r.codes).not.toContain('unknown-config-value')
+  })
+
+  it('${ROLE,,} in a case: the value lower-cased as bash does, so --env ROLE=JOBS takes the jobs arm', () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const dir = branchApp({'bin/web': '#!/bin/bash\ncase "${PROCESS_ROLE,,}" in\n  jobs) exec bundle exec sidekiq -c 2 ;;\n  *) exec bundle exec puma -C config/puma.rb ;;\nesac\n'})
+    // PROCESS_ROLE=JOBS → "jobs" → sidekiq -c 2: min(2, pool 5) = 2 (before: "JOBS" matched only `*)`, puma's 2 × 3 = 6).
+    // Worker 4; total 2 + 4 = 6.
+    const jobs = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'PROCESS_ROLE=JOBS'])
+    expect(jobs.type('web')).toMatchObject({connections: 2, server: 'sidekiq'})
+    expect(jobs.total).toBe(6)
+    expect(jobs.codes).not.toContain('unknown-config-value')
+    const web = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'PROCESS_ROLE=Web'])
+    expect(web.type('web')).toMatchObject({connections: 6, server: 'puma'})
   })
 
   it('--explain names the script line of every process it counts', () => {

@@ -407,6 +407,54 @@ describe('followCommand: what stays up', () => {
     expect((await follow('bin/web 5 8', dflt))!.argvs).toEqual(['gunicorn app:app -w 5 --threads 8'])
   })
 
+  it("`sh -c '…'` and `bash -c \"…\"` run a script of their own: its cd, its if, its exit and its arguments are read as the shell reads them", async () => {
+    // On the Procfile line: the cd moves where puma reads its files (before: a one-shot command, puma read from the root).
+    const cd = (await follow(`bash -c 'cd web && exec bundle exec puma -C config/puma.rb'`, {'web/Gemfile': ''}))!
+    expect(cd.argvs).toEqual(['puma -C config/puma.rb'])
+    expect(cd.processes[0].cwd).toBe('web')
+    // In a script: the body's `if` is decided by the environment, else kept as ways (before: read as words, the last
+    // command, puma, taken silently).
+    const files = {'bin/web': '#!/bin/bash\nsh -c "if [ \\"\\$ROLE\\" = jobs ]; then exec sidekiq -c 2; else exec puma; fi"\n'}
+    expect((await follow('bin/web', files, {ROLE: 'jobs'}))!.argvs).toEqual(['sidekiq -c 2'])
+    expect((await follow('bin/web', files, {ROLE: 'web'}))!.argvs).toEqual(['puma'])
+    const undecided = (await follow('bin/web', files))!
+    expect(undecided.argvs).toEqual(['sidekiq -c 2'])
+    expect(undecided.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['puma'])
+    expect(undecided.diagnostics).toEqual([expect.objectContaining({code: 'unknown-config-value', file: 'bin/web', line: 2})])
+    // `$0` is the word after the body, `$1`… the ones after it; the line's assignments reach the inner shell.
+    const args = (await follow(`WEB_CONCURRENCY=3 bash -c 'exec puma -w $WEB_CONCURRENCY "$@"' web -t 5:5`, {}))!
+    expect(args.argvs).toEqual(['puma -w 3 -t 5:5'])
+    expect(args.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('3')
+    // Its exit ends only it: the script goes on to puma. Started with & it is one process beside the script's, in its folder.
+    const exit = (await follow('bin/web', {'bin/web': '#!/bin/bash\nbash -c \'[ -f tmp/ready ] || exit 0; rake warm\'\nsh -c \'cd jobs && exec bundle exec sidekiq\' &\nexec bundle exec puma\n', 'jobs/Gemfile': ''}))!
+    expect(exit.argvs).toEqual(['puma', 'sidekiq &'])
+    expect(exit.processes[1].cwd).toBe('jobs')
+    expect(exit.processes[0].command.preCommands).toEqual([['rake', 'warm']])
+  })
+
+  it('under set -e a `( … )` that exits with a failure ends the script; tested by || or without set -e it does not', async () => {
+    // bash: `set -e; (exit 1); exec puma` exits with status 1 before puma (errexit applies to the subshell's status).
+    const ends = (await follow('bin/web', {'bin/web': '#!/bin/bash\nset -euo pipefail\n(cd assets && exit 1)\nexec puma\n'}))!
+    expect(ends.processes).toEqual([])
+    // The shebang's -e when the script is run as a program; `bash -e x.sh` too; `bash x.sh` ignores the shebang's.
+    const shebang = {'bin/web': '#!/bin/bash -e\n(exit 3)\nexec puma\n'}
+    expect((await follow('bin/web', shebang))!.processes).toEqual([])
+    expect((await follow('bash bin/web', shebang))!.argvs).toEqual(['puma'])
+    expect((await follow('bash -e start.sh', {'start.sh': '(exit 3)\nexec puma\n'}))!.processes).toEqual([])
+    expect((await follow(`sh -ec '(exit 1); exec puma'`, {}))!.processes).toEqual([])
+    // Not ended: no set -e, `set +e` after it, a status tested by ||, `exit 0`.
+    for (const text of ['(exit 1)\nexec puma\n', 'set -e\nset +e\n(exit 1)\nexec puma\n', 'set -e\n(exit 1) || echo "skipped"\nexec puma\n', 'set -e\n(cd assets && exit 0)\nexec puma\n']) {
+      expect((await follow('bin/web', {'bin/web': `#!/bin/bash\n${text}`}))!.argvs).toEqual(['puma'])
+    }
+
+    // A guard in a subshell: the deployed app passes it (nothing assumed); with DATABASE_URL empty the script ends there.
+    const guard = {'bin/web': '#!/bin/bash\nset -e\nif [ -z "$DATABASE_URL" ]; then\n  (echo "DATABASE_URL is missing"; exit 1)\nfi\nexec puma\n'}
+    const passed = (await follow('bin/web', guard))!
+    expect(passed.argvs).toEqual(['puma'])
+    expect(passed.diagnostics).toEqual([])
+    expect((await follow('bin/web', guard, {DATABASE_URL: ''}))!.processes).toEqual([])
+  })
+
   it('a for loop that starts a job in the background on each turn: that many jobs; a count not known here is said', async () => {
     // Five turns (i = 1 … 5): five workers beside each other, `wait` keeps the script up.
     const five = (await follow('bash run.sh', {'run.sh': 'for (( i=1; i<=5; i++ ))\ndo\n  COMMAND="python worker.py --chunk=100"\n  $COMMAND&\ndone\ntrap "kill 0" INT TERM EXIT\nwait\n'}))!

@@ -29,9 +29,28 @@ export interface SplitCommand {
   /** Variables the server process gets from the line: `KEY=v cmd`, `env KEY=v cmd`, `export KEY=v; cmd`. */
   assignments: EnvEntry[]
   command: ParsedCommand
+  /**
+   * The server command is `sh -c 'body' [$0 args…]` (after any launchers): its body, as the outer shell left it
+   * (quotes removed, the outer line's variables expanded), for procfile/script.ts to read as a script of its own.
+   * `assignments` are what the inner shell gets from the line; `wrappers` the launchers before it.
+   */
+  shell?: ShellInvocation
   /** Set when `${A:-${B:-…}}` nests deeper than MAX_NESTING: the command is not read (argv empty). */
   tooDeep?: number
   unresolved: string[]
+}
+
+/** `bash -c 'body' name a b`: the body, `$0` (`name`) and the arguments after it (`$1`, `$2`). */
+export interface ShellInvocation {
+  /** The arguments after `$0`. */
+  args: string[]
+  assignments: EnvEntry[]
+  body: string
+  /** The shell's name as written (`bash`, `sh`). */
+  name: string
+  /** Its options up to and with the `-c` (`-e`, `-lc`, `-ec`). */
+  options: string[]
+  wrappers: string[]
 }
 
 /**
@@ -78,7 +97,8 @@ export function splitCommand(raw: string, env: Env, origin: {file: string; line:
   if (result.expanded.length > 0) command.expanded = dedupe(result.expanded)
   if (result.preCommands.length > 0) command.preCommands = result.preCommands
   if (result.background.length > 0) command.background = result.background
-  const split = {assignments: dedupe(result.assignments), command, unresolved: [...new Set(result.unresolved)]}
+  const split: SplitCommand = {assignments: dedupe(result.assignments), command, unresolved: [...new Set(result.unresolved)]}
+  if (result.shell) split.shell = result.shell
   if (plain && plainSplits.size < PLAIN_SPLITS_MAX) plainSplits.set(raw, copyOf(split))
   return split
 }
@@ -97,7 +117,9 @@ const copyOf = (s: SplitCommand): SplitCommand => {
   const command: ParsedCommand = {argv: [...s.command.argv], raw: s.command.raw, wrappers: [...s.command.wrappers]}
   if (s.command.preCommands) command.preCommands = s.command.preCommands.map((c) => [...c])
   if (s.command.background) command.background = s.command.background.map((c) => [...c])
-  return {assignments: [...s.assignments], command, unresolved: [...s.unresolved]}
+  const copy: SplitCommand = {assignments: [...s.assignments], command, unresolved: [...s.unresolved]}
+  if (s.shell) copy.shell = {...s.shell, args: [...s.shell.args], assignments: [...s.shell.assignments], options: [...s.shell.options], wrappers: [...s.shell.wrappers]}
+  return copy
 }
 
 /**
@@ -283,8 +305,13 @@ function expandBraced(inner: string, ctx: Ctx): string {
   }
 
   const op = /^(:?)([+=?-])([\S\s]*)$/.exec(rest)
+  if (!op && !special) {
+    const edited = editValue(name, rest, ctx)
+    if (edited !== undefined) return edited
+  }
+
   const value = special ? undefined : ctx.lookup(name)
-  if (!op) return value ?? '' // other pattern operators (/, ^, ,) are not evaluated: the value as is
+  if (!op) return value ?? '' // other operators (`${X^pattern}`, `${X@Q}`, arithmetic offsets) are not evaluated: the value as is
   const [, colon, kind, word] = op
   const present = colon ? value !== undefined && value !== '' : value !== undefined
   // The word is expanded only when it is used, as in sh.
@@ -309,6 +336,155 @@ function expandBraced(inner: string, ctx: Ctx): string {
       return present ? (value ?? '') : useWord()
     }
   }
+}
+
+/**
+ * bash's editing expansions (bash manual, "Shell Parameter Expansion"): `${X/pattern/string}` (the first
+ * longest match replaced; `//` every one, `/#` at the start, `/%` at the end; an unquoted `&` in the string is
+ * the match, bash 5.2's patsub_replacement), `${X:offset}` / `${X:offset:length}` (negative counts from the
+ * end) and `${X^^}`, `${X,,}`, `${X^}`, `${X,}` (case). Undefined for another operator, or an offset that is
+ * not a number or a variable holding one: the caller keeps the value as is.
+ */
+function editValue(name: string, rest: string, ctx: Ctx): string | undefined {
+  if (rest.startsWith('/')) {
+    const mode = rest[1] === '/' || rest[1] === '#' || rest[1] === '%' ? rest[1] : ''
+    const body = rest.slice(1 + mode.length)
+    const cut = patternEnd(body)
+    const value = variable(name, ctx)
+    const depth = (ctx.depth ?? 0) + 1
+    if (depth > MAX_NESTING) throw new NestedTooDeep()
+    const inner = {...ctx, depth}
+    const re = globSource(body.slice(0, cut), inner)
+    if (!validRegExp(re)) return undefined // a bracket class this reader does not translate (`[[:alpha:]]`)
+    if (re === '' && mode !== '#' && mode !== '%') return value
+    // `&` (not quoted, not escaped) stands for the match: marked before the string is expanded.
+    const marked = body.slice(cut + 1).replaceAll(/(\\.|'[^']*')|&/g, (m, kept: string | undefined) => kept ?? MATCH_MARK)
+    const string = cut < body.length ? (expandWord(marked, inner, false)[0] ?? '') : ''
+    const put = (match: string): string => string.replaceAll(MATCH_MARK, match)
+    if (mode === '#') {
+      const m = new RegExp(`^(?:${re})`).exec(value)
+      return m ? put(m[0]) + value.slice(m[0].length) : value
+    }
+
+    if (mode === '%') {
+      const m = new RegExp(`(?:${re})$`).exec(value)
+      return m ? value.slice(0, m.index) + put(m[0]) : value
+    }
+
+    // Leftmost match, greedy (the longest for a glob of `*`, `?`, `[…]` and literals); an empty match replaces nothing.
+    const sticky = new RegExp(re, 'y')
+    let out = ''
+    for (let i = 0; i < value.length; ) {
+      sticky.lastIndex = i
+      const m = sticky.exec(value)
+      if (m && m[0].length > 0) {
+        out += put(m[0])
+        i += m[0].length
+        if (mode !== '/') return out + value.slice(i)
+      } else {
+        out += value[i]
+        i++
+      }
+    }
+
+    return out
+  }
+
+  const cases: Record<string, (v: string) => string> = {
+    ',': (v) => v.slice(0, 1).toLowerCase() + v.slice(1),
+    ',,': (v) => v.toLowerCase(),
+    '^': (v) => v.slice(0, 1).toUpperCase() + v.slice(1),
+    '^^': (v) => v.toUpperCase(),
+  }
+  if (Object.hasOwn(cases, rest)) return cases[rest](variable(name, ctx))
+  const sub = /^:([^:]*)(?::([\S\s]*))?$/.exec(rest)
+  if (!sub) return undefined
+  const number = (text: string): number | undefined => {
+    const t = text.trim().replace(/^\((.*)\)$/s, '$1').trim()
+    if (/^-?\d+$/.test(t)) return Number(t)
+    // Arithmetic reads a variable by its name, with or without `$`.
+    const ref = /^\$?\{?([A-Z_a-z]\w*)\}?$/.exec(t)?.[1]
+    const v = ref === undefined ? undefined : ctx.lookup(ref)
+    return v !== undefined && /^\s*-?\d+\s*$/.test(v) ? Number(v) : undefined
+  }
+
+  const offset = number(sub[1])
+  const length = sub[2] === undefined ? undefined : number(sub[2])
+  if (offset === undefined || (sub[2] !== undefined && length === undefined)) return undefined
+  const value = variable(name, ctx)
+  const start = offset < 0 ? Math.max(0, value.length + offset) : Math.min(offset, value.length)
+  if (offset < 0 && -offset > value.length) return ''
+  if (length === undefined) return value.slice(start)
+  const end = length < 0 ? value.length + length : start + length
+  return end <= start ? '' : value.slice(start, end)
+}
+
+function validRegExp(source: string): boolean {
+  try {
+    new RegExp(source)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Stands for the match in `${X/pattern/string}`'s string while it is expanded (a character no value holds). */
+const MATCH_MARK = '\u0000'
+
+/** Where the pattern of `${X/pattern/string}` ends: the first `/` not escaped, quoted or inside `${…}`; body.length if none. */
+function patternEnd(body: string): number {
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]
+    if (c === '\\') i++
+    else if (c === "'") i = indexOrEnd(body, "'", i + 1)
+    else if (c === '"') i = skipDouble(body, i + 1)
+    else if (c === '$' && body[i + 1] === '{') i = matchClose(body, i + 1, '{', '}')
+    else if (c === '/') return i
+  }
+
+  return body.length
+}
+
+/** A glob pattern as a regular expression's source: `*`, `?`, `[…]` match; quoted, escaped and expanded text is literal. */
+function globSource(pattern: string, ctx: Ctx): string {
+  const literal = (s: string): string => s.replaceAll(/[$()*+.?[\\\]^{|}]/g, '\\$&')
+  let re = ''
+  for (let i = 0; i < pattern.length; ) {
+    const c = pattern[i]
+    if (c === '\\') {
+      re += literal(pattern[i + 1] ?? '')
+      i += 2
+    } else if (c === "'") {
+      const end = indexOrEnd(pattern, "'", i + 1)
+      re += literal(pattern.slice(i + 1, end))
+      i = end + 1
+    } else if (c === '"') {
+      let text = ''
+      i = expandDouble(pattern, i + 1, ctx, (s) => (text += s))
+      re += literal(text)
+    } else if (c === '$') {
+      const d = expandDollar(pattern, i, ctx)
+      re += literal(d.value)
+      i = d.end
+    } else if (c === '*') {
+      re += '[\\s\\S]*'
+      i++
+    } else if (c === '?') {
+      re += '[\\s\\S]'
+      i++
+    } else if (c === '[' && pattern.indexOf(']', i + 2) !== -1) {
+      const end = pattern.indexOf(']', i + 2)
+      const set = pattern.slice(i + 1, end)
+      const negated = set.startsWith('!') || set.startsWith('^')
+      re += `[${negated ? '^' : ''}${(negated ? set.slice(1) : set).replaceAll('\\', '\\\\').replaceAll('[', '\\[')}]`
+      i = end + 1
+    } else {
+      re += literal(c)
+      i++
+    }
+  }
+
+  return re
 }
 
 /** `value` without the prefix (`#`, `##`) or suffix (`%`, `%%`) matching the glob `pattern`: shortest when single, longest when doubled. */
@@ -508,6 +684,7 @@ interface ScriptResult {
   expanded: EnvEntry[]
   background: string[][]
   preCommands: string[][]
+  shell?: ShellInvocation
   unresolved: string[]
   wrappers: string[]
 }
@@ -618,6 +795,7 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
 
   const stripped = stripWrappers(server.argv, env, from, depth, server.assignments)
   return {
+    ...(stripped.shell ? {shell: stripped.shell} : {}),
     argv: stripped.argv,
     assignments: [...server.assignments, ...stripped.assignments],
     expanded: [...server.expanded, ...stripped.expanded],
@@ -730,7 +908,9 @@ function stripWrappers(
       if (c === -1 || c + 1 >= argv.length || argv.slice(1, c).some((a) => !a.startsWith('-'))) break
       // The inner shell sees what the line exported to it.
       const inner = splitScript(argv[c + 1], env.with(layer(from, [...outer, ...assignments])), from, depth + 1)
+      const shell: ShellInvocation = {args: argv.slice(c + 3), assignments: [...outer, ...assignments], body: argv[c + 1], name: head.split('/').pop()!, options: argv.slice(1, c + 1), wrappers: [...wrappers]}
       return {
+        ...(depth === 0 ? {shell} : {}),
         argv: inner.argv,
         assignments: [...assignments, ...inner.assignments],
         background: inner.background,
