@@ -247,7 +247,8 @@ function alternatives(first: Walk, others: Walk[], capped: boolean): FollowedScr
   const base = ways[0] ?? first
   if (ways.length <= 1) return base.reader.result(base.state)
   const beside = (w: Walk): string => JSON.stringify(w.state.background.map((p) => [p.command.argv, p.cwd, envOf(p.env), p.copies ?? 1]))
-  const alike = ways.every((w) => w.state.candidate && !w.state.candidate.inTurn && !w.state.candidate.either && beside(w) === beside(base))
+  // A way whose process is itself one of several (a further `if` inside, each arm one process: `either`) offers each of them.
+  const alike = ways.every((w) => w.state.candidate && !w.state.candidate.inTurn && !w.state.candidate.either?.replayed && beside(w) === beside(base))
   const plain = ways.every((w) => [...(w.state.candidate ? [w.state.candidate] : []), ...w.state.background].every((p) => !p.inTurn && !p.either))
   if (!alike && !plain) return first.reader.result(first.state)
 
@@ -269,7 +270,10 @@ function alternatives(first: Walk, others: Walk[], capped: boolean): FollowedScr
     return {...results[0], ways: {at: c0.at, sets: results.map((r) => r.processes), what}}
   }
 
-  const procs = ways.map((w) => own(w.state.candidate!))
+  const procs = ways.flatMap((w) => {
+    const {either, ...p} = own(w.state.candidate!)
+    return [p, ...(either?.runs ?? []).map((r) => own(r))]
+  })
   base.state.candidate = {...procs[0], either: {at: c0.at, replayed: {labels: labelsOf(procs), what}, runs: procs.slice(1)}}
   return base.reader.result(base.state)
 }

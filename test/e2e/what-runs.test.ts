@@ -426,6 +426,20 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(web.type('web')).toMatchObject({connections: 6, server: 'puma'})
   })
 
+  it('an undecided if inside an arm of another: every process of every way is weighed, the largest counted', () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const dir = branchApp({'bin/web': '#!/bin/bash\nif [ -n "$JOBS" ]; then\n  if [ -n "$SMALL" ]; then exec bundle exec sidekiq -c 1; else exec bundle exec sidekiq -c 2; fi\nelse\n  exec bundle exec puma -C config/puma.rb\nfi\n'})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // JOBS and SMALL are set nowhere: sidekiq -c 1 → 1, sidekiq -c 2 → 2, or puma 2 workers × min(3, pool 5) = 6. The
+    // largest, 6, is counted, starred (before: the outer if took its first branch, 2, and puma was never weighed).
+    // Worker sidekiq -c 4 → 4; total 6 + 4 = 10.
+    expect(r.type('web')).toMatchObject({connections: 6, processesPerDyno: 2, server: 'puma'})
+    expect(r.total).toBe(10)
+    const said = r.diagnostics.filter((d) => d.code === 'unknown-config-value')
+    expect(said.map((d) => d.line).sort()).toEqual([2, 3])
+    expect(said.find((d) => d.line === 2)!.message).toBe('web: `if [ -n "$JOBS" ]` (bin/web:2) cannot be decided from the environment here: `sidekiq -c 1` (1); `sidekiq -c 2` (2); `puma -C config/puma.rb` (6); the largest is counted')
+  })
+
   it('--explain names the script line of every process it counts', () => {
     const r = runCliInProcess(['plan', '--procfile', app, '--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=true', '--explain'])
     expect(r.stdout).toMatch(/\+ per dyno\s+2\s+`celery -A shop worker --concurrency 2 --loglevel info &` runs beside it in each dyno \(celery: 2 × 1\): bin\/start\.sh:11/)
