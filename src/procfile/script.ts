@@ -340,6 +340,8 @@ interface State {
   exited: boolean
   /** `set -e` is on: a command that fails ends the script (here: a `( … )` that runs `exit 1`). */
   errexit: boolean
+  /** `set -a` is on: every variable assigned is exported (`set -a; . ./.env; set +a`). */
+  allexport: boolean
   /** The status `exit N` gave (0 for `exit` alone or a status not written as a number: taken as success). */
   exitStatus: number
   /** Functions and sourced files being walked: where a `return` ends one. */
@@ -364,6 +366,7 @@ interface State {
 }
 
 const newState = (env: Env, cwd: string, assumptions: ScriptAssumption[]): State => ({
+  allexport: false,
   assumptions,
   background: [],
   cwd,
@@ -748,7 +751,7 @@ class ScriptReader {
         const at = `${ctx.file}:${lineOf(node, ctx)}`
         const entry: EnvEntry = {name, source: fromEnv(name, at), unknown: `${name} is set from the script's argument at ${at}, which its caller gave from a variable with no value here`, value: text}
         state.vars.set(name, entry)
-        if (exported || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
+        if (exported || state.allexport || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
         return
       }
 
@@ -761,7 +764,7 @@ class ScriptReader {
       const raw: EnvEntry = {name, source: fromEnv(name, `${ctx.file}:${lineOf(node, ctx)}`), value: text}
       const entry = await resolveCommandOutput(raw, this.files, {cwd: state.cwd, dyno: this.dyno, env: this.childEnv(state, `${ctx.file}:${lineOf(node, ctx)}`)})
       state.vars.set(name, entry)
-      if (exported || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
+      if (exported || state.allexport || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
       return
     }
 
@@ -773,7 +776,7 @@ class ScriptReader {
     const entry: EnvEntry = {name, source: fromEnv(name, `${ctx.file}:${lineOf(node, ctx)}`), value: expanded.text, ...(via.length > 0 ? {via} : {})}
     state.vars.set(name, entry)
     // bash: a variable that came from the environment stays exported when the script assigns it.
-    if (exported || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
+    if (exported || state.allexport || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
   }
 
   /**
@@ -787,7 +790,7 @@ class ScriptReader {
       if (colon ? current !== undefined && current !== '' : current !== undefined) continue
       const entry: EnvEntry = {name, source: fromEnv(name, `${ctx.file}:${line}`), value: expandShell(word, this.lookup(state)).text}
       state.vars.set(name, entry)
-      if (state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
+      if (state.allexport || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
     }
   }
 
@@ -865,7 +868,8 @@ class ScriptReader {
 
     // `set -- a b "$@"` (or `set a b`): the script's arguments are those words from here on (its options, `set -e`, change nothing here).
     if (name === 'set') {
-      state.errexit = errexitAfter(argv.slice(1), state.errexit)
+      state.errexit = optionAfter(argv.slice(1), 'e', 'errexit', state.errexit)
+      state.allexport = optionAfter(argv.slice(1), 'a', 'allexport', state.allexport)
       const dashes = argv.indexOf('--')
       const words = dashes !== -1 ? argv.slice(dashes + 1) : argv.length > 1 && !/^[-+]/.test(argv[1]) ? argv.slice(1) : undefined
       if (words) {
@@ -1543,11 +1547,16 @@ const usedNames = (text: string): string[] => [...text.matchAll(/\$\{?([A-Z_a-z]
  * `-e`, `-eu`, `-o errexit` turn it on, `+e`, `+o errexit` off; the last one said wins.
  */
 function errexitAfter(options: string[], was: boolean): boolean {
+  return optionAfter(options, 'e', 'errexit', was)
+}
+
+/** Whether a shell option (`-e` / `-o errexit`, `-a` / `-o allexport`) is on after these options; `+` turns it off. */
+function optionAfter(options: string[], letter: string, name: string, was: boolean): boolean {
   let on = was
   for (const [i, o] of options.entries()) {
     if (o === '--' || !/^[-+]/.test(o)) break
-    if (/^[-+][a-zA-Z]*e/.test(o)) on = o.startsWith('-')
-    if (/^[-+]o$/.test(o) && options[i + 1] === 'errexit') on = o.startsWith('-')
+    if (/^[-+][a-zA-Z]+$/.test(o) && o !== '-o' && o !== '+o' && o.slice(1).includes(letter)) on = o.startsWith('-')
+    if (/^[-+]o$/.test(o) && options[i + 1] === name) on = o.startsWith('-')
   }
 
   return on

@@ -453,6 +453,19 @@ describe('followCommand: what stays up', () => {
     expect((await follow('bin/web', guard, {DATABASE_URL: ''}))!.processes).toEqual([])
   })
 
+  it('set -a exports every variable assigned until set +a: `set -a; . ./env.sh; set +a` hands the file\'s values to the server', async () => {
+    const files = {'bin/web': '#!/bin/bash\nset -a\n. ./config/web.env\nset +a\nLOCAL=1\nexec bundle exec puma\n', 'config/web.env': 'WEB_CONCURRENCY=4\nRAILS_MAX_THREADS=3\n'}
+    const r = (await follow('bin/web', files))!
+    expect(r.argvs).toEqual(['puma'])
+    expect(r.processes[0].env.get('WEB_CONCURRENCY')).toMatchObject({source: {from: 'config/web.env:1', kind: 'env'}, value: '4'})
+    expect(r.processes[0].env.get('RAILS_MAX_THREADS')?.value).toBe('3')
+    // After set +a an assignment stays in the shell; without set -a the sourced values do too (bash).
+    expect(r.processes[0].env.get('LOCAL')).toBeUndefined()
+    const plain = (await follow('bin/web', {...files, 'bin/web': '#!/bin/bash\n. ./config/web.env\nexec bundle exec puma\n'}))!
+    expect(plain.processes[0].env.get('WEB_CONCURRENCY')).toBeUndefined()
+    expect((await follow('bin/web', {...files, 'bin/web': '#!/bin/bash\nset -o allexport\nsource config/web.env\nexec bundle exec puma\n'}))!.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('4')
+  })
+
   it('a for loop that starts a job in the background on each turn: that many jobs; a count not known here is said', async () => {
     // Five turns (i = 1 … 5): five workers beside each other, `wait` keeps the script up.
     const five = (await follow('bash run.sh', {'run.sh': 'for (( i=1; i<=5; i++ ))\ndo\n  COMMAND="python worker.py --chunk=100"\n  $COMMAND&\ndone\ntrap "kill 0" INT TERM EXIT\nwait\n'}))!
