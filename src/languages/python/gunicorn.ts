@@ -5,6 +5,9 @@
  * (docs.gunicorn.org/en/stable/configure.html): command line, then
  * GUNICORN_CMD_ARGS, then the config file (-c, default ./gunicorn.conf.py),
  * then defaults — `workers` defaults to $WEB_CONCURRENCY, else 1 (gunicorn/config.py).
+ * Before 19.0 gunicorn did not read WEB_CONCURRENCY at all: its `workers` default was 1
+ * (benoitc/gunicorn@18.0:gunicorn/config.py:499 `default = 1`; read from 19.0 on, commit
+ * a8ce74b2 "Honor $WEB_CONCURRENCY environment variable", 19.0:gunicorn/config.py:518).
  */
 import {classOf, type EvalValue, type PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -13,6 +16,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, fromDefault, fromFlag, sourced, type Sourced} from '../../model/source.js'
 import {entryFiles} from './app-pools.js'
 import {pyCandidate} from './candidate.js'
+import {pinnedVersion} from './pins.js'
 import {asString} from './evaluate.js'
 import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {pythonProgram} from './program.js'
@@ -24,6 +28,7 @@ import {isGunicorn} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
 const REF = 'https://github.com/benoitc/gunicorn/blob/master/gunicorn/config.py'
+const REF_18 = 'https://github.com/benoitc/gunicorn/blob/18.0/gunicorn/config.py#L492-L499'
 const FLAGS = {
   chdir: ['--chdir'],
   config: ['-c', '--config'],
@@ -110,10 +115,15 @@ export interface GunicornSettings {
 /** Processes and what each runs at once, from gunicorn's settings: workers, the worker class, threads or greenlets. */
 export async function gunicornWorkers(ctx: AnalyzerContext, project: PythonProject, settings: GunicornSettings): Promise<{diagnostics: Diagnostic[]; greenlets: boolean; processes: Sourced<number>; threads: 'event-loop' | Sourced<number>}> {
   const diagnostics: Diagnostic[] = []
-  const webConcurrency = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'gunicorn workers')
+  // gunicorn before 19.0 never reads WEB_CONCURRENCY (the buildpack's or anyone's): 1 worker unless set.
+  const pin = pinnedVersion(ctx.files, 'gunicorn')
+  const before19 = pin !== undefined && Number(pin.version.split('.')[0]) < 19
+  const webConcurrency = before19 ? {diagnostics: []} : envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'gunicorn workers')
   const workers = firstOf(
     [...settings.workers, webConcurrency],
-    defaultWorkers(ctx, 'gunicorn', REF),
+    before19
+      ? sourced(1, fromDefault(`gunicorn ${pin.version} (${pin.file}:${pin.line}) does not read WEB_CONCURRENCY (gunicorn reads it from 19.0 on): its default of 1 worker`, REF_18))
+      : defaultWorkers(ctx, 'gunicorn', REF),
   )
   const threadsSetting = firstOf(
     settings.threads,

@@ -2,7 +2,10 @@
  * A Python package's pinned version, from a requirements file (`Flask-SQLAlchemy==2.5.1`) or a
  * lock file (poetry.lock, uv.lock, Pipfile.lock). Names compare as PEP 503 normalises them
  * (case, and `-`, `_`, `.` alike: https://peps.python.org/pep-0503/#normalized-names).
- * A requirement pinned to a git URL or a range has no version here.
+ * A requirement pinned to a git URL or a range has no version here. A requirements file's
+ * `-r other.txt` / `-c constraints.txt` lines are read too, relative to the file that names them,
+ * as pip does (https://pip.pypa.io/en/stable/reference/requirements-file-format/#supported-options):
+ * `requirements.txt` that is only `-r requirements/prod.txt` pins what that file pins.
  */
 import type {FileReader} from '../../model/files.js'
 
@@ -20,12 +23,40 @@ export function pinnedVersion(files: FileReader, name: string): Pin | undefined 
   const pkg = name.split(/[-_.]+/).map((p) => p.replace(/[^\w]/g, '')).join('[-_.]+')
   const pinned = new RegExp(String.raw`^\s*${pkg}\s*={2,3}\s*([\d.]+)`, 'im')
   const locked = [new RegExp(String.raw`name\s*=\s*"${pkg}"\s*\r?\nversion\s*=\s*"([\d.]+)"`, 'i'), new RegExp(String.raw`"${pkg}"\s*:\s*\{[^}]*?"version"\s*:\s*"==([\d.]+)"`, 'i')]
-  for (const file of [...REQUIREMENTS, ...LOCKS]) {
+  const seen = new Set<string>()
+  for (const file of [...REQUIREMENTS.flatMap((r) => withIncludes(files, r, seen)), ...LOCKS]) {
     const text = files.read(file)?.text
     if (!text) continue
-    const m = REQUIREMENTS.includes(file) ? pinned.exec(text) : (locked[0].exec(text) ?? locked[1].exec(text))
+    const m = LOCKS.includes(file) ? (locked[0].exec(text) ?? locked[1].exec(text)) : pinned.exec(text)
     if (m) return {file, line: text.slice(0, m.index + m[0].indexOf(m[1])).split('\n').length, version: m[1]}
   }
 
   return undefined
+}
+
+/** A requirements file, then the files its `-r` / `-c` lines name (relative to it), depth first, each once. */
+function withIncludes(files: FileReader, file: string, seen: Set<string>): string[] {
+  if (seen.has(file)) return []
+  seen.add(file)
+  const text = files.read(file)?.text
+  if (text === undefined) return []
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : ''
+  const out = [file]
+  for (const m of text.matchAll(/^\s*(?:-r|--requirement|-c|--constraint)[\s=]+(\S+)/gm)) {
+    out.push(...withIncludes(files, normalise(dir + m[1]), seen))
+  }
+
+  return out
+}
+
+/** `requirements/../base.txt` → `base.txt`; a path that climbs out of the app is left as written (read finds nothing). */
+function normalise(path: string): string {
+  const parts: string[] = []
+  for (const p of path.split('/')) {
+    if (p === '.' || p === '') continue
+    if (p === '..' && parts.length > 0 && parts.at(-1) !== '..') parts.pop()
+    else parts.push(p)
+  }
+
+  return parts.join('/')
 }
