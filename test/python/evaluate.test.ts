@@ -191,6 +191,26 @@ describe('evaluatePython', () => {
     expect(m.parsed).toBe(false)
     expect(m.diagnostics[0]).toMatchObject({code: 'unparsable-config', line: 5})
   })
+
+  it('a copy of os.environ (os.environ.copy(), dict(os.environ)) is read as os.environ; rebinding the name ends that', async () => {
+    const src = [
+      'import os',
+      'env = os.environ.copy()',
+      'snap = dict(os.environ)',
+      'on_heroku = "DATABASE_URL" in env',
+      'workers = int(env.get("WEB_CONCURRENCY", 3))',
+      'size = int(snap["POOL_SIZE"])',
+      'env = {"WEB_CONCURRENCY": "9"}',
+      'later = env["WEB_CONCURRENCY"]',
+    ].join('\n')
+    const m = await run(src, {POOL_SIZE: '7', WEB_CONCURRENCY: '4'})
+    // DATABASE_URL: the plan's database is attached, so its URL is set (as for `in os.environ`).
+    expect(m.names.get('on_heroku')).toMatchObject({kind: 'known', value: true})
+    expect(m.names.get('workers')).toMatchObject({kind: 'known', value: 4})
+    expect(m.names.get('size')).toMatchObject({kind: 'known', value: 7})
+    // After `env = {...}` the name is that dict, not the environment.
+    expect(m.names.get('later')).toMatchObject({kind: 'known', value: '9'})
+  })
 })
 
 describe('django-split-settings include()', () => {

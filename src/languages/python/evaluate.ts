@@ -153,6 +153,8 @@ class Evaluator {
   readonly attrAssignments: PyItemAssignment[] = []
   /** Local name → dotted import path ("create_engine" → "sqlalchemy.create_engine"). */
   private readonly aliases = new Map<string, string>()
+  /** Names bound to a copy of os.environ (`env = os.environ.copy()`), aliased to os.environ in `aliases`. */
+  private readonly environCopies = new Set<string>()
   private conditionalDepth = 0
   /** The arms of undecided `if`s being walked, outermost first (PyCall.arms). */
   private arms: PyArm[] = []
@@ -581,6 +583,25 @@ class Evaluator {
     const name = targets.length === 1 && targets[0].type === 'identifier' ? targets[0].text : undefined
     if (name) for (const c of this.calls.slice(start)) c.assignedTo ??= name
     for (const target of targets) await this.bind(node, target, valueNode, value, scope)
+    // `env = os.environ.copy()` / `env = dict(os.environ)`: a snapshot of the environment, read as os.environ is
+    // (`env["X"]`, `env.get("X")`, `"X" in env`); another value bound to the name later ends that.
+    if (name) {
+      if (this.isEnvironCopy(valueNode)) {
+        this.aliases.set(name, 'os.environ')
+        this.environCopies.add(name)
+      } else if (this.environCopies.delete(name)) {
+        this.aliases.delete(name)
+      }
+    }
+  }
+
+  private isEnvironCopy(node: PyNode): boolean {
+    if (node.type !== 'call') return false
+    const callee = node.childForFieldName('function')
+    const args = named(node.childForFieldName('arguments') ?? node).filter((a) => a.type !== 'comment')
+    const path = callee ? this.dotted(callee) : undefined
+    if ((path === 'os.environ.copy' || path === 'environ.copy') && args.length === 0) return true
+    return path === 'dict' && args.length === 1 && ['os.environ', 'environ'].includes(this.dotted(args[0]) ?? '')
   }
 
   private async bind(node: PyNode, target: PyNode, valueNode: PyNode, value: EvalValue, scope: Scope): Promise<void> {
@@ -1283,7 +1304,7 @@ class Evaluator {
     let receiverCall: PyCallResult | undefined
     // `env.int("X")` where `env = environ.Env()`: name the method on the class.
     const receiverNode = calleeNode.type === 'attribute' ? calleeNode.childForFieldName('object') : null
-    if (receiverNode?.type === 'identifier') {
+    if (receiverNode?.type === 'identifier' && !this.environCopies.has(receiverNode.text)) {
       const receiver = scope.get(receiverNode.text)
       if (isCall(receiver)) {
         receiverCall = receiver.value
