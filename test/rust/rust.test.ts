@@ -2,7 +2,9 @@ import {describe, expect, it} from 'vitest'
 
 import {binaryOf, rust} from '../../src/languages/rust/rust.js'
 import {describeSourced, isAssumption} from '../../src/model/source.js'
-import {analyzeWith} from '../analyzers/helpers.js'
+import {analyzeWith, ctxFor} from '../analyzers/helpers.js'
+import {isRust} from '../../src/languages/common/matchers.js'
+import {memoryFiles} from '../../src/model/files.js'
 
 const run = (command: string, files: Record<string, string>, env: Record<string, string> = {}, size = 'standard-1x') => analyzeWith(rust, command, files, env, size)
 
@@ -171,6 +173,29 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(a.diagnostics).toEqual([])
     const bad = await run('./target/release/api', {...files, 'crates/api/Cargo.toml': '[package\nname = "api"\n'})
     expect(bad.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'crates/api/Cargo.toml', line: 1}))
+  })
+
+  it('a crate in a folder the Procfile runs from (`svc/api/target/release/api`, RustConfig BUILD_PATH=svc/api) is read there', async () => {
+    const files = {
+      'Cargo.toml': '[workspace]\nmembers = ["tools"]\nexclude = ["svc/api"]\n',
+      RustConfig: 'BUILD_PATH=svc/api\n',
+      'svc/api/Cargo.lock': lock({sqlx: '0.7.4', 'sqlx-postgres': '0.7.4'}),
+      'svc/api/Cargo.toml': '[package]\nname = "api"\nversion = "0.1.0"\n\n[dependencies]\nsqlx = { version = "0.7", features = ["postgres"] }\n',
+      'svc/api/src/main.rs': 'use sqlx::postgres::PgPoolOptions;\n\n#[tokio::main]\nasync fn main() {\n    let pool = PgPoolOptions::new().max_connections(6).connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap();\n}\n',
+      'tools/Cargo.toml': '[package]\nname = "tools"\nversion = "0.1.0"\n',
+      'tools/src/main.rs': 'fn main() {}\n',
+    }
+    // The buildpack builds in svc/api and copies its binaries to svc/api/target/release (emk bin/compile:138-142):
+    // the api crate's main makes the pool, max_connections(6) → 6 (before: no crate found, 1 assumed).
+    const ctx = ctxFor('./svc/api/target/release/api', {files: memoryFiles(files)})
+    expect(isRust(ctx.command, ctx)).toBe(true)
+    const a = await run('./svc/api/target/release/api', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['sqlx svc/api/src/main.rs:5', 6]])
+    expect(a.versions).toMatchObject({sqlx: '0.7.4'})
+    expect(describeSourced(a.processesPerDyno)).toContain('svc/api/target/release holds what cargo built in svc/api')
+    // A folder with no Cargo.toml is not a crate: not taken as one.
+    const none = ctxFor('./other/target/release/api', {files: memoryFiles({'tools/Cargo.toml': '[package]\nname = "tools"\n'})})
+    expect(isRust(none.command, none)).toBe(false)
   })
 
   it("Rocket's managed pools: databases.NAME.max_connections / pool_size from Rocket.toml by profile and ROCKET_* env, else workers × 4", async () => {

@@ -77,6 +77,9 @@ export const GO_MARKERS = ['go.mod', 'Gopkg.lock', 'Godeps/Godeps.json', 'vendor
  */
 export const isRust: Matcher = (cmd, ctx) => {
   const prog = cmd.argv[0] ?? ''
+  // `DIR/target/release/NAME`: a crate in DIR, built there (emk/heroku-buildpack-rust's RustConfig BUILD_PATH).
+  const inDir = /^(?:\.\/)?([\w.-]+(?:\/[\w.-]+)*)\/target\/(?:release|debug)\/[\w.-]+$/.exec(prog)?.[1]
+  if (inDir && !inDir.split('/').includes('..') && ctx.files.exists(`${inDir}/Cargo.toml`)) return true
   if (!ctx.files.exists('Cargo.toml')) return false
   if (/^(\.\/)?target\/(release|debug)\/[\w.-]+$/.test(prog) || (prog === 'cargo' && cmd.argv[1] === 'run')) return true
   return !prog.includes('/') && /^[\w-]+$/.test(prog) && (ctx.files.exists(`src/bin/${prog}.rs`) || ctx.files.exists(`src/bin/${prog}/main.rs`) || new RegExp(`^name\\s*=\\s*"${prog}"`, 'm').test(ctx.files.read('Cargo.toml')?.text ?? ''))

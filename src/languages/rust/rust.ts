@@ -86,7 +86,7 @@ const POOLED: RsLib[] = ['sqlx', 'sea-orm', 'r2d2', 'bb8', 'deadpool']
 /** The binary a Procfile command runs: `./target/release/NAME`, `cargo run --release --bin NAME`, or a bare NAME. */
 export function binaryOf(argv: string[]): string | undefined {
   const prog = argv[0] ?? ''
-  const target = /^(\.\/)?target\/(release|debug)\/([\w.-]+)$/.exec(prog)
+  const target = /^(\.\/)?(?:[\w.-]+\/)*target\/(release|debug)\/([\w.-]+)$/.exec(prog)
   if (target) return target[3]
   if (prog === 'cargo' && argv[1] === 'run') {
     const i = argv.findIndex((a) => a === '--bin')
@@ -94,6 +94,16 @@ export function binaryOf(argv: string[]): string | undefined {
   }
 
   return prog.includes('/') ? undefined : prog
+}
+
+// emk/heroku-buildpack-rust@cfa0f06 bin/compile:26-27 (RustConfig BUILD_PATH), :138-142: `cd "$BUILD_DIR/$BUILD_PATH"`,
+// `cargo build`, then the executables are copied into `$BUILD_PATH/target/release`.
+const BUILD_PATH_REF = 'https://github.com/emk/heroku-buildpack-rust/blob/cfa0f0621411f0dbb46df9d4740e119b7a459ccc/bin/compile#L138-L142'
+
+/** The folder of the crate a `DIR/target/release/NAME` binary was built in, when DIR holds a Cargo.toml; '' for the app root. */
+function crateDirOf(argv: string[], files: AnalyzerContext['files']): string {
+  const dir = /^(?:\.\/)?([\w.-]+(?:\/[\w.-]+)*)\/target\/(?:release|debug)\/[\w.-]+$/.exec(argv[0] ?? '')?.[1]
+  return dir && !dir.split('/').includes('..') && files.exists(`${dir}/Cargo.toml`) ? dir : ''
 }
 
 interface Target {
@@ -219,10 +229,14 @@ const PG_CRATES = ['tokio-postgres', 'postgres', 'sqlx-postgres', 'pq-sys', 'pos
 
 export const rust: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
-    const processes = sourced(1, fromDefault('a Rust binary is one process; its async runtime (tokio) runs every task on threads inside it', TOKIO))
+    let processes = sourced(1, fromDefault('a Rust binary is one process; its async runtime (tokio) runs every task on threads inside it', TOKIO))
     const parse = await loadTomlParser()
-    const root = cargoToml(ctx.files, '', parse)!
-    const lockText = ctx.files.read('Cargo.lock')?.text
+    // The crate the binary was built in: the app root, or the folder the Procfile's `DIR/target/release/NAME` names.
+    const crateDir = crateDirOf(ctx.command.argv, ctx.files)
+    const built = crateDir ? [fromDefault(`${crateDir}/target/release holds what cargo built in ${crateDir} (its Cargo.toml): the Rust buildpack builds in RustConfig's BUILD_PATH and copies the binaries there`, BUILD_PATH_REF)] : []
+    if (built.length > 0) processes = sourced(1, processes.source, built)
+    const root = cargoToml(ctx.files, crateDir, parse)!
+    const lockText = ctx.files.read(crateDir ? `${crateDir}/Cargo.lock` : 'Cargo.lock')?.text
     const lock = lockText === undefined ? new Map<string, string>() : cargoLock(lockText)
     const target = targetOf(ctx, root, binaryOf(ctx.command.argv), parse)
     const manifests = [root, ...(target.pkg && target.pkg !== root ? [target.pkg] : [])]
