@@ -264,50 +264,216 @@ function prismWasm() {
   const used = new Set([...loader.matchAll(/\bprism\.(\w+)/g)].map((m) => m[1]))
   const missing = [...used].filter((name) => !PRISM_EXPORTS.includes(name))
   if (missing.length > 0) throw new Error(`esbuild.config.js: Prism's parsePrism.js reads exports ${missing.join(', ')}; add them to PRISM_EXPORTS`)
-  return keepExports(readFileSync(resolveFrom('@ruby/prism/src/prism.wasm')), PRISM_EXPORTS)
+  return stubUnreachable(keepExports(readFileSync(resolveFrom('@ruby/prism/src/prism.wasm')), PRISM_EXPORTS))
+}
+
+/** WebAssembly's unsigned LEB128 number at `at`: [value, offset after it]. */
+function readU32(bytes, at) {
+  let value = 0
+  let shift = 0
+  for (;;) {
+    const byte = bytes[at++]
+    value += (byte & 0x7f) * 2 ** shift
+    shift += 7
+    if (byte < 0x80) return [value, at]
+  }
+}
+
+/** WebAssembly's signed LEB128 number at `at` (skipped, not read): the offset after it. */
+function skipLeb(bytes, at) {
+  while (bytes[at++] & 0x80);
+  return at
+}
+
+function leb(value) {
+  const out = []
+  do {
+    let byte = value & 0x7f
+    value = Math.floor(value / 128)
+    if (value > 0) byte |= 0x80
+    out.push(byte)
+  } while (value > 0)
+  return Buffer.from(out)
+}
+
+/**
+ * The functions the instructions from `at` to `end` call directly or name (ref.func), and whether
+ * they call through the table. Every instruction of WebAssembly 2.0 but SIMD is read with its
+ * immediates; anything else (SIMD, a later proposal) fails the build rather than be guessed at.
+ */
+function calledFrom(bytes, at, end) {
+  const called = new Set()
+  let indirect = false
+  const fail = (what) => {
+    throw new Error(`esbuild.config.js: prism.wasm holds ${what} at byte ${at}, which the dead-function scan does not read`)
+  }
+  while (at < end) {
+    const op = bytes[at++]
+    let index
+    if (op === 0x10 || op === 0xd2) {
+      ;[index, at] = readU32(bytes, at) // call f, ref.func f
+      called.add(index)
+    } else if (op === 0x11) {
+      indirect = true
+      at = readU32(bytes, readU32(bytes, at)[1])[1] // call_indirect type table
+    } else if (op === 0x02 || op === 0x03 || op === 0x04) {
+      const type = bytes[at]
+      at = type === 0x40 || (type >= 0x6f && type <= 0x7f) ? at + 1 : skipLeb(bytes, at) // block type
+    } else if (op === 0x0c || op === 0x0d || (op >= 0x20 && op <= 0x26)) {
+      at = readU32(bytes, at)[1] // br, br_if, local/global/table get/set
+    } else if (op === 0x0e) {
+      let targets
+      ;[targets, at] = readU32(bytes, at) // br_table
+      for (let i = 0; i <= targets; i++) at = readU32(bytes, at)[1]
+    } else if (op >= 0x28 && op <= 0x3e) {
+      at = readU32(bytes, readU32(bytes, at)[1])[1] // loads and stores: align, offset
+    } else if (op === 0x3f || op === 0x40 || op === 0xd0) {
+      at++ // memory.size, memory.grow, ref.null
+    } else if (op === 0x41 || op === 0x42) {
+      at = skipLeb(bytes, at) // i32.const, i64.const
+    } else if (op === 0x43 || op === 0x44) {
+      at += op === 0x43 ? 4 : 8 // f32.const, f64.const
+    } else if (op === 0x1c) {
+      let types
+      ;[types, at] = readU32(bytes, at) // select with types
+      at += types
+    } else if (op === 0xfc) {
+      let sub
+      ;[sub, at] = readU32(bytes, at)
+      if (sub <= 7) continue // saturating truncations
+      const immediates = {8: 2, 9: 1, 10: 2, 11: 1, 12: 2, 13: 1, 14: 2, 15: 1, 16: 1, 17: 1}[sub]
+      if (immediates === undefined) fail(`the instruction 0xfc ${sub}`)
+      // memory.init's and memory.copy's memory, memory.fill's: one byte each (here a LEB of one byte)
+      for (let i = 0; i < immediates; i++) at = readU32(bytes, at)[1]
+    } else if (!(op <= 0x01 || op === 0x05 || op === 0x0b || op === 0x0f || op === 0x1a || op === 0x1b || op === 0xd1 || (op >= 0x45 && op <= 0xc4))) {
+      fail(`the instruction 0x${op.toString(16)}`)
+    }
+  }
+  return {called, indirect}
+}
+
+/**
+ * Prism's WebAssembly with the body of every function nothing can call replaced by \`unreachable\`.
+ * With the exports cut to the ones Prism's loader reads (keepExports), a third of its code (its
+ * pretty-printer, JSON dump, lexer API …, ≈ 125 of 381 KB) can no longer be reached: V8 still read
+ * it from the file, copied it and validated it at every first parse. A function is kept when an
+ * export, the start function, the table (which call_indirect reaches) or a global names it, or a
+ * kept function calls or names it; the indices stay as they are. The build fails on a section or an
+ * instruction it does not read.
+ */
+function stubUnreachable(wasm) {
+  const sections = new Map()
+  for (let at = 8; at < wasm.length; ) {
+    const id = wasm[at]
+    const [size, body] = readU32(wasm, at + 1)
+    if (sections.has(id) && id !== 0) throw new Error(`esbuild.config.js: prism.wasm has two sections ${id}`)
+    sections.set(id, {body, end: body + size, start: at})
+    at = body + size
+  }
+  const section = (id) => sections.get(id)
+  const vector = (id, read) => {
+    if (!section(id)) return
+    let [count, at] = readU32(wasm, section(id).body)
+    for (let i = 0; i < count; i++) at = read(at, i)
+    if (at !== section(id).end) throw new Error(`esbuild.config.js: prism.wasm's section ${id} did not read as expected`)
+  }
+  const roots = new Set()
+  let imported = 0
+  const skipName = (at) => {
+    const [length, name] = readU32(wasm, at)
+    return name + length
+  }
+  vector(2, (at) => {
+    at = skipName(skipName(at)) // module and name
+    const kind = wasm[at++]
+    if (kind !== 0) throw new Error('esbuild.config.js: prism.wasm imports something other than functions')
+    imported++
+    return readU32(wasm, at)[1]
+  })
+  vector(7, (at) => {
+    const [length, name] = readU32(wasm, at)
+    const [index, end] = readU32(wasm, name + length + 1)
+    if (wasm[name + length] === 0) roots.add(index)
+    return end
+  })
+  if (section(8)) roots.add(readU32(wasm, section(8).body)[0])
+  /** A constant expression (a global's value, a segment's offset), to its end: the offset after it. */
+  const constant = (at) => {
+    for (;;) {
+      const op = wasm[at++]
+      if (op === 0x0b) return at
+      if (op === 0x41 || op === 0x42) at = skipLeb(wasm, at)
+      else if (op === 0x43 || op === 0x44) at += op === 0x43 ? 4 : 8
+      else if (op === 0x23) at = readU32(wasm, at)[1]
+      else if (op === 0xd0) at++
+      else if (op === 0xd2) {
+        const [f, next] = readU32(wasm, at)
+        roots.add(f)
+        at = next
+      } else if (![0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e].includes(op)) throw new Error(`esbuild.config.js: prism.wasm has a constant expression with 0x${op.toString(16)}`)
+    }
+  }
+  vector(6, (at) => constant(at + 2)) // each global: its value type, mutability and value
+  vector(9, (at) => {
+    const [flags, offset] = readU32(wasm, at)
+    if (flags !== 0) throw new Error(`esbuild.config.js: prism.wasm has an element segment of kind ${flags}`)
+    let [count, index] = readU32(wasm, constant(offset))
+    for (; count > 0; count--) {
+      let f
+      ;[f, index] = readU32(wasm, index)
+      roots.add(f)
+    }
+    return index
+  })
+  const bodies = []
+  vector(10, (at) => {
+    const [size, body] = readU32(wasm, at)
+    bodies.push({body, end: body + size, start: at})
+    return body + size
+  })
+
+  const live = new Set()
+  const todo = [...roots]
+  while (todo.length > 0) {
+    const f = todo.pop()
+    if (live.has(f)) continue
+    live.add(f)
+    if (f < imported) continue
+    const {body, end} = bodies[f - imported]
+    let [groups, at] = readU32(wasm, body) // the locals: count and type, per group
+    for (; groups > 0; groups--) at = readU32(wasm, at)[1] + 1
+    todo.push(...calledFrom(wasm, at, end).called)
+  }
+
+  const UNREACHABLE = Buffer.from([3, 0, 0x00, 0x0b]) // size 3: no locals, unreachable, end
+  const code = Buffer.concat([leb(bodies.length), ...bodies.map(({end, start}, i) => (live.has(i + imported) ? wasm.subarray(start, end) : UNREACHABLE))])
+  const {end, start} = section(10)
+  const stubbed = Buffer.concat([wasm.subarray(0, start), Buffer.from([10]), leb(code.length), code, wasm.subarray(end)])
+  new globalThis.WebAssembly.Module(stubbed) // throws if the result is not valid WebAssembly
+  return stubbed
 }
 
 /** A WebAssembly binary with only the named exports left in its export section (section 7). */
 function keepExports(wasm, names) {
-  const u32 = (bytes, at) => {
-    let value = 0
-    let shift = 0
-    for (;;) {
-      const byte = bytes[at++]
-      value += (byte & 0x7f) * 2 ** shift
-      shift += 7
-      if (byte < 0x80) return [value, at]
-    }
-  }
-  const leb = (value) => {
-    const out = []
-    do {
-      let byte = value & 0x7f
-      value = Math.floor(value / 128)
-      if (value > 0) byte |= 0x80
-      out.push(byte)
-    } while (value > 0)
-    return Buffer.from(out)
-  }
   if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error('esbuild.config.js: prism.wasm is not WebAssembly')
   const parts = [wasm.subarray(0, 8)]
   const found = new Set()
   for (let at = 8; at < wasm.length; ) {
     const start = at
     const id = wasm[at++]
-    const [size, body] = u32(wasm, at)
+    const [size, body] = readU32(wasm, at)
     at = body + size
     if (id !== 7) {
       parts.push(wasm.subarray(start, at))
       continue
     }
-    const [count, first] = u32(wasm, body)
+    const [count, first] = readU32(wasm, body)
     const kept = []
     let entry = first
     for (let i = 0; i < count; i++) {
-      const [length, nameAt] = u32(wasm, entry)
+      const [length, nameAt] = readU32(wasm, entry)
       const name = wasm.subarray(nameAt, nameAt + length).toString('utf8')
-      const [, end] = u32(wasm, nameAt + length + 1) // the kind (one byte), then the index
+      const [, end] = readU32(wasm, nameAt + length + 1) // the kind (one byte), then the index
       if (names.includes(name)) {
         kept.push(wasm.subarray(entry, end))
         found.add(name)
