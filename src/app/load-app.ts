@@ -477,12 +477,36 @@ async function defaultProcfile(files: FileReader, procfilePath: string, extra: D
  */
 function otherProcfiles(files: FileReader): string | undefined {
   const names = files.list('').filter((n) => /^Procfile\.[\w.-]+$/.test(n)).sort()
-  if (names.length === 0) return undefined
+  if (names.length === 0) return cleverCloud(files)
   const described = names.map((n) => {
     const types = parseProcfile(files.read(n)?.text ?? '', n).entries.map((e) => e.name)
     return types.length > 0 ? `${n} (${types.join(', ')})` : n
   })
   return `${described.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not read: Heroku runs only Procfile; to count those processes, pass --procfile ${names[0]}`
+}
+
+/** Clever Cloud's deploy files, clevercloud/<runtime>.json (https://www.clever-cloud.com/developers/doc/applications/python/). */
+const CLEVER_CLOUD_REF = 'https://www.clever-cloud.com/developers/doc/applications/python/'
+const CLEVER_CLOUD_RUNTIMES = new Set(['python.json', 'ruby.json', 'node.json', 'php.json', 'go.json', 'java.json', 'jar.json', 'maven.json', 'gradle.json', 'scala.json', 'rust.json', 'elixir.json', 'dotnet.json', 'haskell.json'])
+
+/**
+ * An app deployed on Clever Cloud (clevercloud/python.json and the like) says what runs there, in its
+ * `deploy.module` (a WSGI module Clever Cloud serves) and console env vars, not in a Procfile: not read, so the
+ * hint names the file and how to count it (a Procfile with the command, passed with --procfile).
+ */
+function cleverCloud(files: FileReader): string | undefined {
+  const deploy = files.list('clevercloud').find((n) => CLEVER_CLOUD_RUNTIMES.has(n))
+  if (!deploy) return undefined
+  let module: string | undefined
+  try {
+    const m = (JSON.parse(files.read(`clevercloud/${deploy}`)?.text ?? '{}') as {deploy?: {module?: unknown}})?.deploy?.module
+    if (typeof m === 'string' && m.trim() !== '') module = m.trim()
+  } catch {
+    // invalid JSON: named without its module
+  }
+
+  const example = module ? `, e.g. \`web: gunicorn ${module}\`` : ''
+  return `clevercloud/${deploy} is Clever Cloud's deploy file, which conncalc does not read (${CLEVER_CLOUD_REF}): write the command Clever Cloud runs as a Procfile line${example} with the workers its CC_* env vars give, and pass --procfile`
 }
 
 /** `--env KEY=VALUE` (repeatable): the layer just under the Procfile line. */

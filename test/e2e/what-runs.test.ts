@@ -118,6 +118,15 @@ describe('no Procfile: the buildpack\'s default web process', () => {
     expect(r.stderr).toContain('hint: run conncalc in the app folder, or pass --procfile PATH (a Procfile, or a heroku.yml: --procfile heroku.yml)')
     expect(r.stderr).not.toMatch(/\n\s+at /) // no stack trace
   })
+
+  it("a Clever Cloud Python app (clevercloud/python.json, no Procfile): exit 2, and the hint names Clever Cloud's file and its WSGI module", () => {
+    // The shape of gip-inclusion/le-marche: clevercloud/python.json deploy.module, a policy JSON beside it (not a runtime file).
+    const r = runCliInProcess(['plan', '--procfile', procfileOf('clevercloud-python')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/the heroku\/python buildpack declares no default web process/)
+    expect(r.stderr).toContain("hint: clevercloud/python.json is Clever Cloud's deploy file, which conncalc does not read (https://www.clever-cloud.com/developers/doc/applications/python/): write the command Clever Cloud runs as a Procfile line, e.g. `web: gunicorn harbour.wsgi:application` with the workers its CC_* env vars give, and pass --procfile")
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
 })
 
 describe("fix texts for an app with no Procfile: the Procfile to add", () => {
