@@ -45,6 +45,28 @@ describe('Flask-SQLAlchemy SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW', () =
     expect(r.type('web').sources['pool.flask-sqlalchemy'].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('Flask-SQLAlchemy < 3.0 is assumed')}))
   })
 
+  it('pinned to a git tag (@3.0.5): 3.0.5 read from the URL, the keys are not read; 4 × (5 + 10) = 60, worker 4 → 64', () => {
+    const r = plan('git-tag')
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 60, poolPerProcess: 15})
+    expect(r.type('web').sources['pool.flask-sqlalchemy'].via).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('Flask-SQLAlchemy 3.0.5 no longer reads SQLALCHEMY_POOL_SIZE')}))
+    expect(r.total).toBe(64)
+  })
+
+  it('a git URL gives a version only from a dotted tag or an #egg=Name==version fragment', () => {
+    const pin = (text: string, file = 'requirements.txt') => pinnedVersion(memoryFiles({[file]: text}), 'flask-sqlalchemy')
+    expect(pin('Flask==2.1.2\nflask-sqlalchemy @ git+https://github.com/o/flask-sqlalchemy.git@v2.5.1\n')).toEqual({file: 'requirements.txt', line: 2, version: '2.5.1'})
+    // pip-tools' input names the version in the legacy egg fragment; the compiled file only has the commit.
+    const both = memoryFiles({
+      'requirements.in': 'Flask==2.1.2\ngit+https://github.com/o/flask-sqlalchemy.git@500e732#egg=Flask-SQLAlchemy==2.3.2.dev20190108\n',
+      'requirements.txt': 'flask-sqlalchemy @ git+https://github.com/o/flask-sqlalchemy.git@500e732dd1b975a56ab06a46bd1a20a21e682262\n',
+    })
+    expect(pinnedVersion(both, 'flask-sqlalchemy')).toEqual({file: 'requirements.in', line: 2, version: '2.3.2.dev20190108'})
+    // A commit (even all digits), a branch, or a commented-out line: no version.
+    expect(pin('flask-sqlalchemy @ git+https://github.com/o/flask-sqlalchemy.git@1234567\n')).toBeUndefined()
+    expect(pin('flask-sqlalchemy @ git+https://github.com/o/flask-sqlalchemy.git@main\n')).toBeUndefined()
+    expect(pin('# git+https://github.com/o/x.git#egg=Flask-SQLAlchemy==2.4.0\n')).toBeUndefined()
+  })
+
   it('pins compare by PEP 503 name, in requirements and lock files, with their line', () => {
     expect(pinnedVersion(memoryFiles({'requirements.txt': 'Flask==2.0.3\nflask_SQLAlchemy == 2.4.4\n'}), 'flask-sqlalchemy')).toEqual({file: 'requirements.txt', line: 2, version: '2.4.4'})
     // "flask" is not "flask-sqlalchemy", nor the other way round.

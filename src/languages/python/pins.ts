@@ -2,14 +2,19 @@
  * A Python package's pinned version, from a requirements file (`Flask-SQLAlchemy==2.5.1`) or a
  * lock file (poetry.lock, uv.lock, Pipfile.lock). Names compare as PEP 503 normalises them
  * (case, and `-`, `_`, `.` alike: https://peps.python.org/pep-0503/#normalized-names).
- * A requirement pinned to a git URL or a range has no version here. A requirements file's
+ * A requirement on a git URL has the version its ref names when the ref is a dotted version tag
+ * (`flask-sqlalchemy @ git+https://…/flask-sqlalchemy.git@v2.5.1`, `@2.5.1`), or the one its
+ * `#egg=Name==2.3.2` fragment declares (pip's legacy form); a commit or branch ref and a range have none.
+ * requirements.in (pip-tools' input, https://pip-tools.readthedocs.io/) is read after the compiled files. A requirements file's
  * `-r other.txt` / `-c constraints.txt` lines are read too, relative to the file that names them,
  * as pip does (https://pip.pypa.io/en/stable/reference/requirements-file-format/#supported-options):
  * `requirements.txt` that is only `-r requirements/prod.txt` pins what that file pins.
  */
 import type {FileReader} from '../../model/files.js'
 
-const REQUIREMENTS = ['requirements.txt', 'requirements/base.txt', 'requirements/production.txt', 'requirements/prod.txt']
+const REQUIREMENTS = ['requirements.txt', 'requirements/base.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements.in']
+/** A PEP 440 release, with a pre/dev/post part kept for the message (`2.3.2.dev20190108`). */
+const VERSION = String.raw`(\d+(?:\.\d+)*(?:[.-]?(?:dev|a|b|rc|post)\d*)?)`
 const LOCKS = ['poetry.lock', 'uv.lock', 'Pipfile.lock']
 
 export interface Pin {
@@ -21,13 +26,20 @@ export interface Pin {
 
 export function pinnedVersion(files: FileReader, name: string): Pin | undefined {
   const pkg = name.split(/[-_.]+/).map((p) => p.replace(/[^\w]/g, '')).join('[-_.]+')
-  const pinned = new RegExp(String.raw`^\s*${pkg}\s*={2,3}\s*([\d.]+)`, 'im')
+  const pinned = [
+    new RegExp(String.raw`^\s*${pkg}\s*={2,3}\s*${VERSION}`, 'im'),
+    // PEP 508 direct reference whose ref is a tag: `name @ git+https://host/repo.git@v2.5.1`.
+    // A dotted tag only: an all-digit commit abbreviation is not a version.
+    new RegExp(String.raw`^\s*${pkg}\s*@\s*\S+?@v?(?=\d+\.\d)${VERSION}(?=[\s#]|$)`, 'im'),
+    // `git+https://host/repo.git@ref#egg=Name==2.3.2`, with or without `name @` before it.
+    new RegExp(String.raw`^[^#\n]*#egg=${pkg}={2,3}${VERSION}`, 'im'),
+  ]
   const locked = [new RegExp(String.raw`name\s*=\s*"${pkg}"\s*\r?\nversion\s*=\s*"([\d.]+)"`, 'i'), new RegExp(String.raw`"${pkg}"\s*:\s*\{[^}]*?"version"\s*:\s*"==([\d.]+)"`, 'i')]
   const seen = new Set<string>()
   for (const file of [...REQUIREMENTS.flatMap((r) => withIncludes(files, r, seen)), ...LOCKS]) {
     const text = files.read(file)?.text
     if (!text) continue
-    const m = LOCKS.includes(file) ? (locked[0].exec(text) ?? locked[1].exec(text)) : pinned.exec(text)
+    const m = LOCKS.includes(file) ? (locked[0].exec(text) ?? locked[1].exec(text)) : (pinned[0].exec(text) ?? pinned[1].exec(text) ?? pinned[2].exec(text))
     if (m) return {file, line: text.slice(0, m.index + m[0].indexOf(m[1])).split('\n').length, version: m[1]}
   }
 

@@ -3,7 +3,7 @@
  * job — one job, one connection at a time. `rq worker-pool -n N` runs N such
  * workers; the CLI's default N is 1 while the docs say 2 (they disagree, so
  * the default is labelled). django-rq's `manage.py rqworker` is `rq worker`, and so is Flask-RQ2's `flask rq
- * worker` (https://github.com/rq/Flask-RQ2/blob/master/src/flask_rq2/cli.py: its `worker` runs rq.cli's worker; Flask-RQ's
+ * worker` (https://github.com/rq/Flask-RQ2/blob/18.3/src/flask_rq2/cli.py, the last release: its `worker` runs rq.cli's worker; Flask-RQ's
  * `flask rq worker` likewise).
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'

@@ -169,7 +169,7 @@ const isFlaskSqlalchemy = (c: PyCall, subclasses: Set<string>): boolean => c.cal
  */
 function legacyKeysRead(files: FileReader, set: {file: string; line: number}): {read: boolean; why: Source; at?: Source} {
   const pin = pinnedVersion(files, 'flask-sqlalchemy')
-  if (!pin) return {read: true, why: assumed(`no pinned Flask-SQLAlchemy version found (requirements.txt, poetry.lock, uv.lock, Pipfile.lock); the app sets SQLALCHEMY_POOL_SIZE or SQLALCHEMY_MAX_OVERFLOW at ${set.file}:${set.line}, so Flask-SQLAlchemy < 3.0 is assumed, which passes them to create_engine (3.0 no longer reads them)`)}
+  if (!pin) return {read: true, why: assumed(`no pinned Flask-SQLAlchemy version found (requirements.txt, requirements.in, poetry.lock, uv.lock, Pipfile.lock; a git URL pinned to a commit has none); the app sets SQLALCHEMY_POOL_SIZE or SQLALCHEMY_MAX_OVERFLOW at ${set.file}:${set.line}, so Flask-SQLAlchemy < 3.0 is assumed, which passes them to create_engine (3.0 no longer reads them)`)}
   const at = fromFile(pin.file, pin.line)
   return Number.parseInt(pin.version, 10) < 3
     ? {at, read: true, why: fromDefault(`Flask-SQLAlchemy ${pin.version} (< 3.0) passes SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW to create_engine as pool_size / max_overflow`, FLASK_SA_2)}
