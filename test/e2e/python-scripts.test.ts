@@ -49,4 +49,33 @@ describe('python <script>.py', () => {
     expect(r.type('batch')).toMatchObject({connectionsPerDyno: 5, threadsPerProcess: 7})
     expect(r.type('batch').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('jobs/batch.py:14: the pool is made only when `if ids` (jobs/batch.py:13) takes that arm')}))
   })
+
+  it('multiprocessing ThreadPool: processes=3 → 3 pool threads + the main thread = 4, min(pool 5, 4) = 4 connections', () => {
+    const {app} = tempApps('python-scripts')
+    const dir = app({
+      Procfile: 'sync: python jobs/sync.py\n',
+      'jobs/sync.py': 'from multiprocessing.pool import ThreadPool\n\nfrom db import engine\n\n\ndef one(n):\n    with engine.connect() as conn:\n        conn.execute("SELECT 1")\n\n\npool = ThreadPool(processes=3)\npool.map(one, range(100))\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'sync=1'])
+    expect(r.type('sync')).toMatchObject({connectionsPerDyno: 4, poolPerProcess: 5, threadsPerProcess: 4})
+    expect(r.type('sync').sources.threadsPerProcess.source).toEqual({file: 'jobs/sync.py', kind: 'file', line: 11})
+    expect(r.codes).not.toContain('unknown-command')
+  })
+
+  it('multiprocessing.dummy.Pool() with no size: os.cpu_count() threads; performance-m 2 + main = 3, min(5, 3) = 3; standard-1x 8 + 1 = 9, min(5, 9) = 5, warned', () => {
+    const {app} = tempApps('python-scripts')
+    const dir = app({
+      Procfile: 'sync: python jobs/sync.py\n',
+      'jobs/sync.py': 'from multiprocessing.dummy import Pool as ThreadPool\n\nfrom db import engine\n\n\ndef one(n):\n    with engine.connect() as conn:\n        conn.execute("SELECT 1")\n\n\nThreadPool().map(one, range(100))\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'sync=1:performance-m'])
+    // performance-m: nproc 2 (Heroku dynos doc). 2 + main = 3 threads; min(5, 3) = 3.
+    expect(r.type('sync')).toMatchObject({connectionsPerDyno: 3, threadsPerProcess: 3})
+    expect(r.type('sync').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('multiprocessing.dummy.Pool without processes: os.cpu_count() or 1 = 2 threads')}))
+    expect(r.codes).not.toContain('cpu-count-default')
+    // A standard-1x dyno reports its host's 8 CPUs: 8 threads + main = 9, the pool's 5 bound them; the CPU count is warned.
+    const s = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'sync=1:standard-1x'])
+    expect(s.type('sync')).toMatchObject({connectionsPerDyno: 5, threadsPerProcess: 9})
+    expect(s.diagnostics.find((d) => d.code === 'cpu-count-default')?.message).toContain('jobs/sync.py:11 has no processes')
+  })
 })

@@ -20,6 +20,15 @@ import {cpuCountWarning} from '../common/cpu-count.js'
 // ThreadPoolExecutor.__init__; https://docs.python.org/3/library/concurrent.futures.html#threadpoolexecutor
 const EXECUTOR_DEFAULT = 'https://github.com/python/cpython/blob/v3.8.0/Lib/concurrent/futures/thread.py'
 const THREAD_POOL = 'concurrent.futures.ThreadPoolExecutor'
+// multiprocessing.pool.ThreadPool(processes=None) (and multiprocessing.dummy.Pool, the same class): `processes`
+// threads, os.cpu_count() or 1 when None (Pool.__init__). python/cpython@v3.12.0:Lib/multiprocessing/pool.py
+const MP_THREAD_POOL_DEFAULT = 'https://github.com/python/cpython/blob/v3.12.0/Lib/multiprocessing/pool.py'
+/** Thread pools whose size conncalc reads: the keyword that sizes each (also its first positional argument). */
+const THREAD_POOLS = new Map([
+  [THREAD_POOL, 'max_workers'],
+  ['multiprocessing.pool.ThreadPool', 'processes'],
+  ['multiprocessing.dummy.Pool', 'processes'],
+])
 const APSCHEDULER_POOL = 'https://github.com/agronholm/apscheduler/blob/3.x/apscheduler/executors/pool.py'
 const APSCHEDULER_JOBS = 'https://apscheduler.readthedocs.io/en/3.x/userguide.html#limiting-the-number-of-concurrently-executing-instances-of-a-job'
 const SCHEDULERS = new Set(['apscheduler.schedulers.background.BackgroundScheduler', 'apscheduler.schedulers.blocking.BlockingScheduler'])
@@ -36,6 +45,7 @@ const CONCURRENCY = new Set([
   'gevent.spawn',
   'multiprocessing.Pool',
   'multiprocessing.Process',
+  'multiprocessing.dummy.Pool',
   'multiprocessing.pool.Pool',
   'multiprocessing.pool.ThreadPool',
   'threading.Thread',
@@ -73,9 +83,11 @@ export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: 
   if (starts.length === 0) return {diagnostics: []}
   const pools = threadPools(starts, subclasses, modules, ctx)
   if (pools) {
-    const sized = starts.filter((s) => s.c.kwargs.max_workers === undefined && s.c.args[0] === undefined).map((s) => `${s.file}:${s.c.line}`)
-    const because = `the thread pool${sized.length > 1 ? 's' : ''} at ${sized.join(', ')} ${sized.length > 1 ? 'have' : 'has'} no max_workers, so Python sizes ${sized.length > 1 ? 'each' : 'it'} from the CPU count`
-    const fix = `pass max_workers=N where the pool is made (${sized[0]})`
+    const unsized = starts.filter((s) => s.c.kwargs[sizeKeyword(s, subclasses)] === undefined && s.c.args[0] === undefined)
+    const sized = unsized.map((s) => `${s.file}:${s.c.line}`)
+    const keyword = [...new Set(unsized.map((s) => sizeKeyword(s, subclasses)))].join(' / ')
+    const because = `the thread pool${sized.length > 1 ? 's' : ''} at ${sized.join(', ')} ${sized.length > 1 ? 'have' : 'has'} no ${keyword}, so Python sizes ${sized.length > 1 ? 'each' : 'it'} from the CPU count`
+    const fix = `pass ${keyword.split(' / ')[0]}=N where the pool is made (${sized[0]})`
     return {diagnostics: sized.length > 0 ? cpuCountWarning(ctx, pools, `\`${what}\` threads`, fix, because) : [], threads: pools}
   }
   const schedulers = starts.filter((s) => SCHEDULERS.has(s.c.callee))
@@ -121,8 +133,13 @@ function pythonVersion(files: FileReader): {file: string; line: number; major: n
   return undefined
 }
 
+/** The keyword that sizes a start's thread pool (max_workers, or processes for multiprocessing's ThreadPool). */
+function sizeKeyword(s: {own: string}, subclasses: Map<string, string>): string {
+  return THREAD_POOLS.get(THREAD_POOLS.has(s.own) ? s.own : (subclasses.get(s.own) ?? '')) ?? 'max_workers'
+}
+
 /**
- * Every start is a ThreadPoolExecutor (or the app's subclass that keeps its __init__) of a size conncalc reads:
+ * Every start is a ThreadPoolExecutor or a multiprocessing ThreadPool (or the app's subclass that keeps its __init__) of a size conncalc reads:
  * the main thread plus each pool's threads (a pool starts a thread per task submitted while none is idle, up
  * to max_workers). Several pools are summed: conncalc does not know which are alive at once. Undefined when
  * anything else starts threads or a size is not readable (the caller says so).
@@ -131,11 +148,12 @@ function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasse
   const sizes: Sourced<number>[] = []
   for (const {c, file, own} of starts) {
     const base = CONCURRENCY.has(own) ? own : subclasses.get(own)
-    if (base !== THREAD_POOL) return undefined
+    const keyword = base === undefined ? undefined : THREAD_POOLS.get(base)
+    if (keyword === undefined) return undefined
     // A subclass with its own __init__ may pass any max_workers to the base.
     if (own !== THREAD_POOL && modules.some((m) => classOf(m.names.get(own.split('.').at(-1)!))?.attrs.has('__init__'))) return undefined
     if (c.spread) return undefined
-    const given = c.kwargs.max_workers ?? c.args[0]
+    const given = c.kwargs[keyword] ?? c.args[0]
     const at = fromFile(file, c.line)
     // Made only in an arm of an `if` conncalc cannot decide (`if ids := kwargs.get('id'):`): it may never run.
     const arm = c.arms?.at(-1)
@@ -147,7 +165,7 @@ function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasse
       continue
     }
 
-    const size = executorDefault(ctx, at, c.callee)
+    const size = base === THREAD_POOL ? executorDefault(ctx, at, c.callee) : threadPoolDefault(ctx, at, c.callee)
     sizes.push(onlyIf.length > 0 ? sourced(size.value, size.source, [...(size.via ?? []), ...onlyIf]) : size)
   }
 
@@ -156,6 +174,14 @@ function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasse
   if (sizes.length === 1) return sourced(total, sizes[0].source, [...(sizes[0].via ?? []), main])
   const sum = fromDefault(`${sizes.length} thread pools (${sizes.map((s) => s.value).join(' + ')}) counted as if all run at once`, EXECUTOR_DEFAULT)
   return sourced(total, sum, [...sizes.flatMap((s) => [s.source, ...(s.via ?? [])]), main])
+}
+
+/** multiprocessing's ThreadPool() with no processes: os.cpu_count() threads. */
+function threadPoolDefault(ctx: AnalyzerContext, at: Source, callee: string): Sourced<number> {
+  const nproc = ctx.dyno?.nproc
+  const cpus = nproc?.value ?? 8
+  const cpuSources: Source[] = nproc ? [nproc.source, ...(nproc.via ?? [])] : [assumed('dyno CPU count unknown; 8, as on Standard dynos')]
+  return sourced(cpus, at, [fromDefault(`${callee} without processes: os.cpu_count() or 1 = ${cpus} threads`, MP_THREAD_POOL_DEFAULT), ...cpuSources])
 }
 
 /** ThreadPoolExecutor() with no max_workers, on this dyno and the app's Python. */
