@@ -1,6 +1,7 @@
 /**
  * Pools a Python app makes with a PostgreSQL driver's own pool rather than an ORM:
- * asyncpg `create_pool` (min_size 10, max_size 10, opened at creation), psycopg 3's
+ * asyncpg `create_pool` (min_size 10, max_size 10, opened at creation), aiopg's `create_pool` and
+ * `aiopg.sa.create_engine` (minsize 1, maxsize 10), psycopg 3's
  * psycopg_pool `ConnectionPool`/`AsyncConnectionPool` (min_size 4, max_size = min_size),
  * psycopg2's `SimpleConnectionPool`/`ThreadedConnectionPool(minconn, maxconn)` (minconn
  * opened at creation) and peewee's `PooledPostgresqlDatabase` (max_connections 20); and
@@ -37,6 +38,9 @@ const DRIVERS: Driver[] = [
   {callee: /^psycopg_pool\.(Async)?ConnectionPool$/, max: {kwarg: 'max_size'}, maxIsMin: true, min: {default: 4, kwarg: 'min_size'}, name: 'psycopg_pool', ref: 'https://github.com/psycopg/psycopg/blob/master/psycopg_pool/psycopg_pool/base.py'},
   // psycopg2/pool.py: `AbstractConnectionPool.__init__(self, minconn, maxconn, *args, **kwargs)` opens minconn connections at once.
   {callee: /^psycopg2\.pool\.(Simple|Threaded|Persistent)ConnectionPool$/, max: {arg: 1, kwarg: 'maxconn'}, min: {arg: 0, default: 0, kwarg: 'minconn'}, name: 'psycopg2 pool', ref: 'https://github.com/psycopg/psycopg2/blob/master/lib/pool.py'},
+  // aiopg/pool.py: `def create_pool(dsn=None, *, minsize=1, maxsize=10, …)`, filled to minsize when made
+  // (Pool.from_pool_fill); aiopg/sa/engine.py: `create_engine(dsn=None, *, minsize=1, maxsize=10, …)` makes such a pool.
+  {callee: /^aiopg\.(create_pool|pool\.create_pool|sa\.create_engine|sa\.engine\.create_engine)$/, max: {default: 10, kwarg: 'maxsize'}, min: {default: 1, kwarg: 'minsize'}, name: 'aiopg', ref: 'https://github.com/aio-libs/aiopg/blob/v1.4.0/aiopg/pool.py'},
   // playhouse/pool.py: `PooledDatabase.__init__(self, database, max_connections=20, stale_timeout=None, timeout=None, **kwargs)`.
   {callee: /^playhouse\.(pool|postgres_ext)\.PooledPostgresql(Ext)?Database$/, max: {default: 20, kwarg: 'max_connections'}, name: 'peewee pool', ref: 'https://github.com/coleifer/peewee/blob/master/playhouse/pool.py'},
 ]

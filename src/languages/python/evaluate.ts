@@ -529,6 +529,9 @@ class Evaluator {
         // `DATABASES["default"].update({...})` mutates a dict in place.
         const callee = node.childForFieldName('function')
         if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'update') {
+          // Not a dict's update (`app.update(pool=loop.run_until_complete(create_pool(…)))`): the call is evaluated
+          // below as any other, so the calls recorded here are taken back (a pool made in the argument counts once).
+          const mark = this.calls.length
           const target = await this.expr(callee.childForFieldName('object')!, scope)
           const argNode = node.childForFieldName('arguments')
           const {args} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : {args: []}
@@ -537,6 +540,8 @@ class Evaluator {
             if (args[0].value.server) target.value.server = args[0].value.server
             return
           }
+
+          this.calls.length = mark
         }
 
         // `names.append(x)` / `names.extend([...])` on a list bound to a name: a new list under that name
@@ -1223,6 +1228,16 @@ class Evaluator {
     const base = node.childForFieldName('object')
     if (!prop || !base) return this.unknown(node)
     const name = prop.text
+    // `from drudge import settings` … `settings.POOL_MAX`: a module of the app imported by name (not a name its
+    // package defines) is read for the attribute; an installed package's module stays unknown.
+    if (base.type === 'identifier' && !scope.has(base.text)) {
+      const imported = this.aliases.get(base.text)
+      const dots = imported === undefined ? 0 : /^\.*/.exec(imported)![0].length
+      const names = imported === undefined ? undefined : await this.opts.resolveModule?.(imported.slice(dots), dots)
+      const v = names?.get(name)
+      if (v) return v
+    }
+
     const obj = base.type === 'identifier' && !scope.has(base.text) ? undefined : await this.expr(base, scope)
     if (obj?.kind === 'known' && isObj(obj.value)) {
       if (obj.value.kind === 'class') return obj.value.attrs.get(name) ?? this.unknown(node, `class ${obj.value.name} has no attribute \`${name}\``)
