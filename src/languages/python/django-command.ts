@@ -20,6 +20,7 @@ import {manageInvocation, scriptRoot} from './program.js'
 import {pythonAnalysis} from './server.js'
 import {settingsModule} from './django.js'
 import {startedThreads} from './started-threads.js'
+import {HUEY_COMMANDS, hueyConsumer} from './huey.js'
 import {isDjangoCommand} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
@@ -77,6 +78,7 @@ export const djangoCommand: ServerAnalyzer = {
     const diagnostics: Diagnostic[] = []
     const runserver = manage.command === 'runserver' && !file && !ASGI_RUNSERVER.test(ctx.files.read('requirements.txt')?.text ?? '')
     let threads
+    let processes = sourced(1, fromDefault('a Django management command runs in one process', REF))
     const channelsOne = manage.command === 'runworker' && !file ? channelsOnePin(ctx.files) : undefined
     const singleThread = manage.command === 'runworker' && !file && !channelsOne ? singleThreadWorkerPin(ctx.files) : undefined
     if (singleThread) {
@@ -108,6 +110,14 @@ export const djangoCommand: ServerAnalyzer = {
           ref: RUNSERVER,
         }
       }
+    } else if (HUEY_COMMANDS.has(manage.command)) {
+      const modules = await project.walk([manage.script ?? 'manage.py'])
+      const name = settingsModule(project, modules, ctx.env)
+      const file = name ? project.resolve(name) : undefined
+      const huey = hueyConsumer(ctx, manage.command, manage.args, file ? (await project.load(file))?.names : undefined, name)
+      append(diagnostics, huey.diagnostics)
+      threads = huey.threads
+      processes = huey.processes
     } else {
       diagnostics.push(unknown(`is a Django management command conncalc does not find in the app (no <app>/management/commands/${manage.command}.py of INSTALLED_APPS: an installed package's?)`))
       threads = sourced(1, assumed(`conncalc does not know \`${what}\`; one thread using the database is assumed`))
@@ -117,9 +127,9 @@ export const djangoCommand: ServerAnalyzer = {
       ctx,
       diagnostics,
       entries: manage.script ? [manage.script] : [],
-      processes: sourced(1, fromDefault('a Django management command runs in one process', REF)),
+      processes,
       project,
-      server: channelsOne || singleThread ? 'channels-worker' : runserver ? 'django-runserver' : 'django-command',
+      server: channelsOne || singleThread ? 'channels-worker' : runserver ? 'django-runserver' : HUEY_COMMANDS.has(manage.command) && !file ? 'huey' : 'django-command',
       threads,
     })
   },

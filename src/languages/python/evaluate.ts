@@ -587,6 +587,13 @@ class Evaluator {
     // Which name holds what the calls made (a pool assigned to a module global twice is one pool at a time).
     const name = targets.length === 1 && targets[0].type === 'identifier' ? targets[0].text : undefined
     if (name) for (const c of this.calls.slice(start)) c.assignedTo ??= name
+    // `env = os.environ.get` … `env("WORKERS", 4)`: the name calls what it is bound to (a later assignment unbinds it).
+    if (name) {
+      const getter = valueNode.type === 'attribute' || valueNode.type === 'identifier' ? this.dotted(valueNode) : undefined
+      if (getter !== undefined && ENV_GET.has(getter)) this.aliases.set(name, getter)
+      else if (ENV_GET.has(this.aliases.get(name) ?? '')) this.aliases.delete(name)
+    }
+
     for (const target of targets) await this.bind(node, target, valueNode, value, scope)
     // `env = os.environ.copy()` / `env = dict(os.environ)`: a snapshot of the environment, read as os.environ is
     // (`env["X"]`, `env.get("X")`, `"X" in env`); another value bound to the name later ends that.
