@@ -9,6 +9,7 @@ import {describe, expect, it} from 'vitest'
 import {memoryFiles} from '../../src/model/files.js'
 import {anotherDatabase, noPythonDriver, otherDatabaseOnly} from '../../src/languages/common/database-drivers.js'
 import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 describe('Rails on mysql2 (fixture rails-mysql2)', () => {
   it('puma and sidekiq hold 0 PostgreSQL connections; the pool (5) is listed as not counted', () => {
@@ -216,6 +217,18 @@ describe('Django settings that write out SQLite (fixture python-django-sqlite-wr
     expect(text).toContain('site/settings.py:7: info: DATABASES names no PostgreSQL database ("default" uses django.db.backends.sqlite3) and is written out')
     expect(text).toContain('[not-postgresql]')
     expect(text).not.toContain('counting one connection per thread')
+  })
+
+  it('a sibling settings module calling django_heroku.settings(locals()) (DATABASES from DATABASE_URL): not written out, counted and warned', () => {
+    // django-heroku 0.3.1 core.py settings() sets DATABASES["default"] from DATABASE_URL: the dyno may run that module
+    // (DJANGO_SETTINGS_MODULE a config var). web 2 × 3 + worker 4 × 1 = 10, one per thread, with the warning naming the settings read.
+    const {app} = tempApps('python-django-sqlite-written')
+    const dir = app({'site/settings_heroku.py': 'import django_heroku\n\nfrom .settings import *\n\ndjango_heroku.settings(locals())\n'})
+    const r = planJson(`${dir}/Procfile`, ['--limit', '20'])
+    expect(r.type('web')).toMatchObject({connections: 6, processesPerDyno: 2, threadsPerProcess: 3})
+    expect(r.total).toBe(10)
+    expect(r.codes).not.toContain('not-postgresql')
+    expect(r.diagnostics.find((d) => d.code === 'unknown-config-value')?.fix).toContain('point DJANGO_SETTINGS_MODULE at the production settings')
   })
 
   it('the engine chosen by an env var or an undecided `if`: still counted on PostgreSQL (the add-on sets DATABASE_URL), the warning kept', () => {

@@ -306,7 +306,14 @@ function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string
   if (settingsFromEnv) return true
   const dir = settingsFile.includes('/') ? settingsFile.slice(0, settingsFile.lastIndexOf('/')) : ''
   const prefix = dir ? `${dir}/` : ''
-  return !project.files.list(dir).some((name) => name.endsWith('.py') && `${prefix}${name}` !== settingsFile && `${prefix}${name}` !== dbs.file && sets.test(project.files.read(`${prefix}${name}`)?.text ?? ''))
+  // A sibling that sets DATABASES, or calls django_heroku.settings(locals()) (which sets DATABASES["default"] from
+  // DATABASE_URL: django-heroku 0.3.1 django_heroku/core.py settings()), is a settings module the dyno may run with.
+  const herokuSettings = /^\s*django_heroku\.settings\s*\(/m
+  return !project.files.list(dir).some((name) => {
+    if (!name.endsWith('.py') || `${prefix}${name}` === settingsFile || `${prefix}${name}` === dbs.file) return false
+    const t = project.files.read(`${prefix}${name}`)?.text ?? ''
+    return sets.test(t) || herokuSettings.test(t)
+  })
 }
 
 /** The pools of the settings module's DATABASES; undefined when there is no Django settings module. */
