@@ -102,7 +102,10 @@ export function budgetProcess(model: ProcessModel): ProcessBudget {
     dyno: model.extrasPerDyno.length === 0 ? 0 : extraTotal(ceilingOnlyExtras(model.extrasPerDyno, model)),
     process: noExtras ? 0 : extraTotal(ceilingOnlyExtras(model.extrasPerProcess, model)),
   }
-  const ceilingPerProcess = (pool === null ? threads + extraPerProcess : pool + outside) + ceilingOnly.process
+  // A process with no thread that uses the database (celery beat's file scheduler, SQLite settings) checks nothing out
+  // of its pools: only what an eager pool opens anyway (minOpen) can be held, not the whole pool.
+  const kept = pool !== null && threads === 0 ? sum(model.pools.map((p) => Math.min(p.minOpen?.value ?? 0, p.pool.value))) : pool
+  const ceilingPerProcess = (kept === null ? threads + extraPerProcess : kept + outside) + ceilingOnly.process
   const pooler = model.serverConnectionsPerDyno?.count.value
   const clients = processes * connectionsPerProcess + extraPerDyno
   const clientCeiling = processes * ceilingPerProcess + extraPerDyno + ceilingOnly.dyno

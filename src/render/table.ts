@@ -287,7 +287,10 @@ export function renderExplain(report: Report, width?: number): string[] {
     out.push(`  connections = ${p.dynos} × ${p.connectionsPerDyno} = ${p.connections}${p.role === 'long-running' ? '' : ' (deploy peak only)'}`)
     const only = {dyno: sumOf(ceilingOnlyExtras(m.extrasPerDyno, m)), process: sumOf(ceilingOnlyExtras(m.extrasPerProcess, m))}
     const perDyno = !m.serverConnectionsPerDyno && only.dyno ? ` + ${only.dyno} per dyno` : ''
-    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (pool ${p.poolPerProcess ?? p.threadsPerProcess} + ${p.poolPerProcess === null ? p.extraPerProcess : outside}${only.process ? ` + ${only.process}` : ''} per process${perDyno} if every connection is held)`)
+    // No thread uses the pools: only the connections an eager pool keeps open can be held.
+    const idle = p.poolPerProcess !== null && p.threadsPerProcess === 0
+    const held = idle ? `no thread checks out of the pool (${p.poolPerProcess}): ${p.ceilingPerProcess - outside - only.process} kept open` : `pool ${p.poolPerProcess ?? p.threadsPerProcess}`
+    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (${held} + ${p.poolPerProcess === null ? p.extraPerProcess : outside}${only.process ? ` + ${only.process}` : ''} per process${perDyno} if every connection is held)`)
   }
 
   const b = report.budget

@@ -52,6 +52,16 @@ describe('a process holding 0 connections gets no finding about a count that mul
     expect(oversized.map((d) => d.processType)).toEqual(['web'])
     expect(oversized[0]).toMatchObject({file: 'ledger/__init__.py', line: 6})
   })
+
+  it('the ceiling does not count the pool of a 0-thread process: beat 0 (was 15), web 2 × 15 = 30, ceiling 30', () => {
+    // QueuePool opens nothing until a thread checks a connection out (no minOpen): with no thread, nothing can be held.
+    const r = planJson(procfileOf('python-beat-idle-pool'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', 'beat=1:standard-1x'])
+    expect(r.type('beat')).toMatchObject({ceiling: 0, poolPerProcess: 15})
+    expect(r.type('web')).toMatchObject({ceiling: 30, poolPerProcess: 15})
+    expect(r.ceiling).toBe(30)
+    const text = runCliInProcess(['plan', '--explain', '--procfile', procfileOf('python-beat-idle-pool'), '--plan', 'standard-0', '--scale', 'web=1:standard-1x', 'beat=1:standard-1x']).stdout
+    expect(text).toContain('ceiling = 1 × 0 = 0 (no thread checks out of the pool (15): 0 kept open + 0 per process if every connection is held)')
+  })
 })
 
 describe('release on an app whose Django settings write out SQLite holds 0', () => {
