@@ -39,10 +39,18 @@ describe('huey consumers (run_huey, djangohuey)', () => {
 
   it('settings without DJANGO_HUEY: huey default 1 worker, starred and warned', () => {
     const {app} = tempApps('django-huey')
-    const dir = app({Procfile: 'mail: python manage.py djangohuey --queue mail\n', 'proj/settings.py': 'import dj_database_url\n\nDATABASES = {"default": dj_database_url.config()}\n'})
+    const dir = app({Procfile: 'mail: python manage.py djangohuey --queue mail\n', 'proj/settings.py': 'import dj_database_url\n\nINSTALLED_APPS = ["django_huey"]\nDATABASES = {"default": dj_database_url.config()}\n'})
     const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'mail=1'])
     expect(r.type('mail')).toMatchObject({connectionsPerDyno: 1, threadsPerProcess: 1})
     expect(r.type('mail').sources.threadsPerProcess.source.kind).toBe('assumed')
     expect(r.diagnostics.find((d) => d.code === 'unknown-config-value')?.message).toContain('proj.settings sets no DJANGO_HUEY')
+  })
+
+  it('the command of an app INSTALLED_APPS does not list (no huey.contrib.djhuey): still an unknown management command, 1 × 1*', () => {
+    const {app} = tempApps('django-huey')
+    const dir = app({Procfile: 'clock: python manage.py run_huey\n', 'proj/settings.py': 'import dj_database_url\n\nINSTALLED_APPS = ["django_huey"]\nDATABASES = {"default": dj_database_url.config()}\nHUEY = {"consumer": {"workers": 4}}\n'})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'clock=1'])
+    expect(r.type('clock')).toMatchObject({connectionsPerDyno: 1, server: 'django-command', threadsPerProcess: 1})
+    expect(r.codes).toContain('unknown-command')
   })
 })

@@ -10,7 +10,7 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {PyModule} from './values.js'
+import type {EvalValue, PyModule} from './values.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, sourced} from '../../model/source.js'
 import {ASGIREF_SYNC, CHANNELS_1_RUNWORKER, CHANNELS_RUNWORKER, channelsOnePin, singleThreadWorkerPin} from './channels-one.js'
@@ -21,6 +21,7 @@ import {pythonAnalysis} from './server.js'
 import {settingsModule} from './django.js'
 import {startedThreads} from './started-threads.js'
 import {HUEY_COMMANDS, hueyConsumer} from './huey.js'
+import {asString} from './evaluate.js'
 import {isDjangoCommand} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
@@ -59,6 +60,19 @@ async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: s
   return inApp === 'scripts' && root ? root : undefined
 }
 
+/** The settings' names when INSTALLED_APPS lists the Django app whose command this is (run_huey: huey.contrib.djhuey; djangohuey: django_huey). */
+async function installedHuey(project: PythonProject, ctx: AnalyzerContext, command: string, script: string | undefined): Promise<{name: string; names: Map<string, EvalValue>} | undefined> {
+  const modules = await project.walk([script ?? 'manage.py'])
+  const name = settingsModule(project, modules, ctx.env)
+  const file = name ? project.resolve(name) : undefined
+  const names = file ? (await project.load(file))?.names : undefined
+  const apps = names?.get('INSTALLED_APPS')
+  const want = command === 'run_huey' ? 'huey.contrib.djhuey' : 'django_huey'
+  const items = apps?.kind === 'known' && typeof apps.value === 'object' && apps.value !== null && 'kind' in apps.value && apps.value.kind === 'list' ? apps.value.items : []
+  const listed = items.some((i) => asString(i)?.replace(/\.apps\.[A-Z]\w*$/, '') === want)
+  return listed && name && names ? {name, names} : undefined
+}
+
 export const djangoCommand: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const manage = manageInvocation(ctx.command.argv)!
@@ -77,6 +91,8 @@ export const djangoCommand: ServerAnalyzer = {
     })
     const diagnostics: Diagnostic[] = []
     const runserver = manage.command === 'runserver' && !file && !ASGI_RUNSERVER.test(ctx.files.read('requirements.txt')?.text ?? '')
+    // huey's consumers are commands of the Django apps that ship them: only when INSTALLED_APPS names that app.
+    const hueySettings = !file && HUEY_COMMANDS.has(manage.command) ? await installedHuey(project, ctx, manage.command, manage.script) : undefined
     let threads
     let processes = sourced(1, fromDefault('a Django management command runs in one process', REF))
     const channelsOne = manage.command === 'runworker' && !file ? channelsOnePin(ctx.files) : undefined
@@ -110,11 +126,8 @@ export const djangoCommand: ServerAnalyzer = {
           ref: RUNSERVER,
         }
       }
-    } else if (HUEY_COMMANDS.has(manage.command)) {
-      const modules = await project.walk([manage.script ?? 'manage.py'])
-      const name = settingsModule(project, modules, ctx.env)
-      const file = name ? project.resolve(name) : undefined
-      const huey = hueyConsumer(ctx, manage.command, manage.args, file ? (await project.load(file))?.names : undefined, name)
+    } else if (hueySettings) {
+      const huey = hueyConsumer(ctx, manage.command, manage.args, hueySettings.names, hueySettings.name)
       append(diagnostics, huey.diagnostics)
       threads = huey.threads
       processes = huey.processes
@@ -129,7 +142,7 @@ export const djangoCommand: ServerAnalyzer = {
       entries: manage.script ? [manage.script] : [],
       processes,
       project,
-      server: channelsOne || singleThread ? 'channels-worker' : runserver ? 'django-runserver' : HUEY_COMMANDS.has(manage.command) && !file ? 'huey' : 'django-command',
+      server: channelsOne || singleThread ? 'channels-worker' : runserver ? 'django-runserver' : hueySettings ? 'huey' : 'django-command',
       threads,
     })
   },
