@@ -176,7 +176,69 @@ export function rackupHandlers(versions: Record<string, string>): string[] {
   return []
 }
 
-export const isThin: Matcher = (cmd, ctx) => programName(cmd.argv[0]) === 'thin' || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'thin'
-/** `rackup` in a bundle with none of the servers it tries before WEBrick (or with RACK_HANDLER=webrick). */
-export const isRackupWebrick: Matcher = (cmd, ctx) => rackupServer(cmd.argv, ctx.versions, ctx.env) === 'webrick'
+/**
+ * `rails server` (`rails s`): the server named by `-u`/`--using` (Rails 5+) or the old positional name
+ * (`rails server thin`), else `null`: none named. Not `rails server` → undefined.
+ */
+export function railsServerUsing(argv: readonly string[]): string | null | undefined {
+  if (!['rails', 'rails.rb'].includes(programName(argv[0])) || !(argv[1] === 's' || argv[1] === 'server')) return undefined
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '-u' || a === '--using') return argv[i + 1] ?? null
+    if (a.startsWith('--using=')) return a.slice('--using='.length)
+    // Flags that take a value: skip it. A bare word is the old positional server name.
+    if (/^-(p|b|c|e|P|-port|-binding|-config|-environment|-pid)$/.test(a)) i++
+    else if (!a.startsWith('-')) return a
+  }
+
+  return null
+}
+
+// `rails server` with no server named passes `server: nil` to Rails::Server, a ::Rack::Server (Rails 7.1+: Rackup::Server
+// when the rackup gem loads, railties/lib/rails/rackup/server.rb), whose #server falls back to Rack::Handler.default: the
+// same pick as `rackup` with no `-s` (rails/rails@00f944e5 railties/lib/rails/commands/server/server_command.rb: `class
+// Server < ::Rack::Server`, server_options `server: using`; rack/rack@2.2.0 lib/rack/server.rb #server). Hanami 2's
+// `hanami server` starts Rackup::Server with config/debug/warn (and host/port when given), no server (hanami/cli
+// lib/hanami/cli/server.rb): the same pick; Hanami 1's Hanami::Server is a ::Rack::Server with `--server NAME`.
+export const RAILS_SERVER = 'https://github.com/rails/rails/blob/00f944e50e6a2bb763b8048b663349364063ad73/railties/lib/rails/commands/server/server_command.rb'
+const HANAMI_SERVER = 'https://github.com/hanami/cli/blob/036f01b9d4dd0c544285ff19e24c61ad7b3d8dbe/lib/hanami/cli/server.rb'
+
+/** A Rack launcher — `rails server`, `hanami server` — with the server it is told to run (null: none named, Rack picks). */
+export function rackLauncher(argv: readonly string[]): {name: string; ref: string; using: string | null} | undefined {
+  const rails = railsServerUsing(argv)
+  if (rails !== undefined) return {name: '`rails server`', ref: RAILS_SERVER, using: rails}
+  if (programName(argv[0]) === 'hanami' && (argv[1] === 'server' || argv[1] === 's')) return {name: '`hanami server`', ref: HANAMI_SERVER, using: readFlag(argv, ['--server'])?.value ?? null}
+  return undefined
+}
+
+/** The server a Rack launcher (`rails server`, `hanami server`) runs; undefined for any other command. */
+export function launcherServer(argv: readonly string[], versions: Record<string, string>, env?: {get(name: string): {value: string} | undefined}): string | undefined {
+  const launcher = rackLauncher(argv)
+  if (launcher === undefined) return undefined
+  if (launcher.using) return launcher.using
+  // No rack in the versions read: no Gemfile.lock (every Rails or Hanami bundle locks rack), so the bundle is unknown
+  // (a Dockerfile's base image, say): Puma, the server `rails new` has put in the Gemfile since Rails 5.0, as before.
+  if (versions.rack === undefined) return 'puma'
+  return rackupServer(['rackup'], versions, env)
+}
+
+/** Why `rails server` / `hanami server` / `rackup` runs the server it runs (for --explain); undefined for any other command. */
+export function rackPickWhy(argv: readonly string[], versions: Record<string, string>, env?: {get(name: string): {value: string} | undefined}): {ref: string; why: string} | undefined {
+  const launcher = rackLauncher(argv)
+  if (!launcher && programName(argv[0]) !== 'rackup') return undefined
+  const name = launcher?.name ?? '`rackup`'
+  const ref = launcher?.ref ?? 'https://github.com/rack/rack/blob/2.2.0/lib/rack/handler.rb'
+  const named = launcher ? launcher.using : readFlag(argv, ['-s', '--server'])?.value
+  if (named) return {ref, why: `${name} is told to run ${named}`}
+  const server = rackupServer(['rackup'], versions, env)
+  const rackupVar = versions.rackup && versionAtLeast(versions.rackup, '2') && env?.get('RACKUP_HANDLER') ? 'RACKUP_HANDLER' : undefined
+  const variable = rackupVar ?? (env?.get('RACK_HANDLER') ? 'RACK_HANDLER' : undefined)
+  if (variable) return {ref, why: `${name} runs ${server}: ${variable} names it`}
+  const tried = rackupHandlers(versions)
+  return {ref, why: `${name} runs Rack's default handler: the first of ${[...tried, 'webrick'].join(', ')} in Gemfile.lock${launcher ? ' (it starts a Rack server given no server)' : ''}`}
+}
+
+export const isThin: Matcher = (cmd, ctx) => programName(cmd.argv[0]) === 'thin' || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'thin' || launcherServer(cmd.argv, ctx.versions, ctx.env) === 'thin'
+/** `rackup` (or `rails server`, `hanami server`) in a bundle with none of the servers it tries before WEBrick (or with RACK_HANDLER=webrick). */
+export const isRackupWebrick: Matcher = (cmd, ctx) => rackupServer(cmd.argv, ctx.versions, ctx.env) === 'webrick' || launcherServer(cmd.argv, ctx.versions, ctx.env) === 'webrick'
 export const isPassenger: Matcher = (cmd) => programName(cmd.argv[0]) === 'passenger' && cmd.argv[1] === 'start'

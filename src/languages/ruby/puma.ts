@@ -9,7 +9,7 @@ import {findCalls, HANDED_TO_CODE, isSymbol, lastCall, type RubyConfig, truthy} 
 import {hasFlag} from '../common/argv.js'
 import {versionAtLeast} from '../../util/version.js'
 import {processorsFor} from './processors.js'
-import {rackupServer} from '../common/matchers.js'
+import {launcherServer, rackLauncher, rackupServer} from '../common/matchers.js'
 import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {unicornRailsServer} from './unicorn.js'
@@ -23,12 +23,6 @@ const REF_4 = 'https://github.com/puma/puma/blob/v4.3.0/lib/puma/configuration.r
 const REF_6 = 'https://github.com/puma/puma/blob/v6.4.3/lib/puma/configuration.rb'
 /** `clustered?` is `(@options[:workers] || 0) > 0`; otherwise the runner is Puma::Single: one process, no master. */
 const LAUNCHER = 'https://github.com/puma/puma/blob/master/lib/puma/launcher.rb'
-
-const RAILS = new Set(['rails', 'rails.rb'])
-
-function isRailsServer(argv: readonly string[]): boolean {
-  return RAILS.has(programName(argv[0])) && (argv[1] === 'server' || argv[1] === 's')
-}
 
 /**
  * `workers :auto` / WEB_CONCURRENCY=auto: Puma's configuration.rb `Integer(::Concurrent.available_processor_count)`,
@@ -267,7 +261,7 @@ export const puma: ServerAnalyzer = {
     const rackup = programName(argv[0]) === 'rackup'
     // Through Rails or rackup, Puma runs as a Rack handler: it reads its own config files, and
     // the command's flags are the launcher's (`rails server -c` is the rackup file), bar the environment.
-    const handler = isRailsServer(argv) || rackup
+    const handler = rackLauncher(argv) !== undefined || rackup
     const flag = (...names: string[]) => (handler ? undefined : findFlag(argv, names, ctx.command))
     // Numbers: a bare `-w` / `-t` left by an unset variable is unreadable, not absent (numericFlag).
     const number = (...names: string[]) => (handler ? undefined : numericFlag(argv, names, ctx.command))
@@ -357,6 +351,6 @@ export const puma: ServerAnalyzer = {
   },
   id: 'puma',
   matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean {
-    return programName(cmd.argv[0]) === 'puma' || (isRailsServer(cmd.argv) && !unicornRailsServer(cmd.argv, ctx)) || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'puma'
+    return programName(cmd.argv[0]) === 'puma' || (launcherServer(cmd.argv, ctx.versions, ctx.env) === 'puma' && !unicornRailsServer(cmd.argv, ctx)) || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'puma'
   },
 }

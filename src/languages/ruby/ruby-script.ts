@@ -344,6 +344,7 @@ const SINATRA_BASE = 'https://github.com/sinatra/sinatra/blob/v4.1.1/lib/sinatra
 const SINATRA_3_0 = 'https://github.com/sinatra/sinatra/blob/v3.0.6/lib/sinatra/base.rb'
 const SINATRA_2 = 'https://github.com/sinatra/sinatra/blob/v2.2.4/lib/sinatra/base.rb'
 // Thin's threaded mode hands each request to EventMachine.defer, whose pool has threadpool_size 20 threads.
+const WEBRICK_CONFIG = 'https://github.com/ruby/webrick/blob/v1.8.1/lib/webrick/config.rb'
 const EM_THREADPOOL = 'https://github.com/eventmachine/eventmachine/blob/v1.2.7/lib/eventmachine.rb'
 
 function sinatraDefaults(version: string | undefined): {list: string[]; ref: string} {
@@ -414,6 +415,18 @@ async function sinatraAnalysis(ctx: AnalyzerContext, pick: SinatraPick & {server
       server: 'thin',
       threadsPerProcess: threads,
       ...(ctx.versions.thin ? {versions: {thin: ctx.versions.thin}} : {}),
+    }
+  }
+
+  if (pick.server === 'webrick') {
+    // Sinatra's WEBrick handler leaves WEBrick's :MaxClients at 100: a thread per connection, bounded by the pool.
+    return {
+      diagnostics: [],
+      language: 'ruby',
+      processesPerDyno: sourced(1, fromDefault("one WEBrick server in the script's process", SINATRA_BASE), [note]),
+      server: 'webrick',
+      threadsPerProcess: sourced(100, fromDefault('WEBrick default :MaxClients (a thread per connection)', WEBRICK_CONFIG)),
+      ...(ctx.versions.webrick ? {versions: {webrick: ctx.versions.webrick}} : {}),
     }
   }
 

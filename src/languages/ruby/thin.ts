@@ -6,7 +6,7 @@
  */
 import {fromDefault, sourced} from '../../model/source.js'
 import {hasFlag} from '../common/argv.js'
-import {isThin} from '../common/matchers.js'
+import {isThin, rackPickWhy} from '../common/matchers.js'
 import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import type {ServerAnalyzer} from '../common/types.js'
 
@@ -15,6 +15,7 @@ const REF = 'https://github.com/macournoyer/thin/blob/master/lib/thin/runner.rb'
 export const thin: ServerAnalyzer = {
   analyze(ctx) {
     const {argv} = ctx.command
+    const why = rackPickWhy(argv, ctx.versions, ctx.env)
     const threaded = hasFlag(argv, ['--threaded'])
     const threads = threaded
       ? firstOf([flagCandidate(numericFlag(argv, ['--threadpool-size'], ctx.command), 'thin threadpool size')], sourced(20, fromDefault('thin default --threadpool-size with --threaded', REF)))
@@ -22,7 +23,7 @@ export const thin: ServerAnalyzer = {
     return {
       diagnostics: threads.diagnostics.map((d) => ({...d, processType: ctx.processType})),
       language: 'ruby',
-      processesPerDyno: sourced(1, fromDefault('one thin server per dyno (it listens on $PORT)', REF)),
+      processesPerDyno: sourced(1, fromDefault('one thin server per dyno (it listens on $PORT)', REF), why ? [fromDefault(why.why, why.ref)] : undefined),
       server: 'thin',
       threadsPerProcess: threads.value,
       ...(ctx.versions.thin ? {versions: {thin: ctx.versions.thin}} : {}),

@@ -9,6 +9,7 @@ import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts}
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {appPath, envCandidate, findFlag, firstOf, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import {railsServerUsing} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 import {versionAtLeast} from '../../util/version.js'
 
@@ -54,19 +55,10 @@ export function gemGroups(gemfile: string, gem: string): string[] | undefined {
   return found
 }
 
-/** `rails server` with no server named (`-u`/`--using`, or the old positional `rails server thin`). */
+/** `rails server` with no server named (`-u`/`--using`, or the old positional `rails server thin`), or naming unicorn. */
 function railsServerDefault(argv: readonly string[]): boolean {
-  if (!['rails', 'rails.rb'].includes(programName(argv[0])) || !(argv[1] === 's' || argv[1] === 'server')) return false
-  for (let i = 2; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '-u' || a === '--using') return argv[i + 1] === 'unicorn'
-    if (a.startsWith('--using=')) return a.slice('--using='.length) === 'unicorn'
-    // Flags that take a value: skip it. A bare word is the old positional server name.
-    if (/^-(p|b|c|e|P|C|-port|-binding|-config|-environment|-pid|-early-hints)$/.test(a)) i++
-    else if (!a.startsWith('-')) return a === 'unicorn'
-  }
-
-  return true
+  const using = railsServerUsing(argv)
+  return using === null || using === 'unicorn'
 }
 
 /** `rails server` that unicorn-rails turns into Unicorn: the gem is in Gemfile.lock and loaded in production. */

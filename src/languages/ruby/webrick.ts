@@ -1,5 +1,5 @@
 /**
- * WEBrick under `rackup` — the server a Rack app gets when its bundle has none of the
+ * WEBrick under `rackup` (or `rails server`, which picks as rackup does) — the server a Rack app gets when its bundle has none of the
  * servers rackup tries first (matchers.ts rackupServer), as with the Ruby buildpack's
  * default web process for a Rack app (`bundle exec rackup config.ru -p $PORT`). One
  * process; WEBrick runs each connection on its own thread, at most `:MaxClients` (100) at
@@ -12,8 +12,10 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 
+import {isDefaultWebFile} from '../../model/command-site.js'
 import {fromDefault, sourced} from '../../model/source.js'
-import {isRackupWebrick, rackupHandlers} from '../common/matchers.js'
+import {readFlag} from '../common/argv.js'
+import {isRackupWebrick, rackLauncher, rackupHandlers} from '../common/matchers.js'
 import {versionAtLeast} from '../../util/version.js'
 import {declaredRuby} from './gemfile-lock.js'
 import type {ServerAnalyzer} from '../common/types.js'
@@ -27,10 +29,16 @@ const HEROKU_DEFAULT_RUBY = 'https://github.com/heroku/heroku-buildpack-ruby/blo
 export const webrick: ServerAnalyzer = {
   analyze(ctx) {
     const diagnostics: Diagnostic[] = []
+    const undeclared = ctx.origin === undefined || isDefaultWebFile(ctx.origin.file)
     const ruby = declaredRuby(ctx.files)
     const tried = rackupHandlers(ctx.versions)
+    // `rails server` / `hanami server` pick their server as rackup does (matchers.ts launcherServer); they need no bin/rackup.
+    const via = rackLauncher(ctx.command.argv)
+    const rails = via !== undefined
+    const launcher = via?.name ?? '`rackup`'
+    const named = via ? via.using !== null : readFlag(ctx.command.argv, ['-s', '--server']) !== undefined
     // Rack 3 dropped bin/rackup (moved to the rackup gem, rack CHANGELOG 3.0.0): without that gem there is no rackup to run.
-    const noRackup = ctx.versions.rack !== undefined && versionAtLeast(ctx.versions.rack, '3') && ctx.versions.rackup === undefined
+    const noRackup = !rails && ctx.versions.rack !== undefined && versionAtLeast(ctx.versions.rack, '3') && ctx.versions.rackup === undefined
     const missing = noRackup || (ctx.versions.webrick === undefined && (!ruby || versionAtLeast(ruby.version, '3')))
     if (noRackup) {
       diagnostics.push({
@@ -47,18 +55,19 @@ export const webrick: ServerAnalyzer = {
         code: 'missing-config',
         ...(ruby ? {file: ruby.file, line: ruby.line} : {file: 'Gemfile.lock'}),
         fix: 'add a server gem to the Gemfile (puma) and start it explicitly in the Procfile',
-        message: `\`rackup\` finds none of ${[...tried, 'webrick'].join(', ')} in Gemfile.lock, and ${which} has no WEBrick without the webrick gem (${RUBY_3}): the web process would stop at start ("Couldn't find handler"); conncalc counts it as WEBrick`,
+        message: `${named ? `${launcher} is told to run WEBrick` : `${launcher} finds none of ${[...tried, 'webrick'].join(', ')} in Gemfile.lock`}, and ${which} has no WEBrick without the webrick gem (${RUBY_3}): the web process would stop at start ("Couldn't find handler")${undeclared ? ` if it runs (the app does not declare it: it is the buildpack's default; --scale ${ctx.processType}=0 if it is not run)` : ''}; conncalc counts it as WEBrick`,
         processType: ctx.processType,
-        severity: 'error',
+        // A command the app wrote is an error; the buildpack's default web process, which it did not write, may never be scaled up.
+        severity: undeclared ? 'warning' : 'error',
       })
     }
 
     const webrickFrom = missing ? 'counted as if it loaded, though it would not (see the error)' : ctx.versions.webrick ? `WEBrick from the webrick gem ${ctx.versions.webrick}` : `WEBrick from Ruby ${ruby!.version}'s standard library`
-    const picked = tried.length > 0 ? `rackup tries ${tried.join(', ')} before WEBrick and Gemfile.lock has none of them` : 'rackup runs WEBrick'
+    const picked = named ? `${launcher} is told to run WEBrick` : tried.length > 0 ? `${launcher} tries ${tried.join(', ')} before WEBrick and Gemfile.lock has none of them` : `${launcher} runs WEBrick`
     return {
       diagnostics,
       language: 'ruby',
-      processesPerDyno: sourced(1, fromDefault(`one WEBrick server per dyno (${picked}; ${webrickFrom})`, RACKUP_REF)),
+      processesPerDyno: sourced(1, fromDefault(`one WEBrick server per dyno (${picked}; ${webrickFrom})`, via?.ref ?? RACKUP_REF)),
       server: 'webrick',
       threadsPerProcess: sourced(100, fromDefault('WEBrick default :MaxClients (a thread per connection)', REF)),
       ...(ctx.versions.webrick ? {versions: {webrick: ctx.versions.webrick}} : {}),
