@@ -115,3 +115,26 @@ describe('`hanami server` runs Rack\'s default handler (usetrmnl/byos_hanami-sty
     expect(plan('hanami2-server', ['--scale', 'web=1', '--env', 'HANAMI_WEB_CONCURRENCY=2']).type('web').connections).toBe(6)
   })
 })
+
+// brandur/que-degradation-test shape: per-process scripts that each connect Sequel themselves, one of them starting Que
+// 0.x's worker pool in-process (`Que.mode = :async`: Que.worker_count threads, que-rb/que CHANGELOG 0.x). Fixture
+// sequel-que-scripts: bin/que-worker `Sequel.connect(url, max_connections: Integer(ENV.fetch("JOB_POOL", 6)))`, worker_count 5,
+// mode :async, then polls on the main thread; bin/enqueuer `Sequel.connect(url)` (Sequel's default 4), mode :off, one thread.
+describe('a script\'s own Sequel.connect, and Que\'s in-process workers', () => {
+  const r = plan('sequel-que-scripts', ['--scale', 'jobs=1,enqueuer=1'])
+
+  it('bin/que-worker: its own max_connections (6), and Que\'s threads bounded by it — starred, said (was 1, silent)', () => {
+    // 5 Que workers + the main thread = 6 by hand; conncalc does not count worker_count, so the pool (6) bounds it: 6*.
+    const jobs = r.type('jobs')
+    expect(jobs.poolPerProcess).toBe(6)
+    expect(jobs.threadsPerProcess).toBe(6)
+    expect(jobs.connections).toBe(6)
+    expect(jobs.sources.threadsPerProcess.source.kind).toBe('assumed')
+    expect(r.diagnostics.find((d) => d.processType === 'jobs' && d.code === 'unknown-command')?.message).toContain('Que.mode = :async')
+  })
+
+  it('bin/enqueuer: one thread on Sequel\'s default pool; total 6 + 1 = 7', () => {
+    expect(r.type('enqueuer')).toMatchObject({connections: 1, poolPerProcess: 4, threadsPerProcess: 1})
+    expect(r.total).toBe(7)
+  })
+})

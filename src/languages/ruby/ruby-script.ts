@@ -189,6 +189,11 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), sinatra: named?.length === 1 && typeof named[0] === 'string' ? {server: named[0]} : {}, what: `${receiver}.run! (Sinatra's built-in server)`})
         } else if (node.name === 'set' && (!node.receiver || node.receiver instanceof P.SelfNode) && args[0] instanceof P.SymbolNode && (args[0].unescaped.value === 'server' || args[0].unescaped.value === 'threaded') && args.length === 2 && !inOtherEnv) {
           sinatraSettings.push({file, line: parsed.lineOf(node.location.startOffset), name: args[0].unescaped.value, value: literalWords(args[1])})
+        } else if (receiver === 'Que' && node.name === 'mode=' && args[0] instanceof P.SymbolNode && args[0].unescaped.value === 'async') {
+          // Que 0.x: `Que.mode = :async` spins up Que.worker_count worker threads (4 unless set) in this process, each
+          // working a job on a connection of Que.connection's pool (https://github.com/que-rb/que/blob/master/CHANGELOG.md:
+          // 0.x "manually set `Que.mode = :async`"; Que 1.0 runs workers only from its `que` command).
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: "Que.mode = :async (Que's worker threads)"})
         } else if (node.name === 'fork' && (!node.receiver || receiver === 'Process' || receiver === 'Kernel')) {
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: receiver ? `${receiver}.fork` : 'fork'})
         }

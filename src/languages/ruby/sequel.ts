@@ -14,6 +14,7 @@ import type {AnalyzerContext} from '../common/types.js'
 import {type DatabaseYmlAnalysis, PRIMARY_SERVER} from './database-yml.js'
 import {type EvalValue, evaluateRubySnippet, type Scope} from './evaluate.js'
 import {appConstantCalls} from './app-constants.js'
+import {rubyScript} from './ruby-script-command.js'
 import {parseRuby, type RubyNode} from './prism.js'
 
 const THREADED_POOL = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/connection_pool/threaded.rb'
@@ -87,8 +88,11 @@ export async function analyzeSequelPool(ctx: AnalyzerContext): Promise<DatabaseY
   const diagnostics: Diagnostic[] = []
   const rootFiles = ctx.files.list('').filter((n) => n.endsWith('.rb') || n === 'config.ru')
   const under = CONNECT_DIRS.flatMap((d) => filesUnder(ctx.files, d, (p) => p.endsWith('.rb'), {max: 2000, maxDepth: 8}).paths)
+  // The script the command runs (`bin/worker`, `ruby consumer.rb`) is read first: where each process connects, its own
+  // max_connections wins over another script's (brandur/que-degradation-test: bin/worker passes its own, bin/producer none).
+  const script = rubyScript(ctx.command.argv, ctx.files)
   let pool: Sourced<number> | undefined
-  for (const file of [...rootFiles, ...under]) {
+  for (const file of script ? [script, ...rootFiles.filter((f) => f !== script), ...under.filter((f) => f !== script)] : [...rootFiles, ...under]) {
     const text = ctx.files.read(file)?.text
     if (!text?.includes('max_connections')) continue
     const at = await maxConnectionsIn(file, text)
