@@ -65,7 +65,7 @@ describe('`rails server` runs Rack\'s default handler, not always Puma', () => {
     expect(r.type('web')).toMatchObject({connections: 8, server: 'webrick'})
     const said = r.diagnostics.find((d) => d.processType === 'web' && d.code === 'missing-config')
     expect(said?.severity).toBe('warning')
-    expect(said?.message).toContain("the app does not declare it: it is the buildpack's default")
+    expect(said?.message).toContain("the Procfile has no web type: it is the buildpack's default")
     expect(r.exit).toBe(0)
   })
 

@@ -29,7 +29,9 @@ const HEROKU_DEFAULT_RUBY = 'https://github.com/heroku/heroku-buildpack-ruby/blo
 export const webrick: ServerAnalyzer = {
   analyze(ctx) {
     const diagnostics: Diagnostic[] = []
-    const undeclared = ctx.origin === undefined || isDefaultWebFile(ctx.origin.file)
+    // The buildpack's default web beside a Procfile of other types (workers only): the app may never scale web up. With no
+    // Procfile at all it is the app's only process, and its failing to start is an error.
+    const undeclared = ctx.origin !== undefined && isDefaultWebFile(ctx.origin.file) && ctx.files.exists('Procfile')
     const ruby = declaredRuby(ctx.files)
     const tried = rackupHandlers(ctx.versions)
     // `rails server` / `hanami server` pick their server as rackup does (matchers.ts launcherServer); they need no bin/rackup.
@@ -55,9 +57,8 @@ export const webrick: ServerAnalyzer = {
         code: 'missing-config',
         ...(ruby ? {file: ruby.file, line: ruby.line} : {file: 'Gemfile.lock'}),
         fix: 'add a server gem to the Gemfile (puma) and start it explicitly in the Procfile',
-        message: `${named ? `${launcher} is told to run WEBrick` : `${launcher} finds none of ${[...tried, 'webrick'].join(', ')} in Gemfile.lock`}, and ${which} has no WEBrick without the webrick gem (${RUBY_3}): the web process would stop at start ("Couldn't find handler")${undeclared ? ` if it runs (the app does not declare it: it is the buildpack's default; --scale ${ctx.processType}=0 if it is not run)` : ''}; conncalc counts it as WEBrick`,
+        message: `${named ? `${launcher} is told to run WEBrick` : `${launcher} finds none of ${[...tried, 'webrick'].join(', ')} in Gemfile.lock`}, and ${which} has no WEBrick without the webrick gem (${RUBY_3}): the web process would stop at start ("Couldn't find handler")${undeclared ? ` if it runs (the Procfile has no ${ctx.processType} type: it is the buildpack's default; --scale ${ctx.processType}=0 if it is not run)` : ''}; conncalc counts it as WEBrick`,
         processType: ctx.processType,
-        // A command the app wrote is an error; the buildpack's default web process, which it did not write, may never be scaled up.
         severity: undeclared ? 'warning' : 'error',
       })
     }
