@@ -39,6 +39,7 @@ import {budgetProcess} from '../budget/budget.js'
 import {append} from '../util/arrays.js'
 import {MAX_BACKENDS} from '../util/numbers.js'
 import {placeUnknownServers} from '../model/other-server.js'
+import {sameServerEvidence} from '../model/same-server.js'
 
 export interface AnalyzeInput {
   /** --rails-env; otherwise RAILS_ENV / RACK_ENV from the type's env, else production. */
@@ -719,7 +720,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
 
   if (pools) pools = countablePools(pools, ctx.processType, diagnostics)
   // Which server each pool is counted on: model/other-server.ts.
-  ;({otherServerPools, pools} = placeUnknownServers(pools, otherServerPools))
+  ;({otherServerPools, pools} = placeUnknownServers(pools, otherServerPools, (v) => sameServerEvidence(ctx.files, v)))
 
   if (elsewhere) {
     const why = fromDefault(elsewhere.why, elsewhere.ref)

@@ -25,12 +25,32 @@
  *   naming the var — except a var whose name contains another such var's whole name plus more
  *   (URL_SERVEUR_BASE_DONNEES_JOURNAL beside URL_SERVEUR_BASE_DONNEES): that is a second
  *   database beside the app's, listed and not counted (placeUnknownServers below).
+ * - Before both: a var that a setup file the app ships (an env template, a setup script, docker-compose)
+ *   writes on DATABASE_URL's server — the same host variable, or the same host and database with another
+ *   role (model/same-server.ts) — is counted on the plan, starred, naming that file and line.
  */
 
 import type {PoolEntry} from './process.js'
 
 import {assumed} from './source.js'
 import {unsetVarsOf} from '../util/pg-url.js'
+import type {SameServerEvidence} from './same-server.js'
+
+/** Setup-file evidence that var X is on DATABASE_URL's server (model/same-server.ts sameServerEvidence for the app's files). */
+export type SameServerOf = (name: string) => SameServerEvidence | undefined
+
+/** Pools on unset vars that the app's setup files put on DATABASE_URL's server: keyed there, starred, the file named. */
+function onThePlanBySetup(pools: PoolEntry[], sameServerOf: SameServerOf): PoolEntry[] {
+  return pools.map((p) => {
+    const vars = p.replica ? undefined : unsetVarsOf(p.server)
+    if (!vars) return p
+    const shown = vars.map((v) => ({ev: sameServerOf(v), v}))
+    if (!shown.every((s) => s.ev)) return p
+    const said = shown.map(({ev, v}) => `${ev!.file}:${ev!.line} ${ev!.how.replace(/\bit\b/, v)}`).join('; ')
+    const why = assumed(`${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value here; ${said}: counted on the plan's server (give its value with --env to check)`)
+    return {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), why]}, server: 'DATABASE_URL'}
+  })
+}
 
 /** Does `name` contain `other`'s whole name as words of its own, plus more (`URL_DB_JOURNAL` ⊃ `URL_DB`)? */
 const extends_ = (name: string, other: string): boolean => name !== other && `_${name}_`.includes(`_${other}_`)
@@ -40,7 +60,15 @@ const extends_ = (name: string, other: string): boolean => name !== other && `_$
  * otherServerPools, unless nothing else is counted on the plan — then those on the app's own var(s)
  * are counted there, starred. Idempotent: every language's analyzer and app/analyze-app.ts call it.
  */
-export function placeUnknownServers(pools: PoolEntry[] | undefined, others: PoolEntry[]): {otherServerPools: PoolEntry[]; pools: PoolEntry[] | undefined} {
+export function placeUnknownServers(given: PoolEntry[] | undefined, givenOthers: PoolEntry[], sameServerOf?: SameServerOf): {otherServerPools: PoolEntry[]; pools: PoolEntry[] | undefined} {
+  let pools = given
+  let others = givenOthers
+  if (sameServerOf && [...(pools ?? []), ...others].some((p) => unsetVarsOf(p.server) !== undefined && !p.replica)) {
+    const moved = onThePlanBySetup(others, sameServerOf)
+    pools = [...onThePlanBySetup(pools ?? [], sameServerOf), ...moved.filter((p, i) => p !== others[i])]
+    others = moved.filter((p, i) => p === others[i])
+    if (given === undefined && pools.length === 0) pools = undefined
+  }
   const unset = (p: PoolEntry): boolean => unsetVarsOf(p.server) !== undefined && !p.replica
   if (!(pools ?? []).some(unset) && !others.some(unset)) return {otherServerPools: others, pools}
   const counted = (pools ?? []).filter((p) => !unset(p))

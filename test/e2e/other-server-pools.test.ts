@@ -77,6 +77,56 @@ describe('Node: a pool on another env var with no value', () => {
   })
 })
 
+describe("Node: a setup file the app ships puts the second var on DATABASE_URL's server", () => {
+  // A setup script builds both URLs on one host variable: JOURNAL_DATABASE_URL is on the plan's server whatever the values.
+  const script = [
+    '#!/bin/bash',
+    'export DATABASE_URL="postgres://${DB_OWNER}:${DB_OWNER_PW}@${DB_HOST}/${DB_NAME}"',
+    'export JOURNAL_DATABASE_URL="postgres://${DB_WRITER}:${DB_WRITER_PW}@${DB_HOST}/${DB_NAME}_journal"',
+    'heroku config:set DATABASE_URL="$DATABASE_URL" JOURNAL_DATABASE_URL="$JOURNAL_DATABASE_URL"',
+  ].join('\n')
+
+  it('counts it on the plan, starred, naming the file and line; no other-server warning', () => {
+    const r = json(app({...knexApp('DATABASE_URL', 'JOURNAL_DATABASE_URL'), 'scripts/heroku-setup.sh': script}))
+    // knex 8 (DATABASE_URL) + knex 4 (JOURNAL_DATABASE_URL, same host var ${DB_HOST}) = 12 queries at once, 1 process → 12.
+    expect(r.total).toBe(12)
+    expect(r.type('web').otherServerPools).toEqual([])
+    expect(r.codes).not.toContain('other-server-pools')
+    expect(r.type('web').sources['pool.knex server.js:4'].via).toContainEqual(
+      expect.objectContaining({kind: 'assumed', why: expect.stringContaining("JOURNAL_DATABASE_URL has no value here; scripts/heroku-setup.sh:3 builds JOURNAL_DATABASE_URL on DATABASE_URL's host (${DB_HOST}): counted on the plan's server")}),
+    )
+  })
+
+  it('reads the root setup file for a process that runs in a workspace folder', () => {
+    const files = Object.fromEntries(Object.entries(knexApp('DATABASE_URL', 'JOURNAL_DATABASE_URL')).map(([k, v]) => [k === 'Procfile' ? k : `packages/api/${k}`, v]))
+    const r = json(app({...files, Procfile: 'web: cd packages/api && node server.js\n', 'heroku-setup.template': script}))
+    // The same 8 + 4 = 12; the template is at the app root, the process in packages/api.
+    expect(r.total).toBe(12)
+    expect(r.type('web').sources['pool.knex packages/api/server.js:4'].via).toContainEqual(expect.objectContaining({why: expect.stringContaining('heroku-setup.template:3 builds')}))
+  })
+
+  it('a .env.example with the same literal host and database and another role is the same database: counted', () => {
+    const env = 'DATABASE_URL=postgres://owner:pw@localhost:5432/app\nJOURNAL_DATABASE_URL=postgres://writer:pw2@localhost:5432/app\n'
+    const r = json(app({...knexApp('DATABASE_URL', 'JOURNAL_DATABASE_URL'), '.env.example': env}))
+    // 8 + 4 = 12.
+    expect(r.total).toBe(12)
+    expect(r.type('web').sources['pool.knex server.js:4'].via).toContainEqual(
+      expect.objectContaining({why: expect.stringContaining(".env.example:2 gives JOURNAL_DATABASE_URL DATABASE_URL's host and database (localhost:5432/app), another role")}),
+    )
+  })
+
+  it('is not evidence: another database on the same literal host (a laptop), or a follower-named var', () => {
+    const other = 'DATABASE_URL=postgres://u@localhost/app\nJOURNAL_DATABASE_URL=postgres://u@localhost/app_journal\n'
+    const r = json(app({...knexApp('DATABASE_URL', 'JOURNAL_DATABASE_URL'), '.env.example': other}))
+    // Different database names on localhost: a second database, not counted → 8, warned.
+    expect(r.total).toBe(8)
+    expect(r.codes).toContain('other-server-pools')
+    const follower = 'DATABASE_URL=postgres://u@localhost/app\nREPLICA_DATABASE_URL=postgres://ro@localhost/app\n'
+    // A follower has the primary's database name in development and its own server in production → 8.
+    expect(json(app({...knexApp('DATABASE_URL', 'REPLICA_DATABASE_URL'), '.env.example': follower})).total).toBe(8)
+  })
+})
+
 describe('Node: a second Prisma client generated from a schema whose datasource reads another var', () => {
   const dir = app({
     Procfile: 'web: node server.js\n',

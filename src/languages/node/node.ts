@@ -15,6 +15,7 @@ import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
 import {appDependencies, readPackageJson} from './package-json.js'
 import {NOT_POSTGRES, nodePools} from './pools.js'
 import {placeUnknownServers} from '../../model/other-server.js'
+import {sameServerEvidence} from '../../model/same-server.js'
 import {isEcosystemFile, type Pm2Apps, pm2Apps} from './pm2.js'
 import {CODE, NodeProject, NOT_LOADED} from './project.js'
 import {frameworkOutput} from './framework-output.js'
@@ -161,7 +162,7 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   const modules = await project.walk(entries)
   const found = await nodePools(ctx, project, pkg, modules, framework)
   // Which server each pool is counted on (model/other-server.ts), before the pools decide the queries at once.
-  const placed = placeUnknownServers(found.pools, found.otherServerPools)
+  const placed = placeUnknownServers(found.pools, found.otherServerPools, (v) => sameServerEvidence(ctx.files, v))
   const pools = {...found, otherServerPools: placed.otherServerPools, pools: placed.pools ?? []}
   append(diagnostics, pools.diagnostics)
   for (const p of pools.pools) {
