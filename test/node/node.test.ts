@@ -250,6 +250,22 @@ describe('node analyzer', () => {
     expect(remix.pools?.map((p) => [p.database, p.pool.value])).toEqual([['postgres.js app/models/db.server.ts:2', 2]])
   })
 
+  it('react-router-serve (React Router 7 framework mode) and an @react-router/express server read the app/ routes', async () => {
+    const files = {
+      'app/lib/db.ts': 'import {Pool} from "pg"\nexport const pool = new Pool({connectionString: process.env.DATABASE_URL, max: 3})\n',
+      'app/routes/api.stats.ts': 'import {pool} from "../lib/db"\nexport async function loader() { return (await pool.query("select 1")).rows }\n',
+      'package.json': pkg({'@react-router/serve': '^7.6.0', pg: '^8.16.0', 'react-router': '^7.6.0'}),
+    }
+    // The build is not in the app; app/routes/api.stats.ts imports app/lib/db.ts: one pg pool, max 3.
+    const serve = await run('react-router-serve ./build/server/index.js', files)
+    expect(serve.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg app/lib/db.ts:2', 3]])
+    const express = await run('node server.js', {
+      ...files,
+      'server.js': 'import express from "express"\nimport {createRequestHandler} from "@react-router/express"\nconst app = express()\napp.all("*", createRequestHandler({build: () => import("./build/server/index.js")}))\napp.listen(process.env.PORT)\n',
+    })
+    expect(express.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg app/lib/db.ts:2', 3]])
+  })
+
   it('a pg Client is one connection of its own, not a pool of 10; made in a handler it is 1 per call, an assumption', async () => {
     const top = await run('node api.js', {
       'api.js': 'const {Client} = require("pg")\nconst client = new Client({connectionString: process.env.DATABASE_URL})\nclient.connect()\n',

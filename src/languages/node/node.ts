@@ -83,6 +83,9 @@ const ROUTES: Record<string, {dirs: string[]; files: string[]}> = {
   astro: {dirs: ['src/pages', 'src/actions'], files: ['src/middleware']},
   // https://remix.run/docs/en/main/file-conventions/routes: app/root, app/routes, app/entry.server.
   'remix-serve': {dirs: ['app'], files: []},
+  // React Router 7 framework mode (Remix's successor), `react-router-serve ./build/server/index.js`: the build of app/ (the
+  // appDirectory default, https://reactrouter.com/api/framework-conventions/react-router.config.ts): app/root, app/routes.ts and its route modules.
+  'react-router-serve': {dirs: ['app'], files: []},
   // https://docs.nestjs.com/cli/usages#nest-start: runs the build of sourceRoot/entryFile, src/main by default.
   nest: {dirs: [], files: ['src/main']},
   // https://svelte.dev/docs/kit/project-structure: src/routes (+server, +page.server, +layout.server), the server hooks and instrumentation.
@@ -355,6 +358,10 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
       found.chain.push(fromDefault(`${entries[0]}:${custom.line} starts Next.js in a custom server, which loads the app's pages and routes${inside} as \`next start\` does`, 'https://nextjs.org/docs/pages/guides/custom-server'))
       const clients = CLIENT_MODULES.map((f) => (base === '' ? f : `${base}/${f}`))
       for (const f of [...clients.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, 'next', diagnostics, base)]) if (!entries.includes(f)) entries.push(f)
+    } else if (main?.imports.includes('@react-router/express')) {
+      // React Router 7's Express adapter: createRequestHandler({build}) serves the build of app/, as react-router-serve does.
+      found.chain.push(fromDefault(`${entries[0]} serves the React Router build with @react-router/express, which loads the app's app/ routes as react-router-serve does`, 'https://reactrouter.com/api/other-api/adapter'))
+      for (const f of routeFiles(ctx, 'react-router-serve', diagnostics)) if (!entries.includes(f)) entries.push(f)
     } else if (main?.imports.includes('@remix-run/express')) {
       // A custom Express server for Remix: createRequestHandler({build}) serves the Remix build, which is app/'s routes, as remix-serve does.
       found.chain.push(fromDefault(`${entries[0]} serves the Remix build with @remix-run/express, which loads the app's app/ routes as remix-serve does`, 'https://remix.run/docs/en/main/other-api/adapter'))

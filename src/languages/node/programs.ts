@@ -21,7 +21,7 @@ export const PACKAGED: Packaged[] = [
 ]
 
 /** Servers started by a framework's CLI rather than a file of the app. */
-export const FRAMEWORKS = new Set(['next', 'nest', 'remix-serve', 'nuxt', 'astro', 'strapi', 'rw', 'redwood', 'graphile-worker', ...PACKAGED.map((p) => p.bin)])
+export const FRAMEWORKS = new Set(['next', 'nest', 'remix-serve', 'react-router-serve', 'nuxt', 'astro', 'strapi', 'rw', 'redwood', 'graphile-worker', ...PACKAGED.map((p) => p.bin)])
 
 /** Programs whose process type the Node analyzer reads. */
 export const NODE_PROGRAMS = new Set(['npm', 'npx', 'cross-env', 'yarn', 'pnpm', 'bun', 'node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'pm2-runtime', 'pm2', ...FRAMEWORKS])
