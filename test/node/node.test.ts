@@ -250,6 +250,22 @@ describe('node analyzer', () => {
     expect(remix.pools?.map((p) => [p.database, p.pool.value])).toEqual([['postgres.js app/models/db.server.ts:2', 2]])
   })
 
+  it('a knexfile only the knex CLI reads (no code file imports knex, migrations aside) is not a pool of the web process', async () => {
+    const files = {
+      'knexfile.js': "module.exports = {production: {client: 'pg', connection: process.env.DATABASE_URL, pool: {min: 2, max: 7}}}\n",
+      'migrations/001_init.ts': 'import type {Knex} from "knex"\nexport const up = (knex: Knex) => knex.schema.createTable("t", () => {})\n',
+      'package.json': pkg({knex: '^3.1.0', pg: '^8.13.0', 'pg-promise': '^11.0.0'}),
+      'server.js': 'const pgp = require("pg-promise")()\nconst db = pgp({connectionString: process.env.DATABASE_URL, max: 4})\nrequire("http").createServer(async (q, r) => r.end(JSON.stringify(await db.any("select 1")))).listen(process.env.PORT)\n',
+    }
+    const web = await run('node server.js', files)
+    // pg-promise max 4 only: the knexfile's 7 is the CLI's (migrations/001_init.ts imports knex's types, and is not loaded).
+    expect(web.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg-promise server.js:2', 4]])
+    expect(web.diagnostics.map((d) => d.message)).toContainEqual(expect.stringContaining('knexfile.js sets a pool, but no code file of the app imports knex, objection or bookshelf'))
+    // A route that imports knex (loaded by a glob the walk does not follow) keeps the knexfile's pool: 4 + 7.
+    const routed = await run('node server.js', {...files, 'routes/users.js': 'const knex = require("knex")(require("../knexfile").production)\nmodule.exports = (app) => app.get("/u", () => knex("users"))\n'})
+    expect(routed.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg-promise server.js:2', 4], ['knex knexfile.js', 7]])
+  })
+
   it('react-router-serve (React Router 7 framework mode) and an @react-router/express server read the app/ routes', async () => {
     const files = {
       'app/lib/db.ts': 'import {Pool} from "pg"\nexport const pool = new Pool({connectionString: process.env.DATABASE_URL, max: 3})\n',

@@ -22,7 +22,7 @@ import type {NodeProject} from './project.js'
 import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
-import {importedNowhere, importersOf, onlyInScripts, whyPoolNotFound} from './unreached.js'
+import {KNEX_TOOLING, importedNowhere, importersOf, onlyInScripts, whyPoolNotFound} from './unreached.js'
 import {OTHER_DATABASE_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -814,6 +814,9 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
   return out
 }
 
+/** Packages whose pool is knex's (they take a knex instance or a knexfile section). */
+const KNEX_USERS = ['knex', 'objection', 'bookshelf']
+
 export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string): Promise<NodePools> {
   const found = fromCalls(ctx, pkg, modules)
   const diagnostics = [...found.diagnostics]
@@ -829,9 +832,26 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   const usesKnex = pkg && Object.hasOwn(pkg.dependencies, 'knex')
   // knex(config) whose config came from elsewhere (the knexfile) has no pool in the call itself.
   const knexWithoutConfig = modules.some((m) => m.calls.flatMap((x) => boundCalls(x)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !lastDict(c.args)))
+  // The process's code was read and no code file of the app imports knex or a library built on it (migrations, seeds and
+  // the knexfile aside, which import its types): the knexfile is the knex CLI's (`knex migrate:latest` in a release
+  // phase), not a pool this process opens. A whole-app search, not the modules read: a route loaded by a glob still counts.
+  const knexUsers = (): {files: string[]; truncated: boolean} => {
+    const all = importersOf(ctx, KNEX_USERS)
+    return {files: all.files.filter((f) => !KNEX_TOOLING.test(f)), truncated: all.truncated}
+  }
+  const walkedWithoutKnex = (): boolean => {
+    if (modules.length === 0 || modules.some((m) => m.imports.some((i) => KNEX_USERS.some((u) => i === u || i.startsWith(`${u}/`))))) return false
+    const users = knexUsers()
+    return !users.truncated && users.files.length === 0
+  }
   if (usesKnex && (!found.libs.has('knex') || knexWithoutConfig)) {
-    const k = await knexfile(ctx, project, diagnostics)
-    if (k) {
+    const said: Diagnostic[] = []
+    const k = await knexfile(ctx, project, said)
+    if (k && walkedWithoutKnex()) {
+      const file = k.database.slice('knex '.length)
+      diagnostics.push({code: 'unknown-config-value', file, message: `${ctx.processType}: knex is a dependency and ${file} sets a pool, but no code file of the app imports knex, objection or bookshelf (migrations, seeds and the knexfile aside): the knex CLI uses it (\`knex migrate:latest\`), and ${ctx.processType} opens no knex pool`, processType: ctx.processType, severity: 'info'})
+    } else if (k) {
+      append(diagnostics, said)
       pools.push(k)
       found.libs.add('knex')
     }

@@ -63,8 +63,15 @@ function searchImporters(ctx: AnalyzerContext, names: string[]): {files: string[
 export function importedNowhere(ctx: AnalyzerContext, lib: string): string[] | undefined {
   const names = PACKAGES[lib] ?? [lib]
   const importers = importersOf(ctx, names)
-  return importers.truncated || importers.files.length > 0 ? undefined : names
+  const tooling = TOOLING[lib]
+  const files = tooling ? importers.files.filter((f) => !tooling.test(f)) : importers.files
+  return importers.truncated || files.length > 0 ? undefined : names
 }
+
+/** Files that import knex for its CLI, not to open a pool: migrations and seeds (they import its types), the knexfile. */
+export const KNEX_TOOLING = /(^|\/)(migrations?|seeds?)\/|(^|\/)knexfile\.[cm]?[jt]s$/
+/** Importers that do not count as the app using the library (importedNowhere). */
+const TOOLING: Record<string, RegExp> = {knex: KNEX_TOOLING}
 
 /** Programs that run a JS/TS file named as their first argument (`node db/init.js`, `tsx scripts/seed.ts`). */
 const FILE_RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'tsx', 'babel-node'])
