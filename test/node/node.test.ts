@@ -266,6 +266,18 @@ describe('node analyzer', () => {
     expect(routed.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg-promise server.js:2', 4], ['knex knexfile.js', 7]])
   })
 
+  it('a bare import under a babel-plugin-module-resolver root (.babelrc root ".") is the app\'s file, as on NODE_PATH', async () => {
+    const files = {
+      '.babelrc': JSON.stringify({plugins: [['module-resolver', {root: ['.']}]], presets: ['@babel/preset-env']}),
+      'package.json': pkg({sequelize: '^6.37.0', pg: '^8.13.0'}),
+      'src/app.js': 'import express from "express"\nimport {sequelize} from "src/db/models"\nexpress().get("/", async (q, r) => r.json(await sequelize.query("select 1"))).listen(process.env.PORT)\n',
+      'src/db/models/index.js': 'import Sequelize from "sequelize"\nexport const sequelize = new Sequelize(process.env.DATABASE_URL, {pool: {max: 7}})\n',
+    }
+    // src/app.js imports src/db/models (root "." → ./src/db/models/index.js): Sequelize pool.max 7, read, not the default 5.
+    const web = await run('node src/app.js', files)
+    expect(web.pools?.map((p) => [p.database, p.pool.value])).toEqual([['sequelize src/db/models/index.js:2', 7]])
+  })
+
   it('react-router-serve (React Router 7 framework mode) and an @react-router/express server read the app/ routes', async () => {
     const files = {
       'app/lib/db.ts': 'import {Pool} from "pg"\nexport const pool = new Pool({connectionString: process.env.DATABASE_URL, max: 3})\n',

@@ -68,14 +68,15 @@ export class NodeProject {
   /** Workspace packages not read, and why (an import of one is an unknown value that says so). */
   private readonly unread = new Map<string, string>()
 
-  /** NODE_PATH's folders, from the app root (absolute ones are outside the app and skipped). */
+  /** NODE_PATH's folders and babel-plugin-module-resolver's `root`s, from the app root (absolute ones are outside the app and skipped). */
   private readonly nodePath: string[]
   private pkg?: {deps: Set<string>; scripts?: BuildScripts}
   private readonly built = new Map<string, string | undefined>()
 
   constructor(private readonly ctx: AnalyzerContext, nodePath?: string) {
     this.aliases = new TsconfigAliases(ctx.files)
-    this.nodePath = (nodePath ?? '').split(':').map((d) => d.trim()).filter((d) => d !== '' && !d.startsWith('/') && !d.includes('$')).map((d) => joinPath('', d))
+    const dirs = [...(nodePath ?? '').split(':'), ...babelResolverRoots(ctx.files)]
+    this.nodePath = [...new Set(dirs.map((d) => d.trim()).filter((d) => d !== '' && !d.startsWith('/') && !d.includes('$') && !d.includes('*')).map((d) => joinPath('', d)))]
   }
 
   /** The package's dependencies (a bare import of one is node_modules', before NODE_PATH) and build scripts. */
@@ -297,4 +298,36 @@ export class NodeProject {
 
     return found.paths
   }
+}
+
+/**
+ * babel-plugin-module-resolver's `root` folders, from a JSON Babel config (.babelrc, .babelrc.json, babel.config.json, package.json
+ * `babel`): Babel rewrites a bare import (`src/jobs`) to the file under a root when one exists, as Node would find it on NODE_PATH.
+ * https://github.com/tleunen/babel-plugin-module-resolver/blob/master/DOCS.md#root
+ */
+function babelResolverRoots(files: FileReader): string[] {
+  const configs: unknown[] = []
+  for (const name of ['.babelrc', '.babelrc.json', 'babel.config.json', 'package.json']) {
+    const text = files.read(name)?.text
+    if (text === undefined || !text.includes('module-resolver')) continue
+    try {
+      const json: unknown = JSON.parse(text)
+      configs.push(name === 'package.json' ? (json as {babel?: unknown}).babel : json)
+    } catch {
+      // A Babel config with comments (JSON5) or a broken one: its roots are not read.
+    }
+  }
+
+  const roots: string[] = []
+  for (const config of configs) {
+    const plugins = (config as {plugins?: unknown} | undefined)?.plugins
+    if (!Array.isArray(plugins)) continue
+    for (const p of plugins) {
+      if (!Array.isArray(p) || !/^(babel-plugin-)?module-resolver$/.test(String(p[0]))) continue
+      const root = (p[1] as {root?: unknown} | undefined)?.root
+      for (const r of Array.isArray(root) ? root : [root]) if (typeof r === 'string') roots.push(r)
+    }
+  }
+
+  return roots
 }
