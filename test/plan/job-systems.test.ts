@@ -116,6 +116,17 @@ describe('Solid Queue', () => {
     expect(jobs.sources.processesPerDyno.source).toEqual({file: 'config/queue.yml', kind: 'file', line: 8})
   })
 
+  it("an app's own bin/jobs in a bundle without solid_queue is read as its script, not as Solid Queue", async () => {
+    // Fixture rails-own-bin-jobs: Rails 8.1 without solid_queue in Gemfile.lock; bin/jobs requires
+    // config/environment and loops on the main thread. One thread, min(pool 5, 1) = 1 (before: Solid Queue's
+    // defaults, 14 per worker process + 7 per dyno). web: Puma single mode, 3 threads, min(5, 3) = 3.
+    const r = await planFixture('rails-own-bin-jobs', {scale: ['jobs=1', 'web=1']})
+    const jobs = r.type('jobs')
+    expect(jobs.server).toBe('ruby-script')
+    expect(counts(jobs)).toEqual([1, 1, 1, 1])
+    expect(r.json.total).toBe(3 + 1)
+  })
+
   it('JOB_CONCURRENCY=3 runs three worker processes', async () => {
     const r = await planFixture('rails-8-solid-queue', {env: ['JOB_CONCURRENCY=3']})
     const jobs = r.type('jobs')

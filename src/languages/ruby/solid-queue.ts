@@ -351,8 +351,13 @@ export const solidQueue: ServerAnalyzer = {
     }
   },
   id: 'solid_queue',
-  matches(cmd: ParsedCommand): boolean {
-    return isSolidQueueCommand(cmd.argv)
+  matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean {
+    if (!isSolidQueueCommand(cmd.argv)) return false
+    // `bin/jobs` is Solid Queue's binstub (Rails 8's generator) only in a bundle that has the gem: an app's
+    // own bin/jobs in a Gemfile.lock without solid_queue is read as the Ruby script it is. With no Rails bundle
+    // read (no Gemfile.lock: a Dockerfile's base image, say) the bundle is unknown: the binstub, as Rails 8 writes it.
+    if (ctx.versions.solid_queue !== undefined) return true
+    return !['rack', 'rails', 'railties', 'activerecord'].some((gem) => ctx.versions[gem] !== undefined)
   },
 }
 
