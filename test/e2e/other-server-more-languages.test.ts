@@ -6,27 +6,13 @@
  * counted on the plan (then it is the app's own database: counted, starred). Given both URLs, the hosts decide.
  * One small app per shape, made up for this test.
  */
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
-import {afterAll, describe, expect, it} from 'vitest'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
 
 import {planJson, runCliInProcess} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
-const temps: string[] = []
-afterAll(() => {
-  for (const t of temps) rmSync(t, {force: true, recursive: true})
-})
-function app(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'conncalc-other-server-more-'))
-  temps.push(dir)
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), {recursive: true})
-    writeFileSync(join(dir, name), text)
-  }
-
-  return dir
-}
+const {app} = tempApps()
 
 const args = (env: string[] = []) => ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', ...env.flatMap((e) => ['--env', e])]
 const plain = (dir: string, env: string[] = []) => runCliInProcess(['plan', '--procfile', join(dir, 'Procfile'), ...args(env)]).stdout

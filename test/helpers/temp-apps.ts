@@ -7,9 +7,9 @@ import {fixture} from './cli.js'
 
 /**
  * Temporary folders for one test file, removed after it: `app(files)` is a copy of the
- * fixture app with `files` written into it; `emptyDir()` is an empty folder.
+ * fixture app (none: an empty folder) with `files` written into it; `emptyDir()` is an empty folder.
  */
-export function tempApps(fixtureName: string): {app: (files: Record<string, string>) => string; emptyDir: () => string} {
+export function tempApps(fixtureName?: string): {app: (files: Record<string, string>) => string; emptyDir: () => string} {
   const temps: string[] = []
   afterAll(() => {
     for (const t of temps) rmSync(t, {force: true, recursive: true})
@@ -22,7 +22,7 @@ export function tempApps(fixtureName: string): {app: (files: Record<string, stri
 
   const app = (files: Record<string, string>): string => {
     const dir = emptyDir()
-    cpSync(fixture(fixtureName), dir, {recursive: true})
+    if (fixtureName !== undefined) cpSync(fixture(fixtureName), dir, {recursive: true})
     for (const [name, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, name)), {recursive: true})
       writeFileSync(join(dir, name), text)
