@@ -8,6 +8,7 @@
 import type {FileReader} from '../model/files.js'
 
 import {namedBuildpacks} from './named-buildpacks.js'
+import {appPath} from '../util/app-path.js'
 import {assumed, fromDefault, fromFile, type Source} from '../model/source.js'
 
 const DETECT_REF = 'https://devcenter.heroku.com/articles/buildpacks#officially-supported-buildpacks'
@@ -101,7 +102,9 @@ function commandLanguage(command: string, files: FileReader, depth = 0): {langua
 
   if (depth > 0) return undefined
   for (const word of words) {
-    const script = /^[\w./-]+$/.test(word) && word.includes('/') ? files.read(word.replace(/^\.\//, '')) : undefined
+    // A path on the platform (`/app/bin/web.sh`) is the app's file; any other absolute path (`/dev/null`) is not one.
+    const path = /^[\w./-]+$/.test(word) && word.includes('/') ? appPath(word) : ''
+    const script = path === '' || path.startsWith('/') ? undefined : files.read(path)
     if (!script) continue
     const body = script.text.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n')
     const found = commandLanguage(body, files, depth + 1)

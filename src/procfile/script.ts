@@ -37,7 +37,7 @@ import type {DynoFacts} from '../platform/dyno-sizes.js'
 import {entrySources, layer} from '../model/env.js'
 import {assumed, fromEnv, fromFile, type Source} from '../model/source.js'
 import {DELEGATING_PROGRAMS, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
-import {joinPath} from '../util/app-path.js'
+import {joinPath, onPlatformAppRoot} from '../util/app-path.js'
 import {expandShell, globMatch, normalizePath, SHELLS, type ShellInvocation, splitCommand} from '../languages/shell/shell.js'
 import {knownProgram} from '../languages/shell/programs.js'
 import type {TsNode} from '../util/tree-sitter.js'
@@ -823,10 +823,14 @@ class ScriptReader {
 
     if (name === 'cd') {
       const target = argv[1]
-      const next = target === undefined || target.includes('$(') || target.includes('`') ? undefined : joinPath(state.cwd, normalizePath(target))
-      if (next === undefined) {
+      // `cd /app/…` is from the app root wherever the script is (Heroku unpacks the slug into /app).
+      const from = target !== undefined && onPlatformAppRoot(target) ? '' : state.cwd
+      const next = target === undefined || target.includes('$(') || target.includes('`') ? undefined : joinPath(from, normalizePath(target))
+      if (next === '') {
+        state.cwd = ''
+      } else if (next === undefined) {
         this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: \`${firstLine(node.text)}\`: the folder is not known here; later commands are read from ${state.cwd || 'the app root'}`, processType: this.processType, severity: 'warning'})
-      } else if (isRepoDir(this.files, state.cwd, target!)) {
+      } else if (isRepoDir(this.files, from, target!)) {
         state.cwd = next
       } else {
         // A folder the build makes (`cd X/bin/publish`): the server's analyzer reads the `cd` itself.

@@ -12,3 +12,20 @@ export const joinPath = (dir: string, path: string): string | undefined => {
 
   return out.join('/')
 }
+
+/**
+ * Where the platform puts the app's files, as absolute paths a command line names them by:
+ * Heroku and Scalingo unpack the slug into /app (https://devcenter.heroku.com/articles/slug-compiler,
+ * "the slug is … unpacked into /app" at dyno start), Cloud Foundry into /home/vcap/app
+ * (https://docs.cloudfoundry.org/devguide/deploy-apps/environment-variable.html, HOME is /home/vcap/app).
+ */
+const PLATFORM_APP_ROOT = /^(?:\/home\/vcap\/app|\/app)(?:\/+|$)/
+
+/** Whether a path names the platform's app root or a file in it (`/app`, `/app/bin/x`). */
+export const onPlatformAppRoot = (p: string): boolean => PLATFORM_APP_ROOT.test(p)
+
+/**
+ * A path from the command line as FileReader keys it: `./config/unicorn.rb` → `config/unicorn.rb`,
+ * and the platform's app root taken off (`-c /home/vcap/app/gunicorn_config.py`, `-C /app/config/puma.rb`; `/app` itself is '').
+ */
+export const appPath = (p: string): string => p.replace(PLATFORM_APP_ROOT, '').replace(/^(\.\/)+/, '')

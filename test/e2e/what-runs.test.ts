@@ -422,6 +422,28 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(r.codes).not.toContain('unknown-config-value')
   })
 
+  it('a Procfile naming /app/bin/web (Heroku unpacks the slug into /app): `cd /app/api` and `cd /app` are the app\'s folders', () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const lock = readFileSync(`${fixture('script-undecided-branches')}/Gemfile.lock`, 'utf8')
+    const dir = branchApp({
+      Procfile: 'web: /app/bin/web\nworker: /app/bin/worker\n',
+      'api/Gemfile.lock': lock,
+      'api/config/database.yml': 'production:\n  adapter: postgresql\n  pool: 5\n',
+      'api/config/puma.rb': 'workers 4\nthreads 2, 2\n',
+      'bin/web': '#!/bin/bash\ncd /app/api\nexec bundle exec puma -C config/puma.rb\n',
+      'bin/worker': '#!/bin/bash\ncd api\ncd /app\nexec bundle exec sidekiq -c 4\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // web: api/config/puma.rb, 4 workers × min(2 threads, pool 5) = 8 (before: the root's, 2 × 3 = 6, with
+    // "/app/bin/web is outside the app folder"). worker: `cd /app` is the root again: sidekiq -c 4, min(4, 5) = 4.
+    // Total 8 + 4 = 12, nothing unknown, no file said to be outside the app.
+    expect(r.type('web')).toMatchObject({connections: 8, processesPerDyno: 4, server: 'puma', threadsPerProcess: 2})
+    expect(r.type('worker')).toMatchObject({connections: 4, server: 'sidekiq'})
+    expect(r.total).toBe(12)
+    expect(r.codes).not.toContain('unknown-config-value')
+    expect(r.diagnostics.filter((d) => d.message.includes('outside the app folder'))).toEqual([])
+  })
+
   it('${ROLE,,} in a case: the value lower-cased as bash does, so --env ROLE=JOBS takes the jobs arm', () => {
     const {app: branchApp} = tempApps('script-undecided-branches')
     const dir = branchApp({'bin/web': '#!/bin/bash\ncase "${PROCESS_ROLE,,}" in\n  jobs) exec bundle exec sidekiq -c 2 ;;\n  *) exec bundle exec puma -C config/puma.rb ;;\nesac\n'})

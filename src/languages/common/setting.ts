@@ -52,19 +52,7 @@ export function numericFlag(argv: readonly string[], names: readonly string[], c
   return last !== undefined && names.includes(last) ? {value: '', written: last} : undefined
 }
 
-/**
- * Where the platform puts the app's files, as absolute paths a command line names them by:
- * Heroku and Scalingo unpack the slug into /app (https://devcenter.heroku.com/articles/slug-compiler,
- * "the slug is … unpacked into /app" at dyno start), Cloud Foundry into /home/vcap/app
- * (https://docs.cloudfoundry.org/devguide/deploy-apps/environment-variable.html, HOME is /home/vcap/app).
- */
-const PLATFORM_APP_ROOT = /^(?:\/home\/vcap\/app|\/app)\/+/
-
-/**
- * A path from the command line as FileReader keys it: `./config/unicorn.rb` → `config/unicorn.rb`,
- * and the platform's app root taken off (`-c /home/vcap/app/gunicorn_config.py`, `-C /app/config/puma.rb`).
- */
-export const appPath = (p: string): string => p.replace(PLATFORM_APP_ROOT, '').replace(/^(\.\/)+/, '')
+export {appPath, onPlatformAppRoot} from '../../util/app-path.js'
 
 /** The program name without its directory: "bin/rails" → "rails". */
 export const programName = (argv0: string | undefined): string => (argv0 === undefined ? '' : argv0.slice(argv0.lastIndexOf('/') + 1))
