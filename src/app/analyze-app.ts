@@ -719,8 +719,6 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   }
 
   if (pools) pools = countablePools(pools, ctx.processType, diagnostics)
-  // Which server each pool is counted on: model/other-server.ts.
-  ;({otherServerPools, pools} = placeUnknownServers(pools, otherServerPools, (v) => sameServerEvidence(ctx.files, v)))
 
   if (elsewhere) {
     const why = fromDefault(elsewhere.why, elsewhere.ref)
@@ -738,6 +736,10 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
       typeVersions: {...analysis.versions},
     }
   }
+
+  // Which server each pool is counted on (model/other-server.ts); not asked when the app's database is not
+  // PostgreSQL: every pool is then on that database, none "taken as the app's own" on the plan's server.
+  ;({otherServerPools, pools} = placeUnknownServers(pools, otherServerPools, (v) => sameServerEvidence(ctx.files, v)))
 
   // A Python app that installs no database driver at all (database-drivers.ts noPythonDriver): no pool in its code, so
   // nothing it runs can open a PostgreSQL connection (0, read); pools found in its code would need a driver some

@@ -110,6 +110,25 @@ describe('Spring Boot: a second DataSourceBuilder @Bean bound to a prefix whose 
   })
 })
 
+describe('Spring Boot on MySQL: a pool on its own URL var is on that database, not taken as the plan\'s', () => {
+  const dir = app({
+    Procfile: 'web: java -Dserver.port=$PORT -jar target/shop.jar\n',
+    'pom.xml': springPom.replace('<groupId>org.postgresql</groupId><artifactId>postgresql</artifactId>', '<groupId>com.mysql</groupId><artifactId>mysql-connector-j</artifactId>'),
+    'src/main/resources/application.properties': 'spring.datasource.url=${JAWSDB_URL}\nspring.datasource.hikari.maximum-pool-size=8\n',
+  })
+
+  it('0 on the plan, nothing assumed: the explain does not say the pool is the app\'s own on the plan\'s server', () => {
+    const r = json(dir)
+    // mysql-connector-j and no PostgreSQL driver: the app's database is MySQL; its Hikari pool (8) is listed there, 0 counted.
+    expect(r.total).toBe(0)
+    expect(r.codes).toContain('not-postgresql')
+    expect(r.type('web').otherServerPools).toMatchObject([{pool: 8}])
+    const explained = runCliInProcess(['plan', '--procfile', join(dir, 'Procfile'), ...args(), '--explain']).stdout
+    expect(explained).not.toContain("taken as the app's own database")
+    expect(explained).not.toContain('*')
+  })
+})
+
 describe('Quarkus: a named datasource whose jdbc.url reads another var', () => {
   const dir = app({
     Procfile: 'web: java -Dquarkus.http.port=$PORT -jar target/quarkus-app/quarkus-run.jar\n',
