@@ -206,18 +206,30 @@ function chosenProcfile(files: FileReader, options: LoadOptions, envLayers: EnvL
 }
 
 /**
+ * Whether a buildpack `is` accepts is the app's (the buildpacks of `-a APP`, else app.json/.buildpacks), where it
+ * is named (`named`: in the app's files; else `by` names the app), and the env it reads at build time: the
+ * user's env layers, else app.json's env.
+ */
+function buildpackInstalled(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], is: (url: string) => boolean) {
+  const installed = options.heroku?.buildpacks.urls
+  const named = installed ? undefined : namedBuildpacks(files).find((b) => is(b.url))
+  if (!named && !installed?.some((u) => is(u))) return undefined
+  const by = named ? `${named.file}:${named.line}` : `the buildpacks of ${options.heroku!.app}`
+  const appJsonFile = files.read('app.json')
+  const env = new Env([...envLayers, ...(appJsonFile ? [parseAppJsonEnv(appJsonFile.text, appJsonFile.path).layer ?? layer('app.json', [])] : [])])
+  return {appJsonFile, by, env, named}
+}
+
+/**
  * With the selectable-procfile buildpack (cantino/heroku-selectable-procfile) among the app's buildpacks, the
  * file PROCFILE_PATH names (from the user's env layers, else app.json's env) is moved over the root's Procfile
  * and runs from the repository root (platform/multi-procfile.ts). Unset, or naming no file, the root's
  * Procfile runs: said, and undefined returned.
  */
 function selectedProcfile(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): {procfile: SourceFile} | undefined {
-  const installed = options.heroku?.buildpacks.urls
-  const named = installed ? undefined : namedBuildpacks(files).find((b) => isSelectableProcfileBuildpack(b.url))
-  if (!named && !installed?.some((u) => isSelectableProcfileBuildpack(u))) return undefined
-  const by = named ? `${named.file}:${named.line}` : `the buildpacks of ${options.heroku!.app}`
-  const appJsonFile = files.read('app.json')
-  const env = new Env([...envLayers, ...(appJsonFile ? [parseAppJsonEnv(appJsonFile.text, appJsonFile.path).layer ?? layer('app.json', [])] : [])])
+  const installed = buildpackInstalled(files, options, envLayers, isSelectableProcfileBuildpack)
+  if (!installed) return undefined
+  const {by, env, named} = installed
   const found = selectableProcfile(files, (name) => env.get(name))
   const file = found && !('error' in found) ? files.read(found.path) : undefined
   if (!found || 'error' in found || !file) {
@@ -275,12 +287,9 @@ function procfileElsewhere(root: string, procfilePath: string, given: string): D
  * app.json's env (flexile's `"APP_BASE": {"value": "backend/"}`).
  */
 function monorepo(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): undefined | Omit<FollowedBase, 'top'> & {dir: string} {
-  const installed = options.heroku?.buildpacks.urls
-  const named = installed ? undefined : namedBuildpacks(files).find((b) => isMonorepoBuildpack(b.url))
-  if (!named && !installed?.some((u) => isMonorepoBuildpack(u))) return undefined
-  const by = named ? `${named.file}:${named.line}` : `the buildpacks of ${options.heroku!.app}`
-  const appJsonFile = files.read('app.json')
-  const env = new Env([...envLayers, ...(appJsonFile ? [parseAppJsonEnv(appJsonFile.text, appJsonFile.path).layer ?? layer('app.json', [])] : [])])
+  const installed = buildpackInstalled(files, options, envLayers, isMonorepoBuildpack)
+  if (!installed) return undefined
+  const {appJsonFile, by, env, named} = installed
   const base = monorepoBase((name) => env.get(name), (dir) => files.folders(dirname(dir) === '.' ? '' : dirname(dir)).includes(basename(dir)))
   if (!base) {
     extra.push(monorepoWarning(files, by, 'Procfile', (name) => env.get(name), (text, path) => parseProcfile(text, path).entries.map((e) => e.name)))

@@ -10,7 +10,7 @@
  * as pip does (https://pip.pypa.io/en/stable/reference/requirements-file-format/#supported-options):
  * `requirements.txt` that is only `-r requirements/prod.txt` pins what that file pins.
  */
-import type {FileReader} from '../../model/files.js'
+import {type FileReader, normalizedDir} from '../../model/files.js'
 
 const REQUIREMENTS = ['requirements.txt', 'requirements/base.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements.in']
 /** A PEP 440 release, with a pre/dev/post part kept for the message (`2.3.2.dev20190108`). */
@@ -55,20 +55,8 @@ function withIncludes(files: FileReader, file: string, seen: Set<string>): strin
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : ''
   const out = [file]
   for (const m of text.matchAll(/^\s*(?:-r|--requirement|-c|--constraint)[\s=]+(\S+)/gm)) {
-    out.push(...withIncludes(files, normalise(dir + m[1]), seen))
+    out.push(...withIncludes(files, normalizedDir(dir + m[1]), seen))
   }
 
   return out
-}
-
-/** `requirements/../base.txt` → `base.txt`; a path that climbs out of the app is left as written (read finds nothing). */
-function normalise(path: string): string {
-  const parts: string[] = []
-  for (const p of path.split('/')) {
-    if (p === '.' || p === '') continue
-    if (p === '..' && parts.length > 0 && parts.at(-1) !== '..') parts.pop()
-    else parts.push(p)
-  }
-
-  return parts.join('/')
 }
