@@ -32,7 +32,7 @@ import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {modulesFromRoot} from '../languages/python/module-paths.js'
 import {anotherDatabase, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
-import {delegates, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
+import {delegates, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
@@ -419,7 +419,7 @@ function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagno
 function notLaunched(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): ScriptCtx[] | undefined | Promise<ScriptCtx[] | undefined> {
   const known = !ANY_PROGRAM.has(analyzers.find((a) => a.matches(ctx.command, ctx))!.id)
   // A Node command that runs a workspace package or several commands (procfile/node-run.ts) is followed too.
-  const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !runsShellScript(ctx.command) && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
+  const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !runsShellScript(ctx.command) && !exportsCommandOutput(raw) && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
   return simple ? undefined : followedProcesses(raw, ctx, diagnostics, depth)
 }
 

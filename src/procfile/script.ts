@@ -43,6 +43,7 @@ import {knownProgram} from '../languages/shell/programs.js'
 import type {TsNode} from '../util/tree-sitter.js'
 import {append} from '../util/arrays.js'
 import {resolveCommandOutput} from './command-output.js'
+import {exportedWords, type Stage} from './export-file.js'
 import {substituteDynoCommands} from './dyno-commands.js'
 
 /** One process the script leaves running in the dyno. */
@@ -173,7 +174,7 @@ export async function followCommand(
 ): Promise<FollowedScript | undefined> {
   // A `cd` into a folder of the repo moves where the server's files are read; one into a build output (`cd X/bin/publish`) does not.
   const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
-  if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !runsShellScript(split) && !delegates(split.argv, files, env, origin)) return undefined
+  if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !runsShellScript(split) && !exportsCommandOutput(raw) && !delegates(split.argv, files, env, origin)) return undefined
   const walk = async (forced: ReadonlyMap<string, number>): Promise<Walk> => {
     const reader = new ScriptReader(files, processType, dyno, forced)
     const state = newState(env, '', [])
@@ -211,6 +212,10 @@ export async function followCommand(
 
   return alternatives(first, walks.slice(1), capped)
 }
+
+/** `export $(…)` on the line: the variables a command prints (`export $(cat .env | xargs) && puma`), read by the script reader. */
+const EXPORTS_OUTPUT = /(?:^|[;&|\s])export\s+(?:\w+=\S*\s+)*\$\((?!\()/
+export const exportsCommandOutput = (raw: string): boolean => EXPORTS_OUTPUT.test(raw)
 
 /** One walk of the script: the branches it was made to take at choices, and what it found. */
 interface Walk {
@@ -574,7 +579,8 @@ class ScriptReader {
           else if (c.type === 'variable_name' && exportAll) {
             const e = state.vars.get(c.text)
             if (e) state.exported.set(c.text, e)
-          }
+          } else if (c.type === 'command_substitution' && keyword === 'export') this.exportOutput(node, c, state, ctx)
+          if (state.done) return
         }
 
         return
@@ -792,6 +798,85 @@ class ScriptReader {
       state.vars.set(name, entry)
       if (state.allexport || state.exported.has(name) || state.env.has(name)) state.exported.set(name, entry)
     }
+  }
+
+  /**
+   * `export $(grep -v '^#' .env | xargs)`: the words the pipeline prints, each exported as `export` would
+   * (export-file.ts reads which). A file not in the repo (written by the build or the platform, or kept out of
+   * git) or a pipeline not read here exports variables conncalc cannot know: said, and what starts after it
+   * carries that as an assumption. A word that is not a name (`#` of a comment line) makes export fail, and
+   * under `set -e` that ends the script (bash manual, "The Set Builtin").
+   */
+  private exportOutput(node: TsNode, sub: TsNode, state: State, ctx: Ctx): void {
+    const line = lineOf(node, ctx)
+    const at = `${ctx.file}:${line}`
+    const stages = this.pipelineStages(sub, state)
+    const read = stages ? exportedWords(stages, this.files, state.cwd) : {kind: 'unread' as const, why: 'a word in it has no value here'}
+    if (read.kind !== 'read') {
+      const why = read.kind === 'missing' ? `${read.file} is not in the repo` : read.why
+      const message = `\`${firstLine(node.text)}\` exports the variables its command prints, which are not known here (${why}); what runs after it may read them`
+      // Said (by result) when a process started after it still runs.
+      state.assumptions = [...state.assumptions, {file: ctx.file, line, message}]
+      return
+    }
+
+    const bad: string[] = []
+    for (const {line: from, word} of read.words) {
+      const m = /^([A-Z_a-z]\w*)(=([\S\s]*))?$/.exec(word)
+      if (!m) {
+        bad.push(word)
+        continue
+      }
+
+      if (m[2] === undefined) {
+        const e = state.vars.get(m[1])
+        if (e) state.exported.set(m[1], e)
+        continue
+      }
+
+      const entry: EnvEntry = {name: m[1], source: fromEnv(m[1], `${read.file}:${from}`), value: m[3], via: [fromFile(ctx.file, line)]}
+      state.vars.set(m[1], entry)
+      state.exported.set(m[1], entry)
+    }
+
+    if (bad.length > 0 && state.errexit && statusUntested(node)) {
+      this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: \`${firstLine(node.text)}\` gives export \`${bad[0]}\` from ${read.file}, not a variable name: export fails and, under set -e, the script ends here (${at})`, processType: this.processType, severity: 'warning'})
+      state.done = true
+      state.exited = true
+      state.exitStatus = 1
+    }
+  }
+
+  /** The stages of `$(a | b < f)`, each word expanded; undefined when one is not a plain command or a word is not known here. */
+  private pipelineStages(sub: TsNode, state: State): Stage[] | undefined {
+    const inner = sub.namedChildren
+    if (inner.length !== 1) return undefined
+    const nodes = inner[0].type === 'pipeline' ? inner[0].namedChildren : [inner[0]]
+    const stages: Stage[] = []
+    for (const n of nodes) {
+      const cmd = n.type === 'redirected_statement' ? n.childForFieldName('body') : n
+      if (cmd?.type !== 'command') return undefined
+      const redirects = [...(n.type === 'redirected_statement' ? n.namedChildren : []), ...cmd.namedChildren].filter((c) => c.type === 'file_redirect')
+      let input: string | undefined
+      for (const r of redirects) {
+        if (!r.children.some((k) => k.type === '<')) return undefined
+        input = this.word(r.namedChildren.at(-1)!, state)
+        if (input === undefined) return undefined
+      }
+
+      const argv: string[] = []
+      for (const w of cmd.namedChildren) {
+        if (w.type === 'file_redirect') continue
+        if (w.type !== 'command_name' && !OPERANDS.has(w.type) && w.type !== 'number') return undefined
+        const v = this.word(w, state)
+        if (v === undefined) return undefined
+        argv.push(v)
+      }
+
+      stages.push(input === undefined ? {argv} : {argv, input})
+    }
+
+    return stages
   }
 
   /** The env a command on this line sees: the script's start env, then its exported variables. */

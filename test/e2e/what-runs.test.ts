@@ -334,6 +334,25 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(small.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
   })
 
+  it("`export $(grep -v '^#' config/web.env | xargs)`: Puma's workers and threads from the file the app ships; unknown and starred when the file is not in the repo", () => {
+    const {app: exportApp} = tempApps('script-undecided-branches')
+    const files = {
+      'bin/web': "#!/bin/bash\nexport $(grep -v '^#' config/web.env | xargs)\nexec bundle exec puma -C config/puma.rb\n",
+      'config/puma.rb': 'workers ENV.fetch("WEB_CONCURRENCY") { 2 }\nthreads_count = ENV.fetch("RAILS_MAX_THREADS") { 3 }\nthreads threads_count, threads_count\n',
+      'config/web.env': '# web dyno\nWEB_CONCURRENCY=4\nRAILS_MAX_THREADS=4\n',
+    }
+    const r = planJson(`${exportApp(files)}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // web.env gives WEB_CONCURRENCY=4, RAILS_MAX_THREADS=4: 4 workers × min(4 threads, pool 5) = 16 (was 2 × 3 = 6, silently).
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 16, processesPerDyno: 4, threadsPerProcess: 4})
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({from: 'config/web.env:2', kind: 'env', name: 'WEB_CONCURRENCY'}))
+    // Without the file (kept out of git): puma.rb's fallbacks, 2 × 3 = 6, starred, naming the line.
+    const {'config/web.env': _gone, ...rest} = files
+    const missing = planJson(`${exportApp(rest)}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    expect(missing.type('web')).toMatchObject({connectionsPerDyno: 6, processesPerDyno: 2})
+    expect(missing.type('web').sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('bin/web:2: `export $(grep -v \'^#\' config/web.env | xargs)` exports the variables its command prints, which are not known here (config/web.env is not in the repo)')}))
+    expect(missing.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'bin/web', line: 2, processType: 'web'}))
+  })
+
   it('a variable set only in the branch not taken: the number read from it is starred too', () => {
     const {app: branchApp} = tempApps('script-undecided-branches')
     const dir = branchApp({

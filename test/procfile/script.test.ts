@@ -466,6 +466,45 @@ describe('followCommand: what stays up', () => {
     expect((await follow('bin/web', {...files, 'bin/web': '#!/bin/bash\nset -o allexport\nsource config/web.env\nexec bundle exec puma\n'}))!.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('4')
   })
 
+  it("`export $(grep -v '^#' F | xargs)` and its kin export the file's KEY=value words, each cited at its line", async () => {
+    // web.env: a comment (dropped by grep -v '^#'), a quoted value (xargs removes the quotes), a blank line.
+    const env = '# settings for the web dyno\nWEB_CONCURRENCY=4\n\nRAILS_MAX_THREADS="3"\n'
+    const files = {'bin/web': "#!/bin/bash\nexport $(grep -v '^#' config/web.env | xargs)\nexec bundle exec puma\n", 'config/web.env': env}
+    const r = (await follow('bin/web', files))!
+    expect(r.argvs).toEqual(['puma'])
+    expect(r.processes[0].env.get('WEB_CONCURRENCY')).toMatchObject({source: {from: 'config/web.env:2', kind: 'env'}, value: '4'})
+    expect(r.processes[0].env.get('RAILS_MAX_THREADS')).toMatchObject({source: {from: 'config/web.env:4', kind: 'env'}, value: '3'})
+    expect(r.diagnostics).toEqual([])
+    // `xargs < F`, `cat F | xargs -d '\n'` (no quote removal: bash's word gets the quotes), and a Procfile line of its own.
+    const lt = (await follow('bin/web', {...files, 'bin/web': "#!/bin/bash\nexport $(grep -v '^#' < config/web.env | xargs)\nexec puma\n"}))!
+    expect(lt.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('4')
+    const lines = (await follow('bin/web', {...files, 'bin/web': "#!/bin/bash\nexport $(grep -v '^#' config/web.env | xargs -d '\\n')\nexec puma\n"}))!
+    expect(lines.processes[0].env.get('RAILS_MAX_THREADS')?.value).toBe('"3"')
+    const line = (await follow("export $(cat config/web.env | grep -v '^#' | xargs) && bundle exec puma", files))!
+    expect(line.argvs).toEqual(['puma'])
+    expect(line.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('4')
+  })
+
+  it('`export $(cat .env | xargs)` of a file not in the repo, or through a stage not read: the process after it is an assumption, said', async () => {
+    const r = (await follow('bin/web', {'bin/web': '#!/bin/bash\nexport $(cat .env | xargs)\nexec bundle exec puma\n'}))!
+    expect(r.argvs).toEqual(['puma'])
+    expect(r.processes[0].assumptions).toEqual([{file: 'bin/web', line: 2, message: '`export $(cat .env | xargs)` exports the variables its command prints, which are not known here (.env is not in the repo); what runs after it may read them'}])
+    expect(r.diagnostics).toEqual([expect.objectContaining({code: 'unknown-config-value', file: 'bin/web', line: 2})])
+    const sed = (await follow('bin/web', {'.env': 'A=1\n', 'bin/web': "#!/bin/bash\nexport $(sed 's/#.*//' .env | xargs)\nexec puma\n"}))!
+    expect(sed.processes[0].assumptions[0].message).toContain("(`sed s/#.*// .env` is not a file read here)")
+  })
+
+  it('under set -e, a comment line fed to export (`cat .env | xargs` without grep) fails it and ends the script, as bash does', async () => {
+    // bash 5.2: `export # settings WEB_CONCURRENCY=4` → "`#': not a valid identifier", status 1 → set -e exits.
+    const files = {'.env': '# settings\nWEB_CONCURRENCY=4\n', 'bin/web': '#!/bin/bash\nset -e\nexport $(cat .env | xargs)\nexec puma\n'}
+    const r = (await follow('bin/web', files))!
+    expect(r.processes).toEqual([])
+    expect(r.diagnostics).toEqual([expect.objectContaining({file: 'bin/web', line: 3, message: 'web: `export $(cat .env | xargs)` gives export `#` from .env, not a variable name: export fails and, under set -e, the script ends here (bin/web:3)'})])
+    // Without set -e bash goes on: the valid words are exported.
+    const on = (await follow('bin/web', {...files, 'bin/web': '#!/bin/bash\nexport $(cat .env | xargs)\nexec puma\n'}))!
+    expect(on.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('4')
+  })
+
   it('a for loop that starts a job in the background on each turn: that many jobs; a count not known here is said', async () => {
     // Five turns (i = 1 … 5): five workers beside each other, `wait` keeps the script up.
     const five = (await follow('bash run.sh', {'run.sh': 'for (( i=1; i<=5; i++ ))\ndo\n  COMMAND="python worker.py --chunk=100"\n  $COMMAND&\ndone\ntrap "kill 0" INT TERM EXIT\nwait\n'}))!
