@@ -347,8 +347,12 @@ interface State {
   errexit: boolean
   /** `set -a` is on: every variable assigned is exported (`set -a; . ./.env; set +a`). */
   allexport: boolean
-  /** The status `exit N` gave (0 for `exit` alone or a status not written as a number: taken as success). */
-  exitStatus: number
+  /**
+   * The status `exit N` gave (0 for `exit` alone: the last command's, and commands are taken to succeed); undefined
+   * when its word has no number here (`exit $rc` with rc not known), with where (exitAt).
+   */
+  exitStatus: number | undefined
+  exitAt?: {file: string; line: number; text: string}
   /** Functions and sourced files being walked: where a `return` ends one. */
   frames: number
   /** `return` ended the function or sourced file being walked (done too, until the call it returns to). */
@@ -719,6 +723,14 @@ class ScriptReader {
     // Under `set -e` a subshell that exits with a failure ends the script too, where its status is not tested (bash
     // manual, "The Set Builtin": not in a `&&`/`||` list but the last, not after `!`, not in a condition).
     if (state.errexit && inner.exited && inner.exitStatus !== 0 && statusUntested(node)) {
+      if (inner.exitStatus === undefined) {
+        // `( … exit $rc )`: a failure ends the script, a success does not; which is not known here. Taken as success
+        // (the script goes on, as an app that runs does), and what starts after it carries that, said.
+        const at = inner.exitAt!
+        state.assumptions = [...state.assumptions, {file: at.file, line: at.line, message: `\`${firstLine(at.text)}\` in \`( … )\` under set -e: its status is not known here (a failure ends the script); taken as success, so the script goes on`}]
+        return
+      }
+
       state.done = true
       state.exited = true
       state.exitStatus = inner.exitStatus
@@ -992,7 +1004,10 @@ class ScriptReader {
     if (name === 'exit' && !bg) {
       state.done = true
       state.exited = true
-      state.exitStatus = /^\d+$/.test(argv[1] ?? '') ? Number(argv[1]) % 256 : 0
+      // `exit` alone gives the last command's status (taken as success); `exit $rc` with rc not known here, no status.
+      const word = node.namedChildren.find((c) => c.type !== 'command_name' && !c.type.endsWith('redirect'))
+      state.exitStatus = /^\d+$/.test(argv[1] ?? '') ? Number(argv[1]) % 256 : word === undefined ? 0 : undefined
+      if (state.exitStatus === undefined) state.exitAt = {file: ctx.file, line, text: node.text}
       return
     }
 

@@ -254,6 +254,34 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
     })
   }
 
+  it('timeout, sudo -u, chpst, setuidgid, runuser, stdbuf, ionice and their options; the command after them is the server', () => {
+    for (const [raw, wrappers] of [
+      ['timeout 90s bundle exec puma -C config/puma.rb', ['timeout', 'bundle exec']],
+      ['timeout -k 5 --preserve-status -s TERM 1h bundle exec puma -C config/puma.rb', ['timeout', 'bundle exec']],
+      ['sudo -E -u app -H bundle exec puma -C config/puma.rb', ['sudo', 'bundle exec']],
+      ['sudo --preserve-env -uapp -- bundle exec puma -C config/puma.rb', ['sudo', 'bundle exec']],
+      ['exec chpst -u app:app -o 4096 bundle exec puma -C config/puma.rb', ['exec', 'chpst', 'bundle exec']],
+      ['setuidgid app bundle exec puma -C config/puma.rb', ['setuidgid', 'bundle exec']],
+      ['s6-setuidgid app bundle exec puma -C config/puma.rb', ['s6-setuidgid', 'bundle exec']],
+      ['runuser -u app -- bundle exec puma -C config/puma.rb', ['runuser', 'bundle exec']],
+      ['stdbuf -oL -eL bundle exec puma -C config/puma.rb', ['stdbuf', 'bundle exec']],
+      ['ionice -c2 -n 7 nice -n 10 timeout 1d bundle exec puma -C config/puma.rb', ['ionice', 'nice', 'timeout', 'bundle exec']],
+      ['exec env WEB_CONCURRENCY=3 sudo -u app bundle exec puma -C config/puma.rb', ['exec', 'env', 'sudo', 'bundle exec']],
+    ] as const) {
+      const {command} = split(raw)
+      expect({raw, wrappers: command.wrappers, argv: command.argv}).toEqual({raw, wrappers, argv: ['puma', '-C', 'config/puma.rb']})
+    }
+
+    // `exec env X=1 sudo …`: env's assignment still reaches the server.
+    expect(split('exec env WEB_CONCURRENCY=3 sudo -u app bundle exec puma').assignments).toEqual([expect.objectContaining({name: 'WEB_CONCURRENCY', value: '3'})])
+    // What these would run is not read: an envdir (`chpst -e`), a login shell (`sudo -i`), an option not known; left as written.
+    expect(split('chpst -e ./env bundle exec puma').command.argv[0]).toBe('chpst')
+    expect(split('sudo -i bundle exec puma').command.argv[0]).toBe('sudo')
+    expect(split('timeout --weird 5 puma').command.argv[0]).toBe('timeout')
+    // Alone, the launcher is the program.
+    expect(split('timeout').command.argv).toEqual(['timeout'])
+  })
+
   it('keeps a wrapper with nothing after it as the command: `bin/start-nginx` alone runs nginx only, 0 connections', () => {
     const {command} = split('bin/start-nginx')
     expect(command.argv).toEqual(['bin/start-nginx'])

@@ -445,6 +445,18 @@ describe('followCommand: what stays up', () => {
       expect((await follow('bin/web', {'bin/web': `#!/bin/bash\n${text}`}))!.argvs).toEqual(['puma'])
     }
 
+    // `exit $RC` whose value is not known here: whether the script ends is not known; taken as going on, and said.
+    const rc = {'bin/web': '#!/bin/bash\nset -e\n(cd assets; exit $BUILD_STATUS)\nexec puma\n'}
+    const unknown = (await follow('bin/web', rc))!
+    expect(unknown.argvs).toEqual(['puma'])
+    expect(unknown.processes[0].assumptions).toEqual([{file: 'bin/web', line: 3, message: '`exit $BUILD_STATUS` in `( … )` under set -e: its status is not known here (a failure ends the script); taken as success, so the script goes on'}])
+    expect(unknown.diagnostics).toEqual([expect.objectContaining({code: 'unknown-config-value', file: 'bin/web', line: 3})])
+    // Known from the env: 0 goes on, nothing said; 2 ends the script. `exit` alone: the last command's status, taken as success.
+    expect((await follow('bin/web', rc, {BUILD_STATUS: '0'}))!.diagnostics).toEqual([])
+    expect((await follow('bin/web', rc, {BUILD_STATUS: '2'}))!.processes).toEqual([])
+    const bare = (await follow('bin/web', {'bin/web': '#!/bin/bash\nset -e\n(cd assets; exit)\nexec puma\n'}))!
+    expect([bare.argvs, bare.diagnostics]).toEqual([['puma'], []])
+
     // A guard in a subshell: the deployed app passes it (nothing assumed); with DATABASE_URL empty the script ends there.
     const guard = {'bin/web': '#!/bin/bash\nset -e\nif [ -z "$DATABASE_URL" ]; then\n  (echo "DATABASE_URL is missing"; exit 1)\nfi\nexec puma\n'}
     const passed = (await follow('bin/web', guard))!

@@ -843,6 +843,49 @@ const INIT_WRAPPERS = new Set(['dumb-init', 'gosu', 'su-exec', 'tini', 'tini-sta
  */
 const DASH_DASH_WRAPPERS = new Set(['aws-vault', 'chamber', 'doppler', 'dotenv', 'infisical', 'op', 'rerun'])
 
+/**
+ * Launchers with options of their own before the command: each option that takes a value (`-u app`) is skipped with
+ * it, and the words they need before the command (timeout's duration, setuidgid's user). Not here: `chpst -e dir` and
+ * `sudo -i`/`-s` (an envdir's variables, a login shell: what runs and with what env is not read), so the command is
+ * left as written and said as unknown.
+ */
+const OPTION_WRAPPERS: ReadonlyMap<string, {fixed: number; flags: RegExp; values: ReadonlySet<string>}> = new Map([
+  // GNU coreutils timeout(1): `timeout [-k DUR] [-s SIG] [--preserve-status] [--foreground] [-v] DURATION COMMAND`.
+  ['timeout', {fixed: 1, flags: /^(?:--preserve-status|--foreground|-v|--verbose|--(?:signal|kill-after)=.*|-[sk].+)$/, values: new Set(['-k', '-s', '--kill-after', '--signal'])}],
+  // sudo(8): `sudo [-u user] [-g group] [-E] [-H] [-n] [--preserve-env[=list]] [--] command`.
+  ['sudo', {fixed: 0, flags: /^(?:-[AEHnPSbk]+|--preserve-env(?:=.*)?|--non-interactive|--set-home|-[ugCDhpRrTtU].+)$/, values: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-R', '-r', '-T', '-t', '-U', '--user', '--group'])}],
+  // runit chpst(8): `chpst [-u user] [-U user] [-n inc] [-l|-L lock] [-m|-d|-o|-p|-f|-c|-r|-t n] [-P012v] command` (-e envdir not read).
+  ['chpst', {fixed: 0, flags: /^-[P012v]+$/, values: new Set(['-u', '-U', '-b', '-/', '-C', '-n', '-l', '-L', '-m', '-d', '-o', '-p', '-f', '-c', '-r', '-t'])}],
+  // daemontools setuidgid / s6-setuidgid / envuidgid: `setuidgid account command`.
+  ['setuidgid', {fixed: 1, flags: /^$/, values: new Set()}],
+  ['s6-setuidgid', {fixed: 1, flags: /^$/, values: new Set()}],
+  ['envuidgid', {fixed: 1, flags: /^$/, values: new Set()}],
+  // util-linux runuser(1): `runuser -u user [--] command`.
+  ['runuser', {fixed: 0, flags: /^$/, values: new Set(['-u', '--user', '-g', '--group', '-G', '--supp-group'])}],
+  // GNU stdbuf(1) `stdbuf -oL command`; util-linux ionice(1) `ionice -c2 -n7 command`.
+  ['stdbuf', {fixed: 0, flags: /^(?:-[ioe].+|--(?:input|output|error)=.*)$/, values: new Set(['-i', '-o', '-e'])}],
+  ['ionice', {fixed: 0, flags: /^(?:-[cnt]\d*|-t)$/, values: new Set(['-c', '-n', '--class', '--classdata'])}],
+])
+
+/** The words after a launcher's own options (see OPTION_WRAPPERS); undefined for an option not known to be harmless. */
+function afterWrapperOptions(name: string, args: string[]): string[] | undefined {
+  const spec = OPTION_WRAPPERS.get(name)!
+  let i = 0
+  while (i < args.length && args[i].startsWith('-')) {
+    const a = args[i]
+    if (a === '--') {
+      i++
+      break
+    }
+
+    if (spec.values.has(a)) i += 2
+    else if (spec.flags.test(a)) i++
+    else return undefined
+  }
+
+  return args.slice(i + spec.fixed)
+}
+
 function stripWrappers(
   argvIn: string[],
   env: Env,
@@ -891,6 +934,13 @@ function stripWrappers(
     } else if (head === 'nice') {
       wrappers.push(head)
       argv = argv.slice(argv[1] === '-n' ? 3 : /^-n?\d+$/.test(argv[1] ?? '') ? 2 : 1)
+    } else if (OPTION_WRAPPERS.has(head.split('/').pop()!) && argv.length > 1) {
+      // `timeout 90s cmd`, `sudo -u app cmd`, `chpst -u app cmd`, `setuidgid app cmd`: they run the command (same pid or a child).
+      const name = head.split('/').pop()!
+      const rest = afterWrapperOptions(name, argv.slice(1))
+      if (rest === undefined || rest.length === 0) break
+      wrappers.push(name)
+      argv = rest
     } else if (head === 'env') {
       wrappers.push('env')
       argv = argv.slice(1)
