@@ -8,6 +8,7 @@ import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
 import {sidekiq} from '../languages/ruby/sidekiq.js'
+import {queAsync} from '../languages/ruby/que-async.js'
 import {sidekiqEmbedded} from '../languages/ruby/sidekiq-embedded.js'
 import {solidQueue, solidQueueInPuma} from '../languages/ruby/solid-queue.js'
 import {unicorn} from '../languages/ruby/unicorn.js'
@@ -71,4 +72,4 @@ export const analyzers: ServerAnalyzer[] = [
 ]
 
 /** Add-ons that run inside other servers' processes, applied to every process type in this order. */
-export const addons: ProcessAddon[] = [actionCable, goodJobAsync, solidQueueInPuma, sidekiqEmbedded, newRelic]
+export const addons: ProcessAddon[] = [actionCable, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic]
