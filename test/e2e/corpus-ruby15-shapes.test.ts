@@ -72,3 +72,37 @@ describe('Que 0.x workers started by the server (fork hooks, initializers, `rail
     expect(out.type('web').connections).toBe(2)
   })
 })
+
+// Puma's `_load_from PATH` evaluates another file in place and `load PATH` queues one to read after this config
+// (puma/puma@00e8cb19502d lib/puma/dsl.rb). A platform's file (Elastic Beanstalk's /opt/elasticbeanstalk/…/pumaconf.rb,
+// which sets workers) is not in the app: its settings are not seen, so the defaults conncalc falls back to are starred.
+describe('Puma settings loaded from a file conncalc does not read', () => {
+  const temp = tempApps('que-async-in-server')
+  const files = {'Procfile': 'web: bundle exec puma -C config/puma.rb\n', 'config/initializers/que.rb': '# none\n'}
+
+  it('`_load_from` of a platform file: warned, the default single mode starred', () => {
+    // threads 3 read; workers not set in the app → Puma's default single mode (1 process), assumed: min(pool 8, 3) = 3
+    const dir = temp.app({...files, 'config/puma.rb': 'threads 3, 3\nif ENV["RAILS_ENV"] == "production"\n  _load_from "/opt/elasticbeanstalk/config/private/pumaconf.rb"\nend\n'})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    const said = r.diagnostics.find((d) => d.code === 'unknown-config-value' && d.file === 'config/puma.rb' && d.line === 3)
+    expect(said?.message).toContain('`_load_from` loads Puma settings from /opt/elasticbeanstalk/config/private/pumaconf.rb, which is not in the app')
+    const web = r.type('web')
+    expect(web.connections).toBe(3)
+    expect(JSON.stringify(web.sources.processesPerDyno)).toContain('config/puma.rb:3 loads settings from a file conncalc does not read')
+  })
+
+  it('`_load_from` overrides only the lines above it; `load` (read after the whole file) every line', () => {
+    // `_load_from` in place, then `workers 2`: 2 stands, read, not starred: 2 × min(pool 8, 3) = 6
+    const inPlace = temp.app({...files, 'config/puma.rb': 'threads 3, 3\n_load_from "config/puma/extra.rb"\nworkers 2\n', 'config/puma/extra.rb': 'workers 4\n'})
+    const a = planJson(`${inPlace}/Procfile`, ['--plan', 'standard-0'])
+    expect(a.diagnostics.find((d) => d.code === 'unknown-config-value' && d.line === 2)?.message).toContain('config/puma/extra.rb, which conncalc does not read')
+    expect(a.type('web').connections).toBe(6)
+    expect(JSON.stringify(a.type('web').sources.processesPerDyno)).not.toContain('assumption')
+    expect(JSON.stringify(a.type('web').sources.threadsPerProcess)).toContain('loads settings from a file conncalc does not read')
+    // `load` queues extra.rb after this file (its `workers 4` would win): the 2 read here is starred, still 6 by the file
+    const queued = temp.app({...files, 'config/puma.rb': 'threads 3, 3\nload "config/puma/extra.rb"\nworkers 2\n', 'config/puma/extra.rb': 'workers 4\n'})
+    const b = planJson(`${queued}/Procfile`, ['--plan', 'standard-0'])
+    expect(b.type('web').connections).toBe(6)
+    expect(JSON.stringify(b.type('web').sources.processesPerDyno)).toContain("config/puma.rb:2 loads settings from a file conncalc does not read, which may set this; this line's value is assumed")
+  })
+})

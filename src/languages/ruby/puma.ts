@@ -111,6 +111,34 @@ function pluginsOf(config: RubyConfig | undefined): PumaPlugin[] {
 }
 
 /** The Puma facts of a ServerAnalysis (undefined for other servers). */
+/**
+ * Puma DSL calls that read settings from another file: `_load_from PATH` evaluates it in place, `load PATH` adds it to
+ * the config files Puma reads after this one (puma/puma@00e8cb19502d lib/puma/dsl.rb `def _load_from`, `def load`). conncalc
+ * does not follow them: a file outside the app (a platform's own, /opt/elasticbeanstalk/…) cannot be read at all.
+ */
+function loadedConfigFiles(ctx: AnalyzerContext, config: RubyConfig): {after: boolean; diagnostic: Diagnostic; line: number}[] {
+  return config.calls
+    .filter((c) => (c.name === '_load_from' || c.name === 'load') && c.receiver === undefined)
+    .map((c) => {
+      const arg = c.args[0]
+      const path = arg?.kind === 'known' && typeof arg.value === 'string' ? arg.value : undefined
+      const inApp = path !== undefined && !path.startsWith('/') && ctx.files.exists(path)
+      const what = path === undefined ? 'a file conncalc cannot name' : inApp ? `${path}, which conncalc does not read` : `${path}, which is not in the app`
+      return {
+        // `load` queues the file after this whole config: it overrides any line here; `_load_from` only the lines above it.
+        after: c.name === 'load',
+        diagnostic: {
+          code: 'unknown-config-value',
+          file: config.file,
+          line: c.line,
+          message: `${config.file}:${c.line} \`${c.name}\` loads Puma settings from ${what}${c.conditional ? ` (when ${c.condition ?? 'a condition conncalc cannot decide'} holds)` : ''}; whatever it sets (workers, threads, preloading, hooks) is not seen, and the defaults or earlier lines are used instead`,
+          severity: 'warning' as const,
+        },
+        line: c.line,
+      }
+    })
+}
+
 export function pumaFacts(facts: Record<string, unknown> | undefined): PumaFacts | undefined {
   const f = facts as Partial<PumaFacts> | undefined
   return f && Array.isArray(f.plugins) ? (f as PumaFacts) : undefined
@@ -303,11 +331,20 @@ export const puma: ServerAnalyzer = {
       d.workers,
     )
     append(diagnostics, [...threads.diagnostics, ...workers.diagnostics])
+    // Settings loaded from another file (`_load_from "/opt/elasticbeanstalk/config/private/pumaconf.rb"`, `load "x.rb"`): not read.
+    const loads = config ? loadedConfigFiles(ctx, config) : []
+    append(diagnostics, loads.map((l) => l.diagnostic))
     // The config hands itself to other code (`GovukPuma.configure_rails(self)`): a default used here may be what that code overrides.
     const handed = config?.diagnostics.find((x) => x.message.includes(HANDED_TO_CODE))
-    if (handed) {
-      const why = `${handed.file}:${handed.line} hands the config to code conncalc cannot read, which may set this; the default is assumed`
-      const star = <T,>(v: Sourced<T>): Sourced<T> => (v.source.kind === 'default' ? sourced(v.value, assumed(why), [v.source, ...(v.via ?? [])]) : v)
+    if (handed || loads.length > 0) {
+      const by = (v: Sourced<unknown>) => loads.find((l) => v.source.kind === 'default' || l.after || (v.source.kind === 'file' && v.source.file === config?.file && (v.source.line ?? 0) < l.line))
+      const star = <T,>(v: Sourced<T>): Sourced<T> => {
+        const load = by(v)
+        if (load) return sourced(v.value, assumed(`${load.diagnostic.file}:${load.line} loads settings from a file conncalc does not read, which may set this; ${v.source.kind === 'default' ? 'the default' : 'this line\'s value'} is assumed`), [v.source, ...(v.via ?? [])])
+        if (handed && v.source.kind === 'default') return sourced(v.value, assumed(`${handed.file}:${handed.line} hands the config to code conncalc cannot read, which may set this; the default is assumed`), [v.source, ...(v.via ?? [])])
+        return v
+      }
+
       workers.value = star(workers.value)
       io.value = star(io.value)
     }
