@@ -210,7 +210,30 @@ export async function followCommand(
     }
   }
 
-  return alternatives(first, walks.slice(1), capped)
+  const result = alternatives(first, walks.slice(1), capped)
+  return capped ? uncompared(result, walks, processType) : result
+}
+
+/**
+ * More ways through the script's undecided branches than MAX_WALKS: the ways not walked may start other processes, or
+ * the same with other variables, whatever the walked ones hold. Each process carries that as an assumption, said once
+ * with every branch's place, even when the walked ways agree.
+ */
+function uncompared(result: FollowedScript, walks: Walk[], processType: string): FollowedScript {
+  const places = new Map<string, Choice>()
+  for (const w of walks) for (const c of w.reader.choices) if (!places.has(c.key)) places.set(c.key, c)
+  const [c0] = places.values()
+  const where = [...places.values()].map((c) => `${c.at.file}:${c.at.line}`).join(', ')
+  const message = `${places.size} branches the environment does not decide (${where}) make more than ${MAX_WALKS} ways through the script; only ${MAX_WALKS} were compared, and another may start other processes or give them other values`
+  const note: ScriptAssumption = {...c0.at, message}
+  const mark = (p: ScriptProcess): ScriptProcess => ({...p, assumptions: [...p.assumptions, note]})
+  const diagnostic: Diagnostic = {code: 'unknown-config-value', file: c0.at.file, fix: `say the values with --env, or the process with --assume ${processType}=PROCESSES:THREADS:POOL`, line: c0.at.line, message: `${processType}: ${message}`, processType, severity: 'warning'}
+  return {
+    ...result,
+    diagnostics: [...result.diagnostics, diagnostic],
+    processes: result.processes.map((p) => mark(p)),
+    ...(result.ways ? {ways: {...result.ways, sets: result.ways.sets.map((set) => set.map((p) => mark(p)))}} : {}),
+  }
 }
 
 /** `export $(…)` on the line: the variables a command prints (`export $(cat .env | xargs) && puma`), read by the script reader. */
@@ -241,7 +264,7 @@ const envOf = (env: Env): string[] => env.names().map((n) => `${n}=${env.get(n)!
  * leave the same processes, nothing was chosen. When they differ only in the foreground process (what it
  * runs, or the variables it sees: `if [ -n "$SMALL" ]; then export WEB_CONCURRENCY=1; fi; exec puma`), it
  * is one of those: the first walk's process carries the others (`either`, the largest counted). When
- * what runs beside it differs too, the first walk stands, with the first branch assumed, as said.
+ * what runs beside it differs too (or a way's process runs a loop), each way is a set (`ways`), the largest counted.
  */
 function alternatives(first: Walk, others: Walk[], capped: boolean): FollowedScript {
   const running = (w: Walk): boolean => w.state.candidate !== undefined || w.state.background.length > 0
@@ -253,9 +276,9 @@ function alternatives(first: Walk, others: Walk[], capped: boolean): FollowedScr
   if (ways.length <= 1) return base.reader.result(base.state)
   const beside = (w: Walk): string => JSON.stringify(w.state.background.map((p) => [p.command.argv, p.cwd, envOf(p.env), p.copies ?? 1]))
   // A way whose process is itself one of several (a further `if` inside, each arm one process: `either`) offers each of them.
+  // A way whose process runs a loop (inTurn) or is one of several (either) is a set like any other: app/analyze-app.ts
+  // sizes such a process by the largest of its runs.
   const alike = ways.every((w) => w.state.candidate && !w.state.candidate.inTurn && !w.state.candidate.either?.replayed && beside(w) === beside(base))
-  const plain = ways.every((w) => [...(w.state.candidate ? [w.state.candidate] : []), ...w.state.background].every((p) => !p.inTurn && !p.either))
-  if (!alike && !plain) return first.reader.result(first.state)
 
   // The choices made on the walks that differ, first met first; the processes rest on them only through `either` (or `ways`).
   const choices = new Map<string, Choice>()

@@ -68,6 +68,17 @@ describe('expandShell', () => {
     expect(expandShell('${MISSING//a/b}${MISSING2:0:2}${MISSING3^^}', x)).toEqual({text: '', unresolved: ['MISSING', 'MISSING2', 'MISSING3']})
   })
 
+  it('case with a pattern, @Q/@U/@L/@u and arithmetic offsets, as bash 5.2 prints them', () => {
+    // X=hello Y="it's" N=1 bash -c 'echo "${X^[hl]}|${X^^[lo]}|${X,,[L]}|${Y@Q}|${X@U}|${X@u}|${X:N+1:2}|${X:(-3):2}|${X: -2}|${X:2*2}|${X:7/3}"'
+    // prints: Hello|heLLO|hello|'it'\''s'|HELLO|Hello|ll|ll|lo|o|llo
+    const l = lookup({N: '1', X: 'hello', Y: "it's"})
+    expect(expandShell('"${X^[hl]}|${X^^[lo]}|${X,,[L]}|${Y@Q}|${X@U}|${X@u}|${X:N+1:2}|${X:(-3):2}|${X: -2}|${X:2*2}|${X:7/3}"', l).text).toBe("Hello|heLLO|hello|'it'\\''s'|HELLO|Hello|ll|ll|lo|o|llo")
+    // X=HELLO: ${X,[H]} ${X,,[LO]} ${X^[h]} → hELLO HEllo HELLO; @L.
+    expect(expandShell('${X,[H]} ${X,,[LO]} ${X^[h]} ${X@L}', lookup({X: 'HELLO'})).text).toBe('hELLO HEllo HELLO hello')
+    // An offset that is not arithmetic read here (a variable holding a word): the value as is, as before.
+    expect(expandShell('${X:W}', lookup({W: 'abc', X: 'hello'})).text).toBe('hello')
+  })
+
   it('lists unset variables once and expands them to nothing', () => {
     expect(expandShell('$X:$X:${Y}', lookup({}))).toEqual({text: '::', unresolved: ['X', 'Y']})
   })

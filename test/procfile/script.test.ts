@@ -517,6 +517,20 @@ describe('followCommand: what stays up', () => {
     expect(on.processes[0].env.get('WEB_CONCURRENCY')?.value).toBe('4')
   })
 
+  it('more ways through undecided branches than are compared (8): every process carries it, said, even when the compared ways agree', async () => {
+    // Four ifs on variables the env does not give: 2^4 = 16 ways; the first walk, 4 with one other branch and 3 with
+    // two make 8 (the cap), the other 8 are not walked.
+    const four = '#!/bin/bash\nif [ -n "$A" ]; then P=1; fi\nif [ -n "$B" ]; then Q=1; fi\nif [ -n "$C" ]; then R=1; fi\nif [ -n "$D" ]; then S=1; fi\nexec bundle exec puma\n'
+    const r = (await follow('bin/web', {'bin/web': four}))!
+    expect(r.argvs).toEqual(['puma'])
+    const message = '4 branches the environment does not decide (bin/web:2, bin/web:3, bin/web:4, bin/web:5) make more than 8 ways through the script; only 8 were compared, and another may start other processes or give them other values'
+    expect(r.processes[0].assumptions).toContainEqual({file: 'bin/web', line: 2, message})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'bin/web', line: 2, message: `web: ${message}`}))
+    // Three ifs: 2^3 = 8 ways, all compared; they agree (the variables are not exported), so nothing is said.
+    const three = (await follow('bin/web', {'bin/web': four.replace('if [ -n "$D" ]; then S=1; fi\n', '')}))!
+    expect([three.argvs, three.diagnostics, three.processes[0].assumptions]).toEqual([['puma'], [], []])
+  })
+
   it('a for loop that starts a job in the background on each turn: that many jobs; a count not known here is said', async () => {
     // Five turns (i = 1 … 5): five workers beside each other, `wait` keeps the script up.
     const five = (await follow('bash run.sh', {'run.sh': 'for (( i=1; i<=5; i++ ))\ndo\n  COMMAND="python worker.py --chunk=100"\n  $COMMAND&\ndone\ntrap "kill 0" INT TERM EXIT\nwait\n'}))!

@@ -311,7 +311,7 @@ function expandBraced(inner: string, ctx: Ctx): string {
   }
 
   const value = special ? undefined : ctx.lookup(name)
-  if (!op) return value ?? '' // other operators (`${X^pattern}`, `${X@Q}`, arithmetic offsets) are not evaluated: the value as is
+  if (!op) return value ?? '' // other operators (`${X@P}`, `${X@A}`, `${X@a}`, an offset that is not arithmetic read here) are not evaluated: the value as is
   const [, colon, kind, word] = op
   const present = colon ? value !== undefined && value !== '' : value !== undefined
   // The word is expanded only when it is used, as in sh.
@@ -397,16 +397,33 @@ function editValue(name: string, rest: string, ctx: Ctx): string | undefined {
     '^^': (v) => v.toUpperCase(),
   }
   if (Object.hasOwn(cases, rest)) return cases[rest](variable(name, ctx))
+  // `${X^pattern}`, `${X^^pattern}`, `${X,pattern}`, `${X,,pattern}`: only the characters the pattern matches change
+  // case (one character each; the single form looks at the first character only).
+  const patterned = /^(\^\^?|,,?)([\S\s]+)$/.exec(rest)
+  if (patterned) {
+    const re = globSource(patterned[2], ctx)
+    if (!validRegExp(re)) return undefined
+    const matches = new RegExp(`^(?:${re})$`)
+    const change = (c: string): string => (matches.test(c) ? (patterned[1].startsWith('^') ? c.toUpperCase() : c.toLowerCase()) : c)
+    const value = variable(name, ctx)
+    return patterned[1].length === 2 ? [...value].map((c) => change(c)).join('') : change(value.slice(0, 1)) + value.slice(1)
+  }
+
+  // `${X@Q}` (quoted for reuse as input), `${X@U}` `${X@L}` `${X@u}` (case), `${X@E}` of a value with no backslash.
+  const transform = /^@([EQLUu])$/.exec(rest)?.[1]
+  if (transform) {
+    const value = variable(name, ctx)
+    if (transform === 'Q') return `'${value.replaceAll("'", String.raw`'\''`)}'`
+    if (transform === 'U') return value.toUpperCase()
+    if (transform === 'L') return value.toLowerCase()
+    if (transform === 'u') return value.slice(0, 1).toUpperCase() + value.slice(1)
+    return value.includes('\\') ? undefined : value
+  }
+
   const sub = /^:([^:]*)(?::([\S\s]*))?$/.exec(rest)
   if (!sub) return undefined
-  const number = (text: string): number | undefined => {
-    const t = text.trim().replace(/^\((.*)\)$/s, '$1').trim()
-    if (/^-?\d+$/.test(t)) return Number(t)
-    // Arithmetic reads a variable by its name, with or without `$`.
-    const ref = /^\$?\{?([A-Z_a-z]\w*)\}?$/.exec(t)?.[1]
-    const v = ref === undefined ? undefined : ctx.lookup(ref)
-    return v !== undefined && /^\s*-?\d+\s*$/.test(v) ? Number(v) : undefined
-  }
+  // Offsets and lengths are arithmetic (bash manual, "Shell Arithmetic"): integers, variables by name, + - * / %, ( ).
+  const number = (text: string): number | undefined => arithmetic(text, ctx.lookup)
 
   const offset = number(sub[1])
   const length = sub[2] === undefined ? undefined : number(sub[2])
@@ -417,6 +434,63 @@ function editValue(name: string, rest: string, ctx: Ctx): string | undefined {
   if (length === undefined) return value.slice(start)
   const end = length < 0 ? value.length + length : start + length
   return end <= start ? '' : value.slice(start, end)
+}
+
+/**
+ * An integer arithmetic expression as bash evaluates it: decimal integers, variables by name (with or without `$`,
+ * their values read as integers), unary `-`/`+`, `* / %` before `+ -`, parentheses; division truncates toward zero.
+ * Undefined for anything else (a variable with no integer value, `?:`, `**`, shifts) or a division by zero.
+ */
+export function arithmetic(text: string, lookup: Lookup): number | undefined {
+  const tokens = text.match(/\$?\{?[A-Z_a-z]\w*\}?|\d+|[()*%+/-]|\S/g) ?? []
+  let i = 0
+  const primary = (): number | undefined => {
+    const t = tokens[i++]
+    if (t === undefined) return undefined
+    if (t === '(') {
+      const v = sum()
+      return tokens[i++] === ')' ? v : undefined
+    }
+
+    if (t === '-' || t === '+') {
+      const v = primary()
+      return v === undefined ? undefined : t === '-' ? -v : v
+    }
+
+    if (/^\d+$/.test(t)) return Number(t)
+    const name = /^\$?\{?([A-Z_a-z]\w*)\}?$/.exec(t)?.[1]
+    const v = name === undefined ? undefined : lookup(name)
+    // An unset or empty variable is 0 in bash arithmetic; one that is set must hold an integer here.
+    if (name !== undefined && (v === undefined || v.trim() === '')) return v === undefined ? undefined : 0
+    return v !== undefined && /^\s*-?\d+\s*$/.test(v) ? Number(v) : undefined
+  }
+
+  const product = (): number | undefined => {
+    let v = primary()
+    while (v !== undefined && (tokens[i] === '*' || tokens[i] === '/' || tokens[i] === '%')) {
+      const op = tokens[i++]
+      const r = primary()
+      if (r === undefined || (op !== '*' && r === 0)) return undefined
+      v = op === '*' ? v * r : op === '/' ? Math.trunc(v / r) : v % r
+    }
+
+    return v
+  }
+
+  const sum = (): number | undefined => {
+    let v = product()
+    while (v !== undefined && (tokens[i] === '+' || tokens[i] === '-')) {
+      const op = tokens[i++]
+      const r = product()
+      if (r === undefined) return undefined
+      v = op === '+' ? v + r : v - r
+    }
+
+    return v
+  }
+
+  const v = sum()
+  return i === tokens.length ? v : undefined
 }
 
 function validRegExp(source: string): boolean {
