@@ -532,7 +532,14 @@ async function largestBranch(first: ScriptCtx, at: {file: string; line: number},
 async function largestWay(ways: NonNullable<FollowedScript['ways']>, toCtx: (p: ScriptProcess) => ScriptCtx, diagnostics: Diagnostic[], type: string): Promise<ScriptProcess[]> {
   const totals: {connections: number; runs: string[]}[] = []
   for (const set of ways.sets) {
-    const sized = await sizeEach(set.map((p) => toCtx(p)), ways.at)
+    // A process that runs a loop's commands in turn, or one of an undecided branch's: the largest of them.
+    const sized = []
+    for (const p of set) {
+      const each = await sizeEach([p, ...(p.inTurn?.runs ?? p.either?.runs ?? [])].map((r) => toCtx(r)), ways.at)
+      const best = each.reduce((a, b) => (b.connections > a.connections ? b : a))
+      sized.push({...best, c: {...best.c, background: p.background, copies: p.copies ?? 1}})
+    }
+
     totals.push({connections: sized.reduce((n, x) => n + x.connections * x.c.copies, 0), runs: sized.map((x) => `\`${firstWords(x.c.ctx.command.argv)}\`${x.c.background ? ' &' : ''}${x.c.copies > 1 ? ` × ${x.c.copies}` : ''}`)})
   }
 

@@ -410,6 +410,26 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(web.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
   })
 
+  it('ways that differ in a background job while the server runs in a loop: each way budgeted, the largest counted, starred', () => {
+    const {app: branchApp} = tempApps('script-undecided-branches')
+    const dir = branchApp({
+      'bin/web': '#!/bin/bash\nif [ -z "$JOBS_IN_WEB" ]; then\n  echo "web only"\nelse\n  bundle exec sidekiq -c 2 &\nfi\nwhile true; do\n  bundle exec puma -C config/puma.rb\n  bundle exec rake cleanup\ndone\n',
+      'config/puma.rb': 'workers 1\nthreads 3, 3\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1'])
+    // The loop runs puma (1 worker × min(3, pool 5) = 3) and rake (1) in turn: 3. JOBS_IN_WEB unset: that alone, 3;
+    // set: sidekiq -c 2 beside it, min(2, 5) = 2: 5. The larger, 5, is counted and starred (was 3, silently: the first
+    // branch's way, whose assumption no running process carried). Worker sidekiq -c 4 → 4; total 5 + 4 = 9.
+    expect(r.type('web')).toMatchObject({connections: 5, connectionsPerDyno: 5, server: 'puma'})
+    expect(r.total).toBe(9)
+    const told = '`if [ -z "$JOBS_IN_WEB" ]` (bin/web:2) cannot be decided from the environment here: `puma -C config/puma.rb` (3); `puma -C config/puma.rb` + `sidekiq -c 2` & (5); the largest is counted'
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'bin/web', line: 2, message: `web: ${told}`, processType: 'web'}))
+    // --env JOBS_IN_WEB= decides it: the loop alone, 3, nothing assumed about the if.
+    const web = planJson(`${dir}/Procfile`, ['--plan', 'essential-0', '--scale', 'web=1', 'worker=1', '--env', 'JOBS_IN_WEB='])
+    expect(web.type('web')).toMatchObject({connections: 3, connectionsPerDyno: 3})
+    expect(web.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+  })
+
   it('a for loop starting a job in the background on each turn: each copy counts beside the server', () => {
     const {app: branchApp} = tempApps('script-undecided-branches')
     const dir = branchApp({
