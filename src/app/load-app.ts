@@ -22,7 +22,7 @@ import {defaultWebProcess} from '../procfile/default-process.js'
 import {defaultWebFile} from '../model/command-site.js'
 import {parseProcfile} from '../procfile/procfile.js'
 import {append} from '../util/arrays.js'
-import {isMultiProcfileBuildpack, isSelectableProcfileBuildpack, MULTI_PROCFILE_REF, multiProcfile, SELECTABLE_PROCFILE_REF, selectableProcfile, withAppJsonFrom} from '../platform/multi-procfile.js'
+import {isMultiProcfileBuildpack, MULTI_PROCFILE_REF, multiProcfile, PROCFILE_SELECTORS, selectableProcfile, withAppJsonFrom} from '../platform/multi-procfile.js'
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
 import {isMonorepoBuildpack, MONOREPO_REF, monorepoBase, monorepoWarning} from '../platform/monorepo-buildpack.js'
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
@@ -221,27 +221,38 @@ function buildpackInstalled(files: FileReader, options: LoadOptions, envLayers: 
 }
 
 /**
- * With the selectable-procfile buildpack (cantino/heroku-selectable-procfile) among the app's buildpacks, the
- * file PROCFILE_PATH names (from the user's env layers, else app.json's env) is moved over the root's Procfile
- * and runs from the repository root (platform/multi-procfile.ts). Unset, or naming no file, the root's
- * Procfile runs: said, and undefined returned.
+ * With a buildpack that moves a named file over the root's Procfile among the app's buildpacks
+ * (cantino/heroku-selectable-procfile: PROCFILE_PATH; jessefulton/env-procfile-buildpack: PROCFILE), the
+ * file the variable names (from the user's env layers, else app.json's env) runs from the repository root
+ * (platform/multi-procfile.ts). Unset, or naming no file, the root's Procfile runs: said, and undefined returned.
  */
 function selectedProcfile(files: FileReader, options: LoadOptions, envLayers: EnvLayer[], extra: Diagnostic[]): {procfile: SourceFile} | undefined {
-  const installed = buildpackInstalled(files, options, envLayers, isSelectableProcfileBuildpack)
-  if (!installed) return undefined
-  const {by, env, named} = installed
-  const found = selectableProcfile(files, (name) => env.get(name))
+  for (const selector of PROCFILE_SELECTORS) {
+    const installed = buildpackInstalled(files, options, envLayers, selector.is)
+    if (installed) return selectedBy(selector, installed, files, extra)
+  }
+
+  return undefined
+}
+
+function selectedBy(
+  {label, ref, variable}: (typeof PROCFILE_SELECTORS)[number],
+  {by, env, named}: NonNullable<ReturnType<typeof buildpackInstalled>>,
+  files: FileReader,
+  extra: Diagnostic[],
+): {procfile: SourceFile} | undefined {
+  const found = selectableProcfile(files, (name) => env.get(name), variable)
   const file = found && !('error' in found) ? files.read(found.path) : undefined
   if (!found || 'error' in found || !file) {
-    const why = found ? ('error' in found ? found.error : `${found.path} (PROCFILE_PATH) cannot be read as a Procfile`) : 'PROCFILE_PATH is not set here'
+    const why = found ? ('error' in found ? found.error : `${found.path} (${variable}) cannot be read as a Procfile`) : `${variable} is not set here`
     extra.push({
       code: 'missing-config',
       file: named?.file ?? 'Procfile',
       ...(named ? {line: named.line} : {}),
       fix: found
-        ? 'set PROCFILE_PATH to the Procfile\'s path from the repository root (the buildpack moves `$BUILD_DIR/$PROCFILE_PATH`)'
-        : 'if the app sets PROCFILE_PATH (`heroku config:get PROCFILE_PATH`), say so with --env PROCFILE_PATH=PATH, or count that file with --procfile PATH',
-      message: `the selectable-procfile buildpack (${by}) moves the file the PROCFILE_PATH config var names over Procfile; ${why}, so the root's Procfile runs and its types are counted (${SELECTABLE_PROCFILE_REF})`,
+        ? `set ${variable} to the Procfile's path from the repository root (the buildpack moves \`$BUILD_DIR/$${variable}\`)`
+        : `if the app sets ${variable} (\`heroku config:get ${variable}\`), say so with --env ${variable}=PATH, or count that file with --procfile PATH`,
+      message: `the ${label} buildpack (${by}) moves the file the ${variable} config var names over Procfile; ${why}, so the root's Procfile runs and its types are counted (${ref})`,
       severity: found ? 'warning' : 'info',
     })
     return undefined
@@ -251,7 +262,7 @@ function selectedProcfile(files: FileReader, options: LoadOptions, envLayers: En
   extra.push({
     code: 'missing-config',
     file: found.path,
-    message: `the selectable-procfile buildpack (${by}) moves ${found.path} (PROCFILE_PATH from ${from}) over Procfile: its process types are counted, not the root Procfile's, and their commands run from the repository root (${SELECTABLE_PROCFILE_REF})`,
+    message: `the ${label} buildpack (${by}) moves ${found.path} (${variable} from ${from}) over Procfile: its process types are counted, not the root Procfile's, and their commands run from the repository root (${ref})`,
     severity: 'info',
   })
   return {procfile: file}

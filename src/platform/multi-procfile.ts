@@ -76,14 +76,33 @@ export const SELECTABLE_PROCFILE_REF = 'https://github.com/cantino/heroku-select
 export const isSelectableProcfileBuildpack = (url: string): boolean => /heroku-selectable-procfile(\.git)?(#.*)?$/.test(url.trim())
 
 /**
+ * jessefulton/env-procfile-buildpack: the same move with the PROCFILE config var; unset, nothing is done.
+ * jessefulton/env-procfile-buildpack@5c411a7:bin/compile:
+ *   if [ -e "$ENV_DIR/PROCFILE" ]; then procfile=$(cat $ENV_DIR/PROCFILE); mv $BUILD_DIR/$procfile $BUILD_DIR/Procfile; fi
+ */
+export const ENV_PROCFILE_REF = 'https://github.com/jessefulton/env-procfile-buildpack/blob/master/bin/compile'
+
+export const isEnvProcfileBuildpack = (url: string): boolean => /env-procfile-buildpack(\.git)?(#.*)?$/.test(url.trim())
+
+/** The buildpacks that move the file a config var names over the root's Procfile, and doing nothing when it is unset. */
+export const PROCFILE_SELECTORS = [
+  {is: isSelectableProcfileBuildpack, label: 'selectable-procfile', ref: SELECTABLE_PROCFILE_REF, variable: 'PROCFILE_PATH'},
+  {is: isEnvProcfileBuildpack, label: 'env-procfile', ref: ENV_PROCFILE_REF, variable: 'PROCFILE'},
+] as const
+
+/**
  * The Procfile the selectable-procfile buildpack leaves at the root: PROCFILE_PATH's file (a path from the
  * repository root), undefined when PROCFILE_PATH is unset (the root's Procfile runs), or an error when it
  * names no file (`mv` fails and the build goes on with the root's Procfile: said, not guessed past).
  */
-export function selectableProcfile(files: FileReader, lookup: (name: string) => EnvEntry | undefined): {path: string; procfile: EnvEntry} | {error: string} | undefined {
-  const procfile = lookup('PROCFILE_PATH')
+export function selectableProcfile(
+  files: FileReader,
+  lookup: (name: string) => EnvEntry | undefined,
+  variable = 'PROCFILE_PATH',
+): {path: string; procfile: EnvEntry} | {error: string} | undefined {
+  const procfile = lookup(variable)
   if (!procfile || procfile.value.trim() === '') return undefined
   const path = joinPath('', procfile.value.trim().replace(/^\/+/, ''))
-  if (path === undefined || path === '' || !files.exists(path)) return {error: `PROCFILE_PATH=${procfile.value} names no file in the repository`}
+  if (path === undefined || path === '' || !files.exists(path)) return {error: `${variable}=${procfile.value} names no file in the repository`}
   return {path, procfile}
 }
