@@ -2,7 +2,7 @@ import type {Report} from '../model/report.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {redactSecrets} from '../util/redact.js'
 import {escapeControls} from '../util/control-characters.js'
-import {budgetSegments, deployOnlyLegend, deployText, rangeNotes} from './segments.js'
+import {budgetSegments, deployOnlyLegend, deployText, platformUnit, rangeNotes, unitWords} from './segments.js'
 import {ASSUMPTION_LEGEND, diagnosticsShown, hasAssumptions, limitText, moreText, row, rowHeader} from './table.js'
 import {percent} from './text.js'
 import {append} from '../util/arrays.js'
@@ -42,7 +42,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   const multi = b.processTypes.some((p) => p.model.app)
   const header = rowHeader(multi)
   const align = header.map((_, i) => (i < (multi ? 3 : 2) ? '---' : '--:'))
-  out.push(`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`)
+  const unit = platformUnit(report)
+  out.push(`| ${header.map((h) => unitWords(h, unit)).join(' | ')} |`, `| ${align.join(' | ')} |`)
   // The table's own cells: the `*` on an assumed number survives (escaped, so it is not emphasis).
   for (const p of b.processTypes) out.push(`| ${row(p, multi).map(mdText).join(' | ')} |`)
 

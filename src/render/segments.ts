@@ -81,9 +81,21 @@ export function rangeNotes(report: Report): string[] {
     .filter((p) => p.model.dynoRange)
     .map((p) => `${rowLabel(p)} autoscales ${dynosText(p)}: budgeted at the max, ${p.dynos} ${p.model.platform ? `${p.model.platform.unit}s` : 'dynos'}`)
   const beside = report.budget.processTypes.filter((p) => p.extraPerDyno > 0 && !p.model.serverConnectionsPerDyno).map((p) => `${rowLabel(p)} +${p.extraPerDyno}`)
-  if (beside.length > 0) notes.push(`conn/dyno = proc/dyno × conn/proc + what runs beside the processes in each dyno: ${joinSome(beside, ', ', 5)} (see --explain)`)
-  // Types another platform runs (render.yaml, fly.toml): a "dyno" in the table is one of its machines.
+  const unit = platformUnit(report)
+  if (beside.length > 0) notes.push(unitWords(`conn/dyno = proc/dyno × conn/proc + what runs beside the processes in each dyno: ${joinSome(beside, ', ', 5)} (see --explain)`, unit))
+  // Types another platform runs (render.yaml, fly.toml): a "dyno" is one of its machines. When every type is
+  // that platform's, the table's columns use its word; beside Heroku's dynos they stay "dynos".
   const platforms = [...new Set(report.budget.processTypes.map((p) => p.model.platform).filter((x) => x !== undefined).map((x) => `${x.name} ${x.unit}s`))]
-  if (platforms.length > 0) notes.push(`dynos = ${platforms.join(', ')}: each is counted as a dyno is`)
+  if (platforms.length > 0) notes.push(unit ? `${unit}s = ${platforms.join(', ')}: each is counted as a Heroku dyno is` : `dynos = ${platforms.join(', ')}: each is counted as a dyno is`)
   return notes
 }
+
+/** The word for a dyno when every process type runs on one other platform (render.yaml: instance, fly.toml: Machine). */
+export function platformUnit(report: Report): string | undefined {
+  const units = new Set(report.budget.processTypes.map((p) => p.model.platform?.unit))
+  if (units.size !== 1) return undefined
+  return [...units][0]
+}
+
+/** A column name or note with "dyno(s)" in the platform's word ("conn/dyno" → "conn/instance", "max dynos" → "max Machines"). */
+export const unitWords = (text: string, unit: string | undefined): string => (unit ? text.replaceAll(/\bdynos\b/g, `${unit}s`).replaceAll(/\bdyno\b/g, unit) : text)

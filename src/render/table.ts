@@ -7,7 +7,7 @@ import {MAX_LINE_WARNINGS, type Diagnostic} from '../model/diagnostic.js'
 import {ceilingOnlyExtras, dynosThatFit, extraOnServer, inPoolDemand, outsideExtras} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
-import {budgetSegments, deployDetail, deployOnlyLegend, deployText, dynosText, rangeNotes, rowLabel} from './segments.js'
+import {budgetSegments, deployDetail, deployOnlyLegend, deployText, dynosText, platformUnit, rangeNotes, rowLabel, unitWords} from './segments.js'
 import {poolerExplain, poolerLines, serverLabel} from './poolers.js'
 import {columns, percent, stackedBar} from './text.js'
 import {fitLines, visibleLength, wrapLine} from './wrap.js'
@@ -93,10 +93,12 @@ export function renderRows(report: Report, c: ChalkInstance, width?: number): st
   const body = report.budget.processTypes.map((p) => row(p, multi))
   const numeric = (name: string): boolean => !['app', 'type', 'server'].includes(name)
   const layout = (names: string[], cells: string[][], gap: number): string[] => columns([names, ...cells], (i) => numeric(header[i] ?? ''), gap)
-  const full = layout(header, body, 2)
+  // Render/Fly apps: the columns say instances/Machines, not dynos.
+  const unit = platformUnit(report)
+  const full = layout(header.map((h) => unitWords(h, unit)), body, 2)
   if (width === undefined || widest(full) <= width) return [c.dim(full[0]), ...full.slice(1)]
 
-  const short = header.map((h) => SHORT_NAMES[h] ?? h)
+  const short = header.map((h) => unitWords(SHORT_NAMES[h] ?? h, unit))
   let keep = header.map((_, i) => i)
   let gap = 2
   const attempt = (): string[] => {
@@ -130,8 +132,10 @@ export function renderRows(report: Report, c: ChalkInstance, width?: number): st
     lines = attempt()
   }
 
-  const abbreviated = keep.filter((i) => short[i] !== header[i]).map((i) => `${short[i]} = ${header[i] in NAME_KEY ? NAME_KEY[header[i]] : header[i]}`)
-  const dropped = header.filter((_, i) => !keep.includes(i))
+  const abbreviated = keep
+    .filter((i) => short[i] !== unitWords(header[i], unit))
+    .map((i) => `${short[i]} = ${unitWords(header[i] in NAME_KEY ? NAME_KEY[header[i]] : header[i], unit)}`)
+  const dropped = header.filter((_, i) => !keep.includes(i)).map((h) => unitWords(h, unit))
   const notes = [
     ...(abbreviated.length > 0 ? [abbreviated.join('  ')] : []),
     ...(dropped.length > 0 ? [`not shown at this width: ${dropped.join(', ')} (see --explain, --json or a wider terminal)`] : []),
@@ -262,6 +266,9 @@ export function renderExplain(report: Report, width?: number): string[] {
       facts.push(['versions', '', Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')])
     }
 
+    // A Render/Fly type's labels use its platform's word (instances, Machines).
+    const unit = m.platform?.unit
+    for (const f of facts) f[0] = unitWords(f[0], unit)
     // A wrapped source continues under its own column (when that column starts left of the middle).
     append(out, columns(facts, (i) => i === 1).flatMap((l, k) => wrapLine(`  ${l}`, width, visibleLength(`  ${l}`) - visibleLength(facts[k][2]))))
     const inPool = inPoolDemand(m)
@@ -281,12 +288,12 @@ export function renderExplain(report: Report, width?: number): string[] {
     out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? `${p.extraPerProcess} extra` : `${outside} extra outside the pool`} = ${p.connectionsPerProcess}`)
     out.push(
       m.serverConnectionsPerDyno
-        ? `  connections per dyno = min(${m.serverConnectionsPerDyno.count.value}, ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} clients) = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
-        : `  connections per dyno = ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} = ${p.connectionsPerDyno}`,
+        ? `  connections per ${unit ?? 'dyno'} = min(${m.serverConnectionsPerDyno.count.value}, ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} clients) = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
+        : `  connections per ${unit ?? 'dyno'} = ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} = ${p.connectionsPerDyno}`,
     )
     out.push(`  connections = ${p.dynos} × ${p.connectionsPerDyno} = ${p.connections}${p.role === 'long-running' ? '' : ' (deploy peak only)'}`)
     const only = {dyno: sumOf(ceilingOnlyExtras(m.extrasPerDyno, m)), process: sumOf(ceilingOnlyExtras(m.extrasPerProcess, m))}
-    const perDyno = !m.serverConnectionsPerDyno && only.dyno ? ` + ${only.dyno} per dyno` : ''
+    const perDyno = !m.serverConnectionsPerDyno && only.dyno ? ` + ${only.dyno} per ${unit ?? 'dyno'}` : ''
     // No thread uses the pools: only the connections an eager pool keeps open can be held.
     const idle = p.poolPerProcess !== null && p.threadsPerProcess === 0
     const held = idle ? `no thread checks out of the pool (${p.poolPerProcess}): ${p.ceilingPerProcess - outside - only.process} kept open` : `pool ${p.poolPerProcess ?? p.threadsPerProcess}`

@@ -72,8 +72,18 @@ describe('render.yaml: the services are the process types when there is no Procf
     const r = runCliInProcess(['plan', '--procfile', RENDER, '--plan', 'standard-0', '--explain'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^conncalc plan .*render-yaml-rails\/render\.yaml · plan standard-0/)
-    expect(r.stdout).toMatch(/\n {2}dynos +2 {2}render\.yaml:10\n/)
+    // Every type is a Render service: the explain's labels say instances, not dynos.
+    expect(r.stdout).toMatch(/\n {2}instances +2 {2}render\.yaml:10\n/)
+    expect(r.stdout).toContain('  connections per instance = 3 × 8 = 24')
     expect(r.stdout).toContain('RAILS_MAX_THREADS from render.yaml:13 (service shop envVars)')
+  })
+
+  it('a narrow terminal: the short names and their key say instances too', () => {
+    const r = runCliInProcess(['plan', '--procfile', RENDER, '--plan', 'standard-0'], {env: {OCLIF_COLUMNS: '80'}})
+    expect(r.stdout).toMatch(/^type +server +instances +proc +thr +pool +extra +c\/proc +conns +max$/m)
+    expect(r.stdout).toContain('proc = processes per instance')
+    expect(r.stdout).toContain('max = max instances')
+    expect(r.stdout).toContain('not shown at this width: conn/instance')
   })
 })
 
@@ -269,7 +279,9 @@ describe("render.yaml plan: a CPU-count default follows the service's instance t
   it('the plain output says what a dyno is here', () => {
     const r = runCliInProcess(['plan', '--procfile', PRISMA])
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('dynos = Render instances: each is counted as a dyno is')
+    expect(r.stdout).toContain('instances = Render instances: each is counted as a Heroku dyno is')
+    // The table's columns use Render's word.
+    expect(r.stdout).toMatch(/^type +server +instances +proc\/instance +threads +pool +extra +conn\/proc +conn\/instance +connections +max instances$/m)
     expect(r.stdout).toMatch(/^conncalc plan .*render\.yaml · limit 400$/m)
   })
 
@@ -300,7 +312,8 @@ describe("render.yaml plan: a CPU-count default follows the service's instance t
 describe('fly.toml: the plain output names Machines, not dynos', () => {
   it('the legend and the release Machine', () => {
     const r = runCliInProcess(['plan', '--procfile', `${procfileOf('fly-toml-prisma').replace(/Procfile$/, '')}fly.toml`])
-    expect(r.stdout).toContain('dynos = Fly.io Machines: each is counted as a dyno is')
+    expect(r.stdout).toContain('Machines = Fly.io Machines: each is counted as a Heroku dyno is')
+    expect(r.stdout).toMatch(/^type +server +Machines +proc\/Machine +threads +pool +extra +conn\/proc +conn\/Machine +connections +max Machines$/m)
     expect(r.stdout).toContain('deploy peak 15 during the release phase (the release Machine adds 1)')
     // No limit given, and a Fly.io app does not buy a Heroku Postgres plan: none is offered (a Procfile app's is: plan.test.ts).
     expect(r.stdout).not.toContain('smallest plan that fits')
