@@ -26,7 +26,7 @@ import {isMultiProcfileBuildpack, MULTI_PROCFILE_REF, multiProcfile, PROCFILE_SE
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
 import {isMonorepoBuildpack, MONOREPO_REF, monorepoBase, monorepoWarning} from '../platform/monorepo-buildpack.js'
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
-import {parseDokkuScale} from '../platform/dokku-scale.js'
+import {dokkuScaleBesideFormation, parseDokkuScale} from '../platform/dokku-scale.js'
 import {type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
 
 export interface LoadOptions {
@@ -124,10 +124,10 @@ export async function loadAppInput(
   const manifest = container && 'formation' in container ? (container as ManifestApp) : undefined
   for (const [k, v] of manifest?.formation ?? []) formation.set(k, v)
   const appJson = manifest ? undefined : files.read('app.json')
-  if (appJson) {
-    const parsed = parseAppJsonFormation(appJson.text, appJson.path)
-    append(extra, parsed.diagnostics)
-    for (const [k, v] of parsed.formation) formation.set(k, v)
+  const appJsonFormation = appJson ? parseAppJsonFormation(appJson.text, appJson.path) : undefined
+  if (appJsonFormation) {
+    append(extra, appJsonFormation.diagnostics)
+    for (const [k, v] of appJsonFormation.formation) formation.set(k, v)
   }
 
   // scalingo.json `formation` (Scalingo's manifest): a type app.json also scales keeps app.json's.
@@ -138,13 +138,20 @@ export async function loadAppInput(
     for (const [k, v] of parsed.formation) if (!formation.has(k)) formation.set(k, v)
   }
 
-  // Dokku's DOKKU_SCALE (Dokku before 0.30): a type app.json or scalingo.json scales keeps theirs.
+  // Dokku's DOKKU_SCALE (Dokku before 0.30): a type scalingo.json scales keeps its count. Beside an app.json
+  // formation it is not read at all (Dokku 0.25+), and the types formation does not list run 0 containers.
   const dokkuScale = manifest ? undefined : files.read('DOKKU_SCALE')
   if (dokkuScale) {
     const types = parseProcfile(procfile.text, procfile.path).entries.map((e) => e.name)
-    const parsed = parseDokkuScale(dokkuScale.text, types, dokkuScale.path)
-    append(extra, parsed.diagnostics)
-    for (const [k, v] of parsed.formation) if (!formation.has(k)) formation.set(k, v)
+    if (appJson && appJsonFormation?.formationLine !== undefined) {
+      const beside = dokkuScaleBesideFormation(dokkuScale.path, {file: appJson.path, line: appJsonFormation.formationLine}, appJsonFormation.formation, types)
+      extra.push(beside.diagnostic)
+      for (const [k, v] of beside.zero) formation.set(k, v)
+    } else {
+      const parsed = parseDokkuScale(dokkuScale.text, types, dokkuScale.path)
+      append(extra, parsed.diagnostics)
+      for (const [k, v] of parsed.formation) if (!formation.has(k)) formation.set(k, v)
+    }
   }
 
   // The config's scale, the Heroku app's formation, then --scale, each type by type over what came before.

@@ -16,6 +16,47 @@ import {MAX_DYNOS} from './formation.js'
 export const DOKKU_SCALE_REF = 'https://dokku.com/docs~v0.5.8/process-management'
 
 /**
+ * DOKKU_SCALE beside an app.json `formation` object: every Dokku that reads app.json formation (0.25 and later)
+ * ignores DOKKU_SCALE then, and scales exactly the types formation gives a quantity, every other Procfile type
+ * (web too) to 0, manual `ps:scale` refused. dokku/dokku@v0.29.0 plugins/app-json/functions.go injectDokkuScale:
+ *   if appJSON.Formation == nil { …inject DOKKU_SCALE… } else { LogWarn("Deprecated: DOKKU_SCALE ignored in favor of 'formation' key in the app.json"); return nil }
+ * setScale: ps-set-scale with clearExisting=true and the formation's quantities (none: ps-can-scale true);
+ * plugins/ps/functions.go updateScale: each Procfile type not in the updates gets Quantity 0 (same at v0.38).
+ */
+export const DOKKU_FORMATION_REF = 'https://github.com/dokku/dokku/blob/v0.29.0/plugins/app-json/functions.go'
+
+/** What Dokku 0.25+ does with DOKKU_SCALE when app.json has a formation object: said, and the counts it gives. */
+export function dokkuScaleBesideFormation(
+  scalePath: string,
+  appJsonAt: {file: string; line: number},
+  formation: Formation,
+  types: readonly string[],
+): {diagnostic: Diagnostic; zero: Formation} {
+  // A type whose quantity app.json does not give is in the map with an assumed count: not listed for Dokku.
+  const listed = [...formation].filter(([, v]) => v.quantity?.source.kind === 'file').map(([k]) => k)
+  const zero: Formation = new Map()
+  if (listed.length > 0) {
+    for (const t of types) {
+      if (t === 'release' || listed.includes(t)) continue
+      zero.set(t, {quantity: sourced(0, fromDefault(`Dokku scales only the types ${appJsonAt.file} formation gives a quantity (${listed.join(', ')}); ${t} gets 0 containers`, DOKKU_FORMATION_REF), [fromFile(appJsonAt.file, appJsonAt.line)])})
+    }
+  }
+
+  const unlisted = [...zero.keys()]
+  return {
+    diagnostic: {
+      code: 'missing-config',
+      file: scalePath,
+      fix: listed.length > 0 ? 'on Dokku before 0.25 (no app.json formation), pass DOKKU_SCALE\'s counts with --scale' : 'say the counts `ps:scale` set with --scale',
+      message: `${scalePath} is not used: ${appJsonAt.file}:${appJsonAt.line} has a formation, and Dokku 0.25 and later then ignore DOKKU_SCALE${listed.length > 0 ? ` and run only the types it lists${unlisted.length > 0 ? ` (${unlisted.join(', ')}: 0)` : ''}` : ''}; Dokku before 0.25 read DOKKU_SCALE and not formation (${DOKKU_FORMATION_REF})`,
+      // web (or a type DOKKU_SCALE runs) left at 0 is likely not what was meant: a warning.
+      severity: zero.size > 0 ? 'warning' : 'info',
+    },
+    zero,
+  }
+}
+
+/**
  * The formation DOKKU_SCALE gives: each listed type's count at its line, and 0 for each of `types` (the
  * Procfile's, release aside) it does not list. A line that is not `TYPE=COUNT` is said and not used; its
  * type is left out (the caller's assumption stands).

@@ -134,6 +134,8 @@ export interface AppJson {
   buildpacks: string[]
   diagnostics: Diagnostic[]
   formation: Formation
+  /** The line of a `formation` object, when there is one (Dokku 0.25+ then ignores DOKKU_SCALE). */
+  formationLine?: number
   /** Does a buildpack URL or a `scripts` command mention pgbouncer? */
   mentionsPgbouncer: boolean
 }
@@ -179,6 +181,11 @@ export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson 
 
   const scripts = isObject(data.scripts) ? Object.values(data.scripts).filter((s) => typeof s === 'string') : []
   result.mentionsPgbouncer = [...result.buildpacks, ...scripts].some((s) => /pgbouncer/i.test(s))
+
+  if (isObject(data.formation)) {
+    const at = text.indexOf('"formation"')
+    result.formationLine = at === -1 ? 1 : text.slice(0, at).split('\n').length
+  }
 
   readFormation(data.formation, text, path, result, {quantity: 'quantity', size: (size, type, line) => {
     const name = typeof size === 'string' ? normalizeDynoSize(size) : undefined
