@@ -89,6 +89,34 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(isAssumption(a.pools![0].pool)).toBe(false)
   })
 
+  it('a pool made in a lazy_static! block is read; r2d2\'s bare Pool::new(manager) is r2d2\'s default pool', async () => {
+    const files = {
+      'Cargo.lock': lock({diesel: '2.1.6', 'pq-sys': '0.4.8', r2d2: '0.8.10'}),
+      'Cargo.toml': toml('notes', ['diesel = { version = "2", features = ["postgres", "r2d2"] }', 'lazy_static = "1"']),
+      'src/db.rs': [
+        'use diesel::r2d2::{ConnectionManager, Pool};',
+        'use lazy_static::lazy_static;',
+        'lazy_static! {',
+        '    static ref POOL: Pool<ConnectionManager<PgConnection>> = {',
+        '        let manager = ConnectionManager::<PgConnection>::new(std::env::var("DATABASE_URL").unwrap());',
+        '        Pool::new(manager).expect("pool")',
+        '    };',
+        '}',
+      ].join('\n'),
+      'src/main.rs': 'mod db;\nfn main() { let _workers = rayon::ThreadPool::new(4); }\n',
+    }
+    // r2d2 Pool::new(manager) = Pool::builder().build(manager) (sfackler/r2d2 src/lib.rs), Builder max_size 10: 1 × 10.
+    // Before: the macro body was a token tree, no pool was found: 1 counted with an unknown-config-value.
+    const a = await run('./target/release/notes', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['r2d2 src/db.rs:6', 10]])
+    expect(isAssumption(a.pools![0].pool)).toBe(false)
+    expect(a.diagnostics).toEqual([])
+    // A size in the block's builder chain, from a const of the file: read (12), not the default.
+    const sized = {...files, 'src/db.rs': ['use diesel::r2d2::{ConnectionManager, Pool};', 'const POOL_MAX: u32 = 12;', 'lazy_static::lazy_static! {', '    static ref POOL: Pool<ConnectionManager<PgConnection>> = Pool::builder().max_size(POOL_MAX).build(ConnectionManager::new("x")).unwrap();', '}'].join('\n')}
+    const b = await run('./target/release/notes', sized)
+    expect(b.pools?.map((p) => [p.database, p.pool.value])).toEqual([['r2d2 src/db.rs:4', 12]])
+  })
+
   it('deadpool-postgres with no size: num_cpus::get_physical() * 4 → the dyno\'s CPUs × 4, starred; PoolConfig::new(n) is read', async () => {
     const files = {
       'Cargo.lock': lock({deadpool: '0.12.1', 'deadpool-postgres': '0.14.0', 'tokio-postgres': '0.7.11'}),

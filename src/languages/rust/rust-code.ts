@@ -59,9 +59,28 @@ export interface RsCode {
 interface Parsed {
   path: string
   root: TsNode
+  /** The whole file's text, for a root that is part of it (a lazy_static! body). */
+  text?: string
 }
 
-const TREES = new WeakMap<FileReader, Map<string, {bad?: {line: number; message: string}; root: TsNode} | null>>()
+const TREES = new WeakMap<FileReader, Map<string, {bad?: {line: number; message: string}; macros: TsNode[]; root: TsNode} | null>>()
+
+/**
+ * The bodies of `lazy_static! { static ref X: T = …; }` blocks, which tree-sitter keeps as token trees: re-parsed as
+ * `static X: T = …;` items (the `ref` blanked), at their own lines, so a pool made in one is read as any other.
+ */
+function macroBodies(root: TsNode, parse: (text: string) => null | {rootNode: TsNode}): TsNode[] {
+  const out: TsNode[] = []
+  walk(root, (n) => {
+    if (n.type !== 'macro_invocation' || !/^(lazy_static::)?lazy_static$/.test(n.childForFieldName('macro')?.text ?? '')) return
+    const body = n.namedChildren.find((c) => c?.type === 'token_tree')
+    if (!body || body.text.length < 2) return
+    const inner = body.text.slice(1, -1).replaceAll(/\bstatic(\s+)ref\b/g, (m, gap: string) => `static${gap}${' '.repeat(3)}`)
+    const tree = parse(`${'\n'.repeat(body.startPosition.row)}${' '.repeat(body.startPosition.column + 1)}${inner}`)
+    if (tree) out.push(tree.rootNode)
+  })
+  return out
+}
 
 const isTestAttr = (n: TsNode | null | undefined): boolean => n?.type === 'attribute_item' && /\bcfg\s*\(\s*test\s*\)|^#\[\s*(\w+::)?test\b/.test(n.text)
 
@@ -150,16 +169,23 @@ export class RustCode {
         const text = this.opts.files.read(path)?.text
         const tree = text !== undefined && /max_connections|max_size|PoolConfig|connect|establish|create_pool|Pool|\bconst\b|\bstatic\b|pool|database\(/.test(text) ? parser.parse(text) : null
         if (tree) rememberTree(tree)
-        cache.set(path, (hit = tree ? {bad: firstSyntaxError(tree), root: tree.rootNode} : null))
+        const parse = (t: string): null | {rootNode: TsNode} => {
+          const sub = parser.parse(t)
+          if (sub) rememberTree(sub)
+          return sub
+        }
+
+        cache.set(path, (hit = tree ? {bad: firstSyntaxError(tree), macros: text!.includes('lazy_static') ? macroBodies(tree.rootNode, parse) : [], root: tree.rootNode} : null))
       }
 
       if (!hit) continue
       if (hit.bad) diagnostics.push({code: 'unparsable-config', file: path, line: hit.bad.line, message: `${path}:${hit.bad.line}: ${hit.bad.message}; conncalc reads the rest of the file`, severity: 'warning'})
       this.parsed.push({path, root: hit.root})
+      for (const m of hit.macros) this.parsed.push({path, root: m, text: hit.root.text})
     }
 
     for (const {path, root} of this.parsed) this.index(path, root)
-    for (const {path, root} of this.parsed) this.sites(path, root, out)
+    for (const {path, root, text} of this.parsed) this.sites(path, root, out, text)
     for (const o of out.opens) if (o.connector === undefined) delete o.connector
     return out
   }
@@ -229,8 +255,8 @@ export class RustCode {
     return cur
   }
 
-  private sites(file: string, root: TsNode, out: RsCode): void {
-    const text = root.text
+  private sites(file: string, root: TsNode, out: RsCode, fileText?: string): void {
+    const text = fileText ?? root.text
     const crates = this.opts.crates
     walk(root, (n) => {
       if (n.type === 'attribute_item') {
@@ -268,7 +294,10 @@ export class RustCode {
       else if (/(^|::)Database::connect$/.test(fn) && crates.has('sea-orm')) push('sea-orm')
       else if (/PoolConfig::new$/.test(fn) && crates.has('deadpool') && argsOf(n)[0]) out.caps.push({file, lib: 'deadpool', line: line(n), value: this.number(this.evaluate(file, argsOf(n)[0], 0))})
       else if (/(^|::)\w*Pool::(builder|new)$/.test(fn)) {
-        const lib = fn.endsWith('::builder') ? this.libOfRoot(n, 'max_size', text) : /(^|::)r2d2::/.test(fn) && crates.has('r2d2') ? 'r2d2' : undefined
+        // r2d2's `Pool::new(manager)` is `Pool::builder().build(manager)` (sfackler/r2d2@03e6bb69 src/lib.rs, Pool::new): one argument,
+        // and bb8 and deadpool have no one-argument Pool::new — a bare `Pool::new(manager)` in a file that names r2d2 is r2d2's.
+        const bareR2d2 = /^Pool::new$/.test(fn) && argsOf(n).length === 1 && crates.has('r2d2') && /\br2d2\b/.test(text)
+        const lib = fn.endsWith('::builder') ? this.libOfRoot(n, 'max_size', text) : (/(^|::)r2d2::/.test(fn) || bareR2d2) && crates.has('r2d2') ? 'r2d2' : undefined
         if (lib) push(lib)
       } else if (/(^|::)tokio_postgres::connect$/.test(fn) && crates.has('tokio-postgres')) push('tokio-postgres')
       else if (/(^|::)postgres::Client::connect$/.test(fn) && crates.has('postgres')) push('postgres')
