@@ -243,3 +243,56 @@ describe("Go: an app's own option table filled from os.Environ() by key (miniflu
     expect(none.diagnostics.map((d) => d.code)).toContain('unbounded-pool')
   })
 })
+
+// A Buffalo app's shape (own fixture): models/ opens pop with GO_ENV's section of database.yml.
+const POP_MOD = 'module github.com/example/board\n\ngo 1.22\n\nrequire (\n\tgithub.com/gobuffalo/envy v1.10.2\n\tgithub.com/gobuffalo/pop/v6 v6.1.1\n)\n'
+const POP_MODELS = ['package models', '', 'import (', '\t"github.com/gobuffalo/envy"', '\t"github.com/gobuffalo/pop/v6"', ')', '', 'var DB *pop.Connection', '', 'func init() {', '\tvar err error', '\tenv := envy.Get("GO_ENV", "development")', '\tDB, err = pop.Connect(env)', '\tif err != nil {', '\t\tpanic(err)', '\t}', '}'].join('\n')
+const POP_MAIN = 'package main\n\nimport (\n\t"net/http"\n\n\t"github.com/example/board/models"\n)\n\nfunc main() {\n\t_ = models.DB\n\thttp.ListenAndServe(":3000", nil)\n}\n'
+const POP_YML = ['development:', '  dialect: postgres', '  database: board_development', '  host: 127.0.0.1', '  pool: 5', '', 'production:', '  url: {{envOr "DATABASE_URL" "postgres://localhost:5432/board"}}', '  pool: 15', '', 'reports:', '  url: {{env "REPORTS_DATABASE_URL"}}', '  pool: 4', '', 'nocap:', '  url: {{env "DATABASE_URL"}}', ''].join('\n')
+
+describe('gobuffalo/pop: database.yml sizes the pool pop.Connect opens', () => {
+  const files = {'database.yml': POP_YML, 'go.mod': POP_MOD, 'main.go': POP_MAIN, 'models/models.go': POP_MODELS}
+
+  it('GO_ENV=production: the production section\'s pool: 15 (pop Open: SetMaxOpenConns(details.Pool)), read, on the plan', async () => {
+    const a = await run('bin/board', files, {GO_ENV: 'production'})
+    // database.yml:9 pool: 15 → 1 process × 15.
+    expect(a.pools?.map((p) => [p.database, p.pool.value, p.server])).toEqual([['pop models/models.go:13', 15, 'DATABASE_URL']])
+    expect(a.pools![0].pool.source).toEqual({file: 'database.yml', kind: 'file', line: 9})
+    expect(a.threadsPerProcess.value).toBe(15)
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unbounded-pool')
+  })
+
+  it('GO_ENV unset: the code\'s default "development" section (pool: 5), starred, naming the default', async () => {
+    const a = await run('bin/board', files)
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([5])
+    expect(describeSourced(a.pools![0].pool)).toContain('GO_ENV is not set here: the default "development" at models/models.go:12')
+  })
+
+  it('a section on another env var with no value is not counted (other-server rule); no pool: is database/sql\'s no limit, said', async () => {
+    const other = await run('bin/board', {...files, 'main.go': POP_MAIN.replace('_ = models.DB', '_ = models.DB\n\t_ = models.Jobs'), 'models/jobs.go': 'package models\n\nimport "github.com/gobuffalo/pop/v6"\n\nvar Jobs, _ = pop.Connect("reports")\n'}, {GO_ENV: 'production'})
+    // One pool per section pop opens: production (15, on DATABASE_URL) is counted; reports reads REPORTS_DATABASE_URL,
+    // which has no value, beside a pool on the plan: listed on an unknown server, not counted → 15.
+    expect(other.pools?.map((p) => p.pool.value)).toEqual([15])
+    expect(other.otherServerPools?.map((p) => [p.database, p.pool.value, p.server])).toEqual([['pop models/jobs.go:5', 4, 'unknown server: REPORTS_DATABASE_URL has no value']])
+    expect(other.threadsPerProcess.value).toBe(15)
+    const reports = await run('bin/board', {...files, 'models/models.go': POP_MODELS.replace('pop.Connect(env)', 'pop.Connect("reports")')})
+    // REPORTS_DATABASE_URL has no value and nothing else connects: the app's own database, counted, starred (4).
+    expect(reports.pools?.map((p) => [p.pool.value, p.server])).toEqual([[4, 'DATABASE_URL']])
+    expect(describeSourced(reports.pools![0].pool)).toContain('its URL is read from REPORTS_DATABASE_URL')
+    const known = await run('bin/board', {...files, 'models/models.go': POP_MODELS.replace('pop.Connect(env)', 'pop.Connect("reports")')}, {DATABASE_URL: 'postgres://u:p@main.example.com:5432/app', REPORTS_DATABASE_URL: 'postgres://u:p@stats.example.com:5432/r'})
+    // Both URLs known, other hosts: the reports pool is on its own server, 0 on the plan.
+    expect(known.pools).toEqual([])
+    expect(known.otherServerPools?.map((p) => [p.pool.value, p.server])).toEqual([[4, 'REPORTS_DATABASE_URL']])
+    expect(known.threadsPerProcess.value).toBe(0)
+    const nocap = await run('bin/board', files, {GO_ENV: 'nocap'})
+    expect(nocap.pools?.map((p) => p.pool.value)).toEqual([1])
+    expect(nocap.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'database.yml', line: 15}))
+  })
+
+  it('a section pop cannot load is said, never a silent number', async () => {
+    const bad = await run('bin/board', {...files, 'database.yml': POP_YML.replace('pool: 15', 'pool: 15x')}, {GO_ENV: 'production'})
+    expect(bad.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'database.yml', line: 9}))
+    const missing = await run('bin/board', files, {GO_ENV: 'staging'})
+    expect(missing.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('database.yml has no "staging" section')}))
+  })
+})

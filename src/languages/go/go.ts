@@ -20,7 +20,9 @@ import {cpuCountWarning} from '../common/cpu-count.js'
 import {isGo} from '../common/matchers.js'
 import {pyCandidate} from '../python/candidate.js'
 import {readGoCode} from './go-code.js'
+import {popPools} from './pop.js'
 import {append} from '../../util/arrays.js'
+import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
 
 // database/sql sql.go: "SetMaxOpenConns sets the maximum number of open connections to the database. … If n <= 0, then there is no limit on the number of open connections. The default is 0 (unlimited)."
 const SQL = 'https://github.com/golang/go/blob/master/src/database/sql/sql.go'
@@ -197,6 +199,8 @@ export const go: ServerAnalyzer = {
     const pools: PoolEntry[] = []
     const usesPgxpool = code.opened.some((o) => o.lib === 'pgxpool') || code.maxConns.length > 0
     if (usesPgxpool || (pgxModule && code.opened.length === 0)) pools.push(pgxPool(ctx, code, pgxModule ? fromFile('go.mod', modules.get(pgxModule)!) : undefined, diagnostics))
+    // Buffalo's pop: database.yml's section sizes the pool pop opens (pop.ts).
+    if ([...modules.keys()].some((m) => /^github\.com\/gobuffalo\/pop(\/v\d+)?$/.test(m))) pools.push(...popPools(ctx.files, code.files, ctx.env, ctx.processType, diagnostics))
 
     const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool'))
     const cap = setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
@@ -239,15 +243,20 @@ export const go: ServerAnalyzer = {
       }
     }
 
-    const total = pools.reduce((a, p) => a + p.pool.value, 0)
+    // Which server each pool is on (model/other-server.ts): goroutines use the pools counted on the plan's.
+    const apart = apartFromKnownOthers(pools)
+    const placed = placeUnknownServers(apart.pools, apart.otherServerPools)
+    const counted = placed.pools ?? []
+    const total = counted.reduce((a, p) => a + p.pool.value, 0)
     return {
       diagnostics,
       language: 'go',
-      pools,
+      otherServerPools: placed.otherServerPools,
+      pools: counted,
       processesPerDyno: processes,
       server: 'go',
       // Cite the library whose pool it is: database/sql (lib/pq, sqlx, GORM) or pgxpool.
-      threadsPerProcess: sourced(total, fromDefault('goroutines can use every pooled connection at once', pools.every((p) => p.database.startsWith('database/sql')) ? SQL : PGXPOOL), derivedFrom(pools.map((p) => p.pool))),
+      threadsPerProcess: sourced(total, fromDefault('goroutines can use every pooled connection at once', counted.every((p) => p.database.startsWith('database/sql') || p.database.startsWith('pop ')) ? SQL : PGXPOOL), derivedFrom(counted.map((p) => p.pool))),
     }
   },
   id: 'go',
