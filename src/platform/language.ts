@@ -141,6 +141,23 @@ export function detectLanguage(files: FileReader, buildpacks?: {source: Source; 
 
   let language = all[0]
   if (!language) return {all}
+  // elixir_buildpack.config is read only by the community Elixir buildpack (HashNuke bin/compile sources it, Gigalixir's
+  // too), which Heroku never picks by detection: an app that ships it beside mix.exs sets its buildpacks, Elixir's among
+  // them, whatever other language's files lie in the root (a requirements.txt for a Python helper). With no Procfile
+  // naming another language's server, Elixir is taken as the app's buildpack, labelled.
+  const elixirConfig = ['elixir_buildpack.config'].find((f) => files.exists(f))
+  const webHint = processes.find((p) => p.name === 'web') ?? processes[0]
+  const webRuns = webHint && commandLanguage(webHint.command, files)
+  if (language !== 'elixir' && all.includes('elixir') && elixirConfig && (!webRuns || webRuns.language === 'elixir')) {
+    return {
+      all,
+      language: 'elixir',
+      source: assumed(
+        `${elixirConfig} is there (only the community Elixir buildpack reads it, and Heroku's detection never picks that buildpack), so the app sets its buildpacks with Elixir's: heroku/${language}'s ${markerOf(files, language, MARKERS.find(([l]) => l === language)![1])} is not taken as the app's language (${MULTI_REF})`,
+      ),
+    }
+  }
+
   // No Procfile, and package.json is only the build's (no start script, no server.js: heroku/nodejs's `npm start` would
   // have nothing to run) beside another language's files: Heroku's detection would pick heroku/nodejs (package.json comes
   // first in its order) and the web dyno would crash, so the app must be deployed with its buildpacks set — the other

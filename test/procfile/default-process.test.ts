@@ -106,3 +106,17 @@ describe('defaultWebBeside: a Procfile without a web type', () => {
     expect(await beside({'requirements.txt': ''}, [{command: 'celery -A app worker', name: 'worker'}])).toEqual({none: expect.stringContaining('no default web process')})
   })
 })
+
+describe('an Elixir app that ships elixir_buildpack.config', () => {
+  it('is built by the Elixir buildpack even with a requirements.txt in the root: its default web, not Python\'s "none"', async () => {
+    const files = {'elixir_buildpack.config': 'elixir_version=1.9.1\n', 'mix.exs': 'defmodule Board.MixProject do\nend\n', 'requirements.txt': 'pandas==2.2.0\n'}
+    // Before: heroku/python (requirements.txt comes first in Heroku's detection order), which declares no default web → none.
+    expect(await web(files)).toBe('mix run --no-halt')
+    const detected = detectLanguage(memoryFiles(files))
+    expect(detected.language).toBe('elixir')
+    expect(detected.source).toEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('elixir_buildpack.config is there')}))
+    // Without the config file, Heroku's detection order stands: Python, which starts no web process.
+    const {'elixir_buildpack.config': _unused, ...plain} = files
+    expect(await web(plain)).toEqual({none: expect.stringContaining('heroku/python')})
+  })
+})
