@@ -106,3 +106,20 @@ describe('Puma settings loaded from a file conncalc does not read', () => {
     expect(JSON.stringify(b.type('web').sources.processesPerDyno)).toContain("config/puma.rb:2 loads settings from a file conncalc does not read, which may set this; this line's value is assumed")
   })
 })
+
+// The settings govuk_app_config writes are the same from v4.1.0 to v9.25.1 (checked at every tag); the source named is the
+// file at the version the app's lock pins, not always v9.25.1's (ministryofjustice/peoplefinder pins 9.24.1).
+describe('a pinned gem\'s settings cite the gem at the locked version', () => {
+  const temp = tempApps('rails-govuk-puma')
+
+  it('govuk_app_config 9.24.1: the same numbers, the source at v9.24.1', () => {
+    const lock = readFileSync(`${fixture('rails-govuk-puma')}/Gemfile.lock`, 'utf8').replace('govuk_app_config (9.25.1)', 'govuk_app_config (9.24.1)')
+    const dir = temp.app({'Gemfile.lock': lock})
+    const web = planJson(`${dir}/Procfile`, ['--plan', 'standard-0']).type('web')
+    // 2 workers × min(pool 12, 5 threads) = 10, as with 9.25.1
+    expect(web.connections).toBe(10)
+    const cited = JSON.stringify(web.sources.processesPerDyno)
+    expect(cited).toContain('https://github.com/alphagov/govuk_app_config/blob/v9.24.1/lib/govuk_app_config/govuk_puma.rb')
+    expect(cited).not.toContain('v9.25.1')
+  })
+})

@@ -28,6 +28,8 @@ interface GemConfig {
   since: string
   /** Newest version checked; a newer one is not assumed to be the same. */
   upTo: string
+  /** The same file at the version the app's lock has (its lines may sit elsewhere than upTo's). */
+  refAt: (version: string) => string
   what: string
 }
 
@@ -40,6 +42,7 @@ const KNOWN: readonly GemConfig[] = [
     ref: 'https://github.com/alphagov/govuk_app_config/blob/v9.25.1/lib/govuk_app_config/govuk_puma.rb#L22-L32',
     since: '4.1.0',
     upTo: '9.25.1',
+    refAt: (version) => `https://github.com/alphagov/govuk_app_config/blob/v${version}/lib/govuk_app_config/govuk_puma.rb`,
     what: 'threads RAILS_MIN_THREADS‖RAILS_MAX_THREADS‖5 : RAILS_MAX_THREADS‖5, workers WEB_CONCURRENCY‖2 and preload_app!',
   },
 ]
@@ -61,7 +64,7 @@ export async function withGemSettings(ctx: AnalyzerContext, config: RubyConfig, 
         diagnostics: config.diagnostics.filter((d) => !(d.line === call.line && d.message.includes(HANDED_TO_CODE))),
       },
       line: call.line,
-      source: fromDefault(`${config.file}:${call.line} \`${known.receiver}.${known.method}(self)\` (${known.gem} ${version} in Gemfile.lock) sets ${known.what}`, known.ref),
+      source: fromDefault(`${config.file}:${call.line} \`${known.receiver}.${known.method}(self)\` (${known.gem} ${version} in Gemfile.lock) sets ${known.what}`, version === known.upTo ? known.ref : known.refAt(version)),
     }
   }
 
