@@ -38,6 +38,33 @@ describe('evaluatePython', () => {
     expect(m.calls.find((c) => c.callee === 'setup')).toMatchObject({conditional: false, line: 11})
   })
 
+  it('a raise in an arm it cannot decide ends that arm only: the function goes on for the other arm; every arm raising ends it', async () => {
+    const src = [
+      'from checks import ok',
+      '',
+      'def size():',
+      '    if not ok():',
+      '        raise RuntimeError("bad config")',
+      '    return 5',
+      '',
+      'def never():',
+      '    if ok():',
+      '        raise RuntimeError("a")',
+      '    else:',
+      '        raise RuntimeError("b")',
+      '    return 7',
+      '',
+      'SIZE = size()',
+      'NEVER = never()',
+    ].join('\n')
+    // ok() is not in the app: the `if` is undecided. size(): the arm that raises does not return; the other returns 5.
+    expect(asInteger(await value(src, 'SIZE'))).toBe(5)
+    // never(): both arms raise, so `return 7` is never reached: unknown, said why.
+    const never = await value(src, 'NEVER')
+    expect(never.kind).toBe('unknown')
+    expect(never.kind === 'unknown' && never.reason).toContain('raises')
+  })
+
   it('reads literals, names assigned earlier and arithmetic', async () => {
     const v = await value('base = 2\nworkers = base * 2 + 1\n', 'workers')
     expect(v).toMatchObject({kind: 'known', line: 2, value: 5})

@@ -27,6 +27,7 @@ import {pythonAnalysis} from './server.js'
 import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isCelery} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
+import {importConnection, importConnectionCount} from './import-connection.js'
 
 const REF = 'https://docs.celeryq.dev/en/stable/userguide/configuration.html#worker-concurrency'
 /** Celery's pool aliases (celery/concurrency/__init__.py ALIASES). */
@@ -214,8 +215,17 @@ export const celery: ServerAnalyzer = {
       const periodic = 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html'
       const threads = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic))
       const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery beat is one scheduler process', periodic), viaFlask ? [viaFlask.registered] : undefined), project, server: 'celery-beat', threads})
+      if (threads.value !== 0) return analysis
+      // No database scheduler, but importing the app ran create_all: beat holds that one idle connection all its life.
+      const opened = importConnection(walked)
+      if (opened && (analysis.pools ?? []).some((p) => p.pool.value > 0)) {
+        const held = importConnectionCount(opened)
+        const one = sourced(1, held.source, [...(held.via ?? []), fromDefault('celery beat itself runs no query: the connection opened while it imports the app is the one it holds', periodic)])
+        return {...analysis, threadsPerProcess: one}
+      }
+
       // No database scheduler: beat only publishes to the broker, so the app's pools are not opened ('none' keeps the 0).
-      return threads.value === 0 ? {...analysis, language: 'none', threadsPerProcess: threads} : analysis
+      return {...analysis, language: 'none', threadsPerProcess: threads}
     }
     // -c (or CELERY_WORKER_CONCURRENCY, the same option through click's auto_envvar_prefix) beats the app's config:
     // bin/worker.py:185 `value or app.conf.worker_concurrency`, worker/worker.py:375 either('worker_concurrency', …).
@@ -269,7 +279,14 @@ export const celery: ServerAnalyzer = {
 
     // `flask celery worker`: say where the Flask CLI gets Celery's command from.
     if (viaFlask) processes = {...processes, via: [...(processes.via ?? []), viaFlask.registered]}
-    const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries: [...entries, ...tasks], greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
+    const analysis0 = await pythonAnalysis({...named, ctx, diagnostics, entries: [...entries, ...tasks], greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
+    // The main process imports the app and the task modules before it forks the prefork children
+    // (celery/worker/worker.py WorkController → loader.init_worker): a connection opened there stays with it.
+    const opened = pool === 'prefork' || pool === 'processes' ? importConnection(walked) : undefined
+    const mainProcess = opened && (analysis0.pools ?? []).some((p) => p.pool.value > 0)
+      ? [{count: importConnectionCount(opened), kind: 'import-connection', reason: 'a connection the celery main process opens while it imports the app (create_all), before it forks the prefork children, kept idle in its pool'}]
+      : []
+    const analysis = mainProcess.length > 0 ? {...analysis0, extrasPerDyno: [...(analysis0.extrasPerDyno ?? []), ...mainProcess]} : analysis0
     if (!embedsBeat(args)) return analysis
     const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text)
     return {...analysis, extrasPerDyno: [...(analysis.extrasPerDyno ?? []), beat]}

@@ -162,6 +162,11 @@ class Evaluator {
   private armedWrites: {arm: PyArm; armed: Map<string, PyArm>; key: string}[] = []
   /** Inside a call of a function of this file: where its `return` goes. */
   private frame: {depth: number; returned?: EvalValue} | undefined
+  /**
+   * A `raise` in an arm conncalc cannot decide (an undecided `if`, an `except`, a loop body) ends that arm only:
+   * the statements after the `if` still run when the other arm is taken (`if not ok: raise …` then `db.create_all()`).
+   */
+  private armRaised = false
   /** The `def` about to be defined is decorated with functools' cache. */
   private cachedNext = false
   private decoratedNext = false
@@ -203,7 +208,7 @@ class Evaluator {
 
   async block(nodes: PyNode[], scope: Scope): Promise<void> {
     for (const node of nodes) {
-      if (this.frame?.returned) return
+      if (this.frame?.returned || this.armRaised) return
       await this.statement(node, scope)
     }
   }
@@ -281,7 +286,8 @@ class Evaluator {
       }
 
       case 'raise_statement': {
-        if (this.frame) this.frame.returned = this.unknown(node, `\`${this.snippet(node)}\` raises (line ${this.line(node)})`)
+        if (this.frame && this.conditionalDepth > this.frame.depth) this.armRaised = true
+        else if (this.frame) this.frame.returned = this.unknown(node, `\`${this.snippet(node)}\` raises (line ${this.line(node)})`)
         return
       }
 
@@ -499,7 +505,10 @@ class Evaluator {
   private async speculative(bodies: (PyNode | null | undefined)[], scope: Scope): Promise<void> {
     this.conditionalDepth++
     try {
-      for (const b of bodies) if (b) await this.block(this.bodyOf(b), new Map(scope))
+      for (const b of bodies) {
+        if (b) await this.block(this.bodyOf(b), new Map(scope))
+        this.armRaised = false
+      }
     } finally {
       this.conditionalDepth--
     }
@@ -767,6 +776,7 @@ class Evaluator {
       const outcomes: Scope[] = []
       const writesFrom = this.armedWrites.length
       const at = `${this.opts.file}:${node.startIndex}`
+      let raised = 0
       this.conditionalDepth++
       try {
         for (const [ri, r] of rest.entries()) {
@@ -778,10 +788,19 @@ class Evaluator {
             this.arms.pop()
           }
 
-          outcomes.push(s)
+          // An arm that raises does not go on past the `if`: its names are not merged.
+          if (this.armRaised) raised++
+          else outcomes.push(s)
+          this.armRaised = false
         }
       } finally {
         this.conditionalDepth--
+      }
+
+      // Every arm raises (one of them always runs): so does the `if`.
+      if (hasElse && raised === rest.length && rest.length > 0) {
+        if (this.frame && this.conditionalDepth > this.frame.depth) this.armRaised = true
+        else if (this.frame) this.frame.returned = this.unknown(node, `every branch of the \`if\` at line ${this.line(node)} raises`)
       }
 
       if (hasElse) this.settledWrites(writesFrom, at, rest.length)
