@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -55,6 +55,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('celery', isCelery, async () => (await import('../languages/python/celery.js')).celery),
   lazyAnalyzer('rq', isRq, async () => (await import('../languages/python/rq.js')).rq),
   lazyAnalyzer('dramatiq', isDramatiq, async () => (await import('../languages/python/dramatiq.js')).dramatiq),
+  lazyAnalyzer('huey', isHueyConsumer, async () => (await import('../languages/python/huey-consumer.js')).hueyConsumerCli),
   lazyAnalyzer('spinach', isSpinach, async () => (await import('../languages/python/spinach.js')).spinach),
   lazyAnalyzer('werkzeug', isWerkzeug, async () => (await import('../languages/python/werkzeug.js')).werkzeug),
   lazyAnalyzer('django-command', isDjangoCommand, async () => (await import('../languages/python/django-command.js')).djangoCommand),

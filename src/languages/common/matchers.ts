@@ -43,6 +43,8 @@ export const isRq: Matcher = (cmd) => {
   return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || manageCommand(cmd.argv) === 'rqworker' || (flask?.name === 'rq' && flask.args[0] === 'worker')
 }
 
+/** huey's own consumer: `huey_consumer main.huey` (the console script) or `huey_consumer.py main.huey` (huey/bin). */
+export const isHueyConsumer: Matcher = (cmd) => ['huey_consumer', 'huey_consumer.py'].includes(pythonProgram(cmd.argv).name)
 /** `flask spinach` (Spinach's Flask extension) and `python manage.py spinach` (its Django app, spinachd). */
 export const isSpinach: Matcher = (cmd) => flaskSubcommand(cmd.argv)?.name === 'spinach' || manageInvocation(cmd.argv)?.command === 'spinach'
 export const isDramatiq: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'dramatiq' || manageInvocation(cmd.argv)?.command === 'rundramatiq'
