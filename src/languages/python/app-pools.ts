@@ -8,12 +8,12 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {PyModule} from './values.js'
-import type {Sourced} from '../../model/source.js'
+import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 
 import {configurationName, djangoPools, type PostgresChannelLayer, settingsModule} from './django.js'
 import {PythonProject} from './modules.js'
 import {enginePools, isEngineCall} from './sqlalchemy.js'
-import {taskOnlyEngines, taskOnlyNote, type TaskOnlyUse} from './task-only.js'
+import {ddlOnlyEngines, taskOnlyEngines, taskOnlyNote, type TaskOnlyUse} from './task-only.js'
 import {driverPools} from './driver-pools.js'
 
 export interface AppPools {
@@ -71,6 +71,23 @@ async function idleEngines(ctx: AnalyzerContext, project: PythonProject, modules
   return taskOnlyEngines({files: ctx.files, modules, resolve: (m, level, from) => project.resolve(m, level, from), server}, engines)
 }
 
+const QUEUE_POOL = 'https://docs.sqlalchemy.org/en/20/core/pooling.html#sqlalchemy.pool.QueuePool'
+
+/** Engines used only by create_all / drop_all at import (task-only.ts ddlOnlyEngines): the one connection that DDL leaves in the pool. */
+async function ddlOnly(ctx: AnalyzerContext, project: PythonProject, modules: PyModule[], pools: PoolEntry[]): Promise<PoolEntry[]> {
+  const engines = modules.flatMap((module) => module.calls.filter((call) => isEngineCall(call)).map((call) => ({call, module})))
+  if (engines.length === 0) return pools
+  const only = await ddlOnlyEngines({files: ctx.files, modules, resolve: (m, level, from) => project.resolve(m, level, from)}, engines)
+  if (only.size === 0) return pools
+  return pools.map((p) => {
+    const key = p.database.startsWith('engine ') ? p.database.slice('engine '.length) : undefined
+    if (!key || !only.has(key) || p.pool.value < 1) return p
+    const [file, line] = [key.slice(0, key.lastIndexOf(':')), Number(key.slice(key.lastIndexOf(':') + 1))]
+    const one = sourced(1, fromFile(file, line), [fromDefault(`this engine is used only by create_all/drop_all at import: the process checks one connection out for that DDL and QueuePool keeps it open; no request or job uses the rest of its pool (${p.pool.value})`, QUEUE_POOL)])
+    return {...p, minOpen: one, pool: one}
+  })
+}
+
 /** @param server the process's server (gunicorn, celery, …): a web server never runs task bodies (task-only.ts). */
 export async function appPools(ctx: AnalyzerContext, project: PythonProject, entries: string[], threads: Sourced<number>, server?: string): Promise<AppPools> {
   const start = entries.length > 0 ? entries : FALLBACK_ENTRIES.filter((f) => ctx.files.exists(f))
@@ -111,7 +128,8 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
     : []
 
   const idle = server ? await idleEngines(ctx, project, modules, server) : new Map<string, TaskOnlyUse>()
-  const engines = enginePools(modules, threads, ctx.files, new Set(idle.keys()))
+  const engines0 = enginePools(modules, threads, ctx.files, new Set(idle.keys()))
+  const engines = {...engines0, pools: await ddlOnly(ctx, project, modules, engines0.pools)}
   const drivers = driverPools(modules, releaseCalls(ctx))
   const note = server && idle.size > 0 ? taskOnlyNote(idle, server) : undefined
   const pools = [...engines.pools, ...drivers.pools].map((p) => (note ? {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), note]}} : p))

@@ -5,6 +5,7 @@
  * psycopg_pool `ConnectionPool`/`AsyncConnectionPool` (min_size 4, max_size = min_size),
  * psycopg2's `SimpleConnectionPool`/`ThreadedConnectionPool(minconn, maxconn)` (minconn
  * opened at creation) and peewee's `PooledPostgresqlDatabase` (max_connections 20); and
+ * encode/databases' `Database(url)` on PostgreSQL (an asyncpg pool, min_size/max_size from the URL or its options), and
  * Tortoise ORM's connections (`Tortoise.init`, `register_tortoise`, `RegisterTortoise`:
  * `db_url` or `config={"connections": …}`), each an asyncpg/psycopg pool of `maxsize` (5).
  * Each is counted once per process where the app makes it, like a SQLAlchemy engine.
@@ -29,7 +30,11 @@ interface Driver {
   min?: {arg?: number; default: number; kwarg: string}
   /** When max is not given, it is min (psycopg_pool's max_size=None). */
   maxIsMin?: boolean
+  /** The URL's query may set min and max by the same names, which the keyword arguments override (encode/databases). */
+  urlOptions?: boolean
 }
+
+const DATABASES_POSTGRES = 'https://github.com/encode/databases/blob/62602c6c7be079e64f8e5fd4b76aa6a35c406b32/databases/backends/postgres.py'
 
 const DRIVERS: Driver[] = [
   // asyncpg/pool.py: `def create_pool(dsn=None, *, min_size=10, max_size=10, …)`; the pool opens min_size connections when it starts.
@@ -41,6 +46,10 @@ const DRIVERS: Driver[] = [
   // aiopg/pool.py: `def create_pool(dsn=None, *, minsize=1, maxsize=10, …)`, filled to minsize when made
   // (Pool.from_pool_fill); aiopg/sa/engine.py: `create_engine(dsn=None, *, minsize=1, maxsize=10, …)` makes such a pool.
   {callee: /^aiopg\.(create_pool|pool\.create_pool|sa\.create_engine|sa\.engine\.create_engine)$/, max: {default: 10, kwarg: 'maxsize'}, min: {default: 1, kwarg: 'minsize'}, name: 'aiopg', ref: 'https://github.com/aio-libs/aiopg/blob/v1.4.0/aiopg/pool.py'},
+  // encode/databases: `Database(url, **options)` on a postgresql:// URL is PostgresBackend, which makes
+  // `asyncpg.create_pool(url, **kwargs)` on connect(): min_size/max_size from the URL's query, the options over them
+  // (databases/backends/postgres.py _get_connection_kwargs), else asyncpg's 10 and 10.
+  {callee: /^databases\.(core\.)?Database$/, max: {default: 10, kwarg: 'max_size'}, min: {default: 10, kwarg: 'min_size'}, name: 'databases (asyncpg)', ref: DATABASES_POSTGRES, urlOptions: true},
   // playhouse/pool.py: `PooledDatabase.__init__(self, database, max_connections=20, stale_timeout=None, timeout=None, **kwargs)`.
   {callee: /^playhouse\.(pool|postgres_ext)\.PooledPostgresql(Ext)?Database$/, max: {default: 20, kwarg: 'max_connections'}, name: 'peewee pool', ref: 'https://github.com/coleifer/peewee/blob/master/playhouse/pool.py'},
 ]
@@ -52,8 +61,18 @@ function setting(c: PyCall, spec: {arg?: number; kwarg: string}): EvalValue | un
   return v?.kind === 'known' && v.value === null ? undefined : v
 }
 
+/** `?min_size=2&max_size=5` in a URL conncalc reads (encode/databases reads them the same way). */
+function urlOption(c: PyCall, file: string, driver: Driver, key: string): Sourced<number> | undefined {
+  const url = asString(c.args[0] ?? c.kwargs.url)
+  const raw = url?.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1)).get(key) : null
+  if (raw === null || raw === undefined || !/^\d+$/.test(raw)) return undefined
+  return sourced(Number(raw), fromFile(file, c.line), [fromDefault(`${driver.name} reads ${key} from the URL's query`, driver.ref)])
+}
+
 function read(c: PyCall, file: string, driver: Driver, spec: {arg?: number; default?: number; kwarg: string}, diagnostics: Diagnostic[]): Sourced<number> | undefined {
   const v = setting(c, spec)
+  const fromUrl = !v && driver.urlOptions ? urlOption(c, file, driver, spec.kwarg) : undefined
+  if (fromUrl) return fromUrl
   const got = v ? pyCandidate(v, `${driver.name} ${spec.kwarg}`) : {diagnostics: []}
   append(diagnostics, got.diagnostics)
   if (got.value) return got.value
@@ -141,8 +160,10 @@ export function driverPools(modules: PyModule[], releaseOnly: ReadonlySet<string
       if (!driver) continue
       // A factory the app calls at import from several places makes a pool at each of them.
       for (const {call, suffix, via} of eachBuilt(c, driver.ref)) {
-        const url = call.args[0] ?? call.kwargs.dsn ?? call.kwargs.conninfo ?? call.kwargs.database
+        const url = call.args[0] ?? call.kwargs.dsn ?? call.kwargs.conninfo ?? call.kwargs.database ?? call.kwargs.url
         if (asString(url)?.startsWith('sqlite')) continue
+        // encode/databases picks its backend by the URL's scheme: only postgresql:// (and postgres://, +asyncpg) is asyncpg's.
+        if (driver.urlOptions && /^[a-z][\w+.-]*:\/\//i.test(asString(url) ?? '') && !/^postgres(ql)?(\+asyncpg)?:\/\//i.test(asString(url) ?? '')) continue
         const min = driver.min ? read(call, m.file, driver, driver.min, diagnostics) : undefined
         let max = read(call, m.file, driver, driver.max, diagnostics)
         // max_size=None makes it min_size; a max_size written but unreadable is not None (read() said so).

@@ -268,3 +268,67 @@ function attributesRead(files: FileReader, file: string): Set<string> {
   const text = files.read(file)?.text ?? ''
   return new Set([...text.matchAll(/\.\s*([A-Za-z_]\w*)/g)].map((m) => m[1]))
 }
+
+const DDL_CALL = /(^|\.)(create_all|drop_all)$/
+const SCOPES = new Set(['function_definition', 'lambda', 'class_definition'])
+
+/** Every node of `root`'s tree, depth first. */
+function* nodesOf(root: PyNode): Generator<PyNode> {
+  const stack = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    yield n
+    for (const c of named(n)) stack.push(c)
+  }
+}
+
+/** The call `node` is an argument of, if its callee ends in create_all / drop_all and it is a statement of the module itself. */
+function inModuleDdl(node: PyNode): boolean {
+  let ddl = false
+  for (let p = node.parent; p; p = p.parent) {
+    if (SCOPES.has(p.type)) return false
+    if (p.type === 'call' && DDL_CALL.test(p.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')) ddl = true
+  }
+
+  return ddl
+}
+
+/**
+ * SQLAlchemy engines (keyed `file:line`) a module builds at its top level and uses for nothing but
+ * `metadata.create_all(engine)` / `drop_all` run at import: no function reads the name, no other module imports it.
+ * The process checks one connection out for that DDL and the QueuePool keeps it (import-connection.ts): one
+ * connection, not the engine's whole pool, which no request or job ever uses.
+ */
+export async function ddlOnlyEngines(input: Omit<TaskOnlyInput, 'server'>, engines: {call: PyCall; module: PyModule}[]): Promise<Set<string>> {
+  const out = new Set<string>()
+  for (const {call, module} of engines) {
+    const name = call.assignedTo
+    if (call.within !== undefined || call.conditional || !name) continue
+    const text = input.files.read(module.file)?.text
+    if (!text) continue
+    const parsed = await parsePython(module.file, text)
+    if (parsed.error) continue
+    let reads = 0
+    let other = false
+    for (const n of nodesOf(parsed.tree.rootNode)) {
+      if (n.type !== 'identifier' || n.text !== name) continue
+      const parent = n.parent
+      // The assignment that binds it, a keyword's name (`bind=`), an attribute's name (`x.engine`): not reads of it.
+      if (parent?.type === 'assignment' && parent.childForFieldName('left')?.id === n.id) continue
+      if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id) continue
+      if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id) continue
+      if (inModuleDdl(n)) reads++
+      else other = true
+    }
+
+    if (other || reads === 0) continue
+    // Another module that takes the name (by name, `*`, or the module whole and `.name`) may use it.
+    const taken = input.modules.some((m) => m.file !== module.file && m.imports.some((imp) => {
+      if (input.resolve(imp.module, imp.level, m.file) === module.file) return imp.names === '*' || (Array.isArray(imp.names) && (imp.names.includes(name) || (imp.names.length === 0 && attributesRead(input.files, m.file).has(name))))
+      return Array.isArray(imp.names) && imp.names.some((n) => input.resolve(imp.module ? `${imp.module}.${n}` : n, imp.level, m.file) === module.file) && attributesRead(input.files, m.file).has(name)
+    }))
+    if (!taken) out.add(`${module.file}:${call.line}`)
+  }
+
+  return out
+}
