@@ -11,7 +11,7 @@
 import * as esbuild from 'esbuild'
 import {createHash} from 'node:crypto'
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {Buffer} from 'node:buffer'
 import {dirname, join} from 'node:path'
 import {tmpdir} from 'node:os'
@@ -228,9 +228,17 @@ const PRISM_WRAPPED_IMPORTS = 'Object.fromEntries(Object.entries(wasi.getImportO
  * no theme. node:fs/promises is then left unloaded unless oclif itself uses it (lazyBuiltins).
  */
 const PRISM_READ = 'import { readFile } from "node:fs/promises";'
+/**
+ * loadPrism() takes the function that compiles the module's bytes: conncalc's (src/util/prism-code.ts)
+ * gives V8 the code the build compiled ahead when V8 takes it (writePrismCode below).
+ */
+const PRISM_LOAD = 'export async function loadPrism() {'
+const PRISM_COMPILE = 'const wasm = await WebAssembly.compile(await readFile('
 const prismLoader = patchLines('prism-loader', /[\\/]@ruby[\\/]prism[\\/]src[\\/]index\.js$/, [
   [PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${PRISM_WRAPPED_IMPORTS})`, 'instantiates with'],
   [PRISM_READ, 'import { readFileSync as readFile } from "node:fs";', 'reads its WebAssembly with'],
+  [PRISM_LOAD, 'export async function loadPrism(compile = WebAssembly.compile) {', 'is declared as'],
+  [PRISM_COMPILE, 'const wasm = await compile(await readFile(', 'compiles its WebAssembly with'],
 ])
 /**
  * conncalc keeps Prism's parses between runs (src/io/parse-cache.ts): the serialized bytes its
@@ -489,12 +497,18 @@ function keepExports(wasm, names) {
   return Buffer.concat(parts)
 }
 
-writeFileSync('dist/prism.wasm', prismWasm())
+const prismBytes = prismWasm()
+writeFileSync('dist/prism.wasm', prismBytes)
+// Names the code compiled ahead from these bytes (src/util/prism-code.ts): V8 does not check that
+// the bytes it is handed with it are the ones it was compiled from.
+const PRISM_WASM_HASH = createHash('sha256').update(prismBytes).digest('hex').slice(0, 16)
+const prismDefine = {__CONNCALC_PRISM_WASM__: JSON.stringify(PRISM_WASM_HASH)}
 
 writeAscii(await esbuild.build({
   ...common,
   // The bundle is ESM; CommonJS inside it (oclif) calls require(), which ESM lacks.
   banner: {js: "import {createRequire as __conncalcRequire} from 'node:module'; const require = __conncalcRequire(import.meta.url);"},
+  define: prismDefine,
   entryPoints: ['src/main.ts'],
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'esm',
@@ -528,7 +542,7 @@ const cli = await esbuild.build({
   ...common,
   // import.meta does not exist in a script: its one use here (createRequire(import.meta.url))
   // gets the file's own URL, which bin/code-cache.js passes in as __conncalcUrl.
-  define: {'import.meta.url': '__conncalcUrl'},
+  define: {'import.meta.url': '__conncalcUrl', ...prismDefine},
   entryPoints: {cli: 'src/main.ts'},
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'cjs',
@@ -605,6 +619,104 @@ let code = importsReplaced(ascii(cli.outputFiles[0].text), 'cli.cjs')
 
 writeScript('cli.cjs', code)
 for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/, ''), importsReplaced(ascii(file.text), file.path))
+
+/**
+ * Prism's WebAssembly compiled ahead (src/util/prism-code.ts): a Node process compiles the module
+ * with V8's optimizing compiler, each function as a parse first calls it, parses the Ruby files of
+ * the examples and fixtures, and writes V8's serialization of the compiled module beside the
+ * bundle, made under the flags a run has when it reads it (--liftoff-only, then
+ * --allow-natives-syntax). A second process then reads it as a run does and parses the same texts,
+ * and a few that exercise errors, with it and with the module compiled as before: the file is kept
+ * only if every parse serializes byte for byte the same. If any step fails (another V8 without
+ * those test functions, say), there is no such file and runs compile Prism as before.
+ */
+const PRISM_CODE_SCRIPT = String.raw`'use strict'
+const {readFileSync, writeFileSync} = require('node:fs')
+const v8 = require('node:v8')
+const {WASI} = require('node:wasi')
+const [mode, wasmFile, codeFile, HEADER, ...files] = process.argv.slice(1)
+const wire = readFileSync(wasmFile)
+async function load(module) {
+  const wasi = new WASI({version: 'preview1'})
+  const instance = await WebAssembly.instantiate(module, wasi.getImportObject())
+  wasi.initialize(instance)
+  return instance.exports
+}
+function serialize(prism, source) {
+  const text = prism.calloc(1, Math.max(1, source.length))
+  new Uint8Array(prism.memory.buffer, text, source.length).set(source)
+  const buffer = prism.calloc(prism.pm_buffer_sizeof(), 1)
+  prism.pm_buffer_init(buffer)
+  prism.pm_serialize_parse(buffer, text, source.length, 0)
+  const bytes = Buffer.from(new Uint8Array(prism.memory.buffer, prism.pm_buffer_value(buffer), prism.pm_buffer_length(buffer)))
+  prism.pm_buffer_free(buffer)
+  prism.free(text)
+  prism.free(buffer)
+  return bytes
+}
+const texts = [
+  ...files.map((file) => readFileSync(file)),
+  Buffer.from('def x(\n  case [1, {a: 2}]\n  in [Integer => n, {a:}] if n > 0 then <<~EOS\n    #{n} \\u00e9 \\xff\n  EOS\n  end\nclass < ; 0x1f + 1r + 2i + 1e3 ; %w[a b] ; ?a ; =begin\nx\n=end\n__END__\ntail'),
+  Buffer.from('# encoding: ascii-8bit\nputs "\\xff" ; BEGIN { } ; END { } ; a &&= b ||= c ; ->(x) { x } ; defined?(@x)'),
+]
+;(async () => {
+  if (mode === 'write') {
+    v8.setFlagsFromString('--allow-natives-syntax')
+    v8.setFlagsFromString('--no-liftoff')
+    const module = await WebAssembly.compile(wire)
+    const prism = await load(module)
+    for (const text of texts) serialize(prism, text)
+    v8.setFlagsFromString('--liftoff')
+    v8.setFlagsFromString('--liftoff-only')
+    const code = Buffer.from(new Function('m', 'return %SerializeWasmModule(m)')(module))
+    writeFileSync(codeFile, Buffer.concat([Buffer.from(HEADER + code.length + '\n'), code]))
+  } else {
+    v8.setFlagsFromString('--liftoff-only')
+    v8.setFlagsFromString('--allow-natives-syntax')
+    const file = readFileSync(codeFile)
+    const header = file.indexOf('\n') + 1
+    if (file.latin1Slice(0, header) !== HEADER + (file.length - header) + '\n') throw new Error('the file does not start with its header')
+    const code = file.subarray(header)
+    const module = new Function('c', 'w', 'return %DeserializeWasmModule(c, w)')(code.buffer.slice(code.byteOffset, code.byteOffset + code.length), wire)
+    if (!module) throw new Error('V8 did not take the code it wrote')
+    const ahead = await load(module)
+    const own = await load(await WebAssembly.compile(wire))
+    for (const [i, text] of texts.entries()) {
+      if (!serialize(ahead, text).equals(serialize(own, text))) throw new Error('a parse differs: ' + (files[i] ?? 'text ' + i))
+    }
+  }
+})().catch((error) => {
+  process.stderr.write(String(error.stack ?? error) + '\n')
+  process.exitCode = 1
+})
+`
+const PRISM_CODE_HEADER = 'conncalc prism code ' // src/util/prism-code.ts's PRISM_CODE_HEADER (a test checks they agree)
+function writePrismCode() {
+  const root = fileURLToPath(new URL('.', import.meta.url))
+  const ruby = (dir) => readdirSafe(join(root, dir)).filter((f) => /\.(rb|ru)$|(^|[\\/])Gemfile$/.test(f)).map((f) => join(root, dir, f))
+  const files = [...ruby('examples'), ...ruby('test/fixtures')].sort()
+  const file = join('dist', `prism-${PRISM_WASM_HASH}-node${process.versions.node}-v8-${process.versions.v8}-${process.platform}-${process.arch}.code`)
+  const env = {...process.env}
+  delete env.NODE_OPTIONS // runs have none: V8 takes only code made under the flags it has
+  for (const mode of ['write', 'check']) {
+    const step = spawnSync(process.execPath, ['--no-warnings', '-e', PRISM_CODE_SCRIPT, mode, 'dist/prism.wasm', file, PRISM_CODE_HEADER, ...files], {cwd: root, encoding: 'utf8', env})
+    if (step.status !== 0) {
+      rmSync(file, {force: true})
+      process.stderr.write(`esbuild.config.js: Prism's WebAssembly not compiled ahead (${mode} exited ${step.status}): ${step.stderr}\n`)
+      return
+    }
+  }
+}
+
+function readdirSafe(dir) {
+  try {
+    return readdirSync(dir, {encoding: 'utf8', recursive: true})
+  } catch {
+    return []
+  }
+}
+
+writePrismCode()
 
 // The first code cache, made now by a run of the README's example: the code V8 compiles for a
 // `conncalc plan` (the bundle's top level, oclif, a Rails app's analysis and Prism) is in it, so

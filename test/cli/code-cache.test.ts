@@ -117,3 +117,49 @@ describe('the code cache', () => {
     expect(() => require('../../dist/cli.cjs')).toThrow('dist/cli.cjs runs through bin/code-cache.js')
   })
 })
+
+/**
+ * Prism's WebAssembly compiled ahead by the build (src/util/prism-code.ts), in the code cache's
+ * folder: read by a run whose Ruby files are not in the parse cache. It is an optimisation only:
+ * with it, without it, or with one that is truncated or not V8's, a run prints the same and exits
+ * the same, and the flag that lets V8 read it is set back before the code cache is written.
+ */
+describe("Prism's WebAssembly compiled ahead by the build", () => {
+  const dist = join(ROOT, 'dist')
+  const name = readdirSync(dist).find((f) => /^prism-[0-9a-f]{16}-node.*\.code$/.test(f))
+  const folder = (label: string, contents?: (good: Buffer) => Buffer): string => {
+    const dir = join(work, `prism-code-${label}`)
+    mkdirSync(dir, {recursive: true})
+    if (contents && name) writeFileSync(join(dir, name), contents(readFileSync(join(dist, name))))
+    return dir
+  }
+
+  it('the build wrote it for this Node, with the header that gives its length', () => {
+    expect(name).toContain(`-node${process.versions.node}-`)
+    const file = readFileSync(join(dist, name!))
+    const header = /^conncalc prism code (\d+)\n/.exec(file.toString('latin1', 0, 64))
+    expect(Number(header?.[1])).toBe(file.length - header![0].length)
+  })
+
+  it('a run that reads it prints the same; the code cache it writes is taken by the next run', () => {
+    const dir = folder('good', (good) => good)
+    expect(run(RAILS, dir)).toEqual(without.rails)
+    const [written] = cacheFiles(dir)
+    const bytes = readFileSync(join(dir, written))
+    expect(run(OVER, dir)).toEqual(without.over)
+    expect(run(RAILS, dir)).toEqual(without.rails)
+    // Rejected (V8's flags at exit not those of the start), the cache would have been written again.
+    expect(readFileSync(join(dir, written)).equals(bytes)).toBe(true)
+  })
+
+  it.each([
+    ['truncated (V8 would read it as whole, and abort)', (good: Buffer) => good.subarray(0, good.length >> 1)],
+    ['without its header', (good: Buffer) => good.subarray(good.indexOf('\n') + 1)],
+    ['zeros of its length under its header', (good: Buffer) => Buffer.concat([good.subarray(0, good.indexOf('\n') + 1), Buffer.alloc(good.length - good.indexOf('\n') - 1)])],
+    ['not code at all', () => Buffer.from('conncalc prism code 5\nhello')],
+  ])('one %s: the same output and exit code', (label, bad) => {
+    const dir = folder(label.split(' ')[0], bad)
+    expect(run(RAILS, dir)).toEqual(without.rails)
+    expect(run(OVER, dir)).toEqual(without.over)
+  })
+})
