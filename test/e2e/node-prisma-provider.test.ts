@@ -49,6 +49,18 @@ describe('a Node process whose code opens only another database (fixture node-mo
   })
 })
 
+describe('a Node app whose only data store is a search engine (fixture node-search-engine-only)', () => {
+  it('imports @opensearch-project/opensearch and no PostgreSQL client: 0 connections, not an assumed 1', () => {
+    // lib/search.js:1 requires the OpenSearch client (HTTP to the search cluster); package.json lists no pg, knex, Prisma, …
+    const r = planJson(procfileOf('node-search-engine-only'), ['--limit', '20'])
+    expect(r.type('web')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'lib/search.js', kind: 'file'})
+    expect(r.total).toBe(0)
+    const text = runCliInProcess(['plan', '--procfile', procfileOf('node-search-engine-only'), '--limit', '20', '--explain']).stdout
+    expect(text).toContain('the code imports @opensearch-project/opensearch, and package.json lists no PostgreSQL client')
+  })
+})
+
 describe('Sequelize with a MySQL driver and no pg (fixture node-sequelize-mysql)', () => {
   it('its pool (max 8) is listed as not counted, and the process holds 0 PostgreSQL connections', () => {
     // Sequelize loads the driver of its dialect; package.json has mysql2 and no pg, so DATABASE_URL is a MySQL server's.

@@ -25,7 +25,7 @@ import {asString, entry, isDict} from '../python/evaluate.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isNode} from '../common/matchers.js'
 import {envCandidate, programName} from '../common/setting.js'
-import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES} from './programs.js'
+import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, SEARCH_ENGINE_PACKAGES} from './programs.js'
 import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
 import {layer} from '../../model/env.js'
@@ -45,7 +45,8 @@ const whyNotPostgres = (p: PoolEntry): string => [...(p.pool.via ?? [])].reverse
 
 
 /**
- * A process whose code imports only other databases' clients (`mongodb`, `mongoose`, `mysql2`) and
+ * A process whose code imports only other databases' clients (`mongodb`, `mongoose`, `mysql2`) or a search engine's
+ * (`@opensearch-project/opensearch`, `@elastic/elasticsearch`) and
  * whose package.json (and the app root's) depends on no PostgreSQL client: it opens no connection on
  * the plan. The import that shows it, or undefined when anything PostgreSQL is there.
  */
@@ -61,7 +62,7 @@ function onlyOtherDatabases(ctx: AnalyzerContext, pkg: PackageJson, modules: rea
     for (const spec of m.imports) {
       const name = packageOf(spec)
       if (postgres(name)) return undefined
-      if (!found && OTHER_DATABASE_PACKAGES.has(name)) found = {module: m.file, name}
+      if (!found && (OTHER_DATABASE_PACKAGES.has(name) || SEARCH_ENGINE_PACKAGES.has(name))) found = {module: m.file, name}
     }
   }
 

@@ -37,3 +37,9 @@ export const POSTGRES_DRIVERS = ['pg', 'pg-native', '@mikro-orm/postgresql']
 
 /** Clients and drivers of databases that are not PostgreSQL. */
 export const OTHER_DATABASE_PACKAGES = new Set(['mongodb', 'mongoose', 'mysql', 'mysql2', 'mariadb', 'sqlite3', 'better-sqlite3', '@libsql/client', 'firebase-admin', '@google-cloud/firestore', '@aws-sdk/client-dynamodb', 'dynamoose', 'nano', 'couchbase', 'cassandra-driver', 'rethinkdb', '@planetscale/database', 'oracledb', 'mssql', 'tedious'])
+
+/**
+ * Search engines an app may keep all its data in (an OpenSearch/Elasticsearch-backed API): their clients talk HTTP to the
+ * search cluster and open no database connection. Not a dialect's driver (otherDialect does not read them).
+ */
+export const SEARCH_ENGINE_PACKAGES = new Set(['@elastic/elasticsearch', 'elasticsearch', '@opensearch-project/opensearch', 'meilisearch', 'typesense'])
