@@ -93,3 +93,14 @@ describe('connections outside the pools, and job libraries\' own pools', () => {
     expect(r.total).toBe(60)
   })
 })
+
+describe('pg-promise connect({direct: true}) (fixture node-pg-promise-direct)', () => {
+  it('the direct connection is one of its own beside the Database\'s pool of 4; db.connect() without it is a pooled one', () => {
+    // server.js:4 pgp({max: 4}) → 4; server.js:8 db.connect({direct: true}) → 1 outside the pool
+    // (https://vitaly-t.github.io/pg-promise/Database.html#connect); server.js:15 db.connect() checks out of the 4.
+    // 1 dyno × 1 process × (4 + 1) = 5.
+    const r = planJson(procfileOf('node-pg-promise-direct'), ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 5, connectionsPerProcess: 5, poolPerProcess: 4})
+    expect(r.type('web').extras).toEqual([expect.objectContaining({count: 1, reason: 'pg-promise direct connection (server.js:8)'})])
+  })
+})

@@ -67,6 +67,8 @@ const REF = {
   pgListen: 'https://github.com/andywer/pg-listen#readme',
   // "Object db represents the Database protocol … with lazy connection … via a connection pool" (one pg Pool per Database object, its options passed to it: `max`, default pg's 10).
   pgPromise: 'https://github.com/vitaly-t/pg-promise#database',
+  // Database.connect(options) "direct: Creates a new connection directly, bypassing the connection pool" (released with done()).
+  pgPromiseDirect: 'https://vitaly-t.github.io/pg-promise/Database.html#connect',
   pgClient: 'https://node-postgres.com/apis/client',
   // "In the past there was a singleton pool manager attached to the root pg object … provision connection pools automatically by calling pg.connect … they will be gone in pg@7.0"; lib/defaults.js: "number of connections to use in connection pool" 10.
   pgSingleton: 'https://github.com/brianc/node-postgres/blob/master/docs/pages/guides/upgrading.md',
@@ -635,6 +637,18 @@ function listensIn(m: JsModule): JsCall[] {
  * in a module that runs `LISTEN` (outside any pool), or a `LISTEN` on a client checked out of a
  * pool (held for good: in that pool).
  */
+/** Whether `db` (a call's receiver) is a pg-promise Database: `pgp(cn)` where `pgp = require('pg-promise')(…)` in the module. */
+function pgPromiseDatabase(m: JsModule, db: EvalValue | undefined): boolean {
+  if (!isCall(db) || !/^[\w$]+$/.test(db.value.callee)) return false
+  const init = m.names.get(db.value.callee)
+  return isCall(init) && /^pg-promise(\.default)?$/.test(init.value.callee)
+}
+
+const directTrue = (opts: EvalValue | undefined): boolean => {
+  const d = entry(opts, 'direct')
+  return d?.kind === 'known' && d.value === true
+}
+
 function listenExtras(modules: JsModule[]): Extra[] {
   const out: Extra[] = []
   const instances = new Set<string>()
@@ -650,6 +664,11 @@ function listenExtras(modules: JsModule[]): Extra[] {
       if (instances.has(made)) continue
       instances.add(made)
       out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault('postgres.js listen() opens a connection of its own for the instance (max: 1, idle_timeout: null), outside its pool, and keeps it', REF.postgresListen)]), kind: 'listen', reason: `postgres.js listen (${m.file}:${c.line})`})
+    }
+
+    // pg-promise `db.connect({direct: true})`: a pg Client made for the call, outside the Database's pool (the LISTEN shape).
+    for (const c of live.filter((x) => /\.connect$/.test(x.callee) && directTrue(x.args[0]) && pgPromiseDatabase(m, x.receiver))) {
+      out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault('pg-promise connect({direct: true}) opens a new connection of its own, bypassing the Database\'s pool, held until done() is called', REF.pgPromiseDirect)]), kind: 'listen', reason: `pg-promise direct connection (${m.file}:${c.line})`})
     }
 
     const listens = listensIn(m)
