@@ -1966,7 +1966,7 @@ export async function parseJs(file: string, text: string): Promise<ParsedJs> {
 export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule {
   const {file, program, text} = parsed
   const none = (diagnostics: Diagnostic[]): JsModule => ({calls: [], diagnostics, exports: new Map(), file, imports: [], names: new Map(), parsed: false})
-  if (!program) return none(parsed.diagnostics)
+  if (!program) return none([...parsed.diagnostics])
   const ev = new JsEvaluator(file, text, opts)
   try {
     ev.statements(program.body)

@@ -10,7 +10,7 @@ import type {EvalValue} from '../python/values.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 
-import {evaluateParsed, type Folder, type JsModule, mergeNestLoad, parseJs} from './js.js'
+import {evaluateParsed, type Folder, type JsModule, mergeNestLoad, type ParsedJs, parseJs} from './js.js'
 import {nodeConfigModule} from './node-config.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
@@ -50,6 +50,23 @@ function forRootFiles(files: FileReader): string[] {
 
   return found
 }
+const parses = new WeakMap<FileReader, Map<string, {parsed: Promise<ParsedJs>; text: string}>>()
+
+/**
+ * A file's parse, made once per app run and shared by every process type that reads the file (a monorepo's eight
+ * types each walk the same libraries): only the parse, never the evaluation, which depends on the type's entry and env.
+ * Reused only for the very same text.
+ */
+function parsedOnce(files: FileReader, file: string, text: string): Promise<ParsedJs> {
+  let byFile = parses.get(files)
+  if (!byFile) parses.set(files, (byFile = new Map()))
+  const hit = byFile.get(file)
+  if (hit && hit.text === text) return hit.parsed
+  const parsed = parseJs(file, text)
+  byFile.set(file, {parsed, text})
+  return parsed
+}
+
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
 
 export class NodeProject {
@@ -118,7 +135,7 @@ export class NodeProject {
     if (!file) return undefined
     // A JSON file (ecosystem.config.json, a required config.json) is an object literal: read as `module.exports = {…}`, lines unchanged.
     // Named by its path from the app root (a workspace package's apps/api/src/db.ts), resolved from `path` (relative to the package).
-    const parsed = await parseJs(file.path, path.endsWith('.json') ? `module.exports = ${file.text}` : file.text)
+    const parsed = await parsedOnce(this.ctx.files, file.path, path.endsWith('.json') ? `module.exports = ${file.text}` : file.text)
     const deps = new Map<string, JsModule>()
     const cycles = new Map<string, string>()
     const inner = [...stack, path]
@@ -277,7 +294,7 @@ export class NodeProject {
     for (const file of forRootFiles(this.ctx.files)) {
       const text = this.ctx.files.read(file)?.text
       if (text === undefined) continue
-      const parsed = await parseJs(file, text)
+      const parsed = await parsedOnce(this.ctx.files, file, text)
       for (const l of parsed.nestLoads ?? []) {
         const target = this.resolve(l.spec, file)
         const m = target ? await this.load(target) : undefined
