@@ -1574,6 +1574,30 @@ class JsEvaluator {
     return this.unknown(node, undefined, a, b)
   }
 
+  /**
+   * `Object.assign(target, ...sources)`: the target with each source's own keys copied over it, left to right; a null or
+   * undefined source is skipped, one conncalc cannot read makes the result partial (it may set any key). When the target
+   * is a name (`Object.assign(configs, configs[env])`), the name holds the merged object from here on. The object is
+   * copied, not changed in place, so a branch read in a sandbox does not leak into the rest of the file.
+   */
+  private objectAssign(node: N & {type: 'CallExpression' | 'NewExpression'}, args: EvalValue[]): EvalValue {
+    const [target, ...sources] = args
+    if (!isDict(target)) return this.unknown(node, `Object.assign() onto a value conncalc cannot read`, target)
+    const entries = new Map(target.value.entries)
+    let partial = Boolean(target.value.partial)
+    for (const s of sources) {
+      if (isDict(s)) {
+        for (const [k, v] of s.value.entries) entries.set(k, v)
+        partial ||= Boolean(s.value.partial)
+      } else if (!(s.kind === 'known' && s.value === null)) partial = true
+    }
+
+    const merged = this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {})}, ...args)
+    const first = unwrap(node.arguments[0] as N)
+    if (first.type === 'Identifier' && this.names.has(first.name)) this.names.set(first.name, merged)
+    return merged
+  }
+
   private call(node: N & {type: 'CallExpression' | 'NewExpression'}): EvalValue {
     const isNew = node.type === 'NewExpression'
     const calleeNode = unwrap(node.callee)
@@ -1625,6 +1649,7 @@ class JsEvaluator {
     if (pluginName !== undefined && !pluginName.startsWith('.')) this.record({args: args.slice(1), callee: pluginName, isNew: false, line: this.line(node)})
     if (spread) return this.unknown(node, `\`${callee}(…)\` is called with spread arguments`)
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
+    if (callee === 'Object.assign' && args.length > 0) return this.objectAssign(node, args)
     if (ENVALID_CLEAN.test(callee) && isDict(args[1])) return this.envalid(node, args[1])
     // Joi.attempt(value, schema) returns the value once it validates (https://joi.dev/api/#attemptvalue-schema-message-options);
     // its conversions (a numeric string to a number) are the ones conncalc's own reads make.

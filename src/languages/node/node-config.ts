@@ -120,7 +120,9 @@ export async function nodeConfigModule(input: NodeConfigInput): Promise<JsModule
         value = m?.parsed ? requiredValue(m) : undefined
       }
 
-      if (!value) continue
+      // An empty file (YAML null) adds nothing: loadFileConfigs merges a file only `if (configObj)`
+      // (https://github.com/node-config/node-config/blob/master/lib/config.js).
+      if (!value || (value.kind === 'known' && !value.value)) continue
       read.push(path)
       if (stem === 'custom-environment-variables') {
         const over = envOverrides(env, value, input.diagnostics)

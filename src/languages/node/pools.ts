@@ -70,6 +70,8 @@ const REF = {
   // Database.connect(options) "direct: Creates a new connection directly, bypassing the connection pool" (released with done()).
   pgPromiseDirect: 'https://vitaly-t.github.io/pg-promise/Database.html#connect',
   pgClient: 'https://node-postgres.com/apis/client',
+  // The `client` names the dialect whose driver knex loads: pg/postgres/postgresql, mysql, mysql2, mssql, oracledb, sqlite3 (alias sqlite), better-sqlite3.
+  knexDialects: 'https://github.com/knex/knex/blob/master/lib/dialects/index.js',
   // "In the past there was a singleton pool manager attached to the root pg object … provision connection pools automatically by calling pg.connect … they will be gone in pg@7.0"; lib/defaults.js: "number of connections to use in connection pool" 10.
   pgSingleton: 'https://github.com/brianc/node-postgres/blob/master/docs/pages/guides/upgrading.md',
   typeorm: 'https://github.com/typeorm/typeorm/blob/master/src/driver/postgres/PostgresDriver.ts',
@@ -520,7 +522,10 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         libs.add('knex')
         diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `knex(${knexWithoutPool(opts)}) here opens no pool: knex makes its pool only when the config has a \`connection\` (and pool.max is not 0), so this instance only builds SQL (${REF.knexNoPool})`, severity: 'info'})
       } else if (/^knex(\.knex|\.default|\.initialize)?$/.test(c.callee) && !c.isNew && opts) {
-        add('knex', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics))
+        const pool = option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics)
+        const other = knexOtherClient(opts)
+        if (other) add('knex', m.file, c, {...pool, via: [...(pool.via ?? []), other.why]}, other.server)
+        else add('knex', m.file, c, pool)
       } else if (c.isNew && /^sequelize(-typescript)?(\.Sequelize|\.default)?$/.test(c.callee)) {
         const max = option(entry(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics)
         const replication = entry(opts, 'replication')
@@ -683,6 +688,18 @@ function listenExtras(modules: JsModule[]): Extra[] {
   }
 
   return out
+}
+
+/** knex's clients for other databases (lib/dialects/index.js; `sqlite` is an alias of sqlite3 in lib/util/constants.js CLIENT_ALIASES). */
+const KNEX_OTHER_CLIENTS = new Set(['mysql', 'mysql2', 'mssql', 'oracledb', 'sqlite3', 'sqlite', 'better-sqlite3'])
+
+/** A knex config whose `client` is read and names another database's dialect: the server its pool is on, and why. */
+function knexOtherClient(opts: EvalValue): {server: string; why: Source} | undefined {
+  const client = entry(opts, 'client')
+  const name = asString(client)
+  if (name === undefined || !KNEX_OTHER_CLIENTS.has(name)) return undefined
+  const at = client?.kind === 'known' ? client.via.find((v) => v.kind === 'env' || v.kind === 'file') : undefined
+  return {server: `${name} database (knex client), ${NOT_POSTGRES}`, why: fromDefault(`knex's client is '${name}'${at?.kind === 'file' ? ` (${at.file}:${at.line})` : at?.kind === 'env' ? ` (${at.name})` : ''}: knex loads that dialect's driver, so this pool is on that database, not PostgreSQL`, REF.knexDialects)}
 }
 
 /**
