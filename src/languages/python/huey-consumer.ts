@@ -20,8 +20,12 @@ import {importConnection, importConnectionCount} from './import-connection.js'
 
 const CONSUMER = 'https://github.com/coleifer/huey/blob/2.5.2/huey/bin/huey_consumer.py'
 const OPTIONS = 'https://github.com/coleifer/huey/blob/2.5.2/huey/consumer_options.py'
-/** Flags of huey_consumer that take a value (consumer_options.py), so the Huey path is the one word that is not a flag nor a value. */
-const VALUED = new Set(['-w', '--workers', '-k', '--worker-type', '-d', '--delay', '-m', '--max-delay', '-b', '--backoff', '-c', '--health-check-interval', '-s', '--scheduler-interval', '-l', '--logfile', '-L', '--extra-locks'])
+/**
+ * Flags of huey_consumer that take a value (consumer_options.py OptionParserHandler: 2.5.2's, plus `-M/--max-tasks COUNT`,
+ * which huey 3.x adds, https://github.com/coleifer/huey/blob/3.3.0/huey/consumer_options.py), so the Huey path is the one
+ * word that is not a flag nor a value. The others (-f -C -n -u -o -v -q -S) take none.
+ */
+const VALUED = new Set(['-w', '--workers', '-k', '--worker-type', '-d', '--delay', '-m', '--max-delay', '-b', '--backoff', '-c', '--health-check-interval', '-s', '--scheduler-interval', '-l', '--logfile', '-L', '--extra-locks', '-M', '--max-tasks'])
 
 export const hueyConsumerCli: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
