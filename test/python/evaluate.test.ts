@@ -16,6 +16,30 @@ async function value(text: string, name: string, env: Record<string, string> = {
 }
 
 describe('evaluatePython', () => {
+  it('an item assignment says the function it is in and the dotted name it assigns', async () => {
+    const src = [
+      'from sqlalchemy.pool import NullPool',
+      'import sqlalchemy.pool as sp',
+      'class Db(Base):',
+      '    def hook(self, options):',
+      '        options["poolclass"] = NullPool',
+      '        options["echo"] = sp.StaticPool',
+      '        options["size"] = 4',
+      'def setup(opts):',
+      '    opts["x"] = NullPool',
+      'conf = make()',
+      'conf["y"] = NullPool',
+    ].join('\n')
+    const m = await run(src)
+    expect(m.itemAssignments.map((a) => [a.line, a.key, a.name, a.within])).toEqual([
+      [5, 'poolclass', 'sqlalchemy.pool.NullPool', 'Db.hook'],
+      [6, 'echo', 'sqlalchemy.pool.StaticPool', 'Db.hook'],
+      [7, 'size', undefined, 'Db.hook'],
+      [9, 'x', 'sqlalchemy.pool.NullPool', 'setup'],
+      [11, 'y', 'sqlalchemy.pool.NullPool', undefined],
+    ])
+  })
+
   it('reads a try body, its else and finally as run, and an except handler as maybe: its calls kept, its names not', async () => {
     const src = [
       'try:',

@@ -167,6 +167,8 @@ class Evaluator {
    * the statements after the `if` still run when the other arm is taken (`if not ok: raise …` then `db.create_all()`).
    */
   private armRaised = false
+  /** The function whose body is being walked for its calls (PyItemAssignment.within). */
+  private functionName: string | undefined
   /** The `def` about to be defined is decorated with functools' cache. */
   private cachedNext = false
   private decoratedNext = false
@@ -424,13 +426,16 @@ class Evaluator {
     const start = this.calls.length
     const outer = this.frame
     const outerClass = this.className
+    const outerFunction = this.functionName
     this.frame = undefined
     this.className = undefined
+    this.functionName = sites.name
     try {
       await this.speculative([body], inner)
     } finally {
       this.frame = outer
       this.className = outerClass
+      this.functionName = outerFunction
     }
 
     // A nested `def` tagged its own calls first: the innermost function is the one whose parameters they read.
@@ -645,7 +650,10 @@ class Evaluator {
             ;(container.value.armed ??= new Map()).set(key, arm)
             this.armedWrites.push({arm, armed: container.value.armed, key})
           } else container.value.armed?.delete(key)
-        } else if (key !== undefined) this.itemAssignments.push({key, line: this.line(target), target: this.dotted(base) ?? base.text, value, ...(this.conditionalDepth > 0 ? {conditional: true} : {}), ...(this.arms.length > 0 ? {arm: this.arms.at(-1)} : {})})
+        } else if (key !== undefined) {
+          const name = valueNode.type === 'identifier' || valueNode.type === 'attribute' ? this.dotted(valueNode) : undefined
+          this.itemAssignments.push({key, line: this.line(target), target: this.dotted(base) ?? base.text, value, ...(name ? {name} : {}), ...(this.functionName ? {within: this.functionName} : {}), ...(this.conditionalDepth > 0 ? {conditional: true} : {}), ...(this.arms.length > 0 ? {arm: this.arms.at(-1)} : {})})
+        }
         return
       }
 

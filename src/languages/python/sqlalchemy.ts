@@ -160,6 +160,27 @@ function flaskSubclasses(modules: PyModule[]): Set<string> {
   return names
 }
 
+// The hooks a Flask-SQLAlchemy subclass overrides to change create_engine's options: apply_driver_hacks(app, sa_url, options)
+// and apply_pool_defaults(app, options) before 3.0, _apply_driver_defaults(options, app) from 3.0 (each mutates `options`).
+const DRIVER_HOOKS = new Set(['apply_driver_hacks', 'apply_pool_defaults', '_apply_driver_defaults'])
+
+/**
+ * `options["poolclass"] = NullPool` in the app's subclass's driver hook (the "NullPoolSQLAlchemy" recipe): the pool
+ * class create_engine is given, with where it is set.
+ */
+function hookPoolclass(modules: PyModule[], subclasses: Set<string>): {cond?: string; file: string; line: number; name: string} | undefined {
+  for (const m of modules) {
+    for (const a of m.itemAssignments) {
+      if (a.key !== 'poolclass' || !a.name || !a.within) continue
+      const [cls, method] = a.within.split('.')
+      // Under an `if` conncalc cannot decide (`if settings.DISABLE_POOL:`), the pool class may or may not change.
+      if (subclasses.has(cls) && DRIVER_HOOKS.has(method)) return {file: m.file, line: a.line, name: a.name, ...(a.arm ? {cond: `${a.arm.cond} (${a.arm.file}:${a.arm.line})`} : {})}
+    }
+  }
+
+  return undefined
+}
+
 /** Flask-SQLAlchemy's call: its own class, or the app's subclass called by name or through its module. */
 const isFlaskSqlalchemy = (c: PyCall, subclasses: Set<string>): boolean => c.callee === 'flask_sqlalchemy.SQLAlchemy' || subclasses.has(c.callee.split('.').pop()!)
 
@@ -237,9 +258,17 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
     const file = at?.file ?? m.file
     // Options that cannot be read (or spread in a dict that cannot): the keys they may set are assumed, and said.
     const unread = opts && (!isDict(opts.value) || opts.value.value.partial === true) ? {...opts.value, file: opts.file, line: opts.line} : undefined
-    const e = engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics, unread)
-    if (e) {
-      const versionVia = version ? [version.why, ...(version.at ? [version.at] : [])] : []
+    const found = hookPoolclass(modules, subclasses)
+    const hook = found && !found.cond ? found : undefined
+    const e = hook
+      ? engineEntry(hook.file, hook.line, 'flask-sqlalchemy', get, hook.name, 'DATABASE_URL', threads, diagnostics)
+      : engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics, unread)
+    if (e && hook) {
+      pools.push({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), fromDefault(`the app's Flask-SQLAlchemy subclass sets create_engine's poolclass in its driver hook, which Flask-SQLAlchemy calls before it creates the engine (_EngineConnector.get_engine)`, FLASK_SA_2)]}})
+    } else if (e) {
+      // The hook sets the pool class only when a condition holds that cannot be decided here: the pool read otherwise is counted, starred.
+      const cond = found?.cond ? [assumed(`${found.file}:${found.line} sets create_engine's poolclass to ${found.name.split('.').pop()} only if ${found.cond}, which cannot be decided here; the pool it has otherwise is counted`)] : []
+      const versionVia = [...(version ? [version.why, ...(version.at ? [version.at] : [])] : []), ...cond]
       pools.push({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]}})
     }
   }

@@ -156,8 +156,12 @@ export interface PyItemAssignment {
   conditional?: boolean
   key: string
   line: number
+  /** The value as a dotted name, import-qualified (`NullPool` → "sqlalchemy.pool.NullPool"), when it is written as one. */
+  name?: string
   target: string
   value: EvalValue
+  /** The function whose body it is in, as PyFunctionSites names it ("Class.method" for a method). */
+  within?: string
 }
 
 export interface PyImport {
