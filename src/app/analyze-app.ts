@@ -141,6 +141,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const platforms = new Map<Sourced<string> | undefined, {dyno?: DynoFacts; platform?: EnvLayer}>()
   const app: AppFacts = {
     appJson,
+    ...(detected.language ? {language: detected.language} : {}),
     // A container app is built from its Dockerfile: no buildpack sets RAILS_ENV, NODE_ENV or WEB_CONCURRENCY (its image's ENV does).
     buildpackLayers: input.container?.built ? [] : [...(detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []), ...(detected.language === 'nodejs' ? [nodeBuildpackLayer()] : [])],
     ...buildpackPicked(input, entries),
@@ -254,6 +255,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     files: entry.cwd ? withinDir(input.files, entry.cwd) : input.files,
     origin,
     processType: entry.name,
+    ...(app.language ? {appLanguage: app.language} : {}),
     versions: entry.cwd ? bundleVersions(input.files, entry.cwd, versions) : versions,
     ...(entry.unknownWhy ? {unknownWhy: entry.unknownWhy} : {}),
   }
@@ -341,6 +343,8 @@ interface AppFacts {
   appJson: {layer?: EnvLayer}
   /** Built from a Dockerfile (heroku.yml, or a lone Dockerfile): no buildpack layers. */
   container: boolean
+  /** The language buildpack that builds the app (detectLanguage): a deploy hook running a script is taken to be this language's. */
+  language?: string
   /** heroku.yml `setup: config:`. */
   setup?: EnvLayer
   /** The language buildpack's default config vars (Ruby's RAILS_ENV, Node's NODE_ENV). */
@@ -684,7 +688,9 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // database: the language of the program it runs decides whether that is another database (below).
   const hook = analyzer === release ? await deployHookProgram(ctx, read) : undefined
   const analysis = hook?.analysis ?? read
-  const language = hook?.language ?? analysis.language
+  // A deploy hook whose command names no program conncalc reads (`bash bin/post_deploy.sh`) runs the app's own code:
+  // the app's language decides whether its database is PostgreSQL (a Scalingo postdeploy in a MySQL app holds none).
+  const language = hook?.language ?? (analyzer === release && analysis.language === 'unknown' && ctx.appLanguage ? ctx.appLanguage : analysis.language)
   // A count that follows the dyno's CPUs (`-w $(nproc)`, `WEB_CONCURRENCY=$(nproc)` read by a config) the analyzer did not say itself.
   // Nearly every count follows no CPU count: the messages are built only for one that does.
   if ((fromNproc(ctx, analysis.processesPerDyno) || fromNproc(ctx, analysis.threadsPerProcess)) && !analysis.diagnostics.some((d) => d.code === 'cpu-count-default')) {

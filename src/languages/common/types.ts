@@ -37,6 +37,8 @@ export interface AnalyzerContext {
   processType: string
   /** Why the command is known to be unknown (a process manager whose file is missing …): the unknown-command message says it. */
   unknownWhy?: string
+  /** The language buildpack that builds the app ('ruby', 'python', …), when one is detected. */
+  appLanguage?: string
   /** Gem/package versions found in lock files: {"puma": "6.4.2", "rails": "7.1.3"}. */
   versions: Record<string, string>
 }
