@@ -12,7 +12,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 
 import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
-import {appDependencies, readPackageJson} from './package-json.js'
+import {appDependencies, lockedPackages, readPackageJson} from './package-json.js'
 import {NOT_POSTGRES, nodePools} from './pools.js'
 import {placeUnknownServers} from '../../model/other-server.js'
 import {sameServerEvidence} from '../../model/same-server.js'
@@ -23,11 +23,12 @@ import {packageOf} from './unreached.js'
 import {pyCandidate} from '../python/candidate.js'
 import {asString, entry, isDict} from '../python/evaluate.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
+import {notPostgresql} from '../common/database-drivers.js'
 import {isNode} from '../common/matchers.js'
 import {envCandidate, programName} from '../common/setting.js'
-import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, SEARCH_ENGINE_PACKAGES} from './programs.js'
+import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS, SEARCH_ENGINE_PACKAGES} from './programs.js'
 import {append} from '../../util/arrays.js'
-import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
+import {type FileReader, filesUnder, onceForFiles, withinDir} from '../../model/files.js'
 import {layer} from '../../model/env.js'
 
 /**
@@ -68,6 +69,36 @@ function onlyOtherDatabases(ctx: AnalyzerContext, pkg: PackageJson, modules: rea
 
   return found
 }
+/** Every PostgreSQL client conncalc knows, pools read or not, and the drivers the ORMs load. */
+const POSTGRES_CLIENTS = new Set([...DATABASE_PACKAGES, ...OTHER_POSTGRES_PACKAGES, ...POSTGRES_DRIVERS])
+
+/**
+ * An app that installs no database client at all: package.json lists none (no PostgreSQL client, ORM or other
+ * database's driver), the code imports none, and the root lock file, which lists every package installed (a
+ * framework's own pg too), has no PostgreSQL client. Its processes cannot open a PostgreSQL connection. Undefined
+ * when any of that cannot be told (no lock file, a broken one).
+ */
+function noDatabaseClient(ctx: AnalyzerContext, pkg: PackageJson, modules: readonly JsModule[]): {lock: string} | undefined {
+  const client = (name: string): boolean => POSTGRES_CLIENTS.has(name) || OTHER_DATABASE_PACKAGES.has(name)
+  // Only for a one-package app whose code was read: a monorepo's packages (lerna, workspaces, a server/ folder with its
+  // own package.json and lock file) install their own clients, which the root's files do not list.
+  if (pkg.path !== 'package.json' || modules.length === 0 || nestedPackages(ctx.files)) return undefined
+  if ([...appDependencies(ctx.files, pkg)].some((d) => client(d))) return undefined
+  if (modules.some((m) => m.imports.some((spec) => client(packageOf(spec))))) return undefined
+  const lock = lockedPackages(ctx.files)
+  if (!lock || [...POSTGRES_CLIENTS].some((n) => lock.names.has(n))) return undefined
+  return {lock: lock.file}
+}
+
+/** Whether the app has a package.json below its root (two folders deep at most, node_modules aside) or declares workspaces. */
+function nestedPackages(files: FileReader): boolean {
+  return onceForFiles(files, 'node-nested-packages', () => {
+    if (['lerna.json', 'pnpm-workspace.yaml', 'nx.json', 'turbo.json'].some((f) => files.exists(f))) return true
+    if (/"workspaces"\s*:/.test(files.read('package.json')?.text ?? '')) return true
+    return filesUnder(files, '', (p) => p.endsWith('/package.json'), {max: 1, maxDepth: 2}).paths.length > 0
+  })
+}
+
 const PRISMA1_REF = 'https://v1.prisma.io/docs/1.34/prisma-server/'
 
 /**
@@ -181,6 +212,11 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   // Prisma 1 (prisma-client-lib, prisma-binding) sends GraphQL over HTTP to a Prisma server deployed on its own, which holds the connections.
   const prisma1 = pools.pools.length === 0 && pools.otherServerPools.length === 0 && pkg ? PRISMA1.find((d) => Object.hasOwn(pkg.dependencies, d)) : undefined
   const other = pools.pools.length === 0 && pools.otherServerPools.length === 0 && !prisma1 && pkg ? onlyOtherDatabases(ctx, pkg, modules) : undefined
+  const none = pools.pools.length === 0 && pools.otherServerPools.length === 0 && !prisma1 && !other && pkg ? noDatabaseClient(ctx, pkg, modules) : undefined
+  if (none && pkg) {
+    // Said in the plain output too, as the other not-postgresql findings are (one line for the app: merged across types).
+    diagnostics.push(notPostgresql({file: pkg.path, line: 1}, `${pkg.path} lists no database client and ${none.lock} installs no PostgreSQL client: nothing the app runs can open a PostgreSQL connection; its processes are counted with 0 PostgreSQL connections`, 'if the app does use PostgreSQL, add its client (pg) to package.json; otherwise nothing to do', ctx.processType))
+  }
   const threads =
     prisma1 && pkg
       ? sourced(0, fromFile(pkg.path, pkg.lineOf(['dependencies', prisma1]) || pkg.lineOf(['devDependencies', prisma1])), [fromDefault(`${prisma1} is a Prisma 1 client: it queries the Prisma server (prisma.yml endpoint) over HTTP, and that server, not this process, holds the PostgreSQL connections`, PRISMA1_REF)])
@@ -190,7 +226,9 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
         ? sourced(0, pools.otherServerPools[0].pool.via?.find((v) => v.kind === 'file') ?? pools.otherServerPools[0].pool.source, [fromDefault(`the only database this process opens is not PostgreSQL (${pools.otherServerPools.map((p) => p.server).join('; ')}): it holds no connection on the plan`, whyNotPostgres(pools.otherServerPools[0]))])
         : other
           ? sourced(0, fromFile(other.module, 1), [fromDefault(`the code imports ${other.name}, and ${pkg!.path === 'package.json' ? 'package.json lists' : `${pkg!.path} and the root package.json list`} no PostgreSQL client (pg, postgres, knex, Prisma, Sequelize, TypeORM, …): this process holds no connection on the plan`, 'https://docs.npmjs.com/cli/configuring-npm/package-json#dependencies')])
-          : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
+          : none
+            ? sourced(0, fromFile(pkg!.path, 1), [fromDefault(`${pkg!.path} lists no database client (pg, postgres, knex, Prisma, Sequelize, TypeORM, …, nor another database's), the code imports none, and ${none.lock} installs no PostgreSQL client: this process holds no connection on the plan`, 'https://docs.npmjs.com/cli/configuring-npm/package-lock-json')])
+            : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
   return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads: workerThreads(ctx, modules, threads, diagnostics)}
 }
 

@@ -4,7 +4,7 @@
  * package). Invalid JSON is a diagnostic, never a crash.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {FileReader} from '../../model/files.js'
+import {type FileReader, onceForFiles} from '../../model/files.js'
 
 import {jsonErrorLine, jsonKeyLine} from '../../util/json-lines.js'
 
@@ -137,6 +137,60 @@ export function yarnLockVersions(text: string): Record<string, string> {
   }
 
   return out
+}
+
+/**
+ * Every package the app's root lock file installs, transitive ones too, or undefined with no lock file (or a broken one):
+ * package-lock.json's `packages` keys (v2/v3, the name after the last `node_modules/`) and v1's nested `dependencies`,
+ * yarn.lock's entry headers, pnpm-lock.yaml's `packages:`/`snapshots:` keys (`/pg@8.11.3:`, `pg@8.11.3:`, v5's
+ * `/pg/8.7.1:`) and its importers' dependency names. Read by lines for pnpm, as pnpmLockVersions does.
+ */
+export function lockedPackages(files: FileReader): {file: string; names: Set<string>} | undefined {
+  // Every process type of an app asks; a lock file runs to megabytes: read once per app.
+  return onceForFiles(files, 'node-locked-packages', () => lockedPackagesOf(files))
+}
+
+function lockedPackagesOf(files: FileReader): {file: string; names: Set<string>} | undefined {
+  const npm = files.read('package-lock.json')
+  if (npm) {
+    try {
+      const l = JSON.parse(npm.text) as {dependencies?: Record<string, unknown>; packages?: Record<string, unknown>}
+      const names = new Set<string>()
+      for (const k of Object.keys(l.packages ?? {})) {
+        const at = k.lastIndexOf('node_modules/')
+        if (at >= 0) names.add(k.slice(at + 'node_modules/'.length))
+      }
+
+      const walk = (deps: unknown): void => {
+        if (!isObject(deps)) return
+        for (const [name, d] of Object.entries(deps)) {
+          names.add(name)
+          if (isObject(d)) walk(d.dependencies)
+        }
+      }
+
+      walk(l.dependencies)
+      return {file: npm.path, names}
+    } catch {
+      return undefined
+    }
+  }
+
+  const yarn = files.read('yarn.lock')
+  if (yarn) return {file: yarn.path, names: new Set(Object.keys(yarnLockVersions(yarn.text)))}
+  const pnpm = files.read('pnpm-lock.yaml')
+  if (!pnpm) return undefined
+  const names = new Set<string>()
+  for (const line of pnpm.text.split(/\r?\n/)) {
+    // `  /pg@8.11.3:`, `  pg@8.11.3(…):`, `  '@prisma/client@5.1.0':`, v5 `  /pg/8.7.1:`.
+    const key = /^ {2}['"]?\/?((?:@[^/\s'"]+\/)?[^@/\s'"]+)[@/]\d/.exec(line)
+    if (key) names.add(key[1])
+    // An importer's (or a v5 single package's) dependency: `      pg:` or `  pg: 8.11.3`.
+    const dep = /^ +['"]?((?:@[^/\s'":]+\/)?[^@/\s'":]+)['"]?:\s*(?:\^|~)?\d/.exec(line) ?? /^ {6}['"]?((?:@[^/\s'":]+\/)?[^@/\s'":]+)['"]?:\s*$/.exec(line)
+    if (dep) names.add(dep[1])
+  }
+
+  return {file: pnpm.path, names}
 }
 
 export function readPackageJson(files: FileReader): {diagnostics: Diagnostic[]; pkg?: PackageJson} {

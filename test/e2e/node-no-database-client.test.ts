@@ -1,0 +1,43 @@
+/**
+ * A Node app that installs no database client at all (test/fixtures/node-no-database-client): package.json lists
+ * express and ioredis only, the code imports nothing else, and the lock file lists no PostgreSQL client. Nothing it
+ * runs can open a PostgreSQL connection (pg, postgres, Prisma… must be installed to connect:
+ * https://docs.npmjs.com/cli/configuring-npm/package-lock-json lists every package installed). Before, each process was
+ * counted 1*, "no database pool found; one connection per process assumed".
+ * none: web 1 × 0 + worker 1 × 0 = 0, read, with one not-postgresql line.
+ * framework-pg: a dependency installs pg itself (package-lock.json node_modules/pg): the app may reach it, 1* each, 2.
+ * unlocked: no lock file, so what is installed cannot be told: 1* each, 2.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+const plan = (v: string) => planJson(procfileOf(`node-no-database-client/${v}`), ['--scale', 'web=1', 'worker=1'])
+
+describe('a Node app with no database client', () => {
+  it('no client in package.json, the code or pnpm-lock.yaml: 0 per process, said once', () => {
+    const r = plan('none')
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 0, threadsPerProcess: 0})
+    expect(r.type('worker')).toMatchObject({connectionsPerDyno: 0, threadsPerProcess: 0})
+    expect(r.total).toBe(0)
+    const said = r.diagnostics.filter((d) => d.code === 'not-postgresql')
+    expect(said).toHaveLength(1)
+    expect(said[0]).toMatchObject({file: 'package.json', line: 1})
+    expect(said[0].message).toContain('pnpm-lock.yaml installs no PostgreSQL client')
+    expect(r.type('web').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('lists no database client')}))
+  })
+
+  it('a dependency installs pg (package-lock.json): not decided, 1* per process', () => {
+    const r = plan('framework-pg')
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 1, threadsPerProcess: 1})
+    expect(r.total).toBe(2)
+    expect(r.codes).not.toContain('not-postgresql')
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({kind: 'assumed'})
+  })
+
+  it('no lock file: not decided, 1* per process', () => {
+    const r = plan('unlocked')
+    expect(r.total).toBe(2)
+    expect(r.codes).not.toContain('not-postgresql')
+  })
+})
