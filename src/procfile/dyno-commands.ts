@@ -11,6 +11,8 @@ import type {EnvEntry} from '../model/env.js'
 import type {ParsedCommand} from '../languages/common/types.js'
 import type {Sourced} from '../model/source.js'
 
+import {arithmetic} from '../languages/shell/shell.js'
+
 const NPROC = [/^nproc(?:\s+--all)?$/, /^getconf\s+_?NPROCESSORS_(?:ONLN|CONF)$/, /^grep\s+-c\s+(["']?)\^?processor\1\s+\/proc\/cpuinfo$/]
 const PROCESS_LIMIT = /^ulimit\s+-u$/
 
@@ -46,53 +48,12 @@ export function substituteDynoCommands(text: string, dyno: DynoFacts | undefined
 
 /**
  * `$(( … ))` on integer literals with + - * / and parentheses, as bash computes it (division
- * truncates toward zero); undefined for anything else (division by zero, a stray token).
+ * truncates toward zero): the shell reader's arithmetic with no variables; undefined for anything
+ * else (division by zero, a stray token, a result past 2^53).
  */
 export function integerArithmetic(expr: string): number | undefined {
-  const tokens = expr.match(/\d+|[+*/()-]/g) ?? []
-  if (tokens.join('') !== expr.replaceAll(/\s+/g, '')) return undefined
-  let i = 0
-  const primary = (): number | undefined => {
-    const t = tokens[i++]
-    if (t === '(') {
-      const v = sum()
-      return tokens[i++] === ')' ? v : undefined
-    }
-
-    if (t === '-') {
-      const v = primary()
-      return v === undefined ? undefined : -v
-    }
-
-    return t !== undefined && /^\d+$/.test(t) ? Number(t) : undefined
-  }
-
-  const product = (): number | undefined => {
-    let v = primary()
-    while (v !== undefined && (tokens[i] === '*' || tokens[i] === '/')) {
-      const op = tokens[i++]
-      const r = primary()
-      if (r === undefined || (op === '/' && r === 0)) return undefined
-      v = op === '*' ? v * r : Math.trunc(v / r)
-    }
-
-    return v
-  }
-
-  const sum = (): number | undefined => {
-    let v = product()
-    while (v !== undefined && (tokens[i] === '+' || tokens[i] === '-')) {
-      const op = tokens[i++]
-      const r = product()
-      if (r === undefined) return undefined
-      v = op === '+' ? v + r : v - r
-    }
-
-    return v
-  }
-
-  const v = sum()
-  return i === tokens.length && v !== undefined && Number.isSafeInteger(v) ? v : undefined
+  const v = arithmetic(expr, () => undefined)
+  return v !== undefined && Number.isSafeInteger(v) ? v : undefined
 }
 
 /**
