@@ -79,6 +79,16 @@ describe('expandShell', () => {
     expect(expandShell('${X:W}', lookup({W: 'abc', X: 'hello'})).text).toBe('hello')
   })
 
+  it('@K and @P as bash 5.2 prints them; @A, @a and a @P a prompt would expand are kept as written, not taken as the value', () => {
+    // X=hello Y="it's" bash -c 'echo "${X@K}|${Y@K}|${X@P}|${U@Q}|${U@K}|"' prints: 'hello'|'it'\''s'|hello|||
+    const l = lookup({X: 'hello', Y: "it's", Z: 'a\\nb'})
+    expect(expandShell('"${X@K}|${Y@K}|${X@P}|${U@Q}|${U@K}|"', l)).toEqual({text: "'hello'|'it'\\''s'|hello|||", unresolved: ['U']})
+    // bash prints `declare -x X='hello'` and `x` for an exported X, `declare -- X='hello'` and nothing for a shell
+    // variable, and a newline for Z's \n: none of them is X's value, so the words stay as written (a number read from
+    // one is then "not an integer", said), where they were X's value before.
+    expect(expandShell('${X@A} ${X@a} ${Z@P}', l).text).toBe('${X@A} ${X@a} ${Z@P}')
+  })
+
   it('lists unset variables once and expands them to nothing', () => {
     expect(expandShell('$X:$X:${Y}', lookup({}))).toEqual({text: '::', unresolved: ['X', 'Y']})
   })

@@ -311,7 +311,11 @@ function expandBraced(inner: string, ctx: Ctx): string {
   }
 
   const value = special ? undefined : ctx.lookup(name)
-  if (!op) return value ?? '' // other operators (`${X@P}`, `${X@A}`, `${X@a}`, an offset that is not arithmetic read here) are not evaluated: the value as is
+  // `${X@A}`, `${X@a}` (they print the variable's attributes, which are not known here), `${X@P}` of a value a prompt
+  // would expand, `${X@E}` of one with a backslash: kept as written, so what reads it says it cannot (a number that is
+  // not one, a command not known), never the value as if it were the answer.
+  if (!op && !special && rest.startsWith('@')) return `\${${inner}}`
+  if (!op) return value ?? '' // other operators (an offset that is not arithmetic read here, `${X[0]}`) are not evaluated: the value as is
   const [, colon, kind, word] = op
   const present = colon ? value !== undefined && value !== '' : value !== undefined
   // The word is expanded only when it is used, as in sh.
@@ -409,11 +413,16 @@ function editValue(name: string, rest: string, ctx: Ctx): string | undefined {
     return patterned[1].length === 2 ? [...value].map((c) => change(c)).join('') : change(value.slice(0, 1)) + value.slice(1)
   }
 
-  // `${X@Q}` (quoted for reuse as input), `${X@U}` `${X@L}` `${X@u}` (case), `${X@E}` of a value with no backslash.
-  const transform = /^@([EQLUu])$/.exec(rest)?.[1]
+  // `${X@Q}` and `${X@K}` (quoted for reuse as input; the same for a variable that is not an array), `${X@U}` `${X@L}`
+  // `${X@u}` (case), `${X@E}` of a value with no backslash, `${X@P}` of a value with nothing a prompt expands (`\`, `$`,
+  // a backquote, `!`). An unset variable gives nothing, even quoted (bash 5.2.15: `${U@Q}` prints nothing, `${V@Q}` of
+  // V= prints '').
+  const transform = /^@([EKLPQUu])$/.exec(rest)?.[1]
   if (transform) {
+    if (ctx.lookup(name) === undefined) return variable(name, ctx)
     const value = variable(name, ctx)
-    if (transform === 'Q') return `'${value.replaceAll("'", String.raw`'\''`)}'`
+    if (transform === 'Q' || transform === 'K') return `'${value.replaceAll("'", String.raw`'\''`)}'`
+    if (transform === 'P') return /[!$\\`]/.test(value) ? undefined : value
     if (transform === 'U') return value.toUpperCase()
     if (transform === 'L') return value.toLowerCase()
     if (transform === 'u') return value.slice(0, 1).toUpperCase() + value.slice(1)
