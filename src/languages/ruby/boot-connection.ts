@@ -27,6 +27,7 @@ import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
 import {usesActiveRecord} from './process-facts.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {append} from '../../util/arrays.js'
+import {initializerFiles} from './rails-files.js'
 
 const FLUSH_REF = 'https://github.com/rails/rails/pull/31221'
 
@@ -145,8 +146,8 @@ export async function bootQueries(ctx: AnalyzerContext, {rackup = true}: {rackup
   }
 
   if (usesActiveRecord(ctx)) {
-    for (const name of ctx.files.list('config/initializers').filter((n) => n.endsWith('.rb'))) {
-      append(out, (await queriesIn(ctx, `config/initializers/${name}`, afterInitializeBlocks, 'in an after_initialize block')))
+    for (const path of initializerFiles(ctx.files)) {
+      append(out, (await queriesIn(ctx, path, afterInitializeBlocks, 'in an after_initialize block')))
     }
 
     if (rackup) append(out, (await queriesIn(ctx, 'config.ru', (p) => [p.program], 'while config.ru loads in the parent')))

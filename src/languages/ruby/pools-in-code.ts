@@ -35,6 +35,7 @@ import {loadRubyConfig, rubyServerFacts} from './ruby-server.js'
 import {analyzeSequelPool, usesSequelOnly} from './sequel.js'
 import {activeRecordWithoutRails, poolWithoutRails} from './activerecord-without-rails.js'
 import {append} from '../../util/arrays.js'
+import {initializerFiles} from './rails-files.js'
 
 const HASH_CONFIG = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations/hash_config.rb'
 const CONNECTION_HANDLING = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_handling.rb'
@@ -178,11 +179,7 @@ function bootFiles(ctx: AnalyzerContext): string[] {
   if (!byEnv) bootFilesOf.set(ctx.files, (byEnv = new Map()))
   const known = byEnv.get(ctx.appEnv)
   if (known) return known
-  const initializers = ctx.files
-    .list('config/initializers')
-    .filter((n) => n.endsWith('.rb'))
-    .map((n) => `config/initializers/${n}`)
-  const found = ['config/application.rb', `config/environments/${ctx.appEnv}.rb`, ...initializers].filter((p) => {
+  const found = ['config/application.rb', `config/environments/${ctx.appEnv}.rb`, ...initializerFiles(ctx.files)].filter((p) => {
     const text = ctx.files.read(p)?.text
     return text !== undefined && (text.includes('establish_connection') || text.includes('DATABASE_URL'))
   })

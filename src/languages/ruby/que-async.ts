@@ -26,6 +26,7 @@ import {firstOf, rubyCandidate} from '../common/setting.js'
 import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 import {versionAtLeast} from '../../util/version.js'
+import {initializerFiles} from './rails-files.js'
 
 const WORKER = 'https://github.com/que-rb/que/blob/v0.14.3/lib/que/worker.rb#L120'
 const WORKER_0_7 = 'https://github.com/que-rb/que/blob/v0.7.3/lib/que/worker.rb#L120'
@@ -65,8 +66,7 @@ const isAsync = (c: DslCall): boolean | undefined => {
 
 /** The app's boot files Que could be set in, in load order. */
 function bootFiles(ctx: AnalyzerContext): string[] {
-  const initializers = ctx.files.list('config/initializers').filter((n) => n.endsWith('.rb')).sort().map((n) => `config/initializers/${n}`)
-  return ['config/application.rb', `config/environments/${ctx.appEnv}.rb`, ...initializers].filter((p) => ctx.files.exists(p))
+  return ['config/application.rb', `config/environments/${ctx.appEnv}.rb`, ...initializerFiles(ctx.files)].filter((p) => ctx.files.exists(p))
 }
 
 /**

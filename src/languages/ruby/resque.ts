@@ -16,6 +16,7 @@ import {isResque, isResquePool, resqueTask} from '../common/matchers.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 import {setForType} from '../../model/command-site.js'
+import {initializerFiles} from './rails-files.js'
 
 const REF = 'https://github.com/resque/resque/blob/master/lib/resque/tasks.rb'
 const HOOKS_REF = 'https://github.com/resque/resque/blob/master/docs/HOOKS.md'
@@ -80,8 +81,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
  */
 async function initializerConstants(ctx: AnalyzerContext, appEnv: string): Promise<Map<string, Sourced<RubyValue>>> {
   const out = new Map<string, Sourced<RubyValue>>()
-  for (const name of ctx.files.list('config/initializers').filter((n) => n.endsWith('.rb'))) {
-    const path = `config/initializers/${name}`
+  for (const path of initializerFiles(ctx.files)) {
     const text = ctx.files.read(path)?.text
     if (!text || !/^[A-Z][A-Z0-9_]*\s*=/m.test(text)) continue
     const parsed = await parseRuby(path, text)

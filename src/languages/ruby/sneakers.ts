@@ -33,6 +33,7 @@ import {rubyProcessFacts} from './process-facts.js'
 import {parseRuby, type RubyNode} from './prism.js'
 import {isSneakers, sneakersRakeFiles, sneakersStart} from './sneakers-command.js'
 import {loadRubyConfig} from './ruby-server.js'
+import {initializerFiles} from './rails-files.js'
 
 const SRC = 'https://github.com/jondot/sneakers/blob/v2.11.0/lib/sneakers'
 const DEFAULTS = `${SRC}/configuration.rb#L34-L42`
@@ -217,7 +218,7 @@ export const sneakers: ServerAnalyzer = {
     const start = sneakersStart(ctx.command.argv, ctx)!
     const version = ctx.versions.sneakers ?? ctx.versions.kicks
     const diagnostics: Diagnostic[] = []
-    const initializers = ctx.files.list('config/initializers').filter((n) => n.endsWith('.rb')).sort().map((n) => `config/initializers/${n}`)
+    const initializers = initializerFiles(ctx.files)
 
     // The worker classes.
     let classes: {name: string; via: Source[]}[] | undefined
