@@ -126,9 +126,11 @@ function collectTagged(root: TsNode, path: string, into: TaggedFields): void {
 export interface GoSite {
   file: string
   line: number
-  /** What the call or assignment names: "database/sql", "sqlx", "gorm", "pgxpool". */
+  /** What the call or assignment names: "database/sql", "sqlx", "gorm", "pgxpool", "pgx" (v3's ConnPool), "que-go". */
   lib: string
   value?: EvalValue
+  /** pgx v3 `NewConnPool(pgx.ConnPoolConfig{MaxConnections: n})`: the MaxConnections given in the literal, when it is one. */
+  max?: EvalValue
 }
 
 export interface GoCode {
@@ -138,8 +140,12 @@ export interface GoCode {
   maxConns: GoSite[]
   /** `X.SetMaxOpenConns(n)` (database/sql and what wraps it). */
   maxOpen: GoSite[]
-  /** Pools opened: `sql.Open`, `sqlx.Connect`, `gorm.Open`, `pgxpool.New…` (value: the URL given, when read). */
+  /** Pools opened: `sql.Open`, `sqlx.Connect`, `gorm.Open`, `pgxpool.New…`, pgx v3's `pgx.NewConnPool` (value: the URL given, when read). */
   opened: GoSite[]
+  /** que-go `que.NewWorkerPool(client, workMap, n)`: n workers, each holding one pooled connection while it works a job. */
+  queWorkers: GoSite[]
+  /** Where the code read serves HTTP (`os.Getenv("PORT")`, net/http's ListenAndServe/Serve), if it does. */
+  serves?: {file: string; line: number}
 }
 
 /**
@@ -187,6 +193,8 @@ const OPENERS: Record<string, {fns: RegExp; lib: string}> = {
   'gorm.io/gorm': {fns: /^Open$/, lib: 'gorm'},
   'github.com/jinzhu/gorm': {fns: /^Open$/, lib: 'gorm'},
 }
+/** pgx before modules (v2, v3: `github.com/jackc/pgx`, gopkg.in's `jackc/pgx.v3`), whose pool is `pgx.NewConnPool`. */
+const isPgxV3 = (path: string): boolean => /^(github\.com\/jackc\/pgx|gopkg\.in\/jackc\/pgx\.v[23])$/.test(path)
 const isPgxpool = (path: string): boolean => /^github\.com\/jackc\/pgx\/v[45]\/pgxpool$/.test(path)
 
 const line = (n: TsNode): number => n.startPosition.row + 1
@@ -341,8 +349,9 @@ class GoFile {
     }
 
     // No value and no default: the field stays Go's zero value, which the app's own code then decides on.
-    const missing = keys[0] ?? tagged.name
-    return {file: this.path, kind: 'known', line: line(n), missingEnv: [{line: tagged.line, name: missing}], value: null, via: []}
+    // Every key it looks up (envconfig: PREFIX_KEY, then the tag alone): a URL field tagged DATABASE_URL reads the platform's URL.
+    const missing = keys.filter((k) => k !== '')
+    return {file: this.path, kind: 'known', line: line(n), missingEnv: (missing.length > 0 ? missing : [tagged.name]).map((name) => ({line: tagged.line, name})), value: null, via: []}
   }
 
   /** `cfg.db.maxOpenConns` → {path: 'db.maxOpenConns', root: 'cfg'}; undefined unless the chain ends in a plain variable. */
@@ -573,6 +582,18 @@ function flagValue(args: string[], name: string): string | undefined {
   return undefined
 }
 
+/**
+ * The name an unaliased import is used by: its path's last element (before a `/vN` major version). An element that is not
+ * a Go identifier names a package declared otherwise; the usual spellings are taken: `que-go` and `go-que` declare `que`,
+ * gopkg.in's `pgx.v3` declares `pgx`.
+ */
+function packageName(path: string): string {
+  const last = path.split('/').filter((p) => !/^v\d+$/.test(p)).pop()!
+  if (/^[A-Za-z_]\w*$/.test(last)) return last
+  const bare = last.replace(/\.v\d+$/, '').replace(/^go-/, '').replace(/[-.]go$/, '')
+  return /^[A-Za-z_]\w*$/.test(bare) ? bare : last
+}
+
 /** Names given values anywhere in the file: const/var specs, `x := …`, `x = …` (the first name of `n, err := …`). */
 function bindNames(root: TsNode, file: GoFile): void {
   const stack: TsNode[] = [root]
@@ -581,7 +602,7 @@ function bindNames(root: TsNode, file: GoFile): void {
     if (n.type === 'import_spec') {
       const path = n.childForFieldName('path')?.text.slice(1, -1)
       const name = n.childForFieldName('name')?.text
-      if (path) file.imports.set(name && name !== '_' && name !== '.' ? name : path.split('/').filter((p) => !/^v\d+$/.test(p)).pop()!, path)
+      if (path) file.imports.set(name && name !== '_' && name !== '.' ? name : packageName(path), path)
     } else if (n.type === 'const_spec' || n.type === 'var_spec') {
       const names = n.childrenForFieldName('name')
       const values = n.childForFieldName('value')?.namedChildren ?? []
@@ -674,6 +695,9 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
         const opener = OPENERS[pkg]
         // sql.Open(driver, dsn), sqlx.Connect(driver, dsn): the DSN, to tell the platform's URL from a local one.
         if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {})})
+        else if (isPgxV3(pkg) && fnName === 'NewConnPool') out.opened.push({file: file.path, lib: 'pgx', line: line(n), ...connPoolConfig(file, n, args[0])})
+        else if (pkg === 'github.com/bgentry/que-go' && fnName === 'NewWorkerPool') out.queWorkers.push({file: file.path, lib: 'que-go', line: line(n), value: file.evaluate(args[2] ?? null)})
+        else if ((pkg === 'net/http' && /^(ListenAndServe|ListenAndServeTLS|Serve|ServeTLS)$/.test(fnName)) || ((q === 'os.Getenv' || q === 'os.LookupEnv') && args[0]?.text === '"PORT"')) out.serves ??= {file: file.path, line: line(n)}
         else if (isPgxpool(pkg) && /^(New|Connect|ParseConfig)$/.test(fnName)) {
           // New(ctx, url), Connect(ctx, url), ParseConfig(url): the URL may carry pool_max_conns.
           const url = args[fnName === 'ParseConfig' ? 0 : 1] ?? null
@@ -692,11 +716,53 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
   }
 }
 
+/** The keyed element `key` of a composite literal's body (`pgx.ConnPoolConfig{MaxConnections: 8}`). */
+function keyed(literal: TsNode, key: string): TsNode | undefined {
+  const unwrap = (el: TsNode | null | undefined): TsNode | undefined => (el?.type === 'literal_element' ? (el.namedChildren[0] ?? undefined) : (el ?? undefined))
+  const el = literal.childForFieldName('body')?.namedChildren.find((e) => e?.type === 'keyed_element' && unwrap(e.namedChildren[0])?.text === key)
+  return unwrap(el?.namedChildren[1])
+}
+
+/**
+ * `pgx.NewConnPool(pgx.ConnPoolConfig{ConnConfig: c, MaxConnections: n})` (or a variable given that literal): n, and the URL
+ * the ConnConfig was parsed from (`c, _ := pgx.ParseURI(url)`, ParseConnectionString, ParseDSN), for which server it is on.
+ */
+function connPoolConfig(file: GoFile, call: TsNode, arg: TsNode | null | undefined): {max?: EvalValue; value?: EvalValue} {
+  let lit = arg ?? undefined
+  if (lit?.type === 'unary_expression') lit = lit.childForFieldName('operand') ?? undefined
+  // A config variable: its literal, and `cfg.MaxConnections = n` / `cfg.ConnConfig = c` in the function that makes the pool.
+  const fields = new Map<string, TsNode>()
+  if (lit?.type === 'identifier') {
+    const name = lit.text
+    let fn: TsNode | null = call.parent
+    while (fn && !['function_declaration', 'method_declaration', 'func_literal'].includes(fn.type)) fn = fn.parent
+    for (const a of fn?.descendantsOfType('assignment_statement') ?? []) {
+      const left = a?.childForFieldName('left')?.namedChildren ?? []
+      const right = a?.childForFieldName('right')?.namedChildren ?? []
+      for (const [i, l] of left.entries()) {
+        const field = l?.type === 'selector_expression' && l.childForFieldName('operand')?.text === name ? l.childForFieldName('field')?.text : undefined
+        if (field && right[i] && a!.startIndex < call.startIndex) fields.set(field, right[i]!)
+      }
+    }
+
+    lit = file.names.get(name)
+  }
+
+  if (lit?.type !== 'composite_literal' && fields.size === 0) return {}
+  const maxNode = fields.get('MaxConnections') ?? (lit?.type === 'composite_literal' ? keyed(lit, 'MaxConnections') : undefined)
+  let conn = fields.get('ConnConfig') ?? (lit?.type === 'composite_literal' ? keyed(lit, 'ConnConfig') : undefined)
+  if (conn?.type === 'identifier') conn = file.names.get(conn.text)
+  const parse = conn?.type === 'call_expression' ? file.qualified(conn.childForFieldName('function')) : undefined
+  const urlArg = parse && /\.(ParseURI|ParseConnectionString|ParseDSN)$/.test(parse) && isPgxV3(parse.slice(0, parse.lastIndexOf('.'))) ? conn!.childForFieldName('arguments')?.namedChildren[0] : undefined
+  const url = urlArg ? file.evaluate(urlArg) : undefined
+  return {...(maxNode ? {max: file.evaluate(maxNode) ?? file.unknown(maxNode)} : {}), ...(url ? {value: url} : {})}
+}
+
 const isSource = (name: string): boolean => name.endsWith('.go') && !name.endsWith('_test.go')
 
 /** Read the packages reachable from `dirs` (in-module imports followed), never vendor/ or Godeps/. */
 export async function readGoCode(input: GoReadInput): Promise<GoCode> {
-  const out: GoCode = {diagnostics: [], files: [], maxConns: [], maxOpen: [], opened: []}
+  const out: GoCode = {diagnostics: [], files: [], maxConns: [], maxOpen: [], opened: [], queWorkers: []}
   const seen = new Set<string>()
   const queue = [...input.dirs]
   const tagged = new TaggedFields()
@@ -728,7 +794,8 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
           read.push({file, root: tree.rootNode, tree})
           index.files.push({dir, file, root: tree.rootNode})
           // The module's own packages this file imports: their folders are read too.
-          if (input.module) for (const p of file.imports.values()) if (p.startsWith(`${input.module}/`)) queue.push(p.slice(input.module.length + 1))
+          // The module root itself too (`qe "github.com/acme/app"` from cmd/app-web): its folder is ''.
+          if (input.module) for (const p of file.imports.values()) if (p === input.module || p.startsWith(`${input.module}/`)) queue.push(p.slice(input.module.length + 1))
         } catch (error) {
           if (!isExhaustion(error)) throw error
           out.diagnostics.push({code: 'unparsable-config', file: path, line: 1, message: `${path} nests too deeply to read; conncalc reads nothing from it`, severity: 'warning'})

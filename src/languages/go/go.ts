@@ -23,9 +23,15 @@ import {readGoCode} from './go-code.js'
 import {popPools} from './pop.js'
 import {append} from '../../util/arrays.js'
 import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
+import {PLATFORM_DATABASE_URLS, serverOfUrlVar, unsetUrlServer} from '../../util/pg-url.js'
 
 // database/sql sql.go: "SetMaxOpenConns sets the maximum number of open connections to the database. … If n <= 0, then there is no limit on the number of open connections. The default is 0 (unlimited)."
 const SQL = 'https://github.com/golang/go/blob/master/src/database/sql/sql.go'
+// pgx v3 conn_pool.go NewConnPool: `p.maxConnections = config.MaxConnections; if p.maxConnections == 0 { p.maxConnections = 5 }`.
+const PGX_V3 = 'https://github.com/jackc/pgx/blob/v3/conn_pool.go'
+// que-go worker.go: NewWorkerPool(c, wm, count) starts count Workers; each Worker's WorkOne calls Client.LockJob (que.go),
+// which Acquires a connection from the pgx pool and keeps it on the Job until Job.Done releases it.
+const QUE_GO = 'https://github.com/bgentry/que-go/blob/master/worker.go'
 // pgxpool/pool.go: defaultMaxConns = int32(4); ParseConfig: pool_max_conns, else max(defaultMaxConns, runtime.NumCPU()).
 const PGXPOOL = 'https://github.com/jackc/pgx/blob/master/pgxpool/pool.go'
 
@@ -46,18 +52,22 @@ export function goModules(text: string): Map<string, number> {
   return out
 }
 
-/** The module path: go.mod's `module X`, or a Godeps app's ImportPath. */
+/** The module path: go.mod's `module X`, a Godeps app's ImportPath, or a govendor app's vendor/vendor.json rootPath. */
 function modulePath(ctx: AnalyzerContext): string | undefined {
   const mod = ctx.files.read('go.mod')
   const m = mod ? /^module\s+(\S+)/m.exec(mod.text) : undefined
   if (m) return m[1].replaceAll('"', '')
-  try {
-    const godeps = ctx.files.read('Godeps/Godeps.json')
-    const path = godeps ? (JSON.parse(godeps.text) as {ImportPath?: unknown}).ImportPath : undefined
-    return typeof path === 'string' ? path : undefined
-  } catch {
-    return undefined
+  for (const [file, key] of [['Godeps/Godeps.json', 'ImportPath'], ['vendor/vendor.json', 'rootPath']] as const) {
+    try {
+      const f = ctx.files.read(file)
+      const path = f ? (JSON.parse(f.text) as Record<string, unknown>)[key] : undefined
+      if (typeof path === 'string') return path
+    } catch {
+      // Not JSON: the next file, else no module path.
+    }
   }
+
+  return undefined
 }
 
 /**
@@ -122,11 +132,11 @@ function pgxPool(ctx: AnalyzerContext, code: GoCode, modLine: Source | undefined
   const opened = code.opened.find((o) => o.lib === 'pgxpool')
   const origin = opened ? fromFile(opened.file, opened.line) : (modLine ?? fromDefault('pgxpool', PGXPOOL))
   const set = setting(code.maxConns, 'pgxpool MaxConns', diagnostics)
-  if (set.value) return {database: `pgxpool ${set.value.source.kind === 'file' ? `${set.value.source.file}` : ''}`.trim(), pool: set.value, server: 'DATABASE_URL'}
+  if (set.value) return {database: `pgxpool ${set.value.source.kind === 'file' ? `${set.value.source.file}` : ''}`.trim(), pool: set.value, server: goServer(ctx, opened?.value)}
   // pool_max_conns in the URL the pool is made from (the env value given to conncalc, or a literal).
   const url = opened?.value?.kind === 'known' && typeof opened.value.value === 'string' ? opened.value : undefined
   const inUrl = url ? /[?&\s]pool_max_conns=(\d+)/.exec(` ${url.value as string}`)?.[1] : undefined
-  if (url && inUrl) return {database: 'pgxpool', pool: sourced(Number(inUrl), url.via[0] ?? fromFile(url.file, url.line), [fromDefault('pgxpool reads pool_max_conns from the connection string', PGXPOOL)]), server: 'DATABASE_URL'}
+  if (url && inUrl) return {database: 'pgxpool', pool: sourced(Number(inUrl), url.via[0] ?? fromFile(url.file, url.line), [fromDefault('pgxpool reads pool_max_conns from the connection string', PGXPOOL)]), server: goServer(ctx, opened?.value)}
   const n = ctx.dyno?.nproc
   const cpus = n?.value ?? 8
   const via: Source[] = [fromDefault('pgxpool default MaxConns: max(4, runtime.NumCPU())', PGXPOOL), ...(n ? [n.source, ...(n.via ?? [])] : [])]
@@ -134,7 +144,55 @@ function pgxPool(ctx: AnalyzerContext, code: GoCode, modLine: Source | undefined
   if (!opened) via.push(assumed('pgx is in go.mod but no pgxpool.New/Connect/ParseConfig was found in the code read; its default pool assumed'))
   const pool = sourced(Math.max(4, cpus), origin, via)
   append(diagnostics, cpuCountWarning(ctx, pool, 'pgxpool MaxConns', 'add pool_max_conns=N to the connection string, or set config.MaxConns'))
-  return {database: 'pgxpool', pool, server: 'DATABASE_URL'}
+  return {database: 'pgxpool', pool, server: goServer(ctx, opened?.value)}
+}
+
+/**
+ * pgx v3's `pgx.NewConnPool(config)`: MaxConnections from the literal it is given (or the config variable's literal, or
+ * `cfg.MaxConnections = n` before the call in the same function), else pgx's default of 5 (conn_pool.go).
+ */
+function pgxV3Pool(ctx: AnalyzerContext, opened: GoSite, diagnostics: Diagnostic[]): PoolEntry {
+  const server = goServer(ctx, opened.value)
+  const database = `pgx.ConnPool ${opened.file}:${opened.line}`
+  const sites = opened.max ? [{...opened, value: opened.max}] : []
+  const set = setting(sites, 'pgx ConnPoolConfig.MaxConnections', diagnostics)
+  // 0 is pgx's "unset": the default applies.
+  if (set.value && set.value.value !== 0) return {database, pool: set.value, server}
+  const via: Source[] = [fromDefault('pgx v3 ConnPool default MaxConnections: 5', PGX_V3)]
+  if (set.unread) via.push(assumed(`MaxConnections is set at ${set.unread.file}:${set.unread.line}, which conncalc cannot read; pgx's default 5 is assumed`))
+  return {database, pool: sourced(5, fromFile(opened.file, opened.line), via), server}
+}
+
+/**
+ * The server a Go pool connects to, from the DSN/URL it is given (the rule: model/other-server.ts): read only from env vars
+ * other than the platform's that have no value, an unknown server; a value whose host and port differ from DATABASE_URL's
+ * (both given), a server of its own keyed by its var; else DATABASE_URL's.
+ */
+function goServer(ctx: AnalyzerContext, url: GoSite['value']): string {
+  if (url?.kind !== 'known') return 'DATABASE_URL'
+  const missing = (url.missingEnv ?? []).map((m) => m.name)
+  if (url.value === null && missing.length > 0 && !missing.some((m) => PLATFORM_DATABASE_URLS.test(m))) return unsetUrlServer(missing)
+  const env = url.via.find((v) => v.kind === 'env')
+  if (typeof url.value !== 'string' || env?.kind !== 'env' || PLATFORM_DATABASE_URLS.test(env.name)) return 'DATABASE_URL'
+  return serverOfUrlVar(env.name, ctx.env)
+}
+
+/**
+ * A process that works que-go jobs and serves no HTTP (no `os.Getenv("PORT")`, no net/http ListenAndServe/Serve in the
+ * code read): its connections are held by its que workers, one each while a job runs (QUE_GO), so the workers of every
+ * `que.NewWorkerPool(…, n)` are its threads. A process that also serves HTTP can use the whole pool (undefined).
+ */
+function queThreads(code: GoCode, diagnostics: Diagnostic[], ctx: AnalyzerContext): Sourced<number> | undefined {
+  if (code.queWorkers.length === 0 || code.serves) return undefined
+  const counts = code.queWorkers.map((w) => ({v: valueOf(w, 'que.NewWorkerPool count', diagnostics), w}))
+  const unread = counts.find((c) => !c.v)
+  if (unread) {
+    diagnostics.push({code: 'unknown-config-value', file: unread.w.file, fix: `tell conncalc how many workers it starts: --assume ${ctx.processType}=1:N:N`, line: unread.w.line, message: `${ctx.processType}: que.NewWorkerPool here starts a number of workers conncalc cannot read; every pooled connection is counted as in use`, processType: ctx.processType, severity: 'warning'})
+    return undefined
+  }
+
+  const n = counts.reduce((a, c) => a + c.v!.value, 0)
+  return sourced(n, fromDefault('each que-go worker holds one pooled connection while it works a job (Client.LockJob acquires it, Job.Done releases it); the process serves no HTTP', QUE_GO), derivedFrom(counts.map((c) => c.v!)))
 }
 
 /** Whether a site's DSN reads the platform's DATABASE_URL (set where it runs, or named by a missing env var). */
@@ -202,11 +260,12 @@ export const go: ServerAnalyzer = {
     // Buffalo's pop: database.yml's section sizes the pool pop opens (pop.ts).
     if ([...modules.keys()].some((m) => /^github\.com\/gobuffalo\/pop(\/v\d+)?$/.test(m))) pools.push(...popPools(ctx.files, code.files, ctx.env, ctx.processType, diagnostics))
 
-    const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool'))
+    for (const o of code.opened.filter((x) => x.lib === 'pgx')) pools.push(pgxV3Pool(ctx, o, diagnostics))
+    const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool' && o.lib !== 'pgx'))
     const cap = setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
     if (cap.value) {
       const lib = sqlOpen?.lib ?? 'database/sql'
-      pools.push({database: `${lib}${sqlOpen ? ` ${sqlOpen.file}:${sqlOpen.line}` : ''}`, pool: cap.value, server: 'DATABASE_URL'})
+      pools.push({database: `${lib}${sqlOpen ? ` ${sqlOpen.file}:${sqlOpen.line}` : ''}`, pool: cap.value, server: goServer(ctx, sqlOpen?.value)})
     } else if (sqlOpen || (pools.length === 0 && code.maxOpen.length === 0)) {
       const where = sqlOpen ? ` (${sqlOpen.lib} opened at ${sqlOpen.file}:${sqlOpen.line})` : ''
       const elsewhere = cap.unread ? [] : capsElsewhere(ctx.files, code.files)
@@ -248,6 +307,8 @@ export const go: ServerAnalyzer = {
     const placed = placeUnknownServers(apart.pools, apart.otherServerPools)
     const counted = placed.pools ?? []
     const total = counted.reduce((a, p) => a + p.pool.value, 0)
+    const lib = counted.every((p) => p.database.startsWith('database/sql') || p.database.startsWith('pop ')) ? SQL : counted.every((p) => p.database.startsWith('pgx.ConnPool')) ? PGX_V3 : PGXPOOL
+    const goroutines = sourced(total, fromDefault('goroutines can use every pooled connection at once', lib), derivedFrom(counted.map((p) => p.pool)))
     return {
       diagnostics,
       language: 'go',
@@ -255,8 +316,8 @@ export const go: ServerAnalyzer = {
       pools: counted,
       processesPerDyno: processes,
       server: 'go',
-      // Cite the library whose pool it is: database/sql (lib/pq, sqlx, GORM) or pgxpool.
-      threadsPerProcess: sourced(total, fromDefault('goroutines can use every pooled connection at once', counted.every((p) => p.database.startsWith('database/sql') || p.database.startsWith('pop ')) ? SQL : PGXPOOL), derivedFrom(counted.map((p) => p.pool))),
+      // Cite the library whose pool it is: database/sql (lib/pq, sqlx, GORM), pgx v3's ConnPool or pgxpool.
+      threadsPerProcess: queThreads(code, diagnostics, ctx) ?? goroutines,
     }
   },
   id: 'go',
