@@ -12,12 +12,14 @@ import type {FileReader} from '../model/files.js'
 
 import {fromEnv, fromDefault, type Source} from '../model/source.js'
 import {programName} from '../languages/common/setting.js'
-import {normalizePath} from '../languages/shell/shell.js'
+import {normalizePath, splitCommand} from '../languages/shell/shell.js'
 import {parseProcfile} from './procfile.js'
 import {joinPath} from '../util/app-path.js'
 import {shellQuote} from '../util/shell-quote.js'
 import {buildpackRun} from './buildpack-run.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
+import {rakefileOf, rakeTasks} from '../languages/ruby/rails-process-command.js'
+import {knownProgram} from '../languages/shell/programs.js'
 
 // honcho/command.py: `start [processes…]`, -f/--procfile (default "Procfile", or PROCFILE from the env file),
 // -d/--app-root (the Procfile is read from there), -c/--concurrency "web=2,worker=3" (each type 1 by default).
@@ -72,6 +74,8 @@ export function launcherOf(argv: readonly string[], files?: FileReader): string 
   if (files && buildpackRun(argv, files)) return 'bin/run'
   // A Ruby script of the app given a command (`bin/restarter bin/respirate`): readLaunch reads whether it runs it.
   // Or one that runs Puma in its own process (`Puma::CLI.new(ARGV + %w(--config puma.rb)).run`).
+  // A rake task of the app (`bin/rails fly:server`): readLaunch reads whether its actions run a command.
+  if (files && rakeTasks(argv) && rakefileOf(files)) return 'rake'
   if (files && rubyScript(argv, files) && (argv.length > 1 || /\bPuma::|<\s*Puma::CLI|CLI\.new/.test(files.read(rubyScript(argv, files)!)?.text ?? ''))) return 'ruby script'
   return undefined
 }
@@ -114,6 +118,7 @@ async function launchOf(launcher: NonNullable<ReturnType<typeof launcherOf>>, ar
   if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, (n) => env.get(n)?.value)
   if (launcher === 'supercronic') return supercronic(argv, files, cwd, processType)
   if (launcher === 'ruby script') return rubyRunner(argv, files, cwd)
+  if (launcher === 'rake') return rakeLaunch(argv, files, cwd, env)
   return procfileManager(launcher, argv, files, cwd, processType)
 }
 
@@ -459,5 +464,39 @@ async function invokeLaunch(argv: readonly string[], files: FileReader, cwd: str
     launcher,
     note,
     processes: task.runs.map((r) => ({assignments: [], command: r.command, copies: 1, cwd, name: `invoke ${task.task}`, origin: {file: r.file, line: r.line}})),
+  }
+}
+
+/**
+ * `rake TASK` / `rails ns:task` of a task the app defines whose actions run a command (Fly.io's
+ * `task :server do sh 'bin/rails server' end`): that command is the process
+ * (languages/ruby/rake-tasks.ts, loaded only when a Procfile line runs one). Undefined when the app
+ * does not define the task or it runs no command: the rake analyzer reads it as a task.
+ */
+async function rakeLaunch(argv: readonly string[], files: FileReader, cwd: string, env: Env): Promise<Launch | undefined> {
+  const {RAKE_REF, rakeTaskRuns} = await import('../languages/ruby/rake-tasks.js')
+  const tasks = rakeTasks(argv)!
+  const follow = await rakeTaskRuns(tasks, files)
+  if (!follow) return undefined
+  const launcher = `${programName(argv[0])} ${tasks.join(' ')}`
+  if ('unknown' in follow) return {diagnostics: [], launcher, note: fromDefault(`\`${launcher}\` runs a Rake task of the app`, RAKE_REF), processes: [], unknown: `the Rake task's command cannot be told: ${follow.unknown}`}
+  // Trailing commands that print or set something and exit (`sh 'echo started'`) are not the process.
+  const stays = (r: {command: string}): boolean => knownProgram(splitCommand(r.command, env, {file: follow.file, line: follow.line}).command.argv)?.kind !== 'finishes'
+  const blocking = [...follow.finished, ...follow.runs.filter((r) => !r.background)]
+  const lastAt = blocking.findLastIndex((r) => stays(r))
+  const main = lastAt === -1 ? blocking.at(-1) : blocking[lastAt]
+  const runs = [...(main ? [main] : []), ...follow.runs.filter((r) => r.background)]
+  const before = blocking.slice(0, Math.max(0, blocking.indexOf(main!))).map((r) => `\`${r.command.slice(0, 50)}\` (${r.file}:${r.line})`)
+  const others = follow.others.length > 0 ? ` (after ${follow.others.join(', ')}, not the app's tasks)` : ''
+  const note = fromDefault(
+    `\`${launcher}\` runs the Rake task ${follow.task} (${follow.file}:${follow.line})${others}, which runs ${runs.map((r) => `\`${r.command}\` (${r.file}:${r.line})${r.background ? ' beside it' : ''}`).join(' and ')}${before.length > 0 ? `, after ${before.join(', ')}, which finished first` : ''}; ${main?.exec ? 'exec replaces the rake process with it' : 'the rake process waits for it'}`,
+    RAKE_REF,
+  )
+  return {
+    diagnostics: [],
+    file: follow.file,
+    launcher,
+    note,
+    processes: runs.map((r) => ({assignments: [], command: r.command, copies: 1, cwd, name: `rake ${follow.task}`, origin: {file: r.file, line: r.line}})),
   }
 }

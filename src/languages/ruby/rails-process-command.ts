@@ -1,5 +1,13 @@
 /** Which Rails-loading process a command is (plain argv tests, for the registry's lazy matcher). */
+import type {FileReader} from '../../model/files.js'
+
 import {programName} from '../common/setting.js'
+
+/** Rake's own Rakefile names (ruby/rake application.rb DEFAULT_RAKEFILES), in its order. */
+const RAKEFILES = ['rakefile', 'Rakefile', 'rakefile.rb', 'Rakefile.rb']
+
+/** The Rakefile in the folder a command runs in, if any (the registry's cheap test before anything is parsed). */
+export const rakefileOf = (files: FileReader): string | undefined => RAKEFILES.find((f) => files.exists(f))
 
 /** `rails runner FILE` / `rails r 'code'`: the script or code it runs. */
 export function railsRunnerScript(argv: readonly string[]): string | undefined {

@@ -1,0 +1,429 @@
+/**
+ * Rake tasks of the app that a process type runs (`bin/rails fly:server`, `bundle exec rake web`)
+ * whose actions run another command: Fly.io's Rails template (lib/tasks/fly.rake) has
+ * `task server: :swapfile do sh 'bin/rails server' end`. The task is found as Rake finds it, its
+ * prerequisites and actions are read (never run) in Rake's order, and the commands they hand to
+ * the shell are what stays up in the dyno.
+ *
+ * As Rake does it (ruby/rake lib/rake):
+ * - application.rb: the Rakefile is `rakefile`, `Rakefile`, `rakefile.rb` or `Rakefile.rb`, then
+ *   rakelib/*.rake are loaded. A Rails Rakefile calls `Rails.application.load_tasks`, which loads
+ *   lib/tasks/**\/*.rake, sorted (railties engine.rb run_tasks_blocks); `import`/`load` of a file
+ *   loads it.
+ * - task_manager.rb: `namespace :fly do task :server end` defines `fly:server`; a task defined again
+ *   keeps its earlier actions and prerequisites and adds the new ones (enhance). A prerequisite is
+ *   looked up from the defining namespace outward (lookup_in_scope); `Rake::Task[name]` by its full name.
+ * - task.rb invoke_with_call_chain: the prerequisites are invoked first, in order, each task at most
+ *   once per run (already_invoked); then the task's actions, in order.
+ * - file_utils.rb: `sh` runs the command and waits for it (system); `ruby ARGS` is `sh "ruby ARGS"`.
+ *   Kernel#system and backticks wait too; Kernel#exec replaces the rake process; Kernel#spawn and
+ *   Process.spawn return at once, the command running beside.
+ *
+ * So the last command run and waited for is the process (the ones before it finished first, as a
+ * shell script's foreground commands did), a spawned one runs beside it, and the rake process
+ * itself only waits for them. A command conncalc cannot read (built from code, run under a
+ * condition it does not decide) makes the whole task unknown, said with the file and line.
+ */
+import type {FileReader} from '../../model/files.js'
+
+import {type ParsedRuby, parseRuby, type RubyNode} from './prism.js'
+import {joinPath} from '../../util/app-path.js'
+import {shellQuote} from '../../util/shell-quote.js'
+import {rakefileOf} from './rails-process-command.js'
+
+export const RAKE_REF = 'https://github.com/ruby/rake/blob/master/lib/rake/task.rb'
+
+
+export interface RakeRun {
+  /** Started with spawn: runs beside the task's process. */
+  background: boolean
+  /** Shell text, as `sh` hands it to the shell. */
+  command: string
+  /** Kernel#exec: the command replaces the rake process. */
+  exec: boolean
+  file: string
+  line: number
+}
+
+export type RakeFollow =
+  | {
+      file: string
+      /** Blocking runs before the last one: they finished before it started. */
+      finished: RakeRun[]
+      line: number
+      /** The tasks named on the command line that are not the app's (`db:migrate`): Rails' or a gem's, run before. */
+      others: string[]
+      /** The runs that stay up: the spawned ones and the last blocking one (or the one exec replaces rake with). */
+      runs: RakeRun[]
+      task: string
+    }
+  | {unknown: string}
+
+interface Prereq {
+  name: string
+  scope: string[]
+}
+
+interface TaskDef {
+  actions: {body: RubyNode; file: string; parsed: ParsedRuby}[]
+  /** Where it was first defined. */
+  file: string
+  line: number
+  prereqs: Prereq[]
+  /** A prerequisite list conncalc cannot read (`task x: deps_for(:x)`), with where. */
+  unreadable?: string
+}
+
+
+/** `fly:server[web=1]` → `fly:server` (Rake's task arguments in brackets are not part of the name). */
+const taskName = (arg: string): string => arg.replace(/\[[\s\S]*\]$/, '')
+
+/**
+ * What the app's task runs: undefined when the app does not define the last task named (a Rails or gem
+ * task, `db:migrate`, `jobs:work`: its own analyzer reads it) or when the task runs no command.
+ */
+export async function rakeTaskRuns(tasks: readonly string[], files: FileReader): Promise<RakeFollow | undefined> {
+  const rakefile = rakefileOf(files)
+  if (!rakefile || tasks.length === 0) return undefined
+  const names = tasks.map((t) => taskName(t))
+  const sources = rakeSources(files, rakefile)
+  // Cheap: a task's last name part appears in some file's text, or the app does not define it.
+  const last = names.at(-1)!.split(':').at(-1)!
+  if (!sources.some((p) => files.read(p)?.text.includes(last))) return undefined
+  const defs = new Map<string, TaskDef>()
+  const seen = new Set<string>()
+  const queue = [...sources]
+  while (queue.length > 0) {
+    const path = queue.shift()!
+    if (seen.has(path)) continue
+    seen.add(path)
+    const text = files.read(path)?.text
+    if (text === undefined) continue
+    const parsed = await parseRuby(path, text)
+    if (parsed.errors.length > 0) continue
+    collect(parsed, path, parsed.program, [], defs, (more) => queue.push(...more.filter((m) => files.exists(m))))
+  }
+
+  const main = defs.get(names.at(-1)!)
+  if (!main) return undefined
+  const walk = new Walk(defs)
+  for (const n of names) walk.invoke(n)
+  if (walk.unknown) return {unknown: walk.unknown}
+  if (walk.runs.length === 0) return undefined
+  const outcome = walk.outcome()
+  if ('unknown' in outcome) return outcome
+  return {file: main.file, ...outcome, line: main.line, others: names.filter((n) => !defs.has(n)), task: names.at(-1)!}
+}
+
+/** The Rakefile, rakelib/*.rake, and lib/tasks/**\/*.rake when the Rakefile loads Rails' tasks. */
+function rakeSources(files: FileReader, rakefile: string): string[] {
+  const out = [rakefile, ...files.list('rakelib').filter((f) => f.endsWith('.rake')).map((f) => `rakelib/${f}`)]
+  if (/\bload_tasks\b/.test(files.read(rakefile)?.text ?? '')) {
+    const walkDir = (dir: string): void => {
+      for (const f of files.list(dir)) if (f.endsWith('.rake')) out.push(`${dir}/${f}`)
+      for (const d of files.folders(dir)) walkDir(`${dir}/${d}`)
+    }
+
+    walkDir('lib/tasks')
+  }
+
+  return out
+}
+
+const nameOf = (P: ParsedRuby['prism'], node: RubyNode | null | undefined): string | undefined =>
+  node instanceof P.SymbolNode || node instanceof P.StringNode ? node.unescaped.value : undefined
+
+/** The task definitions (and the files `import`/`load` name) in a file, with their namespaces. */
+function collect(parsed: ParsedRuby, file: string, node: RubyNode, scope: string[], defs: Map<string, TaskDef>, load: (paths: string[]) => void): void {
+  const P = parsed.prism
+  if (node instanceof P.CallNode && !node.receiver) {
+    const args = node.arguments_?.arguments_ ?? []
+    if (node.name === 'namespace') {
+      const ns = nameOf(P, args[0])
+      const body = node.block instanceof P.BlockNode ? node.block.body : null
+      if (body) collect(parsed, file, body, ns ? [...scope, ...ns.split(':')] : scope, defs, load)
+      return
+    }
+
+    if ((node.name === 'import' || node.name === 'load') && args.every((a) => a instanceof P.StringNode)) {
+      load(args.map((a) => joinPath('', (a as InstanceType<typeof P.StringNode>).unescaped.value)).filter((p): p is string => p !== undefined))
+    }
+
+    if (node.name === 'task' || node.name === 'multitask') {
+      define(parsed, file, node, scope, defs)
+      return
+    }
+  }
+
+  if (node instanceof P.DefNode) return
+  for (const child of node.compactChildNodes()) collect(parsed, file, child, scope, defs, load)
+}
+
+/** `task :x`, `task x: :dep`, `task :x => [:a, 'b']`, `task :x, [:arg] => :dep`, `task 'ns:x'`: its name, prerequisites and block. */
+function define(parsed: ParsedRuby, file: string, node: InstanceType<ParsedRuby['prism']['CallNode']>, scope: string[], defs: Map<string, TaskDef>): void {
+  const P = parsed.prism
+  const args = node.arguments_?.arguments_ ?? []
+  let name = nameOf(P, args[0])
+  let deps: RubyNode | undefined
+  const hash = args.find((a) => a instanceof P.KeywordHashNode || a instanceof P.HashNode)
+  const assoc = hash instanceof P.KeywordHashNode || hash instanceof P.HashNode ? hash.elements[0] : undefined
+  if (assoc instanceof P.AssocNode) {
+    if (name === undefined) name = nameOf(P, assoc.key)
+    deps = assoc.value
+  }
+
+  if (name === undefined) return
+  const full = [...scope, ...name.split(':')].join(':')
+  const line = parsed.lineOf(node.location.startOffset)
+  const def = defs.get(full) ?? {actions: [], file, line, prereqs: []}
+  defs.set(full, def)
+  if (deps) {
+    const list = deps instanceof P.ArrayNode ? deps.elements : [deps]
+    for (const d of list) {
+      const n = nameOf(P, d)
+      if (n === undefined) def.unreadable ??= `${file}:${line}: the prerequisites of \`${full}\` (\`${parsed.textOf(deps)}\`) are not a list of names conncalc reads`
+      else def.prereqs.push({name: n, scope})
+    }
+  }
+
+  const body = node.block instanceof P.BlockNode ? node.block.body : null
+  if (body) def.actions.push({body, file, parsed})
+}
+
+/** Rake's lookup_in_scope: `rake:x` from the top, `^x` one namespace up, else the defining namespace outward. */
+function resolve(p: Prereq, defs: Map<string, TaskDef>): string {
+  if (p.name.startsWith('rake:')) return p.name.slice(5)
+  let scope = p.scope
+  let name = p.name
+  while (name.startsWith('^')) {
+    name = name.slice(1)
+    scope = scope.slice(0, -1)
+  }
+
+  for (let i = scope.length; i > 0; i--) {
+    const candidate = [...scope.slice(0, i), name].join(':')
+    if (defs.has(candidate)) return candidate
+  }
+
+  return name
+}
+
+/** Receivers of the calls that run a command: `sh`/`ruby` (Rake's FileUtils), Kernel's, Process.spawn. */
+const RUNS = new Map<string, Set<string>>([
+  ['exec', new Set(['', 'Kernel', 'Process'])],
+  ['ruby', new Set(['', 'FileUtils'])],
+  ['sh', new Set(['', 'FileUtils'])],
+  ['spawn', new Set(['', 'Kernel', 'Process'])],
+  ['system', new Set(['', 'Kernel'])],
+])
+/** Blocks that run their body once, at once, in the same process. */
+const ONCE_BLOCKS = new Set(['with_clean_env', 'with_original_env', 'with_unbundled_env', 'silence_warnings', 'benchmark', 'measure', 'time', 'tap'])
+
+interface FoundRun extends RakeRun {
+  /** Under an `if`, in a loop or a rescue: it may not run, or run again. */
+  conditional: boolean
+  /** Why its command is not read (then `command` is the Ruby as written). */
+  why?: string
+}
+
+/** One rake run through the tasks, as task.rb invokes them. */
+class Walk {
+  runs: FoundRun[] = []
+  unknown: string | undefined
+  private done = false
+  private readonly invoked = new Set<string>()
+
+  constructor(private readonly defs: Map<string, TaskDef>) {}
+
+  invoke(name: string, actionsOnly = false): void {
+    if (this.done || this.unknown || (!actionsOnly && this.invoked.has(name))) return
+    this.invoked.add(name)
+    const def = this.defs.get(name)
+    if (!def) return
+    if (def.unreadable) {
+      this.unknown = def.unreadable
+      return
+    }
+
+    if (!actionsOnly) for (const p of def.prereqs) this.invoke(resolve(p, this.defs))
+    for (const a of def.actions) this.visit(a.parsed, a.file, a.body, false)
+  }
+
+  /**
+   * The processes: the last blocking run read for sure (unconditional), and the spawned runs. A run that could be the
+   * process or beside it (spawned, an exec, or after that last one) but is conditional or not read makes it unknown; one
+   * before the last only finished before it, whatever it ran.
+   */
+  outcome(): {finished: RakeRun[]; runs: RakeRun[]} | {unknown: string} {
+    const plain = (r: FoundRun): RakeRun => ({background: r.background, command: r.command, exec: r.exec, file: r.file, line: r.line})
+    const sure = (r: FoundRun): boolean => !r.conditional && r.why === undefined
+    const lastAt = this.runs.findLastIndex((r) => !r.background && sure(r))
+    for (const [i, r] of this.runs.entries()) {
+      if (sure(r) || (i < lastAt && !r.background && !r.exec)) continue
+      const at = `${r.file}:${r.line}`
+      return {unknown: r.why === undefined ? `${at}: \`${r.command}\` runs only under a condition or in a loop conncalc does not decide` : `${at}: \`${r.command}\` runs a command conncalc does not read (${r.why})`}
+    }
+
+    const last = this.runs[lastAt]
+    return {finished: this.runs.slice(0, lastAt).filter((r) => !r.background).map((r) => plain(r)), runs: this.runs.filter((r) => r.background || r === last).map((r) => plain(r))}
+  }
+
+  private visit(parsed: ParsedRuby, file: string, node: RubyNode, conditional: boolean): void {
+    if (this.done || this.unknown) return
+    const P = parsed.prism
+    const line = parsed.lineOf(node.location.startOffset)
+    const at = `${file}:${line}`
+    if (node instanceof P.DefNode || node instanceof P.LambdaNode) return
+    if (node instanceof P.XStringNode || node instanceof P.InterpolatedXStringNode) {
+      const text = node instanceof P.XStringNode ? {text: node.unescaped.value} : this.interpolated(parsed, node.parts, true)
+      this.add(text, {background: false, conditional, exec: false, file, line}, parsed.textOf(node))
+      return
+    }
+
+    if (node instanceof P.CallNode) {
+      const receiver = node.receiver ? parsed.textOf(node.receiver).replace(/^::/, '') : ''
+      if (RUNS.get(node.name)?.has(receiver)) {
+        const text = this.commandOf(parsed, node)
+        const how = node.name === 'ruby' && 'text' in text ? {text: `ruby ${text.text}`} : text
+        this.add(how, {background: node.name === 'spawn', conditional, exec: node.name === 'exec', file, line}, parsed.textOf(node))
+        return
+      }
+
+      // `Rake::Task['assets:precompile'].invoke` / `.execute` (the actions alone, again even if already run).
+      if ((node.name === 'invoke' || node.name === 'execute') && node.receiver instanceof P.CallNode && node.receiver.name === '[]') {
+        const holder = node.receiver.receiver ? parsed.textOf(node.receiver.receiver).replace(/^::/, '') : ''
+        if (holder === 'Rake::Task' || holder === 'Rake.application') {
+          const target = nameOf(P, node.receiver.arguments_?.arguments_[0])
+          if (target === undefined) {
+            this.unknown = `${at}: \`${clip(parsed.textOf(node))}\` invokes a task whose name is not read here`
+            return
+          }
+
+          const name = taskName(target)
+          if (conditional && this.defs.has(name)) {
+            this.unknown = `${at}: \`${clip(parsed.textOf(node))}\` runs only under a condition or in a loop conncalc does not decide`
+            return
+          }
+
+          this.invoke(name, node.name === 'execute')
+          return
+        }
+      }
+
+      // A block that runs once (`Bundler.with_unbundled_env do … end`) keeps its commands in order; any other block may
+      // run never or many times (`each`, `loop`, `Thread.new`): commands inside it are conditional.
+      for (const child of node.compactChildNodes()) {
+        const loop = child instanceof P.BlockNode && !ONCE_BLOCKS.has(node.name)
+        this.visit(parsed, file, child, conditional || loop)
+      }
+
+      return
+    }
+
+    if (node instanceof P.AndNode || node instanceof P.OrNode) {
+      this.visit(parsed, file, node.left, conditional)
+      this.visit(parsed, file, node.right, true)
+      return
+    }
+
+    const branching =
+      node instanceof P.IfNode || node instanceof P.UnlessNode || node instanceof P.CaseNode || node instanceof P.WhileNode || node instanceof P.UntilNode || node instanceof P.RescueNode || node instanceof P.RescueModifierNode || node instanceof P.EnsureNode
+    for (const child of node.compactChildNodes()) this.visit(parsed, file, child, conditional || branching)
+  }
+
+  private add(text: {text: string} | {why: string}, run: Omit<FoundRun, 'command' | 'why'>, written: string): void {
+    this.runs.push('why' in text ? {...run, command: clip(written), why: text.why} : {...run, command: text.text})
+    // Kernel#exec replaces the rake process: nothing after it runs.
+    if (run.exec && !run.conditional && !('why' in text)) this.done = true
+  }
+
+  /** The shell text of `sh 'a b'`, `sh 'a', 'b'`, `system({'X' => '1'}, 'a')`, with `#{ENV['X']}` as `${X}`. */
+  private commandOf(parsed: ParsedRuby, node: InstanceType<ParsedRuby['prism']['CallNode']>): {text: string} | {why: string} {
+    const P = parsed.prism
+    const args = [...(node.arguments_?.arguments_ ?? [])]
+    const prefix: string[] = []
+    const first = args[0]
+    if (first instanceof P.HashNode) {
+      // An env hash before the command.
+      for (const el of first.elements) {
+        const k = el instanceof P.AssocNode ? nameOf(P, el.key) : undefined
+        const v = el instanceof P.AssocNode ? this.word(parsed, el.value, false) : undefined
+        if (k === undefined || v === undefined || 'why' in v) return {why: `the environment \`${clip(parsed.textOf(first))}\` is not read`}
+        prefix.push(`${k}=${v.text}`)
+      }
+
+      args.shift()
+    }
+
+    const tail = args.at(-1)
+    if (tail instanceof P.KeywordHashNode || tail instanceof P.HashNode) {
+      // Options (`verbose: false`); `chdir:` would move where it runs.
+      const keys = tail.elements.map((el) => (el instanceof P.AssocNode ? nameOf(P, el.key) : undefined))
+      if (keys.includes('chdir') || keys.includes(undefined)) return {why: `the options \`${clip(parsed.textOf(tail))}\` are not read`}
+      args.pop()
+    }
+
+    if (args.length === 0) return {why: 'it names no command'}
+    const words: string[] = []
+    for (const a of args) {
+      const w = this.word(parsed, a, args.length > 1)
+      if ('why' in w) return w
+      words.push(w.text)
+    }
+
+    return {text: [...prefix, ...words].join(' ')}
+  }
+
+  /** One argument as shell text: a single string is the shell line itself; several are words, each quoted. */
+  private word(parsed: ParsedRuby, node: RubyNode, quote: boolean): {text: string} | {why: string} {
+    const P = parsed.prism
+    if (node instanceof P.StringNode) return {text: quote ? shellQuote(node.unescaped.value) : node.unescaped.value}
+    if (node instanceof P.InterpolatedStringNode) return this.interpolated(parsed, node.parts, !quote)
+    if (node instanceof P.IntegerNode) return {text: String(node.value)}
+    return {why: `\`${clip(parsed.textOf(node))}\` is not a string conncalc reads`}
+  }
+
+  /** A string with `#{…}` parts: ENV reads become the shell's `${X}` (so the process's env decides them), anything else is unknown. */
+  private interpolated(parsed: ParsedRuby, parts: RubyNode[], raw: boolean): {text: string} | {why: string} {
+    const P = parsed.prism
+    let out = ''
+    for (const part of parts) {
+      if (part instanceof P.StringNode) {
+        out += raw ? part.unescaped.value : shellQuote(part.unescaped.value)
+        continue
+      }
+
+      const inner = part instanceof P.EmbeddedStatementsNode && part.statements?.body.length === 1 ? part.statements.body[0] : undefined
+      const env = inner ? envRead(parsed, inner) : undefined
+      if (!env) return {why: `\`${clip(parsed.textOf(part))}\` is not read here`}
+      const expansion = env.fallback === undefined ? `\${${env.name}}` : `\${${env.name}-${env.fallback}}`
+      out += raw ? expansion : `"${expansion}"`
+    }
+
+    return {text: out}
+  }
+}
+
+/** `ENV['X']`, `ENV.fetch('X')`, `ENV.fetch('X', 'd')`, `ENV.fetch('X') { 'd' }`, `ENV['X'] || 'd'`: the name, and the value when unset. */
+function envRead(parsed: ParsedRuby, node: RubyNode): {fallback?: string; name: string} | undefined {
+  const P = parsed.prism
+  const literal = (n: RubyNode | null | undefined): string | undefined =>
+    n instanceof P.StringNode ? n.unescaped.value : n instanceof P.IntegerNode ? String(n.value) : n instanceof P.StatementsNode && n.body.length === 1 ? literal(n.body[0]) : undefined
+  if (node instanceof P.OrNode) {
+    const left = envRead(parsed, node.left)
+    const fallback = literal(node.right)
+    return left && left.fallback === undefined && fallback !== undefined && /^[\w.:/-]*$/.test(fallback) ? {fallback, name: left.name} : undefined
+  }
+
+  if (!(node instanceof P.CallNode) || !(node.receiver instanceof P.ConstantReadNode) || node.receiver.name !== 'ENV') return undefined
+  const args = node.arguments_?.arguments_ ?? []
+  const name = args[0] instanceof P.StringNode ? args[0].unescaped.value : undefined
+  if (!name || !/^[A-Z_a-z]\w*$/.test(name)) return undefined
+  if (node.name === '[]' && args.length === 1) return {name}
+  if (node.name !== 'fetch') return undefined
+  const fallback = args.length === 2 ? literal(args[1]) : node.block instanceof P.BlockNode ? literal(node.block.body) : undefined
+  if (args.length === 1 && !node.block) return {name}
+  return fallback !== undefined && /^[\w.:/-]*$/.test(fallback) ? {fallback, name} : undefined
+}
+
+const clip = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}...` : s).replaceAll(/\s*\n\s*/g, ' ')

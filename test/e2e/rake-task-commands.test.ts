@@ -1,0 +1,54 @@
+/**
+ * A Procfile line that runs a Rake task of the app whose actions run another command (Fly.io's Rails
+ * template: `task server: :swapfile do sh 'bin/rails server' end`): that command is the process, found
+ * as Rake runs the task (prerequisites first, each once, then the actions in order; `sh`/`system`
+ * wait, `exec` replaces rake), with the rake file's line in --explain (test/fixtures/rake-task-commands).
+ *
+ * The app: config/puma.rb `workers 2`, `threads 4, 4` (PUMA_MAX_THREADS unset → 4); database.yml pool 10.
+ * Puma: 2 workers × min(10, 4) = 8 (ActiveRecord 7.1 empties the preloading master's pool after boot).
+ * Sidekiq `-c N`: one process × min(10, N).
+ */
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+const plan = () => planJson(procfileOf('rake-task-commands'), ['--plan', 'standard-0'])
+const RAKE = 'https://github.com/ruby/rake/blob/master/lib/rake/task.rb'
+const why = (row: ReturnType<ReturnType<typeof plan>['type']>): string => JSON.stringify(row.sources.processesPerDyno.via?.find((s) => JSON.stringify(s).includes(RAKE)) ?? null)
+
+describe('rake TASK / rails ns:task runs the command its actions hand to the shell', () => {
+  it('web: `bin/rails platform:web` → prerequisite platform:prepare, then sh "bin/rails server -p #{ENV.fetch(...)}": Puma 2 × 4 = 8', () => {
+    const web = plan().type('web')
+    expect(web).toMatchObject({connectionsPerDyno: 8, processesPerDyno: 2, server: 'puma', threadsPerProcess: 4})
+    const note = why(web)
+    expect(note).toContain('runs the Rake task platform:web (lib/tasks/platform.rake:10), which runs `bin/rails server -p ${PORT-3000}` (lib/tasks/platform.rake:11)')
+    // The prerequisite's commands ran to the end before the server started.
+    expect(note).toContain('after `mkdir -p tmp/pids` (lib/tasks/platform.rake:5), `echo prepared` (lib/tasks/platform.rake:6), which finished first; the rake process waits for it')
+  })
+
+  it('a nested namespace, `=> "ns:task"` prerequisites, Bundler.with_unbundled_env, Rake::Task[...].invoke and exec', () => {
+    const r = plan()
+    // platform:jobs:start: system "bundle exec sidekiq -c 7" inside with_unbundled_env → min(10, 7) = 7.
+    expect(r.type('worker')).toMatchObject({connectionsPerDyno: 7, server: 'sidekiq', threadsPerProcess: 7})
+    expect(why(r.type('worker'))).toContain('which runs `bundle exec sidekiq -c 7` (lib/tasks/platform.rake:19)')
+    // boot: Rake::Task["platform:web"].invoke → the same Puma as web: 8.
+    expect(r.type('boot')).toMatchObject({connectionsPerDyno: 8, server: 'puma'})
+    // replace: exec "bundle", "exec", "sidekiq", "-c", "3" → min(10, 3) = 3; the sh after it never runs.
+    expect(r.type('replace')).toMatchObject({connectionsPerDyno: 3, server: 'sidekiq'})
+    expect(why(r.type('replace'))).toContain('which runs `bundle exec sidekiq -c 3` (lib/tasks/ops/more.rake:14); exec replaces the rake process with it')
+  })
+
+  it('a command built by code, or run under a condition, is an unknown command that says where; a task that runs no command stays a task', () => {
+    const r = plan()
+    const unknown = r.diagnostics.filter((d) => d.code === 'unknown-command')
+    expect(unknown.map((d) => d.processType).sort()).toEqual(['maybe', 'opaque'])
+    expect(unknown.find((d) => d.processType === 'opaque')?.message).toContain('lib/tasks/ops/more.rake:6: `sh ServerCommand.build` runs a command conncalc does not read')
+    expect(unknown.find((d) => d.processType === 'maybe')?.message).toContain('lib/tasks/ops/more.rake:10: `bundle exec puma -C config/puma.rb` runs only under a condition or in a loop conncalc does not decide')
+    expect(r.type('opaque').sources.processesPerDyno.source.kind).toBe('assumed')
+    // release: `task release: "db:migrate"` runs no command: Rails' migration, 1 connection in the deploy peak.
+    expect(r.type('release')).toMatchObject({connectionsPerDyno: 1, server: 'release'})
+    // 8 + 7 + 8 + 1 + 1 + 3 = 28; the release counts in the deploy peak only (29).
+    expect(r.total).toBe(28)
+    expect(r.deployPeak).toBe(29)
+  })
+})
