@@ -40,6 +40,8 @@ export interface JsCall {
   within?: JsFunctionSites
   /** Made by a lazily made singleton (`if (!pool) pool = new Pool(…)`): once per process, however often its function is called. */
   once?: boolean
+  /** Made in a class's decorator (`@Module({imports: [TypeOrmModule.forRoot(…)]})`): that class, as classKey gives it. */
+  decorates?: string
   /** This call as its function's body makes it when called from one place (pools.ts boundCalls): that place; `deferred`: a `new` that runs when the code around it is called. */
   site?: {deferred?: boolean; file: string; line: number; made?: string}
 }
@@ -216,6 +218,12 @@ const ENV_HELPER = '@strapi/utils.env'
 const ADONIS_ENV = /^(?:@ioc:Adonis\/Core\/Env|#start\/env|@adonisjs\/core\/services\/env|@adonisjs\/core\/env)(?:\.default)?\.get$/
 
 /** What a function value returns (`module.exports = ({env}) => ({…})`); any other value as it is. */
+/** An app class value's place (`file:line` of its declaration, as JsCall.decorates names it), else undefined. */
+export function classKey(v: EvalValue | undefined): string | undefined {
+  const def = isDict(v) ? CLASSES.get(v.value) : undefined
+  return def ? `${def.sites.file}:${def.sites.line}` : undefined
+}
+
 export function returnedBy(v: EvalValue | undefined): EvalValue | undefined {
   return v?.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'call' && v.value.callee === FUNCTION ? v.value.args[0] : v
 }
@@ -399,6 +407,8 @@ class JsEvaluator {
   private capture?: JsCall[]
   /** How many lazily made singletons (`if (!pool) pool = …`) enclose what is being read now. */
   private lazyDepth = 0
+  /** The class whose decorators are being read now (classKey), for JsCall.decorates. */
+  private decorating?: string
 
   constructor(
     private readonly file: string,
@@ -729,7 +739,7 @@ class JsEvaluator {
   /** A call as seen here, with the branches around it. */
   private record(call: JsCall): void {
     const fn = this.within.at(-1)
-    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {}), ...(this.lazyDepth > 0 ? {once: true} : {})}
+    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {}), ...(this.lazyDepth > 0 ? {once: true} : {}), ...(this.decorating ? {decorates: this.decorating} : {})}
     ;(this.capture ?? this.calls).push(this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed)
   }
 
@@ -739,7 +749,14 @@ class JsEvaluator {
    * walks them again, construct), their calls placed in the class (JsCall.within).
    */
   private classBody(node: ClassNode): {def: ClassDef; methods: Map<string, EvalValue>; statics: Map<string, EvalValue>} {
-    for (const d of node.decorators ?? []) this.visit(d)
+    const decorating = this.decorating
+    this.decorating = `${this.file}:${this.line(node)}`
+    try {
+      for (const d of node.decorators ?? []) this.visit(d)
+    } finally {
+      this.decorating = decorating
+    }
+
     const superClass = node.superClass ? unwrap(node.superClass) : undefined
     const own = superClass?.type === 'Identifier' ? this.names.get(superClass.name) : undefined
     const ownBase = isDict(own) ? CLASSES.get(own.value) : undefined

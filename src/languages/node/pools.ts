@@ -30,7 +30,7 @@ import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {TEST_CODE} from './project.js'
-import {fromParameter, returnedBy} from './js.js'
+import {classKey, fromParameter, returnedBy} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
@@ -246,6 +246,9 @@ function option(obj: EvalValue | undefined, keys: string[], dflt: Sourced<number
     return assumedDefault(dflt, v, what)
   }
 
+  // Options that are undefined (`pool` a parameter its caller does not pass: `{pool}` with pool undefined): the library's
+  // defaults, as for no options at all (Sequelize `config.pool || {}`, knex and pg `Object.assign({}, options)`).
+  if (obj?.kind === 'known' && obj.value === null && !obj.missingEnv) return dflt
   // The options are there but cannot be read (`pool: db.pool`, `{...config}`): the key may be set in them,
   // so the default is an assumption, said where the options are, never taken silently.
   if (obj !== undefined && (!isDict(obj) || obj.value.partial === true)) {
@@ -446,6 +449,88 @@ function boundCalls(c: JsCall): JsCall[] {
   return out.length > 0 ? out : [c]
 }
 
+// NestFactory.create(AppModule) builds the app from the root module and the modules its @Module({imports}) name, and
+// those modules' imports in turn (https://docs.nestjs.com/modules): a dynamic module (TypeOrmModule.forRoot(…)) in the
+// decorator of a module outside that tree is never instantiated, whatever file imports that module's file.
+const NEST_ROOT = /^@nestjs\/core\.NestFactory\.(create|createApplicationContext|createMicroservice)$/
+const NEST_MODULES = 'https://docs.nestjs.com/modules'
+
+/**
+ * The NestJS modules the process builds: the classes NestFactory.create…(Root) is given and every module their
+ * `@Module({imports})` name (a class, `forwardRef(() => X)`, a dynamic module `{module: X, imports}`; a library's
+ * `XModule.forRoot(…)` is a leaf). Undefined when the tree cannot be told whole: no NestFactory call read, a root or
+ * an import that is not a readable class, an imports list conncalc cannot read.
+ */
+function nestTree(calls: readonly JsCall[]): Set<string> | undefined {
+  const roots = calls.filter((c) => NEST_ROOT.test(c.callee))
+  if (roots.length === 0) return undefined
+  const imports = new Map<string, EvalValue[]>()
+  for (const c of calls) {
+    if (c.callee !== '@nestjs/common.Module' || !c.decorates) continue
+    const list = c.args.length === 0 ? undefined : entry(c.args[0], 'imports')
+    if (c.args.length > 0 && !isDict(c.args[0])) return undefined
+    if (list && !(list.kind === 'known' && typeof list.value === 'object' && list.value?.kind === 'list')) return undefined
+    imports.set(c.decorates, list?.kind === 'known' && typeof list.value === 'object' && list.value?.kind === 'list' ? list.value.items : [])
+  }
+
+  const reached = new Set<string>()
+  const visit = (v: EvalValue | undefined, depth = 0): boolean => {
+    if (depth > 50) return false
+    const forward = isCall(v) && /^@nestjs\/common\.forwardRef$/.test(v.value.callee) ? returnedBy(v.value.args[0]) : v
+    const key = classKey(forward)
+    if (key) {
+      if (reached.has(key)) return true
+      reached.add(key)
+      // A class with no @Module read here (an @Injectable, a module whose decorator was not read): nothing below it is known.
+      const below = imports.get(key)
+      return below !== undefined && below.every((i) => visit(i, depth + 1))
+    }
+
+    // `{module: X, imports: […]}` returned by the app's own static forRoot().
+    if (isDict(forward) && !forward.value.partial && entry(forward, 'module')) {
+      const more = entry(forward, 'imports')
+      const list = more?.kind === 'known' && typeof more.value === 'object' && more.value?.kind === 'list' ? more.value.items : more ? undefined : []
+      return list !== undefined && visit(entry(forward, 'module'), depth + 1) && list.every((i) => visit(i, depth + 1))
+    }
+
+    // A library's dynamic module (`SequelizeModule.forRoot(…)`, `ConfigModule.forRoot()`): no app module below it.
+    return isCall(forward) && !forward.value.callee.startsWith('.') && forward.value.callee.includes('/') && /\.(forRoot|forRootAsync|forFeature|forFeatureAsync|register|registerAsync|forChild)$/.test(forward.value.callee)
+  }
+
+  return roots.every((r) => visit(r.args[0])) ? reached : undefined
+}
+
+/**
+ * The calls of the process's modules, less those in the decorator of a NestJS module that the modules NestFactory builds
+ * do not include (nestTree): each said once, as info.
+ */
+function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], libs: Set<string>): Map<JsModule, JsCall[]> {
+  const all = modules.flatMap((m) => m.calls)
+  const tree = all.some((c) => c.decorates) ? nestTree(all) : undefined
+  const out = new Map<JsModule, JsCall[]>()
+  for (const m of modules) {
+    if (!tree) {
+      out.set(m, m.calls)
+      continue
+    }
+
+    const kept: JsCall[] = []
+    for (const c of m.calls) {
+      if (!c.decorates || tree.has(c.decorates) || !/(Module\.forRoot(Async)?|\.Sequelize|\.DataSource|\.Pool)$/.test(c.callee)) {
+        kept.push(c)
+        continue
+      }
+
+      libs.add(/sequelize/i.test(c.callee) ? 'sequelize' : /typeorm/i.test(c.callee) ? 'typeorm' : /mikro/i.test(c.callee) ? 'mikro-orm' : 'pg')
+      diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `\`${c.callee.replace(/^(@[^/]+\/)?[^.]+\./, '')}(…)\` here is in the decorator of the NestJS module at ${c.decorates}, which is not among the modules this process's NestFactory builds (its root and the modules their @Module imports name): this process opens no pool for it (${NEST_MODULES})`, severity: 'info'})
+    }
+
+    out.set(m, kept)
+  }
+
+  return out
+}
+
 function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[]): Found {
   const diagnostics: Diagnostic[] = []
   const made: Made[] = []
@@ -482,14 +567,15 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   }
 
   const prismaVersion = pkg?.versionOf('@prisma/client') ?? pkg?.versionOf('prisma')
-  const all = modules.flatMap((m) => m.calls)
+  const built = builtCalls(modules, diagnostics, libs)
+  const all = [...built.values()].flat()
   const nestTypeorm = all.some((c) => /^@nestjs\/typeorm\.TypeOrmModule\.forRoot/.test(c.callee))
   const initializes = all.some((c) => /\.initialize$/.test(c.callee))
   let singleton = false
   const transient: PoolEntry[] = []
   for (const m of modules) {
     const listening = listensIn(m).length > 0
-    for (const c of m.calls.flatMap((x) => boundCalls(x))) {
+    for (const c of (built.get(m) ?? m.calls).flatMap((x) => boundCalls(x))) {
       const opts = lastDict(c.args)
       const origin = at(c, m.file)
       if (c.isNew && PG_CLIENT.test(c.callee)) {
