@@ -196,7 +196,11 @@ class Evaluator {
   private unknown(node: PyNode, reason?: string, ...from: (EvalValue | undefined)[]): UnknownValue {
     const missingEnv = mergeMissing(...from)
     const inner = from.find((v): v is UnknownValue => v?.kind === 'unknown')
-    if (inner) return {...inner, ...(missingEnv ? {missingEnv} : {})}
+    // What is computed from a name is not that name (`NullPool.x`, `NullPool + 1`).
+    if (inner) {
+      const {name: _name, ...rest} = inner
+      return {...rest, ...(missingEnv ? {missingEnv} : {})}
+    }
     return {
       file: this.opts.file,
       kind: 'unknown',
@@ -959,7 +963,7 @@ class Evaluator {
           return this.known(node, fn)
         }
 
-        return this.unknown(node, imported ? `\`${name}\` is imported from ${imported}, which conncalc does not read` : `\`${name}\` is not defined before line ${this.line(node)}`)
+        return {...this.unknown(node, imported ? `\`${name}\` is imported from ${imported}, which conncalc does not read` : `\`${name}\` is not defined before line ${this.line(node)}`), name: this.qualify(name)}
       }
 
       case 'parenthesized_expression': {
@@ -1276,6 +1280,12 @@ class Evaluator {
     if (obj?.kind === 'known' && isObj(obj.value)) {
       if (obj.value.kind === 'class') return obj.value.attrs.get(name) ?? this.unknown(node, `class ${obj.value.name} has no attribute \`${name}\``)
       if (obj.value.kind === 'instance') return this.instanceAttr(node, obj.value, name)
+    }
+
+    // `pool.NullPool`, `sqlalchemy.pool.NullPool` of a module imported by name: unknown, with the name it is written as.
+    if (obj === undefined || (obj.kind === 'unknown' && obj.name !== undefined)) {
+      const dotted = this.dotted(node)
+      return {...this.unknown(node, undefined, obj), ...(dotted ? {name: dotted} : {})}
     }
 
     return this.unknown(node, undefined, obj)

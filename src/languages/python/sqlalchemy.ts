@@ -15,7 +15,7 @@ import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced, uniq
 import {type Alternative, largestArms} from './alternatives.js'
 import {boundArgument, eachBuilt} from './bound-arguments.js'
 import {assumedDefault, pyCandidate} from './candidate.js'
-import {asString, entry, isDict} from './evaluate.js'
+import {asString, entry, isCall, isDict} from './evaluate.js'
 import {pinnedVersion} from './pins.js'
 import {append} from '../../util/arrays.js'
 const POOL_REF = 'https://github.com/sqlalchemy/sqlalchemy/blob/main/lib/sqlalchemy/pool/impl.py'
@@ -29,6 +29,8 @@ const FLASK_SA_3 = 'https://github.com/pallets-eco/flask-sqlalchemy/blob/3.0.0/C
 const LEGACY_KEYS: Record<string, string> = {max_overflow: 'SQLALCHEMY_MAX_OVERFLOW', pool_size: 'SQLALCHEMY_POOL_SIZE'}
 
 const ENGINE = /(^|\.)create(_async)?_engine$/
+// Pool classes that keep no pool of their own size: a connection per checkout (NullPool) or per thread.
+const NO_POOL = /(^|\.)(NullPool|StaticPool|SingletonThreadPool)$/
 export const isEngineCall = (c: PyCall): boolean => ENGINE.test(c.callee) && (!c.callee.includes('.') || /^(sqlalchemy|sqlmodel)\b/.test(c.callee))
 
 export interface EnginePools {
@@ -63,9 +65,20 @@ function engineEntry(
   /** Options that may set the keys but cannot be read (`**options`, a dict spreading one): a default is then an assumption. */
   unread?: EvalValue,
 ): PoolEntry | undefined {
-  if (poolclass && /(NullPool|StaticPool|SingletonThreadPool)$/.test(poolclass)) {
+  // `poolclass` in an options dict (`{"poolclass": NullPool}`, `**ENGINE_OPTIONS`): the name it is written as.
+  const poolOption = poolclass === undefined ? get('poolclass') : undefined
+  const optionName = poolOption?.v.kind === 'unknown' ? poolOption.v.name : undefined
+  if ((poolclass ?? optionName) && NO_POOL.test((poolclass ?? optionName)!)) {
     // NullPool opens a connection per checkout: one per thread at a time.
-    return {database, pool: sourced(threads.value, fromFile(file, line), [fromDefault(`${poolclass.split('.').pop()}: no pool, one connection per thread in use`, POOL_REF), threads.source]), server}
+    const at = poolOption ? fromFile(poolOption.v.file, poolOption.line) : fromFile(file, line)
+    return {database, pool: sourced(threads.value, at, [fromDefault(`${(poolclass ?? optionName)!.split('.').pop()}: no pool, one connection per thread in use`, POOL_REF), threads.source]), server}
+  }
+
+  // A pool class conncalc cannot name (`"poolclass": pool_class()`): QueuePool's keys are read, and that is an assumption.
+  const poolUnread = poolOption && !optionName && !(poolOption.v.kind === 'known' && poolOption.v.value === null)
+  if (poolUnread) {
+    const v = poolOption.v
+    diagnostics.push({code: 'unknown-config-value', file: v.file, line: poolOption.line, message: `cannot read the poolclass this SQLAlchemy engine is given (${v.kind === 'unknown' ? v.reason : isCall(v) ? `it is what \`${v.value.callee}()\` returns, which conncalc does not compute` : 'it is not a class name'}); a QueuePool is assumed`, severity: 'warning'})
   }
 
   const read = (k: string, dflt: number): Sourced<number> => {
@@ -82,8 +95,9 @@ function engineEntry(
 
   const unreadKeys: string[] = []
 
-  const size = read('pool_size', 5)
+  const readSize = read('pool_size', 5)
   const overflow = read('max_overflow', 10)
+  const size = !poolUnread ? readSize : {...readSize, via: [...(readSize.via ?? []), assumed(`poolclass at ${poolOption.v.file}:${poolOption.line} is not a class conncalc can name; SQLAlchemy's QueuePool is assumed (a NullPool would open one connection per thread instead)`)]}
   if (unread && unreadKeys.length > 0) {
     diagnostics.push({code: 'unknown-config-value', file: unread.file, line: unread.line, message: `cannot read the options this SQLAlchemy engine is given (${why(unread)}); ${unreadKeys.join(' and ')} may be set there, so SQLAlchemy's default${unreadKeys.length > 1 ? 's are' : ' is'} assumed`, severity: 'warning'})
   }

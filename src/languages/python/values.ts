@@ -75,6 +75,8 @@ export interface UnknownValue {
   kind: 'unknown'
   line: number
   missingEnv?: MissingEnv[]
+  /** Written as a name conncalc does not evaluate: that name, dotted and import-qualified (`NullPool` imported from sqlalchemy.pool → "sqlalchemy.pool.NullPool"). */
+  name?: string
   /** Computed from a function's parameter while its body was walked without a caller (the name of that parameter). */
   parameter?: string
   reason: string
