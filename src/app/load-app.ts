@@ -16,7 +16,8 @@ import {createFileReader, isDirectory, isFile, type ReadCache, readProcfile} fro
 import {displayPath} from '../io/config.js'
 import {parseAppJsonFormation, parseScale, parseScalingoFormation} from '../platform/formation.js'
 import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
-import {type ContainerApp, type ContainerError, CONTAINER_RUNTIME_REF, dockerfileApp, herokuYmlApp} from '../procfile/container.js'
+import {type ContainerApp, type ContainerError, CONTAINER_RUNTIME_REF, dockerfileApp, herokuYmlApp, procfileInImage} from '../procfile/container.js'
+import {dokkuBuildsDockerfile} from '../platform/dokku-builder.js'
 import {detectLanguage} from '../platform/language.js'
 import {defaultWebProcess} from '../procfile/default-process.js'
 import {defaultWebFile} from '../model/command-site.js'
@@ -99,7 +100,7 @@ export async function loadAppInput(
   const procfile = multi
     ? multi.procfile
     : container
-      ? {path: container.file, text: ''}
+      ? {path: container.file, text: container.procfileText ?? ''}
       : (readProcfile(procfilePath, options.reads) ?? (options.heroku ? {path: procfilePath, text: ''} : await defaultProcfile(files, procfilePath, extra)))
   if (procfile.encoding) {
     // Heroku's slug compiler matches each line of the file's bytes against `name: command`: in UTF-16
@@ -448,6 +449,14 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
 
   if (hasProcfile) {
     notRead(manifests, PROCFILE_WINS)
+    // Dokku builds a root Dockerfile unless a buildpack builder is selected, and runs the Procfile in its image.
+    const dokku = options.root === undefined ? dokkuBuildsDockerfile(files) : undefined
+    const procfile = dokku ? readProcfile(procfilePath, options.reads) : undefined
+    if (dokku && procfile) {
+      const app = procfileInImage(files, {path: 'Procfile', text: procfile.text}, dokku)
+      if (app) return take(app)
+    }
+
     return undefined
   }
 

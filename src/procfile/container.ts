@@ -9,12 +9,15 @@ import {posix} from 'node:path'
 
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvEntry, EnvLayer} from '../model/env.js'
-import type {FileReader} from '../model/files.js'
+import type {FileReader, SourceFile} from '../model/files.js'
 import type {RunningEntry} from './running.js'
 
 import {layer} from '../model/env.js'
 import {HEROKU_YML_REF, type HerokuYml, parseHerokuYml} from '../platform/heroku-yml.js'
-import {type DockerStage, finalStage, imageCommand, parseDockerfile, repoFolder} from './dockerfile.js'
+import {type DockerStage, finalStage, imageCommand, parseDockerfile, repoFolder, withEntrypoint} from './dockerfile.js'
+import {parseProcfile} from './procfile.js'
+import {DOKKU_DOCKERFILE_REF, type DokkuSign} from '../platform/dokku-builder.js'
+import {append} from '../util/arrays.js'
 
 const CONTAINER_RUNTIME_REF = 'https://devcenter.heroku.com/articles/container-registry-and-runtime#dockerfile-commands-and-runtime'
 
@@ -42,6 +45,8 @@ export interface ContainerApp {
   idle: {line: number; name: string}[]
   /** The platform that runs the process types, when it is not Heroku (render.yaml, fly.toml): app.json is Heroku's, not read. */
   platform?: string
+  /** The Procfile's text when its lines are what runs, in an image (Dokku's Dockerfile builder): DOKKU_SCALE reads its types. */
+  procfileText?: string
   /** heroku.yml `setup: config:`: config vars the app is created with (as app.json `env`). */
   setup?: EnvLayer
 }
@@ -170,6 +175,48 @@ export function dockerfileApp(files: FileReader, path = 'Dockerfile'): Container
   return {built: true, diagnostics, entries: [entry], file: path, idle: []}
 }
 
+/**
+ * A Procfile that Dokku runs in the root Dockerfile's image (platform/dokku-builder.ts says when): each
+ * line runs in the image's WORKDIR (mapped back to the repository through its COPY instructions), with its
+ * ENV under the app's config vars, as the ENTRYPOINT's arguments when it has one; the image's absolute
+ * paths are read as the repository files copied there. Undefined when the Dockerfile builds no image
+ * (no FROM): the Procfile is then read from the root, said by the caller.
+ */
+export function procfileInImage(files: FileReader, procfile: SourceFile, sign: DokkuSign): ContainerApp | undefined {
+  const diagnostics: Diagnostic[] = []
+  const image = readImage(files, 'Dockerfile', undefined, new Map(), diagnostics)
+  const stage = image.stage
+  if (image.unreadable || !stage) return undefined
+  const parsed = parseProcfile(procfile.text, procfile.path)
+  append(diagnostics, parsed.diagnostics)
+  const entries: ContainerEntry[] = parsed.entries.map((e) => {
+    const run = withEntrypoint(stage, e.command)
+    if (run.ignored) {
+      diagnostics.push({
+        code: 'missing-config',
+        file: image.file,
+        line: run.line,
+        message: `${e.name}: ${image.file}'s ENTRYPOINT is in shell form, so it ignores the arguments Dokku passes it (the Procfile's command) and runs alone: \`${run.command}\` is counted`,
+        processType: e.name,
+        severity: 'warning',
+      })
+    }
+
+    return {command: inRepo(run.command, image, files), cwd: image.cwd, file: procfile.path, line: e.line, name: e.name, ...(image.env ? {image: image.env} : {})}
+  })
+  const at = sign.line === undefined ? sign.file : `${sign.file}:${sign.line}`
+  const where = stage.workdir === '/' ? 'its root folder' : `WORKDIR ${stage.workdir}`
+  const folder = image.cwd === '' ? 'the repository root' : `the repository's ${image.cwd}/`
+  diagnostics.push({
+    code: 'missing-config',
+    file: procfile.path,
+    fix: 'if the app deploys with buildpacks instead (a `.buildpacks` file, or BUILDPACK_URL set on Dokku), add a .buildpacks file so conncalc reads the Procfile from the root',
+    message: `the app deploys on Dokku (${at}: ${sign.what}), which builds the root Dockerfile as there is no .buildpacks, BUILDPACK_URL or project.toml: the Procfile's commands run in its image, in ${where} (${folder}), with its ENV${stage.entrypoint?.exec?.length ? ', as arguments to its ENTRYPOINT' : ''} (${DOKKU_DOCKERFILE_REF})`,
+    severity: 'info',
+  })
+  return {built: true, diagnostics, entries, file: procfile.path, idle: [], procfileText: procfile.text}
+}
+
 export function readImage(files: FileReader, dockerfile: string, target: string | undefined, buildArgs: Map<string, EnvEntry>, diagnostics: Diagnostic[]): Image {
   const path = posix.normalize(dockerfile).replace(/^\.\//, '')
   const file = files.read(path)
@@ -181,10 +228,27 @@ export function readImage(files: FileReader, dockerfile: string, target: string 
   // heroku.yml's Dockerfile path is also its build context: `COPY . DEST` copies that folder.
   const context = posix.dirname(path) === '.' ? '' : posix.dirname(path)
   const inside = repoFolder(stage)
-  const cwd = inside === undefined ? context : posix.join(context, inside).replace(/^\.$/, '')
+  const cwd = inside === undefined ? (copiedFolder(stage, context, files) ?? context) : posix.join(context, inside).replace(/^\.$/, '')
   const env = stage.env.length > 0 ? layer(`${file.path} ENV`, stage.env) : undefined
   const command = imageCommand(stage)
   return {context, cwd, file: file.path, stage, ...(command ? {command} : {}), ...(env ? {env} : {})}
+}
+
+/**
+ * The WORKDIR's repository folder when a folder of the repository, not all of it, was copied there
+ * (`COPY backend /app` with WORKDIR /app is backend/; Docker copies a folder's contents, not the folder).
+ * The last such copy wins, as its files are the ones on top; undefined when none covers the WORKDIR.
+ */
+function copiedFolder(stage: DockerStage, context: string, files: FileReader): string | undefined {
+  for (const c of stage.copies.toReversed()) {
+    if (c.whenPresent || !(stage.workdir === c.to || stage.workdir.startsWith(`${c.to}/`))) continue
+    const from = posix.join(context, c.from)
+    const parent = posix.dirname(from) === '.' ? '' : posix.dirname(from)
+    if (!files.folders(parent).includes(posix.basename(from))) continue
+    return posix.join(from, posix.relative(c.to, stage.workdir))
+  }
+
+  return undefined
 }
 
 /**
@@ -199,13 +263,19 @@ export function inRepo(command: string, image: Image, files: FileReader): string
     const from = posix.join(image.context, c.from)
     return {from, to: c.into && files.exists(from) ? posix.join(c.to, posix.basename(c.from)) : c.to, ...(c.whenPresent ? {whenPresent: c.whenPresent} : {})}
   })
-  if (stage.repoAt && stage.repoAt !== '/') mounts.push({from: image.context, to: stage.repoAt})
+  const repoMount = stage.repoAt && stage.repoAt !== '/' ? {from: image.context, to: stage.repoAt} : undefined
+  if (repoMount) mounts.push(repoMount)
   if (mounts.length === 0) return command
   return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]*)/g, (m, pre: string, abs: string) => {
     const under = (x: {to: string}): boolean => abs === x.to || abs.startsWith(`${x.to}/`)
     const at = (x: {from: string; to: string}): string => posix.join(x.from, abs.slice(x.to.length).replace(/^\/+/, ''))
     // A release's overlays hold only some of its files (bin/server, not the generated bin/NAME): mapped where the file is there.
-    const mount = mounts.find((x) => under(x) && (!x.whenPresent || files.exists(at(x))))
+    // Several copies may fill one folder (`COPY deploy /app`, then `COPY app /app`): the one that has the file, a later one first.
+    const candidates = mounts.filter((x) => under(x) && (!x.whenPresent || files.exists(at(x))))
+    // `COPY . /app` (the repository) was pushed last and is looked at last: a single file's copy over it wins.
+    const later = candidates.filter((x) => x !== repoMount).toReversed()
+    const present = (p: string): boolean => files.exists(p) || files.folders(posix.dirname(p) === '.' ? '' : posix.dirname(p)).includes(posix.basename(p))
+    const mount = candidates.length > 1 ? ([...later, ...candidates.filter((x) => x === repoMount)].find((x) => present(at(x))) ?? candidates[0]) : candidates[0]
     if (!mount) return m
     const repoPath = at(mount)
     const rel = posix.relative(image.cwd || '.', repoPath || '.') || '.'

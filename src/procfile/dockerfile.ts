@@ -139,7 +139,8 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         const into = dest.endsWith('/') || sources.length > 1
         for (const written of sources) {
           const src = substitute(written, args, env).value
-          let from: string | undefined = posix.normalize(src).replace(/^\.\/?|\/$/g, '')
+          // A source is a path in the build context even when written absolute (`COPY /deploy /app` copies deploy/).
+          let from: string | undefined = posix.normalize(src).replace(/^\/+/, '').replace(/^\.\/?|\/$/g, '')
           if (earlier) {
             // A path inside the earlier stage's copy of the repository is that repository path.
             const abs = posix.resolve(earlier.workdir, src)
@@ -214,6 +215,18 @@ export function imageCommand(stage: DockerStage): {command: string; line: number
   if (cmd?.shell !== undefined) return {command: cmd.shell, line: cmd.line}
   if (cmd?.exec && cmd.exec.length > 0) return {command: shellWords(cmd.exec), line: cmd.line}
   return undefined
+}
+
+/**
+ * A command the platform passes to `docker run` in place of CMD (a Dokku Procfile line): an exec-form
+ * ENTRYPOINT takes it as its arguments; a shell-form one ignores them and runs alone (Dockerfile
+ * reference, "Understand how CMD and ENTRYPOINT interact"). `ENTRYPOINT []` is none.
+ */
+export function withEntrypoint(stage: DockerStage, command: string): {command: string; ignored?: true; line?: number} {
+  const {entrypoint} = stage
+  if (entrypoint?.shell !== undefined) return {command: entrypoint.shell, ignored: true, line: entrypoint.line}
+  if (entrypoint?.exec && entrypoint.exec.length > 0) return {command: `${shellWords(entrypoint.exec)} ${command}`, line: entrypoint.line}
+  return {command}
 }
 
 /**

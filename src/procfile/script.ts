@@ -30,7 +30,7 @@
  */
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env, EnvEntry} from '../model/env.js'
-import type {FileReader} from '../model/files.js'
+import {type FileReader, normalizedDir} from '../model/files.js'
 import type {ParsedCommand} from '../languages/common/types.js'
 import type {DynoFacts} from '../platform/dyno-sizes.js'
 
@@ -141,7 +141,7 @@ export function shellScriptOf(argv: string[], files: FileReader, cwd = ''): stri
   }
 
   if (!path || path.startsWith('-')) return undefined
-  const rel = joinPath(cwd, normalizePath(path))
+  const rel = joinPath(cwd, normalizePath(path)) ?? besideFolder(files, cwd, normalizePath(path))
   if (rel === undefined) return undefined
   const file = files.read(rel)
   if (!file) return undefined
@@ -149,6 +149,18 @@ export function shellScriptOf(argv: string[], files: FileReader, cwd = ''): stri
   if (first.startsWith('#!')) return SHEBANG_SHELL.test(first) || explicit ? rel : undefined
   // No shebang: bash runs an executable text file as a shell script itself (execve fails with ENOEXEC).
   return rel
+}
+
+/**
+ * `../deploy/entrypoint.sh` from a process that starts in a folder of the repository (an image's WORKDIR that
+ * is backend/): the path from that folder while it stays inside the repository, else undefined.
+ */
+function besideFolder(files: FileReader, cwd: string, path: string): string | undefined {
+  if (files.within === undefined || path.startsWith('/')) return undefined
+  const from = normalizedDir(`${files.within}/${cwd}`)
+  const target = normalizedDir(`${from}/${path}`)
+  if (target === '..' || target.startsWith('../')) return undefined
+  return normalizedDir(`${cwd}/${path}`)
 }
 
 /** A folder of the repo (it holds files): where a `cd` moves the reading of the app's files. */

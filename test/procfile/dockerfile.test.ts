@@ -4,7 +4,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {finalStage, imageCommand, parseDockerfile, repoFolder} from '../../src/procfile/dockerfile.js'
+import {finalStage, imageCommand, parseDockerfile, repoFolder, withEntrypoint} from '../../src/procfile/dockerfile.js'
 import {fromEnv} from '../../src/model/source.js'
 
 const image = (text: string, target?: string, args: Record<string, string> = {}) => {
@@ -75,6 +75,24 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     expect(image('FROM x\nWORKDIR /app\nCOPY . .\nWORKDIR /app/backend\n').folder).toBe('backend')
     expect(image('FROM x AS build\nWORKDIR /rails\nCOPY . .\nFROM x\nCOPY --from=build /rails /srv\nWORKDIR /srv\n').folder).toBe('')
     expect(image('FROM x\nWORKDIR /app\nCOPY package.json .\n').folder).toBeUndefined()
+  })
+
+  it('a COPY source written absolute is a path in the build context (`COPY /deploy /app` copies deploy/); `COPY / /srv` the whole repository', () => {
+    const r = image('FROM x\nCOPY /deploy /app\nWORKDIR /app\nCOPY /backend/ /app\nCOPY ./requirements.txt /app/requirements.txt\n')
+    expect(r.stage.copies).toEqual([
+      {from: 'deploy', into: false, to: '/app'},
+      {from: 'backend', into: false, to: '/app'},
+      {from: 'requirements.txt', into: false, to: '/app/requirements.txt'},
+    ])
+    expect(r.folder).toBeUndefined()
+    expect(image('FROM x\nCOPY / /srv\nWORKDIR /srv/api\n').folder).toBe('api')
+  })
+
+  it('a command given in place of CMD (a Dokku Procfile line): the exec ENTRYPOINT\'s arguments; a shell-form ENTRYPOINT runs alone', () => {
+    expect(withEntrypoint(image('FROM x\nENTRYPOINT ["/app/entry.sh", "--wait"]\nCMD ["ignored"]\n').stage, 'celery -A proj worker')).toEqual({command: '/app/entry.sh --wait celery -A proj worker', line: 2})
+    expect(withEntrypoint(image('FROM x\nENTRYPOINT exec node server.js\n').stage, 'celery -A proj worker')).toEqual({command: 'exec node server.js', ignored: true, line: 2})
+    expect(withEntrypoint(image('FROM x\nENTRYPOINT []\nCMD ["node"]\n').stage, 'node worker.js')).toEqual({command: 'node worker.js'})
+    expect(withEntrypoint(image('FROM x\nCMD ["node", "server.js"]\n').stage, 'node worker.js')).toEqual({command: 'node worker.js'})
   })
 
   it('no FROM: a warning, no stage', () => {
