@@ -75,8 +75,26 @@ describe('expandShell', () => {
     expect(expandShell('"${X^[hl]}|${X^^[lo]}|${X,,[L]}|${Y@Q}|${X@U}|${X@u}|${X:N+1:2}|${X:(-3):2}|${X: -2}|${X:2*2}|${X:7/3}"', l).text).toBe("Hello|heLLO|hello|'it'\\''s'|HELLO|Hello|ll|ll|lo|o|llo")
     // X=HELLO: ${X,[H]} ${X,,[LO]} ${X^[h]} → hELLO HEllo HELLO; @L.
     expect(expandShell('${X,[H]} ${X,,[LO]} ${X^[h]} ${X@L}', lookup({X: 'HELLO'})).text).toBe('hELLO HEllo HELLO hello')
-    // An offset that is not arithmetic read here (a variable holding a word): the value as is, as before.
-    expect(expandShell('${X:W}', lookup({W: 'abc', X: 'hello'})).text).toBe('hello')
+    // A variable's value is itself an expression (bash 5.2.15: X=hello W=abc abc=2 and X=hello W=1+1 both print llo for
+    // "${X:W}"). W=abc with abc not known here (the platform may set it), a cycle (bash: "expression recursion level
+    // exceeded") or no expression at all (W='2 3', bash: "syntax error in expression"): kept as written, so what reads it
+    // says it cannot, where the whole of X (offset 0) was taken before.
+    expect(expandShell('${X:W}|${X:W:2}', lookup({W: 'abc', X: 'hello', abc: '2'})).text).toBe('llo|ll')
+    expect(expandShell('${X:W}', lookup({W: '1+1', X: 'hello'})).text).toBe('llo')
+    expect(expandShell('${X:W} ${X:1:W}', lookup({W: 'abc', X: 'hello'})).text).toBe('${X:W} ${X:1:W}')
+    expect(expandShell('${X:W}', lookup({V: 'W', W: 'V', X: 'hello'})).text).toBe('${X:W}')
+    expect(expandShell('${X:W}', lookup({W: '2 3', X: 'hello'})).text).toBe('${X:W}')
+  })
+
+  it('bracket expressions with POSIX classes, negation and a literal ], as bash 5.2 matches them', () => {
+    // X=web-2 bash -c 'echo "${X/[[:alpha:]]/_}|${X//[![:digit:]]/}|${X#[[:alpha:]]}|${X%[0-9]}|${X##*[-]}|${X^^[[:lower:]]}"'
+    // prints: _eb-2|2|eb-2|web-|2|WEB-2
+    const l = lookup({X: 'web-2', Y: 'a]b'})
+    expect(expandShell('"${X/[[:alpha:]]/_}|${X//[![:digit:]]/}|${X#[[:alpha:]]}|${X%[0-9]}|${X##*[-]}|${X^^[[:lower:]]}"', l).text).toBe('_eb-2|2|eb-2|web-|2|WEB-2')
+    // Y='a]b' bash -c 'echo "${Y/[]]/-}"' prints a-b. An equivalence class ([[=a=]]) or an unknown class name is not matched
+    // here: kept as written, not the value unchanged as if nothing matched.
+    expect(expandShell('${Y/[]]/-}', l).text).toBe('a-b')
+    expect(expandShell('${X/[[=w=]]/-} ${X#[[:nope:]]}', l).text).toBe('${X/[[=w=]]/-} ${X#[[:nope:]]}')
   })
 
   it('@K and @P as bash 5.2 prints them; @A, @a and a @P a prompt would expand are kept as written, not taken as the value', () => {

@@ -237,6 +237,13 @@ describe('followCommand: what stays up', () => {
     expect((await follow('bash worker.sh', files, {DYNO: 'worker.2'}))!.argvs).toEqual(['sidekiq -c 4'])
     expect((await follow('bash worker.sh', files, {DYNO: 'api.1'}))!.argvs).toEqual(['puma'])
     expect((await follow('bash worker.sh', files, {DYNO: 'clock.1'}))!.argvs).toEqual(['good_job'])
+    // Bracket expressions as bash matches them: `[!w]*` is "not starting with w", `*.[[:digit:]]` ends in a digit
+    // (bash 5.2.15 prints sidekiq, puma, puma for these three DYNO values). Before, `[!w]` was read as the characters
+    // `!` and `w`, and a POSIX class as its letters.
+    const brackets = {'b.sh': 'case "$DYNO" in\n  [!w]*.[[:digit:]]) exec sidekiq ;;\n  *) exec puma ;;\nesac\n'}
+    expect((await follow('bash b.sh', brackets, {DYNO: 'clock.3'}))!.argvs).toEqual(['sidekiq'])
+    expect((await follow('bash b.sh', brackets, {DYNO: 'web.1'}))!.argvs).toEqual(['puma'])
+    expect((await follow('bash b.sh', brackets, {DYNO: 'clock.x'}))!.argvs).toEqual(['puma'])
     const guessed = (await follow('bash worker.sh', files))!
     expect(guessed.diagnostics[0].message).toBe('web: `case "$DYNO"` cannot be decided from the environment here; its branches start different processes, and the one holding the most connections is assumed')
     expect(guessed.processes[0].either!.runs.map((p) => p.command.argv.join(' '))).toEqual(['sidekiq -c 4', 'good_job'])

@@ -301,7 +301,8 @@ function expandBraced(inner: string, ctx: Ctx): string {
     const v = variable(name, ctx)
     const depth = (ctx.depth ?? 0) + 1
     if (depth > MAX_NESTING) throw new NestedTooDeep()
-    return removeMatch(v, strip[1], expandWord(strip[2], {...ctx, depth}, false)[0] ?? '')
+    // A bracket class this reader cannot match: kept as written (see below).
+    return removeMatch(v, strip[1], expandWord(strip[2], {...ctx, depth}, false)[0] ?? '') ?? `\${${inner}}`
   }
 
   const op = /^(:?)([+=?-])([\S\s]*)$/.exec(rest)
@@ -314,8 +315,10 @@ function expandBraced(inner: string, ctx: Ctx): string {
   // `${X@A}`, `${X@a}` (they print the variable's attributes, which are not known here), `${X@P}` of a value a prompt
   // would expand, `${X@E}` of one with a backslash: kept as written, so what reads it says it cannot (a number that is
   // not one, a command not known), never the value as if it were the answer.
-  if (!op && !special && rest.startsWith('@')) return `\${${inner}}`
-  if (!op) return value ?? '' // other operators (an offset that is not arithmetic read here, `${X[0]}`) are not evaluated: the value as is
+  // The same for an edit this reader cannot do (an offset that is not an integer expression it can evaluate, a bracket
+  // class it does not translate): the value unedited would be a wrong answer, not a known one.
+  if (!op && !special && /^[,/:@^]/.test(rest)) return `\${${inner}}`
+  if (!op) return value ?? '' // `${X[0]}` of a variable that is not an array is its value, as in bash
   const [, colon, kind, word] = op
   const present = colon ? value !== undefined && value !== '' : value !== undefined
   // The word is expanded only when it is used, as in sh.
@@ -347,7 +350,7 @@ function expandBraced(inner: string, ctx: Ctx): string {
  * longest match replaced; `//` every one, `/#` at the start, `/%` at the end; an unquoted `&` in the string is
  * the match, bash 5.2's patsub_replacement), `${X:offset}` / `${X:offset:length}` (negative counts from the
  * end) and `${X^^}`, `${X,,}`, `${X^}`, `${X,}` (case). Undefined for another operator, or an offset that is
- * not a number or a variable holding one: the caller keeps the value as is.
+ * not an integer expression read here: the caller keeps the word as written.
  */
 function editValue(name: string, rest: string, ctx: Ctx): string | undefined {
   if (rest.startsWith('/')) {
@@ -359,7 +362,7 @@ function editValue(name: string, rest: string, ctx: Ctx): string | undefined {
     if (depth > MAX_NESTING) throw new NestedTooDeep()
     const inner = {...ctx, depth}
     const re = globSource(body.slice(0, cut), inner)
-    if (!validRegExp(re)) return undefined // a bracket class this reader does not translate (`[[:alpha:]]`)
+    if (re === undefined) return undefined // a bracket class this reader does not match (`[[=a=]]`)
     if (re === '' && mode !== '#' && mode !== '%') return value
     // `&` (not quoted, not escaped) stands for the match: marked before the string is expanded.
     const marked = body.slice(cut + 1).replaceAll(/(\\.|'[^']*')|&/g, (m, kept: string | undefined) => kept ?? MATCH_MARK)
@@ -406,7 +409,7 @@ function editValue(name: string, rest: string, ctx: Ctx): string | undefined {
   const patterned = /^(\^\^?|,,?)([\S\s]+)$/.exec(rest)
   if (patterned) {
     const re = globSource(patterned[2], ctx)
-    if (!validRegExp(re)) return undefined
+    if (re === undefined) return undefined
     const matches = new RegExp(`^(?:${re})$`)
     const change = (c: string): string => (matches.test(c) ? (patterned[1].startsWith('^') ? c.toUpperCase() : c.toLowerCase()) : c)
     const value = variable(name, ctx)
@@ -448,9 +451,10 @@ function editValue(name: string, rest: string, ctx: Ctx): string | undefined {
 /**
  * An integer arithmetic expression as bash evaluates it: decimal integers, variables by name (with or without `$`,
  * their values read as integers), unary `-`/`+`, `* / %` before `+ -`, parentheses; division truncates toward zero.
- * Undefined for anything else (a variable with no integer value, `?:`, `**`, shifts) or a division by zero.
+ * A variable's value that is not an integer is itself evaluated as an expression, as bash does. Undefined for anything
+ * else (a variable not known here, a value that is no expression, `?:`, `**`, shifts) or a division by zero.
  */
-export function arithmetic(text: string, lookup: Lookup): number | undefined {
+export function arithmetic(text: string, lookup: Lookup, depth = 0): number | undefined {
   const tokens = text.match(/\$?\{?[A-Z_a-z]\w*\}?|\d+|[()*%+/-]|\S/g) ?? []
   let i = 0
   const primary = (): number | undefined => {
@@ -471,7 +475,11 @@ export function arithmetic(text: string, lookup: Lookup): number | undefined {
     const v = name === undefined ? undefined : lookup(name)
     // An unset or empty variable is 0 in bash arithmetic; one that is set must hold an integer here.
     if (name !== undefined && (v === undefined || v.trim() === '')) return v === undefined ? undefined : 0
-    return v !== undefined && /^\s*-?\d+\s*$/.test(v) ? Number(v) : undefined
+    if (v === undefined) return undefined
+    if (/^\s*-?\d+\s*$/.test(v)) return Number(v)
+    // bash evaluates a variable's value as an expression of its own (W=abc abc=2: $((W)) is 2; W=1+1 is 2); a cycle
+    // (W=V V=W) is bash's "expression recursion level exceeded", unknown here, as is a chain longer than this reader follows.
+    return depth < MAX_ARITHMETIC_DEPTH ? arithmetic(v, lookup, depth + 1) : undefined
   }
 
   const product = (): number | undefined => {
@@ -502,6 +510,9 @@ export function arithmetic(text: string, lookup: Lookup): number | undefined {
   return i === tokens.length ? v : undefined
 }
 
+/** How many variables deep an arithmetic value is followed (bash's own limit is 1024, reached only by a cycle). */
+const MAX_ARITHMETIC_DEPTH = 16
+
 function validRegExp(source: string): boolean {
   try {
     new RegExp(source)
@@ -528,8 +539,11 @@ function patternEnd(body: string): number {
   return body.length
 }
 
-/** A glob pattern as a regular expression's source: `*`, `?`, `[…]` match; quoted, escaped and expanded text is literal. */
-function globSource(pattern: string, ctx: Ctx): string {
+/**
+ * A glob pattern as a regular expression's source: `*`, `?`, `[…]` match; quoted, escaped and expanded text is literal.
+ * Undefined for a bracket expression this reader cannot match.
+ */
+function globSource(pattern: string, ctx: Ctx): string | undefined {
   const literal = (s: string): string => s.replaceAll(/[$()*+.?[\\\]^{|}]/g, '\\$&')
   let re = ''
   for (let i = 0; i < pattern.length; ) {
@@ -555,24 +569,101 @@ function globSource(pattern: string, ctx: Ctx): string {
     } else if (c === '?') {
       re += '[\\s\\S]'
       i++
-    } else if (c === '[' && pattern.indexOf(']', i + 2) !== -1) {
-      const end = pattern.indexOf(']', i + 2)
-      const set = pattern.slice(i + 1, end)
-      const negated = set.startsWith('!') || set.startsWith('^')
-      re += `[${negated ? '^' : ''}${(negated ? set.slice(1) : set).replaceAll('\\', '\\\\').replaceAll('[', '\\[')}]`
-      i = end + 1
+    } else if (c === '[' && bracketClass(pattern, i)) {
+      const b = bracketClass(pattern, i)!
+      if (b.source === undefined) return undefined
+      re += b.source
+      i = b.end
     } else {
       re += literal(c)
       i++
     }
   }
 
-  return re
+  return validRegExp(re) ? re : undefined // `[z-a]`: a range bash matches nothing with
+}
+
+/** POSIX character classes inside a bracket expression (bash manual, "Pattern Matching"), for the ASCII values read here. */
+const POSIX_CLASSES: Record<string, string> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: ' \\t',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-/:-@\\[-`{-~',
+  space: ' \\t\\n\\r\\f\\v',
+  upper: 'A-Z',
+  word: '\\w',
+  xdigit: '0-9A-Fa-f',
+}
+
+/**
+ * The bracket expression at `pattern[i]` (a `[`) as a RegExp class: `!` or `^` first negates, a `]` first is literal,
+ * `\x` is x, `[:name:]` is a POSIX class. Undefined when no `]` closes it (the `[` is then a literal character); a
+ * source of undefined for a class name bash does not know (an `[=x=]` or `[.x.]` too), which this reader cannot match.
+ */
+function bracketClass(pattern: string, i: number): {end: number; source: string | undefined} | undefined {
+  let j = i + 1
+  const negated = pattern[j] === '!' || pattern[j] === '^'
+  if (negated) j++
+  let set = ''
+  for (let first = true; j < pattern.length; first = false) {
+    const c = pattern[j]
+    if (c === ']' && !first) return {end: j + 1, source: `[${negated ? '^' : ''}${set}]`}
+    if (c === '[' && /[.:=]/.test(pattern[j + 1] ?? '')) {
+      const kind = pattern[j + 1]
+      const close = pattern.indexOf(`${kind}]`, j + 2)
+      if (close === -1) return undefined
+      const posix = kind === ':' ? POSIX_CLASSES[pattern.slice(j + 2, close)] : undefined
+      if (posix === undefined) return {end: close + 2, source: undefined}
+      set += posix
+      j = close + 2
+      continue
+    }
+
+    const ch = c === '\\' && j + 1 < pattern.length ? pattern[++j] : c
+    set += /[\\\]^[]/.test(ch) ? `\\${ch}` : ch
+    j++
+  }
+
+  return undefined
+}
+
+/** An unquoted glob (`*`, `?`, `[…]`, `\x`) as a RegExp source; undefined for a bracket expression this reader cannot match. */
+function globRegExp(pattern: string): string | undefined {
+  let re = ''
+  for (let i = 0; i < pattern.length; ) {
+    const c = pattern[i]
+    const b = c === '[' ? bracketClass(pattern, i) : undefined
+    if (b) {
+      if (b.source === undefined) return undefined
+      re += b.source
+      i = b.end
+      continue
+    }
+
+    if (c === '\\' && i + 1 < pattern.length) {
+      re += pattern[i + 1].replaceAll(/[$()*+.?[\\\]^{|}]/g, '\\$&')
+      i += 2
+      continue
+    }
+
+    re += c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replaceAll(/[$()*+.?[\\\]^{|}]/g, '\\$&')
+    i++
+  }
+
+  return validRegExp(re) ? re : undefined
 }
 
 /** `value` without the prefix (`#`, `##`) or suffix (`%`, `%%`) matching the glob `pattern`: shortest when single, longest when doubled. */
-function removeMatch(value: string, op: string, pattern: string): string {
-  const re = new RegExp(`^${pattern.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[\\s\\S]*').replaceAll('?', '[\\s\\S]')}$`)
+function removeMatch(value: string, op: string, pattern: string): string | undefined {
+  const source = globRegExp(pattern)
+  if (source === undefined) return undefined
+  const re = new RegExp(`^${source}$`)
   const ends = [...Array.from({length: value.length + 1}).keys()]
   if (op.startsWith('#')) {
     for (const i of op === '#' ? ends : ends.reverse()) if (re.test(value.slice(0, i))) return value.slice(i)
@@ -1092,7 +1183,7 @@ export function commandOutputWhy(name: string, text: string, where: string, scri
 /** A case/[[ ]] pattern: `*`, `?`, `[…]` and `a|b` alternatives; quotes make the rest literal. */
 export function globMatch(pattern: string, value: string): boolean {
   return pattern.split('|').some((alt) => {
-    const re = alt.replace(/^["']|["']$/g, '').replaceAll(/[.+^${}()\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')
-    return new RegExp(`^${re}$`).test(value)
+    const re = globRegExp(alt.replace(/^["']|["']$/g, ''))
+    return re !== undefined && new RegExp(`^${re}$`).test(value)
   })
 }
