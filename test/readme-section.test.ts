@@ -77,7 +77,7 @@ describe('conncalc readme: write and check round trips', () => {
     expect(text).toContain('`Procfile` · plan standard-0 (limit 120)')
     // conn/proc = min(pool 5, threads 3) + 0 = 3; conn/dyno = 2 × 3 = 6; 6 dynos (range max) × 6 = 36
     expect(text).toContain('| web | puma | 2..6 | 2 | 3 | 5 | 0 | 3 | 6 | 36 | 7 |')
-    expect(text).toContain('- **deploy peak**: 97 during the preboot overlap (a second set of web dynos adds 36); release phase 62')
+    expect(text).toContain('- **deploy peak**: 97 during the preboot overlap (a second set of web dynos adds 36); release phase 63')
     expect(runCliInProcess(['readme', '--check'], {cwd})).toMatchObject({code: 0, stdout: 'ok: README.md: the conncalc section is up to date\n'})
   })
 

@@ -27,7 +27,8 @@ describe('autoscaling ranges', () => {
     expect(type(json, 'web')).toMatchObject({connections: 60, dynoRange: {max: 10, min: 2}, dynos: 10})
     expect(json.total).toBe(65)
     const text = runCliInProcess(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2..10', 'worker=1'])
-    expect(text.stdout).toMatch(/^web\s+puma\s+2\.\.10\s+2\s+3\s+5\s+0\s+3\s+6\s+60\s+19$/m)
+    // max dynos: (120 − worker 5 − the release's 2 (its migration and the migrator's lock connection)) ÷ 6 = 18
+    expect(text.stdout).toMatch(/^web\s+puma\s+2\.\.10\s+2\s+3\s+5\s+0\s+3\s+6\s+60\s+18$/m)
     expect(text.stdout).toContain('web autoscales 2..10: budgeted at the max, 10 dynos')
   })
 
@@ -42,22 +43,23 @@ describe('deploy peaks', () => {
   it('the release phase counts only during a deploy: total + the release dyno', () => {
     const {json} = runJson<JsonReport>(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2', 'worker=1'])
     expect(json.total).toBe(17)
-    expect(json.deployMoments).toEqual([{app: null, extra: 1, kind: 'release', peak: 18, processTypes: ['release']}])
-    expect(json.deployPeak).toBe(18)
+    // release: `rails db:migrate` on ActiveRecord 7.2: the migration's connection + the migrator's advisory-lock connection
+    expect(json.deployMoments).toEqual([{app: null, extra: 2, kind: 'release', peak: 19, processTypes: ['release']}])
+    expect(json.deployPeak).toBe(19)
   })
 
   it('--preboot counts a second set of web dynos; the peak is the larger moment', () => {
     const {json} = runJson<JsonReport>(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--preboot'])
     expect(type(json, 'web').deployOverlap).toBe(true)
     expect(json.deployMoments.map((m) => [m.kind, m.peak])).toEqual([
-      ['release', 18],
+      ['release', 19],
       ['preboot', 29],
     ])
     expect(json.deployPeak).toBe(29)
     const text = runCliInProcess(['plan', '--procfile', RAILS, '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--preboot'])
     // Ceiling: 2 web dynos × (2 workers × pool 5 + 1 Puma master while booting) + 1 worker × pool 5 = 27.
     expect(text.stdout).toContain('headroom 103   ceiling 27 (if every pool fills)   deploy peak 29')
-    expect(text.stdout).toContain('  peak during the preboot overlap (a second set of web dynos adds 12); release phase 18')
+    expect(text.stdout).toContain('  peak during the preboot overlap (a second set of web dynos adds 12); release phase 19')
   })
 
   it('a formation that fits but whose deploy does not: deploy-over-limit, exit 1', () => {
@@ -71,7 +73,7 @@ describe('deploy peaks', () => {
   it('preboot from the config file, overridden by --no-preboot', () => {
     const shop = fixture('capacity/shop/Procfile')
     expect(runJson<JsonReport>(['plan', '--procfile', shop]).json.deployPeak).toBe(97)
-    expect(runJson<JsonReport>(['plan', '--procfile', shop, '--no-preboot']).json.deployPeak).toBe(62)
+    expect(runJson<JsonReport>(['plan', '--procfile', shop, '--no-preboot']).json.deployPeak).toBe(63)
   })
 })
 
@@ -119,10 +121,10 @@ describe('plan --suggest: every suggestion really fits when applied', () => {
     const by = (kind: string, type?: string) => report.suggestions!.items.find((s) => s.kind === kind && (type === undefined || s.processType === type))
     expect(by('plan')).toMatchObject({change: {plan: 'essential-2'}, limit: 40, total: 29})
     expect(by('scale', 'web')).toMatchObject({change: {scale: {app: null, specs: ['web=2']}}, total: 17})
-    // web: 4 dynos × 2 processes × min(t, pool t); worker 5; release 1 → 8t + 5 + 1 ≤ 20 → t = 1
+    // web: 4 dynos × 2 processes × min(t, pool t); worker 5; release 2 → 8t + 5 + 2 ≤ 20 → t = 1
     expect(by('threads', 'web')).toMatchObject({change: {assumptions: [{app: null, type: 'web', values: {pool: 1, threads: 1}}]}, total: 13})
-    // PgBouncer: (pool + 1 reserve) per dyno for 5 dynos, + the release dyno ≤ 20 → pool 2: 15
-    expect(by('pgbouncer')).toMatchObject({deployPeak: 16, total: 15})
+    // PgBouncer: (pool + 1 reserve) per dyno for 5 dynos, + the release dyno's 2 ≤ 20 → pool 2: 15, deploy peak 17
+    expect(by('pgbouncer')).toMatchObject({deployPeak: 17, total: 15})
     expect(by('pgbouncer')!.how).toContain('PGBOUNCER_DEFAULT_POOL_SIZE=')
   })
 
@@ -146,8 +148,8 @@ describe('plan --suggest: every suggestion really fits when applied', () => {
     const r = runCliInProcess(args)
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('what would make it fit (limit 20, deploy peak included):')
-    expect(r.stdout).toContain('  - move to plan essential-2 (limit 40): 29 of 40 (73%), deploy peak 30')
-    expect(r.stdout).toContain('  - scale web from 4 to 2 dynos: 17 of 20 (85%), deploy peak 18')
+    expect(r.stdout).toContain('  - move to plan essential-2 (limit 40): 29 of 40 (73%), deploy peak 31')
+    expect(r.stdout).toContain('  - scale web from 4 to 2 dynos: 17 of 20 (85%), deploy peak 19')
     const {json} = runJson<JsonReport>(args)
     expect(json.suggestions).toMatchObject({goal: 'fit', needed: true})
     expect(json.suggestions!.items[0]).toMatchObject({change: {plan: 'essential-2'}, kind: 'plan', limit: 40, status: 'ok', total: 29})

@@ -36,10 +36,11 @@ describe('heroku.yml (Heroku container stack)', () => {
     // worker: no run entry, so Dockerfile.worker's CMD (`CMD bundle exec sidekiq`, shell form) with its ENV RAILS_MAX_THREADS=10:
     // Sidekiq 7 concurrency = RAILS_MAX_THREADS = 10, pool 10 → 10 per dyno × 1 dyno.
     expect(r.type('worker')).toMatchObject({command: 'bundle exec sidekiq', connections: 10, server: 'sidekiq', threadsPerProcess: 10})
-    // release: `release: command:` in the web image: one dyno, counted in the deploy peak only: 12 + 10 = 22, peak 23.
-    expect(r.type('release')).toMatchObject({command: './bin/rails db:prepare', role: 'release'})
+    // release: `release: command:` in the web image: one dyno, counted in the deploy peak only: 12 + 10 = 22; db:prepare
+    // migrates, so the migration's connection + the migrator's advisory-lock connection: peak 22 + 2 = 24.
+    expect(r.type('release')).toMatchObject({command: './bin/rails db:prepare', connections: 2, role: 'release'})
     expect(r.total).toBe(22)
-    expect(r.deployPeak).toBe(23)
+    expect(r.deployPeak).toBe(24)
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'Procfile', message: expect.stringContaining('heroku.yml is read, not the Procfile')}))
   })
 

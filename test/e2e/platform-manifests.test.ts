@@ -24,7 +24,7 @@ const RENDER = procfileOf('render-yaml-rails')
 const FLY = procfileOf('fly-toml-rails')
 
 describe('render.yaml: the services are the process types when there is no Procfile', () => {
-  it('shop 2 × 3 × 8 = 48, jobs at its max 3 × 10 = 30, release 1 in the deploy peak; total 78', () => {
+  it('shop 2 × 3 × 8 = 48, jobs at its max 3 × 10 = 30, release 2 in the deploy peak; total 78', () => {
     const r = planJson(RENDER, ['--plan', 'standard-0'])
     expect(r.exit).toBe(0)
     // shop: numInstances 2 (render.yaml:10); Puma workers = puma.rb's default 3 (Render sets no WEB_CONCURRENCY, and
@@ -45,11 +45,12 @@ describe('render.yaml: the services are the process types when there is no Procf
     expect(jobs.threadsPerProcess).toBe(10)
     expect(jobs.sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({from: 'render.yaml:52 (envVarGroup shop-settings)', name: 'SIDEKIQ_CONCURRENCY'}))
     expect(jobs.connections).toBe(30)
-    // preDeployCommand: once per deploy, 1 connection, deploy peak only. The cron job and the static site are not types.
-    expect(r.type('release').connections).toBe(1)
+    // preDeployCommand `rails db:migrate` (ActiveRecord 7.2.2): once per deploy, deploy peak only: the migration's connection
+    // and the migrator's advisory-lock connection, 2. The cron job and the static site are not types.
+    expect(r.type('release').connections).toBe(2)
     expect(r.processTypes.map((t) => t.name)).toEqual(['shop', 'jobs', 'release'])
     expect(r.total).toBe(78)
-    expect(r.deployPeak).toBe(79)
+    expect(r.deployPeak).toBe(80)
   })
 
   it('says where the types came from, what is not counted, and that app.json is not read', () => {
@@ -157,7 +158,8 @@ describe('fly.toml: the [processes] groups are the process types when there is n
     expect(r.diagnostics.find((d) => d.code === 'pool-below-threads')?.fix).toContain('`worker = "env RAILS_MAX_THREADS=7 …"` under [processes] in fly.toml')
     expect(r.type('release').command).toBe('./bin/rails db:migrate')
     expect(r.total).toBe(30)
-    expect(r.deployPeak).toBe(31)
+    // release_command `rails db:migrate` (ActiveRecord 7.2.2): its connection + the migrator's advisory-lock connection
+    expect(r.deployPeak).toBe(32)
     expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'fly.toml', message: expect.stringContaining("no Procfile: the process types are fly.toml's [processes] (web, worker) and release = [deploy] release_command, run by Fly.io in the image Dockerfile builds")}))
   })
 

@@ -12,7 +12,8 @@ const cases: Case[] = [
   // master's pools after boot (rails/rails#31221), so 2 × 5 with the master in the ceiling only;
   // the read replica's url is REPLICA_DATABASE_URL: another server, not added in.
   // The replica (replica: true, REPLICA_DATABASE_URL unset) is not counted, said in an info line.
-  ['mastodon', [], 15, 'ok', {release: ['release', 1, 1, null, 1], web: ['puma', 2, 5, 5, 10], worker: ['sidekiq', 1, 5, 5, 5]}, ['other-server-pools']],
+  // release `rails db:migrate` (ActiveRecord 7.1.4): its connection + the migrator's advisory-lock connection, 2.
+  ['mastodon', [], 15, 'ok', {release: ['release', 1, 1, null, 2], web: ['puma', 2, 5, 5, 10], worker: ['sidekiq', 1, 5, 5, 5]}, ['other-server-pools']],
   // pool: <%= Sidekiq.server? ? ENV.fetch('SIDEKIQ_CONCURRENCY', 10) : ENV.fetch('RAILS_MAX_THREADS', 5) %>: 10 for Sidekiq, 5 for Puma.
   ['chatwoot', [], 15, 'ok', {web: ['puma', 1, 5, 5, 5], worker: ['sidekiq', 1, 10, 10, 10]}, []],
   ['chatwoot', ['--env', 'SIDEKIQ_CONCURRENCY=20'], 25, 'ok', {web: ['puma', 1, 5, 5, 5], worker: ['sidekiq', 1, 20, 20, 20]}, []],
@@ -23,7 +24,8 @@ const cases: Case[] = [
   ['discourse', [], 25, 'ok', {web: ['puma', 4, 32, 5, 20], worker: ['sidekiq', 1, 10, 5, 5]}, ['pool-below-threads', 'pool-below-threads', 'unknown-config-value', 'unresolved-env']],
   ['discourse', ['--env', 'NUM_WEBS=2', 'SIDEKIQ_WORKERS=5'], 15, 'ok', {web: ['puma', 2, 32, 5, 10], worker: ['sidekiq', 1, 5, 5, 5]}, ['pool-below-threads']],
   // web behind bin/start-pgbouncer: min((1 + 1) × 1 database, 2 × 5 clients) = 2 server connections per dyno.
-  ['forem', [], 7, 'ok', {release: ['release', 1, 1, null, 1], web: ['puma', 2, 5, 5, 2], worker: ['sidekiq', 1, 5, 5, 5]}, ['pgbouncer-prepared-statements']],
+  // release `rails db:migrate` (ActiveRecord 7.0.8): its connection + the migrator's advisory-lock connection, 2.
+  ['forem', [], 7, 'ok', {release: ['release', 1, 1, null, 2], web: ['puma', 2, 5, 5, 2], worker: ['sidekiq', 1, 5, 5, 5]}, ['pgbouncer-prepared-statements']],
   // production_like = %w[production staging].include?(rails_env); workers = processors (8 on the assumed Standard-1X).
   // GoodJob jobs: min(pool 5, 5 threads + 2) + 1 LISTEN connection outside the pool (good_job notifier.rb) = 6.
   // web's workers follow Concurrent.physical_processor_count (8 on a Standard dyno's shared host): cpu-count-default.

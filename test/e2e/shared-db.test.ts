@@ -24,7 +24,8 @@ describe('several apps, one database', () => {
     const {code, json} = runJson<JsonReport>(['plan'], {cwd})
     expect(code).toBe(0)
     expect(json.processTypes.map((p) => [p.app, p.name, p.connections])).toEqual([
-      ['storefront', 'release', 1],
+      // release `rails db:migrate`: the migration's connection + the migrator's advisory-lock connection
+      ['storefront', 'release', 2],
       ['storefront', 'web', 48],
       ['storefront', 'worker', 15],
       ['admin', 'web', 20],
@@ -33,9 +34,10 @@ describe('several apps, one database', () => {
     // Each app's env is its own: admin's RAILS_MAX_THREADS=5 does not reach storefront.
     expect(row(json, 'admin', 'web').connections / row(json, 'admin', 'web').dynos).toBe(10)
     expect(row(json, 'storefront', 'web').connections / row(json, 'storefront', 'web').dynos).toBe(6)
-    // Room to scale is shared: storefront web may grow until the sum (and its release phase) fills 120.
-    expect(row(json, 'storefront', 'web').maxDynos).toBe(14)
-    expect(json.deployMoments).toEqual([expect.objectContaining({app: 'storefront', kind: 'release', peak: 84})])
+    // Room to scale is shared: storefront web may grow until the sum (and its release phase's 2) fills 120:
+    // (120 − 15 − 20 − 2) ÷ 6 = 13.
+    expect(row(json, 'storefront', 'web').maxDynos).toBe(13)
+    expect(json.deployMoments).toEqual([expect.objectContaining({app: 'storefront', kind: 'release', peak: 85})])
   })
 
   it('paths are relative to the config file, in sources and the table', () => {
@@ -61,7 +63,7 @@ describe('several apps, one database', () => {
   it('--preboot applies to every app; the deploy peak is the largest app deploy', () => {
     const {json} = runJson<JsonReport>(['plan', '--preboot'], {cwd})
     expect(json.deployMoments.map((m) => [m.app, m.kind, m.peak])).toEqual([
-      ['storefront', 'release', 84],
+      ['storefront', 'release', 85],
       ['storefront', 'preboot', 131],
       ['admin', 'preboot', 103],
     ])

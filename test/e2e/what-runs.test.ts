@@ -174,13 +174,14 @@ describe('--procfile naming what is not there', () => {
 describe("a Procfile with no web type: the buildpack's default web process runs beside its types", () => {
   it('Rails: release and worker only → web is bin/rails server (Puma from config/puma.rb), 1 dyno assumed', () => {
     // web: puma.rb workers WEB_CONCURRENCY || 2, threads RAILS_MAX_THREADS || 3, pool 5 → 2 × min(5, 3) = 6;
-    // worker: sidekiq -c 4 → min(5, 4) = 4; total 6 + 4 = 10; the release dyno adds 1 to the deploy peak: 11.
+    // worker: sidekiq -c 4 → min(5, 4) = 4; total 6 + 4 = 10; the release dyno (`bin/rails db:migrate`, ActiveRecord 7.2.1:
+    // the migration's connection + the migrator's advisory-lock connection) adds 2 to the deploy peak: 12.
     const r = planJson(procfileOf('procfile-without-web/rails'), ['--limit', '100'])
     expect(r.processTypes.map((p) => [p.name, p.server])).toEqual([['web', 'puma'], ['release', 'release'], ['worker', 'sidekiq']])
     expect(r.type('web')).toMatchObject({command: 'bin/rails server -p ${PORT:-5000} -e $RAILS_ENV', connections: 6, dynos: 1, processesPerDyno: 2, threadsPerProcess: 3})
     expect(r.type('web').sources.dynos.source).toMatchObject({kind: 'assumed'})
     expect(r.total).toBe(10)
-    expect(r.deployPeak).toBe(11)
+    expect(r.deployPeak).toBe(12)
     const info = r.diagnostics.find((d) => d.code === 'default-web-process')!
     expect(info).toMatchObject({processType: 'web', severity: 'info'})
     expect(info.message).toContain("the Procfile declares no web type, so web runs `bin/rails server -p ${PORT:-5000} -e $RAILS_ENV`: the Ruby buildpack's default web process for Rails 7.2.1")
@@ -216,13 +217,14 @@ describe("a Procfile with no web type: the buildpack's default web process runs 
 
 describe("Scalingo's postdeploy type: once per deploy, like release", () => {
   it('counts only in the deploy peak; with an overlap, beside both sets of web containers', () => {
-    // web: 2 workers × min(5, 3) = 6 per dyno × 2 = 12; postdeploy: 1 container × 1 = 1 → deploy peak 13.
+    // web: 2 workers × min(5, 3) = 6 per dyno × 2 = 12; postdeploy `rake db:migrate` (ActiveRecord 7.2.1): 1 container ×
+    // (the migration's connection + the migrator's advisory-lock connection) = 2 → deploy peak 14.
     const r = planJson(procfileOf('scalingo-postdeploy'), ['--scale', 'web=2', '--limit', '30'])
     expect(r.total).toBe(12)
-    expect(r.type('postdeploy')).toMatchObject({connections: 1, role: 'release', server: 'postdeploy'})
-    expect(r.deployPeak).toBe(13)
-    // --preboot: the new web containers (12) and the hook (1) run beside the old ones: 12 + 12 + 1 = 25.
-    expect(planJson(procfileOf('scalingo-postdeploy'), ['--scale', 'web=2', '--limit', '30', '--preboot']).deployPeak).toBe(25)
+    expect(r.type('postdeploy')).toMatchObject({connections: 2, role: 'release', server: 'postdeploy'})
+    expect(r.deployPeak).toBe(14)
+    // --preboot: the new web containers (12) and the hook (2) run beside the old ones: 12 + 12 + 2 = 26.
+    expect(planJson(procfileOf('scalingo-postdeploy'), ['--scale', 'web=2', '--limit', '30', '--preboot']).deployPeak).toBe(26)
   })
 
   it('a postcompile build hook and a postdeploy script are deploy-time, never long-running types or unknown commands', () => {
