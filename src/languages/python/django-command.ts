@@ -11,6 +11,7 @@
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {EvalValue, PyModule} from './values.js'
+import type {Extra} from '../../model/process.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, sourced} from '../../model/source.js'
 import {ASGIREF_SYNC, CHANNELS_1_RUNWORKER, CHANNELS_RUNWORKER, channelsOnePin, singleThreadWorkerPin} from './channels-one.js'
@@ -21,6 +22,7 @@ import {pythonAnalysis} from './server.js'
 import {settingsModule} from './django.js'
 import {startedThreads} from './started-threads.js'
 import {HUEY_COMMANDS, hueyConsumer} from './huey.js'
+import {djangoQCluster} from './django-q.js'
 import {asString} from './evaluate.js'
 import {isDjangoCommand} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
@@ -60,14 +62,14 @@ async function commandFile(project: PythonProject, ctx: AnalyzerContext, name: s
   return inApp === 'scripts' && root ? root : undefined
 }
 
-/** The settings' names when INSTALLED_APPS lists the Django app whose command this is (run_huey: huey.contrib.djhuey; djangohuey: django_huey). */
-async function installedHuey(project: PythonProject, ctx: AnalyzerContext, command: string, script: string | undefined): Promise<{name: string; names: Map<string, EvalValue>} | undefined> {
+/** The settings' names when INSTALLED_APPS lists the Django app whose command this is (run_huey: huey.contrib.djhuey; djangohuey: django_huey; qcluster: django_q). */
+async function installedApp(project: PythonProject, ctx: AnalyzerContext, command: string, script: string | undefined): Promise<{name: string; names: Map<string, EvalValue>} | undefined> {
   const modules = await project.walk([script ?? 'manage.py'])
   const name = settingsModule(project, modules, ctx.env)
   const file = name ? project.resolve(name) : undefined
   const names = file ? (await project.load(file))?.names : undefined
   const apps = names?.get('INSTALLED_APPS')
-  const want = command === 'run_huey' ? 'huey.contrib.djhuey' : 'django_huey'
+  const want = command === 'run_huey' ? 'huey.contrib.djhuey' : command === 'qcluster' ? 'django_q' : 'django_huey'
   const items = apps?.kind === 'known' && typeof apps.value === 'object' && apps.value !== null && 'kind' in apps.value && apps.value.kind === 'list' ? apps.value.items : []
   const listed = items.some((i) => asString(i)?.replace(/\.apps\.[A-Z]\w*$/, '') === want)
   return listed && name && names ? {name, names} : undefined
@@ -92,7 +94,10 @@ export const djangoCommand: ServerAnalyzer = {
     const diagnostics: Diagnostic[] = []
     const runserver = manage.command === 'runserver' && !file && !ASGI_RUNSERVER.test(ctx.files.read('requirements.txt')?.text ?? '')
     // huey's consumers are commands of the Django apps that ship them: only when INSTALLED_APPS names that app.
-    const hueySettings = !file && HUEY_COMMANDS.has(manage.command) ? await installedHuey(project, ctx, manage.command, manage.script) : undefined
+    const hueySettings = !file && HUEY_COMMANDS.has(manage.command) ? await installedApp(project, ctx, manage.command, manage.script) : undefined
+    // Django Q's cluster: a command of django_q (django-q, django-q2), when INSTALLED_APPS names it.
+    const qSettings = !file && manage.command === 'qcluster' ? await installedApp(project, ctx, manage.command, manage.script) : undefined
+    let extrasPerDyno: Extra[] | undefined
     let threads
     let processes = sourced(1, fromDefault('a Django management command runs in one process', REF))
     const channelsOne = manage.command === 'runworker' && !file ? channelsOnePin(ctx.files) : undefined
@@ -131,20 +136,28 @@ export const djangoCommand: ServerAnalyzer = {
       append(diagnostics, huey.diagnostics)
       threads = huey.threads
       processes = huey.processes
+    } else if (qSettings) {
+      const q = djangoQCluster(ctx, qSettings.names, qSettings.name)
+      append(diagnostics, q.diagnostics)
+      threads = q.threads
+      processes = q.processes
+      extrasPerDyno = q.extrasPerDyno
     } else {
       diagnostics.push(unknown(`is a Django management command conncalc does not find in the app (no <app>/management/commands/${manage.command}.py of INSTALLED_APPS: an installed package's?)`))
       threads = sourced(1, assumed(`conncalc does not know \`${what}\`; one thread using the database is assumed`))
     }
 
-    return pythonAnalysis({
+    const analysis = await pythonAnalysis({
       ctx,
       diagnostics,
       entries: manage.script ? [manage.script] : [],
       processes,
       project,
-      server: channelsOne || singleThread ? 'channels-worker' : runserver ? 'django-runserver' : hueySettings ? 'huey' : 'django-command',
+      server: channelsOne || singleThread ? 'channels-worker' : runserver ? 'django-runserver' : hueySettings ? 'huey' : qSettings ? 'django-q' : 'django-command',
       threads,
     })
+    // The monitor, pusher and Sentinel connect only where the workers' DATABASES do.
+    return extrasPerDyno && extrasPerDyno.length > 0 && (analysis.pools ?? []).some((p) => p.pool.value > 0) ? {...analysis, extrasPerDyno: [...(analysis.extrasPerDyno ?? []), ...extrasPerDyno]} : analysis
   },
   id: 'django-command',
   matches: isDjangoCommand,
