@@ -315,4 +315,37 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect((await run('./target/release/shop web', plain)).pools?.map((p) => p.pool.value)).toEqual([4])
     expect((await run('./target/release/shop worker', plain)).pools?.map((p) => p.pool.value)).toEqual([12])
   })
+
+  it("a pool size passed as a parameter is read at the function's callers; an env helper the app defines is followed into its body", async () => {
+    const r2d2 = {'Cargo.lock': lock({diesel: '2.1.6', r2d2: '0.8.10'}), 'Cargo.toml': toml('ledger', ['diesel = { version = "2", features = ["postgres", "r2d2"] }'])}
+    const db = [
+      'use diesel::r2d2::{ConnectionManager, Pool};',
+      'use diesel::PgConnection;',
+      'pub fn open(url: &str, size: u32) -> Pool<ConnectionManager<PgConnection>> {',
+      '    Pool::builder().max_size(size).build(ConnectionManager::new(url)).unwrap()',
+      '}',
+      'pub fn setting(key: &str, fallback: u32) -> u32 {',
+      '    std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(fallback)',
+      '}',
+    ].join('\n')
+    const literal = await run('./target/release/ledger', {...r2d2, 'src/db.rs': db, 'src/main.rs': 'mod db;\nfn main() { let _p = db::open("postgres://x", 6); }\n'})
+    // `size` of open(), called once with 6 (src/main.rs:2).
+    expect(literal.pools?.map((p) => p.pool.value)).toEqual([6])
+    expect(isAssumption(literal.pools![0].pool)).toBe(false)
+    expect(literal.pools![0].pool.via).toContainEqual({file: 'src/main.rs', kind: 'file', line: 2})
+    const main = 'mod db;\nfn main() { let _p = db::open("postgres://x", db::setting("LEDGER_POOL", 9)); }\n'
+    // setting("LEDGER_POOL", 9): unset → its fallback parameter, 9.
+    const unset = await run('./target/release/ledger', {...r2d2, 'src/db.rs': db, 'src/main.rs': main})
+    expect(unset.pools?.map((p) => p.pool.value)).toEqual([9])
+    expect(unset.diagnostics).toEqual([])
+    // LEDGER_POOL=4 → 4, from the env entry.
+    const set = await run('./target/release/ledger', {...r2d2, 'src/db.rs': db, 'src/main.rs': main}, {LEDGER_POOL: '4'})
+    expect(set.pools?.map((p) => p.pool.value)).toEqual([4])
+    expect(set.pools![0].pool.via).toContainEqual(expect.objectContaining({kind: 'env', name: 'LEDGER_POOL'}))
+    // Two callers passing different sizes: which pool is which is not followed; said, r2d2's default 10 starred.
+    const two = await run('./target/release/ledger', {...r2d2, 'src/db.rs': db, 'src/main.rs': 'mod db;\nfn main() {\n    let _a = db::open("postgres://a", 3);\n    let _b = db::open("postgres://b", 5);\n}\n'})
+    expect(two.pools?.map((p) => p.pool.value)).toEqual([10])
+    expect(isAssumption(two.pools![0].pool)).toBe(true)
+    expect(two.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('`size` is a parameter of open, called at src/main.rs:3, src/main.rs:4')}))
+  })
 })

@@ -12,8 +12,10 @@
  * A small evaluator reads the values apps write: integer literals, `as` casts, arithmetic,
  * `let` bindings and `const`/`static` items, `std::env::var("X")` (and dotenv's, and helpers named
  * `var_parsed`/`env_var`) with `.parse()`, `.unwrap_or(n)`, `.unwrap_or_else(|_| n)`, `num_cpus::get()`
- * and `available_parallelism()` (the dyno's CPUs), and a struct field (`config.pool_size`) from
- * the places the code read sets that field. Anything else makes that one value unknown, with
+ * and `available_parallelism()` (the dyno's CPUs), a struct field (`config.pool_size`) from
+ * the places the code read sets that field, a call of the app's own free function (its body's value,
+ * each parameter the call's argument: `env_or("DB_POOL", 10)`), and a free function's parameter
+ * from what its callers in the code read pass (`open(url, 6)` for `size`). Anything else makes that one value unknown, with
  * its file:line. Never runs the code.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -137,6 +139,14 @@ export class RustCode {
   private readonly parsed: Parsed[] = []
   /** The text given to a pool manager's `custom_setup` (diesel-async ManagerConfig): the functions it names make the pool's connections. */
   private readonly setups: string[] = []
+  /** Free functions of the code read by name (`fn env_or(name: &str, default: u32) -> u32`), to follow a call into one and a parameter to its callers. */
+  private readonly fns = new Map<string, {file: string; node: TsNode}[]>()
+  /** Functions being evaluated for a call: the function item's id → the call's arguments, in the caller's file. */
+  private readonly frames = new Map<number, {args: TsNode[]; file: string}>()
+  /** Every .rs file read (the parser skips those that name nothing about pools), and the parser, for a parameter's callers in them. */
+  private paths: string[] = []
+  private parser?: Awaited<ReturnType<typeof loadGrammar>>
+  private readonly callerTrees = new Map<string, TsNode>()
 
   constructor(private readonly opts: RustRead) {}
 
@@ -184,6 +194,8 @@ export class RustCode {
       for (const m of hit.macros) this.parsed.push({path, root: m, text: hit.root.text})
     }
 
+    this.paths = paths
+    this.parser = parser
     for (const {path, root} of this.parsed) this.index(path, root)
     for (const {path, root, text} of this.parsed) this.sites(path, root, out, text)
     for (const o of out.opens) if (o.connector === undefined) delete o.connector
@@ -193,6 +205,11 @@ export class RustCode {
   /** Constants and the places struct fields are set (`pool_size: x` in a struct literal, `a.pool_size = x`). */
   private index(file: string, root: TsNode): void {
     walk(root, (n) => {
+      if (n.type === 'function_item' && n.parent?.type !== 'declaration_list') {
+        const name = n.childForFieldName('name')?.text
+        if (name) this.fns.set(name, [...(this.fns.get(name) ?? []), {file, node: n}])
+      }
+
       if (n.type === 'const_item' || n.type === 'static_item') {
         const name = n.childForFieldName('name')?.text
         if (name) this.consts.set(name, [...(this.consts.get(name) ?? []), {file, node: n}])
@@ -362,7 +379,7 @@ export class RustCode {
       case 'identifier': {
         const bound = findLet(n.text, n)
         if (bound) return this.evaluate(file, bound, depth + 1)
-        if (isParameter(n.text, n)) return this.unknown(file, n, `\`${n.text}\` is a parameter of the function; its callers are not followed`)
+        if (isParameter(n.text, n)) return this.parameter(file, n, depth)
         return this.constant(file, n.text, n, depth)
       }
 
@@ -386,6 +403,84 @@ export class RustCode {
       default: {
         return this.unknown(file, n, `\`${n.text.slice(0, 60)}\` is an expression conncalc does not evaluate`)
       }
+    }
+  }
+
+  /** A call of the app's own free function: the value its body ends with (or its one `return`), each parameter the call's argument. */
+  private inline(file: string, call: TsNode, def: {file: string; node: TsNode}, args: TsNode[], depth: number): RsValue {
+    const id = def.node.id
+    const name = def.node.childForFieldName('name')?.text ?? ''
+    if (this.frames.has(id)) return this.unknown(file, call, `\`${name}()\` calls itself`)
+    const body = def.node.childForFieldName('body')
+    const returns = body ? body.descendantsOfType('return_expression').filter((r): r is TsNode => Boolean(r)) : []
+    const tail = body?.namedChildren.filter((c) => c && !c.type.endsWith('comment')).at(-1)
+    const tailExpr = tail && tail.type !== 'expression_statement' && tail.type !== 'let_declaration' ? tail : undefined
+    const expr = returns.length === 0 ? tailExpr : returns.length === 1 && !tailExpr ? (returns[0].namedChildren[0] ?? undefined) : undefined
+    if (!expr) return this.unknown(file, call, `it is what \`${name}()\` (${def.file}:${line(def.node)}) returns, which is not one expression conncalc follows`)
+    this.frames.set(id, {args, file})
+    try {
+      const v = this.evaluate(def.file, expr, depth + 1)
+      return v.kind === 'num' || v.kind === 'str' ? {...v, via: [...v.via, fromFile(def.file, line(def.node))]} : v
+    } finally {
+      this.frames.delete(id)
+    }
+  }
+
+  /**
+   * A parameter of a free function: the argument of the call being followed into it, else what the calls in the code read pass
+   * at its position (`make_pool(&url, 8)` for `size`) — one call, or several passing the same number; otherwise unknown, naming them.
+   */
+  private parameter(file: string, n: TsNode, depth: number): RsValue {
+    let fnItem: null | TsNode = n.parent
+    while (fnItem && fnItem.type !== 'function_item' && fnItem.type !== 'closure_expression') fnItem = fnItem.parent
+    const fnName = fnItem?.childForFieldName('name')?.text
+    const params = (fnItem?.childForFieldName('parameters')?.namedChildren ?? []).filter((c): c is TsNode => Boolean(c) && c!.type !== 'self_parameter' && !c!.type.endsWith('comment') && c!.type !== 'attribute_item')
+    const at = params.findIndex((p) => (p.childForFieldName('pattern') ?? p).text.replace(/^mut\s+/, '') === n.text)
+    const cannot = this.unknown(file, n, `\`${n.text}\` is a parameter of the function; its callers are not followed`)
+    if (fnItem?.type !== 'function_item' || !fnName || at === -1 || fnItem.parent?.type === 'declaration_list') return cannot
+    const frame = this.frames.get(fnItem.id)
+    if (frame) return frame.args[at] ? this.evaluate(frame.file, frame.args[at], depth + 1) : this.unknown(file, n, `the call gives no argument for \`${n.text}\``)
+    if (this.frames.size > 0 || depth > MAX_DEPTH / 2) return cannot
+    const calls: {file: string; node: TsNode}[] = []
+    const parsedPaths = new Set(this.parsed.map((x) => x.path))
+    // Files left unparsed because they name nothing about pools (a main.rs that calls `db::open(url, 6)`) are parsed here when they name the function.
+    const others = this.paths.filter((p) => !parsedPaths.has(p)).flatMap((path) => {
+      if (!this.callerTrees.get(path)) {
+        const text = this.opts.files.read(path)?.text
+        const tree = text?.includes(fnName) ? this.parser?.parse(text) : undefined
+        if (tree) rememberTree(tree)
+        if (tree) this.callerTrees.set(path, tree.rootNode)
+      }
+
+      const root = this.callerTrees.get(path)
+      return root ? [{path, root}] : []
+    })
+    for (const {path, root} of [...this.parsed, ...others]) {
+      if (!root.text.includes(fnName)) continue
+      for (const c of root.descendantsOfType('call_expression')) {
+        const f = c?.childForFieldName('function')
+        if (c && f && (f.type === 'identifier' || f.type === 'scoped_identifier') && pathText(f).split('::').at(-1) === fnName) calls.push({file: path, node: c})
+      }
+    }
+
+    if (calls.length === 0) return this.unknown(file, n, `\`${n.text}\` is a parameter of ${fnName}, which nothing in the code read calls`)
+    this.frames.set(-1, {args: [], file})
+    try {
+      const values = calls.map((c) => {
+        const arg = argsOf(c.node)[at]
+        return {c, v: arg ? this.number(this.evaluate(c.file, arg, depth + 1)) : this.unknown(c.file, c.node, 'no argument')}
+      })
+      const nums = values.filter((x) => x.v.kind === 'num')
+      const places = values.map((x) => `${x.c.file}:${line(x.c.node)}`)
+      if (nums.length === values.length && new Set(nums.map((x) => (x.v as {value: number}).value)).size === 1) {
+        const v = values[0].v as Extract<RsValue, {kind: 'num'}>
+        return {...v, via: [...v.via, ...values.map((x) => fromFile(x.c.file, line(x.c.node)))]}
+      }
+
+      if (values.length === 1) return values[0].v
+      return this.unknown(file, n, `\`${n.text}\` is a parameter of ${fnName}, called at ${places.join(', ')} with values conncalc cannot tell apart`)
+    } finally {
+      this.frames.delete(-1)
     }
   }
 
@@ -456,7 +551,17 @@ export class RustCode {
 
     const fn = pathText(fnNode)
     const last = fn.split('::').at(-1) ?? ''
-    const name = strOf(args[0])
+    // A free function of the app (`env_or("DB_POOL", 10)`): its body, with the call's arguments for its parameters.
+    const own = (fnNode.type === 'identifier' || fnNode.type === 'scoped_identifier') && !/^(std::)?env::/.test(fn) ? this.fns.get(last) : undefined
+    const helper = /^(var|var_parsed|env_var|env_var_parsed|get_env|env_or)$/.test(last)
+    if (own?.length === 1) {
+      // An env helper whose body is not one expression (crates.io's var_parsed) is read by its name, as one the app does not define.
+      const v = this.inline(file, n, own[0], args, depth)
+      if (v.kind !== 'unknown' || !helper || strOf(args[0]) === undefined) return v
+    }
+
+    const named = args[0] && args[0].type !== 'string_literal' && /^(std::)?env::var$|^(dotenvy?|dotenv_codegen)::var$/.test(fn) ? this.evaluate(file, args[0], depth + 1) : undefined
+    const name = strOf(args[0]) ?? (named?.kind === 'str' ? named.value : undefined)
     if (name !== undefined && (/^(std::)?env::var$|^(dotenvy?|dotenv_codegen)::var$/.test(fn) || /^(var|var_parsed|env_var|env_var_parsed|get_env|env_or)$/.test(last))) {
       const e = this.opts.env.get(name)
       if (e && e.unknown === undefined) return {...at, kind: 'str', value: e.value, via: entrySources(e)}
