@@ -179,6 +179,32 @@ describe('several HikariDataSource @Beans: one pool each', () => {
     expect(describeSourced(a.pools[1].pool)).toContain('the app builds 2 HikariDataSource beans')
   })
 
+  it('a bean under @ConditionalOnMissingClass naming a class the app has is not made: only the other bean\'s pool (HikariCP 10)', async () => {
+    const local = [
+      'package com.example.shop;',
+      '@Configuration',
+      'public class LocalDataSource {',
+      '    @Bean',
+      '    @ConditionalOnMissingClass(name = "com.example.shop.CloudDataSource")',
+      '    public DataSource dataSource() {',
+      '        HikariConfig config = new HikariConfig();',
+      '        config.setMaximumPoolSize(25);',
+      '        return new HikariDataSource(config);',
+      '    }',
+      '}',
+    ].join('\n')
+    const cloud = ['package com.example.shop;', '@Configuration', 'public class CloudDataSource {', '    @Bean', '    public DataSource dataSource() {', '        HikariConfig config = new HikariConfig();', '        return new HikariDataSource(config);', '    }', '}'].join('\n')
+    const files = {'pom.xml': pom, 'src/main/java/com/example/shop/CloudDataSource.java': cloud, 'src/main/java/com/example/shop/LocalDataSource.java': local}
+    const a = (await jvm.analyze(ctxFor('java -jar target/shop.jar', {files: memoryFiles(files)}))) as ServerAnalysis & {pools: PoolEntry[]}
+    // CloudDataSource exists, so LocalDataSource's 25 is never built: CloudDataSource's HikariCP default 10.
+    expect(a.pools.map((p) => [p.database, p.pool.value])).toEqual([['hikari', 10]])
+    // Without the class the condition holds: both beans, 25 + 10.
+    const {'src/main/java/com/example/shop/CloudDataSource.java': _gone, ...without} = files
+    const renamed = {...without, 'src/main/java/com/example/shop/OtherDataSource.java': cloud.replace('CloudDataSource', 'OtherDataSource')}
+    const b = (await jvm.analyze(ctxFor('java -jar target/shop.jar', {files: memoryFiles(renamed)}))) as ServerAnalysis & {pools: PoolEntry[]}
+    expect(b.pools.map((p) => p.pool.value).sort((x, y) => x - y)).toEqual([10, 25])
+  })
+
   it('one bean alone reads as before: its size, the pool named hikari', async () => {
     const one = java.split('\n').slice(0, 11).join('\n') + '\n}'
     const a = (await jvm.analyze(ctxFor('java -jar target/shop.jar', {files: memoryFiles({'pom.xml': pom, [file]: one})}))) as ServerAnalysis & {pools: PoolEntry[]}

@@ -431,6 +431,7 @@ function dataSourceBeans(files: AnalyzerContext['files'], active: string[]): Dat
       const segment = text.slice(start, end === start ? text.length : end)
       const bound = /@ConfigurationProperties\s*\(\s*(?:(?:prefix|value)\s*=\s*)?"spring\.datasource/
       if (bound.test(segment) || (segments.size === 1 && bound.test(text))) continue
+      if (missingClassPresent(files, segment)) continue
       const custom = /@ConfigurationProperties\s*\(\s*(?:(?:prefix|value)\s*=\s*)?"([\w.-]+)"/.exec(segment)
       const SIZE = /\b(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*([^;)}\n]*)/
       const inSegment = SIZE.exec(segment)
@@ -443,6 +444,21 @@ function dataSourceBeans(files: AnalyzerContext['files'], active: string[]): Dat
   }
 
   return out
+}
+
+// OnClassCondition: @ConditionalOnMissingClass matches only when none of the named classes is on the classpath
+// (https://docs.spring.io/spring-boot/api/java/org/springframework/boot/autoconfigure/condition/ConditionalOnMissingClass.html).
+
+/**
+ * A @Bean method under `@ConditionalOnMissingClass("com.acme.HerokuDataSourceConfig")` (name = / value = too) naming a class the
+ * app itself has (src/main/java|kotlin/com/acme/HerokuDataSourceConfig.java|.kt): the condition fails, the bean is not made
+ * (OnClassCondition, above). A class conncalc cannot see (a library's) is not judged.
+ */
+function missingClassPresent(files: AnalyzerContext['files'], segment: string): boolean {
+  const m = /@ConditionalOnMissingClass\s*\(([^)]*)\)/.exec(segment)
+  if (!m) return false
+  const names = [...m[1].matchAll(/"([\w.$]+)"/g)].map((x) => x[1])
+  return names.some((n) => ['java', 'kotlin'].some((dir) => ['java', 'kt'].some((ext) => files.read(`src/main/${dir}/${n.replaceAll('.', '/')}.${ext}`) !== undefined)))
 }
 
 /** The pool of one of the app's own DataSource beans: its maximumPoolSize literal, else HikariCP's default (said when the size cannot be read). */
