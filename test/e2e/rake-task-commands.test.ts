@@ -41,14 +41,28 @@ describe('rake TASK / rails ns:task runs the command its actions hand to the she
   it('a command built by code, or run under a condition, is an unknown command that says where; a task that runs no command stays a task', () => {
     const r = plan()
     const unknown = r.diagnostics.filter((d) => d.code === 'unknown-command')
-    expect(unknown.map((d) => d.processType).sort()).toEqual(['maybe', 'opaque'])
+    expect(unknown.map((d) => d.processType).sort()).toEqual(['drain', 'maybe', 'opaque'])
     expect(unknown.find((d) => d.processType === 'opaque')?.message).toContain('lib/tasks/ops/more.rake:6: `sh ServerCommand.build` runs a command conncalc does not read')
     expect(unknown.find((d) => d.processType === 'maybe')?.message).toContain('lib/tasks/ops/more.rake:10: `bundle exec puma -C config/puma.rb` runs only under a condition or in a loop conncalc does not decide')
     expect(r.type('opaque').sources.processesPerDyno.source.kind).toBe('assumed')
     // release: `task release: "db:migrate"` runs no command: Rails' migration, 1 connection in the deploy peak.
     expect(r.type('release')).toMatchObject({connectionsPerDyno: 1, server: 'release'})
-    // 8 + 7 + 8 + 1 + 1 + 3 = 28; the release counts in the deploy peak only (29).
-    expect(r.total).toBe(28)
-    expect(r.deployPeak).toBe(29)
+    // 8 + 7 + 8 + 1 + 1 + 3 + 3 (both) + 10 (drain) = 41; the release counts in the deploy peak only (42).
+    expect(r.total).toBe(41)
+    expect(r.deployPeak).toBe(42)
+  })
+
+  it('a Rakefile that imports Dir.glob("ops/*.rake"); `if Process.fork` runs both branches at once; a task that starts a thread pool is bounded by the pool', () => {
+    const r = plan()
+    // ops:both: the parent's sh "bundle exec sidekiq -c 2" → min(10, 2) = 2, the child's clockwork (clock.rb requires
+    // config/environment) beside it → 1; 2 + 1 = 3.
+    expect(r.type('both')).toMatchObject({connectionsPerDyno: 3, extraPerDyno: 1, server: 'sidekiq', threadsPerProcess: 2})
+    expect(why(r.type('both'))).toContain('which runs `bundle exec sidekiq -c 2` (ops/extra.rake:5) and `bundle exec clockwork clock.rb` (ops/extra.rake:7) beside it')
+    // ops:drain runs no command but starts Concurrent::FixedThreadPool (DRAIN_THREADS, 20): each thread may check out a
+    // connection, so the pool (10) bounds it: 10, labelled.
+    const drain = r.type('drain')
+    expect(drain).toMatchObject({connectionsPerDyno: 10, server: 'rake', threadsPerProcess: 10})
+    expect(drain.sources.threadsPerProcess.source.kind).toBe('assumed')
+    expect(r.diagnostics.find((d) => d.processType === 'drain')?.message).toContain('the task (ops/extra.rake:13) starts threads (Concurrent::FixedThreadPool.new at ops/extra.rake:14)')
   })
 })

@@ -7,9 +7,11 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, fromDefault, fromFile, sourced} from '../../model/source.js'
+import {assumed, derivedFrom, fromDefault, fromFile, sourced} from '../../model/source.js'
 import {appPath, programName} from '../common/setting.js'
-import {clockworkFile, isRailsProcess, railsRunnerScript, rakeTasks} from './rails-process-command.js'
+import {clockworkFile, isRailsProcess, railsRunnerScript, rakefileOf, rakeTasks} from './rails-process-command.js'
+import {analyzeActiveRecordPools} from './pools-in-code.js'
+import {type RakeStart, rakeTaskStarts} from './rake-tasks.js'
 import {findCalls} from './evaluate.js'
 import {loadRubyConfig} from './ruby-server.js'
 
@@ -50,13 +52,15 @@ export const railsProcess: ServerAnalyzer = {
     const tasks = clockworkFile(argv) === undefined ? rakeTasks(argv) : undefined
     if (tasks) {
       // A task that needs `:environment` loads the app and checks out at most one ActiveRecord connection on that thread.
-      return {
+      const base: ServerAnalysis = {
         diagnostics: [],
         language: 'ruby',
         processesPerDyno: one(`\`${programName(argv[0])} ${tasks.join(' ')}\` runs in one process`, RAKE),
         server: 'rake',
         threadsPerProcess: sourced(1, fromDefault('Rake runs a task\'s actions on the thread that invoked it (only multitask prerequisites get threads)', RAKE), [assumed(`the code of ${tasks.join(', ')} is not read for threads it starts itself; 1 using the database assumed (the ActiveRecord pool is its ceiling)`)]),
       }
+      const started = rakefileOf(ctx.files) ? await rakeTaskStarts(tasks, ctx.files) : undefined
+      return started && started.starts.length > 0 ? threadedTask(ctx, base, started) : base
     }
 
     const file = appPath(clockworkFile(argv) ?? '')
@@ -75,4 +79,38 @@ export const railsProcess: ServerAnalyzer = {
   },
   id: 'rails-process',
   matches: (cmd) => isRailsProcess(cmd.argv),
+}
+
+/**
+ * A task of the app whose actions start threads (`Concurrent::ThreadPoolExecutor.new(max_threads: 25)`,
+ * `Thread.new`): each may check out a connection, and their number is not counted here, so the
+ * ActiveRecord pool bounds the process (as for a Ruby script that starts threads, ruby-script.ts).
+ */
+async function threadedTask(ctx: AnalyzerContext, base: ServerAnalysis, started: {file: string; line: number; starts: RakeStart[]}): Promise<ServerAnalysis> {
+  const found = await analyzeActiveRecordPools(ctx, base)
+  const where = started.starts.slice(0, 3).map((s) => `${s.what} at ${s.file}:${s.line}`).join(', ') + (started.starts.length > 3 ? `, ${started.starts.length - 3} more` : '')
+  const pool = found.pools.reduce((n, p) => n + p.pool.value, 0)
+  const task = `the task (${started.file}:${started.line})`
+  const threads =
+    found.pools.length > 0
+      ? sourced(pool, assumed(`${task} starts threads (${where}) whose number conncalc does not count; as many threads as its pool (${pool}) assumed to use the database`), derivedFrom(found.pools.map((p) => p.pool)))
+      : sourced(1, assumed(`${task} starts threads (${where}) whose number conncalc does not count, and no pool bounds them; 1 assumed`))
+  return {
+    ...base,
+    diagnostics: [
+      ...found.diagnostics,
+      {
+        code: 'unknown-command',
+        file: ctx.origin?.file,
+        fix: `if fewer of its threads use the database at once, say how many: --assume ${ctx.processType}=1:THREADS`,
+        line: ctx.origin?.line,
+        message: `${ctx.processType}: ${task} starts threads (${where}) whose number conncalc does not count; counting ${threads.value} (its pool) as using the database at once`,
+        processType: ctx.processType,
+        severity: 'warning',
+      },
+    ],
+    otherServerPools: found.otherServerPools,
+    pools: found.pools,
+    threadsPerProcess: threads,
+  }
 }

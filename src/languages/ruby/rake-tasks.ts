@@ -83,65 +83,124 @@ const taskName = (arg: string): string => arg.replace(/\[[\s\S]*\]$/, '')
  * task, `db:migrate`, `jobs:work`: its own analyzer reads it) or when the task runs no command.
  */
 export async function rakeTaskRuns(tasks: readonly string[], files: FileReader): Promise<RakeFollow | undefined> {
+  const read = await readTasks(tasks, files)
+  if (!read) return undefined
+  const {main, names, walk} = read
+  if (walk.unknown) return {unknown: walk.unknown}
+  if (walk.runs.length === 0) return undefined
+  const outcome = walk.outcome()
+  if ('unknown' in outcome) return outcome
+  return {file: main.file, ...outcome, line: main.line, others: names.filter((n) => !read.defs.has(n)), task: names.at(-1)!}
+}
+
+/** Where a task of the app starts threads or processes in its own actions (`Concurrent::ThreadPoolExecutor.new`, `Thread.new`). */
+export interface RakeStart {
+  file: string
+  line: number
+  what: string
+}
+
+/** The threads the app's task (its prerequisites and the tasks it invokes too) starts; undefined when the app does not define it. */
+export async function rakeTaskStarts(tasks: readonly string[], files: FileReader): Promise<{file: string; line: number; starts: RakeStart[]} | undefined> {
+  const read = await readTasks(tasks, files)
+  return read && {file: read.main.file, line: read.main.line, starts: read.walk.starts}
+}
+
+interface ReadTasks {
+  defs: Map<string, TaskDef>
+  main: TaskDef
+  names: string[]
+  walk: Walk
+}
+
+// The launcher and the rake analyzer ask about the same command: the files are parsed and walked once.
+const memo = new WeakMap<FileReader, Map<string, Promise<ReadTasks | undefined>>>()
+
+function readTasks(tasks: readonly string[], files: FileReader): Promise<ReadTasks | undefined> {
+  let byTasks = memo.get(files)
+  if (!byTasks) memo.set(files, (byTasks = new Map()))
+  const key = tasks.join('\0')
+  let found = byTasks.get(key)
+  if (!found) byTasks.set(key, (found = readTasksOnce(tasks, files)))
+  return found
+}
+
+async function readTasksOnce(tasks: readonly string[], files: FileReader): Promise<ReadTasks | undefined> {
   const rakefile = rakefileOf(files)
   if (!rakefile || tasks.length === 0) return undefined
   const names = tasks.map((t) => taskName(t))
-  const sources = rakeSources(files, rakefile)
-  // Cheap: a task's last name part appears in some file's text, or the app does not define it.
-  const last = names.at(-1)!.split(':').at(-1)!
-  if (!sources.some((p) => files.read(p)?.text.includes(last))) return undefined
   const defs = new Map<string, TaskDef>()
-  const seen = new Set<string>()
+  const parse = async (path: string, load: (paths: string[]) => void): Promise<void> => {
+    const text = files.read(path)?.text
+    if (text === undefined) return
+    const parsed = await parseRuby(path, text)
+    if (parsed.errors.length === 0) collect(parsed, path, parsed.program, [], defs, load, files)
+  }
+
+  // The Rakefile says which files it loads (load_tasks, `Dir.glob('tasks/*.rake').each { |r| load r }`, import).
+  const sources = files.list('rakelib').filter((f) => f.endsWith('.rake')).map((f) => `rakelib/${f}`)
+  await parse(rakefile, (more) => sources.push(...more))
+  // Cheap: the task's last name part appears in a file the Rakefile loads, or the app does not define it there.
+  const last = names.at(-1)!.split(':').at(-1)!
+  if (!defs.has(names.at(-1)!) && !sources.some((p) => files.read(p)?.text.includes(last))) return undefined
+  const seen = new Set([rakefile])
   const queue = [...sources]
   while (queue.length > 0) {
     const path = queue.shift()!
     if (seen.has(path)) continue
     seen.add(path)
-    const text = files.read(path)?.text
-    if (text === undefined) continue
-    const parsed = await parseRuby(path, text)
-    if (parsed.errors.length > 0) continue
-    collect(parsed, path, parsed.program, [], defs, (more) => queue.push(...more.filter((m) => files.exists(m))))
+    await parse(path, (more) => queue.push(...more))
   }
 
   const main = defs.get(names.at(-1)!)
   if (!main) return undefined
   const walk = new Walk(defs)
   for (const n of names) walk.invoke(n)
-  if (walk.unknown) return {unknown: walk.unknown}
-  if (walk.runs.length === 0) return undefined
-  const outcome = walk.outcome()
-  if ('unknown' in outcome) return outcome
-  return {file: main.file, ...outcome, line: main.line, others: names.filter((n) => !defs.has(n)), task: names.at(-1)!}
+  return {defs, main, names, walk}
 }
 
-/** The Rakefile, rakelib/*.rake, and lib/tasks/**\/*.rake when the Rakefile loads Rails' tasks. */
-function rakeSources(files: FileReader, rakefile: string): string[] {
-  const out = [rakefile, ...files.list('rakelib').filter((f) => f.endsWith('.rake')).map((f) => `rakelib/${f}`)]
-  if (/\bload_tasks\b/.test(files.read(rakefile)?.text ?? '')) {
-    const walkDir = (dir: string): void => {
-      for (const f of files.list(dir)) if (f.endsWith('.rake')) out.push(`${dir}/${f}`)
-      for (const d of files.folders(dir)) walkDir(`${dir}/${d}`)
-    }
-
-    walkDir('lib/tasks')
+/** The .rake files under `dir`, at any depth, sorted as Ruby's `Dir[...].sort` within each folder. */
+function rakeFilesUnder(files: FileReader, dir: string): string[] {
+  const out: string[] = []
+  const walk = (d: string): void => {
+    for (const f of files.list(d)) if (f.endsWith('.rake')) out.push(`${d}/${f}`)
+    for (const sub of files.folders(d)) walk(`${d}/${sub}`)
   }
 
+  walk(dir)
   return out
+}
+
+/** The app files a `Dir.glob('tasks/*.rake')` / `Dir['lib/tasks/**\/*.rake']` pattern names (`*` within a name, `**` then a slash: any folders). */
+function globFiles(files: FileReader, pattern: string): string[] {
+  const clean = pattern.replace(/^\.\//, '')
+  const fixed = clean.split('/').findIndex((part) => /[*?[{]/.test(part))
+  if (fixed === -1) return files.exists(clean) ? [clean] : []
+  const base = clean.split('/').slice(0, fixed).join('/')
+  const re = new RegExp(`^${clean.replaceAll(/[.+^$()|\\]/g, '\\$&').replaceAll('**/', '\u0000').replaceAll('*', '[^/]*').replaceAll('?', '[^/]').replaceAll('\u0000', '(?:[^/]+/)*')}$`)
+  return rakeFilesUnder(files, base).filter((f) => re.test(f))
 }
 
 const nameOf = (P: ParsedRuby['prism'], node: RubyNode | null | undefined): string | undefined =>
   node instanceof P.SymbolNode || node instanceof P.StringNode ? node.unescaped.value : undefined
 
 /** The task definitions (and the files `import`/`load` name) in a file, with their namespaces. */
-function collect(parsed: ParsedRuby, file: string, node: RubyNode, scope: string[], defs: Map<string, TaskDef>, load: (paths: string[]) => void): void {
+function collect(parsed: ParsedRuby, file: string, node: RubyNode, scope: string[], defs: Map<string, TaskDef>, load: (paths: string[]) => void, files: FileReader): void {
   const P = parsed.prism
+  // `Rails.application.load_tasks`: lib/tasks/**/*.rake (railties engine.rb run_tasks_blocks).
+  if (node instanceof P.CallNode && node.name === 'load_tasks') load(rakeFilesUnder(files, 'lib/tasks'))
+  // `Dir.glob('tasks/*.rake')` / `Dir['tasks/*.rake']` in a Rakefile: the files it then loads or imports.
+  if (node instanceof P.CallNode && (node.name === 'glob' || node.name === '[]') && node.receiver instanceof P.ConstantReadNode && node.receiver.name === 'Dir') {
+    const pattern = node.arguments_?.arguments_[0]
+    if (pattern instanceof P.StringNode && pattern.unescaped.value.endsWith('.rake')) load(globFiles(files, pattern.unescaped.value))
+  }
+
   if (node instanceof P.CallNode && !node.receiver) {
     const args = node.arguments_?.arguments_ ?? []
     if (node.name === 'namespace') {
       const ns = nameOf(P, args[0])
       const body = node.block instanceof P.BlockNode ? node.block.body : null
-      if (body) collect(parsed, file, body, ns ? [...scope, ...ns.split(':')] : scope, defs, load)
+      if (body) collect(parsed, file, body, ns ? [...scope, ...ns.split(':')] : scope, defs, load, files)
       return
     }
 
@@ -156,7 +215,7 @@ function collect(parsed: ParsedRuby, file: string, node: RubyNode, scope: string
   }
 
   if (node instanceof P.DefNode) return
-  for (const child of node.compactChildNodes()) collect(parsed, file, child, scope, defs, load)
+  for (const child of node.compactChildNodes()) collect(parsed, file, child, scope, defs, load, files)
 }
 
 /** `task :x`, `task x: :dep`, `task :x => [:a, 'b']`, `task :x, [:arg] => :dep`, `task 'ns:x'`: its name, prerequisites and block. */
@@ -216,6 +275,24 @@ const RUNS = new Map<string, Set<string>>([
   ['spawn', new Set(['', 'Kernel', 'Process'])],
   ['system', new Set(['', 'Kernel'])],
 ])
+/** Thread starts in the rake process: `Thread.new`, concurrent-ruby's executors and futures (as languages/ruby/ruby-script.ts reads a script's). */
+const CONCURRENT = new Set(['CachedThreadPool', 'FixedThreadPool', 'Future', 'Promise', 'ScheduledTask', 'SingleThreadExecutor', 'ThreadPoolExecutor', 'TimerSet', 'TimerTask'])
+function startOf(receiver: string, name: string): string | undefined {
+  if (receiver === 'Thread' && ['fork', 'new', 'start'].includes(name)) return `Thread.${name}`
+  if (receiver.startsWith('Concurrent::') && CONCURRENT.has(receiver.slice('Concurrent::'.length)) && ['execute', 'new'].includes(name)) return `${receiver}.${name}`
+  if (receiver === 'Concurrent::Promises' && name.startsWith('future')) return `${receiver}.${name}`
+  return undefined
+}
+
+/** Receivers of Kernel#fork / Process.fork. */
+const FORKS = new Set(['', 'Kernel', 'Process'])
+
+/** `fork` / `Process.fork` with no block: returns the child's pid in the parent, nil in the child. */
+function isFork(parsed: ParsedRuby, node: RubyNode): boolean {
+  const P = parsed.prism
+  return node instanceof P.CallNode && node.name === 'fork' && !node.block && !node.arguments_ && FORKS.has(node.receiver ? parsed.textOf(node.receiver).replace(/^::/, '') : '')
+}
+
 /** Blocks that run their body once, at once, in the same process. */
 const ONCE_BLOCKS = new Set(['with_clean_env', 'with_original_env', 'with_unbundled_env', 'silence_warnings', 'benchmark', 'measure', 'time', 'tap'])
 
@@ -229,6 +306,8 @@ interface FoundRun extends RakeRun {
 /** One rake run through the tasks, as task.rb invokes them. */
 class Walk {
   runs: FoundRun[] = []
+  /** Threads and pools the actions start in the rake process itself. */
+  starts: RakeStart[] = []
   unknown: string | undefined
   private done = false
   private readonly invoked = new Set<string>()
@@ -280,8 +359,26 @@ class Walk {
       return
     }
 
+    // `if fork … else … end` / `unless Process.fork`: the parent takes one branch and the forked child the other, at once.
+    if ((node instanceof P.IfNode || node instanceof P.UnlessNode) && isFork(parsed, node.predicate)) {
+      const otherwise = node instanceof P.IfNode ? node.subsequent : node.elseClause
+      const elseBody = otherwise instanceof P.ElseNode ? otherwise.statements : otherwise
+      const [parent, child] = node instanceof P.IfNode ? [node.statements, elseBody] : [elseBody, node.statements]
+      if (child) this.child(parsed, file, child, conditional)
+      if (parent) this.visit(parsed, file, parent, conditional)
+      return
+    }
+
     if (node instanceof P.CallNode) {
       const receiver = node.receiver ? parsed.textOf(node.receiver).replace(/^::/, '') : ''
+      const starter = startOf(receiver, node.name)
+      if (starter) this.starts.push({file, line, what: starter})
+      // `fork do … end`: the block runs in a child process, beside what follows.
+      if (node.name === 'fork' && FORKS.has(receiver) && node.block instanceof P.BlockNode) {
+        if (node.block.body) this.child(parsed, file, node.block.body, conditional)
+        return
+      }
+
       if (RUNS.get(node.name)?.has(receiver)) {
         const text = this.commandOf(parsed, node)
         const how = node.name === 'ruby' && 'text' in text ? {text: `ruby ${text.text}`} : text
@@ -329,6 +426,19 @@ class Walk {
     const branching =
       node instanceof P.IfNode || node instanceof P.UnlessNode || node instanceof P.CaseNode || node instanceof P.WhileNode || node instanceof P.UntilNode || node instanceof P.RescueNode || node instanceof P.RescueModifierNode || node instanceof P.EnsureNode
     for (const child of node.compactChildNodes()) this.visit(parsed, file, child, conditional || branching)
+  }
+
+  /** A forked child's commands: what it leaves running runs beside the rake process's own (Process.fork: the child runs the rest of its block or branch). */
+  private child(parsed: ParsedRuby, file: string, body: RubyNode, conditional: boolean): void {
+    const sub = new Walk(this.defs)
+    sub.visit(parsed, file, body, false)
+    const out = sub.unknown ? {unknown: sub.unknown} : sub.runs.length === 0 ? {finished: [], runs: []} : sub.outcome()
+    if ('unknown' in out) {
+      this.unknown = out.unknown
+      return
+    }
+
+    for (const r of out.runs) this.runs.push({...r, background: true, conditional, exec: false})
   }
 
   private add(text: {text: string} | {why: string}, run: Omit<FoundRun, 'command' | 'why'>, written: string): void {
