@@ -248,7 +248,31 @@ function copiedFolder(stage: DockerStage, context: string, files: FileReader): s
     return posix.join(from, posix.relative(c.to, stage.workdir))
   }
 
-  return undefined
+  return assembledFrom(stage, context, files)
+}
+
+/**
+ * A WORKDIR put together from one repository folder's files and folders under their own names (`COPY run/package.json ./`,
+ * `COPY run/api ./api`, `COPY run/index.js .`): that folder, when more than half the copies into the WORKDIR come from it
+ * and every one keeps its name; else undefined. Absolute paths still map each to its own copy (inRepo).
+ */
+function assembledFrom(stage: DockerStage, context: string, files: FileReader): string | undefined {
+  const parents = new Map<string, number>()
+  for (const c of stage.copies) {
+    if (c.whenPresent) continue
+    const from = posix.join(context, c.from)
+    const parent = posix.dirname(from) === '.' ? '' : posix.dirname(from)
+    const isFile = files.exists(from)
+    // A file into the WORKDIR, or a folder (or file) at WORKDIR/its own name.
+    const named = (c.into && isFile && c.to === stage.workdir) || c.to === posix.join(stage.workdir, posix.basename(c.from))
+    if (named) parents.set(parent, (parents.get(parent) ?? 0) + 1)
+    else if (c.to === stage.workdir || c.to.startsWith(`${stage.workdir}/`)) return undefined
+  }
+
+  // Most of them from one folder (a key file copied from the root beside them does not change where the code is).
+  const total = [...parents.values()].reduce((a, b) => a + b, 0)
+  const [best] = [...parents.entries()].sort((a, b) => b[1] - a[1])
+  return best && best[1] * 2 > total ? best[0] : undefined
 }
 
 /**

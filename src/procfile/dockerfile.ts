@@ -136,7 +136,8 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         const sources = list.slice(0, -1)
         const dest = substitute(list.at(-1)!, args, env).value
         const to = posix.resolve(stage.workdir, dest)
-        const into = dest.endsWith('/') || sources.length > 1
+        // A folder that exists is copied into (`COPY app.js .`, `COPY x /app` after WORKDIR /app created it), as is `dest/`.
+        const into = dest.endsWith('/') || sources.length > 1 || to === stage.workdir
         for (const written of sources) {
           const src = substitute(written, args, env).value
           // A source is a path in the build context even when written absolute (`COPY /deploy /app` copies deploy/).

@@ -81,11 +81,16 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     const r = image('FROM x\nCOPY /deploy /app\nWORKDIR /app\nCOPY /backend/ /app\nCOPY ./requirements.txt /app/requirements.txt\n')
     expect(r.stage.copies).toEqual([
       {from: 'deploy', into: false, to: '/app'},
-      {from: 'backend', into: false, to: '/app'},
+      {from: 'backend', into: true, to: '/app'},
       {from: 'requirements.txt', into: false, to: '/app/requirements.txt'},
     ])
     expect(r.folder).toBeUndefined()
     expect(image('FROM x\nCOPY / /srv\nWORKDIR /srv/api\n').folder).toBe('api')
+    // Into the WORKDIR (which exists): `COPY app.js .` puts app.js inside it.
+    expect(image('FROM x\nWORKDIR /app\nCOPY run/app.js .\nCOPY run/lib ./lib\n').stage.copies).toEqual([
+      {from: 'run/app.js', into: true, to: '/app'},
+      {from: 'run/lib', into: false, to: '/app/lib'},
+    ])
   })
 
   it('a command given in place of CMD (a Dokku Procfile line): the exec ENTRYPOINT\'s arguments; a shell-form ENTRYPOINT runs alone', () => {
