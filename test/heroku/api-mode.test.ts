@@ -131,8 +131,9 @@ describe('conncalc plan -a APP', () => {
     expect(row(r.json, 'worker')).toMatchObject({connections: 8, dynos: 2})
     expect(r.json).toMatchObject({limit: 40, total: 16})
     expect(r.json.limitSource?.via).toBeUndefined()
-    // --no-preboot wins over the app's preboot: no second set of web dynos, the release phase (1) is the peak's extra
-    expect(r.json.deployPeak).toBe(17)
+    // --no-preboot wins over the app's preboot: no second set of web dynos, the release phase is the peak's extra: its
+    // `rails db:migrate` holds the migration's connection and the migrator's advisory-lock connection (2): 16 + 2 = 18
+    expect(r.json.deployPeak).toBe(18)
   })
 
   it('conncalc scale -a APP: what ps:scale would do to the real formation', async () => {

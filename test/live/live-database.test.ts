@@ -267,7 +267,8 @@ describe('conncalc plan --live', () => {
     expect(report.live.processTypes).toEqual([
       {ceiling: 12, live: 3, name: 'web', planned: 12, seenAs: ['web.1', 'web.2'], states: {idle: 3}},
       {ceiling: 5, live: 2, name: 'worker', planned: 5, seenAs: ['worker.1'], states: {active: 1, 'idle in transaction': 1}},
-      {ceiling: 1, live: 0, name: 'release', planned: 1, seenAs: [], states: {}},
+      // release `bin/rails db:migrate`: the migration's connection + the migrator's advisory-lock connection
+      {ceiling: 2, live: 0, name: 'release', planned: 2, seenAs: [], states: {}},
     ])
     expect(report.live.oneOff).toEqual([{count: 1, name: 'run.4821', states: {idle: 1}}])
     expect(report.live.unattributed).toEqual([
@@ -327,7 +328,7 @@ describe('conncalc plan --live', () => {
     const out = r.stdout
     expect(out).toMatch(/^conncalc plan test\/fixtures\/live-rails\/Procfile · plan standard-0 \(limit 120\)\n/)
     expect(out).toContain(`conncalc live postgres://${APP_ROLE}:***@127.0.0.1:${db.port}/conncalc_app`)
-    expect(out).toMatch(/type +planned +ceiling +live +seen as\nweb +12 +12 +3 +web\.1 web\.2\nworker +5 +5 +2 +worker\.1\nrelease +1 +1 +0 +-\n/)
+    expect(out).toMatch(/type +planned +ceiling +live +seen as\nweb +12 +12 +3 +web\.1 web\.2\nworker +5 +5 +2 +worker\.1\nrelease +2 +2 +0 +-\n/)
     expect(out).toContain('one-off dyno run.4821: 1')
     expect(out).toContain('not matched to a process type: 3 ((no application_name) 2, test-admin 1)')
     expect(out.indexOf('[role-limit-below-plan]')).toBeGreaterThan(out.indexOf('seen as'))

@@ -19,7 +19,7 @@ describe('--format table: the stacked bar of the limit used per type', () => {
   it('one segment per type, then what is free; byte-stable without colour', () => {
     const r = runCliInProcess(RAILS)
     expect(r.stdout).toContain(
-      ['total 17 of 20  85%  warning', '████████████████████████▓▓▓▓▓▓▓▓▓▓░░░░░░', '█ web 12  ▓ worker 5  ░ free 3', 'headroom 3   ceiling 27 (if every pool fills)   deploy peak 18'].join('\n'),
+      ['total 17 of 20  85%  warning', '████████████████████████▓▓▓▓▓▓▓▓▓▓░░░░░░', '█ web 12  ▓ worker 5  ░ free 3', 'headroom 3   ceiling 27 (if every pool fills)   deploy peak 19'].join('\n'),
     )
   })
 
@@ -66,14 +66,14 @@ describe('--format markdown', () => {
         '',
         '| type | server | dynos | proc/dyno | threads | pool | extra | conn/proc | conn/dyno | connections | max dynos |',
         '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
-        '| release | release | 1 | 1 | 1 | - | 0 | 1 | 1 | (1) | - |',
+        '| release | release | 1 | 1 | 1 | - | 1 | 2 | 2 | (2) | - |',
         '| web | puma | 2 | 2 | 3 | 5 | 0 | 3 | 6 | 12 | 2 |',
         '| worker | sidekiq | 1 | 1 | 5 | 5 | 0 | 5 | 5 | 5 | 1 |',
         '',
         '- **total**: 17 of 20, 85%: **warning**',
         '- **by type**: web 12 (60%), worker 5 (25%)',
         '- **headroom**: 3',
-        '- **deploy peak**: 18 during the release phase (the release dyno adds 1)',
+        '- **deploy peak**: 19 during the release phase (the release dyno adds 2)',
         '- **ceiling**: 27 (if every pool fills)',
         '- (n) = release phase: counted in the deploy peak only',
         '',
@@ -99,7 +99,7 @@ describe('--format markdown', () => {
     const r = runCliInProcess([...OVER, '--format', 'markdown', '--suggest'])
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('### What would make it fit')
-    expect(r.stdout).toContain('- move to plan essential-2 (limit 40): 29 of 40 (73%), deploy peak 30.')
+    expect(r.stdout).toContain('- move to plan essential-2 (limit 40): 29 of 40 (73%), deploy peak 31.')
     expect(r.stdout).toContain('**over the limit**')
   })
 })
@@ -157,10 +157,11 @@ describe('--format svg', () => {
     expect(svg['@_width']).toBe('640')
     expect(svg.title).toBe('conncalc: 17 of 20 connections (85%), warning')
     const segments = svg.rect.filter((x) => x.title)
-    expect(segments.map((x) => x.title)).toEqual(['web: 12', 'worker: 5', 'deploy peak: 18'])
+    // deploy peak: 17 + the release's 2 (`rails db:migrate`: its connection and the migrator's advisory-lock connection)
+    expect(segments.map((x) => x.title)).toEqual(['web: 12', 'worker: 5', 'deploy peak: 19'])
     expect(svg.line).toHaveLength(1) // the limit
     const texts = svg.text.map((t) => (typeof t === 'string' ? t : t['#text']))
-    expect(texts).toEqual(expect.arrayContaining(['limit 20', 'web 12', 'worker 5', 'deploy peak 18']))
+    expect(texts).toEqual(expect.arrayContaining(['limit 20', 'web 12', 'worker 5', 'deploy peak 19']))
   })
 
   it('is deterministic and escapes text (app names, paths)', () => {
@@ -168,7 +169,7 @@ describe('--format svg', () => {
     const a = runCliInProcess(['plan', '--format', 'svg'], {cwd: fixture('capacity/shared-db')})
     const b = runCli(['plan', '--format', 'svg'], {cwd: fixture('capacity/shared-db')})
     expect(a.stdout).toBe(b.stdout)
-    expect(parse(a.stdout).svg.rect.filter((x) => x.title).map((x) => x.title)).toEqual(['storefront web: 48', 'storefront worker: 15', 'admin web: 20', 'deploy peak: 84'])
+    expect(parse(a.stdout).svg.rect.filter((x) => x.title).map((x) => x.title)).toEqual(['storefront web: 48', 'storefront worker: 15', 'admin web: 20', 'deploy peak: 85'])
   })
 
   it('--output writes it to a file', () => {

@@ -7,7 +7,7 @@ import {wrapLine} from '../../src/render/wrap.js'
 import {fixture, ROOT, runCli, runCliInProcess} from '../helpers/cli.js'
 
 // The README's example: web 2 dynos × 2 Puma workers × min(pool 5, 3 threads) = 12,
-// worker 1 × 1 × min(5, 5) = 5, release 1 (deploy peak only): 17 of essential-0's 20.
+// worker 1 × 1 × min(5, 5) = 5, release 2 (deploy peak only: `rails db:migrate` and the migrator's advisory-lock connection): 17 of essential-0's 20.
 const RAILS = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
 /** What a terminal of `columns` shows (OCLIF_COLUMNS pins the width, as for oclif's own help). */
 const at = (columns: number, args = RAILS) => runCliInProcess(args, {env: {OCLIF_COLUMNS: String(columns)}})
@@ -35,7 +35,7 @@ describe('the table view fits the terminal', () => {
     expect(r.stdout).toContain(
       [
         'type     server   dynos  proc  thr  pool  extra  c/proc  c/dyno  conns  max',
-        'release  release      1     1    1     -      0       1       1    (1)    -',
+        'release  release      1     1    1     -      1       2       2    (2)    -',
         'web      puma         2     2    3     5      0       3       6     12    2',
         'worker   sidekiq      1     1    5     5      0       5       5      5    1',
         'proc = processes per dyno  thr = threads per process',
@@ -53,7 +53,7 @@ describe('the table view fits the terminal', () => {
     expect(r.stdout).toContain(
       [
         'type     server   dynos  proc  thr  pool  c/proc  conns',
-        'release  release      1     1    1     -       1    (1)',
+        'release  release      1     1    1     -       2    (2)',
         'web      puma         2     2    3     5       3     12',
         'worker   sidekiq      1     1    5     5       5      5',
       ].join('\n'),
@@ -79,7 +79,7 @@ describe('the table view fits the terminal', () => {
   })
 
   it('items on one line (headroom, ceiling, deploy peak) break between items, not inside one', () => {
-    expect(at(60).stdout).toContain('headroom 3   ceiling 27 (if every pool fills)\n  deploy peak 18\n')
+    expect(at(60).stdout).toContain('headroom 3   ceiling 27 (if every pool fills)\n  deploy peak 19\n')
   })
 
   it('--explain: a wrapped source continues under its own column', () => {
@@ -153,8 +153,8 @@ describe('paths are shown relative to the working folder', () => {
 
 describe('scale and --suggest at narrow widths', () => {
   // The README's app at web=4 worker=3: web 4 × 2 × 3 = 24, worker 3 × 5 = 15 → 39 of essential-0's 20.
-  // max dynos with the other held: web (20 − 15 − 1 release) / 6 = 0, worker (20 − 24 − 1) / 5 < 0 → 0;
-  // from web=2 worker=1 (17): web=4 alone is 29, web fits (20 − 5 − 1) / 6 = 2 dynos.
+  // max dynos with the other held: web (20 − 15 − 2 release) / 6 = 0, worker (20 − 24 − 2) / 5 < 0 → 0;
+  // from web=2 worker=1 (17): web=4 alone is 29, web fits (20 − 5 − 2) / 6 = 2 dynos.
   const SCALE = ['scale', 'web=4', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
 
   it.each([60, 80])('scale at %i columns: every line fits', (columns) => {
@@ -171,11 +171,11 @@ describe('scale and --suggest at narrow widths', () => {
   })
 
   it('plan --suggest that fits says the room to scale in numbers, not "see max dynos" (left out at 60)', () => {
-    // standard-0 (120): web (120 − 5 − 1) / 6 = 19 dynos, worker (120 − 12 − 1) / 5 = 21.
+    // standard-0 (120): web (120 − 5 − 2 release) / 6 = 18 dynos, worker (120 − 12 − 2) / 5 = 21.
     const r = at(60, ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'standard-0', '--scale', 'web=2', 'worker=1', '--suggest'])
     expect(r.code).toBe(0)
     const flat = r.stdout.replaceAll(/\n +/g, ' ')
-    expect(flat).toContain('fits: nothing to change; room to scale, one type at a time with the others held: web to 19 dynos, worker to 21 dynos')
+    expect(flat).toContain('fits: nothing to change; room to scale, one type at a time with the others held: web to 18 dynos, worker to 21 dynos')
     expect(flat.split('max dynos')).toHaveLength(2) // only in "not shown at this width"
   })
 
