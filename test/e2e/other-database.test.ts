@@ -243,3 +243,23 @@ describe('Django settings that write out SQLite (fixture python-django-sqlite-wr
     }
   })
 })
+
+// A Python 2-era Flask app on MySQL-python (the MySQLdb module; its PyPI name, not mysqlclient): requirements.txt lists it and no
+// PostgreSQL driver, so gunicorn's 3 gevent workers × min(pool 5 + 10, 1000 greenlets) = 45 and the celery worker's 1 hold
+// nothing on the plan: 0 (before: 45 + 1 = 46, counted as PostgreSQL).
+describe('Flask on MySQL-python (temp app)', () => {
+  const {app} = tempApps()
+  it('gunicorn gevent and celery hold 0; the info names requirements.txt:3', () => {
+    const dir = app({
+      Procfile: 'web: gunicorn --workers 3 --worker-class gevent shop:app\nworker: celery worker --app shop.tasks --concurrency 1\n',
+      'requirements.txt': 'Flask==0.10.1\nFlask-SQLAlchemy==2.0\nMySQL-python==1.2.5\ncelery==3.1.13\ngevent==1.0.1\ngunicorn==19.3.0\n',
+      'shop/__init__.py': "from flask import Flask\nfrom flask.ext.sqlalchemy import SQLAlchemy\n\napp = Flask(__name__)\napp.config['SQLALCHEMY_DATABASE_URI'] = 'mysql://shop@localhost/shop'\ndb = SQLAlchemy(app)\n",
+      'shop/tasks.py': "from celery import Celery\n\napp = Celery('shop')\n",
+    })
+    const r = planJson(`${dir}/Procfile`, ['--limit', '20', '--scale', 'web=1:standard-1x', 'worker=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 0, processesPerDyno: 3, threadsPerProcess: 0})
+    expect(r.type('worker')).toMatchObject({connections: 0})
+    expect(r.total).toBe(0)
+    expect(r.diagnostics.find((d) => d.code === 'not-postgresql')).toMatchObject({file: 'requirements.txt', line: 3, severity: 'info'})
+  })
+})
