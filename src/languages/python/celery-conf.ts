@@ -20,9 +20,10 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {EvalValue, PyArm, PyCall, PyModule} from './values.js'
 import type {PythonProject} from './modules.js'
 
-import {assumed, type Source} from '../../model/source.js'
+import {assumed, fromDefault, type Source} from '../../model/source.js'
 import {asString, isCall, isDict} from './evaluate.js'
 import {classOf} from './values.js'
+import {buildsFlaskApp, type FlaskConfig, flaskConfig} from './flask-config.js'
 
 
 interface Write {
@@ -35,6 +36,8 @@ interface Write {
   value?: EvalValue
   /** Why the write cannot be read. */
   why?: string
+  /** How the value got here, when not written on the app (the Flask config copied by `conf.update(app.config)`). */
+  via?: string
 }
 
 interface ConfigSource {
@@ -55,12 +58,16 @@ export interface CeleryConfValue {
   doubts: Source[]
   /** The key as Celery looks it up where it was found (`CELERY_WORKER_CONCURRENCY`). */
   key?: string
+  /** How the value reached the Celery app, when not written on it (a Flask config key copied by `conf.update(app.config)`). */
+  notes?: Source[]
   value?: EvalValue
 }
 
 export interface CeleryConf {
   get(key: string, oldKey: string): CeleryConfValue
 }
+
+const FLASK_CONFIG = 'https://github.com/pallets/flask/blob/3.0.3/src/flask/config.py'
 
 const escape = (s: string): string => s.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
 
@@ -92,6 +99,7 @@ export async function celeryConf(project: PythonProject, modules: readonly PyMod
   const writes: Write[] = []
   let source: ConfigSource | undefined
   let ctorNamespace: string | undefined
+  let flask: FlaskConfig | undefined
   const one = (k: string): ReadonlySet<string> => new Set([k])
 
   for (const m of modules) {
@@ -106,11 +114,16 @@ export async function celeryConf(project: PythonProject, modules: readonly PyMod
           for (const [k, v] of Object.entries(c.kwargs)) writes.push({arm, conditional, file: m.file, keys: one(k), line: c.line, value: v})
         }})
       } else if (isUpdate.test(c.callee)) {
-        events.push({line: c.line, run() {
+        events.push({line: c.line, async run() {
           const d = c.args[0]
           if (d && isDict(d)) {
             for (const [k, v] of d.value.entries) writes.push({arm: d.value.armed?.get(k) ?? arm, conditional: conditional || d.value.armed?.has(k) === true, file: m.file, keys: one(k), line: c.line, value: v})
             if (d.value.partial) writes.push({arm, conditional, file: m.file, keys: 'any', line: c.line, why: 'a `**` spread in its dict conncalc cannot read'})
+          } else if (d && c.argNames?.[0]?.endsWith('.config') && buildsFlaskApp(modules)) {
+            // `celery.conf.update(app.config)`: the Flask app's config, every key of it (flask-config.ts).
+            flask ??= await flaskConfig(project, modules)
+            for (const [k, vs] of flask.keys) for (const v of vs) writes.push({arm, conditional, file: v.file, keys: one(k), line: v.line, value: v.value, via: `the Flask config copied at ${m.file}:${c.line}`})
+            for (const u of flask.unread) writes.push({arm, conditional, file: u.file, keys: 'any', line: u.line, why: `the Flask config copied at ${m.file}:${c.line} may take keys from here: ${u.why}`})
           } else if (d) writes.push({arm, conditional, file: m.file, keys: 'any', line: c.line, why: d.kind === 'unknown' ? d.reason : isCall(d) ? `it is what \`${d.value.callee}()\` returns, which conncalc does not compute` : 'its argument is not a dict'})
           for (const [k, v] of Object.entries(c.kwargs)) writes.push({arm: c.armedKwargs?.[k] ?? arm, conditional: conditional || c.armedKwargs?.[k] !== undefined, file: m.file, keys: one(k), line: c.line, value: v})
           if (c.spread) writes.push({arm, conditional, file: m.file, keys: 'any', line: c.line, why: 'a `**` spread conncalc cannot read'})
@@ -164,7 +177,8 @@ export async function celeryConf(project: PythonProject, modules: readonly PyMod
         if (found !== undefined) {
           const w = writes[found]
           if (w.conditional) doubts.push(assumed(`${w.file}:${w.line} sets ${k} only ${w.arm ? `when \`${w.arm.cond}\` (${w.arm.file}:${w.arm.line}), which conncalc cannot decide` : 'in a function, loop or branch that may not run'}`))
-          return {at: {file: w.file, line: w.line}, diagnostics, doubts, key: k, value: w.value}
+          const notes = w.via ? [fromDefault(`${w.via}: Celery's conf.update takes every key of it (Flask's Config is a dict)`, FLASK_CONFIG)] : undefined
+          return {at: {file: w.file, line: w.line}, diagnostics, doubts, key: k, value: w.value, ...(notes ? {notes} : {})}
         }
 
         if (source?.names) {

@@ -50,7 +50,8 @@ function confCandidate(ctx: AnalyzerContext, read: CeleryConfValue): Candidate {
 
   const c = pyCandidate(value, what, at)
   if (!c.value) return {diagnostics: [...read.diagnostics, ...c.diagnostics]}
-  return {diagnostics: [...read.diagnostics, ...c.diagnostics], value: doubts.length > 0 ? {...c.value, via: [...(c.value.via ?? []), ...doubts]} : c.value}
+  const notes = [...(read.notes ?? []), ...doubts]
+  return {diagnostics: [...read.diagnostics, ...c.diagnostics], value: notes.length > 0 ? {...c.value, via: [...(c.value.via ?? []), ...notes]} : c.value}
 }
 // `-B, --beat`, `--scheduler` (celery/bin/worker.py); worker/components.py Beat.create → beat.EmbeddedService,
 // a separate process unless threaded; beat_scheduler defaults to celery.beat:PersistentScheduler (a shelve file).

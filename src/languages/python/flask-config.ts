@@ -1,0 +1,90 @@
+/**
+ * What a Flask app's `app.config` holds, as the app's own code writes it (flask@3.0 src/flask/config.py Config):
+ * `config.from_object(obj)` takes obj's UPPER-case attributes (a class, a module, or an import string
+ * "pkg.module:Class" / "pkg.module.Class", imported by werkzeug's import_string), `config.update(…)` and
+ * `config["KEY"] = v` set keys as written, `config.from_mapping(…)` its UPPER-case keys. `from_pyfile`,
+ * `from_envvar`, `from_file` and `from_prefixed_env` read files or env vars at run time: not read here, and
+ * neither is a `from_object`/`update` argument conncalc cannot evaluate — each is kept as a source that may set
+ * any key. Every Flask config of the modules is one (an app has one Flask app; its config classes are all kept,
+ * since which one a deployment picks is often an env var).
+ */
+import type {EvalValue, PyModule} from './values.js'
+import type {PythonProject} from './modules.js'
+
+import {asString, isCall, isDict} from './evaluate.js'
+import {classOf} from './values.js'
+
+export interface FlaskConfigKey {
+  file: string
+  line: number
+  value: EvalValue
+}
+
+export interface FlaskConfig {
+  keys: Map<string, FlaskConfigKey[]>
+  /** Sources conncalc cannot read, which may set any key. */
+  unread: {file: string; line: number; why: string}[]
+}
+
+const CONFIG = /(^|\.)config\.(from_object|update|from_mapping|from_pyfile|from_envvar|from_file|from_prefixed_env)$/
+const upper = (k: string): boolean => k === k.toUpperCase()
+
+/** Whether the modules build a Flask app (`Flask(__name__)`), so `x.config` may be its config. */
+export const buildsFlaskApp = (modules: readonly PyModule[]): boolean => modules.some((m) => m.calls.some((c) => c.callee === 'flask.Flask'))
+
+export async function flaskConfig(project: PythonProject, modules: readonly PyModule[]): Promise<FlaskConfig> {
+  const keys = new Map<string, FlaskConfigKey[]>()
+  const unread: FlaskConfig['unread'] = []
+  const add = (k: string, v: FlaskConfigKey) => keys.set(k, [...(keys.get(k) ?? []), v])
+  const names = (from: ReadonlyMap<string, EvalValue>, file: string, line: number) => {
+    for (const [k, v] of from) if (upper(k) && /^[A-Z]/.test(k)) add(k, {file: v.file ?? file, line: v.line ?? line, value: v})
+  }
+
+  for (const m of modules) {
+    for (const c of m.calls) {
+      const found = CONFIG.exec(c.callee)
+      if (!found) continue
+      const method = found[2]
+      const arg = c.args[0]
+      const why = (v: EvalValue | undefined) => (v?.kind === 'unknown' ? v.reason : isCall(v) ? `it is what \`${v.value.callee}()\` returns, which conncalc does not compute` : 'conncalc cannot read its argument')
+      if (method === 'from_object') {
+        const cls = classOf(arg)
+        if (cls) {
+          names(cls.attrs, m.file, c.line)
+          continue
+        }
+
+        // A module of the app passed by name, or an import string.
+        const path = asString(arg) ?? c.argNames?.[0]
+        const [mod, attr] = path?.includes(':') ? path.split(':') : [path, undefined]
+        const file = mod ? project.resolve(mod) : undefined
+        const loaded = file ? await project.load(file) : undefined
+        const inner = loaded && attr ? classOf(loaded.names.get(attr)) : undefined
+        if (loaded && !attr) names(loaded.names, file!, 1)
+        else if (inner) names(inner.attrs, file!, 1)
+        else if (path && !attr && path.includes('.')) {
+          // "pkg.settings.ProductionConfig": a class of an app module.
+          const dot = path.lastIndexOf('.')
+          const owner = project.resolve(path.slice(0, dot))
+          const cls2 = owner ? classOf((await project.load(owner))?.names.get(path.slice(dot + 1))) : undefined
+          if (cls2) names(cls2.attrs, owner!, 1)
+          else unread.push({file: m.file, line: c.line, why: `config.from_object(${path}) is not a class or module of the app conncalc can read`})
+        } else unread.push({file: m.file, line: c.line, why: `config.from_object: ${why(arg)}`})
+      } else if (method === 'update' || method === 'from_mapping') {
+        const keep = (k: string) => method === 'update' || upper(k)
+        if (arg && isDict(arg)) {
+          for (const [k, v] of arg.value.entries) if (keep(k)) add(k, {file: m.file, line: c.line, value: v})
+          if (arg.value.partial) unread.push({file: m.file, line: c.line, why: `config.${method}: a \`**\` spread in its dict conncalc cannot read`})
+        } else if (arg) unread.push({file: m.file, line: c.line, why: `config.${method}: ${why(arg)}`})
+        for (const [k, v] of Object.entries(c.kwargs)) if (keep(k)) add(k, {file: m.file, line: c.line, value: v})
+        if (c.spread) unread.push({file: m.file, line: c.line, why: `config.${method}: a \`**\` spread conncalc cannot read`})
+      } else {
+        unread.push({file: m.file, line: c.line, why: `config.${method}() reads ${method === 'from_prefixed_env' ? 'FLASK_* environment variables' : 'a file'} when the app starts`})
+      }
+    }
+
+    for (const a of m.itemAssignments) if (/(^|\.)config$/.test(a.target)) add(a.key, {file: m.file, line: a.line, value: a.value})
+  }
+
+  return {keys, unread}
+}
