@@ -21,6 +21,7 @@ import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, rep
 import {append} from '../../util/arrays.js'
 import {filesUnder} from '../../model/files.js'
 import {serverOfUrlVar} from '../../util/pg-url.js'
+import {notPostgresql} from '../common/database-drivers.js'
 import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
 
 const ECTO_REF = 'https://github.com/elixir-ecto/ecto/blob/master/lib/ecto/repo/supervisor.ex'
@@ -218,7 +219,13 @@ export const elixir: ServerAnalyzer = {
       pools.push({database: 'Repo', pool: sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), [fromFile('mix.lock', 1), assumed('postgrex is a dependency but no repo config was found in config/*.exs; one repo is assumed')]), server: 'DATABASE_URL'})
     }
 
-    if (pools.length === 0) {
+    // mix.lock lists every package the app installs (postgrex is what Ecto's Postgres adapter opens connections with): without it
+    // and without a repo, nothing the app runs can connect to PostgreSQL.
+    const lock = pools.length === 0 ? ctx.files.read('mix.lock') : undefined
+    const noDriver = lock !== undefined && !/"postgrex"|\bpostgrex\b/.test(lock.text)
+    if (noDriver) {
+      diagnostics.push(notPostgresql({file: 'mix.lock', line: 1}, `mix.lock installs no postgrex (the PostgreSQL driver Ecto and every Elixir PostgreSQL client use) and no Ecto repo is configured: it holds no PostgreSQL connection`, 'if the app does use PostgreSQL, add postgrex (or ecto_sql with it) to mix.exs; otherwise nothing to do', ctx.processType))
+    } else if (pools.length === 0) {
       diagnostics.push({
         code: 'unknown-command',
         fix: `if it does use PostgreSQL, say how: --assume ${ctx.processType}=1:N:N`,
@@ -239,14 +246,17 @@ export const elixir: ServerAnalyzer = {
     return {
       diagnostics,
       extrasPerProcess: extras,
-      language: 'elixir',
+      // No PostgreSQL driver installed: 0, as a program that opens no database connection (analyze-app countsAtLeastOne).
+      language: noDriver ? 'none' : 'elixir',
       otherServerPools: placed.otherServerPools,
       pools: counted,
       processesPerDyno: one,
       server,
       threadsPerProcess:
         pools.length === 0
-          ? sourced(1, assumed('no Ecto repo found'))
+          ? noDriver
+            ? sourced(0, fromFile('mix.lock', 1), [fromDefault('mix.lock installs no postgrex and no Ecto repo is configured: this process holds no connection on the plan', 'https://hexdocs.pm/postgrex/readme.html')])
+            : sourced(1, assumed('no Ecto repo found'))
           : migrate
             ? sourced(total, fromDefault('a migration runs its statements on the repo Ecto.Migrator started: at most its pool is held', MIGRATOR_REF))
             : sourced(total, fromDefault('requests and jobs are BEAM processes that queue for a pooled connection: at most the pools are held at once', POOL_REF), knownTask ? [] : [assumed(`\`mix ${task}\` is assumed to start the application and its repos`)]),
