@@ -296,3 +296,17 @@ describe('gobuffalo/pop: database.yml sizes the pool pop.Connect opens', () => {
     expect(missing.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('database.yml has no "staging" section')}))
   })
 })
+
+describe('a Go file with no newline after its last declaration', () => {
+  it('is valid Go: read whole, no unparsable-config, and the value its last `var (…)` block sets is the pool', async () => {
+    // main.go ends `)` with no newline (valid: go/scanner inserts the semicolon at EOF) after a var block whose maxOpen
+    // (4 + 2 = 6) caps the pool; claims.go ends a struct type the same way. Before: tree-sitter-go made both an error,
+    // warned twice (unparsable-config), and the cap in the broken block was not read.
+    const mod = 'module example.com/tally\n\ngo 1.21\n\nrequire github.com/lib/pq v1.10.9\n'
+    const types = ['package main', '', 'type Claims struct {', '\tUserID string `json:"user_id"`', '}'].join('\n')
+    const main = ['package main', 'import (', '\t"database/sql"', '\t"os"', '\t_ "github.com/lib/pq"', ')', 'func main() {', '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))', '\tdb.SetMaxOpenConns(maxOpen)', '}', '', 'var (', '\t// maxOpen caps the pool.', '\tmaxOpen = 4 + 2', ')'].join('\n')
+    const a = await run('bin/tally', {'claims.go': types, 'go.mod': mod, 'main.go': main})
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unparsable-config')
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql main.go:8', 6]])
+  })
+})

@@ -782,7 +782,10 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
         if (!f) continue
         out.files.push(path)
         try {
-          const tree = (await loadGrammar('go')).parse(f.text)
+          // A file whose last line has no newline (`}` or `)` at EOF, as some editors save it) is valid Go: the scanner inserts
+          // the semicolon at EOF too (go/scanner Scan: `case -1: if s.insertSemi … return … token.SEMICOLON, "\n"`), but
+          // tree-sitter-go reports a type or var declaration there as an error. Parsed with the newline; no offset moves.
+          const tree = (await loadGrammar('go')).parse(f.text.endsWith('\n') ? f.text : `${f.text}\n`)
           if (!tree) continue
           const e = firstSyntaxError(tree)
           if (e) out.diagnostics.push({code: 'unparsable-config', file: path, line: e.line, message: `${path}:${e.line}: ${e.message}; conncalc reads the rest of the file`, severity: 'warning'})
