@@ -24,6 +24,9 @@ export function noDatabaseProgram(cmd: ParsedCommand): {connections: number; ref
   // A program that finishes at once is no process type's server (`tail file` exits: a type of it is
   // an unknown command); pg_dump's turn in a clock loop holds its connection, so it is counted.
   if (known && (known.kind === 'stays-up' || known.connections > 0)) return known
+  // `sleep 7d` as a whole process type (a placeholder kept while the app runs elsewhere) only waits, then exits and the
+  // platform restarts it: it never opens a connection. Other programs that finish at once stay unknown commands (above).
+  if (prog === 'sleep' && args.length > 0) return {connections: 0, ref: 'https://www.gnu.org/software/coreutils/manual/html_node/sleep-invocation.html', what: `\`sleep ${args.join(' ')}\` only waits (then exits, and the platform starts it again)`}
   if (['rails', 'rake'].includes(prog) && args.length > 0 && args.every((a) => ASSET_TASK.test(a))) {
     return {connections: 0, ref: 'https://github.com/rails/tailwindcss-rails#live-rebuild', what: `\`${prog} ${args.join(' ')}\` rebuilds assets when files change`}
   }
