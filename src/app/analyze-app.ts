@@ -258,6 +258,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     ...(app.language ? {appLanguage: app.language} : {}),
     versions: entry.cwd ? bundleVersions(input.files, entry.cwd, versions) : versions,
     ...(entry.unknownWhy ? {unknownWhy: entry.unknownWhy} : {}),
+    ...(entry.sameServer ? {sameServer: entry.sameServer} : {}),
   }
 
   // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts). A command known to be unknown is not followed.
@@ -752,7 +753,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
 
   // Which server each pool is counted on (model/other-server.ts); not asked when the app's database is not
   // PostgreSQL: every pool is then on that database, none "taken as the app's own" on the plan's server.
-  ;({otherServerPools, pools} = placeUnknownServers(pools, otherServerPools, (v) => sameServerEvidence(ctx.files, v)))
+  ;({otherServerPools, pools} = placeUnknownServers(pools, otherServerPools, (v) => ctx.sameServer?.get(v) ?? sameServerEvidence(ctx.files, v)))
 
   // A Python app that installs no database driver at all (database-drivers.ts noPythonDriver): no pool in its code, so
   // nothing it runs can open a PostgreSQL connection (0, read); pools found in its code would need a driver some

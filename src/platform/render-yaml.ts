@@ -25,11 +25,25 @@ export interface RenderCount {
   value: number
 }
 
+/** An envVar whose value Render fills from a database (`fromDatabase: {name, property}`). */
+export interface RenderDatabaseVar {
+  key: string
+  line: number
+  /** The database's name (a `databases:` entry, or one made in the dashboard). */
+  name: string
+  /** connectionString, host, port, user, password or database. */
+  property: string
+}
+
 export interface RenderService {
   /** A Docker runtime: the image built from `dockerfilePath` (default ./Dockerfile in rootDir) runs `dockerCommand` or its CMD. */
   docker?: {command?: {line: number; text: string}; dockerfile: string}
   /** Its own `{key, value}` envVars. */
   env: EnvEntry[]
+  /** Its own envVars that take a value `fromDatabase`. */
+  fromDatabase: RenderDatabaseVar[]
+  /** `repo:`: the repository the service's code comes from, when the Blueprint names one (default: the Blueprint's own). */
+  repo?: {line: number; url: string}
   /** `fromGroup` links, in order. */
   groups: {line: number; name: string}[]
   /** A prebuilt image (`runtime: image`): what it runs is not in the repository. */
@@ -62,7 +76,7 @@ export interface RenderYaml {
   databases: RenderDatabase[]
   diagnostics: Diagnostic[]
   error?: {line: number; message: string}
-  groups: Map<string, {entries: EnvEntry[]; line: number}>
+  groups: Map<string, {entries: EnvEntry[]; fromDatabase: RenderDatabaseVar[]; line: number}>
   services: RenderService[]
 }
 
@@ -79,27 +93,33 @@ export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml 
   const at = (p: YamlPath, fallback = 1): number => yaml.lineOf(p) ?? fallback
   const diagnostics: Diagnostic[] = []
   const databaseUrlFrom: RenderYaml['databaseUrlFrom'] = []
-  const envEntries = (list: unknown, base: YamlPath, label: string): {entries: EnvEntry[]; groups: {line: number; name: string}[]} => {
+  const envEntries = (list: unknown, base: YamlPath, label: string): {entries: EnvEntry[]; fromDatabase: RenderDatabaseVar[]; groups: {line: number; name: string}[]} => {
     const entries: EnvEntry[] = []
+    const fromDatabase: RenderDatabaseVar[] = []
     const groups: {line: number; name: string}[] = []
-    if (!Array.isArray(list)) return {entries, groups}
+    if (!Array.isArray(list)) return {entries, fromDatabase, groups}
     for (const [i, item] of list.entries()) {
       if (!isObject(item)) continue
       const line = at([...base, i])
       if (typeof item.fromGroup === 'string') groups.push({line, name: item.fromGroup})
       if (item.key === 'DATABASE_URL' && isObject(item.fromDatabase) && typeof item.fromDatabase.name === 'string') databaseUrlFrom.push({line, name: item.fromDatabase.name})
+      if (typeof item.key === 'string' && isObject(item.fromDatabase) && typeof item.fromDatabase.name === 'string') {
+        fromDatabase.push({key: item.key, line, name: item.fromDatabase.name, property: scalar(item.fromDatabase.property) ?? ''})
+      }
+
       const value = scalar(item.value)
       if (typeof item.key === 'string' && value !== undefined) entries.push({name: item.key, source: fromEnv(item.key, `${path}:${at([...base, i, 'value'], line)} (${label})`), value})
     }
 
-    return {entries, groups}
+    return {entries, fromDatabase, groups}
   }
 
   const groups: RenderYaml['groups'] = new Map()
   if (Array.isArray(yaml.value.envVarGroups)) {
     for (const [i, g] of yaml.value.envVarGroups.entries()) {
       if (!isObject(g) || typeof g.name !== 'string') continue
-      groups.set(g.name, {entries: envEntries(g.envVars, ['envVarGroups', i, 'envVars'], `envVarGroup ${g.name}`).entries, line: at(['envVarGroups', i])})
+      const read = envEntries(g.envVars, ['envVarGroups', i, 'envVars'], `envVarGroup ${g.name}`)
+      groups.set(g.name, {entries: read.entries, fromDatabase: read.fromDatabase, line: at(['envVarGroups', i])})
     }
   }
 
@@ -123,9 +143,11 @@ export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml 
       return v === undefined || v.trim() === '' ? undefined : {line: at([...base, key], line), text: v}
     }
 
-    const {entries, groups: linked} = envEntries(s.envVars, [...base, 'envVars'], `service ${name} envVars`)
-    const service: RenderService = {env: entries, groups: linked, line, name, rootDir: (scalar(s.rootDir) ?? '').replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, ''), type}
+    const {entries, fromDatabase, groups: linked} = envEntries(s.envVars, [...base, 'envVars'], `service ${name} envVars`)
+    const service: RenderService = {env: entries, fromDatabase, groups: linked, line, name, rootDir: (scalar(s.rootDir) ?? '').replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, ''), type}
     if (runtime) service.runtime = runtime
+    const repo = scalar(s.repo)?.trim()
+    if (repo) service.repo = {line: at([...base, 'repo'], line), url: repo}
     const plan = scalar(s.plan)
     if (plan?.trim()) service.plan = {line: at([...base, 'plan'], line), value: plan.trim().toLowerCase()}
     const start = text('startCommand')

@@ -17,7 +17,8 @@ import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 import {layer} from '../model/env.js'
 import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced} from '../model/source.js'
 import {inRepo, readImage} from './container.js'
-import {parseRenderYaml, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
+import {parseRenderYaml, type RenderDatabaseVar, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
+import type {SameServerEvidence} from '../model/same-server.js'
 import {FLY_PROCESSES_REF, FLY_SIZES_REF, FLY_TOML_REF, FLY_VM_REF, type FlyToml, flyPresetCpus, flyVmOf, parseFlyToml} from '../platform/fly-toml.js'
 
 export const RENDER_PLATFORM = 'Render'
@@ -48,7 +49,20 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
   const counted: string[] = []
   const notRun: string[] = []
   const releases: {line: number; service: RenderService; text: string}[] = []
+  const elsewhere = otherRepositories(yml.services)
   for (const s of yml.services) {
+    if (s.repo && elsewhere.has(s)) {
+      diagnostics.push({
+        code: 'missing-config',
+        file: path,
+        fix: `count it by running conncalc in ${s.repo.url} (its render.yaml or Procfile), and keep room for its connections here with --reserve N`,
+        line: s.repo.line,
+        message: `service ${s.name} runs the code of another repository (repo: ${s.repo.url}), not this one: it is not counted as this app's process${s.fromDatabase.length > 0 ? `, though it takes ${s.fromDatabase.map((d) => d.key).join(', ')} from database ${[...new Set(s.fromDatabase.map((d) => d.name))].join(', ')}` : ''}`,
+        severity: s.fromDatabase.length > 0 ? 'warning' : 'info',
+      })
+      continue
+    }
+
     if (s.type === 'cron') {
       diagnostics.push({
         code: 'missing-config',
@@ -73,7 +87,8 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
     }
 
     const vars = serviceVars(s, yml.groups, path, diagnostics)
-    entries.push({...renderCommand(files, s, path, diagnostics), machine: renderMachine(s, path), name: s.name, ...(vars.length > 0 ? {vars} : {})})
+    const sameServer = sameDatabase(s, yml.groups, path)
+    entries.push({...renderCommand(files, s, path, diagnostics), machine: renderMachine(s, path), name: s.name, ...(vars.length > 0 ? {vars} : {}), ...(sameServer ? {sameServer} : {})})
     counted.push(`${s.type} ${s.name}`)
     if (s.preDeploy) releases.push({line: s.preDeploy.line, service: s, text: s.preDeploy.text})
     if (s.scaling) {
@@ -104,6 +119,38 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: RENDER_PLATFORM}
+}
+
+/**
+ * The services whose `repo:` is another repository than the Blueprint's: Render builds a service without `repo:` from the
+ * repository that holds render.yaml ("Default: Repo containing render.yaml", RENDER_YAML_REF), so when some service has
+ * none, or the services name different repositories, a service that names one runs another repository's code. When
+ * every service names the same one, that is taken as this repository.
+ */
+function otherRepositories(services: RenderService[]): Set<RenderService> {
+  const key = (url: string): string => url.trim().toLowerCase().replace(/\.git$/, '').replace(/\/+$/, '')
+  const named = new Set(services.map((s) => (s.repo ? key(s.repo.url) : '')))
+  if (named.size <= 1) return new Set()
+  return new Set(services.filter((s) => s.repo !== undefined))
+}
+
+/**
+ * URL vars Render fills from the database DATABASE_URL comes from (`fromDatabase` with `property: connectionString` on
+ * both, the service's own or its groups'): on DATABASE_URL's server, as evidence for model/other-server.ts.
+ */
+function sameDatabase(s: RenderService, groups: ReturnType<typeof parseRenderYaml>['groups'], path: string): Map<string, SameServerEvidence> | undefined {
+  const vars = new Map<string, RenderDatabaseVar>()
+  for (const g of s.groups.toReversed()) for (const v of groups.get(g.name)?.fromDatabase ?? []) vars.set(v.key, v)
+  for (const v of s.fromDatabase) vars.set(v.key, v)
+  const primary = vars.get('DATABASE_URL')
+  if (!primary || primary.property !== 'connectionString') return undefined
+  const found = new Map<string, SameServerEvidence>()
+  for (const v of vars.values()) {
+    if (v.key === 'DATABASE_URL' || v.property !== 'connectionString' || v.name !== primary.name) continue
+    found.set(v.key, {file: path, how: `gives it DATABASE_URL's database (${v.name}) through fromDatabase`, line: v.line})
+  }
+
+  return found.size > 0 ? found : undefined
 }
 
 /** The service's own envVars, then its linked groups' (a service's own value wins). */

@@ -1,5 +1,6 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
+import type {SameServerEvidence} from '../model/same-server.js'
 import type {Sourced} from '../model/source.js'
 import type {ProcfileEntry} from './procfile.js'
 
@@ -15,6 +16,8 @@ export interface RunningEntry extends ProcfileEntry {
   image?: EnvLayer
   /** The config vars a platform manifest gives this type (render.yaml `envVars`, fly.toml `[env]`): at app.json env's place. */
   vars?: EnvLayer[]
+  /** What the platform's file shows about a URL var's server (render.yaml: X and DATABASE_URL `fromDatabase` one database). */
+  sameServer?: ReadonlyMap<string, SameServerEvidence>
   /** Why what it runs is unknown (a Dockerfile with no CMD): counted as an unknown command. */
   unknownWhy?: string
 }

@@ -2,6 +2,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env, EnvEntry} from '../../model/env.js'
 import type {FileReader} from '../../model/files.js'
 import type {Extra, ForkFacts, PoolEntry} from '../../model/process.js'
+import type {SameServerEvidence} from '../../model/same-server.js'
 import type {Sourced} from '../../model/source.js'
 import type {DynoFacts} from '../../platform/dyno-sizes.js'
 
@@ -37,6 +38,8 @@ export interface AnalyzerContext {
   processType: string
   /** Why the command is known to be unknown (a process manager whose file is missing …): the unknown-command message says it. */
   unknownWhy?: string
+  /** What the platform's file says about a URL var's server (model/other-server.ts takes it before the app's setup files). */
+  sameServer?: ReadonlyMap<string, SameServerEvidence>
   /** The language buildpack that builds the app ('ruby', 'python', …), when one is detected. */
   appLanguage?: string
   /** Gem/package versions found in lock files: {"puma": "6.4.2", "rails": "7.1.3"}. */

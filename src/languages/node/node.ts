@@ -197,7 +197,7 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   const modules = await project.walk(entries)
   const found = await nodePools(ctx, project, pkg, modules, framework)
   // Which server each pool is counted on (model/other-server.ts), before the pools decide the queries at once.
-  const placed = placeUnknownServers(found.pools, found.otherServerPools, (v) => sameServerEvidence(ctx.files, v))
+  const placed = placeUnknownServers(found.pools, found.otherServerPools, (v) => ctx.sameServer?.get(v) ?? sameServerEvidence(ctx.files, v))
   const pools = {...found, otherServerPools: placed.otherServerPools, pools: placed.pools ?? []}
   append(diagnostics, pools.diagnostics)
   for (const p of pools.pools) {
