@@ -513,12 +513,37 @@ async function defaultProcfile(files: FileReader, procfilePath: string, extra: D
  */
 function otherProcfiles(files: FileReader): string | undefined {
   const names = files.list('').filter((n) => /^Procfile\.[\w.-]+$/.test(n)).sort()
-  if (names.length === 0) return cleverCloud(files)
+  if (names.length === 0) return cleverCloud(files) ?? nestedDeployFiles(files)
   const described = names.map((n) => {
     const types = parseProcfile(files.read(n)?.text ?? '', n).entries.map((e) => e.name)
     return types.length > 0 ? `${n} (${types.join(', ')})` : n
   })
   return `${described.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not read: Heroku runs only Procfile; to count those processes, pass --procfile ${names[0]}`
+}
+
+/** The files a folder's app deploys with, in the order the hint names them. */
+const DEPLOY_FILES = ['Procfile', 'heroku.yml', 'fly.toml'] as const
+const SKIP_FOLDER = /^(\.|node_modules$|vendor$|dist$|build$|tmp$|test$|tests$|spec$|fixtures?$|examples?$|docs?$)/
+
+/**
+ * A monorepo whose apps deploy from their own folders (apps/api/fly.toml, services/web/Procfile), with none at the root:
+ * the deploy files one and two folders down, named so the one that deploys can be counted with --procfile.
+ */
+function nestedDeployFiles(files: FileReader): string | undefined {
+  const found: string[] = []
+  const look = (dir: string, depth: number): void => {
+    for (const name of files.folders(dir)) {
+      if (SKIP_FOLDER.test(name)) continue
+      const sub = dir === '' ? name : `${dir}/${name}`
+      for (const f of DEPLOY_FILES) if (files.exists(`${sub}/${f}`)) found.push(`${sub}/${f}`)
+      if (depth < 2) look(sub, depth + 1)
+    }
+  }
+
+  look('', 1)
+  if (found.length === 0) return undefined
+  const shown = found.slice(0, 4).join(', ')
+  return `${shown}${found.length > 4 ? ` and ${found.length - 4} more` : ''} in subfolders ${found.length === 1 ? 'is' : 'are'} not read (a monorepo whose apps deploy from their folders?): to count one, pass --procfile ${found[0]}`
 }
 
 /** Clever Cloud's deploy files, clevercloud/<runtime>.json (https://www.clever-cloud.com/developers/doc/applications/python/). */

@@ -1,0 +1,35 @@
+/**
+ * A monorepo root with no Procfile, heroku.yml, render.yaml or fly.toml, whose apps deploy from their own folders
+ * (apps/api/fly.toml, apps/web/Procfile): the default web process is counted as before, and the info line names the
+ * deploy files one and two folders down and how to count one (node_modules and hidden folders are not looked in).
+ * A made-up Node workspace.
+ */
+import {describe, expect, it} from 'vitest'
+import {join} from 'node:path'
+
+import {planJson} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
+
+const {app} = tempApps()
+
+describe('deploy files in subfolders of an app root that has none', () => {
+  it('are named in the no-Procfile line, with the --procfile that counts the first', () => {
+    const dir = app({
+      'apps/api/fly.toml': 'app = "api"\n\n[processes]\n  app = "node server.js"\n',
+      'apps/api/server.js': "const {Pool} = require('pg')\nnew Pool({max: 3})\n",
+      'apps/web/Procfile': 'web: node web.js\n',
+      'node_modules/left-pad/Procfile': 'web: node index.js\n',
+      'package.json': '{"name": "root", "private": true, "workspaces": ["apps/*"]}\n',
+    })
+    const r = planJson(join(dir, 'Procfile'), ['--limit', '20'])
+    const line = r.diagnostics.find((d) => d.code === 'missing-config' && d.message.startsWith('no Procfile'))
+    expect(line?.fix).toBe(
+      'add a Procfile (`web: …`) if the app should start something else; apps/api/fly.toml, apps/web/Procfile in subfolders are not read (a monorepo whose apps deploy from their folders?): to count one, pass --procfile apps/api/fly.toml',
+    )
+  })
+
+  it('with none there, the line is as before', () => {
+    const r = planJson(join(app({'package.json': '{"name": "root", "scripts": {"start": "node index.js"}}\n', 'index.js': '\n'}), 'Procfile'), ['--limit', '20'])
+    expect(r.diagnostics.find((d) => d.code === 'missing-config' && d.message.startsWith('no Procfile'))?.fix).toBe('add a Procfile (`web: …`) if the app should start something else')
+  })
+})
