@@ -11,6 +11,7 @@ import type {ParseStore} from './parse-store.js'
 
 import {isExhaustion, TOO_DEEP} from './exhaustion.js'
 import {lineIndex} from './lines.js'
+import {readPlainYaml} from './yaml-plain.js'
 
 export const MAX_YAML_BYTES = 1024 * 1024
 export const MAX_ALIAS_COUNT = 100
@@ -207,10 +208,20 @@ function plainData(root: unknown): boolean {
   return true
 }
 
-function parseYamlUncached(text: string, file: string): YamlResult {
-  const none = (d: Diagnostic, errors: YamlError[] = [{col: 1, line: d.line ?? 1, message: /^not valid YAML \((.*)\);/.exec(d.message)?.[1] ?? d.message}]): YamlResult => ({diagnostics: [d], duplicateKeys: () => [], errors, lineOf: () => undefined, value: undefined})
-  if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
+const none = (d: Diagnostic, errors: YamlError[] = [{col: 1, line: d.line ?? 1, message: /^not valid YAML \((.*)\);/.exec(d.message)?.[1] ?? d.message}]): YamlResult => ({diagnostics: [d], duplicateKeys: () => [], errors, lineOf: () => undefined, value: undefined})
 
+function parseYamlUncached(text: string, file: string): YamlResult {
+  if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
+  // Plain config YAML is read without the yaml package (util/yaml-plain.ts: the same value and key
+  // lines); anything else is the package's.
+  const plain = readPlainYaml(text)
+  if (plain) return {diagnostics: [], duplicateKeys: () => [], errors: [], lineOf: plain.lineOf, value: plain.value}
+  return parseWithPackage(text, file)
+}
+
+/** The text read by the yaml package alone (exported for the tests that check util/yaml-plain.ts against it). */
+export function parseWithPackage(text: string, file: string): YamlResult {
+  if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
   const lineAt = lineIndex(text)
   const doc = parseDocument(text, {merge: true, prettyErrors: false, uniqueKeys: false})
   if (doc.errors.length > 0) {
