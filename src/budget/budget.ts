@@ -107,11 +107,14 @@ export function budgetProcess(model: ProcessModel): ProcessBudget {
   const kept = pool !== null && threads === 0 ? sum(model.pools.map((p) => Math.min(p.minOpen?.value ?? 0, p.pool.value))) : pool
   const ceilingPerProcess = (kept === null ? threads + extraPerProcess : kept + outside) + ceilingOnly.process
   const pooler = model.serverConnectionsPerDyno?.count.value
+  const minOpen = model.serverConnectionsPerDyno?.minOpen?.value ?? 0
   const clients = processes * connectionsPerProcess + extraPerDyno
   const clientCeiling = processes * ceilingPerProcess + extraPerDyno + ceilingOnly.dyno
-  // A PgBouncer in the dyno opens server connections as its clients ask: never more than they can open.
-  const connectionsPerDyno = pooler === undefined ? clients : Math.min(pooler, clients)
-  const ceilingPerDyno = pooler === undefined ? clientCeiling : Math.min(pooler, clientCeiling)
+  // A PgBouncer in the dyno opens server connections as its clients ask: never more than they can open,
+  // but at least its min_pool_size while a client is connected.
+  const served = (asked: number) => (pooler === undefined ? asked : Math.min(pooler, asked > 0 ? Math.max(asked, minOpen) : asked))
+  const connectionsPerDyno = served(clients)
+  const ceilingPerDyno = served(clientCeiling)
   return {
     ceiling: dynos * ceilingPerDyno,
     ceilingPerDyno,

@@ -17,6 +17,8 @@ export interface PgBouncerModel {
   countedUrls: string[]
   defaultPoolSize: Sourced<number>
   maxClientConn: Sourced<number>
+  /** PGBOUNCER_MIN_POOL_SIZE: server connections PgBouncer keeps open per pool while a client is connected (0: none). */
+  minPoolSize: Sourced<number>
   /** PGBOUNCER_MAX_PREPARED_STATEMENTS: above 0, PgBouncer (1.21+) keeps prepared statements working in transaction mode. */
   maxPreparedStatements: Sourced<number>
   poolMode: Sourced<string>

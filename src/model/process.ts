@@ -41,6 +41,11 @@ export interface Extra {
    * app/analyze-app.ts resolves it against the pools (budget/budget.ts resolveDemand).
    */
   demand?: {own: number; processes: number; threads: number}
+  /**
+   * A pooler's server connections it keeps open once a client is connected, whatever the clients ask
+   * (PgBouncer min_pool_size): the dyno holds at least this many, at most `count`.
+   */
+  minOpen?: Sourced<number>
   reason: string // "Action Cable PostgreSQL LISTEN connection"
 }
 

@@ -23,6 +23,10 @@ import {append} from '../util/arrays.js'
 
 export const PGBOUNCER_WRAPPERS = ['bin/start-pgbouncer', 'bin/start-pgbouncer-stunnel']
 const CONF = 'https://github.com/heroku/heroku-buildpack-pgbouncer/blob/main/bin/gen-pgbouncer-conf.sh'
+// min_pool_size: "Add more server connections to pool if below this number … Only enforced for pools where … the
+// entry in the [database] section for the pool has a value set for the user key (aka forced user), or there is at
+// least one client connected to the pool."
+const MIN_POOL = 'https://www.pgbouncer.org/config.html#min_pool_size'
 const AR_PREPARED = 'https://api.rubyonrails.org/classes/ActiveRecord/ConnectionAdapters/PostgreSQLAdapter.html'
 const PRISMA_PGBOUNCER = 'https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/databases-connections/pgbouncer'
 
@@ -64,6 +68,7 @@ async function pgBouncerOf(ctx: AnalyzerContext, input: PgBouncerInput, wrapper:
   const defaultPoolSize = number('PGBOUNCER_DEFAULT_POOL_SIZE', 1, 'the PgBouncer pool size')
   const reservePoolSize = number('PGBOUNCER_RESERVE_POOL_SIZE', 1, 'the PgBouncer reserve pool size')
   const maxClientConn = number('PGBOUNCER_MAX_CLIENT_CONN', 100, 'the PgBouncer client limit')
+  const minPoolSize = number('PGBOUNCER_MIN_POOL_SIZE', 0, 'the PgBouncer minimum pool size')
   const maxPreparedStatements = number('PGBOUNCER_MAX_PREPARED_STATEMENTS', 0, 'PgBouncer prepared statement tracking')
   const mode = env.get('PGBOUNCER_POOL_MODE')
   const poolMode = mode && mode.value.trim() !== '' ? sourced(mode.value.trim(), mode.source) : sourced('transaction', fromDefault('heroku-buildpack-pgbouncer default PGBOUNCER_POOL_MODE', CONF))
@@ -79,6 +84,7 @@ async function pgBouncerOf(ctx: AnalyzerContext, input: PgBouncerInput, wrapper:
     defaultPoolSize,
     maxClientConn,
     maxPreparedStatements,
+    minPoolSize,
     poolMode,
     preparedStatementsSafe: preparedStatementsSafe(ctx, input, maxPreparedStatements, urls.value),
     reservePoolSize,
@@ -91,6 +97,12 @@ async function pgBouncerOf(ctx: AnalyzerContext, input: PgBouncerInput, wrapper:
   const perDatabase = defaultPoolSize.value + reservePoolSize.value
   const n = counted.names.length
   const via: Source[] = [defaultPoolSize.source, reservePoolSize.source, urls.source, ...counted.assumptions]
+  // min_pool_size per pool, capped at the pool size; the buildpack's [databases] entries force no user, so
+  // PgBouncer keeps them open only while a client is connected to the pool (MIN_POOL), as at the peak.
+  const kept = Math.min(minPoolSize.value, defaultPoolSize.value) * n
+  const minOpen = kept > 0
+    ? sourced(kept, fromDefault(`PGBOUNCER_MIN_POOL_SIZE ${minPoolSize.value}${minPoolSize.value > defaultPoolSize.value ? ` (capped at the pool size ${defaultPoolSize.value})` : ''} × ${n} database${n === 1 ? '' : 's'}: PgBouncer keeps that many server connections open per pool while a client is connected`, MIN_POOL), [minPoolSize.source])
+    : undefined
   return {
     diagnostics,
     model,
@@ -104,6 +116,7 @@ async function pgBouncerOf(ctx: AnalyzerContext, input: PgBouncerInput, wrapper:
         via,
       ),
       reason: `PgBouncer in each dyno (${wrapper}) caps server connections`,
+      ...(minOpen ? {minOpen} : {}),
     },
   }
 }

@@ -14,6 +14,7 @@ export function pgbouncerJson(p: ProcessBudget): JsonPgBouncer | null {
     urls: b.urls,
   }
   if (b.preparedStatementsSafe) sources.preparedStatementsSafe = b.preparedStatementsSafe
+  if (b.minPoolSize.value > 0) sources.minPoolSize = b.minPoolSize
   if (p.model.serverConnectionsPerDyno) sources.serverConnectionsPerDyno = p.model.serverConnectionsPerDyno.count
   return {
     clientCeilingPerDyno: p.processesPerDyno * p.ceilingPerProcess + p.extraPerDyno,

@@ -20,7 +20,7 @@ export function poolerLines(b: Budget, c: ChalkInstance): string[] {
     const star = server && isAssumption(server.count) ? '*' : ''
     out.push(
       server
-        ? `${p.name}: PgBouncer in each dyno opens ${p.connectionsPerDyno}${star} server connections (at most (${bouncer.defaultPoolSize.value} pool + ${bouncer.reservePoolSize.value} reserve) × ${bouncer.countedUrls.length} database${bouncer.countedUrls.length === 1 ? '' : 's'} = ${server.count.value}, and no more than its clients ask for; ${bouncer.poolMode.value} mode); its processes open ${clients} to PgBouncer (max_client_conn ${bouncer.maxClientConn.value})`
+        ? `${p.name}: PgBouncer in each dyno opens ${p.connectionsPerDyno}${star} server connections (at most (${bouncer.defaultPoolSize.value} pool + ${bouncer.reservePoolSize.value} reserve) × ${bouncer.countedUrls.length} database${bouncer.countedUrls.length === 1 ? '' : 's'} = ${server.count.value}, and no more than its clients ask for${server.minOpen ? `, but at least the ${server.minOpen.value} of PGBOUNCER_MIN_POOL_SIZE while one is connected` : ''}; ${bouncer.poolMode.value} mode); its processes open ${clients} to PgBouncer (max_client_conn ${bouncer.maxClientConn.value})`
         : `${p.name}: PgBouncer runs in each dyno but none of PGBOUNCER_URLS (${bouncer.urls.value.join(' ')}) is this database: counted directly`,
     )
   }

@@ -260,6 +260,7 @@ export function renderExplain(report: Report, width?: number): string[] {
     if (m.serverConnectionsPerDyno) {
       const x = m.serverConnectionsPerDyno
       facts.push(['server conns per dyno', String(x.count.value), `${x.reason}: ${describeSourced(x.count)}`])
+      if (x.minOpen) facts.push(['kept open per dyno', String(x.minOpen.value), describeSourced(x.minOpen)])
     }
 
     if (m.versions && Object.keys(m.versions).length > 0) {
@@ -288,7 +289,7 @@ export function renderExplain(report: Report, width?: number): string[] {
     out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? `${p.extraPerProcess} extra` : `${outside} extra outside the pool`} = ${p.connectionsPerProcess}`)
     out.push(
       m.serverConnectionsPerDyno
-        ? `  connections per ${unit ?? 'dyno'} = min(${m.serverConnectionsPerDyno.count.value}, ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} clients) = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
+        ? `  connections per ${unit ?? 'dyno'} = min(${m.serverConnectionsPerDyno.count.value}, ${m.serverConnectionsPerDyno.minOpen ? `max(${m.serverConnectionsPerDyno.minOpen.value} kept open, ` : ''}${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} clients${m.serverConnectionsPerDyno.minOpen ? ')' : ''}) = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
         : `  connections per ${unit ?? 'dyno'} = ${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} = ${p.connectionsPerDyno}`,
     )
     out.push(`  connections = ${p.dynos} × ${p.connectionsPerDyno} = ${p.connections}${p.role === 'long-running' ? '' : ' (deploy peak only)'}`)
