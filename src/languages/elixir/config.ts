@@ -63,6 +63,8 @@ export interface EvalOptions {
   env: Env
   /** config_env(): MIX_ENV, prod on Heroku. */
   mixEnv: string
+  /** The process is a release (`bin/app start`), not a Mix task: an Elixir 1.9/1.10 release's runtime config is config/releases.exs. */
+  release?: boolean
 }
 
 const unknown = (reason: string, missingEnv?: string): ExValue => (missingEnv ? {kind: 'unknown', missingEnv, reason} : {kind: 'unknown', reason})
@@ -502,11 +504,14 @@ async function evaluateFile(state: RunState, path: string, ev: Evaluator): Promi
 
 /**
  * The configuration a release or `mix` sees at boot in `mixEnv`: config.exs
- * (and what it imports), then runtime.exs, each in its own variable scope.
+ * (and what it imports), then runtime.exs, each in its own variable scope. A release of an app with no
+ * runtime.exs reads config/releases.exs instead: `mix release` copies it into the release as its runtime
+ * configuration, evaluated at boot (Mix.Tasks.Release, "Runtime configuration", Elixir 1.9); `mix` never reads it.
  */
 export async function readElixirConfig(files: FileReader, options: EvalOptions): Promise<ElixirConfig> {
   const config: ElixirConfig = {diagnostics: [], entries: new Map(), files: [], missing: []}
-  for (const path of ['config/config.exs', 'config/runtime.exs']) {
+  const runtime = options.release && files.read('config/runtime.exs') === undefined && files.read('config/releases.exs') !== undefined ? 'config/releases.exs' : 'config/runtime.exs'
+  for (const path of ['config/config.exs', runtime]) {
     const state: RunState = {config, files, options, stack: []}
     await evaluateFile(state, path, new Evaluator(options, path))
   }

@@ -173,7 +173,9 @@ export const elixir: ServerAnalyzer = {
     const diagnostics: Diagnostic[] = []
     const mix = ctx.env.get('MIX_ENV')
     const mixEnv = mix ? {source: mix.source, value: mix.value} : {source: fromDefault('the Elixir buildpack builds and runs with MIX_ENV=prod', BUILDPACK_REF), value: 'prod'}
-    const cfg = await readElixirConfig(ctx.files, {cpus: ctx.dyno?.nproc, env: ctx.env, mixEnv: mixEnv.value})
+    // A release (`bin/app start`, `bin/app eval …`): not a Mix task, nor `mix`/`elixir -S mix` itself.
+    const release = mixTask(ctx.command.argv) === undefined && programName(ctx.command.argv[0]) !== 'mix' && !ctx.command.argv.includes('mix')
+    const cfg = await readElixirConfig(ctx.files, {cpus: ctx.dyno?.nproc, env: ctx.env, mixEnv: mixEnv.value, release})
     append(diagnostics, cfg.diagnostics.map((d) => ({...d, processType: ctx.processType})))
     for (const m of cfg.missing) {
       diagnostics.push({code: 'missing-config', file: m.file, fix: `if it sets a Repo's pool_size, tell conncalc: --assume ${ctx.processType}=1:N:N`, line: m.line, message: m.conditional
