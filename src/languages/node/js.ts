@@ -40,8 +40,9 @@ export interface JsCall {
   within?: JsFunctionSites
   /** Made by a lazily made singleton (`if (!pool) pool = new Pool(…)`): once per process, however often its function is called. */
   once?: boolean
-  /** Made in a class's decorator (`@Module({imports: [TypeOrmModule.forRoot(…)]})`): that class, as classKey gives it. */
+  /** Made in a class's decorator (`@Module({imports: [TypeOrmModule.forRoot(…)]})`): that class, as classKey gives it, and its name. */
   decorates?: string
+  decoratesName?: string
   /** This call as its function's body makes it when called from one place (pools.ts boundCalls): that place; `deferred`: a `new` that runs when the code around it is called. */
   site?: {deferred?: boolean; file: string; line: number; made?: string}
 }
@@ -407,8 +408,8 @@ class JsEvaluator {
   private capture?: JsCall[]
   /** How many lazily made singletons (`if (!pool) pool = …`) enclose what is being read now. */
   private lazyDepth = 0
-  /** The class whose decorators are being read now (classKey), for JsCall.decorates. */
-  private decorating?: string
+  /** The class whose decorators are being read now (classKey, name), for JsCall.decorates. */
+  private decorating?: {key: string; name?: string}
 
   constructor(
     private readonly file: string,
@@ -739,7 +740,7 @@ class JsEvaluator {
   /** A call as seen here, with the branches around it. */
   private record(call: JsCall): void {
     const fn = this.within.at(-1)
-    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {}), ...(this.lazyDepth > 0 ? {once: true} : {}), ...(this.decorating ? {decorates: this.decorating} : {})}
+    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {}), ...(this.lazyDepth > 0 ? {once: true} : {}), ...(this.decorating ? {decorates: this.decorating.key, ...(this.decorating.name ? {decoratesName: this.decorating.name} : {})} : {})}
     ;(this.capture ?? this.calls).push(this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed)
   }
 
@@ -750,7 +751,7 @@ class JsEvaluator {
    */
   private classBody(node: ClassNode): {def: ClassDef; methods: Map<string, EvalValue>; statics: Map<string, EvalValue>} {
     const decorating = this.decorating
-    this.decorating = `${this.file}:${this.line(node)}`
+    this.decorating = {key: `${this.file}:${this.line(node)}`, ...(node.id ? {name: node.id.name} : {})}
     try {
       for (const d of node.decorators ?? []) this.visit(d)
     } finally {

@@ -457,57 +457,100 @@ const NEST_MODULES = 'https://docs.nestjs.com/modules'
 
 /**
  * The NestJS modules the process builds: the classes NestFactory.create…(Root) is given and every module their
- * `@Module({imports})` name (a class, `forwardRef(() => X)`, a dynamic module `{module: X, imports}`; a library's
- * `XModule.forRoot(…)` is a leaf). Undefined when the tree cannot be told whole: no NestFactory call read, a root or
- * an import that is not a readable class, an imports list conncalc cannot read.
+ * `@Module({imports})` name (a class, `forwardRef(() => X)`, a dynamic module `{module: X, imports}`; a library's module
+ * or dynamic module, `HttpModule` or `XModule.forRoot(…)`, is a leaf). `complete` is false when part of the tree cannot be
+ * read (an imports list conncalc cannot evaluate, a name that is one of the app's modules but is not resolved, a value
+ * the app's code makes): then a module outside `reached` may still be built. Undefined when no NestFactory call is read.
  */
-function nestTree(calls: readonly JsCall[]): Set<string> | undefined {
+function nestTree(calls: readonly JsCall[]): {complete: boolean; reached: Set<string>; why?: string} | undefined {
   const roots = calls.filter((c) => NEST_ROOT.test(c.callee))
   if (roots.length === 0) return undefined
-  const imports = new Map<string, EvalValue[]>()
+  const imports = new Map<string, EvalValue | undefined>()
+  const appModules = new Set<string>()
   for (const c of calls) {
     if (c.callee !== '@nestjs/common.Module' || !c.decorates) continue
-    const list = c.args.length === 0 ? undefined : entry(c.args[0], 'imports')
-    if (c.args.length > 0 && !isDict(c.args[0])) return undefined
-    if (list && !(list.kind === 'known' && typeof list.value === 'object' && list.value?.kind === 'list')) return undefined
-    imports.set(c.decorates, list?.kind === 'known' && typeof list.value === 'object' && list.value?.kind === 'list' ? list.value.items : [])
+    imports.set(c.decorates, c.args.length === 0 ? undefined : isDict(c.args[0]) ? (entry(c.args[0], 'imports') ?? {file: '', kind: 'known', line: 0, value: {items: [], kind: 'list'}, via: []}) : c.args[0])
+    if (c.decoratesName) appModules.add(c.decoratesName)
   }
 
   const reached = new Set<string>()
-  const visit = (v: EvalValue | undefined, depth = 0): boolean => {
-    if (depth > 50) return false
+  let why: string | undefined
+  const unread = (v: EvalValue | undefined, reason: string): void => {
+    why ??= v ? `${reason} (${v.file}:${v.line})` : reason
+  }
+
+  const visitKey = (key: string, depth: number): void => {
+    if (reached.has(key)) return
+    reached.add(key)
+    // A class with no @Module read (a provider) builds no module below it.
+    const list = imports.get(key)
+    if (!list) return
+    if (list.kind === 'known' && typeof list.value === 'object' && list.value?.kind === 'list') for (const i of list.value.items) visit(i, depth + 1)
+    else unread(list, 'an @Module imports list conncalc cannot read')
+  }
+
+  const visit = (v: EvalValue | undefined, depth = 0): void => {
+    if (depth > 50 || !v) return
     const forward = isCall(v) && /^@nestjs\/common\.forwardRef$/.test(v.value.callee) ? returnedBy(v.value.args[0]) : v
     const key = classKey(forward)
     if (key) {
-      if (reached.has(key)) return true
-      reached.add(key)
-      // A class with no @Module read here (an @Injectable, a module whose decorator was not read): nothing below it is known.
-      const below = imports.get(key)
-      return below !== undefined && below.every((i) => visit(i, depth + 1))
+      visitKey(key, depth)
+      return
     }
 
     // `{module: X, imports: […]}` returned by the app's own static forRoot().
-    if (isDict(forward) && !forward.value.partial && entry(forward, 'module')) {
+    if (isDict(forward) && entry(forward, 'module')) {
+      visit(entry(forward, 'module'), depth + 1)
       const more = entry(forward, 'imports')
-      const list = more?.kind === 'known' && typeof more.value === 'object' && more.value?.kind === 'list' ? more.value.items : more ? undefined : []
-      return list !== undefined && visit(entry(forward, 'module'), depth + 1) && list.every((i) => visit(i, depth + 1))
+      if (more?.kind === 'known' && typeof more.value === 'object' && more.value?.kind === 'list') for (const i of more.value.items) visit(i, depth + 1)
+      else if (more) unread(more, 'a dynamic module whose imports conncalc cannot read')
+      return
     }
 
-    // A library's dynamic module (`SequelizeModule.forRoot(…)`, `ConfigModule.forRoot()`): no app module below it.
-    return isCall(forward) && !forward.value.callee.startsWith('.') && forward.value.callee.includes('/') && /\.(forRoot|forRootAsync|forFeature|forFeatureAsync|register|registerAsync|forChild)$/.test(forward.value.callee)
+    // A library's dynamic module (`SequelizeModule.forRoot(…)`, `BullModule.registerQueue(…)`): no app module below it.
+    if (isCall(forward) && forward.value.callee.includes('.') && !forward.value.callee.startsWith('.') && forward.value.callee !== FUNCTION_CALLEE) return
+    // A name not defined in its file: a library's module (`HttpModule`) unless it is the name of one of the app's modules.
+    if (!forward) return
+    // An import cycle (`forwardRef(() => UsersModule)` between two modules that import each other): the value is not
+    // known where it is read, but its file is; every NestJS module declared there is taken as built.
+    const cycle = forward.kind === 'unknown' ? /' is (\S+), which is still loading when /.exec(forward.reason)?.[1] : undefined
+    if (cycle !== undefined) {
+      const there = [...imports.keys()].filter((k) => k.startsWith(`${cycle}:`))
+      if (there.length > 0) {
+        for (const k of there) visitKey(k, depth + 1)
+        return
+      }
+    }
+
+    const name = forward.kind === 'unknown' ? /^`([\w$]+)` is not defined in this file$/.exec(forward.reason)?.[1] : undefined
+    if (name !== undefined && !appModules.has(name)) return
+    unread(forward, name === undefined ? 'a module conncalc cannot read' : `the app's module ${name}, not resolved where it is imported`)
   }
 
-  return roots.every((r) => visit(r.args[0])) ? reached : undefined
+  for (const r of roots) {
+    if (classKey(r.args[0])) visit(r.args[0])
+    else unread(r.args[0], `the module NestFactory is given`)
+  }
+
+  return {complete: why === undefined, reached, ...(why ? {why} : {})}
 }
+
+const FUNCTION_CALLEE = '(function)'
 
 /**
  * The calls of the process's modules, less those in the decorator of a NestJS module that the modules NestFactory builds
- * do not include (nestTree): each said once, as info.
+ * do not include (nestTree): each said once, as info. When the tree cannot be read whole, such a pool is still counted,
+ * as an assumption saying why.
  */
-function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], libs: Set<string>): Map<JsModule, JsCall[]> {
+const decoratorKey = (c: JsCall): string => `${c.decorates}\0${c.callee}\0${c.line}`
+
+function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], libs: Set<string>): {calls: Map<JsModule, JsCall[]>; maybe: Map<string, string>} {
   const all = modules.flatMap((m) => m.calls)
   const tree = all.some((c) => c.decorates) ? nestTree(all) : undefined
   const out = new Map<JsModule, JsCall[]>()
+  const maybe = new Map<string, string>()
+  // The calls that make a pool (fromCalls reads them): the ORMs' NestJS modules, and clients made in a provider.
+  const pool = (c: JsCall): boolean => /^(@nestjs\/(typeorm|sequelize)|@mikro-orm\/nestjs)\.\w+\.forRoot(Async)?$|^(sequelize(-typescript)?(\.Sequelize|\.default)?|typeorm\.DataSource|pg(\.default)?\.Pool|pg-pool|@prisma\/client\.PrismaClient)$/.test(c.callee)
   for (const m of modules) {
     if (!tree) {
       out.set(m, m.calls)
@@ -516,25 +559,33 @@ function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], lib
 
     const kept: JsCall[] = []
     for (const c of m.calls) {
-      if (!c.decorates || tree.has(c.decorates) || !/(Module\.forRoot(Async)?|\.Sequelize|\.DataSource|\.Pool)$/.test(c.callee)) {
+      if (!c.decorates || tree.reached.has(c.decorates) || !pool(c)) {
+        kept.push(c)
+        continue
+      }
+
+      const what = `\`${c.callee.replace(/^(@[^/]+\/)?[^.]+\./, '')}(…)\` in the decorator of the NestJS module ${c.decoratesName ?? ''} (${c.decorates})`.replace(' module  (', ' module (')
+      if (!tree.complete) {
+        maybe.set(decoratorKey(c), `${what}, which is not among the modules conncalc could follow from this process's NestFactory (the tree is not read whole: ${tree.why}); counted as if it is built`)
         kept.push(c)
         continue
       }
 
       libs.add(/sequelize/i.test(c.callee) ? 'sequelize' : /typeorm/i.test(c.callee) ? 'typeorm' : /mikro/i.test(c.callee) ? 'mikro-orm' : 'pg')
-      diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `\`${c.callee.replace(/^(@[^/]+\/)?[^.]+\./, '')}(…)\` here is in the decorator of the NestJS module at ${c.decorates}, which is not among the modules this process's NestFactory builds (its root and the modules their @Module imports name): this process opens no pool for it (${NEST_MODULES})`, severity: 'info'})
+      diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `${what} is not among the modules this process's NestFactory builds (its root and the modules their @Module imports name): this process opens no pool for it (${NEST_MODULES})`, severity: 'info'})
     }
 
     out.set(m, kept)
   }
 
-  return out
+  return {calls: out, maybe}
 }
 
 function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[]): Found {
   const diagnostics: Diagnostic[] = []
   const made: Made[] = []
   const libs = new Set<string>()
+  const {calls: built, maybe} = builtCalls(modules, diagnostics, libs)
   const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>, server = serverOf(ctx, urlOf(c, lastDict(c.args)))): void => {
     // Options conncalc cannot see into: an unknown value, or what a function of the app or a library returns.
     const unread = c.args.find((a) => a.kind === 'unknown' || (isCall(a) && returnedBy(a) === a))
@@ -544,6 +595,12 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     }
 
     libs.add(lib)
+    const unsure = c.decorates ? maybe.get(decoratorKey(c)) : undefined
+    if (unsure) {
+      diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: unsure, severity: 'warning'})
+      pool = {...pool, via: [...(pool.via ?? []), assumed(unsure)]}
+    }
+
     if (c.site) {
       // A singleton (`if (!pool) pool = …`) is one pool however many places call its function.
       const sample = c.within?.truncated && !c.once ? `; \`${c.within.name}()\` is called from more places than conncalc follows (${c.within.sites.length} read), so there may be more such pools` : ''
@@ -567,7 +624,6 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   }
 
   const prismaVersion = pkg?.versionOf('@prisma/client') ?? pkg?.versionOf('prisma')
-  const built = builtCalls(modules, diagnostics, libs)
   const all = [...built.values()].flat()
   const nestTypeorm = all.some((c) => /^@nestjs\/typeorm\.TypeOrmModule\.forRoot/.test(c.callee))
   const initializes = all.some((c) => /\.initialize$/.test(c.callee))
