@@ -5,7 +5,9 @@
  * https://docs.npmjs.com/cli/configuring-npm/package-lock-json lists every package installed). Before, each process was
  * counted 1*, "no database pool found; one connection per process assumed".
  * none: web 1 × 0 + worker 1 × 0 = 0, read, with one not-postgresql line.
- * framework-pg: a dependency installs pg itself (package-lock.json node_modules/pg): the app may reach it, 1* each, 2.
+ * framework-pg: a dependency installs pg itself (package-lock.json node_modules/pg), so the app as a whole is not
+ * decided; but web and worker load only express and ioredis, which the lock file shows depend on nothing, and never the
+ * package that depends on pg: each process's whole import graph is read and reaches no client, 0 each, 0.
  * unlocked: no lock file, so what is installed cannot be told: 1* each, 2.
  */
 import {describe, expect, it} from 'vitest'
@@ -27,12 +29,15 @@ describe('a Node app with no database client', () => {
     expect(r.type('web').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('lists no database client')}))
   })
 
-  it('a dependency installs pg (package-lock.json): not decided, 1* per process', () => {
+  it('a dependency installs pg (package-lock.json), but no process loads it: 0 per process from its import graph', () => {
     const r = plan('framework-pg')
-    expect(r.type('web')).toMatchObject({connectionsPerDyno: 1, threadsPerProcess: 1})
-    expect(r.total).toBe(2)
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 0, threadsPerProcess: 0})
+    expect(r.type('worker')).toMatchObject({connectionsPerDyno: 0, threadsPerProcess: 0})
+    expect(r.total).toBe(0)
+    // Not the app-wide finding: the lock file does install pg.
     expect(r.codes).not.toContain('not-postgresql')
-    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({kind: 'assumed'})
+    expect(r.type('web').sources.threadsPerProcess).toMatchObject({source: {file: 'server.js', kind: 'file', line: 1}})
+    expect(JSON.stringify(r.type('web').sources.threadsPerProcess)).toContain('imports express, ioredis, which package-lock.json shows depend on no PostgreSQL client')
   })
 
   it('no lock file: not decided, 1* per process', () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {memoryFiles} from '../../src/model/files.js'
-import {lockedPackages} from '../../src/languages/node/package-json.js'
+import {lockedDependencies, lockedPackages} from '../../src/languages/node/package-json.js'
 
 const names = (files: Record<string, string>) => {
   const l = lockedPackages(memoryFiles(files))
@@ -31,5 +31,46 @@ describe('lockedPackages: every package a lock file installs', () => {
   it('no lock file, or a broken package-lock.json: undefined (what is installed cannot be told)', () => {
     expect(lockedPackages(memoryFiles({'package.json': '{}'}))).toBeUndefined()
     expect(lockedPackages(memoryFiles({'package-lock.json': '{not json'}))).toBeUndefined()
+  })
+})
+
+const depsOf = (files: Record<string, string>, name: string): string[] | undefined => {
+  const d = lockedDependencies(memoryFiles(files))?.deps.get(name)
+  return d && [...d].sort()
+}
+
+describe('lockedDependencies: what each installed package depends on', () => {
+  it('package-lock.json v3 (dependencies, optional and peer; a workspace link left out) and v1 requires', () => {
+    const v3 = JSON.stringify({
+      packages: {
+        '': {dependencies: {mailer: '1'}},
+        'node_modules/mailer': {dependencies: {'mime-lite': '^2'}, optionalDependencies: {'smtp-pool': '1'}, peerDependencies: {'@x/log': '3'}},
+        'node_modules/mime-lite': {version: '2.0.0'},
+        'node_modules/@app/shared': {link: true, resolved: 'packages/shared'},
+      },
+    })
+    expect(depsOf({'package-lock.json': v3}, 'mailer')).toEqual(['@x/log', 'mime-lite', 'smtp-pool'])
+    expect(depsOf({'package-lock.json': v3}, 'mime-lite')).toEqual([])
+    expect(depsOf({'package-lock.json': v3}, '@app/shared')).toBeUndefined()
+    const v1 = JSON.stringify({dependencies: {mailer: {requires: {'mime-lite': '^2'}, version: '1.0.0'}, 'mime-lite': {version: '2.0.0'}}})
+    expect(depsOf({'package-lock.json': v1}, 'mailer')).toEqual(['mime-lite'])
+  })
+
+  it('yarn.lock v1 and Berry dependency blocks, every header of an entry', () => {
+    const v1 = '"mailer@^1.0.0", mailer@1.2:\n  version "1.2.0"\n  dependencies:\n    mime-lite "^2.0.0"\n    "@x/log" "3"\n\nmime-lite@^2.0.0:\n  version "2.0.0"\n'
+    expect(depsOf({'yarn.lock': v1}, 'mailer')).toEqual(['@x/log', 'mime-lite'])
+    expect(depsOf({'yarn.lock': v1}, 'mime-lite')).toEqual([])
+    const berry = '__metadata:\n  version: 6\n\n"mailer@npm:^1.0.0":\n  version: 1.2.0\n  dependencies:\n    mime-lite: "npm:^2.0.0"\n  checksum: abc\n'
+    expect(depsOf({'yarn.lock': berry}, 'mailer')).toEqual(['mime-lite'])
+  })
+
+  it('pnpm-lock.yaml packages and snapshots entries', () => {
+    const v9 = "lockfileVersion: '9.0'\npackages:\n  mailer@1.2.0:\n    resolution: {}\n  '@x/log@3.0.0':\n    resolution: {}\nsnapshots:\n  mailer@1.2.0:\n    dependencies:\n      '@x/log': 3.0.0\n      mime-lite: 2.0.0\n  '@x/log@3.0.0': {}\n"
+    expect(depsOf({'pnpm-lock.yaml': v9}, 'mailer')).toEqual(['@x/log', 'mime-lite'])
+    expect(depsOf({'pnpm-lock.yaml': v9}, '@x/log')).toEqual([])
+  })
+
+  it('no lock file: undefined', () => {
+    expect(lockedDependencies(memoryFiles({'package.json': '{}'}))).toBeUndefined()
   })
 })

@@ -38,8 +38,9 @@ describe('a database library in package.json that no code file imports', () => {
 
   it('with nothing imported and no pool found, the dependency default is still the assumption (starred, named)', async () => {
     const files = {
-      'package.json': pkg({pg: '^8.13.0', postgres: '^3.4.4'}),
-      'server.js': "require('http').createServer((req, res) => res.end('ok')).listen(process.env.PORT)\n",
+      'package.json': pkg({express: '^4.21.0', pg: '^8.13.0', postgres: '^3.4.4'}),
+      // express with no lock file: what it loads cannot be told (with only Node built-ins read, the process would hold 0).
+      'server.js': "const app = require('express')()\napp.get('/', (req, res) => res.send('ok'))\napp.listen(process.env.PORT)\n",
     }
     const a = await run('node server.js', files)
     // postgres.js's default max 10 (https://github.com/porsager/postgres#connection-details), assumed.

@@ -100,6 +100,8 @@ export interface JsModule {
   folders?: Folder[]
   /** `import('./x')` specifiers, wherever written: loaded when that code runs (often inside a function conncalc does not run). */
   lazy?: string[]
+  /** How many require()/import() calls name their module by a value built at run time (`require(path.join(dir, name))`). */
+  computed?: number
   names: Map<string, EvalValue>
   parsed: boolean
 }
@@ -134,6 +136,8 @@ export interface ParsedJs {
   specs: string[]
   folders?: Folder[]
   lazy?: string[]
+  /** require()/import() calls whose module is not a literal (JsModule.computed). */
+  computed?: number
   /** NestJS `ConfigModule.forRoot({load: [configuration]})`: the imported factories, loaded before the file's other imports (nestLoads). */
   nestLoads?: NestLoad[]
   text: string
@@ -1951,6 +1955,20 @@ function dynamicSpecs(result: ParseResult, text: string): string[] {
   return out
 }
 
+/** How many require() and import() calls name their module by something other than a literal (loaded by a path built at run time). */
+function computedLoads(result: ParseResult, text: string): number {
+  let n = result.module.dynamicImports.length - dynamicSpecs(result, text).length
+  if (!text.includes('require')) return n
+  const stack: N[] = [result.program]
+  while (stack.length > 0) {
+    const c = stack.pop()!
+    if (c.type === 'CallExpression' && c.callee.type === 'Identifier' && c.callee.name === 'require' && requireSpec(c.arguments[0] as N | undefined) === undefined) n++
+    append(stack, children(c))
+  }
+
+  return n
+}
+
 /** Module specifiers a file loads: import/export … from and import() (from oxc's module record), literal require(). */
 function specsOf(result: ParseResult, text: string): string[] {
   const {staticExports, staticImports} = result.module
@@ -2003,7 +2021,8 @@ export async function parseJs(file: string, text: string): Promise<ParsedJs> {
   const folders = folderLoads(result.program, text, file)
   const lazy = dynamicSpecs(result, text)
   const loads = nestLoads(result.program, text, file)
-  return {diagnostics: [], file, ...(folders.length > 0 ? {folders} : {}), ...(lazy.length > 0 ? {lazy} : {}), ...(loads.length > 0 ? {nestLoads: loads} : {}), program: result.program, specs: specsOf(result, text), text}
+  const computed = computedLoads(result, text)
+  return {diagnostics: [], file, ...(folders.length > 0 ? {folders} : {}), ...(lazy.length > 0 ? {lazy} : {}), ...(computed > 0 ? {computed} : {}), ...(loads.length > 0 ? {nestLoads: loads} : {}), program: result.program, specs: specsOf(result, text), text}
 }
 
 export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule {
@@ -2018,7 +2037,7 @@ export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule 
     return none([{code: 'unparsable-config', file, line: 1, message: `${TOO_DEEP}; conncalc reads nothing from this file`, severity: 'warning'}])
   }
 
-  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: [], exports: ev.exports, file, ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), imports: ev.imports, names: ev.names, parsed: true}
+  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: [], exports: ev.exports, file, ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true}
 }
 
 export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {

@@ -228,8 +228,16 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
           ? sourced(0, fromFile(other.module, 1), [fromDefault(`the code imports ${other.name}, and ${pkg!.path === 'package.json' ? 'package.json lists' : `${pkg!.path} and the root package.json list`} no PostgreSQL client (pg, postgres, knex, Prisma, Sequelize, TypeORM, …): this process holds no connection on the plan`, 'https://docs.npmjs.com/cli/configuring-npm/package-json#dependencies')])
           : none
             ? sourced(0, fromFile(pkg!.path, 1), [fromDefault(`${pkg!.path} lists no database client (pg, postgres, knex, Prisma, Sequelize, TypeORM, …, nor another database's), the code imports none, and ${none.lock} installs no PostgreSQL client: this process holds no connection on the plan`, 'https://docs.npmjs.com/cli/configuring-npm/package-lock-json')])
-            : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
+            : pools.noClient
+              ? sourced(0, fromFile(pools.noClient.entry, 1), [fromDefault(noClientWhy(pools.noClient), NODE_RESOLUTION)])
+              : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
   return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads: workerThreads(ctx, modules, threads, diagnostics)}
+}
+
+/** Why a process whose import graph reaches no client holds no connection (NodePools.noClient). */
+function noClientWhy(n: {entry: string; lock?: string; packages: string[]; read: number}): string {
+  const pkgs = n.packages.length === 0 ? 'imports only Node built-ins' : `imports ${n.packages.length <= 3 ? n.packages.join(', ') : `${n.packages.slice(0, 3).join(', ')} and ${n.packages.length - 3} more`}, which ${n.lock} shows depend${n.packages.length === 1 ? 's' : ''} on no PostgreSQL client, directly or through ${n.packages.length === 1 ? 'its' : 'their'} dependencies`
+  return `every module ${n.entry} loads was read (${n.read}), none imports a database client, and the code ${pkgs}: this process opens no PostgreSQL connection`
 }
 
 const WORKER_THREAD = /^(node:)?worker_threads(\.default)?\.Worker$/

@@ -193,6 +193,81 @@ function lockedPackagesOf(files: FileReader): {file: string; names: Set<string>}
   return {file: pnpm.path, names}
 }
 
+/**
+ * What each installed package depends on, by name, from the app's root lock file (all versions of a name merged; dependencies,
+ * optional and peer ones): package-lock.json v2/v3 `packages` entries and v1's `requires`, yarn.lock's `dependencies:`
+ * blocks (v1 and Berry), pnpm-lock.yaml's `packages:`/`snapshots:` entries. Undefined with no lock file or a broken one.
+ */
+export function lockedDependencies(files: FileReader): {file: string; deps: Map<string, Set<string>>} | undefined {
+  return onceForFiles(files, 'node-locked-dependencies', () => lockedDependenciesOf(files))
+}
+
+function lockedDependenciesOf(files: FileReader): {file: string; deps: Map<string, Set<string>>} | undefined {
+  const deps = new Map<string, Set<string>>()
+  const add = (name: string, more: Iterable<string>): void => {
+    let set = deps.get(name)
+    if (!set) deps.set(name, (set = new Set()))
+    for (const d of more) set.add(d)
+  }
+
+  const keys = (...objs: unknown[]): string[] => objs.flatMap((o) => (isObject(o) ? Object.keys(o) : []))
+  const npm = files.read('package-lock.json')
+  if (npm) {
+    try {
+      const l = JSON.parse(npm.text) as {dependencies?: unknown; packages?: Record<string, unknown>}
+      for (const [k, v] of Object.entries(l.packages ?? {})) {
+        const at = k.lastIndexOf('node_modules/')
+        // A workspace package's link (`"link": true`) lists no dependencies of its own: left out, so it is not taken for a leaf.
+        if (at >= 0 && isObject(v) && v.link !== true) add(k.slice(at + 'node_modules/'.length), keys(v.dependencies, v.optionalDependencies, v.peerDependencies))
+      }
+
+      const walk = (d: unknown): void => {
+        if (!isObject(d)) return
+        for (const [name, e] of Object.entries(d)) {
+          if (!isObject(e)) continue
+          add(name, keys(e.requires))
+          walk(e.dependencies)
+        }
+      }
+
+      walk(l.dependencies)
+      return {deps, file: npm.path}
+    } catch {
+      return undefined
+    }
+  }
+
+  const yarn = files.read('yarn.lock')
+  const pnpm = yarn ? undefined : files.read('pnpm-lock.yaml')
+  const lock = yarn ?? pnpm
+  if (!lock) return undefined
+  let names: string[] = []
+  let inDeps = false
+  for (const line of lock.text.split(/\r?\n/)) {
+    const indent = /^ */.exec(line)![0].length
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue
+    if (yarn ? indent === 0 : indent === 2) {
+      // yarn: `"pg@^8.0.0", pg@8.1:` (Berry: `"pg@npm:^8.0.0":`); pnpm: `  /pg@8.11.3:`, `  pg@8.11.3(…):`, `  '@x/y@1.0.0':`, v5 `  /pg/8.7.1:`.
+      const heads = yarn ? line.trimEnd().replace(/:$/, '').split(',') : [line.trim().replace(/:$/, '')]
+      names = heads.map((h) => h.trim().replace(/^["']|["']$/g, '').replace(/^\//, '')).map((h) => (yarn || /^(@[^/]+\/)?[^@/]+@/.test(h) ? h.slice(0, h.indexOf('@', 1)) : h.replace(/\/\d.*$/, ''))).filter((n) => n.length > 0)
+      for (const n of names) add(n, [])
+      inDeps = false
+      continue
+    }
+
+    if (names.length === 0) continue
+    if (indent === (yarn ? 2 : 4)) {
+      inDeps = /^(dependencies|optionalDependencies|peerDependencies):\s*$/.test(line.trim())
+      continue
+    }
+
+    const dep = inDeps && indent === (yarn ? 4 : 6) ? /^["']?((?:@[^/\s"':]+\/)?[^@\s"':]+)["']?:?\s/.exec(line.trim() + ' ') : null
+    if (dep) for (const n of names) add(n, [dep[1]])
+  }
+
+  return {deps, file: lock.path}
+}
+
 export function readPackageJson(files: FileReader): {diagnostics: Diagnostic[]; pkg?: PackageJson} {
   const file = files.read('package.json')
   if (!file) return {diagnostics: []}

@@ -22,8 +22,8 @@ import type {NodeProject} from './project.js'
 import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
-import {KNEX_TOOLING, importedNowhere, importersOf, onlyInScripts, whyPoolNotFound} from './unreached.js'
-import {OTHER_DATABASE_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
+import {closedImports, KNEX_TOOLING, importedNowhere, importersOf, onlyInScripts, whyPoolNotFound} from './unreached.js'
+import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {assumedDefault, pyCandidate} from '../python/candidate.js'
@@ -90,6 +90,8 @@ export interface NodePools {
   /** Pools on another server (a replica URL) or on one conncalc cannot know: listed, not counted. */
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
+  /** The process's whole import graph was read and reaches no PostgreSQL client (closedImports): it opens no connection. */
+  noClient?: {entry: string; lock?: string; packages: string[]; read: number}
 }
 
 interface Found {
@@ -773,6 +775,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
 }
 
 const PG_CLIENT = /^pg(\.default|\.native)?\.Client$/
+/** Every package that opens PostgreSQL connections or is a driver for them (closedImports looks for them). */
+const PG_CLIENTS: ReadonlySet<string> = new Set([...DATABASE_PACKAGES, ...OTHER_POSTGRES_PACKAGES, ...POSTGRES_DRIVERS])
 
 /** A module's `….query('LISTEN …')` calls, in branches that run. */
 function listensIn(m: JsModule): JsCall[] {
@@ -1005,6 +1009,12 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   if (configured.length > 0) {
     for (const p of configured) (p.server === PRIMARY ? pools : otherServerPools).push(p)
     found.libs.add('framework')
+  }
+
+  // Nothing found in the code: before any dependency's default, whether this process can reach a client at all.
+  if (pkg && !framework && found.libs.size === 0 && pools.length === 0 && otherServerPools.length === 0 && found.transient.length === 0) {
+    const closed = closedImports(ctx, project, modules, PG_CLIENTS)
+    if (closed) return {diagnostics, extras: [], noClient: {entry: modules[0].file, ...closed}, otherServerPools, pools}
   }
 
   const usesKnex = pkg && Object.hasOwn(pkg.dependencies, 'knex')

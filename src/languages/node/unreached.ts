@@ -8,6 +8,10 @@
 import type {AnalyzerContext} from '../common/types.js'
 import type {JsModule} from './js.js'
 import type {PackageJson} from './package-json.js'
+import type {NodeProject} from './project.js'
+
+import {builtinModules} from 'node:module'
+import {lockedDependencies} from './package-json.js'
 
 import {filesUnder} from '../../model/files.js'
 import {CODE, NOT_LOADED} from './project.js'
@@ -119,4 +123,57 @@ export function whyPoolNotFound(ctx: AnalyzerContext, lib: string, modules: read
   }
 
   return `no code file of the app imports ${names.join(' or ')}${searched}: the dependency is used by a tool (its CLI, migrations) or through another library, or from code built at deploy; ${tail}`
+}
+
+/**
+ * A process whose whole import graph was read and reaches no database client: every module it loads was parsed, every
+ * import of the app's own code resolved to a module read, none names its module by a path built at run time, and every
+ * package it imports is a Node built-in or one the lock file shows depends on none of `clients`, directly or through its
+ * own dependencies. The modules read and the packages checked; undefined when any of that cannot be told.
+ */
+export function closedImports(ctx: AnalyzerContext, project: NodeProject, modules: readonly JsModule[], clients: ReadonlySet<string>): {lock?: string; packages: string[]; read: number} | undefined {
+  if (modules.length === 0) return undefined
+  const seen = new Set(modules.map((m) => m.file))
+  const packages = new Set<string>()
+  for (const m of modules) {
+    if (!m.parsed || m.computed) return undefined
+    for (const spec of [...m.imports, ...(m.lazy ?? [])]) {
+      const target = project.resolve(spec, m.file)
+      if (target) {
+        if (!seen.has(target)) return undefined
+        continue
+      }
+
+      if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:')) {
+        if (spec.startsWith('node:')) continue
+        return undefined
+      }
+
+      const name = packageOf(spec)
+      if (clients.has(name)) return undefined
+      if (!builtinModules.includes(name)) packages.add(name)
+    }
+  }
+
+  if (packages.size === 0) return {packages: [], read: modules.length}
+  const lock = lockedDependencies(ctx.files)
+  if (!lock) return undefined
+  for (const name of packages) {
+    // Breadth-first through what the lock file says each package depends on; a package it does not list is not known.
+    const queue = [name]
+    const done = new Set<string>()
+    while (queue.length > 0) {
+      const n = queue.shift()!
+      if (done.has(n)) continue
+      done.add(n)
+      if (clients.has(n)) return undefined
+      const deps = lock.deps.get(n)
+      // The package the code imports must be there; a dependency of it the lock file does not install is an optional
+      // or peer one left out (a lock file lists every package installed), so nothing of it loads.
+      if (!deps && n === name) return undefined
+      if (deps) queue.push(...deps)
+    }
+  }
+
+  return {lock: lock.file, packages: [...packages], read: modules.length}
 }
