@@ -221,6 +221,10 @@ describe('splitCommand', () => {
       argv: ['puma'],
       wrappers: ['exec', 'bin/start-pgbouncer', 'bin/qgtunnel', 'bundle exec'],
     })
+    // Heroku AppLink's (and Heroku Integration's) service mesh runs the app's command behind its proxy, under any release name.
+    expect(split('APP_PORT=3000 heroku-applink-service-mesh-latest-amd64 npm start').command).toMatchObject({argv: ['npm', 'start'], wrappers: ['heroku-applink-service-mesh-latest-amd64']})
+    expect(split('heroku-integration-service-mesh pnpm start').command.argv).toEqual(['pnpm', 'start'])
+    expect(split('heroku-applink-service-mesh').command.argv).toEqual(['heroku-applink-service-mesh'])
     // A launcher conncalc does not know stays the command: it is reported, not guessed through.
     expect(split('bin/my-launcher bundle exec puma').command.argv).toEqual(['bin/my-launcher', 'bundle', 'exec', 'puma'])
   })

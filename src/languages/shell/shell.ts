@@ -1008,6 +1008,14 @@ const SIMPLE_WRAPPERS = new Set([
   'time',
 ])
 
+/**
+ * Heroku AppLink's service mesh (the heroku/heroku-applink-service-mesh buildpack, before it Heroku Integration's):
+ * `APP_PORT=3000 heroku-applink-service-mesh npm start` starts the app's command behind it and proxies $PORT to
+ * APP_PORT (https://github.com/heroku/heroku-buildpack-heroku-applink-service-mesh); the binary may carry its release
+ * and platform in its name (`heroku-applink-service-mesh-latest-amd64`).
+ */
+const SERVICE_MESH = /^(?:bin\/)?heroku-(?:applink|integration)-service-mesh(?:-[\w.]+)*$/
+
 /** Container inits and user switches that exec the command they are given (tini, dumb-init, gosu, su-exec). */
 const INIT_WRAPPERS = new Set(['dumb-init', 'gosu', 'su-exec', 'tini', 'tini-static'])
 
@@ -1073,7 +1081,7 @@ function stripWrappers(
   for (;;) {
     const head = normalizePath(argv[0] ?? '')
     // A wrapper with nothing after it is the program itself (`bin/start-nginx` alone runs nginx only).
-    if (SIMPLE_WRAPPERS.has(head) && argv.length > 1) {
+    if ((SIMPLE_WRAPPERS.has(head) || SERVICE_MESH.test(head)) && argv.length > 1) {
       wrappers.push(head)
       argv = argv.slice(1)
     } else if ((head === 'bundle' || head === 'bin/bundle') && argv[1] === 'exec') {
