@@ -28,7 +28,7 @@ import {namedBuildpacks} from '../platform/named-buildpacks.js'
 import {isMonorepoBuildpack, MONOREPO_REF, monorepoBase, monorepoWarning} from '../platform/monorepo-buildpack.js'
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
 import {dokkuScaleBesideFormation, parseDokkuScale} from '../platform/dokku-scale.js'
-import {type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
+import {FLY_CONFIG_VARIANT, isPlatformManifest, type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
 
 export interface LoadOptions {
   appEnv?: string
@@ -403,7 +403,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named))
-  if ((PLATFORM_MANIFESTS as readonly string[]).includes(named)) return take(await platformManifestApp(files, named))
+  if (isPlatformManifest(named)) return take(await platformManifestApp(files, named))
   if (named !== 'Procfile' || options.heroku) return undefined
   // With --root the Procfile named is the one copied to the root: it is there at deploy.
   const hasProcfile = options.root !== undefined || files.exists('Procfile')
@@ -540,10 +540,15 @@ function nestedDeployFiles(files: FileReader): string | undefined {
     }
   }
 
+  // Fly configs kept beside an app for `fly deploy --config` (fly.production.toml, fly.example.toml), at the root first.
+  const variants = files.list('').filter((n) => FLY_CONFIG_VARIANT.test(n))
   look('', 1)
+  found.unshift(...variants)
   if (found.length === 0) return undefined
   const shown = found.slice(0, 4).join(', ')
-  return `${shown}${found.length > 4 ? ` and ${found.length - 4} more` : ''} in subfolders ${found.length === 1 ? 'is' : 'are'} not read (a monorepo whose apps deploy from their folders?): to count one, pass --procfile ${found[0]}`
+  const where = variants.length === found.length ? 'beside it' : variants.length > 0 ? 'beside it and in subfolders' : 'in subfolders'
+  const why = variants.length === found.length ? 'Fly.io configs used with `fly deploy --config`' : 'a monorepo whose apps deploy from their folders?'
+  return `${shown}${found.length > 4 ? ` and ${found.length - 4} more` : ''} ${where} ${found.length === 1 ? 'is' : 'are'} not read (${why}): to count one, pass --procfile ${found[0]}`
 }
 
 /** Clever Cloud's deploy files, clevercloud/<runtime>.json (https://www.clever-cloud.com/developers/doc/applications/python/). */

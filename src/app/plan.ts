@@ -19,7 +19,7 @@ import {isDefaultWebFile} from '../model/command-site.js'
 import {appJsonPostgres, herokuYmlPostgres, manifestPlan} from '../platform/manifest-plan.js'
 import {dokkuCronJobs, scheduledJobs} from '../platform/scalingo-cron.js'
 import {herokuSchedulerJobs} from '../platform/heroku-scheduler.js'
-import {PLATFORM_MANIFESTS} from '../procfile/platform-manifest.js'
+import {isPlatformManifest} from '../procfile/platform-manifest.js'
 import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
 import {buildReport} from './report.js'
 import {suggest} from '../suggest/suggest.js'
@@ -84,7 +84,7 @@ export async function runPlan(
   }
 
   // One app run by Render or Fly.io (its types from render.yaml / fly.toml), not a Heroku app.
-  const renderOrFly = !multi && (PLATFORM_MANIFESTS as readonly string[]).includes(basename(title ?? ''))
+  const renderOrFly = !multi && isPlatformManifest(basename(title ?? ''))
   // Scalingo's cron.json jobs run in one-off containers beside the formation: said when the reserve leaves no room for them.
   if (!multi) append(merged.diagnostics, scheduledJobs(createFileReader(base, reads), request.reserve?.value ?? 0))
   // Heroku Scheduler's jobs run in one-off dynos too, set in the dashboard: said when app.json provisions it (a Heroku app, not one run by Render or Fly.io); Dokku's app.json `cron` tasks likewise.

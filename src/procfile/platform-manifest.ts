@@ -31,6 +31,13 @@ export const PLATFORM_MANIFESTS = ['render.yaml', 'fly.toml'] as const
 
 export type ManifestApp = ContainerApp & {formation: Formation}
 
+/**
+ * A platform file named with --procfile: render.yaml, fly.toml, or another fly.toml an app deploys with
+ * `fly deploy --config fly.production.toml` (https://fly.io/docs/flyctl/deploy/): fly.NAME.toml.
+ */
+export const isPlatformManifest = (name: string): boolean => (PLATFORM_MANIFESTS as readonly string[]).includes(name) || FLY_CONFIG_VARIANT.test(name)
+export const FLY_CONFIG_VARIANT = /^fly\.[\w-]+(?:\.[\w-]+)*\.toml$/
+
 const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRENCY, RAILS_ENV, NODE_ENV) is assumed'
 
 /** Read render.yaml or fly.toml (by its file name). */

@@ -28,6 +28,26 @@ describe('deploy files in subfolders of an app root that has none', () => {
     )
   })
 
+  it('a fly.NAME.toml beside the app (fly deploy --config) is named, and --procfile reads it as a fly.toml', () => {
+    const dir = app({
+      'fly.staging.toml': 'app = "ledger-staging"\n\n[processes]\n  web = "node server.js"\n  jobs = "node jobs.js"\n',
+      'jobs.js': "const {Pool} = require('pg')\nnew Pool({max: 2})\n",
+      'package.json': '{"name": "ledger", "scripts": {"start": "node server.js"}, "dependencies": {"pg": "^8.13.1"}}\n',
+      'server.js': "const {Pool} = require('pg')\nnew Pool({max: 5})\n",
+    })
+    const r = planJson(join(dir, 'Procfile'), ['--limit', '20'])
+    expect(r.diagnostics.find((d) => d.code === 'missing-config' && d.message.startsWith('no Procfile'))?.fix).toBe(
+      'add a Procfile (`web: …`) if the app should start something else; fly.staging.toml beside it is not read (Fly.io configs used with `fly deploy --config`): to count one, pass --procfile fly.staging.toml',
+    )
+    // --procfile fly.staging.toml: web (1* Machine × pool 5) + jobs (1* × pool 2) = 7.
+    const fly = planJson(join(dir, 'fly.staging.toml'), ['--limit', '20'])
+    expect(fly.processTypes.map((p) => [p.name, p.connections])).toEqual([
+      ['web', 5],
+      ['jobs', 2],
+    ])
+    expect(fly.total).toBe(7)
+  })
+
   it('with none there, the line is as before', () => {
     const r = planJson(join(app({'package.json': '{"name": "root", "scripts": {"start": "node index.js"}}\n', 'index.js': '\n'}), 'Procfile'), ['--limit', '20'])
     expect(r.diagnostics.find((d) => d.code === 'missing-config' && d.message.startsWith('no Procfile'))?.fix).toBe('add a Procfile (`web: …`) if the app should start something else')
