@@ -13,7 +13,9 @@ import {classOf, type EvalValue, type PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, fromDefault, fromFlag, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import type {Extra} from '../../model/process.js'
+import {importConnection, importConnectionCount} from './import-connection.js'
 import {entryFiles} from './app-pools.js'
 import {pyCandidate} from './candidate.js'
 import {pinnedVersion} from './pins.js'
@@ -28,6 +30,7 @@ import {isGunicorn} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
 const REF = 'https://github.com/benoitc/gunicorn/blob/master/gunicorn/config.py'
+const ARBITER = 'https://github.com/benoitc/gunicorn/blob/23.0.0/gunicorn/arbiter.py'
 const REF_18 = 'https://github.com/benoitc/gunicorn/blob/18.0/gunicorn/config.py#L492-L499'
 const FLAGS = {
   chdir: ['--chdir'],
@@ -169,6 +172,12 @@ export async function gunicornWorkers(ctx: AnalyzerContext, project: PythonProje
   return {diagnostics, greenlets, processes: workers.value, threads}
 }
 
+/** `preload_app = True` in the config file: where, when it is known to be on. */
+function preloadInConfig(config: PyModule | undefined): Source | undefined {
+  const v = config?.names.get('preload_app')
+  return v?.kind === 'known' && v.value === true ? fromFile(v.file, v.line) : undefined
+}
+
 export const gunicorn: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {args} = pythonProgram(ctx.command.argv)
@@ -203,17 +212,27 @@ export const gunicorn: ServerAnalyzer = {
     append(diagnostics, shape.diagnostics)
     const appSpec = appArgument(args) ?? asString(config?.names.get('wsgi_app'))
     const appModule = moduleOfAppSpec(appSpec)
-    return pythonAnalysis({
+    const entries = entryFiles(project, [appModule])
+    const analysis = await pythonAnalysis({
       ...(appModule ? {appModule: {module: appModule, named: `gunicorn ${appSpec}`}} : {}),
       ctx,
       diagnostics,
-      entries: entryFiles(project, [appModule]),
+      entries,
       greenlets: shape.greenlets,
       processes: shape.processes,
       project,
       server: 'gunicorn',
       threads: shape.threads,
     })
+    // --preload / preload_app = True: the master imports the app before it forks the workers (arbiter.py setup:
+    // `if self.cfg.preload_app: self.app.wsgi()`), so a connection that import opens and keeps stays with the master.
+    const preload = args.includes('--preload') ? fromFlag('--preload') : cmdArgsEnv && /(^|\s)--preload(\s|$)/.test(cmdArgsEnv.value) ? cmdArgsEnv.source : preloadInConfig(config)
+    if (!preload) return analysis
+    const opened = importConnection(await project.walk(entries))
+    if (!opened || !(analysis.pools ?? []).some((p) => p.pool.value > 0)) return analysis
+    const count = importConnectionCount(opened)
+    const held: Extra = {count: {...count, via: [...(count.via ?? []), preload, fromDefault("gunicorn's master loads the app before it forks its workers when preload_app is on", ARBITER)]}, kind: 'import-connection', reason: "a connection gunicorn's master opens while it imports the app (preload_app), kept idle in its pool"}
+    return {...analysis, extrasPerDyno: [...(analysis.extrasPerDyno ?? []), held]}
   },
   id: 'gunicorn',
   matches: isGunicorn,
