@@ -14,6 +14,11 @@ import {programName} from '../languages/common/setting.js'
 
 /** Rails tasks that only build assets (tailwindcss-rails, dartsass-rails, cssbundling/jsbundling). */
 const ASSET_TASK = /^(tailwindcss|dartsass|css|javascript):(watch|build)$/
+const HANAMI_ASSETS: Record<string, string> = {
+  compile: 'https://github.com/hanami/cli/blob/main/lib/hanami/cli/commands/app/assets/compile.rb',
+  precompile: 'https://github.com/hanami/hanami/blob/v1.3.5/lib/hanami/cli/commands/assets/precompile.rb',
+  watch: 'https://github.com/hanami/cli/blob/main/lib/hanami/cli/commands/app/assets/watch.rb',
+}
 const WEBPACK = new Set(['webpack', 'webpack-dev-server', 'shakapacker-dev-server', 'vite'])
 
 /** What the program is, when it is one that holds no database connection (or a known number: pg_dump's 1). */
@@ -29,6 +34,12 @@ export function noDatabaseProgram(cmd: ParsedCommand): {connections: number; ref
   if (prog === 'sleep' && args.length > 0) return {connections: 0, ref: 'https://www.gnu.org/software/coreutils/manual/html_node/sleep-invocation.html', what: `\`sleep ${args.join(' ')}\` only waits (then exits, and the platform starts it again)`}
   if (['rails', 'rake'].includes(prog) && args.length > 0 && args.every((a) => ASSET_TASK.test(a))) {
     return {connections: 0, ref: 'https://github.com/rails/tailwindcss-rails#live-rebuild', what: `\`${prog} ${args.join(' ')}\` rebuilds assets when files change`}
+  }
+
+  // Hanami's asset commands build with esbuild through npm (hanami-cli assets/compile.rb runs `npm run assets` per slice;
+  // Hanami 1's `assets precompile` copies and compresses files): no database.
+  if (prog === 'hanami' && args[0] === 'assets' && Object.hasOwn(HANAMI_ASSETS, args[1] ?? '')) {
+    return {connections: 0, ref: HANAMI_ASSETS[args[1]], what: `\`hanami assets ${args[1]}\` ${args[1] === 'watch' ? 'rebuilds assets when files change' : 'builds the assets and exits'}`}
   }
 
   if (WEBPACK.has(prog) && (argv0.includes('/') || prog !== 'vite')) return {connections: 0, ref: 'https://webpack.js.org/configuration/watch/', what: `${prog} builds or serves front-end assets`}

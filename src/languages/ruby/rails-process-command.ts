@@ -30,5 +30,11 @@ export function rakeTasks(argv: readonly string[]): string[] | undefined {
   return undefined
 }
 
-export const isRailsProcess = (argv: readonly string[]): boolean => railsRunnerScript(argv) !== undefined || clockworkFile(argv) !== undefined || rakeTasks(argv) !== undefined
+/** `hanami db migrate` (also prepare, seed, create, …): the subcommand, run once against the app's database. */
+export function hanamiDbCommand(argv: readonly string[]): string | undefined {
+  return programName(argv[0]) === 'hanami' && argv[1] === 'db' && argv[2] !== undefined && !argv[2].startsWith('-') ? argv[2] : undefined
+}
+
+export const isRailsProcess = (argv: readonly string[]): boolean =>
+  railsRunnerScript(argv) !== undefined || clockworkFile(argv) !== undefined || rakeTasks(argv) !== undefined || hanamiDbCommand(argv) !== undefined
 

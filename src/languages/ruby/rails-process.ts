@@ -9,7 +9,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 
 import {assumed, derivedFrom, fromDefault, fromFile, sourced} from '../../model/source.js'
 import {appPath, programName} from '../common/setting.js'
-import {clockworkFile, isRailsProcess, railsRunnerScript, rakefileOf, rakeTasks} from './rails-process-command.js'
+import {clockworkFile, hanamiDbCommand, isRailsProcess, railsRunnerScript, rakefileOf, rakeTasks} from './rails-process-command.js'
 import {analyzeActiveRecordPools} from './pools-in-code.js'
 import {type RakeStart, rakeTaskStarts} from './rake-tasks.js'
 import {findCalls} from './evaluate.js'
@@ -20,6 +20,7 @@ const RUNNER = 'https://guides.rubyonrails.org/command_line.html#bin-rails-runne
 const CLOCKWORK = 'https://github.com/Rykian/clockwork#thread'
 /** Rake runs each task's actions one after another on the thread that invoked it; only `multitask` prerequisites run in threads. */
 const RAKE = 'https://ruby.github.io/rake/doc/rakefile_rdoc.html'
+const HANAMI_DB = 'https://github.com/hanami/cli/tree/main/lib/hanami/cli/commands/app/db'
 
 /** Does the Ruby file load the Rails app (`require './config/environment'`, `require_relative 'config/boot'`)? */
 async function loadsRails(ctx: AnalyzerContext, path: string): Promise<boolean | undefined> {
@@ -46,6 +47,18 @@ export const railsProcess: ServerAnalyzer = {
         processesPerDyno: one('`rails runner` runs the script in one process, with the Rails app (and ActiveRecord) loaded', RUNNER),
         server: 'rails-runner',
         threadsPerProcess: sourced(1, assumed(`the threads ${script ? `${script} starts` : 'the script starts'} are not read; 1 using the database assumed (the ActiveRecord pool is its ceiling)`), where),
+      }
+    }
+
+    const hanamiDb = hanamiDbCommand(argv)
+    if (hanamiDb !== undefined) {
+      // hanami-cli's db commands (commands/app/db/*.rb) run Sequel's migrator, seeds or structure tools on one connection to each database, then exit.
+      return {
+        diagnostics: [],
+        language: 'ruby',
+        processesPerDyno: one(`\`hanami db ${hanamiDb}\` runs in one process`, HANAMI_DB),
+        server: 'hanami-db',
+        threadsPerProcess: one(`\`hanami db ${hanamiDb}\` works on one connection, then exits`, HANAMI_DB),
       }
     }
 
