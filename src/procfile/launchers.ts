@@ -479,7 +479,9 @@ async function rakeLaunch(argv: readonly string[], files: FileReader, cwd: strin
   const follow = await rakeTaskRuns(tasks, files)
   if (!follow) return undefined
   const launcher = `${programName(argv[0])} ${tasks.join(' ')}`
-  if ('unknown' in follow) return {diagnostics: [], launcher, note: fromDefault(`\`${launcher}\` runs a Rake task of the app`, RAKE_REF), processes: [], unknown: `the Rake task's command cannot be told: ${follow.unknown}`}
+  // A command the task runs that cannot be read: the rake analyzer counts the task as the Ruby process it is (its app's
+  // pool, on whatever database the app uses), saying why (languages/ruby/rails-process.ts).
+  if ('unknown' in follow) return undefined
   // Trailing commands that print or set something and exit (`sh 'echo started'`) are not the process.
   const stays = (r: {command: string}): boolean => knownProgram(splitCommand(r.command, env, {file: follow.file, line: follow.line}).command.argv)?.kind !== 'finishes'
   const blocking = [...follow.finished, ...follow.runs.filter((r) => !r.background)]

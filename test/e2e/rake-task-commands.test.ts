@@ -44,7 +44,9 @@ describe('rake TASK / rails ns:task runs the command its actions hand to the she
     expect(unknown.map((d) => d.processType).sort()).toEqual(['drain', 'maybe', 'opaque'])
     expect(unknown.find((d) => d.processType === 'opaque')?.message).toContain('lib/tasks/ops/more.rake:6: `sh ServerCommand.build` runs a command conncalc does not read')
     expect(unknown.find((d) => d.processType === 'maybe')?.message).toContain('lib/tasks/ops/more.rake:10: `bundle exec puma -C config/puma.rb` runs only under a condition or in a loop conncalc does not decide')
-    expect(r.type('opaque').sources.processesPerDyno.source.kind).toBe('assumed')
+    // What runs is not known: the task is the one Ruby process it is, 1 thread on the app's pool (10), starred: min(10, 1) = 1.
+    expect(r.type('opaque')).toMatchObject({connections: 1, poolPerProcess: 10, server: 'rake', threadsPerProcess: 1})
+    expect(r.type('opaque').sources.threadsPerProcess.source.kind).toBe('assumed')
     // release: `task release: "db:migrate"` runs no command: Rails' migration, 1 connection in the deploy peak.
     expect(r.type('release')).toMatchObject({connectionsPerDyno: 1, server: 'release'})
     // 8 + 7 + 8 + 1 + 1 + 3 + 3 (both) + 10 (drain) = 41; the release counts in the deploy peak only (42).
@@ -64,5 +66,16 @@ describe('rake TASK / rails ns:task runs the command its actions hand to the she
     expect(drain).toMatchObject({connectionsPerDyno: 10, server: 'rake', threadsPerProcess: 10})
     expect(drain.sources.threadsPerProcess.source.kind).toBe('assumed')
     expect(r.diagnostics.find((d) => d.processType === 'drain')?.message).toContain('the task (ops/extra.rake:13) starts threads (Concurrent::FixedThreadPool.new at ops/extra.rake:14)')
+  })
+})
+
+describe('a task whose command cannot be read, in an app on another database', () => {
+  it('is the Ruby process it is, on the app\'s MySQL pool: 0 on the plan (was an unknown command, 1*; test/fixtures/rake-task-mysql)', () => {
+    // `exec "#{SearchIndex.daemon_path} …"`: what runs is not read; the rake process loads the app, whose only database
+    // is MySQL (database.yml adapter mysql2): nothing on the PostgreSQL plan, as for the web type.
+    const r = planJson(procfileOf('rake-task-mysql'), ['--plan', 'standard-0'])
+    expect(r.type('search')).toMatchObject({connections: 0, server: 'rake'})
+    expect(r.codes).toContain('not-postgresql')
+    expect(r.total).toBe(0)
   })
 })

@@ -11,7 +11,7 @@ import {assumed, derivedFrom, fromDefault, fromFile, sourced} from '../../model/
 import {appPath, programName} from '../common/setting.js'
 import {clockworkFile, hanamiDbCommand, isRailsProcess, railsRunnerScript, rakefileOf, rakeTasks} from './rails-process-command.js'
 import {analyzeActiveRecordPools} from './pools-in-code.js'
-import {type RakeStart, rakeTaskStarts} from './rake-tasks.js'
+import {type RakeStart, rakeTaskRuns, rakeTaskStarts} from './rake-tasks.js'
 import {findCalls} from './evaluate.js'
 import {loadRubyConfig} from './ruby-server.js'
 
@@ -72,7 +72,10 @@ export const railsProcess: ServerAnalyzer = {
         server: 'rake',
         threadsPerProcess: sourced(1, fromDefault('Rake runs a task\'s actions on the thread that invoked it (only multitask prerequisites get threads)', RAKE), [assumed(`the code of ${tasks.join(', ')} is not read for threads it starts itself; 1 using the database assumed (the ActiveRecord pool is its ceiling)`)]),
       }
-      const started = rakefileOf(ctx.files) ? await rakeTaskStarts(tasks, ctx.files) : undefined
+      const rakefile = rakefileOf(ctx.files)
+      const follow = rakefile ? await rakeTaskRuns(tasks, ctx.files) : undefined
+      if (follow && 'unknown' in follow) return unreadTaskCommand(ctx, base, follow.unknown)
+      const started = rakefile ? await rakeTaskStarts(tasks, ctx.files) : undefined
       return started && started.starts.length > 0 ? threadedTask(ctx, base, started) : base
     }
 
@@ -125,5 +128,28 @@ async function threadedTask(ctx: AnalyzerContext, base: ServerAnalysis, started:
     otherServerPools: found.otherServerPools,
     pools: found.pools,
     threadsPerProcess: threads,
+  }
+}
+
+/**
+ * A task of the app that runs a command conncalc cannot read (built by code, under a condition): what runs is not
+ * known, so the task is counted as the one Ruby process it is, 1 thread on the app's pool, starred, saying which line.
+ */
+function unreadTaskCommand(ctx: AnalyzerContext, base: ServerAnalysis, why: string): ServerAnalysis {
+  const message = `the Rake task's command cannot be told: ${why}`
+  return {
+    ...base,
+    diagnostics: [
+      {
+        code: 'unknown-command',
+        file: ctx.origin?.file,
+        fix: `if what it runs opens database connections, tell conncalc how many: --assume ${ctx.processType}=PROCESSES:THREADS:POOL`,
+        line: ctx.origin?.line,
+        message: `${ctx.processType}: ${message}; counting 1 process × 1 thread on the app's pool`,
+        processType: ctx.processType,
+        severity: 'warning',
+      },
+    ],
+    threadsPerProcess: sourced(1, assumed(`${message}; 1 thread using the database assumed (the app's pool is its ceiling)`)),
   }
 }
