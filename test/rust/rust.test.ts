@@ -348,4 +348,30 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(isAssumption(two.pools![0].pool)).toBe(true)
     expect(two.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('`size` is a parameter of open, called at src/main.rs:3, src/main.rs:4')}))
   })
+
+  it("an associated function of the app's impl (`Settings::pool_size()` → `Self::var_or(\"POOL\", \"5\")`) is followed, a closure seeing the function's parameter", async () => {
+    const r2d2 = {'Cargo.lock': lock({diesel: '2.1.6', r2d2: '0.8.10'}), 'Cargo.toml': toml('feeds', ['diesel = { version = "2", features = ["postgres", "r2d2"] }'])}
+    const settings = [
+      'pub struct Settings;',
+      'impl Settings {',
+      '    pub fn pool_size() -> u32 {',
+      '        Self::var_or("POOL", "5")',
+      '    }',
+      '    fn var_or(name: &str, default_value: &str) -> u32 {',
+      '        let v = std::env::var(name).unwrap_or_else(|_| default_value.to_string());',
+      '        v.parse().unwrap_or_else(|_| panic!("{name} is not a number"))',
+      '    }',
+      '}',
+    ].join('\n')
+    const main = 'mod settings;\nuse settings::Settings;\nfn main() {\n    let _p = diesel::r2d2::Pool::builder().max_size(Settings::pool_size()).build(m).unwrap();\n}\n'
+    // POOL unset: var_or's default_value "5", parsed: 5.
+    const unset = await run('./target/release/feeds', {...r2d2, 'src/main.rs': main, 'src/settings.rs': settings})
+    expect(unset.pools?.map((p) => p.pool.value)).toEqual([5])
+    expect(unset.diagnostics).toEqual([])
+    expect(unset.pools![0].pool.via).toContainEqual({file: 'src/settings.rs', kind: 'file', line: 3})
+    // POOL=8 → 8.
+    const set = await run('./target/release/feeds', {...r2d2, 'src/main.rs': main, 'src/settings.rs': settings}, {POOL: '8'})
+    expect(set.pools?.map((p) => p.pool.value)).toEqual([8])
+  })
 })
+

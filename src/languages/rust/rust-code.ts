@@ -141,6 +141,8 @@ export class RustCode {
   private readonly setups: string[] = []
   /** Free functions of the code read by name (`fn env_or(name: &str, default: u32) -> u32`), to follow a call into one and a parameter to its callers. */
   private readonly fns = new Map<string, {file: string; node: TsNode}[]>()
+  /** Associated functions (no self) of the impls read, by name, for `Type::name(…)` and `Self::name(…)`. */
+  private readonly assocFns = new Map<string, {file: string; node: TsNode}[]>()
   /** Functions being evaluated for a call: the function item's id → the call's arguments, in the caller's file. */
   private readonly frames = new Map<number, {args: TsNode[]; file: string}>()
   /** Every .rs file read (the parser skips those that name nothing about pools), and the parser, for a parameter's callers in them. */
@@ -205,9 +207,13 @@ export class RustCode {
   /** Constants and the places struct fields are set (`pool_size: x` in a struct literal, `a.pool_size = x`). */
   private index(file: string, root: TsNode): void {
     walk(root, (n) => {
-      if (n.type === 'function_item' && n.parent?.type !== 'declaration_list') {
+      if (n.type === 'function_item') {
         const name = n.childForFieldName('name')?.text
-        if (name) this.fns.set(name, [...(this.fns.get(name) ?? []), {file, node: n}])
+        // Free functions, and associated functions of an impl that take no self (`Config::pool_size()`, `Self::read_var(…)`).
+        const assoc = n.parent?.type === 'declaration_list'
+        const takesSelf = (n.childForFieldName('parameters')?.namedChildren ?? []).some((c) => c?.type === 'self_parameter')
+        const into = assoc ? this.assocFns : this.fns
+        if (name && !(assoc && takesSelf)) into.set(name, [...(into.get(name) ?? []), {file, node: n}])
       }
 
       if (n.type === 'const_item' || n.type === 'static_item') {
@@ -431,14 +437,20 @@ export class RustCode {
    * at its position (`make_pool(&url, 8)` for `size`) — one call, or several passing the same number; otherwise unknown, naming them.
    */
   private parameter(file: string, n: TsNode, depth: number): RsValue {
+    // The function whose parameter it is: a closure on the way sees the function's parameters unless it declares its own of that name.
     let fnItem: null | TsNode = n.parent
-    while (fnItem && fnItem.type !== 'function_item' && fnItem.type !== 'closure_expression') fnItem = fnItem.parent
+    while (fnItem && fnItem.type !== 'function_item') {
+      if (fnItem.type === 'closure_expression' && (fnItem.childForFieldName('parameters')?.namedChildren ?? []).some((c) => (c?.childForFieldName('pattern') ?? c)?.text === n.text)) break
+      fnItem = fnItem.parent
+    }
+
     const fnName = fnItem?.childForFieldName('name')?.text
     const params = (fnItem?.childForFieldName('parameters')?.namedChildren ?? []).filter((c): c is TsNode => Boolean(c) && c!.type !== 'self_parameter' && !c!.type.endsWith('comment') && c!.type !== 'attribute_item')
     const at = params.findIndex((p) => (p.childForFieldName('pattern') ?? p).text.replace(/^mut\s+/, '') === n.text)
     const cannot = this.unknown(file, n, `\`${n.text}\` is a parameter of the function; its callers are not followed`)
-    if (fnItem?.type !== 'function_item' || !fnName || at === -1 || fnItem.parent?.type === 'declaration_list') return cannot
+    if (fnItem?.type !== 'function_item' || !fnName || at === -1) return cannot
     const frame = this.frames.get(fnItem.id)
+    if (!frame && fnItem.parent?.type === 'declaration_list') return cannot
     if (frame) return frame.args[at] ? this.evaluate(frame.file, frame.args[at], depth + 1) : this.unknown(file, n, `the call gives no argument for \`${n.text}\``)
     if (this.frames.size > 0 || depth > MAX_DEPTH / 2) return cannot
     const calls: {file: string; node: TsNode}[] = []
@@ -552,7 +564,8 @@ export class RustCode {
     const fn = pathText(fnNode)
     const last = fn.split('::').at(-1) ?? ''
     // A free function of the app (`env_or("DB_POOL", 10)`): its body, with the call's arguments for its parameters.
-    const own = (fnNode.type === 'identifier' || fnNode.type === 'scoped_identifier') && !/^(std::)?env::/.test(fn) ? this.fns.get(last) : undefined
+    const scoped = fnNode.type === 'scoped_identifier' && /^(Self|[A-Z]\w*)::\w+$/.test(fn)
+    const own = (fnNode.type === 'identifier' || fnNode.type === 'scoped_identifier') && !/^(std::)?env::/.test(fn) ? (scoped && this.assocFns.get(last)?.length === 1 && !this.fns.has(last) ? this.assocFns.get(last) : this.fns.get(last)) : undefined
     const helper = /^(var|var_parsed|env_var|env_var_parsed|get_env|env_or)$/.test(last)
     if (own?.length === 1) {
       // An env helper whose body is not one expression (crates.io's var_parsed) is read by its name, as one the app does not define.
