@@ -1,3 +1,4 @@
+import {bundlerWithoutGemfile} from '../procfile/bundler.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
 import {type FileReader, normalizedDir, type SourceFile, withinDir} from '../model/files.js'
@@ -681,6 +682,9 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // A command known to be unknown (a workspace package conncalc cannot find, a manager's missing file): counted as such, with why.
   const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
   const analyzed = await analyzer.analyze(ctx)
+  // `bundle exec` where there is no Gemfile: Bundler stops before the program starts (procfile/bundler.ts).
+  const noGemfile = bundlerWithoutGemfile(ctx)
+  if (noGemfile) analyzed.diagnostics.push(noGemfile)
   // After `cd sub &&`, the files the analysis names through the folder (Python modules) are named from the app root.
   const within = ctx.files.within
   if (within && !within.split('/').includes('..')) fromRoot(analyzed, within, modulesFromRoot(ctx.files))
