@@ -4,7 +4,8 @@
  * on file size, and diagnostics instead of exceptions. `lineOf` finds the line
  * a key was written on, following merge keys to the mapping it came from.
  */
-import {isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type Document, visit} from 'yaml'
+import type * as YamlPackage from 'yaml'
+import type {Document, Node} from 'yaml'
 
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {ParseStore} from './parse-store.js'
@@ -57,11 +58,21 @@ function unparsable(file: string, message: string, line?: number): Diagnostic {
   }
 }
 
-const keyOf = (k: unknown): unknown => (isScalar(k) ? k.value : k)
+/**
+ * The yaml package, loaded the first time a text needs it (util/yaml-plain.ts reads plain config
+ * files without it): a static import would run the package's module body on every run that reads
+ * any YAML. require(), which the build bundles like an import, runs it only when called.
+ */
+let yamlPackage: typeof YamlPackage | undefined
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundled package loaded when first needed (see above)
+const yaml = (): typeof YamlPackage => (yamlPackage ??= require('yaml') as typeof YamlPackage)
+
+const keyOf = (k: unknown): unknown => (yaml().isScalar(k) ? k.value : k)
 
 /** Find the key node for `key` in a mapping, looking through `<<` merges (own keys win, then merges in order). */
 function findPair(doc: Document, node: unknown, key: number | string, depth = 0): {key: Node; value: unknown} | undefined {
   if (depth > MAX_ALIAS_COUNT) return undefined
+  const {isAlias, isMap, isScalar} = yaml()
   const map = isAlias(node) ? node.resolve(doc) : node
   if (!isMap(map)) return undefined
   for (const pair of map.items) {
@@ -222,6 +233,7 @@ function parseYamlUncached(text: string, file: string): YamlResult {
 /** The text read by the yaml package alone (exported for the tests that check util/yaml-plain.ts against it). */
 export function parseWithPackage(text: string, file: string): YamlResult {
   if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
+  const {isAlias, isMap, isScalar, isSeq, parseDocument, visit} = yaml()
   const lineAt = lineIndex(text)
   const doc = parseDocument(text, {merge: true, prettyErrors: false, uniqueKeys: false})
   if (doc.errors.length > 0) {
