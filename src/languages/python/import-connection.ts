@@ -26,17 +26,39 @@ export interface ImportConnection {
   site?: {file: string; fn: string; line: number}
 }
 
-const ranThere = (c: PyCall, site: {calls: PyCall[]}): boolean => site.calls.some((x) => x.line === c.line && DDL.test(x.callee) && !x.conditional)
+const ranThere = (c: PyCall, site: {calls: PyCall[]}): boolean => site.calls.some((x) => x.line === c.line && x.callee === c.callee && !x.conditional)
+
+/** How deep a chain of the app's functions is followed from an import-time statement to the DDL (create_app → init_db → create_all). */
+const MAX_DEPTH = 4
+
+/**
+ * The import-time statement that runs `c` (in the body of `c.within`): a site that runs once at import, or a
+ * site inside another of the app's functions that itself runs at import, followed MAX_DEPTH deep.
+ */
+function importSite(c: PyCall, calls: ReadonlyMap<string, PyCall[]>, files: ReadonlySet<string>, depth: number): {file: string; line: number} | undefined {
+  if (!c.within || depth === 0) return undefined
+  for (const s of c.within.sites) {
+    if (!files.has(s.file) || !ranThere(c, s)) continue
+    if (s.once) return {file: s.file, line: s.line}
+    // The call that made this site, in the body of the function around it.
+    const caller = (calls.get(s.file) ?? []).find((x) => x.line === s.line && x.within && x.callee.split('.').pop() === c.within!.name)
+    const outer = caller ? importSite(caller, calls, files, depth - 1) : undefined
+    if (outer) return outer
+  }
+
+  return undefined
+}
 
 /** The first create_all / drop_all the process runs at import, from the modules it imports (`modules`). */
 export function importConnection(modules: readonly PyModule[]): ImportConnection | undefined {
   const files = new Set(modules.map((m) => m.file))
+  const calls = new Map(modules.map((m) => [m.file, m.calls]))
   for (const m of modules) {
     for (const c of m.calls) {
       if (!DDL.test(c.callee)) continue
       if (!c.within && !c.conditional) return {call: {file: m.file, line: c.line}}
-      const site = c.within?.sites.find((s) => s.once && files.has(s.file) && ranThere(c, s))
-      if (site && c.within) return {call: {file: m.file, line: c.line}, site: {file: site.file, fn: c.within.name, line: site.line}}
+      const site = importSite(c, calls, files, MAX_DEPTH)
+      if (site && c.within) return {call: {file: m.file, line: c.line}, site: {...site, fn: c.within.name}}
     }
   }
 
