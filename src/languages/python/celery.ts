@@ -248,7 +248,6 @@ export const celery: ServerAnalyzer = {
     const setIn = confRead?.at && concurrency.value.source.kind === 'file' && concurrency.value.source.file === confRead.at.file && concurrency.value.source.line === confRead.at.line
     const fromCpu = setIn ? `the app's Celery config makes ${confRead?.key ?? 'worker_concurrency'} the CPU count (${confRead?.at?.file}:${confRead?.at?.line})` : undefined
     const fix = setIn ? `set ${confRead?.key ?? 'worker_concurrency'} to a number at ${confRead?.at?.file}:${confRead?.at?.line}, or pass -c N to celery worker (e.g. -c 2 on a ${ctx.dyno?.name ?? 'Standard'} dyno)` : `pass -c N to celery worker, or set worker_concurrency in the app's Celery config (e.g. 2 on a ${ctx.dyno?.name ?? 'Standard'} dyno)`
-    append(diagnostics, cpuCountWarning(ctx, concurrency.value, 'Celery concurrency', fix, fromCpu))
 
     const poolFlag = findFlag(args, ['-P', '--pool'])
     // The app's worker_pool replaces the default prefork, also `-P prefork` (click's default value, bin/worker.py:52-56).
@@ -264,6 +263,8 @@ export const celery: ServerAnalyzer = {
       poolSource = assumed(`${confPool.doubts.map((d) => (d.kind === 'assumed' ? d.why : '')).join('; ')}; ${pool} assumed`)
     }
 
+    // The solo pool runs one task in the worker process whatever the concurrency: a CPU-count default changes nothing there.
+    if (pool !== 'solo') append(diagnostics, cpuCountWarning(ctx, concurrency.value, 'Celery concurrency', fix, fromCpu))
     const one = (why: string): Sourced<number> => sourced(1, poolSource, [fromDefault(why, 'https://docs.celeryq.dev/en/stable/userguide/concurrency/index.html')])
     let processes: Sourced<number>
     let threads: Sourced<number>
