@@ -372,6 +372,10 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     // POOL=8 → 8.
     const set = await run('./target/release/feeds', {...r2d2, 'src/main.rs': main, 'src/settings.rs': settings}, {POOL: '8'})
     expect(set.pools?.map((p) => p.pool.value)).toEqual([8])
+    // Another type's function of the same name is not that one: Limits::pool_size() is not read as Settings::pool_size().
+    const other = await run('./target/release/feeds', {...r2d2, 'src/main.rs': main.replace('Settings::pool_size()', 'Limits::pool_size()'), 'src/settings.rs': settings})
+    expect(other.pools?.map((p) => p.pool.value)).toEqual([10])
+    expect(isAssumption(other.pools![0].pool)).toBe(true)
   })
 })
 

@@ -565,7 +565,14 @@ export class RustCode {
     const last = fn.split('::').at(-1) ?? ''
     // A free function of the app (`env_or("DB_POOL", 10)`): its body, with the call's arguments for its parameters.
     const scoped = fnNode.type === 'scoped_identifier' && /^(Self|[A-Z]\w*)::\w+$/.test(fn)
-    const own = (fnNode.type === 'identifier' || fnNode.type === 'scoped_identifier') && !/^(std::)?env::/.test(fn) ? (scoped && this.assocFns.get(last)?.length === 1 && !this.fns.has(last) ? this.assocFns.get(last) : this.fns.get(last)) : undefined
+    // `Type::name` is that type's impl's function (`Self::name`: the impl around the call), never another type's `new`.
+    const implType = (at: TsNode): string | undefined => {
+      for (let p = at.parent; p; p = p.parent) if (p.type === 'impl_item') return pathText(p.childForFieldName('type')).replace(/<.*$/, '')
+      return undefined
+    }
+    const wanted = scoped ? (fn.startsWith('Self::') ? implType(n) : fn.split('::')[0]) : undefined
+    const assoc = scoped && wanted !== undefined ? (this.assocFns.get(last) ?? []).filter((d) => implType(d.node) === wanted) : []
+    const own = (fnNode.type === 'identifier' || fnNode.type === 'scoped_identifier') && !/^(std::)?env::/.test(fn) ? (scoped ? (assoc.length === 1 ? assoc : undefined) : this.fns.get(last)) : undefined
     const helper = /^(var|var_parsed|env_var|env_var_parsed|get_env|env_or)$/.test(last)
     if (own?.length === 1) {
       // An env helper whose body is not one expression (crates.io's var_parsed) is read by its name, as one the app does not define.
