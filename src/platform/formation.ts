@@ -156,12 +156,13 @@ export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson 
     data = JSON.parse(text)
   } catch {
     const e = jsonSyntaxError(text)
-    warn(e?.line ?? 1, `${path} is not valid JSON${e ? ` at ${e.line}:${e.col} (${e.message})` : ''}; its formation is not used`)
+    // Nothing of it is read: its env too (platform/app-json-env.ts), so a value only it sets falls back to the default.
+    warn(e?.line ?? 1, `${path} is not valid JSON${e ? ` at ${e.line}:${e.col} (${e.message})` : ''}; none of it is used (its env, formation, buildpacks and add-ons), so a value only it sets takes the default here`)
     return result
   }
 
   if (!isObject(data)) {
-    warn(1, `${path} is not a JSON object; its formation is not used`)
+    warn(1, `${path} is not a JSON object; none of it is used (its env, formation, buildpacks and add-ons)`)
     return result
   }
 

@@ -170,7 +170,7 @@ describe('parseAppJsonFormation', () => {
         code: 'unparsable-config',
         file: 'app.json',
         line: 3,
-        message: "app.json is not valid JSON at 3:27 (Expected double-quoted property name); its formation is not used",
+        message: 'app.json is not valid JSON at 3:27 (Expected double-quoted property name); none of it is used (its env, formation, buildpacks and add-ons), so a value only it sets takes the default here',
         severity: 'warning',
       },
     ])
