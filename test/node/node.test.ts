@@ -105,6 +105,23 @@ describe('node analyzer', () => {
     expect(describeSourced(a.pools![0].pool)).toContain('assumption: repo.js (reached from server.js) imports knex, but makes no knex pool conncalc can evaluate')
   })
 
+  it('reads a pool made by a call that another call is chained on (an emitter listener, a promise)', async () => {
+    const files = {
+      'package.json': pkg({knex: '^3.1.0', pg: '^8.13.0'}),
+      // EventEmitter.prototype.on returns the emitter: `pool` is the Pool, `db` the knex instance.
+      'server.js': [
+        "const { Pool } = require('pg')",
+        "const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 3 }).on('error', (e) => console.error(e))",
+        "const db = require('knex')({ client: 'pg', connection: process.env.DATABASE_URL, pool: { max: 4 } }).on('query', () => {})",
+        "db.raw('select 1').then(() => pool.query('select 1'))",
+        'module.exports = { pool, db }',
+      ].join('\n'),
+    }
+    const a = await run('node server.js', files)
+    // pg Pool max 3 (server.js:2) + knex pool.max 4 (server.js:3); before, neither call was read (knex's default 10, assumed).
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg server.js:2', 3], ['knex server.js:3', 4]])
+  })
+
   it('names the files that import the library when no module reached from the entry loads them', async () => {
     const files = {
       'db/init.js': "const knex = require('knex')({client: 'pg', connection: process.env.DATABASE_URL})\nknex.migrate.latest()\n",

@@ -197,6 +197,10 @@ const CLASSES = new WeakMap<object, ClassDef>()
 const MAX_CALL_DEPTH = 8
 const MAX_SITES = 32
 let callDepth = 0
+/** Methods chained on a call's result whose inner call is read (call): an emitter's listener methods. */
+const CHAINED = /^(on|once|addListener|prependListener|prependOnceListener|setMaxListeners)$/
+/** The emitter methods that return the emitter itself: the chain's value is the inner call's. */
+const LISTENERS = /^(on|once|addListener|prependListener|prependOnceListener|setMaxListeners)$/
 /** Branch ids, unique across modules and walks: pools.ts settles the arms of one branch together. */
 let guardIds = 0
 
@@ -1628,6 +1632,18 @@ class JsEvaluator {
     // TypeORM dataSourceFactory) may be the pool a framework already counts.
     const made = calleeNode.type === 'MemberExpression' && unwrap(calleeNode.object).type === 'NewExpression' && this.t(calleeNode.property as N) === '$extends' ? unwrap(calleeNode.object) : undefined
     if (made) this.expr(made)
+    // A listener chained on what another call makes: `new Pool(o).on('error', …)`, `knex(o).on('query', …)` (an
+    // EventEmitter's on() returns the emitter itself: https://nodejs.org/api/events.html#emitteronEventname-listener):
+    // the inner call runs first, and is read.
+    const method = !isNew && calleeNode.type === 'MemberExpression' && !calleeNode.computed && calleeNode.property.type === 'Identifier' ? calleeNode.property.name : undefined
+    const inner = method !== undefined && CHAINED.test(method) && calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
+    if (inner && (inner.type === 'CallExpression' || inner.type === 'NewExpression')) {
+      const first = this.expr(inner)
+      if (LISTENERS.test(method!)) {
+        for (const a of node.arguments) this.expr(a.type === 'SpreadElement' ? a.argument : a)
+        return first
+      }
+    }
     let spread = false
     const args: EvalValue[] = []
     for (const a of node.arguments) {
