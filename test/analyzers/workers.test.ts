@@ -101,6 +101,25 @@ describe('unicorn analyzer', () => {
     expect(a.processesPerDyno.via).toEqual([{from: '.env.test:1', kind: 'env', name: 'WEB_CONCURRENCY'}])
   })
 
+  it('a rackup file that is not in the app (`unicorn start -c …`) is said: Unicorn aborts at boot', async () => {
+    // bin/unicorn takes ARGV[0] after its options as the rackup file and aborts "rackup file (start) not readable".
+    const start = await unicorn.analyze(ctxFor('bundle exec unicorn start -c ./config/unicorn.rb', app('unicorn')))
+    expect(start.diagnostics).toEqual([
+      {
+        code: 'missing-config',
+        file: 'start',
+        message: '`unicorn` takes `start` as its rackup file, which does not exist: Unicorn aborts with "rackup file (start) not readable" (bin/unicorn) and the process never boots; conncalc counts it as if it did',
+        processType: 'web',
+        severity: 'error',
+      },
+    ])
+    // Option values are not the rackup file; one that exists (or none: config.ru) says nothing.
+    const withValues = await unicorn.analyze(ctxFor('unicorn -p $PORT -E production -c ./config/unicorn.rb', app('unicorn')))
+    expect(withValues.diagnostics).toEqual([])
+    const named = await unicorn.analyze(ctxFor('unicorn -c config/unicorn.rb config/unicorn.rb', app('unicorn')))
+    expect(named.diagnostics).toEqual([])
+  })
+
   it('without -c: default 1, or config/unicorn.rb labelled as an assumption', async () => {
     const none = await unicorn.analyze(ctxFor('unicorn', {files: memoryFiles({})}))
     expect(none.processesPerDyno).toMatchObject({source: {kind: 'default'}, value: 1})

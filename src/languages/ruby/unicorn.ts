@@ -71,6 +71,24 @@ export function unicornRailsServer(argv: readonly string[], ctx: Pick<AnalyzerCo
   return groups === undefined || groups.length === 0 || groups.some((g) => !LEFT_OUT.has(g))
 }
 
+/** bin/unicorn's options that take a value (its OptionParser); `-s`/`--server` and `-P`/`--pid` are kept for rackup's sake. */
+const VALUE_OPTIONS = new Set(['-e', '--eval', '-I', '--include', '-r', '--require', '-o', '--host', '-p', '--port', '-E', '--env', '-c', '--config-file', '-l', '--listen', '-s', '--server', '-P', '--pid'])
+
+/**
+ * The rackup file `unicorn` is given: the word left once its options are read (`unicorn start -c x.rb` → `start`), as
+ * bin/unicorn takes `ARGV[0] || "config.ru"`. Undefined when there is none (config.ru).
+ */
+function rackupArgument(argv: readonly string[]): string | undefined {
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i]
+    if (word === '--') return argv[i + 1]
+    if (!word.startsWith('-') || word === '-') return word
+    if (VALUE_OPTIONS.has(word)) i++
+  }
+
+  return undefined
+}
+
 export const unicorn: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
@@ -89,6 +107,17 @@ export const unicorn: ServerAnalyzer = {
     const path = railsConfig ?? (configFlag ? appPath(configFlag.value) : (implicit ? 'config/unicorn.rb' : undefined))
     const config = path ? await loadRubyConfig(ctx, path, environment) : undefined
     if (configFlag && path && !ctx.files.exists(path)) diagnostics.push(missingConfig(configFlag.value, configFlag.written))
+    // bin/unicorn: `abort "rackup file (#{ru}) not readable" unless File.readable?(ru)` — a word that is no file of the app
+    // (`unicorn start`, read as foreman's or a daemon's verb) stops it before any worker starts.
+    const rackup = programName(argv[0]) === 'unicorn' ? rackupArgument(argv) : undefined
+    if (rackup !== undefined && !ctx.files.exists(appPath(rackup))) {
+      diagnostics.push({
+        code: 'missing-config',
+        file: appPath(rackup),
+        message: `\`unicorn\` takes \`${rackup}\` as its rackup file, which does not exist: Unicorn aborts with "rackup file (${rackup}) not readable" (bin/unicorn) and the process never boots; conncalc counts it as if it did`,
+        severity: 'error',
+      })
+    }
     if (config) append(diagnostics, config.diagnostics)
     const notPassed = implicit ? [assumed('config/unicorn.rb is not passed with -c on the command line; read as if it were')] : []
 
