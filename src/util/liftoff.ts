@@ -12,15 +12,14 @@
  * bin/code-cache.js writes at exit (its listener runs after this one) is stamped with the flags
  * the next run starts with; bin/code-cache.js writes none if V8's stamp still differs.
  */
-import {createRequire} from 'node:module'
+import {v8Flags} from './v8-flags.js'
 
 let set = false
 
 export function liftoffOnly(): void {
   if (set) return
   set = true
-  // Required here, not imported at the top: the import would load node:v8 with the bundle.
-  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8')
+  const v8 = v8Flags()
   const before = v8.cachedDataVersionTag()
   v8.setFlagsFromString('--liftoff-only')
   if (v8.cachedDataVersionTag() === before) return // already set (node --liftoff-only)

@@ -22,10 +22,11 @@
  * runs, kept beside the bundle.
  */
 import {closeSync, fstatSync, lstatSync, openSync, readSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {v8Flags} from './v8-flags.js'
 
 /** The hash of dist/prism.wasm, defined by the build (esbuild.config.js); absent when run from source. */
 declare const __CONNCALC_PRISM_WASM__: string | undefined
@@ -127,8 +128,7 @@ let allowed = false
 function allowNatives(): void {
   if (allowed) return
   allowed = true
-  // Required here, not imported at the top: the import would load node:v8 with the bundle.
-  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8')
+  const v8 = v8Flags()
   const before = v8.cachedDataVersionTag()
   v8.setFlagsFromString('--allow-natives-syntax')
   if (v8.cachedDataVersionTag() === before) return // already set (node --allow-natives-syntax)
