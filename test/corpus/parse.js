@@ -8,9 +8,11 @@
 //   npm run corpus:parse -- node_modules
 //   npm run corpus:parse -- .corpus --list     every rejected file
 import {build} from 'esbuild'
-import {readFileSync, readdirSync, statSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
+
+import {filesUnder} from './files.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const args = process.argv.slice(2)
@@ -42,22 +44,14 @@ const {parseJs, parsePython} = await import(pathToFileURL(out).href)
 const LANGUAGE = {cjs: 'js', cts: 'ts', js: 'js', jsx: 'js', mjs: 'js', mts: 'ts', py: 'python', ts: 'ts', tsx: 'ts'}
 const MAX_BYTES = 4 * 1024 * 1024
 
-function* files(path) {
-  let entries
-  try {
-    entries = readdirSync(path, {withFileTypes: true})
-  } catch {
-    return
-  }
+/** The language conncalc parses a file of this name as (no `.d.ts`: declarations only); undefined for any other. */
+function languageOf(name) {
+  const ext = /\.([a-z]+)$/.exec(name)?.[1]
+  return ext && Object.hasOwn(LANGUAGE, ext) && !name.endsWith('.d.ts') ? LANGUAGE[ext] : undefined
+}
 
-  for (const e of entries) {
-    const p = join(path, e.name)
-    if (e.isDirectory()) yield* files(p)
-    else if (e.isFile() && !e.name.endsWith('.d.ts')) {
-      const ext = /\.([a-z]+)$/.exec(e.name)?.[1]
-      if (ext && LANGUAGE[ext]) yield [p, LANGUAGE[ext]]
-    }
-  }
+function* files(path) {
+  for (const p of filesUnder(path, (name) => languageOf(name) !== undefined)) yield [p, languageOf(p)]
 }
 
 const counts = {}

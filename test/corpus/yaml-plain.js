@@ -6,9 +6,11 @@
 //
 //   node test/corpus/yaml-plain.js test/fixtures /work/main/.corpus
 import {build} from 'esbuild'
-import {readFileSync, readdirSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
+
+import {filesUnder} from './files.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const dirs = process.argv.slice(2)
@@ -21,20 +23,7 @@ const out = join(root, 'node_modules', '.cache', 'conncalc', 'yaml-plain.mjs')
 await build({bundle: true, entryPoints: [join(root, 'test/helpers/yaml-compare.ts')], format: 'esm', logLevel: 'warning', outfile: out, packages: 'external', platform: 'node', target: 'node20'})
 const {compareYaml} = await import(pathToFileURL(out).href)
 
-function* files(path) {
-  let entries
-  try {
-    entries = readdirSync(path, {withFileTypes: true})
-  } catch {
-    return
-  }
-
-  for (const e of entries) {
-    const p = join(path, e.name)
-    if (e.isDirectory() && e.name !== '.git') yield* files(p)
-    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) yield p
-  }
-}
+const files = (path) => filesUnder(path, (name) => /\.ya?ml$/i.test(name))
 
 let total = 0
 let accepted = 0
