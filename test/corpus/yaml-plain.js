@@ -20,7 +20,9 @@ if (dirs.length === 0) {
 }
 
 const out = join(root, 'node_modules', '.cache', 'conncalc', 'yaml-plain.mjs')
-await build({bundle: true, entryPoints: [join(root, 'test/helpers/yaml-compare.ts')], format: 'esm', logLevel: 'warning', outfile: out, packages: 'external', platform: 'node', target: 'node20'})
+// src/util/yaml.ts require()s the yaml package when a text first needs it: an ES module bundle has no require of its own.
+const banner = {js: "import {createRequire as __conncalcRequire} from 'node:module'; const require = __conncalcRequire(import.meta.url);"}
+await build({banner, bundle: true, entryPoints: [join(root, 'test/helpers/yaml-compare.ts')], format: 'esm', logLevel: 'warning', outfile: out, packages: 'external', platform: 'node', target: 'node20'})
 const {compareYaml} = await import(pathToFileURL(out).href)
 
 const files = (path) => filesUnder(path, (name) => /\.ya?ml$/i.test(name))
