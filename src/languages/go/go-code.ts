@@ -126,10 +126,12 @@ function collectTagged(root: TsNode, path: string, into: TaggedFields): void {
 export interface GoSite {
   file: string
   line: number
-  /** What the call or assignment names: "database/sql", "sqlx", "gorm", "pgxpool", "pgx" (v3's ConnPool), "que-go". */
+  /** What the call or assignment names: "database/sql", "sqlx", "gorm", "pgxpool", "pgx" (v3's ConnPool), "go-pg", "que-go". */
   lib: string
+  /** go-pg: the import path the call's package has (its major version decides the default pool). */
+  pkg?: string
   value?: EvalValue
-  /** pgx v3 `NewConnPool(pgx.ConnPoolConfig{MaxConnections: n})`: the MaxConnections given in the literal, when it is one. */
+  /** pgx v3 `NewConnPool(pgx.ConnPoolConfig{MaxConnections: n})`, go-pg `pg.Connect(&pg.Options{PoolSize: n})`: the size given, when read. */
   max?: EvalValue
 }
 
@@ -196,6 +198,8 @@ const OPENERS: Record<string, {fns: RegExp; lib: string}> = {
 /** pgx before modules (v2, v3: `github.com/jackc/pgx`, gopkg.in's `jackc/pgx.v3`), whose pool is `pgx.NewConnPool`. */
 const isPgxV3 = (path: string): boolean => /^(github\.com\/jackc\/pgx|gopkg\.in\/jackc\/pgx\.v[23])$/.test(path)
 const isPgxpool = (path: string): boolean => /^github\.com\/jackc\/pgx\/v[45]\/pgxpool$/.test(path)
+/** go-pg (`github.com/go-pg/pg`, `/v9`, `/v10`; gopkg.in's `pg.vN`), whose `pg.Connect(&pg.Options{…})` opens a pool. */
+export const isGoPg = (path: string): boolean => /^(github\.com\/go-pg\/pg(\/v\d+)?|gopkg\.in\/pg\.v\d+)$/.test(path)
 
 const line = (n: TsNode): number => n.startPosition.row + 1
 
@@ -696,6 +700,7 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
         // sql.Open(driver, dsn), sqlx.Connect(driver, dsn): the DSN, to tell the platform's URL from a local one.
         if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {})})
         else if (isPgxV3(pkg) && fnName === 'NewConnPool') out.opened.push({file: file.path, lib: 'pgx', line: line(n), ...connPoolConfig(file, n, args[0])})
+        else if (isGoPg(pkg) && fnName === 'Connect') out.opened.push({file: file.path, lib: 'go-pg', line: line(n), pkg, ...poolSizeOf(file, n, args[0])})
         else if (pkg === 'github.com/bgentry/que-go' && fnName === 'NewWorkerPool') out.queWorkers.push({file: file.path, lib: 'que-go', line: line(n), value: file.evaluate(args[2] ?? null)})
         else if ((pkg === 'net/http' && /^(ListenAndServe|ListenAndServeTLS|Serve|ServeTLS)$/.test(fnName)) || ((q === 'os.Getenv' || q === 'os.LookupEnv') && args[0]?.text === '"PORT"')) out.serves ??= {file: file.path, line: line(n)}
         else if (isPgxpool(pkg) && /^(New|Connect|ParseConfig)$/.test(fnName)) {
@@ -723,14 +728,20 @@ function keyed(literal: TsNode, key: string): TsNode | undefined {
   return unwrap(el?.namedChildren[1])
 }
 
+/** go-pg's `pg.Connect(&pg.Options{PoolSize: n})` (or a variable given that literal, or `opts.PoolSize = n` before the call). */
+function poolSizeOf(file: GoFile, call: TsNode, arg: TsNode | null | undefined): {max?: EvalValue} {
+  const {fields, lit} = configLiteral(file, call, arg)
+  const size = fields.get('PoolSize') ?? (lit?.type === 'composite_literal' ? keyed(lit, 'PoolSize') : undefined)
+  return size ? {max: file.evaluate(size) ?? file.unknown(size)} : {}
+}
+
 /**
- * `pgx.NewConnPool(pgx.ConnPoolConfig{ConnConfig: c, MaxConnections: n})` (or a variable given that literal): n, and the URL
- * the ConnConfig was parsed from (`c, _ := pgx.ParseURI(url)`, ParseConnectionString, ParseDSN), for which server it is on.
+ * The composite literal a config argument is (`&T{…}`, `T{…}`, or a variable given one), and the fields the function that
+ * makes the pool sets on that variable before the call (`cfg.X = n`).
  */
-function connPoolConfig(file: GoFile, call: TsNode, arg: TsNode | null | undefined): {max?: EvalValue; value?: EvalValue} {
+function configLiteral(file: GoFile, call: TsNode, arg: TsNode | null | undefined): {fields: Map<string, TsNode>; lit: TsNode | undefined} {
   let lit = arg ?? undefined
   if (lit?.type === 'unary_expression') lit = lit.childForFieldName('operand') ?? undefined
-  // A config variable: its literal, and `cfg.MaxConnections = n` / `cfg.ConnConfig = c` in the function that makes the pool.
   const fields = new Map<string, TsNode>()
   if (lit?.type === 'identifier') {
     const name = lit.text
@@ -746,8 +757,19 @@ function connPoolConfig(file: GoFile, call: TsNode, arg: TsNode | null | undefin
     }
 
     lit = file.names.get(name)
+    if (lit?.type === 'unary_expression') lit = lit.childForFieldName('operand') ?? undefined
   }
 
+  return {fields, lit}
+}
+
+/**
+ * `pgx.NewConnPool(pgx.ConnPoolConfig{ConnConfig: c, MaxConnections: n})` (or a variable given that literal): n, and the URL
+ * the ConnConfig was parsed from (`c, _ := pgx.ParseURI(url)`, ParseConnectionString, ParseDSN), for which server it is on.
+ */
+function connPoolConfig(file: GoFile, call: TsNode, arg: TsNode | null | undefined): {max?: EvalValue; value?: EvalValue} {
+  // A config variable: its literal, and `cfg.MaxConnections = n` / `cfg.ConnConfig = c` in the function that makes the pool.
+  const {fields, lit} = configLiteral(file, call, arg)
   if (lit?.type !== 'composite_literal' && fields.size === 0) return {}
   const maxNode = fields.get('MaxConnections') ?? (lit?.type === 'composite_literal' ? keyed(lit, 'MaxConnections') : undefined)
   let conn = fields.get('ConnConfig') ?? (lit?.type === 'composite_literal' ? keyed(lit, 'ConnConfig') : undefined)

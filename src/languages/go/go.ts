@@ -32,6 +32,9 @@ const PGX_V3 = 'https://github.com/jackc/pgx/blob/v3/conn_pool.go'
 // que-go worker.go: NewWorkerPool(c, wm, count) starts count Workers; each Worker's WorkOne calls Client.LockJob (que.go),
 // which Acquires a connection from the pgx pool and keeps it on the Job until Job.Done releases it.
 const QUE_GO = 'https://github.com/bgentry/que-go/blob/master/worker.go'
+// go-pg options.go init(): v10 `if opt.PoolSize == 0 { opt.PoolSize = 10 * runtime.NumCPU() }`; v5 (gopkg.in/pg.v5) `opt.PoolSize = 20`.
+const GO_PG_V10 = 'https://github.com/go-pg/pg/blob/d2221a32b10324a0b3b4872775bd5f21abccdc12/options.go'
+const GO_PG_V5 = 'https://github.com/go-pg/pg/blob/03f69fdca4d87cb897d03d39dee6386f59a909c7/options.go'
 // pgxpool/pool.go: defaultMaxConns = int32(4); ParseConfig: pool_max_conns, else max(defaultMaxConns, runtime.NumCPU()).
 const PGXPOOL = 'https://github.com/jackc/pgx/blob/master/pgxpool/pool.go'
 
@@ -164,6 +167,26 @@ function pgxV3Pool(ctx: AnalyzerContext, opened: GoSite, diagnostics: Diagnostic
 }
 
 /**
+ * go-pg's `pg.Connect(&pg.Options{PoolSize: n})`: n, else the version's default — v10 10 × runtime.NumCPU() (the dyno's
+ * CPUs), v5 and before 20 (GO_PG_V5); for v6–v9, whose options.go was not read here, v10's is assumed.
+ */
+function goPgPool(ctx: AnalyzerContext, opened: GoSite, diagnostics: Diagnostic[]): PoolEntry {
+  const database = `go-pg ${opened.file}:${opened.line}`
+  const set = setting(opened.max ? [{...opened, value: opened.max}] : [], 'go-pg Options.PoolSize', diagnostics)
+  // 0 is go-pg's "unset": the default applies.
+  if (set.value && set.value.value !== 0) return {database, pool: set.value, server: 'DATABASE_URL'}
+  const major = Number(/(?:\/v|\.v)(\d+)$/.exec(opened.pkg ?? '')?.[1] ?? 0)
+  const unread = set.unread ? [assumed(`PoolSize is set at ${set.unread.file}:${set.unread.line}, which conncalc cannot read; go-pg's default is assumed`)] : []
+  if (major > 0 && major <= 5) return {database, pool: sourced(20, fromFile(opened.file, opened.line), [fromDefault(`go-pg v${major} default PoolSize: 20`, GO_PG_V5), ...unread]), server: 'DATABASE_URL'}
+  const n = ctx.dyno?.nproc
+  const via: Source[] = [fromDefault('go-pg default PoolSize: 10 × runtime.NumCPU()', GO_PG_V10), ...(n ? [n.source, ...(n.via ?? [])] : []), ...unread]
+  if (major !== 10) via.push(assumed(`go-pg ${major === 0 ? 'before modules' : `v${major}`}: its default is taken as v10's 10 × NumCPU (that version's options.go was not read)`))
+  const pool = sourced(10 * (n?.value ?? 8), fromFile(opened.file, opened.line), via)
+  append(diagnostics, cpuCountWarning(ctx, pool, 'go-pg PoolSize', 'set PoolSize in pg.Options'))
+  return {database, pool, server: 'DATABASE_URL'}
+}
+
+/**
  * The server a Go pool connects to, from the DSN/URL it is given (the rule: model/other-server.ts): read only from env vars
  * other than the platform's that have no value, an unknown server; a value whose host and port differ from DATABASE_URL's
  * (both given), a server of its own keyed by its var; else DATABASE_URL's.
@@ -261,7 +284,8 @@ export const go: ServerAnalyzer = {
     if ([...modules.keys()].some((m) => /^github\.com\/gobuffalo\/pop(\/v\d+)?$/.test(m))) pools.push(...popPools(ctx.files, code.files, ctx.env, ctx.processType, diagnostics))
 
     for (const o of code.opened.filter((x) => x.lib === 'pgx')) pools.push(pgxV3Pool(ctx, o, diagnostics))
-    const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool' && o.lib !== 'pgx'))
+    for (const o of code.opened.filter((x) => x.lib === 'go-pg')) pools.push(goPgPool(ctx, o, diagnostics))
+    const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool' && o.lib !== 'pgx' && o.lib !== 'go-pg'))
     const cap = setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
     if (cap.value) {
       const lib = sqlOpen?.lib ?? 'database/sql'
