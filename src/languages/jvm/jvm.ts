@@ -19,6 +19,8 @@ import {jvmFramework} from './jvm-framework.js'
 import {withoutComments} from '../common/database-drivers.js'
 import {HoconConfig} from './hocon.js'
 
+// c3p0's BasicResourcePool: a checkout waits while maxPoolSize connections are out (C3P0Defaults.CHECKOUT_TIMEOUT 0: no timeout).
+const C3P0_POOL = 'https://github.com/swaldman/c3p0/blob/master/src/com/mchange/v2/resourcepool/BasicResourcePool.java'
 const HIKARI = 'https://github.com/brettwooldridge/HikariCP/blob/dev/src/main/java/com/zaxxer/hikari/HikariConfig.java'
 
 function intProperty(config: SpringConfig, key: string, what: string, diagnostics: Diagnostic[]): Sourced<number> | undefined {
@@ -279,7 +281,7 @@ function hikariInCode(files: AnalyzerContext['files']): HikariSetting | undefine
  * HikariCP without one keeps its default, 10; anything else is not read and said. No PostgreSQL driver in the
  * build at all: the process holds no connection.
  */
-function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]): ServerAnalysis {
+async function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]): Promise<ServerAnalysis> {
   const diagnostics: Diagnostic[] = []
   const processes = sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-java'))
   const all = builds.map((b) => b.text).join('\n')
@@ -311,6 +313,16 @@ function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]):
     diagnostics.push({code: 'unknown-config-value', file: inCode.file, fix: `tell conncalc the pool: --assume ${ctx.processType}=1:N:N`, line: inCode.line, message: `${ctx.processType}: ${inCode.file}:${inCode.line} builds its hikari-cp pool from \`${inCode.raw}\`, options conncalc does not follow; hikari-cp's default, 10, is counted`, processType: ctx.processType, severity: 'warning'})
     const pool = fromHikariCp(assumed(`make-datasource's options (\`${inCode.raw}\` at ${inCode.file}:${inCode.line}) are not read; hikari-cp's default counted`))
     return oneJvm(diagnostics, {database: 'hikari-cp', minOpen: pool, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), unpooled(ctx, diagnostics), 'jvm')
+  }
+
+  if (!inCode && /c3p0/i.test(all)) {
+    const {c3p0InCode} = await import('./c3p0.js')
+    const c3p0 = c3p0InCode(ctx, builds.every((b) => CLOJURE_BUILD_FILES.includes(b.path)))
+    if (c3p0) {
+      diagnostics.push(...c3p0.diagnostics)
+      const pool = sourced(c3p0.pool.value, c3p0.pool.source, [...(c3p0.pool.via ?? []), notSpring])
+      return oneJvm(diagnostics, {database: 'c3p0', minOpen: c3p0.minOpen, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of c3p0's connections (checkoutTimeout 0: they wait); at most maxPoolSize hold one at once", C3P0_POOL), unpooled(ctx, diagnostics), 'jvm')
+    }
   }
 
   const props = inCode?.properties
