@@ -3,7 +3,7 @@ import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 import {actionCable} from '../languages/ruby/action-cable.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {release} from './release.js'
@@ -32,6 +32,7 @@ export const analyzers: ServerAnalyzer[] = [
   unicorn,
   lazyAnalyzer('thin', isThin, async () => (await import('../languages/ruby/thin.js')).thin),
   lazyAnalyzer('webrick', isRackupWebrick, async () => (await import('../languages/ruby/webrick.js')).webrick),
+  lazyAnalyzer('falcon', isFalcon, async () => (await import('../languages/ruby/falcon.js')).falcon),
   lazyAnalyzer('passenger', isPassenger, async () => (await import('../languages/ruby/passenger.js')).passenger),
   sidekiq,
   lazyAnalyzer('resque', isResque, async () => (await import('../languages/ruby/resque.js')).resque),
