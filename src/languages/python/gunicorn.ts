@@ -25,7 +25,7 @@ import {pythonProgram} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis, defaultWorkers} from './server.js'
 import {missingConfig} from '../ruby/ruby-server.js'
-import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, unreadFallback} from '../common/setting.js'
+import {appPath, type Candidate, COMMAND_LINE, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, unreadFallback} from '../common/setting.js'
 import {isGunicorn} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 
@@ -44,6 +44,30 @@ const FLAGS = {
 
 /** Flags whose value is the next word, so that it is not taken for the app module. */
 const VALUE_FLAGS = new Set([...Object.values(FLAGS).flat(), '-b', '--bind', '--chdir', '-t', '--timeout', '--log-level', '--access-logfile', '--error-logfile', '-e', '--env', '--name', '-n', '--max-requests', '--max-requests-jitter', '--keep-alive', '--graceful-timeout', '-p', '--pid', '-u', '-g', '--user', '--group', '--forwarded-allow-ips', '--log-file', '--access-logformat', '--host', '--port', '--limit-concurrency', '--root-path', '--app-dir', '--uds', '--fd', '--ws', '--http', '--loop', '--interface', '--env-file', '--log-config', '--ssl-keyfile', '--ssl-certfile', '--timeout-keep-alive', '-u', '--proxy-headers-host', '--ping-interval', '--application-close-timeout', '--websocket_timeout', '-p', '--processes', '-t', '--threads', '-Q', '--queues'])
+
+// gunicorn's own options (gunicorn/config.py, each setting's cli): those that take a value, and the switches.
+const GUNICORN_VALUE_OPTIONS = new Set(['-c', '--config', '-b', '--bind', '--backlog', '-w', '--workers', '-k', '--worker-class', '--threads', '--worker-connections', '--max-requests', '--max-requests-jitter', '-t', '--timeout', '--graceful-timeout', '--keep-alive', '--limit-request-line', '--limit-request-fields', '--limit-request-field_size', '--reload-engine', '--reload-extra-file', '--chdir', '-e', '--env', '-p', '--pid', '--worker-tmp-dir', '-u', '--user', '-g', '--group', '-m', '--umask', '--forwarded-allow-ips', '--access-logfile', '--access-logformat', '--error-logfile', '--log-file', '--log-level', '--logger-class', '--log-config', '--log-syslog-to', '--log-syslog-prefix', '--log-syslog-facility', '--statsd-host', '--statsd-prefix', '--dogstatsd-tags', '-n', '--name', '--pythonpath', '--paste', '--paster', '--proxy-allow-from', '--keyfile', '--certfile', '--ssl-version', '--cert-reqs', '--ca-certs', '--ciphers'])
+const GUNICORN_SWITCHES = new Set(['--preload', '--reload', '-D', '--daemon', '-R', '--enable-stdio-inheritance', '--capture-output', '--check-config', '--print-config', '--spew', '--no-sendfile', '--reuse-port', '--proxy-protocol', '--initgroups', '--strip-header-spaces', '--disable-redirect-access-to-syslog', '--log-syslog', '--suppress-ragged-eofs', '--do-handshake-on-connect'])
+const ARGPARSE = 'https://github.com/python/cpython/blob/main/Lib/argparse.py'
+const escapeRe = (s: string): string => s.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * An option that takes a value followed, in the command as written, by another of gunicorn's options (`-b --chdir
+ * ./server app:app`): argparse reads the second as an option, so the first has no value and gunicorn stops with
+ * "argument -b/--bind: expected one argument" (exit 2) before it imports the app. Only when both words are literal in
+ * the Procfile text (`--bind $PORT --workers 3` with PORT unknown here is not this).
+ */
+export function optionWithoutValue(args: readonly string[], raw: string): string | undefined {
+  for (let i = 0; i + 1 < args.length; i++) {
+    const [a, b] = [args[i], args[i + 1]]
+    if (!GUNICORN_VALUE_OPTIONS.has(a)) continue
+    const option = b.split('=')[0]
+    if (!GUNICORN_VALUE_OPTIONS.has(option) && !GUNICORN_SWITCHES.has(option)) continue
+    if (new RegExp(`(^|\\s)${escapeRe(a)}\\s+${escapeRe(b)}(\\s|$)`).test(raw)) return `${a} ${b}`
+  }
+
+  return undefined
+}
 
 /** Positional arguments: the app (`proj.wsgi:application`) is among them; see appArgument. */
 export function positionals(args: readonly string[]): string[] {
@@ -224,6 +248,21 @@ export const gunicorn: ServerAnalyzer = {
       server: 'gunicorn',
       threads: shape.threads,
     })
+    const usage = optionWithoutValue(args, ctx.command.raw)
+    if (usage) {
+      const [flag] = usage.split(' ')
+      const what = `gunicorn's \`${usage}\`: ${flag} has no value (argparse reads the next word as an option), so gunicorn stops with "expected one argument" (exit 2) before it starts a worker`
+      analysis.diagnostics.push({
+        code: 'missing-config',
+        file: COMMAND_LINE,
+        fix: `give ${flag} its value (e.g. \`${flag} 0.0.0.0:$PORT\` for --bind), or remove it`,
+        message: `${ctx.processType}: ${what} (${ARGPARSE}); conncalc counts the process as if it ran`,
+        processType: ctx.processType,
+        severity: 'warning',
+      })
+      analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), assumed(`${what}: the process would exit at start; counted as if it ran`)]}
+    }
+
     // --preload / preload_app = True: the master imports the app before it forks the workers (arbiter.py setup:
     // `if self.cfg.preload_app: self.app.wsgi()`), so a connection that import opens and keeps stays with the master.
     const preload = args.includes('--preload') ? fromFlag('--preload') : cmdArgsEnv && /(^|\s)--preload(\s|$)/.test(cmdArgsEnv.value) ? cmdArgsEnv.source : preloadInConfig(config)
