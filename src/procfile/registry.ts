@@ -1,6 +1,7 @@
 import type {ProcessAddon, ServerAnalyzer} from '../languages/common/types.js'
 
 import {actionCable} from '../languages/ruby/action-cable.js'
+import {messageBus} from '../languages/ruby/message-bus.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
 import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
@@ -74,4 +75,4 @@ export const analyzers: ServerAnalyzer[] = [
 ]
 
 /** Add-ons that run inside other servers' processes, applied to every process type in this order. */
-export const addons: ProcessAddon[] = [actionCable, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic]
+export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic]
