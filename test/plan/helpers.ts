@@ -5,6 +5,7 @@ import {toJson} from '../../src/render/json.js'
 import {resolveRequest} from '../../src/app/request.js'
 
 interface FixtureOptions {
+  assume?: string[]
   appEnv?: string
   env?: string[]
   failOn?: FailOn
@@ -16,6 +17,7 @@ interface FixtureOptions {
 export async function planFixture(app: string, opts: FixtureOptions = {}) {
   const failOn: FailOn = opts.failOn ?? 'error'
   const request = await resolveRequest({
+    assume: opts.assume,
     env: opts.env,
     'fail-on': failOn,
     plan: opts.plan,

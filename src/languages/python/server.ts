@@ -13,6 +13,8 @@ import {notPostgresql} from '../common/database-drivers.js'
 import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
+import {startedThreadExtras, threadStarts, WEB_SERVERS} from './import-threads.js'
+import type {Extra} from '../../model/process.js'
 
 // ASGIHandler runs each request in a ThreadSensitiveContext of its own, so sync code gets a thread per request.
 const DJANGO_ASGI = 'https://github.com/django/django/blob/main/django/core/handlers/asgi.py'
@@ -137,13 +139,16 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   const consumers = eventLoop || input.server === 'channels-worker'
   // A process that only sends through the layer (a WSGI view, a Celery task) opens its pool too, but never LISTENs.
   const sends = layer && !consumers && layer.sender && layer.onPrimary ? layer.sender : undefined
-  const extras = layer && consumers && layer.onPrimary ? channelsPostgresExtras(layer, ctx.files, input.server)
+  const extras: Extra[] = layer && consumers && layer.onPrimary ? channelsPostgresExtras(layer, ctx.files, input.server)
     : sends && layer ? channelsPostgresExtras(layer, ctx.files, input.server, {...sends, threads}) : []
   const elsewhere: Diagnostic[] = layer && consumers && !layer.onPrimary
     ? [{code: 'unknown-config-value', file: layer.file, line: layer.line, message: `${ctx.processType}: the channels_postgres channel layer connects to another server than DATABASES["default"] (its CONFIG names a different host or URL); its connections are not counted on this one`, processType: ctx.processType, severity: 'warning'}]
     : []
+  // Threads the app's own code starts in every worker process (import-threads.ts).
+  const own = WEB_SERVERS.has(input.server) ? startedThreadExtras(threadStarts(await input.project.walk(input.entries)), ctx, input.server) : {diagnostics: [], extras: []}
+  extras.push(...own.extras)
   return {
-    diagnostics: [...diagnostics, ...found.diagnostics, ...asgi, ...elsewhere],
+    diagnostics: [...diagnostics, ...found.diagnostics, ...asgi, ...elsewhere, ...own.diagnostics],
     ...(extras.length > 0 ? {extrasPerProcess: extras} : {}),
     ...(input.greenlets ? {greenlets: true} : {}),
     ...(loopBound ? {eventLoop: true} : {}),
