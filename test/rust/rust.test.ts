@@ -272,6 +272,33 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(bad.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('databases.blog_db.pool_size')}))
   })
 
+  it('a pool built in a shared module counts only in the binaries whose code calls its builder, directly or through other functions', async () => {
+    // src/lib.rs: `pub mod db; pub mod mail; pub mod jobs;`. db::connect() builds PgPoolOptions max_connections(8)
+    // (src/db.rs:3). src/main.rs (binary shop) calls shop::db::connect(); src/bin/mailer.rs calls only
+    // shop::mail::send(), which names no db function; src/bin/sweeper.rs calls shop::jobs::sweep(), which calls
+    // crate::db::connect(). Hand: shop 8; mailer 0 (its code never reaches connect); sweeper 8.
+    const files = {
+      ...SQLX,
+      'src/bin/mailer.rs': '#[tokio::main]\nasync fn main() {\n    shop::mail::send("hi").await;\n}\n',
+      'src/bin/sweeper.rs': '#[tokio::main]\nasync fn main() {\n    shop::jobs::sweep().await;\n}\n',
+      'src/db.rs': 'use sqlx::postgres::{PgPool, PgPoolOptions};\npub async fn connect() -> PgPool {\n    PgPoolOptions::new().max_connections(8).connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap()\n}\n',
+      'src/jobs.rs': 'pub async fn sweep() {\n    let pool = crate::db::connect().await;\n    sqlx::query("delete from carts where stale").execute(&pool).await.unwrap();\n}\n',
+      'src/lib.rs': 'pub mod db;\npub mod jobs;\npub mod mail;\n',
+      'src/mail.rs': 'pub async fn send(body: &str) {\n    println!("{body}");\n}\n',
+      'src/main.rs': '#[tokio::main]\nasync fn main() {\n    let pool = shop::db::connect().await;\n    serve(pool).await;\n}\nasync fn serve(_p: sqlx::PgPool) {}\n',
+    }
+    const web = await run('./target/release/shop', files)
+    expect(web.pools?.map((p) => p.pool.value)).toEqual([8])
+    expect(web.pools![0].pool.source).toEqual({file: 'src/db.rs', kind: 'file', line: 3})
+    const mailer = await run('./target/release/mailer', files)
+    expect(mailer.pools).toEqual([])
+    expect(mailer.threadsPerProcess.value).toBe(0)
+    expect(JSON.stringify(mailer.threadsPerProcess)).toContain('src/db.rs:3')
+    expect(mailer.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+    const sweeper = await run('./target/release/sweeper', files)
+    expect(sweeper.pools?.map((p) => p.pool.value)).toEqual([8])
+  })
+
   it("one binary, clap subcommands: the Procfile's argument chooses the arm, other arms' modules are not read", async () => {
     const files = {
       ...SQLX,
@@ -295,8 +322,8 @@ describe('Rust binaries (tree-sitter-rust)', () => {
         '}',
       ].join('\n'),
       'src/db.rs': 'pub struct DbConfig { pub pool_size: u32 }\npub async fn pool(c: &DbConfig) -> sqlx::PgPool {\n    sqlx::postgres::PgPoolOptions::new().max_connections(c.pool_size).connect("postgres://x").await.unwrap()\n}\n',
-      'src/jobs.rs': 'pub fn run() { let c = crate::db::DbConfig { pool_size: 12 }; }\n',
-      'src/serve.rs': 'pub fn run() { let c = crate::db::DbConfig { pool_size: 4 }; }\n',
+      'src/jobs.rs': 'pub async fn run() { let c = crate::db::DbConfig { pool_size: 12 }; crate::db::pool(&c).await; }\n',
+      'src/serve.rs': 'pub async fn run() { let c = crate::db::DbConfig { pool_size: 4 }; crate::db::pool(&c).await; }\n',
     }
     // `serve` (kebab-case of Serve) runs serve::run(): pool_size 4 (src/serve.rs:1); jobs.rs's 12 is the other program's.
     const web = await run('./target/release/shop serve', files)

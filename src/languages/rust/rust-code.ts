@@ -56,6 +56,8 @@ export interface RsCode {
   diagnostics: Diagnostic[]
   files: string[]
   opens: RsSite[]
+  /** Sites inside functions the binary's code never names (another binary's): not in caps or opens. */
+  unreached?: RsSite[]
 }
 
 interface Parsed {
@@ -111,6 +113,8 @@ export interface RustRead {
   /** Crates in Cargo.lock, to tell whose `Pool::builder` a call is. */
   crates: Set<string>
   nproc?: Sourced<number>
+  /** The binary's own file (`src/main.rs`, `src/bin/NAME.rs`): a pool built in a function its code never reaches is not counted. */
+  entry?: string
 }
 
 /** Walk a tree's nodes, leaving out items under a test attribute. */
@@ -125,6 +129,12 @@ function walk(root: TsNode, visit: (n: TsNode) => void): void {
       stack.push(kids[i])
     }
   }
+}
+
+/** Whether a node is inside a function's body (not a static, const or macro at module level). */
+function insideFunction(n: TsNode): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_item' || p.type === 'closure_expression') return true
+  return false
 }
 
 const line = (n: TsNode): number => n.startPosition.row + 1
@@ -201,7 +211,77 @@ export class RustCode {
     for (const {path, root} of this.parsed) this.index(path, root)
     for (const {path, root, text} of this.parsed) this.sites(path, root, out, text)
     for (const o of out.opens) if (o.connector === undefined) delete o.connector
+    const unreached = this.unreached(paths, parser, cache)
+    if (unreached) {
+      const dropped = [...out.caps, ...out.opens].filter(unreached)
+      if (dropped.length > 0) out.unreached = dropped
+      out.caps = out.caps.filter((c) => !dropped.includes(c))
+      out.opens = out.opens.filter((o) => !dropped.includes(o))
+    }
+
     return out
+  }
+
+  /**
+   * The binary's code: its entry file, and by name every function it names, then every function those name, and so
+   * on (a name matches every function of that name: more is kept, never less). Trait impls (called by frameworks,
+   * not by name) and statics, consts and macros outside functions (lazy_static!) are taken as reached. A site inside a function
+   * the binary never names is another binary's (a module shared by several binaries, or src/main.rs beside src/bin/).
+   * Undefined (nothing left out) when the entry is not one of the files read.
+   */
+  private unreached(paths: string[], parser: NonNullable<RustCode['parser']>, cache: Map<string, {root: TsNode} | null>): ((s: RsSite) => boolean) | undefined {
+    const entry = this.opts.entry
+    if (!entry || !paths.includes(entry)) return undefined
+    const byName = new Map<string, TsNode[]>()
+    const fnsOf = new Map<string, TsNode[]>()
+    const seeds: string[] = []
+    for (const path of paths) {
+      let root = cache.get(path)?.root ?? this.callerTrees.get(path)
+      if (!root) {
+        const text = this.opts.files.read(path)?.text
+        const tree = text === undefined ? null : parser.parse(text)
+        if (!tree) continue
+        rememberTree(tree)
+        root = tree.rootNode
+        this.callerTrees.set(path, root)
+      }
+
+      if (path === entry) seeds.push(root.text)
+      const fns: TsNode[] = []
+      walk(root, (n) => {
+        if (['static_item', 'const_item', 'macro_invocation'].includes(n.type) && !insideFunction(n)) seeds.push(n.text)
+        if (n.type !== 'function_item') return
+        fns.push(n)
+        const name = n.childForFieldName('name')?.text
+        const impl = n.parent?.type === 'declaration_list' ? n.parent.parent : undefined
+        if (impl?.type === 'impl_item' && impl.childForFieldName('trait')) seeds.push(n.text)
+        // Another file's `fn main` is another binary's entry (src/main.rs beside src/bin/NAME.rs), never called by name.
+        else if (name && !(name === 'main' && path !== entry && n.parent?.type === 'source_file')) byName.set(name, [...(byName.get(name) ?? []), n])
+      })
+      fnsOf.set(path, fns)
+    }
+
+    const reached = new Set<string>()
+    const queue = [...seeds]
+    while (queue.length > 0) {
+      for (const word of queue.pop()!.match(/[A-Za-z_]\w*/g) ?? []) {
+        if (reached.has(word)) continue
+        reached.add(word)
+        for (const f of byName.get(word) ?? []) queue.push(f.text)
+      }
+    }
+
+    return (s: RsSite): boolean => {
+      if (s.file === entry) return false
+      // The innermost function around the site; a site outside every function is kept.
+      const around = (fnsOf.get(s.file) ?? []).filter((f) => f.startPosition.row + 1 <= s.line && s.line <= f.endPosition.row + 1)
+      const inner = around.sort((a, b) => b.startPosition.row - a.startPosition.row)[0]
+      if (!inner) return false
+      const impl = inner.parent?.type === 'declaration_list' ? inner.parent.parent : undefined
+      if (impl?.type === 'impl_item' && impl.childForFieldName('trait')) return false
+      const name = inner.childForFieldName('name')?.text
+      return name !== undefined && !reached.has(name)
+    }
   }
 
   /** Constants and the places struct fields are set (`pool_size: x` in a struct literal, `a.pool_size = x`). */

@@ -271,7 +271,7 @@ export const rust: ServerAnalyzer = {
 
     const skipped = dispatch?.skipped ?? []
     const skip = skipped.length === 0 ? target.skip : (path: string): boolean => target.skip(path) || skipped.some((s) => path === s || path.startsWith(`${s}/`))
-    const code = await RustCode.read({crates, dirs: target.dirs, env: ctx.env, files: ctx.files, nproc: ctx.dyno?.nproc, skip})
+    const code = await RustCode.read({crates, dirs: target.dirs, entry: target.entry, env: ctx.env, files: ctx.files, nproc: ctx.dyno?.nproc, skip})
     for (const d of code.diagnostics) diagnostics.push(d)
     const pools: PoolEntry[] = []
     const libs = new Set<RsLib>([...code.caps, ...code.opens].map((s) => s.lib))
@@ -295,6 +295,12 @@ export const rust: ServerAnalyzer = {
     for (const o of code.opens.filter((s) => !POOLED.includes(s.lib) && !connectors.includes(s))) {
       const {ref} = defaultRef(o.lib, undefined)
       pools.push({database: `${o.lib} ${o.file}:${o.line}`, pool: sourced(1, fromFile(o.file, o.line), [fromDefault('one connection where it is made', ref), assumed(`a single ${o.lib} connection is made at ${o.file}:${o.line}: counted once; made per request it would be one per request in flight`)]), server: 'DATABASE_URL'})
+    }
+
+    if (pools.length === 0 && code.unreached && code.rocketDbs.length === 0) {
+      // Every pool or connection in the code read is built in a function this binary never calls.
+      const where = code.unreached.map((u) => `${u.file}:${u.line}`).join(', ')
+      return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'rust', threadsPerProcess: sourced(0, fromFile(target.entry!, 1), [fromDefault(`the PostgreSQL pools and connections in the code read (${where}) are built in functions ${target.entry} never calls, directly or through the functions it calls: this binary opens none`, 'https://doc.rust-lang.org/reference/items/functions.html')]), versions}
     }
 
     if (pools.length === 0) {
