@@ -36,6 +36,11 @@ export interface JsCall {
   line: number
   /** `sql.listen(…)`: the value `sql` names (a postgres.js instance made elsewhere), when the object is a name in scope. */
   receiver?: EvalValue
+  /**
+   * `knex('users')` where `const knex = Knex(config)`: the callee is a local name holding what another call made (an
+   * instance: knex's query builder), not the package the name happens to spell. That value.
+   */
+  instance?: EvalValue
   /** The app's own function whose body holds the call: its arguments may come from the places that function is called (sites). */
   within?: JsFunctionSites
   /** Made by a lazily made singleton (`if (!pool) pool = new Pool(…)`): once per process, however often its function is called. */
@@ -197,8 +202,11 @@ const CLASSES = new WeakMap<object, ClassDef>()
 const MAX_CALL_DEPTH = 8
 const MAX_SITES = 32
 let callDepth = 0
-/** Methods chained on a call's result whose inner call is read (call): an emitter's listener methods. */
-const CHAINED = /^(on|once|addListener|prependListener|prependOnceListener|setMaxListeners)$/
+/**
+ * Methods chained on a call's result whose inner call is read (call): an emitter's listener methods, and a promise's
+ * then/catch/finally (`NestFactory.create(AppModule).then(app => …)` makes the app as `await` would).
+ */
+const CHAINED = /^(on|once|addListener|prependListener|prependOnceListener|setMaxListeners|then|catch|finally)$/
 /** The emitter methods that return the emitter itself: the chain's value is the inner call's. */
 const LISTENERS = /^(on|once|addListener|prependListener|prependOnceListener|setMaxListeners)$/
 /** Branch ids, unique across modules and walks: pools.ts settles the arms of one branch together. */
@@ -1679,7 +1687,9 @@ class JsEvaluator {
     if (calleeNode.type === 'ArrowFunctionExpression' || calleeNode.type === 'FunctionExpression') return returnedBy(this.fn(calleeNode, true)) ?? this.unknown(node)
     const object = calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
     const receiver = object?.type === 'Identifier' ? this.names.get(object.name) : undefined
-    this.record({args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {})})
+    const held = calleeNode.type === 'Identifier' && !this.aliases.has(calleeNode.name) ? this.names.get(calleeNode.name) : undefined
+    const instance = isCall(held) && held.value.callee !== 'require' && held.value.callee !== FUNCTION ? held : undefined
+    this.record({args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {})})
     // `fastify.register(plugin, opts)`: Fastify calls the plugin with opts (https://fastify.dev/docs/latest/Reference/Plugins/);
     // a plugin that is a package (`import fastifyPostgres from '@fastify/postgres'`) is recorded as that package called with opts.
     const plugin = !isNew && /(^|\.)register$/.test(callee) && node.arguments[0] ? unwrap(node.arguments[0] as N) : undefined

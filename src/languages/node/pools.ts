@@ -1018,8 +1018,9 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   }
 
   const usesKnex = pkg && Object.hasOwn(pkg.dependencies, 'knex')
-  // knex(config) whose config came from elsewhere (the knexfile) has no pool in the call itself.
-  const knexWithoutConfig = modules.some((m) => m.calls.flatMap((x) => boundCalls(x)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !lastDict(c.args)))
+  // knex(config) whose config came from elsewhere (the knexfile) has no pool in the call itself. Not a call of an
+  // instance a name holds (`const knex = Knex(cfg); knex('users')`: the query builder, which opens no pool).
+  const knexWithoutConfig = modules.some((m) => m.calls.flatMap((x) => boundCalls(x)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !c.instance && !lastDict(c.args)))
   // The process's code was read and no code file of the app imports knex or a library built on it (migrations, seeds and
   // the knexfile aside, which import its types): the knexfile is the knex CLI's (`knex migrate:latest` in a release
   // phase), not a pool this process opens. A whole-app search, not the modules read: a route loaded by a glob still counts.
