@@ -13,12 +13,15 @@
  *   it keeps that connection open.
  * Broadcasts use the calling thread's pooled connection.
  */
-import {fromFile} from '../../model/source.js'
+import {assumed, fromFile} from '../../model/source.js'
 import {readYamlErb} from './erb.js'
+import {analyzeDatabaseYml, DATABASE_YML} from './database-yml.js'
 import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
 
 const ADAPTER = 'https://github.com/rails/rails/blob/main/actioncable/lib/action_cable/subscription_adapter/postgresql.rb'
 const SOLID_CABLE = 'https://github.com/rails/solid_cable/blob/v4.0.0/lib/action_cable/subscription_adapter/solid_cable.rb'
+// DatabaseConfigurations#resolve_symbol_connection: a connects_to name with no entry for the environment raises.
+const RESOLVE = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations.rb'
 export const CABLE_YML = 'config/cable.yml'
 
 /** Servers that run Action Cable in their processes (it is mounted in the Rails app they serve). */
@@ -45,12 +48,34 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
   if (adapter === 'solid_cable') {
     const writing = solidCableDatabase(section!)
     const version = ctx.versions.solid_cable
+    // SolidCable::Record calls `connects_to` when it loads (production eager-loads it at boot): a database that
+    // database.yml does not define for the environment makes ActiveRecord raise AdapterNotSpecified, so the process
+    // exits. Said, and counted as if it booted (an assumption on the listener).
+    let missing: string | undefined
+    if (writing && ctx.files.read(DATABASE_YML)) {
+      const yml = await analyzeDatabaseYml(ctx)
+      if (![...yml.pools, ...yml.otherServerPools].some((e) => e.database === writing)) missing = writing
+    }
+
+    if (missing) {
+      const at = doc.yaml.lineOf([ctx.appEnv, 'connects_to']) ?? line
+      diagnostics.push({
+        code: 'missing-config',
+        file: CABLE_YML,
+        fix: `add a \`${missing}\` entry to the ${ctx.appEnv} section of ${DATABASE_YML} (Rails 8 generates one), or remove connects_to so Solid Cable uses the primary`,
+        line: at,
+        message: `${ctx.processType}: ${CABLE_YML}'s ${ctx.appEnv} connects_to names the \`${missing}\` database, which ${DATABASE_YML} does not define for ${ctx.appEnv}: when SolidCable::Record loads (at boot, as ${ctx.appEnv} eager-loads) ActiveRecord raises AdapterNotSpecified ("The \`${missing}\` database is not configured for the \`${ctx.appEnv}\` environment", ${RESOLVE}) and the process exits; conncalc counts it as if it booted`,
+        processType: ctx.processType,
+        severity: 'warning',
+      })
+    }
+
     return {
       diagnostics,
       extrasPerProcess: [
         {
           ...(writing ? {database: writing} : {}),
-          count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: SOLID_CABLE, what: 'the Solid Cable listener thread polls inside the Rails executor, with a connection from the pool'}]},
+          count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: SOLID_CABLE, what: 'the Solid Cable listener thread polls inside the Rails executor, with a connection from the pool'}, ...(missing ? [assumed(`the \`${missing}\` database connects_to names is not in ${DATABASE_YML}'s ${ctx.appEnv} section: Rails would raise at boot; counted as if it booted`)] : [])]},
           inPool: true,
           kind: 'solid-cable',
           reason: `Solid Cable listener polling for messages (one per ${server.server} process)`,
