@@ -423,10 +423,28 @@ function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagno
 
 /** What a command no process manager starts leaves running: undefined for one plain command, at once. */
 function notLaunched(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): ScriptCtx[] | undefined | Promise<ScriptCtx[] | undefined> {
-  const known = !ANY_PROGRAM.has(analyzers.find((a) => a.matches(ctx.command, ctx))!.id)
+  const id = analyzers.find((a) => a.matches(ctx.command, ctx))!.id
+  // A deploy hook (release) matches whatever it runs: a script it runs is read for the command it holds (procfile/release.ts).
+  if (id === 'release' && depth === 0 && !ctx.command.background?.length) return deployHookScript(raw, ctx, diagnostics, depth)
+  const known = !ANY_PROGRAM.has(id)
   // A Node command that runs a workspace package or several commands (procfile/node-run.ts) is followed too.
   const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !runsShellScript(ctx.command) && !exportsCommandOutput(raw) && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
   return simple ? undefined : followedProcesses(raw, ctx, diagnostics, depth)
+}
+
+/**
+ * A deploy hook's command read as a script: the one command it runs that conncalc knows (an Ecto or Rails
+ * migration behind `bin/migrate`) is what the hook holds. A script that runs nothing conncalc knows, or
+ * more than one process at once, keeps the hook's own numbers (procfile/release.ts), with nothing said.
+ */
+async function deployHookScript(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[] | undefined> {
+  const read: Diagnostic[] = []
+  const ctxs = await followedProcesses(raw, ctx, read, depth)
+  const one = ctxs?.length === 1 && ctxs[0].copies === 1 && !ctxs[0].ctx.unknownWhy ? ctxs[0] : undefined
+  const id = one && analyzers.find((a) => a.matches(one.ctx.command, one.ctx))!.id
+  if (!one || id === undefined || ANY_PROGRAM.has(id) || id === 'no-database' || one.ctx.command.argv.join(' ') === ctx.command.argv.join(' ')) return undefined
+  append(diagnostics, read)
+  return ctxs
 }
 
 async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[] | undefined> {

@@ -6,7 +6,7 @@ import {ectoMigration, isElixir, mixTask} from '../../src/languages/common/match
 import {splitCommand} from '../../src/languages/shell/shell.js'
 import {Env} from '../../src/model/env.js'
 import {memoryFiles} from '../../src/model/files.js'
-import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
+import {fixture, planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 
 const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
 
@@ -43,6 +43,26 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     const big = plan('phoenix-release-migrate', '--scale', 'web=2', '--env', 'POOL_SIZE=40')
     expect(big.type('release')).toMatchObject({connections: 2})
     expect(big.type('web')).toMatchObject({connectionsPerProcess: 45})
+  })
+
+  it('release: a bin/migrate script that execs `./app eval "App.Release.migrate"` is the migration it runs (fly release_command shape)', () => {
+    // fly.toml: release_command = "/app/bin/migrate" (the Dockerfile copies the release to /app, rel/overlays/bin/migrate
+    // in the repository): `cd -P -- "$(dirname -- "$0")"; exec ./shop eval Shop.Release.migrate`, run from the release's
+    // bin/ where `shop` (mix.exs app: :shop) is its start script. Ecto.Migrator.with_repo (lib/shop/release.ex:6) starts
+    // Shop.Repo with pool_size 2: 2, where the script was a generic release command with 1.
+    // app: rel/overlays/bin/server, Shop.Repo pool_size POOL_SIZE (fly.toml [env] "6") → 6 per Machine, 1 Machine. Peak 6 + 2.
+    const r = planJson(`${fixture('phoenix-release-script')}/fly.toml`)
+    expect(r.type('app')).toMatchObject({connections: 6, poolPerProcess: 6, server: 'elixir-release'})
+    expect(r.type('release')).toMatchObject({connections: 2, connectionsPerProcess: 2, dynos: 1, role: 'release', server: 'ecto-migrator'})
+    expect(r.type('release').sources['pool.Shop.Repo'].via).toContainEqual({file: 'lib/shop/release.ex', kind: 'file', line: 6})
+    expect(r.total).toBe(6)
+    expect(r.deployPeak).toBe(8)
+    // A release script that runs nothing conncalc knows (echo, curl) keeps the release command's 1, with nothing said.
+    const n = planJson(fixture('phoenix-release-script/Procfile.notify'), ['--scale', 'web=1'])
+    expect(n.type('release')).toMatchObject({connections: 1, server: 'release'})
+    expect(n.type('web')).toMatchObject({connections: 8})
+    expect(n.deployPeak).toBe(9)
+    expect(n.diagnostics).toEqual([])
   })
 
   it('POOL_SIZE from the env decides, and pushes the app over a standard-0', () => {

@@ -333,7 +333,7 @@ describe('fly.toml: the plain output names Machines, not dynos', () => {
  * release_command /app/bin/migrate. config/runtime.exs:36 pool_size POOL_SIZE || 10; Oban's Postgres notifier +1.
  */
 describe('fly.toml with a Mix release image: the release scripts are read as the release, not as files outside the app', () => {
-  it('app 8 + 1 = 9, jobs 9, release 1; no "outside the app folder" warning', () => {
+  it('app 8 + 1 = 9, jobs 9, release 2 (Ecto.Migrator); no "outside the app folder" warning', () => {
     const r = planJson(`${procfileOf('fly-toml-phoenix-release').replace(/Procfile$/, '')}fly.toml`, ['--plan', 'standard-0'])
     expect(r.exit).toBe(0)
     expect(r.type('app').server).toBe('elixir-release')
@@ -342,8 +342,11 @@ describe('fly.toml with a Mix release image: the release scripts are read as the
     expect(r.type('jobs').command).toBe('/app/bin/hello start')
     expect(r.type('jobs').connections).toBe(9)
     expect(r.type('release').command).toBe('./rel/overlays/bin/migrate')
-    expect(r.type('release').connections).toBe(1)
+    // bin/migrate execs `./hello eval Hello.Release.migrate` beside the release's start script (mix.exs app: :hello):
+    // Ecto.Migrator.with_repo starts Hello.Repo with pool_size 2, so the deploy peak is 18 + 2.
+    expect(r.type('release')).toMatchObject({connections: 2, server: 'ecto-migrator'})
     expect(r.total).toBe(18)
+    expect(r.deployPeak).toBe(20)
     expect(r.codes).not.toContain('unparsable-config')
   })
 })

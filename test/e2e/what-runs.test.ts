@@ -228,12 +228,14 @@ describe("Scalingo's postdeploy type: once per deploy, like release", () => {
   })
 
   it('a postcompile build hook and a postdeploy script are deploy-time, never long-running types or unknown commands', () => {
-    // web 12 as above; postcompile and postdeploy 1 × 1 each, one per deploy moment: peak 12 + 1 = 13.
+    // web 12 as above; postcompile (bin/build_assets.sh: rake assets:precompile) 1 × 1; postdeploy reads its script,
+    // bin/post_deploy.sh: `bundle exec rake db:migrate` on ActiveRecord 7.2.1 holds the migration's connection and the
+    // Migrator's advisory-lock one (release.ts): 2. One deploy moment at a time: peak 12 + 2 = 14.
     const r = planJson(procfileOf('scalingo-postdeploy/Procfile.hooks'), ['--scale', 'web=2', '--limit', '30'])
     expect(r.total).toBe(12)
-    expect(r.type('postdeploy')).toMatchObject({connections: 1, role: 'release', server: 'postdeploy'})
+    expect(r.type('postdeploy')).toMatchObject({connections: 2, extraPerProcess: 1, role: 'release', server: 'postdeploy'})
     expect(r.type('postcompile')).toMatchObject({connections: 1, role: 'release', server: 'postcompile'})
-    expect(r.deployPeak).toBe(13)
+    expect(r.deployPeak).toBe(14)
     expect(r.codes).not.toContain('unknown-command')
     // Scalingo documents no postcompile type: its one dyno is an assumption, said as such.
     expect(r.type('postcompile').sources.dynos.source).toMatchObject({kind: 'assumed'})

@@ -128,14 +128,34 @@ export function mixTask(argv: readonly string[]): string | undefined {
 export function ectoMigration(argv: readonly string[]): 'eval' | 'mix' | undefined {
   const task = mixTask(argv)
   if (task !== undefined) return /^ecto\.(migrate|rollback)$/.test(task) ? 'mix' : undefined
-  return argv[1] === 'eval' && /(^|\/)bin\/[^/]+$/.test(argv[0] ?? '') && /\b(migrate|rollback)\b/.test(argv.slice(2).join(' ')) ? 'eval' : undefined
+  return argv[1] === 'eval' && RELEASE_SCRIPT.test(argv[0] ?? '') && /\b(migrate|rollback)\b/.test(argv.slice(2).join(' ')) ? 'eval' : undefined
+}
+
+/** A release's start script: `bin/app`, `_build/prod/rel/app/bin/app`, or `./app` / `app` run from the release's bin/ (isElixir checks the name). */
+const RELEASE_SCRIPT = /(^|\/)bin\/[^/]+$|^(\.\/)?[\w-]+$/
+
+/**
+ * The names a release of this Mix project is started by: the project's `app: :name` and the keys of its
+ * `releases: [name: …]` (Mix.Tasks.Release: a release is named by its key, the app's name when there is none).
+ */
+function mixReleaseNames(ctx: {files: AnalyzerContext['files']}): Set<string> {
+  const text = ctx.files.read('mix.exs')?.text ?? ''
+  const names = new Set<string>()
+  const app = /\bapp:\s*:(\w+)/.exec(text)
+  if (app) names.add(app[1])
+  const releases = /\breleases:\s*\[([^\]]*)/.exec(text)
+  for (const m of releases?.[1].matchAll(/(?:^|[\s,[])(\w+):\s*\[/g) ?? []) names.add(m[1])
+  return names
 }
 
 export const isElixir: Matcher = (cmd, ctx) => {
   const prog = programName(cmd.argv[0])
   if (prog === 'mix' || ((prog === 'elixir' || prog === 'iex') && mixTask(cmd.argv) !== undefined)) return true
   if (!ctx.files.exists('mix.exs')) return false
-  return (RELEASE_COMMANDS.has(cmd.argv[1] ?? '') && /(^|\/)bin\/[^/]+$/.test(cmd.argv[0] ?? '')) || /(^|\/)bin\/server$/.test(cmd.argv[0] ?? '')
+  const argv0 = cmd.argv[0] ?? ''
+  if (/(^|\/)bin\/server$/.test(argv0) || !RELEASE_COMMANDS.has(cmd.argv[1] ?? '')) return /(^|\/)bin\/server$/.test(argv0)
+  // `bin/app eval …`, or phx.gen.release's bin/migrate: `cd -P -- "$(dirname -- "$0")"; exec ./app eval …` beside it in bin/.
+  return /(^|\/)bin\/[^/]+$/.test(argv0) || (RELEASE_SCRIPT.test(argv0) && mixReleaseNames(ctx).has(programName(argv0)))
 }
 
 // Ruby job systems started by their own CLI or a rake task.
