@@ -67,6 +67,8 @@ export interface PoolEntry {
   server: string
   /** A read replica (ActiveRecord `replica: true`, Lucid read replicas): a follower is a server of its own, never the plan's. */
   replica?: boolean
+  /** One connection every thread of the process shares (SQLAlchemy StaticPool): no thread waits for it, so it is never below the threads. */
+  shared?: boolean
   /** Set when the pool is Sequel's (languages/ruby/sequel.ts): its timeout error and fix are Sequel's, however it was read. */
   library?: 'sequel'
 }

@@ -30,7 +30,12 @@ const LEGACY_KEYS: Record<string, string> = {max_overflow: 'SQLALCHEMY_MAX_OVERF
 
 const ENGINE = /(^|\.)create(_async)?_engine$/
 // Pool classes that keep no pool of their own size: a connection per checkout (NullPool) or per thread.
-const NO_POOL = /(^|\.)(NullPool|StaticPool|SingletonThreadPool)$/
+const NO_POOL = /(^|\.)(NullPool|SingletonThreadPool)$/
+// StaticPool holds exactly one connection for every checkout in the process (its `connection` is a memoized
+// property: one _ConnectionRecord per pool), and AssertionPool allows one checkout at a time: 1 per process,
+// whatever the threads. https://github.com/sqlalchemy/sqlalchemy/blob/rel_2_0_30/lib/sqlalchemy/pool/impl.py
+const ONE_CONNECTION = /(^|\.)(StaticPool|AssertionPool)$/
+const ONE_CONNECTION_REF = 'https://github.com/sqlalchemy/sqlalchemy/blob/rel_2_0_30/lib/sqlalchemy/pool/impl.py'
 export const isEngineCall = (c: PyCall): boolean => ENGINE.test(c.callee) && (!c.callee.includes('.') || /^(sqlalchemy|sqlmodel)\b/.test(c.callee))
 
 export interface EnginePools {
@@ -68,6 +73,12 @@ function engineEntry(
   // `poolclass` in an options dict (`{"poolclass": NullPool}`, `**ENGINE_OPTIONS`): the name it is written as.
   const poolOption = poolclass === undefined ? get('poolclass') : undefined
   const optionName = poolOption?.v.kind === 'unknown' ? poolOption.v.name : undefined
+  if ((poolclass ?? optionName) && ONE_CONNECTION.test((poolclass ?? optionName)!)) {
+    const at = poolOption ? fromFile(poolOption.v.file, poolOption.line) : fromFile(file, line)
+    const name = (poolclass ?? optionName)!.split('.').pop()!
+    return {database, pool: sourced(1, at, [fromDefault(`${name}: one connection for the whole process, ${name === 'StaticPool' ? 'shared by every thread' : 'one checkout at a time'}`, ONE_CONNECTION_REF)]), server, ...(name === 'StaticPool' ? {shared: true} : {})}
+  }
+
   if ((poolclass ?? optionName) && NO_POOL.test((poolclass ?? optionName)!)) {
     // NullPool opens a connection per checkout: one per thread at a time.
     const at = poolOption ? fromFile(poolOption.v.file, poolOption.line) : fromFile(file, line)
