@@ -5,6 +5,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {filesUnder} from '../../model/files.js'
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {clojureMap} from './clojure-map.js'
 
 // C3P0Defaults: MAX_POOL_SIZE = 15, INITIAL_POOL_SIZE = 3, MIN_POOL_SIZE = 3.
 const C3P0_DEFAULTS = 'https://github.com/swaldman/c3p0/blob/master/src/com/mchange/v2/c3p0/impl/C3P0Defaults.java'
@@ -19,22 +20,6 @@ export interface C3p0Pool {
 }
 
 const lineOf = (text: string, i: number): number => text.slice(0, i).split('\n').length
-
-/** The balanced `{…}` at `at` (a Clojure map literal), strings and `;` comments skipped. */
-function mapAt(text: string, at: number): string | undefined {
-  let depth = 0
-  for (let i = at; i < text.length && i < at + 20_000; i++) {
-    const c = text[i]
-    if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++
-    } else if (c === ';') {
-      while (i < text.length && text[i] !== '\n') i++
-    } else if (c === '{') depth++
-    else if (c === '}' && --depth === 0) return text.slice(at, i + 1)
-  }
-
-  return undefined
-}
 
 function unread(processType: string, file: string, line: number, what: string, fallback: string): Diagnostic {
   return {code: 'unknown-config-value', file, fix: `tell conncalc the pool: --assume ${processType}=1:N:N`, line, message: `${processType}: ${file}:${line} ${what}, which conncalc does not evaluate; ${fallback} is counted`, processType, severity: 'warning'}
@@ -62,7 +47,7 @@ function clojurePool(ctx: AnalyzerContext): C3p0Pool | undefined {
       const dflt = sourced(15, fromDefault("clojure.jdbc-c3p0's make-datasource-spec: (:max-pool-size dbspec 15)", JDBC_C3P0), [fromFile(path, line)])
       const minDefault = fromDefault("clojure.jdbc-c3p0's make-datasource-spec: :min-pool-size 3 (c3p0 keeps at least minPoolSize open once the pool is used)", JDBC_C3P0)
       if (text[start] === '{') {
-        const map = mapAt(text, start) ?? ''
+        const map = clojureMap(text, start) ?? ''
         const size = /:max-pool-size\s+([^\s,}]+)/.exec(map)
         const pool = sized(ctx.processType, size?.[1], path, size ? lineOf(text, start + size.index) : line, dflt, diagnostics)
         const min = /:min-pool-size\s+(\d+)[\s,}]/.exec(map)

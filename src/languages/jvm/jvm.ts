@@ -18,6 +18,7 @@ import {isJvm} from '../common/matchers.js'
 import {jvmFramework} from './jvm-framework.js'
 import {withoutComments} from '../common/database-drivers.js'
 import {HoconConfig} from './hocon.js'
+import {clojureMap} from './clojure-map.js'
 
 // c3p0's BasicResourcePool: a checkout waits while maxPoolSize connections are out (C3P0Defaults.CHECKOUT_TIMEOUT 0: no timeout).
 const C3P0_POOL = 'https://github.com/swaldman/c3p0/blob/master/src/com/mchange/v2/resourcepool/BasicResourcePool.java'
@@ -206,22 +207,6 @@ interface HikariSetting {
   /** `new HikariConfig("hikari.properties")`: the properties file it loads, and where it is in the app if it is. */
   properties?: {found?: string; name: string}
   raw: string
-}
-
-/** The balanced `{…}` starting at `at` (Clojure map literal), strings and `;` comments skipped; undefined if it never closes. */
-function clojureMap(text: string, at: number): string | undefined {
-  let depth = 0
-  for (let i = at; i < text.length && i < at + 20_000; i++) {
-    const c = text[i]
-    if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++
-    } else if (c === ';') {
-      while (i < text.length && text[i] !== '\n') i++
-    } else if (c === '{') depth++
-    else if (c === '}' && --depth === 0) return text.slice(at, i + 1)
-  }
-
-  return undefined
 }
 
 /**
