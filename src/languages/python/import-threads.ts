@@ -13,7 +13,7 @@
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
-import {classOf, type PyModule} from './values.js'
+import {type PyModule, subclassesOf} from './values.js'
 
 import {assumed, sourced} from '../../model/source.js'
 
@@ -29,23 +29,9 @@ export interface ThreadStart {
   line: number
 }
 
-/** The app's classes built on threading.Thread/Timer, by the names a call gives them (dotted, and bare in their own module). */
-function threadSubclasses(modules: readonly PyModule[]): Map<string, string> {
-  const found = new Map<string, string>()
-  for (const m of modules) {
-    const dotted = m.file.replace(/\.py$/, '').replace(/\/__init__$/, '').replaceAll('/', '.')
-    for (const [name, v] of m.names) {
-      const base = classOf(v)?.bases.find((b) => THREAD_STARTS.has(b))
-      if (base) found.set(`${dotted}.${name}`, base).set(name, base)
-    }
-  }
-
-  return found
-}
-
 /** Every site in `modules` that starts a thread, outside an `if __name__ == "__main__":` (which an import never runs). */
 export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
-  const subclasses = threadSubclasses(modules)
+  const subclasses = subclassesOf(modules, THREAD_STARTS)
   const starts: ThreadStart[] = []
   for (const m of modules) {
     for (const c of m.calls) {

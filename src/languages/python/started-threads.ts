@@ -8,7 +8,7 @@
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
-import {classOf, type PyCall, type PyModule} from './values.js'
+import {classOf, type PyCall, type PyModule, subclassesOf} from './values.js'
 
 import type {FileReader} from '../../model/files.js'
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -59,25 +59,9 @@ export interface StartedThreads {
 }
 
 /** What `modules` start; `what` names the command for messages ("manage.py send_digest", "python clock.py"). */
-/**
- * The app's own classes built on one of CONCURRENCY (`class DbSafeExecutor(futures.ThreadPoolExecutor)`), by the
- * import-qualified name a call gives them (`app.futures.DbSafeExecutor`, or the bare name in their own module): their base.
- */
-function concurrencySubclasses(modules: PyModule[]): Map<string, string> {
-  const found = new Map<string, string>()
-  for (const m of modules) {
-    const dotted = m.file.replace(/\.py$/, '').replace(/\/__init__$/, '').replaceAll('/', '.')
-    for (const [name, v] of m.names) {
-      const base = classOf(v)?.bases.find((b) => CONCURRENCY.has(b))
-      if (base) found.set(`${dotted}.${name}`, base).set(name, base)
-    }
-  }
-
-  return found
-}
-
 export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: string): StartedThreads {
-  const subclasses = concurrencySubclasses(modules)
+  // The app's own classes built on one of CONCURRENCY (`class DbSafeExecutor(futures.ThreadPoolExecutor)`).
+  const subclasses = subclassesOf(modules, CONCURRENCY)
   const callee = (c: {callee: string}): string | undefined => (CONCURRENCY.has(c.callee) ? c.callee : subclasses.has(c.callee) ? `${c.callee} (a ${subclasses.get(c.callee)})` : undefined)
   const starts = modules.flatMap((m) => m.calls.filter((c) => callee(c) !== undefined).map((c) => ({c: {...c, callee: callee(c)!}, file: m.file, own: c.callee})))
   if (starts.length === 0) return {diagnostics: []}

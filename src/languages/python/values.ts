@@ -88,6 +88,23 @@ export type EvalValue = KnownValue | UnknownValue
 export const classOf = (v: EvalValue | undefined): PyClass | undefined =>
   v?.kind === 'known' && v.value !== null && typeof v.value === 'object' && !Array.isArray(v.value) && v.value.kind === 'class' ? v.value : undefined
 
+/**
+ * The app's own classes whose base is one of `bases` (`class Ticker(threading.Thread)`), by the names a call gives them
+ * (import-qualified, `app.jobs.Ticker`, and bare in their own module): their base.
+ */
+export function subclassesOf(modules: readonly PyModule[], bases: ReadonlySet<string>): Map<string, string> {
+  const found = new Map<string, string>()
+  for (const m of modules) {
+    const dotted = m.file.replace(/\.py$/, '').replace(/\/__init__$/, '').replaceAll('/', '.')
+    for (const [name, v] of m.names) {
+      const base = classOf(v)?.bases.find((b) => bases.has(b))
+      if (base) found.set(`${dotted}.${name}`, base).set(name, base)
+    }
+  }
+
+  return found
+}
+
 /** One arm of an `if` conncalc could not decide (see PyCall.arms). */
 export interface PyArm {
   at: string
