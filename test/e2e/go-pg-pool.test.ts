@@ -14,7 +14,7 @@ describe('Go: go-pg pools', () => {
   it('web: store.Open() passes ParseURL options with no PoolSize → 10 × 8 CPUs = 80 per dyno, starred by the CPU-count rule; 2 dynos = 160', () => {
     const r = plan()
     expect(r.type('web')).toMatchObject({connections: 160, databases: ['go-pg store/store.go:15'], poolPerProcess: 80})
-    expect(r.type('web').sources['pool.go-pg store/store.go:15'].via).toContainEqual(expect.objectContaining({kind: 'default', what: 'go-pg default PoolSize: 10 × runtime.NumCPU()'}))
+    expect(r.type('web').sources['pool.go-pg store/store.go:15'].via).toContainEqual(expect.objectContaining({kind: 'default', what: 'go-pg v10.11.1 default PoolSize: 10 × runtime.NumCPU() (since v6.3.4)'}))
     expect(r.codes).toContain('cpu-count-default')
     expect(r.codes).not.toContain('unbounded-pool')
   })

@@ -21,6 +21,7 @@ import {isGo} from '../common/matchers.js'
 import {pyCandidate} from '../python/candidate.js'
 import {readGoCode} from './go-code.js'
 import {popPools} from './pop.js'
+import {goPgDefault, goPgMajorDefault, pinnedVersion} from './go-pg.js'
 import {append} from '../../util/arrays.js'
 import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
 import {PLATFORM_DATABASE_URLS, serverOfUrlVar, unsetUrlServer} from '../../util/pg-url.js'
@@ -32,9 +33,6 @@ const PGX_V3 = 'https://github.com/jackc/pgx/blob/v3/conn_pool.go'
 // que-go worker.go: NewWorkerPool(c, wm, count) starts count Workers; each Worker's WorkOne calls Client.LockJob (que.go),
 // which Acquires a connection from the pgx pool and keeps it on the Job until Job.Done releases it.
 const QUE_GO = 'https://github.com/bgentry/que-go/blob/master/worker.go'
-// go-pg options.go init(): v10 `if opt.PoolSize == 0 { opt.PoolSize = 10 * runtime.NumCPU() }`; v5 (gopkg.in/pg.v5) `opt.PoolSize = 20`.
-const GO_PG_V10 = 'https://github.com/go-pg/pg/blob/d2221a32b10324a0b3b4872775bd5f21abccdc12/options.go'
-const GO_PG_V5 = 'https://github.com/go-pg/pg/blob/03f69fdca4d87cb897d03d39dee6386f59a909c7/options.go'
 // pgxpool/pool.go: defaultMaxConns = int32(4); ParseConfig: pool_max_conns, else max(defaultMaxConns, runtime.NumCPU()).
 const PGXPOOL = 'https://github.com/jackc/pgx/blob/master/pgxpool/pool.go'
 
@@ -167,20 +165,32 @@ function pgxV3Pool(ctx: AnalyzerContext, opened: GoSite, diagnostics: Diagnostic
 }
 
 /**
- * go-pg's `pg.Connect(&pg.Options{PoolSize: n})`: n, else the version's default — v10 10 × runtime.NumCPU() (the dyno's
- * CPUs), v5 and before 20 (GO_PG_V5); for v6–v9, whose options.go was not read here, v10's is assumed.
+ * go-pg's `pg.Connect(&pg.Options{PoolSize: n})`: n, else the default of the release the app pins (go-pg.ts: 5, 10, 20 or
+ * 10 × runtime.NumCPU(), the dyno's CPUs); a major version alone decides it for v1–v2, v5 and v7 on. With no release
+ * pinned (or a v3/v4/v6 pin with no minor), the newest default, 10 × NumCPU, is assumed and said.
  */
 function goPgPool(ctx: AnalyzerContext, opened: GoSite, diagnostics: Diagnostic[]): PoolEntry {
   const database = `go-pg ${opened.file}:${opened.line}`
   const set = setting(opened.max ? [{...opened, value: opened.max}] : [], 'go-pg Options.PoolSize', diagnostics)
   // 0 is go-pg's "unset": the default applies.
   if (set.value && set.value.value !== 0) return {database, pool: set.value, server: 'DATABASE_URL'}
-  const major = Number(/(?:\/v|\.v)(\d+)$/.exec(opened.pkg ?? '')?.[1] ?? 0)
+  const pkg = opened.pkg ?? 'github.com/go-pg/pg'
+  const major = Number(/(?:\/v|\.v)(\d+)$/.exec(pkg)?.[1] ?? 0)
   const unread = set.unread ? [assumed(`PoolSize is set at ${set.unread.file}:${set.unread.line}, which conncalc cannot read; go-pg's default is assumed`)] : []
-  if (major > 0 && major <= 5) return {database, pool: sourced(20, fromFile(opened.file, opened.line), [fromDefault(`go-pg v${major} default PoolSize: 20`, GO_PG_V5), ...unread]), server: 'DATABASE_URL'}
+  const pinned = pinnedVersion(ctx.files, pkg)
+  const byPin = pinned && (major === 0 || pinned.version[0] === major) ? goPgDefault(pinned.version) : undefined
+  const found = byPin ?? goPgMajorDefault(major)
+  const def = found ?? goPgDefault([10, 0, 0])
+  const via: Source[] = [fromDefault(found ? def.what : 'go-pg default PoolSize: 10 × runtime.NumCPU()', def.ref)]
+  if (byPin && pinned) via.push(fromFile(pinned.file, pinned.line))
+  if (!found) {
+    via.push(assumed(`go-pg ${major === 0 ? '(no release pinned in go.mod, Gopkg.lock, glide.lock, vendor/vendor.json or Godeps.json)' : `v${major} with no release pinned`}: its default is taken as the newest, 10 × NumCPU (before v6.3.4 it was 20, before v4.6.2 10, before v3.4.0 5)`))
+  }
+
+  via.push(...unread)
+  if (def.per === 'fixed') return {database, pool: sourced(def.value, fromFile(opened.file, opened.line), via), server: 'DATABASE_URL'}
   const n = ctx.dyno?.nproc
-  const via: Source[] = [fromDefault('go-pg default PoolSize: 10 × runtime.NumCPU()', GO_PG_V10), ...(n ? [n.source, ...(n.via ?? [])] : []), ...unread]
-  if (major !== 10) via.push(assumed(`go-pg ${major === 0 ? 'before modules' : `v${major}`}: its default is taken as v10's 10 × NumCPU (that version's options.go was not read)`))
+  if (n) via.splice(1, 0, n.source, ...(n.via ?? []))
   const pool = sourced(10 * (n?.value ?? 8), fromFile(opened.file, opened.line), via)
   append(diagnostics, cpuCountWarning(ctx, pool, 'go-pg PoolSize', 'set PoolSize in pg.Options'))
   return {database, pool, server: 'DATABASE_URL'}
