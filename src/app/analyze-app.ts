@@ -821,6 +821,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
     append(diagnostics, found.diagnostics)
     append(extrasPerProcess, found.extrasPerProcess ?? [])
     append(extrasPerDyno, found.extrasPerDyno ?? [])
+    if (found.processesVia?.length) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...found.processesVia]}
     Object.assign(typeVersions, found.versions)
   }
 

@@ -12,6 +12,7 @@ import {sidekiq} from '../languages/ruby/sidekiq.js'
 import {queAsync} from '../languages/ruby/que-async.js'
 import {sidekiqEmbedded} from '../languages/ruby/sidekiq-embedded.js'
 import {solidQueue, solidQueueInPuma} from '../languages/ruby/solid-queue.js'
+import {solidDatabases} from '../languages/ruby/solid-databases.js'
 import {unicorn} from '../languages/ruby/unicorn.js'
 import {unknown} from './unknown.js'
 import {noDatabase} from './no-database.js'
@@ -75,4 +76,4 @@ export const analyzers: ServerAnalyzer[] = [
 ]
 
 /** Add-ons that run inside other servers' processes, applied to every process type in this order. */
-export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic]
+export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic, solidDatabases]

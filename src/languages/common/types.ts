@@ -3,7 +3,7 @@ import type {Env, EnvEntry} from '../../model/env.js'
 import type {FileReader} from '../../model/files.js'
 import type {Extra, ForkFacts, PoolEntry} from '../../model/process.js'
 import type {SameServerEvidence} from '../../model/same-server.js'
-import type {Sourced} from '../../model/source.js'
+import type {Source, Sourced} from '../../model/source.js'
 import type {DynoFacts} from '../../platform/dyno-sizes.js'
 
 /**
@@ -85,6 +85,11 @@ export interface AddonAnalysis {
   diagnostics: Diagnostic[]
   extrasPerDyno?: Extra[]
   extrasPerProcess?: Extra[]
+  /**
+   * Why the type's processes are counted as an assumption (a process that would exit at boot, counted as if it
+   * booted): added to processesPerDyno's sources, so the type's numbers are starred.
+   */
+  processesVia?: Source[]
   /** Versions that decided its numbers, for --explain. */
   versions?: Record<string, string>
 }

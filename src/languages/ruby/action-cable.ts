@@ -20,8 +20,6 @@ import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from 
 
 const ADAPTER = 'https://github.com/rails/rails/blob/main/actioncable/lib/action_cable/subscription_adapter/postgresql.rb'
 const SOLID_CABLE = 'https://github.com/rails/solid_cable/blob/v4.0.0/lib/action_cable/subscription_adapter/solid_cable.rb'
-// DatabaseConfigurations#resolve_symbol_connection: a connects_to name with no entry for the environment raises.
-const RESOLVE = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations.rb'
 export const CABLE_YML = 'config/cable.yml'
 
 /** Servers that run Action Cable in their processes (it is mounted in the Rails app they serve). */
@@ -48,26 +46,13 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
   if (adapter === 'solid_cable') {
     const writing = solidCableDatabase(section!)
     const version = ctx.versions.solid_cable
-    // SolidCable::Record calls `connects_to` when it loads (production eager-loads it at boot): a database that
-    // database.yml does not define for the environment makes ActiveRecord raise AdapterNotSpecified, so the process
-    // exits. Said, and counted as if it booted (an assumption on the listener).
+    // SolidCable::Record calls `connects_to` when it loads: a database that database.yml does not define for the
+    // environment makes ActiveRecord raise AdapterNotSpecified, so the process exits. Said by solid-databases.ts for
+    // every type it hits; here the listener is an assumption too.
     let missing: string | undefined
     if (writing && ctx.files.read(DATABASE_YML)) {
       const yml = await analyzeDatabaseYml(ctx)
       if (![...yml.pools, ...yml.otherServerPools].some((e) => e.database === writing)) missing = writing
-    }
-
-    if (missing) {
-      const at = doc.yaml.lineOf([ctx.appEnv, 'connects_to']) ?? line
-      diagnostics.push({
-        code: 'missing-config',
-        file: CABLE_YML,
-        fix: `add a \`${missing}\` entry to the ${ctx.appEnv} section of ${DATABASE_YML} (Rails 8 generates one), or remove connects_to so Solid Cable uses the primary`,
-        line: at,
-        message: `${ctx.processType}: ${CABLE_YML}'s ${ctx.appEnv} connects_to names the \`${missing}\` database, which ${DATABASE_YML} does not define for ${ctx.appEnv}: when SolidCable::Record loads (at boot, as ${ctx.appEnv} eager-loads) ActiveRecord raises AdapterNotSpecified ("The \`${missing}\` database is not configured for the \`${ctx.appEnv}\` environment", ${RESOLVE}) and the process exits; conncalc counts it as if it booted`,
-        processType: ctx.processType,
-        severity: 'warning',
-      })
     }
 
     return {

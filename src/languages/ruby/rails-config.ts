@@ -62,3 +62,21 @@ export async function railsSettings(ctx: AnalyzerContext, ns: string, initialize
 
   return {diagnostics, files, settings}
 }
+
+/**
+ * A top-level `config.<key> = value` (`config.eager_load = true`) in config/application.rb then
+ * config/environments/<env>.rb, the later one winning as at boot; undefined when neither sets it.
+ */
+export async function railsTopSetting(ctx: AnalyzerContext, key: string): Promise<RailsSetting | undefined> {
+  let found: RailsSetting | undefined
+  for (const path of ['config/application.rb', `config/environments/${ctx.appEnv}.rb`]) {
+    const config = await loadRubyConfig(ctx, path, ctx.appEnv)
+    if (!config) continue
+    const file = ctx.files.read(path)?.path ?? path
+    for (const c of allCalls(config.calls)) {
+      if (c.receiver === 'config' && c.name === `${key}=` && c.args[0]) found = {conditional: c.conditional, file, line: c.line, value: c.args[0]}
+    }
+  }
+
+  return found
+}

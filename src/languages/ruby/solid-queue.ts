@@ -166,8 +166,16 @@ function pathSetting(ctx: AnalyzerContext, argv: readonly string[], flags: strin
 
 const truthyEnv = (v: string | undefined): boolean => v !== undefined && ['1', 'on', 't', 'true', 'y', 'yes'].includes(v.toLowerCase())
 
-/** Which database Solid Queue's records use: `config.solid_queue.connects_to = {database: {writing: :queue}}` (Rails 8's production.rb). */
-async function queueDatabase(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Promise<string | undefined> {
+/** `config.solid_queue.connects_to` as read: the writing database it names, or why it cannot be read. */
+export interface QueueConnectsTo {
+  file: string
+  line: number
+  /** The writing database, when read and not under an undecided `if`. */
+  name?: string
+}
+
+/** `config.solid_queue.connects_to = {database: {writing: :queue}}` (Rails 8's production.rb), if the app sets it. */
+export async function queueConnectsTo(ctx: AnalyzerContext): Promise<QueueConnectsTo | undefined> {
   const rails = await railsSettings(ctx, 'solid_queue', ['config/initializers/solid_queue.rb'])
   const s = rails.settings.get('connects_to')
   if (!s) return undefined
@@ -175,7 +183,14 @@ async function queueDatabase(ctx: AnalyzerContext, diagnostics: Diagnostic[]): P
   const database = v.kind === 'known' && isHash(v.value) ? v.value.hash.database : undefined
   const writing = database !== undefined && typeof database === 'object' && database !== null && isHash(database) ? database.hash.writing : database
   const name = writing !== undefined && writing !== null && typeof writing === 'object' && isSymbol(writing) ? writing.symbol : typeof writing === 'string' ? writing : undefined
-  if (name && !s.conditional) return name
+  return {file: s.file, line: s.line, ...(name && !s.conditional ? {name} : {})}
+}
+
+/** Which database Solid Queue's records use: `config.solid_queue.connects_to = {database: {writing: :queue}}` (Rails 8's production.rb). */
+async function queueDatabase(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Promise<string | undefined> {
+  const s = await queueConnectsTo(ctx)
+  if (!s) return undefined
+  if (s.name) return s.name
   diagnostics.push({
     code: 'unknown-config-value',
     file: s.file,
