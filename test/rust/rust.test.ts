@@ -376,6 +376,61 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(two.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('`size` is a parameter of open, called at src/main.rs:3, src/main.rs:4')}))
   })
 
+  it('a parameter read through `use … as` aliases at its callers, only of its own module; a Redis r2d2 pool is not a PostgreSQL pool; `match env::var(…)` arms', async () => {
+    // src/store.rs and src/cache.rs each define build_pool(url, size): store's an r2d2 diesel pool, cache's an r2d2_redis
+    // pool (RedisConnectionManager). src/bin/web.rs imports them `as build_store_pool` / `as build_cache_pool` and passes
+    // settings::store_pool() and 30; a #[cfg(test)] module calls store's with 50. store_pool() is
+    // `match env::var("STORE_POOL") { Ok(v) => v.parse::<u32>().unwrap(), Err(_) => 7 }`.
+    // Hand: one PostgreSQL pool, store's: STORE_POOL unset → the Err arm, 7; set to 3 → 3. The cache pool talks to Redis: not counted,
+    // and its 30 (the largest size passed) is not the PostgreSQL pool's.
+    const files = {
+      'Cargo.lock': lock({diesel: '2.1.6', r2d2: '0.8.10', r2d2_redis: '0.14.0', redis: '0.20.0'}),
+      'Cargo.toml': toml('acme', ['diesel = { version = "2", features = ["postgres", "r2d2"] }', 'r2d2_redis = "0.14"']),
+      'src/bin/web.rs': [
+        'use acme::cache::build_pool as build_cache_pool;',
+        'use acme::settings;',
+        'use acme::store::build_pool as build_store_pool;',
+        'fn main() {',
+        '    let url = std::env::var("DATABASE_URL").unwrap();',
+        '    let _store = build_store_pool(&url, settings::store_pool());',
+        '    let _cache = build_cache_pool(&std::env::var("REDIS_URL").unwrap(), 30);',
+        '}',
+      ].join('\n'),
+      'src/cache.rs': [
+        'use r2d2_redis::{r2d2::Pool, RedisConnectionManager};',
+        'pub fn build_pool(url: &str, size: u32) -> Pool<RedisConnectionManager> {',
+        '    let manager = RedisConnectionManager::new(url).unwrap();',
+        '    Pool::builder().max_size(size).build(manager).expect("cache pool")',
+        '}',
+      ].join('\n'),
+      'src/lib.rs': 'pub mod cache;\npub mod settings;\npub mod store;\n',
+      'src/settings.rs': 'pub fn store_pool() -> u32 {\n    match std::env::var("STORE_POOL") {\n        Ok(v) => v.parse::<u32>().unwrap(),\n        Err(_) => 7,\n    }\n}\n',
+      'src/store.rs': [
+        'use diesel::r2d2::{ConnectionManager, Pool};',
+        'use diesel::PgConnection;',
+        'pub fn build_pool(url: &str, size: u32) -> Pool<ConnectionManager<PgConnection>> {',
+        '    let manager = ConnectionManager::<PgConnection>::new(url);',
+        '    Pool::builder().max_size(size).build(manager).expect("store pool")',
+        '}',
+        '#[cfg(test)]',
+        'mod tests {',
+        '    #[test]',
+        '    fn builds() {',
+        '        let _p = super::build_pool("postgres://localhost/test", 50);',
+        '    }',
+        '}',
+      ].join('\n'),
+    }
+    const unset = await run('./target/release/web', files)
+    expect(unset.pools?.map((p) => [p.database, p.pool.value])).toEqual([['r2d2 src/store.rs:5', 7]])
+    expect(isAssumption(unset.pools![0].pool)).toBe(false)
+    expect(unset.pools![0].pool.via).toContainEqual({file: 'src/bin/web.rs', kind: 'file', line: 6})
+    expect(unset.diagnostics).toEqual([])
+    const set = await run('./target/release/web', files, {STORE_POOL: '3'})
+    expect(set.pools?.map((p) => p.pool.value)).toEqual([3])
+    expect(set.pools![0].pool.via).toContainEqual(expect.objectContaining({kind: 'env', name: 'STORE_POOL'}))
+  })
+
   it("an associated function of the app's impl (`Settings::pool_size()` → `Self::var_or(\"POOL\", \"5\")`) is followed, a closure seeing the function's parameter", async () => {
     const r2d2 = {'Cargo.lock': lock({diesel: '2.1.6', r2d2: '0.8.10'}), 'Cargo.toml': toml('feeds', ['diesel = { version = "2", features = ["postgres", "r2d2"] }'])}
     const settings = [

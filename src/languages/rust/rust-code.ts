@@ -143,6 +143,66 @@ const argsOf = (call: TsNode): TsNode[] => (call.childForFieldName('arguments')?
 /** `a::b::<T>::c` → "a::b::c" (type arguments dropped). */
 const pathText = (n: TsNode | null | undefined): string => (n ? n.text.replaceAll(/::<[^>]*>|<[^>]*>/g, '').replaceAll(/\s+/g, '') : '')
 
+/**
+ * The names a file's `use` declarations bring in, each to the path it stands for: `use crate::db::open as open_db;` →
+ * open_db → [crate, db, open]; `use app::{db::{self, open}, mq};` → db → [app, db], open → [app, db, open], mq → [app, mq].
+ */
+export function useMap(root: TsNode): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  const segs = (n: TsNode | null | undefined): string[] => (n ? pathText(n).split('::').filter(Boolean) : [])
+  const visit = (n: TsNode, prefix: string[]): void => {
+    if (n.type === 'use_as_clause') {
+      const alias = n.childForFieldName('alias')?.text
+      if (alias && alias !== '_') out.set(alias, [...prefix, ...segs(n.childForFieldName('path'))])
+    } else if (n.type === 'scoped_use_list') {
+      const list = n.childForFieldName('list')
+      for (const c of list?.namedChildren ?? []) if (c) visit(c, [...prefix, ...segs(n.childForFieldName('path'))])
+    } else if (n.type === 'use_list') {
+      for (const c of n.namedChildren) if (c) visit(c, prefix)
+    } else if (n.type === 'scoped_identifier' || n.type === 'identifier') {
+      const full = [...prefix, ...segs(n)]
+      out.set(full.at(-1)!, full)
+    } else if (n.type === 'self' && prefix.length > 0) out.set(prefix.at(-1)!, prefix)
+  }
+
+  for (const d of root.descendantsOfType('use_declaration')) {
+    const arg = d?.childForFieldName('argument')
+    if (arg) visit(arg, [])
+  }
+
+  return out
+}
+
+/** The module a source file is (src/db.rs and src/db/mod.rs → [db]; src/lib.rs, src/main.rs, src/bin/NAME.rs → []). */
+export function moduleOf(path: string): string[] {
+  const m = /(?:^|\/)src\/(.+)\.rs$/.exec(path)
+  if (!m) return []
+  const parts = m[1].split('/')
+  if (parts[0] === 'bin' || (parts.length === 1 && (parts[0] === 'lib' || parts[0] === 'main'))) return []
+  if (parts.at(-1) === 'mod') parts.pop()
+  return parts
+}
+
+/**
+ * Whether a call's function (`open`, `db::open`, an alias from `use … as`) names the function `name` defined in `defFile`:
+ * its path through the caller's `use` declarations must end in `name`, and when a module precedes the name (`mq::open`),
+ * it must be the defining file's module.
+ */
+export function callNames(fnNode: TsNode, uses: Map<string, string[]>, name: string, defFile: string): boolean {
+  if (fnNode.type !== 'identifier' && fnNode.type !== 'scoped_identifier') return false
+  const raw = pathText(fnNode).split('::')
+  const head = uses.get(raw[0])
+  const path = head ? [...head, ...raw.slice(1)] : raw
+  if (path.at(-1) !== name) return false
+  const before = path.at(-2)
+  const mod = moduleOf(defFile)
+  if (!before || mod.length === 0 || ['crate', 'self', 'super', 'Self'].includes(before)) return true
+  return before === mod.at(-1)
+}
+
+/** A pool's manager for a non-PostgreSQL server (`RedisConnectionManager`, r2d2_sqlite, `ConnectionManager<MysqlConnection>`, deadpool_redis). */
+const OTHER_MANAGER = /redis|sqlite|mysql|mongo|memcache|lapin|amqp|rabbit|ldap/i
+
 export class RustCode {
   private readonly consts = new Map<string, {file: string; node: TsNode}[]>()
   private readonly fieldSets = new Map<string, {file: string; node: TsNode; scope: TsNode}[]>()
@@ -159,6 +219,8 @@ export class RustCode {
   private paths: string[] = []
   private parser?: Awaited<ReturnType<typeof loadGrammar>>
   private readonly callerTrees = new Map<string, TsNode>()
+  /** Match arms being followed (`Ok(v) =>`): the arm's id → the name it binds and the matched value. */
+  private readonly armBindings = new Map<number, {name: string; value: RsValue}>()
 
   constructor(private readonly opts: RustRead) {}
 
@@ -361,6 +423,8 @@ export class RustCode {
   private sites(file: string, root: TsNode, out: RsCode, fileText?: string): void {
     const text = fileText ?? root.text
     const crates = this.opts.crates
+    let used: Map<string, string[]> | undefined
+    const uses = (): Map<string, string[]> => (used ??= useMap(root))
     walk(root, (n) => {
       if (n.type === 'attribute_item') {
         const db = /^#\[\s*database\s*\(\s*"([^"]+)"\s*\)\s*\]$/.exec(n.text)
@@ -384,8 +448,8 @@ export class RustCode {
         if (method === 'max_connections' || method === 'max_size') {
           const lib = this.libOfRoot(this.chainRoot(fnNode.childForFieldName('value')!), method, text)
           const arg = argsOf(n)[0]
-          if (lib && arg) out.caps.push({file, lib, line: line(fnNode.childForFieldName('field')!), value: this.number(this.evaluate(file, arg, 0))})
-        } else if (method === 'create_pool' && crates.has('deadpool')) out.opens.push({file, lib: 'deadpool', line: line(n)})
+          if (lib && arg && !this.otherServer(n, uses())) out.caps.push({file, lib, line: line(fnNode.childForFieldName('field')!), value: this.number(this.evaluate(file, arg, 0))})
+        } else if (method === 'create_pool' && crates.has('deadpool') && !this.otherServer(n, uses())) out.opens.push({file, lib: 'deadpool', line: line(n)})
         else if (method === 'connect' && /^(postgres::)?Client$/.test(pathText(fnNode.childForFieldName('value'))) && crates.has('postgres')) out.opens.push({file, lib: 'postgres', line: line(n)})
         return
       }
@@ -401,11 +465,43 @@ export class RustCode {
         // and bb8 and deadpool have no one-argument Pool::new — a bare `Pool::new(manager)` in a file that names r2d2 is r2d2's.
         const bareR2d2 = /^Pool::new$/.test(fn) && argsOf(n).length === 1 && crates.has('r2d2') && /\br2d2\b/.test(text)
         const lib = fn.endsWith('::builder') ? this.libOfRoot(n, 'max_size', text) : (/(^|::)r2d2::/.test(fn) || bareR2d2) && crates.has('r2d2') ? 'r2d2' : undefined
-        if (lib) push(lib)
+        if (lib && !this.otherServer(n, uses())) push(lib)
       } else if (/(^|::)tokio_postgres::connect$/.test(fn) && crates.has('tokio-postgres')) push('tokio-postgres')
       else if (/(^|::)postgres::Client::connect$/.test(fn) && crates.has('postgres')) push('postgres')
       else if (/(^|::)PgConnection::establish$/.test(fn) && crates.has('diesel')) push('diesel')
     })
+  }
+
+  /**
+   * Whether a pool site belongs to a pool of another server: the manager its chain builds with (`.build(manager)`,
+   * `Pool::new(manager)`, `manager` through its `let`) is a Redis/SQLite/MySQL/… one (r2d2_redis's RedisConnectionManager,
+   * `ConnectionManager<SqliteConnection>`), or a deadpool `create_pool` on a deadpool_redis/deadpool_lapin/… config.
+   */
+  private otherServer(site: TsNode, uses: Map<string, string[]>): boolean {
+    const texts: string[] = []
+    const resolved = (a: TsNode): string => {
+      const bound = a.type === 'identifier' ? findLet(a.text, a) : undefined
+      const t = (bound ?? a).text
+      const head = /^(\w+)::/.exec(t)?.[1]
+      return head && uses.has(head) ? `${uses.get(head)!.join('::')} ${t}` : t
+    }
+
+    let cur: TsNode = site
+    for (let hops = 0; hops < 40; hops++) {
+      if (cur.type === 'call_expression') {
+        const f = cur.childForFieldName('function')
+        const method = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : pathText(f).split('::').at(-1)
+        if (method && /^(build|build_unchecked|new)$/.test(method)) for (const a of argsOf(cur)) texts.push(resolved(a))
+        if (method === 'create_pool' && f?.type === 'field_expression') texts.push(resolved(this.chainRoot(f.childForFieldName('value')!)))
+      }
+
+      const p = cur.parent
+      if (!p || !['field_expression', 'call_expression', 'try_expression', 'await_expression'].includes(p.type)) break
+      if (p.type === 'call_expression' && p.childForFieldName('function')?.id !== cur.id) break
+      cur = p
+    }
+
+    return texts.some((t) => OTHER_MANAGER.test(t))
   }
 
   /** Why a single connection is a pool's connector: in a `ManageConnection`/`Manager` impl, or in a function a `custom_setup` names. */
@@ -465,6 +561,12 @@ export class RustCode {
       case 'identifier': {
         const bound = findLet(n.text, n)
         if (bound) return this.evaluate(file, bound, depth + 1)
+        // `Ok(v) => v.parse()…` in a match being followed: the matched value.
+        for (let p = n.parent; p && p.type !== 'function_item'; p = p.parent) {
+          const b = p.type === 'match_arm' ? this.armBindings.get(p.id) : undefined
+          if (b?.name === n.text) return b.value
+        }
+
         if (isParameter(n.text, n)) return this.parameter(file, n, depth)
         return this.constant(file, n.text, n, depth)
       }
@@ -479,6 +581,10 @@ export class RustCode {
 
       case 'call_expression': {
         return this.call(file, n, depth)
+      }
+
+      case 'match_expression': {
+        return this.match(file, n, depth)
       }
 
       case 'block': {
@@ -500,7 +606,9 @@ export class RustCode {
     const body = def.node.childForFieldName('body')
     const returns = body ? body.descendantsOfType('return_expression').filter((r): r is TsNode => Boolean(r)) : []
     const tail = body?.namedChildren.filter((c) => c && !c.type.endsWith('comment')).at(-1)
-    const tailExpr = tail && tail.type !== 'expression_statement' && tail.type !== 'let_declaration' ? tail : undefined
+    // A block-like tail (`match …{}`, `if …{}` with no `;`) parses as an expression statement: its expression is the value.
+    const blockTail = tail?.type === 'expression_statement' && !tail.text.trimEnd().endsWith(';') && ['match_expression', 'if_expression', 'block'].includes(tail.namedChildren[0]?.type ?? '') ? tail.namedChildren[0]! : undefined
+    const tailExpr = blockTail ?? (tail && tail.type !== 'expression_statement' && tail.type !== 'let_declaration' ? tail : undefined)
     const expr = returns.length === 0 ? tailExpr : returns.length === 1 && !tailExpr ? (returns[0].namedChildren[0] ?? undefined) : undefined
     if (!expr) return this.unknown(file, call, `it is what \`${name}()\` (${def.file}:${line(def.node)}) returns, which is not one expression conncalc follows`)
     this.frames.set(id, {args, file})
@@ -549,9 +657,11 @@ export class RustCode {
     })
     for (const {path, root} of [...this.parsed, ...others]) {
       if (!root.text.includes(fnName)) continue
+      // Through the caller's `use … as` aliases, and only calls of this function's module (`mq::open` is not `db::open`).
+      const uses = useMap(root)
       for (const c of root.descendantsOfType('call_expression')) {
         const f = c?.childForFieldName('function')
-        if (c && f && (f.type === 'identifier' || f.type === 'scoped_identifier') && pathText(f).split('::').at(-1) === fnName) calls.push({file: path, node: c})
+        if (c && f && callNames(f, uses, fnName, file) && !inTestCode(c)) calls.push({file: path, node: c})
       }
     }
 
@@ -573,6 +683,35 @@ export class RustCode {
       return this.unknown(file, n, `\`${n.text}\` is a parameter of ${fnName}, called at ${places.join(', ')} with values conncalc cannot tell apart`)
     } finally {
       this.frames.delete(-1)
+    }
+  }
+
+  /**
+   * `match env::var("X") { Ok(v) => v.parse().unwrap(), Err(_) => 12 }` (and Some/None, `_`): the arm the value takes —
+   * an unset variable the Err/None/`_` arm, a set one the Ok/Some arm with its binding; other matches are not followed.
+   */
+  private match(file: string, n: TsNode, depth: number): RsValue {
+    const scrutinee = n.childForFieldName('value')
+    const arms = (n.childForFieldName('body')?.namedChildren ?? []).filter((c): c is TsNode => c?.type === 'match_arm')
+    if (!scrutinee) return this.unknown(file, n, 'a match with no value')
+    const v = this.evaluate(file, scrutinee, depth + 1)
+    const pat = (a: TsNode): string => (a.childForFieldName('pattern')?.text ?? '').replaceAll(/\s+/g, '')
+    if (v.kind === 'absent') {
+      const arm = arms.find((a) => /^(Err\(\w*\)|None|_)$/.test(pat(a)))
+      const value = arm?.childForFieldName('value')
+      return value ? this.evaluate(file, value, depth + 1) : this.unknown(file, n, `${v.name} is not set and the match has no Err/None arm`)
+    }
+
+    if (v.kind !== 'str' && v.kind !== 'num') return v
+    const arm = arms.find((a) => /^(Ok|Some)\((\w+)\)$/.test(pat(a))) ?? arms.find((a) => pat(a) === '_')
+    const value = arm?.childForFieldName('value')
+    if (!arm || !value) return this.unknown(file, n, `\`${n.text.slice(0, 60)}\` is a match conncalc does not follow`)
+    const name = /^(?:Ok|Some)\((\w+)\)$/.exec(pat(arm))?.[1]
+    if (name) this.armBindings.set(arm.id, {name, value: v})
+    try {
+      return this.evaluate(file, value, depth + 1)
+    } finally {
+      this.armBindings.delete(arm.id)
     }
   }
 
@@ -617,7 +756,9 @@ export class RustCode {
   }
 
   private call(file: string, n: TsNode, depth: number): RsValue {
-    const fnNode = n.childForFieldName('function')!
+    // `v.parse::<u32>()`: the turbofish's method.
+    const called = n.childForFieldName('function')!
+    const fnNode = called.type === 'generic_function' ? (called.childForFieldName('function') ?? called) : called
     const args = argsOf(n)
     const at = {file, line: line(n)}
     if (fnNode.type === 'field_expression') {
@@ -703,6 +844,18 @@ export function findLet(name: string, at: TsNode): TsNode | undefined {
   }
 
   return undefined
+}
+
+/** Inside an item marked `#[cfg(test)]` or `#[test]` (a test module's call is not the binary's). */
+function inTestCode(n: TsNode): boolean {
+  for (let p: null | TsNode = n; p; p = p.parent) {
+    if (p.type !== 'mod_item' && p.type !== 'function_item') continue
+    for (let a = p.previousNamedSibling; a && (a.type === 'attribute_item' || a.type.endsWith('comment')); a = a.previousNamedSibling) {
+      if (/^#\[\s*(cfg\s*\(\s*test\s*\)|test)\s*\]$/.test(a.text)) return true
+    }
+  }
+
+  return false
 }
 
 function isParameter(name: string, at: TsNode): boolean {
