@@ -13,6 +13,7 @@ import {queAsync} from '../languages/ruby/que-async.js'
 import {sidekiqEmbedded} from '../languages/ruby/sidekiq-embedded.js'
 import {solidQueue, solidQueueInPuma} from '../languages/ruby/solid-queue.js'
 import {solidDatabases} from '../languages/ruby/solid-databases.js'
+import {migrationsBeforeStart} from '../languages/ruby/migrations-before-start.js'
 import {unicorn} from '../languages/ruby/unicorn.js'
 import {unknown} from './unknown.js'
 import {noDatabase} from './no-database.js'
@@ -76,4 +77,4 @@ export const analyzers: ServerAnalyzer[] = [
 ]
 
 /** Add-ons that run inside other servers' processes, applied to every process type in this order. */
-export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic, solidDatabases]
+export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic, solidDatabases, migrationsBeforeStart]

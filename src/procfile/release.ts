@@ -1,10 +1,8 @@
-import type {AnalyzerContext, ServerAnalyzer} from '../languages/common/types.js'
-import type {Extra} from '../model/process.js'
+import type {ServerAnalyzer} from '../languages/common/types.js'
 
-import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../model/source.js'
+import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
 import {ectoMigration, isElixir} from '../languages/common/matchers.js'
-import {rakeTasks} from '../languages/ruby/rails-process-command.js'
-import {compareVersions} from '../util/version.js'
+import {migratorLockConnection} from '../languages/ruby/migration-lock.js'
 
 const RELEASE_REF = 'https://devcenter.heroku.com/articles/release-phase'
 const POSTDEPLOY_REF = 'https://doc.scalingo.com/platform/app/postdeploy-hook'
@@ -77,58 +75,4 @@ export const release: ServerAnalyzer = {
   },
   id: 'release',
   matches: (cmd, ctx) => deployHookOf(ctx.processType) !== undefined && !(ectoMigration(cmd.argv) !== undefined && isElixir(cmd, ctx)),
-}
-
-// ActiveRecord's Migrator takes its advisory lock on a connection of its own, beside the one the migrations run on:
-// AdvisoryLockBase in 6.0 (rails/rails v6.0.0 activerecord/lib/active_record/advisory_lock_base.rb, "a connection
-// that we can use for advisory locks"), a fresh ConnectionHandler's pool per run from 6.1 (v6.1.0
-// activerecord/lib/active_record/migration.rb with_advisory_lock_connection). Before 6.0 it locked on
-// ActiveRecord::Base.connection itself. `advisory_locks: false` in database.yml turns the lock off
-// (use_advisory_lock? → advisory_locks_enabled?).
-const MIGRATOR_LOCK_REF = 'https://github.com/rails/rails/blob/v6.1.0/activerecord/lib/active_record/migration.rb'
-/** Rake tasks that run ActiveRecord::Migrator (db:migrate:status only reads the table). */
-const MIGRATE_TASK = /^db:(migrate(:(?!status$)[\w:-]+)?|rollback|forward|prepare)$/
-
-/** The Migrator's advisory-lock connection, for a deploy hook that is a Rails migration; undefined otherwise. */
-async function migratorLockConnection(ctx: AnalyzerContext): Promise<Extra | undefined> {
-  const tasks = rakeTasks(ctx.command.argv)
-  if (!tasks?.some((t) => MIGRATE_TASK.test(t))) return undefined
-  const version = ctx.versions.activerecord
-  if (version !== undefined && compareVersions(version, '6.0') < 0) return undefined
-  if (version === undefined && !ctx.files.exists('config/database.yml') && !ctx.files.exists('Gemfile')) return undefined
-  const off = await advisoryLocksSetting(ctx)
-  if (off?.value === false) return undefined
-  const via: Source[] = []
-  if (version === undefined) via.push(assumed('no activerecord in Gemfile.lock: ActiveRecord 6.0 or later assumed'))
-  if (off?.unread) via.push(fromFile('config/database.yml', off.line), assumed(`config/database.yml:${off.line} sets advisory_locks in a way conncalc cannot read; on (the default) assumed`))
-  const what = version === undefined ? 'ActiveRecord' : `ActiveRecord ${version}`
-  return {
-    count: sourced(1, fromDefault(`${what} takes the migration advisory lock on a connection of its own, beside the migration's (advisory_locks defaults to on)`, MIGRATOR_LOCK_REF), via),
-    kind: 'migration-advisory-lock',
-    reason: 'ActiveRecord migrator advisory-lock connection',
-  }
-}
-
-/** `advisory_locks:` in config/database.yml's section for the app environment (its primary entry in a three-tier file). */
-async function advisoryLocksSetting(ctx: AnalyzerContext): Promise<{line: number; unread?: boolean; value?: unknown} | undefined> {
-  const file = ctx.files.read('config/database.yml')
-  if (!file || !/advisory_locks/.test(file.text)) return undefined
-  const {readYamlErb, unknownTag} = await import('../languages/ruby/erb.js')
-  const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files)
-  const section = (doc.yaml.value as Record<string, unknown> | undefined)?.[ctx.appEnv]
-  if (!section || typeof section !== 'object') return undefined
-  const s = section as Record<string, unknown>
-  // Three-tier (`production: {primary: {…}, cache: {…}}`): the primary entry, "primary" else the first.
-  const entries = Object.keys(s).filter((k) => typeof s[k] === 'object' && s[k] !== null && !Array.isArray(s[k]))
-  const threeTier = !Object.hasOwn(s, 'adapter') && !Object.hasOwn(s, 'url') && !Object.hasOwn(s, 'advisory_locks') && entries.length > 0
-  const primary = threeTier ? [entries.includes('primary') ? 'primary' : entries[0]] : []
-  const path = [ctx.appEnv, ...primary, 'advisory_locks']
-  const holder = threeTier ? (s[primary[0]] as Record<string, unknown>) : s
-  if (!Object.hasOwn(holder, 'advisory_locks')) return undefined
-  const value = holder.advisory_locks
-  const line = doc.yaml.lineOf(path) ?? 1
-  // No value (an env var with none here): ActiveRecord would read nil as off, the platform's value may say on.
-  if (value === null || value === undefined || unknownTag(doc.erb, value) !== undefined) return {line, unread: true}
-  const off = value === false || (typeof value === 'string' && value.trim().toLowerCase() === 'false')
-  return {line, value: off ? false : value}
 }

@@ -33,16 +33,17 @@ describe('Solid Queue / Solid Cache on databases database.yml lacks (fixture rai
 
   it('counted as if they booted, the processes starred: web 3, runner 1, jobs 4 + 5', () => {
     // puma.rb threads 3, pool 5 → 3; rails runner 1; bin/jobs: one worker of 2 threads + 2 (polling, heartbeat) = 4,
-    // dispatcher 3 + supervisor 2 beside it = 9; migrate 1.
+    // dispatcher 3 + supervisor 2 beside it = 9; migrate: db:prepare 1 + the Migrator's advisory-lock connection 1 = 2.
     expect(r.type('web')).toMatchObject({connections: 3})
     expect(r.type('jobs')).toMatchObject({connections: 9})
     expect(r.type('poller')).toMatchObject({connections: 1})
+    expect(r.type('migrate')).toMatchObject({connections: 2})
     for (const type of ['web', 'jobs', 'poller']) {
       expect(r.type(type).sources.processesPerDyno.via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('would raise AdapterNotSpecified at boot')}))
     }
 
     expect(JSON.stringify(r.type('migrate').sources.processesPerDyno)).not.toContain('AdapterNotSpecified')
-    expect(r.total).toBe(14)
+    expect(r.total).toBe(15)
   })
 
   it('an app whose database.yml defines queue, cache and cable (fixture rails-8-solid-queue) is not told this', () => {

@@ -14,6 +14,7 @@ import {analyzeActiveRecordPools} from './pools-in-code.js'
 import {type RakeStart, rakeTaskRuns, rakeTaskStarts} from './rake-tasks.js'
 import {findCalls} from './evaluate.js'
 import {loadRubyConfig} from './ruby-server.js'
+import {migratorLockConnection} from './migration-lock.js'
 
 const RUNNER = 'https://guides.rubyonrails.org/command_line.html#bin-rails-runner'
 /** Clockwork runs each due event in its own loop, one after another, unless the event says `thread: true`. */
@@ -72,6 +73,9 @@ export const railsProcess: ServerAnalyzer = {
         server: 'rake',
         threadsPerProcess: sourced(1, fromDefault('Rake runs a task\'s actions on the thread that invoked it (only multitask prerequisites get threads)', RAKE), [assumed(`the code of ${tasks.join(', ')} is not read for threads it starts itself; 1 using the database assumed (the ActiveRecord pool is its ceiling)`)]),
       }
+      // A migration (a type that only migrates, then exits and is restarted): the Migrator's advisory-lock connection beside it.
+      const lock = await migratorLockConnection(ctx)
+      if (lock) base.extrasPerProcess = [lock]
       const rakefile = rakefileOf(ctx.files)
       const follow = rakefile ? await rakeTaskRuns(tasks, ctx.files) : undefined
       if (follow && 'unknown' in follow) return unreadTaskCommand(ctx, base, follow.unknown)
