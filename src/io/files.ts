@@ -1,4 +1,4 @@
-import {closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync} from 'node:fs'
+import {closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync, realpathSync, type Stats, statSync} from 'node:fs'
 import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import type {Diagnostic} from '../model/diagnostic.js'
@@ -39,11 +39,12 @@ export type TextFile =
  * file as UTF-16, and says so (`utf16`), since most tools that read these files expect
  * UTF-8. Never throws.
  */
-export function readTextFile(path: string, max = MAX_FILE_BYTES): TextFile {
+export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): TextFile {
   let fd: number
   try {
-    // stat first: opening a FIFO or a device for reading could block or never end.
-    const st = statSync(path)
+    // stat first: opening a FIFO or a device for reading could block or never end. `stat`: the
+    // path's stat when the caller has just made it (ReadCache's realpath).
+    const st = stat ?? statSync(path)
     if (st.isDirectory()) return {kind: 'directory'}
     if (!st.isFile()) return {code: 'not a regular file', kind: 'unreadable'}
     fd = openSync(path, 'r')
@@ -139,11 +140,22 @@ export interface ReadCache {
   realpath(abs: string): string | undefined
 }
 
+/**
+ * The real path of a path that is there. Node's realpathSync resolves a path in JavaScript, with
+ * an lstat of every folder from / down, on every call; the C library's realpath answers the same
+ * in one call. On Windows Node's own is kept: the system's answer differs there for substituted
+ * drives and network shares.
+ */
+const realpathOf = process.platform === 'win32' ? realpathSync : realpathSync.native
+
 export function newReadCache(): ReadCache {
   const listings = new Map<string, Map<string, string[]>>()
   const texts = new Map<string, TextFile>()
   const reals = new Map<string, string | undefined>()
   const files = new Map<string, boolean>()
+  // What realpath's stat found: the Stats of a path that is there, undefined for one that is not
+  // (ENOENT), for read to use instead of a second stat of its own.
+  const stats = new Map<string, Stats | undefined>()
   return {
     isFile(abs) {
       let is = files.get(abs)
@@ -166,7 +178,12 @@ export function newReadCache(): ReadCache {
     },
     read(abs) {
       let file = texts.get(abs)
-      if (!file) texts.set(abs, (file = readTextFile(abs, maxBytesFor(abs))))
+      if (!file) {
+        const stat = stats.get(abs)
+        file = stats.has(abs) && stat === undefined ? {kind: 'missing'} : readTextFile(abs, maxBytesFor(abs), stat)
+        texts.set(abs, file)
+      }
+
       return file
     },
     realpath(abs) {
@@ -174,10 +191,26 @@ export function newReadCache(): ReadCache {
       let real: string | undefined
       // Most paths asked about are files an app may not have (go.mod, setup.py, …): a stat that
       // says so returns undefined, where realpathSync throws an error with a stack for each.
+      // The stat also answers isFile for the path and its real path (a stat follows links), which
+      // the reader asks next: asked again, a missing file was a second stat and a thrown error.
+      let stat: Stats | undefined
       try {
-        real = statSync(abs, {throwIfNoEntry: false}) === undefined ? undefined : realpathSync(abs)
+        stat = statSync(abs, {throwIfNoEntry: false})
+        stats.set(abs, stat)
+      } catch {
+        stat = undefined
+      }
+
+      if (!files.has(abs)) files.set(abs, stat?.isFile() ?? false)
+      try {
+        real = stat === undefined ? undefined : realpathOf(abs)
       } catch {
         real = undefined
+      }
+
+      if (real !== undefined && real !== abs) {
+        if (!files.has(real)) files.set(real, stat!.isFile())
+        if (!stats.has(real)) stats.set(real, stat)
       }
 
       reals.set(abs, real)
