@@ -33,24 +33,51 @@ interface MaxConnectionsAt {
   value: RubyNode
 }
 
-/** `max_connections: X` passed to a call, as keywords or a hash literal (`Sequel.connect(url, max_connections: 10)`, `adapter :sql, url, max_connections: 10`). */
-async function maxConnectionsIn(path: string, text: string): Promise<MaxConnectionsAt | undefined> {
+/**
+ * Where a file sets Sequel's max_connections in a way that is not read: an options hash written by index
+ * (`opts[:max_connections] ||= Config.pool`) or a `**splat` passed to `Sequel.connect` (`Sequel.connect(url,
+ * **Dbutil.connection_options)`), which may carry it.
+ */
+interface UnreadMaxConnections {
+  line: number
+  why: string
+}
+
+/** `max_connections: X` passed to a call, as keywords or a hash literal (`Sequel.connect(url, max_connections: 10)`, `adapter :sql, url, max_connections: 10`); else where the file sets it unreadably. */
+async function maxConnectionsIn(path: string, text: string): Promise<MaxConnectionsAt | {unread: UnreadMaxConnections} | undefined> {
   const parsed = await parseRuby(path, text)
   if (parsed.errors.length > 0) return undefined
   const P = parsed.prism
   let found: {line: number; value: RubyNode} | undefined
+  let unread: UnreadMaxConnections | undefined
+  const isMaxConnections = (n: RubyNode | undefined): boolean => n instanceof P.SymbolNode && n.unescaped.value === 'max_connections'
   const visit = (node: RubyNode): void => {
     if (found) return
     if (node instanceof P.CallNode) {
       for (const arg of node.arguments_?.arguments_ ?? []) {
         if (!(arg instanceof P.KeywordHashNode || arg instanceof P.HashNode)) continue
         for (const el of arg.elements) {
-          if (el instanceof P.AssocNode && el.key instanceof P.SymbolNode && el.key.unescaped.value === 'max_connections') {
+          if (el instanceof P.AssocNode && isMaxConnections(el.key)) {
             found = {line: parsed.lineOf(el.location.startOffset), value: el.value}
             return
           }
+
+          // `Sequel.connect(url, **opts)`: the splatted hash may carry max_connections.
+          if (!unread && el instanceof P.AssocSplatNode && node.name === 'connect' && node.receiver && parsed.textOf(node.receiver) === 'Sequel') {
+            unread = {line: parsed.lineOf(node.location.startOffset), why: `\`Sequel.connect\` passes \`${parsed.textOf(el)}\`, whose max_connections (if it sets one) conncalc does not read`}
+          }
         }
       }
+
+      // `opts[:max_connections] = …`
+      if (!unread && node.name === '[]=' && isMaxConnections(node.arguments_?.arguments_[0])) {
+        unread = {line: parsed.lineOf(node.location.startOffset), why: `\`${parsed.textOf(node).split('\n')[0]}\` sets max_connections in an options hash conncalc does not follow to Sequel.connect`}
+      }
+    }
+
+    // `opts[:max_connections] ||= …` (also &&=, +=).
+    if (!unread && (node instanceof P.IndexOrWriteNode || node instanceof P.IndexAndWriteNode || node instanceof P.IndexOperatorWriteNode) && isMaxConnections(node.arguments_?.arguments_[0])) {
+      unread = {line: parsed.lineOf(node.location.startOffset), why: `\`${parsed.textOf(node).split('\n')[0]}\` sets max_connections in an options hash conncalc does not follow to Sequel.connect`}
     }
 
     for (const child of node.compactChildNodes()) visit(child)
@@ -61,7 +88,7 @@ async function maxConnectionsIn(path: string, text: string): Promise<MaxConnecti
     if (found) return {...found, parsed, statementStart: statement.location.startOffset}
   }
 
-  return undefined
+  return unread ? {unread} : undefined
 }
 
 /**
@@ -92,11 +119,18 @@ export async function analyzeSequelPool(ctx: AnalyzerContext): Promise<DatabaseY
   // max_connections wins over another script's (brandur/que-degradation-test: bin/worker passes its own, bin/producer none).
   const script = rubyScript(ctx.command.argv, ctx.files)
   let pool: Sourced<number> | undefined
+  // The first place the app sets max_connections in a way conncalc does not read: said when no readable one is found.
+  let unread: (UnreadMaxConnections & {file: string}) | undefined
   for (const file of script ? [script, ...rootFiles.filter((f) => f !== script), ...under.filter((f) => f !== script)] : [...rootFiles, ...under]) {
     const text = ctx.files.read(file)?.text
-    if (!text?.includes('max_connections')) continue
+    if (!text?.includes('max_connections') && !(text?.includes('Sequel.connect') && text.includes('**'))) continue
     const at = await maxConnectionsIn(file, text)
     if (!at) continue
+    if ('unread' in at) {
+      unread ??= {...at.unread, file}
+      continue
+    }
+
     const v = await maxConnectionsValue(at, text, ctx, file)
     if (v.kind === 'known' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value > 0) {
       pool = sourced(v.value, fromFile(file, at.line), [...(v.line === at.line ? [] : [fromFile(file, v.line)]), ...v.via])
@@ -112,6 +146,12 @@ export async function analyzeSequelPool(ctx: AnalyzerContext): Promise<DatabaseY
     }
 
     break
+  }
+
+  if (!pool && unread) {
+    const at = `${unread.file}:${unread.line}`
+    diagnostics.push({code: 'unknown-config-value', file: unread.file, fix: `pass max_connections where the app connects (Sequel.connect(url, max_connections: N)), or tell conncalc: --assume ${ctx.processType}=PROCESSES:THREADS:POOL`, line: unread.line, message: `${ctx.processType}: cannot read Sequel's max_connections at ${at} (${unread.why}); Sequel's default 4 is assumed`, processType: ctx.processType, severity: 'warning'})
+    pool = sourced(4, assumed(`${at}: ${unread.why}; Sequel's default 4 assumed`), [fromDefault('Sequel threaded connection pool default max_connections', THREADED_POOL)])
   }
 
   pool ??= sourced(4, fromDefault(`Sequel ${ctx.versions.sequel} default max_connections (the app passes none)`, THREADED_POOL))
