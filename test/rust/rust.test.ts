@@ -431,6 +431,36 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(set.pools![0].pool.via).toContainEqual(expect.objectContaining({kind: 'env', name: 'STORE_POOL'}))
   })
 
+  it('a connection made per request (a route handler reaches it): Rocket 0.4 workers bound it; an async server does not (unbounded-pool)', async () => {
+    // src/db.rs: connect() makes a diesel PgConnection. src/main.rs: #[get("/notes")] fn notes() calls db::connect() (one per request);
+    // main() calls db::warm() once, which makes its own. rocket "0.4.10" runs requests on `workers` threads
+    // (Rocket 0.4 config.rs: num_cpus × 2; ROCKET_ENV unset → production in a release build).
+    // Hand: Rocket.toml [production] workers = 6 → 6 requests at once, each its own connection: 6 (+ warm()'s connection
+    // is made and dropped at start: it is counted once, as before, 1). ROCKET_WORKERS=3 → 3 + 1.
+    // No Rocket.toml: 8 CPUs × 2 = 16 (+1), with the CPU-count warning. [development] workers = 2 with ROCKET_ENV=dev: 2 (+1).
+    // rocket 0.5 (async): the request connection has no bound: 1 counted, unbounded-pool said.
+    const db = 'use diesel::prelude::*;\npub fn connect() -> PgConnection {\n    PgConnection::establish(&std::env::var("DATABASE_URL").unwrap()).unwrap()\n}\n'
+    const warm = 'pub fn warm() {\n    let _c = diesel::PgConnection::establish("postgres://localhost/notes");\n}\n'
+    const main = ['#[macro_use] extern crate rocket;', 'mod db;', '#[get("/notes")]', 'fn notes() -> String {', '    let _conn = db::connect();', '    String::new()', '}', 'fn main() {', '    db::warm();', '    rocket::ignite().mount("/", routes![notes]).launch();', '}'].join('\n')
+    const app = (rocket: string, extra: Record<string, string> = {}) => ({'Cargo.toml': toml('notes', [`rocket = "${rocket}"`, 'diesel = { version = "1.4", features = ["postgres"] }']), 'src/db.rs': db + warm, 'src/main.rs': main, ...extra})
+    const rocketToml = '[development]\nworkers = 2\n\n[production]\nworkers = 6\n'
+    const pools = (a: Awaited<ReturnType<typeof run>>) => a.pools?.map((p) => [p.database, p.pool.value])
+    const six = await run('./target/release/notes', app('0.4.10', {'Rocket.toml': rocketToml}))
+    expect(pools(six)).toEqual([['diesel src/db.rs:3', 6], ['diesel src/db.rs:6', 1]])
+    expect(isAssumption(six.pools![0].pool)).toBe(false)
+    expect(six.pools![0].pool.via).toContainEqual({file: 'Rocket.toml', kind: 'file', line: 5})
+    expect(six.diagnostics.map((d) => d.code)).toEqual([])
+    expect(pools(await run('./target/release/notes', app('0.4.10', {'Rocket.toml': rocketToml}), {ROCKET_WORKERS: '3'}))).toEqual([['diesel src/db.rs:3', 3], ['diesel src/db.rs:6', 1]])
+    expect(pools(await run('./target/release/notes', app('0.4.10', {'Rocket.toml': rocketToml}), {ROCKET_ENV: 'dev'}))).toEqual([['diesel src/db.rs:3', 2], ['diesel src/db.rs:6', 1]])
+    const cpus = await run('./target/release/notes', app('0.4.10'))
+    expect(pools(cpus)).toEqual([['diesel src/db.rs:3', 16], ['diesel src/db.rs:6', 1]])
+    expect(cpus.diagnostics.map((d) => d.code)).toContain('cpu-count-default')
+    const async5 = await run('./target/release/notes', app('0.5.1'))
+    expect(pools(async5)).toEqual([['diesel src/db.rs:3', 1], ['diesel src/db.rs:6', 1]])
+    expect(isAssumption(async5.pools![0].pool)).toBe(true)
+    expect(async5.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'src/db.rs', line: 3, message: expect.stringContaining('for each request notes() serves')}))
+  })
+
   it("an associated function of the app's impl (`Settings::pool_size()` → `Self::var_or(\"POOL\", \"5\")`) is followed, a closure seeing the function's parameter", async () => {
     const r2d2 = {'Cargo.lock': lock({diesel: '2.1.6', r2d2: '0.8.10'}), 'Cargo.toml': toml('feeds', ['diesel = { version = "2", features = ["postgres", "r2d2"] }'])}
     const settings = [

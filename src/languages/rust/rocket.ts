@@ -148,3 +148,59 @@ export function rocketPools(ctx: AnalyzerContext, dbs: RocketDatabase[], crates:
 
   return pools
 }
+
+// Rocket 0.4 config.rs Config::default: `let default_workers = (num_cpus::get() * 2) as u16;` for every environment;
+// environment.rs Environment::active: ROCKET_ENV, else Development in a debug build and Production in a release one.
+const ROCKET04_WORKERS_REF = 'https://github.com/rwf2/Rocket/blob/v0.4.11/core/lib/src/config/config.rs'
+const ROCKET04_ENV_REF = 'https://github.com/rwf2/Rocket/blob/v0.4.11/core/lib/src/config/environment.rs'
+const ROCKET04_ENVS: Record<string, string> = {dev: 'development', development: 'development', prod: 'production', production: 'production', stage: 'staging', staging: 'staging'}
+
+/**
+ * Rocket 0.4 and before serve requests synchronously, one per thread of a `workers` pool: ROCKET_WORKERS, else
+ * Rocket.toml's [global] workers, else the active environment's table, else num_cpus × 2. Undefined when the app's
+ * rocket is 0.5 or later (async: no such bound) or no rocket dependency is found.
+ */
+export function rocketSyncWorkers(ctx: AnalyzerContext, lock: Map<string, string>, manifestText: string, parse: TomlParse, diagnostics: Diagnostic[]): undefined | {cpu: boolean; env: string; file: string; value: number; via: Source[]} {
+  const locked = lock.get('rocket')
+  const req = /^\s*rocket\s*=\s*(?:"([^"]+)"|\{[^}\n]*\bversion\s*=\s*"([^"]+)")/m.exec(manifestText)
+  const version = locked ?? (req?.[1] ?? req?.[2])?.replace(/^[\^~=\s]+/, '')
+  if (!version || !/^0\.[0-4](\.|$)/.test(version)) return undefined
+  const versionVia = fromDefault(`rocket ${version} (${locked ? 'Cargo.lock' : 'Cargo.toml'}) serves each request on one of its \`workers\` threads`, ROCKET04_WORKERS_REF)
+  const argv = ctx.command.argv
+  const debug = /^(\.\/)?target\/debug\//.test(argv[0] ?? '') || (argv[0] === 'cargo' && argv[1] === 'run' && !argv.includes('--release') && !argv.includes('-r'))
+  const e = ctx.env.get('ROCKET_ENV')
+  const named = e && e.unknown === undefined ? ROCKET04_ENVS[e.value.trim()] : undefined
+  const env = named ?? (debug ? 'development' : 'production')
+  const envVia = named ? entrySources(e!) : [fromDefault(`Rocket 0.4's environment with ROCKET_ENV unset: ${env} in a ${debug ? 'debug' : 'release'} build`, ROCKET04_ENV_REF)]
+  const file = 'Rocket.toml'
+  const unread = (why: string): void => {
+    diagnostics.push({code: 'unknown-config-value', file, fix: `give the value (--env ROCKET_WORKERS=N) or --assume ${ctx.processType}=1:N:N`, message: `${ctx.processType}: cannot read Rocket's workers: ${why}; Rocket 0.4's default is assumed`, processType: ctx.processType, severity: 'warning'})
+  }
+
+  const w = ctx.env.get('ROCKET_WORKERS')
+  if (w && w.unknown === undefined && /^\s*\d+\s*$/.test(w.value)) return {cpu: false, env, file, value: Number(w.value.trim()), via: [versionVia, ...entrySources(w)]}
+  if (w) unread(`ROCKET_WORKERS is ${w.unknown ?? JSON.stringify(w.value)}`)
+  const text = ctx.files.read(file)?.text
+  let toml: unknown
+  try {
+    toml = text === undefined ? undefined : parse(text)
+  } catch {
+    // rocketPools reports a Rocket.toml that is not TOML; here the default applies.
+  }
+
+  for (const table of ['global', env]) {
+    const v = get(toml, table, 'workers')
+    if (v === undefined) continue
+    const n = int(v)
+    if (n === undefined) {
+      unread(`${file} sets ${table}.workers to ${JSON.stringify(v)}`)
+      break
+    }
+
+    return {cpu: false, env, file, value: n, via: [versionVia, fromFile(file, tomlKeyLine(text ?? '', table, 'workers')), ...(table === env ? envVia : [])]}
+  }
+
+  const nproc = ctx.dyno?.nproc
+  const via: Source[] = [versionVia, fromDefault("Rocket 0.4's default workers: num_cpus::get() × 2", ROCKET04_WORKERS_REF), ...envVia, ...(nproc ? [nproc.source, ...(nproc.via ?? [])] : [assumed("the dyno's CPU count is not known: 8 assumed")])]
+  return {cpu: true, env, file, value: (nproc?.value ?? 8) * 2, via}
+}

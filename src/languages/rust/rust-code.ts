@@ -47,6 +47,8 @@ export interface RsSite {
   value?: RsValue
   /** A single connection made as a pool's connector (deadpool/diesel-async `custom_setup`, a `ManageConnection` impl), not one of its own. */
   connector?: string
+  /** A single connection made in a request handler (`#[get(…)] fn name`) or a function one calls: one per request in flight; names the handler. */
+  perRequest?: string
 }
 
 export interface RsCode {
@@ -273,6 +275,8 @@ export class RustCode {
     for (const {path, root} of this.parsed) this.index(path, root)
     for (const {path, root, text} of this.parsed) this.sites(path, root, out, text)
     for (const o of out.opens) if (o.connector === undefined) delete o.connector
+    const single = out.opens.filter((o) => !POOLED_LIBS.has(o.lib) && o.connector === undefined)
+    if (single.length > 0) this.markPerRequest(single, paths, parser, cache)
     const unreached = this.unreached(paths, parser, cache)
     if (unreached) {
       const dropped = [...out.caps, ...out.opens].filter(unreached)
@@ -343,6 +347,71 @@ export class RustCode {
       if (impl?.type === 'impl_item' && impl.childForFieldName('trait')) return false
       const name = inner.childForFieldName('name')?.text
       return name !== undefined && !reached.has(name)
+    }
+  }
+
+  /**
+   * Single connections made in a request handler — a function with a route attribute (`#[get("/")]`, `#[post(…)]`,
+   * `#[route(…)]`: Rocket's and actix-web's macros) — or in a function a handler names, directly or through others:
+   * each request being served makes its own (perRequest names the handler).
+   */
+  private markPerRequest(sites: RsSite[], paths: string[], parser: NonNullable<RustCode['parser']>, cache: Map<string, {root: TsNode} | null>): void {
+    const byName = new Map<string, TsNode[]>()
+    const fnsOf = new Map<string, TsNode[]>()
+    const handlers: TsNode[] = []
+    for (const path of paths) {
+      let root = cache.get(path)?.root ?? this.callerTrees.get(path)
+      if (!root) {
+        const text = this.opts.files.read(path)?.text
+        const tree = text === undefined ? null : parser.parse(text)
+        if (!tree) continue
+        rememberTree(tree)
+        root = tree.rootNode
+        this.callerTrees.set(path, root)
+      }
+
+      const fns: TsNode[] = []
+      walk(root, (n) => {
+        if (n.type !== 'function_item') return
+        fns.push(n)
+        const name = n.childForFieldName('name')?.text
+        if (name) byName.set(name, [...(byName.get(name) ?? []), n])
+        for (let a = n.previousNamedSibling; a && (a.type === 'attribute_item' || a.type.endsWith('comment')); a = a.previousNamedSibling) {
+          if (/^#\[\s*(\w+::)*(get|post|put|delete|patch|head|options|route)\s*\(/.test(a.text)) handlers.push(n)
+        }
+      })
+      fnsOf.set(path, fns)
+    }
+
+    if (handlers.length === 0) return
+    // Function name → the handler that reaches it (the first found).
+    const reachedBy = new Map<string, string>()
+    const queue: [TsNode, string][] = handlers.map((h) => [h, h.childForFieldName('name')?.text ?? 'a handler'])
+    for (const [h, name] of queue) if (!reachedBy.has(h.childForFieldName('name')?.text ?? '')) reachedBy.set(h.childForFieldName('name')?.text ?? '', name)
+    // Calls only (`connect()`, `db::connect()`, `Db::open()`), never method calls (`.get()`): a name shared by a method of
+    // another type would reach far too much. A bare name is a free function's; a path's last segment any function's.
+    const inImpl = (f: TsNode): boolean => f.parent?.type === 'declaration_list' && f.parent.parent?.type === 'impl_item'
+    while (queue.length > 0) {
+      const [f, handler] = queue.shift()!
+      for (const c of f.childForFieldName('body')?.descendantsOfType('call_expression') ?? []) {
+        let fn = c?.childForFieldName('function')
+        if (fn?.type === 'generic_function') fn = fn.childForFieldName('function')
+        if (!fn || (fn.type !== 'identifier' && fn.type !== 'scoped_identifier')) continue
+        const word = pathText(fn).split('::').at(-1) ?? ''
+        if (reachedBy.has(word)) continue
+        const defs = (byName.get(word) ?? []).filter((d) => fn.type === 'scoped_identifier' || !inImpl(d))
+        if (defs.length === 0) continue
+        reachedBy.set(word, handler)
+        for (const d of defs) queue.push([d, handler])
+      }
+    }
+
+    for (const s of sites) {
+      const around = (fnsOf.get(s.file) ?? []).filter((f) => f.startPosition.row + 1 <= s.line && s.line <= f.endPosition.row + 1)
+      const inner = around.sort((a, b) => b.startPosition.row - a.startPosition.row)[0]
+      const name = inner?.childForFieldName('name')?.text
+      const handler = name === undefined ? undefined : reachedBy.get(name)
+      if (handler) s.perRequest = handler
     }
   }
 

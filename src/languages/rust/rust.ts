@@ -24,7 +24,7 @@ import {loadGrammar} from '../../util/tree-sitter.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isRust} from '../common/matchers.js'
 import {cargoLock, type CargoPackage, cargoToml, compareVersions, loadTomlParser, type TomlParse, workspacePackages} from './cargo.js'
-import {rocketPools} from './rocket.js'
+import {rocketPools, rocketSyncWorkers} from './rocket.js'
 import {RustCode} from './rust-code.js'
 import {type Dispatch, dispatchOf, subcommandArg} from './subcommand.js'
 
@@ -292,9 +292,24 @@ export const rust: ServerAnalyzer = {
       pools[0] = {...first, pool: {...first.pool, via: [...(first.pool.via ?? []), ...connectors.map((c) => assumed(`the ${c.lib} connection at ${c.file}:${c.line} is not counted on its own: ${c.connector}`))]}}
     }
 
+    const sync04 = code.opens.some((o) => o.perRequest) ? rocketSyncWorkers(ctx, lock, manifestText, parse, diagnostics) : undefined
     for (const o of code.opens.filter((s) => !POOLED.includes(s.lib) && !connectors.includes(s))) {
       const {ref} = defaultRef(o.lib, undefined)
-      pools.push({database: `${o.lib} ${o.file}:${o.line}`, pool: sourced(1, fromFile(o.file, o.line), [fromDefault('one connection where it is made', ref), assumed(`a single ${o.lib} connection is made at ${o.file}:${o.line}: counted once; made per request it would be one per request in flight`)]), server: 'DATABASE_URL'})
+      const database = `${o.lib} ${o.file}:${o.line}`
+      if (o.perRequest && sync04) {
+        // Rocket 0.4 serves each request on one of its `workers` threads: at most that many requests, each with its own connection.
+        const via = [fromDefault('one connection where it is made, for each request the handler serves', ref), fromDefault(`${o.perRequest}() is a request handler that reaches this connection: one per request in flight`, 'https://rocket.rs/v0.4/guide/requests/'), ...sync04.via]
+        const pool = sourced(sync04.value, fromFile(o.file, o.line), via)
+        if (sync04.cpu) for (const d of cpuCountWarning(ctx, pool, "Rocket 0.4's workers (each request opens its own connection)", `set workers in ${sync04.file} ([${sync04.env}] workers = N) or ROCKET_WORKERS`)) diagnostics.push(d)
+        pools.push({database, pool, server: 'DATABASE_URL'})
+        continue
+      }
+
+      if (o.perRequest) {
+        diagnostics.push({code: 'unbounded-pool', file: o.file, fix: `share a pool (r2d2, deadpool, sqlx) sized to what the plan allows, then tell conncalc: --assume ${ctx.processType}=1:N:N`, line: o.line, message: `${ctx.processType}: a ${o.lib} connection is made at ${o.file}:${o.line} for each request ${o.perRequest}() serves, and the async server runs requests with no limit: only the requests in flight — and at last the database's max_connections — bound it; conncalc counts 1 until you give --assume`, processType: ctx.processType, severity: 'warning'})
+      }
+
+      pools.push({database, pool: sourced(1, fromFile(o.file, o.line), [fromDefault('one connection where it is made', ref), assumed(o.perRequest ? `a ${o.lib} connection is made at ${o.file}:${o.line} for each request ${o.perRequest}() serves: 1 counted, as many as the requests in flight` : `a single ${o.lib} connection is made at ${o.file}:${o.line}: counted once; made per request it would be one per request in flight`)]), server: 'DATABASE_URL'})
     }
 
     if (pools.length === 0 && code.unreached && code.rocketDbs.length === 0) {
