@@ -160,6 +160,19 @@ type N = Node
 /** Values that stand for a function's parameters in its body (fn). */
 const PARAMETERS = new WeakSet<EvalValue>()
 
+/**
+ * A URL the app takes apart (pg-connection-string's `parse(url)`, Node's `url.parse(url)`, `new URL(url)`) gives its
+ * parts, each known when the URL is and an unset env var when the URL is one; the `host` (`hostname`) part keeps the
+ * whole URL here, so a pool given the parts (`new Pool({host, port, database})`) is placed on the URL's server as a
+ * pool given the URL is (pools.ts urlOf, model/other-server.ts).
+ */
+const URL_OF_PART = new WeakMap<object, EvalValue>()
+
+/** The URL a value is the host of, when it is one a URL parse gave (URL_OF_PART). */
+export const urlOfHostPart = (v: EvalValue | undefined): EvalValue | undefined => (v ? URL_OF_PART.get(v) : undefined)
+
+const URL_PARSERS = /^(pg-connection-string(\.default)?\.parse|(node:)?url\.parse|URL)$/
+
 /** An app function's definition, kept so a call with arguments walks its body again with them bound (invoke). */
 interface Closure {
   ev: JsEvaluator
@@ -989,6 +1002,36 @@ class JsEvaluator {
     return this.requireOf(node)
   }
 
+  /**
+   * `parse(url)` / `new URL(url)` of a URL conncalc reads (a string, or an env var with no value): its parts as a dict,
+   * named as pg-connection-string (host, port, database, user, password) and the WHATWG URL (hostname, port, pathname,
+   * username, password) give them. Undefined for a URL it cannot read (the call stays unknown, as before).
+   */
+  private urlParts(node: N, callee: string, url: EvalValue): EvalValue | undefined {
+    if (url.kind !== 'known') return undefined
+    const unset = url.value === null && url.missingEnv !== undefined && url.missingEnv.length > 0
+    if (!unset && typeof url.value !== 'string') return undefined
+    let parts: Record<string, null | string> = {database: null, host: null, hostname: null, password: null, pathname: null, port: null, user: null, username: null}
+    if (typeof url.value === 'string') {
+      try {
+        const u = new URL(url.value)
+        const database = decodeURIComponent(u.pathname.replace(/^\//, ''))
+        parts = {database, host: callee === 'URL' ? u.host : u.hostname, hostname: u.hostname, password: decodeURIComponent(u.password), pathname: u.pathname, port: u.port, user: decodeURIComponent(u.username), username: decodeURIComponent(u.username)}
+      } catch {
+        return undefined
+      }
+    }
+
+    const entries = new Map<string, EvalValue>()
+    for (const [k, v] of Object.entries(parts)) {
+      const part: EvalValue = unset ? {file: this.file, kind: 'known', line: this.line(node), missingEnv: url.missingEnv, value: null, via: []} : {file: this.file, kind: 'known', line: this.line(node), value: v, via: url.via}
+      if (k === 'host' || k === 'hostname') URL_OF_PART.set(part, url)
+      entries.set(k, part)
+    }
+
+    return {file: this.file, kind: 'known', line: this.line(node), value: {entries, kind: 'dict'}, via: url.via}
+  }
+
   private env(node: N, name: string): EvalValue {
     const e = this.opts.env.get(name)
     const line = this.line(node)
@@ -1743,6 +1786,11 @@ class JsEvaluator {
     if (helper) return this.envHelper(node, helper[1] ?? 'string', args)
     if (ADONIS_ENV.test(callee)) return this.envHelper(node, 'string', args)
     const first = args[0]
+    if (URL_PARSERS.test(callee) && (callee === 'URL') === isNew && first) {
+      const parts = this.urlParts(node, callee, first)
+      if (parts) return parts
+    }
+
     if (callee === 'Number' || callee === 'parseInt' || callee === 'Number.parseInt') {
       if (first?.kind !== 'known') return first ?? this.unknown(node)
       if (typeof first.value === 'number') return this.known(node, Math.trunc(first.value), first)

@@ -30,7 +30,7 @@ import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {TEST_CODE} from './project.js'
-import {classKey, fromParameter, returnedBy} from './js.js'
+import {classKey, fromParameter, returnedBy, urlOfHostPart} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
@@ -133,11 +133,17 @@ function serverOf(ctx: AnalyzerContext, url: EvalValue | undefined): string {
   return primary && host && host !== primary ? env.name : PRIMARY
 }
 
-/** The URL a pool's options name: a string first argument (Sequelize, postgres.js, pg-boss) or `connectionString`/`url`/knex `connection`. */
+/**
+ * The URL a pool's options name: a string first argument (Sequelize, postgres.js, pg-boss) or `connectionString`/`url`/knex
+ * `connection`; else, when the options give the server in parts (`host`, knex `connection.host`) and the host is a part of
+ * a URL the app took apart (`const {host, port} = parse(process.env.STATS_URL)`, js.ts urlOfHostPart), that URL.
+ */
 function urlOf(c: JsCall, opts: EvalValue | undefined): EvalValue | undefined {
   if (c.args[0]?.kind === 'known' && (typeof c.args[0].value === 'string' || (c.args[0].value === null && c.args[0].missingEnv))) return c.args[0]
   const conn = entry(opts, 'connection')
-  return entry(opts, 'connectionString') ?? entry(opts, 'url') ?? (isDict(conn) ? entry(conn, 'connectionString') : conn)
+  const named = entry(opts, 'connectionString') ?? entry(opts, 'url') ?? (isDict(conn) ? entry(conn, 'connectionString') : conn)
+  if (named !== undefined && !isDict(named)) return named
+  return urlOfHostPart(isDict(conn) ? entry(conn, 'host') : undefined) ?? urlOfHostPart(entry(opts, 'host')) ?? named
 }
 
 /**
