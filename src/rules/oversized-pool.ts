@@ -2,6 +2,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {Rule} from './types.js'
 
 import {describeSource} from '../model/source.js'
+import {inPoolDemand} from '../budget/budget.js'
 import {SINGLE_THREADED} from './pool-oversized.js'
 
 /**
@@ -16,8 +17,10 @@ export const rule: Rule = {
     for (const p of budget.processTypes) {
       // pool-oversized covers Unicorn, Resque and Delayed Job, with Heroku's "1 or 2" advice.
       if (p.dynos === 0 || p.role !== 'long-running' || SINGLE_THREADED.has(p.server)) continue
-      const threads = p.threadsPerProcess
+      // Threads the app starts itself that draw from a pool use it too (extras in the pool).
+      const onTop = inPoolDemand(p.model)
       for (const entry of p.model.pools) {
+        const threads = p.threadsPerProcess + (onTop.get(entry.database) ?? 0)
         const pool = entry.pool.value
         const eager = Math.min(entry.minOpen?.value ?? 0, pool)
         const src = entry.pool.source

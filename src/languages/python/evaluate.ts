@@ -172,6 +172,12 @@ class Evaluator {
   /** The `def` about to be defined is decorated with functools' cache. */
   private cachedNext = false
   private decoratedNext = false
+  /** The decorators of the `def` about to be defined, as written without their arguments (`@app.route("/")` → "app.route"). */
+  private decoratorsNext: string[] = []
+  /** Loops (`for`, `while`, comprehensions) around the statement being walked, within the current function body. */
+  private loopDepth = 0
+  /** The bases of the class whose body is being walked, import-qualified. */
+  private classBases: string[] = []
   /** The class whose body is being walked: its methods are named `Class.method` where their callers are reported. */
   private className: string | undefined
   /** Calls are recorded once, where the file is walked, not again in each invocation. */
@@ -301,7 +307,14 @@ class Evaluator {
       case 'while_statement': {
         // Not executed: only the calls inside are collected, as conditional.
         const elseBody = node.childForFieldName('alternative')?.childForFieldName('body')
-        await this.speculative([node.childForFieldName('body'), elseBody], scope)
+        this.loopDepth++
+        try {
+          await this.speculative([node.childForFieldName('body')], scope)
+        } finally {
+          this.loopDepth--
+        }
+
+        await this.speculative([elseBody], scope)
         return
       }
 
@@ -337,11 +350,17 @@ class Evaluator {
         const cached = node.namedChildren.some((d) => d?.type === 'decorator' && /^(functools\.)?(lru_cache|cache)\b/.test(d.namedChildren[0]?.text ?? ''))
         if (cached) this.cachedNext = true
         this.decoratedNext = true
+        this.decoratorsNext = node.namedChildren.flatMap((d) => {
+          const e = d?.type === 'decorator' ? d.namedChildren[0] : undefined
+          const f = e?.type === 'call' ? e.childForFieldName('function') : e
+          return f ? [f.text.replaceAll(/\s+/g, '')] : []
+        })
         try {
           if (def) await this.statement(def, scope)
         } finally {
           this.cachedNext = false
           this.decoratedNext = false
+          this.decoratorsNext = []
         }
 
         return
@@ -424,22 +443,29 @@ class Evaluator {
     }
 
     // The calls of this body learn where the function is called from (bound-arguments.ts binds their parameters there).
-    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: this.className ? `${this.className}.${fnName}` : fnName, sites: [], ...(this.cachedNext ? {cached: true} : {}), ...(this.decoratedNext ? {decorated: true} : {})}
+    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: this.className ? `${this.className}.${fnName}` : fnName, sites: [], ...(this.cachedNext ? {cached: true} : {}), ...(this.decoratedNext ? {decorated: true} : {}), ...(this.decoratorsNext.length > 0 ? {decorators: this.decoratorsNext} : {}), params, ...(this.className ? {classBases: this.classBases} : {})}
     this.cachedNext = false
     this.decoratedNext = false
+    this.decoratorsNext = []
     const start = this.calls.length
     const outer = this.frame
     const outerClass = this.className
     const outerFunction = this.functionName
+    const outerLoops = this.loopDepth
+    const outerBases = this.classBases
     this.frame = undefined
     this.className = undefined
+    this.classBases = []
     this.functionName = sites.name
+    this.loopDepth = 0
     try {
       await this.speculative([body], inner)
     } finally {
       this.frame = outer
       this.className = outerClass
+      this.classBases = outerBases
       this.functionName = outerFunction
+      this.loopDepth = outerLoops
     }
 
     // A nested `def` tagged its own calls first: the innermost function is the one whose parameters they read.
@@ -889,11 +915,14 @@ class Evaluator {
     for (const [k, v] of attrs) classScope.set(k, v)
     const before = new Map(classScope)
     const outerClass = this.className
+    const outerBases = this.classBases
     this.className = nameNode.text
+    this.classBases = bases
     try {
       await this.block(this.bodyOf(body), classScope)
     } finally {
       this.className = outerClass
+      this.classBases = outerBases
     }
 
     for (const [k, v] of classScope) if (before.get(k) !== v || attrs.has(k)) attrs.set(k, v)
@@ -1054,8 +1083,17 @@ class Evaluator {
     if (calls.length === 0) return
     this.conditionalDepth++
     try {
-      // Outermost calls only: each evaluates (and records) its own arguments.
-      for (const c of calls) if (!hasAncestorIn(c, node, 'call')) await this.call(c, new Map(scope))
+      // Outermost calls only: each evaluates (and records) its own arguments. A comprehension's calls run once per item.
+      for (const c of calls) {
+        if (hasAncestorIn(c, node, 'call')) continue
+        const loops = COMPREHENSIONS.includes(node.type) || COMPREHENSIONS.some((t) => hasAncestorIn(c, node, t))
+        if (loops) this.loopDepth++
+        try {
+          await this.call(c, new Map(scope))
+        } finally {
+          if (loops) this.loopDepth--
+        }
+      }
     } finally {
       this.conditionalDepth--
     }
@@ -1377,7 +1415,7 @@ class Evaluator {
     }
 
     const argNames = argNode?.type === 'argument_list' ? named(argNode).filter((p) => p.type !== 'keyword_argument' && p.type !== 'list_splat' && p.type !== 'dictionary_splat').map((p) => this.dotted(p)) : undefined
-    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {}), ...(this.arms.length > 0 ? {arms: [...this.arms]} : {}), ...(argNames?.some(Boolean) ? {argNames} : {}), ...(armed ? {armedKwargs: armed} : {})})
+    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, ...(this.loopDepth > 0 ? {loop: true} : {}), kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {}), ...(this.arms.length > 0 ? {arms: [...this.arms]} : {}), ...(argNames?.some(Boolean) ? {argNames} : {}), ...(armed ? {armedKwargs: armed} : {})})
     if (callee === SPLIT_SETTINGS_INCLUDE && argNode?.type === 'argument_list') return this.splitSettingsInclude(node, argNode, scope)
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])
@@ -1621,6 +1659,8 @@ let callDepth = 0
 function named(node: PyNode): PyNode[] {
   return node.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'line_continuation')
 }
+
+const COMPREHENSIONS = ['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']
 
 function hasAncestorIn(node: PyNode, root: PyNode, type: string): boolean {
   for (let p = node.parent; p && !p.equals(root); p = p.parent) if (p.type === type) return true

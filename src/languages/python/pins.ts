@@ -47,7 +47,7 @@ export function pinnedVersion(files: FileReader, name: string): Pin | undefined 
 }
 
 /** A requirements file, then the files its `-r` / `-c` lines name (relative to it), depth first, each once. */
-function withIncludes(files: FileReader, file: string, seen: Set<string>): string[] {
+export function withIncludes(files: FileReader, file: string, seen: Set<string>): string[] {
   if (seen.has(file)) return []
   seen.add(file)
   const text = files.read(file)?.text

@@ -13,6 +13,7 @@ import {notPostgresql} from '../common/database-drivers.js'
 import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
+import {serverNotInstalled} from './installed.js'
 import {startedThreadExtras, threadStarts, WEB_SERVERS} from './import-threads.js'
 import type {Extra} from '../../model/process.js'
 
@@ -60,7 +61,7 @@ export interface PerRequestThreads {
 const caps = (p: PoolEntry, perThread: Source): boolean => p.pool.source !== perThread && !(p.pool.via ?? []).includes(perThread)
 
 export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAnalysis> {
-  const input = withMissingModule(given)
+  const input = withMissingServer(withMissingModule(given))
   const {ctx} = input
   const eventLoop = input.threads === 'event-loop'
   const perRequest = typeof input.threads === 'object' && 'kind' in input.threads ? input.threads : undefined
@@ -145,7 +146,10 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
     ? [{code: 'unknown-config-value', file: layer.file, line: layer.line, message: `${ctx.processType}: the channels_postgres channel layer connects to another server than DATABASES["default"] (its CONFIG names a different host or URL); its connections are not counted on this one`, processType: ctx.processType, severity: 'warning'}]
     : []
   // Threads the app's own code starts in every worker process (import-threads.ts).
-  const own = WEB_SERVERS.has(input.server) ? startedThreadExtras(threadStarts(await input.project.walk(input.entries)), ctx, input.server) : {diagnostics: [], extras: []}
+  // The pools cap what threads started per request or in a loop can hold, unless each thread has its own (caps).
+  // Their connections are counted in the primary pool (the first), which is what bounds them there.
+  const cap = pools.length > 0 && pools.every((p) => caps(p, threads0.source)) ? pools[0].pool : undefined
+  const own = WEB_SERVERS.has(input.server) ? startedThreadExtras(threadStarts(await input.project.walk(input.entries)), ctx, input.server, cap, threads.value) : {diagnostics: [], extras: []}
   extras.push(...own.extras)
   return {
     diagnostics: [...diagnostics, ...found.diagnostics, ...asgi, ...elsewhere, ...own.diagnostics],
@@ -174,6 +178,13 @@ export function defaultWorkers(ctx: AnalyzerContext, server: string, ref: string
   const own = fromDefault(`${server} default workers when WEB_CONCURRENCY is unset`, ref)
   if (ctx.dyno?.row.generation !== 'fir') return sourced(1, own)
   return sourced(1, fromDefault(`the heroku/python Cloud Native Buildpack sets no WEB_CONCURRENCY on Fir dynos (${ctx.dyno.name}), so ${server} runs its default 1 worker`, FIR_PYTHON), [own])
+}
+
+/** The server the command starts is in no dependency file the buildpack installs from (installed.ts): said, its processes starred. */
+function withMissingServer(input: PythonServerInput): PythonServerInput {
+  const missing = serverNotInstalled(input.ctx)
+  if (!missing) return input
+  return {...input, diagnostics: [...input.diagnostics, missing.diagnostic], processes: {...input.processes, via: [...(input.processes.via ?? []), assumed(missing.why)]}}
 }
 
 // gunicorn util.import_app, uvicorn importer.import_from_string, celery's find_app: importlib.import_module, which fails on a missing module.

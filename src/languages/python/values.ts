@@ -131,6 +131,8 @@ export interface PyCall {
   arms?: PyArm[]
   /** Inside an `if` conncalc could not decide, a loop, or a function body. */
   conditional: boolean
+  /** Inside a `for`, a `while` or a comprehension of the function (or module) body it is in: it may run many times. */
+  loop?: boolean
   kwargs: Record<string, EvalValue>
   /** Each keyword argument as written (`poolclass=NullPool` → "NullPool"). */
   kwargText: Record<string, string>
@@ -163,6 +165,12 @@ export interface PyFunctionSites {
   cached?: boolean
   /** Decorated (`@app.on_event("startup")`, `@task`): something other than the app's own calls may call it. */
   decorated?: boolean
+  /** Its decorators as written without their arguments (`@bp.route("/x")` → "bp.route"). */
+  decorators?: string[]
+  /** Its parameters in order (`self` included for a method). */
+  params?: string[]
+  /** For a method: its class's bases, import-qualified. */
+  classBases?: string[]
   /** More callers than conncalc keeps (MAX_SITES): the sites are a sample. */
   truncated?: boolean
 }

@@ -1,0 +1,109 @@
+/**
+ * A server the Procfile command starts (`gunicorn …`, `python -m uvicorn …`, `celery …`) that no file the Python
+ * buildpack installs from names: its console script is not on the PATH (`bash: gunicorn: command not found`) or
+ * `python -m` stops with "No module named gunicorn", and the process exits at start, holding nothing.
+ *
+ * The buildpack installs from requirements.txt (and the files its `-r`/`-c` lines name), Pipfile/Pipfile.lock
+ * (pipenv), poetry.lock with pyproject.toml, uv.lock, or setup.py's install_requires when nothing else is there
+ * (heroku-buildpack-python lib/package_manager.sh determine_package_manager). A lock file lists every package it
+ * installs, its dependencies' dependencies too; a requirements file lists only what the app asked for, and a package
+ * it names may bring the server (a plugin such as django-rq brings rq, uvicorn-worker brings uvicorn). So the server
+ * is said to be missing only when every such file conncalc can read names neither it nor a package known to bring
+ * it, and never for an app built another way (heroku.yml's Docker build: the image may hold anything).
+ */
+import type {AnalyzerContext} from '../common/types.js'
+import type {Diagnostic} from '../../model/diagnostic.js'
+
+import {COMMAND_LINE} from '../common/setting.js'
+import {normalizedDir} from '../../model/files.js'
+import {pythonProgram} from './program.js'
+import {withIncludes} from './pins.js'
+
+const PACKAGE_MANAGERS = 'https://github.com/heroku/heroku-buildpack-python/blob/main/lib/package_manager.sh'
+
+/** Console scripts (or `python -m` modules) of the Python servers, with the distributions that install them. */
+const SERVERS: Record<string, string[]> = {
+  celery: ['celery'],
+  daphne: ['daphne'],
+  dramatiq: ['dramatiq'],
+  granian: ['granian'],
+  gunicorn: ['gunicorn'],
+  huey_consumer: ['huey'],
+  'huey_consumer.py': ['huey'],
+  hypercorn: ['hypercorn'],
+  rq: ['rq'],
+  uvicorn: ['uvicorn'],
+  uwsgi: ['uwsgi', 'pyuwsgi'],
+  waitress: ['waitress'],
+  'waitress-serve': ['waitress'],
+}
+
+/**
+ * Distributions (or extras) whose own requirements install a server, each from its metadata: fastapi[standard]/[all]
+ * (fastapi's pyproject.toml optional-dependencies: "uvicorn[standard]"), channels 2–3 (setup.py install_requires
+ * daphne), flower (requirements/default.txt: celery), apache-airflow / mlflow / apache-superset (gunicorn in their
+ * install requirements). Beside these, any distribution whose name has the server's as one of its parts
+ * (django-rq, rq-scheduler, django-celery-beat, uvicorn-worker) is taken to bring it.
+ */
+const BRINGS: Record<string, RegExp> = {
+  celery: /(^|[^\w.-])flower([^\w.-]|$)/im,
+  daphne: /(^|[^\w.-])(django-)?channels([^\w.-]|$)/im,
+  gunicorn: /(^|[^\w.-])(apache-airflow|mlflow|apache-superset)([^\w.-]|$)/im,
+  uvicorn: /(^|[^\w.-])fastapi(-cli)?\s*\[[^\]]*\b(standard|all)\b/im,
+}
+
+const LOCKS = ['Pipfile.lock', 'poetry.lock', 'uv.lock']
+
+/** The missing-server warning for the command's program, or undefined when it is installed or conncalc cannot tell. */
+export function serverNotInstalled(ctx: AnalyzerContext): {diagnostic: Diagnostic; why: string} | undefined {
+  const {name} = pythonProgram(ctx.command.argv)
+  const dists = SERVERS[name]
+  if (!dists) return undefined
+  const {files} = ctx
+  // After `cd sub &&` (or a start script's `cd`) the files are read from that folder (FileReader.within); the buildpack
+  // installed from the app's root: each folder up to it is read too.
+  const depth = files.within && !files.within.startsWith('..') ? files.within.split('/').length : 0
+  const levels = Array.from({length: depth + 1}, (_, i) => '../'.repeat(i))
+  // Built from a Dockerfile (heroku.yml), or by a Dockerfile that installs things itself: not the buildpack's install.
+  if (levels.some((up) => files.exists(`${up}heroku.yml`) || files.exists(`${up}heroku.yaml`))) return undefined
+  const requirements: string[] = []
+  const read: string[] = []
+  for (const up of levels) {
+    const reqs = withIncludes(files, `${up}requirements.txt`, new Set<string>())
+    requirements.push(...reqs)
+    read.push(...reqs)
+    for (const f of ['Pipfile', ...LOCKS, 'pyproject.toml', 'setup.py', 'setup.cfg']) if (files.exists(up + f)) read.push(up + f)
+  }
+
+  // No file the buildpack installs from: not an app conncalc sees whole (a lone config), so nothing is said.
+  if (read.length === 0) return undefined
+  // Comments name nothing that is installed (`# gunicorn comes with the image`); a URL's `#egg=name` fragment does.
+  const uncommented = (t: string): string => t.replaceAll(/(^|\s)#.*$/gm, '')
+  const text = read.map((f) => uncommented(files.read(f)?.text ?? '')).join('\n')
+  // A requirement conncalc cannot read through: a -r/-c file that is not in the app.
+  const unread = requirements.some((f) => {
+    const dir = f.includes('/') ? f.slice(0, f.lastIndexOf('/') + 1) : ''
+    return [...(files.read(f)?.text ?? '').matchAll(/^\s*(?:-r|--requirement|-c|--constraint)[\s=]+(\S+)/gm)].some((m) => !files.exists(normalizedDir(dir + m[1])))
+  })
+  if (unread) return undefined
+  // Installed another way: a build hook or a Dockerfile / render.yaml build command that names the server.
+  const others = levels.flatMap((up) => ['bin/pre_compile', 'bin/post_compile', 'Dockerfile', 'render.yaml', 'Aptfile'].map((f) => files.read(up + f)?.text ?? '')).join('\n')
+  const part = (d: string): RegExp => new RegExp(String.raw`(^|[^\w.-])([\w.-]*[-_.])?${d.replaceAll(/[-_.]/g, '[-_.]')}\d*([-_.][\w.-]*)?([^\w.-]|$)`, 'im')
+  if (dists.some((d) => part(d).test(text) || part(d).test(others))) return undefined
+  if (BRINGS[dists[0]]?.test(text)) return undefined
+  const locked = read.some((f) => LOCKS.includes(f.replace(/^(\.\.\/)+/, '')))
+  const shown = `\`${ctx.command.argv.slice(0, 3).join(' ')}${ctx.command.argv.length > 3 ? ' …' : ''}\``
+  const what = `${ctx.processType}: ${shown} runs ${name}, but no file the Python buildpack installs from names ${dists.join(' or ')} (${read.join(', ')})`
+  const unless = locked ? '' : ` unless a package listed there depends on it,`
+  return {
+    diagnostic: {
+      code: 'missing-config',
+      file: COMMAND_LINE,
+      fix: `add ${dists[0]} to ${read.find((f) => f === 'requirements.txt' || f === 'Pipfile' || f === 'pyproject.toml') ?? read[0]}; if the image or a package installs it, ignore this (conncalc counts the process as if it runs)`,
+      message: `${what}:${unless} the command is not found (or \`python -m\` says "No module named ${name}") and the process exits at start, holding no connection (${PACKAGE_MANAGERS})`,
+      processType: ctx.processType,
+      severity: 'warning',
+    },
+    why: `${what}; the process would exit at start: counted as if ${name} were installed`,
+  }
+}
