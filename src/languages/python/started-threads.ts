@@ -81,11 +81,11 @@ export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: 
     const pool = fromDefault('APScheduler runs jobs on its default executor, a thread pool of 10 (ThreadPoolExecutor max_workers=10)', APSCHEDULER_POOL)
     const jobs = modules.flatMap((m) => m.calls.filter((j) => j.callee === `${c.callee}().scheduled_job` || j.callee === `${c.callee}().add_job`))
     if (jobs.length > 0 && jobs.length < 10 && jobs.every((j) => !j.conditional)) {
-      return {diagnostics: [], threads: sourced(jobs.length, fromFile(file, c.line), [pool, fromDefault(`${jobs.length} job${jobs.length === 1 ? '' : 's'} scheduled, each run at most once at a time (max_instances 1)`, APSCHEDULER_JOBS)])}
+      return {diagnostics: [], threads: startedOnlyIf(modules, c.callee, sourced(jobs.length, fromFile(file, c.line), [pool, fromDefault(`${jobs.length} job${jobs.length === 1 ? '' : 's'} scheduled, each run at most once at a time (max_instances 1)`, APSCHEDULER_JOBS)]))}
     }
 
     const uncounted = fromDefault(jobs.length >= 10 ? `${jobs.length} jobs scheduled: the pool is the bound` : 'its jobs are added where conncalc does not count them (in a function, a loop or a decorator of the app\'s own), so the pool is the bound', APSCHEDULER_JOBS)
-    return {diagnostics: [], threads: sourced(10, fromFile(file, c.line), [pool, uncounted])}
+    return {diagnostics: [], threads: startedOnlyIf(modules, c.callee, sourced(10, fromFile(file, c.line), [pool, uncounted]))}
   }
 
   const where = starts.slice(0, 3).map((s) => `${s.c.callee} at ${s.file}:${s.c.line}`).join(', ')
@@ -101,6 +101,19 @@ export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: 
     }],
     threads: sourced(1, assumed(`${what} (or code it imports) starts threads or processes (${where}); one thread using the database is assumed`)),
   }
+}
+
+/**
+ * A scheduler runs its jobs only once `start()` is called. When every `start()` of it sits in an arm of an `if`
+ * conncalc cannot decide (`if config["standalone"]: sched.start()`), the other arm may run instead and the process
+ * may never start a job thread: the count is then an assumption, which the arm's condition names.
+ */
+function startedOnlyIf(modules: readonly PyModule[], scheduler: string, threads: Sourced<number>): Sourced<number> {
+  const starts = modules.flatMap((m) => m.calls.filter((c) => c.callee === `${scheduler}().start`).map((c) => ({c, file: m.file})))
+  if (starts.length === 0 || !starts.every((s) => (s.c.arms ?? []).length > 0)) return threads
+  const {c, file} = starts[0]
+  const arm = c.arms!.at(-1)!
+  return {...threads, via: [...(threads.via ?? []), assumed(`the scheduler is started only at ${file}:${c.line}, in an arm of \`if ${arm.cond}\` (${arm.file}:${arm.line}) that conncalc cannot decide; if the other arm runs, no job thread starts`)]}
 }
 
 /** The Python the app runs, where it says (runtime.txt `python-3.7.10`, .python-version `3.7`): major and minor. */
