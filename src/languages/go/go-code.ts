@@ -23,6 +23,7 @@ import {fromDefault, fromFile, fromFlag} from '../../model/source.js'
 import {isExhaustion} from '../../util/exhaustion.js'
 import {firstSyntaxError, loadGrammar, type TsNode} from '../../util/tree-sitter.js'
 import {append} from '../../util/arrays.js'
+import {builtOnLinux} from './build-constraints.js'
 
 const MAX_FILES = 300
 const FLAG_REF = 'https://pkg.go.dev/flag#Int'
@@ -802,6 +803,8 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
         const path = dir === '' ? name : `${dir}/${name}`
         const f = input.files.read(path)
         if (!f) continue
+        // A file `go build` leaves out on linux/amd64 (`//go:build ignore`, `_windows.go`): not the binary's code.
+        if (!builtOnLinux(name, f.text).built) continue
         out.files.push(path)
         try {
           // A file whose last line has no newline (`}` or `)` at EOF, as some editors save it) is valid Go: the scanner inserts
@@ -825,6 +828,15 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
           if (!isExhaustion(error)) throw error
           out.diagnostics.push({code: 'unparsable-config', file: path, line: 1, message: `${path} nests too deeply to read; conncalc reads nothing from it`, severity: 'warning'})
         }
+      }
+    }
+
+    // Package main declares main once: in two files of the binary's package (no build constraint between them) `go build`
+    // stops with "main redeclared in this block", and no binary is built.
+    for (const dir of input.dirs) {
+      const mains = read.filter((r) => (r.file.path.includes('/') ? r.file.path.slice(0, r.file.path.lastIndexOf('/')) : '') === dir).flatMap((r) => r.root.namedChildren.filter((c) => c?.type === 'function_declaration' && c.childForFieldName('name')?.text === 'main').map((c) => ({file: r.file.path, line: c!.startPosition.row + 1})))
+      if (mains.length > 1) {
+        out.diagnostics.push({code: 'missing-config', file: mains[1].file, fix: 'give the other programs their own folder (cmd/NAME/main.go) or a `//go:build ignore` line, then `go build` makes one binary', line: mains[1].line, message: `func main is declared ${mains.length} times in package ${dir || '.'} (${mains.map((m) => `${m.file}:${m.line}`).join(', ')}): \`go build\` stops with "main redeclared in this block", so the binary is not built and the deploy fails; conncalc counts the package's code as if it built`, severity: 'warning'})
       }
     }
 
