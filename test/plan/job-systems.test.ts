@@ -145,6 +145,22 @@ describe('Solid Queue', () => {
     expect(r.codes).toContain('pool-below-threads')
   })
 
+  it('bin/jobs --mode=async: the flag picks async mode (one process, one pool), plain bin/jobs forks', async () => {
+    // Fixture solid-queue-async-flag: one database, max_connections 6; queue.yml one worker (threads 4, processes 2)
+    // and one dispatcher, no recurring.yml. cli.rb `class_option :mode` (solid_queue 1.3.0+) → configuration.rb
+    // `workers`: async starts 1 worker whatever `processes`, and the worker (4 + 2), dispatcher (3) and supervisor
+    // (2) are threads of one process: min(6, 11) = 6 (before: forked, 2 × 6 + 3 + 2 = 17).
+    const r = await planFixture('solid-queue-async-flag', {scale: ['web=1', 'worker=1', 'worker_forked=1']})
+    const worker = r.type('worker')
+    expect(counts(worker)).toEqual([1, 4, 6, 6])
+    expect(worker.sources.processesPerDyno.source).toMatchObject({kind: 'flag'})
+    expect(r.codes).toContain('pool-below-threads')
+    // The same config forked: 2 × min(6, 4 + 2) + dispatcher min(6, 3) + supervisor 2.
+    expect(counts(r.type('worker_forked'))).toEqual([2, 4, 6, 17])
+    // web: Puma single mode, 2 threads, Redis cable.
+    expect(r.json.total).toBe(6 + 17 + 2)
+  })
+
   it('SOLID_QUEUE_IN_PUMA (fork): the supervisor and its processes run on every web dyno, each capped by its own pools', async () => {
     const r = await planFixture('rails-8-solid-queue', {env: ['SOLID_QUEUE_IN_PUMA=1'], scale: ['web=2']})
     const web = r.type('web')

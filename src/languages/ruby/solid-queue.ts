@@ -230,8 +230,14 @@ export async function solidQueuePlan(ctx: AnalyzerContext, argv: readonly string
     }
   }
 
+  // cli.rb `class_option :mode` (bin/jobs --mode async, v1.3.0+) beats SOLID_QUEUE_SUPERVISOR_MODE (configuration.rb default_options).
+  const modeFlag = findFlag(argv, ['--mode'])
   const modeEnv = ctx.env.get('SOLID_QUEUE_SUPERVISOR_MODE')
-  const mode = modeEnv && modeEnv.value !== '' ? sourced(modeEnv.value, modeEnv.source) : sourced('fork', fromDefault('Solid Queue supervisor mode fork', CONFIGURATION))
+  const mode = modeFlag
+    ? sourced(modeFlag.value, fromFlag(modeFlag.written))
+    : modeEnv && modeEnv.value !== ''
+      ? sourced(modeEnv.value, modeEnv.source)
+      : sourced('fork', fromDefault('Solid Queue supervisor mode fork', CONFIGURATION))
   const database = await queueDatabase(ctx, diagnostics)
   return {configFile: doc?.file, ...(database ? {database} : {}), diagnostics, dispatchers, mode, ...(scheduler ? {scheduler} : {}), workers}
 }
