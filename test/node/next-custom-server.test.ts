@@ -96,6 +96,8 @@ describe('a custom Express server for Remix (@remix-run/express)', () => {
         'app.listen(process.env.PORT)',
         '',
       ].join('\n'),
+      // Remix's templates map `~/` to app/ (the Vite build resolves it through vite-tsconfig-paths).
+      'tsconfig.json': JSON.stringify({compilerOptions: {paths: {'~/*': ['./app/*']}}}),
     }
     const a = await analyzeWith(node, 'npm start', files, {DATABASE_URL: 'postgres://u:p@db.example:5432/app?connection_limit=7'}, 'standard-1x')
     // app/routes/notes.tsx → app/db.server.ts:2 new PrismaClient(), connection_limit 7 in DATABASE_URL: 7 (read from the code, not the
@@ -103,5 +105,36 @@ describe('a custom Express server for Remix (@remix-run/express)', () => {
     expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['prisma app/db.server.ts:2', 7]])
     expect(describeSourced(a.processesPerDyno)).toContain('server.js serves the Remix build with @remix-run/express')
     expect(describeSourced(a.processesPerDyno)).not.toContain('Next.js')
+  })
+})
+
+describe('a Hono server for a Remix/React Router build (react-router-hono-server)', () => {
+  // The Vite server build is app/entry.server, app/root and app/routes/**, with what they import; the Hono server file is
+  // part of it. A script elsewhere in app/ that nothing imports is not in the build.
+  const files = (devDependencies: Record<string, string>) => ({
+    'app/db.server.ts': "import pg from 'pg'\nexport const pool = new pg.Pool({connectionString: process.env.DATABASE_URL, max: 6})\n",
+    'app/entry.server.tsx': "import pg from 'pg'\nexport const jobs = new pg.Pool({connectionString: process.env.DATABASE_URL, max: 4})\nexport * from '../server'\n",
+    'app/root.tsx': 'export default function App() { return null }\n',
+    'app/routes/orders.tsx': "import {pool} from '~/db.server'\nexport const loader = async () => (await pool.query('select 1')).rows\n",
+    'app/scripts/seed.ts': "import pg from 'pg'\nconst admin = new pg.Pool({connectionString: process.env.DATABASE_URL, max: 20})\nawait admin.query('select 1')\n",
+    'package.json': JSON.stringify({dependencies: {pg: '8.13.1', 'react-router-hono-server': '2.13.0'}, devDependencies, scripts: {start: 'node ./build/server/index.js'}}, null, 2),
+    'server/index.ts': "import {createHonoServer} from 'react-router-hono-server/node'\nexport default await createHonoServer({port: Number(process.env.PORT)})\n",
+    'tsconfig.json': JSON.stringify({compilerOptions: {paths: {'~/*': ['./app/*']}}}),
+  })
+
+  it("Remix (@remix-run/dev): entry.server's pool and the routes' pool, not an unimported script's", async () => {
+    const a = await analyzeWith(node, 'npm start', files({'@remix-run/dev': '2.15.0'}), {}, 'standard-1x')
+    // entry.server.tsx max 4 + db.server.ts max 6 (through app/routes/orders.tsx) = 10; seed.ts's 20 is not loaded.
+    expect(a.pools?.map((p) => [p.database, p.pool.value]).sort()).toEqual([
+      ['pg app/db.server.ts:2', 6],
+      ['pg app/entry.server.tsx:2', 4],
+    ])
+    expect(describeSourced(a.processesPerDyno)).toContain('serves the React Router build with react-router-hono-server')
+  })
+
+  it('React Router 7 (no Remix packages): the whole app/ folder, as react-router-serve reads it', async () => {
+    const a = await analyzeWith(node, 'npm start', files({'@react-router/dev': '7.1.0'}), {}, 'standard-1x')
+    // routes.ts may name a route module anywhere in app/: every file there is read, seed.ts's 20 too (4 + 6 + 20).
+    expect(a.pools?.map((p) => p.pool.value).sort((x, y) => x - y)).toEqual([4, 6, 20])
   })
 })

@@ -113,8 +113,9 @@ const ROUTES: Record<string, {dirs: string[]; files: string[]}> = {
   nuxt: {dirs: ['server'], files: []},
   // https://docs.astro.build/en/basics/project-structure/: src/pages (endpoints and pages), src/actions, src/middleware.
   astro: {dirs: ['src/pages', 'src/actions'], files: ['src/middleware']},
-  // https://remix.run/docs/en/main/file-conventions/routes: app/root, app/routes, app/entry.server.
-  'remix-serve': {dirs: ['app'], files: []},
+  // https://remix.run/docs/en/main/file-conventions/routes: the server build is app/entry.server, app/root and the route
+  // modules under app/routes (its imports are followed); other files in app/ (seed scripts, say) are in it only if imported.
+  'remix-serve': {dirs: ['app/routes'], files: ['app/entry.server', 'app/root']},
   // React Router 7 framework mode (Remix's successor), `react-router-serve ./build/server/index.js`: the build of app/ (the
   // appDirectory default, https://reactrouter.com/api/framework-conventions/react-router.config.ts): app/root, app/routes.ts and its route modules.
   'react-router-serve': {dirs: ['app'], files: []},
@@ -409,6 +410,12 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
       // React Router 7's Express adapter: createRequestHandler({build}) serves the build of app/, as react-router-serve does.
       found.chain.push(fromDefault(`${entries[0]} serves the React Router build with @react-router/express, which loads the app's app/ routes as react-router-serve does`, 'https://reactrouter.com/api/other-api/adapter'))
       for (const f of routeFiles(ctx, 'react-router-serve', diagnostics)) if (!entries.includes(f)) entries.push(f)
+    } else if (main?.imports.some((m) => m === 'react-router-hono-server' || m.startsWith('react-router-hono-server/'))) {
+      // react-router-hono-server's createHonoServer serves the React Router (or Remix) Vite build, whose server bundle is
+      // app/'s entry.server, root and routes (its README: build/server/index.js is that build, the server file its part).
+      found.chain.push(fromDefault(`${entries[0]} serves the React Router build with react-router-hono-server, which loads the app's app/ routes and entry.server as react-router-serve does`, 'https://github.com/rphlmr/react-router-hono-server#readme'))
+      const remix = pkg !== undefined && ['@remix-run/dev', '@remix-run/node'].some((d) => appDependencies(ctx.files, pkg).has(d))
+      for (const f of routeFiles(ctx, remix ? 'remix-serve' : 'react-router-serve', diagnostics)) if (!entries.includes(f)) entries.push(f)
     } else if (main?.imports.includes('@remix-run/express')) {
       // A custom Express server for Remix: createRequestHandler({build}) serves the Remix build, which is app/'s routes, as remix-serve does.
       found.chain.push(fromDefault(`${entries[0]} serves the Remix build with @remix-run/express, which loads the app's app/ routes as remix-serve does`, 'https://remix.run/docs/en/main/other-api/adapter'))
