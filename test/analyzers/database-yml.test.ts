@@ -36,6 +36,16 @@ describe('analyzeDatabaseYml', () => {
     expect(r.diagnostics).toEqual([])
   })
 
+  it('an entry an ERB loop names (`<%= tenant %>:`) is shown as its tag and line, never as a placeholder', async () => {
+    // The keys come from a YAML file read at boot: unknown here. The one rendered entry keeps a readable name.
+    const r = await analyzeDatabaseYml(
+      yml('default: &default\n  adapter: sqlite3\n  pool: 4\nproduction:\n  queue:\n    <<: *default\n    database: q.sqlite3\n  <% Tenants.names.each do |tenant| %>\n  <%= tenant %>:\n    <<: *default\n    database: storage/<%= tenant %>.sqlite3\n  <% end %>\n'),
+    )
+    const names = [...r.pools, ...r.otherServerPools].map((p) => p.database)
+    expect(names.some((n) => n.includes('__conncalc'))).toBe(false)
+    expect(names).toContain('<%= tenant %> (config/database.yml:9)')
+  })
+
   it('entries with a SQLite or MySQL adapter are not on the PostgreSQL server; the primary gets DATABASE_URL merged in', async () => {
     const r = await analyzeDatabaseYml(
       yml('default: &default\n  adapter: sqlite3\n  pool: 10\nproduction:\n  primary:\n    <<: *default\n  queue:\n    <<: *default\n    database: q.sqlite3\n  legacy:\n    adapter: mysql2\n    host: db.internal\n'),

@@ -219,6 +219,12 @@ function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: Analyz
   return {key: PRIMARY_SERVER, noUrl: true, ...(typeof host === 'string' && host !== '' ? {localHost: host} : {})}
 }
 
+/** An entry's name for the user: one an ERB tag writes (`<%= tenant %>:` in a loop) is shown as that tag and its line, not its placeholder. */
+function entryLabel(doc: YamlErb, name: string): string {
+  const tag = unknownTag(doc.erb, name)
+  return tag ? `<%= ${tag.code.trim()} %> (${doc.file}:${tag.line})` : name
+}
+
 /** The server key, with an entry on the same host and port as DATABASE_URL counted as the same server. */
 function serverKey(server: EntryServer, primaryHost: string | undefined): string {
   return server.key !== PRIMARY_SERVER && server.host && server.host === primaryHost ? PRIMARY_SERVER : server.key
@@ -429,7 +435,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
       (preparedKey === undefined
         ? undefined
         : sourced(preparedKey, fromFile(DATABASE_YML, doc.yaml.lineOf([...entry.path, 'prepared_statements']) ?? 1)))
-    const item: PoolEntry = {database: entry.name, pool: pool.value, server, ...(replica ? {replica: true} : {}), ...(minOpen ? {minOpen} : {}), ...(prepared ? {preparedStatements: prepared} : {})}
+    const item: PoolEntry = {database: entryLabel(doc, entry.name), pool: pool.value, server, ...(replica ? {replica: true} : {}), ...(minOpen ? {minOpen} : {}), ...(prepared ? {preparedStatements: prepared} : {})}
     if (server === PRIMARY_SERVER) pools.push(item)
     else otherServerPools.push(item)
   }
