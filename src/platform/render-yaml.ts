@@ -114,26 +114,45 @@ export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml 
     return {entries, fromDatabase, groups}
   }
 
+  // The top level, and each `projects[].environments[]` (a Blueprint's projects: each environment lists its own
+  // services, databases and envVarGroups, https://render.com/docs/blueprint-spec#projects-and-environments).
+  const scopes: {base: YamlPath; node: Record<string, unknown>}[] = [{base: [], node: yaml.value}]
+  if (Array.isArray(yaml.value.projects)) {
+    for (const [i, project] of yaml.value.projects.entries()) {
+      if (!isObject(project) || !Array.isArray(project.environments)) continue
+      for (const [j, environment] of project.environments.entries()) if (isObject(environment)) scopes.push({base: ['projects', i, 'environments', j], node: environment})
+    }
+  }
+
   const groups: RenderYaml['groups'] = new Map()
-  if (Array.isArray(yaml.value.envVarGroups)) {
-    for (const [i, g] of yaml.value.envVarGroups.entries()) {
+  for (const scope of scopes) {
+    if (!Array.isArray(scope.node.envVarGroups)) continue
+    for (const [i, g] of scope.node.envVarGroups.entries()) {
       if (!isObject(g) || typeof g.name !== 'string') continue
-      const read = envEntries(g.envVars, ['envVarGroups', i, 'envVars'], `envVarGroup ${g.name}`)
-      groups.set(g.name, {entries: read.entries, fromDatabase: read.fromDatabase, line: at(['envVarGroups', i])})
+      const read = envEntries(g.envVars, [...scope.base, 'envVarGroups', i, 'envVars'], `envVarGroup ${g.name}`)
+      groups.set(g.name, {entries: read.entries, fromDatabase: read.fromDatabase, line: at([...scope.base, 'envVarGroups', i])})
     }
   }
 
   const services: RenderService[] = []
-  const list = yaml.value.services
-  if (list !== undefined && !Array.isArray(list)) return {...none, error: {line: at(['services']), message: '`services` is not a list'}}
-  for (const [i, s] of (list ?? []).entries()) {
-    const base = ['services', i]
+  for (const scope of scopes) {
+    const list = scope.node.services
+    if (list !== undefined && !Array.isArray(list)) return {...none, error: {line: at([...scope.base, 'services']), message: '`services` is not a list'}}
+  }
+  for (const {base: scopeBase, i, s} of scopes.flatMap((scope) => (Array.isArray(scope.node.services) ? scope.node.services : []).map((s: unknown, i: number) => ({base: scope.base, i, s})))) {
+    const base = [...scopeBase, 'services', i]
     if (!isObject(s)) continue
     const line = at(base)
     const type = scalar(s.type)
     const name = scalar(s.name)
     if (!type || !name) {
       diagnostics.push({code: 'unparsable-config', file: path, line, message: `${path}: service ${i + 1} has no ${type ? 'name' : 'type'}; not read`, severity: 'warning'})
+      continue
+    }
+
+    if (services.some((x) => x.name === name)) {
+      // Another environment of the project (Staging beside Production) naming the same service: one deploy's is read.
+      diagnostics.push({code: 'unparsable-config', file: path, line, message: `${path}: service ${name} is declared again (another environment of the project); only the first, line ${services.find((x) => x.name === name)!.line}, is read`, severity: 'warning'})
       continue
     }
 
@@ -175,12 +194,13 @@ export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml 
   }
 
   const databases: RenderDatabase[] = []
-  if (Array.isArray(yaml.value.databases)) {
-    for (const [i, d] of yaml.value.databases.entries()) {
+  for (const scope of scopes) {
+    if (!Array.isArray(scope.node.databases)) continue
+    for (const [i, d] of scope.node.databases.entries()) {
       if (!isObject(d) || typeof d.name !== 'string') continue
-      const db: RenderDatabase = {line: at(['databases', i]), name: d.name}
+      const db: RenderDatabase = {line: at([...scope.base, 'databases', i]), name: d.name}
       const plan = scalar(d.plan)
-      if (plan?.trim()) db.plan = {line: at(['databases', i, 'plan'], db.line), value: plan.trim().toLowerCase()}
+      if (plan?.trim()) db.plan = {line: at([...scope.base, 'databases', i, 'plan'], db.line), value: plan.trim().toLowerCase()}
       databases.push(db)
     }
   }
