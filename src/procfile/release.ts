@@ -2,7 +2,7 @@ import type {ServerAnalyzer} from '../languages/common/types.js'
 
 import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
 import {ectoMigration, isElixir} from '../languages/common/matchers.js'
-import {migratorLockConnection} from '../languages/ruby/migration-lock.js'
+import {earlierMigrationLock, migratorLockConnection} from '../languages/ruby/migration-lock.js'
 
 const RELEASE_REF = 'https://devcenter.heroku.com/articles/release-phase'
 const POSTDEPLOY_REF = 'https://doc.scalingo.com/platform/app/postdeploy-hook'
@@ -63,7 +63,7 @@ const DEPLOY_HOOK_OF: ReadonlyMap<string, DeployHook> = new Map(Object.entries(D
 export const release: ServerAnalyzer = {
   analyze: async (ctx) => {
     const hook = deployHookOf(ctx.processType)!
-    const lock = await migratorLockConnection(ctx)
+    const lock = (await migratorLockConnection(ctx)) ?? (await earlierMigrationLock(ctx))
     return {
       diagnostics: [],
       ...(lock ? {extrasPerProcess: [lock]} : {}),

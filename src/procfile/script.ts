@@ -38,6 +38,7 @@ import {entrySources, layer} from '../model/env.js'
 import {assumed, fromEnv, fromFile, type Source} from '../model/source.js'
 import {DELEGATING_PROGRAMS, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
 import {joinPath, onPlatformAppRoot} from '../util/app-path.js'
+import {isRailsMigration, unwrapped} from '../languages/ruby/migration-lock.js'
 import {expandShell, globMatch, normalizePath, SHELLS, type ShellInvocation, splitCommand} from '../languages/shell/shell.js'
 import {knownProgram} from '../languages/shell/programs.js'
 import type {TsNode} from '../util/tree-sitter.js'
@@ -262,10 +263,15 @@ interface Walk {
 /** Walks of a script through its undecided branches, at most (the first walk among them). */
 const MAX_WALKS = 8
 
-/** What the script leaves running on a walk, as comparable text. */
+/**
+ * What the script leaves running on a walk, as comparable text, with the Rails migrations run before its process (they
+ * change what a deploy hook holds: languages/ruby/migration-lock.ts), so a way that migrates first is not taken for one
+ * that does not.
+ */
 function outcomeOf(state: State): string {
   const running = [...(state.candidate ? [state.candidate] : []), ...state.background]
-  return JSON.stringify(running.map((p) => [p.command.argv, p.background, p.cwd, envOf(p.env), p.copies ?? 1]))
+  const migrations = [...state.pre, ...(state.candidate?.command.preCommands ?? [])].filter((c) => isRailsMigration(unwrapped(c)))
+  return JSON.stringify([running.map((p) => [p.command.argv, p.background, p.cwd, envOf(p.env), p.copies ?? 1]), migrations])
 }
 
 const envOf = (env: Env): string[] => env.names().map((n) => `${n}=${env.get(n)!.value}`).sort()

@@ -20,6 +20,16 @@ const MIGRATOR_LOCK_REF = 'https://github.com/rails/rails/blob/v6.1.0/activereco
 /** Rake tasks that run ActiveRecord::Migrator (db:migrate:status only reads the table). */
 const MIGRATE_TASK = /^db:(migrate(:(?!status$)[\w:-]+)?|rollback|forward|prepare)$/
 
+/** The command without its launchers (`bundle exec`, `exec`, `env`, `K=v`), as the type's own command is read. */
+export function unwrapped(argv: readonly string[]): string[] {
+  let i = 0
+  for (;;) {
+    if (argv[i] === 'bundle' && argv[i + 1] === 'exec') i += 2
+    else if (argv[i] === 'exec' || argv[i] === 'env' || /^[A-Za-z_]\w*=/.test(argv[i] ?? '')) i += 1
+    else return argv.slice(i)
+  }
+}
+
 /** Does the command run ActiveRecord's Migrator (`rails db:migrate`, `rake db:prepare`, …)? */
 export const isRailsMigration = (argv: readonly string[]): boolean => rakeTasks(argv)?.some((t) => MIGRATE_TASK.test(t)) ?? false
 
@@ -65,4 +75,16 @@ async function advisoryLocksSetting(ctx: AnalyzerContext): Promise<{line: number
   if (value === null || value === undefined || unknownTag(doc.erb, value) !== undefined) return {line, unread: true}
   const off = value === false || (typeof value === 'string' && value.trim().toLowerCase() === 'false')
   return {line, value: off ? false : value}
+}
+
+/**
+ * A deploy hook whose script runs a Rails migration before its last command (`rake db:migrate`, then `rake
+ * import:data`; `rails db:prepare`, then `rails db:seed`): the hook runs them one after another, so it holds the
+ * largest of them, the migration's 2 while it migrates. The lock connection, counted beside the hook's 1.
+ */
+export async function earlierMigrationLock(ctx: AnalyzerContext): Promise<Extra | undefined> {
+  const migration = ctx.command.preCommands?.map(unwrapped).findLast((c) => isRailsMigration(c))
+  if (!migration) return undefined
+  const lock = await migratorLockConnection(ctx, migration)
+  return lock && {...lock, reason: `ActiveRecord migrator advisory-lock connection, while \`${migration.join(' ')}\` runs before the hook's last command (the hook holds the larger of its commands, one after another)`}
 }

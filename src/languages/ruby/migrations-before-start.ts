@@ -8,20 +8,10 @@
  * not an assumption): a type whose dynos hold fewer than that while running would briefly go above its row.
  */
 import {fromDefault} from '../../model/source.js'
-import {isRailsMigration, migratorLockConnection} from './migration-lock.js'
+import {isRailsMigration, migratorLockConnection, unwrapped} from './migration-lock.js'
 import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
 
 const HOOKS = new Set(['postcompile', 'postdeploy', 'release'])
-
-/** The command without its launchers (`bundle exec`, `exec`, `env`, `K=v`), as the type's own command is read. */
-function unwrapped(argv: readonly string[]): string[] {
-  let i = 0
-  for (;;) {
-    if (argv[i] === 'bundle' && argv[i + 1] === 'exec') i += 2
-    else if (argv[i] === 'exec' || argv[i] === 'env' || /^[A-Za-z_]\w*=/.test(argv[i] ?? '')) i += 1
-    else return argv.slice(i)
-  }
-}
 
 async function beforeStart(ctx: AnalyzerContext, migration: readonly string[]): Promise<AddonAnalysis> {
   const lock = await migratorLockConnection(ctx, migration)
