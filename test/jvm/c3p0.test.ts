@@ -103,4 +103,43 @@ describe('a Java app pooled with c3p0 (fixture java-c3p0)', () => {
     expect(b.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'src/main/java/shop/Till.java', line: 9}))
     expect(JSON.stringify(b.pools![0].pool)).toContain('"kind":"assumed"')
   })
+
+  it('new ComboPooledDataSource("reports"): <named-config name="reports"> maxPoolSize 4 over <default-config> 12; a name with no named-config takes the default 12', async () => {
+    // c3p0 named configs extend <default-config> and override it; the pool built with the name takes the named value.
+    const files = java()
+    delete files['src/main/resources/c3p0.properties']
+    files['src/main/resources/c3p0-config.xml'] = ['<c3p0-config>', '  <default-config>', '    <property name="maxPoolSize">12</property>', '  </default-config>', '  <named-config name="reports">', '    <property name="minPoolSize">1</property>', '    <property name="maxPoolSize">4</property>', '  </named-config>', '</c3p0-config>', ''].join('\n')
+    files['src/main/java/shop/Till.java'] = files['src/main/java/shop/Till.java'].replace('new ComboPooledDataSource()', 'new ComboPooledDataSource("reports")').replace('        POOL.setMaxPoolSize(6);\n', '')
+    const a = await analyze(files)
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([4])
+    expect(a.pools![0].pool.source).toEqual({file: 'src/main/resources/c3p0-config.xml', kind: 'file', line: 7})
+    files['src/main/java/shop/Till.java'] = files['src/main/java/shop/Till.java'].replace('"reports"', '"ledger"')
+    const b = await analyze(files)
+    expect(b.pools!.map((p) => p.pool.value)).toEqual([12])
+  })
+})
+
+describe("Hibernate's own c3p0 pool (hibernate-c3p0, no ComboPooledDataSource in the code)", () => {
+  // A plain Java app (no Spring) with hibernate-core + hibernate-c3p0 + postgresql: any hibernate.c3p0.* setting makes
+  // Hibernate's C3P0ConnectionProvider the provider; its pool is hibernate.c3p0.max_size, else 15 (DEFAULT_MAX_POOL_SIZE).
+  const pom = ['<project>', '  <dependencies>', '    <dependency><groupId>org.hibernate</groupId><artifactId>hibernate-core</artifactId><version>5.6.15.Final</version></dependency>', '    <dependency><groupId>org.hibernate</groupId><artifactId>hibernate-c3p0</artifactId><version>5.6.15.Final</version></dependency>', '    <dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId><version>42.6.0</version></dependency>', '  </dependencies>', '</project>', ''].join('\n')
+  const main = 'package kiosk;\n\npublic class Main {\n    public static void main(String[] args) {\n        new org.hibernate.cfg.Configuration().configure().buildSessionFactory();\n    }\n}\n'
+  const cfg = (props: string[]) => ['<hibernate-configuration>', '  <session-factory>', '    <property name="hibernate.connection.driver_class">org.postgresql.Driver</property>', ...props, '  </session-factory>', '</hibernate-configuration>', ''].join('\n')
+
+  it('hibernate.cfg.xml c3p0.max_size 7 → 7 from its line; only min_size set → 15, not starred', async () => {
+    const a = await analyze({'pom.xml': pom, 'src/main/java/kiosk/Main.java': main, 'src/main/resources/hibernate.cfg.xml': cfg(['    <property name="hibernate.c3p0.min_size">2</property>', '    <property name="c3p0.max_size">7</property>'])})
+    expect(a.pools!.map((p) => [p.database, p.pool.value])).toEqual([['c3p0', 7]])
+    expect(a.pools![0].pool.source).toEqual({file: 'src/main/resources/hibernate.cfg.xml', kind: 'file', line: 5})
+    const b = await analyze({'pom.xml': pom, 'src/main/java/kiosk/Main.java': main, 'src/main/resources/hibernate.cfg.xml': cfg(['    <property name="hibernate.c3p0.min_size">2</property>'])})
+    expect(b.pools!.map((p) => p.pool.value)).toEqual([15])
+    expect(JSON.stringify(b.pools![0].pool)).toContain('DEFAULT_MAX_POOL_SIZE')
+    expect(JSON.stringify(b.pools![0].pool)).not.toContain('"kind":"assumed"')
+  })
+
+  it('persistence.xml <property name="hibernate.c3p0.max_size" value="9"/> → 9', async () => {
+    const persistence = ['<persistence>', '  <persistence-unit name="kiosk">', '    <properties>', '      <property name="hibernate.c3p0.max_size" value="9"/>', '    </properties>', '  </persistence-unit>', '</persistence>', ''].join('\n')
+    const a = await analyze({'pom.xml': pom, 'src/main/java/kiosk/Main.java': main, 'src/main/resources/META-INF/persistence.xml': persistence})
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([9])
+    expect(a.pools![0].pool.source).toEqual({file: 'src/main/resources/META-INF/persistence.xml', kind: 'file', line: 4})
+  })
 })

@@ -1,5 +1,6 @@
 // c3p0 pools built in a JVM app's code (no Spring Boot): Java/Kotlin `new ComboPooledDataSource()` with
-// `setMaxPoolSize(n)`, c3p0.properties (`c3p0.maxPoolSize`) or c3p0-config.xml's <default-config>; Clojure
+// `setMaxPoolSize(n)`, c3p0.properties (`c3p0.maxPoolSize`) or c3p0-config.xml's <named-config>/<default-config>;
+// Hibernate's own c3p0 pool (hibernate.c3p0.max_size); Clojure
 // `(doto (ComboPooledDataSource.) (.setMaxPoolSize n))` and clojure.jdbc-c3p0's `(make-datasource-spec {…})`.
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {AnalyzerContext} from '../common/types.js'
@@ -11,6 +12,8 @@ import {clojureMap} from './clojure-map.js'
 const C3P0_DEFAULTS = 'https://github.com/swaldman/c3p0/blob/master/src/com/mchange/v2/c3p0/impl/C3P0Defaults.java'
 // clojure.jdbc-c3p0 (jdbc.pool.c3p0) make-datasource-spec: (.setMaxPoolSize (:max-pool-size dbspec 15)),
 // (.setMinPoolSize (:min-pool-size dbspec 3)), (.setInitialPoolSize (:initial-pool-size dbspec 0)).
+// hibernate-c3p0 C3P0ConnectionProvider: `hibernate.c3p0.max_size` → c3p0's maxPoolSize; DEFAULT_MAX_POOL_SIZE = 15, DEFAULT_MIN_POOL_SIZE = 3.
+const HIBERNATE_C3P0 = 'https://github.com/hibernate/hibernate-orm/blob/main/hibernate-c3p0/src/main/java/org/hibernate/c3p0/internal/C3P0ConnectionProvider.java'
 const JDBC_C3P0 = 'https://github.com/bostonaholic/clojure.jdbc-c3p0/blob/master/src/jdbc/pool/c3p0.clj'
 
 export interface C3p0Pool {
@@ -78,16 +81,52 @@ function clojurePool(ctx: AnalyzerContext): C3p0Pool | undefined {
   return undefined
 }
 
-/** c3p0.properties / c3p0-config.xml (default-config) on the classpath: c3p0 reads them for every ComboPooledDataSource. */
-function configFile(ctx: AnalyzerContext): {file: string; line: number; raw: string} | undefined {
+/**
+ * c3p0.properties / c3p0-config.xml on the classpath: c3p0 reads them for every ComboPooledDataSource. A pool built with a
+ * configuration name (`new ComboPooledDataSource("reports")`) takes `<named-config name="reports">`'s maxPoolSize, else
+ * `<default-config>`'s (c3p0's docs: named configs extend and override the default config).
+ */
+function configFile(ctx: AnalyzerContext, name?: string): {file: string; line: number; raw: string} | undefined {
   for (const dir of ['src/main/resources/', 'resources/', '']) {
+    const xml = ctx.files.read(`${dir}c3p0-config.xml`)?.text
+    const named = name && xml ? new RegExp(`<named-config\\s+name\\s*=\\s*"${name.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)}"\\s*>([\\s\\S]*?)</named-config>`).exec(xml) : undefined
+    const nx = named && /<property\s+name\s*=\s*"maxPoolSize"\s*>\s*([^<\s]+)\s*</.exec(named[1])
+    if (nx && xml) return {file: `${dir}c3p0-config.xml`, line: lineOf(xml, named.index + named[0].indexOf(nx[0])), raw: nx[1]}
     const props = ctx.files.read(`${dir}c3p0.properties`)?.text
     const p = props && /^[ \t]*c3p0\.maxPoolSize[ \t]*[=:][ \t]*(\S+)/m.exec(props)
     if (p) return {file: `${dir}c3p0.properties`, line: lineOf(props, p.index), raw: p[1]}
-    const xml = ctx.files.read(`${dir}c3p0-config.xml`)?.text
     const block = xml && /<default-config>([\s\S]*?)<\/default-config>/.exec(xml)
     const x = block && /<property\s+name\s*=\s*"maxPoolSize"\s*>\s*([^<\s]+)\s*</.exec(block[1])
     if (x) return {file: `${dir}c3p0-config.xml`, line: lineOf(xml, block.index + block[0].indexOf(x[0])), raw: x[1]}
+  }
+
+  return undefined
+}
+
+/**
+ * Hibernate's own c3p0 pool (hibernate-c3p0): any `hibernate.c3p0.*` setting makes Hibernate's C3P0ConnectionProvider
+ * the connection provider; its pool is `hibernate.c3p0.max_size`, else 15 (C3P0ConnectionProvider DEFAULT_MAX_POOL_SIZE,
+ * c3p0's own default before). Read from hibernate.cfg.xml (`<property name="[hibernate.]c3p0.max_size">`),
+ * hibernate.properties, or persistence.xml (`<property name="hibernate.c3p0.max_size" value="…"/>`).
+ */
+function hibernatePool(ctx: AnalyzerContext): C3p0Pool | undefined {
+  for (const dir of ['src/main/resources/', 'src/main/resources/META-INF/', 'resources/', '']) {
+    for (const name of ['hibernate.cfg.xml', 'hibernate.properties', 'persistence.xml']) {
+      const file = `${dir}${name}`
+      const text = ctx.files.read(file)?.text
+      if (!text || !/(?:hibernate\.)?c3p0\./.test(text)) continue
+      const xmlSize = /<property\s+name\s*=\s*"(?:hibernate\.)?c3p0\.max_size"\s*(?:value\s*=\s*"([^"]*)"\s*\/?>|>\s*([^<]*?)\s*<)/.exec(text)
+      const propSize = name.endsWith('.properties') ? /^[ \t]*hibernate\.c3p0\.max_size[ \t]*[=:][ \t]*(\S+)/m.exec(text) : null
+      const anyC3p0 = name.endsWith('.properties') ? /^[ \t]*hibernate\.c3p0\./m.exec(text) : /<property\s+name\s*=\s*"(?:hibernate\.)?c3p0\.[^"]+"/.exec(text)
+      if (!anyC3p0) continue
+      const diagnostics: Diagnostic[] = []
+      const at = xmlSize ?? propSize
+      const line = lineOf(text, (at ?? anyC3p0).index)
+      const dflt = sourced(15, fromDefault("Hibernate's C3P0ConnectionProvider: hibernate.c3p0.max_size unset → 15 (DEFAULT_MAX_POOL_SIZE, c3p0's default)", HIBERNATE_C3P0), [fromFile(file, line)])
+      const raw = xmlSize ? (xmlSize[1] ?? xmlSize[2]) : propSize?.[1]
+      const pool = sized(ctx.processType, raw, file, line, dflt, diagnostics)
+      return {diagnostics, minOpen: atMost(3, fromDefault("Hibernate's C3P0ConnectionProvider: hibernate.c3p0.min_size unset → 3", HIBERNATE_C3P0), pool), pool}
+    }
   }
 
   return undefined
@@ -101,7 +140,8 @@ function javaPool(ctx: AnalyzerContext): C3p0Pool | undefined {
     if (!ds) continue
     const diagnostics: Diagnostic[] = []
     const line = lineOf(text, ds.index)
-    const conf = configFile(ctx)
+    const named = /\bComboPooledDataSource\s*\(\s*"([^"]+)"\s*\)/.exec(text)?.[1]
+    const conf = configFile(ctx, named)
     const base = sourced(15, fromDefault("c3p0's default maxPoolSize (C3P0Defaults.MAX_POOL_SIZE)", C3P0_DEFAULTS), [fromFile(path, line)])
     const dflt = conf ? sized(ctx.processType, conf.raw, conf.file, conf.line, base, diagnostics) : base
     const set = /\.setMaxPoolSize\s*\(\s*([^)]*?)\s*\)|\bmaxPoolSize\s*=\s*([^;\n]+?)\s*(?:;|\n)/.exec(text)
@@ -110,7 +150,7 @@ function javaPool(ctx: AnalyzerContext): C3p0Pool | undefined {
     return {diagnostics, minOpen: atMost(3, fromDefault("c3p0's default initialPoolSize (C3P0Defaults.INITIAL_POOL_SIZE)", C3P0_DEFAULTS), pool), pool}
   }
 
-  return undefined
+  return hibernatePool(ctx)
 }
 
 /** The app's c3p0 pool: the first ComboPooledDataSource (or clojure.jdbc-c3p0 spec) built in its sources. */
