@@ -710,7 +710,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // A deploy hook (`release: python manage.py migrate`) is counted one process × one thread, and is on the app's
   // database: the language of the program it runs decides whether that is another database (below).
   const hook = analyzer === release ? await deployHookProgram(ctx, read) : undefined
-  const analysis = hook?.analysis ?? read
+  let analysis = hook?.analysis ?? read
   // A deploy hook whose command names no program conncalc reads (`bash bin/post_deploy.sh`) runs the app's own code:
   // the app's language decides whether its database is PostgreSQL (a Scalingo postdeploy in a MySQL app holds none).
   const language = hook?.language ?? (analyzer === release && analysis.language === 'unknown' && ctx.appLanguage ? ctx.appLanguage : analysis.language)
@@ -781,7 +781,26 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // nothing it runs can open a PostgreSQL connection (0, read); pools found in its code would need a driver some
   // package installs unseen, or fail to connect: counted, an assumption.
   const noDriver = language === 'python' ? noPythonDriver(ctx.files) : undefined
-  if (noDriver) {
+  // The server imports the app from a package the dependency files install (uWSGI `module = teamboard` with
+  // teamboard-server in requirements.txt): that package's own dependencies are not listed here, so the lists'
+  // missing driver says nothing. Counted as the server runs it, starred, said (python/server.ts appCodeOutside).
+  const outside = noDriver ? (analysis.facts?.appCodeOutside as undefined | {listed: boolean; module: string; named: string}) : undefined
+  if (noDriver && outside) {
+    const listing = `${noDriver.read.join(', ')} list${noDriver.read.length === 1 ? 's' : ''} no database driver`
+    const from = outside.listed ? `come from a package ${noDriver.read.join(' or ')} names` : 'would come from an installed package (none named for it: see the missing-config warning)'
+    const what = `${analysis.server} imports ${outside.module} (\`${outside.named}\`), which is not in the app: its code, and what it installs, ${from}`
+    const why = assumed(`${what}; ${listing}, which says nothing about that package's own dependencies: counted as ${analysis.server} runs it, one connection per thread, no pool known`)
+    diagnostics.push({
+      code: 'unknown-config-value',
+      file: noDriver.file,
+      fix: `if that package opens a pool, say its size: --assume ${ctx.processType}=PROCESSES:THREADS:POOL`,
+      line: 1,
+      message: `${ctx.processType}: ${what}; conncalc cannot read that package's pools, and that ${listing} does not mean it opens none: counted one connection per thread`,
+      processType: ctx.processType,
+      severity: 'warning',
+    })
+    analysis = {...analysis, threadsPerProcess: {...analysis.threadsPerProcess, via: [...(analysis.threadsPerProcess.via ?? []), why]}}
+  } else if (noDriver) {
     const listing = `${noDriver.read.join(', ')} list${noDriver.read.length === 1 ? 's' : ''} no database driver (no PostgreSQL one: ${POSTGRES_DRIVER_NAMES.python}; no other database's)`
     if ((pools ?? []).length === 0 && otherServerPools.length === 0 && !(analysis.extrasPerProcess ?? []).length && !(analysis.extrasPerDyno ?? []).length) {
       const why = fromDefault(`${listing}: nothing the app runs can open a PostgreSQL connection, so this process holds none on the plan`, noDriver.ref)

@@ -28,7 +28,7 @@ export interface PythonServerInput {
    * The module the command names for the server to import (`gunicorn proj.wsgi:app`, `celery -A proj`), with the
    * words that name it; `also`: other modules the server tries first (Celery's `proj.celery`). Checked against the app.
    */
-  appModule?: {also?: string[]; module: string; named: string}
+  appModule?: {also?: string[]; module: string; named: string; providedBy?: string}
   ctx: AnalyzerContext
   diagnostics: Diagnostic[]
   entries: string[]
@@ -151,8 +151,12 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   const cap = pools.length > 0 && pools.every((p) => caps(p, threads0.source)) ? pools[0].pool : undefined
   const own = WEB_SERVERS.has(input.server) ? startedThreadExtras(threadStarts(await input.project.walk(input.entries)), ctx, input.server, cap, threads.value) : {diagnostics: [], extras: []}
   extras.push(...own.extras)
+  // The app's code is a package the dependency files install, not a module in the repository (analyze-app.ts reads it:
+  // what that package installs is not listed here, so a missing driver in the lists says nothing).
+  const outside = input.appModule && outsideTheApp(input) ? {appCodeOutside: {listed: namedInDependencies(input) === true, module: input.appModule.module, named: input.appModule.named}} : undefined
   return {
     diagnostics: [...diagnostics, ...found.diagnostics, ...asgi, ...elsewhere, ...own.diagnostics],
+    ...(outside ? {facts: outside} : {}),
     ...(extras.length > 0 ? {extrasPerProcess: extras} : {}),
     ...(input.greenlets ? {greenlets: true} : {}),
     ...(loopBound ? {eventLoop: true} : {}),
@@ -196,27 +200,44 @@ const IMPORT_REF = 'https://docs.python.org/3/library/importlib.html#importlib.i
  * Said (missing-config), and the process counted as if the module were there (an installed package conncalc does
  * not see), an assumption on its processes.
  */
-function withMissingModule(input: PythonServerInput): PythonServerInput {
+/** Is the module the command names (or one it tries first) nowhere in the app: not under an import root, nor in a folder above the command's? */
+function outsideTheApp(input: PythonServerInput): boolean {
   const named = input.appModule
-  if (!named) return input
-  const {project} = input
+  if (!named) return false
   const tried = [...(named.also ?? []), named.module]
-  if (tried.some((m) => project.resolve(m))) return input
+  if (tried.some((m) => input.project.resolve(m))) return false
   // Heroku's Python buildpack puts the app's root on the path (.profile.d/python.sh: PYTHONPATH=${PYTHONPATH:-$HOME}),
   // so after `cd sub &&` a module of the root still imports: a folder above the command's is searched too.
   const files = input.ctx.files
   for (const up of ['../', '../../', '../../../']) {
     for (const m of tried) {
       const rel = m.replaceAll('.', '/')
-      if (files.exists(`${up}${rel}.py`) || files.exists(`${up}${rel}/__init__.py`)) return input
+      if (files.exists(`${up}${rel}.py`) || files.exists(`${up}${rel}/__init__.py`)) return false
     }
   }
 
-  const top = named.module.split('.')[0]
+  return true
+}
+
+/**
+ * Do the app's dependency files name the package the module comes from: one named as the module's top package, or the
+ * distribution the server's config names (a paste config's `use = egg:NAME`)? Undefined when no dependency file is read.
+ */
+function namedInDependencies(input: PythonServerInput): boolean | undefined {
+  const named = input.appModule
+  if (!named) return undefined
   const deps = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'setup.cfg'].map((f) => input.ctx.files.read(f)?.text ?? '').join('\n')
-  const dist = new RegExp(`(^|[^\\w.-])${top.replaceAll('_', '[-_.]')}([^\\w.-]|$)`, 'im')
+  if (!deps.trim()) return undefined
+  const named_ = (name: string): boolean => new RegExp(`(^|[^\\w.-])${name.replaceAll(/[-_.]/g, '[-_.]')}([^\\w.-]|$)`, 'im').test(deps)
+  return named_(named.module.split('.')[0]) || (named.providedBy !== undefined && named_(named.providedBy))
+}
+
+function withMissingModule(input: PythonServerInput): PythonServerInput {
+  const named = input.appModule
+  if (!named || !outsideTheApp(input)) return input
+  const tried = [...(named.also ?? []), named.module]
   // No dependency file read: not an app conncalc sees whole (a lone config), so nothing is said.
-  if (!deps.trim() || dist.test(deps)) return input
+  if (namedInDependencies(input) !== false) return input
   const what = `${input.server} imports ${named.module} (\`${named.named}\`), which is not in the app (${tried.map((m) => `${m.replaceAll('.', '/')}.py`).join(', ')}, or a package folder) nor a package its dependency files name`
   const why = assumed(`${what}: the process would exit at start; counted as if the module were installed`)
   return {

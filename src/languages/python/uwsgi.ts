@@ -90,7 +90,14 @@ export const uwsgi: ServerAnalyzer = {
     const module = text(['module', 'wsgi'])
     const mount = text(['mount'])?.split('=').slice(1).join('=')
     const entries = wsgiFile ? [inRoot(wsgiFile)] : entryFiles(project, [moduleOfAppSpec(module ?? mount)])
-    return pythonAnalysis({ctx, diagnostics, entries, greenlets: asyncOpt?.key === 'gevent', processes: processesValue, project, server: 'uwsgi', threads})
+    // `module = proj.wsgi` (or a mount's app) imports that module: checked against the app, as gunicorn's app module is.
+    const appModule = wsgiFile ? undefined : moduleOfAppSpec(module ?? mount)
+    const named = module !== undefined ? `module = ${module}` : `mount = ${mount}`
+    // `paste = config:/app/production.ini` loads the app its [app:main] `use = egg:NAME` names: NAME is the distribution
+    // that provides the module (PasteDeploy loadapp; /app is the app's root on Heroku).
+    const paste = text(['paste'])?.replace(/^config:/, '').replace(/^\/app\//, '')
+    const egg = paste ? /^\s*use\s*=\s*egg:([A-Za-z0-9_.-]+)/m.exec(ctx.files.read(paste)?.text ?? '')?.[1] : undefined
+    return pythonAnalysis({...(appModule ? {appModule: {module: appModule, named, ...(egg ? {providedBy: egg} : {})}} : {}), ctx, diagnostics, entries, greenlets: asyncOpt?.key === 'gevent', processes: processesValue, project, server: 'uwsgi', threads})
   },
   id: 'uwsgi',
   matches: isUwsgi,
