@@ -154,6 +154,8 @@ describe('Solid Queue', () => {
     const worker = r.type('worker')
     expect(counts(worker)).toEqual([1, 4, 6, 6])
     expect(worker.sources.processesPerDyno.source).toMatchObject({kind: 'flag'})
+    // One process is Solid Queue's AsyncSupervisor (supervisor.rb), a cited default, not an assumption.
+    expect((worker.sources.processesPerDyno.via ?? []).map((v) => v.kind)).toEqual(['default'])
     expect(r.codes).toContain('pool-below-threads')
     // The same config forked: 2 × min(6, 4 + 2) + dispatcher min(6, 3) + supervisor 2.
     expect(counts(r.type('worker_forked'))).toEqual([2, 4, 6, 17])

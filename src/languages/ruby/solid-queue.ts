@@ -348,7 +348,7 @@ export const solidQueue: ServerAnalyzer = {
       return {
         ...base,
         extrasPerProcess: [workerExtra(plan, WORKER_EXTRA * workers.length, [plan.mode.source]), ...sides.map((x) => ({...asProcess(plan, x), demand: undefined, inPool: true}))],
-        processesPerDyno: sourced(1, plan.mode.source, [assumed('async mode runs the supervisor, workers and dispatchers as threads of one process')]),
+        processesPerDyno: sourced(1, plan.mode.source, [fromDefault('Solid Queue async mode: the supervisor runs the workers, dispatchers and scheduler as threads of its own process (AsyncSupervisor)', AT('supervisor.rb'))]),
         threadsPerProcess: workers.length === 1 ? threads[0] : sourced(all, assumed(`Σ threads of the ${workers.length} workers (${threads.map((t) => t.value).join(' + ')})`), threads.map((t) => t.source)),
       }
     }
