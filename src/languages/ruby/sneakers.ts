@@ -38,6 +38,7 @@ import {initializerFiles} from './rails-files.js'
 const SRC = 'https://github.com/jondot/sneakers/blob/v2.11.0/lib/sneakers'
 const DEFAULTS = `${SRC}/configuration.rb#L34-L42`
 const RUNNER = `${SRC}/runner.rb#L72-L76`
+const RUNNER_CONFIG = `${SRC}/runner.rb`
 const GROUP = `${SRC}/workergroup.rb#L24-L35`
 const WORKER = `${SRC}/worker.rb#L15-L20`
 const TASKS = `${SRC}/tasks.rb#L14-L39`
@@ -171,6 +172,8 @@ async function runnerOfTask(files: FileReader, task: string): Promise<RunnerCall
 
 /** Sneakers.configure(…) settings, later calls over earlier ones (Configuration#merge!). */
 interface Settings {
+  /** `runner_config_file: 'config/sneakers_runner.rb'`: a file Sneakers::RunnerConfig#reload_config! instance_evals. */
+  runnerConfigFile?: {line: number; path: string; where: string}
   shareThreads?: {at: Source; value: boolean; via?: Source[]}
   threads?: Sourced<number>
   workers?: Sourced<number>
@@ -185,6 +188,8 @@ async function readSettings(ctx: AnalyzerContext, paths: readonly string[], diag
     const config = await loadRubyConfig(ctx, path, ctx.appEnv)
     if (!config) continue
     for (const c of findCalls(config.calls, 'configure', true).filter((x) => x.receiver === 'Sneakers' || x.receiver === '::Sneakers')) {
+      const file = c.kwargs.runner_config_file
+      if (file?.kind === 'known' && typeof file.value === 'string' && file.value !== '') out.runnerConfigFile = {line: file.line, path: appPath(file.value), where: path}
       for (const key of WANTED) {
         const v: EvalValue | undefined = c.kwargs[key]
         if (!v) continue
@@ -259,7 +264,9 @@ export const sneakers: ServerAnalyzer = {
 
     const settings = await readSettings(ctx, [...initializers, ...required], diagnostics)
 
+    const fromRunnerFile = settings.runnerConfigFile ? await runnerFileWorkers(ctx, settings.runnerConfigFile, diagnostics) : undefined
     const processes =
+      fromRunnerFile ??
       runnerWorkers ??
       (settings.workers ? {...settings.workers, via: [...(settings.workers.via ?? []), fromDefault('Sneakers::Runner forks `workers` processes (ServerEngine worker_type process), each running every worker class', RUNNER)]} : sourced(4, fromDefault(`Sneakers${version ? ` ${version}` : ''} default workers (processes)`, DEFAULTS)))
     const configThreads = settings.threads ?? sourced(10, fromDefault(`Sneakers${version ? ` ${version}` : ''} default threads per worker class`, DEFAULTS))
@@ -309,4 +316,28 @@ export const sneakers: ServerAnalyzer = {
   },
   id: 'sneakers',
   matches: (cmd, ctx) => isSneakers(cmd.argv, ctx),
+}
+
+/**
+ * `workers N` in Sneakers' runner_config_file: RunnerConfig#reload_config! instance_evals the file, and its `workers`
+ * (method_missing: `@conf[:workers] = args.first`) is set over the runner's opts, which make_serverengine_config merges
+ * over Sneakers::CONFIG (runner.rb), so it wins over both. A file Sneakers cannot load is logged and skipped (the
+ * rescue in reload_config!).
+ */
+async function runnerFileWorkers(ctx: AnalyzerContext, file: NonNullable<Settings['runnerConfigFile']>, diagnostics: Diagnostic[]): Promise<Sourced<number> | undefined> {
+  if (!ctx.files.exists(file.path)) {
+    diagnostics.push({code: 'missing-config', file: file.where, line: file.line, message: `Sneakers' runner_config_file ${file.path} (${file.where}:${file.line}) is not in the app: Sneakers logs "Cannot load from file" and runs without it`, processType: ctx.processType, severity: 'warning'})
+    return undefined
+  }
+
+  const config = await loadRubyConfig(ctx, file.path, ctx.appEnv)
+  const c = config ? findCalls(config.calls, 'workers', false).findLast((x) => x.receiver === undefined) : undefined
+  if (!c) return undefined
+  const v = c.args[0]
+  if (v?.kind === 'known' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value >= 1 && !c.conditional) {
+    return sourced(v.value, fromFile(file.path, c.line), [...v.via, fromDefault('the runner_config_file\'s `workers` is set over the runner\'s opts and Sneakers::CONFIG (RunnerConfig#reload_config!)', RUNNER_CONFIG)])
+  }
+
+  diagnostics.push({code: 'unknown-config-value', file: file.path, line: c.line, message: `cannot read Sneakers' workers in ${file.path}:${c.line} (${v?.kind === 'unknown' ? v.reason : c.conditional ? 'under a condition conncalc cannot decide' : 'not a whole number of processes'}); the workers from Sneakers.configure or its default are counted`, processType: ctx.processType, severity: 'warning'})
+  return undefined
 }
