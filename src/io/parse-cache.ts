@@ -125,7 +125,9 @@ function checksum(key: Uint8Array, serialized: Uint8Array): number {
 
 function fnv1a(bytes: Uint8Array, seed: number): number {
   let hash = seed
-  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0
+  // Indexed, not for…of: a run hashes every cached text and parse this way, mostly in V8's
+  // interpreter, where the array iterator cost several times the loop.
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193) >>> 0
   return hash
 }
 
