@@ -21,6 +21,7 @@ import {HoconConfig} from './hocon.js'
 import {clojureMap} from './clojure-map.js'
 
 // c3p0's BasicResourcePool: a checkout waits while maxPoolSize connections are out (C3P0Defaults.CHECKOUT_TIMEOUT 0: no timeout).
+const IRONJACAMAR_POOL = 'https://github.com/ironjacamar/ironjacamar/blob/master/core/src/main/java/org/jboss/jca/core/api/connectionmanager/pool/PoolConfiguration.java'
 const C3P0_POOL = 'https://github.com/swaldman/c3p0/blob/master/src/com/mchange/v2/resourcepool/BasicResourcePool.java'
 const HIKARI = 'https://github.com/brettwooldridge/HikariCP/blob/dev/src/main/java/com/zaxxer/hikari/HikariConfig.java'
 
@@ -307,6 +308,16 @@ async function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: strin
       diagnostics.push(...c3p0.diagnostics)
       const pool = sourced(c3p0.pool.value, c3p0.pool.source, [...(c3p0.pool.via ?? []), notSpring])
       return oneJvm(diagnostics, {database: 'c3p0', minOpen: c3p0.minOpen, pool, server: 'DATABASE_URL'}, fromDefault("request threads wait for one of c3p0's connections (checkoutTimeout 0: they wait); at most maxPoolSize hold one at once", C3P0_POOL), unpooled(ctx, diagnostics), 'jvm')
+    }
+  }
+
+  if (!inCode && /org\.wildfly\.swarm|io\.thorntail/.test(all)) {
+    const {swarmDatasources} = await import('./wildfly-swarm.js')
+    const swarm = swarmDatasources(ctx)
+    if (swarm) {
+      diagnostics.push(...swarm.diagnostics)
+      const pool = sourced(swarm.pool.value, swarm.pool.source, [...(swarm.pool.via ?? []), notSpring])
+      return oneJvm(diagnostics, {database: `datasource ${swarm.names.join(', ')}`, minOpen: sourced(0, fromDefault("IronJacamar's default min-pool-size 0 (connections opened on demand)", IRONJACAMAR_POOL)), pool, server: 'DATABASE_URL'}, fromDefault("Undertow's request threads (io-threads × 8) wait for one of the datasource's connections; at most max-pool-size hold one at once", IRONJACAMAR_POOL), unpooled(ctx, diagnostics), 'jvm')
     }
   }
 
