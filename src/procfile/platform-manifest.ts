@@ -33,9 +33,11 @@ export type ManifestApp = ContainerApp & {formation: Formation}
 
 /**
  * A platform file named with --procfile: render.yaml, fly.toml, or another fly.toml an app deploys with
- * `fly deploy --config fly.production.toml` (https://fly.io/docs/flyctl/deploy/): fly.NAME.toml.
+ * `fly deploy --config fly.production.toml` (https://fly.io/docs/flyctl/deploy/): fly.NAME.toml, or any NAME.toml.
  */
-export const isPlatformManifest = (name: string): boolean => (PLATFORM_MANIFESTS as readonly string[]).includes(name) || FLY_CONFIG_VARIANT.test(name)
+export const isPlatformManifest = (name: string): boolean => (PLATFORM_MANIFESTS as readonly string[]).includes(name) || FLY_CONFIG_VARIANT.test(name) || isFlyConfigNamed(name)
+/** Any other .toml named with --procfile (`fly deploy --config node.toml`): a Procfile is never TOML, a Fly config may have any name. */
+const isFlyConfigNamed = (name: string): boolean => /\.toml$/.test(name) && !/^(?:Procfile|project|netlify|wrangler|railway|Cargo|pyproject)\.toml$/i.test(name)
 export const FLY_CONFIG_VARIANT = /^fly\.[\w-]+(?:\.[\w-]+)*\.toml$/
 
 const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRENCY, RAILS_ENV, NODE_ENV) is assumed'
@@ -44,7 +46,7 @@ const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRE
 export async function platformManifestApp(files: FileReader, path: string): Promise<ContainerError | ManifestApp> {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
-  return posix.basename(path).startsWith('fly') ? flyApp(files, file.path, file.text) : renderApp(files, file.path, file.text)
+  return posix.basename(path).endsWith('.toml') ? flyApp(files, file.path, file.text) : renderApp(files, file.path, file.text)
 }
 
 function renderApp(files: FileReader, path: string, text: string): ContainerError | ManifestApp {

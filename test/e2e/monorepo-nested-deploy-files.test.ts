@@ -48,6 +48,21 @@ describe('deploy files in subfolders of an app root that has none', () => {
     expect(fly.total).toBe(7)
   })
 
+  it('any other NAME.toml named with --procfile is a Fly config (`fly deploy --config api.toml`), not a Procfile', () => {
+    // A Procfile is never TOML; flyctl takes a config of any name. api.toml: [[services]] with no [processes], so the
+    // default group app runs the Dockerfile's CMD (`node server.js`): 1* Machine × pool 4 = 4 (before: every line
+    // "ignored, not type: command" and no process at all).
+    const dir = app({
+      'Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
+      'api.toml': 'app = "ledger-api"\n\n[build]\ndockerfile = "Dockerfile"\n\n[[services]]\n  internal_port = 8080\n  processes = ["app"]\n',
+      'package.json': '{"name": "ledger", "dependencies": {"pg": "^8.13.1"}}\n',
+      'server.js': "const {Pool} = require('pg')\nnew Pool({max: 4})\n",
+    })
+    const fly = planJson(join(dir, 'api.toml'), ['--limit', '20'])
+    expect(fly.codes).not.toContain('invalid-procfile-line')
+    expect(fly.processTypes.map((p) => [p.name, p.connections])).toEqual([['app', 4]])
+  })
+
   it('with none there, the line is as before', () => {
     const r = planJson(join(app({'package.json': '{"name": "root", "scripts": {"start": "node index.js"}}\n', 'index.js': '\n'}), 'Procfile'), ['--limit', '20'])
     expect(r.diagnostics.find((d) => d.code === 'missing-config' && d.message.startsWith('no Procfile'))?.fix).toBe('add a Procfile (`web: …`) if the app should start something else')

@@ -48,6 +48,12 @@ describe('builtSource', () => {
     expect(builtSource(scoped, scripts({build: 'tsc --build'}), 'dist/other/src/main')).toBeUndefined()
   })
 
+  it('tsc --outDir OUT FILES: the files on the command line, written under OUT from their common folder (or --rootDir)', () => {
+    const files = memoryFiles({'app/server/main.ts': '', 'app/server/db.ts': ''})
+    expect(builtSource(files, scripts({'build:server': 'tsc --outDir build/api app/server/*.ts'}), 'build/api/main.js')).toMatchObject({file: 'app/server/main.ts', how: {what: expect.stringContaining('at its path from app/server/')}})
+    expect(builtSource(files, scripts({build: 'tsc --rootDir app --outDir out app/server/main.ts'}), 'out/server/main.js')?.file).toBe('app/server/main.ts')
+  })
+
   it('swc SRC -d OUT: --strip-leading-paths writes OUT/x.js for SRC/x.ts; without it @swc/cli keeps SRC/ in the path', () => {
     // argos-ci's apps/backend: `swc src -d dist --strip-leading-paths` → dist/processes/proc/web.js is src/processes/proc/web.ts.
     const files = memoryFiles({'src/processes/proc/web.ts': ''})

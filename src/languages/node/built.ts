@@ -15,12 +15,15 @@
 import type {FileReader} from '../../model/files.js'
 
 import {fromDefault, type Source} from '../../model/source.js'
+import {fromBundles} from './bundlers.js'
 import {joinPath, stripJsonc} from './tsconfig.js'
 
 export interface BuiltFrom {
   file: string
   /** How a built file was mapped back to this source; absent when the file itself is there. */
   how?: Source
+  /** A copy of the source (`cp server/main.js build/server/main.js`) runs from here: its relative imports resolve from this file's folder. */
+  runsAt?: string
 }
 
 /** What of a package.json this needs: its scripts and where each is written. */
@@ -150,6 +153,31 @@ function fromTsc(files: FileReader, scripts: BuildScripts, file: string, guess =
     }
   }
 
+  // `tsc --outDir dist/server src/server/*.ts`: files on the command line ignore tsconfig.json (TypeScript's tsc CLI docs);
+  // each is written under --outDir at its path from --rootDir, else from the inputs' common folder.
+  for (const [name, script] of Object.entries(scripts.scripts)) {
+    for (const words of commands(script)) {
+      const at = programAt(words, 'tsc')
+      if (at < 0) continue
+      const args = words.slice(at + 1)
+      const flag = (n: string): string | undefined => {
+        const i = args.findIndex((w) => w.toLowerCase() === n.toLowerCase())
+        return i >= 0 ? args[i + 1] : undefined
+      }
+      const outDir = flag('--outDir')
+      const inputs = args.filter((w, i) => /\.(?:[cm]?ts|tsx)$/.test(w) && !(args[i - 1] ?? '').startsWith('-'))
+      if (outDir === undefined || inputs.length === 0) continue
+      const rest = under(file, outDir)
+      if (rest === undefined) continue
+      const heads = inputs.map((p) => clean(p).split('/').slice(0, -1).filter((x) => !/[*?{]/.test(x)))
+      const common: string[] = []
+      for (let i = 0; heads.every((h) => h[i] !== undefined && h[i] === heads[0][i]); i++) common.push(heads[0][i])
+      const root = flag('--rootDir') === undefined ? common.join('/') : clean(flag('--rootDir')!)
+      const found = sourceFile(files, joinPath(root, rest))
+      if (found) return {file: found, how: fromDefault(`${file} is built at deploy by \`tsc --outDir ${outDir} ${inputs.join(' ')}\` (${scripts.path}:${scripts.lineOf(['scripts', name])}), which writes each file under ${clean(outDir)}/ at its path from ${root === '' ? 'the package folder' : `${root}/`}: conncalc read its source ${found}`, TSC)}
+    }
+  }
+
   // Without a script naming one, the usual tsconfig files (a file not in the app was built somehow).
   if (guess) for (const path of ['tsconfig.build.json', 'tsconfig.json']) configs.push({path})
   for (const {path, script} of configs) {
@@ -272,7 +300,46 @@ export function rebuiltSource(files: FileReader, scripts: BuildScripts | undefin
   return {file: found.file, how: fromDefault(`${file} is in the repository, but the deploy writes it again: the Node buildpack runs the "${name}" script (${scripts.path}:${scripts.lineOf(['scripts', name])}), ${mapped}`, BUILDPACK)}
 }
 
-/** The source of `file` (not in the app) from the package's build scripts and tsconfig, else the usual layout. */
+/** A file a bundler or a copy writes (bundlers.ts; read beforehand by prepareBundles), with how. */
+function fromBundler(files: FileReader, file: string): BuiltFrom | undefined {
+  const b = fromBundles(files, file)
+  if (!b) return undefined
+  const how = fromDefault(`${file} is written at build time by ${b.what}${b.runsAt ? ', a copy that runs from that folder' : ''}: conncalc read its source ${b.file}`, b.ref)
+  return {file: b.file, how, ...(b.runsAt ? {runsAt: b.runsAt} : {})}
+}
+
+/** The source of `file` (not in the app) from the package's build scripts, bundler configs and tsconfig, else the usual layout. */
 export function builtSource(files: FileReader, scripts: BuildScripts | undefined, file: string): BuiltFrom | undefined {
-  return (scripts ? (fromCompiler(files, scripts, file, 'babel') ?? fromCompiler(files, scripts, file, 'swc')) : undefined) ?? fromNx(files, file) ?? fromTsc(files, scripts ?? {lineOf: () => 1, path: 'package.json', scripts: {}}, file) ?? fromLayout(files, file)
+  return (scripts ? (fromCompiler(files, scripts, file, 'babel') ?? fromCompiler(files, scripts, file, 'swc')) : undefined) ?? fromBundler(files, file) ?? fromNx(files, file) ?? fromTsc(files, scripts ?? {lineOf: () => 1, path: 'package.json', scripts: {}}, file) ?? fromLayout(files, file)
+}
+
+// npm's lifecycle scripts `npm install` runs (https://docs.npmjs.com/cli/using-npm/scripts#npm-install) and the Node
+// buildpack's own (heroku-prebuild, heroku-postbuild, else build: BUILDPACK).
+const BUILD_STEPS = ['preinstall', 'install', 'postinstall', 'prepare', 'heroku-prebuild', 'build', 'heroku-postbuild', 'heroku-cleanup']
+// Programs that write no file a process could run: git hooks, vulnerability patches, migrations, client generation into node_modules.
+const WRITES_NOTHING = new Set(['husky', 'snyk-protect', 'snyk', 'patch-package', 'echo', 'true', 'is-ci', 'lefthook', 'simple-git-hooks', 'only-allow', 'knex', 'prisma', 'sequelize', 'node-pg-migrate', 'rm', 'rimraf', 'exit'])
+
+/**
+ * Whether the deploy may write `file` (a path not in the app): some build step runs something conncalc cannot rule out
+ * (a script other than git hooks, patches, migrations), a Dockerfile or another buildpack builds the app, or .gitignore lists the file's
+ * folder (built somewhere and kept out of the repository). When it may not, the process cannot start.
+ */
+export function deployMayWrite(files: FileReader, scripts: BuildScripts | undefined, file: string): boolean {
+  // A workspace package (its root's build may write it) or an image built from a Dockerfile.
+  if ((files.within ?? '') !== '' || ['heroku.yml', '.buildpacks', 'project.toml'].some((f) => files.exists(f))) return true
+  // An image built from a Dockerfile (Dockerfile, Dockerfile.api, api.Dockerfile): its COPY and RUN steps may write it.
+  if (files.list('').some((n) => /^Dockerfile|\.dockerfile$/i.test(n))) return true
+  // A buildpack other than the Node one in app.json (its buildpacks, or a BUILDPACK_URL: Meteor's, a monorepo's): it may write it.
+  const appJson = files.read('app.json')?.text ?? ''
+  const packs = [...appJson.matchAll(/"(?:url|BUILDPACK_URL|value)"\s*:\s*"([^"]*buildpack[^"]*|heroku\/\w+)"/gi)].map((m) => m[1])
+  if (packs.some((u) => !/heroku\/nodejs$|heroku-buildpack-nodejs(\.git)?$/i.test(u))) return true
+  const top = clean(file).split('/')[0]
+  const ignored = (files.read('.gitignore')?.text ?? '').split('\n').map((l) => l.trim().replace(/^\//, '').replace(/\/$/, ''))
+  if (clean(file).includes('/') && ignored.includes(top)) return true
+  if (!scripts) return false
+  const run: Record<string, string> = {}
+  for (const step of BUILD_STEPS) if (scripts.scripts[step] !== undefined) Object.assign(run, ranScripts(scripts.scripts, step))
+  // The scripts the build steps run by name were followed: what is left is each command's program.
+  const programs = Object.values(run).flatMap((s) => commands(s).map((w) => w.filter((x) => !/^\w+=/.test(x))).filter((w) => w.length > 0 && !['npm', 'yarn', 'pnpm', 'bun'].includes(w[0])).map((w) => (w[0] === 'npx' ? w.find((x, i) => i > 0 && !x.startsWith('-')) : w[0])))
+  return programs.some((p) => p === undefined || !WRITES_NOTHING.has(p.slice(p.lastIndexOf('/') + 1)))
 }

@@ -14,6 +14,7 @@ import {assumed, fromEnv, fromFile, type Source} from '../../model/source.js'
 import type {EnvEntry} from '../../model/env.js'
 import {FRAMEWORKS} from './programs.js'
 import {type BuiltFrom, builtSource, rebuiltSource} from './built.js'
+import {nxInvocation, nxTarget} from './nx.js'
 
 export interface NodeEntry {
   /** The script chain that led to the file: package.json:7 (scripts.start), … */
@@ -35,6 +36,21 @@ const RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'nod
 const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--title', '--max-old-space-size'])
 // nodemon's options that take a value (doc/cli/options.txt): `--watch app` names a folder to watch, not the script.
 const NODEMON_VALUE_FLAGS = new Set(['-w', '--watch', '-e', '--ext', '-i', '--ignore', '-d', '--delay', '-s', '--signal', '--config', '--cwd', '-H', '--polling-interval', '-x', '--exec'])
+
+// dotenv-cli's options that take a value (https://github.com/entropitor/dotenv-cli#usage).
+const DOTENV_VALUE_FLAGS = new Set(['-e', '-c', '-v', '-p'])
+
+const shellQuote = (a: string): string => (/^[\w./:=@%+,-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)
+
+/** The arguments a package manager appends to the script it runs: after `--` for npm, after the script's name for yarn, pnpm and bun. */
+function scriptArgs(argv: string[]): string[] {
+  const prog = programName(argv[0])
+  const dash = argv.indexOf('--')
+  if (prog === 'npm') return dash > 0 ? argv.slice(dash + 1) : []
+  const at = argv[1] === 'run' ? 3 : 2
+  const rest = argv.slice(at)
+  return rest[0] === '--' ? rest.slice(1) : rest
+}
 
 function scriptName(argv: string[]): string | undefined {
   const prog = programName(argv[0])
@@ -100,7 +116,10 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
 
     if (depth > 5) return {chain: []}
     const line = pkg!.lineOf(['scripts', name])
-    const split = splitCommand(script, ctx.env, {file: pkg!.path, line})
+    // `npm run with:env -- node build/server/main.js`: npm appends what follows `--` to the script's command
+    // (https://docs.npmjs.com/cli/commands/npm-run-script); yarn, pnpm and bun append every argument after the name.
+    const extra = scriptArgs(argv)
+    const split = splitCommand(extra.length > 0 ? `${script} ${extra.map((a) => shellQuote(a)).join(' ')}` : script, ctx.env, {file: pkg!.path, line})
     const inner = nodeEntry(ctx, pkg, split.command.argv, depth + 1)
     // `cd dist && node index.js`: the file is dist/index.js (read from its source when dist/ is built at deploy).
     const cd = (split.command.preCommands ?? []).filter((c) => c[0] === 'cd' && c[1] !== undefined).map((c) => appPath(c[1]))
@@ -135,7 +154,10 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
   if (RUNNERS.has(prog)) return {chain: [], file: firstFile(argv.slice(1))}
   // `cross-env NODE_OPTIONS=… next start`, `dotenv -- node x`: the command after the wrapper's own arguments.
   if (prog === 'cross-env' || prog === 'dotenv') {
-    const inner = nodeEntry(ctx, pkg, argv.slice(1).filter((a) => !/^\w+=/.test(a) && a !== '--' && !a.startsWith('-')), depth + 1)
+    // dotenv-cli: `dotenv -e .env -e .env.local -- node x` (its options take values: -e, -c, -v; `--` ends them).
+    const dash = argv.indexOf('--')
+    const rest = prog === 'dotenv' ? (dash > 0 ? argv.slice(dash + 1) : argv.slice(1).filter((a, i, all) => !a.startsWith('-') && !DOTENV_VALUE_FLAGS.has(all[i - 1] ?? ''))) : argv.slice(1)
+    const inner = nodeEntry(ctx, pkg, rest.filter((a) => !/^\w+=/.test(a) && a !== '--' && !a.startsWith('-')), depth + 1)
     const set = prog === 'cross-env' ? argv.slice(1).findLast((a) => a.startsWith('NODE_PATH=')) : undefined
     const from = `${ctx.origin?.file ?? 'Procfile'}:${ctx.origin?.line ?? 1}`
     const assigned = prog === 'cross-env' ? argv.slice(1, argv.findIndex((a, i) => i > 0 && !/^\w+=/.test(a))).filter((a) => /^\w+=/.test(a)) : []
@@ -145,6 +167,18 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
   }
 
   if (prog === 'npx') return nodeEntry(ctx, pkg, argv.slice(1).filter((a, i) => i > 0 || !a.startsWith('-')), depth + 1)
+  if (prog === 'nx' && depth <= 5) {
+    // `nx serve api`, `nx run api:start`: the project's target (nx.ts), a command or the source its node executor builds.
+    const inv = nxInvocation(argv.slice(1))
+    const target = inv ? nxTarget(ctx.files, inv.project, inv.target) : undefined
+    if (!target) return {chain: []}
+    if (target.file) return {chain: [target.how], file: target.file}
+    const {argv: command, cwd} = target.command!
+    const inner = nodeEntry(ctx, pkg, splitCommand(command, ctx.env, {file: ctx.origin?.file ?? 'Procfile', line: ctx.origin?.line ?? 1}).command.argv, depth + 1)
+    const file = inner.file && cwd !== '' && !inner.file.startsWith('/') ? `${cwd}/${inner.file}` : inner.file
+    return {...inner, chain: [target.how, ...inner.chain], ...(file === undefined ? {} : {file})}
+  }
+
   if (FRAMEWORKS.has(prog)) return {chain: [], framework: prog, frameworkArgs: argv.slice(1)}
   return {chain: []}
 }

@@ -12,6 +12,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 
 import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
+import {deployMayWrite} from './built.js'
 import {appDependencies, lockedPackages, readPackageJson} from './package-json.js'
 import {NOT_POSTGRES, nodePools} from './pools.js'
 import {placeUnknownServers} from '../../model/other-server.js'
@@ -19,6 +20,7 @@ import {sameServerEvidence} from '../../model/same-server.js'
 import {isEcosystemFile, type Pm2Apps, pm2Apps} from './pm2.js'
 import {CODE, NodeProject, NOT_LOADED} from './project.js'
 import {frameworkOutput} from './framework-output.js'
+import {prepareBundles} from './bundlers.js'
 import {packageOf} from './unreached.js'
 import {pyCandidate} from '../python/candidate.js'
 import {asString, entry, isDict} from '../python/evaluate.js'
@@ -266,7 +268,7 @@ function workerThreads(ctx: AnalyzerContext, modules: JsModule[], threads: Sourc
 }
 
 /** Where a process's code starts: the file (its source when the file is built at deploy, said in the chain), or the framework's usual client modules. */
-function entriesOf(ctx: AnalyzerContext, found: NodeEntry, pkg: PackageJson | undefined, diagnostics: Diagnostic[], fallback: boolean): string[] {
+function entriesOf(ctx: AnalyzerContext, project: NodeProject, found: NodeEntry, pkg: PackageJson | undefined, diagnostics: Diagnostic[], fallback: boolean): string[] {
   // `node .next/standalone/server.js`: a framework's server built at deploy runs the app's routes; read as that framework.
   const output = found.file && !found.framework ? frameworkOutput(ctx.files, found.file, pkg) : undefined
   if (output) {
@@ -276,19 +278,39 @@ function entriesOf(ctx: AnalyzerContext, found: NodeEntry, pkg: PackageJson | un
   }
 
   const source = found.file ? sourceOf(ctx, found.file, pkg) : undefined
-  if (found.file && !source) {
+  const exitsAtStart = found.file !== undefined && !source && !deployMayWrite(ctx.files, pkg, found.file)
+  if (exitsAtStart) {
+    // Not in the app and nothing at build time writes it: `node` stops with MODULE_NOT_FOUND before any code runs.
+    const what = `${found.file} is not in the app, and no build step writes it (${pkg ? `${pkg.path} runs no build script that could` : 'there is no package.json'}, no Dockerfile, not a gitignored folder)`
+    diagnostics.push({
+      code: 'missing-config',
+      file: ctx.origin?.file,
+      fix: `fix the path in the command, or add the file; if the deploy does make it, ignore this (conncalc counts the process as if it runs)`,
+      line: ctx.origin?.line,
+      message: `${ctx.processType}: ${what}: Node stops with "Cannot find module" (MODULE_NOT_FOUND) and the process exits at start; conncalc counts it as if it ran`,
+      processType: ctx.processType,
+      severity: 'warning',
+    })
+    found.chain.push(assumed(`${what}: the process would exit at start; counted as if the file were there`))
+  } else if (found.file && !source) {
     diagnostics.push({
       code: 'unknown-config-value',
-      message: `${ctx.processType}: ${found.file} is not in the app (built at deploy?) and neither a build script (babel -d, tsc) nor a tsconfig outDir maps it back to a source file, so conncalc could not follow it; pools come from package.json dependencies`,
+      message: `${ctx.processType}: ${found.file} is not in the app (built at deploy?) and neither a build script (babel -d, swc -d, tsc, a bundler, a copy) nor a tsconfig outDir maps it back to a source file, so conncalc could not follow it; pools come from ${fallback ? "the package's main or usual entry file if it has one, else " : ''}package.json dependencies`,
       processType: ctx.processType,
       severity: 'info',
     })
   }
 
   if (source?.how) found.chain.push(source.how)
+  // A copy (`cp server/main.js build/server/main.js`) runs from the folder it is copied to: its relative imports are resolved there.
+  if (source?.runsAt) project.runsAt(source.file, source.runsAt)
   // The graphile-worker CLI loads its task files (taskDirectory `tasks/`, .js/.cjs/.mjs; graphile/worker src/config.ts), not the app's main.
   if (found.framework === 'graphile-worker') return ctx.files.list('tasks').filter((f) => /\.[cm]?js$/.test(f)).map((f) => `tasks/${f}`)
-  const main = source?.file ?? (fallback ? ((pkg?.main && sourceOf(ctx, pkg.main, pkg)?.file) ?? ['server.js', 'index.js', 'src/index.ts', 'src/server.ts', 'app.js'].find((f) => ctx.files.exists(f))) : undefined)
+  // A file that cannot be there is no reason to read another: what the process would run is not in the app.
+  const guess = fallback && !exitsAtStart && !source ? ((pkg?.main && sourceOf(ctx, pkg.main, pkg)?.file) ?? ['server.js', 'index.js', 'src/index.ts', 'src/server.ts', 'app.js'].find((f) => ctx.files.exists(f))) : undefined
+  // The built file is not followed: the package's main (or the usual entry) is read in its place, and that is an assumption.
+  if (found.file && guess) found.chain.push(assumed(`${found.file} is not in the app and conncalc could not map it back to a source; it read ${guess}, the package's ${pkg?.main ? 'main' : 'usual entry file'}, in its place`))
+  const main = source?.file ?? guess
   const framework = found.framework ? [...CLIENT_MODULES.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, found.framework, diagnostics)] : []
   return [...new Set([main, ...framework].filter((f): f is string => Boolean(f)))]
 }
@@ -306,7 +328,7 @@ async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg
     const found: NodeEntry = script && NODE_PROGRAMS.has(programName(script)) && !/\.[cm]?[jt]s$/.test(script) ? nodeEntry(ctx, pkg, argv) : {chain: [], file: script}
     const procs = app.instances === 'per-cpu' ? cpus(ctx, fromDefault('pm2 `instances: "max"` (or 0, -1): one process per CPU', 'https://pm2.keymetrics.io/docs/usage/cluster-mode/')) : app.instances
     append(diagnostics, cpuCountWarning(ctx, procs, 'pm2 instances', 'set `instances` from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
-    const entries = entriesOf(ctx, found, pkg, diagnostics, false)
+    const entries = entriesOf(ctx, project, found, pkg, diagnostics, false)
     const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
     units.push({app, entries, found, procs, ...got})
   }
@@ -381,6 +403,8 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
   const diagnostics: Diagnostic[] = [...read.diagnostics]
   // NODE_PATH from the command that runs the file (a package.json script's `NODE_PATH=… node x`), else the process's env.
   const project = new NodeProject(ctx, found.nodePath?.value ?? ctx.env.get('NODE_PATH')?.value)
+  // What the package's bundlers and copies write at build time (bundlers.ts), read before any built file is mapped back.
+  await prepareBundles(ctx.files, pkg, ctx.env)
   const withChain = (procs: Sourced<number>): Sourced<number> => (found.chain.length > 0 ? {...procs, via: [...(procs.via ?? []), ...found.chain]} : procs)
   if (found.file && isEcosystemFile(found.file) && ctx.files.exists(found.file)) {
     const pm2 = await pm2Apps(project, ctx.files, found.file)
@@ -392,7 +416,7 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
     }
   }
 
-  const entries = entriesOf(ctx, found, pkg, diagnostics, true)
+  const entries = entriesOf(ctx, project, found, pkg, diagnostics, true)
   // A custom Next.js server (`const app = next({dev})`, then `app.getRequestHandler()`): Next loads the app's routes as `next start` does.
   // Only when the file imports the `next` package: Express middleware's `next()` callback is a call named next too.
   if (!found.framework && entries[0] !== undefined) {

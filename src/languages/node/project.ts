@@ -89,6 +89,8 @@ export class NodeProject {
   private readonly nodePath: string[]
   private pkg?: {deps: Set<string>; scripts?: BuildScripts}
   private readonly built = new Map<string, string | undefined>()
+  /** Sources run as a copy elsewhere (`cp server/main.js build/server/main.js`): the copy's path, whose folder their relative imports resolve from. */
+  private readonly copies = new Map<string, string>()
 
   constructor(private readonly ctx: AnalyzerContext, nodePath?: string) {
     this.aliases = new TsconfigAliases(ctx.files)
@@ -112,9 +114,15 @@ export class NodeProject {
    */
   private builtModule(path: string): string | undefined {
     if (this.built.has(path)) return this.built.get(path)
-    const found = /\.(?:[cm]?js)?$|\/[^./]+$/.test(path) ? builtSource(this.ctx.files, this.ownPackage().scripts, path)?.file : undefined
-    this.built.set(path, found)
-    return found
+    const from = /\.(?:[cm]?js)?$|\/[^./]+$/.test(path) ? builtSource(this.ctx.files, this.ownPackage().scripts, path) : undefined
+    if (from?.runsAt) this.runsAt(from.file, from.runsAt)
+    this.built.set(path, from?.file)
+    return from?.file
+  }
+
+  /** `source` runs as a copy at `copy` (bundlers.ts): its relative imports resolve from the copy's folder. */
+  runsAt(source: string, copy: string): void {
+    this.copies.set(source, copy)
   }
 
   load(path: string, stack: readonly string[] = []): Promise<JsModule | undefined> {
@@ -180,6 +188,14 @@ export class NodeProject {
    * Packages (`pg`, `@prisma/client`) resolve to nothing.
    */
   resolve(spec: string, from: string): string | undefined {
+    const copy = this.copies.get(from)
+    if (copy !== undefined && spec.startsWith('.')) {
+      // A copied file's `./x.js` is next to the copy (often another build's output): there, or its source.
+      const base = joinPath(copy.includes('/') ? copy.slice(0, copy.lastIndexOf('/')) : '', spec)
+      const found = this.existing([base]) ?? (base.startsWith('..') ? undefined : this.builtModule(base))
+      if (found) return found
+    }
+
     const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : ''
     let bases: string[]
     let aliased = false
