@@ -263,6 +263,7 @@ export function rackPickWhy(argv: readonly string[], versions: Record<string, st
 export const isThin: Matcher = (cmd, ctx) => programName(cmd.argv[0]) === 'thin' || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'thin' || launcherServer(cmd.argv, ctx.versions, ctx.env) === 'thin'
 /** `rackup` (or `rails server`, `hanami server`) in a bundle with none of the servers it tries before WEBrick (or with RACK_HANDLER=webrick). */
 export const isRackupWebrick: Matcher = (cmd, ctx) => rackupServer(cmd.argv, ctx.versions, ctx.env) === 'webrick' || launcherServer(cmd.argv, ctx.versions, ctx.env) === 'webrick'
-/** `falcon serve`, `falcon host` (languages/ruby/falcon.ts). */
-export const isFalcon: Matcher = (cmd) => programName(cmd.argv[0]) === 'falcon' && (cmd.argv[1] === 'serve' || cmd.argv[1] === 'host')
+/** `falcon serve`, `falcon host`, and `rackup` / `rails server` / `hanami server` when Rack picks Falcon (languages/ruby/falcon.ts). */
+export const isFalcon: Matcher = (cmd, ctx) =>
+  (programName(cmd.argv[0]) === 'falcon' && (cmd.argv[1] === 'serve' || cmd.argv[1] === 'host')) || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'falcon' || launcherServer(cmd.argv, ctx.versions, ctx.env) === 'falcon'
 export const isPassenger: Matcher = (cmd) => programName(cmd.argv[0]) === 'passenger' && cmd.argv[1] === 'start'

@@ -30,6 +30,7 @@ import {processorsFor} from './processors.js'
 import {railsSettings} from './rails-config.js'
 import {initializerFiles} from './rails-files.js'
 import {loadRubyConfig} from './ruby-server.js'
+import {programName} from '../common/setting.js'
 
 const SERVE = 'https://github.com/socketry/falcon/blob/156e9b701bc0cb78a2371804b4f11b62e82afa26/lib/falcon/command/serve.rb'
 const PROCESSOR_COUNT = 'https://github.com/socketry/async-container/blob/main/lib/async/container/generic.rb'
@@ -96,10 +97,27 @@ async function perThread(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Promi
   return {fibers: true, value: sourced(pool.value, fromFile(set.file, set.line), [pool.source, ...(pool.via ?? []), fromDefault('isolation_level :fiber: each Falcon request fiber leases its own connection, with no limit on fibers, so the pool bounds them', ISOLATION)])}
 }
 
+// Falcon's Rack handler (`rackup`, or `rails server`/`hanami server` through Rackup::Server, when Rack's handler list picks
+// falcon): Falcon::Server in one Sync reactor of the one process, no container of instances.
+const RACK_HANDLER = 'https://github.com/socketry/falcon/blob/1f5c3526e4d2956d57e00d4abec097f9472da5b5/lib/falcon/rackup/handler.rb'
+
 export const falcon: ServerAnalyzer = {
   async analyze(ctx) {
     const {argv} = ctx.command
     const diagnostics: Diagnostic[] = []
+    if (programName(argv[0]) !== 'falcon') {
+      const conns = await perThread(ctx, diagnostics)
+      return {
+        diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})),
+        ...(conns.fibers ? {greenlets: true} : {}),
+        language: 'ruby',
+        processesPerDyno: sourced(1, fromDefault(`\`${programName(argv[0])}${argv[1] && !argv[1].startsWith('-') ? ` ${argv[1]}` : ''}\` runs Falcon through its Rack handler (falcon is the first server of Rack's handler list in the bundle): one Falcon::Server in one reactor, one process`, RACK_HANDLER)),
+        server: 'falcon',
+        threadsPerProcess: conns.value,
+        ...(ctx.versions.falcon ? {versions: {falcon: ctx.versions.falcon}} : {}),
+      }
+    }
+
     const threaded = argv[1] === 'serve' && hasFlag(argv, ['--threaded'])
     const hybrid = argv[1] === 'serve' && hasFlag(argv, ['--hybrid'])
     let instances: {diagnostics: Diagnostic[]; value: Sourced<number>}
