@@ -249,6 +249,17 @@ const prismLoader = patchLines('prism-loader', /[\\/]@ruby[\\/]prism[\\/]src[\\/
 const PRISM_DESERIALIZE = 'const result = deserialize(sourceArray, serializedView);'
 const prismSerialized = patchLine('prism-serialized', /[\\/]@ruby[\\/]prism[\\/]src[\\/]parsePrism\.js$/, PRISM_DESERIALIZE, `options.onSerialized?.(serializedView);\n  ${PRISM_DESERIALIZE}`, 'reads its parse with')
 const OCLIF_READ_JSON = "const contents = await (0, promises_1.readFile)(path, 'utf8');"
+/**
+ * oclif's Command.run loads its Config again from the one it is given (Config.load: "reloading
+ * config"), so that a command bundled with another @oclif/core gets a Config of its own version:
+ * every `conncalc plan` loaded oclif's config twice (the user's theme file, the platform, every
+ * plugin's commands and topics). In dist/cli.cjs the Config always comes from the same oclif as
+ * the command, and the reload would make the same Config again: one of this very oclif (the same
+ * _base) is used as it is. Config.load still sets oclif's logger first. The build fails if the
+ * line changes.
+ */
+const OCLIF_RELOAD = 'if (isConfig(opts)) {'
+const oclifSameConfig = patchLine('oclif-same-config', /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]config\.js$/, OCLIF_RELOAD, `if (isConfig(opts) && opts._base === BASE && opts instanceof Config)\n            return opts;\n        ${OCLIF_RELOAD}`, 'reloads a Config with')
 const oclifReadJson = patchLine('oclif-read-json', /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/, OCLIF_READ_JSON, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');", 'reads JSON with')
 
 // @ruby/prism (Ruby's parser: JavaScript around a WebAssembly module) is bundled, so that its
@@ -555,7 +566,7 @@ const cli = await esbuild.build({
   minify: true,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, prismSerialized, siblingBundles],
+  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifCommandSort, oclifReadJson, oclifSameConfig, prismLoader, prismSerialized, siblingBundles],
   write: false,
 })
 
