@@ -21,7 +21,7 @@ import {type RunningEntry, runningEntries} from '../procfile/running.js'
 import type {ContainerApp} from '../procfile/container.js'
 import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
-import {deployHookOf, release} from '../procfile/release.js'
+import {deployHookOf} from '../procfile/release.js'
 import {defaultWebBeside} from '../procfile/default-process.js'
 import {defaultWebFile, isDefaultWebFile} from '../model/command-site.js'
 import {resolveDemand} from '../budget/budget.js'
@@ -442,7 +442,9 @@ async function deployHookScript(raw: string, ctx: AnalyzerContext, diagnostics: 
   const ctxs = await followedProcesses(raw, ctx, read, depth)
   const one = ctxs?.length === 1 && ctxs[0].copies === 1 && !ctxs[0].ctx.unknownWhy ? ctxs[0] : undefined
   const id = one && analyzers.find((a) => a.matches(one.ctx.command, one.ctx))!.id
-  if (!one || id === undefined || ANY_PROGRAM.has(id) || id === 'no-database' || one.ctx.command.argv.join(' ') === ctx.command.argv.join(' ')) return undefined
+  // The line's own command, found again (`cd x && cmd`), adds nothing, unless it was picked among several the hook runs in turn.
+  const same = one !== undefined && one.ctx.command.argv.join(' ') === ctx.command.argv.join(' ') && one.notes.length === 0
+  if (!one || id === undefined || ANY_PROGRAM.has(id) || id === 'no-database' || same) return undefined
   append(diagnostics, read)
   return ctxs
 }
@@ -477,7 +479,7 @@ async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics:
     const c = toCtx(p)
     // A loop's commands take turns in this process: the one holding the most connections is it.
     if (p.inTurn) {
-      out.push(await largestInTurn(c, p.inTurn.loop, p.inTurn.runs.map((r) => toCtx(r)), diagnostics))
+      out.push(await largestInTurn(c, p.inTurn.loop, p.inTurn.runs.map((r) => toCtx(r)), diagnostics, p.inTurn.sequence))
       continue
     }
 
@@ -501,13 +503,17 @@ async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics:
  * each holds its connections on its turn, so the process holds the largest of them. Each is budgeted
  * as the type would be and the largest (the first of equals) is the process, with why in its sources.
  */
-async function largestInTurn(first: ScriptCtx, loop: {file: string; line: number}, rest: ScriptCtx[], diagnostics: Diagnostic[]): Promise<ScriptCtx> {
-  const runs = [first, ...rest]
+async function largestInTurn(first: ScriptCtx, loop: {file: string; line: number}, rest: ScriptCtx[], diagnostics: Diagnostic[], sequence?: true): Promise<ScriptCtx> {
+  // A deploy hook's commands ran in order (`rest` first), the last one being `first`.
+  const runs = sequence ? [...rest, first] : [first, ...rest]
   const sized = await sizeEach(runs, loop)
-  const best = sized.reduce((a, b) => (b.connections > a.connections ? b : a))
+  // Of equals, a deploy hook's last command (the one it ends on, as read before), a loop's first.
+  const best = sized.reduce((a, b) => (b.connections > a.connections || (sequence && b.connections === a.connections) ? b : a))
   // The chosen one is analysed again as the type; what the others said still stands (an unknown command among them).
   for (const x of sized) if (x !== best) append(diagnostics, x.diagnostics)
-  const note = fromDefault(`${loop.file}:${loop.line}: the loop runs ${sized.map((x) => sizedRun(x)).join(', ')} one after another; the process holds the largest, ${sizedRun(best)}`, 'https://www.gnu.org/software/bash/manual/bash.html#Looping-Constructs')
+  const note = sequence
+    ? fromDefault(`${loop.file}:${loop.line}: ${first.ctx.processType} runs ${sized.map((x) => sizedRun(x)).join(', ')} one after another; it holds the largest, ${sizedRun(best)}`, 'https://www.gnu.org/software/bash/manual/bash.html#Lists')
+    : fromDefault(`${loop.file}:${loop.line}: the loop runs ${sized.map((x) => sizedRun(x)).join(', ')} one after another; the process holds the largest, ${sizedRun(best)}`, 'https://www.gnu.org/software/bash/manual/bash.html#Looping-Constructs')
   return {...best.c, notes: [...best.c.notes, note]}
 }
 
@@ -709,11 +715,11 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   const read = countsAtLeastOne(analyzed, ctx.processType, diagnostics)
   // A deploy hook (`release: python manage.py migrate`) is counted one process × one thread, and is on the app's
   // database: the language of the program it runs decides whether that is another database (below).
-  const hook = analyzer === release ? await deployHookProgram(ctx, read) : undefined
+  const hook = analyzer.id === 'release' ? await deployHookProgram(ctx, read) : undefined
   let analysis = hook?.analysis ?? read
   // A deploy hook whose command names no program conncalc reads (`bash bin/post_deploy.sh`) runs the app's own code:
   // the app's language decides whether its database is PostgreSQL (a Scalingo postdeploy in a MySQL app holds none).
-  const language = hook?.language ?? (analyzer === release && analysis.language === 'unknown' && ctx.appLanguage ? ctx.appLanguage : analysis.language)
+  const language = hook?.language ?? (analyzer.id === 'release' && analysis.language === 'unknown' && ctx.appLanguage ? ctx.appLanguage : analysis.language)
   // A count that follows the dyno's CPUs (`-w $(nproc)`, `WEB_CONCURRENCY=$(nproc)` read by a config) the analyzer did not say itself.
   // Nearly every count follows no CPU count: the messages are built only for one that does.
   if ((fromNproc(ctx, analysis.processesPerDyno) || fromNproc(ctx, analysis.threadsPerProcess)) && !analysis.diagnostics.some((d) => d.code === 'cpu-count-default')) {
@@ -961,7 +967,7 @@ function fromRoot(analysis: ServerAnalysis, within: string, modules: ReadonlyMap
  * hook still runs once, on one thread.
  */
 async function deployHookProgram(ctx: AnalyzerContext, hook: ServerAnalysis): Promise<undefined | {analysis?: ServerAnalysis; language: string}> {
-  const program = analyzers.find((a) => a !== release && a.matches(ctx.command, ctx))
+  const program = analyzers.find((a) => a.id !== 'release' && a.matches(ctx.command, ctx))
   if (!program || ANY_PROGRAM.has(program.id) || program.id === 'no-database') return undefined
   const read = await program.analyze(ctx)
   if (read.language !== 'none' || read.threadsPerProcess.value !== 0) return {language: read.language}

@@ -7,7 +7,7 @@ import {lazyAnalyzer} from './lazy.js'
 import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
-import {release} from './release.js'
+import {migrationTool, release, toolWords} from './release.js'
 import {sidekiq} from '../languages/ruby/sidekiq.js'
 import {queAsync} from '../languages/ruby/que-async.js'
 import {sidekiqEmbedded} from '../languages/ruby/sidekiq-embedded.js'
@@ -30,7 +30,9 @@ import {rubyScript} from '../languages/ruby/ruby-script-command.js'
  * here, their code loads only when a process type matches (lazy.ts).
  */
 export const analyzers: ServerAnalyzer[] = [
-  release,
+  // A deploy hook running the app's own program (`node scripts/migrate.js`, `python scripts/migrate.py`) is that
+  // program's: its analyzer counts what it opens (DEFERS_RELEASE below). A migration tool stays the hook's (release.ts).
+  {...release, matches: (cmd, ctx) => release.matches(cmd, ctx) && (migrationTool(cmd.argv) !== undefined || !ownProgram(cmd, ctx))},
   puma,
   unicorn,
   lazyAnalyzer('thin', isThin, async () => (await import('../languages/ruby/thin.js')).thin),
@@ -75,6 +77,48 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('go', isGo, async () => (await import('../languages/go/go.js')).go),
   unknown,
 ]
+
+/**
+ * Analyzers that take a deploy hook's command from the release analyzer: they read the app's own program (its
+ * code, and the pool it builds), as does a Node runtime running one of the app's files (ownProgram). Servers and
+ * job systems are not among them (a release does not start one), nor the Rails/Django/Elixir commands the release
+ * analyzer reads itself (a Rails migration's advisory-lock connection), nor a JVM main class: the JVM analysis is
+ * the jar's, not the class's (a migration main that opens a plain JDBC connection would get the server's pool).
+ */
+const DEFERS_RELEASE = new Set(['python-script'])
+
+/** Node runtimes that run a file of the app (`node scripts/migrate.js`, `tsx src/db/migrate.ts`); a package's CLI through npx is not the app's code. */
+const NODE_RUNTIMES = new Set(['node', 'nodejs', 'tsx', 'ts-node', 'ts-node-esm', 'bun'])
+
+function ownProgram(cmd: Parameters<ServerAnalyzer['matches']>[0], ctx: Parameters<ServerAnalyzer['matches']>[1], depth = 0): boolean {
+  // `npm run migrate`, `yarn migrate`: the package.json script, when it is one plain command.
+  const script = depth < 3 ? packageScript(cmd.argv, ctx.files) : undefined
+  if (script !== undefined) return !/[;&|<>`$()]/.test(script) && ownProgram({...cmd, argv: script.trim().split(/\s+/)}, ctx, depth + 1)
+  const [name, ...args] = toolWords(cmd.argv)
+  if (NODE_RUNTIMES.has(name ?? '')) {
+    // The file is the program; one given a subcommand (`cli/index.ts migrate`) dispatches on it, and the analyzer would
+    // count the pools every other subcommand makes too: that stays the hook's one connection.
+    const at = args.findIndex((a) => !a.startsWith('-'))
+    return at !== -1 && at === args.length - 1 && ctx.files.exists(args[at].replace(/^\.\//, ''))
+  }
+
+  return analyzers.some((a) => DEFERS_RELEASE.has(a.id) && a.matches(cmd, ctx))
+}
+
+/** The text of the package.json script `npm run NAME` / `yarn NAME` / `pnpm NAME` runs, if the command is one. */
+function packageScript(argv: readonly string[], files: Parameters<ServerAnalyzer['matches']>[1]['files']): string | undefined {
+  const [runner, first, second] = argv
+  if (runner !== 'npm' && runner !== 'yarn' && runner !== 'pnpm' && runner !== 'bun') return undefined
+  const name = first === 'run' || first === 'run-script' ? second : runner === 'npm' ? undefined : first
+  if (name === undefined || argv.length > (first === 'run' || first === 'run-script' ? 3 : 2)) return undefined
+  try {
+    const scripts = (JSON.parse(files.read('package.json')?.text ?? '{}') as {scripts?: Record<string, unknown>}).scripts
+    const text = scripts?.[name]
+    return typeof text === 'string' ? text : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /** Add-ons that run inside other servers' processes, applied to every process type in this order. */
 export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic, solidDatabases, migrationsBeforeStart]

@@ -64,15 +64,71 @@ export const release: ServerAnalyzer = {
   analyze: async (ctx) => {
     const hook = deployHookOf(ctx.processType)!
     const lock = (await migratorLockConnection(ctx)) ?? (await earlierMigrationLock(ctx))
+    const tool = migrationTool(ctx.command.argv)
+    const threads = hook.threads()
     return {
       diagnostics: [],
       ...(lock ? {extrasPerProcess: [lock]} : {}),
       language: 'unknown',
       processesPerDyno: hook.processes(),
       server: ctx.processType,
-      threadsPerProcess: hook.threads(),
+      threadsPerProcess: tool ? sourced(1, fromDefault(tool.why, tool.ref)) : threads,
     }
   },
   id: 'release',
   matches: (cmd, ctx) => deployHookOf(ctx.processType) !== undefined && !(ectoMigration(cmd.argv) !== undefined && isElixir(cmd, ctx)),
+}
+
+/**
+ * Migration tools a deploy hook runs, and what each holds while it runs: one connection, their migrations
+ * applied one after another on it (so the app's pool, when the tool reads the app's config, is not what it holds).
+ * The command's own analyzer would count the app's pool for `npx …` (languages/node); these are kept here.
+ */
+const MIGRATION_TOOLS: readonly {ref: string; test: (words: readonly string[]) => boolean; why: string}[] = [
+  {
+    // Migrator.js latest(): `this.knex.transaction((trx) => this._runBatch(migrations, 'up', trx))`, the lock and every migration on that trx.
+    ref: 'https://github.com/knex/knex/blob/master/lib/migrations/migrate/Migrator.js',
+    test: (w) => w[0] === 'knex' && /^migrate:/.test(w[1] ?? ''),
+    why: "knex's Migrator runs the migrations one after another in one transaction (the lock too): 1 connection of the knexfile's pool at a time",
+  },
+  {
+    ref: 'https://www.prisma.io/docs/orm/prisma-migrate/workflows/development-and-production#production-and-testing-environments',
+    test: (w) => /^prisma(@[\w.^~-]+)?$/.test(w[0] ?? '') && w[1] === 'migrate',
+    why: "prisma migrate runs in Prisma's schema engine, which opens one connection (and takes its advisory lock on it)",
+  },
+  {
+    ref: 'https://orm.drizzle.team/docs/drizzle-kit-migrate',
+    test: (w) => /^drizzle-kit(@[\w.^~-]+)?$/.test(w[0] ?? '') && w[1] === 'migrate',
+    why: 'drizzle-kit migrate applies the migrations one after another in one transaction: 1 connection',
+  },
+  {
+    ref: 'https://github.com/sequelize/cli/blob/main/src/commands/migrate.js',
+    test: (w) => /^sequelize(-cli)?(@[\w.^~-]+)?$/.test(w[0] ?? '') && /^db:migrate/.test(w[1] ?? ''),
+    why: 'sequelize-cli runs the migrations one after another (umzug): 1 connection of the pool at a time',
+  },
+  {
+    // env.py (alembic's generic template): `with connectable.connect() as connection: … context.run_migrations()`.
+    ref: 'https://github.com/sqlalchemy/alembic/blob/main/alembic/templates/generic/env.py',
+    test: (w) => (w[0] === 'alembic' && w.slice(1).some((a) => a === 'upgrade' || a === 'downgrade')) || (w[0] === 'flask' && w[1] === 'db' && (w[2] === 'upgrade' || w[2] === 'downgrade')),
+    why: "Alembic's env.py runs the migrations on the one connection it opens (`with connectable.connect() as connection`)",
+  },
+]
+
+/** The words after a package runner (`npx`, `yarn`, `pnpm exec`, `bunx`, `node_modules/.bin/`): the tool and its arguments. */
+export function toolWords(argv: readonly string[]): string[] {
+  let words = argv.map((w, i) => (i === 0 ? w.replace(/^(?:\.\/)?(?:[\w.-]+\/)*node_modules\/\.bin\//, '') : w))
+  const runner = words[0]
+  if (runner === 'npx' || runner === 'bunx' || runner === 'yarn' || runner === 'pnpm' || runner === 'bun') {
+    words = words.slice(1).filter((w, i, all) => !(w.startsWith('-') && all.slice(0, i).every((x) => x.startsWith('-'))))
+    if ((runner === 'pnpm' || runner === 'yarn' || runner === 'bun') && (words[0] === 'exec' || words[0] === 'dlx' || words[0] === 'x')) words = words.slice(1)
+  }
+
+  return words
+}
+
+/** The migration tool a deploy hook's command runs, if it is one (MIGRATION_TOOLS). */
+export function migrationTool(argv: readonly string[]): {ref: string; why: string} | undefined {
+  const words = toolWords(argv)
+  const found = MIGRATION_TOOLS.find((t) => t.test(words))
+  return found ? {ref: found.ref, why: found.why} : undefined
 }

@@ -46,6 +46,7 @@ import {append} from '../util/arrays.js'
 import {resolveCommandOutput} from './command-output.js'
 import {exportedWords, type Stage} from './export-file.js'
 import {substituteDynoCommands} from './dyno-commands.js'
+import {deployHookOf} from './release.js'
 
 /** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
@@ -73,7 +74,7 @@ export interface ScriptProcess {
    * In a loop (`while true; do a; b; done`): the other commands it runs one after another in the
    * same process slot, each at some time; the one holding the most connections is what counts.
    */
-  inTurn?: {loop: {file: string; line: number}; runs: ScriptProcess[]}
+  inTurn?: {loop: {file: string; line: number}; runs: ScriptProcess[]; sequence?: true}
   /**
    * An `if`/`case` the environment does not decide, whose branches each start one process and
    * otherwise leave the script alike: the other branches' processes. One of them runs; the one
@@ -187,7 +188,9 @@ export async function followCommand(
 ): Promise<FollowedScript | undefined> {
   // A `cd` into a folder of the repo moves where the server's files are read; one into a build output (`cd X/bin/publish`) does not.
   const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
-  if (!shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !runsShellScript(split) && !exportsCommandOutput(raw) && !delegates(split.argv, files, env, origin)) return undefined
+  // A deploy hook's `a && b` runs each in turn: read as a script, each one is kept (ScriptReader.inSequence).
+  const inTurn = deployHookOf(processType) !== undefined && (split.preCommands ?? []).some((c) => c[0] !== 'cd')
+  if (!inTurn && !shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !runsShellScript(split) && !exportsCommandOutput(raw) && !delegates(split.argv, files, env, origin)) return undefined
   const walk = async (forced: ReadonlyMap<string, number>): Promise<Walk> => {
     const reader = new ScriptReader(files, processType, dyno, forced)
     const state = newState(env, '', [])
@@ -411,6 +414,8 @@ interface State {
   unknownArgs?: ReadonlySet<number>
   /** Commands that ran and finished before the process started. */
   pre: string[][]
+  /** A deploy hook's script: those commands themselves, in order (each held its connections on its turn). */
+  ran: ScriptProcess[]
   /** Shell variables the script set (expansions see them). */
   vars: Map<string, EnvEntry>
 }
@@ -429,6 +434,7 @@ const newState = (env: Env, cwd: string, assumptions: ScriptAssumption[]): State
   frames: 0,
   functions: new Map(),
   pre: [],
+  ran: [],
   returned: false,
   vars: new Map(),
 })
@@ -504,6 +510,7 @@ const copyState = (state: State, assumed?: ScriptAssumption): State => ({
   exported: new Map(state.exported),
   functions: new Map(state.functions),
   pre: [...state.pre],
+  ran: [...state.ran],
   vars: new Map(state.vars),
 })
 
@@ -520,6 +527,10 @@ interface Choice {
 class ScriptReader {
   /** The choices met on this walk, in the order met. */
   readonly choices: Choice[] = []
+  /** A deploy hook's command (release, postdeploy): every foreground command it runs is kept (State.ran), not only the last. */
+  private readonly inSequence: boolean
+  /** Where the walk started (the Procfile line): what a deploy hook's commands are said against. */
+  private origin?: {file: string; line: number}
   private readonly diagnostics: Diagnostic[] = []
   private readonly scripts: string[] = []
 
@@ -529,9 +540,13 @@ class ScriptReader {
     private readonly dyno?: DynoFacts,
     /** The branch to walk at a choice (by key), on a replay. */
     private readonly forced: ReadonlyMap<string, number> = new Map(),
-  ) {}
+  ) {
+    this.inSequence = deployHookOf(processType) !== undefined
+  }
 
   result(state: State): FollowedScript {
+    // A deploy hook holds, in turn, what each of its commands holds: the last one carries the others.
+    if (state.candidate && state.ran.length > 0 && !state.candidate.inTurn && !state.candidate.either) state.candidate = {...state.candidate, inTurn: {loop: this.origin!, runs: state.ran, sequence: true}}
     const processes = [...(state.candidate ? [state.candidate] : []), ...state.background]
     if (state.candidate && state.pre.length > 0) state.candidate.command.preCommands = [...state.pre, ...(state.candidate.command.preCommands ?? [])]
     // An undecided branch matters only when what it started is still running.
@@ -554,6 +569,7 @@ class ScriptReader {
 
   /** Parse and walk a script's text; `origin.line` is the line of its first row. */
   async walkText(text: string, origin: {file: string; line: number}, state: State, depth: number, within: readonly string[] = []): Promise<void> {
+    this.origin ??= origin
     // Loaded on first use: an app whose Procfile runs no script never loads a parser for it (test/e2e/lazy-analyzers.test.ts).
     const {firstSyntaxError, loadGrammar} = await import('../util/tree-sitter.js')
     const parser = await loadGrammar('bash')
@@ -781,7 +797,7 @@ class ScriptReader {
   /** A group started with `&` (see statement): walked on its own shell; its last foreground process runs in the background. */
   private async backgroundGroup(node: TsNode, state: State, ctx: Ctx): Promise<void> {
     const inner = copyState(state)
-    Object.assign(inner, {candidate: undefined, done: false, exited: false, frames: 0, loop: undefined, pre: [], returned: false})
+    Object.assign(inner, {candidate: undefined, done: false, exited: false, frames: 0, loop: undefined, pre: [], ran: [], returned: false})
     await this.statement(node, inner, ctx, false)
     state.background = inner.background
     if (inner.candidate) state.background.push({...inner.candidate, background: true})
@@ -1054,7 +1070,7 @@ class ScriptReader {
 
     const known = knownProgram(argv)
     // In a loop, pg_dump's one connection is held on its turn: it counts like any command there.
-    if (known?.kind === 'finishes' && !(state.loop && known.connections > 0)) return
+    if (known?.kind === 'finishes' && !((state.loop || this.inSequence) && known.connections > 0)) return
     if (name === 'eval') {
       // A command built at run time: it still runs (so it counts), but what it is cannot be read.
       this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: \`${firstLine(node.text)}\` runs a command built at run time; conncalc cannot read which`, processType: this.processType, severity: 'warning'})
@@ -1124,6 +1140,7 @@ class ScriptReader {
     }
 
     append(state.pre, inner.pre)
+    append(state.ran, inner.ran)
     if (exec && !bg) state.done = true
   }
 
@@ -1176,6 +1193,7 @@ class ScriptReader {
       }
 
       append(state.pre, inner.pre)
+      append(state.ran, inner.ran)
     }
   }
 
@@ -1220,7 +1238,11 @@ class ScriptReader {
       return
     }
 
-    if (state.candidate) state.pre.push(state.candidate.command.argv)
+    if (state.candidate) {
+      state.pre.push(state.candidate.command.argv)
+      if (this.inSequence) state.ran.push(state.candidate)
+    }
+
     state.candidate = p
   }
 
