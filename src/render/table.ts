@@ -13,6 +13,7 @@ import {columns, percent, stackedBar} from './text.js'
 import {fitLines, visibleLength, wrapLine} from './wrap.js'
 import {append, joinSome} from '../util/arrays.js'
 import {maxOf} from '../util/numbers.js'
+import {NO_SERVER} from '../util/pg-url.js'
 
 export interface TableOptions {
   chalk: ChalkInstance
@@ -315,7 +316,12 @@ export function renderExplain(report: Report, width?: number): string[] {
 
 /** One extra in --explain; one on another server is shown, marked not counted. */
 /** Where a pool not counted connects: another server, or one conncalc cannot know (`unknown server: REPLICA_HOST has no value`). */
-const onServer = (key: string): string => (key.startsWith('unknown server: ') ? `on an unknown server (${key.slice('unknown server: '.length)})` : `on another server (${key})`)
+const onServer = (key: string): string =>
+  key.startsWith('unknown server: ')
+    ? `on an unknown server (${key.slice('unknown server: '.length)})`
+    : key.startsWith(NO_SERVER)
+      ? `reaches no server on the platform (${key.slice(NO_SERVER.length)})`
+      : `on another server (${key})`
 const sumOf = (xs: Extra[]): number => xs.reduce((a, x) => a + x.count.value, 0)
 
 function extraFact(per: string, x: Extra, m: ProcessModel): string[] {

@@ -19,6 +19,14 @@ export const PLATFORM_DATABASE_URLS = /^(DATABASE_URL|JDBC_DATABASE_URL|HEROKU_P
 /** The key of a pool whose server cannot be known (a host read from an env var with no value): never the primary's. */
 export const unknownServer = (why: string): string => `unknown server: ${why}`
 
+/**
+ * The key of a pool that reaches no database server on the platform: a Rails database.yml entry with no url or
+ * host that ActiveRecord merges no URL into (it connects to a local socket, where a dyno runs no PostgreSQL). Listed,
+ * never counted; the analyzer that makes it says why (database-url-missing).
+ */
+export const noServer = (why: string): string => `${NO_SERVER}${why}`
+export const NO_SERVER = 'no server: '
+
 /** The key of a pool whose URL (or host) is read from env vars that have no value. */
 export const unsetUrlServer = (names: readonly string[]): string => {
   const unique = [...new Set(names)]

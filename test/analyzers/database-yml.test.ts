@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {analyzeDatabaseYml} from '../../src/languages/ruby/database-yml.js'
 import {parseGemfileLock} from '../../src/languages/ruby/gemfile-lock.js'
 import {memoryFiles} from '../../src/model/files.js'
-import {describeSourced} from '../../src/model/source.js'
+import {describeSourced, isAssumption} from '../../src/model/source.js'
 import {ctxFor, fixture} from './helpers.js'
 
 function app(name: string, env: Record<string, string> = {}) {
@@ -63,15 +63,15 @@ describe('analyzeDatabaseYml', () => {
     expect(r.pools[0].pool).toEqual({source: {file: 'config/database.yml', kind: 'file', line: 16}, value: 5})
   })
 
-  it('Rails 8.1 multi-database: one pool per entry from max_connections, all on DATABASE_URL', async () => {
+  it('Rails 8.1 multi-database: one pool per entry from max_connections; with no url or host only the primary takes DATABASE_URL', async () => {
     const r = await analyzeDatabaseYml(app('rails-8-1', {DATABASE_URL: 'postgres://u:s3cret@ec2.example.com:5432/d1'}))
-    expect(r.pools.map((p) => [p.database, p.pool.value, p.server])).toEqual([
-      ['primary', 5, 'DATABASE_URL'],
-      ['cache', 5, 'DATABASE_URL'],
-      ['queue', 5, 'DATABASE_URL'],
-      ['cable', 5, 'DATABASE_URL'],
+    expect(r.pools.map((p) => [p.database, p.pool.value, p.server])).toEqual([['primary', 5, 'DATABASE_URL']])
+    expect(r.otherServerPools.map((p) => [p.database, p.pool.value, p.server])).toEqual([
+      ['cache', 5, 'no server: no url, host or CACHE_DATABASE_URL'],
+      ['queue', 5, 'no server: no url, host or QUEUE_DATABASE_URL'],
+      ['cable', 5, 'no server: no url, host or CABLE_DATABASE_URL'],
     ])
-    expect(r.pools[3].pool.source).toEqual({file: 'config/database.yml', kind: 'file', line: 20})
+    expect(r.otherServerPools[2].pool.source).toEqual({file: 'config/database.yml', kind: 'file', line: 20})
     expect(JSON.stringify(r)).not.toContain('s3cret')
   })
 
@@ -97,21 +97,16 @@ describe('analyzeDatabaseYml', () => {
     expect(old.diagnostics).toMatchObject([{code: 'unknown-config-value', line: 4, message: '`min_connections` is read from Rails 8.1; ActiveRecord 8.0.2 ignores it'}])
   })
 
-  it('an entry whose host is localhost: on Heroku nothing listens there, and database-url-missing says so instead of "no host"', async () => {
+  it('an entry whose host is localhost: on the platform nothing listens there, and database-url-missing says so instead of "no host"', async () => {
     const text = 'production:\n  primary:\n    adapter: postgresql\n    host: localhost\n    database: app\n  cache:\n    adapter: postgresql\n    host: localhost\n    database: app_cache\n'
     const r = await analyzeDatabaseYml(yml(text))
-    // The primary takes DATABASE_URL on Heroku (ActiveRecord merges it over host); cache is counted there too, said so.
-    expect(r.pools.map((p) => [p.database, p.server])).toEqual([
-      ['primary', 'DATABASE_URL'],
-      ['cache', 'DATABASE_URL'],
-    ])
-    expect(r.diagnostics).toMatchObject([
-      {
-        code: 'database-url-missing',
-        line: 6,
-        message: '`cache` in the production section has no url or CACHE_DATABASE_URL and `cache` names host localhost (this machine); ActiveRecord merges DATABASE_URL into the primary entry only, so on Heroku it would connect to this dyno, where no PostgreSQL server runs. conncalc counts it on the DATABASE_URL server',
-      },
-    ])
+    // The primary takes DATABASE_URL on the platform (ActiveRecord merges it over host); cache stays on localhost: no server.
+    expect(r.pools.map((p) => [p.database, p.server])).toEqual([['primary', 'DATABASE_URL']])
+    expect(r.otherServerPools.map((p) => [p.database, p.server])).toEqual([['cache', 'no server: host localhost is this machine; no url or CACHE_DATABASE_URL']])
+    expect(r.diagnostics).toMatchObject([{code: 'database-url-missing', line: 6, severity: 'warning'}])
+    expect(r.diagnostics[0].message).toMatch(/^`cache` in the production section names host localhost \(this machine\) and has no url or CACHE_DATABASE_URL: ActiveRecord merges DATABASE_URL into the entry named `primary` only .*, so on the platform it connects to this dyno, where no PostgreSQL server runs/)
+    // The primary's pool is starred: the count is that of the app as configured.
+    expect(isAssumption(r.pools[0].pool)).toBe(true)
   })
 
   it('DATABASE_URL query pool= overrides the file, sourced to the env var, password never shown', async () => {

@@ -16,10 +16,12 @@ const cases: Case[] = [
   ['rails-7-1', ['--env', 'WEB_CONCURRENCY=2'], 15, 'ok', 0, {web: ['puma', 2, 5, 5, 10]}, []],
   // Rails 7.2: 3 threads while the pool stays 5; `bin/rails server` is Puma.
   ['rails-7-2', [], 3, 'ok', 0, {web: ['puma', 1, 3, 5, 3]}, []],
-  // Rails 8.1: primary, cache, queue and cable each have a pool on the same server (the
-  // generated file gives them no url: database-url-missing). bin/jobs is Solid Queue: one worker
-  // of 3 threads, min(5, 3) on three pools + min(5, 3 + 2) on the one it polls, + dispatcher (3) and supervisor (2).
-  ['rails-8-1', ['--plan', 'standard-0', '--scale', 'web=2', 'jobs=1'], 43, 'ok', 0, {jobs: ['solid_queue', 1, 3, 20, 19], web: ['puma', 1, 3, 20, 24]}, ['database-url-missing']],
+  // Rails 8.1's generated production section: cache, queue and cable have no url or host, and ActiveRecord merges
+  // DATABASE_URL into `primary` only, so on the platform they reach no server (database-url-missing, one per entry):
+  // only the primary counts, its pool starred. bin/jobs is Solid Queue (no connects_to here: its tables are on the
+  // primary): one worker
+  // of 3 threads, min(5, 3 + 2) on the primary it polls, + dispatcher (3) and supervisor (2) = 10; web 2 × min(5, 3) = 6.
+  ['rails-8-1', ['--plan', 'standard-0', '--scale', 'web=2', 'jobs=1'], 16, 'ok', 0, {jobs: ['solid_queue', 1, 3, 5, 10], web: ['puma', 1, 3, 5, 6]}, ['database-url-missing', 'database-url-missing', 'database-url-missing']],
   // Unicorn with the Heroku hooks: no master connection, but pool 5 for single-threaded workers.
   ['unicorn', ['--scale', 'web=6'], 18, 'warning', 0, {web: ['unicorn', 3, 1, 5, 18]}, ['near-limit', 'pool-oversized']],
   ['sidekiq-yml-erb', [], 11, 'ok', 0, {worker: ['sidekiq', 1, 20, 5, 5]}, ['pool-below-threads']],

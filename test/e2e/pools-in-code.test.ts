@@ -87,20 +87,22 @@ describe('database.yml entries whose server is unknown, and replicas (conncalc p
 
   it('an entry whose url, host or port comes from an env var with no value is on an unknown server, not the primary; a replica never is', () => {
     const r = run('database-servers', [])
-    // primary and cache (no url or host at all: database-url-missing) on DATABASE_URL: 1 Puma process × (min(5, 5) + min(5, 5)) = 10.
-    expect(r.json.total).toBe(10)
-    expect(row(r, 'web').databases).toEqual(['primary', 'cache'])
+    // Only the primary on DATABASE_URL: cache has no url or host at all (database-url-missing), and ActiveRecord merges
+    // DATABASE_URL into `primary` only, so it reaches no server. 1 Puma process × min(5, 5) = 5.
+    expect(r.json.total).toBe(5)
+    expect(row(r, 'web').databases).toEqual(['primary'])
     expect(servers(r)).toEqual([
       ['primary_replica', 'unknown server: DATABASE_REPLICA_URL has no value'],
       ['analytics', 'unknown server: ANALYTICS_DB_HOST, ANALYTICS_DB_PORT have no value'],
       ['events', 'unknown server: EVENTS_URL has no value'],
+      ['cache', 'no server: no url, host or CACHE_DATABASE_URL'],
     ])
     const missing = r.json.diagnostics.filter((d) => d.code === 'database-url-missing')
     expect(missing).toHaveLength(1)
     expect(missing[0].message).toMatch(/^`cache` in the production section has no url, host or CACHE_DATABASE_URL/)
   })
 
-  it('with the env set: events on DATABASE_URL\'s host counts (+5), the replica on that same host still does not', () => {
+  it('with the env set: events on DATABASE_URL\'s host counts (+5), the replica on that same host still does not, nor cache (no url or host)', () => {
     const env = [
       'DATABASE_URL=postgres://u:hunter2@db1.example.com:5432/app',
       'DATABASE_REPLICA_URL=postgres://u:hunter2@db1.example.com:5432/app',
@@ -109,11 +111,12 @@ describe('database.yml entries whose server is unknown, and replicas (conncalc p
       'EVENTS_URL=postgres://u:hunter2@db1.example.com/events',
     ]
     const r = run('database-servers', ['--env', ...env])
-    expect(r.json.total).toBe(15)
-    expect(row(r, 'web').databases).toEqual(['primary', 'events', 'cache'])
+    expect(r.json.total).toBe(10)
+    expect(row(r, 'web').databases).toEqual(['primary', 'events'])
     expect(servers(r)).toEqual([
       ['primary_replica', "DATABASE_REPLICA_URL (a replica: not the primary's server)"],
       ['analytics', 'host=warehouse.internal:5433'],
+      ['cache', 'no server: no url, host or CACHE_DATABASE_URL'],
     ])
     expect(r.stdout).not.toContain('hunter2')
   })

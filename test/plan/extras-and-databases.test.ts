@@ -101,18 +101,25 @@ describe('Rails multi-database', () => {
     expect(JSON.stringify(r.json) + explain(r)).not.toContain('hunter2')
   })
 
-  it('the generated Rails 8 database.yml (no url on cache/queue/cable): counted on DATABASE_URL, with database-url-missing', async () => {
+  it('the generated Rails 8 database.yml (no url on cache/queue/cable): they reach no server on the platform, each said once', async () => {
     const r = await planFixture('rails-8-1')
-    const d = r.diagnostics.find((x) => x.code === 'database-url-missing')!
-    expect(d).toMatchObject({file: 'config/database.yml', severity: 'info'})
-    expect(d.message).toContain('`cache`, `queue`, `cable`')
-    expect(r.type('web').databases).toEqual(['primary', 'cache', 'queue', 'cable'])
-    // Reported once, not once per process type.
-    expect(r.codes.filter((c) => c === 'database-url-missing')).toHaveLength(1)
-    // QUEUE_DATABASE_URL set: ActiveRecord merges it into `queue`, which then lives elsewhere.
+    const said = r.diagnostics.filter((x) => x.code === 'database-url-missing')
+    expect(said.map((d) => [d.file, d.line, d.severity])).toEqual([
+      ['config/database.yml', 56, 'warning'],
+      ['config/database.yml', 60, 'warning'],
+      ['config/database.yml', 64, 'warning'],
+    ])
+    expect(said[0].message).toMatch(/^`cache` in the production section has no url, host or CACHE_DATABASE_URL/)
+    expect(r.type('web').databases).toEqual(['primary'])
+    expect(r.type('web').otherServerPools.map((e) => e.database)).toEqual(['cache', 'queue', 'cable'])
+    // QUEUE_DATABASE_URL set: ActiveRecord merges it into `queue`, which then lives elsewhere; cache and cable are still said.
     const q = await planFixture('rails-8-1', {env: ['QUEUE_DATABASE_URL=postgres://u:p@queue.example.com/q']})
-    expect(q.type('jobs').otherServerPools.map((e) => e.database)).toEqual(['queue'])
-    expect(q.diagnostics.find((x) => x.code === 'database-url-missing')!.message).toContain('`cache`, `cable`')
+    expect(q.type('jobs').otherServerPools.map((e) => [e.database, e.server])).toEqual([
+      ['cache', 'no server: no url, host or CACHE_DATABASE_URL'],
+      ['queue', 'QUEUE_DATABASE_URL'],
+      ['cable', 'no server: no url, host or CABLE_DATABASE_URL'],
+    ])
+    expect(q.diagnostics.filter((x) => x.code === 'database-url-missing').map((d) => d.line)).toEqual([56, 64])
   })
 })
 

@@ -183,8 +183,9 @@ describe('Solid Queue', () => {
   it('no config/queue.yml: one default worker (3 threads) and one dispatcher', async () => {
     const r = await planFixture('rails-8-1')
     const jobs = r.type('jobs')
-    // 14 + dispatcher 3 + supervisor 2; no config/recurring.yml, so no scheduler.
-    expect(counts(jobs)).toEqual([1, 3, 14, 19])
+    // Only the primary is on the plan (cache, queue, cable reach no server: database-url-missing), and Solid Queue
+    // polls it (no connects_to): min(5, 3 + 2) = 5 + dispatcher 3 + supervisor 2; no config/recurring.yml, so no scheduler.
+    expect(counts(jobs)).toEqual([1, 3, 5, 10])
     expect(jobs.sources.threadsPerProcess.source).toMatchObject({kind: 'default', what: 'Solid Queue default worker threads'})
   })
 

@@ -13,9 +13,24 @@
  * else its own url (keyed by the env var it is read from, or `host=<host:port>`
  * when literal) or host. A url, host or port read from env vars that have no
  * value leaves the server unknown (`unknown server: X has no value`): listed,
- * never counted on the primary's. One with no url or host at all is counted on
- * "DATABASE_URL" with a `database-url-missing` note, since on Heroku it would
- * reach a local socket instead. `replica: true` entries are never counted on
+ * never counted on the primary's. One with no url or host at all (or a host on
+ * this machine: localhost, a socket folder) reaches no server on the platform
+ * from Rails 6.1: ActiveRecord merges `<NAME>_DATABASE_URL` into the entry named
+ * NAME and DATABASE_URL only into the entry named `primary`
+ * (DatabaseConfigurations#environment_value_for, rails/rails v8.0.2
+ * activerecord/lib/active_record/database_configurations.rb, the same from 6.1 to
+ * 8.1), so Rails 8's generated `cache`/`queue`/`cable` entries
+ * (`<<: *primary_production`, another `database:`) connect to the local socket on
+ * Heroku or Render when only DATABASE_URL is set, and the engine using them fails
+ * there. Such an entry is keyed `no server: …` (listed, never counted), said with a
+ * `database-url-missing` warning on its line, and the counted numbers of the
+ * section are starred (set the variable and they change). When the platform's file
+ * fills `<NAME>_DATABASE_URL` from DATABASE_URL's database (render.yaml
+ * `fromDatabase`, ctx.sameServer), the entry is keyed on that variable and
+ * model/other-server.ts counts it on the plan. Rails 6.0 merged DATABASE_URL into
+ * every entry of the environment when the first was not a url config
+ * (build_url_config, rails/rails v6.0.6 database_configurations.rb): there such an
+ * entry is counted on DATABASE_URL. `replica: true` entries are never counted on
  * the primary's server. When the env gives both URLs, an entry on DATABASE_URL's host
  * and port is the same server even under another name (two databases, one
  * plan). Entries keyed other than "DATABASE_URL" (replicas included, when their
@@ -41,7 +56,7 @@ import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from './erb.js'
 import {processorsFor} from './processors.js'
 import type {RubyFacts} from './process-facts.js'
 import {versionAtLeast} from '../../util/version.js'
-import {hostOfUrl, unknownServer} from '../../util/pg-url.js'
+import {hostOfUrl, noServer, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {type Candidate, firstOf, unreadFallback, yamlCandidate} from '../common/setting.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {append} from '../../util/arrays.js'
@@ -370,6 +385,11 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
   const otherServerPools: PoolEntry[] = []
   const primaryHost = hostOfUrl(databaseUrl?.value)
   const noUrl: {localHost?: string; name: string}[] = []
+  // Rails 6.0 merged DATABASE_URL into every entry of the environment; from 6.1 into `primary` only (header).
+  const primaryOnly = !arVersion || versionAtLeast(arVersion, '6.1.0')
+  // No entry named `primary` (gitlab's main/ci): DATABASE_URL reaches none of them; the first is counted as the
+  // plan's (ActiveRecord::Base connects there), and an entry on its own host (none: the same socket) with it.
+  const hostOf = (e: Entry | undefined): unknown => e?.config.host ?? ''
   for (const entry of entries) {
     const isPrimary = entry.name === primaryName
     const what = `the ${entry.name} pool`
@@ -424,9 +444,18 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     const found = elsewhere?.server ? {key: elsewhere.server} : entryServer(doc, entry, isPrimary, ctx)
     // `replica: true` is a read replica: never the primary's server, whatever its url says.
     const replica = !isPrimary && booleanish(entry.config.replica) === true
-    if (found.noUrl && !replica) noUrl.push({name: entry.name, ...(found.localHost ? {localHost: found.localHost} : {})})
     const mapped = serverKey(found, primaryHost)
-    const server = replica && mapped === PRIMARY_SERVER ? (found.noUrl ? unknownServer('a replica with no url or host') : `${found.key} (a replica: not the primary's server)`) : mapped
+    let server = replica && mapped === PRIMARY_SERVER ? (found.noUrl ? unknownServer('a replica with no url or host') : `${found.key} (a replica: not the primary's server)`) : mapped
+    if (found.noUrl && !replica && section === undefined && primaryOnly && !(primaryName !== 'primary' && hostOf(entry) === hostOf(entries.find((e) => e.name === primaryName)))) {
+      const urlVar = entryUrlVar(entry.name)
+      // render.yaml fills <NAME>_DATABASE_URL from DATABASE_URL's database: on the plan (model/other-server.ts says so, starred).
+      if (ctx.sameServer?.has(urlVar)) server = unsetUrlServer([urlVar])
+      else {
+        server = noServer(found.localHost ? `host ${found.localHost} is this machine; no url or ${urlVar}` : `no url, host or ${urlVar}`)
+        noUrl.push({name: entry.name, ...(found.localHost ? {localHost: found.localHost} : {})})
+      }
+    }
+
     // As ActiveRecord merges them: DATABASE_URL's query over the entry's url over its keys.
     const preparedKey = booleanish(entry.config.prepared_statements)
     const prepared =
@@ -441,24 +470,28 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
   }
 
   const all: Diagnostic[] = diagnostics.map((d) => ({...d, processType: ctx.processType}))
-  if (noUrl.length > 0) {
-    // About the file, not a process type: reported once.
-    const names = noUrl.map((n) => `\`${n.name}\``).join(', ')
-    const vars = noUrl.map((n) => entryUrlVar(n.name))
-    const one = noUrl.length === 1
-    const local = noUrl.filter((n) => n.localHost)
-    // `host: localhost` is a host, but on a dyno nothing listens there: say which entries name it.
-    const what = local.length === 0
-      ? `${one ? 'has' : 'have'} no url, host or ${vars.join('/')}`
-      : `${one ? 'has' : 'have'} no url or ${vars.join('/')}${local.length === noUrl.length ? '' : ','} and ${local.map((n) => `\`${n.name}\` names host ${n.localHost}`).join(', ')} (this machine)`
+  // About the file, not a process type: each entry said once, on its line.
+  for (const n of noUrl) {
+    const urlVar = entryUrlVar(n.name)
+    const where = n.localHost ? `names host ${n.localHost} (this machine) and has no url or ${urlVar}` : `has no url, host or ${urlVar}`
     all.push({
       code: 'database-url-missing',
       file: DATABASE_YML,
-      fix: `give each entry the server it should use, e.g. \`url: <%= ENV["DATABASE_URL"] %>\` in the entry they inherit from, or set ${vars.join(' / ')}`,
-      line: doc.yaml.lineOf([sectionKey, noUrl[0].name]),
-      message: `${names} in the ${sectionKey} section ${what}; ActiveRecord merges DATABASE_URL into the primary entry only, so on Heroku ${one ? 'it' : 'they'} would connect to ${local.length > 0 ? 'this dyno, where no PostgreSQL server runs' : 'a local socket'}. conncalc counts ${one ? 'it' : 'them'} on the DATABASE_URL server`,
-      severity: 'info',
+      fix: `give it the server it should use: \`url: <%= ENV["DATABASE_URL"] %>\` in the entry it inherits from (the same database), or set ${urlVar} (\`--env ${urlVar}=…\` to count it)`,
+      line: doc.yaml.lineOf([sectionKey, n.name]),
+      message: `\`${n.name}\` in the ${sectionKey} section ${where}: ActiveRecord merges DATABASE_URL into the entry named \`primary\` only (${URL_CONFIG}), so on the platform it connects to ${n.localHost ? 'this dyno' : 'a local socket'}, where no PostgreSQL server runs, and a process that uses it (Solid Queue, Solid Cache, Solid Cable, a model's connects_to) fails to reach the database. Not counted on the plan; the counts are starred`,
+      severity: 'warning',
     })
+  }
+
+  // The counted numbers depend on it: once the entries get a server (the fix above), theirs may add.
+  if (noUrl.length > 0) {
+    const names = noUrl.map((n) => `\`${n.name}\``).join(', ')
+    const vars = noUrl.map((n) => entryUrlVar(n.name)).join(', ')
+    const why = assumed(`${names} in ${DATABASE_YML}'s ${sectionKey} section reach${noUrl.length === 1 ? 'es' : ''} no server on the platform (no url or host, and ${vars} not set): not counted; counted as configured, the app fails where it uses ${noUrl.length === 1 ? 'it' : 'them'}`)
+    const at = pools.findIndex((p) => p.database === entryLabel(doc, primaryName ?? 'primary'))
+    const target = at >= 0 ? at : 0
+    if (pools[target]) pools[target] = {...pools[target], pool: sourced(pools[target].pool.value, pools[target].pool.source, [...(pools[target].pool.via ?? []), why])}
   }
 
   return {diagnostics: all, otherServerPools, pools, primary: primaryName ?? 'primary'}
