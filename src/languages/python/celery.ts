@@ -24,7 +24,7 @@ import {PythonProject} from './modules.js'
 import {flaskSubcommand, pythonProgram} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis} from './server.js'
-import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
+import {type Candidate, COMMAND_LINE, envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isCelery} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 import {importConnection, importConnectionCount} from './import-connection.js'
@@ -173,6 +173,10 @@ function taskModules(modules: PyModule[]): string[] {
   return [...new Set(out)]
 }
 
+/** Celery's subcommands (celery/bin/celery.py adds them to the `celery` click group); `celery` alone runs none. */
+const SUBCOMMANDS = new Set(['amqp', 'beat', 'call', 'control', 'events', 'graph', 'help', 'inspect', 'list', 'logtool', 'migrate', 'multi', 'purge', 'report', 'result', 'shell', 'status', 'upgrade', 'worker'])
+const CELERY_CLI = 'https://github.com/celery/celery/blob/main/celery/bin/celery.py'
+
 export const celery: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const flask = flaskSubcommand(ctx.command.argv)
@@ -281,6 +285,21 @@ export const celery: ServerAnalyzer = {
 
     // `flask celery worker`: say where the Flask CLI gets Celery's command from.
     if (viaFlask) processes = {...processes, via: [...(processes.via ?? []), viaFlask.registered]}
+    // `celery -A proj -l INFO` names no subcommand: Celery 5's command group prints its help and exits (an option of
+    // worker's such as -l is "No such option" to the group: exit 2), Celery 4's prints its usage. No worker runs.
+    if (!args.some((a) => SUBCOMMANDS.has(a))) {
+      const what = `\`${ctx.command.argv.join(' ')}\` names no celery subcommand (worker, beat, …): celery prints its help or a usage error and exits, so no worker starts`
+      diagnostics.push({
+        code: 'missing-config',
+        file: COMMAND_LINE,
+        fix: 'add the subcommand: `celery -A proj worker -l INFO` (or `beat` for the scheduler)',
+        message: `${ctx.processType}: ${what} (${CELERY_CLI}); conncalc counts it as the worker it was probably meant to be`,
+        processType: ctx.processType,
+        severity: 'warning',
+      })
+      processes = {...processes, via: [...(processes.via ?? []), assumed(`${what}; counted as a worker`)]}
+    }
+
     const analysis0 = await pythonAnalysis({...named, ctx, diagnostics, entries: [...entries, ...tasks], greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
     // The main process imports the app and the task modules before it forks the prefork children
     // (celery/worker/worker.py WorkController → loader.init_worker): a connection opened there stays with it.

@@ -32,7 +32,7 @@ export interface ThreadStart {
    * `handler` naming it: a thread per request). How many run at once is not read: only a pool that caps the process's
    * connections bounds what they hold.
    */
-  many?: 'loop' | 'request'
+  many?: 'job' | 'loop' | 'request'
   handler?: string
 }
 
@@ -41,6 +41,9 @@ const ROUTE_DECORATOR = /(^|\.)(route|get|post|put|patch|delete|head|options|api
 /** HTTP-method handlers of class-based views (Django View/DRF APIView/Flask MethodView/Flask-RESTful Resource/Tornado RequestHandler). */
 const METHOD_HANDLER = /\.(get|post|put|patch|delete|head|options|dispatch)$/
 const VIEW_BASE = /(View|ViewSet|Resource|Handler)$/
+
+/** Decorators that make a function a job a worker runs (Celery's app.task/shared_task, dramatiq's actor, huey's task). */
+const TASK_DECORATOR = /(^|\.)(task|shared_task|periodic_task|db_task|db_periodic_task|actor)$/
 
 /** The request handler `within` is, when it is one: a routed function, a view taking `request`, a view class's method. */
 function requestHandler(within: PyFunctionSites | undefined): string | undefined {
@@ -64,8 +67,9 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
       if ((c.arms ?? []).some((a) => /__name__/.test(a.cond))) continue
       if (starts.some((s) => s.file === m.file && s.line === c.line)) continue
       const handler = requestHandler(c.within)
-      const many = c.loop ? 'loop' : handler ? 'request' : undefined
-      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...(handler && !c.loop ? {handler} : {})})
+      const job = (c.within?.decorators ?? []).some((d) => TASK_DECORATOR.test(d)) ? c.within?.name : undefined
+      const many = c.loop ? 'loop' : handler ? 'request' : job ? 'job' : undefined
+      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...((handler ?? job) && !c.loop ? {handler: handler ?? job} : {})})
     }
   }
 
@@ -80,9 +84,10 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
  * (Django's connection per thread, NullPool) each thread has a connection of its own, outside any pool, and a site that
  * starts them per request or in a loop has no bound: said, and each such site counted as one.
  */
-export function startedThreadExtras(starts: readonly ThreadStart[], ctx: AnalyzerContext, server: string, cap?: Sourced<number>, threads = 1): {diagnostics: Diagnostic[]; extras: Extra[]} {
+export function startedThreadExtras(starts: readonly ThreadStart[], ctx: AnalyzerContext, server: string, cap?: Sourced<number>, threads = 1, place: 'parent' | 'process' = 'process'): {diagnostics: Diagnostic[]; extras: Extra[]} {
+  const each = place === 'parent' ? `${server}'s main process (it imports the app before it forks its pool; threads do not survive fork)` : `every ${server} process that imports it`
   if (starts.length === 0) return {diagnostics: [], extras: []}
-  const label = (s: ThreadStart): string => `${s.callee} at ${s.file}:${s.line}${s.many === 'loop' ? ' (in a loop)' : s.many === 'request' ? ` (per request, in ${s.handler})` : ''}`
+  const label = (s: ThreadStart): string => `${s.callee} at ${s.file}:${s.line}${s.many === 'loop' ? ' (in a loop)' : s.many === 'request' ? ` (per request, in ${s.handler})` : s.many === 'job' ? ` (per job, in ${s.handler})` : ''}`
   const where = starts.slice(0, 3).map(label).join(', ') + (starts.length > 3 ? `, ${starts.length - 3} more` : '')
   const many = starts.filter((s) => s.many)
   const once = starts.length - many.length
@@ -92,15 +97,15 @@ export function startedThreadExtras(starts: readonly ThreadStart[], ctx: Analyze
   const rule = many.length === 0
     ? `${n === 1 ? 'the start site is' : `each of the ${n} start sites is`} counted as one thread holding one connection`
     : bounded
-      ? `a site that starts threads per request or in a loop can take every connection the app's pool (${cap.value}) has beside the ${threads} request thread(s)${once > 0 ? ` and ${once} other site${once === 1 ? '' : 's'}` : ''}: ${n} counted, the pool is the bound`
-      : `a site that starts threads per request or in a loop has no bound (no pool caps the process's connections); each site is counted as one, which is too few`
-  const count = sourced(n, assumed(`the app starts threads of its own (${where}) in every ${server} process that imports it; conncalc cannot tell how many run at once or whether they hold a connection: ${rule}`), bounded ? [cap.source, ...(cap.via ?? [])] : undefined)
+      ? `a site that starts threads per request, per job or in a loop can take every connection the app's pool (${cap.value}) has beside the ${threads} request thread(s)${once > 0 ? ` and ${once} other site${once === 1 ? '' : 's'}` : ''}: ${n} counted, the pool is the bound`
+      : `a site that starts threads per request, per job or in a loop has no bound (no pool caps the process's connections); each site is counted as one, which is too few`
+  const count = sourced(n, assumed(`the app starts threads of its own (${where}) in ${each}; conncalc cannot tell how many run at once or whether they hold a connection: ${rule}`), bounded ? [cap.source, ...(cap.via ?? [])] : undefined)
   const diagnostics: Diagnostic[] = [{
     code: 'unknown-command',
     file: starts[0].file,
     fix: `say how many connections those threads hold per process: --assume ${ctx.processType}.extras=N`,
     line: starts[0].line,
-    message: `${ctx.processType}: the app starts threads beside ${server}'s request threads (${where}); a cron/ticker thread started while the app is built runs in every worker process, one started per request or in a loop runs as many times, and one that keeps a connection (an advisory lock) holds it for good. Counted as ${n} more connection${n === 1 ? '' : 's'} per process, an assumption`,
+    message: `${ctx.processType}: the app starts threads beside ${server}'s own (${where}) in ${each}; a cron/ticker thread started while the app is built runs in each such process, one started per request or in a loop runs as many times, and one that keeps a connection (an advisory lock) holds it for good. Counted as ${n} more connection${n === 1 ? '' : 's'} per ${place === 'parent' ? 'dyno' : 'process'}, an assumption`,
     processType: ctx.processType,
     severity: 'warning',
   }]
@@ -117,5 +122,5 @@ export function startedThreadExtras(starts: readonly ThreadStart[], ctx: Analyze
   }
 
   // With no pool that caps them (Django's connection per thread, NullPool) each thread's connection is its own: outside the pool.
-  return {diagnostics, extras: [{count, inPool: cap !== undefined, kind: 'app-threads', reason: `threads the app starts in each ${server} process (${where})`}]}
+  return {diagnostics, extras: [{count, inPool: cap !== undefined, kind: 'app-threads', reason: `threads the app starts in ${each} (${where})`}]}
 }

@@ -149,7 +149,23 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   // The pools cap what threads started per request or in a loop can hold, unless each thread has its own (caps).
   // Their connections are counted in the primary pool (the first), which is what bounds them there.
   const cap = pools.length > 0 && pools.every((p) => caps(p, threads0.source)) ? pools[0].pool : undefined
-  const own = WEB_SERVERS.has(input.server) ? startedThreadExtras(threadStarts(await input.project.walk(input.entries)), ctx, input.server, cap, threads.value) : {diagnostics: [], extras: []}
+  // Job servers import the app too: dramatiq's and huey's worker processes each run the import (per process, as a web
+  // server's workers do); Celery's main process imports the app and its task modules (WorkController's
+  // loader.init_worker → import_default_modules) before billiard forks the pool, and a thread does not survive fork, so
+  // with prefork the threads run once per dyno, in the parent, beside the children's pools.
+  const perProcess = WEB_SERVERS.has(input.server) || JOB_SERVERS.has(input.server)
+  // Prefork (the default pool): children forked from the main process. threads/gevent/eventlet/solo run in the one process.
+  const inParent = input.server === 'celery' && !input.greenlets && input.processes.value > 1 && threads.value === 1
+  // A thread started in a request handler runs only in a web server; one started in a job (a @task body) only in a job
+  // server's process that runs jobs (Celery's pool children).
+  const sites = perProcess || input.server === 'celery' ? threadStarts(await input.project.walk(input.entries)) : []
+  const web = WEB_SERVERS.has(input.server)
+  const starts = sites.filter((s) => (web ? s.many !== 'job' : s.many !== 'request'))
+  const inChild = inParent ? starts.filter((s) => s.many === 'job') : starts
+  const own = perProcess || input.server === 'celery' ? startedThreadExtras(inChild, ctx, input.server, cap, threads.value) : {diagnostics: [], extras: []}
+  const parent = inParent ? startedThreadExtras(starts.filter((s) => s.many !== 'job'), ctx, input.server, undefined, threads.value, 'parent') : {diagnostics: [], extras: []}
+  const parentExtras = parent.extras.map((x) => ({...x, inPool: false}))
+  own.diagnostics.push(...parent.diagnostics)
   extras.push(...own.extras)
   // The app's code is a package the dependency files install, not a module in the repository (analyze-app.ts reads it:
   // what that package installs is not listed here, so a missing driver in the lists says nothing).
@@ -158,6 +174,7 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
     diagnostics: [...diagnostics, ...found.diagnostics, ...asgi, ...elsewhere, ...own.diagnostics],
     ...(outside ? {facts: outside} : {}),
     ...(extras.length > 0 ? {extrasPerProcess: extras} : {}),
+    ...(parentExtras.length > 0 ? {extrasPerDyno: parentExtras} : {}),
     ...(input.greenlets ? {greenlets: true} : {}),
     ...(loopBound ? {eventLoop: true} : {}),
     language: 'python',
@@ -168,6 +185,9 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
     threadsPerProcess: threads,
   }
 }
+
+/** Job servers whose every worker process imports the app (dramatiq's worker processes, huey's consumer). */
+const JOB_SERVERS = new Set(['dramatiq', 'huey'])
 
 const FIR_PYTHON = 'https://devcenter.heroku.com/articles/python-concurrency'
 
