@@ -34,6 +34,8 @@ export interface ThreadStart {
    */
   many?: 'job' | 'loop' | 'request'
   handler?: string
+  /** Runs as the module is imported: a module-level statement, or in a function a module-level statement calls. */
+  atImport?: boolean
 }
 
 /** Decorators that make a function a request handler: Flask/FastAPI/Starlette/Quart/Sanic routes, DRF, Django's view decorators. */
@@ -69,7 +71,7 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
       const handler = requestHandler(c.within)
       const job = (c.within?.decorators ?? []).some((d) => TASK_DECORATOR.test(d)) ? c.within?.name : undefined
       const many = c.loop ? 'loop' : handler ? 'request' : job ? 'job' : undefined
-      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...((handler ?? job) && !c.loop ? {handler: handler ?? job} : {})})
+      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...((handler ?? job) && !c.loop ? {handler: handler ?? job} : {}), ...(!c.within || c.within.sites.some((x) => x.once) ? {atImport: true} : {})})
     }
   }
 

@@ -161,9 +161,10 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   const sites = perProcess || input.server === 'celery' ? threadStarts(await input.project.walk(input.entries)) : []
   const web = WEB_SERVERS.has(input.server)
   const starts = sites.filter((s) => (web ? s.many !== 'job' : s.many !== 'request'))
-  const inChild = inParent ? starts.filter((s) => s.many === 'job') : starts
+  // Only what runs at import is the main process's; a thread a function starts when a task calls it runs in a child.
+  const inChild = inParent ? starts.filter((s) => !s.atImport) : starts
   const own = perProcess || input.server === 'celery' ? startedThreadExtras(inChild, ctx, input.server, cap, threads.value) : {diagnostics: [], extras: []}
-  const parent = inParent ? startedThreadExtras(starts.filter((s) => s.many !== 'job'), ctx, input.server, undefined, threads.value, 'parent') : {diagnostics: [], extras: []}
+  const parent = inParent ? startedThreadExtras(starts.filter((s) => s.atImport), ctx, input.server, undefined, threads.value, 'parent') : {diagnostics: [], extras: []}
   const parentExtras = parent.extras.map((x) => ({...x, inPool: false}))
   own.diagnostics.push(...parent.diagnostics)
   extras.push(...own.extras)
