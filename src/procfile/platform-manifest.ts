@@ -17,6 +17,7 @@ import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 import {layer} from '../model/env.js'
 import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced} from '../model/source.js'
 import {inRepo, readImage} from './container.js'
+import {classifyRepositories} from '../platform/render-repo.js'
 import {parseRenderYaml, type RenderDatabaseVar, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
 import type {SameServerEvidence} from '../model/same-server.js'
 import {FLY_PROCESSES_REF, FLY_SIZES_REF, FLY_TOML_REF, FLY_VM_REF, type FlyToml, flyPresetCpus, flyVmOf, parseFlyToml} from '../platform/fly-toml.js'
@@ -58,7 +59,8 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
   const counted: string[] = []
   const notRun: string[] = []
   const releases: {line: number; service: RenderService; text: string}[] = []
-  const elsewhere = otherRepositories(yml.services)
+  const {elsewhere, inferred} = classifyRepositories(yml.services, files, path)
+  const said = new Set<string>()
   for (const s of yml.services) {
     if (s.repo && elsewhere.has(s)) {
       diagnostics.push({
@@ -100,10 +102,18 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
     entries.push({...renderCommand(files, s, path, diagnostics), machine: renderMachine(s, path), name: s.name, ...(vars.length > 0 ? {vars} : {}), ...(sameServer ? {sameServer} : {})})
     counted.push(`${s.type} ${s.name}`)
     if (s.preDeploy) releases.push({line: s.preDeploy.line, service: s, text: s.preDeploy.text})
+    // A service taken as this repository's on an inference (its repo: is not known to be this one): its instances are starred.
+    const guess = inferred.get(s)
+    const via = guess ? [assumedOfType(`${s.name} runs this repository's code: ${guess.why}`)] : undefined
+    if (guess && !said.has(guess.why)) {
+      said.add(guess.why)
+      diagnostics.push({code: 'missing-config', file: path, fix: 'if it is another repository, count that one with conncalc in its checkout and pass --scale NAME=0 here', line: s.repo!.line, message: `${guess.why}: its services' code is read from here (starred)`, severity: guess.severity})
+    }
+
     if (s.scaling) {
-      formation.set(s.name, {quantity: sourced(s.scaling.max, fromFile(path, s.scaling.line)), range: {max: s.scaling.max, min: s.scaling.min}})
+      formation.set(s.name, {quantity: sourced(s.scaling.max, fromFile(path, s.scaling.line), via), range: {max: s.scaling.max, min: s.scaling.min}})
     } else {
-      formation.set(s.name, {quantity: s.numInstances ? sourced(s.numInstances.value, fromFile(path, s.numInstances.line)) : sourced(1, fromDefaultOfType(`Render runs 1 instance of ${s.name}: ${path} sets no numInstances`, RENDER_YAML_REF))})
+      formation.set(s.name, {quantity: s.numInstances ? sourced(s.numInstances.value, fromFile(path, s.numInstances.line), via) : sourced(1, fromDefaultOfType(`Render runs 1 instance of ${s.name}: ${path} sets no numInstances`, RENDER_YAML_REF), via)})
     }
   }
 
@@ -128,19 +138,6 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: RENDER_PLATFORM}
-}
-
-/**
- * The services whose `repo:` is another repository than the Blueprint's: Render builds a service without `repo:` from the
- * repository that holds render.yaml ("Default: Repo containing render.yaml", RENDER_YAML_REF), so when some service has
- * none, or the services name different repositories, a service that names one runs another repository's code. When
- * every service names the same one, that is taken as this repository.
- */
-function otherRepositories(services: RenderService[]): Set<RenderService> {
-  const key = (url: string): string => url.trim().toLowerCase().replace(/\.git$/, '').replace(/\/+$/, '')
-  const named = new Set(services.map((s) => (s.repo ? key(s.repo.url) : '')))
-  if (named.size <= 1) return new Set()
-  return new Set(services.filter((s) => s.repo !== undefined))
 }
 
 /**
