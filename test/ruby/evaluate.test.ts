@@ -55,9 +55,30 @@ describe('evaluateRubySnippet', () => {
     const v = await value('ENV.fetch("WEB_CONCURRENCY")')
     expect(v.kind).toBe('unknown')
     expect(v.missingEnv).toEqual([{line: 1, name: 'WEB_CONCURRENCY'}])
-    // nil.to_i is 0 in Ruby, but the unset variable stays listed so a bare value reads as unresolved.
-    const w = await value('ENV["WEB_CONCURRENCY"].to_i')
-    expect(w).toMatchObject({kind: 'known', missingEnv: [{line: 1, name: 'WEB_CONCURRENCY'}], value: 0})
+    // A bare read of an unset variable is nil and stays listed, so a number from it reads as unresolved.
+    expect(await value('ENV["WEB_CONCURRENCY"]')).toMatchObject({kind: 'known', missingEnv: [{line: 1, name: 'WEB_CONCURRENCY'}], value: null})
+  })
+
+  it('gives an unset variable Ruby\'s nil semantics through .to_i, .to_f, .to_s and ||, and says so', async () => {
+    // ENV["X"] is nil when X is set nowhere: nil.to_i is 0, so `+ 2` is 2 (an initializer's pool = REDIS_SIZE.to_i + 2).
+    const v = await value('ENV["REDIS_SIZE"].to_i + 2')
+    expect(v).toMatchObject({kind: 'known', value: 2})
+    expect(v.missingEnv).toBeUndefined()
+    expect(v.kind === 'known' && v.via).toEqual([expect.objectContaining({kind: 'default', what: 'REDIS_SIZE is unset: nil.to_i is 0'})])
+    expect(await value('ENV["RATIO"].to_f * 3')).toMatchObject({kind: 'known', value: 0})
+    const s = await value('ENV["SUFFIX"].to_s + "x"')
+    expect(s).toMatchObject({kind: 'known', value: 'x'})
+    expect(s.kind === 'known' && s.via).toEqual([expect.objectContaining({what: 'SUFFIX is unset: nil.to_s is ""'})])
+    expect(await value('Integer(ENV["N"] || "5")')).toMatchObject({kind: 'known', value: 5})
+    // Integer(nil) raises: that stays unresolved.
+    expect(await value('Integer(ENV["N"])')).toMatchObject({kind: 'unknown', missingEnv: [{line: 1, name: 'N'}]})
+    // Given a value, the value counts.
+    expect(await value('ENV["REDIS_SIZE"].to_i + 2', {REDIS_SIZE: '8'})).toMatchObject({kind: 'known', value: 10})
+  })
+
+  it('keeps a variable the platform sets without a value here unknown through .to_i (app.json required)', async () => {
+    const {value: v} = await evaluateRubySnippet('ENV["REDIS_SIZE"].to_i + 2', {appEnv: 'production', env: envOf({}), file: 'config/x.rb', presentEnv: new Set(['REDIS_SIZE'])})
+    expect(v.kind).toBe('unknown')
   })
 
   it('decides a comparison on an unset variable read with .to_i (Discourse: `ENV["NUM_WEBS"].to_i > 0 ? … : 4`)', async () => {

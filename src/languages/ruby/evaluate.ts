@@ -308,6 +308,20 @@ class Evaluator {
     return {kind: 'known', line: this.line(node), value, via: mergeVia(...from), ...(missingEnv ? {missingEnv} : {})}
   }
 
+  /**
+   * `nil.to_i` is 0, `nil.to_f` 0.0, `nil.to_s` "" (Ruby's NilClass): a variable set nowhere (not in the
+   * app's files, the env given, nor required by app.json) read with `ENV["X"]` is nil, so
+   * `ENV["REDIS_SIZE"].to_i + 2` is 2. The value is decided and says so; a variable the platform sets
+   * without a value here is unknown before it gets here (evEnv).
+   */
+  private nilConverted(node: RubyNode, value: 0 | '', recv: KnownValue, method: 'to_f' | 'to_i' | 'to_s'): KnownValue {
+    const shown = method === 'to_s' ? '""' : method === 'to_f' ? '0.0' : '0'
+    const unset = (recv.missingEnv ?? []).map(
+      (m): Source => fromDefault(`${m.name} is unset: nil.${method} is ${shown}`, `https://docs.ruby-lang.org/en/master/NilClass.html#method-i-${method}`),
+    )
+    return {kind: 'known', line: this.line(node), value, via: [...recv.via, ...unset]}
+  }
+
   private unknown(node: RubyNode, reason?: string, ...from: EvalValue[]): UnknownValue {
     // An unknown operand explains the whole expression better than the outer text.
     const inner = from.find((v): v is UnknownValue => v.kind === 'unknown')
@@ -990,9 +1004,7 @@ class Evaluator {
         case 'to_i': {
           if (typeof r === 'number') return this.known(node, Math.trunc(r), recv)
           if (typeof r === 'string') return this.known(node, leadingInteger(r), recv)
-          // nil.to_i is 0; an unset variable stays listed, so a comparison can decide
-          // (`ENV["N"].to_i > 0 ? … : 4`) while a bare value still reads as unresolved.
-          if (r === null) return this.known(node, 0, recv)
+          if (r === null) return this.nilConverted(node, 0, recv, 'to_i')
           break
         }
 
@@ -1007,11 +1019,12 @@ class Evaluator {
         case 'to_f': {
           if (typeof r === 'number') return this.known(node, r, recv)
           if (typeof r === 'string') return this.known(node, strictFloat(r) ?? leadingInteger(r), recv)
+          if (r === null) return this.nilConverted(node, 0, recv, 'to_f')
           break
         }
 
         case 'to_s': {
-          if (r === null && recv.missingEnv) return this.unknown(node, undefined, recv)
+          if (r === null) return this.nilConverted(node, '', recv, 'to_s')
           const s = toRubyString(r)
           if (s !== undefined) return this.known(node, s, recv)
           break
