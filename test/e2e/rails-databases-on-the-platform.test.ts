@@ -101,6 +101,20 @@ describe('the same section in the analyzer', () => {
     expect(r.diagnostics).toEqual([])
   })
 
+  it('a host that is the fallback of an unset var (`ENV.fetch("DB_HOST") { "localhost" }`) names the var; set on DATABASE_URL\'s host, counted', async () => {
+    const text = `default: &default\n  adapter: postgresql\n  pool: 4\n  host: <%= ENV.fetch("DB_HOST") { "localhost" } %>\n\nproduction:\n  primary:\n    <<: *default\n    database: app\n  audit:\n    <<: *default\n    database: app_audit\n`
+    const files = memoryFiles({'config/database.yml': text})
+    const versions = {activerecord: '7.2.2', rails: '7.2.2'}
+    const r = await analyzeDatabaseYml(ctxFor('bundle exec puma', {env: {}, files, versions}))
+    expect(r.otherServerPools.map((p) => [p.database, p.server])).toEqual([['audit', 'no server: host localhost is this machine; no url or AUDIT_DATABASE_URL']])
+    expect(r.diagnostics[0].message).toContain('`audit` in the production section names host localhost (this machine, the fallback of DB_HOST, which has no value here)')
+    expect(r.diagnostics[0].fix).toContain('set DB_HOST to the database\'s host')
+    const env = {DATABASE_URL: 'postgres://u@pg.example.com:5432/app', DB_HOST: 'pg.example.com'}
+    const set = await analyzeDatabaseYml(ctxFor('bundle exec puma', {env, files, versions}))
+    expect(set.pools.map((p) => [p.database, p.server])).toEqual([['primary', 'DATABASE_URL'], ['audit', 'DATABASE_URL']])
+    expect(set.diagnostics).toEqual([])
+  })
+
   it('Rails 6.0 merged DATABASE_URL into every entry of the environment (build_url_config): counted, nothing said', async () => {
     const r = await read(section(''), '6.0.6')
     expect(r.pools.map((p) => [p.database, p.server])).toEqual([

@@ -174,6 +174,8 @@ interface EntryServer {
   noUrl?: boolean
   /** Its host, when it names this machine (`localhost`, 127.0.0.1, ::1, a socket folder): on a dyno no server listens there. */
   localHost?: string
+  /** Env vars with no value that the host line reads (`ENV.fetch("DB_HOST") { "localhost" }`: the fallback is used). */
+  hostVars?: string[]
 }
 
 /** Hosts that mean "this machine": a dyno runs no PostgreSQL server there. */
@@ -184,6 +186,14 @@ const isLocalHost = (host: string): boolean => ['localhost', '127.0.0.1', '::1']
 function missingVarsOn(doc: YamlErb, entry: Entry, key: string): string[] {
   const line = doc.yaml.lineOf([...entry.path, key])
   return line ? tagsOnLine(doc.erb, line).flatMap((t) => (t.value.missingEnv ?? []).map((m) => m.name)) : []
+}
+
+/** Env vars with no value here that the ERB on an entry's `key` line reads (`ENV.fetch("DB_HOST") { "localhost" }`). */
+function unsetVarsRead(doc: YamlErb, entry: Entry, key: string, ctx: AnalyzerContext): string[] {
+  const line = doc.yaml.lineOf([...entry.path, key])
+  const code = line ? tagsOnLine(doc.erb, line).map((t) => t.code).join(' ') : ''
+  const names = [...code.matchAll(/ENV(?:\.fetch\(|\[)\s*["']([A-Z0-9_]+)["']/g)].map((m) => m[1])
+  return [...new Set(names)].filter((n) => !ctx.env.has(n))
 }
 
 /** `url`, `host` or `port` keys the entry has (its own or through `<<`) whose value is empty or unreadable. */
@@ -231,7 +241,8 @@ function entryServer(doc: YamlErb, entry: Entry, isPrimary: boolean, ctx: Analyz
     return {host: at, key: `host=${at}`}
   }
 
-  return {key: PRIMARY_SERVER, noUrl: true, ...(typeof host === 'string' && host !== '' ? {localHost: host} : {})}
+  const hostVars = typeof host === 'string' && host !== '' ? unsetVarsRead(doc, entry, 'host', ctx) : []
+  return {key: PRIMARY_SERVER, noUrl: true, ...(typeof host === 'string' && host !== '' ? {localHost: host} : {}), ...(hostVars.length > 0 ? {hostVars} : {})}
 }
 
 /** An entry's name for the user: one an ERB tag writes (`<%= tenant %>:` in a loop) is shown as that tag and its line, not its placeholder. */
@@ -384,7 +395,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
   const primaryHost = hostOfUrl(databaseUrl?.value)
-  const noUrl: {localHost?: string; name: string}[] = []
+  const noUrl: {hostVars?: string[]; localHost?: string; name: string}[] = []
   // Rails 6.0 merged DATABASE_URL into every entry of the environment; from 6.1 into `primary` only (header).
   const primaryOnly = !arVersion || versionAtLeast(arVersion, '6.1.0')
   // No entry named `primary` (gitlab's main/ci): DATABASE_URL reaches none of them; the first is counted as the
@@ -452,7 +463,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
       if (ctx.sameServer?.has(urlVar)) server = unsetUrlServer([urlVar])
       else {
         server = noServer(found.localHost ? `host ${found.localHost} is this machine; no url or ${urlVar}` : `no url, host or ${urlVar}`)
-        noUrl.push({name: entry.name, ...(found.localHost ? {localHost: found.localHost} : {})})
+        noUrl.push({name: entry.name, ...(found.localHost ? {localHost: found.localHost} : {}), ...(found.hostVars ? {hostVars: found.hostVars} : {})})
       }
     }
 
@@ -473,11 +484,13 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
   // About the file, not a process type: each entry said once, on its line.
   for (const n of noUrl) {
     const urlVar = entryUrlVar(n.name)
-    const where = n.localHost ? `names host ${n.localHost} (this machine) and has no url or ${urlVar}` : `has no url, host or ${urlVar}`
+    const fallback = n.hostVars ? `, the fallback of ${n.hostVars.join(', ')}, which ${n.hostVars.length === 1 ? 'has' : 'have'} no value here` : ''
+    const where = n.localHost ? `names host ${n.localHost} (this machine${fallback}) and has no url or ${urlVar}` : `has no url, host or ${urlVar}`
+    const orHost = n.hostVars ? `, set ${n.hostVars.join(', ')} to the database's host (\`--env ${n.hostVars[0]}=…\`: on DATABASE_URL's host it is counted),` : ''
     all.push({
       code: 'database-url-missing',
       file: DATABASE_YML,
-      fix: `give it the server it should use: \`url: <%= ENV["DATABASE_URL"] %>\` in the entry it inherits from (the same database), or set ${urlVar} (\`--env ${urlVar}=…\` to count it)`,
+      fix: `give it the server it should use: \`url: <%= ENV["DATABASE_URL"] %>\` in the entry it inherits from (the same database)${orHost} or set ${urlVar} (\`--env ${urlVar}=…\` to count it)`,
       line: doc.yaml.lineOf([sectionKey, n.name]),
       message: `\`${n.name}\` in the ${sectionKey} section ${where}: ActiveRecord merges DATABASE_URL into the entry named \`primary\` only (${URL_CONFIG}), so on the platform it connects to ${n.localHost ? 'this dyno' : 'a local socket'}, where no PostgreSQL server runs, and a process that uses it (Solid Queue, Solid Cache, Solid Cable, a model's connects_to) fails to reach the database. Not counted on the plan; the counts are starred`,
       severity: 'warning',
