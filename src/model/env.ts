@@ -22,6 +22,12 @@ export const entrySources = (e: EnvEntry): Source[] => [e.source, ...(e.via ?? [
 export interface EnvLayer {
   label: string
   vars: Map<string, EnvEntry>
+  /**
+   * Variables this layer says the deployer gives a value for, with no value here (app.json's
+   * `"required"` env without a `value`, platform/app-json-env.ts): unset as far as lookups go,
+   * but a fallback the code takes for one is an assumption (Env.deployerSets).
+   */
+  deployerSets?: Map<string, Source>
 }
 
 /**
@@ -43,6 +49,23 @@ export class Env {
   /** Every variable name set in some layer, for readers that match names by pattern (`ConnectionStrings__*`). */
   names(): string[] {
     return [...new Set(this.layers.flatMap((l) => [...l.vars.keys()]))]
+  }
+
+  /**
+   * The assumption to attach to a value a reader takes because `name` is unset, when a layer says
+   * the deployer sets it (app.json requires it and gives no value): the code's fallback is then not
+   * known to apply; so is a value only a layer below that one sets. Undefined when none says so.
+   */
+  deployerSets(name: string): Source | undefined {
+    // A layer above the one that asks for it (--env, the Procfile line) sets it: that value is read. One below
+    // (a buildpack's WEB_CONCURRENCY, an image's ENV) is replaced by the deployer's config var: still assumed.
+    for (const layer of this.layers) {
+      const s = layer.deployerSets?.get(name)
+      if (s) return s
+      if (layer.vars.has(name)) return undefined
+    }
+
+    return undefined
   }
 
   has(name: string): boolean {

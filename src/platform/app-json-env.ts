@@ -6,15 +6,24 @@
  *
  * - `"KEY": "value"` and `"KEY": {"value": "…"}` set KEY.
  * - `{"generator": "secret"}` is a random secret: no number depends on it.
- * - `{"required": true}` without a value is asked for at creation; it stays unset
- *   here, so a number that reads it says so (`unresolved-env`, see `noteRequired`).
+ * - An entry without a value and without a generator (`{"description": "…"}`,
+ *   `{"required": true}`) is required: `required` defaults to true (Heroku changelog,
+ *   "app.json env values required by default", https://devcenter.heroku.com/changelog-items/513),
+ *   so app-setups and the Deploy button ask for it and the deployer types its value. It stays
+ *   unset here, but the layer names it (EnvLayer.deployerSets): a fallback the code takes for it
+ *   (`System.get_env("POOL_SIZE") || "10"`, `ENV.fetch("RAILS_MAX_THREADS", 5)`) is counted as an
+ *   assumption, starred, overridable with --env; a number that reads it with no fallback says so
+ *   (`unresolved-env`, see `noteRequired`).
+ * - `"required": false` without a value may be left blank at creation, and then it is not set:
+ *   the code's fallback can apply, as for any variable app.json does not name; nothing is assumed.
  * `scripts` and `environments` (test/review overrides) are not the running app's env.
  */
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvEntry, EnvLayer} from '../model/env.js'
+import type {Source} from '../model/source.js'
 
 import {layer} from '../model/env.js'
-import {fromEnv} from '../model/source.js'
+import {assumed, fromEnv} from '../model/source.js'
 import {jsonKeyLine} from '../util/json-lines.js'
 
 export const APP_JSON_ENV_LABEL = 'app.json env'
@@ -45,17 +54,20 @@ export function parseAppJsonEnv(text: string, path = 'app.json'): AppJsonEnv {
 
   const entries: EnvEntry[] = []
   const required: string[] = []
+  const deployerSets = new Map<string, Source>()
   for (const [name, spec] of Object.entries(data.env)) {
     const line = jsonKeyLine(text, ['env', name])
     const value = typeof spec === 'string' || typeof spec === 'number' || typeof spec === 'boolean' ? spec : isObject(spec) ? spec.value : undefined
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       entries.push({name, source: fromEnv(name, `${path}:${line} (env)`), value: String(value)})
-    } else if (isObject(spec) && spec.required === true && spec.generator === undefined) {
+    } else if (isObject(spec) && spec.required !== false && spec.generator === undefined) {
       required.push(name)
+      deployerSets.set(name, assumed(`${name} is required by ${path}:${line} with no value: the deployer sets it when the app is created; the fallback used while it is unset is assumed (give the app's value with --env ${name}=…)`))
     }
   }
 
-  return {diagnostics: [], layer: entries.length > 0 ? layer(APP_JSON_ENV_LABEL, entries) : undefined, required}
+  if (entries.length === 0 && deployerSets.size === 0) return {diagnostics: [], required}
+  return {diagnostics: [], layer: {...layer(APP_JSON_ENV_LABEL, entries), ...(deployerSets.size > 0 ? {deployerSets} : {})}, required}
 }
 
 /**

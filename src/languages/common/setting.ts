@@ -18,6 +18,11 @@ import {append} from '../../util/arrays.js'
 export interface Candidate {
   diagnostics: Diagnostic[]
   value?: Sourced<number>
+  /**
+   * The source has no value here but the deployer gives it one (app.json requires the variable
+   * with no value, Env.deployerSets): whatever is used after it is an assumption.
+   */
+  assumption?: Source
 }
 
 /** A value-taking flag as written in the Procfile: `written` is "-c 15", "-c15" or "--concurrency=15". */
@@ -86,10 +91,15 @@ export function flagCandidate(found: FoundFlag | undefined, what: string, file =
 export function envCandidate(env: Env, names: readonly string[], what: string): Candidate {
   for (const name of names) {
     const e = env.get(name)
-    if (!e) continue
+    const deployer = env.deployerSets(name)
+    if (!e) {
+      if (deployer) return {assumption: deployer, diagnostics: []}
+      continue
+    }
+
     if (e.unknown) return {diagnostics: [{code: 'unknown-config-value', message: `cannot use ${name} for ${what}: ${e.unknown}`, severity: 'warning'}]}
     const n = strictInt(e.value)
-    if (n !== undefined) return {diagnostics: [], value: sourced(n, e.source, e.via)}
+    if (n !== undefined) return {diagnostics: [], value: sourced(n, e.source, deployer ? [...(e.via ?? []), deployer] : e.via)}
     return {
       diagnostics: [
         {
@@ -151,14 +161,19 @@ export function rubyCandidate(v: EvalValue | undefined, file: string, callLine: 
 export function firstOf(candidates: readonly Candidate[], fallback: Sourced<number>): {diagnostics: Diagnostic[]; value: Sourced<number>} {
   const diagnostics: Diagnostic[] = []
   let value = fallback
+  let assumption: Source | undefined
   for (const c of candidates) {
     if (c.value) {
       value = c.value
       break
     }
 
+    assumption ??= c.assumption
     append(diagnostics, c.diagnostics)
   }
+
+  // A variable the deployer sets (app.json) came before what is used: the value used is assumed.
+  if (assumption) value = {...value, via: [...(value.via ?? []), assumption]}
 
   // Most settings have nothing unreadable before the value used: no message to build (per process type).
   if (diagnostics.length === 0) return {diagnostics, value}

@@ -67,6 +67,9 @@ export interface EvalOptions {
   release?: boolean
 }
 
+/** A value with an assumption added to its sources (a fallback taken for a variable the deployer sets). */
+const withAssumption = (v: ExValue, a: Source | undefined): ExValue => (a && v.kind !== 'unknown' ? {...v, via: [...v.via, a]} : v)
+
 const unknown = (reason: string, missingEnv?: string): ExValue => (missingEnv ? {kind: 'unknown', missingEnv, reason} : {kind: 'unknown', reason})
 const truthy = (v: ExValue): boolean | undefined => (v.kind === 'unknown' ? undefined : v.kind === 'nil' ? false : v.kind === 'bool' ? v.value : true)
 const viaOf = (v: ExValue): Source[] => (v.kind === 'unknown' ? [] : v.via)
@@ -117,9 +120,11 @@ class Evaluator {
 
   private envVar(name: string, dflt: ExValue | undefined, bang: boolean): ExValue {
     const e = this.options.env.get(name)
-    if (e) return {kind: 'string', value: e.value, via: entrySources(e)}
-    if (dflt) return dflt
-    return bang ? unknown(`${name} is not set anywhere and System.fetch_env!/1 needs it`, name) : {kind: 'nil', unset: name, via: []}
+    // app.json requires it with no value: the deployer sets it, so a default (get_env/2's, or after `||`) is assumed.
+    const deployer = this.options.env.deployerSets(name)
+    if (e) return {kind: 'string', value: e.value, via: deployer ? [...entrySources(e), deployer] : entrySources(e)}
+    if (dflt) return withAssumption(dflt, deployer)
+    return bang ? unknown(`${name} is not set anywhere and System.fetch_env!/1 needs it`, name) : {kind: 'nil', unset: name, via: deployer ? [deployer] : []}
   }
 
   private call(n: TsNode, depth: number, piped?: ExValue): ExValue {
@@ -300,7 +305,7 @@ class Evaluator {
           return unknown(`${left.unset} is not set anywhere and the config raises without it`, left.unset)
         }
 
-        return right
+        return left.kind === 'nil' ? withAssumption(right, left.via.find((s) => s.kind === 'assumed')) : right
       }
 
       return left

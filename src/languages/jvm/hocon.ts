@@ -280,6 +280,9 @@ export class HoconConfig {
       // and X is remembered: the platform may set it (DATABASE_URL) where conncalc does not see it.
       if (optional && v.parts.filter((q) => q.type !== 'ws').length === 1) {
         const had = this.values.get(key)
+        // app.json requires X with no value: the deployer sets it, so the value kept here is assumed.
+        const deployer = this.env.deployerSets(name)
+        if (had && deployer) had.via = [...had.via, deployer]
         if (had) had.unsetOverrides = [...(had.unsetOverrides ?? []), name]
         else this.values.set(key, {file, line, unsetOverrides: [name], value: undefined, via: []})
         return

@@ -108,6 +108,9 @@ export function expandPlaceholders(raw: string, env: Env, envName: (name: string
         return undefined
       } else {
         out += inner.slice(sep + 1)
+        // app.json requires the variable with no value: the deployer sets it, so the default after `:` is assumed.
+        const deployer = env.deployerSets(name) ?? env.deployerSets(envName(name))
+        if (deployer) via.push(deployer)
       }
 
       at = end

@@ -1037,10 +1037,12 @@ class JsEvaluator {
     const line = this.line(node)
     // Set to a command's output conncalc does not run (`X=$(cmd)`): neither its value nor unset.
     if (e?.unknown) return this.unknown(node, e.unknown)
-    if (e) return {file: this.file, kind: 'known', line, value: e.value, via: [e.source]}
+    // app.json requires it with no value: unset here (or set only below it), but a fallback after `||`/`??` is assumed (the via travels with it).
+    const deployer = this.opts.env.deployerSets(name)
+    if (e) return {file: this.file, kind: 'known', line, value: e.value, via: deployer ? [e.source, deployer] : [e.source]}
     // Heroku Postgres sets DATABASE_URL on every dyno: a `||` default or an `if` written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
-    return {file: this.file, kind: 'known', line, missingEnv: [{line, name}], value: null, via: []}
+    return {file: this.file, kind: 'known', line, missingEnv: [{line, name}], value: null, via: deployer ? [deployer] : []}
   }
 
   expr(node: N): EvalValue {

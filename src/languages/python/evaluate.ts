@@ -1346,13 +1346,15 @@ class Evaluator {
     const line = this.line(node)
     // Set to a command's output conncalc does not run (`X=$(cmd)`): neither its value nor the default for an unset variable.
     if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line, reason: e.unknown}
-    if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: [e.source]}
+    // app.json requires it with no value: the deployer sets it, so the default (or a fallback after `or`) is assumed.
+    const deployer = this.opts.env.deployerSets(name)
+    if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: deployer ? [e.source, deployer] : [e.source]}
     // Heroku Postgres sets DATABASE_URL on every dyno: a default written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.opts.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
-    if (dflt) return dflt.kind === 'known' ? {...dflt, line} : dflt
+    if (dflt) return dflt.kind === 'known' ? {...dflt, line, ...(deployer ? {via: [...dflt.via, deployer]} : {})} : dflt
     const missingEnv = [{line, name}]
     if (required) return {file: this.opts.file, kind: 'unknown', line, missingEnv, reason: `${name} is not set anywhere`}
-    return {file: this.opts.file, kind: 'known', line, missingEnv, value: null, via: []}
+    return {file: this.opts.file, kind: 'known', line, missingEnv, value: null, via: deployer ? [deployer] : []}
   }
 
   private async argList(node: PyNode, scope: Scope): Promise<{args: EvalValue[]; armed?: Record<string, PyArm>; kwargText: Record<string, string>; kwargs: Record<string, EvalValue>; splat: boolean; spread?: EvalValue}> {

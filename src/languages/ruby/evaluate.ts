@@ -795,7 +795,10 @@ class Evaluator {
       const t = left.kind === 'known' ? truthy(left.value) : left.truthy
       if (t === undefined) return left
       const takeLeft = node instanceof P.OrNode ? t : !t
-      return takeLeft ? left : this.ev(node.right)
+      if (takeLeft) return left
+      // `ENV["X"] || 5` with X one the deployer sets (app.json): the assumption travels with the fallback.
+      const right = this.ev(node.right)
+      return left.kind === 'known' ? withAssumption(right, left.via.find((s) => s.kind === 'assumed')) : right
     }
 
     if (node instanceof P.IfNode || node instanceof P.UnlessNode) {
@@ -1250,15 +1253,17 @@ class Evaluator {
     if (written) return written
     // Set to a command's output conncalc does not run: neither its value nor the fallback for an unset variable.
     if (entry?.unknown) return {kind: 'unknown', line, reason: entry.unknown, truthy: true}
-    if (entry) return {kind: 'known', line, value: entry.value, via: entrySources(entry)}
+    // app.json requires it with no value: the deployer sets it, so a fallback (`|| 5`, fetch's default) is assumed.
+    const deployer = this.opts.env.deployerSets(key)
+    if (entry) return {kind: 'known', line, value: entry.value, via: deployer ? [...entrySources(entry), deployer] : entrySources(entry)}
     if (APP_ENV_VARS.has(key)) return this.known(node, this.opts.appEnv)
     if (this.opts.presentEnv?.has(key)) {
       return {kind: 'unknown', line, reason: `${key} is set on the platform, but its value is not given here (pass it with --env ${key}=…)`, truthy: true}
     }
 
-    if (name === '[]') return {kind: 'known', line, missingEnv: [{line, name: key}], value: null, via: []}
-    if (args.length >= 2) return this.ev(args[1])
-    if (node.block instanceof P.BlockNode) return this.lastValue(node.block.body, node)
+    if (name === '[]') return {kind: 'known', line, missingEnv: [{line, name: key}], value: null, via: deployer ? [deployer] : []}
+    if (args.length >= 2) return withAssumption(this.ev(args[1]), deployer)
+    if (node.block instanceof P.BlockNode) return withAssumption(this.lastValue(node.block.body, node), deployer)
     return {
       kind: 'unknown',
       line,
@@ -1269,6 +1274,9 @@ class Evaluator {
 }
 
 const newScope = (): Scope => new Map()
+
+/** A value with an assumption added to its sources (a fallback taken for a variable the deployer sets). */
+const withAssumption = (v: EvalValue, a: Source | undefined): EvalValue => (a && v.kind === 'known' ? {...v, via: [...v.via, a]} : v)
 
 function parseDiagnostic(file: string, parsed: ParsedRuby, firstLine: number): Diagnostic {
   const first = parsed.errors[0]
