@@ -18,13 +18,13 @@
  * type copies what it keeps).
  */
 import {Env, type EnvEntry} from '../../model/env.js'
-import type {Sourced} from '../../model/source.js'
+import type {Source, Sourced} from '../../model/source.js'
 import type {EvalOptions, RubyProcess, RubyValue} from './evaluate.js'
 
 /** What an evaluation may read about the process it runs in. */
 export type EvalInputs = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls' | 'presentEnv' | 'process' | 'processors'>
 
-type Read = ['$0', '', Sourced<string> | undefined] | ['call' | 'const', string, Sourced<RubyValue> | Sourced<boolean> | undefined] | ['env', string, EnvEntry | undefined] | ['present', string, boolean]
+type Read = ['$0', '', Sourced<string> | undefined] | ['call' | 'const', string, Sourced<RubyValue> | Sourced<boolean> | undefined] | ['env', string, EnvEntry | undefined] | ['deployer', string, Source | undefined] | ['present', string, boolean]
 
 interface Log {
   reads: Read[]
@@ -94,6 +94,10 @@ function sameRead(read: Read, inputs: EvalInputs): boolean {
     case 'present': {
       return read[2] === (inputs.presentEnv?.has(read[1]) === true)
     }
+
+    case 'deployer': {
+      return read[2] === inputs.env.deployerSets(read[1])
+    }
   }
 }
 
@@ -129,6 +133,12 @@ class RecordingEnv extends Env {
     const e = this.inner.get(name)
     this.log.reads.push(['env', name, e])
     return e
+  }
+
+  override deployerSets(name: string): Source | undefined {
+    const s = this.inner.deployerSets(name)
+    this.log.reads.push(['deployer', name, s])
+    return s
   }
 
   override names(): string[] {
