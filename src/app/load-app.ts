@@ -396,6 +396,8 @@ function whatRunsIsThere(files: FileReader, procfilePath: string): void {
  */
 async function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[]): Promise<ContainerApp | undefined> {
   const named = basename(procfilePath)
+  // The checkout's folder: `git clone` names it after the repository (render.yaml's repo: is read against it).
+  const folder = basename(options.root === undefined ? dirname(resolve(procfilePath)) : resolve(options.root))
   const take = <T extends ContainerApp>(found: ContainerError | T): T => {
     if ('error' in found) throw new InputError(found.error, found.fix)
     append(extra, found.diagnostics)
@@ -403,7 +405,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named))
-  if (isPlatformManifest(named)) return take(await platformManifestApp(files, named))
+  if (isPlatformManifest(named)) return take(await platformManifestApp(files, named, folder))
   if (named !== 'Procfile' || options.heroku) return undefined
   // With --root the Procfile named is the one copied to the root: it is there at deploy.
   const hasProcfile = options.root !== undefined || files.exists('Procfile')
@@ -461,7 +463,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   if (manifests.length > 0) {
-    const app = take(await platformManifestApp(files, manifests[0]))
+    const app = take(await platformManifestApp(files, manifests[0], folder))
     notRead(manifests.slice(1), `${manifests[0]} is read (conncalc reads one platform's file)`)
     if (files.exists('app.json')) notRead(['app.json'], `the app runs on ${app.platform} (${manifests[0]}): app.json's env and formation are Heroku's`, `if the app runs on Heroku, add the Procfile it runs (then app.json is read and ${manifests[0]} is not)`)
     return app

@@ -7,7 +7,8 @@
  * - names of this repository (OWNER/NAME): .git/config's remote URLs, package.json's `repository`/`homepage`/`bugs`,
  *   app.json's `repository`, README's "Deploy to Render" button (`render.com/deploy?repo=URL`) and `git clone URL`;
  * - its name alone: the root package.json's or app.json's `name` (a package scope `@NAME/…` too), as a repository
- *   renamed since the Blueprint was written keeps its packages' names, or a Blueprint names the new name.
+ *   renamed since the Blueprint was written keeps its packages' names, or a Blueprint names the new name; and the
+ *   checkout folder's name (`git clone URL` names it after the repository).
  * A `repo:` matching a name (owner/name compared case-insensitively, `.git`, http(s)/ssh/git@ forms alike) is this
  * repository; matching only the name, it is taken as this repository renamed or moved, said and starred. With no
  * evidence: services without `repo:` are this repository's, and those naming one another's; when every service names
@@ -48,8 +49,8 @@ export interface RepositorySignal {
 
 const lineAt = (text: string, index: number): number => text.slice(0, Math.max(0, index)).split('\n').length
 
-/** What this checkout says its repository is. */
-export function repositorySignals(files: FileReader): RepositorySignal[] {
+/** What this checkout says its repository is; `folder`: the checkout folder's name. */
+export function repositorySignals(files: FileReader, folder?: string): RepositorySignal[] {
   const found: RepositorySignal[] = []
   const add = (file: string, text: string, needle: string, value: string | undefined, onlyName = false): void => {
     if (!value) return
@@ -93,6 +94,8 @@ export function repositorySignals(files: FileReader): RepositorySignal[] {
     for (const m of file.text.matchAll(/git clone\s+(?:--?[\w-]+(?:=\S+)?\s+)*((?:https?|ssh|git):\/\/\S+|[\w.-]+@[\w.-]+:\S+)/g)) add(file.path, file.text, m[0], m[1])
   }
 
+  // A name git could have given the folder (a temporary or renamed one rarely matches a repo:'s name).
+  if (folder && /^[\w.-]+$/.test(folder) && folder !== '.' && folder !== '..') found.push({file: 'the checkout folder', line: 0, names: folder.replace(/\.git$/i, '').toLowerCase()})
   return found
 }
 
@@ -104,7 +107,7 @@ export interface RepositoryDecision {
 }
 
 /** Decide which services with `repo:` run this repository's code (see the module comment). */
-export function classifyRepositories(services: RenderService[], files: FileReader, path: string): RepositoryDecision {
+export function classifyRepositories(services: RenderService[], files: FileReader, path: string, folder?: string): RepositoryDecision {
   const elsewhere = new Set<RenderService>()
   const inferred = new Map<RenderService, {severity: 'info' | 'warning'; why: string}>()
   const named = services.filter((s) => s.repo !== undefined)
@@ -112,9 +115,9 @@ export function classifyRepositories(services: RenderService[], files: FileReade
   const keyOf = (s: RenderService): string => repositoryOf(s.repo!.url) ?? s.repo!.url.trim().toLowerCase()
   const groups = new Map<string, RenderService[]>()
   for (const s of named) groups.set(keyOf(s), [...(groups.get(keyOf(s)) ?? []), s])
-  const signals = repositorySignals(files)
+  const signals = repositorySignals(files, folder)
   const full = signals.filter((s) => s.names.includes('/'))
-  const cite = (s: RepositorySignal): string => `${s.file}:${s.line}`
+  const cite = (s: RepositorySignal): string => (s.line > 0 ? `${s.file}:${s.line}` : s.file)
   const where = (g: RenderService[]): string => `${g.slice(0, 3).map((s) => `${path}:${s.repo!.line}`).join(', ')}${g.length > 3 ? ` and ${g.length - 3} more` : ''}`
 
   const ours = new Set<string>()
@@ -127,7 +130,7 @@ export function classifyRepositories(services: RenderService[], files: FileReade
     const byName = signals.find((s) => nameOf(s.names) === nameOf(key))
     if (byName) {
       ours.add(key)
-      for (const s of g) inferred.set(s, {severity: 'info', why: `repo: ${g[0].repo!.url} (${where(g)}) is taken as this repository by its name (${byName.names.includes('/') ? `${cite(byName)} names ${byName.names}: moved, renamed or forked` : `${cite(byName)} names the app ${byName.names}; the owner is not known here`})`})
+      for (const s of g) inferred.set(s, {severity: 'info', why: `repo: ${g[0].repo!.url} (${where(g)}) is taken as this repository by its name (${byName.names.includes('/') ? `${cite(byName)} names ${byName.names}: moved, renamed or forked` : `${byName.line > 0 ? `${cite(byName)} names the app` : 'the checkout folder is named'} ${byName.names}; the owner is not known here`})`})
     }
   }
 

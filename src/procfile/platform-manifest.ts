@@ -43,14 +43,14 @@ export const FLY_CONFIG_VARIANT = /^fly\.[\w-]+(?:\.[\w-]+)*\.toml$/
 
 const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRENCY, RAILS_ENV, NODE_ENV) is assumed'
 
-/** Read render.yaml or fly.toml (by its file name). */
-export async function platformManifestApp(files: FileReader, path: string): Promise<ContainerError | ManifestApp> {
+/** Read render.yaml or fly.toml (by its file name); `folder`: the checkout folder's name (render.yaml's repo: is read against it). */
+export async function platformManifestApp(files: FileReader, path: string, folder?: string): Promise<ContainerError | ManifestApp> {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
-  return posix.basename(path).endsWith('.toml') ? flyApp(files, file.path, file.text) : renderApp(files, file.path, file.text)
+  return posix.basename(path).endsWith('.toml') ? flyApp(files, file.path, file.text) : renderApp(files, file.path, file.text, folder)
 }
 
-function renderApp(files: FileReader, path: string, text: string): ContainerError | ManifestApp {
+function renderApp(files: FileReader, path: string, text: string, folder?: string): ContainerError | ManifestApp {
   const yml = parseRenderYaml(text, path)
   if (yml.error) return {error: `${path}:${yml.error.line}: ${yml.error.message}`, fix: `fix ${path}: Render cannot sync the Blueprint either (${RENDER_YAML_REF})`}
   const diagnostics: Diagnostic[] = [...yml.diagnostics]
@@ -59,7 +59,7 @@ function renderApp(files: FileReader, path: string, text: string): ContainerErro
   const counted: string[] = []
   const notRun: string[] = []
   const releases: {line: number; service: RenderService; text: string}[] = []
-  const {elsewhere, inferred} = classifyRepositories(yml.services, files, path)
+  const {elsewhere, inferred} = classifyRepositories(yml.services, files, path, folder)
   const said = new Set<string>()
   for (const s of yml.services) {
     if (s.repo && elsewhere.has(s)) {

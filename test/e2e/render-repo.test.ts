@@ -8,6 +8,7 @@
  * `node worker.js` (pg Pool max 2).
  */
 import {describe, expect, it} from 'vitest'
+import {copyFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {planJson} from '../helpers/cli.js'
@@ -44,7 +45,10 @@ const blueprint = (webRepo: string, workerRepo: string, queueRepo?: string): str
 
 const plan = (files: Record<string, string>): ReturnType<typeof planJson> => planJson(join(app({...code, ...files}), 'render.yaml'), ['--limit', '100'])
 const repoInfos = (r: ReturnType<typeof planJson>): {line?: number; message: string; severity: string}[] => r.diagnostics.filter((d) => /repositor/.test(d.message))
-const starred = (r: ReturnType<typeof planJson>, type: string): boolean => [r.type(type).sources.dynos, ...(r.type(type).sources.dynos.via ?? [])].some((s) => s.kind === 'assumed')
+const starred = (r: ReturnType<typeof planJson>, type: string): boolean => {
+  const dynos = r.type(type).sources.dynos as {kind?: string; via?: {kind?: string}[]}
+  return [dynos, ...(dynos.via ?? [])].some((s) => s.kind === 'assumed')
+}
 
 describe('render.yaml repo:', () => {
   it('every service naming one repository and no signal: taken as this one, counted, starred, said once', () => {
@@ -92,6 +96,15 @@ describe('render.yaml repo:', () => {
     expect(named.total).toBe(12)
     expect(starred(named, 'web')).toBe(false)
     expect(repoInfos(named)).toEqual([])
+  })
+
+  it("the checkout folder's name (git clone names it after the repository) is the repo:'s name: taken as this one, starred, said", () => {
+    const dir = join(app({...code, 'package.json': pkg(), 'shop/render.yaml': blueprint('https://github.com/acme/shop', 'https://github.com/acme/shop', 'https://github.com/contribsys/faktory-render')}), 'shop')
+    for (const f of ['server.js', 'worker.js', 'package.json']) copyFileSync(join(dir, '..', f), join(dir, f))
+    const r = planJson(join(dir, 'render.yaml'), ['--limit', '100'])
+    expect(r.total).toBe(12)
+    expect(starred(r, 'web')).toBe(true)
+    expect(repoInfos(r)[0].message).toBe("repo: https://github.com/acme/shop (render.yaml:5, render.yaml:11) is taken as this repository by its name (the checkout folder is named shop; the owner is not known here): its services' code is read from here (starred)")
   })
 
   it('a signal naming another repository: the one every service names is still counted (nothing else would run), with a warning', () => {
