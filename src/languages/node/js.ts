@@ -439,6 +439,22 @@ class JsEvaluator {
   private lazyDepth = 0
   /** The class whose decorators are being read now (classKey, name), for JsCall.decorates. */
   private decorating?: {key: string; name?: string}
+  /**
+   * Function declarations of the statement lists being read whose place is not reached yet (hoist): their value
+   * made beforehand, so a name used above its `function f` is that function, as JS binds it before any statement runs.
+   */
+  private readonly hoisted = new Map<N, {made: KnownValue; sites: JsFunctionSites}>()
+  /** The module's function declarations, made beforehand (hoist), whose place at the top level is not reached yet. */
+  private readonly belowTop = new WeakSet<object>()
+  /** Names the module's top-level statements declare (`const`, `let`, `var`, `class`, `function`, exported or not). */
+  private readonly topNames = new Set<string>()
+  /** Whether the module's top level has been read (program). */
+  private topDone = false
+  /**
+   * Calls in function bodies of the app's own functions that the module defines below them (program): made when the
+   * body runs, after the top level is read, so they are followed then, with the module's final names.
+   */
+  private readonly later: {args: EvalValue[]; at: N; decorating?: {key: string; name?: string}; depth: number; functionDepth: number; guards: JsGuard[]; isNew: boolean; lazyDepth: number; name?: string; own?: EvalValue; scope?: Map<string, EvalValue>}[] = []
 
   constructor(
     private readonly file: string,
@@ -511,7 +527,10 @@ class JsEvaluator {
       }
 
       case 'FunctionDeclaration': {
-        const value = this.fn(node)
+        const pre = this.hoisted.get(node)
+        this.hoisted.delete(node)
+        const value = this.fn(node, false, pre)
+        if (pre) this.belowTop.delete(pre.made.value as object)
         if (node.id) this.names.set(node.id.name, value)
         return
       }
@@ -631,7 +650,8 @@ class JsEvaluator {
    * below it to the branch that does not run here. A singleton's `if (pool) return pool` is not a
    * branch: what follows makes the pool on the first call.
    */
-  statements(list: N[]): void {
+  statements(list: N[], hoist = true): void {
+    if (hoist) this.hoist(list)
     for (let i = 0; i < list.length; i++) {
       const s = list[i]
       if (s.type === 'IfStatement' && !s.alternate && exits(s.consequent) && i < list.length - 1) {
@@ -639,11 +659,99 @@ class JsEvaluator {
         // `if (pool) return pool` then `pool = new Pool(…)`: the rest runs on the first call.
         const lazy = singletonTest(s.test, (n) => this.t(n))
         const once = lazy && !lazy.unset && assigns(rest, lazy.ref, (n) => this.t(n)) ? 'else' : undefined
-        this.branch(s.test, () => this.visit(s.consequent), () => this.statements(rest), once)
+        this.branch(s.test, () => this.visit(s.consequent), () => this.statements(rest, false), once)
         return
       }
 
       this.visit(s)
+    }
+  }
+
+  /**
+   * The module's statements: read top to bottom, then the calls its function bodies make of functions it defines
+   * below them (later) are followed, as they run once the top level has run: every top-level name is bound then.
+   */
+  program(list: N[]): void {
+    for (const s of list) {
+      const d = (s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration') && s.declaration ? (s.declaration as N) : s
+      if (d.type === 'VariableDeclaration') for (const x of d.declarations) for (const n of boundNames(x.id)) this.topNames.add(n)
+      else if ((d.type === 'ClassDeclaration' || d.type === 'FunctionDeclaration') && d.id) this.topNames.add(d.id.name)
+    }
+
+    this.statements(list)
+    this.topDone = true
+    for (const d of this.later.splice(0)) {
+      const own = d.own ?? (d.name !== undefined && this.topNames.has(d.name) ? this.names.get(d.name) : undefined)
+      const cls = d.isNew && isDict(own) ? CLASSES.get(own.value) : undefined
+      if (!own || (!cls && (d.isNew || returnedBy(own) === own))) continue
+      const guards = this.guards.splice(0, this.guards.length, ...d.guards)
+      const {decorating, functionDepth, lazyDepth} = this
+      const depth = callDepth
+      this.decorating = d.decorating
+      this.functionDepth = d.functionDepth
+      this.lazyDepth = d.lazyDepth
+      callDepth = d.depth
+      try {
+        const args = d.scope ? this.reread(d.at, d.scope) : d.args
+        if (cls) this.instantiate(cls, args, d.at)
+        else this.invoke(own, args, d.at)
+      } finally {
+        callDepth = depth
+        this.decorating = decorating
+        this.functionDepth = functionDepth
+        this.lazyDepth = lazyDepth
+        this.guards.splice(0, this.guards.length, ...guards)
+      }
+    }
+  }
+
+  /**
+   * JS binds a scope's function declarations (`function f`, `export function f`, `export default function f`) before
+   * any of its statements runs: each is made now (its body is read at its place, fn), so a use above it is that
+   * function (https://tc39.es/ecma262/#sec-functiondeclarationinstantiation).
+   */
+  private hoist(list: N[]): void {
+    const top = this.functionDepth === 0 && !this.capture
+    for (const s of list) {
+      const d = (s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration') && s.declaration ? (s.declaration as N) : s
+      if (d.type !== 'FunctionDeclaration' || !d.id || !d.body) continue
+      const sites: JsFunctionSites = {file: this.file, line: this.line(d), name: d.id.name, sites: []}
+      const made = this.known(d, {args: [], callee: FUNCTION, kind: 'call', kwargs: {}})
+      if (d.params.length > 0) CLOSURES.set(made.value as object, {ev: this, node: d, pure: false, sites})
+      this.hoisted.set(d, {made, sites})
+      if (top) this.belowTop.add(made.value as object)
+      this.names.set(d.id.name, made)
+    }
+  }
+
+  /**
+   * A call in a function body (it runs once the module's top level has run) of the app's function or class that the
+   * module defines below the body, before the top level is read: kept to be followed then (program).
+   */
+  private defer(callee: N, own: EvalValue | undefined, args: EvalValue[], at: N, isNew: boolean): boolean {
+    if (this.topDone || this.functionDepth === 0 || args.some((a) => fromParameter(a))) return false
+    const below = own?.kind === 'known' && typeof own.value === 'object' && own.value !== null && this.belowTop.has(own.value)
+    const unbound = !own && callee.type === 'Identifier' && this.topNames.has(callee.name) && !this.names.has(callee.name) && !this.aliases.has(callee.name)
+    if (!(below && !isNew) && !unbound) return false
+    // An argument that reads a top-level name bound below (`makePool(POOL_MAX)`, `const POOL_MAX = …` further down) is read
+    // again then, with the names in scope here (the body's own, its parameters) over the module's final ones.
+    const reads = (n: N): boolean => (n.type === 'Identifier' && this.topNames.has(n.name) && !this.names.has(n.name)) || children(n).some((k) => reads(k))
+    const scope = (at as N & {arguments: N[]}).arguments.some((a) => reads(a)) ? new Map(this.names) : undefined
+    this.later.push({args, at, depth: callDepth, functionDepth: this.functionDepth, guards: [...this.guards], isNew, lazyDepth: this.lazyDepth, ...(this.decorating ? {decorating: this.decorating} : {}), ...(below ? {own} : {}), ...(unbound ? {name: (callee as N & {name: string}).name} : {}), ...(scope ? {scope} : {})})
+    return true
+  }
+
+  /** A deferred call's arguments read again (program): `scope`'s names over the module's final ones, the calls in them not kept again. */
+  private reread(at: N, scope: Map<string, EvalValue>): EvalValue[] {
+    const restore = this.saveModule()
+    const {capture} = this
+    for (const [k, v] of scope) this.names.set(k, v)
+    this.capture = []
+    try {
+      return (at as N & {arguments: N[]}).arguments.map((a) => this.expr(a.type === 'SpreadElement' ? (a.argument as N) : a))
+    } finally {
+      this.capture = capture
+      restore()
     }
   }
 
@@ -1250,7 +1358,7 @@ class JsEvaluator {
     }
   }
 
-  private fn(node: ArrowFunctionExpression | JsFunction, runsNow = false): EvalValue {
+  private fn(node: ArrowFunctionExpression | JsFunction, runsNow = false, pre?: {made: KnownValue; sites: JsFunctionSites}): EvalValue {
     for (const p of node.params) {
       if (p.type !== 'ObjectPattern') continue
       for (const prop of p.properties) if (prop.type === 'Property' && prop.shorthand && keyName(prop.key) === 'env') this.aliases.set('env', ENV_HELPER)
@@ -1271,7 +1379,7 @@ class JsEvaluator {
       }
     }
 
-    const sites: JsFunctionSites = {file: this.file, line: this.line(node), name: 'id' in node && node.id ? node.id.name : 'a function', sites: []}
+    const sites: JsFunctionSites = pre?.sites ?? {file: this.file, line: this.line(node), name: 'id' in node && node.id ? node.id.name : 'a function', sites: []}
     this.within.push(sites)
 
     const body = node.body
@@ -1296,7 +1404,9 @@ class JsEvaluator {
 
     value ??= this.returns.at(-1)?.at(-1)
     this.returns.pop()
-    const made = this.known(node, {args: value ? [value] : [], callee: FUNCTION, kind: 'call', kwargs: {}})
+    const made = pre?.made ?? this.known(node, {args: [], callee: FUNCTION, kind: 'call', kwargs: {}})
+    // A hoisted declaration's value, made before its place (hoist), is filled in here: uses above it hold the same object.
+    if (value && isCall(made)) made.value.args.splice(0, made.value.args.length, value)
     if (!runsNow && node.params.length > 0 && node.body) CLOSURES.set(made.value as object, {ev: this, node, pure: (this.capture ?? this.calls).slice(made0).every((c) => !c.isNew && BUILTIN.test(c.callee)), sites})
     return made
   }
@@ -1756,6 +1866,7 @@ class JsEvaluator {
     // secret-file fallback, logging); taken as the target.
     if (isNew && callee === 'Proxy' && args[0] && !spread) return args[0]
     const own = this.ownFunction(calleeNode)
+    if (!spread && this.defer(calleeNode, own, args, node, isNew)) return this.unknown(node, `\`${callee}()\` is defined below the function that calls it: followed once the module is read`)
     const cls = isNew && isDict(own) ? CLASSES.get(own.value) : undefined
     if (cls && !spread) {
       const made = this.instantiate(cls, args, node)
@@ -2107,7 +2218,7 @@ export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule 
   if (!program) return none([...parsed.diagnostics])
   const ev = new JsEvaluator(file, text, opts)
   try {
-    ev.statements(program.body)
+    ev.program(program.body)
   } catch (error) {
     if (!isExhaustion(error)) throw error
     return none([{code: 'unparsable-config', file, line: 1, message: `${TOO_DEEP}; conncalc reads nothing from this file`, severity: 'warning'}])
