@@ -717,6 +717,8 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // database: the language of the program it runs decides whether that is another database (below).
   const hook = analyzer.id === 'release' ? await deployHookProgram(ctx, read) : undefined
   let analysis = hook?.analysis ?? read
+  // A deploy hook's program whose only database work is a library migrator holds the migrator's one connection.
+  if (analysis.migratorOnly && deployHookOf(ctx.processType)) analysis = {...analysis, threadsPerProcess: sourced(1, analysis.migratorOnly)}
   // A deploy hook whose command names no program conncalc reads (`bash bin/post_deploy.sh`) runs the app's own code:
   // the app's language decides whether its database is PostgreSQL (a Scalingo postdeploy in a MySQL app holds none).
   const language = hook?.language ?? (analyzer.id === 'release' && analysis.language === 'unknown' && ctx.appLanguage ? ctx.appLanguage : analysis.language)

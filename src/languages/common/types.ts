@@ -71,6 +71,11 @@ export interface ServerAnalysis {
    * pool in a queue, and "threads per process" is what the pools let run at once.
    */
   eventLoop?: boolean
+  /**
+   * The program's only database work is a library migrator handed its pool (`migrate(db, …)`, `knex.migrate.latest()`),
+   * which runs the migrations one after another on one connection: run as a deploy hook, it holds that one (why, sourced).
+   */
+  migratorOnly?: Source
 }
 
 export interface ServerAnalyzer {

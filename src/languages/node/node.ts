@@ -32,6 +32,7 @@ import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRE
 import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, onceForFiles, withinDir} from '../../model/files.js'
 import {layer} from '../../model/env.js'
+import {migratorOnly} from './migrators.js'
 
 /**
  * Where apps started by a framework CLI (next start, strapi start) create their
@@ -449,6 +450,8 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
 
   const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
   const procs = processes(ctx, got.modules, found.instances, diagnostics)
+  // A script that only hands its pool to a library migrator: run as a deploy hook, it holds the migrator's one connection (migrators.ts).
+  const migrator = entries.length === 1 && got.threads.value > 0 ? migratorOnly(got.modules.find((m) => m.file === entries[0])) : undefined
   append(diagnostics, cpuCountWarning(ctx, procs, 'Node worker processes', 'set the worker count from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
   append(diagnostics, project.diagnostics)
   return {
@@ -461,6 +464,7 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
     pools: got.pools,
     processesPerDyno: withChain(procs),
     server: found.framework ?? 'node',
+    ...(migrator ? {migratorOnly: migrator} : {}),
     threadsPerProcess: got.threads,
   }
 }
