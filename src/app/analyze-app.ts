@@ -270,6 +270,8 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const {others} = ran
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
+  // Commands the Puma config spawns (`on_worker_boot { spawn 'bundle exec clockwork clock.rb' }`): processes beside it.
+  if (analysis.server === 'puma') for (const spawned of await pumaSpawns(ctx, analysis, diagnostics)) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
   const notes = app.buildpackPicked && isDefaultWebFile(entry.file) ? [...scriptNotes, app.buildpackPicked] : scriptNotes
   if (notes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...notes]}
 
@@ -859,6 +861,48 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
  * A process the script runs beside the type's own (`celery worker &`): budgeted as a
  * one-dyno type of its own, and added to the type's dynos as that many connections.
  */
+// Puma's DSL (lib/puma/dsl.rb, the same from 3.x to 7.x): on_worker_boot / before_worker_boot run in each worker as it
+// boots; before_fork runs once in the master before it forks the workers (both cluster mode only, lib/puma/cluster.rb); the file's top level runs once
+// as Puma loads its config. Other hooks (on_worker_fork, after_worker_fork, on_restart, …) are left to the warning.
+const PUMA_DSL = 'https://github.com/puma/puma/blob/v6.4.2/lib/puma/dsl.rb'
+const PUMA_WORKER_HOOKS = new Set(['before_worker_boot', 'on_worker_boot'])
+const PUMA_ONCE_HOOKS = new Set(['before_fork'])
+
+/**
+ * The commands config/puma.rb starts with `spawn "cmd"` where it is known how many run: once per worker from a worker boot
+ * hook (in cluster mode), once per dyno from before_fork or the top level. Each is read as its own command, beside the
+ * type's process (as `cmd &` in a script is); the warning that it was not counted is dropped for those.
+ */
+async function pumaSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagnostics: Diagnostic[]): Promise<ScriptCtx[]> {
+  const file = (analysis.facts as {configFile?: string} | undefined)?.configFile
+  if (!file) return []
+  const {loadRubyConfig} = await import('../languages/ruby/ruby-server.js')
+  const config = await loadRubyConfig(ctx, file, ctx.appEnv)
+  if (!config?.launched) return []
+  const cluster = Boolean(analysis.fork?.forks.value)
+  const out: ScriptCtx[] = []
+  for (const l of config.launched) {
+    const perWorker = l.hook !== undefined && PUMA_WORKER_HOOKS.has(l.hook)
+    // Single mode runs neither worker hooks nor before_fork (no fork): those keep the evaluator's warning.
+    if (!l.command || !(l.hook === undefined || (cluster && (perWorker || PUMA_ONCE_HOOKS.has(l.hook))))) continue
+    const said = diagnostics.findIndex((d) => d.file === file && d.line === l.line && d.message.includes('starts another process in every dyno'))
+    if (said !== -1) diagnostics.splice(said, 1)
+    const copies = perWorker ? analysis.processesPerDyno.value : 1
+    const where = l.hook ? `${l.hook} (${file})` : `${file}'s top level`
+    const how = perWorker ? `runs in each Puma worker as it boots: one per worker (${copies})` : l.hook ? 'runs once in the Puma master before it forks the workers' : 'runs once as Puma loads its config'
+    const origin = {file, line: l.line}
+    out.push({
+      background: false,
+      copies,
+      ctx: {...ctx, command: splitCommand(l.command, ctx.env, origin).command, origin},
+      notes: [fromDefault(`${file}:${l.line}: \`spawn\` in ${where} ${how}`, PUMA_DSL)],
+      startedBy: `\`spawn\` in ${l.hook ? `${l.hook} (${file}:${l.line})` : `${file}:${l.line}`}`,
+    })
+  }
+
+  return out
+}
+
 async function besideExtra(other: ScriptCtx, versions: Record<string, string>, diagnostics: Diagnostic[]): Promise<Extra> {
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools} = await analyzeOne(other.ctx, versions, diagnostics)
   const origin = other.ctx.origin!

@@ -101,8 +101,17 @@ export interface RubyConfig {
   calls: DslCall[]
   diagnostics: Diagnostic[]
   file: string
+  /** Processes the file starts (`spawn 'cmd'` in a hook or at its top level). */
+  launched?: ConfigLaunch[]
   /** False when prism reported syntax errors: `calls` is then empty. */
   parsed: boolean
+}
+
+/** A process a config file starts: `spawn "cmd"` (the command when it is a literal string), in the top-level block `hook` or at the top level. */
+export interface ConfigLaunch {
+  command?: string
+  hook?: string
+  line: number
 }
 
 export type Scope = Map<string, EvalValue>
@@ -1309,7 +1318,9 @@ export async function evaluateRubyConfig(
 
   const ev = new Evaluator(parsed, {...more, appEnv, env, file: file.path, scope: newScope()})
   try {
-    return {calls: ev.walk(parsed.program.statements.body, false), diagnostics: [...launches(parsed, file.path), ...delegations(parsed, file.path)], file: file.path, parsed: true}
+    const launched: ConfigLaunch[] = []
+    const calls = ev.walk(parsed.program.statements.body, false)
+    return {calls, diagnostics: [...launches(parsed, file.path, launched), ...delegations(parsed, file.path)], file: file.path, ...(launched.length > 0 ? {launched} : {}), parsed: true}
   } catch (error) {
     if (!isExhaustion(error)) throw error
     return {calls: [], diagnostics: [parseDiagnostic(file.path, {...parsed, errors: [{line: 1, message: TOO_DEEP}]}, 1)], file: file.path, parsed: false}
@@ -1369,15 +1380,20 @@ const LAUNCHES = new Set(['fork', 'spawn'])
 const LAUNCH_RECEIVERS = new Set(['Kernel', 'Process'])
 
 /** Processes a config file starts on its own (Huginn's unicorn.rb spawns a job runner): conncalc cannot count them. */
-function launches(parsed: ParsedRuby, file: string): Diagnostic[] {
+function launches(parsed: ParsedRuby, file: string, launched: ConfigLaunch[]): Diagnostic[] {
   const P = parsed.prism
   const out: Diagnostic[] = []
-  const visit = (node: RubyNode): void => {
+  // The top-level block a node sits in (`on_worker_boot do … end`): undefined at the top level itself.
+  const visit = (node: RubyNode, hook?: string): void => {
     if (node instanceof P.CallNode && LAUNCHES.has(node.name)) {
       const r = node.receiver
       if (!r || (r instanceof P.ConstantReadNode && LAUNCH_RECEIVERS.has(r.name))) {
         const text = parsed.textOf(node).replaceAll(/\s+/g, ' ')
         const line = parsed.lineOf(node.location.startOffset)
+        // `spawn "cmd"`, `spawn({"K" => "v"}, "cmd")`: a shell command line; `spawn("cmd", "arg")` runs it without a shell.
+        const args = (node.arguments_?.arguments_ ?? []).filter((a) => !(a instanceof P.HashNode || a instanceof P.KeywordHashNode))
+        const command = node.name === 'spawn' && args.length === 1 && args[0] instanceof P.StringNode && !node.block ? args[0].unescaped.value : undefined
+        launched.push({...(command ? {command} : {}), ...(hook ? {hook} : {}), line})
         out.push({
           code: 'unknown-config-value',
           file,
@@ -1389,9 +1405,11 @@ function launches(parsed: ParsedRuby, file: string): Diagnostic[] {
       }
     }
 
-    for (const child of node.compactChildNodes()) visit(child)
+    const inHook = hook ?? (node instanceof P.CallNode && !node.receiver && node.block instanceof P.BlockNode && topLevel.has(node) ? node.name : undefined)
+    for (const child of node.compactChildNodes()) visit(child, inHook)
   }
 
+  const topLevel = new Set<RubyNode>(parsed.program.statements.body)
   visit(parsed.program)
   return out
 }
