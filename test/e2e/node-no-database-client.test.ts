@@ -9,6 +9,14 @@
  * decided; but web and worker load only express and ioredis, which the lock file shows depend on nothing, and never the
  * package that depends on pg: each process's whole import graph is read and reaches no client, 0 each, 0.
  * unlocked: no lock file, so what is installed cannot be told: 1* each, 2.
+ * subfolders: two packages with their own lock files (`cd site && node server.js`, `cd api && node index.js`): site's
+ * package.json lists express only and site/package-lock.json installs no PostgreSQL client: web 0; api's pg Pool max 6
+ * (api/index.js) stays: 0 + 6 = 6.
+ * workspace-driver: apps/web lists no client, but it imports the workspace package @ledger/db, which depends on pg, and
+ * the root package-lock.json (the one that installs apps/web) has node_modules/pg: not decided, never 0 (1*, as before).
+ * built: the Procfile runs a Meteor build (.meteor/heroku_build/app/main.js) that is not in the repo, so no code is
+ * read; package.json lists no client, package-lock.json installs none, .meteor/versions has only mongo and Meteor's
+ * base packages, and no other lock file is in the app: 0.
  */
 import {describe, expect, it} from 'vitest'
 
@@ -44,5 +52,30 @@ describe('a Node app with no database client', () => {
     const r = plan('unlocked')
     expect(r.total).toBe(2)
     expect(r.codes).not.toContain('not-postgresql')
+  })
+
+  it('a package in a subfolder with its own lock file and no client: 0 for its process, the other package pool kept', () => {
+    const r = planJson(procfileOf('node-no-database-client/subfolders'), ['--scale', 'web=1', 'api=1'])
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 0, threadsPerProcess: 0})
+    expect(r.type('api')).toMatchObject({connectionsPerDyno: 6})
+    expect(r.total).toBe(6)
+    const said = r.diagnostics.filter((d) => d.code === 'not-postgresql')
+    expect(said).toHaveLength(1)
+    expect(said[0]).toMatchObject({file: 'site/package.json', line: 1})
+    expect(said[0].message).toContain('site/package-lock.json installs no PostgreSQL client: nothing the package at site/package.json runs')
+  })
+
+  it('a workspace package brings pg (the root lock file installs it): not 0', () => {
+    const r = planJson(procfileOf('node-no-database-client/workspace-driver'), ['--scale', 'web=1'])
+    expect(r.type('web').threadsPerProcess).toBe(1)
+    expect(r.total).toBe(1)
+    expect(r.codes).not.toContain('not-postgresql')
+  })
+
+  it('a build at deploy (Meteor) whose package installs no client: 0, though no code was read', () => {
+    const r = planJson(procfileOf('node-no-database-client/built'), ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 0, threadsPerProcess: 0})
+    expect(r.total).toBe(0)
+    expect(r.diagnostics.find((d) => d.code === 'not-postgresql')).toMatchObject({file: 'package.json', line: 1})
   })
 })

@@ -300,8 +300,20 @@ export function mergeNestLoad(config: Map<string, EvalValue>, factory: EvalValue
 
 /** envalid's cleanEnv and the validators conncalc reads (envalid@5.0.0 src/validators.js; the same names in 6-8). */
 const ENVALID_CLEAN = /^envalid(\.default)?\.cleanEnv$/
-const ENVALID_VALIDATOR = /^envalid(?:\.default)?\.(str|num|bool|url|host|port|email|json)$/
+const ENVALID_VALIDATOR = /^(?:envalid|envsafe)(?:\.default)?\.(str|num|bool|url|host|port|email|json)$/
 const ENVALID_REF = 'https://github.com/af/envalid/blob/v5.0.0/src/envalidWithoutDotenv.js'
+
+/** envsafe's `envsafe({POOL: num({default: 10})})`: the same validators and defaults as envalid's (https://github.com/KATT/envsafe#readme). */
+const ENVSAFE = /^envsafe(\.default)?\.envsafe$/
+/**
+ * zod schemas (`z.object({DB_POOL_MAX: z.coerce.number().default(10)}).parse(process.env)`) and t3-env's
+ * `createEnv({server: {…}, runtimeEnv: process.env})`, read from their code: the call node each schema value was made at.
+ */
+const SCHEMA_NODES = new WeakMap<object, Node>()
+const ZOD_REF = 'https://zod.dev/api#defaults'
+const T3_ENV = /^@t3-oss\/env-(core|nextjs|nuxt)(\.default)?\.createEnv$/
+/** Methods that check a value and return it unchanged (or only refine its type). */
+const ZOD_CHECKS = /^(int|positive|nonnegative|negative|nonpositive|min|max|gt|gte|lt|lte|finite|safe|multipleOf|step|length|nonempty|url|email|uuid|cuid|cuid2|ulid|regex|startsWith|endsWith|includes|ip|datetime|date|time|duration|base64|describe|brand|readonly|refine|superRefine|check|meta|trim|toLowerCase|toUpperCase)$/
 
 /** Identity helpers that return their argument (drizzle-kit, MikroORM, Medusa, Vite, Astro `defineConfig`). */
 const IDENTITY = /(^|\.)define(Config|Configuration)$/
@@ -1189,6 +1201,14 @@ class JsEvaluator {
       }
 
       case 'ObjectExpression': {
+        // `{...process.env}`: a copy of the environment, whose reads are the variables' (as process.env's are).
+        const only = node.properties.length === 1 && node.properties[0].type === 'SpreadElement' ? this.expr(node.properties[0].argument) : undefined
+        if (isDict(only) && ENV_OBJECTS.has(only.value)) {
+          const copy = this.known(node, {entries: new Map(), kind: 'dict', partial: true})
+          ENV_OBJECTS.add(copy.value as object)
+          return copy
+        }
+
         const entries = new Map<string, EvalValue>()
         let partial = false
         for (const prop of node.properties) {
@@ -1553,14 +1573,15 @@ class JsEvaluator {
    * `if (rawValue === undefined) rawValue = devDefault === undefined ? spec.default : devDefault`, then
    * validateVar → spec._parse); src/validators.js num (`+input`), bool (true/t/1, false/f/0).
    */
-  private envalid(node: N, specs: KnownValue & {value: PyDict}): EvalValue {
+  private envalid(node: N, specs: KnownValue & {value: PyDict}, lib: 'envalid' | 'envsafe' = 'envalid'): EvalValue {
+    const fn = lib === 'envalid' ? "envalid's cleanEnv()" : "envsafe's envsafe()"
     const entries = new Map<string, EvalValue>()
     const nodeEnv = this.opts.env.get('NODE_ENV')
     const devEnv = nodeEnv !== undefined && !nodeEnv.unknown && nodeEnv.value !== 'production'
     for (const [key, spec] of specs.value.entries) {
       const kind = isCall(spec) ? ENVALID_VALIDATOR.exec(spec.value.callee)?.[1] : undefined
       if (!kind || !isCall(spec)) {
-        entries.set(key, this.unknown(node, `\`${key}\` in cleanEnv() is not one of envalid's validators conncalc reads`))
+        entries.set(key, this.unknown(node, `\`${key}\` in ${fn} is not one of ${lib}'s validators conncalc reads`))
         continue
       }
 
@@ -1585,7 +1606,222 @@ class JsEvaluator {
       }
 
       const parsed = dflt.value === null ? dflt : this.envalidParse(node, key, kind, dflt)
-      entries.set(key, parsed.kind === 'known' ? {...parsed, missingEnv: [...(v.missingEnv ?? []), ...(parsed.missingEnv ?? [])], via: [...parsed.via, fromDefault(`${key} is not set, so envalid's cleanEnv() gives the validator's \`${which}\``, ENVALID_REF)]} : parsed)
+      entries.set(key, parsed.kind === 'known' ? {...parsed, missingEnv: [...(v.missingEnv ?? []), ...(parsed.missingEnv ?? [])], via: [...parsed.via, fromDefault(`${key} is not set, so ${fn} gives the validator's \`${which}\``, lib === 'envalid' ? ENVALID_REF : 'https://github.com/KATT/envsafe#readme')]} : parsed)
+    }
+
+    return this.known(node, {entries, kind: 'dict'})
+  }
+
+  /**
+   * `schema.parse(process.env)` (and safeParse, parseAsync) of a zod object schema: each key is the env variable of that
+   * name run through its field's schema, as zod does (zod v3 src/types.ts: ZodDefault gives `defaultValue()` for an
+   * undefined input, then the inner schema parses it; z.coerce.number() is `Number(input)`, z.coerce.boolean()
+   * `Boolean(input)`; ZodEffects' transform runs on the parsed value; optional() lets undefined through). A key the
+   * schema requires that has no value here is unknown (zod throws at start). Undefined when the schema is not one read.
+   */
+  private zodParse(node: N, schemaNode: N, safe: boolean): EvalValue | undefined {
+    const fields = this.zodObject(schemaNode)
+    if (!fields) return undefined
+    const entries = new Map<string, EvalValue>()
+    for (const [key, field] of fields) entries.set(key, this.zodField(node, key, field, this.env(node, key)))
+    const data = this.known(node, {entries, kind: 'dict'})
+    if (!safe) return data
+    const ok = [...entries.values()].every((v) => v.kind === 'known')
+    return this.known(node, {entries: new Map<string, EvalValue>([['data', data], ['success', ok ? this.known(node, true) : this.unknown(node, 'whether the zod schema accepts the environment: a value it needs is not known here')]]), kind: 'dict'})
+  }
+
+  /** The fields of a zod object schema node (`z.object({…})`, a name holding one, `.extend({…})`, `.merge(other)`, `.strict()`…). */
+  private zodObject(n: N, depth = 0): Map<string, N> | undefined {
+    if (depth > 8) return undefined
+    const node = unwrap(n)
+    if (node.type === 'Identifier') {
+      const v = this.names.get(node.name)
+      const made = v?.kind === 'known' && typeof v.value === 'object' && v.value !== null ? SCHEMA_NODES.get(v.value) : undefined
+      return made ? this.zodObject(made as N, depth + 1) : undefined
+    }
+
+    if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || node.callee.computed || node.callee.property.type !== 'Identifier') return undefined
+    const method = node.callee.property.name
+    const first = node.arguments[0] ? unwrap(node.arguments[0] as N) : undefined
+    if (method === 'object' && /^(zod\.)?(z|zod)(\.default)?\.object$|^zod(\.default)?\.(z\.)?object$/.test(this.dotted(unwrap(node.callee)) ?? '')) {
+      return first?.type === 'ObjectExpression' ? this.zodShape(first) : undefined
+    }
+
+    const base = () => this.zodObject(node.callee.type === 'MemberExpression' ? (node.callee.object as N) : node, depth + 1)
+    if (/^(strict|passthrough|strip|required|describe)$/.test(method)) return base()
+    if (method === 'extend' && first?.type === 'ObjectExpression') {
+      const got = base()
+      const more = this.zodShape(first)
+      return got && more ? new Map([...got, ...more]) : undefined
+    }
+
+    if (method === 'merge' && first) {
+      const got = base()
+      const more = this.zodObject(first, depth + 1)
+      return got && more ? new Map([...got, ...more]) : undefined
+    }
+
+    return undefined
+  }
+
+  /** An object literal's keys and their schema nodes; undefined with a spread or a computed key. */
+  private zodShape(obj: N & {type: 'ObjectExpression'}): Map<string, N> | undefined {
+    const out = new Map<string, N>()
+    for (const p of obj.properties) {
+      if (p.type !== 'Property' || p.computed) return undefined
+      const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined
+      if (key === undefined) return undefined
+      out.set(key, p.value as N)
+    }
+
+    return out
+  }
+
+  /** One field's value: `input` (the variable, or what an outer layer passes in) run through the field's schema node. */
+  private zodField(at: N, key: string, field: N, input: EvalValue, depth = 0): EvalValue {
+    const node = unwrap(field)
+    const where = `${this.file}:${this.line(node)}`
+    const cannot = (why: string): EvalValue => this.unknown(node, `${key}: ${why} (${where})`, input)
+    if (depth > 16) return cannot('the zod schema is nested too deep to read')
+    if (input.kind !== 'known') return input
+    if (node.type === 'Identifier') {
+      const v = this.names.get(node.name)
+      const made = v?.kind === 'known' && typeof v.value === 'object' && v.value !== null ? SCHEMA_NODES.get(v.value) : undefined
+      return made ? this.zodField(at, key, made as N, input, depth + 1) : cannot(`its schema \`${node.name}\` is not one conncalc reads`)
+    }
+
+    if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || node.callee.computed || node.callee.property.type !== 'Identifier') return cannot(`\`${this.t(node).slice(0, 60)}\` is not a zod schema conncalc reads`)
+    const method = node.callee.property.name
+    const inner = unwrap(node.callee.object as N)
+    const arg = node.arguments[0] ? unwrap(node.arguments[0] as N) : undefined
+    const unset = input.value === null || input.value === undefined
+    const dotted = this.dotted(unwrap(node.callee)) ?? ''
+    const zodBase = /^(zod\.)?(z|zod)(\.default)?\.(coerce\.)?\w+$|^zod(\.default)?\.(z\.)?(coerce\.)?\w+$/.test(dotted)
+    if (zodBase && !/\)/.test(dotted)) {
+      const coerce = /\.coerce\.\w+$/.test(dotted)
+      const required = (): EvalValue => cannot(`the zod schema requires it and it is not set here (zod's parse throws at start)`)
+      switch (method) {
+        case 'string':
+        case 'enum':
+        case 'nativeEnum':
+        case 'literal':
+        case 'any':
+        case 'unknown': {
+          if (unset) return method === 'any' || method === 'unknown' ? input : required()
+          return coerce && typeof input.value !== 'string' ? this.known(node, String(input.value), input) : input
+        }
+
+        case 'number':
+        case 'bigint': {
+          if (typeof input.value === 'number') return input
+          if (!coerce) return unset ? required() : cannot(`z.number() refuses the string ${JSON.stringify(input.value)} the environment gives (zod's parse throws at start; z.coerce.number() converts)`)
+          const n = unset ? Number.NaN : Number(input.value)
+          return Number.isNaN(n) ? (unset ? required() : cannot(`${JSON.stringify(input.value)} is not a number`)) : this.known(node, n, input)
+        }
+
+        case 'boolean': {
+          if (typeof input.value === 'boolean') return input
+          // z.coerce.boolean() is Boolean(input): any non-empty string is true ("false" too), undefined false.
+          if (coerce) return this.known(node, unset ? false : String(input.value) !== '', input)
+          return unset ? required() : cannot(`z.boolean() refuses the string ${JSON.stringify(input.value)} the environment gives (zod's parse throws at start)`)
+        }
+
+        case 'stringbool': {
+          if (unset) return required()
+          const v = String(input.value).toLowerCase()
+          const b = ['true', '1', 'yes', 'on', 'y', 'enabled'].includes(v) ? true : ['false', '0', 'no', 'off', 'n', 'disabled'].includes(v) ? false : undefined
+          return b === undefined ? cannot(`${JSON.stringify(input.value)} is not one of z.stringbool()'s spellings`) : this.known(node, b, input)
+        }
+
+        case 'preprocess': {
+          const fn = arg ? this.zodTransform(arg, input) : undefined
+          const schema = node.arguments[1] as N | undefined
+          return fn && schema ? this.zodField(at, key, schema, fn, depth + 1) : cannot('its z.preprocess() function is not one conncalc evaluates')
+        }
+
+        default: {
+          return cannot(`z.${method}() is not a zod schema conncalc reads`)
+        }
+      }
+    }
+
+    if (method === 'default' || method === 'catch' || method === 'prefault') {
+      if (method === 'catch' && !unset) return this.zodField(at, key, inner, input, depth + 1)
+      if (!unset) return this.zodField(at, key, inner, input, depth + 1)
+      const d = arg ? this.expr(arg) : undefined
+      if (d?.kind !== 'known') return cannot(`its .${method}() value is not one conncalc evaluates`)
+      const missing = {...d, missingEnv: [...(input.missingEnv ?? []), ...(d.missingEnv ?? [])], via: [...d.via, fromDefault(`${key} is not set, so the zod schema's .${method}(${this.t(arg!).slice(0, 30)}) at ${where} gives it`, ZOD_REF)]}
+      // The default is parsed by the inner schema (zod 3; zod 4 returns it as is: the same value for a default of the field's type).
+      const parsed = this.zodField(at, key, inner, missing, depth + 1)
+      return parsed.kind === 'known' ? {...parsed, missingEnv: missing.missingEnv, via: [...missing.via, ...parsed.via.filter((v) => !missing.via.includes(v))]} : parsed
+    }
+
+    if (/^(optional|nullish|nullable)$/.test(method)) {
+      if (unset && method !== 'nullable') return input
+      return this.zodField(at, key, inner, input, depth + 1)
+    }
+
+    if (ZOD_CHECKS.test(method)) return this.zodField(at, key, inner, input, depth + 1)
+    const parsed = this.zodField(at, key, inner, input, depth + 1)
+    if (parsed.kind !== 'known') return parsed
+    if (method === 'transform') return (arg ? this.zodTransform(arg, parsed) : undefined) ?? cannot('its .transform() function is not one conncalc evaluates')
+    if (method === 'pipe' && arg) return this.zodField(at, key, arg, parsed, depth + 1)
+    return cannot(`.${method}() on a zod schema is not something conncalc evaluates`)
+  }
+
+  /** A transform/preprocess function conncalc evaluates: Number, parseInt, parseFloat, Boolean, String, `(v) => Number(v)`, `(v) => v === 'true'`. */
+  private zodTransform(fn: N, v: KnownValue): EvalValue | undefined {
+    const f = unwrap(fn)
+    const apply = (name: string): EvalValue | undefined => {
+      const x = v.value
+      if (name === 'String') return x === null ? undefined : this.known(f, String(x), v)
+      if (name === 'Boolean') return this.known(f, Boolean(x), v)
+      if (x === null || x === undefined) return name === 'Number' ? undefined : undefined
+      const n = name === 'Number' ? (String(x).trim() === '' ? 0 : Number(x)) : name === 'parseFloat' || name === 'Number.parseFloat' ? Number.parseFloat(String(x)) : Number.parseInt(String(x), 10)
+      return Number.isNaN(n) ? undefined : this.known(f, n, v)
+    }
+
+    const known = /^(Number|parseInt|Number\.parseInt|parseFloat|Number\.parseFloat|Boolean|String)$/
+    if ((f.type === 'Identifier' || f.type === 'MemberExpression') && known.test(this.t(f))) return apply(this.t(f))
+    if ((f.type === 'ArrowFunctionExpression' || f.type === 'FunctionExpression') && f.params.length >= 1 && f.params[0].type === 'Identifier') {
+      const p = f.params[0].name
+      const body = !f.body ? undefined : f.body.type === 'BlockStatement' ? (f.body.body.length === 1 && f.body.body[0].type === 'ReturnStatement' ? f.body.body[0].argument : undefined) : f.body
+      const e = body ? unwrap(body as N) : undefined
+      if (!e) return undefined
+      if (e.type === 'CallExpression' && known.test(this.t(e.callee as N)) && e.arguments.length >= 1 && this.t(e.arguments[0] as N) === p) return apply(this.t(e.callee as N))
+      if (e.type === 'UnaryExpression' && e.operator === '+' && this.t(e.argument as N) === p) return apply('Number')
+      if (e.type === 'BinaryExpression' && /^(===|==|!==|!=)$/.test(e.operator)) {
+        const [l, r] = [unwrap(e.left as N), unwrap(e.right as N)]
+        const lit = l.type === 'Literal' ? l : r.type === 'Literal' ? r : undefined
+        const other = lit === l ? r : l
+        if (lit && this.t(other) === p) {
+          const eq = v.value === lit.value
+          return this.known(f, e.operator.startsWith('!') ? !eq : eq, v)
+        }
+      }
+    }
+
+    return undefined
+  }
+
+  /**
+   * t3-env's `createEnv({server: {…}, client: {…}, shared: {…}, runtimeEnv: process.env})`: each key of those objects is
+   * a zod schema for the variable of that name, read from runtimeEnv (process.env, or an object naming each variable)
+   * and parsed as zod does (https://env.t3.gg/docs/core; @t3-oss/env-core src/index.ts: `runtimeEnv[key]` parsed by
+   * the merged shape). Undefined keys the schema requires are unknown (createEnv throws at start).
+   */
+  private t3Env(node: N, obj: N & {type: 'ObjectExpression'}, opts: KnownValue & {value: PyDict}): EvalValue {
+    const runtime = opts.value.entries.get('runtimeEnv') ?? opts.value.entries.get('runtimeEnvStrict') ?? opts.value.entries.get('experimental__runtimeEnv')
+    const entries = new Map<string, EvalValue>()
+    for (const p of obj.properties) {
+      if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier' || !/^(server|client|shared)$/.test(p.key.name)) continue
+      const shape = unwrap(p.value as N)
+      const fields = shape.type === 'ObjectExpression' ? this.zodShape(shape) : undefined
+      if (!fields) continue
+      for (const [key, field] of fields) {
+        const input = runtime === undefined || (isDict(runtime) && ENV_OBJECTS.has(runtime.value)) ? this.env(node, key) : isDict(runtime) ? (runtime.value.entries.get(key) ?? this.known(node, null)) : this.unknown(node, `createEnv's runtimeEnv is not an object conncalc reads`)
+        entries.set(key, this.zodField(node, key, field, input))
+      }
     }
 
     return this.known(node, {entries, kind: 'dict'})
@@ -1854,6 +2090,12 @@ class JsEvaluator {
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
     if (callee === 'Object.assign' && args.length > 0) return this.objectAssign(node, args)
     if (ENVALID_CLEAN.test(callee) && isDict(args[1])) return this.envalid(node, args[1])
+    if (ENVSAFE.test(callee) && isDict(args[0])) return this.envalid(node, args[0], 'envsafe')
+    if (T3_ENV.test(callee) && isDict(args[0]) && node.arguments[0]?.type === 'ObjectExpression') return this.t3Env(node, node.arguments[0] as N & {type: 'ObjectExpression'}, args[0])
+    if (method !== undefined && /^(safe)?[pP]arse(Async)?$/.test(method) && calleeNode.type === 'MemberExpression' && isDict(args[0]) && ENV_OBJECTS.has(args[0].value)) {
+      const parsed = this.zodParse(node, unwrap(calleeNode.object), method.toLowerCase().startsWith('safe'))
+      if (parsed) return parsed
+    }
     // Joi.attempt(value, schema) returns the value once it validates (https://joi.dev/api/#attemptvalue-schema-message-options);
     // its conversions (a numeric string to a number) are the ones conncalc's own reads make.
     if (/^joi(\.default)?\.attempt$/.test(callee) && args.length >= 2) return args[0]
@@ -1917,6 +2159,8 @@ class JsEvaluator {
       return this.unknown(node, undefined, first)
     }
 
+    // `Boolean(url && useDb)`: a scalar's truthiness (an unset variable's null is false, and stays said as unset).
+    if (callee === 'Boolean' && !isNew && first?.kind === 'known' && (typeof first.value !== 'object' || first.value === null)) return this.known(node, first.value !== null && first.value !== undefined && truthy(first.value), first)
     if (/(^|\.)availableParallelism$/.test(callee) && /^(node:)?os\b/.test(callee)) return this.cpus(node)
     if (/^Math\.(floor|ceil|round|trunc)$/.test(callee) && first?.kind === 'known' && typeof first.value === 'number') return this.known(node, Math[callee.slice(5) as 'floor'](first.value), first)
     if (callee === 'Math.max' || callee === 'Math.min') {
@@ -1924,7 +2168,9 @@ class JsEvaluator {
       if (ns.length > 0 && ns.every((n) => n !== undefined)) return this.known(node, callee === 'Math.max' ? maxOf(ns as number[]) : minOf(ns as number[]), ...args)
     }
 
-    return this.known(node, {args, callee, kind: 'call', kwargs: {}})
+    const value = this.known(node, {args, callee, kind: 'call', kwargs: {}})
+    SCHEMA_NODES.set(value.value as object, node)
+    return value
   }
 }
 

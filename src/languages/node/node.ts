@@ -13,7 +13,8 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, derivedFrom, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {type NodeEntry, nodeEntry, sourceOf} from './entry.js'
 import {deployMayWrite} from './built.js'
-import {appDependencies, lockedPackages, readPackageJson} from './package-json.js'
+import {appDependencies, lockedPackages, nearestLock, readPackageJson} from './package-json.js'
+import {joinPath} from './tsconfig.js'
 import {NOT_POSTGRES, nodePools} from './pools.js'
 import {placeUnknownServers} from '../../model/other-server.js'
 import {sameServerEvidence} from '../../model/same-server.js'
@@ -30,7 +31,7 @@ import {isNode} from '../common/matchers.js'
 import {envCandidate, programName} from '../common/setting.js'
 import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS, SEARCH_ENGINE_PACKAGES} from './programs.js'
 import {append} from '../../util/arrays.js'
-import {type FileReader, filesUnder, onceForFiles, withinDir} from '../../model/files.js'
+import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
 import {layer} from '../../model/env.js'
 import {migratorOnly} from './migrators.js'
 
@@ -76,30 +77,57 @@ function onlyOtherDatabases(ctx: AnalyzerContext, pkg: PackageJson, modules: rea
 const POSTGRES_CLIENTS = new Set([...DATABASE_PACKAGES, ...OTHER_POSTGRES_PACKAGES, ...POSTGRES_DRIVERS])
 
 /**
- * An app that installs no database client at all: package.json lists none (no PostgreSQL client, ORM or other
- * database's driver), the code imports none, and the root lock file, which lists every package installed (a
- * framework's own pg too), has no PostgreSQL client. Its processes cannot open a PostgreSQL connection. Undefined
- * when any of that cannot be told (no lock file, a broken one).
+ * A process whose package installs no database client at all: its package.json (and the root's) lists none (no
+ * PostgreSQL client, ORM or other database's driver), the code imports none, and the lock file that installs the
+ * package (its own, else a workspace root's above it), which lists every package installed (a framework's own pg, a
+ * workspace package's driver too), has no PostgreSQL client. Its processes cannot open a PostgreSQL connection.
+ * Undefined when any of that cannot be told: no lock file (or a broken one), code read from a folder another lock file
+ * installs (a sibling package with its own), or, with no code read (a build at deploy), another package of the app
+ * with its own lock file that the build could bundle, or a Meteor package (.meteor/versions) that could bring a driver.
  */
-function noDatabaseClient(ctx: AnalyzerContext, pkg: PackageJson, modules: readonly JsModule[]): {lock: string} | undefined {
+function noDatabaseClient(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson, modules: readonly JsModule[]): {lock: string} | undefined {
   const client = (name: string): boolean => POSTGRES_CLIENTS.has(name) || OTHER_DATABASE_PACKAGES.has(name)
-  // Only for a one-package app whose code was read: a monorepo's packages (lerna, workspaces, a server/ folder with its
-  // own package.json and lock file) install their own clients, which the root's files do not list.
-  if (pkg.path !== 'package.json' || modules.length === 0 || nestedPackages(ctx.files)) return undefined
+  const dir = pkg.path.includes('/') ? pkg.path.slice(0, pkg.path.lastIndexOf('/')) : ''
+  const near = nearestLock(ctx.files, dir)
+  if (!near) return undefined
   if ([...appDependencies(ctx.files, pkg)].some((d) => client(d))) return undefined
   if (modules.some((m) => m.imports.some((spec) => client(packageOf(spec))))) return undefined
-  const lock = lockedPackages(ctx.files)
-  if (!lock || [...POSTGRES_CLIENTS].some((n) => lock.names.has(n))) return undefined
-  return {lock: lock.file}
-}
+  const folderOf = (f: string): string => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '')
+  // The lock files that install what the process loads: its package's, each module's (a workspace package, a module of
+  // another folder), and that of each import of the app's own code that was not read (`require('../db')` out of the
+  // package, a file built at deploy). Each must be there and install no PostgreSQL client.
+  const folders = new Set<string>([dir, ...modules.map((m) => folderOf(m.file))])
+  const read = new Set(modules.map((m) => m.file))
+  for (const m of modules) {
+    for (const spec of m.imports) {
+      if (!spec.startsWith('.') || read.has(project.resolve(spec, m.file) ?? '')) continue
+      const target = joinPath(folderOf(m.file), spec)
+      if (target.startsWith('..')) return undefined
+      folders.add(folderOf(target))
+    }
+  }
+  const locks = new Map<string, string>()
+  for (const f of folders) {
+    const l = nearestLock(ctx.files, f)
+    if (!l) return undefined
+    locks.set(l.file, l.dir)
+  }
 
-/** Whether the app has a package.json below its root (two folders deep at most, node_modules aside) or declares workspaces. */
-function nestedPackages(files: FileReader): boolean {
-  return onceForFiles(files, 'node-nested-packages', () => {
-    if (['lerna.json', 'pnpm-workspace.yaml', 'nx.json', 'turbo.json'].some((f) => files.exists(f))) return true
-    if (/"workspaces"\s*:/.test(files.read('package.json')?.text ?? '')) return true
-    return filesUnder(files, '', (p) => p.endsWith('/package.json'), {max: 1, maxDepth: 2}).paths.length > 0
-  })
+  if (modules.length === 0) {
+    const others = filesUnder(ctx.files, '', (p) => /(^|\/)(package-lock\.json|yarn\.lock|pnpm-lock\.yaml|npm-shrinkwrap\.json)$/.test(p) && p !== near.file, {max: 1, maxDepth: 3})
+    if (others.paths.length > 0) return undefined
+    // Meteor's packages (https://docs.meteor.com/api/packagejs.html#PackageNpm-depends) install npm modules of their own.
+    const meteor = ctx.files.read('.meteor/versions')?.text
+    if (meteor && /^\S*(pg|postgres|sql|knex|sequelize|prisma)\S*@/im.test(meteor)) return undefined
+  }
+
+  for (const d of locks.values()) {
+    const lock = lockedPackages(ctx.files, d)
+    if (!lock || [...POSTGRES_CLIENTS].some((n) => lock.names.has(n))) return undefined
+  }
+
+  // Named as the reader shows it (from the app's root when the process runs in a subfolder).
+  return {lock: lockedPackages(ctx.files, near.dir)?.file ?? near.file}
 }
 
 const PRISMA1_REF = 'https://v1.prisma.io/docs/1.34/prisma-server/'
@@ -216,10 +244,10 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   // Prisma 1 (prisma-client-lib, prisma-binding) sends GraphQL over HTTP to a Prisma server deployed on its own, which holds the connections.
   const prisma1 = pools.pools.length === 0 && pools.otherServerPools.length === 0 && pkg ? PRISMA1.find((d) => Object.hasOwn(pkg.dependencies, d)) : undefined
   const other = pools.pools.length === 0 && pools.otherServerPools.length === 0 && !prisma1 && pkg ? onlyOtherDatabases(ctx, pkg, modules) : undefined
-  const none = pools.pools.length === 0 && pools.otherServerPools.length === 0 && !prisma1 && !other && pkg ? noDatabaseClient(ctx, pkg, modules) : undefined
+  const none = pools.pools.length === 0 && pools.otherServerPools.length === 0 && !prisma1 && !other && pkg ? noDatabaseClient(ctx, project, pkg, modules) : undefined
   if (none && pkg) {
     // Said in the plain output too, as the other not-postgresql findings are (one line for the app: merged across types).
-    diagnostics.push(notPostgresql({file: pkg.path, line: 1}, `${pkg.path} lists no database client and ${none.lock} installs no PostgreSQL client: nothing the app runs can open a PostgreSQL connection; its processes are counted with 0 PostgreSQL connections`, 'if the app does use PostgreSQL, add its client (pg) to package.json; otherwise nothing to do', ctx.processType))
+    diagnostics.push(notPostgresql({file: pkg.path, line: 1}, `${pkg.path} lists no database client and ${none.lock} installs no PostgreSQL client: nothing ${pkg.path === 'package.json' ? 'the app' : `the package at ${pkg.path}`} runs can open a PostgreSQL connection; its processes are counted with 0 PostgreSQL connections`, 'if the app does use PostgreSQL, add its client (pg) to package.json; otherwise nothing to do', ctx.processType))
   }
   const threads =
     prisma1 && pkg

@@ -145,13 +145,25 @@ export function yarnLockVersions(text: string): Record<string, string> {
  * yarn.lock's entry headers, pnpm-lock.yaml's `packages:`/`snapshots:` keys (`/pg@8.11.3:`, `pg@8.11.3:`, v5's
  * `/pg/8.7.1:`) and its importers' dependency names. Read by lines for pnpm, as pnpmLockVersions does.
  */
-export function lockedPackages(files: FileReader): {file: string; names: Set<string>} | undefined {
-  // Every process type of an app asks; a lock file runs to megabytes: read once per app.
-  return onceForFiles(files, 'node-locked-packages', () => lockedPackagesOf(files))
+export function lockedPackages(files: FileReader, dir = ''): {file: string; names: Set<string>} | undefined {
+  // Every process type of an app asks; a lock file runs to megabytes: read once per app (per folder).
+  return onceForFiles(files, `node-locked-packages:${dir}`, () => lockedPackagesOf(files, dir))
 }
 
-function lockedPackagesOf(files: FileReader): {file: string; names: Set<string>} | undefined {
-  const npm = files.read('package-lock.json')
+/** The lock file that installs a folder's packages: the nearest one in it or a folder above (a workspace root's), as a path. */
+export function nearestLock(files: FileReader, dir: string): {dir: string; file: string} | undefined {
+  for (let d = dir; ; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') {
+    const file = LOCK_FILES.map((f) => (d === '' ? f : `${d}/${f}`)).find((f) => files.exists(f))
+    if (file) return {dir: d, file}
+    if (d === '') return undefined
+  }
+}
+
+const LOCK_FILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'npm-shrinkwrap.json']
+
+function lockedPackagesOf(files: FileReader, dir: string): {file: string; names: Set<string>} | undefined {
+  const at = (f: string): string => (dir === '' ? f : `${dir}/${f}`)
+  const npm = files.read(at('package-lock.json')) ?? files.read(at('npm-shrinkwrap.json'))
   if (npm) {
     try {
       const l = JSON.parse(npm.text) as {dependencies?: Record<string, unknown>; packages?: Record<string, unknown>}
@@ -176,9 +188,9 @@ function lockedPackagesOf(files: FileReader): {file: string; names: Set<string>}
     }
   }
 
-  const yarn = files.read('yarn.lock')
+  const yarn = files.read(at('yarn.lock'))
   if (yarn) return {file: yarn.path, names: new Set(Object.keys(yarnLockVersions(yarn.text)))}
-  const pnpm = files.read('pnpm-lock.yaml')
+  const pnpm = files.read(at('pnpm-lock.yaml'))
   if (!pnpm) return undefined
   const names = new Set<string>()
   for (const line of pnpm.text.split(/\r?\n/)) {
