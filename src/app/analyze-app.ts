@@ -883,9 +883,16 @@ async function pumaSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagno
   const out: ScriptCtx[] = []
   for (const l of config.launched) {
     const perWorker = l.hook !== undefined && PUMA_WORKER_HOOKS.has(l.hook)
-    // Single mode runs neither worker hooks nor before_fork (no fork): those keep the evaluator's warning.
-    if (!l.command || !(l.hook === undefined || (cluster && (perWorker || PUMA_ONCE_HOOKS.has(l.hook))))) continue
+    const forkHook = l.hook !== undefined && (perWorker || PUMA_ONCE_HOOKS.has(l.hook))
+    if (!(l.hook === undefined || forkHook)) continue
     const said = diagnostics.findIndex((d) => d.file === file && d.line === l.line && d.message.includes('starts another process in every dyno'))
+    // Single mode runs neither worker hooks nor before_fork (lib/puma/single.rb forks nothing): the process never starts.
+    if (forkHook && !cluster) {
+      if (said !== -1) diagnostics[said] = {...diagnostics[said], message: `\`spawn\` in ${l.hook} never runs: Puma runs in single mode here (workers 0), which forks no worker and runs no ${l.hook} hook`, fix: 'if that process should run, give it its own Procfile line', severity: 'info'}
+      continue
+    }
+
+    if (!l.command) continue
     if (said !== -1) diagnostics.splice(said, 1)
     const copies = perWorker ? analysis.processesPerDyno.value : 1
     const where = l.hook ? `${l.hook} (${file})` : `${file}'s top level`

@@ -26,6 +26,11 @@ describe('Puma config hooks that spawn a command', () => {
 
   it('counts neither hook in single mode, where Puma forks no worker', () => {
     // workers 0: one Puma process, 1 × min(10, 4) = 4; on_worker_boot and before_fork never run.
-    expect(plan(['--env', 'WEB_CONCURRENCY=0']).type('web')).toMatchObject({connections: 4, processesPerDyno: 1})
+    const r = plan(['--env', 'WEB_CONCURRENCY=0'])
+    expect(r.type('web')).toMatchObject({connections: 4, processesPerDyno: 1})
+    // Said as never starting (info), not as an uncounted process (warning).
+    const hooks = r.diagnostics.filter((d) => d.line === 6 || d.line === 10)
+    expect(hooks.map((d) => [d.line, d.severity])).toEqual([[6, 'info'], [10, 'info']])
+    expect(hooks[1].message).toContain('never runs: Puma runs in single mode')
   })
 })
