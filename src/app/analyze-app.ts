@@ -93,6 +93,10 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   append(diagnostics, parsed.diagnostics)
   const {diagnostics: runDiags, entries} = runningEntries(parsed.entries, input.procfile.path, input.running)
   append(diagnostics, runDiags)
+  // Dokku's app.json scripts.dokku.predeploy: a deploy task, once per deploy (release.ts DEPLOY_HOOKS.predeploy). Also for an
+  // image Dokku builds from the Dockerfile; not on another platform (render.yaml, fly.toml), where app.json is not read.
+  const predeploy = input.container?.platform ? undefined : dokkuPredeploy(input.files)
+  if (predeploy && !entries.some((e) => e.name === 'predeploy')) entries.push(predeploy)
 
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
@@ -325,7 +329,8 @@ function onMachine(dyno: DynoFacts, machine: NonNullable<RunningEntry['machine']
 /** The type's dynos: a deploy hook's one, else the formation's (conncalc.yml, the Heroku app, --scale), else an assumption. */
 function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, running: AnalyzeInput['running'], processType: string): Pick<ProcessModel, 'dynoRange' | 'dynos'> {
   const hook = deployHookOf(processType)
-  if (hook) return {dynos: hook.dynos()}
+  // A deploy task declared outside the Procfile (Dokku's app.json scripts.dokku.predeploy) names its file and line.
+  if (hook) return {dynos: entry.file === 'app.json' ? {...hook.dynos(), via: [fromFile(entry.file, entry.line)]} : hook.dynos()}
   const dynos =
     formation?.quantity ??
     (running
@@ -1058,3 +1063,26 @@ function countsAtLeastOne(analysis: ServerAnalysis, type: string, diagnostics: D
   const threadsPerProcess = noDatabase ? analysis.threadsPerProcess : fix('threads per process', analysis.threadsPerProcess)
   return processesPerDyno === analysis.processesPerDyno && threadsPerProcess === analysis.threadsPerProcess ? analysis : {...analysis, processesPerDyno, threadsPerProcess}
 }
+
+/**
+ * app.json `scripts.dokku.predeploy` (Dokku reads it; Heroku ignores scripts.dokku): the task Dokku runs in a container of
+ * the newly built image, its changes committed to the image, before the new containers start (DOKKU_TASKS_REF in release.ts).
+ * As an entry named `predeploy`, sourced app.json:LINE (the line of its key).
+ */
+function dokkuPredeploy(files: AnalyzeInput['files']): RunningEntry | undefined {
+  const file = files.read('app.json')
+  if (!file) return undefined
+  let command: unknown
+  try {
+    command = (JSON.parse(file.text) as {scripts?: {dokku?: {predeploy?: unknown}}})?.scripts?.dokku?.predeploy
+  } catch {
+    return undefined
+  }
+
+  if (typeof command !== 'string' || command.trim() === '') return undefined
+  const lines = file.text.split(/\r?\n/)
+  const dokku = lines.findIndex((l) => /"dokku"\s*:/.test(l))
+  const at = lines.findIndex((l, i) => i >= dokku && /"predeploy"\s*:/.test(l))
+  return {command, file: file.path, line: at === -1 ? 1 : at + 1, name: 'predeploy'}
+}
+

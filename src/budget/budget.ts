@@ -207,10 +207,13 @@ export function deployMomentsOf(rows: Omit<ProcessBudget, 'maxDynos'>[], total: 
     for (const kind of ['release', 'postcompile', 'postdeploy', 'preboot'] as const) {
       // Scalingo starts the new containers, then the postdeploy container, and only then stops
       // the old ones: with an overlap (--preboot) that moment holds both sets and the hook.
-      const types = kind === 'postdeploy' && entry.postdeploy.length > 0 ? [...entry.postdeploy, ...entry.preboot] : entry[kind]
-      if (types.length === 0) continue
-      const extra = sum(types.map((r) => r.connections))
-      moments.push({app, extra, kind, peak: total + extra, processTypes: types.map((r) => r.name)})
+      const all = kind === 'postdeploy' && entry.postdeploy.length > 0 ? [...entry.postdeploy, ...entry.preboot] : entry[kind]
+      // Dokku runs its predeploy task, then the Procfile's release, one after the other: each is a moment of its own.
+      for (const types of kind === 'release' ? [all.filter((r) => r.name !== 'predeploy'), all.filter((r) => r.name === 'predeploy')] : [all]) {
+        if (types.length === 0) continue
+        const extra = sum(types.map((r) => r.connections))
+        moments.push({app, extra, kind, peak: total + extra, processTypes: types.map((r) => r.name)})
+      }
     }
   }
 
@@ -251,15 +254,20 @@ function maxPooledDynos(row: Omit<ProcessBudget, 'maxDynos'>, pooling: ServerPoo
   return Math.max(0, Math.floor((pooling.clientLimit.value - others) / row.connectionsPerDyno))
 }
 
+/** A moment's name as shown: Dokku's predeploy task (a release-kind moment of its own, deployMomentsOf) by its name. */
+export const momentLabel = (m: Pick<DeployMoment, 'kind' | 'processTypes'>): string => (m.kind === 'release' && m.processTypes[0] === 'predeploy' ? 'predeploy task' : momentName(m.kind))
+
 /** "release phase", "postdeploy hook", "postcompile hook", "preboot". */
 export const momentName = (kind: DeployMoment['kind']): string => (kind === 'release' ? 'release phase' : kind === 'preboot' ? 'preboot' : `${kind} hook`)
 
 /** "the release phase (release: 1)" / "preboot of api (web: 12)". `rows` name a release type's machine when another platform runs it (a Fly Machine). */
 export function describeMoment(m: DeployMoment, rows: readonly Pick<ProcessBudget, 'model' | 'name'>[] = []): string {
-  const what = m.kind === 'preboot' ? 'the preboot overlap' : `the ${momentName(m.kind)}`
+  const what = m.kind === 'preboot' ? 'the preboot overlap' : m.kind === 'release' && m.processTypes[0] === 'predeploy' ? "Dokku's predeploy task" : `the ${momentName(m.kind)}`
   const where = m.app === null ? '' : ` of ${m.app}`
   const why =
-    m.kind === 'release'
+    m.kind === 'release' && m.processTypes[0] === 'predeploy'
+      ? `its container adds ${m.extra}`
+      : m.kind === 'release'
       ? `the release ${rows.find((r) => r.name === m.processTypes[0] && (r.model.app ?? null) === m.app)?.model.platform?.unit ?? 'dyno'} adds ${m.extra}`
       : m.kind === 'postcompile'
         ? `its command adds ${m.extra}`

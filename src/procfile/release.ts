@@ -6,6 +6,8 @@ import {earlierMigrationLock, migratorLockConnection} from '../languages/ruby/mi
 
 const RELEASE_REF = 'https://devcenter.heroku.com/articles/release-phase'
 const POSTDEPLOY_REF = 'https://doc.scalingo.com/platform/app/postdeploy-hook'
+/** Dokku's deploy tasks: app.json scripts.dokku.predeploy (committed to the image, before the new containers start), postdeploy, the Procfile's release. */
+const DOKKU_TASKS_REF = 'https://dokku.com/docs/advanced-usage/deployment-tasks/'
 
 /** A Procfile type the platform runs once per deploy instead of keeping it up: where it runs and why conncalc says so. */
 interface DeployHook {
@@ -37,6 +39,11 @@ export const DEPLOY_HOOKS: Readonly<Record<string, DeployHook>> = {
     dynos: () => sourced(1, fromDefault('Scalingo runs the postdeploy hook in one extra container per deploy', POSTDEPLOY_REF)),
     processes: () => sourced(1, fromDefault('Scalingo runs the postdeploy command in one extra container after each deploy', POSTDEPLOY_REF)),
     threads: () => sourced(1, fromDefault('a postdeploy command (e.g. db:migrate) runs on one thread', POSTDEPLOY_REF)),
+  },
+  predeploy: {
+    dynos: () => sourced(1, fromDefault("Dokku runs app.json's scripts.dokku.predeploy in one container of the new image, before the new containers start (the old ones still serve)", DOKKU_TASKS_REF)),
+    processes: () => sourced(1, fromDefault('Dokku runs the predeploy task once per deploy, in one container', DOKKU_TASKS_REF)),
+    threads: () => sourced(1, fromDefault('a predeploy task (e.g. db:migrate) runs on one thread', DOKKU_TASKS_REF)),
   },
   release: {
     dynos: () => sourced(1, fromDefault('the release phase runs in one one-off dyno', RELEASE_REF)),

@@ -11,7 +11,7 @@ import {fromDefault} from '../../model/source.js'
 import {isRailsMigration, migratorLockConnection, unwrapped} from './migration-lock.js'
 import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
 
-const HOOKS = new Set(['postcompile', 'postdeploy', 'release'])
+const HOOKS = new Set(['postcompile', 'postdeploy', 'predeploy', 'release'])
 
 async function beforeStart(ctx: AnalyzerContext, migration: readonly string[]): Promise<AddonAnalysis> {
   const lock = await migratorLockConnection(ctx, migration)
