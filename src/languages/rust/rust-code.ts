@@ -302,15 +302,8 @@ export class RustCode {
     const fnsOf = new Map<string, TsNode[]>()
     const seeds: string[] = []
     for (const path of paths) {
-      let root = cache.get(path)?.root ?? this.callerTrees.get(path)
-      if (!root) {
-        const text = this.opts.files.read(path)?.text
-        const tree = text === undefined ? null : parser.parse(text)
-        if (!tree) continue
-        rememberTree(tree)
-        root = tree.rootNode
-        this.callerTrees.set(path, root)
-      }
+      const root = this.treeOf(path, parser, cache)
+      if (!root) continue
 
       if (path === entry) seeds.push(root.text)
       const fns: TsNode[] = []
@@ -350,6 +343,18 @@ export class RustCode {
     }
   }
 
+  /** A file's syntax tree: the one parsed for its sites, else one parsed here once for the callers' walks. */
+  private treeOf(path: string, parser: NonNullable<RustCode['parser']>, cache: Map<string, {root: TsNode} | null>): TsNode | undefined {
+    const known = cache.get(path)?.root ?? this.callerTrees.get(path)
+    if (known) return known
+    const text = this.opts.files.read(path)?.text
+    const tree = text === undefined ? null : parser.parse(text)
+    if (!tree) return undefined
+    rememberTree(tree)
+    this.callerTrees.set(path, tree.rootNode)
+    return tree.rootNode
+  }
+
   /**
    * Single connections made in a request handler — a function with a route attribute (`#[get("/")]`, `#[post(…)]`,
    * `#[route(…)]`: Rocket's and actix-web's macros) — or in a function a handler names, directly or through others:
@@ -360,15 +365,8 @@ export class RustCode {
     const fnsOf = new Map<string, TsNode[]>()
     const handlers: TsNode[] = []
     for (const path of paths) {
-      let root = cache.get(path)?.root ?? this.callerTrees.get(path)
-      if (!root) {
-        const text = this.opts.files.read(path)?.text
-        const tree = text === undefined ? null : parser.parse(text)
-        if (!tree) continue
-        rememberTree(tree)
-        root = tree.rootNode
-        this.callerTrees.set(path, root)
-      }
+      const root = this.treeOf(path, parser, cache)
+      if (!root) continue
 
       const fns: TsNode[] = []
       walk(root, (n) => {
