@@ -17,14 +17,18 @@ describe('celery.conf.update(app.config) of a Flask app', () => {
     const r = plan('readable')
     expect(r.type('worker')).toMatchObject({processesPerDyno: 3, threadsPerProcess: 1})
     expect(r.type('worker').sources.processesPerDyno.source).toMatchObject({file: 'shop/settings.py', line: 10})
-    expect(JSON.stringify(r.type('worker'))).not.toContain('"assumed"')
+    expect(JSON.stringify(r.type('worker').sources.processesPerDyno)).not.toContain('"assumed"')
+    // The worker's modules import no database library: its 1 per child is the assumption (celery-idle-worker.test.ts).
+    expect(JSON.stringify(r.type('worker').sources.threadsPerProcess)).toContain('no module the worker imports opens a database connection')
     expect(r.codes).not.toContain('unknown-config-value')
   })
 
-  it('make_celery(app) copying a config that sets no concurrency: the CPU count (performance-m: 2), not starred', () => {
+  it('make_celery(app) copying a config that sets no concurrency: the CPU count (performance-m: 2), processes not starred', () => {
     const r = plan('factory')
     expect(r.type('worker')).toMatchObject({processesPerDyno: 2, threadsPerProcess: 1})
-    expect(JSON.stringify(r.type('worker'))).not.toContain('"assumed"')
+    expect(JSON.stringify(r.type('worker').sources.processesPerDyno)).not.toContain('"assumed"')
+    // The worker's modules import no database library: its 1 per child is the assumption (celery-idle-worker.test.ts).
+    expect(JSON.stringify(r.type('worker').sources.threadsPerProcess)).toContain('no module the worker imports opens a database connection')
     expect(r.codes).not.toContain('unknown-config-value')
   })
 

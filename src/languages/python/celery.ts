@@ -173,6 +173,25 @@ function taskModules(modules: PyModule[]): string[] {
   return [...new Set(out)]
 }
 
+/** Top-level modules that reach a SQL database (ORMs, drivers, Django's ORM): a worker module importing one may query. */
+const DATABASE_MODULES = new Set(['aiopg', 'aiosqlite', 'alembic', 'asyncpg', 'databases', 'dataset', 'django', 'flask_migrate', 'flask_sqlalchemy', 'gino', 'ormar', 'peewee', 'pg8000', 'piccolo', 'playhouse', 'pony', 'psycopg', 'psycopg2', 'psycopg2cffi', 'psycopg_pool', 'records', 'sqlalchemy', 'sqlmodel', 'sqlobject', 'tortoise'])
+
+/**
+ * A worker whose Celery app module and every module it imports (the task modules conncalc finds included) import no
+ * database library and build no pool: nothing read opens a connection. The tasks may still come from modules not read
+ * (autodiscovered by a name conncalc cannot evaluate, a package's own tasks), so the one connection per child stays,
+ * said as the assumption it is rather than as a default.
+ */
+function withIdleImports(analysis: ServerAnalysis, walked: PyModule[], pool: string, type: string): ServerAnalysis {
+  if (analysis.language !== 'python' || (analysis.pools ?? []).length > 0 || walked.length === 0) return analysis
+  if (walked.some((m) => !m.parsed || m.imports.some((i) => i.level === 0 && DATABASE_MODULES.has(i.module.split('.')[0])))) return analysis
+  const each = ['threads', 'gevent', 'eventlet'].includes(pool) ? 'thread' : 'child'
+  const read = walked.map((m) => m.file).join(', ')
+  const threads = analysis.threadsPerProcess
+  const why = assumed(`no module the worker imports opens a database connection (read: ${read}; none imports a database library or builds a pool): 1 per ${each} assumed, as tasks may come from modules conncalc does not read (say --assume ${type}=PROCESSES:THREADS to keep it, or --scale ${type}=0 if the worker never queries)`)
+  return {...analysis, threadsPerProcess: {...threads, via: [...(threads.via ?? []), why]}}
+}
+
 /** Celery's subcommands (celery/bin/celery.py adds them to the `celery` click group); `celery` alone runs none. */
 const SUBCOMMANDS = new Set(['amqp', 'beat', 'call', 'control', 'events', 'graph', 'help', 'inspect', 'list', 'logtool', 'migrate', 'multi', 'purge', 'report', 'result', 'shell', 'status', 'upgrade', 'worker'])
 const CELERY_CLI = 'https://github.com/celery/celery/blob/main/celery/bin/celery.py'
@@ -300,7 +319,8 @@ export const celery: ServerAnalyzer = {
       processes = {...processes, via: [...(processes.via ?? []), assumed(`${what}; counted as a worker`)]}
     }
 
-    const analysis0 = await pythonAnalysis({...named, ctx, diagnostics, entries: [...entries, ...tasks], greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
+    const analysis00 = await pythonAnalysis({...named, ctx, diagnostics, entries: [...entries, ...tasks], greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
+    const analysis0 = isWorker && !settingsFile ? withIdleImports(analysis00, walked, pool, ctx.processType) : analysis00
     // The main process imports the app and the task modules before it forks the prefork children
     // (celery/worker/worker.py WorkController → loader.init_worker): a connection opened there stays with it.
     const opened = pool === 'prefork' || pool === 'processes' ? importConnection(walked) : undefined
