@@ -819,10 +819,8 @@ class JsEvaluator {
    */
   private condition(test: N): EvalValue {
     const t = unwrap(test)
-    if (t.type === 'UnaryExpression' && t.operator === '!') {
-      const inner = this.condition(t.argument)
-      return decidable(inner) ? this.known(t, !truthy(inner.value), inner) : this.expr(t)
-    }
+    // `x && y` / `x || y`: its truthiness, decided by either side where JS decides it (logical()).
+    if (t.type === 'LogicalExpression' && t.operator !== '??') return this.logical(t, t.left as N, t.operator, t.right, (n) => this.condition(n), true)
 
     if (t.type === 'MemberExpression' && !t.computed && t.property.type === 'Identifier') {
       const obj = this.expr(unwrap(t.object))
@@ -1253,7 +1251,8 @@ class JsEvaluator {
       }
 
       case 'UnaryExpression': {
-        const v = this.expr(node.argument)
+        // `!x` reads x as a condition (read once): `!!(x && false)` is true whatever x is.
+        const v = node.operator === '!' ? this.condition(node.argument) : this.expr(node.argument)
         if (v.kind !== 'known') return v
         if (node.operator === '!') return this.known(node, !truthy(v.value), v)
         if (node.operator === 'typeof') {
@@ -1958,6 +1957,39 @@ class JsEvaluator {
     return this.known(node, items.some((i) => i.kind === 'known' && i.value === x.value), list, x)
   }
 
+  /**
+   * `a || b`, `a ?? b`, `a && b`, each side read by `side` (expr for a value, condition for a branch's test). For a test
+   * (`truthiness`), JS decides it even when the left cannot be read: `x && y` is x when x is falsy, else y, so falsy
+   * whenever y is (`Boolean(databaseUrl && useDb)` with useDb false); `x || y` is truthy whenever y is. Only the
+   * truthiness is known then (the value may be x's), so the result is the boolean.
+   */
+  private logical(node: N, left: N, op: '&&' | '??' | '||', right: N, side: (n: N) => EvalValue, truthiness = false): EvalValue {
+    const a = side(left)
+    if (truthiness && op !== '??' && !decidable(a)) {
+      const b = side(right)
+      if (decidable(b) && truthy(b.value) === (op === '||')) return this.known(node, op === '||', b)
+      return this.unreadLeft(node, left, op, a, b)
+    }
+
+    if (a.kind !== 'known' && op !== '&&') return this.unreadLeft(node, left, op, a, side(right))
+    if (a.kind !== 'known' || (typeof a.value === 'object' && a.value !== null)) return this.unknown(node, undefined, a)
+    const takeLeft = op === '||' ? truthy(a.value) : op === '??' ? a.value !== null : !truthy(a.value)
+    if (takeLeft) return a
+    const b = side(right)
+    return b.kind === 'known' ? {...b, via: [...a.via, ...b.via], ...(a.missingEnv || b.missingEnv ? {missingEnv: [...(a.missingEnv ?? []), ...(b.missingEnv ?? [])]} : {})} : b
+  }
+
+  /**
+   * `connectionLimit ?? 20` where the left cannot be read, `globalThis.prisma || new PrismaClient()`: the right side is
+   * the app's own fallback (and its calls are seen); taken, and labelled an assumption. After `&&`, or with a left that
+   * is an object or a call, the result is not known.
+   */
+  private unreadLeft(node: N, left: N, op: string, a: EvalValue, b: EvalValue): EvalValue {
+    if (a.kind === 'known' || op === '&&' || b.kind !== 'known') return this.unknown(node, undefined, a)
+    const l = this.t(left).replaceAll(/\s+/g, ' ').slice(0, 40)
+    return {...b, via: [...b.via, assumed(`\`${l}\` at ${this.file}:${a.line} cannot be read (${a.reason}); the value after \`${op}\` assumed`)]}
+  }
+
   private cpus(node: N): EvalValue {
     const n = this.opts.nproc
     if (!n) return this.unknown(node, "depends on the dyno's CPU count, which is not known")
@@ -1965,24 +1997,8 @@ class JsEvaluator {
   }
 
   private binary(node: N, left: N, op: string, right: N): EvalValue {
+    if (op === '||' || op === '??' || op === '&&') return this.logical(node, left, op, right, (n) => this.expr(n))
     const a = this.expr(left)
-    if (op === '||' || op === '??' || op === '&&') {
-      if (a.kind !== 'known' && op !== '&&') {
-        // `connectionLimit ?? 20` where the left cannot be read, `globalThis.prisma || new PrismaClient()`:
-        // the right side is the app's own fallback (and its calls are seen); taken, and labelled an assumption.
-        const b = this.expr(right)
-        if (b.kind !== 'known') return this.unknown(node, undefined, a)
-        const l = this.t(left).replaceAll(/\s+/g, ' ').slice(0, 40)
-        return {...b, via: [...b.via, assumed(`\`${l}\` at ${this.file}:${a.line} cannot be read (${a.reason}); the value after \`${op}\` assumed`)]}
-      }
-
-      if (a.kind !== 'known' || (typeof a.value === 'object' && a.value !== null)) return this.unknown(node, undefined, a)
-      const takeLeft = op === '||' ? truthy(a.value) : op === '??' ? a.value !== null : !truthy(a.value)
-      if (takeLeft) return a
-      const b = this.expr(right)
-      return b.kind === 'known' ? {...b, via: [...a.via, ...b.via], ...(a.missingEnv || b.missingEnv ? {missingEnv: [...(a.missingEnv ?? []), ...(b.missingEnv ?? [])]} : {})} : b
-    }
-
     const b = this.expr(right)
     if (a.kind !== 'known' || b.kind !== 'known') return this.unknown(node, undefined, a, b)
     const x = a.value
@@ -2045,11 +2061,13 @@ class JsEvaluator {
     }
     let spread = false
     const args: EvalValue[] = []
+    // Boolean(x) reads x as a condition: `Boolean(databaseUrl && useDb)` is false when useDb is, whatever databaseUrl is.
+    const toBoolean = !isNew && calleeNode.type === 'Identifier' && calleeNode.name === 'Boolean'
     for (const a of node.arguments) {
       if (a.type === 'SpreadElement') {
         this.expr(a.argument)
         spread = true
-      } else args.push(this.expr(a))
+      } else args.push(toBoolean ? this.condition(a) : this.expr(a))
     }
 
     const callee = this.dotted(calleeNode) ?? this.t(calleeNode)
