@@ -7,7 +7,8 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Extra} from '../../model/process.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced} from '../../model/source.js'
-import {rakeTasks} from './rails-process-command.js'
+import {rakefileOf, rakeTasks} from './rails-process-command.js'
+import {type RakeOther, rakeTaskOthers} from './rake-tasks.js'
 import {compareVersions} from '../../util/version.js'
 
 // ActiveRecord's Migrator takes its advisory lock on a connection of its own, beside the one the migrations run on:
@@ -36,13 +37,21 @@ export const isRailsMigration = (argv: readonly string[]): boolean => rakeTasks(
 /** The Migrator's advisory-lock connection, for a command (the type's own by default) that is a Rails migration; undefined otherwise. */
 export async function migratorLockConnection(ctx: AnalyzerContext, argv: readonly string[] = ctx.command.argv): Promise<Extra | undefined> {
   const tasks = rakeTasks(argv)
-  if (!tasks?.some((t) => MIGRATE_TASK.test(t))) return undefined
+  if (!tasks) return undefined
+  // A task of the app that runs a migration itself (`Rake::Task['db:migrate'].invoke`, `task release: 'db:migrate'`).
+  const inner = tasks.some((t) => MIGRATE_TASK.test(t)) ? undefined : (await appTaskMigrations(ctx.files, tasks))
+  if (!tasks.some((t) => MIGRATE_TASK.test(t)) && !inner) return undefined
   const version = ctx.versions.activerecord
   if (version !== undefined && compareVersions(version, '6.0') < 0) return undefined
   if (version === undefined && !ctx.files.exists('config/database.yml') && !ctx.files.exists('Gemfile')) return undefined
   const off = await advisoryLocksSetting(ctx)
   if (off?.value === false) return undefined
   const via: Source[] = []
+  if (inner) {
+    via.push(fromFile(inner.file, inner.line))
+    if (inner.conditional) via.push(assumed(`${inner.file}:${inner.line}: \`${inner.name}\` runs only under a condition conncalc does not decide; counted as if it runs`))
+  }
+
   if (version === undefined) via.push(assumed('no activerecord in Gemfile.lock: ActiveRecord 6.0 or later assumed'))
   if (off?.unread) via.push(fromFile('config/database.yml', off.line), assumed(`config/database.yml:${off.line} sets advisory_locks in a way conncalc cannot read; on (the default) assumed`))
   const what = version === undefined ? 'ActiveRecord' : `ActiveRecord ${version}`
@@ -51,6 +60,13 @@ export async function migratorLockConnection(ctx: AnalyzerContext, argv: readonl
     kind: 'migration-advisory-lock',
     reason: 'ActiveRecord migrator advisory-lock connection',
   }
+}
+
+/** The first migration task the app's own tasks named on the command line run (rake-tasks.ts walks them as Rake would). */
+async function appTaskMigrations(files: AnalyzerContext['files'], tasks: readonly string[]): Promise<RakeOther | undefined> {
+  if (!rakefileOf(files)) return undefined
+  const others = await rakeTaskOthers(tasks, files)
+  return others?.find((o) => MIGRATE_TASK.test(o.name))
 }
 
 /** `advisory_locks:` in config/database.yml's section for the app environment (its primary entry in a three-tier file). */

@@ -93,6 +93,24 @@ export async function rakeTaskRuns(tasks: readonly string[], files: FileReader):
   return {file: main.file, ...outcome, line: main.line, others: names.filter((n) => !read.defs.has(n)), task: names.at(-1)!}
 }
 
+/** A task the app's task runs that the app does not define (`Rake::Task['db:migrate'].invoke`, `task release: 'db:migrate'`). */
+export interface RakeOther {
+  /** Under an `if`, in a loop or a rescue: it may not run. */
+  conditional: boolean
+  file: string
+  line: number
+  name: string
+}
+
+/**
+ * The tasks the app's own task reaches that it does not define (Rails' or a gem's), each with where it is invoked or
+ * named as a prerequisite; undefined when the app does not define the last task named.
+ */
+export async function rakeTaskOthers(tasks: readonly string[], files: FileReader): Promise<RakeOther[] | undefined> {
+  const read = await readTasks(tasks, files)
+  return read?.walk.others
+}
+
 /** Where a task of the app starts threads or processes in its own actions (`Concurrent::ThreadPoolExecutor.new`, `Thread.new`). */
 export interface RakeStart {
   file: string
@@ -308,23 +326,29 @@ class Walk {
   runs: FoundRun[] = []
   /** Threads and pools the actions start in the rake process itself. */
   starts: RakeStart[] = []
+  /** Tasks the run reaches that the app does not define (Rails' `db:migrate`, a gem's), in order: by a prerequisite or `Rake::Task[…].invoke`. */
+  others: RakeOther[] = []
   unknown: string | undefined
   private done = false
   private readonly invoked = new Set<string>()
 
   constructor(private readonly defs: Map<string, TaskDef>) {}
 
-  invoke(name: string, actionsOnly = false): void {
+  invoke(name: string, actionsOnly = false, conditional = false, at?: {file: string; line: number}): void {
     if (this.done || this.unknown || (!actionsOnly && this.invoked.has(name))) return
     this.invoked.add(name)
     const def = this.defs.get(name)
-    if (!def) return
+    if (!def) {
+      if (at) this.others.push({conditional, file: at.file, line: at.line, name})
+      return
+    }
+
     if (def.unreadable) {
       this.unknown = def.unreadable
       return
     }
 
-    if (!actionsOnly) for (const p of def.prereqs) this.invoke(resolve(p, this.defs))
+    if (!actionsOnly) for (const p of def.prereqs) this.invoke(resolve(p, this.defs), false, conditional, {file: def.file, line: def.line})
     for (const a of def.actions) this.visit(a.parsed, a.file, a.body, false)
   }
 
@@ -402,7 +426,7 @@ class Walk {
             return
           }
 
-          this.invoke(name, node.name === 'execute')
+          this.invoke(name, node.name === 'execute', conditional, {file, line})
           return
         }
       }
