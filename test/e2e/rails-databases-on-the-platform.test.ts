@@ -131,3 +131,53 @@ describe('the same section in the analyzer', () => {
     ])
   })
 })
+
+/**
+ * A section with no entry named `primary` (rails-no-primary-entry: `main` and `animals`, pool 4, Rails 7.1.3; Puma
+ * single mode, 3 threads). ActiveRecord merges DATABASE_URL into the name "primary" only
+ * (`url ||= ENV["DATABASE_URL"] if name == "primary"`, DatabaseConfigurations#environment_value_for, 6.1 to 8.1), and
+ * ActiveRecord::Base connects to the first entry of the environment (`main`).
+ */
+describe('a section with no entry named primary (Rails >= 6.1)', () => {
+  const run = (env: string[] = []) => planJson(procfileOf('rails-no-primary-entry'), ['--limit', '40', ...env.flatMap((e) => ['--env', e])])
+
+  it('only DATABASE_URL: main (Base\'s) counted as if MAIN_DATABASE_URL were set, starred; animals reaches no server; both said', () => {
+    const r = run()
+    // min(4, 3) on main; animals not counted.
+    expect([r.type('web').connections, r.total]).toEqual([3, 3])
+    expect(r.type('web').databases).toEqual(['main'])
+    expect(r.type('web').otherServerPools.map((e) => [e.database, e.server])).toEqual([['animals', 'no server: no url, host or ANIMALS_DATABASE_URL']])
+    expect(isAssumption(r.type('web').sources['pool.main'] as never)).toBe(true)
+    const said = r.diagnostics.filter((d) => d.code === 'database-url-missing')
+    expect(said.map((d) => d.line)).toEqual([15, 18])
+    expect(said[0].message).toContain('no entry of the section is named `primary`')
+    expect(said[0].message).toContain('unless MAIN_DATABASE_URL is set on the platform')
+    expect(said[0].fix).toContain('name the entry `primary`')
+  })
+
+  it('MAIN_ and ANIMALS_DATABASE_URL given while DATABASE_URL is not: both counted on the plan, starred', () => {
+    const r = run(['MAIN_DATABASE_URL=postgres://u@db.internal:5432/atlas', 'ANIMALS_DATABASE_URL=postgres://u@db.internal:5432/animals'])
+    // min(4, 3) + min(4, 3) = 6: nothing tells their server apart from DATABASE_URL's.
+    expect(r.total).toBe(6)
+    expect(isAssumption(r.type('web').sources['pool.main'] as never)).toBe(true)
+    expect(JSON.stringify(r.type('web').sources['pool.animals'])).toContain('ANIMALS_DATABASE_URL is set (host db.internal:5432) but DATABASE_URL has no value here to compare it with')
+    expect(r.codes).not.toContain('database-url-missing')
+  })
+
+  it('with DATABASE_URL: main on its host is counted plainly, animals on another host is not', () => {
+    const r = run(['DATABASE_URL=postgres://u@db.internal:5432/atlas', 'MAIN_DATABASE_URL=postgres://u@db.internal:5432/atlas', 'ANIMALS_DATABASE_URL=postgres://u@other.internal:5432/animals'])
+    expect(r.total).toBe(3)
+    expect(isAssumption(r.type('web').sources['pool.main'] as never)).toBe(false)
+    expect(r.type('web').otherServerPools.map((e) => e.server)).toEqual(['ANIMALS_DATABASE_URL'])
+  })
+})
+
+describe('an initializer that replaces the primary pool keeps the section\'s star', () => {
+  it('establish_connection with ?pool=8 (rails-initializer-pool-databases): pool 8, starred for `reports`, which reaches no server', () => {
+    const r = planJson(procfileOf('rails-initializer-pool-databases'), ['--limit', '40'])
+    // Puma single mode, 3 threads: min(8, 3) = 3; reports (no url, host or REPORTS_DATABASE_URL) not counted.
+    expect([r.type('web').connections, r.type('web').poolPerProcess]).toEqual([3, 8])
+    expect(JSON.stringify(r.type('web').sources['pool.primary'])).toContain('config/initializers/database_pool.rb')
+    expect(isAssumption(r.type('web').sources['pool.primary'] as never)).toBe(true)
+  })
+})

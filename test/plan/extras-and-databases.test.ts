@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {Chalk} from 'chalk'
-import {describeSourced} from '../../src/model/source.js'
+import {describeSourced, isAssumption} from '../../src/model/source.js'
 import {renderTable} from '../../src/render/table.js'
 import {planFixture} from './helpers.js'
 
@@ -112,14 +112,22 @@ describe('Rails multi-database', () => {
     expect(said[0].message).toMatch(/^`cache` in the production section has no url, host or CACHE_DATABASE_URL/)
     expect(r.type('web').databases).toEqual(['primary'])
     expect(r.type('web').otherServerPools.map((e) => e.database)).toEqual(['cache', 'queue', 'cable'])
-    // QUEUE_DATABASE_URL set: ActiveRecord merges it into `queue`, which then lives elsewhere; cache and cable are still said.
-    const q = await planFixture('rails-8-1', {env: ['QUEUE_DATABASE_URL=postgres://u:p@queue.example.com/q']})
+    // QUEUE_DATABASE_URL set on another host than DATABASE_URL: ActiveRecord merges it into `queue`, which then lives
+    // elsewhere; cache and cable are still said.
+    const queueUrl = 'QUEUE_DATABASE_URL=postgres://u:p@queue.example.com/q'
+    const q = await planFixture('rails-8-1', {env: ['DATABASE_URL=postgres://u:p@db.example.com/app', queueUrl]})
     expect(q.type('jobs').otherServerPools.map((e) => [e.database, e.server])).toEqual([
       ['cache', 'no server: no url, host or CACHE_DATABASE_URL'],
       ['queue', 'QUEUE_DATABASE_URL'],
       ['cable', 'no server: no url, host or CABLE_DATABASE_URL'],
     ])
     expect(q.diagnostics.filter((x) => x.code === 'database-url-missing').map((d) => d.line)).toEqual([56, 64])
+    // QUEUE_DATABASE_URL alone: nothing tells its server apart from DATABASE_URL's (model/other-server.ts), so `queue`
+    // is counted on the plan, starred, the variable named.
+    const alone = await planFixture('rails-8-1', {env: [queueUrl]})
+    expect(alone.type('jobs').databases).toEqual(['primary', 'queue'])
+    expect(isAssumption(alone.type('jobs').sources['pool.queue'] as never)).toBe(true)
+    expect(JSON.stringify(alone.type('jobs').sources['pool.queue'])).toContain('QUEUE_DATABASE_URL is set (host queue.example.com:5432) but DATABASE_URL has no value here to compare it with')
   })
 })
 

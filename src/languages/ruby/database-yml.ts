@@ -74,6 +74,11 @@ export interface DatabaseYmlAnalysis {
   pools: PoolEntry[]
   /** The entry ActiveRecord::Base connects to ("primary", else the first): the one `establish_connection` in code replaces. */
   primary: string
+  /**
+   * Assumptions about the section, not about the primary pool's value (entries that reach no server), carried on the
+   * primary pool: boot code that replaces that pool (an initializer's establish_connection) keeps them.
+   */
+  stars?: Source[]
 }
 
 type Hash = Record<string, unknown>
@@ -395,14 +400,20 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
   const primaryHost = hostOfUrl(databaseUrl?.value)
-  const noUrl: {hostVars?: string[]; localHost?: string; name: string}[] = []
+  const noUrl: {base?: boolean; hostVars?: string[]; localHost?: string; name: string}[] = []
   // Rails 6.0 merged DATABASE_URL into every entry of the environment; from 6.1 into `primary` only (header).
   const primaryOnly = !arVersion || versionAtLeast(arVersion, '6.1.0')
-  // No entry named `primary` (gitlab's main/ci): DATABASE_URL reaches none of them; the first is counted as the
-  // plan's (ActiveRecord::Base connects there), and an entry on its own host (none: the same socket) with it.
-  const hostOf = (e: Entry | undefined): unknown => e?.config.host ?? ''
+  // No entry named `primary` (gitlab's main/ci) from 6.1: DATABASE_URL is merged into none of them
+  // (environment_value_for merges it into the name "primary" only), while ActiveRecord::Base connects to the first
+  // (DatabaseConfigurations#primary? and find_db_config: the first config of the environment). That entry is then
+  // placed like any other: MAIN_DATABASE_URL, its own url or host, or no server.
+  const noPrimary = section === undefined && primaryOnly && primaryName !== 'primary'
+  const urlEntry = noPrimary ? undefined : primaryName
+  // Where Base's entry connects when it is not `primary`: entries on the same host (the same key) go with it.
+  let baseServer: {key: string; server: string; why?: Source} | undefined
+  let baseNoUrl: (typeof noUrl)[number] | undefined
   for (const entry of entries) {
-    const isPrimary = entry.name === primaryName
+    const isPrimary = entry.name === urlEntry
     const what = `the ${entry.name} pool`
     const key = (k: string): Candidate =>
       entry.config[k] === undefined ? {diagnostics: []} : yamlCandidate(doc, [...entry.path, k], entry.config[k], what)
@@ -457,15 +468,43 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     const replica = !isPrimary && booleanish(entry.config.replica) === true
     const mapped = serverKey(found, primaryHost)
     let server = replica && mapped === PRIMARY_SERVER ? (found.noUrl ? unknownServer('a replica with no url or host') : `${found.key} (a replica: not the primary's server)`) : mapped
-    if (found.noUrl && !replica && section === undefined && primaryOnly && !(primaryName !== 'primary' && hostOf(entry) === hostOf(entries.find((e) => e.name === primaryName)))) {
+    let placed: Source | undefined
+    const isBase = noPrimary && entry.name === primaryName
+    if (found.noUrl && !replica && section === undefined && primaryOnly) {
       const urlVar = entryUrlVar(entry.name)
       // render.yaml fills <NAME>_DATABASE_URL from DATABASE_URL's database: on the plan (model/other-server.ts says so, starred).
       if (ctx.sameServer?.has(urlVar)) server = unsetUrlServer([urlVar])
-      else {
+      else if (isBase) {
+        // The app's own database: a deployed app that works has MAIN_DATABASE_URL set where conncalc cannot see it
+        // (`heroku config:set`), else none of its queries reach a server. Counted on the plan, starred, and said.
+        placed = assumed(
+          `\`${entry.name}\` (the entry ActiveRecord::Base connects to) has no url${found.localHost ? ` (host ${found.localHost} is this machine)` : ', host'} or ${urlVar}, and no entry of ${DATABASE_YML}'s ${sectionKey} section is named \`primary\`, so DATABASE_URL is not merged into it: counted on the plan's server as if ${urlVar} were set to its database; without it the app reaches no database on the platform`,
+        )
+        server = PRIMARY_SERVER
+        baseNoUrl = {base: true, name: entry.name, ...(found.localHost ? {localHost: found.localHost} : {}), ...(found.hostVars ? {hostVars: found.hostVars} : {})}
+      } else {
         server = noServer(found.localHost ? `host ${found.localHost} is this machine; no url or ${urlVar}` : `no url, host or ${urlVar}`)
         noUrl.push({name: entry.name, ...(found.localHost ? {localHost: found.localHost} : {}), ...(found.hostVars ? {hostVars: found.hostVars} : {})})
       }
+    } else if (!replica && server !== PRIMARY_SERVER && found.host && !hostOfUrl(ctx.env.get(PRIMARY_SERVER)?.value) && (isBase || /^[A-Z][A-Z0-9_]*$/.test(found.key))) {
+      // A URL given a value (CACHE_DATABASE_URL from app.json, --env) while DATABASE_URL has none here, or the host
+      // Base's own entry names when no entry is `primary`: nothing tells it apart from DATABASE_URL's server, so it is
+      // counted on the plan (model/other-server.ts), starred, until DATABASE_URL's value says otherwise.
+      placed = assumed(
+        isBase
+          ? `\`${entry.name}\` (the entry ActiveRecord::Base connects to: no entry of ${DATABASE_YML}'s ${sectionKey} section is named \`primary\`, so DATABASE_URL is not merged into it) connects to ${/^[A-Z][A-Z0-9_]*$/.test(found.key) ? `where ${found.key} points (host ${found.host})` : `${found.host}, its own host`}, and DATABASE_URL has no value here to compare it with: counted on the plan's server (give DATABASE_URL with --env to check)`
+          : `${found.key} is set (host ${found.host}) but DATABASE_URL has no value here to compare it with: the ${entry.name} entry is counted on the plan's server (give DATABASE_URL with --env to check)`,
+      )
+      server = PRIMARY_SERVER
     }
+
+    if (noPrimary && !isBase && baseServer && baseServer.key === found.key && !found.noUrl && !replica) {
+      // The same host as Base's entry: the same server as it, whatever that is.
+      server = baseServer.server
+      placed = baseServer.why
+    }
+
+    if (isBase) baseServer = {key: found.key, server, ...(placed ? {why: placed} : {})}
 
     // As ActiveRecord merges them: DATABASE_URL's query over the entry's url over its keys.
     const preparedKey = booleanish(entry.config.prepared_statements)
@@ -475,24 +514,30 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
       (preparedKey === undefined
         ? undefined
         : sourced(preparedKey, fromFile(DATABASE_YML, doc.yaml.lineOf([...entry.path, 'prepared_statements']) ?? 1)))
-    const item: PoolEntry = {database: entryLabel(doc, entry.name), pool: pool.value, server, ...(replica ? {replica: true} : {}), ...(minOpen ? {minOpen} : {}), ...(prepared ? {preparedStatements: prepared} : {})}
+    const counted = placed ? sourced(pool.value.value, pool.value.source, [...(pool.value.via ?? []), placed]) : pool.value
+    const item: PoolEntry = {database: entryLabel(doc, entry.name), pool: counted, server, ...(replica ? {replica: true} : {}), ...(minOpen ? {minOpen} : {}), ...(prepared ? {preparedStatements: prepared} : {})}
     if (server === PRIMARY_SERVER) pools.push(item)
     else otherServerPools.push(item)
   }
 
   const all: Diagnostic[] = diagnostics.map((d) => ({...d, processType: ctx.processType}))
   // About the file, not a process type: each entry said once, on its line.
-  for (const n of noUrl) {
+  for (const n of baseNoUrl ? [baseNoUrl, ...noUrl] : noUrl) {
     const urlVar = entryUrlVar(n.name)
     const fallback = n.hostVars ? `, the fallback of ${n.hostVars.join(', ')}, which ${n.hostVars.length === 1 ? 'has' : 'have'} no value here` : ''
     const where = n.localHost ? `names host ${n.localHost} (this machine${fallback}) and has no url or ${urlVar}` : `has no url, host or ${urlVar}`
     const orHost = n.hostVars ? `, set ${n.hostVars.join(', ')} to the database's host (\`--env ${n.hostVars[0]}=…\`: on DATABASE_URL's host it is counted),` : ''
+    const to = n.localHost ? 'this dyno' : 'a local socket'
     all.push({
       code: 'database-url-missing',
       file: DATABASE_YML,
-      fix: `give it the server it should use: \`url: <%= ENV["DATABASE_URL"] %>\` in the entry it inherits from (the same database)${orHost} or set ${urlVar} (\`--env ${urlVar}=…\` to count it)`,
+      fix: n.base
+        ? `name the entry \`primary\` (DATABASE_URL is then merged into it), give it \`url: <%= ENV["DATABASE_URL"] %>\`${orHost} or set ${urlVar} (\`--env ${urlVar}=…\` to count it)`
+        : `give it the server it should use: \`url: <%= ENV["DATABASE_URL"] %>\` in the entry it inherits from (the same database)${orHost} or set ${urlVar} (\`--env ${urlVar}=…\` to count it)`,
       line: doc.yaml.lineOf([sectionKey, n.name]),
-      message: `\`${n.name}\` in the ${sectionKey} section ${where}: ActiveRecord merges DATABASE_URL into the entry named \`primary\` only (${URL_CONFIG}), so on the platform it connects to ${n.localHost ? 'this dyno' : 'a local socket'}, where no PostgreSQL server runs, and a process that uses it (Solid Queue, Solid Cache, Solid Cable, a model's connects_to) fails to reach the database. Not counted on the plan; the counts are starred`,
+      message: n.base
+        ? `\`${n.name}\` in the ${sectionKey} section ${where}, and no entry of the section is named \`primary\`: ActiveRecord merges DATABASE_URL into the entry named \`primary\` only (${URL_CONFIG}), so unless ${urlVar} is set on the platform, ActiveRecord::Base, which connects to the first entry (\`${n.name}\`), connects to ${to}, where no PostgreSQL server runs, and every query of the app fails. Counted on the plan as if ${urlVar} were set to its database; the counts are starred`
+        : `\`${n.name}\` in the ${sectionKey} section ${where}: ActiveRecord merges DATABASE_URL into the entry named \`primary\` only (${URL_CONFIG}), so on the platform it connects to ${to}, where no PostgreSQL server runs, and a process that uses it (Solid Queue, Solid Cache, Solid Cable, a model's connects_to) fails to reach the database. Not counted on the plan; the counts are starred`,
       severity: 'warning',
     })
   }
@@ -505,6 +550,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     const at = pools.findIndex((p) => p.database === entryLabel(doc, primaryName ?? 'primary'))
     const target = at >= 0 ? at : 0
     if (pools[target]) pools[target] = {...pools[target], pool: sourced(pools[target].pool.value, pools[target].pool.source, [...(pools[target].pool.via ?? []), why])}
+    return {diagnostics: all, otherServerPools, pools, primary: primaryName ?? 'primary', stars: [why]}
   }
 
   return {diagnostics: all, otherServerPools, pools, primary: primaryName ?? 'primary'}

@@ -333,6 +333,9 @@ async function primaryFromBoot(ctx: AnalyzerContext, analysis: ServerAnalysis, f
     })
   }
 
+  // The section's own assumptions (entries that reach no server) stay with whatever pool the boot code leaves.
+  const lost = (yml.stars ?? []).filter((s) => !(pool.via ?? []).includes(s))
+  if (lost.length > 0) pool = sourced(pool.value, pool.source, [...(pool.via ?? []), ...lost])
   const pools = yml.pools.map((e, i) => (i === primaryAt ? {...e, pool} : e))
   return {...yml, diagnostics: [...yml.diagnostics, ...diagnostics.map((d) => ({...d, processType: ctx.processType}))], pools}
 }
