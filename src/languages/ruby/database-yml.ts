@@ -412,6 +412,7 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
   // Where Base's entry connects when it is not `primary`: entries on the same host (the same key) go with it.
   let baseServer: {key: string; server: string; why?: Source} | undefined
   let baseNoUrl: (typeof noUrl)[number] | undefined
+  let sectionNoUrl: (typeof noUrl)[number] | undefined
   for (const entry of entries) {
     const isPrimary = entry.name === urlEntry
     const what = `the ${entry.name} pool`
@@ -470,7 +471,14 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     let server = replica && mapped === PRIMARY_SERVER ? (found.noUrl ? unknownServer('a replica with no url or host') : `${found.key} (a replica: not the primary's server)`) : mapped
     let placed: Source | undefined
     const isBase = noPrimary && entry.name === primaryName
-    if (found.noUrl && !replica && section === undefined && primaryOnly) {
+    if (found.noUrl && !replica && section !== undefined && !(arVersion && /^6\.0\./.test(arVersion))) {
+      // Another top-level section (`establish_connection :billing_db`): ActiveRecord merges no URL into a config of
+      // another environment (merge_db_environment_variables skips `config.env_name != current_env`; before 6.0 the
+      // resolver merged DATABASE_URL into the current environment's only). Rails 6.0's build_url_config merged it
+      // into every config: counted there as before.
+      server = noServer(found.localHost ? `host ${found.localHost} is this machine; no url` : 'no url or host')
+      sectionNoUrl = {name: sectionKey, ...(found.localHost ? {localHost: found.localHost} : {}), ...(found.hostVars ? {hostVars: found.hostVars} : {})}
+    } else if (found.noUrl && !replica && section === undefined && primaryOnly) {
       const urlVar = entryUrlVar(entry.name)
       // render.yaml fills <NAME>_DATABASE_URL from DATABASE_URL's database: on the plan (model/other-server.ts says so, starred).
       if (ctx.sameServer?.has(urlVar)) server = unsetUrlServer([urlVar])
@@ -522,6 +530,19 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
 
   const all: Diagnostic[] = diagnostics.map((d) => ({...d, processType: ctx.processType}))
   // About the file, not a process type: each entry said once, on its line.
+  if (sectionNoUrl) {
+    const n = sectionNoUrl
+    const fallback = n.hostVars ? `, the fallback of ${n.hostVars.join(', ')}, which ${n.hostVars.length === 1 ? 'has' : 'have'} no value here` : ''
+    all.push({
+      code: 'database-url-missing',
+      file: DATABASE_YML,
+      fix: `give the section the server it should use (\`url: <%= ENV["…"] %>\`${n.hostVars ? ` or set ${n.hostVars.join(', ')}` : ''}); if nothing uses it, remove the establish_connection that names it`,
+      line: doc.yaml.lineOf([sectionKey]),
+      message: `the \`${sectionKey}\` section ${n.localHost ? `names host ${n.localHost} (this machine${fallback}) and has no url` : 'has no url or host'}: ActiveRecord merges no URL into a section other than the app environment's (${URL_CONFIG}), so a model that connects with it reaches ${n.localHost ? 'this dyno' : 'a local socket'}, where no PostgreSQL server runs on the platform. Not counted on the plan`,
+      severity: 'warning',
+    })
+  }
+
   for (const n of baseNoUrl ? [baseNoUrl, ...noUrl] : noUrl) {
     const urlVar = entryUrlVar(n.name)
     const fallback = n.hostVars ? `, the fallback of ${n.hostVars.join(', ')}, which ${n.hostVars.length === 1 ? 'has' : 'have'} no value here` : ''
