@@ -10,8 +10,12 @@
  * Heroku never builds a Dockerfile beside a Procfile (only heroku.yml's `build: docker` does), so
  * conncalc takes the Dockerfile's image only where the repository says it deploys on Dokku: an
  * app.json key only Dokku reads (`healthchecks`, `cron`, `scripts.dokku`: Heroku's app.json schema,
- * https://devcenter.heroku.com/articles/app-json-schema, has none of them), or a Dokku file (CHECKS,
- * DOKKU_SCALE). Pure: files come through a FileReader.
+ * https://devcenter.heroku.com/articles/app-json-schema, has none of them), a Dokku file (CHECKS,
+ * DOKKU_SCALE), or a Procfile program only the Dockerfile installs: a Python server or worker (`gunicorn`,
+ * `celery`, …) that a `RUN pip install` of the Dockerfile installs and none of the app's Python dependency files
+ * (requirements*.txt, pyproject.toml, Pipfile, setup.py, the lock files) lists, so Heroku's Python buildpack,
+ * which installs only those (https://devcenter.heroku.com/articles/python-pip), would leave the command missing:
+ * the Procfile runs in the image. Pure: files come through a FileReader.
  */
 import type {FileReader} from '../model/files.js'
 
@@ -62,6 +66,88 @@ function dokkuSign(files: FileReader): DokkuSign | undefined {
 
   for (const name of ['CHECKS', 'DOKKU_SCALE']) {
     if (files.exists(name)) return {file: name, what: "a file only Dokku reads"}
+  }
+
+  return dockerfileOnlyProgram(files)
+}
+
+/** Programs of Python packages a Procfile runs, with the package pip installs them from. */
+const PYTHON_PROGRAMS = new Map([
+  ['celery', 'celery'],
+  ['daphne', 'daphne'],
+  ['dramatiq', 'dramatiq'],
+  ['granian', 'granian'],
+  ['gunicorn', 'gunicorn'],
+  ['huey_consumer', 'huey'],
+  ['huey_consumer.py', 'huey'],
+  ['hypercorn', 'hypercorn'],
+  ['rq', 'rq'],
+  ['uvicorn', 'uvicorn'],
+  ['uwsgi', 'uwsgi'],
+  ['waitress-serve', 'waitress'],
+])
+
+/** The app's Python dependency files, as the buildpack and the lock files name them. */
+function pythonDependencyTexts(files: FileReader): string[] {
+  const named = ['pyproject.toml', 'Pipfile', 'Pipfile.lock', 'setup.py', 'setup.cfg', 'poetry.lock', 'uv.lock']
+  const requirements = [...files.list('').filter((f) => /^requirements.*\.(txt|in)$/i.test(f)), ...files.list('requirements').filter((f) => /\.(txt|in)$/i.test(f)).map((f) => `requirements/${f}`)]
+  return [...named, ...requirements].map((p) => files.read(p)?.text).filter((t): t is string => t !== undefined)
+}
+
+/** The Dockerfile's instructions, each with its first line, continuation lines (`\` at the end) joined. */
+function dockerInstructions(text: string): {line: number; text: string}[] {
+  const out: {line: number; text: string}[] = []
+  let current: {line: number; text: string} | undefined
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    // Comment lines are dropped, also inside a continued instruction (Docker removes them before joining).
+    if (/^\s*#/.test(raw)) continue
+    const line = raw
+    if (!current) {
+      if (line.trim() === '') continue
+      current = {line: i + 1, text: ''}
+    }
+
+    const cont = /\\\s*$/.test(line)
+    current.text += ` ${cont ? line.replace(/\\\s*$/, '') : line}`
+    if (!cont) {
+      out.push(current)
+      current = undefined
+    }
+  }
+
+  if (current) out.push(current)
+  return out
+}
+
+const word = (name: string): RegExp => new RegExp(`(^|[^A-Za-z0-9_.-])${name.replaceAll('.', '\\.')}([^A-Za-z0-9_.-]|$)`, 'im')
+
+/**
+ * A Procfile line whose Python program (`gunicorn wsgi`) the Dockerfile's `RUN pip install … gunicorn` installs while
+ * no dependency file of the app lists its package: the Procfile runs in the image, not in a buildpack's slug.
+ */
+function dockerfileOnlyProgram(files: FileReader): DokkuSign | undefined {
+  const procfile = files.read('Procfile')?.text
+  const dockerfile = files.read('Dockerfile')
+  if (!procfile || !dockerfile) return undefined
+  const deps = pythonDependencyTexts(files)
+  if (deps.length === 0) return undefined
+  const installs = dockerInstructions(dockerfile.text).filter((i) => /^\s*RUN\s/i.test(i.text) && /\bpip3?(\.\d+)?\s[^;&|]*\binstall\b/.test(i.text))
+  for (const [i, raw] of procfile.split(/\r?\n/).entries()) {
+    const m = /^([A-Za-z0-9_-]+)\s*:\s*(.+)$/.exec(raw.trim())
+    if (!m) continue
+    const words = m[2].trim().split(/\s+/)
+    let at = 0
+    while (at < words.length && (/^[A-Za-z_]\w*=/.test(words[at]) || words[at] === 'exec')) at++
+    const program = words[at]?.split('/').at(-1)
+    const pkg = program && PYTHON_PROGRAMS.get(program)
+    if (!pkg || deps.some((t) => word(pkg).test(t))) continue
+    const run = installs.find((r) => word(pkg).test(r.text))
+    if (!run) continue
+    return {
+      file: dockerfile.path,
+      line: run.line,
+      what: `it installs \`${pkg}\` with pip, which the Procfile's \`${program}\` (Procfile:${i + 1}) needs and no Python dependency file of the app lists, so a buildpack build would not have it`,
+    }
   }
 
   return undefined

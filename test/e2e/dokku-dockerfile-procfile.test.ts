@@ -91,3 +91,51 @@ describe('a Procfile run in the Dockerfile image Dokku builds', () => {
     expect(r.diagnostics.find((d) => d.code === 'missing-config' && d.file === 'Procfile')?.message).toContain("the app deploys on Dokku (CHECKS: a file only Dokku reads)")
   })
 })
+
+/**
+ * A Procfile program that only the Dockerfile installs: `RUN pip install … gunicorn` while requirements.txt (what
+ * Heroku's Python buildpack installs) does not list gunicorn. A buildpack build would not have the command, so the
+ * Procfile runs in the image, where no buildpack sets WEB_CONCURRENCY: gunicorn's default, 1 worker
+ * (gunicorn/config.py Workers: `int(os.environ.get("WEB_CONCURRENCY", 1))`). Made-up Django app; hand count:
+ * 1 worker × 4 threads (--threads 4), Django without a pool: 4 per container. As a Heroku slug it would be the
+ * Python buildpack's WEB_CONCURRENCY 2 on standard-1x × 4 = 8.
+ */
+describe('a Procfile program only the Dockerfile installs says the Procfile runs in the image', () => {
+  const imageOnly = {
+    Dockerfile: [
+      'FROM python:3.12-slim',
+      'WORKDIR /srv',
+      'COPY requirements.txt .',
+      'RUN pip install -r requirements.txt \\',
+      '    # the web server is only in the image',
+      '    && pip install --no-cache-dir gunicorn==22.0.0',
+      'COPY . /srv',
+      '',
+    ].join('\n'),
+    Procfile: 'web: gunicorn --threads 4 proj.wsgi -b 0.0.0.0:5000\n',
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+    'proj/__init__.py': '',
+    'proj/settings.py': 'DATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.postgresql",\n        "NAME": "proj",\n    }\n}\n',
+    'proj/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
+    'requirements.txt': 'Django==5.1\npsycopg==3.2.3\n',
+  }
+  const scale = ['--limit', '100', '--scale', 'web=1:standard-1x']
+
+  it('gunicorn from the RUN (line 4) and not in requirements.txt: gunicorn default 1 worker × 4 threads = 4, said with the Dockerfile line', () => {
+    const r = planJson(join(app(imageOnly), 'Procfile'), scale)
+    expect(r.type('web')).toMatchObject({connections: 4, processesPerDyno: 1, threadsPerProcess: 4})
+    const said = r.diagnostics.find((d) => d.code === 'missing-config' && d.file === 'Procfile')?.message
+    expect(said).toContain("the app deploys on Dokku (Dockerfile:4: it installs `gunicorn` with pip, which the Procfile's `gunicorn` (Procfile:1) needs and no Python dependency file of the app lists")
+  })
+
+  it('requirements.txt lists gunicorn: a buildpack build has it, the Procfile is a Heroku one: WEB_CONCURRENCY 2 × 4 = 8', () => {
+    const r = planJson(join(app({...imageOnly, 'requirements.txt': 'Django==5.1\ngunicorn==22.0.0\npsycopg==3.2.3\n'}), 'Procfile'), scale)
+    expect(r.type('web')).toMatchObject({connections: 8, processesPerDyno: 2})
+    expect(r.diagnostics.some((d) => d.message.includes('the app deploys on Dokku'))).toBe(false)
+  })
+
+  it('a Dockerfile that installs only requirements.txt says nothing of the kind (gunicorn missing everywhere is not a Dokku sign)', () => {
+    const r = planJson(join(app({...imageOnly, Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . /srv\nRUN pip install -r requirements.txt\n'}), 'Procfile'), scale)
+    expect(r.diagnostics.some((d) => d.message.includes('the app deploys on Dokku'))).toBe(false)
+  })
+})
