@@ -275,7 +275,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
   // Commands the Puma config spawns (`on_worker_boot { spawn 'bundle exec clockwork clock.rb' }`): processes beside it.
-  if (analysis.server === 'puma') for (const spawned of await pumaSpawns(ctx, analysis, diagnostics)) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
+  if (analysis.server === 'puma' || analysis.server === 'unicorn') for (const spawned of await hookSpawns(ctx, analysis, diagnostics)) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
   const notes = app.buildpackPicked && isDefaultWebFile(entry.file) ? [...scriptNotes, app.buildpackPicked] : scriptNotes
   if (notes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...notes]}
 
@@ -866,49 +866,71 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
  * A process the script runs beside the type's own (`celery worker &`): budgeted as a
  * one-dyno type of its own, and added to the type's dynos as that many connections.
  */
-// Puma's DSL (lib/puma/dsl.rb, the same from 3.x to 7.x): on_worker_boot / before_worker_boot run in each worker as it
-// boots; before_fork runs once in the master before it forks the workers (both cluster mode only, lib/puma/cluster.rb); the file's top level runs once
-// as Puma loads its config. Other hooks (on_worker_fork, after_worker_fork, on_restart, …) are left to the warning.
+// Where a forking server's config runs a block, and so how many copies of a process it starts there:
+// Puma (lib/puma/dsl.rb, lib/puma/cluster.rb, 3.x to 7.x, cluster mode only): on_worker_boot / before_worker_boot run in
+// each worker as it boots; on_worker_fork (7.x: before_worker_fork) and after_worker_fork run in the master around each
+// worker's fork (spawn_worker); before_fork runs once in the master before it forks the workers. Unicorn
+// (lib/unicorn/http_server.rb spawn_missing_workers): before_fork runs in the master before each worker's fork,
+// after_fork in each worker after it. A config file's top level runs once as the server loads it. A hook run per fork
+// in the master that keeps what it started (`@pid ||= spawn …`) starts it once; one run in each worker starts one per
+// worker whatever it keeps (each worker has its own copy of the variable). Other hooks (on_restart, …) keep the warning.
 const PUMA_DSL = 'https://github.com/puma/puma/blob/v6.4.2/lib/puma/dsl.rb'
-const PUMA_WORKER_HOOKS = new Set(['before_worker_boot', 'on_worker_boot'])
-const PUMA_ONCE_HOOKS = new Set(['before_fork'])
+const UNICORN_SERVER = 'https://github.com/defunkt/unicorn/blob/v6.1.0/lib/unicorn/http_server.rb'
+const FORK_HOOKS: Record<string, {inWorker: Set<string>; master: Set<string>; once: Set<string>; ref: string; server: string}> = {
+  puma: {inWorker: new Set(['before_worker_boot', 'on_worker_boot']), master: new Set(['after_worker_fork', 'before_worker_fork', 'on_worker_fork']), once: new Set(['before_fork']), ref: PUMA_DSL, server: 'Puma'},
+  unicorn: {inWorker: new Set(['after_fork']), master: new Set(['before_fork']), once: new Set(), ref: UNICORN_SERVER, server: 'Unicorn'},
+}
 
 /**
- * The commands config/puma.rb starts with `spawn "cmd"` where it is known how many run: once per worker from a worker boot
- * hook (in cluster mode), once per dyno from before_fork or the top level. Each is read as its own command, beside the
- * type's process (as `cmd &` in a script is); the warning that it was not counted is dropped for those.
+ * The commands a Puma or Unicorn config starts with `spawn "cmd"` or `fork { exec "cmd" }` where it is known how many
+ * run (FORK_HOOKS). Each is read as its own command, beside the type's process (as `cmd &` in a script is); the warning
+ * that it was not counted is dropped for those.
  */
-async function pumaSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagnostics: Diagnostic[]): Promise<ScriptCtx[]> {
+async function hookSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagnostics: Diagnostic[]): Promise<ScriptCtx[]> {
+  const hooks = FORK_HOOKS[analysis.server]
   const file = (analysis.facts as {configFile?: string} | undefined)?.configFile
-  if (!file) return []
+  if (!hooks || !file) return []
   const {loadRubyConfig} = await import('../languages/ruby/ruby-server.js')
   const config = await loadRubyConfig(ctx, file, ctx.appEnv)
   if (!config?.launched) return []
-  const cluster = Boolean(analysis.fork?.forks.value)
+  // Unicorn always forks its workers; Puma only in cluster mode.
+  const cluster = analysis.server === 'unicorn' || Boolean(analysis.fork?.forks.value)
+  const workers = analysis.processesPerDyno.value
   const out: ScriptCtx[] = []
   for (const l of config.launched) {
-    const perWorker = l.hook !== undefined && PUMA_WORKER_HOOKS.has(l.hook)
-    const forkHook = l.hook !== undefined && (perWorker || PUMA_ONCE_HOOKS.has(l.hook))
+    const inWorker = l.hook !== undefined && hooks.inWorker.has(l.hook)
+    const perFork = l.hook !== undefined && hooks.master.has(l.hook)
+    const forkHook = inWorker || perFork || (l.hook !== undefined && hooks.once.has(l.hook))
     if (!(l.hook === undefined || forkHook)) continue
     const said = diagnostics.findIndex((d) => d.file === file && d.line === l.line && d.message.includes('starts another process in every dyno'))
-    // Single mode runs neither worker hooks nor before_fork (lib/puma/single.rb forks nothing): the process never starts.
+    // Single mode runs no worker hook and no fork hook (lib/puma/single.rb forks nothing): the process never starts.
     if (forkHook && !cluster) {
       if (said !== -1) diagnostics[said] = {...diagnostics[said], message: `\`spawn\` in ${l.hook} never runs: Puma runs in single mode here (workers 0), which forks no worker and runs no ${l.hook} hook`, fix: 'if that process should run, give it its own Procfile line', severity: 'info'}
       continue
     }
 
-    if (!l.command) continue
+    // Under a condition conncalc does not decide here (`if AppConfig.embed_sidekiq?`): the warning stays.
+    if (!l.command || l.conditional) continue
     if (said !== -1) diagnostics.splice(said, 1)
-    const copies = perWorker ? analysis.processesPerDyno.value : 1
+    const perWorker = inWorker || (perFork && !l.once)
+    const copies = perWorker ? workers : 1
     const where = l.hook ? `${l.hook} (${file})` : `${file}'s top level`
-    const how = perWorker ? `runs in each Puma worker as it boots: one per worker (${copies})` : l.hook ? 'runs once in the Puma master before it forks the workers' : 'runs once as Puma loads its config'
+    const how = inWorker
+      ? `runs in each ${hooks.server} worker as it boots: one per worker (${copies})`
+      : perFork
+        ? l.once
+          ? `runs in the ${hooks.server} master before or after each worker's fork and keeps the first (\`||=\`): one per dyno`
+          : `runs in the ${hooks.server} master around each worker's fork: one per worker (${copies})`
+        : l.hook
+          ? `runs once in the ${hooks.server} master before it forks the workers`
+          : `runs once as ${hooks.server} loads its config`
     const origin = {file, line: l.line}
     out.push({
       background: false,
       copies,
       ctx: {...ctx, command: splitCommand(l.command, ctx.env, origin).command, origin},
-      notes: [fromDefault(`${file}:${l.line}: \`spawn\` in ${where} ${how}`, PUMA_DSL)],
-      startedBy: `\`spawn\` in ${l.hook ? `${l.hook} (${file}:${l.line})` : `${file}:${l.line}`}`,
+      notes: [fromDefault(`${file}:${l.line}: ${l.forked ? '`fork { exec … }`' : '`spawn`'} in ${where} ${how}`, hooks.ref)],
+      startedBy: `${l.forked ? '`fork { exec … }`' : '`spawn`'} in ${l.hook ? `${l.hook} (${file}:${l.line})` : `${file}:${l.line}`}`,
     })
   }
 

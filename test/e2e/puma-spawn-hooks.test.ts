@@ -34,3 +34,26 @@ describe('Puma config hooks that spawn a command', () => {
     expect(hooks[1].message).toContain('never runs: Puma runs in single mode')
   })
 })
+
+// Hooks the master runs around each worker's fork, and `fork { exec "cmd" }` (Kernel#exec replaces the forked child with
+// cmd). Puma (lib/puma/cluster.rb spawn_worker): on_worker_fork before each fork, after_worker_fork after it, in the
+// master. Unicorn (lib/unicorn/http_server.rb spawn_missing_workers): before_fork in the master before each worker's
+// fork, after_fork in the worker. A master hook's `@pid ||= spawn …` starts one for the dyno; a plain one, one per fork.
+// Database pool 10 in both fixtures (made up).
+describe('processes started around each worker fork', () => {
+  it('Puma: on_worker_fork `@x ||= spawn` once, after_worker_fork `fork { exec }` once per worker', () => {
+    // 3 workers × min(10, 4) = 12; `sidekiq -c 2 -q mailers` once: 2; `sidekiq -c 1 -q logs` × 3 workers: 3. 17.
+    const r = planJson(procfileOf('puma-fork-hooks'), ['--plan', 'standard-0', '--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 17, processesPerDyno: 3})
+    expect(r.type('web').extras.filter((e) => e.kind === 'script-process').map((e) => e.count)).toEqual([2, 3])
+    expect(r.diagnostics.filter((d) => d.message.includes('starts another process'))).toEqual([])
+  })
+
+  it('Unicorn: before_fork `||= spawn` once and `fork do exec … end` per fork, after_fork spawn per worker', () => {
+    // 2 workers × 1 = 2; `sidekiq -c 3` once: 3; `sidekiq -c 1 -q webhooks` × 2: 2; `sidekiq -c 2 -q reports` × 2: 4. 11.
+    const r = planJson(procfileOf('unicorn-fork-hooks'), ['--plan', 'standard-0', '--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 11, processesPerDyno: 2})
+    expect(r.type('web').extras.filter((e) => e.kind === 'script-process').map((e) => e.count)).toEqual([3, 2, 4])
+    expect(r.diagnostics.filter((d) => d.message.includes('starts another process'))).toEqual([])
+  })
+})

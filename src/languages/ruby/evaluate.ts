@@ -112,6 +112,12 @@ export interface ConfigLaunch {
   command?: string
   hook?: string
   line: number
+  /** The value of `@x ||= spawn …` (any `||=`): started once per process that runs the hook, not per call. */
+  once?: boolean
+  /** `fork { exec "cmd" }` rather than `spawn "cmd"`. */
+  forked?: boolean
+  /** Under an `if`/`unless`/`case` (or a modifier): whether it runs is not read here. */
+  conditional?: boolean
 }
 
 export type Scope = Map<string, EvalValue>
@@ -1383,17 +1389,32 @@ const LAUNCH_RECEIVERS = new Set(['Kernel', 'Process'])
 function launches(parsed: ParsedRuby, file: string, launched: ConfigLaunch[]): Diagnostic[] {
   const P = parsed.prism
   const out: Diagnostic[] = []
+  const plain = (node: RubyNode): boolean => {
+    const r = (node as CallNode).receiver
+    return !r || (r instanceof P.ConstantReadNode && LAUNCH_RECEIVERS.has(r.name))
+  }
+
+  /** The one shell command line of `spawn "cmd"` / `exec "cmd"` (an env hash first allowed); `spawn("cmd", "arg")` runs it without a shell. */
+  const commandOf = (node: CallNode): string | undefined => {
+    const args = (node.arguments_?.arguments_ ?? []).filter((a) => !(a instanceof P.HashNode || a instanceof P.KeywordHashNode))
+    return args.length === 1 && args[0] instanceof P.StringNode && !node.block ? args[0].unescaped.value : undefined
+  }
+
+  /** `fork { exec "cmd" }` / `fork do … exec("cmd") end`: the child becomes `cmd` (Kernel#exec replaces the process). */
+  const forkedExec = (node: CallNode): string | undefined => {
+    const body = node.block instanceof P.BlockNode && node.block.body instanceof P.StatementsNode ? node.block.body.body : []
+    const last = body.at(-1)
+    return last instanceof P.CallNode && last.name === 'exec' && plain(last) ? commandOf(last) : undefined
+  }
+
   // The top-level block a node sits in (`on_worker_boot do … end`): undefined at the top level itself.
-  const visit = (node: RubyNode, hook?: string): void => {
+  const visit = (node: RubyNode, hook?: string, once?: boolean, conditional?: boolean): void => {
     if (node instanceof P.CallNode && LAUNCHES.has(node.name)) {
-      const r = node.receiver
-      if (!r || (r instanceof P.ConstantReadNode && LAUNCH_RECEIVERS.has(r.name))) {
+      if (plain(node)) {
         const text = parsed.textOf(node).replaceAll(/\s+/g, ' ')
         const line = parsed.lineOf(node.location.startOffset)
-        // `spawn "cmd"`, `spawn({"K" => "v"}, "cmd")`: a shell command line; `spawn("cmd", "arg")` runs it without a shell.
-        const args = (node.arguments_?.arguments_ ?? []).filter((a) => !(a instanceof P.HashNode || a instanceof P.KeywordHashNode))
-        const command = node.name === 'spawn' && args.length === 1 && args[0] instanceof P.StringNode && !node.block ? args[0].unescaped.value : undefined
-        launched.push({...(command ? {command} : {}), ...(hook ? {hook} : {}), line})
+        const command = node.name === 'spawn' ? commandOf(node) : forkedExec(node)
+        launched.push({...(command ? {command} : {}), ...(node.name === 'fork' ? {forked: true} : {}), ...(hook ? {hook} : {}), line, ...(once ? {once} : {}), ...(conditional ? {conditional} : {})})
         out.push({
           code: 'unknown-config-value',
           file,
@@ -1406,7 +1427,10 @@ function launches(parsed: ParsedRuby, file: string, launched: ConfigLaunch[]): D
     }
 
     const inHook = hook ?? (node instanceof P.CallNode && !node.receiver && node.block instanceof P.BlockNode && topLevel.has(node) ? node.name : undefined)
-    for (const child of node.compactChildNodes()) visit(child, inHook)
+    const orWrite =
+      node instanceof P.InstanceVariableOrWriteNode || node instanceof P.LocalVariableOrWriteNode || node instanceof P.GlobalVariableOrWriteNode || node instanceof P.ClassVariableOrWriteNode
+    const branch = node instanceof P.IfNode || node instanceof P.UnlessNode || node instanceof P.CaseNode || node instanceof P.AndNode || node instanceof P.OrNode
+    for (const child of node.compactChildNodes()) visit(child, inHook, once || orWrite, conditional || branch)
   }
 
   const topLevel = new Set<RubyNode>(parsed.program.statements.body)
