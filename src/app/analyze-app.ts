@@ -742,7 +742,9 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   const at = ctx.origin
   // The app installs another database's driver and no PostgreSQL one, or its app.json provisions only another
   // database (languages/common/database-drivers.ts): its pools are on that database, and it holds no connection on the plan.
-  const elsewhere = language === 'none' ? undefined : anotherDatabase(ctx.files, language)
+  // A program conncalc does not recognise (`blueberrypy serve`, an app's console script) is installed by one of the
+  // app's languages: when they show its database is another one (unknownProgramElsewhere), it reaches that one.
+  const elsewhere = language === 'none' ? undefined : (anotherDatabase(ctx.files, language) ?? (analyzer.id === 'unknown' ? unknownProgramElsewhere(ctx.files) : undefined))
   // What the analyzer said about how many connections this process would hold ("counting 1 process × 1 thread", a
   // CPU-count default, unbounded greenlets, a value it could not read) is moot beside the 0 it holds on the plan: not said,
   // so no warning contradicts the 0.
@@ -1106,5 +1108,42 @@ function dokkuPredeploy(files: AnalyzeInput['files']): RunningEntry | undefined 
   const dokku = lines.findIndex((l) => /"dokku"\s*:/.test(l))
   const at = lines.findIndex((l, i) => i >= dokku && /"predeploy"\s*:/.test(l))
   return {command, file: file.path, line: at === -1 ? 1 : at + 1, name: 'predeploy'}
+}
+
+/** Node.js packages that connect to PostgreSQL (a driver, or an ORM or query builder that brings or needs one). */
+const NODE_POSTGRES_PACKAGES = ['pg', 'pg-pool', 'pg-promise', 'pg-native', 'postgres', '@prisma/client', 'prisma', 'knex', 'sequelize', 'typeorm', 'drizzle-orm', 'kysely', 'slonik', 'mikro-orm', '@mikro-orm/postgresql', '@neondatabase/serverless', '@vercel/postgres']
+
+/**
+ * Where a program conncalc does not recognise connects, when the app's dependency files decide it: every language the
+ * app has files of is one whose lists conncalc reads, one of them lists another database's driver and no PostgreSQL
+ * one (anotherDatabase), and none lists a PostgreSQL driver (a package.json names none of NODE_POSTGRES_PACKAGES;
+ * another reading language also shows another database). The program is installed by one of those languages (it is not
+ * a buildpack's own binary: an app with any other language's files is not decided), so it has no PostgreSQL driver and
+ * reaches the app's database, that one. Undefined otherwise: the unknown command keeps its 1*.
+ */
+function unknownProgramElsewhere(files: FileReader): ReturnType<typeof anotherDatabase> {
+  let found: ReturnType<typeof anotherDatabase>
+  for (const lang of detectLanguage(files).all) {
+    if (lang === 'nodejs') {
+      let pkg: {dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown>; optionalDependencies?: Record<string, unknown>}
+      try {
+        pkg = JSON.parse(files.read('package.json')?.text ?? '')
+      } catch {
+        return undefined
+      }
+
+      const names = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].flatMap((d) => (d && typeof d === 'object' ? Object.keys(d) : []))
+      if (names.some((n) => NODE_POSTGRES_PACKAGES.includes(n))) return undefined
+      continue
+    }
+
+    if (lang !== 'python' && lang !== 'ruby' && lang !== 'java') return undefined
+    const other = anotherDatabase(files, lang)
+    // A reading language whose lists show no other database: it may list a PostgreSQL driver, so nothing is decided.
+    if (!other) return undefined
+    found ??= other
+  }
+
+  return found
 }
 

@@ -52,8 +52,9 @@ const LISTS: Record<DriverLanguage, DriverLists> = {
   python: {
     files: ['requirements.txt', 'requirements/base.txt', 'requirements/common.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements-prod.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile.lock', 'poetry.lock', 'uv.lock'],
     // MySQL-python is mysqlclient's Python 2 original (the same MySQLdb module, pypi.org/project/MySQL-python), mysql-connector
-    // the old name mysql-connector-python was published under, oursql another MySQL DB-API driver.
-    other: ['mysqlclient', 'mysql-python', 'pymysql', 'mysql-connector-python', 'mysql-connector', 'oursql', 'aiomysql', 'asyncmy', 'mariadb', 'pymongo', 'motor', 'mongoengine', 'cx-oracle', 'oracledb', 'pyodbc', 'pymssql', 'mssql-django'],
+    // the old name mysql-connector-python was published under, oursql and cymysql (pypi.org/project/cymysql, SQLAlchemy's
+    // mysql+cymysql dialect) other MySQL DB-API drivers.
+    other: ['mysqlclient', 'mysql-python', 'pymysql', 'cymysql', 'mysql-connector-python', 'mysql-connector', 'oursql', 'aiomysql', 'asyncmy', 'mariadb', 'pymongo', 'motor', 'mongoengine', 'cx-oracle', 'oracledb', 'pyodbc', 'pymssql', 'mssql-django'],
     // django-heroku and dj-database-url's usual companions install psycopg2 themselves; so does django-db-geventpool.
     postgres: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'psycopg-c', 'psycopg2cffi', 'asyncpg', 'pg8000', 'aiopg', 'py-postgresql', 'django-heroku', 'django-db-geventpool', 'sqlalchemy-cockroachdb', 'psycogreen'],
     ref: 'https://docs.djangoproject.com/en/stable/ref/databases/#postgresql-notes',
