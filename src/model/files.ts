@@ -51,6 +51,18 @@ export function memoryFiles(files: Record<string, string>): FileReader {
  */
 export function withinDir(files: FileReader, dir: string): FileReader {
   if (dir === '' || dir === '.') return files
+  // One reader per folder of a reader: what is kept per reader (a file's parse, its evaluation: languages/node/project.ts)
+  // is then shared by every process type that runs in that folder, as it is for the app root's.
+  let byDir = within.get(files)
+  if (!byDir) within.set(files, (byDir = new Map()))
+  let reader = byDir.get(dir)
+  if (!reader) byDir.set(dir, (reader = readerWithin(files, dir)))
+  return reader
+}
+
+const within = new WeakMap<FileReader, Map<string, FileReader>>()
+
+function readerWithin(files: FileReader, dir: string): FileReader {
   // `../package-lock.json` from a workspace package is the root's: `..` is resolved here, so every
   // reader (the disk's, a test's map) sees the one path from the app root.
   const at = (p: string): string => {

@@ -103,6 +103,21 @@ const nodeChain = (dir, n) => {
   return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
 }
 
+// N process types, each its own entry (tI.js), every entry requiring the same chain of 200 modules (m1.js → … → m200.js,
+// the last creates the pg Pool): a monorepo's types sharing its libraries. Each module is evaluated once for all the types.
+const nodeTypesSharedChain = (dir, n) => {
+  const chain = 200
+  writeFileSync(join(dir, 'Procfile'), Array.from({length: n}, (_, i) => `t${i}: node t${i}.js\n`).join(''))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({dependencies: {pg: '^8.13.0'}, name: 'types', private: true}))
+  for (let i = 0; i < n; i++) writeFileSync(join(dir, `t${i}.js`), `const db = require('./m1')\nmodule.exports = {db, type: ${i}}\n`)
+  for (let i = 1; i <= chain; i++) {
+    const next = i < chain ? `const next = require('./m${i + 1}')\nmodule.exports = {next, x${i}: ${i}, make${i}(max) { return next.make${i + 1}(max) }}\n` : "const {Pool} = require('pg')\nmodule.exports = {pool: new Pool({max: 4}), make200(max) { return max }}\n"
+    writeFileSync(join(dir, `m${i}.js`), next)
+  }
+
+  return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
+}
+
 export async function scaleSection() {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ')
   console.log(`\nscale: wall time (median of ${runs} runs) and max RSS as N grows (load average ${load()})`)
@@ -111,6 +126,7 @@ export async function scaleSection() {
   curve("process types in one Procfile, beside examples/rails's files", [1, 1000, 100_000], procfileTypesRails)
   curve('Python modules imported in a chain from Django settings', [1, 100, 1000], pythonChain)
   curve('JavaScript modules required in a chain from the entry', [1, 100, 1000], nodeChain)
+  curve('Node process types, each requiring the same chain of 200 modules', [1, 10, 100], nodeTypesSharedChain)
   await liveRows([100, 10_000, 100_000])
   console.log(`\nload average at the end: ${load()}`)
 }

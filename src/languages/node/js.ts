@@ -11,7 +11,7 @@
 import type {ArrowFunctionExpression, Function as JsFunction, Node, ParseResult, ParserOptions, Program} from 'oxc-parser'
 
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {Env} from '../../model/env.js'
+import type {Env, EnvEntry} from '../../model/env.js'
 import {assumed, fromDefault, fromFile, type Source, type Sourced} from '../../model/source.js'
 import type {EvalValue, KnownValue, PyDict, PyValue} from '../python/values.js'
 
@@ -23,6 +23,7 @@ import {liftoffOnly} from '../../util/liftoff.js'
 import {lineIndex} from '../../util/lines.js'
 import {append} from '../../util/arrays.js'
 import {maxOf, minOf} from '../../util/numbers.js'
+import {addSite, EvalTrace, type Evaluation, MAX_SITES, siteCount, SiteView} from './shared-eval.js'
 
 export interface JsCall {
   args: EvalValue[]
@@ -62,10 +63,12 @@ export interface JsFunctionSites {
   file: string
   line: number
   name: string
-  /** `deferred`: an instance made (`new C()`) inside a function body or another class's fields, which run when that code is called, not when the module loads. */
+  /**
+   * `deferred`: an instance made (`new C()`) inside a function body or another class's fields, which run when that code is called, not when the module loads.
+   * Every evaluation's, in every project that shares the module: read one project's through its SiteView (shared-eval.ts),
+   * which also says whether the function is called from more places than conncalc walks (MAX_SITES).
+   */
   sites: {calls: JsCall[]; deferred?: boolean; file: string; line: number; made?: string; offset?: number}[]
-  /** Called from more places than conncalc walks (MAX_SITES): the sites are a sample. */
-  truncated?: boolean
   /** A class with decorators (`@Injectable()`, `@Service()`): a framework's dependency injection makes its instance. */
   decorated?: boolean
 }
@@ -130,6 +133,10 @@ export interface JsEvalOptions {
    * evaluated so far (shared by one walk): `configService.get('database.maxConnections')` reads them.
    */
   nestConfig?: Map<string, EvalValue>
+  /** Records what the evaluation reads and adds beyond its module (shared-eval.ts); a fresh one when not given. */
+  trace?: EvalTrace
+  /** The project's call sites (shared-eval.ts); a fresh one when not given. */
+  view?: SiteView
 }
 
 /** A parsed file, before evaluation: the project loads what it imports first, then evaluates it. */
@@ -213,8 +220,13 @@ const ENV_OBJECTS = new WeakSet<object>()
 const CLASSES = new WeakMap<object, ClassDef>()
 /** How deep calls of the app's functions are followed, and from how many places one function is. */
 const MAX_CALL_DEPTH = 8
-const MAX_SITES = 32
 let callDepth = 0
+/**
+ * The evaluation running now (evaluateParsed; one at a time, synchronously). A call of another module's function is walked
+ * by that module's evaluator, which may come from another project's run (shared-eval.ts): what the walk reads (env, CPU
+ * count) and the sites it adds are this evaluation's, as they would be had this project evaluated that module itself.
+ */
+let running: Evaluation | undefined
 /**
  * Methods chained on a call's result whose inner call is read (call): an emitter's listener methods, and a promise's
  * then/catch/finally (`NestFactory.create(AppModule).then(app => …)` makes the app as `await` would).
@@ -962,8 +974,9 @@ class JsEvaluator {
     if (args.some((a) => fromParameter(a)) || callDepth >= MAX_CALL_DEPTH) return undefined
     const chain: ClassDef[] = []
     for (let d: ClassDef | undefined = def; d; d = d.base) chain.push(d)
-    if (chain.some((d) => d.sites.sites.length >= MAX_SITES)) {
-      for (const d of chain) d.sites.truncated = true
+    // Every class of the chain is counted (each count is a check the trace records), then any at the cap stops the walk.
+    if (chain.map((d) => siteCount(this.run(), d.sites) >= MAX_SITES).some(Boolean)) {
+      for (const d of chain) this.run().trace.cut.add(d.sites)
       return undefined
     }
 
@@ -980,7 +993,7 @@ class JsEvaluator {
     const deferred = this.functionDepth > 0
     const made = `new ${def.node.id?.name ?? 'a class'}()`
     // Two `new`s on one line are two instances: the offset tells them apart.
-    for (const d of chain) d.sites.sites.push({calls, ...(deferred ? {deferred} : {}), file: this.file, line: this.line(at), made, offset: at.start})
+    for (const d of chain) addSite(this.run(), d.sites, {calls, ...(deferred ? {deferred} : {}), file: this.file, line: this.line(at), made, offset: at.start})
     return instance
   }
 
@@ -1150,13 +1163,34 @@ class JsEvaluator {
     return {file: this.file, kind: 'known', line: this.line(node), value: {entries, kind: 'dict'}, via: url.via}
   }
 
+  /** The running evaluation (evaluateParsed sets it; a module's functions walked for another module's call run in that one's). */
+  private run(): Evaluation {
+    return running!
+  }
+
+  /** The env variable `name` of the running evaluation's process, recorded in its trace. */
+  private envEntry(name: string): EnvEntry | undefined {
+    const run = this.run()
+    const got = run.env.get(name)
+    run.trace.env.push({deployer: false, got, name})
+    return got
+  }
+
+  /** Whether the deployer sets `name` (Env.deployerSets), for the running evaluation, recorded in its trace. */
+  private deployerSets(name: string): Source | undefined {
+    const run = this.run()
+    const got = run.env.deployerSets(name)
+    run.trace.env.push({deployer: true, got, name})
+    return got
+  }
+
   private env(node: N, name: string): EvalValue {
-    const e = this.opts.env.get(name)
+    const e = this.envEntry(name)
     const line = this.line(node)
     // Set to a command's output conncalc does not run (`X=$(cmd)`): neither its value nor unset.
     if (e?.unknown) return this.unknown(node, e.unknown)
     // app.json requires it with no value: unset here (or set only below it), but a fallback after `||`/`??` is assumed (the via travels with it).
-    const deployer = this.opts.env.deployerSets(name)
+    const deployer = this.deployerSets(name)
     if (e) return {file: this.file, kind: 'known', line, value: e.value, via: deployer ? [e.source, deployer] : [e.source]}
     // Heroku Postgres sets DATABASE_URL on every dyno: a `||` default or an `if` written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
@@ -1441,9 +1475,9 @@ class JsEvaluator {
     const closure = own.kind === 'known' && typeof own.value === 'object' && own.value !== null ? CLOSURES.get(own.value) : undefined
     if (!closure || args.some((a) => fromParameter(a)) || callDepth >= MAX_CALL_DEPTH) return undefined
     // A helper that makes no calls (`toOptionalNumber(process.env.X)`) has no pools to place: walked for every caller.
-    const keep = closure.sites.sites.length < MAX_SITES
+    const keep = siteCount(this.run(), closure.sites) < MAX_SITES
     if (!keep && !closure.pure) {
-      closure.sites.truncated = true
+      this.run().trace.cut.add(closure.sites)
       return undefined
     }
 
@@ -1474,7 +1508,7 @@ class JsEvaluator {
     } finally {
       this.returns.pop()
       restore()
-      if (keep) sites.sites.push({calls, file: site.file, line: site.line})
+      if (keep) addSite(this.run(), sites, {calls, file: site.file, line: site.line})
     }
 
     return value ?? this.unknown(node, `\`${sites.name}()\` returns nothing conncalc can read`)
@@ -1532,7 +1566,7 @@ class JsEvaluator {
         }
 
         const name = asString(v.value.entries.get('env'))
-        const set = name === undefined ? undefined : this.opts.env.get(name)
+        const set = name === undefined ? undefined : this.envEntry(name)
         if (set?.unknown) entries.set(key, {file: this.file, kind: 'unknown', line: v.line, reason: set.unknown})
         else if (set) {
           // convict coerces the variable by the setting's format; a number default means a numeric format.
@@ -1575,7 +1609,7 @@ class JsEvaluator {
   private envalid(node: N, specs: KnownValue & {value: PyDict}, lib: 'envalid' | 'envsafe' = 'envalid'): EvalValue {
     const fn = lib === 'envalid' ? "envalid's cleanEnv()" : "envsafe's envsafe()"
     const entries = new Map<string, EvalValue>()
-    const nodeEnv = this.opts.env.get('NODE_ENV')
+    const nodeEnv = this.envEntry('NODE_ENV')
     const devEnv = nodeEnv !== undefined && !nodeEnv.unknown && nodeEnv.value !== 'production'
     for (const [key, spec] of specs.value.entries) {
       const kind = isCall(spec) ? ENVALID_VALIDATOR.exec(spec.value.callee)?.[1] : undefined
@@ -1925,15 +1959,17 @@ class JsEvaluator {
    * default given as the second argument.
    */
   private nestConfigGet(node: N, callee: string, args: EvalValue[]): EvalValue | undefined {
-    if (!/(^|\.)configService\.(get|getOrThrow)$/i.test(callee) || !this.opts.nestConfig) return undefined
+    const nest = this.run().nestConfig
+    if (!/(^|\.)configService\.(get|getOrThrow)$/i.test(callee) || !nest) return undefined
+    this.run().trace.nest = true
     const key = asString(args[0])
     if (key === undefined) return this.unknown(node, `\`${callee}()\` without a literal key`)
-    const e = this.opts.env.get(key)
+    const e = this.envEntry(key)
     if (e?.unknown) return this.unknown(node, e.unknown)
     if (e) return {file: this.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
     const [ns, ...path] = key.split('.')
-    let v: EvalValue | undefined = this.opts.nestConfig.get(ns)
-    const loadedAt = NEST_ROOT_KEYS.get(this.opts.nestConfig)?.get(ns)
+    let v: EvalValue | undefined = nest.get(ns)
+    const loadedAt = NEST_ROOT_KEYS.get(nest)?.get(ns)
     for (const k of path) v = isDict(v) ? v.value.entries.get(k) : undefined
     if (v && loadedAt) return v.kind === 'known' ? {...v, via: [...(v.file === this.file ? [] : [fromFile(v.file, v.line)]), ...v.via, fromDefault(`ConfigService.get('${key}') reads what the \`load\` factory of ConfigModule.forRoot (${loadedAt}) returns, merged at the root of the config`, NEST_LOAD_REF)]} : v
     if (v && path.length > 0) return v.kind === 'known' ? {...v, via: [...v.via, fromDefault(`ConfigService.get('${key}') reads the '${ns}' namespace the app registers with registerAs()`, NEST_CONFIG_REF)]} : v
@@ -1991,7 +2027,9 @@ class JsEvaluator {
   }
 
   private cpus(node: N): EvalValue {
-    const n = this.opts.nproc
+    const run = this.run()
+    const n = run.nproc
+    run.trace.nproc = {got: n}
     if (!n) return this.unknown(node, "depends on the dyno's CPU count, which is not known")
     return {file: this.file, kind: 'known', line: this.line(node), value: n.value, via: [n.source, ...(n.via ?? [])]}
   }
@@ -2142,7 +2180,11 @@ class JsEvaluator {
     if (nodeConfig) return nodeConfig
     if (callee === '@nestjs/config.registerAs' && asString(args[0]) !== undefined) {
       const made = returnedBy(args[1])
-      if (made && this.opts.nestConfig) this.opts.nestConfig.set(asString(args[0])!, made)
+      const nest = this.run().nestConfig
+      if (made && nest) {
+        this.run().trace.nest = true
+        nest.set(asString(args[0])!, made)
+      }
       // registerAs returns the factory itself (with a KEY added): `databaseConfig()` is the namespace's object.
       if (args[1]) {
         if (args[1].kind === 'known' && typeof args[1].value === 'object' && args[1].value !== null) REGISTERED_AS.add(args[1].value)
@@ -2481,11 +2523,15 @@ export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule 
   const none = (diagnostics: Diagnostic[]): JsModule => ({calls: [], diagnostics, exports: new Map(), file, imports: [], names: new Map(), parsed: false})
   if (!program) return none([...parsed.diagnostics])
   const ev = new JsEvaluator(file, text, opts)
+  const outer = running
+  running = {env: opts.env, nestConfig: opts.nestConfig, nproc: opts.nproc, trace: opts.trace ?? new EvalTrace(), view: opts.view ?? new SiteView()}
   try {
     ev.program(program.body)
   } catch (error) {
     if (!isExhaustion(error)) throw error
     return none([{code: 'unparsable-config', file, line: 1, message: `${TOO_DEEP}; conncalc reads nothing from this file`, severity: 'warning'}])
+  } finally {
+    running = outer
   }
 
   return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: [], exports: ev.exports, file, ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true}

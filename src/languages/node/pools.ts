@@ -19,6 +19,7 @@ import type {PoolEntry} from '../../model/process.js'
 import type {Extra} from '../../model/process.js'
 import type {JsCall, JsGuard, JsModule} from './js.js'
 import type {NodeProject} from './project.js'
+import type {SiteView} from './shared-eval.js'
 import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
@@ -439,9 +440,9 @@ function sequelizeReplication(ctx: AnalyzerContext, replication: EvalValue, max:
  * since each call of the function makes its own. The call as written (its parameters unknown) when the
  * function is called from no such place.
  */
-function boundCalls(c: JsCall): JsCall[] {
+function boundCalls(c: JsCall, view: SiteView): JsCall[] {
   // A place in test code (a helper under test/ that a production module happens to import) runs from the tests, not in this process.
-  const sites = c.within?.sites.filter((s) => !TEST_CODE.test(s.file)) ?? []
+  const sites = c.within ? view.sites(c.within).filter((s) => !TEST_CODE.test(s.file)) : []
   if (!c.within || sites.length === 0) return [c]
   // One place walked twice (its own enclosing function read once without its caller, once with) is one call: the later walk, which knows more.
   const byPlace = new Map<string, JsCall[]>()
@@ -589,7 +590,7 @@ function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], lib
   return {calls: out, maybe}
 }
 
-function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[]): Found {
+function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[], view: SiteView): Found {
   const diagnostics: Diagnostic[] = []
   const made: Made[] = []
   const libs = new Set<string>()
@@ -611,7 +612,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
 
     if (c.site) {
       // A singleton (`if (!pool) pool = …`) is one pool however many places call its function.
-      const sample = c.within?.truncated && !c.once ? `; \`${c.within.name}()\` is called from more places than conncalc follows (${c.within.sites.length} read), so there may be more such pools` : ''
+      const sample = c.within && view.truncated(c.within) && !c.once ? `; \`${c.within.name}()\` is called from more places than conncalc follows (${view.count(c.within)} read), so there may be more such pools` : ''
       const here = pool.source.kind === 'file' && pool.source.file === c.site.file && pool.source.line === c.site.line
       // An instance made inside a function or another class's fields exists once that code runs: counted once for that place, and said.
       const later = c.site.deferred ? [assumed(`made by \`${c.site.made ?? `${c.within?.name}()`}\` at ${c.site.file}:${c.site.line}, which runs when the code around it is called, not when the module loads: one instance counted there`)] : []
@@ -619,7 +620,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     }
 
     // A field initializer or constructor of a class no code read instantiates: it runs per instance, not when the class is declared.
-    if (!c.site && c.within?.name.startsWith('new ') && c.within.sites.length === 0) {
+    if (!c.site && c.within?.name.startsWith('new ') && view.count(c.within) === 0) {
       const cls = `${c.within.name.slice(4)} (${c.within.file}:${c.within.line})`
       const why = c.within.decorated
         ? fromDefault(`made by an instance of ${cls}, a decorated class: the framework's dependency injection makes it, once for a singleton provider`, REF.nestProviders)
@@ -639,7 +640,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const transient: PoolEntry[] = []
   for (const m of modules) {
     const listening = listensIn(m).length > 0
-    for (const c of (built.get(m) ?? m.calls).flatMap((x) => boundCalls(x))) {
+    for (const c of (built.get(m) ?? m.calls).flatMap((x) => boundCalls(x, view))) {
       const opts = lastDict(c.args)
       const origin = at(c, m.file)
       if (c.isNew && PG_CLIENT.test(c.callee)) {
@@ -1006,7 +1007,7 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
 const KNEX_USERS = ['knex', 'objection', 'bookshelf']
 
 export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string): Promise<NodePools> {
-  const found = fromCalls(ctx, pkg, modules)
+  const found = fromCalls(ctx, pkg, modules, project.view)
   const diagnostics = [...found.diagnostics]
   const pools = [...found.pools]
   const otherServerPools = [...found.otherServerPools]
@@ -1026,7 +1027,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   const usesKnex = pkg && Object.hasOwn(pkg.dependencies, 'knex')
   // knex(config) whose config came from elsewhere (the knexfile) has no pool in the call itself. Not a call of an
   // instance a name holds (`const knex = Knex(cfg); knex('users')`: the query builder, which opens no pool).
-  const knexWithoutConfig = modules.some((m) => m.calls.flatMap((x) => boundCalls(x)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !c.instance && !lastDict(c.args)))
+  const knexWithoutConfig = modules.some((m) => m.calls.flatMap((x) => boundCalls(x, project.view)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !c.instance && !lastDict(c.args)))
   // The process's code was read and no code file of the app imports knex or a library built on it (migrations, seeds and
   // the knexfile aside, which import its types): the knexfile is the knex CLI's (`knex migrate:latest` in a release
   // phase), not a pool this process opens. A whole-app search, not the modules read: a route loaded by a glob still counts.

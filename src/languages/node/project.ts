@@ -4,13 +4,16 @@
  * object imported from another file (`import {dataSourceOptions} from './config'`,
  * `require('./knexfile')[env]`, `@/lib/db` through tsconfig `paths`) has its
  * value. An import cycle leaves the import that closes it unread (its names are
- * unknown, naming the cycle), never loops. Each file is parsed once per process type.
+ * unknown, naming the cycle), never loops. Each file is parsed once per run, and evaluated once per run for every
+ * process type that reads it alike (shared-eval.ts).
  */
 import type {EvalValue} from '../python/values.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
+import type {Env, EnvEntry} from '../../model/env.js'
 
 import {evaluateParsed, type Folder, type JsModule, mergeNestLoad, type ParsedJs, parseJs} from './js.js'
+import {EvalTrace, SiteView} from './shared-eval.js'
 import {nodeConfigModule} from './node-config.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
@@ -67,10 +70,30 @@ function parsedOnce(files: FileReader, file: string, text: string): Promise<Pars
   return parsed
 }
 
+/** Each parse's evaluations so far, in any project of the run: the modules it imported, the cycles it met, and its trace. */
+const evaluations = new WeakMap<ParsedJs, {cycles: Map<string, string>; deps: Map<string, JsModule>; module: JsModule; trace: EvalTrace}[]>()
+
+/** Each reader's node-config modules so far (NodeProject.sharedNodeConfig): the env variables read, the config modules loaded, in order. */
+interface NodeConfigRun {
+  env: {got: EnvEntry | undefined; name: string}[]
+  loads: {got: JsModule | undefined; path: string}[]
+  module?: JsModule
+  /** It gave diagnostics of its own. */
+  said: boolean
+}
+
+const nodeConfigs = new WeakMap<FileReader, NodeConfigRun[]>()
+
+const sameEntry = (a: EnvEntry | undefined, b: EnvEntry | undefined): boolean => a === b || (a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b))
+
+const sameMap = <V>(a: Map<string, V>, b: Map<string, V>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v)
+
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
 
 export class NodeProject {
   readonly diagnostics: Diagnostic[] = []
+  /** The call sites of the app's functions as this project's evaluations walked them (shared-eval.ts). */
+  readonly view = new SiteView()
   private readonly aliases: TsconfigAliases
   private readonly cache = new Map<string, Promise<JsModule | undefined>>()
   /** NestJS `registerAs()` namespaces of the modules evaluated so far (js.ts nestConfigGet). */
@@ -152,7 +175,7 @@ export class NodeProject {
       // (tsconfig `paths` pointing `config` at a .d.ts only types it: opencollective-api does).
       const own = spec === 'config' ? this.resolve(spec, path) : undefined
       if (spec === 'config' && (!own || /\.d\.[cm]?ts$/.test(own))) {
-        this.nodeConfig ??= nodeConfigModule({diagnostics: this.diagnostics, env: this.ctx.env, exists: (p) => this.ctx.files.exists(p), load: (p) => this.load(p, inner), read: (p) => this.ctx.files.read(p)?.text})
+        this.nodeConfig ??= this.sharedNodeConfig(inner)
         const m = await this.nodeConfig
         if (m) deps.set(spec, m)
         continue
@@ -177,9 +200,64 @@ export class NodeProject {
       if (m) deps.set(spec, m)
     }
 
-    const m = evaluateParsed(parsed, {cyclic: (spec) => cycles.get(spec), env: this.ctx.env, imported: (spec) => deps.get(spec), nestConfig: this.nestConfig, nproc: this.ctx.dyno?.nproc})
+    // Evaluated already, in this run, with the very same imports and cycles, and reading the same here (shared-eval.ts).
+    const done = evaluations.get(parsed) ?? []
+    const nproc = this.ctx.dyno?.nproc
+    const same = done.find((e) => sameMap(e.deps, deps) && sameMap(e.cycles, cycles) && this.view.agrees(e.trace, this.ctx.env, nproc))
+    if (same) {
+      this.view.admit(same.trace)
+      append(this.diagnostics, same.module.diagnostics)
+      return same.module
+    }
+
+    const trace = new EvalTrace()
+    const m = evaluateParsed(parsed, {cyclic: (spec) => cycles.get(spec), env: this.ctx.env, imported: (spec) => deps.get(spec), nestConfig: this.nestConfig, nproc, trace, view: this.view})
+    this.view.admit(trace)
+    done.push({cycles, deps, module: m, trace})
+    evaluations.set(parsed, done)
     append(this.diagnostics, m.diagnostics)
     return m
+  }
+
+  /**
+   * node-config's module (nodeConfigModule), made once per run for every project that reads it alike: the same env
+   * variables, and the same config modules loaded (the very same evaluations). One that said something of its own
+   * (a format it does not read, a YAML error) is made again, so its diagnostics come in their place.
+   */
+  private async sharedNodeConfig(inner: readonly string[]): Promise<JsModule | undefined> {
+    const done = nodeConfigs.get(this.ctx.files) ?? []
+    nodeConfigs.set(this.ctx.files, done)
+    for (const run of done) {
+      if (run.said || !run.env.every((r) => sameEntry(r.got, this.ctx.env.get(r.name)))) continue
+      let same = true
+      for (const l of run.loads) if ((await this.load(l.path, inner)) !== l.got) same = false
+      if (same) return run.module
+    }
+
+    const run: NodeConfigRun = {env: [], loads: [], said: false}
+    const own = this.ctx.env
+    const env = Object.assign(Object.create(own) as Env, {get: (name: string) => {
+      const got = own.get(name)
+      run.env.push({got, name})
+      return got
+    }})
+    const diagnostics: Diagnostic[] = []
+    const say = (): void => {
+      if (diagnostics.length > 0) run.said = true
+      append(this.diagnostics, diagnostics.splice(0))
+    }
+
+    const load = async (path: string): Promise<JsModule | undefined> => {
+      say()
+      const got = await this.load(path, inner)
+      run.loads.push({got, path})
+      return got
+    }
+
+    run.module = await nodeConfigModule({diagnostics, env, exists: (p) => this.ctx.files.exists(p), load, read: (p) => this.ctx.files.read(p)?.text})
+    say()
+    done.push(run)
+    return run.module
   }
 
   /**
