@@ -4,9 +4,9 @@ import type {EnvLayer} from '../model/env.js'
 import {type FileReader, normalizedDir, type SourceFile, withinDir} from '../model/files.js'
 import type {Formation, FormationEntry} from '../model/formation.js'
 import type {AppModel, Extra, PoolEntry, ProcessModel} from '../model/process.js'
-import type {AnalyzerContext, ServerAnalysis} from '../languages/common/types.js'
+import type {AnalyzerContext, ParsedCommand, ServerAnalysis} from '../languages/common/types.js'
 
-import {Env, layer} from '../model/env.js'
+import {entrySources, Env, layer} from '../model/env.js'
 import {assumed, assumedOfType, derivedFrom, fromDefault, fromFile, type Source, type Sourced, sourced, uniqueSources} from '../model/source.js'
 import {type DynoFacts, type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
@@ -719,7 +719,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // After `cd sub &&`, the files the analysis names through the folder (Python modules) are named from the app root.
   const within = ctx.files.within
   if (within && !within.split('/').includes('..')) fromRoot(analyzed, within, modulesFromRoot(ctx.files))
-  const read = countsAtLeastOne(analyzed, ctx.processType, diagnostics)
+  const read = countsAtLeastOne(flagVariables(analyzed, ctx.command), ctx.processType, diagnostics)
   // A deploy hook (`release: python manage.py migrate`) is counted one process × one thread, and is on the app's
   // database: the language of the program it runs decides whether that is another database (below).
   const hook = analyzer.id === 'release' ? await deployHookProgram(ctx, read) : undefined
@@ -1056,6 +1056,26 @@ async function deployHookProgram(ctx: AnalyzerContext, hook: ServerAnalysis): Pr
   const said = read.diagnostics.filter((d) => d.code === 'not-postgresql')
   if (said.length === 0) return undefined
   return {analysis: {...hook, diagnostics: [...hook.diagnostics, ...said], language: 'none', threadsPerProcess: read.threadsPerProcess}, language: 'none'}
+}
+
+/**
+ * A count read from a command-line flag whose value a variable on the line gave (`-w $WORKERS`, `-w ${WORKERS:-3}`):
+ * the variable's sources follow the flag's, whichever analyzer read it (findFlag traces them only when handed the
+ * command). So a shell default taken for a variable app.json requires with no value carries that assumption.
+ */
+function flagVariables(analysis: ServerAnalysis, command: ParsedCommand): ServerAnalysis {
+  const expanded = command.expanded ?? []
+  if (expanded.length === 0) return analysis
+  const traced = (v: Sourced<number>): Sourced<number> => {
+    if (v.source.kind !== 'flag') return v
+    const value = /(?:=|\s)(\S+)$/.exec(v.source.flag)?.[1] ?? v.source.flag
+    const via = expanded.filter((e) => e.value !== '' && value.includes(e.value)).flatMap((e) => entrySources(e)).filter((s) => !(v.via ?? []).some((w) => JSON.stringify(w) === JSON.stringify(s)))
+    return via.length > 0 ? sourced(v.value, v.source, [...(v.via ?? []), ...via]) : v
+  }
+
+  const processesPerDyno = traced(analysis.processesPerDyno)
+  const threadsPerProcess = traced(analysis.threadsPerProcess)
+  return processesPerDyno === analysis.processesPerDyno && threadsPerProcess === analysis.threadsPerProcess ? analysis : {...analysis, processesPerDyno, threadsPerProcess}
 }
 
 /**

@@ -8,6 +8,7 @@ import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet,
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {migrationTool, release, toolWords} from './release.js'
+import {packageScript} from './hook-commands.js'
 import {sidekiq} from '../languages/ruby/sidekiq.js'
 import {queAsync} from '../languages/ruby/que-async.js'
 import {sidekiqEmbedded} from '../languages/ruby/sidekiq-embedded.js'
@@ -103,21 +104,6 @@ function ownProgram(cmd: Parameters<ServerAnalyzer['matches']>[0], ctx: Paramete
   }
 
   return analyzers.some((a) => DEFERS_RELEASE.has(a.id) && a.matches(cmd, ctx))
-}
-
-/** The text of the package.json script `npm run NAME` / `yarn NAME` / `pnpm NAME` runs, if the command is one. */
-function packageScript(argv: readonly string[], files: Parameters<ServerAnalyzer['matches']>[1]['files']): string | undefined {
-  const [runner, first, second] = argv
-  if (runner !== 'npm' && runner !== 'yarn' && runner !== 'pnpm' && runner !== 'bun') return undefined
-  const name = first === 'run' || first === 'run-script' ? second : runner === 'npm' ? undefined : first
-  if (name === undefined || argv.length > (first === 'run' || first === 'run-script' ? 3 : 2)) return undefined
-  try {
-    const scripts = (JSON.parse(files.read('package.json')?.text ?? '{}') as {scripts?: Record<string, unknown>}).scripts
-    const text = scripts?.[name]
-    return typeof text === 'string' ? text : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** Add-ons that run inside other servers' processes, applied to every process type in this order. */

@@ -1,6 +1,9 @@
 import type {ServerAnalyzer} from '../languages/common/types.js'
 
+import type {FileReader} from '../model/files.js'
+
 import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
+import {frameworkCli, hookCommandConnections, packageScript} from './hook-commands.js'
 import {ectoMigration, isElixir} from '../languages/common/matchers.js'
 import {earlierMigrationLock, migratorLockConnection} from '../languages/ruby/migration-lock.js'
 
@@ -71,15 +74,15 @@ export const release: ServerAnalyzer = {
   analyze: async (ctx) => {
     const hook = deployHookOf(ctx.processType)!
     const lock = (await migratorLockConnection(ctx)) ?? (await earlierMigrationLock(ctx))
-    const tool = migrationTool(ctx.command.argv)
-    const threads = hook.threads()
+    const threads = hookThreads(ctx.command.argv, ctx.files, hook)
     return {
       diagnostics: [],
       ...(lock ? {extrasPerProcess: [lock]} : {}),
-      language: 'unknown',
+      // A command that opens none (hook-commands.ts) is 'none', as the no-database analyzer's programs are.
+      language: threads.value === 0 ? 'none' : 'unknown',
       processesPerDyno: hook.processes(),
       server: ctx.processType,
-      threadsPerProcess: tool ? sourced(1, fromDefault(tool.why, tool.ref)) : threads,
+      threadsPerProcess: threads,
     }
   },
   id: 'release',
@@ -114,6 +117,37 @@ const MIGRATION_TOOLS: readonly {ref: string; test: (words: readonly string[]) =
     why: 'sequelize-cli runs the migrations one after another (umzug): 1 connection of the pool at a time',
   },
   {
+    // src/db.ts: `new pg.Client(connection)` (one client, connected once); the runner applies the migrations in turn on it.
+    ref: 'https://github.com/salsita/node-pg-migrate/blob/main/src/db.ts',
+    test: (w) => /^node-pg-migrate(@[\w.^~-]+)?$/.test(w[0] ?? '') && w.slice(1).some((a) => a === 'up' || a === 'down' || a === 'redo'),
+    why: 'node-pg-migrate opens one pg Client (src/db.ts `new pg.Client(connection)`) and runs the migrations one after another on it: 1 connection',
+  },
+  {
+    // db-migrate-pg index.js connect(): `var db = config.db || new pg.Client(config)`; db-migrate drives its migrations through that driver.
+    ref: 'https://github.com/db-migrate/pg/blob/master/index.js',
+    test: (w) => /^db-migrate(@[\w.^~-]+)?$/.test(w[0] ?? '') && w.slice(1).some((a) => /^(up|down|reset)(:|$)/.test(a)),
+    why: "db-migrate's PostgreSQL driver (db-migrate-pg connect()) opens one pg Client and runs the migrations one after another on it: 1 connection",
+  },
+  {
+    // src/commands/MigrationRunCommand.ts: dataSource.initialize() then runMigrations(); MigrationExecutor runs them on one queryRunner
+    // (the pool's startup check and version query use one connection, released before).
+    ref: 'https://github.com/typeorm/typeorm/blob/0.3.20/src/migration/MigrationExecutor.ts',
+    test: (w) => /^typeorm(-ts-node-(commonjs|esm))?(@[\w.^~-]+)?$/.test(w[0] ?? '') && w.slice(1).some((a) => a === 'migration:run' || a === 'migration:revert'),
+    why: "typeorm migration:run runs the migrations on one query runner (MigrationExecutor): 1 connection of the data source's pool at a time",
+  },
+  {
+    // src/pgReal.ts withClient(): one pool per connection string, `await pgPool.connect()` once; migrate runs on that client under its advisory lock.
+    ref: 'https://github.com/graphile/migrate/blob/main/src/pgReal.ts',
+    test: (w) => /^graphile-migrate(@[\w.^~-]+)?$/.test(w[0] ?? '') && w[1] === 'migrate',
+    why: 'graphile-migrate migrate takes one client from its pool (pgReal.ts withClient) and runs the migrations on it, under its advisory lock: 1 connection',
+  },
+  {
+    // MikroORM's Migrator runs umzug's migrations one after another, each in a transaction of its own (migrations.transactional).
+    ref: 'https://github.com/mikro-orm/mikro-orm/blob/master/packages/migrations/src/Migrator.ts',
+    test: (w) => /^mikro-orm(-esm)?(@[\w.^~-]+)?$/.test(w[0] ?? '') && /^migration:(up|down|fresh)$/.test(w[1] ?? ''),
+    why: "mikro-orm migration:up runs the migrations one after another (umzug), each in its own transaction: 1 connection of the ORM's pool at a time",
+  },
+  {
     // env.py (alembic's generic template): `with connectable.connect() as connection: … context.run_migrations()`.
     ref: 'https://github.com/sqlalchemy/alembic/blob/main/alembic/templates/generic/env.py',
     test: (w) => (w[0] === 'alembic' && w.slice(1).some((a) => a === 'upgrade' || a === 'downgrade')) || (w[0] === 'flask' && w[1] === 'db' && (w[2] === 'upgrade' || w[2] === 'downgrade')),
@@ -130,6 +164,11 @@ export function toolWords(argv: readonly string[]): string[] {
     if ((runner === 'pnpm' || runner === 'yarn' || runner === 'bun') && (words[0] === 'exec' || words[0] === 'dlx' || words[0] === 'x')) words = words.slice(1)
   }
 
+  // `node node_modules/typeorm/cli.js migration:run`, `ts-node ./node_modules/.bin/knex migrate:latest`: the package's CLI.
+  const at = words.findIndex((w, i) => i > 0 && !w.startsWith('-'))
+  const pkg = ['node', 'nodejs', 'ts-node', 'tsx', 'bun'].includes(words[0] ?? '') && at !== -1 ? /^(?:\.\/)?(?:[\w.-]+\/)*node_modules\/(?:\.bin\/([\w.-]+)|((?:@[\w.-]+\/)?[\w.-]+)\/)/.exec(words[at]) : null
+  if (pkg) words = [pkg[1] ?? pkg[2], ...words.slice(at + 1)]
+
   return words
 }
 
@@ -138,4 +177,22 @@ export function migrationTool(argv: readonly string[]): {ref: string; why: strin
   const words = toolWords(argv)
   const found = MIGRATION_TOOLS.find((t) => t.test(words))
   return found ? {ref: found.ref, why: found.why} : undefined
+}
+
+/**
+ * What one command of a deploy hook holds while it runs: a migration tool's one connection (its source), none for
+ * a command that only touches files (hook-commands.ts), a framework CLI's one thread (the platform's default for a
+ * release command), else one connection assumed, said: conncalc does not know what the command opens.
+ * `npm run X` / `yarn X` is the package.json script it runs, when that is one plain command.
+ */
+function hookThreads(argv: readonly string[], files: FileReader, hook: DeployHook, depth = 0): Sourced<number> {
+  const tool = migrationTool(argv)
+  if (tool) return sourced(1, fromDefault(tool.why, tool.ref))
+  const none = hookCommandConnections(argv, files)
+  if (none) return sourced(none.connections, fromDefault(none.what, none.ref))
+  if (frameworkCli(argv, files) !== undefined) return hook.threads()
+  const script = depth < 3 ? packageScript(argv, files) : undefined
+  if (script !== undefined && !/[;&|<>`$()]/.test(script)) return hookThreads(script.trim().split(/\s+/), files, hook, depth + 1)
+  const shown = argv.join(' ')
+  return sourced(1, assumed(`conncalc does not know what \`${shown.length > 80 ? `${shown.slice(0, 79)}…` : shown}\` opens while it runs: counted as one connection (if it holds more, give them with --assume TYPE=1:THREADS)`))
 }

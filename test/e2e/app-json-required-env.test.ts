@@ -113,6 +113,37 @@ describe('a variable app.json requires with no value: the code\'s fallback is an
     expect(planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--env', 'GUNICORN_WORKERS=5']).type('web').connections).toBe(10)
   })
 
+  it('shell defaults in the Procfile: `-w ${GUNICORN_WORKERS:-3}` and `WEB_CONCURRENCY=${WEB_CONCURRENCY-2}` with both required → starred', () => {
+    const django = {
+      'app.json': appJson({GUNICORN_WORKERS: {description: 'gunicorn workers'}, WEB_CONCURRENCY: {description: 'worker processes'}}),
+      'requirements.txt': 'Django==4.2.7\ngunicorn==21.2.0\npsycopg2-binary==2.9.9\n',
+      'shop/__init__.py': '',
+      'shop/settings.py': 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop"}}\n',
+      'shop/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\napplication = get_wsgi_application()\n',
+    }
+    const dir = app({...django, Procfile: 'web: gunicorn shop.wsgi -w ${GUNICORN_WORKERS:-3} --threads 2\nother: WEB_CONCURRENCY=${WEB_CONCURRENCY-2} gunicorn shop.wsgi\n'})
+    // web: the shell's default 3 workers (sh: `${X:-word}` is the word when X is unset) × 2 threads = 6, starred;
+    // other: WEB_CONCURRENCY is set below app.json only by heroku/python (2 on standard-1x), else the shell's 2: gunicorn
+    // reads it as its workers (1 thread): 2, starred, as the deployer's value replaces either.
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', 'other=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 6, processesPerDyno: 3, threadsPerProcess: 2})
+    expect(assumedFor(r.type('web').sources.processesPerDyno, 'GUNICORN_WORKERS')).toBe(true)
+    expect(r.type('other')).toMatchObject({connections: 2, processesPerDyno: 2})
+    expect(assumedFor(r.type('other').sources.processesPerDyno, 'WEB_CONCURRENCY')).toBe(true)
+    const text = runCliInProcess(['plan', '--procfile', `${dir}/Procfile`, '--plan', 'standard-0', '--scale', 'web=1:standard-1x', 'other=1:standard-1x', '--explain']).stdout
+    expect(text).toContain('GUNICORN_WORKERS is required by app.json:')
+    // The app's values given: read, nothing assumed (5 × 2 = 10; 4).
+    const given = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', 'other=1:standard-1x', '--env', 'GUNICORN_WORKERS=5', '--env', 'WEB_CONCURRENCY=4'])
+    expect(given.type('web').connections).toBe(10)
+    expect(assumedFor(given.type('web').sources.processesPerDyno, 'GUNICORN_WORKERS')).toBe(false)
+    expect(given.type('other').connections).toBe(4)
+    // Not required by app.json: the default is the shell's, unstarred.
+    const free = app({...django, 'app.json': appJson({}), Procfile: 'web: gunicorn shop.wsgi -w ${GUNICORN_WORKERS:-3} --threads 2\n'})
+    const f = planJson(`${free}/Procfile`, ['--plan', 'standard-0'])
+    expect(f.type('web').connections).toBe(6)
+    expect(JSON.stringify(f.type('web').sources.processesPerDyno)).not.toContain('assumed')
+  })
+
   it('a variable the server reads itself: gunicorn with WEB_CONCURRENCY required → the buildpack\'s 4 on standard-2x, starred', () => {
     const dir = app({
       'Procfile': 'web: gunicorn shop.wsgi\n',

@@ -149,6 +149,8 @@ interface Ctx {
   unresolved: string[]
   /** Variables whose values the expansion used, for sources. */
   used?: string[]
+  /** Variables unset here whose `${X:-word}` / `${X-word}` word the expansion used, with that word's value. */
+  defaulted?: [string, string][]
 }
 
 const NAME = /^[A-Z_a-z]\w*/
@@ -340,7 +342,10 @@ function expandBraced(inner: string, ctx: Ctx): string {
 
     default: {
       if (present) ctx.used?.push(name)
-      return present ? (value ?? '') : useWord()
+      if (present) return value ?? ''
+      const fallback = useWord()
+      if (!special) ctx.defaulted?.push([name, fallback])
+      return fallback
     }
   }
 }
@@ -874,10 +879,19 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
     [...new Set(names)].flatMap((n) => {
       if (local?.has(n) || vars.has(n)) return [fromEnv(n, from)]
       const e = env.get(n)
-      return e ? entrySources(e) : []
+      // A value only a layer below app.json's sets (a buildpack's WEB_CONCURRENCY), for a variable app.json requires: the deployer's replaces it.
+      const deployer = env.deployerSets(n)
+      return e ? [...entrySources(e), ...(deployer ? [deployer] : [])] : []
     })
-  const entry = (name: string, value: string, used: string[] = [], local?: Map<string, string>): EnvEntry => {
-    const via = sourcesOf(used, local)
+  // A `${X:-word}` default taken for a variable app.json requires with no value (Env.deployerSets): the deployer's
+  // value replaces it on the platform, so what it gives is an assumption, named.
+  const deployerOf = (defaulted: readonly [string, string][] = []): Source[] =>
+    [...new Set(defaulted.map(([n]) => n))].flatMap((n) => {
+      const s = vars.has(n) ? undefined : env.deployerSets(n)
+      return s ? [s] : []
+    })
+  const entry = (name: string, value: string, used: string[] = [], local?: Map<string, string>, defaulted?: [string, string][]): EnvEntry => {
+    const via = [...sourcesOf(used, local), ...deployerOf(defaulted)]
     const e: EnvEntry = via.length > 0 ? {name, source: fromEnv(name, from), value, via} : {name, source: fromEnv(name, from), value}
     // `X=$(cmd)`: a command's output, kept as written; the analyzer reads the app's script when it only prints a literal.
     if (hasCommandOutput(value)) e.unknown = commandOutputWhy(name, value, from)
@@ -900,13 +914,14 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
       const m = ASSIGNMENT.exec(words[k])
       if (!m) break
       prefixCtx.used = []
+      prefixCtx.defaulted = []
       const value = expandWord(words[k].slice(m[0].length), prefixCtx, false)[0] ?? ''
-      prefix.push(entry(m[1], value, prefixCtx.used, new Map(local)))
+      prefix.push(entry(m[1], value, prefixCtx.used, new Map(local), prefixCtx.defaulted))
       local.set(m[1], value)
     }
 
     // The command's words see the values from before this statement.
-    const ctx: Ctx = {lookup, unresolved: [], used: []}
+    const ctx: Ctx = {defaulted: [], lookup, unresolved: [], used: []}
     const rest = words.slice(k)
     const argv = rest.flatMap((w) => expandWord(w, ctx, true))
 
@@ -929,9 +944,10 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
           vars.delete(name)
           exported.delete(name)
         } else if (m) {
-          const value = expandWord(w.slice(m[0].length), ctx, false)[0] ?? ''
+          const wordCtx: Ctx = {...ctx, defaulted: [], used: []}
+          const value = expandWord(w.slice(m[0].length), wordCtx, false)[0] ?? ''
           vars.set(name, value)
-          exported.set(name, entry(name, value))
+          exported.set(name, entry(name, value, wordCtx.used, undefined, wordCtx.defaulted))
         } else if (vars.has(name)) {
           exported.set(name, entry(name, vars.get(name)!))
         }
@@ -944,10 +960,18 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
     commands.push({
       argv,
       assignments: [...exported.values(), ...prefix],
-      expanded: (ctx.used ?? []).flatMap((n) => {
-        const e = vars.has(n) ? exported.get(n) : env.get(n)
-        return e ? [e] : []
-      }),
+      expanded: [
+        ...(ctx.used ?? []).flatMap((n) => {
+          const e = vars.has(n) ? exported.get(n) : env.get(n)
+          const deployer = vars.has(n) ? undefined : env.deployerSets(n)
+          return e ? [deployer ? {...e, via: [...(e.via ?? []), deployer]} : e] : []
+        }),
+        // `-w ${WORKERS:-4}` with WORKERS required by app.json: the 4 carries the deployer's assumption.
+        ...(ctx.defaulted ?? []).flatMap(([n, value]) => {
+          const s = vars.has(n) ? undefined : env.deployerSets(n)
+          return s ? [{name: n, source: s, value}] : []
+        }),
+      ],
       background: seg.terminator === '&',
       candidate: !seg.afterPipe && !finishesAtOnce(argv),
       unresolved: [...statementUnresolved, ...prefixCtx.unresolved, ...ctx.unresolved],
