@@ -6,6 +6,7 @@ import {basename, dirname, relative, resolve} from 'node:path'
 import type {AppModel, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
+import {DOKKU_ZERO_DOWNTIME_REF, dokkuSign} from '../platform/dokku-builder.js'
 import {parseRenderYaml, RENDER_POSTGRES_LIMITS_REF, renderPostgresLimit} from '../platform/render-yaml.js'
 import {type AnalysisMemo, analyzeApp, newAnalysisMemo} from './analyze-app.js'
 import {applyAssumptions} from '../budget/assume.js'
@@ -287,6 +288,15 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     // Heroku preboot affects web dynos only (https://devcenter.heroku.com/articles/preboot).
     const web = app.processes.find((p) => p.name === 'web' && p.role === 'long-running')
     if (web) web.deployOverlap = preboot
+  }
+
+  // Dokku: every process type's old containers keep running until DOKKU_WAIT_TO_RETIRE after the new ones start
+  // (zero-downtime checks, on by default); `--no-preboot` says they do not overlap (checks disabled).
+  const dokku = preboot?.source.kind === 'flag' && !preboot.value ? undefined : dokkuSign(input.files)
+  if (dokku) {
+    const at = `${dokku.file}${dokku.line === undefined ? '' : `:${dokku.line}`}`
+    const overlap = sourced(true, fromDefault(`the app deploys on Dokku (${at}: ${dokku.what}): Dokku starts the new containers of every process type, switches traffic to them and stops the old ones DOKKU_WAIT_TO_RETIRE (60 s by default) later, so both sets run then`, DOKKU_ZERO_DOWNTIME_REF))
+    for (const p of app.processes) if (p.role === 'long-running' && !p.deployOverlap?.value) p.deployOverlap = overlap
   }
   markPooled(app.processes, request.pooled, procfile)
 

@@ -1,7 +1,8 @@
 import type {Budget, BudgetOptions, DeployMoment, ProcessBudget, ServerPoolingBudget, Status} from '../model/budget.js'
 import type {AppModel, Extra, PoolEntry, ProcessModel, ProcessRole} from '../model/process.js'
 
-import {derivedFrom, uniqueSources} from '../model/source.js'
+import {derivedFrom, type Source, uniqueSources} from '../model/source.js'
+import {DOKKU_ZERO_DOWNTIME_REF} from '../platform/dokku-builder.js'
 import {serverPoolingBudget} from './server-pooling.js'
 import {maxOf} from '../util/numbers.js'
 
@@ -261,8 +262,10 @@ export const momentLabel = (m: Pick<DeployMoment, 'kind' | 'processTypes'>): str
 export const momentName = (kind: DeployMoment['kind']): string => (kind === 'release' ? 'release phase' : kind === 'preboot' ? 'preboot' : `${kind} hook`)
 
 /** "the release phase (release: 1)" / "preboot of api (web: 12)". `rows` name a release type's machine when another platform runs it (a Fly Machine). */
-export function describeMoment(m: DeployMoment, rows: readonly Pick<ProcessBudget, 'model' | 'name'>[] = []): string {
-  const what = m.kind === 'preboot' ? 'the preboot overlap' : m.kind === 'release' && m.processTypes[0] === 'predeploy' ? "Dokku's predeploy task" : `the ${momentName(m.kind)}`
+export function describeMoment(m: DeployMoment, rows: readonly MomentRow[] = []): string {
+  // Dokku's zero-downtime deploy (app/plan.ts): its old containers of every type overlap the new ones, not Heroku's preboot.
+  const dokku = m.kind === 'preboot' && rows.some((r) => m.processTypes.includes(r.name) && (r.model.app ?? null) === m.app && isDokkuOverlap(r.model.deployOverlap?.source))
+  const what = dokku ? "Dokku's old and new containers overlapping" : m.kind === 'preboot' ? 'the preboot overlap' : m.kind === 'release' && m.processTypes[0] === 'predeploy' ? "Dokku's predeploy task" : `the ${momentName(m.kind)}`
   const where = m.app === null ? '' : ` of ${m.app}`
   const why =
     m.kind === 'release' && m.processTypes[0] === 'predeploy'
@@ -273,9 +276,22 @@ export function describeMoment(m: DeployMoment, rows: readonly Pick<ProcessBudge
         ? `its command adds ${m.extra}`
         : m.kind === 'postdeploy'
           ? m.processTypes.length > 1 ? `its container and the new ${m.processTypes.slice(1).join(', ')} containers add ${m.extra}` : `its container adds ${m.extra}`
-          : `a second set of ${m.processTypes.join(', ')} dynos adds ${m.extra}`
+          : `a second set of ${overlapping(m, rows).join(', ')} ${dokku ? 'containers' : 'dynos'} adds ${m.extra}`
   return `${what}${where} (${why})`
 }
+
+/** What describeMoment reads of the budget's rows. */
+type MomentRow = Pick<ProcessBudget, 'model' | 'name'> & Partial<Pick<ProcessBudget, 'connections'>>
+
+/** The types of an overlap moment that have dynos (a type scaled to 0 has no old ones: DOKKU_SCALE's unlisted types). */
+function overlapping(m: DeployMoment, rows: readonly MomentRow[]): string[] {
+  const none = (t: string): boolean => rows.some((r) => r.name === t && (r.model.app ?? null) === m.app && r.connections === 0)
+  const shown = m.processTypes.filter((t) => !none(t))
+  return shown.length > 0 ? shown : m.processTypes
+}
+
+/** A deploy overlap that is Dokku's (its zero-downtime deploy keeps the old containers DOKKU_WAIT_TO_RETIRE longer). */
+const isDokkuOverlap = (s: Source | undefined): boolean => s?.kind === 'default' && s.ref === DOKKU_ZERO_DOWNTIME_REF
 
 /** What a changed budget is judged on: `--suggest` needs only these. */
 export type BudgetSummary = Pick<Budget, 'deployPeak' | 'limit' | 'status' | 'total' | 'utilization'>

@@ -21,6 +21,14 @@ import type {FileReader} from '../model/files.js'
 
 import {jsonKeyLine} from '../util/json-lines.js'
 
+/**
+ * Dokku's zero-downtime deploy: "Dokku will wait 10 seconds after starting each container … traffic will be switched
+ * to point to your new containers. Dokku will also wait a further 60 seconds after the deploy is complete before
+ * terminating old containers … you may have more than one container running for a given application"
+ * (DOKKU_WAIT_TO_RETIRE; `checks:disable` per process type stops the old ones first, with downtime).
+ */
+export const DOKKU_ZERO_DOWNTIME_REF = 'https://dokku.com/docs/deployment/zero-downtime-deploys/'
+
 export const DOKKU_DOCKERFILE_REF = 'https://dokku.com/docs/deployment/builders/dockerfiles/#procfiles-and-multiple-processes'
 
 /** What says the app deploys on Dokku: a file, and the line when it is an app.json key. */
@@ -41,7 +49,8 @@ export function dokkuBuildsDockerfile(files: FileReader): DokkuSign | undefined 
   return dokkuSign(files)
 }
 
-function dokkuSign(files: FileReader): DokkuSign | undefined {
+/** What says the app deploys on Dokku (an app.json key only Dokku reads, CHECKS, DOKKU_SCALE), if anything does. */
+export function dokkuSign(files: FileReader): DokkuSign | undefined {
   const appJson = files.read('app.json')
   if (appJson) {
     let parsed: unknown

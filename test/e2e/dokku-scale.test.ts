@@ -11,7 +11,9 @@
  *   worker 3 (DOKKU_SCALE:3) × 2 = 6
  *   clock  0 (DOKKU_SCALE does not list it) × 1 = 0
  *   mailer 0 (DOKKU_SCALE does not list it) × 2 = 0
- *   total 8 + 6 = 14; deploy peak 14 + 1 (release) = 15
+ *   total 8 + 6 = 14; release phase 14 + 1 = 15; Dokku's zero-downtime deploy keeps the old web and worker containers
+ *   beside the new ones for DOKKU_WAIT_TO_RETIRE (https://dokku.com/docs/deployment/zero-downtime-deploys/): 14 + 14 = 28,
+ *   the deploy peak (`--no-preboot`: 15)
  *
  * With an app.json `formation` object beside it, Dokku 0.25+ ignores DOKKU_SCALE and scales only the types
  * formation gives a quantity, every other Procfile type to 0 (dokku/dokku@v0.29.0 plugins/app-json/functions.go
@@ -50,7 +52,8 @@ describe('DOKKU_SCALE (Dokku before 0.30)', () => {
     expect(out.stdout).toMatch(/^ {2}dynos +3 {2}DOKKU_SCALE:3$/m)
     expect(out.stdout).toContain('DOKKU_SCALE does not list it: Dokku runs the types DOKKU_SCALE lists')
     expect(out.stdout).not.toContain('1 dyno assumed')
-    expect(out.stdout).toContain('deploy peak 15')
+    expect(out.stdout).toContain('deploy peak 28')
+    expect(out.stdout).toContain("peak during Dokku's old and new containers overlapping (a second set of web, worker containers adds 14)")
   })
 
   it('--scale wins over DOKKU_SCALE, type by type', () => {
