@@ -134,26 +134,34 @@ describe('fork-disconnect-missing', () => {
     expect(d.fix).toBe('add to config/puma.rb: before_fork { Sequel::DATABASES.each(&:disconnect) }')
   })
 
-  it('ActiveRecord < 5.2: Unicorn without before_fork +1 per dyno; with the Heroku hooks nothing added', async () => {
+  // ActiveRecord < 5.2 does not empty its pools after boot, but a pool connects on its first checkout only
+  // (establish_connection makes it, ConnectionPool#connection connects): a master keeps a connection only if boot code
+  // checks one out. Rails 4.x-5.1's schema cache check does when the dump exists ("active_record.check_schema_cache_dump"
+  // reads ActiveRecord::Migrator.current_version).
+  it('ActiveRecord < 5.2, nothing at boot queries: the Unicorn master holds none (ceiling only, starred); with a schema cache dump +1 per dyno; with the Heroku hooks nothing added', async () => {
     const bare = await planFixture('fork-rails-4-2-unicorn', {scale: ['web=2']})
-    // 3 workers × min(pool, 1 thread) + 1 master = 4 per dyno, 8 across 2.
-    expect([bare.type('web').connectionsPerDyno, bare.type('web').connections]).toEqual([4, 8])
-    expect(bare.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!.message).toContain('ActiveRecord 4.2.11.3 (before 5.2, Rails does not empty its pools after boot)')
+    // 3 workers × min(pool, 1 thread) = 3 per dyno, 6 across 2; the master's 1 in the ceiling only.
+    expect([bare.type('web').connectionsPerDyno, bare.type('web').connections]).toEqual([3, 6])
+    expect(bare.type('web').extras).toMatchObject([{ceilingOnly: true, count: 1, kind: 'forking-parent'}])
+    expect(bare.codes).not.toContain('fork-disconnect-missing')
+    const dump = await planFixture('fork-rails-4-2-unicorn-schema-cache', {scale: ['web=2']})
+    // 3 + 1 master = 4 per dyno, 8 across 2.
+    expect([dump.type('web').connectionsPerDyno, dump.type('web').connections]).toEqual([4, 8])
+    expect(dump.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!.message).toContain('reads the schema version at boot because db/schema_cache.dump exists')
     const hooked = await planFixture('unicorn', {scale: ['web=2']})
     expect([hooked.type('web').connectionsPerDyno, hooked.type('web').connections]).toEqual([3, 6])
   })
 
-  it('Resque on ActiveRecord < 5.2: every worker is a parent, so +1 per worker process', async () => {
+  it('Resque on ActiveRecord < 5.2 with nothing querying at boot: the parent\'s connection is in the ceiling only', async () => {
     const r = await planFixture('fork-rails-4-2-resque', {scale: ['worker=2']})
     const w = r.type('worker')
-    expect(w.extras).toMatchObject([{count: 1, kind: 'forking-parent', per: 'process'}])
-    // min(pool, 1 thread) + 1 parent = 2 per process, 2 dynos × 1 worker.
-    expect([w.connectionsPerProcess, w.connections]).toEqual([2, 4])
-    expect(r.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!.message).toContain('+1 per worker, 2 in all')
+    expect(w.extras).toMatchObject([{ceilingOnly: true, count: 1, kind: 'forking-parent', per: 'process'}])
+    // min(pool, 1 thread) = 1 per process, 2 dynos × 1 worker.
+    expect([w.connectionsPerProcess, w.connections]).toEqual([1, 2])
   })
 
   it('--explain prints the kept connection with its reason and its signs', async () => {
-    const r = await planFixture('fork-rails-4-2-unicorn')
+    const r = await planFixture('fork-rails-4-2-unicorn-schema-cache')
     const text = renderTable(r.report, {chalk: new Chalk({level: 0}), explain: true, procfile: 'Procfile'})
     expect(text).toContain('+ per dyno           1  Unicorn master connection kept after boot (no disconnect in before_fork): assumption: the Unicorn master loads the app before forking')
     expect(text).not.toContain('pool reaper')

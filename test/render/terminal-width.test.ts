@@ -89,9 +89,9 @@ describe('the table view fits the terminal', () => {
   })
 
   it("a `*` of a column left out moves to the row's connections", () => {
-    // A Rails 4.2 Puma master that preloads keeps its connection after boot (ActiveRecord < 5.2):
-    // that per-dyno +1 is an assumption, marked on conn/dyno at full width (2 × 5 + 1 = 11*).
-    const args = ['plan', '--procfile', `${fixture('fork-rails-4-2-puma')}/Procfile`, '--plan', 'standard-0']
+    // A Rails 4.2 Unicorn master that preloads keeps the connection the schema cache check opens at boot (ActiveRecord
+    // < 5.2 does not empty its pools): that per-dyno +1 is an assumption, marked on conn/dyno at full width (3 × 1 + 1 = 4*).
+    const args = ['plan', '--procfile', `${fixture('fork-rails-4-2-unicorn-schema-cache')}/Procfile`, '--plan', 'standard-0']
     const full = runCliInProcess(args).stdout
     const web = full.split('\n').find((l) => l.startsWith('web '))!
     expect(web.split(/\s+/)[8]).toMatch(/\*$/) // conn/dyno

@@ -13,7 +13,14 @@
  *
  * It counts in the expected total only on a positive sign that the parent
  * holds one after boot, each named in the message:
- * - ActiveRecord < 5.2: no flush after boot;
+ * - ActiveRecord < 5.2: no flush after boot, so a query anywhere in an
+ *   initializer, or the schema cache check (db/schema_cache.yml or .dump
+ *   present: Rails 4.x-5.1 "active_record.check_schema_cache_dump" reads
+ *   ActiveRecord::Migrator.current_version) is kept. Without such a sign the
+ *   parent holds none: ActiveRecord connects on a pool's first checkout only
+ *   (establish_connection makes the pool, ConnectionPool#connection connects),
+ *   so the connection is in the ceiling only, as an assumption (gems' boot
+ *   code is not read);
  * - another ORM in the bundle (Sequel, ROM, the pg gem alone): nothing flushes
  *   its connections, and Sequel::Model reads each table's schema when its class loads;
  * - code that queries after the flush: `after_initialize` blocks in
@@ -125,12 +132,19 @@ async function queriesIn(ctx: AnalyzerContext, path: string, pick: (parsed: Pars
 export async function bootQueries(ctx: AnalyzerContext, {rackup = true}: {rackup?: boolean} = {}): Promise<BootQuery[]> {
   const out: BootQuery[] = []
   const ar = activeRecordVersion(ctx.versions)
-  if (ar && !versionAtLeast(ar, '5.2.0')) {
-    out.push({
-      library: 'activerecord',
-      source: lockSource(ctx, ctx.versions.activerecord ? 'activerecord' : 'rails'),
-      what: `ActiveRecord ${ar} (before 5.2, Rails does not empty its pools after boot)`,
-    })
+  const beforeFlush = Boolean(ar && !versionAtLeast(ar, '5.2.0'))
+  if (beforeFlush) {
+    // Nothing empties the pools after boot, but a pool connects on its first checkout only: what boot checks out is
+    // kept. The schema cache check queries the schema version when the dump file exists (Rails 4.x-5.1
+    // "active_record.check_schema_cache_dump": ActiveRecord::Migrator.current_version).
+    const dump = ['db/schema_cache.yml', 'db/schema_cache.dump'].find((f) => ctx.files.read(f))
+    if (dump) {
+      out.push({
+        library: 'activerecord',
+        source: fromFile(dump, 1),
+        what: `ActiveRecord ${ar} (before 5.2, Rails does not empty its pools after boot) reads the schema version at boot because ${dump} exists (active_record.check_schema_cache_dump)`,
+      })
+    }
   }
 
   const orm = ['sequel', 'rom-sql'].find((g) => ctx.versions[g]) ?? (!ar && ctx.versions.pg ? 'pg' : undefined)
@@ -147,7 +161,8 @@ export async function bootQueries(ctx: AnalyzerContext, {rackup = true}: {rackup
 
   if (usesActiveRecord(ctx)) {
     for (const path of initializerFiles(ctx.files)) {
-      append(out, (await queriesIn(ctx, path, afterInitializeBlocks, 'in an after_initialize block')))
+      // Before 5.2 nothing empties the pools after boot: a query anywhere in an initializer is kept, not only one after it.
+      append(out, beforeFlush ? await queriesIn(ctx, path, (p) => [p.program], `while it loads, and ActiveRecord ${ar} (before 5.2) does not empty its pools after boot`) : await queriesIn(ctx, path, afterInitializeBlocks, 'in an after_initialize block'))
     }
 
     if (rackup) append(out, (await queriesIn(ctx, 'config.ru', (p) => [p.program], 'while config.ru loads in the parent')))
@@ -178,6 +193,17 @@ export function forkingParentExtra(ctx: AnalyzerContext, fork: ForkFacts): Extra
       ]),
       kind: 'forking-parent',
       reason: `${fork.parent} connection kept after boot (no disconnect in ${fork.parentHook})`,
+    }
+  }
+
+  if (ar && !versionAtLeast(ar, '5.2.0')) {
+    // Before 5.2 no flush, but no connection either unless boot checks one out (ConnectionPool#connection connects on
+    // the first checkout): in the ceiling, as an assumption, since gems' boot code is not read.
+    return {
+      ceilingOnly: true,
+      count: sourced(1, assumed(`ActiveRecord ${ar} (before 5.2) does not empty its pools after boot, but a pool connects only when code checks a connection out, and nothing conncalc reads does at boot (initializers, after_initialize blocks, config.ru, a schema cache dump); gems' own boot code is not read: the ${fork.parent} holds one only if boot code queries`), [fork.preload.source, lockSource(ctx, ctx.versions.activerecord ? 'activerecord' : 'rails')]),
+      kind: 'forking-parent',
+      reason: `${fork.parent} connection, if the app's boot code queries the database (ActiveRecord ${ar} keeps it)`,
     }
   }
 
