@@ -101,6 +101,16 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
   const detected = detectLanguage(input.files, input.running?.buildpacks, entries)
+  // A buildpack pinned to a release older than its WEB_CONCURRENCY script: said once, as the processes' counts follow it.
+  if (detected.webConcurrency && !input.container?.built && detected.webConcurrency.source.kind === 'default') {
+    diagnostics.push({
+      code: 'missing-config',
+      file: detected.source?.kind === 'file' ? detected.source.file : input.procfile.path,
+      fix: 'a pinned buildpack release is what the app builds with; if WEB_CONCURRENCY is set as a config var, pass it with --env WEB_CONCURRENCY=N',
+      message: `WEB_CONCURRENCY: ${detected.webConcurrency.source.what}`,
+      severity: 'info',
+    })
+  }
   // No web type in the Procfile: the buildpack's default web process runs anyway (procfile/default-process.ts).
   // With -a APP the formation says what runs.
   // A container app has no buildpack, so no default web process either.

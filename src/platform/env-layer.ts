@@ -14,7 +14,8 @@ import {buildpackOn, buildpackWebConcurrency} from './dyno-sizes.js'
  * When the size or the buildpack is a guess, the value is labelled an assumption.
  */
 export function platformLayer(table: DynoSizeTable, detected: DetectedLanguage, dyno: DynoFacts): EnvLayer | undefined {
-  const lang = detected.language
+  // A buildpack pinned to a release before its WEB_CONCURRENCY script sets none: the last one that does decides.
+  const lang = detected.webConcurrency ? detected.webConcurrency.language : detected.language
   if (lang !== 'python' && lang !== 'nodejs') return undefined
   const wc = buildpackWebConcurrency(table, lang, dyno)
   // Python's Cloud Native Buildpack sets none on Fir: gunicorn and uvicorn then run their own default (1).

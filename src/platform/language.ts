@@ -72,6 +72,28 @@ export interface DetectedLanguage {
   /** The buildpack that writes WEB_CONCURRENCY last; undefined when nothing matched. */
   language?: Language
   source?: Source
+  /**
+   * When the app pins a language buildpack to a release older than its first WEB_CONCURRENCY script (.buildpacks
+   * `heroku-buildpack-python.git#v52`): the last named buildpack that does write it (undefined language: none does).
+   */
+  webConcurrency?: {language?: Language; source: Source}
+}
+
+/**
+ * The first release of each language buildpack whose .profile.d script sets WEB_CONCURRENCY (its archive/vNN tags):
+ * heroku-buildpack-python v55 (2015-01-08, vendor/python.webconcurrency.sh; v54 and before set none) and
+ * heroku-buildpack-nodejs v71 (2015-02-17, lib/concurrency.sh; v70 and before set none).
+ */
+const FIRST_WEB_CONCURRENCY: Partial<Record<Language, {ref: string; release: number}>> = {
+  nodejs: {ref: 'https://github.com/heroku/heroku-buildpack-nodejs/blob/archive/v71/lib/concurrency.sh', release: 71},
+  python: {ref: 'https://github.com/heroku/heroku-buildpack-python/blob/archive/v55/vendor/python.webconcurrency.sh', release: 55},
+}
+
+/** A named buildpack pinned (`#v52`) to a release before its language's first WEB_CONCURRENCY script. */
+function pinnedBeforeConcurrency(language: Language, ref: string | undefined): {ref: string; release: number} | undefined {
+  const first = FIRST_WEB_CONCURRENCY[language]
+  const release = ref === undefined ? undefined : /^v(\d+)$/.exec(ref)?.[1]
+  return first && release !== undefined && Number(release) < first.release ? first : undefined
 }
 
 const MULTI_REF = 'https://github.com/heroku/heroku-buildpack-multi#readme'
@@ -137,7 +159,20 @@ export function detectLanguage(files: FileReader, buildpacks?: {source: Source; 
     return language ? [{...b, language}] : []
   })
   const last = named.at(-1)
-  if (last) return {all, language: last.language, source: fromFile(last.file, last.line)}
+  if (last) {
+    const found: DetectedLanguage = {all, language: last.language, source: fromFile(last.file, last.line)}
+    // A pinned release that predates its WEB_CONCURRENCY script writes none: the last one that does decides.
+    const silent = named.filter((b) => pinnedBeforeConcurrency(b.language, b.ref))
+    // Only the last one's pin changes anything: an earlier silent one was overwritten anyway.
+    if (!silent.includes(last)) return found
+    const writer = named.findLast((b) => !silent.includes(b))
+    const said = silent.map((b) => {
+      const first = pinnedBeforeConcurrency(b.language, b.ref)!
+      return `${b.file}:${b.line} pins heroku/${b.language} to ${b.ref}, before its first WEB_CONCURRENCY script (v${first.release}: ${first.ref}), so it sets none`
+    })
+    const source = fromDefault(`${said.join('; ')}${writer ? `; the last buildpack that sets it is heroku/${writer.language} (${writer.file}:${writer.line})` : '; no buildpack named sets it'}`, silent.map((b) => pinnedBeforeConcurrency(b.language, b.ref)!.ref)[0])
+    return {...found, webConcurrency: {...(writer ? {language: writer.language} : {}), source}}
+  }
 
   let language = all[0]
   if (!language) return {all}

@@ -11,15 +11,21 @@ import {jsonKeyLine} from '../util/json-lines.js'
 export interface NamedBuildpack {
   file: string
   line: number
+  /** The git ref after `#` (`heroku-buildpack-python.git#v52`): the buildpack release the app pins. */
+  ref?: string
   url: string
 }
+
+/** `url#ref` → the ref (a tag such as `v52`, a branch or a commit), else undefined. */
+const refOf = (raw: string): string | undefined => /^[^#\s]+#(\S+)/.exec(raw.trim())?.[1]
 
 export function namedBuildpacks(files: FileReader): NamedBuildpack[] {
   const list = files.read('.buildpacks')
   if (list) {
     const urls = list.text.split(/\r?\n/).flatMap((raw, i) => {
       const url = raw.replace(/#.*$/, '').trim()
-      return url ? [{file: list.path, line: i + 1, url}] : []
+      const ref = refOf(raw)
+      return url ? [{file: list.path, line: i + 1, url, ...(ref ? {ref} : {})}] : []
     })
     if (urls.length > 0) return urls
   }
@@ -29,5 +35,8 @@ export function namedBuildpacks(files: FileReader): NamedBuildpack[] {
   // Invalid app.json is reported by the formation reader (io/scale.ts); here it just names nothing.
   const {buildpacks} = parseAppJsonFormation(appJson.text, appJson.path)
   const line = Math.max(1, jsonKeyLine(appJson.text, ['buildpacks']))
-  return buildpacks.map((url) => ({file: appJson.path, line, url}))
+  return buildpacks.map((url) => {
+    const ref = refOf(url)
+    return {file: appJson.path, line, url, ...(ref ? {ref} : {})}
+  })
 }
