@@ -12,8 +12,8 @@
  * subfolders: two packages with their own lock files (`cd site && node server.js`, `cd api && node index.js`): site's
  * package.json lists express only and site/package-lock.json installs no PostgreSQL client: web 0; api's pg Pool max 6
  * (api/index.js) stays: 0 + 6 = 6.
- * workspace-driver: apps/web lists no client, but it imports the workspace package @ledger/db, which depends on pg, and
- * the root package-lock.json (the one that installs apps/web) has node_modules/pg: not decided, never 0 (1*, as before).
+ * workspace-driver: apps/web lists no client, but it imports the workspace package @ledger/db (no tsconfig anywhere),
+ * which npm links into node_modules: Node loads packages/db/index.js (its package.json main), a pg Pool max 7: 7.
  * built: the Procfile runs a Meteor build (.meteor/heroku_build/app/main.js) that is not in the repo, so no code is
  * read; package.json lists no client, package-lock.json installs none, .meteor/versions has only mongo and Meteor's
  * base packages, and no other lock file is in the app: 0.
@@ -65,10 +65,11 @@ describe('a Node app with no database client', () => {
     expect(said[0].message).toContain('site/package-lock.json installs no PostgreSQL client: nothing the package at site/package.json runs')
   })
 
-  it('a workspace package brings pg (the root lock file installs it): not 0', () => {
+  it('a workspace package imported by name is read (no tsconfig): its pool is counted, not 0', () => {
     const r = planJson(procfileOf('node-no-database-client/workspace-driver'), ['--scale', 'web=1'])
-    expect(r.type('web').threadsPerProcess).toBe(1)
-    expect(r.total).toBe(1)
+    // Before: followed only where a tsconfig applied, so the import was unread: 1*.
+    expect(r.type('web').threadsPerProcess).toBe(7)
+    expect(r.total).toBe(7)
     expect(r.codes).not.toContain('not-postgresql')
   })
 

@@ -111,7 +111,7 @@ describe('an Nx monorepo build (project.json outputPath + main)', () => {
     'apps/api/tsconfig.json': '{"extends": "../../tsconfig.base.json"}',
     'apps/worker/project.json': JSON.stringify({name: 'worker', targets: {build: {executor: '@nx/webpack:webpack', options: {main: 'apps/worker/src/index.ts', outputPath: 'dist/apps/worker'}}}}, null, 2),
     'apps/worker/tsconfig.json': '{"extends": "../../tsconfig.base.json"}',
-    'apps/worker/src/index.ts': "import {Pool} from 'pg'\nimport {prisma} from '@acme/prisma'\nexport const jobs = new Pool({connectionString: process.env.DATABASE_URL, max: 4})\n",
+    'apps/worker/src/index.ts': "import {Pool} from 'pg'\nimport {prisma} from '@acme/prisma'\nexport const jobs = new Pool({connectionString: process.env.DATABASE_URL, max: 4})\nexport const pending = () => prisma.job.count()\n",
     'libs/prisma/src/index.ts': [
       "import {Pool} from 'pg'",
       "import {PrismaPg} from '@prisma/adapter-pg'",

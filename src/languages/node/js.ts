@@ -24,6 +24,7 @@ import {lineIndex} from '../../util/lines.js'
 import {append} from '../../util/arrays.js'
 import {maxOf, minOf} from '../../util/numbers.js'
 import {addSite, EvalTrace, type Evaluation, MAX_SITES, siteCount, SiteView} from './shared-eval.js'
+import {type IdleHolder, idleHolders, memoizingHelper} from './unqueried.js'
 
 export interface JsCall {
   args: EvalValue[]
@@ -112,6 +113,8 @@ export interface JsModule {
   computed?: number
   names: Map<string, EvalValue>
   parsed: boolean
+  /** Module-level bindings holding a PrismaClient nothing in the module reads (unqueried.ts). */
+  idle?: IdleHolder[]
 }
 
 export interface Folder {
@@ -128,6 +131,10 @@ export interface JsEvalOptions {
   /** Why an import is not followed: it closes an import cycle (its module is still being evaluated), or it is a workspace package conncalc does not read. */
   cyclic?: (spec: string) => string | undefined
   nproc?: Sourced<number>
+  /** The file's tsconfig keeps every value import (verbatimModuleSyntax, …): only `import type` is removed (elidedImports). */
+  keepImports?: boolean
+  /** The import declarations removed by the compiler, by offset (set from ParsedJs.elided). */
+  elided?: ReadonlySet<number>
   /**
    * NestJS config namespaces registered with `registerAs('database', () => ({…}))` in the modules
    * evaluated so far (shared by one walk): `configService.get('database.maxConnections')` reads them.
@@ -146,6 +153,8 @@ export interface ParsedJs {
   program?: Program
   /** Module specifiers of import/export-from declarations, literal require() and import() calls. */
   specs: string[]
+  /** A TypeScript file's import declarations its compiler removes (elidedImports): the module is not loaded for them. */
+  elided?: ElidedImport[]
   folders?: Folder[]
   lazy?: string[]
   /** require()/import() calls whose module is not a literal (JsModule.computed). */
@@ -447,6 +456,8 @@ class JsEvaluator {
   private readonly frames: {def: ClassDef; instance: KnownValue}[] = []
   readonly imports: string[] = []
   readonly names = new Map<string, EvalValue>()
+  /** What the module does as it loads that the report says (a start-up exit read past). */
+  readonly notes: Diagnostic[] = []
   private readonly aliases = new Map<string, string>()
   /** The `return` values seen in each function being evaluated, innermost last. */
   private readonly returns: EvalValue[][] = []
@@ -522,6 +533,8 @@ class JsEvaluator {
       }
 
       case 'ImportDeclaration': {
+        // `import type {X}`, or an import whose names are used only as types: the compiled file does not load it.
+        if (this.opts.elided?.has(node.start)) return
         const spec = node.source.value
         this.imports.push(spec)
         const mod = this.opts.imported?.(spec)
@@ -680,10 +693,20 @@ class JsEvaluator {
       const s = list[i]
       if (s.type === 'IfStatement' && !s.alternate && exits(s.consequent) && i < list.length - 1) {
         const rest = list.slice(i + 1)
+        // `if (!process.env.SECRET) throw …` as the module loads, with SECRET set nowhere here: the process would exit
+        // at start, so a deploy that runs sets it; the module is read on (its exports bound), and that is said.
+        const pre = this.functionDepth === 0 && !this.capture ? this.condition(s.test) : undefined
+        const missing = pre && decidable(pre) && truthy(pre.value) ? [...new Set((pre.missingEnv ?? []).map((m) => m.name))] : []
+        if (missing.length > 0) {
+          const what = s.consequent.type === 'ThrowStatement' || (s.consequent.type === 'BlockStatement' && s.consequent.body.at(-1)?.type === 'ThrowStatement') ? 'throws' : 'exits'
+          this.notes.push({code: 'unknown-config-value', file: this.file, line: this.line(s), message: `this module ${what} as it loads when \`${this.t(s.test).replaceAll(/\s+/g, ' ').slice(0, 80)}\` holds, and ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no value here: a process that loads it exits at start unless the deploy sets ${missing.length === 1 ? 'it' : 'them'}; conncalc reads on as if it does`, severity: 'info'})
+          continue
+        }
+
         // `if (pool) return pool` then `pool = new Pool(…)`: the rest runs on the first call.
         const lazy = singletonTest(s.test, (n) => this.t(n))
         const once = lazy && !lazy.unset && assigns(rest, lazy.ref, (n) => this.t(n)) ? 'else' : undefined
-        this.branch(s.test, () => this.visit(s.consequent), () => this.statements(rest, false), once)
+        this.branch(s.test, () => this.visit(s.consequent), () => this.statements(rest, false), once, pre)
         return
       }
 
@@ -788,8 +811,8 @@ class JsEvaluator {
    * the condition cannot be evaluated (`if (!pool) pool = …`): it runs on the first call, so it
    * is read alone, with nothing undecided. Returns the condition's value.
    */
-  private branch(test: N, then: () => void, otherwise?: () => void, once?: 'else' | 'then'): EvalValue {
-    const c = this.condition(test)
+  private branch(test: N, then: () => void, otherwise?: () => void, once?: 'else' | 'then', pre?: EvalValue): EvalValue {
+    const c = pre ?? this.condition(test)
     const text = this.t(test).replaceAll(/\s+/g, ' ').slice(0, 60)
     const line = this.line(test)
     // In a function, `if (!pool) pool = …` makes it on the first call whatever `pool` holds when read here
@@ -2462,6 +2485,81 @@ function computedLoads(result: ParseResult, text: string): number {
   return n
 }
 
+/** An import declaration a TypeScript compiler removes: `always` for `import type`, else only where unused imports are (elidedImports). */
+export interface ElidedImport {
+  always: boolean
+  spec: string
+  start: number
+}
+
+/** TS nodes that are code at run time (everything else starting with TS is a type, erased). */
+const RUNTIME_TS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSInstantiationExpression', 'TSEnumDeclaration', 'TSEnumBody', 'TSEnumMember', 'TSModuleDeclaration', 'TSModuleBlock', 'TSExportAssignment', 'TSImportEqualsDeclaration', 'TSExternalModuleReference', 'TSParameterProperty'])
+
+/**
+ * The import declarations of a TypeScript file that its compiler removes, so the module they name is not loaded for
+ * them: `import type …` (always), and one whose every name is a `type` specifier or is used only in type positions
+ * (`typeof prisma`, `let db: PrismaClient`, an interface) or not at all — tsc's default import elision, which esbuild
+ * (tsx, tsup), swc and Babel's TypeScript preset follow; a tsconfig that keeps value imports (verbatimModuleSyntax,
+ * preserveValueImports, importsNotUsedAsValues) keeps those (JsEvalOptions.keepImports).
+ * https://www.typescriptlang.org/tsconfig/#verbatimModuleSyntax, https://esbuild.github.io/content-types/#typescript-caveats
+ * A class with decorators counts its members' type annotations as uses: emitDecoratorMetadata writes them as values
+ * (NestJS's `constructor(private db: DbService)`). A side-effect import (`import './x'`) is never removed.
+ */
+function elidedImports(program: Program, text: string): ElidedImport[] {
+  const out: ElidedImport[] = []
+  const candidates: {locals: string[]; node: N}[] = []
+  for (const st of program.body as N[]) {
+    if (st.type !== 'ImportDeclaration' || st.specifiers.length === 0) continue
+    if (st.importKind === 'type') out.push({always: true, spec: st.source.value, start: st.start})
+    else candidates.push({locals: st.specifiers.filter((s) => !(s.type === 'ImportSpecifier' && s.importKind === 'type')).map((s) => s.local.name), node: st})
+  }
+
+  if (candidates.length === 0) return out
+  const used = new Set<string>()
+  const walk = (n: N, types: boolean): void => {
+    if (n.type === 'ImportDeclaration') return
+    if ((n as {declare?: boolean}).declare === true) return
+    if (!types && n.type.startsWith('TS') && !RUNTIME_TS.has(n.type)) return
+    // `export type {X}`, `export {type X}`: types, gone from the output.
+    if ((n.type === 'ExportNamedDeclaration' || n.type === 'ExportSpecifier') && n.exportKind === 'type') return
+    if (n.type === 'Identifier' || n.type === 'JSXIdentifier') used.add(n.name)
+
+    // A class with decorators: emitDecoratorMetadata writes its members' types as values; read them too.
+    const withTypes = types || ((n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && text.slice(n.start, n.end).includes('@'))
+    for (const key in n) {
+      if (!withTypes && TYPE_KEYS.has(key)) continue
+      if (key === 'parent') continue
+      // `a.prisma`, `{prisma: 1}`, `class {prisma = 1}`: a name written as a property, not a reference.
+      if (key === 'property' && n.type === 'MemberExpression' && !n.computed) continue
+      if (key === 'key' && (n.type === 'Property' || n.type === 'PropertyDefinition' || n.type === 'MethodDefinition') && !n.computed && !(n.type === 'Property' && n.shorthand)) continue
+      const value = (n as unknown as Record<string, unknown>)[key]
+      if (Array.isArray(value)) {
+        for (const v of value) if (v && typeof v === 'object' && typeof (v as N).type === 'string') walk(v as N, withTypes)
+      } else if (value && typeof value === 'object' && typeof (value as N).type === 'string') walk(value as N, withTypes)
+    }
+  }
+
+  walk(program as unknown as N, false)
+  for (const c of candidates) if (!c.locals.some((l) => used.has(l))) out.push({always: false, spec: (c.node as N & {source: {value: string}}).source.value, start: c.node.start})
+  return out
+}
+
+/**
+ * The modules a parsed file loads, as its compiled code does: the specifiers of the import declarations its compiler
+ * removes (elidedImports) are left out, one per declaration (another import or require() of the same module stays).
+ */
+export function loadedSpecs(parsed: ParsedJs, keepImports = false): string[] {
+  const drop = parsed.elided?.filter((e) => e.always || !keepImports)
+  if (!drop?.length) return parsed.specs
+  const specs = [...parsed.specs]
+  for (const e of drop) {
+    const i = specs.indexOf(e.spec)
+    if (i !== -1) specs.splice(i, 1)
+  }
+
+  return specs
+}
+
 /** Module specifiers a file loads: import/export … from and import() (from oxc's module record), literal require(). */
 function specsOf(result: ParseResult, text: string): string[] {
   const {staticExports, staticImports} = result.module
@@ -2515,13 +2613,16 @@ export async function parseJs(file: string, text: string): Promise<ParsedJs> {
   const lazy = dynamicSpecs(result, text)
   const loads = nestLoads(result.program, text, file)
   const computed = computedLoads(result, text)
-  return {diagnostics: [], file, ...(folders.length > 0 ? {folders} : {}), ...(lazy.length > 0 ? {lazy} : {}), ...(computed > 0 ? {computed} : {}), ...(loads.length > 0 ? {nestLoads: loads} : {}), program: result.program, specs: specsOf(result, text), text}
+  const elided = options.lang === 'ts' || options.lang === 'tsx' ? elidedImports(result.program, text) : []
+  return {diagnostics: [], ...(elided.length > 0 ? {elided} : {}), file, ...(folders.length > 0 ? {folders} : {}), ...(lazy.length > 0 ? {lazy} : {}), ...(computed > 0 ? {computed} : {}), ...(loads.length > 0 ? {nestLoads: loads} : {}), program: result.program, specs: specsOf(result, text), text}
 }
 
-export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule {
+export function evaluateParsed(parsed: ParsedJs, options: JsEvalOptions): JsModule {
   const {file, program, text} = parsed
   const none = (diagnostics: Diagnostic[]): JsModule => ({calls: [], diagnostics, exports: new Map(), file, imports: [], names: new Map(), parsed: false})
   if (!program) return none([...parsed.diagnostics])
+  const elided = parsed.elided?.filter((e) => e.always || !options.keepImports)
+  const opts = elided?.length ? {...options, elided: new Set(elided.map((e) => e.start))} : options
   const ev = new JsEvaluator(file, text, opts)
   const outer = running
   running = {env: opts.env, nestConfig: opts.nestConfig, nproc: opts.nproc, trace: opts.trace ?? new EvalTrace(), view: opts.view ?? new SiteView()}
@@ -2534,7 +2635,15 @@ export function evaluateParsed(parsed: ParsedJs, opts: JsEvalOptions): JsModule 
     running = outer
   }
 
-  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: [], exports: ev.exports, file, ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true}
+  // A helper the module calls by name (its own, or imported from the app) that only caches what its factory returns.
+  const memoizes = (callee: N): boolean => {
+    const v = callee.type === 'Identifier' ? ev.names.get(callee.name) : undefined
+    const closure = v?.kind === 'known' && typeof v.value === 'object' && v.value !== null ? CLOSURES.get(v.value) : undefined
+    return closure !== undefined && memoizingHelper(closure.node)
+  }
+
+  const idle = text.includes('PrismaClient') ? idleHolders(program, lineIndex(text), memoizes) : []
+  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: ev.notes, exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true}
 }
 
 export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {

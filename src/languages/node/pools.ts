@@ -23,7 +23,7 @@ import type {SiteView} from './shared-eval.js'
 import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
-import {closedImports, KNEX_TOOLING, importedNowhere, importersOf, onlyInScripts, whyPoolNotFound} from './unreached.js'
+import {closedImports, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -49,6 +49,7 @@ const REF = {
   postgresListen: 'https://github.com/porsager/postgres/blob/master/src/index.js',
   prisma: 'https://github.com/prisma/prisma-engines/blob/main/quaint/src/pooled.rs',
   prismaGenerate: 'https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/generating-prisma-client',
+  prismaConnect: 'https://www.prisma.io/docs/orm/v6/prisma-client/setup-and-configuration/databases-connections/connection-management',
   prisma7: 'https://www.prisma.io/docs/orm/v7/prisma-client/setup-and-configuration/databases-connections/connection-pool',
   // @prisma/adapter-pg@6.17.1 dist/index.js PrismaPgAdapterFactory: `poolOrConfig instanceof pg.Pool` is kept as externalPool,
   // else connect() makes `new pg.Pool(this.config)`; the client then queries through it, not through connection_limit.
@@ -270,6 +271,30 @@ function option(obj: EvalValue | undefined, keys: string[], dflt: Sourced<number
 }
 
 const lastDict = (args: EvalValue[]): EvalValue | undefined => [...args].reverse().find((a) => isDict(a))
+
+/**
+ * A PrismaClient made at import that no code queries opens no connection: Prisma connects on the first query or
+ * $connect() (unqueried.ts). Its module binds it to a name nothing in the module reads (JsModule.idle); it is dropped
+ * when no other code file of the app names what it is exported as (nothing can import it), and counted, starred, when
+ * some file does but no module this process reads names it (code conncalc does not read could query it).
+ */
+function unqueried(ctx: AnalyzerContext, m: JsModule, c: JsCall, modules: readonly JsModule[]): {drop: boolean; why: string} | undefined {
+  if ((c.within?.file ?? m.file) !== m.file) return undefined
+  const holder = m.idle?.find((h) => c.line >= h.from && c.line <= h.to)
+  if (!holder) return undefined
+  const made = `the PrismaClient made at ${m.file}:${c.line} (\`${holder.name}\`)`
+  const lazy = `Prisma connects on its first query or $connect(), not when the client is made (${REF.prismaConnect})`
+  if (holder.exported.length === 0) return {drop: true, why: `${made} is read by no code of its module and not exported: it is never queried and opens no connection; ${lazy}`}
+  const as = holder.exported.map((n) => `\`${n}\``).join(', ')
+  if (m.file.startsWith('../')) return undefined
+  const elsewhere = namedIn(ctx.files, holder.exported, m.file)
+  if (elsewhere.truncated) return undefined
+  if (elsewhere.files.length === 0) return {drop: true, why: `${made} is read by no code of its module, and no other code file of the app names ${as}, its export: it is never queried and opens no connection; ${lazy}`}
+  const read = new Set(modules.map((x) => x.file))
+  if (elsewhere.files.some((f) => read.has(f))) return undefined
+  const files = elsewhere.files.length <= 2 ? elsewhere.files.join(' and ') : `${elsewhere.files.slice(0, 2).join(', ')} and ${elsewhere.files.length - 2} more`
+  return {drop: false, why: `${made} is read by no code of its module, and no module this process reads names ${as}, its export (${files} do${elsewhere.files.length === 1 ? 'es' : ''}, not read here): counted in case code conncalc does not read queries it; ${lazy}`}
+}
 
 /** Prisma ≤ 6: `connection_limit` in the URL, else physical CPUs × 2 + 1 (the dyno's CPU count, labelled). */
 function prismaLimit(ctx: AnalyzerContext, url: {source: Source; value: string} | undefined, origin: Source): Sourced<number> {
@@ -742,6 +767,13 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           continue
         }
 
+        const idle = unqueried(ctx, m, c, modules)
+        if (idle?.drop) {
+          libs.add('prisma')
+          diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: idle.why, severity: 'info'})
+          continue
+        }
+
         const urlValue = entry(entry(entry(opts, 'datasources'), 'db'), 'url') ?? entry(opts, 'datasourceUrl')
         // The schema this client was generated from names the env var of its datasource url (`url = env("STATS_URL")`).
         const urlVar = urlValue ? undefined : prismaUrlVar(ctx, c.callee, m.file)
@@ -754,7 +786,8 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // Another var than the platform's: the rule of model/other-server.ts, through serverOf.
         const server = onVar && where.via.length === 0 ? (env ? serverOf(ctx, {file: m.file, kind: 'known', line: c.line, value: env.value, via: [env.source]}) : unsetUrlServer([urlVar.name])) : where.server
         const via = [...where.via, ...(onVar ? [fromFile(urlVar.file, urlVar.line)] : [])]
-        add('prisma', m.file, c, via.length > 0 ? {...limit, via: [...(limit.via ?? []), ...via]} : limit, server)
+        const why = idle ? [assumed(idle.why)] : []
+        add('prisma', m.file, c, via.length + why.length > 0 ? {...limit, via: [...(limit.via ?? []), ...via, ...why]} : limit, server)
       } else if (c.isNew && /^pg-boss(\.default|\.PgBoss)?$/.test(c.callee)) {
         // new PgBoss(url) / new PgBoss({connectionString, max}); `db:` brings the app's own connection (counted where it is made).
         if (entry(opts, 'db')) continue

@@ -12,7 +12,7 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env, EnvEntry} from '../../model/env.js'
 
-import {evaluateParsed, type Folder, type JsModule, mergeNestLoad, type ParsedJs, parseJs} from './js.js'
+import {evaluateParsed, type Folder, type JsModule, loadedSpecs, mergeNestLoad, type ParsedJs, parseJs} from './js.js'
 import {EvalTrace, SiteView} from './shared-eval.js'
 import {nodeConfigModule} from './node-config.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
@@ -170,7 +170,8 @@ export class NodeProject {
     const deps = new Map<string, JsModule>()
     const cycles = new Map<string, string>()
     const inner = [...stack, path]
-    for (const spec of new Set(parsed.specs)) {
+    const keepImports = parsed.elided ? this.keepsImports(path) : false
+    for (const spec of new Set(loadedSpecs(parsed, keepImports))) {
       // `require('config')`: node-config's merged files, unless the app has a module it resolves to
       // (tsconfig `paths` pointing `config` at a .d.ts only types it: opencollective-api does).
       const own = spec === 'config' ? this.resolve(spec, path) : undefined
@@ -211,12 +212,19 @@ export class NodeProject {
     }
 
     const trace = new EvalTrace()
-    const m = evaluateParsed(parsed, {cyclic: (spec) => cycles.get(spec), env: this.ctx.env, imported: (spec) => deps.get(spec), nestConfig: this.nestConfig, nproc, trace, view: this.view})
+    const m = evaluateParsed(parsed, {cyclic: (spec) => cycles.get(spec), env: this.ctx.env, imported: (spec) => deps.get(spec), keepImports, nestConfig: this.nestConfig, nproc, trace, view: this.view})
     this.view.admit(trace)
     done.push({cycles, deps, module: m, trace})
     evaluations.set(parsed, done)
     append(this.diagnostics, m.diagnostics)
     return m
+  }
+
+  /** Whether the tsconfig that compiles `path` keeps imports used only as types (PathAliases.keepImports). */
+  private keepsImports(path: string): boolean {
+    const keep = this.aliases.for(path)?.keepImports === true
+    append(this.diagnostics, this.aliases.diagnostics.splice(0))
+    return keep
   }
 
   /**
@@ -276,14 +284,12 @@ export class NodeProject {
 
     const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : ''
     let bases: string[]
-    let aliased = false
     if (spec.startsWith('.')) bases = [joinPath(dir, spec)]
     // SvelteKit's `$lib` alias is src/lib (kit.files.lib, https://svelte.dev/docs/kit/$lib); its generated tsconfig is not in the repo.
     else if (spec === '$lib' || spec.startsWith('$lib/')) bases = [joinPath('src/lib', spec.slice(5) || '.')]
     else {
       const aliases = this.aliases.for(from)
       append(this.diagnostics, this.aliases.diagnostics.splice(0))
-      aliased = aliases !== undefined
       bases = aliases ? aliasTargets(aliases, spec) : []
     }
 
@@ -291,8 +297,9 @@ export class NodeProject {
     if (found) return found
     // `require('./dist/server/app')` where dist/ is built at deploy: the source it is built from.
     if (spec.startsWith('.')) return bases[0].startsWith('..') ? undefined : this.builtModule(bases[0])
-    // Workspace packages are looked up where a tsconfig/jsconfig applies, as before NODE_PATH was read.
-    return (aliased ? this.workspacePackage(spec) : undefined) ?? this.onNodePath(spec)
+    // A workspace package's name (`@acme/db`): npm, yarn and pnpm link it into node_modules, so Node loads its code
+    // (https://docs.npmjs.com/cli/using-npm/workspaces), with or without a tsconfig; then NODE_PATH.
+    return this.workspacePackage(spec) ?? this.onNodePath(spec)
   }
 
   /** The first of `bases` that is a module file (with Node's extensions and index files). */

@@ -17,6 +17,11 @@ export interface PathAliases {
   baseUrl?: string
   /** Pattern → targets, both relative to the app root (`@/*` → [`src/*`]). */
   paths: [string, string[]][]
+  /**
+   * compilerOptions keep imports used only as types: verbatimModuleSyntax, preserveValueImports, or
+   * importsNotUsedAsValues "preserve"/"error" (https://www.typescriptlang.org/tsconfig/#importsNotUsedAsValues).
+   */
+  keepImports?: boolean
 }
 
 const MAX_EXTENDS = 4
@@ -124,7 +129,9 @@ export class TsconfigAliases {
     const paths = isObject(options.paths)
       ? Object.entries(options.paths).map(([k, v]): [string, string[]] => [k, (Array.isArray(v) ? v : []).filter((t): t is string => typeof t === 'string').map((t) => joinPath(pathsBase, t))])
       : (ext?.paths ?? [])
-    return {...(baseUrl === undefined ? {} : {baseUrl}), paths}
+    const own = [options.verbatimModuleSyntax, options.preserveValueImports].some((v) => typeof v === 'boolean') || typeof options.importsNotUsedAsValues === 'string'
+    const keepImports = own ? options.verbatimModuleSyntax === true || options.preserveValueImports === true || ['preserve', 'error'].includes(String(options.importsNotUsedAsValues)) : ext?.keepImports
+    return {...(baseUrl === undefined ? {} : {baseUrl}), ...(keepImports ? {keepImports} : {}), paths}
   }
 }
 

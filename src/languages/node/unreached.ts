@@ -6,6 +6,7 @@
  * that takes the library's default, so the user knows what to check and what to pass.
  */
 import type {AnalyzerContext} from '../common/types.js'
+import type {FileReader} from '../../model/files.js'
 import type {JsModule} from './js.js'
 import type {PackageJson} from './package-json.js'
 import type {NodeProject} from './project.js'
@@ -176,4 +177,21 @@ export function closedImports(ctx: AnalyzerContext, project: NodeProject, module
   }
 
   return {lock: lock.file, packages: [...packages], read: modules.length}
+}
+
+const namesCache = new WeakMap<object, {code: string[]; truncated: boolean}>()
+
+/**
+ * The code files of the app (besides `except`) whose text names any of `names` as a word, and whether the search was
+ * cut short. Text, not parse: a comment or a string naming it counts (the search only ever keeps a client counted).
+ */
+export function namedIn(files: FileReader, names: string[], except: string): {files: string[]; truncated: boolean} {
+  let all = namesCache.get(files)
+  if (!all) {
+    const found = filesUnder(files, '', (p) => CODE.test(p) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
+    namesCache.set(files, (all = {code: found.paths, truncated: found.truncated}))
+  }
+
+  const re = new RegExp(String.raw`(?<![\w$])(?:${names.map((n) => n.replaceAll('$', String.raw`\$`)).join('|')})(?![\w$])`)
+  return {files: all.code.filter((p) => p !== except && re.test(files.read(p)?.text ?? '')), truncated: all.truncated}
 }

@@ -1,0 +1,63 @@
+/**
+ * A module that throws (or calls process.exit) as it loads when a variable has no value here:
+ * `if (env.NODE_ENV === 'production' && !env.SESSION_KEY) throw new Error(…)` in the config module every other module
+ * imports. A process without the variable would exit at start; one that runs has it set, so the module is read on
+ * (its exports bound, the rest of it run) and the report says so. Before, the rest of the module was read as a branch
+ * that does not run: its exports were unknown, so the pool built from them fell back to pg's default, starred.
+ * Made-up Express app, TypeScript with a zod env schema, run with tsx.
+ */
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {planJson} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
+
+const {app} = tempApps()
+
+const json = (dir: string, env: string[] = []) => planJson(join(dir, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', '--env', 'NODE_ENV=production', ...env.flatMap((e) => ['--env', e])])
+
+const dir = app({
+  Procfile: 'web: npx tsx src/server.ts\n',
+  'package.json': JSON.stringify({dependencies: {express: '^4.21.0', pg: '^8.13.0', tsx: '^4.19.0', zod: '^3.24.0'}, engines: {node: '22.x'}}, null, 2),
+  'src/config.ts': [
+    "import {z} from 'zod'",
+    '',
+    'const schema = z.object({',
+    "  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),",
+    '  SESSION_KEY: z.string().min(32).optional(),',
+    '  DB_POOL_MAX: z.coerce.number().int().positive().default(6),',
+    '})',
+    '',
+    'const env = schema.parse(process.env)',
+    '',
+    "if (env.NODE_ENV === 'production' && !env.SESSION_KEY) {",
+    "  throw new Error('SESSION_KEY must be set in production')",
+    '}',
+    '',
+    'export const config = {',
+    '  databaseUrl: process.env.DATABASE_URL,',
+    '  poolMax: env.DB_POOL_MAX,',
+    '}',
+  ].join('\n'),
+  'src/db.ts': ["import {Pool} from 'pg'", "import {config} from './config'", '', 'export const pool = new Pool({connectionString: config.databaseUrl, max: config.poolMax})'].join('\n'),
+  'src/server.ts': ["import express from 'express'", "import {pool} from './db'", '', 'const app = express()', "app.get('/', async (req, res) => res.json((await pool.query('select now()')).rows))", 'app.listen(process.env.PORT)'].join('\n'),
+})
+
+describe('a module that exits as it loads when a variable is unset', () => {
+  it('is read on as if the deploy sets the variable, and that is said', () => {
+    const r = json(dir)
+    // DB_POOL_MAX unset → zod's .default(6): 6. Before: config unknown past the throw, pg's default 10*.
+    expect(r.total).toBe(6)
+    expect(JSON.stringify(r.type('web').sources)).not.toContain('"assumed"')
+    const said = r.diagnostics.filter((d) => d.file === 'src/config.ts')
+    expect(said.map((d) => [d.line, d.severity])).toEqual([[11, 'info']])
+    expect(said[0].message).toContain('SESSION_KEY has no value here')
+    expect(said[0].message).toContain('exits at start unless the deploy sets it')
+  })
+
+  it('with the variable set nothing is said, and the schema still gives the pool', () => {
+    const r = json(dir, ['SESSION_KEY=0123456789abcdef0123456789abcdef', 'DB_POOL_MAX=9'])
+    expect(r.total).toBe(9)
+    expect(r.diagnostics.filter((d) => d.file === 'src/config.ts')).toEqual([])
+  })
+})
