@@ -99,7 +99,9 @@ function directStream(fd, fs, nodeStream) {
       return false
     }
 
-    if (done) process.nextTick(done)
+    // null, as Node's stream passes: node:console's write callback (console.log, which oclif's
+    // help uses) takes anything else for an error and reads the stream's _writableState.
+    if (done) process.nextTick(done, null)
     return true
   }
 
