@@ -21,7 +21,7 @@ import {createRequire} from 'node:module'
 import {parseSync} from 'oxc-parser'
 
 // The packages oclif requires that a run which prints no help never uses.
-const LAZY = ['cli-spinners', 'clean-stack', 'ejs', 'indent-string', 'lilconfig', 'minimatch', 'string-width', 'tinyglobby', 'widest-line', 'wrap-ansi']
+const LAZY = ['ansis', 'cli-spinners', 'clean-stack', 'ejs', 'get-package-type', 'indent-string', 'lilconfig', 'minimatch', 'string-width', 'tinyglobby', 'widest-line', 'wrap-ansi']
 
 const fromOclif = createRequire(createRequire(import.meta.url).resolve('@oclif/core/package.json'))
 
