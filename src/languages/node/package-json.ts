@@ -37,29 +37,47 @@ function installedVersions(files: FileReader, pkgPath: string): Record<string, s
     // The package's folder as the lock file names it from where it lies (`apps/api` from the root).
     const own = dir.split('/').slice(depth - up).join('/')
     const lock = files.read(`${prefix}package-lock.json`)
-    if (lock) {
-      try {
-        const l = JSON.parse(lock.text) as {packages?: Record<string, {version?: string}>}
-        const out: Record<string, string> = {}
-        for (const [k, v] of Object.entries(l.packages ?? {})) {
-          if (!v.version) continue
-          if (k.startsWith('node_modules/') && !out[k.slice('node_modules/'.length)]) out[k.slice('node_modules/'.length)] = v.version
-          // The package's own copy (installed beside it because the hoisted one differs) wins over the hoisted one.
-          if (own !== '' && k.startsWith(`${own}/node_modules/`)) out[k.slice(own.length + '/node_modules/'.length)] = v.version
-        }
-        return out
-      } catch {
-        return {} // a broken lock file only loses versions; package.json ranges still give a floor
-      }
-    }
-
+    if (lock) return lockRead(lock.text, own, 'npm', () => npmLockVersions(lock.text, own))
     const yarn = files.read(`${prefix}yarn.lock`)
-    if (yarn) return yarnLockVersions(yarn.text)
+    if (yarn) return lockRead(yarn.text, '', 'yarn', () => yarnLockVersions(yarn.text))
     const pnpm = files.read(`${prefix}pnpm-lock.yaml`)
-    if (pnpm) return pnpmLockVersions(pnpm.text, own === '' ? '.' : own)
+    if (pnpm) return lockRead(pnpm.text, own, 'pnpm', () => pnpmLockVersions(pnpm.text, own === '' ? '.' : own))
   }
 
   return {}
+}
+
+/**
+ * Each lock file's versions, read once per run for each package folder (every process type reads its package.json, and
+ * a monorepo's lock file runs to megabytes): by the very text, so a file that differs is read anew.
+ */
+const lockReads = new Map<string, Map<string, Record<string, string>>>()
+
+function lockRead(text: string, own: string, kind: string, read: () => Record<string, string>): Record<string, string> {
+  let byOwn = lockReads.get(text)
+  if (!byOwn) lockReads.set(text, (byOwn = new Map()))
+  const key = `${kind}:${own}`
+  let out = byOwn.get(key)
+  if (!out) byOwn.set(key, (out = read()))
+  return out
+}
+
+/** npm's package-lock.json `packages`: the hoisted copy of each package, the package's own (beside it) over it. */
+function npmLockVersions(text: string, own: string): Record<string, string> {
+  try {
+    const l = JSON.parse(text) as {packages?: Record<string, {version?: string}>}
+    const out: Record<string, string> = {}
+    for (const [k, v] of Object.entries(l.packages ?? {})) {
+      if (!v.version) continue
+      if (k.startsWith('node_modules/') && !out[k.slice('node_modules/'.length)]) out[k.slice('node_modules/'.length)] = v.version
+      // The package's own copy (installed beside it because the hoisted one differs) wins over the hoisted one.
+      if (own !== '' && k.startsWith(`${own}/node_modules/`)) out[k.slice(own.length + '/node_modules/'.length)] = v.version
+    }
+
+    return out
+  } catch {
+    return {} // a broken lock file only loses versions; package.json ranges still give a floor
+  }
 }
 
 /**

@@ -1688,8 +1688,13 @@ function unparsedModule(file: string, line: number, why: string): PyModule {
 }
 
 /** Evaluate a whole Python file. Only a file tree-sitter-python rejects gives an unparsed module and a diagnostic. */
+/** Each text's bracket depth: a module is evaluated again for each process type (and project) that imports it. */
+const depths = new Map<string, number>()
+
 export async function evaluatePython(file: string, text: string, opts: Omit<PyEvalOptions, 'file'>): Promise<PyModule> {
-  if (bracketDepth(text, 'python') > MAX_NESTING) return unparsedModule(file, 1, `${TOO_DEEP} (brackets nested more than ${MAX_NESTING} deep)`)
+  let depth = depths.get(text)
+  if (depth === undefined) depths.set(text, (depth = bracketDepth(text, 'python')))
+  if (depth > MAX_NESTING) return unparsedModule(file, 1, `${TOO_DEEP} (brackets nested more than ${MAX_NESTING} deep)`)
   try {
     const parsed = await parsePython(file, text)
     if (parsed.error) return unparsedModule(file, parsed.error.line, `not valid Python (${parsed.error.message})`)
