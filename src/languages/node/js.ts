@@ -2515,14 +2515,31 @@ function elidedImports(program: Program, text: string): ElidedImport[] {
   }
 
   if (candidates.length === 0) return out
+  // Most imports are called somewhere (`x(`, `new X`, `db.users.find(`): a call can only be a value, so those are kept
+  // without walking the tree (the walk costs more than the parse). A name so written in a comment or a string is kept
+  // too, as before. The tree is walked only for the others, and only until each is found used.
+  const code = text.slice(Math.max(...candidates.map((c) => c.node.end)))
   const used = new Set<string>()
+  for (const c of candidates) {
+    for (const l of c.locals) {
+      const name = l.replaceAll('$', String.raw`\$`)
+      if (new RegExp(String.raw`(?<![\w$.])${name}(?:\??\.[\w$]+)*\s*\(|\bnew\s+${name}(?![\w$])`).test(code)) used.add(l)
+    }
+  }
+
+  const open = new Set(candidates.flatMap((c) => (c.locals.some((l) => used.has(l)) ? [] : c.locals)))
+  if (open.size === 0) return out
   const walk = (n: N, types: boolean): void => {
+    if (open.size === 0) return
     if (n.type === 'ImportDeclaration') return
     if ((n as {declare?: boolean}).declare === true) return
     if (!types && n.type.startsWith('TS') && !RUNTIME_TS.has(n.type)) return
     // `export type {X}`, `export {type X}`: types, gone from the output.
     if ((n.type === 'ExportNamedDeclaration' || n.type === 'ExportSpecifier') && n.exportKind === 'type') return
-    if (n.type === 'Identifier' || n.type === 'JSXIdentifier') used.add(n.name)
+    if (n.type === 'Identifier' || n.type === 'JSXIdentifier') {
+      used.add(n.name)
+      open.delete(n.name)
+    }
 
     // A class with decorators: emitDecoratorMetadata writes its members' types as values; read them too.
     const withTypes = types || ((n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && text.slice(n.start, n.end).includes('@'))
