@@ -445,7 +445,9 @@ function notLaunched(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[
   if (id === 'release' && depth === 0 && !ctx.command.background?.length) return deployHookScript(raw, ctx, diagnostics, depth)
   const known = !ANY_PROGRAM.has(id)
   // A Node command that runs a workspace package or several commands (procfile/node-run.ts) is followed too.
-  const simple = known && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !runsShellScript(ctx.command) && !exportsCommandOutput(raw) && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
+  // A deploy hook's `a && b` (its last command the app's own program) holds the largest of what each command holds, in turn.
+  const inTurn = depth === 0 && deployHookOf(ctx.processType) !== undefined && ctx.command.preCommands?.some((c) => c[0] !== 'cd')
+  const simple = known && !inTurn && !ctx.command.background?.length && !ctx.command.preCommands?.some((c) => c[0] === 'cd') && !runsShellScript(ctx.command) && !exportsCommandOutput(raw) && !delegates(ctx.command.argv, ctx.files, ctx.env, ctx.origin!)
   return simple ? undefined : followedProcesses(raw, ctx, diagnostics, depth)
 }
 

@@ -104,3 +104,28 @@ describe('a deploy hook command conncalc does not know', () => {
     expect(starred(r.type('release').sources.threadsPerProcess)).toBe(false)
   })
 })
+
+describe('a deploy hook whose commands include the app’s own program: the largest of them, in turn', () => {
+  // The own program is analysed as the program it is (scripts/report.js imports only Node built-ins: 0; scripts/warm.js
+  // makes a pg Pool of max 3 and queries it: 3); the migration CLI holds its 1 (node-pg-migrate, src/db.ts).
+  const withScripts = (release: string): string =>
+    app({
+      'Procfile': `web: node server.js\nrelease: ${release}\n`,
+      'package.json': `${JSON.stringify({dependencies: {'node-pg-migrate': '7.0.0', 'pg': '8.11.3'}, name: 'made-up', scripts: {migrate: 'node-pg-migrate up', report: 'node scripts/report.js'}}, null, 2)}\n`,
+      'scripts/report.js': "const fs = require('node:fs')\nfs.writeFileSync('tmp-report.txt', 'deployed')\n",
+      'scripts/warm.js': "const {Pool} = require('pg')\nconst pool = new Pool({max: 3})\nPromise.all([1, 2, 3].map(() => pool.query('select 1'))).then(() => pool.end())\n",
+      'server.js': "const {Pool} = require('pg')\nconst pool = new Pool({connectionString: process.env.DATABASE_URL, max: 5})\nrequire('http').createServer(async (req, res) => res.end(String((await pool.query('select 1')).rowCount))).listen(process.env.PORT)\n",
+    })
+
+  it.each([
+    ['npm run migrate && npm run report', 1, 6],
+    ['node scripts/report.js && npx node-pg-migrate up', 1, 6],
+    ['npx node-pg-migrate up && node scripts/warm.js', 3, 8],
+  ])('`%s` holds %i: deploy peak %i', (release, held, peak) => {
+    const r = plan(withScripts(release))
+    expect(r.type('web').connectionsPerDyno).toBe(5)
+    expect(r.type('release').connectionsPerDyno).toBe(held)
+    expect(JSON.stringify(r.type('release').sources)).toContain('one after another')
+    expect(r.deployPeak).toBe(peak)
+  })
+})
