@@ -193,7 +193,10 @@ export function unreadFallback<T>(diagnostics: readonly Diagnostic[], value: Sou
   const unread = diagnostics.find((d) => UNREAD.has(d.code))
   if (!unread) return value
   const where = unread.file ? `${unread.file}${unread.line ? `:${unread.line}` : ''}` : 'the command line or the env'
-  return {...value, via: [...(value.via ?? []), unreadAssumption(`${where} sets this in a way conncalc cannot read; ${String(value.value)} used instead`)]}
+  const why = `${where} sets this in a way conncalc cannot read; ${String(value.value)} used instead`
+  // Said once: a value already starred for the same line (gunicorn's threads behind an unread worker_class) is kept.
+  if (value.via?.some((s) => s.kind === 'assumed' && s.why === why)) return value
+  return {...value, via: [...(value.via ?? []), unreadAssumption(why)]}
 }
 
 /** Diagnostics that mean "the app sets this value, conncalc cannot read it". */

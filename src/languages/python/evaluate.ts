@@ -8,6 +8,7 @@
  * explicit Unknown carrying its line. Nothing is ever run.
  */
 import type {PyDict, PyFunction, PyFunctionSites, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyArm, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
+import {ModuleScope} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {type Source, uniqueSources} from '../../model/source.js'
 
@@ -160,8 +161,22 @@ class Evaluator {
   private arms: PyArm[] = []
   /** `container[key] = …` writes made inside undecided arms, for the `if` that walks them (see ifStatement). */
   private armedWrites: {arm: PyArm; armed: Map<string, PyArm>; key: string}[] = []
-  /** Inside a call of a function of this file: where its `return` goes. */
-  private frame: {depth: number; returned?: EvalValue} | undefined
+  /**
+   * Inside a call of a function of this file: where its `return` goes, its local scope (the names it binds:
+   * what `locals()` lists) and the scope it was defined in.
+   */
+  private frame: {depth: number; locals?: FrameScope; outer?: Scope; returned?: EvalValue} | undefined
+  /** The module's globals (`globals()`), also while a function of the module is called (invoke). */
+  moduleScope: Scope | undefined
+  /** Bodies walked without being run (loops, `except`, `match`, a `def` at its definition): speculative(). */
+  private speculating = 0
+  /**
+   * A `for` over a known list whose body writes the module's namespace, walked once per item (unrollNamespaceWrites):
+   * the conditional depth at its body, and whether each pass surely runs its writes (no `break`, not itself conditional).
+   */
+  private unroll: {definite: boolean; depth: number} | undefined
+  /** Inside the ordinary walk of such a loop: its namespace writes were read per item already. */
+  private unrolled = 0
   /**
    * A `raise` in an arm conncalc cannot decide (an undecided `if`, an `except`, a loop body) ends that arm only:
    * the statements after the `if` still run when the other arm is taken (`if not ok: raise …` then `db.create_all()`).
@@ -307,11 +322,14 @@ class Evaluator {
       case 'while_statement': {
         // Not executed: only the calls inside are collected, as conditional.
         const elseBody = node.childForFieldName('alternative')?.childForFieldName('body')
+        const unrolled = node.type === 'for_statement' && this.unrolled === 0 && (await this.unrollNamespaceWrites(node, scope))
+        if (unrolled) this.unrolled++
         this.loopDepth++
         try {
           await this.speculative([node.childForFieldName('body')], scope)
         } finally {
           this.loopDepth--
+          if (unrolled) this.unrolled--
         }
 
         await this.speculative([elseBody], scope)
@@ -487,7 +505,7 @@ class Evaluator {
     site?: {file: string; line: number; once?: boolean},
   ): Promise<EvalValue> {
     if (callDepth >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
-    const local: Scope = new Map(fn.scope)
+    const local = new FrameScope(fn.scope)
     const used = new Set<string>()
     let next = 0
     let keywordOnly = false
@@ -512,7 +530,8 @@ class Evaluator {
     // The body's calls with these arguments bound are kept with the call site (a pool built from a parameter
     // reads them), and given to the caller that asks (an Invoke task's c.run); the module's own calls are the walk's.
     ev.recording = calls !== undefined || site !== undefined
-    ev.frame = {depth: 0}
+    ev.frame = {depth: 0, locals: local, outer: fn.scope}
+    ev.moduleScope = this.moduleScope
     callDepth++
     try {
       await ev.block(ev.bodyOf(body), local)
@@ -539,6 +558,7 @@ class Evaluator {
 
   private async speculative(bodies: (PyNode | null | undefined)[], scope: Scope): Promise<void> {
     this.conditionalDepth++
+    this.speculating++
     try {
       for (const b of bodies) {
         if (b) await this.block(this.bodyOf(b), new Map(scope))
@@ -546,6 +566,7 @@ class Evaluator {
       }
     } finally {
       this.conditionalDepth--
+      this.speculating--
     }
   }
 
@@ -572,6 +593,18 @@ class Evaluator {
       case 'call': {
         // `DATABASES["default"].update({...})` mutates a dict in place.
         const callee = node.childForFieldName('function')
+        // `globals().update(cfg)` (locals()/vars() at module level): names set in the module's namespace.
+        const namespace = callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'update' ? this.namespaceCall(callee.childForFieldName('object')!, scope) : undefined
+        if (namespace) {
+          const argNode = node.childForFieldName('arguments')
+          const {args, kwargs, splat, spread} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : {args: [], kwargs: {}, splat: true, spread: undefined}
+          const entries = new Map<string, EvalValue>(isDict(args[0]) ? args[0].value.entries : [])
+          for (const [k, v] of Object.entries(kwargs)) entries.set(k, v)
+          const complete = !splat && spread === undefined && args.length <= 1 && (args.length === 0 || (isDict(args[0]) && !args[0].value.partial))
+          this.namespaceWrite(node, namespace, entries, complete, scope)
+          return
+        }
+
         if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'update') {
           // Not a dict's update (`app.update(pool=loop.run_until_complete(create_pool(…)))`): the call is evaluated
           // below as any other, so the calls recorded here are taken back (a pool made in the argument counts once).
@@ -670,6 +703,14 @@ class Evaluator {
       case 'subscript': {
         // `DATABASES["default"]["CONN_MAX_AGE"] = 60`
         const base = target.childForFieldName('value')!
+        // `globals()["workers"] = 4`, `locals()[k] = v` at module level: a name of the module.
+        const namespace = this.namespaceCall(base, scope)
+        if (namespace) {
+          const key = await this.subscriptKey(target, scope)
+          this.namespaceWrite(target, namespace, new Map(key === undefined ? [] : [[key, value]]), key !== undefined, scope)
+          return
+        }
+
         const container = await this.expr(base, scope)
         const key = await this.subscriptKey(target, scope)
         if (isDict(container) && key !== undefined) {
@@ -715,6 +756,96 @@ class Evaluator {
       }
 
       default: // `a[i:j] = …`, `*a = …`: nothing conncalc reads.
+    }
+  }
+
+  /** `globals()`, `locals()` or `vars()` called with no argument (the builtins, not a name the app binds): which. */
+  private namespaceCall(node: PyNode, scope: Scope): Namespace | undefined {
+    if (node.type !== 'call') return undefined
+    const fn = node.childForFieldName('function')
+    const argNode = node.childForFieldName('arguments')
+    if (fn?.type !== 'identifier' || !NAMESPACES.has(fn.text) || argNode?.type !== 'argument_list' || named(argNode).length > 0) return undefined
+    if (scope.has(fn.text) || this.aliases.has(fn.text)) return undefined
+    return fn.text as Namespace
+  }
+
+  /**
+   * What `globals()` / `locals()` / `vars()` hold where they are called: the module's names; in a function
+   * called with its arguments (invoke), `locals()` is the names the function binds (its parameters included).
+   */
+  private namespaceEntries(which: Namespace, scope: Scope): Map<string, EvalValue> {
+    const frame = this.frame
+    if (frame && which === 'globals') return new Map(this.moduleScope ?? [])
+    if (!frame?.locals) return new Map(scope)
+    const {locals, outer} = frame
+    return new Map([...scope].filter(([k, v]) => locals.bound.has(k) || outer?.get(k) !== v))
+  }
+
+  /**
+   * Names written through the namespace (`globals().update(cfg)`, `globals()[k] = v`, and `locals()`/`vars()` at
+   * module level, where they are the globals): each name read is set (in a loop or an `except` conncalc does not
+   * run, it may be: unknown, with the line); names it cannot read (an unknown dict, a key from a loop variable) are
+   * said on the module (ModuleScope.dynamic), and the plain values set before may be replaced by them.
+   * A function's `locals()` written to changes nothing (CPython does not write that dict back), nor does a class
+   * body's or a function body walked at its definition (it runs when called, and invoke() walks it then).
+   */
+  private namespaceWrite(node: PyNode, which: Namespace, entries: Map<string, EvalValue>, complete: boolean, scope: Scope): void {
+    if (this.unrolled > 0 || (!this.frame && this.functionName !== undefined)) return
+    if (which !== 'globals' && (this.frame !== undefined || this.className !== undefined)) return
+    const target = this.frame || this.speculating > 0 || this.unroll ? this.moduleScope : scope
+    if (!target) return
+    const line = this.line(node)
+    const text = this.snippet(node.type === 'subscript' ? node.parent ?? node : node)
+    const maybe = this.unroll ? !this.unroll.definite || this.conditionalDepth > this.unroll.depth : this.speculating > 0
+    for (const [k, v] of entries) {
+      target.set(k, maybe ? {...this.unknown(node, `\`${k}\` may be set by \`${text}\` (line ${line}), which runs in a loop, an \`if\` or an \`except\` conncalc does not decide`), ...(v.missingEnv ? {missingEnv: v.missingEnv} : {})} : v)
+    }
+
+    if (complete) return
+    const module = this.moduleScope
+    if (module instanceof ModuleScope) module.dynamic.push({file: this.opts.file, line, text})
+    for (const [k, v] of target) {
+      if (entries.has(k) || v.kind !== 'known' || (isObj(v.value) && v.value.kind !== 'dict' && v.value.kind !== 'list')) continue
+      target.set(k, this.unknown(node, `\`${k}\` may be replaced by \`${text}\` (line ${line}), which sets names conncalc cannot read`))
+    }
+  }
+
+  /**
+   * `for key, value in conf.items(): globals()[key] = value`: a `for` over a known list (a dict's keys, `.items()`)
+   * of at most MAX_UNROLL items whose body writes the module's namespace is walked once per item with its target
+   * bound, only for those writes (no call is recorded): each name it writes is set, or, behind an `if` conncalc
+   * cannot decide, a `break`, or a loop that is itself conditional, may be. False when it is not such a loop.
+   */
+  private async unrollNamespaceWrites(node: PyNode, scope: Scope): Promise<boolean> {
+    const body = node.childForFieldName('body')
+    const left = node.childForFieldName('left')
+    const right = node.childForFieldName('right')
+    if (!body || !left || !right || (!this.frame && this.functionName !== undefined)) return false
+    if (!body.descendantsOfType('call').some((c) => this.namespaceCall(c, scope) !== undefined)) return false
+    // A `return` or `raise` in the body would end the function or the arm being walked: not unrolled.
+    if (body.descendantsOfType(['return_statement', 'raise_statement', 'yield']).length > 0) return false
+    const recording = this.recording
+    const outer = this.unroll
+    this.recording = false
+    try {
+      const iterable = await this.expr(right, scope)
+      const v = iterable.kind === 'known' && isObj(iterable.value) ? iterable.value : undefined
+      const items = v?.kind === 'list' ? v.items : v?.kind === 'dict' && !v.partial ? [...v.entries.keys()].map((k) => ({...iterable, value: k}) as EvalValue) : undefined
+      if (!items || items.length > MAX_UNROLL) return false
+      const exits = body.descendantsOfType(['break_statement', 'continue_statement']).length > 0
+      const settled = outer ? outer.definite && this.conditionalDepth === outer.depth : this.speculating === 0 && this.arms.length === 0
+      this.unroll = {definite: settled && !exits, depth: this.conditionalDepth}
+      for (const item of items) {
+        const inner = new Map(scope)
+        await this.bind(node, left, right, item, inner)
+        await this.block(this.bodyOf(body), inner)
+        this.armRaised = false
+      }
+
+      return true
+    } finally {
+      this.recording = recording
+      this.unroll = outer
     }
   }
 
@@ -1068,12 +1199,94 @@ class Evaluator {
         return this.call(node, scope)
       }
 
+      case 'dictionary_comprehension':
+      case 'list_comprehension': {
+        // Its calls are collected as for any loop (once, conditional); then, over a known list or dict, it is evaluated.
+        await this.collectCalls(node, scope)
+        const recording = this.recording
+        this.recording = false
+        try {
+          return (await this.comprehension(node, scope)) ?? this.unknown(node)
+        } finally {
+          this.recording = recording
+        }
+      }
+
       default: {
-        // Comprehensions, lambdas, await, yield, …: not evaluated; the calls inside are still collected, as conditional.
+        // Set comprehensions, generators, lambdas, await, yield, …: not evaluated; the calls inside are still collected, as conditional.
         await this.collectCalls(node, scope)
         return this.unknown(node)
       }
     }
+  }
+
+  /**
+   * `{k: v for k, v in cfg.items() if not k.startswith("_")}`, `[x for x in xs if x]`: evaluated when each `for`
+   * runs over a known list or dict (its keys) of at most MAX_COMPREHENSION items, binding its target as an
+   * assignment does. An `if` conncalc cannot decide for an item makes a dict partial (that key may be missing)
+   * and a list unknown; undefined when an iterable is not known.
+   */
+  private async comprehension(node: PyNode, scope: Scope): Promise<EvalValue | undefined> {
+    const body = node.childForFieldName('body')
+    const clauses = named(node).filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause')
+    if (!body || clauses[0]?.type !== 'for_in_clause') return undefined
+    const isDictBody = node.type === 'dictionary_comprehension'
+    const entries = new Map<string, EvalValue>()
+    const items: EvalValue[] = []
+    const from: EvalValue[] = []
+    let partial = false
+    let count = 0
+    const walk = async (i: number, env: Scope): Promise<boolean> => {
+      const clause = clauses[i]
+      if (!clause) {
+        if (++count > MAX_COMPREHENSION) return false
+        if (!isDictBody) {
+          items.push(await this.expr(body, env))
+          return true
+        }
+
+        const keyNode = body.childForFieldName('key')
+        const valueNode = body.childForFieldName('value')
+        if (body.type !== 'pair' || !keyNode || !valueNode) return false
+        const key = await this.expr(keyNode, env)
+        if (key.kind === 'known' && (typeof key.value === 'string' || typeof key.value === 'number')) entries.set(String(key.value), await this.expr(valueNode, env))
+        else partial = true
+        return true
+      }
+
+      if (clause.type === 'if_clause') {
+        const c = await this.expr(named(clause)[0], env)
+        const truth = c.kind === 'known' ? knownTruth(c.value) : undefined
+        if (truth === false) return true
+        if (truth === undefined) {
+          if (!isDictBody) return false
+          partial = true
+          return true
+        }
+
+        from.push(c)
+        return walk(i + 1, env)
+      }
+
+      const left = clause.childForFieldName('left')
+      const right = clause.childForFieldName('right')
+      if (!left || !right || named(clause).length > 2) return false
+      const iterable = await this.expr(right, env)
+      const list = iterable.kind === 'known' && isObj(iterable.value) ? (iterable.value.kind === 'list' ? iterable.value.items : iterable.value.kind === 'dict' && !iterable.value.partial ? [...iterable.value.entries.keys()].map((k) => ({...iterable, value: k})) : undefined) : undefined
+      if (!list) return false
+      from.push(iterable)
+      for (const item of list) {
+        const inner = new Map(env)
+        await this.bind(clause, left, right, item, inner)
+        if (!(await walk(i + 1, inner))) return false
+      }
+
+      return true
+    }
+
+    if (!(await walk(0, new Map(scope)))) return undefined
+    if (!isDictBody) return this.known(node, {items, kind: 'list'}, ...from)
+    return this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {})}, ...from)
   }
 
   /** The calls inside an expression conncalc does not evaluate, recorded as conditional. */
@@ -1483,6 +1696,8 @@ class Evaluator {
     }
 
     if (callee === 'importlib.import_module' || callee === 'getattr' || callee === 'hasattr') return this.reflect(node, callee, args)
+    const namespace = this.namespaceCall(node, scope)
+    if (namespace) return this.known(node, {entries: this.namespaceEntries(namespace, scope), kind: 'dict'})
 
     if (CPU_COUNT.has(callee) || (callee === 'len' && args[0]?.kind === 'known' && isCall(args[0]) && args[0].value.callee === 'os.sched_getaffinity')) {
       const n = this.opts.nproc
@@ -1663,6 +1878,24 @@ function named(node: PyNode): PyNode[] {
 }
 
 const COMPREHENSIONS = ['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']
+/** How many items a comprehension conncalc evaluates may produce (a settings file's comprehension is small). */
+const MAX_COMPREHENSION = 256
+/** How many items a `for` that writes the module's namespace is walked for (unrollNamespaceWrites). */
+const MAX_UNROLL = 64
+
+/** The builtins that give a namespace as a dict. */
+type Namespace = 'globals' | 'locals' | 'vars'
+const NAMESPACES = new Set(['globals', 'locals', 'vars'])
+
+/** A function's local scope while invoke() walks its body: the names it binds (`locals()`). */
+class FrameScope extends Map<string, EvalValue> {
+  readonly bound = new Set<string>()
+  override set(name: string, value: EvalValue): this {
+    // Map's constructor copies the defining scope through set(), before `bound` exists: those are not the function's.
+    this.bound?.add(name)
+    return super.set(name, value)
+  }
+}
 
 function hasAncestorIn(node: PyNode, root: PyNode, type: string): boolean {
   for (let p = node.parent; p && !p.equals(root); p = p.parent) if (p.type === type) return true
@@ -1699,8 +1932,10 @@ export async function evaluatePython(file: string, text: string, opts: Omit<PyEv
     const parsed = await parsePython(file, text)
     if (parsed.error) return unparsedModule(file, parsed.error.line, `not valid Python (${parsed.error.message})`)
     const ev = new Evaluator({...opts, file})
-    const scope: Scope = opts.scope ?? new Map()
+    const scope: Scope = opts.scope ?? new ModuleScope()
+    ev.moduleScope = scope
     await ev.block(named(parsed.tree.rootNode), scope)
+    if (!opts.scope && scope instanceof ModuleScope) scope.seal()
     return {attrAssignments: ev.attrAssignments, calls: ev.calls, diagnostics: ev.diagnostics, file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
   } catch (error) {
     if (!isExhaustion(error)) throw error

@@ -100,6 +100,13 @@ const findAll = (args: readonly string[]): Found =>
     return f ? [[k, f]] : []
   })) as Found
 
+/**
+ * A setting of the config file: gunicorn runs the file as a module and takes every name in its globals that is one
+ * of its settings (gunicorn/app/base.py get_config_from_filename: `vars(mod)`; load_config_from_module_name_or_filename:
+ * `for k, v in cfg.items(): if k not in self.cfg.settings: continue`, https://github.com/benoitc/gunicorn/blob/23.0.0/gunicorn/app/base.py),
+ * so names set through `globals().update(cfg)` count as assignments do: the evaluator reads them, or (an update it
+ * cannot read) gives every unset name as that line's unknown value, which is starred here, never the default unsaid.
+ */
 function fromConfig(config: PyModule | undefined, name: string, what: string): Candidate {
   const v = config?.names.get(name)
   return v ? pyCandidate(v, what) : {diagnostics: []}

@@ -136,6 +136,13 @@ export function callMethod(receiver: EvalValue, name: string, args: EvalValue[])
     return {value: v.kind === 'dict' ? {...v, entries: new Map(v.entries)} : {...v, items: [...v.items]}}
   }
 
+  // `cfg.items()` / `.keys()` / `.values()` of a dict whose keys are all known: a list (of [key, value] pairs).
+  if (typeof v === 'object' && v !== null && v.kind === 'dict' && !v.partial && args.length === 0 && (name === 'items' || name === 'keys' || name === 'values')) {
+    const key = (k: string): EvalValue => ({...(receiver as EvalValue & {kind: 'known'}), value: k})
+    const items = [...v.entries].map(([k, x]): EvalValue => (name === 'keys' ? key(k) : name === 'values' ? x : {...(receiver as EvalValue & {kind: 'known'}), value: {items: [key(k), x], kind: 'list'}}))
+    return {value: {items, kind: 'list'}}
+  }
+
   if (typeof v === 'object' && v !== null && v.kind === 'dict' && name === 'get') {
     const key = args[0]?.kind === 'known' ? args[0].value : undefined
     if (typeof key !== 'string' && typeof key !== 'number') return undefined
