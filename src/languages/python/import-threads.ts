@@ -13,12 +13,17 @@
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
-import {type PyFunctionSites, type PyModule, subclassesOf} from './values.js'
+import {type PyCall, type PyFunctionSites, type PyModule, subclassesOf} from './values.js'
 
-import {assumed, type Sourced, sourced} from '../../model/source.js'
+import {assumed, type Source, type Sourced, sourced} from '../../model/source.js'
+import {THREAD_POOLS, threadPoolSize} from './started-threads.js'
 
 /** Calls that start one thread each (import-qualified callees). */
-const THREAD_STARTS = new Set(['_thread.start_new_thread', 'threading.Thread', 'threading.Timer', 'thread.start_new_thread'])
+const ONE_THREAD = new Set(['_thread.start_new_thread', 'threading.Thread', 'threading.Timer', 'thread.start_new_thread'])
+/** Calls that start threads: one each, or a pool of them (ThreadPoolExecutor, multiprocessing's ThreadPool). */
+const THREAD_STARTS = new Set([...ONE_THREAD, ...THREAD_POOLS.keys()])
+/** How far a helper's callers are followed up to a request handler or a job (helper → helper → view). */
+const CALLER_DEPTH = 4
 
 /** The Python web servers: each of their worker processes imports the app. */
 export const WEB_SERVERS = new Set(['daphne', 'gevent', 'granian', 'gunicorn', 'hypercorn', 'uvicorn', 'uwsgi', 'waitress', 'werkzeug'])
@@ -36,6 +41,10 @@ export interface ThreadStart {
   handler?: string
   /** Runs as the module is imported: a module-level statement, or in a function a module-level statement calls. */
   atImport?: boolean
+  /** Called from a request handler and from a job (handler names the first): in a job server, this job. */
+  jobToo?: string
+  /** A thread pool (ThreadPoolExecutor(max_workers=4)): the call, to size it (threadPoolSize); absent for one thread. */
+  pool?: {base: string; call: PyCall}
 }
 
 /** Decorators that make a function a request handler: Flask/FastAPI/Starlette/Quart/Sanic routes, DRF, Django's view decorators. */
@@ -58,24 +67,108 @@ function requestHandler(within: PyFunctionSites | undefined): string | undefined
   return undefined
 }
 
+const jobName = (within: PyFunctionSites | undefined): string | undefined => ((within?.decorators ?? []).some((d) => TASK_DECORATOR.test(d)) ? within?.name : undefined)
+
+/** A call of the app's, with the module it is in. */
+interface AppCall {
+  call: PyCall
+  file: string
+}
+
+/** The module a file is, dotted (`app/mail/send.py` → "app.mail.send", a package's `__init__.py` → the package). */
+const moduleOf = (file: string): string => file.replace(/\.py$/, '').replace(/\/__init__$/, '').replaceAll('/', '.')
+
+/**
+ * Does `c` (in `file`) call `fn`? A call site the function kept (PyFunctionSites.sites), else by the name the call uses,
+ * import-qualified: the function's own name in its own module
+ * (or `self.name` / `cls.name` in a method of its class), else a dotted name whose module is the function's
+ * (`app.mail.send_async`, `.mail.send_async`, `Mailer.send` of a class in that module).
+ */
+function calls(c: AppCall, fn: PyFunctionSites): boolean {
+  // Called where the evaluator had the function itself (imported from its module, or defined above): a site it kept.
+  if (fn.sites.some((s) => s.file === c.file && s.line === c.call.line)) return true
+  const [cls, name] = fn.name.includes('.') ? fn.name.split('.') : [undefined, fn.name]
+  const callee = c.call.callee
+  if (c.file === fn.file) {
+    if (cls === undefined) return callee === name
+    if (callee === `${cls}.${name}` || callee === `${cls}().${name}`) return true
+    return (callee === `self.${name}` || callee === `cls.${name}`) && (c.call.within?.name ?? '').startsWith(`${cls}.`)
+  }
+
+  const parts = callee.replace(/^\.+/, '').replace(/\(\)/g, '').split('.')
+  if (parts.at(-1) !== name || parts.length < 2) return false
+  const owner = parts.slice(0, cls === undefined ? -1 : -2)
+  if (cls !== undefined && parts.at(-2) !== cls) return false
+  const module = moduleOf(fn.file)
+  const written = owner.join('.')
+  return written !== '' && (module === written || module.endsWith(`.${written}`))
+}
+
+/**
+ * How a function of the app is called, followed up its callers (at most CALLER_DEPTH): from a request handler (a
+ * thread it starts runs per request), from a job (per job), in a loop, or at import. `send_welcome(user)` in a view
+ * makes the thread `send_welcome` starts one per request, as if the view started it.
+ */
+function callersOf(fn: PyFunctionSites, all: readonly AppCall[], depth = 0, seen = new Set<PyFunctionSites>()): {handler?: string; job?: string; loop?: boolean} {
+  if (depth >= CALLER_DEPTH || seen.has(fn)) return {}
+  seen.add(fn)
+  const out: {handler?: string; job?: string; loop?: boolean} = {}
+  for (const c of all) {
+    if (c.call.within === fn || !calls(c, fn)) continue
+    const within = c.call.within
+    if (c.call.loop) out.loop = true
+    const handler = requestHandler(within)
+    const job = jobName(within)
+    if (handler) out.handler ??= `${fn.name}, called from ${handler} at ${c.file}:${c.call.line}`
+    else if (job) out.job ??= `${fn.name}, called from ${job} at ${c.file}:${c.call.line}`
+    else if (within) {
+      const up = callersOf(within, all, depth + 1, seen)
+      if (up.loop) out.loop = true
+      if (up.handler) out.handler ??= `${fn.name} ← ${up.handler}`
+      if (up.job) out.job ??= `${fn.name} ← ${up.job}`
+    }
+  }
+
+  return out
+}
+
 /** Every site in `modules` that starts a thread, outside an `if __name__ == "__main__":` (which an import never runs). */
 export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
   const subclasses = subclassesOf(modules, THREAD_STARTS)
   const starts: ThreadStart[] = []
+  const all: AppCall[] = modules.flatMap((m) => m.calls.map((call) => ({call, file: m.file})))
   for (const m of modules) {
     for (const c of m.calls) {
       const base = THREAD_STARTS.has(c.callee) ? c.callee : subclasses.get(c.callee)
       if (base === undefined) continue
       if ((c.arms ?? []).some((a) => /__name__/.test(a.cond))) continue
       if (starts.some((s) => s.file === m.file && s.line === c.line)) continue
-      const handler = requestHandler(c.within)
-      const job = (c.within?.decorators ?? []).some((d) => TASK_DECORATOR.test(d)) ? c.within?.name : undefined
-      const many = c.loop ? 'loop' : handler ? 'request' : job ? 'job' : undefined
-      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...((handler ?? job) && !c.loop ? {handler: handler ?? job} : {}), ...(!c.within || c.within.sites.some((x) => x.once) ? {atImport: true} : {})})
+      // A helper neither a route nor a task: who calls it decides (a view calling it starts a thread per request).
+      const own = {handler: requestHandler(c.within), job: jobName(c.within)}
+      const up = c.within && !own.handler && !own.job ? callersOf(c.within, all) : {}
+      const handler = own.handler ?? up.handler
+      const job = own.job ?? up.job
+      const loop = c.loop || up.loop
+      // A helper both a view and a task call runs per request in a web server and per job in a worker (runsIn).
+      const many = loop ? 'loop' : handler ? 'request' : job ? 'job' : undefined
+      const pool = THREAD_POOLS.has(base) ? {pool: {base, call: c}} : {}
+      const both = handler && job && !loop ? {jobToo: job} : {}
+      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...((handler ?? job) && !loop ? {handler: handler ?? job} : {}), ...both, ...(!c.within || c.within.sites.some((x) => x.once) ? {atImport: true} : {}), ...pool})
     }
   }
 
   return starts
+}
+
+/**
+ * The starts that run in a web server's processes (`web`) or a job server's: a request's thread runs only where
+ * requests are served, a job's only where jobs run; a helper both call is per request in the one, per job in the other.
+ */
+export function startsIn(starts: readonly ThreadStart[], web: boolean): ThreadStart[] {
+  return starts.flatMap((s): ThreadStart[] => {
+    if (s.jobToo === undefined) return (web ? s.many === 'job' : s.many === 'request') ? [] : [s]
+    return [web ? s : {...s, handler: s.jobToo, many: 'job'}]
+  })
 }
 
 /**
@@ -89,19 +182,32 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
 export function startedThreadExtras(starts: readonly ThreadStart[], ctx: AnalyzerContext, server: string, cap?: Sourced<number>, threads = 1, place: 'parent' | 'process' = 'process'): {diagnostics: Diagnostic[]; extras: Extra[]} {
   const each = place === 'parent' ? `${server}'s main process (it imports the app before it forks its pool; threads do not survive fork)` : `every ${server} process that imports it`
   if (starts.length === 0) return {diagnostics: [], extras: []}
-  const label = (s: ThreadStart): string => `${s.callee} at ${s.file}:${s.line}${s.many === 'loop' ? ' (in a loop)' : s.many === 'request' ? ` (per request, in ${s.handler})` : s.many === 'job' ? ` (per job, in ${s.handler})` : ''}`
+  // A thread pool's threads (ThreadPoolExecutor(max_workers=4)) each may hold a connection: its size, else 1 (said).
+  const sizes = new Map(starts.map((s) => [s, s.pool ? threadPoolSize(ctx, s.pool.call, s.file, s.pool.base) : undefined]))
+  const width = (s: ThreadStart): number => sizes.get(s)?.value ?? 1
+  const label = (s: ThreadStart): string => {
+    const how = s.many === 'loop' ? 'in a loop' : s.many === 'request' ? `per request, in ${s.handler}` : s.many === 'job' ? `per job, in ${s.handler}` : undefined
+    const size = s.pool ? (sizes.get(s) ? `a pool of ${width(s)}` : 'a pool whose size conncalc cannot read: 1 counted') : undefined
+    const notes = [how, size].filter((x) => x !== undefined)
+    return `${s.callee} at ${s.file}:${s.line}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`
+  }
+
   const where = starts.slice(0, 3).map(label).join(', ') + (starts.length > 3 ? `, ${starts.length - 3} more` : '')
   const many = starts.filter((s) => s.many)
-  const once = starts.length - many.length
+  const once = starts.filter((s) => !s.many).reduce((a, s) => a + width(s), 0)
+  const all = starts.reduce((a, s) => a + width(s), 0)
   const bounded = many.length > 0 && cap !== undefined
   // The request threads and the once-sites' threads take their share of the pool; the many-sites' threads the rest.
-  const n = bounded ? Math.max(once, cap.value - threads) : starts.length
+  const n = bounded ? Math.max(once, cap.value - threads) : all
+  const pooled = starts.some((s) => s.pool)
   const rule = many.length === 0
-    ? `${n === 1 ? 'the start site is' : `each of the ${n} start sites is`} counted as one thread holding one connection`
+    ? pooled ? `each thread they start (a pool's threads each) is counted as holding one connection: ${n}` : `${n === 1 ? 'the start site is' : `each of the ${n} start sites is`} counted as one thread holding one connection`
     : bounded
       ? `a site that starts threads per request, per job or in a loop can take every connection the app's pool (${cap.value}) has beside the ${threads} request thread(s)${once > 0 ? ` and ${once} other site${once === 1 ? '' : 's'}` : ''}: ${n} counted, the pool is the bound`
-      : `a site that starts threads per request, per job or in a loop has no bound (no pool caps the process's connections); each site is counted as one, which is too few`
-  const count = sourced(n, assumed(`the app starts threads of its own (${where}) in ${each}; conncalc cannot tell how many run at once or whether they hold a connection: ${rule}`), bounded ? [cap.source, ...(cap.via ?? [])] : undefined)
+      : `a site that starts threads per request, per job or in a loop has no bound (no pool caps the process's connections); each site is counted as ${pooled ? 'the threads it starts once' : 'one'}, which is too few`
+  const sized = [...sizes.values()].flatMap((z) => (z ? [z.source, ...(z.via ?? [])] : []))
+  const via: Source[] = [...(bounded ? [cap.source, ...(cap.via ?? [])] : []), ...sized]
+  const count = sourced(n, assumed(`the app starts threads of its own (${where}) in ${each}; conncalc cannot tell how many run at once or whether they hold a connection: ${rule}`), via.length > 0 ? via : undefined)
   const diagnostics: Diagnostic[] = [{
     code: 'unknown-command',
     file: starts[0].file,

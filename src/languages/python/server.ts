@@ -14,7 +14,7 @@ import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
 import {serverNotInstalled} from './installed.js'
-import {startedThreadExtras, threadStarts, WEB_SERVERS} from './import-threads.js'
+import {startedThreadExtras, startsIn, threadStarts, WEB_SERVERS} from './import-threads.js'
 import type {Extra} from '../../model/process.js'
 
 // ASGIHandler runs each request in a ThreadSensitiveContext of its own, so sync code gets a thread per request.
@@ -160,7 +160,7 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   // server's process that runs jobs (Celery's pool children).
   const sites = perProcess || input.server === 'celery' ? threadStarts(await input.project.walk(input.entries)) : []
   const web = WEB_SERVERS.has(input.server)
-  const starts = sites.filter((s) => (web ? s.many !== 'job' : s.many !== 'request'))
+  const starts = startsIn(sites, web)
   // Only what runs at import is the main process's; a thread a function starts when a task calls it runs in a child.
   const inChild = inParent ? starts.filter((s) => !s.atImport) : starts
   const own = perProcess || input.server === 'celery' ? startedThreadExtras(inChild, ctx, input.server, cap, threads.value) : {diagnostics: [], extras: []}

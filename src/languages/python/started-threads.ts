@@ -24,7 +24,7 @@ const THREAD_POOL = 'concurrent.futures.ThreadPoolExecutor'
 // threads, os.cpu_count() or 1 when None (Pool.__init__). python/cpython@v3.12.0:Lib/multiprocessing/pool.py
 const MP_THREAD_POOL_DEFAULT = 'https://github.com/python/cpython/blob/v3.12.0/Lib/multiprocessing/pool.py'
 /** Thread pools whose size conncalc reads: the keyword that sizes each (also its first positional argument). */
-const THREAD_POOLS = new Map([
+export const THREAD_POOLS = new Map([
   [THREAD_POOL, 'max_workers'],
   ['multiprocessing.pool.ThreadPool', 'processes'],
   ['multiprocessing.dummy.Pool', 'processes'],
@@ -149,20 +149,11 @@ function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasse
     if (keyword === undefined) return undefined
     // A subclass with its own __init__ may pass any max_workers to the base.
     if (own !== THREAD_POOL && modules.some((m) => classOf(m.names.get(own.split('.').at(-1)!))?.attrs.has('__init__'))) return undefined
-    if (c.spread) return undefined
-    const given = c.kwargs[keyword] ?? c.args[0]
-    const at = fromFile(file, c.line)
+    const size = base === undefined ? undefined : threadPoolSize(ctx, c, file, base)
+    if (!size) return undefined
     // Made only in an arm of an `if` conncalc cannot decide (`if ids := kwargs.get('id'):`): it may never run.
     const arm = c.arms?.at(-1)
     const onlyIf = arm ? [assumed(`${file}:${c.line}: the pool is made only when \`if ${arm.cond}\` (${arm.file}:${arm.line}) takes that arm, which conncalc cannot decide; counted as if it does`)] : []
-    if (given && !(given.kind === 'known' && given.value === null)) {
-      const n = asInteger(given)
-      if (n === undefined || n <= 0 || isDict(given)) return undefined
-      sizes.push(sourced(n, at, [...(given.kind === 'known' ? (given.via ?? []) : []), ...onlyIf]))
-      continue
-    }
-
-    const size = base === THREAD_POOL ? executorDefault(ctx, at, c.callee) : threadPoolDefault(ctx, at, c.callee)
     sizes.push(onlyIf.length > 0 ? sourced(size.value, size.source, [...(size.via ?? []), ...onlyIf]) : size)
   }
 
@@ -171,6 +162,24 @@ function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasse
   if (sizes.length === 1) return sourced(total, sizes[0].source, [...(sizes[0].via ?? []), main])
   const sum = fromDefault(`${sizes.length} thread pools (${sizes.map((s) => s.value).join(' + ')}) counted as if all run at once`, EXECUTOR_DEFAULT)
   return sourced(total, sum, [...sizes.flatMap((s) => [s.source, ...(s.via ?? [])]), main])
+}
+
+/**
+ * The threads of a pool made by `c` (a THREAD_POOLS class, `base`): its max_workers / processes as given (keyword or
+ * first argument), else Python's default on this dyno. Undefined when the size is given in a way conncalc cannot read.
+ */
+export function threadPoolSize(ctx: AnalyzerContext, c: PyCall, file: string, base: string): Sourced<number> | undefined {
+  const keyword = THREAD_POOLS.get(base)
+  if (keyword === undefined || c.spread) return undefined
+  const given = c.kwargs[keyword] ?? c.args[0]
+  const at = fromFile(file, c.line)
+  if (given && !(given.kind === 'known' && given.value === null)) {
+    const n = asInteger(given)
+    if (n === undefined || n <= 0 || isDict(given)) return undefined
+    return sourced(n, at, given.kind === 'known' ? (given.via ?? []) : [])
+  }
+
+  return base === THREAD_POOL ? executorDefault(ctx, at, c.callee) : threadPoolDefault(ctx, at, c.callee)
 }
 
 /** multiprocessing's ThreadPool() with no processes: os.cpu_count() threads. */
