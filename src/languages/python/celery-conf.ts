@@ -68,6 +68,8 @@ export interface CeleryConf {
 }
 
 const FLASK_CONFIG = 'https://github.com/pallets/flask/blob/3.0.3/src/flask/config.py'
+/** Celery()'s keyword arguments that are settings under another name (celery/app/base.py). */
+const CTOR_KEYS: Record<string, string> = {backend: 'result_backend', broker: 'broker_url'}
 
 const escape = (s: string): string => s.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
 
@@ -111,7 +113,9 @@ export async function celeryConf(project: PythonProject, modules: readonly PyMod
       if (c === main.call) {
         ctorNamespace = asString(c.kwargs.namespace) ?? ctorNamespace
         events.push({line: c.line, run() {
-          for (const [k, v] of Object.entries(c.kwargs)) writes.push({arm, conditional, file: m.file, keys: one(k), line: c.line, value: v})
+          // Celery(broker=…, backend=…) are the settings broker_url and result_backend (celery@v5.6.3 app/base.py:392-393
+          // Celery.__init__: `self.__autoset('broker_url', broker)`, `self.__autoset('result_backend', backend)`).
+          for (const [k, v] of Object.entries(c.kwargs)) writes.push({arm, conditional, file: m.file, keys: one(CTOR_KEYS[k] ?? k), line: c.line, value: v})
         }})
       } else if (isUpdate.test(c.callee)) {
         events.push({line: c.line, async run() {

@@ -12,6 +12,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
 import type {PyModule} from './values.js'
+import type {ResultStore} from './celery-idle.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -28,6 +29,7 @@ import {type Candidate, COMMAND_LINE, envCandidate, findFlag, firstOf, flagCandi
 import {isCelery} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 import {importConnection, importConnectionCount} from './import-connection.js'
+import {DATABASE_BACKEND, resultStore, unreadImports} from './celery-idle.js'
 
 const REF = 'https://docs.celeryq.dev/en/stable/userguide/configuration.html#worker-concurrency'
 /** Celery's pool aliases (celery/concurrency/__init__.py ALIASES). */
@@ -182,15 +184,29 @@ const DATABASE_MODULES = new Set(['aiopg', 'aiosqlite', 'alembic', 'asyncpg', 'd
  * (autodiscovered by a name conncalc cannot evaluate, a package's own tasks), so the one connection per child stays,
  * said as the assumption it is rather than as a default.
  */
-function withIdleImports(analysis: ServerAnalysis, walked: PyModule[], pool: string, type: string): ServerAnalysis {
+function withIdleImports(analysis: ServerAnalysis, walked: PyModule[], pool: string, type: string, proof: {store: ResultStore; unread?: string}): ServerAnalysis {
   if (analysis.language !== 'python' || (analysis.pools ?? []).length > 0 || walked.length === 0) return analysis
   if (walked.some((m) => !m.parsed || m.imports.some((i) => i.level === 0 && DATABASE_MODULES.has(i.module.split('.')[0])))) return analysis
   const each = ['threads', 'gevent', 'eventlet'].includes(pool) ? 'thread' : 'child'
   const read = walked.map((m) => m.file).join(', ')
   const threads = analysis.threadsPerProcess
-  const why = assumed(`no module the worker imports opens a database connection (read: ${read}; none imports a database library or builds a pool): 1 per ${each} assumed, as tasks may come from modules conncalc does not read (say --assume ${type}=PROCESSES:THREADS to keep it, or --scale ${type}=0 if the worker never queries)`)
+  const {store, unread} = proof
+  // Every import read and none reaches a database (celery-idle.ts): what Celery itself holds, read, not assumed.
+  const oneTask = pool === 'prefork' || pool === 'processes' || pool === 'solo'
+  if (!unread && oneTask && store.kind !== 'unknown' && (analysis.extrasPerProcess ?? []).length === 0) {
+    const all = `every module the worker imports is read (${read}) and none imports a database library or builds a pool`
+    if (store.kind === 'database') return {...analysis, threadsPerProcess: sourced(1, store.source, [DATABASE_BACKEND, fromDefault(all, IDLE_REF)])}
+    const none = sourced(0, store.source, [fromDefault(`${all}; the broker and ${store.kind === 'none' ? 'the absent result backend' : 'the result backend'} are not PostgreSQL, so the worker holds no connection`, IDLE_REF)])
+    // How many children the CPU count makes is moot when none holds a connection.
+    return {...analysis, diagnostics: analysis.diagnostics.filter((d) => d.code !== 'cpu-count-default'), language: 'none', threadsPerProcess: none}
+  }
+
+  const left = unread ?? (store.kind === 'unknown' ? store.why : oneTask ? undefined : `the ${pool} pool runs several tasks in one process`)
+  const why = assumed(`no module the worker imports opens a database connection (read: ${read}; none imports a database library or builds a pool), but ${left ?? 'the app starts threads of its own'}: 1 per ${each} assumed, as tasks may come from modules conncalc does not read (say --assume ${type}=PROCESSES:THREADS to keep it, or --scale ${type}=0 if the worker never queries)`)
   return {...analysis, threadsPerProcess: {...threads, via: [...(threads.via ?? []), why]}}
 }
+
+const IDLE_REF = 'https://docs.celeryq.dev/en/stable/userguide/workers.html'
 
 /** Celery's subcommands (celery/bin/celery.py adds them to the `celery` click group); `celery` alone runs none. */
 const SUBCOMMANDS = new Set(['amqp', 'beat', 'call', 'control', 'events', 'graph', 'help', 'inspect', 'list', 'logtool', 'migrate', 'multi', 'purge', 'report', 'result', 'shell', 'status', 'upgrade', 'worker'])
@@ -320,7 +336,7 @@ export const celery: ServerAnalyzer = {
     }
 
     const analysis00 = await pythonAnalysis({...named, ctx, diagnostics, entries: [...entries, ...tasks], greenlets: pool === 'gevent' || pool === 'eventlet', processes, project, server: 'celery', threads})
-    const analysis0 = isWorker && !settingsFile ? withIdleImports(analysis00, walked, pool, ctx.processType) : analysis00
+    const analysis0 = isWorker && !settingsFile ? withIdleImports(analysis00, walked, pool, ctx.processType, {store: resultStore(conf), unread: unreadImports(walked, project)}) : analysis00
     // The main process imports the app and the task modules before it forks the prefork children
     // (celery/worker/worker.py WorkController → loader.init_worker): a connection opened there stays with it.
     const opened = pool === 'prefork' || pool === 'processes' ? importConnection(walked) : undefined
