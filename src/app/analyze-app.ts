@@ -831,7 +831,9 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
     analysis = {...analysis, threadsPerProcess: {...analysis.threadsPerProcess, via: [...(analysis.threadsPerProcess.via ?? []), why]}}
   } else if (noDriver) {
     const listing = `${noDriver.read.join(', ')} list${noDriver.read.length === 1 ? 's' : ''} no database driver (no PostgreSQL one: ${POSTGRES_DRIVER_NAMES.python}; no other database's)`
-    if ((pools ?? []).length === 0 && otherServerPools.length === 0 && !(analysis.extrasPerProcess ?? []).length && !(analysis.extrasPerDyno ?? []).length) {
+    // Threads the app starts (app-threads) reach PostgreSQL only through a driver: with none, they hold nothing either.
+    const connecting = (xs: readonly {kind?: string}[] | undefined): boolean => (xs ?? []).some((x) => x.kind !== 'app-threads')
+    if ((pools ?? []).length === 0 && otherServerPools.length === 0 && !connecting(analysis.extrasPerProcess) && !connecting(analysis.extrasPerDyno)) {
       const why = fromDefault(`${listing}: nothing the app runs can open a PostgreSQL connection, so this process holds none on the plan`, noDriver.ref)
       // Said in the plain output too, as the other not-postgresql findings are (one line for the app: merged across types).
       diagnostics.push(

@@ -51,6 +51,16 @@ describe('threadStarts: a helper\'s callers decide how often its thread starts',
     expect(startsIn(starts, false).map((s) => [s.many, s.handler])).toEqual([['job', 'ping_later, called from ping_job at app/tasks.py:5']])
   })
 
+  it('a helper a task calls and also a function nobody is seen calling: per job in a worker, once in a web server', async () => {
+    const modules = await read({
+      'app/helpers.py': helper,
+      'app/tasks.py': ['from celery import shared_task', 'from app.helpers import ping_later', '@shared_task', 'def ping_job():', '    ping_later(2)', 'def on_save(instance):', '    ping_later(instance.id)'].join('\n'),
+    })
+    const starts = threadStarts(modules)
+    expect(startsIn(starts, false).map((s) => [s.many, s.handler])).toEqual([['job', 'ping_later, called from ping_job at app/tasks.py:5']])
+    expect(startsIn(starts, true).map((s) => [s.many, s.handler, s.line])).toEqual([[undefined, undefined, 5]])
+  })
+
   it('two helpers deep, in a loop, or called only at import', async () => {
     const deep = await read({
       'svc.py': [helper, 'def notify_all(ids):', '    for i in ids:', '        ping_later(i)', 'def relay(n):', '    ping_later(n)'].join('\n'),

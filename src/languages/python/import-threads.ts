@@ -43,6 +43,10 @@ export interface ThreadStart {
   atImport?: boolean
   /** Called from a request handler and from a job (handler names the first): in a job server, this job. */
   jobToo?: string
+  /** A helper's callers also lead elsewhere than `many` says (module level, a caller not followed): it may run in any process. */
+  elsewhere?: boolean
+  /** Started per request, per job or in a loop, but its target (named) makes no database call conncalc sees: counted once. */
+  quiet?: string
   /** A thread pool (ThreadPoolExecutor(max_workers=4)): the call, to size it (threadPoolSize); absent for one thread. */
   pool?: {base: string; call: PyCall}
 }
@@ -109,10 +113,10 @@ function calls(c: AppCall, fn: PyFunctionSites): boolean {
  * thread it starts runs per request), from a job (per job), in a loop, or at import. `send_welcome(user)` in a view
  * makes the thread `send_welcome` starts one per request, as if the view started it.
  */
-function callersOf(fn: PyFunctionSites, all: readonly AppCall[], depth = 0, seen = new Set<PyFunctionSites>()): {handler?: string; job?: string; loop?: boolean} {
+function callersOf(fn: PyFunctionSites, all: readonly AppCall[], depth = 0, seen = new Set<PyFunctionSites>()): Callers {
   if (depth >= CALLER_DEPTH || seen.has(fn)) return {}
   seen.add(fn)
-  const out: {handler?: string; job?: string; loop?: boolean} = {}
+  const out: Callers = {}
   for (const c of all) {
     if (c.call.within === fn || !calls(c, fn)) continue
     const within = c.call.within
@@ -126,10 +130,48 @@ function callersOf(fn: PyFunctionSites, all: readonly AppCall[], depth = 0, seen
       if (up.loop) out.loop = true
       if (up.handler) out.handler ??= `${fn.name} ← ${up.handler}`
       if (up.job) out.job ??= `${fn.name} ← ${up.job}`
-    }
+      // A caller neither a request nor a job leads (as far as conncalc follows it): it may run in any process.
+      if (up.elsewhere || (!up.handler && !up.job)) out.elsewhere = true
+    } else out.elsewhere = true
   }
 
   return out
+}
+
+/** Where a helper's callers lead: a request handler, a job, a loop, or elsewhere (module level, a caller not followed). */
+interface Callers {
+  elsewhere?: boolean
+  handler?: string
+  job?: string
+  loop?: boolean
+}
+
+/** Calls that reach a database: an ORM session or query, an engine or DB-API connection and cursor, Django's managers and saves. */
+const DATABASE_CALL = /(^|\.)(session|db|engine|cursor|conn|connection|objects|query|pool)(\(\))?\.|(^|\.)(execute|executemany|commit|rollback|save|delete|bulk_create|bulk_update|get_or_create|update_or_create|fetchone|fetchall|fetchmany|scalar|scalars|exec_driver_sql|begin|raw|first|one|all|filter|filter_by|get)$/
+
+/** The function a one-thread start runs: Thread(target=f), Timer(t, f), start_new_thread(f, args). */
+function targetOf(c: PyCall, base: string): string | undefined {
+  const text = base === 'threading.Thread' ? c.kwargText.target : base === 'threading.Timer' ? (c.kwargText.function ?? c.argNames?.[1]) : c.argNames?.[0]
+  return text?.replace(/^(self|cls)\./, '').split('.').at(-1)
+}
+
+/**
+ * Does the app's function `name` (and what it calls of the app's, by name, CALLER_DEPTH deep) make no call that reaches a
+ * database? `send_async_email(app, msg)` doing `mail.send(msg)` in an app context: no. Undefined when the function is
+ * not found among the modules read (an installed package's, a lambda). Calls into installed packages are not followed.
+ */
+function quietFunction(name: string, all: readonly AppCall[], defined: ReadonlySet<string>, depth = 0, seen = new Set<string>()): boolean | undefined {
+  if (!defined.has(name)) return undefined
+  if (seen.has(name) || depth >= CALLER_DEPTH) return true
+  seen.add(name)
+  for (const c of all) {
+    if (c.call.within?.name.split('.').at(-1) !== name) continue
+    if (DATABASE_CALL.test(c.call.callee)) return false
+    const called = c.call.callee.replace(/\(\)/g, '').split('.').at(-1) ?? ''
+    if (called !== name && defined.has(called) && quietFunction(called, all, defined, depth + 1, seen) !== true) return false
+  }
+
+  return true
 }
 
 /** Every site in `modules` that starts a thread, outside an `if __name__ == "__main__":` (which an import never runs). */
@@ -137,6 +179,11 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
   const subclasses = subclassesOf(modules, THREAD_STARTS)
   const starts: ThreadStart[] = []
   const all: AppCall[] = modules.flatMap((m) => m.calls.map((call) => ({call, file: m.file})))
+  // The app's functions and methods by name: module-level defs, class methods, and any def whose body has a call.
+  const defined = new Set<string>([
+    ...modules.flatMap((m) => [...m.names].flatMap(([k, v]) => (v.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) ? (v.value.kind === 'function' ? [k] : v.value.kind === 'class' ? [...v.value.attrs.keys()] : []) : []))),
+    ...all.flatMap((c) => (c.call.within ? [c.call.within.name.split('.').at(-1)!] : [])),
+  ])
   for (const m of modules) {
     for (const c of m.calls) {
       const base = THREAD_STARTS.has(c.callee) ? c.callee : subclasses.get(c.callee)
@@ -149,11 +196,16 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
       const handler = own.handler ?? up.handler
       const job = own.job ?? up.job
       const loop = c.loop || up.loop
+      // A thread whose target makes no database call conncalc sees (mail sent in the background) holds no connection
+      // however often it starts: counted once, as any site, not up to the pool.
+      const target = THREAD_POOLS.has(base) ? undefined : targetOf(c, base)
+      const quiet = target !== undefined && (loop || handler || job) ? quietFunction(target, all, defined) === true : false
       // A helper both a view and a task call runs per request in a web server and per job in a worker (runsIn).
       const many = loop ? 'loop' : handler ? 'request' : job ? 'job' : undefined
       const pool = THREAD_POOLS.has(base) ? {pool: {base, call: c}} : {}
       const both = handler && job && !loop ? {jobToo: job} : {}
-      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...((handler ?? job) && !loop ? {handler: handler ?? job} : {}), ...both, ...(!c.within || c.within.sites.some((x) => x.once) ? {atImport: true} : {}), ...pool})
+      const elsewhere = many && many !== 'loop' && 'elsewhere' in up && up.elsewhere ? {elsewhere: true} : {}
+      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...(quiet ? {quiet: target} : {}), ...((handler ?? job) && !loop ? {handler: handler ?? job} : {}), ...both, ...elsewhere, ...(!c.within || c.within.sites.some((x) => x.once) ? {atImport: true} : {}), ...pool})
     }
   }
 
@@ -166,8 +218,11 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
  */
 export function startsIn(starts: readonly ThreadStart[], web: boolean): ThreadStart[] {
   return starts.flatMap((s): ThreadStart[] => {
-    if (s.jobToo === undefined) return (web ? s.many === 'job' : s.many === 'request') ? [] : [s]
-    return [web ? s : {...s, handler: s.jobToo, many: 'job'}]
+    if (s.jobToo !== undefined) return [web ? s : {...s, handler: s.jobToo, many: 'job'}]
+    if (!(web ? s.many === 'job' : s.many === 'request')) return [s]
+    // Also called from a place that is neither (module level, a caller not followed): once, as any other site.
+    const {handler: _handler, many: _many, ...once} = s
+    return s.elsewhere ? [once] : []
   })
 }
 
@@ -186,15 +241,17 @@ export function startedThreadExtras(starts: readonly ThreadStart[], ctx: Analyze
   const sizes = new Map(starts.map((s) => [s, s.pool ? threadPoolSize(ctx, s.pool.call, s.file, s.pool.base) : undefined]))
   const width = (s: ThreadStart): number => sizes.get(s)?.value ?? 1
   const label = (s: ThreadStart): string => {
-    const how = s.many === 'loop' ? 'in a loop' : s.many === 'request' ? `per request, in ${s.handler}` : s.many === 'job' ? `per job, in ${s.handler}` : undefined
+    const how0 = s.many === 'loop' ? 'in a loop' : s.many === 'request' ? `per request, in ${s.handler}` : s.many === 'job' ? `per job, in ${s.handler}` : undefined
+    const how = s.quiet ? `${how0 ? `${how0}; ` : ''}its target ${s.quiet} makes no database call conncalc sees: counted once however often it starts` : how0
     const size = s.pool ? (sizes.get(s) ? `a pool of ${width(s)}` : 'a pool whose size conncalc cannot read: 1 counted') : undefined
     const notes = [how, size].filter((x) => x !== undefined)
     return `${s.callee} at ${s.file}:${s.line}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`
   }
 
   const where = starts.slice(0, 3).map(label).join(', ') + (starts.length > 3 ? `, ${starts.length - 3} more` : '')
-  const many = starts.filter((s) => s.many)
-  const once = starts.filter((s) => !s.many).reduce((a, s) => a + width(s), 0)
+  // A start whose target makes no database call (quiet) counts once, as a site that starts one thread does.
+  const many = starts.filter((s) => s.many && !s.quiet)
+  const once = starts.filter((s) => !s.many || s.quiet).reduce((a, s) => a + width(s), 0)
   const all = starts.reduce((a, s) => a + width(s), 0)
   const bounded = many.length > 0 && cap !== undefined
   // The request threads and the once-sites' threads take their share of the pool; the many-sites' threads the rest.

@@ -82,7 +82,7 @@ export function manageFramework(script: string | undefined, files: FileReader): 
  */
 export type FlaskDevServer =
   | {args: string[]; command: string; kind: 'flask-script'; script: string}
-  | {app?: string; args: string[]; kind: 'flask-run'}
+  | {app?: string; args: string[]; kind: 'flask-run'; script?: string}
   | {kind: 'app-run'; script: string}
 
 /** `flask` options that take a value before the subcommand. */
@@ -120,7 +120,10 @@ export function flaskSubcommand(argv: readonly string[]): {app?: string; args: s
 export function flaskDevServer(argv: readonly string[], files: FileReader): FlaskDevServer | undefined {
   const manage = manageInvocation(argv)
   if (manage?.script !== undefined) {
-    if (manageFramework(manage.script, files) !== 'Flask-Script') return undefined
+    const framework = manageFramework(manage.script, files)
+    // The Flask CLI's own `run` command in the app's FlaskGroup script (`python manage.py run`): `flask run`'s server.
+    if (framework === 'the Flask CLI' && manage.command === 'run') return {args: manage.args, kind: 'flask-run', script: manage.script}
+    if (framework !== 'Flask-Script') return undefined
     const text = files.read(manage.script)?.text ?? ''
     const bound = new RegExp(String.raw`add_command\(\s*["']${manage.command.replaceAll(/\W/g, '')}["']\s*,\s*(?:\w+\.)*Server\(`).test(text)
     return manage.command === 'runserver' || bound ? {args: manage.args, command: manage.command, kind: 'flask-script', script: manage.script} : undefined
@@ -166,10 +169,30 @@ function appModuleScript(argv: readonly string[], files: FileReader): string | u
   return [`${path}.py`, `${path}/__main__.py`].find((f) => files.exists(f))
 }
 
+/**
+ * `python manage.py seed` of a manage.py written with the Flask CLI, click or Typer (not Django, not Flask-Script) that
+ * defines the command: a function under a `….command(…)` decorator named so (click and Typer name a command after its
+ * function, underscores as dashes since click 7; or the name given to the decorator). It runs as a script of the app
+ * does: the file, once, on its main thread. Cheap test on the text; the script analyzer parses. Else undefined.
+ */
+export function cliCommandScript(argv: readonly string[], files: FileReader): string | undefined {
+  const manage = manageInvocation(argv)
+  if (manage?.script === undefined || !/^[\w-]+$/.test(manage.command)) return undefined
+  const framework = manageFramework(manage.script, files)
+  if (framework !== 'the Flask CLI' && framework !== 'click' && framework !== 'Typer') return undefined
+  const text = files.read(manage.script)?.text ?? ''
+  const fn = manage.command.replaceAll('-', '_')
+  const named = new RegExp(String.raw`^\s*@[\w.]+\.command\(\s*(?:name\s*=\s*)?["']${manage.command}["']`, 'm')
+  const byFunction = new RegExp(String.raw`^\s*@[\w.]+\.command\((?:\s*\)|\s*(?:help|short_help|context_settings|cls)\b[^\n]*\))\s*\n(?:\s*@[^\n]*\n)*\s*(?:async\s+)?def\s+${fn}\s*\(`, 'm')
+  return named.test(text) || byFunction.test(text) ? manage.script : undefined
+}
+
 /** `python clock.py` (interpreter options skipped), `python -m app.worker`: the app's own script it runs, else undefined. */
 export function pythonScript(argv: readonly string[], files: FileReader): string | undefined {
   const module = appModuleScript(argv, files)
   if (module) return module
+  const cli = cliCommandScript(argv, files)
+  if (cli) return cli
   const {args, name} = pythonProgram(argv)
   if (!/^python(\d(\.\d+)?)?$/.test(name)) return undefined
   let i = 0

@@ -9,7 +9,7 @@ import type {PoolEntry} from '../../model/process.js'
 
 import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {COMMAND_LINE} from '../common/setting.js'
-import {notPostgresql} from '../common/database-drivers.js'
+import {noPythonDriver, notPostgresql} from '../common/database-drivers.js'
 import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
@@ -90,6 +90,8 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
 
   let threads = threads0
   let pools = found.pools ?? []
+  // Each thread has a connection of its own (Django over ASGI with no pool): the 1 counted per "pool" caps nothing.
+  let perThread = false
   const asgi: Diagnostic[] = []
   // Async pools on an event loop: requests queue for a connection by design, no thread starves (pool-below-threads).
   const loopBound = eventLoop && found.pools !== undefined && found.framework === 'sqlalchemy'
@@ -104,6 +106,7 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
       const largest = maxOf(pools.map((p) => p.pool.value))
       threads = sourced(largest, fromDefault(`Django over ASGI (${input.server}) runs each request on a thread of its own; the pool bounds how many hold a connection at once`, DJANGO_ASGI), derivedFrom(pools.map((p) => p.pool)))
     } else {
+      perThread = true
       threads = sourced(1, assumed(`Django over ASGI (${input.server}) opens a connection per concurrent request and nothing here caps them (${DJANGO_ASGI}); 1 counted until --assume says more`))
       pools = pools.map((p) => (p.minOpen ? p : {...p, pool: {...p.pool, value: 1, via: (p.pool.via ?? []).map((s) => (s === placeholder.source ? threads.source : s))}}))
       asgi.push({
@@ -148,7 +151,7 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   // Threads the app's own code starts in every worker process (import-threads.ts).
   // The pools cap what threads started per request or in a loop can hold, unless each thread has its own (caps).
   // Their connections are counted in the primary pool (the first), which is what bounds them there.
-  const cap = pools.length > 0 && pools.every((p) => caps(p, threads0.source)) ? pools[0].pool : undefined
+  const cap = !perThread && pools.length > 0 && pools.every((p) => caps(p, threads0.source)) ? pools[0].pool : undefined
   // Job servers import the app too: dramatiq's and huey's worker processes each run the import (per process, as a web
   // server's workers do); Celery's main process imports the app and its task modules (WorkController's
   // loader.init_worker → import_default_modules) before billiard forks the pool, and a thread does not survive fork, so
@@ -158,7 +161,9 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   const inParent = input.server === 'celery' && !input.greenlets && input.processes.value > 1 && threads.value === 1
   // A thread started in a request handler runs only in a web server; one started in a job (a @task body) only in a job
   // server's process that runs jobs (Celery's pool children).
-  const sites = perProcess || input.server === 'celery' ? threadStarts(await input.project.walk(input.entries)) : []
+  // With no database driver installed (analyze-app.ts counts such an app 0), its threads reach no PostgreSQL either.
+  const driverless = noPythonDriver(ctx.files) !== undefined && !(input.appModule && outsideTheApp(input))
+  const sites = (perProcess || input.server === 'celery') && !driverless ? threadStarts(await input.project.walk(input.entries)) : []
   const web = WEB_SERVERS.has(input.server)
   const starts = startsIn(sites, web)
   // Only what runs at import is the main process's; a thread a function starts when a task calls it runs in a child.

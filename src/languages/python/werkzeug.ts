@@ -16,15 +16,15 @@ import type {EvalValue, PyCall} from './values.js'
 import type {FileReader} from '../../model/files.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, sourced, type Sourced} from '../../model/source.js'
-import {entryFiles} from './app-pools.js'
+import {flaskAppEntries} from './app-pools.js'
 import {pyCandidate} from './candidate.js'
 import {isCall} from './evaluate.js'
-import {moduleOfAppSpec, PythonProject} from './modules.js'
+import {PythonProject} from './modules.js'
 import {flaskDevServer, scriptRoot} from './program.js'
 import {pinnedVersion} from './pins.js'
 import {script} from './script.js'
 import {pythonAnalysis, type PerRequestThreads} from './server.js'
-import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
+import {COMMAND_LINE, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {hasFlag} from '../common/argv.js'
 import {isWerkzeug} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
@@ -97,15 +97,40 @@ async function flaskScript(ctx: AnalyzerContext, args: string[], command: string
   return {diagnostics, entries: [script], processes: processes.value, roots: scriptRoot(script), threaded}
 }
 
-function flaskRun(ctx: AnalyzerContext, app: string | undefined, args: string[]): Settings {
+/** `FlaskGroup(create_app=make_app)` or `@click.group(cls=FlaskGroup, create_app=make_app)` in a CLI script: where. */
+function groupCreatesApp(calls: readonly PyCall[]): PyCall | undefined {
+  return calls.find((c) => c.kwargs.create_app !== undefined && (/(^|\.)FlaskGroup$/.test(c.callee) || (/(^|\.)group$/.test(c.callee) && /(^|\.)FlaskGroup$/.test(c.kwargText.cls ?? ''))))
+}
+
+/**
+ * `flask run` (and the `run` command of a FlaskGroup in the app's own CLI script, `python manage.py run`): the app
+ * is what flask/cli.py ScriptInfo.load_app finds — the group's create_app when it has one, else --app, else
+ * FLASK_APP (env, .env, .flaskenv), else wsgi.py or app.py; with none of them Flask stops with "Could not locate a
+ * Flask application" (NoAppException) before it serves.
+ */
+async function flaskRun(ctx: AnalyzerContext, app: string | undefined, args: string[], script?: string): Promise<Settings> {
   const threaded = hasFlag(args, ['--without-threads']) ? sourced(false, fromFlag('--without-threads'))
     : hasFlag(args, ['--with-threads']) ? sourced(true, fromFlag('--with-threads'))
     : flaskThreadedDefault(ctx.files, 'flask run')
-  // The app: --app, else FLASK_APP, else wsgi.py or app.py (flask/cli.py locate_app).
+  const roots = scriptRoot(script)
+  const project = new PythonProject(ctx, roots)
+  const processes = sourced(1, fromDefault('`flask run` serves from one process (it has no processes option)', FLASK_CLI))
+  const group = script ? groupCreatesApp((await project.load(script))?.calls ?? []) : undefined
+  if (script && group) return {diagnostics: [], entries: [script], processes: {...processes, via: [fromFile(script, group.line), fromDefault('the FlaskGroup builds the app with its create_app (ScriptInfo.load_app calls it first)', FLASK_CLI)]}, roots, threaded}
+  const entries = flaskAppEntries(ctx, project, app)
+  if (entries.length > 0) return {diagnostics: [], entries: script ? [script, ...entries] : entries, processes, roots, threaded}
   const spec = app ?? ctx.env.get('FLASK_APP')?.value
-  const project = new PythonProject(ctx)
-  const entries = spec ? entryFiles(project, [spec.endsWith('.py') ? spec : moduleOfAppSpec(spec)]) : ['wsgi.py', 'app.py'].filter((f) => ctx.files.exists(f)).slice(0, 1)
-  return {diagnostics: [], entries, processes: sourced(1, fromDefault('`flask run` serves from one process (it has no processes option)', FLASK_CLI)), roots: [], threaded}
+  const what = spec
+    ? `\`${script ? `${script} run` : 'flask run'}\` loads the app ${spec}, which is not in the app`
+    : `\`${script ? `${script} run` : 'flask run'}\` finds no Flask app: no ${script ? 'create_app on the FlaskGroup, no ' : ''}--app, no FLASK_APP (env, .env, .flaskenv), no wsgi.py or app.py`
+  const why = `${what}; Flask stops with "Could not locate a Flask application" (NoAppException, ${FLASK_CLI}) before it serves`
+  return {
+    diagnostics: [{code: 'missing-config', file: COMMAND_LINE, fix: 'name the app: `flask --app module:app run`, or set FLASK_APP', message: `${ctx.processType}: ${why}; conncalc counts it as if it ran`, processType: ctx.processType, severity: 'warning'}],
+    entries: script ? [script] : [],
+    processes: {...processes, via: [assumed(`${why}: counted as if it ran`)]},
+    roots,
+    threaded,
+  }
 }
 
 const FLASK_APP_RUN = /(^|\.)Flask\(\)\.run$/
@@ -138,7 +163,7 @@ export const werkzeug: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const found = flaskDevServer(ctx.command.argv, ctx.files)!
     const settings = found.kind === 'flask-script' ? await flaskScript(ctx, found.args, found.command, found.script)
-      : found.kind === 'flask-run' ? flaskRun(ctx, found.app, found.args)
+      : found.kind === 'flask-run' ? await flaskRun(ctx, found.app, found.args, found.script)
       : await appRun(ctx, found.script)
     if ('code' in settings) {
       // `.run(` of another server the script starts in code (a gunicorn BaseApplication subclass's run()): that server.
