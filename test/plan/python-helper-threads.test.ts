@@ -61,6 +61,14 @@ describe('threadStarts: a helper\'s callers decide how often its thread starts',
     expect(startsIn(starts, true).map((s) => [s.many, s.handler, s.line])).toEqual([[undefined, undefined, 5]])
   })
 
+  it('a thread whose target makes no database call (mail in the background) is marked quiet; one that queries is not', async () => {
+    const modules = await read({
+      'app/mail.py': ['from threading import Thread', 'from app import mail, db', 'def _deliver(app, msg):', '    with app.app_context():', '        mail.send(msg)', 'def send_later(app, msg):', '    Thread(target=_deliver, args=[app, msg]).start()', 'def _audit(n):', '    db.session.execute("INSERT INTO audit VALUES (:n)", {"n": n})', 'def audit_later(n):', '    Thread(target=_audit, args=(n,)).start()'].join('\n'),
+      'app/views.py': ['from flask import Flask', 'from app.mail import send_later, audit_later', 'app = Flask(__name__)', '@app.post("/signup")', 'def signup():', '    send_later(app, "hi")', '    audit_later(1)'].join('\n'),
+    })
+    expect(threadStarts(modules).map((s) => [s.line, s.many, s.quiet])).toEqual([[7, 'request', '_deliver'], [11, 'request', undefined]])
+  })
+
   it('two helpers deep, in a loop, or called only at import', async () => {
     const deep = await read({
       'svc.py': [helper, 'def notify_all(ids):', '    for i in ids:', '        ping_later(i)', 'def relay(n):', '    ping_later(n)'].join('\n'),
