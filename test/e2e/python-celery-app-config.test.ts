@@ -4,7 +4,8 @@
  * pending changes (app/base.py:270,325), above config_from_object's source (utils.py:281 Settings(preconf,
  * [conf, defaults])); with a namespace, `NAMESPACE_WORKER_CONCURRENCY` is looked up in every layer before the
  * plain key (utils/collections.py:384); `-c` beats all of it (bin/worker.py:185 `value or
- * app.conf.worker_concurrency`). Prefork: one process per child, one thread; no pool in these modules, so one
+ * app.conf.worker_concurrency`). Prefork: one process per child, one thread; no pool in these modules (they import psycopg2
+ * at their end: their tasks query PostgreSQL), so one
  * connection per child (threads pool: one process, one per thread). Every type on one standard-1x (nproc 8).
  */
 import {describe, expect, it} from 'vitest'
