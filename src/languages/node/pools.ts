@@ -5,7 +5,8 @@
  * connection_limit (physical CPUs × 2 + 1), Prisma 7 driver adapters (pg's 10),
  * knex {min 2, max 10} (knexfile), Sequelize max 5 (sequelize-cli's
  * config/config.json by NODE_ENV), TypeORM poolSize (pg's 10), Drizzle (pg's
- * 10), postgres.js max 10, pg-boss max 10, graphile-worker maxPoolSize 10.
+ * 10), postgres.js max 10, pg-boss max 10, graphile-worker maxPoolSize 10, connect-pg-simple
+ * (a session store given no `pool`) its own pg Pool, max 10.
  * A pool is counted once per branch that runs: in an `if` decided by env vars
  * with no value it is named, not counted; in one conncalc cannot decide, the
  * larger branch counts, labelled. A pool on another URL (a read replica) is
@@ -83,6 +84,9 @@ const REF = {
   nestProviders: 'https://docs.nestjs.com/fundamentals/injection-scopes#provider-scope',
   // sequelize-core.module.ts createConnectionFactory: `new Sequelize(options)`.
   nestSequelize: 'https://github.com/nestjs/sequelize/blob/master/lib/sequelize-core.module.ts',
+  // 10.0.0 index.js PGStore constructor (L126-147): `options.pool` (the app's Pool) or `options.pgPromise` is used as given;
+  // else `new (require('pg')).Pool(options.conObject || {connectionString: options.conString || process.env.DATABASE_URL})`.
+  connectPgSimple: 'https://github.com/voxpelli/node-connect-pg-simple/blob/v10.0.0/index.js#L126-L147',
 }
 
 export interface NodePools {
@@ -788,6 +792,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         const via = [...where.via, ...(onVar ? [fromFile(urlVar.file, urlVar.line)] : [])]
         const why = idle ? [assumed(idle.why)] : []
         add('prisma', m.file, c, via.length + why.length > 0 ? {...limit, via: [...(limit.via ?? []), ...via, ...why]} : limit, server)
+      } else if (c.isNew && connectPgSimpleStore(c)) {
+        // express-session's store: `pool:`/`pgPromise:` reuse the app's client (counted where it is made); else its own pg Pool.
+        libs.add('connect-pg-simple')
+        if (entry(opts, 'pool') !== undefined || entry(opts, 'pgPromise') !== undefined) continue
+        const conObject = entry(opts, 'conObject')
+        const url = isDict(conObject) ? urlOf(c, conObject) : entry(opts, 'conString')
+        const own = isDict(conObject) ? "connect-pg-simple opens `new pg.Pool(conObject)`: pg's default max 10 unless conObject sets max" : "connect-pg-simple opens its own `new pg.Pool({connectionString: conString || DATABASE_URL})`: pg's default max 10"
+        add('connect-pg-simple', m.file, c, option(isDict(conObject) ? conObject : undefined, ['max'], sourced(10, origin, [fromDefault(own, REF.connectPgSimple)]), 'connect-pg-simple conObject.max', diagnostics), serverOf(ctx, url))
       } else if (c.isNew && /^pg-boss(\.default|\.PgBoss)?$/.test(c.callee)) {
         // new PgBoss(url) / new PgBoss({connectionString, max}); `db:` brings the app's own connection (counted where it is made).
         if (entry(opts, 'db')) continue
@@ -812,6 +824,15 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const otherServerPools: PoolEntry[] = []
   for (const p of settleBranches(made, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   return {diagnostics, libs, otherServerPools, pools, transient}
+}
+
+/**
+ * `new PgStore(opts)` where `PgStore = connectPgSimple(session)` (the store class connect-pg-simple returns), or the class
+ * made in place: `new (require('connect-pg-simple')(session))(opts)`.
+ */
+function connectPgSimpleStore(c: JsCall): boolean {
+  if (isCall(c.instance) && /^connect-pg-simple(\.default)?$/.test(c.instance.value.callee)) return true
+  return /^\(?\s*require\(\s*['"]connect-pg-simple['"]\s*\)\s*\(/.test(c.callee)
 }
 
 const PG_CLIENT = /^pg(\.default|\.native)?\.Client$/
