@@ -405,7 +405,14 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named))
-  if (isPlatformManifest(named)) return take(await platformManifestApp(files, named, folder))
+  if (isPlatformManifest(named)) {
+    // With --root, a fly.toml / render.yaml in a subfolder (`fly deploy -c apps/api/fly.toml` from the repository root) is
+    // read where it is, not looked for at the root: its [build] dockerfile is beside it (platform-manifest.ts flyApp).
+    const under = options.root === undefined ? undefined : relative(resolve(options.root), resolve(procfilePath)).split('\\').join('/')
+    const path = under && !under.startsWith('../') && under !== '..' && !files.exists(named) ? under : named
+    return take(await platformManifestApp(files, path, folder))
+  }
+
   if (named !== 'Procfile' || options.heroku) return undefined
   // With --root the Procfile named is the one copied to the root: it is there at deploy.
   const hasProcfile = options.root !== undefined || files.exists('Procfile')

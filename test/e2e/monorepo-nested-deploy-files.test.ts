@@ -63,6 +63,22 @@ describe('deploy files in subfolders of an app root that has none', () => {
     expect(fly.processTypes.map((p) => [p.name, p.connections])).toEqual([['app', 4]])
   })
 
+  it('a fly.toml in a subfolder named with --procfile and --root the repository is read where it is (was exit 2)', () => {
+    // `fly deploy -c apps/api/fly.toml` from the root: the config and its Dockerfile sit in apps/api. Before, --root made
+    // conncalc look for fly.toml at the root: "fly.toml cannot be read", exit 2.
+    const dir = app({
+      'apps/api/fly.toml': 'app = "tides-api"\n\n[processes]\n  app = "node server.js"\n  sync = "node sync.js"\n',
+      'apps/api/package.json': '{"name": "tides-api", "dependencies": {"pg": "^8.13.1"}}\n',
+      'apps/api/server.js': "const {Pool} = require('pg')\nnew Pool({max: 3})\n",
+      'apps/api/sync.js': "const {Pool} = require('pg')\nnew Pool({max: 2})\n",
+      'package.json': '{"name": "root", "private": true, "workspaces": ["apps/*"]}\n',
+    })
+    const r = planJson(join(dir, 'apps/api/fly.toml'), ['--root', dir, '--limit', '20', '--scale', 'app=1', 'sync=1'])
+    expect(r.exit).toBe(0)
+    expect(r.processTypes.map((p) => p.name)).toEqual(['app', 'sync'])
+    expect(r.total).toBe(5)
+  })
+
   it('with none there, the line is as before', () => {
     const r = planJson(join(app({'package.json': '{"name": "root", "scripts": {"start": "node index.js"}}\n', 'index.js': '\n'}), 'Procfile'), ['--limit', '20'])
     expect(r.diagnostics.find((d) => d.code === 'missing-config' && d.message.startsWith('no Procfile'))?.fix).toBe('add a Procfile (`web: …`) if the app should start something else')
