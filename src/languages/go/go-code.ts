@@ -149,6 +149,10 @@ export interface GoCode {
   queWorkers: GoSite[]
   /** Where the code read serves HTTP (`os.Getenv("PORT")`, net/http's ListenAndServe/Serve), if it does. */
   serves?: {file: string; line: number}
+  /** Every package the files read import (standard library, other modules, the module's own). */
+  imports: Set<string>
+  /** Every in-module package the binary imports was read, each file parsed without error (not cut at MAX_FILES). */
+  complete: boolean
 }
 
 /**
@@ -785,7 +789,8 @@ const isSource = (name: string): boolean => name.endsWith('.go') && !name.endsWi
 
 /** Read the packages reachable from `dirs` (in-module imports followed), never vendor/ or Godeps/. */
 export async function readGoCode(input: GoReadInput): Promise<GoCode> {
-  const out: GoCode = {diagnostics: [], files: [], maxConns: [], maxOpen: [], opened: [], queWorkers: []}
+  const out: GoCode = {complete: false, diagnostics: [], files: [], imports: new Set(), maxConns: [], maxOpen: [], opened: [], queWorkers: []}
+  let clean = true
   const seen = new Set<string>()
   const queue = [...input.dirs]
   const tagged = new TaggedFields()
@@ -814,8 +819,10 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
           if (!tree) continue
           const e = firstSyntaxError(tree)
           if (e) out.diagnostics.push({code: 'unparsable-config', file: path, line: e.line, message: `${path}:${e.line}: ${e.message}; conncalc reads the rest of the file`, severity: 'warning'})
+          if (e) clean = false
           const file = new GoFile(path, reader)
           bindNames(tree.rootNode, file)
+          for (const p of file.imports.values()) out.imports.add(p)
           collectTagged(tree.rootNode, path, tagged)
           collectPrefixes(tree.rootNode, file)
           collectFieldSets(tree.rootNode, file, fieldSets)
@@ -826,10 +833,13 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
           if (input.module) for (const p of file.imports.values()) if (p === input.module || p.startsWith(`${input.module}/`)) queue.push(p.slice(input.module.length + 1))
         } catch (error) {
           if (!isExhaustion(error)) throw error
+          clean = false
           out.diagnostics.push({code: 'unparsable-config', file: path, line: 1, message: `${path} nests too deeply to read; conncalc reads nothing from it`, severity: 'warning'})
         }
       }
     }
+
+    out.complete = clean && queue.every((d) => seen.has(d))
 
     // Package main declares main once: in two files of the binary's package (no build constraint between them) `go build`
     // stops with "main redeclared in this block", and no binary is built.

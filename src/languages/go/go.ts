@@ -35,6 +35,28 @@ const PGX_V3 = 'https://github.com/jackc/pgx/blob/v3/conn_pool.go'
 const QUE_GO = 'https://github.com/bgentry/que-go/blob/master/worker.go'
 // pgxpool/pool.go: defaultMaxConns = int32(4); ParseConfig: pool_max_conns, else max(defaultMaxConns, runtime.NumCPU()).
 const PGXPOOL = 'https://github.com/jackc/pgx/blob/master/pgxpool/pool.go'
+// "The import declaration … enables access to exported identifiers of that package" (a program is the packages main imports, transitively).
+const GO_IMPORTS = 'https://go.dev/ref/spec#Import_declarations'
+
+/** Packages that open or drive SQL connections: database/sql and the PostgreSQL drivers and ORMs built on it or beside it. */
+const SQL_PACKAGE = /^database\/sql(\/|$)|^github\.com\/(lib\/pq|jackc\/pg|jinzhu\/gorm|go-gorm\/|go-pg\/|uptrace\/bun|jmoiron\/sqlx|gobuffalo\/pop|volatiletech\/sqlboiler|doug-martin\/goqu|upper\/db|go-xorm\/|que-?go|bgentry\/que-go|riverqueue\/)|^(gorm\.io|entgo\.io|upper\.io|xorm\.io)\//
+/** Another module's package whose name says it may hold a database (`github.com/acme/kit/db`): its code is not read, so it is not ruled out. */
+const STORE_LIKE = /(^|[/._-])(db|sql|pg|pgx|postgres|postgresql|database|orm|store|storage|repo|repository|persistence|migrate|migrations)([/._-]|$)/i
+
+/**
+ * A binary whose code conncalc read whole (every package of the module it imports) and that imports no SQL package,
+ * directly or through another module whose name may hide one: it opens no PostgreSQL connection. Its package count.
+ */
+function noSqlClient(code: GoCode, module: string | undefined): number | undefined {
+  if (!code.complete || code.files.length === 0 || code.opened.length > 0 || code.maxOpen.length > 0 || code.maxConns.length > 0) return undefined
+  for (const p of code.imports) {
+    if (SQL_PACKAGE.test(p)) return undefined
+    const own = module !== undefined && (p === module || p.startsWith(`${module}/`))
+    if (!own && p.split('/')[0].includes('.') && STORE_LIKE.test(p)) return undefined
+  }
+
+  return code.files.length
+}
 
 /** Required modules from go.mod (`require x v1` and `require ( … )` blocks), with their lines. */
 export function goModules(text: string): Map<string, number> {
@@ -295,6 +317,12 @@ export const go: ServerAnalyzer = {
 
     for (const o of code.opened.filter((x) => x.lib === 'pgx')) pools.push(pgxV3Pool(ctx, o, diagnostics))
     for (const o of code.opened.filter((x) => x.lib === 'go-pg')) pools.push(goPgPool(ctx, o, diagnostics))
+    const read = pools.length === 0 ? noSqlClient(code, module) : undefined
+    if (read !== undefined) {
+      const why = `every package of the module that \`${ctx.command.argv[0] ?? ''}\` imports was read (${read} files) and none imports database/sql, a PostgreSQL driver or an ORM: this process opens no PostgreSQL connection`
+      return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'go', threadsPerProcess: sourced(0, fromFile(code.files[0], 1), [fromDefault(why, GO_IMPORTS)])}
+    }
+
     const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool' && o.lib !== 'pgx' && o.lib !== 'go-pg'))
     const cap = setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
     if (cap.value) {
