@@ -49,6 +49,29 @@ export interface ThreadStart {
   quiet?: string
   /** A thread pool (ThreadPoolExecutor(max_workers=4)): the call, to size it (threadPoolSize); absent for one thread. */
   pool?: {base: string; call: PyCall}
+  /**
+   * A pool whose function hands it a known number of tasks and nothing else (`executor.submit(f)` once, in no loop or
+   * comprehension): at most that many of its threads run at once, whatever its size. Absent when the tasks are not counted.
+   */
+  tasks?: {count: number; line: number}
+}
+
+/** What hands a pool its work: concurrent.futures' submit/map, multiprocessing.pool's apply/map families. */
+const POOL_TASK = /\.(submit|map|apply|apply_async|map_async|imap|imap_unordered|starmap|starmap_async)$/
+/** Of those, the ones that hand it one task per call (the others one per item of an iterable). */
+const ONE_TASK = /\.(submit|apply|apply_async)$/
+
+/**
+ * The tasks a pool made in a function is handed there, when they can be counted: its function (or the module body) makes
+ * no other pool and every task call is submit/apply outside any loop or comprehension. Undefined otherwise (the pool may
+ * be kept and fed elsewhere, or fed in a loop): then its size is what may run at once.
+ */
+function tasksOf(pool: PyCall, calls: readonly PyCall[]): {count: number; line: number} | undefined {
+  const same = (c: PyCall): boolean => c.within?.name === pool.within?.name
+  const pools = calls.filter((c) => same(c) && THREAD_POOLS.has(c.callee))
+  const tasks = calls.filter((c) => same(c) && POOL_TASK.test(c.callee))
+  if (pools.length !== 1 || tasks.length === 0 || tasks.some((c) => c.loop || !ONE_TASK.test(c.callee))) return undefined
+  return {count: tasks.length, line: tasks[0].line}
 }
 
 /** Decorators that make a function a request handler: Flask/FastAPI/Starlette/Quart/Sanic routes, DRF, Django's view decorators. */
@@ -203,9 +226,10 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
       // A helper both a view and a task call runs per request in a web server and per job in a worker (runsIn).
       const many = loop ? 'loop' : handler ? 'request' : job ? 'job' : undefined
       const pool = THREAD_POOLS.has(base) ? {pool: {base, call: c}} : {}
+      const tasks = THREAD_POOLS.has(base) ? tasksOf(c, m.calls) : undefined
       const both = handler && job && !loop ? {jobToo: job} : {}
       const elsewhere = many && many !== 'loop' && 'elsewhere' in up && up.elsewhere ? {elsewhere: true} : {}
-      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...(quiet ? {quiet: target} : {}), ...((handler ?? job) && !loop ? {handler: handler ?? job} : {}), ...both, ...elsewhere, ...(!c.within || c.within.sites.some((x) => x.once) ? {atImport: true} : {}), ...pool})
+      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...(quiet ? {quiet: target} : {}), ...((handler ?? job) && !loop ? {handler: handler ?? job} : {}), ...both, ...elsewhere, ...(!c.within || c.within.sites.some((x) => x.once) ? {atImport: true} : {}), ...pool, ...(tasks ? {tasks} : {})})
     }
   }
 
@@ -239,11 +263,13 @@ export function startedThreadExtras(starts: readonly ThreadStart[], ctx: Analyze
   if (starts.length === 0) return {diagnostics: [], extras: []}
   // A thread pool's threads (ThreadPoolExecutor(max_workers=4)) each may hold a connection: its size, else 1 (said).
   const sizes = new Map(starts.map((s) => [s, s.pool ? threadPoolSize(ctx, s.pool.call, s.file, s.pool.base) : undefined]))
-  const width = (s: ThreadStart): number => sizes.get(s)?.value ?? 1
+  // A pool handed a known number of tasks runs at most that many threads at once (tasksOf).
+  const width = (s: ThreadStart): number => Math.min(sizes.get(s)?.value ?? 1, s.tasks?.count ?? Number.POSITIVE_INFINITY)
   const label = (s: ThreadStart): string => {
     const how0 = s.many === 'loop' ? 'in a loop' : s.many === 'request' ? `per request, in ${s.handler}` : s.many === 'job' ? `per job, in ${s.handler}` : undefined
     const how = s.quiet ? `${how0 ? `${how0}; ` : ''}its target ${s.quiet} makes no database call conncalc sees: counted once however often it starts` : how0
-    const size = s.pool ? (sizes.get(s) ? `a pool of ${width(s)}` : 'a pool whose size conncalc cannot read: 1 counted') : undefined
+    const fed = s.tasks && sizes.get(s) && s.tasks.count < sizes.get(s)!.value ? `, handed ${s.tasks.count} task${s.tasks.count === 1 ? '' : 's'} at ${s.file}:${s.tasks.line} and nothing else: ${width(s)} at once` : ''
+    const size = s.pool ? (sizes.get(s) ? `a pool of ${sizes.get(s)!.value}${fed}` : 'a pool whose size conncalc cannot read: 1 counted') : undefined
     const notes = [how, size].filter((x) => x !== undefined)
     return `${s.callee} at ${s.file}:${s.line}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`
   }
