@@ -61,3 +61,35 @@ describe('a module that exits as it loads when a variable is unset', () => {
     expect(r.diagnostics.filter((d) => d.file === 'src/config.ts')).toEqual([])
   })
 })
+
+describe('a config module that checks several variables in turn as it loads', () => {
+  // Three checks (lines 3, 4 and 6; the one at 6 calls process.exit), none of API_KEY, API_URL, SIGNING_SECRET set: one
+  // info line for the module, at its first check, naming all three. The pool below them is read: max 4.
+  const many = app({
+    Procfile: 'web: node server.js\n',
+    'config.js': [
+      "'use strict'",
+      '',
+      "if (!process.env.API_KEY) throw new Error('API_KEY is required')",
+      "if (!process.env.API_URL) throw new Error('API_URL is required')",
+      '',
+      'if (!process.env.SIGNING_SECRET) {',
+      '  process.exit(1)',
+      '}',
+      '',
+      'module.exports = {poolMax: 4}',
+    ].join('\n'),
+    'package.json': JSON.stringify({dependencies: {pg: '^8.13.0'}, engines: {node: '22.x'}}, null, 2),
+    'server.js': ["const {Pool} = require('pg')", "const {poolMax} = require('./config')", '', 'const pool = new Pool({max: poolMax})', "require('http').createServer(async (req, res) => res.end(String((await pool.query('select 1')).rowCount))).listen(process.env.PORT)"].join('\n'),
+  })
+
+  it('is said once, at the first check, with every variable and line', () => {
+    const r = planJson(join(many, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
+    expect(r.total).toBe(4)
+    const said = r.diagnostics.filter((d) => d.file === 'config.js')
+    expect(said.map((d) => [d.line, d.severity])).toEqual([[3, 'info']])
+    expect(said[0].message).toContain('throws or exits as it loads at 3 checks (lines 3, 4, 6)')
+    expect(said[0].message).toContain('API_KEY, API_URL, SIGNING_SECRET have no value here')
+    expect(said[0].message).toContain('unless the deploy sets them')
+  })
+})

@@ -456,8 +456,24 @@ class JsEvaluator {
   private readonly frames: {def: ClassDef; instance: KnownValue}[] = []
   readonly imports: string[] = []
   readonly names = new Map<string, EvalValue>()
-  /** What the module does as it loads that the report says (a start-up exit read past). */
-  readonly notes: Diagnostic[] = []
+  /** The start-up exits read past (`if (!process.env.X) throw …` with X unset here), said once per module (loadNotes). */
+  private readonly startExits: {line: number; missing: string[]; test: string; what: 'exits' | 'throws'}[] = []
+
+  /**
+   * What the module does as it loads that the report says: one info line for its start-up exits read past (a config
+   * module that checks five variables in turn is one thing to tell, not five), at the first one's line.
+   */
+  loadNotes(): Diagnostic[] {
+    const exits = this.startExits
+    if (exits.length === 0) return []
+    const missing = [...new Set(exits.flatMap((e) => e.missing))]
+    const them = missing.length === 1 ? 'it' : 'them'
+    const have = `${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no value here: a process that loads it exits at start unless the deploy sets ${them}; conncalc reads on as if it does`
+    const message = exits.length === 1
+      ? `this module ${exits[0].what} as it loads when \`${exits[0].test}\` holds, and ${have}`
+      : `this module ${[...new Set(exits.map((e) => e.what))].join(' or ')} as it loads at ${exits.length} checks (lines ${exits.map((e) => e.line).join(', ')}), and ${have}`
+    return [{code: 'unknown-config-value', file: this.file, line: exits[0].line, message, severity: 'info'}]
+  }
   private readonly aliases = new Map<string, string>()
   /** The `return` values seen in each function being evaluated, innermost last. */
   private readonly returns: EvalValue[][] = []
@@ -699,7 +715,7 @@ class JsEvaluator {
         const missing = pre && decidable(pre) && truthy(pre.value) ? [...new Set((pre.missingEnv ?? []).map((m) => m.name))] : []
         if (missing.length > 0) {
           const what = s.consequent.type === 'ThrowStatement' || (s.consequent.type === 'BlockStatement' && s.consequent.body.at(-1)?.type === 'ThrowStatement') ? 'throws' : 'exits'
-          this.notes.push({code: 'unknown-config-value', file: this.file, line: this.line(s), message: `this module ${what} as it loads when \`${this.t(s.test).replaceAll(/\s+/g, ' ').slice(0, 80)}\` holds, and ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no value here: a process that loads it exits at start unless the deploy sets ${missing.length === 1 ? 'it' : 'them'}; conncalc reads on as if it does`, severity: 'info'})
+          this.startExits.push({line: this.line(s), missing, test: this.t(s.test).replaceAll(/\s+/g, ' ').slice(0, 80), what})
           continue
         }
 
@@ -2660,7 +2676,7 @@ export function evaluateParsed(parsed: ParsedJs, options: JsEvalOptions): JsModu
   }
 
   const idle = text.includes('PrismaClient') ? idleHolders(program, lineIndex(text), memoizes) : []
-  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: ev.notes, exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true}
+  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true}
 }
 
 export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {
