@@ -9,6 +9,7 @@ import type {FileReader} from '../model/files.js'
 
 import {knownProgram} from '../languages/shell/programs.js'
 import {programName} from '../languages/common/setting.js'
+import {readPkg} from '../languages/node/workspaces.js'
 import {manageFramework, manageInvocation} from '../languages/python/program.js'
 import {noDatabaseProgram} from './no-database.js'
 
@@ -50,18 +51,6 @@ const BUILD_REF = 'https://docs.npmjs.com/cli/v10/using-npm/scripts'
 /** Lifecycle scripts `npm install` / `npm ci` / `yarn install` run from the app's own package.json. */
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare', 'preprepare', 'postprepare']
 
-/** The package.json scripts, or undefined when there is none (or it does not parse). */
-function scriptsOf(files: FileReader, dir = ''): Record<string, unknown> | undefined {
-  try {
-    const text = files.read(`${dir}package.json`)?.text
-    if (text === undefined) return undefined
-    const scripts = (JSON.parse(text) as {scripts?: unknown}).scripts
-    return scripts && typeof scripts === 'object' ? (scripts as Record<string, unknown>) : {}
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * The text of the package.json script `npm run NAME` / `yarn NAME` / `pnpm NAME` runs, if the command is one, with the
  * words given after it appended as the package manager does (`yarn gm migrate`; npm's after `--`).
@@ -77,8 +66,8 @@ export function packageScript(argv: readonly string[], files: FileReader): strin
     if (rest.length > 0 && rest[0] !== '--') return undefined
     rest = rest.slice(1)
   } else if (rest[0] === '--') rest = rest.slice(1)
-  const text = scriptsOf(files)?.[name]
-  return typeof text === 'string' ? [text, ...rest].join(' ') : undefined
+  const text = readPkg(files, '')?.scripts[name]
+  return text === undefined ? undefined : [text, ...rest].join(' ')
 }
 
 /** `npm ci`, `npm install`, `yarn install`, `yarn`, `pnpm install` (flags after it allowed). */
@@ -111,8 +100,9 @@ export function hookCommandConnections(argv: readonly string[], files: FileReade
   // Phoenix's phx.digest (lib/mix/tasks/phx.digest.ex) compresses and fingerprints priv/static: files only.
   if (programName(argv[0]) === 'mix' && argv[1] === 'phx.digest') return {connections: 0, ref: 'https://github.com/phoenixframework/phoenix/blob/main/lib/mix/tasks/phx.digest.ex', what: '`mix phx.digest` fingerprints and compresses static files: it opens no database connection'}
   if (isInstall(argv)) {
-    const scripts = scriptsOf(files)
-    const hooks = INSTALL_SCRIPTS.filter((s) => scripts && typeof scripts[s] === 'string')
+    // The root package.json's scripts (readPkg: its string-valued ones), undefined when there is none or it does not parse.
+    const scripts = readPkg(files, '')?.scripts
+    const hooks = INSTALL_SCRIPTS.filter((s) => scripts?.[s] !== undefined)
     if (scripts !== undefined && hooks.length === 0) return {connections: 0, ref: BUILD_REF, what: `\`${argv.join(' ')}\` installs packages (package.json has no install, postinstall or prepare script of its own): it opens no database connection`}
     return undefined
   }
