@@ -229,6 +229,36 @@ describe('Solid Queue', () => {
     expect(describeSourced(jobs.extras[1].source)).toContain('config/queue.yml:4')
   })
 
+  // Solid Queue before 0.9.0 (v0.8.2 configuration.rb DEFAULT_CONFIG_FILE_PATH "config/solid_queue.yml"; recurring
+  // tasks are the dispatcher's own, dispatcher/recurring_schedule.rb): config/queue.yml and config/recurring.yml unread.
+  it('solid_queue 0.6.1 reads config/solid_queue.yml: its dispatcher runs the recurring tasks, no scheduler', async () => {
+    const r = await planFixture('solid-queue-legacy-config', {scale: ['jobs=1', 'web=1']})
+    const jobs = r.type('jobs')
+    // The 4-thread worker: 2 processes × min(6, 4 + 2) = 12; the 1-thread worker min(6, 1 + 2) = 3; the dispatcher
+    // polling + heartbeat + maintenance + 2 recurring tasks with a schedule (the third has none) = min(6, 5);
+    // the supervisor 2: 12 + 3 + 5 + 2 = 22.
+    expect(counts(jobs)).toEqual([2, 4, 6, 22])
+    expect(jobs.extras.map((x) => [x.kind, x.count])).toEqual([
+      ['solid-queue-worker', 2],
+      ['solid-queue-worker-group', 3],
+      ['solid-queue-dispatcher', 5],
+      ['solid-queue-supervisor', 2],
+    ])
+    expect(describeSourced(jobs.sources.threadsPerProcess)).toContain('config/solid_queue.yml:24')
+    expect(jobs.extras.find((x) => x.kind === 'solid-queue-dispatcher')!.reason).toContain('2 recurring tasks')
+    expect(jobs.extras.some((x) => x.kind === 'solid-queue-scheduler')).toBe(false)
+    // web 3 + jobs 22.
+    expect(r.json.total).toBe(25)
+  })
+
+  it('solid_queue 0.6.1 with SOLID_QUEUE_CONFIG=config/queue.yml: workers only, so no dispatcher; still no scheduler', async () => {
+    const r = await planFixture('solid-queue-legacy-config', {env: ['SOLID_QUEUE_CONFIG=config/queue.yml'], scale: ['jobs=1', 'web=1']})
+    const jobs = r.type('jobs')
+    // min(6, 10 + 2) = 6, + the supervisor's 2.
+    expect(counts(jobs)).toEqual([1, 10, 6, 8])
+    expect(jobs.extras.map((x) => x.kind)).toEqual(['solid-queue-worker', 'solid-queue-supervisor'])
+  })
+
   it('solid_queue_mode :async in a clustered Puma: the threads live in the master, once per dyno, from its own pools', async () => {
     const r = await planFixture('solid-queue-puma-async-cluster', {scale: ['web=1']})
     const web = r.type('web')

@@ -32,6 +32,15 @@
  *   boot and while it replaces a crashed process.
  * A separate process has its own pool, so each counts min(pool, those) per
  * entry (Extra.demand).
+ *
+ * Before v0.9.0 (read at v0.8.2, lib/solid_queue/configuration.rb and
+ * dispatcher/recurring_schedule.rb) the default file is config/solid_queue.yml
+ * (SOLID_QUEUE_CONFIG still overrides it), `rake solid_queue:start` always forks
+ * (`Supervisor.start`, no command-line options), and there is no scheduler:
+ * each dispatcher's own `recurring_tasks` are Concurrent::ScheduledTasks of the
+ * dispatcher's process that enqueue inside the executor as they come due, so a
+ * dispatcher checks out 3 (or 2) + its recurring tasks; config/recurring.yml is
+ * not read.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
@@ -45,9 +54,14 @@ import {appPath, findFlag, firstOf, programName, yamlCandidate} from '../common/
 import type {AddonAnalysis, AnalyzerContext, ParsedCommand, ProcessAddon, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {hasFlag} from '../common/argv.js'
 import {append} from '../../util/arrays.js'
+import {compareVersions} from '../../util/version.js'
 
 const AT = (path: string): string => `https://github.com/rails/solid_queue/blob/v1.5.0/lib/solid_queue/${path}`
 const CONFIGURATION = AT('configuration.rb')
+/** Solid Queue before 0.9.0: config/solid_queue.yml, recurring tasks in the dispatchers, always forked. */
+const LEGACY_AT = (path: string): string => `https://github.com/rails/solid_queue/blob/v0.8.2/lib/solid_queue/${path}`
+const LEGACY_CONFIGURATION = LEGACY_AT('configuration.rb')
+const isLegacy = (version: string | undefined): boolean => version !== undefined && compareVersions(version, '0.9.0') < 0
 /** A worker's polling loop and heartbeat, beside its job threads (processes/poller.rb, processes/registrable.rb). */
 const WORKER_EXTRA = 2
 /** The heartbeat every process beats (processes/registrable.rb). */
@@ -64,6 +78,8 @@ export interface SolidQueueWorker {
 export interface SolidQueueDispatcher {
   /** `concurrency_maintenance` (default true): a third thread that checks out a connection. */
   maintenance: Sourced<boolean>
+  /** Solid Queue < 0.9: the dispatcher's own `recurring_tasks` with a `schedule`, each enqueuing on a thread of its own as it comes due. */
+  recurring?: number
   where: Source
 }
 
@@ -100,7 +116,7 @@ interface ProcessesConfig {
   workers: SolidQueueWorker[]
 }
 
-function workersOf(doc: YamlErb | undefined, env: string, diagnostics: Diagnostic[]): ProcessesConfig | undefined {
+function workersOf(doc: YamlErb | undefined, env: string, diagnostics: Diagnostic[], legacy = false): ProcessesConfig | undefined {
   if (!doc) return undefined
   const {path, value} = section(doc, env)
   // configuration.rb `config.slice(:workers, :dispatchers, :scheduler)`: with none of the three, the defaults.
@@ -111,8 +127,11 @@ function workersOf(doc: YamlErb | undefined, env: string, diagnostics: Diagnosti
     dispatchers: list('dispatchers').map((d, i) => {
       const where = fromFile(doc.file, doc.yaml.lineOf(at('dispatchers', i)) ?? 1)
       const off = d.concurrency_maintenance === false
+      // v0.8.2 configuration.rb `parse_recurring_tasks(dispatcher_options[:recurring_tasks])`: the valid ones (with a schedule).
+      const recurring = legacy ? Object.values(hashOf(d.recurring_tasks) ?? {}).filter((t) => hashOf(t)?.schedule !== undefined).length : 0
       return {
-        maintenance: off ? sourced(false, fromFile(doc.file, doc.yaml.lineOf([...at('dispatchers', i), 'concurrency_maintenance']) ?? 1)) : sourced(true, fromDefault('Solid Queue dispatcher concurrency_maintenance: true', CONFIGURATION), [where]),
+        maintenance: off ? sourced(false, fromFile(doc.file, doc.yaml.lineOf([...at('dispatchers', i), 'concurrency_maintenance']) ?? 1)) : sourced(true, fromDefault('Solid Queue dispatcher concurrency_maintenance: true', legacy ? LEGACY_CONFIGURATION : CONFIGURATION), [where]),
+        ...(recurring > 0 ? {recurring} : {}),
         where,
       }
     }),
@@ -204,18 +223,23 @@ async function queueDatabase(ctx: AnalyzerContext, diagnostics: Diagnostic[]): P
 /** Solid Queue's processes for this app, read from the command line, env and config files. */
 export async function solidQueuePlan(ctx: AnalyzerContext, argv: readonly string[] = []): Promise<SolidQueuePlan> {
   const diagnostics: Diagnostic[] = []
-  const config = pathSetting(ctx, argv, ['-c', '--config_file', '--config-file'], 'SOLID_QUEUE_CONFIG', 'config/queue.yml')
+  // Before 0.9.0 `rake solid_queue:start` (and 0.8's bin/jobs) call Supervisor.start: no command-line options.
+  const legacy = isLegacy(ctx.versions.solid_queue)
+  const options = legacy ? [] : argv
+  const ref = legacy ? LEGACY_CONFIGURATION : CONFIGURATION
+  const config = pathSetting(ctx, options, ['-c', '--config_file', '--config-file'], 'SOLID_QUEUE_CONFIG', legacy ? 'config/solid_queue.yml' : 'config/queue.yml')
   const doc = await readYaml(ctx, config.path, config.explicit, diagnostics)
-  const read = workersOf(doc, ctx.appEnv, diagnostics)
-  const fallback = doc ? fromFile(doc.file, 1) : fromDefault(`no ${config.path}`, CONFIGURATION)
-  const defaults = (what: string) => sourced(what === 'threads' ? 3 : 1, fromDefault(`Solid Queue default worker ${what}`, CONFIGURATION), [fallback])
-  const workOnly = hasFlag(argv, ['--work_only', '--work-only'])
+  const read = workersOf(doc, ctx.appEnv, diagnostics, legacy)
+  const fallback = doc ? fromFile(doc.file, 1) : fromDefault(`no ${config.path}`, ref)
+  const defaults = (what: string) => sourced(what === 'threads' ? 3 : 1, fromDefault(`Solid Queue default worker ${what}`, ref), [fallback])
+  const workOnly = hasFlag(options, ['--work_only', '--work-only'])
   const workers = read?.workers ?? [{processes: defaults('processes'), threads: defaults('threads')}]
-  const defaultDispatcher = {maintenance: sourced(true, fromDefault('Solid Queue dispatcher concurrency_maintenance: true', CONFIGURATION)), where: fromDefault('Solid Queue default dispatcher', CONFIGURATION)}
+  const defaultDispatcher = {maintenance: sourced(true, fromDefault('Solid Queue dispatcher concurrency_maintenance: true', ref)), where: fromDefault('Solid Queue default dispatcher', ref)}
   const dispatchers = workOnly ? [] : (read?.dispatchers ?? [defaultDispatcher])
 
   let scheduler: SolidQueueScheduler | undefined
-  const skip = workOnly || hasFlag(argv, ['--skip_recurring', '--skip-recurring']) || truthyEnv(ctx.env.get('SOLID_QUEUE_SKIP_RECURRING')?.value)
+  // Before 0.9.0 the dispatchers run the recurring tasks (above): no scheduler, no config/recurring.yml.
+  const skip = legacy || workOnly || hasFlag(options, ['--skip_recurring', '--skip-recurring']) || truthyEnv(ctx.env.get('SOLID_QUEUE_SKIP_RECURRING')?.value)
   if (!skip) {
     const recurring = pathSetting(ctx, argv, ['--recurring_schedule_file', '--recurring-schedule-file'], 'SOLID_QUEUE_RECURRING_SCHEDULE', 'config/recurring.yml')
     const rdoc = await readYaml(ctx, recurring.path, recurring.explicit, diagnostics)
@@ -231,13 +255,15 @@ export async function solidQueuePlan(ctx: AnalyzerContext, argv: readonly string
   }
 
   // cli.rb `class_option :mode` (bin/jobs --mode async, v1.3.0+) beats SOLID_QUEUE_SUPERVISOR_MODE (configuration.rb default_options).
-  const modeFlag = findFlag(argv, ['--mode'])
-  const modeEnv = ctx.env.get('SOLID_QUEUE_SUPERVISOR_MODE')
+  const modeFlag = findFlag(options, ['--mode'])
+  const modeEnv = legacy ? undefined : ctx.env.get('SOLID_QUEUE_SUPERVISOR_MODE')
   const mode = modeFlag
     ? sourced(modeFlag.value, fromFlag(modeFlag.written))
     : modeEnv && modeEnv.value !== ''
       ? sourced(modeEnv.value, modeEnv.source)
-      : sourced('fork', fromDefault('Solid Queue supervisor mode fork', CONFIGURATION))
+      : legacy
+        ? sourced('fork', fromDefault(`Solid Queue ${ctx.versions.solid_queue}: \`rake solid_queue:start\` forks its processes (Supervisor.start)`, LEGACY_AT('tasks.rb')))
+        : sourced('fork', fromDefault('Solid Queue supervisor mode fork', CONFIGURATION))
   const database = await queueDatabase(ctx, diagnostics)
   return {configFile: doc?.file, ...(database ? {database} : {}), diagnostics, dispatchers, mode, ...(scheduler ? {scheduler} : {}), workers}
 }
@@ -254,11 +280,15 @@ interface SideProcess {
 function sideProcesses(plan: SolidQueuePlan, supervisor: boolean): SideProcess[] {
   const out: SideProcess[] = plan.dispatchers.map((d) => {
     const maintenance = d.maintenance.value ? 1 : 0
+    const recurring = d.recurring ?? 0
+    const tasks = recurring > 0 ? `, ${recurring} recurring task${recurring === 1 ? '' : 's'} that can come due at once` : ''
     return {
-      connections: 1 + HEARTBEAT + maintenance,
+      connections: 1 + HEARTBEAT + maintenance + recurring,
       kind: 'solid-queue-dispatcher',
-      reason: `Solid Queue dispatcher (polling, heartbeat${maintenance ? ', concurrency maintenance' : ''})`,
-      source: fromDefault(`a Solid Queue dispatcher: its polling loop, heartbeat${maintenance ? ' and concurrency maintenance' : ''} threads each check out a connection`, AT('dispatcher.rb')),
+      reason: `Solid Queue dispatcher (polling, heartbeat${maintenance ? ', concurrency maintenance' : ''}${tasks})`,
+      source: recurring > 0
+        ? fromDefault(`a Solid Queue dispatcher before 0.9: its polling loop, heartbeat${maintenance ? ', concurrency maintenance' : ''} and each of its recurring tasks as it comes due (a Concurrent::ScheduledTask) check out a connection`, LEGACY_AT('dispatcher/recurring_schedule.rb'))
+        : fromDefault(`a Solid Queue dispatcher: its polling loop, heartbeat${maintenance ? ' and concurrency maintenance' : ''} threads each check out a connection`, AT('dispatcher.rb')),
       via: [d.where, ...(maintenance ? [] : [d.maintenance.source])],
     }
   })
