@@ -26,6 +26,7 @@ import {defaultWebBeside} from '../procfile/default-process.js'
 import {defaultWebFile, isDefaultWebFile} from '../model/command-site.js'
 import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
+import {fromAppJson} from '../platform/dokku-builder.js'
 import {splitCommand} from '../languages/shell/shell.js'
 import {resolveCommandOutput} from '../procfile/command-output.js'
 import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
@@ -93,10 +94,10 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   append(diagnostics, parsed.diagnostics)
   const {diagnostics: runDiags, entries} = runningEntries(parsed.entries, input.procfile.path, input.running)
   append(diagnostics, runDiags)
-  // Dokku's app.json scripts.dokku.predeploy: a deploy task, once per deploy (release.ts DEPLOY_HOOKS.predeploy). Also for an
-  // image Dokku builds from the Dockerfile; not on another platform (render.yaml, fly.toml), where app.json is not read.
-  const predeploy = input.container?.platform ? undefined : dokkuPredeploy(input.files)
-  if (predeploy && !entries.some((e) => e.name === 'predeploy')) entries.push(predeploy)
+  // Dokku's app.json scripts.dokku.predeploy and postdeploy: deploy tasks, once per deploy (release.ts). Also for an image
+  // Dokku builds from the Dockerfile; not on another platform (render.yaml, fly.toml), where app.json is not read. A
+  // Procfile type of the same name (Scalingo's postdeploy) is the app's own: kept.
+  for (const task of input.container?.platform ? [] : dokkuTasks(input.files)) if (!entries.some((e) => e.name === task.name)) entries.push(task)
 
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}
@@ -338,9 +339,9 @@ function onMachine(dyno: DynoFacts, machine: NonNullable<RunningEntry['machine']
 
 /** The type's dynos: a deploy hook's one, else the formation's (conncalc.yml, the Heroku app, --scale), else an assumption. */
 function dynosOf(entry: RunningEntry, formation: FormationEntry | undefined, running: AnalyzeInput['running'], processType: string): Pick<ProcessModel, 'dynoRange' | 'dynos'> {
-  const hook = deployHookOf(processType)
-  // A deploy task declared outside the Procfile (Dokku's app.json scripts.dokku.predeploy) names its file and line.
-  if (hook) return {dynos: entry.file === 'app.json' ? {...hook.dynos(), via: [fromFile(entry.file, entry.line)]} : hook.dynos()}
+  const hook = deployHookOf(processType, entry.file)
+  // A deploy task declared outside the Procfile (Dokku's app.json scripts.dokku) names its file and line.
+  if (hook) return {dynos: fromAppJson(entry.file) ? {...hook.dynos(), via: [fromFile(entry.file, entry.line)]} : hook.dynos()}
   const dynos =
     formation?.quantity ??
     (running
@@ -1123,25 +1124,33 @@ function countsAtLeastOne(analysis: ServerAnalysis, type: string, diagnostics: D
 }
 
 /**
- * app.json `scripts.dokku.predeploy` (Dokku reads it; Heroku ignores scripts.dokku): the task Dokku runs in a container of
- * the newly built image, its changes committed to the image, before the new containers start (DOKKU_TASKS_REF in release.ts).
- * As an entry named `predeploy`, sourced app.json:LINE (the line of its key).
+ * app.json `scripts.dokku.predeploy` and `scripts.dokku.postdeploy` (Dokku reads them; Heroku ignores scripts.dokku): the
+ * tasks Dokku runs in a container of the newly built image, predeploy before the new containers start (its changes
+ * committed to the image), postdeploy once they are up and before the old ones stop (release.ts). As entries named
+ * `predeploy` and `postdeploy`, sourced app.json:LINE (the line of the key).
  */
-function dokkuPredeploy(files: AnalyzeInput['files']): RunningEntry | undefined {
+function dokkuTasks(files: AnalyzeInput['files']): RunningEntry[] {
   const file = files.read('app.json')
-  if (!file) return undefined
-  let command: unknown
+  if (!file) return []
+  let dokku: unknown
   try {
-    command = (JSON.parse(file.text) as {scripts?: {dokku?: {predeploy?: unknown}}})?.scripts?.dokku?.predeploy
+    dokku = (JSON.parse(file.text) as {scripts?: {dokku?: unknown}})?.scripts?.dokku
   } catch {
-    return undefined
+    return []
   }
 
-  if (typeof command !== 'string' || command.trim() === '') return undefined
+  if (!dokku || typeof dokku !== 'object') return []
   const lines = file.text.split(/\r?\n/)
-  const dokku = lines.findIndex((l) => /"dokku"\s*:/.test(l))
-  const at = lines.findIndex((l, i) => i >= dokku && /"predeploy"\s*:/.test(l))
-  return {command, file: file.path, line: at === -1 ? 1 : at + 1, name: 'predeploy'}
+  const from = lines.findIndex((l) => /"dokku"\s*:/.test(l))
+  const tasks: RunningEntry[] = []
+  for (const name of ['predeploy', 'postdeploy'] as const) {
+    const command = (dokku as Record<string, unknown>)[name]
+    if (typeof command !== 'string' || command.trim() === '') continue
+    const at = lines.findIndex((l, i) => i >= from && new RegExp(`"${name}"\\s*:`).test(l))
+    tasks.push({command, file: file.path, line: at === -1 ? 1 : at + 1, name})
+  }
+
+  return tasks
 }
 
 /** Node.js packages that connect to PostgreSQL (a driver, or an ORM or query builder that brings or needs one). */

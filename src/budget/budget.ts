@@ -2,7 +2,7 @@ import type {Budget, BudgetOptions, DeployMoment, ProcessBudget, ServerPoolingBu
 import type {AppModel, Extra, PoolEntry, ProcessModel, ProcessRole} from '../model/process.js'
 
 import {derivedFrom, type Source, uniqueSources} from '../model/source.js'
-import {DOKKU_ZERO_DOWNTIME_REF} from '../platform/dokku-builder.js'
+import {DOKKU_ZERO_DOWNTIME_REF, fromAppJson} from '../platform/dokku-builder.js'
 import {serverPoolingBudget} from './server-pooling.js'
 import {maxOf} from '../util/numbers.js'
 
@@ -196,7 +196,7 @@ export function deployMomentsOf(rows: Omit<ProcessBudget, 'maxDynos'>[], total: 
   for (const r of rows) {
     // Types behind Heroku's server-side pool reach the database through its capped server pool: no extra there.
     if (r.model.serverPooling) continue
-    const kind: Kind | null = r.role === 'release' ? hookKind(r.model.server) : countsInTotal(r) && r.model.deployOverlap?.value ? 'preboot' : null
+    const kind: Kind | null = r.role === 'release' ? hookKind(r.name) : countsInTotal(r) && r.model.deployOverlap?.value ? 'preboot' : null
     const app = r.model.app ?? null
     let entry = byApp.get(app)
     if (!entry) byApp.set(app, (entry = {postcompile: [], postdeploy: [], preboot: [], release: []}))
@@ -221,8 +221,11 @@ export function deployMomentsOf(rows: Omit<ProcessBudget, 'maxDynos'>[], total: 
   return moments
 }
 
-/** Which deploy moment a once-per-deploy row belongs to (its server is its Procfile type: release, postdeploy, postcompile). */
-export const hookKind = (server: string): DeployMoment['kind'] => (server === 'postdeploy' || server === 'postcompile' ? server : 'release')
+/**
+ * Which deploy moment a once-per-deploy row belongs to, by its process type (release, predeploy, postdeploy, postcompile): the
+ * type, not the server that read its command (`postdeploy: node scripts/backfill.js` is read by Node's analysis, server `node`).
+ */
+export const hookKind = (processType: string): DeployMoment['kind'] => (processType === 'postdeploy' || processType === 'postcompile' ? processType : 'release')
 
 /**
  * How many dynos of each row fit with every other type held where it is: the total
@@ -255,8 +258,20 @@ function maxPooledDynos(row: Omit<ProcessBudget, 'maxDynos'>, pooling: ServerPoo
   return Math.max(0, Math.floor((pooling.clientLimit.value - others) / row.connectionsPerDyno))
 }
 
-/** A moment's name as shown: Dokku's predeploy task (a release-kind moment of its own, deployMomentsOf) by its name. */
-export const momentLabel = (m: Pick<DeployMoment, 'kind' | 'processTypes'>): string => (m.kind === 'release' && m.processTypes[0] === 'predeploy' ? 'predeploy task' : momentName(m.kind))
+/**
+ * A moment's name as shown: Dokku's predeploy task (a release-kind moment of its own, deployMomentsOf) by its name, and
+ * Dokku's postdeploy task (a postdeploy moment whose hook app.json declares: `rows` say where) as a task, not Scalingo's hook.
+ */
+export const momentLabel = (m: Pick<DeployMoment, 'app' | 'kind' | 'processTypes'>, rows: readonly MomentRow[] = []): string =>
+  m.kind === 'release' && m.processTypes[0] === 'predeploy' ? 'predeploy task' : dokkuPostdeploy(m, rows) ? 'postdeploy task' : dokkuOverlap(m, rows) ? 'old and new containers' : momentName(m.kind)
+
+/** An overlap moment that is Dokku's zero-downtime deploy (its rows' deployOverlap is sourced from Dokku's docs), not Heroku's preboot. */
+const dokkuOverlap = (m: Pick<DeployMoment, 'app' | 'kind' | 'processTypes'>, rows: readonly MomentRow[]): boolean =>
+  m.kind === 'preboot' && rows.some((r) => m.processTypes.includes(r.name) && (r.model.app ?? null) === m.app && isDokkuOverlap(r.model.deployOverlap?.source))
+
+/** A postdeploy moment whose hook is Dokku's app.json scripts.dokku.postdeploy (release.ts), not a Procfile's (Scalingo's). */
+const dokkuPostdeploy = (m: Pick<DeployMoment, 'app' | 'kind' | 'processTypes'>, rows: readonly MomentRow[]): boolean =>
+  m.kind === 'postdeploy' && rows.some((r) => r.name === m.processTypes[0] && r.role === 'release' && (r.model.app ?? null) === m.app && fromAppJson(r.model.origin?.file))
 
 /** "release phase", "postdeploy hook", "postcompile hook", "preboot". */
 export const momentName = (kind: DeployMoment['kind']): string => (kind === 'release' ? 'release phase' : kind === 'preboot' ? 'preboot' : `${kind} hook`)
@@ -264,8 +279,17 @@ export const momentName = (kind: DeployMoment['kind']): string => (kind === 'rel
 /** "the release phase (release: 1)" / "preboot of api (web: 12)". `rows` name a release type's machine when another platform runs it (a Fly Machine). */
 export function describeMoment(m: DeployMoment, rows: readonly MomentRow[] = []): string {
   // Dokku's zero-downtime deploy (app/plan.ts): its old containers of every type overlap the new ones, not Heroku's preboot.
-  const dokku = m.kind === 'preboot' && rows.some((r) => m.processTypes.includes(r.name) && (r.model.app ?? null) === m.app && isDokkuOverlap(r.model.deployOverlap?.source))
-  const what = dokku ? "Dokku's old and new containers overlapping" : m.kind === 'preboot' ? 'the preboot overlap' : m.kind === 'release' && m.processTypes[0] === 'predeploy' ? "Dokku's predeploy task" : `the ${momentName(m.kind)}`
+  const dokku = dokkuOverlap(m, rows)
+  const dokkuTask = dokkuPostdeploy(m, rows)
+  const what = dokku
+    ? "Dokku's old and new containers overlapping"
+    : m.kind === 'preboot'
+      ? 'the preboot overlap'
+      : m.kind === 'release' && m.processTypes[0] === 'predeploy'
+        ? "Dokku's predeploy task"
+        : dokkuTask
+          ? "Dokku's postdeploy task"
+          : `the ${momentName(m.kind)}`
   const where = m.app === null ? '' : ` of ${m.app}`
   const why =
     m.kind === 'release' && m.processTypes[0] === 'predeploy'
@@ -275,13 +299,17 @@ export function describeMoment(m: DeployMoment, rows: readonly MomentRow[] = [])
       : m.kind === 'postcompile'
         ? `its command adds ${m.extra}`
         : m.kind === 'postdeploy'
-          ? m.processTypes.length > 1 ? `its container and the new ${m.processTypes.slice(1).join(', ')} containers add ${m.extra}` : `its container adds ${m.extra}`
+          ? m.processTypes.length > 1
+            ? dokkuTask
+              ? `its container and the old ${m.processTypes.slice(1).join(', ')} containers, stopped DOKKU_WAIT_TO_RETIRE after it, add ${m.extra}`
+              : `its container and the new ${m.processTypes.slice(1).join(', ')} containers add ${m.extra}`
+            : `its container adds ${m.extra}`
           : `a second set of ${overlapping(m, rows).join(', ')} ${dokku ? 'containers' : 'dynos'} adds ${m.extra}`
   return `${what}${where} (${why})`
 }
 
 /** What describeMoment reads of the budget's rows. */
-type MomentRow = Pick<ProcessBudget, 'model' | 'name'> & Partial<Pick<ProcessBudget, 'connections'>>
+type MomentRow = Pick<ProcessBudget, 'model' | 'name'> & Partial<Pick<ProcessBudget, 'connections' | 'role'>>
 
 /** The types of an overlap moment that have dynos (a type scaled to 0 has no old ones: DOKKU_SCALE's unlisted types). */
 function overlapping(m: DeployMoment, rows: readonly MomentRow[]): string[] {

@@ -31,6 +31,9 @@ export const DOKKU_ZERO_DOWNTIME_REF = 'https://dokku.com/docs/deployment/zero-d
 
 export const DOKKU_DOCKERFILE_REF = 'https://dokku.com/docs/deployment/builders/dockerfiles/#procfiles-and-multiple-processes'
 
+/** A deploy task app.json declares (Dokku's scripts.dokku), not a Procfile line: its entry's file is app.json. */
+export const fromAppJson = (file: string | undefined): boolean => file !== undefined && /(^|\/)app\.json$/.test(file)
+
 /** What says the app deploys on Dokku: a file, and the line when it is an app.json key. */
 export interface DokkuSign {
   file: string

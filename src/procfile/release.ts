@@ -2,6 +2,8 @@ import type {ServerAnalyzer} from '../languages/common/types.js'
 
 import type {FileReader} from '../model/files.js'
 
+import {fromAppJson} from '../platform/dokku-builder.js'
+
 import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
 import {frameworkCli, hookCommandConnections, packageScript} from './hook-commands.js'
 import {ectoMigration, isElixir} from '../languages/common/matchers.js'
@@ -11,6 +13,14 @@ const RELEASE_REF = 'https://devcenter.heroku.com/articles/release-phase'
 const POSTDEPLOY_REF = 'https://doc.scalingo.com/platform/app/postdeploy-hook'
 /** Dokku's deploy tasks: app.json scripts.dokku.predeploy (committed to the image, before the new containers start), postdeploy, the Procfile's release. */
 const DOKKU_TASKS_REF = 'https://dokku.com/docs/advanced-usage/deployment-tasks/'
+/**
+ * When Dokku runs app.json's scripts.dokku.postdeploy: scheduler-docker-local's scheduler-deploy starts and checks the new
+ * containers of every type, then runs `plugn trigger post-deploy` (app-json's TriggerPostDeploy: executeScript(…,
+ * "postdeploy"), a container of the new image), and only then schedules the old containers to stop DOKKU_WAIT_TO_RETIRE
+ * (60 s) later: the task runs beside the old and the new containers (dokku/dokku plugins/scheduler-docker-local/
+ * scheduler-deploy, plugins/app-json/triggers.go TriggerPostDeploy; same order from 0.2x to 0.3x).
+ */
+export const DOKKU_POSTDEPLOY_REF = 'https://github.com/dokku/dokku/blob/master/plugins/scheduler-docker-local/scheduler-deploy'
 
 /** A Procfile type the platform runs once per deploy instead of keeping it up: where it runs and why conncalc says so. */
 interface DeployHook {
@@ -55,8 +65,22 @@ export const DEPLOY_HOOKS: Readonly<Record<string, DeployHook>> = {
   },
 }
 
-/** The deploy hook a process type is, if it is one. */
-export const deployHookOf = (processType: string): DeployHook | undefined => DEPLOY_HOOK_OF.get(processType)
+/**
+ * Dokku's app.json scripts.dokku.postdeploy (analyze-app names its entry `postdeploy`, from app.json): run in a container
+ * of the new image once every new container is up and checked, before the old ones are stopped (DOKKU_POSTDEPLOY_REF).
+ */
+const DOKKU_POSTDEPLOY: DeployHook = {
+  dynos: () => sourced(1, fromDefault("Dokku runs app.json's scripts.dokku.postdeploy in one container of the new image, once the new containers are up and before the old ones are stopped", DOKKU_POSTDEPLOY_REF)),
+  processes: () => sourced(1, fromDefault('Dokku runs the postdeploy task once per deploy, in one container', DOKKU_TASKS_REF)),
+  threads: () => sourced(1, fromDefault('a postdeploy task (e.g. db:migrate) runs on one thread', DOKKU_TASKS_REF)),
+}
+
+/**
+ * The deploy hook a process type is, if it is one. `file`, where the type is declared: a `postdeploy` from app.json is
+ * Dokku's task (DOKKU_POSTDEPLOY), one in a Procfile Scalingo's hook.
+ */
+export const deployHookOf = (processType: string, file?: string): DeployHook | undefined =>
+  processType === 'postdeploy' && fromAppJson(file) ? DOKKU_POSTDEPLOY : DEPLOY_HOOK_OF.get(processType)
 
 /**
  * DEPLOY_HOOKS as a Map, asked several times for every process type: a Map finds a name by the hash the
@@ -72,7 +96,7 @@ const DEPLOY_HOOK_OF: ReadonlyMap<string, DeployHook> = new Map(Object.entries(D
  */
 export const release: ServerAnalyzer = {
   analyze: async (ctx) => {
-    const hook = deployHookOf(ctx.processType)!
+    const hook = deployHookOf(ctx.processType, ctx.origin?.file)!
     const lock = (await migratorLockConnection(ctx)) ?? (await earlierMigrationLock(ctx))
     const threads = hookThreads(ctx.command.argv, ctx.files, hook)
     return {

@@ -56,14 +56,14 @@ export function deployDetail(report: Report): string {
   const b = report.budget
   if (b.deployMoments.length === 0) return '(nothing runs beside the formation during a deploy)'
   const [top, ...rest] = [...b.deployMoments].sort((x, y) => y.peak - x.peak)
-  const others = rest.slice(0, MAX_OTHER_MOMENTS).map((m) => `${momentLabel(m)}${m.app ? ` of ${m.app}` : ''} ${m.peak}`)
+  const others = rest.slice(0, MAX_OTHER_MOMENTS).map((m) => `${momentLabel(m, b.processTypes)}${m.app ? ` of ${m.app}` : ''} ${m.peak}`)
   if (rest.length > MAX_OTHER_MOMENTS) others.push(`and ${rest.length - MAX_OTHER_MOMENTS} more`)
   return `during ${describeMoment(top, b.processTypes)}${others.length > 0 ? `; ${others.join(', ')}` : ''}`
 }
 
 /** The legend for rows counted only in the deploy peak: "(n) = release phase: counted in the deploy peak only". */
 export function deployOnlyLegend(report: Report): string | undefined {
-  const kinds = [...new Set(report.budget.processTypes.filter((p) => p.role !== 'long-running').map((p) => momentLabel({kind: hookKind(p.model.server), processTypes: [p.name]})))].sort()
+  const kinds = [...new Set(report.budget.processTypes.filter((p) => p.role !== 'long-running').map((p) => momentLabel({app: p.model.app ?? null, kind: hookKind(p.name), processTypes: [p.name]}, [p])))].sort()
   return kinds.length > 0 ? `(n) = ${kinds.join(', ')}: counted in the deploy peak only` : undefined
 }
 
