@@ -130,9 +130,10 @@ describe('an Nx monorepo build (project.json outputPath + main)', () => {
     expect(describeSourced(a.processesPerDyno)).toContain('apps/api/dist/main.js is built at deploy by the Nx target build (@nx/esbuild:esbuild) of apps/api/project.json')
   })
 
-  it('dist/apps/worker/index.js (outputPath under the workspace dist/) is apps/worker/src/index.ts', async () => {
-    const a = await run('node dist/apps/worker/index.js', files)
-    // The main's name (index) under outputPath: the shared Prisma pool (6) + the worker's own pg Pool (4).
+  it('dist/apps/worker/main.js (outputPath under the workspace dist/) is apps/worker/src/index.ts', async () => {
+    const a = await run('node dist/apps/worker/main.js', files)
+    // @nx/webpack names its entry `main` (not main's own name, index): main.js under outputPath. The shared Prisma pool
+    // (6) + the worker's own pg Pool (4).
     expect(pools(a)?.sort()).toEqual([['pg apps/worker/src/index.ts:3', 4], ['pg libs/prisma/src/index.ts:4', 6]])
     expect(a.threadsPerProcess.value).toBe(10)
   })

@@ -39,6 +39,9 @@ const SWC = 'https://swc.rs/docs/usage/cli#--strip-leading-paths'
 // buildEsbuildOptions: bundled, one outfile OUTPUT/<main's name>.js; not bundled (node, cjs), OUTPUT/<main's name>.js is a
 // generated entry that `require('./<main's folder>/<main's name>.js')`, every file mirrored at its workspace path.
 const NX_ESBUILD = 'https://github.com/nrwl/nx/blob/019e705623418da74fb9ba5cd28cab6cc7983049/packages/esbuild/src/executors/esbuild/lib/build-esbuild-options.ts'
+// Webpack and rspack executors name their one entry `main` (or outputFileName's name) and write [name].js: OUTPUT/main.js,
+// whatever main's own file name is (apply-base-config.ts: `mainEntry = options.outputFileName ? path.parse(…).name : 'main'`).
+const NX_WEBPACK = 'https://github.com/nrwl/nx/blob/d66b64236ef698cd552eaf296399054d536172f9/packages/webpack/src/plugins/nx-webpack-plugin/lib/apply-base-config.ts'
 const EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']
 const MAX_EXTENDS = 4
 
@@ -236,10 +239,14 @@ function fromNx(files: FileReader, file: string): BuiltFrom | undefined {
       const rest = under(f, out)
       if (rest === undefined) continue
       const main = clean(options.main)
-      const mainName = main.slice(main.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]sx?$/, '')
-      const found = rest === mainName && files.exists(main) ? main : (sourceFile(files, rest) ?? sourceFile(files, joinPath(root, rest)))
       const executor = isObject(target) && typeof target.executor === 'string' ? target.executor : 'its build target'
-      if (found) return {file: found, how: fromDefault(`${file} is built at deploy by the Nx target ${name} (${executor}) of ${path}, outputPath ${out}/, main ${main}: conncalc read its source ${found}`, NX_ESBUILD)}
+      // The entry's output name: outputFileName's, else webpack's and rspack's `main`, else (esbuild) main's own file name.
+      const bundler = /(^|[/:@])(webpack|rspack)\b|^@nrwl\/node:(webpack|build)$/.test(executor)
+      const named = typeof options.outputFileName === 'string' ? clean(options.outputFileName) : undefined
+      const mainName = named !== undefined ? named.slice(named.lastIndexOf('/') + 1).replace(/\.[cm]?js$/, '') : bundler ? 'main' : main.slice(main.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]sx?$/, '')
+      const found = rest === mainName && files.exists(main) ? main : bundler ? undefined : (sourceFile(files, rest) ?? sourceFile(files, joinPath(root, rest)))
+      const entry = bundler && named === undefined ? ', which webpack writes as main.js' : ''
+      if (found) return {file: found, how: fromDefault(`${file} is built at deploy by the Nx target ${name} (${executor}) of ${path}, outputPath ${out}/, main ${main}${entry}: conncalc read its source ${found}`, bundler ? NX_WEBPACK : NX_ESBUILD)}
     }
   }
 
