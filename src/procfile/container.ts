@@ -217,7 +217,7 @@ export function procfileInImage(files: FileReader, procfile: SourceFile, sign: D
   return {built: true, diagnostics, entries, file: procfile.path, idle: [], procfileText: procfile.text}
 }
 
-export function readImage(files: FileReader, dockerfile: string, target: string | undefined, buildArgs: Map<string, EnvEntry>, diagnostics: Diagnostic[]): Image {
+export function readImage(files: FileReader, dockerfile: string, target: string | undefined, buildArgs: Map<string, EnvEntry>, diagnostics: Diagnostic[], buildContext?: string): Image {
   const path = posix.normalize(dockerfile).replace(/^\.\//, '')
   const file = files.read(path)
   if (!file) return {context: '', cwd: '', file: path, unreadable: `${path} is not in the repository`}
@@ -225,8 +225,9 @@ export function readImage(files: FileReader, dockerfile: string, target: string 
   for (const d of parsed.diagnostics) diagnostics.push(d)
   const stage = finalStage(parsed, target)
   if (!stage) return {context: '', cwd: '', file: file.path, unreadable: target === undefined ? `${file.path} has no FROM instruction` : `${file.path} has no stage named ${target}`}
-  // heroku.yml's Dockerfile path is also its build context: `COPY . DEST` copies that folder.
-  const context = posix.dirname(path) === '.' ? '' : posix.dirname(path)
+  // heroku.yml's Dockerfile path is also its build context: `COPY . DEST` copies that folder. A caller whose platform
+  // builds from another folder says which (`fly deploy` sends its working directory, wherever the Dockerfile is).
+  const context = buildContext ?? (posix.dirname(path) === '.' ? '' : posix.dirname(path))
   const inside = repoFolder(stage)
   const cwd = inside === undefined ? (copiedFolder(stage, context, files) ?? context) : posix.join(context, inside).replace(/^\.$/, '')
   const env = stage.env.length > 0 ? layer(`${file.path} ENV`, stage.env) : undefined

@@ -196,9 +196,13 @@ async function flyApp(files: FileReader, path: string, text: string): Promise<Co
   if (fly.error) return {error: `${path}:${fly.error.line}: ${fly.error.message}`, fix: `fix ${path}: flyctl cannot read it either (${FLY_TOML_REF})`}
   const diagnostics: Diagnostic[] = []
   const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path)
-  // The image: fly deploy builds [build] dockerfile, else the Dockerfile beside fly.toml; a prebuilt [build] image or a builder is not read.
+  // The image: fly deploy builds [build] dockerfile (a path from fly.toml's folder), else the Dockerfile beside fly.toml; a
+  // prebuilt [build] image or a builder is not read. Its build context is fly deploy's working directory, the root conncalc
+  // reads (`fly deploy -c apps/api/fly.toml` from the repository root sends the repository: `COPY apps/api/package.json .`),
+  // not the Dockerfile's folder (flyctl internal/command/deploy/deploy_build.go: ImageOptions.WorkingDir is
+  // state.WorkingDirectory, resolveDockerfilePath joins the config's folder; https://fly.io/docs/launch/monorepo/).
   const dockerfile = fly.build.image || fly.build.builder ? undefined : posix.join(dir, fly.build.dockerfile ?? 'Dockerfile')
-  const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, undefined, new Map(), diagnostics) : undefined
+  const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, undefined, new Map(), diagnostics, '') : undefined
   const vars = fly.env.length > 0 ? [layer(`${path} [env]`, fly.env)] : []
   const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
   const base = {cwd: image?.cwd ?? dir, ...(image?.env ? {image: image.env} : {}), ...(vars.length > 0 ? {vars} : {})}
