@@ -1,4 +1,4 @@
-import {bundlerWithoutGemfile} from '../procfile/bundler.js'
+import {bundledProgramMissing, bundlerWithoutGemfile} from '../procfile/bundler.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
 import {type FileReader, normalizedDir, type SourceFile, withinDir} from '../model/files.js'
@@ -729,6 +729,13 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // `bundle exec` where there is no Gemfile: Bundler stops before the program starts (procfile/bundler.ts).
   const noGemfile = bundlerWithoutGemfile(ctx)
   if (noGemfile) analyzed.diagnostics.push(noGemfile)
+  // `bundle exec unicorn` with no unicorn in Gemfile.lock: it never starts; counted as if it ran, starred.
+  const notBundled = noGemfile ? undefined : bundledProgramMissing(ctx)
+  if (notBundled) {
+    analyzed.diagnostics.push(notBundled.diagnostic)
+    const why = assumed(`Gemfile.lock has no ${notBundled.gem} gem, so \`bundle exec ${notBundled.program}\` stops at start; counted as if it ran`)
+    analyzed.processesPerDyno = {...analyzed.processesPerDyno, via: [...(analyzed.processesPerDyno.via ?? []), why]}
+  }
   // After `cd sub &&`, the files the analysis names through the folder (Python modules) are named from the app root.
   const within = ctx.files.within
   if (within && !within.split('/').includes('..')) fromRoot(analyzed, within, modulesFromRoot(ctx.files))

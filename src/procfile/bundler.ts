@@ -39,3 +39,60 @@ export function bundlerWithoutGemfile(ctx: AnalyzerContext): Diagnostic | undefi
     severity: 'error',
   }
 }
+
+/**
+ * The gem whose executable a `bundle exec` program is, for the programs conncalc counts as servers and workers
+ * (each gem's gemspec `executables`). `rackup` is the webrick analyzer's (Rack 3 moved it to the rackup gem).
+ */
+const PROGRAM_GEMS: Record<string, string> = {
+  clockwork: 'clockwork',
+  falcon: 'falcon',
+  good_job: 'good_job',
+  hanami: 'hanami',
+  iodine: 'iodine',
+  passenger: 'passenger',
+  puma: 'puma',
+  que: 'que',
+  rails: 'railties',
+  rainbows: 'rainbows',
+  resque: 'resque',
+  'resque-pool': 'resque-pool',
+  shoryuken: 'shoryuken',
+  sidekiq: 'sidekiq',
+  sneakers: 'sneakers',
+  thin: 'thin',
+  unicorn: 'unicorn',
+  unicorn_rails: 'unicorn',
+}
+
+/**
+ * `bundle exec unicorn` with a Gemfile.lock that has no unicorn gem: Bundler finds no such executable in the bundle
+ * ("bundler: command not found: unicorn"), and a copy installed outside it cannot load under bundler/setup
+ * ("unicorn is not part of the bundle"; rubygems/rubygems bundler/lib/bundler/cli/exec.rb, rubygems_integration.rb),
+ * so the process exits at start. Said as an error, the numbers left as if it ran, and starred. Undefined when the
+ * program is one of the app's own files (bin/unicorn), is run from a subfolder or another Gemfile, or has no lock file.
+ */
+export function bundledProgramMissing(ctx: AnalyzerContext): {diagnostic: Diagnostic; gem: string; program: string} | undefined {
+  if (!ctx.command.wrappers.includes('bundle exec')) return undefined
+  if (ctx.files.within || ctx.env.get('BUNDLE_GEMFILE')) return undefined
+  const word = ctx.command.argv[0] ?? ''
+  if (word.includes('/')) return undefined
+  const gem = PROGRAM_GEMS[word]
+  // `rails` is railties' executable, and every bundle with the rails gem has railties (rails depends on it).
+  if (!gem || ctx.versions[gem] !== undefined || (gem === 'railties' && ctx.versions.rails !== undefined)) return undefined
+  const lock = ['Gemfile.lock', 'gems.locked'].find((f) => ctx.files.exists(f))
+  if (!lock || Object.keys(ctx.versions).length === 0) return undefined
+  return {
+    diagnostic: {
+      code: 'missing-config',
+      file: ctx.origin?.file,
+      fix: `add gem "${gem}" to the Gemfile (and bundle), or start the server the bundle has`,
+      line: ctx.origin?.line,
+      message: `${ctx.processType}: \`bundle exec ${word}\`, but ${lock} has no ${gem} gem: Bundler stops with "bundler: command not found: ${word}", so the process exits at start; conncalc counts it as if it ran (starred)`,
+      processType: ctx.processType,
+      severity: 'error',
+    },
+    gem,
+    program: word,
+  }
+}

@@ -1,4 +1,4 @@
-import {cpSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Chalk} from 'chalk'
@@ -27,6 +27,9 @@ function hostileApp(): string {
   // ESC sequences, BEL and a C1 CSI in a command; a bare CR ends a line (as Heroku reads it), so
   // the next "line" is an invalid one that the warning quotes.
   writeFileSync(join(app, 'Procfile'), 'web: bundle exec puma -C config/puma.rb \u001B]0;PWNED\u0007 \u001B[2J\u009B31m\r::error::from-cr\nworker: bundle exec sidekiq\n')
+  // The worker's sidekiq is in the bundle (a `bundle exec` program the lock lacks would be an error, exit 1).
+  const lock = join(app, 'Gemfile.lock')
+  writeFileSync(lock, readFileSync(lock, 'utf8').replace('  specs:\n', '  specs:\n    sidekiq (7.2.4)\n'))
   return app
 }
 
