@@ -44,6 +44,10 @@ export async function migratorLockConnection(ctx: AnalyzerContext, argv: readonl
   const version = ctx.versions.activerecord
   if (version !== undefined && compareVersions(version, '6.0') < 0) return undefined
   if (version === undefined && !ctx.files.exists('config/database.yml') && !ctx.files.exists('Gemfile')) return undefined
+  // A lock file read without ActiveRecord in it: the db:migrate task is another library's (rom-sql's rom/sql/rake_task,
+  // Hanami's, Sequel's own), whose migrator (Sequel::Migrator) runs on the one connection and takes no advisory lock
+  // unless told to (jeremyevans/sequel lib/sequel/extensions/migration.rb: use_advisory_lock defaults off).
+  if (version === undefined && Object.keys(ctx.versions).length > 0 && ['Gemfile.lock', 'gems.locked'].some((f) => ctx.files.exists(f))) return undefined
   const off = await advisoryLocksSetting(ctx)
   if (off?.value === false) return undefined
   const via: Source[] = []
