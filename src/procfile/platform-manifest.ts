@@ -196,12 +196,15 @@ async function flyApp(files: FileReader, path: string, text: string): Promise<Co
   if (fly.error) return {error: `${path}:${fly.error.line}: ${fly.error.message}`, fix: `fix ${path}: flyctl cannot read it either (${FLY_TOML_REF})`}
   const diagnostics: Diagnostic[] = []
   const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path)
-  // The image: fly deploy builds [build] dockerfile (a path from fly.toml's folder), else the Dockerfile beside fly.toml; a
-  // prebuilt [build] image or a builder is not read. Its build context is fly deploy's working directory, the root conncalc
-  // reads (`fly deploy -c apps/api/fly.toml` from the repository root sends the repository: `COPY apps/api/package.json .`),
-  // not the Dockerfile's folder (flyctl internal/command/deploy/deploy_build.go: ImageOptions.WorkingDir is
-  // state.WorkingDirectory, resolveDockerfilePath joins the config's folder; https://fly.io/docs/launch/monorepo/).
-  const dockerfile = fly.build.image || fly.build.builder ? undefined : posix.join(dir, fly.build.dockerfile ?? 'Dockerfile')
+  // The image: fly deploy builds [build] dockerfile (a path from fly.toml's folder), else the Dockerfile of its working
+  // directory (internal/build/imgsrc/dockerfile_builder.go: `dockerfile = resolveDockerfile(opts.WorkingDir)` when no path is
+  // configured): beside fly.toml when deployed from there (`cd apps/api && fly deploy`), else the repository root's, where
+  // `fly deploy -c deploy/fly/fly.toml` runs. A prebuilt [build] image or a builder is not read. Its build context is fly
+  // deploy's working directory, the root conncalc reads (`fly deploy -c apps/api/fly.toml` from the repository root sends the
+  // repository: `COPY apps/api/package.json .`), not the Dockerfile's folder (flyctl internal/command/deploy/deploy_build.go:
+  // ImageOptions.WorkingDir is state.WorkingDirectory, resolveDockerfilePath joins the config's folder;
+  // https://fly.io/docs/launch/monorepo/).
+  const dockerfile = fly.build.image || fly.build.builder ? undefined : flyDockerfile(files, dir, fly.build.dockerfile)
   const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, undefined, new Map(), diagnostics, '') : undefined
   const vars = fly.env.length > 0 ? [layer(`${path} [env]`, fly.env)] : []
   const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
@@ -237,6 +240,13 @@ async function flyApp(files: FileReader, path: string, text: string): Promise<Co
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: FLY_PLATFORM}
+}
+
+/** The Dockerfile fly deploy builds: [build] dockerfile, else `Dockerfile` beside the config, else the working directory's (the root's). */
+function flyDockerfile(files: FileReader, dir: string, configured: string | undefined): string {
+  if (configured !== undefined) return posix.join(dir, configured)
+  const beside = posix.join(dir, 'Dockerfile')
+  return dir === '' || files.exists(beside) || !files.exists('Dockerfile') ? beside : 'Dockerfile'
 }
 
 /**

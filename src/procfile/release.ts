@@ -65,6 +65,14 @@ export const DEPLOY_HOOKS: Readonly<Record<string, DeployHook>> = {
   },
 }
 
+/** Fly.io's [deploy] release_command: a temporary Machine of the new image, once per deploy, before the new Machines replace the old. */
+const FLY_RELEASE_REF = 'https://fly.io/docs/reference/configuration/#run-one-off-commands-before-releasing-a-deployment'
+const FLY_RELEASE: DeployHook = {
+  dynos: () => sourced(1, fromDefault('Fly.io runs [deploy] release_command once per deploy in one temporary Machine of the new image, while the old Machines still run', FLY_RELEASE_REF)),
+  processes: () => sourced(1, fromDefault('release_command runs one command in its Machine', FLY_RELEASE_REF)),
+  threads: () => sourced(1, fromDefault('a release_command (e.g. a migration) runs on one thread', FLY_RELEASE_REF)),
+}
+
 /**
  * Dokku's app.json scripts.dokku.postdeploy (analyze-app names its entry `postdeploy`, from app.json): run in a container
  * of the new image once every new container is up and checked, before the old ones are stopped (DOKKU_POSTDEPLOY_REF).
@@ -77,10 +85,10 @@ const DOKKU_POSTDEPLOY: DeployHook = {
 
 /**
  * The deploy hook a process type is, if it is one. `file`, where the type is declared: a `postdeploy` from app.json is
- * Dokku's task (DOKKU_POSTDEPLOY), one in a Procfile Scalingo's hook.
+ * Dokku's task (DOKKU_POSTDEPLOY), one in a Procfile Scalingo's hook; a `release` from a fly.toml is Fly's release_command.
  */
 export const deployHookOf = (processType: string, file?: string): DeployHook | undefined =>
-  processType === 'postdeploy' && fromAppJson(file) ? DOKKU_POSTDEPLOY : DEPLOY_HOOK_OF.get(processType)
+  processType === 'postdeploy' && fromAppJson(file) ? DOKKU_POSTDEPLOY : processType === 'release' && file?.endsWith('.toml') ? FLY_RELEASE : DEPLOY_HOOK_OF.get(processType)
 
 /**
  * DEPLOY_HOOKS as a Map, asked several times for every process type: a Map finds a name by the hash the

@@ -63,6 +63,27 @@ describe('deploy files in subfolders of an app root that has none', () => {
     expect(fly.processTypes.map((p) => [p.name, p.connections])).toEqual([['app', 4]])
   })
 
+  it('a fly.toml in a subfolder with no Dockerfile beside it builds the root Dockerfile (`fly deploy -c deploy/fly/fly.toml` from the root)', () => {
+    // flyctl builds [build] dockerfile, else the Dockerfile of its working directory (dockerfile_builder.go resolveDockerfile(
+    // opts.WorkingDir)): the repository root. deploy/fly/fly.toml has no [processes], so app runs the root Dockerfile's CMD
+    // `node server.js` (WORKDIR /srv, COPY . .): pg Pool max 6 -> 6. release_command `node migrate.js`: a Pool max 3 whose
+    // three statements run at once (Promise.all) -> 3, in Fly's temporary release Machine. Peak 6 + 3 = 9. Before: the
+    // Dockerfile was looked for in deploy/fly only: app 1* ("not in the repository"), release 1*.
+    const dir = app({
+      'Dockerfile': 'FROM node:20-slim\nWORKDIR /srv\nCOPY . .\nCMD ["node", "server.js"]\n',
+      'deploy/fly/fly.toml': 'app = "kiln-staging"\n\n[deploy]\n  release_command = "node /srv/migrate.js"\n\n[[services]]\n  internal_port = 8080\n  processes = ["app"]\n',
+      'migrate.js': "const {Pool} = require('pg')\nconst pool = new Pool({max: 3})\nPromise.all([pool.query('create table a (id int)'), pool.query('create table b (id int)'), pool.query('create table c (id int)')]).then(() => pool.end())\n",
+      'package.json': '{"name": "kiln", "dependencies": {"pg": "^8.13.1"}}\n',
+      'server.js': "const {Pool} = require('pg')\nconst pool = new Pool({max: 6})\nrequire('http').createServer((q, s) => pool.query('select 1').then(() => s.end())).listen(process.env.PORT)\n",
+    })
+    const r = planJson(join(dir, 'deploy/fly/fly.toml'), ['--root', dir, '--limit', '20', '--scale', 'app=1'])
+    expect(r.exit).toBe(0)
+    expect(r.type('app')).toMatchObject({command: 'node server.js', connections: 6})
+    expect(r.type('release')).toMatchObject({connectionsPerDyno: 3, role: 'release'})
+    expect(r.type('release').sources.dynos.source).toMatchObject({kind: 'default', ref: expect.stringContaining('fly.io/docs/reference/configuration')})
+    expect(r.deployPeak).toBe(9)
+  })
+
   it('a fly.toml in a subfolder named with --procfile and --root the repository is read where it is (was exit 2)', () => {
     // `fly deploy -c apps/api/fly.toml` from the root: the config and its Dockerfile sit in apps/api. Before, --root made
     // conncalc look for fly.toml at the root: "fly.toml cannot be read", exit 2.
