@@ -40,6 +40,7 @@ import {analyzeDatabaseYml, type DatabaseYmlAnalysis, PRIMARY_SERVER} from './da
 import {configArgument, type DslCall, type EvalValue, isHash, isSymbol, type RubyValue} from './evaluate.js'
 import type {RubyFacts} from './process-facts.js'
 import {loadRubyConfig} from './ruby-server.js'
+import {classUse} from './class-references.js'
 import {filesUnder, onceForFiles} from '../../model/files.js'
 
 const HANDLER = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_adapters/abstract/connection_handler.rb'
@@ -175,28 +176,6 @@ function modelFiles(ctx: AnalyzerContext): string[] {
   return found
 }
 
-/**
- * Does any file the app loads name the class `owner` other than where it is declared (a subclass `< Owner`, a call
- * `Owner.find`, `"Owner".constantize`)? Read as text in app/, lib/ and config/ (.rb, .rake, .erb), once per app and
- * class. A class nothing names never checks out of the pool it establishes (a pool connects on checkout: LAZY_POOL).
- * Gems and dynamic names built from parts are not seen: then the pool is counted, as before.
- */
-function referenced(ctx: AnalyzerContext, owner: string, file: string): boolean {
-  const last = owner.split('::').at(-1) ?? owner
-  return onceForFiles(ctx.files, `activerecord-class-named:${owner}:${file}`, () => {
-    const word = new RegExp(`(?<![A-Za-z0-9_])${last.replaceAll(/[^A-Za-z0-9_]/g, '')}(?![A-Za-z0-9_])`)
-    const declares = new RegExp(`^\\s*class\\s+(?:[A-Z][A-Za-z0-9_]*::)*${last}\\b`)
-    for (const dir of ['app', 'lib', 'config']) {
-      for (const path of filesUnder(ctx.files, dir, (p) => /\.(?:rb|rake|erb)$/.test(p), {maxDepth: MAX_MODEL_DEPTH + 2}).paths) {
-        const lines = ctx.files.read(path)?.text.split('\n') ?? []
-        if (lines.some((l) => !/^\s*#/.test(l) && word.test(l) && !(path === file && declares.test(l)))) return true
-      }
-    }
-
-    return false
-  })
-}
-
 function walk(calls: readonly DslCall[], out: DslCall[]): void {
   for (const c of calls) {
     if (c.name === 'establish_connection' || c.name === 'connects_to') out.push(c)
@@ -244,13 +223,21 @@ async function poolsOfModels(ctx: AnalyzerContext, facts: () => RubyFacts, yml: 
 
   const unused: Extra[] = []
   // A pool of a class no file names: it opens no connection, so only the ceiling counts it (one on the plan's server).
-  const openBy = (owner: string, file: string, c: DslCall, e: PoolEntry): void => {
-    if (referenced(ctx, owner, file)) {
+  const openBy = async (owner: string, file: string, c: DslCall, e: PoolEntry): Promise<void> => {
+    const use = await classUse(ctx, owner, file, MAX_MODEL_DEPTH + 2)
+    if (use.kind === 'constant') {
       added.push(e)
       return
     }
 
-    const idle = fromDefault(`a pool connects only when a model checks it out, and no file in app/, lib/ or config/ names ${owner} beside its declaration (${file}:${c.line}): no model uses its pool (gems are not read)`, LAZY_POOL)
+    if (use.kind === 'string') {
+      // `class_name: "Owner"`, `"Owner".constantize`, `has_many :owners`: ActiveRecord may load the class by that name.
+      const why = assumed(`no file in app/, lib/ or config/ names ${owner} as a constant beside its declaration (${file}:${c.line}); ${use.file}:${use.line} names it in ${use.text}, which conncalc does not follow to the class: its pool is counted`)
+      added.push({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), why]}})
+      return
+    }
+
+    const idle = fromDefault(`a pool connects only when a model checks it out, and no file in app/, lib/ or config/ names ${owner} beside its declaration (${file}:${c.line}), as a constant or in a string (comments aside; gems are not read): no model uses its pool`, LAZY_POOL)
     if (e.server === PRIMARY_SERVER) unused.push({ceilingOnly: true, count: {...e.pool, via: [...(e.pool.via ?? []), idle]}, kind: 'unreferenced-model-pool', reason: `${e.database}'s pool, which nothing uses (${file}:${c.line})`})
     else added.push({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), idle]}})
   }
@@ -302,7 +289,7 @@ async function poolsOfModels(ctx: AnalyzerContext, facts: () => RubyFacts, yml: 
 
         diagnostics.push(...section.diagnostics)
         for (const e of found.slice(0, 1)) {
-          openBy(owner, file, c, {...e, database: `${name} (${owner})`, pool: label({...e.pool, via: [...(e.pool.via ?? []), fromDefault(`${owner} opens a pool of its own for the ${name} section (find_db_config by env name)`, CONFIGURATIONS)]}, file, c)})
+          await openBy(owner, file, c, {...e, database: `${name} (${owner})`, pool: label({...e.pool, via: [...(e.pool.via ?? []), fromDefault(`${owner} opens a pool of its own for the ${name} section (find_db_config by env name)`, CONFIGURATIONS)]}, file, c)})
         }
 
         continue
@@ -332,7 +319,7 @@ async function poolsOfModels(ctx: AnalyzerContext, facts: () => RubyFacts, yml: 
       const whereHash = where?.kind === 'known' && isHash(where.value) ? where.value.hash : undefined
       const host = typeof whereHash?.host === 'string' ? whereHash.host : undefined
       const server = url ? urlServer(ctx, url) : host ? `host=${host}:${typeof whereHash?.port === 'number' ? whereHash.port : 5432}` : unknownServer(`${owner}'s config has no url or host`)
-      openBy(owner, file, c, {database: owner, pool: label({...pool, via: [...(pool.via ?? []), fromDefault(`${owner} opens a pool of its own (ConnectionHandler keys pools by class)`, HANDLER)]}, file, c), server})
+      await openBy(owner, file, c, {database: owner, pool: label({...pool, via: [...(pool.via ?? []), fromDefault(`${owner} opens a pool of its own (ConnectionHandler keys pools by class)`, HANDLER)]}, file, c), server})
     }
   }
 
