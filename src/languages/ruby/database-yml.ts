@@ -54,6 +54,8 @@ import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from
 import {POOL_URL} from '../../platform/server-pooling.js'
 import {readYamlErb, tagsOnLine, unknownTag, type YamlErb} from './erb.js'
 import {processorsFor} from './processors.js'
+import {appConstantCalls} from './app-constants.js'
+import type {EvalOptions} from './evaluate.js'
 import type {RubyFacts} from './process-facts.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, noServer, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
@@ -358,7 +360,11 @@ function primaryElsewhere(
 /** Asked for every Ruby process type: an app with no database.yml (nothing to evaluate) is answered at once, with no promise. */
 export function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}, section?: string): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   const file = ctx.files.read(DATABASE_YML)
-  return file ? readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env, processors: processorsFor(ctx)}, ctx.files).then((doc) => poolsOfYml(ctx, doc, section)) : poolsOfYml(ctx, undefined, section)
+  if (!file) return poolsOfYml(ctx, undefined, section)
+  const read = (knownCalls: EvalOptions['knownCalls']) => readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env, processors: processorsFor(ctx), ...(knownCalls ? {knownCalls} : {})}, ctx.files).then((doc) => poolsOfYml(ctx, doc, section))
+  // `pool: <%= AppConfig::DB_POOL %>`, `<%= Settings.db_pool %>`: the app's own module's settings (app-constants.ts).
+  if (!/<%=[^%]*[A-Z]\w*(?:\.[a-z_]|::[A-Z])/.test(file.text)) return read(facts.knownCalls)
+  return appConstantCalls(ctx, file, ctx.appEnv).then((calls) => read(calls.size > 0 ? new Map([...calls, ...(facts.knownCalls ?? [])]) : facts.knownCalls))
 }
 
 /** database.yml's pools for this type, from the file evaluated with its env (`doc`), or from DATABASE_URL and the defaults without one. */

@@ -785,6 +785,12 @@ class Evaluator {
       if (fact) return {kind: 'known', line: this.line(node), value: fact.value, via: [fact.source, ...(fact.via ?? [])]}
     }
 
+    // `Config::DB_POOL`, a constant of the app's module (app-constants.ts), when the caller knows it.
+    if (node instanceof P.ConstantPathNode) {
+      const fact = this.opts.knownCalls?.get(this.parsed.textOf(node).replace(/^::/, ''))
+      if (fact) return {kind: 'known', line: this.line(node), value: fact.value, via: [fact.source, ...(fact.via ?? [])]}
+    }
+
     if (node instanceof P.ArrayNode) {
       const els = node.elements.map((e) => this.ev(e))
       if (els.some((e) => e.kind === 'unknown')) return this.unknown(node, undefined, ...els)

@@ -13,7 +13,8 @@ import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model
 import type {AnalyzerContext} from '../common/types.js'
 import {type DatabaseYmlAnalysis, PRIMARY_SERVER} from './database-yml.js'
 import {type EvalValue, evaluateRubySnippet, type Scope} from './evaluate.js'
-import {appConstantCalls} from './app-constants.js'
+import {appConstantCalls, appMethodHashValue} from './app-constants.js'
+import {entryEnvLayer} from './entry-env.js'
 import {rubyScript} from './ruby-script-command.js'
 import {parseRuby, type RubyNode} from './prism.js'
 
@@ -41,6 +42,8 @@ interface MaxConnectionsAt {
 interface UnreadMaxConnections {
   line: number
   why: string
+  /** `**Const.method`: the app's method whose returned hash the call splats (read by appMethodHashValue). */
+  splat?: {constant: string; method: string}
 }
 
 /** `max_connections: X` passed to a call, as keywords or a hash literal (`Sequel.connect(url, max_connections: 10)`, `adapter :sql, url, max_connections: 10`); else where the file sets it unreadably. */
@@ -63,8 +66,11 @@ async function maxConnectionsIn(path: string, text: string): Promise<MaxConnecti
           }
 
           // `Sequel.connect(url, **opts)`: the splatted hash may carry max_connections.
-          if (!unread && el instanceof P.AssocSplatNode && node.name === 'connect' && node.receiver && parsed.textOf(node.receiver) === 'Sequel') {
-            unread = {line: parsed.lineOf(node.location.startOffset), why: `\`Sequel.connect\` passes \`${parsed.textOf(el)}\`, whose max_connections (if it sets one) conncalc does not read`}
+          if (el instanceof P.AssocSplatNode && node.name === 'connect' && node.receiver && parsed.textOf(node.receiver) === 'Sequel') {
+            const v = el.value
+            const splat = v instanceof P.CallNode && (v.receiver instanceof P.ConstantReadNode || v.receiver instanceof P.ConstantPathNode) && !v.arguments_ && !v.block ? {constant: parsed.textOf(v.receiver).replace(/^::/, ''), method: v.name} : undefined
+            // A method of the app's (`**Dbutil.connection_options`) is kept over a local hash: it may be read.
+            if (!unread || (splat && !unread.splat)) unread = {line: parsed.lineOf(node.location.startOffset), why: `\`Sequel.connect\` passes \`${parsed.textOf(el)}\`, whose max_connections (if it sets one) conncalc does not read`, ...(splat ? {splat} : {})}
           }
         }
       }
@@ -110,9 +116,27 @@ async function maxConnectionsValue(at: MaxConnectionsAt, text: string, ctx: Anal
   return scope.get(name) ?? {kind: 'unknown', line: at.line, reason: `\`${name}\` is not assigned before the call at the top of ${file}`}
 }
 
+/**
+ * `Sequel.connect(url, **Dbutil.connection_options)`: the max_connections the app's method puts in the hash it returns
+ * (app-constants.ts appMethodHashValue), evaluated with the module's settings (Appydays, pliny, constants) as the
+ * process's env gives them; undefined when it is not found or not a positive whole number.
+ */
+async function splatValue(ctx: AnalyzerContext, file: string, text: string, at: UnreadMaxConnections): Promise<Sourced<number> | undefined> {
+  const found = await appMethodHashValue(ctx, {path: file, text}, at.splat!.constant, at.splat!.method, 'max_connections')
+  const defText = found && ctx.files.read(found.file)?.text
+  if (!found || !defText) return undefined
+  const knownCalls = await appConstantCalls(ctx, {path: found.file, text: defText}, ctx.appEnv)
+  const v = (await evaluateRubySnippet(found.code, {appEnv: ctx.appEnv, env: ctx.env, file: found.file, firstLine: found.line, ...(knownCalls.size > 0 ? {knownCalls} : {})})).value
+  if (v.kind !== 'known' || typeof v.value !== 'number' || !Number.isInteger(v.value) || v.value <= 0) return undefined
+  return sourced(v.value, fromFile(found.file, found.line), [fromFile(file, at.line), ...v.via])
+}
+
 /** The Sequel pool each process of the app opens: the max_connections the app passes, else Sequel's default 4. */
-export async function analyzeSequelPool(ctx: AnalyzerContext): Promise<DatabaseYmlAnalysis> {
+export async function analyzeSequelPool(given: AnalyzerContext): Promise<DatabaseYmlAnalysis> {
   const diagnostics: Diagnostic[] = []
+  // `ENV["PROC_MODE"] = "sidekiq"` in the file the process reads first: the app's code reads it in this process (entry-env.ts).
+  const own = await entryEnvLayer(given)
+  const ctx: AnalyzerContext = own ? {...given, env: given.env.with(own)} : given
   const rootFiles = ctx.files.list('').filter((n) => n.endsWith('.rb') || n === 'config.ru')
   const under = CONNECT_DIRS.flatMap((d) => filesUnder(ctx.files, d, (p) => p.endsWith('.rb'), {max: 2000, maxDepth: 8}).paths)
   // The script the command runs (`bin/worker`, `ruby consumer.rb`) is read first: where each process connects, its own
@@ -127,7 +151,13 @@ export async function analyzeSequelPool(ctx: AnalyzerContext): Promise<DatabaseY
     const at = await maxConnectionsIn(file, text)
     if (!at) continue
     if ('unread' in at) {
-      unread ??= {...at.unread, file}
+      const read = at.unread.splat ? await splatValue(ctx, file, text, at.unread) : undefined
+      if (read) {
+        pool = read
+        break
+      }
+
+      if (!unread || (at.unread.splat && !unread.splat)) unread = {...at.unread, file}
       continue
     }
 
