@@ -363,7 +363,7 @@ export function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFact
   if (!file) return poolsOfYml(ctx, undefined, section)
   const read = (knownCalls: EvalOptions['knownCalls']) => readYamlErb(file, {...facts, appEnv: ctx.appEnv, env: ctx.env, processors: processorsFor(ctx), ...(knownCalls ? {knownCalls} : {})}, ctx.files).then((doc) => poolsOfYml(ctx, doc, section))
   // `pool: <%= AppConfig::DB_POOL %>`, `<%= Settings.db_pool %>`: the app's own module's settings (app-constants.ts).
-  if (!/<%=[^%]*[A-Z]\w*(?:\.[a-z_]|::[A-Z])/.test(file.text)) return read(facts.knownCalls)
+  if (!/<%=[^%]*(?<![\w:])(?!ENV\b|Rails\b)[A-Z]\w*(?:\.[a-z_]|::[A-Z])/.test(file.text)) return read(facts.knownCalls)
   return appConstantCalls(ctx, file, ctx.appEnv).then((calls) => read(calls.size > 0 ? new Map([...calls, ...(facts.knownCalls ?? [])]) : facts.knownCalls))
 }
 

@@ -1056,6 +1056,8 @@ class Evaluator {
 
         case 'to_sym': {
           if (typeof r === 'string') return this.known(node, {symbol: r}, recv)
+          // `(ENV["QUE_MODE"] || :async).to_sym`: Symbol#to_sym is the symbol itself.
+          if (isSymbol(r)) return recv
           break
         }
 

@@ -126,7 +126,9 @@ async function queAsyncAnalysis(ctx: AnalyzerContext, server: ServerAnalysis, ve
   const inMaster = !inWorkerHook && forks && (atBoot ? preload : true)
   const where: Source = site ? fromFile(site.file, site.call.line) : fromDefault('Que 0.1.0–0.10.0 railtie: `Que.mode ||= :async if defined? Rails::Server` after initialize: `rails server` starts the workers', RAILTIE)
 
-  const besides = site ? found.counts.filter((c) => c.siblings === site.siblings && c.call.line < site.call.line).at(-1) : undefined
+  // Beside the mode, before or after it: a later `Que.worker_count = 1` resizes the pool `mode = :async` started (Que 0.x
+  // worker.rb: worker_count= sets the mode and the count), so the last one in the block is what runs.
+  const besides = site ? found.counts.filter((c) => c.siblings === site.siblings).at(-1) : undefined
   const count = besides ?? found.counts.filter((c) => c.boot || c.hook === undefined).at(-1)
   const set = count ? rubyCandidate(count.call.args[0], count.file, count.call.line, 'Que.worker_count') : {diagnostics: []}
   append(diagnostics, set.diagnostics.map((d) => ({...d, processType: ctx.processType})))
