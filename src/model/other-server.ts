@@ -52,6 +52,29 @@ function onThePlanBySetup(pools: PoolEntry[], sameServerOf: SameServerOf): PoolE
   })
 }
 
+/**
+ * Heroku Connect syncs Salesforce data into a Heroku Postgres database attached to the app, in a schema of its own
+ * (`salesforce`), the one `heroku connect:db:set --db DATABASE_URL --schema salesforce` names
+ * (https://devcenter.heroku.com/articles/heroku-connect: "synchronizes data between your Salesforce organization and a
+ * Heroku Postgres database"; the attachment is chosen at setup, DATABASE_URL in Heroku's and the plugin's examples). A pool an app points at "its Heroku Connect database" through
+ * a var of its own (SALESFORCE_CONNECT_URL, HEROKUCONNECT_URL, SALESFORCE_CONNECT_HOST …) with no value here is then
+ * most likely on the plan's server: counted there, starred, the reason said.
+ */
+const HEROKU_CONNECT_VAR = /(^|_)(SALESFORCE|HEROKU_?CONNECT)(_|$)/i
+const HEROKU_CONNECT_REF = 'https://devcenter.heroku.com/articles/heroku-connect'
+
+/** Pools on unset Heroku Connect vars (HEROKU_CONNECT_VAR): keyed on the plan's server, starred. */
+function onThePlanByHerokuConnect(pools: PoolEntry[]): PoolEntry[] {
+  return pools.map((p) => {
+    const vars = p.replica ? undefined : unsetVarsOf(p.server)
+    if (!vars?.every((v) => HEROKU_CONNECT_VAR.test(v))) return p
+    const why = assumed(
+      `${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value here and ${vars.length === 1 ? 'names' : 'name'} a Heroku Connect database: Heroku Connect writes Salesforce data into a Heroku Postgres database attached to the app, in a schema of its own (usually DATABASE_URL's, unless its setup picked another attachment: ${HEROKU_CONNECT_REF}), so this pool is counted on the plan's server (if it is another database, give its URL with --env to list it apart)`,
+    )
+    return {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), why]}, server: 'DATABASE_URL'}
+  })
+}
+
 /** Does `name` contain `other`'s whole name as words of its own, plus more (`URL_DB_JOURNAL` ⊃ `URL_DB`)? */
 const extends_ = (name: string, other: string): boolean => name !== other && `_${name}_`.includes(`_${other}_`)
 
@@ -63,6 +86,12 @@ const extends_ = (name: string, other: string): boolean => name !== other && `_$
 export function placeUnknownServers(given: PoolEntry[] | undefined, givenOthers: PoolEntry[], sameServerOf?: SameServerOf): {otherServerPools: PoolEntry[]; pools: PoolEntry[] | undefined} {
   let pools = given
   let others = givenOthers
+  if ([...(pools ?? []), ...others].some((p) => unsetVarsOf(p.server)?.every((v) => HEROKU_CONNECT_VAR.test(v)) && !p.replica)) {
+    const moved = onThePlanByHerokuConnect(others)
+    pools = [...onThePlanByHerokuConnect(pools ?? []), ...moved.filter((p, i) => p !== others[i])]
+    others = moved.filter((p, i) => p === others[i])
+    if (given === undefined && pools.length === 0) pools = undefined
+  }
   if (sameServerOf && [...(pools ?? []), ...others].some((p) => unsetVarsOf(p.server) !== undefined && !p.replica)) {
     const moved = onThePlanBySetup(others, sameServerOf)
     pools = [...onThePlanBySetup(pools ?? [], sameServerOf), ...moved.filter((p, i) => p !== others[i])]
