@@ -1334,7 +1334,10 @@ export async function evaluateRubyConfig(
   try {
     const launched: ConfigLaunch[] = []
     const calls = ev.walk(parsed.program.statements.body, false)
-    return {calls, diagnostics: [...launches(parsed, file.path, launched), ...delegations(parsed, file.path)], file: file.path, ...(launched.length > 0 ? {launched} : {}), parsed: true}
+    // A launch's condition read from the env, Rails.env and the app's constants as any other; one that reads a local
+    // variable is left undecided (its value where the launch runs is not the one after the file's top level).
+    const decideLaunch = (n: RubyNode): boolean | undefined => (hasLocalRead(parsed, n) ? undefined : ev.decide(n))
+    return {calls, diagnostics: [...launches(parsed, file.path, launched, decideLaunch), ...delegations(parsed, file.path)], file: file.path, ...(launched.length > 0 ? {launched} : {}), parsed: true}
   } catch (error) {
     if (!isExhaustion(error)) throw error
     return {calls: [], diagnostics: [parseDiagnostic(file.path, {...parsed, errors: [{line: 1, message: TOO_DEEP}]}, 1)], file: file.path, parsed: false}
@@ -1393,8 +1396,19 @@ function delegations(parsed: ParsedRuby, file: string): Diagnostic[] {
 const LAUNCHES = new Set(['fork', 'spawn'])
 const LAUNCH_RECEIVERS = new Set(['Kernel', 'Process'])
 
-/** Processes a config file starts on its own (Huginn's unicorn.rb spawns a job runner): conncalc cannot count them. */
-function launches(parsed: ParsedRuby, file: string, launched: ConfigLaunch[]): Diagnostic[] {
+/** Does `node` read a local variable (or call a bare method that may be one)? */
+function hasLocalRead(parsed: ParsedRuby, node: RubyNode): boolean {
+  const P = parsed.prism
+  if (node instanceof P.LocalVariableReadNode || (node instanceof P.CallNode && node.isVariableCall())) return true
+  return node.compactChildNodes().some((c) => hasLocalRead(parsed, c))
+}
+
+/**
+ * Processes a config file starts on its own (Huginn's unicorn.rb spawns a job runner): conncalc cannot count them.
+ * An `if`/`unless` (or a modifier, `&&`, `||`) whose condition `decide` answers takes only the branch that runs: a launch
+ * in the other is no launch, one in it is not conditional.
+ */
+function launches(parsed: ParsedRuby, file: string, launched: ConfigLaunch[], decide: (n: RubyNode) => boolean | undefined = () => undefined): Diagnostic[] {
   const P = parsed.prism
   const out: Diagnostic[] = []
   const plain = (node: RubyNode): boolean => {
@@ -1435,10 +1449,33 @@ function launches(parsed: ParsedRuby, file: string, launched: ConfigLaunch[]): D
     }
 
     const inHook = hook ?? (node instanceof P.CallNode && !node.receiver && node.block instanceof P.BlockNode && topLevel.has(node) ? node.name : undefined)
+    // A condition conncalc can decide: only the branch that runs is walked, and it is not conditional.
+    const decided = node instanceof P.IfNode || node instanceof P.UnlessNode || node instanceof P.AndNode || node instanceof P.OrNode ? decideSafely(node instanceof P.AndNode || node instanceof P.OrNode ? node.left : node.predicate) : undefined
+    if (decided !== undefined) {
+      if (node instanceof P.AndNode || node instanceof P.OrNode) {
+        visit(node.left, inHook, once, conditional)
+        if (decided === node instanceof P.AndNode) visit(node.right, inHook, once, conditional)
+        return
+      }
+
+      const runs = node instanceof P.IfNode ? (decided ? node.statements : node.subsequent) : node instanceof P.UnlessNode ? (decided ? node.elseClause : node.statements) : undefined
+      if (runs) visit(runs, inHook, once, conditional)
+      return
+    }
+
     const orWrite =
       node instanceof P.InstanceVariableOrWriteNode || node instanceof P.LocalVariableOrWriteNode || node instanceof P.GlobalVariableOrWriteNode || node instanceof P.ClassVariableOrWriteNode
     const branch = node instanceof P.IfNode || node instanceof P.UnlessNode || node instanceof P.CaseNode || node instanceof P.AndNode || node instanceof P.OrNode
     for (const child of node.compactChildNodes()) visit(child, inHook, once || orWrite, conditional || branch)
+  }
+
+  const decideSafely = (n: RubyNode): boolean | undefined => {
+    try {
+      return decide(n)
+    } catch (error) {
+      if (!isExhaustion(error)) throw error
+      return undefined
+    }
   }
 
   const topLevel = new Set<RubyNode>(parsed.program.statements.body)
