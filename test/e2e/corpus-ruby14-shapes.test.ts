@@ -123,14 +123,15 @@ describe('`hanami server` runs Rack\'s default handler (usetrmnl/byos_hanami-sty
 describe('a script\'s own Sequel.connect, and Que\'s in-process workers', () => {
   const r = plan('sequel-que-scripts', ['--scale', 'jobs=1,enqueuer=1'])
 
-  it('bin/que-worker: its own max_connections (6), and Que\'s threads bounded by it — starred, said (was 1, silent)', () => {
-    // 5 Que workers + the main thread = 6 by hand; conncalc does not count worker_count, so the pool (6) bounds it: 6*.
+  it('bin/que-worker: its own max_connections (6), Que.worker_count 5 + the main thread that polls DB = 6, read (was 6*, then 1)', () => {
+    // 5 Que workers + the main thread's `DB[:que_jobs].count` after the mode = 6 by hand, within max_connections 6.
     const jobs = r.type('jobs')
     expect(jobs.poolPerProcess).toBe(6)
     expect(jobs.threadsPerProcess).toBe(6)
     expect(jobs.connections).toBe(6)
-    expect(jobs.sources.threadsPerProcess.source.kind).toBe('assumed')
-    expect(r.diagnostics.find((d) => d.processType === 'jobs' && d.code === 'unknown-command')?.message).toContain('Que.mode = :async')
+    expect(JSON.stringify(jobs.sources.threadsPerProcess)).not.toContain('assumed')
+    expect(JSON.stringify(jobs.sources.threadsPerProcess)).toContain('5 Que worker threads + the script\'s main thread')
+    expect(r.diagnostics.some((d) => d.processType === 'jobs' && d.code === 'unknown-command')).toBe(false)
   })
 
   it('bin/enqueuer: one thread on Sequel\'s default pool; total 6 + 1 = 7', () => {

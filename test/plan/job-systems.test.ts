@@ -313,6 +313,28 @@ describe('Delayed Job', () => {
 })
 
 describe('Que', () => {
+  // Que 0.x `Que.mode = :async` in a script of the app (que-rb/que v0.14.3 lib/que/worker.rb): Que.worker_count worker
+  // threads, 4 unless set; `worker_count=` while async adds or stops workers, so the last one outside a block counts.
+  it('a script that sets Que.mode = :async runs Que.worker_count workers on the Sequel pool (6)', async () => {
+    const r = await planFixture('que-async-script', {scale: ['jobs=1', 'defaults=1', 'opaque=1', 'after=1']})
+    // Integer(ENV.fetch("LANTERN_WORKERS", 3)) = 3; at_exit's `Que.worker_count = 0` runs at shutdown, not counted.
+    expect(counts(r.type('jobs'))).toEqual([1, 3, 3, 3])
+    expect(describeSourced(r.type('jobs').sources.threadsPerProcess)).toContain('bin/que-runner:6')
+    // No worker_count: Que's 4.
+    expect(counts(r.type('defaults'))).toEqual([1, 4, 4, 4])
+    // Set after the mode: 2 (set_up_workers stops the extra two).
+    expect(counts(r.type('after'))).toEqual([1, 2, 2, 2])
+    // A count conncalc cannot read: the pool (6) bounds the threads, an assumption, said.
+    expect(counts(r.type('opaque'))).toEqual([1, 6, 6, 6])
+    expect(isAssumption(r.type('opaque').sources.threadsPerProcess)).toBe(true)
+    expect(isAssumption(r.type('jobs').sources.threadsPerProcess)).toBe(false)
+    expect(r.diagnostics.filter((d) => d.code === 'unknown-command').map((d) => d.processType)).toEqual(['opaque'])
+    // LANTERN_WORKERS=8: min(6, 8), and the pool is too small.
+    const big = await planFixture('que-async-script', {env: ['LANTERN_WORKERS=8'], scale: ['jobs=1', 'defaults=0', 'opaque=0', 'after=0']})
+    expect(counts(big.type('jobs'))).toEqual([1, 8, 6, 6])
+    expect(big.codes).toContain('pool-below-threads')
+  })
+
   // Que ≥ 1.0: the locker opens its own connection (lib/que/locker.rb PG::Connection.open), outside the pool:
   // per process min(pool, workers) + 1.
   it('--worker-count 8 + 1 locker outside the pool; default 6 workers; both above pool 5', async () => {

@@ -11,7 +11,9 @@
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {FileReader} from '../../model/files.js'
 
-import {assumed, derivedFrom, fromDefault, fromFile, sourced} from '../../model/source.js'
+import {assumed, derivedFrom, fromDefault, fromFile, type Sourced, sourced} from '../../model/source.js'
+import {appConstantCalls} from './app-constants.js'
+import {asInteger, evaluateRubySnippet} from './evaluate.js'
 import {analyzeActiveRecordPools} from './pools-in-code.js'
 import {type ParsedRuby, parseRuby, type RubyNode} from './prism.js'
 import {rubyScript} from './ruby-script-command.js'
@@ -24,6 +26,8 @@ import {expandPath} from './rails-app-root.js'
 
 const MAIN_THREAD = 'https://docs.ruby-lang.org/en/master/Thread.html#method-c-main'
 const PROCESS_SPAWN = 'https://docs.ruby-lang.org/en/master/Process.html#method-c-spawn'
+/** Que 0.8.0–0.14.3: `@worker_count = 4` unless set. */
+const QUE_WORKER = 'https://github.com/que-rb/que/blob/v0.14.3/lib/que/worker.rb'
 /** Files read from one script: an app's lib/ can be large, and a script that requires that much is a server of its own. */
 const MAX_FILES = 400
 
@@ -33,6 +37,8 @@ const CONCURRENT_STARTS = new Set(['CachedThreadPool', 'FixedThreadPool', 'Futur
 
 interface Start {
   file: string
+  /** `Que.mode = :async` (Que 0.x's in-process worker threads). */
+  que?: boolean
   /** Sinatra's built-in server (`X.run!`, classic `require "sinatra"`): which server it runs is read (sinatraServer). */
   sinatra?: {server?: string}
   /** The method whose body starts it, if any: a method nothing calls never starts it. */
@@ -52,6 +58,10 @@ export interface ScriptWalk {
   databaseGems: Start[]
   /** Sinatra settings the files set: `set :server, …` (a list, or unreadable), `set :threaded, …`. */
   sinatraSettings: SinatraSetting[]
+  /** `Que.worker_count = …` in the files read, in reading order: the Ruby of the value, where. */
+  queWorkerCounts: {code: string; file: string; line: number}[]
+  /** Constants the files assign a database connection to (`DB = Sequel.connect(…)`). */
+  databaseConstants: string[]
 }
 
 interface SinatraSetting {
@@ -61,6 +71,9 @@ interface SinatraSetting {
   /** The server names (server) or [true/false] (threaded); undefined when not a literal conncalc reads. */
   value?: (boolean | string)[]
 }
+
+/** Calls that return a database connection (or Sequel's pool of them). */
+const CONNECTS = /^(Sequel\.(connect|postgres|postgresql)|PG\.connect|PG::Connection\.(new|open|connect))$/
 
 /** Gems that open database connections of their own when a script requires them. */
 const DATABASE_GEMS = new Set(['active_record', 'activerecord', 'pg', 'sequel', 'sequel/core'])
@@ -105,6 +118,8 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
   const starts: Start[] = []
   const databaseGems: Start[] = []
   const sinatraSettings: SinatraSetting[] = []
+  const queWorkerCounts: {code: string; file: string; line: number}[] = []
+  const databaseConstants: string[] = []
   let truncated = false
   while (queue.length > 0) {
     const file = queue.shift()!
@@ -134,13 +149,13 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
 
     // Inside `configure :development do … end` (not this app's environment): its settings do not apply.
     let inOtherEnv = false
-    const visit = (node: RubyNode, inDef?: string): void => {
+    const visit = (node: RubyNode, inDef?: string, inBlock = false): void => {
       if (node instanceof P.CallNode && node.name === 'configure' && node.block) {
         const envs = (node.arguments_?.arguments_ ?? []).map((a) => (a instanceof P.SymbolNode || a instanceof P.StringNode ? a.unescaped.value : '?'))
         if (envs.length > 0 && !envs.includes(ctx.appEnv) && !envs.includes('?')) {
           const was = inOtherEnv
           inOtherEnv = true
-          for (const child of node.compactChildNodes()) visit(child, inDef)
+          for (const child of node.compactChildNodes()) visit(child, inDef, true)
           inOtherEnv = was
           return
         }
@@ -148,7 +163,7 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
 
       // `if __FILE__ == $0 … end` runs only in the file Ruby was started with: not in a file another one requires.
       if (file !== entry && node instanceof P.IfNode && /^(?:__FILE__\s*==\s*\$(?:0|PROGRAM_NAME)|\$(?:0|PROGRAM_NAME)\s*==\s*__FILE__)$/.test(parsed.textOf(node.predicate).trim())) {
-        if (node.subsequent) visit(node.subsequent, inDef)
+        if (node.subsequent) visit(node.subsequent, inDef, inBlock)
         return
       }
 
@@ -193,10 +208,17 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
           // Que 0.x: `Que.mode = :async` spins up Que.worker_count worker threads (4 unless set) in this process, each
           // working a job on a connection of Que.connection's pool (https://github.com/que-rb/que/blob/master/CHANGELOG.md:
           // 0.x "manually set `Que.mode = :async`"; Que 1.0 runs workers only from its `que` command).
-          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: "Que.mode = :async (Que's worker threads)"})
+          starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), que: true, what: "Que.mode = :async (Que's worker threads)"})
+        } else if (receiver === 'Que' && node.name === 'worker_count=' && args[0] && !inBlock) {
+          // In a block (`at_exit { Que.worker_count = 0 }`, a trap) it runs later, if at all: not the count the workers run at.
+          queWorkerCounts.push({code: parsed.textOf(args[0]), file, line: parsed.lineOf(node.location.startOffset)})
         } else if (node.name === 'fork' && (!node.receiver || receiver === 'Process' || receiver === 'Kernel')) {
           starts.push({file, inDef, line: parsed.lineOf(node.location.startOffset), what: receiver ? `${receiver}.fork` : 'fork'})
         }
+      }
+
+      if (node instanceof P.ConstantWriteNode && node.value instanceof P.CallNode && CONNECTS.test(`${constantName(parsed, node.value.receiver) ?? ''}.${node.value.name}`)) {
+        databaseConstants.push(node.name)
       }
 
       if (node instanceof P.ConstantReadNode || node instanceof P.ConstantPathNode) {
@@ -205,14 +227,14 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
         enqueue(autoloads.get(name))
       }
 
-      for (const child of node.compactChildNodes()) visit(child, inDef)
+      for (const child of node.compactChildNodes()) visit(child, inDef, inBlock || node instanceof P.BlockNode)
     }
 
     visit(parsed.program)
   }
 
   // A start inside a method that no file read calls (by that name, on any receiver, `send` aside) never runs.
-  return {databaseGems, files: read, sinatraSettings, starts: starts.filter((s) => s.inDef === undefined || called.has(s.inDef)), truncated}
+  return {databaseConstants, databaseGems, files: read, queWorkerCounts, sinatraSettings, starts: starts.filter((s) => s.inDef === undefined || called.has(s.inDef)), truncated}
 }
 
 /**
@@ -438,6 +460,44 @@ async function sinatraAnalysis(ctx: AnalyzerContext, pick: SinatraPick & {server
   return undefined
 }
 
+/**
+ * Que 0.x's `Que.mode = :async` in a script: Que.worker_count worker threads (4 unless set: que-rb/que v0.14.3
+ * lib/que/worker.rb:120 `@worker_count = 4`), each checking a connection out of Que.connection's pool for the job it
+ * works; the wrangler thread only wakes them. `worker_count=` while async adds or stops workers (`set_up_workers if
+ * mode == :async`), so the count is the last `Que.worker_count =` the files read outside a block (reading order,
+ * before or after the mode), else Que's default; undefined when that value is not one conncalc reads (the pool then
+ * bounds the threads, an assumption) or the bundle's Que is 1.0 or later (no `mode=`).
+ */
+async function queWorkers(ctx: AnalyzerContext, walk: ScriptWalk): Promise<Sourced<number> | undefined> {
+  const version = ctx.versions.que
+  if (version !== undefined && versionAtLeast(version, '1.0.0')) return undefined
+  const mode = walk.starts[0]
+  const set = walk.queWorkerCounts.at(-1)
+  const where = fromFile(mode.file, mode.line)
+  if (!set) return withMainThread(ctx, walk, mode, sourced(4, fromDefault(`Que ${version ?? '0.x'} starts 4 workers on \`Que.mode = :async\` unless Que.worker_count is set`, QUE_WORKER), [where]))
+  const file = ctx.files.read(set.file)
+  const knownCalls = file ? await appConstantCalls(ctx, {path: set.file, text: file.text}, ctx.appEnv) : undefined
+  const {value} = await evaluateRubySnippet(set.code, {appEnv: ctx.appEnv, env: ctx.env, file: set.file, firstLine: set.line, ...(knownCalls ? {knownCalls} : {})})
+  const n = asInteger(value)
+  if (n === undefined || n < 0) return undefined
+  const workers = sourced(n, fromFile(set.file, set.line), [...(value.kind === 'known' ? value.via : []), where])
+  return withMainThread(ctx, walk, mode, workers)
+}
+
+/**
+ * The script's main thread beside Que's workers: it holds a connection of its own when, after starting them, the
+ * file that sets the mode uses a connection it made (`DB[:que_jobs].count` in a polling loop, `DB = Sequel.connect`)
+ * or ActiveRecord's; a main thread that only sleeps holds none.
+ */
+function withMainThread(ctx: AnalyzerContext, walk: ScriptWalk, mode: {file: string; line: number}, workers: Sourced<number>): Sourced<number> {
+  const lines = ctx.files.read(mode.file)?.text.split(/\r?\n/) ?? []
+  const names = [...new Set(walk.databaseConstants)]
+  const uses = new RegExp(`(^|[^\\w:])(${[...names, 'ActiveRecord::Base\\.connection'].join('|')})\\b`)
+  const at = lines.findIndex((l, i) => i >= mode.line && !/^\s*#/.test(l) && uses.test(l.replace(/#.*$/, '')))
+  if (at < 0) return workers
+  return sourced(workers.value + 1, fromFile(mode.file, at + 1), [fromDefault(`${workers.value} Que worker threads + the script's main thread, which queries after starting them (${mode.file}:${at + 1})`, QUE_WORKER), workers.source, ...(workers.via ?? [])])
+}
+
 export const rubyScriptAnalyzer: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const script = rubyScript(ctx.command.argv, ctx.files)!
@@ -456,6 +516,12 @@ export const rubyScriptAnalyzer: ServerAnalyzer = {
     if (walk.starts.length === 0) {
       const threads = sourced(1, fromFile(script, 1), [fromDefault(`Ruby runs ${script} on its main thread, and no Thread, concurrent-ruby pool or fork is started in it or the ${read}`, MAIN_THREAD)])
       return {diagnostics: [], language: 'ruby', processesPerDyno: processes, server: 'ruby-script', threadsPerProcess: threads}
+    }
+
+    // Only Que 0.x's `Que.mode = :async`: its Que.worker_count worker threads, each working a job on a connection.
+    if (walk.starts.every((x) => x.que)) {
+      const que = await queWorkers(ctx, walk)
+      if (que) return {diagnostics: [], language: 'ruby', processesPerDyno: processes, server: 'ruby-script', threadsPerProcess: que, ...(ctx.versions.que ? {versions: {que: ctx.versions.que}} : {})}
     }
 
     // Threads conncalc does not count: each may check out a connection, so the pools bound the process.
