@@ -15,6 +15,7 @@ import {sidekiqEmbedded} from '../languages/ruby/sidekiq-embedded.js'
 import {solidQueue, solidQueueInPuma} from '../languages/ruby/solid-queue.js'
 import {solidDatabases} from '../languages/ruby/solid-databases.js'
 import {migrationsBeforeStart} from '../languages/ruby/migrations-before-start.js'
+import {migrationsBeforeServer} from './migrate-before-start.js'
 import {unicorn} from '../languages/ruby/unicorn.js'
 import {unknown} from './unknown.js'
 import {noDatabase} from './no-database.js'
@@ -107,4 +108,4 @@ function ownProgram(cmd: Parameters<ServerAnalyzer['matches']>[0], ctx: Paramete
 }
 
 /** Add-ons that run inside other servers' processes, applied to every process type in this order. */
-export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic, solidDatabases, migrationsBeforeStart]
+export const addons: ProcessAddon[] = [actionCable, messageBus, goodJobAsync, queAsync, solidQueueInPuma, sidekiqEmbedded, newRelic, solidDatabases, migrationsBeforeStart, migrationsBeforeServer]

@@ -1,0 +1,61 @@
+/**
+ * A migration a long-running type runs before its server in the same command, other than Rails' (languages/ruby/
+ * migrations-before-start.ts says those): `python manage.py migrate && gunicorn …`, `npx prisma migrate deploy && node
+ * server.js`, `alembic upgrade head && uvicorn …`. It runs in every dyno as that dyno boots and exits before the server
+ * starts, so it is over before the process conncalc counts opens any connection: in neither the total, the ceiling nor
+ * the deploy peak (a booting dyno holds the migration's connection, then its own; a deploy or restart boots every dyno of
+ * the type, each doing that). Said in --explain, a note on the type's processes, not an assumption.
+ *
+ * - Django's migrate command runs the migrations on the one connection of the database alias it migrates (`--database`,
+ *   `default`): django/core/management/commands/migrate.py `connection = connections[database]`,
+ *   `executor = MigrationExecutor(connection, …)`.
+ * - The migration CLIs of release.ts MIGRATION_TOOLS, each from its source: one connection.
+ */
+import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../languages/common/types.js'
+
+import {fromDefault} from '../model/source.js'
+import {manageInvocation} from '../languages/python/program.js'
+import {isRailsMigration, unwrapped} from '../languages/ruby/migration-lock.js'
+import {migrationTool} from './release.js'
+
+const HOOKS = new Set(['postcompile', 'postdeploy', 'predeploy', 'release'])
+const DJANGO_MIGRATE_REF = 'https://github.com/django/django/blob/main/django/core/management/commands/migrate.py'
+
+/** What a command that migrates holds while it runs, and why, if it is one conncalc knows. */
+function migrationHeld(argv: readonly string[]): {ref: string; why: string} | undefined {
+  const manage = manageInvocation(argv)
+  if (manage?.command === 'migrate') {
+    const at = manage.args.indexOf('--database')
+    const db = manage.args.find((a) => a.startsWith('--database='))?.slice('--database='.length) ?? (at === -1 ? undefined : manage.args[at + 1]) ?? 'default'
+    return {ref: DJANGO_MIGRATE_REF, why: `Django's migrate runs the migrations on the one connection of the \`${db}\` database (MigrationExecutor on connections[database])`}
+  }
+
+  return migrationTool(argv)
+}
+
+export const migrationsBeforeServer: ProcessAddon = {
+  // Most types run nothing before their process: answered at once.
+  analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis => {
+    if (HOOKS.has(server.server) || HOOKS.has(ctx.processType) || !ctx.command.preCommands?.length) return {diagnostics: []}
+    const commands = ctx.command.preCommands.map(unwrapped)
+    // A Rails migration is said by languages/ruby/migrations-before-start.ts (its advisory-lock connection too).
+    if (commands.some((c) => isRailsMigration(c))) return {diagnostics: []}
+    for (const c of [...commands].reverse()) {
+      const held = migrationHeld(c)
+      if (!held) continue
+      const what = c.join(' ')
+      return {
+        diagnostics: [],
+        processesVia: [
+          fromDefault(
+            `\`${what.length > 80 ? `${what.slice(0, 79)}…` : what}\` runs before the process in every dyno as it boots, then exits: it holds 1 while migrating (${held.why}); over before the process opens any, so not in the total, the ceiling or the deploy peak — each booting dyno holds the migration's 1, then its own count, and a deploy or restart boots every dyno of the type`,
+            held.ref,
+          ),
+        ],
+      }
+    }
+
+    return {diagnostics: []}
+  },
+  id: 'migrations_before_server',
+}
