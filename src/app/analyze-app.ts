@@ -271,6 +271,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     files: entry.cwd ? withinDir(input.files, entry.cwd) : input.files,
     origin,
     processType: entry.name,
+    ...(deployHookOf(entry.name) ? {deployHook: true} : {}),
     ...(app.language ? {appLanguage: app.language} : {}),
     versions: entry.cwd ? bundleVersions(input.files, entry.cwd, versions) : versions,
     ...(entry.unknownWhy ? {unknownWhy: entry.unknownWhy} : {}),

@@ -18,6 +18,7 @@ import {migrationsBeforeStart} from '../languages/ruby/migrations-before-start.j
 import {migrationsBeforeServer} from './migrate-before-start.js'
 import {unicorn} from '../languages/ruby/unicorn.js'
 import {unknown} from './unknown.js'
+import {runnerFileIndex} from '../languages/node/runner-args.js'
 import {noDatabase} from './no-database.js'
 import {isRailsProcess} from '../languages/ruby/rails-process-command.js'
 import {isSneakers} from '../languages/ruby/sneakers-command.js'
@@ -100,7 +101,8 @@ function ownProgram(cmd: Parameters<ServerAnalyzer['matches']>[0], ctx: Paramete
   if (NODE_RUNTIMES.has(name ?? '')) {
     // The file is the program; one given a subcommand (`cli/index.ts migrate`) dispatches on it, and the analyzer would
     // count the pools every other subcommand makes too: that stays the hook's one connection.
-    const at = args.findIndex((a) => !a.startsWith('-'))
+    // Past the runtime's options and their values: `ts-node -r tsconfig-paths/register src/seed.ts` runs src/seed.ts.
+    const at = runnerFileIndex(name!, args)
     return at !== -1 && at === args.length - 1 && ctx.files.exists(args[at].replace(/^\.\//, ''))
   }
 

@@ -3,9 +3,10 @@
  * new image, before the new containers start (https://dokku.com/docs/advanced-usage/deployment-tasks/), so it adds
  * to the deploy peak like Heroku's release phase, and is read through the same deploy-hook analysis.
  * test/fixtures/node-dokku-predeploy: web `node server.js`, pg Pool max 5: 5. predeploy (app.json:5)
- * `node scripts/migrate.js`: a Pool max 3 whose three CREATE TABLEs run at once (Promise.all): 3. The Procfile's
- * release `node scripts/warm.js`: Pool max 2. Dokku runs predeploy, then release, one after the other: two moments,
- * 5 + 3 = 8 and 5 + 2 = 7 (not 5 + 3 + 2). And Dokku's zero-downtime deploy keeps the old containers of every
+ * `node scripts/migrate.js`: a Pool max 3 whose three CREATE TABLEs run at once (Promise.all over a list of three):
+ * 3. The Procfile's release `node scripts/warm.js`: Pool max 2, one query, then pool.end(): 1 at a time
+ * (src/languages/node/at-once.ts). Dokku runs predeploy, then release, one after the other: two moments,
+ * 5 + 3 = 8 and 5 + 1 = 6 (not 5 + 3 + 1). And Dokku's zero-downtime deploy keeps the old containers of every
  * type running DOKKU_WAIT_TO_RETIRE (60 s by default) after the new ones take traffic
  * (https://dokku.com/docs/deployment/zero-downtime-deploys/): old web 5 + new web 5 = 10, the deploy peak.
  * `--no-preboot` (checks disabled: the old containers stop first): 8. Without a release line: the same.
@@ -25,7 +26,7 @@ describe("Dokku's scripts.dokku.predeploy", () => {
     expect(r.total).toBe(5)
     expect(r.type('predeploy')).toMatchObject({connectionsPerDyno: 3, role: 'release', server: 'node'})
     expect(r.type('predeploy').sources.dynos.source).toMatchObject({kind: 'default', ref: 'https://dokku.com/docs/advanced-usage/deployment-tasks/'})
-    expect(r.type('release').connectionsPerDyno).toBe(2)
+    expect(r.type('release').connectionsPerDyno).toBe(1)
     expect(r.type('web').sources.deployOverlap).toMatchObject({source: {kind: 'default', ref: 'https://dokku.com/docs/deployment/zero-downtime-deploys/', what: expect.stringContaining('app.json:4')}, value: true})
     expect(r.deployPeak).toBe(10)
     expect(planJson(procfileOf('node-dokku-predeploy'), [...args, '--no-preboot']).deployPeak).toBe(8)
@@ -33,9 +34,9 @@ describe("Dokku's scripts.dokku.predeploy", () => {
 
   it('says which moment is the peak', () => {
     const out = runCli(['plan', '--procfile', procfileOf('node-dokku-predeploy'), ...args, '--explain']).stdout
-    expect(out).toContain("peak during Dokku's old and new containers overlapping (a second set of web containers adds 5); predeploy task 8, release phase 7")
+    expect(out).toContain("peak during Dokku's old and new containers overlapping (a second set of web containers adds 5); predeploy task 8, release phase 6")
     const checksOff = runCli(['plan', '--procfile', procfileOf('node-dokku-predeploy'), ...args, '--no-preboot', '--explain']).stdout
-    expect(checksOff).toContain("peak during Dokku's predeploy task (its container adds 3); release phase 7")
+    expect(checksOff).toContain("peak during Dokku's predeploy task (its container adds 3); release phase 6")
     expect(out).toContain('(n) = predeploy task, release phase: counted in the deploy peak only')
     expect(out).toMatch(/dynos +1 {2}default: Dokku runs app\.json's scripts\.dokku\.predeploy .* ← app\.json:5/)
   })

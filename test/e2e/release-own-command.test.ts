@@ -1,12 +1,14 @@
 /**
  * A deploy hook is counted from the command it runs, not as a generic one-connection release command:
  * - test/fixtures/node-release-own-program: web `node server.js` (pg Pool max 5): 5. The release runs one of
- *   the app's own files, `node scripts/migrate.js`, whose Pool has max 3: the Node analyzer reads it, 3
- *   (deploy peak 5 + 3 = 8; before: 1, peak 6). `npm run migrate` is the same script: 3.
+ *   the app's own files, `node scripts/migrate.js`, whose Pool has max 3: the Node analyzer reads it, and the
+ *   script awaits one SQL file after another (a for-of loop), so it holds 1 of the pool's 3 at a time
+ *   (src/languages/node/at-once.ts): deploy peak 5 + 1 = 6. `npm run migrate` is the same script: 1.
  * - `npx knex migrate:latest` (Procfile.knex): knex's Migrator runs the batch in one transaction
  *   (lib/migrations/migrate/Migrator.js latest()), so 1, not the knexfile's pool of 8 (peak 6).
  * - `node scripts/backfill.js && npx knex migrate:latest` (Procfile.sequence): the hook runs both, one after
- *   another, and holds the larger: backfill's Pool max 4 (before: the last command's 1). Peak 5 + 4 = 9.
+ *   another, and holds the larger: backfill's Pool max 4, its UPDATEs run at once over rows read at run time
+ *   (Promise.all over rows.map): as many as the pool gives, 4, an assumption (before: the last command's 1). Peak 5 + 4 = 9.
  * - test/fixtures/rails-release-sequence: `rake db:migrate && rake search:reindex_pending`. db:migrate on
  *   ActiveRecord 7.1.4 holds 2 (the migration's connection and the Migrator's advisory-lock one); the reindex
  *   task 1: the hook holds 2 (before: 1, the last task's). web: puma 2 workers × 4 threads, pool 4: 8; peak 10.
@@ -18,19 +20,19 @@ import {planJson, procfileOf} from '../helpers/cli.js'
 const plan = (procfile: string) => planJson(procfileOf(procfile), ['--plan', 'standard-0', '--scale', 'web=1'])
 
 describe('a deploy hook that runs the app’s own program', () => {
-  it('counts the pool that program opens', () => {
+  it('reads the pool that program opens, and holds what it runs at once: one query at a time', () => {
     const r = plan('node-release-own-program')
     expect(r.type('web').connectionsPerDyno).toBe(5)
-    expect(r.type('release')).toMatchObject({connectionsPerDyno: 3, poolPerProcess: 3, server: 'node'})
+    expect(r.type('release')).toMatchObject({connectionsPerDyno: 1, poolPerProcess: 3, server: 'node'})
     expect(r.type('release').sources['pool.pg scripts/migrate.js:5']).toMatchObject({source: {file: 'scripts/migrate.js', line: 5}, value: 3})
     expect(r.total).toBe(5)
-    expect(r.deployPeak).toBe(8)
+    expect(r.deployPeak).toBe(6)
   })
 
   it('follows `npm run migrate` to the same script', () => {
     const r = plan('node-release-own-program/Procfile.npm')
-    expect(r.type('release').connectionsPerDyno).toBe(3)
-    expect(r.deployPeak).toBe(8)
+    expect(r.type('release').connectionsPerDyno).toBe(1)
+    expect(r.deployPeak).toBe(6)
   })
 
   it('counts a migration tool as the one connection it holds, with the tool as the source', () => {

@@ -36,6 +36,8 @@ export interface AnalyzerContext {
   /** "production" unless --rails-env / RAILS_ENV / RACK_ENV says otherwise. */
   appEnv: string
   processType: string
+  /** The process type runs once per deploy and finishes (release, postdeploy, predeploy): it holds what its command runs at once. */
+  deployHook?: true
   /** Why the command is known to be unknown (a process manager whose file is missing …): the unknown-command message says it. */
   unknownWhy?: string
   /** What the platform's file says about a URL var's server (model/other-server.ts takes it before the app's setup files). */

@@ -15,6 +15,7 @@ import type {EnvEntry} from '../../model/env.js'
 import {FRAMEWORKS} from './programs.js'
 import {type BuiltFrom, builtSource, rebuiltSource} from './built.js'
 import {nxInvocation, nxTarget} from './nx.js'
+import {NODE_VALUE_FLAGS, runnerFileIndex} from './runner-args.js'
 
 export interface NodeEntry {
   /** The script chain that led to the file: package.json:7 (scripts.start), … */
@@ -32,8 +33,7 @@ export interface NodeEntry {
   nodePath?: {source: Source; value: string; /** set by the command itself (cross-env): its source is the line that holds the command */ inline?: true}
 }
 
-const RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'nodemon', 'node-dev', 'babel-node'])
-const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--title', '--max-old-space-size'])
+const RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'nodemon', 'node-dev', 'babel-node', 'bun'])
 // nodemon's options that take a value (doc/cli/options.txt): `--watch app` names a folder to watch, not the script.
 const NODEMON_VALUE_FLAGS = new Set(['-w', '--watch', '-e', '--ext', '-i', '--ignore', '-d', '--delay', '-s', '--signal', '--config', '--cwd', '-H', '--polling-interval', '-x', '--exec'])
 
@@ -151,7 +151,10 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
     return {chain: [], file: firstFile(args, NODEMON_VALUE_FLAGS)}
   }
 
-  if (RUNNERS.has(prog)) return {chain: [], file: firstFile(argv.slice(1))}
+  if (RUNNERS.has(prog)) {
+    const at = runnerFileIndex(prog, argv.slice(1))
+    return {chain: [], file: at === -1 ? undefined : appPath(argv[at + 1])}
+  }
   // `cross-env NODE_OPTIONS=… next start`, `dotenv -- node x`: the command after the wrapper's own arguments.
   if (prog === 'cross-env' || prog === 'dotenv') {
     // dotenv-cli: `dotenv -e .env -e .env.local -- node x` (its options take values: -e, -c, -v; `--` ends them).

@@ -113,6 +113,8 @@ export interface JsModule {
   computed?: number
   names: Map<string, EvalValue>
   parsed: boolean
+  /** The line of an unconditional top-level `process.exit()` with code below it: nothing below it runs (statements). */
+  stopsAt?: number
   /** Module-level bindings holding a PrismaClient nothing in the module reads (unqueried.ts). */
   idle?: IdleHolder[]
 }
@@ -378,6 +380,9 @@ function exits(node: N): boolean {
   return false
 }
 
+/** `process.exit(…)` as a statement of its own. */
+const isProcessExit = (node: N): boolean => node.type === 'ExpressionStatement' && exits(node)
+
 /**
  * A lazily made singleton: `if (!pool) pool = new Pool()`, `if (pool == null) …`, `typeof pool === 'undefined'`
  * (`unset`), or `if (pool) return pool` followed by `pool = new Pool()` (set). Returns the tested
@@ -458,6 +463,13 @@ class JsEvaluator {
   readonly names = new Map<string, EvalValue>()
   /** The start-up exits read past (`if (!process.env.X) throw …` with X unset here), said once per module (loadNotes). */
   private readonly startExits: {line: number; missing: string[]; test: string; what: 'exits' | 'throws'}[] = []
+  /** The module's own top-level statements (program). */
+  private topList?: N[]
+  /** The line of an unconditional top-level `process.exit()` with code below it, which is not read. */
+  private stopExit?: number
+  get stopsAt(): number | undefined {
+    return this.stopExit
+  }
 
   /**
    * What the module does as it loads that the report says: one info line for its start-up exits read past (a config
@@ -465,14 +477,15 @@ class JsEvaluator {
    */
   loadNotes(): Diagnostic[] {
     const exits = this.startExits
-    if (exits.length === 0) return []
+    const stop: Diagnostic[] = this.stopExit === undefined ? [] : [{code: 'unknown-config-value', file: this.file, line: this.stopExit, message: 'this module calls process.exit() at its top level, under no condition: the process stops there, and conncalc does not read the statements below it (their pools are not counted)', severity: 'info'}]
+    if (exits.length === 0) return stop
     const missing = [...new Set(exits.flatMap((e) => e.missing))]
     const them = missing.length === 1 ? 'it' : 'them'
     const have = `${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no value here: a process that loads it exits at start unless the deploy sets ${them}; conncalc reads on as if it does`
     const message = exits.length === 1
       ? `this module ${exits[0].what} as it loads when \`${exits[0].test}\` holds, and ${have}`
       : `this module ${[...new Set(exits.map((e) => e.what))].join(' or ')} as it loads at ${exits.length} checks (lines ${exits.map((e) => e.line).join(', ')}), and ${have}`
-    return [{code: 'unknown-config-value', file: this.file, line: exits[0].line, message, severity: 'info'}]
+    return [...stop, {code: 'unknown-config-value', file: this.file, line: exits[0].line, message, severity: 'info'}]
   }
   private readonly aliases = new Map<string, string>()
   /** The `return` values seen in each function being evaluated, innermost last. */
@@ -505,6 +518,13 @@ class JsEvaluator {
    * Calls in function bodies of the app's own functions that the module defines below them (program): made when the
    * body runs, after the top level is read, so they are followed then, with the module's final names.
    */
+  /**
+   * Calls in function bodies read before the module's top level is done whose arguments read a top-level name bound
+   * further down (`new Pool({max: settings.max})`, `const settings = …` below; `max: poolSize()`, a function declared
+   * below): the function runs later, when the name is bound (a function is called once the module has loaded), so the
+   * call is recorded then, its arguments read again with the names in scope where it is written (program).
+   */
+  private readonly postponed: {at: N; call: JsCall; scope: Map<string, EvalValue>}[] = []
   private readonly later: {args: EvalValue[]; at: N; decorating?: {key: string; name?: string}; depth: number; functionDepth: number; guards: JsGuard[]; isNew: boolean; lazyDepth: number; name?: string; own?: EvalValue; scope?: Map<string, EvalValue>}[] = []
 
   constructor(
@@ -707,6 +727,16 @@ class JsEvaluator {
     if (hoist) this.hoist(list)
     for (let i = 0; i < list.length; i++) {
       const s = list[i]
+      // `process.exit()` at the module's top level, under no condition: Node stops there, and no statement after it runs
+      // (https://nodejs.org/api/process.html#processexitcode: "the process exits as quickly as possible"). Its import
+      // declarations were loaded before any statement ran (ESM hoists them) and are read; nothing else below is.
+      if (list === this.topList && isProcessExit(s) && i < list.length - 1) {
+        const rest = list.slice(i + 1)
+        for (const r of rest) if (r.type === 'ImportDeclaration' || ((r.type === 'ExportAllDeclaration' || r.type === 'ExportNamedDeclaration') && r.source)) this.visit(r)
+        if (rest.some((r) => r.type !== 'ImportDeclaration' && r.type !== 'FunctionDeclaration' && !r.type.startsWith('TS') && r.type !== 'EmptyStatement')) this.stopExit = this.line(s)
+        return
+      }
+
       if (s.type === 'IfStatement' && !s.alternate && exits(s.consequent) && i < list.length - 1) {
         const rest = list.slice(i + 1)
         // `if (!process.env.SECRET) throw …` as the module loads, with SECRET set nowhere here: the process would exit
@@ -741,8 +771,10 @@ class JsEvaluator {
       else if ((d.type === 'ClassDeclaration' || d.type === 'FunctionDeclaration') && d.id) this.topNames.add(d.id.name)
     }
 
+    this.topList = list
     this.statements(list)
     this.topDone = true
+    for (const p of this.postponed.splice(0)) this.calls.push({...p.call, args: this.reread(p.at, p.scope)})
     for (const d of this.later.splice(0)) {
       const own = d.own ?? (d.name !== undefined && this.topNames.has(d.name) ? this.names.get(d.name) : undefined)
       const cls = d.isNew && isDict(own) ? CLASSES.get(own.value) : undefined
@@ -937,9 +969,33 @@ class JsEvaluator {
 
   /** A call as seen here, with the branches around it. */
   private record(call: JsCall): void {
+    ;(this.capture ?? this.calls).push(this.placed(call))
+  }
+
+  /** A call with where it is: in which function, under which branches, in a singleton's arm, in a decorator. */
+  private placed(call: JsCall): JsCall {
     const fn = this.within.at(-1)
     const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {}), ...(this.lazyDepth > 0 ? {once: true} : {}), ...(this.decorating ? {decorates: this.decorating.key, ...(this.decorating.name ? {decoratesName: this.decorating.name} : {})} : {})}
-    ;(this.capture ?? this.calls).push(this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed)
+    return this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed
+  }
+
+  /** Whether an expression reads a top-level name not bound yet, or calls a function declared further down (postponed). */
+  private readsBelow(n: N): boolean {
+    if (n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression') return false
+    if (n.type === 'Identifier') {
+      if (this.topNames.has(n.name) && !this.names.has(n.name) && !this.aliases.has(n.name)) return true
+      const v = this.names.get(n.name)
+      return v?.kind === 'known' && typeof v.value === 'object' && v.value !== null && this.belowTop.has(v.value)
+    }
+
+    // `a.b`: the object only (a property name is not a variable).
+    if (n.type === 'MemberExpression' && !n.computed) return this.readsBelow(n.object as N)
+    if ((n.type === 'Property' || n.type === 'PropertyDefinition') && !n.computed) return this.readsBelow(n.value as N)
+    return children(n).some((k) => this.readsBelow(k))
+  }
+
+  private postpone(at: N, call: JsCall): void {
+    this.postponed.push({at, call: this.placed(call), scope: new Map(this.names)})
   }
 
   /**
@@ -2175,7 +2231,9 @@ class JsEvaluator {
     const receiver = object?.type === 'Identifier' ? this.names.get(object.name) : undefined
     const held = calleeNode.type === 'Identifier' && !this.aliases.has(calleeNode.name) ? this.names.get(calleeNode.name) : undefined
     const instance = isCall(held) && held.value.callee !== 'require' && held.value.callee !== FUNCTION ? held : undefined
-    this.record({args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {})})
+    const call: JsCall = {args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {})}
+    if (!spread && !this.topDone && this.functionDepth > 0 && !this.capture && (node.arguments as N[]).some((a) => this.readsBelow(a))) this.postpone(node, call)
+    else this.record(call)
     // `fastify.register(plugin, opts)`: Fastify calls the plugin with opts (https://fastify.dev/docs/latest/Reference/Plugins/);
     // a plugin that is a package (`import fastifyPostgres from '@fastify/postgres'`) is recorded as that package called with opts.
     const plugin = !isNew && /(^|\.)register$/.test(callee) && node.arguments[0] ? unwrap(node.arguments[0] as N) : undefined
@@ -2676,7 +2734,7 @@ export function evaluateParsed(parsed: ParsedJs, options: JsEvalOptions): JsModu
   }
 
   const idle = text.includes('PrismaClient') ? idleHolders(program, lineIndex(text), memoizes) : []
-  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true}
+  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), ...(ev.stopsAt === undefined ? {} : {stopsAt: ev.stopsAt}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true}
 }
 
 export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {

@@ -34,6 +34,7 @@ import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
 import {layer} from '../../model/env.js'
 import {migratorOnly} from './migrators.js'
+import {atOnce} from './at-once.js'
 
 /**
  * Where apps started by a framework CLI (next start, strapi start) create their
@@ -266,6 +267,31 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
   return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads: workerThreads(ctx, modules, threads, diagnostics)}
 }
 
+const POOL_REF = 'https://node-postgres.com/apis/pool'
+
+/**
+ * What a deploy hook's script holds at once (at-once.ts): one connection of each pool when it awaits its queries in
+ * turn, min(N, pool) for one `Promise.all` over N listed calls, else the pools' size, as an assumption that names why.
+ */
+function heldAtOnce(project: NodeProject, entry: string, got: {modules: JsModule[]; pools: PoolEntry[]; threads: Sourced<number>}): Sourced<number> {
+  const main = got.modules.find((m) => m.file === entry || m.file.endsWith(`/${entry}`))
+  const ordered = main ? [main, ...got.modules.filter((m) => m !== main)] : got.modules
+  const found = atOnce(ordered.map((m) => {
+    const parsed = project.parsedOf(m)
+    return {file: m.file, imports: m.imports, program: parsed?.program, text: parsed?.text ?? ''}
+  }))
+  const read = `${got.modules.length} module${got.modules.length === 1 ? '' : 's'} of the app read`
+  const via = derivedFrom(got.pools.map((p) => p.pool))
+  if (found.kind === 'unknown') return sourced(got.threads.value, assumed(`a deploy hook's script holds what it runs at once, and conncalc cannot tell how much that is: ${found.why}; every pooled connection counted`), via)
+  if (found.kind === 'listed') {
+    const n = got.pools.reduce((a, p) => a + Math.min(found.n, p.pool.value), 0)
+    return sourced(n, fromDefault(`the script runs its queries in turn but for one Promise.all over ${found.n} calls (${found.at}; ${read}): at most ${found.n} connection${found.n === 1 ? '' : 's'} of each pool at once`, POOL_REF), via)
+  }
+
+  const n = got.pools.length
+  return sourced(n, fromDefault(`the script awaits its queries one after another (${read}; no Promise.all, no call left running): a pool hands its idle connection to the next query, so it holds 1 connection of ${n === 1 ? 'its pool' : `each of its ${n} pools`} at a time`, POOL_REF), via)
+}
+
 /** Why a process whose import graph reaches no client holds no connection (NodePools.noClient). */
 function noClientWhy(n: {entry: string; lock?: string; packages: string[]; read: number}): string {
   const pkgs = n.packages.length === 0 ? 'imports only Node built-ins' : `imports ${n.packages.length <= 3 ? n.packages.join(', ') : `${n.packages.slice(0, 3).join(', ')} and ${n.packages.length - 3} more`}, which ${n.lock} shows depend${n.packages.length === 1 ? 's' : ''} on no PostgreSQL client, directly or through ${n.packages.length === 1 ? 'its' : 'their'} dependencies`
@@ -480,6 +506,11 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
   const procs = processes(ctx, got.modules, found.instances, diagnostics)
   // A script that only hands its pool to a library migrator: run as a deploy hook, it holds the migrator's one connection (migrators.ts).
   const migrator = entries.length === 1 && got.threads.value > 0 ? migratorOnly(got.modules.find((m) => m.file === entries[0])) : undefined
+  // A deploy hook runs the script and finishes: it holds what its code runs at once, not what a server's requests could.
+  // The file the process runs calls process.exit() at its top level before making any pool: it stops at start.
+  const main = entries.length === 1 && !found.framework ? got.modules.find((m) => m.file === entries[0] || m.file.endsWith(`/${entries[0]}`)) : undefined
+  const stops = main?.stopsAt !== undefined && got.pools.length === 0 ? sourced(0, fromFile(main.file, main.stopsAt), [fromDefault(`${main.file}:${main.stopsAt} calls process.exit() at its top level, under no condition: the process stops there, before any pool is made, and holds no connection`, 'https://nodejs.org/api/process.html#processexitcode')]) : undefined
+  const threads = stops ?? (!migrator && !found.framework && ctx.deployHook && entries.length === 1 && got.pools.length > 0 && got.threads.value > 0 ? heldAtOnce(project, entries[0], got) : got.threads)
   append(diagnostics, cpuCountWarning(ctx, procs, 'Node worker processes', 'set the worker count from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
   append(diagnostics, project.diagnostics)
   return {
@@ -487,12 +518,12 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
     eventLoop: true,
     extrasPerProcess: got.extras,
     // 'none' with 0 threads: no PostgreSQL connection by this finding (app/analyze-app.ts keeps the 0).
-    language: got.threads.value === 0 ? 'none' : 'node',
+    language: threads.value === 0 ? 'none' : 'node',
     otherServerPools: got.otherServerPools,
     pools: got.pools,
     processesPerDyno: withChain(procs),
     server: found.framework ?? 'node',
     ...(migrator ? {migratorOnly: migrator} : {}),
-    threadsPerProcess: got.threads,
+    threadsPerProcess: threads,
   }
 }

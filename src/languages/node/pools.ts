@@ -24,6 +24,7 @@ import type {SiteView} from './shared-eval.js'
 import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
+import {usesExport} from './unqueried.js'
 import {closedImports, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
@@ -288,16 +289,48 @@ function unqueried(ctx: AnalyzerContext, m: JsModule, c: JsCall, modules: readon
   if (!holder) return undefined
   const made = `the PrismaClient made at ${m.file}:${c.line} (\`${holder.name}\`)`
   const lazy = `Prisma connects on its first query or $connect(), not when the client is made (${REF.prismaConnect})`
-  if (holder.exported.length === 0) return {drop: true, why: `${made} is read by no code of its module and not exported: it is never queried and opens no connection; ${lazy}`}
-  const as = holder.exported.map((n) => `\`${n}\``).join(', ')
+  const names = [...new Set([...holder.exported, ...(holder.globals ?? [])])]
+  const kept = holder.globals ? ` (kept on the global object as ${holder.globals.map((g) => `\`global.${g}\``).join(', ')})` : ''
+  if (names.length === 0) return {drop: true, why: `${made} is read by no code of its module and not exported: it is never queried and opens no connection; ${lazy}`}
+  const as = `${names.map((n) => `\`${n}\``).join(', ')}, its export${kept}`
   if (m.file.startsWith('../')) return undefined
-  const elsewhere = namedIn(ctx.files, holder.exported, m.file)
-  if (elsewhere.truncated) return undefined
-  if (elsewhere.files.length === 0) return {drop: true, why: `${made} is read by no code of its module, and no other code file of the app names ${as}, its export: it is never queried and opens no connection; ${lazy}`}
+  const named = namedIn(ctx.files, names, m.file)
+  if (named.truncated) return undefined
+  // Files that only have a local of that name (`const prisma = new PrismaClient()`) cannot reach this client.
+  const elsewhere = {...named, files: named.files.filter((f) => usesExport(ctx.files.read(f)?.text ?? '', names))}
+  if (elsewhere.files.length === 0) return {drop: true, why: `${made} is read by no code of its module, and no other code file of the app imports or reads ${as}: it is never queried and opens no connection; ${lazy}`}
   const read = new Set(modules.map((x) => x.file))
   if (elsewhere.files.some((f) => read.has(f))) return undefined
   const files = elsewhere.files.length <= 2 ? elsewhere.files.join(' and ') : `${elsewhere.files.slice(0, 2).join(', ')} and ${elsewhere.files.length - 2} more`
-  return {drop: false, why: `${made} is read by no code of its module, and no module this process reads names ${as}, its export (${files} do${elsewhere.files.length === 1 ? 'es' : ''}, not read here): counted in case code conncalc does not read queries it; ${lazy}`}
+  return {drop: false, why: `${made} is read by no code of its module, and no module this process reads imports or reads ${as} (${files} do${elsewhere.files.length === 1 ? 'es' : ''}, not read here): counted in case code conncalc does not read queries it; ${lazy}`}
+}
+
+/**
+ * The datasource a PrismaClient's `datasources` option overrides: keyed by the schema's `datasource NAME` (`db` in
+ * Prisma's examples, any name in the app's schema), and a schema has one datasource
+ * (https://www.prisma.io/docs/orm/reference/prisma-client-reference#datasources): `db`, else the only entry.
+ */
+function prismaDatasource(ds: EvalValue | undefined): EvalValue | undefined {
+  const db = entry(ds, 'db')
+  if (db !== undefined || !isDict(ds)) return db
+  const all = [...ds.value.entries.values()]
+  return all.length === 1 ? all[0] : undefined
+}
+
+const QUERY_STRING = 'https://github.com/sindresorhus/query-string#stringifyurlobject-options'
+
+/**
+ * A datasource URL the app builds with query-string's `stringifyUrl({url, query: {connection_limit: 5, …}})`: the
+ * query's connection_limit is the URL's (stringifyUrl appends every key of `query` to `url`). Undefined for any other URL.
+ */
+function builtUrlLimit(url: EvalValue | undefined): Sourced<number> | undefined {
+  if (!isCall(url) || !/^query-string(\.default)?\.stringifyUrl$/.test(url.value.callee)) return undefined
+  const query = entry(url.value.args[0], 'query')
+  const limit = entry(query, 'connection_limit')
+  const n = limit?.kind === 'known' && (typeof limit.value === 'number' || (typeof limit.value === 'string' && /^\d+$/.test(limit.value))) ? Number(limit.value) : undefined
+  if (n === undefined || limit?.kind !== 'known') return undefined
+  const spread = isDict(query) && query.value.partial ? ' (the query also spreads values conncalc does not read, such as the original URL\'s own parameters: a connection_limit among them would be the one Prisma reads)' : ''
+  return sourced(n, fromFile(limit.file, limit.line), [fromDefault(`query-string's stringifyUrl() puts the query's connection_limit in the datasource URL${spread}`, QUERY_STRING), fromDefault('Prisma connection_limit URL parameter', 'https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/databases-connections/connection-pool')])
 }
 
 /** Prisma ≤ 6: `connection_limit` in the URL, else physical CPUs × 2 + 1 (the dyno's CPU count, labelled). */
@@ -588,7 +621,7 @@ function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], lib
   const out = new Map<JsModule, JsCall[]>()
   const maybe = new Map<string, string>()
   // The calls that make a pool (fromCalls reads them): the ORMs' NestJS modules, and clients made in a provider.
-  const pool = (c: JsCall): boolean => /^(@nestjs\/(typeorm|sequelize)|@mikro-orm\/nestjs)\.\w+\.forRoot(Async)?$|^(sequelize(-typescript)?(\.Sequelize|\.default)?|typeorm\.DataSource|pg(\.default)?\.Pool|pg-pool|@prisma\/client\.PrismaClient)$/.test(c.callee)
+  const pool = (c: JsCall): boolean => /^(@nestjs\/(typeorm|sequelize)|@mikro-orm\/nestjs)\.\w+\.forRoot(Async)?$|^(sequelize(-typescript)?(\.Sequelize|\.default)?|typeorm\.(DataSource|createConnection|Connection)|pg(\.default)?\.Pool|pg-pool|@prisma\/client\.PrismaClient)$/.test(c.callee)
   for (const m of modules) {
     if (!tree) {
       out.set(m, m.calls)
@@ -721,6 +754,11 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         }
 
         add('typeorm', m.file, c, typeormPool(opts, origin, diagnostics))
+      } else if (/^typeorm(\.default)?\.(createConnection|Connection)$/.test(c.callee) && c.args.length > 0 && asString(c.args[0]) === undefined) {
+        // TypeORM ≤ 0.2: `await createConnection({type: 'postgres', url, …})` (or `new Connection(options)`) opens the
+        // pool at once, as DataSource.initialize() does in 0.3; the same options (poolSize, extra.max). With no options
+        // (or a name) it reads ormconfig: not read here.
+        add('typeorm', m.file, c, typeormPool(c.args[0], origin, diagnostics))
       } else if (/^@nestjs\/typeorm\.TypeOrmModule\.forRoot(Async)?$/.test(c.callee)) {
         // forRootAsync({useFactory: (config) => ({…})}): the options are what the factory returns; with
         // {useClass: X} (or useExisting) what X's createTypeOrmOptions() returns (@nestjs/typeorm TypeOrmOptionsFactory).
@@ -778,14 +816,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           continue
         }
 
-        const urlValue = entry(entry(entry(opts, 'datasources'), 'db'), 'url') ?? entry(opts, 'datasourceUrl')
+        const urlValue = entry(prismaDatasource(entry(opts, 'datasources')), 'url') ?? entry(opts, 'datasourceUrl')
         // The schema this client was generated from names the env var of its datasource url (`url = env("STATS_URL")`).
         const urlVar = urlValue ? undefined : prismaUrlVar(ctx, c.callee, m.file)
         const envName = urlVar?.name ?? PRIMARY
         const env = ctx.env.get(envName)
         const url = asString(urlValue) !== undefined && urlValue?.kind === 'known' ? {source: urlValue.via[0] ?? fromFile(m.file, urlValue.line), value: asString(urlValue)!} : env ? {source: env.source, value: env.value} : undefined
         const where = prismaServer(ctx)
-        const limit = prismaLimit(ctx, url, origin)
+        const limit = builtUrlLimit(urlValue) ?? prismaLimit(ctx, url, origin)
         const onVar = urlVar && !PLATFORM_DATABASE_URLS.test(urlVar.name)
         // Another var than the platform's: the rule of model/other-server.ts, through serverOf.
         const server = onVar && where.via.length === 0 ? (env ? serverOf(ctx, {file: m.file, kind: 'known', line: c.line, value: env.value, via: [env.source]}) : unsetUrlServer([urlVar.name])) : where.server

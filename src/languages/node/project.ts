@@ -96,6 +96,8 @@ export class NodeProject {
   readonly view = new SiteView()
   private readonly aliases: TsconfigAliases
   private readonly cache = new Map<string, Promise<JsModule | undefined>>()
+  /** The parse each module read was evaluated from (its syntax tree, for at-once.ts). */
+  private readonly parses = new WeakMap<JsModule, ParsedJs>()
   /** NestJS `registerAs()` namespaces of the modules evaluated so far (js.ts nestConfigGet). */
   private readonly nestConfig = new Map<string, EvalValue>()
   /** Settled once the `load` factories of ConfigModule.forRoot are read (nestConfigLoads); the modules read meanwhile are theirs. */
@@ -206,6 +208,7 @@ export class NodeProject {
     const nproc = this.ctx.dyno?.nproc
     const same = done.find((e) => sameMap(e.deps, deps) && sameMap(e.cycles, cycles) && this.view.agrees(e.trace, this.ctx.env, nproc))
     if (same) {
+      this.parses.set(same.module, parsed)
       this.view.admit(same.trace)
       append(this.diagnostics, same.module.diagnostics)
       return same.module
@@ -215,6 +218,7 @@ export class NodeProject {
     const m = evaluateParsed(parsed, {cyclic: (spec) => cycles.get(spec), env: this.ctx.env, imported: (spec) => deps.get(spec), keepImports, nestConfig: this.nestConfig, nproc, trace, view: this.view})
     this.view.admit(trace)
     done.push({cycles, deps, module: m, trace})
+    this.parses.set(m, parsed)
     evaluations.set(parsed, done)
     append(this.diagnostics, m.diagnostics)
     return m
@@ -371,6 +375,11 @@ export class NodeProject {
     }
 
     return undefined
+  }
+
+  /** The parse a module this project read was evaluated from. */
+  parsedOf(m: JsModule): ParsedJs | undefined {
+    return this.parses.get(m)
   }
 
   async walk(entries: string[]): Promise<JsModule[]> {

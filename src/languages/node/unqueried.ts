@@ -14,6 +14,8 @@ type N = any
 /** A module-level binding holding a client that nothing in its module reads: its lines and the names it is exported as. */
 export interface IdleHolder {
   exported: string[]
+  /** Keys of the global object it is stored under (`global.prisma = prisma`, `globalForPrisma.prisma = prisma`): other code could read it there. */
+  globals?: string[]
   from: number
   name: string
   to: number
@@ -176,15 +178,46 @@ export function idleHolders(program: Program, lineOf: (offset: number) => number
   }
 
   if (candidates.size === 0) return []
+  // `global`, `globalThis`, and module-level names bound to them (`const globalForPrisma = globalThis as unknown as {…}`).
+  const globalNames = new Set(['global', 'globalThis'])
+  for (const st of program.body as N[]) {
+    if (st.type !== 'VariableDeclaration') continue
+    for (const x of st.declarations) {
+      let init = x.init
+      while (init && /^TS(As|Satisfies|NonNull)Expression$|^ParenthesizedExpression$/.test(init.type)) init = init.expression
+      if (x.id.type === 'Identifier' && init?.type === 'Identifier' && globalNames.has(init.name)) globalNames.add(x.id.name)
+    }
+  }
+
   const read = new Set<string>()
+  const globals = new Map<string, string[]>()
   eachWithParent(program, (n, p) => {
-    if (n.type !== 'ImportDeclaration' && candidates.has(n.name) && isReference(n, p)) read.add(n.name)
+    if (n.type === 'ImportDeclaration' || !candidates.has(n.name) || !isReference(n, p)) return
+    // `global.prisma = prisma`: the client is kept on the global object (a dev server's reload reuses it), not queried.
+    const left = p?.type === 'AssignmentExpression' && p.right === n && p.operator === '=' ? p.left : undefined
+    if (left?.type === 'MemberExpression' && !left.computed && left.object.type === 'Identifier' && globalNames.has(left.object.name) && left.property.type === 'Identifier') {
+      globals.set(n.name, [...(globals.get(n.name) ?? []), left.property.name])
+      return
+    }
+
+    read.add(n.name)
   })
   const out: IdleHolder[] = []
   for (const [name, c] of candidates) {
     if (read.has(name) || !handsBack(c.init, memoizes)) continue
-    out.push({exported: exported.get(name) ?? [], from: c.from, name, to: c.to})
+    const g = globals.get(name)
+    out.push({exported: exported.get(name) ?? [], from: c.from, name, to: c.to, ...(g ? {globals: [...new Set(g)]} : {})})
   }
 
   return out
+}
+
+/**
+ * Whether code uses one of `names` as a module's export or a global's key: imports it by name (`import {prisma} from`,
+ * `const {prisma} = require(…)`, `export {prisma} from`) or reads it off an object (`db.prisma`, `global.prisma`,
+ * a namespace import's member). A file that only has a local of that name (`const prisma = new PrismaClient()`) does not.
+ */
+export function usesExport(text: string, names: readonly string[]): boolean {
+  const alt = names.map((n) => n.replaceAll('$', String.raw`\$`)).join('|')
+  return new RegExp(String.raw`\{[^{}]*(?<![\w$.])(?:${alt})(?![\w$])[^{}]*\}\s*(?:from\b|=\s*(?:await\s+)?(?:require|import)\b)|\.\s*(?:${alt})(?![\w$/])|\[\s*['"\`](?:${alt})['"\`]\s*\]`).test(text)
 }
