@@ -21,6 +21,7 @@ import {type RunningEntry, runningEntries} from '../procfile/running.js'
 import type {ContainerApp} from '../procfile/container.js'
 import {addons, analyzers} from '../procfile/registry.js'
 import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
+import {standaloneRackup} from '../languages/ruby/rackup-file.js'
 import {deployHookOf} from '../procfile/release.js'
 import {defaultWebBeside} from '../procfile/default-process.js'
 import {defaultWebFile, isDefaultWebFile} from '../model/command-site.js'
@@ -781,6 +782,19 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   if (rails) {
     const note = fromDefault(`${rails.file}:${rails.line} boots the Rails application in ${rails.dir}/, whose config Rails reads (Rails.root)`, RAILS_ROOT_REF)
     analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), note]}
+  }
+
+  // A rackup file of its own that loads none of the app's code (`rackup sync.ru` running a Faye server): 0 (rackup-file.ts).
+  const standalone = analysis.language === 'ruby' && !rails ? await standaloneRackup(ctx) : undefined
+  if (standalone) {
+    return {
+      analysis: {...analysis, extrasPerDyno: [], extrasPerProcess: [], language: 'none', threadsPerProcess: sourced(0, fromFile(standalone.file, 1), [fromDefault(standalone.why, standalone.ref)])},
+      extrasPerDyno: [],
+      extrasPerProcess: [],
+      otherServerPools: [],
+      pools: [],
+      typeVersions: {...analysis.versions},
+    }
   }
 
   if (!pools && analysis.language === 'ruby') {

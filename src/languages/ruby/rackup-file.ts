@@ -1,0 +1,68 @@
+/**
+ * A rackup file of its own that loads none of the app's code: `rackup sync.ru` whose file requires only gems
+ * (`require "faye"; run Sync.pubsub_app`) runs a Rack app that never loads Rails, ActiveRecord or the app's files, so its
+ * process opens no database connection (the pools database.yml describes are the Rails app's). Read with Prism, never
+ * run: every require must be a literal gem name that is not an app file and no database library, and the file must name
+ * no constant of Rails, ActiveRecord, Sequel or PG nor call Bundler.require (which loads every gem of the Gemfile). Only a
+ * file other than config.ru is read so (config.ru is where an app boots itself).
+ */
+import type {AnalyzerContext} from '../common/types.js'
+import {programName} from '../common/setting.js'
+import {parseRuby, type RubyNode} from './prism.js'
+
+const RACKUP = 'https://github.com/rack/rack/blob/v2.2.8/lib/rack/builder.rb'
+const LOADS = new Set(['autoload', 'eval', 'instance_eval', 'load', 'require', 'require_dependency', 'require_relative'])
+const DATABASE = /^(?:active_?record|activerecord|pg|sequel|rails|mysql2|sqlite3|trilogy|que|good_job|sidekiq|resque|delayed_job)(?:\/|$)/
+const APP_CONSTANTS = /^(?:::)?(?:Rails|ActiveRecord|Sequel|PG|Que|GoodJob)\b/
+
+/** The `.ru` file the command runs, when it names one other than config.ru. */
+function rackupFile(argv: readonly string[]): string | undefined {
+  const args = programName(argv[0] ?? '') === 'bundle' && argv[1] === 'exec' ? argv.slice(2) : argv
+  const program = programName(args[0] ?? '')
+  if (!['rackup', 'thin', 'puma', 'unicorn', 'falcon', 'iodine'].includes(program)) return undefined
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]
+    const v = a === '-R' || a === '--rackup' ? args[i + 1] : a.startsWith('--rackup=') ? a.slice(9) : a.endsWith('.ru') && !args[i - 1]?.startsWith('-') ? a : undefined
+    if (v?.endsWith('.ru')) return v.replace(/^\.\//, '')
+  }
+
+  return undefined
+}
+
+export interface StandaloneRackup {
+  file: string
+  ref: string
+  why: string
+}
+
+export async function standaloneRackup(ctx: AnalyzerContext): Promise<StandaloneRackup | undefined> {
+  const file = rackupFile(ctx.command.argv)
+  if (!file || file === 'config.ru') return undefined
+  const text = ctx.files.read(file)?.text
+  if (!text) return undefined
+  const parsed = await parseRuby(file, text)
+  if (parsed.errors.length > 0) return undefined
+  const P = parsed.prism
+  const gems: string[] = []
+  let loadsApp = false
+  const visit = (node: RubyNode): void => {
+    if (loadsApp) return
+    if ((node instanceof P.ConstantReadNode || node instanceof P.ConstantPathNode) && APP_CONSTANTS.test(parsed.textOf(node))) loadsApp = true
+    if (node instanceof P.CallNode) {
+      if (node.name === 'require' && node.receiver && parsed.textOf(node.receiver).replace(/^::/, '') === 'Bundler') loadsApp = true
+      if (!node.receiver && LOADS.has(node.name)) {
+        const arg = node.arguments_?.arguments_[0]
+        const name = arg instanceof P.StringNode ? arg.unescaped.value : undefined
+        const appFile = name !== undefined && [`${name}.rb`, `lib/${name}.rb`, `config/${name}.rb`, name].some((p) => ctx.files.exists(p.replace(/^\.\//, '')))
+        if (node.name !== 'require' || name === undefined || appFile || DATABASE.test(name)) loadsApp = true
+        else gems.push(name)
+      }
+    }
+
+    for (const c of node.compactChildNodes()) visit(c)
+  }
+
+  visit(parsed.program)
+  if (loadsApp) return undefined
+  return {file, ref: RACKUP, why: `${file} requires only gems (${gems.join(', ') || 'none'}) and none of the app's files, Rails or a database library: the Rack app it runs opens no database connection`}
+}

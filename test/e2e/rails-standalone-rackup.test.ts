@@ -1,0 +1,23 @@
+/**
+ * A rackup file of its own that loads none of the app's code (fixture rails-standalone-rackup, made up; Rails 7.1, Puma,
+ * pool 5): push.ru requires only gems (bundler/setup, faye) and runs a Faye server; it never loads Rails, ActiveRecord or
+ * an app file, so the `push` process opens no database connection: 0. cable.ru requires config/environment: the app's
+ * pool, as any Rails process (puma reads config/puma.rb: 5 threads, min(5, 5) = 5). web 5 + push 0 + ws 5 = 10.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {planJson, procfileOf} from '../helpers/cli.js'
+
+describe('a rackup file that loads none of the app', () => {
+  const r = planJson(procfileOf('rails-standalone-rackup'), ['--plan', 'standard-0', '--scale', 'web=1', '--scale', 'push=1', '--scale', 'ws=1'])
+
+  it('holds 0 for push.ru, the app\'s pool for cable.ru: 5 + 0 + 5 = 10', () => {
+    expect(r.type('push')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(r.type('ws').connections).toBe(5)
+    expect(r.total).toBe(10)
+  })
+
+  it('says why, naming the file and the gems it requires', () => {
+    expect(JSON.stringify(r.type('push').sources.threadsPerProcess)).toContain('push.ru requires only gems (bundler/setup, faye)')
+  })
+})
