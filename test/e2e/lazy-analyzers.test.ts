@@ -27,7 +27,7 @@ describe('start-up stays fast: language analyzers load only when a process type 
     'Go (src/languages/go/go-code.ts)': 'function readGoCode(',
     'JVM (src/languages/jvm/spring.ts)': 'var SpringConfig = class',
     'Node (src/languages/node/js.ts)': 'function parseJs(',
-    'Python evaluator (src/languages/python/evaluate.ts)': 'function evaluatePython(',
+    'Python evaluator (src/languages/python/evaluate.ts)': 'function evaluateModule(',
     // web-tree-sitter and the grammars' WebAssembly are loaded from node_modules by this chunk only.
     'tree-sitter grammars (src/util/tree-sitter.ts)': 'tree-sitter-python/tree-sitter-python.wasm',
     'oxc-parser, the JS/TS parser (src/languages/node/js.ts)': 'import("oxc-parser")',

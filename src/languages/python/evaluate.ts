@@ -20,6 +20,9 @@ import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
 import {append} from '../../util/arrays.js'
 import {joinPath} from '../../util/app-path.js'
 import {maxOf, minOf} from '../../util/numbers.js'
+import {addSite, current, depth, MAX_CALL_DEPTH, ON_FUNCTION, PyTrace, record, type PyRun, touch, within} from './shared-eval.js'
+import type {Env, EnvEntry} from '../../model/env.js'
+import type {Sourced} from '../../model/source.js'
 
 /** Values that stand for a function's parameters in its body (defineFunction). */
 const PARAMETERS = new WeakSet<EvalValue>()
@@ -198,7 +201,46 @@ class Evaluator {
   /** Calls are recorded once, where the file is walked, not again in each invocation. */
   private recording = true
 
-  constructor(private readonly opts: PyEvalOptions) {}
+  /** The evaluation this module ran in: a function of it called when no evaluation runs (invoke-tasks.ts) reads that one's project. */
+  private home: PyRun
+
+  constructor(private readonly opts: {file: string}) {
+    this.home = current()!
+  }
+
+  /** The running evaluation (shared-eval.ts): a function of this module called from another module's evaluation reads that one's env and imports. */
+  private run(): PyRun {
+    return current() ?? this.home
+  }
+
+  private env(name: string): EnvEntry | undefined {
+    const run = this.run()
+    const got = run.env.get(name)
+    record(run, {deployer: false, got, kind: 'env', name})
+    return got
+  }
+
+  private deployerSets(name: string): ReturnType<Env['deployerSets']> {
+    const run = this.run()
+    const got = run.env.deployerSets(name)
+    record(run, {deployer: true, got, kind: 'env', name})
+    return got
+  }
+
+  private nproc(): Sourced<number> | undefined {
+    const run = this.run()
+    record(run, {got: run.nproc, kind: 'nproc'})
+    return run.nproc
+  }
+
+  /** The names of the app's module `module` (relative to this file at `level`), as the running evaluation's project finds it. */
+  private async resolveModule(module: string, level: number): Promise<Map<string, EvalValue> | undefined> {
+    const run = this.run()
+    const rel = depth.calls - run.trace.startDepth
+    const got = await run.resolve(module, level, this.opts.file)
+    record(run, {from: this.opts.file, got, kind: 'resolve', level, module, rel})
+    return got
+  }
 
   line(node: PyNode): number {
     return node.startPosition.row + 1
@@ -504,7 +546,9 @@ class Evaluator {
     calls?: PyCall[],
     site?: {file: string; line: number; once?: boolean},
   ): Promise<EvalValue> {
-    if (callDepth >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
+    const run = this.run()
+    if (run.open) run.trace.maxRel = Math.max(run.trace.maxRel, depth.calls - run.trace.startDepth)
+    if (depth.calls >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
     const local = new FrameScope(fn.scope)
     const used = new Set<string>()
     let next = 0
@@ -526,25 +570,22 @@ class Evaluator {
     }
 
     const ev = new Evaluator(this.opts)
+    ev.home = this.home
     for (const [k, v] of this.aliases) ev.aliases.set(k, v)
     // The body's calls with these arguments bound are kept with the call site (a pool built from a parameter
     // reads them), and given to the caller that asks (an Invoke task's c.run); the module's own calls are the walk's.
     ev.recording = calls !== undefined || site !== undefined
     ev.frame = {depth: 0, locals: local, outer: fn.scope}
     ev.moduleScope = this.moduleScope
-    callDepth++
+    depth.calls++
     try {
       await ev.block(ev.bodyOf(body), local)
       return ev.frame.returned ?? this.known(node, null)
     } finally {
-      callDepth--
+      depth.calls--
       if (calls) append(calls, ev.calls)
-      if (site) {
-        if (sites.sites.some((x) => x.file === site.file && x.line === site.line)) {
-          // The same caller walked again (its module read twice): one site.
-        } else if (sites.sites.length < MAX_SITES) sites.sites.push({calls: ev.calls, file: site.file, line: site.line, ...(site.once ? {once: true} : {})})
-        else sites.truncated = true
-      }
+      // The same caller walked again (its module read twice) is one site; past MAX_SITES the function is said to have more.
+      if (site) addSite(run, sites, {calls: ev.calls, file: site.file, line: site.line, ...(site.once ? {once: true} : {})})
     }
   }
 
@@ -613,6 +654,7 @@ class Evaluator {
           const argNode = node.childForFieldName('arguments')
           const {args} = argNode?.type === 'argument_list' ? await this.argList(argNode, scope) : {args: []}
           if (isDict(target) && isDict(args[0])) {
+            touch(target.value)
             for (const [k, v] of args[0].value.entries) target.value.entries.set(k, v)
             if (args[0].value.server) target.value.server = args[0].value.server
             return
@@ -714,6 +756,7 @@ class Evaluator {
         const container = await this.expr(base, scope)
         const key = await this.subscriptKey(target, scope)
         if (isDict(container) && key !== undefined) {
+          touch(container.value)
           container.value.entries.set(key, value)
           // Set only in an arm of an undecided `if` (DATABASES["reports"] = … under `if env(…)`): a reader says so.
           if (this.arms.length > 0) {
@@ -797,12 +840,14 @@ class Evaluator {
     const line = this.line(node)
     const text = this.snippet(node.type === 'subscript' ? node.parent ?? node : node)
     const maybe = this.unroll ? !this.unroll.definite || this.conditionalDepth > this.unroll.depth : this.speculating > 0
+    touch(target)
     for (const [k, v] of entries) {
       target.set(k, maybe ? {...this.unknown(node, `\`${k}\` may be set by \`${text}\` (line ${line}), which runs in a loop, an \`if\` or an \`except\` conncalc does not decide`), ...(v.missingEnv ? {missingEnv: v.missingEnv} : {})} : v)
     }
 
     if (complete) return
     const module = this.moduleScope
+    if (module) touch(module)
     if (module instanceof ModuleScope) module.dynamic.push({file: this.opts.file, line, text})
     for (const [k, v] of target) {
       if (entries.has(k) || v.kind !== 'known' || (isObj(v.value) && v.value.kind !== 'dict' && v.value.kind !== 'list')) continue
@@ -898,7 +943,7 @@ class Evaluator {
     }
 
     this.imports.push({level, line, module, names: star ? '*' : names.map(([n]) => n)})
-    const resolved = await this.opts.resolveModule?.(module, level)
+    const resolved = await this.resolveModule(module, level)
     if (star) {
       if (resolved) for (const [k, v] of resolved) scope.set(k, v)
       return
@@ -1468,7 +1513,7 @@ class Evaluator {
     if (path === 'os.environ' || path === 'environ') {
       const name = asString(a)
       if (name === undefined) return this.unknown(node, undefined, a)
-      const e = this.opts.env.get(name)
+      const e = this.env(name)
       const known = e !== undefined || name === 'DATABASE_URL'
       const via = e ? [e.source] : name === 'DATABASE_URL' ? [DATABASE_URL_ASSUMED] : []
       // An env var nobody set is taken as unset, as for os.environ.get without a default.
@@ -1522,7 +1567,7 @@ class Evaluator {
     if (base.type === 'identifier' && !scope.has(base.text)) {
       const imported = this.aliases.get(base.text)
       const dots = imported === undefined ? 0 : /^\.*/.exec(imported)![0].length
-      const names = imported === undefined ? undefined : await this.opts.resolveModule?.(imported.slice(dots), dots)
+      const names = imported === undefined ? undefined : await this.resolveModule(imported.slice(dots), dots)
       const v = names?.get(name)
       if (v) return v
     }
@@ -1546,7 +1591,7 @@ class Evaluator {
   private instanceAttr(node: PyNode, inst: PyInstance, name: string): EvalValue {
     const declared = inst.cls.attrs.get(name)
     if (inst.cls.bases.some((b) => b.endsWith('BaseSettings'))) {
-      const e = this.opts.env.get(name) ?? this.opts.env.get(name.toUpperCase()) ?? this.opts.env.get(name.toLowerCase())
+      const e = this.env(name) ?? this.env(name.toUpperCase()) ?? this.env(name.toLowerCase())
       if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line: this.line(node), reason: e.unknown}
       if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
     }
@@ -1555,12 +1600,12 @@ class Evaluator {
   }
 
   private envRead(node: PyNode, name: string, dflt: EvalValue | undefined, required: boolean): EvalValue {
-    const e = this.opts.env.get(name)
+    const e = this.env(name)
     const line = this.line(node)
     // Set to a command's output conncalc does not run (`X=$(cmd)`): neither its value nor the default for an unset variable.
     if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line, reason: e.unknown}
     // app.json requires it with no value: the deployer sets it, so the default (or a fallback after `or`) is assumed.
-    const deployer = this.opts.env.deployerSets(name)
+    const deployer = this.deployerSets(name)
     if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: deployer ? [e.source, deployer] : [e.source]}
     // Heroku Postgres sets DATABASE_URL on every dyno: a default written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.opts.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
@@ -1657,7 +1702,7 @@ class Evaluator {
     }
 
     if (isDbUrlCall(callee)) {
-      const primaryUrl = this.opts.env.get('DATABASE_URL')?.value
+      const primaryUrl = this.env('DATABASE_URL')?.value
       return dbUrlDict({args, callee, kwargs, primaryUrl, readEnv: (n) => this.envRead(node, n, undefined, false)}, (value, ...from) => this.known(node, value, ...from))
     }
 
@@ -1665,7 +1710,7 @@ class Evaluator {
     // is {alias: dj_database_url.parse($environ_name, else default, **its kwargs)} (configurations/values.py
     // DictBackendMixin: alias "default", environ_name "DATABASE_URL", no DJANGO_ prefix).
     if (callee === 'configurations.values.DatabaseURLValue' || callee === 'configurations.DatabaseURLValue') {
-      const primaryUrl = this.opts.env.get('DATABASE_URL')?.value
+      const primaryUrl = this.env('DATABASE_URL')?.value
       const envOff = kwargs.environ?.kind === 'known' && kwargs.environ.value === false
       const url = dbUrlDict(
         {
@@ -1700,7 +1745,7 @@ class Evaluator {
     if (namespace) return this.known(node, {entries: this.namespaceEntries(namespace, scope), kind: 'dict'})
 
     if (CPU_COUNT.has(callee) || (callee === 'len' && args[0]?.kind === 'known' && isCall(args[0]) && args[0].value.callee === 'os.sched_getaffinity')) {
-      const n = this.opts.nproc
+      const n = this.nproc()
       if (!n) return this.unknown(node, `\`${this.snippet(node)}\` depends on the dyno's processor count, which is not known`)
       return {file: this.opts.file, kind: 'known', line: this.line(node), value: n.value, via: [n.source, ...(n.via ?? [])]}
     }
@@ -1796,7 +1841,9 @@ class Evaluator {
       }
 
       const path = joinPath(dir, name)
-      const ran = path === undefined ? undefined : await this.opts.runFile?.(path, scope)
+      const run = this.run()
+      run.trace.unshareable = true
+      const ran = path === undefined ? undefined : await run.runFile?.(path, scope)
       if (ran) {
         for (const c of ran.calls) this.calls.push(this.conditionalDepth > 0 ? {...c, conditional: true} : c)
         append(this.itemAssignments, ran.itemAssignments)
@@ -1812,7 +1859,7 @@ class Evaluator {
   private async reflect(node: PyNode, callee: string, args: EvalValue[]): Promise<EvalValue> {
     if (callee === 'importlib.import_module') {
       const name = asString(args[0])
-      const names = name === undefined ? undefined : await this.opts.resolveModule?.(name, 0)
+      const names = name === undefined ? undefined : await this.resolveModule(name, 0)
       if (!names) return this.unknown(node, name === undefined ? `the module \`${this.snippet(node)}\` imports is not known` : `the module ${name} is not a file of the app`, args[0])
       return this.known(node, {attrs: names, bases: [], kind: 'class', name: `module ${name}`}, args[0])
     }
@@ -1866,11 +1913,6 @@ class Evaluator {
 
 const CONVERSIONS = new Set(['bool', 'float', 'int', 'str'])
 
-/** How deep calls of the app's own functions are followed (recursion stops here, and the value says so). */
-const MAX_CALL_DEPTH = 8
-/** How many call sites of one function are kept (a pool read from its parameters takes the largest of them). */
-const MAX_SITES = 32
-let callDepth = 0
 
 /** Named children, without comments and line continuations. */
 function named(node: PyNode): PyNode[] {
@@ -1920,22 +1962,45 @@ function unparsedModule(file: string, line: number, why: string): PyModule {
   }
 }
 
-/** Evaluate a whole Python file. Only a file tree-sitter-python rejects gives an unparsed module and a diagnostic. */
 /** Each text's bracket depth: a module is evaluated again for each process type (and project) that imports it. */
 const depths = new Map<string, number>()
 
+/**
+ * Evaluate a whole Python file on its own: its env, imports (`resolveModule`) and call sites are its own
+ * (modules.ts evaluates a project's files with evaluateModule, inside the project's run). Only a file
+ * tree-sitter-python rejects gives an unparsed module and a diagnostic.
+ */
 export async function evaluatePython(file: string, text: string, opts: Omit<PyEvalOptions, 'file'>): Promise<PyModule> {
-  let depth = depths.get(text)
-  if (depth === undefined) depths.set(text, (depth = bracketDepth(text, 'python')))
-  if (depth > MAX_NESTING) return unparsedModule(file, 1, `${TOO_DEEP} (brackets nested more than ${MAX_NESTING} deep)`)
+  const run: PyRun = {
+    env: opts.env,
+    ...(opts.nproc ? {nproc: opts.nproc} : {}),
+    open: true,
+    owner: {},
+    resolve: async (module, level) => opts.resolveModule?.(module, level),
+    ...(opts.runFile ? {runFile: opts.runFile} : {}),
+    sites: ON_FUNCTION,
+    trace: new PyTrace(),
+  }
+  try {
+    return await within(run, () => evaluateModule(file, text, opts.scope))
+  } finally {
+    run.open = false
+  }
+}
+
+/** Evaluate a whole Python file in the running evaluation (shared-eval.ts current), in `scope` when given (runFile). */
+export async function evaluateModule(file: string, text: string, given?: Scope): Promise<PyModule> {
+  let nesting = depths.get(text)
+  if (nesting === undefined) depths.set(text, (nesting = bracketDepth(text, 'python')))
+  if (nesting > MAX_NESTING) return unparsedModule(file, 1, `${TOO_DEEP} (brackets nested more than ${MAX_NESTING} deep)`)
   try {
     const parsed = await parsePython(file, text)
     if (parsed.error) return unparsedModule(file, parsed.error.line, `not valid Python (${parsed.error.message})`)
-    const ev = new Evaluator({...opts, file})
-    const scope: Scope = opts.scope ?? new ModuleScope()
+    const ev = new Evaluator({file})
+    const scope: Scope = given ?? new ModuleScope()
     ev.moduleScope = scope
     await ev.block(named(parsed.tree.rootNode), scope)
-    if (!opts.scope && scope instanceof ModuleScope) scope.seal()
+    if (!given && scope instanceof ModuleScope) scope.seal()
     return {attrAssignments: ev.attrAssignments, calls: ev.calls, diagnostics: ev.diagnostics, file, imports: ev.imports, itemAssignments: ev.itemAssignments, names: scope, parsed: true}
   } catch (error) {
     if (!isExhaustion(error)) throw error

@@ -106,7 +106,7 @@ export async function invokeTask(argv: readonly string[], files: FileReader, env
   const calls: PyCall[] = []
   const ctxParam = fn.params[0]
   const ctxValue: EvalValue = {file: found.file, kind: 'unknown', line: found.line, reason: 'the Invoke context'}
-  await fn.invoke([ctxValue], bound.kwargs, calls)
+  await project.call(() => fn.invoke([ctxValue], bound.kwargs, calls))
   const runs = calls.filter((c) => c.callee === `${ctxParam}.run` || c.callee === `${ctxParam}.sudo` || c.callee === 'invoke.run')
   // A c.run inside a helper the task calls is not followed: said, since the helper may start the server.
   if (runs.length === 0) return {unknown: `the task \`${path}\` (${found.file}:${found.line}) calls no ${ctxParam}.run(...) in its own body (a function it calls is not followed)`}

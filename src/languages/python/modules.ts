@@ -3,12 +3,13 @@
  * files in the app (also under `src/`), relative imports, star imports. Only
  * files of the app are read; imports of installed packages stay names.
  */
-import type {EvalValue, PyModule, Scope} from './values.js'
+import type {EvalValue, PyCall, PyCallSite, PyFunctionSites, PyModule, Scope} from './values.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 
-import {evaluatePython} from './evaluate.js'
+import {evaluateModule} from './evaluate.js'
+import {claim, depth, isDirty, MAX_CALL_DEPTH, PyTrace, type PyRun, sameAnswer, siteOutcome, SiteView, within} from './shared-eval.js'
 import {namedFromRoot} from './module-paths.js'
 import {walkModules} from '../../util/walk.js'
 import {append} from '../../util/arrays.js'
@@ -17,10 +18,17 @@ const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path
 const join = (dir: string, rest: string): string => (dir ? `${dir}/${rest}` : rest)
 
 
+/** Each file's evaluations so far, in any project of the run, by its text (shared-eval.ts; a `cd sub` reads another file at the same path). */
+const evaluations = new Map<string, {text: string; traces: PyTrace[]}[]>()
+
 export class PythonProject {
   readonly diagnostics: Diagnostic[] = []
+  /** The call sites of the app's functions as this project's evaluations walked them (shared-eval.ts). */
+  readonly view = new SiteView()
   private readonly loaded = new Map<string, Promise<PyModule | undefined>>()
   private readonly loading = new Set<string>()
+  /** This project's views of shared modules, calls, functions and call sites (shown). */
+  private readonly shown = new WeakMap<object, object>()
 
   /**
    * @param roots folders Python searches before the app root: gunicorn's
@@ -66,8 +74,21 @@ export class PythonProject {
     return undefined
   }
 
-  /** Evaluate a file once per process type (its env decides the values). */
-  load(path: string): Promise<PyModule | undefined> {
+  /**
+   * Evaluate a file once per project (its env decides the values), or reuse another project's evaluation
+   * that reads the same here (shared-eval.ts); its functions' callers are this project's (shown).
+   */
+  async load(path: string): Promise<PyModule | undefined> {
+    const m = await this.loadShared(path)
+    return m && this.show(m)
+  }
+
+  /** Call `f` (a function of a module this project loaded, invoked after its evaluation: invoke-tasks.ts) with this project's env and imports. */
+  call<T>(f: () => Promise<T>): Promise<T> {
+    return within(this.newRun(false), f)
+  }
+
+  private loadShared(path: string): Promise<PyModule | undefined> {
     let p = this.loaded.get(path)
     if (!p) {
       p = this.evaluate(path)
@@ -75,6 +96,19 @@ export class PythonProject {
     }
 
     return p
+  }
+
+  private newRun(open: boolean): PyRun {
+    return {
+      env: this.ctx.env,
+      ...(this.ctx.dyno?.nproc ? {nproc: this.ctx.dyno.nproc} : {}),
+      open,
+      owner: this,
+      resolve: (module, level, from) => this.namesOf(module, level, from),
+      runFile: (included, globals) => this.evaluate(included, globals),
+      sites: this.view,
+      trace: new PyTrace(),
+    }
   }
 
   /**
@@ -88,26 +122,123 @@ export class PythonProject {
     if (file.path !== path) namedFromRoot(this.ctx.files).set(path, file.path)
     this.loading.add(path)
     try {
-      const m = await evaluatePython(path, file.text, {
-        env: this.ctx.env,
-        nproc: this.ctx.dyno?.nproc,
-        resolveModule: (module, level) => this.namesOf(module, level, path),
-        runFile: (included, globals) => this.evaluate(included, globals),
-        scope,
-      })
-      // An included file's diagnostics come back through the module that included it.
-      if (!scope) append(this.diagnostics, m.diagnostics)
+      // An included file runs in the including module's evaluation, and its diagnostics come back through that module.
+      if (scope) return await evaluateModule(path, file.text, scope)
+      const m = await this.shared(path, file.text)
+      append(this.diagnostics, m.diagnostics)
       return m
     } finally {
       this.loading.delete(path)
     }
   }
 
+  /** The module `path` evaluated here, or another project's evaluation of it that reads the same here (shared-eval.ts). */
+  private async shared(path: string, text: string): Promise<PyModule> {
+    const texts = evaluations.get(path) ?? []
+    evaluations.set(path, texts)
+    let known = texts.find((k) => k.text === text)
+    if (!known) texts.push((known = {text, traces: []}))
+    const run = this.newRun(true)
+    const reusable = known.traces.find((t) => this.agrees(t))
+    if (reusable) {
+      const at = await this.replay(reusable, run.trace.startDepth)
+      if (at < 0) {
+        reusable.projects.add(this)
+        return reusable.module!
+      }
+
+      run.takeover = {at, events: reusable.events}
+    }
+
+    try {
+      const m = await within(run, () => evaluateModule(path, text))
+      const t = run.trace
+      t.module = m
+      t.projects.add(this)
+      claim(t, m.names)
+      if (!t.unshareable) known.traces.push(t)
+      return m
+    } finally {
+      run.open = false
+    }
+  }
+
+  /** Whether `t` reads the same env, CPU count and call nesting here (the questions that change nothing). */
+  private agrees(t: PyTrace): boolean {
+    if (t.dirty || t.unshareable || t.projects.has(this)) return false
+    const d = depth.calls
+    if (t.maxRel >= 0 && d !== t.startDepth && (t.startDepth + t.maxRel >= MAX_CALL_DEPTH || d + t.maxRel >= MAX_CALL_DEPTH)) return false
+    const nproc = this.ctx.dyno?.nproc
+    for (const e of t.events) {
+      if (e.kind === 'env' && !sameAnswer(e.got, e.deployer ? this.ctx.env.deployerSets(e.name) : this.ctx.env.get(e.name))) return false
+      if (e.kind === 'nproc' && !sameAnswer(e.got, nproc)) return false
+    }
+
+    return true
+  }
+
+  /**
+   * Ask `t`'s imports and call sites again here, in order: the imports load what a fresh evaluation would load
+   * there, and the sites are kept here. -1 when every answer is the same; else the first event that differs.
+   */
+  private async replay(t: PyTrace, start: number): Promise<number> {
+    for (const [i, e] of t.events.entries()) {
+      if (e.kind === 'resolve') {
+        const saved = depth.calls
+        depth.calls = start + e.rel
+        let got: Map<string, EvalValue> | undefined
+        try {
+          got = await this.namesOf(e.module, e.level, e.from)
+        } finally {
+          depth.calls = saved
+        }
+
+        if (got !== e.got || isDirty(got)) return i
+      } else if (e.kind === 'site') {
+        if (siteOutcome(this.view, e.fn, e.file, e.line) !== e.outcome) return i
+        if (e.outcome === 'add') this.view.list(e.fn).push(e.site)
+        else if (e.outcome === 'cut') this.view.cut(e.fn)
+      }
+    }
+
+    return -1
+  }
+
   private async namesOf(module: string, level: number, from: string): Promise<Map<string, EvalValue> | undefined> {
     const path = this.resolve(module, level, from)
     // An import cycle, as Python would see it: the partly run module has no names yet.
     if (!path || this.loading.has(path)) return undefined
-    return (await this.load(path))?.names
+    return (await this.loadShared(path))?.names
+  }
+
+  /** `m` as this project sees it: its calls' functions keep the callers this project's evaluations walked (SiteView). */
+  private show(m: PyModule): PyModule {
+    return this.once(m, () => ({...m, calls: m.calls.map((c) => this.showCall(c))}))
+  }
+
+  private showCall(c: PyCall): PyCall {
+    const fn = c.within
+    return fn ? this.once(c, () => ({...c, within: this.showFunction(fn)})) : c
+  }
+
+  private showFunction(fn: PyFunctionSites): PyFunctionSites {
+    return this.once(fn, () => {
+      const view = this.view
+      return Object.defineProperties({...fn}, {
+        sites: {configurable: true, enumerable: true, get: () => view.list(fn).map((s) => this.showSite(s))},
+        truncated: {configurable: true, enumerable: true, get: () => (view.truncated(fn) ? true : undefined)},
+      })
+    })
+  }
+
+  private showSite(s: PyCallSite): PyCallSite {
+    return this.once(s, () => ({...s, calls: s.calls.map((c) => this.showCall(c))}))
+  }
+
+  private once<T extends object>(o: T, make: () => T): T {
+    let p = this.shown.get(o) as T | undefined
+    if (!p) this.shown.set(o, (p = make()))
+    return p
   }
 
   /**
