@@ -33,7 +33,7 @@ import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {TEST_CODE} from './project.js'
-import {classKey, fromParameter, returnedBy, urlOfHostPart} from './js.js'
+import {classKey, fromParameter, requiredValue, returnedBy, urlOfHostPart} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
@@ -652,7 +652,31 @@ function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], lib
   return {calls: out, maybe}
 }
 
-function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[], view: SiteView): Found {
+const TYPEORM_CONNECT = /^typeorm(\.default)?\.(createConnection|Connection)$/
+
+/**
+ * The options TypeORM 0.2's `createConnection()` (no options) reads: the TYPEORM_* variables when TYPEORM_CONNECTION is
+ * set, else the first ormconfig file of the app root (ormconfig.js/.cjs/.ts/.json; ConnectionOptionsReader, typeorm 0.2.x
+ * src/connection/ConnectionOptionsReader.ts), its `default` entry when it lists several. Undefined when none is read.
+ */
+async function typeormConfig(ctx: AnalyzerContext, project: NodeProject): Promise<{file: string; options: EvalValue} | undefined> {
+  if (ctx.env.get('TYPEORM_CONNECTION')) return undefined
+  const file = ['ormconfig.js', 'ormconfig.cjs', 'ormconfig.ts', 'ormconfig.json'].find((f) => ctx.files.exists(f))
+  const m = file ? await project.load(file) : undefined
+  if (!file || !m?.parsed) return undefined
+  let options = requiredValue(m)
+  if (options.kind === 'known' && typeof options.value === 'object' && options.value !== null && (options.value as {kind?: string}).kind === 'list') {
+    const items = (options.value as unknown as {items: EvalValue[]}).items
+    options = items.find((o) => asString(entry(o, 'name')) === 'default') ?? items.find((o) => entry(o, 'name') === undefined) ?? items[0]
+  }
+
+  // Another database (`type: 'mysql'`, 'sqlite'): no PostgreSQL pool from it.
+  const type = options ? asString(entry(options, 'type')) : undefined
+  if (type !== undefined && !/^postgres|^cockroachdb$/.test(type)) return undefined
+  return options ? {file, options} : undefined
+}
+
+function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[], view: SiteView, ormconfig?: {file: string; options: EvalValue}): Found {
   const diagnostics: Diagnostic[] = []
   const made: Made[] = []
   const libs = new Set<string>()
@@ -754,11 +778,13 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         }
 
         add('typeorm', m.file, c, typeormPool(opts, origin, diagnostics))
-      } else if (/^typeorm(\.default)?\.(createConnection|Connection)$/.test(c.callee) && c.args.length > 0 && asString(c.args[0]) === undefined) {
+      } else if (TYPEORM_CONNECT.test(c.callee) && ((c.args.length > 0 && asString(c.args[0]) === undefined) || (c.args.length === 0 && ormconfig))) {
         // TypeORM ≤ 0.2: `await createConnection({type: 'postgres', url, …})` (or `new Connection(options)`) opens the
         // pool at once, as DataSource.initialize() does in 0.3; the same options (poolSize, extra.max). With no options
-        // (or a name) it reads ormconfig: not read here.
-        add('typeorm', m.file, c, typeormPool(c.args[0], origin, diagnostics))
+        // it reads the app's ormconfig (typeormConfig); with a name, not read here.
+        const opts = c.args.length > 0 ? c.args[0] : ormconfig!.options
+        const pool = typeormPool(opts, origin, diagnostics)
+        add('typeorm', m.file, c, c.args.length > 0 ? pool : {...pool, via: [...(pool.via ?? []), fromDefault(`createConnection() with no options reads ${ormconfig!.file}`, 'https://github.com/typeorm/typeorm/blob/0.2.45/src/connection/ConnectionOptionsReader.ts')]})
       } else if (/^@nestjs\/typeorm\.TypeOrmModule\.forRoot(Async)?$/.test(c.callee)) {
         // forRootAsync({useFactory: (config) => ({…})}): the options are what the factory returns; with
         // {useClass: X} (or useExisting) what X's createTypeOrmOptions() returns (@nestjs/typeorm TypeOrmOptionsFactory).
@@ -1099,7 +1125,8 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
 const KNEX_USERS = ['knex', 'objection', 'bookshelf']
 
 export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string): Promise<NodePools> {
-  const found = fromCalls(ctx, pkg, modules, project.view)
+  const ormconfig = modules.some((m) => m.calls.some((c) => TYPEORM_CONNECT.test(c.callee) && c.args.length === 0)) ? await typeormConfig(ctx, project) : undefined
+  const found = fromCalls(ctx, pkg, modules, project.view, ormconfig)
   const diagnostics = [...found.diagnostics]
   const pools = [...found.pools]
   const otherServerPools = [...found.otherServerPools]
