@@ -537,6 +537,31 @@ const underscore = (alias: string): string =>
  * Ecto calls it at start, after the config files, so it can replace what they say. Looked for
  * in the module's conventional file (`lib/hexpm/repo_base.ex`) and `lib/<app>/repo.ex`.
  */
+/**
+ * The Ecto adapter a repo module names (`use Ecto.Repo, otp_app: :app, adapter: Ecto.Adapters.SQLite3`), or its config's
+ * `adapter:` (Ecto 2), when it is not PostgreSQL's: the repo opens no PostgreSQL connection (Ecto.Repo: "the adapter
+ * option is required", ecto_sql ships Postgres, MyXQL and Tds; ecto_sqlite3 SQLite3). Undefined for Postgres or unknown.
+ */
+export function repoOtherAdapter(files: FileReader, repo: string, app: string, configAdapter?: ConfigEntry): {adapter: string; file: string; line: number} | undefined {
+  if (configAdapter?.value.kind === 'alias') {
+    const m = /^Ecto\.Adapters\.(\w+)$/.exec(configAdapter.value.value)
+    return m && m[1] !== 'Postgres' ? {adapter: configAdapter.value.value, file: configAdapter.file, line: configAdapter.line} : undefined
+  }
+
+  for (const path of [...new Set([`lib/${underscore(repo)}.ex`, `lib/${app}/repo.ex`])]) {
+    const text = files.read(path)?.text
+    const at = text?.search(new RegExp(`defmodule\\s+${repo.replaceAll('.', '\\.')}\\s+do\\b`)) ?? -1
+    if (!text || at === -1) continue
+    const next = text.slice(at + 1).search(/\bdefmodule\s/)
+    const body = next === -1 ? text.slice(at) : text.slice(at, at + 1 + next)
+    const m = /\badapter:\s*(Ecto\.Adapters\.(\w+))/.exec(body)
+    if (!m) continue
+    return m[2] === 'Postgres' ? undefined : {adapter: m[1], file: path, line: text.slice(0, at + m.index).split('\n').length}
+  }
+
+  return undefined
+}
+
 export async function repoInitPoolSize(files: FileReader, repo: string, app: string): Promise<{file: string; line: number} | undefined> {
   for (const path of [...new Set([`lib/${underscore(repo)}.ex`, `lib/${app}/repo.ex`])]) {
     const f = files.read(path)

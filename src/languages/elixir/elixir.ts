@@ -17,7 +17,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {ectoMigration, isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
-import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize} from './config.js'
+import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoOtherAdapter} from './config.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder} from '../../model/files.js'
 import {serverOfUrlVar} from '../../util/pg-url.js'
@@ -188,7 +188,13 @@ export const elixir: ServerAnalyzer = {
     // application: Ecto.Migrator.with_repo starts each repo with a pool of 2, one repo after another.
     const migration = ectoMigration(ctx.command.argv)
     const migrate = migration !== undefined
-    const started = repos(cfg)
+    // A repo whose adapter is not PostgreSQL's (SQLite3, MyXQL, Tds) opens no PostgreSQL connection: said, not counted.
+    const configured = repos(cfg)
+    const started = configured.filter((repo) => {
+      const other = repoOtherAdapter(ctx.files, repo.name, repo.app, cfg.entries.get(`${repo.app} ${repo.name}`)?.get('adapter'))
+      if (other) diagnostics.push(notPostgresql({file: other.file, line: other.line}, `${ctx.processType}: ${repo.name} uses ${other.adapter}, not PostgreSQL: its connections are not on this database`, `if ${repo.name} does connect to PostgreSQL, its adapter is Ecto.Adapters.Postgres; otherwise nothing to do`, ctx.processType))
+      return !other
+    })
     const pools: PoolEntry[] = []
     if (migrate && started.length > 0) {
       // One repo at a time (with_repo stops each before the next starts): one pool of 2 is the most open at once.
@@ -217,15 +223,18 @@ export const elixir: ServerAnalyzer = {
       pools.push({database: repo.name, minOpen: sourced(pool.value, fromDefault('DBConnection opens every connection of the pool when the repo starts', POOL_REF), [pool.source]), pool, server: repoServer(ctx, entries.get('url'))})
     }
 
-    if (pools.length === 0 && (ctx.files.read('mix.lock')?.text.includes('"postgrex"') ?? false)) {
+    const otherAdapters = configured.length > started.length
+    if (pools.length === 0 && !otherAdapters && (ctx.files.read('mix.lock')?.text.includes('"postgrex"') ?? false)) {
       pools.push({database: 'Repo', pool: sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), [fromFile('mix.lock', 1), assumed('postgrex is a dependency but no repo config was found in config/*.exs; one repo is assumed')]), server: 'DATABASE_URL'})
     }
 
     // mix.lock lists every package the app installs (postgrex is what Ecto's Postgres adapter opens connections with): without it
     // and without a repo, nothing the app runs can connect to PostgreSQL.
-    const lock = pools.length === 0 ? ctx.files.read('mix.lock') : undefined
+    const lock = pools.length === 0 && !otherAdapters ? ctx.files.read('mix.lock') : undefined
     const noDriver = lock !== undefined && !/"postgrex"|\bpostgrex\b/.test(lock.text)
-    if (noDriver) {
+    if (otherAdapters && pools.length === 0) {
+      // Every repo is on another database (said above): this process holds no PostgreSQL connection.
+    } else if (noDriver) {
       diagnostics.push(notPostgresql({file: 'mix.lock', line: 1}, `mix.lock installs no postgrex (the PostgreSQL driver Ecto and every Elixir PostgreSQL client use) and no Ecto repo is configured: it holds no PostgreSQL connection`, 'if the app does use PostgreSQL, add postgrex (or ecto_sql with it) to mix.exs; otherwise nothing to do', ctx.processType))
     } else if (pools.length === 0) {
       diagnostics.push({
@@ -249,14 +258,16 @@ export const elixir: ServerAnalyzer = {
       diagnostics,
       extrasPerProcess: extras,
       // No PostgreSQL driver installed: 0, as a program that opens no database connection (analyze-app countsAtLeastOne).
-      language: noDriver ? 'none' : 'elixir',
+      language: noDriver || (otherAdapters && pools.length === 0) ? 'none' : 'elixir',
       otherServerPools: placed.otherServerPools,
       pools: counted,
       processesPerDyno: one,
       server,
       threadsPerProcess:
         pools.length === 0
-          ? noDriver
+          ? otherAdapters
+            ? sourced(0, fromDefault(`every Ecto repo of the app uses another database's adapter (${configured.map((r) => r.name).join(', ')}): this process holds no PostgreSQL connection`, 'https://hexdocs.pm/ecto/Ecto.Repo.html'))
+            : noDriver
             ? sourced(0, fromFile('mix.lock', 1), [fromDefault('mix.lock installs no postgrex and no Ecto repo is configured: this process holds no connection on the plan', 'https://hexdocs.pm/postgrex/readme.html')])
             : sourced(1, assumed('no Ecto repo found'))
           : migrate
