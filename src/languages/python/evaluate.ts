@@ -7,10 +7,10 @@
  * (the dyno's nproc), arithmetic and decidable conditions. Anything else is an
  * explicit Unknown carrying its line. Nothing is ever run.
  */
-import type {PyDict, PyFunction, PyFunctionSites, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyArm, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
+import type {PyDict, PyList, PyFunction, PyFunctionSites, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyArm, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
 import {ModuleScope} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
-import {type Source, uniqueSources} from '../../model/source.js'
+import {fromDefault, type Source, uniqueSources} from '../../model/source.js'
 
 import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
 import {callMethod, pyStr} from './methods.js'
@@ -129,6 +129,7 @@ export const DATABASE_URL_ASSUMED: Source = {
 const BOOLEAN_TRUE = new Set(['true', 'on', 'ok', 'y', 'yes', '1', 't'])
 
 const ENV_GET = new Set(['os.environ.get', 'os.getenv', 'os.environ.setdefault', 'environ.get', 'getenv'])
+const SYS_ARGV = 'https://docs.python.org/3/library/sys.html#sys.argv'
 const CPU_COUNT = new Set(['multiprocessing.cpu_count', 'os.cpu_count', 'psutil.cpu_count', 'billiard.cpu_count'])
 
 /** String literal text → value; undefined for f-strings with replacements. */
@@ -225,6 +226,13 @@ class Evaluator {
     const got = run.env.deployerSets(name)
     record(run, {deployer: true, got, kind: 'env', name})
     return got
+  }
+
+  /** The process's sys.argv (PyRun.argv), asked of the running evaluation: a shared one is reused only where it is the same. */
+  private argv(): readonly string[] | undefined {
+    const run = this.run()
+    record(run, {got: run.argv, kind: 'argv'})
+    return run.argv
   }
 
   private nproc(): Sourced<number> | undefined {
@@ -894,6 +902,36 @@ class Evaluator {
     }
   }
 
+  /** `xs[1:]`, `xs[1:2]`, `s[:3]` of a known list or string, with integer bounds (no step): the slice, as Python takes it. */
+  private async slice(node: PyNode, container: EvalValue, scope: Scope): Promise<EvalValue | undefined> {
+    const keys = node.childrenForFieldName('subscript')
+    if (keys.length !== 1 || keys[0].type !== 'slice' || container.kind !== 'known') return undefined
+    const v = container.value
+    const length = typeof v === 'string' ? v.length : isObj(v) && v.kind === 'list' ? v.items.length : undefined
+    if (length === undefined) return undefined
+    // The bounds are the slice's named children around its colons; a second colon is a step.
+    const parts: (PyNode | undefined)[] = [undefined, undefined]
+    let at = 0
+    for (const c of keys[0].children) {
+      if (c.type === ':') at++
+      else if (c.isNamed) parts[at] = c
+    }
+
+    if (at > 1) return undefined
+    const bound = async (n: PyNode | undefined, dflt: number): Promise<number | undefined> => {
+      if (!n) return dflt
+      const b = await this.expr(n, scope)
+      if (b.kind !== 'known' || typeof b.value !== 'number' || !Number.isInteger(b.value)) return undefined
+      return b.value < 0 ? Math.max(0, length + b.value) : Math.min(b.value, length)
+    }
+
+    const start = await bound(parts[0], 0)
+    const stop = await bound(parts[1], length)
+    if (start === undefined || stop === undefined) return this.unknown(node, undefined, container)
+    if (typeof v === 'string') return this.known(node, v.slice(start, stop), container)
+    return this.known(node, {items: (v as PyList).items.slice(start, stop), kind: 'list'}, container)
+  }
+
   private async subscriptKey(subscript: PyNode, scope: Scope): Promise<string | undefined> {
     const keyNode = subscript.childForFieldName('subscript')
     if (!keyNode || subscript.childrenForFieldName('subscript').length > 1) return undefined
@@ -1163,6 +1201,7 @@ class Evaluator {
         if (v && PARAMETERS.has(v)) return {...this.unknown(node, v.kind === 'unknown' ? v.reason : undefined), ...(v.kind === 'unknown' && v.parameter ? {parameter: v.parameter} : {})}
         if (v) return v
         const imported = this.aliases.get(name)
+        if (imported === 'sys.argv' && this.argv()) return this.argvValue(node)
         if (!imported && CONVERSIONS.has(name)) {
           const fn: PyFunction = {defaults: new Map(), invoke: async (args) => this.conversion(node, name, args[0]), kind: 'function', name, params: ['x'], scope: new Map()}
           return this.known(node, fn)
@@ -1489,6 +1528,14 @@ class Evaluator {
       return this.known(node, (a.value === b.value) === (opText === 'is'), a, b)
     }
 
+    // `sys.argv[1:2] == ["test"]`: lists of known scalars are equal item by item.
+    if ((opText === '==' || opText === '!=') && a.kind === 'known' && b.kind === 'known' && isObj(a.value) && isObj(b.value) && a.value.kind === 'list' && b.value.kind === 'list') {
+      const xs = a.value.items
+      const ys = b.value.items
+      const scalar = (i: EvalValue): boolean => i.kind === 'known' && !isObj(i.value)
+      if (xs.every(scalar) && ys.every(scalar)) return this.known(node, (xs.length === ys.length && xs.every((x, i) => sameValue(x, ys[i]))) === (opText === '=='), a, b)
+    }
+
     if (a.kind !== 'known' || b.kind !== 'known' || isObj(a.value) || isObj(b.value)) return this.unknown(node, undefined, a, b)
     const x = a.value
     const y = b.value
@@ -1541,6 +1588,8 @@ class Evaluator {
     }
 
     const container = await this.expr(base, scope)
+    const sliced = await this.slice(node, container, scope)
+    if (sliced) return sliced
     const key = await this.subscriptKey(node, scope)
     if (isDict(container) && key !== undefined) {
       const v = container.value.entries.get(key)
@@ -1562,6 +1611,7 @@ class Evaluator {
     const base = node.childForFieldName('object')
     if (!prop || !base) return this.unknown(node)
     const name = prop.text
+    if (name === 'argv' && base.type === 'identifier' && !scope.has(base.text) && this.aliases.get(base.text) === 'sys' && this.argv()) return this.argvValue(node)
     // `from drudge import settings` … `settings.POOL_MAX`: a module of the app imported by name (not a name its
     // package defines) is read for the attribute; an installed package's module stays unknown.
     if (base.type === 'identifier' && !scope.has(base.text)) {
@@ -1585,6 +1635,14 @@ class Evaluator {
     }
 
     return this.unknown(node, undefined, obj)
+  }
+
+  /** `sys.argv`: the process's command line (PyEvalOptions.argv), a list of strings. */
+  private argvValue(node: PyNode): EvalValue {
+    const argv = this.argv() ?? []
+    const via: Source[] = [fromDefault(`sys.argv of this process: ${JSON.stringify(argv)} (its command line)`, SYS_ARGV)]
+    const item = (s: string): EvalValue => ({file: this.opts.file, kind: 'known', line: this.line(node), value: s, via})
+    return {file: this.opts.file, kind: 'known', line: this.line(node), value: {items: argv.map((a) => item(a)), kind: 'list'}, via}
   }
 
   /** An attribute of an instance; pydantic BaseSettings fields are overridden by env vars of the same name. */
@@ -1756,6 +1814,18 @@ class Evaluator {
       case 'str':
       case 'bool': {
         return this.conversion(node, callee, args[0])
+      }
+
+      case 'len': {
+        // len() of a known string, list or dict (all its keys known).
+        const x = args[0]
+        if (args.length === 1 && x?.kind === 'known') {
+          const v = x.value
+          const n = typeof v === 'string' ? v.length : isObj(v) && v.kind === 'list' ? v.items.length : isObj(v) && v.kind === 'dict' && !v.partial ? v.entries.size : undefined
+          if (n !== undefined) return this.known(node, n, x)
+        }
+
+        return this.unknown(node, undefined, ...args)
       }
 
       case 'max':

@@ -11,6 +11,7 @@ import type {FileReader} from '../../model/files.js'
 import {evaluateModule} from './evaluate.js'
 import {claim, depth, isDirty, MAX_CALL_DEPTH, PyTrace, type PyRun, sameAnswer, siteOutcome, SiteView, within} from './shared-eval.js'
 import {namedFromRoot} from './module-paths.js'
+import {processArgv} from './program.js'
 import {walkModules} from '../../util/walk.js'
 import {append} from '../../util/arrays.js'
 
@@ -38,7 +39,7 @@ export class PythonProject {
   private readonly bases: string[]
 
   constructor(
-    private readonly ctx: Pick<AnalyzerContext, 'dyno' | 'env' | 'files'>,
+    private readonly ctx: Pick<AnalyzerContext, 'dyno' | 'env' | 'files'> & Partial<Pick<AnalyzerContext, 'command'>>,
     roots: string[] = [],
   ) {
     // After `cd sub &&` the command's folder is searched first ('': gunicorn puts the cwd first on sys.path, python
@@ -99,7 +100,9 @@ export class PythonProject {
   }
 
   private newRun(open: boolean): PyRun {
+    const argv = processArgv(this.ctx.command?.argv)
     return {
+      ...(argv ? {argv} : {}),
       env: this.ctx.env,
       ...(this.ctx.dyno?.nproc ? {nproc: this.ctx.dyno.nproc} : {}),
       open,
@@ -172,6 +175,7 @@ export class PythonProject {
     for (const e of t.events) {
       if (e.kind === 'env' && !sameAnswer(e.got, e.deployer ? this.ctx.env.deployerSets(e.name) : this.ctx.env.get(e.name))) return false
       if (e.kind === 'nproc' && !sameAnswer(e.got, nproc)) return false
+      if (e.kind === 'argv' && (e.got ?? []).join('\0') !== (processArgv(this.ctx.command?.argv) ?? []).join('\0')) return false
     }
 
     return true

@@ -200,3 +200,23 @@ export function pythonScript(argv: readonly string[], files: FileReader): string
   const script = args[i]?.replace(/^\.\//, '')
   return script?.endsWith('.py') && script !== 'manage.py' && !script.endsWith('/manage.py') && files.exists(script) ? script : undefined
 }
+
+/**
+ * The `sys.argv` of the Python process a command starts, when it is known from the command line: `python
+ * manage.py migrate` → ["manage.py", "migrate"] (the script as written, then its arguments), `python -c …` →
+ * ["-c", …], a console script (`gunicorn proj.wsgi`, `celery -A proj worker`, `python -m celery …`) → its name
+ * then its arguments (Python puts the script's path first: the name as written stands for it, so a test of a
+ * basename, a suffix or a substring reads the same). Undefined for a shell or shell script, whose Python
+ * command conncalc does not see here, and for uWSGI, whose embedded interpreter's argv is its --pyargv.
+ * https://docs.python.org/3/library/sys.html#sys.argv
+ */
+export function processArgv(argv: readonly string[] | undefined): string[] | undefined {
+  if (!argv || argv.length === 0) return undefined
+  const {args, name} = pythonProgram(argv)
+  if (['bash', 'sh', 'dash', 'zsh', 'exec', 'uwsgi', 'env', 'cd'].includes(name) || name.endsWith('.sh')) return undefined
+  if (!/^python(\d(\.\d+)?)?$/.test(name)) return [name, ...args]
+  let i = 0
+  while (i < args.length && args[i].startsWith('-') && args[i] !== '-c') i += PYTHON_VALUE_OPTIONS.has(args[i]) && args[i] !== '-c' ? 2 : 1
+  if (args[i] === undefined) return undefined
+  return [args[i] === '-c' ? '-c' : args[i], ...args.slice(args[i] === '-c' ? i + 2 : i + 1)]
+}

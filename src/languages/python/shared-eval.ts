@@ -35,6 +35,7 @@ export const depth = {calls: 0}
 export type PyEvent =
   | {deployer: boolean; got: unknown; kind: 'env'; name: string}
   | {got: Sourced<number> | undefined; kind: 'nproc'}
+  | {got: readonly string[] | undefined; kind: 'argv'}
   | {from: string; got: Map<string, EvalValue> | undefined; kind: 'resolve'; level: number; module: string; rel: number}
   | {file: string; fn: PyFunctionSites; kind: 'site'; line: number; outcome: 'add' | 'cut' | 'dup'; site: PyCallSite}
 
@@ -98,6 +99,8 @@ export const ON_FUNCTION: SiteStore = {
 
 /** The evaluation running now, and the project it runs for. */
 export interface PyRun {
+  /** The process's sys.argv, when its command line shows it (program.ts processArgv). */
+  argv?: readonly string[]
   env: Env
   nproc?: Sourced<number>
   /** Events are recorded while the evaluation runs (a function called after it ended adds sites only). */
