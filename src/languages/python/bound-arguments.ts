@@ -43,7 +43,8 @@ export function boundArgument(call: PyCall, key: string, index?: number): EvalVa
 
   if (unknown.length > 0) return unknown[0]
   // The default stands in only for the parameter itself (`pool_size=pool_size`), not an expression of it.
-  if (known.length === 0) return fn.sites.length > 0 ? v : byDefault(v, call.kwargText[key]?.trim() === v.parameter ? v.parameter : undefined, fn)
+  const bare = call.kwargText[key]?.trim() === v.parameter || (index !== undefined && call.kwargs[key] === undefined && call.argNames?.[index] === v.parameter)
+  if (known.length === 0) return fn.sites.length > 0 ? v : byDefault(v, bare ? v.parameter : undefined, fn)
   const numbers = known.map((k) => asInteger(k.v))
   const distinct = new Set(known.map((k, i) => numbers[i] ?? JSON.stringify(k.v.kind === 'known' ? k.v.value : null)))
   const sites = known.map((k) => fromFile(k.site.file, k.site.line))

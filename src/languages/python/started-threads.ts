@@ -8,6 +8,7 @@
  */
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
+import {boundArgument} from './bound-arguments.js'
 import {classOf, type PyCall, type PyModule, subclassesOf} from './values.js'
 
 import type {FileReader} from '../../model/files.js'
@@ -171,7 +172,8 @@ function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasse
 export function threadPoolSize(ctx: AnalyzerContext, c: PyCall, file: string, base: string): Sourced<number> | undefined {
   const keyword = THREAD_POOLS.get(base)
   if (keyword === undefined || c.spread) return undefined
-  const given = c.kwargs[keyword] ?? c.args[0]
+  // `def threaded_map(func, items, threads=5): ThreadPool(threads)`: what the function's callers pass, or its default.
+  const given = boundArgument(c, keyword, 0)
   const at = fromFile(file, c.line)
   if (given && !(given.kind === 'known' && given.value === null)) {
     const n = asInteger(given)
