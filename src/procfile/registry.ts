@@ -4,7 +4,7 @@ import {actionCable} from '../languages/ruby/action-cable.js'
 import {messageBus} from '../languages/ruby/message-bus.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isPythonCliCommand, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {migrationTool, release, toolWords} from './release.js'
@@ -68,6 +68,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('spinach', isSpinach, async () => (await import('../languages/python/spinach.js')).spinach),
   lazyAnalyzer('werkzeug', isWerkzeug, async () => (await import('../languages/python/werkzeug.js')).werkzeug),
   lazyAnalyzer('django-command', isDjangoCommand, async () => (await import('../languages/python/django-command.js')).djangoCommand),
+  lazyAnalyzer('python-cli-command', isPythonCliCommand, async () => (await import('../languages/python/cli-command.js')).pythonCliCommand),
   lazyAnalyzer('python-script', isPythonScript, async () => (await import('../languages/python/script.js')).script),
   lazyAnalyzer('node', isNode, async () => (await import('../languages/node/node.js')).node),
   lazyAnalyzer('jvm', isJvm, async () => (await import('../languages/jvm/jvm.js')).jvm),

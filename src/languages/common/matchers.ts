@@ -13,7 +13,7 @@ import type {AnalyzerContext, ParsedCommand} from './types.js'
 
 import {dotnetMarker} from '../../platform/language.js'
 import {NODE_PROGRAMS} from '../node/programs.js'
-import {flaskDevServer, flaskSubcommand, manageCommand, manageFramework, manageInvocation, pythonProgram, pythonScript} from '../python/program.js'
+import {appCliCommand, flaskDevServer, flaskSubcommand, manageCommand, manageFramework, manageInvocation, pythonProgram, pythonScript} from '../python/program.js'
 import {readFlag} from './argv.js'
 import {phpWorker} from '../php/php-command.js'
 import {programName} from './setting.js'
@@ -56,6 +56,8 @@ export const isDjangoCommand: Matcher = (cmd, ctx) => {
 
 // Werkzeug's development server: Flask-Script's `manage.py runserver`, `flask run`, `python app.py` calling app.run().
 export const isWerkzeug: Matcher = (cmd, ctx) => flaskDevServer(cmd.argv, ctx.files) !== undefined
+/** `flask worker start`, a Flask-Script `manage.py run_worker`, a console script the app declares: a function of the app's own CLI. */
+export const isPythonCliCommand: Matcher = (cmd, ctx) => appCliCommand(cmd.argv, ctx.files) !== undefined
 /** `python clock.py`: a script of the app (after every Python server and manage.py). */
 export const isPythonScript: Matcher = (cmd, ctx) => pythonScript(cmd.argv, ctx.files) !== undefined
 

@@ -16,7 +16,7 @@ import type {Extra} from '../../model/process.js'
 import {type PyCall, type PyFunctionSites, type PyModule, subclassesOf} from './values.js'
 
 import {assumed, type Source, type Sourced, sourced} from '../../model/source.js'
-import {THREAD_POOLS, threadPoolSize} from './started-threads.js'
+import {cliCommandOf, THREAD_POOLS, threadPoolSize} from './started-threads.js'
 
 /** Calls that start one thread each (import-qualified callees). */
 const ONE_THREAD = new Set(['_thread.start_new_thread', 'threading.Thread', 'threading.Timer', 'thread.start_new_thread'])
@@ -146,15 +146,18 @@ function callersOf(fn: PyFunctionSites, all: readonly AppCall[], depth = 0, seen
     if (c.call.loop) out.loop = true
     const handler = requestHandler(within)
     const job = jobName(within)
+    const cli = cliCommandOf(within)
     if (handler) out.handler ??= `${fn.name}, called from ${handler} at ${c.file}:${c.call.line}`
     else if (job) out.job ??= `${fn.name}, called from ${job} at ${c.file}:${c.call.line}`
+    else if (cli) out.cli ??= cli
     else if (within) {
       const up = callersOf(within, all, depth + 1, seen)
       if (up.loop) out.loop = true
       if (up.handler) out.handler ??= `${fn.name} ← ${up.handler}`
       if (up.job) out.job ??= `${fn.name} ← ${up.job}`
-      // A caller neither a request nor a job leads (as far as conncalc follows it): it may run in any process.
-      if (up.elsewhere || (!up.handler && !up.job)) out.elsewhere = true
+      if (up.cli) out.cli ??= up.cli
+      // A caller neither a request, a job nor a CLI command leads (as far as conncalc follows it): it may run in any process.
+      if (up.elsewhere || (!up.handler && !up.job && !up.cli)) out.elsewhere = true
     } else out.elsewhere = true
   }
 
@@ -163,6 +166,8 @@ function callersOf(fn: PyFunctionSites, all: readonly AppCall[], depth = 0, seen
 
 /** Where a helper's callers lead: a request handler, a job, a loop, or elsewhere (module level, a caller not followed). */
 interface Callers {
+  /** A command of the app's CLI (click, the Flask CLI, Typer, Flask-Script) leads here: it runs only in the process running that command. */
+  cli?: string
   elsewhere?: boolean
   handler?: string
   job?: string
@@ -215,7 +220,11 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
       if (starts.some((s) => s.file === m.file && s.line === c.line)) continue
       // A helper neither a route nor a task: who calls it decides (a view calling it starts a thread per request).
       const own = {handler: requestHandler(c.within), job: jobName(c.within)}
-      const up = c.within && !own.handler && !own.job ? callersOf(c.within, all) : {}
+      const up: Callers = c.within && !own.handler && !own.job ? callersOf(c.within, all) : {}
+      // In a command of the app's CLI, or a helper only such commands call: it runs in the process running that command,
+      // never in a web or job server's (cli-command.ts reads it there).
+      const cli = cliCommandOf(c.within) ?? (up.cli && !up.handler && !up.job && !up.elsewhere ? up.cli : undefined)
+      if (cli !== undefined && !own.handler && !own.job) continue
       const handler = own.handler ?? up.handler
       const job = own.job ?? up.job
       const loop = c.loop || up.loop

@@ -220,3 +220,59 @@ export function processArgv(argv: readonly string[] | undefined): string[] | und
   if (args[i] === undefined) return undefined
   return [args[i] === '-c' ? '-c' : args[i], ...args.slice(args[i] === '-c' ? i + 2 : i + 1)]
 }
+
+/**
+ * A command of the app's own command line that runs one of its functions, found cheaply from the command line and
+ * the app's packaging files (python-cli-command reads which function, and what it runs):
+ * - `flask <command> [<subcommand>]` in a Flask app: a command the app registers (`@app.cli.command()`,
+ *   `app.cli.add_command(group)` of an `AppGroup("worker")` with `@group.command("start")`, a click command);
+ *   not run (werkzeug.ts), celery, rq, spinach (their analyzers), nor Flask-Migrate's `db`;
+ * - `python manage.py <command>` of a Flask-Script manage.py (`@manager.command def run_worker()`,
+ *   `@manager.option(…)`), other than the runserver werkzeug.ts reads;
+ * - a console script the app itself declares (setup.py `entry_points={"console_scripts": ["sync-npm=pkg.cli:main"]}`,
+ *   setup.cfg `console_scripts`, pyproject.toml `[project.scripts]` / `[tool.poetry.scripts]`): `module:function`.
+ */
+export type AppCliCommand =
+  | {app?: string; kind: 'flask'; name: string; sub?: string}
+  | {command: string; kind: 'flask-script'; script: string}
+  | {function?: string; kind: 'console-script'; module: string; name: string}
+
+/** Flask's own commands and those other analyzers read. */
+const FLASK_NOT_APP = new Set(['run', 'celery', 'rq', 'spinach', 'shell', 'routes', 'db'])
+
+/** `NAME = "pkg.mod:func"` (or `NAME=pkg.mod:func` in a console_scripts list) in the app's packaging files. */
+export function consoleScript(name: string, files: FileReader): {function?: string; module: string} | undefined {
+  if (!/^[\w.-]+$/.test(name)) return undefined
+  const esc = name.replaceAll(/[.]/g, String.raw`\.`)
+  const setupPy = files.read('setup.py')?.text ?? ''
+  const inList = new RegExp(String.raw`["']\s*${esc}\s*=\s*([A-Za-z_][\w.]*)(?::([A-Za-z_][\w.]*))?\s*["']`).exec(setupPy)
+  const cfg = /console_scripts\s*=([^[]*)/.exec(files.read('setup.cfg')?.text ?? '')?.[1] ?? ''
+  const inCfg = new RegExp(String.raw`^\s*${esc}\s*=\s*([A-Za-z_][\w.]*)(?::([A-Za-z_][\w.]*))?\s*$`, 'm').exec(cfg)
+  const pyproject = files.read('pyproject.toml')?.text ?? ''
+  const section = /^\[(?:project\.scripts|tool\.poetry\.scripts)\]\s*$([^[]*)/m.exec(pyproject)?.[1] ?? ''
+  const inToml = new RegExp(String.raw`^\s*["']?${esc}["']?\s*=\s*["']([A-Za-z_][\w.]*)(?::([A-Za-z_][\w.]*))?["']`, 'm').exec(section)
+  const m = inList ?? inCfg ?? inToml
+  return m ? {...(m[2] ? {function: m[2]} : {}), module: m[1]} : undefined
+}
+
+export function appCliCommand(argv: readonly string[], files: FileReader): AppCliCommand | undefined {
+  const flask = flaskSubcommand(argv)
+  if (flask) {
+    if (FLASK_NOT_APP.has(flask.name) || !declaresFlask(files)) return undefined
+    const sub = flask.args.find((a) => !a.startsWith('-'))
+    return {...(flask.app ? {app: flask.app} : {}), kind: 'flask', name: flask.name, ...(sub ? {sub} : {})}
+  }
+
+  const manage = manageInvocation(argv)
+  if (manage?.script !== undefined) {
+    if (manageFramework(manage.script, files) !== 'Flask-Script' || flaskDevServer(argv, files) || !/^[\w-]+$/.test(manage.command)) return undefined
+    return {command: manage.command, kind: 'flask-script', script: manage.script}
+  }
+
+  const prog = argv[0]
+  if (!prog || prog.includes('/') || prog.endsWith('.py')) return undefined
+  const {name} = pythonProgram(argv)
+  if (name !== prog) return undefined
+  const found = consoleScript(name, files)
+  return found ? {...found, kind: 'console-script', name} : undefined
+}

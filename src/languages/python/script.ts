@@ -10,7 +10,7 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {fromDefault, fromFile, sourced} from '../../model/source.js'
+import {fromDefault, fromFile, type Source, sourced} from '../../model/source.js'
 import {PythonProject} from './modules.js'
 import {pythonScript} from './program.js'
 import {pythonAnalysis} from './server.js'
@@ -20,40 +20,52 @@ import {entryFiles} from './app-pools.js'
 
 const MAIN = 'https://docs.python.org/3/library/threading.html#threading.main_thread'
 
-export const script: ServerAnalyzer = {
-  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
-    const file = pythonScript(ctx.command.argv, ctx.files)!
-    const root = file.includes('/') ? [file.slice(0, file.lastIndexOf('/'))] : []
-    const project = new PythonProject(ctx, root)
-    const read = await project.walk([file])
-    // `uvicorn.run(...)`, `waitress.serve(app)` in the script itself: the process is that server.
-    const own = read.find((m) => m.file === file)
-    const started = own && (await serverInCode(own, ctx, project))
-    if (started) {
-      return pythonAnalysis({
-        ctx,
-        diagnostics: started.diagnostics,
-        entries: [file, ...entryFiles(project, [started.entry])],
-        ...(started.greenlets ? {greenlets: true} : {}),
-        processes: started.processes,
-        project,
-        server: started.server,
-        threads: started.threads,
-      })
-    }
-
-    const found = startedThreads(read, ctx, `python ${file}`)
-    const threads = found.threads ?? sourced(1, fromFile(file, 1), [fromDefault(`Python runs ${file} on its main thread, and no thread, thread pool or process is started in it or the ${read.length - 1} app modules it imports (installed packages are not read)`, MAIN)])
+/**
+ * A file of the app run as one process's program: the script itself, or the module of the command function a CLI runs
+ * (python-cli-command): `command.what` names the command in sources, `command.also` adds the modules the CLI loads
+ * before it (the Flask app its commands run in), read for threads and pools too, `command.runs` says how it was found.
+ */
+export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command?: {also: string[]; fn?: string; runs: Source[]; what: string}): Promise<ServerAnalysis> {
+  const what = command?.what ?? `python ${file}`
+  const also = command?.also ?? []
+  const runs = command?.runs ?? []
+  // Python puts a script's folder first on sys.path; a console script's is its bin folder, not the app's.
+  const root = !command && file.includes('/') ? [file.slice(0, file.lastIndexOf('/'))] : []
+  const project = new PythonProject(ctx, root)
+  const read = await project.walk([file, ...also])
+  // `uvicorn.run(...)`, `waitress.serve(app)` in the script itself: the process is that server.
+  const own = read.find((m) => m.file === file)
+  const started = own && (await serverInCode(own, ctx, project))
+  if (started) {
     return pythonAnalysis({
       ctx,
-      diagnostics: found.diagnostics,
-      entries: [file],
-      processes: sourced(1, fromDefault(`python ${file} runs in one process`, MAIN)),
+      diagnostics: started.diagnostics,
+      entries: [file, ...also, ...entryFiles(project, [started.entry])],
+      ...(started.greenlets ? {greenlets: true} : {}),
+      processes: started.processes,
       project,
-      server: 'python-script',
-      threads,
+      server: started.server,
+      threads: started.threads,
     })
-  },
+  }
+
+  const found = startedThreads(read, ctx, what, command?.fn ? {file, fn: command.fn} : undefined)
+  const threads = found.threads
+    ? runs.length > 0 ? {...found.threads, via: [...(found.threads.via ?? []), ...runs]} : found.threads
+    : sourced(1, fromFile(file, 1), [...runs, fromDefault(`Python runs ${command ? what : file} on its main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, MAIN)])
+  return pythonAnalysis({
+    ctx,
+    diagnostics: found.diagnostics,
+    entries: [file, ...also],
+    processes: sourced(1, fromDefault(`${what} runs in one process`, MAIN)),
+    project,
+    server: 'python-script',
+    threads,
+  })
+}
+
+export const script: ServerAnalyzer = {
+  analyze: (ctx: AnalyzerContext): Promise<ServerAnalysis> => scriptAnalysis(ctx, pythonScript(ctx.command.argv, ctx.files)!),
   id: 'python-script',
   matches: (cmd, ctx) => pythonScript(cmd.argv, ctx.files) !== undefined,
 }

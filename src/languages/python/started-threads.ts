@@ -9,7 +9,7 @@
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {boundArgument} from './bound-arguments.js'
-import {classOf, type PyCall, type PyModule, subclassesOf} from './values.js'
+import {classOf, type PyCall, type PyFunctionSites, type PyModule, subclassesOf} from './values.js'
 
 import type {FileReader} from '../../model/files.js'
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -60,11 +60,13 @@ export interface StartedThreads {
 }
 
 /** What `modules` start; `what` names the command for messages ("manage.py send_digest", "python clock.py"). */
-export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: string): StartedThreads {
+export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: string, command?: {file: string; fn: string}): StartedThreads {
   // The app's own classes built on one of CONCURRENCY (`class DbSafeExecutor(futures.ThreadPoolExecutor)`).
   const subclasses = subclassesOf(modules, CONCURRENCY)
   const callee = (c: {callee: string}): string | undefined => (CONCURRENCY.has(c.callee) ? c.callee : subclasses.has(c.callee) ? `${c.callee} (a ${subclasses.get(c.callee)})` : undefined)
-  const starts = modules.flatMap((m) => m.calls.filter((c) => callee(c) !== undefined).map((c) => ({c: {...c, callee: callee(c)!}, file: m.file, own: c.callee})))
+  // Running one command of the app's CLI: the bodies of its other commands do not run.
+  const other = (c: PyCall, file: string): boolean => command !== undefined && cliCommandOf(c.within) !== undefined && !(file === command.file && c.within?.name === command.fn)
+  const starts = modules.flatMap((m) => m.calls.filter((c) => callee(c) !== undefined && !other(c, m.file)).map((c) => ({c: {...c, callee: callee(c)!}, file: m.file, own: c.callee})))
   if (starts.length === 0) return {diagnostics: []}
   const pools = threadPools(starts, subclasses, modules, ctx)
   if (pools) {
@@ -130,6 +132,16 @@ function pythonVersion(files: FileReader): {file: string; line: number; major: n
 
   return undefined
 }
+
+/**
+ * Decorators that make a function a command of the app's command line: click's `@click.command` / `@group.command` /
+ * `@x.group`, the Flask CLI's `@app.cli.command` and AppGroup's, Typer's `@app.command`, Flask-Script's
+ * `@manager.command` / `@manager.option`. Such a function runs only in the process that runs that command.
+ */
+const CLI_DECORATOR = /(^|\.)(command|group)$|(^|\.)manager\.option$/
+
+/** The command function `within` is (its name), when it is one of the app's CLI commands. */
+export const cliCommandOf = (within: PyFunctionSites | undefined): string | undefined => ((within?.decorators ?? []).some((d) => CLI_DECORATOR.test(d)) ? within?.name : undefined)
 
 /** The keyword that sizes a start's thread pool (max_workers, or processes for multiprocessing's ThreadPool). */
 function sizeKeyword(s: {own: string}, subclasses: Map<string, string>): string {
