@@ -34,8 +34,8 @@ export const isDaphne: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'daph
 /** `waitress-serve …` and `python -m waitress …` (waitress/__main__.py runs the same runner). */
 export const isWaitress: Matcher = (cmd) => ['waitress', 'waitress-serve'].includes(pythonProgram(cmd.argv).name)
 export const isUwsgi: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'uwsgi'
-/** `celery …`, and `flask celery …` (Celery's click group added to the Flask CLI: languages/python/celery.ts). */
-export const isCelery: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'celery' || flaskSubcommand(cmd.argv)?.name === 'celery'
+/** `celery …` (and Flower's own `flower` script), and `flask celery …` (Celery's click group added to the Flask CLI: languages/python/celery.ts). */
+export const isCelery: Matcher = (cmd) => ['celery', 'flower'].includes(pythonProgram(cmd.argv).name) || flaskSubcommand(cmd.argv)?.name === 'celery'
 export const isRq: Matcher = (cmd) => {
   const {args, name} = pythonProgram(cmd.argv)
   // Flask-RQ2's `flask rq worker` (flask_rq2/cli.py) runs rq's own worker command.

@@ -209,7 +209,7 @@ function withIdleImports(analysis: ServerAnalysis, walked: PyModule[], pool: str
 const IDLE_REF = 'https://docs.celeryq.dev/en/stable/userguide/workers.html'
 
 /** Celery's subcommands (celery/bin/celery.py adds them to the `celery` click group); `celery` alone runs none. */
-const SUBCOMMANDS = new Set(['amqp', 'beat', 'call', 'control', 'events', 'graph', 'help', 'inspect', 'list', 'logtool', 'migrate', 'multi', 'purge', 'report', 'result', 'shell', 'status', 'upgrade', 'worker'])
+const SUBCOMMANDS = new Set(['amqp', 'beat', 'call', 'control', 'events', 'flower', 'graph', 'help', 'inspect', 'list', 'logtool', 'migrate', 'multi', 'purge', 'report', 'result', 'shell', 'status', 'upgrade', 'worker'])
 const CELERY_CLI = 'https://github.com/celery/celery/blob/main/celery/bin/celery.py'
 
 export const celery: ServerAnalyzer = {
@@ -238,6 +238,16 @@ export const celery: ServerAnalyzer = {
     const module = settingsModule(project, walked, ctx.env)
     const settingsFile = module ? project.resolve(module) : undefined
     const settings = settingsFile ? await project.load(settingsFile) : undefined
+
+    // Flower (`celery flower`, the subcommand the flower package adds through the celery.commands entry point, or its
+    // own `flower` script): a Tornado app that reads the broker and the workers' events; it opens no database
+    // connection (its --persistent state is a shelve file, flower/options.py `db`), so 0.
+    if ((pythonProgram(ctx.command.argv).name === 'flower' || args.includes('flower')) && !isWorker && !args.includes('beat')) {
+      const ref = 'https://flower.readthedocs.io/en/latest/config.html#persistent'
+      const none = sourced(0, fromDefault('Flower monitors Celery through the broker and the workers\' events; it runs no task and opens no database connection (its persistent state is a shelve file)', ref))
+      const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromDefault('Flower is one process (a Tornado server)', ref)), project, server: 'celery-flower', threads: none})
+      return {...analysis, language: 'none', threadsPerProcess: none}
+    }
 
     // `celery events`: one process that follows the workers' events; with a camera (-c/--camera, e.g.
     // django_celery_monitor's) it writes snapshots through the app's ORM on its one thread, else it only prints.
