@@ -1159,6 +1159,20 @@ function stripWrappers(
         else if (argv[0]?.startsWith('-')) argv = argv.slice(1) // -i, --ignore-environment, --
         else break
       }
+    } else if (head === 'eval' && argv.slice(1).join(' ').trim() !== '' && depth < MAX_DEPTH) {
+      // `eval ${WORKER_COMMAND}`: the shell joins its (already expanded) words with spaces and runs the result as a
+      // command line of its own, quotes and operators included (POSIX eval special built-in). Words that expand to
+      // nothing (a variable with no value here) leave `eval` as written: a command built at run time, said as such.
+      const inner = splitScript(argv.slice(1).join(' '), env.with(layer(from, [...outer, ...assignments])), from, depth + 1)
+      return {
+        argv: inner.argv,
+        assignments: [...assignments, ...inner.assignments],
+        background: inner.background,
+        expanded: inner.expanded,
+        preCommands: inner.preCommands,
+        unresolved: inner.unresolved,
+        wrappers: [...wrappers, 'eval', ...inner.wrappers],
+      }
     } else if (SHELLS.has(head.split('/').pop()!) && depth < MAX_DEPTH) {
       const c = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a))
       if (c === -1 || c + 1 >= argv.length || argv.slice(1, c).some((a) => !a.startsWith('-'))) break
