@@ -41,6 +41,19 @@ describe("commands of the app's own CLI", () => {
     expect(r.total).toBe(10)
   })
 
+  it('a console script that is a FlaskGroup, run with `run`: Flask\'s development server, which conncalc does not follow there: unknown, said', () => {
+    const files = {
+      Procfile: 'web: shopctl run --host 0.0.0.0 --port $PORT\n',
+      'requirements.txt': 'Flask==3.0.3\npsycopg2-binary==2.9.9\n-e .\n',
+      'setup.py': 'from setuptools import setup\nsetup(name="shop", entry_points={"console_scripts": ["shopctl = shop.cli:cli"]})\n',
+      'shop/__init__.py': '',
+      'shop/cli.py': 'import click\nfrom flask.cli import FlaskGroup\n\n\n@click.group(cls=FlaskGroup)\ndef cli():\n    pass\n',
+    }
+    const s = planJson(join(app(files), 'Procfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
+    expect(s.codes).toContain('unknown-command')
+    expect(s.type('web').sources.threadsPerProcess.source.kind).toBe('assumed')
+  })
+
   it('Flask-Script: `python manage.py run_worker` of an @manager.command runs that function; a Command class is not read', () => {
     const files = {
       Procfile: 'worker: python -u manage.py run_worker\nsync: python manage.py sync\n',

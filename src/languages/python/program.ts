@@ -274,5 +274,12 @@ export function appCliCommand(argv: readonly string[], files: FileReader): AppCl
   const {name} = pythonProgram(argv)
   if (name !== prog) return undefined
   const found = consoleScript(name, files)
-  return found ? {...found, kind: 'console-script', name} : undefined
+  if (!found) return undefined
+  // A console script that is a FlaskGroup (`@click.group(cls=FlaskGroup)`): `run` is Flask's development server, `shell`
+  // and `routes` Flask's own; conncalc does not follow the group to the app it builds, so they stay unknown.
+  const path = found.module.replaceAll('.', '/')
+  const text = ['', 'src/'].flatMap((root) => [`${root}${path}.py`, `${root}${path}/__init__.py`]).map((f) => files.read(f)?.text).find((t) => t !== undefined) ?? ''
+  const sub = argv.slice(1).find((a) => !a.startsWith('-'))
+  if (/\bFlaskGroup\b/.test(text) && sub !== undefined && ['run', 'shell', 'routes'].includes(sub)) return undefined
+  return {...found, kind: 'console-script', name}
 }
