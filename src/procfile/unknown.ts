@@ -14,6 +14,16 @@ function notInApp(argv0: string | undefined, files: FileReader): string | undefi
   return path.includes('..') || path.includes('$') || files.exists(path) ? undefined : `${path} is not in the app (made at build, or named by a Procfile the repo outgrew?)`
 }
 
+/** `python web.py` of a script the repo does not hold: Python stops with "can't open file" before it runs anything. */
+function scriptNotInApp(argv: string[], files: FileReader): string | undefined {
+  if (!/^python(\d(\.\d+)?)?$/.test((argv[0] ?? '').split('/').pop()!)) return undefined
+  const script = argv.slice(1).find((a) => !a.startsWith('-'))
+  if (!script?.endsWith('.py') || argv.slice(1).some((a) => a === '-m' || a === '-c')) return undefined
+  const path = appPath(script)
+  if (path.startsWith('/') || path.includes('..') || path.includes('$') || files.exists(path)) return undefined
+  return `${path} is not in the app: Python stops with "can't open file" at start (a script made at build, or one the repo no longer has?)`
+}
+
 /** Why a `manage.py X` is not read as a Django management command: its manage.py is another framework's. */
 function notDjango(argv: string[], files: FileReader): string | undefined {
   const manage = manageInvocation(argv)
@@ -33,7 +43,7 @@ export const unknown: ServerAnalyzer = {
     const what = ctx.command.argv[0] ?? ctx.command.raw
     // Quoted in a message (and in every source that cites it): a long command is shortened.
     const quoted = `"${what.length > 80 ? `${what.slice(0, 79)}…` : what}"`
-    const reason = ctx.unknownWhy ?? notDjango(ctx.command.argv, ctx.files) ?? flaskCommand(ctx.command.argv) ?? notInApp(ctx.command.argv[0], ctx.files)
+    const reason = ctx.unknownWhy ?? notDjango(ctx.command.argv, ctx.files) ?? flaskCommand(ctx.command.argv) ?? notInApp(ctx.command.argv[0], ctx.files) ?? scriptNotInApp(ctx.command.argv, ctx.files)
     const why = reason ? `${quoted}: ${reason}` : `conncalc does not recognise ${quoted}`
     return {
       diagnostics: [
