@@ -766,7 +766,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // database (languages/common/database-drivers.ts): its pools are on that database, and it holds no connection on the plan.
   // A program conncalc does not recognise (`blueberrypy serve`, an app's console script) is installed by one of the
   // app's languages: when they show its database is another one (unknownProgramElsewhere), it reaches that one.
-  const elsewhere = language === 'none' ? undefined : (anotherDatabase(ctx.files, language) ?? (analyzer.id === 'unknown' ? unknownProgramElsewhere(ctx.files) : undefined))
+  const elsewhere = language === 'none' ? undefined : (anotherDatabase(ctx.files, language) ?? (analyzer.id === 'unknown' || analysis.server === 'unknown' ? unknownProgramElsewhere(ctx.files) : undefined))
   // What the analyzer said about how many connections this process would hold ("counting 1 process × 1 thread", a
   // CPU-count default, unbounded greenlets, a value it could not read) is moot beside the 0 it holds on the plan: not said,
   // so no warning contradicts the 0.

@@ -65,6 +65,6 @@ describe("commands of the app's own CLI", () => {
     // run_worker on the main thread (backfill's executor is another command's): 1 of the pool's 6.
     expect(s.type('worker')).toMatchObject({connectionsPerDyno: 1, poolPerProcess: 6, threadsPerProcess: 1})
     expect(s.type('worker').sources.threadsPerProcess.source.kind).toBe('file')
-    expect(s.diagnostics.find((d) => d.processType === 'sync')?.message).toContain('no `@manager.command` function named sync')
+    expect(s.diagnostics.find((d) => d.processType === 'sync')?.message).toContain('manage.py is written with Flask-Script, not Django, and conncalc has no analyzer for its `sync` command')
   })
 })

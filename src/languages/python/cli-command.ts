@@ -111,7 +111,7 @@ export const pythonCliCommand: ServerAnalyzer = {
       const app = flaskAppEntries(ctx, project, cmd.app)
       const modules = (await project.walk(app)).map((m) => m.file)
       const found = flaskCommand(ctx.files, modules, cmd.name, cmd.sub)
-      if (!found) return unknownCommand(ctx, `\`${what}\` is a command conncalc does not find in the Flask app's modules (${modules.length} read: an extension's?)`)
+      if (!found) return unknownCommand(ctx, `\`${what}\` is a command the Flask app registers (its own @app.cli.command, or an extension's), which conncalc does not find in the ${modules.length} modules the app imports`)
       const runs = [fromFile(found.file, found.line), fromDefault(`\`${what}\` runs ${found.fn}() in ${found.file}, with the Flask app loaded first (its CLI builds the app before a command runs)`, FLASK_CLI), ...(found.byName ? [fromDefault('click names a command after its function (underscores as dashes) unless the decorator names it', CLICK_NAME)] : [])]
       return scriptAnalysis(ctx, found.file, {also: app, fn: found.fn, runs, what})
     }

@@ -265,8 +265,12 @@ export function appCliCommand(argv: readonly string[], files: FileReader): AppCl
 
   const manage = manageInvocation(argv)
   if (manage?.script !== undefined) {
-    if (manageFramework(manage.script, files) !== 'Flask-Script' || flaskDevServer(argv, files) || !/^[\w-]+$/.test(manage.command)) return undefined
-    return {command: manage.command, kind: 'flask-script', script: manage.script}
+    if (manageFramework(manage.script, files) !== 'Flask-Script' || flaskDevServer(argv, files) || !/^\w+$/.test(manage.command)) return undefined
+    // Only a function the script defines under `@manager.command` / `@manager.option(…)`: a Command class added with
+    // add_command (or a command of an installed package) stays the unknown command, which says why.
+    const text = files.read(manage.script)?.text ?? ''
+    const defined = new RegExp(String.raw`^\s*@\w+\.(?:command|option)\b[^\n]*\n(?:[^\n]*\n){0,12}?\s*def\s+${manage.command}\s*\(`, 'm').test(text)
+    return defined ? {command: manage.command, kind: 'flask-script', script: manage.script} : undefined
   }
 
   const prog = argv[0]
