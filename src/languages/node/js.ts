@@ -2103,7 +2103,15 @@ class JsEvaluator {
     }
 
     if (a.kind !== 'known' && op !== '&&') return this.unreadLeft(node, left, op, a, side(right))
-    if (a.kind !== 'known' || (typeof a.value === 'object' && a.value !== null)) return this.unknown(node, undefined, a)
+    if (a.kind !== 'known') return this.unknown(node, undefined, a)
+    // An object (`configs[env] || configs.development` with the env's section there) is truthy and not nullish:
+    // `||` and `??` give it, `&&` gives the right side, as JavaScript does (ECMA-262 ToBoolean: every Object is true).
+    if (typeof a.value === 'object' && a.value !== null) {
+      if (op !== '&&') return a
+      const b = side(right)
+      return b.kind === 'known' ? {...b, via: [...a.via, ...b.via]} : b
+    }
+
     const takeLeft = op === '||' ? truthy(a.value) : op === '??' ? a.value !== null : !truthy(a.value)
     if (takeLeft) return a
     const b = side(right)

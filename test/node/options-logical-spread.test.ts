@@ -1,0 +1,54 @@
+/**
+ * Pool options picked with `||` / `&&` between objects.
+ *
+ * - `configs[process.env.NODE_ENV] || configs.development`: the env's section is an object, so `||` gives it (every
+ *   Object is truthy, ECMA-262 ToBoolean) — Sequelize pool.max 7 from the production section. Before: the `||` of an
+ *   object was not evaluated and the spread `{...config}` was dropped without a word: Sequelize's default 5, unstarred.
+ * - `base.pool && base.pool.max`-style `&&` on an object gives its right side.
+ * Sequelize's default max 5 (v6 connection-manager.js), knex's 10 (client.js): cited in pools.ts.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {node} from '../../src/languages/node/node.js'
+import {analyzeWith} from '../analyzers/helpers.js'
+
+const pkg = (deps: Record<string, string>) => JSON.stringify({dependencies: deps}, null, 2)
+const run = (command: string, files: Record<string, string>) => analyzeWith(node, command, files, {NODE_ENV: 'production'}, 'standard-1x')
+const pools = (a: Awaited<ReturnType<typeof run>>) => a.pools?.map((p) => [p.database, p.pool.value, p.pool.via?.some((s) => s.kind === 'assumed') ?? false])
+
+const settings = [
+  'module.exports = {',
+  '  development: {url: process.env.DATABASE_URL, dialect: "postgres", pool: {max: 3}},',
+  '  production: {url: process.env.DATABASE_URL, dialect: "postgres", pool: {max: 7, min: 1}},',
+  '}',
+].join('\n')
+
+describe('options chosen with || and && between objects', () => {
+  it('configs[NODE_ENV] || configs.development is the env section when it is there', async () => {
+    const a = await run('node src/index.js', {
+      'package.json': pkg({pg: '^8.13.1', sequelize: '^6.37.5'}),
+      'src/config.js': settings,
+      'src/index.js': [
+        "const {Sequelize} = require('sequelize')",
+        "const configs = require('./config')",
+        'const config = configs[process.env.NODE_ENV] || configs.development',
+        'module.exports = new Sequelize(config.url, {...config, logging: false})',
+      ].join('\n'),
+    })
+    expect(pools(a)).toEqual([['sequelize src/index.js:4', 7, false]])
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+  })
+
+  it('an object && x is x', async () => {
+    const a = await run('node src/index.js', {
+      'package.json': pkg({pg: '^8.13.1', sequelize: '^6.37.5'}),
+      'src/config.js': settings,
+      'src/index.js': [
+        "const {Sequelize} = require('sequelize')",
+        "const configs = require('./config')",
+        'module.exports = new Sequelize(process.env.DATABASE_URL, {pool: configs.production && configs.production.pool})',
+      ].join('\n'),
+    })
+    expect(pools(a)).toEqual([['sequelize src/index.js:3', 7, false]])
+  })
+})
