@@ -1,10 +1,12 @@
 /**
- * Pool options picked with `||` / `&&` between objects.
+ * Pool options picked with `||` / `&&` between objects, and options that spread something conncalc cannot read.
  *
  * - `configs[process.env.NODE_ENV] || configs.development`: the env's section is an object, so `||` gives it (every
  *   Object is truthy, ECMA-262 ToBoolean) — Sequelize pool.max 7 from the production section. Before: the `||` of an
  *   object was not evaluated and the spread `{...config}` was dropped without a word: Sequelize's default 5, unstarred.
  * - `base.pool && base.pool.max`-style `&&` on an object gives its right side.
+ * - `new Sequelize(url, {...settings, logging: false})` with `settings` unreadable and no `pool` key written: the spread
+ *   may set pool, so the default 5 is an assumption, warned at the options (before: 5 taken silently). knex the same (10).
  * Sequelize's default max 5 (v6 connection-manager.js), knex's 10 (client.js): cited in pools.ts.
  */
 import {describe, expect, it} from 'vitest'
@@ -50,5 +52,36 @@ describe('options chosen with || and && between objects', () => {
       ].join('\n'),
     })
     expect(pools(a)).toEqual([['sequelize src/index.js:3', 7, false]])
+  })
+})
+
+describe('options that spread what conncalc cannot read', () => {
+  it('Sequelize: no pool written beside the spread: the default 5 is assumed and said', async () => {
+    const a = await run('node src/index.js', {
+      'package.json': pkg({pg: '^8.13.1', sequelize: '^6.37.5'}),
+      'src/index.js': [
+        "const {Sequelize} = require('sequelize')",
+        'const settings = JSON.parse(process.env.DB_SETTINGS)',
+        'module.exports = new Sequelize(process.env.DATABASE_URL, {...settings, logging: false})',
+      ].join('\n'),
+    })
+    expect(pools(a)).toEqual([['sequelize src/index.js:3', 5, true]])
+    const warning = a.diagnostics.find((d) => d.code === 'unknown-config-value')
+    expect(warning?.message).toBe('cannot read Sequelize pool max: the options at src/index.js:3 cannot be read (they spread in an object conncalc cannot read, which may set it); the default 5 is assumed')
+  })
+
+  it('knex: the same, with knex\'s default 10; a pool written beside the spread is read', async () => {
+    const a = await run('node src/index.js', {
+      'package.json': pkg({knex: '^3.1.0', pg: '^8.13.1'}),
+      'src/index.js': [
+        "const knex = require('knex')",
+        'const extra = JSON.parse(process.env.KNEX_EXTRA)',
+        "const db = knex({client: 'pg', connection: process.env.DATABASE_URL, ...extra})",
+        "const reports = knex({client: 'pg', connection: process.env.DATABASE_URL, ...extra, pool: {max: 2}})",
+        'module.exports = {db, reports}',
+      ].join('\n'),
+    })
+    expect(pools(a)?.find((p) => p[0] === 'knex src/index.js:3')).toEqual(['knex src/index.js:3', 10, true])
+    expect(pools(a)?.find((p) => p[0] === 'knex src/index.js:4')).toEqual(['knex src/index.js:4', 2, false])
   })
 })

@@ -278,6 +278,17 @@ function option(obj: EvalValue | undefined, keys: string[], dflt: Sourced<number
 const lastDict = (args: EvalValue[]): EvalValue | undefined => [...args].reverse().find((a) => isDict(a))
 
 /**
+ * A nested option object (`pool` of `{...config, logging: false}`): the entry, else — when the options spread something
+ * conncalc cannot read, which may hold it — an empty object marked partial where the options are, so `option` says the
+ * default is assumed instead of taking it silently. Undefined when the options are read whole and have no such key.
+ */
+function nested(obj: EvalValue | undefined, key: string): EvalValue | undefined {
+  const v = entry(obj, key)
+  if (v !== undefined || !isDict(obj) || obj.value.partial !== true) return v
+  return {...obj, value: {entries: new Map(), kind: 'dict', partial: true}}
+}
+
+/**
  * A PrismaClient made at import that no code queries opens no connection: Prisma connects on the first query or
  * $connect() (unqueried.ts). Its module binds it to a name nothing in the module reads (JsModule.idle); it is dropped
  * when no other code file of the app names what it is exported as (nothing can import it), and counted, starred, when
@@ -432,7 +443,7 @@ function prismaServer(ctx: AnalyzerContext): {server: string; via: Source[]} {
 }
 
 function typeormPool(opts: EvalValue | undefined, origin: Source, diagnostics: Diagnostic[]): Sourced<number> {
-  const extra = option(entry(opts, 'extra'), ['max'], sourced(10, origin, [fromDefault("TypeORM passes poolSize to pg's Pool max (default 10)", REF.typeorm)]), 'TypeORM extra.max', diagnostics)
+  const extra = option(nested(opts, 'extra'), ['max'], sourced(10, origin, [fromDefault("TypeORM passes poolSize to pg's Pool max (default 10)", REF.typeorm)]), 'TypeORM extra.max', diagnostics)
   return option(opts, ['poolSize'], extra, 'TypeORM poolSize', diagnostics)
 }
 
@@ -759,12 +770,12 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         libs.add('knex')
         diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `knex(${knexWithoutPool(opts)}) here opens no pool: knex makes its pool only when the config has a \`connection\` (and pool.max is not 0), so this instance only builds SQL (${REF.knexNoPool})`, severity: 'info'})
       } else if (/^knex(\.knex|\.default|\.initialize)?$/.test(c.callee) && !c.isNew && opts) {
-        const pool = option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics)
+        const pool = option(nested(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics)
         const other = knexOtherClient(opts)
         if (other) add('knex', m.file, c, {...pool, via: [...(pool.via ?? []), other.why]}, other.server)
         else add('knex', m.file, c, pool)
       } else if (c.isNew && /^sequelize(-typescript)?(\.Sequelize|\.default)?$/.test(c.callee)) {
-        const max = option(entry(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics)
+        const max = option(nested(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics)
         const replication = entry(opts, 'replication')
         if (replication) {
           for (const [lib, pool, server] of sequelizeReplication(ctx, replication, max, m.file, diagnostics)) add(lib, m.file, c, pool, server)
@@ -804,12 +815,12 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         if (!isDict(options)) {
           diagnostics.push(unreadOptions(m.file, c, options, `${lib} module options`, `its default pool (${dflt.value})`))
           add(lib, m.file, c, assumedDefault(dflt, options ?? {file: m.file, kind: 'unknown', line: c.line, reason: 'no options'}, `the ${lib} module options`))
-        } else add(lib, m.file, c, option(entry(options, 'pool'), ['max'], dflt, `${lib} pool.max`, diagnostics))
+        } else add(lib, m.file, c, option(nested(options, 'pool'), ['max'], dflt, `${lib} pool.max`, diagnostics))
       } else if (/^(@fastify\/postgres|fastify-postgres)(\.default)?$/.test(c.callee) && !c.isNew) {
         // fastify.register(fastifyPostgres, options): index.js `const pool = new pg.Pool(options)` (options.name, pg, native removed).
         add('pg', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("@fastify/postgres makes `new pg.Pool(options)` from the options it is registered with: pg's default max 10", REF.fastifyPostgres)]), 'pg Pool max', diagnostics))
       } else if (/^@payloadcms\/db-postgres\.postgresAdapter$/.test(c.callee)) {
-        add('pg', m.file, c, option(entry(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault("Payload's postgres adapter creates a pg Pool (default max 10) from `pool`", REF.pg)]), 'pg Pool max', diagnostics))
+        add('pg', m.file, c, option(nested(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault("Payload's postgres adapter creates a pg Pool (default max 10) from `pool`", REF.pg)]), 'pg Pool max', diagnostics))
       } else if (c.isNew && /^@prisma\/adapter-pg\.PrismaPg$/.test(c.callee)) {
         // new PrismaPg(pool): the adapter uses a pg Pool the app made, counted where it was made (REF.prismaAdapterPg).
         if (isCall(c.args[0]) && /^pg(\.default)?\.Pool$|^pg-pool$/.test(c.args[0].value.callee)) {
@@ -1001,7 +1012,7 @@ async function knexfile(ctx: AnalyzerContext, project: NodeProject, diagnostics:
     diagnostics.push({code: 'unknown-config-value', file: named, line: exported?.line ?? 1, message: `${named} has no "${nodeEnv}" section conncalc can read; using knex's default pool`, severity: 'warning'})
   }
 
-  return {database: `knex ${named}`, pool: option(entry(config, 'pool'), ['max'], dflt, 'knex pool max', diagnostics), server: 'DATABASE_URL'}
+  return {database: `knex ${named}`, pool: option(nested(config, 'pool'), ['max'], dflt, 'knex pool max', diagnostics), server: 'DATABASE_URL'}
 }
 
 /**
@@ -1026,7 +1037,7 @@ async function sequelizeConfig(ctx: AnalyzerContext, project: NodeProject, diagn
   const envName = asString(entry(section, 'use_env_variable'))
   const value = envName ? ctx.env.get(envName) : undefined
   const server = value ? serverOf(ctx, {file: named, kind: 'known', line: 1, value: value.value, via: [value.source]}) : PRIMARY
-  return {database: `sequelize ${named}`, pool: option(entry(section, 'pool'), ['max'], dflt, 'Sequelize pool max', diagnostics), server}
+  return {database: `sequelize ${named}`, pool: option(nested(section, 'pool'), ['max'], dflt, 'Sequelize pool max', diagnostics), server}
 }
 
 /**
