@@ -81,7 +81,35 @@ function tomcatJdbcPool(ctx: AnalyzerContext, config: SpringConfig, boot: {file:
     intProperty(config, 'spring.datasource.tomcat.initial-size', 'the tomcat-jdbc initial size', diagnostics) ??
     intProperty(config, 'spring.datasource.initial-size', 'the tomcat-jdbc initial size', diagnostics) ??
     sourced(10, fromDefault('tomcat-jdbc default initialSize: opened when the pool starts', TOMCAT_JDBC))
-  return {database: 'tomcat-jdbc', minOpen: initial.value <= max.value ? initial : max, pool: {...max, via: [...(max.via ?? []), ...(max.via?.includes(chosen) ? [] : [chosen])]}, server: jvmUrlServer(config.get('spring.datasource.url'), ctx.env)}
+  return {database: 'tomcat-jdbc', minOpen: initial.value <= max.value ? initial : max, pool: {...max, via: [...(max.via ?? []), ...(max.via?.includes(chosen) ? [] : [chosen])]}, server: springServer(config, ctx)}
+}
+
+/**
+ * Drivers of other databases, by class name. spring.datasource.driver-class-name names the driver the pool loads, as given
+ * (Spring Boot DataSourceProperties.determineDriverClassName returns it when set: https://github.com/spring-projects/spring-boot/blob/v2.7.18/spring-boot-project/spring-boot-autoconfigure/src/main/java/org/springframework/boot/autoconfigure/jdbc/DataSourceProperties.java),
+ * and a JDBC driver accepts only its own
+ * URLs: HikariCP refuses to start ("Driver … claims to not accept jdbcUrl"), tomcat-jdbc's connect gets null. So a pool
+ * with one of these opens no PostgreSQL connection, whatever URL it is given (the JVM buildpack's SPRING_DATASOURCE_URL too).
+ */
+const OTHER_DRIVERS: [RegExp, string][] = [
+  [/^org\.h2\.Driver$/, 'H2'],
+  [/^org\.hsqldb\.(jdbc\.JDBCDriver|jdbcDriver)$/, 'HSQLDB'],
+  [/^com\.mysql\.(cj\.)?jdbc\.Driver$/, 'MySQL'],
+  [/^org\.mariadb\.jdbc\.Driver$/, 'MariaDB'],
+  [/^org\.sqlite\.JDBC$/, 'SQLite'],
+  [/^oracle\.jdbc\.(driver\.)?OracleDriver$/, 'Oracle'],
+  [/^com\.microsoft\.sqlserver\.jdbc\.SQLServerDriver$/, 'SQL Server'],
+  [/^org\.apache\.derby\.jdbc\.(Embedded|Client)Driver$/, 'Derby'],
+]
+
+/** The server of Spring Boot's DataSource: another database when driver-class-name names its driver, else the URL's. */
+function springServer(config: SpringConfig, ctx: AnalyzerContext): string {
+  const driver = config.get('spring.datasource.driver-class-name')
+  const name = driver?.value?.trim()
+  const other = name === undefined ? undefined : OTHER_DRIVERS.find(([re]) => re.test(name))?.[1]
+  if (!other || !driver) return jvmUrlServer(config.get('spring.datasource.url'), ctx.env)
+  const at = driver.source.kind === 'file' ? ` at ${driver.source.file}:${driver.source.line}` : driver.source.kind === 'env' ? ` from ${driver.source.name}` : ''
+  return `${other} database (spring.datasource.driver-class-name ${name}${at}: the pool connects through that driver, which takes no PostgreSQL URL), not PostgreSQL`
 }
 
 const DRIVER_MANAGER = 'https://docs.oracle.com/en/java/javase/21/docs/api/java.sql/java/sql/DriverManager.html#getConnection(java.lang.String)'
@@ -122,12 +150,20 @@ function unpooled(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Extra[] {
 
 /** One JVM per dyno whose request threads share one pool: at most the pool's size hold a connection at once. */
 function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source, extras: Extra[] = [], server = 'spring-boot'): ServerAnalysis {
+  const processesPerDyno = sourced(1, fromDefault('one JVM per dyno', server === 'jvm' ? 'https://devcenter.heroku.com/articles/deploying-java' : 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku'))
+  // A pool known to be on another database (model/other-server.ts) is listed, not counted: its threads hold none on the plan.
+  const apart = apartFromKnownOthers([pool])
+  if (apart.pools.length === 0) {
+    const why = fromDefault(`its pool (${pool.database}) is on ${pool.server}: this process holds no connection on the plan`, 'https://jdbc.postgresql.org/documentation/use/')
+    return {diagnostics, extrasPerProcess: extras, language: extras.length > 0 ? 'java' : 'none', otherServerPools: apart.otherServerPools, pools: [], processesPerDyno, server, threadsPerProcess: sourced(0, why, [pool.pool.source])}
+  }
+
   return {
     diagnostics,
     extrasPerProcess: extras,
     language: 'java',
     pools: [pool],
-    processesPerDyno: sourced(1, fromDefault('one JVM per dyno', server === 'jvm' ? 'https://devcenter.heroku.com/articles/deploying-java' : 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')),
+    processesPerDyno,
     server,
     threadsPerProcess: sourced(pool.pool.value, threads, [pool.pool.source]),
   }
@@ -644,5 +680,5 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
   // minimumIdle < 0 or > maximumPoolSize means "= maximumPoolSize" (HikariConfig.validateNumerics).
   const minOpen: Sourced<number> =
     minIdle && minIdle.value >= 0 && minIdle.value <= max.value ? minIdle : sourced(max.value, fromDefault('HikariCP minimumIdle defaults to maximumPoolSize: the pool is filled at start', HIKARI), [max.source])
-  return oneJvm(diagnostics, {database: 'hikari', minOpen, pool: max, server: jvmUrlServer(config.get('spring.datasource.url'), ctx.env)}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), extras)
+  return oneJvm(diagnostics, {database: 'hikari', minOpen, pool: max, server: springServer(config, ctx)}, fromDefault("request threads wait for one of HikariCP's connections; at most the pool size hold one at once", HIKARI), extras)
 }
