@@ -12,6 +12,7 @@ import {tempApps} from '../helpers/temp-apps.js'
 const {app} = tempApps()
 const spring = tempApps('spring-boot')
 const play = tempApps('play-hikaricp')
+const horizon = tempApps('laravel-horizon')
 
 const appJson = (env: Record<string, unknown>): string => `${JSON.stringify({env, name: 'made-up'}, null, 2)}\n`
 
@@ -195,5 +196,20 @@ describe('a variable app.json requires with no value: the code\'s fallback is an
     expect(p.type('web').poolPerProcess).toBe(8)
     expect(assumedFor(p.type('web').sources, 'DB_POOL_SIZE')).toBe(true)
     expect(assumedFor(planJson(`${play.app({'app.json': json})}/Procfile`, ['--plan', 'standard-0', '--env', 'DB_POOL_SIZE=8']).type('web').sources, 'DB_POOL_SIZE')).toBe(false)
+  })
+})
+
+describe('PHP: a Horizon supervisor count from env() with a default', () => {
+  // test/fixtures/laravel-horizon, production: supervisor-1 maxProcesses 10 + supervisor-media `'processes' =>
+  // env('HORIZON_MEDIA_PROCESSES', 5)`: 15. app.json requires HORIZON_MEDIA_PROCESSES with no value: 15, starred; --env 2: 12.
+  const json = appJson({HORIZON_MEDIA_PROCESSES: {description: 'media workers'}})
+  it('the fallback 5 is an assumption when app.json requires the variable', () => {
+    const dir = horizon.app({'app.json': json})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'queues=1'])
+    expect(r.type('queues').processesPerDyno).toBe(15)
+    expect(assumedFor(r.type('queues').sources.processesPerDyno, 'HORIZON_MEDIA_PROCESSES')).toBe(true)
+    const given = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'queues=1', '--env', 'HORIZON_MEDIA_PROCESSES=2'])
+    expect(given.type('queues').processesPerDyno).toBe(12)
+    expect(assumedFor(given.type('queues').sources.processesPerDyno, 'HORIZON_MEDIA_PROCESSES')).toBe(false)
   })
 })

@@ -131,6 +131,9 @@ function horizon(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; processesPer
     via.push(fromFile(file, found.line))
     const set = found.via ? ctx.env.get(found.via) : undefined
     if (set) via.push(set.source)
+    // `env('X', 5)` with X unset: the fallback; app.json requiring X with no value makes it an assumption (the deployer sets X).
+    const deployer = !set && found.env ? ctx.env.deployerSets(found.env) : undefined
+    if (deployer) via.push(deployer)
   }
 
   if (total === 0) return guess(`${file} lists no supervisors for ${environment}`)
