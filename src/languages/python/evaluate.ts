@@ -2045,7 +2045,6 @@ export async function evaluatePython(file: string, text: string, opts: Omit<PyEv
     env: opts.env,
     ...(opts.nproc ? {nproc: opts.nproc} : {}),
     open: true,
-    owner: {},
     resolve: async (module, level) => opts.resolveModule?.(module, level),
     ...(opts.runFile ? {runFile: opts.runFile} : {}),
     sites: ON_FUNCTION,

@@ -106,7 +106,6 @@ export class PythonProject {
       env: this.ctx.env,
       ...(this.ctx.dyno?.nproc ? {nproc: this.ctx.dyno.nproc} : {}),
       open,
-      owner: this,
       resolve: (module, level, from) => this.namesOf(module, level, from),
       runFile: (included, globals) => this.evaluate(included, globals),
       sites: this.view,
@@ -146,7 +145,7 @@ export class PythonProject {
     if (reusable) {
       const at = await this.replay(reusable, run.trace.startDepth)
       if (at < 0) {
-        reusable.projects.add(this)
+        reusable.types.add(this.ctx.env)
         return reusable.module!
       }
 
@@ -157,7 +156,7 @@ export class PythonProject {
       const m = await within(run, () => evaluateModule(path, text))
       const t = run.trace
       t.module = m
-      t.projects.add(this)
+      t.types.add(this.ctx.env)
       claim(t, m.names)
       if (!t.unshareable) known.traces.push(t)
       return m
@@ -166,9 +165,10 @@ export class PythonProject {
     }
   }
 
-  /** Whether `t` reads the same env, CPU count and call nesting here (the questions that change nothing). */
+  /** Whether `t` may be reused here and reads the same env, CPU count and call nesting (the questions that change nothing). */
   private agrees(t: PyTrace): boolean {
-    if (t.dirty || t.unshareable || t.projects.has(this)) return false
+    // Not by a project of a process type that uses it already (its projects may still read values a change here would reach).
+    if (t.dirty || t.unshareable || t.types.has(this.ctx.env)) return false
     const d = depth.calls
     if (t.maxRel >= 0 && d !== t.startDepth && (t.startDepth + t.maxRel >= MAX_CALL_DEPTH || d + t.maxRel >= MAX_CALL_DEPTH)) return false
     const nproc = this.ctx.dyno?.nproc

@@ -17,8 +17,11 @@
  * An evaluation also changes values of other modules in place (`DATABASES["default"].update(…)` on
  * the settings it star-imports, `globals()[k] = v` in a function of another module): a module whose
  * values another evaluation changed is never reused from then on (PyTrace.dirty), nor is an
- * evaluation that imported it. A file run inside another's globals (django-split-settings'
- * include()) makes the including evaluation unshareable.
+ * evaluation that imported it. A change made after another project reused the module is seen there
+ * too: so an evaluation is reused only by the projects of other process types, one project each
+ * (PythonProject.agrees), whose analysis has ended when a later type's runs (types are analyzed one
+ * after another), never by a project of its own type, which may still read it. A file run inside
+ * another's globals (django-split-settings' include()) makes the including evaluation unshareable.
  */
 import type {Env} from '../../model/env.js'
 import type {Sourced} from '../../model/source.js'
@@ -47,8 +50,8 @@ export class PyTrace {
   /** The deepest nesting of calls it checked, relative to where it started (-1: none). */
   maxRel = -1
   module?: PyModule
-  /** The projects that use it (evaluated or reused). */
-  readonly projects = new Set<object>()
+  /** The process types whose projects use it (evaluated or reused), by their env (PythonProject.shared). */
+  readonly types = new Set<object>()
   readonly startDepth: number
   /** It ran another file in its globals (runFile). */
   unshareable = false
@@ -105,8 +108,6 @@ export interface PyRun {
   nproc?: Sourced<number>
   /** Events are recorded while the evaluation runs (a function called after it ended adds sites only). */
   open: boolean
-  /** The project (its identity: which projects share a trace). */
-  owner: object
   resolve: (module: string, level: number, from: string) => Promise<Map<string, EvalValue> | undefined>
   runFile?: (path: string, scope: Scope) => Promise<PyModule | undefined>
   sites: SiteStore
