@@ -571,6 +571,14 @@ const SPLIT_LANGUAGES = ['python', 'node', 'jvm', 'go', 'rust', 'php', 'elixir',
 const rootDir = fileURLToPath(new URL('.', import.meta.url))
 const moduleId = (path) => relative(rootDir, path).split(sep).join('/')
 const languageOf = (id) => new RegExp(`^src/languages/(${SPLIT_LANGUAGES.join('|')})/`).exec(id)?.[1]
+/**
+ * Packages built apart the same way, as dist/NAME.cjs: the `yaml` package (115 KB) reads a YAML file
+ * the plain reader (src/util/yaml-plain.ts) does not, which the Rails example has none of; src/util/yaml.ts
+ * require()s it when one does, and dist/yaml.cjs is loaded then (~1.3 M instructions of every start).
+ */
+const PACKAGES_APART = {[moduleId(createRequire(import.meta.url).resolve('yaml'))]: 'yaml'}
+/** The bundle a module is built in, when it is not dist/cli.cjs: a language's dist/lang-NAME.cjs, a package's dist/NAME.cjs. */
+const bundleOf = (id) => PACKAGES_APART[id] ?? (languageOf(id) === undefined ? undefined : `lang-${languageOf(id)}`)
 const sharedStub = (bundle, id) => `module.exports = __conncalcShared(${JSON.stringify(bundle)}, ${JSON.stringify(id)})`
 
 /**
@@ -715,7 +723,7 @@ const provideKey = (key) => key.split('\0')
 // Node use) is put in dist/cli.cjs too (`helpers`), initialised when first asked for.
 const kept = new Set()
 const helpers = new Set()
-const cut = (id, kind) => (kind === 'dynamic-import' && languageOf(id) && !kept.has(id) ? languageOf(id) : undefined)
+const cut = (id, kind) => PACKAGES_APART[id] ?? (kind === 'dynamic-import' && languageOf(id) && !kept.has(id) ? bundleOf(id) : undefined)
 let core
 let coreResult
 let provides
@@ -744,21 +752,21 @@ for (;;) {
   for (;;) {
     const asked = new Set()
     languages = new Map()
-    for (const [language, ids] of provides) {
-      if (language === 'cli') continue
-      const route = (id) => (core.has(id) ? 'cli' : languageOf(id) !== undefined && languageOf(id) !== language ? languageOf(id) : undefined)
-      languages.set(language, await esbuild.build({...cliOptions, entryPoints: {[`lang-${language}`]: 'provide-entry'}, plugins: [...cliPlugins, provideEntry(language, ids), sharedModules(route, asked)]}))
+    for (const [bundle, ids] of provides) {
+      if (bundle === 'cli') continue
+      const route = (id) => (core.has(id) ? 'cli' : bundleOf(id) !== undefined && bundleOf(id) !== bundle ? bundleOf(id) : undefined)
+      languages.set(bundle, await esbuild.build({...cliOptions, entryPoints: {[bundle]: 'provide-entry'}, plugins: [...cliPlugins, provideEntry(bundle, ids), sharedModules(route, asked)]}))
     }
     if (![...asked].map(provide).includes(true)) break
   }
 
   const owners = new Map()
   const twice = new Set()
-  for (const [language, result] of languages) {
+  for (const [bundle, result] of languages) {
     for (const id of bundled(result)) {
-      if (languageOf(id) === language || core.has(id)) continue
+      if (bundleOf(id) === bundle || core.has(id)) continue
       if (owners.has(id)) twice.add(id)
-      owners.set(id, language)
+      owners.set(id, bundle)
     }
   }
   if (twice.size === 0) break
@@ -846,7 +854,7 @@ const writeScript = (name, code) => {
 let code = importsReplaced(ascii(cli.outputFiles[0].text), 'cli.cjs')
 
 writeScript('cli.cjs', code)
-for (const [language, result] of languages) writeScript(`lang-${language}.cjs`, importsReplaced(ascii(result.outputFiles[0].text), `lang-${language}.cjs`))
+for (const [bundle, result] of languages) writeScript(`${bundle}.cjs`, importsReplaced(ascii(result.outputFiles[0].text), `${bundle}.cjs`))
 for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/, ''), importsReplaced(ascii(file.text), file.path))
 
 /**

@@ -115,7 +115,7 @@ exports.loadBundle = loadBundle
  * The modules the bundles of one program share (esbuild.config.js: the language analyzers are
  * bundles of their own, dist/lang-NAME.cjs, that use dist/cli.cjs's modules, never copies of
  * them). `shared(BUNDLE, MODULE)` is the exports of MODULE, which BUNDLE provides; BUNDLE is
- * loaded from `dir` (dist/cli.cjs, a language's dist/lang-NAME.cjs) the first time one of its
+ * loaded from `dir` (dist/BUNDLE.cjs: dist/cli.cjs, a language's dist/lang-NAME.cjs, dist/yaml.cjs) the first time one of its
  * modules is asked for. A bundle, as it loads, calls `shared.provide(BUNDLE, get, names)`:
  * `names` lists the export names of the modules it initialised at start (`MODULE=a,b;…`), whose
  * exports are then getters of `get(MODULE, NAME)`, the binding itself; any other module is
@@ -127,7 +127,7 @@ function sharedModules(dir, env) {
   const shared = (bundle, id) => {
     const key = `${bundle}\0${id}`
     if (modules.has(key)) return modules.get(key)
-    if (!provided.has(bundle)) loadBundle(join(dir, bundle === 'cli' ? 'cli.cjs' : `lang-${bundle}.cjs`), env, shared)
+    if (!provided.has(bundle)) loadBundle(join(dir, `${bundle}.cjs`), env, shared)
     const {get, names} = provided.get(bundle) ?? {}
     const list = names?.split(';').find((entry) => entry.startsWith(`${id}=`))
     let value
@@ -138,7 +138,7 @@ function sharedModules(dir, env) {
         if (name) Object.defineProperty(value, name, {enumerable: true, get: () => get(id, name)})
       }
     }
-    if (value === undefined) throw new Error(`dist/${bundle === 'cli' ? 'cli' : `lang-${bundle}`}.cjs does not provide ${id}: build conncalc again (npm run build)`)
+    if (value === undefined) throw new Error(`dist/${bundle}.cjs does not provide ${id}: build conncalc again (npm run build)`)
     modules.set(key, value)
     return value
   }

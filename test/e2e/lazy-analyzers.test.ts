@@ -73,6 +73,18 @@ describe('start-up stays fast: what bin/run.js reads on every start (dist/cli.cj
   })
 })
 
+describe('start-up stays fast: the yaml package loads only for a YAML file the plain reader leaves to it', () => {
+  // src/util/yaml.ts require()s it; esbuild.config.js builds it apart, as dist/yaml.cjs, loaded through __conncalcShared.
+  it('yaml is in dist/yaml.cjs, not in dist/cli.cjs', () => {
+    const dist = join(ROOT, 'dist')
+    const marker = 'Implicit keys need to be on a single line'
+    expect(readFileSync(join(dist, 'yaml.cjs'), 'utf8')).toContain(marker)
+    const cli = readFileSync(join(dist, 'cli.cjs'), 'utf8')
+    expect(cli).not.toContain(marker)
+    expect(cli).toMatch(/__conncalcShared\("yaml","node_modules\/yaml\/dist\/index\.js"\)/)
+  })
+})
+
 describe("start-up stays fast: what oclif needs only for help, globs or spinners loads only then", () => {
   // Packages oclif requires at its top level (esbuild.config.js builds them apart, as dist/lazy/NAME.cjs).
   const markers = {
