@@ -13,7 +13,7 @@ import {createHash} from 'node:crypto'
 import {spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {Buffer} from 'node:buffer'
-import {dirname, join, relative, sep} from 'node:path'
+import {dirname, join} from 'node:path'
 import {tmpdir} from 'node:os'
 import process from 'node:process'
 import {fileURLToPath, URL} from 'node:url'
@@ -549,158 +549,14 @@ const siblingBundles = {
   },
 }
 
-/**
- * The analyzers of the languages a Rails app does not use (Python, Node, the JVM, Go, Rust, PHP,
- * Elixir, .NET: ~680 KB of JavaScript) are bundles of their own, dist/lang-NAME.cjs, each loaded
- * (with a code cache of its own, bin/code-cache.js) the first time a run needs it. In dist/cli.cjs
- * they were already initialised only when a process type matched (src/procfile/registry.ts's
- * lazyAnalyzer), but esbuild hoists every function they declare to the bundle's top level: V8 made
- * a function object for each on every start, and their code was in every start's read and code
- * cache (~7 M instructions of a cached Rails plan, under `node --predictable`).
- *
- * Nothing is bundled twice: a language bundle gets each module dist/cli.cjs holds (the model, the
- * evaluators' common code, the readers and caches, the small language modules the Procfile's
- * matchers import) from dist/cli.cjs itself, the same instance, through __conncalcShared (bin/code-cache.js):
- * `__conncalcShared(BUNDLE, MODULE)` is that module's exports, BUNDLE loaded first if it is not yet;
- * a bundle provides the modules others import from it with `__conncalcShared.provide(BUNDLE, {MODULE:
- * () => exports})`, each initialised when first asked for. A module no language directory holds and
- * that dist/cli.cjs does not need (fast-xml-parser, say) goes into the one language bundle that
- * imports it; the build fails if two would.
- */
-const SPLIT_LANGUAGES = ['python', 'node', 'jvm', 'go', 'rust', 'php', 'elixir', 'dotnet']
-const rootDir = fileURLToPath(new URL('.', import.meta.url))
-const moduleId = (path) => relative(rootDir, path).split(sep).join('/')
-const languageOf = (id) => new RegExp(`^src/languages/(${SPLIT_LANGUAGES.join('|')})/`).exec(id)?.[1]
-/**
- * Packages built apart the same way, as dist/NAME.cjs: the `yaml` package (115 KB) reads a YAML file
- * the plain reader (src/util/yaml-plain.ts) does not, which the Rails example has none of; src/util/yaml.ts
- * require()s it when one does, and dist/yaml.cjs is loaded then (~1.3 M instructions of every start).
- */
-const PACKAGES_APART = {[moduleId(createRequire(import.meta.url).resolve('yaml'))]: 'yaml'}
-/** The bundle a module is built in, when it is not dist/cli.cjs: a language's dist/lang-NAME.cjs, a package's dist/NAME.cjs. */
-const bundleOf = (id) => PACKAGES_APART[id] ?? (languageOf(id) === undefined ? undefined : `lang-${languageOf(id)}`)
-const sharedStub = (bundle, id) => `module.exports = __conncalcShared(${JSON.stringify(bundle)}, ${JSON.stringify(id)})`
-
-/**
- * Imports to send to another bundle: `route(id, kind)` says which bundle provides the module `id`
- * (undefined: bundle it here). Every import this build resolves passes by it, after the other plugins.
- */
-function sharedModules(route, asked) {
-  return {
-    name: 'shared-modules',
-    setup(build) {
-      build.onResolve({filter: /.*/}, async (args) => {
-        if (args.pluginData?.shared || args.namespace === 'shared' || args.kind === 'entry-point') return undefined
-        const resolved = await build.resolve(args.path, {importer: args.importer, kind: args.kind, namespace: args.namespace, pluginData: {shared: true}, resolveDir: args.resolveDir})
-        if (resolved.errors.length > 0 || resolved.external || resolved.namespace !== 'file') return undefined
-        const id = moduleId(resolved.path)
-        const bundle = route(id, args.kind)
-        if (bundle === undefined) return undefined
-        asked.add(`${bundle}\0${id}`)
-        return {namespace: 'shared', path: `${bundle}:${id}`}
-      })
-      build.onLoad({filter: /.*/, namespace: 'shared'}, (args) => {
-        const at = args.path.indexOf(':')
-        return {contents: sharedStub(args.path.slice(0, at), args.path.slice(at + 1)), loader: 'js'}
-      })
-    },
-  }
-}
-
-/**
- * A bundle's entry: `exports` (for dist/cli.cjs, src/main.ts's) and the modules it provides to the
- * others: `__conncalcShared.provide(BUNDLE, get, names)`. A module `named` (name → its export
- * names) is one this bundle initialises at start anyway: `get(MODULE, NAME)` reads the binding
- * itself, and `names` lists each such module's export names (`MODULE=a,b;…`), for bin/code-cache.js
- * to make the module's exports from. Any other, `get(MODULE)` require()s when first asked for,
- * which initialises it then; esbuild then makes it, and every module it imports, one initialised
- * on call (~3 M instructions at every start for the ~30 modules dist/cli.cjs provides, so only for
- * those it does not initialise at start). One function, not a getter per export: each function
- * of the bundle is in every start's code cache (~1 M instructions for ~200 getters).
- */
-const provideEntry = (bundle, provided, exports, named = new Map()) => ({
-  name: 'provide-entry',
-  setup(build) {
-    build.onResolve({filter: /^provide-entry$/}, () => ({namespace: 'provide-entry', path: bundle}))
-    build.onLoad({filter: /.*/, namespace: 'provide-entry'}, () => {
-      const ids = [...provided].sort()
-      const imports = []
-      const lists = []
-      const cases = ids.map((id, i) => {
-        const file = JSON.stringify(join(rootDir, id))
-        if (!named.has(id)) return `    case ${JSON.stringify(id)}: return require(${file})`
-        const names = named.get(id)
-        lists.push(`${id}=${names.join(',')}`)
-        if (names.length > 0) imports.push(`import {${names.map((name, j) => `${JSON.stringify(name)} as $${i}_${j}`).join(', ')}} from ${file}`)
-        return `    case ${JSON.stringify(id)}: switch (name) {\n${names.map((name, j) => `      case ${JSON.stringify(name)}: return $${i}_${j}`).join('\n')}\n    }\n    return undefined`
-      })
-      return {
-        contents: `${exports ? `export * from ${JSON.stringify(join(rootDir, exports))}\n` : ''}${imports.join('\n')}
-__conncalcShared.provide(${JSON.stringify(bundle)}, (id, name) => {
-  switch (id) {
-${cases.join('\n')}
-  }
-  return undefined
-}, ${JSON.stringify(lists.join(';'))})
-`,
-        loader: 'js',
-        resolveDir: rootDir,
-      }
-    })
-  },
-})
-
-/**
- * The names the language bundles import from each module dist/cli.cjs provides (`*` for a whole
- * namespace: `import * as`, `export *`, import()), read from their sources' import declarations.
- */
-function importedNames(results) {
-  const names = new Map()
-  const add = (id, name) => {
-    if (!names.has(id)) names.set(id, new Set())
-    names.get(id).add(name)
-  }
-  for (const result of results) {
-    for (const [file, input] of Object.entries(result.metafile.inputs)) {
-      const asked = input.imports.filter((i) => i.path.startsWith('shared:cli:'))
-      if (asked.length === 0) continue
-      const body = parseSync(file, readFileSync(join(rootDir, file), 'utf8')).program.body
-      for (const {kind, original, path} of asked) {
-        const id = path.slice('shared:cli:'.length)
-        const declarations = body.filter((node) => node.source?.value === original && node.importKind !== 'type' && node.exportKind !== 'type')
-        if (kind !== 'import-statement' || declarations.length === 0) add(id, '*')
-        for (const node of declarations) {
-          if (node.type === 'ExportAllDeclaration') add(id, '*')
-          for (const specifier of node.specifiers ?? []) {
-            if (specifier.importKind === 'type' || specifier.exportKind === 'type') continue
-            if (specifier.type === 'ImportNamespaceSpecifier') add(id, '*')
-            else if (specifier.type === 'ImportDefaultSpecifier') add(id, 'default')
-            else if (specifier.type === 'ImportSpecifier') add(id, specifier.imported.name ?? specifier.imported.value)
-            else if (specifier.type === 'ExportSpecifier') add(id, specifier.local.name ?? specifier.local.value)
-          }
-        }
-      }
-    }
-  }
-  return names
-}
-
-/** The export names of the ES modules `ids` (esbuild's, with `export *` followed). */
-async function exportNames(ids) {
-  if (ids.length === 0) return new Map()
-  const result = await esbuild.build({...common, entryPoints: ids.map((id) => join(rootDir, id)), format: 'esm', metafile: true, outdir: join(rootDir, 'dist', 'exports'), packages: 'external', write: false})
-  return new Map(Object.values(result.metafile.outputs).filter((o) => o.entryPoint).map((o) => [moduleId(join(rootDir, o.entryPoint)), o.exports]))
-}
-
-const cliOptions = {
+const cli = await esbuild.build({
   ...common,
   // import.meta does not exist in a script: its one use here (createRequire(import.meta.url))
   // gets the file's own URL, which bin/code-cache.js passes in as __conncalcUrl.
   define: {'import.meta.url': '__conncalcUrl', ...prismDefine},
-  entryPoints: {cli: 'provide-entry'},
+  entryPoints: {cli: 'src/main.ts'},
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'cjs',
-  metafile: true,
   // Minified (whitespace, local and module-level names, syntax): every start reads these bytes,
   // copies them into a string and V8 hashes the names its cached code holds, so the 1.78 MB
   // with names kept became 1.31 MB: ≈ 270 fewer page faults and ≈ 8–12 M fewer instructions of a
@@ -710,90 +566,9 @@ const cliOptions = {
   minify: true,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
+  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifCommandSort, oclifReadJson, oclifSameConfig, prismLoader, prismSerialized, siblingBundles],
   write: false,
-}
-const cliPlugins = [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifCommandSort, oclifReadJson, oclifSameConfig, prismLoader, prismSerialized, siblingBundles]
-/** The modules a build bundled (files, not the stand-ins the plugins make). */
-const bundled = (result) => new Set(Object.keys(result.metafile.inputs).filter((id) => !/^[\w-]+:/.test(id)))
-const provideKey = (key) => key.split('\0')
-
-// dist/cli.cjs's modules: src/main.ts's, less a split language's module where it is imported by
-// import() (the lazy analyzers); one that something in dist/cli.cjs imports statically stays in it
-// (`kept`). A module two language bundles would both hold (a helper of src/util/ that Python and
-// Node use) is put in dist/cli.cjs too (`helpers`), initialised when first asked for.
-const kept = new Set()
-const helpers = new Set()
-const cut = (id, kind) => PACKAGES_APART[id] ?? (kind === 'dynamic-import' && languageOf(id) && !kept.has(id) ? bundleOf(id) : undefined)
-let core
-let coreResult
-let provides
-let languages
-for (;;) {
-  const cutAsked = new Set()
-  coreResult = await esbuild.build({...cliOptions, plugins: [...cliPlugins, provideEntry('cli', helpers, 'src/main.ts'), sharedModules(cut, cutAsked)]})
-  core = bundled(coreResult)
-  const inCore = [...cutAsked].map((key) => provideKey(key)[1]).filter((id) => core.has(id))
-  if (inCore.length > 0) {
-    for (const id of inCore) kept.add(id)
-    continue
-  }
-
-  // Each language's bundle, providing the modules dist/cli.cjs and the other language bundles
-  // import from it (built again until no bundle asks for a module it does not provide yet).
-  provides = new Map([['cli', new Set(helpers)]])
-  const provide = (key) => {
-    const [bundle, id] = provideKey(key)
-    if (!provides.has(bundle)) provides.set(bundle, new Set())
-    const had = provides.get(bundle).has(id)
-    provides.get(bundle).add(id)
-    return !had
-  }
-  for (const key of cutAsked) provide(key)
-  for (;;) {
-    const asked = new Set()
-    languages = new Map()
-    for (const [bundle, ids] of provides) {
-      if (bundle === 'cli') continue
-      const route = (id) => (core.has(id) ? 'cli' : bundleOf(id) !== undefined && bundleOf(id) !== bundle ? bundleOf(id) : undefined)
-      languages.set(bundle, await esbuild.build({...cliOptions, entryPoints: {[bundle]: 'provide-entry'}, plugins: [...cliPlugins, provideEntry(bundle, ids), sharedModules(route, asked)]}))
-    }
-    if (![...asked].map(provide).includes(true)) break
-  }
-
-  const owners = new Map()
-  const twice = new Set()
-  for (const [bundle, result] of languages) {
-    for (const id of bundled(result)) {
-      if (bundleOf(id) === bundle || core.has(id)) continue
-      if (owners.has(id)) twice.add(id)
-      owners.set(id, bundle)
-    }
-  }
-  if (twice.size === 0) break
-  for (const id of twice) helpers.add(id)
-}
-
-// The ES modules dist/cli.cjs initialises at start: src/main.ts's static imports, followed.
-const atStart = new Set()
-const follow = (id) => {
-  if (atStart.has(id) || !coreResult.metafile.inputs[id]) return
-  atStart.add(id)
-  for (const i of coreResult.metafile.inputs[id].imports) if (i.kind === 'import-statement') follow(i.path)
-}
-follow('src/main.ts')
-// Each such module's exports the language bundles import, as the bindings themselves.
-const named = await exportNames([...provides.get('cli')].filter((id) => atStart.has(id) && coreResult.metafile.inputs[id].format === 'esm'))
-const imported = importedNames(languages.values())
-for (const [id, exported] of named) {
-  const asked = imported.get(id) ?? new Set(['*'])
-  if (asked.has('*')) continue
-  const missing = [...asked].filter((name) => !exported.includes(name))
-  if (missing.length > 0) throw new Error(`esbuild.config.js: a language bundle imports ${missing.join(', ')} from ${id}, which does not export it`)
-  named.set(id, [...asked].sort())
-}
-const cli = await esbuild.build({...cliOptions, plugins: [...cliPlugins, provideEntry('cli', provides.get('cli'), 'src/main.ts', named), sharedModules(cut, new Set())]})
-const coreAgain = bundled(cli)
-if (coreAgain.size !== core.size || [...core].some((id) => !coreAgain.has(id))) throw new Error('esbuild.config.js: dist/cli.cjs changed once it provides the modules the language bundles import')
+})
 
 // Each sibling: the package's ES module entry, as the program's import() saw it, in CommonJS.
 const siblings = await esbuild.build({
@@ -854,7 +629,6 @@ const writeScript = (name, code) => {
 let code = importsReplaced(ascii(cli.outputFiles[0].text), 'cli.cjs')
 
 writeScript('cli.cjs', code)
-for (const [bundle, result] of languages) writeScript(`${bundle}.cjs`, importsReplaced(ascii(result.outputFiles[0].text), `${bundle}.cjs`))
 for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/, ''), importsReplaced(ascii(file.text), file.path))
 
 /**

@@ -23,8 +23,8 @@ const {dirname, join} = require('node:path')
 const {pathToFileURL} = require('node:url')
 const vm = require('node:vm')
 
-/** What the bundle sees as CommonJS's module scope, plus the three names esbuild.config.js leaves it to fill. */
-const PARAMETERS = 'exports, require, module, __filename, __dirname, __conncalcImport, __conncalcUrl, __conncalcShared'
+/** What the bundle sees as CommonJS's module scope, plus the two names esbuild.config.js leaves it to fill. */
+const PARAMETERS = 'exports, require, module, __filename, __dirname, __conncalcImport, __conncalcUrl'
 
 /**
  * esbuild.config.js writes each bundle already inside this function (from its third line), so
@@ -36,10 +36,9 @@ const WRAPPER = `(function (${PARAMETERS}) {`
 
 /**
  * Run the bundle at `file` (an absolute path) and return its exports. `env` is read for
- * CONNCALC_CODE_CACHE, XDG_CACHE_HOME and NODE_OPTIONS. `shared` is the modules the bundles of
- * one program hand each other (sharedModules): a bundle loaded first makes it.
+ * CONNCALC_CODE_CACHE, XDG_CACHE_HOME and NODE_OPTIONS.
  */
-function loadBundle(file, env = process.env, shared = sharedModules(dirname(file), env)) {
+function loadBundle(file, env = process.env) {
   // Memory a process touches for the first time costs a page fault per 4 KB (~11 µs each on a
   // 2-core cloud machine): the bundle and its cache are read into one buffer, the cache once the
   // bundle's bytes are a string. The build's name on the bundle's first line names the cache, so
@@ -99,9 +98,9 @@ function loadBundle(file, env = process.env, shared = sharedModules(dirname(file
   const load = (specifier) => {
     if (!/^\.\/[\w-]+\.cjs$/.test(specifier)) return import(specifier)
     const sibling = join(dirname(file), specifier)
-    return Promise.resolve().then(() => require.cache[sibling]?.exports ?? loadBundle(sibling, env, shared))
+    return Promise.resolve().then(() => require.cache[sibling]?.exports ?? loadBundle(sibling, env))
   }
-  wrapper.call(module.exports, module.exports, require, module, file, dirname(file), load, pathToFileURL(file).href, shared)
+  wrapper.call(module.exports, module.exports, require, module, file, dirname(file), load, pathToFileURL(file).href)
   module.loaded = true
   // oclif loads the commands from the bundle by require(): it gets this copy (and a second
   // import() of a sibling bundle, the first).
@@ -110,41 +109,6 @@ function loadBundle(file, env = process.env, shared = sharedModules(dirname(file
 }
 
 exports.loadBundle = loadBundle
-
-/**
- * The modules the bundles of one program share (esbuild.config.js: the language analyzers are
- * bundles of their own, dist/lang-NAME.cjs, that use dist/cli.cjs's modules, never copies of
- * them). `shared(BUNDLE, MODULE)` is the exports of MODULE, which BUNDLE provides; BUNDLE is
- * loaded from `dir` (dist/BUNDLE.cjs: dist/cli.cjs, a language's dist/lang-NAME.cjs, dist/yaml.cjs) the first time one of its
- * modules is asked for. A bundle, as it loads, calls `shared.provide(BUNDLE, get, names)`:
- * `names` lists the export names of the modules it initialised at start (`MODULE=a,b;…`), whose
- * exports are then getters of `get(MODULE, NAME)`, the binding itself; any other module is
- * `get(MODULE)`, initialised then, as its import() did.
- */
-function sharedModules(dir, env) {
-  const provided = new Map()
-  const modules = new Map()
-  const shared = (bundle, id) => {
-    const key = `${bundle}\0${id}`
-    if (modules.has(key)) return modules.get(key)
-    if (!provided.has(bundle)) loadBundle(join(dir, `${bundle}.cjs`), env, shared)
-    const {get, names} = provided.get(bundle) ?? {}
-    const list = names?.split(';').find((entry) => entry.startsWith(`${id}=`))
-    let value
-    if (list === undefined) value = get?.(id)
-    else {
-      value = {__esModule: true}
-      for (const name of list.slice(id.length + 1).split(',')) {
-        if (name) Object.defineProperty(value, name, {enumerable: true, get: () => get(id, name)})
-      }
-    }
-    if (value === undefined) throw new Error(`dist/${bundle}.cjs does not provide ${id}: build conncalc again (npm run build)`)
-    modules.set(key, value)
-    return value
-  }
-  shared.provide = (bundle, get, names) => provided.set(bundle, {get, names})
-  return shared
-}
 
 /** V8's stamp of its version and flags (what it checks a code cache against). */
 function flagsTag() {

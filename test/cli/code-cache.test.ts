@@ -65,23 +65,6 @@ describe('the code cache', () => {
     expect(cacheFiles(dir)).toHaveLength(2)
   })
 
-  it('a Django app loads its analyzers from dist/lang-python.cjs, with a cache of its own, and prints what it printed with none', () => {
-    // test/fixtures/django-gunicorn-celery: gunicorn and celery, both read by the Python analyzers (esbuild.config.js builds them apart).
-    const django = ['plan', '--procfile', 'test/fixtures/django-gunicorn-celery/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1', '--explain']
-    const off = run(django, '0')
-    // 20 of essential-0's 20, and the release phase's 1 more at a deploy: exit 1.
-    expect(off.code).toBe(1)
-    expect(off.stdout).toContain('web      gunicorn         2         2*        4     4      0          4          8           16')
-    const dir = join(work, 'python')
-    // The Rails example: one cache, dist/cli.cjs's (no language bundle was loaded).
-    expect(run(RAILS, dir)).toEqual(without.rails)
-    expect(cacheFiles(dir)).toHaveLength(1)
-    expect(run(django, dir)).toEqual(off)
-    expect(cacheFiles(dir)).toHaveLength(2)
-    expect(run(django, dir)).toEqual(off)
-    expect(cacheFiles(dir)).toHaveLength(2)
-  })
-
   describe('a corrupt or truncated cache gives the same output and exit code, and is replaced by a good one', () => {
     const dir = join(work, 'corrupt')
     let good: Buffer

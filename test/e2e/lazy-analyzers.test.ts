@@ -42,49 +42,6 @@ describe('start-up stays fast: language analyzers load only when a process type 
   })
 })
 
-describe('start-up stays fast: what bin/run.js reads on every start (dist/cli.cjs) leaves out the analyzers of the languages a Rails app does not use', () => {
-  // Each language's analyzers are dist/lang-NAME.cjs (esbuild.config.js), loaded when a process type needs them; a string
-  // only that language's code holds (dist/cli.cjs is minified: function names are not kept).
-  const markers = {
-    python: 'gunicorn.conf.py', // src/languages/python/gunicorn.ts
-    node: '__conncalcImport("oxc-parser")', // src/languages/node/js.ts loads the JS/TS parser
-    jvm: 'spring.config.activate.on-profile', // src/languages/jvm/spring.ts
-    go: 'SetMaxOpenConns', // src/languages/go/
-    rust: 'r2d2', // src/languages/rust/
-    php: 'PHP-FPM children', // src/languages/php/php.ts
-    elixir: 'Ecto.Migrator', // src/languages/elixir/
-    dotnet: 'Maximum Pool Size', // src/languages/dotnet/
-  }
-
-  it.each(Object.entries(markers))('%s is in dist/lang-%s.cjs, not in dist/cli.cjs', (language, marker) => {
-    const dist = join(ROOT, 'dist')
-    expect(readFileSync(join(dist, `lang-${language}.cjs`), 'utf8')).toContain(marker)
-    expect(readFileSync(join(dist, 'cli.cjs'), 'utf8')).not.toContain(marker)
-  })
-
-  it.each(Object.keys(markers))('dist/lang-%s.cjs holds no copy of dist/cli.cjs\'s modules: it asks dist/cli.cjs for them', (language) => {
-    const dist = join(ROOT, 'dist')
-    // src/io/files.ts (the file reader and its cache, one per run): its message for a file that is not text.
-    const marker = 'UTF-16 without a byte-order mark'
-    expect(readFileSync(join(dist, 'cli.cjs'), 'utf8')).toContain(marker)
-    const bundle = readFileSync(join(dist, `lang-${language}.cjs`), 'utf8')
-    expect(bundle).not.toContain(marker)
-    expect(bundle).toContain('__conncalcShared("cli",')
-  })
-})
-
-describe('start-up stays fast: the yaml package loads only for a YAML file the plain reader leaves to it', () => {
-  // src/util/yaml.ts require()s it; esbuild.config.js builds it apart, as dist/yaml.cjs, loaded through __conncalcShared.
-  it('yaml is in dist/yaml.cjs, not in dist/cli.cjs', () => {
-    const dist = join(ROOT, 'dist')
-    const marker = 'Implicit keys need to be on a single line'
-    expect(readFileSync(join(dist, 'yaml.cjs'), 'utf8')).toContain(marker)
-    const cli = readFileSync(join(dist, 'cli.cjs'), 'utf8')
-    expect(cli).not.toContain(marker)
-    expect(cli).toMatch(/__conncalcShared\("yaml","node_modules\/yaml\/dist\/index\.js"\)/)
-  })
-})
-
 describe("start-up stays fast: what oclif needs only for help, globs or spinners loads only then", () => {
   // Packages oclif requires at its top level (esbuild.config.js builds them apart, as dist/lazy/NAME.cjs).
   const markers = {
