@@ -16,6 +16,7 @@
  */
 import type {Program} from 'oxc-parser'
 import {lineIndex} from '../../util/lines.js'
+import {childNodes} from './unqueried.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type N = any
@@ -43,18 +44,7 @@ const LOOPS = new Set(['ForStatement', 'ForOfStatement', 'ForInStatement', 'Whil
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'])
 const TYPE_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'implements', 'decorators'])
 
-function kids(n: N): N[] {
-  const out: N[] = []
-  for (const key in n) {
-    if (TYPE_KEYS.has(key)) continue
-    const v = n[key]
-    if (Array.isArray(v)) {
-      for (const x of v) if (x && typeof x === 'object' && typeof x.type === 'string') out.push(x)
-    } else if (v && typeof v === 'object' && typeof v.type === 'string') out.push(v)
-  }
-
-  return out
-}
+const kids = (n: N): N[] => childNodes(n, TYPE_KEYS)
 
 const unwrap = (n: N): N => {
   let at = n

@@ -26,10 +26,13 @@ const SETUP = new Set(['$on', '$use', '$extends'])
 /** Keys of a node that hold types only. */
 const TYPE_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'implements'])
 
-function kids(n: N): N[] {
+const kids = (n: N): N[] => childNodes(n, TYPE_KEYS)
+
+/** The AST nodes directly under `n` (oxc's ESTree), but those under the keys in `skip`. */
+export function childNodes(n: N, skip: ReadonlySet<string>): N[] {
   const out: N[] = []
   for (const key in n) {
-    if (TYPE_KEYS.has(key)) continue
+    if (skip.has(key)) continue
     const v = n[key]
     if (Array.isArray(v)) {
       for (const x of v) if (x && typeof x === 'object' && typeof x.type === 'string') out.push(x)

@@ -870,6 +870,17 @@ interface ScriptResult {
 
 const MAX_DEPTH = 5
 
+/** A line that runs another command line (`eval WORDS`, `sh -c BODY`): what that inner line runs, after this line's assignments and wrappers. */
+const runsInner = (inner: ScriptResult, assignments: EnvEntry[], wrappers: string[]): ScriptResult => ({
+  argv: inner.argv,
+  assignments: [...assignments, ...inner.assignments],
+  background: inner.background,
+  expanded: inner.expanded,
+  preCommands: inner.preCommands,
+  unresolved: inner.unresolved,
+  wrappers: [...wrappers, ...inner.wrappers],
+})
+
 function splitScript(src: string, env: Env, from: string, depth: number): ScriptResult {
   const vars = new Map<string, string>() // shell variables set on the line
   const exported = new Map<string, EnvEntry>() // variables a child process gets from the line
@@ -1164,31 +1175,14 @@ function stripWrappers(
       // command line of its own, quotes and operators included (POSIX eval special built-in). Words that expand to
       // nothing (a variable with no value here) leave `eval` as written: a command built at run time, said as such.
       const inner = splitScript(argv.slice(1).join(' '), env.with(layer(from, [...outer, ...assignments])), from, depth + 1)
-      return {
-        argv: inner.argv,
-        assignments: [...assignments, ...inner.assignments],
-        background: inner.background,
-        expanded: inner.expanded,
-        preCommands: inner.preCommands,
-        unresolved: inner.unresolved,
-        wrappers: [...wrappers, 'eval', ...inner.wrappers],
-      }
+      return runsInner(inner, assignments, [...wrappers, 'eval'])
     } else if (SHELLS.has(head.split('/').pop()!) && depth < MAX_DEPTH) {
       const c = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a))
       if (c === -1 || c + 1 >= argv.length || argv.slice(1, c).some((a) => !a.startsWith('-'))) break
       // The inner shell sees what the line exported to it.
       const inner = splitScript(argv[c + 1], env.with(layer(from, [...outer, ...assignments])), from, depth + 1)
       const shell: ShellInvocation = {args: argv.slice(c + 3), assignments: [...outer, ...assignments], body: argv[c + 1], name: head.split('/').pop()!, options: argv.slice(1, c + 1), wrappers: [...wrappers]}
-      return {
-        ...(depth === 0 ? {shell} : {}),
-        argv: inner.argv,
-        assignments: [...assignments, ...inner.assignments],
-        background: inner.background,
-        expanded: inner.expanded,
-        preCommands: inner.preCommands,
-        unresolved: inner.unresolved,
-        wrappers: [...wrappers, `${head.split('/').pop()} -c`, ...inner.wrappers],
-      }
+      return {...(depth === 0 ? {shell} : {}), ...runsInner(inner, assignments, [...wrappers, `${head.split('/').pop()} -c`])}
     } else {
       break
     }
