@@ -340,6 +340,11 @@ const ZOD_CHECKS = /^(int|positive|nonnegative|negative|nonpositive|min|max|gt|g
 
 /** Identity helpers that return their argument (drizzle-kit, MikroORM, Medusa, Vite, Astro `defineConfig`). */
 const IDENTITY = /(^|\.)define(Config|Configuration)$/
+/**
+ * `Object.freeze(o)`, `Object.seal(o)`, `Object.preventExtensions(o)` change only whether o can be changed and return o
+ * itself (ECMA-262 §20.1.2.6, .20, .18: "Return O"): a frozen config object reads as the object.
+ */
+const RETURNS_OBJECT = /^Object\.(freeze|seal|preventExtensions)$/
 
 /** A module as `import * as x` (or `require`, for an ES module) sees it: its exports as an object. */
 export function namespaceOf(m: JsModule, line = 1): EvalValue {
@@ -2249,6 +2254,7 @@ class JsEvaluator {
     if (pluginName !== undefined && !pluginName.startsWith('.')) this.record({args: args.slice(1), callee: pluginName, isNew: false, line: this.line(node)})
     if (spread) return this.unknown(node, `\`${callee}(…)\` is called with spread arguments`)
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
+    if (RETURNS_OBJECT.test(callee) && args.length >= 1) return args[0]
     if (callee === 'Object.assign' && args.length > 0) return this.objectAssign(node, args)
     if (ENVALID_CLEAN.test(callee) && isDict(args[1])) return this.envalid(node, args[1])
     if (ENVSAFE.test(callee) && isDict(args[0])) return this.envalid(node, args[0], 'envsafe')
