@@ -856,29 +856,31 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
     const listing = `${noDriver.read.join(', ')} list${noDriver.read.length === 1 ? 's' : ''} no database driver (no PostgreSQL one: ${POSTGRES_DRIVER_NAMES.python}; no other database's)`
     // Threads the app starts (app-threads) reach PostgreSQL only through a driver: with none, they hold nothing either.
     const connecting = (xs: readonly {kind?: string}[] | undefined): boolean => (xs ?? []).some((x) => x.kind !== 'app-threads')
-    if ((pools ?? []).length === 0 && otherServerPools.length === 0 && !connecting(analysis.extrasPerProcess) && !connecting(analysis.extrasPerDyno)) {
-      const why = fromDefault(`${listing}: nothing the app runs can open a PostgreSQL connection, so this process holds none on the plan`, noDriver.ref)
-      // Said in the plain output too, as the other not-postgresql findings are (one line for the app: merged across types).
-      diagnostics.push(
-        notPostgresql(
-          {file: noDriver.file, line: 1},
-          `${listing}: nothing the app runs can open a PostgreSQL connection; its processes are counted with 0 PostgreSQL connections`,
-          `if the app does use PostgreSQL, add its driver (psycopg) to ${noDriver.file}; otherwise nothing to do`,
-          ctx.processType,
-        ),
-      )
-      return {
-        analysis: {...analysis, extrasPerDyno: [], extrasPerProcess: [], language: 'none', threadsPerProcess: sourced(0, fromFile(noDriver.file, 1), [why])},
-        extrasPerDyno: [],
-        extrasPerProcess: [],
-        otherServerPools,
-        pools: [],
-        typeVersions: {...analysis.versions},
-      }
+    // Pools the code makes (Django's DATABASES, create_engine, a driver's own pool) load the driver when they connect
+    // (Django's postgresql backend and SQLAlchemy's psycopg2 dialect import it; `import psycopg2` fails at import): with
+    // none installed they open no PostgreSQL connection either. A lock file or a compiled requirements file lists every
+    // package installed; a plain list could still have a package that pulls a driver in, which is said.
+    const made = [...(pools ?? []), ...otherServerPools].length > 0 || connecting(analysis.extrasPerProcess) || connecting(analysis.extrasPerDyno)
+    const whole = noDriver.complete ? `${noDriver.file} pins every package installed` : `if a package ${noDriver.read.join(' or ')} names pulls one in, say --assume ${ctx.processType}=PROCESSES:THREADS:POOL`
+    const opened = made ? `; the pools and connections its code opens load that driver when they connect, so they cannot reach PostgreSQL (${whole})` : ''
+    const why = fromDefault(`${listing}: nothing the app runs can open a PostgreSQL connection${opened}, so this process holds none on the plan`, noDriver.ref)
+    // Said in the plain output too, as the other not-postgresql findings are (one line for the app: merged across types).
+    diagnostics.push(
+      notPostgresql(
+        {file: noDriver.file, line: 1},
+        `${listing}: nothing the app runs can open a PostgreSQL connection; its processes are counted with 0 PostgreSQL connections`,
+        `if the app does use PostgreSQL, add its driver (psycopg) to ${noDriver.file}; otherwise nothing to do`,
+        ctx.processType,
+      ),
+    )
+    return {
+      analysis: {...analysis, extrasPerDyno: [], extrasPerProcess: [], language: 'none', threadsPerProcess: sourced(0, fromFile(noDriver.file, 1), [why])},
+      extrasPerDyno: [],
+      extrasPerProcess: [],
+      otherServerPools: [],
+      pools: [],
+      typeVersions: {...analysis.versions},
     }
-
-    const unseen = assumed(`${listing}, yet the code opens these pools: counted as if a package installs one (else they cannot connect)`)
-    pools = (pools ?? []).map((p) => ({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), unseen]}}))
   }
 
   const extrasPerProcess = [...(analysis.extrasPerProcess ?? []), ...idlePools]
