@@ -26,7 +26,7 @@ const N = 150
 
 describe('import chains are followed to their end, cycles included', () => {
   it(`Python: the SQLAlchemy engine ${N} imports away from the gunicorn app module is the pool`, () => {
-    const files: Record<string, string> = {'Procfile': 'web: gunicorn app.m0:app --workers 2 --threads 8\n', 'app/__init__.py': '', 'requirements.txt': 'gunicorn\nSQLAlchemy\n'}
+    const files: Record<string, string> = {'Procfile': 'web: gunicorn app.m0:app --workers 2 --threads 8\n', 'app/__init__.py': '', 'requirements.txt': 'gunicorn\nSQLAlchemy\npsycopg2-binary\n'}
     for (let i = 0; i < N - 1; i++) files[`app/m${i}.py`] = `import app.m${i + 1}\n\napp = None\n`
     files[`app/m${N - 1}.py`] = 'import os\n\nimport app.m0\nfrom sqlalchemy import create_engine\n\nengine = create_engine(os.environ["DATABASE_URL"], pool_size=7, max_overflow=0)\n'
     const r = planJson(app(files), ['--scale', 'web=1'])
@@ -69,7 +69,7 @@ describe('a number the app sets in a way conncalc cannot read is an assumption, 
       'Procfile': 'web: gunicorn app.main:app --workers 2 --threads 8\n',
       'app/__init__.py': '',
       'app/main.py': 'import os\nfrom sqlalchemy import create_engine\n\nengine = create_engine(os.environ["DATABASE_URL"], pool_size=[n for n in range(3)][0], max_overflow=2)\napp = None\n',
-      'requirements.txt': 'gunicorn\nSQLAlchemy\n',
+      'requirements.txt': 'gunicorn\nSQLAlchemy\npsycopg2-binary\n',
     }
     const r = planJson(app(files), ['--scale', 'web=1'])
     // QueuePool default pool_size 5 (assumed) + max_overflow 2 = 7.
