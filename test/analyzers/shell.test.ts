@@ -297,7 +297,7 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
     })
   }
 
-  it('timeout, sudo -u, chpst, setuidgid, runuser, stdbuf, ionice and their options; the command after them is the server', () => {
+  it('timeout, sudo -u, chpst, setuidgid, runuser, stdbuf, ionice, setpriv and their options; the command after them is the server', () => {
     for (const [raw, wrappers] of [
       ['timeout 90s bundle exec puma -C config/puma.rb', ['timeout', 'bundle exec']],
       ['timeout -k 5 --preserve-status -s TERM 1h bundle exec puma -C config/puma.rb', ['timeout', 'bundle exec']],
@@ -310,6 +310,7 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
       ['stdbuf -oL -eL bundle exec puma -C config/puma.rb', ['stdbuf', 'bundle exec']],
       ['ionice -c2 -n 7 nice -n 10 timeout 1d bundle exec puma -C config/puma.rb', ['ionice', 'nice', 'timeout', 'bundle exec']],
       ['exec env WEB_CONCURRENCY=3 sudo -u app bundle exec puma -C config/puma.rb', ['exec', 'env', 'sudo', 'bundle exec']],
+      ['exec setpriv --reuid app --regid=app --init-groups --nnp bundle exec puma -C config/puma.rb', ['exec', 'setpriv', 'bundle exec']],
     ] as const) {
       const {command} = split(raw)
       expect({raw, wrappers: command.wrappers, argv: command.argv}).toEqual({raw, wrappers, argv: ['puma', '-C', 'config/puma.rb']})
@@ -321,6 +322,8 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
     expect(split('chpst -e ./env bundle exec puma').command.argv[0]).toBe('chpst')
     expect(split('sudo -i bundle exec puma').command.argv[0]).toBe('sudo')
     expect(split('timeout --weird 5 puma').command.argv[0]).toBe('timeout')
+    // setpriv --reset-env starts the program with a login's env (DATABASE_URL gone): not read through.
+    expect(split('setpriv --reuid app --reset-env bundle exec puma').command.argv[0]).toBe('setpriv')
     // Alone, the launcher is the program.
     expect(split('timeout').command.argv).toEqual(['timeout'])
   })

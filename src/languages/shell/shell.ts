@@ -1082,6 +1082,16 @@ const OPTION_WRAPPERS: ReadonlyMap<string, {fixed: number; flags: RegExp; values
   // GNU stdbuf(1) `stdbuf -oL command`; util-linux ionice(1) `ionice -c2 -n7 command`.
   ['stdbuf', {fixed: 0, flags: /^(?:-[ioe].+|--(?:input|output|error)=.*)$/, values: new Set(['-i', '-o', '-e'])}],
   ['ionice', {fixed: 0, flags: /^(?:-[cnt]\d*|-t)$/, values: new Set(['-c', '-n', '--class', '--classdata'])}],
+  // util-linux setpriv(1): `setpriv [--reuid U] [--regid G] [--init-groups|--clear-groups|--keep-groups] [--nnp] … program`,
+  // which execs the program. --reset-env (an env like a login's: DATABASE_URL dropped) is not in the list: left as written.
+  [
+    'setpriv',
+    {
+      fixed: 0,
+      flags: /^(?:-d|--dump|--clear-groups|--keep-groups|--init-groups|--nnp|--no-new-privs|--(?:ruid|euid|reuid|rgid|egid|regid|groups|inh-caps|ambient-caps|bounding-set|securebits|pdeathsig|selinux-label|apparmor-profile)=.*)$/,
+      values: new Set(['--ruid', '--euid', '--reuid', '--rgid', '--egid', '--regid', '--groups', '--inh-caps', '--ambient-caps', '--bounding-set', '--securebits', '--pdeathsig', '--selinux-label', '--apparmor-profile']),
+    },
+  ],
 ])
 
 /** The words after a launcher's own options (see OPTION_WRAPPERS); undefined for an option not known to be harmless. */
@@ -1152,7 +1162,7 @@ function stripWrappers(
       wrappers.push(head)
       argv = argv.slice(argv[1] === '-n' ? 3 : /^-n?\d+$/.test(argv[1] ?? '') ? 2 : 1)
     } else if (OPTION_WRAPPERS.has(head.split('/').pop()!) && argv.length > 1) {
-      // `timeout 90s cmd`, `sudo -u app cmd`, `chpst -u app cmd`, `setuidgid app cmd`: they run the command (same pid or a child).
+      // `timeout 90s cmd`, `sudo -u app cmd`, `chpst -u app cmd`, `setuidgid app cmd`, `setpriv --reuid app cmd`: they run the command (same pid or a child).
       const name = head.split('/').pop()!
       const rest = afterWrapperOptions(name, argv.slice(1))
       if (rest === undefined || rest.length === 0) break
