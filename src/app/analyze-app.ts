@@ -20,7 +20,7 @@ import {parseProcfile} from '../procfile/procfile.js'
 import {type RunningEntry, runningEntries} from '../procfile/running.js'
 import type {ContainerApp} from '../procfile/container.js'
 import {addons, analyzers} from '../procfile/registry.js'
-import {activeRecordVersion} from '../languages/ruby/boot-connection.js'
+import {activeRecordVersion, type LauncherQuery, launcherQueryExtra} from '../languages/ruby/boot-connection.js'
 import {standaloneRackup} from '../languages/ruby/rackup-file.js'
 import {deployHookOf} from '../procfile/release.js'
 import {defaultWebBeside} from '../procfile/default-process.js'
@@ -280,13 +280,19 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   }
 
   // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts). A command known to be unknown is not followed.
-  const running = entry.unknownWhy ? {ctx: typeCtx, others: [], scriptNotes: []} : whatRuns(entry.command, typeCtx, diagnostics)
+  const running: Ran | Promise<Ran> = entry.unknownWhy ? {ctx: typeCtx, others: [], scriptNotes: []} : whatRuns(entry.command, typeCtx, diagnostics)
   const ran = running instanceof Promise ? await running : running
   const rooted = inRailsRoot(ran)
   const {ctx, scriptNotes} = rooted instanceof Promise ? await rooted : rooted
   const {others} = ran
   const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
+  // The process that started the command and waits for it, holding a connection of its own (a Rake task's own query).
+  for (const held of ran.launcherQueries ?? []) {
+    const extra = launcherQueryExtra(held.query, ctx.versions)
+    if (extra) extrasPerDyno.push(held.copies === 1 ? extra : {...extra, count: {...extra.count, value: extra.count.value * held.copies}})
+  }
+
   // Commands the Puma config spawns (`on_worker_boot { spawn 'bundle exec clockwork clock.rb' }`): processes beside it.
   if (analysis.server === 'puma' || analysis.server === 'unicorn') for (const spawned of await hookSpawns(ctx, analysis, diagnostics)) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
   const notes = app.buildpackPicked && isDefaultWebFile(entry.file) ? [...scriptNotes, app.buildpackPicked] : scriptNotes
@@ -410,7 +416,9 @@ function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[]):
   return running instanceof Promise ? running.then((ctxs) => primaryProcess(ctx, ctxs)) : primaryProcess(ctx, running)
 }
 
-type Ran = {ctx: AnalyzerContext; others: ScriptCtx[]; scriptNotes: Source[]}
+type Ran = {ctx: AnalyzerContext; launcherQueries?: LauncherQueries; others: ScriptCtx[]; scriptNotes: Source[]}
+/** Launching processes that query the database themselves, each `copies` times in the dyno. */
+type LauncherQueries = {copies: number; query: LauncherQuery}[]
 
 /** The process budgeted as the type among those the command leaves running, and the others beside it. */
 function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined): Ran {
@@ -426,7 +434,8 @@ function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined): Ra
   const others = ctxs.filter((_, i) => i !== primary)
   // A manager running several copies of the primary process: the copies beyond the first run beside it.
   if (first.copies > 1) others.unshift({...first, copies: first.copies - 1})
-  return {ctx: first.ctx, others, scriptNotes: first.notes}
+  const launcherQueries = ctxs.flatMap((c) => c.launcherQueries ?? [])
+  return {ctx: first.ctx, ...(launcherQueries.length > 0 ? {launcherQueries} : {}), others, scriptNotes: first.notes}
 }
 
 /**
@@ -659,9 +668,11 @@ async function launched(launch: Launch, ctx: AnalyzerContext, diagnostics: Diagn
     const note = launch.note
     const nested = await runningProcesses(p.command, inner, diagnostics, depth + 1)
     const found = nested && nested.length > 0 ? nested : [{background: false, copies: 1, ctx: nested ? {...inner, unknownWhy: 'it starts no command that stays up'} : inner, notes: []}]
-    for (const f of found) out.push({...f, copies: f.copies * p.copies, notes: [note, ...f.notes]})
+    for (const f of found) out.push({...f, copies: f.copies * p.copies, ...(f.launcherQueries ? {launcherQueries: f.launcherQueries.map((q) => ({...q, copies: q.copies * p.copies}))} : {}), notes: [note, ...f.notes]})
   }
 
+  // The launcher itself queried the database: its connection goes with the first process it starts, once.
+  if (launch.query && out.length > 0) out[0] = {...out[0], launcherQueries: [...(out[0].launcherQueries ?? []), {copies: 1, query: launch.query}]}
   return out
 }
 
@@ -718,6 +729,8 @@ interface ScriptCtx {
   notes: Source[]
   /** What started it beside the type's process when not `&` (concurrently, run-p, turbo). */
   startedBy?: string
+  /** Launchers (its own or one outer) that hold a connection of their own while it runs. */
+  launcherQueries?: LauncherQueries
 }
 
 /** One command's server analysis, its ActiveRecord pools (Ruby), and the add-ons that run inside it. */

@@ -9,6 +9,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env, EnvEntry} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
+import type {LauncherQuery} from '../languages/ruby/boot-connection.js'
 
 import {fromEnv, fromDefault, type Source} from '../model/source.js'
 import {programName} from '../languages/common/setting.js'
@@ -58,6 +59,8 @@ export interface Launch {
   /** Why the processes are what they are, for --explain (the manager's documented behaviour). */
   note: Source
   processes: LaunchedProcess[]
+  /** The launching process queries the database itself before it waits (a Rake task's own model query): it holds that connection. */
+  query?: LauncherQuery
   /** Set when nothing could be read (the file is missing): the type is an unknown command for this reason. */
   unknown?: string
 }
@@ -491,7 +494,7 @@ async function rakeLaunch(argv: readonly string[], files: FileReader, cwd: strin
   const before = blocking.slice(0, Math.max(0, blocking.indexOf(main!))).map((r) => `\`${r.command.slice(0, 50)}\` (${r.file}:${r.line})`)
   const others = follow.others.length > 0 ? ` (after ${follow.others.join(', ')}, not the app's tasks)` : ''
   const note = fromDefault(
-    `\`${launcher}\` runs the Rake task ${follow.task} (${follow.file}:${follow.line})${others}, which runs ${runs.map((r) => `\`${r.command}\` (${r.file}:${r.line})${r.background ? ' beside it' : ''}`).join(' and ')}${before.length > 0 ? `, after ${before.join(', ')}, which finished first` : ''}; ${main?.exec ? 'exec replaces the rake process with it' : 'the rake process waits for it'}`,
+    `\`${launcher}\` runs the Rake task ${follow.task} (${follow.file}:${follow.line})${others}, which runs ${runs.map((r) => `\`${r.command}\` (${r.file}:${r.line})${r.background ? ' beside it' : ''}${r.repeats ? ` again and again, one at a time, in the endless loop at ${r.repeats.file}:${r.repeats.line}` : ''}`).join(' and ')}${before.length > 0 ? `, after ${before.join(', ')}, which finished first` : ''}; ${main?.exec ? 'exec replaces the rake process with it' : 'the rake process waits for it'}`,
     RAKE_REF,
   )
   return {
@@ -500,5 +503,6 @@ async function rakeLaunch(argv: readonly string[], files: FileReader, cwd: strin
     launcher,
     note,
     processes: runs.map((r) => ({assignments: [], command: r.command, copies: 1, cwd, name: `rake ${follow.task}`, origin: {file: r.file, line: r.line}})),
+    ...(follow.query ? {query: {...follow.query, launcher: `the Rake task ${follow.task}`}} : {}),
   }
 }

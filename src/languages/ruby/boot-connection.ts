@@ -71,6 +71,12 @@ function rootConstant(parsed: ParsedRuby, node: RubyNode | null): string | undef
   return /^[A-Z][a-z0-9]/.test(last) && !NOT_MODELS.test(text) ? text : undefined
 }
 
+/** The model query `node` is (`Admin::Stat.create(…)`, `User.where(x).first`): its text, else undefined. */
+export function modelQueryAt(parsed: ParsedRuby, node: RubyNode): string | undefined {
+  const P = parsed.prism
+  return node instanceof P.CallNode && QUERIES.has(node.name) && rootConstant(parsed, node.receiver) ? parsed.textOf(node).replaceAll(/\s+/g, ' ') : undefined
+}
+
 /** Lines where `node` calls a model's query method, not descending into code that runs later (methods, lambdas). */
 function modelQueries(parsed: ParsedRuby, node: RubyNode): {line: number; text: string}[] {
   const P = parsed.prism
@@ -79,8 +85,9 @@ function modelQueries(parsed: ParsedRuby, node: RubyNode): {line: number; text: 
     if (n instanceof P.DefNode || n instanceof P.LambdaNode) return
     if (n instanceof P.CallNode) {
       if (!n.receiver && (n.name === 'lambda' || n.name === 'proc')) return
-      if (QUERIES.has(n.name) && rootConstant(parsed, n.receiver)) {
-        out.push({line: parsed.lineOf(n.location.startOffset), text: parsed.textOf(n).replaceAll(/\s+/g, ' ')})
+      const text = modelQueryAt(parsed, n)
+      if (text !== undefined) {
+        out.push({line: parsed.lineOf(n.location.startOffset), text})
         return
       }
     }
@@ -213,5 +220,67 @@ export function forkingParentExtra(ctx: AnalyzerContext, fork: ForkFacts): Extra
     count: sourced(1, fromDefault(`${version} empties its pools after boot (active_record.clear_active_connections), so the ${fork.parent} holds a connection only while booting`, FLUSH_REF), [fork.preload.source]),
     kind: 'forking-parent',
     reason: `${fork.parent} connection while booting, if the app touches the database then`,
+  }
+}
+
+/** Where the process that starts the type's command queries the database itself (a Rake task's `Admin::Stat.create` before its `system`). */
+export interface LauncherQuery {
+  /** Under an `if`, a rescue or a block that may not run. */
+  conditional: boolean
+  file: string
+  /** Inside the endless loop that runs the command again and again: it queries on every turn. */
+  inLoop: boolean
+  /** "the Rake task rletters:jobs:analysis". */
+  launcher: string
+  line: number
+  text: string
+}
+
+// ActiveRecord ≤ 7.1: every model query goes through ConnectionPool#connection, which checks one out for the calling
+// thread and keeps it leased to that thread until it ends or releases it (`@thread_cached_conns[…] ||= checkout`).
+const LEASED_REF = 'https://github.com/rails/rails/blob/v7.1.0/activerecord/lib/active_record/connection_adapters/abstract/connection_pool.rb'
+// ActiveRecord 7.2+: a model query runs in ConnectionPool#with_connection, which checks one out for the query and checks
+// it back in (`release_connection(lease) unless lease.sticky`); the pool keeps it open, idle, until the reaper
+// (reaping_frequency 60 s) closes connections idle longer than idle_timeout (300 s).
+const RETURNED_REF = 'https://github.com/rails/rails/blob/v7.2.0/activerecord/lib/active_record/connection_adapters/abstract/connection_pool.rb'
+// Sequel's threaded pool checks a connection back in after each use and keeps it open: nothing closes an idle one.
+const SEQUEL_POOL_REF = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/connection_pool/threaded.rb'
+
+/**
+ * The connection the process that waits for the type's command holds itself, because it queried the database before
+ * (or while) it waits: one per such process. Undefined when the bundle has no library conncalc knows for it.
+ */
+export function launcherQueryExtra(q: LauncherQuery, versions: Record<string, string>): Extra | undefined {
+  const ar = activeRecordVersion(versions)
+  const where = fromFile(q.file, q.line)
+  const query = `\`${short(q.text)}\` at ${q.file}:${q.line}`
+  const reason = `${q.launcher} itself, waiting for the command it runs, holds the connection its own query opened`
+  const kind = 'launcher-connection'
+  if (!ar) {
+    if (!versions.sequel) return undefined
+    return {count: sourced(1, fromDefault(`${q.launcher} queries with Sequel (${query}); Sequel's pool checks the connection back in and keeps it open while the process lives`, SEQUEL_POOL_REF), [where]), kind, reason}
+  }
+
+  if (q.conditional) {
+    return {ceilingOnly: true, count: sourced(1, assumed(`${q.launcher} queries the database (${query}) only under a condition or in a block conncalc does not decide: held only if that code runs`), [where]), kind, reason}
+  }
+
+  if (!versionAtLeast(ar, '7.2.0')) {
+    return {count: sourced(1, fromDefault(`ActiveRecord ${ar} (before 7.2) leases the connection of ${query} to ${q.launcher}'s thread until the thread ends: it stays checked out while the task waits for its command`, LEASED_REF), [where]), kind, reason}
+  }
+
+  if (q.inLoop) {
+    return {
+      count: sourced(1, assumed(`ActiveRecord ${ar} checks the connection of ${query} back in after the query, and its pool keeps it open until it has been idle for idle_timeout (300 s); the query runs on every turn of the loop, assumed more often than that`), [where, fromDefault('ActiveRecord 7.2+ returns a query\'s connection to the pool, open', RETURNED_REF)]),
+      kind,
+      reason,
+    }
+  }
+
+  return {
+    ceilingOnly: true,
+    count: sourced(1, fromDefault(`ActiveRecord ${ar} checks the connection of ${query} back in after the query; the pool keeps it open, idle, until the reaper closes it after idle_timeout (300 s)`, RETURNED_REF), [where]),
+    kind,
+    reason: `${q.launcher} itself, for the first minutes: the pool keeps its query's connection open until idle_timeout`,
   }
 }

@@ -21,7 +21,10 @@
  *
  * So the last command run and waited for is the process (the ones before it finished first, as a
  * shell script's foreground commands did), a spawned one runs beside it, and the rake process
- * itself only waits for them. A command conncalc cannot read (built from code, run under a
+ * itself only waits for them. `loop do … end` / `while true` with no break, exit or return runs its
+ * body again and again and nothing after it: its one waited-for command is the process, one at a
+ * time (Kernel#loop, Kernel#system). A model query in the task's own actions (`Stat.create` before
+ * its `system`) is the rake process's own connection, held beside the command (boot-connection.ts). A command conncalc cannot read (built from code, run under a
  * condition it does not decide) makes the whole task unknown, said with the file and line.
  */
 import type {FileReader} from '../../model/files.js'
@@ -30,6 +33,7 @@ import {type ParsedRuby, parseRuby, type RubyNode} from './prism.js'
 import {joinPath} from '../../util/app-path.js'
 import {shellQuote} from '../../util/shell-quote.js'
 import {rakefileOf} from './rails-process-command.js'
+import {type LauncherQuery, modelQueryAt} from './boot-connection.js'
 
 export const RAKE_REF = 'https://github.com/ruby/rake/blob/master/lib/rake/task.rb'
 
@@ -43,6 +47,8 @@ export interface RakeRun {
   exec: boolean
   file: string
   line: number
+  /** Run again and again by the endless loop at this line, one at a time. */
+  repeats?: {file: string; line: number}
 }
 
 export type RakeFollow =
@@ -53,6 +59,8 @@ export type RakeFollow =
       line: number
       /** The tasks named on the command line that are not the app's (`db:migrate`): Rails' or a gem's, run before. */
       others: string[]
+      /** A model query in the rake process's own actions (not in a thread or a forked child), before or around its command. */
+      query?: Omit<LauncherQuery, 'launcher'>
       /** The runs that stay up: the spawned ones and the last blocking one (or the one exec replaces rake with). */
       runs: RakeRun[]
       task: string
@@ -90,7 +98,8 @@ export async function rakeTaskRuns(tasks: readonly string[], files: FileReader):
   if (walk.runs.length === 0) return undefined
   const outcome = walk.outcome()
   if ('unknown' in outcome) return outcome
-  return {file: main.file, ...outcome, line: main.line, others: names.filter((n) => !read.defs.has(n)), task: names.at(-1)!}
+  const query = walk.parentQuery(outcome.runs)
+  return {file: main.file, ...outcome, line: main.line, others: names.filter((n) => !read.defs.has(n)), ...(query ? {query} : {}), task: names.at(-1)!}
 }
 
 /** A task the app's task runs that the app does not define (`Rake::Task['db:migrate'].invoke`, `task release: 'db:migrate'`). */
@@ -321,16 +330,51 @@ interface FoundRun extends RakeRun {
   why?: string
 }
 
+/** `loop do … end` / `Kernel.loop { … }` / `while true` / `until false`: the body, when it is a loop that never ends on its own. */
+function endlessBody(parsed: ParsedRuby, node: RubyNode): RubyNode | undefined {
+  const P = parsed.prism
+  const receiver = node instanceof P.CallNode && node.receiver ? parsed.textOf(node.receiver).replace(/^::/, '') : ''
+  const body =
+    node instanceof P.CallNode && node.name === 'loop' && (receiver === '' || receiver === 'Kernel') && !node.arguments_ && node.block instanceof P.BlockNode
+      ? node.block.body
+      : (node instanceof P.WhileNode && node.predicate instanceof P.TrueNode) || (node instanceof P.UntilNode && (node.predicate instanceof P.FalseNode || node.predicate instanceof P.NilNode))
+        ? node.statements
+        : undefined
+  return body && !leaves(parsed, body) ? body : undefined
+}
+
+/** Kernel's exits, and `raise StopIteration`, which Kernel#loop takes for the end of the loop. */
+const EXITS = new Set(['abort', 'exit', 'exit!'])
+
+/** Can control leave the loop body's code: a break, next-less return, an exit or a StopIteration (not counting methods and lambdas defined in it)? */
+function leaves(parsed: ParsedRuby, node: RubyNode): boolean {
+  const P = parsed.prism
+  if (node instanceof P.DefNode || node instanceof P.LambdaNode) return false
+  if (node instanceof P.BreakNode || node instanceof P.ReturnNode) return true
+  if (node instanceof P.CallNode && (!node.receiver || ['Kernel', 'Process'].includes(parsed.textOf(node.receiver)))) {
+    if (EXITS.has(node.name)) return true
+    if ((node.name === 'raise' || node.name === 'fail') && /\bStopIteration\b/.test(parsed.textOf(node))) return true
+  }
+
+  return node.compactChildNodes().some((c) => leaves(parsed, c))
+}
+
 /** One rake run through the tasks, as task.rb invokes them. */
 class Walk {
   runs: FoundRun[] = []
+  /** Model queries in the rake process's own actions (threads and forked children excluded), with how many runs came before each. */
+  queries: (Omit<LauncherQuery, 'launcher'> & {runsBefore: number})[] = []
   /** Threads and pools the actions start in the rake process itself. */
   starts: RakeStart[] = []
   /** Tasks the run reaches that the app does not define (Rails' `db:migrate`, a gem's), in order: by a prerequisite or `Rake::Task[…].invoke`. */
   others: RakeOther[] = []
   unknown: string | undefined
   private done = false
-  private readonly invoked = new Set<string>()
+  private invoked = new Set<string>()
+  /** Inside a block a thread runs (`Thread.new { … }`): its queries are not the main thread's. */
+  private inThread = 0
+  /** Inside an endless loop's body. */
+  private inLoop = 0
 
   constructor(private readonly defs: Map<string, TaskDef>) {}
 
@@ -358,7 +402,7 @@ class Walk {
    * before the last only finished before it, whatever it ran.
    */
   outcome(): {finished: RakeRun[]; runs: RakeRun[]} | {unknown: string} {
-    const plain = (r: FoundRun): RakeRun => ({background: r.background, command: r.command, exec: r.exec, file: r.file, line: r.line})
+    const plain = (r: FoundRun): RakeRun => ({background: r.background, command: r.command, exec: r.exec, file: r.file, line: r.line, ...(r.repeats ? {repeats: r.repeats} : {})})
     const sure = (r: FoundRun): boolean => !r.conditional && r.why === undefined
     const lastAt = this.runs.findLastIndex((r) => !r.background && sure(r))
     for (const [i, r] of this.runs.entries()) {
@@ -371,12 +415,34 @@ class Walk {
     return {finished: this.runs.slice(0, lastAt).filter((r) => !r.background).map((r) => plain(r)), runs: this.runs.filter((r) => r.background || r === last).map((r) => plain(r))}
   }
 
+  /**
+   * The query that keeps a connection in the rake process while `runs` run: the first one made before the command it
+   * waits for started, or inside the loop that runs it again and again (a sure one before a conditional one).
+   */
+  parentQuery(runs: RakeRun[]): Omit<LauncherQuery, 'launcher'> | undefined {
+    const waited = runs.find((r) => !r.background)
+    const at = waited ? this.runs.findIndex((r) => r.file === waited.file && r.line === waited.line && r.command === waited.command) : this.runs.length
+    const holding = this.queries.filter((q) => q.runsBefore <= at || q.inLoop)
+    const pick = holding.find((q) => !q.conditional) ?? holding[0]
+    if (!pick) return undefined
+    const {runsBefore: _, ...query} = pick
+    return query
+  }
+
   private visit(parsed: ParsedRuby, file: string, node: RubyNode, conditional: boolean): void {
     if (this.done || this.unknown) return
     const P = parsed.prism
     const line = parsed.lineOf(node.location.startOffset)
     const at = `${file}:${line}`
     if (node instanceof P.DefNode || node instanceof P.LambdaNode) return
+    const endless = endlessBody(parsed, node)
+    if (endless) {
+      this.endless(parsed, file, endless, conditional, line)
+      return
+    }
+
+    const query = this.inThread === 0 ? modelQueryAt(parsed, node) : undefined
+    if (query !== undefined) this.queries.push({conditional, file, inLoop: this.inLoop > 0, line, runsBefore: this.runs.length, text: query})
     if (node instanceof P.XStringNode || node instanceof P.InterpolatedXStringNode) {
       const text = node instanceof P.XStringNode ? {text: node.unescaped.value} : this.interpolated(parsed, node.parts, true)
       this.add(text, {background: false, conditional, exec: false, file, line}, parsed.textOf(node))
@@ -435,7 +501,10 @@ class Walk {
       // run never or many times (`each`, `loop`, `Thread.new`): commands inside it are conditional.
       for (const child of node.compactChildNodes()) {
         const loop = child instanceof P.BlockNode && !ONCE_BLOCKS.has(node.name)
+        const thread = Boolean(starter) && child instanceof P.BlockNode
+        if (thread) this.inThread++
         this.visit(parsed, file, child, conditional || loop)
+        if (thread) this.inThread--
       }
 
       return
@@ -450,6 +519,38 @@ class Walk {
     const branching =
       node instanceof P.IfNode || node instanceof P.UnlessNode || node instanceof P.CaseNode || node instanceof P.WhileNode || node instanceof P.UntilNode || node instanceof P.RescueNode || node instanceof P.RescueModifierNode || node instanceof P.EnsureNode
     for (const child of node.compactChildNodes()) this.visit(parsed, file, child, conditional || branching)
+  }
+
+  /**
+   * An endless loop's body: when it waits for exactly one command, read for sure, that command runs again and again,
+   * one at a time, and nothing after the loop runs (the rake process ends only when it is stopped). Anything else in
+   * it (two commands taking turns, a spawn piling up, a command under a condition) is read as any block that may run
+   * many times: conditional.
+   */
+  private endless(parsed: ParsedRuby, file: string, body: RubyNode, conditional: boolean, line: number): void {
+    const saved = {done: this.done, invoked: new Set(this.invoked), others: this.others.length, queries: this.queries.length, runs: this.runs.length, starts: this.starts.length, unknown: this.unknown}
+    this.inLoop++
+    this.visit(parsed, file, body, conditional)
+    this.inLoop--
+    const added = this.runs.slice(saved.runs)
+    const one = added.length === 1 && !added[0].background && !added[0].exec && !added[0].conditional && added[0].why === undefined && !this.unknown
+    if (one) {
+      added[0].repeats = {file, line}
+      this.done = true
+      return
+    }
+
+    // Read again as a block that may run never or many times.
+    this.runs.length = saved.runs
+    this.starts.length = saved.starts
+    this.others.length = saved.others
+    this.queries.length = saved.queries
+    this.unknown = saved.unknown
+    this.done = saved.done
+    this.invoked = saved.invoked
+    this.inLoop++
+    this.visit(parsed, file, body, true)
+    this.inLoop--
   }
 
   /** A forked child's commands: what it leaves running runs beside the rake process's own (Process.fork: the child runs the rest of its block or branch). */
