@@ -113,6 +113,12 @@ export interface ForkFacts {
   preload: Sourced<boolean>
   /** A reconnect (establish_connection) in the child hook, if one was found. */
   reconnect?: HookSite
+  /**
+   * A Sequel disconnect in the child hook of a parent that serves nothing after forking (a Puma or Unicorn master):
+   * the child closes the Database's inherited connections, and closing sends PostgreSQL's Terminate on the socket
+   * it shares with the parent, so the parent's own connection ends with the first child's boot.
+   */
+  childDisconnect?: HookSite
   /** App or gem methods the parent hook calls that conncalc cannot see into (`Gitlab::Cluster::LifecycleEvents.do_before_fork`). */
   parentHookCalls?: string[]
   /** What forks ("Puma master", "Unicorn master", "Resque worker"). */

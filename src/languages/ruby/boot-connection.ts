@@ -37,6 +37,11 @@ import {append} from '../../util/arrays.js'
 import {initializerFiles} from './rails-files.js'
 
 const FLUSH_REF = 'https://github.com/rails/rails/pull/31221'
+// "The normal, graceful termination procedure is that the frontend sends a Terminate message and immediately closes
+// the connection. On receipt of this message, the backend closes the connection and terminates." libpq's PQfinish
+// sends it on the socket, whichever process calls it.
+const TERMINATE_REF = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-TERMINATION'
+const SEQUEL_PG_REF = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/adapters/postgres.rb'
 
 /** The ActiveRecord version from Gemfile.lock (activerecord, else rails). */
 export const activeRecordVersion = (versions: Record<string, string>): string | undefined => versions.activerecord ?? versions.rails
@@ -192,6 +197,23 @@ export function forkingParentExtra(ctx: AnalyzerContext, fork: ForkFacts): Extra
   const ar = activeRecordVersion(ctx.versions)
   // ActiveRecord's pool reaper (5.2+) closes an idle one; nothing closes another library's.
   const reaped = signs.every((s) => s.library === 'activerecord') && (!ar || versionAtLeast(ar, '5.2.0')) ? ' until the pool reaper closes it after idle_timeout (300 s by default)' : ''
+  const closer = fork.childDisconnect
+  if (signs.length > 0 && closer && signs.every((s) => s.library === 'sequel')) {
+    // The first child's disconnect finishes the socket it inherited: Sequel's postgres adapter disconnects with
+    // PG::Connection#finish (PQfinish), which sends Terminate, and the server ends that backend, the parent's too.
+    return {
+      ceilingOnly: true,
+      count: sourced(1, fromDefault(`the ${fork.parent} loads the app before forking and ${signs.map((s) => s.what).join('; ')}; but each worker's ${closer.hook} (${closer.file}:${closer.line}) disconnects Sequel, closing the connections it inherited with PQfinish, whose Terminate message ends the server backend the ${fork.parent} shares: the ${fork.parent} holds it only until the first worker boots`, TERMINATE_REF), [
+        fork.preload.source,
+        ...signs.map((s) => s.source),
+        fromFile(closer.file, closer.line),
+        fromDefault('Sequel\'s postgres adapter disconnects a connection with PG::Connection#finish', SEQUEL_PG_REF),
+      ]),
+      kind: 'forking-parent',
+      reason: `${fork.parent} connection while booting, ended by the first worker's ${closer.hook} disconnect`,
+    }
+  }
+
   if (signs.length > 0) {
     return {
       count: sourced(1, assumed(`the ${fork.parent} loads the app before forking, does not disconnect in ${fork.parentHook}, and ${signs.map((s) => s.what).join('; ')}: it keeps that connection${reaped}`), [

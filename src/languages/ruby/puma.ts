@@ -371,6 +371,7 @@ export const puma: ServerAnalyzer = {
       hooks: facts.hooks,
       parent: 'Puma master',
       parentHookNames: ['before_fork'],
+      parentIdleAfterFork: true,
       preload: facts.preloadApp,
     })
     const parentExtra = forkingParentExtra(ctx, fork)

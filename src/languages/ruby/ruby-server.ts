@@ -107,6 +107,8 @@ export function hookCalling(hooks: readonly RubyHook[], hookNames: readonly stri
 }
 
 export interface ForkFactsInput {
+  /** The parent queries nothing after it forks (a Puma or Unicorn master): a child that closes the shared socket ends the parent's connection for good. */
+  parentIdleAfterFork?: boolean
   /** Signs the parent holds a connection after boot (boot-connection.ts). */
   bootQueries: readonly BootQuery[]
   childHookNames: readonly string[]
@@ -129,10 +131,32 @@ function opaqueCalls(calls: readonly DslCall[]): string[] {
   ])
 }
 
+/** What a Sequel Database is usually called: `DB`, `App::DB`, `REPORTS_DB`, `Sequel::Model.db`, `Config.database`. */
+const SEQUEL_DB = /(^|::|\.)([A-Z][A-Z_]*_)?(DB|DATABASE|db|database)$/
+
+/**
+ * A Sequel disconnect read for sure (not under an undecided condition): `Sequel::DATABASES.each(&:disconnect)`,
+ * `DB.disconnect`, `Sequel::Model.db.disconnect`. ActiveRecord's `disconnect!`/`establish_connection` in a child are
+ * not: ActiveRecord keys its pools by process id (ConnectionHandler#owner_to_pool, 4.0+), so a child's calls reach
+ * a pool of its own and never close the one it inherited.
+ */
+function sequelDisconnectIn(calls: readonly DslCall[]): DslCall | undefined {
+  for (const c of calls) {
+    if (c.conditional) continue
+    if (sequelDisconnect(c) || (c.name === 'disconnect' && c.receiver !== undefined && SEQUEL_DB.test(c.receiver))) return c
+    const inner = c.blockBody && sequelDisconnectIn(c.blockBody)
+    if (inner) return inner
+  }
+
+  return undefined
+}
+
 /** Preload and fork hooks as the fork-safety rules read them; the first hook names are what the fix should use. */
 export function forkFacts(input: ForkFactsInput): ForkFacts {
   const reconnect = hookCalling(input.hooks, input.childHookNames, RECONNECT)
   const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT)
+  const closing = input.parentIdleAfterFork ? input.hooks.find((h) => input.childHookNames.includes(h.name) && sequelDisconnectIn(h.body)) : undefined
+  const childDisconnect = closing && {file: closing.file, hook: closing.name, line: sequelDisconnectIn(closing.body)!.line}
   const parentHookCalls = [...new Set(input.hooks.filter((h) => input.parentHookNames.includes(h.name)).flatMap((h) => opaqueCalls(h.body)))]
   return {
     ...(input.bootQueries.length > 0 ? {bootQueries: [...input.bootQueries]} : {}),
@@ -145,6 +169,7 @@ export function forkFacts(input: ForkFactsInput): ForkFacts {
     preload: input.preload,
     ...(reconnect ? {reconnect} : {}),
     ...(disconnect ? {disconnect} : {}),
+    ...(childDisconnect ? {childDisconnect} : {}),
   }
 }
 

@@ -164,6 +164,7 @@ export const unicorn: ServerAnalyzer = {
       hooks: facts.hooks,
       parent: 'Unicorn master',
       parentHookNames: ['before_fork'],
+      parentIdleAfterFork: true,
       preload: facts.preloadApp,
     })
     const parentExtra = forkingParentExtra(ctx, fork)
