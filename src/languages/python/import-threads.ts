@@ -174,6 +174,9 @@ interface Callers {
   loop?: boolean
 }
 
+/** Python's builtins a function body may call by their bare name (https://docs.python.org/3/library/functions.html), and its exceptions' common ones. */
+const BUILTINS = new Set(['abs', 'all', 'any', 'ascii', 'bin', 'bool', 'bytearray', 'bytes', 'callable', 'chr', 'dict', 'dir', 'divmod', 'enumerate', 'filter', 'float', 'format', 'frozenset', 'getattr', 'hasattr', 'hash', 'hex', 'id', 'int', 'isinstance', 'issubclass', 'iter', 'len', 'list', 'map', 'max', 'min', 'next', 'object', 'oct', 'ord', 'pow', 'print', 'range', 'repr', 'reversed', 'round', 'set', 'setattr', 'slice', 'sorted', 'str', 'sum', 'super', 'tuple', 'type', 'vars', 'zip', 'Exception', 'ValueError', 'KeyError', 'TypeError', 'RuntimeError'])
+
 /** Calls that reach a database: an ORM session or query, an engine or DB-API connection and cursor, Django's managers and saves. */
 const DATABASE_CALL = /(^|\.)(session|db|engine|cursor|conn|connection|objects|query|pool)(\(\))?\.|(^|\.)(execute|executemany|commit|rollback|save|delete|bulk_create|bulk_update|get_or_create|update_or_create|fetchone|fetchall|fetchmany|scalar|scalars|exec_driver_sql|begin|raw|first|one|all|filter|filter_by|get)$/
 
@@ -188,18 +191,33 @@ function targetOf(c: PyCall, base: string): string | undefined {
  * database? `send_async_email(app, msg)` doing `mail.send(msg)` in an app context: no. Undefined when the function is
  * not found among the modules read (an installed package's, a lambda). Calls into installed packages are not followed.
  */
-function quietFunction(name: string, all: readonly AppCall[], defined: ReadonlySet<string>, depth = 0, seen = new Set<string>()): boolean | undefined {
+function quietFunction(name: string, all: readonly AppCall[], defined: ReadonlySet<string>, classes: ReadonlySet<string>, depth = 0, seen = new Set<string>()): boolean | undefined {
   if (!defined.has(name)) return undefined
   if (seen.has(name) || depth >= CALLER_DEPTH) return true
   seen.add(name)
   for (const c of all) {
     if (c.call.within?.name.split('.').at(-1) !== name) continue
     if (DATABASE_CALL.test(c.call.callee)) return false
+    // `func(*a)` of a parameter or a local (`def g(*a): return func(*a)` inside `threaded_map(func, …)`): whatever the
+    // caller passes. A bare name that is neither a builtin nor the app's function or class is such a value.
+    if (!c.call.callee.includes('.') && !BUILTINS.has(c.call.callee) && !defined.has(c.call.callee) && !classes.has(c.call.callee)) return false
     const called = c.call.callee.replace(/\(\)/g, '').split('.').at(-1) ?? ''
-    if (called !== name && defined.has(called) && quietFunction(called, all, defined, depth + 1, seen) !== true) return false
+    if (called !== name && defined.has(called) && quietFunction(called, all, defined, classes, depth + 1, seen) !== true) return false
   }
 
   return true
+}
+
+/**
+ * The functions a pool made at `pool` runs: the first argument of every submit/map/apply call in its function (or module
+ * body), by the name written (`executor.submit(engine.analyze, x)` → "analyze"). Undefined when there is none, or one is
+ * not a plain name (a lambda, a call's result): then what the pool's threads run is not known.
+ */
+function poolTargets(pool: PyCall, calls: readonly PyCall[]): string[] | undefined {
+  const tasks = calls.filter((c) => c.within?.name === pool.within?.name && POOL_TASK.test(c.callee))
+  if (tasks.length === 0) return undefined
+  const names = tasks.map((c) => c.argNames?.[0]?.replace(/^(self|cls)\./, '').split('.').at(-1))
+  return names.every((n): n is string => n !== undefined && /^\w+$/.test(n)) ? [...new Set(names)] : undefined
 }
 
 /** Every site in `modules` that starts a thread, outside an `if __name__ == "__main__":` (which an import never runs). */
@@ -212,6 +230,8 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
     ...modules.flatMap((m) => [...m.names].flatMap(([k, v]) => (v.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) ? (v.value.kind === 'function' ? [k] : v.value.kind === 'class' ? [...v.value.attrs.keys()] : []) : []))),
     ...all.flatMap((c) => (c.call.within ? [c.call.within.name.split('.').at(-1)!] : [])),
   ])
+  // The app's classes by name: calling one builds an instance (its methods are followed by their own names).
+  const classes = new Set(modules.flatMap((m) => [...m.names].flatMap(([k, v]) => (v.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) && v.value.kind === 'class' ? [k] : []))))
   for (const m of modules) {
     for (const c of m.calls) {
       const base = THREAD_STARTS.has(c.callee) ? c.callee : subclasses.get(c.callee)
@@ -231,14 +251,18 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
       // A thread whose target makes no database call conncalc sees (mail sent in the background) holds no connection
       // however often it starts: counted once, as any site, not up to the pool.
       const target = THREAD_POOLS.has(base) ? undefined : targetOf(c, base)
-      const quiet = target !== undefined && (loop || handler || job) ? quietFunction(target, all, defined) === true : false
+      const quiet = target !== undefined && (loop || handler || job) ? quietFunction(target, all, defined, classes) === true : false
+      // A pool whose every task is a function of the app's that makes no database call conncalc sees (an LLM or HTTP
+      // request per provider): its threads hold none, however many; counted once, as a quiet thread is.
+      const targets = THREAD_POOLS.has(base) ? poolTargets(c, m.calls) : undefined
+      const quietPool = targets !== undefined && targets.every((t) => quietFunction(t, all, defined, classes) === true) ? targets.join(', ') : undefined
       // A helper both a view and a task call runs per request in a web server and per job in a worker (runsIn).
       const many = loop ? 'loop' : handler ? 'request' : job ? 'job' : undefined
       const pool = THREAD_POOLS.has(base) ? {pool: {base, call: c}} : {}
       const tasks = THREAD_POOLS.has(base) ? tasksOf(c, m.calls) : undefined
       const both = handler && job && !loop ? {jobToo: job} : {}
       const elsewhere = many && many !== 'loop' && 'elsewhere' in up && up.elsewhere ? {elsewhere: true} : {}
-      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...(quiet ? {quiet: target} : {}), ...((handler ?? job) && !loop ? {handler: handler ?? job} : {}), ...both, ...elsewhere, ...(!c.within || c.within.sites.some((x) => x.once) ? {atImport: true} : {}), ...pool, ...(tasks ? {tasks} : {})})
+      starts.push({callee: base === c.callee ? c.callee : `${c.callee} (a ${base})`, file: m.file, line: c.line, ...(many ? {many} : {}), ...(quiet ? {quiet: target} : quietPool ? {quiet: quietPool} : {}), ...((handler ?? job) && !loop ? {handler: handler ?? job} : {}), ...both, ...elsewhere, ...(!c.within || c.within.sites.some((x) => x.once) ? {atImport: true} : {}), ...pool, ...(tasks ? {tasks} : {})})
     }
   }
 
@@ -273,10 +297,15 @@ export function startedThreadExtras(starts: readonly ThreadStart[], ctx: Analyze
   // A thread pool's threads (ThreadPoolExecutor(max_workers=4)) each may hold a connection: its size, else 1 (said).
   const sizes = new Map(starts.map((s) => [s, s.pool ? threadPoolSize(ctx, s.pool.call, s.file, s.pool.base) : undefined]))
   // A pool handed a known number of tasks runs at most that many threads at once (tasksOf).
-  const width = (s: ThreadStart): number => Math.min(sizes.get(s)?.value ?? 1, s.tasks?.count ?? Number.POSITIVE_INFINITY)
+  // A pool whose tasks make no database call (quiet) counts once, as a quiet thread does.
+  const width = (s: ThreadStart): number => (s.pool && s.quiet ? 1 : Math.min(sizes.get(s)?.value ?? 1, s.tasks?.count ?? Number.POSITIVE_INFINITY))
   const label = (s: ThreadStart): string => {
     const how0 = s.many === 'loop' ? 'in a loop' : s.many === 'request' ? `per request, in ${s.handler}` : s.many === 'job' ? `per job, in ${s.handler}` : undefined
-    const how = s.quiet ? `${how0 ? `${how0}; ` : ''}its target ${s.quiet} makes no database call conncalc sees: counted once however often it starts` : how0
+    const how = s.quiet
+      ? s.pool
+        ? `${how0 ? `${how0}; ` : ''}its tasks (${s.quiet}) make no database call conncalc sees: counted once, not per thread`
+        : `${how0 ? `${how0}; ` : ''}its target ${s.quiet} makes no database call conncalc sees: counted once however often it starts`
+      : how0
     const fed = s.tasks && sizes.get(s) && s.tasks.count < sizes.get(s)!.value ? `, handed ${s.tasks.count} task${s.tasks.count === 1 ? '' : 's'} at ${s.file}:${s.tasks.line} and nothing else: ${width(s)} at once` : ''
     const size = s.pool ? (sizes.get(s) ? `a pool of ${sizes.get(s)!.value}${fed}` : 'a pool whose size conncalc cannot read: 1 counted') : undefined
     const notes = [how, size].filter((x) => x !== undefined)
