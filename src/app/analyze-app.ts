@@ -28,6 +28,7 @@ import {defaultWebFile, isDefaultWebFile} from '../model/command-site.js'
 import {resolveDemand} from '../budget/budget.js'
 import {detectServerPooling} from '../platform/server-pooling.js'
 import {fromAppJson} from '../platform/dokku-builder.js'
+import type {DeployPlatform} from '../platform/deploy-platform.js'
 import {splitCommand} from '../languages/shell/shell.js'
 import {resolveCommandOutput} from '../procfile/command-output.js'
 import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
@@ -55,6 +56,8 @@ export interface AnalyzeInput {
   container?: ContainerApp
   files: FileReader
   formation: Formation
+  /** Heroku's deploy or Dokku's (deploy-platform.ts); without it, Dokku's tasks are read when app.json declares them. */
+  platform?: DeployPlatform
   procfile: SourceFile
   /** -a APP: what the app's formation runs (its commands win over the Procfile's) and its buildpacks. */
   running?: {buildpacks: {source: Source; urls: string[]}; commands: Map<string, string>; label: string}
@@ -98,7 +101,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   // Dokku's app.json scripts.dokku.predeploy and postdeploy: deploy tasks, once per deploy (release.ts). Also for an image
   // Dokku builds from the Dockerfile; not on another platform (render.yaml, fly.toml), where app.json is not read. A
   // Procfile type of the same name (Scalingo's postdeploy) is the app's own: kept.
-  for (const task of input.container?.platform ? [] : dokkuTasks(input.files)) if (!entries.some((e) => e.name === task.name)) entries.push(task)
+  for (const task of input.container?.platform || input.platform?.dokku === false ? [] : dokkuTasks(input.files)) if (!entries.some((e) => e.name === task.name)) entries.push(task)
 
   const lock = input.files.read('Gemfile.lock')
   const versions = lock ? parseGemfileLock(lock.text) : {}

@@ -9,7 +9,7 @@ import type {HerokuInputs} from '../model/heroku.js'
 
 import {InputError, UsageError} from '../util/errors.js'
 import {Env, layer} from '../model/env.js'
-import {fromDefault, fromEnv, fromFile, sourced} from '../model/source.js'
+import {fromDefault, fromEnv, fromFile, sourced, type Sourced} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
 import {createFileReader, isDirectory, isFile, type ReadCache, readProcfile} from '../io/files.js'
@@ -18,6 +18,7 @@ import {parseAppJsonFormation, parseScale, parseScalingoFormation} from '../plat
 import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
 import {type ContainerApp, type ContainerError, CONTAINER_RUNTIME_REF, dockerfileApp, herokuYmlApp, procfileInImage} from '../procfile/container.js'
 import {dokkuBuildsDockerfile} from '../platform/dokku-builder.js'
+import {type DeployPlatform, deployPlatform, dokkuSignOf, type PlatformName} from '../platform/deploy-platform.js'
 import {detectLanguage} from '../platform/language.js'
 import {defaultWebProcess} from '../procfile/default-process.js'
 import {defaultWebFile} from '../model/command-site.js'
@@ -38,6 +39,8 @@ export interface LoadOptions {
   envFiles: string[]
   /** -a APP: the Heroku app's config vars and formation, under the flags and over the config file. */
   heroku?: HerokuInputs
+  /** --platform, else the config file's: whose deploy is counted (deploy-platform.ts). */
+  platform?: null | Sourced<PlatformName>
   procfile: string
   /** --procfile (or the config file) named the Procfile: it is read even beside a heroku.yml. */
   procfileGiven?: boolean
@@ -94,8 +97,10 @@ export async function loadAppInput(
   // With --root the user named the Procfile that is copied to the root: no other file takes its place.
   const multi = basename(procfilePath) === 'Procfile' && options.root === undefined ? chosenProcfile(disk, options, envLayers, extra) : undefined
   const files = multi?.appJson ? withAppJsonFrom(disk, multi.appJson) : disk
+  // Heroku's deploy or Dokku's: the flag or config file, else the app's files (Dokku's app.json keys, CHECKS, heroku.yml, …).
+  const platform = deployPlatform(files, options.platform, options.heroku?.app)
   // heroku.yml (Heroku's container stack) or a lone Dockerfile, where they say what runs (containerApp).
-  const container = multi ? undefined : await containerApp(files, procfilePath, options, extra)
+  const container = multi ? undefined : await containerApp(files, procfilePath, options, extra, platform)
   // With -a APP and no Procfile in the checkout, the formation says what runs.
   const procfile = multi
     ? multi.procfile
@@ -141,7 +146,7 @@ export async function loadAppInput(
 
   // Dokku's DOKKU_SCALE (Dokku before 0.30): a type scalingo.json scales keeps its count. Beside an app.json
   // formation it is not read at all (Dokku 0.25+), and the types formation does not list run 0 containers.
-  const dokkuScale = manifest ? undefined : files.read('DOKKU_SCALE')
+  const dokkuScale = manifest || !platform.dokku ? undefined : files.read('DOKKU_SCALE')
   if (dokkuScale) {
     const types = parseProcfile(procfile.text, procfile.path).entries.map((e) => e.name)
     if (appJson && appJsonFormation?.formationLine !== undefined) {
@@ -167,6 +172,7 @@ export async function loadAppInput(
     envLayers,
     files,
     formation,
+    platform,
     problems: () => [...extra, ...own.problems, ...(followed?.top.problems ?? [])],
     procfile: {path: procfile.path === procfilePath ? relative(root, procfilePath) || 'Procfile' : procfile.path, text: procfile.text},
     ...(container ? {container} : {}),
@@ -394,7 +400,7 @@ function whatRunsIsThere(files: FileReader, procfilePath: string): void {
  *   buildpack's default web process, whose info line names the Dockerfile.
  * Invalid heroku.yml is an input error naming its line: Heroku could not build from it either.
  */
-async function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[]): Promise<ContainerApp | undefined> {
+async function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[], platform: DeployPlatform): Promise<ContainerApp | undefined> {
   const named = basename(procfilePath)
   // The checkout's folder: `git clone` names it after the repository (render.yaml's repo: is read against it).
   const folder = basename(options.root === undefined ? dirname(resolve(procfilePath)) : resolve(options.root))
@@ -459,7 +465,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   if (hasProcfile) {
     notRead(manifests, PROCFILE_WINS)
     // Dokku builds a root Dockerfile unless a buildpack builder is selected, and runs the Procfile in its image.
-    const dokku = options.root === undefined ? dokkuBuildsDockerfile(files) : undefined
+    const dokku = options.root === undefined && platform.dokku ? dokkuBuildsDockerfile(files, dokkuSignOf(platform)) : undefined
     const procfile = dokku ? readProcfile(procfilePath, options.reads) : undefined
     if (dokku && procfile) {
       const app = procfileInImage(files, {path: 'Procfile', text: procfile.text}, dokku)
@@ -599,3 +605,4 @@ export function parseEnvFlags(pairs: string[]): EnvLayer {
     }),
   )
 }
+

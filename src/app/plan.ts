@@ -6,7 +6,7 @@ import {basename, dirname, relative, resolve} from 'node:path'
 import type {AppModel, ProcessModel} from '../model/process.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
-import {DOKKU_ZERO_DOWNTIME_REF, dokkuSign} from '../platform/dokku-builder.js'
+import {DOKKU_ZERO_DOWNTIME_REF, type DokkuSign, fromAppJson} from '../platform/dokku-builder.js'
 import {parseRenderYaml, RENDER_POSTGRES_LIMITS_REF, renderPostgresLimit} from '../platform/render-yaml.js'
 import {type AnalysisMemo, analyzeApp, newAnalysisMemo} from './analyze-app.js'
 import {applyAssumptions} from '../budget/assume.js'
@@ -15,12 +15,13 @@ import {displayPath} from '../io/config.js'
 import {loadAppInput} from './load-app.js'
 import {createFileReader, newReadCache, type ReadCache} from '../io/files.js'
 import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
-import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../model/source.js'
+import {fromDefault, fromFile, fromFlag, isAssumption, type Source, sourced, type Sourced} from '../model/source.js'
 import {isDefaultWebFile} from '../model/command-site.js'
 import {appJsonPostgres, herokuYmlPostgres, manifestPlan} from '../platform/manifest-plan.js'
 import {dokkuCronJobs, scheduledJobs} from '../platform/scalingo-cron.js'
 import {herokuSchedulerJobs} from '../platform/heroku-scheduler.js'
 import {isPlatformManifest} from '../procfile/platform-manifest.js'
+import {dokkuSignOf} from '../platform/deploy-platform.js'
 import {findPlan, planSource, requirePlan, smallestPlanFitting} from '../platform/plans.js'
 import {buildReport} from './report.js'
 import {suggest} from '../suggest/suggest.js'
@@ -82,6 +83,7 @@ export async function runPlan(
     if (multi) tagApp(model, app.name!, relative(base, dirname(resolve(app.procfile))).replaceAll('\\', '/'), cwdFiles)
     append(merged.diagnostics, model.diagnostics)
     append(merged.processes, model.processes)
+    if (!multi && model.deployPlatform) merged.deployPlatform = model.deployPlatform
   }
 
   // One app run by Render or Fly.io (its types from render.yaml / fly.toml), not a Heroku app.
@@ -93,7 +95,7 @@ export async function runPlan(
     const appJson = createFileReader(base, reads).read('app.json')
     if (appJson) append(merged.diagnostics, herokuSchedulerJobs(appJson.text, appJson.path, request.reserve?.value ?? 0))
     // Dokku's app.json `cron` tasks: each in a one-off run container too.
-    if (appJson) append(merged.diagnostics, dokkuCronJobs(appJson.text, appJson.path, request.reserve?.value ?? 0))
+    if (appJson && merged.deployPlatform?.value !== 'heroku') append(merged.diagnostics, dokkuCronJobs(appJson.text, appJson.path, request.reserve?.value ?? 0))
   }
 
 
@@ -244,6 +246,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     envFiles: request.envFiles,
     heroku: request.heroku,
     procfile: request.procfile,
+    platform: request.platform,
     ...(request.procfileGiven ? {procfileGiven: true} : {}),
     ...(request.root === undefined ? {} : {root: request.root}),
     scale: request.scale,
@@ -291,13 +294,34 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
   }
 
   // Dokku: every process type's old containers keep running until DOKKU_WAIT_TO_RETIRE after the new ones start
-  // (zero-downtime checks, on by default); `--no-preboot` says they do not overlap (checks disabled).
-  const dokku = preboot?.source.kind === 'flag' && !preboot.value ? undefined : dokkuSign(input.files)
+  // (zero-downtime checks, on by default); `--no-preboot` says they do not overlap (checks disabled). Whether the app
+  // deploys on Dokku: --platform, the config file, else its files (deploy-platform.ts), assumed when Heroku's are there too.
+  const platform = input.platform
+  if (platform?.chosen) app.deployPlatform = platform.chosen
+  const chosenBy = platform?.chosen && platform.chosen.source.kind !== 'default' ? [platform.chosen.source] : []
+  const sign = platform ? dokkuSignOf(platform) : undefined
+  const dokku = preboot?.source.kind === 'flag' && !preboot.value ? undefined : sign
   if (dokku) {
     const at = `${dokku.file}${dokku.line === undefined ? '' : `:${dokku.line}`}`
-    const overlap = sourced(true, fromDefault(`the app deploys on Dokku (${at}: ${dokku.what}): Dokku starts the new containers of every process type, switches traffic to them and stops the old ones DOKKU_WAIT_TO_RETIRE (60 s by default) later, so both sets run then`, DOKKU_ZERO_DOWNTIME_REF))
+    const overlap = sourced(true, fromDefault(`the app deploys on Dokku (${at}: ${dokku.what}): Dokku starts the new containers of every process type, switches traffic to them and stops the old ones DOKKU_WAIT_TO_RETIRE (60 s by default) later, so both sets run then`, DOKKU_ZERO_DOWNTIME_REF), chosenBy)
     for (const p of app.processes) if (p.role === 'long-running' && !p.deployOverlap?.value) p.deployOverlap = overlap
   }
+
+  if (platform?.chosen && isAssumption(platform.chosen) && platform.signs.dokku && platform.signs.heroku) {
+    // Dokku's app.json tasks run only if the app deploys there: their containers are as assumed as the choice.
+    for (const p of app.processes) if (p.role === 'release' && fromAppJson(p.origin?.file)) p.dynos = {...p.dynos, via: [...(p.dynos.via ?? []), platform.chosen.source]}
+    const {dokku: d, heroku: h} = platform.signs
+    const at = (s: DokkuSign): string => `${s.file}${s.line === undefined ? '' : `:${s.line}`}`
+    app.diagnostics.push({
+      code: 'deploy-platform',
+      file: d.file,
+      fix: 'pass --platform heroku (or `platform: heroku` in the config file) if it deploys on Heroku: the peak is then the release phase beside the formation, and web overlaps only with --preboot; --platform dokku says it is Dokku',
+      ...(d.line === undefined ? {} : {line: d.line}),
+      message: `the app has Dokku's files (${at(d)}: ${d.what}) and Heroku's (${at(h)}: ${h.what}): the deploy peak is counted as Dokku deploys it (old and new containers of every type overlapping, its app.json tasks), an assumption`,
+      severity: 'info',
+    })
+  }
+
   markPooled(app.processes, request.pooled, procfile)
 
   return {
@@ -373,3 +397,4 @@ function markPooled(processes: ProcessModel[], pooled: string[], procfile: strin
 }
 
 export const appRootOf = (procfile: string): string => dirname(resolve(procfile))
+

@@ -11,6 +11,7 @@ import {configPath, displayPath, findConfig, loadConfig, locateConfigFlag} from 
 import {parseScaleSpec} from '../platform/formation.js'
 import type {HerokuAppData, HerokuInputs} from '../model/heroku.js'
 import {herokuInputs} from '../platform/heroku-app.js'
+import {type PlatformName, platformFlag} from '../platform/deploy-platform.js'
 import {readHerokuApp} from '../io/heroku-api.js'
 import {appFromGitRemote} from '../io/git-remote.js'
 import {layer} from '../model/env.js'
@@ -35,6 +36,7 @@ export interface InputFlags {
   plan?: string
   'plans-file'?: string
   pooled?: string[]
+  platform?: string
   preboot?: boolean
   procfile?: string
   'rails-env'?: string
@@ -179,6 +181,7 @@ function appRequest(
   const assumptions = new Map<string, AssumptionEntry>()
   let appEnv: string | undefined
   let preboot: null | Sourced<boolean> = null
+  let platform: null | Sourced<PlatformName> = null
 
   for (const {config: c, data, path} of layers) {
     const line = (...keys: (number | string)[]): Source => fromFile(c.display, c.lineOf([...path, ...keys]))
@@ -186,6 +189,7 @@ function appRequest(
     for (const [i, file] of (data.envFiles ?? []).entries()) envFiles.push(displayPath(configPath(c, file, [...path, 'envFiles', i])))
     if (data.railsEnv !== undefined) appEnv = data.railsEnv
     if (data.preboot !== undefined) preboot = sourced(data.preboot, line('preboot'))
+    if (data.platform !== undefined) platform = sourced(data.platform, line('platform'))
     for (const [type, value] of Object.entries(data.scale ?? {})) {
       const source = line('scale', type)
       const where = source.kind === 'file' ? `${source.file}:${source.line}` : c.display
@@ -230,6 +234,7 @@ function appRequest(
     env: flags.env ?? [],
     envFiles: flags['env-file'] ?? [],
     name: fixed.name,
+    platform: flags.platform === 'heroku' || flags.platform === 'dokku' ? platformFlag(flags.platform) : platform,
     pooled: fixed.pooled,
     preboot: flags.preboot === undefined ? preboot : sourced(flags.preboot, fromFlag(flags.preboot ? '--preboot' : '--no-preboot')),
     procfile: fixed.procfile,

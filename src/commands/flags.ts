@@ -47,6 +47,11 @@ export const inputFlags = {
       "process types that connect through Heroku's server-side pool (DATABASE_CONNECTION_POOL_URL): they count against the pooler, not the plan directly; detected when the Procfile sets DATABASE_URL=$DATABASE_CONNECTION_POOL_URL",
     multiple: true,
   }),
+  platform: Flags.string({
+    description:
+      "the platform whose deploy the peak counts: heroku (the release phase beside the formation; web overlaps only with --preboot) or dokku (old and new containers of every type overlap for DOKKU_WAIT_TO_RETIRE, app.json's scripts.dokku tasks, a root Dockerfile's image). Default: the config file, else what the app's files say (Dokku's app.json keys, CHECKS, DOKKU_SCALE; Dokku when Heroku's files are there too, said and starred)",
+    options: ['heroku', 'dokku'],
+  }),
   preboot: Flags.boolean({
     allowNo: true,
     description: 'Heroku preboot is on: count the old and new web dynos running together during a deploy (default: the config file, else off)',

@@ -32,6 +32,8 @@ export interface AppSettings {
   assumptions?: Record<string, Assumption>
   env?: Record<string, EnvValue>
   envFiles?: string[]
+  /** The platform whose deploy is counted (--platform): Heroku's release phase and preboot, or Dokku's overlap of every type and its app.json tasks. */
+  platform?: 'dokku' | 'heroku'
   preboot?: boolean
   procfile?: string
   railsEnv?: string
@@ -98,6 +100,9 @@ export async function configSchema() {
   const envFiles = z.array(z.string().min(1)).describe('env files (dotenv, `heroku config -s` or `heroku config --json` output), relative to this file; later files win')
   const railsEnv = z.string().min(1).describe('the environment section of database.yml/sidekiq.yml to read')
   const preboot = z.boolean().describe('Heroku preboot is on: during a deploy new web dynos run beside the old ones')
+  const platform = z
+    .enum(['heroku', 'dokku'])
+    .describe("the platform whose deploy is counted (--platform): heroku (release phase, preboot for web) or dokku (old and new containers of every type overlap, app.json's scripts.dokku tasks)")
   const assumptions = z.record(typeName, assumption).describe('per process type: values to use instead of what conncalc read or assumed')
 
   const app = z
@@ -106,12 +111,13 @@ export async function configSchema() {
       env,
       envFiles,
       name: z.string().regex(/^[\w.-]+$/, 'app names are letters, digits, ., _ and -').describe('a name for the app, shown on its rows'),
+      platform,
       preboot,
       procfile: z.string().min(1).describe("the app's Procfile, relative to this file; its folder is the app root"),
       railsEnv,
       scale,
     })
-    .partial({assumptions: true, env: true, envFiles: true, preboot: true, railsEnv: true, scale: true})
+    .partial({assumptions: true, env: true, envFiles: true, platform: true, preboot: true, railsEnv: true, scale: true})
 
   return z
     .strictObject({
@@ -127,6 +133,7 @@ export async function configSchema() {
       limit: count('limit').min(1).max(MAX_BACKENDS).describe('the connection limit to check against, instead of the plan (--limit)'),
       plan: z.string().min(1).describe('Heroku Postgres plan, e.g. essential-0, standard-0 (--plan)'),
       plansFile: z.string().min(1).describe('a plan table (JSON or YAML) instead of the built-in one, relative to this file (--plans-file)'),
+      platform,
       preboot,
       procfile: z.string().min(1).describe('the Procfile, relative to this file (default: Procfile beside it)'),
       railsEnv,

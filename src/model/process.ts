@@ -171,6 +171,8 @@ export interface ProcessModel {
 }
 
 export interface AppModel {
+  /** Whose deploy the deploy peak counts, when something says (--platform, the config file, the app's files): Heroku's or Dokku's. */
+  deployPlatform?: Sourced<'dokku' | 'heroku'>
   diagnostics: Diagnostic[]
   processes: ProcessModel[]
   root: string

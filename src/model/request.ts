@@ -20,6 +20,8 @@ export interface AppRequest {
   heroku?: HerokuInputs
   /** Set when the config file lists apps. */
   name: null | string
+  /** --platform, else the config file's `platform`: whose deploy the peak counts (Heroku's or Dokku's). */
+  platform: null | Sourced<'dokku' | 'heroku'>
   /** --pooled: types that connect through Heroku's server-side pool. */
   pooled: string[]
   preboot: null | Sourced<boolean>

@@ -45,11 +45,11 @@ export interface DokkuSign {
  * Why Dokku builds the root Dockerfile and runs the Procfile in its image, or undefined when it would
  * not (no Dockerfile, a buildpack builder is selected) or nothing says the app deploys on Dokku.
  */
-export function dokkuBuildsDockerfile(files: FileReader): DokkuSign | undefined {
+export function dokkuBuildsDockerfile(files: FileReader, sign: DokkuSign | undefined = dokkuSign(files)): DokkuSign | undefined {
   if (!files.exists('Dockerfile') || files.exists('.buildpacks') || files.exists('project.toml')) return undefined
   const dotenv = files.read('.env')
   if (dotenv && /^\s*(?:export\s+)?BUILDPACK_URL\s*=/m.test(dotenv.text)) return undefined
-  return dokkuSign(files)
+  return sign
 }
 
 /** What says the app deploys on Dokku (an app.json key only Dokku reads, CHECKS, DOKKU_SCALE), if anything does. */

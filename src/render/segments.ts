@@ -3,6 +3,7 @@ import type {ProcessBudget} from '../model/budget.js'
 import type {Segment} from './text.js'
 
 import {describeMoment, hookKind, momentLabel} from '../budget/budget.js'
+import {isAssumption} from '../model/source.js'
 import {joinSome} from '../util/arrays.js'
 
 /** `web`, or `api web` when several apps share the database. */
@@ -68,7 +69,10 @@ export function deployOnlyLegend(report: Report): string | undefined {
 }
 
 /** "deploy peak 29 during the preboot overlap (…); release phase 18". */
-export const deployText = (report: Report): string => `deploy peak ${report.budget.deployPeak} ${deployDetail(report)}`
+export const deployText = (report: Report): string => `deploy peak ${report.budget.deployPeak}${peakMark(report)} ${deployDetail(report)}`
+
+/** `*` after the deploy peak when whose deploy it is (Heroku's or Dokku's) is an assumption (deploy-platform.ts). */
+export const peakMark = (report: Report): string => (report.budget.deployMoments.length > 0 && report.app.deployPlatform && isAssumption(report.app.deployPlatform) ? '*' : '')
 
 /**
  * Notes for rows whose numbers need a word: autoscaling ranges budgeted at their max, and conn/dyno cells

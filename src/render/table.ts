@@ -7,7 +7,7 @@ import {MAX_LINE_WARNINGS, type Diagnostic} from '../model/diagnostic.js'
 import {ceilingOnlyExtras, dynosThatFit, extraOnServer, inPoolDemand, outsideExtras} from '../budget/budget.js'
 import {describeSourced, isAssumption} from '../model/source.js'
 import {redactSecrets} from '../util/redact.js'
-import {budgetSegments, deployDetail, deployOnlyLegend, deployText, dynosText, platformUnit, rangeNotes, rowLabel, unitWords} from './segments.js'
+import {budgetSegments, deployDetail, deployOnlyLegend, deployText, dynosText, peakMark, platformUnit, rangeNotes, rowLabel, unitWords} from './segments.js'
 import {poolerExplain, poolerLines, serverLabel} from './poolers.js'
 import {columns, percent, stackedBar} from './text.js'
 import {fitLines, visibleLength, wrapLine} from './wrap.js'
@@ -183,7 +183,7 @@ export function renderTotals(report: Report, c: ChalkInstance, options: {totalLi
     out.push(bar, legend)
     const headroom = b.limit - b.total
     const peak = b.deployPeak > b.limit ? c.red(String(b.deployPeak)) : String(b.deployPeak)
-    out.push(`headroom ${headroom >= 0 ? headroom : c.red(String(headroom))}   ceiling ${b.ceiling} (if every pool fills)   deploy peak ${peak}`)
+    out.push(`headroom ${headroom >= 0 ? headroom : c.red(String(headroom))}   ceiling ${b.ceiling} (if every pool fills)   deploy peak ${peak}${peakMark(report)}`)
     if (b.deployMoments.length > 0) out.push(c.dim(`  peak ${deployDetail(report)}`))
   }
 
@@ -220,7 +220,7 @@ export const ASSUMPTION_LEGEND = '* = assumption, not read from your files: see 
 
 /** Whether any number in the report is an assumption (marked `*`). */
 export function hasAssumptions(report: Report): boolean {
-  if (report.budget.serverPooling?.serverLimit) return true
+  if (report.budget.serverPooling?.serverLimit || peakMark(report)) return true
   return report.budget.processTypes.some((p) => {
     const m = p.model
     const pooler = m.serverConnectionsPerDyno ? [m.serverConnectionsPerDyno.count] : []
@@ -310,6 +310,8 @@ export function renderExplain(report: Report, width?: number): string[] {
   }
 
   out.push(`reserve ${b.reserve}: ${describeSourced(b.reserveSource)}`)
+  const platform = report.app.deployPlatform
+  if (platform) out.push(`deploy on ${platform.value === 'dokku' ? 'Dokku' : 'Heroku'}: ${describeSourced(platform)}`)
   append(out, poolerExplain(b))
   return out
 }

@@ -6,6 +6,7 @@ import {rule as databasePlanFromManifest} from './database-plan-from-manifest.js
 import {rule as databasePlanUnknown} from './database-plan-unknown.js'
 import {rule as databaseUrlMissing} from './database-url-missing.js'
 import {rule as deployOverLimit} from './deploy-over-limit.js'
+import {rule as deployPlatform} from './deploy-platform.js'
 import {rule as duplicateProcessType} from './duplicate-process-type.js'
 import {rule as forkDisconnectMissing} from './fork-disconnect-missing.js'
 import {rule as formationCommandDiffers} from './formation-command-differs.js'
@@ -66,6 +67,7 @@ export const rules: Rule[] = [
   missingConfig,
   defaultWebProcess,
   scheduledJobs,
+  deployPlatform,
   notPostgresql,
   otherServerPools,
   databasePlanFromManifest,
