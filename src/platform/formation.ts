@@ -183,16 +183,72 @@ export function parseAppJsonFormation(text: string, path = 'app.json'): AppJson 
   const scripts = isObject(data.scripts) ? Object.values(data.scripts).filter((s) => typeof s === 'string') : []
   result.mentionsPgbouncer = [...result.buildpacks, ...scripts].some((s) => /pgbouncer/i.test(s))
 
-  if (isObject(data.formation)) {
+  if (isObject(data.formation) || Array.isArray(data.formation)) {
     const at = text.indexOf('"formation"')
     result.formationLine = at === -1 ? 1 : text.slice(0, at).split('\n').length
   }
 
-  readFormation(data.formation, text, path, result, {quantity: 'quantity', size: (size, type, line) => {
-    const name = typeof size === 'string' ? normalizeDynoSize(size) : undefined
-    return name ? sourced(name, fromFile(path, line)) : unknownSize(size, path, type, line)
-  }})
+  const size = (value: unknown, type: string, line: number): Diagnostic | FormationEntry['size'] => {
+    const name = typeof value === 'string' ? normalizeDynoSize(value) : undefined
+    return name ? sourced(name, fromFile(path, line)) : unknownSize(value, path, type, line)
+  }
+
+  if (Array.isArray(data.formation)) readFormationList(data.formation, text, path, result, size)
+  else readFormation(data.formation, text, path, result, {quantity: 'quantity', size})
   return result
+}
+
+/**
+ * Heroku's first app.json formation was a list, `[{"process": "web", "quantity": 1, "size": "1X"}]`: the form of Heroku's
+ * own app.json library (app-json/app.json lib/schema.js, whose validator still asks for an array: its issue #26, 2016), which
+ * the Heroku Button applied (atmos/heaven issue #157, 2015: its list's size "1X" failed once Heroku renamed the sizes).
+ * Heroku's schema now documents an object keyed by process type (https://devcenter.heroku.com/articles/app-json-schema#formation),
+ * so whether today's app setup still reads a list is not documented: each count is read, starred with that reason.
+ */
+function readFormationList(
+  list: unknown[],
+  text: string,
+  path: string,
+  result: {diagnostics: Diagnostic[]; formation: Formation},
+  size: (size: unknown, type: string, line: number) => Diagnostic | FormationEntry['size'],
+): void {
+  const from = Math.max(0, text.indexOf('"formation"'))
+  const lineOf = (offset: number): number => text.slice(0, offset).split('\n').length
+  const why = `${path} writes formation as a list of {process, quantity, size}, Heroku's first app.json form (app-json/app.json lib/schema.js); Heroku's schema now documents an object keyed by process type, so that Heroku still reads the list is assumed`
+  let after = from
+  for (const [i, item] of list.entries()) {
+    const name = isObject(item) && typeof item.process === 'string' ? item.process : undefined
+    const found = name === undefined ? -1 : text.slice(after).search(new RegExp(`"process"\\s*:\\s*${JSON.stringify(name).replaceAll(/[$()*+.?[\\\]^{|}]/g, '\\$&')}`))
+    const at = found === -1 ? after : after + found
+    if (!name || !isObject(item)) {
+      result.diagnostics.push({code: 'unparsable-config', file: path, line: lineOf(at), message: `${path}: formation[${i}] names no process type ("process"); not used`, severity: 'warning'})
+      continue
+    }
+
+    after = at + 1
+    const next = (key: string): number => {
+      const k = text.slice(at).search(new RegExp(`"${key}"\\s*:`))
+      return k === -1 ? lineOf(at) : lineOf(at + k)
+    }
+
+    const count = item.quantity
+    let quantity
+    if (count === undefined) quantity = sourced(1, assumed(`${path} formation[${i}] (${name}) has no quantity; 1 dyno assumed`))
+    else if (typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= MAX_DYNOS) quantity = sourced(count, fromFile(path, next('quantity')), [assumed(why)])
+    else {
+      result.diagnostics.push({code: 'unparsable-config', file: path, line: next('quantity'), message: `${path}: formation[${i}].quantity (${name}) is not a whole number of dynos from 0 to ${MAX_DYNOS}; not used`, severity: 'warning'})
+      continue
+    }
+
+    const entry: FormationEntry = {quantity}
+    if (item.size !== undefined) {
+      const sized = size(item.size, name, next('size'))
+      if (sized && 'code' in sized) result.diagnostics.push(sized)
+      else if (sized) entry.size = sized
+    }
+
+    result.formation.set(name, entry)
+  }
 }
 
 /**

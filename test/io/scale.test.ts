@@ -196,6 +196,20 @@ describe('parseAppJsonFormation', () => {
     expect(r.diagnostics[0].message).toContain('"M" is a Scalingo container size (512 MB')
   })
 
+  it("reads Heroku's first formation form, a list of {process, quantity, size}, starred, each count on its line", () => {
+    const text = '{\n  "formation": [\n    {"process": "web", "quantity": 2, "size": "standard-2x"},\n    {\n      "process": "worker",\n      "quantity": 0\n    },\n    {"quantity": 3},\n    {"process": "clock"}\n  ]\n}\n'
+    const r = parseAppJsonFormation(text)
+    expect(r.formationLine).toBe(2)
+    expect([...r.formation.keys()]).toEqual(['web', 'worker', 'clock'])
+    const web = r.formation.get('web')!
+    expect([web.quantity.value, web.quantity.source, web.size]).toEqual([2, {file: 'app.json', kind: 'file', line: 3}, {source: {file: 'app.json', kind: 'file', line: 3}, value: 'standard-2x'}])
+    expect(web.quantity.via).toEqual([{kind: 'assumed', why: expect.stringContaining("Heroku's first app.json form")}])
+    expect([r.formation.get('worker')!.quantity.value, r.formation.get('worker')!.quantity.source]).toEqual([0, {file: 'app.json', kind: 'file', line: 6}])
+    expect(r.formation.get('clock')!.quantity).toEqual({source: {kind: 'assumed', why: 'app.json formation[3] (clock) has no quantity; 1 dyno assumed'}, value: 1})
+    // The item with no process name is said, not read, and does not shift the others' lines.
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['unparsable-config', 'app.json: formation[2] names no process type ("process"); not used']])
+  })
+
   it('reads an app.json without formation as empty', () => {
     expect(parseAppJsonFormation('{"name": "x"}')).toEqual({
       addons: [],
