@@ -185,6 +185,41 @@ describe('a variable app.json requires with no value: the code\'s fallback is an
     expect(planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--env', 'PG_POOL_MAX=6']).type('web').connections).toBe(6)
   })
 
+  it('Go: `if n == "" { n = "9" }` after os.Getenv("DB_MAX_CONNS") with it required → SetMaxOpenConns 9, starred', () => {
+    const dir = app({
+      'Procfile': 'web: bin/depot\n',
+      'app.json': appJson({DB_MAX_CONNS: {required: true}}),
+      'go.mod': 'module example.com/depot\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n',
+      'main.go': [
+        'package main',
+        'import (',
+        '\t"database/sql"',
+        '\t"net/http"',
+        '\t"os"',
+        '\t"strconv"',
+        '\t_ "github.com/lib/pq"',
+        ')',
+        'func main() {',
+        '\tn := os.Getenv("DB_MAX_CONNS")',
+        '\tif n == "" {',
+        '\t\tn = "9"',
+        '\t}',
+        '\tmax, _ := strconv.Atoi(n)',
+        '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))',
+        '\tdb.SetMaxOpenConns(max)',
+        '\thttp.ListenAndServe(":"+os.Getenv("PORT"), nil)',
+        '}',
+        '',
+      ].join('\n'),
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    expect(r.type('web').connections).toBe(9)
+    expect(assumedFor(r.type('web').sources, 'DB_MAX_CONNS')).toBe(true)
+    const given = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--env', 'DB_MAX_CONNS=4']).type('web')
+    expect(given.connections).toBe(4)
+    expect(assumedFor(given.sources, 'DB_MAX_CONNS')).toBe(false)
+  })
+
   it('JVM: Spring `${DB_POOL_SIZE:8}` and Play HOCON `${?DB_POOL_SIZE}` over 8, with it required → 8, starred', () => {
     const json = appJson({DB_POOL_SIZE: {required: true}})
     // application.properties:6 maximum-pool-size=${DB_POOL_SIZE:8}: 8 (one dyno, one JVM).

@@ -67,12 +67,46 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     const set = await run('bin/server', {'go.mod': GO_MOD, 'main.go': src}, {DB_MAX_CONNS: '15'})
     expect(set.pools?.map((p) => p.pool.value)).toEqual([15])
     expect(set.pools![0].pool.via).toContainEqual(expect.objectContaining({kind: 'env', name: 'DB_MAX_CONNS'}))
-    // Unset: Atoi("") fails and the app falls back to 12, which conncalc does not follow through the if:
-    // the cap is named, unresolved, and pgx's default is labelled an assumption — never "add a cap".
+    // Unset: Atoi("") fails and the app's `if err != nil { n = 12 }` (main.go:11) gives 12: read, sourced at that if.
     const unset = await run('bin/server', {'go.mod': GO_MOD, 'main.go': src})
-    expect(unset.diagnostics.map((d) => d.code)).toContain('unresolved-env')
-    expect(describeSourced(unset.pools![0].pool)).toContain('the app sets MaxConns at main.go:14')
+    expect(unset.pools?.map((p) => p.pool.value)).toEqual([12])
+    expect(unset.pools![0].pool.via).toContainEqual({file: 'main.go', kind: 'file', line: 11})
+    expect(unset.diagnostics.map((d) => d.code)).not.toContain('unresolved-env')
     expect(unset.diagnostics.map((d) => d.code)).not.toContain('unbounded-pool')
+    // The fallback is taken only when the variable is unset; a body that does more than assign first is not read.
+    const other = await run('bin/server', {'go.mod': GO_MOD, 'main.go': src.replace('\t\tn = 12', '\t\tlog.Print(err)\n\t\tn = 12')})
+    expect(other.diagnostics.map((d) => d.code)).toContain('unresolved-env')
+    expect(describeSourced(other.pools![0].pool)).toContain('the app sets MaxConns at main.go:')
+  })
+
+  it('an os.Getenv string with the app\'s own `if x == "" { x = "7" }`: the fallback when unset, the env when set; starred when app.json requires it', async () => {
+    const mod = 'module example.com/depot\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n'
+    const src = [
+      'package main', // 1
+      'import (',
+      '\t"database/sql"',
+      '\t"os"',
+      '\t"strconv"', // 5
+      '\t_ "github.com/lib/pq"',
+      ')',
+      'func main() {',
+      '\tmaxConns := os.Getenv("DB_MAX_CONNS")',
+      '\tif maxConns == "" {', // 10
+      '\t\tmaxConns = "7"',
+      '\t}',
+      '\tn, _ := strconv.Atoi(maxConns)',
+      '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))',
+      '\tdb.SetMaxOpenConns(n)', // 15
+      '}',
+    ].join('\n')
+    const unset = await run('bin/depot', {'go.mod': mod, 'main.go': src})
+    expect(unset.pools?.map((p) => p.pool.value)).toEqual([7])
+    expect(unset.pools![0].pool.via).toContainEqual({file: 'main.go', kind: 'file', line: 10})
+    expect(unset.diagnostics.map((d) => d.code)).not.toContain('unresolved-env')
+    expect((await run('bin/depot', {'go.mod': mod, 'main.go': src}, {DB_MAX_CONNS: '3'})).pools?.map((p) => p.pool.value)).toEqual([3])
+    // `len(x) == 0` is the same test.
+    const len = await run('bin/depot', {'go.mod': mod, 'main.go': src.replace('maxConns == ""', 'len(maxConns) == 0')})
+    expect(len.pools?.map((p) => p.pool.value)).toEqual([7])
   })
 
   it('database/sql with SetMaxOpenConns(maxOpen) from a package const: that is the pool; without it, unbounded-pool at sql.Open', async () => {

@@ -211,6 +211,8 @@ const line = (n: TsNode): number => n.startPosition.row + 1
 class GoFile {
   readonly imports = new Map<string, string>() // local name → import path
   readonly names = new Map<string, TsNode>() // name → expression it was given (package and function scope alike)
+  /** name → the value an `if` gives it when the env var it was read from is unset (`if x == "" { x = "10" }`, `if err != nil { n = 10 }`). */
+  readonly fallbacks = new Map<string, {line: number; value: TsNode}>()
   readonly types = new Map<string, string>() // name → the struct type it is declared with (`var cfg Config`, `cfg *config.Config`)
   private readonly evaluating = new Set<string>()
 
@@ -273,7 +275,16 @@ class GoFile {
         if (!expr || this.evaluating.has(n.text)) return this.unknown(n, `\`${n.text}\` is not given a value conncalc can read in ${this.path}`)
         this.evaluating.add(n.text)
         try {
-          return this.evaluate(expr)
+          const v = this.evaluate(expr)
+          const fallback = this.fallbacks.get(n.text)
+          // Read from an env var that is unset (os.Getenv's "", strconv.Atoi's error): the app's own `if` gives the value.
+          if (!fallback || v?.kind !== 'known' || v.value !== null || !v.missingEnv?.length) return v
+          const f = this.evaluate(fallback.value)
+          if (f?.kind !== 'known' || (typeof f.value !== 'number' && typeof f.value !== 'string')) return f ?? v
+          const names = [...new Set(v.missingEnv.map((m) => m.name))]
+          // app.json requiring the variable with no value: the deployer sets it, so the app's fallback is an assumption.
+          const deployer = names.map((name) => this.input.env.deployerSets(name)).filter((x): x is Source => x !== undefined)
+          return this.known(n, f.value, [fromFile(this.path, fallback.line), ...deployer], [f])
         } finally {
           this.evaluating.delete(n.text)
         }
@@ -605,6 +616,8 @@ function packageName(path: string): string {
 
 /** Names given values anywhere in the file: const/var specs, `x := …`, `x = …` (the first name of `n, err := …`). */
 function bindNames(root: TsNode, file: GoFile): void {
+  const errors = new Map<string, string>() // `err` → the name its call also gave (`n, err := strconv.Atoi(…)`)
+  const ifs: TsNode[] = []
   const stack: TsNode[] = [root]
   while (stack.length > 0) {
     const n = stack.pop()!
@@ -623,9 +636,13 @@ function bindNames(root: TsNode, file: GoFile): void {
     } else if (n.type === 'parameter_declaration') {
       const type = n.childForFieldName('type')?.text
       for (const id of n.childrenForFieldName('name')) if (id && type) file.types.set(id.text, type)
+    } else if (n.type === 'if_statement') {
+      ifs.push(n)
     } else if (n.type === 'short_var_declaration' || n.type === 'assignment_statement') {
       const left = n.childForFieldName('left')?.namedChildren ?? []
       const right = n.childForFieldName('right')?.namedChildren ?? []
+      // `n, err := strconv.Atoi(…)`: an `if err != nil { n = 10 }` is n's fallback.
+      if (n.type === 'short_var_declaration' && left.length === 2 && left[0]?.type === 'identifier' && left[1]?.type === 'identifier' && right[0]?.type === 'call_expression') errors.set(left[1].text, left[0].text)
       // `n, err := strconv.Atoi(…)`: the call's first result is n. A later plain `x = 8` (an error fallback) is not taken over it.
       if (left[0]?.type === 'identifier' && right[0] && (n.type === 'short_var_declaration' || !file.names.has(left[0].text))) file.names.set(left[0].text, right[0])
       for (const [i, id] of left.entries()) if (i > 0 && id?.type === 'identifier' && right[i]) file.names.set(id.text, right[i])
@@ -633,6 +650,46 @@ function bindNames(root: TsNode, file: GoFile): void {
 
     append(stack, n.namedChildren.filter((c): c is TsNode => Boolean(c)))
   }
+
+  // In source order, after every binding is known (the walk visits later statements first): the first fallback of a name wins.
+  for (const n of ifs.sort((a, b) => a.startIndex - b.startIndex)) {
+    const fallback = envFallback(n, errors)
+    if (fallback && !file.fallbacks.has(fallback.name)) file.fallbacks.set(fallback.name, {line: line(n), value: fallback.value})
+  }
+}
+
+/**
+ * An `if` whose body first gives a variable a value when it holds nothing: `if x == "" { x = "10" }` (also `"" == x`,
+ * `len(x) == 0`) for `x := os.Getenv("X")`, and `if err != nil { n = 10 }` for `n, err := strconv.Atoi(…)`.
+ */
+function envFallback(n: TsNode, errors: Map<string, string>): undefined | {name: string; value: TsNode} {
+  if (n.childForFieldName('initializer')) return undefined
+  const cond = n.childForFieldName('condition')
+  if (cond?.type !== 'binary_expression') return undefined
+  const op = cond.childForFieldName('operator')?.text
+  const a = cond.childForFieldName('left')
+  const b = cond.childForFieldName('right')
+  const empty = (x: TsNode | null): boolean => x?.type === 'interpreted_string_literal' && x.text === '""'
+  let name: string | undefined
+  if (op === '==') {
+    const id = empty(b) ? a : empty(a) ? b : undefined
+    if (id?.type === 'identifier') name = id.text
+    // len(x) == 0
+    else if (a?.type === 'call_expression' && a.childForFieldName('function')?.text === 'len' && b?.text === '0') {
+      const arg = a.childForFieldName('arguments')?.namedChildren[0]
+      if (arg?.type === 'identifier') name = arg.text
+    }
+  } else if (op === '!=' && b?.text === 'nil' && a?.type === 'identifier') name = errors.get(a.text)
+
+  if (!name) return undefined
+  // The body's first statement (tree-sitter-go nests a block's statements in a statement_list).
+  const body = n.childForFieldName('consequence')
+  const list = body?.namedChildren.find((c) => c?.type === 'statement_list') ?? body
+  const first = list?.namedChildren.find((c) => c?.type !== 'comment')
+  if (first?.type !== 'assignment_statement' || first.childForFieldName('operator')?.text !== '=') return undefined
+  const left = first.childForFieldName('left')?.namedChildren ?? []
+  const right = first.childForFieldName('right')?.namedChildren ?? []
+  return left.length === 1 && left[0]?.text === name && right[0] ? {name, value: right[0]} : undefined
 }
 
 const FLAG_VARS = /^flag\.(IntVar|Int64Var|UintVar|Uint64Var)$/
