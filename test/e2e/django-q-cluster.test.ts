@@ -30,6 +30,15 @@ describe('Django Q qcluster', () => {
     expect(r.type('worker').extras.map((e) => e.kind)).toEqual(['django-q-monitor'])
   })
 
+  it('cookiecutter-style split settings: INSTALLED_APPS = DJANGO_APPS + list(THIRD_PARTY_APPS) + LOCAL_APPS, then += in production.py, which sets the Redis broker: 3 workers + monitor + the Sentinel\'s scheduler = 5', () => {
+    // Before, list concatenation was not evaluated, so INSTALLED_APPS was unknown and qcluster an unknown command (1*).
+    const r = plan('split-settings', ['web=1', 'worker=1'])
+    expect(r.type('worker')).toMatchObject({connectionsPerDyno: 5, processesPerDyno: 3, server: 'django-q'})
+    expect(r.type('worker').extras.map((e) => e.kind)).toEqual(['django-q-monitor', 'django-q-scheduler'])
+    expect(r.codes).not.toContain('unknown-command')
+    expect(r.total).toBe(2 + 5)
+  })
+
   it('no Q_CLUSTER: one worker per CPU (performance-m: 2) + the monitor + the Sentinel\'s scheduler = 4; the Redis broker\'s pusher holds none', () => {
     const r = plan('defaults', ['web=1', 'worker=1:performance-m'])
     expect(r.type('worker')).toMatchObject({connectionsPerDyno: 4, processesPerDyno: 2})

@@ -1467,6 +1467,8 @@ class Evaluator {
     }
 
     if (typeof x === 'string' && typeof y === 'string' && op === '+') return this.known(node, x + y, a, b)
+    // `DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS`, `INSTALLED_APPS += [...]`: lists (and tuples) concatenate.
+    if (op === '+' && isObj(x) && isObj(y) && x.kind === 'list' && y.kind === 'list') return this.known(node, {items: [...x.items, ...y.items], kind: 'list'}, a, b)
     if (typeof x !== 'number' || typeof y !== 'number') {
       const bad = typeof x === 'number' ? b : a
       const what = bad.kind === 'known' && typeof bad.value === 'string' ? `the string ${JSON.stringify(bad.value)}` : `\`${this.snippet(node)}\``
@@ -1812,7 +1814,9 @@ class Evaluator {
       case 'int':
       case 'float':
       case 'str':
-      case 'bool': {
+      case 'bool':
+      case 'list':
+      case 'tuple': {
         return this.conversion(node, callee, args[0])
       }
 
@@ -1955,6 +1959,14 @@ class Evaluator {
         return Number.isNaN(n) ? this.unknown(node, `float(${JSON.stringify(v.value)}) fails`, v) : this.known(node, n, v)
       }
 
+      // `list(THIRD_PARTY_APPS)`, `tuple(x)` of a list or tuple: the same items; `list()`: none.
+      case 'list':
+      case 'tuple': {
+        if (!v) return this.known(node, {items: [], kind: 'list'})
+        if (v.kind !== 'known' || !isObj(v.value) || v.value.kind !== 'list') return this.unknown(node, undefined, v)
+        return this.known(node, {items: [...v.value.items], kind: 'list'}, v)
+      }
+
       case 'str': {
         if (v?.kind !== 'known' || isObj(v.value)) return this.unknown(node, undefined, v)
         return this.known(node, v.value === null ? 'None' : String(v.value), v)
@@ -1981,7 +1993,7 @@ class Evaluator {
 }
 
 
-const CONVERSIONS = new Set(['bool', 'float', 'int', 'str'])
+const CONVERSIONS = new Set(['bool', 'float', 'int', 'list', 'str', 'tuple'])
 
 
 /** Named children, without comments and line continuations. */
