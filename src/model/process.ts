@@ -105,6 +105,11 @@ export interface ForkFacts {
   bootQueries?: BootQuery[]
   /** A disconnect in the parent hook, if one was found. */
   disconnect?: HookSite
+  /**
+   * A parent-hook call that empties ActiveRecord's pool before forking (establish_connection, clear_all_connections!,
+   * connection_pool.disconnect!): the child inherits no connection and opens its own, so it needs no reconnect.
+   */
+  parentEmptiesPool?: HookSite & {ref: string}
   /** The file the fix goes in (config/puma.rb, config/initializers/resque.rb). */
   file: string
   /** Does the server fork at all (Puma cluster mode, Unicorn, Resque's fork per job)? */

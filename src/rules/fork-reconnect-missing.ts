@@ -16,7 +16,9 @@ function reconnectSnippet(f: ForkFacts): string {
  * ActiveRecord before 5.2 keeps the connections a forked child inherits, so a
  * child of a preloading parent talks over the parent's socket unless it
  * reconnects. Rails 5.2 (commit f32cff5, "Improve AR connection fork safety")
- * discards them in the child, so nothing is reported there.
+ * discards them in the child, so nothing is reported there. Nor when the parent empties its pool before
+ * forking (establish_connection, clear_all_connections!, connection_pool.disconnect! in its before-fork hook:
+ * ForkFacts.parentEmptiesPool): the child then inherits no connection and opens its own.
  */
 export const rule: Rule = {
   check({budget}) {
@@ -25,7 +27,8 @@ export const rule: Rule = {
       const f = p.model.fork
       const ar = p.model.versions?.activerecord
       if (!f || !ar || versionAtLeast(ar, '5.2.0') || p.dynos === 0) continue
-      if (!f.forks.value || !f.preload.value || f.reconnect) continue
+      // A parent that empties its pool before forking leaves the child nothing to share: it connects on its own.
+      if (!f.forks.value || !f.preload.value || f.reconnect || f.parentEmptiesPool) continue
       const at = fileLineOf(f.preload.source)
       out.push({
         code: 'fork-reconnect-missing',

@@ -63,6 +63,22 @@ describe('fork-reconnect-missing', () => {
     expect(r.type('web').connectionsPerDyno).toBe(5)
   })
 
+  it('Resque.before_fork = Proc.new { establish_connection } in the worker: the pool is replaced before each fork, so the child inherits no connection: no error, exit 0', async () => {
+    // ActiveRecord 4.2's establish_connection removes the current pool (remove_connection → ConnectionPool#disconnect!)
+    // and the new one connects only on checkout, in the child. Before, only an after_fork reconnect counted.
+    const r = await planFixture('fork-rails-4-2-resque-parent-establish')
+    expect(r.codes).not.toContain('fork-reconnect-missing')
+    expect(r.json.processTypes[0].fork).toMatchObject({disconnect: {hook: 'Resque.before_fork', line: 6}, parentEmptiesPool: {hook: 'Resque.before_fork', line: 6}})
+    expect(r.exit).toBe(0)
+  })
+
+  it('a before_fork that only closes the socket (connection.disconnect!) leaves the adapter in the pool: still the error', async () => {
+    const r = await planFixture('fork-rails-4-2-resque-parent-socket-only')
+    expect(r.diagnostics.find((x) => x.code === 'fork-reconnect-missing')).toMatchObject({file: 'lib/tasks/resque.rake', severity: 'error'})
+    expect(r.json.processTypes[0].fork?.parentEmptiesPool).toBeUndefined()
+    expect(r.exit).toBe(1)
+  })
+
   it('FORK_PER_JOB=false: Resque does not fork, so no reconnect is needed', async () => {
     const r = await planFixture('fork-rails-4-2-resque', {env: ['FORK_PER_JOB=false']})
     expect(r.codes).not.toContain('fork-reconnect-missing')

@@ -90,18 +90,35 @@ export async function loadRubyConfig(
 
 /** Calls that re-establish ActiveRecord connections in a forked child. */
 const RECONNECT = new Set(['establish_connection', 'reconnect!'])
-/** Calls that close the parent's ActiveRecord connections before forking. */
-const DISCONNECT = new Set(['clear_all_connections!', 'disconnect', 'disconnect!', 'remove_connection'])
+/**
+ * Calls that close the parent's ActiveRecord connections before forking. establish_connection in the parent
+ * (`Resque.before_fork = proc { ActiveRecord::Base.establish_connection }`) is one too: it removes the current
+ * pool first (ConnectionHandling#establish_connection → remove_connection → ConnectionPool#disconnect!) and the
+ * new pool connects only when a thread checks a connection out.
+ */
+const DISCONNECT = new Set(['clear_all_connections!', 'disconnect', 'disconnect!', 'establish_connection', 'remove_connection'])
+const POOL_REF = 'https://github.com/rails/rails/blob/v4.2.11/activerecord/lib/active_record/connection_adapters/abstract/connection_pool.rb'
+
+/**
+ * A parent-hook call that empties ActiveRecord's pool, so a child inherits no connection at all and opens its own
+ * on first use: ConnectionPool#disconnect! (through clear_all_connections!, remove_connection or establish_connection,
+ * or on `connection_pool` itself) checks every connection in, disconnects it and drops it from the pool (POOL_REF).
+ * `ActiveRecord::Base.connection.disconnect!` is not one: it closes the socket but leaves the adapter in the pool,
+ * reserved for the forking thread, and the child's first query on it fails before ActiveRecord 5.2.
+ */
+const emptiesPool = (c: DslCall): boolean =>
+  ['clear_all_connections!', 'establish_connection', 'remove_connection'].includes(c.name) || (c.name === 'disconnect!' && /(^|\.)(connection_pool|connection_handler)$/.test(c.receiver ?? ''))
 
 /** `Sequel::DATABASES.each(&:disconnect)`, Sequel's own advice before forking: the method is a block argument. */
 const sequelDisconnect = (c: DslCall): boolean => /(^|::)DATABASES$/.test(c.receiver ?? '') && c.name === 'each'
 
-function calledIn(calls: readonly DslCall[], names: ReadonlySet<string>): boolean {
-  return calls.some((c) => names.has(c.name) || (names === DISCONNECT && sequelDisconnect(c)) || (c.blockBody !== undefined && calledIn(c.blockBody, names)))
+function calledIn(calls: readonly DslCall[], names: ReadonlySet<string> | ((c: DslCall) => boolean)): boolean {
+  const hit = (c: DslCall): boolean => (typeof names === 'function' ? names(c) : names.has(c.name) || (names === DISCONNECT && sequelDisconnect(c)))
+  return calls.some((c) => hit(c) || (c.blockBody !== undefined && calledIn(c.blockBody, names)))
 }
 
 /** The first hook named one of `hookNames` whose body (blocks included) calls one of `callNames`. */
-export function hookCalling(hooks: readonly RubyHook[], hookNames: readonly string[], callNames: ReadonlySet<string>): HookSite | undefined {
+export function hookCalling(hooks: readonly RubyHook[], hookNames: readonly string[], callNames: ReadonlySet<string> | ((c: DslCall) => boolean)): HookSite | undefined {
   const h = hooks.find((x) => hookNames.includes(x.name) && calledIn(x.body, callNames))
   return h && {file: h.file, hook: h.name, line: h.line}
 }
@@ -155,6 +172,7 @@ function sequelDisconnectIn(calls: readonly DslCall[]): DslCall | undefined {
 export function forkFacts(input: ForkFactsInput): ForkFacts {
   const reconnect = hookCalling(input.hooks, input.childHookNames, RECONNECT)
   const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT)
+  const emptied = disconnect ? hookCalling(input.hooks, input.parentHookNames, emptiesPool) : undefined
   const closing = input.parentIdleAfterFork ? input.hooks.find((h) => input.childHookNames.includes(h.name) && sequelDisconnectIn(h.body)) : undefined
   const childDisconnect = closing && {file: closing.file, hook: closing.name, line: sequelDisconnectIn(closing.body)!.line}
   const parentHookCalls = [...new Set(input.hooks.filter((h) => input.parentHookNames.includes(h.name)).flatMap((h) => opaqueCalls(h.body)))]
@@ -169,6 +187,7 @@ export function forkFacts(input: ForkFactsInput): ForkFacts {
     preload: input.preload,
     ...(reconnect ? {reconnect} : {}),
     ...(disconnect ? {disconnect} : {}),
+    ...(emptied ? {parentEmptiesPool: {...emptied, ref: POOL_REF}} : {}),
     ...(childDisconnect ? {childDisconnect} : {}),
   }
 }
