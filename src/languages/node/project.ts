@@ -88,7 +88,23 @@ const sameEntry = (a: EnvEntry | undefined, b: EnvEntry | undefined): boolean =>
 
 const sameMap = <V>(a: Map<string, V>, b: Map<string, V>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v)
 
+/**
+ * NodeProject.existing's answers per reader, by the bases asked: they depend on the files alone, so every project of the
+ * run (one per process type) shares them. A monorepo's types resolve the same imports again and again.
+ */
+const existingAnswers = new WeakMap<FileReader, Map<string, string | undefined>>()
+
 const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
+
+/** The first of `bases` that is a module file of `files` (with Node's extensions and index files). */
+function firstModule(files: FileReader, bases: string[]): string | undefined {
+  // `@/db/` (a folder named with its trailing slash) is the folder's index: one module, one path, however it is written.
+  for (const base of bases.map((b) => b.replace(/\/+$/, ''))) {
+    for (const stem of [base, base.replace(/\.([cm]?)js$/, '')]) for (const ext of EXTS) if (MODULE.test(stem + ext) && files.exists(stem + ext)) return stem + ext
+  }
+
+  return undefined
+}
 
 export class NodeProject {
   readonly diagnostics: Diagnostic[] = []
@@ -308,12 +324,13 @@ export class NodeProject {
 
   /** The first of `bases` that is a module file (with Node's extensions and index files). */
   private existing(bases: string[]): string | undefined {
-    // `@/db/` (a folder named with its trailing slash) is the folder's index: one module, one path, however it is written.
-    for (const base of bases.map((b) => b.replace(/\/+$/, ''))) {
-      for (const stem of [base, base.replace(/\.([cm]?)js$/, '')]) for (const ext of EXTS) if (MODULE.test(stem + ext) && this.ctx.files.exists(stem + ext)) return stem + ext
-    }
-
-    return undefined
+    let answers = existingAnswers.get(this.ctx.files)
+    if (!answers) existingAnswers.set(this.ctx.files, (answers = new Map()))
+    const key = bases.join('\0')
+    if (answers.has(key)) return answers.get(key)
+    const found = firstModule(this.ctx.files, bases)
+    answers.set(key, found)
+    return found
   }
 
   /**
