@@ -508,19 +508,45 @@ function sequelizeReplication(ctx: AnalyzerContext, replication: EvalValue, max:
 }
 
 /**
+ * The calls a site's walk made with every argument read (none a parameter of a function walked without its caller), by
+ * line and callee. A site's calls are all made before it is added (js.ts bound, instantiate), and a site is shared by every
+ * project that reuses its evaluation: indexed once.
+ */
+const siteIndex = new WeakMap<object, {byPlace: Map<string, JsCall[]>; n: number}>()
+
+function siteCalls(s: {calls: JsCall[]}, line: number, callee: string): JsCall[] {
+  let index = siteIndex.get(s)
+  if (index?.n !== s.calls.length) {
+    const byPlace = new Map<string, JsCall[]>()
+    for (const x of s.calls) {
+      if (x.args.some((a) => fromParameter(a))) continue
+      const key = `${x.line}\0${x.callee}`
+      const same = byPlace.get(key)
+      if (same) same.push(x)
+      else byPlace.set(key, [x])
+    }
+
+    siteIndex.set(s, (index = {byPlace, n: s.calls.length}))
+  }
+
+  return index.byPlace.get(`${line}\0${callee}`) ?? []
+}
+
+/**
  * A call in the body of the app's own function (`function makeKnex(config) { return knex(config) }`), as
  * that body makes it at each place the app calls the function with readable arguments: one pool per place,
  * since each call of the function makes its own. The call as written (its parameters unknown) when the
  * function is called from no such place.
  */
 function boundCalls(c: JsCall, view: SiteView): JsCall[] {
+  if (!c.within) return [c]
   // A place in test code (a helper under test/ that a production module happens to import) runs from the tests, not in this process.
-  const sites = c.within ? view.sites(c.within).filter((s) => !TEST_CODE.test(s.file)) : []
-  if (!c.within || sites.length === 0) return [c]
+  const sites = view.sites(c.within).filter((s) => !TEST_CODE.test(s.file))
+  if (sites.length === 0) return [c]
   // One place walked twice (its own enclosing function read once without its caller, once with) is one call: the later walk, which knows more.
   const byPlace = new Map<string, JsCall[]>()
   for (const s of sites) {
-    const here = s.calls.filter((x) => x.line === c.line && x.callee === c.callee && !x.args.some((a) => fromParameter(a))).map((x) => ({...x, site: {...(s.deferred ? {deferred: true} : {}), file: s.file, line: s.line, ...(s.made ? {made: s.made} : {})}, within: c.within}))
+    const here = siteCalls(s, c.line, c.callee).map((x) => ({...x, site: {...(s.deferred ? {deferred: true} : {}), file: s.file, line: s.line, ...(s.made ? {made: s.made} : {})}, within: c.within}))
     if (here.length > 0) byPlace.set(`${s.file}:${s.line}:${s.offset ?? ''}`, here)
   }
 
@@ -916,8 +942,15 @@ const PG_CLIENTS: ReadonlySet<string> = new Set([...DATABASE_PACKAGES, ...OTHER_
 
 /** A module's `….query('LISTEN …')` calls, in branches that run. */
 function listensIn(m: JsModule): JsCall[] {
-  return m.calls.filter((c) => !c.guards?.some((g) => g.kind === 'skipped') && /(^|\.)query$/.test(c.callee) && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? ''))
+  const known = listens.get(m)
+  if (known?.n === m.calls.length) return known.calls
+  const calls = m.calls.filter((c) => !c.guards?.some((g) => g.kind === 'skipped') && /(^|\.)query$/.test(c.callee) && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? ''))
+  listens.set(m, {calls, n: m.calls.length})
+  return calls
 }
+
+/** listensIn per module: a module's evaluation is shared by the process types that evaluate it alike (project.ts). */
+const listens = new WeakMap<JsModule, {calls: JsCall[]; n: number}>()
 
 /**
  * Connections held for LISTEN: pg-listen's subscriber (a pg Client of its own), a pg `new Client()`
@@ -1157,7 +1190,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   const usesKnex = pkg && Object.hasOwn(pkg.dependencies, 'knex')
   // knex(config) whose config came from elsewhere (the knexfile) has no pool in the call itself. Not a call of an
   // instance a name holds (`const knex = Knex(cfg); knex('users')`: the query builder, which opens no pool).
-  const knexWithoutConfig = modules.some((m) => m.calls.flatMap((x) => boundCalls(x, project.view)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !c.instance && !lastDict(c.args)))
+  const knexWithoutConfig = (): boolean => modules.some((m) => m.calls.flatMap((x) => boundCalls(x, project.view)).some((c) => /^knex(\.knex|\.default)?$/.test(c.callee) && !c.instance && !lastDict(c.args)))
   // The process's code was read and no code file of the app imports knex or a library built on it (migrations, seeds and
   // the knexfile aside, which import its types): the knexfile is the knex CLI's (`knex migrate:latest` in a release
   // phase), not a pool this process opens. A whole-app search, not the modules read: a route loaded by a glob still counts.
@@ -1170,7 +1203,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
     const users = knexUsers()
     return !users.truncated && users.files.length === 0
   }
-  if (usesKnex && (!found.libs.has('knex') || knexWithoutConfig)) {
+  if (usesKnex && (!found.libs.has('knex') || knexWithoutConfig())) {
     const said: Diagnostic[] = []
     const k = await knexfile(ctx, project, said)
     if (k && walkedWithoutKnex()) {

@@ -51,12 +51,15 @@ export class SiteView {
   private readonly counts = new Map<Sites, number>()
   private readonly cut = new Set<Sites>()
   private readonly order = new Map<EvalTrace, number>()
+  /** sites()'s answers since the last admit: an evaluation adds its sites before it is admitted, never after. */
+  private readonly listed = new Map<Sites, readonly object[]>()
 
   /** An evaluation's effects, fresh or reused, as this project makes them. */
   admit(t: EvalTrace): void {
     this.order.set(t, this.order.size)
     for (const [s, n] of t.added) this.counts.set(s, this.count(s) + n)
     for (const s of t.cut) this.cut.add(s)
+    this.listed.clear()
   }
 
   /** Whether `t`, traced in another project, evaluates the same in this one with `env` and `nproc`. */
@@ -78,9 +81,13 @@ export class SiteView {
   }
 
   /** The sites of `s` this project's evaluations added, in the order they added them. */
-  sites<T extends object>(s: {sites: T[]}): T[] {
+  sites<T extends object>(s: {sites: T[]}): readonly T[] {
+    const known = this.listed.get(s)
+    if (known) return known as readonly T[]
     const own = s.sites.filter((e) => this.order.has(OWNER.get(e)!))
-    return own.sort((a, b) => this.order.get(OWNER.get(a)!)! - this.order.get(OWNER.get(b)!)!)
+    own.sort((a, b) => this.order.get(OWNER.get(a)!)! - this.order.get(OWNER.get(b)!)!)
+    this.listed.set(s, own)
+    return own
   }
 
   /** Whether `s` is called from more places than this project's evaluations walked. */
