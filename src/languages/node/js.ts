@@ -2583,6 +2583,9 @@ export interface ElidedImport {
 /** TS nodes that are code at run time (everything else starting with TS is a type, erased). */
 const RUNTIME_TS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSInstantiationExpression', 'TSEnumDeclaration', 'TSEnumBody', 'TSEnumMember', 'TSModuleDeclaration', 'TSModuleBlock', 'TSExportAssignment', 'TSImportEqualsDeclaration', 'TSExternalModuleReference', 'TSParameterProperty'])
 
+/** A name called (`x(`, `x.y?.z (`) or constructed (`new X`): elidedImports's test of one name, for every name at once. */
+const CALLED = /(?<![\w$.])([\w$]+)(?:\??\.[\w$]+)*\s*\(|\bnew\s+([\w$]+)/g
+
 /**
  * The import declarations of a TypeScript file that its compiler removes, so the module they name is not loaded for
  * them: `import type …` (always), and one whose every name is a `type` specifier or is used only in type positions
@@ -2607,11 +2610,14 @@ function elidedImports(program: Program, text: string): ElidedImport[] {
   // without walking the tree (the walk costs more than the parse). A name so written in a comment or a string is kept
   // too, as before. The tree is walked only for the others, and only until each is found used.
   const code = text.slice(Math.max(...candidates.map((c) => c.node.end)))
+  // Every name so written, in one pass over the code (an identifier of [\w$] only; any other is looked for on its own).
+  const called = new Set<string>()
+  for (const m of code.matchAll(CALLED)) called.add(m[1] ?? m[2])
   const used = new Set<string>()
   for (const c of candidates) {
     for (const l of c.locals) {
       const name = l.replaceAll('$', String.raw`\$`)
-      if (new RegExp(String.raw`(?<![\w$.])${name}(?:\??\.[\w$]+)*\s*\(|\bnew\s+${name}(?![\w$])`).test(code)) used.add(l)
+      if (/^[\w$]+$/.test(l) ? called.has(l) : new RegExp(String.raw`(?<![\w$.])${name}(?:\??\.[\w$]+)*\s*\(|\bnew\s+${name}(?![\w$])`).test(code)) used.add(l)
     }
   }
 
