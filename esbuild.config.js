@@ -563,7 +563,9 @@ const cli = await esbuild.build({
   // Rails plan (valgrind). No message depends on what a function or class is called (errors set
   // their own `name`); a stack trace, printed only for an internal error under DEBUG, names the
   // minified functions. dist/main.js, which the Heroku CLI loads, is left as it was.
-  minify: true,
+  // `CONNCALC_NO_MINIFY=1 npm run build` keeps the names, for a profile (`node --cpu-prof bin/run.js …`)
+  // that says which function the time goes to; never for a build that is shipped or timed.
+  minify: !process.env.CONNCALC_NO_MINIFY,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
   plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifCommandSort, oclifReadJson, oclifSameConfig, prismLoader, prismSerialized, siblingBundles],
