@@ -12,8 +12,15 @@
  *   names, else the primary — on top of the request threads. Polling that often,
  *   it keeps that connection open.
  * Broadcasts use the calling thread's pooled connection.
+ *
+ * Both adapters make their listener on the first `subscribe` (`@listener ||= Listener.new(…)` in `listener`,
+ * called from `subscribe`), and Action Cable subscribes only for a channel class the server has: a subscription
+ * to a class it does not find is rejected ("Subscription class not found"). An app with no channel of its own
+ * (only app/channels/application_cable/) and no gem that brings one (turbo-rails' Turbo::StreamsChannel, used
+ * through `turbo_stream_from` in a page; StimulusReflex, CableReady, Futurism) never opens it: ceiling only.
+ * Falcon serves the Rails app (and its Action Cable, through async-cable or Rack hijack) in each of its processes.
  */
-import {assumed, fromFile} from '../../model/source.js'
+import {assumed, fromDefault, fromFile} from '../../model/source.js'
 import {readYamlErb} from './erb.js'
 import {analyzeDatabaseYml, DATABASE_YML} from './database-yml.js'
 import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
@@ -23,7 +30,42 @@ const SOLID_CABLE = 'https://github.com/rails/solid_cable/blob/v4.0.0/lib/action
 export const CABLE_YML = 'config/cable.yml'
 
 /** Servers that run Action Cable in their processes (it is mounted in the Rails app they serve). */
-const WEB_SERVERS = new Set(['puma', 'unicorn'])
+const WEB_SERVERS = new Set(['falcon', 'puma', 'unicorn'])
+
+/** Gems with channels of their own that pages subscribe to (their JS names the gem's channel class). */
+const CHANNEL_GEMS = ['cable_ready', 'futurism', 'stimulus_reflex']
+/** Text that puts turbo-rails' Turbo::StreamsChannel on a page: the helper, the element it renders, the class. */
+const TURBO_STREAMS = /turbo_stream_from|turbo-cable-stream-source|Turbo::StreamsChannel/
+/** Files a channel class or a page's subscription can be written in. */
+const APP_TEXT = /\.(rb|erb|haml|slim|html|js|jsx|ts|tsx|mjs|cjs|phlex)$/
+const GENERATED = new Set(['app/channels/application_cable/channel.rb', 'app/channels/application_cable/connection.rb'])
+
+/** What lets a client subscribe to a channel (the first file or gem found), or undefined when nothing does. */
+function subscribable(ctx: AnalyzerContext): string | undefined {
+  const gem = CHANNEL_GEMS.find((g) => ctx.versions[g])
+  if (gem) return `${gem} ${ctx.versions[gem]} brings channels of its own`
+  const turbo = Boolean(ctx.versions['turbo-rails'])
+  const visit = (dir: string): string | undefined => {
+    for (const name of ctx.files.list(dir)) {
+      const path = `${dir}/${name}`
+      if (!APP_TEXT.test(name) || GENERATED.has(path)) continue
+      const text = ctx.files.read(path)?.text ?? ''
+      if (name.endsWith('.rb') && /<\s*(::)?(ApplicationCable::Channel|ActionCable::Channel::Base)\b/.test(text)) return `${path} defines a channel`
+      if (turbo && TURBO_STREAMS.test(text)) return `${path} subscribes to turbo-rails' Turbo::StreamsChannel`
+    }
+
+    for (const sub of ctx.files.folders(dir)) {
+      if (sub === 'node_modules' || sub === 'assets') continue
+      const found = visit(`${dir}/${sub}`)
+      if (found) return found
+    }
+
+    return undefined
+  }
+
+  // The app's own engines and packs (Packwerk, component-based Rails) keep channels and views there too.
+  return ['app', 'lib', 'engines', 'components', 'packs', 'packages', 'gems'].reduce<string | undefined>((found, dir) => found ?? visit(dir), undefined)
+}
 
 /** `connects_to: {database: {writing: cable}}` (Rails 8's cable.yml); without it SolidCable::Record uses the primary. */
 function solidCableDatabase(section: Record<string, unknown>): string | undefined {
@@ -43,6 +85,11 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
   const adapter = section && typeof section === 'object' ? section.adapter : undefined
   const diagnostics = doc.diagnostics.map((d) => ({...d, processType: ctx.processType}))
   const line = doc.yaml.lineOf([ctx.appEnv, 'adapter']) ?? 1
+  // Nothing to subscribe to: the listener is never made (only if a channel comes from where conncalc does not look).
+  const unsubscribed =
+    (adapter === 'solid_cable' || adapter === 'postgresql') && !subscribable(ctx)
+      ? {ceilingOnly: true, why: fromDefault(`no channel the server could subscribe a client to: app/, lib/ and the app's engines define none beside app/channels/application_cable/, and no gem in the bundle brings one${ctx.versions['turbo-rails'] ? ' (turbo-rails is there, but no page uses turbo_stream_from)' : ''}; the ${adapter} adapter makes its listener on the first subscription`, adapter === 'solid_cable' ? SOLID_CABLE : ADAPTER)}
+      : undefined
   if (adapter === 'solid_cable') {
     const writing = solidCableDatabase(section!)
     const version = ctx.versions.solid_cable
@@ -59,11 +106,12 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
       diagnostics,
       extrasPerProcess: [
         {
+          ...(unsubscribed ? {ceilingOnly: true} : {}),
           ...(writing ? {database: writing} : {}),
-          count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: SOLID_CABLE, what: 'the Solid Cable listener thread polls inside the Rails executor, with a connection from the pool'}, ...(missing ? [assumed(`the \`${missing}\` database connects_to names is not in ${DATABASE_YML}'s ${ctx.appEnv} section: Rails would raise at boot; counted as if it booted`)] : [])]},
+          count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: SOLID_CABLE, what: 'the Solid Cable listener thread polls inside the Rails executor, with a connection from the pool'}, ...(missing ? [assumed(`the \`${missing}\` database connects_to names is not in ${DATABASE_YML}'s ${ctx.appEnv} section: Rails would raise at boot; counted as if it booted`)] : []), ...(unsubscribed ? [unsubscribed.why] : [])]},
           inPool: true,
           kind: 'solid-cable',
-          reason: `Solid Cable listener polling for messages (one per ${server.server} process)`,
+          reason: `Solid Cable listener polling for messages (one per ${server.server} process${unsubscribed ? ', once a client subscribes: the app has no channel' : ''})`,
         },
       ],
       ...(version ? {versions: {solid_cable: version}} : {}),
@@ -76,9 +124,10 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
     diagnostics,
     extrasPerProcess: [
       {
-        count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: ADAPTER, what: 'the PostgreSQL adapter LISTENs on its own connection, outside the pool'}]},
+        ...(unsubscribed ? {ceilingOnly: true} : {}),
+        count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: ADAPTER, what: 'the PostgreSQL adapter LISTENs on its own connection, outside the pool'}, ...(unsubscribed ? [unsubscribed.why] : [])]},
         kind: 'action-cable',
-        reason: `Action Cable PostgreSQL LISTEN connection (one per ${server.server} process)`,
+        reason: `Action Cable PostgreSQL LISTEN connection (one per ${server.server} process${unsubscribed ? ', once a client subscribes: the app has no channel' : ''})`,
       },
     ],
     ...(version ? {versions: {actioncable: version}} : {}),

@@ -14,10 +14,20 @@
  * outside it: per process min(pool, threads + 2) + 1.
  * `good_job start` always runs the executor in its own process (external mode);
  * in async mode the executor runs inside each web server process instead.
+ *
+ * A preloading Puma (cluster) or Unicorn master loads the app from config.ru, so GoodJob's
+ * `in_webserver?` (configuration.rb: `Rails.const_defined?(:Server)` or config.ru in the caller) holds
+ * there too, and the engine's after_initialize `GoodJob._start_async_adapters` starts a capsule in the
+ * master: its notifier LISTENs on a connection of its own and its schedulers run jobs from the master's
+ * pool. It stops only with `GoodJob.shutdown` in before_fork, as GoodJob's README advises ("Stopping
+ * GoodJob's scheduler pre-fork is recommended to ensure that GoodJob does not continue executing jobs in
+ * the parent/controller process"): without it the master holds min(pool, threads + 2) + 1 per dyno.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
-import {fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import type {DslCall} from './evaluate.js'
+import type {RubyHook} from './ruby-server.js'
+import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {isSymbol} from './evaluate.js'
 import {railsSettings, type RailsSetting} from './rails-config.js'
 import {type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate} from '../common/setting.js'
@@ -27,6 +37,8 @@ import {append} from '../../util/arrays.js'
 const CONFIGURATION = 'https://github.com/bensheldon/good_job/blob/main/lib/good_job/configuration.rb'
 const README_CONNECTIONS = 'https://github.com/bensheldon/good_job#database-connections'
 const NOTIFIER = 'https://github.com/bensheldon/good_job/blob/main/lib/good_job/notifier.rb'
+const README_FORK = 'https://github.com/bensheldon/good_job/blob/v4.19.2/README.md#execute-jobs-async--in-process'
+const START_ASYNC = 'https://github.com/bensheldon/good_job/blob/v4.19.2/lib/good_job/engine.rb'
 const INITIALIZERS = ['config/initializers/good_job.rb']
 
 /** Web servers GoodJob's async mode runs inside (it starts only in server processes). */
@@ -158,6 +170,50 @@ export const goodJobAsync: ProcessAddon = {
   id: 'good_job_async',
 }
 
+/** The `GoodJob.shutdown` call in a hook's calls (blocks included), if any. */
+function shutdownCall(calls: readonly DslCall[]): DslCall | undefined {
+  for (const c of calls) {
+    if (c.name === 'shutdown' && /^(::)?GoodJob$/.test(c.receiver ?? '')) return c
+    const inner = shutdownCall(c.blockBody ?? [])
+    if (inner) return inner
+  }
+
+  return undefined
+}
+
+/**
+ * The capsule a preloading master starts and keeps when its before_fork hook does not call `GoodJob.shutdown`: its
+ * schedulers' threads and the cron and executor connections from the master's pool (min(pool, threads + 2)), and the
+ * notifier's LISTEN connection outside it, once per dyno. Undefined when the master does not load the app or stops it.
+ */
+function masterCapsule(server: ServerAnalysis, threads: Sourced<number>, where: Source, mode: string): Extra[] {
+  const fork = server.fork
+  if (!fork?.forks.value || !fork.preload.value) return []
+  const hooks = ((server.facts as {hooks?: RubyHook[]} | undefined)?.hooks ?? []).filter((h) => h.name === fork.parentHook).flatMap((h) => {
+    const call = shutdownCall(h.body)
+    return call ? [{condition: h.conditional ? h.conditional.condition : call.conditional ? call.condition : undefined, hook: h, sure: !h.conditional && !call.conditional}] : []
+  })
+  if (hooks.some((h) => h.sure)) return []
+  const master = fork.parent
+  // A shutdown under a condition conncalc could not decide: counted as if it does not run, starred.
+  const maybe = hooks[0]
+  const undecided = maybe && assumed(`${maybe.hook.file}:${maybe.hook.line}: \`${fork.parentHook} { GoodJob.shutdown }\` runs only when ${maybe.condition ? `\`${maybe.condition}\`` : 'a condition conncalc cannot decide'} holds; counted as if it does not, so the ${master} keeps GoodJob running`)
+  const via = [where, fork.preload.source, fromDefault(`GoodJob starts async executors after initialize in any process where in_webserver? holds, the ${master} loading config.ru included; README: stop them in before_fork with GoodJob.shutdown`, README_FORK), ...(undecided ? [undecided] : [])]
+  return [
+    {
+      count: sourced(threads.value + 2, fromDefault(`the ${master} loads the app, so GoodJob (execution_mode ${mode}) starts its capsule there, and no GoodJob.shutdown in ${fork.parentHook} stops it: ${threads.value} job threads + 2 (cron, executor) from the ${master}'s pool`, START_ASYNC), [...via, threads.source]),
+      demand: {own: 2, processes: 1, threads: threads.value},
+      kind: 'good-job-master',
+      reason: `GoodJob capsule in the ${master} (execution_mode ${mode}, no GoodJob.shutdown in ${fork.parentHook}): job threads + cron and executor`,
+    },
+    {
+      count: sourced(1, fromDefault(`the ${master}'s GoodJob notifier LISTENs on a connection it removes from the pool`, NOTIFIER), via),
+      kind: 'good-job-master-listener',
+      reason: `GoodJob LISTEN/NOTIFY listener in the ${master} (removed from the pool)`,
+    },
+  ]
+}
+
 async function asyncModeAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
   const version = ctx.versions.good_job
   if (!version || !WEB_SERVERS.has(server.server)) return {diagnostics: []}
@@ -166,8 +222,10 @@ async function asyncModeAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): 
   // `async_all` runs everywhere, `async`/`async_server` only in the web server; the production default is external.
   if (mode !== 'async' && mode !== 'async_server' && mode !== 'async_all') return {diagnostics: []}
   const where = s.executionMode!.source
+  const master = masterCapsule(server, s.threads, where, mode)
   return {
     diagnostics: s.diagnostics.map((d) => ({...d, processType: ctx.processType})),
+    ...(master.length > 0 ? {extrasPerDyno: master} : {}),
     extrasPerProcess: [
       {
         count: {...s.threads, via: [...(s.threads.via ?? []), where]},

@@ -19,6 +19,8 @@ export interface RubyHook {
   file: string
   line: number
   name: string
+  /** The hook is registered under an `if`/`unless` conncalc could not decide (its innermost condition, as written). */
+  conditional?: {condition?: string}
 }
 
 /** Facts a forking Ruby server reports in `ServerAnalysis.facts`. */
@@ -39,7 +41,7 @@ export function hooksOf(config: RubyConfig | undefined): RubyHook[] {
   if (!config) return []
   return config.calls
     .filter((c) => c.blockBody !== undefined && c.receiver === undefined)
-    .map((c) => ({body: c.blockBody!, file: config.file, line: c.line, name: c.name}))
+    .map((c) => ({body: c.blockBody!, file: config.file, line: c.line, name: c.name, ...(c.conditional ? {conditional: c.condition ? {condition: c.condition} : {}} : {})}))
 }
 
 export function missingConfig(path: string, flag: string): Diagnostic {
