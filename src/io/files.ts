@@ -236,13 +236,20 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     problems.push({code: 'unparsable-config', file, message, severity: 'warning'})
   }
 
+  // A plain key (`config/puma.rb`) under the root is the root, a slash and the key, as resolve() would make it; and the
+  // real path of a file no link leads to is itself. Most paths asked are such (a language's marker files, config
+  // files): answered without resolve() and relative(), which walk both paths a character at a time.
+  const rootSlash = absRoot.endsWith(sep) ? absRoot : `${absRoot}${sep}`
+  const unlinkedRoot = realRoot === absRoot
   /** The file's real location if it is inside the root, else undefined. */
   const locate = (path: string): string | undefined => {
     if (isAbsolute(path) || path.includes('\0')) return undefined
-    const abs = resolve(absRoot, path)
-    if (!inside(absRoot, abs)) return undefined
+    const plain = plainKey(path)
+    const abs = plain ? `${rootSlash}${path}` : resolve(absRoot, path)
+    if (!plain && !inside(absRoot, abs)) return undefined
     const real = shared.realpath(abs)
     if (real === undefined) return abs // missing: reading it will say so
+    if (plain && unlinkedRoot && real === abs) return real
     return inside(realRoot, real) ? real : undefined
   }
 
@@ -390,6 +397,16 @@ export function readProcfile(path: string, shared?: ReadCache): SourceFile | und
       throw new InputError(`cannot read the Procfile ${path} (${file.code})`, hint)
     }
   }
+}
+
+/**
+ * A relative path resolve() would only append to a folder: `/`-separated names, none empty, `.` or `..` (where the
+ * separator is `/`; Windows paths always go through resolve()).
+ */
+function plainKey(path: string): boolean {
+  if (sep !== '/' || path === '' || path === '.' || path === '..' || path.startsWith('/') || path.endsWith('/') || path.includes('//')) return false
+  if (path.startsWith('./') || path.startsWith('../') || path.endsWith('/.') || path.endsWith('/..')) return false
+  return !path.includes('/./') && !path.includes('/../')
 }
 
 function inside(root: string, abs: string): boolean {

@@ -94,6 +94,35 @@ describe('createFileReader', () => {
     expect(files.read('config/cable-link.yml')?.text).toBe('production:\n  adapter: postgresql\n')
   })
 
+  it('never reads through a folder link that points out, and reads an app whose root is reached through a link', () => {
+    const outside = join(base, 'outside-config')
+    mkdirSync(outside, {recursive: true})
+    writeFileSync(join(outside, 'puma.rb'), 'workers 9\n')
+    symlinkSync(outside, join(root, 'linked-config'))
+    symlinkSync(root, join(base, 'app-link'))
+    const files = createFileReader(root)
+    expect(files.exists('linked-config/puma.rb')).toBe(false)
+    expect(files.read('linked-config/puma.rb')).toBeUndefined()
+    expect(files.problems.map((p) => p.message)).toEqual(['linked-config/puma.rb is outside the app folder; not read'])
+    const linked = createFileReader(join(base, 'app-link'))
+    expect(linked.exists('config/puma.rb')).toBe(true)
+    expect(linked.read('config/puma.rb')?.text).toBe('threads 5, 5\nworkers 2\n')
+    expect(linked.read('config/cable-link.yml')?.text).toBe('production:\n  adapter: postgresql\n')
+    expect(linked.read('config/linked.yml')).toBeUndefined()
+    expect(linked.read('linked-config/puma.rb')).toBeUndefined()
+  })
+
+  it('reads names that only look like . and .. as names, and ./ and .. segments as paths', () => {
+    writeFileSync(join(root, '..procfile'), 'web: x\n')
+    const files = createFileReader(root)
+    expect(files.read('..procfile')?.text).toBe('web: x\n')
+    expect(files.read('config/./puma.rb')?.text).toBe('threads 5, 5\nworkers 2\n')
+    expect(files.read('config//puma.rb')?.text).toBe('threads 5, 5\nworkers 2\n')
+    expect(files.read('config/../Procfile')?.text).toBe('web: bundle exec puma -C config/puma.rb\n')
+    expect(files.exists('config/')).toBe(false)
+    expect(files.exists('.')).toBe(false)
+  })
+
   it('lists the files of a folder, sorted, without folders or links that point out of the app', () => {
     const files = createFileReader(root)
     mkdirSync(join(root, 'config', 'initializers'), {recursive: true})
