@@ -99,14 +99,30 @@ function pinnedBeforeConcurrency(language: Language, ref: string | undefined): {
 const MULTI_REF = 'https://github.com/heroku/heroku-buildpack-multi#readme'
 
 /** Programs that say which language's buildpack an app's process needs (commandLanguage takes the last one named). */
-const PROGRAM_LANGUAGES: [RegExp, Language][] = [
-  [/^(gunicorn|uvicorn|daphne|hypercorn|granian|waitress-serve|uwsgi|celery|rq|dramatiq|huey_consumer|python[0-9.]*|manage\.py|flask|fastapi)$/, 'python'],
-  [/^(puma|unicorn|rails|rackup|thin|passenger|sidekiq|good_job|bundle|rake|falcon|iodine|que|resque)$/, 'ruby'],
-  [/^(node|npm|yarn|pnpm|npx|nodemon|ts-node|tsx|next|nuxt|pm2|pm2-runtime)$/, 'nodejs'],
-  [/^(heroku-php-apache2|heroku-php-nginx|php|php-fpm|artisan)$/, 'php'],
-  [/^(java|mvn|mvnw|gradle|gradlew)$/, 'java'],
-  [/^(mix|elixir)$/, 'elixir'],
-]
+const PROGRAM_LANGUAGES = new Map<string, Language>([
+  ...['gunicorn', 'uvicorn', 'daphne', 'hypercorn', 'granian', 'waitress-serve', 'uwsgi', 'celery', 'rq', 'dramatiq', 'huey_consumer', 'manage.py', 'flask', 'fastapi'].map((p) => [p, 'python'] as const),
+  ...['puma', 'unicorn', 'rails', 'rackup', 'thin', 'passenger', 'sidekiq', 'good_job', 'bundle', 'rake', 'falcon', 'iodine', 'que', 'resque'].map((p) => [p, 'ruby'] as const),
+  ...['node', 'npm', 'yarn', 'pnpm', 'npx', 'nodemon', 'ts-node', 'tsx', 'next', 'nuxt', 'pm2', 'pm2-runtime'].map((p) => [p, 'nodejs'] as const),
+  ...['heroku-php-apache2', 'heroku-php-nginx', 'php', 'php-fpm', 'artisan'].map((p) => [p, 'php'] as const),
+  ...['java', 'mvn', 'mvnw', 'gradle', 'gradlew'].map((p) => [p, 'java'] as const),
+  ...['mix', 'elixir'].map((p) => [p, 'elixir'] as const),
+])
+
+/**
+ * The language a program name says, if any: a name in PROGRAM_LANGUAGES, or python with a version (`python3`,
+ * `python3.12`). A lookup, not a regular expression per language: V8 compiles each expression the first time it
+ * runs, which cost more than the whole lookup on every run.
+ */
+function programLanguage(program: string): Language | undefined {
+  const named = PROGRAM_LANGUAGES.get(program)
+  if (named || !program.startsWith('python')) return named
+  for (let i = 'python'.length; i < program.length; i++) {
+    const c = program.charCodeAt(i)
+    if (c !== 0x2e && (c < 0x30 || c > 0x39)) return undefined
+  }
+
+  return 'python'
+}
 
 /**
  * The language a process command runs, from the last word that names a known program (after wrappers,
@@ -117,8 +133,8 @@ function commandLanguage(command: string, files: FileReader, depth = 0): {langua
   const words = command.split(/[\s;&|()'"]+/).filter(Boolean)
   // The last program named: setup steps come first (`npm run build && …`, `manage.py migrate`), the server last.
   for (const word of words.toReversed()) {
-    const program = word.replace(/^.*\//, '')
-    const language = PROGRAM_LANGUAGES.find(([re]) => re.test(program))?.[1]
+    const program = word.slice(word.lastIndexOf('/') + 1)
+    const language = programLanguage(program)
     if (language) return {language, program}
   }
 
