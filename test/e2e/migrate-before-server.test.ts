@@ -37,4 +37,25 @@ describe('a migration before the server in a web command', () => {
     expect(r.total).toBe(6)
     expect(JSON.stringify(r.type('web').sources.processesPerDyno.via)).toContain("knex's Migrator runs the migrations one after another in one transaction")
   })
+
+  it("Ecto: `MIX_ENV=prod mix ecto.migrate && mix phx.server` is the server's pool; the note names with_repo's pool of 2", () => {
+    const {app} = tempApps()
+    const files = {
+      'config/config.exs': 'import Config\nconfig :kiln, ecto_repos: [Kiln.Repo]\nimport_config "#{config_env()}.exs"\n',
+      'config/prod.exs': 'import Config\n',
+      'config/runtime.exs': 'import Config\nif config_env() == :prod do\n  config :kiln, Kiln.Repo,\n    url: System.get_env("DATABASE_URL"),\n    pool_size: 7\nend\n',
+      'mix.exs': 'defmodule Kiln.MixProject do\n  use Mix.Project\n  def project, do: [app: :kiln, deps: deps()]\n  defp deps, do: [{:phoenix, "~> 1.7"}, {:ecto_sql, "~> 3.10"}, {:postgrex, ">= 0.0.0"}]\nend\n',
+      'mix.lock': '%{\n  "ecto_sql": {:hex, :ecto_sql, "3.11.1", "x", [:mix], [], "hexpm", "y"},\n  "postgrex": {:hex, :postgrex, "0.17.4", "x", [:mix], [], "hexpm", "y"},\n}\n',
+    }
+    const plain = app({...files, Procfile: 'web: mix phx.server\n'})
+    const migrating = app({...files, Procfile: 'web: MIX_ENV=prod mix ecto.migrate && mix phx.server\n'})
+    const args = ['--plan', 'standard-0', '--scale', 'web=1']
+    // runtime.exs pool_size 7, one repo: 7 either way.
+    expect(planJson(`${plain}/Procfile`, args).total).toBe(7)
+    const r = planJson(`${migrating}/Procfile`, args)
+    expect(r.total).toBe(7)
+    expect(r.deployPeak).toBe(7)
+    const out = runCli(['plan', '--procfile', `${migrating}/Procfile`, ...args, '--explain']).stdout
+    expect(out).toContain('`mix ecto.migrate` runs before the process in every dyno as it boots, then exits: it holds 2 while migrating (mix ecto.migrate starts no application: Ecto.Migrator.with_repo starts each repo with pool_size 2')
+  })
 })
