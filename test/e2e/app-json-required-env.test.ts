@@ -2,7 +2,7 @@
  * app.json env entries with no value are asked for when the app is created (`required` defaults
  * to true: https://devcenter.heroku.com/changelog-items/513). A fallback the code takes for such a
  * variable is then not known to apply: it is counted, starred, named in --explain with app.json's
- * line, and --env gives the app's value. Made-up apps in four languages.
+ * line, and --env gives the app's value. Made-up apps in Ruby, Python, Node, Elixir, Go, Rust, .NET, JVM and PHP.
  */
 import {describe, expect, it} from 'vitest'
 
@@ -13,6 +13,7 @@ const {app} = tempApps()
 const spring = tempApps('spring-boot')
 const play = tempApps('play-hikaricp')
 const horizon = tempApps('laravel-horizon')
+const dotnet = tempApps('dotnet-webapi-efcore')
 
 const appJson = (env: Record<string, unknown>): string => `${JSON.stringify({env, name: 'made-up'}, null, 2)}\n`
 
@@ -218,6 +219,54 @@ describe('a variable app.json requires with no value: the code\'s fallback is an
     const given = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--env', 'DB_MAX_CONNS=4']).type('web')
     expect(given.connections).toBe(4)
     expect(assumedFor(given.sources, 'DB_MAX_CONNS')).toBe(false)
+  })
+
+  const rustApp = (json: string, main: string, extra: Record<string, string> = {}, crates: Record<string, string> = {sqlx: '0.7.4', 'sqlx-postgres': '0.7.4', tokio: '1.38.0'}): string =>
+    app({
+      'Cargo.lock': ['version = 3', '', ...Object.entries(crates).flatMap(([name, version]) => ['[[package]]', `name = "${name}"`, `version = "${version}"`, '']), ''].join('\n'),
+      'Cargo.toml': `[package]\nname = "shop"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n${Object.keys(crates).map((c) => `${c} = "*"`).join('\n')}\n`,
+      'Procfile': 'web: ./target/release/shop\n',
+      'app.json': json,
+      'src/main.rs': main,
+      ...extra,
+    })
+
+  it('Rust: env::var("DB_POOL")…unwrap_or(6) with it required → max_connections 6, starred', () => {
+    const main = [
+      'use sqlx::postgres::PgPoolOptions;',
+      '#[tokio::main]',
+      'async fn main() {',
+      '    let max: u32 = std::env::var("DB_POOL").ok().and_then(|v| v.parse().ok()).unwrap_or(6);',
+      '    let _pool = PgPoolOptions::new().max_connections(max).connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap();',
+      '}',
+      '',
+    ].join('\n')
+    const dir = rustApp(appJson({DB_POOL: {required: true}}), main)
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    expect(r.type('web').connections).toBe(6)
+    expect(assumedFor(r.type('web').sources, 'DB_POOL')).toBe(true)
+    expect(planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--env', 'DB_POOL=3']).type('web').connections).toBe(3)
+    // Not required: the fallback is the app's own default, not starred.
+    expect(assumedFor(planJson(`${rustApp(appJson({}), main)}/Procfile`, ['--plan', 'standard-0']).type('web').sources, 'DB_POOL')).toBe(false)
+  })
+
+  it('Rust: Rocket workers with ROCKET_WORKERS required → Rocket.toml workers 3 × 4 = 12, starred', () => {
+    const main = ['use rocket_db_pools::{sqlx, Database};', '#[derive(Database)]', '#[database("notes")]', 'struct Notes(sqlx::PgPool);', '#[launch]', 'fn rocket() -> _ {', '    rocket::build().attach(Notes::init())', '}', ''].join('\n')
+    const toml = '[default.databases.notes]\nurl = "postgres://localhost/notes"\n\n[release]\nworkers = 3\n'
+    const dir = rustApp(appJson({ROCKET_WORKERS: {required: true}}), main, {'Rocket.toml': toml}, {rocket: '0.5.1', rocket_db_pools: '0.2.0', sqlx: '0.7.4', 'sqlx-postgres': '0.7.4'})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0'])
+    expect(r.type('web').connections).toBe(12)
+    expect(assumedFor(r.type('web').sources, 'ROCKET_WORKERS')).toBe(true)
+    expect(planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--env', 'ROCKET_WORKERS=2']).type('web').connections).toBe(8)
+  })
+
+  it('.NET: int.Parse(Environment.GetEnvironmentVariable("WORKER_POOL_SIZE") ?? "5") with it required → worker 5, starred', () => {
+    const dir = dotnet.app({'app.json': appJson({WORKER_POOL_SIZE: {required: true}})})
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1', 'worker=1'])
+    expect(r.type('worker').connections).toBe(5)
+    expect(assumedFor(r.type('worker').sources, 'WORKER_POOL_SIZE')).toBe(true)
+    const given = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1', 'worker=1', '--env', 'WORKER_POOL_SIZE=2']).type('worker')
+    expect([given.connections, assumedFor(given.sources, 'WORKER_POOL_SIZE')]).toEqual([2, false])
   })
 
   it('JVM: Spring `${DB_POOL_SIZE:8}` and Play HOCON `${?DB_POOL_SIZE}` over 8, with it required → 8, starred', () => {

@@ -125,7 +125,12 @@ class Evaluator {
         const op = n.childForFieldName('operator')?.text
         if (op !== '??') break
         const left = this.eval(n.childForFieldName('left'), depth + 1)
-        return left.kind === 'unknown' && /is not set anywhere$/.test(left.reason) ? this.eval(n.childForFieldName('right'), depth + 1) : left
+        if (left.kind !== 'unknown' || !/is not set anywhere$/.test(left.reason)) return left
+        const right = this.eval(n.childForFieldName('right'), depth + 1)
+        // `Environment.GetEnvironmentVariable("X") ?? "8"` with X required by app.json and given no value: the deployer sets X.
+        const name = /^(\w+) is not set anywhere$/.exec(left.reason)?.[1]
+        const deployer = name ? this.env.deployerSets(name) : undefined
+        return deployer && right.kind !== 'unknown' ? {...right, via: [...right.via, deployer]} : right
       }
 
       case 'invocation_expression': {

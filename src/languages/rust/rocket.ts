@@ -128,6 +128,9 @@ export function rocketPools(ctx: AnalyzerContext, dbs: RocketDatabase[], crates:
       via.push(assumed(`databases.${db.name}.${key} is set where conncalc cannot read it (${set.unknown}); the default is assumed`))
     }
 
+    // ROCKET_WORKERS required by app.json with no value: the deployer's value replaces Rocket.toml's and the default.
+    const deployer = ctx.env.get('ROCKET_WORKERS') ? undefined : ctx.env.deployerSets('ROCKET_WORKERS')
+    if (deployer) via.push(deployer)
     let value: number
     if (workers && 'value' in workers) {
       value = workers.value * 4

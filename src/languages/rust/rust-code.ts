@@ -837,7 +837,9 @@ export class RustCode {
         const d = args[0]
         if (!d) return this.unknown(file, n, 'no default given')
         const dv = d.type === 'closure_expression' ? this.evaluate(file, d.childForFieldName('body')!, depth + 1) : this.evaluate(file, d, depth + 1)
-        return dv.kind === 'num' || dv.kind === 'str' ? {...dv, via: [...dv.via]} : dv
+        // app.json requiring the variable with no value: the deployer sets it, so the default is an assumption.
+        const deployer = this.opts.env.deployerSets(r.name)
+        return dv.kind === 'num' || dv.kind === 'str' ? {...dv, via: [...dv.via, ...(deployer ? [deployer] : [])]} : dv
       }
 
       if (method === 'parse') return this.number(this.evaluate(file, recv, depth + 1))
