@@ -88,6 +88,12 @@ describe('framework console workers and clocks', () => {
       expect([command, a.id, a.threadsPerProcess.value, isAssumption(a.threadsPerProcess)]).toEqual([command, 'no-database', 0, false])
     }
 
+    // Search servers, MongoDB and RabbitMQ started by a Procfile line are servers of their own, not PostgreSQL clients.
+    for (const command of ['elasticsearch -f -D es.config=config/elasticsearch.yml', '/opt/opensearch/bin/opensearch', 'meilisearch --db-path ./data.ms', 'typesense-server --data-dir /tmp/ts', 'mongod --dbpath ./db', 'rabbitmq-server']) {
+      const a = await analyze(command, {files: memoryFiles({})})
+      expect([command, a.id, a.threadsPerProcess.value, isAssumption(a.threadsPerProcess)]).toEqual([command, 'no-database', 0, false])
+    }
+
     // `tail` without -f ends at once, and `bin/rails server` serves requests: not here.
     expect((await analyze('tail log/production.log', {files: memoryFiles({})})).id).toBe('unknown')
     expect((await analyze('bin/rails server', {files: memoryFiles({})})).id).toBe('puma')

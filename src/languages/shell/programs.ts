@@ -55,6 +55,13 @@ const TABLE = new Map<string, KnownProgram>([
   ...['start-nginx', 'start-nginx-debug', 'start-nginx-solo', 'start-nginx-static'].map((n): [string, KnownProgram] => [n, {connections: 0, kind: 'stays-up', ref: 'https://github.com/heroku/heroku-buildpack-nginx/blob/main/bin/start-nginx', what: `\`bin/${n}\` with no command after it runs nginx alone, a web server and reverse proxy`}]),
   ['redis-server', {connections: 0, kind: 'stays-up', ref: 'https://redis.io/docs/latest/operate/oss_and_stack/management/config/', what: 'redis-server is Redis itself'}],
   ['memcached', {connections: 0, kind: 'stays-up', ref: 'https://github.com/memcached/memcached/wiki', what: 'memcached is a cache server'}],
+  // Other servers a Procfile line may start in a dyno: each is a database or broker of its own, never a PostgreSQL client.
+  ['elasticsearch', {connections: 0, kind: 'stays-up', ref: 'https://www.elastic.co/guide/en/elasticsearch/reference/current/starting-elasticsearch.html', what: 'elasticsearch is the Elasticsearch search server (a Java program that speaks HTTP, not the PostgreSQL protocol)'}],
+  ['opensearch', {connections: 0, kind: 'stays-up', ref: 'https://opensearch.org/docs/latest/install-and-configure/install-opensearch/tar/', what: 'opensearch is the OpenSearch search server (HTTP, not the PostgreSQL protocol)'}],
+  ['meilisearch', {connections: 0, kind: 'stays-up', ref: 'https://www.meilisearch.com/docs/learn/self_hosted/getting_started_with_self_hosted_meilisearch', what: 'meilisearch is the Meilisearch search server (HTTP, not the PostgreSQL protocol)'}],
+  ['typesense-server', {connections: 0, kind: 'stays-up', ref: 'https://typesense.org/docs/guide/install-typesense.html', what: 'typesense-server is the Typesense search server (HTTP, not the PostgreSQL protocol)'}],
+  ['mongod', {connections: 0, kind: 'stays-up', ref: 'https://www.mongodb.com/docs/manual/reference/program/mongod/', what: 'mongod is the MongoDB server'}],
+  ['rabbitmq-server', {connections: 0, kind: 'stays-up', ref: 'https://www.rabbitmq.com/docs/man/rabbitmq-server.8', what: 'rabbitmq-server is the RabbitMQ message broker'}],
 ])
 
 /** `pg_dump -j N` / `--jobs=N` / `pg_restore -j N`: N worker connections and the leader's. */
