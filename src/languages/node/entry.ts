@@ -25,6 +25,12 @@ export interface NodeEntry {
   framework?: string
   /** The framework command's arguments (`graphile-worker --jobs 5` → ["--jobs", "5"]). */
   frameworkArgs?: string[]
+  /**
+   * The words after the file that the process passes to it (`node cli.js cron --port 3000` → ["cron", "--port", "3000"]):
+   * what `process.argv.slice(2)` holds, so a CLI's subcommand. Undefined when the command line that runs the file is not
+   * known (a framework, a file guessed from package.json).
+   */
+  args?: string[]
   /** pm2-runtime -i N / --instances N. */
   instances?: FoundFlag
   /** Variables the package.json scripts (or cross-env) on the way set for the process: `"worker": "IS_WORKER=true node dist/main"`. */
@@ -148,12 +154,15 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
       return nodeEntry(ctx, pkg, script === undefined ? exec : [...exec, script], depth + 1)
     }
 
-    return {chain: [], file: firstFile(args, NODEMON_VALUE_FLAGS)}
+    const file = firstFile(args, NODEMON_VALUE_FLAGS)
+    // nodemon passes what follows the script to it (`nodemon cli.js cron`).
+    const at = file === undefined ? -1 : args.findIndex((a, i) => appPath(a) === file && (i === 0 || !NODEMON_VALUE_FLAGS.has(args[i - 1])))
+    return {chain: [], file, ...(at === -1 ? {} : {args: args.slice(at + 1)})}
   }
 
   if (RUNNERS.has(prog)) {
     const at = runnerFileIndex(prog, argv.slice(1))
-    return {chain: [], file: at === -1 ? undefined : appPath(argv[at + 1])}
+    return at === -1 ? {chain: []} : {args: argv.slice(at + 2), chain: [], file: appPath(argv[at + 1])}
   }
   // `cross-env NODE_OPTIONS=… next start`, `dotenv -- node x`: the command after the wrapper's own arguments.
   if (prog === 'cross-env' || prog === 'dotenv') {

@@ -15,7 +15,7 @@ import type {Env, EnvEntry} from '../../model/env.js'
 import {assumed, fromDefault, fromFile, type Source, type Sourced} from '../../model/source.js'
 import type {EvalValue, KnownValue, PyDict, PyValue} from '../python/values.js'
 
-import {asString, DATABASE_URL_ASSUMED, isCall, isDict, truthy} from '../python/evaluate.js'
+import {asString, DATABASE_URL_ASSUMED, entry, isCall, isDict, truthy} from '../python/evaluate.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
@@ -25,6 +25,7 @@ import {append} from '../../util/arrays.js'
 import {maxOf, minOf} from '../../util/numbers.js'
 import {addSite, EvalTrace, type Evaluation, MAX_SITES, siteCount, SiteView} from './shared-eval.js'
 import {type IdleHolder, idleHolders, memoizingHelper} from './unqueried.js'
+import {CLI_LIBRARY, type CliCommand, type CliProgram, leadingWords} from './cli-commands.js'
 
 export interface JsCall {
   args: EvalValue[]
@@ -85,7 +86,9 @@ export interface JsGuard {
   /** The file the condition is written in (a call site's branch holds the calls its function's body makes). */
   file: string
   id: number
-  kind: 'skipped' | 'undecided'
+  kind: 'command' | 'skipped' | 'undecided'
+  /** `command`: the call is in the action of this command of a command-line program (cli-commands.ts). */
+  command?: CliCommand
   line: number
   /** Env vars with no value that the condition reads (skipped). */
   missing?: string[]
@@ -117,6 +120,12 @@ export interface JsModule {
   stopsAt?: number
   /** Module-level bindings holding a PrismaClient nothing in the module reads (unqueried.ts). */
   idle?: IdleHolder[]
+  /**
+   * The app functions this module names as a CLI command's action (`.action(runCron)`) or calls without arguments inside
+   * one (`.action(() => startServer())`), with that command's guard; and those it calls outside any (no guard): the calls
+   * their bodies make (read where they are written) run only with that command when every place names the same one.
+   */
+  cliHandlers?: {guard?: JsGuard; sites: JsFunctionSites}[]
 }
 
 export interface Folder {
@@ -202,6 +211,10 @@ interface Closure {
 
 /** Function values (their `value` object, which survives copies of the EvalValue) → their definition. */
 const CLOSURES = new WeakMap<object, Closure>()
+/** Every app function's call sites record (JsFunctionSites), by the value the function is (cliHandlers). */
+const FUNCTION_SITES = new WeakMap<object, JsFunctionSites>()
+/** Values that are a command-line program (`const cli = cac()`), for cliProgram. */
+const CLI_VALUES = new WeakSet<object>()
 
 type ClassNode = N & {type: 'ClassDeclaration' | 'ClassExpression'}
 
@@ -530,6 +543,12 @@ class JsEvaluator {
    * call is recorded then, its arguments read again with the names in scope where it is written (program).
    */
   private readonly postponed: {at: N; call: JsCall; scope: Map<string, EvalValue>}[] = []
+  /** The command-line programs of this module by how they are written, and the commands declared on them, by their `.command(…)` call. */
+  private readonly programs = new Map<string, CliProgram>()
+  private readonly commands = new WeakMap<N, CliCommand>()
+  readonly cliHandlers: {guard?: JsGuard; sites: JsFunctionSites}[] = []
+  /** A call chained on another's result (`knex(o).withSchema(s)`): the inner call, read first, and its value while the outer one is read. */
+  private readonly chainDone = new Map<N, EvalValue>()
   private readonly later: {args: EvalValue[]; at: N; decorating?: {key: string; name?: string}; depth: number; functionDepth: number; guards: JsGuard[]; isNew: boolean; lazyDepth: number; name?: string; own?: EvalValue; scope?: Map<string, EvalValue>}[] = []
 
   constructor(
@@ -818,6 +837,7 @@ class JsEvaluator {
       const sites: JsFunctionSites = {file: this.file, line: this.line(d), name: d.id.name, sites: []}
       const made = this.known(d, {args: [], callee: FUNCTION, kind: 'call', kwargs: {}})
       if (d.params.length > 0) CLOSURES.set(made.value as object, {ev: this, node: d, pure: false, sites})
+      FUNCTION_SITES.set(made.value as object, sites)
       this.hoisted.set(d, {made, sites})
       if (top) this.belowTop.add(made.value as object)
       this.names.set(d.id.name, made)
@@ -1561,6 +1581,7 @@ class JsEvaluator {
     // A hoisted declaration's value, made before its place (hoist), is filled in here: uses above it hold the same object.
     if (value && isCall(made)) made.value.args.splice(0, made.value.args.length, value)
     if (!runsNow && node.params.length > 0 && node.body) CLOSURES.set(made.value as object, {ev: this, node, pure: (this.capture ?? this.calls).slice(made0).every((c) => !c.isNew && BUILTIN.test(c.callee)), sites})
+    if (!runsNow) FUNCTION_SITES.set(made.value as object, sites)
     return made
   }
 
@@ -2185,7 +2206,152 @@ class JsEvaluator {
     return merged
   }
 
+  /**
+   * A call on another call's result (`knex(o).withSchema(s)`, `cli.command('cron').option(…).action(fn)`): JS makes the
+   * inner call first, whatever the outer method then does with its result, so the inner one is read (and recorded) first;
+   * while the outer one is read, the inner node gives that value again rather than being read twice. Not a `new X()`
+   * whose method is called (`new DataSource(o).initialize()` in a framework's factory, counted by the framework; see
+   * call's `$extends`).
+   */
   private call(node: N & {type: 'CallExpression' | 'NewExpression'}): EvalValue {
+    const done = this.chainDone.get(node)
+    if (done) return done
+    const calleeNode = unwrap(node.callee)
+    const object = calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
+    const chained = object?.type === 'CallExpression' && !this.chainDone.has(object) ? object : undefined
+    if (chained) this.chainDone.set(chained, this.expr(chained))
+    try {
+      const v = this.callOf(node)
+      // `const cli = cac()`, `const app = breadc('x').option(…)`: the name holds the program (cliProgram).
+      if (this.cliRoot(node)) CLI_VALUES.add(v)
+      return v
+    } finally {
+      if (chained) this.chainDone.delete(chained)
+    }
+  }
+
+  /** The node a chain of calls and members starts from when it is a command-line library's program (see cliProgram). */
+  private cliRoot(object: N): N | undefined {
+    const lib = (n: N): boolean => CLI_LIBRARY.test(this.dotted(n) ?? '')
+    let n = unwrap(object)
+    for (let depth = 0; depth < 64; depth++) {
+      if (n.type === 'CallExpression' || n.type === 'NewExpression') {
+        const c = unwrap(n.callee)
+        if (lib(c)) return n
+        if (c.type !== 'MemberExpression') return undefined
+        n = unwrap(c.object)
+      } else if (n.type === 'MemberExpression') {
+        if (lib(n)) return n
+        n = unwrap(n.object)
+      } else if (n.type === 'Identifier') {
+        const v = this.names.get(n.name)
+        return lib(n) || (v !== undefined && CLI_VALUES.has(v)) ? n : undefined
+      } else return undefined
+    }
+
+    return undefined
+  }
+
+  /**
+   * The program a `.command(…)` is declared on, when it is a command-line library's (`cac()`, `new Command()`,
+   * `yargs(hideBin(process.argv))`, commander's `program`, or a name holding one, through chained `.option(…)` calls).
+   */
+  private cliProgram(object: N): CliProgram | undefined {
+    const n = this.cliRoot(object)
+    if (!n) return undefined
+    const text = this.t(n).replaceAll(/\s+/g, ' ').slice(0, 60)
+    let program = this.programs.get(text)
+    if (!program) this.programs.set(text, (program = {commands: [], file: this.file, id: ++guardIds, line: this.line(n), text}))
+    return program
+  }
+
+  /** The names a `.command(…)` or `.alias(…)` argument gives (leadingWords), and whether a part is built at run time. */
+  private commandSpecs(arg: N | undefined): {open: boolean; specs: string[]} {
+    if (!arg) return {open: false, specs: []}
+    const a = unwrap(arg)
+    if (a.type === 'ArrayExpression') {
+      const each = a.elements.map((e) => this.commandSpecs((e ?? undefined) as N | undefined))
+      return {open: each.some((e) => e.open), specs: each.flatMap((e) => e.specs)}
+    }
+
+    if (a.type === 'ObjectExpression') {
+      // yargs' command module: `{command: 'serve [port]', aliases: ['s'], handler}`.
+      const prop = (k: string): N | undefined => (a.properties.find((p) => p.type === 'Property' && keyName(p.key as N, p.computed) === k) as (N & {value: N}) | undefined)?.value
+      const cmd = this.commandSpecs(prop('command'))
+      const aliases = this.commandSpecs(prop('aliases'))
+      return {open: cmd.open || aliases.open || prop('command') === undefined, specs: [...cmd.specs, ...aliases.specs]}
+    }
+
+    const v = asString(this.expr(a))
+    if (v !== undefined) return {open: false, specs: [v]}
+    // `admin fetch ${provider}`: the words before the first value built at run time, and the rest unknown.
+    if (a.type === 'TemplateLiteral') return {open: true, specs: [a.quasis[0]?.value.cooked ?? '']}
+    return {open: true, specs: ['']}
+  }
+
+  /** The command a `.command(…)` call declares on a command-line program (once per call node), or undefined when it is not one. */
+  private declareCommand(node: N & {arguments: N[]}, callee: N & {type: 'MemberExpression'}): CliCommand | undefined {
+    const known = this.commands.get(node)
+    if (known) return known
+    const program = this.cliProgram(callee.object as N)
+    if (!program) return undefined
+    const {open, specs} = this.commandSpecs(node.arguments[0])
+    const names = specs.map((s) => leadingWords(s))
+    // commander `command(name, {isDefault: true})`, `command(name, desc, {isDefault: true})`; sade `command(usage, desc, {default: true})`.
+    const flagged = node.arguments.slice(1, 3).some((o) => {
+      const v = o.type === 'ObjectExpression' ? this.expr(o) : undefined
+      return [entry(v, 'isDefault'), entry(v, 'default')].some((x) => x?.kind === 'known' && x.value === true)
+    })
+    const text = `.command(${this.t(node.arguments[0] ?? node).replaceAll(/\s+/g, ' ').slice(0, 40)})`
+    const command: CliCommand = {isDefault: flagged || (!open && names.some((w) => w.length === 0)), line: this.line(node), names: open ? names : names.filter((w) => w.length > 0), open, program, text}
+    program.commands.push(command)
+    this.commands.set(node, command)
+    return command
+  }
+
+  /**
+   * A call that hands code to a command of a command-line program: `.action(fn)` chained on `.command(…)` (cac, commander,
+   * sade, breadc), or yargs' `.command(name, description, builder, handler)` / `.command({command, handler})`: the command
+   * and which arguments run only with it. `.alias(…)` adds a name to its command.
+   */
+  private cliAt(node: N & {arguments: N[]}, callee: N & {type: 'MemberExpression'}, method: string): {command: CliCommand; guarded: (i: number) => boolean} | undefined {
+    if (method === 'command') {
+      const command = this.declareCommand(node, callee)
+      const a0 = node.arguments[0] ? unwrap(node.arguments[0]) : undefined
+      return command ? {command, guarded: (i) => i >= 2 || (i === 0 && a0?.type === 'ObjectExpression')} : undefined
+    }
+
+    if (method !== 'action' && method !== 'alias' && method !== 'aliases') return undefined
+    let n = unwrap(callee.object as N)
+    for (let depth = 0; depth < 64 && n.type === 'CallExpression'; depth++) {
+      const c = unwrap(n.callee)
+      if (c.type !== 'MemberExpression') return undefined
+      if (!c.computed && keyName(c.property as N) === 'command') {
+        const command = this.declareCommand(n, c)
+        if (!command) return undefined
+        if (method !== 'action') {
+          for (const a of node.arguments) for (const s of this.commandSpecs(a).specs) if (leadingWords(s).length > 0) command.names.push(leadingWords(s))
+          return undefined
+        }
+
+        return {command, guarded: () => true}
+      }
+
+      n = unwrap(c.object)
+    }
+
+    return undefined
+  }
+
+  /** An app function named as a command's action, or called with no arguments (its body read where it is written): noted for cliHandlers. */
+  private noteHandler(v: EvalValue | undefined, guard?: JsGuard): void {
+    const sites = v?.kind === 'known' && typeof v.value === 'object' && v.value !== null ? FUNCTION_SITES.get(v.value) : undefined
+    if (!sites) return
+    const g = guard ?? this.guards.findLast((x) => x.kind === 'command')
+    this.cliHandlers.push(g ? {guard: g, sites} : {sites})
+  }
+
+  private callOf(node: N & {type: 'CallExpression' | 'NewExpression'}): EvalValue {
     const isNew = node.type === 'NewExpression'
     const calleeNode = unwrap(node.callee)
     // `new PrismaClient().$extends({…})` (Prisma client extensions): the client is made first and the extended one shares
@@ -2209,11 +2375,22 @@ class JsEvaluator {
     const args: EvalValue[] = []
     // Boolean(x) reads x as a condition: `Boolean(databaseUrl && useDb)` is false when useDb is, whatever databaseUrl is.
     const toBoolean = !isNew && calleeNode.type === 'Identifier' && calleeNode.name === 'Boolean'
-    for (const a of node.arguments) {
-      if (a.type === 'SpreadElement') {
-        this.expr(a.argument)
-        spread = true
-      } else args.push(toBoolean ? this.condition(a) : this.expr(a))
+    // A command-line program's command (cliAt): what its action or handler does runs only when the process names it.
+    const cli = method !== undefined && calleeNode.type === 'MemberExpression' ? this.cliAt(node as N & {arguments: N[]}, calleeNode, method) : undefined
+    for (const [i, a] of node.arguments.entries()) {
+      const guard: JsGuard | undefined = cli?.guarded(i) ? {arm: 'then', command: cli.command, file: this.file, id: ++guardIds, kind: 'command', line: cli.command.line, test: cli.command.text} : undefined
+      if (guard) this.guards.push(guard)
+      try {
+        if (a.type === 'SpreadElement') {
+          this.expr(a.argument)
+          spread = true
+        } else {
+          args.push(toBoolean ? this.condition(a) : this.expr(a))
+          if (guard && a.type !== 'ArrowFunctionExpression' && a.type !== 'FunctionExpression') this.noteHandler(args.at(-1), guard)
+        }
+      } finally {
+        if (guard) this.guards.pop()
+      }
     }
 
     const callee = this.dotted(calleeNode) ?? this.t(calleeNode)
@@ -2243,7 +2420,8 @@ class JsEvaluator {
     const object = calleeNode.type === 'MemberExpression' ? unwrap(calleeNode.object) : undefined
     const receiver = object?.type === 'Identifier' ? this.names.get(object.name) : undefined
     const held = calleeNode.type === 'Identifier' && !this.aliases.has(calleeNode.name) ? this.names.get(calleeNode.name) : undefined
-    const instance = isCall(held) && held.value.callee !== 'require' && held.value.callee !== FUNCTION ? held : undefined
+    // `knex(table)` where `knex` is the function's parameter (`seed = async (knex: Knex) => …`): what the caller passes, not the package.
+    const instance = (isCall(held) && held.value.callee !== 'require' && held.value.callee !== FUNCTION) || (held !== undefined && fromParameter(held)) ? held : undefined
     const call: JsCall = {args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {})}
     if (!spread && !this.topDone && this.functionDepth > 0 && !this.capture && (node.arguments as N[]).some((a) => this.readsBelow(a))) this.postpone(node, call)
     else this.record(call)
@@ -2275,6 +2453,8 @@ class JsEvaluator {
     // secret-file fallback, logging); taken as the target.
     if (isNew && callee === 'Proxy' && args[0] && !spread) return args[0]
     const own = this.ownFunction(calleeNode)
+    // An app function called with no arguments: its body, read where it is written, runs from here (cliHandlers).
+    if (!isNew && own && args.length === 0 && !spread) this.noteHandler(own)
     if (!spread && this.defer(calleeNode, own, args, node, isNew)) return this.unknown(node, `\`${callee}()\` is defined below the function that calls it: followed once the module is read`)
     const cls = isNew && isDict(own) ? CLASSES.get(own.value) : undefined
     if (cls && !spread) {
@@ -2754,7 +2934,7 @@ export function evaluateParsed(parsed: ParsedJs, options: JsEvalOptions): JsModu
   }
 
   const idle = text.includes('PrismaClient') ? idleHolders(program, lineIndex(text), memoizes) : []
-  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), ...(ev.stopsAt === undefined ? {} : {stopsAt: ev.stopsAt}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true}
+  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), ...(ev.stopsAt === undefined ? {} : {stopsAt: ev.stopsAt}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true, ...(ev.cliHandlers.length > 0 ? {cliHandlers: ev.cliHandlers} : {})}
 }
 
 export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {

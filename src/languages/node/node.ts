@@ -34,6 +34,7 @@ import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
 import {layer} from '../../model/env.js'
 import {migratorOnly} from './migrators.js'
+import {splitCommand} from '../shell/shell.js'
 import {atOnce} from './at-once.js'
 
 /**
@@ -226,9 +227,12 @@ function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnT
 }
 
 /** The pools one set of processes opens, from the modules reachable from its entries, with the Prisma CPU warning. */
-async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, entries: string[], framework: string | undefined, diagnostics: Diagnostic[]): Promise<{extras: Extra[]; modules: JsModule[]; otherServerPools: PoolEntry[]; pools: PoolEntry[]; threads: Sourced<number>}> {
+async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, entries: string[], framework: string | undefined, diagnostics: Diagnostic[], args?: string[]): Promise<{extras: Extra[]; modules: JsModule[]; otherServerPools: PoolEntry[]; pools: PoolEntry[]; threads: Sourced<number>}> {
   const modules = await project.walk(entries)
-  const found = await nodePools(ctx, project, pkg, modules, framework)
+  const at = `${ctx.origin?.file ?? 'Procfile'}:${ctx.origin?.line ?? 1}`
+  // A variable of the command line with no value here (`node cli.js $JOB_KIND`): its words are not known.
+  const unset = ctx.command.raw.includes('$') ? splitCommand(ctx.command.raw, ctx.env, {file: ctx.origin?.file ?? 'Procfile', line: ctx.origin?.line ?? 1}).unresolved : []
+  const found = await nodePools(ctx, project, pkg, modules, framework, {...(args ? {args} : {}), at, ...(unset.length > 0 ? {unset} : {})})
   // Which server each pool is counted on (model/other-server.ts), before the pools decide the queries at once.
   const placed = placeUnknownServers(found.pools, found.otherServerPools, (v) => ctx.sameServer?.get(v) ?? sameServerEvidence(ctx.files, v))
   const pools = {...found, otherServerPools: placed.otherServerPools, pools: placed.pools ?? []}
@@ -502,7 +506,7 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
     }
   }
 
-  const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
+  const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics, found.framework ? undefined : found.args)
   const procs = processes(ctx, got.modules, found.instances, diagnostics)
   // A script that only hands its pool to a library migrator: run as a deploy hook, it holds the migrator's one connection (migrators.ts).
   const migrator = entries.length === 1 && got.threads.value > 0 ? migratorOnly(got.modules.find((m) => m.file === entries[0])) : undefined

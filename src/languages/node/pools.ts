@@ -18,7 +18,8 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {Extra} from '../../model/process.js'
-import type {JsCall, JsGuard, JsModule} from './js.js'
+import type {JsCall, JsFunctionSites, JsGuard, JsModule} from './js.js'
+import {settleCommands} from './cli-commands.js'
 import type {NodeProject} from './project.js'
 import type {SiteView} from './shared-eval.js'
 import type {PackageJson} from './package-json.js'
@@ -119,6 +120,34 @@ interface Made {
 
 const PRIMARY = 'DATABASE_URL'
 
+/** What the process passes to the file it runs (NodeEntry.args; undefined when not read) and where that is written. */
+export interface ProcessArgs {
+  args?: string[]
+  at: string
+  /** Variables the command line reads that have no value here (its arguments may be any). */
+  unset?: string[]
+}
+
+/**
+ * The app functions named as one command's action, or called with no arguments only from inside one command's action
+ * (JsModule.cliHandlers), across the modules the process reads: their bodies' calls run only with that command.
+ */
+function handlerGuards(modules: readonly JsModule[]): Map<JsFunctionSites, JsGuard> {
+  const seen = new Map<JsFunctionSites, JsGuard | null>()
+  for (const m of modules) {
+    for (const h of m.cliHandlers ?? []) {
+      const had = seen.get(h.sites)
+      if (!h.guard) seen.set(h.sites, null)
+      else if (had === undefined) seen.set(h.sites, h.guard)
+      else if (had !== null && had.command !== h.guard.command) seen.set(h.sites, null)
+    }
+  }
+
+  const out = new Map<JsFunctionSites, JsGuard>()
+  for (const [k, v] of seen) if (v) out.set(k, v)
+  return out
+}
+
 /**
  * The server a pool connects to, from the URL it is given (the rule: util/pg-url.ts): another
  * server when its env var (a replica's `DATABASE_REPLICA_URL`) and DATABASE_URL both have values
@@ -161,7 +190,10 @@ function urlOf(c: JsCall, opts: EvalValue | undefined): EvalValue | undefined {
  * open no connection at all with this env: they are counted, labelled, since a deploy budgeted
  * on this database gives the app its URL.
  */
-function settleBranches(made: Made[], diagnostics: Diagnostic[]): PoolEntry[] {
+function settleBranches(all: Made[], diagnostics: Diagnostic[], cli?: ProcessArgs): PoolEntry[] {
+  // The actions of a command-line program's other commands do not run in this process (cli-commands.ts).
+  const assume = (e: PoolEntry, why: string): PoolEntry => ({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), assumed(why)]}})
+  const made = settleCommands(all.map((m) => ({guards: m.guards, item: m, size: m.entry.pool.value, where: m.where})), cli ?? {at: 'its command line'}, diagnostics, (m, why) => ({...m, entry: assume(m.entry, why)})).map((g) => ({...g.item, guards: g.guards as JsGuard[] | undefined}))
   const live: Made[] = []
   const notRun: {diagnostic: Diagnostic; entry: PoolEntry; why: string}[] = []
   for (const m of made) {
@@ -713,8 +745,13 @@ async function typeormConfig(ctx: AnalyzerContext, project: NodeProject): Promis
   return options ? {file, options} : undefined
 }
 
-function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[], view: SiteView, ormconfig?: {file: string; options: EvalValue}): Found {
+function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[], view: SiteView, ormconfig?: {file: string; options: EvalValue}, cli?: ProcessArgs): Found {
   const diagnostics: Diagnostic[] = []
+  const handlers = handlerGuards(modules)
+  const inHandler = (c: JsCall): JsCall => {
+    const g = c.within ? handlers.get(c.within) : undefined
+    return g && !c.guards?.some((x) => x.command === g.command) ? {...c, guards: [g, ...(c.guards ?? [])]} : c
+  }
   const made: Made[] = []
   const libs = new Set<string>()
   const {calls: built, maybe} = builtCalls(modules, diagnostics, libs)
@@ -763,7 +800,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const transient: PoolEntry[] = []
   for (const m of modules) {
     const listening = listensIn(m).length > 0
-    for (const c of (built.get(m) ?? m.calls).flatMap((x) => boundCalls(x, view))) {
+    for (const c of (built.get(m) ?? m.calls).flatMap((x) => boundCalls(x, view)).map((x) => inHandler(x))) {
       const opts = lastDict(c.args)
       const origin = at(c, m.file)
       if (c.isNew && PG_CLIENT.test(c.callee)) {
@@ -923,7 +960,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
 
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
-  for (const p of settleBranches(made, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
+  for (const p of settleBranches(made, diagnostics, cli)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   return {diagnostics, libs, otherServerPools, pools, transient}
 }
 
@@ -1168,9 +1205,9 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
 /** Packages whose pool is knex's (they take a knex instance or a knexfile section). */
 const KNEX_USERS = ['knex', 'objection', 'bookshelf']
 
-export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string): Promise<NodePools> {
+export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string, cli?: ProcessArgs): Promise<NodePools> {
   const ormconfig = modules.some((m) => m.calls.some((c) => TYPEORM_CONNECT.test(c.callee) && c.args.length === 0)) ? await typeormConfig(ctx, project) : undefined
-  const found = fromCalls(ctx, pkg, modules, project.view, ormconfig)
+  const found = fromCalls(ctx, pkg, modules, project.view, ormconfig, cli)
   const diagnostics = [...found.diagnostics]
   const pools = [...found.pools]
   const otherServerPools = [...found.otherServerPools]
