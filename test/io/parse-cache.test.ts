@@ -50,6 +50,37 @@ describe('an entry', () => {
     expect(store.get(bytes('{"scopes":[["x"]]}\0threads 3, 3\n'))).toBeUndefined()
   })
 
+  it('is found for the same bytes wherever they lie in memory (the hash reads 4-byte words)', () => {
+    const dir = join(work, 'offsets')
+    const at = (offset: number, of: Buffer) => {
+      const copy = Buffer.alloc(of.length + offset + 3)
+      of.copy(copy, offset)
+      return copy.subarray(offset, offset + of.length)
+    }
+
+    parseCache(dir).set(at(1, KEY), at(3, PARSE))
+    for (const offset of [0, 1, 2, 3]) expect(Buffer.from(parseCache(dir).get(at(offset, KEY))!).equals(PARSE)).toBe(true)
+    expect(entries(dir)).toHaveLength(1)
+  })
+
+  it('is a miss when any one byte of the parse or of the stored key changed (words and the last bytes alike)', () => {
+    const dir = join(work, 'each-byte')
+    const store = parseCache(dir)
+    store.set(KEY, PARSE)
+    const [name] = entries(dir)
+    const written = readFileSync(join(dir, name))
+    const parseAt = written.length - PARSE.length
+    for (const i of [0, 1, 5, PARSE.length - 5, PARSE.length - 2, PARSE.length - 1]) {
+      const damaged = Buffer.from(written)
+      damaged[parseAt + i] ^= 0x40
+      writeFileSync(join(dir, name), damaged)
+      expect(store.get(KEY)).toBeUndefined()
+    }
+
+    writeFileSync(join(dir, name), written)
+    expect(Buffer.from(store.get(KEY)!).equals(PARSE)).toBe(true)
+  })
+
   it('found under its name but stored for another key (a hash collision), is not used', () => {
     const dir = join(work, 'collision')
     const store = parseCache(dir)
