@@ -13,8 +13,8 @@ import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.j
 import {configurationName, djangoPools, type PostgresChannelLayer, settingsModule} from './django.js'
 import {PythonProject} from './modules.js'
 import {enginePools, isEngineCall} from './sqlalchemy.js'
-import {ddlOnlyEngines, taskOnlyEngines, taskOnlyNote, type TaskOnlyUse} from './task-only.js'
-import {driverPools} from './driver-pools.js'
+import {ddlOnlyEngines, madeInTasksNote, taskOnlyCalls, taskOnlyEngines, taskOnlyNote, type TaskOnlyUse} from './task-only.js'
+import {driverPools, isDriverPoolCall} from './driver-pools.js'
 
 export interface AppPools {
   /** A channel layer with PostgreSQL connections of its own (channels_postgres), from the Django settings. */
@@ -130,9 +130,12 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   const idle = server ? await idleEngines(ctx, project, modules, server) : new Map<string, TaskOnlyUse>()
   const engines0 = enginePools(modules, threads, ctx.files, new Set(idle.keys()))
   const engines = {...engines0, pools: await ddlOnly(ctx, project, modules, engines0.pools)}
-  const drivers = driverPools(modules, releaseCalls(ctx))
-  const note = server && idle.size > 0 ? taskOnlyNote(idle, server) : undefined
-  const pools = [...engines.pools, ...drivers.pools].map((p) => (note ? {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), note]}} : p))
+  // Driver pools made in a function only task bodies reach (`await Tortoise.init(...)` in a task's async helper).
+  const driverCalls = modules.flatMap((module) => module.calls.filter((call) => call.within !== undefined && isDriverPoolCall(call)).map((call) => ({call, module})))
+  const idleDrivers = server && driverCalls.length > 0 ? await taskOnlyCalls({files: ctx.files, modules, resolve: (m, level, from) => project.resolve(m, level, from), server}, driverCalls) : new Map<string, TaskOnlyUse>()
+  const drivers = driverPools(modules, releaseCalls(ctx), new Set(idleDrivers.keys()))
+  const notes = server ? [...(idle.size > 0 ? [taskOnlyNote(idle, server)] : []), ...(idleDrivers.size > 0 ? [madeInTasksNote(idleDrivers, server)] : [])] : []
+  const pools = [...engines.pools, ...drivers.pools].map((p) => (notes.length > 0 ? {...p, pool: {...p.pool, via: [...(p.pool.via ?? []), ...notes]}} : p))
   return {
     diagnostics: [...project.diagnostics, ...engines.diagnostics, ...drivers.diagnostics, ...(pools.length === 0 ? unread : [])],
     framework: pools.length > 0 ? 'sqlalchemy' : undefined,

@@ -144,13 +144,21 @@ function tortoisePools(file: string, c: PyCall, diagnostics: Diagnostic[]): Pool
  * @param releaseOnly names of the app's functions the release phase's command calls (`release: python -c
  * "from db import init_db_sync; init_db_sync()"`): made only there when this process never calls them.
  */
-export function driverPools(modules: PyModule[], releaseOnly: ReadonlySet<string> = new Set()): {diagnostics: Diagnostic[]; pools: PoolEntry[]} {
+/** A call that makes one of the pools this module reads (a driver's pool, a Tortoise connection). */
+export const isDriverPoolCall = (c: PyCall): boolean => TORTOISE_INIT.test(c.callee) || DRIVERS.some((d) => d.callee.test(c.callee))
+
+/**
+ * @param idle calls (keyed `file:line`) this process never makes: written in a function only task bodies a worker
+ * runs reach (task-only.ts taskOnlyCalls).
+ */
+export function driverPools(modules: PyModule[], releaseOnly: ReadonlySet<string> = new Set(), idle: ReadonlySet<string> = new Set()): {diagnostics: Diagnostic[]; pools: PoolEntry[]} {
   const uncalled = (c: PyCall): boolean => c.within !== undefined && c.within.sites.length === 0 && !c.within.truncated && !c.within.decorated && releaseOnly.has(c.within.name)
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
   const slots = new Map<string, {call: PyCall; entry: PoolEntry; line: number}>()
   for (const m of modules) {
     for (const c of m.calls) {
+      if (idle.has(`${m.file}:${c.line}`)) continue
       if (TORTOISE_INIT.test(c.callee)) {
         append(pools, tortoisePools(m.file, c, diagnostics))
         continue

@@ -33,6 +33,16 @@ export function taskOnlyNote(idle: ReadonlyMap<string, TaskOnlyUse>, server: str
   return fromDefault(`not counted here: the engine${list.length > 1 ? 's' : ''} at ${list.join(', ')} ${list.length > 1 ? 'are' : 'is'} used only inside ${what}, whose bodies run in the ${runners.join(' and ')} worker, not in ${server}, and an engine connects on first use`, LAZY)
 }
 
+/** The note on the pools a process does count: the pools it never makes, written in functions only tasks reach. */
+export function madeInTasksNote(idle: ReadonlyMap<string, TaskOnlyUse>, server: string): Source {
+  const list = [...idle].map(([at, use]) => `${at} (reached only from ${use.tasks.map((t) => `${t.name}()`).join(', ')})`)
+  const runners = [...new Set([...idle.values()].map((u) => u.runner))]
+  const what = runners.map((r) => RUNNER_NAME[r]).join(' and ')
+  return fromDefault(`not counted here: the pool${list.length > 1 ? 's' : ''} made at ${list.join(', ')} ${list.length > 1 ? 'are' : 'is'} made in a function only ${what} call, whose bodies run in the ${runners.join(' and ')} worker, not in ${server}`, CALLING)
+}
+
+const CALLING = 'https://docs.celeryq.dev/en/stable/userguide/calling.html'
+
 export type TaskRunner = 'celery' | 'dramatiq'
 
 /** Servers that serve requests or schedule, and never run a task body (celery beat and events only send or watch). */
@@ -261,6 +271,75 @@ export async function taskOnlyEngines(input: TaskOnlyInput, engines: {call: PyCa
   }
 
   return out
+}
+
+/**
+ * For each pool-making call (keyed `file:line`) written inside a module-level function that only task bodies of a
+ * system this process does not run reach (`async def _refresh(): await Tortoise.init(db_url=…)` that a Celery task
+ * runs with asyncio.run): the tasks that reach it. The function runs only where the task body runs, so the pool is
+ * made there and not in a web process that imports the module to call `.delay()`. The same conditions as
+ * taskOnlyEngines: no other module takes the function, no module-level code or live function reads it, no task
+ * is called directly, task_always_eager is not set.
+ */
+export async function taskOnlyCalls(input: TaskOnlyInput, calls: {call: PyCall; module: PyModule}[]): Promise<Map<string, TaskOnlyUse>> {
+  const out = new Map<string, TaskOnlyUse>()
+  const candidates = calls.filter(({call}) => call.within !== undefined)
+  if (candidates.length === 0) return out
+  if (input.modules.some((m) => EAGER.test(input.files.read(m.file)?.text ?? ''))) return out
+  const celeryApps = new Set(input.modules.flatMap((m) => m.calls.filter((c) => c.callee === 'celery.Celery' && c.assignedTo).map((c) => c.assignedTo!)))
+  const called = directlyCalled(input.modules)
+  for (const {call, module} of candidates) {
+    const text = input.files.read(module.file)?.text
+    if (!text) continue
+    const parsed = await parsePython(module.file, text)
+    if (parsed.error) continue
+    const imported = new Map(module.imports.flatMap((i) => (Array.isArray(i.names) ? i.names.map((n) => [n, i.module] as [string, string]) : [])))
+    const facts = moduleFacts(parsed.tree.rootNode, celeryApps, imported)
+    const fn = call.within!.name
+    // Only a function of the module's own top level (a nested def's reads are its enclosing function's).
+    if (!facts.reads.has(`fn:${fn}`) && !facts.tasks.has(fn)) continue
+    if (facts.tasks.has(fn)) continue
+    const runners = new Set([...facts.tasks.values()].map((t) => t.runner))
+    if (runners.size !== 1) continue
+    const runner = [...runners][0]
+    if (!runsNoTasks(input.server, runner)) continue
+    const live = liveIn(input, module, facts, called)
+    if (live.has(fn)) continue
+    const reached = [...facts.tasks].filter(([t]) => liveNames({...facts, reads: new Map([...facts.reads, ['module', new Set()]])}, facts.reads.get(`task:${t}`) ?? []).has(fn))
+    if (reached.length === 0) continue
+    out.set(`${module.file}:${call.line}`, {runner, tasks: reached.map(([t, v]) => ({line: v.line, name: t}))})
+  }
+
+  return out
+}
+
+/** Names every module calls by their last part (a task called directly runs in the caller). */
+function directlyCalled(modules: PyModule[]): Set<string> {
+  return new Set(modules.flatMap((m) => m.calls.flatMap((c) => {
+    const parts = c.callee.replace(/\(\)/g, '').split('.')
+    const last = parts.at(-1)!
+    return ['apply', 'run', '__call__'].includes(last) && parts.length > 1 ? [parts.at(-2)!, last] : [last]
+  })))
+}
+
+/** The names of `module` live in this process: those other modules take from it, and what module-level code and directly called tasks read. */
+function liveIn(input: TaskOnlyInput, module: PyModule, facts: ModuleFacts, called: Set<string>): Set<string> {
+  const seeds = new Set<string>()
+  for (const other of input.modules) {
+    if (other.file === module.file) continue
+    for (const imp of other.imports) {
+      if (input.resolve(imp.module, imp.level, other.file) === module.file) {
+        if (imp.names === '*') for (const n of facts.reads.keys()) seeds.add(n.replace(/^\w+:/, ''))
+        else if (imp.names.length > 0) for (const n of imp.names) seeds.add(n)
+        else for (const n of attributesRead(input.files, other.file)) seeds.add(n)
+      } else if (Array.isArray(imp.names) && imp.names.some((n) => input.resolve(imp.module ? `${imp.module}.${n}` : n, imp.level, other.file) === module.file)) {
+        for (const n of attributesRead(input.files, other.file)) seeds.add(n)
+      }
+    }
+  }
+
+  const direct = [...facts.tasks.keys()].filter((t) => called.has(t))
+  return liveNames({...facts, reads: new Map([...facts.reads, ...direct.map((t) => [`fn:${t}`, facts.reads.get(`task:${t}`) ?? new Set<string>()] as const)])}, [...seeds, ...direct])
 }
 
 /** The attribute names a file reads off any object (`tasks.engine`): a module imported whole may be read that way. */
