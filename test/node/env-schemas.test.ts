@@ -69,6 +69,55 @@ describe('zod env schemas: z.object({…}).parse(process.env)', () => {
   })
 })
 
+// The same schema split across modules: field maps spread into z.object, parsed inside a function given the environment.
+// Before, a spread in z.object was not read: `parsed.data` was unknown and pg's default 10 was assumed.
+const splitZodApp = {
+  'env/db.ts': ["import {z} from 'zod'", 'export const dbFields = {', '  DATABASE_URL: z.string(),', '  DB_POOL_MAX: z.coerce.number().int().positive().default(8),', '}'].join('\n'),
+  'env/jobs.ts': ["import {z} from 'zod'", 'export const jobFields = {JOBS_POOL_MAX: z.coerce.number().default(3)}'].join('\n'),
+  'env.ts': [
+    "import {z} from 'zod'",
+    "import {dbFields} from './env/db'",
+    "import {jobFields} from './env/jobs'",
+    // JOBS_POOL_MAX written after the spread: the later key wins, as in any object literal (default 2, not 3).
+    'export const Schema = z.object({...dbFields, ...jobFields, JOBS_POOL_MAX: z.coerce.number().default(2)})',
+    'export function parseEnv(source: NodeJS.ProcessEnv) {',
+    '  const parsed = Schema.safeParse(source)',
+    "  if (!parsed.success) throw new Error('invalid environment')",
+    '  return parsed.data',
+    '}',
+    'export const env = parseEnv(process.env)',
+  ].join('\n'),
+  'package.json': pkg({pg: '^8.13.0', zod: '^3.24.0'}),
+  'server.ts': [
+    "import {Pool} from 'pg'",
+    "import {env} from './env'",
+    'export const pool = new Pool({connectionString: env.DATABASE_URL, max: env.DB_POOL_MAX})',
+    'export const jobs = new Pool({connectionString: env.DATABASE_URL, max: env.JOBS_POOL_MAX})',
+  ].join('\n'),
+}
+
+describe('zod field maps spread into z.object({...a, ...b})', () => {
+  it('reads each spread key with the schema it was made with: 8 + 2 = 10, nothing assumed', async () => {
+    const a = await run(splitZodApp)
+    expect(a.pools?.map((p) => [p.pool.value, isAssumption(p.pool)])).toEqual([
+      [8, false],
+      [2, false],
+    ])
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+  })
+
+  it('a set variable wins through the spread: DB_POOL_MAX=5 gives 5 + 2 = 7', async () => {
+    expect((await run(splitZodApp, {DB_POOL_MAX: '5'})).threadsPerProcess.value).toBe(7)
+  })
+
+  it('a spread of something that is not a map of schemas leaves the schema unread (said, not guessed)', async () => {
+    const files = {...splitZodApp, 'env/jobs.ts': 'export const jobFields = JSON.parse(process.env.JOB_FIELDS ?? "{}")'}
+    const a = await run(files)
+    expect(a.pools?.every((p) => isAssumption(p.pool))).toBe(true)
+    expect(a.diagnostics.map((d) => d.code)).toContain('unknown-config-value')
+  })
+})
+
 describe("t3-env's createEnv({server, runtimeEnv})", () => {
   const t3 = {
     'env.mjs': [

@@ -1818,10 +1818,29 @@ class JsEvaluator {
     return undefined
   }
 
-  /** An object literal's keys and their schema nodes; undefined with a spread or a computed key. */
+  /**
+   * An object literal's keys and their schema nodes; undefined with a computed key or a spread conncalc cannot map. A
+   * spread of a name holding an object of schemas (`z.object({...coreFields, ...authFields})`, the field maps often kept
+   * in modules of their own) gives its keys, each the schema it was made with, in order (a later key wins, as in any
+   * object literal).
+   */
   private zodShape(obj: N & {type: 'ObjectExpression'}): Map<string, N> | undefined {
     const out = new Map<string, N>()
     for (const p of obj.properties) {
+      if (p.type === 'SpreadElement') {
+        const arg = unwrap(p.argument as N)
+        const held = arg.type === 'Identifier' ? this.names.get(arg.name) : undefined
+        if (!isDict(held)) return undefined
+        for (const [key, v] of held.value.entries) {
+          const made = v.kind === 'known' && typeof v.value === 'object' && v.value !== null ? SCHEMA_NODES.get(v.value) : undefined
+          if (!made) return undefined
+          out.delete(key)
+          out.set(key, made as N)
+        }
+
+        continue
+      }
+
       if (p.type !== 'Property' || p.computed) return undefined
       const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined
       if (key === undefined) return undefined
