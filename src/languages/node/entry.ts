@@ -68,8 +68,11 @@ function scriptName(argv: string[]): string | undefined {
 
   if (prog === 'yarn' || prog === 'pnpm' || prog === 'bun') {
     if (!a) return undefined
-    if (a === 'run' && b) return b
-    if (!a.startsWith('-')) return a
+    const name = a === 'run' && b ? b : a.startsWith('-') ? undefined : a
+    // `bun run src/index.ts`, `bun server.js`: bun runs a source file it is given, with or without `run`
+    // (https://bun.com/docs/runtime, "Run a file"); a path is not a script's name, so it is the runner's file (runner-args.ts).
+    if (prog === 'bun' && name !== undefined && (/\.[cm]?[jt]sx?$/.test(name) || name.includes('/'))) return undefined
+    return name
   }
 
   return undefined
