@@ -37,6 +37,12 @@ export interface DockerStage {
   env: EnvEntry[]
   line: number
   name?: string
+  /**
+   * Folders a `turbo prune` RUN wrote that mirror the repository's layout, cut to the workspaces one package needs
+   * (`out/full` and `out/json` with --docker, else `out`): absolute. A later stage's `COPY --from=… /app/out/full/ .`
+   * copies the repository, as far as the pruned package is concerned.
+   */
+  pruned?: string[]
   /** Where `COPY . DEST` put the repository's root inside the image (absolute), if it did. */
   repoAt?: string
   /** The stage's WORKDIR, absolute; '/' when none is set. */
@@ -117,6 +123,21 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         break
       }
 
+      case 'RUN': {
+        // `RUN turbo prune @app/api --docker` (npx/bunx/pnpm dlx/yarn too) in a stage holding the repository: it writes
+        // the pruned workspace to <out-dir> (default out), json/ and full/ with --docker
+        // (https://turborepo.com/docs/reference/prune).
+        const prune = /(?:^|[\s;&|(])(?:npx\s+|bunx\s+|pnpm\s+(?:dlx\s+|exec\s+)?|yarn\s+(?:dlx\s+)?)?turbo(?:@\S+)?\s+prune\b([^;&|]*)/.exec(ins.args)
+        if (prune && stage.repoAt) {
+          const rest = prune[1]
+          const out = /--out-dir(?:=|\s+)(\S+)/.exec(rest)?.[1] ?? 'out'
+          const root = posix.resolve(stage.workdir, unquote(out))
+          stage.pruned = /(?:^|\s)--docker\b/.test(rest) ? [posix.join(root, 'full'), posix.join(root, 'json')] : [root]
+        }
+
+        break
+      }
+
       case 'WORKDIR': {
         const dir = substitute(unquote(ins.args.trim()), args, env).value
         stage.workdir = posix.resolve(stage.workdir, dir)
@@ -151,7 +172,12 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
               continue
             }
 
-            from = earlier.repoAt && (abs === earlier.repoAt || abs.startsWith(`${earlier.repoAt}/`)) ? posix.relative(earlier.repoAt, abs) : undefined
+            const pruned = earlier.pruned?.find((p) => abs === p || abs.startsWith(`${p}/`))
+            from = pruned
+              ? posix.relative(pruned, abs)
+              : earlier.repoAt && (abs === earlier.repoAt || abs.startsWith(`${earlier.repoAt}/`))
+                ? posix.relative(earlier.repoAt, abs)
+                : copiedBy(earlier, abs)
             if (from === undefined) continue
           }
 
@@ -228,6 +254,24 @@ export function withEntrypoint(stage: DockerStage, command: string): {command: s
   if (entrypoint?.shell !== undefined) return {command: entrypoint.shell, ignored: true, line: entrypoint.line}
   if (entrypoint?.exec && entrypoint.exec.length > 0) return {command: `${shellWords(entrypoint.exec)} ${command}`, line: entrypoint.line}
   return {command}
+}
+
+/**
+ * The repository path an earlier stage's own copy put at `abs`, when it copied part of the repository, not all of it
+ * (`COPY packages/api/src ./packages/api/src`, then `COPY --from=builder /app/packages/api/src ./packages/api/src`).
+ * The later copy wins, as its files are on top. A copy into a folder (`COPY a/package.json ./a/`) put its source
+ * under its own name there; a path below that name is inside it. Undefined for what the stage made itself
+ * (node_modules, a build's output not under any copy) or a copy through a glob.
+ */
+function copiedBy(stage: DockerStage, abs: string): string | undefined {
+  for (const c of stage.copies.toReversed()) {
+    if (c.whenPresent) continue
+    const to = c.into ? posix.join(c.to, posix.basename(c.from)) : c.to
+    if (abs === to) return c.from
+    if (abs.startsWith(`${to}/`)) return posix.join(c.from, abs.slice(to.length + 1))
+  }
+
+  return undefined
 }
 
 /**

@@ -93,6 +93,58 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     ])
   })
 
+  it('COPY --from of what the earlier stage copied piece by piece (no `COPY . .`): each path maps back to its repository path', () => {
+    const r = image(
+      [
+        'FROM node:20 AS builder',
+        'WORKDIR /app',
+        'COPY package.json pnpm-lock.yaml ./',
+        'COPY services/api/package.json ./services/api/',
+        'RUN pnpm install',
+        'COPY services/api/src ./services/api/src',
+        'RUN pnpm --filter api build',
+        'FROM node:20-slim',
+        'WORKDIR /app',
+        'COPY --from=builder /app/node_modules ./node_modules',
+        'COPY --from=builder /app/services/api/src ./services/api/src',
+        'COPY --from=builder /app/services/api/package.json ./services/api/',
+        'COPY --from=builder --chown=node:node /app/services/api/src/jobs/run.js /usr/local/bin/run-jobs',
+        'WORKDIR /app/services/api',
+      ].join('\n'),
+    )
+    // node_modules was made by the builder (pnpm install), not copied from the repository: nothing to map.
+    expect(r.stage.copies).toEqual([
+      {from: 'services/api/src', into: false, to: '/app/services/api/src'},
+      {from: 'services/api/package.json', into: true, to: '/app/services/api'},
+      {from: 'services/api/src/jobs/run.js', into: false, to: '/usr/local/bin/run-jobs'},
+    ])
+  })
+
+  it('`RUN turbo prune PKG --docker` writes out/json and out/full in the repository\'s layout: copied on, they are the repository', () => {
+    const text = (prune: string) =>
+      [
+        'FROM oven/bun:1 AS builder',
+        'WORKDIR /app',
+        'COPY . .',
+        `RUN ${prune}`,
+        'FROM oven/bun:1 AS installer',
+        'WORKDIR /app',
+        'COPY --from=builder /app/out/json/ .',
+        'RUN bun install',
+        'COPY --from=builder /app/out/full/ .',
+        'FROM installer AS runner',
+        'WORKDIR /app/apps/api',
+        'CMD ["bun", "run", "src/index.ts"]',
+      ].join('\n')
+    expect(image(text('bunx turbo prune @acme/api --docker')).folder).toBe('apps/api')
+    expect(image(text('npx turbo@2 prune @acme/api --docker --out-dir=pruned')).folder).toBeUndefined()
+    expect(image(text('npx turbo@2 prune @acme/api --docker --out-dir=pruned').replaceAll('/app/out/', '/app/pruned/')).folder).toBe('apps/api')
+    // Without --docker the pruned tree is out/ itself.
+    expect(image(text('turbo prune @acme/api').replace('/app/out/full/', '/app/out/')).folder).toBe('apps/api')
+    // No prune: out/full is not the repository.
+    expect(image(text('echo nothing')).folder).toBeUndefined()
+  })
+
   it('a command given in place of CMD (a Dokku Procfile line): the exec ENTRYPOINT\'s arguments; a shell-form ENTRYPOINT runs alone', () => {
     expect(withEntrypoint(image('FROM x\nENTRYPOINT ["/app/entry.sh", "--wait"]\nCMD ["ignored"]\n').stage, 'celery -A proj worker')).toEqual({command: '/app/entry.sh --wait celery -A proj worker', line: 2})
     expect(withEntrypoint(image('FROM x\nENTRYPOINT exec node server.js\n').stage, 'celery -A proj worker')).toEqual({command: 'exec node server.js', ignored: true, line: 2})
