@@ -73,6 +73,31 @@ describe('Prisma ≤ 6 with a driver adapter', () => {
     expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
   })
 
+  it("Neon's HTTP query function neon(url), made lazily in a getter: no pool, no connection held (0, said); beside a neon Pool, the Pool counts", async () => {
+    const db = [
+      "import {neon, neonConfig} from '@neondatabase/serverless'",
+      'neonConfig.fetchConnectionCache = true',
+      'let sql',
+      'export function getSql() {',
+      '  if (!sql) sql = neon(process.env.DATABASE_URL)',
+      '  return sql',
+      '}',
+    ].join('\n')
+    const files = {
+      'db.mjs': db,
+      'package.json': pkg({'@neondatabase/serverless': '^1.0.2'}),
+      'server.mjs': "import {getSql} from './db.mjs'\nexport const rows = () => getSql()`select 1`\n",
+    }
+    const a = await run('node server.mjs', files)
+    expect(pools(a)).toEqual([])
+    expect(a.threadsPerProcess.value).toBe(0)
+    expect(describeSourced(a.threadsPerProcess)).toContain("@neondatabase/serverless's neon()")
+    expect(describeSourced(a.threadsPerProcess)).not.toContain('assumption')
+    // With a WebSocket Pool as well: the Pool's 6 are the connections.
+    const both = await run('node server.mjs', {...files, 'server.mjs': "import {Pool} from '@neondatabase/serverless'\nimport {getSql} from './db.mjs'\nexport const pool = new Pool({max: 6})\nexport const rows = () => getSql()`select 1`\n"})
+    expect(both.threadsPerProcess.value).toBe(6)
+  })
+
   it('a neon Pool made by the app and handed to the adapter is counted where it is made', async () => {
     const files = {
       'db.js': [

@@ -267,11 +267,14 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
             ? sourced(0, fromFile(pkg!.path, 1), [fromDefault(`${pkg!.path} lists no database client (pg, postgres, knex, Prisma, Sequelize, TypeORM, …, nor another database's), the code imports none, and ${none.lock} installs no PostgreSQL client: this process holds no connection on the plan`, 'https://docs.npmjs.com/cli/configuring-npm/package-lock-json')])
             : pools.noClient
               ? sourced(0, fromFile(pools.noClient.entry, 1), [fromDefault(noClientWhy(pools.noClient), NODE_RESOLUTION)])
-              : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
+              : pools.pools.length === 0 && pools.otherServerPools.length === 0 && pools.http && pools.http.length > 0
+                ? sourced(0, fromFile(pools.http[0].file, pools.http[0].line), [fromDefault(`the only database client this process makes is ${pools.http[0].what}, which sends each query as one HTTP request: it holds no PostgreSQL connection`, NEON_HTTP_REF)])
+                : sourced(1, assumed('no database pool found in package.json or the code; one connection per process assumed'))
   return {extras: pools.extras, modules, otherServerPools: pools.otherServerPools, pools: pools.pools, threads: workerThreads(ctx, modules, threads, diagnostics)}
 }
 
 const POOL_REF = 'https://node-postgres.com/apis/pool'
+const NEON_HTTP_REF = 'https://github.com/neondatabase/serverless#sending-queries-over-http'
 
 /**
  * What a deploy hook's script holds at once (at-once.ts): one connection of each pool when it awaits its queries in

@@ -60,6 +60,8 @@ const REF = {
   // @prisma/adapter-neon@6.17.1 PrismaNeonAdapterFactory.connect(): `new neon.Pool(this.config)`; PrismaNeonHTTP: `neon.neon(url)` per query over HTTP.
   prismaAdapterNeon: 'https://github.com/prisma/prisma/blob/6.17.1/packages/adapter-neon/src/neon.ts',
   neon: 'https://github.com/neondatabase/serverless#pool-and-client',
+  // README "Sending queries over HTTP": `const sql = neon(process.env.DATABASE_URL)`; each query is a fetch to the endpoint.
+  neonHttp: 'https://github.com/neondatabase/serverless#sending-queries-over-http',
   // index.js fastifyPostgres(fastify, options): `const pool = new pg.Pool(options)` (6.0.2, the version luminaire-solar-api-demo locks).
   fastifyPostgres: 'https://github.com/fastify/fastify-postgres/blob/v6.0.2/index.js#L90',
   // ConnectionManager: `config.pool = _.defaults(config.pool || {}, {max: 5, min: 0, idle: 10000, acquire: 60000, …})`.
@@ -93,6 +95,8 @@ const REF = {
 
 export interface NodePools {
   diagnostics: Diagnostic[]
+  /** Clients that send each query over HTTP (Neon's `neon()`, PrismaNeonHTTP): they hold no connection. */
+  http?: Found['http']
   /** Connections held beside the pools (a LISTEN connection), per process. */
   extras: Extra[]
   /** Pools on another server (a replica URL) or on one conncalc cannot know: listed, not counted. */
@@ -104,6 +108,8 @@ export interface NodePools {
 
 interface Found {
   diagnostics: Diagnostic[]
+  /** Clients that send each query over HTTP (Neon's `neon()`, PrismaNeonHTTP): where they are made; they hold no connection. */
+  http: {file: string; line: number; what: string}[]
   otherServerPools: PoolEntry[]
   pools: PoolEntry[]
   libs: Set<string>
@@ -798,6 +804,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const initializes = all.some((c) => /\.initialize$/.test(c.callee))
   let singleton = false
   const transient: PoolEntry[] = []
+  const http: Found['http'] = []
   for (const m of modules) {
     const listening = listensIn(m).length > 0
     for (const c of (built.get(m) ?? m.calls).flatMap((x) => boundCalls(x, view)).map((x) => inHandler(x))) {
@@ -903,6 +910,12 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       } else if (c.isNew && /^@prisma\/adapter-neon\.PrismaNeonHTTP$/.test(c.callee)) {
         // Each query is one HTTP request to Neon's endpoint: no connection held by this process.
         libs.add('prisma-adapter-neon')
+        http.push({file: m.file, line: c.line, what: 'PrismaNeonHTTP'})
+      } else if (!c.isNew && /^@neondatabase\/serverless(\.default)?\.neon$/.test(c.callee)) {
+        // `neon(url)`: a query function that sends each query as one HTTP request (fetch) to Neon's SQL endpoint;
+        // this process holds no PostgreSQL connection between or during queries (REF.neonHttp).
+        libs.add('neon-http')
+        http.push({file: m.file, line: c.line, what: "@neondatabase/serverless's neon()"})
       } else if (c.isNew && /(^|\.)PrismaClient$/.test(c.callee)) {
         if (entry(opts, 'adapter') || (prismaVersion && versionAtLeast(prismaVersion, '7.0.0'))) {
           libs.add('prisma') // counted at the adapter
@@ -961,7 +974,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
   for (const p of settleBranches(made, diagnostics, cli)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
-  return {diagnostics, libs, otherServerPools, pools, transient}
+  return {diagnostics, http, libs, otherServerPools, pools, transient}
 }
 
 /**
@@ -1282,7 +1295,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
 
   if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs, modules, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   if (pkg) otherDialect(ctx, pkg, pools, otherServerPools)
-  return {diagnostics, extras: listenExtras(modules), otherServerPools, pools}
+  return {diagnostics, extras: listenExtras(modules), ...(found.http.length > 0 ? {http: found.http} : {}), otherServerPools, pools}
 }
 
 /** ORMs that reach PostgreSQL only through a driver package they load for the dialect (Sequelize, TypeORM, knex and what builds on it, MikroORM). */
