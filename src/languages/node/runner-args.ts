@@ -24,16 +24,23 @@ const valueFlagsOf = new Map(Object.entries(RUNNER_VALUE_FLAGS).map(([k, v]) => 
 /**
  * Where the file a Node runtime runs is in its arguments (`node -r dotenv/config dist/x.js` → 2, `tsx --tsconfig
  * t.json src/x.ts` → 2, `tsx watch src/x.ts` → 1): the first word that is neither an option nor an option's value.
- * -1 when it runs code given inline (`node -e …`) or no file.
+ * -1 when it runs code given inline (`node -e …`) or no file; with no script, the last preload of a local path (`node -r ./dist/main.js`).
  */
 export function runnerFileIndex(runner: string, args: readonly string[]): number {
   const flags = valueFlagsOf.get(runner) ?? NODE_VALUE_FLAGS
+  // `node -r ./dist/main.js` with no script: Node loads the preloaded module, then reads a script from stdin (empty on a
+  // dyno), so the app's own preloaded file is the code that runs (https://nodejs.org/api/cli.html#-r---require-module).
+  let preload = -1
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
     if (a === '--') continue
     if (CODE_FLAGS.has(a) || /^--(eval|print)=/.test(a)) return -1
     if (a.startsWith('-')) {
-      if (flags.has(a)) i++
+      if (flags.has(a)) {
+        if (PRELOAD_FLAGS.has(a) && /^\.{0,2}\//.test(args[i + 1] ?? '')) preload = i + 1
+        i++
+      }
+
       continue
     }
 
@@ -42,5 +49,8 @@ export function runnerFileIndex(runner: string, args: readonly string[]): number
     return i
   }
 
-  return -1
+  return preload
 }
+
+/** Options that load a module before the script: the module's own code runs (`-r`, `--require`, `--import`, bun's `--preload`). */
+const PRELOAD_FLAGS = new Set(['-r', '--require', '--import', '--preload'])
