@@ -89,6 +89,36 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(isAssumption(a.pools![0].pool)).toBe(false)
   })
 
+  it('a type alias of r2d2\'s Pool: `PostgresPool::new(manager)` is r2d2\'s Pool::new, max_size 10 (was: no pool found, 10 assumed)', async () => {
+    const db = [
+      'use diesel::pg::PgConnection;',
+      'use diesel::r2d2::ConnectionManager;',
+      'use r2d2;',
+      'pub type PostgresPool = r2d2::Pool<ConnectionManager<PgConnection>>;',
+      'pub fn pool() -> PostgresPool {',
+      '    let manager = ConnectionManager::<PgConnection>::new(std::env::var("DATABASE_URL").unwrap());',
+      '    PostgresPool::new(manager).expect("pool")',
+      '}',
+    ].join('\n')
+    const files = {
+      'Cargo.lock': lock({diesel: '1.4.8', 'pq-sys': '0.4.6', r2d2: '0.8.9'}),
+      'Cargo.toml': toml('clinic', ['diesel = { version = "1.4", features = ["postgres", "r2d2"] }', 'r2d2 = "0.8"']),
+      'src/db.rs': db,
+      'src/main.rs': 'mod db;\nfn main() { let _pool = db::pool(); }\n',
+    }
+    const a = await run('./target/release/clinic', files)
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['r2d2 src/db.rs:7', 10]])
+    expect(isAssumption(a.pools![0].pool)).toBe(false)
+    // The same call in a lazy_static! block (parsed on its own) takes the file's alias too.
+    const lazy = db.replace(/pub fn pool\(\)[\s\S]*$/, 'lazy_static::lazy_static! {\n    pub static ref POOL: PostgresPool = {\n        let manager = ConnectionManager::<PgConnection>::new(std::env::var("DATABASE_URL").unwrap());\n        PostgresPool::new(manager).expect("pool")\n    };\n}')
+    const inMacro = await run('./target/release/clinic', {...files, 'Cargo.toml': toml('clinic', ['diesel = { version = "1.4", features = ["postgres", "r2d2"] }', 'r2d2 = "0.8"', 'lazy_static = "1"']), 'src/db.rs': lazy, 'src/main.rs': 'mod db;\nfn main() { lazy_static::initialize(&db::POOL); }\n'})
+    expect(inMacro.pools?.map((p) => [p.database, p.pool.value])).toEqual([['r2d2 src/db.rs:8', 10]])
+    expect(isAssumption(inMacro.pools![0].pool)).toBe(false)
+    // An alias of another type's Pool (a Redis pool's) is not r2d2's PostgreSQL pool.
+    const other = await run('./target/release/clinic', {...files, 'src/db.rs': db.replace('pub type PostgresPool = r2d2::Pool<ConnectionManager<PgConnection>>;', 'pub type PostgresPool = deadpool::Pool<Manager>;')})
+    expect(other.pools?.map((p) => p.database) ?? []).not.toContain('r2d2 src/db.rs:7')
+  })
+
   it('a pool made in a lazy_static! block is read; r2d2\'s bare Pool::new(manager) is r2d2\'s default pool', async () => {
     const files = {
       'Cargo.lock': lock({diesel: '2.1.6', 'pq-sys': '0.4.8', r2d2: '0.8.10'}),

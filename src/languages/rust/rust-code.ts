@@ -224,6 +224,9 @@ export class RustCode {
   /** Match arms being followed (`Ok(v) =>`): the arm's id → the name it binds and the matched value. */
   private readonly armBindings = new Map<number, {name: string; value: RsValue}>()
 
+  /** Per file: the names `type X = r2d2::Pool<…>` gives r2d2's Pool (sites()). */
+  private readonly r2d2Aliases = new Map<string, Set<string>>()
+
   constructor(private readonly opts: RustRead) {}
 
   static async read(opts: RustRead): Promise<RsCode> {
@@ -492,6 +495,20 @@ export class RustCode {
     const crates = this.opts.crates
     let used: Map<string, string[]> | undefined
     const uses = (): Map<string, string[]> => (used ??= useMap(root))
+    // `type PgPool = r2d2::Pool<ConnectionManager<PgConnection>>` (or a bare `Pool<…>` in a file that names r2d2): `PgPool::new(manager)` is r2d2's Pool::new.
+    // A lazy_static! body is parsed on its own (fileText given): the aliases are its file's, read with the file's root first.
+    const r2d2Aliases = fileText === undefined ? new Set<string>() : (this.r2d2Aliases.get(file) ?? new Set<string>())
+    if (fileText === undefined) this.r2d2Aliases.set(file, r2d2Aliases)
+    if (fileText === undefined && crates.has('r2d2') && /\br2d2\b/.test(text)) {
+      walk(root, (n) => {
+        if (n.type !== 'type_item') return
+        const name = n.childForFieldName('name')?.text
+        const type = n.childForFieldName('type')
+        const base = type?.type === 'generic_type' ? pathText(type.childForFieldName('type')) : undefined
+        if (name && base && /^((diesel::)?r2d2::)?Pool$/.test(base)) r2d2Aliases.add(name)
+      })
+    }
+
     walk(root, (n) => {
       if (n.type === 'attribute_item') {
         const db = /^#\[\s*database\s*\(\s*"([^"]+)"\s*\)\s*\]$/.exec(n.text)
@@ -530,7 +547,7 @@ export class RustCode {
       else if (/(^|::)\w*Pool::(builder|new)$/.test(fn)) {
         // r2d2's `Pool::new(manager)` is `Pool::builder().build(manager)` (sfackler/r2d2@03e6bb69 src/lib.rs, Pool::new): one argument,
         // and bb8 and deadpool have no one-argument Pool::new — a bare `Pool::new(manager)` in a file that names r2d2 is r2d2's.
-        const bareR2d2 = /^Pool::new$/.test(fn) && argsOf(n).length === 1 && crates.has('r2d2') && /\br2d2\b/.test(text)
+        const bareR2d2 = (/^Pool::new$/.test(fn) || r2d2Aliases.has(fn.replace(/::new$/, ''))) && fn.endsWith('::new') && argsOf(n).length === 1 && crates.has('r2d2') && /\br2d2\b/.test(text)
         const lib = fn.endsWith('::builder') ? this.libOfRoot(n, 'max_size', text) : (/(^|::)r2d2::/.test(fn) || bareR2d2) && crates.has('r2d2') ? 'r2d2' : undefined
         if (lib && !this.otherServer(n, uses())) push(lib)
       } else if (/(^|::)tokio_postgres::connect$/.test(fn) && crates.has('tokio-postgres')) push('tokio-postgres')
