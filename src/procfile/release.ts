@@ -180,6 +180,19 @@ const MIGRATION_TOOLS: readonly {ref: string; test: (words: readonly string[]) =
     why: "mikro-orm migration:up runs the migrations one after another (umzug), each in its own transaction: 1 connection of the ORM's pool at a time",
   },
   {
+    // diesel_cli migrations/mod.rs: `let mut conn = InferConnection::from_matches(matches)?` (one connection), then
+    // run_pending_migrations on it. The Rust buildpack's RUST_INSTALL_DIESEL puts it at target/release/diesel.
+    ref: 'https://github.com/diesel-rs/diesel/blob/master/diesel_cli/src/migrations/mod.rs',
+    test: (w) => /(^|\/)diesel$/.test(w[0] ?? '') && w[1] === 'migration' && ['redo', 'revert', 'run'].includes(w[2] ?? ''),
+    why: 'diesel migration run establishes one connection (InferConnection::from_matches) and runs the pending migrations on it: 1 connection',
+  },
+  {
+    // sqlx-cli src/migrate.rs run(): `let mut conn = crate::connect(connect_opts).await?` (one AnyConnection), then each migration on it.
+    ref: 'https://github.com/launchbadge/sqlx/blob/main/sqlx-cli/src/migrate.rs',
+    test: (w) => /(^|\/)(cargo-)?sqlx$/.test(w[0] ?? '') && w[1] === 'migrate' && (w[2] === 'run' || w[2] === 'revert'),
+    why: 'sqlx migrate run opens one connection (sqlx-cli migrate.rs `crate::connect`) and applies the migrations on it: 1 connection',
+  },
+  {
     // env.py (alembic's generic template): `with connectable.connect() as connection: … context.run_migrations()`.
     ref: 'https://github.com/sqlalchemy/alembic/blob/main/alembic/templates/generic/env.py',
     test: (w) => (w[0] === 'alembic' && w.slice(1).some((a) => a === 'upgrade' || a === 'downgrade')) || (w[0] === 'flask' && w[1] === 'db' && (w[2] === 'upgrade' || w[2] === 'downgrade')),

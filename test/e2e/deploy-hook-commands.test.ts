@@ -82,6 +82,9 @@ describe('a migration CLI in a deploy hook holds its one connection, from the to
     ['node ./node_modules/typeorm/cli.js migration:run -d dist/data-source.js', {}, 'typeorm/typeorm'],
     ['yarn gm migrate', {gm: 'graphile-migrate'}, 'graphile/migrate'],
     ['npx mikro-orm migration:up', {}, 'mikro-orm'],
+    // The Rust buildpack's RUST_INSTALL_DIESEL puts diesel_cli at target/release/diesel; sqlx-cli's `sqlx migrate run`.
+    ['./target/release/diesel migration run', {}, 'diesel-rs/diesel'],
+    ['sqlx migrate run', {}, 'launchbadge/sqlx'],
   ])('`%s`: 1, peak 6', (release, scripts, ref) => {
     const r = plan(node(release, scripts))
     expect(r.type('release').connectionsPerDyno).toBe(1)
