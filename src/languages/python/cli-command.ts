@@ -16,39 +16,11 @@ import {flaskAppEntries} from './app-pools.js'
 import {PythonProject} from './modules.js'
 import {appCliCommand, type AppCliCommand} from './program.js'
 import {scriptAnalysis} from './script.js'
+import {CLICK_NAME, cliGroupKind, decorated, esc, type Found, groupAnalysis} from './cli-group.js'
 
 const FLASK_CLI = 'https://flask.palletsprojects.com/en/stable/cli/#custom-commands'
-// click ≥ 7 names a command after its function, underscores as dashes; click 8.2 also drops a _command/_cmd/_group/_grp suffix.
-const CLICK_NAME = 'https://github.com/pallets/click/blob/main/src/click/decorators.py'
-// Flask-Script's Manager.command / option register the function under its own __name__.
 const FLASK_SCRIPT = 'https://github.com/smurfix/flask-script/blob/master/flask_script/__init__.py'
 const ENTRY_POINTS = 'https://packaging.python.org/en/latest/specifications/entry-points/#use-for-scripts'
-
-const esc = (s: string): string => s.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
-
-/** The function names click gives the command `name` (`send-digests` → send_digests, send_digests_command, …). */
-function clickFunctions(name: string): string[] {
-  const fn = name.replaceAll('-', '_')
-  return [fn, ...['_command', '_cmd', '_group', '_grp'].map((s) => fn + s)]
-}
-
-/** The line of `def <fn>` under a decorator `@<receiver>.<kind>(…)` naming it `name` (or by its function's name). */
-function decorated(text: string, receiver: string, kind: 'command' | 'group' | 'option', name: string): {byName: boolean; fn: string; line: number} | undefined {
-  const lines = text.split('\n')
-  const head = new RegExp(String.raw`^\s*@${receiver}\.${kind}\b(\(([^\n]*))?`)
-  for (const [i, l] of lines.entries()) {
-    const m = head.exec(l)
-    if (!m) continue
-    let j = i + 1
-    while (j < lines.length && /^\s*(@|\)|[\w"'=,\s]*\)?\s*$)/.test(lines[j]) && !/^\s*(async\s+)?def\b/.test(lines[j])) j++
-    const def = /^\s*(?:async\s+)?def\s+(\w+)\s*\(/.exec(lines[j] ?? '')
-    if (!def) continue
-    const given = /^\s*(?:name\s*=\s*)?["']([\w:-]+)["']/.exec(m[2] ?? '')?.[1]
-    if (given === undefined ? clickFunctions(name).includes(def[1]) : given === name) return {byName: given === undefined, fn: def[1], line: j + 1}
-  }
-
-  return undefined
-}
 
 /** `worker = AppGroup("worker")` / `click.Group("worker")`, or `@x.group("worker") def …`: the name the group is used by. */
 function groupVariable(text: string, name: string): string | undefined {
@@ -60,13 +32,6 @@ function groupVariable(text: string, name: string): string | undefined {
   }
 
   return undefined
-}
-
-interface Found {
-  byName: boolean
-  file: string
-  fn: string
-  line: number
 }
 
 /** The function `flask <name> [<sub>]` runs, in the modules the Flask app imports. */
@@ -128,8 +93,11 @@ export const pythonCliCommand: ServerAnalyzer = {
     const file = project.resolve(cmd.module)
     if (!file) return unknownCommand(ctx, `\`${what}\` is a console script of the app that runs ${cmd.module}${cmd.function ? `:${cmd.function}` : ''}, a module conncalc does not find in the app`)
     const runs = [fromDefault(`the app's packaging declares the console script ${cmd.name} = ${cmd.module}${cmd.function ? `:${cmd.function}` : ''}: it imports ${file} and calls ${cmd.function ?? 'it'}`, ENTRY_POINTS)]
+    const kind = cmd.function ? cliGroupKind(ctx.files.read(file)?.text ?? '', cmd.function) : undefined
+    if (cmd.function && kind) return groupAnalysis(ctx, project, file, cmd.function, kind, ctx.command.argv.slice(1), `${cmd.name}${ctx.command.argv.length > 1 ? ` ${ctx.command.argv.slice(1).join(' ')}` : ''}`, runs)
     return scriptAnalysis(ctx, file, {also: [], runs, what})
   },
   id: 'python-cli-command',
   matches: (cmd, ctx) => appCliCommand(cmd.argv, ctx.files) !== undefined,
 }
+

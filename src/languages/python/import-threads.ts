@@ -270,6 +270,31 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
 }
 
 /**
+ * The start sites (`file:line`) in a command of the app's CLI, or in a helper only such commands call (followed up its
+ * callers as threadStarts does), each with that command's function name: they run only in the process running it.
+ */
+export function cliCommandStarts(modules: readonly PyModule[], isStart: (c: PyCall) => boolean): Map<string, string> {
+  const all: AppCall[] = modules.flatMap((m) => m.calls.map((call) => ({call, file: m.file})))
+  const found = new Map<string, string>()
+  for (const m of modules) {
+    for (const c of m.calls) {
+      if (!isStart(c) || !c.within) continue
+      const own = cliCommandOf(c.within)
+      if (own !== undefined) {
+        found.set(`${m.file}:${c.line}`, own)
+        continue
+      }
+
+      if (requestHandler(c.within) || jobName(c.within)) continue
+      const up = callersOf(c.within, all)
+      if (up.cli && !up.handler && !up.job && !up.elsewhere) found.set(`${m.file}:${c.line}`, up.cli)
+    }
+  }
+
+  return found
+}
+
+/**
  * The starts that run in a web server's processes (`web`) or a job server's: a request's thread runs only where
  * requests are served, a job's only where jobs run; a helper both call is per request in the one, per job in the other.
  */

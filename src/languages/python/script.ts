@@ -8,17 +8,20 @@
  * A script that starts a server in its own code (uvicorn.run, waitress.serve, …) is that server
  * (server-in-code.ts).
  */
-import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
+import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 
 import {fromDefault, fromFile, type Source, sourced} from '../../model/source.js'
 import {PythonProject} from './modules.js'
-import {pythonScript} from './program.js'
 import {pythonAnalysis} from './server.js'
-import {startedThreads} from './started-threads.js'
+import {CONCURRENCY, startedThreads} from './started-threads.js'
+import {cliCommandStarts} from './import-threads.js'
+import {type PyModule, subclassesOf} from './values.js'
+
+const concurrencySubclasses = (modules: PyModule[]): Map<string, string> => subclassesOf(modules, CONCURRENCY)
 import {serverInCode} from './server-in-code.js'
 import {entryFiles} from './app-pools.js'
 
-const MAIN = 'https://docs.python.org/3/library/threading.html#threading.main_thread'
+export const MAIN = 'https://docs.python.org/3/library/threading.html#threading.main_thread'
 
 /**
  * A file of the app run as one process's program: the script itself, or the module of the command function a CLI runs
@@ -49,7 +52,9 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
     })
   }
 
-  const found = startedThreads(read, ctx, what, command?.fn ? {file, fn: command.fn} : undefined)
+  // Running one command of a CLI: starts in its other commands, or in helpers only they call, do not run here.
+  const owners = command?.fn ? cliCommandStarts(read, (c) => CONCURRENCY.has(c.callee) || concurrencySubclasses(read).has(c.callee)) : undefined
+  const found = startedThreads(read, ctx, what, command?.fn ? {file, fn: command.fn, owners} : undefined)
   const threads = found.threads
     ? runs.length > 0 ? {...found.threads, via: [...(found.threads.via ?? []), ...runs]} : found.threads
     : sourced(1, fromFile(file, 1), [...runs, fromDefault(`Python runs ${command ? what : file} on its main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, MAIN)])
@@ -62,10 +67,4 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
     server: 'python-script',
     threads,
   })
-}
-
-export const script: ServerAnalyzer = {
-  analyze: (ctx: AnalyzerContext): Promise<ServerAnalysis> => scriptAnalysis(ctx, pythonScript(ctx.command.argv, ctx.files)!),
-  id: 'python-script',
-  matches: (cmd, ctx) => pythonScript(cmd.argv, ctx.files) !== undefined,
 }

@@ -35,7 +35,7 @@ const APSCHEDULER_JOBS = 'https://apscheduler.readthedocs.io/en/3.x/userguide.ht
 const SCHEDULERS = new Set(['apscheduler.schedulers.background.BackgroundScheduler', 'apscheduler.schedulers.blocking.BlockingScheduler'])
 
 /** Calls that start threads or processes, as import-qualified callees (PyCall.callee). */
-const CONCURRENCY = new Set([
+export const CONCURRENCY = new Set([
   ...SCHEDULERS,
   '_thread.start_new_thread',
   'concurrent.futures.ProcessPoolExecutor',
@@ -60,12 +60,17 @@ export interface StartedThreads {
 }
 
 /** What `modules` start; `what` names the command for messages ("manage.py send_digest", "python clock.py"). */
-export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: string, command?: {file: string; fn: string}): StartedThreads {
+export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: string, command?: {file: string; fn: string; owners?: ReadonlyMap<string, string>}): StartedThreads {
   // The app's own classes built on one of CONCURRENCY (`class DbSafeExecutor(futures.ThreadPoolExecutor)`).
   const subclasses = subclassesOf(modules, CONCURRENCY)
   const callee = (c: {callee: string}): string | undefined => (CONCURRENCY.has(c.callee) ? c.callee : subclasses.has(c.callee) ? `${c.callee} (a ${subclasses.get(c.callee)})` : undefined)
-  // Running one command of the app's CLI: the bodies of its other commands do not run.
-  const other = (c: PyCall, file: string): boolean => command !== undefined && cliCommandOf(c.within) !== undefined && !(file === command.file && c.within?.name === command.fn)
+  // Running one command of the app's CLI: the bodies of its other commands do not run, nor helpers only they call
+  // (`command.owners`: import-threads.ts cliCommandStarts, which follows a helper's callers up to the commands).
+  const other = (c: PyCall, file: string): boolean => {
+    if (!command) return false
+    const owner = command.owners?.get(`${file}:${c.line}`) ?? cliCommandOf(c.within)
+    return owner !== undefined && !(owner === command.fn && (file === command.file || command.owners !== undefined))
+  }
   const starts = modules.flatMap((m) => m.calls.filter((c) => callee(c) !== undefined && !other(c, m.file)).map((c) => ({c: {...c, callee: callee(c)!}, file: m.file, own: c.callee})))
   if (starts.length === 0) return {diagnostics: []}
   const pools = threadPools(starts, subclasses, modules, ctx)
