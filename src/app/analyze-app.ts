@@ -36,7 +36,7 @@ import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {modulesFromRoot} from '../languages/python/module-paths.js'
 import {anotherDatabase, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
-import {delegates, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
+import {delegates, dynoProfile, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
@@ -234,7 +234,10 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   if (platform && !app.container) layers.push(platform)
   append(layers, app.buildpackLayers)
   layers.push(runtimeLayer(entry.name))
-  const baseEnv = new Env(layers)
+  // A buildpack dyno sources the app's .profile.d/*.sh and .profile before its command (procfile/script.ts dynoProfile):
+  // what they export is over the config vars. Not on a container, Render or Fly (no such step).
+  const profile = input.container ? undefined : await dynoProfile(input.files, new Env(layers), entry.name, dyno)
+  const baseEnv = new Env(profile ? [profile, ...layers] : layers)
   const split = splitCommand(entry.command, baseEnv, origin)
   // `WEB_CONCURRENCY=$(script/x) cmd`: the script's printed literal, or a value said to be unknown (command-output.ts).
   // Most commands assign nothing: no Promise.all to wait for (this runs per process type).

@@ -29,7 +29,7 @@
  * line with `&`, a `cd` or a script goes through the same reader, at depth 0.
  */
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Env, EnvEntry} from '../model/env.js'
+import type {Env, EnvEntry, EnvLayer} from '../model/env.js'
 import {type FileReader, normalizedDir} from '../model/files.js'
 import type {ParsedCommand} from '../languages/common/types.js'
 import type {DynoFacts} from '../platform/dyno-sizes.js'
@@ -1739,4 +1739,71 @@ function statusUntested(node: TsNode): boolean {
   }
 
   return true
+}
+
+/**
+ * The app's own `.profile.d/*.sh` and `.profile`: a Heroku dyno's bash sources every `$HOME/.profile.d/*.sh` (the
+ * buildpacks' and the app's own, in name order) and then `$HOME/.profile`, with the config vars already set, before it
+ * runs the Procfile command (https://devcenter.heroku.com/articles/dynos#the-profile-file; Dokku's herokuish does the
+ * same, herokuish include/procfile.bash). What they export is the process's environment: over the config vars (an
+ * `export WEB_CONCURRENCY=3` wins; `export WEB_CONCURRENCY=${WEB_CONCURRENCY:-3}` keeps one), under the Procfile line's
+ * own `X=1 cmd`. Undecided branches (`if [ "$DYNO" = … ]`) are walked each way (MAX_WALKS): a variable the ways set
+ * differently is said to be unknown, naming the branch. Undefined when the app has neither file.
+ */
+export async function dynoProfile(files: FileReader, env: Env, processType: string, dyno?: DynoFacts): Promise<EnvLayer | undefined> {
+  const scripts = [...files.list('.profile.d').filter((n) => n.endsWith('.sh')).sort().map((n) => `.profile.d/${n}`), '.profile'].flatMap((p) => {
+    const file = files.read(p)
+    return file ? [file] : []
+  })
+  if (scripts.length === 0) return undefined
+  const walk = async (forced: ReadonlyMap<string, number>): Promise<{forced: ReadonlyMap<string, number>; reader: ScriptReader; state: State}> => {
+    const reader = new ScriptReader(files, processType, dyno, forced)
+    const state = newState(env, '', [])
+    for (const file of scripts) {
+      // Each file is sourced in the same shell: what one exports, the next sees.
+      await reader.walkText(file.text, {file: file.path, line: 1}, state, 0)
+      state.done = false
+      state.returned = false
+      if (state.exited) break
+    }
+
+    return {forced, reader, state}
+  }
+
+  const first = await walk(new Map())
+  const ways = [first]
+  const tried = new Set([''])
+  for (let i = 0; i < ways.length; i++) {
+    for (const c of ways[i].reader.choices) {
+      for (const arm of c.arms) {
+        if (arm === c.taken || ways[i].forced.has(c.key)) continue
+        const forced = new Map([...ways[i].forced, [c.key, arm]])
+        const id = [...forced].map(([k, v]) => `${k}=${v}`).sort().join(' ')
+        if (tried.has(id) || ways.length >= MAX_WALKS) continue
+        tried.add(id)
+        ways.push(await walk(forced))
+      }
+    }
+  }
+
+  const exported = (state: State): Map<string, EnvEntry> => {
+    const out = new Map(state.exported)
+    if (state.allexport) for (const [k, v] of state.vars) out.set(k, v)
+    return out
+  }
+
+  const firstVars = exported(first.state)
+  const names = new Set(ways.flatMap((w) => [...exported(w.state).keys()]))
+  const choice = first.reader.choices[0]
+  const entries: EnvEntry[] = []
+  for (const name of names) {
+    const values = ways.map((w) => exported(w.state).get(name))
+    const entry = firstVars.get(name) ?? values.find((v) => v !== undefined)!
+    // Unchanged from the env it started with: not the profile's.
+    if (values.every((v) => v === env.get(name))) continue
+    const same = values.every((v) => v !== undefined && v.value === entry.value && !v.unknown)
+    entries.push(same || !choice ? entry : {...entry, unknown: `${name} is set differently in the ways through \`${choice.what}\` at ${choice.at.file}:${choice.at.line}, which conncalc cannot decide`})
+  }
+
+  return entries.length > 0 ? layer(`${scripts.map((s) => s.path).join(', ')} (sourced at dyno start)`, entries) : undefined
 }
