@@ -32,6 +32,9 @@ export function noDatabaseProgram(cmd: ParsedCommand): {connections: number; ref
   // `sleep 7d` as a whole process type (a placeholder kept while the app runs elsewhere) only waits, then exits and the
   // platform restarts it: it never opens a connection. Other programs that finish at once stay unknown commands (above).
   if (prog === 'sleep' && args.length > 0) return {connections: 0, ref: 'https://www.gnu.org/software/coreutils/manual/html_node/sleep-invocation.html', what: `\`sleep ${args.join(' ')}\` only waits (then exits, and the platform starts it again)`}
+  // An interactive shell as a process type (`console: bin/rails console`, for `heroku run console`): with no terminal it
+  // reads the end of its input and exits before it opens a connection (ActiveRecord connects on the first query).
+  if (known && known.kind === 'finishes' && (prog === 'irb' || prog === 'pry' || prog === 'rails')) return known
   if (['rails', 'rake'].includes(prog) && args.length > 0 && args.every((a) => ASSET_TASK.test(a))) {
     return {connections: 0, ref: 'https://github.com/rails/tailwindcss-rails#live-rebuild', what: `\`${prog} ${args.join(' ')}\` rebuilds assets when files change`}
   }

@@ -94,6 +94,13 @@ describe('framework console workers and clocks', () => {
       expect([command, a.id, a.threadsPerProcess.value, isAssumption(a.threadsPerProcess)]).toEqual([command, 'no-database', 0, false])
     }
 
+    // An interactive shell as a process type (kept for `heroku run console`): no terminal in the dyno, so it reads the end
+    // of its input and exits, before ActiveRecord connects (it connects on the first query).
+    for (const command of ['bin/rails console', 'rails c', 'irb', 'pry']) {
+      const a = await analyze(command, {files: memoryFiles({})})
+      expect([command, a.id, a.threadsPerProcess.value, isAssumption(a.threadsPerProcess)]).toEqual([command, 'no-database', 0, false])
+    }
+
     // `tail` without -f ends at once, and `bin/rails server` serves requests: not here.
     expect((await analyze('tail log/production.log', {files: memoryFiles({})})).id).toBe('unknown')
     expect((await analyze('bin/rails server', {files: memoryFiles({})})).id).toBe('puma')

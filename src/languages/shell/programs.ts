@@ -91,6 +91,13 @@ export function knownProgram(argv: readonly string[]): KnownProgram | undefined 
     return {connections: 0, kind: follows ? 'stays-up' : 'finishes', ref: 'https://www.gnu.org/software/coreutils/manual/html_node/tail-invocation.html', what: follows ? '`tail -f` prints a log file' : '`tail` prints the end of a file and exits'}
   }
 
+  // An interactive shell (`rails console`, irb, pry) reads commands from its input: a dyno a process type starts has
+  // no terminal, so it reads the end of its input at once and exits (the Procfile line is there for `heroku run console`).
+  // `rails dbconsole` runs the database's own client (psql), which connects before it reads its input.
+  if (name === 'rails' && ['dbconsole', 'db'].includes(args[0] ?? '')) return {connections: 1, kind: 'finishes', ref: 'https://guides.rubyonrails.org/command_line.html#bin-rails-dbconsole', what: '`rails dbconsole` runs psql, which opens one connection, reads its input and exits'}
+  const console = (name === 'rails' && ['console', 'c'].includes(args[0] ?? '')) || name === 'irb' || name === 'pry'
+  if (console) return {connections: 0, kind: 'finishes', ref: 'https://devcenter.heroku.com/articles/one-off-dynos', what: `\`${[name, ...args.slice(0, 1)].join(' ')}\` is an interactive shell: in a dyno a process type starts, with no terminal, it reads the end of its input and exits (it is meant for \`heroku run\`)`}
+
   if (name === 'aws') {
     // The AWS CLI calls AWS's HTTP APIs (never the PostgreSQL protocol) and exits; `aws logs push` (the
     // CloudWatch Logs agent plugin) and `aws logs tail --follow` keep shipping or printing logs until stopped.
