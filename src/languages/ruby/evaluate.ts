@@ -666,6 +666,11 @@ class Evaluator {
 
         // The hash itself stays an argument too (`connects_to = {database: {writing: :queue}}`).
         if (a instanceof P.HashNode) args.push(this.ev(a))
+      } else if (a instanceof P.SplatNode && a.expression) {
+        // `threads *(ENV["PUMA_THREADS"] || "0,5").split(",")`: an array's elements are the arguments, in order.
+        const v = this.ev(a.expression)
+        if (v.kind === 'known' && Array.isArray(v.value)) for (const el of v.value) args.push({...v, value: el})
+        else args.push(v.kind === 'known' ? this.unknown(a, `\`${this.parsed.textOf(a)}\` is not an array conncalc reads`) : v)
       } else {
         args.push(this.ev(a))
       }
