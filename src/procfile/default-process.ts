@@ -10,6 +10,7 @@ import type {DetectedLanguage} from '../platform/language.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
 import {readPackageJson} from '../languages/node/package-json.js'
 import {scalingoSign} from '../platform/scalingo.js'
+import {namedBuildpacks} from '../platform/named-buildpacks.js'
 import {compareVersions} from '../util/version.js'
 
 export type DefaultWeb =
@@ -69,6 +70,18 @@ export async function defaultWebProcess(files: FileReader, detected: DetectedLan
     }
 
     case 'elixir': {
+      // The last buildpack's default_process_types are the app's: gjaldon/heroku-buildpack-phoenix-static, named after
+      // the Elixir buildpack in .buildpacks or app.json (as its README says), declares `web: elixir --sname server -S mix phx.server`.
+      const last = namedBuildpacks(files).at(-1)
+      if (last && /heroku-buildpack-phoenix-static/i.test(last.url)) {
+        return {
+          buildpack: 'gjaldon/phoenix-static',
+          command: 'elixir --sname server -S mix phx.server',
+          ref: 'https://github.com/gjaldon/heroku-buildpack-phoenix-static/blob/master/bin/release',
+          why: `the last buildpack's default web process (${last.file}:${last.line} names the Phoenix static buildpack after the Elixir one; Heroku takes the last buildpack's default_process_types)`,
+        }
+      }
+
       // The community Elixir buildpack (HashNuke, also Gigalixir's base) declares `web: mix run --no-halt`: it starts
       // the application, so its repos (and a Phoenix endpoint configured with server: true) start with it.
       return {

@@ -63,6 +63,15 @@ describe('defaultWebProcess: what each buildpack starts without a Procfile', () 
   it('Elixir (mix.exs, the community Elixir buildpack): mix run --no-halt, which starts the app and its repos', async () => {
     expect(await web({'elixir_buildpack.config': 'elixir_version=1.8.0\n', 'mix.exs': 'defmodule App.MixProject do\nend\n'})).toBe('mix run --no-halt')
   })
+
+  it('Elixir with the Phoenix static buildpack last (.buildpacks or app.json buildpacks): its bin/release, `elixir --sname server -S mix phx.server`', async () => {
+    const app = {'elixir_buildpack.config': 'elixir_version=1.6.3\n', 'mix.exs': 'defmodule App.MixProject do\nend\n'}
+    const both = 'https://github.com/HashNuke/heroku-buildpack-elixir\nhttps://github.com/gjaldon/heroku-buildpack-phoenix-static\n'
+    expect(await web({...app, '.buildpacks': both})).toBe('elixir --sname server -S mix phx.server')
+    expect(await web({...app, 'app.json': JSON.stringify({buildpacks: [{url: 'hashnuke/elixir'}, {url: 'https://github.com/gjaldon/heroku-buildpack-phoenix-static.git'}]})})).toBe('elixir --sname server -S mix phx.server')
+    // The Elixir buildpack last: its own default.
+    expect(await web({...app, '.buildpacks': 'https://github.com/gjaldon/heroku-buildpack-phoenix-static\nhttps://github.com/HashNuke/heroku-buildpack-elixir\n'})).toBe('mix run --no-halt')
+  })
 })
 
 describe('defaultWebBeside: a Procfile without a web type', () => {
