@@ -35,7 +35,7 @@ import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
 import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {modulesFromRoot} from '../languages/python/module-paths.js'
-import {anotherDatabase, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
+import {anotherDatabase, driverOnlyUnseen, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
 import {delegates, dynoProfile, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
@@ -900,6 +900,25 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
       pools: [],
       typeVersions: {...analysis.versions},
     }
+  }
+
+  // No driver listed, but a requirement whose packages conncalc cannot see (`-e git+…`): its pools are counted as if
+  // that package pulls a driver in, starred and said (else the app cannot connect at all).
+  const unseenDriver = !noDriver && language === 'python' && (pools ?? []).length > 0 ? driverOnlyUnseen(ctx.files) : undefined
+  if (unseenDriver?.unseen) {
+    const {file, line, text} = unseenDriver.unseen
+    const listing = `${unseenDriver.read.join(', ')} list${unseenDriver.read.length === 1 ? 's' : ''} no database driver (${POSTGRES_DRIVER_NAMES.python})`
+    const why = assumed(`${listing}; \`${text}\` (${file}:${line}) installs packages conncalc cannot list: counted as if one of them pulls a PostgreSQL driver in (without one the pools cannot connect: 0)`)
+    pools = (pools ?? []).map((p) => ({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), why]}}))
+    diagnostics.push({
+      code: 'unknown-config-value',
+      file,
+      fix: `add the driver the app uses (psycopg) to ${unseenDriver.file}; if the app does not use PostgreSQL where it runs from this file, its processes hold no connection on the plan`,
+      line,
+      message: `${ctx.processType}: ${listing}, and \`${text}\` installs packages conncalc cannot list; the pools are counted as if one of them pulls a driver in, but with none the app cannot reach PostgreSQL at all`,
+      processType: ctx.processType,
+      severity: 'warning',
+    })
   }
 
   const extrasPerProcess = [...(analysis.extrasPerProcess ?? []), ...idlePools]

@@ -320,6 +320,11 @@ export interface NoDriver {
    * a git or URL one too, and pins what each pulls in). Otherwise a listed package could still pull a driver in.
    */
   complete: boolean
+  /**
+   * A requirement whose packages conncalc cannot list (git, a URL, another folder): the files name no driver, but
+   * that package could pull one in. noPythonDriver() is then undefined; driverOnlyUnseen() returns this.
+   */
+  unseen?: {file: string; line: number; text: string}
 }
 
 // Heroku's Python buildpack installs from uv.lock, poetry.lock, Pipfile(.lock) or requirements.txt at the app's root
@@ -360,7 +365,18 @@ const PG_META = new Set(['django-toolbelt', 'apache-airflow-providers-postgres',
  * somewhere conncalc cannot list (git, a URL, another folder), or when heroku.yml builds an image instead.
  */
 export function noPythonDriver(files: FileReader): NoDriver | undefined {
-  return onceForFiles(files, 'no-python-driver', () => noPythonDriverOf(files))
+  const found = onceForFiles(files, 'no-python-driver', () => noPythonDriverOf(files))
+  return found?.unseen ? undefined : found
+}
+
+/**
+ * The dependency files name no database driver, but a requirement's own packages are not listed (`-e git+…`, a URL):
+ * whether that package pulls a PostgreSQL driver in is not known, so pools the code opens are counted as if it did,
+ * starred (analyze-app.ts). Undefined when the lists are complete or name a driver.
+ */
+export function driverOnlyUnseen(files: FileReader): NoDriver | undefined {
+  const found = onceForFiles(files, 'no-python-driver', () => noPythonDriverOf(files))
+  return found?.unseen ? found : undefined
 }
 
 function noPythonDriverOf(files: FileReader): NoDriver | undefined {
@@ -376,6 +392,7 @@ function noPythonDriverOf(files: FileReader): NoDriver | undefined {
   // A compiled requirements file (COMPILED) is the install's whole list: its unseen requirements' packages are in it.
   const compiled = (path: string, text: string): boolean => path.endsWith('.txt') && COMPILED.test(text.slice(0, 400)) && VIA.test(text)
   let complete = false
+  let unseen: NoDriver['unseen']
   while (queue.length > 0) {
     const path = queue.shift()!
     if (seen.has(path)) continue
@@ -395,13 +412,19 @@ function noPythonDriverOf(files: FileReader): NoDriver | undefined {
     if (!LOCKS.has(path)) {
       const text = file.text.replaceAll(/(?:^|\s)#.*$/gm, '')
       const requirements = path.endsWith('.txt')
-      if (PG_EXTRA.test(text) || (requirements ? !whole && REQ_UNSEEN.test(text.replaceAll(PIP_OPTIONS, '')) : TABLE_UNSEEN.test(text))) return undefined
+      if (PG_EXTRA.test(text)) return undefined
+      if (requirements ? !whole && REQ_UNSEEN.test(text.replaceAll(PIP_OPTIONS, '')) : TABLE_UNSEEN.test(text)) {
+        // Kept to say which requirement: the lists' other packages are still read for a driver.
+        const lines = file.text.split(/\r?\n/)
+        const at = lines.findIndex((l) => (requirements ? REQ_UNSEEN : TABLE_UNSEEN).test(l.replace(/(?:^|\s)#.*$/, '').replace(PIP_OPTIONS, '')))
+        unseen ??= {file: file.path, line: at + 1 || 1, text: (lines[at] ?? '').trim()}
+      }
     }
 
     for (const name of listed(path, file.text).keys()) if (postgres.has(name) || other.has(name) || PG_META.has(name)) return undefined
   }
 
-  return {complete, file: installer, read, ref: PY_INSTALL_REF}
+  return {complete, file: installer, read, ref: PY_INSTALL_REF, ...(unseen ? {unseen} : {})}
 }
 
 /**
