@@ -5,10 +5,11 @@
  */
 export function lineIndex(text: string | Uint8Array): (offset: number) => number {
   const starts = [0]
+  // indexOf finds each newline natively: a loop over every character ran in V8's interpreter for each text read.
   if (typeof text === 'string') {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1)
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
   } else {
-    for (let i = 0; i < text.length; i++) if (text[i] === 10) starts.push(i + 1)
+    for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) starts.push(i + 1)
   }
 
   return (offset) => {

@@ -52,7 +52,12 @@ function toOutput(v: EvalValue, index: number): string {
   return sentinel(index)
 }
 
-const keepNewlines = (s: string): string => s.replaceAll(/[^\n]/g, '')
+const keepNewlines = (s: string): string => {
+  // Counted with indexOf, not a regular expression matched at every character.
+  let newlines = 0
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) newlines++
+  return '\n'.repeat(newlines)
+}
 
 /**
  * Is a tag alone on its line(s) — only blanks before it on its first line and after it on its
