@@ -48,6 +48,8 @@ export interface JsCall {
   within?: JsFunctionSites
   /** Made by a lazily made singleton (`if (!pool) pool = new Pool(…)`): once per process, however often its function is called. */
   once?: boolean
+  /** The singleton's guard (file:line of its `if`): calls under one guard are one pool; under two guards (two singletons), two. */
+  onceAt?: string
   /** Made in a class's decorator (`@Module({imports: [TypeOrmModule.forRoot(…)]})`): that class, as classKey gives it, and its name. */
   decorates?: string
   decoratesName?: string
@@ -519,6 +521,8 @@ class JsEvaluator {
   private capture?: JsCall[]
   /** How many lazily made singletons (`if (!pool) pool = …`) enclose what is being read now. */
   private lazyDepth = 0
+  /** The innermost lazy-singleton guard being read (file:line), with lazyDepth. */
+  private lazyAt: string | undefined
   /** The class whose decorators are being read now (classKey, name), for JsCall.decorates. */
   private decorating?: {key: string; name?: string}
   /**
@@ -549,7 +553,7 @@ class JsEvaluator {
   readonly cliHandlers: {guard?: JsGuard; sites: JsFunctionSites}[] = []
   /** A call chained on another's result (`knex(o).withSchema(s)`): the inner call, read first, and its value while the outer one is read. */
   private readonly chainDone = new Map<N, EvalValue>()
-  private readonly later: {args: EvalValue[]; at: N; decorating?: {key: string; name?: string}; depth: number; functionDepth: number; guards: JsGuard[]; isNew: boolean; lazyDepth: number; name?: string; own?: EvalValue; scope?: Map<string, EvalValue>}[] = []
+  private readonly later: {args: EvalValue[]; at: N; decorating?: {key: string; name?: string}; depth: number; functionDepth: number; guards: JsGuard[]; isNew: boolean; lazyAt?: string; lazyDepth: number; name?: string; own?: EvalValue; scope?: Map<string, EvalValue>}[] = []
 
   constructor(
     private readonly file: string,
@@ -804,11 +808,12 @@ class JsEvaluator {
       const cls = d.isNew && isDict(own) ? CLASSES.get(own.value) : undefined
       if (!own || (!cls && (d.isNew || returnedBy(own) === own))) continue
       const guards = this.guards.splice(0, this.guards.length, ...d.guards)
-      const {decorating, functionDepth, lazyDepth} = this
+      const {decorating, functionDepth, lazyAt, lazyDepth} = this
       const depth = callDepth
       this.decorating = d.decorating
       this.functionDepth = d.functionDepth
       this.lazyDepth = d.lazyDepth
+      this.lazyAt = d.lazyAt
       callDepth = d.depth
       try {
         const args = d.scope ? this.reread(d.at, d.scope) : d.args
@@ -819,6 +824,7 @@ class JsEvaluator {
         this.decorating = decorating
         this.functionDepth = functionDepth
         this.lazyDepth = lazyDepth
+        this.lazyAt = lazyAt
         this.guards.splice(0, this.guards.length, ...guards)
       }
     }
@@ -857,7 +863,7 @@ class JsEvaluator {
     // again then, with the names in scope here (the body's own, its parameters) over the module's final ones.
     const reads = (n: N): boolean => (n.type === 'Identifier' && this.topNames.has(n.name) && !this.names.has(n.name)) || children(n).some((k) => reads(k))
     const scope = (at as N & {arguments: N[]}).arguments.some((a) => reads(a)) ? new Map(this.names) : undefined
-    this.later.push({args, at, depth: callDepth, functionDepth: this.functionDepth, guards: [...this.guards], isNew, lazyDepth: this.lazyDepth, ...(this.decorating ? {decorating: this.decorating} : {}), ...(below ? {own} : {}), ...(unbound ? {name: (callee as N & {name: string}).name} : {}), ...(scope ? {scope} : {})})
+    this.later.push({args, at, depth: callDepth, functionDepth: this.functionDepth, guards: [...this.guards], isNew, lazyAt: this.lazyAt, lazyDepth: this.lazyDepth, ...(this.decorating ? {decorating: this.decorating} : {}), ...(below ? {own} : {}), ...(unbound ? {name: (callee as N & {name: string}).name} : {}), ...(scope ? {scope} : {})})
     return true
   }
 
@@ -903,11 +909,14 @@ class JsEvaluator {
     }
 
     if (once) {
+      const outer = this.lazyAt
       this.lazyDepth += 1
+      this.lazyAt = `${this.file}:${line}`
       try {
         ;(once === 'then' ? then : otherwise)?.()
       } finally {
         this.lazyDepth -= 1
+        this.lazyAt = outer
       }
 
       return c
@@ -1000,7 +1009,7 @@ class JsEvaluator {
   /** A call with where it is: in which function, under which branches, in a singleton's arm, in a decorator. */
   private placed(call: JsCall): JsCall {
     const fn = this.within.at(-1)
-    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {}), ...(this.lazyDepth > 0 ? {once: true} : {}), ...(this.decorating ? {decorates: this.decorating.key, ...(this.decorating.name ? {decoratesName: this.decorating.name} : {})} : {})}
+    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {}), ...(this.lazyDepth > 0 ? {once: true, ...(this.lazyAt ? {onceAt: this.lazyAt} : {})} : {}), ...(this.decorating ? {decorates: this.decorating.key, ...(this.decorating.name ? {decoratesName: this.decorating.name} : {})} : {})}
     return this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed
   }
 

@@ -590,8 +590,14 @@ function boundCalls(c: JsCall, view: SiteView): JsCall[] {
 
   const out = [...byPlace.values()].flat()
 
-  // A singleton the function makes on its first call (`if (!pool) pool = …`) is one pool, made with the first caller's arguments.
-  if (out.length > 1 && out.every((x) => x.once)) return out.slice(0, 1)
+  // A singleton the function makes on its first call (`if (!pool) pool = …`) is one pool, made with the first caller's
+  // arguments. Two singletons that each call the function once (`if (!db) db = make(8)`, `if (!admin) admin = make(2)`)
+  // are two pools: the calls are grouped by the guard they were made under, one pool per guard.
+  if (out.length > 1 && out.every((x) => x.once)) {
+    const byGuard = new Map<string | undefined, JsCall>()
+    for (const x of out) if (!byGuard.has(x.onceAt)) byGuard.set(x.onceAt, x)
+    return [...byGuard.values()]
+  }
   return out.length > 0 ? out : [c]
 }
 
