@@ -35,6 +35,12 @@ export function noDatabaseProgram(cmd: ParsedCommand): {connections: number; ref
   // An interactive shell as a process type (`console: bin/rails console`, for `heroku run console`): with no terminal it
   // reads the end of its input and exits before it opens a connection (ActiveRecord connects on the first query).
   if (known && known.kind === 'finishes' && (prog === 'irb' || prog === 'pry' || prog === 'rails')) return known
+  // resque-scheduler's task (`rake resque:scheduler`, after `environment` or with VAR=value arguments): it reads the
+  // schedule and pushes due jobs to Redis (Resque::Scheduler.run → enqueue_from_config); the jobs run in Resque workers.
+  if (['rails', 'rake'].includes(prog) && args.includes('resque:scheduler') && args.every((a) => a === 'resque:scheduler' || a === 'environment' || /^[A-Z_][A-Z0-9_]*=/.test(a))) {
+    return {connections: 0, ref: 'https://github.com/resque/resque-scheduler#standalone-executable', what: '`rake resque:scheduler` (resque-scheduler) reads its schedule and pushes due jobs to Redis; the jobs run in the Resque workers'}
+  }
+
   if (['rails', 'rake'].includes(prog) && args.length > 0 && args.every((a) => ASSET_TASK.test(a))) {
     return {connections: 0, ref: 'https://github.com/rails/tailwindcss-rails#live-rebuild', what: `\`${prog} ${args.join(' ')}\` rebuilds assets when files change`}
   }

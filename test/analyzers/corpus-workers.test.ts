@@ -101,6 +101,12 @@ describe('framework console workers and clocks', () => {
       expect([command, a.id, a.threadsPerProcess.value, isAssumption(a.threadsPerProcess)]).toEqual([command, 'no-database', 0, false])
     }
 
+    // resque-scheduler only pushes due jobs to Redis; the Resque workers run them.
+    for (const command of ['bundle exec rake resque:scheduler', 'rake environment resque:scheduler', 'bin/rails resque:scheduler DYNAMIC_SCHEDULE=true']) {
+      const a = await analyze(command, {files: memoryFiles({})})
+      expect([command, a.id, a.threadsPerProcess.value, isAssumption(a.threadsPerProcess)]).toEqual([command, 'no-database', 0, false])
+    }
+
     // `tail` without -f ends at once, and `bin/rails server` serves requests: not here.
     expect((await analyze('tail log/production.log', {files: memoryFiles({})})).id).toBe('unknown')
     expect((await analyze('bin/rails server', {files: memoryFiles({})})).id).toBe('puma')
