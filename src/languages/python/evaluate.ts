@@ -7,7 +7,7 @@
  * (the dyno's nproc), arithmetic and decidable conditions. Anything else is an
  * explicit Unknown carrying its line. Nothing is ever run.
  */
-import type {PyDict, PyList, PyFunction, PyFunctionSites, PyCallResult, PyClass, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyArm, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
+import type {PyDict, PyList, PyFunction, PyFunctionSites, PyCallResult, PyClass, PySettingsMeta, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyArm, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
 import {ModuleScope} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {fromDefault, type Source, uniqueSources} from '../../model/source.js'
@@ -1140,7 +1140,9 @@ class Evaluator {
     }
 
     for (const [k, v] of classScope) if (before.get(k) !== v || attrs.has(k)) attrs.set(k, v)
-    const cls: PyClass = {attrs, bases, kind: 'class', name: nameNode.text}
+    const inherited = argList ? named(argList).map((b) => scope.get(b.text.replaceAll(/\s+/g, ''))).find((v) => v?.kind === 'known' && isObj(v.value) && v.value.kind === 'class' && v.value.settings) : undefined
+    const settings = bases.some((b) => b.endsWith('BaseSettings')) ? settingsMeta(body, this.opts.file, inherited?.kind === 'known' ? (inherited.value as PyClass).settings : undefined) : undefined
+    const cls: PyClass = {attrs, bases, kind: 'class', name: nameNode.text, ...(settings ? {settings} : {})}
     scope.set(cls.name, this.known(node, cls))
   }
 
@@ -1647,13 +1649,25 @@ class Evaluator {
     return {file: this.opts.file, kind: 'known', line: this.line(node), value: {items: argv.map((a) => item(a)), kind: 'list'}, via}
   }
 
-  /** An attribute of an instance; pydantic BaseSettings fields are overridden by env vars of the same name. */
+  /**
+   * An attribute of an instance; a pydantic BaseSettings field is read from its env var (settingsMeta: `env_prefix` +
+   * the name, or its alias; without case, pydantic-settings' case_sensitive=False), else its default; one a validator
+   * or `__init__` may change is not known.
+   */
   private instanceAttr(node: PyNode, inst: PyInstance, name: string): EvalValue {
     const declared = inst.cls.attrs.get(name)
     if (inst.cls.bases.some((b) => b.endsWith('BaseSettings'))) {
-      const e = this.env(name) ?? this.env(name.toUpperCase()) ?? this.env(name.toLowerCase())
+      const meta = inst.cls.settings
+      const changed = meta?.changed.get(name)
+      if (changed) return this.unknown(node, changed)
+      if (meta?.prefixUnknown && meta.env.get(name) === undefined) return this.unknown(node, meta.prefixUnknown)
+      const envName = meta?.env.get(name) ?? `${meta?.prefix ?? ''}${name}`
+      const e = this.env(envName) ?? this.env(envName.toUpperCase()) ?? this.env(envName.toLowerCase())
       if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line: this.line(node), reason: e.unknown}
       if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
+      // `pool_size: int = Field(5, …)` / `Field(default=5)`: the default (pydantic fields.py Field); default_factory is not run.
+      const field = declared?.kind === 'known' && isObj(declared.value) && declared.value.kind === 'call' && /(^|\.)Field$/.test(declared.value.callee) ? declared.value : undefined
+      if (field) return field.kwargs.default ?? (field.kwargs.default_factory ? this.unknown(node, `${name} comes from its Field's default_factory, which conncalc does not run`) : (field.args[0] ?? this.unknown(node, `${name} has no default and no env var ${envName} sets it`)))
     }
 
     return declared ?? this.unknown(node, `${inst.cls.name} has no attribute \`${name}\` conncalc can read`)
@@ -2087,4 +2101,66 @@ export async function evaluateModule(file: string, text: string, given?: Scope):
     if (!isExhaustion(error)) throw error
     return unparsedModule(file, 1, TOO_DEEP)
   }
+}
+
+// pydantic-settings reads each field from the env var `env_prefix` + its name, or from its alias / validation_alias (the
+// prefix then not added), matching without case unless case_sensitive (pydantic_settings/sources.py
+// EnvSettingsSource._extract_field_info); pydantic v1's BaseSettings the same from `Config.env_prefix` and Field(env=...).
+// Validators run after the fields are read and may change them: field_validator/validator for the fields they name,
+// model_validator/root_validator (and an `__init__`) for the fields they assign.
+const PYDANTIC_SETTINGS_SOURCES = 'https://github.com/pydantic/pydantic-settings/blob/v2.6.1/pydantic_settings/sources.py'
+
+/** The env names and changed fields of a BaseSettings class body (`inherited`: its settings base's). */
+function settingsMeta(body: PyNode, file: string, inherited: PySettingsMeta | undefined): PySettingsMeta {
+  const text = body.text
+  const meta: PySettingsMeta = {changed: new Map(inherited?.changed), env: new Map(inherited?.env), prefix: inherited?.prefix ?? '', ...(inherited?.prefixUnknown ? {prefixUnknown: inherited.prefixUnknown} : {})}
+  const line0 = body.startPosition.row + 1
+  const lineOf = (index: number): number => line0 + text.slice(0, index).split('\n').length - 1
+  const prefix = /\benv_prefix\b["']?\s*[=:]\s*(.*)/.exec(text)
+  if (prefix) {
+    const literal = /^[rbuf]?["']([^"'\n]*)["']/.exec(prefix[1].trim())
+    if (literal && !prefix[1].trim().startsWith('f')) {
+      meta.prefix = literal[1]
+      delete meta.prefixUnknown
+    } else {
+      meta.prefixUnknown = `the settings class sets env_prefix at ${file}:${lineOf(prefix.index)} to \`${prefix[1].trim().slice(0, 60)}\`, which conncalc cannot read, so which env var each field comes from is not known (${PYDANTIC_SETTINGS_SOURCES})`
+    }
+  }
+
+  // `name: int = Field(5, alias="POOL")`, `validation_alias=`, v1 `env=`: that env var, without the prefix.
+  for (const m of text.matchAll(/^[ \t]*(\w+)\s*:[^=\n]*=\s*Field\(([^\n]*)/gm)) {
+    const alias = /\b(?:validation_alias|alias|env)\s*=\s*(.*)/.exec(m[2])
+    if (!alias) continue
+    const literal = /^["']([^"']+)["']/.exec(alias[1])
+    if (literal) meta.env.set(m[1], literal[1])
+    else meta.changed.set(m[1], `${m[1]} is read from the env var its Field alias names at ${file}:${lineOf(m.index)} (\`${alias[1].slice(0, 60)}\`), which conncalc cannot read (${PYDANTIC_SETTINGS_SOURCES})`)
+  }
+
+  // Validators and __init__: the decorated method's text up to the next line at the class body's indentation.
+  const lines = text.split('\n')
+  for (const [i, l] of lines.entries()) {
+    const deco = /^(\s*)@(?:[\w.]*\.)?(field_validator|validator|model_validator|root_validator)\b\s*(\(([^\n]*))?/.exec(l)
+    const init = /^(\s*)def\s+(__init__|model_post_init)\s*\(/.exec(l)
+    if (!deco && !init) continue
+    const indent = (deco ?? init)![1].length
+    // The method runs from its decorators to the first line after its `def` back at the decorators' indentation.
+    let def = i
+    while (def < lines.length && !/^\s*(?:async\s+)?def\b/.test(lines[def])) def++
+    let end = def + 1
+    while (end < lines.length && (lines[end].trim() === '' || lines[end].length - lines[end].trimStart().length > indent)) end++
+    const method = lines.slice(i, end).join('\n')
+    const at = `${file}:${line0 + i}`
+    const kind = deco?.[2] ?? init![2]
+    if (kind === 'field_validator' || kind === 'validator') {
+      for (const f of (deco![4] ?? '').matchAll(/["'](\w+)["']/g)) meta.changed.set(f[1], `${f[1]} goes through the ${kind} at ${at}, which may change the value read; conncalc does not run it (${PYDANTIC_SETTINGS_SOURCES})`)
+      continue
+    }
+
+    for (const f of method.matchAll(/\b(?:self|cls|values|data|model)\s*(?:\.\s*(\w+)|\[\s*["'](\w+)["']\s*\])\s*=(?!=)/g)) {
+      const field = f[1] ?? f[2]
+      meta.changed.set(field, `${field} is set by the ${kind === '__init__' || kind === 'model_post_init' ? `settings class's ${kind}` : kind} at ${at} after the env is read; conncalc does not run it (${PYDANTIC_SETTINGS_SOURCES})`)
+    }
+  }
+
+  return meta
 }

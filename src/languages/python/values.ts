@@ -45,6 +45,21 @@ export interface PyClass {
   bases: string[]
   kind: 'class'
   name: string
+  /** A pydantic BaseSettings class: how its fields are read from the environment (evaluate.ts settingsMeta). */
+  settings?: PySettingsMeta
+}
+
+/**
+ * How a pydantic(-settings) BaseSettings class reads its fields: the env var a field is read from (its `alias` /
+ * `validation_alias` / v1 `env`, else `env_prefix` + its name, matched without case), and the fields a validator or
+ * `__init__` of the class may change after they are read (why, naming the line).
+ */
+export interface PySettingsMeta {
+  changed: Map<string, string>
+  env: Map<string, string>
+  prefix: string
+  /** `env_prefix` is set in a way conncalc cannot read: no field's env var is known (why). */
+  prefixUnknown?: string
 }
 
 export interface PyInstance {
