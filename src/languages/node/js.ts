@@ -130,6 +130,22 @@ export interface JsModule {
   cliHandlers?: {guard?: JsGuard; sites: JsFunctionSites}[]
 }
 
+/** callsTo's answers per module and pattern. */
+const calleeScans = new WeakMap<JsModule, {byPattern: Map<RegExp, readonly JsCall[]>; n: number}>()
+
+/**
+ * A module's calls whose callee `pattern` matches, in order. A module's evaluation is shared by every process type that
+ * evaluates it alike (project.ts), and each type's readers scan its calls for the same few callees: scanned once per
+ * module and pattern. `pattern` is a module-level constant (the object is the key) without state (no /g or /y).
+ */
+export function callsTo(m: JsModule, pattern: RegExp): readonly JsCall[] {
+  let scans = calleeScans.get(m)
+  if (scans?.n !== m.calls.length) calleeScans.set(m, (scans = {byPattern: new Map(), n: m.calls.length}))
+  let found = scans.byPattern.get(pattern)
+  if (!found) scans.byPattern.set(pattern, (found = m.calls.filter((c) => pattern.test(c.callee))))
+  return found
+}
+
 export interface Folder {
   deep: boolean
   /** The loader, as `file:line`, for --explain and the cap's diagnostic. */

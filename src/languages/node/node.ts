@@ -6,7 +6,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra, PoolEntry} from '../../model/process.js'
-import type {JsModule} from './js.js'
+import {callsTo, type JsModule} from './js.js'
 import type {PackageJson} from './package-json.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
@@ -191,6 +191,9 @@ function webConcurrency(ctx: AnalyzerContext, why: string): Sourced<number> {
   return sourced(1, assumed(`${why} and WEB_CONCURRENCY is not set; 1 worker assumed`))
 }
 
+const THRONG_CALL = /^throng(\.default)?$/
+const CLUSTER_FORK = /^(node:)?cluster(\.default)?\.fork$/
+
 function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnType<typeof nodeEntry>['instances'], diagnostics: Diagnostic[]): Sourced<number> {
   if (instances) {
     const v = instances.value
@@ -199,8 +202,7 @@ function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnT
   }
 
   for (const m of modules) {
-    for (const c of m.calls) {
-      if (!/^throng(\.default)?$/.test(c.callee)) continue
+    for (const c of callsTo(m, THRONG_CALL)) {
       const opts = c.args.find((a) => isDict(a))
       const arg = typeof (c.args[0]?.kind === 'known' && c.args[0].value) === 'number' ? c.args[0] : (entry(opts, 'workers') ?? entry(opts, 'count'))
       if (arg) {
@@ -215,7 +217,7 @@ function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnT
     }
   }
 
-  const fork = modules.flatMap((m) => m.calls.filter((c) => /^(node:)?cluster(\.default)?\.fork$/.test(c.callee)).map((c) => ({c, m})))
+  const fork = modules.flatMap((m) => callsTo(m, CLUSTER_FORK).map((c) => ({c, m})))
   if (fork.length > 0) {
     const wc = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'cluster workers')
     const where = `${fork[0].m.file}:${fork[0].c.line}`
@@ -314,7 +316,7 @@ const WORKER_THREAD = /^(node:)?worker_threads(\.default)?\.Worker$/
  * run at once is the app's code: said, and the process's connections starred, not counted per thread.
  */
 function workerThreads(ctx: AnalyzerContext, modules: JsModule[], threads: Sourced<number>, diagnostics: Diagnostic[]): Sourced<number> {
-  const starts = modules.flatMap((m) => m.calls.filter((c) => c.isNew && WORKER_THREAD.test(c.callee)).map((c) => `${m.file}:${c.line}`))
+  const starts = modules.flatMap((m) => callsTo(m, WORKER_THREAD).filter((c) => c.isNew).map((c) => `${m.file}:${c.line}`))
   if (starts.length === 0 || threads.value === 0) return threads
   const where = `new Worker() at ${starts.slice(0, 3).join(', ')}${starts.length > 3 ? `, ${starts.length - 3} more` : ''}`
   diagnostics.push({

@@ -34,7 +34,7 @@ import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {TEST_CODE} from './project.js'
-import {classKey, fromParameter, requiredValue, returnedBy, urlOfHostPart} from './js.js'
+import {callsTo, classKey, fromParameter, requiredValue, returnedBy, urlOfHostPart} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
@@ -550,25 +550,28 @@ function sequelizeReplication(ctx: AnalyzerContext, replication: EvalValue, max:
  * line and callee. A site's calls are all made before it is added (js.ts bound, instantiate), and a site is shared by every
  * project that reuses its evaluation: indexed once.
  */
-const siteIndex = new WeakMap<object, {byPlace: Map<string, JsCall[]>; n: number}>()
+const siteIndex = new WeakMap<object, {byLine: Map<number, Map<string, JsCall[]>>; n: number}>()
 
-function siteCalls(s: {calls: JsCall[]}, line: number, callee: string): JsCall[] {
+function siteCalls(s: {calls: JsCall[]}, line: number, callee: string): readonly JsCall[] {
   let index = siteIndex.get(s)
   if (index?.n !== s.calls.length) {
-    const byPlace = new Map<string, JsCall[]>()
+    const byLine = new Map<number, Map<string, JsCall[]>>()
     for (const x of s.calls) {
       if (x.args.some((a) => fromParameter(a))) continue
-      const key = `${x.line}\0${x.callee}`
-      const same = byPlace.get(key)
+      let byCallee = byLine.get(x.line)
+      if (!byCallee) byLine.set(x.line, (byCallee = new Map()))
+      const same = byCallee.get(x.callee)
       if (same) same.push(x)
-      else byPlace.set(key, [x])
+      else byCallee.set(x.callee, [x])
     }
 
-    siteIndex.set(s, (index = {byPlace, n: s.calls.length}))
+    siteIndex.set(s, (index = {byLine, n: s.calls.length}))
   }
 
-  return index.byPlace.get(`${line}\0${callee}`) ?? []
+  return index.byLine.get(line)?.get(callee) ?? NONE
 }
+
+const NONE: readonly JsCall[] = []
 
 /**
  * A call in the body of the app's own function (`function makeKnex(config) { return knex(config) }`), as
@@ -697,8 +700,10 @@ const FUNCTION_CALLEE = '(function)'
 const decoratorKey = (c: JsCall): string => `${c.decorates}\0${c.callee}\0${c.line}`
 
 function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], libs: Set<string>): {calls: Map<JsModule, JsCall[]>; maybe: Map<string, string>} {
-  const all = modules.flatMap((m) => m.calls)
-  const tree = all.some((c) => c.decorates) ? nestTree(all) : undefined
+  // nestTree reads the modules' calls only when one is NestFactory's.
+  const rooted = modules.some((m) => callsTo(m, NEST_ROOT).length > 0)
+  const all = rooted ? modules.flatMap((m) => m.calls) : []
+  const tree = rooted && all.some((c) => c.decorates) ? nestTree(all) : undefined
   const out = new Map<JsModule, JsCall[]>()
   const maybe = new Map<string, string>()
   // The calls that make a pool (fromCalls reads them): the ORMs' NestJS modules, and clients made in a provider.
@@ -805,9 +810,10 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   }
 
   const prismaVersion = pkg?.versionOf('@prisma/client') ?? pkg?.versionOf('prisma')
-  const all = [...built.values()].flat()
-  const nestTypeorm = all.some((c) => /^@nestjs\/typeorm\.TypeOrmModule\.forRoot/.test(c.callee))
-  const initializes = all.some((c) => /\.initialize$/.test(c.callee))
+  // Asked only for a TypeORM DataSource.
+  const all = (): JsCall[] => [...built.values()].flat()
+  const nestTypeorm = (): boolean => all().some((c) => /^@nestjs\/typeorm\.TypeOrmModule\.forRoot/.test(c.callee))
+  const initializes = (): boolean => all().some((c) => /\.initialize$/.test(c.callee))
   let singleton = false
   const transient: PoolEntry[] = []
   const http: Found['http'] = []
@@ -859,7 +865,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         } else add('sequelize', m.file, c, max)
       } else if (c.isNew && /^typeorm\.DataSource$/.test(c.callee)) {
         // A DataSource connects on initialize(); in a NestJS app that never calls it, it is the TypeORM CLI's (migrations).
-        if (nestTypeorm && !initializes) {
+        if (nestTypeorm() && !initializes()) {
           diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: 'this TypeORM DataSource is never initialize()d in the code followed (the TypeORM CLI uses it for migrations); the pool TypeOrmModule opens is counted instead', severity: 'info'})
           continue
         }
@@ -998,15 +1004,10 @@ const PG_CLIENTS: ReadonlySet<string> = new Set([...DATABASE_PACKAGES, ...OTHER_
 
 /** A module's `….query('LISTEN …')` calls, in branches that run. */
 function listensIn(m: JsModule): JsCall[] {
-  const known = listens.get(m)
-  if (known?.n === m.calls.length) return known.calls
-  const calls = m.calls.filter((c) => !c.guards?.some((g) => g.kind === 'skipped') && /(^|\.)query$/.test(c.callee) && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? ''))
-  listens.set(m, {calls, n: m.calls.length})
-  return calls
+  return callsTo(m, QUERY_METHOD).filter((c) => !c.guards?.some((g) => g.kind === 'skipped') && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? ''))
 }
 
-/** listensIn per module: a module's evaluation is shared by the process types that evaluate it alike (project.ts). */
-const listens = new WeakMap<JsModule, {calls: JsCall[]; n: number}>()
+const QUERY_METHOD = /(^|\.)query$/
 
 /**
  * Connections held for LISTEN: pg-listen's subscriber (a pg Client of its own), a pg `new Client()`
@@ -1025,17 +1026,22 @@ const directTrue = (opts: EvalValue | undefined): boolean => {
   return d?.kind === 'known' && d.value === true
 }
 
+const PG_LISTEN = /^pg-listen(\.default)?$/
+const LISTEN_METHOD = /\.listen$/
+const CONNECT_METHOD = /\.connect$/
+/** A call in a branch that runs (not skipped for an env var with no value). */
+const live = (c: JsCall): boolean => !c.guards?.some((g) => g.kind === 'skipped')
+
 function listenExtras(modules: JsModule[]): Extra[] {
   const out: Extra[] = []
   const instances = new Set<string>()
   for (const m of modules) {
-    const live = m.calls.filter((c) => !c.guards?.some((g) => g.kind === 'skipped'))
-    for (const c of live.filter((x) => /^pg-listen(\.default)?$/.test(x.callee))) {
+    for (const c of callsTo(m, PG_LISTEN).filter(live)) {
       out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault('pg-listen subscribes over one pg Client of its own, outside any pool', REF.pgListen)]), kind: 'pg-listen', reason: `pg-listen subscriber (${m.file}:${c.line})`})
     }
 
     // postgres.js `sql.listen()`: the first call opens one connection of its own (max 1, no idle timeout), kept per instance.
-    for (const c of live.filter((x) => /\.listen$/.test(x.callee) && isCall(x.receiver) && /^postgres(\.default)?$/.test(x.receiver.value.callee))) {
+    for (const c of callsTo(m, LISTEN_METHOD).filter((x) => live(x) && isCall(x.receiver) && /^postgres(\.default)?$/.test(x.receiver.value.callee))) {
       const made = `${c.receiver!.file}:${c.receiver!.line}`
       if (instances.has(made)) continue
       instances.add(made)
@@ -1043,13 +1049,13 @@ function listenExtras(modules: JsModule[]): Extra[] {
     }
 
     // pg-promise `db.connect({direct: true})`: a pg Client made for the call, outside the Database's pool (the LISTEN shape).
-    for (const c of live.filter((x) => /\.connect$/.test(x.callee) && directTrue(x.args[0]) && pgPromiseDatabase(m, x.receiver))) {
+    for (const c of callsTo(m, CONNECT_METHOD).filter((x) => live(x) && directTrue(x.args[0]) && pgPromiseDatabase(m, x.receiver))) {
       out.push({count: sourced(1, fromFile(m.file, c.line), [fromDefault('pg-promise connect({direct: true}) opens a new connection of its own, bypassing the Database\'s pool, held until done() is called', REF.pgPromiseDirect)]), kind: 'listen', reason: `pg-promise direct connection (${m.file}:${c.line})`})
     }
 
     const listens = listensIn(m)
     if (listens.length === 0) continue
-    const clients = live.filter((c) => c.isNew && PG_CLIENT.test(c.callee))
+    const clients = callsTo(m, PG_CLIENT).filter((c) => live(c) && c.isNew)
     const at = listens[0]
     if (clients.length > 0) {
       for (const c of clients) out.push({count: sourced(1, fromFile(m.file, c.line), [fromFile(m.file, at.line), fromDefault('a pg Client is one connection of its own; kept open for LISTEN, it is held for the life of the process', REF.pgClient)]), kind: 'listen', reason: `pg Client kept open for LISTEN (${m.file}:${c.line})`})
@@ -1129,6 +1135,8 @@ async function sequelizeConfig(ctx: AnalyzerContext, project: NodeProject, diagn
   return {database: `sequelize ${named}`, pool: option(nested(section, 'pool'), ['max'], dflt, 'Sequelize pool max', diagnostics), server}
 }
 
+const PG_PROMISE = /^pg-promise(\.default)?$/
+
 /**
  * pg-promise imported by the modules read, every app file that imports it among them, and none calls its
  * initialiser (`pgPromise(options)`, `require('pg-promise')()`): only the library's static namespaces are used.
@@ -1136,7 +1144,7 @@ async function sequelizeConfig(ctx: AnalyzerContext, project: NodeProject, diagn
 function pgPromiseNeverInitialized(ctx: AnalyzerContext, modules: readonly JsModule[]): boolean {
   const importers = modules.filter((m) => m.imports.some((s) => s === 'pg-promise'))
   if (importers.length === 0) return false
-  if (modules.some((m) => m.calls.some((c) => /^pg-promise(\.default)?$/.test(c.callee)))) return false
+  if (modules.some((m) => callsTo(m, PG_PROMISE).length > 0)) return false
   const read = new Set(modules.map((m) => m.file))
   const all = importersOf(ctx, ['pg-promise'])
   return !all.truncated && all.files.every((f) => read.has(f))
@@ -1225,7 +1233,7 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
 const KNEX_USERS = ['knex', 'objection', 'bookshelf']
 
 export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string, cli?: ProcessArgs): Promise<NodePools> {
-  const ormconfig = modules.some((m) => m.calls.some((c) => TYPEORM_CONNECT.test(c.callee) && c.args.length === 0)) ? await typeormConfig(ctx, project) : undefined
+  const ormconfig = modules.some((m) => callsTo(m, TYPEORM_CONNECT).some((c) => c.args.length === 0)) ? await typeormConfig(ctx, project) : undefined
   const found = fromCalls(ctx, pkg, modules, project.view, ormconfig, cli)
   const diagnostics = [...found.diagnostics]
   const pools = [...found.pools]
