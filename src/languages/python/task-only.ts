@@ -244,24 +244,8 @@ export async function taskOnlyEngines(input: TaskOnlyInput, engines: {call: PyCa
     if (runners.size !== 1) continue
     const runner = [...runners][0]
     if (!runsNoTasks(input.server, runner)) continue
-    // Names other modules take from this one: imported by name, everything with `*`, `module.name` where the module is imported.
-    const seeds = new Set<string>()
-    for (const other of input.modules) {
-      if (other.file === module.file) continue
-      for (const imp of other.imports) {
-        if (input.resolve(imp.module, imp.level, other.file) === module.file) {
-          if (imp.names === '*') for (const n of facts.reads.keys()) seeds.add(n.replace(/^\w+:/, ''))
-          else if (imp.names.length > 0) for (const n of imp.names) seeds.add(n)
-          else for (const n of attributesRead(input.files, other.file)) seeds.add(n)
-        } else if (Array.isArray(imp.names) && imp.names.some((n) => input.resolve(imp.module ? `${imp.module}.${n}` : n, imp.level, other.file) === module.file)) {
-          for (const n of attributesRead(input.files, other.file)) seeds.add(n)
-        }
-      }
-    }
-
-    // A task called directly runs here: its body is live.
-    const direct = [...facts.tasks.keys()].filter((t) => called.has(t))
-    const live = liveNames({...facts, reads: new Map([...facts.reads, ...direct.map((t) => [`fn:${t}`, facts.reads.get(`task:${t}`) ?? new Set<string>()] as const)])}, [...seeds, ...direct])
+    // Names other modules take from this one, and the tasks called directly here (their bodies are live).
+    const live = liveIn(input, module, facts, called)
     const name = call.assignedTo!
     if (live.has(name)) continue
     // Some task must reach it (an engine nothing uses is left counted: its use may be one conncalc does not see).
