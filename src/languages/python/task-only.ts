@@ -226,32 +226,21 @@ export async function taskOnlyEngines(input: TaskOnlyInput, engines: {call: PyCa
   const candidates = engines.filter(({call}) => call.within === undefined && call.assignedTo !== undefined)
   if (candidates.length === 0) return out
   if (input.modules.some((m) => EAGER.test(input.files.read(m.file)?.text ?? ''))) return out
-  const celeryApps = new Set(input.modules.flatMap((m) => m.calls.filter((c) => c.callee === 'celery.Celery' && c.assignedTo).map((c) => c.assignedTo!)))
-  // Names every module calls by their last part (a task called directly runs in the caller).
-  const called = new Set(input.modules.flatMap((m) => m.calls.flatMap((c) => {
-    const parts = c.callee.replace(/\(\)/g, '').split('.')
-    const last = parts.at(-1)!
-    return ['apply', 'run', '__call__'].includes(last) && parts.length > 1 ? [parts.at(-2)!, last] : [last]
-  })))
+  const celeryApps = celeryAppNames(input.modules)
+  const called = directlyCalled(input.modules)
   for (const {call, module} of candidates) {
-    const text = input.files.read(module.file)?.text
-    if (!text) continue
-    const parsed = await parsePython(module.file, text)
-    if (parsed.error) continue
-    const imported = new Map(module.imports.flatMap((i) => (Array.isArray(i.names) ? i.names.map((n) => [n, i.module] as [string, string]) : [])))
-    const facts = moduleFacts(parsed.tree.rootNode, celeryApps, imported)
-    const runners = new Set([...facts.tasks.values()].map((t) => t.runner))
-    if (runners.size !== 1) continue
-    const runner = [...runners][0]
-    if (!runsNoTasks(input.server, runner)) continue
+    const facts = await factsOf(input, module, celeryApps)
+    if (!facts) continue
+    const runner = idleRunner(facts, input.server)
+    if (!runner) continue
     // Names other modules take from this one, and the tasks called directly here (their bodies are live).
     const live = liveIn(input, module, facts, called)
     const name = call.assignedTo!
     if (live.has(name)) continue
     // Some task must reach it (an engine nothing uses is left counted: its use may be one conncalc does not see).
-    const reached = [...facts.tasks].filter(([t]) => liveNames({...facts, reads: new Map([...facts.reads, ['module', new Set()]])}, facts.reads.get(`task:${t}`) ?? []).has(name))
-    if (reached.length === 0) continue
-    out.set(`${module.file}:${call.line}`, {runner, tasks: reached.map(([t, v]) => ({line: v.line, name: t}))})
+    const tasks = tasksReaching(facts, name)
+    if (tasks.length === 0) continue
+    out.set(`${module.file}:${call.line}`, {runner, tasks})
   }
 
   return out
@@ -270,31 +259,54 @@ export async function taskOnlyCalls(input: TaskOnlyInput, calls: {call: PyCall; 
   const candidates = calls.filter(({call}) => call.within !== undefined)
   if (candidates.length === 0) return out
   if (input.modules.some((m) => EAGER.test(input.files.read(m.file)?.text ?? ''))) return out
-  const celeryApps = new Set(input.modules.flatMap((m) => m.calls.filter((c) => c.callee === 'celery.Celery' && c.assignedTo).map((c) => c.assignedTo!)))
+  const celeryApps = celeryAppNames(input.modules)
   const called = directlyCalled(input.modules)
   for (const {call, module} of candidates) {
-    const text = input.files.read(module.file)?.text
-    if (!text) continue
-    const parsed = await parsePython(module.file, text)
-    if (parsed.error) continue
-    const imported = new Map(module.imports.flatMap((i) => (Array.isArray(i.names) ? i.names.map((n) => [n, i.module] as [string, string]) : [])))
-    const facts = moduleFacts(parsed.tree.rootNode, celeryApps, imported)
+    const facts = await factsOf(input, module, celeryApps)
+    if (!facts) continue
     const fn = call.within!.name
     // Only a function of the module's own top level (a nested def's reads are its enclosing function's).
     if (!facts.reads.has(`fn:${fn}`) && !facts.tasks.has(fn)) continue
     if (facts.tasks.has(fn)) continue
-    const runners = new Set([...facts.tasks.values()].map((t) => t.runner))
-    if (runners.size !== 1) continue
-    const runner = [...runners][0]
-    if (!runsNoTasks(input.server, runner)) continue
+    const runner = idleRunner(facts, input.server)
+    if (!runner) continue
     const live = liveIn(input, module, facts, called)
     if (live.has(fn)) continue
-    const reached = [...facts.tasks].filter(([t]) => liveNames({...facts, reads: new Map([...facts.reads, ['module', new Set()]])}, facts.reads.get(`task:${t}`) ?? []).has(fn))
-    if (reached.length === 0) continue
-    out.set(`${module.file}:${call.line}`, {runner, tasks: reached.map(([t, v]) => ({line: v.line, name: t}))})
+    const tasks = tasksReaching(facts, fn)
+    if (tasks.length === 0) continue
+    out.set(`${module.file}:${call.line}`, {runner, tasks})
   }
 
   return out
+}
+
+/** The names the app's modules bind a celery.Celery(...) app to (`app = Celery(...)`). */
+function celeryAppNames(modules: PyModule[]): Set<string> {
+  return new Set(modules.flatMap((m) => m.calls.filter((c) => c.callee === 'celery.Celery' && c.assignedTo).map((c) => c.assignedTo!)))
+}
+
+/** A module's task facts, from its parse; undefined when the file cannot be read or parsed. */
+async function factsOf(input: TaskOnlyInput, module: PyModule, celeryApps: Set<string>): Promise<ModuleFacts | undefined> {
+  const text = input.files.read(module.file)?.text
+  if (!text) return undefined
+  const parsed = await parsePython(module.file, text)
+  if (parsed.error) return undefined
+  const imported = new Map(module.imports.flatMap((i) => (Array.isArray(i.names) ? i.names.map((n) => [n, i.module] as [string, string]) : [])))
+  return moduleFacts(parsed.tree.rootNode, celeryApps, imported)
+}
+
+/** The one task system the module's tasks belong to, when this process runs none of its tasks; else undefined. */
+function idleRunner(facts: ModuleFacts, server: string): TaskRunner | undefined {
+  const runners = new Set([...facts.tasks.values()].map((t) => t.runner))
+  if (runners.size !== 1) return undefined
+  const runner = [...runners][0]
+  return runsNoTasks(server, runner) ? runner : undefined
+}
+
+/** The module's tasks whose bodies reach `name` (read it, or call a function that does). */
+function tasksReaching(facts: ModuleFacts, name: string): TaskOnlyUse['tasks'] {
+  const withoutModule = {...facts, reads: new Map([...facts.reads, ['module', new Set<string>()]])}
+  return [...facts.tasks].filter(([t]) => liveNames(withoutModule, facts.reads.get(`task:${t}`) ?? []).has(name)).map(([t, v]) => ({line: v.line, name: t}))
 }
 
 /** Names every module calls by their last part (a task called directly runs in the caller). */
