@@ -55,6 +55,9 @@ function isPipeOrFile(fs, fd, isatty) {
 /** A writable for `fd`; `nodeStream()` makes Node's own stream for it, used once a write would block. */
 function directStream(fd, fs, nodeStream) {
   const stream = new EventEmitter()
+  // What node:console reads of a stream when a write fails (EPIPE: `conncalc --help | head -1`):
+  // whether 'error' was emitted yet; if not, it listens for it so the error is not uncaught.
+  const state = {errorEmitted: false}
   let node
   let failed
   const handOver = () => {
@@ -95,7 +98,10 @@ function directStream(fd, fs, nodeStream) {
       failed = error
       stream.writable = false
       if (done) process.nextTick(done, error)
-      process.nextTick(() => stream.emit('error', error))
+      process.nextTick(() => {
+        state.errorEmitted = true
+        stream.emit('error', error)
+      })
       return false
     }
 
@@ -113,6 +119,7 @@ function directStream(fd, fs, nodeStream) {
       if (typeof callback === 'function') process.nextTick(callback)
       return stream
     },
+    _writableState: state,
     fd,
     writable: true,
     write,

@@ -3,9 +3,9 @@
  * (fs.writeSync) instead of through the stream Node makes for them. What a reader gets, the exit
  * code and the errors a reader that goes away causes are the same as with Node's stream.
  */
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {EventEmitter} from 'node:events'
-import {closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -164,6 +164,25 @@ describe('conncalc with its output piped', () => {
     expect(stderr).toBe('')
     expect(code).toBe(0)
     expect(readFileSync(out, 'utf8')).toContain('USAGE\n  $ conncalc plan')
+  })
+
+  it('help to a reader that stops reading (`conncalc plan --help | head -1`): exit 0, no stack trace', async () => {
+    // oclif prints help with console.log, one call a line: node:console reads the stream's
+    // _writableState when a write fails, and a stream without one was a TypeError on screen.
+    // A real pipe (spawn's 'pipe' is a socket, which Node's own stream writes), its reader gone
+    // before the first line: every write fails (EPIPE).
+    const fifo = join(work, 'help.fifo')
+    execFileSync('mkfifo', [fifo])
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK)
+    const writer = openSync(fifo, 'w')
+    closeSync(reader)
+    const child = spawn(process.execPath, ['--', join(ROOT, 'bin/run.js'), 'plan', '--help'], {env, stdio: ['ignore', writer, 'pipe']})
+    closeSync(writer)
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk))
+    const code = await new Promise((resolve) => child.on('close', resolve))
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
   })
 
   it('a reader that stops reading (`| head -1`) ends the run quietly: exit 0, no stack trace', async () => {
