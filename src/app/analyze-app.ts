@@ -7,7 +7,7 @@ import type {AppModel, Extra, PoolEntry, ProcessModel} from '../model/process.js
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis} from '../languages/common/types.js'
 
 import {entrySources, Env, layer} from '../model/env.js'
-import {assumed, assumedOfType, derivedFrom, fromDefault, fromFile, type Source, type Sourced, sourced, uniqueSources} from '../model/source.js'
+import {assumed, assumedOfType, derivedFrom, fromDefault, fromFile, fromFlag, type Source, type Sourced, sourced, uniqueSources} from '../model/source.js'
 import {type DynoFacts, type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
@@ -35,6 +35,7 @@ import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
 import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {modulesFromRoot} from '../languages/python/module-paths.js'
+import {settingsFlag} from '../languages/python/program.js'
 import {anotherDatabase, driverOnlyUnseen, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
 import {delegates, dynoProfile, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
@@ -743,7 +744,10 @@ interface ScriptCtx {
 async function analyzeOne(given: AnalyzerContext, versions: Record<string, string>, diagnostics: Diagnostic[]) {
   // `puma -w $(nproc)`: what the dyno's size says the command prints (procfile/dyno-commands.ts).
   const command = argvWithDynoCommands(given.command, given.dyno)
-  const ctx = command === given.command ? given : {...given, command}
+  // `manage.py migrate --settings=x`: Django's own flag names the settings module for this command (over the env's).
+  const settings = settingsFlag(command.argv)
+  const env = settings ? given.env.with(layer(settings.written, [{name: 'DJANGO_SETTINGS_MODULE', source: fromFlag(settings.written), value: settings.module}])) : given.env
+  const ctx = command === given.command && env === given.env ? given : {...given, command, env}
   // A command known to be unknown (a workspace package conncalc cannot find, a manager's missing file): counted as such, with why.
   const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
   const analyzed = await analyzer.analyze(ctx)

@@ -47,6 +47,24 @@ export function manageInvocation(argv: readonly string[]): {args: string[]; comm
   return {args: argv.slice(i + 2), command: argv[i + 1], script: argv[i].replace(/^\.\//, '')}
 }
 
+/**
+ * `python manage.py migrate --settings=app.settings.production` (or `django-admin … --settings x`): Django's
+ * --settings option sets DJANGO_SETTINGS_MODULE before the settings load, over what manage.py's
+ * `os.environ.setdefault` would give (handle_default_options, django/core/management/base.py). The module and the
+ * flag as written; undefined when the command is no management command or gives no --settings.
+ */
+export function settingsFlag(argv: readonly string[]): {module: string; written: string} | undefined {
+  const args = manageInvocation(argv)?.args
+  if (!args) return undefined
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') return undefined
+    if (args[i].startsWith('--settings=') && args[i].length > '--settings='.length) return {module: args[i].slice('--settings='.length), written: args[i]}
+    if (args[i] === '--settings' && args[i + 1] && !args[i + 1].startsWith('-')) return {module: args[i + 1], written: `${args[i]} ${args[i + 1]}`}
+  }
+
+  return undefined
+}
+
 /** `python manage.py <command>`: Django management commands. */
 export const manageCommand = (argv: readonly string[]): string | undefined => manageInvocation(argv)?.command
 
