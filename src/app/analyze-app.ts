@@ -8,7 +8,7 @@ import type {AnalyzerContext, ParsedCommand, ServerAnalysis} from '../languages/
 
 import {entrySources, Env, layer} from '../model/env.js'
 import {assumed, assumedOfType, derivedFrom, fromDefault, fromFile, fromFlag, type Source, type Sourced, sourced, uniqueSources} from '../model/source.js'
-import {type DynoFacts, type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
+import {classicWebConcurrency, type DynoFacts, type DynoSizeTable, dynoFacts} from '../platform/dyno-sizes.js'
 import {nodeBuildpackLayer, platformLayer, rubyBuildpackLayer, runtimeLayer} from '../platform/env-layer.js'
 import {detectLanguage} from '../platform/language.js'
 import {noteRequired, parseAppJsonEnv} from '../platform/app-json-env.js'
@@ -164,7 +164,8 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
     appJson,
     ...(detected.language ? {language: detected.language} : {}),
     // A container app is built from its Dockerfile: no buildpack sets RAILS_ENV, NODE_ENV or WEB_CONCURRENCY (its image's ENV does).
-    buildpackLayers: input.container?.built ? [] : [...(detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []), ...(detected.language === 'nodejs' ? [nodeBuildpackLayer()] : [])],
+    // (A type whose image holds a slug built by Heroku's buildpacks, Render's heroku-import, takes them: entry.buildpacks.)
+    buildpackLayers: [...(detected.language === 'ruby' || lock ? [rubyBuildpackLayer(input.appEnv ?? 'production')] : []), ...(detected.language === 'nodejs' ? [nodeBuildpackLayer()] : [])],
     ...buildpackPicked(input, entries),
     container: input.container?.built === true,
     ...(input.container?.setup ? {setup: input.container.setup} : {}),
@@ -178,6 +179,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
 
       return found
     },
+    platformOn: (dyno) => (input.dynoSizes ? platformLayer(input.dynoSizes, detected, dyno) : undefined),
     versions,
   }
   const processes: ProcessModel[] = []
@@ -185,7 +187,7 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const layersKey = memo ? JSON.stringify(input.envLayers.map((l) => [l.label, [...l.vars.values()]])) : ''
   for (const entry of entries) {
     const formation = input.formation.get(entry.name)
-    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, entry.cwd ?? '', entry.image ? [...entry.image.vars.values()] : null, entry.vars ? entry.vars.map((l) => [...l.vars.values()]) : null, entry.machine ?? null, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
+    const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, entry.cwd ?? '', entry.image ? [...entry.image.vars.values()] : null, entry.vars ? entry.vars.map((l) => [...l.vars.values()]) : null, entry.machine ?? null, entry.buildpacks ?? null, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
     // Each app gets its own copy (tagApp names it and prefixes its paths): the memo keeps an untouched one.
     const kept = memo?.get(key)
     let found: Omit<TypeAnalysis, 'reads'>
@@ -232,12 +234,19 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   // A container type: heroku.yml's setup config vars, then its image's ENV (under every config var, as `docker run -e` is over ENV); no buildpack's.
   if (app.setup) layers.push(app.setup)
   if (entry.image) layers.push(entry.image)
-  if (platform && !app.container) layers.push(platform)
-  append(layers, app.buildpackLayers)
+  // A slug built by Heroku's buildpacks inside another platform's image (Render's heroku-import): the buildpacks' env for the
+  // machine it runs on (WEB_CONCURRENCY from its memory and CPUs), and the .profile.d scripts its entrypoint sources.
+  const slug = entry.buildpacks !== undefined
+  if (slug) {
+    const own = dyno && dyno !== sized ? app.platformOn(dyno) : platform
+    if (own) layers.push(own)
+  } else if (platform && !app.container) layers.push(platform)
+  if (!app.container || slug) append(layers, app.buildpackLayers)
   layers.push(runtimeLayer(entry.name))
   // A buildpack dyno sources the app's .profile.d/*.sh and .profile before its command (procfile/script.ts dynoProfile):
-  // what they export is over the config vars. Not on a container, Render or Fly (no such step).
-  const profile = input.container ? undefined : await dynoProfile(input.files, new Env(layers), entry.name, dyno)
+  // what they export is over the config vars. Not on a container, Render or Fly (no such step), but for heroku-import's
+  // /render/setup-env, which sources .profile.d/*.sh (not .profile).
+  const profile = input.container && !slug ? undefined : await dynoProfile(slug && entry.cwd ? withinDir(input.files, entry.cwd) : input.files, new Env(layers), entry.name, dyno, !slug)
   const baseEnv = new Env(profile ? [profile, ...layers] : layers)
   const split = splitCommand(entry.command, baseEnv, origin)
   // `WEB_CONCURRENCY=$(script/x) cmd`: the script's printed literal, or a value said to be unknown (command-output.ts).
@@ -349,7 +358,12 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
 /** The dyno as the machine another platform runs the type on: its name and CPU count; Heroku's process limit is not its. */
 function onMachine(dyno: DynoFacts, machine: NonNullable<RunningEntry['machine']>): DynoFacts {
   const {processLimit: _heroku, ...rest} = dyno
-  return {...rest, ...(machine.memoryMb ? {memoryMb: machine.memoryMb} : {}), name: machine.name, nproc: machine.nproc, platform: machine.platform}
+  const memoryMb = machine.memoryMb ?? dyno.memoryMb
+  // The buildpacks' formulas on the machine's memory and CPUs (a slug built by Heroku's buildpacks in Render's heroku-import image).
+  const row = dyno.row.generation === 'fir' ? dyno.row : {...dyno.row, webConcurrency: classicWebConcurrency(memoryMb.value, machine.nproc.value)}
+  // With the machine's memory known, the assumed dyno size behind it no longer matters.
+  const size = machine.memoryMb ? sourced(machine.name, machine.memoryMb.source) : dyno.size
+  return {...rest, memoryMb, name: machine.name, nproc: machine.nproc, platform: machine.platform, row, size}
 }
 
 /** The type's dynos: a deploy hook's one, else the formation's (conncalc.yml, the Heroku app, --scale), else an assumption. */
@@ -391,6 +405,8 @@ interface AppFacts {
    */
   buildpackPicked?: Source
   platformFor(size: Sourced<string> | undefined): {dyno?: DynoFacts; platform?: EnvLayer}
+  /** The buildpacks' layer on a machine that is not a dyno size of the table (a Render instance running a Heroku slug). */
+  platformOn(dyno: DynoFacts): EnvLayer | undefined
   versions: Record<string, string>
 }
 

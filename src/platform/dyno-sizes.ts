@@ -165,3 +165,21 @@ export function buildpackWebConcurrency(table: DynoSizeTable, pack: Buildpack, d
 export function buildpackOn(table: DynoSizeTable, pack: Buildpack, dyno: DynoFacts): BuildpackFormula {
   return dyno.row.generation === 'fir' ? table.firBuildpacks[pack] : table.buildpacks[pack]
 }
+
+/**
+ * What the classic buildpacks' formulas (the table's `buildpacks`) give on a machine that is not a Heroku dyno (a Render
+ * instance, a Fly Machine), from its memory and CPU count; the table's Cedar rows are these same formulas worked out per
+ * size (test/platform/dyno-sizes.test.ts checks every row against it):
+ * - python: min(nproc × 2 + 1, ⌊memory ÷ 256⌋), at least 1 (heroku-buildpack-python vendor/WEB_CONCURRENCY.sh);
+ * - nodejs: ⌊memory ÷ 512⌋ (÷ 2048 above 16384 MB), at least 1, over 200 becomes 1 (heroku-buildpack-nodejs
+ *   profile/WEB_CONCURRENCY.sh);
+ * - php: PHP-FPM children min(⌊memory ÷ 128⌋, ⌊⌈log2(memory ÷ 128)⌉ × nproc × 2⌋), at least 1 (heroku-buildpack-php
+ *   bin/util/autotune.php with memory_limit 128M).
+ */
+export function classicWebConcurrency(memoryMb: number, nproc: number): {nodejs: number; php: number; python: number} {
+  const python = Math.max(1, Math.min(nproc * 2 + 1, Math.floor(memoryMb / 256)))
+  const node = Math.max(1, Math.floor(memoryMb / (memoryMb > 16_384 ? 2048 : 512)))
+  const slots = memoryMb / 128
+  const php = Math.max(1, Math.min(Math.floor(slots), Math.floor(Math.ceil(Math.log2(slots)) * nproc * 2)))
+  return {nodejs: node > 200 ? 1 : node, php, python}
+}

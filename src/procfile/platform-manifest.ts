@@ -17,6 +17,7 @@ import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 import {layer} from '../model/env.js'
 import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced} from '../model/source.js'
 import {inRepo, readImage} from './container.js'
+import {parseProcfile} from './procfile.js'
 import {classifyRepositories} from '../platform/render-repo.js'
 import {parseRenderYaml, type RenderDatabaseVar, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
 import type {SameServerEvidence} from '../model/same-server.js'
@@ -134,7 +135,7 @@ function renderApp(files: FileReader, path: string, text: string, folder?: strin
     code: 'missing-config',
     file: path,
     fix: "if the app runs on Heroku instead, add its Procfile; CPU-count defaults use each service's instance type (plan); --scale NAME=N:SIZE sizes it as a Heroku dyno instead",
-    message: `no Procfile: the process types are ${path}'s services (${counted.join(', ')}${release ? ', release = preDeployCommand' : ''}), run by Render; ${NO_BUILDPACK}; their envVars are their config vars${notRun.length > 0 ? ` (${notRun.join(', ')}: no app process)` : ''} (${RENDER_YAML_REF})`,
+    message: `${entries.some((e) => e.buildpacks) ? '' : 'no Procfile: '}the process types are ${path}'s services (${counted.join(', ')}${release ? ', release = preDeployCommand' : ''}), run by Render; ${entries.some((e) => e.buildpacks) ? `no Heroku buildpack runs but in heroku-import's image (${entries.filter((e) => e.buildpacks).map((e) => e.name).join(', ')})` : NO_BUILDPACK}; their envVars are their config vars${notRun.length > 0 ? ` (${notRun.join(', ')}: no app process)` : ''} (${RENDER_YAML_REF})`,
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: RENDER_PLATFORM}
@@ -182,6 +183,9 @@ function renderCommand(files: FileReader, s: RenderService, path: string, diagno
   if (s.docker) {
     const image = readImage(files, posix.join(root, s.docker.dockerfile), undefined, new Map(), diagnostics)
     const env = image.env ? {image: image.env} : {}
+    const given = s.docker.command ? {file: path, line: s.docker.command.line, text: s.docker.command.text} : image.command ? {file: image.file, line: image.command.line, text: image.command.command} : undefined
+    const slug = given && !image.unreadable ? herokuImported(files, image, given, s.name, diagnostics) : undefined
+    if (slug) return {...slug, ...env}
     if (s.docker.command) return {command: image.unreadable ? s.docker.command.text : inRepo(s.docker.command.text, image, files), cwd: image.cwd, file: path, line: s.docker.command.line, ...env}
     if (image.command) return {command: inRepo(image.command.command, image, files), cwd: image.cwd, file: image.file, line: image.command.line, ...env}
     return {command: image.file, cwd: image.cwd, file: path, line: s.line, unknownWhy: image.unreadable ?? `${s.name} has no dockerCommand and ${image.file} sets no CMD or ENTRYPOINT`, ...env}
@@ -189,6 +193,38 @@ function renderCommand(files: FileReader, s: RenderService, path: string, diagno
 
   if (s.start) return {command: s.start.text, cwd: root, file: path, line: s.start.line}
   return {command: s.runtime ?? s.type, cwd: root, file: path, line: s.line, unknownWhy: `${s.name} has no startCommand in ${path} (set in Render's dashboard?)`}
+}
+
+/**
+ * Render's heroku-import image (its Dockerfile.render: FROM …/heroku-app-builder, then …/heroku-app-runner): the builder
+ * runs Heroku's buildpacks on the build context (copied to /app) and writes `/render/process/TYPE` for each Procfile type
+ * (`create-process-types /app/Procfile`); `/render/process/TYPE` runs that line, behind ENTRYPOINT `/render/setup-env` (the
+ * older `/render/start`), which "sources all /app/.profile.d/*.sh files before process start" (the comments of the
+ * Dockerfile heroku-import writes). So the type runs the Procfile's line with the buildpacks' env, as a dyno would:
+ * WEB_CONCURRENCY for the instance's memory and CPUs, RAILS_ENV, NODE_ENV. Undefined for any other command.
+ */
+const HEROKU_IMPORT = /^(?:\/render\/(?:setup-env|start)\s+)?\/render\/process\/([\w.-]+)$/
+function herokuImported(files: FileReader, image: ReturnType<typeof readImage>, given: {file: string; line: number; text: string}, service: string, diagnostics: Diagnostic[]): Omit<ContainerEntry, 'name'> | undefined {
+  const m = HEROKU_IMPORT.exec(given.text.trim().replaceAll(/\s+/g, ' '))
+  if (!m) return undefined
+  const type = m[1]
+  const procfile = posix.join(image.context, 'Procfile')
+  const file = files.read(procfile)
+  const entry = file ? parseProcfile(file.text, file.path).entries.find((e) => e.name === type) : undefined
+  const where = image.context === '' ? 'the repository root' : image.context
+  if (!file || !entry) {
+    return {command: given.text, cwd: image.context, file: given.file, line: given.line, unknownWhy: `${given.text} runs the ${type} type of the Procfile Render's heroku-import builder finds in ${where}, and ${file ? `${file.path} has no ${type} type` : 'there is none (the builder guesses a command)'}`}
+  }
+
+  diagnostics.push({
+    code: 'missing-config',
+    file: given.file,
+    line: given.line,
+    message: `${service}: ${image.file} is Render's heroku-import image: \`${given.text}\` runs ${file.path}'s ${type} line, \`${entry.command.length > 60 ? `${entry.command.slice(0, 59)}…` : entry.command}\`, in the slug Heroku's buildpacks built, after /render/setup-env sources its .profile.d scripts: the buildpacks' env (WEB_CONCURRENCY for the instance's memory and CPUs) is counted as on a dyno`,
+    processType: service,
+    severity: 'info',
+  })
+  return {buildpacks: {file: given.file, line: given.line}, command: entry.command, cwd: image.context, file: file.path, line: entry.line}
 }
 
 async function flyApp(files: FileReader, path: string, text: string): Promise<ContainerError | ManifestApp> {

@@ -20,6 +20,11 @@ export interface RunningEntry extends ProcfileEntry {
   sameServer?: ReadonlyMap<string, SameServerEvidence>
   /** Why what it runs is unknown (a Dockerfile with no CMD): counted as an unknown command. */
   unknownWhy?: string
+  /**
+   * The image runs a slug Heroku's buildpacks built (Render's heroku-import: `/render/process/TYPE` runs the Procfile's
+   * line after `/render/setup-env` sources .profile.d): the buildpacks' env applies as on a dyno. Says where that was read.
+   */
+  buildpacks?: {file: string; line: number}
 }
 
 /**

@@ -1750,8 +1750,8 @@ function statusUntested(node: TsNode): boolean {
  * own `X=1 cmd`. Undecided branches (`if [ "$DYNO" = … ]`) are walked each way (MAX_WALKS): a variable the ways set
  * differently is said to be unknown, naming the branch. Undefined when the app has neither file.
  */
-export async function dynoProfile(files: FileReader, env: Env, processType: string, dyno?: DynoFacts): Promise<EnvLayer | undefined> {
-  const scripts = [...files.list('.profile.d').filter((n) => n.endsWith('.sh')).sort().map((n) => `.profile.d/${n}`), '.profile'].flatMap((p) => {
+export async function dynoProfile(files: FileReader, env: Env, processType: string, dyno?: DynoFacts, withProfile = true): Promise<EnvLayer | undefined> {
+  const scripts = [...files.list('.profile.d').filter((n) => n.endsWith('.sh')).sort().map((n) => `.profile.d/${n}`), ...(withProfile ? ['.profile'] : [])].flatMap((p) => {
     const file = files.read(p)
     return file ? [file] : []
   })

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {BUILTIN_DYNO_SIZES_FILE, loadDynoSizes} from '../../src/platform/dyno-size-table.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced, fromFlag, isAssumption, sourced} from '../../src/model/source.js'
-import {buildpackWebConcurrency, dynoFacts, dynoSizeTableSchema, findDynoSize} from '../../src/platform/dyno-sizes.js'
+import {buildpackWebConcurrency, classicWebConcurrency, dynoFacts, dynoSizeTableSchema, findDynoSize} from '../../src/platform/dyno-sizes.js'
 import {platformLayer} from '../../src/platform/env-layer.js'
 import {detectLanguage} from '../../src/platform/language.js'
 
@@ -88,6 +88,14 @@ describe('plans/dyno-sizes.json', () => {
     expect(wc('standard-1x')).toEqual({nodejs: 1, php: 4, python: 2})
     expect(wc('standard-2x').python).toBe(4)
     expect(wc('performance-l')).toEqual({nodejs: 28, php: 112, python: 17})
+  })
+
+  it('has the classic buildpacks\' formulas worked out on every Cedar row (classicWebConcurrency, used on a Render instance)', () => {
+    for (const s of table.sizes.filter((x) => x.generation !== 'fir')) expect([s.name, classicWebConcurrency(s.memoryMb, s.nproc)]).toEqual([s.name, s.webConcurrency])
+    // A Render starter instance: 512 MB, 1 CPU: min(3, 2) = 2; 512 / 512 = 1; min(4, ⌈log2 4⌉ × 1 × 2 = 4) = 4.
+    expect(classicWebConcurrency(512, 1)).toEqual({nodejs: 1, php: 4, python: 2})
+    // Render standard: 2 GB, 1 CPU: min(3, 8) = 3; 4; min(16, 4 × 1 × 2 = 8) = 8.
+    expect(classicWebConcurrency(2048, 1)).toEqual({nodejs: 4, php: 8, python: 3})
   })
 })
 
