@@ -130,7 +130,10 @@ const DOUBLE_ESCAPES: Record<string, string> = {'!': '!', '"': '"', $: '$', '\\'
 function parseDotenv(text: string, path: string): Parsed {
   const entries: EnvEntry[] = []
   const diagnostics: Diagnostic[] = []
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''))
+  // A lone CR ends a line too (a file saved with classic Mac line ends): Node's dotenv turns
+  // `\r\n?` into `\n` before it reads a line (motdotla/dotenv lib/main.js, parse), and
+  // python-dotenv's reader takes `\r\n`, `\n` and `\r` alike (parser.py, _newline).
+  const lines = text.split(/\r\n?|\n/)
   const unclosed = new Set<string>()
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1

@@ -51,6 +51,19 @@ describe('Procfile encodings', () => {
   })
 })
 
+describe('env files', () => {
+  it('lines that end in a lone CR (classic Mac) are read one by one: WEB_CONCURRENCY counts, the password is not shown', () => {
+    const dir = app({'.env.mac': 'DATABASE_URL=postgres://app:Pw0rdMac@db.example.com/app\rWEB_CONCURRENCY=3\r', 'Procfile': 'web: gunicorn app:app\n'})
+    const r = runCliInProcess(['plan', '--limit', '20', '--env-file', '.env.mac', '--explain'], {cwd: dir})
+    expect(r.code).toBe(0)
+    // 3 gunicorn workers (sync: one connection each), WEB_CONCURRENCY from line 2, not the
+    // 2-worker default, and not part of the line before it.
+    expect(r.stdout).toMatch(/processes per dyno\s+3\s+WEB_CONCURRENCY from \.env\.mac:2/)
+    expect(r.stdout).toContain('total 3 of 20')
+    expect(r.stdout + r.stderr).not.toContain('Pw0rdMac')
+  })
+})
+
 describe('conncalc.yml', () => {
   it('a key written twice is exit 2 naming both lines', () => {
     const dir = app({'Procfile': 'web: gunicorn app:app\n', 'conncalc.yml': 'plan: standard-0\nreserve: 2\nplan: essential-0\n'})

@@ -102,6 +102,16 @@ describe('parseEnvFile', () => {
     ])
   })
 
+  it('reads a file whose lines end in a lone CR (classic Mac) line by line, as dotenv does', () => {
+    const r = parseEnvFile('DATABASE_URL=postgres://u:pw@h/db\rWEB_CONCURRENCY=3\r# note\rMSG="a\rb"\r', 'mac.env')
+    expect(r.diagnostics).toEqual([])
+    expect(r.entries.map((e) => [e.name, e.value, (e.source as {from: string}).from])).toEqual([
+      ['DATABASE_URL', 'postgres://u:pw@h/db', 'mac.env:1'],
+      ['WEB_CONCURRENCY', '3', 'mac.env:2'],
+      ['MSG', 'a\nb', 'mac.env:4'],
+    ])
+  })
+
   it('expands double-quote escapes but keeps single-quoted text literal', () => {
     const r = parseEnvFile(String.raw`A="a\tb\$c\\d"` + '\n' + String.raw`B='a\tb$c'`, 'x.env')
     expect(values(r.entries)).toEqual({A: 'a\tb$c\\d', B: String.raw`a\tb$c`})
