@@ -30,6 +30,7 @@ import {isCelery} from '../common/matchers.js'
 import {append} from '../../util/arrays.js'
 import {importConnection, importConnectionCount} from './import-connection.js'
 import {DATABASE_BACKEND, resultStore, unreadImports} from './celery-idle.js'
+import {signalConnection, signalConnectionCount} from './signal-connection.js'
 
 const REF = 'https://docs.celeryq.dev/en/stable/userguide/configuration.html#worker-concurrency'
 /** Celery's pool aliases (celery/concurrency/__init__.py ALIASES). */
@@ -353,6 +354,13 @@ export const celery: ServerAnalyzer = {
     const mainProcess = opened && (analysis0.pools ?? []).some((p) => p.pool.value > 0)
       ? [{count: importConnectionCount(opened), kind: 'import-connection', reason: 'a connection the celery main process opens while it imports the app (create_all), before it forks the prefork children, kept idle in its pool'}]
       : []
+    // A start-up signal handler (worker_ready, worker_init, …) that queries runs in that main process too: one more it keeps
+    // (with the solo pool the tasks run on that same thread, so its connection is theirs).
+    const signalled = isWorker && pool !== 'solo' ? signalConnection(walked) : undefined
+    if (signalled && (analysis0.pools ?? []).some((p) => p.pool.value > 0)) {
+      mainProcess.push({count: signalConnectionCount(signalled), kind: 'signal-connection', reason: `a connection the celery main process opens in its ${signalled.handler.signal} signal handler and keeps, beside the children's`})
+    }
+
     const analysis = mainProcess.length > 0 ? {...analysis0, extrasPerDyno: [...(analysis0.extrasPerDyno ?? []), ...mainProcess]} : analysis0
     if (!embedsBeat(args)) return analysis
     const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text)
