@@ -26,7 +26,7 @@ import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
 import {usesExport} from './unqueried.js'
-import {closedImports, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, whyPoolNotFound} from './unreached.js'
+import {calledNowhere, closedImports, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -802,6 +802,13 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       const why = c.within.decorated
         ? fromDefault(`made by an instance of ${cls}, a decorated class: the framework's dependency injection makes it, once for a singleton provider`, REF.nestProviders)
         : assumed(`made by each instance of ${cls} (in a field initializer or its constructor), and no code conncalc read makes one (\`new ${c.within.name.slice(4)}()\`): one instance assumed`)
+      pool = {...pool, via: [...(pool.via ?? []), why]}
+    }
+
+    // Made in the body of a named function that no code of the app calls (it is only defined, imported or re-exported: a
+    // migration helper a package exports): it opens only if code conncalc does not read calls it. Counted, and said.
+    if (!c.site && c.inFunction && c.within && !c.within.name.startsWith('new ') && view.count(c.within) === 0 && calledNowhere(ctx.files, c.within)) {
+      const why = assumed(`made by \`${c.within.name}()\` (${c.within.file}:${c.within.line}), which no code of the app conncalc read calls (it is only defined, imported or re-exported): counted as if something calls it once; if nothing in this process does, it opens no connection`)
       pool = {...pool, via: [...(pool.via ?? []), why]}
     }
 

@@ -15,7 +15,7 @@ import {builtinModules} from 'node:module'
 import {lockedDependencies} from './package-json.js'
 
 import {filesUnder} from '../../model/files.js'
-import {CODE, NOT_LOADED} from './project.js'
+import {CODE, NOT_LOADED, TEST_CODE} from './project.js'
 
 /** The package name an import specifier names (`@org/x/sub` → `@org/x`, `mongodb/lib` → `mongodb`). */
 export const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
@@ -194,4 +194,38 @@ export function namedIn(files: FileReader, names: string[], except: string): {fi
 
   const re = new RegExp(String.raw`(?<![\w$])(?:${names.map((n) => n.replaceAll('$', String.raw`\$`)).join('|')})(?![\w$])`)
   return {files: all.code.filter((p) => p !== except && re.test(files.read(p)?.text ?? '')), truncated: all.truncated}
+}
+
+/**
+ * Whether no code of the app (tests aside) calls or passes on the named function `fn`: its name appears, as a word, only
+ * where it is defined, imported or re-exported (`export {fn} from './x'`). A pool its body makes then opens only if code
+ * conncalc does not read calls it (another process's script, a framework that calls exports by name). Text, not parse,
+ * and cut short at MAX_SEARCHED files (then not said): any other mention (a comment, a string) keeps it counted as called.
+ */
+export function calledNowhere(files: FileReader, fn: {file: string; line: number; name: string}): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(fn.name)) return false
+  let all = namesCache.get(files)
+  if (!all) {
+    const found = filesUnder(files, '', (p) => CODE.test(p) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
+    namesCache.set(files, (all = {code: found.paths, truncated: found.truncated}))
+  }
+
+  if (all.truncated) return false
+  const word = new RegExp(String.raw`(?<![\w$])${fn.name.replaceAll('$', String.raw`\$`)}(?![\w$])`)
+  // A line that only brings the name in or passes it out: `import {fn} from`, `export {fn} from`, `export {fn}`, `export default fn;`.
+  const moving = /^\s*(?:import\b|export\s*(?:type\s*)?\{[^}]*\}(?:\s*from\b|\s*;?\s*$)|export\s+\*|export\s+default\s+[\w$]+\s*;?\s*$)/
+  for (const p of all.code) {
+    if (TEST_CODE.test(p)) continue
+    const text = files.read(p)?.text
+    if (text === undefined || !word.test(text)) continue
+    const lines = text.split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      if (!word.test(lines[i])) continue
+      if (p === fn.file && i + 1 === fn.line) continue
+      if (moving.test(lines[i])) continue
+      return false
+    }
+  }
+
+  return true
 }
