@@ -206,7 +206,21 @@ const oclifWsl = patchLine('oclif-wsl', /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\
  * build fails if oclif's source no longer has that line, rather than silently keep the cost.
  */
 const OCLIF_SORT = 'sort((a, b) => a.id.localeCompare(b.id))'
-const oclifCommandSort = patchLine('oclif-command-sort', /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, OCLIF_SORT, 'sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))', 'sorts commands with')
+/**
+ * A Plugin made with a `manifest` option uses it as its manifest (the commands' flags, arguments
+ * and help texts), as it would an oclif.manifest.json it read: src/main.ts passes the one the build
+ * wrote into dist/cli.cjs (standaloneManifest below), instead of oclif making it on every run.
+ */
+const OCLIF_MANIFEST = 'if (!ignoreManifest) {'
+const OCLIF_GIVEN_MANIFEST = `if (this.options.manifest) {
+            this.commandIDs = Object.keys(this.options.manifest.commands);
+            return this.options.manifest;
+        }
+        ${OCLIF_MANIFEST}`
+const oclifPlugin = patchLines('oclif-plugin', /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/, [
+  [OCLIF_SORT, 'sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))', 'sorts commands with'],
+  [OCLIF_MANIFEST, OCLIF_GIVEN_MANIFEST, 'reads its manifest after'],
+])
 
 /**
  * Prism's loadPrism() instantiates its WebAssembly with Node's WASI functions as the imports. Those
@@ -524,7 +538,7 @@ writeAscii(await esbuild.build({
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'esm',
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifCommandSort, oclifReadJson, prismLoader, prismSerialized],
+  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, prismLoader, prismSerialized],
   splitting: true,
   write: false,
 }))
@@ -568,7 +582,7 @@ const cli = await esbuild.build({
   minify: !process.env.CONNCALC_NO_MINIFY,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifCommandSort, oclifReadJson, oclifSameConfig, prismLoader, prismSerialized, siblingBundles],
+  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, prismLoader, prismSerialized, siblingBundles],
   write: false,
 })
 
@@ -630,6 +644,40 @@ const writeScript = (name, code) => {
 
 let code = importsReplaced(ascii(cli.outputFiles[0].text), 'cli.cjs')
 
+writeScript('cli.cjs', code)
+
+/**
+ * The standalone command table's oclif manifest (src/main.ts's STANDALONE_MANIFEST): made by a run
+ * of the bundle just written, then written into it in place of the placeholder, as a string of
+ * JSON (non-ASCII as \u escapes). Only the manifest changes; the commands it describes are the
+ * same code. If it cannot be made, the bundle keeps the placeholder and oclif makes the manifest
+ * on every run, as before.
+ */
+const MANIFEST_PLACEHOLDER = JSON.stringify('__CONNCALC_STANDALONE_MANIFEST__')
+const MANIFEST_SCRIPT = `const {resolve} = require('node:path')
+const {pathToFileURL} = require('node:url')
+const {standaloneManifest} = require('./bin/code-cache.js').loadBundle(resolve('dist/cli.cjs'), {CONNCALC_CODE_CACHE: '0'})
+standaloneManifest({dir: pathToFileURL(resolve('bin/run.js')).href, target: './dist/cli.cjs'}).then((manifest) => process.stdout.write(JSON.stringify(manifest)))`
+function withStandaloneManifest(code) {
+  if (!code.includes(MANIFEST_PLACEHOLDER)) throw new Error(`esbuild.config.js: dist/cli.cjs no longer holds ${MANIFEST_PLACEHOLDER} (src/main.ts's STANDALONE_MANIFEST)`)
+  const env = {...process.env, NO_COLOR: '1'}
+  delete env.NODE_OPTIONS
+  const made = spawnSync(process.execPath, ['-e', MANIFEST_SCRIPT], {cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8', env})
+  let manifest
+  try {
+    manifest = JSON.parse(made.stdout)
+  } catch {
+    manifest = undefined // not JSON: said below
+  }
+  if (made.status !== 0 || typeof manifest?.commands !== 'object') {
+    process.stderr.write(`esbuild.config.js: the standalone manifest was not made (exited ${made.status}): ${made.stderr}\n`)
+    return code
+  }
+  const json = JSON.stringify(manifest).replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return code.split(MANIFEST_PLACEHOLDER).join(JSON.stringify(json))
+}
+
+code = withStandaloneManifest(code)
 writeScript('cli.cjs', code)
 for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/, ''), importsReplaced(ascii(file.text), file.path))
 

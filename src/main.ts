@@ -36,21 +36,53 @@ process.emitWarning = function (this: NodeJS.Process, warning: Error | string, .
 export {commands, herokuCommands} from './commands/index.js'
 
 /**
+ * The manifest oclif makes for the standalone command table (`plan`, `scale` …: each command's
+ * flags, arguments, description and examples, what oclif's help and command lookup read), made
+ * by the build from this very bundle and written into it in place of this placeholder
+ * (esbuild.config.js); the placeholder itself anywhere else (dist/main.js, a build that could not
+ * make it). Made on every run it was ~10 M of the ~240 M instructions of a `conncalc plan` (oclif
+ * caches every flag of every command, one promise each). It depends on the command classes alone
+ * (no flag has a default computed at run time), and is JSON: what oclif makes, less the
+ * properties it leaves undefined.
+ */
+const STANDALONE_MANIFEST = '__CONNCALC_STANDALONE_MANIFEST__'
+
+/**
  * Standalone `conncalc`: package.json's oclif config is what the Heroku CLI reads
  * for the plugin, so it names the `connections:` table (herokuCommands) and an
  * oclif.manifest.json lists those commands. Here the root plugin is loaded with
- * the same bundle's own table (`conncalc plan`) and without that manifest.
+ * the same bundle's own table (`conncalc plan`) and its manifest from the build
+ * (STANDALONE_MANIFEST), or, without one, oclif makes it (ignoreManifest).
  * `target` is the bundle this code runs from, when that is not package.json's
  * dist/main.js (bin/run.js runs dist/cli.cjs): oclif loads the commands from it,
  * and must get this very copy, not load a second one.
  */
 async function standalone(dir: string, target?: string): Promise<LoadOptions> {
-  const root = fileURLToPath(new URL('..', dir)) // dir: bin/run.js
-  const pjson = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {oclif: {commands: object}}
-  pjson.oclif = {...pjson.oclif, commands: {...pjson.oclif.commands, identifier: 'commands', ...(target ? {target} : {})}}
-  const plugin = new Plugin({ignoreManifest: true, isRoot: true, pjson: pjson as never, root})
-  await plugin.load()
+  const {pjson, plugin, root} = await rootPlugin(dir, target, builtManifest(target))
   return {pjson: pjson as never, plugins: new Map([[plugin.name, plugin]]), root}
+}
+
+/** oclif's root plugin for the standalone table, loaded (with `manifest`, when there is one of this version). */
+async function rootPlugin(dir: string, target: string | undefined, manifest: undefined | {version: string}) {
+  const root = fileURLToPath(new URL('..', dir)) // dir: bin/run.js
+  const pjson = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {oclif: {commands: object}; version: string}
+  pjson.oclif = {...pjson.oclif, commands: {...pjson.oclif.commands, identifier: 'commands', ...(target ? {target} : {})}}
+  // `manifest` is an option oclif's Plugin takes in this build (esbuild.config.js's oclif-plugin patch).
+  const options = {ignoreManifest: true, isRoot: true, pjson: pjson as never, root, ...(manifest?.version === pjson.version ? {manifest} : {})}
+  const plugin = new Plugin(options)
+  await plugin.load()
+  return {pjson, plugin, root}
+}
+
+/** The manifest the build wrote into this bundle, when it runs as bin/run.js's dist/cli.cjs. */
+function builtManifest(target?: string): undefined | {version: string} {
+  return target && STANDALONE_MANIFEST.startsWith('{') ? (JSON.parse(STANDALONE_MANIFEST) as {version: string}) : undefined
+}
+
+/** What oclif makes as the standalone table's manifest, for the build to write into the bundle (STANDALONE_MANIFEST). */
+export async function standaloneManifest(options: {dir: string; target?: string}): Promise<unknown> {
+  const {plugin} = await rootPlugin(options.dir, options.target, undefined)
+  return plugin.manifest
 }
 
 /**
