@@ -1,7 +1,7 @@
 import {bundledProgramMissing, bundlerWithoutGemfile} from '../procfile/bundler.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
-import {type FileReader, normalizedDir, type SourceFile, withinDir} from '../model/files.js'
+import {type FileReader, normalizedDir, type SourceFile, withExtraFiles, withinDir} from '../model/files.js'
 import type {Formation, FormationEntry} from '../model/formation.js'
 import type {AppModel, Extra, PoolEntry, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis} from '../languages/common/types.js'
@@ -93,7 +93,8 @@ const PLATFORM_VARS = new Set(['DYNO', 'HOME', 'JAVA_OPTS', 'JAVA_TOOL_OPTIONS',
  * Turn the app's files into one ProcessModel per Procfile process type. Pure:
  * every file comes through `files`, every variable through `envLayers`.
  */
-export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
+export async function analyzeApp(outer: AnalyzeInput): Promise<AppModel> {
+  const input = outer
   const diagnostics: Diagnostic[] = []
   const parsed = input.container ? {diagnostics: [], entries: input.container.entries} : parseProcfile(input.procfile.text, input.procfile.path)
   append(diagnostics, parsed.diagnostics)
@@ -186,6 +187,8 @@ export async function analyzeApp(input: AnalyzeInput): Promise<AppModel> {
   const memo = input.memo && input.root !== undefined && !input.running ? memoOf(input.memo, input.dynoSizes) : undefined
   const layersKey = memo ? JSON.stringify(input.envLayers.map((l) => [l.label, [...l.vars.values()]])) : ''
   for (const entry of entries) {
+    // Scripts the type's image wrote with RUN (procfile/run-writes.ts) are read like the repository's files.
+    const input = entry.written ? {...outer, files: withExtraFiles(outer.files, entry.written)} : outer
     const formation = input.formation.get(entry.name)
     const key = memo ? JSON.stringify([input.root, entry.file, entry.line, entry.name, entry.command, entry.cwd ?? '', entry.image ? [...entry.image.vars.values()] : null, entry.vars ? entry.vars.map((l) => [...l.vars.values()]) : null, entry.machine ?? null, entry.buildpacks ?? null, formation?.size ?? null, Boolean(formation?.range), input.appEnv ?? null, layersKey]) : ''
     // Each app gets its own copy (tagApp names it and prefixes its paths): the memo keeps an untouched one.
@@ -428,7 +431,8 @@ const MAX_LAUNCH_DEPTH = 3
 /**
  * What the type's command leaves running, when it is more than one plain command:
  * the process conncalc budgets as the type (the foreground one, or the first known
- * server when the foreground one is not: `gunicorn … & nginx …`), the others that run
+ * server when the foreground one is not: `gunicorn … & nginx …`; with no known server, the first that may be one:
+ * `redis-server & exec /app/server` is an unknown /app/server type), the others that run
  * beside it in the dyno, and the script branches that were assumed on the way.
  * A process manager (honcho, foreman, supervisord, supercronic: procfile/launchers.ts)
  * counts every process it starts, each read as a command of its own.
@@ -452,7 +456,10 @@ function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined): Ra
   // The type is its server: `gunicorn … & nginx` is a gunicorn type with nginx beside it, not an nginx one.
   const server = (c: ScriptCtx): boolean => recognised(c) && analyzerOf(c) !== 'no-database'
   const pick = ctxs.findIndex((c) => server(c))
-  const primary = pick === -1 ? Math.max(0, ctxs.findIndex((c) => recognised(c))) : pick
+  // No known server: a program conncalc cannot read (`redis-server & exec /app/server`) may be the app's server; one known
+  // to open no PostgreSQL connection (redis-server, nginx) is certainly not. The foreground one comes first in `ctxs`.
+  const maybe = ctxs.findIndex((c) => analyzerOf(c) !== 'no-database')
+  const primary = pick !== -1 ? pick : maybe !== -1 ? maybe : Math.max(0, ctxs.findIndex((c) => recognised(c)))
   const first = ctxs[primary]
   const others = ctxs.filter((_, i) => i !== primary)
   // A manager running several copies of the primary process: the copies beyond the first run beside it.

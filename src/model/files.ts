@@ -136,3 +136,28 @@ export function onceForFiles<T>(files: FileReader, key: string, compute: () => T
   of.set(key, value)
   return value
 }
+
+/**
+ * `files` with more files on top (a Dockerfile's RUN-written scripts, procfile/run-writes.ts), at their paths from the
+ * app root; everything else as `files` has it.
+ */
+export function withExtraFiles(files: FileReader, extra: readonly SourceFile[]): FileReader {
+  if (extra.length === 0) return files
+  const byPath = new Map(extra.map((f) => [f.path, f]))
+  const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+  const key = (d: string): string => d.replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '')
+  return {
+    exists: (p) => byPath.has(p) || files.exists(p),
+    folders(d) {
+      const prefix = key(d) === '' ? '' : `${key(d)}/`
+      const more = extra.filter((f) => f.path.startsWith(prefix) && f.path.slice(prefix.length).includes('/')).map((f) => f.path.slice(prefix.length).split('/')[0])
+      return more.length === 0 ? files.folders(d) : [...new Set([...files.folders(d), ...more])].sort()
+    },
+    list(d) {
+      const more = extra.filter((f) => dirOf(f.path) === key(d)).map((f) => f.path.slice(f.path.lastIndexOf('/') + 1))
+      return more.length === 0 ? files.list(d) : [...new Set([...files.list(d), ...more])].sort()
+    },
+    read: (p) => byPath.get(p) ?? files.read(p),
+    ...(files.within === undefined ? {} : {within: files.within}),
+  }
+}

@@ -18,6 +18,7 @@ import {type DockerStage, finalStage, imageCommand, parseDockerfile, repoFolder,
 import {parseProcfile} from './procfile.js'
 import {DOKKU_DOCKERFILE_REF, type DokkuSign} from '../platform/dokku-builder.js'
 import {append} from '../util/arrays.js'
+import {scriptText} from './run-writes.js'
 
 const CONTAINER_RUNTIME_REF = 'https://devcenter.heroku.com/articles/container-registry-and-runtime#dockerfile-commands-and-runtime'
 
@@ -68,7 +69,18 @@ export interface Image {
   stage?: DockerStage
   /** Why the image cannot be read (the Dockerfile is missing, or has no such stage). */
   unreadable?: string
+  /**
+   * Scripts its RUNs write with the shell (procfile/run-writes.ts), as repository files at `DOCKERFILE@/abs/path`, each
+   * line at the Dockerfile line that wrote it; keyed by the absolute path in the image.
+   */
+  written?: Map<string, SourceFile>
 }
+
+/** What an entry takes from its image: its ENV and the scripts its RUNs wrote. */
+export const fromImage = (image: Image | undefined): Pick<ContainerEntry, 'image' | 'written'> => ({
+  ...(image?.env ? {image: image.env} : {}),
+  ...(image?.written && image.written.size > 0 ? {written: [...image.written.values()]} : {}),
+})
 
 /** Read heroku.yml and the Dockerfiles it names. */
 export function herokuYmlApp(files: FileReader, path = 'heroku.yml'): ContainerApp | ContainerError {
@@ -100,7 +112,7 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
     const own = imageName ?? (yml.images.has(name) ? name : 'web')
     const image = imageOf(own)
     if (command !== undefined) {
-      entries.push({command: image ? inRepo(command, image, files) : command, cwd: image?.cwd ?? '', file: path, line, name, ...(image?.env ? {image: image.env} : {})})
+      entries.push({command: image ? inRepo(command, image, files) : command, cwd: image?.cwd ?? '', file: path, line, name, ...fromImage(image)})
       // With no Docker build at all (heroku.yml's `build: languages:`, the buildpack manifest), there is no image to speak of.
       if (!image && yml.images.size > 0) {
         diagnostics.push({
@@ -122,7 +134,7 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
     }
 
     if (image.command) {
-      entries.push({command: inRepo(image.command.command, image, files), cwd: image.cwd, file: image.file, line: image.command.line, name, ...(image.env ? {image: image.env} : {})})
+      entries.push({command: inRepo(image.command.command, image, files), cwd: image.cwd, file: image.file, line: image.command.line, name, ...fromImage(image)})
       return
     }
 
@@ -134,7 +146,7 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
       line: image.stage?.line ?? 1,
       name,
       ...unknownWhy(image.unreadable ?? `${image.file} sets no CMD or ENTRYPOINT, so the container runs the base image ${base}'s own, which the repository does not say`),
-      ...(image.env ? {image: image.env} : {}),
+      ...fromImage(image),
     })
   }
 
@@ -171,7 +183,7 @@ export function dockerfileApp(files: FileReader, path = 'Dockerfile'): Container
     }
   }
 
-  const entry: ContainerEntry = {command: inRepo(image.command.command, image, files), cwd: image.cwd, file: path, line: image.command.line, name: 'web', ...(image.env ? {image: image.env} : {})}
+  const entry: ContainerEntry = {command: inRepo(image.command.command, image, files), cwd: image.cwd, file: path, line: image.command.line, name: 'web', ...fromImage(image)}
   return {built: true, diagnostics, entries: [entry], file: path, idle: []}
 }
 
@@ -202,7 +214,7 @@ export function procfileInImage(files: FileReader, procfile: SourceFile, sign: D
       })
     }
 
-    return {command: inRepo(run.command, image, files), cwd: image.cwd, file: procfile.path, line: e.line, name: e.name, ...(image.env ? {image: image.env} : {})}
+    return {command: inRepo(run.command, image, files), cwd: image.cwd, file: procfile.path, line: e.line, name: e.name, ...fromImage(image)}
   })
   const at = sign.line === undefined ? sign.file : `${sign.file}:${sign.line}`
   const where = stage.workdir === '/' ? 'its root folder' : `WORKDIR ${stage.workdir}`
@@ -232,7 +244,30 @@ export function readImage(files: FileReader, dockerfile: string, target: string 
   const cwd = inside === undefined ? (copiedFolder(stage, context, files) ?? context) : posix.join(context, inside).replace(/^\.$/, '')
   const env = stage.env.length > 0 ? layer(`${file.path} ENV`, stage.env) : undefined
   const command = imageCommand(stage)
-  return {context, cwd, file: file.path, stage, ...(command ? {command} : {}), ...(env ? {env} : {})}
+  const written = writtenScripts(stage, file.path, command, diagnostics)
+  return {context, cwd, file: file.path, stage, ...(command ? {command} : {}), ...(env ? {env} : {}), ...(written ? {written} : {})}
+}
+
+/**
+ * The files the final stage's RUNs wrote as readable scripts (`DOCKERFILE@/usr/local/bin/entrypoint.sh`); one the image's
+ * command names but whose writing was not read is said (info) with why, and stays unknown.
+ */
+function writtenScripts(stage: DockerStage, dockerfile: string, command: Image['command'], diagnostics: Diagnostic[]): Map<string, SourceFile> | undefined {
+  if (!stage.written || stage.written.size === 0) return undefined
+  const out = new Map<string, SourceFile>()
+  for (const [abs, w] of stage.written) {
+    if (w.unreadable) {
+      if (command && command.command.includes(abs)) {
+        diagnostics.push({code: 'unknown-config-value', file: dockerfile, line: w.unreadable.line, message: `${abs}, which the image runs, is written by a RUN: ${w.unreadable.why}; what it runs is not known`, severity: 'info'})
+      }
+
+      continue
+    }
+
+    out.set(abs, {path: `${dockerfile}@${abs}`, text: scriptText(w)})
+  }
+
+  return out.size > 0 ? out : undefined
 }
 
 /**
@@ -290,8 +325,15 @@ export function inRepo(command: string, image: Image, files: FileReader): string
   })
   const repoMount = stage.repoAt && stage.repoAt !== '/' ? {from: image.context, to: stage.repoAt} : undefined
   if (repoMount) mounts.push(repoMount)
-  if (mounts.length === 0) return command
+  if (mounts.length === 0 && !image.written) return command
   return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]*)/g, (m, pre: string, abs: string) => {
+    // A script a RUN wrote there (`echo … > /usr/local/bin/entrypoint.sh`): its readable copy.
+    const script = image.written?.get(abs)
+    if (script) {
+      const rel = posix.relative(image.cwd || '.', script.path)
+      return `${pre}${rel.startsWith('.') ? rel : `./${rel}`}`
+    }
+
     const under = (x: {to: string}): boolean => abs === x.to || abs.startsWith(`${x.to}/`)
     const at = (x: {from: string; to: string}): string => posix.join(x.from, abs.slice(x.to.length).replace(/^\/+/, ''))
     // A release's overlays hold only some of its files (bin/server, not the generated bin/NAME): mapped where the file is there.

@@ -13,6 +13,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvEntry} from '../model/env.js'
 
 import {fromEnv} from '../model/source.js'
+import {type Heredoc, type PhysicalLine, runWrites, type WrittenFile} from './run-writes.js'
 
 const DOCKERFILE_REF = 'https://docs.docker.com/reference/dockerfile/'
 
@@ -47,6 +48,8 @@ export interface DockerStage {
   repoAt?: string
   /** The stage's WORKDIR, absolute; '/' when none is set. */
   workdir: string
+  /** Files its RUNs write with the shell (`echo … >> /usr/local/bin/entrypoint.sh`) or a COPY heredoc: absolute path → lines. */
+  written?: Map<string, WrittenFile>
 }
 
 export interface ParsedDockerfile {
@@ -57,8 +60,12 @@ export interface ParsedDockerfile {
 /** One instruction after line continuations are joined: its keyword (upper case), its arguments, its first line. */
 interface Instruction {
   args: string
+  /** Heredoc bodies (`<<EOF` … `EOF`), in order. */
+  heredocs: Heredoc[]
   keyword: string
   line: number
+  /** Its physical lines, continuations joined away, with their numbers. */
+  parts: PhysicalLine[]
 }
 
 /**
@@ -124,6 +131,8 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
       }
 
       case 'RUN': {
+        // Files its shell writes (`echo '…' >> /usr/local/bin/entrypoint.sh`, `cat <<'EOF' > start.sh`): procfile/run-writes.ts.
+        if (/[>]/.test(ins.args)) runWrites(ins.parts, ins.heredocs, stage.workdir, (stage.written ??= new Map()), posix.resolve)
         // `RUN turbo prune @app/api --docker` (npx/bunx/pnpm dlx/yarn too) in a stage holding the repository: it writes
         // the pruned workspace to <out-dir> (default out), json/ and full/ with --docker
         // (https://turborepo.com/docs/reference/prune).
@@ -147,6 +156,14 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
       case 'COPY':
       case 'ADD': {
         const words = ins.args.split(/\s+/).filter(Boolean)
+        // `COPY <<EOF /entrypoint.sh` (BuildKit): the heredoc's body is the file, as written (COPY expands nothing).
+        const doc = /^(?:--\S+\s+)*<<-?\s*["']?[A-Za-z_]\w*["']?\s+(\S+)\s*$/.exec(ins.args.trim())
+        if (doc && ins.heredocs.length === 1) {
+          const to = posix.resolve(stage.workdir, unquote(doc[1]))
+          ;(stage.written ??= new Map()).set(to, {lines: ins.heredocs[0].body})
+          break
+        }
+
         // `COPY --from=build /rails /rails`: what an earlier stage copied from the repository, copied on.
         const fromStage = words.find((w) => w.startsWith('--from='))?.slice('--from='.length).toLowerCase()
         const earlier = fromStage === undefined ? undefined : stages.find((s) => s.name === fromStage || String(stages.indexOf(s)) === fromStage)
@@ -338,10 +355,12 @@ function instructions(text: string): Instruction[] {
     const line = i + 1
     let joined = ''
     let current = lines[i]
+    const parts: PhysicalLine[] = []
     for (;;) {
       const trimmed = current.replace(/\s+$/, '')
       if (trimmed.endsWith(escape) && i + 1 < lines.length) {
         joined += trimmed.slice(0, -1)
+        parts.push({line: i + 1, text: trimmed.slice(0, -1)})
         i++
         // Comment and empty lines inside a continuation are skipped.
         while (i < lines.length && /^\s*(#.*)?$/.test(lines[i]) && i + 1 < lines.length) i++
@@ -350,6 +369,7 @@ function instructions(text: string): Instruction[] {
       }
 
       joined += trimmed
+      parts.push({line: i + 1, text: trimmed})
       i++
       break
     }
@@ -357,11 +377,20 @@ function instructions(text: string): Instruction[] {
     const m = /^\s*([A-Za-z]+)\s*(.*)$/s.exec(joined)
     if (!m) continue
     const keyword = m[1].toUpperCase()
-    out.push({args: m[2], keyword, line})
+    // The keyword is not part of the shell text: the first part starts after it.
+    if (parts.length > 0) parts[0] = {...parts[0], text: parts[0].text.replace(/^\s*[A-Za-z]+\s*/, '')}
+    const heredocs: Heredoc[] = []
+    out.push({args: m[2], heredocs, keyword, line, parts})
     // Heredocs: `<<EOF`, `<<-EOF`, `<<"EOF"`; their bodies end at a line that is the word alone.
-    for (const h of m[2].matchAll(/<<-?\s*(["']?)([A-Za-z_][\w]*)\1/g)) {
-      const word = h[2]
-      while (i < lines.length && lines[i].trim() !== word) i++
+    for (const h of m[2].matchAll(/<<(-?)\s*(["']?)([A-Za-z_][\w]*)\2/g)) {
+      const word = h[3]
+      const body: PhysicalLine[] = []
+      while (i < lines.length && lines[i].trim() !== word) {
+        body.push({line: i + 1, text: h[1] === '-' ? lines[i].replace(/^\t+/, '') : lines[i]})
+        i++
+      }
+
+      heredocs.push({body, quoted: h[2] !== '', word})
       i++
     }
   }

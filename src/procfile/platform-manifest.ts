@@ -16,7 +16,7 @@ import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 
 import {layer} from '../model/env.js'
 import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced} from '../model/source.js'
-import {inRepo, readImage} from './container.js'
+import {fromImage, inRepo, readImage} from './container.js'
 import {parseProcfile} from './procfile.js'
 import {classifyRepositories} from '../platform/render-repo.js'
 import {parseRenderYaml, type RenderDatabaseVar, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
@@ -182,7 +182,7 @@ function renderCommand(files: FileReader, s: RenderService, path: string, diagno
   if (s.image) return {command: s.image, cwd: root, file: path, line: s.line, unknownWhy: `${s.name} runs the prebuilt image ${s.image}, which is not in the repository`}
   if (s.docker) {
     const image = readImage(files, posix.join(root, s.docker.dockerfile), undefined, new Map(), diagnostics)
-    const env = image.env ? {image: image.env} : {}
+    const env = fromImage(image)
     const given = s.docker.command ? {file: path, line: s.docker.command.line, text: s.docker.command.text} : image.command ? {file: image.file, line: image.command.line, text: image.command.command} : undefined
     const slug = given && !image.unreadable ? herokuImported(files, image, given, s.name, diagnostics) : undefined
     if (slug) return {...slug, ...env}
@@ -244,7 +244,7 @@ async function flyApp(files: FileReader, path: string, text: string): Promise<Co
   const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, undefined, new Map(), diagnostics, '') : undefined
   const vars = fly.env.length > 0 ? [layer(`${path} [env]`, fly.env)] : []
   const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
-  const base = {cwd: image?.cwd ?? dir, ...(image?.env ? {image: image.env} : {}), ...(vars.length > 0 ? {vars} : {})}
+  const base = {cwd: image?.cwd ?? dir, ...fromImage(image), ...(vars.length > 0 ? {vars} : {})}
   const entries: ContainerEntry[] = fly.processes.map((p) => ({...base, command: inImage(p.command), file: path, line: p.line, machine: flyMachine(fly, p.name, path), name: p.name}))
   if (entries.length === 0) {
     const machine = flyMachine(fly, 'app', path)

@@ -1,6 +1,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
 import type {SameServerEvidence} from '../model/same-server.js'
+import type {SourceFile} from '../model/files.js'
 import type {Sourced} from '../model/source.js'
 import type {ProcfileEntry} from './procfile.js'
 
@@ -25,6 +26,8 @@ export interface RunningEntry extends ProcfileEntry {
    * line after `/render/setup-env` sources .profile.d): the buildpacks' env applies as on a dyno. Says where that was read.
    */
   buildpacks?: {file: string; line: number}
+  /** Scripts the image's RUNs wrote (procfile/run-writes.ts), readable at their paths from the app root. */
+  written?: SourceFile[]
 }
 
 /**
