@@ -482,20 +482,53 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
     return app
   }
 
-  if (files.exists('app.json') || !files.exists('Dockerfile') || detectLanguage(files).language !== undefined) return undefined
-  const app = take(dockerfileApp(files, 'Dockerfile'))
+  if (files.exists('app.json') || !files.exists('Dockerfile')) return undefined
+  // Beside a language's files `git push` builds with its buildpack, and the buildpack's default web process runs
+  // (defaultProcfile). Where that buildpack declares none (a Gradle app whose Spring Boot plugin is in a subproject, a
+  // Python app), a buildpack deploy starts nothing: the app runs only as the Dockerfile's image.
+  // That is taken only where the app's own files push the image (`heroku container:push` in a script, a workflow or the
+  // README): a Dockerfile beside them is as often for local use (docker compose) or another host.
+  const detected = detectLanguage(files)
+  const buildpack = detected.language === undefined ? undefined : await defaultWebProcess(files, detected)
+  if (buildpack && !('none' in buildpack)) return undefined
+  const pushed = buildpack ? containerPush(files) : undefined
+  if (buildpack && !pushed) return undefined
+  const built = dockerfileApp(files, 'Dockerfile')
+  // A Dockerfile with no CMD either: the buildpack's reason is the one said (defaultProcfile's exit 2).
+  if (buildpack && 'error' in built) return undefined
+  const app = take(built)
   const web = app.entries[0]
+  const noWeb = buildpack && 'none' in buildpack && pushed ? `, and a buildpack deploy would start no web process (${buildpack.none}); ${pushed.file}:${pushed.line} pushes the Dockerfile's image (\`${pushed.text}\`)` : ''
   const others = files.list('').filter((n) => n !== 'Dockerfile' && /^Dockerfile[.-]|\.Dockerfile$/.test(n))
   extra.push({
     code: 'missing-config',
     file: 'Dockerfile',
     fix: `add a Procfile (\`web: …\`) if the app deploys with buildpacks, or a heroku.yml if it builds on Heroku's container stack${others.length > 0 ? ` (${others.join(', ')} not read)` : ''}`,
     line: web.line,
-    message: `no Procfile or heroku.yml: web is assumed to run the Dockerfile's command, \`${web.command.length > 60 ? `${web.command.slice(0, 59)}…` : web.command}\`, as \`heroku container:push web\` would release it (${CONTAINER_RUNTIME_REF})`,
+    message: `no Procfile or heroku.yml${noWeb}: web is assumed to run the Dockerfile's command, \`${web.command.length > 60 ? `${web.command.slice(0, 59)}…` : web.command}\`, as \`heroku container:push web\` would release it (${CONTAINER_RUNTIME_REF})`,
     processType: 'web',
     severity: 'info',
   })
   return app
+}
+
+const CONTAINER_PUSH = /\bheroku\s+container:(?:push|release)\b|\bregistry\.heroku\.com\//
+// Where an app says how it deploys: root scripts and docs, its bin/ and scripts/ folders, its CI workflows (bounded: names only, then text).
+const PUSH_FILES = /\.(?:sh|bash|ya?ml|md|json|toml|txt)$|^(?:Makefile|Justfile|Rakefile|deploy)$/i
+
+/** The first line of the app's scripts, workflows or README that pushes an image to Heroku's container registry. */
+function containerPush(files: FileReader): {file: string; line: number; text: string} | undefined {
+  for (const dir of ['', 'bin', 'scripts', 'script', '.github/workflows', '.circleci', '.gitlab']) {
+    for (const name of files.list(dir)) {
+      if (!PUSH_FILES.test(name)) continue
+      const path = dir === '' ? name : `${dir}/${name}`
+      const lines = files.read(path)?.text.split('\n') ?? []
+      const i = lines.findIndex((l) => CONTAINER_PUSH.test(l))
+      if (i >= 0) return {file: path, line: i + 1, text: lines[i].trim().length > 50 ? `${lines[i].trim().slice(0, 49)}…` : lines[i].trim()}
+    }
+  }
+
+  return undefined
 }
 
 /**

@@ -203,6 +203,33 @@ describe('a Dockerfile and no Procfile or heroku.yml', () => {
   })
 })
 
+describe('a Dockerfile beside language files whose buildpack declares no web process', () => {
+  // A Gradle build whose Spring Boot plugin sits in a subproject: the Gradle buildpack's default web process is only for
+  // a root build.gradle naming org.springframework.boot (default-process.ts), so a `git push` build starts nothing; the
+  // image is built from the Dockerfile and released with `heroku container:push web` by the app's own script.
+  const {app} = tempApps()
+  const files = {
+    'Dockerfile': 'FROM eclipse-temurin:17-jre\nCOPY api/build/libs/api.jar app.jar\nENV SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE=7\nENTRYPOINT ["java", "-jar", "app.jar"]\n',
+    'api/build.gradle.kts': 'plugins {\n  id("org.springframework.boot") version "3.2.0"\n}\ndependencies {\n  implementation("org.springframework.boot:spring-boot-starter-data-jpa")\n  runtimeOnly("org.postgresql:postgresql")\n}\n',
+    'build.gradle.kts': 'allprojects {\n  repositories { mavenCentral() }\n}\n',
+    'settings.gradle.kts': 'include("api")\n',
+  }
+
+  it("the app's script pushes the image: web runs the Dockerfile's command in its image, said (the image's ENV sets Hikari's pool to 7)", () => {
+    const r = planIn(app({...files, 'deploy.sh': 'set -e\n./gradlew :api:bootJar\nheroku container:push web -a notes-api\nheroku container:release web -a notes-api\n'}))
+    // java -jar app.jar with the image's ENV SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE=7 (relaxed binding) → 7 per dyno, 1 dyno.
+    expect(r.type('web')).toMatchObject({connections: 7, poolPerProcess: 7})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'Dockerfile', message: expect.stringContaining('a buildpack deploy would start no web process'), severity: 'info'}))
+    expect(r.diagnostics.find((d) => d.file === 'Dockerfile')?.message).toContain('deploy.sh:3 pushes the Dockerfile\'s image')
+  })
+
+  it('nothing in the app pushes an image: exit 2, the buildpack starting nothing (as before)', () => {
+    const r = runCliInProcess(['plan', '--plan', 'standard-0'], {cwd: app(files)})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('the JVM buildpacks declare a default web process only for Spring Boot apps')
+  })
+})
+
 describe('scalingo.json formation', () => {
   it('amount is the container count; sizes are Scalingo containers, said, the count used', () => {
     const r = planIn(fixture('scalingo-formation'))
