@@ -21,6 +21,7 @@ import {manageInvocation, scriptRoot} from './program.js'
 import {pythonAnalysis} from './server.js'
 import {settingsModule} from './django.js'
 import {startedThreads} from './started-threads.js'
+import {quietPools} from './import-threads.js'
 import {HUEY_COMMANDS, hueyConsumer} from './huey.js'
 import {djangoQCluster} from './django-q.js'
 import {asString} from './evaluate.js'
@@ -114,7 +115,7 @@ export const djangoCommand: ServerAnalyzer = {
       threads = flag.value ? sourced(flag.value.value, fromFlag(findFlag(manage.args, ['--threads'])!.written), [what, ...channelsOne]) : sourced(1, what, channelsOne)
     } else if (file) {
       const read: PyModule[] = await project.walk([file])
-      const found = startedThreads(read, ctx, what)
+      const found = startedThreads(read, ctx, what, undefined, quietPools(read))
       append(diagnostics, found.diagnostics)
       const runs = runscript ? [fromDefault(`django-extensions \`runscript ${runscript}\` calls run() of ${file} from handle()`, RUNSCRIPT_REF)] : []
       threads = found.threads ?? sourced(1, fromFile(file, 1), [...runs, fromDefault(`Django runs handle() on the main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, HANDLE)])

@@ -370,7 +370,10 @@ class Evaluator {
 
       case 'for_statement':
       case 'while_statement': {
-        // Not executed: only the calls inside are collected, as conditional.
+        // Not executed: only the calls inside are collected, as conditional. A `for`'s iterable is evaluated once, before
+        // the loop (`for status in pool.map(fetch, pages):` hands the pool its tasks), its value not bound.
+        const iterable = node.type === 'for_statement' ? node.childForFieldName('right') : null
+        if (iterable) await this.expr(iterable, scope)
         const elseBody = node.childForFieldName('alternative')?.childForFieldName('body')
         const unrolled = node.type === 'for_statement' && this.unrolled === 0 && (await this.unrollNamespaceWrites(node, scope))
         if (unrolled) this.unrolled++
@@ -714,6 +717,8 @@ class Evaluator {
     // Which name holds what the calls made (a pool assigned to a module global twice is one pool at a time).
     const name = targets.length === 1 && targets[0].type === 'identifier' ? targets[0].text : undefined
     if (name) for (const c of this.calls.slice(start)) c.assignedTo ??= name
+    const attr = targets.length === 1 && targets[0].type === 'attribute' ? targets[0].childForFieldName('attribute')?.text : undefined
+    if (attr) for (const c of this.calls.slice(start)) c.assignedAttr ??= attr
     // `env = os.environ.get` … `env("WORKERS", 4)`: the name calls what it is bound to (a later assignment unbinds it).
     if (name) {
       const getter = valueNode.type === 'attribute' || valueNode.type === 'identifier' ? this.dotted(valueNode) : undefined

@@ -13,7 +13,7 @@
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
-import {type PyCall, type PyFunctionSites, type PyModule, subclassesOf} from './values.js'
+import {classOf, type EvalValue, type PyCall, type PyFunctionSites, type PyModule, subclassesOf} from './values.js'
 
 import {assumed, type Source, type Sourced, sourced} from '../../model/source.js'
 import {cliCommandOf, THREAD_POOLS, threadPoolSize} from './started-threads.js'
@@ -22,8 +22,10 @@ import {cliCommandOf, THREAD_POOLS, threadPoolSize} from './started-threads.js'
 const ONE_THREAD = new Set(['_thread.start_new_thread', 'threading.Thread', 'threading.Timer', 'thread.start_new_thread'])
 /** Calls that start threads: one each, or a pool of them (ThreadPoolExecutor, multiprocessing's ThreadPool). */
 const THREAD_STARTS = new Set([...ONE_THREAD, ...THREAD_POOLS.keys()])
-/** How far a helper's callers are followed up to a request handler or a job (helper → helper → view). */
-const CALLER_DEPTH = 4
+/** How far a helper's callers are followed up to a request handler, a job or a process's entry (helper → helper → view). */
+const CALLER_DEPTH = 6
+/** How deep a thread's target is followed into the app's functions it calls, looking for a database call. */
+const QUIET_DEPTH = 4
 
 /** The Python web servers: each of their worker processes imports the app. */
 export const WEB_SERVERS = new Set(['daphne', 'gevent', 'granian', 'gunicorn', 'hypercorn', 'uvicorn', 'uwsgi', 'waitress', 'werkzeug'])
@@ -111,11 +113,19 @@ const moduleOf = (file: string): string => file.replace(/\.py$/, '').replace(/\/
  * (or `self.name` / `cls.name` in a method of its class), else a dotted name whose module is the function's
  * (`app.mail.send_async`, `.mail.send_async`, `Mailer.send` of a class in that module).
  */
-function calls(c: AppCall, fn: PyFunctionSites): boolean {
+function calls(c: AppCall, fn: PyFunctionSites, all?: readonly AppCall[]): boolean {
   // Called where the evaluator had the function itself (imported from its module, or defined above): a site it kept.
   if (fn.sites.some((s) => s.file === c.file && s.line === c.call.line)) return true
   const [cls, name] = fn.name.includes('.') ? fn.name.split('.') : [undefined, fn.name]
   const callee = c.call.callee
+  // `self._open().run()` in a method of K, where K._open builds an instance of the function's class (`s = Settlement(self)`):
+  // that class's method (factoryBuilds).
+  const made = /^self\.(\w+)\(\)\.(\w+)$/.exec(callee)
+  if (made && cls !== undefined && made[2] === name && all && factoryBuilds(c, made[1], fn, all)) return true
+  // `app.settlement_runner.run_settlement()` where the app sets `app.settlement_runner = SettlementRunner(app)` (or
+  // `self.settlement_runner = …` in a method): the method of the class that attribute holds.
+  const path = callee.replace(/\(\)/g, '').split('.')
+  if (cls !== undefined && all && path.length >= 3 && path.at(-1) === name && all.some((x) => x.call.assignedAttr === path.at(-2) && constructs(x, fn))) return true
   if (c.file === fn.file) {
     if (cls === undefined) return callee === name
     if (callee === `${cls}.${name}` || callee === `${cls}().${name}`) return true
@@ -132,35 +142,84 @@ function calls(c: AppCall, fn: PyFunctionSites): boolean {
 }
 
 /**
+ * Does the method `method` of the class `c` is called in build an instance of `fn`'s class (`settlement = Settlement(self)`,
+ * `return Settlement(self)`)? The return statement is not read: a factory method that builds one class of the app's is
+ * taken to return it (a wrong guess gives the function a caller it may not have).
+ */
+function factoryBuilds(c: AppCall, method: string, fn: PyFunctionSites, all: readonly AppCall[]): boolean {
+  const owner = c.call.within?.name.split('.')
+  if (owner?.length !== 2) return false
+  return all.some((x) => x.file === c.file && x.call.within?.name === `${owner[0]}.${method}` && constructs(x, fn))
+}
+
+/**
+ * Does `x` build an instance of the class of the method `fn`: `Settlement(self)` (the class by its name, as its module
+ * and the modules that import it from there write it), `settlement.Settlement(self)`?
+ */
+function constructs(x: AppCall, fn: PyFunctionSites): boolean {
+  const cls = fn.name.split('.')[0]
+  if (x.call.callee === cls) return true
+  const parts = x.call.callee.replace(/^\.+/, '').split('.')
+  const written = parts.slice(0, -1).join('.')
+  const module = moduleOf(fn.file)
+  return parts.at(-1) === cls && written !== '' && (module === written || module.endsWith(`.${written}`))
+}
+
+/**
+ * The functions that start a process of their own (a console script the app declares, `main` of `ledger.cli.settle`) and
+ * the entry modules other process types run, which the web server never imports: a caller there runs only in that
+ * process, as a CLI command's does. `others` are the modules read from those entries (their calls are callers too);
+ * `roots` names each root function (`file:name`) by what runs it.
+ */
+export interface EntryRoots {
+  others: readonly PyModule[]
+  roots: ReadonlyMap<string, string>
+}
+
+/** The CLI command (or console-script root) `within` is, when it is one. */
+function rootOf(within: PyFunctionSites | undefined, entry: EntryRoots | undefined): string | undefined {
+  return cliCommandOf(within) ?? (within && entry ? entry.roots.get(`${within.file}:${within.name}`) : undefined)
+}
+
+/**
  * How a function of the app is called, followed up its callers (at most CALLER_DEPTH): from a request handler (a
  * thread it starts runs per request), from a job (per job), in a loop, or at import. `send_welcome(user)` in a view
  * makes the thread `send_welcome` starts one per request, as if the view started it.
  */
-function callersOf(fn: PyFunctionSites, all: readonly AppCall[], depth = 0, seen = new Set<PyFunctionSites>()): Callers {
-  if (depth >= CALLER_DEPTH || seen.has(fn)) return {}
-  seen.add(fn)
+function callersOf(fn: PyFunctionSites, all: readonly AppCall[], entry?: EntryRoots, depth = 0, memo = new Map<PyFunctionSites, Callers | undefined>()): Callers {
+  if (depth >= CALLER_DEPTH) return {}
+  // Reached again by another path: what it was found to lead to; while it is still being followed (recursion), nothing more.
+  if (memo.has(fn)) return memo.get(fn) ?? {cycle: true}
+  memo.set(fn, undefined)
   const out: Callers = {}
+  // One caller function is followed once, however many of its calls match (two calls on one line keep one site).
+  const followed = new Set<PyFunctionSites>()
   for (const c of all) {
-    if (c.call.within === fn || !calls(c, fn)) continue
+    if (c.call.within === fn || !calls(c, fn, all)) continue
     const within = c.call.within
+    if (within && followed.has(within)) continue
+    if (within) followed.add(within)
     if (c.call.loop) out.loop = true
     const handler = requestHandler(within)
     const job = jobName(within)
-    const cli = cliCommandOf(within)
+    // At module level in an entry module the server never imports, or under `if __name__ == "__main__":`: only when run as a program.
+    const main = !within && ((c.call.arms ?? []).some((a) => /__name__/.test(a.cond)) || entry?.others.some((m) => m.file === c.file)) ? `${c.file} run as a program` : undefined
+    const cli = rootOf(within, entry) ?? main
     if (handler) out.handler ??= `${fn.name}, called from ${handler} at ${c.file}:${c.call.line}`
     else if (job) out.job ??= `${fn.name}, called from ${job} at ${c.file}:${c.call.line}`
     else if (cli) out.cli ??= cli
     else if (within) {
-      const up = callersOf(within, all, depth + 1, seen)
+      const up = callersOf(within, all, entry, depth + 1, memo)
       if (up.loop) out.loop = true
       if (up.handler) out.handler ??= `${fn.name} ← ${up.handler}`
       if (up.job) out.job ??= `${fn.name} ← ${up.job}`
       if (up.cli) out.cli ??= up.cli
       // A caller neither a request, a job nor a CLI command leads (as far as conncalc follows it): it may run in any process.
-      if (up.elsewhere || (!up.handler && !up.job && !up.cli)) out.elsewhere = true
+      if (up.elsewhere || (!up.handler && !up.job && !up.cli && !up.cycle)) out.elsewhere = true
     } else out.elsewhere = true
   }
 
+  memo.set(fn, out)
   return out
 }
 
@@ -168,6 +227,8 @@ function callersOf(fn: PyFunctionSites, all: readonly AppCall[], depth = 0, seen
 interface Callers {
   /** A command of the app's CLI (click, the Flask CLI, Typer, Flask-Script) leads here: it runs only in the process running that command. */
   cli?: string
+  /** The function is being followed already, further up this chain (recursion): its callers are counted there. */
+  cycle?: boolean
   elsewhere?: boolean
   handler?: string
   job?: string
@@ -187,13 +248,13 @@ function targetOf(c: PyCall, base: string): string | undefined {
 }
 
 /**
- * Does the app's function `name` (and what it calls of the app's, by name, CALLER_DEPTH deep) make no call that reaches a
+ * Does the app's function `name` (and what it calls of the app's, by name, QUIET_DEPTH deep) make no call that reaches a
  * database? `send_async_email(app, msg)` doing `mail.send(msg)` in an app context: no. Undefined when the function is
  * not found among the modules read (an installed package's, a lambda). Calls into installed packages are not followed.
  */
 function quietFunction(name: string, all: readonly AppCall[], defined: ReadonlySet<string>, classes: ReadonlySet<string>, depth = 0, seen = new Set<string>()): boolean | undefined {
   if (!defined.has(name)) return undefined
-  if (seen.has(name) || depth >= CALLER_DEPTH) return true
+  if (seen.has(name) || depth >= QUIET_DEPTH) return true
   seen.add(name)
   for (const c of all) {
     if (c.call.within?.name.split('.').at(-1) !== name) continue
@@ -220,18 +281,46 @@ function poolTargets(pool: PyCall, calls: readonly PyCall[]): string[] | undefin
   return names.every((n): n is string => n !== undefined && /^\w+$/.test(n)) ? [...new Set(names)] : undefined
 }
 
-/** Every site in `modules` that starts a thread, outside an `if __name__ == "__main__":` (which an import never runs). */
-export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
-  const subclasses = subclassesOf(modules, THREAD_STARTS)
-  const starts: ThreadStart[] = []
-  const all: AppCall[] = modules.flatMap((m) => m.calls.map((call) => ({call, file: m.file})))
-  // The app's functions and methods by name: module-level defs, class methods, and any def whose body has a call.
+/** The app's functions and methods by name, and its classes (quietFunction's `defined` and `classes`). */
+function appNames(modules: readonly PyModule[], all: readonly AppCall[]): {classes: Set<string>; defined: Set<string>} {
+  const isFunction = (v: EvalValue): boolean => v.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) && v.value.kind === 'function'
   const defined = new Set<string>([
-    ...modules.flatMap((m) => [...m.names].flatMap(([k, v]) => (v.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) ? (v.value.kind === 'function' ? [k] : v.value.kind === 'class' ? [...v.value.attrs.keys()] : []) : []))),
+    ...modules.flatMap((m) => [...m.names].flatMap(([k, v]) => (isFunction(v) ? [k] : [...(classOf(v)?.attrs.keys() ?? [])]))),
     ...all.flatMap((c) => (c.call.within ? [c.call.within.name.split('.').at(-1)!] : [])),
   ])
-  // The app's classes by name: calling one builds an instance (its methods are followed by their own names).
-  const classes = new Set(modules.flatMap((m) => [...m.names].flatMap(([k, v]) => (v.kind === 'known' && typeof v.value === 'object' && v.value !== null && !Array.isArray(v.value) && v.value.kind === 'class' ? [k] : []))))
+  const classes = new Set(modules.flatMap((m) => [...m.names].flatMap(([k, v]) => (classOf(v) ? [k] : []))))
+  return {classes, defined}
+}
+
+/**
+ * The thread pools (`file:line`) in `modules` whose every task is a function of the app's that makes no database call
+ * conncalc sees, each with those functions' names: its threads hold no connection, however many (counted once).
+ */
+export function quietPools(modules: readonly PyModule[]): Map<string, string> {
+  const all: AppCall[] = modules.flatMap((m) => m.calls.map((call) => ({call, file: m.file})))
+  const {classes, defined} = appNames(modules, all)
+  const found = new Map<string, string>()
+  for (const m of modules) {
+    for (const c of m.calls) {
+      if (!THREAD_POOLS.has(c.callee)) continue
+      const targets = poolTargets(c, m.calls)
+      if (targets !== undefined && targets.every((t) => quietFunction(t, all, defined, classes) === true)) found.set(`${m.file}:${c.line}`, targets.join(', '))
+    }
+  }
+
+  return found
+}
+
+/** Every site in `modules` that starts a thread, outside an `if __name__ == "__main__":` (which an import never runs). */
+export function threadStarts(modules: readonly PyModule[], entry?: EntryRoots): ThreadStart[] {
+  const subclasses = subclassesOf(modules, THREAD_STARTS)
+  const starts: ThreadStart[] = []
+  const mine = new Set(modules.map((m) => m.file))
+  const others = entry ? {...entry, others: entry.others.filter((m) => !mine.has(m.file))} : undefined
+  const all: AppCall[] = [...modules, ...(others?.others ?? [])].flatMap((m) => m.calls.map((call) => ({call, file: m.file})))
+  // The app's functions and methods by name (module-level defs, class methods, any def whose body has a call) and its
+  // classes (calling one builds an instance; its methods are followed by their own names).
+  const {classes, defined} = appNames(modules, all)
   for (const m of modules) {
     for (const c of m.calls) {
       const base = THREAD_STARTS.has(c.callee) ? c.callee : subclasses.get(c.callee)
@@ -240,10 +329,10 @@ export function threadStarts(modules: readonly PyModule[]): ThreadStart[] {
       if (starts.some((s) => s.file === m.file && s.line === c.line)) continue
       // A helper neither a route nor a task: who calls it decides (a view calling it starts a thread per request).
       const own = {handler: requestHandler(c.within), job: jobName(c.within)}
-      const up: Callers = c.within && !own.handler && !own.job ? callersOf(c.within, all) : {}
-      // In a command of the app's CLI, or a helper only such commands call: it runs in the process running that command,
-      // never in a web or job server's (cli-command.ts reads it there).
-      const cli = cliCommandOf(c.within) ?? (up.cli && !up.handler && !up.job && !up.elsewhere ? up.cli : undefined)
+      const up: Callers = c.within && !own.handler && !own.job ? callersOf(c.within, all, others) : {}
+      // In a command of the app's CLI, or a helper only such commands (or console scripts, entry modules the server never
+      // imports) call: it runs in the process running that command, never in a web or job server's (cli-command.ts reads it there).
+      const cli = rootOf(c.within, others) ?? (up.cli && !up.handler && !up.job && !up.elsewhere ? up.cli : undefined)
       if (cli !== undefined && !own.handler && !own.job) continue
       const handler = own.handler ?? up.handler
       const job = own.job ?? up.job

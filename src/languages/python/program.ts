@@ -273,6 +273,22 @@ export function consoleScript(name: string, files: FileReader): {function?: stri
   return m ? {...(m[2] ? {function: m[2]} : {}), module: m[1]} : undefined
 }
 
+/** Every console script the app's packaging files declare with a function (`NAME = pkg.mod:func`): setup.py, setup.cfg, pyproject.toml. */
+export function consoleScripts(files: FileReader): {function: string; module: string; name: string}[] {
+  const found: {function: string; module: string; name: string}[] = []
+  const add = (re: RegExp, text: string): void => {
+    for (const m of text.matchAll(re)) if (!found.some((f) => f.name === m[1])) found.push({function: m[3], module: m[2], name: m[1]})
+  }
+
+  const setupPy = files.read('setup.py')?.text ?? ''
+  if (/console_scripts/.test(setupPy)) add(/["']\s*([\w.-]+)\s*=\s*([A-Za-z_][\w.]*):([A-Za-z_][\w.]*)\s*["']/g, setupPy)
+  const cfg = /console_scripts\s*=([^[]*)/.exec(files.read('setup.cfg')?.text ?? '')?.[1] ?? ''
+  add(/^\s*([\w.-]+)\s*=\s*([A-Za-z_][\w.]*):([A-Za-z_][\w.]*)\s*$/gm, cfg)
+  const pyproject = files.read('pyproject.toml')?.text ?? ''
+  for (const section of pyproject.matchAll(/^\[(?:project\.scripts|tool\.poetry\.scripts)\]\s*$([^[]*)/gm)) add(/^\s*["']?([\w.-]+)["']?\s*=\s*["']([A-Za-z_][\w.]*):([A-Za-z_][\w.]*)["']/gm, section[1])
+  return found
+}
+
 export function appCliCommand(argv: readonly string[], files: FileReader): AppCliCommand | undefined {
   const flask = flaskSubcommand(argv)
   if (flask) {

@@ -14,7 +14,7 @@ import {fromDefault, fromFile, type Source, sourced} from '../../model/source.js
 import {PythonProject} from './modules.js'
 import {pythonAnalysis} from './server.js'
 import {CONCURRENCY, startedThreads} from './started-threads.js'
-import {cliCommandStarts} from './import-threads.js'
+import {cliCommandStarts, quietPools} from './import-threads.js'
 import {type PyModule, subclassesOf} from './values.js'
 
 const concurrencySubclasses = (modules: PyModule[]): Map<string, string> => subclassesOf(modules, CONCURRENCY)
@@ -54,7 +54,7 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
 
   // Running one command of a CLI: starts in its other commands, or in helpers only they call, do not run here.
   const owners = command?.fn ? cliCommandStarts(read, (c) => CONCURRENCY.has(c.callee) || concurrencySubclasses(read).has(c.callee)) : undefined
-  const found = startedThreads(read, ctx, what, command?.fn ? {file, fn: command.fn, owners} : undefined)
+  const found = startedThreads(read, ctx, what, command?.fn ? {file, fn: command.fn, owners} : undefined, quietPools(read))
   const threads = found.threads
     ? runs.length > 0 ? {...found.threads, via: [...(found.threads.via ?? []), ...runs]} : found.threads
     : sourced(1, fromFile(file, 1), [...runs, fromDefault(`Python runs ${command ? what : file} on its main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, MAIN)])

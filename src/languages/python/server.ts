@@ -14,7 +14,9 @@ import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
 import {serverNotInstalled} from './installed.js'
-import {startedThreadExtras, startsIn, threadStarts, WEB_SERVERS} from './import-threads.js'
+import {type EntryRoots, startedThreadExtras, startsIn, threadStarts, WEB_SERVERS} from './import-threads.js'
+import {consoleScripts} from './program.js'
+import type {PyModule} from './values.js'
 import type {Extra} from '../../model/process.js'
 
 // ASGIHandler runs each request in a ThreadSensitiveContext of its own, so sync code gets a thread per request.
@@ -163,7 +165,8 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   // server's process that runs jobs (Celery's pool children).
   // With no database driver installed (analyze-app.ts counts such an app 0), its threads reach no PostgreSQL either.
   const driverless = noPythonDriver(ctx.files) !== undefined && !(input.appModule && outsideTheApp(input))
-  const sites = (perProcess || input.server === 'celery') && !driverless ? threadStarts(await input.project.walk(input.entries)) : []
+  const read = (perProcess || input.server === 'celery') && !driverless ? await input.project.walk(input.entries) : []
+  const sites = read.length > 0 ? threadStarts(read, await entryRoots(input, read)) : []
   const web = WEB_SERVERS.has(input.server)
   const starts = startsIn(sites, web)
   // Only what runs at import is the main process's; a thread a function starts when a task calls it runs in a child.
@@ -191,6 +194,37 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
     threadsPerProcess: threads,
   }
 }
+
+/**
+ * The app's other entries (its console scripts' functions, the modules the Procfile runs with `python -m mod` /
+ * `python file.py`), read only when a function of the modules this server imports starts threads: a helper whose
+ * callers all lead there runs in those processes, not in this one (import-threads.ts EntryRoots).
+ */
+async function entryRoots(input: PythonServerInput, read: readonly PyModule[]): Promise<EntryRoots | undefined> {
+  if (!read.some((m) => m.calls.some((c) => c.within !== undefined && STARTS.test(c.callee)))) return undefined
+  const {files} = input.ctx
+  const roots = new Map<string, string>()
+  const files0: string[] = []
+  for (const script of consoleScripts(files)) {
+    const file = input.project.resolve(script.module)
+    if (!file) continue
+    roots.set(`${file}:${script.function}`, `the console script ${script.name} (${script.module}:${script.function})`)
+    files0.push(file)
+  }
+
+  // The other lines of the Procfile that runs this process (Heroku's, Dokku's): `python -m ledger.cli`, `python tools/settle.py`.
+  const procfile = input.ctx.origin?.file ? files.read(input.ctx.origin.file)?.text ?? '' : ''
+  for (const m of procfile.matchAll(/\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*(?:-m\s+([A-Za-z_][\w.]*)|([\w./-]+\.py))\b/g)) {
+    const file = m[1] ? input.project.resolve(m[1]) : files.exists(m[2]) ? m[2] : undefined
+    if (file) files0.push(file)
+  }
+
+  if (files0.length === 0) return undefined
+  return {others: await input.project.walk([...new Set(files0)]), roots}
+}
+
+/** Calls that may start threads (import-threads.ts reads which): a cheap filter before the app's other entries are read. */
+const STARTS = /Thread|Timer|start_new_thread|Pool/
 
 /** Job servers whose every worker process imports the app (dramatiq's worker processes, huey's consumer). */
 const JOB_SERVERS = new Set(['dramatiq', 'huey'])

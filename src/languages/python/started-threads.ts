@@ -60,7 +60,7 @@ export interface StartedThreads {
 }
 
 /** What `modules` start; `what` names the command for messages ("manage.py send_digest", "python clock.py"). */
-export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: string, command?: {file: string; fn: string; owners?: ReadonlyMap<string, string>}): StartedThreads {
+export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: string, command?: {file: string; fn: string; owners?: ReadonlyMap<string, string>}, quiet?: ReadonlyMap<string, string>): StartedThreads {
   // The app's own classes built on one of CONCURRENCY (`class DbSafeExecutor(futures.ThreadPoolExecutor)`).
   const subclasses = subclassesOf(modules, CONCURRENCY)
   const callee = (c: {callee: string}): string | undefined => (CONCURRENCY.has(c.callee) ? c.callee : subclasses.has(c.callee) ? `${c.callee} (a ${subclasses.get(c.callee)})` : undefined)
@@ -73,9 +73,9 @@ export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: 
   }
   const starts = modules.flatMap((m) => m.calls.filter((c) => callee(c) !== undefined && !other(c, m.file)).map((c) => ({c: {...c, callee: callee(c)!}, file: m.file, own: c.callee})))
   if (starts.length === 0) return {diagnostics: []}
-  const pools = threadPools(starts, subclasses, modules, ctx)
+  const pools = threadPools(starts, subclasses, modules, ctx, quiet)
   if (pools) {
-    const unsized = starts.filter((s) => s.c.kwargs[sizeKeyword(s, subclasses)] === undefined && s.c.args[0] === undefined)
+    const unsized = starts.filter((s) => s.c.kwargs[sizeKeyword(s, subclasses)] === undefined && s.c.args[0] === undefined && !quiet?.has(`${s.file}:${s.c.line}`))
     const sized = unsized.map((s) => `${s.file}:${s.c.line}`)
     const keyword = [...new Set(unsized.map((s) => sizeKeyword(s, subclasses)))].join(' / ')
     const because = `the thread pool${sized.length > 1 ? 's' : ''} at ${sized.join(', ')} ${sized.length > 1 ? 'have' : 'has'} no ${keyword}, so Python sizes ${sized.length > 1 ? 'each' : 'it'} from the CPU count`
@@ -159,9 +159,17 @@ function sizeKeyword(s: {own: string}, subclasses: Map<string, string>): string 
  * to max_workers). Several pools are summed: conncalc does not know which are alive at once. Undefined when
  * anything else starts threads or a size is not readable (the caller says so).
  */
-function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasses: Map<string, string>, modules: PyModule[], ctx: AnalyzerContext): Sourced<number> | undefined {
+function threadPools(starts: {c: PyCall; file: string; own: string}[], subclasses: Map<string, string>, modules: PyModule[], ctx: AnalyzerContext, quiet?: ReadonlyMap<string, string>): Sourced<number> | undefined {
   const sizes: Sourced<number>[] = []
   for (const {c, file, own} of starts) {
+    // A pool whose every task is a function of the app's that makes no database call (import-threads.ts quietPools):
+    // its threads hold none, however many; counted once, as in a web process.
+    const tasks = quiet?.get(`${file}:${c.line}`)
+    if (tasks !== undefined) {
+      sizes.push(sourced(1, fromFile(file, c.line), [assumed(`its tasks (${tasks}) make no database call conncalc sees: counted once, not per thread`)]))
+      continue
+    }
+
     const base = CONCURRENCY.has(own) ? own : subclasses.get(own)
     const keyword = base === undefined ? undefined : THREAD_POOLS.get(base)
     if (keyword === undefined) return undefined

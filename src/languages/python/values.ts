@@ -137,6 +137,8 @@ export interface PyCall {
   args: EvalValue[]
   /** The plain name the call's value (or a call around it) is assigned to: `_pool = await create_pool(…)` → "_pool". */
   assignedTo?: string
+  /** The attribute the call's value is assigned to: `self.runner = Runner(self)` → "runner". */
+  assignedAttr?: string
   /** Dotted, import-qualified: `create_engine` imported from sqlalchemy is "sqlalchemy.create_engine". */
   callee: string
   /**
