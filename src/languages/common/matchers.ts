@@ -40,7 +40,8 @@ export const isRq: Matcher = (cmd) => {
   const {args, name} = pythonProgram(cmd.argv)
   // Flask-RQ2's `flask rq worker` (flask_rq2/cli.py) runs rq's own worker command.
   const flask = name === 'flask' ? flaskSubcommand(cmd.argv) : undefined
-  return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || manageCommand(cmd.argv) === 'rqworker' || (flask?.name === 'rq' && flask.args[0] === 'worker')
+  // rq-scheduler's `rqscheduler` script and django-rq's `manage.py rqscheduler` (rq.ts: it holds no connection).
+  return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || name === 'rqscheduler' || ['rqscheduler', 'rqworker'].includes(manageCommand(cmd.argv) ?? '') || (flask?.name === 'rq' && flask.args[0] === 'worker')
 }
 
 /** huey's own consumer: `huey_consumer main.huey` (the console script) or `huey_consumer.py main.huey` (huey/bin). */

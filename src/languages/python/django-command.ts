@@ -10,7 +10,7 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {EvalValue, PyModule} from './values.js'
+import {classOf, type EvalValue, type PyModule} from './values.js'
 import type {Extra} from '../../model/process.js'
 
 import {assumed, fromDefault, fromFile, fromFlag, sourced} from '../../model/source.js'
@@ -22,6 +22,7 @@ import {pythonAnalysis} from './server.js'
 import {settingsModule} from './django.js'
 import {startedThreads} from './started-threads.js'
 import {quietPools} from './import-threads.js'
+import {djangoRqBase, djangoRqWorkerAnalysis, rqSchedulerAnalysis} from './rq.js'
 import {HUEY_COMMANDS, hueyConsumer} from './huey.js'
 import {djangoQCluster} from './django-q.js'
 import {asString} from './evaluate.js'
@@ -76,6 +77,23 @@ async function installedApp(project: PythonProject, ctx: AnalyzerContext, comman
   return listed && name && names ? {name, names} : undefined
 }
 
+/** Calls of Django's ORM or its connections in a command's module (`Build.objects.filter`, `connection.cursor()`). */
+const ORM_CALL = /(^|\.)objects\.|(^|\.)(connection|connections\[[^\]]*\])\.cursor$/
+
+/**
+ * The command module's `Command` extends one of django-rq's commands (rq.ts djangoRqBase): which, its line, and the
+ * first ORM call of the module's own code (undefined when none: conncalc sees no database use before rq's code runs).
+ */
+async function djangoRqCommand(project: PythonProject, file: string): Promise<{kind: 'scheduler' | 'worker'; line: number; orm?: number} | undefined> {
+  const m = await project.load(file)
+  const command = m?.names.get('Command')
+  const cls = classOf(command)
+  const kind = cls ? djangoRqBase(cls.bases) : undefined
+  if (!kind || !command) return undefined
+  const orm = m?.calls.find((c) => ORM_CALL.test(c.callee))?.line
+  return {kind, line: command.line, ...(orm === undefined ? {} : {orm})}
+}
+
 export const djangoCommand: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const manage = manageInvocation(ctx.command.argv)!
@@ -93,6 +111,7 @@ export const djangoCommand: ServerAnalyzer = {
       severity: 'warning',
     })
     const diagnostics: Diagnostic[] = []
+    const rqBase = file ? await djangoRqCommand(project, file) : undefined
     const runserver = manage.command === 'runserver' && !file && !ASGI_RUNSERVER.test(ctx.files.read('requirements.txt')?.text ?? '')
     // huey's consumers are commands of the Django apps that ship them: only when INSTALLED_APPS names that app.
     const hueySettings = !file && HUEY_COMMANDS.has(manage.command) ? await installedApp(project, ctx, manage.command, manage.script) : undefined
@@ -113,6 +132,13 @@ export const djangoCommand: ServerAnalyzer = {
       append(diagnostics, flag.diagnostics)
       const what = fromDefault('Channels 1 `runworker` runs the consumers and views on --threads worker threads, default 1', CHANNELS_1_RUNWORKER)
       threads = flag.value ? sourced(flag.value.value, fromFlag(findFlag(manage.args, ['--threads'])!.written), [what, ...channelsOne]) : sourced(1, what, channelsOne)
+    } else if (file && rqBase) {
+      // The app's command extends django-rq's rqworker / rqscheduler (`class Command(rqworker.Command)`): that command runs.
+      const how = [fromFile(file, rqBase.line), fromDefault(`${file}'s Command extends django-rq's ${rqBase.kind === 'worker' ? 'rqworker' : 'rqscheduler'} command and runs it (super().handle)`, REF)]
+      const entries = [...(manage.script ? [manage.script] : []), file]
+      if (rqBase.kind === 'worker') return djangoRqWorkerAnalysis(ctx, project, entries, how)
+      if (rqBase.orm === undefined) return rqSchedulerAnalysis(ctx, project, entries, how)
+      threads = sourced(1, fromFile(file, rqBase.orm), [...how, fromDefault('its own handle() queries the database before the scheduler runs; Django keeps that connection open until the command exits', HANDLE)])
     } else if (file) {
       const read: PyModule[] = await project.walk([file])
       const found = startedThreads(read, ctx, what, undefined, quietPools(read))

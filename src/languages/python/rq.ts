@@ -8,7 +8,7 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, fromDefault, sourced} from '../../model/source.js'
+import {assumed, fromDefault, type Source, sourced} from '../../model/source.js'
 import {PythonProject} from './modules.js'
 import {flaskAppEntries} from './app-pools.js'
 import {flaskSubcommand, manageInvocation, pythonProgram, scriptRoot} from './program.js'
@@ -17,12 +17,53 @@ import {firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isRq} from '../common/matchers.js'
 
 const REF = 'https://python-rq.org/docs/workers/'
+// django-rq's management commands (django_rq/management/commands): rqworker's handle() builds the worker, closes every
+// Django connection (reset_db_connections, "Close any opened DB connection before any fork") and calls w.work(), which
+// forks a work horse per job; rqscheduler's handle() builds rq-scheduler's Scheduler (get_scheduler) and calls run(),
+// which moves due jobs onto their queues in Redis and opens no database connection.
+const DJANGO_RQ_WORKER = 'https://github.com/rq/django-rq/blob/master/django_rq/management/commands/rqworker.py'
+const DJANGO_RQ_SCHEDULER = 'https://github.com/rq/django-rq/blob/master/django_rq/management/commands/rqscheduler.py'
+// rq-scheduler's own `rqscheduler` script (rq_scheduler/scripts/rqscheduler.py): Scheduler(...).run() over Redis.
+const RQ_SCHEDULER = 'https://github.com/rq/rq-scheduler/blob/master/rq_scheduler/scripts/rqscheduler.py'
+
+/**
+ * What a django-rq command the app subclasses (`class Command(rqworker.Command)` in its own
+ * `management/commands/metaci_rqworker.py`) is: found from the module's `Command` bases, import-qualified.
+ */
+export function djangoRqBase(bases: readonly string[]): 'scheduler' | 'worker' | undefined {
+  if (bases.includes('django_rq.management.commands.rqworker.Command')) return 'worker'
+  if (bases.includes('django_rq.management.commands.rqscheduler.Command')) return 'scheduler'
+  return undefined
+}
+
+/**
+ * `rqscheduler` (rq-scheduler's script), django-rq's `manage.py rqscheduler`, or an app command extending it: one
+ * process that moves scheduled jobs onto their queues in Redis and holds no database connection. `own` names the app's
+ * subclass when there is one (its handle() is read: ORM calls there hold one connection, found by the caller).
+ */
+export async function rqSchedulerAnalysis(ctx: AnalyzerContext, project: PythonProject, entries: string[], how: Source[]): Promise<ServerAnalysis> {
+  const ref = how.length > 0 ? DJANGO_RQ_SCHEDULER : RQ_SCHEDULER
+  const none = sourced(0, fromDefault('rq-scheduler\'s Scheduler.run() moves due jobs onto their queues in Redis; it runs no job and opens no database connection', ref), how)
+  const analysis = await pythonAnalysis({ctx, diagnostics: [], entries, processes: sourced(1, fromDefault('the scheduler is one process', ref)), project, server: 'rq-scheduler', threads: none})
+  return {...analysis, language: 'none', threadsPerProcess: none}
+}
+
+/** `manage.py <name>` of an app command extending django-rq's rqworker: rq's worker, its handle() run first (`how`). */
+export async function djangoRqWorkerAnalysis(ctx: AnalyzerContext, project: PythonProject, entries: string[], how: Source[]): Promise<ServerAnalysis> {
+  const one = sourced(1, fromDefault('django-rq\'s rqworker closes Django\'s connections before the worker forks; an RQ worker runs one job at a time, in a forked work horse', DJANGO_RQ_WORKER), [...how, fromDefault('an RQ worker runs one job at a time (in a forked work horse)', REF)])
+  return pythonAnalysis({ctx, diagnostics: [], entries, processes: sourced(1, fromDefault('an RQ worker is one process (and the work horse it forks per job)', REF)), project, server: 'rq', threads: one})
+}
 
 export const rq: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {args, name} = pythonProgram(ctx.command.argv)
     const manage = manageInvocation(ctx.command.argv)
     const project = new PythonProject(ctx, scriptRoot(manage?.script))
+    if (name === 'rqscheduler' || manage?.command === 'rqscheduler') {
+      const how = manage ? [fromDefault('`manage.py rqscheduler` is django-rq\'s command: get_scheduler(queue).run()', DJANGO_RQ_SCHEDULER)] : []
+      return rqSchedulerAnalysis(ctx, project, manage?.script ? [manage.script] : [], how)
+    }
+
     // Flask-RQ2's `flask rq worker` runs rq.cli's worker in the Flask app's context: the app flask loads is the entry.
     const flask = manage ? undefined : flaskSubcommand(ctx.command.argv)
     const isPool = name === 'rq' && args[0] === 'worker-pool'
