@@ -1661,15 +1661,31 @@ class Evaluator {
    */
   private instanceAttr(node: PyNode, inst: PyInstance, name: string): EvalValue {
     const declared = inst.cls.attrs.get(name)
+    const caseless = (n: string): ReturnType<Evaluator['env']> => this.env(n) ?? this.env(n.toUpperCase()) ?? this.env(n.toLowerCase())
+    // A field of a nested model under a BaseSettings with env_nested_delimiter: `DB__POOL_SIZE` over its default.
+    const nested = inst.nestedEnv
+    if (nested) {
+      const e = caseless(`${nested.prefix}${name}`)
+      if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line: this.line(node), reason: e.unknown}
+      if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source, fromDefault(`pydantic-settings reads a nested model's field from ${`${nested.prefix}${name}`.toUpperCase()} (env_nested_delimiter "${nested.delimiter}")`, PYDANTIC_SETTINGS_SOURCES)]}
+      const inner = instanceOf(declared)
+      if (declared && inner) return {...declared, value: {...inner, nestedEnv: {delimiter: nested.delimiter, prefix: `${nested.prefix}${name}${nested.delimiter}`}}} as EvalValue
+    }
+
     if (inst.cls.bases.some((b) => b.endsWith('BaseSettings'))) {
       const meta = inst.cls.settings
       const changed = meta?.changed.get(name)
       if (changed) return this.unknown(node, changed)
-      if (meta?.prefixUnknown && meta.env.get(name) === undefined) return this.unknown(node, meta.prefixUnknown)
+      if (meta?.prefixUnknown && meta.env.get(name) === undefined && meta.choices?.get(name) === undefined) return this.unknown(node, meta.prefixUnknown)
       const envName = meta?.env.get(name) ?? `${meta?.prefix ?? ''}${name}`
-      const e = this.env(envName) ?? this.env(envName.toUpperCase()) ?? this.env(envName.toLowerCase())
+      // AliasChoices: the first of its env vars that is set (pydantic-settings tries them in order).
+      const names = meta?.choices?.get(name) ?? [envName]
+      const e = names.map((n) => caseless(n)).find((x) => x !== undefined)
       if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line: this.line(node), reason: e.unknown}
-      if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: e.value, via: [e.source]}
+      if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: e.value, via: names.length > 1 ? [e.source, fromDefault(`${name}'s AliasChoices(${names.join(', ')}): the first one set is read`, PYDANTIC_SETTINGS_SOURCES)] : [e.source]}
+      // A nested model (`db: DbSettings = DbSettings()`) with env_nested_delimiter: its fields are read under `DB__`.
+      const inner = instanceOf(declared)
+      if (meta?.nested && declared && inner) return {...declared, value: {...inner, nestedEnv: {delimiter: meta.nested, prefix: `${envName}${meta.nested}`}}} as EvalValue
       // `pool_size: int = Field(5, …)` / `Field(default=5)`: the default (pydantic fields.py Field); default_factory is not run.
       const field = declared?.kind === 'known' && isObj(declared.value) && declared.value.kind === 'call' && /(^|\.)Field$/.test(declared.value.callee) ? declared.value : undefined
       if (field) return field.kwargs.default ?? (field.kwargs.default_factory ? this.unknown(node, `${name} comes from its Field's default_factory, which conncalc does not run`) : (field.args[0] ?? this.unknown(node, `${name} has no default and no env var ${envName} sets it`)))
@@ -2115,10 +2131,15 @@ export async function evaluateModule(file: string, text: string, given?: Scope):
 // model_validator/root_validator (and an `__init__`) for the fields they assign.
 const PYDANTIC_SETTINGS_SOURCES = 'https://github.com/pydantic/pydantic-settings/blob/v2.6.1/pydantic_settings/sources.py'
 
+/** The instance a value is (`DbSettings()` of an app class), when it is one. */
+function instanceOf(v: EvalValue | undefined): PyInstance | undefined {
+  return v?.kind === 'known' && isObj(v.value) && v.value.kind === 'instance' ? v.value : undefined
+}
+
 /** The env names and changed fields of a BaseSettings class body (`inherited`: its settings base's). */
 function settingsMeta(body: PyNode, file: string, inherited: PySettingsMeta | undefined): PySettingsMeta {
   const text = body.text
-  const meta: PySettingsMeta = {changed: new Map(inherited?.changed), env: new Map(inherited?.env), prefix: inherited?.prefix ?? '', ...(inherited?.prefixUnknown ? {prefixUnknown: inherited.prefixUnknown} : {})}
+  const meta: PySettingsMeta = {changed: new Map(inherited?.changed), env: new Map(inherited?.env), prefix: inherited?.prefix ?? '', ...(inherited?.prefixUnknown ? {prefixUnknown: inherited.prefixUnknown} : {}), ...(inherited?.choices ? {choices: new Map(inherited.choices)} : {}), ...(inherited?.nested ? {nested: inherited.nested} : {})}
   const line0 = body.startPosition.row + 1
   const lineOf = (index: number): number => line0 + text.slice(0, index).split('\n').length - 1
   const prefix = /\benv_prefix\b["']?\s*[=:]\s*(.*)/.exec(text)
@@ -2132,12 +2153,18 @@ function settingsMeta(body: PyNode, file: string, inherited: PySettingsMeta | un
     }
   }
 
+  // `env_nested_delimiter="__"` (model_config / v1 Config): a nested model's fields from `DB__POOL_SIZE`.
+  const delimiter = /\benv_nested_delimiter\b["']?\s*[=:]\s*["']([^"'\n]+)["']/.exec(text)
+  if (delimiter) meta.nested = delimiter[1]
   // `name: int = Field(5, alias="POOL")`, `validation_alias=`, v1 `env=`: that env var, without the prefix.
   for (const m of text.matchAll(/^[ \t]*(\w+)\s*:[^=\n]*=\s*Field\(([^\n]*)/gm)) {
     const alias = /\b(?:validation_alias|alias|env)\s*=\s*(.*)/.exec(m[2])
     if (!alias) continue
     const literal = /^["']([^"']+)["']/.exec(alias[1])
-    if (literal) meta.env.set(m[1], literal[1])
+    // `validation_alias=AliasChoices("DB_POOL", "POOL_SIZE")` of plain names: each tried in order.
+    const choices = /^(?:[\w.]*\.)?AliasChoices\(((?:\s*["'][\w-]+["']\s*,?)+)\)/.exec(alias[1])
+    if (choices) (meta.choices ??= new Map()).set(m[1], [...choices[1].matchAll(/["']([\w-]+)["']/g)].map((c) => c[1]))
+    else if (literal) meta.env.set(m[1], literal[1])
     else meta.changed.set(m[1], `${m[1]} is read from the env var its Field alias names at ${file}:${lineOf(m.index)} (\`${alias[1].slice(0, 60)}\`), which conncalc cannot read (${PYDANTIC_SETTINGS_SOURCES})`)
   }
 

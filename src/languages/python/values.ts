@@ -57,6 +57,10 @@ export interface PyClass {
 export interface PySettingsMeta {
   changed: Map<string, string>
   env: Map<string, string>
+  /** `validation_alias=AliasChoices("DB_POOL", "POOL_SIZE")`: the env vars tried in order, the first one set wins. */
+  choices?: Map<string, string[]>
+  /** `env_nested_delimiter="__"`: a nested model's fields are read from `PREFIX` + field + delimiter + sub-field. */
+  nested?: string
   prefix: string
   /** `env_prefix` is set in a way conncalc cannot read: no field's env var is known (why). */
   prefixUnknown?: string
@@ -64,6 +68,12 @@ export interface PySettingsMeta {
 
 export interface PyInstance {
   cls: PyClass
+  /**
+   * A nested model of a BaseSettings class with `env_nested_delimiter` (`db: DbSettings = DbSettings()`, delimiter "__"):
+   * the env var name its fields are read under, before the field's name ("DB__"), and the delimiter for a model nested
+   * in it; pydantic-settings' EnvSettingsSource explode_env_vars.
+   */
+  nestedEnv?: {delimiter: string; prefix: string}
   kind: 'instance'
 }
 
