@@ -4,7 +4,7 @@ import {actionCable} from '../languages/ruby/action-cable.js'
 import {messageBus} from '../languages/ruby/message-bus.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isPythonCliCommand, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isPythonCliCommand, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isRackupWebrick, isShoryuken, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {migrationTool, release, toolWords} from './release.js'
@@ -48,6 +48,7 @@ export const analyzers: ServerAnalyzer[] = [
   solidQueue,
   lazyAnalyzer('delayed_job', isDelayedJob, async () => (await import('../languages/ruby/delayed-job.js')).delayedJob),
   lazyAnalyzer('que', isQue, async () => (await import('../languages/ruby/que.js')).que),
+  lazyAnalyzer('shoryuken', isShoryuken, async () => (await import('../languages/ruby/shoryuken.js')).shoryuken),
   lazyAnalyzer('sneakers', (cmd, ctx) => isSneakers(cmd.argv, ctx), async () => (await import('../languages/ruby/sneakers.js')).sneakers),
   // Before rails-process: `rails tailwindcss:watch` is a task that builds assets, not one that uses the database.
   noDatabase,

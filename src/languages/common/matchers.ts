@@ -170,6 +170,8 @@ export const isResquePool = (argv: readonly string[]): boolean =>
 export const isResque: Matcher = (cmd) => (['rake', 'rails'].includes(programName(cmd.argv[0])) && resqueTask(cmd.argv) !== undefined) || isResquePool(cmd.argv)
 
 export const isQueRakeTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).includes('que:work')
+/** `shoryuken`, `shoryuken start …` (bin/shoryuken's default task); not `shoryuken sqs …` (the queue CLI) nor `version`/`help`. */
+export const isShoryuken: Matcher = (cmd) => programName(cmd.argv[0]) === 'shoryuken' && !['sqs', 'version', 'help'].includes(cmd.argv[1] ?? '')
 export const isQue: Matcher = (cmd) => programName(cmd.argv[0]) === 'que' || isQueRakeTask(cmd.argv)
 
 const DELAYED_JOB_TASKS = new Set(['jobs:work', 'jobs:workoff'])

@@ -43,8 +43,11 @@ export function unknownTag(result: ErbResult, value: unknown): ErbTag | undefine
 /** The `<%= %>` tags on a line (to source a YAML value written there). */
 export const tagsOnLine = (result: ErbResult, line: number): ErbTag[] => result.tags.filter((t) => t.line === line)
 
-function toOutput(v: EvalValue, index: number): string {
+function toOutput(v: EvalValue, index: number, unsetUnknown = false): string {
   if (v.kind === 'unknown') return sentinel(index)
+  // Asked for: a value an unset variable flowed into stays a placeholder (`- [<%= ENV["QUEUE"] %>, 1]` would leave
+  // `[, 1]`, which no YAML parser reads; the deployer sets it, or the program cannot start either).
+  if (unsetUnknown && v.missingEnv && v.missingEnv.length > 0) return sentinel(index)
   const r = v.value
   if (r === null) return ''
   if (typeof r === 'string' || typeof r === 'number' || typeof r === 'boolean') return String(r)
@@ -87,7 +90,7 @@ function controlOf(code: string): Control | undefined {
   return undefined
 }
 
-export async function renderErb(text: string, opts: ErbOptions & {file: string}): Promise<ErbResult> {
+export async function renderErb(text: string, opts: ErbOptions & {file: string; unsetUnknown?: boolean}): Promise<ErbResult> {
   if (!text.includes('<%')) return {diagnostics: [], tags: [], text}
   const scope: Scope = new Map()
   const diagnostics: Diagnostic[] = []
@@ -200,7 +203,7 @@ export async function renderErb(text: string, opts: ErbOptions & {file: string})
     if (kind === '=') {
       const index = tags.length
       const value = r.diagnostics.length > 0 ? {...r.value, reason: `ERB control flow or invalid Ruby in \`<%=${code}%>\``} : r.value
-      let output = toOutput(value, index)
+      let output = toOutput(value, index, opts.unsetUnknown)
       if (value.kind === 'unknown' && standsAlone(out, text.slice(last))) {
         // A tag alone on its lines inserts YAML (`<%= IO.read(file) if File.exist?(file) %>`), not a
         // value: what it adds is unknown, and a placeholder there would break the YAML around it.
@@ -237,11 +240,12 @@ export type ErbOptions = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls' | 'pr
 
 /**
  * `scope` (the app's file reader): types that would read the same answers share one rendering
- * (eval-memo.ts); the result is shared, so it is read, never changed.
+ * (eval-memo.ts); the result is shared, so it is read, never changed. `unsetUnknown`: a tag whose value an unset
+ * variable decides is a placeholder (unknownTag finds it), not the empty text Ruby would write for its nil.
  */
-export async function readYamlErb(file: SourceFile, opts: ErbOptions, scope?: object): Promise<YamlErb> {
-  return evaluateOnce(scope, 'yaml-erb', file, opts, async (inputs) => {
-    const erb = await renderErb(file.text, {...opts, ...inputs, file: file.path})
+export async function readYamlErb(file: SourceFile, opts: ErbOptions, scope?: object, unsetUnknown = false): Promise<YamlErb> {
+  return evaluateOnce(scope, unsetUnknown ? 'yaml-erb-unset' : 'yaml-erb', file, opts, async (inputs) => {
+    const erb = await renderErb(file.text, {...opts, ...inputs, file: file.path, unsetUnknown})
     const yaml = parseYaml(erb.text, file.path)
     return {diagnostics: [...erb.diagnostics, ...yaml.diagnostics], erb, file: file.path, yaml}
   })

@@ -45,7 +45,7 @@ const IMPLEMENTATION = 'https://github.com/discourse/message_bus/blob/50c1cb4381
 const MIN_KEEPALIVE = 20
 
 /** Processes that load the Rails app without serving its requests (solid-databases.ts BOOTS_RAILS less the web servers). */
-const RAILS_WORKERS = new Set(['clockwork', 'delayed_job', 'good_job', 'que', 'rails-runner', 'resque', 'sneakers', 'solid_queue', 'sidekiq'])
+const RAILS_WORKERS = new Set(['clockwork', 'delayed_job', 'good_job', 'que', 'rails-runner', 'resque', 'shoryuken', 'sneakers', 'solid_queue', 'sidekiq'])
 
 /** Servers that serve the Rails app, and so MessageBus's middleware. */
 const WEB_SERVERS = new Set(['falcon', 'passenger', 'puma', 'thin', 'unicorn'])
