@@ -47,6 +47,7 @@ import {resolveCommandOutput} from './command-output.js'
 import {exportedWords, type Stage} from './export-file.js'
 import {substituteDynoCommands} from './dyno-commands.js'
 import {deployHookOf} from './release.js'
+import {neverReturns} from '../languages/common/long-running.js'
 
 /** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
@@ -1244,6 +1245,8 @@ class ScriptReader {
     }
 
     state.candidate = p
+    // A server or worker waited for (`good_job start; …`) never returns: nothing after it starts, as after `exec`.
+    if (!this.inSequence && neverReturns(p.command.argv) !== undefined) state.done = true
   }
 
   /**

@@ -200,7 +200,11 @@ describe('splitCommand', () => {
     const r = split('bundle exec sidekiq -c 5 & bundle exec puma -C config/puma.rb; wait')
     expect(r.command.argv).toEqual(['puma', '-C', 'config/puma.rb'])
     expect(r.command.background).toEqual([['bundle', 'exec', 'sidekiq', '-c', '5']])
-    expect(r.command.preCommands).toEqual([['wait']])
+    // Puma in the foreground never returns: the `wait` after it never runs.
+    expect(r.command.preCommands).toBeUndefined()
+    expect(split('bin/setup; bundle exec puma; wait').command.preCommands).toEqual([['bin/setup']])
+    // Daemonized (-d) it returns: the `wait` after it runs, as before.
+    expect(split('bundle exec puma -d; wait').command.preCommands).toEqual([['wait']])
   })
 
   it('takes the left side of a pipe, not the logger it feeds', () => {

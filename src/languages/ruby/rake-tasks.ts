@@ -34,6 +34,7 @@ import {joinPath} from '../../util/app-path.js'
 import {shellQuote} from '../../util/shell-quote.js'
 import {rakefileOf} from './rails-process-command.js'
 import {type LauncherQuery, modelQueryAt} from './boot-connection.js'
+import {neverReturns} from '../common/long-running.js'
 
 export const RAKE_REF = 'https://github.com/ruby/rake/blob/master/lib/rake/task.rb'
 
@@ -404,15 +405,19 @@ class Walk {
   outcome(): {finished: RakeRun[]; runs: RakeRun[]} | {unknown: string} {
     const plain = (r: FoundRun): RakeRun => ({background: r.background, command: r.command, exec: r.exec, file: r.file, line: r.line, ...(r.repeats ? {repeats: r.repeats} : {})})
     const sure = (r: FoundRun): boolean => !r.conditional && r.why === undefined
-    const lastAt = this.runs.findLastIndex((r) => !r.background && sure(r))
-    for (const [i, r] of this.runs.entries()) {
+    // A server or worker waited for (`sh "rake environment resque:work"`) never returns: the task ends there, and the
+    // runs after it (later actions, a second definition's body appended by enhance) never start.
+    const stays = this.runs.findIndex((r) => !r.background && !r.exec && !r.repeats && sure(r) && neverReturns(r.command.trim().split(/\s+/)) !== undefined)
+    const runs = stays === -1 ? this.runs : this.runs.slice(0, stays + 1)
+    const lastAt = runs.findLastIndex((r) => !r.background && sure(r))
+    for (const [i, r] of runs.entries()) {
       if (sure(r) || (i < lastAt && !r.background && !r.exec)) continue
       const at = `${r.file}:${r.line}`
       return {unknown: r.why === undefined ? `${at}: \`${r.command}\` runs only under a condition or in a loop conncalc does not decide` : `${at}: \`${r.command}\` runs a command conncalc does not read (${r.why})`}
     }
 
-    const last = this.runs[lastAt]
-    return {finished: this.runs.slice(0, lastAt).filter((r) => !r.background).map((r) => plain(r)), runs: this.runs.filter((r) => r.background || r === last).map((r) => plain(r))}
+    const last = runs[lastAt]
+    return {finished: runs.slice(0, lastAt).filter((r) => !r.background).map((r) => plain(r)), runs: runs.filter((r) => r.background || r === last).map((r) => plain(r))}
   }
 
   /**

@@ -1,4 +1,5 @@
 import type {Env, EnvEntry} from '../../model/env.js'
+import {neverReturns} from '../common/long-running.js'
 import type {ParsedCommand} from '../common/types.js'
 
 import {entrySources, layer} from '../../model/env.js'
@@ -854,6 +855,8 @@ interface CommandSegment {
   expanded: EnvEntry[]
   background: boolean
   candidate: boolean
+  /** The far end of a pipe (`puma | logger`): it runs beside the command before it. */
+  piped?: boolean
   unresolved: string[]
 }
 
@@ -985,6 +988,7 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
       ],
       background: seg.terminator === '&',
       candidate: !seg.afterPipe && !finishesAtOnce(argv),
+      ...(seg.afterPipe ? {piped: true} : {}),
       unresolved: [...statementUnresolved, ...prefixCtx.unresolved, ...ctx.unresolved],
     })
   }
@@ -993,12 +997,18 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
     return {argv: [], assignments: [...exported.values()], background: [], expanded: [], preCommands: [], unresolved: statementUnresolved, wrappers: []}
   }
 
-  let serverIndex = commands.findLastIndex((c) => c.candidate && !c.background)
+  // A server or worker run in the foreground (`bundle exec good_job start; other`) never returns: the commands after
+  // it never start, so it is the process whatever follows.
+  const stays = commands.findIndex((c) => c.candidate && !c.background && neverReturns(c.argv) !== undefined)
+  let serverIndex = stays !== -1 ? stays : commands.findLastIndex((c) => c.candidate && !c.background)
   if (serverIndex === -1) serverIndex = commands.findLastIndex((c) => c.candidate)
   if (serverIndex === -1) serverIndex = commands.length - 1
   const server = commands[serverIndex]
   const before = commands.slice(0, serverIndex)
-  const after = commands.slice(serverIndex + 1)
+  // After one that never returns, only its own pipe's far ends run (beside it); nothing later starts.
+  const later = commands.slice(serverIndex + 1)
+  const unpiped = later.findIndex((c) => !c.piped)
+  const after = stays === -1 || unpiped === -1 ? later : later.slice(0, unpiped)
   const argvs = (cs: CommandSegment[], background: boolean): string[][] =>
     cs.filter((c) => c.background === background).map((c) => c.argv)
 
