@@ -34,6 +34,14 @@ const DJANGO_FILE_COMMANDS: Record<string, {ref: string; what: string}> = {
   },
 }
 
+/**
+ * Railties tasks that only remove or create files under tmp/ and log/ and depend on no `:environment` (the app is not
+ * loaded, so nothing connects): railties/lib/rails/tasks/tmp.rake (`tmp:cache:clear` is `FileUtils.rm_rf(Dir["tmp/cache/[^.]*"])`,
+ * `tmp:clear` its sockets/screenshots/storage siblings, `tmp:create` the directories) and log.rake (`log:clear` truncates log/*.log).
+ */
+const RAILS_FILE_TASKS = new Set(['tmp:clear', 'tmp:cache:clear', 'tmp:sockets:clear', 'tmp:pids:clear', 'tmp:screenshots:clear', 'tmp:storage:clear', 'tmp:create', 'log:clear'])
+const RAILS_TMP_REF = 'https://github.com/rails/rails/blob/main/railties/lib/rails/tasks/tmp.rake'
+
 // Laravel 11 src/Illuminate/Foundation/Console: ConfigCacheCommand writes bootstrap/cache/config.php from the
 // config files, ViewCacheCommand compiles the Blade templates, StorageLinkCommand makes symlinks: no query.
 const ARTISAN_FILE_COMMANDS: Record<string, string> = {
@@ -90,6 +98,14 @@ export function hookCommandConnections(argv: readonly string[], files: FileReade
   const manage = manageInvocation(argv)
   if (manage && Object.hasOwn(DJANGO_FILE_COMMANDS, manage.command) && (manage.script === undefined || manageFramework(manage.script, files) === undefined)) {
     return {connections: 0, ...DJANGO_FILE_COMMANDS[manage.command]}
+  }
+
+  // `bin/rails tmp:cache:clear`, `bundle exec rake log:clear tmp:clear`: railties' file tasks only (VAR=value arguments aside).
+  let rails = argv
+  while (rails[0] === 'bundle' && rails[1] === 'exec') rails = rails.slice(2)
+  const tasks = ['rails', 'rake'].includes(programName(rails[0])) ? rails.slice(1).filter((a) => !/^[A-Z_][A-Z0-9_]*=/.test(a)) : []
+  if (tasks.length > 0 && tasks.every((t) => RAILS_FILE_TASKS.has(t))) {
+    return {connections: 0, ref: RAILS_TMP_REF, what: `\`${programName(rails[0])} ${tasks.join(' ')}\` only removes or creates files under tmp/ or log/ (no :environment prerequisite, the app is not loaded): it opens no database connection`}
   }
 
   const artisan = argv[0] === 'php' && programName(argv[1]) === 'artisan' ? argv[2] : programName(argv[0]) === 'artisan' ? argv[1] : undefined
