@@ -982,9 +982,11 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
 // worker whatever it keeps (each worker has its own copy of the variable). Other hooks (on_restart, …) keep the warning.
 const PUMA_DSL = 'https://github.com/puma/puma/blob/v6.4.2/lib/puma/dsl.rb'
 const UNICORN_SERVER = 'https://github.com/defunkt/unicorn/blob/v6.1.0/lib/unicorn/http_server.rb'
-const FORK_HOOKS: Record<string, {inWorker: Set<string>; master: Set<string>; once: Set<string>; ref: string; server: string}> = {
-  puma: {inWorker: new Set(['before_worker_boot', 'on_worker_boot']), master: new Set(['after_worker_fork', 'before_worker_fork', 'on_worker_fork']), once: new Set(['before_fork']), ref: PUMA_DSL, server: 'Puma'},
-  unicorn: {inWorker: new Set(['after_fork']), master: new Set(['before_fork']), once: new Set(), ref: UNICORN_SERVER, server: 'Unicorn'},
+// Puma's on_booted (DSL from 6.2.0; after_booted from 7.0.0, on_booted its alias) runs once the server has booted, in
+// single and cluster mode alike ("works for both: single and clustered": lib/puma/single.rb and cluster.rb fire it).
+const FORK_HOOKS: Record<string, {booted: Set<string>; inWorker: Set<string>; master: Set<string>; once: Set<string>; ref: string; server: string}> = {
+  puma: {booted: new Set(['after_booted', 'on_booted']), inWorker: new Set(['before_worker_boot', 'on_worker_boot']), master: new Set(['after_worker_fork', 'before_worker_fork', 'on_worker_fork']), once: new Set(['before_fork']), ref: PUMA_DSL, server: 'Puma'},
+  unicorn: {booted: new Set(), inWorker: new Set(['after_fork']), master: new Set(['before_fork']), once: new Set(), ref: UNICORN_SERVER, server: 'Unicorn'},
 }
 
 /**
@@ -1007,7 +1009,8 @@ async function hookSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagno
     const inWorker = l.hook !== undefined && hooks.inWorker.has(l.hook)
     const perFork = l.hook !== undefined && hooks.master.has(l.hook)
     const forkHook = inWorker || perFork || (l.hook !== undefined && hooks.once.has(l.hook))
-    if (!(l.hook === undefined || forkHook)) continue
+    const booted = l.hook !== undefined && hooks.booted.has(l.hook)
+    if (!(l.hook === undefined || forkHook || booted)) continue
     const said = diagnostics.findIndex((d) => d.file === file && d.line === l.line && d.message.includes('starts another process in every dyno'))
     // Single mode runs no worker hook and no fork hook (lib/puma/single.rb forks nothing): the process never starts.
     if (forkHook && !cluster) {
@@ -1023,7 +1026,9 @@ async function hookSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagno
     const where = l.hook ? `${l.hook} (${file})` : `${file}'s top level`
     const how = inWorker
       ? `runs in each ${hooks.server} worker as it boots: one per worker (${copies})`
-      : perFork
+      : booted
+        ? `runs once in each dyno when ${hooks.server} has booted (single and cluster mode)${l.once ? ', started again only when none runs' : ''}`
+        : perFork
         ? l.once
           ? `runs in the ${hooks.server} master before or after each worker's fork and keeps the first (\`||=\`): one per dyno`
           : `runs in the ${hooks.server} master around each worker's fork: one per worker (${copies})`

@@ -9,7 +9,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {entrySources, type Env} from '../../model/env.js'
 import type {SourceFile} from '../../model/files.js'
 import {fromDefault, type Source, type Sourced, uniqueSources} from '../../model/source.js'
-import type {CallNode, CaseNode, IndexOrWriteNode, LocalVariableOrWriteNode, LocalVariableWriteNode, RangeNode} from '@ruby/prism'
+import type {CallNode, CaseNode, IfNode, IndexOrWriteNode, LocalVariableOrWriteNode, LocalVariableWriteNode, RangeNode, StringNode} from '@ruby/prism'
 
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
@@ -1421,10 +1421,49 @@ function launches(parsed: ParsedRuby, file: string, launched: ConfigLaunch[], de
     return !r || (r instanceof P.ConstantReadNode && LAUNCH_RECEIVERS.has(r.name))
   }
 
-  /** The one shell command line of `spawn "cmd"` / `exec "cmd"` (an env hash first allowed); `spawn("cmd", "arg")` runs it without a shell. */
+  // The file's top-level `name = value` writes (the last of each): what a local read in a launch stands for.
+  const locals = new Map<string, RubyNode>()
+  for (const st of parsed.program.statements.body) if (st instanceof P.LocalVariableWriteNode) locals.set(st.name, st.value)
+  const localValue = (n: RubyNode): RubyNode | undefined => (n instanceof P.LocalVariableReadNode ? locals.get(n.name) : undefined)
+  /** The words of a string array literal (`%w[bundle exec rails runner x.rb]`, `["a", "b"]`). */
+  const wordsOf = (n: RubyNode | undefined): string[] | undefined =>
+    n instanceof P.ArrayNode && n.elements.every((e) => e instanceof P.StringNode) ? n.elements.map((e) => (e as StringNode).unescaped.value) : undefined
+
+  /**
+   * The command of `spawn "cmd"` / `exec "cmd"` (an env hash first allowed, written or a top-level local holding one):
+   * one string is a shell line; several words (`spawn("cmd", "arg")`, `spawn(env, *words)` with `words` a top-level
+   * local array of strings) run the program without a shell, written here as a shell line of those words.
+   */
   const commandOf = (node: CallNode): string | undefined => {
-    const args = (node.arguments_?.arguments_ ?? []).filter((a) => !(a instanceof P.HashNode || a instanceof P.KeywordHashNode))
-    return args.length === 1 && args[0] instanceof P.StringNode && !node.block ? args[0].unescaped.value : undefined
+    if (node.block) return undefined
+    const all = node.arguments_?.arguments_ ?? []
+    const args = all.filter((a, i) => !(a instanceof P.HashNode || a instanceof P.KeywordHashNode || (i === 0 && localValue(a) instanceof P.HashNode)))
+    if (args.length === 1 && args[0] instanceof P.StringNode) return args[0].unescaped.value
+    const words: string[] = []
+    for (const a of args) {
+      if (a instanceof P.StringNode) words.push(a.unescaped.value)
+      else if (a instanceof P.SplatNode && a.expression && wordsOf(localValue(a.expression))) words.push(...wordsOf(localValue(a.expression))!)
+      else return undefined
+    }
+
+    return words.length > 0 ? words.map((w) => (/^[\w./:=@%+,-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`)).join(' ') : undefined
+  }
+
+  /**
+   * `unless pid … pid = spawn(…) … end` (or `if pid.nil?`, `if !pid`): a supervisor that starts the process only when
+   * none runs, so one copy at a time, not a launch under a condition it may not meet. The variable it tests.
+   */
+  const guardedVar = (node: RubyNode): string | undefined => {
+    const name = (n: RubyNode | null | undefined): string | undefined => (n instanceof P.LocalVariableReadNode || n instanceof P.InstanceVariableReadNode || n instanceof P.GlobalVariableReadNode ? n.name : undefined)
+    if (node instanceof P.UnlessNode && !node.elseClause) return name(node.predicate)
+    if (node instanceof P.IfNode && !node.subsequent && node.predicate instanceof P.CallNode && ['nil?', '!'].includes(node.predicate.name) && !node.predicate.arguments_) return name(node.predicate.receiver)
+    return undefined
+  }
+
+  const assignsSpawn = (node: RubyNode, v: string): boolean => {
+    const writes = node instanceof P.LocalVariableWriteNode || node instanceof P.InstanceVariableWriteNode || node instanceof P.GlobalVariableWriteNode
+    if (writes && (node as {name: string}).name === v && node.value instanceof P.CallNode && LAUNCHES.has(node.value.name)) return true
+    return node.compactChildNodes().some((c) => assignsSpawn(c, v))
   }
 
   /** `fork { exec "cmd" }` / `fork do … exec("cmd") end`: the child becomes `cmd` (Kernel#exec replaces the process). */
@@ -1466,6 +1505,15 @@ function launches(parsed: ParsedRuby, file: string, launched: ConfigLaunch[], de
       const runs = node instanceof P.IfNode ? (decided ? node.statements : node.subsequent) : node instanceof P.UnlessNode ? (decided ? node.elseClause : node.statements) : undefined
       if (runs) visit(runs, inHook, once, conditional)
       return
+    }
+
+    const guard = guardedVar(node)
+    if (guard !== undefined) {
+      const body = node instanceof P.UnlessNode ? node.statements : (node as IfNode).statements
+      if (body && assignsSpawn(body, guard)) {
+        visit(body, inHook, true, conditional)
+        return
+      }
     }
 
     const orWrite =
