@@ -60,6 +60,10 @@ const TABLE = new Map<string, KnownProgram>([
   ['opensearch', {connections: 0, kind: 'stays-up', ref: 'https://opensearch.org/docs/latest/install-and-configure/install-opensearch/tar/', what: 'opensearch is the OpenSearch search server (HTTP, not the PostgreSQL protocol)'}],
   ['meilisearch', {connections: 0, kind: 'stays-up', ref: 'https://www.meilisearch.com/docs/learn/self_hosted/getting_started_with_self_hosted_meilisearch', what: 'meilisearch is the Meilisearch search server (HTTP, not the PostgreSQL protocol)'}],
   ['typesense-server', {connections: 0, kind: 'stays-up', ref: 'https://typesense.org/docs/guide/install-typesense.html', what: 'typesense-server is the Typesense search server (HTTP, not the PostgreSQL protocol)'}],
+  // Local stand-ins for AWS services kept on a development Procfile line (Ruby gems): each serves its own HTTP API from
+  // memory or files, not the database.
+  ['fake_sqs', {connections: 0, kind: 'stays-up', ref: 'https://github.com/iain/fake_sqs#readme', what: 'fake_sqs is a local SQS stand-in (a Rack server keeping its queues in memory or a YAML file)'}],
+  ['fakes3', {connections: 0, kind: 'stays-up', ref: 'https://github.com/jubos/fake-s3#readme', what: 'fakes3 is a local S3 stand-in (a server keeping its objects on the file system)'}],
   ['mongod', {connections: 0, kind: 'stays-up', ref: 'https://www.mongodb.com/docs/manual/reference/program/mongod/', what: 'mongod is the MongoDB server'}],
   ['rabbitmq-server', {connections: 0, kind: 'stays-up', ref: 'https://www.rabbitmq.com/docs/man/rabbitmq-server.8', what: 'rabbitmq-server is the RabbitMQ message broker'}],
 ])
