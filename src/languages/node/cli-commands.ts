@@ -27,6 +27,13 @@ export interface CliProgram {
   line: number
   /** The program as written (`cli`, `yargs(hideBin(process.argv))`). */
   text: string
+  /**
+   * A program written by hand from `process.argv` (no library): `switch (process.argv[2])`, `if (cmd === 'worker')` with
+   * `const [cmd] = process.argv.slice(2)` (`index`: the position in process.argv; `fallback`: `args[0] ?? 'web'`), or
+   * `process.argv.includes('--worker')` (`flag`, looked for from position `from`). Its commands are the cases or the
+   * compared words, and the other arm or the `default:` case is its default command.
+   */
+  argv?: {fallback?: string; index: number; kind: 'word'} | {flag: string; from: number; kind: 'flag'}
 }
 
 export interface CliCommand {
@@ -95,6 +102,7 @@ export function chooseCommand(program: CliProgram, args: readonly string[] | und
   if (args === undefined) return {kind: 'unknown', why: `which of its commands (${list}) the process runs is not on a command line conncalc reads`}
   // `node cli.js $JOB_KIND` with JOB_KIND set nowhere here: the deploy that runs it sets it, to a command conncalc cannot know.
   if (unset.length > 0) return {kind: 'unknown', why: `its command line reads ${unset.map((u) => `$${u}`).join(', ')}, which ${unset.length === 1 ? 'has' : 'have'} no value here`}
+  if (program.argv) return chooseByArgv(program, program.argv, args)
   const {optionFirst, words} = positionals(args)
   if (words.some((w) => w.includes('$'))) return {kind: 'unknown', why: `the process's arguments (${args.join(' ')}) hold a value conncalc cannot read`}
   let best = 0
@@ -113,6 +121,26 @@ export function chooseCommand(program: CliProgram, args: readonly string[] | und
 
   const defaults = new Set(program.commands.filter((c) => c.isDefault))
   return {commands: defaults, kind: 'known', why: defaults.size > 0 ? `the process runs ${said}, which no command names: the default command runs` : `the process runs ${said}, which no command names, and the program has no default command: it prints its help or an error, and no action runs`}
+}
+
+/**
+ * The commands of a program written from `process.argv` that run with these arguments (`args` is process.argv.slice(2)):
+ * the word at that position compared as written (JS compares strings exactly: no option is skipped), or whether the flag
+ * is among them; else the default arm.
+ */
+function chooseByArgv(program: CliProgram, argv: NonNullable<CliProgram['argv']>, args: readonly string[]): CommandChoice {
+  const seen = argv.kind === 'word' ? args.slice(argv.index - 2, argv.index - 1) : args.slice(Math.max(0, argv.from - 2))
+  if (seen.some((w) => w.includes('$'))) return {kind: 'unknown', why: `the process's arguments (${args.join(' ')}) hold a value conncalc cannot read`}
+  const word = argv.kind === 'word' ? (args[argv.index - 2] ?? argv.fallback) : undefined
+  const open = program.commands.find((c) => c.open)
+  if (open && (argv.kind === 'flag' || word !== undefined)) return {kind: 'unknown', why: `${open.text} (line ${open.line}) compares it with a value built at run time`}
+  const given = argv.kind === 'word' ? args[argv.index - 2] : undefined
+  const said = argv.kind === 'flag' ? `\`${argv.flag}\`` : word === undefined ? `no word at process.argv[${argv.index}]` : given === undefined ? `no word at process.argv[${argv.index}], so \`${word}\`` : `\`${word}\` at process.argv[${argv.index}]`
+  const matches = (c: CliCommand): boolean => c.names.some((n) => (argv.kind === 'flag' ? args.slice(Math.max(0, argv.from - 2)).includes(n[0]) : n[0] === word))
+  const chosen = new Set(program.commands.filter((c) => matches(c)))
+  if (chosen.size > 0) return {commands: chosen, kind: 'known', why: `the process's arguments hold ${said}`}
+  const defaults = new Set(program.commands.filter((c) => c.isDefault))
+  return {commands: defaults, kind: 'known', why: argv.kind === 'flag' ? `the process's arguments (${args.join(' ') || 'none'}) do not hold ${said}` : `the process's arguments hold ${said}, which no arm compares with`}
 }
 
 /** What settleCommands needs of each pool: its guards, a size and a name. */
@@ -137,7 +165,7 @@ export function settleCommands<T>(made: Guarded<T>[], cli: {args?: readonly stri
     const commandOf = (m: Guarded<T>): CliCommand | undefined => m.guards?.find((g) => g.command?.program === program)?.command
     const strip = (m: Guarded<T>): Guarded<T> => ({...m, guards: m.guards?.filter((g) => g.command?.program !== program)})
     const choice = chooseCommand(program, args, cli.unset)
-    const where = `the command-line program at ${program.file}:${program.line} (\`${program.text}\`)`
+    const where = `${program.argv ? 'the dispatch on process.argv' : 'the command-line program'} at ${program.file}:${program.line} (\`${program.text}\`)`
     if (choice.kind === 'known') {
       const dropped = live.filter((m) => commandOf(m) && !choice.commands.has(commandOf(m)!))
       if (dropped.length > 0) {
@@ -145,7 +173,7 @@ export function settleCommands<T>(made: Guarded<T>[], cli: {args?: readonly stri
         const others = new Map<CliCommand, string[]>()
         for (const m of dropped) others.set(commandOf(m)!, [...(others.get(commandOf(m)!) ?? []), m.where])
         const list = [...others].map(([c, w]) => `${c.text} (${w.join(', ')})`).join(', ')
-        diagnostics.push({code: 'unknown-config-value', file: program.file, line: program.line, message: `${where} runs only the action of the command its arguments name: ${choice.why}${runs} (${at}); the pools made in the actions of ${list} are not counted`, severity: 'info'})
+        diagnostics.push({code: 'unknown-config-value', file: program.file, line: program.line, message: `${where} runs only the ${program.argv ? 'arm its arguments select' : 'action of the command its arguments name'}: ${choice.why}${runs} (${at}); the pools made in the ${program.argv ? 'arms' : 'actions'} of ${list} are not counted`, severity: 'info'})
       }
 
       live = live.filter((m) => !commandOf(m) || choice.commands.has(commandOf(m)!)).map((m) => (commandOf(m) ? strip(m) : m))
@@ -164,7 +192,7 @@ export function settleCommands<T>(made: Guarded<T>[], cli: {args?: readonly stri
       continue
     }
 
-    const why = `${where} runs the action of one of its commands, and ${choice.why}: the command whose pools are largest, ${best.command.text} (line ${best.command.line}, ${best.size} connections), is counted, not the others'`
+    const why = `${where} runs ${program.argv ? 'one of its arms' : 'the action of one of its commands'}, and ${choice.why}: the ${program.argv ? 'arm' : 'command'} whose pools are largest, ${best.command.text} (line ${best.command.line}, ${best.size} connections), is counted, not the others'`
     diagnostics.push({code: 'unknown-config-value', file: program.file, line: best.command.line, message: why, severity: 'warning'})
     const chosen = best.command
     live = live.filter((m) => !commandOf(m) || commandOf(m) === chosen).map((m) => (commandOf(m) ? {...strip(m), item: assume(m.item, why)} : m))

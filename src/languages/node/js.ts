@@ -258,6 +258,31 @@ const BUILTIN = /^(Number|parseInt|parseFloat|String|Boolean|isNaN|JSON\.parse|M
 /** Values that are `process.env` itself (env.ts's `export default withFileSecrets(process.env)`): a key read is that variable. */
 const ENV_OBJECTS = new WeakSet<object>()
 
+/**
+ * The process's command-line arguments, read by hand (cli-commands.ts, CliProgram.argv): `process.argv` and what
+ * `.slice(n)` makes of it (the position in process.argv its first item is); a word of it (`process.argv[2]`, `args[0]`,
+ * `const [cmd = 'web'] = process.argv.slice(2)`), an unknown value here, chosen per process; `argv.includes('--worker')`.
+ */
+const ARGV_LISTS = new WeakMap<object, number>()
+const ARGV_WORDS = new WeakMap<object, {fallback?: string; index: number}>()
+const ARGV_FLAGS = new WeakMap<object, {flag: string; from: number}>()
+type ArgvTest = {names: string[]; negated: boolean; spec: NonNullable<CliProgram['argv']>}
+
+/** A string written as such (`'worker'`, `` `worker` ``). */
+function stringLiteral(n: N): string | undefined {
+  const a = unwrap(n)
+  if (a.type === 'Literal' && typeof a.value === 'string') return a.value
+  return a.type === 'TemplateLiteral' && a.expressions.length === 0 ? (a.quasis[0]?.value.cooked ?? undefined) : undefined
+}
+
+/** A switch case's statements end by leaving the switch (break, return, throw, continue, process.exit()). */
+function leavesCase(list: readonly N[]): boolean {
+  const last = list.at(-1)
+  if (!last) return false
+  if (last.type === 'BlockStatement') return leavesCase(last.body)
+  return last.type === 'BreakStatement' || last.type === 'ContinueStatement' || exits(last)
+}
+
 /** Class values (the dict of their methods) → their definition. */
 const CLASSES = new WeakMap<object, ClassDef>()
 /** How deep calls of the app's functions are followed, and from how many places one function is. */
@@ -752,6 +777,13 @@ class JsEvaluator {
         return
       }
 
+      case 'SwitchStatement': {
+        const word = this.argvOf(node.discriminant as N)?.word
+        if (word) return this.argvSwitch(node, word)
+        for (const k of children(node)) this.visit(k)
+        return
+      }
+
       default: {
         // Blocks, ifs, loops, try, switch, namespaces, labels: the statements inside (types left out).
         if (node.type.startsWith('TS') && node.type !== 'TSModuleDeclaration' && node.type !== 'TSModuleBlock') return
@@ -907,6 +939,13 @@ class JsEvaluator {
    * is read alone, with nothing undecided. Returns the condition's value.
    */
   private branch(test: N, then: () => void, otherwise?: () => void, once?: 'else' | 'then', pre?: EvalValue): EvalValue {
+    // `if (process.argv[2] === 'worker')`: which arm runs is each process's, chosen by its command line (cli-commands.ts).
+    const argv = this.argvTest(test)
+    if (argv) {
+      this.argvArms(test, argv, then, otherwise)
+      return this.unknown(test, `\`${this.t(test).replaceAll(/\s+/g, ' ').slice(0, 60)}\` reads the process's command line`)
+    }
+
     const c = pre ?? this.condition(test)
     const text = this.t(test).replaceAll(/\s+/g, ' ').slice(0, 60)
     const line = this.line(test)
@@ -1205,6 +1244,20 @@ class JsEvaluator {
       // `const Sequelize = require('sequelize')`: calls through the name are the package's, as after `import Sequelize from 'sequelize'`.
       const required = this.requireOf(unwrap(init))
       if (required !== undefined && !this.opts.imported?.(required)) this.aliases.set(pattern.name, required)
+      return
+    }
+
+    // `const [cmd = 'web', ...rest] = process.argv.slice(2)`, `const [, , cmd] = process.argv`: words of the command line.
+    const argvFrom = pattern.type === 'ArrayPattern' && isDict(value) ? ARGV_LISTS.get(value.value) : undefined
+    if (pattern.type === 'ArrayPattern' && argvFrom !== undefined) {
+      for (const [i, e] of pattern.elements.entries()) {
+        const fallback = e?.type === 'AssignmentPattern' ? stringLiteral(e.right as N) : undefined
+        if (e?.type === 'Identifier') this.names.set(e.name, this.argvWord(e, argvFrom + i))
+        else if (e?.type === 'AssignmentPattern' && e.left.type === 'Identifier' && fallback !== undefined) this.names.set(e.left.name, this.argvWord(e, argvFrom + i, fallback))
+        else if (e?.type === 'RestElement' && e.argument.type === 'Identifier') this.names.set(e.argument.name, this.argvList(e, argvFrom + i))
+        else if (e) for (const name of boundNames(e)) this.names.set(name, this.unknown(e, `\`${name}\` is destructured from the process's command line`))
+      }
+
       return
     }
 
@@ -2079,8 +2132,15 @@ class JsEvaluator {
     }
 
     if (prop === 'length' && base.type === 'CallExpression' && /(^|\.)cpus$/.test(this.dotted(unwrap(base.callee)) ?? '')) return this.cpus(node)
+    if (prop === 'argv' && (this.t(base) === 'process' || /^(node:)?process(\.default)?$/.test(this.dotted(base) ?? ''))) return this.argvList(node, 0)
 
     const obj = this.expr(base)
+    const list = isDict(obj) ? ARGV_LISTS.get(obj.value) : undefined
+    if (list !== undefined && node.computed) {
+      const at = unwrap(node.property)
+      if (at.type === 'Literal' && typeof at.value === 'number' && Number.isInteger(at.value)) return this.argvWord(node, list + at.value)
+    }
+
     let keyVia: Source[] = []
     let key = prop
     if (node.computed) {
@@ -2098,6 +2158,165 @@ class JsEvaluator {
     }
 
     return this.unknown(node, undefined, obj)
+  }
+
+  /** `process.argv.slice(2)` (a list from that position), `args.includes('--worker')` (a test of the process's arguments). */
+  private argvCall(node: N & {arguments: N[]}, callee: N & {type: 'MemberExpression'}): EvalValue | undefined {
+    const method = keyName(callee.property as N)
+    if ((method !== 'slice' && method !== 'includes') || node.arguments.length !== 1) return undefined
+    const object = unwrap(callee.object as N)
+    if (!/^process\.argv\b/.test(this.t(object)) && !this.argvNamed(object)) return undefined
+    const list = this.argvOf(object)?.list
+    if (list === undefined) return undefined
+    const a = unwrap(node.arguments[0])
+    if (method === 'slice') return a.type === 'Literal' && typeof a.value === 'number' && Number.isInteger(a.value) && a.value >= 0 ? this.argvList(node, list + a.value) : undefined
+    const flag = stringLiteral(a)
+    if (flag === undefined) return undefined
+    const v = this.unknown(node, `\`${this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)}\` reads the process's command line`)
+    const marker = {...v}
+    ARGV_FLAGS.set(marker, {flag, from: list})
+    return marker
+  }
+
+  /** `process.argv`, or a slice of it starting at position `from`. */
+  private argvList(node: N, from: number): EvalValue {
+    const marker = this.known(node, {entries: new Map(), kind: 'dict', partial: true})
+    ARGV_LISTS.set(marker.value as object, from)
+    return marker
+  }
+
+  /** The word at `index` of process.argv (`fallback` when there is none): each process's own, so unknown while its module is read. */
+  private argvWord(node: N, index: number, fallback?: string): EvalValue {
+    const v = {file: this.file, kind: 'unknown' as const, line: this.line(node), reason: `\`${this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)}\` is a word of the process's command line (process.argv[${index}])`}
+    ARGV_WORDS.set(v, fallback === undefined ? {index} : {fallback, index})
+    return v
+  }
+
+  /** What an expression holds of process.argv, read only when reading it makes no call: a list, a word or an includes() test. */
+  private argvOf(n: N): {flag?: {flag: string; from: number}; list?: number; word?: {fallback?: string; index: number}} | undefined {
+    const a = unwrap(n)
+    const plain = (x: N): boolean => {
+      const y = unwrap(x)
+      if (y.type === 'Identifier') return true
+      if (y.type === 'MemberExpression') return plain(y.object as N) && (!y.computed || unwrap(y.property as N).type === 'Literal')
+      if (y.type === 'CallExpression') {
+        const c = unwrap(y.callee)
+        return c.type === 'MemberExpression' && !c.computed && /^(slice|includes)$/.test(keyName(c.property as N) ?? '') && plain(c.object as N) && y.arguments.every((g) => unwrap(g as N).type === 'Literal')
+      }
+
+      return false
+    }
+
+    if (!plain(a)) return undefined
+    if (a.type === 'CallExpression' && !/^process\.argv\b/.test(this.t(a)) && !this.argvNamed(a)) return undefined
+    const v = this.expr(a)
+    if (isDict(v) && ARGV_LISTS.has(v.value)) return {list: ARGV_LISTS.get(v.value)}
+    const word = ARGV_WORDS.get(v)
+    if (word) return {word}
+    const flag = ARGV_FLAGS.get(v)
+    return flag ? {flag} : undefined
+  }
+
+  /** Whether an expression's leftmost name holds process.argv or a part of it. */
+  private argvNamed(n: N): boolean {
+    let a = unwrap(n)
+    for (let i = 0; i < 16 && a.type !== 'Identifier'; i++) a = unwrap(a.type === 'MemberExpression' ? (a.object as N) : a.type === 'CallExpression' ? (a.callee as N) : a)
+    if (a.type !== 'Identifier') return false
+    const v = this.names.get(a.name)
+    return v !== undefined && ((isDict(v) && ARGV_LISTS.has(v.value)) || ARGV_WORDS.has(v) || ARGV_FLAGS.has(v))
+  }
+
+  /**
+   * A condition on the process's command line written by hand: `process.argv[2] === 'worker'`, `cmd !== 'web'`,
+   * `cmd === 'a' || cmd === 'b'`, `process.argv.includes('--worker')`, `!isWorker`. Only a word compared with a string as
+   * written, or an includes() of one.
+   */
+  private argvTest(test: N): ArgvTest | undefined {
+    const t = unwrap(test)
+    if (t.type === 'UnaryExpression' && t.operator === '!') {
+      const inner = this.argvTest(t.argument as N)
+      return inner && {...inner, negated: !inner.negated}
+    }
+
+    if (t.type === 'LogicalExpression' && t.operator !== '??') {
+      const a = this.argvTest(t.left as N)
+      const b = a ? this.argvTest(t.right as N) : undefined
+      const same = a && b && a.negated === b.negated && a.spec.kind === b.spec.kind && (a.spec.kind === 'flag' ? a.spec.from === (b.spec as typeof a.spec).from : a.spec.index === (b.spec as typeof a.spec).index)
+      // `a || b` of two matches, `!a && !b` of two mismatches (De Morgan): one test of either word.
+      if (same && (t.operator === '||') === !a.negated) return {...a, names: [...a.names, ...b.names]}
+      return undefined
+    }
+
+    if (t.type === 'BinaryExpression' && /^[!=]==?$/.test(t.operator)) {
+      for (const [w, l] of [[t.left, t.right], [t.right, t.left]] as [N, N][]) {
+        const lit = stringLiteral(l)
+        const word = lit === undefined ? undefined : this.argvOf(w)?.word
+        if (word && lit !== undefined) return {names: [lit], negated: t.operator.startsWith('!'), spec: {kind: 'word', ...word}}
+      }
+
+      return undefined
+    }
+
+    const flag = this.argvOf(t)?.flag
+    return flag ? {names: [flag.flag], negated: false, spec: {kind: 'flag', ...flag}} : undefined
+  }
+
+  /** The program a hand-written argv test or switch is (one per node, kept across the reads of its function). */
+  private argvProgram(node: N, text: string, spec: NonNullable<CliProgram['argv']>): CliProgram {
+    const key = `argv:${node.start}`
+    let program = this.programs.get(key)
+    if (!program) this.programs.set(key, (program = {argv: spec, commands: [], file: this.file, id: ++guardIds, line: this.line(node), text}))
+    return program
+  }
+
+  /** `if (process.argv[2] === 'worker') … else …`: each arm a command of its own program, the compared words' and the default. */
+  private argvArms(test: N, argv: ArgvTest, then: () => void, otherwise?: () => void): void {
+    const text = this.t(test).replaceAll(/\s+/g, ' ').slice(0, 60)
+    const program = this.argvProgram(test, text, argv.spec)
+    const line = this.line(test)
+    if (program.commands.length === 0) {
+      program.commands.push({isDefault: false, line, names: argv.names.map((n) => [n]), open: false, program, text: `\`${text}\``}, {isDefault: true, line, names: [], open: false, program, text: `the else arm of \`${text}\``})
+    }
+
+    const [named, other] = program.commands
+    const arms: [typeof then | undefined, CliCommand, 'else' | 'then'][] = [
+      [then, argv.negated ? other : named, 'then'],
+      [otherwise, argv.negated ? named : other, 'else'],
+    ]
+    for (const [read, command, arm] of arms) if (read) this.guarded({arm, command, file: this.file, id: ++guardIds, kind: 'command', line, test: text}, read)
+  }
+
+  /** `switch (process.argv[2]) { case 'worker': … }`: each case a command (with the cases that fall into it), `default:` the default. */
+  private argvSwitch(node: N & {type: 'SwitchStatement'}, word: {fallback?: string; index: number}): void {
+    const text = `switch (${this.t(node.discriminant).replaceAll(/\s+/g, ' ').slice(0, 50)})`
+    const program = this.argvProgram(node, text, {kind: 'word', ...word})
+    const fresh = program.commands.length === 0
+    const byCase: (CliCommand | undefined)[] = []
+    let names: string[][] = []
+    let isDefault = false
+    let open = false
+    for (const [i, c] of node.cases.entries()) {
+      if (c.test) {
+        const v = stringLiteral(c.test as N) ?? asString(this.expr(c.test as N))
+        if (v === undefined) open = true
+        else names.push([v])
+      } else isDefault = true
+
+      if (c.consequent.length === 0) continue
+      const label = [...names.map((n) => `case '${n[0]}':`), ...(open && c.test ? [`case ${this.t(c.test as N).slice(0, 40)}:`] : []), ...(isDefault ? ['default:'] : [])].join(' ')
+      if (fresh) program.commands.push({isDefault, line: this.line(c as N), names: [...names], open, program, text: `\`${label}\``})
+      byCase[i] = program.commands[byCase.filter(Boolean).length]
+      if (leavesCase(c.consequent as N[])) {
+        names = []
+        isDefault = false
+        open = false
+      }
+    }
+
+    for (const [i, c] of node.cases.entries()) {
+      const command = byCase[i]
+      if (command) this.guarded({arm: 'then', command, file: this.file, id: ++guardIds, kind: 'command', line: command.line, test: text}, () => this.statements(c.consequent as N[]))
+    }
   }
 
   /** node-config's `config.get('db.pool.max')` (which throws on a missing key) and `config.has('x')`. */
@@ -2166,6 +2385,10 @@ class JsEvaluator {
    */
   private logical(node: N, left: N, op: '&&' | '??' | '||', right: N, side: (n: N) => EvalValue, truthiness = false): EvalValue {
     const a = side(left)
+    // `process.argv[2] || 'web'`: the word, or that one when the command line has none.
+    const word = !truthiness && op !== '&&' ? ARGV_WORDS.get(a) : undefined
+    const fallback = word ? stringLiteral(right) : undefined
+    if (word && fallback !== undefined) return this.argvWord(node, word.index, fallback)
     if (truthiness && op !== '??' && !decidable(a)) {
       const b = side(right)
       if (decidable(b) && truthy(b.value) === (op === '||')) return this.known(node, op === '||', b)
@@ -2398,6 +2621,8 @@ class JsEvaluator {
   private callOf(node: N & {type: 'CallExpression' | 'NewExpression'}): EvalValue {
     const isNew = node.type === 'NewExpression'
     const calleeNode = unwrap(node.callee)
+    const argv = !isNew && calleeNode.type === 'MemberExpression' && !calleeNode.computed ? this.argvCall(node, calleeNode) : undefined
+    if (argv) return argv
     // `new PrismaClient().$extends({…})` (Prisma client extensions): the client is made first and the extended one shares
     // its engine and pool. Only `$extends`: another method on a new instance (`new DataSource(o).initialize()` in a
     // TypeORM dataSourceFactory) may be the pool a framework already counts.
