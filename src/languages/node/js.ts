@@ -128,6 +128,12 @@ export interface JsModule {
    * their bodies make (read where they are written) run only with that command when every place names the same one.
    */
   cliHandlers?: {guard?: JsGuard; sites: JsFunctionSites}[]
+  /**
+   * Clients closed once their work is done, in the flow that made them (`const c = makeClient(); try { … } finally { await
+   * c.end() }`, `await c.end()` further down, `main().then(() => prisma.$disconnect())`): where each client's value was
+   * made (file:line) and where it is closed. A shutdown handler's close (`process.on('SIGTERM', () => pool.end())`) is not one.
+   */
+  closed?: {at: string; made: string}[]
 }
 
 /** callsTo's answers per module and pattern. */
@@ -273,6 +279,66 @@ function stringLiteral(n: N): string | undefined {
   const a = unwrap(n)
   if (a.type === 'Literal' && typeof a.value === 'string') return a.value
   return a.type === 'TemplateLiteral' && a.expressions.length === 0 ? (a.quasis[0]?.value.cooked ?? undefined) : undefined
+}
+
+/** Methods that close a client for good: pg/postgres.js `end`, Prisma `$disconnect`, knex/TypeORM `destroy`, Sequelize/MikroORM `close`. */
+const CLOSE_METHOD = /^(end|\$disconnect|destroy|close)$/
+
+/** `c.end()` (awaited or not), as a statement or a call: the name closed. */
+function closeOf(n: N): string | undefined {
+  let e = unwrap(n.type === 'ExpressionStatement' ? n.expression : n)
+  if (e.type === 'AwaitExpression') e = unwrap(e.argument as N)
+  if (e.type !== 'CallExpression') return undefined
+  const c = unwrap(e.callee)
+  return c.type === 'MemberExpression' && !c.computed && CLOSE_METHOD.test(keyName(c.property as N) ?? '') && unwrap(c.object as N).type === 'Identifier' ? (unwrap(c.object as N) as N & {name: string}).name : undefined
+}
+
+/**
+ * The names a statement list closes after it made them: a later statement `await c.end()`, a later `try`'s `finally` that
+ * does, or a later promise chain whose `.then(…)`/`.finally(…)` callback does (`main().then(async () => { await
+ * prisma.$disconnect() })`). Each with the closing call. Only those: a close in a listener (`process.on('SIGTERM', …)`)
+ * or another function runs when something else happens.
+ */
+function closedBelow(list: readonly N[]): Map<string, N> {
+  const out = new Map<string, N>()
+  const body = (f: N): readonly N[] => (f.type === 'BlockStatement' ? f.body : [f])
+  for (const s of list) {
+    const direct = closeOf(s)
+    if (direct) {
+      out.set(direct, s)
+      continue
+    }
+
+    if (s.type === 'TryStatement' && s.finalizer) {
+      for (const f of s.finalizer.body) {
+        const name = closeOf(f)
+        if (name) out.set(name, f)
+      }
+
+      continue
+    }
+
+    // `main().then(() => prisma.$disconnect()).catch(…)`: walk the chain's calls.
+    let e = s.type === 'ExpressionStatement' ? unwrap(s.expression) : undefined
+    if (e?.type === 'AwaitExpression') e = unwrap(e.argument as N)
+    for (let depth = 0; depth < 16 && e?.type === 'CallExpression'; depth++) {
+      const c = unwrap(e.callee)
+      if (c.type !== 'MemberExpression') break
+      if (/^(then|finally)$/.test(keyName(c.property as N) ?? '')) {
+        const cb = e.arguments[0] ? unwrap(e.arguments[0] as N) : undefined
+        if (cb && (cb.type === 'ArrowFunctionExpression' || cb.type === 'FunctionExpression') && cb.body) {
+          for (const f of body(cb.body as N)) {
+            const name = closeOf(f)
+            if (name) out.set(name, f)
+          }
+        }
+      }
+
+      e = unwrap(c.object as N)
+    }
+  }
+
+  return out
 }
 
 /** A switch case's statements end by leaving the switch (break, return, throw, continue, process.exit()). */
@@ -592,6 +658,7 @@ class JsEvaluator {
   private readonly programs = new Map<string, CliProgram>()
   private readonly commands = new WeakMap<N, CliCommand>()
   readonly cliHandlers: {guard?: JsGuard; sites: JsFunctionSites}[] = []
+  readonly closed: {at: string; made: string}[] = []
   /** A call chained on another's result (`knex(o).withSchema(s)`): the inner call, read first, and its value while the outer one is read. */
   private readonly chainDone = new Map<N, EvalValue>()
   private readonly later: {args: EvalValue[]; at: N; decorating?: {key: string; name?: string}; depth: number; functionDepth: number; guards: JsGuard[]; isNew: boolean; lazyAt?: string; lazyDepth: number; name?: string; own?: EvalValue; scope?: Map<string, EvalValue>}[] = []
@@ -801,8 +868,10 @@ class JsEvaluator {
    */
   statements(list: N[], hoist = true): void {
     if (hoist) this.hoist(list)
+    const closes = closedBelow(list)
     for (let i = 0; i < list.length; i++) {
       const s = list[i]
+      if (closes.size > 0 && i > 0) this.noteClosed(list[i - 1], closes)
       // `process.exit()` at the module's top level, under no condition: Node stops there, and no statement after it runs
       // (https://nodejs.org/api/process.html#processexitcode: "the process exits as quickly as possible"). Its import
       // declarations were loaded before any statement ran (ESM hoists them) and are read; nothing else below is.
@@ -833,6 +902,19 @@ class JsEvaluator {
       }
 
       this.visit(s)
+    }
+
+    if (closes.size > 0 && list.length > 0) this.noteClosed(list.at(-1)!, closes)
+  }
+
+  /** After `const c = …` is read, a client it holds that a later statement closes (closedBelow): where its value was made. */
+  private noteClosed(s: N, closes: Map<string, N>): void {
+    if (s.type !== 'VariableDeclaration') return
+    for (const d of s.declarations) {
+      const found = d.id.type === 'Identifier' ? closes.get(d.id.name) : undefined
+      const close = found && found.start > s.end ? found : undefined
+      const v = close && d.id.type === 'Identifier' ? this.names.get(d.id.name) : undefined
+      if (close && v) this.closed.push({at: `${this.file}:${this.line(close)}`, made: `${v.file}:${v.line}`})
     }
   }
 
@@ -3203,7 +3285,7 @@ export function evaluateParsed(parsed: ParsedJs, options: JsEvalOptions): JsModu
   }
 
   const idle = text.includes('PrismaClient') ? idleHolders(program, lineIndex(text), memoizes) : []
-  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), ...(ev.stopsAt === undefined ? {} : {stopsAt: ev.stopsAt}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true, ...(ev.cliHandlers.length > 0 ? {cliHandlers: ev.cliHandlers} : {})}
+  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), ...(ev.stopsAt === undefined ? {} : {stopsAt: ev.stopsAt}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true, ...(ev.cliHandlers.length > 0 ? {cliHandlers: ev.cliHandlers} : {}), closed: ev.closed}
 }
 
 export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {

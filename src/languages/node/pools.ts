@@ -26,7 +26,7 @@ import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
 import {usesExport} from './unqueried.js'
-import {calledNowhere, closedImports, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, whyPoolNotFound} from './unreached.js'
+import {calledNowhere, closedImports, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -992,8 +992,34 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
 
   const pools: PoolEntry[] = []
   const otherServerPools: PoolEntry[] = []
-  for (const p of settleBranches(made, diagnostics, cli)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
+  for (const p of settleBranches(beforeTheRest(made, modules, diagnostics), diagnostics, cli)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   return {diagnostics, http, libs, otherServerPools, pools, transient}
+}
+
+/**
+ * A client the process makes, uses and closes in one flow before it goes on (a migration client closed in a `finally`, a
+ * seed's PrismaClient `$disconnect()`ed once its work is done: JsModule.closed) holds its connections only for that
+ * while: with other pools held for the process's life, it is not counted among them (its connections are given back
+ * before the steady state), and that is said. When the process makes no other pool, it is the process's connection and
+ * is counted.
+ */
+function beforeTheRest(made: Made[], modules: readonly JsModule[], diagnostics: Diagnostic[]): Made[] {
+  const closed = new Map<string, string>()
+  for (const m of modules) for (const c of m.closed ?? []) closed.set(c.made, c.at)
+  if (closed.size === 0) return made
+  // One place that makes clients for several holders (`makePool(10)` kept, `makePool(1)` closed) cannot tell them apart: left counted.
+  const places = new Map<string, number>()
+  for (const m of made) places.set(m.where, (places.get(m.where) ?? 0) + 1)
+  for (const [where, n] of places) if (n > 1) closed.delete(where)
+  const oneShot = made.filter((m) => closed.has(m.where))
+  const rest = made.filter((m) => !closed.has(m.where) && !m.guards?.some((g) => g.kind === 'skipped'))
+  if (oneShot.length === 0 || rest.length === 0) return made
+  for (const m of oneShot) {
+    const [file, line] = m.where.split(':')
+    diagnostics.push({code: 'unknown-config-value', file, line: Number(line), message: `the ${m.entry.database.split(' ')[0]} client made here (${m.entry.pool.value}) is closed at ${closed.get(m.where)} once its work is done, in the flow that made it: its connections are given back, so it is not counted beside the pools the process keeps (it may add ${m.entry.pool.value} while it runs)`, severity: 'info'})
+  }
+
+  return made.filter((m) => !closed.has(m.where))
 }
 
 /**
@@ -1172,7 +1198,7 @@ function prismaNeverGenerated(ctx: AnalyzerContext, modules: readonly JsModule[]
 }
 
 /** Libraries in package.json whose pool was not found in code: their default, labelled. */
-function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<string>, modules: readonly JsModule[], diagnostics: Diagnostic[]): PoolEntry[] {
+function fromDependencies(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson, libs: Set<string>, modules: readonly JsModule[], diagnostics: Diagnostic[]): PoolEntry[] {
   const out: PoolEntry[] = []
   const dep = (name: string): boolean => Object.hasOwn(pkg.dependencies, name)
   const line = (name: string): Source => fromFile(pkg.path, pkg.lineOf(['dependencies', name]) || pkg.lineOf(['devDependencies', name]))
@@ -1219,6 +1245,16 @@ function fromDependencies(ctx: AnalyzerContext, pkg: PackageJson, libs: Set<stri
       const found = [...libs].filter((l) => l !== 'other-server' && l !== 'framework')
       const instead = found.length > 0 ? `the pool${found.length === 1 ? '' : 's'} conncalc found (${found.join(', ')}) ${found.length === 1 ? 'is' : 'are'} counted instead` : 'the libraries the code does import are counted instead'
       diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', name]) || pkg.lineOf(['devDependencies', name]), message: `${name} is in ${pkg.path} but no code file of the app imports ${unused.join(' or ')}: it is a tool's driver (a migration CLI) or another library's, and makes no pool in ${ctx.processType}; ${instead}`, severity: 'info'})
+      continue
+    }
+
+    // Imported only by code this process does not load (another process type's, a script's), while the process's own code
+    // made another pool: when its whole import graph was read and no package it imports depends on the library
+    // (closedImports), nothing it runs can load it.
+    const closed = libs.size > 0 ? closedImports(ctx, project, modules, new Set(packagesOf(lib))) : undefined
+    if (closed) {
+      const found = [...libs].filter((l) => l !== 'other-server' && l !== 'framework')
+      diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', name]) || pkg.lineOf(['devDependencies', name]), message: `${name} is imported only by code ${ctx.processType} does not load: its whole import graph was read (${closed.read} module${closed.read === 1 ? '' : 's'}${closed.lock ? `, and ${closed.lock} shows none of the packages it imports depends on ${name}` : ''}), so it makes no ${lib} pool; ${found.length > 0 ? `the pool${found.length === 1 ? '' : 's'} it makes (${found.join(', ')}) ${found.length === 1 ? 'is' : 'are'} counted instead` : 'the pools it makes are counted instead'}`, severity: 'info'})
       continue
     }
 
@@ -1314,7 +1350,7 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
     diagnostics.push({code: 'unknown-config-value', file: pkg.path, line: pkg.lineOf(['dependencies', 'pg-promise']), message: `pg-promise is used only for its static helpers (such as pgp.as.format) in the code read: no file of the app calls its initialiser (\`pgPromise(options)\`), so it makes no Database and no pool (${REF.pgPromise})`, severity: 'info'})
   }
 
-  if (pkg) for (const p of fromDependencies(ctx, pkg, found.libs, modules, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
+  if (pkg) for (const p of fromDependencies(ctx, project, pkg, found.libs, modules, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   if (pkg) otherDialect(ctx, pkg, pools, otherServerPools)
   return {diagnostics, extras: listenExtras(modules), ...(found.http.length > 0 ? {http: found.http} : {}), otherServerPools, pools}
 }

@@ -31,6 +31,9 @@ const PACKAGES: Record<string, string[]> = {
   typeorm: ['typeorm', '@nestjs/typeorm'],
 }
 
+/** The packages whose import makes the library's pool. */
+export const packagesOf = (lib: string): string[] => PACKAGES[lib] ?? [lib]
+
 /** Files searched for an import of the library, at most (node_modules and dot-folders are never read). */
 const MAX_SEARCHED = 3000
 const listed = (files: string[]): string => (files.length <= 2 ? files.join(' and ') : `${files.slice(0, 2).join(', ')} and ${files.length - 2} more`)
