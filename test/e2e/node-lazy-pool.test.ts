@@ -28,7 +28,7 @@ describe('a pool made lazily, once per process', () => {
   it('worker: a choice between two pools on a call conncalc cannot evaluate is still the larger (20), labelled, threads starred with it', () => {
     const r = plan('--scale', 'worker=1')
     expect(r.type('worker')).toMatchObject({connectionsPerProcess: 20, poolPerProcess: 20})
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'src/worker.js', line: 5}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'src/worker.js', line: 7}))
     expect(r.type('worker').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
   })
 })
