@@ -657,6 +657,8 @@ class JsEvaluator {
   /** The command-line programs of this module by how they are written, and the commands declared on them, by their `.command(…)` call. */
   private readonly programs = new Map<string, CliProgram>()
   private readonly commands = new WeakMap<N, CliCommand>()
+  /** commander's `program.addCommand(new Command('worker').action(…))`: each subcommand's `new Command(name)` → the program it is added to (addedCommands). */
+  private readonly added = new Map<N, {isDefault: boolean; name: string; parent: N}>()
   readonly cliHandlers: {guard?: JsGuard; sites: JsFunctionSites}[] = []
   readonly closed: {at: string; made: string}[] = []
   /** A call chained on another's result (`knex(o).withSchema(s)`): the inner call, read first, and its value while the outer one is read. */
@@ -930,6 +932,7 @@ class JsEvaluator {
     }
 
     this.topList = list
+    if (this.text.includes('addCommand(')) this.addedCommands(list)
     this.statements(list)
     this.topDone = true
     for (const p of this.postponed.splice(0)) this.calls.push({...p.call, args: this.reread(p.at, p.scope)})
@@ -2614,6 +2617,51 @@ class JsEvaluator {
     return program
   }
 
+  /**
+   * commander's subcommands made apart and added to a program: `program.addCommand(new Command('worker').action(fn))`, or
+   * `program.addCommand(worker, {isDefault: true})` with `const worker = new Command('worker')…` in the same module
+   * (https://github.com/tj/commander.js#commands: addCommand). Found before the module is read, since the action may be
+   * declared above the addCommand that names it; cliAt gives each its command.
+   */
+  private addedCommands(list: N[]): void {
+    const adds: (N & {type: 'CallExpression'})[] = []
+    const inits = new Map<string, N>()
+    const stack: N[] = [...list]
+    while (stack.length > 0) {
+      const n = stack.pop()!
+      if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && !n.callee.computed && keyName(n.callee.property as N) === 'addCommand') adds.push(n)
+      if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && !inits.has(n.id.name)) inits.set(n.id.name, n.init as N)
+      stack.push(...children(n))
+    }
+
+    for (const a of adds) {
+      const arg = a.arguments[0] ? unwrap(a.arguments[0] as N) : undefined
+      let n = arg?.type === 'Identifier' ? inits.get(arg.name) : arg
+      for (let depth = 0; depth < 64 && n?.type === 'CallExpression'; depth++) {
+        const c = unwrap(n.callee as N)
+        n = c.type === 'MemberExpression' ? unwrap(c.object as N) : undefined
+      }
+
+      const name = n?.type === 'NewExpression' && n.arguments[0] ? stringLiteral(n.arguments[0] as N) : undefined
+      const opts = a.arguments[1] ? unwrap(a.arguments[1] as N) : undefined
+      const isDefault = opts?.type === 'ObjectExpression' && opts.properties.some((p) => p.type === 'Property' && keyName(p.key as N, p.computed) === 'isDefault' && unwrap(p.value as N).type === 'Literal' && (unwrap(p.value as N) as N & {value: unknown}).value === true)
+      if (n && name !== undefined && a.callee.type === 'MemberExpression') this.added.set(n, {isDefault, name, parent: a.callee.object as N})
+    }
+  }
+
+  /** The command a subcommand added with addCommand is on its program (once per `new Command(name)`). */
+  private addedCommand(node: N): CliCommand | undefined {
+    const known = this.commands.get(node)
+    if (known) return known
+    const added = this.added.get(node)
+    const program = added ? this.cliProgram(added.parent) : undefined
+    if (!added || !program) return undefined
+    const command: CliCommand = {isDefault: added.isDefault, line: this.line(node), names: [leadingWords(added.name)].filter((w) => w.length > 0), open: false, program, text: `new Command('${added.name}')`}
+    program.commands.push(command)
+    this.commands.set(node, command)
+    return command
+  }
+
   /** The names a `.command(…)` or `.alias(…)` argument gives (leadingWords), and whether a part is built at run time. */
   private commandSpecs(arg: N | undefined): {open: boolean; specs: string[]} {
     if (!arg) return {open: false, specs: []}
@@ -2672,9 +2720,20 @@ class JsEvaluator {
 
     if (method !== 'action' && method !== 'alias' && method !== 'aliases') return undefined
     let n = unwrap(callee.object as N)
+    // `new Command('worker').description(…).action(fn)`, added to a program with addCommand (addedCommands).
+    const added = (root: N): {command: CliCommand; guarded: (i: number) => boolean} | undefined => {
+      const sub = root.type === 'NewExpression' && this.added.has(root) ? this.addedCommand(root) : undefined
+      if (!sub || method === 'action') return sub && {command: sub, guarded: () => true}
+      for (const a of node.arguments) for (const s of this.commandSpecs(a).specs) if (leadingWords(s).length > 0) sub.names.push(leadingWords(s))
+      return undefined
+    }
+
+    if (n.type === 'NewExpression') return added(n)
     for (let depth = 0; depth < 64 && n.type === 'CallExpression'; depth++) {
       const c = unwrap(n.callee)
       if (c.type !== 'MemberExpression') return undefined
+      const root = unwrap(c.object as N)
+      if (root.type === 'NewExpression' && this.added.has(root)) return added(root)
       if (!c.computed && keyName(c.property as N) === 'command') {
         const command = this.declareCommand(n, c)
         if (!command) return undefined
