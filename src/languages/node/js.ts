@@ -133,7 +133,7 @@ export interface JsModule {
    * c.end() }`, `await c.end()` further down, `main().then(() => prisma.$disconnect())`): where each client's value was
    * made (file:line) and where it is closed. A shutdown handler's close (`process.on('SIGTERM', () => pool.end())`) is not one.
    */
-  closed?: {at: string; made: string}[]
+  closed?: {at: string; fn?: string; made: string}[]
 }
 
 /** callsTo's answers per module and pattern. */
@@ -660,7 +660,7 @@ class JsEvaluator {
   /** commander's `program.addCommand(new Command('worker').action(…))`: each subcommand's `new Command(name)` → the program it is added to (addedCommands). */
   private readonly added = new Map<N, {isDefault: boolean; name: string; parent: N}>()
   readonly cliHandlers: {guard?: JsGuard; sites: JsFunctionSites}[] = []
-  readonly closed: {at: string; made: string}[] = []
+  readonly closed: {at: string; fn?: string; made: string}[] = []
   /** A call chained on another's result (`knex(o).withSchema(s)`): the inner call, read first, and its value while the outer one is read. */
   private readonly chainDone = new Map<N, EvalValue>()
   private readonly later: {args: EvalValue[]; at: N; decorating?: {key: string; name?: string}; depth: number; functionDepth: number; guards: JsGuard[]; isNew: boolean; lazyAt?: string; lazyDepth: number; name?: string; own?: EvalValue; scope?: Map<string, EvalValue>}[] = []
@@ -916,7 +916,9 @@ class JsEvaluator {
       const found = d.id.type === 'Identifier' ? closes.get(d.id.name) : undefined
       const close = found && found.start > s.end ? found : undefined
       const v = close && d.id.type === 'Identifier' ? this.names.get(d.id.name) : undefined
-      if (close && v) this.closed.push({at: `${this.file}:${this.line(close)}`, made: `${v.file}:${v.line}`})
+      // In a function: its name, so the process is known to call it as it starts (pools.ts beforeTheRest).
+      const fn = this.functionDepth > 0 ? (this.within.at(-1)?.name ?? '') : undefined
+      if (close && v) this.closed.push({at: `${this.file}:${this.line(close)}`, made: `${v.file}:${v.line}`, ...(fn === undefined ? {} : {fn})})
     }
   }
 

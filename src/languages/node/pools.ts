@@ -1004,8 +1004,11 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
  * is counted.
  */
 function beforeTheRest(made: Made[], modules: readonly JsModule[], diagnostics: Diagnostic[]): Made[] {
+  // At start-up only: in a module's top-level code, or in a function a module's top-level code calls (`await
+  // runMigrations()`). One a request handler or a job makes and closes may be open at any time, once per call.
+  const startup = (fn: string): boolean => fn !== '' && modules.some((m) => m.calls.some((c) => !c.inFunction && c.callee.split('.').at(-1) === fn))
   const closed = new Map<string, string>()
-  for (const m of modules) for (const c of m.closed ?? []) closed.set(c.made, c.at)
+  for (const m of modules) for (const c of m.closed ?? []) if (c.fn === undefined || startup(c.fn)) closed.set(c.made, c.at)
   if (closed.size === 0) return made
   // One place that makes clients for several holders (`makePool(10)` kept, `makePool(1)` closed) cannot tell them apart: left counted.
   const places = new Map<string, number>()
@@ -1016,7 +1019,7 @@ function beforeTheRest(made: Made[], modules: readonly JsModule[], diagnostics: 
   if (oneShot.length === 0 || rest.length === 0) return made
   for (const m of oneShot) {
     const [file, line] = m.where.split(':')
-    diagnostics.push({code: 'unknown-config-value', file, line: Number(line), message: `the ${m.entry.database.split(' ')[0]} client made here (${m.entry.pool.value}) is closed at ${closed.get(m.where)} once its work is done, in the flow that made it: its connections are given back, so it is not counted beside the pools the process keeps (it may add ${m.entry.pool.value} while it runs)`, severity: 'info'})
+    diagnostics.push({code: 'unknown-config-value', file, line: Number(line), message: `the ${m.entry.database.split(' ')[0]} client made here (${m.entry.pool.value}) is closed at ${closed.get(m.where)} once its work is done, as the process starts: its connections are given back, so it is not counted beside the pools the process keeps (it may add ${m.entry.pool.value} while it runs)`, severity: 'info'})
   }
 
   return made.filter((m) => !closed.has(m.where))
