@@ -88,6 +88,16 @@ async function ddlOnly(ctx: AnalyzerContext, project: PythonProject, modules: Py
   })
 }
 
+/**
+ * The settings modules the file that defines this process type names for other commands: `--settings=x.y` /
+ * `--settings x.y` of a management command, `DJANGO_SETTINGS_MODULE=x.y` before a command (Procfile, fly.toml, …).
+ */
+function settingsNamedIn(ctx: AnalyzerContext): string[] {
+  const text = ctx.origin ? ctx.files.read(ctx.origin.file)?.text : undefined
+  if (!text || !/--settings|DJANGO_SETTINGS_MODULE=/.test(text)) return []
+  return [...new Set([...text.matchAll(/(?:--settings[= ]|\bDJANGO_SETTINGS_MODULE=)["']?([A-Za-z_][\w.]*)/g)].map((m) => m[1]))]
+}
+
 /** @param server the process's server (gunicorn, celery, …): a web server never runs task bodies (task-only.ts). */
 export async function appPools(ctx: AnalyzerContext, project: PythonProject, entries: string[], threads: Sourced<number>, server?: string): Promise<AppPools> {
   const start = entries.length > 0 ? entries : FALLBACK_ENTRIES.filter((f) => ctx.files.exists(f))
@@ -96,7 +106,7 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   if (settings) {
     // manage.py's setdefault("DJANGO_CONFIGURATION", "Development") is for its own commands, not the server's.
     const own = modules.filter((m) => !/(^|\/)manage\.py$/.test(m.file) || start.some((f) => /(^|\/)manage\.py$/.test(f)))
-    const django = await djangoPools(project, settings, threads, configurationName(own, ctx.env), ctx.env.get('DJANGO_SETTINGS_MODULE') !== undefined)
+    const django = await djangoPools(project, settings, threads, configurationName(own, ctx.env), ctx.env.get('DJANGO_SETTINGS_MODULE') !== undefined, settingsNamedIn(ctx))
     if (django) {
       return {
         ...(django.channelLayer ? {channelLayer: django.channelLayer} : {}),

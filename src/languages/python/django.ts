@@ -273,7 +273,7 @@ function poolEntry(alias: string, db: EvalValue, threads: Sourced<number>, diagn
  * Unless DJANGO_SETTINGS_MODULE came from the env, no other module beside the settings module sets DATABASES (Heroku's
  * config vars, unseen, may name that one). Anything else stays counted as PostgreSQL: the add-on's DATABASE_URL wins.
  */
-function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string, settingsFromEnv: boolean): boolean {
+function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string, settingsFromEnv: boolean, namedElsewhere: readonly string[] = []): boolean {
   if (!isDict(dbs)) return false
   const dict = dbs.value
   if (dict.partial || dict.armed?.size || dbs.via.length > 0 || dbs.missingEnv) return false
@@ -304,6 +304,12 @@ function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string
     if (/django_heroku\.settings\s*\(|\binclude\s*\(|\bexec\s*\(|^[ \t]+(?:from\s+\S+\s+import\s+\*|import\s)/m.test(t)) return false
   }
   if (settingsFromEnv) return true
+  // A settings module another command of the app names (`manage.py migrate --settings=app.production`,
+  // `DJANGO_SETTINGS_MODULE=app.production cmd`) that sets DATABASES: the dyno's config var may name it too.
+  for (const module of namedElsewhere) {
+    const other = project.resolve(module)
+    if (other && other !== settingsFile && other !== dbs.file && sets.test(project.files.read(other)?.text ?? '')) return false
+  }
   const dir = settingsFile.includes('/') ? settingsFile.slice(0, settingsFile.lastIndexOf('/')) : ''
   const prefix = dir ? `${dir}/` : ''
   // A sibling that sets DATABASES, or calls django_heroku.settings(locals()) (which sets DATABASES["default"] from
@@ -317,7 +323,11 @@ function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string
 }
 
 /** The pools of the settings module's DATABASES; undefined when there is no Django settings module. */
-export async function djangoPools(project: PythonProject, modulePath: string, threads: Sourced<number>, configuration?: {name: string; source: Source}, settingsFromEnv = false): Promise<DjangoPools | undefined> {
+/**
+ * @param namedElsewhere settings modules other commands of the app name (--settings, a DJANGO_SETTINGS_MODULE= prefix):
+ *   one that sets DATABASES keeps a written-out non-PostgreSQL DATABASES here from being taken as what the dyno runs.
+ */
+export async function djangoPools(project: PythonProject, modulePath: string, threads: Sourced<number>, configuration?: {name: string; source: Source}, settingsFromEnv = false, namedElsewhere: readonly string[] = []): Promise<DjangoPools | undefined> {
   const file = project.resolve(modulePath)
   if (!file) return undefined
   const settings = await project.load(file)
@@ -375,18 +385,26 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
 
   if (pools.length === 0 && other.length === 0) {
     const what = skipped.map((s) => `"${s.alias}" uses ${s.engine}`).join(', ')
-    const written = own && dbs === own && skipped.length > 0 ? writtenOut(project, dbs, file, settingsFromEnv) : undefined
+    const written = own && dbs === own && skipped.length > 0 ? writtenOut(project, dbs, file, settingsFromEnv, namedElsewhere) : undefined
     if (written) {
       const why = `DATABASES names no PostgreSQL database (${what}) and is written out: no env var, \`if\` or later assignment chooses it, so Django opens no PostgreSQL connection`
       return {diagnostics, noPostgres: {file: dbs.file, line: dbs.line, why}, otherServerPools: [], pools: [], settingsFile: file}
     }
 
+    // Another command of the app names a settings module that sets DATABASES: say which, it is likely the dyno's.
+    const named = namedElsewhere.find((m) => {
+      const other = project.resolve(m)
+      return other !== undefined && other !== file && /^\s*DATABASES\s*(?:\[|\.|[+|]?=)/m.test(project.files.read(other)?.text ?? '')
+    })
+    const also = named ? `; another command of the app names ${named} as its settings, which sets DATABASES: the dyno's DJANGO_SETTINGS_MODULE may name it too` : ''
     diagnostics.push({
       code: 'unknown-config-value',
       file: dbs.file,
-      fix: 'set the env vars that make the settings choose PostgreSQL (e.g. --env-file with `heroku config -s`), or point DJANGO_SETTINGS_MODULE at the production settings',
+      fix: named
+        ? `if the dyno runs with ${named}, say so: --env DJANGO_SETTINGS_MODULE=${named} (or --env-file with \`heroku config -s\`)`
+        : 'set the env vars that make the settings choose PostgreSQL (e.g. --env-file with `heroku config -s`), or point DJANGO_SETTINGS_MODULE at the production settings',
       line: dbs.line,
-      message: `DATABASES has no PostgreSQL database with this environment (${what || 'it is empty'}); counting one connection per thread`,
+      message: `DATABASES has no PostgreSQL database with this environment (${what || 'it is empty'})${also}; counting one connection per thread`,
       severity: 'warning',
     })
   }
