@@ -1,8 +1,8 @@
 import type {Report} from '../model/report.js'
 import {Command} from '@oclif/core/command'
-import {Chalk, type ChalkInstance} from 'chalk'
 
 import type {Format} from '../render/format.js'
+import {type Colours, colours} from '../render/colours.js'
 
 import {describeFailure, type FailureContext, writeFailure} from './failure.js'
 import {writeTextFile} from '../io/write.js'
@@ -23,11 +23,17 @@ import {layoutWidth} from '../render/wrap.js'
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
 
-  protected colors(): ChalkInstance {
+  /** The colours of the view (render/colours.ts): chalk's, loaded only when colours are on. */
+  protected colors(): Promise<Colours> {
+    return colours(this.colourLevel())
+  }
+
+  /** 1 when the view is coloured, else 0. */
+  private colourLevel(): number {
     const env = process.env
     // no-color.org: NO_COLOR counts when set to a non-empty value.
     const off = Boolean(env.NO_COLOR) || env.TERM === 'dumb' || (!process.stdout.isTTY && !env.FORCE_COLOR) || env.FORCE_COLOR === '0'
-    return new Chalk({level: off ? 0 : 1})
+    return off ? 0 : 1
   }
 
   /**
@@ -95,7 +101,7 @@ export abstract class BaseCommand extends Command {
   }
 
   private safe(text: string, format?: Format): string {
-    return safeOutput(redactSecrets(text), {keepColour: this.colors().level > 0, workflowCommands: format === 'github'})
+    return safeOutput(redactSecrets(text), {keepColour: this.colourLevel() > 0, workflowCommands: format === 'github'})
   }
 
   /**

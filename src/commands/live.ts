@@ -53,7 +53,7 @@ Connects with a read-only session and short timeouts, reads max_connections, the
       plan: flags.plan,
       plansFile: flags['plans-file'],
     })
-    this.print(renderLive(report, this.colors(), this.width()))
+    this.print(renderLive(report, await this.colors(), this.width()))
     process.exitCode = liveExitCode(report.diagnostics, flags['fail-on'] as 'error' | 'warning')
     return liveJson(report)
   }

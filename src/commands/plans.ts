@@ -18,7 +18,7 @@ export default class Plans extends BaseCommand {
     const {flags} = await this.parse(Plans)
     const table = flags['plans-file'] ? await loadPlansFile(flags['plans-file']) : loadBuiltinPlans()
     const rows = [['plan', 'tier', 'limit', 'confidence', 'source'], ...table.plans.map((p) => [p.name, p.tier, String(p.limit), p.confidence, p.source])]
-    const c = this.colors()
+    const c = await this.colors()
     const lines = columns(rows, (i) => i === 2)
     this.print(`${c.bold(table.name)} (${table.path})\n${c.dim(lines[0])}\n${lines.slice(1).join('\n')}\n`)
     return table

@@ -24,7 +24,7 @@ The section is added at the end when missing and the file created when needed; n
   async run(): Promise<ReadmeResult> {
     const {flags} = await this.parse(Readme, defaultRemote(this.argv))
     const result = await runReadme(flags, {check: flags.check, file: flags.file})
-    const c = this.colors()
+    const c = await this.colors()
     if (result.check) {
       process.exitCode = result.check.ok ? 0 : 1
       this.print(`${result.check.ok ? c.green('ok') : c.red('out of date')}: ${checkMessage(result.file, result.check)}\n`)

@@ -10,7 +10,7 @@ export default class Rules extends BaseCommand {
   async run(): Promise<{code: string; severity: string; summary: string}[]> {
     await this.parse(Rules)
     const list = rules.map((r) => ({code: r.code, severity: r.severity, summary: r.summary}))
-    const c = this.colors()
+    const c = await this.colors()
     const lines = columns([['code', 'severity', 'summary'], ...list.map((r) => [r.code, r.severity, r.summary])], () => false)
     this.print(`${c.dim(lines[0])}\n${lines.slice(1).join('\n')}\n`)
     return list

@@ -1,5 +1,4 @@
 import type {Report} from '../model/report.js'
-import type {ChalkInstance} from 'chalk'
 
 import {toJson} from './json.js'
 import {redactSecrets} from '../util/redact.js'
@@ -8,12 +7,13 @@ import {renderGithub} from './github.js'
 import {renderMarkdown} from './markdown.js'
 import {renderSvg} from './svg.js'
 import {renderTable} from './table.js'
+import type {Colours} from './colours.js'
 
 export const FORMATS = ['table', 'markdown', 'json', 'github', 'svg'] as const
 export type Format = (typeof FORMATS)[number]
 
 export interface RenderOptions {
-  chalk: ChalkInstance
+  chalk: Colours
   command?: string
   explain: boolean
   /** The Procfile read (or the config file listing the apps). */

@@ -1,6 +1,5 @@
 import type {LiveAge, LiveComparison, LiveGroup, LiveReport} from '../model/live.js'
 import type {PlanLiveResult} from '../model/report.js'
-import type {ChalkInstance} from 'chalk'
 
 import {serverLimitFor} from '../live/live-report.js'
 import {describeSourced} from '../model/source.js'
@@ -12,6 +11,7 @@ import {bar, columns, percent} from './text.js'
 import {fitLines, layoutWidth, visibleLength} from './wrap.js'
 import {maxOf} from '../util/numbers.js'
 import {append, joinSome} from '../util/arrays.js'
+import type {Colours} from './colours.js'
 
 const STATE_ORDER = ['active', 'idle', 'idle in transaction', 'idle in transaction (aborted)']
 
@@ -64,7 +64,7 @@ const age = (a: LiveAge | null): string =>
   a === null ? 'none' : `${formatSeconds(a.seconds)} (${a.applicationName || 'no application_name'}, pid ${a.pid})`
 
 /** The live part shared by `conncalc live` and `plan --live`. */
-export function renderLiveSummary(r: LiveReport, c: ChalkInstance): string[] {
+export function renderLiveSummary(r: LiveReport, c: Colours): string[] {
   const s = r.snapshot
   const out: string[] = []
   out.push(`${c.bold('conncalc live')} ${s.url} · PostgreSQL ${s.serverVersion} · role ${s.role.name}${s.role.superuser ? ' (superuser)' : ''}`)
@@ -85,7 +85,7 @@ export function renderLiveSummary(r: LiveReport, c: ChalkInstance): string[] {
   return out
 }
 
-export function renderLive(input: LiveReport, c: ChalkInstance, width?: number): string {
+export function renderLive(input: LiveReport, c: Colours, width?: number): string {
   // What the server sent (application_name, server_version, …) with its control characters escaped.
   const r = escapeStrings(input)
   const out = renderLiveSummary(r, c)
@@ -99,7 +99,7 @@ export function renderLive(input: LiveReport, c: ChalkInstance, width?: number):
 }
 
 /** `plan --live`: planned beside live, per process type. */
-export function renderComparison(cmp: LiveComparison, c: ChalkInstance, width?: number): string[] {
+export function renderComparison(cmp: LiveComparison, c: Colours, width?: number): string[] {
   const head = [['type', 'planned', 'ceiling', 'live'], ...cmp.processTypes.map((p) => [p.name, String(p.planned), String(p.ceiling), p.live > p.ceiling ? c.yellow(String(p.live)) : String(p.live)])]
   // "seen as" takes what is left of the line: as many dyno names as fit, then "+N more".
   const room = width === undefined ? undefined : width - maxOf(columns(head, () => true).map((l) => visibleLength(l)), 0) - 2
@@ -132,12 +132,12 @@ function namesIn(names: string[], room: number | undefined): string {
   return shown === names.length ? names.join(' ') : `${names.slice(0, shown).join(' ')} +${names.length - shown} more`
 }
 
-function dimHeader(lines: string[], c: ChalkInstance): string[] {
+function dimHeader(lines: string[], c: Colours): string[] {
   return lines.length > 1 ? [c.dim(lines[0]), ...lines.slice(1)] : lines
 }
 
 /** `plan --live`: the plan's table, the live summary, planned beside live, then every diagnostic. */
-export function renderPlanLive(input: PlanLiveResult, options: {chalk: ChalkInstance; explain: boolean; width?: number}): string {
+export function renderPlanLive(input: PlanLiveResult, options: {chalk: Colours; explain: boolean; width?: number}): string {
   const r = escapeStrings(input)
   const c = options.chalk
   const table = renderTable({...r.report, diagnostics: []}, {chalk: c, explain: options.explain, procfile: r.procfile, width: options.width})

@@ -1,7 +1,7 @@
 import type {Budget, ProcessBudget} from '../model/budget.js'
-import type {ChalkInstance} from 'chalk'
 
 import {describeSourced, isAssumption} from '../model/source.js'
+import type {Colours} from './colours.js'
 
 /** The server column: the server, and the pooler it goes through. */
 export function serverLabel(p: ProcessBudget): string {
@@ -10,7 +10,7 @@ export function serverLabel(p: ProcessBudget): string {
 }
 
 /** Lines under the totals that explain how poolers changed the numbers. */
-export function poolerLines(b: Budget, c: ChalkInstance): string[] {
+export function poolerLines(b: Budget, c: Colours): string[] {
   const out: string[] = []
   for (const p of b.processTypes) {
     const bouncer = p.model.pgbouncer

@@ -1,5 +1,4 @@
 import type {ScaleChange, ScaleResult} from '../model/scale.js'
-import type {ChalkInstance} from 'chalk'
 
 import type {Format} from './format.js'
 import {toJson} from './json.js'
@@ -10,6 +9,7 @@ import {columns, percent} from './text.js'
 import {escapeStrings} from '../util/control-characters.js'
 import {fitLines} from './wrap.js'
 import {append} from '../util/arrays.js'
+import type {Colours} from './colours.js'
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`)
 const arrow = (a: number | string, b: number | string): string => (a === b ? `${a}` : `${a} → ${b}`)
@@ -27,7 +27,7 @@ export function scaleJson(result: ScaleResult) {
 }
 
 /** The terminal view: the change per type, before and after totals, the after bar and diagnostics. */
-export function renderScaleTable(result: ScaleResult, c: ChalkInstance, width?: number): string {
+export function renderScaleTable(result: ScaleResult, c: Colours, width?: number): string {
   const {after, before} = result
   const a = after.report.budget
   const b = before.report.budget
@@ -68,7 +68,7 @@ export function renderScaleMarkdown(result: ScaleResult): string {
   return lines.join('\n') + renderMarkdown(result.after.report, {level: 3, procfile: result.after.title})
 }
 
-export function renderScale(input: ScaleResult, format: Format, options: {chalk: ChalkInstance; explain: boolean; width?: number}): string {
+export function renderScale(input: ScaleResult, format: Format, options: {chalk: Colours; explain: boolean; width?: number}): string {
   if (format === 'json') return jsonText(scaleJson(input))
   // Human views: every string from input with its control characters escaped.
   const result = escapeStrings(input)

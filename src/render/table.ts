@@ -1,6 +1,5 @@
 import type {Report} from '../model/report.js'
 import type {ProcessBudget} from '../model/budget.js'
-import type {ChalkInstance} from 'chalk'
 
 import type {Extra, ProcessModel} from '../model/process.js'
 import {MAX_LINE_WARNINGS, type Diagnostic} from '../model/diagnostic.js'
@@ -14,9 +13,10 @@ import {fitLines, visibleLength, wrapLine} from './wrap.js'
 import {append, joinSome} from '../util/arrays.js'
 import {maxOf} from '../util/numbers.js'
 import {NO_SERVER} from '../util/pg-url.js'
+import type {Colours} from './colours.js'
 
 export interface TableOptions {
-  chalk: ChalkInstance
+  chalk: Colours
   /** The command shown in the heading (default: plan). */
   command?: string
   explain: boolean
@@ -88,7 +88,7 @@ export function limitText(report: Report): string {
  * with `…`. A `*` of a column left out moves to the row's connections, which
  * rests on it. Without a width (not a terminal) the table is always the full one.
  */
-export function renderRows(report: Report, c: ChalkInstance, width?: number): string[] {
+export function renderRows(report: Report, c: Colours, width?: number): string[] {
   const multi = report.budget.processTypes.some((p) => p.model.app)
   const header = rowHeader(multi)
   const body = report.budget.processTypes.map((p) => row(p, multi))
@@ -165,7 +165,7 @@ const widest = (lines: string[]): number => maxOf(lines.map((l) => visibleLength
 export const rowHeader = (multi: boolean): string[] => [...(multi ? ['app'] : []), 'type', 'server', 'dynos', 'proc/dyno', 'threads', 'pool', 'extra', 'conn/proc', 'conn/dyno', 'connections', 'max dynos']
 
 /** Total, the stacked bar of the limit used per type, headroom, deploy peak and notes. */
-export function renderTotals(report: Report, c: ChalkInstance, options: {totalLine?: boolean} = {}): string[] {
+export function renderTotals(report: Report, c: Colours, options: {totalLine?: boolean} = {}): string[] {
   const b = report.budget
   const out: string[] = []
   const reserve = b.reserve > 0 ? ` (incl. ${b.reserve} reserved)` : ''
@@ -196,7 +196,7 @@ export function renderTotals(report: Report, c: ChalkInstance, options: {totalLi
 }
 
 /** `--suggest`: each change with its new total. */
-export function renderSuggestions(report: Report, c: ChalkInstance): string[] {
+export function renderSuggestions(report: Report, c: Colours): string[] {
   const set = report.suggestions
   if (!set) return []
   const b = report.budget
@@ -362,7 +362,7 @@ export function diagnosticsShown(ds: Diagnostic[]): {more: {code: string; count:
 /** The line that stands for the diagnostics of one code left out. */
 export const moreText = (count: number): string => `${count.toLocaleString('en-US')} more like the ${MAX_LINE_WARNINGS} above, not shown (--json lists every one)`
 
-export function renderDiagnostics(ds: Diagnostic[], c: ChalkInstance): string[] {
+export function renderDiagnostics(ds: Diagnostic[], c: Colours): string[] {
   const color = {error: c.red, info: c.blue, warning: c.yellow}
   const out: string[] = []
   const {more, shown} = diagnosticsShown(ds)

@@ -1,5 +1,5 @@
-import type {ChalkInstance} from 'chalk'
 import {maxOf} from '../util/numbers.js'
+import type {Colours} from './colours.js'
 
 /** Pads cells into aligned columns; numbers right-aligned, text left-aligned. */
 export function columns(rows: string[][], rightAligned: (col: number) => boolean, gap = 2): string[] {
@@ -41,7 +41,7 @@ const ANSI = /\u001B\[[0-9;]*m/g
 export const stripAnsi = (s: string): string => s.replaceAll(ANSI, '')
 
 /** A bar of `width` cells filled to `fraction`; over 100% shows full and red. */
-export function bar(c: ChalkInstance, fraction: number, width: number, warnAt: number): string {
+export function bar(c: Colours, fraction: number, width: number, warnAt: number): string {
   const filled = Math.max(0, Math.min(width, Math.round(fraction * width)))
   const color = fraction > 1 ? c.red : fraction >= warnAt ? c.yellow : c.green
   return color('█'.repeat(filled)) + c.dim('░'.repeat(width - filled))
@@ -87,7 +87,7 @@ export function allocateCells(values: number[], scale: number, width: number): n
  * then `░` for what is free. Over the limit, the bar stands for the total and a
  * `┃` marks where the limit is. Returns the bar and its legend.
  */
-export function stackedBar(c: ChalkInstance, segments: Segment[], limit: number, width: number): {bar: string; legend: string} {
+export function stackedBar(c: Colours, segments: Segment[], limit: number, width: number): {bar: string; legend: string} {
   const total = segments.reduce((a, s) => a + s.value, 0)
   const over = total > limit
   const scale = Math.max(limit, total)
@@ -117,7 +117,7 @@ export function stackedBar(c: ChalkInstance, segments: Segment[], limit: number,
 }
 
 /** Colour a slice of the plain bar starting at cell `from`, by the segment each cell belongs to. */
-function recolor(c: ChalkInstance, text: string, segments: Segment[], cells: number[], from: number): string {
+function recolor(c: Colours, text: string, segments: Segment[], cells: number[], from: number): string {
   const colors = [c.cyan, c.magenta, c.blue, c.green, c.yellow, c.red]
   let out = ''
   for (let k = 0; k < text.length; k++) {
