@@ -2,6 +2,22 @@ import * as Flags from '@oclif/core/flags'
 import {FORMATS} from '../render/format.js'
 import {MAX_BACKENDS} from '../util/numbers.js'
 import {append} from '../util/arrays.js'
+import {UsageError} from '../util/errors.js'
+import {redactUrl} from '../util/redact.js'
+
+/**
+ * The parse of a flag that names a file or folder: a URL there (`--root $DATABASE_URL`, a
+ * variable mixed up) is said as such, before a path function folds it into a folder name.
+ */
+export function localPath(flag: string): (input: string) => Promise<string> {
+  return async (input) => {
+    if (/^[a-z][\d+.a-z-]*:\/\//i.test(input)) {
+      throw new UsageError(`--${flag} takes a file or folder on this machine, not a URL (${redactUrl(input)})`, 'a database URL goes in --database-url, or in --env DATABASE_URL=...')
+    }
+
+    return input
+  }
+}
 
 /**
  * The flags of every command that computes a budget (plan, scale, readme), defined
@@ -23,11 +39,13 @@ export const inputFlags = {
     multiple: true,
   }),
   config: Flags.string({
+    parse: localPath('config'),
     char: 'c',
     description: 'the config file (default: conncalc.yml, .conncalc.yml or "conncalc" in package.json, in the app root)',
   }),
   env: Flags.string({description: 'set a variable for every process type (KEY=VALUE); repeatable', multiple: true}),
   'env-file': Flags.string({
+    parse: localPath('env-file'),
     // Node reads a script argument `--env-file` as its own option (nodejs/node#54232), so under
     // `npx` a missing file stops npm itself with "node: FILE: not found": --dotenv is the same flag.
     aliases: ['dotenv'],
@@ -41,7 +59,7 @@ export const inputFlags = {
     description:
       "Heroku Postgres plan, e.g. essential-0, standard-0, heroku-postgresql:premium-2 (default: with -a the app's DATABASE_URL add-on, else the config file's plan, else with --live the live database, else the heroku-postgresql plan app.json addons or heroku.yml setup: addons: provisions)",
   }),
-  'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
+  'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one', parse: localPath('plans-file')}),
   pooled: Flags.string({
     description:
       "process types that connect through Heroku's server-side pool (DATABASE_CONNECTION_POOL_URL): they count against the pooler, not the plan directly; detected when the Procfile sets DATABASE_URL=$DATABASE_CONNECTION_POOL_URL",
@@ -56,8 +74,14 @@ export const inputFlags = {
     allowNo: true,
     description: 'Heroku preboot is on: count the old and new web dynos running together during a deploy (default: the config file, else off)',
   }),
-  procfile: Flags.string({char: 'f', description: "the Procfile, or a heroku.yml; its folder is the app root unless --root names another (default: Procfile, else heroku.yml, else a lone Dockerfile or the buildpack's default web process)"}),
+  procfile: Flags.string({
+    char: 'f',
+    description:
+      "the Procfile, or a heroku.yml; its folder is the app root unless --root names another (default: Procfile, else heroku.yml, else a lone Dockerfile or the buildpack's default web process)",
+    parse: localPath('procfile'),
+  }),
   root: Flags.string({
+    parse: localPath('root'),
     description:
       "the folder the process types' commands run from, when it is not the Procfile's: a Procfile kept in a subfolder that the deploy copies to the repository root, e.g. --procfile apps/api/scalingo/Procfile --root . (default: the Procfile's folder)",
   }),
@@ -87,7 +111,7 @@ export const outputFlags = {
     description: 'table (default), markdown (for a PR comment), json (as --json), github (workflow commands), svg (a chart)',
     options: [...FORMATS],
   }),
-  output: Flags.string({char: 'o', description: 'write the output to this file instead of standard output'}),
+  output: Flags.string({char: 'o', description: 'write the output to this file instead of standard output', parse: localPath('output')}),
 }
 
 /**

@@ -7,7 +7,7 @@ import {liveJson} from '../live/live-report.js'
 import {liveExitCode, runLive} from '../app/live.js'
 import {renderLive} from '../render/live.js'
 import {liveFlags, liveOptionsFrom} from './live-flags.js'
-import {defaultRemote, inputFlags} from './flags.js'
+import {defaultRemote, inputFlags, localPath} from './flags.js'
 import {DEFAULT_API_TIMEOUT} from '../app/request.js'
 
 export default class Live extends BaseCommand {
@@ -35,10 +35,11 @@ Connects with a read-only session and short timeouts, reads max_connections, the
       description:
         'read DATABASE_URL (or the variable --database-url names) from this file: dotenv, or the output of `heroku config -s`, `heroku config --json` or `heroku config`; repeatable, later files win (alias --dotenv, for npx: see README)',
       multiple: true,
+      parse: localPath('env-file'),
     }),
     'fail-on': Flags.string({default: 'error', description: 'exit 1 on diagnostics of this severity or worse', options: ['error', 'warning']}),
     plan: Flags.string({char: 'p', description: "the database's Heroku Postgres plan, to check the role's limit against"}),
-    'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one'}),
+    'plans-file': Flags.string({description: 'use this plan table (JSON or YAML) instead of the built-in one', parse: localPath('plans-file')}),
     'warn-at': Flags.string({default: '0.8', description: 'warn when connections in use reach this fraction of the limit'}),
   }
 

@@ -1,6 +1,8 @@
 import type {PlanTable} from '../model/plan.js'
 import * as Flags from '@oclif/core/flags'
 
+import {localPath} from './flags.js'
+
 import {BaseCommand} from './base-command.js'
 import {loadBuiltinPlans, loadPlansFile} from '../io/plans.js'
 import {columns} from '../render/text.js'
@@ -11,7 +13,7 @@ export default class Plans extends BaseCommand {
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json', '<%= config.bin %> <%= command.id %> --plans-file my-plans.yml']
 
   static override flags = {
-    'plans-file': Flags.string({description: 'list this plan table (JSON or YAML) instead of the built-in one'}),
+    'plans-file': Flags.string({description: 'list this plan table (JSON or YAML) instead of the built-in one', parse: localPath('plans-file')}),
   }
 
   async run(): Promise<PlanTable> {

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from './base-command.js'
-import {defaultRemote, inputFlags} from './flags.js'
+import {defaultRemote, inputFlags, localPath} from './flags.js'
 import {checkMessage, type ReadmeResult, runReadme, writeMessage} from '../app/readme.js'
 
 export default class Readme extends BaseCommand {
@@ -18,7 +18,7 @@ The section is added at the end when missing and the file created when needed; n
   static override flags = {
     ...inputFlags,
     check: Flags.boolean({default: false, description: 'write nothing; exit 1 if the section is missing or out of date'}),
-    file: Flags.string({default: 'README.md', description: 'the markdown file to write'}),
+    file: Flags.string({default: 'README.md', description: 'the markdown file to write', parse: localPath('file')}),
   }
 
   async run(): Promise<ReadmeResult> {

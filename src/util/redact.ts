@@ -61,6 +61,10 @@ export function redactSecrets(text: string, json = false): string {
       .replaceAll(BARE_URL, (m) => redactUrl(m))
   }
 
+  // A URL a path function has normalized (`--root postgres://u:pw@h/db` shown as the folder
+  // `postgres:/u:pw@h/db`: resolve() folds `//` into `/`) holds the same password.
+  if (out.includes(':/')) out = out.replaceAll(FOLDED_URL, (m, scheme: string, rest: string) => redactUrl(`${scheme}://${rest}`).replace('://', ':/'))
+
   out = replaceAnchored(out, json ? SECRET_ASSIGNMENT_JSON_AT : SECRET_ASSIGNMENT_AT, '=', wordBefore, (m) => `${m[1]}${m[2]}${MASK}`)
   out = replaceAnchored(out, json ? SECRET_FLAG_JSON_AT : SECRET_FLAG_AT, '--', (_, at) => at, (m) => `${m[1]}${m[2]}${MASK}`)
   out = replaceAnchored(out, ATTACHED_P_AT, '-p', (_, at) => Math.max(0, at - 1), (m) => `${m[1]}-p${MASK}`)
@@ -77,6 +81,8 @@ const REMEMBER_FROM = 1 << 16
  * letters is scanned from every position, quadratic time.
  */
 const BARE_URL = /(?<![\d+.a-z-])[a-z][\d+.a-z-]*:\/\/[^\s"'<>`]+/gi
+/** A scheme and one slash, then a user and password (`postgres:/u:pw@h`): a URL with its `//` folded by a path function. */
+const FOLDED_URL = /(?<![\d+.a-z-])([a-z][\d+.a-z-]*):\/(?!\/)([^\s"'<>`/:@]*:[^\s"'<>`]*@[^\s"'<>`]*)/gi
 const QUOTED_URL = /(["'])((?<![\d+.a-z-])[a-z][\d+.a-z-]*:\/\/(?:\\.|(?!\1)[^\\\n])*)\1/gi
 
 /**

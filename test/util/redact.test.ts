@@ -67,6 +67,16 @@ describe('redactSecrets', () => {
     )
   })
 
+  it('a URL whose `//` a path function folded into `/` (a URL passed as a folder) keeps its password masked', () => {
+    expect(redactSecrets('the folder /app/postgres:/u:S3cr3tPw@db.example.com:5432/x does not exist')).toBe(
+      'the folder /app/postgres:/u:***@db.example.com:5432/x does not exist',
+    )
+    // As redactUrl masks the unfolded URL: one it cannot parse loses its whole userinfo.
+    expect(redactSecrets('at redis:/:p4ss/w@rd@cache:6379')).toBe('at redis:/***@cache:6379')
+    // A path or a drive letter with a colon but no password is left as it is.
+    expect(redactSecrets('C:/Users/me/app and config/db:/x and a:/b@c and http:/example.com/a:b')).toBe('C:/Users/me/app and config/db:/x and a:/b@c and http:/example.com/a:b')
+  })
+
   it('masks libpq key/value passwords and secret-looking assignments', () => {
     expect(redactSecrets('host=db port=5432 password=hunter2 dbname=app')).toBe('host=db port=5432 password=*** dbname=app')
     expect(redactSecrets("AWS_SECRET_ACCESS_KEY='abc/def' RAILS_MAX_THREADS=5")).toBe(
