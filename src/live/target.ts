@@ -1,8 +1,8 @@
 import type {SslMode} from '../model/live.js'
-import {parse} from 'pg-connection-string'
 
 import {UsageError} from '../util/errors.js'
 import {redactUrl} from '../util/redact.js'
+import {parsePgUrlWithoutFiles} from '../util/pg-url.js'
 const SSL_MODES = new Set<SslMode>(['allow', 'disable', 'prefer', 'require', 'verify-ca', 'verify-full'])
 
 /** Where `conncalc live` connects, read from a PostgreSQL URL. Holds the password: never print it. */
@@ -32,7 +32,8 @@ const SSL_PARAMS = ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'useli
 export function parseTarget(url: string, from: string): LiveTarget {
   const shown = redactUrl(url.trim())
   if (!PG_SCHEME.test(url.trim())) {
-    const scheme = /^([a-z][\d+.a-z-]*):/i.exec(url.trim())?.[1]
+    // Only a URL is quoted (its password masked): `user:password@host/db` without a scheme is no URL to redact.
+    const scheme = /^([a-z][\d+.a-z-]*):\/\//i.exec(url.trim())?.[1]
     throw new UsageError(
       scheme
         ? `${from} is a ${scheme}:// URL, not a PostgreSQL one (${shown})`
@@ -50,9 +51,9 @@ export function parseTarget(url: string, from: string): LiveTarget {
 
   const mode = sslModeOf(params, from)
   const stripped = stripParams(url.trim(), SSL_PARAMS)
-  let parsed: ReturnType<typeof parse>
+  let parsed: ReturnType<typeof parsePgUrlWithoutFiles>
   try {
-    parsed = parse(stripped)
+    parsed = parsePgUrlWithoutFiles(stripped)
   } catch {
     throw new UsageError(`${from} is not a valid PostgreSQL URL (${shown})`, 'the form is postgres://user:password@host:5432/database')
   }

@@ -1,10 +1,48 @@
 import {parse as parsePgUrl} from 'pg-connection-string'
 
+/** The query parameters pg-connection-string opens as files (readFileSync: `sslrootcert=/dev/zero` never ends). */
+const FILE_PARAMS = new Set(['sslcert', 'sslkey', 'sslrootcert'])
+
+/**
+ * pg-connection-string's `parse`, but never reading a file: a URL from the app's env, .env or database.yml may name
+ * sslcert, sslkey or sslrootcert, which parse reads with readFileSync — a FIFO there blocks forever, /dev/zero eats
+ * all memory. Those parameters are left out (a key written percent-encoded too, as the URL class decodes it); if the
+ * URL would still name one as parse reads it, its whole query is. Throws as parse throws.
+ */
+export function parsePgUrlWithoutFiles(url: string, options?: Parameters<typeof parsePgUrl>[1]): ReturnType<typeof parsePgUrl> {
+  let safe = url
+  const q = url.indexOf('?')
+  if (q !== -1) {
+    const kept = url
+      .slice(q + 1)
+      .split('&')
+      .filter((pair) => !FILE_PARAMS.has([...new URLSearchParams(pair).keys()][0] ?? ''))
+    safe = kept.length > 0 ? `${url.slice(0, q)}?${kept.join('&')}` : url.slice(0, q)
+    if (namesFile(safe)) safe = url.slice(0, q)
+  }
+
+  return parsePgUrl(safe, options)
+}
+
+/** Whether parse would read a file for `url`: its query as parse reads it (pg-connection-string index.js). */
+function namesFile(url: string): boolean {
+  const str = / |%[^\da-f]|%[\da-f][^\da-f]/i.test(url) ? encodeURI(url).replaceAll(/%25(\d\d)/g, '%$1') : url
+  for (const candidate of [str, str.replace('@/', '@___DUMMY___/')]) {
+    try {
+      return [...new URL(candidate, 'postgres://base').searchParams.keys()].some((k) => FILE_PARAMS.has(k))
+    } catch {
+      // parse tries the URL again with a dummy host; if that fails too it throws before reading anything
+    }
+  }
+
+  return false
+}
+
 /** "host:port" of a postgres URL, the identity of a server for budgeting; undefined when unknown. */
 export function hostOfUrl(url: string | undefined): string | undefined {
   if (!url) return undefined
   try {
-    const {host, port} = parsePgUrl(url, {useLibpqCompat: true})
+    const {host, port} = parsePgUrlWithoutFiles(url, {useLibpqCompat: true})
     return host ? `${host}:${port || 5432}` : undefined
   } catch {
     return undefined

@@ -64,6 +64,23 @@ describe('env files', () => {
   })
 })
 
+describe('a database URL that names certificate files', () => {
+  // pg-connection-string's parse reads sslrootcert/sslcert/sslkey with readFileSync: a FIFO there
+  // blocked `conncalc plan` for good (and /dev/zero ate its memory). The files are not read.
+  it.each(['sslrootcert', 'ssl%72ootcert', 'sslkey'])('%s naming a FIFO in --env-file: the plan as without it, no hang, no password', (param) => {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-odd-'))
+    cpSync(fixture('../../examples/rails'), dir, {recursive: true})
+    mkfifo(join(dir, 'cert.fifo'))
+    writeFileSync(join(dir, '.env.prod'), `DATABASE_URL=postgres://app:Pw0rdFifo@db.example.com:5432/app?sslmode=verify-full&${param}=cert.fifo\n`)
+    const r = runCli(['plan', '--limit', '100', '--env-file', '.env.prod'], {cwd: dir})
+    expect(r.code).toBe(0)
+    // examples/rails: web 2 Puma workers (WEB_CONCURRENCY default 2 in puma.rb) × 3 threads = 6,
+    // worker Sidekiq concurrency 5 = 5; the release phase counts in the deploy peak only.
+    expect(r.stdout).toContain('total 11 of 100')
+    expect(r.stdout + r.stderr).not.toContain('Pw0rdFifo')
+  })
+})
+
 describe('conncalc.yml', () => {
   it('a key written twice is exit 2 naming both lines', () => {
     const dir = app({'Procfile': 'web: gunicorn app:app\n', 'conncalc.yml': 'plan: standard-0\nreserve: 2\nplan: essential-0\n'})

@@ -31,6 +31,8 @@ describe('parseTarget', () => {
   it('refuses other schemes, unknown sslmodes and bad ports without showing the password', () => {
     expect(() => parseTarget('redis://:hunter2@h:6379', '--database-url')).toThrow('--database-url is a redis:// URL, not a PostgreSQL one (redis://:***@h:6379)')
     expect(() => parseTarget('not a url', '--database-url')).toThrow('--database-url is not a PostgreSQL URL')
+    // No scheme: `user:password@host` is not read as a `user://` URL and quoted whole.
+    expect(() => parseTarget('app:hunter2@db.example.com/shop', '--database-url')).toThrow(/^--database-url is not a PostgreSQL URL \(expected postgres:\/\/user:password@host:5432\/database\)$/)
     expect(() => parseTarget('postgres://u:p@h/db?sslmode=sometimes', 'x')).toThrow('x has sslmode=sometimes, which PostgreSQL does not know')
     expect(() => parseTarget('postgres://u:hunter2@h:99999/db', 'x')).toThrow(/^x is not a valid URL \(postgres:\/\/\*\*\*@h:99999\/db\)$/)
   })

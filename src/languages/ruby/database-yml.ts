@@ -46,7 +46,6 @@
  * (PoolEntry.minOpen). `idle_timeout` changes nothing here: conncalc counts what
  * can be open at once, not for how long.
  */
-import {parse as parsePgUrl} from 'pg-connection-string'
 
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra, PoolEntry} from '../../model/process.js'
@@ -58,7 +57,7 @@ import {appConstantCalls} from './app-constants.js'
 import type {EvalOptions} from './evaluate.js'
 import type {RubyFacts} from './process-facts.js'
 import {versionAtLeast} from '../../util/version.js'
-import {hostOfUrl, noServer, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
+import {hostOfUrl, noServer, parsePgUrlWithoutFiles, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {type Candidate, firstOf, unreadFallback, yamlCandidate} from '../common/setting.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {append} from '../../util/arrays.js'
@@ -91,7 +90,7 @@ const defaultPool = (): Sourced<number> => sourced(5, fromDefault('ActiveRecord 
 /** Query parameters of a postgres URL; undefined when it does not parse. Never logs or returns the password. */
 function urlInfo(url: string): {host?: string; database?: string; query: Hash} | undefined {
   try {
-    const {database, host, password: _password, user: _user, ...rest} = parsePgUrl(url, {useLibpqCompat: true}) as Hash
+    const {database, host, password: _password, user: _user, ...rest} = parsePgUrlWithoutFiles(url, {useLibpqCompat: true}) as Hash
     return {database: (database as string) ?? undefined, host: (host as string) ?? undefined, query: rest}
   } catch {
     return undefined
