@@ -13,7 +13,9 @@
  * listed on that server. Connections held outside any pool for LISTEN
  * (pg-listen, a pg Client) are extras.
  */
-import type {EvalValue} from '../python/values.js'
+import type {EvalValue, PyValue} from '../python/values.js'
+import {parseYaml} from '../../util/yaml.js'
+import {parseEnvFile} from '../../io/env-file.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
@@ -741,25 +743,81 @@ function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], lib
 const TYPEORM_CONNECT = /^typeorm(\.default)?\.(createConnection|Connection)$/
 
 /**
- * The options TypeORM 0.2's `createConnection()` (no options) reads: the TYPEORM_* variables when TYPEORM_CONNECTION is
- * set, else the first ormconfig file of the app root (ormconfig.js/.cjs/.ts/.json; ConnectionOptionsReader, typeorm 0.2.x
- * src/connection/ConnectionOptionsReader.ts), its `default` entry when it lists several. Undefined when none is read.
+ * The options TypeORM 0.2's `createConnection()` (no options) reads (ConnectionOptionsReader.load, typeorm 0.2.x
+ * src/connection/ConnectionOptionsReader.ts): the first ormconfig file of the app root in the order env, js, cjs, ts, json,
+ * yml, yaml; ormconfig.env is loaded into process.env by dotenv (which keeps a variable already set). With TYPEORM_CONNECTION
+ * set, the TYPEORM_* variables (ConnectionOptionsEnvReader: TYPEORM_URL, TYPEORM_DRIVER_EXTRA parsed as JSON into `extra`);
+ * else the file, its `default` entry when it lists several (a yml file's top-level keys name the connections,
+ * ConnectionOptionsYmlReader). Undefined when none is read, or it names another database.
  */
-async function typeormConfig(ctx: AnalyzerContext, project: NodeProject): Promise<{file: string; options: EvalValue} | undefined> {
-  if (ctx.env.get('TYPEORM_CONNECTION')) return undefined
-  const file = ['ormconfig.js', 'ormconfig.cjs', 'ormconfig.ts', 'ormconfig.json'].find((f) => ctx.files.exists(f))
-  const m = file ? await project.load(file) : undefined
-  if (!file || !m?.parsed) return undefined
-  let options = requiredValue(m)
-  if (options.kind === 'known' && typeof options.value === 'object' && options.value !== null && (options.value as {kind?: string}).kind === 'list') {
-    const items = (options.value as unknown as {items: EvalValue[]}).items
-    options = items.find((o) => asString(entry(o, 'name')) === 'default') ?? items.find((o) => entry(o, 'name') === undefined) ?? items[0]
+async function typeormConfig(ctx: AnalyzerContext, project: NodeProject, diagnostics: Diagnostic[]): Promise<{file: string; options: EvalValue} | undefined> {
+  const format = ['env', 'js', 'cjs', 'ts', 'json', 'yml', 'yaml'].find((f) => ctx.files.exists(`ormconfig.${f}`))
+  const file = format ? `ormconfig.${format}` : undefined
+  const dotenv = format === 'env' ? parseEnvFile(ctx.files.read('ormconfig.env')?.text ?? '', 'ormconfig.env').entries : []
+  const variable = (name: string): {line: number; value: string; where: string} | undefined => {
+    const set = ctx.env.get(name)
+    if (set) return {line: 1, value: set.value, where: name}
+    const e = dotenv.find((d) => d.name === name)
+    const line = e?.source.kind === 'env' ? Number(/:(\d+)$/.exec(e.source.from)?.[1] ?? 1) : 1
+    return e ? {line, value: e.value, where: 'ormconfig.env'} : undefined
+  }
+
+  const connection = variable('TYPEORM_CONNECTION')
+  if (connection) {
+    if (!/^postgres|^cockroachdb$/.test(connection.value)) return undefined
+    const at = connection.where === 'ormconfig.env' ? 'ormconfig.env' : 'TYPEORM_CONNECTION'
+    const known = (value: PyValue, line: number): EvalValue => ({file: at, kind: 'known', line, value, via: [fromFile(at, line)]})
+    const entries = new Map<string, EvalValue>([['type', known(connection.value, connection.line)]])
+    const url = variable('TYPEORM_URL')
+    if (url) entries.set('url', known(url.value, url.line))
+    const extra = variable('TYPEORM_DRIVER_EXTRA')
+    if (extra) {
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(extra.value)
+      } catch {
+        diagnostics.push({code: 'unknown-config-value', file: at, line: extra.line, message: 'TYPEORM_DRIVER_EXTRA is not JSON: TypeORM fails to start with it (ConnectionOptionsEnvReader parses it with JSON.parse)', severity: 'warning'})
+      }
+
+      if (parsed !== undefined) entries.set('extra', plainValue(parsed, at, () => extra.line))
+    }
+
+    return {file: at === 'ormconfig.env' ? 'ormconfig.env (TYPEORM_* variables)' : 'the TYPEORM_* variables', options: known({entries, kind: 'dict'}, connection.line)}
+  }
+
+  if (!file) return undefined
+  let options: EvalValue | undefined
+  if (format === 'yml' || format === 'yaml') {
+    const doc = parseYaml(ctx.files.read(file)?.text ?? '', file)
+    diagnostics.push(...doc.diagnostics)
+    const named = doc.value && typeof doc.value === 'object' && !Array.isArray(doc.value) ? Object.keys(doc.value) : []
+    const name = named.includes('default') ? 'default' : named[0]
+    if (name === undefined) return undefined
+    options = plainValue((doc.value as Record<string, unknown>)[name], file, (path) => doc.lineOf([name, ...path]) ?? doc.lineOf([name]) ?? 1)
+  } else if (format !== 'env') {
+    const m = await project.load(file)
+    if (!m?.parsed) return undefined
+    options = requiredValue(m)
+    if (options.kind === 'known' && typeof options.value === 'object' && options.value !== null && (options.value as {kind?: string}).kind === 'list') {
+      const items = (options.value as unknown as {items: EvalValue[]}).items
+      options = items.find((o) => asString(entry(o, 'name')) === 'default') ?? items.find((o) => entry(o, 'name') === undefined) ?? items[0]
+    }
   }
 
   // Another database (`type: 'mysql'`, 'sqlite'): no PostgreSQL pool from it.
   const type = options ? asString(entry(options, 'type')) : undefined
   if (type !== undefined && !/^postgres|^cockroachdb$/.test(type)) return undefined
-  return options ? {file, options} : undefined
+  return options && file ? {file, options} : undefined
+}
+
+/** A plain JSON/YAML value as the evaluator's, each at the line `lineOf` gives for its path. */
+function plainValue(v: unknown, file: string, lineOf: (path: (number | string)[]) => number, path: (number | string)[] = []): EvalValue {
+  const line = lineOf(path)
+  const known = (value: PyValue): EvalValue => ({file, kind: 'known', line, value, via: [fromFile(file, line)]})
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return known(v)
+  if (Array.isArray(v)) return known({items: v.map((x, i) => plainValue(x, file, lineOf, [...path, i])), kind: 'list'})
+  if (typeof v === 'object') return known({entries: new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, plainValue(x, file, lineOf, [...path, k])])), kind: 'dict'})
+  return {file, kind: 'unknown', line, reason: `a value of ${file} conncalc does not read`}
 }
 
 function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[], view: SiteView, ormconfig?: {file: string; options: EvalValue}, cli?: ProcessArgs): Found {
@@ -1279,9 +1337,10 @@ function fromDependencies(ctx: AnalyzerContext, project: NodeProject, pkg: Packa
 const KNEX_USERS = ['knex', 'objection', 'bookshelf']
 
 export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string, cli?: ProcessArgs): Promise<NodePools> {
-  const ormconfig = modules.some((m) => callsTo(m, TYPEORM_CONNECT).some((c) => c.args.length === 0)) ? await typeormConfig(ctx, project) : undefined
+  const read: Diagnostic[] = []
+  const ormconfig = modules.some((m) => callsTo(m, TYPEORM_CONNECT).some((c) => c.args.length === 0)) ? await typeormConfig(ctx, project, read) : undefined
   const found = fromCalls(ctx, pkg, modules, project.view, ormconfig, cli)
-  const diagnostics = [...found.diagnostics]
+  const diagnostics = [...read, ...found.diagnostics]
   const pools = [...found.pools]
   const otherServerPools = [...found.otherServerPools]
   if (otherServerPools.length > 0) found.libs.add('other-server')
