@@ -29,13 +29,13 @@
  * line with `&`, a `cd` or a script goes through the same reader, at depth 0.
  */
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {Env, EnvEntry, EnvLayer} from '../model/env.js'
+import {Env, type EnvEntry, type EnvLayer} from '../model/env.js'
 import {type FileReader, normalizedDir} from '../model/files.js'
 import type {ParsedCommand} from '../languages/common/types.js'
 import type {DynoFacts} from '../platform/dyno-sizes.js'
 
 import {entrySources, layer} from '../model/env.js'
-import {assumed, fromEnv, fromFile, type Source} from '../model/source.js'
+import {assumed, fromDefault, fromEnv, fromFile, type Source} from '../model/source.js'
 import {DELEGATING_PROGRAMS, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
 import {joinPath, onPlatformAppRoot} from '../util/app-path.js'
 import {isRailsMigration, unwrapped} from '../languages/ruby/migration-lock.js'
@@ -1754,17 +1754,23 @@ function statusUntested(node: TsNode): boolean {
  * differently is said to be unknown, naming the branch. Undefined when the app has neither file.
  */
 export async function dynoProfile(files: FileReader, env: Env, processType: string, dyno?: DynoFacts, withProfile = true): Promise<EnvLayer | undefined> {
-  const scripts = [...files.list('.profile.d').filter((n) => n.endsWith('.sh')).sort().map((n) => `.profile.d/${n}`), ...(withProfile ? ['.profile'] : [])].flatMap((p) => {
+  // The Python buildpack's build hooks append to $PROFILE_PATH, its .profile.d/python.sh: sourced in its place.
+  const hooks = buildHookProfile(files)
+  const sourced = [...new Set([...files.list('.profile.d').filter((n) => n.endsWith('.sh')), ...(hooks.length > 0 ? ['python.sh'] : [])])].sort()
+  const scripts = [...sourced.map((n) => `.profile.d/${n}`), ...(withProfile ? ['.profile'] : [])].flatMap((p): {path: string; text: string; line?: number}[] => {
+    if (p === '.profile.d/python.sh' && hooks.length > 0) return hooks
     const file = files.read(p)
     return file ? [file] : []
   })
   if (scripts.length === 0) return undefined
+  // The scripts run with the dyno's HOME, /app (what `export X="$HOME/x"` there expands to).
+  const home = env.get('HOME') ? env : new Env([...env.layers, layer('the dyno', [{name: 'HOME', source: fromDefault('a dyno runs the app in /app, its HOME', DYNO_ENV), value: '/app'}])])
   const walk = async (forced: ReadonlyMap<string, number>): Promise<{forced: ReadonlyMap<string, number>; reader: ScriptReader; state: State}> => {
     const reader = new ScriptReader(files, processType, dyno, forced)
-    const state = newState(env, '', [])
+    const state = newState(home, '', [])
     for (const file of scripts) {
       // Each file is sourced in the same shell: what one exports, the next sees.
-      await reader.walkText(file.text, {file: file.path, line: 1}, state, 0)
+      await reader.walkText(file.text, {file: file.path, line: file.line ?? 1}, state, 0)
       state.done = false
       state.returned = false
       if (state.exited) break
@@ -1808,5 +1814,53 @@ export async function dynoProfile(files: FileReader, env: Env, processType: stri
     entries.push(same || !choice ? entry : {...entry, unknown: `${name} is set differently in the ways through \`${choice.what}\` at ${choice.at.file}:${choice.at.line}, which conncalc cannot decide`})
   }
 
-  return entries.length > 0 ? layer(`${scripts.map((s) => s.path).join(', ')} (sourced at dyno start)`, entries) : undefined
+  return entries.length > 0 ? layer(`${[...new Set(scripts.map((s) => s.path))].join(', ')} (sourced at dyno start)`, entries) : undefined
+}
+
+const DYNO_ENV = 'https://devcenter.heroku.com/articles/dynos#local-environment-variables'
+
+// heroku-buildpack-python bin/compile: PROFILE_PATH="$BUILD_DIR/.profile.d/python.sh", exported to the app's
+// bin/pre_compile and bin/post_compile hooks (bin/steps/hooks/*: sub-env); what they append there is sourced at dyno start.
+const PYTHON_BUILD_HOOKS = ['bin/pre_compile', 'bin/post_compile']
+
+/**
+ * The lines the Python buildpack's hooks append to $PROFILE_PATH, as shell text with its file and line:
+ * `echo 'export X="$HOME/x"' >> $PROFILE_PATH` (single quotes: as written), `echo "export X=1" >> …` and
+ * `cat <<EOT >> "$PROFILE_PATH" … EOT` (`\$` is a `$` the dyno expands; an unescaped `$` is expanded at build time,
+ * which conncalc does not run: that text is left out). Only when the app uses the Python buildpack's hooks.
+ */
+function buildHookProfile(files: FileReader): {line: number; path: string; text: string}[] {
+  const out: {line: number; path: string; text: string}[] = []
+  const target = String.raw`>>\s*"?\$\{?PROFILE_PATH\}?"?`
+  for (const path of PYTHON_BUILD_HOOKS) {
+    const text = files.read(path)?.text
+    if (!text || !text.includes('PROFILE_PATH')) continue
+    const lines = text.split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]
+      const single = new RegExp(String.raw`^\s*echo\s+'([^']*)'\s*${target}\s*$`).exec(l)
+      const double = new RegExp(String.raw`^\s*echo\s+"((?:[^"\\]|\\.)*)"\s*${target}\s*$`).exec(l)
+      const heredoc = new RegExp(String.raw`^\s*cat\s+<<-?\s*(['"]?)(\w+)\1\s*${target}\s*$`).exec(l)
+      if (single) out.push({line: i + 1, path, text: single[1]})
+      else if (double) {
+        const lit = buildTimeText(double[1])
+        if (lit !== undefined) out.push({line: i + 1, path, text: lit})
+      } else if (heredoc) {
+        const end = lines.findIndex((x, j) => j > i && x.trim() === heredoc[2])
+        if (end === -1) break
+        const body = lines.slice(i + 1, end).join('\n')
+        const lit = heredoc[1] ? body : buildTimeText(body)
+        if (lit !== undefined) out.push({line: i + 2, path, text: lit})
+        i = end
+      }
+    }
+  }
+
+  return out
+}
+
+/** Text the build's shell expands (double quotes, an unquoted heredoc): `\$` kept as `$`; undefined when it expands anything. */
+function buildTimeText(text: string): string | undefined {
+  if (/(^|[^\\])\$|`/.test(text)) return undefined
+  return text.replaceAll(/\\([$"\\`])/g, '$1')
 }
