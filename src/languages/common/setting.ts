@@ -207,7 +207,15 @@ const UNREAD = new Set(['unknown-config-value', 'unresolved-env'])
  * integer, sourced at the key's line; ERB on that line is followed to its env vars.
  */
 export function yamlCandidate(doc: YamlErb, path: YamlPath, raw: unknown, what: string): Candidate {
-  if (raw === undefined || raw === null) return none
+  if (raw === undefined) return none
+  if (raw === null) {
+    // `pool: <%= ENV["DB_POOL"] %>` with DB_POOL unset writes nothing, so the key is nil and the library uses its
+    // default: the app meant to set it from the variable, so that is said (unresolved-env), and what is used assumed.
+    const at = doc.yaml.lineOf(path)
+    const tag = at === undefined ? undefined : tagsOnLine(doc.erb, at).at(-1)
+    return tag && tag.value.kind === 'known' && tag.value.value === null && (tag.value.missingEnv?.length ?? 0) > 0 ? rubyCandidate(tag.value, doc.file, at!, what) : none
+  }
+
   const line = doc.yaml.lineOf(path) ?? 1
   const tag: ErbTag | undefined = unknownTag(doc.erb, raw) ?? tagsOnLine(doc.erb, line).at(-1)
   if (tag) return rubyCandidate(tag.value, doc.file, line, what)
