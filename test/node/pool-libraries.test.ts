@@ -205,3 +205,30 @@ describe('@fastify/postgres', () => {
     expect(a.pools![0].database).toContain('plugins/db.js:4')
   })
 })
+
+describe("Bun's built-in SQL client (import {SQL} from 'bun')", () => {
+  // oven-sh/bun src/js/internal/sql/shared.ts normalizeOptionsForAdapter: `max: max || 10`; the adapter is
+  // options.adapter, else the URL's protocol, else postgres. A package.json that lists no PostgreSQL library (Bun ships it).
+  const files = (db: string): Record<string, string> => ({
+    'package.json': JSON.stringify({dependencies: {'drizzle-orm': '^0.44.0', elysia: '^1.4.0'}, type: 'module'}, null, 2),
+    'src/db.ts': db,
+    'src/server.ts': "import {Elysia} from 'elysia'\nimport {db} from './db'\nnew Elysia().get('/', () => db.execute('select 1')).listen(3000)\n",
+  })
+
+  it('new SQL(url) with no options: one pool of 10; new SQL(url, {max: 4}) beside it: 4 more', async () => {
+    const db = ["import {SQL} from 'bun'", "import {drizzle} from 'drizzle-orm/bun-sql'", 'const client = new SQL(process.env.DATABASE_URL)', 'const reports = new SQL(process.env.DATABASE_URL, {max: 4, idleTimeout: 30})', 'export const db = drizzle({client})', 'export const reportsDb = drizzle({client: reports})'].join('\n')
+    const a = await run('bun run src/server.ts', files(db))
+    expect(pools(a)).toEqual([
+      ['bun SQL src/db.ts:3', 10],
+      ['bun SQL src/db.ts:4', 4],
+    ])
+    expect(a.threadsPerProcess.value).toBe(14)
+  })
+
+  it("new SQL({url, max: 6}); an SQLite one (new SQL('sqlite://cache.db')) opens no PostgreSQL connection, said", async () => {
+    const db = ["import {SQL} from 'bun'", "const cache = new SQL('sqlite://cache.db')", 'export const db = new SQL({url: process.env.DATABASE_URL, max: 6})', 'export const local = cache'].join('\n')
+    const a = await run('bun run src/server.ts', files(db))
+    expect(pools(a)).toEqual([['bun SQL src/db.ts:3', 6]])
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({file: 'src/db.ts', line: 2, message: expect.stringContaining('uses its sqlite adapter, not PostgreSQL')}))
+  })
+})

@@ -50,6 +50,9 @@ const REF = {
   knexNoPool: 'https://github.com/knex/knex/blob/0182a57885c7ef66c426da27e4d58c74419a02e1/lib/client.js#L79-L84',
   pg: 'https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js',
   postgres: 'https://github.com/porsager/postgres#connection-details',
+  // Bun's built-in SQL client (the bun module's SQL class, `new SQL(url, options)`): normalizeOptionsForAdapter returns
+  // `max: max || 10`, its connection pool's size; the adapter is options.adapter, else the URL's protocol, else postgres.
+  bunSql: 'https://github.com/oven-sh/bun/blob/main/src/js/internal/sql/shared.ts',
   // src/index.js `listen()`: `listen.sql || (listen.sql = Postgres({...options, max: 1, idle_timeout: null, max_lifetime: null, …}))`.
   postgresListen: 'https://github.com/porsager/postgres/blob/master/src/index.js',
   prisma: 'https://github.com/prisma/prisma-engines/blob/main/quaint/src/pooled.rs',
@@ -911,6 +914,18 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         add('pg', m.file, c, option(opts, ['max', 'poolSize'], sourced(10, origin, [fromDefault('pg Pool default max', REF.pg)]), 'pg Pool max', diagnostics))
       } else if (/^postgres(\.default)?$/.test(c.callee) && !c.isNew) {
         add('postgres.js', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault('postgres.js default max', REF.postgres)]), 'postgres.js max', diagnostics))
+      } else if (c.isNew && /^[Bb]un\.SQL$/.test(c.callee)) {
+        // `new SQL(url, options)` / `new SQL(options)`: a pool of options.max, else 10, on PostgreSQL unless the options'
+        // adapter or the URL's protocol says SQLite or MySQL (REF.bunSql).
+        const adapter = asString(entry(opts, 'adapter'))
+        const url = asString(c.args[0]) ?? asString(entry(opts, 'url'))
+        const other = adapter !== undefined && !/^postgres(ql)?$/.test(adapter) ? adapter : url !== undefined && /^(sqlite|file|mysql2?|mysqls|mariadb):|^:memory:$/.test(url) ? url.split(':')[0] || 'sqlite' : undefined
+        if (other) {
+          diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `Bun's SQL client here uses its ${other} adapter, not PostgreSQL: no PostgreSQL connection from it (${REF.bunSql})`, severity: 'info'})
+          continue
+        }
+
+        add('bun SQL', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("Bun's SQL client pools its connections: options.max, else 10", REF.bunSql)]), 'Bun SQL max', diagnostics))
       } else if (/^knex(\.knex|\.default|\.initialize)?$/.test(c.callee) && !c.isNew && opts && knexWithoutPool(opts)) {
         // Client's constructor makes its pool only `if (this.driverName && config.connection)`, and not with pool.max 0 (REF.knexNoPool):
         // `knex({client: 'pg'})` is a query builder (`.toString()`, `.toSQL()`), no connection.
