@@ -295,13 +295,19 @@ function copiedFolder(stage: DockerStage, context: string, files: FileReader): s
 function assembledFrom(stage: DockerStage, context: string, files: FileReader): string | undefined {
   const parents = new Map<string, number>()
   for (const c of stage.copies) {
-    if (c.whenPresent) continue
+    // Installed dependencies (a build stage's node_modules) say nothing about where the app's own code is.
+    if (c.whenPresent || c.from.split('/').includes('node_modules')) continue
     const from = posix.join(context, c.from)
     const parent = posix.dirname(from) === '.' ? '' : posix.dirname(from)
     const isFile = files.exists(from)
     // A file into the WORKDIR, or a folder (or file) at WORKDIR/its own name.
     const named = (c.into && isFile && c.to === stage.workdir) || c.to === posix.join(stage.workdir, posix.basename(c.from))
+    // A path kept below the WORKDIR as it is below a folder (`COPY --from=build /app/apps/api/dist/server.js ./dist/server.js`
+    // from a stage that copied the repository to /app: apps/api/dist/server.js at WORKDIR/dist/server.js): that folder.
+    const rel = c.into ? undefined : posix.relative(stage.workdir, c.to)
+    const kept = rel !== undefined && rel.includes('/') && !rel.startsWith('..') && !posix.isAbsolute(rel) && from.endsWith(`/${rel}`) ? from.slice(0, -rel.length - 1) : undefined
     if (named) parents.set(parent, (parents.get(parent) ?? 0) + 1)
+    else if (kept !== undefined) parents.set(kept, (parents.get(kept) ?? 0) + 1)
     else if (c.to === stage.workdir || c.to.startsWith(`${stage.workdir}/`)) return undefined
   }
 

@@ -48,3 +48,35 @@ describe('a WORKDIR assembled from one folder of the repository', () => {
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('web: index.js is not in the app')}))
   })
 })
+
+describe('a WORKDIR holding one built file copied from a build stage under the same path below a folder', () => {
+  // A builder stage copies the repository to /app and builds packages/api (`tsc` writes dist/server.js); the runtime stage
+  // takes only that file: `COPY --from=build /app/packages/api/dist/server.js ./dist/server.js`. dist/server.js below the
+  // WORKDIR is packages/api/dist/server.js below packages/api: the command runs there, and tsc's outDir maps the built
+  // file back to packages/api/src/server.ts (pg Pool max 9). Before, /app was the repository root, where dist/server.js is
+  // nothing conncalc can map: no code was read and 1 connection was assumed.
+  const built = {
+    'Dockerfile': [
+      'FROM node:22-slim AS build',
+      'WORKDIR /app',
+      'COPY . .',
+      'RUN npm ci && npm run build --workspace packages/api',
+      'FROM node:22-slim',
+      'WORKDIR /app',
+      'COPY --from=build /app/node_modules ./node_modules',
+      'COPY --from=build /app/packages/api/dist/server.js ./dist/server.js',
+      'CMD ["node", "dist/server.js"]',
+      '',
+    ].join('\n'),
+    'fly.toml': 'app = "tally"\n',
+    'package.json': '{"name": "tally", "private": true, "workspaces": ["packages/*"]}\n',
+    'packages/api/package.json': '{"name": "@tally/api", "scripts": {"build": "tsc"}, "dependencies": {"pg": "^8.13.1"}}\n',
+    'packages/api/src/server.ts': "import {Pool} from 'pg'\nconst pool = new Pool({connectionString: process.env.DATABASE_URL, max: 9})\nrequire('node:http').createServer(async (_q: unknown, res: {end: (s: string) => void}) => res.end(String((await pool.query('select 1')).rowCount))).listen(process.env.PORT)\n",
+    'packages/api/tsconfig.json': '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}\n',
+  }
+
+  it('runs the command in that folder: app is packages/api/src/server.ts (pool 9)', () => {
+    const r = planJson(join(app(built), 'fly.toml'), ['--limit', '100', '--scale', 'app=1'])
+    expect(r.type('app')).toMatchObject({connections: 9, poolPerProcess: 9})
+  })
+})
