@@ -1,8 +1,8 @@
 /**
  * A pool made in the body of a named function that no code of the app calls.
  *
- * A shared package exports a migration helper (`export async function migrateAll(url) { const once = postgres(url,
- * {max: 1}); …; return once }`) through its index (`export {migrateAll} from './migrate.js'`); the server imports the package for its
+ * A shared package exports a migration helper (`export async function migrateAll(url) { const sql = postgres(url,
+ * {max: 1}); … }`) through its index (`export {migrateAll} from './migrate.js'`); the server imports the package for its
  * query pool and never calls the helper. The helper's client opens only if something conncalc does not read calls it, so
  * counting it is an assumption: before, its 1 was added to the query pool's 10 unstarred (11 where the process opens 10).
  * It stays counted (a framework may call an export by name) and is starred, with the function named. A helper that is
@@ -21,7 +21,7 @@ const migrate = [
   'export async function migrateAll(url) {',
   '  const once = postgres(url, {max: 1})',
   '  await once`select 1`',
-  '  return once',
+  '  await once.end()',
   '}',
 ].join('\n')
 const client = 'import postgres from "postgres"\nexport function makeDb(url) {\n  return postgres(url)\n}\n'
