@@ -748,30 +748,34 @@ const TYPEORM_CONNECT = /^typeorm(\.default)?\.(createConnection|Connection)$/
 /**
  * The options TypeORM 0.2's `createConnection()` (no options) reads (ConnectionOptionsReader.load, typeorm 0.2.x
  * src/connection/ConnectionOptionsReader.ts): the first ormconfig file of the app root in the order env, js, cjs, ts, json,
- * yml, yaml; ormconfig.env is loaded into process.env by dotenv (which keeps a variable already set). With TYPEORM_CONNECTION
- * set, the TYPEORM_* variables (ConnectionOptionsEnvReader: TYPEORM_URL, TYPEORM_DRIVER_EXTRA parsed as JSON into `extra`);
+ * yml, yaml; ormconfig.env is loaded into process.env by dotenv (which keeps a variable already set), and when the file
+ * found is another one, the app root's `.env` is (`else if (fileExist(baseDirectory + "/.env")) dotenv(...)`). With
+ * TYPEORM_CONNECTION or TYPEORM_URL set, the TYPEORM_* variables (ConnectionOptionsEnvReader: the type is
+ * TYPEORM_CONNECTION, else TYPEORM_URL's scheme; TYPEORM_DRIVER_EXTRA parsed as JSON into `extra`);
  * else the file, its `default` entry when it lists several (a yml file's top-level keys name the connections,
  * ConnectionOptionsYmlReader). Undefined when none is read, or it names another database.
  */
 async function typeormConfig(ctx: AnalyzerContext, project: NodeProject, diagnostics: Diagnostic[]): Promise<{file: string; options: EvalValue} | undefined> {
   const format = ['env', 'js', 'cjs', 'ts', 'json', 'yml', 'yaml'].find((f) => ctx.files.exists(`ormconfig.${f}`))
   const file = format ? `ormconfig.${format}` : undefined
-  const dotenv = format === 'env' ? parseEnvFile(ctx.files.read('ormconfig.env')?.text ?? '', 'ormconfig.env').entries : []
+  const dotenvFile = format === 'env' ? 'ormconfig.env' : ctx.files.exists('.env') ? '.env' : undefined
+  const dotenv = dotenvFile ? parseEnvFile(ctx.files.read(dotenvFile)?.text ?? '', dotenvFile).entries : []
   const variable = (name: string): {line: number; value: string; where: string} | undefined => {
     const set = ctx.env.get(name)
     if (set) return {line: 1, value: set.value, where: name}
     const e = dotenv.find((d) => d.name === name)
     const line = e?.source.kind === 'env' ? Number(/:(\d+)$/.exec(e.source.from)?.[1] ?? 1) : 1
-    return e ? {line, value: e.value, where: 'ormconfig.env'} : undefined
+    return e ? {line, value: e.value, where: dotenvFile!} : undefined
   }
 
-  const connection = variable('TYPEORM_CONNECTION')
+  const url = variable('TYPEORM_URL')
+  const named = variable('TYPEORM_CONNECTION')
+  const connection = named ?? (url ? {...url, value: url.value.split('://')[0]!} : undefined)
   if (connection) {
     if (!/^postgres|^cockroachdb$/.test(connection.value)) return undefined
-    const at = connection.where === 'ormconfig.env' ? 'ormconfig.env' : 'TYPEORM_CONNECTION'
+    const at = connection.where === dotenvFile ? dotenvFile : named ? 'TYPEORM_CONNECTION' : 'TYPEORM_URL'
     const known = (value: PyValue, line: number): EvalValue => ({file: at, kind: 'known', line, value, via: [fromFile(at, line)]})
     const entries = new Map<string, EvalValue>([['type', known(connection.value, connection.line)]])
-    const url = variable('TYPEORM_URL')
     if (url) entries.set('url', known(url.value, url.line))
     const extra = variable('TYPEORM_DRIVER_EXTRA')
     if (extra) {
@@ -785,7 +789,7 @@ async function typeormConfig(ctx: AnalyzerContext, project: NodeProject, diagnos
       if (parsed !== undefined) entries.set('extra', plainValue(parsed, at, () => extra.line))
     }
 
-    return {file: at === 'ormconfig.env' ? 'ormconfig.env (TYPEORM_* variables)' : 'the TYPEORM_* variables', options: known({entries, kind: 'dict'}, connection.line)}
+    return {file: at === dotenvFile ? `${at} (TYPEORM_* variables)` : 'the TYPEORM_* variables', options: known({entries, kind: 'dict'}, connection.line)}
   }
 
   if (!file) return undefined
