@@ -154,7 +154,7 @@ export function rocketPools(ctx: AnalyzerContext, dbs: RocketDatabase[], crates:
 
 // Rocket 0.4 config.rs Config::default: `let default_workers = (num_cpus::get() * 2) as u16;` for every environment;
 // environment.rs Environment::active: ROCKET_ENV, else Development in a debug build and Production in a release one.
-const ROCKET04_WORKERS_REF = 'https://github.com/rwf2/Rocket/blob/v0.4.11/core/lib/src/config/config.rs'
+export const ROCKET04_WORKERS_REF = 'https://github.com/rwf2/Rocket/blob/v0.4.11/core/lib/src/config/config.rs'
 const ROCKET04_ENV_REF = 'https://github.com/rwf2/Rocket/blob/v0.4.11/core/lib/src/config/environment.rs'
 const ROCKET04_ENVS: Record<string, string> = {dev: 'development', development: 'development', prod: 'production', production: 'production', stage: 'staging', staging: 'staging'}
 

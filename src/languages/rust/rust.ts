@@ -24,7 +24,7 @@ import {loadGrammar} from '../../util/tree-sitter.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isRust} from '../common/matchers.js'
 import {cargoLock, type CargoPackage, cargoToml, compareVersions, loadTomlParser, type TomlParse, workspacePackages} from './cargo.js'
-import {rocketPools, rocketSyncWorkers} from './rocket.js'
+import {ROCKET04_WORKERS_REF, rocketPools, rocketSyncWorkers} from './rocket.js'
 import {RustCode} from './rust-code.js'
 import {type Dispatch, dispatchOf, subcommandArg} from './subcommand.js'
 
@@ -337,7 +337,13 @@ export const rust: ServerAnalyzer = {
     }
 
     const total = pools.reduce((a, p) => a + p.pool.value, 0)
-    const threads: Sourced<number> = sourced(total, fromDefault('async tasks can use every pooled connection at once', TOKIO), derivedFrom(pools.map((p) => p.pool)))
+    // Rocket before 0.5 is synchronous (hyper 0.10): requests are served on its `workers` threads, not async tasks.
+    const rocket = lock.get('rocket') ?? /^\s*rocket\s*=\s*"[\^~=\s]*([\d.]+)"/m.exec(manifestText)?.[1]
+    const sync = rocket !== undefined && /^0\.[0-4](\.|$)/.test(rocket)
+    const threads: Sourced<number> = sync
+      ? sourced(total, fromDefault(`rocket ${rocket} is synchronous: each of its \`workers\` threads serves one request at a time and may hold a pooled connection meanwhile; every pooled connection is counted${pools.some((p) => p.database.startsWith('r2d2')) ? ' (an r2d2 pool opens min_idle = max_size at start)' : ''}`, ROCKET04_WORKERS_REF), derivedFrom(pools.map((p) => p.pool)))
+      : sourced(total, fromDefault('async tasks can use every pooled connection at once', TOKIO), derivedFrom(pools.map((p) => p.pool)))
+    if (sync) processes = sourced(1, fromDefault(`a Rust binary is one process; rocket ${rocket} (synchronous, on hyper 0.10) serves requests on its \`workers\` threads inside it`, ROCKET04_WORKERS_REF), processes.via)
     return {diagnostics, eventLoop: true, language: 'rust', pools, processesPerDyno: processes, server: 'rust', threadsPerProcess: threads, versions}
   },
   id: 'rust',
