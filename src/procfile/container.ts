@@ -237,6 +237,7 @@ export function readImage(files: FileReader, dockerfile: string, target: string 
   for (const d of parsed.diagnostics) diagnostics.push(d)
   const stage = finalStage(parsed, target)
   if (!stage) return {context: '', cwd: '', file: file.path, unreadable: target === undefined ? `${file.path} has no FROM instruction` : `${file.path} has no stage named ${target}`}
+  if (target === undefined) otherFinalStages(parsed.stages, file, stage, diagnostics)
   // heroku.yml's Dockerfile path is also its build context: `COPY . DEST` copies that folder. A caller whose platform
   // builds from another folder says which (`fly deploy` sends its working directory, wherever the Dockerfile is).
   const context = buildContext ?? (posix.dirname(path) === '.' ? '' : posix.dirname(path))
@@ -246,6 +247,29 @@ export function readImage(files: FileReader, dockerfile: string, target: string 
   const command = imageCommand(stage)
   const written = writtenScripts(stage, file.path, command, diagnostics)
   return {context, cwd, file: file.path, stage, ...(command ? {command} : {}), ...(env ? {env} : {}), ...(written ? {written} : {})}
+}
+
+/**
+ * A Dockerfile with several final stages (`web-prod` and `worker-prod`, each FROM a shared base, none built on by a later
+ * FROM or `COPY --from`): `docker build` with no --target builds the last, which conncalc reads; an image built elsewhere
+ * with `--target` (CI, then Dokku's git:from-image; Dokku's `docker-options` build args) runs another, whose files (a
+ * supervisord.conf, an FPM pool) may differ. Said, with the stage read and the others.
+ */
+function otherFinalStages(stages: DockerStage[], file: SourceFile, chosen: DockerStage, diagnostics: Diagnostic[]): void {
+  if (stages.length < 2) return
+  const copiedFrom = new Set([...file.text.matchAll(/--from=(\S+)/g)].map((m) => m[1].toLowerCase()))
+  const leaves = stages.filter((s, i) => !(s.name !== undefined && (copiedFrom.has(s.name) || stages.slice(i + 1).some((later) => later.base.toLowerCase() === s.name))) && !copiedFrom.has(String(i)))
+  if (leaves.length < 2 || !leaves.includes(chosen)) return
+  const name = (s: DockerStage): string => s.name ?? `the stage at line ${s.line}`
+  const others = leaves.filter((s) => s !== chosen)
+  diagnostics.push({
+    code: 'missing-config',
+    file: file.path,
+    fix: `if the image that runs is built with --target ${others[0].name ?? 'NAME'} (CI, a registry image), conncalc cannot tell: count that stage's commands with --assume TYPE=PROCESSES:THREADS:POOL`,
+    line: chosen.line,
+    message: `${file.path} has ${leaves.length} final stages (${leaves.map((s) => name(s)).join(', ')}); with no --target, \`docker build\` builds the last, ${name(chosen)}: assumed to be the image that runs, and read (${others.map((s) => name(s)).join(', ')} not read)`,
+    severity: 'info',
+  })
 }
 
 /**

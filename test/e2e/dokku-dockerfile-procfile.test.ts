@@ -139,3 +139,46 @@ describe('a Procfile program only the Dockerfile installs says the Procfile runs
     expect(r.diagnostics.some((d) => d.message.includes('the app deploys on Dokku'))).toBe(false)
   })
 })
+
+/**
+ * A Dockerfile with several final stages (web-prod and worker-prod, each FROM a shared base; a builder stage only copied
+ * from): with no --target, `docker build` builds the last. conncalc reads that one, and says so with the others, since an
+ * image built elsewhere with --target (CI, then Dokku's git:from-image) may be another.
+ */
+describe('a Dockerfile with several final stages', () => {
+  it('reads the last and says which others there are', () => {
+    const stages = [
+      'FROM python:3.12-slim AS builder',
+      'RUN pip wheel -r requirements.txt -w /wheels',
+      'FROM python:3.12-slim AS base',
+      'COPY --from=builder /wheels /wheels',
+      'WORKDIR /app',
+      'COPY /backend /app',
+      'FROM base AS web-prod',
+      'COPY /deploy /app',
+      'ENV GUNICORN_WORKERS=3',
+      'FROM base AS worker-prod',
+      'ENV CELERY_LOG=info',
+      '',
+    ].join('\n')
+    const r = planJson(join(app({...files, Dockerfile: stages}), 'Procfile'), ['--limit', '100'])
+    expect(r.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'missing-config',
+        file: 'Dockerfile',
+        line: 10,
+        message: 'Dockerfile has 2 final stages (web-prod, worker-prod); with no --target, `docker build` builds the last, worker-prod: assumed to be the image that runs, and read (web-prod not read)',
+        severity: 'info',
+      }),
+    )
+    // worker-prod has no deploy/ copy: gunicorn.conf.py is not in its /app (web's 1 worker, 2 threads… not read there).
+    expect(r.type('worker')).toMatchObject({connections: 4})
+  })
+
+  it('says nothing for a builder stage followed by one runtime stage', () => {
+    const twoStage = `FROM python:3.12-slim AS builder\nRUN pip wheel -r requirements.txt -w /wheels\n${dockerfile.replace('COPY ./requirements.txt', 'COPY --from=builder /wheels /wheels\nCOPY ./requirements.txt')}`
+    const r = planJson(join(app({...files, Dockerfile: twoStage}), 'Procfile'), ['--limit', '100'])
+    expect(r.type('web').connections).toBe(12)
+    expect(r.diagnostics.filter((d) => d.message.includes('final stages'))).toEqual([])
+  })
+})
