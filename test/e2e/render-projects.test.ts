@@ -54,3 +54,17 @@ describe('render.yaml projects and environments', () => {
     expect(r.diagnostics).toContainEqual(expect.objectContaining({line: 20, message: expect.stringContaining('service ledger-api is declared again')}))
   })
 })
+
+/**
+ * A Blueprint at a path of its own (render.production.yaml: "you can define your Blueprint file anywhere",
+ * https://render.com/docs/infrastructure-as-code), named with --procfile. Before, any name but render.yaml was read as a
+ * Procfile: its YAML keys (`- type: web`, `name:`, `runtime:`, `startCommand:`) became four process types, 13 connections.
+ */
+describe('a Blueprint named with --procfile under another name', () => {
+  it('is read as a Blueprint: 3 instances × pool 4 = 12', () => {
+    const dir = app({'package.json': '{"name": "ledger", "dependencies": {"pg": "^8.13.1"}}\n', 'render.production.yaml': blueprint, 'server.js': server})
+    const r = planJson(join(dir, 'render.production.yaml'), ['--limit', '100'])
+    expect(r.processTypes.map((p) => p.name)).toEqual(['ledger-api'])
+    expect(r.total).toBe(12)
+  })
+})
