@@ -52,4 +52,20 @@ describe('Ecto repos on another adapter', () => {
     expect(r.type('app').sources.threadsPerProcess.source).toMatchObject({kind: 'default', what: expect.stringContaining('every Ecto repo of the app uses another database')})
     expect(r.codes).not.toContain('unknown-command')
   })
+
+  it('an Ash app whose repo is `use AshSqlite.Repo` (SQLite3) holds 0, though postgrex is in mix.lock (another package needs it)', () => {
+    // AshSqlite.Repo wraps an Ecto repo on Ecto.Adapters.SQLite3: pool_size 8 is SQLite's. mix.lock has postgrex because
+    // ash_oban requires it, so "no postgrex" does not decide it. Before: 8 counted on PostgreSQL.
+    const dir = app({
+      'config/config.exs': 'import Config\n\nconfig :kiln, ecto_repos: [Kiln.Repo]\n',
+      'config/runtime.exs': 'import Config\n\nif config_env() == :prod do\n  config :kiln, Kiln.Repo, database: "/data/kiln.db", pool_size: 8\nend\n',
+      'lib/kiln/repo.ex': 'defmodule Kiln.Repo do\n  use AshSqlite.Repo, otp_app: :kiln\nend\n',
+      'mix.exs': 'defmodule Kiln.MixProject do\n  use Mix.Project\n  def project, do: [app: :kiln, deps: [{:ash_sqlite, "~> 0.2"}, {:ash_oban, "~> 0.4"}]]\nend\n',
+      'mix.lock': mixLock(['ecto', 'ecto_sql', 'ecto_sqlite3', 'exqlite', 'db_connection', 'postgrex', 'oban']),
+      Procfile: 'web: mix phx.server\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1'])
+    expect(r.total).toBe(0)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'not-postgresql', file: 'lib/kiln/repo.ex', line: 2, message: expect.stringContaining('Kiln.Repo uses Ecto.Adapters.SQLite3 (use AshSqlite.Repo)')}))
+  })
 })

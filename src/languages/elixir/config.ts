@@ -554,6 +554,10 @@ export function repoOtherAdapter(files: FileReader, repo: string, app: string, c
     if (!text || at === -1) continue
     const next = text.slice(at + 1).search(/\bdefmodule\s/)
     const body = next === -1 ? text.slice(at) : text.slice(at, at + 1 + next)
+    // `use AshSqlite.Repo` is Ash's thin wrapper around an Ecto repo on Ecto.Adapters.SQLite3 (ash_sqlite depends on
+    // ecto_sqlite3; https://hexdocs.pm/ash_sqlite/AshSqlite.Repo.html); `use AshPostgres.Repo` is on Postgres.
+    const ash = /\buse\s+AshSqlite\.Repo\b/.exec(body)
+    if (ash) return {adapter: 'Ecto.Adapters.SQLite3 (use AshSqlite.Repo)', file: path, line: text.slice(0, at + ash.index).split('\n').length}
     const m = /\badapter:\s*(Ecto\.Adapters\.(\w+))/.exec(body)
     if (!m) continue
     return m[2] === 'Postgres' ? undefined : {adapter: m[1], file: path, line: text.slice(0, at + m.index).split('\n').length}
