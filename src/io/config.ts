@@ -1,4 +1,4 @@
-import {existsSync, realpathSync} from 'node:fs'
+import {existsSync, lstatSync, realpathSync} from 'node:fs'
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {type ConncalcConfig, configSchema} from '../model/config.js'
@@ -49,7 +49,9 @@ export const displayPath = (abs: string): string => {
 export function findConfig(dir: string): ConfigLocation | null {
   for (const name of CONFIG_FILES) {
     const path = join(dir, name)
-    if (existsSync(path)) return {path, prefix: []}
+    // lstat, not exists: a conncalc.yml that is a link to nothing (or a loop) is the user's config
+    // file all the same, and reading it says why it cannot be read; exists() would skip it silently.
+    if (existsSync(path) || isLink(path)) return {path, prefix: []}
   }
 
   const pkg = join(dir, 'package.json')
@@ -67,6 +69,14 @@ export function findConfig(dir: string): ConfigLocation | null {
   return null
 }
 
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink()
+  } catch {
+    return false
+  }
+}
+
 /** `--config PATH`: the file must exist; a package.json must have a `conncalc` key. */
 export function locateConfigFlag(path: string): ConfigLocation {
   const abs = resolve(path)
@@ -79,7 +89,8 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
   const display = displayPath(location.path)
   const file = readTextFile(location.path)
   if (file.kind !== 'text') {
-    throw new InputError(`cannot read config file ${display} (${file.kind === 'missing' ? 'missing' : whyNotText(file)})`)
+    const why = file.kind !== 'missing' ? whyNotText(file) : isLink(location.path) ? 'a symbolic link to a file that is not there' : 'missing'
+    throw new InputError(`cannot read config file ${display} (${why})`)
   }
 
   // JSON is YAML: one parser gives lines for package.json too.

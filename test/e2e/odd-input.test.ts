@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {cpSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -82,6 +82,17 @@ describe('a database URL that names certificate files', () => {
 })
 
 describe('conncalc.yml', () => {
+  it.each([
+    ['a link to a file that is not there', 'deploy/conncalc.yml', 'a symbolic link to a file that is not there'],
+    ['a link to itself', 'conncalc.yml', 'ELOOP'],
+  ])('%s is exit 2 saying so, not a run without the config file', (_what, target, why) => {
+    const dir = app({Procfile: 'web: gunicorn app:app\n'})
+    symlinkSync(target, join(dir, 'conncalc.yml'))
+    const r = runCliInProcess(['plan'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`conncalc: cannot read config file conncalc.yml (${why})`)
+  })
+
   it('a key written twice is exit 2 naming both lines', () => {
     const dir = app({'Procfile': 'web: gunicorn app:app\n', 'conncalc.yml': 'plan: standard-0\nreserve: 2\nplan: essential-0\n'})
     const r = runCliInProcess(['plan'], {cwd: dir})
