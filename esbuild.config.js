@@ -20,8 +20,9 @@ import {fileURLToPath, URL} from 'node:url'
 import {createRequire} from 'node:module'
 import {parseSync} from 'oxc-parser'
 
-// The packages oclif requires that a run which prints no help never uses.
-const LAZY = ['ansis', 'cli-spinners', 'clean-stack', 'ejs', 'get-package-type', 'indent-string', 'lilconfig', 'minimatch', 'string-width', 'tinyglobby', 'widest-line', 'wrap-ansi']
+// The packages oclif requires that a run which prints no help never uses (ansi-escapes moves its
+// spinner's cursor, wordwrap wraps its help's lists).
+const LAZY = ['ansi-escapes', 'ansis', 'cli-spinners', 'clean-stack', 'ejs', 'get-package-type', 'indent-string', 'lilconfig', 'minimatch', 'string-width', 'tinyglobby', 'widest-line', 'wordwrap', 'wrap-ansi']
 
 const fromOclif = createRequire(createRequire(import.meta.url).resolve('@oclif/core/package.json'))
 

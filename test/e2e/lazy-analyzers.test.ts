@@ -45,6 +45,8 @@ describe('start-up stays fast: language analyzers load only when a process type 
 describe("start-up stays fast: what oclif needs only for help, globs or spinners loads only then", () => {
   // Packages oclif requires at its top level (esbuild.config.js builds them apart, as dist/lazy/NAME.cjs).
   const markers = {
+    // ansi-escapes: the cursor moves of oclif's spinner.
+    'ansi-escapes': 'clearTerminal',
     // ansis: oclif's colours, for its help, theme and spinner only.
     ansis: 'PM2_HOME',
     'cli-spinners': 'dots12',
@@ -53,6 +55,8 @@ describe("start-up stays fast: what oclif needs only for help, globs or spinners
     'get-package-type': 'getPackageTypeSync',
     minimatch: 'class Minimatch',
     tinyglobby: 'convertPathToPattern',
+    // wordwrap: the lists of oclif's help.
+    wordwrap: String.raw`(\S+\s+)`,
     'wrap-ansi': 'wrapWord',
   }
 
