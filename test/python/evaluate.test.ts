@@ -183,7 +183,7 @@ describe('evaluatePython', () => {
   it('reads class attributes and pydantic BaseSettings fields from env', async () => {
     const src = ['from pydantic_settings import BaseSettings', 'class Settings(BaseSettings):', '    pool_size: int = 5', 'settings = Settings()', 'n = settings.pool_size'].join('\n')
     expect(asInteger(await value(src, 'n'))).toBe(5)
-    expect(await value(src, 'n', {POOL_SIZE: '12'})).toMatchObject({value: '12'})
+    expect(await value(src, 'n', {POOL_SIZE: '12'})).toMatchObject({value: 12}) // pydantic validates the env string into the int field
   })
 
   it('follows star imports through the resolver', async () => {

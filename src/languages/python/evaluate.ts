@@ -543,7 +543,9 @@ class Evaluator {
     for (const c of this.calls.slice(start)) c.within ??= sites
     if (!nameNode || !paramList || !body) return
     const name = nameNode.text
-    const fn: PyFunction = {defaults, invoke: (args, kwargs, calls, site) => this.invoke(fn, sites, node, body, args, kwargs, calls, site), kind: 'function', name, params, scope}
+    // `@property` / `@cached_property` (pydantic's `@computed_field` stacked on one): reading the attribute calls it.
+    const property = (sites.decorators ?? []).some((d) => /(^|\.)(property|cached_property)$/.test(d))
+    const fn: PyFunction = {defaults, invoke: (args, kwargs, calls, site) => this.invoke(fn, sites, node, body, args, kwargs, calls, site), kind: 'function', name, params, scope, ...(property ? {property: true} : {})}
     scope.set(name, this.known(node, fn))
   }
 
@@ -1634,7 +1636,13 @@ class Evaluator {
     const obj = base.type === 'identifier' && !scope.has(base.text) ? undefined : await this.expr(base, scope)
     if (obj?.kind === 'known' && isObj(obj.value)) {
       if (obj.value.kind === 'class') return obj.value.attrs.get(name) ?? this.unknown(node, `class ${obj.value.name} has no attribute \`${name}\``)
-      if (obj.value.kind === 'instance') return this.instanceAttr(node, obj.value, name)
+      if (obj.value.kind === 'instance') {
+        // A property of the app's class (`def pool_size(self): return self.workers * 2`): its body, with this instance as self.
+        const declared = obj.value.cls.attrs.get(name)
+        const getter = declared?.kind === 'known' && isObj(declared.value) && declared.value.kind === 'function' && declared.value.property ? declared.value : undefined
+        if (getter && getter.params.length >= 1) return getter.invoke([obj], {})
+        return this.instanceAttr(node, obj.value, name)
+      }
     }
 
     // `pool.NullPool`, `sqlalchemy.pool.NullPool` of a module imported by name: unknown, with the name it is written as.
@@ -1682,7 +1690,9 @@ class Evaluator {
       const names = meta?.choices?.get(name) ?? [envName]
       const e = names.map((n) => caseless(n)).find((x) => x !== undefined)
       if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line: this.line(node), reason: e.unknown}
-      if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: e.value, via: names.length > 1 ? [e.source, fromDefault(`${name}'s AliasChoices(${names.join(', ')}): the first one set is read`, PYDANTIC_SETTINGS_SOURCES)] : [e.source]}
+      // `threads: int`: pydantic validates the env string into the field's type (a number for int / float fields).
+      const value = meta?.numeric?.has(name) && /^\s*-?\d+(\.\d+)?\s*$/.test(e?.value ?? '') ? Number(e!.value) : e?.value
+      if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: value!, via: names.length > 1 ? [e.source, fromDefault(`${name}'s AliasChoices(${names.join(', ')}): the first one set is read`, PYDANTIC_SETTINGS_SOURCES)] : [e.source]}
       // A nested model (`db: DbSettings = DbSettings()`) with env_nested_delimiter: its fields are read under `DB__`.
       const inner = instanceOf(declared)
       if (meta?.nested && declared && inner) return {...declared, value: {...inner, nestedEnv: {delimiter: meta.nested, prefix: `${envName}${meta.nested}`}}} as EvalValue
@@ -2139,7 +2149,7 @@ function instanceOf(v: EvalValue | undefined): PyInstance | undefined {
 /** The env names and changed fields of a BaseSettings class body (`inherited`: its settings base's). */
 function settingsMeta(body: PyNode, file: string, inherited: PySettingsMeta | undefined): PySettingsMeta {
   const text = body.text
-  const meta: PySettingsMeta = {changed: new Map(inherited?.changed), env: new Map(inherited?.env), prefix: inherited?.prefix ?? '', ...(inherited?.prefixUnknown ? {prefixUnknown: inherited.prefixUnknown} : {}), ...(inherited?.choices ? {choices: new Map(inherited.choices)} : {}), ...(inherited?.nested ? {nested: inherited.nested} : {})}
+  const meta: PySettingsMeta = {changed: new Map(inherited?.changed), env: new Map(inherited?.env), prefix: inherited?.prefix ?? '', ...(inherited?.prefixUnknown ? {prefixUnknown: inherited.prefixUnknown} : {}), ...(inherited?.choices ? {choices: new Map(inherited.choices)} : {}), ...(inherited?.nested ? {nested: inherited.nested} : {}), ...(inherited?.numeric ? {numeric: new Set(inherited.numeric)} : {})}
   const line0 = body.startPosition.row + 1
   const lineOf = (index: number): number => line0 + text.slice(0, index).split('\n').length - 1
   const prefix = /\benv_prefix\b["']?\s*[=:]\s*(.*)/.exec(text)
@@ -2153,6 +2163,8 @@ function settingsMeta(body: PyNode, file: string, inherited: PySettingsMeta | un
     }
   }
 
+  // `threads: int = 2`, `ratio: float`: fields pydantic validates into numbers.
+  for (const m of text.matchAll(/^[ \t]*(\w+)\s*:\s*(?:int|float|PositiveInt|NonNegativeInt|PositiveFloat|NonNegativeFloat)\s*(?:=|$)/gm)) (meta.numeric ??= new Set()).add(m[1])
   // `env_nested_delimiter="__"` (model_config / v1 Config): a nested model's fields from `DB__POOL_SIZE`.
   const delimiter = /\benv_nested_delimiter\b["']?\s*[=:]\s*["']([^"'\n]+)["']/.exec(text)
   if (delimiter) meta.nested = delimiter[1]

@@ -27,6 +27,8 @@ export interface PyFunction {
   name: string
   /** Parameter names in order; `*args` / `**kw` marked by their prefix, `*` alone for keyword-only. */
   params: string[]
+  /** Decorated `@property` / `@cached_property`: reading it on an instance calls it with the instance. */
+  property?: true
   scope: Scope
 }
 
@@ -61,6 +63,8 @@ export interface PySettingsMeta {
   choices?: Map<string, string[]>
   /** `env_nested_delimiter="__"`: a nested model's fields are read from `PREFIX` + field + delimiter + sub-field. */
   nested?: string
+  /** Fields annotated int / float: a numeric env string is read as the number pydantic makes of it. */
+  numeric?: Set<string>
   prefix: string
   /** `env_prefix` is set in a way conncalc cannot read: no field's env var is known (why). */
   prefixUnknown?: string
