@@ -56,3 +56,30 @@ describe('a condition whose one side cannot be read, decided by the other as JS 
     expect(a.threadsPerProcess.value).toBe(10)
   })
 })
+
+// A made-up server module with a shared isBrowser guard (the same module is bundled for the browser): on Node, window and
+// document are not defined (https://nodejs.org/api/globals.html), so `typeof document !== 'undefined'` is false and the
+// env comes from process.env. NODE_ENV=production picks the production pool, max 6; else max 2. Before, `typeof document`
+// was unread: NODE_ENV unknown, both arms named and the larger counted, starred with a warning.
+describe('typeof of a browser global on the server (an isBrowser guard)', () => {
+  const guard = [
+    "const {Pool} = require('pg')",
+    "const isBrowser = typeof document !== 'undefined' && typeof process === 'undefined'",
+    'const source = (isBrowser ? window.ENV : process.env) ?? {}',
+    'const pool = source.NODE_ENV === "production" ? new Pool({max: 6}) : new Pool({max: 2})',
+    'module.exports = {pool, hasWindow: typeof window}',
+  ].join('\n')
+
+  it('NODE_ENV=production read through process.env: 6, unstarred', async () => {
+    const a = await analyzeWith(node, 'node server.js', {'package.json': pkg, 'server.js': guard}, {NODE_ENV: 'production'}, 'standard-2x')
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([6])
+    expect(a.pools?.some((p) => isAssumption(p.pool))).toBe(false)
+    expect(a.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+  })
+
+  it('a local binding named document is not the browser global: unread as before', async () => {
+    const shadowed = guard.replace("const isBrowser", "const document = require('./dom')\nconst isBrowser")
+    const a = await analyzeWith(node, 'node server.js', {'package.json': pkg, 'server.js': shadowed}, {NODE_ENV: 'production'}, 'standard-2x')
+    expect(a.pools?.some((p) => isAssumption(p.pool))).toBe(true)
+  })
+})

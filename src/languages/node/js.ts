@@ -27,6 +27,9 @@ import {addSite, EvalTrace, type Evaluation, MAX_SITES, siteCount, SiteView} fro
 import {type IdleHolder, idleHolders, memoizingHelper} from './unqueried.js'
 import {CLI_LIBRARY, type CliCommand, type CliProgram, leadingWords} from './cli-commands.js'
 
+/** `typeof NAME` in Node for globals an app tests to tell server from browser (https://nodejs.org/api/globals.html has no window or document). */
+const NODE_TYPEOF: Record<string, string> = {document: 'undefined', process: 'object', window: 'undefined'}
+
 export interface JsCall {
   args: EvalValue[]
   /** Import-resolved: `new Pool()` with `import {Pool} from "pg"` is "pg.Pool"; `require("knex")(cfg)` is "knex". */
@@ -1570,6 +1573,13 @@ class JsEvaluator {
       }
 
       case 'UnaryExpression': {
+        // `typeof document` / `typeof window` on the server: browser globals Node does not define (an isBrowser guard,
+        // `typeof window === 'undefined'`); `typeof process` is 'object'. Only for a name no code here binds.
+        if (node.operator === 'typeof' && node.argument.type === 'Identifier' && !this.names.has(node.argument.name)) {
+          const global = NODE_TYPEOF[node.argument.name]
+          if (global) return this.known(node, global)
+        }
+
         // `!x` reads x as a condition (read once): `!!(x && false)` is true whatever x is.
         const v = node.operator === '!' ? this.condition(node.argument) : this.expr(node.argument)
         if (v.kind !== 'known') return v
