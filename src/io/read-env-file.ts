@@ -1,9 +1,9 @@
 import {InputError} from '../util/errors.js'
-import {type ParsedEnvFile, parseEnvFile} from './env-file.js'
+import {type ParsedEnvFile, parseEnvFile} from '../util/env-file.js'
 import {readTextFile} from './files.js'
 
 /**
- * Read an `--env-file` and parse it (io/env-file.ts). Sources name the file as
+ * Read an `--env-file` and parse it (util/env-file.ts). Sources name the file as
  * the user wrote it (`.env.production:4`). A file that cannot be read is an
  * InputError (exit 2): a budget computed without the variables the user asked
  * for would be wrong.

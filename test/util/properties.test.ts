@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {parseEnvFile} from '../../src/io/env-file.js'
+import {parseEnvFile} from '../../src/util/env-file.js'
 import {splitCommand} from '../../src/languages/shell/shell.js'
 import {Env} from '../../src/model/env.js'
 import {parseProcfile} from '../../src/procfile/procfile.js'

@@ -15,7 +15,7 @@
  */
 import type {EvalValue, PyValue} from '../python/values.js'
 import {parseYaml} from '../../util/yaml.js'
-import {parseEnvFile} from '../../io/env-file.js'
+import {parseEnvFile} from '../../util/env-file.js'
 import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'

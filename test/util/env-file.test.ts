@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {InputError} from '../../src/util/errors.js'
-import {parseEnvFile} from '../../src/io/env-file.js'
+import {parseEnvFile} from '../../src/util/env-file.js'
 import {readEnvFile} from '../../src/io/read-env-file.js'
 
 const fixture = (name: string): string => join(import.meta.dirname, '..', 'fixtures', 'env-files', name)

@@ -2,7 +2,7 @@ import {capLineWarnings, type Diagnostic} from '../model/diagnostic.js'
 import type {EnvEntry} from '../model/env.js'
 
 import {fromEnv} from '../model/source.js'
-import {jsonErrorLine, jsonKeyLine} from '../util/json-lines.js'
+import {jsonErrorLine, jsonKeyLine} from './json-lines.js'
 
 export interface ParsedEnvFile {
   diagnostics: Diagnostic[]
