@@ -38,10 +38,10 @@ export const isUwsgi: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'uwsgi
 export const isCelery: Matcher = (cmd) => ['celery', 'flower'].includes(pythonProgram(cmd.argv).name) || flaskSubcommand(cmd.argv)?.name === 'celery'
 export const isRq: Matcher = (cmd) => {
   const {args, name} = pythonProgram(cmd.argv)
-  // Flask-RQ2's `flask rq worker` (flask_rq2/cli.py) runs rq's own worker command.
+  // Flask-RQ2's `flask rq worker` (flask_rq2/cli.py) runs rq's own worker command; its `flask rq scheduler` rq-scheduler's.
   const flask = name === 'flask' ? flaskSubcommand(cmd.argv) : undefined
   // rq-scheduler's `rqscheduler` script and django-rq's `manage.py rqscheduler` (rq.ts: it holds no connection).
-  return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || name === 'rqscheduler' || ['rqscheduler', 'rqworker'].includes(manageCommand(cmd.argv) ?? '') || (flask?.name === 'rq' && flask.args[0] === 'worker')
+  return (name === 'rq' && (args[0] === 'worker' || args[0] === 'worker-pool')) || name === 'rqworker' || name === 'rqscheduler' || ['rqscheduler', 'rqworker'].includes(manageCommand(cmd.argv) ?? '') || (flask?.name === 'rq' && (flask.args[0] === 'worker' || flask.args[0] === 'scheduler'))
 }
 
 /** huey's own consumer: `huey_consumer main.huey` (the console script) or `huey_consumer.py main.huey` (huey/bin). */

@@ -25,6 +25,9 @@ const DJANGO_RQ_WORKER = 'https://github.com/rq/django-rq/blob/master/django_rq/
 const DJANGO_RQ_SCHEDULER = 'https://github.com/rq/django-rq/blob/master/django_rq/management/commands/rqscheduler.py'
 // rq-scheduler's own `rqscheduler` script (rq_scheduler/scripts/rqscheduler.py): Scheduler(...).run() over Redis.
 const RQ_SCHEDULER = 'https://github.com/rq/rq-scheduler/blob/master/rq_scheduler/scripts/rqscheduler.py'
+// Flask-RQ2's `flask rq scheduler` (flask_rq2/cli.py 18.3, `def scheduler`): rq.get_scheduler(interval, queue) then
+// scheduler.run(burst) — rq-scheduler's Scheduler in the Flask app's context.
+const FLASK_RQ2_CLI = 'https://github.com/rq/Flask-RQ2/blob/18.3/src/flask_rq2/cli.py'
 
 /**
  * What a django-rq command the app subclasses (`class Command(rqworker.Command)` in its own
@@ -41,8 +44,7 @@ export function djangoRqBase(bases: readonly string[]): 'scheduler' | 'worker' |
  * process that moves scheduled jobs onto their queues in Redis and holds no database connection. `own` names the app's
  * subclass when there is one (its handle() is read: ORM calls there hold one connection, found by the caller).
  */
-export async function rqSchedulerAnalysis(ctx: AnalyzerContext, project: PythonProject, entries: string[], how: Source[]): Promise<ServerAnalysis> {
-  const ref = how.length > 0 ? DJANGO_RQ_SCHEDULER : RQ_SCHEDULER
+export async function rqSchedulerAnalysis(ctx: AnalyzerContext, project: PythonProject, entries: string[], how: Source[], ref = how.length > 0 ? DJANGO_RQ_SCHEDULER : RQ_SCHEDULER): Promise<ServerAnalysis> {
   const none = sourced(0, fromDefault('rq-scheduler\'s Scheduler.run() moves due jobs onto their queues in Redis; it runs no job and opens no database connection', ref), how)
   const analysis = await pythonAnalysis({ctx, diagnostics: [], entries, processes: sourced(1, fromDefault('the scheduler is one process', ref)), project, server: 'rq-scheduler', threads: none})
   return {...analysis, language: 'none', threadsPerProcess: none}
@@ -66,6 +68,11 @@ export const rq: ServerAnalyzer = {
 
     // Flask-RQ2's `flask rq worker` runs rq.cli's worker in the Flask app's context: the app flask loads is the entry.
     const flask = manage ? undefined : flaskSubcommand(ctx.command.argv)
+    if (flask?.name === 'rq' && flask.args[0] === 'scheduler') {
+      const how = [fromDefault('`flask rq scheduler` is Flask-RQ2\'s command: rq.get_scheduler(...).run()', FLASK_RQ2_CLI)]
+      return rqSchedulerAnalysis(ctx, project, flaskAppEntries(ctx, project, flask.app), how, FLASK_RQ2_CLI)
+    }
+
     const isPool = name === 'rq' && args[0] === 'worker-pool'
     const one = sourced(1, fromDefault('an RQ worker runs one job at a time (in a forked work horse)', REF))
     const n = isPool
