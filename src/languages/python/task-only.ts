@@ -222,28 +222,8 @@ const EAGER = /always_eager["']?\s*[:=]\s*(?!False\b)/i
  * use, the tasks that do. Engines built anywhere else than at a module's top level are not looked at.
  */
 export async function taskOnlyEngines(input: TaskOnlyInput, engines: {call: PyCall; module: PyModule}[]): Promise<Map<string, TaskOnlyUse>> {
-  const out = new Map<string, TaskOnlyUse>()
   const candidates = engines.filter(({call}) => call.within === undefined && call.assignedTo !== undefined)
-  if (candidates.length === 0) return out
-  if (input.modules.some((m) => EAGER.test(input.files.read(m.file)?.text ?? ''))) return out
-  const celeryApps = celeryAppNames(input.modules)
-  const called = directlyCalled(input.modules)
-  for (const {call, module} of candidates) {
-    const facts = await factsOf(input, module, celeryApps)
-    if (!facts) continue
-    const runner = idleRunner(facts, input.server)
-    if (!runner) continue
-    // Names other modules take from this one, and the tasks called directly here (their bodies are live).
-    const live = liveIn(input, module, facts, called)
-    const name = call.assignedTo!
-    if (live.has(name)) continue
-    // Some task must reach it (an engine nothing uses is left counted: its use may be one conncalc does not see).
-    const tasks = tasksReaching(facts, name)
-    if (tasks.length === 0) continue
-    out.set(`${module.file}:${call.line}`, {runner, tasks})
-  }
-
-  return out
+  return taskOnlyUses(input, candidates, (call) => call.assignedTo)
 }
 
 /**
@@ -255,8 +235,20 @@ export async function taskOnlyEngines(input: TaskOnlyInput, engines: {call: PyCa
  * is called directly, task_always_eager is not set.
  */
 export async function taskOnlyCalls(input: TaskOnlyInput, calls: {call: PyCall; module: PyModule}[]): Promise<Map<string, TaskOnlyUse>> {
-  const out = new Map<string, TaskOnlyUse>()
   const candidates = calls.filter(({call}) => call.within !== undefined)
+  return taskOnlyUses(input, candidates, (call, facts) => {
+    const fn = call.within!.name
+    // Only a function of the module's own top level (a nested def's reads are its enclosing function's), not a task itself.
+    return facts.tasks.has(fn) || !facts.reads.has(`fn:${fn}`) ? undefined : fn
+  })
+}
+
+/**
+ * The steps both finders share: for each candidate call, the name it binds (`nameOf`) when the module's task system
+ * is one this process does not run, no other module or live code takes that name, and some task reaches it.
+ */
+async function taskOnlyUses(input: TaskOnlyInput, candidates: {call: PyCall; module: PyModule}[], nameOf: (call: PyCall, facts: ModuleFacts) => string | undefined): Promise<Map<string, TaskOnlyUse>> {
+  const out = new Map<string, TaskOnlyUse>()
   if (candidates.length === 0) return out
   if (input.modules.some((m) => EAGER.test(input.files.read(m.file)?.text ?? ''))) return out
   const celeryApps = celeryAppNames(input.modules)
@@ -264,15 +256,14 @@ export async function taskOnlyCalls(input: TaskOnlyInput, calls: {call: PyCall; 
   for (const {call, module} of candidates) {
     const facts = await factsOf(input, module, celeryApps)
     if (!facts) continue
-    const fn = call.within!.name
-    // Only a function of the module's own top level (a nested def's reads are its enclosing function's).
-    if (!facts.reads.has(`fn:${fn}`) && !facts.tasks.has(fn)) continue
-    if (facts.tasks.has(fn)) continue
+    const name = nameOf(call, facts)
+    if (name === undefined) continue
     const runner = idleRunner(facts, input.server)
     if (!runner) continue
-    const live = liveIn(input, module, facts, called)
-    if (live.has(fn)) continue
-    const tasks = tasksReaching(facts, fn)
+    // Names other modules take from this one, and the tasks called directly here (their bodies are live).
+    if (liveIn(input, module, facts, called).has(name)) continue
+    // Some task must reach it (an engine nothing uses is left counted: its use may be one conncalc does not see).
+    const tasks = tasksReaching(facts, name)
     if (tasks.length === 0) continue
     out.set(`${module.file}:${call.line}`, {runner, tasks})
   }
