@@ -49,6 +49,8 @@ export interface JsCall {
   instance?: EvalValue
   /** The app's own function whose body holds the call: its arguments may come from the places that function is called (sites). */
   within?: JsFunctionSites
+  /** A tagged template (`sql\`SELECT 1\``) whose tag is a client's export (TAGGED_CLIENTS), not a call written with parentheses. */
+  tagged?: boolean
   /** Made by a lazily made singleton (`if (!pool) pool = new Pool(…)`): once per process, however often its function is called. */
   once?: boolean
   /** The singleton's guard (file:line of its `if`): calls under one guard are one pool; under two guards (two singletons), two. */
@@ -463,6 +465,8 @@ const T3_ENV = /^@t3-oss\/env-(core|nextjs|nuxt)(\.default)?\.createEnv$/
 /** Methods that check a value and return it unchanged (or only refine its type). */
 const ZOD_CHECKS = /^(int|positive|nonnegative|negative|nonpositive|min|max|gt|gte|lt|lte|finite|safe|multipleOf|step|length|nonempty|url|email|uuid|cuid|cuid2|ulid|regex|startsWith|endsWith|includes|ip|datetime|date|time|duration|base64|describe|brand|readonly|refine|superRefine|check|meta|trim|toLowerCase|toUpperCase)$/
 
+/** Template tags that run a query when written as a tag: @vercel/postgres's exported `sql`/`db` (pools.ts). */
+const TAGGED_CLIENTS = /^@vercel\/postgres(\.default)?\.(sql|db)$/
 /** Identity helpers that return their argument (drizzle-kit, MikroORM, Medusa, Vite, Astro `defineConfig`). */
 const IDENTITY = /(^|\.)define(Config|Configuration)$/
 /**
@@ -1507,7 +1511,11 @@ class JsEvaluator {
         if (!v && node.name === 'undefined') return this.known(node, null)
         // A parameter read in the body: unknown where it is read, so a diagnostic points at the use.
         if (v?.kind === 'unknown' && PARAMETERS.has(v)) return {file: this.file, kind: 'unknown', line: this.line(node), reason: v.reason, ...(v.parameter ? {parameter: v.parameter} : {})}
-        return v ?? this.unknown(node, `\`${node.name}\` is not defined in this file`)
+        if (v) return v
+        // A package's export used as a value (`drizzle(sql)` with `import {sql} from '@vercel/postgres'`): unknown, named.
+        const alias = this.aliases.get(node.name)
+        const u = this.unknown(node, `\`${node.name}\` is not defined in this file`)
+        return alias !== undefined && !alias.startsWith('.') && u.kind === 'unknown' ? {...u, name: alias} : u
       }
 
       case 'ParenthesizedExpression':
@@ -1673,6 +1681,12 @@ class JsEvaluator {
 
       default: {
         // JSX, tagged templates, `this`, `yield`, …: not evaluated; the calls and functions inside are still read.
+        // A template tag that is a database client's export (@vercel/postgres's `sql\`SELECT …\``) runs a query: recorded as its call.
+        if (node.type === 'TaggedTemplateExpression') {
+          const tag = this.dotted(unwrap(node.tag as N))
+          if (tag !== undefined && TAGGED_CLIENTS.test(tag)) this.record({args: [], callee: tag, isNew: false, line: this.line(node), tagged: true})
+        }
+
         for (const k of children(node)) {
           if (k.type === 'CallExpression' || k.type === 'NewExpression' || k.type === 'ArrowFunctionExpression' || k.type === 'FunctionExpression') this.expr(k)
           else if (k.type.startsWith('JSX')) this.expr(k)

@@ -67,6 +67,14 @@ const REF = {
   neon: 'https://github.com/neondatabase/serverless#pool-and-client',
   // README "Sending queries over HTTP": `const sql = neon(process.env.DATABASE_URL)`; each query is a fetch to the endpoint.
   neonHttp: 'https://github.com/neondatabase/serverless#sending-queries-over-http',
+  // @vercel/postgres (0.1-0.10, last at vercel/storage 63738c2): index.ts `sql` (and `db = sql`) is a Proxy that makes
+  // `pool = createPool()` on its first property read or call; create-pool.ts VercelPool extends @neondatabase/serverless's
+  // Pool (node-postgres's Pool over a WebSocket) with `max: config?.max` (pg-pool: `max || 10`), its query()/connect()
+  // on that pool. The `sql\`…\`` tag calls pool.sql(), which since 0.4.0 (30638f9) sends the query with neon() over HTTP
+  // and before it was `this.query(…)` on the pool. create-client.ts createClient() is one VercelClient (a neon Client).
+  vercelPostgres: 'https://github.com/vercel/storage/blob/63738c2f79742c63f9112e9b916974bd7dd5c65a/packages/postgres/src/create-pool.ts',
+  // drizzle-orm/vercel-postgres driver.ts: `drizzle(client?)` uses `client ?? sql`; session.ts queries with client.query().
+  drizzleVercel: 'https://github.com/drizzle-team/drizzle-orm/blob/main/drizzle-orm/src/vercel-postgres/driver.ts',
   // index.js fastifyPostgres(fastify, options): `const pool = new pg.Pool(options)` (6.0.2, the version luminaire-solar-api-demo locks).
   fastifyPostgres: 'https://github.com/fastify/fastify-postgres/blob/v6.0.2/index.js#L90',
   // ConnectionManager: `config.pool = _.defaults(config.pool || {}, {max: 5, min: 0, idle: 10000, acquire: 60000, …})`.
@@ -840,7 +848,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>, server = serverOf(ctx, urlOf(c, lastDict(c.args)))): void => {
     // Options conncalc cannot see into: an unknown value, or what a function of the app or a library returns.
     const unread = c.args.find((a) => a.kind === 'unknown' || (isCall(a) && returnedBy(a) === a))
-    if (!lastDict(c.args) && unread && !/^(drizzle|prisma|pg Client)/.test(lib)) {
+    if (!lastDict(c.args) && unread && !/^(drizzle|prisma|pg Client|vercel-postgres sql)/.test(lib)) {
       diagnostics.push(unreadOptions(file, c, unread, `${lib} options`, `its default pool (${pool.value})`))
       pool = assumedDefault(pool, unread, `the ${lib} options`)
     }
@@ -889,15 +897,16 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   let singleton = false
   const transient: PoolEntry[] = []
   const http: Found['http'] = []
+  const lazyVercel: {c: JsCall; file: string; passed?: boolean; why: string}[] = []
   for (const m of modules) {
     const listening = listensIn(m).length > 0
     for (const c of (built.get(m) ?? m.calls).flatMap((x) => boundCalls(x, view)).map((x) => inHandler(x))) {
       const opts = lastDict(c.args)
       const origin = at(c, m.file)
-      if (c.isNew && PG_CLIENT.test(c.callee)) {
+      if ((c.isNew && PG_CLIENT.test(c.callee)) || (!c.isNew && VERCEL_CLIENT.test(c.callee))) {
         // A Client kept for LISTEN is an extra (listenExtras); any other is one connection of its own, outside any pool.
         if (listening) continue
-        const one = sourced(1, origin, [fromDefault('a pg Client is one connection of its own, outside any pool', REF.pgClient)])
+        const one = sourced(1, origin, [PG_CLIENT.test(c.callee) ? fromDefault('a pg Client is one connection of its own, outside any pool', REF.pgClient) : fromDefault("@vercel/postgres's createClient() is one client (a @neondatabase/serverless Client), one connection of its own", REF.vercelPostgres)])
         if (c.inFunction) {
           // Made when a function runs (a lock, a migration helper, or per request): see nodePools.
           const entry: PoolEntry = {database: `pg Client ${m.file}:${c.line}`, pool: {...one, via: [...(one.via ?? []), assumed('made inside a function, one per call; 1 counted — if the app makes one per request, the connections grow with the requests in flight')]}, server: serverOf(ctx, urlOf(c, opts))}
@@ -1012,6 +1021,25 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // this process holds no PostgreSQL connection between or during queries (REF.neonHttp).
         libs.add('neon-http')
         http.push({file: m.file, line: c.line, what: "@neondatabase/serverless's neon()"})
+      } else if (!c.isNew && /^@vercel\/postgres(\.default)?\.createPool$/.test(c.callee)) {
+        add('vercel-postgres', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("@vercel/postgres's createPool() is a @neondatabase/serverless Pool (node-postgres's Pool over a WebSocket): default max 10", REF.vercelPostgres)]), 'createPool max', diagnostics))
+      } else if (!c.isNew && /^@vercel\/postgres-kysely(\.default)?\.createKysely$/.test(c.callee)) {
+        // createKysely(poolConfig) queries through `createPool(poolConfig)`.
+        add('vercel-postgres', m.file, c, option(c.args[0], ['max'], sourced(10, origin, [fromDefault("@vercel/postgres-kysely's createKysely(poolConfig) queries through @vercel/postgres's createPool(poolConfig): default max 10", REF.vercelPostgres)]), 'createKysely max', diagnostics))
+      } else if (c.tagged && VERCEL_SQL.test(c.callee)) {
+        // `sql\`SELECT …\``: over HTTP since 0.4.0, through the lazy pool before.
+        const version = vercelVersion(ctx, pkg, m.file)
+        if (version && versionAtLeast(version, '0.4.0')) {
+          libs.add('vercel-postgres')
+          http.push({file: m.file, line: c.line, what: `@vercel/postgres's sql\`…\` tag (${version})`})
+        } else lazyVercel.push({c, file: m.file, why: version ? `the sql\`…\` tag of @vercel/postgres ${version} (before 0.4.0) queries through that pool` : "the sql`…` tag of @vercel/postgres, whose version conncalc cannot read: before 0.4.0 it queried through that pool, since then over HTTP; the pool assumed"})
+      } else if (VERCEL_SQL_QUERY.test(c.callee)) {
+        lazyVercel.push({c, file: m.file, why: `\`${c.callee.split('.').slice(-2).join('.')}()\` queries through that pool`})
+      } else if (/^drizzle-orm\/vercel-postgres\.drizzle$/.test(c.callee)) {
+        // drizzle(sql), drizzle(), drizzle({client?, schema}): the client given, else @vercel/postgres's sql (REF.drizzleVercel).
+        const first = c.args[0]
+        const client = isDict(first) ? entry(first, 'client') : first
+        if (client === undefined || vercelExport(client)) lazyVercel.push({c, file: m.file, why: `drizzle's vercel-postgres session queries it with client.query()${client === undefined ? ', and drizzle() given no client uses @vercel/postgres\'s sql' : ''}`})
       } else if (c.isNew && /(^|\.)PrismaClient$/.test(c.callee)) {
         if (entry(opts, 'adapter') || (prismaVersion && versionAtLeast(prismaVersion, '7.0.0'))) {
           libs.add('prisma') // counted at the adapter
@@ -1063,8 +1091,23 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           const lib = c.callee.includes('postgres-js') ? 'postgres.js' : 'pg'
           add(`drizzle (${lib})`, m.file, c, sourced(10, origin, [fromDefault(`drizzle creates a ${lib} client with its default max of 10`, lib === 'pg' ? REF.pg : REF.postgres)]))
         }
+      } else if (c.args.some((a) => vercelExport(a) || (isDict(a) && [...a.value.entries.values()].some(vercelExport)))) {
+        // A wrapper given @vercel/postgres's sql as a value (`new PostgresDialect({pool: db})`): what it calls on it makes the pool.
+        lazyVercel.push({c, file: m.file, passed: true, why: `it is passed to \`${c.callee}()\`, which may query through it`})
       }
     }
+  }
+
+  // @vercel/postgres's `sql`/`db`: one pool per process, made by the first use that reads it (REF.vercelPostgres).
+  // Shown where it is surest to run: at load (top level, or a function called from there), in no branch, not only passed on.
+  const use = lazyVercel.find((u) => !u.passed && !u.c.guards && (!u.c.inFunction || u.c.site)) ?? lazyVercel.find((u) => !u.passed && !u.c.guards) ?? lazyVercel.find((u) => !u.passed) ?? lazyVercel[0]
+  if (use) {
+    const env = ctx.env.get(VERCEL_URL)
+    const url: EvalValue = env ? {file: use.file, kind: 'known', line: use.c.line, value: env.value, via: [env.source]} : {file: use.file, kind: 'known', line: use.c.line, missingEnv: [{line: use.c.line, name: VERCEL_URL}], value: null, via: []}
+    const others = lazyVercel.length > 1 ? `; ${lazyVercel.length - 1} other use${lazyVercel.length === 2 ? '' : 's'} in the code read share${lazyVercel.length === 2 ? 's' : ''} it` : ''
+    const pool = sourced(10, at(use.c, use.file), [fromDefault(`@vercel/postgres's sql/db makes one pool on first use, createPool() with no options (${VERCEL_URL}): a @neondatabase/serverless Pool, node-postgres's Pool over a WebSocket, default max 10`, REF.vercelPostgres), ...(use.passed ? [assumed(`@vercel/postgres's sql: ${use.why}${others}`)] : [fromDefault(`${use.why}${others}`, use.c.callee.startsWith('drizzle') ? REF.drizzleVercel : REF.vercelPostgres)])])
+    add('vercel-postgres sql', use.file, use.c, pool, serverOf(ctx, url))
+    libs.add('vercel-postgres')
   }
 
   const pools: PoolEntry[] = []
@@ -1112,6 +1155,38 @@ function connectPgSimpleStore(c: JsCall): boolean {
 }
 
 const PG_CLIENT = /^pg(\.default|\.native)?\.Client$/
+/** @vercel/postgres's createClient(): one VercelClient (a neon Client, one connection), as a pg Client. */
+const VERCEL_CLIENT = /^@vercel\/postgres(\.default)?\.createClient$/
+/** @vercel/postgres's lazy pool, exported as `sql` and `db`; its query() and connect() (REF.vercelPostgres). */
+const VERCEL_SQL = /^@vercel\/postgres(\.default)?\.(sql|db)$/
+const VERCEL_SQL_QUERY = /^@vercel\/postgres(\.default)?\.(sql|db)\.(query|connect)$/
+/** The URL createPool() reads when given no connectionString (postgres-connection-string.ts `postgresConnectionString('pool')`). */
+const VERCEL_URL = 'POSTGRES_URL'
+/** A value that is @vercel/postgres's `sql`/`db` export itself (js.ts names an unknown package export). */
+const vercelExport = (v: EvalValue | undefined): boolean => v?.kind === 'unknown' && v.name !== undefined && VERCEL_SQL.test(v.name)
+
+/**
+ * The @vercel/postgres version the module at `file` gets: from the nearest package.json above it that depends on it (a
+ * workspace package's), the lowest its range allows, else the process's package.json (its lock file's version first).
+ */
+function vercelVersion(ctx: AnalyzerContext, pkg: PackageJson | undefined, file: string): string | undefined {
+  const own = pkg?.versionOf('@vercel/postgres')
+  if (own) return own
+  let dir = posix.dirname(file)
+  for (let i = 0; i < 12 && dir !== '.' && dir !== ''; i++, dir = posix.dirname(dir)) {
+    const text = ctx.files.read(`${dir}/package.json`)?.text
+    if (text === undefined) continue
+    try {
+      const data = JSON.parse(text) as {dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown>}
+      const range = data.dependencies?.['@vercel/postgres'] ?? data.devDependencies?.['@vercel/postgres']
+      if (typeof range === 'string') return /\d+(\.\d+)*/.exec(range)?.[0]
+    } catch {
+      // Not JSON conncalc can read: look further up.
+    }
+  }
+
+  return undefined
+}
 /** Every package that opens PostgreSQL connections or is a driver for them (closedImports looks for them). */
 const PG_CLIENTS: ReadonlySet<string> = new Set([...DATABASE_PACKAGES, ...OTHER_POSTGRES_PACKAGES, ...POSTGRES_DRIVERS])
 
@@ -1312,6 +1387,7 @@ function fromDependencies(ctx: AnalyzerContext, project: NodeProject, pkg: Packa
     ['knex', 'knex', 10, REF.knex],
     ['postgres', 'postgres.js', 10, REF.postgres],
     ['pg-promise', 'pg-promise', 10, REF.pgPromise],
+    ['@vercel/postgres', 'vercel-postgres', 10, REF.vercelPostgres],
   ]
   const candidates = defaults.filter(([name, lib]) => dep(name) && !libs.has(lib))
   // A library no code file imports makes no pool in this process when the code read found another pool, or another

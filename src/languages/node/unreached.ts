@@ -29,6 +29,7 @@ const PACKAGES: Record<string, string[]> = {
   prisma: ['@prisma/client'],
   sequelize: ['sequelize', 'sequelize-typescript', '@nestjs/sequelize'],
   typeorm: ['typeorm', '@nestjs/typeorm'],
+  'vercel-postgres': ['@vercel/postgres', '@vercel/postgres-kysely'],
 }
 
 /** The packages whose import makes the library's pool. */
