@@ -33,6 +33,7 @@ import {analyzeModelPools, queryPool} from './model-pools.js'
 import {rubyProcessFacts, type RubyFacts} from './process-facts.js'
 import {loadRubyConfig, rubyServerFacts} from './ruby-server.js'
 import {analyzeSequelPool, usesSequelOnly} from './sequel.js'
+import {sequelBesideActiveRecord} from './sequel-beside.js'
 import {activeRecordWithoutRails, poolWithoutRails} from './activerecord-without-rails.js'
 import {append} from '../../util/arrays.js'
 import {initializerFiles} from './rails-files.js'
@@ -228,10 +229,17 @@ function beyondPrimary(ctx: AnalyzerContext, facts: () => RubyFacts, yml: Databa
   return withModelPools(ctx, facts, yml)
 }
 
-/** Pools other model classes open (establish_connection, connects_to), each beside these. */
+/** Pools other model classes open (establish_connection, connects_to), each beside these; then Sequel databases the code connects. */
 function withModelPools(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   const found = analyzeModelPools(ctx, facts, yml)
-  return found instanceof Promise ? found.then((models) => besideModels(yml, models)) : besideModels(yml, found)
+  const merged = found instanceof Promise ? found.then((models) => besideModels(yml, models)) : besideModels(yml, found)
+  // Most apps have no Sequel in the bundle: nothing more to read, and the answer stays synchronous.
+  if (ctx.versions.sequel === undefined) return merged
+  return Promise.resolve(merged).then(async (y) => {
+    const sequel = await sequelBesideActiveRecord(ctx)
+    if (sequel.pools.length + sequel.otherServerPools.length + sequel.diagnostics.length === 0) return y
+    return {...y, diagnostics: [...y.diagnostics, ...sequel.diagnostics], otherServerPools: [...y.otherServerPools, ...sequel.otherServerPools], pools: [...y.pools, ...sequel.pools]}
+  })
 }
 
 function besideModels(yml: DatabaseYmlAnalysis, models: Awaited<ReturnType<typeof analyzeModelPools>>): DatabaseYmlAnalysis {

@@ -1,0 +1,161 @@
+/**
+ * A Sequel database an ActiveRecord app connects beside ActiveRecord's own pool (rodauth on Sequel in a Rails or
+ * Roda app, a reporting module, a data import): `DB = Sequel.connect(ENV["DATABASE_URL"])`,
+ * `Sequel.postgres(...)`, `Sequel.connect(ActiveRecord::Base.connection_config)`. Each call makes a
+ * Sequel::Database with a threaded pool of its own, at most `max_connections`, default 4
+ * (lib/sequel/connection_pool/threaded.rb: `@max_size = Integer(opts[:max_connections] || 4)`), and it opens its
+ * first connection at once (Database#initialize tests the connection unless `test: false`) and keeps it. The
+ * ActiveRecord pool does not share them: a thread that uses both holds one of each, so a process holds
+ * min(threads, max_connections) more on the server the URL names.
+ *
+ * Not counted: the block form (`Sequel.connect(url) do |db| … end` disconnects when the block returns), a database
+ * that borrows ActiveRecord's connections (the sequel-activerecord_connection extension, `extension
+ * :activerecord_connection`), and files a running process does not load (db/, spec/, test/, lib/tasks/, script/,
+ * bin/). A call in lib/ that no file requires, or one inside a method, is counted as an assumption: the process may
+ * never load or call it.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import {filesUnder} from '../../model/files.js'
+import type {PoolEntry} from '../../model/process.js'
+import {assumed, fromDefault, fromFile, sourced, type Source, type Sourced} from '../../model/source.js'
+import {PLATFORM_DATABASE_URLS, hostOfUrl, serverOfUrlVar, unknownServer} from '../../util/pg-url.js'
+import type {AnalyzerContext} from '../common/types.js'
+import {PRIMARY_SERVER} from './database-yml.js'
+import {evaluateRubySnippet} from './evaluate.js'
+import {parseRuby, type RubyNode} from './prism.js'
+
+const THREADED_POOL = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/connection_pool/threaded.rb'
+const DATABASE_NEW = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/database/connecting.rb'
+
+/** Folders a booted process loads Ruby from; db/, spec/, test/, lib/tasks/, script/ and bin/ are not among them. */
+const LOADED_DIRS = ['config', 'app', 'lib', 'apps', 'system']
+const NOT_LOADED = /^(lib\/tasks|config\/deploy|app\/assets|app\/javascript)(\/|$)/
+
+export interface SequelBeside {
+  diagnostics: Diagnostic[]
+  otherServerPools: PoolEntry[]
+  pools: PoolEntry[]
+}
+
+interface Found {
+  file: string
+  inMethod: boolean
+  line: number
+  /** The call's text up to its first line's end, for messages. */
+  shown: string
+  /** `max_connections:` passed to the call, as written. */
+  max?: {line: number; text: string}
+  /** The first argument that is not an options hash (the URL), as written. */
+  url?: string
+}
+
+const cache = new WeakMap<AnalyzerContext['files'], Promise<{calls: Found[]; files: string[]}>>()
+
+/** `Sequel.connect(...)` / `Sequel.postgres(...)` calls without a block in the files a booted process loads. */
+function findCalls(ctx: AnalyzerContext): Promise<{calls: Found[]; files: string[]}> {
+  const known = cache.get(ctx.files)
+  if (known) return known
+  const made = (async () => {
+    const files = [...(ctx.files.exists('config.ru') ? ['config.ru'] : []), ...LOADED_DIRS.flatMap((d) => filesUnder(ctx.files, d, (p) => p.endsWith('.rb') && !NOT_LOADED.test(p), {max: 3000, maxDepth: 8}).paths)]
+    const calls: Found[] = []
+    for (const file of files) {
+      const text = ctx.files.read(file)?.text
+      if (!text || !/Sequel\.(connect|postgres)\b/.test(text)) continue
+      // The database borrows ActiveRecord's connection (sequel-activerecord_connection): no pool of its own.
+      if (text.includes('activerecord_connection')) continue
+      const parsed = await parseRuby(file, text)
+      if (parsed.errors.length > 0) continue
+      const P = parsed.prism
+      const visit = (node: RubyNode, inMethod: boolean): void => {
+        if (node instanceof P.CallNode && (node.name === 'connect' || node.name === 'postgres') && node.receiver && parsed.textOf(node.receiver).replace(/^::/, '') === 'Sequel' && !(node.block instanceof P.BlockNode)) {
+          const args = node.arguments_?.arguments_ ?? []
+          let max: Found['max']
+          const url = args.find((a) => !(a instanceof P.KeywordHashNode || a instanceof P.HashNode))
+          for (const arg of args) {
+            if (!(arg instanceof P.KeywordHashNode || arg instanceof P.HashNode)) continue
+            for (const el of arg.elements) {
+              if (el instanceof P.AssocNode && el.key instanceof P.SymbolNode && el.key.unescaped.value === 'max_connections') max = {line: parsed.lineOf(el.value.location.startOffset), text: parsed.textOf(el.value)}
+            }
+          }
+
+          calls.push({file, inMethod, line: parsed.lineOf(node.location.startOffset), shown: parsed.textOf(node).split('\n')[0], ...(max ? {max} : {}), ...(url ? {url: parsed.textOf(url)} : {})})
+        }
+
+        const nowInMethod = inMethod || node instanceof P.DefNode
+        for (const child of node.compactChildNodes()) visit(child, nowInMethod)
+      }
+
+      visit(parsed.program, false)
+    }
+
+    return {calls, files}
+  })()
+  cache.set(ctx.files, made)
+  return made
+}
+
+/** The server the call's first argument names: DATABASE_URL's (or ActiveRecord's config), another env var's, a literal URL's; undefined when it is not PostgreSQL. */
+async function serverOf(ctx: AnalyzerContext, call: Found): Promise<{server: string; why?: Source} | undefined> {
+  const written = call.url
+  if (written === undefined) return {server: PRIMARY_SERVER, why: assumed(`${call.file}:${call.line}: \`${call.shown}\` names no URL conncalc reads; taken to be DATABASE_URL's server`)}
+  if (/ActiveRecord|connection_config|connection_db_config|configuration_hash/.test(written)) return {server: PRIMARY_SERVER}
+  const envName = /ENV(?:\.fetch\(\s*|\[\s*)["'](\w+)["']/.exec(written)?.[1]
+  if (envName) return {server: PLATFORM_DATABASE_URLS.test(envName) ? PRIMARY_SERVER : serverOfUrlVar(envName, ctx.env)}
+  const v = (await evaluateRubySnippet(written, {appEnv: ctx.appEnv, env: ctx.env, file: call.file, firstLine: call.line})).value
+  if (v.kind === 'known' && typeof v.value === 'string') {
+    if (!/^postgres(ql)?:/.test(v.value)) return undefined
+    const host = hostOfUrl(v.value)
+    return {server: host && host === hostOfUrl(ctx.env.get(PRIMARY_SERVER)?.value) ? PRIMARY_SERVER : host ? `host=${host}` : PRIMARY_SERVER}
+  }
+
+  // An app setting (`Rails.application.secrets.burden_db_url`), a method's result: as model-pools.ts does for a URL it
+  // cannot read, a server of its own, listed and not counted (a second Sequel database is most often another server).
+  return {server: unknownServer(`its URL \`${written}\` cannot be read`)}
+}
+
+/** max_connections passed to the call, else Sequel's default 4. */
+async function sizeOf(ctx: AnalyzerContext, call: Found, diagnostics: Diagnostic[]): Promise<Sourced<number>> {
+  if (!call.max) return sourced(4, fromDefault(`Sequel ${ctx.versions.sequel ?? ''} default max_connections (${call.file}:${call.line} passes none)`.replace('  ', ' '), THREADED_POOL))
+  const v = (await evaluateRubySnippet(call.max.text, {appEnv: ctx.appEnv, env: ctx.env, file: call.file, firstLine: call.max.line})).value
+  if (v.kind === 'known' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value > 0) return sourced(v.value, fromFile(call.file, call.max.line), v.via)
+  if (v.kind === 'known' && v.value === null) return sourced(4, fromDefault(`Sequel's default max_connections 4: ${call.file}:${call.max.line} passes nil`, THREADED_POOL), [fromFile(call.file, call.max.line)])
+  diagnostics.push({code: 'unknown-config-value', file: call.file, line: call.max.line, message: `cannot read the Sequel max_connections \`${call.max.text}\` at ${call.file}:${call.max.line}; Sequel's default 4 is assumed`, processType: ctx.processType, severity: 'warning'})
+  return sourced(4, assumed(`${call.file}:${call.max.line} sets Sequel's max_connections to a value conncalc cannot read; Sequel's default 4 assumed`), [fromDefault('Sequel threaded connection pool default max_connections', THREADED_POOL)])
+}
+
+/** True when some loaded file requires the lib/ file by a path it ends with (`require "buzzn/db"`, `require_relative "../db"`). */
+function required(ctx: AnalyzerContext, files: string[], lib: string): boolean {
+  const stem = lib.replace(/\.rb$/, '')
+  return files.some((f) => f !== lib && [...(ctx.files.read(f)?.text ?? '').matchAll(/\brequire(?:_relative)?\s*\(?\s*["']([^"'#]+?)(?:\.rb)?["']/g)].some((m) => {
+    const path = m[1].replace(/^(\.\.?\/)+/, '')
+    return path.length > 0 && (stem === path || stem.endsWith(`/${path}`))
+  }))
+}
+
+/** The Sequel pools an ActiveRecord app opens beside ActiveRecord's (none when the bundle has no Sequel). */
+export async function sequelBesideActiveRecord(ctx: AnalyzerContext): Promise<SequelBeside> {
+  const out: SequelBeside = {diagnostics: [], otherServerPools: [], pools: []}
+  if (ctx.versions.sequel === undefined) return out
+  const {calls, files} = await findCalls(ctx)
+  for (const call of calls) {
+    const server = await serverOf(ctx, call)
+    if (!server) continue
+    const size = await sizeOf(ctx, call, out.diagnostics)
+    const stars: Source[] = []
+    if (server.why) stars.push(server.why)
+    if (call.inMethod) stars.push(assumed(`\`${call.shown}\` is inside a method (${call.file}:${call.line}): counted as if the process calls it`))
+    else if (call.file.startsWith('lib/') && !required(ctx, files, call.file)) stars.push(assumed(`no file conncalc reads requires ${call.file}: counted as if the process loads it`))
+    const where = fromFile(call.file, call.line)
+    const own = fromDefault(`\`${call.shown}\` makes a Sequel::Database with a pool of its own beside ActiveRecord's (its first connection opens at once)`, DATABASE_NEW)
+    const pool: Sourced<number> = stars.length > 0 ? sourced(size.value, stars[0], [...stars.slice(1), where, size.source, own, ...(size.via ?? [])]) : sourced(size.value, size.source, [where, own, ...(size.via ?? [])])
+    const name = calls.length === 1 ? 'sequel' : `sequel ${call.file}:${call.line}`
+    const entry: PoolEntry = {database: name, library: 'sequel', pool, server: server.server}
+    if (server.server === PRIMARY_SERVER) out.pools.push(entry)
+    else {
+      out.otherServerPools.push(entry)
+      if (server.server.startsWith('unknown server: its URL')) out.diagnostics.push({code: 'unknown-config-value', file: call.file, fix: `if it is the plan's database, tell conncalc: --assume ${ctx.processType}=PROCESSES:THREADS:POOL with the Sequel pool added`, line: call.line, message: `${ctx.processType}: \`${call.shown}\` opens a Sequel pool of ${size.value} beside ActiveRecord's, but its URL cannot be read, so conncalc cannot tell whether it is the plan's database; not counted`, processType: ctx.processType, severity: 'info'})
+    }
+  }
+
+  return out
+}
