@@ -196,6 +196,39 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(a.diagnostics.map((d) => d.message).join('\n')).not.toContain('matches no package')
   })
 
+
+  it('a module root that is a library package is not the binary: `ledger` is cmd/ledger\'s package main, whose pool is read', async () => {
+    // Module github.com/acme/ledger: its root (ledger.go, `package ledger`, types only) builds no binary; go.mod's
+    // `// +heroku install ./cmd/ledger` builds cmd/ledger (package main) into bin/ledger. Its `serve` opens sqlx with
+    // SetMaxOpenConns(12): 12 per process. Reading the root instead found no SQL import and said 0.
+    const mod = 'module github.com/acme/ledger\n\n// +heroku goVersion go1.22\n// +heroku install ./cmd/ledger\n\ngo 1.22\n\nrequire (\n\tgithub.com/jmoiron/sqlx v1.3.5\n\tgithub.com/lib/pq v1.10.9\n)\n'
+    const root = ['// Package ledger holds the domain types.', 'package ledger', '', 'import "time"', '', 'type Entry struct {', '\tAt time.Time', '}'].join('\n')
+    const serve = [
+      '/* the serve subcommand */',
+      'package main',
+      'import (',
+      '\t"context"',
+      '\t"os"',
+      '\t"github.com/jmoiron/sqlx"',
+      '\t_ "github.com/lib/pq"',
+      ')',
+      'func serve() {',
+      '\tdb, err := sqlx.ConnectContext(context.Background(), "postgres", os.Getenv("DATABASE_URL"))',
+      '\tif err != nil {',
+      '\t\tpanic(err)',
+      '\t}',
+      '\tdb.SetMaxOpenConns(12)',
+      '}',
+      'func main() { serve() }',
+    ].join('\n')
+    const a = await run('ledger serve -listen=:$PORT', {'cmd/ledger/main.go': serve, 'go.mod': mod, 'ledger.go': root})
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([12])
+    expect(a.pools![0].database).toBe('sqlx cmd/ledger/main.go:10')
+    expect(a.threadsPerProcess.value).toBe(12)
+    // A root that is itself package main stays the binary (the test above), and cmd/ledger is not read then.
+    const both = await run('ledger', {'cmd/ledger/main.go': serve, 'go.mod': mod, 'ledger.go': serve.replace('SetMaxOpenConns(12)', 'SetMaxOpenConns(3)')})
+    expect(both.pools?.map((p) => p.pool.value)).toEqual([3])
+  })
   it('a field of a variable whose struct type is known is that struct\'s, never another struct\'s tagged field of the same name', async () => {
     const mod = 'module example.com/notes\n\ngo 1.22\n\nrequire (\n\tgithub.com/lib/pq v1.10.9\n\tgithub.com/kelseyhightower/envconfig v1.4.0\n)\n'
     // Web.MaxConns is filled by envconfig (default 20); Admin.MaxConns has no tag: the admin binary sets it in code.

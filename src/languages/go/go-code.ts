@@ -196,7 +196,7 @@ export interface GoReadInput {
 
 const OPENERS: Record<string, {fns: RegExp; lib: string}> = {
   'database/sql': {fns: /^Open(DB)?$/, lib: 'database/sql'},
-  'github.com/jmoiron/sqlx': {fns: /^(Open|Connect|MustConnect|MustOpen)$/, lib: 'sqlx'},
+  'github.com/jmoiron/sqlx': {fns: /^(Open|Connect|ConnectContext|MustConnect|MustOpen)$/, lib: 'sqlx'},
   'gorm.io/gorm': {fns: /^Open$/, lib: 'gorm'},
   'github.com/jinzhu/gorm': {fns: /^Open$/, lib: 'gorm'},
 }

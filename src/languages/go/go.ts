@@ -94,12 +94,6 @@ function modulePath(ctx: AnalyzerContext): string | undefined {
 }
 
 /**
- * The package folders the Procfile's binary is built from. The Go buildpack names each
- * binary after the last element of its package path (`go install`), so `bin/api`, `./api`
- * and `api` are the module root when the module's path ends in `api`, else `cmd/api` or
- * `api`. Anything else is said: the module root is read, which may not be the binary's package.
- */
-/**
  * The name `go install` gives a package's binary: its import path's last element, or the one
  * before when that is a major-version suffix (`miniflux.app/v2` builds `miniflux.app`;
  * cmd/go/internal/load/pkg.go, DefaultExecName).
@@ -110,13 +104,28 @@ export function binaryName(importPath: string): string {
   return /^v[2-9]\d*$|^v1\d+$/.test(last) && parts.length > 1 ? parts.at(-2)! : last
 }
 
+/**
+ * The package folders the Procfile's binary is built from. The Go buildpack names each
+ * binary after the last element of its package path (`go install`), so `bin/api`, `./api`
+ * and `api` are the module root when the module's path ends in `api`, else `cmd/api` or
+ * `api`. Only a `package main` builds a binary ("Executables are installed …"; a library
+ * package builds none: cmd/go/internal/load/pkg.go, IsCommand), so a module root that is a
+ * library (`package shop` beside `cmd/shop/main.go`) is not the binary's package. Anything
+ * else is said: the module root is read, which may not be the binary's package.
+ */
 function packageDirs(ctx: AnalyzerContext, module: string | undefined): {dirs: string[]; diagnostics: Diagnostic[]} {
   const name = (ctx.command.argv[0] ?? '').replace(/^(\.\/)?bin\//, '')
-  const hasGo = (d: string): boolean => ctx.files.list(d).some((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
+  const sources = (d: string): string[] => ctx.files.list(d).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
+  const hasGo = (d: string): boolean => sources(d).length > 0
+  // The package clause is the file's first statement after comments (go.dev/ref/spec#Package_clause).
+  const isMain = (d: string): boolean =>
+    sources(d).some((f) => /^package\s+main\b/m.test((ctx.files.read(d ? `${d}/${f}` : f)?.text ?? '').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '')))
   if (!name || name.includes('/')) return {diagnostics: [], dirs: ['']}
-  if (module && binaryName(module) === name && hasGo('')) return {diagnostics: [], dirs: ['']}
-  const named = [`cmd/${name}`, name].filter((d) => hasGo(d))
+  const rootBuilds = module !== undefined && binaryName(module) === name && hasGo('')
+  if (rootBuilds && isMain('')) return {diagnostics: [], dirs: ['']}
+  const named = [`cmd/${name}`, name].filter((d) => (rootBuilds ? isMain(d) : hasGo(d)))
   if (named.length > 0) return {diagnostics: [], dirs: named}
+  if (rootBuilds) return {diagnostics: [], dirs: ['']}
   const what = module ? `the module is ${module} (its root builds \`${binaryName(module)}\`)` : 'go.mod names no module'
   return {
     diagnostics: [
