@@ -12,7 +12,8 @@ import {Env, layer} from '../model/env.js'
 import {fromDefault, fromEnv, fromFile, sourced, type Sourced} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
-import {createFileReader, isDirectory, isFile, type ReadCache, readProcfile} from '../io/files.js'
+import {createFileReader, isDirectory, isFile, type ReadCache, readProcfile, readTextFile} from '../io/files.js'
+import {deployFileNaming, OWN_DEPLOY_FILES, WORKSPACE_FILES} from '../procfile/deploy-above.js'
 import {displayPath} from '../io/config.js'
 import {parseAppJsonFormation, parseScale, parseScalingoFormation} from '../platform/formation.js'
 import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
@@ -49,6 +50,8 @@ export interface LoadOptions {
   /** --root: the folder the commands run from, when it is not the Procfile's (a Procfile the deploy copies to the root). */
   root?: string
   scale: string[]
+  /** Set when the app folder had no deploy file and one higher up names it (deployAbove): what was found, and the Blueprint services kept. */
+  above?: {note: Diagnostic; services?: string[]}
 }
 
 /** Everything analyzeApp needs, read from disk; the only place `plan` touches files. */
@@ -59,8 +62,13 @@ export async function loadAppInput(
   const procfilePath = resolve(options.procfile)
   const root = options.root === undefined ? dirname(procfilePath) : resolve(options.root)
   const own = createFileReader(root, options.reads)
+  if (!followed && !options.above && options.root === undefined && !options.heroku && basename(procfilePath) === 'Procfile') {
+    const above = await deployAbove(own, root, options.reads)
+    if (above) return loadAppInput({...options, above: {note: above.note, ...(above.services ? {services: above.services} : {})}, procfile: above.procfile})
+  }
+
   const disk = followed ? withTopAppJson(own, followed) : own
-  const extra: Diagnostic[] = followed ? [followed.note] : []
+  const extra: Diagnostic[] = followed ? [followed.note] : options.above ? [options.above.note] : []
   if (options.root === undefined) whatRunsIsThere(disk, procfilePath)
   else extra.push(...procfileElsewhere(root, procfilePath, options.root))
   // Highest first: --env, the config's env, --env-file(s), the config's envFiles. With -a APP:
@@ -362,6 +370,72 @@ function withTopAppJson(files: FileReader, followed: FollowedBase): FileReader {
 }
 
 /**
+ * An app folder with no deploy file of its own (no Procfile, heroku.yml, render.yaml, fly.toml, app.json) inside a
+ * repository: the deploy files of the folders above it, up to the repository root (the nearest folder with .git, else
+ * the topmost with a workspace file), nearest first; the first that names this folder (procfile/deploy-above.ts) is
+ * counted as the deploy there would run it, from that folder, and said. Undefined when none does.
+ */
+async function deployAbove(files: FileReader, folder: string, reads: ReadCache | undefined): Promise<undefined | {note: Diagnostic; procfile: string; services?: string[]}> {
+  if (OWN_DEPLOY_FILES.some((n) => files.exists(n))) return undefined
+  const top = repositoryRoot(folder)
+  if (top === undefined || top === folder) return undefined
+  const pkg = files.read('package.json')
+  let name: string | undefined
+  try {
+    const n = pkg ? (JSON.parse(pkg.text) as {name?: unknown}).name : undefined
+    if (typeof n === 'string' && n !== '') name = n
+  } catch {
+    // not JSON: no workspace name
+  }
+
+  for (let dir = dirname(folder); ; dir = dirname(dir)) {
+    const rel = relative(dir, folder).replaceAll('\\', '/')
+    const found = await deployFileNaming(createFileReader(dir, reads), rel, name)
+    if (found) {
+      const up = relative(folder, dir).replaceAll('\\', '/')
+      const kept = found.kind === 'render' ? found.services : undefined
+      return {
+        note: {
+          code: 'missing-config',
+          file: found.file,
+          line: found.line,
+          message: `${rel} has no deploy file of its own (Procfile, heroku.yml, render.yaml, fly.toml, app.json); ${up}/${found.file} names it (${found.why}), so what it runs is counted, from ${up} (paths below are from there)`,
+          severity: 'info',
+        },
+        procfile: resolve(dir, found.kind === 'app.json' ? 'Procfile' : found.file),
+        ...(kept ? {services: kept} : {}),
+      }
+    }
+
+    if (dir === top || dirname(dir) === dir) return undefined
+  }
+}
+
+/**
+ * The repository a folder is in: the nearest folder (itself or above) holding .git, else the topmost holding a workspace
+ * file (pnpm-workspace.yaml, turbo.json, a package.json with `workspaces`, a Cargo.toml with [workspace], …); undefined
+ * when neither.
+ */
+function repositoryRoot(folder: string): string | undefined {
+  let workspace: string | undefined
+  for (let dir = folder; ; dir = dirname(dir)) {
+    if (isDirectory(resolve(dir, '.git')) || isFile(resolve(dir, '.git'))) return dir
+    if (WORKSPACE_FILES.some((n) => isFile(resolve(dir, n))) || declaresWorkspace(dir)) workspace = dir
+    if (dirname(dir) === dir) return workspace
+  }
+}
+
+/** A package.json with `workspaces`, or a Cargo.toml with a [workspace] table. */
+function declaresWorkspace(dir: string): boolean {
+  const read = (name: string): string => {
+    const file = readTextFile(resolve(dir, name))
+    return file.kind === 'text' ? file.text : ''
+  }
+
+  return (isFile(resolve(dir, 'package.json')) && /"workspaces"\s*:/.test(read('package.json'))) || (isFile(resolve(dir, 'Cargo.toml')) && /^\s*\[workspace\]/m.test(read('Cargo.toml')))
+}
+
+/**
  * Why a Procfile beside render.yaml or fly.toml is what conncalc counts: the Procfile is what Heroku,
  * Scalingo and Dokku run, and a repository that has one usually deploys there, keeping the other file
  * for a second platform (a "Deploy to Render" button); --procfile render.yaml counts the other.
@@ -416,7 +490,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
     // read where it is, not looked for at the root: its [build] dockerfile is beside it (platform-manifest.ts flyApp).
     const under = options.root === undefined ? undefined : relative(resolve(options.root), resolve(procfilePath)).split('\\').join('/')
     const path = under && !under.startsWith('../') && under !== '..' && !files.exists(named) ? under : named
-    return take(await platformManifestApp(files, path, folder))
+    return take(await platformManifestApp(files, path, folder, options.above?.services))
   }
 
   if (named !== 'Procfile' || options.heroku) return undefined

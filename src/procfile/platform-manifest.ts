@@ -50,14 +50,17 @@ export const FLY_CONFIG_VARIANT = /^fly\.[\w-]+(?:\.[\w-]+)*\.toml$/
 
 const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRENCY, RAILS_ENV, NODE_ENV) is assumed'
 
-/** Read render.yaml or fly.toml (by its file name); `folder`: the checkout folder's name (render.yaml's repo: is read against it). */
-export async function platformManifestApp(files: FileReader, path: string, folder?: string): Promise<ContainerError | ManifestApp> {
+/**
+ * Read render.yaml or fly.toml (by its file name); `folder`: the checkout folder's name (render.yaml's repo: is read
+ * against it); `only`: the Blueprint's services to count (those of one app folder of a monorepo), the others said.
+ */
+export async function platformManifestApp(files: FileReader, path: string, folder?: string, only?: readonly string[]): Promise<ContainerError | ManifestApp> {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
-  return posix.basename(path).endsWith('.toml') ? flyApp(files, file.path, file.text) : renderApp(files, file.path, file.text, folder)
+  return posix.basename(path).endsWith('.toml') ? flyApp(files, file.path, file.text) : renderApp(files, file.path, file.text, folder, only)
 }
 
-function renderApp(files: FileReader, path: string, text: string, folder?: string): ContainerError | ManifestApp {
+function renderApp(files: FileReader, path: string, text: string, folder?: string, only?: readonly string[]): ContainerError | ManifestApp {
   const yml = parseRenderYaml(text, path)
   if (yml.error) return {error: `${path}:${yml.error.line}: ${yml.error.message}`, fix: `fix ${path}: Render cannot sync the Blueprint either (${RENDER_YAML_REF})`}
   const diagnostics: Diagnostic[] = [...yml.diagnostics]
@@ -68,7 +71,13 @@ function renderApp(files: FileReader, path: string, text: string, folder?: strin
   const releases: {line: number; service: RenderService; text: string}[] = []
   const {elsewhere, inferred} = classifyRepositories(yml.services, files, path, folder)
   const said = new Set<string>()
+  const skipped: string[] = []
   for (const s of yml.services) {
+    if (only && !only.includes(s.name)) {
+      skipped.push(s.name)
+      continue
+    }
+
     if (s.repo && elsewhere.has(s)) {
       diagnostics.push({
         code: 'missing-config',
@@ -136,7 +145,17 @@ function renderApp(files: FileReader, path: string, text: string, folder?: strin
     diagnostics.push({code: 'missing-config', file: path, line: r.line, message: `${r.service.name}'s preDeployCommand also runs once per deploy; only ${release.service.name}'s is counted as the release type (deploy peak)`, severity: 'info'})
   }
 
-  if (entries.length === 0) return {error: `${path} declares no service that runs a process (web, pserv or worker)`, fix: 'pass --procfile PATH naming what runs (a Procfile or heroku.yml)'}
+  if (entries.length === 0) return {error: `${path} declares no service that runs a process (web, pserv or worker)${only ? ` in ${only.join(', ')}` : ''}`, fix: 'pass --procfile PATH naming what runs (a Procfile or heroku.yml)'}
+  if (skipped.length > 0) {
+    diagnostics.push({
+      code: 'missing-config',
+      file: path,
+      fix: `to count the whole Blueprint, run conncalc where ${path} is with --procfile ${path}; or keep room for them here with --reserve N`,
+      message: `${path}'s other services (${skipped.join(', ')}) run other folders of the repository: not counted here`,
+      severity: 'info',
+    })
+  }
+
   diagnostics.push({
     code: 'missing-config',
     file: path,

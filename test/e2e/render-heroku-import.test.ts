@@ -88,4 +88,16 @@ describe("Render's heroku-import image", () => {
     const r = planJson(join(app({...files, '.profile.d/concurrency.sh': 'export WEB_CONCURRENCY=5\n'}), 'render.yaml'), ['--limit', '100'])
     expect(r.type('shop')).toMatchObject({connections: 10, processesPerDyno: 5})
   })
+
+  // heroku-import v4's builder applies the buildpacks .render-buildpacks.json lists (its CLI writes the Heroku app's there,
+  // https://render.com/docs/migrate-from-heroku), and the last language buildpack's .profile.d script sets WEB_CONCURRENCY.
+  // With no list, the web line's gunicorn makes it Python's: 3 → 6. Listed python then nodejs (assets built by Node last),
+  // Node's is the last: 2048 MB ÷ 512 = 4 → 8.
+  it('reads the buildpack list of .render-buildpacks.json: python then nodejs, Node sets WEB_CONCURRENCY 4 → 8 (Python alone: 3 → 6)', () => {
+    const both = {...files, 'package.json': '{"name": "shop-assets", "scripts": {"build": "echo"}}\n'}
+    expect(planJson(join(app(both), 'render.yaml'), ['--limit', '100']).type('shop')).toMatchObject({connections: 6, processesPerDyno: 3})
+    const listed = {...both, '.render-buildpacks.json': '{\n  "buildpacks": [\n    "heroku/python",\n    "heroku/nodejs"\n  ]\n}\n'}
+    const r = planJson(join(app(listed), 'render.yaml'), ['--limit', '100', '--explain'])
+    expect(r.type('shop')).toMatchObject({connections: 8, processesPerDyno: 4})
+  })
 })
