@@ -17,7 +17,7 @@ import {deployFileNaming, OWN_DEPLOY_FILES, WORKSPACE_FILES} from '../procfile/d
 import {displayPath} from '../io/config.js'
 import {parseAppJsonFormation, parseScale, parseScalingoFormation} from '../platform/formation.js'
 import {HEROKU_YML_REF} from '../platform/heroku-yml.js'
-import {type ContainerApp, type ContainerError, CONTAINER_RUNTIME_REF, dockerfileApp, herokuYmlApp, procfileInImage} from '../procfile/container.js'
+import {type ContainerApp, type ContainerError, CONTAINER_RUNTIME_REF, dockerfileApp, herokuYmlApp, procfileInImage, type StageChoice} from '../procfile/container.js'
 import {dokkuBuildsDockerfile} from '../platform/dokku-builder.js'
 import {type DeployPlatform, deployPlatform, dokkuSignOf, type PlatformName} from '../platform/deploy-platform.js'
 import {detectLanguage} from '../platform/language.js'
@@ -50,6 +50,8 @@ export interface LoadOptions {
   /** --root: the folder the commands run from, when it is not the Procfile's (a Procfile the deploy copies to the root). */
   root?: string
   scale: string[]
+  /** --docker-target, else the config file's dockerTarget: the Dockerfile stage built where no deploy file names one. */
+  dockerTarget?: Sourced<string>
   /** Set when the app folder had no deploy file and one higher up names it (deployAbove): what was found, and the Blueprint services kept. */
   above?: {note: Diagnostic; services?: string[]}
 }
@@ -476,6 +478,7 @@ function whatRunsIsThere(files: FileReader, procfilePath: string): void {
  */
 async function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[], platform: DeployPlatform): Promise<ContainerApp | undefined> {
   const named = basename(procfilePath)
+  const chosen = stageChoice(options.dockerTarget)
   // The checkout's folder: `git clone` names it after the repository (render.yaml's repo: is read against it).
   const folder = basename(options.root === undefined ? dirname(resolve(procfilePath)) : resolve(options.root))
   const take = <T extends ContainerApp>(found: ContainerError | T): T => {
@@ -484,13 +487,13 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
     return found
   }
 
-  if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named))
+  if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named, chosen))
   if (isPlatformManifest(named)) {
     // With --root, a fly.toml / render.yaml in a subfolder (`fly deploy -c apps/api/fly.toml` from the repository root) is
     // read where it is, not looked for at the root: its [build] dockerfile is beside it (platform-manifest.ts flyApp).
     const under = options.root === undefined ? undefined : relative(resolve(options.root), resolve(procfilePath)).split('\\').join('/')
     const path = under && !under.startsWith('../') && under !== '..' && !files.exists(named) ? under : named
-    return take(await platformManifestApp(files, path, folder, options.above?.services))
+    return take(await platformManifestApp(files, path, folder, options.above?.services, chosen))
   }
 
   if (named !== 'Procfile' || options.heroku) return undefined
@@ -511,7 +514,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   if (files.exists('heroku.yml') && !(hasProcfile && options.procfileGiven)) {
-    const found = herokuYmlApp(files, 'heroku.yml')
+    const found = herokuYmlApp(files, 'heroku.yml', chosen)
     // A heroku.yml that declares no process (only `setup:` for review apps) leaves the Procfile in charge.
     // Its warnings (a `run:` entry that is not a command) are still said.
     if (hasProcfile && !('error' in found) && found.entries.length === 0) {
@@ -542,7 +545,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
     const dokku = options.root === undefined && platform.dokku ? dokkuBuildsDockerfile(files, dokkuSignOf(platform)) : undefined
     const procfile = dokku ? readProcfile(procfilePath, options.reads) : undefined
     if (dokku && procfile) {
-      const app = procfileInImage(files, {path: 'Procfile', text: procfile.text}, dokku)
+      const app = procfileInImage(files, {path: 'Procfile', text: procfile.text}, dokku, chosen)
       if (app) return take(app)
     }
 
@@ -550,7 +553,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   if (manifests.length > 0) {
-    const app = take(await platformManifestApp(files, manifests[0], folder))
+    const app = take(await platformManifestApp(files, manifests[0], folder, undefined, chosen))
     notRead(manifests.slice(1), `${manifests[0]} is read (conncalc reads one platform's file)`)
     if (files.exists('app.json')) notRead(['app.json'], `the app runs on ${app.platform} (${manifests[0]}): app.json's env and formation are Heroku's`, `if the app runs on Heroku, add the Procfile it runs (then app.json is read and ${manifests[0]} is not)`)
     return app
@@ -567,7 +570,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   if (buildpack && !('none' in buildpack)) return undefined
   const pushed = buildpack ? containerPush(files) : undefined
   if (buildpack && !pushed) return undefined
-  const built = dockerfileApp(files, 'Dockerfile')
+  const built = dockerfileApp(files, 'Dockerfile', chosen)
   // A Dockerfile with no CMD either: the buildpack's reason is the one said (defaultProcfile's exit 2).
   if (buildpack && 'error' in built) return undefined
   const app = take(built)
@@ -584,6 +587,14 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
     severity: 'info',
   })
   return app
+}
+
+/** The user's --docker-target / dockerTarget as the stage choice readImage says it with. */
+function stageChoice(target: Sourced<string> | undefined): StageChoice | undefined {
+  if (!target) return undefined
+  const {source} = target
+  const from = source.kind === 'flag' ? source.flag : source.kind === 'file' ? `${source.file}:${source.line}` : 'the config file'
+  return {from, name: target.value}
 }
 
 const CONTAINER_PUSH = /\bheroku\s+container:(?:push|release)\b|\bregistry\.heroku\.com\//

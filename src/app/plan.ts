@@ -242,6 +242,7 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     reads,
     appEnv: request.appEnv,
     defaults: request.defaults,
+    ...(request.dockerTarget ? {dockerTarget: request.dockerTarget} : {}),
     env: request.env,
     envFiles: request.envFiles,
     heroku: request.heroku,

@@ -30,6 +30,7 @@ export interface InputFlags {
   assume?: string[]
   config?: string
   env?: string[]
+  'docker-target'?: string
   'env-file'?: string[]
   'fail-on'?: string
   limit?: number
@@ -182,6 +183,7 @@ function appRequest(
   let appEnv: string | undefined
   let preboot: null | Sourced<boolean> = null
   let platform: null | Sourced<PlatformName> = null
+  let dockerTarget: Sourced<string> | undefined
 
   for (const {config: c, data, path} of layers) {
     const line = (...keys: (number | string)[]): Source => fromFile(c.display, c.lineOf([...path, ...keys]))
@@ -190,6 +192,7 @@ function appRequest(
     if (data.railsEnv !== undefined) appEnv = data.railsEnv
     if (data.preboot !== undefined) preboot = sourced(data.preboot, line('preboot'))
     if (data.platform !== undefined) platform = sourced(data.platform, line('platform'))
+    if (data.dockerTarget !== undefined) dockerTarget = sourced(data.dockerTarget, line('dockerTarget'))
     for (const [type, value] of Object.entries(data.scale ?? {})) {
       const source = line('scale', type)
       const where = source.kind === 'file' ? `${source.file}:${source.line}` : c.display
@@ -231,6 +234,7 @@ function appRequest(
       envFiles,
       formation,
     },
+    ...(flags['docker-target'] === undefined ? (dockerTarget ? {dockerTarget} : {}) : {dockerTarget: sourced(flags['docker-target'], fromFlag(`--docker-target ${flags['docker-target']}`))}),
     env: flags.env ?? [],
     envFiles: flags['env-file'] ?? [],
     name: fixed.name,

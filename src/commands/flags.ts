@@ -65,6 +65,10 @@ export const inputFlags = {
       "process types that connect through Heroku's server-side pool (DATABASE_CONNECTION_POOL_URL): they count against the pooler, not the plan directly; detected when the Procfile sets DATABASE_URL=$DATABASE_CONNECTION_POOL_URL",
     multiple: true,
   }),
+  'docker-target': Flags.string({
+    description:
+      "the Dockerfile stage the image that runs is built from (`docker build --target NAME`, e.g. by CI before Dokku's git:from-image), where no deploy file names one (heroku.yml's target and fly.toml's build-target win). Default: the config file's dockerTarget, else the last stage, as `docker build` builds",
+  }),
   platform: Flags.string({
     description:
       "the platform whose deploy the peak counts: heroku (the release phase beside the formation; web overlaps only with --preboot) or dokku (old and new containers of every type overlap for DOKKU_WAIT_TO_RETIRE, app.json's scripts.dokku tasks, a root Dockerfile's image). Default: the config file, else what the app's files say (Dokku's app.json keys, CHECKS, DOKKU_SCALE; Dokku when Heroku's files are there too, said and starred)",

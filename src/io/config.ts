@@ -145,10 +145,10 @@ interface Issue {
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
-  app: ['assumptions', 'env', 'envFiles', 'name', 'platform', 'preboot', 'procfile', 'railsEnv', 'scale'],
+  app: ['assumptions', 'dockerTarget', 'env', 'envFiles', 'name', 'platform', 'preboot', 'procfile', 'railsEnv', 'scale'],
   assumption: ['pgbouncer', 'pool', 'processes', 'threads'],
   pgbouncer: ['poolSize', 'reservePoolSize'],
-  root: ['$schema', 'apps', 'assumptions', 'env', 'envFiles', 'failOn', 'limit', 'plan', 'plansFile', 'platform', 'preboot', 'procfile', 'railsEnv', 'reserve', 'scale', 'warnAt'],
+  root: ['$schema', 'apps', 'assumptions', 'dockerTarget', 'env', 'envFiles', 'failOn', 'limit', 'plan', 'plansFile', 'platform', 'preboot', 'procfile', 'railsEnv', 'reserve', 'scale', 'warnAt'],
 }
 
 function keysAt(path: PropertyKey[]): string[] {

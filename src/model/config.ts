@@ -32,6 +32,8 @@ export interface AppSettings {
   assumptions?: Record<string, Assumption>
   env?: Record<string, EnvValue>
   envFiles?: string[]
+  /** The Dockerfile stage the image that runs is built from (`docker build --target NAME`), where no deploy file names one. */
+  dockerTarget?: string
   /** The platform whose deploy is counted (--platform): Heroku's release phase and preboot, or Dokku's overlap of every type and its app.json tasks. */
   platform?: 'dokku' | 'heroku'
   preboot?: boolean
@@ -104,10 +106,15 @@ export async function configSchema() {
     .enum(['heroku', 'dokku'])
     .describe("the platform whose deploy is counted (--platform): heroku (release phase, preboot for web) or dokku (old and new containers of every type overlap, app.json's scripts.dokku tasks)")
   const assumptions = z.record(typeName, assumption).describe('per process type: values to use instead of what conncalc read or assumed')
+  const dockerTarget = z
+    .string()
+    .regex(/^[\w.-]+$/, 'a Dockerfile stage name is letters, digits, ., _ and -')
+    .describe('the Dockerfile stage the image that runs is built from (`docker build --target NAME`; --docker-target), where no deploy file names one (heroku.yml target, fly.toml build-target)')
 
   const app = z
     .strictObject({
       assumptions,
+      dockerTarget,
       env,
       envFiles,
       name: z.string().regex(/^[\w.-]+$/, 'app names are letters, digits, ., _ and -').describe('a name for the app, shown on its rows'),
@@ -117,7 +124,7 @@ export async function configSchema() {
       railsEnv,
       scale,
     })
-    .partial({assumptions: true, env: true, envFiles: true, platform: true, preboot: true, railsEnv: true, scale: true})
+    .partial({assumptions: true, dockerTarget: true, env: true, envFiles: true, platform: true, preboot: true, railsEnv: true, scale: true})
 
   return z
     .strictObject({
@@ -127,6 +134,7 @@ export async function configSchema() {
         .min(1)
         .describe('several apps attached to the same database: the budget, rules and exit code cover their sum'),
       assumptions,
+      dockerTarget,
       env,
       envFiles,
       failOn: z.enum(['error', 'warning']).describe('exit 1 on diagnostics of this severity or worse (--fail-on)'),

@@ -12,6 +12,8 @@ export interface AppRequest {
   assumptions: Map<string, AssumptionEntry>
   /** The config file's values, below the matching flags. */
   defaults: {env?: EnvLayer; envFiles: string[]; formation: Formation}
+  /** --docker-target, else the config file's `dockerTarget`: the Dockerfile stage built where no deploy file names one. */
+  dockerTarget?: Sourced<string>
   /** --env KEY=VALUE */
   env: string[]
   /** --env-file */

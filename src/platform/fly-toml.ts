@@ -39,7 +39,8 @@ export interface FlyVm {
 }
 
 export interface FlyToml {
-  build: {builder?: string; dockerfile?: string; image?: string}
+  /** [build]: `build-target` is the Dockerfile stage built (flyctl's DockerBuildTarget), `[build.args]` its build args. */
+  build: {args: EnvEntry[]; builder?: string; dockerfile?: string; image?: string; target?: string}
   /** `[experimental] cmd`: the default group's command instead of the image's CMD. */
   cmd?: {line: number; text: string}
   env: EnvEntry[]
@@ -61,7 +62,7 @@ const commandOf = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : Array.isArray(v) && v.every((a) => typeof a === 'string') ? v.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ') : undefined
 
 export async function parseFlyToml(text: string, path = 'fly.toml'): Promise<FlyToml> {
-  const empty: FlyToml = {build: {}, env: [], minRunning: new Map(), processes: [], served: new Set(), vms: []}
+  const empty: FlyToml = {build: {args: []}, env: [], minRunning: new Map(), processes: [], served: new Set(), vms: []}
   let data: unknown
   try {
     const {parse} = await import('smol-toml')
@@ -78,6 +79,15 @@ export async function parseFlyToml(text: string, path = 'fly.toml'): Promise<Fly
     for (const k of ['builder', 'dockerfile', 'image'] as const) {
       const v = scalar(data.build[k])
       if (v) fly.build[k] = v
+    }
+
+    const target = scalar(data.build['build-target'])?.trim()
+    if (target) fly.build.target = target
+    if (isObject(data.build.args)) {
+      for (const [name, v] of Object.entries(data.build.args)) {
+        const value = scalar(v)
+        if (value !== undefined) fly.build.args.push({name, source: fromEnv(name, `${path}:${tomlKeyLine(text, 'build.args', name)} ([build.args])`), value})
+      }
     }
   }
 

@@ -83,15 +83,22 @@ export const fromImage = (image: Image | undefined): Pick<ContainerEntry, 'image
 })
 
 /** Read heroku.yml and the Dockerfiles it names. */
-export function herokuYmlApp(files: FileReader, path = 'heroku.yml'): ContainerApp | ContainerError {
+/** A stage the user chose (--docker-target, config dockerTarget): built where no deploy file names one, and said. */
+export interface StageChoice {
+  /** Where it was chosen: `--docker-target web-prod`, `conncalc.yml:4`. */
+  from: string
+  name: string
+}
+
+export function herokuYmlApp(files: FileReader, path = 'heroku.yml', chosen?: StageChoice): ContainerApp | ContainerError {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
   const yml = parseHerokuYml(file.text, file.path)
   if (yml.error) return {error: `${file.path}:${yml.error.line}: ${yml.error.message}`, fix: `fix ${file.path}: Heroku cannot build the app from it either (${HEROKU_YML_REF})`}
-  return fromManifest(files, yml, file.path)
+  return fromManifest(files, yml, file.path, chosen)
 }
 
-function fromManifest(files: FileReader, yml: HerokuYml, path: string): ContainerApp | ContainerError {
+function fromManifest(files: FileReader, yml: HerokuYml, path: string, chosen?: StageChoice): ContainerApp | ContainerError {
   const diagnostics: Diagnostic[] = [...yml.diagnostics]
   const buildArgs = new Map(yml.buildConfig.map((e) => [e.name, e]))
   const images = new Map<string, Image>()
@@ -99,7 +106,7 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
     const spec = yml.images.get(type)
     if (!spec) return undefined
     let found = images.get(type)
-    if (!found) images.set(type, (found = readImage(files, spec.dockerfile, spec.target, buildArgs, diagnostics)))
+    if (!found) images.set(type, (found = readImage(files, spec.dockerfile, spec.target ?? chosen, buildArgs, diagnostics)))
     return found
   }
 
@@ -172,9 +179,9 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string): Containe
  * only when its image is pushed (`heroku container:push web`), and the image's CMD is the web
  * process. An assumption, said in an info diagnostic by the caller; a Dockerfile with no CMD is an error.
  */
-export function dockerfileApp(files: FileReader, path = 'Dockerfile'): ContainerApp | ContainerError {
+export function dockerfileApp(files: FileReader, path = 'Dockerfile', chosen?: StageChoice): ContainerApp | ContainerError {
   const diagnostics: Diagnostic[] = []
-  const image = readImage(files, path, undefined, new Map(), diagnostics)
+  const image = readImage(files, path, chosen, new Map(), diagnostics)
   if (image.unreadable) return {error: image.unreadable, fix: 'add a Procfile (`web: …`) that says what runs'}
   if (!image.command) {
     return {
@@ -194,10 +201,11 @@ export function dockerfileApp(files: FileReader, path = 'Dockerfile'): Container
  * paths are read as the repository files copied there. Undefined when the Dockerfile builds no image
  * (no FROM): the Procfile is then read from the root, said by the caller.
  */
-export function procfileInImage(files: FileReader, procfile: SourceFile, sign: DokkuSign): ContainerApp | undefined {
+export function procfileInImage(files: FileReader, procfile: SourceFile, sign: DokkuSign, chosen?: StageChoice): ContainerApp | ContainerError | undefined {
   const diagnostics: Diagnostic[] = []
-  const image = readImage(files, 'Dockerfile', undefined, new Map(), diagnostics)
+  const image = readImage(files, 'Dockerfile', chosen, new Map(), diagnostics)
   const stage = image.stage
+  if (chosen && image.unreadable && image.file === 'Dockerfile') return {error: image.unreadable, fix: `pass --docker-target with one of the Dockerfile's stages, or leave it out to read the last`}
   if (image.unreadable || !stage) return undefined
   const parsed = parseProcfile(procfile.text, procfile.path)
   append(diagnostics, parsed.diagnostics)
@@ -229,15 +237,34 @@ export function procfileInImage(files: FileReader, procfile: SourceFile, sign: D
   return {built: true, diagnostics, entries, file: procfile.path, idle: [], procfileText: procfile.text}
 }
 
-export function readImage(files: FileReader, dockerfile: string, target: string | undefined, buildArgs: Map<string, EnvEntry>, diagnostics: Diagnostic[], buildContext?: string): Image {
+/**
+ * The image a Dockerfile builds: its stage `target` (a deploy file's, or a StageChoice the user made, said), else the last
+ * stage, as `docker build` with no --target builds.
+ */
+export function readImage(files: FileReader, dockerfile: string, target: StageChoice | string | undefined, buildArgs: Map<string, EnvEntry>, diagnostics: Diagnostic[], buildContext?: string): Image {
   const path = posix.normalize(dockerfile).replace(/^\.\//, '')
   const file = files.read(path)
   if (!file) return {context: '', cwd: '', file: path, unreadable: `${path} is not in the repository`}
   const parsed = parseDockerfile(file.text, file.path, buildArgs)
   for (const d of parsed.diagnostics) diagnostics.push(d)
-  const stage = finalStage(parsed, target)
-  if (!stage) return {context: '', cwd: '', file: file.path, unreadable: target === undefined ? `${file.path} has no FROM instruction` : `${file.path} has no stage named ${target}`}
-  if (target === undefined) otherFinalStages(parsed.stages, file, stage, diagnostics)
+  const name = typeof target === 'string' ? target : target?.name
+  const stage = finalStage(parsed, name)
+  if (!stage) {
+    const named = parsed.stages.flatMap((s) => (s.name ? [s.name] : []))
+    const why = typeof target === 'object' ? ` (${target.from}; its stages: ${named.join(', ') || 'none named'})` : ''
+    // A stage the user named that the file lacks is their input's mistake, not an unknown: an error, with the stages there are.
+    if (typeof target === 'object' && name !== undefined) {
+      diagnostics.push({code: 'missing-config', file: file.path, fix: named.length > 0 ? `pass --docker-target (or dockerTarget) with one of ${named.join(', ')}` : 'its stages have no names (`FROM image AS NAME`): leave --docker-target out', line: 1, message: `${file.path} has no stage named ${name}${why}: the image that runs is not known`, severity: 'error'})
+    }
+
+    return {context: '', cwd: '', file: file.path, unreadable: name === undefined ? `${file.path} has no FROM instruction` : `${file.path} has no stage named ${name}${why}`}
+  }
+
+  if (name === undefined) otherFinalStages(parsed.stages, file, stage, diagnostics)
+  else if (typeof target === 'object') {
+    diagnostics.push({code: 'missing-config', file: file.path, line: stage.line, message: `${file.path}: the image is built with --target ${stage.name} (${target.from}), so stage ${stage.name} is read, not the last stage`, severity: 'info'})
+  }
+
   // heroku.yml's Dockerfile path is also its build context: `COPY . DEST` copies that folder. A caller whose platform
   // builds from another folder says which (`fly deploy` sends its working directory, wherever the Dockerfile is).
   const context = buildContext ?? (posix.dirname(path) === '.' ? '' : posix.dirname(path))
@@ -265,7 +292,7 @@ function otherFinalStages(stages: DockerStage[], file: SourceFile, chosen: Docke
   diagnostics.push({
     code: 'missing-config',
     file: file.path,
-    fix: `if the image that runs is built with --target ${others[0].name ?? 'NAME'} (CI, a registry image), conncalc cannot tell: count that stage's commands with --assume TYPE=PROCESSES:THREADS:POOL`,
+    fix: `if the image that runs is built with --target ${others[0].name ?? 'NAME'} (CI, a registry image), say so: --docker-target ${others[0].name ?? 'NAME'} (or dockerTarget in conncalc.yml)`,
     line: chosen.line,
     message: `${file.path} has ${leaves.length} final stages (${leaves.map((s) => name(s)).join(', ')}); with no --target, \`docker build\` builds the last, ${name(chosen)}: assumed to be the image that runs, and read (${others.map((s) => name(s)).join(', ')} not read)`,
     severity: 'info',

@@ -16,7 +16,7 @@ import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 
 import {layer} from '../model/env.js'
 import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced} from '../model/source.js'
-import {fromImage, inRepo, readImage} from './container.js'
+import {fromImage, inRepo, readImage, type StageChoice} from './container.js'
 import {parseProcfile} from './procfile.js'
 import {classifyRepositories} from '../platform/render-repo.js'
 import {parseRenderYaml, type RenderDatabaseVar, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
@@ -54,13 +54,13 @@ const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRE
  * Read render.yaml or fly.toml (by its file name); `folder`: the checkout folder's name (render.yaml's repo: is read
  * against it); `only`: the Blueprint's services to count (those of one app folder of a monorepo), the others said.
  */
-export async function platformManifestApp(files: FileReader, path: string, folder?: string, only?: readonly string[]): Promise<ContainerError | ManifestApp> {
+export async function platformManifestApp(files: FileReader, path: string, folder?: string, only?: readonly string[], chosen?: StageChoice): Promise<ContainerError | ManifestApp> {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
-  return posix.basename(path).endsWith('.toml') ? flyApp(files, file.path, file.text) : renderApp(files, file.path, file.text, folder, only)
+  return posix.basename(path).endsWith('.toml') ? flyApp(files, file.path, file.text, chosen) : renderApp(files, file.path, file.text, folder, only, chosen)
 }
 
-function renderApp(files: FileReader, path: string, text: string, folder?: string, only?: readonly string[]): ContainerError | ManifestApp {
+function renderApp(files: FileReader, path: string, text: string, folder?: string, only?: readonly string[], chosen?: StageChoice): ContainerError | ManifestApp {
   const yml = parseRenderYaml(text, path)
   if (yml.error) return {error: `${path}:${yml.error.line}: ${yml.error.message}`, fix: `fix ${path}: Render cannot sync the Blueprint either (${RENDER_YAML_REF})`}
   const diagnostics: Diagnostic[] = [...yml.diagnostics]
@@ -115,7 +115,7 @@ function renderApp(files: FileReader, path: string, text: string, folder?: strin
 
     const vars = serviceVars(s, yml.groups, path, diagnostics)
     const sameServer = sameDatabase(s, yml.groups, path)
-    entries.push({...renderCommand(files, s, path, diagnostics), machine: renderMachine(s, path), name: s.name, ...(vars.length > 0 ? {vars} : {}), ...(sameServer ? {sameServer} : {})})
+    entries.push({...renderCommand(files, s, path, diagnostics, chosen), machine: renderMachine(s, path), name: s.name, ...(vars.length > 0 ? {vars} : {}), ...(sameServer ? {sameServer} : {})})
     counted.push(`${s.type} ${s.name}`)
     if (s.preDeploy) releases.push({line: s.preDeploy.line, service: s, text: s.preDeploy.text})
     // A service taken as this repository's on an inference (its repo: is not known to be this one): its instances are starred.
@@ -137,7 +137,7 @@ function renderApp(files: FileReader, path: string, text: string, folder?: strin
   const [release, ...more] = releases
   if (release) {
     const vars = serviceVars(release.service, yml.groups, path, [])
-    const {cwd, image} = renderCommand(files, release.service, path, [])
+    const {cwd, image} = renderCommand(files, release.service, path, [], chosen)
     entries.push({command: release.text, cwd, file: path, line: release.line, machine: renderMachine(release.service, path), name: 'release', ...(image ? {image} : {}), ...(vars.length > 0 ? {vars} : {})})
   }
 
@@ -202,11 +202,11 @@ function serviceVars(s: RenderService, groups: ReturnType<typeof parseRenderYaml
 }
 
 /** What a Render service runs, and where. */
-function renderCommand(files: FileReader, s: RenderService, path: string, diagnostics: Diagnostic[]): Omit<ContainerEntry, 'name'> {
+function renderCommand(files: FileReader, s: RenderService, path: string, diagnostics: Diagnostic[], chosen?: StageChoice): Omit<ContainerEntry, 'name'> {
   const root = s.rootDir
   if (s.image) return {command: s.image, cwd: root, file: path, line: s.line, unknownWhy: `${s.name} runs the prebuilt image ${s.image}, which is not in the repository`}
   if (s.docker) {
-    const image = readImage(files, posix.join(root, s.docker.dockerfile), undefined, new Map(), diagnostics)
+    const image = readImage(files, posix.join(root, s.docker.dockerfile), chosen, new Map(), diagnostics)
     const env = fromImage(image)
     const given = s.docker.command ? {file: path, line: s.docker.command.line, text: s.docker.command.text} : image.command ? {file: image.file, line: image.command.line, text: image.command.command} : undefined
     const slug = given && !image.unreadable ? herokuImported(files, image, given, s.name, diagnostics) : undefined
@@ -252,7 +252,7 @@ function herokuImported(files: FileReader, image: ReturnType<typeof readImage>, 
   return {buildpacks: {file: given.file, line: given.line}, command: entry.command, cwd: image.context, file: file.path, line: entry.line}
 }
 
-async function flyApp(files: FileReader, path: string, text: string): Promise<ContainerError | ManifestApp> {
+async function flyApp(files: FileReader, path: string, text: string, chosen?: StageChoice): Promise<ContainerError | ManifestApp> {
   const fly = await parseFlyToml(text, path)
   if (fly.error) return {error: `${path}:${fly.error.line}: ${fly.error.message}`, fix: `fix ${path}: flyctl cannot read it either (${FLY_TOML_REF})`}
   const diagnostics: Diagnostic[] = []
@@ -266,7 +266,7 @@ async function flyApp(files: FileReader, path: string, text: string): Promise<Co
   // ImageOptions.WorkingDir is state.WorkingDirectory, resolveDockerfilePath joins the config's folder;
   // https://fly.io/docs/launch/monorepo/).
   const dockerfile = fly.build.image || fly.build.builder ? undefined : flyDockerfile(files, dir, fly.build.dockerfile)
-  const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, undefined, new Map(), diagnostics, '') : undefined
+  const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, fly.build.target ?? chosen, new Map(fly.build.args.map((a) => [a.name, a])), diagnostics, '') : undefined
   const vars = fly.env.length > 0 ? [layer(`${path} [env]`, fly.env)] : []
   const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
   const base = {cwd: image?.cwd ?? dir, ...fromImage(image), ...(vars.length > 0 ? {vars} : {})}
