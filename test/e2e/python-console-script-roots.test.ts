@@ -11,6 +11,9 @@
  * - prewarm (ledger-prewarm): a ThreadPoolExecutor(max_workers=8) whose only task, fetch, calls urlopen and no database:
  *   counted once, 1 + 1 = 2 (was 1 + 8 = 9: the quiet rule held only in web and job servers).
  * Total 11 (was 30).
+ * The web's /settlement/preview route calls `self._draft().run()`: _draft builds a Settlement too but returns
+ * `Preview(draft)`, so `.run()` there is Preview.run (one query in the request thread), not Settlement.run: the factory
+ * rule reads the method's return (was: any method that builds the class taken as returning it, web 2 × (1 + 6*) = 14).
  */
 import {describe, expect, it} from 'vitest'
 
@@ -22,6 +25,7 @@ describe('console-script entry functions as roots (fixture python-console-script
   it('does not count in web a pool only a console script reaches', () => {
     expect(r.type('web')).toMatchObject({connections: 2, connectionsPerProcess: 1, processesPerDyno: 2, threadsPerProcess: 1})
     expect(JSON.stringify(r.type('web'))).not.toContain('multiprocessing.dummy.Pool')
+    expect(r.type('web').extraPerProcess).toBe(0)
   })
 
   it('counts it in the console script that runs it, and a quiet pool once in a script', () => {

@@ -10,7 +10,7 @@
 import type {PyDict, PyList, PyFunction, PyFunctionSites, PyCallResult, PyClass, PySettingsMeta, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyArm, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
 import {ModuleScope} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
-import {fromDefault, type Source, uniqueSources} from '../../model/source.js'
+import {assumed, fromDefault, type Source, uniqueSources} from '../../model/source.js'
 
 import {dbUrlDict, HEROKU_DATABASE_URL, isDbUrlCall} from './db-url.js'
 import {callMethod, pyStr} from './methods.js'
@@ -124,6 +124,35 @@ export const DATABASE_URL_ASSUMED: Source = {
   kind: 'assumed',
   why: 'DATABASE_URL is set by Heroku Postgres on every dyno; its value is not known here (pass --env-file with `heroku config -s`)',
 }
+
+interface EnvFileLoader {
+  /** Whether it expands `${VAR}` in values (python-dotenv's interpolate=True). */
+  interpolates: boolean
+  lib: string
+  /** The positional index of its override flag. */
+  overrideAt: number
+  overrideKw: string
+  pathKw: string
+  ref: string
+  /** Where it looks with no path: up from the calling file's folder, or next to it only. */
+  search: 'here' | 'up'
+}
+
+// python-dotenv main.py load_dotenv(dotenv_path=None, stream=None, verbose=False, override=False, interpolate=True):
+// with no path, find_dotenv() walks up from the calling file's folder; set variables are kept unless override.
+const PYTHON_DOTENV: EnvFileLoader = {interpolates: true, lib: "python-dotenv's load_dotenv()", overrideAt: 3, overrideKw: 'override', pathKw: 'dotenv_path', ref: 'https://github.com/theskumar/python-dotenv/blob/v1.0.1/src/dotenv/main.py', search: 'up'}
+// django-dotenv read_dotenv(dotenv=None, override=False): the .env next to the calling file; os.environ.setdefault.
+const DJANGO_DOTENV: EnvFileLoader = {interpolates: false, lib: "django-dotenv's read_dotenv()", overrideAt: 1, overrideKw: 'override', pathKw: 'dotenv', ref: 'https://github.com/jpadilla/django-dotenv/blob/1.4.2/dotenv.py', search: 'here'}
+// django-environ Env.read_env(env_file=None, overwrite=False, …): the .env next to the calling file; setdefault unless overwrite.
+const DJANGO_ENVIRON: EnvFileLoader = {interpolates: false, lib: "django-environ's Env.read_env()", overrideAt: 1, overrideKw: 'overwrite', pathKw: 'env_file', ref: 'https://github.com/joke2k/django-environ/blob/v0.11.2/environ/environ.py', search: 'here'}
+const ENV_FILE_LOADERS = new Map<string, EnvFileLoader>([
+  ['dotenv.load_dotenv', PYTHON_DOTENV],
+  ['dotenv.main.load_dotenv', PYTHON_DOTENV],
+  ['dotenv.read_dotenv', DJANGO_DOTENV],
+  ['environ.Env.read_env', DJANGO_ENVIRON],
+  ['environ.Env().read_env', DJANGO_ENVIRON],
+  ['environ.environ.Env.read_env', DJANGO_ENVIRON],
+])
 
 /** django-environ's BOOLEAN_TRUE_STRINGS (python-decouple's are a subset plus "t"). */
 const BOOLEAN_TRUE = new Set(['true', 'on', 'ok', 'y', 'yes', '1', 't'])
@@ -514,7 +543,7 @@ class Evaluator {
     }
 
     // The calls of this body learn where the function is called from (bound-arguments.ts binds their parameters there).
-    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: this.className ? `${this.className}.${fnName}` : fnName, sites: [], ...(this.cachedNext ? {cached: true} : {}), ...(this.decoratedNext ? {decorated: true} : {}), ...(this.decoratorsNext.length > 0 ? {decorators: this.decoratorsNext} : {}), params, ...(this.className ? {classBases: this.classBases} : {})}
+    const sites: PyFunctionSites = {defaults, file: this.opts.file, line: this.line(node), name: this.className ? `${this.className}.${fnName}` : fnName, sites: [], ...(this.cachedNext ? {cached: true} : {}), ...(this.decoratedNext ? {decorated: true} : {}), ...(this.decoratorsNext.length > 0 ? {decorators: this.decoratorsNext} : {}), params, ...(this.className ? {classBases: this.classBases} : {}), returns: returnTexts(node.childForFieldName('body'))}
     this.cachedNext = false
     this.decoratedNext = false
     this.decoratorsNext = []
@@ -1693,6 +1722,14 @@ class Evaluator {
       // `threads: int`: pydantic validates the env string into the field's type (a number for int / float fields).
       const value = meta?.numeric?.has(name) && /^\s*-?\d+(\.\d+)?\s*$/.test(e?.value ?? '') ? Number(e!.value) : e?.value
       if (e) return {file: this.opts.file, kind: 'known', line: this.line(node), value: value!, via: names.length > 1 ? [e.source, fromDefault(`${name}'s AliasChoices(${names.join(', ')}): the first one set is read`, PYDANTIC_SETTINGS_SOURCES)] : [e.source]}
+      // `env_file`: the settings class reads the file (when the app ships it) for a field no env var sets.
+      const fromFile = meta?.envFile ? this.settingsEnvFile(meta.envFile, names) : undefined
+      if (fromFile?.unknown) return {file: this.opts.file, kind: 'unknown', line: this.line(node), reason: fromFile.unknown}
+      if (fromFile) {
+        const v = meta?.numeric?.has(name) && /^\s*-?\d+(\.\d+)?\s*$/.test(fromFile.value) ? Number(fromFile.value) : fromFile.value
+        return {file: this.opts.file, kind: 'known', line: this.line(node), value: v, via: [fromFile.source, fromDefault(`pydantic-settings reads env_file (${meta!.envFile!.at}) for a field no env var sets`, PYDANTIC_SETTINGS_SOURCES)]}
+      }
+
       // A nested model (`db: DbSettings = DbSettings()`) with env_nested_delimiter: its fields are read under `DB__`.
       const inner = instanceOf(declared)
       if (meta?.nested && declared && inner) return {...declared, value: {...inner, nestedEnv: {delimiter: meta.nested, prefix: `${envName}${meta.nested}`}}} as EvalValue
@@ -1704,8 +1741,128 @@ class Evaluator {
     return declared ?? this.unknown(node, `${inst.cls.name} has no attribute \`${name}\` conncalc can read`)
   }
 
-  private envRead(node: PyNode, name: string, dflt: EvalValue | undefined, required: boolean): EvalValue {
-    const e = this.env(name)
+  /**
+   * `load_dotenv(...)`, `read_dotenv(...)`, `Env.read_env(...)` (ENV_FILE_LOADERS): the env file it names (else the one its
+   * library looks for), when the app ships it, goes into os.environ for the rest of the process (env-files.ts). A path
+   * conncalc cannot evaluate (`os.path.join(BASE_DIR, ".env")`) is taken as the file its string literals name, found
+   * in the calling file's folder or one above it (said in each value's source). Not done where the call may not run: a
+   * function body walked at its `def`; under an undecided `if` other than a test that the file exists, the file's
+   * variables are unknown (set only when that condition holds).
+   */
+  private async loadEnvFile(node: PyNode, argNode: PyNode, loader: EnvFileLoader, args: EvalValue[], kwargs: Record<string, EvalValue>): Promise<void> {
+    const run = this.run()
+    if (this.speculating > 0 || !run.envFile || !run.loadEnvFile || kwargs.stream) return
+    const at = `${this.opts.file}:${this.line(node)}`
+    const dir = this.opts.file.includes('/') ? this.opts.file.slice(0, this.opts.file.lastIndexOf('/')) : ''
+    const parents = (from: string): string[] => {
+      const out = [from]
+      for (let d = from; d !== ''; ) out.push((d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : ''))
+      return out
+    }
+
+    const ignored: string[] = []
+    // The first of `paths` the deploy has (a gitignored one is not on the dyno: the search goes on past it).
+    const first = (paths: (string | undefined)[]): {entries: EnvEntry[]; path: string} | undefined => {
+      for (const p of paths) {
+        if (p === undefined) continue
+        const got = run.envFile!(p)
+        if (got && 'entries' in got) return got
+        if (got) ignored.push(`${got.path} (kept out of git by ${got.ignoredBy})`)
+      }
+
+      return undefined
+    }
+
+    const argText = named(argNode).find((p) => p.type !== 'keyword_argument' || p.childForFieldName('name')?.text === loader.pathKw)
+    const pathNode = argText?.type === 'keyword_argument' ? argText.childForFieldName('value') : argText
+    const given = args[0] ?? kwargs[loader.pathKw]
+    let found: {entries: EnvEntry[]; path: string} | undefined
+    let how: string
+    const finder = isCall(given) && /(^|\.)find_dotenv$/.test(given.value.callee) ? given.value : undefined
+    if (given === undefined || (given.kind === 'known' && given.value === null) || finder) {
+      // python-dotenv: find_dotenv() walks up from the calling file's folder (from the cwd with usecwd=True);
+      // django-dotenv and django-environ look next to the calling file only.
+      const name = asString(finder?.args[0] ?? finder?.kwargs.filename) ?? '.env'
+      const usecwd = finder?.kwargs.usecwd?.kind === 'known' && finder.kwargs.usecwd.value === true
+      found = first(usecwd ? [name] : loader.search === 'up' || finder ? parents(dir).map((d) => joinPath(d, name)) : [joinPath(dir, name)])
+      how = `the ${name} ${usecwd ? 'in the working folder' : loader.search === 'up' || finder ? `found from ${dir || 'the app root'} upward` : `next to ${this.opts.file}`}`
+    } else if (asString(given) !== undefined) {
+      // A relative path is opened from the working folder (the app root); Heroku's /app/ is the root.
+      const p = asString(given)!.replace(/^\/app\//, '').replace(/^\.\//, '')
+      if (p.startsWith('/')) return
+      found = first([p])
+      how = p
+    } else {
+      // The string literals of the expression, joined as the path they end with: `BASE_DIR / "config" / ".env"`.
+      const literals = pathNode ? [...pathNode.text.matchAll(/(?<![\w}])[rRuU]?(["'])([^"'{}\n]*)\1/g)].map((m) => m[2]).filter((l) => l !== '' && l !== '/') : []
+      const fstring = pathNode ? /\}\/?([\w./-]+)["']\s*\)?\s*$/.exec(pathNode.text)?.[1] : undefined
+      const rel = fstring ?? (literals.length > 0 ? literals.map((l) => l.replace(/^\/+|\/+$/g, '')).join('/') : undefined)
+      if (!rel || rel.startsWith('..')) return
+      found = first(parents(dir).map((d) => joinPath(d, rel)))
+      how = `\`${pathNode!.text.slice(0, 60)}\`, taken as ${found?.path ?? rel} (the ${rel} found from ${dir || 'the app root'} upward)`
+    }
+
+    for (const i of ignored) this.diagnostics.push({code: 'missing-config', file: this.opts.file, line: this.line(node), message: `${at} loads ${i}: a git-based deploy does not have it, so its values are not read`, severity: 'info'})
+    if (!found) return
+    const override = [kwargs[loader.overrideKw], args[loader.overrideAt]].some((v) => v?.kind === 'known' && v.value === true)
+    const maybe = this.arms.filter((a) => !/\b(?:exists|isfile|is_file|access)\s*\(/.test(a.cond))
+    const note = fromDefault(`${loader.lib} at ${at} loads ${how} into os.environ${override ? ', replacing variables already set' : '; a variable already set keeps its value'}`, loader.ref)
+    const entries = found.entries.map((e): EnvEntry => {
+      if (loader.interpolates && e.value.includes('${')) return {...e, unknown: `${e.name} in ${found.path} expands \`${e.value.slice(0, 40)}\`, which ${loader.lib} interpolates and conncalc does not`}
+      // Loaded under a condition conncalc cannot decide: taken as loaded (the larger case for a pool), and said.
+      if (maybe.length > 0) return {...e, source: assumed(`${e.name} from ${e.source.kind === 'env' ? e.source.from : found.path}, which ${at} loads only when \`${maybe[0].cond}\` (${maybe[0].file}:${maybe[0].line}) holds; conncalc cannot decide it and takes the file as loaded`), via: [note]}
+      return {...e, via: [...(e.via ?? []), note]}
+    })
+    const load = {entries, override, path: found.path}
+    record(run, {kind: 'envfile', load})
+    run.loadEnvFile(load)
+  }
+
+  /**
+   * A field's value from a settings class's env_file (pydantic-settings DotEnvSettingsSource: the files relative to
+   * the working folder, a later one over an earlier, names matched without case): the first of `names` it sets. Not
+   * DATABASE_URL, which the platform sets (an env var wins over the file). Files the deploy does not have are skipped.
+   */
+  private settingsEnvFile(envFile: {at: string; files: string[]}, names: string[]): EnvEntry | undefined {
+    const run = this.run()
+    if (!run.envFile) return undefined
+    for (const f of [...envFile.files].reverse()) {
+      const got = run.envFile(f)
+      if (!got || !('entries' in got)) continue
+      for (const n of names) {
+        const e = got.entries.find((x) => x.name.toLowerCase() === n.toLowerCase() && x.name.toUpperCase() !== 'DATABASE_URL')
+        if (e) return e
+      }
+    }
+
+    return undefined
+  }
+
+  /**
+   * python-decouple's config(): a name os.environ lacks is read from the repository file AutoConfig finds, walking up
+   * from the calling file's folder and taking the first folder holding settings.ini or .env (settings.ini first;
+   * decouple.py AutoConfig._find_file). Only .env is read here; DATABASE_URL is the platform's.
+   */
+  private decoupleFile(name: string): EnvEntry | undefined {
+    const run = this.run()
+    if (!run.envFile || name === 'DATABASE_URL') return undefined
+    let dir = this.opts.file.includes('/') ? this.opts.file.slice(0, this.opts.file.lastIndexOf('/')) : ''
+    for (;;) {
+      const at = (f: string): string => (dir === '' ? f : `${dir}/${f}`)
+      if (run.envFile(at('settings.ini'))) return undefined
+      const got = run.envFile(at('.env'))
+      if (got && 'entries' in got) {
+        const e = got.entries.find((x) => x.name === name)
+        return e && {...e, via: [...(e.via ?? []), fromDefault(`python-decouple's config() reads ${got.path} for a variable os.environ lacks`, 'https://github.com/HBNetwork/python-decouple/blob/v3.8/decouple.py')]}
+      }
+
+      if (dir === '') return undefined
+      dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : ''
+    }
+  }
+
+  private envRead(node: PyNode, name: string, dflt: EvalValue | undefined, required: boolean, decouple = false): EvalValue {
+    const e = this.env(name) ?? (decouple ? this.decoupleFile(name) : undefined)
     const line = this.line(node)
     // Set to a command's output conncalc does not run (`X=$(cmd)`): neither its value nor the default for an unset variable.
     if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line, reason: e.unknown}
@@ -1806,6 +1963,12 @@ class Evaluator {
       return this.envRead(node, name, args[1] ?? kwargs.default, false)
     }
 
+    const loader = ENV_FILE_LOADERS.get(callee)
+    if (loader && argNode?.type === 'argument_list') {
+      await this.loadEnvFile(node, argNode, loader, args, kwargs)
+      return this.known(node, {args, callee, kind: 'call', kwargText, kwargs})
+    }
+
     if (isDbUrlCall(callee)) {
       const primaryUrl = this.env('DATABASE_URL')?.value
       return dbUrlDict({args, callee, kwargs, primaryUrl, readEnv: (n) => this.envRead(node, n, undefined, false)}, (value, ...from) => this.known(node, value, ...from))
@@ -1840,7 +2003,7 @@ class Evaluator {
       const scheme = environ ? receiverCall?.kwargs[name] : undefined
       const schemeDefault = scheme?.kind === 'known' && isObj(scheme.value) && scheme.value.kind === 'list' ? scheme.value.items[1] : undefined
       const dflt = kwargs.default ?? (callee === 'decouple.config' || method ? args[1] : undefined) ?? schemeDefault
-      const v = this.envRead(node, name, dflt, !dflt)
+      const v = this.envRead(node, name, dflt, !dflt, callee === 'decouple.config')
       const schemeCast = environ ? /^\(\s*(\w+)/.exec(receiverCall?.kwargText?.[name] ?? '')?.[1] : undefined
       return this.cast(node, v, method ?? kwargText.cast ?? schemeCast)
     }
@@ -2042,6 +2205,21 @@ const CONVERSIONS = new Set(['bool', 'float', 'int', 'list', 'str', 'tuple'])
 
 
 /** Named children, without comments and line continuations. */
+/** The expressions a function body's `return` statements give, as written (a bare `return` is "None"); not those of functions or classes inside it. */
+function returnTexts(body: PyNode | null): string[] {
+  const out: string[] = []
+  const walk = (n: PyNode): void => {
+    for (const c of named(n)) {
+      if (c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda' || c.type === 'decorated_definition') continue
+      if (c.type === 'return_statement') out.push(named(c)[0]?.text ?? 'None')
+      else walk(c)
+    }
+  }
+
+  if (body) walk(body)
+  return out
+}
+
 function named(node: PyNode): PyNode[] {
   return node.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'line_continuation')
 }
@@ -2149,7 +2327,7 @@ function instanceOf(v: EvalValue | undefined): PyInstance | undefined {
 /** The env names and changed fields of a BaseSettings class body (`inherited`: its settings base's). */
 function settingsMeta(body: PyNode, file: string, inherited: PySettingsMeta | undefined): PySettingsMeta {
   const text = body.text
-  const meta: PySettingsMeta = {changed: new Map(inherited?.changed), env: new Map(inherited?.env), prefix: inherited?.prefix ?? '', ...(inherited?.prefixUnknown ? {prefixUnknown: inherited.prefixUnknown} : {}), ...(inherited?.choices ? {choices: new Map(inherited.choices)} : {}), ...(inherited?.nested ? {nested: inherited.nested} : {}), ...(inherited?.numeric ? {numeric: new Set(inherited.numeric)} : {})}
+  const meta: PySettingsMeta = {changed: new Map(inherited?.changed), env: new Map(inherited?.env), prefix: inherited?.prefix ?? '', ...(inherited?.prefixUnknown ? {prefixUnknown: inherited.prefixUnknown} : {}), ...(inherited?.choices ? {choices: new Map(inherited.choices)} : {}), ...(inherited?.nested ? {nested: inherited.nested} : {}), ...(inherited?.numeric ? {numeric: new Set(inherited.numeric)} : {}), ...(inherited?.envFile ? {envFile: inherited.envFile} : {})}
   const line0 = body.startPosition.row + 1
   const lineOf = (index: number): number => line0 + text.slice(0, index).split('\n').length - 1
   const prefix = /\benv_prefix\b["']?\s*[=:]\s*(.*)/.exec(text)
@@ -2161,6 +2339,26 @@ function settingsMeta(body: PyNode, file: string, inherited: PySettingsMeta | un
     } else {
       meta.prefixUnknown = `the settings class sets env_prefix at ${file}:${lineOf(prefix.index)} to \`${prefix[1].trim().slice(0, 60)}\`, which conncalc cannot read, so which env var each field comes from is not known (${PYDANTIC_SETTINGS_SOURCES})`
     }
+  }
+
+  // `env_file=".env"`, a tuple or list of them (SettingsConfigDict, model_config dict, v1 `class Config`); an expression's
+  // string literals joined (`BASE_DIR / ".env"`), as the loaders' paths are (Evaluator.loadEnvFile).
+  const envFile = /\benv_file\b["']?\s*[=:]\s*([^\n]*)/.exec(text)
+  if (envFile) {
+    // The value up to a comma outside brackets (the next keyword argument) or the call's closing parenthesis.
+    let value = ''
+    let level = 0
+    for (const c of envFile[1].replace(/\s*#.*$/, '')) {
+      if ('([{'.includes(c)) level++
+      else if (')]}'.includes(c) && --level < 0) break
+      else if (c === ',' && level === 0) break
+      value += c
+    }
+
+    value = value.trim()
+    const plain = /^[([]?\s*((?:[rbu]?["'][^"'\n]+["']\s*,?\s*)+)[)\]]?\s*,?$/.exec(value)
+    const files = plain ? [...plain[1].matchAll(/["']([^"'\n]+)["']/g)].map((m) => m[1]) : [[...value.matchAll(/["']([^"'{}\n]+)["']/g)].map((m) => m[1].replace(/^\/+|\/+$/g, '')).join('/')].filter((f) => f !== '' && /^(?:None|False)\b/.test(value) === false)
+    if (files.length > 0) meta.envFile = {at: `${file}:${lineOf(envFile.index)}`, files: files.map((f) => f.replace(/^\.\//, ''))}
   }
 
   // `threads: int = 2`, `ratio: float`: fields pydantic validates into numbers.

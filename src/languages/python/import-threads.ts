@@ -142,14 +142,19 @@ function calls(c: AppCall, fn: PyFunctionSites, all?: readonly AppCall[]): boole
 }
 
 /**
- * Does the method `method` of the class `c` is called in build an instance of `fn`'s class (`settlement = Settlement(self)`,
- * `return Settlement(self)`)? The return statement is not read: a factory method that builds one class of the app's is
- * taken to return it (a wrong guess gives the function a caller it may not have).
+ * Does the method `method` of the class `c` is called in return an instance of `fn`'s class it builds: `return
+ * Settlement(self)`, or `s = Settlement(self)` (`self.s = …`) then `return s` (`return self.s`)? A method that builds one
+ * and returns something else (or nothing) is not its factory.
  */
 function factoryBuilds(c: AppCall, method: string, fn: PyFunctionSites, all: readonly AppCall[]): boolean {
   const owner = c.call.within?.name.split('.')
   if (owner?.length !== 2) return false
-  return all.some((x) => x.file === c.file && x.call.within?.name === `${owner[0]}.${method}` && constructs(x, fn))
+  const cls = fn.name.split('.')[0]
+  return all.some((x) => {
+    if (x.file !== c.file || x.call.within?.name !== `${owner[0]}.${method}` || !constructs(x, fn)) return false
+    const returns = x.call.within.returns ?? []
+    return returns.some((r) => new RegExp(`^(?:[\\w.]+\\.)?${cls}\\(`).test(r) || (x.call.assignedTo !== undefined && r === x.call.assignedTo) || (x.call.assignedAttr !== undefined && r === `self.${x.call.assignedAttr}`))
+  })
 }
 
 /**

@@ -9,6 +9,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 
 import {evaluateModule} from './evaluate.js'
+import {type LoadedEnvFile, readShippedEnvFile, withEnvFiles} from './env-files.js'
 import {claim, depth, isDirty, MAX_CALL_DEPTH, PyTrace, type PyRun, sameAnswer, siteOutcome, SiteView, within} from './shared-eval.js'
 import {namedFromRoot} from './module-paths.js'
 import {processArgv} from './program.js'
@@ -30,6 +31,8 @@ export class PythonProject {
   private readonly loading = new Set<string>()
   /** This project's views of shared modules, calls, functions and call sites (shown). */
   private readonly shown = new WeakMap<object, object>()
+  /** The env files the code loaded into os.environ so far (load_dotenv, read_env), in order (env-files.ts). */
+  private readonly envFiles: LoadedEnvFile[] = []
 
   /**
    * @param roots folders Python searches before the app root: gunicorn's
@@ -101,9 +104,16 @@ export class PythonProject {
 
   private newRun(open: boolean): PyRun {
     const argv = processArgv(this.ctx.command?.argv)
-    return {
+    const run: PyRun = {
       ...(argv ? {argv} : {}),
-      env: this.ctx.env,
+      env: withEnvFiles(this.ctx.env, this.envFiles),
+      envFile: (path) => readShippedEnvFile(this.ctx.files, path),
+      loadEnvFile: (load) => {
+        // Loaded again (a replay taken over, a module run twice): the same variables, already in place.
+        if (this.envFiles.some((l) => l.path === load.path && l.override === load.override)) return
+        this.envFiles.push(load)
+        run.env = withEnvFiles(this.ctx.env, this.envFiles)
+      },
       ...(this.ctx.dyno?.nproc ? {nproc: this.ctx.dyno.nproc} : {}),
       open,
       resolve: (module, level, from) => this.namesOf(module, level, from),
@@ -111,6 +121,7 @@ export class PythonProject {
       sites: this.view,
       trace: new PyTrace(),
     }
+    return run
   }
 
   /**
@@ -172,8 +183,16 @@ export class PythonProject {
     const d = depth.calls
     if (t.maxRel >= 0 && d !== t.startDepth && (t.startDepth + t.maxRel >= MAX_CALL_DEPTH || d + t.maxRel >= MAX_CALL_DEPTH)) return false
     const nproc = this.ctx.dyno?.nproc
+    // The env as the evaluation saw it: env files it loaded (an 'envfile' event) change what the later questions read.
+    const files = [...this.envFiles]
+    let env = withEnvFiles(this.ctx.env, files)
     for (const e of t.events) {
-      if (e.kind === 'env' && !sameAnswer(e.got, e.deployer ? this.ctx.env.deployerSets(e.name) : this.ctx.env.get(e.name))) return false
+      if (e.kind === 'envfile') {
+        files.push(e.load)
+        env = withEnvFiles(this.ctx.env, files)
+      }
+
+      if (e.kind === 'env' && !sameAnswer(e.got, e.deployer ? env.deployerSets(e.name) : env.get(e.name))) return false
       if (e.kind === 'nproc' && !sameAnswer(e.got, nproc)) return false
       if (e.kind === 'argv' && (e.got ?? []).join('\0') !== (processArgv(this.ctx.command?.argv) ?? []).join('\0')) return false
     }
@@ -198,6 +217,8 @@ export class PythonProject {
         }
 
         if (got !== e.got || isDirty(got)) return i
+      } else if (e.kind === 'envfile') {
+        if (!this.envFiles.some((l) => l.path === e.load.path && l.override === e.load.override)) this.envFiles.push(e.load)
       } else if (e.kind === 'site') {
         if (siteOutcome(this.view, e.fn, e.file, e.line) !== e.outcome) return i
         if (e.outcome === 'add') this.view.list(e.fn).push(e.site)

@@ -24,6 +24,7 @@
  * another's globals (django-split-settings' include()) makes the including evaluation unshareable.
  */
 import type {Env} from '../../model/env.js'
+import type {EnvFileRead, LoadedEnvFile} from './env-files.js'
 import type {Sourced} from '../../model/source.js'
 import type {EvalValue, PyCallSite, PyFunctionSites, PyModule, Scope} from './values.js'
 
@@ -41,6 +42,7 @@ export type PyEvent =
   | {got: readonly string[] | undefined; kind: 'argv'}
   | {from: string; got: Map<string, EvalValue> | undefined; kind: 'resolve'; level: number; module: string; rel: number}
   | {file: string; fn: PyFunctionSites; kind: 'site'; line: number; outcome: 'add' | 'cut' | 'dup'; site: PyCallSite}
+  | {kind: 'envfile'; load: LoadedEnvFile}
 
 /** What one evaluation asked (see the file's comment). */
 export class PyTrace {
@@ -105,6 +107,10 @@ export interface PyRun {
   /** The process's sys.argv, when its command line shows it (program.ts processArgv). */
   argv?: readonly string[]
   env: Env
+  /** An env file of the app as the deploy has it (env-files.ts), for a loader the code calls; absent outside a project. */
+  envFile?: (path: string) => EnvFileRead
+  /** The code loads an env file into os.environ: this and later evaluations of the project read it (env-files.ts). */
+  loadEnvFile?: (load: LoadedEnvFile) => void
   nproc?: Sourced<number>
   /** Events are recorded while the evaluation runs (a function called after it ended adds sites only). */
   open: boolean

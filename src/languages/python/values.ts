@@ -68,6 +68,8 @@ export interface PySettingsMeta {
   prefix: string
   /** `env_prefix` is set in a way conncalc cannot read: no field's env var is known (why). */
   prefixUnknown?: string
+  /** `env_file=".env"` / `(".env", ".env.prod")`: read after the env vars, a later file over an earlier one; where it is set. */
+  envFile?: {at: string; files: string[]}
 }
 
 export interface PyInstance {
@@ -204,6 +206,8 @@ export interface PyFunctionSites {
   classBases?: string[]
   /** More callers than conncalc keeps (MAX_SITES): the sites are a sample. */
   truncated?: boolean
+  /** What its `return` statements give, as written (`payday`, `Payday(self)`; "None" for a bare `return`); [] when it has none. */
+  returns?: string[]
 }
 
 /** `app.config["X"] = v` (or `app.conf.x = v`, PyModule.attrAssignments) where the container is not a dict conncalc knows. */
