@@ -13,11 +13,12 @@ import type {AnalyzerContext, ParsedCommand} from './types.js'
 
 import {dotnetMarker} from '../../platform/language.js'
 import {NODE_PROGRAMS} from '../node/programs.js'
-import {appCliCommand, flaskDevServer, flaskSubcommand, manageCommand, manageFramework, manageInvocation, pythonProgram, pythonScript} from '../python/program.js'
+import {appCliCommand, djceleryArgs, flaskDevServer, flaskSubcommand, manageCommand, manageFramework, manageInvocation, pythonProgram, pythonScript} from '../python/program.js'
 import {readFlag} from './argv.js'
 import {phpWorker} from '../php/php-command.js'
 import {programName} from './setting.js'
 import {versionAtLeast} from '../../util/version.js'
+import {filesUnder} from '../../model/files.js'
 
 type Matcher = (cmd: ParsedCommand, ctx: AnalyzerContext) => boolean
 
@@ -34,8 +35,18 @@ export const isDaphne: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'daph
 /** `waitress-serve …` and `python -m waitress …` (waitress/__main__.py runs the same runner). */
 export const isWaitress: Matcher = (cmd) => ['waitress', 'waitress-serve'].includes(pythonProgram(cmd.argv).name)
 export const isUwsgi: Matcher = (cmd) => pythonProgram(cmd.argv).name === 'uwsgi'
-/** `celery …` (and Flower's own `flower` script), and `flask celery …` (Celery's click group added to the Flask CLI: languages/python/celery.ts). */
-export const isCelery: Matcher = (cmd) => ['celery', 'flower'].includes(pythonProgram(cmd.argv).name) || flaskSubcommand(cmd.argv)?.name === 'celery'
+/** `celery …` (and Flower's own `flower` script), django-celery's `manage.py celery …` / `celeryd`, and `flask celery …` (Celery's click group added to the Flask CLI: languages/python/celery.ts). */
+export const isCelery: Matcher = (cmd, ctx) =>
+  ['celery', 'flower'].includes(pythonProgram(cmd.argv).name) ||
+  flaskSubcommand(cmd.argv)?.name === 'celery' ||
+  // django-celery's `manage.py celery worker`, `manage.py celeryd`, … of a Django manage.py, unless the app has a command
+  // of that name itself (<app>/management/commands/celery.py: django-command.ts reads it).
+  (djceleryArgs(cmd.argv) !== undefined && manageFramework(manageInvocation(cmd.argv)?.script, ctx.files) === undefined && !ownCommand(ctx, manageInvocation(cmd.argv)!.command))
+
+/** A `<app>/management/commands/<name>.py` anywhere in the app (a few folders deep). */
+function ownCommand(ctx: AnalyzerContext, name: string): boolean {
+  return filesUnder(ctx.files, '', (p) => p.endsWith(`/management/commands/${name}.py`), {max: 1, maxDepth: 6}).paths.length > 0
+}
 export const isRq: Matcher = (cmd) => {
   const {args, name} = pythonProgram(cmd.argv)
   // Flask-RQ2's `flask rq worker` (flask_rq2/cli.py) runs rq's own worker command; its `flask rq scheduler` rq-scheduler's.

@@ -22,7 +22,7 @@ import {settingsModule} from './django.js'
 import {pyCandidate} from './candidate.js'
 import {celeryConf, type CeleryConfValue} from './celery-conf.js'
 import {PythonProject} from './modules.js'
-import {flaskSubcommand, pythonProgram} from './program.js'
+import {djceleryArgs, flaskSubcommand, pythonProgram} from './program.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis} from './server.js'
 import {type Candidate, COMMAND_LINE, envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
@@ -208,6 +208,43 @@ function withIdleImports(analysis: ServerAnalysis, walked: PyModule[], pool: str
 }
 
 const IDLE_REF = 'https://docs.celeryq.dev/en/stable/userguide/workers.html'
+const DJCELERY = 'https://github.com/celery/django-celery/blob/v3.1.17/djcelery/management/commands/celery.py'
+// kombu's Django transport (kombu/transport/django, kombu ≤ 3.x) and SQLAlchemy transport keep messages in tables of the app's database.
+const DB_BROKER = 'https://docs.celeryq.dev/en/3.1/getting-started/brokers/django.html'
+
+/** Settings lines with their comments cut, for a name written anywhere in them. */
+const uncommented = (text: string | undefined): string => (text ?? '').replaceAll(/#.*$/gm, '')
+
+/** djcelery named in the settings module (INSTALLED_APPS, or a line that adds it) or a module it imports. */
+async function djceleryInstalled(project: PythonProject, settings: PyModule, texts: (file: string) => string | undefined): Promise<boolean> {
+  const apps = settings.names.get('INSTALLED_APPS')
+  if (apps?.kind === 'known' && typeof apps.value === 'object' && apps.value !== null && 'kind' in apps.value && apps.value.kind === 'list' && apps.value.items.some((i) => asString(i) === 'djcelery')) return true
+  const read = await project.walk([settings.file])
+  return read.some((m) => /["']djcelery["']/.test(uncommented(texts(m.file))))
+}
+
+/** `manage.py celery …` where djcelery is not installed: the command does not exist, the process exits at start. */
+async function djceleryMissing(ctx: AnalyzerContext, command: string, settingsFile: string, diagnostics: Diagnostic[], project: PythonProject): Promise<ServerAnalysis> {
+  const why = `\`manage.py ${command}\` is django-celery's command, but ${settingsFile} does not put djcelery in INSTALLED_APPS: Django stops with "Unknown command: '${command}'" and the process exits at start, holding no connection`
+  diagnostics.push({code: 'missing-config', file: COMMAND_LINE, fix: `add 'djcelery' to INSTALLED_APPS, or run Celery's own command (celery -A proj worker)`, message: `${ctx.processType}: ${why} (${DJCELERY})`, processType: ctx.processType, severity: 'warning'})
+  const none = sourced(0, fromDefault(why, DJCELERY))
+  const analysis = await pythonAnalysis({ctx, diagnostics, entries: [], processes: sourced(1, fromDefault('manage.py runs one process', DJCELERY)), project, server: 'celery', threads: none})
+  return {...analysis, language: 'none', threadsPerProcess: none}
+}
+
+/** The broker when it is the app's database (BROKER_URL / CELERY_BROKER_URL `django://` or `sqla+postgresql://`, BROKER_BACKEND / BROKER_TRANSPORT "django"). */
+function databaseBroker(settings: PyModule | undefined): {source: Source; what: string} | undefined {
+  if (!settings) return undefined
+  for (const key of ['BROKER_URL', 'CELERY_BROKER_URL', 'BROKER_BACKEND', 'BROKER_TRANSPORT']) {
+    const v = settings.names.get(key)
+    const value = v ? asString(v) : undefined
+    if (!v || value === undefined) continue
+    if (/^django:\/\//.test(value) || /^(django|kombu\.transport\.django)$/.test(value)) return {source: fromFile(v.file, v.line), what: `kombu's Django transport (${key} = "${value}")`}
+    if (/^sqla\+postgres/.test(value)) return {source: fromFile(v.file, v.line), what: `kombu's SQLAlchemy transport on PostgreSQL (${key})`}
+  }
+
+  return undefined
+}
 
 /** Celery's subcommands (celery/bin/celery.py adds them to the `celery` click group); `celery` alone runs none. */
 const SUBCOMMANDS = new Set(['amqp', 'beat', 'call', 'control', 'events', 'flower', 'graph', 'help', 'inspect', 'list', 'logtool', 'migrate', 'multi', 'purge', 'report', 'result', 'shell', 'status', 'upgrade', 'worker'])
@@ -216,7 +253,9 @@ const CELERY_CLI = 'https://github.com/celery/celery/blob/main/celery/bin/celery
 export const celery: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const flask = flaskSubcommand(ctx.command.argv)
-    const args = flask?.name === 'celery' ? flask.args : pythonProgram(ctx.command.argv).args
+    // django-celery's `manage.py celery worker …` / `manage.py celeryd …`: Celery's command line, the Django settings as config.
+    const dj = djceleryArgs(ctx.command.argv)
+    const args = dj ? dj.args : flask?.name === 'celery' ? flask.args : pythonProgram(ctx.command.argv).args
     const project = new PythonProject(ctx)
     const app = findFlag(args, ['-A', '--app'])?.value
     const appModule = app?.split(':')[0]
@@ -239,6 +278,11 @@ export const celery: ServerAnalyzer = {
     const module = settingsModule(project, walked, ctx.env)
     const settingsFile = module ? project.resolve(module) : undefined
     const settings = settingsFile ? await project.load(settingsFile) : undefined
+    // django-celery's commands exist only when INSTALLED_APPS names djcelery: else Django says "Unknown command" and exits.
+    if (dj && settings && !(await djceleryInstalled(project, settings, (f) => ctx.files.read(f)?.text))) return djceleryMissing(ctx, dj.command, settingsFile!, diagnostics, project)
+    // A broker on the app's database (kombu's Django transport `django://`, SQLAlchemy's `sqla+postgresql://`): the worker's
+    // consumer polls its tables, so the main process keeps a connection; beat publishes through it.
+    const dbBroker = databaseBroker(settings)
 
     // Flower (`celery flower`, the subcommand the flower package adds through the celery.commands entry point, or its
     // own `flower` script): a Tornado app that reads the broker and the workers' events; it opens no database
@@ -264,7 +308,8 @@ export const celery: ServerAnalyzer = {
 
     if (args.includes('beat') && !args.includes('worker')) {
       const periodic = 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html'
-      const threads = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic))
+      const scheduled = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic))
+      const threads = scheduled.value === 0 && dbBroker ? sourced(1, dbBroker.source, [fromDefault('celery beat sends each task through the broker, here the app\'s database: one connection', periodic)]) : scheduled
       const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery beat is one scheduler process', periodic), viaFlask ? [viaFlask.registered] : undefined), project, server: 'celery-beat', threads})
       if (threads.value !== 0) return analysis
       // No database scheduler, but importing the app ran create_all: beat holds that one idle connection all its life.
@@ -282,9 +327,11 @@ export const celery: ServerAnalyzer = {
     // bin/worker.py:185 `value or app.conf.worker_concurrency`, worker/worker.py:375 either('worker_concurrency', …).
     const conf = await celeryConf(project, walked, settings, app?.split(':')[1])
     const confRead = conf?.get('worker_concurrency', 'CELERYD_CONCURRENCY')
-    const fromSettings = settings?.names.get('CELERY_WORKER_CONCURRENCY')
+    // django-celery reads Celery 3's names straight from the Django settings (CELERYD_CONCURRENCY).
+    const settingKey = dj && !settings?.names.has('CELERY_WORKER_CONCURRENCY') ? 'CELERYD_CONCURRENCY' : 'CELERY_WORKER_CONCURRENCY'
+    const fromSettings = settings?.names.get(settingKey)
     // No Celery app found in the modules read: the Django settings' CELERY_WORKER_CONCURRENCY, as before.
-    const settingC = confRead ? confCandidate(ctx, confRead) : fromSettings && settings ? pyCandidate(fromSettings, 'CELERY_WORKER_CONCURRENCY') : settingsC
+    const settingC = confRead ? confCandidate(ctx, confRead) : fromSettings && settings ? pyCandidate(fromSettings, settingKey) : settingsC
     const envC = envCandidate(ctx.env, ['CELERY_WORKER_CONCURRENCY'], 'Celery concurrency')
     if (envC.value) envC.value = {...envC.value, via: [fromDefault('celery worker reads -c from CELERY_WORKER_CONCURRENCY (click auto_envvar_prefix="CELERY", celery/bin/celery.py:236)', CLICK_ENV)]}
 
@@ -359,6 +406,10 @@ export const celery: ServerAnalyzer = {
     const signalled = isWorker && pool !== 'solo' ? signalConnection(walked) : undefined
     if (signalled && (analysis0.pools ?? []).some((p) => p.pool.value > 0)) {
       mainProcess.push({count: signalConnectionCount(signalled), kind: 'signal-connection', reason: `a connection the celery main process opens in its ${signalled.handler.signal} signal handler and keeps, beside the children's`})
+    }
+
+    if (isWorker && dbBroker && (analysis0.pools ?? []).some((p) => p.pool.value > 0)) {
+      mainProcess.push({count: sourced(1, dbBroker.source, [fromDefault(`the worker's main process consumes from the broker, ${dbBroker.what}: it polls the broker's tables through one connection it keeps`, DB_BROKER)]), kind: 'database-broker', reason: `the celery main process polls the broker on the app's database (${dbBroker.what})`})
     }
 
     const analysis = mainProcess.length > 0 ? {...analysis0, extrasPerDyno: [...(analysis0.extrasPerDyno ?? []), ...mainProcess]} : analysis0

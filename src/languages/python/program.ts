@@ -48,6 +48,21 @@ export function manageInvocation(argv: readonly string[]): {args: string[]; comm
 }
 
 /**
+ * django-celery's management commands (djcelery, for Celery ≤ 3.1: djcelery/management/commands/): `manage.py celery
+ * <subcommand> …` runs Celery's own command line with the Django settings as Celery's config; the older names are
+ * its subcommands — celeryd is `celery worker`, celerybeat `celery beat`, celeryev `celery events`, celerycam
+ * `celery events --camera=djcelery.snapshot.Camera` (snapshots written through the ORM). The arguments as `celery`
+ * would see them; undefined for any other command.
+ */
+export function djceleryArgs(argv: readonly string[]): {args: string[]; command: string} | undefined {
+  const m = manageInvocation(argv)
+  if (!m) return undefined
+  const sub: Record<string, string[]> = {celery: [], celerybeat: ['beat'], celerycam: ['events', '--camera=djcelery.snapshot.Camera'], celeryd: ['worker'], celeryev: ['events']}
+  const pre = sub[m.command]
+  return pre ? {args: [...pre, ...m.args], command: m.command} : undefined
+}
+
+/**
  * `python manage.py migrate --settings=app.settings.production` (or `django-admin … --settings x`): Django's
  * --settings option sets DJANGO_SETTINGS_MODULE before the settings load, over what manage.py's
  * `os.environ.setdefault` would give (handle_default_options, django/core/management/base.py). The module and the
