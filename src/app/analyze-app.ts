@@ -44,6 +44,8 @@ import {budgetProcess} from '../budget/budget.js'
 import {append} from '../util/arrays.js'
 import {MAX_BACKENDS} from '../util/numbers.js'
 import {placeUnknownServers} from '../model/other-server.js'
+import {assumeUnreadCounts, poolsAssumingUnread, unreadMark, unreadSince} from './unread-files.js'
+import type {UnreadFile} from '../model/files.js'
 import {sameServerEvidence} from '../model/same-server.js'
 
 export interface AnalyzeInput {
@@ -183,6 +185,9 @@ export async function analyzeApp(outer: AnalyzeInput): Promise<AppModel> {
     platformOn: (dyno) => (input.dynoSizes ? platformLayer(input.dynoSizes, detected, dyno) : undefined),
     versions,
   }
+  // Files read for the whole app (app.json, Gemfile.lock, the platform's manifests) that are there but cannot be read:
+  // they may set any type's numbers.
+  app.unread = unreadSince(input.files, 0)
   const processes: ProcessModel[] = []
   const memo = input.memo && input.root !== undefined && !input.running ? memoOf(input.memo, input.dynoSizes) : undefined
   const layersKey = memo ? JSON.stringify(input.envLayers.map((l) => [l.label, [...l.vars.values()]])) : ''
@@ -225,6 +230,7 @@ export async function analyzeApp(outer: AnalyzeInput): Promise<AppModel> {
 async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFacts): Promise<Omit<TypeAnalysis, 'reads'>> {
   const diagnostics: Diagnostic[] = []
   const {appJson, versions} = app
+  const typeMark = unreadMark(input.files)
   const origin = {file: entry.file, line: entry.line}
   const formation = input.formation.get(entry.name)
   const {dyno: sized, platform} = app.platformFor(formation?.size)
@@ -304,7 +310,12 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
   const rooted = inRailsRoot(ran)
   const {ctx, scriptNotes} = rooted instanceof Promise ? await rooted : rooted
   const {others} = ran
-  const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(ctx, ctx.versions, diagnostics)
+  // What the type's env and command came from (.profile.d, the scripts it runs), and the app's own files, when there but
+  // unreadable, may set any of its numbers.
+  const unread = [...(app.unread ?? []), ...unreadSince(input.files, typeMark).filter((u) => !app.unread?.some((a) => a.path === u.path))]
+  const found = await analyzeOne(ctx, ctx.versions, diagnostics)
+  const {extrasPerDyno, extrasPerProcess, otherServerPools, typeVersions} = found
+  const {analysis, pools} = unread.length === 0 ? found : {analysis: assumeUnreadCounts(found.analysis, unread), pools: found.pools && poolsAssumingUnread(found.pools, unread)}
   for (const other of others) extrasPerDyno.push(await besideExtra(other, other.ctx.versions, diagnostics))
   // The process that started the command and waits for it, holding a connection of its own (a Rake task's own query).
   for (const held of ran.launcherQueries ?? []) {
@@ -411,6 +422,8 @@ interface AppFacts {
   /** The buildpacks' layer on a machine that is not a dyno size of the table (a Render instance running a Heroku slug). */
   platformOn(dyno: DynoFacts): EnvLayer | undefined
   versions: Record<string, string>
+  /** Files the app's reads before its types' met that are there but cannot be read (unread-files.ts). */
+  unread?: UnreadFile[]
 }
 
 const memoOf = (memo: AnalysisMemo, table: DynoSizeTable | undefined): Map<string, TypeAnalysis> => {
@@ -773,6 +786,8 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   const ctx = command === given.command && env === given.env ? given : {...given, command, env}
   // A command known to be unknown (a workspace package conncalc cannot find, a manager's missing file): counted as such, with why.
   const analyzer = ctx.unknownWhy ? unknown : analyzers.find((a) => a.matches(ctx.command, ctx))!
+  // Files the program's analyzer meets that are there but cannot be read may set its processes, threads and pools.
+  const serverMark = unreadMark(ctx.files)
   const analyzed = await analyzer.analyze(ctx)
   // `bundle exec` where there is no Gemfile: Bundler stops before the program starts (procfile/bundler.ts).
   const noGemfile = bundlerWithoutGemfile(ctx)
@@ -791,7 +806,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // A deploy hook (`release: python manage.py migrate`) is counted one process × one thread, and is on the app's
   // database: the language of the program it runs decides whether that is another database (below).
   const hook = analyzer.id === 'release' ? await deployHookProgram(ctx, read) : undefined
-  let analysis = hook?.analysis ?? read
+  let analysis = assumeUnreadCounts(hook?.analysis ?? read, unreadSince(ctx.files, serverMark))
   // A deploy hook's program whose only database work is a library migrator holds the migrator's one connection.
   if (analysis.migratorOnly && deployHookOf(ctx.processType)) analysis = {...analysis, threadsPerProcess: sourced(1, analysis.migratorOnly)}
   // A deploy hook whose command names no program conncalc reads (`bash bin/post_deploy.sh`) runs the app's own code:
@@ -844,10 +859,12 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   }
 
   if (!pools && analysis.language === 'ruby') {
+    const poolMark = unreadMark(railsCtx.files)
     const reading = analyzeActiveRecordPools(railsCtx, analysis)
     const ar = reading instanceof Promise ? await reading : reading
     append(diagnostics, ar.diagnostics)
-    pools = ar.pools
+    // A database.yml (or initializer) that is there but cannot be read may set the pool.
+    pools = poolsAssumingUnread(ar.pools, unreadSince(railsCtx.files, poolMark))
     otherServerPools = ar.otherServerPools
     idlePools = ar.extrasPerProcess ?? []
   }

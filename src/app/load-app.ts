@@ -3,7 +3,7 @@ import {basename, dirname, relative, resolve} from 'node:path'
 import type {AnalyzeInput} from './analyze-app.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
-import type {FileReader, SourceFile} from '../model/files.js'
+import type {FileReader, SourceFile, UnreadFile} from '../model/files.js'
 import type {Formation} from '../model/formation.js'
 import type {HerokuInputs} from '../model/heroku.js'
 
@@ -353,7 +353,7 @@ interface FollowedBase {
   note: Diagnostic
   /** The repository root from the folder: `..`, `../..`. */
   up: string
-  top: FileReader & {problems: Diagnostic[]}
+  top: FileReader & {problems: Diagnostic[]; unread: UnreadFile[]}
 }
 
 /**
@@ -367,7 +367,15 @@ function withTopAppJson(files: FileReader, followed: FollowedBase): FileReader {
     exists: (p) => (p === 'app.json' ? followed.top.exists('app.json') : files.exists(p)),
     folders: (d) => files.folders(d),
     list: (d) => files.list(d),
-    read: (p) => (p === 'app.json' ? label(followed.top.read('app.json')) : files.read(p)),
+    read(p) {
+      if (p !== 'app.json') return files.read(p)
+      // The root's app.json, unreadable there, is met by this app's reads (its values are this app's assumptions).
+      const from = followed.top.unread.length
+      const file = label(followed.top.read('app.json'))
+      for (const u of followed.top.unread.slice(from)) files.unread?.push({...u, path: `${followed.up}/app.json`})
+      return file
+    },
+    ...(files.unread ? {unread: files.unread} : {}),
   }
 }
 

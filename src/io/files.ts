@@ -2,7 +2,7 @@ import {closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync, real
 import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {FileReader, SourceFile} from '../model/files.js'
+import type {FileReader, SourceFile, UnreadFile} from '../model/files.js'
 
 import {InputError} from '../util/errors.js'
 
@@ -111,7 +111,7 @@ function looksUtf16(bytes: Uint8Array): boolean {
 export function whyNotText(file: Exclude<TextFile, {kind: 'missing' | 'text'}>): string {
   switch (file.kind) {
     case 'binary': {
-      return file.utf16 ? 'UTF-16 without a byte-order mark; save it as UTF-8' : 'not a text file'
+      return file.utf16 ? 'UTF-16 without a byte-order mark; save it as UTF-8' : 'not a text file: it holds NUL bytes'
     }
 
     case 'directory': {
@@ -123,9 +123,17 @@ export function whyNotText(file: Exclude<TextFile, {kind: 'missing' | 'text'}>):
     }
 
     case 'unreadable': {
-      return file.code
+      return ERRNO_WORDS[file.code] ?? file.code
     }
   }
+}
+
+/** What the errors a read of a file that is there can end with mean, for a message (the code kept beside it). */
+const ERRNO_WORDS: Record<string, string> = {
+  EACCES: 'permission denied (EACCES)',
+  EIO: 'an input/output error (EIO)',
+  ELOOP: 'a loop of symbolic links (ELOOP)',
+  EPERM: 'operation not permitted (EPERM)',
 }
 
 /**
@@ -224,18 +232,19 @@ export function newReadCache(): ReadCache {
  * The app's files, read lazily from `root` and cached. Paths are relative to the
  * root with `/`. A path that leaves the root (`../`, an absolute path, a symlink
  * pointing out) is never read. A file that exists but cannot be used (binary,
- * larger than 1 MiB — a lock file 64 MiB —, unreadable) reads as missing and adds an
- * `unparsable-config` warning to `problems`, once.
+ * UTF-16 without a byte-order mark, larger than 1 MiB — a lock file 64 MiB —, no
+ * permission) reads as missing, adds an `unparsable-config` warning to `problems`
+ * once, and is added to `unread` at each read (model/files.ts FileReader).
  */
-export function createFileReader(root: string, shared: ReadCache = newReadCache()): FileReader & {problems: Diagnostic[]} {
+export function createFileReader(root: string, shared: ReadCache = newReadCache()): FileReader & {problems: Diagnostic[]; unread: UnreadFile[]} {
   const absRoot = resolve(root)
   const realRoot = shared.realpath(absRoot) ?? absRoot
 
   const problems: Diagnostic[] = []
+  const unread: UnreadFile[] = []
   const cache = new Map<string, SourceFile | null>() // null: read, and not there
-  const warn = (file: string, message: string): void => {
-    problems.push({code: 'unparsable-config', file, message, severity: 'warning'})
-  }
+  // Files that are there but cannot be read, by key: each read of one is noted in `unread` (the values it may set are assumptions).
+  const unreadable = new Map<string, UnreadFile>()
 
   // A plain key (`config/puma.rb`) under the root is the root, a slash and the key, as resolve() would make it; and the
   // real path of a file no link leads to is itself. Most paths asked are such (a language's marker files, config
@@ -258,37 +267,29 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     // Most paths are already keys (`config/puma.rb`): normalized only when they need it (asked per process type).
     const key = path.includes('\\') || path.startsWith('./') ? path.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '') : path
     const known = cache.get(key)
-    if (known !== undefined) return known ?? undefined
+    if (known !== undefined) {
+      if (known === null && unreadable.size > 0) {
+        const u = unreadable.get(key)
+        if (u) unread.push(u)
+      }
+
+      return known ?? undefined
+    }
+
     let result: SourceFile | undefined
     const abs = locate(key)
     if (abs === undefined) {
-      warn(key, `${key} is outside the app folder; not read`)
+      problems.push({code: 'unparsable-config', file: key, message: `${key} is outside the app folder; not read`, severity: 'warning'})
     } else {
       const file = shared.read(abs)
-      switch (file.kind) {
-        case 'text': {
-          result = {path: key, text: file.text}
-          break
-        }
-
-        case 'binary': {
-          warn(key, `${key} is not a text file; defaults used`)
-          break
-        }
-
-        case 'too-large': {
-          warn(key, `${key} is larger than ${maxBytesFor(key) / 1024 / 1024} MiB; defaults used`)
-          break
-        }
-
-        case 'unreadable': {
-          warn(key, `${key} cannot be read (${file.code}); defaults used`)
-          break
-        }
-
-        default: {
-          break // missing, or a directory: simply not there
-        }
+      if (file.kind === 'text') {
+        result = {path: key, text: file.text}
+      } else if (file.kind !== 'missing' && (file.kind !== 'directory' || namedAsFile(key))) {
+        // There, but not readable as text: unlike a missing file, it may set anything a missing file leaves to the defaults.
+        const u = {path: key, why: file.kind === 'too-large' ? `larger than ${maxBytesFor(key) / 1024 / 1024} MiB` : whyNotText(file)}
+        unreadable.set(key, u)
+        unread.push(u)
+        problems.push({code: 'unparsable-config', file: key, message: `${key} cannot be read (${u.why}); the values it may set are assumptions (*), not defaults`, severity: 'warning'})
       }
     }
 
@@ -345,6 +346,7 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     },
     problems,
     read,
+    unread,
   }
 }
 
@@ -395,9 +397,19 @@ export function readProcfile(path: string, shared?: ReadCache): SourceFile | und
     }
 
     case 'unreadable': {
-      throw new InputError(`cannot read the Procfile ${path} (${file.code})`, hint)
+      throw new InputError(`cannot read the Procfile ${path} (${whyNotText(file)})`, hint)
     }
   }
+}
+
+/**
+ * A directory where a file is read is "not there" when its name could be a folder (`bin/gulp`, a command name probed as
+ * a script of the app), and a file that cannot be read when its name has an extension (`config/database.yml/`): no
+ * program reads a folder named like a config file, and the app that has one in its place fails where it reads it.
+ */
+function namedAsFile(key: string): boolean {
+  const name = key.slice(key.lastIndexOf('/') + 1)
+  return /^[^.].*\.[A-Za-z][\w-]*$/.test(name)
 }
 
 /**

@@ -1,6 +1,6 @@
 import {InputError} from '../util/errors.js'
 import {type ParsedEnvFile, parseEnvFile} from '../util/env-file.js'
-import {readTextFile} from './files.js'
+import {readTextFile, whyNotText} from './files.js'
 
 /**
  * Read an `--env-file` and parse it (util/env-file.ts). Sources name the file as
@@ -33,7 +33,7 @@ export function readEnvFile(path: string): ParsedEnvFile {
     }
 
     case 'unreadable': {
-      throw new InputError(`cannot read env file ${path} (${file.code})`, hint)
+      throw new InputError(`cannot read env file ${path} (${whyNotText(file)})`, hint)
     }
   }
 }

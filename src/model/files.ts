@@ -6,11 +6,20 @@ export interface SourceFile {
   text: string
 }
 
+/** A file that is there but cannot be read as text, and why in a few words ("not a text file", "larger than 1 MiB", "permission denied"). */
+export interface UnreadFile {
+  path: string
+  why: string
+}
+
 /**
  * Read access to the app's files, handed to analyzers so that they never touch
  * the file system themselves (io/ implements it; tests pass a map).
  * `read` returns undefined for a missing file; a file that exists but cannot be
- * used (binary, too large) is reported through `problems` by the implementation.
+ * used (binary, UTF-16 without a byte-order mark, too large, no permission) is reported
+ * through `problems` by the implementation, and each read of it adds it to `unread`: what the
+ * app sets there is unknown, so app/analyze-app.ts makes the defaults (and env values) used
+ * by the step that asked for it assumptions, never plain defaults.
  */
 export interface FileReader {
   exists(path: string): boolean
@@ -19,6 +28,11 @@ export interface FileReader {
   /** Names of the folders directly inside `dir`, sorted; [] when it is missing (workspace globs like `packages/*`). */
   folders(dir: string): string[]
   read(path: string): SourceFile | undefined
+  /**
+   * Every read of a file that is there but unreadable, in order (the same array through every reader made from this one:
+   * withinDir, withExtraFiles): a caller notes its length before a step and takes what the step added.
+   */
+  readonly unread?: UnreadFile[]
   /** Set by withinDir: the folder these paths are relative to, from the app root ('a/b'; '../x' when a `cd` left the root). */
   readonly within?: string
 }
@@ -78,7 +92,7 @@ function readerWithin(files: FileReader, dir: string): FileReader {
 
   const reader: FileReader = {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(at(d)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p))}
   // The folder from the app root (a reader withinDir did not make is the root's): `..` past the root is kept.
-  return {...reader, within: normalizedDir(`${files.within ?? ''}/${dir}`)}
+  return {...reader, ...(files.unread ? {unread: files.unread} : {}), within: normalizedDir(`${files.within ?? ''}/${dir}`)}
 }
 
 /** 'a/./b/../c' → 'a/c'; a '..' with nothing left to take off is kept ('../x'). */
@@ -120,7 +134,7 @@ export function filesUnder(files: FileReader, dir: string, keep: (path: string) 
   return {paths, truncated: false}
 }
 
-const perReader = new WeakMap<FileReader, Map<string, unknown>>()
+const perReader = new WeakMap<FileReader, Map<string, {unread: UnreadFile[]; value: unknown}>>()
 
 /**
  * `compute()`, once per reader and key: what depends only on the app's files (which lock file
@@ -131,9 +145,17 @@ const perReader = new WeakMap<FileReader, Map<string, unknown>>()
 export function onceForFiles<T>(files: FileReader, key: string, compute: () => T): T {
   let of = perReader.get(files)
   if (!of) perReader.set(files, (of = new Map()))
-  if (of.has(key)) return of.get(key) as T
+  const known = of.get(key)
+  if (known) {
+    // The unreadable files its reads met are met again by this caller (whose values they may set).
+    if (known.unread.length > 0) files.unread?.push(...known.unread)
+    return known.value as T
+  }
+
+  const from = files.unread?.length ?? 0
   const value = compute()
-  of.set(key, value)
+  // A promise's reads are not all done yet: the ones made before it returned are kept (most are, the file reads come first).
+  of.set(key, {unread: files.unread ? files.unread.slice(from) : [], value})
   return value
 }
 
@@ -158,6 +180,7 @@ export function withExtraFiles(files: FileReader, extra: readonly SourceFile[]):
       return more.length === 0 ? files.list(d) : [...new Set([...files.list(d), ...more])].sort()
     },
     read: (p) => byPath.get(p) ?? files.read(p),
+    ...(files.unread ? {unread: files.unread} : {}),
     ...(files.within === undefined ? {} : {within: files.within}),
   }
 }

@@ -100,6 +100,22 @@ export function assumed(why: string): Source {
   return source
 }
 
+/** Defaults that are how a program works, not a setting (fromFact). */
+const FACTS = new WeakSet<Source>()
+
+/**
+ * A default that no config file changes (a Go binary is one process; `sidekiq` is one process per command): a file that
+ * cannot be read does not make it an assumption (app/unread-files.ts).
+ */
+export function fromFact(what: string, ref: string): Source {
+  const s = fromDefault(what, ref)
+  FACTS.add(s)
+  return s
+}
+
+/** Is this value's own source a fact of how the program works (fromFact), not a setting's default? */
+export const isFact = (v: Sourced<unknown>): boolean => FACTS.has(v.source)
+
 /** Assumptions made because the app sets a value conncalc cannot read (unreadAssumption). */
 const UNREAD = new WeakSet<Source>()
 

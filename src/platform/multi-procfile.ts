@@ -61,7 +61,7 @@ export function multiProcfile(files: FileReader, by: string, lookup: (name: stri
 /** The app's files with `app.json` read from `appJson` (the buildpack copied it to the root). */
 export function withAppJsonFrom(files: FileReader, appJson: string): FileReader {
   const at = (p: string): string => (p === 'app.json' ? appJson : p)
-  return {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(d), list: (d) => files.list(d), read: (p) => files.read(at(p))}
+  return {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(d), list: (d) => files.list(d), read: (p) => files.read(at(p)), ...(files.unread ? {unread: files.unread} : {})}
 }
 
 /**

@@ -84,7 +84,7 @@ describe('a database URL that names certificate files', () => {
 describe('conncalc.yml', () => {
   it.each([
     ['a link to a file that is not there', 'deploy/conncalc.yml', 'a symbolic link to a file that is not there'],
-    ['a link to itself', 'conncalc.yml', 'ELOOP'],
+    ['a link to itself', 'conncalc.yml', 'a loop of symbolic links (ELOOP)'],
   ])('%s is exit 2 saying so, not a run without the config file', (_what, target, why) => {
     const dir = app({Procfile: 'web: gunicorn app:app\n'})
     symlinkSync(target, join(dir, 'conncalc.yml'))

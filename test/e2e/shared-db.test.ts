@@ -106,6 +106,6 @@ describe('several apps, one database', () => {
     for (const name of ['eu', 'us', 'asia']) expect(row(json, name, 'web').sources.processesPerDyno.source.file).toBe('shop/config/puma.rb')
     // The binary file is named for every app that reads it, not only the first.
     const blob = json.diagnostics.filter((d) => d.code === 'unparsable-config').map((d) => d.message).sort()
-    expect(blob).toEqual(['asia', 'eu', 'us'].map((a) => `${a}: config/initializers/blob.rb is not a text file; defaults used`))
+    expect(blob).toEqual(['asia', 'eu', 'us'].map((a) => `${a}: config/initializers/blob.rb cannot be read (not a text file: it holds NUL bytes); the values it may set are assumptions (*), not defaults`))
   })
 })

@@ -5,6 +5,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {InputError} from '../../src/util/errors.js'
 import {createFileReader, MAX_FILE_BYTES, MAX_LOCK_FILE_BYTES, readProcfile} from '../../src/io/files.js'
+import {onceForFiles, withinDir} from '../../src/model/files.js'
 
 let base: string
 let root: string
@@ -24,6 +25,7 @@ beforeAll(() => {
   writeFileSync(join(base, 'secret.env'), 'DATABASE_URL=postgres://a:b@h/d\n')
   symlinkSync(join(base, 'secret.env'), join(root, 'config', 'linked.yml'))
   writeFileSync(join(root, 'config', 'cable.yml'), 'production:\n  adapter: postgresql\n')
+  mkdirSync(join(root, 'config', 'initializers.rb'))
   symlinkSync(join(root, 'config', 'cable.yml'), join(root, 'config', 'cable-link.yml'))
 })
 
@@ -52,10 +54,37 @@ describe('createFileReader', () => {
       {
         code: 'unparsable-config',
         file: 'config/database.yml',
-        message: 'config/database.yml is not a text file; defaults used',
+        message: 'config/database.yml cannot be read (not a text file: it holds NUL bytes); the values it may set are assumptions (*), not defaults',
         severity: 'warning',
       },
     ])
+  })
+
+  it('notes each read of a file that is there but unreadable in `unread`, with why; a missing file or a folder named as one is not', () => {
+    const files = createFileReader(root)
+    const within = withinDir(files, 'config')
+    expect(files.read('config/database.yml')).toBeUndefined()
+    expect(within.read('database.yml')).toBeUndefined() // the same file, through a cd's reader: the same log
+    expect(files.read('config/sidekiq.yml')).toBeUndefined()
+    expect(files.read('config/unicorn.rb')).toBeUndefined() // missing
+    expect(files.read('config')).toBeUndefined() // a folder whose name could be a folder's
+    expect(files.read('config/initializers.rb')).toBeUndefined() // a folder named as a file
+    expect(files.unread).toEqual([
+      {path: 'config/database.yml', why: 'not a text file: it holds NUL bytes'},
+      {path: 'config/database.yml', why: 'not a text file: it holds NUL bytes'},
+      {path: 'config/sidekiq.yml', why: 'larger than 1 MiB'},
+      {path: 'config/initializers.rb', why: 'a directory'},
+    ])
+    expect(within.unread).toBe(files.unread)
+  })
+
+  it('replays the unreadable files a computation met each time its answer is reused (onceForFiles)', () => {
+    const files = createFileReader(root)
+    const compute = (): number => (files.read('config/database.yml') ? 1 : 0)
+    expect(onceForFiles(files, 'k', compute)).toBe(0)
+    const mark = files.unread.length
+    expect(onceForFiles(files, 'k', compute)).toBe(0)
+    expect(files.unread.slice(mark)).toEqual([{path: 'config/database.yml', why: 'not a text file: it holds NUL bytes'}])
   })
 
   it('reads a lock file larger than 1 MiB, and refuses one past 64 MiB', () => {
@@ -64,13 +93,13 @@ describe('createFileReader', () => {
     expect(lock!.text.length).toBeGreaterThan(MAX_FILE_BYTES)
     expect((JSON.parse(lock!.text) as {packages: Record<string, {version: string}>}).packages['node_modules/pg'].version).toBe('8.11.3')
     expect(files.read('yarn.lock')).toBeUndefined()
-    expect(files.problems.map((p) => p.message)).toEqual(['yarn.lock is larger than 64 MiB; defaults used'])
+    expect(files.problems.map((p) => p.message)).toEqual(['yarn.lock cannot be read (larger than 64 MiB); the values it may set are assumptions (*), not defaults'])
   })
 
   it('refuses a file larger than 1 MiB', () => {
     const files = createFileReader(root)
     expect(files.read('config/sidekiq.yml')).toBeUndefined()
-    expect(files.problems.map((p) => p.message)).toEqual(['config/sidekiq.yml is larger than 1 MiB; defaults used'])
+    expect(files.problems.map((p) => p.message)).toEqual(['config/sidekiq.yml cannot be read (larger than 1 MiB); the values it may set are assumptions (*), not defaults'])
   })
 
   it('never reads outside the root: ../, absolute paths, symlinks pointing out', () => {

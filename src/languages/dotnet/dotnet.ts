@@ -18,7 +18,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, describeSource, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, describeSource, fromDefault, fromFact, fromFile, type Source, type Sourced, sourced} from '../../model/source.js'
 import {versionAtLeast} from '../../util/version.js'
 import {isDotnet} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
@@ -85,7 +85,7 @@ export const dotnet: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const app = discoverDotnetApp(ctx.files)
     const diagnostics: Diagnostic[] = app.diagnostics.map((d) => ({...d, processType: ctx.processType}))
-    const processes = sourced(1, fromDefault('a .NET app runs as one process per dyno', LAUNCH_REF))
+    const processes = sourced(1, fromFact('a .NET app runs as one process per dyno', LAUNCH_REF))
     const {args, project, why} = pickProject(app, ctx.command)
     if (!project) {
       diagnostics.push({

@@ -14,7 +14,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra, PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFact, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {ectoMigration, isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
 import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoOtherAdapter} from './config.js'
@@ -183,7 +183,7 @@ export const elixir: ServerAnalyzer = {
           : `${ctx.processType}: ${m.file}:${m.line} imports ${m.path}, which is not in the app (Config.import_config raises on a missing file, so it is made where the app runs, often gitignored): what it sets is not read`, processType: ctx.processType, severity: 'warning'})
     }
     const task = mixTask(ctx.command.argv)
-    const one = sourced(1, fromDefault('an Elixir node is one BEAM OS process per dyno', 'https://hexdocs.pm/mix/Mix.Tasks.Release.html'))
+    const one = sourced(1, fromFact('an Elixir node is one BEAM OS process per dyno', 'https://hexdocs.pm/mix/Mix.Tasks.Release.html'))
     // `mix ecto.migrate`/`rollback` (and phx.gen.release's `bin/app eval "App.Release.migrate"`) start no
     // application: Ecto.Migrator.with_repo starts each repo with a pool of 2, one repo after another.
     const migration = ectoMigration(ctx.command.argv)

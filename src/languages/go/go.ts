@@ -15,7 +15,7 @@ import type {PoolEntry} from '../../model/process.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import type {GoCode, GoSite} from './go-code.js'
 
-import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, derivedFrom, fromDefault, fromFact, fromFile, type Source, type Sourced, sourced} from '../../model/source.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {isGo} from '../common/matchers.js'
 import {pyCandidate} from '../python/candidate.js'
@@ -317,7 +317,7 @@ export const go: ServerAnalyzer = {
     const where = packageDirs(ctx, module)
     const code = await readGoCode({args: ctx.command.argv.slice(1), dirs: where.dirs, env: ctx.env, files: ctx.files, module, nproc: ctx.dyno?.nproc})
     const diagnostics: Diagnostic[] = [...where.diagnostics, ...code.diagnostics]
-    const processes = sourced(1, fromDefault('a Go binary is one process per dyno', 'https://devcenter.heroku.com/articles/go-support'))
+    const processes = sourced(1, fromFact('a Go binary is one process per dyno', 'https://devcenter.heroku.com/articles/go-support'))
     const pools: PoolEntry[] = []
     const usesPgxpool = code.opened.some((o) => o.lib === 'pgxpool') || code.maxConns.length > 0
     if (usesPgxpool || (pgxModule && code.opened.length === 0)) pools.push(pgxPool(ctx, code, pgxModule ? fromFile('go.mod', modules.get(pgxModule)!) : undefined, diagnostics))

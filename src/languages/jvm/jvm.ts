@@ -11,7 +11,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 
 import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
 import {jvmUrlServer} from './url-server.js'
-import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFact, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {filesUnder, onceForFiles} from '../../model/files.js'
 import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
@@ -150,7 +150,7 @@ function unpooled(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Extra[] {
 
 /** One JVM per dyno whose request threads share one pool: at most the pool's size hold a connection at once. */
 function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source, extras: Extra[] = [], server = 'spring-boot'): ServerAnalysis {
-  const processesPerDyno = sourced(1, fromDefault('one JVM per dyno', server === 'jvm' ? 'https://devcenter.heroku.com/articles/deploying-java' : 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku'))
+  const processesPerDyno = sourced(1, fromFact('one JVM per dyno', server === 'jvm' ? 'https://devcenter.heroku.com/articles/deploying-java' : 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku'))
   // A pool known to be on another database (model/other-server.ts) is listed, not counted: its threads hold none on the plan.
   const apart = apartFromKnownOthers([pool])
   if (apart.pools.length === 0) {
@@ -175,7 +175,7 @@ async function frameworkJvm(ctx: AnalyzerContext, framework: 'micronaut' | 'quar
   const read = framework === 'quarkus' ? quarkusPools(ctx) : micronautPools(ctx)
   const diagnostics = [...read.diagnostics]
   const extras = unpooled(ctx, diagnostics)
-  const processes = sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-java'))
+  const processes = sourced(1, fromFact('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-java'))
   const name = framework === 'quarkus' ? 'Quarkus' : 'Micronaut'
   if (read.pools.length === 0) {
     if (read.notCounted.length > 0) return {diagnostics, extrasPerProcess: extras, language: 'none', pools: [], processesPerDyno: processes, server: framework, threadsPerProcess: sourced(0, fromDefault(`${name}: its datasources are not PostgreSQL: ${read.notCounted.join(', ')}`, 'https://quarkus.io/guides/datasource'))}
@@ -305,7 +305,7 @@ function hikariInCode(files: AnalyzerContext['files']): HikariSetting | undefine
  */
 async function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: string}[]): Promise<ServerAnalysis> {
   const diagnostics: Diagnostic[] = []
-  const processes = sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-java'))
+  const processes = sourced(1, fromFact('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-java'))
   const all = builds.map((b) => b.text).join('\n')
   const names = builds.map((b) => b.path).join(', ')
   if (!/postgresql|pgjdbc|vertx-pg-client|r2dbc-postgres/i.test(all)) {
@@ -664,7 +664,7 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
   if (builds.some((b) => /spring-boot-starter/.test(b.text)) && !builds.some((b) => JDBC_ON_CLASSPATH.test(b.text))) {
     // DataSourceAutoConfiguration is @ConditionalOnClass({DataSource.class, EmbeddedDatabaseType.class}): no spring-jdbc, no pool.
     const names = builds.map((b) => b.path).join(', ')
-    return {diagnostics: [], language: 'none', pools: [], processesPerDyno: sourced(1, fromDefault('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')), server: 'spring-boot', threadsPerProcess: sourced(0, fromDefault(`the build (${names}) lists no JDBC starter, spring-jdbc, pool or PostgreSQL driver: Spring Boot configures no DataSource and this process opens no connection`, DATASOURCE_AUTOCONFIG))}
+    return {diagnostics: [], language: 'none', pools: [], processesPerDyno: sourced(1, fromFact('one JVM per dyno', 'https://devcenter.heroku.com/articles/deploying-spring-boot-apps-to-heroku')), server: 'spring-boot', threadsPerProcess: sourced(0, fromDefault(`the build (${names}) lists no JDBC starter, spring-jdbc, pool or PostgreSQL driver: Spring Boot configures no DataSource and this process opens no connection`, DATASOURCE_AUTOCONFIG))}
   }
 
   const config = new SpringConfig(ctx, ctx.command.argv)

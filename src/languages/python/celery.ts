@@ -15,7 +15,7 @@ import type {PyModule} from './values.js'
 import type {ResultStore} from './celery-idle.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFact, fromFile, fromFlag, type Source, type Sourced, sourced} from '../../model/source.js'
 import {asString} from './evaluate.js'
 import {entryFiles, flaskAppEntries} from './app-pools.js'
 import {settingsModule} from './django.js'
@@ -290,7 +290,7 @@ export const celery: ServerAnalyzer = {
     if ((pythonProgram(ctx.command.argv).name === 'flower' || args.includes('flower')) && !isWorker && !args.includes('beat')) {
       const ref = 'https://flower.readthedocs.io/en/latest/config.html#persistent'
       const none = sourced(0, fromDefault('Flower monitors Celery through the broker and the workers\' events; it runs no task and opens no database connection (its persistent state is a shelve file)', ref))
-      const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromDefault('Flower is one process (a Tornado server)', ref)), project, server: 'celery-flower', threads: none})
+      const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromFact('Flower is one process (a Tornado server)', ref)), project, server: 'celery-flower', threads: none})
       return {...analysis, language: 'none', threadsPerProcess: none}
     }
 
@@ -302,7 +302,7 @@ export const celery: ServerAnalyzer = {
       const threads = camera
         ? sourced(1, fromFlag(camera.written), [fromDefault('celery events with a camera writes each snapshot from one thread', ref)])
         : sourced(0, fromDefault('celery events without a camera prints the events and opens no database connection', ref))
-      const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery events is one process', ref)), project, server: 'celery-events', threads})
+      const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromFact('celery events is one process', ref)), project, server: 'celery-events', threads})
       return threads.value === 0 ? {...analysis, language: 'none', threadsPerProcess: threads} : analysis
     }
 

@@ -6,7 +6,7 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {fromDefault, sourced} from '../../model/source.js'
+import {fromDefault, fromFact, sourced} from '../../model/source.js'
 import {CHANNELS_1_DEPLOY, channelsOnePin, servesChannelLayer} from './channels-one.js'
 import {entryFiles} from './app-pools.js'
 import {moduleOfAppSpec, PythonProject} from './modules.js'
@@ -26,7 +26,7 @@ export const daphne: ServerAnalyzer = {
       return {
         diagnostics: [],
         language: 'none',
-        processesPerDyno: sourced(1, fromDefault('Daphne runs one process (it has no workers option)', 'https://github.com/django/daphne#readme')),
+        processesPerDyno: sourced(1, fromFact('Daphne runs one process (it has no workers option)', 'https://github.com/django/daphne#readme')),
         server: 'daphne',
         threadsPerProcess: sourced(0, fromDefault(`${relays}; it opens no PostgreSQL connection`, CHANNELS_1_DEPLOY), why),
       }
@@ -38,7 +38,7 @@ export const daphne: ServerAnalyzer = {
       ctx,
       diagnostics: [],
       entries: entryFiles(project, [appModule]),
-      processes: sourced(1, fromDefault('Daphne runs one process (it has no workers option)', 'https://github.com/django/daphne#readme')),
+      processes: sourced(1, fromFact('Daphne runs one process (it has no workers option)', 'https://github.com/django/daphne#readme')),
       project,
       server: 'daphne',
       threads: 'event-loop',

@@ -13,7 +13,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {classOf, type EvalValue, type PyModule} from './values.js'
 import type {Extra} from '../../model/process.js'
 
-import {assumed, fromDefault, fromFile, fromFlag, sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFact, fromFile, fromFlag, sourced} from '../../model/source.js'
 import {ASGIREF_SYNC, CHANNELS_1_RUNWORKER, CHANNELS_RUNWORKER, channelsOnePin, singleThreadWorkerPin} from './channels-one.js'
 import {findFlag, flagCandidate, numericFlag} from '../common/setting.js'
 import {PythonProject} from './modules.js'
@@ -119,7 +119,7 @@ export const djangoCommand: ServerAnalyzer = {
     const qSettings = !file && manage.command === 'qcluster' ? await installedApp(project, ctx, manage.command, manage.script) : undefined
     let extrasPerDyno: Extra[] | undefined
     let threads
-    let processes = sourced(1, fromDefault('a Django management command runs in one process', REF))
+    let processes = sourced(1, fromFact('a Django management command runs in one process', REF))
     const channelsOne = manage.command === 'runworker' && !file ? channelsOnePin(ctx.files) : undefined
     const singleThread = manage.command === 'runworker' && !file && !channelsOne ? singleThreadWorkerPin(ctx.files) : undefined
     if (singleThread) {

@@ -8,7 +8,7 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {assumed, fromDefault, type Source, sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFact, type Source, sourced} from '../../model/source.js'
 import {PythonProject} from './modules.js'
 import {flaskAppEntries} from './app-pools.js'
 import {flaskSubcommand, manageInvocation, pythonProgram, scriptRoot} from './program.js'
@@ -46,14 +46,14 @@ export function djangoRqBase(bases: readonly string[]): 'scheduler' | 'worker' |
  */
 export async function rqSchedulerAnalysis(ctx: AnalyzerContext, project: PythonProject, entries: string[], how: Source[], ref = how.length > 0 ? DJANGO_RQ_SCHEDULER : RQ_SCHEDULER): Promise<ServerAnalysis> {
   const none = sourced(0, fromDefault('rq-scheduler\'s Scheduler.run() moves due jobs onto their queues in Redis; it runs no job and opens no database connection', ref), how)
-  const analysis = await pythonAnalysis({ctx, diagnostics: [], entries, processes: sourced(1, fromDefault('the scheduler is one process', ref)), project, server: 'rq-scheduler', threads: none})
+  const analysis = await pythonAnalysis({ctx, diagnostics: [], entries, processes: sourced(1, fromFact('the scheduler is one process', ref)), project, server: 'rq-scheduler', threads: none})
   return {...analysis, language: 'none', threadsPerProcess: none}
 }
 
 /** `manage.py <name>` of an app command extending django-rq's rqworker: rq's worker, its handle() run first (`how`). */
 export async function djangoRqWorkerAnalysis(ctx: AnalyzerContext, project: PythonProject, entries: string[], how: Source[]): Promise<ServerAnalysis> {
   const one = sourced(1, fromDefault('django-rq\'s rqworker closes Django\'s connections before the worker forks; an RQ worker runs one job at a time, in a forked work horse', DJANGO_RQ_WORKER), [...how, fromDefault('an RQ worker runs one job at a time (in a forked work horse)', REF)])
-  return pythonAnalysis({ctx, diagnostics: [], entries, processes: sourced(1, fromDefault('an RQ worker is one process (and the work horse it forks per job)', REF)), project, server: 'rq', threads: one})
+  return pythonAnalysis({ctx, diagnostics: [], entries, processes: sourced(1, fromFact('an RQ worker is one process (and the work horse it forks per job)', REF)), project, server: 'rq', threads: one})
 }
 
 export const rq: ServerAnalyzer = {

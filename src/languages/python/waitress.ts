@@ -8,7 +8,7 @@
  */
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
-import {fromDefault, sourced} from '../../model/source.js'
+import {fromDefault, fromFact, sourced} from '../../model/source.js'
 import {entryFiles} from './app-pools.js'
 import {moduleOfAppSpec, PythonProject} from './modules.js'
 import {pythonProgram} from './program.js'
@@ -44,7 +44,7 @@ export const waitress: ServerAnalyzer = {
       ctx,
       diagnostics: [...threads.diagnostics],
       entries: entryFiles(project, [appModule]),
-      processes: sourced(1, fromDefault('waitress serves from one process (it has no worker processes)', ADJUSTMENTS)),
+      processes: sourced(1, fromFact('waitress serves from one process (it has no worker processes)', ADJUSTMENTS)),
       project,
       server: 'waitress',
       threads: threads.value,

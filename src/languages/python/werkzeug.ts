@@ -15,7 +15,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {EvalValue, PyCall} from './values.js'
 import type {FileReader} from '../../model/files.js'
 
-import {assumed, fromDefault, fromFile, fromFlag, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFact, fromFile, fromFlag, type Sourced, sourced} from '../../model/source.js'
 import {flaskAppEntries} from './app-pools.js'
 import {pyCandidate} from './candidate.js'
 import {isCall} from './evaluate.js'
@@ -114,7 +114,7 @@ async function flaskRun(ctx: AnalyzerContext, app: string | undefined, args: str
     : flaskThreadedDefault(ctx.files, 'flask run')
   const roots = scriptRoot(script)
   const project = new PythonProject(ctx, roots)
-  const processes = sourced(1, fromDefault('`flask run` serves from one process (it has no processes option)', FLASK_CLI))
+  const processes = sourced(1, fromFact('`flask run` serves from one process (it has no processes option)', FLASK_CLI))
   const group = script ? groupCreatesApp((await project.load(script))?.calls ?? []) : undefined
   if (script && group) return {diagnostics: [], entries: [script], processes: {...processes, via: [fromFile(script, group.line), fromDefault('the FlaskGroup builds the app with its create_app (ScriptInfo.load_app calls it first)', FLASK_CLI)]}, roots, threaded}
   const entries = flaskAppEntries(ctx, project, app)

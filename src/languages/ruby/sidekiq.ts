@@ -5,7 +5,7 @@
  * then the default for the installed version.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
-import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFact, fromFile, type Sourced, sourced} from '../../model/source.js'
 import {readYamlErb, type YamlErb} from './erb.js'
 import {type DslCall, findCalls} from './evaluate.js'
 import {versionAtLeast} from '../../util/version.js'
@@ -153,7 +153,7 @@ export const sidekiq: ServerAnalyzer = {
     const swarm = programName(argv[0]) === 'sidekiqswarm'
     const processes = swarm
       ? swarmProcesses(ctx)
-      : {diagnostics: [], value: sourced(1, fromDefault('one Sidekiq process per command (capsules share its threads)', CLI))}
+      : {diagnostics: [], value: sourced(1, fromFact('one Sidekiq process per command (capsules share its threads)', CLI))}
     append(diagnostics, processes.diagnostics)
 
     return {
