@@ -1,5 +1,6 @@
 import {readFileSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
+import {parseSync} from 'oxc-parser'
 import {describe, expect, it} from 'vitest'
 
 import {ROOT} from '../helpers/cli.js'
@@ -97,5 +98,42 @@ describe('start-up stays fast: the TOML parser loads only for an app with a fly.
     const holding = readdirSync(dist).filter((f) => f.endsWith('.js') && readFileSync(join(dist, f), 'utf8').includes(marker))
     expect(holding.length).toBe(1)
     expect(staticGraph(dist).has(holding[0])).toBe(false)
+  })
+})
+
+describe("start-up stays fast: dist/cli.cjs's top-level scope leaves out the analyzers a Rails run never loads", () => {
+  // esbuild.config.js (lazyScopes) moves the top-level statements of the modules only import() reaches (other than
+  // Ruby's) into a function per set of them, called the first time one is imported: V8 rebuilds the table of the
+  // bundle's top-level names whenever it reads the code cache, and makes each top-level function at every start.
+  // A marker per language: a string that only one module of that language's analyzers holds.
+  const markers = {
+    '.NET (src/languages/dotnet/configuration.ts)': 'https://learn.microsoft.com/aspnet/core/fundamentals/environments',
+    'Elixir (src/languages/elixir/elixir.ts)': 'https://github.com/elixir-ecto/ecto/blob/master/lib/ecto/repo/supervisor.ex',
+    'Go (src/languages/go/go-code.ts)': 'https://pkg.go.dev/flag#Int',
+    'JVM (src/languages/jvm/spring.ts)': 'https://docs.spring.io/spring-boot/reference/features/external-config.html',
+    'Node (src/languages/node/js.ts)': 'https://github.com/nestjs/config/blob/master/lib/config.service.ts',
+    'PHP (src/languages/php/php.ts)': 'https://www.php.net/manual/en/features.persistent-connections.php',
+    'Python (src/languages/python/evaluate.ts)': 'https://docs.python.org/3/library/sys.html#sys.argv',
+    'Rust (src/languages/rust/rocket.ts)': 'https://github.com/rwf2/Rocket/blob/v0.5.1/contrib/db_pools/lib/src/database.rs#L258-L264',
+  }
+  const text = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')
+  // The bundle's lines: its build, a guard, then `(function (exports, …) {` around the program.
+  const wrapper = parseSync('cli.cjs', text, {preserveParens: false, sourceType: 'script'}).program.body.at(-1)
+  const inner = wrapper?.type === 'ExpressionStatement' && wrapper.expression.type === 'FunctionExpression' ? (wrapper.expression.body?.body ?? []) : []
+
+  it.each(Object.entries(markers))('%s is inside a function the top level only declares', (_, marker) => {
+    const at = text.indexOf(JSON.stringify(marker))
+    expect(at).toBeGreaterThan(0)
+    expect(text.indexOf(JSON.stringify(marker), at + 1)).toBe(-1) // one module holds it
+    const statement = inner.find((s) => s.start <= at && at < s.end)
+    expect(statement?.type).toBe('FunctionDeclaration')
+  })
+
+  it('the top level declares fewer than 2,730 names', () => {
+    // Before lazyScopes ~4,200, a third of them the other languages'. V8's table of them has 8,192 entries from
+    // 2,731 names on, 4,096 below (capacity: the power of two at or above 1.5 times the names).
+    const names = inner.reduce((n, s) => n + (s.type === 'VariableDeclaration' ? s.declarations.length : s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration' ? 1 : 0), 0)
+    expect(names).toBeGreaterThan(1000)
+    expect(names).toBeLessThan(2730)
   })
 })
