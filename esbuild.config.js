@@ -55,7 +55,7 @@ function writeAscii(result) {
 // Each lazy package, whole, as CommonJS (what oclif's require() expects).
 await esbuild.build({
   ...common,
-  entryPoints: Object.fromEntries(LAZY.map((name) => [name, fromOclif.resolve(name)])),
+  entryPoints: Object.fromEntries([...LAZY, 'debug'].map((name) => [name, fromOclif.resolve(name)])),
   format: 'cjs',
   outdir: 'dist/lazy',
   outExtension: {'.js': '.cjs'},
@@ -85,6 +85,29 @@ module.exports = new Proxy(function () {}, {
         loader: 'js',
       }
     })
+  },
+}
+
+/**
+ * debug, oclif's logger (lib/logger.js: `debug(namespace)` for each logger, then calls of what it
+ * returns): it prints only the namespaces DEBUG names, which debug reads once, as it loads. Where
+ * DEBUG is unset as oclif loads, every call prints nothing, and debug's setup (its colours from
+ * supports-color, the DEBUG_* options, ms, a function per namespace; ~1.2 M instructions of a
+ * `conncalc plan`) changes nothing: oclif gets functions that do nothing instead. Set (even to
+ * ''), oclif gets debug itself, built apart as dist/lazy/debug.cjs.
+ */
+const lazyDebug = {
+  name: 'lazy-debug',
+  setup(build) {
+    build.onResolve({filter: /^debug$/}, (args) => (/[\\/]@oclif[\\/]core[\\/]/.test(args.importer) ? {namespace: 'lazy-debug', path: 'debug'} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'lazy-debug'}, () => ({
+      contents: `if (process.env.DEBUG === undefined) {
+  const silent = (namespace) => Object.assign(() => {}, {enabled: false, extend: (more, delimiter = ':') => silent(namespace + delimiter + more), namespace})
+  module.exports = silent
+} else module.exports = require("./lazy/debug.cjs")
+`,
+      loader: 'js',
+    }))
   },
 }
 
@@ -539,7 +562,7 @@ writeAscii(await esbuild.build({
   external: ['web-tree-sitter', 'oxc-parser', 'pg', 'typescript', 'ts-node'],
   format: 'esm',
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, prismLoader, prismSerialized],
+  plugins: [lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, prismLoader, prismSerialized],
   splitting: true,
   write: false,
 }))
@@ -587,7 +610,7 @@ const cli = await esbuild.build({
   minifySyntax: !process.env.CONNCALC_NO_MINIFY,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [lazyPackages, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, prismLoader, prismSerialized, siblingBundles],
+  plugins: [lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, prismLoader, prismSerialized, siblingBundles],
   write: false,
 })
 

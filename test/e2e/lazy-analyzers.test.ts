@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {parseSync} from 'oxc-parser'
 import {describe, expect, it} from 'vitest'
 
-import {ROOT} from '../helpers/cli.js'
+import {ROOT, runCli} from '../helpers/cli.js'
 
 /** dist/main.js and every chunk it imports statically: what every run parses. */
 function staticGraph(dist: string): Set<string> {
@@ -135,5 +135,27 @@ describe("start-up stays fast: dist/cli.cjs's top-level scope leaves out the ana
     const names = inner.reduce((n, s) => n + (s.type === 'VariableDeclaration' ? s.declarations.length : s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration' ? 1 : 0), 0)
     expect(names).toBeGreaterThan(1000)
     expect(names).toBeLessThan(2730)
+  })
+})
+
+describe("start-up stays fast: oclif's logger (debug) loads only when DEBUG is set", () => {
+  // esbuild.config.js (lazyDebug): with DEBUG unset oclif's loggers are functions that print nothing, as debug's are.
+  const marker = 'is deprecated and no longer does anything'
+
+  it('debug is in dist/lazy/debug.cjs, not in what every run parses', () => {
+    const dist = join(ROOT, 'dist')
+    expect(readFileSync(join(dist, 'lazy', 'debug.cjs'), 'utf8')).toContain(marker)
+    const parsed = [...staticGraph(dist), 'cli.cjs'].map((f) => readFileSync(join(dist, f), 'utf8'))
+    expect(parsed.filter((text) => text.includes(marker))).toEqual([])
+  })
+
+  it("DEBUG=oclif:* prints oclif's log on standard error; unset, nothing; the output is the same", () => {
+    const quiet = runCli(['plans'])
+    const logged = runCli(['plans'], {env: {DEBUG: 'oclif:*'}})
+    expect(quiet.code).toBe(0)
+    expect(quiet.stderr).toBe('')
+    expect(logged.code).toBe(0)
+    expect(logged.stdout).toBe(quiet.stdout)
+    expect(logged.stderr).toMatch(/oclif:config loading core plugin from /)
   })
 })
