@@ -675,7 +675,9 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
   const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
   const extras = unpooled(ctx, diagnostics)
   if (tomcat) return oneJvm(diagnostics, tomcat, fromDefault("request threads wait for one of tomcat-jdbc's connections; at most maxActive hold one at once", TOMCAT_JDBC), extras)
-  const max = intProperty(config, 'spring.datasource.hikari.maximum-pool-size', 'the HikariCP pool size', diagnostics) ?? sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI))
+  // With the application's module unknown (several Spring Boot modules), the default is a guess: its settings were not read.
+  const unread = config.module.ambiguous ? [assumed(`the Spring Boot module the jar is built from is not known (${config.module.ambiguous.length} hold application files): their pool settings are not read`)] : undefined
+  const max = intProperty(config, 'spring.datasource.hikari.maximum-pool-size', 'the HikariCP pool size', diagnostics) ?? sourced(10, fromDefault('HikariCP default maximumPoolSize', HIKARI), unread)
   const minIdle = intProperty(config, 'spring.datasource.hikari.minimum-idle', 'HikariCP minimum-idle', diagnostics)
   // minimumIdle < 0 or > maximumPoolSize means "= maximumPoolSize" (HikariConfig.validateNumerics).
   const minOpen: Sourced<number> =

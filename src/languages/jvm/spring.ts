@@ -36,8 +36,42 @@ export interface SpringValue {
 export const canonical = (key: string): string => key.toLowerCase().replaceAll(/[-_]/g, '')
 
 const DOCS = 'https://docs.spring.io/spring-boot/reference/features/external-config.html'
-/** Inside the jar (the classpath: src/main/resources), then beside it (the dyno's working directory is the app root). */
-const JAR_DIRS = ['src/main/resources/', 'src/main/resources/config/']
+/** Inside the jar (the classpath: src/main/resources of the module that builds it), then beside it (the dyno's working directory is the app root). */
+const jarDirs = (module: string): string[] => [`${module}src/main/resources/`, `${module}src/main/resources/config/`]
+
+/**
+ * The folder (`''` the root, else `api/` with its slash) of the Gradle or Maven module whose src/main/resources the
+ * jar holds: the root's when it has one; else the module of the jar the command runs (`-jar api/build/libs/x.jar`,
+ * `api/target/x.jar`); else, of the modules settings.gradle(.kts) includes or pom.xml lists, the one with an
+ * application.* file (of several, the one applying Spring Boot's plugin). `why` says how a module was chosen.
+ */
+export function resourceModule(files: AnalyzerContext['files'], argv: readonly string[]): {ambiguous?: string[]; dir: string; why?: string} {
+  if (files.folders('src/main').includes('resources')) return {dir: ''}
+  const hasResources = (m: string): boolean => files.folders(`${m}/src/main`).includes('resources')
+  const jar = argv[argv.indexOf('-jar') + 1] ?? ''
+  const fromJar = /^(?:\.\/)?([\w.-]+(?:\/[\w.-]+)*)\/(?:build\/libs|target)\/[^/]+\.jar$/.exec(jar)?.[1]
+  if (fromJar && hasResources(fromJar)) return {dir: `${fromJar}/`, why: `the jar the command runs, ${jar}, is built by module ${fromJar}`}
+  const modules = buildModules(files).filter((m) => hasResources(m) && files.list(`${m}/src/main/resources`).some((n) => /^application(?:-[\w.-]+)?\.(?:properties|ya?ml)$/.test(n)))
+  if (modules.length === 0) return {dir: ''}
+  const boot = modules.filter((m) => /org\.springframework\.boot|spring-boot-maven-plugin/.test(['build.gradle.kts', 'build.gradle', 'pom.xml'].map((b) => files.read(`${m}/${b}`)?.text ?? '').join('\n')))
+  // Several Spring Boot apps in one build (the command picks one through a variable, `-jar $APP_DIR/target/…`): not chosen.
+  if (modules.length > 1 && boot.length !== 1) return {ambiguous: modules, dir: ''}
+  const chosen = boot.length === 1 ? boot[0] : modules[0]
+  const of = modules.length > 1 ? ` (of ${modules.join(', ')}, the one applying Spring Boot)` : ''
+  return {dir: `${chosen}/`, why: `the root has no src/main/resources; module ${chosen}${of} holds the application's config`}
+}
+
+/** The modules settings.gradle(.kts) includes (`include("a", ":b:c")`, `include 'a'`) or pom.xml lists (`<module>a</module>`), as folders. */
+function buildModules(files: AnalyzerContext['files']): string[] {
+  const out: string[] = []
+  const settings = files.read('settings.gradle.kts')?.text ?? files.read('settings.gradle')?.text ?? ''
+  for (const m of settings.matchAll(/^\s*include\s*\(?([^)\n]*)\)?/gm)) {
+    for (const q of m[1].matchAll(/["']:?([\w.:-]+)["']/g)) out.push(q[1].replaceAll(':', '/'))
+  }
+
+  for (const m of (files.read('pom.xml')?.text ?? '').matchAll(/<module>\s*([\w./-]+?)\s*<\/module>/g)) out.push(m[1].replace(/^\.\//, ''))
+  return [...new Set(out)].filter((m) => !m.includes('..'))
+}
 /** Lowest first: in one location a .properties file wins over .yml (external-config.html, "Application Properties Files"). */
 const EXTS = ['yaml', 'yml', 'properties']
 
@@ -80,18 +114,23 @@ function yamlDocs(text: string, file: string, profiles: string[], put: (key: str
 }
 
 /** `classpath:db.properties` → src/main/resources/db.properties; `file:./x.yml`, `optional:` prefixes; undefined for anything else (configtree:, URLs). */
-function importPath(raw: string): string | undefined {
+function importPath(raw: string, module: string): string | undefined {
   const spec = raw.replace(/^optional:/, '')
   const m = /^(classpath:|file:)?\/?(?:\.\/)?([\w./-]+\.(?:properties|ya?ml))$/.exec(spec)
   if (!m || m[2].includes('..')) return undefined
-  return m[1] === 'classpath:' ? `src/main/resources/${m[2]}` : m[2]
+  return m[1] === 'classpath:' ? `${module}src/main/resources/${m[2]}` : m[2]
 }
 
 export class SpringConfig {
   readonly diagnostics: Diagnostic[] = []
   private readonly values = new Map<string, SpringValue>()
 
+  /** The module whose src/main/resources is the jar's classpath (resourceModule). */
+  readonly module: {ambiguous?: string[]; dir: string; why?: string}
+
   constructor(private readonly ctx: AnalyzerContext, argv: readonly string[]) {
+    this.module = resourceModule(ctx.files, argv)
+    const JAR_DIRS = jarDirs(this.module.dir)
     const args = [...argv, ...(ctx.env.get('JAVA_OPTS')?.value.split(/\s+/) ?? []), ...(ctx.env.get('JAVA_TOOL_OPTIONS')?.value.split(/\s+/) ?? [])]
     const sysProps = new Map<string, {source: Source; value: string}>()
     for (const a of args) {
@@ -110,6 +149,18 @@ export class SpringConfig {
     this.diagnostics.length = 0
     this.loadAll(JAR_DIRS, outside, profiles)
     this.profiles = profiles
+    if (this.module.ambiguous) {
+      const shown = this.module.ambiguous.length > 4 ? `${this.module.ambiguous.slice(0, 4).join(', ')} and ${this.module.ambiguous.length - 4} more` : this.module.ambiguous.join(', ')
+      this.diagnostics.push({
+        code: 'unknown-config-value',
+        fix: `run conncalc with the jar's path resolved (e.g. --env for the variable the command's -jar path uses), or --assume ${ctx.processType}=1:N:N`,
+        message: `${ctx.processType}: the root has no src/main/resources and ${this.module.ambiguous.length} modules hold Spring Boot application files (${shown}); which one the jar is built from is not known, so none of their settings is read`,
+        processType: ctx.processType,
+        severity: 'warning',
+      })
+    } else if (this.module.why) {
+      this.diagnostics.push({code: 'missing-config', file: `${this.module.dir}src/main/resources`, message: `${ctx.processType}: Spring Boot's application files are read from ${this.module.dir}src/main/resources, the jar's classpath: ${this.module.why}`, processType: ctx.processType, severity: 'info'})
+    }
 
     this.envBinding = (key) => {
       const name = key.toUpperCase().replaceAll('.', '_').replaceAll('-', '')
@@ -166,7 +217,7 @@ export class SpringConfig {
     if (before) this.values.set(canonical('spring.config.import'), before)
     if (!imports?.value) return
     for (const raw of imports.value.split(',').map((x) => x.trim()).filter(Boolean)) {
-      const target = importPath(raw)
+      const target = importPath(raw, this.module.dir)
       if (!target) {
         this.diagnostics.push({code: 'unknown-config-value', ...(imports.source.kind === 'file' ? {file: imports.source.file, line: imports.source.line} : {}), message: `spring.config.import \`${raw}\` is not a file conncalc reads (${DOCS}); what it sets is not seen`, severity: 'warning'})
         continue
