@@ -476,7 +476,7 @@ function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined): Ra
   const first = ctxs[primary]
   const others = ctxs.filter((_, i) => i !== primary)
   // A manager running several copies of the primary process: the copies beyond the first run beside it.
-  if (first.copies > 1) others.unshift({...first, copies: first.copies - 1})
+  if (first.copies > 1) others.unshift({...first, copies: first.copies - 1, copyOfType: true})
   const launcherQueries = ctxs.flatMap((c) => c.launcherQueries ?? [])
   return {ctx: first.ctx, ...(launcherQueries.length > 0 ? {launcherQueries} : {}), others, scriptNotes: first.notes}
 }
@@ -774,6 +774,8 @@ interface ScriptCtx {
   startedBy?: string
   /** Launchers (its own or one outer) that hold a connection of their own while it runs. */
   launcherQueries?: LauncherQueries
+  /** More copies of the process budgeted as the type: the rules already check it as the type. */
+  copyOfType?: boolean
 }
 
 /** One command's server analysis, its ActiveRecord pools (Ruby), and the add-ons that run inside it. */
@@ -1066,7 +1068,7 @@ async function hookSpawns(ctx: AnalyzerContext, analysis: ServerAnalysis, diagno
 }
 
 async function besideExtra(other: ScriptCtx, versions: Record<string, string>, diagnostics: Diagnostic[]): Promise<Extra> {
-  const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools} = await analyzeOne(other.ctx, versions, diagnostics)
+  const {analysis, extrasPerDyno, extrasPerProcess, otherServerPools, pools, typeVersions} = await analyzeOne(other.ctx, versions, diagnostics)
   const origin = other.ctx.origin!
   const model: ProcessModel = {
     command: other.ctx.command.raw,
@@ -1087,11 +1089,20 @@ async function besideExtra(other: ScriptCtx, versions: Record<string, string>, d
   const what = `${other.ctx.command.argv.join(' ').slice(0, 60)}${other.background ? ' &' : ''}`
   const copies = other.copies > 1 ? ` × ${other.copies} copies` : ''
   const where = other.cwd ? ` in ${other.cwd}/` : ''
-  return {
+  const extra: Extra = {
     count: sourced(b.connectionsPerDyno * other.copies, fromFile(origin.file, origin.line), via),
     kind: 'script-process',
     reason: `\`${what}\`${where} runs beside it in each dyno${other.startedBy ? `, started by ${other.startedBy}` : ''} (${analysis.server}: ${b.processesPerDyno} × ${b.connectionsPerProcess}${copies})`,
   }
+  if (other.copyOfType) return extra
+  // Its own model for the per-process rules (fork safety, pool sizing): what it is, where it is written, its versions.
+  const processes = other.copies > 1 ? sourced(analysis.processesPerDyno.value * other.copies, fromFile(origin.file, origin.line), [analysis.processesPerDyno.source]) : analysis.processesPerDyno
+  const process: ProcessModel = {...model, origin: {file: origin.file, kind: 'file', line: origin.line}, processesPerDyno: processes}
+  if (analysis.fork) process.fork = analysis.fork
+  if (analysis.greenlets) process.greenlets = true
+  if (analysis.eventLoop) process.eventLoop = true
+  if (Object.keys(typeVersions).length > 0) process.versions = typeVersions
+  return {...extra, process}
 }
 
 /**

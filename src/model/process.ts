@@ -46,6 +46,12 @@ export interface Extra {
    * (PgBouncer min_pool_size): the dyno holds at least this many, at most `count`.
    */
   minOpen?: Sourced<number>
+  /**
+   * A process that runs beside the type's own in each dyno (`foreman start -f Procfile.x`, a script running puma and a
+   * worker, a `spawn` in a Puma hook): its own model (one dyno, its copies in processesPerDyno), which the per-process
+   * rules check as they check a type's (rules/beside.ts). Not in the JSON report: `count` is what it adds.
+   */
+  process?: ProcessModel
   reason: string // "Action Cable PostgreSQL LISTEN connection"
 }
 

@@ -1,6 +1,8 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {LiveRuleInput, Rule, RuleInput} from './types.js'
 
+import {checkBeside} from './beside.js'
+
 import {rule as cpuCountDefault} from './cpu-count-default.js'
 import {rule as databasePlanFromManifest} from './database-plan-from-manifest.js'
 import {rule as databasePlanUnknown} from './database-plan-unknown.js'
@@ -90,8 +92,14 @@ export const rules: Rule[] = [
   otherDatabases,
 ]
 
+/** Rules that check one process at a time: they check the processes that run beside a type's own too (rules/beside.ts). */
+const perProcess = new Set<Rule>([poolBelowThreads, oversizedPool, forkReconnectMissing, forkDisconnectMissing, poolOversized, otherServerPools])
+
 export function runRules(input: RuleInput): Diagnostic[] {
-  return rules.flatMap((r) => r.check?.(input) ?? [])
+  return rules.flatMap((r) => {
+    const own = r.check?.(input) ?? []
+    return perProcess.has(r) ? [...own, ...checkBeside(r, input, own)] : own
+  })
 }
 
 export function runLiveRules(input: LiveRuleInput): Diagnostic[] {

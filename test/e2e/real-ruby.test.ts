@@ -35,7 +35,8 @@ const cases: Case[] = [
   ['codetriage', [], 10, 'ok', {web: ['puma', 1, 5, 5, 5], worker: ['sidekiq', 1, 5, 5, 5]}, []],
   // Unicorn's config starts a thread in the master that spawns `rails runner bin/threaded.rb` when none runs
   // (`if worker_pid.nil?` around `worker_pid = spawn(…)`): one copy per dyno beside the 2 workers: 2 × 1 + 1 = 3.
-  ['huginn', [], 4, 'ok', {dj: ['delayed_job', 1, 1, 20, 1], web: ['unicorn', 2, 1, 20, 3]}, ['pool-oversized', 'pool-oversized']],
+  // The runner beside them is checked as a type's process is: its pool 20 is far above its one (assumed) thread.
+  ['huginn', [], 4, 'ok', {dj: ['delayed_job', 1, 1, 20, 1], web: ['unicorn', 2, 1, 20, 3]}, ['oversized-pool', 'pool-oversized', 'pool-oversized']],
   // case ENV.fetch("RAILS_ENV", "development") when "production": workers only if WEB_CONCURRENCY > 1.
   ['maybe', [], 6, 'ok', {web: ['puma', 1, 3, 16, 3], worker: ['sidekiq', 1, 3, 16, 3]}, ['oversized-pool', 'oversized-pool']],
   ['maybe', ['--env', 'WEB_CONCURRENCY=3'], 12, 'ok', {web: ['puma', 3, 3, 16, 9]}, ['oversized-pool', 'oversized-pool']],
