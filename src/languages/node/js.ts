@@ -911,9 +911,31 @@ class JsEvaluator {
       }
 
       this.visit(s)
+      if (s.type === 'TryStatement' && s.finalizer) this.noteAssignedClosed(s)
     }
 
     if (closes.size > 0 && list.length > 0) this.noteClosed(list.at(-1)!, closes)
+  }
+
+  /**
+   * `let c; try { c = await makeClient(); … } finally { await c?.end() }`: a name assigned in the try's own block and
+   * closed in its finally holds a client closed once that block's work is done, as for a `const` (noteClosed).
+   */
+  private noteAssignedClosed(s: N & {type: 'TryStatement'}): void {
+    const assigned = new Set<string>()
+    for (const st of s.block.body) {
+      let e = st.type === 'ExpressionStatement' ? unwrap(st.expression) : undefined
+      if (e?.type === 'AwaitExpression') e = unwrap(e.argument as N)
+      if (e?.type === 'AssignmentExpression' && e.operator === '=' && e.left.type === 'Identifier') assigned.add(e.left.name)
+    }
+
+    for (const f of s.finalizer?.body ?? []) {
+      const name = closeOf(f)
+      const v = name !== undefined && assigned.has(name) ? this.names.get(name) : undefined
+      if (!v || v.kind !== 'known') continue
+      const fn = this.functionDepth > 0 ? (this.within.at(-1)?.name ?? '') : undefined
+      this.closed.push({at: `${this.file}:${this.line(f)}`, made: `${v.file}:${v.line}`, ...(fn === undefined ? {} : {fn})})
+    }
   }
 
   /** After `const c = …` is read, a client it holds that a later statement closes (closedBelow): where its value was made. */
