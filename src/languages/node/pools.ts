@@ -493,9 +493,19 @@ function prismaServer(ctx: AnalyzerContext): {server: string; via: Source[]} {
   return {server: `${p.provider} database (Prisma datasource), ${NOT_POSTGRES}`, via: [p.source, fromDefault(`the Prisma schema's datasource provider is ${p.provider}: the client connects there, not to PostgreSQL`, PRISMA_SCHEMA)]}
 }
 
+/**
+ * PostgresDriver.createPool (0.2 and 0.3): `Object.assign({}, {…, max: options.poolSize}, options.extra || {})` makes pg's
+ * Pool options, so a `max` in `extra` is assigned over poolSize: extra.max, else poolSize, else pg's 10. With poolSize set
+ * beside an `extra` conncalc cannot read whole, poolSize is taken and starred (a max there would win).
+ */
 function typeormPool(opts: EvalValue | undefined, origin: Source, diagnostics: Diagnostic[]): Sourced<number> {
-  const extra = option(nested(opts, 'extra'), ['max'], sourced(10, origin, [fromDefault("TypeORM passes poolSize to pg's Pool max (default 10)", REF.typeorm)]), 'TypeORM extra.max', diagnostics)
-  return option(opts, ['poolSize'], extra, 'TypeORM poolSize', diagnostics)
+  const dflt = sourced(10, origin, [fromDefault("TypeORM makes pg's Pool with max: poolSize, then extra's keys over it; neither set: pg's default max 10", REF.typeorm)])
+  const extra = nested(opts, 'extra')
+  const size = entry(opts, 'poolSize')
+  if (entry(extra, 'max') !== undefined || !size) return option(extra, ['max'], option(opts, ['poolSize'], dflt, 'TypeORM poolSize', diagnostics), 'TypeORM extra.max', diagnostics)
+  const pool = option(opts, ['poolSize'], dflt, 'TypeORM poolSize', diagnostics)
+  const unread = extra !== undefined && (!isDict(extra) || extra.value.partial === true)
+  return unread ? {...pool, via: [...(pool.via ?? []), assumed(`TypeORM assigns extra's keys over poolSize, and the extra options at ${extra.file}:${extra.line} cannot be read whole: a max among them would be the pool's size`)]} : pool
 }
 
 /** Options passed as something conncalc cannot read (an imported object, a function's result): the default is used, and said. */
