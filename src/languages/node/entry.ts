@@ -33,6 +33,11 @@ export interface NodeEntry {
   args?: string[]
   /** pm2-runtime -i N / --instances N. */
   instances?: FoundFlag
+  /**
+   * The package.json script the command names is not there: `exits`, the package manager stops at start (npm's "Missing
+   * script"); else it looks for a binary of that name, which conncalc cannot see (yarn, pnpm and bun without `run`).
+   */
+  missingScript?: {exits: boolean; manager: string; name: string; path?: string}
   /** Variables the package.json scripts (or cross-env) on the way set for the process: `"worker": "IS_WORKER=true node dist/main"`. */
   env?: EnvEntry[]
   /** NODE_PATH set by the command that runs the file (`NODE_PATH=./dist node init.js` in a script, `cross-env NODE_PATH=src …`). */
@@ -118,9 +123,17 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
         return {chain, file: ctx.files.exists('server.js') ? 'server.js' : undefined}
       }
 
+      const manager = programName(argv[0])
       // `yarn rw serve`, `pnpm next start`: not a script, so yarn/pnpm/bun run the package's binary of that name.
-      if (programName(argv[0]) !== 'npm' && argv[1] === name && depth <= 5) return nodeEntry(ctx, pkg, argv.slice(1), depth + 1)
-      return {chain: []}
+      if (manager !== 'npm' && argv[1] === name && depth <= 5) {
+        const inner = nodeEntry(ctx, pkg, argv.slice(1), depth + 1)
+        return inner.file !== undefined || inner.framework !== undefined ? inner : {...inner, missingScript: {exits: false, manager, name, ...(pkg ? {path: pkg.path} : {})}}
+      }
+
+      // `npm run jobs`, `npm test` with no such script: npm stops with "Missing script" (npm run-script runs only the
+      // package's scripts; `start` alone has a default). Not `pnpm run x`/`yarn run x`, which may fall back to a binary.
+      if (manager === 'npm' && pkg) return {chain: [], missingScript: {exits: true, manager, name, path: pkg.path}}
+      return pkg ? {chain: [], missingScript: {exits: false, manager, name, path: pkg.path}} : {chain: []}
     }
 
     if (depth > 5) return {chain: []}

@@ -262,7 +262,7 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
       : pools.pools.length > 0
       ? sourced(total, fromDefault("Node's event loop can have every pooled connection checked out at once", 'https://node-postgres.com/apis/pool'), derivedFrom(pools.pools.map((p) => p.pool)))
       : elsewhere
-        ? sourced(0, pools.otherServerPools[0].pool.via?.find((v) => v.kind === 'file') ?? pools.otherServerPools[0].pool.source, [fromDefault(`the only database this process opens is not PostgreSQL (${pools.otherServerPools.map((p) => p.server).join('; ')}): it holds no connection on the plan`, whyNotPostgres(pools.otherServerPools[0]))])
+        ? sourced(0, pools.otherServerPools[0].pool.via?.find((v) => v.kind === 'file') ?? pools.otherServerPools[0].pool.source, [fromDefault(`the only database this process opens is not PostgreSQL (${[...new Set(pools.otherServerPools.map((p) => p.server))].join('; ')}): it holds no connection on the plan`, whyNotPostgres(pools.otherServerPools[0]))])
         : other
           ? sourced(0, fromFile(other.module, 1), [fromDefault(`the code imports ${other.name}, and ${pkg!.path === 'package.json' ? 'package.json lists' : `${pkg!.path} and the root package.json list`} no PostgreSQL client (pg, postgres, knex, Prisma, Sequelize, TypeORM, …): this process holds no connection on the plan`, 'https://docs.npmjs.com/cli/configuring-npm/package-json#dependencies')])
           : none
@@ -276,6 +276,8 @@ async function poolsOf(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJ
 }
 
 const POOL_REF = 'https://node-postgres.com/apis/pool'
+// "npm run-script <command>": runs a command from the package's "scripts" object; npm errors "Missing script" when it is not there.
+const NPM_RUN_SCRIPT = 'https://docs.npmjs.com/cli/commands/npm-run-script'
 const NEON_HTTP_REF = 'https://github.com/neondatabase/serverless#sending-queries-over-http'
 
 /**
@@ -480,7 +482,17 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
     }
   }
 
-  const entries = entriesOf(ctx, project, found, pkg, diagnostics, true)
+  const missing = found.missingScript
+  if (missing?.exits) {
+    // npm looks the name up in package.json's scripts only and exits non-zero when it is not there: nothing of the app starts.
+    const why = `\`${missing.manager} ${missing.name === 'test' ? 'test' : `run ${missing.name}`}\`: ${missing.path ?? 'package.json'} has no "${missing.name}" script, so npm stops with "Missing script" and the process exits at start, opening no connection`
+    diagnostics.push({code: 'missing-config', file: ctx.origin?.file, fix: `add the "${missing.name}" script to ${missing.path ?? 'package.json'}, or fix the command; conncalc counts the process as it would run: not at all`, line: ctx.origin?.line, message: `${ctx.processType}: ${why}`, processType: ctx.processType, severity: 'warning'})
+    return {diagnostics, eventLoop: true, language: 'none', pools: [], processesPerDyno: withChain(sourced(1, fromDefault('Node runs one process per dyno unless the app forks (cluster, throng)', 'https://devcenter.heroku.com/articles/node-concurrency'))), server: 'node', threadsPerProcess: sourced(0, fromFile(missing.path ?? 'package.json', 1), [fromDefault(why, NPM_RUN_SCRIPT)])}
+  }
+
+  // A name that is not a script, run as a binary conncalc cannot see (`yarn jobs`): no file of the app is known to run.
+  if (missing) found.chain.push(assumed(`${missing.path ?? 'package.json'} has no "${missing.name}" script; ${missing.manager} then runs a binary of that name if a dependency installs one (else it exits), which conncalc cannot see`))
+  const entries = missing ? [] : entriesOf(ctx, project, found, pkg, diagnostics, true)
   // A custom Next.js server (`const app = next({dev})`, then `app.getRequestHandler()`): Next loads the app's routes as `next start` does.
   // Only when the file imports the `next` package: Express middleware's `next()` callback is a call named next too.
   if (!found.framework && entries[0] !== undefined) {
