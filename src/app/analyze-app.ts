@@ -798,7 +798,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   const notBundled = noGemfile ? undefined : bundledProgramMissing(ctx)
   if (notBundled) {
     analyzed.diagnostics.push(notBundled.diagnostic)
-    const why = assumed(`Gemfile.lock has no ${notBundled.gem} gem, so \`bundle exec ${notBundled.program}\` stops at start; counted as if it ran`)
+    const why = assumed(`${notBundled.why ?? `Gemfile.lock has no ${notBundled.gem} gem`}, so \`bundle exec ${notBundled.program}\` stops at start; counted as if it ran`)
     analyzed.processesPerDyno = {...analyzed.processesPerDyno, via: [...(analyzed.processesPerDyno.via ?? []), why]}
   }
   // After `cd sub &&`, the files the analysis names through the folder (Python modules) are named from the app root.

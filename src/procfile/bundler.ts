@@ -10,6 +10,7 @@ import type {AnalyzerContext} from '../languages/common/types.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 
 import {programName} from '../languages/common/setting.js'
+import {gemGroups} from '../languages/ruby/unicorn.js'
 
 /** Dependency files of apps in other languages (the buildpack that builds the app detects it by one). */
 const OTHER_LANGUAGE_FILES = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'package.json', 'go.mod', 'composer.json', 'mix.exs', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'Cargo.toml']
@@ -72,16 +73,19 @@ const PROGRAM_GEMS: Record<string, string> = {
  * so the process exits at start. Said as an error, the numbers left as if it ran, and starred. Undefined when the
  * program is one of the app's own files (bin/unicorn), is run from a subfolder or another Gemfile, or has no lock file.
  */
-export function bundledProgramMissing(ctx: AnalyzerContext): {diagnostic: Diagnostic; gem: string; program: string} | undefined {
+export function bundledProgramMissing(ctx: AnalyzerContext): {diagnostic: Diagnostic; gem: string; program: string; why?: string} | undefined {
   if (!ctx.command.wrappers.includes('bundle exec')) return undefined
   if (ctx.files.within || ctx.env.get('BUNDLE_GEMFILE')) return undefined
   const word = ctx.command.argv[0] ?? ''
   if (word.includes('/')) return undefined
+  const lock = ['Gemfile.lock', 'gems.locked'].find((f) => ctx.files.exists(f))
+  if (!lock || Object.keys(ctx.versions).length === 0) return undefined
+  // In the lock but only in groups the buildpack leaves out (`bundle exec guard`, a development tool in the Procfile).
+  const devOnly = groupsLeftOut(ctx, PROGRAM_GEMS[word] ?? word)
+  if (devOnly) return devOnly
   const gem = PROGRAM_GEMS[word]
   // `rails` is railties' executable, and every bundle with the rails gem has railties (rails depends on it).
   if (!gem || ctx.versions[gem] !== undefined || (gem === 'railties' && ctx.versions.rails !== undefined)) return undefined
-  const lock = ['Gemfile.lock', 'gems.locked'].find((f) => ctx.files.exists(f))
-  if (!lock || Object.keys(ctx.versions).length === 0) return undefined
   return {
     diagnostic: {
       code: 'missing-config',
@@ -94,5 +98,69 @@ export function bundledProgramMissing(ctx: AnalyzerContext): {diagnostic: Diagno
     },
     gem,
     program: word,
+  }
+}
+
+/** Groups Heroku's Ruby buildpack installs without (BUNDLE_WITHOUT, default "development:test": heroku-buildpack-ruby lib/language_pack/ruby.rb). */
+const BUNDLE_WITHOUT_DEFAULT = 'development:test'
+const RUBY_BUILDPACK = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/ruby.rb'
+
+/** Gems of the lock that depend on `gem` (the specs under which it is listed as a dependency). */
+function lockParents(lock: string, gem: string): string[] {
+  const parents: string[] = []
+  let current: string | undefined
+  for (const line of lock.split(/\r?\n/)) {
+    const spec = /^ {4}([\w.-]+) \(/.exec(line)
+    if (spec) current = spec[1]
+    else if (current && new RegExp(`^ {6}${gem.replaceAll(/[.-]/g, (c) => `\\${c}`)}( |$)`).test(line)) parents.push(current)
+    else if (!/^ {6}/.test(line)) current = undefined
+  }
+
+  return parents
+}
+
+/**
+ * `bundle exec X` where X's gem is in the lock but the Gemfile declares it only in groups Bundler installs without on
+ * the platform (a development tool such as guard in a Procfile): Bundler stops with "bundler: command not found: X"
+ * (the gem is not installed), unless a gem that is installed depends on it. Undefined when it is installed, or when
+ * conncalc cannot tell.
+ */
+function groupsLeftOut(ctx: AnalyzerContext, gem: string): {diagnostic: Diagnostic; gem: string; program: string; why: string} | undefined {
+  if (ctx.versions[gem] === undefined) return undefined
+  // An image built from a Dockerfile (heroku.yml, Fly) installs the groups its Dockerfile says: not judged. A Dockerfile
+  // beside a Procfile alone is not what Heroku builds (its buildpacks are).
+  if (['heroku.yml', 'heroku.yaml', 'fly.toml'].some((f) => ctx.files.exists(f))) return undefined
+  const gemfile = ctx.files.read('Gemfile')?.text
+  const lock = ctx.files.read('Gemfile.lock')?.text
+  if (!gemfile || !lock) return undefined
+  const without = new Set((ctx.env.get('BUNDLE_WITHOUT')?.value ?? BUNDLE_WITHOUT_DEFAULT).split(/[:\s,]+/).filter((g) => g !== ''))
+  // Left out when the Gemfile declares it only in such groups (or not at all) and every gem that depends on it is left out
+  // too: Bundler installs a gem an installed gem needs, whatever its own group.
+  const leftOut = (name: string, depth: number): boolean => {
+    const groups = gemGroups(gemfile, name)
+    if (groups !== undefined && !(groups.length > 0 && groups.every((g) => without.has(g)))) return false
+    const parents = lockParents(lock, name)
+    if (groups === undefined && parents.length === 0) return false
+    return depth < 4 && parents.every((p) => leftOut(p, depth + 1))
+  }
+
+  if (!leftOut(gem, 0)) return undefined
+  const word = ctx.command.argv[0] ?? gem
+  const groups = [...new Set(gemGroups(gemfile, gem) ?? [])]
+  const where = groups.length > 0 ? `the Gemfile puts ${gem} only in the ${groups.join(', ')} group${groups.length === 1 ? '' : 's'}` : `${gem} comes only with gems the Gemfile puts in groups left out`
+  const why = `${where}, which Bundler installs without on the platform (BUNDLE_WITHOUT "${[...without].join(':')}")`
+  return {
+    diagnostic: {
+      code: 'missing-config',
+      file: ctx.origin?.file,
+      fix: `move gem "${gem}" out of the ${groups.join('/') || 'development/test'} group, or drop this process type from the Procfile (it is a development tool)`,
+      line: ctx.origin?.line,
+      message: `${ctx.processType}: \`bundle exec ${word}\`, but ${why} (${RUBY_BUILDPACK}): Bundler stops with "bundler: command not found: ${word}", so the process exits at start; conncalc counts it as if it ran (starred)`,
+      processType: ctx.processType,
+      severity: 'error',
+    },
+    gem,
+    program: word,
+    why,
   }
 }
