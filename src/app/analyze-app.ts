@@ -44,7 +44,7 @@ import {budgetProcess} from '../budget/budget.js'
 import {append} from '../util/arrays.js'
 import {MAX_BACKENDS} from '../util/numbers.js'
 import {placeUnknownServers} from '../model/other-server.js'
-import {assumeUnreadCounts, poolsAssumingUnread, unreadMark, unreadSince} from './unread-files.js'
+import {assumeUnreadCounts, poolsAssumingUnread, unparsedFiles, unreadMark, unreadSince} from './unread-files.js'
 import type {UnreadFile} from '../model/files.js'
 import {sameServerEvidence} from '../model/same-server.js'
 
@@ -808,7 +808,8 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // A deploy hook (`release: python manage.py migrate`) is counted one process × one thread, and is on the app's
   // database: the language of the program it runs decides whether that is another database (below).
   const hook = analyzer.id === 'release' ? await deployHookProgram(ctx, read) : undefined
-  let analysis = assumeUnreadCounts(hook?.analysis ?? read, unreadSince(ctx.files, serverMark))
+  // And so may a file it met that parses not at all (a syntax error in config/puma.rb): read as one that cannot be read.
+  let analysis = assumeUnreadCounts(hook?.analysis ?? read, [...unreadSince(ctx.files, serverMark), ...unparsedFiles(analyzed.diagnostics)])
   // A deploy hook's program whose only database work is a library migrator holds the migrator's one connection.
   if (analysis.migratorOnly && deployHookOf(ctx.processType)) analysis = {...analysis, threadsPerProcess: sourced(1, analysis.migratorOnly)}
   // A deploy hook whose command names no program conncalc reads (`bash bin/post_deploy.sh`) runs the app's own code:

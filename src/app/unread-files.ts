@@ -7,6 +7,7 @@
  * another file), facts of how a program works (fromFact: a Go binary is one process) and those already assumed are kept as
  * they are.
  */
+import type {Diagnostic} from '../model/diagnostic.js'
 import type {FileReader, UnreadFile} from '../model/files.js'
 import type {PoolEntry} from '../model/process.js'
 
@@ -22,6 +23,26 @@ export function unreadSince(files: FileReader, mark: number): UnreadFile[] {
   const seen = new Map<string, UnreadFile>()
   for (let i = mark; i < log.length; i++) if (!seen.has(log[i].path)) seen.set(log[i].path, log[i])
   return [...seen.values()]
+}
+
+/**
+ * What the config parsers say when they read nothing of a config file (util/yaml.ts, ruby/evaluate.ts: a syntax error,
+ * nesting too deep, an alias bomb): the file is there but conncalc reads none of it, as one it cannot read. A code module
+ * of the app that does not parse ("reads nothing from this file": Python 2 syntax, a TypeScript form the parser lacks)
+ * is one of many the analysis follows, most of which set no number: said, not made a reason to assume every default.
+ */
+const NOTHING_READ = /^(.*); conncalc uses the defaults instead$/s
+
+/** The files `diagnostics` say were read not at all (NOTHING_READ), each once, with the parser's reason. */
+export function unparsedFiles(diagnostics: readonly Diagnostic[]): UnreadFile[] {
+  let found: Map<string, UnreadFile> | undefined
+  for (const d of diagnostics) {
+    if (d.code !== 'unparsable-config' || d.file === undefined) continue
+    const m = NOTHING_READ.exec(d.message)
+    if (m && !found?.has(d.file)) (found ??= new Map()).set(d.file, {path: d.file, why: m[1]})
+  }
+
+  return found ? [...found.values()] : []
 }
 
 /** Why a value the unreadable files may set is assumed, one shared source per wording. */

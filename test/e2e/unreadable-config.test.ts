@@ -140,6 +140,19 @@ describe('a Rails app with a config file that cannot be read', () => {
     expect(r.total).toBe(17)
   })
 
+  it('a config file that parses not at all is read the same way: invalid Ruby in config/puma.rb, invalid YAML in config/sidekiq.yml', () => {
+    const r = plan(app({...RAILS, 'config/puma.rb': 'workers ENV.fetch("WEB_CONCURRENCY") {\n', 'config/sidekiq.yml': ':concurrency: [8\n'}))
+    const [processes, [processesWhy]] = said(type(r, 'web'), 'processesPerDyno')
+    expect(processes).toBe(1)
+    expect(processesWhy).toMatch(/^config\/puma\.rb \(not valid Ruby \(.+\)\) is there but cannot be read, and may set this; 1 used instead$/)
+    expect(said(type(r, 'web'), 'threadsPerProcess')[1]).toHaveLength(1)
+    const [threads, [threadsWhy]] = said(type(r, 'worker'), 'threadsPerProcess')
+    expect(threads).toBe(5)
+    expect(threadsWhy).toMatch(/^config\/sidekiq\.yml \(not valid YAML \(.+\)\) is there but cannot be read, and may set this; 5 used instead$/)
+    // web 1 × min(12, 5) = 5, worker min(12, 5) = 5: 10.
+    expect(r.total).toBe(10)
+  })
+
   it('app.json with NUL bytes: its env may set any type\'s numbers, so their defaults are assumed', () => {
     const r = plan(app({...RAILS, 'app.json': Buffer.from('{"env": {"WEB_CONCURRENCY": "4"}}\0'), 'config/puma.rb': 'preload_app!\n'}))
     const why = 'not a text file: it holds NUL bytes'
