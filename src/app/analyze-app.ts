@@ -1,7 +1,7 @@
 import {bundledProgramMissing, bundlerWithoutGemfile} from '../procfile/bundler.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
-import {type FileReader, normalizedDir, type SourceFile, withExtraFiles, withinDir} from '../model/files.js'
+import {filesUnder, type FileReader, normalizedDir, type SourceFile, withExtraFiles, withinDir} from '../model/files.js'
 import type {Formation, FormationEntry} from '../model/formation.js'
 import type {AppModel, Extra, PoolEntry, ProcessModel} from '../model/process.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis} from '../languages/common/types.js'
@@ -512,6 +512,8 @@ function notLaunched(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[
  * more than one process at once, keeps the hook's own numbers (procfile/release.ts), with nothing said.
  */
 async function deployHookScript(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[] | undefined> {
+  const release = missingReleaseMigrate(ctx)
+  if (release) return [release]
   const read: Diagnostic[] = []
   const ctxs = await followedProcesses(raw, ctx, read, depth)
   const one = ctxs?.length === 1 && ctxs[0].copies === 1 && !ctxs[0].ctx.unknownWhy ? ctxs[0] : undefined
@@ -521,6 +523,27 @@ async function deployHookScript(raw: string, ctx: AnalyzerContext, diagnostics: 
   if (!one || id === undefined || ANY_PROGRAM.has(id) || id === 'no-database' || same) return undefined
   append(diagnostics, read)
   return ctxs
+}
+
+/**
+ * A Mix release's `bin/migrate` (what `mix phx.gen.release` writes to rel/overlays/bin/migrate: `exec ./APP eval
+ * APP.Release.migrate`) that is not in the repository (a snapshot without rel/, a gitignored overlay), in a Mix project
+ * whose lib/ has the Release module calling Ecto.Migrator.with_repo: read as that `eval`, starred (the script itself is
+ * not read). Undefined for anything else.
+ */
+function missingReleaseMigrate(ctx: AnalyzerContext): ScriptCtx | undefined {
+  const argv = ctx.command.argv
+  if (argv.length !== 1 || !/(?:^|\/)bin\/migrate$/.test(argv[0]) || !ctx.files.exists('mix.exs')) return undefined
+  const path = argv[0].replace(/^(?:\.?\/)+/, '')
+  if (ctx.files.exists(path) || ctx.files.exists('rel/overlays/bin/migrate')) return undefined
+  const release = filesUnder(ctx.files, 'lib', (p) => p.endsWith('.ex'), {max: 2000}).paths.find((p) => ctx.files.read(p)?.text.includes('Ecto.Migrator.with_repo'))
+  const text = release ? (ctx.files.read(release)?.text ?? '') : ''
+  const module = /defmodule\s+([\w.]+)\s+do/.exec(text)?.[1]
+  const app = /\bapp:\s*:(\w+)/.exec(ctx.files.read('mix.exs')?.text ?? '')?.[1]
+  if (!release || !module || !app) return undefined
+  const eval_ = {...ctx.command, argv: [`bin/${app}`, 'eval', `${module}.migrate`]}
+  const why = `${argv[0]} is not in the repository (mix phx.gen.release writes it to rel/overlays/bin/migrate: \`exec ./${app} eval ${module}.migrate\`); read as that, the Release module at ${release} calling Ecto.Migrator.with_repo`
+  return {background: false, copies: 1, ctx: {...ctx, command: eval_}, cwd: '', notes: [assumed(why)]}
 }
 
 async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[] | undefined> {
