@@ -64,6 +64,9 @@ const TABLE = new Map<string, KnownProgram>([
   // memory or files, not the database.
   ['fake_sqs', {connections: 0, kind: 'stays-up', ref: 'https://github.com/iain/fake_sqs#readme', what: 'fake_sqs is a local SQS stand-in (a Rack server keeping its queues in memory or a YAML file)'}],
   ['fakes3', {connections: 0, kind: 'stays-up', ref: 'https://github.com/jubos/fake-s3#readme', what: 'fakes3 is a local S3 stand-in (a server keeping its objects on the file system)'}],
+  // A Heroku dyno watchdog (the whacamole gem): reads the dynos' memory from the Heroku API and log stream and restarts
+  // dynos over a threshold; its config names Heroku apps and dyno types, never a database.
+  ['whacamole', {connections: 0, kind: 'stays-up', ref: 'https://github.com/arches/whacamole#readme', what: 'whacamole watches the dynos\' memory through the Heroku API and restarts the large ones; it opens no database connection'}],
   ['mongod', {connections: 0, kind: 'stays-up', ref: 'https://www.mongodb.com/docs/manual/reference/program/mongod/', what: 'mongod is the MongoDB server'}],
   ['rabbitmq-server', {connections: 0, kind: 'stays-up', ref: 'https://www.rabbitmq.com/docs/man/rabbitmq-server.8', what: 'rabbitmq-server is the RabbitMQ message broker'}],
 ])
