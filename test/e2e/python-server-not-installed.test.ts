@@ -53,4 +53,9 @@ describe('which files say a server is installed', () => {
     expect(serverNotInstalled(ctx(['celery', '-A', 'app', 'worker'], {'requirements.txt': 'django-celery-beat==2.6.0\n'}))).toBeUndefined()
     expect(serverNotInstalled(ctx(['celery', '-A', 'app', 'worker'], {'requirements.txt': 'django==5.0\n'}))?.diagnostic.message).toContain('names celery (requirements.txt)')
   })
+
+  it("django-toolbelt (Heroku's Django starter package) installs gunicorn: not said; without it, said", () => {
+    expect(serverNotInstalled(ctx(['gunicorn', 'shop.wsgi'], {'requirements.txt': 'Django==1.9\ndjango-toolbelt==0.0.1\n'}))).toBeUndefined()
+    expect(serverNotInstalled(ctx(['gunicorn', 'shop.wsgi'], {'requirements.txt': 'Django==1.9\ndj-database-url==0.3.0\n'}))?.diagnostic.message).toContain('names gunicorn (requirements.txt)')
+  })
 })

@@ -42,13 +42,14 @@ const SERVERS: Record<string, string[]> = {
  * Distributions (or extras) whose own requirements install a server, each from its metadata: fastapi[standard]/[all]
  * (fastapi's pyproject.toml optional-dependencies: "uvicorn[standard]"), channels 2–3 (setup.py install_requires
  * daphne), flower (requirements/default.txt: celery), apache-airflow / mlflow / apache-superset (gunicorn in their
- * install requirements). Beside these, any distribution whose name has the server's as one of its parts
+ * install requirements), django-toolbelt (Heroku's Django starter package: setup.py install_requires django, psycopg2,
+ * gunicorn, dj-database-url, dj-static). Beside these, any distribution whose name has the server's as one of its parts
  * (django-rq, rq-scheduler, django-celery-beat, uvicorn-worker) is taken to bring it.
  */
 const BRINGS: Record<string, RegExp> = {
   celery: /(^|[^\w.-])flower([^\w.-]|$)/im,
   daphne: /(^|[^\w.-])(django-)?channels([^\w.-]|$)/im,
-  gunicorn: /(^|[^\w.-])(apache-airflow|mlflow|apache-superset)([^\w.-]|$)/im,
+  gunicorn: /(^|[^\w.-])(apache-airflow|mlflow|apache-superset|django-toolbelt)([^\w.-]|$)/im,
   uvicorn: /(^|[^\w.-])fastapi(-cli)?\s*\[[^\]]*\b(standard|all)\b/im,
 }
 
