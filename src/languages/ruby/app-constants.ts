@@ -45,6 +45,11 @@ interface Definition {
   line: number
   /** Appydays `after_configured` assignments to the same setting, in order: `=` replaces, `+=` (…) applies to the value so far. */
   after?: {code: string; line: number; op: string}[]
+  /**
+   * The module's other methods (any body, any parameters: `def database_url_or_fallback(var) … val || yield end`), each
+   * at the line it starts: evaluated beside the definition's expression, so that a call to one runs its body.
+   */
+  helpers?: {code: string; line: number; name: string}[]
 }
 
 const underscore = (s: string): string => s.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase()
@@ -99,10 +104,13 @@ async function readDefinitions(path: string, text: string, constant: string): Pr
   const P = parsed.prism
   const statements = (n: RubyNode | null | undefined): readonly RubyNode[] => (n instanceof P.StatementsNode ? n.body : n ? [n] : [])
   const lineOf = (n: RubyNode): number => parsed.lineOf(n.location.startOffset)
+  const methods: {code: string; line: number; name: string}[] = []
   const define = (d: RubyNode, onSelf: boolean): void => {
-    if (!(d instanceof P.DefNode) || d.parameters || (onSelf ? !(d.receiver instanceof P.SelfNode) : d.receiver)) return
+    if (!(d instanceof P.DefNode) || (onSelf ? !(d.receiver instanceof P.SelfNode) : d.receiver)) return
+    methods.push({code: parsed.textOf(d), line: lineOf(d), name: d.name})
+    if (d.parameters) return
     const body = statements(d.body)
-    if (body.length === 1) out.set(d.name, {code: parsed.textOf(body[0]), file: path, line: lineOf(body[0])})
+    if (body.length === 1) out.set(d.name, {code: parsed.textOf(body[0]), file: path, helpers: methods, line: lineOf(body[0])})
     // An empty body (`def self.archive_url; end`, a setting left for a local config to fill in) returns nil.
     else if (body.length === 0) out.set(d.name, {code: NIL, file: path, line: lineOf(d)})
   }
@@ -197,6 +205,26 @@ async function readDefinitions(path: string, text: string, constant: string): Pr
 }
 
 /**
+ * The expression with the module's other methods it may call, each at its own line of the file (blank lines between),
+ * so that values read in them are sourced where they are written: undefined when it names none of them.
+ */
+function withHelpers(code: string, line: number, own: string, helpers: Definition['helpers']): string | undefined {
+  const called = (helpers ?? []).filter((h) => h.name !== own && new RegExp(`(?<![\\w.:])${h.name.replaceAll(/[?!]/g, '\\$&')}(?![\\w?!])`).test(code))
+  if (called.length === 0) return undefined
+  // Those helpers may call the module's others in turn: all of them go in (the one being read excepted).
+  const pieces = [{code, line}, ...helpers!.filter((h) => h.name !== own)].sort((a, b) => a.line - b.line)
+  let text = ''
+  let at = 1
+  for (const p of pieces) {
+    if (p.line < at) continue
+    text += '\n'.repeat(p.line - at) + p.code
+    at = p.line + p.code.split('\n').length - 1
+  }
+
+  return text
+}
+
+/**
  * `Const.method` → its value, for the app-constant calls `text` makes that conncalc can read.
  * Empty (and nothing parsed) when the text calls none.
  */
@@ -244,7 +272,9 @@ export async function appConstantCalls(ctx: AnalyzerContext, file: {path: string
         }
 
         const evaluate = async (code: string, line: number): Promise<undefined | {value: RubyValue; via: Sourced<RubyValue>['via']}> => {
-          const v = (await evaluateRubySnippet(await prepare(code), {appEnv, env: ctx.env, file: d.file, firstLine: line, ...(known.size > 0 ? {knownCalls: known} : {})})).value
+          const prepared = await prepare(code)
+          const within = withHelpers(prepared, line, method, d.helpers)
+          const v = (await evaluateRubySnippet(within ?? prepared, {appEnv, env: ctx.env, file: d.file, firstLine: within ? 1 : line, ...(known.size > 0 ? {knownCalls: known} : {})})).value
           if (v.kind !== 'known' || (v.missingEnv && v.missingEnv.length > 0 && v.value === null)) return undefined
           return {value: v.value, via: v.via}
         }

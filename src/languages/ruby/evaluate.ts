@@ -293,7 +293,16 @@ class Evaluator {
   /** Their one-expression class methods (`def self.database_url = ENV[…]`), innermost last. */
   private readonly classMethods: Map<string, RubyNode>[] = []
   /** Class methods being evaluated: a method that calls itself is unknown, not a loop. */
-  private readonly inMethod = new Set<string>()
+  private inMethod = new Set<string>()
+  /**
+   * Methods a snippet defines at its top level beside the expression it is evaluated for (app-constants.ts puts a
+   * module's helpers there, at their own lines): a call to one runs its body with the arguments bound (inlineDef).
+   */
+  defs: ReadonlyMap<string, RubyNode> = new Map()
+  /** Inside an inlined method: the block its caller passed (`yield` is that block's value) and the caller's evaluator. */
+  private yieldTo?: {block: RubyNode; caller: Evaluator}
+  /** Inside an inlined method: its local variables (a local no path taken assigned reads as nil, as in Ruby). */
+  private declared?: ReadonlySet<string>
 
   constructor(
     private readonly parsed: ParsedRuby,
@@ -456,6 +465,64 @@ class Evaluator {
     }
 
     return out
+  }
+
+  /**
+   * A call to a method the snippet defines (`defs`): its statements in turn, in a scope of its own holding its
+   * parameters (required and optional positional ones; others, a `return` or a `rescue` in it: unknown), `yield` being
+   * the call's block. A statement that stays unknown leaves the locals it assigns unknown, not nil.
+   */
+  private inlineDef(node: CallNode, def: RubyNode): EvalValue {
+    const P = this.P
+    if (!(def instanceof P.DefNode)) return this.unknown(node)
+    if (this.inMethod.has(def.name)) return this.unknown(node, `\`${def.name}\` calls itself`)
+    const params = def.parameters
+    if (params && (params.rest || params.posts.length > 0 || params.keywords.length > 0 || params.keywordRest || params.block)) return this.unknown(node, `\`${def.name}\` takes parameters conncalc does not bind`)
+    const required = params?.requireds ?? []
+    const optionals = params?.optionals ?? []
+    const {args, kwargs} = this.argValues(node)
+    if (kwargs.size > 0 || args.length < required.length || args.length > required.length + optionals.length) return this.unknown(node, `\`${def.name}\` is called with arguments conncalc does not bind`)
+    if (!(def.body === null || def.body instanceof P.StatementsNode)) return this.unknown(node, `\`${def.name}\` has a body conncalc does not run (rescue or ensure)`)
+    const hasReturn = (n: RubyNode): boolean => n instanceof P.ReturnNode || n.compactChildNodes().some((c) => !(c instanceof P.DefNode) && hasReturn(c))
+    if (def.body && hasReturn(def.body)) return this.unknown(node, `\`${def.name}\` returns early`)
+    const scope: Scope = new Map()
+    const bound: EvalValue[] = []
+    for (const [i, r] of required.entries()) {
+      if (!(r instanceof P.RequiredParameterNode)) return this.unknown(node, `\`${def.name}\` takes parameters conncalc does not bind`)
+      const v = this.ev(args[i])
+      scope.set(r.name, v)
+      bound.push(v)
+    }
+
+    const child = new Evaluator(this.parsed, {...this.opts, scope}, this.shared, this.aliases, this.undecided)
+    child.defs = this.defs
+    child.inMethod = this.inMethod
+    child.declared = new Set(def.locals)
+    if (node.block) child.yieldTo = {block: node.block, caller: this}
+    for (const [i, o] of optionals.entries()) {
+      if (!(o instanceof P.OptionalParameterNode)) return this.unknown(node, `\`${def.name}\` takes parameters conncalc does not bind`)
+      // A default is evaluated in the method, after the parameters before it.
+      scope.set(o.name, required.length + i < args.length ? this.ev(args[required.length + i]) : child.ev(o.value))
+    }
+
+    const writes = (n: RubyNode, out: string[]): string[] => {
+      if (n instanceof P.LocalVariableWriteNode || n instanceof P.LocalVariableOrWriteNode || n instanceof P.LocalVariableOperatorWriteNode || n instanceof P.LocalVariableAndWriteNode) out.push(n.name)
+      for (const c of n.compactChildNodes()) writes(c, out)
+      return out
+    }
+
+    this.inMethod.add(def.name)
+    try {
+      let last: EvalValue = this.known(node, null)
+      for (const st of def.body?.body ?? []) {
+        last = child.ev(st)
+        if (last.kind === 'unknown') for (const name of writes(st, [])) if (!(scope.get(name)?.kind === 'known' && st instanceof P.LocalVariableWriteNode)) scope.set(name, last)
+      }
+
+      return last.kind === 'known' ? {...last, line: this.line(node), via: mergeVia(...bound.filter((b) => b.kind === 'known'), last)} : last
+    } finally {
+      this.inMethod.delete(def.name)
+    }
   }
 
   /** The value of a class method of the class being walked (classMethodsOf), or undefined when it is not one. */
@@ -707,7 +774,7 @@ class Evaluator {
   }
 
   /** Evaluate statements as Ruby would for their value: the last one's. */
-  private lastValue(node: RubyNode | null | undefined, at: RubyNode): EvalValue {
+  lastValue(node: RubyNode | null | undefined, at: RubyNode): EvalValue {
     if (!node) return this.known(at, null)
     const P = this.P
     if (node instanceof P.StatementsNode) {
@@ -745,7 +812,19 @@ class Evaluator {
     if (node instanceof P.RangeNode) return this.rangeValue(node)
     if (node instanceof P.LocalVariableWriteNode || node instanceof P.LocalVariableOrWriteNode) return this.assign(node, false)
     if (node instanceof P.LocalVariableReadNode) {
-      return this.opts.scope.get(node.name) ?? this.unknown(node, `local variable \`${node.name}\` has no value conncalc can read`)
+      const v = this.opts.scope.get(node.name)
+      if (v) return v
+      // A method's local that the path taken never assigned (`val = x if ENV["URL"]` with URL unset) is nil.
+      if (this.declared?.has(node.name)) return this.known(node, null)
+      return this.unknown(node, `local variable \`${node.name}\` has no value conncalc can read`)
+    }
+
+    // `yield` in a method inlined for a call with a block: the block's value, evaluated where the call is.
+    if (node instanceof P.YieldNode) {
+      const to = this.yieldTo
+      const block = to?.block
+      if (!to || !(block instanceof P.BlockNode) || block.parameters || node.arguments_) return this.unknown(node)
+      return to.caller.lastValue(block.body, node)
     }
 
     // Ruby 3.1's `f(pool:)`: the hash value left out is the local variable (or method) of that name.
@@ -900,6 +979,30 @@ class Evaluator {
     return this.opts.process?.constants.get(text.replace(/^::/, ''))
   }
 
+  /**
+   * `ConnectionUrlResolver.new(url)` as its `to_hash` reads it (rails/rails v7.1 activerecord/lib/active_record/
+   * database_configurations/connection_url_resolver.rb raw_config): the query's parameters, then adapter (postgres is
+   * postgresql), username, password, port, database and host where the URL has them. An unset URL raises there: unknown.
+   */
+  private urlResolved(node: CallNode, url: EvalValue): EvalValue {
+    if (url.kind === 'unknown') return url
+    if (typeof url.value !== 'string') return this.unknown(node, 'ConnectionUrlResolver is given no URL')
+    let u: URL
+    try {
+      u = new URL(url.value)
+    } catch {
+      return this.unknown(node, 'ConnectionUrlResolver is given a URL conncalc cannot parse')
+    }
+
+    const hash: Record<string, RubyValue> = {}
+    for (const [k, v] of u.searchParams) hash[k] = v
+    const scheme = u.protocol.replace(/:$/, '')
+    const parts: Record<string, RubyValue> = {adapter: scheme === 'postgres' ? 'postgresql' : scheme, database: decodeURIComponent(u.pathname.replace(/^\//, '')), host: u.hostname, password: decodeURIComponent(u.password), port: u.port === '' ? '' : Number(u.port), username: decodeURIComponent(u.username)}
+    // reverse_merge: the query's keys win; blank parts are dropped (compact_blank).
+    for (const [k, v] of Object.entries(parts)) if (!(k in hash) && v !== '') hash[k] = v
+    return this.known(node, {hash}, url)
+  }
+
   /** `File.basename($0)`, `File.basename(path, ".rb")`. */
   private basename(node: CallNode, args: RubyNode[]): EvalValue {
     const vs = args.map((a) => this.ev(a))
@@ -944,6 +1047,9 @@ class Evaluator {
       if (v) return v
     }
 
+    // A method the snippet defines (a module's helper that yields: `val || yield`): its body, with the arguments bound.
+    if ((!receiver || receiver instanceof P.SelfNode) && this.defs.has(name)) return this.inlineDef(node, this.defs.get(name)!)
+
     if (!receiver) {
       if (node.isVariableCall()) {
         return this.unknown(node, `\`${name}\` is a method or variable conncalc cannot read`)
@@ -967,6 +1073,8 @@ class Evaluator {
       const recvText = this.parsed.textOf(receiver).replace(/^::/, '')
       const called = `${recvText}.${name}`
       if (called === 'File.basename' && (args.length === 1 || args.length === 2)) return this.basename(node, args)
+      // ActiveRecord's URL parser (DatabaseConfigurations::ConnectionUrlResolver, ConnectionSpecification's before 6.1): the URL's parts.
+      if (name === 'new' && args.length === 1 && /(?:^|::)ConnectionUrlResolver$/.test(recvText)) return this.urlResolved(node, this.ev(args[0]))
       // `workers ENV.fetch("WEB_CONCURRENCY", 2) unless Gem.win_platform?`: dynos run Linux, so the condition is decided.
       if (called === 'Gem.win_platform?' && args.length === 0) {
         return {kind: 'known', line: this.line(node), value: false, via: [fromDefault('Gem.win_platform? is false: Heroku dynos run Linux', 'https://devcenter.heroku.com/articles/stack')]}
@@ -1019,6 +1127,7 @@ class Evaluator {
         case 'stringify_keys':
         case 'symbolize_keys':
         case 'to_h':
+        case 'to_hash':
         case 'with_indifferent_access': {
           if (isHash(r)) return recv
           break
@@ -1552,9 +1661,13 @@ export async function evaluateRubySnippet(
   }
 
   const ev = new Evaluator(parsed, {...opts, firstLine, scope: opts.scope ?? newScope()})
+  const P = parsed.prism
+  // Methods defined beside the expression (app-constants.ts: a module's helpers): calls to them run their bodies.
+  const defs = parsed.program.statements.body.filter((s): s is InstanceType<typeof P.DefNode> => s instanceof P.DefNode && (!s.receiver || s.receiver instanceof P.SelfNode))
+  if (defs.length > 0) ev.defs = new Map(defs.map((d) => [d.name, d]))
   let value: EvalValue = {kind: 'known', line: firstLine, value: null, via: []}
   try {
-    for (const s of parsed.program.statements.body) value = ev.ev(s)
+    for (const s of parsed.program.statements.body) if (!(s instanceof P.DefNode)) value = ev.ev(s)
   } catch (error) {
     if (!isExhaustion(error)) throw error
     return {diagnostics: [], value: {kind: 'unknown', line: firstLine, reason: `\`${code.trim().slice(0, 40)}…\` is ${TOO_DEEP}`}}
