@@ -49,8 +49,12 @@ export function closestDynoSizes(size: string): string[] {
   return closest(s, SIZE_NAMES, {shortcut: (typed, k) => (k.includes(typed) || abbreviates(typed, k) ? 0.5 : undefined), within: Math.max(2, Math.floor(s.length / 2))})
 }
 
-/** The Common Runtime sizes by name, then the Private/Shield suffixes, as the table has them. */
-const SIZES_HINT = `dyno sizes: ${SIZE_NAMES.filter((n) => !/^(private|shield|dyno)-/.test(n)).join(', ')}, private-*/shield-* (${SIZE_NAMES.filter((n) => n.startsWith('private-')).map((n) => n.slice('private-'.length)).join(', ')}), Fir dyno-<vCPU>c-<GB>gb (e.g. ${SIZE_NAMES.find((n) => n.startsWith('dyno-'))})`
+/**
+ * The Common Runtime sizes by name, then the Private/Shield suffixes, as the table has them. Made
+ * when an unknown size is reported (a function, not a constant every start made).
+ */
+const sizesHint = (): string =>
+  `dyno sizes: ${SIZE_NAMES.filter((n) => !/^(private|shield|dyno)-/.test(n)).join(', ')}, private-*/shield-* (${SIZE_NAMES.filter((n) => n.startsWith('private-')).map((n) => n.slice('private-'.length)).join(', ')}), Fir dyno-<vCPU>c-<GB>gb (e.g. ${SIZE_NAMES.find((n) => n.startsWith('dyno-'))})`
 
 const SCALE_HINT = 'use TYPE=QUANTITY[:SIZE], e.g. --scale web=2 worker=1, --scale web=2:standard-2x, or web=2..10 for an autoscaling range'
 
@@ -117,7 +121,7 @@ export function parseScaleSpec(spec: string, where?: {hint?: string; label: stri
       const near = closestDynoSizes(sizeText)
       throw new UsageError(
         `${label}: unknown dyno size "${sizeText}"${near.length > 0 ? `; ${didYouMean(near)}` : ''}`,
-        SIZES_HINT,
+        sizesHint(),
       )
     }
 
