@@ -156,7 +156,7 @@ module.exports = new Proxy({}, {
 /**
  * node:tty for the packages that ask whether standard output or error is a terminal (chalk's and
  * debug's supports-color, debug): node:tty loads node:net and Node's streams (~6 M instructions of
- * a `conncalc plan`), which a run whose output is a pipe or a file (bin/stdio.js) otherwise never
+ * a `conncalc plan`), which a run whose output is a pipe or a file (bin/code-cache.js's directStdio) otherwise never
  * loads. The stand-in answers isatty() from fstat where the descriptor is not a character device
  * (a pipe, a file, a socket, a folder: never a terminal), and asks node:tty for anything else
  * (a character device, a descriptor fstat refuses), which it then loads: the same answers.

@@ -40,11 +40,13 @@ if (userAgent) process.stdout.write(userAgent)
 else void main() // a rejection is reported by Node, exit 1, as a top-level await's was
 
 async function main() {
-  // Standard output and error written directly when they are pipes or files (bin/stdio.js). V8's
+  // Standard output and error written directly when they are pipes or files (directStdio, in
+  // bin/code-cache.js: one file for bin/run.js to load, not two; Node compiles both from source). V8's
   // --liftoff-only for the parsers' WebAssembly is set when one is first needed (src/util/liftoff.ts):
   // the flag changes what V8 checks before it takes code from a cache, so node:* modules loaded
   // after it are compiled from source, and node:v8, which sets it, loads Node's streams.
-  require('./stdio.js').directStdio()
+  const {directStdio, loadBundle} = require('./code-cache.js')
+  directStdio()
 
   // oclif checks the Node version with semver at start-up (~20 ms); package.json's
   // engines field and the syntax we ship already require Node 20.
@@ -53,7 +55,6 @@ async function main() {
   // dist/cli.cjs is one esbuild bundle (npm run build): loading one file instead of ~200
   // modules, and V8's code for it kept from an earlier run (bin/code-cache.js), is most of
   // what keeps start-up near a bare `node -e 0`. The Heroku CLI loads dist/main.js instead.
-  const {loadBundle} = require('./code-cache.js')
   const {execute} = loadBundle(join(__dirname, '..', 'dist', 'cli.cjs'))
   await execute({dir: pathToFileURL(__filename).href, target: './dist/cli.cjs'})
 }

@@ -1,5 +1,5 @@
 /**
- * bin/stdio.js: standard output and error that are a pipe or a file are written directly
+ * bin/code-cache.js's directStdio: standard output and error that are a pipe or a file are written directly
  * (fs.writeSync) instead of through the stream Node makes for them. What a reader gets, the exit
  * code and the errors a reader that goes away causes are the same as with Node's stream.
  */
@@ -13,7 +13,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {ROOT} from '../helpers/cli.js'
 
-const {directStdio} = createRequire(import.meta.url)('../../bin/stdio.js') as {
+const {directStdio} = createRequire(import.meta.url)('../../bin/code-cache.js') as {
   directStdio: (
     proc: object,
     fs: {fstatSync: (fd: number) => object; writeSync: (fd: number, b: Uint8Array, at: number, n: number) => number},
