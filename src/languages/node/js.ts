@@ -1629,6 +1629,14 @@ class JsEvaluator {
 
       case 'BinaryExpression':
       case 'LogicalExpression': {
+        // `const isWorker = process.argv.indexOf('--worker') !== -1`: the flag test, as `.includes('--worker')` makes it.
+        const test = node.type === 'BinaryExpression' ? this.argvTest(node) : undefined
+        if (test?.spec.kind === 'flag' && !test.negated) {
+          const marker = {...this.unknown(node, `\`${this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)}\` reads the process's command line`)}
+          ARGV_FLAGS.set(marker, {flag: test.spec.flag, from: test.spec.from})
+          return marker
+        }
+
         return this.binary(node, node.left as N, node.operator, node.right)
       }
 
@@ -2380,6 +2388,15 @@ class JsEvaluator {
       return undefined
     }
 
+    // `process.argv.indexOf('--worker') !== -1` (`> -1`, `>= 0`; `=== -1`, `< 0` the flag's absence): an includes() test.
+    if (t.type === 'BinaryExpression') {
+      const index = this.argvIndexOf(t.left as N)
+      const n = unwrap(t.right as N)
+      const num = n.type === 'Literal' && typeof n.value === 'number' ? n.value : n.type === 'UnaryExpression' && n.operator === '-' && unwrap(n.argument as N).type === 'Literal' ? -Number((unwrap(n.argument as N) as N & {value: unknown}).value) : undefined
+      const present = num === -1 ? ({'!=': true, '!==': true, '<=': false, '==': false, '===': false, '>': true} as Record<string, boolean>)[t.operator] : num === 0 ? ({'<': false, '>=': true} as Record<string, boolean>)[t.operator] : undefined
+      if (index && present !== undefined) return {names: [index.flag], negated: !present, spec: {kind: 'flag', ...index}}
+    }
+
     if (t.type === 'BinaryExpression' && /^[!=]==?$/.test(t.operator)) {
       for (const [w, l] of [[t.left, t.right], [t.right, t.left]] as [N, N][]) {
         const lit = stringLiteral(l)
@@ -2392,6 +2409,19 @@ class JsEvaluator {
 
     const flag = this.argvOf(t)?.flag
     return flag ? {names: [flag.flag], negated: false, spec: {kind: 'flag', ...flag}} : undefined
+  }
+
+  /** `process.argv.indexOf('--worker')` (or of a slice or a name holding one): the flag and where its list starts. */
+  private argvIndexOf(n: N): {flag: string; from: number} | undefined {
+    const a = unwrap(n)
+    if (a.type !== 'CallExpression' || a.arguments.length !== 1) return undefined
+    const callee = unwrap(a.callee)
+    if (callee.type !== 'MemberExpression' || callee.computed || keyName(callee.property as N) !== 'indexOf') return undefined
+    const object = unwrap(callee.object as N)
+    if (!/^process\.argv\b/.test(this.t(object)) && !this.argvNamed(object)) return undefined
+    const list = this.argvOf(object)?.list
+    const flag = stringLiteral(a.arguments[0] as N)
+    return list === undefined || flag === undefined ? undefined : {flag, from: list}
   }
 
   /** The program a hand-written argv test or switch is (one per node, kept across the reads of its function). */
