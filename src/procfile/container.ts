@@ -183,6 +183,13 @@ export function dockerfileApp(files: FileReader, path = 'Dockerfile', chosen?: S
   const diagnostics: Diagnostic[] = []
   const image = readImage(files, path, chosen, new Map(), diagnostics)
   if (image.unreadable) return {error: image.unreadable, fix: 'add a Procfile (`web: …`) that says what runs'}
+  const onbuild = image.command ? undefined : goOnbuild(image, files)
+  if (onbuild) {
+    const entry: ContainerEntry = {command: 'app', cwd: '', file: path, line: image.stage!.line, name: 'web', ...fromImage(image)}
+    diagnostics.push({code: 'missing-config', file: path, line: image.stage!.line, message: `${path} sets no CMD: its base image ${image.stage!.base} runs \`go-wrapper run\`, the binary \`app\` its ONBUILD steps build from the build context (\`COPY . /go/src/app\`, \`go-wrapper install\`): the repository's main package (${GOLANG_ONBUILD_REF})`, processType: 'web', severity: 'info'})
+    return {built: true, diagnostics, entries: [entry], file: path, idle: []}
+  }
+
   if (!image.command) {
     return {
       error: `no Procfile or heroku.yml, and ${path}:${image.stage?.line ?? 1} sets no CMD or ENTRYPOINT (the base image ${image.stage?.base ?? '?'}'s own would run, which the repository does not say)`,
@@ -192,6 +199,19 @@ export function dockerfileApp(files: FileReader, path = 'Dockerfile', chosen?: S
 
   const entry: ContainerEntry = {command: inRepo(image.command.command, image, files), cwd: image.cwd, file: path, line: image.command.line, name: 'web', ...fromImage(image)}
   return {built: true, diagnostics, entries: [entry], file: path, idle: []}
+}
+
+/**
+ * The official golang `onbuild` images (golang:onbuild, golang:1.9-onbuild; deprecated in 2017): WORKDIR /go/src/app,
+ * `CMD ["go-wrapper", "run"]`, and ONBUILD `COPY . /go/src/app`, `go-wrapper download`, `go-wrapper install`, so an image
+ * built FROM one with no CMD of its own runs the binary `app` built from the build context's main package
+ * (docker-library/golang's onbuild Dockerfile; go-wrapper's `run` execs $GOPATH/bin/<the folder's name>). True for such a
+ * stage with a Go module or package at the repository root.
+ */
+const GOLANG_ONBUILD_REF = 'https://github.com/docker-library/golang/blob/c1baf037d71331eb0b8d4c70cff4c29cf124c5e0/1.8/onbuild/Dockerfile'
+function goOnbuild(image: Image, files: FileReader): boolean {
+  const base = image.stage?.base.toLowerCase() ?? ''
+  return /^(?:docker\.io\/)?(?:library\/)?golang:(?:[\w.-]+-)?onbuild$/.test(base) && (files.exists('go.mod') || files.list('').some((n) => n.endsWith('.go')))
 }
 
 /**

@@ -102,9 +102,13 @@ export const isRust: Matcher = (cmd, ctx) => {
 }
 /** `openfga run`: the OpenFGA server (languages/go/openfga.ts); `openfga migrate` finishes. */
 export const isOpenFga: Matcher = (cmd) => programName(cmd.argv[0]) === 'openfga' && cmd.argv.slice(1).find((a) => !a.startsWith('-')) === 'run'
+/** A .go file at the root that is `package main` (its first lines). */
+const rootMainPackage = (files: AnalyzerContext['files']): boolean => files.list('').some((n) => n.endsWith('.go') && !n.endsWith('_test.go') && /^\s*package\s+main\b/m.test(files.read(n)?.text.slice(0, 4000) ?? ''))
+
 export const isGo: Matcher = (cmd, ctx) => {
   const prog = cmd.argv[0] ?? ''
-  if (!GO_MARKERS.some((m) => ctx.files.exists(m))) return false
+  // A GOPATH-era app with no dependency manifest (built by `go get` in a golang image) has only its root package main.
+  if (!GO_MARKERS.some((m) => ctx.files.exists(m)) && !rootMainPackage(ctx.files)) return false
   // Heroku's Go buildpack installs binaries to bin/<name>; Procfiles run `bin/app` or just `app`.
   return prog.startsWith('bin/') || !prog.includes('/')
 }
