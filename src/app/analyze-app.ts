@@ -274,6 +274,22 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     })
   }
 
+  // `good_job start --queues=\"a:4;b:5\"`: the foreground server never returns, so what follows it in the list never runs
+  // (often a quoting slip that split one argument at a `;`): said, so the line can be checked.
+  if (split.neverRun) {
+    const shown = (argv: string[]): string => `\`${argv.join(' ').slice(0, 60)}\``
+    const n = split.neverRun.commands.length
+    diagnostics.push({
+      code: 'never-runs',
+      file: origin.file,
+      fix: 'if they should run, start them before it or on a line of their own; if a `;` or `&&` was meant as part of an argument, quote it',
+      line: origin.line,
+      message: `${entry.name}: ${shown(split.neverRun.after)} runs in the foreground and never returns, so ${split.neverRun.commands.slice(0, 3).map((c) => shown(c)).join(', ')}${n > 3 ? ` and ${n - 3} more` : ''} after it never run${n === 1 ? 's' : ''}`,
+      processType: entry.name,
+      severity: 'info',
+    })
+  }
+
   for (const name of split.unresolved) {
     if (PLATFORM_VARS.has(name) || name.endsWith('_URL')) continue
     diagnostics.push({

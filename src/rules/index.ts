@@ -22,6 +22,7 @@ import {rule as liveNearLimit} from './live-near-limit.js'
 import {rule as missingApplicationName} from './missing-application-name.js'
 import {rule as missingConfig} from './missing-config.js'
 import {rule as nearLimit} from './near-limit.js'
+import {rule as neverRuns} from './never-runs.js'
 import {rule as notPostgresql} from './not-postgresql.js'
 import {rule as pgbouncerClientLimit} from './pgbouncer-client-limit.js'
 import {rule as pgbouncerPreparedStatements} from './pgbouncer-prepared-statements.js'
@@ -63,6 +64,7 @@ export const rules: Rule[] = [
   unknownCommand,
   duplicateProcessType,
   invalidProcfileLine,
+  neverRuns,
   unparsableConfig,
   unknownConfigValue,
   unknownDynoSize,

@@ -19,6 +19,17 @@ describe('a foreground server or worker ends what runs it', () => {
     expect(worker({Procfile: 'worker: bundle exec rake db:migrate; bundle exec sidekiq -c 3\n'})).toMatchObject({connectionsPerDyno: 3, server: 'sidekiq'})
   })
 
+  it('the commands after it are said (info at the line): `sidekiq -c 3; rake jobs:work; echo done` names both; an escaped quote splitting an argument at `;` shows as such', () => {
+    const r = planJson(`${app({Procfile: 'worker: bundle exec sidekiq -c 3; bundle exec rake jobs:work; echo done\n'})}/Procfile`, ['--scale', 'worker=1'])
+    const said = r.diagnostics.find((d) => d.code === 'never-runs')
+    expect(said).toMatchObject({file: 'Procfile', line: 1, processType: 'worker', severity: 'info'})
+    expect(said!.message).toBe('worker: `bundle exec sidekiq -c 3` runs in the foreground and never returns, so `bundle exec rake jobs:work`, `echo done` after it never run')
+    const quoted = planJson(`${app({Procfile: 'worker: bundle exec sidekiq -q \\"a;b\\"\n'})}/Procfile`, ['--scale', 'worker=1'])
+    expect(quoted.diagnostics.find((d) => d.message.includes('never return'))!.message).toContain('so `b"` after it never runs')
+    // Nothing after it: nothing said.
+    expect(planJson(`${app({Procfile: 'worker: bundle exec rake db:migrate; bundle exec sidekiq -c 3\n'})}/Procfile`, ['--scale', 'worker=1']).diagnostics.some((d) => d.message.includes('never return'))).toBe(false)
+  })
+
   it('a daemonizing flag returns at once: `sidekiq -d -c 3; bundle exec rake jobs:work` is the DJ worker (1)', () => {
     expect(worker({Procfile: 'worker: bundle exec sidekiq -d -c 3; bundle exec rake jobs:work\n'})).toMatchObject({connectionsPerDyno: 1, server: 'delayed_job'})
   })

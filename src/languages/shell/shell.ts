@@ -39,6 +39,8 @@ export interface SplitCommand {
   /** Set when `${A:-${B:-…}}` nests deeper than MAX_NESTING: the command is not read (argv empty). */
   tooDeep?: number
   unresolved: string[]
+  /** Commands of the list after a server run in the foreground, which never returns: they never start. */
+  neverRun?: {after: string[]; commands: string[][]}
 }
 
 /** `bash -c 'body' name a b`: the body, `$0` (`name`) and the arguments after it (`$1`, `$2`). */
@@ -100,6 +102,7 @@ export function splitCommand(raw: string, env: Env, origin: {file: string; line:
   if (result.background.length > 0) command.background = result.background
   const split: SplitCommand = {assignments: dedupe(result.assignments), command, unresolved: [...new Set(result.unresolved)]}
   if (result.shell) split.shell = result.shell
+  if (result.neverRun) split.neverRun = result.neverRun
   if (plain && plainSplits.size < PLAIN_SPLITS_MAX) plainSplits.set(raw, copyOf(split))
   return split
 }
@@ -120,6 +123,7 @@ const copyOf = (s: SplitCommand): SplitCommand => {
   if (s.command.background) command.background = s.command.background.map((c) => [...c])
   const copy: SplitCommand = {assignments: [...s.assignments], command, unresolved: [...s.unresolved]}
   if (s.shell) copy.shell = {...s.shell, args: [...s.shell.args], assignments: [...s.shell.assignments], options: [...s.shell.options], wrappers: [...s.shell.wrappers]}
+  if (s.neverRun) copy.neverRun = {after: [...s.neverRun.after], commands: s.neverRun.commands.map((c) => [...c])}
   return copy
 }
 
@@ -869,6 +873,7 @@ interface ScriptResult {
   shell?: ShellInvocation
   unresolved: string[]
   wrappers: string[]
+  neverRun?: {after: string[]; commands: string[][]}
 }
 
 const MAX_DEPTH = 5
@@ -882,6 +887,7 @@ const runsInner = (inner: ScriptResult, assignments: EnvEntry[], wrappers: strin
   preCommands: inner.preCommands,
   unresolved: inner.unresolved,
   wrappers: [...wrappers, ...inner.wrappers],
+  ...(inner.neverRun ? {neverRun: inner.neverRun} : {}),
 })
 
 function splitScript(src: string, env: Env, from: string, depth: number): ScriptResult {
@@ -1013,7 +1019,9 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
     cs.filter((c) => c.background === background).map((c) => c.argv)
 
   const stripped = stripWrappers(server.argv, env, from, depth, server.assignments)
+  const dropped = stays === -1 || unpiped === -1 ? [] : later.slice(unpiped)
   return {
+    ...(dropped.length > 0 ? {neverRun: {after: server.argv, commands: dropped.map((c) => c.argv)}} : {}),
     ...(stripped.shell ? {shell: stripped.shell} : {}),
     argv: stripped.argv,
     assignments: [...server.assignments, ...stripped.assignments],
