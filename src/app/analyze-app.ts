@@ -36,7 +36,7 @@ import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
 import {modulesFromRoot} from '../languages/python/module-paths.js'
 import {settingsFlag} from '../languages/python/program.js'
-import {anotherDatabase, driverOnlyUnseen, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
+import {anotherDatabase, driverOnlyUnseen, hookWritesRequirements, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
 import {delegates, dynoProfile, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
@@ -941,18 +941,24 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   // The server imports the app from a package the dependency files install (uWSGI `module = teamboard` with
   // teamboard-server in requirements.txt): that package's own dependencies are not listed here, so the lists'
   // missing driver says nothing. Counted as the server runs it, starred, said (python/server.ts appCodeOutside).
-  const outside = noDriver ? (analysis.facts?.appCodeOutside as undefined | {listed: boolean; module: string; named: string}) : undefined
-  if (noDriver && outside) {
-    const listing = `${noDriver.read.join(', ')} list${noDriver.read.length === 1 ? 's' : ''} no database driver`
-    const from = outside.listed ? `come from a package ${noDriver.read.join(' or ')} names` : 'would come from an installed package (none named for it: see the missing-config warning)'
+  // With a driver listed too (or a build hook that replaces the list), that package's pools are still unread: no pool is
+  // known, so one connection per thread is counted, an assumption.
+  const outsideFact = language === 'python' ? (analysis.facts?.appCodeOutside as undefined | {listed: boolean; module: string; named: string}) : undefined
+  // Without the no-driver finding: only for a package the dependency files name, or a list a build hook writes (a module
+  // in neither is the ModuleNotFoundError warning's, server.ts).
+  const outside = outsideFact && (noDriver || ((pools ?? []).length === 0 && analysis.threadsPerProcess.value > 0 && (outsideFact.listed || hookWritesRequirements(ctx.files) !== undefined))) ? outsideFact : undefined
+  if (outside) {
+    const listing = noDriver ? `${noDriver.read.join(', ')} list${noDriver.read.length === 1 ? 's' : ''} no database driver` : undefined
+    const lists = noDriver ? `${noDriver.read.join(' or ')} names` : 'the dependency files name'
+    const hook = outside.listed ? undefined : hookWritesRequirements(ctx.files)
+    const from = outside.listed ? `come from a package ${lists}` : hook ? `come from a package the requirements.txt ${hook.file}:${hook.line} writes at build time may name` : 'would come from an installed package (none named for it: see the missing-config warning)'
     const what = `${analysis.server} imports ${outside.module} (\`${outside.named}\`), which is not in the app: its code, and what it installs, ${from}`
-    const why = assumed(`${what}; ${listing}, which says nothing about that package's own dependencies: counted as ${analysis.server} runs it, one connection per thread, no pool known`)
+    const why = assumed(listing ? `${what}; ${listing}, which says nothing about that package's own dependencies: counted as ${analysis.server} runs it, one connection per thread, no pool known` : `${what}; conncalc cannot read that package's pools: counted as ${analysis.server} runs it, one connection per thread, no pool known`)
     diagnostics.push({
       code: 'unknown-config-value',
-      file: noDriver.file,
+      ...(noDriver ? {file: noDriver.file, line: 1} : {file: ctx.origin?.file ?? COMMAND_LINE, ...(ctx.origin ? {line: ctx.origin.line} : {})}),
       fix: `if that package opens a pool, say its size: --assume ${ctx.processType}=PROCESSES:THREADS:POOL`,
-      line: 1,
-      message: `${ctx.processType}: ${what}; conncalc cannot read that package's pools, and that ${listing} does not mean it opens none: counted one connection per thread`,
+      message: listing ? `${ctx.processType}: ${what}; conncalc cannot read that package's pools, and that ${listing} does not mean it opens none: counted one connection per thread` : `${ctx.processType}: ${what}; conncalc cannot read that package's pools: counted one connection per thread`,
       processType: ctx.processType,
       severity: 'warning',
     })

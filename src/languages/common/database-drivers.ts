@@ -379,6 +379,21 @@ export function driverOnlyUnseen(files: FileReader): NoDriver | undefined {
   return found?.unseen ? found : undefined
 }
 
+/**
+ * A Python build hook that writes the requirements file the buildpack then installs from: heroku-buildpack-python runs
+ * bin/pre_compile before installing (bin/steps/hooks/pre_compile), so `curl -L … -o "$BUILD_DIR/requirements.txt"`,
+ * `wget -O requirements.txt`, `cp deploy/reqs.txt requirements.txt` or `echo … >> requirements.txt` there make the list
+ * installed another one than the app's. Where the hook does it (its line), or undefined.
+ */
+export function hookWritesRequirements(files: FileReader): {file: string; line: number; text: string} | undefined {
+  const file = 'bin/pre_compile'
+  const lines = (files.read(file)?.text ?? '').split(/\r?\n/)
+  const target = String.raw`["']?(?:\$\{?\w+\}?/|\./)?requirements\.txt["']?`
+  const writes = new RegExp(String.raw`(?:\s(?:-o|--output|-O|--output-document)[\s=]+|>>?\s*)${target}(?:\s|;|&|$)|^\s*(?:cp|mv|ln|install)\s.*\s${target}\s*(?:;|&|$)`)
+  const at = lines.findIndex((l) => !/^\s*#/.test(l) && writes.test(l))
+  return at === -1 ? undefined : {file, line: at + 1, text: lines[at].trim()}
+}
+
 function noPythonDriverOf(files: FileReader): NoDriver | undefined {
   if (files.read('heroku.yml')) return undefined
   // A Dockerfile that installs a driver itself (`pip install psycopg2`, or requirements the buildpack does not read).
@@ -392,7 +407,8 @@ function noPythonDriverOf(files: FileReader): NoDriver | undefined {
   // A compiled requirements file (COMPILED) is the install's whole list: its unseen requirements' packages are in it.
   const compiled = (path: string, text: string): boolean => path.endsWith('.txt') && COMPILED.test(text.slice(0, 400)) && VIA.test(text)
   let complete = false
-  let unseen: NoDriver['unseen']
+  // The build replaces requirements.txt before installing: what it installs is not the app's list.
+  let unseen: NoDriver['unseen'] = installer === 'requirements.txt' ? hookWritesRequirements(files) : undefined
   while (queue.length > 0) {
     const path = queue.shift()!
     if (seen.has(path)) continue
@@ -408,7 +424,7 @@ function noPythonDriverOf(files: FileReader): NoDriver | undefined {
     read.push(file.path)
     for (const m of file.text.matchAll(/^\s*(?:-r|--requirement)[\s=]+(\S+)/gm)) queue.push(join(dirname(path), m[1]).replace(/^\.\//, ''))
     const whole = compiled(path, file.text)
-    if (path === installer && (LOCKS.has(path) || whole)) complete = true
+    if (path === installer && (LOCKS.has(path) || whole) && !unseen) complete = true
     if (!LOCKS.has(path)) {
       const text = file.text.replaceAll(/(?:^|\s)#.*$/gm, '')
       const requirements = path.endsWith('.txt')

@@ -11,6 +11,7 @@ import type {PyModule} from './values.js'
 import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 
 import {configurationName, djangoPools, type PostgresChannelLayer, settingsModule} from './django.js'
+import {asString} from './evaluate.js'
 import {PythonProject} from './modules.js'
 import {enginePools, isEngineCall} from './sqlalchemy.js'
 import {ddlOnlyEngines, madeInTasksNote, taskOnlyCalls, taskOnlyEngines, taskOnlyNote, type TaskOnlyUse} from './task-only.js'
@@ -98,6 +99,18 @@ function settingsNamedIn(ctx: AnalyzerContext): string[] {
   return [...new Set([...text.matchAll(/(?:--settings[= ]|\bDJANGO_SETTINGS_MODULE=)["']?([A-Za-z_][\w.]*)/g)].map((m) => m[1]))]
 }
 
+/** Where the code names the settings module (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", …)`), as file:line. */
+function settingsOrigin(modules: readonly PyModule[]): string | undefined {
+  for (const m of modules) {
+    const a = m.itemAssignments.find((x) => x.key === 'DJANGO_SETTINGS_MODULE' && (x.target === 'os.environ' || x.target === 'environ'))
+    if (a) return `${m.file}:${a.line}`
+    const c = m.calls.find((x) => (x.callee === 'os.environ.setdefault' || x.callee === 'environ.setdefault') && asString(x.args[0]) === 'DJANGO_SETTINGS_MODULE')
+    if (c) return `${m.file}:${c.line}`
+  }
+
+  return undefined
+}
+
 /** @param server the process's server (gunicorn, celery, …): a web server never runs task bodies (task-only.ts). */
 export async function appPools(ctx: AnalyzerContext, project: PythonProject, entries: string[], threads: Sourced<number>, server?: string): Promise<AppPools> {
   const start = entries.length > 0 ? entries : FALLBACK_ENTRIES.filter((f) => ctx.files.exists(f))
@@ -106,7 +119,7 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   if (settings) {
     // manage.py's setdefault("DJANGO_CONFIGURATION", "Development") is for its own commands, not the server's.
     const own = modules.filter((m) => !/(^|\/)manage\.py$/.test(m.file) || start.some((f) => /(^|\/)manage\.py$/.test(f)))
-    const django = await djangoPools(project, settings, threads, configurationName(own, ctx.env), ctx.env.get('DJANGO_SETTINGS_MODULE') !== undefined, settingsNamedIn(ctx))
+    const django = await djangoPools(project, settings, threads, configurationName(own, ctx.env), ctx.env.get('DJANGO_SETTINGS_MODULE') !== undefined, settingsNamedIn(ctx), ctx.env.get('DJANGO_SETTINGS_MODULE') === undefined ? settingsOrigin(modules) : undefined)
     if (django) {
       return {
         ...(django.channelLayer ? {channelLayer: django.channelLayer} : {}),

@@ -27,6 +27,7 @@ import {cpuCountWarning} from '../common/cpu-count.js'
 import {pythonAnalysis} from './server.js'
 import {type Candidate, COMMAND_LINE, envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isCelery} from '../common/matchers.js'
+import {hookWritesRequirements} from '../common/database-drivers.js'
 import {append} from '../../util/arrays.js'
 import {importConnection, importConnectionCount} from './import-connection.js'
 import {DATABASE_BACKEND, resultStore, unreadImports} from './celery-idle.js'
@@ -72,7 +73,7 @@ const embedsBeat = (args: readonly string[]): boolean => args.some((a) => a === 
  * PersistentScheduler (a local shelve file) or RedBeat (Redis): beat only publishes messages.
  * `base` says which beat it is (standalone, or embedded by `worker -B`).
  */
-function beatConnections(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined, base: Source): Sourced<number> {
+function beatConnections(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined, base: Source, outside?: string): Sourced<number> {
   const flag = findFlag(args, ['--scheduler', '-S'])
   const setting = settings?.names.get('CELERY_BEAT_SCHEDULER')
   let named: {scheduler: string; source: Source} | undefined
@@ -93,16 +94,30 @@ function beatConnections(args: readonly string[], settings: PyModule | undefined
     }
   }
 
+  // The Celery app is a package outside the repository (`celery -A pkg beat`, pkg installed): the beat_scheduler it
+  // configures is not read; a DatabaseScheduler would hold one connection, so one is assumed.
+  if (!named && outside) return sourced(1, base, [assumed(`celery beat's app ${outside} is not in the app (a package it installs): the beat scheduler it configures is not read; a DatabaseScheduler (django-celery-beat) holds one connection, the default PersistentScheduler none: one assumed`)])
   if (!named) return sourced(0, base, [fromDefault('no beat scheduler set: celery.beat:PersistentScheduler keeps the schedule in a local shelve file, no database connection', BEAT_SCHEDULER)])
   if (/DatabaseScheduler/.test(named.scheduler)) return sourced(1, named.source, [base, fromDefault(`${named.scheduler}: the schedule is read from the database over one connection`, DB_SCHEDULER)])
   if (/PersistentScheduler|redbeat/i.test(named.scheduler)) return sourced(0, named.source, [base, fromDefault(`${named.scheduler} keeps the schedule outside PostgreSQL (a shelve file, Redis)`, BEAT_SCHEDULER)])
   return sourced(1, named.source, [base, assumed(`conncalc does not know the beat scheduler ${named.scheduler}; one database connection assumed`)])
 }
 
+/**
+ * Whether `-A module`, not in the app, comes from a package the install may bring: its top package named in the
+ * dependency files, or a requirements.txt bin/pre_compile writes (a module in neither is ModuleNotFoundError, server.ts).
+ */
+function packageInstalled(ctx: AnalyzerContext, module: string): boolean {
+  if (hookWritesRequirements(ctx.files)) return true
+  const deps = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'setup.cfg'].map((f) => ctx.files.read(f)?.text ?? '').join('\n')
+  const top = module.split('.')[0].replaceAll(/[-_.]/g, '[-_.]')
+  return new RegExp(`(^|[^\\w.-])${top}([^\\w.-]|$)`, 'im').test(deps)
+}
+
 /** The beat `worker -B` embeds: one process beside the pool, with beatConnections' count. */
-function embeddedBeat(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined): Extra {
+function embeddedBeat(args: readonly string[], settings: PyModule | undefined, modules: PyModule[], texts: (file: string) => string | undefined, outside?: string): Extra {
   const beat = fromDefault('worker -B runs celery beat as one more process (EmbeddedService)', EMBEDDED_BEAT)
-  return {count: beatConnections(args, settings, modules, texts, beat), kind: 'celery-beat', reason: 'celery beat embedded by -B (a process beside the pool)'}
+  return {count: beatConnections(args, settings, modules, texts, beat, outside), kind: 'celery-beat', reason: 'celery beat embedded by -B (a process beside the pool)'}
 }
 
 function nprocDefault(ctx: AnalyzerContext): Sourced<number> {
@@ -308,7 +323,8 @@ export const celery: ServerAnalyzer = {
 
     if (args.includes('beat') && !args.includes('worker')) {
       const periodic = 'https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html'
-      const scheduled = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic))
+      const outside = appModule && !viaFlask && entries.length === 0 && packageInstalled(ctx, appModule) ? appModule : undefined
+      const scheduled = beatConnections(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, fromDefault('celery beat sends tasks from one thread', periodic), outside)
       const threads = scheduled.value === 0 && dbBroker ? sourced(1, dbBroker.source, [fromDefault('celery beat sends each task through the broker, here the app\'s database: one connection', periodic)]) : scheduled
       const analysis = await pythonAnalysis({...named, ctx, diagnostics, entries, processes: sourced(1, fromDefault('celery beat is one scheduler process', periodic), viaFlask ? [viaFlask.registered] : undefined), project, server: 'celery-beat', threads})
       if (threads.value !== 0) return analysis
@@ -414,7 +430,7 @@ export const celery: ServerAnalyzer = {
 
     const analysis = mainProcess.length > 0 ? {...analysis0, extrasPerDyno: [...(analysis0.extrasPerDyno ?? []), ...mainProcess]} : analysis0
     if (!embedsBeat(args)) return analysis
-    const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text)
+    const beat = embeddedBeat(args, settings, [...walked, ...(settings ? [settings] : [])], (f) => ctx.files.read(f)?.text, appModule && !viaFlask && entries.length === 0 && packageInstalled(ctx, appModule) ? appModule : undefined)
     return {...analysis, extrasPerDyno: [...(analysis.extrasPerDyno ?? []), beat]}
   },
   id: 'celery',

@@ -327,7 +327,7 @@ function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string
  * @param namedElsewhere settings modules other commands of the app name (--settings, a DJANGO_SETTINGS_MODULE= prefix):
  *   one that sets DATABASES keeps a written-out non-PostgreSQL DATABASES here from being taken as what the dyno runs.
  */
-export async function djangoPools(project: PythonProject, modulePath: string, threads: Sourced<number>, configuration?: {name: string; source: Source}, settingsFromEnv = false, namedElsewhere: readonly string[] = []): Promise<DjangoPools | undefined> {
+export async function djangoPools(project: PythonProject, modulePath: string, threads: Sourced<number>, configuration?: {name: string; source: Source}, settingsFromEnv = false, namedElsewhere: readonly string[] = [], origin?: string): Promise<DjangoPools | undefined> {
   const file = project.resolve(modulePath)
   if (!file) return undefined
   const settings = await project.load(file)
@@ -387,7 +387,11 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
     const what = skipped.map((s) => `"${s.alias}" uses ${s.engine}`).join(', ')
     const written = own && dbs === own && skipped.length > 0 ? writtenOut(project, dbs, file, settingsFromEnv, namedElsewhere) : undefined
     if (written) {
-      const why = `DATABASES names no PostgreSQL database (${what}) and is written out: no env var, \`if\` or later assignment chooses it, so Django opens no PostgreSQL connection`
+      // The module came from a setdefault in the code, not from the dyno's env: say which (no other settings module of
+      // the app sets DATABASES, else writtenOut is false).
+      // (Without the file:line, which differs by process type: the finding is one line for the app.)
+      const chosen = origin ? `; the settings module is ${modulePath}, named by the code's os.environ.setdefault (DJANGO_SETTINGS_MODULE is set in no deploy file conncalc reads)` : ''
+      const why = `DATABASES names no PostgreSQL database (${what}) and is written out: no env var, \`if\` or later assignment chooses it, so Django opens no PostgreSQL connection${chosen}`
       return {diagnostics, noPostgres: {file: dbs.file, line: dbs.line, why}, otherServerPools: [], pools: [], settingsFile: file}
     }
 
@@ -396,7 +400,11 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
       const other = project.resolve(m)
       return other !== undefined && other !== file && /^\s*DATABASES\s*(?:\[|\.|[+|]?=)/m.test(project.files.read(other)?.text ?? '')
     })
-    const also = named ? `; another command of the app names ${named} as its settings, which sets DATABASES: the dyno's DJANGO_SETTINGS_MODULE may name it too` : ''
+    const also = named
+      ? `; another command of the app names ${named} as its settings, which sets DATABASES: the dyno's DJANGO_SETTINGS_MODULE may name it too`
+      : origin
+        ? `; the settings module is ${modulePath}, named by the code's os.environ.setdefault (DJANGO_SETTINGS_MODULE is set in no deploy file conncalc reads)`
+        : ''
     diagnostics.push({
       code: 'unknown-config-value',
       file: dbs.file,
@@ -421,3 +429,4 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
   const chosen = (e: PoolEntry): PoolEntry => (picked && classes?.via.length ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...classes.via]}} : e)
   return {...(channelLayer ? {channelLayer} : {}), diagnostics, otherServerPools: other.map(chosen), pools: pools.map(chosen), settingsFile: file}
 }
+

@@ -15,6 +15,7 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 
 import {COMMAND_LINE} from '../common/setting.js'
+import {hookWritesRequirements} from '../common/database-drivers.js'
 import {normalizedDir} from '../../model/files.js'
 import {pythonProgram} from './program.js'
 import {withIncludes} from './pins.js'
@@ -87,6 +88,8 @@ export function serverNotInstalled(ctx: AnalyzerContext): {diagnostic: Diagnosti
     return [...(files.read(f)?.text ?? '').matchAll(/^\s*(?:-r|--requirement|-c|--constraint)[\s=]+(\S+)/gm)].some((m) => !files.exists(normalizedDir(dir + m[1])))
   })
   if (unread) return undefined
+  // bin/pre_compile writes requirements.txt before the install: the list installed is not the app's.
+  if (depth === 0 && hookWritesRequirements(files)) return undefined
   // Installed another way: a build hook or a Dockerfile / render.yaml build command that names the server.
   const others = levels.flatMap((up) => ['bin/pre_compile', 'bin/post_compile', 'Dockerfile', 'render.yaml', 'Aptfile'].map((f) => files.read(up + f)?.text ?? '')).join('\n')
   const part = (d: string): RegExp => new RegExp(String.raw`(^|[^\w.-])([\w.-]*[-_.])?${d.replaceAll(/[-_.]/g, '[-_.]')}\d*([-_.][\w.-]*)?([^\w.-]|$)`, 'im')

@@ -9,7 +9,7 @@ import type {PoolEntry} from '../../model/process.js'
 
 import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {COMMAND_LINE} from '../common/setting.js'
-import {noPythonDriver, notPostgresql} from '../common/database-drivers.js'
+import {hookWritesRequirements, noPythonDriver, notPostgresql} from '../common/database-drivers.js'
 import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
@@ -286,6 +286,8 @@ function outsideTheApp(input: PythonServerInput): boolean {
 function namedInDependencies(input: PythonServerInput): boolean | undefined {
   const named = input.appModule
   if (!named) return undefined
+  // bin/pre_compile replaces requirements.txt before the install: what it lists is not known here.
+  if (hookWritesRequirements(input.ctx.files)) return undefined
   const deps = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'setup.cfg'].map((f) => input.ctx.files.read(f)?.text ?? '').join('\n')
   if (!deps.trim()) return undefined
   const named_ = (name: string): boolean => new RegExp(`(^|[^\\w.-])${name.replaceAll(/[-_.]/g, '[-_.]')}([^\\w.-]|$)`, 'im').test(deps)
