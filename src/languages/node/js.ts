@@ -138,7 +138,7 @@ export interface JsModule {
    * c.end() }`, `await c.end()` further down, `main().then(() => prisma.$disconnect())`): where each client's value was
    * made (file:line) and where it is closed. A shutdown handler's close (`process.on('SIGTERM', () => pool.end())`) is not one.
    */
-  closed?: {at: string; fn?: string; made: string}[]
+  closed?: {at: string; bound?: string; fn?: string; made: string}[]
 }
 
 /** callsTo's answers per module and pattern. */
@@ -667,7 +667,7 @@ class JsEvaluator {
   /** commander's `program.addCommand(new Command('worker').action(…))`: each subcommand's `new Command(name)` → the program it is added to (addedCommands). */
   private readonly added = new Map<N, {isDefault: boolean; name: string; parent: N}>()
   readonly cliHandlers: {guard?: JsGuard; sites: JsFunctionSites}[] = []
-  readonly closed: {at: string; fn?: string; made: string}[] = []
+  readonly closed: {at: string; bound?: string; fn?: string; made: string}[] = []
   /** A call chained on another's result (`knex(o).withSchema(s)`): the inner call, read first, and its value while the outer one is read. */
   private readonly chainDone = new Map<N, EvalValue>()
   private readonly later: {args: EvalValue[]; at: N; decorating?: {key: string; name?: string}; depth: number; functionDepth: number; guards: JsGuard[]; isNew: boolean; lazyAt?: string; lazyDepth: number; name?: string; own?: EvalValue; scope?: Map<string, EvalValue>}[] = []
@@ -947,7 +947,8 @@ class JsEvaluator {
       const v = close && d.id.type === 'Identifier' ? this.names.get(d.id.name) : undefined
       // In a function: its name, so the process is known to call it as it starts (pools.ts beforeTheRest).
       const fn = this.functionDepth > 0 ? (this.within.at(-1)?.name ?? '') : undefined
-      if (close && v) this.closed.push({at: `${this.file}:${this.line(close)}`, made: `${v.file}:${v.line}`, ...(fn === undefined ? {} : {fn})})
+      // bound: where the name took its value (`const setup = makeDb(url)`), which tells apart two clients one factory makes.
+      if (close && v) this.closed.push({at: `${this.file}:${this.line(close)}`, bound: `${this.file}:${this.line(d)}`, made: `${v.file}:${v.line}`, ...(fn === undefined ? {} : {fn})})
     }
   }
 

@@ -134,6 +134,8 @@ interface Found {
 interface Made {
   entry: PoolEntry
   guards?: JsGuard[]
+  /** Where the function that makes it is called, when it is made by one (`makeDb(url)` at cli.ts:38). */
+  site?: string
   where: string
 }
 
@@ -896,7 +898,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
     }
 
     const database = `${lib} ${file}:${c.line}${c.site ? ` (called at ${c.site.file}:${c.site.line})` : ''}`
-    made.push({entry: {database, pool, server}, ...(c.guards ? {guards: c.guards} : {}), where: `${file}:${c.line}`})
+    made.push({entry: {database, pool, server}, ...(c.guards ? {guards: c.guards} : {}), ...(c.site ? {site: `${c.site.file}:${c.site.line}`} : {}), where: `${file}:${c.line}`})
   }
 
   const prismaVersion = pkg?.versionOf('@prisma/client') ?? pkg?.versionOf('prisma')
@@ -1137,22 +1139,30 @@ function beforeTheRest(made: Made[], modules: readonly JsModule[], diagnostics: 
   // At start-up only: in a module's top-level code, or in a function a module's top-level code calls (`await
   // runMigrations()`). One a request handler or a job makes and closes may be open at any time, once per call.
   const startup = (fn: string): boolean => fn !== '' && modules.some((m) => m.calls.some((c) => !c.inFunction && c.callee.split('.').at(-1) === fn))
-  const closed = new Map<string, string>()
-  for (const m of modules) for (const c of m.closed ?? []) if (c.fn === undefined || startup(c.fn)) closed.set(c.made, c.at)
-  if (closed.size === 0) return made
-  // One place that makes clients for several holders (`makePool(10)` kept, `makePool(1)` closed) cannot tell them apart: left counted.
-  const places = new Map<string, number>()
-  for (const m of made) places.set(m.where, (places.get(m.where) ?? 0) + 1)
-  for (const [where, n] of places) if (n > 1) closed.delete(where)
-  const oneShot = made.filter((m) => closed.has(m.where))
-  const rest = made.filter((m) => !closed.has(m.where) && !m.guards?.some((g) => g.kind === 'skipped'))
-  if (oneShot.length === 0 || rest.length === 0) return made
-  for (const m of oneShot) {
-    const [file, line] = m.where.split(':')
-    diagnostics.push({code: 'unknown-config-value', file, line: Number(line), message: `the ${m.entry.database.split(' ')[0]} client made here (${m.entry.pool.value}) is closed at ${closed.get(m.where)} once its work is done, as the process starts: its connections are given back, so it is not counted beside the pools the process keeps (it may add ${m.entry.pool.value} while it runs)`, severity: 'info'})
+  const closed = new Map<Made, string>()
+  for (const mod of modules) {
+    for (const c of mod.closed ?? []) {
+      if (c.fn !== undefined && !startup(c.fn)) continue
+      // One place that makes clients for several holders (`makePool(10)` kept, `makePool(1)` closed) is told apart by
+      // the call that made the closed one (`const setup = makePool(1)`: its line); when that cannot be told, left counted.
+      const there = made.filter((m) => m.where === c.made)
+      const which = there.length === 1 ? there : there.filter((m) => m.site !== undefined && m.site === c.bound)
+      if (which.length === 1) closed.set(which[0], c.at)
+    }
   }
 
-  return made.filter((m) => !closed.has(m.where))
+  if (closed.size === 0) return made
+  const oneShot = made.filter((m) => closed.has(m))
+  const rest = made.filter((m) => !closed.has(m) && !m.guards?.some((g) => g.kind === 'skipped'))
+  if (oneShot.length === 0 || rest.length === 0) return made
+  for (const m of oneShot) {
+    // Where a factory makes several, the call that made this one.
+    const shared = made.filter((x) => x.where === m.where).length > 1
+    const [file, line] = (shared && m.site ? m.site : m.where).split(':')
+    diagnostics.push({code: 'unknown-config-value', file, line: Number(line), message: `the ${m.entry.database.split(' ')[0]} client made here (${m.entry.pool.value}) is closed at ${closed.get(m)} once its work is done, as the process starts: its connections are given back, so it is not counted beside the pools the process keeps (it may add ${m.entry.pool.value} while it runs)`, severity: 'info'})
+  }
+
+  return made.filter((m) => !closed.has(m))
 }
 
 /**
