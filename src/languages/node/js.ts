@@ -3276,12 +3276,18 @@ function elidedImports(program: Program, text: string): ElidedImport[] {
 
   if (candidates.length === 0) return out
   // Most imports are called somewhere (`x(`, `new X`, `db.users.find(`): a call can only be a value, so those are kept
-  // without walking the tree (the walk costs more than the parse). A name so written in a comment or a string is kept
-  // too, as before. The tree is walked only for the others, and only until each is found used.
+  // without walking the tree (the walk costs more than the parse). A name so written in a string is kept too, as before;
+  // one written only after `//` or `*` on its line (`// seedDb();`, a commented-out call) is left to the walk, which
+  // reads identifiers only. The tree is walked only for the others, and only until each is found used.
   const code = text.slice(Math.max(...candidates.map((c) => c.node.end)))
   // Every name so written, in one pass over the code (an identifier of [\w$] only; any other is looked for on its own).
   const called = new Set<string>()
-  for (const m of code.matchAll(CALLED)) called.add(m[1] ?? m[2])
+  for (const m of code.matchAll(CALLED)) {
+    const name = m[1] ?? m[2]
+    if (called.has(name)) continue
+    const before = code.slice(code.lastIndexOf('\n', m.index) + 1, m.index)
+    if (!before.includes('//') && !/^\s*\*|\/\*/.test(before)) called.add(name)
+  }
   const used = new Set<string>()
   for (const c of candidates) {
     for (const l of c.locals) {
