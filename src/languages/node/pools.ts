@@ -905,7 +905,13 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   // Asked only for a TypeORM DataSource.
   const all = (): JsCall[] => [...built.values()].flat()
   const nestTypeorm = (): boolean => all().some((c) => /^@nestjs\/typeorm\.TypeOrmModule\.forRoot/.test(c.callee))
-  const initializes = (): boolean => all().some((c) => /\.initialize$/.test(c.callee))
+  // `X.initialize()` on a DataSource; not another package's own initialize (`passport.initialize()`, `Sentry.init…`): a
+  // callee named after a package the module imports (other than typeorm) is that package's.
+  const foreign = (m: JsModule, callee: string): boolean => {
+    const head = callee.startsWith('@') ? callee.split('.')[0].split('/').slice(0, 2).join('/') : callee.split(/[./]/)[0]
+    return head !== 'typeorm' && !head.startsWith('.') && m.imports.includes(head)
+  }
+  const initializes = (): boolean => modules.some((m) => (built.get(m) ?? m.calls).some((c) => /\.initialize$/.test(c.callee) && !foreign(m, c.callee)))
   let singleton = false
   const transient: PoolEntry[] = []
   const http: Found['http'] = []

@@ -1,0 +1,79 @@
+/**
+ * A TypeORM 0.3 DataSource connects on initialize() (DataSource.ts: `new DataSource()` only builds the driver object;
+ * initialize() calls driver.connect(), which makes the pg Pool). A NestJS app whose TypeOrmModule opens the pool and whose
+ * config file also does `export default new DataSource(options)` for the TypeORM CLI holds one pool: the module's. Another
+ * package's own `initialize()` (passport's middleware) is not that DataSource's (pools.ts fromCalls, `initializes`).
+ * Made-up NestJS app: typeorm.config.ts options with poolSize 5, TypeOrmModule.forRoot(options): 5 per process. Before:
+ * passport.initialize() in main.ts was read as the DataSource's, and both were counted: 10.
+ */
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {planJson} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
+
+const {app} = tempApps()
+
+const json = (dir: string) => planJson(join(dir, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
+
+const files = {
+  Procfile: 'web: node dist/main.js\n',
+  'package.json': JSON.stringify(
+    {
+      dependencies: {'@nestjs/common': '^11.0.0', '@nestjs/core': '^11.0.0', '@nestjs/platform-express': '^11.0.0', '@nestjs/typeorm': '^11.0.0', passport: '^0.7.0', pg: '^8.13.0', typeorm: '^0.3.20'},
+      scripts: {build: 'tsc', start: 'node dist/main.js'},
+    },
+    null,
+    2,
+  ),
+  'tsconfig.json': JSON.stringify({compilerOptions: {emitDecoratorMetadata: true, experimentalDecorators: true, module: 'commonjs', outDir: './dist', rootDir: './src', target: 'es2022'}}, null, 2),
+  'src/typeorm.config.ts': [
+    "import {DataSource, DataSourceOptions} from 'typeorm'",
+    '',
+    'export const typeormConfig: DataSourceOptions = {',
+    "  type: 'postgres',",
+    '  url: process.env.DATABASE_URL,',
+    "  migrations: ['dist/migrations/*.js'],",
+    '  poolSize: 5,',
+    '}',
+    '',
+    'export default new DataSource(typeormConfig)',
+  ].join('\n'),
+  'src/app.module.ts': [
+    "import {Module} from '@nestjs/common'",
+    "import {TypeOrmModule} from '@nestjs/typeorm'",
+    "import {typeormConfig} from './typeorm.config'",
+    '',
+    '@Module({imports: [TypeOrmModule.forRoot(typeormConfig)]})',
+    'export class AppModule {}',
+  ].join('\n'),
+  'src/main.ts': [
+    "import {NestFactory} from '@nestjs/core'",
+    "import * as passport from 'passport'",
+    "import {AppModule} from './app.module'",
+    '',
+    'async function bootstrap() {',
+    '  const app = await NestFactory.create(AppModule)',
+    '  app.use(passport.initialize())',
+    '  await app.listen(process.env.PORT ?? 3000)',
+    '}',
+    'bootstrap()',
+  ].join('\n'),
+}
+
+describe('a TypeORM DataSource nothing initializes, beside the pool TypeOrmModule opens', () => {
+  it("is not counted: passport's initialize() is not the DataSource's", () => {
+    const r = json(app(files))
+    expect(r.exit).toBe(0)
+    expect(r.type('web').connectionsPerDyno).toBe(5)
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'src/typeorm.config.ts', line: 10, message: expect.stringContaining('never initialize()d'), severity: 'info'}))
+  })
+
+  it('is counted when the app initializes it itself', () => {
+    const seed = ["import dataSource from './typeorm.config'", '', 'export async function warm() {', '  await dataSource.initialize()', '}'].join('\n')
+    const main = files['src/main.ts'].replace("import {AppModule} from './app.module'", "import {AppModule} from './app.module'\nimport {warm} from './warm'").replace('bootstrap()', 'warm().then(bootstrap)')
+    const r = json(app({...files, 'src/main.ts': main, 'src/warm.ts': seed}))
+    // The Nest pool 5 and the app's own DataSource 5.
+    expect(r.type('web').connectionsPerDyno).toBe(10)
+  })
+})
