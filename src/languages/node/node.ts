@@ -28,7 +28,7 @@ import {asString, entry, isDict} from '../python/evaluate.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {notPostgresql} from '../common/database-drivers.js'
 import {isNode} from '../common/matchers.js'
-import {envCandidate, programName} from '../common/setting.js'
+import {appPath, envCandidate, programName} from '../common/setting.js'
 import {DATABASE_PACKAGES, NODE_PROGRAMS, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS, SEARCH_ENGINE_PACKAGES} from './programs.js'
 import {append} from '../../util/arrays.js'
 import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
@@ -429,7 +429,11 @@ async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg
 export const node: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const root = readPackageJson(ctx.files)
-    const rootFound = nodeEntry(ctx, root.pkg)
+    const entry = nodeEntry(ctx, root.pkg)
+    // `cd packages/api/dist && node index.js` into a folder the build makes (one of the repo moves the reading of the files
+    // instead: procfile/script.ts): the file is packages/api/dist/index.js, as in a package.json script (entry.ts).
+    const cd = (ctx.command.preCommands ?? []).filter((c) => c[0] === 'cd' && c[1] !== undefined).map((c) => appPath(c[1]))
+    const rootFound = entry.file && cd.length > 0 && cd.every((d) => !d.startsWith('/') && !d.startsWith('..') && !d.includes('$')) ? {...entry, file: [...cd, entry.file].join('/').replaceAll(/\/+/g, '/')} : entry
     // `node apps/backend/dist/web.js`: a file inside a package of its own is run with that package's
     // dependencies (Node resolves `require('knex')` from the file's folder upwards) and built by its scripts.
     const file = rootFound.file
