@@ -12,7 +12,7 @@
  * A file neither maps back is tried in the usual layout (dist/, build/, lib/, out/ mirroring
  * src/ or the package's top folder). Whichever way, the caller says which source it read.
  */
-import type {FileReader} from '../../model/files.js'
+import {type FileReader, filesUnder} from '../../model/files.js'
 
 import {fromDefault, type Source} from '../../model/source.js'
 import {fromBundles} from './bundlers.js'
@@ -129,11 +129,17 @@ function readTsconfig(files: FileReader, path: string, depth = 0): TsOptions | u
 }
 
 /** rootDir when it is not set: the non-declaration inputs' longest common folder, taken from `include` (its literal leading folders), else the config's folder. */
-function rootDirs(ts: TsOptions): string[] {
+function rootDirs(ts: TsOptions, files: FileReader): string[] {
   if (ts.rootDir !== undefined) return [ts.rootDir]
   const here = dirOf(ts.config)
   // Declaration files (`global.d.ts`) are not emitted and do not count: rootDir is the common folder of the non-declaration inputs.
-  const heads = (ts.include ?? []).filter((p) => !/\.d\.[cm]?ts$/.test(p)).map((p) => p.split('/').filter((s) => !/[*?{]/.test(s) && !/\.[cm]?[jt]sx?$/.test(s)))
+  // Without `include`, the inputs are every TypeScript file below the config's folder but node_modules and outDir
+  // (https://www.typescriptlang.org/tsconfig/#include: default `**/*`; #exclude: node_modules, outDir): their folders.
+  const inputs =
+    ts.include === undefined
+      ? filesUnder(files, here, (p) => /\.([cm]?ts|tsx)$/.test(p) && !/\.d\.[cm]?ts$/.test(p) && (ts.outDir === undefined || under(p, ts.outDir) === undefined), {max: 2000}).paths.map((p) => dirOf(p))
+      : ts.include
+  const heads = inputs.filter((p) => !/\.d\.[cm]?ts$/.test(p)).map((p) => p.split('/').filter((s) => s !== '' && !/[*?{]/.test(s) && !/\.[cm]?[jt]sx?$/.test(s)))
   if (heads.length === 0) return [here]
   const common: string[] = []
   for (let i = 0; heads.every((h) => h[i] !== undefined && h[i] === heads[0][i]); i++) common.push(heads[0][i])
@@ -188,7 +194,7 @@ function fromTsc(files: FileReader, scripts: BuildScripts, file: string, guess =
     if (ts?.outDir === undefined) continue
     const rest = under(file, ts.outDir)
     if (rest === undefined) continue
-    for (const root of rootDirs(ts)) {
+    for (const root of rootDirs(ts, files)) {
       const found = sourceFile(files, joinPath(root, rest))
       if (found) return {file: found, how: fromDefault(`${file} is built at deploy by tsc${script ? ` (${script})` : ''} from ${path}, whose outDir ${ts.outDir}/ mirrors ${root === '' ? 'the package folder' : `${root}/`}: conncalc read its source ${found}`, TSC)}
     }
