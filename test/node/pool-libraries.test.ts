@@ -204,6 +204,20 @@ describe('@fastify/postgres', () => {
     expect(pools(a)?.map(([, n]) => n)).toEqual([5])
     expect(a.pools![0].database).toContain('plugins/db.js:4')
   })
+
+  it("the folder named with path's own join imported by name (`import {join} from 'path'`, `join(__dirname, 'routes')`): its routes' clients are found", async () => {
+    const route = (max: number) => ["import pg from 'pg'", `const pool = new pg.Pool({connectionString: process.env.DATABASE_URL, max: ${max}})`, "export default async (fastify) => { fastify.get('/', () => pool.query('select 1')) }"].join('\n')
+    const files = {
+      'package.json': pkg({fastify: '^4.28.0', 'fastify-autoload': '^3.13.0', pg: '^8.11.5'}, {start: 'node server.js'}),
+      'routes/notes/list.js': route(3),
+      'routes/users.js': route(4),
+      'server.js': ["import Fastify from 'fastify'", "import autoLoad from 'fastify-autoload'", "import {join} from 'path'", '', 'const fastify = Fastify()', "fastify.register(autoLoad, {dir: join(__dirname, 'routes'), options: {prefix: '/v1'}})", 'fastify.listen(process.env.PORT)'].join('\n'),
+    }
+    const a = await run('npm start', files)
+    // fastify-autoload loads every file below routes/ (nested folders too): 3 + 4. Before: `join` unread, no route read,
+    // pg's dependency default 10 assumed.
+    expect(pools(a)?.map(([, n]) => n).sort()).toEqual([3, 4])
+  })
 })
 
 describe("Bun's built-in SQL client (import {SQL} from 'bun')", () => {

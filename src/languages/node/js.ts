@@ -3033,13 +3033,17 @@ function requireSpec(arg: N | undefined): string | undefined {
     return rest === undefined ? undefined : `./${rest}`.replaceAll(/\/+/g, '/')
   }
 
-  if (a.type === 'CallExpression' && a.callee.type === 'MemberExpression' && !a.callee.computed && a.callee.property.type === 'Identifier' && /^(join|resolve)$/.test(a.callee.property.name)) {
+  // path.join(…), `join(…)` imported from 'path' (`import {join} from 'path'`), and TypeScript's CommonJS output of it,
+  // `(0, path_1.join)(…)`: the first argument __dirname makes it the path module's (a join of the module's own folder).
+  const callee = a.type === 'CallExpression' ? (a.callee.type === 'SequenceExpression' ? (a.callee.expressions.at(-1) as N) : (a.callee as N)) : undefined
+  const fn = callee?.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' ? callee.property.name : callee?.type === 'Identifier' ? callee.name : undefined
+  if (a.type === 'CallExpression' && fn !== undefined && /^(join|resolve)$/.test(fn)) {
     const [first, ...rest] = a.arguments as N[]
     if (!first || !isDirname(first)) return undefined
     const parts = rest.map((r) => str(r))
     // path.join(__dirname, '/../config/config.json') is <dir>/../config/config.json: join concatenates every segment
     // (https://nodejs.org/api/path.html#pathjoinpaths); only path.resolve starts again at an absolute one.
-    const resolve = a.callee.property.name === 'resolve'
+    const resolve = fn === 'resolve'
     if (parts.some((p) => p === undefined || (resolve && p.startsWith('/')))) return undefined
     return ['.', ...(parts as string[])].join('/').replaceAll(/\/+/g, '/')
   }
