@@ -110,7 +110,17 @@ export async function loadAppInput(
   // Heroku's deploy or Dokku's: the flag or config file, else the app's files (Dokku's app.json keys, CHECKS, heroku.yml, …).
   const platform = deployPlatform(files, options.platform, options.heroku?.app)
   // heroku.yml (Heroku's container stack) or a lone Dockerfile, where they say what runs (containerApp).
-  const container = multi ? undefined : await containerApp(files, procfilePath, options, extra, platform)
+  const chosen = stageChoice(options.dockerTarget)
+  const container = multi ? undefined : await containerApp(files, procfilePath, options, extra, platform, chosen)
+  if (chosen && !chosen.used) {
+    // A flag that changes nothing is said, so a user who expected it to pick the image does not trust a number it did not touch.
+    extra.push({
+      code: 'missing-config',
+      fix: 'leave it out, or count the image it builds: pass --procfile heroku.yml, fly.toml or render.yaml (or run where only a Dockerfile says what runs)',
+      message: `${chosen.from} is not used: no Dockerfile is read for what runs here${container ? ' (the deploy file names its own target, or builds no Dockerfile)' : ' (the processes come from a Procfile, not an image)'}`,
+      severity: 'warning',
+    })
+  }
   // With -a APP and no Procfile in the checkout, the formation says what runs.
   const procfile = multi
     ? multi.procfile
@@ -484,9 +494,8 @@ function whatRunsIsThere(files: FileReader, procfilePath: string): void {
  *   buildpack's default web process, whose info line names the Dockerfile.
  * Invalid heroku.yml is an input error naming its line: Heroku could not build from it either.
  */
-async function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[], platform: DeployPlatform): Promise<ContainerApp | undefined> {
+async function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[], platform: DeployPlatform, chosen: StageChoice | undefined): Promise<ContainerApp | undefined> {
   const named = basename(procfilePath)
-  const chosen = stageChoice(options.dockerTarget)
   // The checkout's folder: `git clone` names it after the repository (render.yaml's repo: is read against it).
   const folder = basename(options.root === undefined ? dirname(resolve(procfilePath)) : resolve(options.root))
   const take = <T extends ContainerApp>(found: ContainerError | T): T => {

@@ -88,6 +88,8 @@ export interface StageChoice {
   /** Where it was chosen: `--docker-target web-prod`, `conncalc.yml:4`. */
   from: string
   name: string
+  /** Set by readImage when a Dockerfile's stage was chosen by it: a choice nothing used is said (load-app). */
+  used?: boolean
 }
 
 export function herokuYmlApp(files: FileReader, path = 'heroku.yml', chosen?: StageChoice): ContainerApp | ContainerError {
@@ -268,6 +270,7 @@ export function readImage(files: FileReader, dockerfile: string, target: StageCh
   const parsed = parseDockerfile(file.text, file.path, buildArgs)
   for (const d of parsed.diagnostics) diagnostics.push(d)
   const name = typeof target === 'string' ? target : target?.name
+  if (typeof target === 'object') target.used = true
   const stage = finalStage(parsed, name)
   if (!stage) {
     const named = parsed.stages.flatMap((s) => (s.name ? [s.name] : []))

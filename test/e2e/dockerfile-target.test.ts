@@ -80,4 +80,17 @@ describe('the Dockerfile stage that is built', () => {
     expect(r.type('web')).toMatchObject({connections: 9})
     expect(r.diagnostics.find((d) => d.message.startsWith('Dockerfile: the image is built with --target web-prod'))?.message).toMatch(/\(\S*conncalc\.yml:1\)/)
   })
+  it('--docker-target that picks nothing is said: a Procfile app with no image (web still 4), and a fly.toml build-target that wins', () => {
+    const buildpack = app({Procfile: 'web: node server.js\n', 'package.json': pkg, 'server.js': node('server.js', '4', true)})
+    const r = planJson(join(buildpack, 'Procfile'), ['--limit', '100', '--docker-target', 'web-prod'])
+    expect(r.type('web')).toMatchObject({connections: 4})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({message: '--docker-target web-prod is not used: no Dockerfile is read for what runs here (the processes come from a Procfile, not an image)', severity: 'warning'}))
+    const fly = app({...services, 'fly.toml': 'app = "ledger"\n\n[build]\n  build-target = "web"\n'})
+    const f = planJson(join(fly, 'fly.toml'), ['--limit', '100', '--docker-target', 'worker'])
+    // fly.toml's build-target wins: stage web of services/jobs (ARG SERVICE=jobs), server.js max 3.
+    expect(f.type('app')).toMatchObject({connections: 3})
+    expect(f.diagnostics).toContainEqual(expect.objectContaining({message: expect.stringMatching(/^--docker-target worker is not used: .*names its own target/)}))
+    const used = planJson(join(fly, 'fly.toml'), ['--limit', '100'])
+    expect(used.diagnostics.some((d) => d.message.includes('is not used'))).toBe(false)
+  })
 })
