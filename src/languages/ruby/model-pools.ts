@@ -41,6 +41,7 @@ import {configArgument, type DslCall, type EvalValue, isHash, isSymbol, type Rub
 import type {RubyFacts} from './process-facts.js'
 import {loadRubyConfig} from './ruby-server.js'
 import {classUse} from './class-references.js'
+import {parseRuby, type RubyNode} from './prism.js'
 import {filesUnder, onceForFiles} from '../../model/files.js'
 
 const HANDLER = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_adapters/abstract/connection_handler.rb'
@@ -176,6 +177,37 @@ function modelFiles(ctx: AnalyzerContext): string[] {
   return found
 }
 
+// On ActiveRecord::Base (or the primary abstract class) it replaces the primary's pool: no pool beside it.
+const ON_PRIMARY = /^(?:::)?(?:ActiveRecord::Base|ApplicationRecord)$/
+
+/**
+ * `establish_connection` in a method body (`def in_db_context … establish_connection(:redshift) … ensure
+ * establish_connection(Rails.env.to_sym)`, a concern's class_methods): it runs when the method is called, which conncalc does
+ * not follow; then its class gets a pool of its own beside ActiveRecord::Base's (ConnectionHandler keys pools by class), not
+ * counted. Said (once per file, with its lines), never dropped without a word.
+ */
+async function inMethods(file: string, text: string, diagnostics: Diagnostic[]): Promise<void> {
+  if (!text.includes('establish_connection')) return
+  const parsed = await parseRuby(file, text)
+  const P = parsed.prism
+  const lines: number[] = []
+  const visit = (n: RubyNode, inDef: boolean): void => {
+    if (inDef && n instanceof P.CallNode && n.name === 'establish_connection' && !(n.receiver && ON_PRIMARY.test(parsed.textOf(n.receiver)))) lines.push(parsed.lineOf(n.location.startOffset))
+    for (const child of n.compactChildNodes()) visit(child, inDef || n instanceof P.DefNode)
+  }
+
+  visit(parsed.program, false)
+  if (lines.length === 0) return
+  diagnostics.push({
+    code: 'unknown-config-value',
+    file,
+    fix: 'if that method runs in this process, its pool adds to the count: open the connection in the class body, where conncalc reads it, or count it yourself (--limit / a conncalc.yml reserve)',
+    line: lines[0],
+    message: `${file}:${lines.join(', ')}: \`establish_connection\` in a method: when it runs, its class opens a pool of its own beside ActiveRecord::Base's (ConnectionHandler keeps a pool per class); conncalc does not follow method calls, so that pool is not counted`,
+    severity: 'warning',
+  })
+}
+
 function walk(calls: readonly DslCall[], out: DslCall[]): void {
   for (const c of calls) {
     if (c.name === 'establish_connection' || c.name === 'connects_to') out.push(c)
@@ -250,6 +282,7 @@ async function poolsOfModels(ctx: AnalyzerContext, facts: () => RubyFacts, yml: 
     if (!config) continue
     const calls: DslCall[] = []
     walk(config.calls, calls)
+    await inMethods(file, ctx.files.read(file)?.text ?? '', diagnostics)
     for (const c of calls) {
       const owner = ownerOf(c)
       if (!owner) continue
