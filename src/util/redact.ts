@@ -103,8 +103,12 @@ const SECRET_FLAG = /(?<!\S)(--[\w-]*(?:pass(?!enger|port)|pwd|secret|token|key)
 const SECRET_ASSIGNMENT_JSON = new RegExp(SECRET_ASSIGNMENT.source.replace(String.raw`|[^\s&;]+)`, String.raw`|(?:[^\s&;"\\]|\\.)+)`), 'gi')
 const SECRET_FLAG_JSON = new RegExp(SECRET_FLAG.source.replace(String.raw`|[^\s&;]+)`, String.raw`|(?:[^\s&;"\\]|\\.)+)`), 'gi')
 
-/** mysql-style `-pSECRET` (a password attached to -p); `-p 5000`, `-p5000` and `-p$PORT` are ports. */
-const ATTACHED_P = /(^|\s)-p(?!\d+\b|\$|\s|$)\S+/g
+/**
+ * mysql-style `-pSECRET` (a password attached to -p); `-p 5000`, `-p5000` and `-p$PORT` are ports. A single-dash long flag
+ * (Go's flag package: `-postgres-url=$DATABASE_URL`, `-port=5000`) whose value is an env reference, a number or a URL
+ * (redacted apart) is not a password: it is shown as written, not as `-p***`.
+ */
+const ATTACHED_P = /(^|\s)-p(?!\d+\b|\$|\s|$)(?![a-z][\w-]*=(?:\$|\d+(?!\S)|[a-z][\d+.a-z-]*:\/\/))\S+/g
 
 /** Each expression above, matched only where it is tried (the sticky flag): see replaceAnchored. */
 const sticky = (re: RegExp): RegExp => new RegExp(re.source, re.flags.replace('g', '') + 'y')

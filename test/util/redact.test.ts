@@ -146,6 +146,10 @@ describe('redactSecrets: an assignment is looked for at the word before each `=`
   it('flags: `---password x` and `x--token y` are not flags; a flag after a tab is', () => {
     expect(redactSecrets('a ---password x b--token y\t--api-key=z')).toBe('a ---password *** b--token y\t--api-key=***')
     expect(redactSecrets('-pSECRET at the start, then\t-pother')).toBe('-p*** at the start, then\t-p***')
+    // Go-style single-dash long flags whose value is an env reference, a number or a URL are not -pPASSWORD.
+    expect(redactSecrets('serve -postgres-url=$DATABASE_URL -port=5000 -prefix=/x -pabc=def')).toBe('serve -postgres-url=$DATABASE_URL -port=5000 -p*** -p***')
+    expect(redactSecrets('serve -postgres-url=postgres://u:hunter2@db/app')).toBe('serve -postgres-url=postgres://u:***@db/app')
+    expect(redactSecrets('serve -password=hunter2')).not.toContain('hunter2')
   })
 })
 
