@@ -41,7 +41,7 @@ import {configArgument, type DslCall, type EvalValue, isHash, isSymbol, type Rub
 import type {RubyFacts} from './process-facts.js'
 import {loadRubyConfig} from './ruby-server.js'
 import {classUse} from './class-references.js'
-import {parseRuby, type RubyNode} from './prism.js'
+import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
 import {filesUnder, onceForFiles} from '../../model/files.js'
 
 const HANDLER = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_adapters/abstract/connection_handler.rb'
@@ -186,17 +186,26 @@ const ON_PRIMARY = /^(?:::)?(?:ActiveRecord::Base|ApplicationRecord)$/
  * not follow; then its class gets a pool of its own beside ActiveRecord::Base's (ConnectionHandler keys pools by class), not
  * counted. Said (once per file, with its lines), never dropped without a word.
  */
+const methodCallLines = new WeakMap<ParsedRuby, number[]>()
+
 async function inMethods(file: string, text: string, diagnostics: Diagnostic[]): Promise<void> {
   if (!text.includes('establish_connection')) return
   const parsed = await parseRuby(file, text)
-  const P = parsed.prism
-  const lines: number[] = []
-  const visit = (n: RubyNode, inDef: boolean): void => {
-    if (inDef && n instanceof P.CallNode && n.name === 'establish_connection' && !(n.receiver && ON_PRIMARY.test(parsed.textOf(n.receiver)))) lines.push(parsed.lineOf(n.location.startOffset))
-    for (const child of n.compactChildNodes()) visit(child, inDef || n instanceof P.DefNode)
+  // Parses are cached per (path, text): each process type reading the same file walks it once.
+  let lines = methodCallLines.get(parsed)
+  if (!lines) {
+    const P = parsed.prism
+    const found: number[] = []
+    const visit = (n: RubyNode, inDef: boolean): void => {
+      if (inDef && n instanceof P.CallNode && n.name === 'establish_connection' && !(n.receiver && ON_PRIMARY.test(parsed.textOf(n.receiver)))) found.push(parsed.lineOf(n.location.startOffset))
+      for (const child of n.compactChildNodes()) visit(child, inDef || n instanceof P.DefNode)
+    }
+
+    visit(parsed.program, false)
+    lines = found
+    methodCallLines.set(parsed, lines)
   }
 
-  visit(parsed.program, false)
   if (lines.length === 0) return
   diagnostics.push({
     code: 'unknown-config-value',

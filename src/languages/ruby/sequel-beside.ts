@@ -23,8 +23,8 @@ import type {AnalyzerContext} from '../common/types.js'
 import {PRIMARY_SERVER} from './database-yml.js'
 import {evaluateRubySnippet} from './evaluate.js'
 import {parseRuby, type RubyNode} from './prism.js'
+import {sequelDefault, sequelDefaultAssumed, sequelNilDefault} from './sequel.js'
 
-const THREADED_POOL = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/connection_pool/threaded.rb'
 const DATABASE_NEW = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/database/connecting.rb'
 
 /** Folders a booted process loads Ruby from; db/, spec/, test/, lib/tasks/, script/ and bin/ are not among them. */
@@ -115,12 +115,12 @@ async function serverOf(ctx: AnalyzerContext, call: Found): Promise<{server: str
 
 /** max_connections passed to the call, else Sequel's default 4. */
 async function sizeOf(ctx: AnalyzerContext, call: Found, diagnostics: Diagnostic[]): Promise<Sourced<number>> {
-  if (!call.max) return sourced(4, fromDefault(`Sequel ${ctx.versions.sequel ?? ''} default max_connections (${call.file}:${call.line} passes none)`.replace('  ', ' '), THREADED_POOL))
+  if (!call.max) return sequelDefault(`Sequel ${ctx.versions.sequel ?? ''} default max_connections (${call.file}:${call.line} passes none)`.replace('  ', ' '))
   const v = (await evaluateRubySnippet(call.max.text, {appEnv: ctx.appEnv, env: ctx.env, file: call.file, firstLine: call.max.line})).value
   if (v.kind === 'known' && typeof v.value === 'number' && Number.isInteger(v.value) && v.value > 0) return sourced(v.value, fromFile(call.file, call.max.line), v.via)
-  if (v.kind === 'known' && v.value === null) return sourced(4, fromDefault(`Sequel's default max_connections 4: ${call.file}:${call.max.line} passes nil`, THREADED_POOL), [fromFile(call.file, call.max.line)])
+  if (v.kind === 'known' && v.value === null) return sequelNilDefault(call.file, call.max.line, 'nil')
   diagnostics.push({code: 'unknown-config-value', file: call.file, line: call.max.line, message: `cannot read the Sequel max_connections \`${call.max.text}\` at ${call.file}:${call.max.line}; Sequel's default 4 is assumed`, processType: ctx.processType, severity: 'warning'})
-  return sourced(4, assumed(`${call.file}:${call.max.line} sets Sequel's max_connections to a value conncalc cannot read; Sequel's default 4 assumed`), [fromDefault('Sequel threaded connection pool default max_connections', THREADED_POOL)])
+  return sequelDefaultAssumed(`${call.file}:${call.max.line} sets Sequel's max_connections to a value conncalc cannot read`)
 }
 
 /** True when some loaded file requires the lib/ file by a path it ends with (`require "buzzn/db"`, `require_relative "../db"`). */

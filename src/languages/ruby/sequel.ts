@@ -20,6 +20,17 @@ import {parseRuby, type RubyNode} from './prism.js'
 
 const THREADED_POOL = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/connection_pool/threaded.rb'
 
+/** Sequel's default 4 where `max_connections` is passed as nil (`Integer(opts[:max_connections] || 4)`), `why` saying how. */
+export const sequelNilDefault = (file: string, line: number, why: string): Sourced<number> =>
+  sourced(4, fromDefault(`Sequel's default max_connections 4: ${file}:${line} passes ${why}`, THREADED_POOL), [fromFile(file, line)])
+
+/** Sequel's default 4 assumed where `max_connections` is set in a way conncalc cannot read (`reason`). */
+export const sequelDefaultAssumed = (reason: string): Sourced<number> =>
+  sourced(4, assumed(`${reason}; Sequel's default 4 assumed`), [fromDefault('Sequel threaded connection pool default max_connections', THREADED_POOL)])
+
+/** Sequel's default 4 where the call passes no `max_connections` (`what` says which call). */
+export const sequelDefault = (what: string): Sourced<number> => sourced(4, fromDefault(what, THREADED_POOL))
+
 /** Folders whose Ruby files may connect Sequel: config/ (Hanami 1's environment.rb), lib/, apps/, app/, system/ (dry-system), db/. */
 const CONNECT_DIRS = ['config', 'lib', 'apps', 'app', 'system', 'db']
 
@@ -168,11 +179,11 @@ export async function analyzeSequelPool(given: AnalyzerContext): Promise<Databas
       // `max_connections: ENV["MAX_THREADS"]` with the variable unset is nil: Sequel's `Integer(opts[:max_connections] || 4)`.
       const unset = (v.missingEnv ?? []).map((m) => m.name)
       const why = unset.length > 0 ? `${unset.join(', ')} not set here, so nil` : 'nil'
-      pool = sourced(4, fromDefault(`Sequel's default max_connections 4: ${file}:${at.line} passes ${why}`, THREADED_POOL), [fromFile(file, at.line)])
+      pool = sequelNilDefault(file, at.line, why)
     } else {
       const why = v.kind === 'unknown' ? v.reason : 'not a positive whole number'
       diagnostics.push({code: 'unknown-config-value', file, line: at.line, message: `cannot read the Sequel max_connections set at ${file}:${at.line} (${why}); Sequel's default 4 is assumed`, processType: ctx.processType, severity: 'warning'})
-      pool = sourced(4, assumed(`${file}:${at.line} sets Sequel's max_connections to a value conncalc cannot read; Sequel's default 4 assumed`), [fromDefault('Sequel threaded connection pool default max_connections', THREADED_POOL)])
+      pool = sequelDefaultAssumed(`${file}:${at.line} sets Sequel's max_connections to a value conncalc cannot read`)
     }
 
     break
@@ -181,7 +192,7 @@ export async function analyzeSequelPool(given: AnalyzerContext): Promise<Databas
   if (!pool && unread) {
     const at = `${unread.file}:${unread.line}`
     diagnostics.push({code: 'unknown-config-value', file: unread.file, fix: `pass max_connections where the app connects (Sequel.connect(url, max_connections: N)), or tell conncalc: --assume ${ctx.processType}=PROCESSES:THREADS:POOL`, line: unread.line, message: `${ctx.processType}: cannot read Sequel's max_connections at ${at} (${unread.why}); Sequel's default 4 is assumed`, processType: ctx.processType, severity: 'warning'})
-    pool = sourced(4, assumed(`${at}: ${unread.why}; Sequel's default 4 assumed`), [fromDefault('Sequel threaded connection pool default max_connections', THREADED_POOL)])
+    pool = sequelDefaultAssumed(`${at}: ${unread.why}`)
   }
 
   pool ??= sourced(4, fromDefault(`Sequel ${ctx.versions.sequel} default max_connections (the app passes none)`, THREADED_POOL))
