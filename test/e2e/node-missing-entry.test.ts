@@ -8,14 +8,16 @@
  * By hand: web server.js, pg Pool max 5 → 5. worker: jobs/sync.js is not there; the build steps are `prepare` →
  * `npm run hooks` → `husky install` (writes git hooks only): it exits at start (0 by hand; counted as pg's
  * default 10, starred, with the warning). cron: dist/cron.js is in a gitignored folder (built elsewhere, its
- * source unknown): server.js, the usual entry, is read in its place, starred (before: read silently).
+ * source unknown): server.js, the usual entry, is read in its place, starred (before: read silently). report:
+ * out/report.js is kept out of git by the pattern `out/*` (gitignore(5): `*` matches the folder's files), so it is
+ * built elsewhere too: 5, starred, no exit warning.
  */
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf} from '../helpers/cli.js'
 
 describe('a Procfile entry that is not in the app', () => {
-  const r = planJson(procfileOf('node-missing-entry'), ['--scale', 'web=1', 'worker=1', 'cron=1'])
+  const r = planJson(procfileOf('node-missing-entry'), ['--scale', 'web=1', 'worker=1', 'cron=1', 'report=1'])
 
   it('says the process exits at start when no build step can write it, and stars it', () => {
     const d = r.diagnostics.find((x) => x.code === 'missing-config' && x.processType === 'worker')
@@ -32,6 +34,8 @@ describe('a Procfile entry that is not in the app', () => {
     expect(r.type('cron')).toMatchObject({connections: 5})
     expect(r.type('cron').sources.processesPerDyno.via).toContainEqual({kind: 'assumed', why: expect.stringContaining("it read server.js, the package's usual entry file, in its place")})
     expect(r.type('web')).toMatchObject({connections: 5})
+    expect(r.diagnostics.some((x) => x.code === 'missing-config' && x.processType === 'report')).toBe(false)
+    expect(r.type('report')).toMatchObject({connections: 5})
     expect(JSON.stringify(r.type('web').sources)).not.toContain('"assumed"')
   })
 })

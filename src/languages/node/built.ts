@@ -15,6 +15,7 @@
 import {type FileReader, filesUnder} from '../../model/files.js'
 
 import {fromDefault, type Source} from '../../model/source.js'
+import {gitIgnoredBy} from '../../util/git-ignore.js'
 import {fromBundles} from './bundlers.js'
 import {joinPath, stripJsonc} from './tsconfig.js'
 
@@ -334,8 +335,8 @@ const WRITES_NOTHING = new Set(['husky', 'snyk-protect', 'snyk', 'patch-package'
 
 /**
  * Whether the deploy may write `file` (a path not in the app): some build step runs something conncalc cannot rule out
- * (a script other than git hooks, patches, migrations), a Dockerfile or another buildpack builds the app, or .gitignore lists the file's
- * folder (built somewhere and kept out of the repository). When it may not, the process cannot start.
+ * (a script other than git hooks, patches, migrations), a Dockerfile or another buildpack builds the app, or a .gitignore keeps the file
+ * or its folder out of git (built somewhere and kept out of the repository). When it may not, the process cannot start.
  */
 export function deployMayWrite(files: FileReader, scripts: BuildScripts | undefined, file: string): boolean {
   // A workspace package (its root's build may write it) or an image built from a Dockerfile.
@@ -346,9 +347,8 @@ export function deployMayWrite(files: FileReader, scripts: BuildScripts | undefi
   const appJson = files.read('app.json')?.text ?? ''
   const packs = [...appJson.matchAll(/"(?:url|BUILDPACK_URL|value)"\s*:\s*"([^"]*buildpack[^"]*|heroku\/\w+)"/gi)].map((m) => m[1])
   if (packs.some((u) => !/heroku\/nodejs$|heroku-buildpack-nodejs(\.git)?$/i.test(u))) return true
-  const top = clean(file).split('/')[0]
-  const ignored = (files.read('.gitignore')?.text ?? '').split('\n').map((l) => l.trim().replace(/^\//, '').replace(/\/$/, ''))
-  if (clean(file).includes('/') && ignored.includes(top)) return true
+  // Kept out of git (a built folder, `dist/*`, `**/build`, a nested .gitignore): made where the app is built.
+  if (gitIgnoredBy(files, clean(file)) !== undefined) return true
   if (!scripts) return false
   const run: Record<string, string> = {}
   for (const step of BUILD_STEPS) if (scripts.scripts[step] !== undefined) Object.assign(run, ranScripts(scripts.scripts, step))

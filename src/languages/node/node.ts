@@ -347,7 +347,7 @@ function entriesOf(ctx: AnalyzerContext, project: NodeProject, found: NodeEntry,
   const exitsAtStart = found.file !== undefined && !source && !deployMayWrite(ctx.files, pkg, found.file)
   if (exitsAtStart) {
     // Not in the app and nothing at build time writes it: `node` stops with MODULE_NOT_FOUND before any code runs.
-    const what = `${found.file} is not in the app, and no build step writes it (${pkg ? `${pkg.path} runs no build script that could` : 'there is no package.json'}, no Dockerfile, not a gitignored folder)`
+    const what = `${found.file} is not in the app, and no build step writes it (${pkg ? `${pkg.path} runs no build script that could` : 'there is no package.json'}, no Dockerfile, not kept out of git by a .gitignore)`
     diagnostics.push({
       code: 'missing-config',
       file: ctx.origin?.file,
