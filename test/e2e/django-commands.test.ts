@@ -72,3 +72,16 @@ describe('django_heroku.settings(locals()) (test/fixtures/django-heroku-settings
     expect(r.codes).not.toContain('unknown-config-value')
   })
 })
+
+describe('django_on_heroku.settings(locals()) (test/fixtures/django-on-heroku-settings)', () => {
+  // django-on-heroku is django-heroku renamed (module django_on_heroku), settings() unchanged: DATABASE_URL replaces
+  // the written-out SQLite alias. By hand: gunicorn 2 workers × 3 gthreads, Django one connection per thread = 6;
+  // release migrate 1. It also installs psycopg2-binary, so the requirements need not list a driver.
+  it('counts DATABASE_URL as on Heroku: web 6, release 1 (was 0: "no PostgreSQL")', () => {
+    const r = planJson(procfileOf('django-on-heroku-settings'), ['--plan', 'standard-0'])
+    expect(r.type('web')).toMatchObject({connectionsPerDyno: 6, poolPerProcess: 3, processesPerDyno: 2, threadsPerProcess: 3})
+    expect(r.type('release').connectionsPerDyno).toBe(1)
+    expect(r.type('web').sources['pool.default'].via).toContainEqual(expect.objectContaining({ref: 'https://github.com/heroku/django-heroku/blob/master/django_heroku/core.py'}))
+    expect(r.codes).not.toContain('not-postgresql')
+  })
+})

@@ -56,7 +56,7 @@ const LISTS: Record<DriverLanguage, DriverLists> = {
     // mysql+cymysql dialect) other MySQL DB-API drivers.
     other: ['mysqlclient', 'mysql-python', 'pymysql', 'cymysql', 'mysql-connector-python', 'mysql-connector', 'oursql', 'aiomysql', 'asyncmy', 'mariadb', 'pymongo', 'motor', 'mongoengine', 'cx-oracle', 'oracledb', 'pyodbc', 'pymssql', 'mssql-django'],
     // django-heroku and dj-database-url's usual companions install psycopg2 themselves; so does django-db-geventpool.
-    postgres: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'psycopg-c', 'psycopg2cffi', 'asyncpg', 'pg8000', 'aiopg', 'py-postgresql', 'django-heroku', 'django-db-geventpool', 'sqlalchemy-cockroachdb', 'psycogreen'],
+    postgres: ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'psycopg-c', 'psycopg2cffi', 'asyncpg', 'pg8000', 'aiopg', 'py-postgresql', 'django-heroku', 'django-on-heroku', 'django-db-geventpool', 'sqlalchemy-cockroachdb', 'psycogreen'],
     ref: 'https://docs.djangoproject.com/en/stable/ref/databases/#postgresql-notes',
   },
   ruby: {

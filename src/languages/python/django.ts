@@ -19,6 +19,11 @@ const POOL_REF = 'https://github.com/psycopg/psycopg/blob/master/psycopg_pool/ps
 // django-heroku settings(config, databases=True): with DATABASE_URL set, DATABASES["default"] =
 // dj_database_url.config(conn_max_age=config.get("CONN_MAX_AGE", 600), ssl_require=True).
 const DJANGO_HEROKU = 'https://github.com/heroku/django-heroku/blob/master/django_heroku/core.py'
+// django-on-heroku is django-heroku forked and renamed (module django_on_heroku), settings() unchanged:
+// https://github.com/pkrefta/django-on-heroku#readme
+const HEROKU_SETTINGS = new Set(['django_heroku.settings', 'django_on_heroku.settings'])
+/** The text of a call of django-heroku's or django-on-heroku's settings() (a module-qualified name). */
+const HEROKU_SETTINGS_TEXT = /\bdjango_(?:on_)?heroku\.settings\s*\(/
 // PostgresConnectionPool: maxsize = kwargs.pop('MAX_CONNS', 4), one pool per alias per process (base.py
 // connection_pools); get() waits once maxsize connections are out, so the greenlets and threads share them.
 const GEVENTPOOL = 'https://github.com/jneight/django-db-geventpool/blob/master/django_db_geventpool/backends/postgresql_psycopg2/psycopg2_pool.py'
@@ -29,14 +34,14 @@ const GEVENTPOOL = 'https://github.com/jneight/django-db-geventpool/blob/master/
  * The DATABASES as the app runs, or the module's own when there is no such call (or `databases=False`).
  */
 function withDjangoHeroku(settings: PyModule, file: string, dbs: EvalValue | undefined): EvalValue | undefined {
-  const call = settings.calls.find((c) => c.callee === 'django_heroku.settings')
+  const call = settings.calls.find((c) => HEROKU_SETTINGS.has(c.callee))
   const off = call?.kwargs.databases
   if (!call || (off?.kind === 'known' && !truthy(off.value))) return dbs
   const age = settings.names.get('CONN_MAX_AGE')
   const maxAge: EvalValue = age?.kind === 'known' ? age : {file, kind: 'known', line: call.line, value: 600, via: [fromDefault('django-heroku MAX_CONN_AGE 600', DJANGO_HEROKU)]}
   const via = [
-    fromDefault('django_heroku.settings() sets DATABASES["default"] from DATABASE_URL (dj_database_url.config)', DJANGO_HEROKU),
-    ...(call.conditional ? [assumed(`django_heroku.settings() at ${file}:${call.line} is inside a condition or function conncalc does not decide; assumed to run, as on Heroku`)] : []),
+    fromDefault(`${call.callee}() sets DATABASES["default"] from DATABASE_URL (dj_database_url.config)`, DJANGO_HEROKU),
+    ...(call.conditional ? [assumed(`${call.callee}() at ${file}:${call.line} is inside a condition or function conncalc does not decide; assumed to run, as on Heroku`)] : []),
   ]
   const known = (value: string): EvalValue => ({file, kind: 'known', line: call.line, value, via: []})
   const entries = new Map(isDict(dbs) ? dbs.value.entries : [])
@@ -301,7 +306,7 @@ function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string
     const t = project.files.read(f)?.text ?? ''
     if ((t.match(setsAll) ?? []).length > (f === dbs.file ? 1 : 0)) return false
     // django_heroku.settings(); django-split-settings' include() of a list an `if` builds; a star import or exec inside an if/try.
-    if (/django_heroku\.settings\s*\(|\binclude\s*\(|\bexec\s*\(|^[ \t]+(?:from\s+\S+\s+import\s+\*|import\s)/m.test(t)) return false
+    if (HEROKU_SETTINGS_TEXT.test(t) || /\binclude\s*\(|\bexec\s*\(|^[ \t]+(?:from\s+\S+\s+import\s+\*|import\s)/m.test(t)) return false
   }
   if (settingsFromEnv) return true
   // A settings module another command of the app names (`manage.py migrate --settings=app.production`,
@@ -314,7 +319,7 @@ function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string
   const prefix = dir ? `${dir}/` : ''
   // A sibling that sets DATABASES, or calls django_heroku.settings(locals()) (which sets DATABASES["default"] from
   // DATABASE_URL: django-heroku 0.3.1 django_heroku/core.py settings()), is a settings module the dyno may run with.
-  const herokuSettings = /^\s*django_heroku\.settings\s*\(/m
+  const herokuSettings = /^\s*django_(?:on_)?heroku\.settings\s*\(/m
   return !project.files.list(dir).some((name) => {
     if (!name.endsWith('.py') || `${prefix}${name}` === settingsFile || `${prefix}${name}` === dbs.file) return false
     const t = project.files.read(`${prefix}${name}`)?.text ?? ''
