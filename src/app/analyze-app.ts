@@ -20,7 +20,7 @@ import {parseProcfile} from '../procfile/procfile.js'
 import {type RunningEntry, runningEntries} from '../procfile/running.js'
 import type {ContainerApp} from '../procfile/container.js'
 import {addons, analyzers} from '../procfile/registry.js'
-import {activeRecordVersion, type LauncherQuery, launcherQueryExtra} from '../languages/ruby/boot-connection.js'
+import {activeRecordVersion, type LauncherQuery, launcherQueryExtra, sequelParentInherited} from '../languages/ruby/boot-connection.js'
 import {standaloneRackup} from '../languages/ruby/rackup-file.js'
 import {deployHookOf} from '../procfile/release.js'
 import {defaultWebBeside} from '../procfile/default-process.js'
@@ -1013,8 +1013,10 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
     })
   }
 
-  const extrasPerProcess = [...(analysis.extrasPerProcess ?? []), ...idlePools]
-  const extrasPerDyno = [...(analysis.extrasPerDyno ?? [])]
+  // A preloading parent's kept Sequel connection is one its children inherit and count in their own pools.
+  const inherited = (xs: readonly Extra[]): Extra[] => (analysis.fork && pools?.length ? xs.map((x) => sequelParentInherited(x, analysis.fork, pools!)) : [...xs])
+  const extrasPerProcess = [...inherited(analysis.extrasPerProcess ?? []), ...idlePools]
+  const extrasPerDyno = inherited(analysis.extrasPerDyno ?? [])
   const typeVersions: Record<string, string> = {...analysis.versions}
   // ActiveRecord decides pool defaults, `max_connections` and fork safety for every Ruby type.
   const ar = analysis.language === 'ruby' ? activeRecordVersion(versions) : undefined

@@ -31,6 +31,11 @@ export interface Extra {
    * (job threads run inside a web process, each may touch every database the app uses).
    */
   allPools?: boolean
+  /**
+   * A preloading parent's connection its forked children inherit and check out as one of their pool's (Sequel): counted
+   * in their pools, so ceiling only here; rules/fork-disconnect-missing.ts still says that the processes share a socket.
+   */
+  sharedWithChildren?: boolean
   /** Stable id of what opens them, for rules and JSON: "forking-parent", "action-cable", … */
   kind?: string
   /**

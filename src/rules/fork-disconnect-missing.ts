@@ -38,7 +38,9 @@ export const rule: Rule = {
       if (!f || p.dynos === 0) continue
       const perDyno = countedExtras(p.model.extrasPerDyno, p.model).some((x) => x.kind === 'forking-parent')
       const perProcess = countedExtras(p.model.extrasPerProcess, p.model).some((x) => x.kind === 'forking-parent')
-      if (!perDyno && !perProcess) continue
+      // The parent's Sequel connection its children inherit: counted in their pools, but the processes share one socket.
+      const shared = [...p.model.extrasPerDyno, ...p.model.extrasPerProcess].some((x) => x.kind === 'forking-parent' && x.sharedWithChildren)
+      if (!perDyno && !perProcess && !shared) continue
       const n = perDyno ? p.dynos : p.dynos * p.processesPerDyno
       const where = perDyno ? `+1 per dyno, ${n} across ${p.dynos} dyno${p.dynos === 1 ? '' : 's'}` : `+1 per worker, ${n} in all`
       const at = fileLineOf(f.preload.source)
@@ -46,12 +48,15 @@ export const rule: Rule = {
       const opaque = f.parentHookCalls?.length
         ? `. It calls ${f.parentHookCalls.map((c) => `\`${c}\``).join(', ')}, which conncalc cannot read: if that disconnects, this connection is not kept`
         : ''
+      const kept = shared && !perDyno && !perProcess
+        ? `its children inherit that connection and use it at once over one socket, which Sequel warns leads to "all sorts of weird behavior, including crashes" (doc/fork_safety.rdoc); counted in their pools, not again`
+        : `the ${f.parent} keeps that connection beside its children's (counted: ${where})`
       out.push({
         code: 'fork-disconnect-missing',
         file: at.file ?? f.file,
         fix: disconnectFix(f),
         ...(at.line ? {line: at.line} : {}),
-        message: `${p.name}: the ${f.parent} loads the app before forking and ${opaque ? 'shows no disconnect' : 'never disconnects'} in ${f.parentHook}, and ${signs}: the ${f.parent} keeps that connection beside its children's (counted: ${where})${opaque}`,
+        message: `${p.name}: the ${f.parent} loads the app before forking and ${opaque ? 'shows no disconnect' : 'never disconnects'} in ${f.parentHook}, and ${signs}: ${kept}${opaque}`,
         processType: p.name,
         severity: 'warning',
       })

@@ -11,7 +11,10 @@
  * a child reaches a pool of its own), so only Sequel's disconnect is read so.
  *
  * The app (test/fixtures/roda-sequel): db/connection.rb `Sequel.connect(…, max_connections: 6)`; Puma workers 2,
- * threads 8, preload_app!: 2 × min(6, 8) = 12, + 1 for the master when nothing closes its connection.
+ * threads 8, preload_app!: 2 × min(6, 8) = 12. When nothing closes the master's connection, each worker inherits it in
+ * its pool and checks it out first (Sequel's ThreadedConnectionPool#next_available): it is one of the worker's 6, so
+ * still 12 at the peak (1 + 2 × 5 = 11 while they share it), the master's 1 in the ceiling only; the processes sharing
+ * one socket is said (fork-disconnect-missing).
  */
 import {describe, expect, it} from 'vitest'
 
@@ -36,16 +39,23 @@ describe('a Sequel disconnect in the worker boot hook ends the preloading master
     expect(row).toMatchObject({ceiling: 13, connectionsPerDyno: 12})
   })
 
-  it('no hook, a disconnect under a condition conncalc does not decide, or a Redis client\'s disconnect: the master keeps it, 13', () => {
-    expect(web({'config/puma.rb': PUMA})).toMatchObject({connectionsPerDyno: 13})
-    expect(web({'config/puma.rb': `${PUMA}on_worker_boot do\n  DB.disconnect if File.exist?("tmp/reset")\nend\n`})).toMatchObject({connectionsPerDyno: 13})
-    expect(web({'config/puma.rb': `${PUMA}on_worker_boot do\n  $redis.disconnect\nend\n`})).toMatchObject({connectionsPerDyno: 13})
+  it('no hook, a disconnect under a condition conncalc does not decide, or a Redis client\'s disconnect: the workers share the master\'s connection, 12 and said', () => {
+    const plain = planJson(`${app({'config/puma.rb': PUMA})}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1'])
+    expect(plain.type('web')).toMatchObject({ceiling: 13, connectionsPerDyno: 12})
+    expect(master(plain.type('web'))).toMatchObject({ceilingOnly: true, count: 1})
+    expect(plain.diagnostics.find((d) => d.code === 'fork-disconnect-missing')?.message).toContain('its children inherit that connection and use it at once over one socket')
+    for (const hook of ['on_worker_boot do\n  DB.disconnect if File.exist?("tmp/reset")\nend\n', 'on_worker_boot do\n  $redis.disconnect\nend\n']) {
+      const r = planJson(`${app({'config/puma.rb': `${PUMA}${hook}`})}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1'])
+      expect(r.type('web')).toMatchObject({connectionsPerDyno: 12})
+      expect(r.codes).toContain('fork-disconnect-missing')
+    }
+
     // A disconnect in the master's before_fork needs no worker to end it: nothing counted, not even the ceiling.
     const parent = web({'config/puma.rb': `${PUMA}before_fork { DB.disconnect }\n`})
     expect(parent).toMatchObject({ceiling: 12, connectionsPerDyno: 12})
   })
 
-  it('Unicorn after_fork { |server, worker| DB.disconnect }: 3 workers × min(6, 1) = 3 (ceiling 3 × 6 + 1 = 19); without it 4', () => {
+  it('Unicorn after_fork { |server, worker| DB.disconnect }: 3 workers × min(6, 1) = 3 (ceiling 3 × 6 + 1 = 19); without it also 3 (the workers share the master\'s one until it breaks), said', () => {
     const lock = `GEM
   remote: https://rubygems.org/
   specs:
@@ -75,6 +85,6 @@ BUNDLED WITH
     const unicorn = 'worker_processes 3\npreload_app true\n'
     const files = {'Gemfile.lock': lock, Procfile: 'web: bundle exec unicorn -c config/unicorn.rb\n'}
     expect(web({...files, 'config/unicorn.rb': `${unicorn}after_fork do |server, worker|\n  DB.disconnect\nend\n`})).toMatchObject({ceiling: 19, connectionsPerDyno: 3})
-    expect(web({...files, 'config/unicorn.rb': unicorn})).toMatchObject({connectionsPerDyno: 4})
+    expect(web({...files, 'config/unicorn.rb': unicorn})).toMatchObject({ceiling: 19, connectionsPerDyno: 3})
   })
 })

@@ -140,13 +140,16 @@ describe('fork-disconnect-missing', () => {
     expect([r.type('web').connections, r.type('web').ceiling]).toEqual([6, 11])
   })
 
-  it('Sequel in the bundle (Puma 7 preloads by default): +1 per dyno and the Sequel disconnect as the fix', async () => {
+  it('Sequel in the bundle (Puma 7 preloads by default): the workers inherit the master\'s connection in their pools, said, with the Sequel disconnect as the fix', async () => {
     const r = await planFixture('boot-connection/sequel')
     const web = r.type('web')
-    // 3 workers × min(pool 5, 5 threads) + 1 master = 16.
-    expect([web.processesPerDyno, web.connectionsPerDyno]).toEqual([3, 16])
+    // 3 workers × min(pool 5, 5 threads) = 15: the master's connection is the first each worker's pool hands out
+    // (1 + 3 × 4 = 13 while they share it, 15 once it breaks); in the ceiling 3 × 5 + 1 = 16.
+    expect([web.processesPerDyno, web.connectionsPerDyno, web.ceiling]).toEqual([3, 15, 16])
+    expect(web.extras).toMatchObject([{ceilingOnly: true, count: 1, kind: 'forking-parent', per: 'dyno'}])
     const d = r.diagnostics.find((x) => x.code === 'fork-disconnect-missing')!
     expect(d.message).toContain('Sequel 5.90.0 is in the bundle')
+    expect(d.message).toContain('its children inherit that connection and use it at once over one socket')
     expect(d.fix).toBe('add to config/puma.rb: before_fork { Sequel::DATABASES.each(&:disconnect) }')
   })
 

@@ -27,7 +27,7 @@
  *   config/initializers/* (Rails registers them after Active Record's), code in
  *   config.ru after the app is loaded.
  */
-import type {BootQuery, Extra, ForkFacts} from '../../model/process.js'
+import type {BootQuery, Extra, ForkFacts, PoolEntry} from '../../model/process.js'
 import {assumed, fromDefault, fromFile, type Source, sourced} from '../../model/source.js'
 import {versionAtLeast} from '../../util/version.js'
 import {parseRuby, type ParsedRuby, type RubyNode} from './prism.js'
@@ -304,5 +304,40 @@ export function launcherQueryExtra(q: LauncherQuery, versions: Record<string, st
     count: sourced(1, fromDefault(`ActiveRecord ${ar} checks the connection of ${query} back in after the query; the pool keeps it open, idle, until the reaper closes it after idle_timeout (300 s)`, RETURNED_REF), [where]),
     kind,
     reason: `${q.launcher} itself, for the first minutes: the pool keeps its query's connection open until idle_timeout`,
+  }
+}
+
+// A forked child inherits the parent's Sequel::Database, pool and all: the connection the parent opened at boot sits in
+// the pool's available list, and the child's first checkout takes it (ThreadedConnectionPool#next_available) before
+// the pool opens a new one (up to max_connections, the inherited one included: `_size` counts it). Sequel's fork
+// advice: "you can end up with child processes sharing database connections" (doc/fork_safety.rdoc).
+const SEQUEL_FORK_REF = 'https://github.com/jeremyevans/sequel/blob/master/doc/fork_safety.rdoc'
+
+/**
+ * The preloading parent's kept Sequel connection, when the process counts the Sequel pool its children inherit: that
+ * socket is one of each child's pool (its first checkout), so the children's min(pool, threads) already hold it. While
+ * they share it there is one backend fewer than they could open (children × (min − 1) + 1); once two processes'
+ * traffic on the one socket breaks it, a child's disconnect ends that backend (PQfinish sends Terminate) and each child
+ * opens a connection of its own in its place: children × min(pool, threads), the peak. So the parent's +1 counts in
+ * the ceiling only. Unchanged when another sign (an ActiveRecord query before 5.2) stands beside Sequel's, or when
+ * the process counts no Sequel pool on the plan's server (Sequel in the bundle, no pool read).
+ */
+export function sequelParentInherited(extra: Extra, fork: ForkFacts | undefined, pools: readonly PoolEntry[]): Extra {
+  if (extra.kind !== 'forking-parent' || extra.ceilingOnly || !fork) return extra
+  const signs = fork.bootQueries ?? []
+  if (signs.length === 0 || !signs.every((s) => s.library === 'sequel')) return extra
+  const sequel = pools.find((p) => p.library === 'sequel')
+  if (!sequel) return extra
+  const entry = sequel.database === 'primary' ? 'the Sequel pool' : `the Sequel pool (${sequel.database})`
+  return {
+    ...extra,
+    ceilingOnly: true,
+    count: sourced(1, fromDefault(`the ${fork.parent} loads the app before forking and keeps the Sequel connection it opened at boot (no disconnect in ${fork.parentHook}); each child inherits ${entry} with that connection in it and checks it out first, so it is one of the child's own min(pool, threads), counted there: shared, it is one backend fewer until the shared socket breaks, after which each child opens its own`, SEQUEL_FORK_REF), [
+      ...(extra.count.via ?? []),
+      extra.count.source,
+      fromDefault('ThreadedConnectionPool#next_available hands out an available (inherited) connection before opening one', SEQUEL_POOL_REF),
+    ]),
+    reason: `${fork.parent}'s Sequel connection, inherited by its children and counted in their pools`,
+    sharedWithChildren: true,
   }
 }
