@@ -318,6 +318,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
     versions: entry.cwd ? bundleVersions(input.files, entry.cwd, versions) : versions,
     ...(entry.unknownWhy ? {unknownWhy: entry.unknownWhy} : {}),
     ...(entry.sameServer ? {sameServer: entry.sameServer} : {}),
+    ...(entry.imageFiles ? {image: {files: input.files, image: entry.imageFiles}} : {}),
   }
 
   // A script, `&` or `cd` on the line: budget what stays up (procfile/script.ts). A command known to be unknown is not followed.

@@ -10,6 +10,7 @@ import {posix} from 'node:path'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvEntry, EnvLayer} from '../model/env.js'
 import type {FileReader, SourceFile} from '../model/files.js'
+import type {ImageFiles} from '../model/image-files.js'
 import type {RunningEntry} from './running.js'
 
 import {layer} from '../model/env.js'
@@ -77,10 +78,27 @@ export interface Image {
 }
 
 /** What an entry takes from its image: its ENV and the scripts its RUNs wrote. */
-export const fromImage = (image: Image | undefined): Pick<ContainerEntry, 'image' | 'written'> => ({
+export const fromImage = (image: Image | undefined): Pick<ContainerEntry, 'image' | 'imageFiles' | 'written'> => ({
   ...(image?.env ? {image: image.env} : {}),
   ...(image?.written && image.written.size > 0 ? {written: [...image.written.values()]} : {}),
+  ...(image?.stage && !image.unreadable ? {imageFiles: imageFilesOf(image, image.stage)} : {}),
 })
+
+/** What the image holds from the build, for programs that read files at fixed paths in it (model/image-files.ts). */
+function imageFilesOf(image: Image, stage: DockerStage): ImageFiles {
+  return {
+    baseImage: stage.baseImage ?? stage.base,
+    copies: stage.copies.filter((c) => !c.whenPresent).map((c) => ({from: posix.join(image.context, c.from), into: c.into, ...(c.line ? {line: c.line} : {}), to: c.to})),
+    dockerfile: image.file,
+    line: stage.line,
+    runs: stage.runs ?? [],
+    written: [...(stage.written ?? new Map()).entries()].map(([abs, w]) => ({
+      abs,
+      ...(w.appends ? {appends: true as const} : {}),
+      ...(w.unreadable ? {unreadable: w.unreadable} : image.written?.has(abs) ? {path: image.written.get(abs)!.path} : {}),
+    })),
+  }
+}
 
 /** Read heroku.yml and the Dockerfiles it names. */
 /** A stage the user chose (--docker-target, config dockerTarget): built where no deploy file names one, and said. */

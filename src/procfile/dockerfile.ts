@@ -30,9 +30,11 @@ export interface DockerCommand {
 export interface DockerStage {
   /** The stage's base: another stage's name (inherited from) or an image. */
   base: string
+  /** The image its chain of stages starts FROM (its own base when that is an image). */
+  baseImage?: string
   cmd?: DockerCommand
   /** `COPY SRC DEST` from the build context (not `--from`): a repository path and where it lands, absolute; `into` when DEST is a folder (`/bin/`, or several sources). */
-  copies: {from: string; into: boolean; to: string; whenPresent?: true}[]
+  copies: {from: string; into: boolean; line?: number; to: string; whenPresent?: true}[]
   entrypoint?: DockerCommand
   /** ENV (and the ARG values ENV read), in order; later wins. */
   env: EnvEntry[]
@@ -46,6 +48,8 @@ export interface DockerStage {
   pruned?: string[]
   /** Where `COPY . DEST` put the repository's root inside the image (absolute), if it did. */
   repoAt?: string
+  /** Every RUN's text (continuations joined) and its first line, this stage's and its parents'. */
+  runs?: {line: number; text: string}[]
   /** The stage's WORKDIR, absolute; '/' when none is set. */
   workdir: string
   /** Files its RUNs write with the shell (`echo … >> /usr/local/bin/entrypoint.sh`) or a COPY heredoc: absolute path → lines. */
@@ -89,8 +93,8 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
       const name = words.length >= 3 && words[1].toLowerCase() === 'as' ? words[2].toLowerCase() : undefined
       const parent = stages.find((s) => s.name !== undefined && s.name === image.toLowerCase())
       stage = parent
-        ? {...structuredClone(parent), base: image, line: ins.line, name}
-        : {base: image, copies: [], env: [], line: ins.line, name, workdir: '/'}
+        ? {...structuredClone(parent), base: image, baseImage: parent.baseImage ?? parent.base, line: ins.line, name}
+        : {base: image, baseImage: image, copies: [], env: [], line: ins.line, name, workdir: '/'}
       stages.push(stage)
       args = new Map()
       continue
@@ -131,6 +135,7 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
       }
 
       case 'RUN': {
+        ;(stage.runs ??= []).push({line: ins.line, text: ins.args})
         // Files its shell writes (`echo '…' >> /usr/local/bin/entrypoint.sh`, `cat <<'EOF' > start.sh`): procfile/run-writes.ts.
         if (/[>]/.test(ins.args)) runWrites(ins.parts, ins.heredocs, stage.workdir, (stage.written ??= new Map()), posix.resolve)
         // `RUN turbo prune @app/api --docker` (npx/bunx/pnpm dlx/yarn too) in a stage holding the repository: it writes
@@ -199,7 +204,7 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
           }
 
           if (from === '' || from === '.') stage.repoAt = to
-          else if (!from.startsWith('..') && !/[*?[]/.test(from)) stage.copies.push({from, into, to})
+          else if (!from.startsWith('..') && !/[*?[]/.test(from)) stage.copies.push({from, into, line: ins.line, to})
         }
 
         break

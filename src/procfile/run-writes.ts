@@ -25,6 +25,8 @@ export interface Heredoc {
 
 /** A file's lines as the RUNs wrote them, each with the Dockerfile line that wrote it; `unreadable` when a write was not read. */
 export interface WrittenFile {
+  /** The first write was `>>`: its lines follow what the image already held there (a base image's config file). */
+  appends?: true
   lines: PhysicalLine[]
   unreadable?: {line: number; why: string}
 }
@@ -171,7 +173,7 @@ export function runWrites(parts: PhysicalLine[], heredocs: Heredoc[], cwd: strin
     const target = resolve(cwd, out.target)
     const name = cmd.words[0]
     const written = files.get(target)
-    const base: WrittenFile = out.append && written ? written : {lines: []}
+    const base: WrittenFile = out.append && written ? written : out.append ? {appends: true, lines: []} : {lines: []}
     const said = (why: string): void => void files.set(target, {...base, unreadable: {line: cmd.line, why}})
     if (name === 'echo') {
       let k = 1

@@ -2,6 +2,7 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
 import type {SameServerEvidence} from '../model/same-server.js'
 import type {SourceFile} from '../model/files.js'
+import type {ImageFiles} from '../model/image-files.js'
 import type {Sourced} from '../model/source.js'
 import type {ProcfileEntry} from './procfile.js'
 
@@ -28,6 +29,8 @@ export interface RunningEntry extends ProcfileEntry {
   buildpacks?: {file: string; line: number}
   /** Scripts the image's RUNs wrote (procfile/run-writes.ts), readable at their paths from the app root. */
   written?: SourceFile[]
+  /** A container image's files from the build (its COPYs and RUN writes): programs reading fixed paths in the image. */
+  imageFiles?: ImageFiles
 }
 
 /**

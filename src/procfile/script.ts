@@ -47,7 +47,7 @@ import {resolveCommandOutput} from './command-output.js'
 import {exportedWords, type Stage} from './export-file.js'
 import {substituteDynoCommands} from './dyno-commands.js'
 import {deployHookOf} from './release.js'
-import {neverReturns} from '../languages/common/long-running.js'
+import {daemonizes, neverReturns} from '../languages/common/long-running.js'
 
 /** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
@@ -1124,7 +1124,8 @@ class ScriptReader {
     const proc = (command: ParsedCommand, background: boolean): ScriptProcess => ({assumptions: [...state.assumptions], background, chain: [], command, cwd: state.cwd, env: processEnv, origin})
     for (const argvBg of split.command.background ?? []) state.background.push(proc({argv: argvBg, raw: argvBg.join(' '), wrappers: []}, true))
     const {background: _bg, ...command} = split.command
-    if (bg) {
+    // A server that daemonizes itself (`php-fpm -D`, then `nginx -g 'daemon off;'`) runs on beside what the script runs next.
+    if (bg || daemonizes(command.argv)) {
       state.background.push(proc(command, true))
     } else {
       this.setCandidate(state, proc(command, false))

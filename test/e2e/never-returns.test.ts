@@ -30,8 +30,8 @@ describe('a foreground server or worker ends what runs it', () => {
     expect(planJson(`${app({Procfile: 'worker: bundle exec rake db:migrate; bundle exec sidekiq -c 3\n'})}/Procfile`, ['--scale', 'worker=1']).diagnostics.some((d) => d.message.includes('never return'))).toBe(false)
   })
 
-  it('a daemonizing flag returns at once: `sidekiq -d -c 3; bundle exec rake jobs:work` is the DJ worker (1)', () => {
-    expect(worker({Procfile: 'worker: bundle exec sidekiq -d -c 3; bundle exec rake jobs:work\n'})).toMatchObject({connectionsPerDyno: 1, server: 'delayed_job'})
+  it('a daemonizing flag returns at once: `sidekiq -d -c 3; bundle exec rake jobs:work` is the DJ worker (1), with the daemon still running beside it (3): 4', () => {
+    expect(worker({Procfile: 'worker: bundle exec sidekiq -d -c 3; bundle exec rake jobs:work\n'})).toMatchObject({connectionsPerDyno: 4, server: 'delayed_job'})
   })
 
   it('a script: Sidekiq then `rake jobs:work` is Sidekiq (3); nothing after it starts, not even a job sent to the background', () => {

@@ -80,16 +80,16 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
   it('a COPY source written absolute is a path in the build context (`COPY /deploy /app` copies deploy/); `COPY / /srv` the whole repository', () => {
     const r = image('FROM x\nCOPY /deploy /app\nWORKDIR /app\nCOPY /backend/ /app\nCOPY ./requirements.txt /app/requirements.txt\n')
     expect(r.stage.copies).toEqual([
-      {from: 'deploy', into: false, to: '/app'},
-      {from: 'backend', into: true, to: '/app'},
-      {from: 'requirements.txt', into: false, to: '/app/requirements.txt'},
+      {from: 'deploy', into: false, line: 2, to: '/app'},
+      {from: 'backend', into: true, line: 4, to: '/app'},
+      {from: 'requirements.txt', into: false, line: 5, to: '/app/requirements.txt'},
     ])
     expect(r.folder).toBeUndefined()
     expect(image('FROM x\nCOPY / /srv\nWORKDIR /srv/api\n').folder).toBe('api')
     // Into the WORKDIR (which exists): `COPY app.js .` puts app.js inside it.
     expect(image('FROM x\nWORKDIR /app\nCOPY run/app.js .\nCOPY run/lib ./lib\n').stage.copies).toEqual([
-      {from: 'run/app.js', into: true, to: '/app'},
-      {from: 'run/lib', into: false, to: '/app/lib'},
+      {from: 'run/app.js', into: true, line: 3, to: '/app'},
+      {from: 'run/lib', into: false, line: 4, to: '/app/lib'},
     ])
   })
 
@@ -114,9 +114,9 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     )
     // node_modules was made by the builder (pnpm install), not copied from the repository: nothing to map.
     expect(r.stage.copies).toEqual([
-      {from: 'services/api/src', into: false, to: '/app/services/api/src'},
-      {from: 'services/api/package.json', into: true, to: '/app/services/api'},
-      {from: 'services/api/src/jobs/run.js', into: false, to: '/usr/local/bin/run-jobs'},
+      {from: 'services/api/src', into: false, line: 11, to: '/app/services/api/src'},
+      {from: 'services/api/package.json', into: true, line: 12, to: '/app/services/api'},
+      {from: 'services/api/src/jobs/run.js', into: false, line: 13, to: '/usr/local/bin/run-jobs'},
     ])
   })
 

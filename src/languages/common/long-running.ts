@@ -62,6 +62,20 @@ function program(argv: readonly string[]): string[] {
 }
 
 /**
+ * A server started with its daemonizing flag (`php-fpm -D`, `gunicorn --daemon`, `unicorn -D`): it forks into the
+ * background and returns, still serving beside what the script runs next (nginx in the foreground). For php-fpm only
+ * -D/--daemonize (its -d defines a php.ini value; php-fpm -h).
+ */
+export function daemonizes(argv: readonly string[]): boolean {
+  const words = program(argv)
+  const name = programName(words[0])
+  const rest = words.slice(1)
+  if (/^php-fpm(\d+(\.\d+)?)?$/.test(name)) return rest.some((w) => w === '-D' || w === '--daemonize')
+  if (!SERVERS.has(name)) return false
+  return rest.some((w) => DAEMON_FLAGS.has(w) || w.startsWith('--daemonize=') || w.startsWith('--daemon='))
+}
+
+/**
  * What the command is when it stays up until the dyno stops (`a Puma server`, `rake resque:work`), else undefined.
  * `argv` is the command's words, wrappers included or not.
  */

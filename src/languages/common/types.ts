@@ -1,6 +1,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env, EnvEntry} from '../../model/env.js'
 import type {FileReader} from '../../model/files.js'
+import type {ImageFiles} from '../../model/image-files.js'
 import type {Extra, ForkFacts, PoolEntry} from '../../model/process.js'
 import type {SameServerEvidence} from '../../model/same-server.js'
 import type {Source, Sourced} from '../../model/source.js'
@@ -46,6 +47,11 @@ export interface AnalyzerContext {
   appLanguage?: string
   /** Gem/package versions found in lock files: {"puma": "6.4.2", "rails": "7.1.3"}. */
   versions: Record<string, string>
+  /**
+   * The type runs in a container image built from a Dockerfile: what the build put in it, and the app root's files to read
+   * them with (ctx.files may be within the command's folder). Absent on a buildpack dyno.
+   */
+  image?: {files: FileReader; image: ImageFiles}
 }
 
 /** What a server analyzer reports for one process type. */

@@ -15,6 +15,7 @@ import {isScalingoPhpFpm, phpWorker} from './php-command.js'
 import {analyzePhpWorker} from './workers.js'
 import {anotherDatabase} from '../common/database-drivers.js'
 import {laravelDatabase} from './laravel-database.js'
+import {imageFpmChildren} from './fpm-pools.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
 /** The PHP CNB (Fir) runs the same autotune, reading memory and CPUs from cgroups v1/v2 since 1.5.0. */
@@ -107,7 +108,8 @@ export const php: ServerAnalyzer = {
     const worker = phpWorker(ctx.command.argv)
     if (worker) return onLaravelDatabase(ctx, analyzePhpWorker(ctx, worker))
 
-    const children = isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : herokuChildren(ctx)
+    // In a container image no buildpack sizes PHP-FPM: its own pool files do (fpm-pools.ts).
+    const children = imageFpmChildren(ctx) ?? (isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : herokuChildren(ctx))
     return onLaravelDatabase(ctx, {
       diagnostics: children.diagnostics,
       language: 'php',

@@ -1,5 +1,5 @@
 import type {Env, EnvEntry} from '../../model/env.js'
-import {neverReturns} from '../common/long-running.js'
+import {daemonizes, neverReturns} from '../common/long-running.js'
 import type {ParsedCommand} from '../common/types.js'
 
 import {entrySources, layer} from '../../model/env.js'
@@ -992,7 +992,8 @@ function splitScript(src: string, env: Env, from: string, depth: number): Script
           return s ? [{name: n, source: s, value}] : []
         }),
       ],
-      background: seg.terminator === '&',
+      // A server that daemonizes itself (`php-fpm -D && nginx -g 'daemon off;'`) keeps running beside what follows.
+      background: seg.terminator === '&' || (!seg.afterPipe && daemonizes(argv)),
       candidate: !seg.afterPipe && !finishesAtOnce(argv),
       ...(seg.afterPipe ? {piped: true} : {}),
       unresolved: [...statementUnresolved, ...prefixCtx.unresolved, ...ctx.unresolved],

@@ -1,0 +1,110 @@
+/**
+ * PHP-FPM run inside a container image (fly.toml, Dokku, heroku.yml): no buildpack sizes it, so Heroku's autotune (4 on a
+ * 512 MB dyno) is not its number; its workers are Σ pm.max_children of the pools in the image's php-fpm.conf and the pool
+ * files it includes, as the Dockerfile's COPYs and RUNs leave them over the base image's own (languages/php/fpm-pools.ts).
+ * Before, every case below read 4 (autotune on the assumed Standard-1X), unstarred.
+ *
+ * App (temp, made up): composer.json and public/index.php (PDO pgsql), fly.toml with no [processes] (the image's CMD).
+ *   php:8.3-fpm-alpine, deploy/www.conf copied to /usr/local/etc/php-fpm.d/www.conf ([www] pm = static, max_children 12): 12.
+ *   the same base, no pool copied: the image's www.conf (php-src's www.conf.default, pm.max_children = 5): 5, a default.
+ *   deploy/php-fpm.d/ copied onto php-fpm.d: api.conf ([api] ondemand, 3) and zz-tuning.conf ([www] max_children
+ *     ${FPM_WORKERS}, ENV FPM_WORKERS=9, loaded after the shipped www.conf's 5): 9 + 3 = 12.
+ *   RUN echo "pm.max_children = 16" >> /usr/local/etc/php-fpm.d/www.conf (appended to the shipped [www]): 16.
+ *   RUN sed -i 's/pm.max_children = 5/pm.max_children = 24/' on the shipped www.conf: 24.
+ *   RUN … | tee -a …/www.conf (not read): 5, starred and warned at the RUN's line.
+ *   Debian bookworm with php8.2-fpm under supervisord (`php-fpm8.2 -F` beside nginx), deploy/pool.conf copied to
+ *     /etc/php/8.2/fpm/pool.d/www.conf (max_children 7): 7.
+ *   php-fpm -D (daemonizes, returns) then `nginx -g 'daemon off;'`, from a script and on a shell-form CMD: PHP-FPM runs
+ *     beside nginx, 11 (before: nginx was the process and PHP-FPM a command that had finished: 0, silently).
+ *   FROM acme/php-nginx:2 (an image whose config conncalc cannot see), CMD php-fpm: 5, starred and warned.
+ *   The same php-fpm on a buildpack dyno (Procfile `web: heroku-php-nginx public/`): still autotune's 4.
+ */
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {planJson} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
+
+const {app} = tempApps()
+
+const base = {
+  'composer.json': '{"require": {"php": "^8.3", "ext-pdo_pgsql": "*"}}\n',
+  'fly.toml': 'app = "ledger"\n\n[http_service]\n  internal_port = 9000\n',
+  'public/index.php': "<?php\n$db = new PDO(getenv('DATABASE_URL'));\necho $db->query('select 1')->fetchColumn();\n",
+}
+
+const official = (...lines: string[]): string => ['FROM php:8.3-fpm-alpine', 'RUN docker-php-ext-install pdo_pgsql', 'WORKDIR /var/www/html', 'COPY . .', ...lines, 'CMD ["php-fpm"]', ''].join('\n')
+const app1 = (dockerfile: string, more: Record<string, string> = {}) => planJson(join(app({...base, Dockerfile: dockerfile, ...more}), 'fly.toml'), ['--limit', '100'])
+const starred = (v: {source: {kind: string}; via?: {kind: string}[]}): boolean => v.source.kind === 'assumed' || (v.via ?? []).some((s) => s.kind === 'assumed')
+const procs = (r: ReturnType<typeof app1>, type = 'app') => ({assumed: starred(r.type(type).sources.processesPerDyno), value: r.type(type).processesPerDyno})
+
+describe('PHP-FPM in a container image: the pools in the image', () => {
+  it('a pool file copied over www.conf: its pm.max_children, 12, cited at its line', () => {
+    const r = app1(official('COPY deploy/www.conf /usr/local/etc/php-fpm.d/www.conf'), {'deploy/www.conf': '[www]\nlisten = 9000\npm = static\npm.max_children = 12\n'})
+    expect(procs(r)).toMatchObject({assumed: false, value: 12})
+    expect(r.type('app').connections).toBe(12)
+    expect(JSON.stringify(r.type('app'))).toContain('deploy/www.conf')
+  })
+
+  it("no pool copied: the official image's www.conf, 5 (a default, not an assumption)", () => {
+    const r = app1(official())
+    expect(procs(r)).toMatchObject({assumed: false, value: 5})
+  })
+
+  it('a folder of pool files: a later file overrides [www] (with the image ENV) and a second pool adds its own, 9 + 3', () => {
+    const r = app1(official('ENV FPM_WORKERS=9', 'COPY deploy/php-fpm.d/ /usr/local/etc/php-fpm.d/'), {
+      'deploy/php-fpm.d/api.conf': '[api]\nlisten = 9001\npm = ondemand\npm.max_children = 3\n',
+      'deploy/php-fpm.d/zz-tuning.conf': '[www]\npm.max_children = ${FPM_WORKERS}\n',
+    })
+    expect(procs(r)).toMatchObject({assumed: false, value: 12})
+  })
+
+  it("RUN echo … >> www.conf (appended to the shipped [www]): 16; RUN sed -i on it: 24", () => {
+    expect(procs(app1(official('RUN echo "pm.max_children = 16" >> /usr/local/etc/php-fpm.d/www.conf')))).toMatchObject({assumed: false, value: 16})
+    expect(procs(app1(official("RUN sed -i 's/pm.max_children = 5/pm.max_children = 24/' /usr/local/etc/php-fpm.d/www.conf")))).toMatchObject({assumed: false, value: 24})
+  })
+
+  it('a RUN that sets pm.max_children in a way not read: 5, starred, warned at its line', () => {
+    const r = app1(official('RUN echo "pm.max_children = 30" | tee -a /usr/local/etc/php-fpm.d/www.conf'))
+    expect(procs(r)).toMatchObject({assumed: true, value: 5})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'Dockerfile', line: 5, message: expect.stringContaining('changes pm.max_children in a way conncalc does not read'), severity: 'warning'}))
+  })
+
+  it("Debian's php8.2-fpm under supervisord beside nginx: the pool copied to pool.d/www.conf, 7", () => {
+    const dockerfile = [
+      'FROM debian:bookworm-slim',
+      'RUN apt-get update && apt-get install -y php8.2-fpm php8.2-pgsql nginx supervisor',
+      'WORKDIR /srv/app',
+      'COPY . .',
+      'COPY deploy/pool.conf /etc/php/8.2/fpm/pool.d/www.conf',
+      'COPY deploy/supervisord.conf /etc/supervisor/conf.d/app.conf',
+      'CMD ["supervisord", "-n", "-c", "/etc/supervisor/conf.d/app.conf"]',
+      '',
+    ].join('\n')
+    const r = app1(dockerfile, {
+      'deploy/pool.conf': '; the app pool\n[www]\nuser = www-data\nlisten = /run/php/fpm.sock\npm = dynamic\npm.max_children = 7\npm.start_servers = 2\n',
+      'deploy/supervisord.conf': '[supervisord]\nnodaemon=true\n\n[program:fpm]\ncommand=/usr/sbin/php-fpm8.2 -F\n\n[program:nginx]\ncommand=nginx -g "daemon off;"\n',
+    })
+    expect(procs(r)).toMatchObject({assumed: false, value: 7})
+    expect(r.type('app').connections).toBe(7)
+  })
+
+  it('php-fpm -D (it daemonizes and returns) then nginx in the foreground: PHP-FPM runs beside nginx, 11, in a script and on the CMD line', () => {
+    const pool = {'deploy/www.conf': '[www]\npm = dynamic\npm.max_children = 11\n'}
+    const script = app1(official('COPY deploy/www.conf /usr/local/etc/php-fpm.d/www.conf').replace('CMD ["php-fpm"]', 'CMD ["sh", "/var/www/html/deploy/start.sh"]'), {...pool, 'deploy/start.sh': '#!/bin/sh\nset -e\nphp-fpm -D\nnginx -g "daemon off;"\n'})
+    expect(script.type('app').connections).toBe(11)
+    const line = app1(official('COPY deploy/www.conf /usr/local/etc/php-fpm.d/www.conf').replace('CMD ["php-fpm"]', `CMD php-fpm --daemonize && nginx -g 'daemon off;'`), pool)
+    expect(line.type('app').connections).toBe(11)
+  })
+
+  it("a base image whose PHP-FPM config conncalc cannot see: 5, starred and warned naming the image", () => {
+    const r = app1(['FROM acme/php-nginx:2', 'WORKDIR /app', 'COPY . .', 'CMD ["php-fpm"]', ''].join('\n'))
+    expect(procs(r)).toMatchObject({assumed: true, value: 5})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'Dockerfile', message: expect.stringContaining('acme/php-nginx:2'), severity: 'warning'}))
+  })
+
+  it('on a buildpack dyno heroku-php-nginx is still sized by autotune: 4 on a Standard-1X', () => {
+    const dir = app({...base, Procfile: 'web: heroku-php-nginx public/\n'})
+    expect(procs(planJson(join(dir, 'Procfile'), ['--limit', '100', '--scale', 'web=1:standard-1x']), 'web')).toMatchObject({assumed: false, value: 4})
+  })
+})
