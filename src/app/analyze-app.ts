@@ -918,7 +918,7 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
     const why = fromDefault(elsewhere.why, elsewhere.ref)
     const {server} = elsewhere
     // Said in the plain output too (one line for the app: the same finding from every type is merged).
-    diagnostics.push(notPostgresql(elsewhere, elsewhere.told, 'if the app does use PostgreSQL, add its driver to the dependency file (Ruby: gem "pg"); otherwise nothing to do', ctx.processType))
+    diagnostics.push(notPostgresql(elsewhere, elsewhere.told, 'if the app does use PostgreSQL, add its driver to the dependency file (Ruby: gem "pg"; PHP: "ext-pdo_pgsql" in composer.json); otherwise nothing to do', ctx.processType))
     otherServerPools = [...(pools ?? []).map((p) => ({...p, pool: {...p.pool, via: [...(p.pool.via ?? []), why]}, server})), ...otherServerPools]
     pools = []
     return {

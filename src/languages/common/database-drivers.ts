@@ -9,7 +9,7 @@
 import {dirname, join} from 'node:path/posix'
 
 import type {Diagnostic} from '../../model/diagnostic.js'
-import {type FileReader, onceForFiles} from '../../model/files.js'
+import {type FileReader, filesUnder, onceForFiles} from '../../model/files.js'
 
 import {parseAppJsonFormation} from '../../platform/formation.js'
 import {HEROKU_YML_REF, parseHerokuYml} from '../../platform/heroku-yml.js'
@@ -281,6 +281,57 @@ function noRubyDriver(files: FileReader): AnotherDatabase | undefined {
   }
 }
 
+/**
+ * A PHP app that never connects: PHP opens a database connection only when code asks, through PDO
+ * (PHP_PDO_REF) or the pgsql extension's pg_connect / pg_pconnect, or through a library that does (an ORM,
+ * DBAL, a framework's database layer). None of those in composer.lock's packages (every package Composer
+ * installs, dependencies of dependencies too) or composer.json's require (ext-pdo_pgsql, ext-pgsql), and none of
+ * the app's own .php files (vendor/ aside) names PDO, pg_connect or DATABASE_URL: the app opens no connection (a site of
+ * templates and an HTTP client). Undefined when any of them does, or when the app has too many files to read.
+ */
+function noPhpDatabase(files: FileReader): AnotherDatabase | undefined {
+  const composer = files.read('composer.json')
+  const lock = files.read('composer.lock')
+  const names: string[] = []
+  for (const f of [composer, lock]) {
+    if (!f) continue
+    let json: {packages?: {name?: unknown}[]; require?: Record<string, unknown>; 'require-dev'?: unknown}
+    try {
+      json = JSON.parse(f.text)
+    } catch {
+      return undefined
+    }
+
+    if (f === composer) names.push(...Object.keys(json.require ?? {}))
+    else for (const p of json.packages ?? []) if (typeof p.name === 'string') names.push(p.name)
+  }
+
+  if (names.some((n) => PHP_DATABASE_PACKAGE.test(n))) return undefined
+  const code = filesUnder(files, '', (p) => p.endsWith('.php') && !/(^|\/)vendor\//.test(p), {max: PHP_FILES_READ})
+  // Nothing of PHP's to read (no composer.json, no code), or more than conncalc reads: not decided.
+  if (code.truncated || (!composer && code.paths.length === 0)) return undefined
+  for (const path of code.paths) if (PHP_DATABASE_CALL.test(files.read(path)?.text ?? 'PDO')) return undefined
+  const read = [composer?.path, lock?.path].filter((p) => p !== undefined)
+  const what = `${read.length === 0 ? '' : `${read.join(' and ')} install${read.length === 1 ? 's' : ''} no database library or PostgreSQL extension, and `}no .php file of the app (${code.paths.length}) names PDO, pg_connect or DATABASE_URL`
+  return {
+    file: composer?.path ?? code.paths[0] ?? 'composer.json',
+    line: 1,
+    ref: PHP_PDO_REF,
+    server: 'no database (the PHP code connects to none)',
+    told: `${what}: the app opens no database connection, and its processes are counted with 0 connections`,
+    why: `${what}: this process opens no database connection`,
+  }
+}
+
+/** PDO: "Connections are established by creating instances of the PDO base class." */
+const PHP_PDO_REF = 'https://www.php.net/manual/en/pdo.connections.php'
+/** A Composer package that reaches a database: a driver extension, an ORM or DBAL, a framework with a database layer. */
+const PHP_DATABASE_PACKAGE = /^ext-(pdo|pgsql|pdo_pgsql|mysqli|pdo_mysql)$|(^|[/_-])(pdo|pgsql|postgres|postgresql|sql|mysql|dbal|orm|database|db|eloquent|propel|medoo|redbean|idiorm|activerecord)($|[/_-])|^doctrine\/doctrine-|^(laravel\/(framework|lumen-framework)|cakephp\/cakephp|yiisoft\/yii2?|codeigniter4?\/framework|drupal\/core|silverstripe\/framework|craftcms\/cms|nette\/database|johnpbloch\/wordpress|roots\/wordpress)$/i
+/** What in PHP code opens a connection (new PDO, PDO::, Phalcon's Adapter\\Pdo, pg_connect, pg_pconnect, mysqli) or reads where to (DATABASE_URL, a pgsql: DSN). */
+const PHP_DATABASE_CALL = /\bpdo\b|\bpg_p?connect\b|\bmysqli\b|DATABASE_URL|\bpgsql:/i
+/** .php files read at most: an app with more is taken to connect (as before). */
+const PHP_FILES_READ = 2000
+
 /** Rails loads the adapter's gem when it connects; without it, it raises (the adapter names the gem it needs). */
 const RUBY_ADAPTER_REF = 'https://github.com/rails/rails/blob/v8.0.2/activerecord/lib/active_record/connection_adapters/postgresql_adapter.rb'
 
@@ -288,6 +339,11 @@ function anotherDatabaseOf(files: FileReader, language: string): AnotherDatabase
   const lang = DRIVER_LANGUAGES.find((l) => l === language)
   if (lang === 'ruby') {
     const none = noRubyDriver(files)
+    if (none) return none
+  }
+
+  if (language === 'php') {
+    const none = noPhpDatabase(files)
     if (none) return none
   }
 
