@@ -66,6 +66,12 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     expect(r.stage.env.find((e) => e.name === 'RAILS_ENV')?.via).toEqual([fromEnv('RAILS_ENV', 'heroku.yml:9')])
   })
 
+  it('only ENV reaches the running process: an ARG is the build\'s, and `RUN export` ends with its RUN', () => {
+    const r = image('FROM python:3.12\nARG WEB_CONCURRENCY=6\nRUN export WEB_CONCURRENCY=9 && pip install -r requirements.txt\nRUN export DB_POOL=12\nENV DB_POOL=3\nCMD gunicorn app:app\n')
+    expect(r.env).toEqual({DB_POOL: '3'})
+    expect(r.stage.env.find((e) => e.name === 'DB_POOL')?.source).toEqual(fromEnv('DB_POOL', 'Dockerfile:5'))
+  })
+
   it('a global ARG is seen in a stage only once redeclared', () => {
     expect(image('ARG POOL=7\nFROM x\nENV A=$POOL\n').env).toEqual({A: ''})
     expect(image('ARG POOL=7\nFROM x\nARG POOL\nENV A=$POOL\n').env).toEqual({A: '7'})

@@ -13,8 +13,10 @@
  */
 import type {EnvEntry, EnvLayer} from '../../model/env.js'
 import type {FileReader} from '../../model/files.js'
+import type {Source} from '../../model/source.js'
 
-import {Env} from '../../model/env.js'
+import {Env, entrySources} from '../../model/env.js'
+import {assumed, fromDefault} from '../../model/source.js'
 import {joinPath} from '../../util/app-path.js'
 import {gitIgnoredBy} from '../../util/git-ignore.js'
 import {parseEnvFile} from '../../util/env-file.js'
@@ -49,4 +51,49 @@ export function withEnvFiles(base: Env, loaded: readonly LoadedEnvFile[]): Env {
   const over = loaded.filter((l) => l.override).reverse().map((l) => layer(l))
   const under = loaded.filter((l) => !l.override).map((l) => layer(l))
   return new Env([...over, ...base.layers, ...under])
+}
+
+/** python-dotenv's `${NAME}` / `${NAME:-default}` (variables.py _posix_variable: the name runs to a `}` or `:`). */
+const POSIX_VARIABLE = /\$\{([^}:]*)(?::-([^}]*))?\}/g
+
+const PYTHON_DOTENV_REF = 'https://github.com/theskumar/python-dotenv/blob/v1.0.1/src/dotenv/main.py'
+
+/**
+ * A file's values as python-dotenv gives them with interpolate=True (the default of load_dotenv() and dotenv_values(),
+ * which pydantic-settings' env_file reads through): `${NAME}` and `${NAME:-default}` expand in every value, quoted or
+ * not; `$NAME` without braces stays as written (variables.py). Each name is looked up, in main.py resolve_variables, in
+ * the values the file set above it and in os.environ: os.environ first when the load keeps variables already set
+ * (override=False), the file first otherwise (override=True, and dotenv_values). A name set nowhere expands to its
+ * default (else ""): on a dyno a config var conncalc does not see may set it, so such a value is an assumption, said.
+ * `lookup` answers os.environ as the process has it when the file loads (the platform's and earlier files' layers).
+ */
+export function interpolateDotenv(entries: readonly EnvEntry[], override: boolean, path: string, lookup: (name: string) => EnvEntry | undefined): EnvEntry[] {
+  const own = new Map<string, EnvEntry>()
+  return entries.map((e) => {
+    const out = e.value.includes('${') ? expandEntry(e, override, path, own, lookup) : e
+    own.set(e.name, out)
+    return out
+  })
+}
+
+function expandEntry(e: EnvEntry, override: boolean, path: string, own: Map<string, EnvEntry>, lookup: (name: string) => EnvEntry | undefined): EnvEntry {
+  const via: Source[] = []
+  const unset: string[] = []
+  let unknown: string | undefined
+  const written = e.value.length > 40 ? `${e.value.slice(0, 37)}...` : e.value
+  const value = e.value.replaceAll(POSIX_VARIABLE, (_all, name: string, dflt: string | undefined) => {
+    const got = override ? (own.get(name) ?? lookup(name)) : (lookup(name) ?? own.get(name))
+    if (got?.unknown) unknown ??= `${e.name} in ${path} expands \`${written}\`, and ${got.unknown}`
+    if (got) {
+      via.push(...entrySources(got))
+      return got.value
+    }
+
+    unset.push(dflt === undefined ? `${name} (set nowhere conncalc reads; python-dotenv gives "")` : `${name} (set nowhere conncalc reads; its default "${dflt}" taken)`)
+    return dflt ?? ''
+  })
+  if (unknown) return {...e, unknown}
+  const note = fromDefault(`python-dotenv expands \`${written}\` (${e.name} at ${e.source.kind === 'env' ? e.source.from : path})`, PYTHON_DOTENV_REF)
+  if (unset.length > 0) return {...e, source: assumed(`${e.name} at ${e.source.kind === 'env' ? e.source.from : path} is \`${written}\`, which python-dotenv expands; ${unset.join(', ')}: a config var may set it on the dyno`), value, via: [note, ...via]}
+  return {...e, value, via: [...(e.via ?? []), note, ...via]}
 }

@@ -21,7 +21,8 @@ import {append} from '../../util/arrays.js'
 import {joinPath} from '../../util/app-path.js'
 import {maxOf, minOf} from '../../util/numbers.js'
 import {addSite, current, depth, MAX_CALL_DEPTH, ON_FUNCTION, PyTrace, record, type PyRun, touch, within} from './shared-eval.js'
-import type {Env, EnvEntry} from '../../model/env.js'
+import {interpolateDotenv} from './env-files.js'
+import {entrySources, type Env, type EnvEntry} from '../../model/env.js'
 import type {Sourced} from '../../model/source.js'
 
 /** Values that stand for a function's parameters in its body (defineFunction). */
@@ -248,6 +249,11 @@ class Evaluator {
     const got = run.env.get(name)
     record(run, {deployer: false, got, kind: 'env', name})
     return got
+  }
+
+  /** os.environ[name] as the process has it, DATABASE_URL being Heroku Postgres's when nothing conncalc reads sets it. */
+  private osEnviron(name: string): EnvEntry | undefined {
+    return this.env(name) ?? (name === 'DATABASE_URL' ? {name, source: DATABASE_URL_ASSUMED, value: HEROKU_DATABASE_URL} : undefined)
   }
 
   private deployerSets(name: string): ReturnType<Env['deployerSets']> {
@@ -1727,7 +1733,7 @@ class Evaluator {
       if (fromFile?.unknown) return {file: this.opts.file, kind: 'unknown', line: this.line(node), reason: fromFile.unknown}
       if (fromFile) {
         const v = meta?.numeric?.has(name) && /^\s*-?\d+(\.\d+)?\s*$/.test(fromFile.value) ? Number(fromFile.value) : fromFile.value
-        return {file: this.opts.file, kind: 'known', line: this.line(node), value: v, via: [fromFile.source, fromDefault(`pydantic-settings reads env_file (${meta!.envFile!.at}) for a field no env var sets`, PYDANTIC_SETTINGS_SOURCES)]}
+        return {file: this.opts.file, kind: 'known', line: this.line(node), value: v, via: [...entrySources(fromFile), fromDefault(`pydantic-settings reads env_file (${meta!.envFile!.at}) for a field no env var sets`, PYDANTIC_SETTINGS_SOURCES)]}
       }
 
       // A nested model (`db: DbSettings = DbSettings()`) with env_nested_delimiter: its fields are read under `DB__`.
@@ -1807,8 +1813,10 @@ class Evaluator {
     const override = [kwargs[loader.overrideKw], args[loader.overrideAt]].some((v) => v?.kind === 'known' && v.value === true)
     const maybe = this.arms.filter((a) => !/\b(?:exists|isfile|is_file|access)\s*\(/.test(a.cond))
     const note = fromDefault(`${loader.lib} at ${at} loads ${how} into os.environ${override ? ', replacing variables already set' : '; a variable already set keeps its value'}`, loader.ref)
-    const entries = found.entries.map((e): EnvEntry => {
-      if (loader.interpolates && e.value.includes('${')) return {...e, unknown: `${e.name} in ${found.path} expands \`${e.value.slice(0, 40)}\`, which ${loader.lib} interpolates and conncalc does not`}
+    const interpolateOff = [kwargs.interpolate, args[4]].some((v) => v?.kind === 'known' && v.value === false)
+    const read = loader.interpolates && !interpolateOff ? interpolateDotenv(found.entries, override, found.path, (n) => this.osEnviron(n)) : found.entries
+    const entries = read.map((e): EnvEntry => {
+      if (e.unknown) return e
       // Loaded under a condition conncalc cannot decide: taken as loaded (the larger case for a pool), and said.
       if (maybe.length > 0) return {...e, source: assumed(`${e.name} from ${e.source.kind === 'env' ? e.source.from : found.path}, which ${at} loads only when \`${maybe[0].cond}\` (${maybe[0].file}:${maybe[0].line}) holds; conncalc cannot decide it and takes the file as loaded`), via: [note]}
       return {...e, via: [...(e.via ?? []), note]}
@@ -1829,8 +1837,10 @@ class Evaluator {
     for (const f of [...envFile.files].reverse()) {
       const got = run.envFile(f)
       if (!got || !('entries' in got)) continue
+      // Read with python-dotenv's dotenv_values() (pydantic-settings DotEnvSettingsSource): interpolated, the file's own values first.
+      const entries = got.entries.some((e) => e.value.includes('${')) ? interpolateDotenv(got.entries, true, got.path, (n) => this.osEnviron(n)) : got.entries
       for (const n of names) {
-        const e = got.entries.find((x) => x.name.toLowerCase() === n.toLowerCase() && x.name.toUpperCase() !== 'DATABASE_URL')
+        const e = entries.find((x) => x.name.toLowerCase() === n.toLowerCase() && x.name.toUpperCase() !== 'DATABASE_URL')
         if (e) return e
       }
     }
@@ -1861,6 +1871,26 @@ class Evaluator {
     }
   }
 
+  /**
+   * django-environ's Env.get_value: a value (or default) that starts with `$` is a proxy, the name of the variable to
+   * read instead, with the same cast and default (`FOO=$BAR` reads BAR; environ.py "Resolve any proxied values"). A
+   * proxied name set nowhere conncalc reads gives the default, as an assumption (a config var may set it on the dyno);
+   * with no default, django-environ raises ImproperlyConfigured: unknown.
+   */
+  private environRead(node: PyNode, name: string, dflt: EvalValue | undefined, required = !dflt, hops = 0): EvalValue {
+    const v = this.envRead(node, name, dflt, required)
+    if (v.kind !== 'known' || typeof v.value !== 'string' || !v.value.startsWith('$')) return v
+    const target = v.value.replace(/^\$+/, '')
+    const line = this.line(node)
+    if (hops >= 10 || target === '') return {file: this.opts.file, kind: 'unknown', line, reason: `${name} is \`${v.value.slice(0, 40)}\`, a django-environ proxy conncalc cannot follow`}
+    const proxy = fromDefault(`django-environ reads ${target} for ${name}, whose value \`$${target}\` names it`, 'https://github.com/joke2k/django-environ/blob/v0.11.2/environ/environ.py')
+    const got = this.environRead(node, target, dflt, !dflt, hops + 1)
+    if (got.kind !== 'known') return got.missingEnv ? {...got, reason: `${name} is \`$${target}\` (a django-environ proxy) and ${target} is not set anywhere`} : got
+    if (this.env(target) || target === 'DATABASE_URL' || got.via.some((s) => s.kind === 'assumed')) return {...got, via: [...got.via, ...v.via, proxy]}
+    // The proxied variable is unset here: its default is taken, as an assumption (a config var may set it on the dyno).
+    return {...got, via: [assumed(`${name} is \`$${target}\` (${v.via[0]?.kind === 'env' ? v.via[0].from : 'its default'}), which django-environ reads as ${target}; ${target} is set nowhere conncalc reads, so the default is taken (a config var may set it on the dyno)`), ...got.via, proxy]}
+  }
+
   private envRead(node: PyNode, name: string, dflt: EvalValue | undefined, required: boolean, decouple = false): EvalValue {
     const e = this.env(name) ?? (decouple ? this.decoupleFile(name) : undefined)
     const line = this.line(node)
@@ -1868,7 +1898,7 @@ class Evaluator {
     if (e?.unknown) return {file: this.opts.file, kind: 'unknown', line, reason: e.unknown}
     // app.json requires it with no value: the deployer sets it, so the default (or a fallback after `or`) is assumed.
     const deployer = this.deployerSets(name)
-    if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: deployer ? [e.source, deployer] : [e.source]}
+    if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: deployer ? [...entrySources(e), deployer] : entrySources(e)}
     // Heroku Postgres sets DATABASE_URL on every dyno: a default written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.opts.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
     if (dflt) return dflt.kind === 'known' ? {...dflt, line, ...(deployer ? {via: [...dflt.via, deployer]} : {})} : dflt
@@ -1971,7 +2001,9 @@ class Evaluator {
 
     if (isDbUrlCall(callee)) {
       const primaryUrl = this.env('DATABASE_URL')?.value
-      return dbUrlDict({args, callee, kwargs, primaryUrl, readEnv: (n) => this.envRead(node, n, undefined, false)}, (value, ...from) => this.known(node, value, ...from))
+      // django-environ's env.db() reads its variable through get_value, proxies included.
+      const readEnv = (n: string): EvalValue => (callee.startsWith('environ.') ? this.environRead(node, n, undefined, false) : this.envRead(node, n, undefined, false))
+      return dbUrlDict({args, callee, kwargs, primaryUrl, readEnv}, (value, ...from) => this.known(node, value, ...from))
     }
 
     // django-configurations: `DATABASES = values.DatabaseURLValue(default, environ_name=…, alias=…, conn_max_age=…)`
@@ -2003,9 +2035,9 @@ class Evaluator {
       const scheme = environ ? receiverCall?.kwargs[name] : undefined
       const schemeDefault = scheme?.kind === 'known' && isObj(scheme.value) && scheme.value.kind === 'list' ? scheme.value.items[1] : undefined
       const dflt = kwargs.default ?? (callee === 'decouple.config' || method ? args[1] : undefined) ?? schemeDefault
-      const v = this.envRead(node, name, dflt, !dflt, callee === 'decouple.config')
+      const v = environ ? this.environRead(node, name, dflt) : this.envRead(node, name, dflt, !dflt, true)
       const schemeCast = environ ? /^\(\s*(\w+)/.exec(receiverCall?.kwargText?.[name] ?? '')?.[1] : undefined
-      return this.cast(node, v, method ?? kwargText.cast ?? schemeCast)
+      return this.cast(node, v, method ?? kwargText.cast ?? schemeCast ?? (environ ? smartCast(dflt) : undefined))
     }
 
     if (callee === 'importlib.import_module' || callee === 'getattr' || callee === 'hasattr') return this.reflect(node, callee, args)
@@ -2206,6 +2238,16 @@ const CONVERSIONS = new Set(['bool', 'float', 'int', 'list', 'str', 'tuple'])
 
 /** Named children, without comments and line continuations. */
 /** The expressions a function body's `return` statements give, as written (a bare `return` is "None"); not those of functions or classes inside it. */
+/**
+ * django-environ's smart_cast (on by default): with no cast given, a value read from the environment is cast to the
+ * type of the default (environ.py get_value: `cast = type(default)`), so `env("WORKERS", default=2)` is a number.
+ */
+function smartCast(dflt: EvalValue | undefined): string | undefined {
+  if (dflt?.kind !== 'known') return undefined
+  if (typeof dflt.value === 'boolean') return 'bool'
+  return typeof dflt.value === 'number' && Number.isInteger(dflt.value) ? 'int' : undefined
+}
+
 function returnTexts(body: PyNode | null): string[] {
   const out: string[] = []
   const walk = (n: PyNode): void => {
