@@ -312,9 +312,21 @@ export function readImage(files: FileReader, dockerfile: string, target: StageCh
   const inside = repoFolder(stage)
   const cwd = inside === undefined ? (copiedFolder(stage, context, files) ?? context) : posix.join(context, inside).replace(/^\.$/, '')
   const env = stage.env.length > 0 ? layer(`${file.path} ENV`, stage.env) : undefined
-  const command = imageCommand(stage)
+  const command = imageCommand(stage) ?? baseCommand(stage, file.path, diagnostics)
   const written = writtenScripts(stage, file.path, command, diagnostics)
   return {context, cwd, file: file.path, stage, ...(command ? {command} : {}), ...(env ? {env} : {}), ...(written ? {written} : {})}
+}
+
+/** The official php:*-fpm images end with `CMD ["php-fpm"]` (docker-library/php Dockerfile-linux.template). */
+const PHP_FPM_IMAGE = /^(?:docker\.io\/)?(?:library\/)?php:\S*fpm/
+const PHP_IMAGE_REF = 'https://github.com/docker-library/php/blob/master/Dockerfile-linux.template'
+
+/** The command a known base image runs when the Dockerfile sets neither CMD nor ENTRYPOINT (the official php:*-fpm: php-fpm), said. */
+function baseCommand(stage: DockerStage, path: string, diagnostics: Diagnostic[]): {command: string; line: number} | undefined {
+  const base = stage.baseImage ?? stage.base
+  if (!PHP_FPM_IMAGE.test(base)) return undefined
+  diagnostics.push({code: 'missing-config', file: path, line: stage.line, message: `${path} sets no CMD: its base image ${base} runs \`php-fpm\` (its own CMD, ${PHP_IMAGE_REF})`, severity: 'info'})
+  return {command: 'php-fpm', line: stage.line}
 }
 
 /**

@@ -6,7 +6,8 @@
  *
  * App (temp, made up): composer.json and public/index.php (PDO pgsql), fly.toml with no [processes] (the image's CMD).
  *   php:8.3-fpm-alpine, deploy/www.conf copied to /usr/local/etc/php-fpm.d/www.conf ([www] pm = static, max_children 12): 12.
- *   the same base, no pool copied: the image's www.conf (php-src's www.conf.default, pm.max_children = 5): 5, a default.
+ *   the same base, no pool copied: the image's www.conf (php-src's www.conf.default, pm.max_children = 5): 5, a default;
+ *     the same with no CMD: the image's own CMD php-fpm (before: no command, 1*), 5.
  *   deploy/php-fpm.d/ copied onto php-fpm.d: api.conf ([api] ondemand, 3) and zz-tuning.conf ([www] max_children
  *     ${FPM_WORKERS}, ENV FPM_WORKERS=9, loaded after the shipped www.conf's 5): 9 + 3 = 12.
  *   RUN echo "pm.max_children = 16" >> /usr/local/etc/php-fpm.d/www.conf (appended to the shipped [www]): 16.
@@ -46,9 +47,12 @@ describe('PHP-FPM in a container image: the pools in the image', () => {
     expect(JSON.stringify(r.type('app'))).toContain('deploy/www.conf')
   })
 
-  it("no pool copied: the official image's www.conf, 5 (a default, not an assumption)", () => {
+  it("no pool copied: the official image's www.conf, 5 (a default, not an assumption); with no CMD the image's own php-fpm runs, said", () => {
     const r = app1(official())
     expect(procs(r)).toMatchObject({assumed: false, value: 5})
+    const bare = app1(official().replace('CMD ["php-fpm"]\n', ''))
+    expect(procs(bare)).toMatchObject({assumed: false, value: 5})
+    expect(bare.diagnostics).toContainEqual(expect.objectContaining({file: 'Dockerfile', line: 1, message: expect.stringContaining('sets no CMD: its base image php:8.3-fpm-alpine runs `php-fpm`'), severity: 'info'}))
   })
 
   it('a folder of pool files: a later file overrides [www] (with the image ENV) and a second pool adds its own, 9 + 3', () => {
