@@ -54,15 +54,16 @@ describe('GoodJob', () => {
   it('async mode in config/environments/production.rb: job threads and utility connections inside each Puma process', async () => {
     const r = await planFixture('good-job-async', {env: ['WEB_CONCURRENCY=2', 'DB_POOL=10']})
     const web = r.type('web')
-    // min(10, 3 request threads + 2 job threads + 2 utility) + 1 listener = 8 per worker, 2 workers = 16.
+    // min(10, 3 request threads + 2 job threads + 2 utility) = 7 per worker, 2 workers = 14: the LISTEN thread is
+    // the master's (no GoodJob.restart in on_worker_boot), so a worker's listener is in the ceiling only.
     // The master Puma 6 preloads (workers from WEB_CONCURRENCY) holds no request connection after boot on Rails 7.2
     // (ceiling only), but it loads the app from config.ru, so GoodJob's in_webserver? holds there and its capsule
     // starts in the master too, and config/puma.rb has no before_fork { GoodJob.shutdown }: min(10, 2 + 2) + 1 = 5.
-    expect(counts(web)).toEqual([2, 3, 8, 21])
+    expect(counts(web)).toEqual([2, 3, 7, 19])
     expect(web.extras.map((x) => [x.kind, x.count, x.inPool, x.ceilingOnly, x.per])).toEqual([
       ['good-job-async-threads', 2, true, false, 'process'],
       ['good-job-utility', 2, true, false, 'process'],
-      ['good-job-listener', 1, false, false, 'process'],
+      ['good-job-listener', 1, false, true, 'process'],
       ['forking-parent', 1, false, true, 'dyno'],
       ['good-job-master', 4, false, false, 'dyno'],
       ['good-job-master-listener', 1, false, false, 'dyno'],
@@ -73,8 +74,8 @@ describe('GoodJob', () => {
     // What a reader sees: the table's extra column is every extra (2 + 2 + 1 = 5); --explain splits it into the 4 that
     // come from the pool and the 1 outside it, so the two add up.
     const c = new Chalk({level: 0})
-    expect(renderTable(r.report, {chalk: c, explain: false, procfile: 'Procfile'})).toMatch(/^web +puma +1\* +2 +3 +10 +5 +8 +21 +21 /m)
-    expect(renderTable(r.report, {chalk: c, explain: true, procfile: 'Procfile'})).toContain('connections per process = min(10, 3 + 4 extra in the pool) + 1 extra outside the pool = 8')
+    expect(renderTable(r.report, {chalk: c, explain: false, procfile: 'Procfile'})).toMatch(/^web +puma +1\* +2 +3 +10 +4 +7 +19 +19 /m)
+    expect(renderTable(r.report, {chalk: c, explain: true, procfile: 'Procfile'})).toContain('connections per process = min(10, 3 + 4 extra in the pool) + 0 extra outside the pool = 7')
   })
 
   it('async mode with the default pool 5: warns that 3 + 2 + 2 do not fit', async () => {

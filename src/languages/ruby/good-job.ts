@@ -214,6 +214,45 @@ function masterCapsule(server: ServerAnalysis, threads: Sourced<number>, where: 
   ]
 }
 
+/** The first `GoodJob.<name>` call in a hook's calls (blocks included), if any. */
+function goodJobCall(calls: readonly DslCall[], name: string): DslCall | undefined {
+  for (const c of calls) {
+    if (c.name === name && /^(::)?GoodJob$/.test(c.receiver ?? '')) return c
+    const inner = goodJobCall(c.blockBody ?? [], name)
+    if (inner) return inner
+  }
+
+  return undefined
+}
+
+// Hooks a forked child runs at boot: Puma's before_worker_boot (7+) / on_worker_boot, Unicorn's after_fork.
+const CHILD_HOOKS = new Set(['after_fork', 'before_worker_boot', 'on_worker_boot'])
+
+/**
+ * What a forked worker runs of GoodJob when its boot hook does not call `GoodJob.restart` (README: schedulers "should
+ * be stopped before forking, restarted after fork"). The master started the capsule (after_initialize), and a thread
+ * does not survive fork: the notifier's LISTEN loop, the poller and the cron tasks are the master's, and nothing in
+ * the worker starts them again (Capsule#create_thread starts the capsule only when `startable?`, i.e. never started).
+ * So the worker holds no LISTEN connection; its schedulers still take the jobs it enqueues itself. After a sure
+ * `GoodJob.shutdown` in before_fork the capsule is shut down and not startable (Capsule#shutdown sets @startable
+ * false), and Scheduler#create_thread returns nil when its executor is not running: the worker runs no job at all.
+ * Undefined when the server does not preload and fork, or a worker hook restarts GoodJob (an undecided one too).
+ */
+function childCapsule(server: ServerAnalysis): {shutdown: boolean; why: string} | undefined {
+  const fork = server.fork
+  if (!fork?.forks.value || !fork.preload.value) return undefined
+  const hooks = (server.facts as {hooks?: RubyHook[]} | undefined)?.hooks ?? []
+  if (hooks.some((h) => CHILD_HOOKS.has(h.name) && goodJobCall(h.body, 'restart'))) return undefined
+  const shutdown = hooks.some((h) => h.name === fork.parentHook && !h.conditional && (() => {
+    const call = goodJobCall(h.body, 'shutdown')
+    return call !== undefined && !call.conditional
+  })())
+  const none = `no GoodJob.restart in ${fork.childHook}`
+  return shutdown
+    ? {shutdown, why: `the ${fork.parent} calls GoodJob.shutdown in ${fork.parentHook} and ${none}: each worker inherits a capsule that is shut down and not startable again (Capsule#shutdown; Scheduler#create_thread returns nil when its executor is not running), so it runs no GoodJob job and opens no GoodJob connection`}
+    : {shutdown, why: `the ${fork.parent} starts GoodJob's capsule when it loads the app and ${none}: the notifier's LISTEN thread is the ${fork.parent}'s and does not survive fork, and nothing starts it again in a worker (Capsule#create_thread starts only a capsule never started), so a worker holds no LISTEN connection`}
+}
+
 async function asyncModeAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
   const version = ctx.versions.good_job
   if (!version || !WEB_SERVERS.has(server.server)) return {diagnostics: []}
@@ -223,18 +262,38 @@ async function asyncModeAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): 
   if (mode !== 'async' && mode !== 'async_server' && mode !== 'async_all') return {diagnostics: []}
   const where = s.executionMode!.source
   const master = masterCapsule(server, s.threads, where, mode)
+  const diagnostics = s.diagnostics.map((d) => ({...d, processType: ctx.processType}))
+  let extrasPerProcess: Extra[] = [
+    {
+      count: {...s.threads, via: [...(s.threads.via ?? []), where]},
+      inPool: true,
+      kind: 'good-job-async-threads',
+      reason: `GoodJob job threads in each ${server.server} process (execution_mode ${mode})`,
+    },
+    ...utilityExtras([where]),
+  ]
+  const child = childCapsule(server)
+  if (child) {
+    const ref = fromDefault(child.why, README_FORK)
+    const off = (x: Extra): Extra => ({...x, ceilingOnly: true, count: sourced(x.count.value, ref, [x.count.source, ...(x.count.via ?? [])]), reason: `${x.reason}: not running in a forked worker`})
+    extrasPerProcess = extrasPerProcess.map((x) => (child.shutdown || x.kind === 'good-job-listener' ? off(x) : x))
+    const fork = server.fork!
+    if (child.shutdown) {
+      diagnostics.push({
+        code: 'never-runs',
+        file: fork.file,
+        fix: `add to ${fork.file}: ${fork.childHook} { GoodJob.restart } (GoodJob's README), or run jobs in a worker process (good_job start)`,
+        message: `${ctx.processType}: GoodJob runs in async mode (execution_mode ${mode}), but ${child.why}: jobs enqueued there wait for another GoodJob process`,
+        processType: ctx.processType,
+        severity: 'info',
+      })
+    }
+  }
+
   return {
-    diagnostics: s.diagnostics.map((d) => ({...d, processType: ctx.processType})),
+    diagnostics,
     ...(master.length > 0 ? {extrasPerDyno: master} : {}),
-    extrasPerProcess: [
-      {
-        count: {...s.threads, via: [...(s.threads.via ?? []), where]},
-        inPool: true,
-        kind: 'good-job-async-threads',
-        reason: `GoodJob job threads in each ${server.server} process (execution_mode ${mode})`,
-      },
-      ...utilityExtras([where]),
-    ],
+    extrasPerProcess,
     versions: {good_job: version},
   }
 }
