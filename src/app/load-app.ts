@@ -507,9 +507,10 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named, chosen))
   if (isPlatformManifest(named)) {
     // With --root, a fly.toml / render.yaml in a subfolder (`fly deploy -c apps/api/fly.toml` from the repository root) is
-    // read where it is, not looked for at the root: its [build] dockerfile is beside it (platform-manifest.ts flyApp).
+    // read where it is, not looked for at the root: its [build] dockerfile is beside it (platform-manifest.ts flyApp). A
+    // root file of the same name (another app's fly.toml beside services/worker/fly.toml) is not the one named.
     const under = options.root === undefined ? undefined : relative(resolve(options.root), resolve(procfilePath)).split('\\').join('/')
-    const path = under && !under.startsWith('../') && under !== '..' && !files.exists(named) ? under : named
+    const path = under && !under.startsWith('../') && under !== '..' ? under : named
     return take(await platformManifestApp(files, path, folder, options.above?.services, chosen))
   }
 

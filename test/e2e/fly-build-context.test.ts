@@ -10,6 +10,9 @@
  *   usual entry server.js for both: 3 + 3 = 6.
  * - a root fly.toml building docker/Dockerfile (`COPY . /srv`, WORKDIR /srv, CMD node server.js; Pool max 6): 6.
  *   Before: /srv was docker/, server.js not found, 1*.
+ * - services/worker/fly.toml (`[build] dockerfile = "Dockerfile"`, beside it; CMD node services/worker/run.js, pg Pool
+ *   max 4) in a repository whose root has its own fly.toml and Dockerfile for the web app (Pool max 9): the worker is 4.
+ *   Before: the root fly.toml was read in its place (a file of the same name at the root won), 9.
  */
 import {describe, expect, it} from 'vitest'
 import {join} from 'node:path'
@@ -48,5 +51,21 @@ describe('the build context of fly deploy', () => {
     const r = planJson(join(dir, 'fly.toml'), ['--scale', 'app=1'])
     expect(r.type('app')).toMatchObject({connections: 6, poolPerProcess: 6})
     expect(r.type('app').databases).toEqual(['pg server.js:2'])
+  })
+
+  it('reads the subfolder fly.toml named, not a root fly.toml of the same name', () => {
+    const dir = app({
+      'Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD ["node", "web.js"]\n',
+      'fly.toml': 'app = "quill-web"\n\n[http_service]\n  internal_port = 8080\n',
+      'package.json': '{"name": "quill", "private": true, "workspaces": ["services/*"], "dependencies": {"pg": "^8.13.1"}}\n',
+      'services/worker/Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nCOPY services/worker services/worker\nRUN npm install\nCMD ["node", "services/worker/run.js"]\n',
+      'services/worker/fly.toml': 'app = "quill-worker"\n\n[build]\n  dockerfile = "Dockerfile"\n',
+      'services/worker/package.json': '{"name": "quill-worker", "dependencies": {"pg": "^8.13.1"}}\n',
+      'services/worker/run.js': "const {Pool} = require('pg')\nconst pool = new Pool({max: 4})\nsetInterval(() => pool.query('select 1'), 5000)\n",
+      'web.js': "const {Pool} = require('pg')\nconst pool = new Pool({max: 9})\nrequire('http').createServer(async (_q, s) => s.end(String((await pool.query('select 1')).rowCount))).listen(8080)\n",
+    })
+    const r = planJson(join(dir, 'services/worker/fly.toml'), ['--root', dir, '--scale', 'app=1'])
+    expect(r.processTypes.map((p) => [p.name, p.connections])).toEqual([['app', 4]])
+    expect(r.type('app').databases).toEqual(['pg services/worker/run.js:2'])
   })
 })
