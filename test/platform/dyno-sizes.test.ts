@@ -6,6 +6,7 @@ import {memoryFiles} from '../../src/model/files.js'
 import {describeSourced, fromFlag, isAssumption, sourced} from '../../src/model/source.js'
 import {buildpackWebConcurrency, classicWebConcurrency, dynoFacts, dynoSizeTableSchema, findDynoSize} from '../../src/platform/dyno-sizes.js'
 import {platformLayer} from '../../src/platform/env-layer.js'
+import {autotuneChildren} from '../../src/languages/php/fpm-memory-limit.js'
 import {detectLanguage} from '../../src/platform/language.js'
 
 const table = loadDynoSizes()
@@ -29,6 +30,8 @@ describe('plans/dyno-sizes.json', () => {
     const php = Math.min(Math.floor(ratio), Math.floor(Math.ceil(Math.log2(ratio)) * s.nproc * 2))
     // Python's CNB sets no WEB_CONCURRENCY on Fir (Dev Center, python-concurrency).
     expect(s.webConcurrency).toEqual(fir ? {nodejs: node, php} : {nodejs: node > 200 ? 1 : node, php, python})
+    // The PHP analyzer's autotune (used when the app sets another memory_limit) gives the row's count at 128M.
+    expect(autotuneChildren(s.memoryMb, s.nproc, 128 * 1024 ** 2)).toBe(php)
   })
 
   it('marks exactly the dyno-* sizes as Fir', () => {

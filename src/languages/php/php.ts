@@ -16,6 +16,7 @@ import {analyzePhpWorker} from './workers.js'
 import {anotherDatabase} from '../common/database-drivers.js'
 import {laravelDatabase} from './laravel-database.js'
 import {imageFpmChildren} from './fpm-pools.js'
+import {autotuneChildren, fpmMemoryLimit} from './fpm-memory-limit.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
 /** The PHP CNB (Fir) runs the same autotune, reading memory and CPUs from cgroups v1/v2 since 1.5.0. */
@@ -29,12 +30,19 @@ const SCALINGO_RAM: Record<string, number> = {'2XL': 4096, '3XL': 8182, L: 1024,
 
 function autotuned(ctx: AnalyzerContext): Sourced<number> {
   const d = ctx.dyno
-  if (!d) return sourced(4, fromDefault('heroku/php FPM children on a 512 MB dyno', AUTOTUNE), [assumed('dyno size unknown')])
-  const n = d.row.webConcurrency.php
+  // A memory_limit the command's FPM config (-F/-f), the document root's .user.ini or its php.ini (-i) sets is the one autotune divides by.
+  const set = fpmMemoryLimit(ctx.files, ctx.command.argv)
+  if (!d) {
+    const n = set ? autotuneChildren(512, 8, set.bytes) : 4
+    return sourced(n, fromDefault(`heroku/php FPM children on a 512 MB dyno${set ? ` with memory_limit ${set.raw}` : ''}`, AUTOTUNE), [...(set ? [set.source] : []), assumed('dyno size unknown')])
+  }
+
+  const n = set ? autotuneChildren(d.memoryMb.value, d.nproc.value, set.bytes) : d.row.webConcurrency.php
   const fir = d.row.generation === 'fir'
-  const what = `heroku/php${fir ? ' (CNB, from the cgroup limits)' : ''} sizes PHP-FPM to ${n} children on ${d.name} (memory_limit 128M)`
+  const limit = set ? (set.bytes < 0 ? 'memory_limit -1, no limit: autotune\'s count falls below 1 and the boot script takes 1' : `memory_limit ${set.raw}`) : 'memory_limit 128M'
+  const what = `heroku/php${fir ? ' (CNB, from the cgroup limits)' : ''} sizes PHP-FPM to ${n} ${n === 1 ? 'child' : 'children'} on ${d.name} (${limit})`
   // The formula reads memory and CPUs: where either is a guess (Fir sizes, Private nproc), so is the result.
-  const via = uniqueSources([[d.size.source, d.memoryMb.source, d.nproc.source].filter((s) => s.kind === 'assumed')])
+  const via = uniqueSources([[...(set ? [set.source] : []), ...[d.size.source, d.memoryMb.source, d.nproc.source].filter((s) => s.kind === 'assumed')]])
   return sourced(n, fromDefault(what, fir ? AUTOTUNE_CNB : AUTOTUNE), via)
 }
 
