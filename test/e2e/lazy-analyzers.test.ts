@@ -103,7 +103,7 @@ describe('start-up stays fast: the TOML parser loads only for an app with a fly.
 
 describe("start-up stays fast: dist/cli.cjs's top-level scope leaves out the analyzers a Rails run never loads", () => {
   // esbuild.config.js (lazyScopes) moves the top-level statements of the modules only import() reaches (other than
-  // Ruby's) into a function per set of them, called the first time one is imported: V8 rebuilds the table of the
+  // Prism's) into a function per set of them, called the first time one is imported: V8 rebuilds the table of the
   // bundle's top-level names whenever it reads the code cache, and makes each top-level function at every start.
   // A marker per language: a string that only one module of that language's analyzers holds.
   const markers = {
@@ -115,6 +115,10 @@ describe("start-up stays fast: dist/cli.cjs's top-level scope leaves out the ana
     'PHP (src/languages/php/php.ts)': 'https://www.php.net/manual/en/features.persistent-connections.php',
     'Python (src/languages/python/evaluate.ts)': 'https://docs.python.org/3/library/sys.html#sys.argv',
     'Rust (src/languages/rust/rocket.ts)': 'https://github.com/rwf2/Rocket/blob/v0.5.1/contrib/db_pools/lib/src/database.rs#L258-L264',
+    // Ruby's analyzers that only import() reaches and a Rails app without them never loads (src/procfile/registry.ts).
+    'Ruby resque (src/languages/ruby/resque.ts)': 'https://github.com/resque/resque/blob/master/docs/HOOKS.md',
+    'Ruby sneakers (src/languages/ruby/sneakers.ts)': 'https://github.com/jondot/sneakers/blob/v2.11.0/lib/sneakers',
+    'Ruby thin (src/languages/ruby/thin.ts)': 'https://github.com/macournoyer/thin/blob/master/lib/thin/runner.rb',
   }
   const text = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')
   // The bundle's lines: its build, a guard, then `(function (exports, …) {` around the program.
