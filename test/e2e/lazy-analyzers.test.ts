@@ -163,3 +163,13 @@ describe("start-up stays fast: oclif's logger (debug) loads only when DEBUG is s
     expect(logged.stderr).toMatch(/oclif:config loading core plugin from /)
   })
 })
+
+describe("start-up stays fast: Prism's tree walk by visitor, which conncalc does not use, is left out", () => {
+  // esbuild.config.js (prismWithoutVisitors): each node class's accept() and childNodes(), and the Visitor classes.
+  it('dist/cli.cjs holds compactChildNodes but no accept(visitor) or visit method', () => {
+    const cli = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')
+    expect(cli).toContain('compactChildNodes(){')
+    expect(cli).not.toContain('visitCallNode')
+    expect(cli).not.toContain('childNodes(){')
+  })
+})
