@@ -48,6 +48,7 @@ import {exportedWords, type Stage} from './export-file.js'
 import {substituteDynoCommands} from './dyno-commands.js'
 import {deployHookOf} from './release.js'
 import {daemonizes, neverReturns} from '../languages/common/long-running.js'
+import {makeRun, type MakeRun} from './makefile.js'
 
 /** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
@@ -191,7 +192,8 @@ export async function followCommand(
   const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
   // A deploy hook's `a && b` runs each in turn: read as a script, each one is kept (ScriptReader.inSequence).
   const inTurn = deployHookOf(processType) !== undefined && (split.preCommands ?? []).some((c) => c[0] !== 'cd')
-  if (!inTurn && !shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !runsShellScript(split) && !exportsCommandOutput(raw) && !delegates(split.argv, files, env, origin)) return undefined
+  const make = makeRun(split.argv, files, '', (n) => env.get(n)?.value) !== undefined
+  if (!inTurn && !make && !shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !runsShellScript(split) && !exportsCommandOutput(raw) && !delegates(split.argv, files, env, origin)) return undefined
   const walk = async (forced: ReadonlyMap<string, number>): Promise<Walk> => {
     const reader = new ScriptReader(files, processType, dyno, forced)
     const state = newState(env, '', [])
@@ -376,6 +378,7 @@ function scriptDelegates(text: string, run: NodeRun, files: FileReader, env: Env
   if ((split.background ?? []).length > 0) return true
   if ((split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, run.cwd, c[1]))) return true
   if (shellScriptOf(split.argv, files, run.cwd)) return true
+  if (makeRun(split.argv, files, run.cwd, (n) => env.get(n)?.value) !== undefined) return true
   if (!DELEGATING_PROGRAMS.has(split.argv[0]?.split('/').pop() ?? '')) return false
   return nodeDelegation({argv: split.argv, cwd: run.cwd, files, origin: run.origin}, (t, r) => scriptDelegates(t, r, files, env, depth + 1)) !== undefined
 }
@@ -1087,6 +1090,21 @@ class ScriptReader {
       }
     }
 
+    // `make run-web`: the target's prerequisites' recipes, then its own, each line in a shell of its own (makefile.ts).
+    const made = makeRun(argv, this.files, state.cwd, (n) => this.childEnv(state, ctx.file).get(n)?.value)
+    if (made && 'why' in made) {
+      this.diagnostics.push({code: 'unknown-config-value', file: made.file, line: made.line, message: `${this.processType}: \`${argv.join(' ')}\`: ${made.why}; what it runs is not known`, processType: this.processType, severity: 'warning'})
+    } else if (made) {
+      if (ctx.depth >= MAX_DEPTH) {
+        this.diagnostics.push({code: 'unknown-config-value', file: ctx.file, line, message: `${this.processType}: ${made.file} is a script ${MAX_DEPTH} scripts deep; not followed`, processType: this.processType, severity: 'warning'})
+        return
+      }
+
+      await this.make(made, state, ctx, bg, line)
+      if (exec && !bg) state.done = true
+      return
+    }
+
     const script = shellScriptOf(argv, this.files, state.cwd)
     if (script) {
       const again = ctx.within.indexOf(script)
@@ -1130,6 +1148,23 @@ class ScriptReader {
     } else {
       this.setCandidate(state, proc(command, false))
       if (exec) state.done = true
+    }
+  }
+
+  /**
+   * `make TARGET`: each recipe line in turn, in a shell of its own (sh -c) started in make's folder, with make's
+   * command-line variables in its environment; a line that never returns (a server) ends it, as in a script.
+   */
+  private async make(run: MakeRun, state: State, ctx: Ctx, bg: boolean, line: number): Promise<void> {
+    const env = this.childEnv(state, ctx.file)
+    const given = run.vars.map((v) => ({name: v.name, source: fromEnv(v.name, `${ctx.file}:${line}`), value: v.value}))
+    for (const l of run.lines) {
+      if (state.done) break
+      const inner = newState(given.length > 0 ? env.with(layer(`${ctx.file}:${line}`, given)) : env, run.dir, [...state.assumptions])
+      inner.positional = []
+      if (state.loop) inner.loop = state.loop
+      await this.walkText(l.text, {file: run.file, line: l.line}, inner, ctx.depth + 1, [...ctx.within, run.file])
+      this.childDone(inner, state, bg, false)
     }
   }
 
