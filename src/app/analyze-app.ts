@@ -34,6 +34,7 @@ import {resolveCommandOutput} from '../procfile/command-output.js'
 import {argvWithDynoCommands} from '../procfile/dyno-commands.js'
 import {cpuCountWarning, fromNproc} from '../languages/common/cpu-count.js'
 import {COMMAND_LINE} from '../languages/common/setting.js'
+import {daemonizes} from '../languages/common/long-running.js'
 import {modulesFromRoot} from '../languages/python/module-paths.js'
 import {settingsFlag} from '../languages/python/program.js'
 import {anotherDatabase, driverOnlyUnseen, hookWritesRequirements, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
@@ -1135,7 +1136,9 @@ async function besideExtra(other: ScriptCtx, versions: Record<string, string>, d
   }
   const b = budgetProcess(model)
   const via = uniqueSources([derivedFrom([analysis.processesPerDyno, analysis.threadsPerProcess, ...(pools ?? []).map((p) => p.pool)]), other.notes])
-  const what = `${other.ctx.command.argv.join(' ').slice(0, 60)}${other.background ? ' &' : ''}`
+  // A server in the background by its own daemonizing flag (`gunicorn app --daemon`), not by `&`: shown as written,
+  // the flag kept (cut at 60 characters it was `gunicorn app  &`).
+  const what = daemonizes(other.ctx.command.argv) ? other.ctx.command.argv.join(' ') : `${other.ctx.command.argv.join(' ').slice(0, 60)}${other.background ? ' &' : ''}`
   const copies = other.copies > 1 ? ` × ${other.copies} copies` : ''
   const where = other.cwd ? ` in ${other.cwd}/` : ''
   const extra: Extra = {
