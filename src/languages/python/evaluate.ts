@@ -990,12 +990,12 @@ class Evaluator {
           const path = n.childForFieldName('name')?.text.replaceAll(/\s+/g, '') ?? ''
           const alias = n.childForFieldName('alias')?.text
           if (alias) this.aliases.set(alias, path)
-          this.imports.push({level: 0, line, module: path, names: []})
+          this.imports.push({level: 0, line, module: path, names: [], ...(this.functionName ? {within: this.functionName} : {})})
         } else {
           const path = n.text.replaceAll(/\s+/g, '')
           const head = path.split('.')[0]
           this.aliases.set(head, head)
-          this.imports.push({level: 0, line, module: path, names: []})
+          this.imports.push({level: 0, line, module: path, names: [], ...(this.functionName ? {within: this.functionName} : {})})
         }
       }
 
@@ -1022,7 +1022,7 @@ class Evaluator {
       } else names.push([n.text, n.text])
     }
 
-    this.imports.push({level, line, module, names: star ? '*' : names.map(([n]) => n)})
+    this.imports.push({level, line, module, names: star ? '*' : names.map(([n]) => n), ...(this.functionName ? {within: this.functionName} : {})})
     const resolved = await this.resolveModule(module, level)
     if (star) {
       if (resolved) for (const [k, v] of resolved) scope.set(k, v)

@@ -20,6 +20,9 @@ import {type PyModule, subclassesOf} from './values.js'
 const concurrencySubclasses = (modules: PyModule[]): Map<string, string> => subclassesOf(modules, CONCURRENCY)
 import {serverInCode} from './server-in-code.js'
 import {entryFiles} from './app-pools.js'
+import {loadsNoDatabase} from './no-database.js'
+
+const IMPORTS = 'https://docs.python.org/3/reference/import.html'
 
 export const MAIN = 'https://docs.python.org/3/library/threading.html#threading.main_thread'
 
@@ -54,6 +57,23 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
 
   // Running one command of a CLI: starts in its other commands, or in helpers only they call, do not run here.
   const owners = command?.fn ? cliCommandStarts(read, (c) => CONCURRENCY.has(c.callee) || concurrencySubclasses(read).has(c.callee)) : undefined
+  // `python clock.py` that loads nothing able to reach a database (no database library, URL or Django settings in it or
+  // the app modules it imports at load): its process holds none, whatever the app's other processes use.
+  const none = command ? undefined : await loadsNoDatabase(project, read, file)
+  if (none) {
+    const also = none.files.length - 1
+    const packages = none.packages.length > 0 ? `; the installed packages it imports (${none.packages.slice(0, 8).join(', ')}${none.packages.length > 8 ? ', …' : ''}) are not read` : ''
+    const why = `${file}${also > 0 ? ` and the ${also} app module${also === 1 ? '' : 's'} it imports at load` : ''} import no database library or ORM (SQLAlchemy, psycopg, asyncpg, Django, …) and name no database URL or Django settings; imports inside functions run only when called: this process opens no PostgreSQL connection${packages}`
+    return {
+      diagnostics: [],
+      language: 'none',
+      pools: [],
+      processesPerDyno: sourced(1, fromDefault(`${what} runs in one process`, MAIN)),
+      server: 'python-script',
+      threadsPerProcess: sourced(0, fromFile(file, 1), [fromDefault(why, IMPORTS)]),
+    }
+  }
+
   const found = startedThreads(read, ctx, what, command?.fn ? {file, fn: command.fn, owners} : undefined, quietPools(read))
   const threads = found.threads
     ? runs.length > 0 ? {...found.threads, via: [...(found.threads.via ?? []), ...runs]} : found.threads

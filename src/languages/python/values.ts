@@ -232,6 +232,8 @@ export interface PyImport {
   module: string
   /** Imported names, or "*". Empty for `import a.b`. */
   names: string[] | '*'
+  /** The function whose body holds the import (as PyFunctionSites names it): it runs only when that function is called. */
+  within?: string
 }
 
 export interface PyModule {

@@ -1,0 +1,68 @@
+/**
+ * A script that loads nothing able to reach a database (`python clock.py` whose jobs only put work on an RQ queue in
+ * Redis): what it imports when it starts, followed through the app's own modules, names no database library, no
+ * database URL and no Django settings. Then its process opens no PostgreSQL connection, whatever the app's other
+ * processes use: Django's DATABASES, say, count only in a process that loads Django. Imports inside a function
+ * body run only when it is called (a job function passed to a queue runs in the worker), so they are not followed.
+ * Installed packages are not read: a package that connects on import is not seen (the packages are named).
+ */
+import type {PyModule} from './values.js'
+import type {PythonProject} from './modules.js'
+
+/** Import path segments of database libraries, ORMs and the frameworks that configure them (any segment: `apscheduler.jobstores.sqlalchemy`). */
+const DATABASE_SEGMENTS = new Set([
+  'sqlalchemy', 'psycopg', 'psycopg2', 'psycopg_pool', 'psycopg2cffi', 'asyncpg', 'aiopg', 'pg8000', 'pg', 'pgdb', 'postgresql', 'peewee', 'playhouse', 'pony',
+  'tortoise', 'databases', 'dataset', 'records', 'sqlmodel', 'gino', 'ormar', 'piccolo', 'sqlobject', 'alembic', 'celery', 'dramatiq', 'huey', 'procrastinate', 'pgqueuer',
+])
+/** Top packages that bring a framework's database setup: django (and django_* apps), flask_sqlalchemy, flask_migrate, … */
+const DATABASE_TOP = /^(django|flask_sqlalchemy|flask_migrate|fastapi_sqlalchemy|sqlalchemy_|tortoise_|django_)/
+/** Text that reaches a database without a library import conncalc sees: a URL or its env var, Django's settings, a dynamic import. */
+const DATABASE_TEXT = /DATABASE_URL|postgres|DJANGO_SETTINGS_MODULE|importlib|__import__|\bexec\s*\(|\beval\s*\(/i
+
+export interface NoDatabase {
+  /** The app modules read, the script first. */
+  files: string[]
+  /** The installed packages it imports (top names), not read. */
+  packages: string[]
+}
+
+/** Undefined when the script (or an app module it loads) may reach a database, or when a module cannot be read. */
+export async function loadsNoDatabase(project: PythonProject, read: readonly PyModule[], file: string): Promise<NoDatabase | undefined> {
+  const byFile = new Map(read.map((m) => [m.file, m]))
+  // Importing a.b.c runs a/__init__.py and a/b/__init__.py first: the packages on the way are loaded too.
+  const packagesOf = (f: string): string[] => {
+    const parts = f.split('/').slice(0, -1)
+    return parts.map((_, i) => `${parts.slice(0, i + 1).join('/')}/__init__.py`).filter((init) => init !== f && project.files.exists(init))
+  }
+  const seen = new Set<string>([file])
+  const queue = [file]
+  const packages = new Set<string>()
+  while (queue.length > 0) {
+    const at = queue.shift()!
+    if (!byFile.has(at)) for (const m of await project.walk([at])) byFile.set(m.file, m)
+    const module = byFile.get(at)
+    if (!module?.parsed) return undefined
+    if (DATABASE_TEXT.test(project.files.read(at)?.text ?? '')) return undefined
+    for (const imp of module.imports) {
+      if (imp.within !== undefined) continue
+      if (imp.level === 0 && (DATABASE_TOP.test(imp.module) || imp.module.split('.').some((s) => DATABASE_SEGMENTS.has(s)))) return undefined
+      const names = Array.isArray(imp.names) ? imp.names : []
+      if (imp.level === 0 && names.some((n) => DATABASE_SEGMENTS.has(n))) return undefined
+      const own = [project.resolve(imp.module, imp.level, at), ...names.map((n) => project.resolve(imp.module ? `${imp.module}.${n}` : n, imp.level, at))].filter((f): f is string => f !== undefined)
+      if (own.length === 0) {
+        // A relative import that names no file of the app, or a star import: not known.
+        if (imp.level > 0 || imp.names === '*') return undefined
+        if (imp.module !== '__future__') packages.add(imp.module.split('.')[0])
+      }
+
+      for (const f of own.flatMap((o) => [...packagesOf(o), o])) {
+        if (!seen.has(f)) {
+          seen.add(f)
+          queue.push(f)
+        }
+      }
+    }
+  }
+
+  return {files: [...seen], packages: [...packages].sort()}
+}
