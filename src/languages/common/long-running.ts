@@ -28,6 +28,8 @@ const SERVERS = new Map<string, readonly string[] | undefined>([
   ['que', undefined],
   ['sneakers', ['work']],
   ['shoryuken', ['start']],
+  ['karafka', ['server', 'swarm']],
+  ['backburner', undefined],
   ['gunicorn', undefined],
   ['uvicorn', undefined],
   ['hypercorn', undefined],
@@ -45,7 +47,7 @@ const SERVERS = new Map<string, readonly string[] | undefined>([
 const DEFAULT_SUBCOMMAND = new Set(['shoryuken', 'falcon'])
 
 /** Rake tasks (and `rails` commands) that work until stopped. */
-const TASKS = new Set(['resque:work', 'resque:workers', 'jobs:work', 'solid_queue:start', 'que:work', 'sneakers:run', 'server', 's'])
+const TASKS = new Set(['resque:work', 'resque:workers', 'jobs:work', 'solid_queue:start', 'que:work', 'sneakers:run', 'backburner:work', 'backburner:simple:work', 'backburner:forking:work', 'server', 's'])
 
 /** Launcher words before the program: `exec`, `bundle exec`, `env`, `VAR=value`. */
 function program(argv: readonly string[]): string[] {

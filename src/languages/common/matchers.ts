@@ -189,6 +189,16 @@ export const isQueRakeTask = (argv: readonly string[]): boolean => ['rails', 'ra
 export const isShoryuken: Matcher = (cmd) => programName(cmd.argv[0]) === 'shoryuken' && !['sqs', 'version', 'help'].includes(cmd.argv[1] ?? '')
 export const isQue: Matcher = (cmd) => programName(cmd.argv[0]) === 'que' || isQueRakeTask(cmd.argv)
 
+/** A Backburner work task: `backburner:work`, `backburner:simple:work`, `backburner:forking:work`, … (ruby/kafka-beanstalk.ts). */
+export const BACKBURNER_TASK = /^backburner:(?:(simple|forking|threads_on_fork|threading):)?work$/
+/** `karafka server`, `karafka swarm` (not `karafka console`, `topics`, `info`, `install`). */
+export const isKarafka: Matcher = (cmd) => programName(cmd.argv[0]) === 'karafka' && (cmd.argv[1] === 'server' || cmd.argv[1] === 'swarm')
+/** `racecar ConsumerClass` (with options): a consumer class is named. */
+export const isRacecar: Matcher = (cmd) => programName(cmd.argv[0]) === 'racecar' && cmd.argv.slice(1).some((a) => /^[A-Z]/.test(a))
+/** `backburner [queues]`, `rake backburner:work` and its worker variants. */
+export const isBackburner: Matcher = (cmd) =>
+  programName(cmd.argv[0]) === 'backburner' || (['rake', 'rails'].includes(programName(cmd.argv[0])) && cmd.argv.slice(1).some((a) => BACKBURNER_TASK.test(a)))
+
 const DELAYED_JOB_TASKS = new Set(['jobs:work', 'jobs:workoff'])
 export const isDelayedJobDaemon = (argv0: string | undefined): boolean => programName(argv0) === 'delayed_job' && (argv0 ?? '').includes('/')
 const isDelayedJobTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).some((a) => DELAYED_JOB_TASKS.has(a))
