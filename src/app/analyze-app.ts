@@ -485,7 +485,7 @@ function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined): Ra
   const analyzerOf = (c: ScriptCtx): string => (c.ctx.unknownWhy ? 'unknown' : analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
   const recognised = (c: ScriptCtx): boolean => !ANY_PROGRAM.has(analyzerOf(c))
   // The type is its server: `gunicorn … & nginx` is a gunicorn type with nginx beside it, not an nginx one.
-  const server = (c: ScriptCtx): boolean => recognised(c) && analyzerOf(c) !== 'no-database'
+  const server = (c: ScriptCtx): boolean => recognised(c) && analyzerOf(c) !== 'no-database' && analyzerOf(c) !== 'exits-at-start'
   const pick = ctxs.findIndex((c) => server(c))
   // No known server: a program conncalc cannot read (`redis-server & exec /app/server`) may be the app's server; one known
   // to open no PostgreSQL connection (redis-server, nginx) is certainly not. The foreground one comes first in `ctxs`.
@@ -585,7 +585,7 @@ async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics:
   const toCtx = (p: ScriptProcess): ScriptCtx => ({
     background: p.background,
     copies: p.copies ?? 1,
-    ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin, versions: bundleVersions(ctx.files, p.cwd, ctx.versions), ...(p.unknownWhy ? {unknownWhy: p.unknownWhy} : {})},
+    ctx: {...ctx, command: p.command, env: p.env, files: withinDir(ctx.files, p.cwd), origin: p.origin, versions: bundleVersions(ctx.files, p.cwd, ctx.versions), ...(p.unknownWhy ? {unknownWhy: p.unknownWhy} : {}), ...(p.exitsAtStart ? {exitsAtStart: p.exitsAtStart} : {})},
     cwd: p.cwd,
     notes: [...p.chain, ...p.assumptions.map((a) => assumed(`${a.file}:${a.line}: ${a.message}`))],
     ...(p.startedBy ? {startedBy: p.startedBy} : {}),

@@ -45,6 +45,8 @@ export type NodeDelegation =
    */
   | {assumed?: string; by: string; kind: 'run'; parallel: boolean; runs: NodeRun[]}
   | {kind: 'unknown'; why: string}
+  /** The package manager refuses to run anything (no selected package has the script): the process exits at start. */
+  | {fix: string; kind: 'exits'; ref: string; why: string}
 
 /** What a command needs to say whether it runs in another folder. */
 export interface NodeRunInput {
@@ -84,6 +86,60 @@ function select(ws: Workspaces, selector: string, cwd: string): Pkg[] {
 }
 
 const DEP_SELECTOR = /\.\.\.|\^|\[|=/
+
+// "npm run-script <command>": runs a command from the package's "scripts" object; npm errors "Missing script" when it is not there.
+const NPM_RUN_SCRIPT = 'https://docs.npmjs.com/cli/commands/npm-run-script'
+// pnpm's recursive run (--filter, -r): only the selected packages whose scripts have the name run (no `node server.js` for
+// start, no binary of that name as `pnpm x` alone falls back to); none: "None of the selected packages has a "x" script",
+// and pnpm exits (1 when every package is selected, else 0 in pnpm 7-9, 1 in later ones) without running anything.
+const PNPM_RUN_RECURSIVE = 'https://github.com/pnpm/pnpm/blob/main/exec/plugin-commands-script-runners/src/runRecursive.ts'
+
+/** The script an npm command names that `pkg` does not have (`run x`, `run-script x`, `test`), or undefined. npm's `start` has a default. */
+function npmMissingScript(pkg: Pkg, args: string[]): string | undefined {
+  const [first, second] = args
+  const named = first === 'run' || first === 'run-script' ? second : first === 'test' ? 'test' : undefined
+  return named !== undefined && !named.startsWith('-') && pkg.scripts[named] === undefined ? named : undefined
+}
+
+/** npm told to run a script that none of `pkgs` has: it stops with "Missing script" before anything of the app runs. */
+function npmExits(pkgs: Pkg[], args: string[], by: string): NodeDelegation | undefined {
+  const missing = pkgs.map((p) => npmMissingScript(p, args))
+  if (pkgs.length === 0 || missing.some((m) => m === undefined)) return undefined
+  const name = missing[0]!
+  const where = pkgs.map((p) => p.file).join(', ')
+  return {fix: `add the "${name}" script to ${where}, or fix the command; conncalc counts the process as it would run: not at all`, kind: 'exits', ref: NPM_RUN_SCRIPT, why: `${by}: ${where} ${pkgs.length === 1 ? 'has' : 'have'} no "${name}" script, so npm stops with "Missing script: ${name}" and the process exits at start, opening no connection`}
+}
+
+/** pnpm's own commands: with --filter they do their own work, not a run of a script of that name. */
+const PNPM_COMMANDS = new Set(['add', 'approve-builds', 'audit', 'bin', 'c', 'cat-file', 'cat-index', 'config', 'create', 'dedupe', 'deploy', 'dlx', 'doctor', 'env', 'exec', 'fetch', 'find-hash', 'help', 'i', 'ignored-builds', 'import', 'init', 'install', 'install-test', 'it', 'licenses', 'link', 'list', 'll', 'ln', 'ls', 'outdated', 'pack', 'patch', 'patch-commit', 'patch-remove', 'prune', 'publish', 'rb', 'rebuild', 'remove', 'rm', 'root', 'self-update', 'server', 'setup', 'store', 'un', 'uninstall', 'unlink', 'up', 'update', 'upgrade', 'why'])
+
+/**
+ * `pnpm --filter P x`, `pnpm -r run x`: pnpm's recursive run (PNPM_RUN_RECURSIVE) runs the script in each selected package
+ * that has it, at once; when none has it, it runs nothing and exits. A word that is one of pnpm's own commands, or a
+ * /regex/ of script names, is left to inPackages.
+ */
+function pnpmRecursive(input: NodeRunInput, selectors: string[], words: string[], by: string): NodeDelegation {
+  const [first, ...more] = words
+  const isRun = first === 'run' || first === 'run-script'
+  const script = isRun ? more[0] : first
+  if (script === undefined || script.startsWith('-') || script.startsWith('/') || (!isRun && PNPM_COMMANDS.has(first))) return inPackages(input, selectors, words, 'pnpm', by)
+  const got = selected(input, selectors, by)
+  if (typeof got === 'string') return unknown(got)
+  const having = got.pkgs.filter((p) => p.scripts[script] !== undefined)
+  if (having.length === 0) {
+    const names = got.pkgs.map((p) => p.name ?? p.dir)
+    const files = got.pkgs.map((p) => p.file)
+    return {
+      fix: `add the "${script}" script to ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}, or fix the command; conncalc counts the process as it would run: not at all`,
+      kind: 'exits',
+      ref: PNPM_RUN_RECURSIVE,
+      why: `${by}: ${names.length === 1 ? `the selected package ${names[0]} has` : `none of the selected packages (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}) has`} no "${script}" script, so pnpm runs nothing ("None of the selected packages has a "${script}" script"; a filtered run does not look for a binary of that name) and the process exits at start, opening no connection`,
+    }
+  }
+
+  const runs = having.map((p) => runIn(p, isRun ? words : ['run', ...words], 'npm')).filter((r): r is NodeRun => typeof r !== 'string')
+  return {by, kind: 'run', parallel: true, runs}
+}
 
 /** How a package manager runs a script (or a binary) in a package: one run, or why not. */
 function runIn(pkg: Pkg, args: string[], manager: string): NodeRun | string {
@@ -187,6 +243,8 @@ const unknown = (why: string): NodeDelegation => ({kind: 'unknown', why})
 function inPackages(input: NodeRunInput, selectors: string[], args: string[], manager: string, by: string): NodeDelegation {
   const got = selected(input, selectors, by)
   if (typeof got === 'string') return unknown(got)
+  const exits = manager === 'npm' ? npmExits(got.pkgs, args, by) : undefined
+  if (exits) return exits
   const runs: NodeRun[] = []
   for (const p of got.pkgs) {
     const r = runIn(p, args, manager)
@@ -208,6 +266,8 @@ function inFolder(input: NodeRunInput, dir: string, args: string[], manager: str
   const target = joinPath(input.cwd, dir)
   const pkg = target === undefined ? undefined : readPkg(input.files, target)
   if (!pkg) return unknown(`${by}: ${dir} has no package.json in the app`)
+  const exits = manager === 'npm' ? npmExits([pkg], args, by) : undefined
+  if (exits) return exits
   const r = runIn(pkg, args, manager)
   return typeof r === 'string' ? unknown(`${by}: ${r}`) : {by, kind: 'run', parallel: false, runs: [r]}
 }
@@ -243,6 +303,7 @@ function firstWithScript(input: NodeRunInput, words: string[], by: string): Node
   const got = selected(input, [], by)
   if (typeof got === 'string') return unknown(got)
   const first = got.pkgs.find((p) => p.scripts[script] !== undefined)
+  if (!first && by.startsWith('`npm')) return npmExits(got.pkgs, words, by) ?? unknown(`${by}: no workspace package has a "${script}" script (workspaces in ${got.ws.from})`)
   if (!first) return unknown(`${by}: no workspace package has a "${script}" script (workspaces in ${got.ws.from})`)
   const r = runIn(first, words, 'npm')
   if (typeof r === 'string') return unknown(`${by}: ${r}`)
@@ -321,7 +382,8 @@ export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: stri
       if (workspaces.length > 0) {
         // npm runs the script in each named workspace in turn: the first one that stays up is the one that runs.
         const got = inPackages(input, workspaces.slice(0, 1), words, 'npm', `npm -w ${workspaces[0]}`)
-        return got
+        // A first workspace without the script: npm says "Missing script" there and goes on to the next one it names.
+        return got.kind === 'exits' && workspaces.length > 1 ? unknown(got.why.replace(/ and the process exits at start, opening no connection$/, `; conncalc reads only the first of the ${workspaces.length} workspaces named`)) : got
       }
 
       if (prefix !== undefined) return inFolder(input, prefix, words, 'npm', `npm --prefix ${prefix}`)
@@ -336,6 +398,7 @@ export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: stri
       const words = [...a.positional, ...(a.rest.length > 0 ? ['--', ...a.rest] : [])]
       const base = dir === undefined ? input : {...input, cwd: joinPath(input.cwd, dir) ?? input.cwd}
       if (filters.length > 0 || a.flags.has('-r') || a.flags.has('--recursive')) {
+        if (prog === 'pnpm') return pnpmRecursive(base, filters, words, `pnpm ${filters.length > 0 ? `--filter ${filters.join(' --filter ')}` : '-r'}`)
         return inPackages(base, filters, words, prog, `${prog} ${filters.length > 0 ? `--filter ${filters.join(' --filter ')}` : '-r'}`)
       }
 
@@ -355,7 +418,7 @@ export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: stri
         const got = selected(input, selectors, `turbo run ${task}`)
         if (typeof got === 'string') return unknown(got)
         const d = packagesRun(got.ws, got.pkgs, hash > 0 ? task.slice(hash + 1) : task, `turbo run ${task}`)
-        if (d.kind === 'unknown') return d
+        if (d.kind !== 'run') return d
         append(all, d.runs)
       }
 

@@ -20,6 +20,7 @@ import {unicorn} from '../languages/ruby/unicorn.js'
 import {unknown} from './unknown.js'
 import {runnerFileIndex} from '../languages/node/runner-args.js'
 import {noDatabase} from './no-database.js'
+import {exitsAtStart} from './exits-at-start.js'
 import {isRailsProcess} from '../languages/ruby/rails-process-command.js'
 import {isSneakers} from '../languages/ruby/sneakers-command.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
@@ -33,6 +34,8 @@ import {rubyScript} from '../languages/ruby/ruby-script-command.js'
  * here, their code loads only when a process type matches (lazy.ts).
  */
 export const analyzers: ServerAnalyzer[] = [
+  // A command known to stop at start (a script no selected workspace package has): before the deploy hooks' too.
+  exitsAtStart,
   // A deploy hook running the app's own program (`node scripts/migrate.js`, `python scripts/migrate.py`) is that
   // program's: its analyzer counts what it opens (DEFERS_RELEASE below). A migration tool stays the hook's (release.ts).
   {...release, matches: (cmd, ctx) => release.matches(cmd, ctx) && (migrationTool(cmd.argv) !== undefined || !ownProgram(cmd, ctx))},

@@ -31,7 +31,7 @@
 import type {Diagnostic} from '../model/diagnostic.js'
 import {Env, type EnvEntry, type EnvLayer} from '../model/env.js'
 import {type FileReader, normalizedDir} from '../model/files.js'
-import type {ParsedCommand} from '../languages/common/types.js'
+import type {ExitsAtStart, ParsedCommand} from '../languages/common/types.js'
 import type {DynoFacts} from '../platform/dyno-sizes.js'
 
 import {entrySources, layer} from '../model/env.js'
@@ -71,6 +71,8 @@ export interface ScriptProcess {
   startedBy?: string
   /** Why what it runs cannot be told (a workspace package conncalc cannot find): counted by the unknown analyzer, saying so. */
   unknownWhy?: string
+  /** The command stops at start before any of the app's code runs (a script no selected workspace package has): 0 connections, with why. */
+  exitsAtStart?: ExitsAtStart
   command: ParsedCommand
   /**
    * In a loop (`while true; do a; b; done`): the other commands it runs one after another in the
@@ -1201,11 +1203,20 @@ class ScriptReader {
    * A Node command that runs elsewhere (node-run.ts): each run's text is read like a
    * script line in its folder. Runs started together are processes beside the first
    * one; runs one after another leave the last running. One that cannot be resolved
-   * is the process still, counted by the unknown analyzer with why.
+   * is the process still, counted by the unknown analyzer with why; one the package
+   * manager refuses to run (no selected package has the script) exits at start.
    */
   private async delegate(d: NodeDelegation, split: ReturnType<typeof splitCommand>, state: State, ctx: Ctx, bg: boolean, origin: {file: string; line: number}): Promise<void> {
     const env = this.childEnv(state, ctx.file)
     const lineEnv = split.assignments.length > 0 ? env.with(layer(`${origin.file}:${origin.line}`, split.assignments)) : env
+    if (d.kind === 'exits') {
+      const {background: _bg, ...command} = split.command
+      const p: ScriptProcess = {assumptions: [...state.assumptions], background: bg, chain: [], command, cwd: state.cwd, env: lineEnv, exitsAtStart: {fix: d.fix, ref: d.ref, why: d.why}, origin}
+      if (bg) state.background.push(p)
+      else this.setCandidate(state, p)
+      return
+    }
+
     if (d.kind === 'unknown' || ctx.depth >= NODE_MAX_DEPTH) {
       const why = d.kind === 'unknown' ? d.why : `${d.by} is ${NODE_MAX_DEPTH} package.json scripts deep (do they call each other?); not followed`
       const {background: _bg, ...command} = split.command

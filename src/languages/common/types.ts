@@ -24,6 +24,13 @@ export interface ParsedCommand {
   background?: string[][]
 }
 
+/** Why a command stops at start without running any of the app's code, and the source that says so. */
+export interface ExitsAtStart {
+  fix: string
+  ref: string
+  why: string
+}
+
 export interface AnalyzerContext {
   command: ParsedCommand
   /** Memory and nproc of the type's dyno (an assumed Standard-1X when no size is given); absent in unit tests that do not need it. */
@@ -41,6 +48,11 @@ export interface AnalyzerContext {
   deployHook?: true
   /** Why the command is known to be unknown (a process manager whose file is missing …): the unknown-command message says it. */
   unknownWhy?: string
+  /**
+   * The command exits at start, before any of the app's code runs (a package manager told to run a script no selected
+   * package has: procfile/node-run.ts): it holds no connection. Why, the reference that says so, and the fix.
+   */
+  exitsAtStart?: ExitsAtStart
   /** What the platform's file says about a URL var's server (model/other-server.ts takes it before the app's setup files). */
   sameServer?: ReadonlyMap<string, SameServerEvidence>
   /** The language buildpack that builds the app ('ruby', 'python', …), when one is detected. */
