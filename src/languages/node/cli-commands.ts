@@ -22,6 +22,15 @@ export const CLI_LIBRARY = /^(?:cac|commander|@commander-js\/extra-typings|yargs
 /** One program (`const cli = cac()`): the commands declared on it, in order, so a default command knows what else matches. */
 export interface CliProgram {
   commands: CliCommand[]
+  /** Made with commander (its `.command(name)` returns the new subcommand). */
+  commander?: true
+  /**
+   * A commander `new Command(name)` no addCommand has added to a program (yet): its one command stands for itself.
+   * Its actions are counted as before (a program that adds it may be one conncalc does not see).
+   */
+  detached?: true
+  /** The subcommand this program is (`db` of `cli db migrate`): it chooses among its commands with the words after the parent's. */
+  parent?: CliCommand
   file: string
   id: number
   line: number
@@ -31,9 +40,10 @@ export interface CliProgram {
    * A program written by hand from `process.argv` (no library): `switch (process.argv[2])`, `if (cmd === 'worker')` with
    * `const [cmd] = process.argv.slice(2)` (`index`: the position in process.argv; `fallback`: `args[0] ?? 'web'`), or
    * `process.argv.includes('--worker')` (`flag`, looked for from position `from`). Its commands are the cases or the
-   * compared words, and the other arm or the `default:` case is its default command.
+   * compared words, and the other arm or the `default:` case is its default command. `parsed`: the word is
+   * `minimist(process.argv.slice(parsed))._[index]` (minimist, mri, yargs-parser): the index-th word that is not an option.
    */
-  argv?: {fallback?: string; index: number; kind: 'word'} | {flag: string; from: number; kind: 'flag'}
+  argv?: {fallback?: string; index: number; kind: 'word'; parsed?: number} | {flag: string; from: number; kind: 'flag'}
 }
 
 export interface CliCommand {
@@ -128,19 +138,87 @@ export function chooseCommand(program: CliProgram, args: readonly string[] | und
  * the word at that position compared as written (JS compares strings exactly: no option is skipped), or whether the flag
  * is among them; else the default arm.
  */
-function chooseByArgv(program: CliProgram, argv: NonNullable<CliProgram['argv']>, args: readonly string[]): CommandChoice {
+function chooseByArgv(program: CliProgram, spec: NonNullable<CliProgram['argv']>, written: readonly string[]): CommandChoice {
+  let argv = spec
+  let args = written
+  const at = argv.kind === 'word' ? (argv.parsed === undefined ? `process.argv[${argv.index}]` : `_[${argv.index}] (the words that are not options)`) : ''
+  if (argv.kind === 'word' && argv.parsed !== undefined) {
+    // minimist's `_`: the words that are not options, an option's value aside. Read as a plain word list from here on.
+    const words = parsedPositionals(written.slice(Math.max(0, argv.parsed - 2)), argv.index)
+    if (!words) return {kind: 'unknown', why: `an option before the process's word \`_[${argv.index}]\` (${written.join(' ')}) may take the next word as its value (minimist reads \`--name value\` so unless the option is declared boolean), so which word is \`_[${argv.index}]\` is not certain`}
+    args = words
+    argv = {...argv, index: argv.index + 2, parsed: undefined}
+  }
+
   const seen = argv.kind === 'word' ? args.slice(argv.index - 2, argv.index - 1) : args.slice(Math.max(0, argv.from - 2))
   if (seen.some((w) => w.includes('$'))) return {kind: 'unknown', why: `the process's arguments (${args.join(' ')}) hold a value conncalc cannot read`}
   const word = argv.kind === 'word' ? (args[argv.index - 2] ?? argv.fallback) : undefined
   const open = program.commands.find((c) => c.open)
   if (open && (argv.kind === 'flag' || word !== undefined)) return {kind: 'unknown', why: `${open.text} (line ${open.line}) compares it with a value built at run time`}
   const given = argv.kind === 'word' ? args[argv.index - 2] : undefined
-  const said = argv.kind === 'flag' ? `\`${argv.flag}\`` : word === undefined ? `no word at process.argv[${argv.index}]` : given === undefined ? `no word at process.argv[${argv.index}], so \`${word}\`` : `\`${word}\` at process.argv[${argv.index}]`
+  const said = argv.kind === 'flag' ? `\`${argv.flag}\`` : word === undefined ? `no word at ${at}` : given === undefined ? `no word at ${at}, so \`${word}\`` : `\`${word}\` at ${at}`
   const matches = (c: CliCommand): boolean => c.names.some((n) => (argv.kind === 'flag' ? args.slice(Math.max(0, argv.from - 2)).includes(n[0]) : n[0] === word))
   const chosen = new Set(program.commands.filter((c) => matches(c)))
   if (chosen.size > 0) return {commands: chosen, kind: 'known', why: `the process's arguments hold ${said}`}
   const defaults = new Set(program.commands.filter((c) => c.isDefault))
   return {commands: defaults, kind: 'known', why: argv.kind === 'flag' ? `the process's arguments (${args.join(' ') || 'none'}) do not hold ${said}` : `the process's arguments hold ${said}, which no arm compares with`}
+}
+
+/**
+ * The words minimist (and mri, yargs-parser) leave in `_`, up to the `index`-th: every word that is not an option, all
+ * words after `--`. `--name=value` is one word; `--name value` and `-n value` take the value unless the option is declared
+ * boolean, which conncalc does not read: such an option before the word makes it uncertain (undefined).
+ * https://github.com/minimistjs/minimist#var-argv--parseargsargs-opts
+ */
+function parsedPositionals(args: readonly string[], index: number): string[] | undefined {
+  const out: string[] = []
+  for (let i = 0; i < args.length && out.length <= index; i++) {
+    const a = args[i]
+    if (a === '--') return [...out, ...args.slice(i + 1)]
+    if (a.startsWith('-') && a !== '-') {
+      if (!a.includes('=') && args[i + 1] !== undefined && !args[i + 1].startsWith('-')) return undefined
+      continue
+    }
+
+    out.push(a)
+  }
+
+  return out
+}
+
+/**
+ * How a program chooses: a subcommand's program (`db` of `cli db migrate`) runs nothing unless its parent program chose
+ * it, and then chooses with the words after the parent's name; others with the process's arguments.
+ */
+function programChoice(program: CliProgram, args: readonly string[] | undefined, unset: readonly string[] | undefined, done: ReadonlyMap<number, {args?: readonly string[]; choice: CommandChoice}>): {args?: readonly string[]; choice: CommandChoice} {
+  const parent = program.parent
+  const above = parent ? done.get(parent.program.id) : undefined
+  if (!parent || !above) return {args, choice: chooseCommand(program, args, unset)}
+  if (above.choice.kind === 'unknown') return {choice: {kind: 'unknown', why: above.choice.why}}
+  if (!above.choice.commands.has(parent)) return {choice: {commands: new Set(), kind: 'known', why: `the process does not run ${parent.text}, whose subcommands these are`}}
+  const rest = afterName(parent, above.args ?? [])
+  return {args: rest, choice: chooseCommand(program, rest, unset)}
+}
+
+/** The process's arguments after the words that named `command` (its longest name, among the words that are not options). */
+function afterName(command: CliCommand, args: readonly string[]): string[] {
+  const name = command.names.filter((n) => n.length > 0).sort((a, b) => b.length - a.length).find((n) => {
+    const words = positionals(args).words
+    return n.every((w, i) => w === words[i])
+  })
+  if (!name) return [...args]
+  let left = name.length
+  const out: string[] = []
+  for (const a of args) {
+    if (left > 0 && !a.startsWith('-')) {
+      left--
+      continue
+    }
+
+    out.push(a)
+  }
+
+  return out
 }
 
 /** What settleCommands needs of each pool: its guards, a size and a name. */
@@ -159,12 +237,26 @@ export interface Guarded<T> {
 export function settleCommands<T>(made: Guarded<T>[], cli: {args?: readonly string[]; at: string; unset?: readonly string[]}, diagnostics: Diagnostic[], assume: (item: T, why: string) => T): Guarded<T>[] {
   const {args, at} = cli
   const programs = new Map<number, CliProgram>()
-  for (const m of made) for (const g of m.guards ?? []) if (g.command) programs.set(g.command.program.id, g.command.program)
+  // A subcommand's own program is chosen after the program it is a command of (its parent's first).
+  const add = (p: CliProgram): void => {
+    if (p.parent) add(p.parent.program)
+    if (!programs.has(p.id)) programs.set(p.id, p)
+  }
+
+  for (const m of made) for (const g of m.guards ?? []) if (g.command) add(g.command.program)
+  const choices = new Map<number, {args?: readonly string[]; choice: CommandChoice}>()
   let live = made
   for (const program of programs.values()) {
     const commandOf = (m: Guarded<T>): CliCommand | undefined => m.guards?.find((g) => g.command?.program === program)?.command
     const strip = (m: Guarded<T>): Guarded<T> => ({...m, guards: m.guards?.filter((g) => g.command?.program !== program)})
-    const choice = chooseCommand(program, args, cli.unset)
+    // A commander `new Command('x')` no program adds (as far as conncalc reads): its actions count, as before.
+    if (program.detached) {
+      live = live.map((m) => (commandOf(m) ? strip(m) : m))
+      continue
+    }
+
+    const {args: own, choice} = programChoice(program, args, cli.unset, choices)
+    choices.set(program.id, {args: own, choice})
     const where = `${program.argv ? 'the dispatch on process.argv' : 'the command-line program'} at ${program.file}:${program.line} (\`${program.text}\`)`
     if (choice.kind === 'known') {
       const dropped = live.filter((m) => commandOf(m) && !choice.commands.has(commandOf(m)!))

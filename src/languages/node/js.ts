@@ -244,6 +244,15 @@ const CLOSURES = new WeakMap<object, Closure>()
 const FUNCTION_SITES = new WeakMap<object, JsFunctionSites>()
 /** Values that are a command-line program (`const cli = cac()`), for cliProgram. */
 const CLI_VALUES = new WeakSet<object>()
+/**
+ * Values that are one of commander's subcommands: `new Command('worker')` (and a chain of its own methods on it, which
+ * return it), and what `program.command('db')` returns (the new subcommand: commander's Command#command with no
+ * description string). Kept across modules: `module.exports = new Command('worker').action(…)` in one file and
+ * `program.addCommand(require('./worker'))` in another (https://github.com/tj/commander.js#commands).
+ */
+const SUBCOMMANDS = new WeakMap<object, CliCommand>()
+/** commander's Command class, as js.ts names an import of it. */
+const COMMANDER_COMMAND = /^(commander|@commander-js\/extra-typings)(\.default)?\.Command$/
 
 type ClassNode = N & {type: 'ClassDeclaration' | 'ClassExpression'}
 
@@ -275,7 +284,17 @@ const ENV_OBJECTS = new WeakSet<object>()
  * `const [cmd = 'web'] = process.argv.slice(2)`), an unknown value here, chosen per process; `argv.includes('--worker')`.
  */
 const ARGV_LISTS = new WeakMap<object, number>()
-const ARGV_WORDS = new WeakMap<object, {fallback?: string; index: number}>()
+const ARGV_WORDS = new WeakMap<object, ArgvWord>()
+/** A word of the command line: process.argv[index], or with `parsed` the index-th word minimist leaves in `_` of process.argv.slice(parsed). */
+type ArgvWord = {fallback?: string; index: number; parsed?: number}
+/**
+ * minimist / mri / yargs-parser's result for process.argv.slice(n) (the parsed object → n), and its `_` (the words that
+ * are not options → n, and how many of them a slice dropped): https://github.com/minimistjs/minimist#var-argv--parseargsargs-opts
+ */
+const ARGV_PARSED = new WeakMap<object, number>()
+const ARGV_POSITIONALS = new WeakMap<object, {from: number; skip: number}>()
+/** The packages whose default export parses a list of words into `{_: [positional words], option: value}`. */
+const ARGV_PARSERS = /^(minimist|mri|yargs-parser)(\.default)?$/
 const ARGV_FLAGS = new WeakMap<object, {flag: string; from: number}>()
 type ArgvTest = {names: string[]; negated: boolean; spec: NonNullable<CliProgram['argv']>}
 
@@ -1364,6 +1383,19 @@ class JsEvaluator {
       return
     }
 
+    // `const [cmd] = minimist(process.argv.slice(2))._`: the words that are not options.
+    const positionals = pattern.type === 'ArrayPattern' && isDict(value) ? ARGV_POSITIONALS.get(value.value) : undefined
+    if (pattern.type === 'ArrayPattern' && positionals !== undefined) {
+      for (const [i, e] of pattern.elements.entries()) {
+        const fallback = e?.type === 'AssignmentPattern' ? stringLiteral(e.right as N) : undefined
+        if (e?.type === 'Identifier') this.names.set(e.name, this.argvWord(e, positionals.skip + i, undefined, positionals.from))
+        else if (e?.type === 'AssignmentPattern' && e.left.type === 'Identifier' && fallback !== undefined) this.names.set(e.left.name, this.argvWord(e, positionals.skip + i, fallback, positionals.from))
+        else if (e) for (const name of boundNames(e)) this.names.set(name, this.unknown(e, `\`${name}\` is destructured from the process's command line`))
+      }
+
+      return
+    }
+
     // `const [cmd = 'web', ...rest] = process.argv.slice(2)`, `const [, , cmd] = process.argv`: words of the command line.
     const argvFrom = pattern.type === 'ArrayPattern' && isDict(value) ? ARGV_LISTS.get(value.value) : undefined
     if (pattern.type === 'ArrayPattern' && argvFrom !== undefined) {
@@ -2283,6 +2315,15 @@ class JsEvaluator {
       if (at.type === 'Literal' && typeof at.value === 'number' && Number.isInteger(at.value)) return this.argvWord(node, list + at.value)
     }
 
+    // `argv._` of minimist(process.argv.slice(2)), and `argv._[0]`: the words that are not options, and one of them.
+    const parsedFrom = isDict(obj) ? ARGV_PARSED.get(obj.value) : undefined
+    if (parsedFrom !== undefined && prop === '_') return this.argvPositionals(node, parsedFrom, 0)
+    const positional = isDict(obj) ? ARGV_POSITIONALS.get(obj.value) : undefined
+    if (positional !== undefined && node.computed) {
+      const at = unwrap(node.property)
+      if (at.type === 'Literal' && typeof at.value === 'number' && Number.isInteger(at.value)) return this.argvWord(node, positional.skip + at.value, undefined, positional.from)
+    }
+
     let keyVia: Source[] = []
     let key = prop
     if (node.computed) {
@@ -2327,11 +2368,39 @@ class JsEvaluator {
     return marker
   }
 
-  /** The word at `index` of process.argv (`fallback` when there is none): each process's own, so unknown while its module is read. */
-  private argvWord(node: N, index: number, fallback?: string): EvalValue {
-    const v = {file: this.file, kind: 'unknown' as const, line: this.line(node), reason: `\`${this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)}\` is a word of the process's command line (process.argv[${index}])`}
-    ARGV_WORDS.set(v, fallback === undefined ? {index} : {fallback, index})
+  /**
+   * The word at `index` of process.argv (`fallback` when there is none), or with `parsed` the index-th of the words
+   * minimist leaves in `_`: each process's own, so unknown while its module is read.
+   */
+  private argvWord(node: N, index: number, fallback?: string, parsed?: number): EvalValue {
+    const v = {file: this.file, kind: 'unknown' as const, line: this.line(node), reason: `\`${this.t(node).replaceAll(/\s+/g, ' ').slice(0, 60)}\` is a word of the process's command line (${parsed === undefined ? `process.argv[${index}]` : `the word ${index} of those that are not options`})`}
+    ARGV_WORDS.set(v, {...(fallback === undefined ? {} : {fallback}), index, ...(parsed === undefined ? {} : {parsed})})
     return v
+  }
+
+  /** minimist's `_` of process.argv.slice(from): the words that are not options (the first `skip` of them dropped). */
+  private argvPositionals(node: N, from: number, skip: number): EvalValue {
+    const marker = this.known(node, {entries: new Map(), kind: 'dict', partial: true})
+    ARGV_POSITIONALS.set(marker.value as object, {from, skip})
+    return marker
+  }
+
+  /**
+   * `minimist(process.argv.slice(2))` (mri, yargs-parser): an object whose `_` holds the words that are not options
+   * (argvPositionals); `hideBin(process.argv)` (yargs/helpers) is process.argv.slice(2).
+   */
+  private argvParse(node: N & {arguments: N[]}, callee: N): EvalValue | undefined {
+    const name = this.dotted(callee)
+    const hideBin = name === 'yargs/helpers.hideBin'
+    if (name === undefined || (!hideBin && !ARGV_PARSERS.test(name)) || node.arguments[0] === undefined) return undefined
+    const arg = unwrap(node.arguments[0])
+    if (!/^process\.argv\b/.test(this.t(arg)) && !this.argvNamed(arg)) return undefined
+    const list = this.argvOf(arg)?.list
+    if (list === undefined) return undefined
+    if (hideBin) return this.argvList(node, list + 2)
+    const marker = this.known(node, {entries: new Map(), kind: 'dict', partial: true})
+    ARGV_PARSED.set(marker.value as object, list)
+    return marker
   }
 
   /** What an expression holds of process.argv, read only when reading it makes no call: a list, a word or an includes() test. */
@@ -2383,7 +2452,7 @@ class JsEvaluator {
     if (t.type === 'LogicalExpression' && t.operator !== '??') {
       const a = this.argvTest(t.left as N)
       const b = a ? this.argvTest(t.right as N) : undefined
-      const same = a && b && a.negated === b.negated && a.spec.kind === b.spec.kind && (a.spec.kind === 'flag' ? a.spec.from === (b.spec as typeof a.spec).from : a.spec.index === (b.spec as typeof a.spec).index)
+      const same = a && b && a.negated === b.negated && a.spec.kind === b.spec.kind && (a.spec.kind === 'flag' ? a.spec.from === (b.spec as typeof a.spec).from : a.spec.index === (b.spec as typeof a.spec).index && a.spec.parsed === (b.spec as typeof a.spec).parsed)
       // `a || b` of two matches, `!a && !b` of two mismatches (De Morgan): one test of either word.
       if (same && (t.operator === '||') === !a.negated) return {...a, names: [...a.names, ...b.names]}
       return undefined
@@ -2552,7 +2621,7 @@ class JsEvaluator {
     // `process.argv[2] || 'web'`: the word, or that one when the command line has none.
     const word = !truthiness && op !== '&&' ? ARGV_WORDS.get(a) : undefined
     const fallback = word ? stringLiteral(right) : undefined
-    if (word && fallback !== undefined) return this.argvWord(node, word.index, fallback)
+    if (word && fallback !== undefined) return this.argvWord(node, word.index, fallback, word.parsed)
     if (truthiness && op !== '??' && !decidable(a)) {
       const b = side(right)
       if (decidable(b) && truthy(b.value) === (op === '||')) return this.known(node, op === '||', b)
@@ -2655,10 +2724,74 @@ class JsEvaluator {
       const v = this.callOf(node)
       // `const cli = cac()`, `const app = breadc('x').option(…)`: the name holds the program (cliProgram).
       if (this.cliRoot(node)) CLI_VALUES.add(v)
+      const sub = this.subcommandOf(node)
+      if (sub) SUBCOMMANDS.set(v, sub)
       return v
     } finally {
       if (chained) this.chainDone.delete(chained)
     }
+  }
+
+  /**
+   * The commander subcommand a call's value is (SUBCOMMANDS): `new Command('worker')` (same-module addCommand's, else one
+   * of its own until an addCommand adds it to a program), a chain of its methods (they return it; `.command(…)` aside), or
+   * `x.command('db')` on a commander program (the new subcommand, declared on x's program).
+   */
+  private subcommandOf(node: N): CliCommand | undefined {
+    const n = unwrap(node)
+    if (n.type === 'NewExpression') {
+      const known = this.commands.get(n)
+      if (known) return known
+      if (!COMMANDER_COMMAND.test(this.dotted(unwrap(n.callee)) ?? '')) return undefined
+      const name = n.arguments[0] ? stringLiteral(n.arguments[0] as N) : undefined
+      if (name === undefined) return undefined
+      if (this.added.has(n)) return this.addedCommand(n)
+      const text = `new Command('${name}')`
+      const program: CliProgram = {commands: [], detached: true, file: this.file, id: ++guardIds, line: this.line(n), text}
+      const command: CliCommand = {isDefault: false, line: this.line(n), names: [leadingWords(name)].filter((w) => w.length > 0), open: false, program, text}
+      program.commands.push(command)
+      this.commands.set(n, command)
+      return command
+    }
+
+    if (n.type !== 'CallExpression') return undefined
+    const c = unwrap(n.callee)
+    if (c.type !== 'MemberExpression' || c.computed) return undefined
+    const method = keyName(c.property as N)
+    if (method === 'command') {
+      // commander's `.command('db')` returns the new subcommand; `.command('db', 'description')` (a stand-alone
+      // executable) returns the program. Only on a commander program.
+      const declared = this.commands.get(n)
+      const desc = n.arguments[1] ? unwrap(n.arguments[1] as N) : undefined
+      const onCommander = declared !== undefined && (declared.program.commander === true || declared.program.detached === true || declared.program.parent !== undefined)
+      return onCommander && (desc === undefined || stringLiteral(desc) === undefined) ? declared : undefined
+    }
+
+    if (method === 'addCommand' || method === 'parse' || method === 'parseAsync') return undefined
+    const object = unwrap(c.object as N)
+    if (object.type === 'Identifier') {
+      const v = this.names.get(object.name)
+      return v ? SUBCOMMANDS.get(v) : undefined
+    }
+
+    return object.type === 'NewExpression' || object.type === 'CallExpression' ? this.subcommandOf(object) : undefined
+  }
+
+  /**
+   * `program.addCommand(worker, {isDefault: true})` where worker is a subcommand made apart (another module's
+   * `new Command('worker')`): it becomes a command of the program, so its actions run only when the process names it.
+   */
+  private attachCommand(node: N & {arguments: N[]}, callee: N & {type: 'MemberExpression'}, arg: EvalValue | undefined): void {
+    const sub = arg ? SUBCOMMANDS.get(arg) : undefined
+    if (!sub?.program.detached) return
+    const program = this.cliProgram(callee.object as N)
+    if (!program || program === sub.program) return
+    const opts = node.arguments[1] ? this.expr(node.arguments[1]) : undefined
+    const isDefault = entry(opts, 'isDefault')
+    sub.program.commands = sub.program.commands.filter((c) => c !== sub)
+    sub.program = program
+    sub.isDefault = isDefault?.kind === 'known' && isDefault.value === true
+    program.commands.push(sub)
   }
 
   /** The node a chain of calls and members starts from when it is a command-line library's program (see cliProgram). */
@@ -2688,11 +2821,29 @@ class JsEvaluator {
    * `yargs(hideBin(process.argv))`, commander's `program`, or a name holding one, through chained `.option(…)` calls).
    */
   private cliProgram(object: N): CliProgram | undefined {
+    // A commander subcommand's own subcommands (`db.command('migrate')` with `const db = program.command('db')` or
+    // `new Command('db')`): a program of its own, under the command it is (CliProgram.parent).
+    const o = unwrap(object)
+    const held = o.type === 'Identifier' ? this.names.get(o.name) : undefined
+    const parent = held ? SUBCOMMANDS.get(held) : o.type === 'CallExpression' || o.type === 'NewExpression' ? this.subcommandOf(o) : undefined
+    if (parent) {
+      const key = `sub:${parent.program.id}:${parent.line}:${parent.text}`
+      let program = this.programs.get(key)
+      if (!program) this.programs.set(key, (program = {commander: true, commands: [], file: this.file, id: ++guardIds, line: this.line(o), parent, text: this.t(o).replaceAll(/\s+/g, ' ').slice(0, 60)}))
+      return program
+    }
+
     const n = this.cliRoot(object)
     if (!n) return undefined
     const text = this.t(n).replaceAll(/\s+/g, ' ').slice(0, 60)
     let program = this.programs.get(text)
-    if (!program) this.programs.set(text, (program = {commands: [], file: this.file, id: ++guardIds, line: this.line(n), text}))
+    if (!program) {
+      const lib = this.dotted(unwrap(n.type === 'CallExpression' || n.type === 'NewExpression' ? n.callee : n)) ?? ''
+      const named = n.type === 'Identifier' ? (this.aliases.get(n.name) ?? '') : ''
+      const commander = /^(commander|@commander-js\/extra-typings)\b/.test(lib) || /^(commander|@commander-js\/extra-typings)\b/.test(named)
+      this.programs.set(text, (program = {...(commander ? {commander: true} : {}), commands: [], file: this.file, id: ++guardIds, line: this.line(n), text}))
+    }
+
     return program
   }
 
@@ -2807,12 +2958,31 @@ class JsEvaluator {
       return undefined
     }
 
-    if (n.type === 'NewExpression') return added(n)
+    // `worker.action(fn)` with `const worker = new Command('worker')` (or a chain on it, or `program.command('db')`).
+    const own = (sub: CliCommand | undefined): {command: CliCommand; guarded: (i: number) => boolean} | undefined => {
+      if (!sub || method === 'action') return sub && {command: sub, guarded: () => true}
+      for (const a of node.arguments) for (const s of this.commandSpecs(a).specs) if (leadingWords(s).length > 0) sub.names.push(leadingWords(s))
+      return undefined
+    }
+
+    if (n.type === 'Identifier') {
+      const v = this.names.get(n.name)
+      return own(v ? SUBCOMMANDS.get(v) : undefined)
+    }
+
+    if (n.type === 'NewExpression') return this.added.has(n) ? added(n) : own(this.commands.get(n))
     for (let depth = 0; depth < 64 && n.type === 'CallExpression'; depth++) {
       const c = unwrap(n.callee)
       if (c.type !== 'MemberExpression') return undefined
       const root = unwrap(c.object as N)
       if (root.type === 'NewExpression' && this.added.has(root)) return added(root)
+      if (root.type === 'NewExpression' && this.commands.has(root)) return own(this.commands.get(root))
+      if (root.type === 'Identifier' && !c.computed && keyName(c.property as N) !== 'command') {
+        const v = this.names.get(root.name)
+        const sub = v ? SUBCOMMANDS.get(v) : undefined
+        if (sub) return own(sub)
+      }
+
       if (!c.computed && keyName(c.property as N) === 'command') {
         const command = this.declareCommand(n, c)
         if (!command) return undefined
@@ -2841,7 +3011,7 @@ class JsEvaluator {
   private callOf(node: N & {type: 'CallExpression' | 'NewExpression'}): EvalValue {
     const isNew = node.type === 'NewExpression'
     const calleeNode = unwrap(node.callee)
-    const argv = !isNew && calleeNode.type === 'MemberExpression' && !calleeNode.computed ? this.argvCall(node, calleeNode) : undefined
+    const argv = !isNew && calleeNode.type === 'MemberExpression' && !calleeNode.computed ? this.argvCall(node, calleeNode) : !isNew ? this.argvParse(node as N & {arguments: N[]}, calleeNode) : undefined
     if (argv) return argv
     // `new PrismaClient().$extends({…})` (Prisma client extensions): the client is made first and the extended one shares
     // its engine and pool. Only `$extends`: another method on a new instance (`new DataSource(o).initialize()` in a
@@ -2882,6 +3052,7 @@ class JsEvaluator {
       }
     }
 
+    if (method === 'addCommand' && calleeNode.type === 'MemberExpression') this.attachCommand(node as N & {arguments: N[]}, calleeNode, args[0])
     const callee = this.dotted(calleeNode) ?? this.t(calleeNode)
     if (callee === 'require') {
       const spec = requireSpec(node.arguments[0] as N | undefined)
