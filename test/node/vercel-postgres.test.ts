@@ -5,7 +5,9 @@
  * `max` is createPool's `config?.max`, else pg-pool's `max || 10`. query() and connect() use that pool. The `sql\`…\`` tag
  * calls pool.sql(), which since 0.4.0 (commit 30638f9) sends the query with neon() over HTTP, and before it ran
  * `this.query(…)` on the pool. createClient() is one client. drizzle-orm/vercel-postgres queries its client with
- * client.query(), and drizzle() given no client uses `sql`. Apps in the shape of a bun BullMQ worker whose workspace db
+ * client.query(), and drizzle() given no client uses `sql`. A createPool() whose module reads it only as `pool.sql\`…\`` (not
+ * exported, no other use) holds no connection since 0.4.0 (VercelPool#sql is that same neon() call; through 0.10.0, the
+ * last release). Apps in the shape of a bun BullMQ worker whose workspace db
  * package exports `drizzle(sql, {schema})`.
  */
 import {describe, expect, it} from 'vitest'
@@ -72,6 +74,28 @@ describe('@vercel/postgres', () => {
     const before = await run('node server.mjs', files('0.3.2'), onPlan)
     expect(pools(before)).toEqual([['vercel-postgres sql server.mjs:3', 10, 'DATABASE_URL']])
     expect(describeSourced(before.pools![0].pool)).toContain('before 0.4.0')
+  })
+
+  it('a createPool() its module reads only as pool.sql`…`: HTTP since 0.4.0 (0); a pool.query() beside it keeps the pool', async () => {
+    const files = (version: string, extra = '') => ({
+      'handler.ts': [
+        "import {createPool} from '@vercel/postgres'",
+        'const pool = createPool({connectionString: process.env.DATABASE_URL, max: 6})',
+        'export async function find(id: string) {',
+        '  const {rows} = await pool.sql`select * from users where id = ${id}`',
+        `  ${extra}`,
+        '  return rows[0]',
+        '}',
+      ].join('\n'),
+      'package.json': pkg({'@vercel/postgres': version}),
+    })
+    const http = await run('node handler.ts', files('^0.10.0'), onPlan)
+    expect(pools(http)).toEqual([])
+    expect(http.threadsPerProcess.value).toBe(0)
+    expect(describeSourced(http.threadsPerProcess)).toContain('used only through its sql`…` tag (0.10.0)')
+    // Before 0.4.0 pool.sql ran this.query() on the pool; a query() beside the tag uses the pool: max 6 either way.
+    expect(pools(await run('node handler.ts', files('0.3.2'), onPlan))).toEqual([['vercel-postgres handler.ts:2', 6, 'DATABASE_URL']])
+    expect(pools(await run('node handler.ts', files('^0.10.0', "await pool.query('select 1')"), onPlan))).toEqual([['vercel-postgres handler.ts:2', 6, 'DATABASE_URL']])
   })
 
   it('createPool({max}), createKysely(poolConfig) and a createClient() beside them: their own numbers', async () => {

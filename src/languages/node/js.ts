@@ -24,7 +24,7 @@ import {lineIndex} from '../../util/lines.js'
 import {append} from '../../util/arrays.js'
 import {maxOf, minOf} from '../../util/numbers.js'
 import {addSite, EvalTrace, type Evaluation, MAX_SITES, siteCount, SiteView} from './shared-eval.js'
-import {type IdleHolder, idleHolders, memoizingHelper} from './unqueried.js'
+import {type IdleHolder, idleHolders, memoizingHelper, sqlTagOnlyPools} from './unqueried.js'
 import {CLI_LIBRARY, type CliCommand, type CliProgram, leadingWords} from './cli-commands.js'
 
 /** `typeof NAME` in Node for globals an app tests to tell server from browser (https://nodejs.org/api/globals.html has no window or document). */
@@ -127,6 +127,8 @@ export interface JsModule {
   stopsAt?: number
   /** Module-level bindings holding a PrismaClient nothing in the module reads (unqueried.ts). */
   idle?: IdleHolder[]
+  /** Lines of module-level `createPool(…)` (@vercel/postgres) whose pool the module uses only through its sql`…` tag (unqueried.ts). */
+  sqlTagOnly?: number[]
   /**
    * The app functions this module names as a CLI command's action (`.action(runCron)`) or calls without arguments inside
    * one (`.action(() => startServer())`), with that command's guard; and those it calls outside any (no guard): the calls
@@ -3604,7 +3606,8 @@ export function evaluateParsed(parsed: ParsedJs, options: JsEvalOptions): JsModu
   }
 
   const idle = text.includes('PrismaClient') ? idleHolders(program, lineIndex(text), memoizes) : []
-  return {calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), ...(ev.stopsAt === undefined ? {} : {stopsAt: ev.stopsAt}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true, ...(ev.cliHandlers.length > 0 ? {cliHandlers: ev.cliHandlers} : {}), closed: ev.closed}
+  const sqlOnly = text.includes('createPool') && text.includes('.sql`') ? sqlTagOnlyPools(program, lineIndex(text)) : []
+  return {...(sqlOnly.length > 0 ? {sqlTagOnly: sqlOnly} : {}), calls: ev.calls, ...(ev.cjs ? {cjs: ev.cjs} : {}), ...(ev.stopsAt === undefined ? {} : {stopsAt: ev.stopsAt}), diagnostics: ev.loadNotes(), exports: ev.exports, file, ...(idle.length > 0 ? {idle} : {}), ...(parsed.folders?.length ? {folders: parsed.folders} : {}), ...(parsed.lazy?.length ? {lazy: parsed.lazy} : {}), ...(parsed.computed ? {computed: parsed.computed} : {}), imports: ev.imports, names: ev.names, parsed: true, ...(ev.cliHandlers.length > 0 ? {cliHandlers: ev.cliHandlers} : {}), closed: ev.closed}
 }
 
 export async function evaluateJs(file: string, text: string, opts: JsEvalOptions): Promise<JsModule> {

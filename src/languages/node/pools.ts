@@ -1040,6 +1040,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         libs.add('neon-http')
         http.push({file: m.file, line: c.line, what: "@neondatabase/serverless's neon()"})
       } else if (!c.isNew && /^@vercel\/postgres(\.default)?\.createPool$/.test(c.callee)) {
+        // A pool the module reads only as `pool.sql\`…\``: VercelPool#sql sends each query with neon() over HTTP since 0.4.0 (REF.vercelPostgres).
+        const version = m.sqlTagOnly?.includes(c.line) ? vercelVersion(ctx, pkg, m.file) : undefined
+        if (version && versionAtLeast(version, '0.4.0')) {
+          libs.add('vercel-postgres')
+          http.push({file: m.file, line: c.line, what: `@vercel/postgres's createPool(), used only through its sql\`…\` tag (${version})`})
+          continue
+        }
+
         add('vercel-postgres', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("@vercel/postgres's createPool() is a @neondatabase/serverless Pool (node-postgres's Pool over a WebSocket): default max 10", REF.vercelPostgres)]), 'createPool max', diagnostics))
       } else if (!c.isNew && /^@vercel\/postgres-kysely(\.default)?\.createKysely$/.test(c.callee)) {
         // createKysely(poolConfig) queries through `createPool(poolConfig)`.

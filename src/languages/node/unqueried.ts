@@ -224,3 +224,56 @@ export function usesExport(text: string, names: readonly string[]): boolean {
   const alt = names.map((n) => n.replaceAll('$', String.raw`\$`)).join('|')
   return new RegExp(String.raw`\{[^{}]*(?<![\w$.])(?:${alt})(?![\w$])[^{}]*\}\s*(?:from\b|=\s*(?:await\s+)?(?:require|import)\b)|\.\s*(?:${alt})(?![\w$/])|\[\s*['"\`](?:${alt})['"\`]\s*\]`).test(text)
 }
+
+/**
+ * @vercel/postgres pools used only through their `sql` tag: the lines of module-level `const NAME = createPool(…)` whose
+ * NAME the module never exports and reads only as `` NAME.sql`…` `` (VercelPool#sql, which since 0.4.0 sends the query
+ * with neon() over HTTP instead of through the pool: vercel/storage packages/postgres/src/create-pool.ts, 30638f9). Any
+ * other read of the name (`NAME.query`, `NAME.connect`, passed to a library, exported, `module.exports`) keeps the pool.
+ */
+export function sqlTagOnlyPools(program: Program, lineOf: (offset: number) => number): number[] {
+  const pools = new Map<string, number>()
+  for (const st of program.body as N[]) {
+    const d = st.type === 'ExportNamedDeclaration' && st.declaration ? st.declaration : st
+    if (d.type !== 'VariableDeclaration') continue
+    for (const x of d.declarations) {
+      let init = x.init
+      while (init && /^TS(As|Satisfies|NonNull)Expression$|^ParenthesizedExpression$/.test(init.type)) init = init.expression
+      const callee = init?.type === 'CallExpression' ? init.callee : undefined
+      const named = callee?.type === 'Identifier' ? callee.name : callee?.type === 'MemberExpression' && !callee.computed ? callee.property.name : undefined
+      if (x.id.type === 'Identifier' && named === 'createPool') pools.set(x.id.name, lineOf(init.start))
+    }
+  }
+
+  if (pools.size === 0) return []
+  const other = new Set<string>()
+  const tagged = new Set<string>()
+  eachWithParent(program, (n, p) => {
+    if (!pools.has(n.name) || n.type !== 'Identifier') return
+    if (p?.type === 'ExportSpecifier') {
+      other.add(n.name)
+      return
+    }
+
+    if (!isReference(n, p)) return
+    const tag = p?.type === 'MemberExpression' && p.object === n && !p.computed && p.property.name === 'sql'
+    if (tag) {
+      // The member is the tag of a tagged template (its parent): `pool.sql\`…\``.
+      tagged.add(n.name)
+      return
+    }
+
+    other.add(n.name)
+  })
+  // `pool.sql` read other than as a tag (`const q = pool.sql`, `pool.sql(…)`) is not known to be the HTTP tag.
+  eachWithParent(program, (n, p) => {
+    if (n.type !== 'MemberExpression' || n.computed || n.object.type !== 'Identifier' || !pools.has(n.object.name) || n.property.name !== 'sql') return
+    if (!(p?.type === 'TaggedTemplateExpression' && p.tag === n)) other.add(n.object.name)
+  })
+  for (const st of program.body as N[]) {
+    // `export const pool = createPool()`: read by other modules, which conncalc does not check here.
+    if (st.type === 'ExportNamedDeclaration' && st.declaration?.type === 'VariableDeclaration') for (const x of st.declaration.declarations) if (x.id.type === 'Identifier') other.add(x.id.name)
+  }
+
+  return [...pools].filter(([name]) => tagged.has(name) && !other.has(name)).map(([, line]) => line)
+}
