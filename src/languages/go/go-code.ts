@@ -338,11 +338,22 @@ class GoFile {
     const operand = n.childForFieldName('operand')
     if (operand?.type === 'index_expression') return this.tableEntry(n, operand)
     const name = n.childForFieldName('field')?.text
+    // `config.PoolSize`: a package-level variable or constant of another package of the module.
+    const pkgPath = operand?.type === 'identifier' ? this.imports.get(operand.text) : undefined
+    if (pkgPath !== undefined && name) {
+      const declared = this.packageFiles(pkgPath).find((f) => f.file.names.has(name))
+      if (declared) return this.guarded(`var ${pkgPath}.${name}`, n, () => declared.file.evaluate(declared.file.names.get(name)!)) ?? this.unknown(n)
+    }
+
     const type = operand?.type === 'identifier' ? this.typeOf(operand.text) : undefined
     const tagged = name ? this.input.tagged?.find(name, type) : undefined
     const set = tagged ? undefined : this.setInCode(n)
     // An unreadable value set in code says where; beside a same-named tagged field of another struct, that is the clearer reason.
     if (set && (set.kind === 'known' || !(name && this.input.tagged?.byName.has(name)))) return set
+    // `cfg.MaxConns` of `cfg := config.Load()` whose one `return Config{MaxConns: …}` gives it (or of a literal itself).
+    const literal = !tagged && name && operand?.type === 'identifier' ? this.literalOf(operand.text) : undefined
+    const given = literal && name ? keyed(literal.node, name) : undefined
+    if (literal && given) return this.guarded(`field ${literal.file.path}:${line(literal.node)}.${name}`, n, () => literal.file.evaluate(given)) ?? this.unknown(n)
     if (!tagged) {
       const others = name ? (this.input.tagged?.byName.get(name) ?? []) : []
       if (type !== undefined && others.length > 0) return this.unknown(n, `\`${n.text}\` is the ${name} field of ${type}, which no env struct tag fills (the tagged ${name} is ${[...new Set(others.map((f) => f.struct))].join(', ')}'s); its value is set by code conncalc does not follow`)
@@ -372,6 +383,89 @@ class GoFile {
     // Every key it looks up (envconfig: PREFIX_KEY, then the tag alone): a URL field tagged DATABASE_URL reads the platform's URL.
     const missing = keys.filter((k) => k !== '')
     return {file: this.path, kind: 'known', line: line(n), missingEnv: (missing.length > 0 ? missing : [tagged.name]).map((name) => ({line: tagged.line, name})), value: null, via: []}
+  }
+
+  /** The files read of an in-module package by its import path, or of this file's own package when the path is undefined. */
+  private packageFiles(path?: string): GoIndex['files'] {
+    const index = this.input.index
+    if (!index) return []
+    if (path === undefined) {
+      const self = index.files.find((f) => f.file === this)
+      return self ? index.files.filter((f) => f.dir === self.dir) : []
+    }
+
+    const mod = this.input.module
+    const dir = mod === undefined ? undefined : path === mod ? '' : path.startsWith(`${mod}/`) ? path.slice(mod.length + 1) : undefined
+    return dir === undefined ? [] : index.files.filter((f) => f.dir === dir)
+  }
+
+  /** A function declared in a package of the module (this file's, or the import path's): its declaration and file. */
+  private funcDecl(name: string, pkgPath?: string): undefined | {file: GoFile; node: TsNode} {
+    for (const {file, root} of this.packageFiles(pkgPath)) {
+      if (!root.text.includes(name)) continue
+      for (const d of root.namedChildren) if (d?.type === 'function_declaration' && d.childForFieldName('name')?.text === name) return {file, node: d}
+    }
+
+    return undefined
+  }
+
+  /** The function a call names when it is the module's own (`load()`, `config.Load()`). */
+  private calledDecl(call: TsNode): undefined | {file: GoFile; node: TsNode} {
+    const fn = call.childForFieldName('function')
+    if (fn?.type === 'identifier') return this.funcDecl(fn.text)
+    if (fn?.type !== 'selector_expression') return undefined
+    const op = fn.childForFieldName('operand')
+    const path = op?.type === 'identifier' ? this.imports.get(op.text) : undefined
+    const field = fn.childForFieldName('field')?.text
+    return path && field ? this.funcDecl(field, path) : undefined
+  }
+
+  /**
+   * The composite literal a variable holds: given as one (`Config{…}`, `&Config{…}`), or returned by the one `return` of the
+   * module's function it is the result of (`cfg := config.Load()` with `return Config{MaxConns: …}`).
+   */
+  private literalOf(name: string): undefined | {file: GoFile; node: TsNode} {
+    let expr = this.names.get(name)
+    if (expr?.type === 'unary_expression') expr = expr.childForFieldName('operand') ?? undefined
+    if (expr?.type === 'composite_literal') return {file: this, node: expr}
+    if (expr?.type !== 'call_expression') return undefined
+    const decl = this.calledDecl(expr)
+    if (!decl) return undefined
+    const returns = returnsOf(decl.node)
+    let value = returns.length === 1 ? returns[0].namedChildren[0] : undefined
+    if (value?.type === 'expression_list') value = value.namedChildren[0] ?? undefined
+    if (value?.type === 'unary_expression') value = value.childForFieldName('operand') ?? undefined
+    if (value?.type === 'composite_literal') return {file: decl.file, node: value}
+    // `var cfg Config; cfg.MaxConns = …; return cfg`: not followed.
+    return value?.type === 'identifier' ? decl.file.literalOf(value.text) : undefined
+  }
+
+  /**
+   * An env helper of the module (`getEnvInt("DB_MAX_CONNS", 12)`, `config.IntFromEnv(…)`): a function that reads the env
+   * variable one parameter names (os.Getenv/os.LookupEnv of it) and returns another parameter, its fallback, on some path.
+   * The variable's value where it is set here, else the fallback; undefined for any other function.
+   */
+  private envHelper(n: TsNode, decl: {file: GoFile; node: TsNode}, args: TsNode[]): EvalValue | undefined {
+    const params = (decl.node.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => (p?.type === 'parameter_declaration' ? p.childrenForFieldName('name').map((id) => id?.text ?? '') : ['']))
+    const body = decl.node.childForFieldName('body')
+    if (!body || params.length < 2) return undefined
+    const reads = params.findIndex((p) => p !== '' && new RegExp(`\\bos\\.(?:Getenv|LookupEnv)\\(\\s*${p}\\s*\\)`).test(body.text))
+    const returned = returnsOf(decl.node).map((r) => r.namedChildren[0]?.text)
+    const fallback = params.findIndex((p, i) => i !== reads && p !== '' && returned.includes(p))
+    if (reads === -1 || fallback === -1 || !args[reads] || !args[fallback]) return undefined
+    const key = this.evaluate(args[reads])
+    if (key?.kind !== 'known' || typeof key.value !== 'string') return this.unknown(n, `the variable ${decl.node.childForFieldName('name')?.text}(…) reads is not named by a literal conncalc can read`)
+    const helper = fromFile(decl.file.path, line(decl.node))
+    const fb = this.evaluate(args[fallback]) ?? this.unknown(args[fallback])
+    const e = this.input.env.get(key.value)
+    if (e) {
+      if (fb.kind === 'known' && typeof fb.value === 'number') return /^\s*-?\d+\s*$/.test(e.value) ? this.known(n, Number(e.value), [e.source, helper]) : this.unknown(n, `${key.value}=${JSON.stringify(e.value)} is not an integer`)
+      return this.known(n, e.value, [e.source, helper])
+    }
+
+    if (fb.kind !== 'known' || (typeof fb.value !== 'number' && typeof fb.value !== 'string')) return fb
+    const deployer = this.input.env.deployerSets(key.value)
+    return this.known(n, fb.value, [helper, ...(deployer ? [deployer] : [])], [fb])
   }
 
   /** `cfg.db.maxOpenConns` → {path: 'db.maxOpenConns', root: 'cfg'}; undefined unless the chain ends in a plain variable. */
@@ -463,6 +557,10 @@ class GoFile {
     }
 
     if (q && /^flag\.(Int|Int64|Uint)$/.test(q)) return this.flagInt(n, args[0] ?? null, args[1] ?? null)
+    // The module's own env helper (`getEnvInt("DB_MAX_CONNS", 12)`): the variable's value, else its fallback.
+    const decl = fn?.type === 'identifier' || (fn?.type === 'selector_expression' && q) ? this.calledDecl(n) : undefined
+    const helper = decl ? this.envHelper(n, decl, args.filter((a): a is TsNode => Boolean(a))) : undefined
+    if (helper) return helper
     // `config.Opts.DatabaseMaxConns()`: a method of the app whose body is one `return <expr>`.
     if (!q && fn?.type === 'selector_expression' && args.length === 0) {
       const method = this.method(n, fn.childForFieldName('field')?.text ?? '')
@@ -590,6 +688,19 @@ class GoFile {
 
     return this.unknown(n, `no ${mapName} table with a ${JSON.stringify(key.value)} entry was found in the code read`)
   }
+}
+
+/** The `return` statements of a function's own body (not of the function literals inside it). */
+function returnsOf(decl: TsNode): TsNode[] {
+  const out: TsNode[] = []
+  const stack: TsNode[] = [decl.childForFieldName('body')!].filter(Boolean)
+  while (stack.length > 0) {
+    const c = stack.pop()!
+    if (c.type === 'return_statement') out.push(c)
+    else if (c.type !== 'func_literal') append(stack, c.namedChildren.filter((x): x is TsNode => Boolean(x)))
+  }
+
+  return out
 }
 
 /** `-name=N`, `--name=N`, `-name N`, `--name N` among the command's arguments. */
