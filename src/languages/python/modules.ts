@@ -54,6 +54,23 @@ export class PythonProject {
     this.bases = up === undefined ? [...roots, '', 'src'] : [...roots, '', up, 'src']
   }
 
+  /**
+   * The file `module` is found in only through the src/ fallback (the src layout: src/pkg/…), not through a command
+   * folder, the cwd or the app root: Python imports it only when something puts src/ on sys.path (the app installed as
+   * a package, PYTHONPATH). Undefined when it is found elsewhere first, or not at all.
+   */
+  onlyUnderSrc(module: string): string | undefined {
+    const rel = module.split('.').filter(Boolean).join('/')
+    if (!rel) return undefined
+    const last = this.bases.length - 1
+    for (const [i, base] of this.bases.entries()) {
+      const hit = [join(base, `${rel}.py`), join(base, `${rel}/__init__.py`)].find((c) => this.ctx.files.exists(c))
+      if (hit) return i === last && base === 'src' ? hit : undefined
+    }
+
+    return undefined
+  }
+
   /** The app's files, as this project reads them. */
   get files(): FileReader {
     return this.ctx.files

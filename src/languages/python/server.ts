@@ -294,10 +294,47 @@ function namedInDependencies(input: PythonServerInput): boolean | undefined {
   return named_(named.module.split('.')[0]) || (named.providedBy !== undefined && named_(named.providedBy))
 }
 
+/**
+ * What puts the app's src/ folder on sys.path, if anything: the app installed as a package (setup.py, a pyproject.toml
+ * with [project], [build-system] or [tool.poetry], a setup.cfg with [metadata]/[options], a requirements line `.`,
+ * `./` or `-e .`, a Pipfile `path = "."`), PYTHONPATH in the env, or a build hook conncalc does not read.
+ */
+function srcOnPath(input: PythonServerInput): boolean {
+  const files = input.ctx.files
+  if (input.ctx.env.get('PYTHONPATH') !== undefined || files.exists('setup.py') || files.exists('bin/post_compile') || files.exists('bin/pre_compile')) return true
+  if (/^\[(project|build-system|tool\.poetry)\]/m.test(files.read('pyproject.toml')?.text ?? '')) return true
+  if (/^\[(metadata|options)\]/m.test(files.read('setup.cfg')?.text ?? '')) return true
+  if (/^\s*path\s*=\s*["']\.\/?["']/m.test(files.read('Pipfile')?.text ?? '')) return true
+  const requirements = files.list('').filter((f) => /^requirements.*\.txt$/.test(f))
+  return requirements.some((f) => /^\s*(?:-e\s+|--editable\s+)?(?:\.|\.\/|\.\[[^\]]*\]|file:\.)\s*(?:#.*)?$/m.test(files.read(f)?.text ?? ''))
+}
+
 function withMissingModule(input: PythonServerInput): PythonServerInput {
   const named = input.appModule
-  if (!named || !outsideTheApp(input)) return input
+  if (!named) return input
+  // The src layout: the module is src/pkg/…, which Python finds only when something puts src/ on the path.
   const tried = [...(named.also ?? []), named.module]
+  const underSrc = tried.some((m) => input.project.resolve(m) && !input.project.onlyUnderSrc(m)) ? undefined : tried.map((m) => input.project.onlyUnderSrc(m)).find(Boolean)
+  if (underSrc && !srcOnPath(input)) {
+    const what = `${input.server} imports ${named.module} (\`${named.named}\`), which is ${underSrc}: src/ is not on sys.path, as nothing installs the app as a package (no setup.py; no [project], [build-system] or [tool.poetry] in pyproject.toml; no \`.\` or \`-e .\` line in the requirements) and PYTHONPATH is not set`
+    return {
+      ...input,
+      diagnostics: [
+        ...input.diagnostics,
+        {
+          code: 'missing-config',
+          file: COMMAND_LINE,
+          fix: 'name the module from src (`--chdir src`, `--pythonpath src`, `cd src &&`), or install the app (`-e .` in requirements.txt with a pyproject.toml [project]), or set PYTHONPATH=src',
+          message: `${input.ctx.processType}: ${what}: Python raises ModuleNotFoundError and the process exits at start (${IMPORT_REF}); conncalc counts it as if it ran`,
+          processType: input.ctx.processType,
+          severity: 'warning',
+        },
+      ],
+      processes: {...input.processes, via: [...(input.processes.via ?? []), assumed(`${what}: the process would exit at start; counted as if src/ were on the path`)]},
+    }
+  }
+
+  if (!outsideTheApp(input)) return input
   // No dependency file read: not an app conncalc sees whole (a lone config), so nothing is said.
   if (namedInDependencies(input) !== false) return input
   const what = `${input.server} imports ${named.module} (\`${named.named}\`), which is not in the app (${tried.map((m) => `${m.replaceAll('.', '/')}.py`).join(', ')}, or a package folder) nor a package its dependency files name`
