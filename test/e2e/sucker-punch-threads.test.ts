@@ -1,0 +1,68 @@
+/**
+ * Sucker Punch runs jobs on a thread pool per job class inside the process that enqueues them (sucker_punch
+ * lib/sucker_punch/job.rb: num_workers 2 unless `workers N`; queue.rb: min = max threads = num_workers). A made-up
+ * Rails 7.1 app, Puma `workers 2`, `threads 3, 3`, database.yml pool 10:
+ *   app/jobs/receipt_job.rb  include SuckerPunch::Job; workers 4   → 4 threads
+ *   app/jobs/cleanup_job.rb  include SuckerPunch::Job              → 2 threads
+ * By hand, per Puma worker min(10, 3 + 4 + 2) = 9, 2 workers: 18 (was 6: the job threads were not counted).
+ * With `config.active_job.queue_adapter = :sucker_punch` (ActiveJob's JobWrapper, 2 more): min(10, 11) = 10, 20.
+ * Sucker Punch not in the bundle: 2 × 3 = 6. The Sidekiq type does not run them (its own jobs are Sidekiq's): 5.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {planJson} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
+
+const {app} = tempApps()
+
+const lock = (sp: boolean): string => `GEM
+  remote: https://rubygems.org/
+  specs:
+    activerecord (7.1.4)
+    pg (1.5.8)
+    puma (6.4.3)
+    rails (7.1.4)
+      activerecord (= 7.1.4)
+    sidekiq (7.3.2)
+${sp ? '    sucker_punch (3.2.0)\n' : ''}
+PLATFORMS
+  x86_64-linux
+
+DEPENDENCIES
+  pg
+  puma
+  rails
+  sidekiq
+${sp ? '  sucker_punch\n' : ''}`
+
+const files = (sp: boolean, extra: Record<string, string> = {}): Record<string, string> => ({
+  'Gemfile': `source "https://rubygems.org"\ngem "rails"\ngem "pg"\ngem "puma"\ngem "sidekiq"\n${sp ? 'gem "sucker_punch"\n' : ''}`,
+  'Gemfile.lock': lock(sp),
+  'Procfile': 'web: bundle exec puma -C config/puma.rb\nworker: bundle exec sidekiq -c 5\n',
+  'app/jobs/cleanup_job.rb': 'class CleanupJob\n  include SuckerPunch::Job\n\n  def perform(id)\n    Upload.where(id: id).delete_all\n  end\nend\n',
+  'app/jobs/receipt_job.rb': 'class ReceiptJob\n  include SuckerPunch::Job\n  workers 4\n\n  def perform(order_id)\n    Order.find(order_id).send_receipt\n  end\nend\n',
+  'config/database.yml': 'production:\n  adapter: postgresql\n  url: <%= ENV["DATABASE_URL"] %>\n  pool: 10\n',
+  'config/puma.rb': 'workers 2\nthreads 3, 3\n',
+  ...extra,
+})
+
+const plan = (dir: string) => planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1', 'worker=1'])
+
+describe('Sucker Punch job threads in the web processes', () => {
+  it('each job class\'s pool (workers 4, default 2) counts beside Puma\'s threads: 2 × min(10, 9) = 18', () => {
+    const r = plan(app(files(true)))
+    expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno, r.type('worker').connectionsPerDyno]).toEqual([9, 18, 5])
+    const x = r.type('web').extras.find((e) => e.kind === 'sucker-punch-threads')
+    expect(x).toMatchObject({count: 6, inPool: true})
+    expect(JSON.stringify(x?.source)).toContain('app/jobs/receipt_job.rb')
+  })
+
+  it('the ActiveJob :sucker_punch adapter adds its wrapper\'s 2: 2 × min(10, 11) = 20', () => {
+    const r = plan(app(files(true, {'config/environments/production.rb': 'Rails.application.configure do\n  config.active_job.queue_adapter = :sucker_punch\nend\n'})))
+    expect(r.type('web').connectionsPerDyno).toBe(20)
+  })
+
+  it('no sucker_punch in the bundle: the classes cannot run, 2 × 3 = 6', () => {
+    expect(plan(app(files(false))).type('web').connectionsPerDyno).toBe(6)
+  })
+})
