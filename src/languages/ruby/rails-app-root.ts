@@ -66,15 +66,57 @@ async function appPathRoot(files: FileReader, file: SourceFile, binstub: string)
 }
 
 /**
+ * A path a Ruby expression builds from the file's own place, as an app path: `"REL"` (from the working folder, `cwd`),
+ * `__dir__` / `File.dirname(__FILE__)` (the file's folder), `__FILE__`, `A + B` (string concatenation:
+ * `File.dirname(__FILE__) + "/config/environment"`), `File.join(A, B, …)` and `File.expand_path(…)` of those; undefined
+ * when a part is anything else (a variable, an env var) or the working folder is not known.
+ */
+function pathExpr(P: Prism, node: RubyNode | null | undefined, binDir: string, binstub: string, cwd: string | undefined): string | undefined {
+  const file = (n: RubyNode | null): boolean => (n instanceof P.ConstantReadNode && n.name === 'File') || (n instanceof P.ConstantPathNode && !n.parent && n.name === 'File')
+  // A path as written so far: `from` is the app folder it starts at (undefined: the working folder), `rest` the text after.
+  type Built = {from?: string; rest: string}
+  const built = (n: RubyNode | null | undefined): Built | undefined => {
+    if (n instanceof P.StringNode) return {rest: n.unescaped.value}
+    if (n instanceof P.SourceFileNode) return {from: binstub, rest: ''}
+    if (n instanceof P.ParenthesesNode && n.body instanceof P.StatementsNode && n.body.body.length === 1) return built(n.body.body[0])
+    if (!(n instanceof P.CallNode)) return undefined
+    const args = n.arguments_?.arguments_ ?? []
+    if (n.name === '__dir__' && !n.receiver && args.length === 0) return {from: binDir, rest: ''}
+    if (n.name === 'dirname' && file(n.receiver) && args.length === 1 && args[0] instanceof P.SourceFileNode) return {from: binDir, rest: ''}
+    if (n.name === '+' && n.receiver && args.length === 1) {
+      const [x, y] = [built(n.receiver), built(args[0])]
+      return x === undefined || y === undefined || y.from !== undefined ? undefined : {...x, rest: x.rest + y.rest}
+    }
+    if (n.name === 'join' && file(n.receiver) && args.length > 0) {
+      const parts = args.map((x) => built(x))
+      if (parts.some((x, i) => x === undefined || (i > 0 && x.from !== undefined))) return undefined
+      return {...parts[0], rest: (parts as Built[]).map((x) => x.rest).join('/')}
+    }
+    if (n.name === 'expand_path' && file(n.receiver)) {
+      const resolved = expandPath(P, n, binDir, binstub, cwd)
+      return resolved === undefined ? undefined : {from: resolved, rest: ''}
+    }
+    return undefined
+  }
+
+  const b = built(node)
+  if (b === undefined) return undefined
+  const from = b.from ?? cwd
+  // `File.dirname(__FILE__) + "/config/environment"`: the slash after the folder joins, as Ruby's + leaves it.
+  return from === undefined || (b.from === undefined && b.rest.startsWith('/')) ? undefined : joinPath(from, b.rest.replace(/^\/+/, ''))
+}
+
+/**
  * `File.expand_path("REL", __dir__)` (or `__FILE__`, `File.dirname(__FILE__)`; `::File` too): REL from the file's folder.
  * With no second argument Ruby expands from the working folder: `cwd` when the caller knows it (a Procfile command
- * runs from the app root), else undefined.
+ * runs from the app root), else undefined. The one argument may be a path built from the file's place
+ * (`File.expand_path(File.dirname(__FILE__) + "/config/environment")`): pathExpr.
  */
 export function expandPath(P: Prism, node: RubyNode, binDir: string, binstub: string, cwd?: string): string | undefined {
   const file = (n: RubyNode | null): boolean => (n instanceof P.ConstantReadNode && n.name === 'File') || (n instanceof P.ConstantPathNode && !n.parent && n.name === 'File')
   if (!(node instanceof P.CallNode) || node.name !== 'expand_path' || !file(node.receiver)) return undefined
   const [rel, base] = node.arguments_?.arguments_ ?? []
-  if (!(rel instanceof P.StringNode)) return undefined
+  if (!(rel instanceof P.StringNode)) return base === undefined ? pathExpr(P, rel, binDir, binstub, cwd) : undefined
   const from =
     base === undefined
       ? cwd
@@ -86,6 +128,11 @@ export function expandPath(P: Prism, node: RubyNode, binDir: string, binstub: st
           ? binDir
           : undefined
   return from === undefined ? undefined : joinPath(from, rel.unescaped.value)
+}
+
+/** The app path a `require`/`load` argument names when it is built from the file's place (pathExpr), else undefined. */
+export function requiredPath(P: Prism, node: RubyNode, binDir: string, binstub: string, cwd?: string): string | undefined {
+  return pathExpr(P, node, binDir, binstub, cwd)
 }
 
 /** Rails.root: the nearest folder with config.ru from the application's config/ upwards, else the starting folder. */
@@ -126,7 +173,7 @@ async function rackupRoot(files: FileReader, file: SourceFile): Promise<RailsApp
   for (const s of parsed.program.statements.body) {
     if (!(s instanceof P.CallNode) || s.receiver || (s.name !== 'require' && s.name !== 'require_relative')) continue
     const [arg] = s.arguments_?.arguments_ ?? []
-    const path = arg instanceof P.StringNode ? (s.name === 'require_relative' ? joinPath('', arg.unescaped.value) : undefined) : arg ? expandPath(P, arg, '', 'config.ru') : undefined
+    const path = arg instanceof P.StringNode ? (s.name === 'require_relative' ? joinPath('', arg.unescaped.value) : undefined) : arg ? requiredPath(P, arg, '', 'config.ru') : undefined
     const m = path === undefined ? undefined : /^(.+)\/config\/environment(?:\.rb)?$/.exec(path)
     if (!m || !files.exists(`${m[1]}/config/application.rb`)) continue
     const dir = rootFrom(files, m[1])

@@ -22,7 +22,7 @@ import {versionAtLeast} from '../../util/version.js'
 import {readFlag} from '../common/argv.js'
 import {declaredRuby} from './gemfile-lock.js'
 import {puma} from './puma.js'
-import {expandPath} from './rails-app-root.js'
+import {requiredPath} from './rails-app-root.js'
 
 const MAIN_THREAD = 'https://docs.ruby-lang.org/en/master/Thread.html#method-c-main'
 const PROCESS_SPAWN = 'https://docs.ruby-lang.org/en/master/Process.html#method-c-spawn'
@@ -174,8 +174,9 @@ export async function walkRubyScript(ctx: AnalyzerContext, entry: string): Promi
         const args = node.arguments_?.arguments_ ?? []
         if (['require', 'load'].includes(node.name) && !node.receiver && args[0] instanceof P.CallNode) {
           // `require File.expand_path('config/environment')` (from the app root, where the Procfile command runs) or
-          // `File.expand_path('../config/environment', __dir__)`: the app file it names, if the app has it.
-          const path = expandPath(P, args[0], dirOf(file), file, '')
+          // `File.expand_path('../config/environment', __dir__)`, `File.dirname(__FILE__) + "/config/environment"`,
+          // `File.join(__dir__, "lib", "app")`: the app file it names, if the app has it.
+          const path = requiredPath(P, args[0], dirOf(file), file, '')
           enqueue(path === undefined ? undefined : [withRb(path), path].find((p) => ctx.files.exists(p)))
         } else if (['require', 'require_relative', 'load'].includes(node.name) && !node.receiver && args[0] instanceof P.StringNode) {
           const target = resolve(ctx, file, node.name, args[0].unescaped.value)
