@@ -188,7 +188,7 @@ async function readTasksOnce(tasks: readonly string[], files: FileReader): Promi
 }
 
 /** The .rake files under `dir`, at any depth, sorted as Ruby's `Dir[...].sort` within each folder. */
-function rakeFilesUnder(files: FileReader, dir: string): string[] {
+export function rakeFilesUnder(files: FileReader, dir: string): string[] {
   const out: string[] = []
   const walk = (d: string): void => {
     for (const f of files.list(d)) if (f.endsWith('.rake')) out.push(`${d}/${f}`)

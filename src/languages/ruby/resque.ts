@@ -17,12 +17,23 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {append} from '../../util/arrays.js'
 import {setForType} from '../../model/command-site.js'
 import {initializerFiles} from './rails-files.js'
+import {rakeFilesUnder} from './rake-tasks.js'
 
 const REF = 'https://github.com/resque/resque/blob/master/lib/resque/tasks.rb'
 const HOOKS_REF = 'https://github.com/resque/resque/blob/master/docs/HOOKS.md'
 
 /** Where Rails apps put Resque's fork hooks (the README's resque:setup task, or an initializer). */
 export const RESQUE_HOOK_FILES = ['config/initializers/resque.rb', 'lib/tasks/resque.rake']
+
+/**
+ * Every file rake loads that may hold them: those two, then the other lib/tasks/**\/*.rake files and the Rakefile
+ * (resque-pool's README has `task "resque:pool:setup"` in lib/tasks/resque.rake, but `rake resque:pool` runs any file
+ * rake loads: apps write it in the Rakefile too) — only the ones that name Resque.
+ */
+function resqueHookFiles(ctx: AnalyzerContext): string[] {
+  const others = [...rakeFilesUnder(ctx.files, 'lib/tasks'), 'Rakefile'].filter((p) => !RESQUE_HOOK_FILES.includes(p) && /resque/i.test(ctx.files.read(p)?.text ?? ''))
+  return [...RESQUE_HOOK_FILES, ...others]
+}
 const POOL_SETUP = 'resque:pool:setup'
 
 /**
@@ -34,11 +45,12 @@ async function resqueHooks(ctx: AnalyzerContext): Promise<{diagnostics: Diagnost
   const diagnostics: Diagnostic[] = []
   const hooks: RubyHook[] = []
   let first: string | undefined
-  for (const path of RESQUE_HOOK_FILES) {
+  for (const path of resqueHookFiles(ctx)) {
     const config = await loadRubyConfig(ctx, path, ctx.appEnv)
     if (!config) continue
     first ??= path
-    append(diagnostics, config.diagnostics)
+    // The other rake files are read for their hooks only: what else they do is the task's that runs them, said there.
+    if (RESQUE_HOOK_FILES.includes(path)) append(diagnostics, config.diagnostics)
     for (const name of ['before_fork', 'after_fork']) {
       for (const c of [...findCalls(config.calls, name, true), ...findCalls(config.calls, `${name}=`, true)]) {
         if (c.receiver === 'Resque' && c.blockBody) hooks.push({body: c.blockBody, file: path, line: c.line, name: `Resque.${name}`})

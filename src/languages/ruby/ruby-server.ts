@@ -172,7 +172,10 @@ function sequelDisconnectIn(calls: readonly DslCall[]): DslCall | undefined {
 
 /** Preload and fork hooks as the fork-safety rules read them; the first hook names are what the fix should use. */
 export function forkFacts(input: ForkFactsInput): ForkFacts {
-  const reconnect = hookCalling(input.hooks, input.childHookNames, RECONNECT)
+  // A child that empties the pool it inherited (`ActiveRecord::Base.connection_pool.disconnect!`, clear_all_connections!)
+  // opens its own connections from then on: ConnectionPool#disconnect! drops every inherited adapter, as establish_connection
+  // does when it replaces the pool (remove_connection → disconnect!, POOL_REF).
+  const reconnect = hookCalling(input.hooks, input.childHookNames, RECONNECT) ?? hookCalling(input.hooks, input.childHookNames, emptiesPool)
   const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT)
   const emptied = disconnect ? hookCalling(input.hooks, input.parentHookNames, emptiesPool) : undefined
   const closing = input.parentIdleAfterFork ? input.hooks.find((h) => input.childHookNames.includes(h.name) && sequelDisconnectIn(h.body)) : undefined
