@@ -23,6 +23,7 @@
 import {assumed, fromDefault, fromFile} from '../../model/source.js'
 import {readYamlErb} from './erb.js'
 import {analyzeDatabaseYml, DATABASE_YML} from './database-yml.js'
+import {topLevelBlocks} from './solid-databases.js'
 import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
 
 const ADAPTER = 'https://github.com/rails/rails/blob/main/actioncable/lib/action_cable/subscription_adapter/postgresql.rb'
@@ -99,7 +100,8 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
     let missing: string | undefined
     if (writing && ctx.files.read(DATABASE_YML)) {
       const yml = await analyzeDatabaseYml(ctx)
-      if (![...yml.pools, ...yml.otherServerPools].some((e) => e.database === writing)) missing = writing
+      // A top-level block of that name (`default: &default`) is an environment ActiveRecord falls back to (solid-databases.ts).
+      if (![...yml.pools, ...yml.otherServerPools].some((e) => e.database === writing) && !(await topLevelBlocks(ctx)).has(writing)) missing = writing
     }
 
     return {

@@ -123,6 +123,25 @@ async function eagerLoads(ctx: AnalyzerContext): Promise<{how: string; yes: bool
   return {how: `${ctx.appEnv} eager-loads (${s.file}:${s.line}${read ? '' : ', not read: taken as true'})`, yes: true}
 }
 
+/**
+ * The top-level keys of config/database.yml other than the environment's, with their lines: ActiveRecord builds an
+ * environment from each (DatabaseConfigurations#build_configs walks every key), and find_db_config(name) falls back to the
+ * environment of that name when the current one has no database of it (`configurations.find { |c| c.env_name == name }`).
+ */
+export async function topLevelBlocks(ctx: AnalyzerContext): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  const file = ctx.files.read(DATABASE_YML)
+  if (!file) return out
+  const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files)
+  const root = doc.yaml.value
+  if (!isObject(root)) return out
+  for (const [key, v] of Object.entries(root)) {
+    if (key !== ctx.appEnv && (isObject(v) || (typeof v === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(v)))) out.set(key, doc.yaml.lineOf([key]) ?? 1)
+  }
+
+  return out
+}
+
 async function solidDatabasesAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
   const {solid_cable: cable, solid_cache: cache, solid_queue: queue} = ctx.versions
   const viaRake = rakeTasks(ctx.command.argv) !== undefined
@@ -137,10 +156,25 @@ async function solidDatabasesAnalysis(ctx: AnalyzerContext, server: ServerAnalys
   const defined = new Set([...yml.pools, ...yml.otherServerPools].map((e) => e.database))
   const diagnostics: Diagnostic[] = []
   const processesVia: Source[] = []
+  const blocks = await topLevelBlocks(ctx)
   for (const check of checks) {
     const named = await check.named
     if (!named) continue
     for (const missing of named.databases.filter((d) => !defined.has(d))) {
+      // find_db_config's second pass: a top-level block of that name (`default: &default`) is an environment of its own.
+      const block = blocks.get(missing)
+      if (block !== undefined) {
+        diagnostics.push({
+          code: 'missing-config',
+          file: named.file,
+          line: named.line,
+          message: `${ctx.processType}: ${named.written} names the \`${missing}\` database, which ${DATABASE_YML} does not define for ${ctx.appEnv}; ActiveRecord then takes the top-level \`${missing}\` block (${DATABASE_YML}:${block}), an environment of that name (DatabaseConfigurations#find_db_config, ${RESOLVE}), so ${named.record} connects with its settings and the process boots`,
+          processType: ctx.processType,
+          severity: 'info',
+        })
+        continue
+      }
+
       diagnostics.push({
         code: 'missing-config',
         file: named.file,
