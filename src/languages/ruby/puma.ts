@@ -10,7 +10,7 @@ import {hasFlag} from '../common/argv.js'
 import {versionAtLeast} from '../../util/version.js'
 import {processorsFor} from './processors.js'
 import {launcherServer, rackLauncher, rackupServer} from '../common/matchers.js'
-import {forkFacts, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
+import {forkFacts, hanamiDisconnects, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {unicornRailsServer} from './unicorn.js'
 import {withGemSettings} from './gem-server-config.js'
@@ -362,7 +362,9 @@ export const puma: ServerAnalyzer = {
       preloadApp: byGem(preloadApp(config, workers.value, version, hasFlag(argv, ['--preload']), envWorkers(ctx))),
     }
     // Cluster mode (workers ≥ 1) forks workers from the master; single mode does not fork.
+    const alsoDisconnects = hanamiDisconnects(ctx.versions)
     const fork = forkFacts({
+      ...(alsoDisconnects ? {alsoDisconnects} : {}),
       bootQueries: facts.preloadApp.value && workers.value.value >= 1 ? await bootQueries(ctx) : [],
       // Puma 7 renamed on_worker_boot to before_worker_boot (the old name still works).
       childHookNames: !version || versionAtLeast(version, '7.0.0') ? ['before_worker_boot', 'on_worker_boot'] : ['on_worker_boot', 'before_worker_boot'],

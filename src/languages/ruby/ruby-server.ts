@@ -130,6 +130,8 @@ export interface ForkFactsInput {
   parentIdleAfterFork?: boolean
   /** Signs the parent holds a connection after boot (boot-connection.ts). */
   bootQueries: readonly BootQuery[]
+  /** Calls of the app's framework that close its connections in a parent hook (hanamiDisconnects), beside DISCONNECT's. */
+  alsoDisconnects?: (c: DslCall) => boolean
   childHookNames: readonly string[]
   file: string
   forks: Sourced<boolean>
@@ -170,13 +172,24 @@ function sequelDisconnectIn(calls: readonly DslCall[]): DslCall | undefined {
   return undefined
 }
 
+/**
+ * Hanami 2.2+'s `Hanami.shutdown` (or `Hanami.app.shutdown`) stops every provider the app started, and the :db
+ * provider hanami-db brings stops by disconnecting its ROM container (hanami/hanami lib/hanami/providers/db.rb
+ * `def stop; target["db.rom"].disconnect; end`), which closes the Sequel pool's connections: a disconnect in a parent
+ * hook, when hanami-db is in the bundle (https://github.com/hanami/hanami/blob/v2.2.1/lib/hanami/providers/db.rb).
+ */
+export function hanamiDisconnects(versions: Readonly<Record<string, string>>): ((c: DslCall) => boolean) | undefined {
+  if (versions['hanami-db'] === undefined) return undefined
+  return (c) => c.name === 'shutdown' && /^(::)?Hanami(\.app)?$/.test(c.receiver ?? '')
+}
+
 /** Preload and fork hooks as the fork-safety rules read them; the first hook names are what the fix should use. */
 export function forkFacts(input: ForkFactsInput): ForkFacts {
   // A child that empties the pool it inherited (`ActiveRecord::Base.connection_pool.disconnect!`, clear_all_connections!)
   // opens its own connections from then on: ConnectionPool#disconnect! drops every inherited adapter, as establish_connection
   // does when it replaces the pool (remove_connection → disconnect!, POOL_REF).
   const reconnect = hookCalling(input.hooks, input.childHookNames, RECONNECT) ?? hookCalling(input.hooks, input.childHookNames, emptiesPool)
-  const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT)
+  const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT) ?? (input.alsoDisconnects ? hookCalling(input.hooks, input.parentHookNames, input.alsoDisconnects) : undefined)
   const emptied = disconnect ? hookCalling(input.hooks, input.parentHookNames, emptiesPool) : undefined
   const closing = input.parentIdleAfterFork ? input.hooks.find((h) => input.childHookNames.includes(h.name) && sequelDisconnectIn(h.body)) : undefined
   const childDisconnect = closing && {file: closing.file, hook: closing.name, line: sequelDisconnectIn(closing.body)!.line}
