@@ -149,7 +149,7 @@ function dockerfileOnlyProgram(files: FileReader): DokkuSign | undefined {
     if (!m) continue
     const words = m[2].trim().split(/\s+/)
     let at = 0
-    while (at < words.length && (/^[A-Za-z_]\w*=/.test(words[at]) || words[at] === 'exec')) at++
+    while (at < words.length && ((words[at].includes('=') && /^[A-Za-z_]\w*=/.test(words[at])) || words[at] === 'exec')) at++
     const program = words[at]?.split('/').at(-1)
     const pkg = program && PYTHON_PROGRAMS.get(program)
     if (!pkg || deps.some((t) => word(pkg).test(t))) continue

@@ -13,7 +13,7 @@ import {knownProgram} from '../languages/shell/programs.js'
 import {programName} from '../languages/common/setting.js'
 
 /** Rails tasks that only build assets (tailwindcss-rails, dartsass-rails, cssbundling/jsbundling). */
-const ASSET_TASK = /^(tailwindcss|dartsass|css|javascript):(watch|build)$/
+const ASSET_TASKS = new Set(['tailwindcss:watch', 'tailwindcss:build', 'dartsass:watch', 'dartsass:build', 'css:watch', 'css:build', 'javascript:watch', 'javascript:build'])
 const HANAMI_ASSETS: Record<string, string> = {
   compile: 'https://github.com/hanami/cli/blob/main/lib/hanami/cli/commands/app/assets/compile.rb',
   precompile: 'https://github.com/hanami/hanami/blob/v1.3.5/lib/hanami/cli/commands/assets/precompile.rb',
@@ -41,7 +41,7 @@ export function noDatabaseProgram(cmd: ParsedCommand): {connections: number; ref
     return {connections: 0, ref: 'https://github.com/resque/resque-scheduler#standalone-executable', what: '`rake resque:scheduler` (resque-scheduler) reads its schedule and pushes due jobs to Redis; the jobs run in the Resque workers'}
   }
 
-  if (['rails', 'rake'].includes(prog) && args.length > 0 && args.every((a) => ASSET_TASK.test(a))) {
+  if (['rails', 'rake'].includes(prog) && args.length > 0 && args.every((a) => ASSET_TASKS.has(a))) {
     return {connections: 0, ref: 'https://github.com/rails/tailwindcss-rails#live-rebuild', what: `\`${prog} ${args.join(' ')}\` rebuilds assets when files change`}
   }
 

@@ -122,6 +122,20 @@ export const release: ServerAnalyzer = {
 }
 
 /**
+ * Whether `word` is one of the packages `names`, as npx and the package runners take it: the name, or
+ * name@version (`prisma@5.1`, `typeorm@^0.3`). What /^name(@[\w.^~-]+)?$/ matches, the pattern read
+ * only for a word that names the package (a command's words are tried against every tool).
+ */
+function isPackage(word: string | undefined, names: readonly string[]): boolean {
+  if (word === undefined) return false
+  const at = word.indexOf('@')
+  return names.includes(at === -1 ? word : word.slice(0, at)) && (at === -1 || /^[\w.^~-]+$/.test(word.slice(at + 1)))
+}
+
+/** The last part of a path (`target/release/diesel` → `diesel`); '' for none. */
+const baseName = (word: string | undefined): string => (word ?? '').slice((word ?? '').lastIndexOf('/') + 1)
+
+/**
  * Migration tools a deploy hook runs, and what each holds while it runs: one connection, their migrations
  * applied one after another on it (so the app's pool, when the tool reads the app's config, is not what it holds).
  * The command's own analyzer would count the app's pool for `npx …` (languages/node); these are kept here.
@@ -135,61 +149,61 @@ const MIGRATION_TOOLS: readonly {ref: string; test: (words: readonly string[]) =
   },
   {
     ref: 'https://www.prisma.io/docs/orm/prisma-migrate/workflows/development-and-production#production-and-testing-environments',
-    test: (w) => /^prisma(@[\w.^~-]+)?$/.test(w[0] ?? '') && w[1] === 'migrate',
+    test: (w) => w[1] === 'migrate' && isPackage(w[0], ['prisma']),
     why: "prisma migrate runs in Prisma's schema engine, which opens one connection (and takes its advisory lock on it)",
   },
   {
     ref: 'https://orm.drizzle.team/docs/drizzle-kit-migrate',
-    test: (w) => /^drizzle-kit(@[\w.^~-]+)?$/.test(w[0] ?? '') && w[1] === 'migrate',
+    test: (w) => w[1] === 'migrate' && isPackage(w[0], ['drizzle-kit']),
     why: 'drizzle-kit migrate applies the migrations one after another in one transaction: 1 connection',
   },
   {
     ref: 'https://github.com/sequelize/cli/blob/main/src/commands/migrate.js',
-    test: (w) => /^sequelize(-cli)?(@[\w.^~-]+)?$/.test(w[0] ?? '') && /^db:migrate/.test(w[1] ?? ''),
+    test: (w) => isPackage(w[0], ['sequelize', 'sequelize-cli']) && (w[1] ?? '').startsWith('db:migrate'),
     why: 'sequelize-cli runs the migrations one after another (umzug): 1 connection of the pool at a time',
   },
   {
     // src/db.ts: `new pg.Client(connection)` (one client, connected once); the runner applies the migrations in turn on it.
     ref: 'https://github.com/salsita/node-pg-migrate/blob/main/src/db.ts',
-    test: (w) => /^node-pg-migrate(@[\w.^~-]+)?$/.test(w[0] ?? '') && w.slice(1).some((a) => a === 'up' || a === 'down' || a === 'redo'),
+    test: (w) => isPackage(w[0], ['node-pg-migrate']) && w.slice(1).some((a) => a === 'up' || a === 'down' || a === 'redo'),
     why: 'node-pg-migrate opens one pg Client (src/db.ts `new pg.Client(connection)`) and runs the migrations one after another on it: 1 connection',
   },
   {
     // db-migrate-pg index.js connect(): `var db = config.db || new pg.Client(config)`; db-migrate drives its migrations through that driver.
     ref: 'https://github.com/db-migrate/pg/blob/master/index.js',
-    test: (w) => /^db-migrate(@[\w.^~-]+)?$/.test(w[0] ?? '') && w.slice(1).some((a) => /^(up|down|reset)(:|$)/.test(a)),
+    test: (w) => isPackage(w[0], ['db-migrate']) && w.slice(1).some((a) => /^(up|down|reset)(:|$)/.test(a)),
     why: "db-migrate's PostgreSQL driver (db-migrate-pg connect()) opens one pg Client and runs the migrations one after another on it: 1 connection",
   },
   {
     // src/commands/MigrationRunCommand.ts: dataSource.initialize() then runMigrations(); MigrationExecutor runs them on one queryRunner
     // (the pool's startup check and version query use one connection, released before).
     ref: 'https://github.com/typeorm/typeorm/blob/0.3.20/src/migration/MigrationExecutor.ts',
-    test: (w) => /^typeorm(-ts-node-(commonjs|esm))?(@[\w.^~-]+)?$/.test(w[0] ?? '') && w.slice(1).some((a) => a === 'migration:run' || a === 'migration:revert'),
+    test: (w) => isPackage(w[0], ['typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm']) && w.slice(1).some((a) => a === 'migration:run' || a === 'migration:revert'),
     why: "typeorm migration:run runs the migrations on one query runner (MigrationExecutor): 1 connection of the data source's pool at a time",
   },
   {
     // src/pgReal.ts withClient(): one pool per connection string, `await pgPool.connect()` once; migrate runs on that client under its advisory lock.
     ref: 'https://github.com/graphile/migrate/blob/main/src/pgReal.ts',
-    test: (w) => /^graphile-migrate(@[\w.^~-]+)?$/.test(w[0] ?? '') && w[1] === 'migrate',
+    test: (w) => w[1] === 'migrate' && isPackage(w[0], ['graphile-migrate']),
     why: 'graphile-migrate migrate takes one client from its pool (pgReal.ts withClient) and runs the migrations on it, under its advisory lock: 1 connection',
   },
   {
     // MikroORM's Migrator runs umzug's migrations one after another, each in a transaction of its own (migrations.transactional).
     ref: 'https://github.com/mikro-orm/mikro-orm/blob/master/packages/migrations/src/Migrator.ts',
-    test: (w) => /^mikro-orm(-esm)?(@[\w.^~-]+)?$/.test(w[0] ?? '') && /^migration:(up|down|fresh)$/.test(w[1] ?? ''),
+    test: (w) => isPackage(w[0], ['mikro-orm', 'mikro-orm-esm']) && /^migration:(up|down|fresh)$/.test(w[1] ?? ''),
     why: "mikro-orm migration:up runs the migrations one after another (umzug), each in its own transaction: 1 connection of the ORM's pool at a time",
   },
   {
     // diesel_cli migrations/mod.rs: `let mut conn = InferConnection::from_matches(matches)?` (one connection), then
     // run_pending_migrations on it. The Rust buildpack's RUST_INSTALL_DIESEL puts it at target/release/diesel.
     ref: 'https://github.com/diesel-rs/diesel/blob/master/diesel_cli/src/migrations/mod.rs',
-    test: (w) => /(^|\/)diesel$/.test(w[0] ?? '') && w[1] === 'migration' && ['redo', 'revert', 'run'].includes(w[2] ?? ''),
+    test: (w) => baseName(w[0]) === 'diesel' && w[1] === 'migration' && ['redo', 'revert', 'run'].includes(w[2] ?? ''),
     why: 'diesel migration run establishes one connection (InferConnection::from_matches) and runs the pending migrations on it: 1 connection',
   },
   {
     // sqlx-cli src/migrate.rs run(): `let mut conn = crate::connect(connect_opts).await?` (one AnyConnection), then each migration on it.
     ref: 'https://github.com/launchbadge/sqlx/blob/main/sqlx-cli/src/migrate.rs',
-    test: (w) => /(^|\/)(cargo-)?sqlx$/.test(w[0] ?? '') && w[1] === 'migrate' && (w[2] === 'run' || w[2] === 'revert'),
+    test: (w) => ['sqlx', 'cargo-sqlx'].includes(baseName(w[0])) && w[1] === 'migrate' && (w[2] === 'run' || w[2] === 'revert'),
     why: 'sqlx migrate run opens one connection (sqlx-cli migrate.rs `crate::connect`) and applies the migrations on it: 1 connection',
   },
   {
@@ -202,7 +216,7 @@ const MIGRATION_TOOLS: readonly {ref: string; test: (words: readonly string[]) =
 
 /** The words after a package runner (`npx`, `yarn`, `pnpm exec`, `bunx`, `node_modules/.bin/`): the tool and its arguments. */
 export function toolWords(argv: readonly string[]): string[] {
-  let words = argv.map((w, i) => (i === 0 ? w.replace(/^(?:\.\/)?(?:[\w.-]+\/)*node_modules\/\.bin\//, '') : w))
+  let words = argv.map((w, i) => (i === 0 && w.includes('node_modules/.bin/') ? w.replace(/^(?:\.\/)?(?:[\w.-]+\/)*node_modules\/\.bin\//, '') : w))
   const runner = words[0]
   if (runner === 'npx' || runner === 'bunx' || runner === 'yarn' || runner === 'pnpm' || runner === 'bun') {
     words = words.slice(1).filter((w, i, all) => !(w.startsWith('-') && all.slice(0, i).every((x) => x.startsWith('-'))))

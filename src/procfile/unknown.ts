@@ -16,7 +16,8 @@ function notInApp(argv0: string | undefined, files: FileReader): string | undefi
 
 /** `python web.py` of a script the repo does not hold: Python stops with "can't open file" before it runs anything. */
 function scriptNotInApp(argv: string[], files: FileReader): string | undefined {
-  if (!/^python(\d(\.\d+)?)?$/.test((argv[0] ?? '').split('/').pop()!)) return undefined
+  const program = (argv[0] ?? '').split('/').pop()!
+  if (!program.startsWith('python') || !/^python(\d(\.\d+)?)?$/.test(program)) return undefined
   const script = argv.slice(1).find((a) => !a.startsWith('-'))
   if (!script?.endsWith('.py') || argv.slice(1).some((a) => a === '-m' || a === '-c')) return undefined
   const path = appPath(script)

@@ -18,14 +18,26 @@ export const joinPath = (dir: string, path: string): string | undefined => {
  * Heroku and Scalingo unpack the slug into /app (https://devcenter.heroku.com/articles/slug-compiler,
  * "the slug is … unpacked into /app" at dyno start), Cloud Foundry into /home/vcap/app
  * (https://docs.cloudfoundry.org/devguide/deploy-apps/environment-variable.html, HOME is /home/vcap/app).
+ * The length of the one `p` starts with and the slashes after it (what /^(?:\/home\/vcap\/app|\/app)(?:\/+|$)/
+ * matches), 0 when it starts with neither (`/application` is not /app).
  */
-const PLATFORM_APP_ROOT = /^(?:\/home\/vcap\/app|\/app)(?:\/+|$)/
+function appRootLength(p: string): number {
+  const root = p.startsWith('/app') ? 4 : p.startsWith('/home/vcap/app') ? 14 : 0
+  if (root === 0 || p.length === root) return root
+  let end = root
+  while (p[end] === '/') end++
+  return end === root ? 0 : end
+}
 
 /** Whether a path names the platform's app root or a file in it (`/app`, `/app/bin/x`). */
-export const onPlatformAppRoot = (p: string): boolean => PLATFORM_APP_ROOT.test(p)
+export const onPlatformAppRoot = (p: string): boolean => appRootLength(p) > 0
 
 /**
  * A path from the command line as FileReader keys it: `./config/unicorn.rb` → `config/unicorn.rb`,
  * and the platform's app root taken off (`-c /home/vcap/app/gunicorn_config.py`, `-C /app/config/puma.rb`; `/app` itself is '').
  */
-export const appPath = (p: string): string => p.replace(PLATFORM_APP_ROOT, '').replace(/^(\.\/)+/, '')
+export function appPath(p: string): string {
+  let path = p.slice(appRootLength(p))
+  while (path.startsWith('./')) path = path.slice(2)
+  return path
+}

@@ -89,6 +89,7 @@ export function serverOfUrlVar(name: string | undefined, env: {get(name: string)
 
 /** The env vars an unsetUrlServer key names, else undefined (another kind of key). */
 export function unsetVarsOf(key: string): string[] | undefined {
+  if (!key.startsWith('unknown server: ')) return undefined
   const m = /^unknown server: ([A-Za-z_][\w, ]*?) (?:has|have) no value$/.exec(key)
   return m ? m[1].split(', ') : undefined
 }

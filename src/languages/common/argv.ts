@@ -40,4 +40,4 @@ export function hasFlag(argv: readonly string[], names: readonly string[]): bool
 }
 
 /** `-w` (one dash, one letter) can take its value attached: `-w3`. */
-const isShort = (name: string): boolean => /^-[^-]$/.test(name)
+const isShort = (name: string): boolean => name.length === 2 && name[0] === '-' && name[1] !== '-'

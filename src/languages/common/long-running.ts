@@ -55,7 +55,7 @@ function program(argv: readonly string[]): string[] {
   for (;;) {
     const w = argv[i]
     if (w === undefined) return []
-    if (/^[A-Za-z_]\w*=/.test(w) || w === 'exec' || w === 'env') i++
+    if ((w.includes('=') && /^[A-Za-z_]\w*=/.test(w)) || w === 'exec' || w === 'env') i++
     else if (programName(w) === 'bundle' && argv[i + 1] === 'exec') i += 2
     else break
   }

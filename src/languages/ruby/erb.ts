@@ -35,7 +35,7 @@ const SENTINEL_RE = new RegExp(`${SENTINEL}(\\d+)__`)
 
 /** The unknown tag a rendered value came from, if it contains a placeholder. */
 export function unknownTag(result: ErbResult, value: unknown): ErbTag | undefined {
-  if (typeof value !== 'string') return undefined
+  if (typeof value !== 'string' || !value.includes(SENTINEL)) return undefined
   const m = SENTINEL_RE.exec(value)
   return m ? result.tags[Number(m[1])] : undefined
 }

@@ -26,7 +26,7 @@ export function unwrapped(argv: readonly string[]): string[] {
   let i = 0
   for (;;) {
     if (argv[i] === 'bundle' && argv[i + 1] === 'exec') i += 2
-    else if (argv[i] === 'exec' || argv[i] === 'env' || /^[A-Za-z_]\w*=/.test(argv[i] ?? '')) i += 1
+    else if (argv[i] === 'exec' || argv[i] === 'env' || ((argv[i] ?? '').includes('=') && /^[A-Za-z_]\w*=/.test(argv[i] ?? ''))) i += 1
     else return argv.slice(i)
   }
 }

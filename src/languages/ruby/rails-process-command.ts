@@ -17,14 +17,14 @@ export function railsRunnerScript(argv: readonly string[]): string | undefined {
 
 /** `clockwork FILE` (also `bin/clockwork`, `clockworkd`): the clock file. */
 export function clockworkFile(argv: readonly string[]): string | undefined {
-  if (!/^clockworkd?$/.test(programName(argv[0]))) return undefined
+  if (!['clockwork', 'clockworkd'].includes(programName(argv[0]))) return undefined
   return argv.slice(1).find((a) => !a.startsWith('-')) ?? ''
 }
 
 /** `rake TASK…` / `rails ns:task`: the tasks it runs (a cron job, a clock's command). Servers and job systems match before this. */
 export function rakeTasks(argv: readonly string[]): string[] | undefined {
   const prog = programName(argv[0])
-  const tasks = argv.slice(1).filter((a) => !a.startsWith('-') && !/^[A-Z_]\w*=/.test(a))
+  const tasks = argv.slice(1).filter((a) => !a.startsWith('-') && !(a.includes('=') && /^[A-Z_]\w*=/.test(a)))
   if (prog === 'rake' && tasks.length > 0) return tasks
   if ((prog === 'rails' || prog === 'rails.rb') && tasks.length > 0 && tasks.every((t) => t.includes(':'))) return tasks
   return undefined

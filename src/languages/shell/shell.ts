@@ -1145,7 +1145,7 @@ function stripWrappers(
   for (;;) {
     const head = normalizePath(argv[0] ?? '')
     // A wrapper with nothing after it is the program itself (`bin/start-nginx` alone runs nginx only).
-    if ((SIMPLE_WRAPPERS.has(head) || SERVICE_MESH.test(head)) && argv.length > 1) {
+    if ((SIMPLE_WRAPPERS.has(head) || (head.includes('-service-mesh') && SERVICE_MESH.test(head))) && argv.length > 1) {
       wrappers.push(head)
       argv = argv.slice(1)
     } else if ((head === 'bundle' || head === 'bin/bundle') && argv[1] === 'exec') {
