@@ -5,7 +5,9 @@
  * ("sets no CMD"). A GOPATH-era app (no go.mod, Godeps, …) with only its root `package main` is read as Go.
  *
  * App (temp, made up): main.go opens database/sql with lib/pq and calls db.SetMaxOpenConns(7): web 7. Without the
- * SetMaxOpenConns call: database/sql is unbounded, 1 counted and warned (unbounded-pool).
+ * SetMaxOpenConns call: database/sql is unbounded, 1 counted and warned (unbounded-pool). With a go.mod naming the module
+ * github.com/acme/ledger, `app` is still the root package (the image builds the context's root as `app`): 7, and no
+ * "`app` matches no package" warning (before: the warning, 7 by the root fallback).
  */
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -44,6 +46,12 @@ describe('FROM golang:onbuild with no CMD', () => {
     const r = planJson(join(app({Dockerfile: 'FROM golang:1.8-onbuild\n\nEXPOSE 3000\n', 'main.go': main(true)}), 'Procfile'), ['--limit', '100'])
     expect(r.type('web')).toMatchObject({connections: 7, server: 'go'})
     expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'Dockerfile', line: 1, message: expect.stringContaining('its base image golang:1.8-onbuild runs `go-wrapper run`, the binary `app`')}))
+  })
+
+  it('a go.mod naming the module otherwise (github.com/acme/ledger builds `ledger`): `app` is still the root package, 7, with no "matches no package" warning', () => {
+    const r = planJson(join(app({Dockerfile: 'FROM golang:1.8-onbuild\n', 'go.mod': 'module github.com/acme/ledger\n\ngo 1.12\n', 'main.go': main(true)}), 'Procfile'), ['--limit', '100'])
+    expect(r.type('web')).toMatchObject({connections: 7, server: 'go'})
+    expect(r.diagnostics.some((d) => d.message.includes('matches no package'))).toBe(false)
   })
 
   it('no SetMaxOpenConns: unbounded, 1 counted and warned (was exit 2)', () => {

@@ -121,6 +121,9 @@ function packageDirs(ctx: AnalyzerContext, module: string | undefined): {dirs: s
   const isMain = (d: string): boolean =>
     sources(d).some((f) => /^package\s+main\b/m.test((ctx.files.read(d ? `${d}/${f}` : f)?.text ?? '').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '')))
   if (!name || name.includes('/')) return {diagnostics: [], dirs: ['']}
+  // golang:onbuild's `go-wrapper install` builds the build context's root package (COPY . /go/src/app) as `app`
+  // (procfile/container.ts goOnbuild): the root is the binary's package whatever the module is called.
+  if (name === 'app' && ctx.image && /^(?:docker\.io\/)?(?:library\/)?golang:(?:[\w.-]+-)?onbuild$/.test(ctx.image.image.baseImage)) return {diagnostics: [], dirs: ['']}
   const rootBuilds = module !== undefined && binaryName(module) === name && hasGo('')
   if (rootBuilds && isMain('')) return {diagnostics: [], dirs: ['']}
   const named = [`cmd/${name}`, name].filter((d) => (rootBuilds ? isMain(d) : hasGo(d)))
