@@ -213,6 +213,25 @@ describe('Ktor: HikariCP sized from application.conf (fixture ktor-application-c
     expect((await kanalyze(files)).pools!.map((p) => p.pool.value)).toEqual([6])
   })
 
+  it('a section read through config("storage") (inline, or a variable given it above) and a size read into a val first: 6; DB_POOL_SIZE=9: 9', async () => {
+    const files = kfiles()
+    files[factory] = files[factory]
+      .replace('    fun init(config: ApplicationConfig) {\n', '    fun init(config: ApplicationConfig) {\n        val storage = config.config("storage")\n        val poolSize = storage.property("maxPoolSize").getString().toInt()\n')
+      .replace('config.property("storage.maxPoolSize").getString().toInt()', 'poolSize')
+    expect((await kanalyze(files)).pools!.map((p) => p.pool.value)).toEqual([6])
+    expect((await kanalyze(files, {DB_POOL_SIZE: '9'})).pools!.map((p) => p.pool.value)).toEqual([9])
+    const inline = kfiles()
+    inline[factory] = inline[factory].replace('config.property("storage.maxPoolSize")', 'config.config("storage").property("maxPoolSize")')
+    expect((await kanalyze(inline)).pools!.map((p) => p.pool.value)).toEqual([6])
+  })
+
+  it('the Kotlin code and application.conf in a module folder (api/src/main/…): that module\'s application.conf, 6', async () => {
+    const files = Object.fromEntries(Object.entries(kfiles()).map(([p, t]) => [p === 'build.gradle.kts' ? p : `api/${p}`, t]))
+    const a = await jvm.analyze(ctxFor('java -jar api/build/libs/api-all.jar', {files: memoryFiles({...files, 'api/build.gradle.kts': files['build.gradle.kts'], 'settings.gradle.kts': 'include("api")\n'})}))
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([6])
+    expect(a.pools![0].pool.source).toMatchObject({file: 'api/src/main/resources/application.conf', line: 15})
+  })
+
   it('a key application.conf does not set, without a fallback: HikariCP\'s 10, assumed, unknown-config-value at the code line', async () => {
     const files = kfiles()
     files[factory] = files[factory].replace('storage.maxPoolSize', 'storage.poolMax')

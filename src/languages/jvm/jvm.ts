@@ -385,7 +385,6 @@ async function plainJvm(ctx: AnalyzerContext, builds: {path: string; text: strin
 // `propertyOrNull("a.b")?.getString()`, `tryGetString("a.b")`; Lightbend Config's ConfigFactory.load() reads the same
 // file (`getInt("a.b")`). A `?: N` after a propertyOrNull is the code's own fallback when the key is not set.
 const KTOR_CONFIG = 'https://ktor.io/docs/server-configuration-file.html'
-const CONFIG_KEY = /\b(?:property|propertyOrNull|tryGetString|getInt|getString|getLong)\s*\(\s*"([\w.-]+)"\s*\)/
 const APPLICATION_CONF = 'src/main/resources/application.conf'
 
 /**
@@ -393,24 +392,60 @@ const APPLICATION_CONF = 'src/main/resources/application.conf'
  * (its `${?ENV}` overrides applied), else the line's `?: N` fallback; undefined when neither reads (the caller says so).
  */
 function configuredSize(ctx: AnalyzerContext, inCode: HikariSetting, diagnostics: Diagnostic[]): Sourced<number> | undefined {
-  const lineText = (ctx.files.read(inCode.file)?.text ?? '').split('\n')[inCode.line - 1] ?? ''
-  const key = CONFIG_KEY.exec(lineText)?.[1]
+  const lines = (ctx.files.read(inCode.file)?.text ?? '').split('\n')
+  let lineText = lines[inCode.line - 1] ?? ''
+  // `maximumPoolSize = poolSize` with `val poolSize = config.property("poolSize")…` above it: that line.
+  const named = /(?:maximumPoolSize\s*=|setMaximumPoolSize\s*\()\s*(\w+)\s*\)?\s*;?\s*$/.exec(lineText)?.[1]
+  const given = named && !/^\d+$/.test(named) ? definitionLine(lines, named, inCode.line - 1) : undefined
+  if (given !== undefined) lineText = lines[given]
+  const key = configKey(lines, lineText, given ?? inCode.line - 1)
   if (!key) return undefined
   const at = fromFile(inCode.file, inCode.line)
-  const hocon = new HoconConfig(ctx.files, ctx.env, 'src/main/resources/')
-  const v = hocon.load(APPLICATION_CONF) ? hocon.get(key) : undefined
+  // The resources of the module the code is in (backend/src/main/kotlin/… reads backend/src/main/resources/application.conf).
+  const module = /^(.*?)src\/main\//.exec(inCode.file)?.[1] ?? ''
+  const conf = `${module}${APPLICATION_CONF}`
+  const hocon = new HoconConfig(ctx.files, ctx.env, `${module}src/main/resources/`)
+  const v = hocon.load(conf) ? hocon.get(key) : undefined
   if (v?.unresolved) {
     diagnostics.push({code: 'unresolved-env', file: v.file, line: v.line, message: `${ctx.processType}: ${v.unresolved} is not set anywhere and ${key} (read at ${inCode.file}:${inCode.line} for HikariCP's maximumPoolSize) reads it without a default, so the pool size is not known`, processType: ctx.processType, severity: 'warning'})
     return undefined
   }
 
   if (typeof v?.value === 'string' && /^\s*\d+\s*$/.test(v.value)) {
-    return sourced(Number(v.value), fromFile(v.file, v.line), [...v.via, fromDefault(`${inCode.file}:${inCode.line} sets HikariCP's maximumPoolSize from ${key} in ${APPLICATION_CONF}`, KTOR_CONFIG)])
+    return sourced(Number(v.value), fromFile(v.file, v.line), [...v.via, fromDefault(`${inCode.file}:${inCode.line} sets HikariCP's maximumPoolSize from ${key} in ${conf}`, KTOR_CONFIG)])
   }
 
   const fallback = v === undefined ? /\?:\s*(\d+)\s*\)?\s*$/.exec(lineText)?.[1] : undefined
-  if (fallback) return sourced(Number(fallback), at, [fromDefault(`${key} is not set in ${APPLICATION_CONF}: the code's \`?: ${fallback}\` applies`, KTOR_CONFIG)])
+  if (fallback) return sourced(Number(fallback), at, [fromDefault(`${key} is not set in ${conf}: the code's \`?: ${fallback}\` applies`, KTOR_CONFIG)])
   return undefined
+}
+
+/** The line (0-based, at or before `before`) that gives `name` its value: `val name = …`, `var name: Int = …`, `name = …`. */
+function definitionLine(lines: string[], name: string, before: number): number | undefined {
+  const def = new RegExp(`^\\s*(?:(?:val|var|final|int|Integer|long)\\s+)?${name}\\s*(?::\\s*[\\w<>?]+\\s*)?=(?!=)`)
+  for (let i = before; i >= 0; i--) if (def.test(lines[i])) return i
+  return undefined
+}
+
+/**
+ * The HOCON path a line reads: `property("a.b")`, with the `config("x")` sections before it (Ktor's ApplicationConfig.config
+ * gives a section: `environment.config.config("database").property("poolSize")` reads database.poolSize), also through a
+ * variable given the section above (`val config = environment.config.config("database")`, then `config.property("poolSize")`).
+ */
+function configKey(lines: string[], lineText: string, at: number, depth = 0): string | undefined {
+  const m = /(?:\b(\w+)\s*\.\s*)?((?:config\s*\(\s*"[\w.-]+"\s*\)\s*\??\.\s*)*)(?:property|propertyOrNull|tryGetString|getInt|getString|getLong)\s*\(\s*"([\w.-]+)"\s*\)/.exec(lineText)
+  if (!m) return undefined
+  const sections = [...m[2].matchAll(/config\s*\(\s*"([\w.-]+)"\s*\)/g)].map((x) => x[1])
+  const receiver = m[1]
+  let outer: string[] = []
+  // A receiver that is a local section (`val config = application.environment.config.config("database")`): its sections first.
+  if (receiver && depth < 3 && !['environment', 'application', 'ConfigFactory'].includes(receiver)) {
+    const def = definitionLine(lines, receiver, at - 1)
+    const chain = def === undefined ? undefined : /=\s*(.*)$/.exec(lines[def])?.[1]
+    if (chain) outer = [...chain.matchAll(/config\s*\(\s*"([\w.-]+)"\s*\)/g)].map((x) => x[1])
+  }
+
+  return [...outer, ...sections, m[3]].join('.')
 }
 
 // DataSourceAutoConfiguration's pooled DataSource is @ConditionalOnMissingBean(DataSource.class): an app's own
