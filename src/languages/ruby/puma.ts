@@ -14,6 +14,7 @@ import {forkFacts, hanamiDisconnects, hooksOf, loadRubyConfig, missingConfig, ty
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {unicornRailsServer} from './unicorn.js'
 import {withGemSettings} from './gem-server-config.js'
+import {railsRequestLock} from './rails-request-lock.js'
 import {appPath, type Candidate, envCandidate, findFlag, firstOf, flagCandidate, type FoundFlag, numericFlag, programName, rubyCandidate, rubyEnvironment} from '../common/setting.js'
 import type {AnalyzerContext, ParsedCommand, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 import {append} from '../../util/arrays.js'
@@ -377,6 +378,9 @@ export const puma: ServerAnalyzer = {
       preload: facts.preloadApp,
     })
     const parentExtra = forkingParentExtra(ctx, fork)
+    // Rails before 4.0 keeps Rack::Lock in front of the app: one request at a time (rails-request-lock.ts).
+    const locked = await railsRequestLock(ctx, io.value)
+    append(diagnostics, locked.diagnostics)
     return {
       diagnostics: diagnostics.map((x) => ({...x, processType: ctx.processType})),
       ...(parentExtra ? {extrasPerDyno: [parentExtra]} : {}),
@@ -385,7 +389,7 @@ export const puma: ServerAnalyzer = {
       language: 'ruby',
       processesPerDyno: processes,
       server: 'puma',
-      threadsPerProcess: io.value,
+      threadsPerProcess: locked.threads,
       ...(version ? {versions: {puma: version}} : {}),
     }
   },

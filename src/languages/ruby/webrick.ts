@@ -19,6 +19,8 @@ import {isRackupWebrick, rackLauncher, rackupHandlers} from '../common/matchers.
 import {versionAtLeast} from '../../util/version.js'
 import {declaredRuby} from './gemfile-lock.js'
 import type {ServerAnalyzer} from '../common/types.js'
+import {railsRequestLock} from './rails-request-lock.js'
+import {append} from '../../util/arrays.js'
 
 // General[:MaxClients] = 100 in config.rb; GenericServer#start (server.rb) takes a token per connection and starts its thread.
 const REF = 'https://github.com/ruby/webrick/blob/v1.8.1/lib/webrick/config.rb'
@@ -27,7 +29,7 @@ const RUBY_3 = 'https://github.com/ruby/ruby/blob/v3_0_0/NEWS.md (webrick is no 
 const HEROKU_DEFAULT_RUBY = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/ruby_version.rb (DEFAULT_VERSION_NUMBER 3.3.x)'
 
 export const webrick: ServerAnalyzer = {
-  analyze(ctx) {
+  async analyze(ctx) {
     const diagnostics: Diagnostic[] = []
     // The buildpack's default web beside a Procfile of other types (workers only): the app may never scale web up. With no
     // Procfile at all it is the app's only process, and its failing to start is an error.
@@ -65,12 +67,15 @@ export const webrick: ServerAnalyzer = {
 
     const webrickFrom = missing ? 'counted as if it loaded, though it would not (see the error)' : ctx.versions.webrick ? `WEBrick from the webrick gem ${ctx.versions.webrick}` : `WEBrick from Ruby ${ruby!.version}'s standard library`
     const picked = named ? `${launcher} is told to run WEBrick` : tried.length > 0 ? `${launcher} tries ${tried.join(', ')} before WEBrick and Gemfile.lock has none of them` : `${launcher} runs WEBrick`
+    // Rails before 4.0 keeps Rack::Lock in front of the app: one request at a time (rails-request-lock.ts).
+    const locked = await railsRequestLock(ctx, sourced(100, fromDefault('WEBrick default :MaxClients (a thread per connection)', REF)))
+    append(diagnostics, locked.diagnostics)
     return {
       diagnostics,
       language: 'ruby',
       processesPerDyno: sourced(1, fromDefault(`one WEBrick server per dyno (${picked}; ${webrickFrom})`, via?.ref ?? RACKUP_REF)),
       server: 'webrick',
-      threadsPerProcess: sourced(100, fromDefault('WEBrick default :MaxClients (a thread per connection)', REF)),
+      threadsPerProcess: locked.threads,
       ...(ctx.versions.webrick ? {versions: {webrick: ctx.versions.webrick}} : {}),
     }
   },
