@@ -104,6 +104,24 @@ describe('otherDatabaseOnly: the dependency files decide', () => {
     expect(otherDatabaseOnly(memoryFiles({'poetry.lock': '[package.extras]\nmysql = ["mysqlclient (>=1.4.0)"]\n', 'pyproject.toml': '[tool.poetry.dependencies]\nsqlalchemy = "^2.0"\n'}), 'python')).toBeUndefined()
     expect(otherDatabaseOnly(memoryFiles({'requirements.txt': 'psycopg[binary]==3.2.3\nmysqlclient==2.2.4\n'}), 'python')).toBeUndefined()
   })
+
+  it('Python: only the files the deploy installs are read — the buildpack\'s installer and what it names, a build hook\'s or a Dockerfile\'s `pip install -r`', () => {
+    const prod = {'requirements/production.txt': 'mysqlclient==2.2.4\n'}
+    // requirements.txt does not name requirements/production.txt: the buildpack never installs it.
+    expect(otherDatabaseOnly(memoryFiles({'requirements.txt': 'flask\n', ...prod}), 'python')).toBeUndefined()
+    expect(otherDatabaseOnly(memoryFiles({'requirements.txt': 'flask\n-r requirements/production.txt\n', ...prod}), 'python')).toMatchObject({drivers: ['mysqlclient'], file: 'requirements/production.txt'})
+    expect(otherDatabaseOnly(memoryFiles({'bin/post_compile': '#!/bin/bash\npip install -r requirements/production.txt\n', 'requirements.txt': 'flask\n', ...prod}), 'python')).toMatchObject({drivers: ['mysqlclient']})
+    expect(otherDatabaseOnly(memoryFiles({Dockerfile: 'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements/production.txt\n', 'requirements.txt': 'flask\n', ...prod}), 'python')).toMatchObject({drivers: ['mysqlclient']})
+    // Pipfile.lock is installed, not requirements.txt: psycopg2 there is not on the dyno, Pipfile's PyMySQL is.
+    expect(otherDatabaseOnly(memoryFiles({Pipfile: '[packages]\npymysql = "*"\n', 'Pipfile.lock': '{"default": {"pymysql": {}}}', 'requirements.txt': 'psycopg2\n'}), 'python')).toMatchObject({drivers: ['pymysql'], file: 'Pipfile'})
+    // `-e .` installs the app's own package: its setup.py is read; without it, setup.py is not.
+    expect(otherDatabaseOnly(memoryFiles({'requirements.txt': '-e .\n', 'setup.py': 'setup(install_requires=["pymysql"])\n'}), 'python')).toMatchObject({file: 'setup.py'})
+    expect(otherDatabaseOnly(memoryFiles({'requirements.txt': 'flask\n', 'setup.py': 'setup(install_requires=["pymysql"])\n'}), 'python')).toBeUndefined()
+    // No installer file at the root (an image installs the app): the usual places are read.
+    expect(otherDatabaseOnly(memoryFiles(prod), 'python')).toMatchObject({drivers: ['mysqlclient']})
+    // noPythonDriver reads the same files: a driver in a file nothing installs does not make the app reach PostgreSQL.
+    expect(noPythonDriver(memoryFiles({'requirements.txt': 'flask\n', 'requirements/production.txt': 'psycopg2\n'}))).toMatchObject({read: ['requirements.txt']})
+  })
 })
 
 describe("Laravel's default connection (config/database.php, fixtures laravel-11-connection and laravel-10-connection)", () => {

@@ -153,7 +153,7 @@ export function otherDatabaseOnly(files: FileReader, language: DriverLanguage): 
   const {other, postgres} = normalised(language)
   let first: OtherDatabase | undefined
   const drivers = new Set<string>()
-  const queue = [...lists.files]
+  const queue = [...((language === 'python' ? pythonInstalled(files) : undefined) ?? lists.files)]
   const seen = new Set<string>()
   while (queue.length > 0 && seen.size < MAX_FILES) {
     const path = queue.shift()!
@@ -161,8 +161,8 @@ export function otherDatabaseOnly(files: FileReader, language: DriverLanguage): 
     seen.add(path)
     const file = files.read(path)
     if (!file) continue
-    // pip's `-r other.txt` / `--requirement other.txt`, relative to the file that names it.
-    for (const m of file.text.matchAll(/^\s*(?:-r|--requirement)[\s=]+(\S+)/gm)) queue.push(join(dirname(path), m[1]).replace(/^\.\//, ''))
+    // pip's `-r other.txt` / `--requirement other.txt`, relative to the file that names it (and `-e .`: the app's own package).
+    if (language === 'python') queue.push(...requirementIncludes(path, file.text))
     // A lock file also lists optional extras (SQLAlchemy's `mysql = ["mysqlclient"]`): it can show PostgreSQL, never another database.
     const lock = LOCKS.has(path)
     for (const [name, line] of listed(path, file.text)) {
@@ -450,6 +450,43 @@ export function hookWritesRequirements(files: FileReader): {file: string; line: 
   return at === -1 ? undefined : {file, line: at + 1, text: lines[at].trim()}
 }
 
+/** The app's own package, which `-e .` / `.` in a requirements file installs (its dependencies with it). */
+const PROJECT_FILES = ['setup.py', 'setup.cfg', 'pyproject.toml']
+
+/**
+ * The files a requirements file makes pip read: `-r other.txt` / `--requirement other.txt` (relative to it), and the
+ * app's own setup.py / setup.cfg / pyproject.toml for `-e .` or `.` (extras too). Other files' lines are not requirements.
+ */
+function requirementIncludes(path: string, text: string): string[] {
+  if (!path.endsWith('.txt') && !path.endsWith('.in')) return []
+  const out = [...text.matchAll(/^\s*(?:-r|--requirement)[\s=]+(\S+)/gm)].map((m) => join(dirname(path), m[1]).replace(/^\.\//, ''))
+  if (/^\s*(?:(?:-e|--editable)\s+)?\.\/?(?:\[[^\]\n]*\])?\s*(?:#.*)?$/m.test(text)) out.push(...PROJECT_FILES)
+  return out
+}
+
+/**
+ * The Python dependency files a Heroku deploy installs: the first of PY_INSTALLERS at the root, with the file the
+ * installer reads beside it (Pipfile.lock's Pipfile, poetry.lock's and uv.lock's pyproject.toml; requirements.txt's
+ * own `-r` files are followed by the callers), and the requirements files the build hooks (bin/pre_compile,
+ * bin/post_compile) or a root Dockerfile install with `pip install -r`. A requirements file nothing installs
+ * (requirements/production.txt beside a requirements.txt that does not name it) is not read. Undefined when no
+ * installer file is at the root: then the files an app usually keeps its requirements in (LISTS.python.files) are.
+ */
+function pythonInstalled(files: FileReader): string[] | undefined {
+  const installer = PY_INSTALLERS.find((p) => files.exists(p))
+  if (!installer) return undefined
+  const beside = installer === 'Pipfile.lock' ? ['Pipfile'] : installer === 'poetry.lock' || installer === 'uv.lock' ? ['pyproject.toml'] : []
+  const installs = [...PYTHON_BUILD_HOOKS, ...files.list('').filter((n) => /^Dockerfile/.test(n))].flatMap((f) => {
+    const text = files.read(f)?.text ?? ''
+    return [...text.matchAll(/\bpip3?\s+install\b[^\n;&|]*?\s(?:-r|--requirement)[\s=]+["']?([\w./-]+\.(?:txt|in))/g)].map((m) => m[1].replace(/^\.\//, '').replace(/^\/app\//, ''))
+  })
+  // A path inside an image (`/requirements/prod.txt` after a COPY) is not one of the repository's: left out.
+  installs.splice(0, installs.length, ...installs.filter((f) => !f.startsWith('/') && !f.startsWith('..') && files.exists(f)))
+  return [...new Set([installer, ...beside, ...installs])]
+}
+
+const PYTHON_BUILD_HOOKS = ['bin/pre_compile', 'bin/post_compile']
+
 function noPythonDriverOf(files: FileReader): NoDriver | undefined {
   if (files.read('heroku.yml')) return undefined
   // A Dockerfile that installs a driver itself (`pip install psycopg2`, or requirements the buildpack does not read).
@@ -458,7 +495,8 @@ function noPythonDriverOf(files: FileReader): NoDriver | undefined {
   if (!installer) return undefined
   const {other, postgres} = normalised('python')
   const read: string[] = []
-  const queue = [...LISTS.python.files]
+  const start = pythonInstalled(files) ?? LISTS.python.files
+  const queue = [...start]
   const seen = new Set<string>()
   // A compiled requirements file (COMPILED) is the install's whole list: its unseen requirements' packages are in it.
   const compiled = (path: string, text: string): boolean => path.endsWith('.txt') && COMPILED.test(text.slice(0, 400)) && VIA.test(text)
@@ -473,12 +511,12 @@ function noPythonDriverOf(files: FileReader): NoDriver | undefined {
     const file = files.read(path)
     if (!file) {
       // A requirements file another one names with -r and that is not there: its packages are unknown.
-      if (!LISTS.python.files.includes(path)) return undefined
+      if (!start.includes(path) && !PROJECT_FILES.includes(path)) return undefined
       continue
     }
 
     read.push(file.path)
-    for (const m of file.text.matchAll(/^\s*(?:-r|--requirement)[\s=]+(\S+)/gm)) queue.push(join(dirname(path), m[1]).replace(/^\.\//, ''))
+    queue.push(...requirementIncludes(path, file.text))
     const whole = compiled(path, file.text)
     if (path === installer && (LOCKS.has(path) || whole) && !unseen) complete = true
     if (!LOCKS.has(path)) {
