@@ -327,6 +327,60 @@ function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string
   })
 }
 
+/** A settings module's file name that says it is the production one: production.py, prod.py, heroku.py, settings_prod.py, … */
+const PRODUCTION_NAME = /^(?:settings[_-]?)?(?:production|prod|heroku)(?:[_-]?settings)?\.py$/i
+/** Settings that take the database from the platform's DATABASE_URL (dj-database-url, django-environ, django-heroku). */
+const READS_DATABASE_URL = /\bDATABASE_URL\b|\bdj_database_url\b|\bdjango_(?:on_)?heroku\.settings\s*\(|\.db_url\s*\(|\benv\.db\s*\(/
+const SKIPPED_FOLDERS = /^(?:\..*|node_modules|venv|env|site-packages|static|staticfiles|media|tests?|docs?)$/
+
+/**
+ * The settings module a dyno most likely runs with when no deploy file names one and the code's setdefault names a
+ * module that writes out a non-PostgreSQL DATABASES (a developer's SQLite settings; the config var set with `heroku
+ * config:set DJANGO_SETTINGS_MODULE=…` is not in the repository): the one module the README names for
+ * DJANGO_SETTINGS_MODULE, else the one module whose name says production (production.py, prod.py, heroku.py,
+ * settings_production.py, …) and that reads DATABASE_URL. Several candidates, or none: undefined (nothing is guessed).
+ */
+function productionSettings(project: PythonProject, current: string): {file: string; module: string; why: string} | undefined {
+  const files = project.files
+  const own = (module: string): string | undefined => {
+    const f = project.resolve(module)
+    return f && f !== current ? f : undefined
+  }
+
+  for (const readme of files.list('').filter((n) => /^readme(?:\.\w+)?$/i.test(n))) {
+    const lines = files.read(readme)?.text.split(/\r?\n/) ?? []
+    const named = new Map<string, {file: string; line: number}>()
+    for (const [i, l] of lines.entries()) {
+      for (const m of l.matchAll(/\bDJANGO_SETTINGS_MODULE\b\s*[=:]?\s*["'`]?([A-Za-z_]\w*(?:\.\w+)+)/g)) {
+        const f = own(m[1])
+        if (f && !named.has(m[1])) named.set(m[1], {file: f, line: i + 1})
+      }
+    }
+
+    if (named.size === 1) {
+      const [[module, at]] = [...named]
+      return {file: at.file, module, why: `${readme}:${at.line} names it for DJANGO_SETTINGS_MODULE`}
+    }
+
+    if (named.size > 1) return undefined
+  }
+
+  const found: {file: string; module: string}[] = []
+  const walk = (dir: string, depth: number): void => {
+    for (const name of files.list(dir)) {
+      const path = dir ? `${dir}/${name}` : name
+      if (!PRODUCTION_NAME.test(name) || path === current || !READS_DATABASE_URL.test(files.read(path)?.text ?? '')) continue
+      const module = path.replace(/^src\//, '').replace(/\.py$/, '').replaceAll('/', '.')
+      if (project.resolve(module) === path) found.push({file: path, module})
+    }
+
+    if (depth < 4) for (const sub of files.folders(dir)) if (!SKIPPED_FOLDERS.test(sub)) walk(dir ? `${dir}/${sub}` : sub, depth + 1)
+  }
+
+  walk('', 0)
+  return found.length === 1 ? {...found[0], why: 'its name says production and it reads DATABASE_URL'} : undefined
+}
+
 /** The pools of the settings module's DATABASES; undefined when there is no Django settings module. */
 /**
  * @param namedElsewhere settings modules other commands of the app name (--settings, a DJANGO_SETTINGS_MODULE= prefix):
@@ -391,6 +445,25 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
   if (pools.length === 0 && other.length === 0) {
     const what = skipped.map((s) => `"${s.alias}" uses ${s.engine}`).join(', ')
     const written = own && dbs === own && skipped.length > 0 ? writtenOut(project, dbs, file, settingsFromEnv, namedElsewhere) : undefined
+    if (written && origin && !settingsFromEnv) {
+      // The code's setdefault names a development module; the dyno's config var (set where conncalc cannot see) most
+      // likely names the app's one production module: counted with it, as an assumption, and said.
+      const prod = productionSettings(project, file)
+      const alt = prod ? await djangoPools(project, prod.module, threads, configuration, false, namedElsewhere) : undefined
+      if (prod && alt && alt.pools.length > 0) {
+        const why = `DJANGO_SETTINGS_MODULE is set in no deploy file conncalc reads, and ${modulePath}, which the code's os.environ.setdefault names, writes out DATABASES with no PostgreSQL database (${what}); ${prod.module} (${prod.why}) is taken as the settings the dyno runs with`
+        const said = assumed(why)
+        const told: Diagnostic = {
+          code: 'unknown-config-value',
+          file: prod.file,
+          fix: `say which settings module the dyno runs with: --env DJANGO_SETTINGS_MODULE=${prod.module} (or the one its config var names; \`heroku config:get DJANGO_SETTINGS_MODULE\`)`,
+          message: `${why}, an assumption`,
+          severity: 'warning',
+        }
+        return {...alt, diagnostics: [...diagnostics, told, ...alt.diagnostics], otherServerPools: alt.otherServerPools, pools: alt.pools.map((e) => ({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), said]}}))}
+      }
+    }
+
     if (written) {
       // The module came from a setdefault in the code, not from the dyno's env: say which (no other settings module of
       // the app sets DATABASES, else writtenOut is false).
