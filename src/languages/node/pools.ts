@@ -764,6 +764,15 @@ function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], lib
 }
 
 const TYPEORM_CONNECT = /^typeorm(\.default)?\.(createConnection|Connection)$/
+const NEST_TYPEORM_ROOT = /^@nestjs\/typeorm\.TypeOrmModule\.forRoot$/
+
+/**
+ * `TypeOrmModule.forRoot()` with no options, or options without `type` (`forRoot({autoLoadEntities: true})`):
+ * @nestjs/typeorm ≤ 8 (TypeORM 0.2) then calls `createConnection()` with no options, which reads the app's ormconfig
+ * (typeorm-core.module.ts createConnectionFactory: `if (!options.type) return createTypeormConnection()`).
+ */
+const nestReadsOrmconfig = (c: JsCall): boolean => NEST_TYPEORM_ROOT.test(c.callee) && (c.args.length === 0 || (isDict(c.args[0]) && entry(c.args[0], 'type') === undefined))
+const NEST_TYPEORM_CORE = 'https://github.com/nestjs/typeorm/blob/8.0.3/lib/typeorm-core.module.ts'
 
 /**
  * The options TypeORM 0.2's `createConnection()` (no options) reads (ConnectionOptionsReader.load, typeorm 0.2.x
@@ -996,6 +1005,12 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         const factory = entry(c.args[0], 'useFactory') ?? (isDict(provider) ? entry(provider, 'createTypeOrmOptions') : undefined)
         const options = c.callee.endsWith('Async') ? returnedBy(factory) : c.args[0]
         if (c.callee.endsWith('Async') && !isDict(options)) diagnostics.push(unreadOptions(m.file, c, options, 'TypeORM options', 'pg Pool default max 10'))
+        if (ormconfig && nestReadsOrmconfig(c)) {
+          const pool = typeormPool(ormconfig.options, origin, diagnostics)
+          add('typeorm', m.file, c, {...pool, via: [...(pool.via ?? []), fromDefault(`TypeOrmModule.forRoot() without a type calls createConnection() with no options, which reads ${ormconfig.file}`, NEST_TYPEORM_CORE)]})
+          continue
+        }
+
         add('typeorm', m.file, c, typeormPool(isDict(options) ? options : undefined, origin, diagnostics))
       } else if (/^@nestjs\/sequelize\.SequelizeModule\.forRoot(Async)?$|^@mikro-orm\/nestjs\.MikroOrmModule\.forRoot(Async)?$/.test(c.callee)) {
         // @nestjs/sequelize makes `new Sequelize(options)` (pool.max, Sequelize's default 5); @mikro-orm/nestjs runs
@@ -1467,7 +1482,7 @@ const KNEX_USERS = ['knex', 'objection', 'bookshelf']
 
 export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string, cli?: ProcessArgs): Promise<NodePools> {
   const read: Diagnostic[] = []
-  const ormconfig = modules.some((m) => callsTo(m, TYPEORM_CONNECT).some((c) => c.args.length === 0)) ? await typeormConfig(ctx, project, read) : undefined
+  const ormconfig = modules.some((m) => callsTo(m, TYPEORM_CONNECT).some((c) => c.args.length === 0) || callsTo(m, NEST_TYPEORM_ROOT).some(nestReadsOrmconfig)) ? await typeormConfig(ctx, project, read) : undefined
   const found = fromCalls(ctx, pkg, modules, project.view, ormconfig, cli)
   const diagnostics = [...read, ...found.diagnostics]
   const pools = [...found.pools]
