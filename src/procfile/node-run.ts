@@ -55,6 +55,12 @@ export interface NodeRunInput {
   files: FileReader
   /** The command's own file:line (a Procfile line, a script line), for runs that are the command's own words. */
   origin: {file: string; line: number}
+  /**
+   * npm's `workspace` config from the environment (NPM_CONFIG_WORKSPACE / npm_config_workspace, e.g. a fly.toml [env]
+   * or Dockerfile ENV): npm reads `npm_config_*` variables, case-insensitively, as its config (npm docs, "config":
+   * environment variables), so `npm start` runs the start script of that workspace as `npm -w NAME start` would.
+   */
+  npmWorkspace?: string
 }
 
 const label = (dir: string): string => (dir === '' ? 'the app root' : dir)
@@ -379,6 +385,12 @@ export function nodeDelegation(input: NodeRunInput, scriptDelegates: (text: stri
       // npm runs the script in every workspace one after another (npm docs, "workspaces": running commands):
       // a server never exits, so the first workspace that has the script is the one that runs.
       if (a.flags.has('--workspaces') || a.flags.has('-ws')) return firstWithScript(input, words, '`npm --workspaces`')
+      if (workspaces.length === 0 && prefix === undefined && input.npmWorkspace) {
+        // The package's own script run inside it (`npm run start` in api/, where the first one led) is that package's again.
+        const got = selected(input, [input.npmWorkspace], 'NPM_CONFIG_WORKSPACE')
+        if (typeof got === 'string' || !got.pkgs.some((p) => p.dir === input.cwd)) return inPackages(input, [input.npmWorkspace], words, 'npm', `npm ${words.join(' ')} with NPM_CONFIG_WORKSPACE=${input.npmWorkspace}`)
+      }
+
       if (workspaces.length > 0) {
         // npm runs the script in each named workspace in turn: the first one that stays up is the one that runs.
         const got = inPackages(input, workspaces.slice(0, 1), words, 'npm', `npm -w ${workspaces[0]}`)

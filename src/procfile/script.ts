@@ -370,7 +370,13 @@ const SCRIPT_SHAPE = /(?:^|[\s;&|(`"'])(?:if|case|while|until|for|exit|return|so
  */
 export function delegates(argv: string[], files: FileReader, env: Env, origin: {file: string; line: number}, cwd = ''): boolean {
   if (!DELEGATING_PROGRAMS.has(argv[0]?.split('/').pop() ?? '')) return false
-  return nodeDelegation({argv, cwd, files, origin}, (text, run) => scriptDelegates(text, run, files, env, 0)) !== undefined
+  return nodeDelegation({argv, cwd, files, npmWorkspace: npmWorkspaceOf(env), origin}, (text, run) => scriptDelegates(text, run, files, env, 0)) !== undefined
+}
+
+/** npm's `workspace` config an environment variable sets (npm reads npm_config_* case-insensitively); empty is none. */
+export function npmWorkspaceOf(env: Env): string | undefined {
+  const v = (env.get('NPM_CONFIG_WORKSPACE') ?? env.get('npm_config_workspace'))?.value.trim()
+  return v ? v : undefined
 }
 
 /** A package.json script that needs the script reader: `&`, a `cd` into the repo, a shell script, or a delegating command. */
@@ -382,7 +388,7 @@ function scriptDelegates(text: string, run: NodeRun, files: FileReader, env: Env
   if (shellScriptOf(split.argv, files, run.cwd)) return true
   if (makeRun(split.argv, files, run.cwd, (n) => env.get(n)?.value) !== undefined) return true
   if (!DELEGATING_PROGRAMS.has(split.argv[0]?.split('/').pop() ?? '')) return false
-  return nodeDelegation({argv: split.argv, cwd: run.cwd, files, origin: run.origin}, (t, r) => scriptDelegates(t, r, files, env, depth + 1)) !== undefined
+  return nodeDelegation({argv: split.argv, cwd: run.cwd, files, npmWorkspace: npmWorkspaceOf(env), origin: run.origin}, (t, r) => scriptDelegates(t, r, files, env, depth + 1)) !== undefined
 }
 
 interface State {
@@ -1084,7 +1090,7 @@ class ScriptReader {
 
     const exec = split.command.wrappers.includes('exec')
     if (DELEGATING_PROGRAMS.has(name.split('/').pop()!)) {
-      const delegation = nodeDelegation({argv, cwd: state.cwd, files: this.files, origin}, (t, r) => scriptDelegates(t, r, this.files, expandEnv, ctx.depth))
+      const delegation = nodeDelegation({argv, cwd: state.cwd, files: this.files, npmWorkspace: npmWorkspaceOf(expandEnv), origin}, (t, r) => scriptDelegates(t, r, this.files, expandEnv, ctx.depth))
       if (delegation) {
         await this.delegate(delegation, split, state, ctx, bg, origin)
         if (exec && !bg) state.done = true

@@ -727,7 +727,8 @@ class JsEvaluator {
       case 'VariableDeclaration': {
         for (const d of node.declarations) {
           if (!d.init) continue
-          const value = this.expr(d.init)
+          // `const createPool = async () => {…}`: the function is known by the name it is bound to (as a declaration's).
+          const value = (d.init.type === 'ArrowFunctionExpression' || d.init.type === 'FunctionExpression') && !('id' in d.init && d.init.id) && d.id.type === 'Identifier' ? this.fn(d.init, false, undefined, d.id.name) : this.expr(d.init)
           this.bindPattern(d.id, d.init, value)
         }
 
@@ -1785,14 +1786,15 @@ class JsEvaluator {
     }
   }
 
-  private fn(node: ArrowFunctionExpression | JsFunction, runsNow = false, pre?: {made: KnownValue; sites: JsFunctionSites}): EvalValue {
+  private fn(node: ArrowFunctionExpression | JsFunction, runsNow = false, pre?: {made: KnownValue; sites: JsFunctionSites}, boundTo?: string): EvalValue {
     for (const p of node.params) {
       if (p.type !== 'ObjectPattern') continue
       for (const prop of p.properties) if (prop.type === 'Property' && prop.shorthand && keyName(prop.key) === 'env') this.aliases.set('env', ENV_HELPER)
     }
 
     // In the body a parameter is what each caller passes, which is not known here: said so, rather than "not defined".
-    const named = 'id' in node && node.id ? `\`${node.id.name}()\`` : 'a function'
+    const own = 'id' in node && node.id ? node.id.name : boundTo
+    const named = own ? `\`${own}()\`` : 'a function'
     const saved = new Map<string, EvalValue | undefined>()
     for (const p of node.params) {
       const id = p.type === 'Identifier' ? p : p.type === 'AssignmentPattern' && p.left.type === 'Identifier' ? p.left : undefined
@@ -1806,7 +1808,7 @@ class JsEvaluator {
       }
     }
 
-    const sites: JsFunctionSites = pre?.sites ?? {file: this.file, line: this.line(node), name: 'id' in node && node.id ? node.id.name : 'a function', sites: []}
+    const sites: JsFunctionSites = pre?.sites ?? {file: this.file, line: this.line(node), name: own ?? 'a function', sites: []}
     this.within.push(sites)
 
     const body = node.body

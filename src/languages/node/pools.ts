@@ -28,7 +28,7 @@ import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
 import {usesExport} from './unqueried.js'
-import {calledNowhere, closedImports, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
+import {closedImports, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -901,8 +901,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
 
     // Made in the body of a named function that no code of the app calls (it is only defined, imported or re-exported: a
     // migration helper a package exports): it opens only if code conncalc does not read calls it. Counted, and said.
-    if (!c.site && c.inFunction && c.within && !c.within.name.startsWith('new ') && view.count(c.within) === 0 && calledNowhere(ctx.files, c.within)) {
-      const why = assumed(`made by \`${c.within.name}()\` (${c.within.file}:${c.within.line}), which no code of the app conncalc read calls (it is only defined, imported or re-exported): counted as if something calls it once; if nothing in this process does, it opens no connection`)
+    const uses = !c.site && c.inFunction && c.within && !c.within.name.startsWith('new ') && view.count(c.within) === 0 ? usesOf(ctx.files, c.within) : 'unsure'
+    const use = uses === 'unsure' || uses.some((u) => modules.some((m) => m.file === u.file)) ? 'unsure' : uses[0]
+    if (uses !== 'unsure' && uses.length === 0) {
+      const why = assumed(`made by \`${c.within!.name}()\` (${c.within!.file}:${c.within!.line}), which no code of the app conncalc read calls (it is only defined, imported or re-exported): counted as if something calls it once; if nothing in this process does, it opens no connection`)
+      pool = {...pool, via: [...(pool.via ?? []), why]}
+    } else if (use !== 'unsure') {
+      // Called only by code this process does not load (another process's entry, a script): counted, starred, said.
+      const why = assumed(`made by \`${c.within!.name}()\` (${c.within!.file}:${c.within!.line}), which the code conncalc read for this process does not call: it is called at ${use.file}:${use.line}, which this process does not load (another process's code?); counted as if this process called it once`)
       pool = {...pool, via: [...(pool.via ?? []), why]}
     }
 

@@ -184,6 +184,7 @@ export function closedImports(ctx: AnalyzerContext, project: NodeProject, module
 }
 
 const namesCache = new WeakMap<object, {code: string[]; truncated: boolean}>()
+const rootCodeCache = new WeakMap<object, {code: string[]; fromRoot: (path: string) => string; truncated: boolean}>()
 
 /**
  * The code files of the app (besides `except`) whose text names any of `names` as a word, and whether the search was
@@ -207,29 +208,45 @@ export function namedIn(files: FileReader, names: string[], except: string): {fi
  * and cut short at MAX_SEARCHED files (then not said): any other mention (a comment, a string) keeps it counted as called.
  */
 export function calledNowhere(files: FileReader, fn: {file: string; line: number; name: string}): boolean {
-  if (!/^[A-Za-z_$][\w$]*$/.test(fn.name)) return false
-  let all = namesCache.get(files)
+  const uses = usesOf(files, fn)
+  return uses !== 'unsure' && uses.length === 0
+}
+
+/**
+ * Where app code (tests aside) calls or passes on the named function `fn`, as calledNowhere reads it: the first such line of
+ * each file; 'unsure' when that cannot be told (a name that is not a plain identifier, or more files than MAX_SEARCHED).
+ */
+export function usesOf(files: FileReader, fn: {file: string; line: number; name: string}): {file: string; line: number}[] | 'unsure' {
+  if (!/^[A-Za-z_$][\w$]*$/.test(fn.name)) return 'unsure'
+  let all = rootCodeCache.get(files)
   if (!all) {
-    const found = filesUnder(files, '', (p) => CODE.test(p) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
-    namesCache.set(files, (all = {code: found.paths, truncated: found.truncated}))
+    // The whole app's code, from its root (a process run in a workspace folder reads through a reader within it), each path
+    // as from the root, as module files are named.
+    const up = files.within && !files.within.startsWith('..') ? files.within.split('/').map(() => '..').join('/') : ''
+    const found = filesUnder(files, up, (p) => CODE.test(p) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
+    rootCodeCache.set(files, (all = {code: found.paths, fromRoot: (p) => (up ? p.slice(up.length + 1) : p), truncated: found.truncated}))
   }
 
-  if (all.truncated) return false
+  if (all.truncated) return 'unsure'
   const word = new RegExp(String.raw`(?<![\w$])${fn.name.replaceAll('$', String.raw`\$`)}(?![\w$])`)
-  // A line that only brings the name in or passes it out: `import {fn} from`, `export {fn} from`, `export {fn}`, `export default fn;`.
-  const moving = /^\s*(?:import\b|export\s*(?:type\s*)?\{[^}]*\}(?:\s*from\b|\s*;?\s*$)|export\s+\*|export\s+default\s+[\w$]+\s*;?\s*$)/
-  for (const p of all.code) {
+  // A line that only brings the name in or passes it out: `import {fn} from`, `export {fn} from`, `export {fn}`, `export default fn;`,
+  // and CommonJS's `const {fn} = require('…')`, `module.exports = {fn}`, `exports.fn = fn`.
+  const moving = /^\s*(?:import\b|export\s*(?:type\s*)?\{[^}]*\}(?:\s*from\b|\s*;?\s*$)|export\s+\*|export\s+default\s+[\w$]+\s*;?\s*$|(?:const|let|var)\s*\{[^}]*\}\s*=\s*require\(|(?:module\.)?exports(?:\.[\w$]+)?\s*=\s*(?:\{[^}]*\}|[\w$]+)\s*;?\s*$)/
+  const uses: {file: string; line: number}[] = []
+  for (const at of all.code) {
+    const p = all.fromRoot(at)
     if (TEST_CODE.test(p)) continue
-    const text = files.read(p)?.text
+    const text = files.read(at)?.text
     if (text === undefined || !word.test(text)) continue
     const lines = text.split('\n')
     for (let i = 0; i < lines.length; i++) {
       if (!word.test(lines[i])) continue
       if (p === fn.file && i + 1 === fn.line) continue
       if (moving.test(lines[i])) continue
-      return false
+      uses.push({file: p, line: i + 1})
+      break
     }
   }
 
-  return true
+  return uses
 }
