@@ -23,6 +23,13 @@ import {entryFiles} from './app-pools.js'
 import {loadsNoDatabase} from './no-database.js'
 
 const IMPORTS = 'https://docs.python.org/3/reference/import.html'
+const ASYNCIO_TASKS = 'https://docs.python.org/3/library/asyncio-task.html#running-tasks-concurrently'
+/** Calls that run an asyncio event loop until the program ends. */
+const EVENT_LOOP = /^(asyncio\.run|asyncio\.get_event_loop\(\)\.run_until_complete|aiohttp\.web\.run_app)$|(^|\.)(run_until_complete|run_forever)$/
+/** Calls that start work running at once on the loop: a server (each request a task), gather, create_task, a bot's webhook or polling. */
+const CONCURRENT = /(^|\.)(gather|create_task|ensure_future|as_completed|TaskGroup|run_app|start_server|serve|run_webhook|start_polling|run_polling)$/
+/** Async connection pools (their tasks share them on the loop). */
+const ASYNC_POOL = /^(asyncpg\.(create_pool|pool\.create_pool|Pool)|aiopg\.(create_pool|sa\.create_engine)|psycopg_pool\.AsyncConnectionPool|sqlalchemy\.ext\.asyncio\.create_async_engine|databases\.Database)$/
 
 export const MAIN = 'https://docs.python.org/3/library/threading.html#threading.main_thread'
 
@@ -78,6 +85,15 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
   const threads = found.threads
     ? runs.length > 0 ? {...found.threads, via: [...(found.threads.via ?? []), ...runs]} : found.threads
     : sourced(1, fromFile(file, 1), [...runs, fromDefault(`Python runs ${command ? what : file} on its main thread, and no thread, thread pool or process is started in ${file} or the ${read.length - 1} app modules it imports (installed packages are not read)`, MAIN)])
+  // A script that runs an asyncio event loop (asyncio.run, loop.run_until_complete/run_forever, aiohttp's
+  // web.run_app) and makes an async pool (asyncpg, aiopg, psycopg's AsyncConnectionPool, SQLAlchemy's async engine,
+  // databases): its tasks (a bot's handlers, a webhook server's requests) each check a connection out, all at once
+  // as an ASGI server's requests do, not one at a time as on a thread. Threads it starts are counted as before.
+  // Only when the script itself starts concurrent work on the loop (a server, gather, create_task): a loop that awaits
+  // one thing after another (`while True: await job(); await asyncio.sleep(300)`) uses one connection at a time.
+  const concurrent = own?.calls.find((c) => CONCURRENT.test(c.callee))
+  const loop = !found.threads && concurrent ? own?.calls.find((c) => EVENT_LOOP.test(c.callee)) : undefined
+  const asyncPool = loop ? read.flatMap((m) => m.calls.map((c) => ({c, m}))).find(({c}) => ASYNC_POOL.test(c.callee)) : undefined
   return pythonAnalysis({
     ctx,
     diagnostics: found.diagnostics,
@@ -85,6 +101,8 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
     processes: sourced(1, fromDefault(`${what} runs in one process`, MAIN)),
     project,
     server: 'python-script',
-    threads,
+    ...(loop && asyncPool
+      ? {loopSource: fromDefault(`${file}:${loop.line} runs an asyncio event loop (${loop.callee}), ${file}:${concurrent!.line} starts concurrent work on it (${concurrent!.callee}) and ${asyncPool.m.file}:${asyncPool.c.line} makes an async pool (${asyncPool.c.callee}): the tasks on the loop each check a connection out, every pooled connection can be in use at once`, ASYNCIO_TASKS), threads: 'event-loop' as const}
+      : {threads}),
   })
 }

@@ -39,6 +39,8 @@ export interface PythonServerInput {
   server: string
   /** Threads that may each hold a connection, or 'event-loop' for asyncio servers (bounded by the pool). */
   threads: 'event-loop' | PerRequestThreads | Sourced<number>
+  /** With 'event-loop': what runs the loop, when it is not a server's requests (a script's asyncio.run). */
+  loopSource?: Source
   /** The threads are greenlets (gevent/eventlet): a pool smaller than them is the intended bound. */
   greenlets?: boolean
 }
@@ -99,7 +101,7 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   const loopBound = eventLoop && found.pools !== undefined && found.framework === 'sqlalchemy'
   if (eventLoop && found.pools && found.framework === 'sqlalchemy') {
     const total = found.pools.reduce((a, p) => a + p.pool.value, 0)
-    threads = sourced(total, fromDefault(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`, 'https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html'), derivedFrom(found.pools.map((p) => p.pool)))
+    threads = sourced(total, input.loopSource ?? fromDefault(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`, 'https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html'), derivedFrom(found.pools.map((p) => p.pool)))
   } else if (eventLoop && found.framework === 'django') {
     // Django over ASGI: each request runs its sync views and ORM calls on a thread of its own, each with its
     // own connection per alias. Only a pool (or the server's concurrency limit, read as threads above) bounds them.
