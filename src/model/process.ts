@@ -97,6 +97,8 @@ export interface HookSite {
 export interface BootQuery {
   /** Whose connection it is: decides the disconnect the fix names. */
   library: 'activerecord' | 'other' | 'sequel'
+  /** Sequel: the app's own code connects it (`Sequel.connect` / `Sequel.postgres` in config.ru, config/, lib/ or app/). */
+  appConnects?: boolean
   source: Source
   /** For the message: "ActiveRecord 4.2.11 (before 5.2, Rails does not empty its pools after boot)". */
   what: string
@@ -116,6 +118,8 @@ export interface ForkFacts {
   bootQueries?: BootQuery[]
   /** A disconnect in the parent hook, if one was found. */
   disconnect?: HookSite
+  /** That disconnect closes ActiveRecord's connections only (no Sequel disconnect, no app method that might). */
+  disconnectLeavesSequel?: boolean
   /**
    * A parent-hook call that empties ActiveRecord's pool before forking (establish_connection, clear_all_connections!,
    * connection_pool.disconnect!): the child inherits no connection and opens its own, so it needs no reconnect.

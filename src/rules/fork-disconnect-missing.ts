@@ -34,8 +34,11 @@ export const rule: Rule = {
   check({budget}) {
     const out: Diagnostic[] = []
     for (const p of budget.processTypes) {
-      const f = p.model.fork
-      if (!f || p.dynos === 0) continue
+      const given = p.model.fork
+      if (!given || p.dynos === 0) continue
+      // A parent hook that disconnects ActiveRecord only: the Sequel signs are what is left.
+      const arOnly = Boolean(given.disconnect && given.disconnectLeavesSequel)
+      const f: ForkFacts = arOnly ? {...given, bootQueries: (given.bootQueries ?? []).filter((q) => q.library === 'sequel' && q.appConnects)} : given
       const perDyno = countedExtras(p.model.extrasPerDyno, p.model).some((x) => x.kind === 'forking-parent')
       const perProcess = countedExtras(p.model.extrasPerProcess, p.model).some((x) => x.kind === 'forking-parent')
       // The parent's Sequel connection its children inherit: counted in their pools, but the processes share one socket.
@@ -56,7 +59,7 @@ export const rule: Rule = {
         file: at.file ?? f.file,
         fix: disconnectFix(f),
         ...(at.line ? {line: at.line} : {}),
-        message: `${p.name}: the ${f.parent} loads the app before forking and ${opaque ? 'shows no disconnect' : 'never disconnects'} in ${f.parentHook}, and ${signs}: ${kept}${opaque}`,
+        message: `${p.name}: the ${f.parent} loads the app before forking and ${arOnly ? `disconnects only ActiveRecord` : opaque ? 'shows no disconnect' : 'never disconnects'} in ${f.parentHook}${arOnly ? ` (${given.disconnect!.file}:${given.disconnect!.line})` : ''}, and ${signs}: ${kept}${opaque}`,
         processType: p.name,
         severity: 'warning',
       })

@@ -16,6 +16,7 @@
  * min(5, 1) + min(2, 1) = 2 (its job child's Sequel connection is the worker's own, inherited): total 20. Before,
  * the parent's connection was added on top: 19 + 3 = 22.
  * With `before_fork { Sequel::DATABASES.each(&:disconnect) }` the master holds nothing: web 18, ceiling 21, nothing said.
+ * A before_fork that disconnects ActiveRecord only leaves Sequel's connection: as with no hook (18, ceiling 22), said.
  * Rails 4.2 with db/schema_cache.yml (ActiveRecord's schema check queries in the master too, a connection ActiveRecord
  * keys to the master's process id, which no child reuses): that sign stands beside Sequel's, +1 per dyno kept: web 19.
  */
@@ -82,6 +83,15 @@ describe('a preloading parent\'s Sequel connection is one its forked children in
     const r = plan(app(files({'config/puma.rb': `${PUMA}before_fork do\n  Sequel::DATABASES.each(&:disconnect)\nend\n`})))
     expect([r.type('web').connectionsPerDyno, r.type('web').ceiling]).toEqual([18, 21])
     expect(r.diagnostics.filter((d) => d.code === 'fork-disconnect-missing').map((d) => d.processType)).toEqual(['worker'])
+  })
+
+  it('a before_fork that disconnects ActiveRecord only leaves Sequel\'s: the same 18, and the shared socket is said with that line', () => {
+    const r = plan(app(files({'config/puma.rb': `${PUMA}before_fork do\n  ActiveRecord::Base.connection_pool.disconnect!\nend\n`})))
+    expect([r.type('web').connectionsPerDyno, r.type('web').ceiling]).toEqual([18, 22])
+    const said = r.diagnostics.find((d) => d.code === 'fork-disconnect-missing' && d.processType === 'web')
+    expect(said?.message).toContain('disconnects only ActiveRecord in before_fork (config/puma.rb:4)')
+    expect(said?.message).toContain('inherit that connection and use it at once over one socket')
+    expect(said?.fix).toBe('add to config/puma.rb: before_fork { Sequel::DATABASES.each(&:disconnect) }')
   })
 
   it('ActiveRecord 4.2 reading its schema cache in the master beside Sequel: that connection is the master\'s own, +1 per dyno kept (19)', () => {

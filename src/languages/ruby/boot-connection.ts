@@ -35,6 +35,7 @@ import {usesActiveRecord} from './process-facts.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {append} from '../../util/arrays.js'
 import {initializerFiles} from './rails-files.js'
+import {filesUnder} from '../../model/files.js'
 
 const FLUSH_REF = 'https://github.com/rails/rails/pull/31221'
 // "The normal, graceful termination procedure is that the frontend sends a Terminate message and immediately closes
@@ -161,7 +162,9 @@ export async function bootQueries(ctx: AnalyzerContext, {rackup = true}: {rackup
 
   const orm = ['sequel', 'rom-sql'].find((g) => ctx.versions[g]) ?? (!ar && ctx.versions.pg ? 'pg' : undefined)
   if (orm) {
+    const connects = orm === 'sequel' && ['config.ru', ...['config', 'lib', 'app'].flatMap((d) => filesUnder(ctx.files, d, (p) => p.endsWith('.rb'), {max: 3000, maxDepth: 8}).paths)].some((f) => /\bSequel\.(connect|postgres)\b/.test(ctx.files.read(f)?.text ?? ''))
     out.push({
+      ...(connects ? {appConnects: true} : {}),
       library: orm === 'sequel' ? 'sequel' : 'other',
       source: lockSource(ctx, orm),
       what:
@@ -190,7 +193,10 @@ export async function bootQueries(ctx: AnalyzerContext, {rackup = true}: {rackup
  * reaping_frequency 60 s, idle_timeout 300 s) closes an idle one eventually,
  * so it weighs most around boot and deploys.
  */
-export function forkingParentExtra(ctx: AnalyzerContext, fork: ForkFacts): Extra | undefined {
+export function forkingParentExtra(ctx: AnalyzerContext, given: ForkFacts): Extra | undefined {
+  // A parent hook that disconnects only ActiveRecord leaves Sequel's connection: the Sequel signs stand.
+  const sequelLeft = given.disconnect && given.disconnectLeavesSequel ? (given.bootQueries ?? []).filter((s) => s.library === 'sequel' && s.appConnects) : []
+  const fork: ForkFacts = sequelLeft.length > 0 ? {...given, bootQueries: sequelLeft, disconnect: undefined} : given
   const signs = fork.bootQueries ?? []
   if (!fork.forks.value || !fork.preload.value || fork.disconnect) return undefined
   if (signs.length === 0 && !usesActiveRecord(ctx)) return undefined
@@ -324,7 +330,8 @@ const SEQUEL_FORK_REF = 'https://github.com/jeremyevans/sequel/blob/master/doc/f
  */
 export function sequelParentInherited(extra: Extra, fork: ForkFacts | undefined, pools: readonly PoolEntry[]): Extra {
   if (extra.kind !== 'forking-parent' || extra.ceilingOnly || !fork) return extra
-  const signs = fork.bootQueries ?? []
+  // After a parent hook that disconnects ActiveRecord only, the extra stands for Sequel's connection alone.
+  const signs = (fork.bootQueries ?? []).filter((s) => !(fork.disconnect && fork.disconnectLeavesSequel) || (s.library === 'sequel' && s.appConnects))
   if (signs.length === 0 || !signs.every((s) => s.library === 'sequel')) return extra
   const sequel = pools.find((p) => p.library === 'sequel')
   if (!sequel) return extra
@@ -332,7 +339,7 @@ export function sequelParentInherited(extra: Extra, fork: ForkFacts | undefined,
   return {
     ...extra,
     ceilingOnly: true,
-    count: sourced(1, fromDefault(`the ${fork.parent} loads the app before forking and keeps the Sequel connection it opened at boot (no disconnect in ${fork.parentHook}); each child inherits ${entry} with that connection in it and checks it out first, so it is one of the child's own min(pool, threads), counted there: shared, it is one backend fewer until the shared socket breaks, after which each child opens its own`, SEQUEL_FORK_REF), [
+    count: sourced(1, fromDefault(`the ${fork.parent} loads the app before forking and keeps the Sequel connection it opened at boot (${fork.disconnect && fork.disconnectLeavesSequel ? `its ${fork.parentHook} disconnects ActiveRecord only` : `no disconnect in ${fork.parentHook}`}); each child inherits ${entry} with that connection in it and checks it out first, so it is one of the child's own min(pool, threads), counted there: shared, it is one backend fewer until the shared socket breaks, after which each child opens its own`, SEQUEL_FORK_REF), [
       ...(extra.count.via ?? []),
       extra.count.source,
       fromDefault('ThreadedConnectionPool#next_available hands out an available (inherited) connection before opening one', SEQUEL_POOL_REF),

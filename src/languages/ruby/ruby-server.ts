@@ -190,6 +190,9 @@ export function forkFacts(input: ForkFactsInput): ForkFacts {
   // does when it replaces the pool (remove_connection → disconnect!, POOL_REF).
   const reconnect = hookCalling(input.hooks, input.childHookNames, RECONNECT) ?? hookCalling(input.hooks, input.childHookNames, emptiesPool)
   const disconnect = hookCalling(input.hooks, input.parentHookNames, DISCONNECT) ?? (input.alsoDisconnects ? hookCalling(input.hooks, input.parentHookNames, input.alsoDisconnects) : undefined)
+  // A parent hook that closes ActiveRecord's connections only (`ActiveRecord::Base.connection_pool.disconnect!`) leaves a
+  // Sequel database's connected: said when Sequel is a sign (boot-connection.ts forkingParentExtra).
+  const leavesSequel = disconnect && input.bootQueries.some((q) => q.library === 'sequel' && q.appConnects) && !hookCalling(input.hooks, input.parentHookNames, (c) => sequelDisconnect(c) || (input.alsoDisconnects?.(c) ?? false) || (c.name === 'disconnect' && SEQUEL_DB.test(c.receiver ?? '')) || (c.receiver !== undefined && /^(::)?[A-Z]/.test(c.receiver) && !KNOWN_RECEIVERS.test(c.receiver) && !/^(::)?ActiveRecord(::|$)/.test(c.receiver)))
   const emptied = disconnect ? hookCalling(input.hooks, input.parentHookNames, emptiesPool) : undefined
   const closing = input.parentIdleAfterFork ? input.hooks.find((h) => input.childHookNames.includes(h.name) && sequelDisconnectIn(h.body)) : undefined
   const childDisconnect = closing && {file: closing.file, hook: closing.name, line: sequelDisconnectIn(closing.body)!.line}
@@ -205,6 +208,7 @@ export function forkFacts(input: ForkFactsInput): ForkFacts {
     preload: input.preload,
     ...(reconnect ? {reconnect} : {}),
     ...(disconnect ? {disconnect} : {}),
+    ...(leavesSequel ? {disconnectLeavesSequel: true} : {}),
     ...(emptied ? {parentEmptiesPool: {...emptied, ref: POOL_REF}} : {}),
     ...(childDisconnect ? {childDisconnect} : {}),
   }
