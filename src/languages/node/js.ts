@@ -2913,8 +2913,24 @@ class JsEvaluator {
       return {open: cmd.open || aliases.open || prop('command') === undefined, specs: [...cmd.specs, ...aliases.specs]}
     }
 
-    const v = asString(this.expr(a))
+    const value = this.expr(a)
+    const v = asString(value)
     if (v !== undefined) return {open: false, specs: [v]}
+    // A yargs command module required or imported (`exports.command = 'worker'`, `import * as worker from './worker'`).
+    // Its `command` (a string, or a list: the command then its aliases) and `aliases`.
+    const names = (x: EvalValue | undefined): (string | undefined)[] => {
+      if (x === undefined) return []
+      if (asString(x) !== undefined) return [asString(x)]
+      const list = x.kind === 'known' && typeof x.value === 'object' && x.value !== null && x.value.kind === 'list' ? x.value.items : undefined
+      return list ? list.map((i) => asString(i)) : [undefined]
+    }
+
+    const named = isDict(value) ? names(entry(value, 'command')) : []
+    if (named.length > 0 && named[0] !== undefined) {
+      const all = [...named, ...names(entry(value, 'aliases'))]
+      return {open: all.some((m) => m === undefined), specs: all.filter((m): m is string => m !== undefined)}
+    }
+
     // `admin fetch ${provider}`: the words before the first value built at run time, and the rest unknown.
     if (a.type === 'TemplateLiteral') return {open: true, specs: [a.quasis[0]?.value.cooked ?? '']}
     return {open: true, specs: ['']}
@@ -2949,7 +2965,9 @@ class JsEvaluator {
     if (method === 'command') {
       const command = this.declareCommand(node, callee)
       const a0 = node.arguments[0] ? unwrap(node.arguments[0]) : undefined
-      return command ? {command, guarded: (i) => i >= 2 || (i === 0 && a0?.type === 'ObjectExpression')} : undefined
+      // A yargs command module (`.command(require('./cmds/worker'))`): its handler, read where its module is, runs only with it.
+      const module = a0 !== undefined && a0.type !== 'ObjectExpression' && node.arguments.length === 1 && command && !command.program.commander
+      return command ? {command, guarded: (i) => i >= 2 || (i === 0 && (a0?.type === 'ObjectExpression' || module === true))} : undefined
     }
 
     if (method !== 'action' && method !== 'alias' && method !== 'aliases') return undefined
@@ -3050,6 +3068,9 @@ class JsEvaluator {
         } else {
           args.push(toBoolean ? this.condition(a) : this.expr(a))
           if (guard && a.type !== 'ArrowFunctionExpression' && a.type !== 'FunctionExpression') this.noteHandler(args.at(-1), guard)
+          // yargs' command module: `{command, handler}` made in another module, its handler named here.
+          const handler = guard && method === 'command' && a.type !== 'ObjectExpression' && isDict(args.at(-1)) ? entry(args.at(-1), 'handler') : undefined
+          if (guard && handler) this.noteHandler(handler, guard)
         }
       } finally {
         if (guard) this.guards.pop()
