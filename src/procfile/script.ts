@@ -49,6 +49,7 @@ import {substituteDynoCommands} from './dyno-commands.js'
 import {deployHookOf} from './release.js'
 import {daemonizes, neverReturns} from '../languages/common/long-running.js'
 import {makeRun, type MakeRun} from './makefile.js'
+import {compiledBinary} from './compiled-binary.js'
 
 /** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
@@ -194,7 +195,7 @@ export async function followCommand(
   const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
   // A deploy hook's `a && b` runs each in turn: read as a script, each one is kept (ScriptReader.inSequence).
   const inTurn = deployHookOf(processType) !== undefined && (split.preCommands ?? []).some((c) => c[0] !== 'cd')
-  const make = makeRun(split.argv, files, '', (n) => env.get(n)?.value) !== undefined
+  const make = makeRun(split.argv, files, '', (n) => env.get(n)?.value) !== undefined || (split.argv[0] !== undefined && compiledBinary(normalizePath(split.argv[0]), files) !== undefined)
   if (!inTurn && !make && !shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !runsShellScript(split) && !exportsCommandOutput(raw) && !delegates(split.argv, files, env, origin)) return undefined
   const walk = async (forced: ReadonlyMap<string, number>): Promise<Walk> => {
     const reader = new ScriptReader(files, processType, dyno, forced)
@@ -1147,9 +1148,15 @@ class ScriptReader {
 
     const env = this.childEnv(state, ctx.file)
     const processEnv = split.assignments.length > 0 ? env.with(layer(`${ctx.file}:${line}`, split.assignments)) : env
-    const proc = (command: ParsedCommand, background: boolean): ScriptProcess => ({assumptions: [...state.assumptions], background, chain: [], command, cwd: state.cwd, env: processEnv, origin})
+    // A Bun single-file executable a package.json script compiles (`bun build src/index.ts --compile --outfile dist/server`):
+    // running it runs the entry point in Bun, from the package's folder (compiled-binary.ts).
+    const compiled = split.command.argv[0] ? compiledBinary(joinPath(state.cwd, normalizePath(split.command.argv[0])) ?? split.command.argv[0], this.files) : undefined
+    const procCwd = compiled ? compiled.dir : state.cwd
+    const proc = (command: ParsedCommand, background: boolean): ScriptProcess => ({assumptions: [...state.assumptions], background, chain: [], command, cwd: procCwd, env: processEnv, origin})
     for (const argvBg of split.command.background ?? []) state.background.push(proc({argv: argvBg, raw: argvBg.join(' '), wrappers: []}, true))
-    const {background: _bg, ...command} = split.command
+    const {background: _bg, ...parsed} = split.command
+    const command = compiled ? {...parsed, argv: ['bun', compiled.entry, ...parsed.argv.slice(1)], raw: `bun ${compiled.entry}`} : parsed
+    if (compiled) this.diagnostics.push({code: 'missing-config', file: ctx.file, line, message: `${this.processType}: ${split.command.argv[0]} is the Bun executable ${compiled.script.file}:${compiled.script.line}'s \`${compiled.script.name}\` script compiles from ${compiled.entry} (bun build --compile): read as \`bun ${compiled.entry}\` in ${compiled.script.file.replace(/\/?package\.json$/, '') || 'the app root'}`, processType: this.processType, severity: 'info'})
     // A server that daemonizes itself (`php-fpm -D`, then `nginx -g 'daemon off;'`) runs on beside what the script runs next.
     if (bg || daemonizes(command.argv)) {
       state.background.push(proc(command, true))
