@@ -37,7 +37,8 @@ export interface LoadedConfig {
 export const displayPath = (abs: string): string => {
   const rel = relative(process.cwd(), abs).replaceAll('\\', '/')
   if (rel === '') return abs
-  const up = /^(?:\.\.\/)*/.exec(`${rel}/`)![0].length / 3
+  let up = 0 // the ../ it starts with
+  while (`${rel}/`.startsWith('../', up * 3)) up++
   return isAbsolute(rel) || up > 1 ? abs : rel
 }
 

@@ -4,6 +4,7 @@ import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {FileReader, SourceFile, UnreadFile} from '../model/files.js'
 
+import {withoutLeadingDotSlashes, withoutTrailingSlashes} from '../util/app-path.js'
 import {InputError} from '../util/errors.js'
 
 /** Config files larger than this are not read: no real puma.rb or database.yml comes close. */
@@ -265,7 +266,7 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
 
   const read = (path: string): SourceFile | undefined => {
     // Most paths are already keys (`config/puma.rb`): normalized only when they need it (asked per process type).
-    const key = path.includes('\\') || path.startsWith('./') ? path.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '') : path
+    const key = path.includes('\\') || path.startsWith('./') ? withoutLeadingDotSlashes(path.replaceAll('\\', '/')) : path
     const known = cache.get(key)
     if (known !== undefined) {
       if (known === null && unreadable.size > 0) {
@@ -308,7 +309,7 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     return is
   }
 
-  const keyOf = (dir: string): string => dir.replaceAll('\\', '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')
+  const keyOf = (dir: string): string => withoutTrailingSlashes(withoutLeadingDotSlashes(dir.replaceAll('\\', '/')))
   /** The names in a folder that `keep` accepts, sorted; entries are checked one by one so a symlink that leaves the root is not listed. */
   const entries = (key: string, keep: (e: Dirent, path: string, abs: string) => boolean): string[] => {
     const abs = locate(key === '' ? '.' : key)

@@ -1,3 +1,5 @@
+import {withoutTrailingSlashes} from '../util/app-path.js'
+
 /** A file of the user's app, as text. `path` is relative to the app root, with `/`. */
 export interface SourceFile {
   /** Set when the file was UTF-16 (decoded by its byte-order mark); UTF-8 otherwise. */
@@ -42,14 +44,14 @@ export function memoryFiles(files: Record<string, string>): FileReader {
   return {
     exists: (p) => Object.hasOwn(files, p),
     list(dir) {
-      const prefix = dir === '' ? '' : `${dir.replace(/\/+$/, '')}/`
+      const prefix = dir === '' ? '' : `${withoutTrailingSlashes(dir)}/`
       return Object.keys(files)
         .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
         .map((p) => p.slice(prefix.length))
         .sort()
     },
     folders(dir) {
-      const prefix = dir === '' ? '' : `${dir.replace(/\/+$/, '')}/`
+      const prefix = dir === '' ? '' : `${withoutTrailingSlashes(dir)}/`
       const names = Object.keys(files)
         .filter((p) => p.startsWith(prefix) && p.slice(prefix.length).includes('/'))
         .map((p) => p.slice(prefix.length).split('/')[0])
@@ -116,7 +118,7 @@ export function normalizedDir(path: string): string {
  */
 export function filesUnder(files: FileReader, dir: string, keep: (path: string) => boolean, {max = 5000, maxDepth = 32} = {}): {paths: string[]; truncated: boolean} {
   const paths: string[] = []
-  const stack: [string, number][] = [[dir.replace(/\/+$/, ''), 0]]
+  const stack: [string, number][] = [[withoutTrailingSlashes(dir), 0]]
   while (stack.length > 0) {
     const [d, depth] = stack.pop()!
     const at = (name: string): string => (d === '' ? name : `${d}/${name}`)

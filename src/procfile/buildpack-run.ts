@@ -36,7 +36,9 @@ export interface BuildpackRun {
  * when the file is absent but no such buildpack is named.
  */
 export function buildpackRun(argv: readonly string[], files: FileReader): BuildpackRun | {missing: string} | undefined {
-  const prog = (argv[0] ?? '').replace(/^(?:\.\/)+/, '').replace(/^\/app\//, '')
+  let prog = argv[0] ?? ''
+  while (prog.startsWith('./')) prog = prog.slice(2)
+  if (prog.startsWith('/app/')) prog = prog.slice('/app/'.length)
   if (prog !== 'bin/run' || files.exists('bin/run')) return undefined
   const named = namedBuildpacks(files)
   // PHP's bin/run starts nginx too; when both are named, the PHP one is what the app runs as its server.

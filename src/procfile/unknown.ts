@@ -4,7 +4,7 @@ import type {FileReader} from '../model/files.js'
 
 import {appPath} from '../languages/common/setting.js'
 import {assumed, sourced} from '../model/source.js'
-import {flaskSubcommand, manageFramework, manageInvocation} from '../languages/python/program.js'
+import {flaskSubcommand, isPythonName, manageFramework, manageInvocation} from '../languages/python/program.js'
 
 /** A path the command runs that the repo does not hold: a script built at deploy, or one the repo no longer has. */
 function notInApp(argv0: string | undefined, files: FileReader): string | undefined {
@@ -17,7 +17,7 @@ function notInApp(argv0: string | undefined, files: FileReader): string | undefi
 /** `python web.py` of a script the repo does not hold: Python stops with "can't open file" before it runs anything. */
 function scriptNotInApp(argv: string[], files: FileReader): string | undefined {
   const program = (argv[0] ?? '').split('/').pop()!
-  if (!program.startsWith('python') || !/^python(\d(\.\d+)?)?$/.test(program)) return undefined
+  if (!isPythonName(program)) return undefined
   const script = argv.slice(1).find((a) => !a.startsWith('-'))
   if (!script?.endsWith('.py') || argv.slice(1).some((a) => a === '-m' || a === '-c')) return undefined
   const path = appPath(script)

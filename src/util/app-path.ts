@@ -37,7 +37,19 @@ export const onPlatformAppRoot = (p: string): boolean => appRootLength(p) > 0
  * and the platform's app root taken off (`-c /home/vcap/app/gunicorn_config.py`, `-C /app/config/puma.rb`; `/app` itself is '').
  */
 export function appPath(p: string): string {
-  let path = p.slice(appRootLength(p))
-  while (path.startsWith('./')) path = path.slice(2)
-  return path
+  return withoutLeadingDotSlashes(p.slice(appRootLength(p)))
+}
+
+/** `p` without the slashes it ends with (what .replace(/\/+$/, '') gives, without compiling a pattern on every run). */
+export function withoutTrailingSlashes(p: string): string {
+  let end = p.length
+  while (end > 0 && p[end - 1] === '/') end--
+  return end === p.length ? p : p.slice(0, end)
+}
+
+/** `p` without the `./` it starts with, however many (what .replace(/^(?:\.\/)+/, '') gives). */
+export function withoutLeadingDotSlashes(p: string): string {
+  let at = 0
+  while (p.startsWith('./', at)) at += 2
+  return at === 0 ? p : p.slice(at)
 }

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {appPath, onPlatformAppRoot} from '../../src/util/app-path.js'
+import {appPath, onPlatformAppRoot, withoutLeadingDotSlashes, withoutTrailingSlashes} from '../../src/util/app-path.js'
 
 // The platform's app root is read with string tests rather than a regular expression (V8 compiles each
 // expression a run executes, twice once it runs again): checked against the expressions it replaced.
@@ -15,6 +15,14 @@ describe("appPath / onPlatformAppRoot: the platform's app root (/app, /home/vcap
   it('as /^(?:\\/home\\/vcap\\/app|\\/app)(?:\\/+|$)/ then /^(\\.\\/)+/ read them', () => {
     for (const p of words(['/', '/app', 'app', '/home/vcap', '/home/vcap/app', 'le', './', '.', 'x'], 4)) {
       expect([p, onPlatformAppRoot(p), appPath(p)]).toEqual([p, root.test(p), p.replace(root, '').replace(/^(\.\/)+/, '')])
+    }
+  })
+})
+
+describe('withoutTrailingSlashes / withoutLeadingDotSlashes: what the replaces they stand for gave', () => {
+  it("as .replace(/\\/+$/, '') and .replace(/^(?:\\.\\/)+/, '')", () => {
+    for (const p of words(['/', '.', './', 'a', '..', ' '], 5)) {
+      expect([p, withoutTrailingSlashes(p), withoutLeadingDotSlashes(p)]).toEqual([p, p.replace(/\/+$/, ''), p.replace(/^(?:\.\/)+/, '')])
     }
   })
 })

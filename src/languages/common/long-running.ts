@@ -72,7 +72,7 @@ export function daemonizes(argv: readonly string[]): boolean {
   const words = program(argv)
   const name = programName(words[0])
   const rest = words.slice(1)
-  if (/^php-fpm(\d+(\.\d+)?)?$/.test(name)) return rest.some((w) => w === '-D' || w === '--daemonize')
+  if (name.startsWith('php-fpm') && /^php-fpm(\d+(\.\d+)?)?$/.test(name)) return rest.some((w) => w === '-D' || w === '--daemonize')
   if (!SERVERS.has(name)) return false
   return rest.some((w) => DAEMON_FLAGS.has(w) || w.startsWith('--daemonize=') || w.startsWith('--daemon='))
 }

@@ -84,7 +84,10 @@ export const isJvm: Matcher = (cmd, ctx) =>
   (/^(\.\/)?build\/install\/[^/]+\/bin\/[^/]+$/.test(cmd.argv[0] ?? '') && (ctx.files.exists('build.gradle') || ctx.files.exists('build.gradle.kts')))
 /** sbt-native-packager's start script as the Scala buildpack stages it (`target/universal/stage/bin/NAME`), or Play 2.2's `target/start`, in an sbt app. */
 export const isPlay: Matcher = (cmd, ctx) => /^(\.\/)?target\/(universal\/stage\/bin\/[^/]+|start)$/.test(cmd.argv[0] ?? '') && (ctx.files.exists('build.sbt') || ctx.files.exists('project/build.properties'))
-export const isPhp: Matcher = (cmd) => /^heroku-php-(apache2|nginx)$/.test(programName(cmd.argv[0])) || /^php-fpm(\d+(\.\d+)?)?$/.test(programName(cmd.argv[0])) || phpWorker(cmd.argv) !== undefined
+export const isPhp: Matcher = (cmd) => {
+  const name = programName(cmd.argv[0])
+  return name === 'heroku-php-apache2' || name === 'heroku-php-nginx' || (name.startsWith('php-fpm') && /^php-fpm(\d+(\.\d+)?)?$/.test(name)) || phpWorker(cmd.argv) !== undefined
+}
 /** Files the Go buildpack detects a Go app by (bin/detect): modules, dep, godep, govendor, glide. */
 export const GO_MARKERS = ['go.mod', 'Gopkg.lock', 'Godeps/Godeps.json', 'vendor/vendor.json', 'glide.yaml']
 /**

@@ -2,6 +2,9 @@ import type {FileReader} from '../../model/files.js'
 
 import {programName} from '../common/setting.js'
 
+/** `python`, `python3`, `python3.12`: a Python interpreter's name (the pattern read only for a word that starts so). */
+export const isPythonName = (name: string): boolean => name.startsWith('python') && /^python(\d(\.\d+)?)?$/.test(name)
+
 /**
  * The Python program a command starts, past the runners that only choose an
  * interpreter or a virtualenv: `python -m gunicorn`, `uv run celery`,
@@ -17,12 +20,12 @@ export function pythonProgram(argv: readonly string[]): {args: string[]; name: s
     }
 
     // `python /app/.heroku/python/bin/celery …`: the interpreter running an installed console script by its path.
-    if (/^python(\d(\.\d+)?)?$/.test(head) && rest[1] && /(^|\/)bin\/[\w.-]+$/.test(rest[1]) && !rest[1].endsWith('.py')) {
+    if (isPythonName(head) && rest[1] && /(^|\/)bin\/[\w.-]+$/.test(rest[1]) && !rest[1].endsWith('.py')) {
       rest = rest.slice(1)
       continue
     }
 
-    if (/^python(\d(\.\d+)?)?$/.test(head) && rest[1] === '-m' && rest[2]) {
+    if (isPythonName(head) && rest[1] === '-m' && rest[2]) {
       rest = rest.slice(2)
       rest[0] = rest[0].split('.')[0] // `python -m celery.bin.celery` is celery
       continue
@@ -178,7 +181,7 @@ export function flaskDevServer(argv: readonly string[], files: FileReader): Flas
     return undefined
   }
 
-  if (!/^python(\d(\.\d+)?)?$/.test(name)) return undefined
+  if (!isPythonName(name)) return undefined
   let i = 0
   while (i < args.length && args[i].startsWith('-')) i += PYTHON_VALUE_OPTIONS.has(args[i]) ? 2 : 1
   const script = args[i]?.replace(/^\.\//, '')
@@ -195,7 +198,7 @@ const SERVER_IMPORT = /^\s*(?:from|import)\s+(?:uvicorn|waitress|hypercorn|daphn
 
 /** `python -m app.worker` of a module of the app (not an installed package): its file, else undefined. */
 function appModuleScript(argv: readonly string[], files: FileReader): string | undefined {
-  const i = argv.findIndex((a, k) => a === '-m' && k > 0 && /^python(\d(\.\d+)?)?$/.test(programName(argv[k - 1])))
+  const i = argv.findIndex((a, k) => a === '-m' && k > 0 && isPythonName(programName(argv[k - 1])))
   const mod = i === -1 ? undefined : argv[i + 1]
   if (!mod || !/^[A-Za-z_][\w.]*$/.test(mod)) return undefined
   const path = mod.replaceAll('.', '/')
@@ -227,7 +230,7 @@ export function pythonScript(argv: readonly string[], files: FileReader): string
   const cli = cliCommandScript(argv, files)
   if (cli) return cli
   const {args, name} = pythonProgram(argv)
-  if (!/^python(\d(\.\d+)?)?$/.test(name)) return undefined
+  if (!isPythonName(name)) return undefined
   let i = 0
   while (i < args.length && args[i].startsWith('-')) i += PYTHON_VALUE_OPTIONS.has(args[i]) ? 2 : 1
   const script = args[i]?.replace(/^\.\//, '')
@@ -247,7 +250,7 @@ export function processArgv(argv: readonly string[] | undefined): string[] | und
   if (!argv || argv.length === 0) return undefined
   const {args, name} = pythonProgram(argv)
   if (['bash', 'sh', 'dash', 'zsh', 'exec', 'uwsgi', 'env', 'cd'].includes(name) || name.endsWith('.sh')) return undefined
-  if (!/^python(\d(\.\d+)?)?$/.test(name)) return [name, ...args]
+  if (!isPythonName(name)) return [name, ...args]
   let i = 0
   while (i < args.length && args[i].startsWith('-') && args[i] !== '-c') i += PYTHON_VALUE_OPTIONS.has(args[i]) && args[i] !== '-c' ? 2 : 1
   if (args[i] === undefined) return undefined

@@ -9,14 +9,14 @@ import type {FileReader} from '../../model/files.js'
 import {fromDefault} from '../../model/source.js'
 import {cliGroupKind, groupAnalysis} from './cli-group.js'
 import {PythonProject} from './modules.js'
-import {pythonScript} from './program.js'
+import {isPythonName, pythonScript} from './program.js'
 import {MAIN, scriptAnalysis} from './script.js'
 import type {PyModule} from './values.js'
 
 /** The words after the script (`python cli.py worker -c 2`) or the module (`python -m app run-worker`): the script's sys.argv[1:]. */
 function scriptArgs(argv: readonly string[]): string[] {
   // The interpreter as written (pythonProgram reads `python -m celery` as celery: not what is wanted here).
-  const at = argv.findIndex((a) => /^python(\d(\.\d+)?)?$/.test(a.split('/').at(-1) ?? ''))
+  const at = argv.findIndex((a) => isPythonName(a.split('/').at(-1) ?? ''))
   if (at === -1) return []
   const args = argv.slice(at + 1)
   let i = 0
