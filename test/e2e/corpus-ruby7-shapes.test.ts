@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 // Ruby shapes found in the real-app corpus (session 6: travis-logs, ubicloud, chart_cyanvas), each in a
 // fixture of our own. Plan standard-0 (limit 120), one dyno of each type.
@@ -103,5 +104,23 @@ describe('an undecided ERB condition in another environment\'s section of databa
     expect(r.type('web')).toMatchObject({connections: 4, poolPerProcess: 6})
     const erb = r.diagnostics.filter((d) => d.message.startsWith('cannot decide the ERB condition'))
     expect(erb.map((d) => [d.file, d.line])).toEqual([['config/database.yml', 12]])
+  })
+})
+
+// ruby-no-kai/sponsor-app: development's `<% unless docker_port.empty? %>` sits at the margin (not indented under a key), its
+// `<% end %>` before `test:`: the whole block lies inside development, never read in production. A margin block whose end
+// reaches another section may open or close sections, so it is still said.
+describe('a margin ERB block wholly inside another environment\'s section of database.yml', () => {
+  const temp = tempApps('database-yml-erb-other-env')
+  const erbLines = (yml: string) =>
+    planJson(`${temp.app({'config/database.yml': yml})}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1']).diagnostics.filter((d) => d.message.startsWith('cannot decide the ERB condition')).map((d) => d.line)
+  const head = 'default: &default\n  adapter: postgresql\n  pool: 6\n\ndevelopment:\n  <<: *default\n  database: app_development\n'
+
+  it('is not reported when its <% end %> comes before the next section', () => {
+    expect(erbLines(`${head}<% unless File.exist?("/.dockerenv") %>\n  port: 5433\n<% end %>\n\nproduction:\n  <<: *default\n`)).toEqual([])
+  })
+
+  it('is reported when the block runs into the production section', () => {
+    expect(erbLines(`${head}<% unless File.exist?("/.dockerenv") %>\n  port: 5433\n\nproduction:\n  <<: *default\n<% end %>\n`)).toEqual([8])
   })
 })

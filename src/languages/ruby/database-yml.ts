@@ -273,18 +273,37 @@ function serverKey(server: EntryServer, primaryHost: string | undefined): string
  * `<% if RUBY_PLATFORM =~ /darwin/ %>`) cannot change this process's pools: that section is never
  * read, and nothing can merge it elsewhere when it defines no `&anchor`. Said only where it matters.
  */
-function inUnusedSection(doc: YamlErb, root: unknown, sectionKey: string, d: Diagnostic): boolean {
+function inUnusedSection(doc: YamlErb, source: string | undefined, root: unknown, sectionKey: string, d: Diagnostic): boolean {
   if (!d.message.startsWith('cannot decide the ERB condition') || d.line === undefined || !isHash(root)) return false
-  // Only a tag indented under a key is inside that section; one at the margin may open or close sections.
-  if (!/^\s+\S/.test(doc.erb.text.split('\n')[d.line - 1] ?? '')) return false
+  const text = doc.erb.text.split('\n')
   const starts = Object.keys(root)
     .map((key) => ({key, line: doc.yaml.lineOf([key]) ?? 0}))
     .filter((k) => k.line > 0)
     .sort((a, b) => a.line - b.line)
   const at = starts.findLastIndex((k) => k.line <= d.line!)
   if (at === -1 || starts[at].key === sectionKey) return false
-  const lines = doc.erb.text.split('\n').slice(starts[at].line - 1, (starts[at + 1]?.line ?? Number.POSITIVE_INFINITY) - 1)
+  const next = starts[at + 1]?.line ?? Number.POSITIVE_INFINITY
+  // A tag indented under a key is inside that section; one at the margin may open or close sections, unless its
+  // whole block (to its matching `<% end %>`) lies between this section's key and the next one.
+  if (!/^\s+\S/.test(text[d.line - 1] ?? '')) {
+    const end = source === undefined ? undefined : blockEnd(source.split('\n'), d.line)
+    if (end === undefined || end >= next) return false
+  }
+  const lines = text.slice(starts[at].line - 1, next - 1)
   return !lines.some((l) => /(^|\s)&[\w-]/.test(l))
+}
+
+/** The line of the `<% end %>` that closes the ERB block opened on line `from` (1-based) of the source, if the tags nest plainly. */
+function blockEnd(text: readonly string[], from: number): number | undefined {
+  let depth = 0
+  for (let i = from - 1; i < text.length; i++) {
+    for (const m of text[i].matchAll(/<%(?![=#])-?\s*(.*?)\s*-?%>/g)) {
+      const code = m[1]
+      if (/^(if|unless|case|while|until|for|begin)\b/.test(code) || /\bdo(\s*\|[^|]*\|)?$/.test(code)) depth++
+      else if (/^end\b/.test(code) && --depth === 0) return i + 1
+    }
+  }
+  return undefined
 }
 
 /**
@@ -378,7 +397,10 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
     databaseUrl ? urlPool(databaseUrl.value, () => databaseUrl.source, what, DATABASE_YML) : {diagnostics: []}
 
   const root = doc?.yaml.value
-  if (doc) append(diagnostics, doc.diagnostics.filter((d) => !inUnusedSection(doc, root, sectionKey, d)))
+  if (doc) {
+    const source = doc.diagnostics.length > 0 ? ctx.files.read(DATABASE_YML)?.text : undefined
+    append(diagnostics, doc.diagnostics.filter((d) => !inUnusedSection(doc, source, root, sectionKey, d)))
+  }
   const found = isHash(root) ? root[sectionKey] : undefined
   if (section !== undefined && !isHash(found)) return {diagnostics: [], otherServerPools: [], pools: [], primary: ''}
   if (!doc || !isHash(found)) {
