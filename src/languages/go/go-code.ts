@@ -145,6 +145,8 @@ export interface GoCode {
   maxOpen: GoSite[]
   /** Pools opened: `sql.Open`, `sqlx.Connect`, `gorm.Open`, `pgxpool.New…`, pgx v3's `pgx.NewConnPool` (value: the URL given, when read). */
   opened: GoSite[]
+  /** `sql.Open("mysql", dsn)`, `sqlx.Connect("sqlite3", …)`: pools opened with another database's driver name (in `driver`). */
+  otherOpened: (GoSite & {driver: string})[]
   /** que-go `que.NewWorkerPool(client, workMap, n)`: n workers, each holding one pooled connection while it works a job. */
   queWorkers: GoSite[]
   /** Where the code read serves HTTP (`os.Getenv("PORT")`, net/http's ListenAndServe/Serve), if it does. */
@@ -871,7 +873,9 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
         const fnName = q.slice(q.lastIndexOf('.') + 1)
         const opener = OPENERS[pkg]
         // sql.Open(driver, dsn), sqlx.Connect(driver, dsn): the DSN, to tell the platform's URL from a local one.
-        if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {})})
+        const driver = opener?.fns.test(fnName) && args.length === 2 && args[0]?.type === 'interpreted_string_literal' ? args[0].text.slice(1, -1) : undefined
+        if (driver !== undefined && OTHER_SQL_DRIVERS.test(driver)) out.otherOpened.push({driver, file: file.path, lib: opener!.lib, line: line(n)})
+        else if (opener?.fns.test(fnName)) out.opened.push({file: file.path, lib: opener.lib, line: line(n), ...(args.length === 2 && args[1] ? {value: file.evaluate(args[1])} : {})})
         else if (isPgxV3(pkg) && fnName === 'NewConnPool') out.opened.push({file: file.path, lib: 'pgx', line: line(n), ...connPoolConfig(file, n, args[0])})
         else if (isGoPg(pkg) && fnName === 'Connect') out.opened.push({file: file.path, lib: 'go-pg', line: line(n), pkg, ...poolSizeOf(file, n, args[0])})
         else if (pkg === 'github.com/bgentry/que-go' && fnName === 'NewWorkerPool') out.queWorkers.push({file: file.path, lib: 'que-go', line: line(n), value: file.evaluate(args[2] ?? null)})
@@ -893,6 +897,13 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
     append(stack, n.namedChildren.filter((c): c is TsNode => Boolean(c)))
   }
 }
+
+/**
+ * database/sql driver names of other databases (each driver's sql.Register: go-sql-driver/mysql "mysql",
+ * mattn/go-sqlite3 "sqlite3", modernc.org/sqlite "sqlite", microsoft/go-mssqldb "sqlserver"/"mssql", ClickHouse,
+ * godror, snowflake, DuckDB, libSQL): `sql.Open(name, dsn)` with one of them opens no PostgreSQL connection.
+ */
+const OTHER_SQL_DRIVERS = /^(mysql|sqlite3?|sqlserver|mssql|clickhouse|godror|oracle|oci8|snowflake|duckdb|libsql|firebirdsql|spanner)$/
 
 /** The keyed element `key` of a composite literal's body (`pgx.ConnPoolConfig{MaxConnections: 8}`). */
 function keyed(literal: TsNode, key: string): TsNode | undefined {
@@ -957,7 +968,7 @@ const isSource = (name: string): boolean => name.endsWith('.go') && !name.endsWi
 
 /** Read the packages reachable from `dirs` (in-module imports followed), never vendor/ or Godeps/. */
 export async function readGoCode(input: GoReadInput): Promise<GoCode> {
-  const out: GoCode = {complete: false, diagnostics: [], files: [], imports: new Set(), maxConns: [], maxOpen: [], opened: [], queWorkers: []}
+  const out: GoCode = {complete: false, diagnostics: [], files: [], imports: new Set(), maxConns: [], maxOpen: [], opened: [], otherOpened: [], queWorkers: []}
   let clean = true
   const seen = new Set<string>()
   const queue = [...input.dirs]

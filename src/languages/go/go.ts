@@ -37,6 +37,8 @@ const QUE_GO = 'https://github.com/bgentry/que-go/blob/master/worker.go'
 const PGXPOOL = 'https://github.com/jackc/pgx/blob/master/pgxpool/pool.go'
 // "The import declaration … enables access to exported identifiers of that package" (a program is the packages main imports, transitively).
 const GO_IMPORTS = 'https://go.dev/ref/spec#Import_declarations'
+/** sql.Open: "Open opens a database specified by its database driver name and a driver-specific data source name". */
+const SQL_OPEN = 'https://pkg.go.dev/database/sql#Open'
 
 /** Packages that open or drive SQL connections: database/sql and the PostgreSQL drivers and ORMs built on it or beside it. */
 const SQL_PACKAGE = /^database\/sql(\/|$)|^github\.com\/(lib\/pq|jackc\/pg|jinzhu\/gorm|go-gorm\/|go-pg\/|uptrace\/bun|jmoiron\/sqlx|gobuffalo\/pop|volatiletech\/sqlboiler|doug-martin\/goqu|upper\/db|go-xorm\/|que-?go|bgentry\/que-go|riverqueue\/)|^(gorm\.io|entgo\.io|upper\.io|xorm\.io)\//
@@ -333,6 +335,13 @@ export const go: ServerAnalyzer = {
     if (read !== undefined) {
       const why = `every package of the module that \`${ctx.command.argv[0] ?? ''}\` imports was read (${read} files) and none imports database/sql, a PostgreSQL driver or an ORM: this process opens no PostgreSQL connection`
       return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'go', threadsPerProcess: sourced(0, fromFile(code.files[0], 1), [fromDefault(why, GO_IMPORTS)])}
+    }
+
+    // Every pool the code opens names another database's driver (`sqlx.Open("mysql", …)`): none on PostgreSQL.
+    const other = pools.length === 0 && code.complete && code.opened.length === 0 ? code.otherOpened[0] : undefined
+    if (other) {
+      const why = `every package of the module that \`${ctx.command.argv[0] ?? ''}\` imports was read, and the only database it opens is another one: ${other.lib} with the driver "${other.driver}" at ${other.file}:${other.line} (sql.Open's first argument names the driver; PostgreSQL's are "postgres" and "pgx"): this process opens no PostgreSQL connection`
+      return {diagnostics, language: 'none', pools: [], processesPerDyno: processes, server: 'go', threadsPerProcess: sourced(0, fromFile(other.file, other.line), [fromDefault(why, SQL_OPEN)])}
     }
 
     const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool' && o.lib !== 'pgx' && o.lib !== 'go-pg'))
