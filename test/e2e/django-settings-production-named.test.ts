@@ -32,6 +32,26 @@ describe('a production settings module nothing names (fixture django-settings-pr
     expect(r.codes).toContain('not-postgresql')
   })
 
+  it('named nowhere at all (no setdefault either): the production module is read, starred and said', () => {
+    // The same app with wsgi.py and manage.py setting no DJANGO_SETTINGS_MODULE: was "not named anywhere, one connection
+    // per thread" from no settings; now settings_heroku.py's DATABASES (CONN_MAX_AGE 600: one per thread), 3 × 2 = 6*.
+    const dir = app({
+      'kitchen/wsgi.py': 'from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n',
+      'manage.py': 'import sys\n\nfrom django.core.management import execute_from_command_line\n\nexecute_from_command_line(sys.argv)\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ARGS)
+    expect(r.type('web')).toMatchObject({connections: 6, poolPerProcess: 2})
+    expect(JSON.stringify(r.type('web').sources)).toContain('no deploy file or code names its settings module (DJANGO_SETTINGS_MODULE); deployment.settings_heroku (its name says production and it reads DATABASE_URL) is taken')
+    expect(r.diagnostics.filter((d) => d.code === 'unknown-config-value').map((d) => d.file)).toEqual(['deployment/settings_heroku.py'])
+  })
+
+  it('a README naming a development module is not taken: the production-named module is', () => {
+    const dir = app({'README.md': '# Kitchen\n\nLocally: `export DJANGO_SETTINGS_MODULE=deployment.settings_local`\n', 'deployment/settings_local.py': 'from kitchen.settings import *\n'})
+    const r = planJson(`${dir}/Procfile`, ARGS)
+    expect(r.type('web')).toMatchObject({connections: 6})
+    expect(JSON.stringify(r.type('web').sources)).toContain('deployment.settings_heroku (its name says production and it reads DATABASE_URL)')
+  })
+
   it('a module the env names is read as it is, with no assumption', () => {
     const r = planJson(procfileOf('django-settings-production-named'), [...ARGS, '--env', 'DJANGO_SETTINGS_MODULE=deployment.settings_ci'])
     expect(r.type('web')).toMatchObject({connections: 6})

@@ -8,9 +8,9 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {PyModule} from './values.js'
-import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 
-import {configurationName, djangoPools, type PostgresChannelLayer, settingsModule} from './django.js'
+import {configurationName, djangoPools, type PostgresChannelLayer, productionSettings, settingsModule} from './django.js'
 import {asString} from './evaluate.js'
 import {PythonProject} from './modules.js'
 import {enginePools, isEngineCall} from './sqlalchemy.js'
@@ -135,6 +135,30 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
 
   // A Django app whose settings conncalc could not find: DATABASES is not read, and that is said.
   const django = modules.find((m) => m.imports.some((i) => i.level === 0 && (i.module === 'django' || i.module.startsWith('django.'))))
+  // Named nowhere (no env var, no setdefault): the app's one production settings module (the README's, else the one named
+  // production/prod/heroku that reads DATABASE_URL) is what the dyno's config var most likely names: read, starred, said.
+  const prod = django && !settings ? productionSettings(project, '') : undefined
+  const guessed = prod ? await djangoPools(project, prod.module, threads, configurationName(modules, ctx.env), false, settingsNamedIn(ctx)) : undefined
+  if (django && prod && guessed && guessed.pools.length > 0) {
+    const why = `${django.file} runs Django, and no deploy file or code names its settings module (DJANGO_SETTINGS_MODULE); ${prod.module} (${prod.why}) is taken as the settings the dyno runs with`
+    const said = assumed(why)
+    const told: Diagnostic = {
+      code: 'unknown-config-value',
+      file: prod.file,
+      fix: `say which settings module the dyno runs with: --env DJANGO_SETTINGS_MODULE=${prod.module} (or the one its config var names; \`heroku config:get DJANGO_SETTINGS_MODULE\`)`,
+      message: `${why}, an assumption`,
+      severity: 'warning',
+    }
+    return {
+      ...(guessed.channelLayer ? {channelLayer: guessed.channelLayer} : {}),
+      diagnostics: [...project.diagnostics, told, ...guessed.diagnostics],
+      framework: 'django',
+      otherServerPools: guessed.otherServerPools,
+      pools: guessed.pools.map((e) => ({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), said]}})),
+      settingsFile: guessed.settingsFile,
+    }
+  }
+
   const unread: Diagnostic[] = django
     ? [
         {

@@ -331,6 +331,8 @@ function writtenOut(project: PythonProject, dbs: EvalValue, settingsFile: string
 const PRODUCTION_NAME = /^(?:settings[_-]?)?(?:production|prod|heroku)(?:[_-]?settings)?\.py$/i
 /** Settings that take the database from the platform's DATABASE_URL (dj-database-url, django-environ, django-heroku). */
 const READS_DATABASE_URL = /\bDATABASE_URL\b|\bdj_database_url\b|\bdjango_(?:on_)?heroku\.settings\s*\(|\.db_url\s*\(|\benv\.db\s*\(/
+/** A settings module's last name that says it is for development or tests (dev, local, test, ci, …). */
+const DEVELOPMENT_NAME = /(?:^|[._])(?:dev|develop|development|local|test|tests|testing|ci|debug)$/i
 const SKIPPED_FOLDERS = /^(?:\..*|node_modules|venv|env|site-packages|static|staticfiles|media|tests?|docs?)$/
 
 /**
@@ -340,7 +342,7 @@ const SKIPPED_FOLDERS = /^(?:\..*|node_modules|venv|env|site-packages|static|sta
  * DJANGO_SETTINGS_MODULE, else the one module whose name says production (production.py, prod.py, heroku.py,
  * settings_production.py, …) and that reads DATABASE_URL. Several candidates, or none: undefined (nothing is guessed).
  */
-function productionSettings(project: PythonProject, current: string): {file: string; module: string; why: string} | undefined {
+export function productionSettings(project: PythonProject, current: string): {file: string; module: string; why: string} | undefined {
   const files = project.files
   const own = (module: string): string | undefined => {
     const f = project.resolve(module)
@@ -352,6 +354,8 @@ function productionSettings(project: PythonProject, current: string): {file: str
     const named = new Map<string, {file: string; line: number}>()
     for (const [i, l] of lines.entries()) {
       for (const m of l.matchAll(/\bDJANGO_SETTINGS_MODULE\b\s*[=:]?\s*["'`]?([A-Za-z_]\w*(?:\.\w+)+)/g)) {
+        // A development setup's module (`export DJANGO_SETTINGS_MODULE=site.settings.dev` in a virtualenv) is not the dyno's.
+        if (DEVELOPMENT_NAME.test(m[1])) continue
         const f = own(m[1])
         if (f && !named.has(m[1])) named.set(m[1], {file: f, line: i + 1})
       }
