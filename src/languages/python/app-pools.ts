@@ -8,9 +8,9 @@ import type {AnalyzerContext} from '../common/types.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {PoolEntry} from '../../model/process.js'
 import type {PyModule} from './values.js'
-import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
+import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 
-import {configurationName, djangoPools, type PostgresChannelLayer, productionSettings, settingsModule} from './django.js'
+import {configurationName, djangoPools, type PostgresChannelLayer, productionSettings, settingsModule, settingsTaken} from './django.js'
 import {asString} from './evaluate.js'
 import {PythonProject} from './modules.js'
 import {enginePools, isEngineCall} from './sqlalchemy.js'
@@ -141,20 +141,13 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
   const guessed = prod ? await djangoPools(project, prod.module, threads, configurationName(modules, ctx.env), false, settingsNamedIn(ctx)) : undefined
   if (django && prod && guessed && guessed.pools.length > 0) {
     const why = `${django.file} runs Django, and no deploy file or code names its settings module (DJANGO_SETTINGS_MODULE); ${prod.module} (${prod.why}) is taken as the settings the dyno runs with`
-    const said = assumed(why)
-    const told: Diagnostic = {
-      code: 'unknown-config-value',
-      file: prod.file,
-      fix: `say which settings module the dyno runs with: --env DJANGO_SETTINGS_MODULE=${prod.module} (or the one its config var names; \`heroku config:get DJANGO_SETTINGS_MODULE\`)`,
-      message: `${why}, an assumption`,
-      severity: 'warning',
-    }
+    const taken = settingsTaken(guessed, prod, why)
     return {
       ...(guessed.channelLayer ? {channelLayer: guessed.channelLayer} : {}),
-      diagnostics: [...project.diagnostics, told, ...guessed.diagnostics],
+      diagnostics: [...project.diagnostics, taken.told, ...guessed.diagnostics],
       framework: 'django',
       otherServerPools: guessed.otherServerPools,
-      pools: guessed.pools.map((e) => ({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), said]}})),
+      pools: taken.pools,
       settingsFile: guessed.settingsFile,
     }
   }

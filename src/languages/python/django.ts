@@ -336,6 +336,24 @@ const DEVELOPMENT_NAME = /(?:^|[._])(?:dev|develop|development|local|test|tests|
 const SKIPPED_FOLDERS = /^(?:\..*|node_modules|venv|env|site-packages|static|staticfiles|media|tests?|docs?)$/
 
 /**
+ * A settings module productionSettings found, taken as the dyno's because nothing names one: each pool it sets is
+ * starred with `why`, and a warning at the module says how to name the settings the dyno really runs with.
+ */
+export function settingsTaken(found: DjangoPools, prod: {file: string; module: string}, why: string): {pools: DjangoPools['pools']; told: Diagnostic} {
+  const said = assumed(why)
+  return {
+    pools: found.pools.map((e) => ({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), said]}})),
+    told: {
+      code: 'unknown-config-value',
+      file: prod.file,
+      fix: `say which settings module the dyno runs with: --env DJANGO_SETTINGS_MODULE=${prod.module} (or the one its config var names; \`heroku config:get DJANGO_SETTINGS_MODULE\`)`,
+      message: `${why}, an assumption`,
+      severity: 'warning',
+    },
+  }
+}
+
+/**
  * The settings module a dyno most likely runs with when no deploy file names one and the code's setdefault names a
  * module that writes out a non-PostgreSQL DATABASES (a developer's SQLite settings; the config var set with `heroku
  * config:set DJANGO_SETTINGS_MODULE=…` is not in the repository): the one module the README names for
@@ -456,15 +474,8 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
       const alt = prod ? await djangoPools(project, prod.module, threads, configuration, false, namedElsewhere) : undefined
       if (prod && alt && alt.pools.length > 0) {
         const why = `DJANGO_SETTINGS_MODULE is set in no deploy file conncalc reads, and ${modulePath}, which the code's os.environ.setdefault names, writes out DATABASES with no PostgreSQL database (${what}); ${prod.module} (${prod.why}) is taken as the settings the dyno runs with`
-        const said = assumed(why)
-        const told: Diagnostic = {
-          code: 'unknown-config-value',
-          file: prod.file,
-          fix: `say which settings module the dyno runs with: --env DJANGO_SETTINGS_MODULE=${prod.module} (or the one its config var names; \`heroku config:get DJANGO_SETTINGS_MODULE\`)`,
-          message: `${why}, an assumption`,
-          severity: 'warning',
-        }
-        return {...alt, diagnostics: [...diagnostics, told, ...alt.diagnostics], otherServerPools: alt.otherServerPools, pools: alt.pools.map((e) => ({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), said]}}))}
+        const taken = settingsTaken(alt, prod, why)
+        return {...alt, diagnostics: [...diagnostics, taken.told, ...alt.diagnostics], otherServerPools: alt.otherServerPools, pools: taken.pools}
       }
     }
 
