@@ -319,41 +319,20 @@ function withMissingModule(input: PythonServerInput): PythonServerInput {
   const underSrc = tried.some((m) => input.project.resolve(m) && !input.project.onlyUnderSrc(m)) ? undefined : tried.map((m) => input.project.onlyUnderSrc(m)).find(Boolean)
   if (underSrc && !srcOnPath(input)) {
     const what = `${input.server} imports ${named.module} (\`${named.named}\`), which is ${underSrc}: src/ is not on sys.path, as nothing installs the app as a package (no setup.py; no [project], [build-system] or [tool.poetry] in pyproject.toml; no \`.\` or \`-e .\` line in the requirements) and PYTHONPATH is not set`
-    return {
-      ...input,
-      diagnostics: [
-        ...input.diagnostics,
-        {
-          code: 'missing-config',
-          file: COMMAND_LINE,
-          fix: 'name the module from src (`--chdir src`, `--pythonpath src`, `cd src &&`), or install the app (`-e .` in requirements.txt with a pyproject.toml [project]), or set PYTHONPATH=src',
-          message: `${input.ctx.processType}: ${what}: Python raises ModuleNotFoundError and the process exits at start (${IMPORT_REF}); conncalc counts it as if it ran`,
-          processType: input.ctx.processType,
-          severity: 'warning',
-        },
-      ],
-      processes: {...input.processes, via: [...(input.processes.via ?? []), assumed(`${what}: the process would exit at start; counted as if src/ were on the path`)]},
-    }
+    const fix = 'name the module from src (`--chdir src`, `--pythonpath src`, `cd src &&`), or install the app (`-e .` in requirements.txt with a pyproject.toml [project]), or set PYTHONPATH=src'
+    return exitsAtStart(input, `${what}: Python raises ModuleNotFoundError and the process exits at start (${IMPORT_REF}); conncalc counts it as if it ran`, fix, `${what}: the process would exit at start; counted as if src/ were on the path`)
   }
 
   if (!outsideTheApp(input)) return input
   // No dependency file read: not an app conncalc sees whole (a lone config), so nothing is said.
   if (namedInDependencies(input) !== false) return input
   const what = `${input.server} imports ${named.module} (\`${named.named}\`), which is not in the app (${tried.map((m) => `${m.replaceAll('.', '/')}.py`).join(', ')}, or a package folder) nor a package its dependency files name`
-  const why = assumed(`${what}: the process would exit at start; counted as if the module were installed`)
-  return {
-    ...input,
-    diagnostics: [
-      ...input.diagnostics,
-      {
-        code: 'missing-config',
-        file: COMMAND_LINE,
-        fix: `fix the module name in the command, or add the module to the app; if an installed package provides it, ignore this (conncalc counts the process as if it runs)`,
-        message: `${input.ctx.processType}: ${what}: Python raises ModuleNotFoundError and the process exits at start (${IMPORT_REF})`,
-        processType: input.ctx.processType,
-        severity: 'warning',
-      },
-    ],
-    processes: {...input.processes, via: [...(input.processes.via ?? []), why]},
-  }
+  const fix = 'fix the module name in the command, or add the module to the app; if an installed package provides it, ignore this (conncalc counts the process as if it runs)'
+  return exitsAtStart(input, `${what}: Python raises ModuleNotFoundError and the process exits at start (${IMPORT_REF})`, fix, `${what}: the process would exit at start; counted as if the module were installed`)
+}
+
+/** A server whose app module Python cannot import: said at the command line (missing-config), the process counted as if it ran, starred with `countedAs`. */
+function exitsAtStart(input: PythonServerInput, message: string, fix: string, countedAs: string): PythonServerInput {
+  const said: Diagnostic = {code: 'missing-config', file: COMMAND_LINE, fix, message: `${input.ctx.processType}: ${message}`, processType: input.ctx.processType, severity: 'warning'}
+  return {...input, diagnostics: [...input.diagnostics, said], processes: {...input.processes, via: [...(input.processes.via ?? []), assumed(countedAs)]}}
 }
