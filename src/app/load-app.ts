@@ -9,6 +9,7 @@ import type {HerokuInputs} from '../model/heroku.js'
 
 import {InputError, UsageError} from '../util/errors.js'
 import {Env, layer} from '../model/env.js'
+import {searchedText} from '../model/files.js'
 import {fromDefault, fromEnv, fromFile, sourced, type Sourced} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
@@ -385,6 +386,7 @@ function withTopAppJson(files: FileReader, followed: FollowedBase): FileReader {
       for (const u of followed.top.unread.slice(from)) files.unread?.push({...u, path: `${followed.up}/app.json`})
       return file
     },
+    search: (p) => (p === 'app.json' ? searchedText(followed.top, 'app.json') : searchedText(files, p)),
     ...(files.unread ? {unread: files.unread} : {}),
   }
 }

@@ -26,7 +26,7 @@ export function maxBytesFor(path: string): number {
 const MAX_LISTED = 2000
 
 export type TextFile =
-  | {kind: 'binary'; utf16?: true}
+  | {kind: 'binary'; text?: string; utf16?: true}
   | {kind: 'directory'}
   | {kind: 'missing'}
   | {kind: 'too-large'}
@@ -88,7 +88,8 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): 
       return text.includes('\0') ? {kind: 'binary'} : {kind: 'text', text, utf16}
     }
 
-    if (bytes.includes(0)) return looksUtf16(bytes) ? {kind: 'binary', utf16: true} : {kind: 'binary'}
+    // What its bytes decode to is kept for a search by text (FileReader.search): a script may hold a NUL in a string.
+    if (bytes.includes(0)) return looksUtf16(bytes) ? {kind: 'binary', utf16: true} : {kind: 'binary', text: new TextDecoder('utf-8').decode(bytes)}
     return {kind: 'text', text: new TextDecoder('utf-8').decode(bytes)}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
@@ -235,7 +236,8 @@ export function newReadCache(): ReadCache {
  * pointing out) is never read. A file that exists but cannot be used (binary,
  * UTF-16 without a byte-order mark, larger than 1 MiB — a lock file 64 MiB —, no
  * permission) reads as missing, adds an `unparsable-config` warning to `problems`
- * once, and is added to `unread` at each read (model/files.ts FileReader).
+ * once, and is added to `unread` at each read (model/files.ts FileReader); `search`
+ * reads for a search by text and says nothing.
  */
 export function createFileReader(root: string, shared: ReadCache = newReadCache()): FileReader & {problems: Diagnostic[]; unread: UnreadFile[]} {
   const absRoot = resolve(root)
@@ -347,6 +349,17 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     },
     problems,
     read,
+    search(path: string) {
+      const key = path.includes('\\') || path.startsWith('./') ? withoutLeadingDotSlashes(path.replaceAll('\\', '/')) : path
+      const known = cache.get(key)
+      if (known) return known.text
+      const abs = locate(key)
+      if (abs === undefined) return undefined
+      const file = shared.read(abs)
+      if (file.kind === 'text' || (file.kind === 'binary' && file.text !== undefined)) return file.text
+      if (file.kind === 'missing' || file.kind === 'directory') return undefined
+      return {unreadable: file.kind === 'too-large' ? `larger than ${maxBytesFor(key) / 1024 / 1024} MiB` : whyNotText(file)}
+    },
     unread,
   }
 }

@@ -31,6 +31,14 @@ export interface FileReader {
   folders(dir: string): string[]
   read(path: string): SourceFile | undefined
   /**
+   * A file's text for a search of the app's code by its text (which files import a package, name a function), where most
+   * files searched set nothing: unlike `read`, a file that is not text adds nothing to `problems` or `unread`. A file that
+   * holds NUL bytes is searched as its bytes decode (a script may hold one in a string or a regular expression);
+   * `{unreadable}` for one that is there but cannot be read at all (larger than 1 MiB, no permission), for the search to
+   * say it cannot tell; undefined when missing. A reader without it is searched through `read` (searchedText).
+   */
+  search?(path: string): string | {unreadable: string} | undefined
+  /**
    * Every read of a file that is there but unreadable, in order (the same array through every reader made from this one:
    * withinDir, withExtraFiles): a caller notes its length before a step and takes what the step added.
    */
@@ -92,9 +100,14 @@ function readerWithin(files: FileReader, dir: string): FileReader {
     return out.join('/')
   }
 
-  const reader: FileReader = {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(at(d)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p))}
+  const reader: FileReader = {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(at(d)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p)), search: (p) => searchedText(files, at(p))}
   // The folder from the app root (a reader withinDir did not make is the root's): `..` past the root is kept.
   return {...reader, ...(files.unread ? {unread: files.unread} : {}), within: normalizedDir(`${files.within ?? ''}/${dir}`)}
+}
+
+/** A file's text for a search by text (FileReader.search), through `read` for a reader that has no quiet read. */
+export function searchedText(files: FileReader, path: string): string | {unreadable: string} | undefined {
+  return files.search ? files.search(path) : files.read(path)?.text
 }
 
 /** 'a/./b/../c' → 'a/c'; a '..' with nothing left to take off is kept ('../x'). */
@@ -182,6 +195,7 @@ export function withExtraFiles(files: FileReader, extra: readonly SourceFile[]):
       return more.length === 0 ? files.list(d) : [...new Set([...files.list(d), ...more])].sort()
     },
     read: (p) => byPath.get(p) ?? files.read(p),
+    search: (p) => byPath.get(p)?.text ?? searchedText(files, p),
     ...(files.unread ? {unread: files.unread} : {}),
     ...(files.within === undefined ? {} : {within: files.within}),
   }

@@ -12,7 +12,7 @@
 import type {EnvEntry} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
 
-import {filesUnder} from '../model/files.js'
+import {filesUnder, searchedText} from '../model/files.js'
 import {joinPath} from '../util/app-path.js'
 
 export const MULTI_PROCFILE_REF = 'https://github.com/heroku/heroku-buildpack-multi-procfile/blob/master/bin/compile'
@@ -61,7 +61,7 @@ export function multiProcfile(files: FileReader, by: string, lookup: (name: stri
 /** The app's files with `app.json` read from `appJson` (the buildpack copied it to the root). */
 export function withAppJsonFrom(files: FileReader, appJson: string): FileReader {
   const at = (p: string): string => (p === 'app.json' ? appJson : p)
-  return {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(d), list: (d) => files.list(d), read: (p) => files.read(at(p)), ...(files.unread ? {unread: files.unread} : {})}
+  return {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(d), list: (d) => files.list(d), read: (p) => files.read(at(p)), search: (p) => searchedText(files, at(p)), ...(files.unread ? {unread: files.unread} : {})}
 }
 
 /**

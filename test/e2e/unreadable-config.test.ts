@@ -203,6 +203,45 @@ describe('other languages', () => {
   })
 })
 
+describe('code files a whole-app search by text reads', () => {
+  // A search of every code file of the app (who calls a function, who imports a package) is not a read of the app's
+  // config: a file there that holds NUL bytes is searched as its bytes decode (a script may hold one in a string), and
+  // adds no unparsable-config warning and no star. postgres.js 3: the server's pool is its default max 10
+  // (https://github.com/porsager/postgres#connection-details); src/db/migrate.js's helper makes a client of max 1 in a
+  // function the server imports but never calls, counted and starred (pools.ts): 10 + 1 = 11.
+  const pg = {
+    'Procfile': 'web: node src/server.js\n',
+    'package.json': '{"name": "shop", "type": "module", "dependencies": {"postgres": "3.4.7"}}\n',
+    'src/db/migrate.js': 'import postgres from "postgres"\n\nexport async function migrateAll(url) {\n  const once = postgres(url, {max: 1})\n  await once`select 1`\n}\n',
+    'src/server.js': 'import postgres from "postgres"\nimport {migrateAll} from "./db/migrate.js"\nexport const db = postgres(process.env.DATABASE_URL)\nexport {migrateAll}\n',
+  }
+  const explain = (dir: string): {json: Report & {diagnostics: {code: string; file?: string}[]}} =>
+    runJson<Report & {diagnostics: {code: string; file?: string}[]}>(['plan', '--plan', 'standard-0', '--scale', 'web=1:standard-1x'], {cwd: dir})
+  const helper = (r: Report): [number, string[]] => said(type(r, 'web'), Object.keys(type(r, 'web').sources).find((k) => k.startsWith('pool.') && k.includes('migrate.js'))!)
+
+  it('no other file calls the helper: 10 + 1, the 1 starred as called by no code', () => {
+    const r = explain(app(pg)).json
+    expect(r.total).toBe(11)
+    expect(helper(r)[1].join(' ')).toContain('which no code of the app conncalc read calls')
+  })
+
+  it('a script with NUL bytes calls it: searched, named as where it is called; no warning, processes per dyno not starred', () => {
+    const script = Buffer.concat([Buffer.from('import {migrateAll} from "../src/db/migrate.js"\nconst sep = "'), Buffer.from([0]), Buffer.from('"\nawait migrateAll(process.env.DATABASE_URL)\n')])
+    const r = explain(app({...pg, 'scripts/migrate.mjs': script})).json
+    expect(r.total).toBe(11)
+    expect(helper(r)[1].join(' ')).toContain('it is called at scripts/migrate.mjs:3, which this process does not load')
+    expect(r.diagnostics.filter((d) => d.code === 'unparsable-config')).toEqual([])
+    expect(said(type(r, 'web'), 'processesPerDyno')).toEqual([1, []])
+  })
+
+  it('a code file larger than 1 MiB: the search cannot tell whether it calls the helper, so the helper is counted unstarred, and no warning', () => {
+    const r = explain(app({...pg, 'src/generated.js': large('export const table = []\n')})).json
+    expect(r.total).toBe(11)
+    expect(helper(r)).toEqual([1, []])
+    expect(r.diagnostics.filter((d) => d.code === 'unparsable-config')).toEqual([])
+  })
+})
+
 describe('no read permission', () => {
   // chmod 000 stops a reader that is not root; as root (CI containers) the runs go as nobody instead, so the
   // permission is checked whoever runs the tests.

@@ -41,7 +41,7 @@ import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {append} from '../../util/arrays.js'
-import {filesUnder, onceForFiles} from '../../model/files.js'
+import {filesUnder, onceForFiles, searchedText} from '../../model/files.js'
 import {posix} from 'node:path'
 
 const REF = {
@@ -361,7 +361,10 @@ function unqueried(ctx: AnalyzerContext, m: JsModule, c: JsCall, modules: readon
   const named = namedIn(ctx.files, names, m.file)
   if (named.truncated) return undefined
   // Files that only have a local of that name (`const prisma = new PrismaClient()`) cannot reach this client.
-  const elsewhere = {...named, files: named.files.filter((f) => usesExport(ctx.files.read(f)?.text ?? '', names))}
+  const elsewhere = {...named, files: named.files.filter((f) => {
+    const text = searchedText(ctx.files, f)
+    return typeof text === 'string' && usesExport(text, names)
+  })}
   if (elsewhere.files.length === 0) return {drop: true, why: `${made} is read by no code of its module, and no other code file of the app imports or reads ${as}: it is never queried and opens no connection; ${lazy}`}
   const read = new Set(modules.map((x) => x.file))
   if (elsewhere.files.some((f) => read.has(f))) return undefined

@@ -18,7 +18,7 @@ import {nodeConfigModule} from './node-config.js'
 import {aliasTargets, joinPath, TsconfigAliases} from './tsconfig.js'
 import {walkModules} from '../../util/walk.js'
 import {append} from '../../util/arrays.js'
-import {type FileReader, filesUnder, withinDir} from '../../model/files.js'
+import {type FileReader, filesUnder, searchedText, withinDir} from '../../model/files.js'
 import {type BuildScripts, builtSource} from './built.js'
 import {readPackageJson} from './package-json.js'
 import {findWorkspaces, packageDirOf, packagesUsing, packageTargets, upToRoot, workspaceImport, type Workspaces} from './workspaces.js'
@@ -45,8 +45,8 @@ function forRootFiles(files: FileReader): string[] {
   if (!found) {
     const code = filesUnder(files, '', (p) => CODE.test(p) && !TEST_CODE.test(p) && !NOT_LOADED.test(p), {max: 3000}).paths
     found = code.filter((p) => {
-      const text = files.read(p)?.text
-      return text !== undefined && text.includes('forRoot') && text.includes('@nestjs/config') && /\bload\s*:/.test(text)
+      const text = searchedText(files, p)
+      return typeof text === 'string' && text.includes('forRoot') && text.includes('@nestjs/config') && /\bload\s*:/.test(text)
     })
     forRootCache.set(files, found)
   }

@@ -14,7 +14,7 @@ import type {NodeProject} from './project.js'
 import {builtinModules} from 'node:module'
 import {lockedDependencies} from './package-json.js'
 
-import {filesUnder} from '../../model/files.js'
+import {filesUnder, searchedText} from '../../model/files.js'
 import {CODE, NOT_LOADED, TEST_CODE} from './project.js'
 
 /** The package name an import specifier names (`@org/x/sub` → `@org/x`, `mongodb/lib` → `mongodb`). */
@@ -57,11 +57,14 @@ function searchImporters(ctx: AnalyzerContext, names: string[]): {files: string[
   const found = filesUnder(ctx.files, '', (p) => CODE.test(p) && !NOT_LOADED.test(p), {max: MAX_SEARCHED})
   const alt = names.map((n) => n.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')
   const re = new RegExp(String.raw`(?:require\s*\(|from|import\s*\(?)\s*['"\`](?:${alt})(?:/[^'"\`]*)?['"\`]`)
+  let unreadable = false
   const files = found.paths.filter((p) => {
-    const text = ctx.files.read(p)?.text
-    return text !== undefined && re.test(text)
+    const text = searchedText(ctx.files, p)
+    if (typeof text === 'object') unreadable = true
+    return typeof text === 'string' && re.test(text)
   })
-  return {files, truncated: found.truncated}
+  // A code file that cannot be read (larger than 1 MiB, no permission) may import it: the search cannot tell, as when cut short.
+  return {files, truncated: found.truncated || unreadable}
 }
 
 /**
@@ -198,7 +201,15 @@ export function namedIn(files: FileReader, names: string[], except: string): {fi
   }
 
   const re = new RegExp(String.raw`(?<![\w$])(?:${names.map((n) => n.replaceAll('$', String.raw`\$`)).join('|')})(?![\w$])`)
-  return {files: all.code.filter((p) => p !== except && re.test(files.read(p)?.text ?? '')), truncated: all.truncated}
+  let unreadable = false
+  const named = all.code.filter((p) => {
+    if (p === except) return false
+    const text = searchedText(files, p)
+    if (typeof text === 'object') unreadable = true
+    return typeof text === 'string' && re.test(text)
+  })
+  // A code file that cannot be read may name them: the search cannot tell, as when cut short.
+  return {files: named, truncated: all.truncated || unreadable}
 }
 
 /**
@@ -236,7 +247,9 @@ export function usesOf(files: FileReader, fn: {file: string; line: number; name:
   for (const at of all.code) {
     const p = all.fromRoot(at)
     if (TEST_CODE.test(p)) continue
-    const text = files.read(at)?.text
+    const text = searchedText(files, at)
+    // A code file that cannot be read may call it.
+    if (typeof text === 'object') return 'unsure'
     if (text === undefined || !word.test(text)) continue
     const lines = text.split('\n')
     for (let i = 0; i < lines.length; i++) {
