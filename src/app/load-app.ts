@@ -646,6 +646,12 @@ async function defaultProcfile(files: FileReader, procfilePath: string, extra: D
   const detected = detectLanguage(files)
   const found = await defaultWebProcess(files, detected)
   const other = otherProcfiles(files)
+  if ('none' in found && found.types && found.buildpack) {
+    // The buildpack writes a Procfile without web (heroku/go, several main packages): those types, at no dynos until scaled.
+    extra.push({code: 'missing-config', fix: `add a Procfile that names what runs (\`web: …\`)${other ? `; ${other}` : ''}`, message: `no Procfile: ${found.none}`, severity: 'info'})
+    return {path: defaultWebFile(found.buildpack), text: found.types.map((t) => `${t.name}: ${t.command}\n`).join('')}
+  }
+
   if ('none' in found) throw new InputError(`no Procfile or heroku.yml in ${displayPath(dirname(procfilePath))}, and ${found.none}`, other ?? POINT_AT)
   const path = defaultWebFile(found.buildpack)
   // A Dockerfile beside the language's files (Rails ≥ 7.1 generates one for Kamal): `git push` builds with the buildpack.

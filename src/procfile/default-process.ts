@@ -12,10 +12,18 @@ import {readPackageJson} from '../languages/node/package-json.js'
 import {scalingoSign} from '../platform/scalingo.js'
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
 import {compareVersions} from '../util/version.js'
+import {builtOnLinux} from '../languages/go/build-constraints.js'
 
 export type DefaultWeb =
   | {buildpack: string; command: string; ref: string; why: string}
-  | {buildpack?: string; none: string; /** The buildpack declares it, but it stops at start (a Rack app without config.ru). */ stops?: boolean}
+  | {
+      buildpack?: string
+      none: string
+      /** The buildpack declares it, but it stops at start (a Rack app without config.ru). */
+      stops?: boolean
+      /** No web, but other types the buildpack writes into the Procfile it creates (heroku/go: one per main package). */
+      types?: {command: string; name: string}[]
+    }
 
 const RUBY_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/rails4.rb'
 const RACK_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/lib/language_pack/rack.rb'
@@ -126,6 +134,8 @@ export async function defaultWebBeside(files: FileReader, detected: DetectedLang
   if (types.some((t) => t.name === 'web')) return undefined
   const serving = types.find((t) => SERVES_HTTP.test(t.command))
   if (serving) return {servedBy: {line: serving.line, name: serving.name}}
+  // heroku/go's bin/release declares no default_process_types: it writes a Procfile only for an app with none.
+  if (detected.language === 'go') return {buildpack: 'heroku/go', none: `heroku/go declares no default process types (its bin/release prints \`--- {}\`): it writes a Procfile only for an app that has none (${GO_PROCFILE_REF})`}
   if (detected.language === 'nodejs') {
     if (types.some((t) => t.name.startsWith('mcp'))) return {buildpack: 'heroku/nodejs', none: 'heroku/nodejs declares no default web process when the Procfile has an mcp type (bin/release)'}
     const start = readPackageJson(files).pkg?.scripts.start
@@ -240,16 +250,54 @@ function dotnetDefault(app: {projects: {assembly: string; dir: string; file: str
   }
 }
 
-/** heroku/go declares `web: <binary>`, the binary named after the module path's last element. */
+/**
+ * heroku/go (heroku-buildpack-go@1bc788f bin/compile setupProcfile; bin/release prints `--- {}`, no default_process_types):
+ * only an app with no Procfile gets one, written from the module's main packages (`go list -f '{{ if eq .Name "main" }}
+ * {{.ImportPath}} {{ end }}' ./...`): one main package gives `web: bin/NAME`, several give one type per binary, each
+ * named after it (`NAME: bin/NAME`, no web), none gives no Procfile. NAME is the package path's last element.
+ */
+export const GO_PROCFILE_REF = 'https://github.com/heroku/heroku-buildpack-go/blob/main/bin/compile'
+
+/** The module's main packages as `go list ./...` finds them (folders from the app root, '' for the root), up to 50. */
+export function goMainPackages(files: FileReader): string[] {
+  const out: string[] = []
+  const stack = ['']
+  let seen = 0
+  while (stack.length > 0 && seen < 2000 && out.length < 50) {
+    const dir = stack.shift()!
+    seen++
+    // The package clause is the first statement after comments; a file `go build` leaves out (a build constraint) is not read.
+    const main = files.list(dir).some((f) => {
+      if (!f.endsWith('.go') || f.endsWith('_test.go') || f.startsWith('_') || f.startsWith('.')) return false
+      const text = files.read(dir ? `${dir}/${f}` : f)?.text ?? ''
+      return /^package\s+main\b/m.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '')) && builtOnLinux(f, text).built
+    })
+    if (main) out.push(dir)
+    // `./...` leaves out vendor, testdata, folders starting with . or _, and nested modules (a folder with its own go.mod).
+    for (const d of files.folders(dir)) {
+      const path = dir ? `${dir}/${d}` : d
+      if (!/^(vendor|testdata|node_modules)$|^[._]/.test(d) && !files.exists(`${path}/go.mod`)) stack.push(path)
+    }
+  }
+
+  return out
+}
+
 function goDefault(files: FileReader): DefaultWeb {
   const mod = files.read('go.mod')
   const module = mod && /^module\s+("?)(\S+)\1\s*$/m.exec(mod.text)?.[2]
-  if (!module) return {buildpack: 'heroku/go', none: 'heroku/go names its default web process after the module in go.mod, and none is declared there'}
-  const binary = module.split('/').pop()!
-  return {
-    buildpack: 'heroku/go',
-    command: binary,
-    ref: 'https://devcenter.heroku.com/articles/go-support#default-web-process-type',
-    why: `the Go buildpack's default web process, the binary it builds from the module ${module}`,
+  if (!module) return {buildpack: 'heroku/go', none: 'heroku/go writes a Procfile from the main packages of the module in go.mod, and none is declared there'}
+  const mains = goMainPackages(files)
+  if (mains.length === 0) return {buildpack: 'heroku/go', none: `heroku/go writes a Procfile only from the module's main packages, and ${module} has none (no folder's Go files are \`package main\`), so it writes none (${GO_PROCFILE_REF})`}
+  const names = mains.map((d) => (d === '' ? module : `${module}/${d}`).split('/').pop()!)
+  if (mains.length === 1) {
+    return {
+      buildpack: 'heroku/go',
+      command: `bin/${names[0]}`,
+      ref: GO_PROCFILE_REF,
+      why: `the Procfile the Go buildpack writes for the module's one main package (${mains[0] === '' ? 'the module root' : mains[0]}): \`web: bin/${names[0]}\``,
+    }
   }
+
+  return {buildpack: 'heroku/go', none: `heroku/go writes a Procfile with one type per main package of ${module} (${names.map((n) => `\`${n}: bin/${n}\``).join(', ')}), and no web type: Heroku starts none of them until they are scaled (${GO_PROCFILE_REF})`, types: names.map((n) => ({command: `bin/${n}`, name: n}))}
 }

@@ -377,3 +377,60 @@ describe('a Go file with no newline after its last declaration', () => {
     expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql main.go:8', 6]])
   })
 })
+
+describe('the binary the app builds itself: `go build -o NAME PKG` in CI, a Makefile, a Dockerfile (go help build)', () => {
+  const MOD = 'module acme-backend\n\ngo 1.13\n\nrequire (\n\tgithub.com/jackc/pgx/v4 v4.1.2\n\tgithub.com/jmoiron/sqlx v1.2.0\n)\n'
+  const worker = [
+    'package worker',
+    '',
+    'import (',
+    '\t"os"',
+    '',
+    '\t"github.com/jmoiron/sqlx"',
+    '\t_ "github.com/jackc/pgx/v4/stdlib"',
+    ')',
+    '',
+    'func Start() {',
+    '\tdb, _ := sqlx.Open("pgx", os.Getenv("DATABASE_URL"))',
+    '\t_ = db',
+    '}',
+  ].join('\n')
+  const files = {
+    'go.mod': MOD,
+    // The root package is a library: the binary is not the module root's.
+    'doc.go': 'package backend\n',
+    'cmd/worker/main.go': 'package main\n\nimport "acme-backend/worker"\n\nfunc main() { worker.Start() }\n',
+    'worker/startup.go': worker,
+  }
+
+  it("CircleCI's `go build -o acme-worker ./cmd/worker`: cmd/worker is read, and sqlx.Open(\"pgx\", …) is database/sql's pool (no cap: 1*, unbounded-pool), not pgxpool's", async () => {
+    const a = await run('acme-worker', {...files, '.circleci/config.yml': 'jobs:\n  build:\n    steps:\n      - run: go build -o acme-worker ./cmd/worker\n'})
+    // Before: no cmd/acme-worker folder, so the root (doc.go) was read; nothing opened there and pgx in go.mod gave
+    // pgxpool's max(4, NumCPU) = 8 on standard-1x. database/sql's default MaxOpenConns is 0, "no limit" (sql.go).
+    expect(a.pools).toEqual([])
+    expect(a.threadsPerProcess.value).toBe(1)
+    expect(a.threadsPerProcess.source.kind).toBe('assumed')
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'worker/startup.go', line: 11}))
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+  })
+
+  it('a Makefile (`-o bin/acme-worker` with -ldflags in quotes, a continued line) and a Dockerfile (`-o /app/acme-worker cmd/worker/main.go`) say the same', async () => {
+    const make = 'build:\n\tCGO_ENABLED=0 go build -ldflags "-s -w" \\\n\t\t-o bin/acme-worker ./cmd/worker\n'
+    for (const [cmd, extra] of [['bin/acme-worker', {Makefile: make}], ['acme-worker', {Dockerfile: 'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/acme-worker cmd/worker/main.go\nCMD ["/app/acme-worker"]\n'}]] as const) {
+      const a = await run(cmd, {...files, ...extra})
+      expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'worker/startup.go', line: 11}))
+    }
+  })
+
+  it("pgx in go.mod, nothing opened in the code read, and the module imports only pgx's database/sql driver (stdlib): database/sql's unbounded pool, not pgxpool's default", async () => {
+    // The binary's database comes from another module's package (not read); the module imports pgx/v4/stdlib elsewhere.
+    const main = 'package main\n\nimport "github.com/acme/kit/db"\n\nfunc main() { db.Connect() }\n'
+    const a = await run('bin/server', {'go.mod': MOD, 'main.go': main, 'internal/migrate/migrate.go': worker.replace('package worker', 'package migrate')})
+    expect(a.pools).toEqual([])
+    expect(a.threadsPerProcess.value).toBe(1)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', message: expect.stringContaining('internal/migrate/migrate.go:7 imports pgx/stdlib, and no file imports pgxpool')}))
+    // A module that imports pgxpool somewhere keeps pgxpool's default (assumed): max(4, 8 CPUs) = 8.
+    const pool = await run('bin/server', {'go.mod': MOD, 'main.go': main, 'internal/pool/pool.go': 'package pool\n\nimport "github.com/jackc/pgx/v4/pgxpool"\n\nvar P *pgxpool.Pool\n'})
+    expect(pool.pools?.map((p) => p.pool.value)).toEqual([8])
+  })
+})

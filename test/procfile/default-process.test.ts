@@ -38,8 +38,20 @@ describe('defaultWebProcess: what each buildpack starts without a Procfile', () 
     }
   })
 
-  it('Go: the binary named after the module path', async () => {
-    expect(await web({'go.mod': 'module github.com/acme/inventory-api\n\ngo 1.22\n'})).toBe('inventory-api')
+  it("Go: the Procfile heroku/go writes from the module's main packages (bin/compile setupProcfile: one gives web, several one type each)", async () => {
+    const mod = {'go.mod': 'module github.com/acme/inventory-api\n\ngo 1.22\n'}
+    const main = 'package main\n\nfunc main() {}\n'
+    // One main package, the module root: `web: bin/` + the import path's last element.
+    expect(await web({...mod, 'main.go': main})).toBe('bin/inventory-api')
+    // One main package in cmd/server (the root a library): bin/server. A build-ignored main, testdata, _tools and a
+    // nested module are not packages of `go list ./...`.
+    const one = {...mod, 'cmd/server/main.go': `// Server.\n${main}`, 'inventory.go': 'package inventory\n', 'gen/gen.go': `//go:build ignore\n\n${main}`, 'testdata/app/main.go': main, '_tools/t/main.go': main, 'tools/go.mod': 'module tools\n', 'tools/main.go': main}
+    expect(await web(one)).toBe('bin/server')
+    // Two: `api: bin/api`, `worker: bin/worker`, no web.
+    const two = await defaultWebProcess(memoryFiles({...mod, 'cmd/api/main.go': main, 'cmd/worker/main.go': main}), {all: ['go'], language: 'go'})
+    expect(two).toEqual(expect.objectContaining({none: expect.stringContaining('no web type'), types: [{command: 'bin/api', name: 'api'}, {command: 'bin/worker', name: 'worker'}]}))
+    // None: no Procfile is written (the app's root is a library package).
+    expect(await web({...mod, 'inventory.go': 'package inventory\n'})).toEqual({none: expect.stringContaining('github.com/acme/inventory-api has none')})
   })
 
   it('.NET: the one web application project, published to <project dir>/bin/publish (heroku/buildpacks-dotnet launch_process.rs)', async () => {
@@ -109,6 +121,11 @@ describe('defaultWebBeside: a Procfile without a web type', () => {
     expect(await beside({'composer.json': '{}', 'scalingo.json': '{}'}, worker)).toBe('bin/run')
     expect(await beside({'composer.json': '{}', 'cron.json': '{"jobs": []}'}, worker)).toBe('bin/run')
     expect(await beside({'composer.json': '{}', Procfile: 'postdeploy: php artisan migrate --force\n'}, worker)).toBe('bin/run')
+  })
+
+  it('Go declares none (heroku/go bin/release prints `--- {}`; it writes a Procfile only when there is none), main package or not', async () => {
+    const files = {'go.mod': 'module github.com/acme/shop\n', 'main.go': 'package main\n\nfunc main() {}\n'}
+    expect(await beside(files, [{command: 'bin/worker', name: 'worker'}])).toEqual({none: expect.stringContaining('declares no default process types')})
   })
 
   it('Python declares none', async () => {

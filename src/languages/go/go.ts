@@ -20,6 +20,7 @@ import {cpuCountWarning} from '../common/cpu-count.js'
 import {isGo} from '../common/matchers.js'
 import {pyCandidate} from '../python/candidate.js'
 import {readGoCode} from './go-code.js'
+import {buildsOf, goBuilds} from './build-outputs.js'
 import {popPools} from './pop.js'
 import {goPgDefault, goPgMajorDefault, pinnedVersion} from './go-pg.js'
 import {append} from '../../util/arrays.js'
@@ -122,6 +123,9 @@ function packageDirs(ctx: AnalyzerContext, module: string | undefined): {dirs: s
   // The package clause is the file's first statement after comments (go.dev/ref/spec#Package_clause).
   const isMain = (d: string): boolean =>
     sources(d).some((f) => /^package\s+main\b/m.test((ctx.files.read(d ? `${d}/${f}` : f)?.text ?? '').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '')))
+  // The app builds the binary itself (`go build -o atgatt-worker ./cmd/worker` in CI, a Makefile, a Dockerfile): that package.
+  const built = [...new Set(buildsOf(ctx.command.argv[0] ?? '', goBuilds(ctx.files, module)).map((b) => b.dir))].filter((d) => hasGo(d))
+  if (built.length > 0) return {diagnostics: [], dirs: built}
   if (!name || name.includes('/')) return {diagnostics: [], dirs: ['']}
   // golang:onbuild's `go-wrapper install` builds the build context's root package (COPY . /go/src/app) as `app`
   // (procfile/container.ts goOnbuild): the root is the binary's package whatever the module is called.
@@ -277,16 +281,28 @@ function firstOpen(opened: GoSite[]): GoSite | undefined {
   return inOrder.find((o) => readsPlatformUrl(o)) ?? inOrder[0]
 }
 
+interface Site {
+  expr: string
+  file: string
+  line: number
+}
+
 /**
- * `X.SetMaxOpenConns(…)` calls in the module's Go files that the code read for this binary does not include (a package
- * the Procfile's binary was not matched to, one not imported from it): where the app caps a database/sql pool that
- * conncalc did not follow. Text only (no parse), test files and vendor/testdata left out; cached per app.
+ * What the module's Go files (test files, vendor/ and testdata/ left out) say wherever they are, read as text (no parse),
+ * cached per app: `X.SetMaxOpenConns(…)` calls, and the first import of pgx's pool (`jackc/pgx/vN/pgxpool`) and of its
+ * database/sql driver (`jackc/pgx/vN/stdlib`, which registers the driver "pgx" for `sql.Open("pgx", …)`).
  */
-const ELSEWHERE = new WeakMap<object, {expr: string; file: string; line: number}[]>()
-function capsElsewhere(files: AnalyzerContext['files'], read: string[]): {expr: string; file: string; line: number}[] {
-  let all = ELSEWHERE.get(files)
-  if (!all) {
-    all = []
+interface ModuleScan {
+  caps: Site[]
+  pgxpool?: Site
+  stdlib?: Site
+}
+
+const SCANS = new WeakMap<object, ModuleScan>()
+function moduleScan(files: AnalyzerContext['files']): ModuleScan {
+  let scan = SCANS.get(files)
+  if (!scan) {
+    const found: ModuleScan = {caps: []}
     const stack = ['']
     let seen = 0
     while (stack.length > 0 && seen < 3000) {
@@ -296,21 +312,36 @@ function capsElsewhere(files: AnalyzerContext['files'], read: string[]): {expr: 
         seen++
         const path = dir ? `${dir}/${f}` : f
         const text = files.read(path)?.text ?? ''
-        if (!text.includes('SetMaxOpenConns(')) continue
+        const caps = text.includes('SetMaxOpenConns(')
+        const pgx = text.includes('jackc/pgx/v')
+        if (!caps && !pgx) continue
         for (const [i, l] of text.split('\n').entries()) {
-          const m = /\.SetMaxOpenConns\(([^)]*)\)/.exec(l)
-          if (m && !/^\s*\/\//.test(l)) all.push({expr: m[1].trim(), file: path, line: i + 1})
+          if (/^\s*\/\//.test(l)) continue
+          const m = caps ? /\.SetMaxOpenConns\(([^)]*)\)/.exec(l) : null
+          if (m) found.caps.push({expr: m[1].trim(), file: path, line: i + 1})
+          const imp = pgx ? /"github\.com\/jackc\/pgx\/v[45]\/(pgxpool|stdlib)"/.exec(l) : null
+          if (imp) found[imp[1] as 'pgxpool' | 'stdlib'] ??= {expr: imp[0], file: path, line: i + 1}
         }
       }
 
       for (const d of files.folders(dir)) if (!/^(vendor|testdata|node_modules|Godeps)$|^\./.test(d)) stack.push(dir ? `${dir}/${d}` : d)
     }
 
-    ELSEWHERE.set(files, all)
+    scan = found
+    SCANS.set(files, scan)
   }
 
+  return scan
+}
+
+/**
+ * `X.SetMaxOpenConns(…)` calls in the module's Go files that the code read for this binary does not include (a package
+ * the Procfile's binary was not matched to, one not imported from it): where the app caps a database/sql pool that
+ * conncalc did not follow.
+ */
+function capsElsewhere(files: AnalyzerContext['files'], read: string[]): Site[] {
   const readSet = new Set(read)
-  return all.filter((c) => !readSet.has(c.file))
+  return moduleScan(files).caps.filter((c) => !readSet.has(c.file))
 }
 
 export const go: ServerAnalyzer = {
@@ -325,7 +356,10 @@ export const go: ServerAnalyzer = {
     const processes = sourced(1, fromFact('a Go binary is one process per dyno', 'https://devcenter.heroku.com/articles/go-support'))
     const pools: PoolEntry[] = []
     const usesPgxpool = code.opened.some((o) => o.lib === 'pgxpool') || code.maxConns.length > 0
-    if (usesPgxpool || (pgxModule && code.opened.length === 0)) pools.push(pgxPool(ctx, code, pgxModule ? fromFile('go.mod', modules.get(pgxModule)!) : undefined, diagnostics))
+    // pgx in go.mod, and nothing opened in the code read: its pool when the module imports pgxpool somewhere; when it
+    // imports only pgx's database/sql driver (stdlib: `sql.Open("pgx", …)`), a database/sql pool, uncapped (below).
+    const driverOnly = !usesPgxpool && pgxModule !== undefined && code.opened.length === 0 && moduleScan(ctx.files).pgxpool === undefined ? moduleScan(ctx.files).stdlib : undefined
+    if (usesPgxpool || (pgxModule && code.opened.length === 0 && !driverOnly)) pools.push(pgxPool(ctx, code, pgxModule ? fromFile('go.mod', modules.get(pgxModule)!) : undefined, diagnostics))
     // Buffalo's pop: database.yml's section sizes the pool pop opens (pop.ts).
     if ([...modules.keys()].some((m) => /^github\.com\/gobuffalo\/pop(\/v\d+)?$/.test(m))) pools.push(...popPools(ctx.files, code.files, ctx.env, ctx.processType, diagnostics))
 
@@ -350,7 +384,7 @@ export const go: ServerAnalyzer = {
       const lib = sqlOpen?.lib ?? 'database/sql'
       pools.push({database: `${lib}${sqlOpen ? ` ${sqlOpen.file}:${sqlOpen.line}` : ''}`, pool: cap.value, server: goServer(ctx, sqlOpen?.value)})
     } else if (sqlOpen || (pools.length === 0 && code.maxOpen.length === 0)) {
-      const where = sqlOpen ? ` (${sqlOpen.lib} opened at ${sqlOpen.file}:${sqlOpen.line})` : ''
+      const where = sqlOpen ? ` (${sqlOpen.lib} opened at ${sqlOpen.file}:${sqlOpen.line})` : driverOnly ? ` (pgx is in go.mod as database/sql's driver only: ${driverOnly.file}:${driverOnly.line} imports pgx/stdlib, and no file imports pgxpool)` : ''
       const elsewhere = cap.unread ? [] : capsElsewhere(ctx.files, code.files)
       if (elsewhere.length > 0) {
         // The app does cap a pool, in code not read for this binary: name that call, never tell it to add one.
