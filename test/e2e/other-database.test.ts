@@ -7,7 +7,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {memoryFiles} from '../../src/model/files.js'
-import {anotherDatabase, noPythonDriver, otherDatabaseOnly} from '../../src/languages/common/database-drivers.js'
+import {anotherDatabase, gradleAppliedScripts, noPythonDriver, otherDatabaseOnly} from '../../src/languages/common/database-drivers.js'
 import {planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
@@ -58,6 +58,28 @@ describe('Spring Boot with a MySQL JDBC driver (fixture spring-boot-mysql)', () 
     expect(r.type('web')).toMatchObject({connections: 0, threadsPerProcess: 0})
     expect(r.type('web').otherServerPools).toEqual([expect.objectContaining({pool: 8, server: 'mysql-connector-java database (no PostgreSQL driver in build.gradle), not PostgreSQL'})])
     expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({file: 'build.gradle', line: 13})
+  })
+})
+
+describe('Spring Boot whose PostgreSQL driver is in a script build.gradle applies (fixture spring-boot-gradle-applied-profile)', () => {
+  it("JHipster's layout: org.postgresql in gradle/profile_prod.gradle, H2 in profile_dev.gradle, a liquibase block's jdbc:h2 URL: PostgreSQL, Hikari's 6 per dyno", () => {
+    // Before: only build.gradle was read, and its liquibase `url "jdbc:h2:file:…"` read as the coordinate h2: 0, said as H2.
+    // --spring.profiles.active=prod,heroku: application-heroku.yml's maximumPoolSize 6 (Spring's relaxed binding of
+    // maximum-pool-size) over prod's none; 2 dynos x 1 JVM x min(6 threads waiting, pool 6) = 12.
+    const r = planJson(procfileOf('spring-boot-gradle-applied-profile'), ['--limit', '20', '--scale', 'web=2:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 12, poolPerProcess: 6})
+    expect(r.type('web').sources[`pool.${r.type('web').databases[0]}`].source).toMatchObject({file: 'src/main/resources/config/application-heroku.yml', line: 8})
+    expect(r.type('web').otherServerPools ?? []).toEqual([])
+  })
+
+  it('gradleAppliedScripts: Groovy and Kotlin forms, from the project folder or the root; URLs and unknown variables are not files', () => {
+    const gradle = 'apply from: "gradle/a.gradle"\napply from: \'$rootDir/gradle/b.gradle\'\napply from: file("c.gradle")\n// apply from: "gradle/off.gradle"\napply from: "https://example.com/x.gradle"\napply from: "$foo/y.gradle"\n'
+    expect(gradleAppliedScripts('api/build.gradle', gradle)).toEqual(['api/gradle/a.gradle', 'gradle/b.gradle', 'api/c.gradle'])
+    expect(gradleAppliedScripts('build.gradle.kts', 'apply(from = "gradle/prod.gradle.kts")\n')).toEqual(['gradle/prod.gradle.kts'])
+    // The applied script decides: PostgreSQL there turns "H2 only" off; a liquibase URL is no dependency.
+    const files = memoryFiles({'build.gradle': 'apply from: "gradle/prod.gradle"\nliquibase { url "jdbc:h2:mem:x" }\n', 'gradle/prod.gradle': "dependencies { implementation 'org.postgresql:postgresql' }\n"})
+    expect(otherDatabaseOnly(files, 'java')).toBeUndefined()
+    expect(otherDatabaseOnly(memoryFiles({'build.gradle': 'liquibase { url "jdbc:h2:mem:x" }\n'}), 'java')).toBeUndefined()
   })
 })
 

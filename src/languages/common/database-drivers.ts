@@ -104,6 +104,40 @@ function cutLineComment(line: string): string {
   return line
 }
 
+/** A Gradle build script: build.gradle(.kts) or a script it applies (gradle/profile_prod.gradle). */
+export const isGradleScript = (path: string): boolean => /\.gradle(\.kts)?$/.test(path)
+
+/**
+ * The local scripts a Gradle build script applies, as paths from the app root: Groovy `apply from: 'gradle/x.gradle'`
+ * (also `"$rootDir/…"`, `"${projectDir}/…"`, `file('…')`, `rootProject.file('…')`) and Kotlin `apply(from = "…")`.
+ * Gradle resolves the path against the project's folder (Project.file; `rootDir`/`rootProject` against the root) and
+ * runs the script on that project, so its `dependencies { … }` are the project's
+ * (https://docs.gradle.org/current/userguide/plugins.html#sec:script_plugins). A script applied under a condition
+ * (JHipster's `if (project.hasProperty("prod")) apply from: "gradle/profile_prod.gradle"`) is listed too: the build
+ * file cannot say which branch a deploy takes. A URL (`https://…`) is not a file of the app.
+ */
+export function gradleAppliedScripts(path: string, text: string): string[] {
+  const dir = dirname(path) === '.' ? '' : dirname(path)
+  const found: string[] = []
+  const apply = /\bapply\s*(?:\(\s*from\s*=|from\s*:)\s*(?:(rootProject\.)?(?:project\.)?file\s*\(\s*)?(["'])([^"'\n]+)\2/g
+  for (const m of withoutComments(path, text).matchAll(apply)) {
+    let target = m[3].trim()
+    if (/^[a-z][\w+.-]*:\/\//i.test(target)) continue
+    let root = m[1] !== undefined
+    const rooted = /^\$(?:\{rootDir\}|rootDir|\{rootProject\.projectDir\})\/?/.exec(target)
+    const projected = /^\$(?:\{projectDir\}|projectDir)\/?/.exec(target)
+    if (rooted) {
+      target = target.slice(rooted[0].length)
+      root = true
+    } else if (projected) target = target.slice(projected[0].length)
+    if (target.includes('$') || target.startsWith('/')) continue
+    const full = join(root ? '' : dir, target)
+    if (!full.startsWith('..') && !found.includes(full)) found.push(full)
+  }
+
+  return found
+}
+
 /**
  * A build file's text with its comments blanked, lines kept in place: `<!-- … -->` in a pom, `/* … *\/` and `//` in
  * Gradle. A dependency commented out is not on the classpath.
@@ -111,7 +145,7 @@ function cutLineComment(line: string): string {
 export function withoutComments(path: string, text: string): string {
   const blank = (m: string): string => m.replaceAll(/[^\n]/g, ' ')
   if (path === 'pom.xml') return text.replaceAll(/<!--[\s\S]*?-->/g, blank)
-  if (!path.startsWith('build.gradle')) return text
+  if (!isGradleScript(path)) return text
   return text
     .replaceAll(/\/\*[\s\S]*?\*\//g, blank)
     .split('\n')
@@ -129,13 +163,14 @@ function listed(path: string, text: string): Map<string, number> {
   if (byText && byText.size < LISTED_MAX) byText.set(text, found)
   const lines = withoutComments(path, text).split(/\r?\n/)
   for (const [i, raw] of lines.entries()) {
-    const line = path === 'pom.xml' || path.startsWith('build.gradle') ? raw : raw.replace(/#.*$/, '')
+    const line = path === 'pom.xml' || isGradleScript(path) ? raw : raw.replace(/#.*$/, '')
     const names =
       path === 'pom.xml'
         ? [...line.matchAll(/<artifactId>\s*([\w.-]+)\s*<\/artifactId>/g)].map((m) => m[1])
-        : path.startsWith('build.gradle')
-          ? // `implementation 'org.postgresql:postgresql:42.7.4'`, `compile group: 'mysql', name: 'mysql-connector-java'`.
-            [...line.matchAll(/['"][\w.-]+:([\w.-]+)(?::[^'"]*)?['"]|name:\s*['"]([\w.-]+)['"]/g)].map((m) => m[1] ?? m[2])
+        : isGradleScript(path)
+          ? // `implementation 'org.postgresql:postgresql:42.7.4'`, `compile group: 'mysql', name: 'mysql-connector-java'`; a JDBC
+            // URL (`url "jdbc:h2:file:./build/db"` in a liquibase or flyway task's block) is not a coordinate.
+            [...line.matchAll(/['"](?!jdbc:|r2dbc:)[\w.-]+:([\w.-]+)(?::[^'"]*)?['"]|name:\s*['"]([\w.-]+)['"]/g)].map((m) => m[1] ?? m[2])
           : path === 'Gemfile.lock'
         ? // `    pg (1.5.6)` (a spec), `  pg (~> 1.1)` (a dependency): 4 or 2 spaces, then the name.
           [/^ {2}(?: {2})?([\w.-]+)(?: \(|$)/.exec(line)?.[1]]
@@ -163,6 +198,8 @@ export function otherDatabaseOnly(files: FileReader, language: DriverLanguage): 
     if (!file) continue
     // pip's `-r other.txt` / `--requirement other.txt`, relative to the file that names it (and `-e .`: the app's own package).
     if (language === 'python') queue.push(...requirementIncludes(path, file.text))
+    // Gradle's `apply from: 'gradle/profile_prod.gradle'`: the applied script's dependencies are the project's.
+    if (language === 'java' && isGradleScript(path)) queue.push(...gradleAppliedScripts(path, file.text))
     // A lock file also lists optional extras (SQLAlchemy's `mysql = ["mysqlclient"]`): it can show PostgreSQL, never another database.
     const lock = LOCKS.has(path)
     for (const [name, line] of listed(path, file.text)) {

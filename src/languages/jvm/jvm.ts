@@ -16,7 +16,7 @@ import {filesUnder, onceForFiles} from '../../model/files.js'
 import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
 import {jvmFramework} from './jvm-framework.js'
-import {withoutComments} from '../common/database-drivers.js'
+import {gradleAppliedScripts, withoutComments} from '../common/database-drivers.js'
 import {HoconConfig} from './hocon.js'
 import {clojureMap} from './clojure-map.js'
 
@@ -203,14 +203,25 @@ async function frameworkJvm(ctx: AnalyzerContext, framework: 'micronaut' | 'quar
   }
 }
 
-/** The Maven/Gradle build files at the root and one folder down (a multi-module build's modules). */
+/**
+ * The Maven/Gradle build files at the root and one folder down (a multi-module build's modules), each Gradle
+ * build followed by the local scripts it applies (`apply from: 'gradle/profile_prod.gradle'`: their dependencies
+ * are the project's).
+ */
 function buildFiles(files: AnalyzerContext['files']): {path: string; text: string}[] {
   return onceForFiles(files, 'jvm-build-files', () =>
     ['', ...files.folders('').filter((f) => !f.startsWith('.') && f !== 'node_modules')].flatMap((dir) =>
       ['pom.xml', 'build.gradle', 'build.gradle.kts'].flatMap((name) => {
         const path = dir ? `${dir}/${name}` : name
         const text = files.read(path)?.text
-        return text === undefined ? [] : [{path, text: withoutComments(name, text)}]
+        if (text === undefined) return []
+        const build = {path, text: withoutComments(name, text)}
+        if (name === 'pom.xml') return [build]
+        const applied = gradleAppliedScripts(path, text).flatMap((p) => {
+          const script = files.read(p)?.text
+          return script === undefined ? [] : [{path: p, text: withoutComments(p, script)}]
+        })
+        return [build, ...applied]
       }),
     ),
   )
