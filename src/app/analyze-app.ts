@@ -144,6 +144,8 @@ export async function analyzeApp(outer: AnalyzeInput): Promise<AppModel> {
       processType: 'web',
       severity: 'warning',
     })
+  } else if (beside && 'none' in beside && beside.said) {
+    diagnostics.push({code: 'default-web-process', file: input.procfile.path, fix: 'if a web process runs, add it to the Procfile as `web: …`', message: `the Procfile declares no web type, and ${beside.none}: no web process is counted`, processType: 'web', severity: 'info'})
   } else if (beside && 'servedBy' in beside) {
     diagnostics.push({
       code: 'default-web-process',

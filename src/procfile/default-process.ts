@@ -11,6 +11,7 @@ import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
 import {readPackageJson} from '../languages/node/package-json.js'
 import {scalingoSign} from '../platform/scalingo.js'
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
+import {herokuSign} from '../platform/deploy-platform.js'
 import {compareVersions} from '../util/version.js'
 import {builtOnLinux} from '../languages/go/build-constraints.js'
 
@@ -21,6 +22,8 @@ export type DefaultWeb =
       none: string
       /** The buildpack declares it, but it stops at start (a Rack app without config.ru). */
       stops?: boolean
+      /** Said as an info line: the platform runs the Procfile as it is (Elastic Beanstalk). */
+      said?: boolean
       /** No web, but other types the buildpack writes into the Procfile it creates (heroku/go: one per main package). */
       types?: {command: string; name: string}[]
     }
@@ -117,6 +120,17 @@ export async function defaultWebProcess(files: FileReader, detected: DetectedLan
 const SERVES_HTTP =
   /\$\{?PORT\b|(^|[\s/;&|(])(puma|pumactl|unicorn|unicorn_rails|pitchfork|passenger|thin|falcon|iodine|rackup|gunicorn|uvicorn|daphne|hypercorn|granian|waitress-serve|uwsgi|heroku-php-apache2|heroku-php-nginx|php-fpm)(\s|$)|\brails\s+s(erver)?\b/
 
+// "Elastic Beanstalk expects processes run from the Procfile to run continuously … and restarts any process that terminates";
+// the Procfile names them all (a worker environment's has no web).
+const BEANSTALK_PROCFILE_REF = 'https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/platforms-linux-extend.build-proc.html'
+
+/** What says the app deploys on Elastic Beanstalk: its EB CLI config (.elasticbeanstalk/config.yml) or .ebextensions/ config files. */
+export function beanstalkSign(files: FileReader): string | undefined {
+  if (files.exists('.elasticbeanstalk/config.yml')) return ".elasticbeanstalk/config.yml, the EB CLI's"
+  const ext = files.list('.ebextensions').find((f) => f.endsWith('.config'))
+  return ext ? `.ebextensions/${ext}` : undefined
+}
+
 /** What to do about a Procfile that declares no `web` type. */
 export type WebBeside = DefaultWeb | {servedBy: {line: number; name: string}}
 
@@ -134,6 +148,9 @@ export async function defaultWebBeside(files: FileReader, detected: DetectedLang
   if (types.some((t) => t.name === 'web')) return undefined
   const serving = types.find((t) => SERVES_HTTP.test(t.command))
   if (serving) return {servedBy: {line: serving.line, name: serving.name}}
+  // Elastic Beanstalk runs the Procfile's processes and nothing else: no buildpack merges a default web under them.
+  const eb = beanstalkSign(files)
+  if (eb && !herokuSign(files)) return {none: `the app deploys on AWS Elastic Beanstalk (${eb}), which runs each process the Procfile lists and adds none of its own (${BEANSTALK_PROCFILE_REF})`, said: true}
   // heroku/go's bin/release declares no default_process_types: it writes a Procfile only for an app with none.
   if (detected.language === 'go') return {buildpack: 'heroku/go', none: `heroku/go declares no default process types (its bin/release prints \`--- {}\`): it writes a Procfile only for an app that has none (${GO_PROCFILE_REF})`}
   if (detected.language === 'nodejs') {

@@ -213,6 +213,15 @@ describe("a Procfile with no web type: the buildpack's default web process runs 
     expect(r.total).toBe(3) // new Pool({max: 3})
     expect(r.codes).not.toContain('default-web-process')
   })
+
+  it('Elastic Beanstalk (.ebextensions/): the platform runs the Procfile as it is, with no buildpack default web beside the worker', () => {
+    // worker.js: new Pool({max: 2}) → 2. Heroku would add `npm start` (server.js, max 4) → 6; Elastic Beanstalk runs
+    // only what the Procfile lists (a worker environment's bundle has no web).
+    const r = planJson(procfileOf('procfile-without-web/beanstalk-node'), ['--limit', '100'])
+    expect(r.processTypes.map((p) => p.name)).toEqual(['worker'])
+    expect(r.total).toBe(2)
+    expect(r.diagnostics.find((d) => d.code === 'default-web-process')).toMatchObject({message: expect.stringContaining('AWS Elastic Beanstalk (.ebextensions/01-environment.config)'), severity: 'info'})
+  })
 })
 
 describe("Scalingo's postdeploy type: once per deploy, like release", () => {
