@@ -304,6 +304,29 @@ describe('Sidekiq embedded in Puma', () => {
     expect(r.type('web').extras.filter((x) => x.kind === 'sidekiq-embedded')).toEqual([])
     expect(counts(r.type('web'))).toEqual([1, 3, 3, 3])
   })
+  // A Puma plugin of the app's own (`plugin :background_jobs`, lib/puma/plugin/background_jobs.rb; docusealco/docuseal's
+  // shape): Plugin.create names it after puma/plugin/NAME.rb, its `config` and `start` run in the launcher (the master in
+  // cluster mode, the process in single mode), a worker hook it adds in each worker (puma lib/puma/plugin.rb, launcher.rb).
+  it('a plugin that embeds Sidekiq from its worker hook and its start: per process in single mode, per worker (starred) in cluster mode', async () => {
+    const single = await planFixture('sidekiq-embedded-plugin', {scale: ['web=1', 'admin=1']})
+    // Single mode: `start` runs run_embedded (JOB_THREADS default 3) in the one process: min(pool 10, 4 + 3) = 7.
+    expect(counts(single.type('web'))).toEqual([1, 4, 7, 7])
+    const extra = single.type('web').extras.find((x) => x.kind === 'sidekiq-embedded')!
+    expect([extra.count, extra.per, extra.inPool]).toEqual([3, 'process', true])
+    expect(describeSourced(extra.source)).toContain('lib/puma/plugin/background_jobs.rb:28')
+    expect(isAssumption(extra.source)).toBe(false)
+    // A plugin whose `start` alone embeds, with no concurrency set: Sidekiq's embed default 2, in the process: min(10, 4 + 2).
+    expect(counts(single.type('admin'))).toEqual([1, 4, 6, 6])
+    // Cluster mode: the worker hook's, per worker: 2 × min(10, 4 + 3) = 14, starred (the start path is taken as single-mode only).
+    const cluster = await planFixture('sidekiq-embedded-plugin', {env: ['WEB_CONCURRENCY=2'], scale: ['web=1', 'admin=1']})
+    expect(counts(cluster.type('web'))).toEqual([2, 4, 7, 14])
+    expect(isAssumption(cluster.type('web').extras.find((x) => x.kind === 'sidekiq-embedded')!.source)).toBe(true)
+    // The start-only plugin runs in the master: 2 × min(10, 4) + 2 for the master's job threads = 10.
+    expect(counts(cluster.type('admin'))).toEqual([2, 4, 4, 10])
+    // The plugin not loaded (its `plugin` line under SEPARATE_WORKER): no job threads.
+    const separate = await planFixture('sidekiq-embedded-plugin', {env: ['SEPARATE_WORKER=true'], scale: ['web=1', 'admin=0']})
+    expect(counts(separate.type('web'))).toEqual([1, 4, 4, 4])
+  })
 })
 
 describe('Delayed Job', () => {
