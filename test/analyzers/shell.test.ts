@@ -320,6 +320,22 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
       expect({raw, wrappers: command.wrappers, argv: command.argv}).toEqual({raw, wrappers, argv: ['puma', '-C', 'config/puma.rb']})
     }
 
+    // Ruby version managers (a Procfile foreman exports to a server: openaustralia/planningalerts's Procfile.production).
+    for (const [raw, wrappers] of [
+      ['rvm . do bundle exec puma -C config/puma.rb', ['rvm . do', 'bundle exec']],
+      ['rvm 3.3.6@app do bundle exec puma -C config/puma.rb', ['rvm 3.3.6@app do', 'bundle exec']],
+      ['rbenv exec bundle exec puma -C config/puma.rb', ['rbenv exec', 'bundle exec']],
+      ['asdf exec bundle exec puma -C config/puma.rb', ['asdf exec', 'bundle exec']],
+      ['chruby-exec 3.3 -- bundle exec puma -C config/puma.rb', ['chruby-exec 3.3 --', 'bundle exec']],
+    ] as const) {
+      const {command} = split(raw)
+      expect({raw, wrappers: command.wrappers, argv: command.argv}).toEqual({raw, wrappers, argv: ['puma', '-C', 'config/puma.rb']})
+    }
+
+    // rvm running the command once per Ruby (`all`, a list) is not one server: left as written.
+    expect(split('rvm all do bundle exec puma').command.argv[0]).toBe('rvm')
+    expect(split('rvm 3.2,3.3 do bundle exec puma').command.argv[0]).toBe('rvm')
+
     // `exec env X=1 sudo …`: env's assignment still reaches the server.
     expect(split('exec env WEB_CONCURRENCY=3 sudo -u app bundle exec puma').assignments).toEqual([expect.objectContaining({name: 'WEB_CONCURRENCY', value: '3'})])
     // What these would run is not read: an envdir (`chpst -e`), a login shell (`sudo -i`), an option not known; left as written.

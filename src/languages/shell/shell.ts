@@ -1080,6 +1080,24 @@ const INIT_WRAPPERS = new Set(['dumb-init', 'gosu', 'su-exec', 'tini', 'tini-sta
 const DASH_DASH_WRAPPERS = new Set(['aws-vault', 'chamber', 'doppler', 'dotenv', 'infisical', 'op', 'rerun'])
 
 /**
+ * Ruby version managers that run one command under the app's Ruby (a Procfile that foreman exports to a server):
+ * `rvm RUBY do cmd` (https://rvm.io/set/do: `.` is the project's .ruby-version; several rubies, `1.9,2.0` or `all`, run it
+ * once per Ruby, not read), `rbenv exec cmd` (rbenv README "rbenv exec"), `asdf exec cmd` (asdf docs "exec"),
+ * `chruby-exec RUBY -- cmd` (chruby README). The words after them are the command.
+ */
+function afterRubyVersionManager(head: string, argv: readonly string[]): string[] | undefined {
+  if (head === 'rvm') {
+    const at = argv.indexOf('do')
+    const rubies = argv.slice(1, at)
+    return at === 2 && at + 1 < argv.length && !rubies[0].startsWith('-') && !rubies[0].includes(',') && rubies[0] !== 'all' ? argv.slice(at + 1) : undefined
+  }
+
+  if ((head === 'rbenv' || head === 'asdf') && argv[1] === 'exec' && argv.length > 2) return argv.slice(2)
+  if (head === 'chruby-exec' && argv.includes('--') && argv.indexOf('--') + 1 < argv.length) return argv.slice(argv.indexOf('--') + 1)
+  return undefined
+}
+
+/**
  * Launchers with options of their own before the command: each option that takes a value (`-u app`) is skipped with
  * it, and the words they need before the command (timeout's duration, setuidgid's user). Not here: `chpst -e dir` and
  * `sudo -i`/`-s` (an envdir's variables, a login shell: what runs and with what env is not read), so the command is
@@ -1154,6 +1172,9 @@ function stripWrappers(
     } else if (DASH_DASH_WRAPPERS.has(head) && argv.includes('--')) {
       wrappers.push(argv.slice(0, argv.indexOf('--') + 1).join(' '))
       argv = argv.slice(argv.indexOf('--') + 1)
+    } else if ((head === 'rvm' || head === 'rbenv' || head === 'asdf' || head === 'chruby-exec') && afterRubyVersionManager(head, argv)) {
+      wrappers.push(head === 'rvm' ? `rvm ${argv[1]} do` : head === 'chruby-exec' ? argv.slice(0, argv.indexOf('--') + 1).join(' ') : `${head} exec`)
+      argv = afterRubyVersionManager(head, argv)!
     } else if (head === 'newrelic-admin' && (argv[1] === 'run-program' || argv[1] === 'run-python')) {
       wrappers.push(`newrelic-admin ${argv[1]}`)
       argv = argv.slice(2)
