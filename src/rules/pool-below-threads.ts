@@ -42,6 +42,33 @@ function fixFor(language: string, f: {db: string; needed: number; onTop: number;
 }
 
 /**
+ * The error a thread gets when the pool stays empty, in the app's own library: ActiveRecord's ConnectionTimeoutError
+ * (checkout_timeout 5 s), Sequel's PoolTimeout (pool_timeout 5 s), SQLAlchemy's QueuePool and psycopg_pool (Django's
+ * "pool") both wait 30 s by default (QueuePool `timeout=30.0`, lib/sqlalchemy/pool/impl.py; psycopg_pool `timeout: float
+ * = 30.0`, psycopg_pool/pool.py), HikariCP's connectionTimeout is 30000 ms (HikariConfig CONNECTION_TIMEOUT).
+ */
+function timeoutError(language: string, sequel: boolean): string {
+  if (sequel) return 'Sequel::PoolTimeout after 5 seconds (pool_timeout)'
+  switch (language) {
+    case 'ruby': {
+      return '"could not obtain a connection from the pool within 5.000 seconds"'
+    }
+
+    case 'python': {
+      return 'a pool timeout after 30 seconds (SQLAlchemy: "QueuePool limit … reached, connection timed out"; Django\'s pool: psycopg_pool.PoolTimeout)'
+    }
+
+    case 'java': {
+      return '"Connection is not available, request timed out after 30000ms" (HikariCP)'
+    }
+
+    default: {
+      return 'a timeout waiting for a connection from the pool'
+    }
+  }
+}
+
+/**
  * Every threaded server: each pool entry must hold the threads that may ask for
  * it at once, plus what extras check out of that same pool (GoodJob's utility
  * connections, Solid Queue's polling and heartbeat, Que's locker, GoodJob's
@@ -85,7 +112,7 @@ export const rule: Rule = {
           file: src.kind === 'file' ? src.file : undefined,
           fix: fixFor(p.language, {db, needed, onTop, origin: p.model.origin, sequel, type: p.name, threads: p.threadsPerProcess, where}),
           line: src.kind === 'file' ? src.line : undefined,
-          message: `pool${db} (${pool}) is below ${what} for ${p.name}: threads will wait for a connection and fail with ${sequel ? 'Sequel::PoolTimeout after 5 seconds (pool_timeout)' : '"could not obtain a connection from the pool within 5.000 seconds"'}`,
+          message: `pool${db} (${pool}) is below ${what} for ${p.name}: threads will wait for a connection and fail with ${timeoutError(p.language, sequel)}`,
           processType: p.name,
           severity: 'warning',
         })

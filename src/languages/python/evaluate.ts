@@ -160,6 +160,7 @@ const BOOLEAN_TRUE = new Set(['true', 'on', 'ok', 'y', 'yes', '1', 't'])
 
 const ENV_GET = new Set(['os.environ.get', 'os.getenv', 'os.environ.setdefault', 'environ.get', 'getenv'])
 const SYS_ARGV = 'https://docs.python.org/3/library/sys.html#sys.argv'
+const CFENV = 'https://github.com/jmcarp/py-cfenv/blob/master/cfenv/__init__.py'
 const CPU_COUNT = new Set(['multiprocessing.cpu_count', 'os.cpu_count', 'psutil.cpu_count', 'billiard.cpu_count'])
 
 /** String literal text → value; undefined for f-strings with replacements. */
@@ -806,14 +807,7 @@ class Evaluator {
         const container = await this.expr(base, scope)
         const key = await this.subscriptKey(target, scope)
         if (isDict(container) && key !== undefined) {
-          touch(container.value)
-          container.value.entries.set(key, value)
-          // Set only in an arm of an undecided `if` (DATABASES["reports"] = … under `if env(…)`): a reader says so.
-          if (this.arms.length > 0) {
-            const arm = this.arms.at(-1)!
-            ;(container.value.armed ??= new Map()).set(key, arm)
-            this.armedWrites.push({arm, armed: container.value.armed, key})
-          } else container.value.armed?.delete(key)
+          this.setItem(container.value, key, value)
         } else if (key !== undefined) {
           const name = valueNode.type === 'identifier' || valueNode.type === 'attribute' ? this.dotted(valueNode) : undefined
           this.itemAssignments.push({key, line: this.line(target), target: this.dotted(base) ?? base.text, value, ...(name ? {name} : {}), ...(this.functionName ? {within: this.functionName} : {}), ...(this.conditionalDepth > 0 ? {conditional: true} : {}), ...(this.arms.length > 0 ? {arm: this.arms.at(-1)} : {})})
@@ -850,6 +844,18 @@ class Evaluator {
 
       default: // `a[i:j] = …`, `*a = …`: nothing conncalc reads.
     }
+  }
+
+  /** `d[key] = value` on a dict conncalc holds (changed in place: every name bound to it sees the write). */
+  private setItem(dict: PyDict, key: string, value: EvalValue): void {
+    touch(dict)
+    dict.entries.set(key, value)
+    // Set only in an arm of an undecided `if` (DATABASES["reports"] = … under `if env(…)`): a reader says so.
+    if (this.arms.length > 0) {
+      const arm = this.arms.at(-1)!
+      ;(dict.armed ??= new Map()).set(key, arm)
+      this.armedWrites.push({arm, armed: dict.armed, key})
+    } else dict.armed?.delete(key)
   }
 
   /** `globals()`, `locals()` or `vars()` called with no argument (the builtins, not a name the app binds): which. */
@@ -1993,6 +1999,15 @@ class Evaluator {
       return this.envRead(node, name, args[1] ?? kwargs.default, false)
     }
 
+    // cfenv (Cloud Foundry): `cfenv.AppEnv().get_credential("X", default)` returns the first bound service's credential
+    // named X (VCAP_SERVICES, which only Cloud Foundry sets), else os.getenv("X", default) (py-cfenv cfenv/__init__.py).
+    if (callee === 'cfenv.AppEnv().get_credential') {
+      const name = envName()
+      if (name === undefined) return this.unknown(node, undefined, ...all)
+      const v = this.envRead(node, name, args[1] ?? kwargs.default, false)
+      return v.kind === 'known' ? {...v, via: [...v.via, fromDefault(`cfenv get_credential("${name}") reads a Cloud Foundry service's credentials (VCAP_SERVICES) first, then the env var ${name}`, CFENV)]} : v
+    }
+
     const loader = ENV_FILE_LOADERS.get(callee)
     if (loader && argNode?.type === 'argument_list') {
       await this.loadEnvFile(node, argNode, loader, args, kwargs)
@@ -2096,6 +2111,20 @@ class Evaluator {
           if (own?.kind === 'known' && isObj(own.value) && own.value.kind === 'function') {
             const r = await own.value.invoke([receiver, ...args], kwargs, undefined, site)
             return r.kind === 'known' ? {...r, file: this.opts.file, line: this.line(node)} : r
+          }
+
+          // `DATABASES["default"].setdefault("OPTIONS", {})`: the key's value, first set to the default when the dict
+          // lacks it (dict.setdefault, https://docs.python.org/3/library/stdtypes.html#dict.setdefault); the dict
+          // returned is the one stored, so `…setdefault("OPTIONS", {})["pool"] = …` writes into DATABASES.
+          if (method.text === 'setdefault' && isDict(receiver) && args.length >= 1 && args.length <= 2 && Object.keys(kwargs).length === 0) {
+            const key = args[0].kind === 'known' && (typeof args[0].value === 'string' || typeof args[0].value === 'number') ? String(args[0].value) : undefined
+            const hit = key === undefined ? undefined : receiver.value.entries.get(key)
+            if (hit) return hit
+            if (key !== undefined && !receiver.value.partial) {
+              const value = args[1] ?? this.known(node, null)
+              this.setItem(receiver.value, key, value)
+              return value
+            }
           }
 
           const r = callMethod(receiver, method.text, args)
