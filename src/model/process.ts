@@ -82,6 +82,11 @@ export interface PoolEntry {
   shared?: boolean
   /** Set when the pool is Sequel's (languages/ruby/sequel.ts): its timeout error and fix are Sequel's, however it was read. */
   library?: 'sequel'
+  /**
+   * A synchronous engine (SQLAlchemy create_engine, Flask-SQLAlchemy): a checkout blocks the thread that makes it, so on an
+   * asyncio server only the threads that run sync code can hold its connections (languages/python/server.ts).
+   */
+  blocking?: true
 }
 
 export type ProcessRole = 'long-running' | 'release'

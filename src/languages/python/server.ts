@@ -21,6 +21,17 @@ import type {Extra} from '../../model/process.js'
 
 // ASGIHandler runs each request in a ThreadSensitiveContext of its own, so sync code gets a thread per request.
 const DJANGO_ASGI = 'https://github.com/django/django/blob/main/django/core/handlers/asgi.py'
+// anyio's default thread limiter (`_default_thread_limiter = CapacityLimiter(40)`), which Starlette's run_in_threadpool (and so FastAPI's `def` endpoints) goes through.
+const ANYIO_THREADS = 40
+const ANYIO_REF = 'https://github.com/agronholm/anyio/blob/master/src/anyio/_backends/_asyncio.py'
+const STARLETTE = /^(fastapi|starlette)(\.|$)/
+
+/** 'FastAPI' or 'Starlette' when a module the server imports imports it (its sync code then runs on anyio's threads). */
+async function starletteApp(input: PythonServerInput): Promise<string | undefined> {
+  const modules = await input.project.walk(input.entries)
+  const hit = modules.flatMap((m) => m.imports).find((i) => i.level === 0 && STARLETTE.test(i.module))
+  return hit ? (hit.module.startsWith('fastapi') ? 'FastAPI' : 'Starlette') : undefined
+}
 const DJANGO_ENGINE = 'https://docs.djangoproject.com/en/stable/ref/settings/#engine'
 /** Warnings about how many connections a process would open, moot when it opens none. */
 const MOOT_WITHOUT_POSTGRES = new Set(['cpu-count-default', 'greenlet-concurrency', 'unbounded-pool'])
@@ -102,6 +113,13 @@ export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAn
   if (eventLoop && found.pools && found.framework === 'sqlalchemy') {
     const total = found.pools.reduce((a, p) => a + p.pool.value, 0)
     threads = sourced(total, input.loopSource ?? fromDefault(`${input.server} runs requests on an asyncio event loop: every pooled connection can be in use at once`, 'https://docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html'), derivedFrom(found.pools.map((p) => p.pool)))
+    // Synchronous engines only, in a FastAPI/Starlette app: a checkout blocks its thread, and the framework runs `def`
+    // endpoints and dependencies on anyio's worker threads, at most 40 at once (the default limiter); an `async def`
+    // one that uses a sync session blocks the loop itself. So no more than 40 hold a connection, whatever the pools allow.
+    const starlette = !input.loopSource && found.pools.length > 0 && found.pools.every((p) => p.blocking) ? await starletteApp(input) : undefined
+    if (starlette && total > ANYIO_THREADS) {
+      threads = sourced(ANYIO_THREADS, fromDefault(`${starlette} runs \`def\` endpoints and dependencies on anyio's worker threads, ${ANYIO_THREADS} at once by default, and a synchronous SQLAlchemy engine (create_engine) holds a connection only on the thread that checked it out: at most ${ANYIO_THREADS} of the pool's ${total} are in use at once`, ANYIO_REF), derivedFrom(found.pools.map((p) => p.pool)))
+    }
   } else if (eventLoop && found.framework === 'django') {
     // Django over ASGI: each request runs its sync views and ORM calls on a thread of its own, each with its
     // own connection per alias. Only a pool (or the server's concurrency limit, read as threads above) bounds them.

@@ -29,6 +29,7 @@ const FLASK_SA_3 = 'https://github.com/pallets-eco/flask-sqlalchemy/blob/3.0.0/C
 const LEGACY_KEYS: Record<string, string> = {max_overflow: 'SQLALCHEMY_MAX_OVERFLOW', pool_size: 'SQLALCHEMY_POOL_SIZE'}
 
 const ENGINE = /(^|\.)create(_async)?_engine$/
+const ASYNC_ENGINE = /(^|\.)create_async_engine$/
 // Pool classes that keep no pool of their own size: a connection per checkout (NullPool) or per thread.
 const NO_POOL = /(^|\.)(NullPool|SingletonThreadPool)$/
 // StaticPool holds exactly one connection for every checkout in the process (its `connection` is a memoized
@@ -238,7 +239,8 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
           const v = boundArgument(call, k)
           return v ? {line: v.line, v} : undefined
         }, c.kwargText.poolclass, engineServer(url), threads, diagnostics, call.spread)
-        if (e) built.push({arms: c.arms, item: via.length > 0 ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...via]}} : e, scope: suffix, weight: e.pool.value})
+        const sync = e && !ASYNC_ENGINE.test(c.callee) ? {...e, blocking: true as const} : e
+        if (sync) built.push({arms: c.arms, item: via.length > 0 ? {...sync, pool: {...sync.pool, via: [...(sync.pool.via ?? []), ...via]}} : sync, scope: suffix, weight: sync.pool.value})
       }
     }
   }
@@ -289,12 +291,12 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
       ? engineEntry(hook.file, hook.line, 'flask-sqlalchemy', get, hook.name, 'DATABASE_URL', threads, diagnostics)
       : engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics, unread)
     if (e && hook) {
-      pools.push({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), fromDefault(`the app's Flask-SQLAlchemy subclass sets create_engine's poolclass in its driver hook, which Flask-SQLAlchemy calls before it creates the engine (_EngineConnector.get_engine)`, FLASK_SA_2)]}})
+      pools.push({...e, blocking: true, pool: {...e.pool, via: [...(e.pool.via ?? []), fromDefault(`the app's Flask-SQLAlchemy subclass sets create_engine's poolclass in its driver hook, which Flask-SQLAlchemy calls before it creates the engine (_EngineConnector.get_engine)`, FLASK_SA_2)]}})
     } else if (e) {
       // The hook sets the pool class only when a condition holds that cannot be decided here: the pool read otherwise is counted, starred.
       const cond = found?.cond ? [assumed(`${found.file}:${found.line} sets create_engine's poolclass to ${found.name.split('.').pop()} only if ${found.cond}, which cannot be decided here; the pool it has otherwise is counted`)] : []
       const versionVia = [...(version ? [version.why, ...(version.at ? [version.at] : [])] : []), ...cond]
-      pools.push({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]}})
+      pools.push({...e, blocking: true, pool: {...e.pool, via: [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]}})
     }
   }
 
