@@ -504,6 +504,11 @@ export function namespaceOf(m: JsModule, line = 1): EvalValue {
 /** What `require(spec)` returns: `module.exports`, else the ES module's exports. */
 export const requiredValue = (m: JsModule): EvalValue => m.cjs ?? namespaceOf(m)
 
+/** TypeORM's getConnectionOptions() (ConnectionOptionsReader: the ormconfig file or TYPEORM_* variables). */
+const TYPEORM_GET_OPTIONS = /^typeorm(\.default)?\.getConnectionOptions$/
+/** The key of the dict getConnectionOptions() gives: the connection's name; pools.ts puts the ormconfig's options under the keys beside it. */
+export const TYPEORM_ORMCONFIG = '\0typeorm ormconfig'
+
 /**
  * `import * as config from './knexfile'` of a CommonJS module (`module.exports = {…}`): TypeScript's
  * CommonJS output is `require()` (through `__importStar` with esModuleInterop, which copies its
@@ -3119,6 +3124,9 @@ class JsEvaluator {
     if (IDENTITY.test(callee) && args.length === 1) return args[0]
     if (RETURNS_OBJECT.test(callee) && args.length >= 1) return args[0]
     if (callee === 'Object.assign' && args.length > 0) return this.objectAssign(node, args)
+    // TypeORM's `await getConnectionOptions(name?)`: the options of the app's ormconfig, which pools.ts reads (typeormConfig);
+    // here a dict holding only the connection's name, under a key no JS object can have, for spreads and Object.assign to carry.
+    if (!isNew && TYPEORM_GET_OPTIONS.test(callee)) return this.known(node, {entries: new Map([[TYPEORM_ORMCONFIG, args[0] ?? this.known(node, 'default')]]), kind: 'dict'})
     if (ENVALID_CLEAN.test(callee) && isDict(args[1])) return this.envalid(node, args[1])
     if (ENVSAFE.test(callee) && isDict(args[0])) return this.envalid(node, args[0], 'envsafe')
     if (T3_ENV.test(callee) && isDict(args[0]) && node.arguments[0]?.type === 'ObjectExpression') return this.t3Env(node, node.arguments[0] as N & {type: 'ObjectExpression'}, args[0])

@@ -36,7 +36,7 @@ import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {TEST_CODE} from './project.js'
-import {callsTo, classKey, fromParameter, requiredValue, returnedBy, urlOfHostPart} from './js.js'
+import {callsTo, classKey, fromParameter, requiredValue, returnedBy, TYPEORM_ORMCONFIG, urlOfHostPart} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
@@ -849,6 +849,28 @@ async function typeormConfig(ctx: AnalyzerContext, project: NodeProject, diagnos
   return options && file ? {file, options} : undefined
 }
 
+const TYPEORM_GET_OPTIONS = /^typeorm(\.default)?\.getConnectionOptions$/
+const TYPEORM_OPTIONS_READER = 'https://github.com/typeorm/typeorm/blob/0.2.45/src/connection/ConnectionOptionsReader.ts'
+
+/**
+ * TypeORM options built on `await getConnectionOptions()` (`Object.assign(await getConnectionOptions(), {name})`,
+ * `{...(await getConnectionOptions()), entities}`): getConnectionOptions(name = 'default') returns what
+ * ConnectionOptionsReader.get(name) reads — the connection of that name in the app's ormconfig (typeormConfig) —
+ * and the keys the app sets beside it are over them. Options with no getConnectionOptions() in them are unchanged.
+ */
+function withOrmconfig(opts: EvalValue | undefined, ormconfig: {file: string; options: EvalValue} | undefined): EvalValue | undefined {
+  const name = isDict(opts) ? opts.value.entries.get(TYPEORM_ORMCONFIG) : undefined
+  if (!opts || !isDict(opts) || !name) return opts
+  const unknown = (reason: string): EvalValue => ({file: opts.file, kind: 'unknown', line: opts.line, reason})
+  if (asString(name) !== 'default') return unknown(`getConnectionOptions(${asString(name) === undefined ? '…' : `'${asString(name)}'`}) reads a named connection of the ormconfig, which conncalc does not read`)
+  if (!ormconfig) return unknown("getConnectionOptions() reads the app's ormconfig file (or TYPEORM_* variables), and none is read here")
+  if (!isDict(ormconfig.options)) return unknown(`getConnectionOptions() reads ${ormconfig.file}, whose options cannot be read`)
+  const entries = new Map(ormconfig.options.value.entries)
+  for (const [k, v] of opts.value.entries) if (k !== TYPEORM_ORMCONFIG) entries.set(k, v)
+  const partial = Boolean(ormconfig.options.value.partial) || Boolean(opts.value.partial)
+  return {...opts, value: {entries, kind: 'dict', ...(partial ? {partial} : {})}, via: [...opts.via, fromFile(ormconfig.file, ormconfig.options.line), fromDefault(`getConnectionOptions() returns the options ${ormconfig.file} sets`, TYPEORM_OPTIONS_READER)]}
+}
+
 /** A plain JSON/YAML value as the evaluator's, each at the line `lineOf` gives for its path. */
 function plainValue(v: unknown, file: string, lineOf: (path: (number | string)[]) => number, path: (number | string)[] = []): EvalValue {
   const line = lineOf(path)
@@ -999,20 +1021,20 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           continue
         }
 
-        add('typeorm', m.file, c, typeormPool(opts, origin, diagnostics))
+        add('typeorm', m.file, c, typeormPool(withOrmconfig(opts, ormconfig), origin, diagnostics))
       } else if (TYPEORM_CONNECT.test(c.callee) && ((c.args.length > 0 && asString(c.args[0]) === undefined) || (c.args.length === 0 && ormconfig))) {
         // TypeORM ≤ 0.2: `await createConnection({type: 'postgres', url, …})` (or `new Connection(options)`) opens the
         // pool at once, as DataSource.initialize() does in 0.3; the same options (poolSize, extra.max). With no options
         // it reads the app's ormconfig (typeormConfig); with a name, not read here.
-        const opts = c.args.length > 0 ? c.args[0] : ormconfig!.options
+        const opts = c.args.length > 0 ? withOrmconfig(c.args[0], ormconfig) : ormconfig!.options
         const pool = typeormPool(opts, origin, diagnostics)
-        add('typeorm', m.file, c, c.args.length > 0 ? pool : {...pool, via: [...(pool.via ?? []), fromDefault(`createConnection() with no options reads ${ormconfig!.file}`, 'https://github.com/typeorm/typeorm/blob/0.2.45/src/connection/ConnectionOptionsReader.ts')]})
+        add('typeorm', m.file, c, c.args.length > 0 ? pool : {...pool, via: [...(pool.via ?? []), fromDefault(`createConnection() with no options reads ${ormconfig!.file}`, TYPEORM_OPTIONS_READER)]})
       } else if (/^@nestjs\/typeorm\.TypeOrmModule\.forRoot(Async)?$/.test(c.callee)) {
         // forRootAsync({useFactory: (config) => ({…})}): the options are what the factory returns; with
         // {useClass: X} (or useExisting) what X's createTypeOrmOptions() returns (@nestjs/typeorm TypeOrmOptionsFactory).
         const provider = entry(c.args[0], 'useClass') ?? entry(c.args[0], 'useExisting')
         const factory = entry(c.args[0], 'useFactory') ?? (isDict(provider) ? entry(provider, 'createTypeOrmOptions') : undefined)
-        const options = c.callee.endsWith('Async') ? returnedBy(factory) : c.args[0]
+        const options = withOrmconfig(c.callee.endsWith('Async') ? returnedBy(factory) : c.args[0], ormconfig)
         if (c.callee.endsWith('Async') && !isDict(options)) diagnostics.push(unreadOptions(m.file, c, options, 'TypeORM options', 'pg Pool default max 10'))
         if (ormconfig && nestReadsOrmconfig(c)) {
           const pool = typeormPool(ormconfig.options, origin, diagnostics)
@@ -1491,7 +1513,7 @@ const KNEX_USERS = ['knex', 'objection', 'bookshelf']
 
 export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string, cli?: ProcessArgs): Promise<NodePools> {
   const read: Diagnostic[] = []
-  const ormconfig = modules.some((m) => callsTo(m, TYPEORM_CONNECT).some((c) => c.args.length === 0) || callsTo(m, NEST_TYPEORM_ROOT).some(nestReadsOrmconfig)) ? await typeormConfig(ctx, project, read) : undefined
+  const ormconfig = modules.some((m) => callsTo(m, TYPEORM_CONNECT).some((c) => c.args.length === 0) || callsTo(m, NEST_TYPEORM_ROOT).some(nestReadsOrmconfig) || callsTo(m, TYPEORM_GET_OPTIONS).length > 0) ? await typeormConfig(ctx, project, read) : undefined
   const found = fromCalls(ctx, pkg, modules, project.view, ormconfig, cli)
   const diagnostics = [...read, ...found.diagnostics]
   const pools = [...found.pools]
