@@ -192,6 +192,8 @@ class Evaluator {
   /** Names bound to a copy of os.environ (`env = os.environ.copy()`), aliased to os.environ in `aliases`. */
   private readonly environCopies = new Set<string>()
   private conditionalDepth = 0
+  /** Inside a try body: an import there may fail into its handlers. */
+  private tryDepth = 0
   /** The arms of undecided `if`s being walked, outermost first (PyCall.arms). */
   private arms: PyArm[] = []
   /** `container[key] = …` writes made inside undecided arms, for the `if` that walks them (see ifStatement). */
@@ -360,7 +362,13 @@ class Evaluator {
       // `except` handler may run or not: its calls are collected as conditional (a function called only
       // there still learns its caller), its names are not kept. A with body always runs.
       case 'try_statement': {
-        await this.block(this.bodyOf(node.childForFieldName('body')), scope)
+        this.tryDepth++
+        try {
+          await this.block(this.bodyOf(node.childForFieldName('body')), scope)
+        } finally {
+          this.tryDepth--
+        }
+
         const clauses = named(node)
         const blockOf = (c: PyNode): PyNode | undefined => named(c).find((k) => k.type === 'block')
         await this.speculative(clauses.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause').map(blockOf), scope)
@@ -987,6 +995,11 @@ class Evaluator {
     return key.kind === 'known' && (typeof key.value === 'string' || typeof key.value === 'number') ? String(key.value) : undefined
   }
 
+  /** Where an import runs: in a function (`within`), or where it may not run or its failure is caught (`guarded`). */
+  private importSite(): Pick<PyImport, 'guarded' | 'within'> {
+    return {...(this.functionName ? {within: this.functionName} : {}), ...(this.conditionalDepth > 0 || this.tryDepth > 0 ? {guarded: true} : {})}
+  }
+
   private async importStatement(node: PyNode, scope: Scope): Promise<void> {
     const line = this.line(node)
     if (node.type === 'import_statement') {
@@ -996,12 +1009,12 @@ class Evaluator {
           const path = n.childForFieldName('name')?.text.replaceAll(/\s+/g, '') ?? ''
           const alias = n.childForFieldName('alias')?.text
           if (alias) this.aliases.set(alias, path)
-          this.imports.push({level: 0, line, module: path, names: [], ...(this.functionName ? {within: this.functionName} : {})})
+          this.imports.push({level: 0, line, module: path, names: [], ...this.importSite()})
         } else {
           const path = n.text.replaceAll(/\s+/g, '')
           const head = path.split('.')[0]
           this.aliases.set(head, head)
-          this.imports.push({level: 0, line, module: path, names: [], ...(this.functionName ? {within: this.functionName} : {})})
+          this.imports.push({level: 0, line, module: path, names: [], ...this.importSite()})
         }
       }
 
@@ -1028,7 +1041,7 @@ class Evaluator {
       } else names.push([n.text, n.text])
     }
 
-    this.imports.push({level, line, module, names: star ? '*' : names.map(([n]) => n), ...(this.functionName ? {within: this.functionName} : {})})
+    this.imports.push({level, line, module, names: star ? '*' : names.map(([n]) => n), ...this.importSite()})
     const resolved = await this.resolveModule(module, level)
     if (star) {
       if (resolved) for (const [k, v] of resolved) scope.set(k, v)

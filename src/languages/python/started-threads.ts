@@ -11,10 +11,10 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {boundArgument} from './bound-arguments.js'
 import {classOf, type PyCall, type PyFunctionSites, type PyModule, subclassesOf} from './values.js'
 
-import type {FileReader} from '../../model/files.js'
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {asInteger, isDict} from './evaluate.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
+import {pythonVersion} from './python-version.js'
 
 // ThreadPoolExecutor(max_workers=None): min(32, (os.cpu_count() or 1) + 4) since Python 3.8 (3.13: os.process_cpu_count(),
 // the same on a dyno); (os.cpu_count() or 1) * 5 in 3.5-3.7. python/cpython@v3.8.0:Lib/concurrent/futures/thread.py
@@ -122,20 +122,6 @@ function startedOnlyIf(modules: readonly PyModule[], scheduler: string, threads:
   const {c, file} = starts[0]
   const arm = c.arms!.at(-1)!
   return {...threads, via: [...(threads.via ?? []), assumed(`the scheduler is started only at ${file}:${c.line}, in an arm of \`if ${arm.cond}\` (${arm.file}:${arm.line}) that conncalc cannot decide; if the other arm runs, no job thread starts`)]}
-}
-
-/** The Python the app runs, where it says (runtime.txt `python-3.7.10`, .python-version `3.7`): major and minor. */
-function pythonVersion(files: FileReader): {file: string; line: number; major: number; minor: number} | undefined {
-  for (const file of ['.python-version', 'runtime.txt']) {
-    const text = files.read(file)?.text
-    if (!text) continue
-    const lines = text.split('\n')
-    const i = lines.findIndex((l) => /^\s*(python-)?\d+\.\d+/.test(l))
-    const m = i === -1 ? undefined : /(\d+)\.(\d+)/.exec(lines[i])
-    if (m) return {file, line: i + 1, major: Number(m[1]), minor: Number(m[2])}
-  }
-
-  return undefined
 }
 
 /**

@@ -227,6 +227,8 @@ export interface PyItemAssignment {
 }
 
 export interface PyImport {
+  /** In a try body or an arm conncalc cannot decide: it may not run, or its failure may be caught. */
+  guarded?: boolean
   level: number
   line: number
   module: string
