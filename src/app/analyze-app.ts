@@ -567,7 +567,7 @@ function missingReleaseMigrate(ctx: AnalyzerContext): ScriptCtx | undefined {
 }
 
 async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): Promise<ScriptCtx[] | undefined> {
-  const followed = await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType, ctx.dyno)
+  const followed = await followCommand(raw, ctx.command, ctx.env, ctx.files, ctx.origin!, ctx.processType, ctx.dyno, ctx.image)
   if (!followed) return undefined
   append(diagnostics, followed.diagnostics)
   if (followed.processes.length === 0) {

@@ -53,6 +53,20 @@ export function copiedFile(image: ImageFiles, files: FileReader, abs: string): {
   return undefined
 }
 
+/**
+ * The repository path the last COPY that covers `abs` maps it to, whether or not the repository holds it: a build's output
+ * an earlier stage made there (`COPY --from=build /app/api/dist/server /app/server` → api/dist/server).
+ */
+export function copiedPath(image: ImageFiles, files: FileReader, abs: string): string | undefined {
+  for (const c of image.copies.toReversed()) {
+    const to = c.into && files.exists(c.from) ? posix.join(c.to, posix.basename(c.from)) : c.to
+    if (abs === to) return c.from
+    if (abs.startsWith(`${to}/`)) return posix.join(c.from, abs.slice(to.length + 1))
+  }
+
+  return undefined
+}
+
 /** Names of the files the build put directly in the image folder `dir` (copied or written), sorted. */
 export function imageFolderFiles(image: ImageFiles, files: FileReader, dir: string): string[] {
   const names = new Set<string>()

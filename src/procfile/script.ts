@@ -50,6 +50,8 @@ import {deployHookOf} from './release.js'
 import {daemonizes, neverReturns} from '../languages/common/long-running.js'
 import {makeRun, type MakeRun} from './makefile.js'
 import {compiledBinary} from './compiled-binary.js'
+import {copiedPath, type ImageFiles} from '../model/image-files.js'
+import {posix} from 'node:path'
 
 /** One process the script leaves running in the dyno. */
 /** An `if`/`case` conncalc could not decide, and the branch it took. */
@@ -190,6 +192,8 @@ export async function followCommand(
   origin: {file: string; line: number},
   processType: string,
   dyno?: DynoFacts,
+  /** The container image the command runs in: an absolute path a COPY --from put there maps back to the repository. */
+  image?: {files: FileReader; image: ImageFiles},
 ): Promise<FollowedScript | undefined> {
   // A `cd` into a folder of the repo moves where the server's files are read; one into a build output (`cd X/bin/publish`) does not.
   const cds = (split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, '', c[1]))
@@ -198,7 +202,7 @@ export async function followCommand(
   const make = makeRun(split.argv, files, '', (n) => env.get(n)?.value) !== undefined || (split.argv[0] !== undefined && compiledBinary(normalizePath(split.argv[0]), files) !== undefined)
   if (!inTurn && !make && !shellScriptOf(split.argv, files) && (split.background ?? []).length === 0 && !cds && !runsShellScript(split) && !exportsCommandOutput(raw) && !delegates(split.argv, files, env, origin)) return undefined
   const walk = async (forced: ReadonlyMap<string, number>): Promise<Walk> => {
-    const reader = new ScriptReader(files, processType, dyno, forced)
+    const reader = new ScriptReader(files, processType, dyno, forced, image)
     const state = newState(env, '', [])
     await reader.walkText(raw, origin, state, 0)
     return {forced, reader, state}
@@ -553,6 +557,7 @@ class ScriptReader {
     private readonly dyno?: DynoFacts,
     /** The branch to walk at a choice (by key), on a replay. */
     private readonly forced: ReadonlyMap<string, number> = new Map(),
+    private readonly image?: {files: FileReader; image: ImageFiles},
   ) {
     this.inSequence = deployHookOf(processType) !== undefined
   }
@@ -1150,7 +1155,16 @@ class ScriptReader {
     const processEnv = split.assignments.length > 0 ? env.with(layer(`${ctx.file}:${line}`, split.assignments)) : env
     // A Bun single-file executable a package.json script compiles (`bun build src/index.ts --compile --outfile dist/server`):
     // running it runs the entry point in Bun, from the package's folder (compiled-binary.ts).
-    const compiled = split.command.argv[0] ? compiledBinary(joinPath(state.cwd, normalizePath(split.command.argv[0])) ?? split.command.argv[0], this.files) : undefined
+    // In an image, an absolute path is where a COPY put the file (`COPY --from=build /app/api/dist/server /app/server`).
+    const argv0 = split.command.argv[0]
+    // The command line's /app/server is read as server (util/app-path.ts appPath: the platform's app root): in an image
+    // it is /app/server again.
+    const abs = argv0 === undefined ? undefined : argv0.startsWith('/') ? argv0 : `/app/${joinPath(state.cwd, normalizePath(argv0)) ?? argv0}`
+    const copied = abs && this.image ? copiedPath(this.image.image, this.image.files, abs) : undefined
+    // The copies name repository paths from the app root; this reader may be within the image's WORKDIR folder.
+    const within = this.files.within && this.files.within !== '.' ? this.files.within : ''
+    const inImage = copied && within ? posix.relative(within, copied) : copied
+    const compiled = argv0 ? (compiledBinary(joinPath(state.cwd, normalizePath(argv0)) ?? argv0, this.files) ?? (inImage ? compiledBinary(inImage, this.files) : undefined)) : undefined
     const procCwd = compiled ? compiled.dir : state.cwd
     const proc = (command: ParsedCommand, background: boolean): ScriptProcess => ({assumptions: [...state.assumptions], background, chain: [], command, cwd: procCwd, env: processEnv, origin})
     for (const argvBg of split.command.background ?? []) state.background.push(proc({argv: argvBg, raw: argvBg.join(' '), wrappers: []}, true))

@@ -38,6 +38,20 @@ describe('a Bun executable compiled by a package.json script', () => {
     expect(r.type('app')).toMatchObject({connections: 7, server: 'node'})
   })
 
+  it('a monorepo package built in its stage, copied to /app/server and run by the entrypoint script (`exec setpriv … /app/server`, `exec /srv/server`): 7', () => {
+    // MGrin/scani-oss's worker shape: the build stage copies only apps/worker, the runtime stage takes its dist/server; the
+    // script names the image path, which the line reader writes `server` (the platform's /app root): mapped back through
+    // the COPY to apps/worker/dist/server, the package's compile. Before: "server" unknown, 1*.
+    const worker = Object.fromEntries(Object.entries(base()).map(([k, v]) => [`apps/worker/${k}`, v]))
+    for (const [to, run] of [['/app/server', 'exec setpriv --reuid app --regid app --init-groups /app/server'], ['/srv/server', 'exec /srv/server']]) {
+      const dockerfile = ['FROM oven/bun:1 AS build', 'WORKDIR /app', 'COPY package.json ./', 'COPY apps/worker ./apps/worker', 'RUN cd apps/worker && bun run build', '', 'FROM debian:bookworm-slim AS runtime', 'WORKDIR /app', `COPY --from=build /app/apps/worker/dist/server ${to}`, 'COPY apps/worker/entrypoint.sh /app/entrypoint.sh', 'CMD ["/app/entrypoint.sh"]', ''].join('\n')
+      const files = {...worker, 'apps/worker/Dockerfile': dockerfile, 'apps/worker/entrypoint.sh': `#!/bin/sh\nset -eu\n${run}\n`, 'apps/worker/fly.toml': 'app = "jobs"\n\n[build]\n  dockerfile = "Dockerfile"\n', 'package.json': JSON.stringify({private: true, workspaces: ['apps/*']})}
+      const dir = app(files)
+      const r = planJson(join(dir, 'apps/worker/fly.toml'), ['--limit', '100', '--scale', 'app=1', '--root', dir])
+      expect(r.type('app')).toMatchObject({connections: 7, server: 'node'})
+    }
+  })
+
   it('a compile to another file: ./dist/server stays unknown, 1', () => {
     const r = planJson(join(app({...base('dist/api'), Procfile: 'web: ./dist/server\n'}), 'Procfile'), ['--limit', '100', '--scale', 'web=1'])
     expect(r.type('web')).toMatchObject({connections: 1})
