@@ -356,6 +356,20 @@ const OCLIF_READ_JSON = "const contents = await (0, promises_1.readFile)(path, '
  */
 const OCLIF_RELOAD = 'if (isConfig(opts)) {'
 const oclifSameConfig = patchLine('oclif-same-config', /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]config\.js$/, OCLIF_RELOAD, `if (isConfig(opts) && opts._base === BASE && opts instanceof Config)\n            return opts;\n        ${OCLIF_RELOAD}`, 'reloads a Config with')
+/**
+ * oclif's runner (main.js) and its flag builders (flags.js) require its help module at their top
+ * level, which loads the help classes, their formatter, docopts and the root help (≈ 30 KB of
+ * oclif, and the ux modules they bring) on every run; a run that prints no help uses only two
+ * of its functions, getHelpFlagAdditions and normalizeArgv, which live in help/util.js (help/index.js
+ * re-exports them). main.js gets those two from help/util.js and loadHelpClass (what prints help)
+ * from help/index.js when it is first asked for; flags.js, which calls only loadHelpClass, the same.
+ * The build fails if either line changes.
+ */
+const OCLIF_HELP_REQUIRE = 'const help_1 = require("./help");'
+const oclifLazyHelpMain = patchLine('oclif-lazy-help-main', /[\\/]@oclif[\\/]core[\\/]lib[\\/]main\.js$/, OCLIF_HELP_REQUIRE, 'const help_1 = {getHelpFlagAdditions: require("./help/util").getHelpFlagAdditions, normalizeArgv: require("./help/util").normalizeArgv, get loadHelpClass() { return require("./help").loadHelpClass }};', 'requires its help with')
+const oclifLazyHelpFlags = patchLine('oclif-lazy-help-flags', /[\\/]@oclif[\\/]core[\\/]lib[\\/]flags\.js$/, OCLIF_HELP_REQUIRE, 'const help_1 = {get loadHelpClass() { return require("./help").loadHelpClass }};', 'requires its help with')
+const OCLIF_HANDLE_HELP_REQUIRE = 'const index_1 = require("../help/index");'
+const oclifLazyHelpHandle = patchLine('oclif-lazy-help-handle', /[\\/]@oclif[\\/]core[\\/]lib[\\/]errors[\\/]handle\.js$/, OCLIF_HANDLE_HELP_REQUIRE, 'const index_1 = {get Help() { return require("../help/index").Help }};', 'requires its help with')
 const oclifReadJson = patchLine('oclif-read-json', /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/, OCLIF_READ_JSON, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');", 'reads JSON with')
 
 // @ruby/prism (Ruby's parser: JavaScript around a WebAssembly module) is bundled, so that its
@@ -668,7 +682,7 @@ const cli = await esbuild.build({
   minifySyntax: !process.env.CONNCALC_NO_MINIFY,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [jsonParsed, lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, prismLoader, prismSerialized, prismWithoutVisitors, siblingBundles],
+  plugins: [jsonParsed, lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, oclifLazyHelpMain, oclifLazyHelpFlags, oclifLazyHelpHandle, prismLoader, prismSerialized, prismWithoutVisitors, siblingBundles],
   write: false,
 })
 
