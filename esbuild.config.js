@@ -370,6 +370,18 @@ const oclifLazyHelpMain = patchLine('oclif-lazy-help-main', /[\\/]@oclif[\\/]cor
 const oclifLazyHelpFlags = patchLine('oclif-lazy-help-flags', /[\\/]@oclif[\\/]core[\\/]lib[\\/]flags\.js$/, OCLIF_HELP_REQUIRE, 'const help_1 = {get loadHelpClass() { return require("./help").loadHelpClass }};', 'requires its help with')
 const OCLIF_HANDLE_HELP_REQUIRE = 'const index_1 = require("../help/index");'
 const oclifLazyHelpHandle = patchLine('oclif-lazy-help-handle', /[\\/]@oclif[\\/]core[\\/]lib[\\/]errors[\\/]handle\.js$/, OCLIF_HANDLE_HELP_REQUIRE, 'const index_1 = {get Help() { return require("../help/index").Help }};', 'requires its help with')
+/**
+ * oclif's cache.js requires its whole package.json (3.9 KB: scripts, dependencies, files …),
+ * which the bundle builds as an object literal at every start (≈ 0.5 M instructions), for its
+ * version alone (getOclifCoreMeta). It gets that version, read from the same file at build time.
+ */
+const oclifPackageVersion = {
+  name: 'oclif-package-version',
+  setup(build) {
+    build.onResolve({filter: /^@oclif\/core\/package\.json$/}, (args) => (/[\\/]@oclif[\\/]core[\\/]lib[\\/]cache\.js$/.test(args.importer) ? {namespace: 'oclif-package-version', path: args.path} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'oclif-package-version'}, () => ({contents: `module.exports = {version: ${JSON.stringify(fromOclif('@oclif/core/package.json').version)}}`, loader: 'js'}))
+  },
+}
 const oclifReadJson = patchLine('oclif-read-json', /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/, OCLIF_READ_JSON, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');", 'reads JSON with')
 
 // @ruby/prism (Ruby's parser: JavaScript around a WebAssembly module) is bundled, so that its
@@ -682,7 +694,7 @@ const cli = await esbuild.build({
   minifySyntax: !process.env.CONNCALC_NO_MINIFY,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [jsonParsed, lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, oclifLazyHelpMain, oclifLazyHelpFlags, oclifLazyHelpHandle, prismLoader, prismSerialized, prismWithoutVisitors, siblingBundles],
+  plugins: [jsonParsed, lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, oclifLazyHelpMain, oclifLazyHelpFlags, oclifLazyHelpHandle, oclifPackageVersion, prismLoader, prismSerialized, prismWithoutVisitors, siblingBundles],
   write: false,
 })
 
