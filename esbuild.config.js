@@ -154,6 +154,27 @@ module.exports = new Proxy({}, {
 }
 
 /**
+ * node:module for the two modules of conncalc's own that import it and that a Rails run loads: the
+ * Heroku API reader (createRequire, for the Heroku CLI's own API client) and util/v8-flags.ts
+ * (createRequire, when process.binding has no V8 flags) call it only in what a standalone run
+ * rarely does, but the import loaded it with the bundle: node:module, and with it Node's ES module
+ * loader and source-map modules (≈ 1 M instructions of a `conncalc plan`). In dist/cli.cjs they get
+ * a createRequire that requires node:module the first time it is called and returns what its
+ * createRequire returns. dist/main.js (an ES module, what the Heroku CLI loads) imports it as before.
+ */
+const LAZY_NODE_MODULE_IMPORTERS = /[\\/]src[\\/](io[\\/]heroku-api|util[\\/]v8-flags)\.ts$/
+const lazyNodeModule = {
+  name: 'lazy-node-module',
+  setup(build) {
+    build.onResolve({filter: /^node:module$/}, (args) => (LAZY_NODE_MODULE_IMPORTERS.test(args.importer) ? {namespace: 'lazy-node-module', path: args.path} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'lazy-node-module'}, () => ({
+      contents: 'export function createRequire(path) {\n  return require("node:module").createRequire(path)\n}\n',
+      loader: 'js',
+    }))
+  },
+}
+
+/**
  * node:tty for the packages that ask whether standard output or error is a terminal (chalk's and
  * debug's supports-color, debug): node:tty loads node:net and Node's streams (~6 M instructions of
  * a `conncalc plan`), which a run whose output is a pipe or a file (bin/code-cache.js's directStdio) otherwise never
@@ -694,7 +715,7 @@ const cli = await esbuild.build({
   minifySyntax: !process.env.CONNCALC_NO_MINIFY,
   outExtension: {'.js': '.cjs'},
   outdir: 'dist',
-  plugins: [jsonParsed, lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, oclifLazyHelpMain, oclifLazyHelpFlags, oclifLazyHelpHandle, oclifPackageVersion, prismLoader, prismSerialized, prismWithoutVisitors, siblingBundles],
+  plugins: [jsonParsed, lazyPackages, lazyDebug, lazyBuiltins, lazyTty, oclifWsl, oclifPlugin, oclifReadJson, oclifSameConfig, oclifLazyHelpMain, oclifLazyHelpFlags, oclifLazyHelpHandle, oclifPackageVersion, lazyNodeModule, prismLoader, prismSerialized, prismWithoutVisitors, siblingBundles],
   write: false,
 })
 

@@ -17,7 +17,10 @@
 'use strict'
 const {isAscii} = require('node:buffer')
 const {closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync} = require('node:fs')
-const {createRequire, Module} = require('node:module')
+// The module system's class as CommonJS hands it to every module (what node:module exports): requiring
+// node:module would load Node's ES module loader and source-map modules too (≈ 1 M instructions).
+const Module = module.constructor
+const {createRequire} = Module
 const {homedir, tmpdir} = require('node:os')
 const {dirname, join} = require('node:path')
 const {pathToFileURL} = require('node:url')

@@ -1,7 +1,9 @@
-import {readFileSync, readdirSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseSync} from 'oxc-parser'
-import {describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
 
 import {ROOT, runCli} from '../helpers/cli.js'
 
@@ -171,5 +173,30 @@ describe("start-up stays fast: Prism's tree walk by visitor, which conncalc does
     expect(cli).toContain('compactChildNodes(){')
     expect(cli).not.toContain('visitCallNode')
     expect(cli).not.toContain('childNodes(){')
+  })
+})
+
+describe('start-up stays fast: a Rails plan does not load node:module', () => {
+  // esbuild.config.js (lazyNodeModule): node:module loads Node's ES module loader and source-map modules with it.
+  // A preloaded script reports, at exit, the built-in modules the process loaded.
+  const work = mkdtempSync(join(tmpdir(), 'conncalc-lazy-test-'))
+  afterAll(() => rmSync(work, {force: true, recursive: true}))
+  const report = join(work, 'report.cjs')
+  writeFileSync(report, "process.on('exit', () => process._rawDebug('LOADED ' + process.moduleLoadList.join(',')))\n")
+  const loaded = (args: string[]): {code: null | number; modules: string[]; stdout: string} => {
+    const env = {...process.env, CONNCALC_CODE_CACHE: work, CONNCALC_PARSE_CACHE: '0', NO_COLOR: '1'}
+    const run = spawnSync(process.execPath, ['--require', report, join(ROOT, 'bin', 'run.js'), ...args], {cwd: ROOT, encoding: 'utf8', env})
+    const line = run.stderr.split('\n').find((l) => l.startsWith('LOADED ')) ?? ''
+    return {code: run.status, modules: line.slice('LOADED '.length).split(','), stdout: run.stdout}
+  }
+
+  it('plan on examples/rails: no node:module; --help still prints the help', () => {
+    const plan = loaded(['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1'])
+    expect(plan.code).toBe(0)
+    expect(plan.modules).toContain('NativeModule vm') // the report is there (else this test would pass vacuously)
+    expect(plan.modules).not.toContain('NativeModule module')
+    const help = loaded(['plan', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/^USAGE\n {2}\$ conncalc plan/m)
   })
 })
