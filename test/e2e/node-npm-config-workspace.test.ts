@@ -7,9 +7,11 @@
  * - api/package.json `start: node bin/api.js`, a pg Pool max 40: 40. Before: npm's default `node server.js` at the root,
  *   not there: 1*.
  * - The api also imports the shared db package for a constant; that package's exported `createPool` (an arrow function
- *   bound to a const, pg Pool max 25) is called only by jobs/bin/jobs.js, which the api process does not load: its 25 is
- *   counted starred, naming jobs/bin/jobs.js:3 (was counted unstarred, as if the api called it).
+ *   bound to a const, pg Pool max 25) is called only by jobs/bin/jobs.js, which the api process does not load and jobs'
+ *   start script runs (`node bin/jobs.js`): that pool is the jobs program's, not counted (40). A caller no script runs
+ *   (a module something else may load) keeps it counted, starred, naming jobs/bin/jobs.js:3 (65).
  */
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -40,8 +42,21 @@ describe('NPM_CONFIG_WORKSPACE selects the workspace `npm start` runs', () => {
     expect(t.databases).toEqual(['pg api/bin/api.js:2'])
   })
 
-  it('a pool in a db-package function only another process calls is counted starred, naming the caller', () => {
-    const t = fly(monorepo(["const {DATABASE_URL} = require('@tally/db')", "const pg = require('pg')", 'const pool = new pg.Pool({connectionString: DATABASE_URL, max: 40})', "require('http').createServer(async (_q, s) => s.end(String((await pool.query('select 1')).rowCount))).listen(8080)"].join('\n')))
+  const reachesDb = ["const {DATABASE_URL} = require('@tally/db')", "const pg = require('pg')", 'const pool = new pg.Pool({connectionString: DATABASE_URL, max: 40})', "require('http').createServer(async (_q, s) => s.end(String((await pool.query('select 1')).rowCount))).listen(8080)"].join('\n')
+
+  it('a pool in a db-package function only another program calls (jobs/bin/jobs.js, run by its start script) is not counted: 40', () => {
+    const dir = monorepo(reachesDb)
+    const t = fly(dir)
+    expect(t.connections).toBe(40)
+    expect(t.databases).toEqual(['pg api/bin/api.js:3'])
+    const r = planJson(join(dir, 'api/fly.toml'), ['--plan', 'standard-0', '--root', dir, '--scale', 'app=1'])
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({file: 'db/index.js', line: 5, message: expect.stringContaining('`createPool()` (db/index.js:4) makes it, and it is called only by code this process does not load, each a program of its own: jobs/bin/jobs.js:3 (jobs/package.json\'s "start" script runs it (`node bin/jobs.js`))')}))
+  })
+
+  it('called by a file no script runs (a module a framework may load): the 25 counted, starred, naming the caller: 65', () => {
+    const dir = monorepo(reachesDb)
+    writeFileSync(join(dir, 'jobs/package.json'), JSON.stringify({name: '@tally/jobs', dependencies: {'@tally/db': '*'}}, null, 2))
+    const t = fly(dir)
     expect(t.connections).toBe(65)
     const via = t.sources.threadsPerProcess.via ?? []
     expect(via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('`createPool()` (db/index.js:4), which the code conncalc read for this process does not call: it is called at jobs/bin/jobs.js:3')}))

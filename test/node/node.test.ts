@@ -421,6 +421,7 @@ describe('node analyzer', () => {
       '  const replica = new Pool({connectionString: process.env.DATABASE_REPLICA_URL, max: 6})',
       '  return {base, replica}',
       '}',
+      'export const client = getClient()',
     ].join('\n')
     const files = {'db.ts': src, 'package.json': pkg({pg: '^8.13.0'}), 'page.module.css': '.title { color: red }\n'}
     // No replica URL: the function returns at line 6; the replica pool (line 8) is named, not counted: 6.

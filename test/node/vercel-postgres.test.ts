@@ -60,10 +60,12 @@ describe('@vercel/postgres', () => {
       'package.json': pkg({'@vercel/postgres': version}),
       'server.mjs': [
         "import {sql} from '@vercel/postgres'",
-        'export async function find(id) {',
+        "import {createServer} from 'node:http'",
+        'async function find(id) {',
         '  const {rows} = await sql`select * from users where id = ${id}`',
         '  return rows[0]',
         '}',
+        'createServer(async (req, res) => res.end(JSON.stringify(await find(req.url.slice(1))))).listen(process.env.PORT)',
       ].join('\n'),
     })
     const now = await run('node server.mjs', files('^0.10.0'), onPlan)
@@ -72,7 +74,7 @@ describe('@vercel/postgres', () => {
     expect(describeSourced(now.threadsPerProcess)).toContain("@vercel/postgres's sql`…` tag (0.10.0)")
     expect(describeSourced(now.threadsPerProcess)).not.toContain('assumption')
     const before = await run('node server.mjs', files('0.3.2'), onPlan)
-    expect(pools(before)).toEqual([['vercel-postgres sql server.mjs:3', 10, 'DATABASE_URL']])
+    expect(pools(before)).toEqual([['vercel-postgres sql server.mjs:4 (called at server.mjs:7)', 10, 'DATABASE_URL']])
     expect(describeSourced(before.pools![0].pool)).toContain('before 0.4.0')
   })
 

@@ -28,7 +28,7 @@ import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
 import {usesExport} from './unqueried.js'
-import {closedImports, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
+import {closedImports, frameworkMayCall, programEntry, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -42,6 +42,7 @@ import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder, onceForFiles, searchedText} from '../../model/files.js'
+import type {FileReader} from '../../model/files.js'
 import {posix} from 'node:path'
 
 const REF = {
@@ -370,6 +371,22 @@ function unqueried(ctx: AnalyzerContext, m: JsModule, c: JsCall, modules: readon
   if (elsewhere.files.some((f) => read.has(f))) return undefined
   const files = elsewhere.files.length <= 2 ? elsewhere.files.join(' and ') : `${elsewhere.files.slice(0, 2).join(', ')} and ${elsewhere.files.length - 2} more`
   return {drop: false, why: `${made} is read by no code of its module, and no module this process reads imports or reads ${as} (${files} do${elsewhere.files.length === 1 ? 'es' : ''}, not read here): counted in case code conncalc does not read queries it; ${lazy}`}
+}
+
+/**
+ * Why a pool made in the body of the app function `fn`, which no module read for this process calls, opens no connection
+ * in this process, else undefined. `uses`: where the rest of the app's code (tests aside) calls or passes it on
+ * (unreached.ts usesOf). None: it is only defined, imported or re-exported (a package's migration helper, a factory
+ * its index exports), and its name is not one a framework calls itself. Else every such file is a program of its own (a
+ * package.json script runs it, or it has a #! line), which this process does not load: the pool is that program's.
+ */
+function uncalledHere(files: FileReader, fn: JsFunctionSites, uses: readonly {file: string; line: number}[]): string | undefined {
+  const made = `\`${fn.name}()\` (${fn.file}:${fn.line}) makes it`
+  if (uses.length === 0) return frameworkMayCall(fn.name) ? undefined : `${made}, and no code of the app calls it (it is only defined, imported or re-exported; tests aside): it opens no connection`
+  const programs = uses.map((u) => programEntry(files, u.file))
+  if (programs.some((p) => p === undefined)) return undefined
+  const at = uses.map((u, i) => `${u.file}:${u.line} (${programs[i]})`)
+  return `${made}, and it is called only by code this process does not load, each a program of its own: ${at.join('; ')}; that pool is theirs`
 }
 
 /**
@@ -892,6 +909,16 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
   const libs = new Set<string>()
   const {calls: built, maybe} = builtCalls(modules, diagnostics, libs)
   const add = (lib: string, file: string, c: JsCall, pool: Sourced<number>, server = serverOf(ctx, urlOf(c, lastDict(c.args)))): void => {
+    // Made in the body of a named function no code read for this process calls: where the rest of the app's code calls it.
+    const uses = !c.site && c.inFunction && c.within && !c.within.name.startsWith('new ') && view.count(c.within) === 0 ? usesOf(ctx.files, c.within) : 'unsure'
+    const use = uses === 'unsure' || uses.some((u) => modules.some((m) => m.file === u.file)) ? 'unsure' : uses[0]
+    const unused = uses === 'unsure' || use === 'unsure' ? undefined : uncalledHere(ctx.files, c.within!, uses)
+    if (unused) {
+      libs.add(lib)
+      diagnostics.push({code: 'unknown-config-value', file, line: c.line, message: `${ctx.processType}: the ${lib} pool made here is not counted: ${unused}`, processType: ctx.processType, severity: 'info'})
+      return
+    }
+
     // Options conncalc cannot see into: an unknown value, or what a function of the app or a library returns.
     const unread = c.args.find((a) => a.kind === 'unknown' || (isCall(a) && returnedBy(a) === a))
     if (!lastDict(c.args) && unread && !/^(drizzle|prisma|pg Client|vercel-postgres sql)/.test(lib)) {
@@ -924,15 +951,13 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       pool = {...pool, via: [...(pool.via ?? []), why]}
     }
 
-    // Made in the body of a named function that no code of the app calls (it is only defined, imported or re-exported: a
-    // migration helper a package exports): it opens only if code conncalc does not read calls it. Counted, and said.
-    const uses = !c.site && c.inFunction && c.within && !c.within.name.startsWith('new ') && view.count(c.within) === 0 ? usesOf(ctx.files, c.within) : 'unsure'
-    const use = uses === 'unsure' || uses.some((u) => modules.some((m) => m.file === u.file)) ? 'unsure' : uses[0]
+    // Made in the body of a named function that no code of the app calls, whose name a framework may call (a Next.js
+    // route's GET, a Lambda handler): it opens only if that framework calls it. Counted, and said.
     if (uses !== 'unsure' && uses.length === 0) {
-      const why = assumed(`made by \`${c.within!.name}()\` (${c.within!.file}:${c.within!.line}), which no code of the app conncalc read calls (it is only defined, imported or re-exported): counted as if something calls it once; if nothing in this process does, it opens no connection`)
+      const why = assumed(`made by \`${c.within!.name}()\` (${c.within!.file}:${c.within!.line}), which no code of the app conncalc read calls (it is only defined, imported or re-exported), and a framework may call a function of that name itself: counted as if something calls it once; if nothing in this process does, it opens no connection`)
       pool = {...pool, via: [...(pool.via ?? []), why]}
     } else if (use !== 'unsure') {
-      // Called only by code this process does not load (another process's entry, a script): counted, starred, said.
+      // Called only by code this process does not load, not all of it a program of its own (a route a framework may load): counted, starred, said.
       const why = assumed(`made by \`${c.within!.name}()\` (${c.within!.file}:${c.within!.line}), which the code conncalc read for this process does not call: it is called at ${use.file}:${use.line}, which this process does not load (another process's code?); counted as if this process called it once`)
       pool = {...pool, via: [...(pool.via ?? []), why]}
     }

@@ -263,3 +263,69 @@ export function usesOf(files: FileReader, fn: {file: string; line: number; name:
 
   return uses
 }
+
+/**
+ * Names of exported functions that frameworks call themselves, by name, from the module they load by its path (Next.js
+ * getServerSideProps, route handlers GET/POST/…, middleware and instrumentation's register; Remix and React Router loader
+ * and action; SvelteKit load and handle; AWS Lambda, Netlify and Vercel functions' handler; a module's default export):
+ * one no app code calls may still run in the process.
+ */
+const FRAMEWORK_CALLED = /^(?:default|handler|main|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|loader|action|clientLoader|clientAction|load|handle|middleware|register|getServerSideProps|getStaticProps|getStaticPaths|getInitialProps|generateStaticParams|generateMetadata)$/
+
+/** Whether a framework may call the function by its name though no app code does (FRAMEWORK_CALLED). */
+export const frameworkMayCall = (name: string): boolean => FRAMEWORK_CALLED.test(name)
+
+/** Node options that take the next word as their value (`node -r dotenv/config bin/x.js`, `node --import tsx x.ts`). */
+const VALUED_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-e', '--eval', '-p', '--print', '--env-file', '--conditions', '-C', '--title'])
+
+/** The file a script's command runs with node, tsx, ts-node or babel-node (as FILE_RUNNERS), if it runs one. */
+function scriptFile(command: string): string | undefined {
+  const words = command.trim().split(/\s+/).filter((w) => !/^\w+=/.test(w))
+  if (!FILE_RUNNERS.has(words[0] ?? '')) return undefined
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]
+    if (VALUED_OPTIONS.has(w)) i++
+    else if (!w.startsWith('-')) return w.replace(/^\.\//, '')
+  }
+
+  return undefined
+}
+
+/**
+ * How the app file `path` (from the app root) is a program's entry of its own, else undefined: a script of the
+ * package.json of its folder or a folder above runs it (`"start": "node bin/server.js"`, with node, tsx, ts-node or
+ * babel-node; a compiled `dist/…js` named for its `src/…ts`), or its first line is a `#!` line (an executable script).
+ * No module imports such a file: what only it calls runs in that program, not in a process that does not load it.
+ */
+export function programEntry(files: FileReader, path: string): string | undefined {
+  const up = files.within && !files.within.startsWith('..') ? files.within.split('/').map(() => '..').join('/') : ''
+  const fromRoot = (p: string): string => (up ? `${up}/${p}` : p)
+  const text = searchedText(files, fromRoot(path))
+  if (typeof text === 'string' && text.startsWith('#!')) return `${path} starts with a #! line: a program of its own`
+  const parts = path.split('/')
+  const bare = (p: string): string => p.replace(/\.[cm]?[jt]sx?$/, '')
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const dir = parts.slice(0, i).join('/')
+    const pkgPath = dir === '' ? 'package.json' : `${dir}/package.json`
+    const pkgText = files.read(fromRoot(pkgPath))?.text
+    if (pkgText === undefined) continue
+    let scripts: Record<string, unknown> = {}
+    try {
+      const data = JSON.parse(pkgText) as {scripts?: unknown}
+      if (data && typeof data.scripts === 'object' && data.scripts !== null) scripts = data.scripts as Record<string, unknown>
+    } catch {
+      continue
+    }
+
+    const rest = bare(parts.slice(i).join('/'))
+    // A compiled entry (`node dist/bin/x.js`) runs the output of this source file (`src/bin/x.ts`).
+    const same = (file: string): boolean => bare(file) === rest || bare(file).replace(/^(?:dist|build|out|lib)\//, 'src/') === rest
+    for (const [name, script] of Object.entries(scripts)) {
+      if (typeof script !== 'string') continue
+      const file = script.split(/&&|\|\||;/).map((cmd) => scriptFile(cmd)).find((f) => f !== undefined && same(f))
+      if (file) return `${pkgPath}'s "${name}" script runs it (\`${script.trim()}\`)`
+    }
+  }
+
+  return undefined
+}
