@@ -18,6 +18,8 @@ import {fromEnv} from '../model/source.js'
 import {parseYaml, type YamlPath} from '../util/yaml.js'
 
 export const RENDER_YAML_REF = 'https://render.com/docs/blueprint-spec'
+// "dockerContext — Build context handed to docker build — default: the directory containing the Dockerfile".
+export const RENDER_DOCKER_REF = 'https://render.com/tutorials/advanced-blueprint-patterns/docker-and-image-runtimes'
 
 /** A number of instances and where it was written. */
 export interface RenderCount {
@@ -37,7 +39,7 @@ export interface RenderDatabaseVar {
 
 export interface RenderService {
   /** A Docker runtime: the image built from `dockerfilePath` (default ./Dockerfile in rootDir) runs `dockerCommand` or its CMD. */
-  docker?: {command?: {line: number; text: string}; dockerfile: string}
+  docker?: {command?: {line: number; text: string}; /** `dockerContext`: the build context (default: the Dockerfile's folder). */ context?: string; dockerfile: string}
   /** Its own `{key, value}` envVars. */
   env: EnvEntry[]
   /** Its own envVars that take a value `fromDatabase`. */
@@ -175,7 +177,9 @@ export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml 
     if (pre) service.preDeploy = pre
     if (runtime === 'docker') {
       const command = text('dockerCommand')
-      service.docker = {dockerfile: scalar(s.dockerfilePath) ?? './Dockerfile', ...(command ? {command} : {})}
+      // dockerContext: the build context handed to docker build, default the Dockerfile's folder (RENDER_DOCKER_REF).
+      const context = scalar(s.dockerContext)?.trim()
+      service.docker = {dockerfile: scalar(s.dockerfilePath) ?? './Dockerfile', ...(command ? {command} : {}), ...(context ? {context} : {})}
     }
 
     if (runtime === 'image') service.image = isObject(s.image) ? (scalar(s.image.url) ?? 'an image') : 'an image'

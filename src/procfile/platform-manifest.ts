@@ -206,7 +206,9 @@ function renderCommand(files: FileReader, s: RenderService, path: string, diagno
   const root = s.rootDir
   if (s.image) return {command: s.image, cwd: root, file: path, line: s.line, unknownWhy: `${s.name} runs the prebuilt image ${s.image}, which is not in the repository`}
   if (s.docker) {
-    const image = readImage(files, posix.join(root, s.docker.dockerfile), chosen, new Map(), diagnostics)
+    // dockerContext is the build context (`COPY . .` copies it); without one, the Dockerfile's folder (readImage's default).
+    const context = s.docker.context === undefined ? undefined : posix.normalize(posix.join(root, s.docker.context)).replace(/^\.$|\/$/g, '')
+    const image = readImage(files, posix.join(root, s.docker.dockerfile), chosen, new Map(), diagnostics, context?.startsWith('..') ? undefined : context)
     const env = fromImage(image)
     const given = s.docker.command ? {file: path, line: s.docker.command.line, text: s.docker.command.text} : image.command ? {file: image.file, line: image.command.line, text: image.command.command} : undefined
     const slug = given && !image.unreadable ? herokuImported(files, image, given, s.name, diagnostics) : undefined
