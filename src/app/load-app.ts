@@ -31,7 +31,7 @@ import {namedBuildpacks} from '../platform/named-buildpacks.js'
 import {isMonorepoBuildpack, MONOREPO_REF, monorepoBase, monorepoWarning} from '../platform/monorepo-buildpack.js'
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
 import {dokkuScaleBesideFormation, parseDokkuScale} from '../platform/dokku-scale.js'
-import {FLY_CONFIG_VARIANT, isPlatformManifest, type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
+import {cfManifestOf, FLY_CONFIG_VARIANT, isPlatformManifest, type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
 
 export interface LoadOptions {
   appEnv?: string
@@ -559,8 +559,11 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
     return app
   }
 
+  // A Cloud Foundry manifest.yml (cf push reads it beside the Procfile): its command and instances are what CF runs.
+  const cf = cfManifestOf(files)
   if (hasProcfile) {
     notRead(manifests, PROCFILE_WINS)
+    if (cf) notRead([cf], `${PROCFILE_WINS}; it is a Cloud Foundry manifest, whose command and instances cf push uses over the Procfile's web line`, `to count what cf push runs, pass --procfile ${cf} (the Procfile's lines are read for processes it gives no command)`)
     // Dokku builds a root Dockerfile unless a buildpack builder is selected, and runs the Procfile in its image.
     const dokku = options.root === undefined && platform.dokku ? dokkuBuildsDockerfile(files, dokkuSignOf(platform)) : undefined
     const procfile = dokku ? readProcfile(procfilePath, options.reads) : undefined
@@ -576,6 +579,12 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
     const app = take(await platformManifestApp(files, manifests[0], folder, undefined, chosen))
     notRead(manifests.slice(1), `${manifests[0]} is read (conncalc reads one platform's file)`)
     if (files.exists('app.json')) notRead(['app.json'], `the app runs on ${app.platform} (${manifests[0]}): app.json's env and formation are Heroku's`, `if the app runs on Heroku, add the Procfile it runs (then app.json is read and ${manifests[0]} is not)`)
+    return app
+  }
+
+  if (cf) {
+    const app = take(await platformManifestApp(files, cf, folder, undefined, chosen))
+    if (files.exists('app.json')) notRead(['app.json'], `the app runs on ${app.platform} (${cf}): app.json's env and formation are Heroku's`, `if the app runs on Heroku, add the Procfile it runs (then app.json is read and ${cf} is not)`)
     return app
   }
 

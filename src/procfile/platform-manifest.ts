@@ -15,15 +15,17 @@ import type {Formation} from '../model/formation.js'
 import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 
 import {layer} from '../model/env.js'
-import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced} from '../model/source.js'
+import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced, type Sourced} from '../model/source.js'
 import {fromImage, inRepo, readImage, type StageChoice} from './container.js'
 import {parseProcfile} from './procfile.js'
 import {classifyRepositories} from '../platform/render-repo.js'
 import {parseRenderYaml, type RenderDatabaseVar, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
 import type {SameServerEvidence} from '../model/same-server.js'
+import {CF_MANIFEST_REF, CF_PROCESSES_REF, type CfProcess, looksLikeCfManifest, parseCfManifest} from '../platform/cf-manifest.js'
 import {FLY_PROCESSES_REF, FLY_SIZES_REF, FLY_TOML_REF, FLY_VM_REF, type FlyToml, flyPresetCpus, flyVmOf, parseFlyToml} from '../platform/fly-toml.js'
 
 export const RENDER_PLATFORM = 'Render'
+export const CF_PLATFORM = 'Cloud Foundry'
 export const FLY_PLATFORM = 'Fly.io'
 const RENDER_INSTANCE = {name: RENDER_PLATFORM, unit: 'instance'}
 const FLY_MACHINE = {name: FLY_PLATFORM, unit: 'Machine'}
@@ -57,7 +59,85 @@ const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRE
 export async function platformManifestApp(files: FileReader, path: string, folder?: string, only?: readonly string[], chosen?: StageChoice): Promise<ContainerError | ManifestApp> {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
-  return posix.basename(path).endsWith('.toml') ? flyApp(files, file.path, file.text, chosen) : renderApp(files, file.path, file.text, folder, only, chosen)
+  if (posix.basename(path).endsWith('.toml')) return flyApp(files, file.path, file.text, chosen)
+  return looksLikeCfManifest(file.text) ? cfApp(files, file.path, file.text) : renderApp(files, file.path, file.text, folder, only, chosen)
+}
+
+/** The Cloud Foundry manifest `cf push` reads from the app's folder when no -f names another. */
+export const CF_MANIFESTS = ['manifest.yml', 'manifest.yaml'] as const
+
+/** The app's Cloud Foundry manifest, when one of CF_MANIFESTS is there and lists applications. */
+export const cfManifestOf = (files: FileReader): string | undefined => CF_MANIFESTS.find((n) => looksLikeCfManifest(files.read(n)?.text ?? ''))
+
+const CF_INSTANCE = {name: CF_PLATFORM, unit: 'instance'}
+
+/** `512M`, `1G`, `1024MB`: megabytes. */
+function cfMegabytes(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(M|MB|G|GB|T|TB)$/i.exec(text.trim())
+  if (!m) return undefined
+  const unit = m[2][0].toUpperCase()
+  return Math.round(Number(m[1]) * (unit === 'M' ? 1 : unit === 'G' ? 1024 : 1024 * 1024))
+}
+
+/**
+ * A Cloud Foundry manifest (platform/cf-manifest.ts): each application's processes become process types (one application:
+ * named by their type, web, worker; several: the application's name for its web process, NAME-TYPE for the others), with
+ * the command the manifest gives, else the Procfile's line of that type (cf push runs it when no command is given), the
+ * manifest's env as their config vars, and `instances` as the formation.
+ */
+function cfApp(files: FileReader, path: string, text: string): ContainerError | ManifestApp {
+  const cf = parseCfManifest(text, path)
+  if (cf.error) return {error: `${path}:${cf.error.line}: ${cf.error.message}`, fix: `fix ${path}: cf push cannot read it either (${CF_MANIFEST_REF})`}
+  const diagnostics: Diagnostic[] = [...cf.diagnostics]
+  const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path)
+  const entries: ContainerEntry[] = []
+  const formation: Formation = new Map()
+  const several = cf.applications.length > 1
+  for (const app of cf.applications) {
+    const cwd = posix.join(dir, app.path).replace(/^\.$/, '')
+    const procfile = files.read(posix.join(cwd, 'Procfile'))
+    const procfileEntries = procfile ? parseProcfile(procfile.text, procfile.path).entries : []
+    const vars = app.env.length > 0 ? [layer(`${path} ${app.name} env`, app.env)] : []
+    if (app.envUnknown.length > 0) {
+      diagnostics.push({code: 'unknown-config-value', file: path, line: app.line, message: `${app.name}: env ${app.envUnknown.join(', ')} ${app.envUnknown.length === 1 ? 'is a variable' : 'are variables'} (\`((name))\`) that cf push fills in from --var or --vars-file: not known here`, severity: 'info'})
+    }
+
+    for (const p of app.processes) {
+      const name = several ? (p.type === 'web' ? app.name : `${app.name}-${p.type}`) : p.type
+      const fromProcfile = procfileEntries.find((e) => e.name === p.type)
+      const memoryMb = p.memory ? cfMegabytes(p.memory.value) : undefined
+      const machine = {
+        ...(memoryMb && p.memory ? {memoryMb: sourced(memoryMb, fromFile(path, p.memory.line))} : {}),
+        name: p.memory?.value ?? 'instance',
+        nproc: sourced(8, assumedOfType(`a Cloud Foundry instance sees the CPUs of the Diego cell it runs on, which ${path} does not say; 8 assumed (or --scale ${name}=N:SIZE)`)),
+        platform: CF_INSTANCE,
+      }
+      const base = {cwd, machine, name, ...(vars.length > 0 ? {vars} : {})}
+      if (app.docker) entries.push({...base, command: app.docker, file: path, line: app.line, unknownWhy: `${app.name} runs the Docker image ${app.docker}, which is not in the repository`})
+      else if (p.command) entries.push({...base, command: p.command.value, file: path, line: p.command.line, ...(/\(\([\w.-]+\)\)/.test(p.command.value) ? {unknownWhy: `${name}'s command holds a variable cf push fills in (\`((name))\`)`} : {})})
+      else if (fromProcfile) entries.push({...base, command: fromProcfile.command, file: procfile!.path, line: fromProcfile.line})
+      else entries.push({...base, command: app.buildpacks[0] ?? 'buildpack', file: path, line: p.line, unknownWhy: `${name} has no command in ${path} and no ${p.type} line in a Procfile: it runs the buildpack's own start command${app.buildpacks.length > 0 ? ` (${app.buildpacks.join(', ')})` : ''}, which conncalc does not know`})
+      formation.set(name, {quantity: cfInstances(p, name, path)})
+    }
+  }
+
+  if (entries.length === 0) return {error: `${path} lists no application`, fix: `add one under applications: (${CF_MANIFEST_REF}), or pass --procfile PATH naming what runs`}
+  diagnostics.push({
+    code: 'missing-config',
+    file: path,
+    fix: 'if the app runs on Heroku instead, add its Procfile; --scale NAME=N:SIZE sizes a type as a Heroku dyno instead',
+    message: `no Procfile: the process types are ${path}'s applications' processes (${entries.map((e) => e.name).join(', ')}), run by Cloud Foundry; ${NO_BUILDPACK}; each application's env is its config vars (${CF_MANIFEST_REF}, ${CF_PROCESSES_REF})`,
+    severity: 'info',
+  })
+  return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: CF_PLATFORM}
+}
+
+/** How many instances of a process cf push starts: the manifest's `instances`, else one for web ("By default, cf push deploys one instance"). */
+function cfInstances(p: CfProcess, name: string, path: string): Sourced<number> {
+  if (p.instances) return sourced(p.instances.value, fromFile(path, p.instances.line))
+  if (p.instancesUnknown) return sourced(1, assumedOfType(`${path}:${p.instancesUnknown.line}: instances is \`${p.instancesUnknown.value}\`, a value cf push fills in (--var, --vars-file); 1 assumed (say --scale ${name}=N)`))
+  if (p.type === 'web') return sourced(1, fromDefaultOfType(`cf push deploys one instance of ${name}: ${path} sets no instances`, CF_MANIFEST_REF))
+  return sourced(1, assumedOfType(`${path} does not say how many instances of ${name} run (cf scale sets it); 1 assumed (say --scale ${name}=N)`))
 }
 
 function renderApp(files: FileReader, path: string, text: string, folder?: string, only?: readonly string[], chosen?: StageChoice): ContainerError | ManifestApp {
