@@ -79,6 +79,19 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(describeSourced(other.pools![0].pool)).toContain('the app sets MaxConns at main.go:')
   })
 
+  it('`X.MaxConns = 1` in a file that does not import pgxpool (an SMTP pool\'s settings) is not a pgxpool cap: the database/sql pool whose SetMaxOpenConns cannot be read is starred', async () => {
+    const mod = 'module example.com/mailer\n\ngo 1.22\n\nrequire (\n\tgithub.com/jmoiron/sqlx v1.4.0\n\tgithub.com/lib/pq v1.10.9\n)\n'
+    const db = ['package main', 'import (', '\t"github.com/jmoiron/sqlx"', '\t_ "github.com/lib/pq"', ')', 'func initDB(c Config) *sqlx.DB {', '\tdb := sqlx.MustConnect("postgres", c.DSN)', '\tdb.SetMaxOpenConns(c.MaxOpen)', '\treturn db', '}'].join('\n')
+    const smtp = ['package main', 'import "net/smtp"', 'type SMTPSettings struct {', '\tMaxConns int', '}', 'func testSMTP(req *SMTPSettings) {', '\treq.MaxConns = 1', '\t_ = smtp.SendMail', '}'].join('\n')
+    const main = ['package main', 'type Config struct {', '\tDSN string', '\tMaxOpen int', '}', 'func main() {', '\tinitDB(Config{})', '}'].join('\n')
+    const a = await run('bin/mailer', {'db.go': db, 'go.mod': mod, 'main.go': main, 'smtp.go': smtp})
+    expect(a.pools?.map((p) => p.database)).not.toContainEqual(expect.stringContaining('pgxpool'))
+    // No pool known: one connection per thread, the thread count the assumption that names db.go:8.
+    expect(a.threadsPerProcess.value).toBe(1)
+    expect(describeSourced(a.threadsPerProcess)).toContain('SetMaxOpenConns at db.go:8 cannot be read')
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'db.go', line: 8}))
+  })
+
   it('an os.Getenv string with the app\'s own `if x == "" { x = "7" }`: the fallback when unset, the env when set; starred when app.json requires it', async () => {
     const mod = 'module example.com/depot\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n'
     const src = [

@@ -858,6 +858,7 @@ function collectPrefixes(root: TsNode, file: GoFile): void {
 }
 
 function collect(root: TsNode, file: GoFile, out: GoCode): void {
+  const pgxpoolFile = [...file.imports.values()].some(isPgxpool)
   const stack: TsNode[] = [root]
   while (stack.length > 0) {
     const n = stack.pop()!
@@ -886,7 +887,9 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
           out.opened.push({file: file.path, lib: 'pgxpool', line: line(n), value: file.evaluate(url)})
         }
       }
-    } else if (n.type === 'assignment_statement') {
+    } else if (n.type === 'assignment_statement' && pgxpoolFile) {
+      // `X.MaxConns = n` is pgxpool.Config's only in a file that imports pgxpool (to parse or name the config): other
+      // libraries have a MaxConns too (an SMTP or HTTP client pool's settings).
       const left = n.childForFieldName('left')?.namedChildren ?? []
       const right = n.childForFieldName('right')?.namedChildren ?? []
       for (const [i, l] of left.entries()) {
