@@ -321,12 +321,16 @@ export function readImage(files: FileReader, dockerfile: string, target: StageCh
 const PHP_FPM_IMAGE = /^(?:docker\.io\/)?(?:library\/)?php:\S*fpm/
 const PHP_IMAGE_REF = 'https://github.com/docker-library/php/blob/master/Dockerfile-linux.template'
 
-/** The command a known base image runs when the Dockerfile sets neither CMD nor ENTRYPOINT (the official php:*-fpm: php-fpm), said. */
+/** The official php:*-apache images end with `CMD ["apache2-foreground"]` (Apache with mod_php, languages/php/apache-prefork.ts). */
+const PHP_APACHE_IMAGE = /^(?:docker\.io\/)?(?:library\/)?php:\S*apache/
+
+/** The command a known base image runs when the Dockerfile sets neither CMD nor ENTRYPOINT (the official php:*-fpm: php-fpm; php:*-apache: apache2-foreground), said. */
 function baseCommand(stage: DockerStage, path: string, diagnostics: Diagnostic[]): {command: string; line: number} | undefined {
   const base = stage.baseImage ?? stage.base
-  if (!PHP_FPM_IMAGE.test(base)) return undefined
-  diagnostics.push({code: 'missing-config', file: path, line: stage.line, message: `${path} sets no CMD: its base image ${base} runs \`php-fpm\` (its own CMD, ${PHP_IMAGE_REF})`, severity: 'info'})
-  return {command: 'php-fpm', line: stage.line}
+  const command = PHP_FPM_IMAGE.test(base) ? 'php-fpm' : PHP_APACHE_IMAGE.test(base) ? 'apache2-foreground' : undefined
+  if (!command) return undefined
+  diagnostics.push({code: 'missing-config', file: path, line: stage.line, message: `${path} sets no CMD: its base image ${base} runs \`${command}\` (its own CMD, ${PHP_IMAGE_REF})`, severity: 'info'})
+  return {command, line: stage.line}
 }
 
 /**

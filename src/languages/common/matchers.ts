@@ -16,6 +16,7 @@ import {NODE_PROGRAMS} from '../node/programs.js'
 import {appCliCommand, djceleryArgs, flaskDevServer, flaskSubcommand, manageCommand, manageFramework, manageInvocation, pythonProgram, pythonScript} from '../python/program.js'
 import {readFlag} from './argv.js'
 import {phpWorker} from '../php/php-command.js'
+import {isPhpApache} from '../php/apache-prefork.js'
 import {programName} from './setting.js'
 import {versionAtLeast} from '../../util/version.js'
 import {filesUnder} from '../../model/files.js'
@@ -84,8 +85,10 @@ export const isJvm: Matcher = (cmd, ctx) =>
   (/^(\.\/)?build\/install\/[^/]+\/bin\/[^/]+$/.test(cmd.argv[0] ?? '') && (ctx.files.exists('build.gradle') || ctx.files.exists('build.gradle.kts')))
 /** sbt-native-packager's start script as the Scala buildpack stages it (`target/universal/stage/bin/NAME`), or Play 2.2's `target/start`, in an sbt app. */
 export const isPlay: Matcher = (cmd, ctx) => /^(\.\/)?target\/(universal\/stage\/bin\/[^/]+|start)$/.test(cmd.argv[0] ?? '') && (ctx.files.exists('build.sbt') || ctx.files.exists('project/build.properties'))
-export const isPhp: Matcher = (cmd) => {
+export const isPhp: Matcher = (cmd, ctx) => {
   const name = programName(cmd.argv[0])
+  // Apache with mod_php in an official php:*-apache image (php/apache-prefork.ts).
+  if (isPhpApache(cmd.argv, ctx.image?.image.baseImage)) return true
   return name === 'heroku-php-apache2' || name === 'heroku-php-nginx' || (name.startsWith('php-fpm') && /^php-fpm(\d+(\.\d+)?)?$/.test(name)) || phpWorker(cmd.argv) !== undefined
 }
 /** Files the Go buildpack detects a Go app by (bin/detect): modules, dep, godep, govendor, glide. */

@@ -16,6 +16,7 @@ import {analyzePhpWorker} from './workers.js'
 import {anotherDatabase} from '../common/database-drivers.js'
 import {laravelDatabase} from './laravel-database.js'
 import {imageFpmChildren} from './fpm-pools.js'
+import {imagePreforkWorkers, isPhpApache} from './apache-prefork.js'
 import {autotuneChildren, fpmMemoryLimit} from './fpm-memory-limit.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
@@ -117,13 +118,13 @@ export const php: ServerAnalyzer = {
     if (worker) return onLaravelDatabase(ctx, analyzePhpWorker(ctx, worker))
 
     // In a container image no buildpack sizes PHP-FPM: its own pool files do (fpm-pools.ts).
-    const children = imageFpmChildren(ctx) ?? (isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : herokuChildren(ctx))
+    const children = imageFpmChildren(ctx) ?? imagePreforkWorkers(ctx) ?? (isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : herokuChildren(ctx))
     return onLaravelDatabase(ctx, {
       diagnostics: children.diagnostics,
       language: 'php',
       processesPerDyno: children.value,
       server: programName(ctx.command.argv[0]),
-      threadsPerProcess: sourced(1, fromDefault('a PHP-FPM child serves one request at a time with at most one PDO connection per DSN', PDO)),
+      threadsPerProcess: sourced(1, fromDefault(`a ${isPhpApache(ctx.command.argv, ctx.image?.image.baseImage) ? 'prefork Apache (mod_php)' : 'PHP-FPM'} child serves one request at a time with at most one PDO connection per DSN`, PDO)),
     })
   },
   id: 'php',
