@@ -446,9 +446,11 @@ const VIA = /^\s*#\s+via\b/m
 /**
  * Packages that depend on a PostgreSQL driver themselves (their setup files list psycopg2, aiopg or asyncpg: channels_postgres
  * aiopg before 1.1, psycopg after; GINO and asyncpgsa asyncpg), and Prisma's Python client, whose query engine (a Rust
- * binary it downloads) speaks to PostgreSQL with no DB-API driver.
+ * binary it downloads) speaks to PostgreSQL with no DB-API driver. pgcli, the PostgreSQL shell an app may install beside
+ * itself, and its pgspecial install psycopg2 (pgcli < 4: `"psycopg2 >= 2.8"`, `"pgspecial>=1.11.8"` in setup.py) or psycopg
+ * (pgcli 4): pass-culture/pass-culture-api imports psycopg2 that only pgcli==2.2.0 in its requirements.txt brings.
  */
-const PG_META = new Set(['django-toolbelt', 'apache-airflow-providers-postgres', 'dagster-postgres', 'prefect', 'sqlalchemy-redshift', 'django-tenants', 'django-tenant-schemas', 'channels-postgres', 'gino', 'asyncpgsa', 'prisma'].map(normal))
+const PG_META = new Set(['django-toolbelt', 'apache-airflow-providers-postgres', 'dagster-postgres', 'prefect', 'sqlalchemy-redshift', 'django-tenants', 'django-tenant-schemas', 'channels-postgres', 'gino', 'asyncpgsa', 'prisma', 'pgcli', 'pgspecial'].map(normal))
 
 /**
  * A Python app whose installed dependency files list no database driver at all: neither a PostgreSQL one

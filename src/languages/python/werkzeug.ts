@@ -135,11 +135,31 @@ async function flaskRun(ctx: AnalyzerContext, app: string | undefined, args: str
 
 const FLASK_APP_RUN = /(^|\.)Flask\(\)\.run$/
 
-async function appRun(ctx: AnalyzerContext, script: string): Promise<Settings | Diagnostic> {
+/** What `python script.py` runs when its `.run(` calls are none of them a Flask app's: a script (script.ts). */
+const NOT_FLASK = 'not-flask'
+
+async function appRun(ctx: AnalyzerContext, script: string): Promise<Settings | Diagnostic | typeof NOT_FLASK> {
   const diagnostics: Diagnostic[] = []
   const project = new PythonProject(ctx, scriptRoot(script))
   const module = await project.load(script)
   const run = module?.calls.find((c) => FLASK_APP_RUN.test(c.callee))
+  // Every `.run(…)` is a function of one of the app's own modules (`remote_import.run(procedure_id)` in a scheduled job,
+  // `from app.jobs import sync` … `sync.run()`): nothing there is a Flask app's run(), the script is read as a script.
+  const runs = module?.calls.filter((c) => /(^|\.)run$/.test(c.callee)) ?? []
+  // The modules the script imports, by the name it calls them by (`from a.jobs import sync`: sync and a.jobs.sync).
+  const imported = new Map<string, string>()
+  for (const i of module?.imports ?? []) {
+    if (i.level !== 0) continue
+    if (Array.isArray(i.names) && i.names.length > 0) for (const n of i.names) for (const k of [n, `${i.module}.${n}`]) imported.set(k, `${i.module}.${n}`)
+    else imported.set(i.module, i.module)
+  }
+
+  const ownModule = (callee: string): boolean => {
+    const path = imported.get(callee.slice(0, -'.run'.length))
+    return path !== undefined && project.resolve(path, 0, script) !== undefined
+  }
+
+  if (!run && runs.length > 0 && runs.every((c) => ownModule(c.callee))) return NOT_FLASK
   if (!run) {
     return {
       code: 'unknown-command',
@@ -165,6 +185,7 @@ export const werkzeug: ServerAnalyzer = {
     const settings = found.kind === 'flask-script' ? await flaskScript(ctx, found.args, found.command, found.script)
       : found.kind === 'flask-run' ? await flaskRun(ctx, found.app, found.args, found.script)
       : await appRun(ctx, found.script)
+    if (settings === NOT_FLASK) return script.analyze(ctx)
     if ('code' in settings) {
       // `.run(` of another server the script starts in code (a gunicorn BaseApplication subclass's run()): that server.
       if (found.kind === 'app-run') {
