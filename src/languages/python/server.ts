@@ -13,10 +13,7 @@ import {hookWritesRequirements, noPythonDriver, notPostgresql} from '../common/d
 import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
-import {walkModules} from '../../util/walk.js'
-import {parsePython} from './parse.js'
-import {pythonVersion} from './python-version.js'
-import {type Rejected, rejectedSyntax} from './rejected-syntax.js'
+import {modelsBeforeSetup, rejectedAtStart} from './import-failures.js'
 import {serverNotInstalled} from './installed.js'
 import {type EntryRoots, startedThreadExtras, startsIn, threadStarts, WEB_SERVERS} from './import-threads.js'
 import {consoleScripts} from './program.js'
@@ -82,7 +79,7 @@ const caps = (p: PoolEntry, perThread: Source): boolean => p.pool.source !== per
 export async function pythonAnalysis(given: PythonServerInput): Promise<ServerAnalysis> {
   // A module Python cannot find is said first: what it would import is then unknown.
   const missing = withMissingModule(given)
-  const input = withMissingServer(missing === given ? await withRejectedModule(given) : missing)
+  const input = withMissingServer(missing === given ? await withImportFailure(given) : missing)
   const {ctx} = input
   const eventLoop = input.threads === 'event-loop'
   const perRequest = typeof input.threads === 'object' && 'kind' in input.threads ? input.threads : undefined
@@ -355,59 +352,18 @@ function withMissingModule(input: PythonServerInput): PythonServerInput {
   return exitsAtStart(input, `${what}: Python raises ModuleNotFoundError and the process exits at start (${IMPORT_REF})`, fix, `${what}: the process would exit at start; counted as if the module were installed`)
 }
 
-// "[SyntaxError] may occur in an import statement": a module that does not compile fails the import that runs it.
-const SYNTAX_ERROR_REF = 'https://docs.python.org/3/library/exceptions.html#SyntaxError'
-
 /**
- * A module the server imports at start (the modules it is given, and what they import at their top level, outside
- * a try body or an undecided `if`) that the app's Python does not compile (rejected-syntax.ts): the import raises
- * SyntaxError and the process exits at start, so it holds no connection while it crash-loops. Said, and counted as
- * if it ran, starred.
+ * The server's import of the app fails at start (import-failures.ts: a module the app's Python does not compile, a
+ * Django model made before django.setup()): the process exits at start, so it holds no connection while it
+ * crash-loops. Said, and counted as if it ran, starred.
  */
-async function withRejectedModule(input: PythonServerInput): Promise<PythonServerInput> {
-  const {files} = input.ctx
-  const entries = input.entries.filter((e) => files.exists(e))
+async function withImportFailure(input: PythonServerInput): Promise<PythonServerInput> {
+  const entries = input.entries.filter((e) => input.ctx.files.exists(e))
   if (entries.length === 0) return input
-  const version = pythonVersion(files)
-  const importer = new Map<string, {file: string; line: number}>()
-  let hit: {file: string; rejected: Rejected} | undefined
-  await walkModules(
-    entries,
-    async (path) => {
-      const text = hit ? undefined : files.read(path)?.text
-      if (text === undefined) return undefined
-      const rejected = rejectedSyntax(await parsePython(path, text), version)
-      if (rejected) {
-        hit = {file: path, rejected}
-        return undefined
-      }
-
-      return input.project.load(path)
-    },
-    (m, path) =>
-      m.imports
-        .filter((imp) => !imp.within && !imp.guarded)
-        .flatMap((imp) => {
-          const targets = [input.project.resolve(imp.module, imp.level, path), ...(Array.isArray(imp.names) ? imp.names.map((n) => input.project.resolve(imp.module ? `${imp.module}.${n}` : n, imp.level, path)) : [])]
-          for (const t of targets) if (t && !importer.has(t) && t !== path) importer.set(t, {file: path, line: imp.line})
-          return targets
-        }),
-  )
-  if (!hit) return input
-  const {file, rejected} = hit
-  const chain: string[] = []
-  for (let f = file, seen = new Set<string>(); importer.has(f) && !seen.has(f) && !entries.includes(f); f = importer.get(f)!.file) {
-    seen.add(f)
-    const by = importer.get(f)!
-    chain.unshift(`${by.file}:${by.line} imports ${f}`)
-  }
-
-  const runs = version ? `${rejected.by} (${version.file}:${version.line})` : `${rejected.by} (the buildpack's default; the app names no version)`
-  const what = `${input.server} imports ${file}${chain.length > 0 ? ` (${chain.join(', ')})` : ''}, which ${runs} does not compile: ${file}:${rejected.line}: ${rejected.what}`
-  const newer = typeof rejected.kind === 'object' ? rejected.kind.newer : undefined
-  const also = newer && version ? `, or ask for Python 3.${newer} or later in ${version.file}` : rejected.kind === 'python2' ? ' (the code is Python 2: port it to Python 3)' : ''
-  const fix = `fix ${file}:${rejected.line} so that ${rejected.by} compiles it (\`python -m py_compile ${file}\` shows the error)${also}`
-  return exitsAtStart(input, `${what}: the import raises SyntaxError (${SYNTAX_ERROR_REF}) and the process exits at start; conncalc counts it as if it ran`, fix, `${what}: the process would exit at start; counted as if it ran`)
+  // Only a server that imports the ASGI/WSGI module itself (not manage.py's commands, which set Django up first).
+  const failed = (await rejectedAtStart(input.project, input.ctx.files, entries, input.server)) ?? (WEB_SERVERS.has(input.server) ? await modelsBeforeSetup(input.project, entries, input.server) : undefined)
+  if (!failed) return input
+  return exitsAtStart(input, `${failed.what}: ${failed.raises} and the process exits at start; conncalc counts it as if it ran`, failed.fix, `${failed.what}: the process would exit at start; counted as if it ran`)
 }
 
 /** A server whose app module Python cannot import: said at the command line (missing-config), the process counted as if it ran, starred with `countedAs`. */
