@@ -98,7 +98,11 @@ export function budgetProcess(model: ProcessModel): ProcessBudget {
   // Extras checked out of a pool are capped by it; the others come on top.
   const outside = noExtras ? 0 : outsideExtras(model)
   const extraPerDyno = model.extrasPerDyno.length === 0 ? 0 : extraTotal(countedExtras(model.extrasPerDyno, model))
-  const connectionsPerProcess = model.pools.length === 0 ? threads + extraPerProcess : expectedFromPools(model.pools, threads, noExtras ? undefined : inPoolDemand(model)) + outside
+  // Every pool the process opens is on another server (both URLs known, other hosts; a var of its own): its threads'
+  // connections go there, and only the extras that use no pool of its own can reach this one.
+  const elsewhere = model.pools.length === 0 && model.otherServerPools.length > 0
+  const poolless = elsewhere && !noExtras ? extraTotal(countedExtras(model.extrasPerProcess, model).filter((x) => !x.inPool)) : 0
+  const connectionsPerProcess = elsewhere ? poolless : model.pools.length === 0 ? threads + extraPerProcess : expectedFromPools(model.pools, threads, noExtras ? undefined : inPoolDemand(model)) + outside
   const ceilingOnly = {
     dyno: model.extrasPerDyno.length === 0 ? 0 : extraTotal(ceilingOnlyExtras(model.extrasPerDyno, model)),
     process: noExtras ? 0 : extraTotal(ceilingOnlyExtras(model.extrasPerProcess, model)),
@@ -106,7 +110,7 @@ export function budgetProcess(model: ProcessModel): ProcessBudget {
   // A process with no thread that uses the database (celery beat's file scheduler, SQLite settings) checks nothing out
   // of its pools: only what an eager pool opens anyway (minOpen) can be held, not the whole pool.
   const kept = pool !== null && threads === 0 ? sum(model.pools.map((p) => Math.min(p.minOpen?.value ?? 0, p.pool.value))) : pool
-  const ceilingPerProcess = (kept === null ? threads + extraPerProcess : kept + outside) + ceilingOnly.process
+  const ceilingPerProcess = (elsewhere ? poolless : kept === null ? threads + extraPerProcess : kept + outside) + ceilingOnly.process
   const pooler = model.serverConnectionsPerDyno?.count.value
   const minOpen = model.serverConnectionsPerDyno?.minOpen?.value ?? 0
   const clients = processes * connectionsPerProcess + extraPerDyno

@@ -278,6 +278,8 @@ export function renderExplain(report: Report, width?: number): string[] {
     const pools = m.pools.length === 0
       ? p.threadsPerProcess === 0
         ? '0 (no PostgreSQL connection)'
+        : m.otherServerPools.length > 0
+          ? '0 (its pools are on another server)'
         : `${p.threadsPerProcess} (${m.eventLoop ? 'one connection' : 'one per thread'}, no pool known)`
       : m.pools
           .map((e) => {
@@ -287,7 +289,7 @@ export function renderExplain(report: Report, width?: number): string[] {
             return e.minOpen ? `max(${used}, ${Math.min(e.minOpen.value, e.pool.value)} kept open)` : used
           })
           .join(' + ')
-    out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? `${p.extraPerProcess} extra` : `${outside} extra outside the pool`} = ${p.connectionsPerProcess}`)
+    out.push(`  connections per process = ${pools} + ${m.pools.length === 0 ? `${m.otherServerPools.length > 0 ? p.connectionsPerProcess : p.extraPerProcess} extra` : `${outside} extra outside the pool`} = ${p.connectionsPerProcess}`)
     out.push(
       m.serverConnectionsPerDyno
         ? `  connections per ${unit ?? 'dyno'} = min(${m.serverConnectionsPerDyno.count.value}, ${m.serverConnectionsPerDyno.minOpen ? `max(${m.serverConnectionsPerDyno.minOpen.value} kept open, ` : ''}${p.processesPerDyno} × ${p.connectionsPerProcess}${p.extraPerDyno ? ` + ${p.extraPerDyno}` : ''} clients${m.serverConnectionsPerDyno.minOpen ? ')' : ''}) = ${p.connectionsPerDyno} (${m.serverConnectionsPerDyno.reason})`
@@ -298,8 +300,9 @@ export function renderExplain(report: Report, width?: number): string[] {
     const perDyno = !m.serverConnectionsPerDyno && only.dyno ? ` + ${only.dyno} per ${unit ?? 'dyno'}` : ''
     // No thread uses the pools: only the connections an eager pool keeps open can be held.
     const idle = p.poolPerProcess !== null && p.threadsPerProcess === 0
-    const held = idle ? `no thread checks out of the pool (${p.poolPerProcess}): ${p.ceilingPerProcess - outside - only.process} kept open` : `pool ${p.poolPerProcess ?? p.threadsPerProcess}`
-    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (${held} + ${p.poolPerProcess === null ? p.extraPerProcess : outside}${only.process ? ` + ${only.process}` : ''} per process${perDyno} if every connection is held)`)
+    const elsewhere = m.pools.length === 0 && m.otherServerPools.length > 0
+    const held = idle ? `no thread checks out of the pool (${p.poolPerProcess}): ${p.ceilingPerProcess - outside - only.process} kept open` : elsewhere ? 'no pool on this server' : `pool ${p.poolPerProcess ?? p.threadsPerProcess}`
+    out.push(`  ceiling = ${p.dynos} × ${p.ceilingPerDyno} = ${p.ceiling} (${held} + ${elsewhere ? p.ceilingPerProcess - only.process : p.poolPerProcess === null ? p.extraPerProcess : outside}${only.process ? ` + ${only.process}` : ''} per process${perDyno} if every connection is held)`)
   }
 
   const b = report.budget

@@ -6,8 +6,16 @@
  * passed where the app connects: `Sequel.connect(url, max_connections: 10)`, hanami-model's
  * `adapter :sql, url, max_connections: 10`, a `?max_connections=` in the URL. A thread waits for
  * a connection when all are out (PoolTimeout after 5 s), so a process holds min(threads, pool).
+ *
+ * Which server: the URL the app's `Sequel.connect` calls read. When every such call this process makes (a
+ * block-form `Sequel.connect(url) { |db| … }` disconnects at the block's end; one under an `if` that is false here
+ * never runs) reads the same env var and it is not the platform's (DCL-Metrics/dcl-metrics-be's
+ * `FAT_BOY_DATABASE = Sequel.connect(ENV['FAT_BOY_DATABASE_URL'])`), the pool is keyed by that var
+ * (util/pg-url.ts serverOfUrlVar): model/other-server.ts then counts it on the plan, starred and named, when nothing
+ * else in the process connects to DATABASE_URL, or on the server its value names.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
+import type {PoolEntry} from '../../model/process.js'
 import {filesUnder} from '../../model/files.js'
 import {assumed, fromDefault, fromFile, sourced, type Sourced} from '../../model/source.js'
 import type {AnalyzerContext} from '../common/types.js'
@@ -17,6 +25,7 @@ import {appConstantCalls, appMethodHashValue} from './app-constants.js'
 import {entryEnvLayer} from './entry-env.js'
 import {rubyScript} from './ruby-script-command.js'
 import {parseRuby, type RubyNode} from './prism.js'
+import {PLATFORM_DATABASE_URLS, serverOfUrlVar} from '../../util/pg-url.js'
 
 const THREADED_POOL = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/connection_pool/threaded.rb'
 
@@ -142,6 +151,59 @@ async function splatValue(ctx: AnalyzerContext, file: string, text: string, at: 
   return sourced(v.value, fromFile(found.file, found.line), [fromFile(file, at.line), ...v.via])
 }
 
+/** `ENV["X"]`, `ENV.fetch("X")`, `ENV.fetch("X", …)`, `ENV["X"] || …`: the var a URL argument reads, else undefined. */
+function urlVarOf(P: Awaited<ReturnType<typeof parseRuby>>['prism'], node: RubyNode | undefined): string | undefined {
+  if (node instanceof P.OrNode) return urlVarOf(P, node.left)
+  if (!(node instanceof P.CallNode) || !(node.receiver instanceof P.ConstantReadNode) || node.receiver.name !== 'ENV') return undefined
+  const key = node.arguments_?.arguments_[0]
+  return (node.name === '[]' || node.name === 'fetch') && key instanceof P.StringNode ? key.unescaped.value : undefined
+}
+
+/**
+ * The env var every `Sequel.connect` this process makes reads its URL from, when it is one var and not the platform's
+ * (see the header); undefined otherwise (none read, DATABASE_URL among them, several, or one conncalc cannot read).
+ */
+async function connectUrlVar(ctx: AnalyzerContext, files: readonly string[]): Promise<{file: string; line: number; name: string} | undefined> {
+  const found: {file: string; line: number; name: string | undefined}[] = []
+  for (const file of files) {
+    const text = ctx.files.read(file)?.text
+    if (!text?.includes('Sequel.connect')) continue
+    const parsed = await parseRuby(file, text)
+    if (parsed.errors.length > 0) return undefined
+    const P = parsed.prism
+    // An `if`/`unless` decided here runs one branch; an undecided one, either.
+    const decide = async (predicate: RubyNode): Promise<boolean | undefined> => {
+      const v = (await evaluateRubySnippet(parsed.textOf(predicate), {appEnv: ctx.appEnv, env: ctx.env, file, firstLine: parsed.lineOf(predicate.location.startOffset)})).value
+      return v.kind === 'known' ? v.value !== null && v.value !== false : undefined
+    }
+
+    const visit = async (node: RubyNode | null | undefined): Promise<void> => {
+      if (!node) return
+      if (node instanceof P.IfNode || node instanceof P.UnlessNode) {
+        const cond = await decide(node.predicate)
+        const then = node.statements
+        const otherwise = node instanceof P.IfNode ? node.subsequent : node.elseClause
+        const runsThen = cond === undefined || cond === node instanceof P.IfNode
+        if (runsThen) await visit(then)
+        if (cond === undefined || !runsThen) await visit(otherwise)
+        return
+      }
+
+      if (node instanceof P.CallNode && node.name === 'connect' && node.receiver && parsed.textOf(node.receiver).replace(/^::/, '') === 'Sequel' && !node.block) {
+        found.push({file, line: parsed.lineOf(node.location.startOffset), name: urlVarOf(P, node.arguments_?.arguments_[0])})
+      }
+
+      for (const child of node.compactChildNodes()) await visit(child)
+    }
+
+    await visit(parsed.program)
+  }
+
+  const names = new Set(found.map((f) => f.name))
+  const [only] = names
+  return names.size === 1 && only !== undefined && !PLATFORM_DATABASE_URLS.test(only) ? {...found[0], name: only} : undefined
+}
+
 /** The Sequel pool each process of the app opens: the max_connections the app passes, else Sequel's default 4. */
 export async function analyzeSequelPool(given: AnalyzerContext): Promise<DatabaseYmlAnalysis> {
   const diagnostics: Diagnostic[] = []
@@ -196,5 +258,9 @@ export async function analyzeSequelPool(given: AnalyzerContext): Promise<Databas
   }
 
   pool ??= sourced(4, fromDefault(`Sequel ${ctx.versions.sequel} default max_connections (the app passes none)`, THREADED_POOL))
-  return {diagnostics, otherServerPools: [], pools: [{database: 'primary', library: 'sequel', pool, server: PRIMARY_SERVER}], primary: 'primary'}
+  // The URL the app connects Sequel with: another var than the platform's is keyed by it (model/other-server.ts places it).
+  const url = await connectUrlVar(ctx, script ? [script, ...rootFiles.filter((f) => f !== script), ...under.filter((f) => f !== script)] : [...rootFiles, ...under])
+  const server = url ? serverOfUrlVar(url.name, ctx.env) : PRIMARY_SERVER
+  const entry: PoolEntry = {database: 'primary', library: 'sequel', pool: url ? {...pool, via: [...(pool.via ?? []), fromFile(url.file, url.line)]} : pool, server}
+  return server === PRIMARY_SERVER ? {diagnostics, otherServerPools: [], pools: [entry], primary: 'primary'} : {diagnostics, otherServerPools: [entry], pools: [], primary: 'primary'}
 }
