@@ -58,6 +58,7 @@ const PROGRAM_GEMS: Record<string, string> = {
   rainbows: 'rainbows',
   resque: 'resque',
   'resque-pool': 'resque-pool',
+  rpush: 'rpush',
   shoryuken: 'shoryuken',
   sidekiq: 'sidekiq',
   sneakers: 'sneakers',

@@ -4,7 +4,7 @@ import {actionCable} from '../languages/ruby/action-cable.js'
 import {messageBus} from '../languages/ruby/message-bus.js'
 import {goodJob, goodJobAsync} from '../languages/ruby/good-job.js'
 import {lazyAnalyzer} from './lazy.js'
-import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isPythonCliCommand, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isKarafka, isRacecar, isBackburner, isRackupWebrick, isShoryuken, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
+import {isCelery, isDaphne, isWaitress, isDelayedJob, isDjangoCommand, isDotnet, isDramatiq, isElixir, isFalcon, isGo, isGranian, isOpenFga, isRust, isGunicorn, isPythonScript, isPythonCliCommand, isHueyConsumer, isHypercorn, isJvm, isPlay, isNode, isPassenger, isPhp, isQue, isResque, isKarafka, isRacecar, isBackburner, isRpush, isRackupWebrick, isShoryuken, isRq, isSpinach, isThin, isUvicorn, isUwsgi, isWerkzeug} from '../languages/common/matchers.js'
 import {newRelic} from '../languages/ruby/new-relic.js'
 import {puma} from '../languages/ruby/puma.js'
 import {migrationTool, release, toolWords} from './release.js'
@@ -57,6 +57,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('karafka', isKarafka, async () => (await import('../languages/ruby/kafka-beanstalk.js')).karafka),
   lazyAnalyzer('racecar', isRacecar, async () => (await import('../languages/ruby/kafka-beanstalk.js')).racecar),
   lazyAnalyzer('backburner', isBackburner, async () => (await import('../languages/ruby/kafka-beanstalk.js')).backburner),
+  lazyAnalyzer('rpush', isRpush, async () => (await import('../languages/ruby/rpush.js')).rpush),
   // Before rails-process: `rails tailwindcss:watch` is a task that builds assets, not one that uses the database.
   noDatabase,
   lazyAnalyzer('rails-process', (cmd) => isRailsProcess(cmd.argv), async () => (await import('../languages/ruby/rails-process.js')).railsProcess),

@@ -402,3 +402,22 @@ describe('Sidekiq capsules and swarm', () => {
     expect(swarm.sources.processesPerDyno.source).toMatchObject({kind: 'env', name: 'SIDEKIQ_COUNT'})
   })
 })
+
+// Rpush's daemon (rpush/rpush lib/rpush/daemon/feeder.rb, dispatcher_loop.rb, app_runner.rb): the feeder in the main
+// thread and `app.connections` dispatcher threads per app each keep a connection until they stop; the apps are rows of
+// rpush_apps (connections defaults to 1), so one app with one dispatcher is assumed: 2, starred.
+describe('Rpush', () => {
+  it('`rpush start -f`: feeder + one dispatcher = 2 (assumed) on the pool; config.client = :redis holds none', async () => {
+    const r = await planFixture('rpush-daemon', {scale: ['web=1', 'push=1', 'redispush=1']})
+    expect(r.type('push').server).toBe('rpush')
+    expect(counts(r.type('push'))).toEqual([1, 2, 2, 2])
+    expect(isAssumption(r.type('push').sources.threadsPerProcess)).toBe(true)
+    expect(describeSourced(r.type('push').sources.threadsPerProcess)).toContain('rpush_apps')
+    expect(counts(r.type('redispush'))).toEqual([1, 0, 0, 0])
+    expect(describeSourced(r.type('redispush').sources.threadsPerProcess)).toContain('config/rpush_redis.rb:2')
+    expect(r.diagnostics.filter((d) => d.code === 'unknown-command')).toEqual([])
+    // A pool of 1 caps the two threads.
+    const small = await planFixture('rpush-daemon', {env: ['DB_POOL=1'], scale: ['web=0', 'push=1', 'redispush=0']})
+    expect(counts(small.type('push'))).toEqual([1, 2, 1, 1])
+  })
+})

@@ -30,6 +30,7 @@ const SERVERS = new Map<string, readonly string[] | undefined>([
   ['shoryuken', ['start']],
   ['karafka', ['server', 'swarm']],
   ['backburner', undefined],
+  ['rpush', ['start']],
   ['gunicorn', undefined],
   ['uvicorn', undefined],
   ['hypercorn', undefined],

@@ -193,6 +193,8 @@ export const isResque: Matcher = (cmd) => (['rake', 'rails'].includes(programNam
 export const isQueRakeTask = (argv: readonly string[]): boolean => ['rails', 'rake'].includes(programName(argv[0])) && argv.slice(1).includes('que:work')
 /** `shoryuken`, `shoryuken start …` (bin/shoryuken's default task); not `shoryuken sqs …` (the queue CLI) nor `version`/`help`. */
 export const isShoryuken: Matcher = (cmd) => programName(cmd.argv[0]) === 'shoryuken' && !['sqs', 'version', 'help'].includes(cmd.argv[1] ?? '')
+/** Rpush's daemon, `rpush start` (not `push`, `stop`, `status`, `init`, `version`: ruby/rpush.ts). */
+export const isRpush: Matcher = (cmd) => programName(cmd.argv[0]) === 'rpush' && cmd.argv[1] === 'start'
 export const isQue: Matcher = (cmd) => programName(cmd.argv[0]) === 'que' || isQueRakeTask(cmd.argv)
 
 /** A Backburner work task: `backburner:work`, `backburner:simple:work`, `backburner:forking:work`, … (ruby/kafka-beanstalk.ts). */
