@@ -51,6 +51,7 @@ import {daemonizes, neverReturns} from '../languages/common/long-running.js'
 import {makeRun, type MakeRun} from './makefile.js'
 import {compiledBinary} from './compiled-binary.js'
 import {copiedPath, type ImageFiles} from '../model/image-files.js'
+import {fpmDaemonizes} from '../languages/php/fpm-pools.js'
 import {posix} from 'node:path'
 
 /** One process the script leaves running in the dyno. */
@@ -1172,7 +1173,8 @@ class ScriptReader {
     const command = compiled ? {...parsed, argv: ['bun', compiled.entry, ...parsed.argv.slice(1)], raw: `bun ${compiled.entry}`} : parsed
     if (compiled) this.diagnostics.push({code: 'missing-config', file: ctx.file, line, message: `${this.processType}: ${split.command.argv[0]} is the Bun executable ${compiled.script.file}:${compiled.script.line}'s \`${compiled.script.name}\` script compiles from ${compiled.entry} (bun build --compile): read as \`bun ${compiled.entry}\` in ${compiled.script.file.replace(/\/?package\.json$/, '') || 'the app root'}`, processType: this.processType, severity: 'info'})
     // A server that daemonizes itself (`php-fpm -D`, then `nginx -g 'daemon off;'`) runs on beside what the script runs next.
-    if (bg || daemonizes(command.argv)) {
+    // PHP-FPM with neither -F nor -D follows its config's daemonize (yes unless the image says no: php/fpm-pools.ts).
+    if (bg || daemonizes(command.argv) || (this.image !== undefined && fpmDaemonizes(command.argv, this.image) === true)) {
       state.background.push(proc(command, true))
     } else {
       this.setCandidate(state, proc(command, false))
@@ -1321,6 +1323,8 @@ class ScriptReader {
     state.candidate = p
     // A server or worker waited for (`good_job start; …`) never returns: nothing after it starts, as after `exec`.
     if (!this.inSequence && neverReturns(p.command.argv) !== undefined) state.done = true
+    // PHP-FPM whose config keeps it in the foreground (the official image's daemonize = no, or -F) never returns either.
+    if (!this.inSequence && this.image !== undefined && fpmDaemonizes(p.command.argv, this.image) === false) state.done = true
   }
 
   /**

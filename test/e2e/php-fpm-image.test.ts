@@ -17,6 +17,9 @@
  *     /etc/php/8.2/fpm/pool.d/www.conf (max_children 7): 7.
  *   php-fpm -D (daemonizes, returns) then `nginx -g 'daemon off;'`, from a script and on a shell-form CMD: PHP-FPM runs
  *     beside nginx, 11 (before: nginx was the process and PHP-FPM a command that had finished: 0, silently).
+ *   Alpine's php82-fpm run as `php-fpm82` (no -F, no -D) then `exec php82 artisan queue:work` in a script: php-fpm.conf's
+ *     daemonize defaults to yes (php-src php-fpm.conf.in), so PHP-FPM forks away and the worker runs beside it, 6 + 1 = 7
+ *     (before: 1*, php-fpm82 taken as finished, php82 unknown); with `daemonize = no` copied in: 6, the worker never runs.
  *   FROM acme/php-nginx:2 (an image whose config conncalc cannot see), CMD php-fpm: 5, starred and warned.
  *   The same php-fpm on a buildpack dyno (Procfile `web: heroku-php-nginx public/`): still autotune's 4.
  */
@@ -99,6 +102,17 @@ describe('PHP-FPM in a container image: the pools in the image', () => {
     expect(script.type('app').connections).toBe(11)
     const line = app1(official('COPY deploy/www.conf /usr/local/etc/php-fpm.d/www.conf').replace('CMD ["php-fpm"]', `CMD php-fpm --daemonize && nginx -g 'daemon off;'`), pool)
     expect(line.type('app').connections).toBe(11)
+  })
+
+  it("Alpine's php82-fpm started with neither -F nor -D in a script: it daemonizes (php-fpm.conf's daemonize defaults to yes), so the queue worker after it runs too, 6 + 1; with daemonize = no copied in, it stays in front and the worker never starts, 6", () => {
+    // Before: php-fpm82 was taken as a command that finished and php82 (Alpine's PHP CLI) as an unknown program: 1*.
+    const alpine = (...lines: string[]): string => ['FROM alpine:3.19', 'RUN apk add --no-cache php82 php82-fpm php82-pdo_pgsql', 'WORKDIR /var/www/html', 'COPY . .', 'COPY deploy/www.conf /etc/php82/php-fpm.d/www.conf', ...lines, 'CMD ["sh", "deploy/start.sh"]', ''].join('\n')
+    const files = {'deploy/start.sh': '#!/bin/sh\nphp-fpm82\nexec php82 artisan queue:work\n', 'deploy/www.conf': '[www]\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 6\n'}
+    const both = app1(alpine(), files)
+    expect(both.type('app').connections).toBe(7)
+    expect(both.type('app').server).toBe('artisan-queue')
+    const front = app1(alpine('COPY deploy/php-fpm.conf /etc/php82/php-fpm.conf'), {...files, 'deploy/php-fpm.conf': '[global]\ndaemonize = no\ninclude=/etc/php82/php-fpm.d/*.conf\n'})
+    expect(front.type('app').connections).toBe(6)
   })
 
   it("a base image whose PHP-FPM config conncalc cannot see: 5, starred and warned naming the image", () => {

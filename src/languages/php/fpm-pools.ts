@@ -15,6 +15,7 @@ import {posix} from 'node:path'
 
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {AnalyzerContext} from '../common/types.js'
+import type {FileReader} from '../../model/files.js'
 
 import {copiedFile, type ImageFiles, imageFile, imageFolderFiles} from '../../model/image-files.js'
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -82,6 +83,41 @@ function options(argv: readonly string[]): {conf?: string; prefix?: string} {
   }
 
   return out
+}
+
+/**
+ * Whether PHP-FPM started without -F/-D (`php-fpm82` in a start script) forks into the background: php-fpm.conf's
+ * [global] `daemonize`, "Default Value: yes" (php-src sapi/fpm/php-fpm.conf.in), which the official php:*-fpm images set
+ * to no in zz-docker.conf and Alpine's and Debian's packages leave commented (`;daemonize = yes`). Read from the image's
+ * config files as they load: the main config, then its pool folder's files in name order (the last value wins).
+ * Undefined when the command is not PHP-FPM or its config cannot be seen.
+ */
+export function fpmDaemonizes(argv: readonly string[], at: {files: FileReader; image: ImageFiles}): boolean | undefined {
+  const prog = programName(argv[0])
+  if (!/^php-fpm(\d+(\.\d+)?)?$/.test(prog)) return undefined
+  const rest = argv.slice(1)
+  if (rest.some((a) => a === '-F' || a === '--nodaemonize')) return false
+  if (rest.some((a) => a === '-D' || a === '--daemonize')) return true
+  const {files, image} = at
+  const layout = layoutOf(prog, image)
+  if (!layout || options(argv).conf) return undefined
+  const poolDir = posix.dirname([...layout.defaults.keys()].find((k) => k.endsWith('/www.conf')) ?? '/usr/local/etc/php-fpm.d/www.conf')
+  const names = [...new Set([...[...layout.defaults.keys()].filter((k) => posix.dirname(k) === poolDir).map((k) => posix.basename(k)), ...imageFolderFiles(image, files, poolDir)])].filter((n) => n.endsWith('.conf')).sort()
+  let daemonize = true
+  for (const abs of [layout.conf, ...names.map((n) => posix.join(poolDir, n))]) {
+    const found = imageFile(image, files, abs)
+    const text = found?.kind === 'copied' ? files.read(found.path)?.text : found?.kind === 'written' ? (found.path ? files.read(found.path)?.text : undefined) : layout.defaults.get(abs)
+    let global = true
+    for (const raw of (text ?? '').split('\n')) {
+      const line = raw.trim()
+      const section = /^\[([^\]]+)\]/.exec(line)?.[1]
+      if (section !== undefined) global = section.trim().toLowerCase() === 'global'
+      const m = global ? /^daemonize\s*=\s*"?(\w+)"?/i.exec(line) : null
+      if (m) daemonize = /^(yes|on|true|1)$/i.test(m[1])
+    }
+  }
+
+  return daemonize
 }
 
 interface Pool {

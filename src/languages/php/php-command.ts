@@ -8,8 +8,11 @@ import {programName} from '../common/setting.js'
 const PHP_VALUE_OPTIONS = new Set(['-d', '-c', '-z'])
 
 /** The script and its arguments of a `php …` command: `php -d x=1 artisan horizon` → artisan, [horizon]. */
+/** PHP's CLI: `php`, or a distribution's versioned name (Alpine's php82, Debian's php8.2). */
+export const isPhpCli = (name: string): boolean => /^php(\d+(\.\d+)?)?$/.test(name)
+
 export function phpScript(argv: readonly string[]): {args: string[]; script: string} | undefined {
-  if (programName(argv[0]) !== 'php') return undefined
+  if (!isPhpCli(programName(argv[0]))) return undefined
   let i = 1
   while (i < argv.length && argv[i].startsWith('-')) i += PHP_VALUE_OPTIONS.has(argv[i]) ? 2 : 1
   const script = argv[i]
@@ -21,7 +24,7 @@ export type PhpWorkerKind = 'artisan-command' | 'builtin-server' | 'console-comm
 
 /** Which framework worker a command is, if it is one; `php -S host:port` is PHP's built-in web server. */
 export function phpWorker(argv: readonly string[]): PhpWorkerKind | undefined {
-  if (programName(argv[0]) === 'php' && argv.slice(1).some((a) => a === '-S' || /^-S\S/.test(a))) return 'builtin-server'
+  if (isPhpCli(programName(argv[0])) && argv.slice(1).some((a) => a === '-S' || /^-S\S/.test(a))) return 'builtin-server'
   const php = phpScript(argv)
   // `artisan` may be run directly (it has a php shebang): `./artisan horizon`.
   const direct = programName(argv[0]) === 'artisan' ? {args: argv.slice(1), script: 'artisan'} : undefined
