@@ -8,7 +8,11 @@ import type {FileReader} from '../../model/files.js'
 import type {PythonProject} from './modules.js'
 import type {PyImport, PyModule} from './values.js'
 
+import {posix} from 'node:path'
+
+import {gitIgnoredBy} from '../../util/git-ignore.js'
 import {walkModules} from '../../util/walk.js'
+import {settingsModule} from './django.js'
 import {parsePython} from './parse.js'
 import {pythonVersion} from './python-version.js'
 import {rejectedSyntax} from './rejected-syntax.js'
@@ -30,7 +34,7 @@ const APPS_READY_REF = 'https://github.com/django/django/blob/main/django/apps/r
 // importing code that may import ORM models."
 const CHANNELS_ASGI_REF = 'https://channels.readthedocs.io/en/latest/deploying.html'
 
-type Importer = Map<string, {file: string; line: number}>
+type Importer = Map<string, {file: string; how?: string; line: number}>
 
 /** Where an import leads in the app: the module and, for `from pkg import name`, the submodule the name may be. */
 function targets(project: PythonProject, imp: PyImport, from: string): (string | undefined)[] {
@@ -73,7 +77,7 @@ function chainTo(file: string, importer: Importer, start: readonly string[]): st
   for (let f = file, seen = new Set<string>(); importer.has(f) && !seen.has(f) && !start.includes(f); f = importer.get(f)!.file) {
     seen.add(f)
     const by = importer.get(f)!
-    chain.unshift(`${by.file}:${by.line} imports ${f}`)
+    chain.unshift(`${by.file}:${by.line} ${by.how ?? 'imports'} ${f}`)
   }
 
   return chain
@@ -160,4 +164,68 @@ export async function modelsBeforeSetup(project: PythonProject, entries: string[
   }
 
   return undefined
+}
+
+// gunicorn util.import_app, Django's import_module(DJANGO_SETTINGS_MODULE): importlib, which fails on a missing module.
+const IMPORT_REF = 'https://docs.python.org/3/library/importlib.html#importlib.import_module'
+
+/** The files an import would be, in the app, when it resolves nowhere: relative to the importer, or under an app package. */
+function wouldBe(project: PythonProject, imp: PyImport, from: string): string[] {
+  const rel = imp.module.split('.').filter(Boolean).join('/')
+  if (imp.level > 0) {
+    let dir = posix.dirname(from)
+    for (let i = 1; i < imp.level; i++) dir = posix.dirname(dir)
+    const base = dir === '.' ? '' : `${dir}/`
+    return rel ? [`${base}${rel}.py`, `${base}${rel}/__init__.py`] : []
+  }
+
+  // `import settings.local` / `from proj.settings.local import *`: its package is the app's.
+  const top = imp.module.split('.')[0]
+  const pkg = imp.module.includes('.') ? project.resolve(top) : undefined
+  if (!pkg) return []
+  const root = pkg.endsWith('/__init__.py') ? pkg.slice(0, -`${top}/__init__.py`.length) : pkg.slice(0, -`${top}.py`.length)
+  return [`${root}${rel}.py`, `${root}${rel}/__init__.py`]
+}
+
+/**
+ * A module the server imports at start (the modules it is given, what they import at their top level, and the Django
+ * settings module they set Django up with) imports, unguarded, a module of the app's own packages that is not in the
+ * repository because .gitignore keeps it out (front_alerts' `from .local import *`, settings/local.py ignored by a `*` pattern): a
+ * developer's own file, never pushed, so the import raises ModuleNotFoundError on a dyno. Not said when a build hook
+ * (bin/pre_compile, bin/post_compile) or a Dockerfile may write it.
+ */
+export async function gitignoredAtStart(project: PythonProject, files: FileReader, entries: string[], env: {get(n: string): {value: string} | undefined}, server: string): Promise<ImportFailure | undefined> {
+  const importer: Importer = new Map()
+  const seeds = [...entries]
+  const loaded = (await Promise.all(entries.map((e) => project.load(e)))).filter((m): m is PyModule => m !== undefined)
+  const setup = loaded.flatMap((m) => m.calls.filter((c) => !c.within && !c.conditional && DJANGO_SETUP.test(c.callee)).map((c) => ({c, m})))[0]
+  const settings = setup ? settingsModule(project, loaded, env) : undefined
+  const settingsFile = settings ? project.resolve(settings) : undefined
+  if (setup && settingsFile && !seeds.includes(settingsFile)) {
+    seeds.push(settingsFile)
+    importer.set(settingsFile, {file: setup.m.file, how: `sets Django up (${setup.c.callee.split('.').at(-1)}()), which imports the settings module ${settings},`, line: setup.c.line})
+  }
+
+  const hit = await firstAtStart(project, seeds, importer, async (path) => {
+    const m = await project.load(path)
+    for (const imp of m?.imports.filter(runsAtImport) ?? []) {
+      if (targets(project, imp, path).some(Boolean)) continue
+      for (const candidate of wouldBe(project, imp, path)) {
+        const by = gitIgnoredBy(files, candidate)
+        if (by) return {by, candidate, imp}
+      }
+    }
+
+    return undefined
+  })
+  if (!hit) return undefined
+  if (['bin/pre_compile', 'bin/post_compile'].some((f) => files.exists(f)) || files.list('').some((f) => /^Dockerfile/.test(f) && (files.read(f)?.text ?? '').includes(posix.basename(hit.found.candidate)))) return undefined
+  const {by, candidate, imp} = hit.found
+  const chain = chainTo(hit.file, importer, entries)
+  const named = imp.level > 0 ? '.'.repeat(imp.level) + imp.module : imp.module
+  return {
+    fix: `if the dynos set what makes the code import another module (an env var an \`if\` around line ${imp.line} reads), pass it (--env NAME=VALUE, or --env-file with \`heroku config -s\`); else commit the module the dynos need, or guard the import (try: … except ImportError: pass)`,
+    raises: `on a dyno the import raises ModuleNotFoundError (${IMPORT_REF})`,
+    what: `${server} imports ${hit.file}${chain.length > 0 ? ` (${chain.join(', ')})` : ''}, whose line ${imp.line} imports ${named}: ${candidate} is not in the repository, ${by} keeps it out of git (a developer's own file, never pushed)`,
+  }
 }

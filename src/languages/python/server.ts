@@ -13,7 +13,7 @@ import {hookWritesRequirements, noPythonDriver, notPostgresql} from '../common/d
 import {appPools} from './app-pools.js'
 import {channelsPostgresExtras} from './channels-postgres.js'
 import {maxOf} from '../../util/numbers.js'
-import {modelsBeforeSetup, rejectedAtStart} from './import-failures.js'
+import {gitignoredAtStart, modelsBeforeSetup, rejectedAtStart} from './import-failures.js'
 import {serverNotInstalled} from './installed.js'
 import {type EntryRoots, startedThreadExtras, startsIn, threadStarts, WEB_SERVERS} from './import-threads.js'
 import {consoleScripts} from './program.js'
@@ -361,7 +361,11 @@ async function withImportFailure(input: PythonServerInput): Promise<PythonServer
   const entries = input.entries.filter((e) => input.ctx.files.exists(e))
   if (entries.length === 0) return input
   // Only a server that imports the ASGI/WSGI module itself (not manage.py's commands, which set Django up first).
-  const failed = (await rejectedAtStart(input.project, input.ctx.files, entries, input.server)) ?? (WEB_SERVERS.has(input.server) ? await modelsBeforeSetup(input.project, entries, input.server) : undefined)
+  const web = WEB_SERVERS.has(input.server)
+  const failed =
+    (await rejectedAtStart(input.project, input.ctx.files, entries, input.server)) ??
+    (web ? await modelsBeforeSetup(input.project, entries, input.server) : undefined) ??
+    (await gitignoredAtStart(input.project, input.ctx.files, entries, input.ctx.env, input.server))
   if (!failed) return input
   return exitsAtStart(input, `${failed.what}: ${failed.raises} and the process exits at start; conncalc counts it as if it ran`, failed.fix, `${failed.what}: the process would exit at start; counted as if it ran`)
 }
