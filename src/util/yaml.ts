@@ -108,6 +108,24 @@ export function parseYaml(text: string, file: string): YamlResult {
   return result
 }
 
+/**
+ * The documents of a YAML stream, split at its `---` lines, each with the line it starts after (add it to a line
+ * number found in the document's text). A stream of one document is one.
+ */
+export function yamlDocuments(text: string): {start: number; text: string}[] {
+  const lines = text.split('\n')
+  const docs: {start: number; text: string}[] = []
+  let start = 0
+  for (let i = 0; i <= lines.length; i++) {
+    if (i === lines.length || /^---\s*$/.test(lines[i])) {
+      docs.push({start, text: lines.slice(start, i).join('\n')})
+      start = i + 1
+    }
+  }
+
+  return docs
+}
+
 /** Where parses are kept between runs: the parse cache (io/parse-cache.ts), as for Prism's. */
 let store: ParseStore | undefined
 

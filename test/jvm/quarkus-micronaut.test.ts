@@ -95,6 +95,19 @@ describe('Micronaut: datasources.NAME.maximum-pool-size (fixture micronaut-hikar
  * no JDBC extension. application.properties (ordinal 250) sets reactive.max-size 30; application.yaml (255) sets 12,
  * and 3 only under %dev.
  */
+describe('Micronaut: an application.yml of several documents (`---`)', () => {
+  it("each document is read, a later one's keys over an earlier's (YamlPropertySourceLoader.processInput: loadAll, then processMap each): 8, not unparsable", async () => {
+    const root = fileURLToPath(new URL('../fixtures/micronaut-hikari/', import.meta.url))
+    const yml = ['micronaut:', '  application:', '    name: inventory', '---', 'datasources:', '  default:', '    url: ${JDBC_DATABASE_URL}', '    driverClassName: org.postgresql.Driver', '    maximumPoolSize: 6', '---', 'datasources:', '  default:', '    maximumPoolSize: 8', ''].join('\n')
+    const files = {'build.gradle': readFileSync(join(root, 'build.gradle'), 'utf8'), 'src/main/resources/application.yml': yml}
+    const a = await jvm.analyze(ctxFor('java -jar build/libs/inventory-0.1-all.jar', {files: memoryFiles(files)}))
+    // Before: the yaml package's one-document parse refused the stream (unparsable-config) and Hikari's default 10 was used.
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unparsable-config')
+    expect(a.pools!.map((p) => p.pool.value)).toEqual([8])
+    expect(a.pools![0].pool.source).toMatchObject({file: 'src/main/resources/application.yml', kind: 'file', line: 13})
+  })
+})
+
 describe('Quarkus: reactive pools and application.yaml (fixture quarkus-reactive-yaml)', () => {
   const fixtureFiles = (): Record<string, string> => {
     const root = fileURLToPath(new URL('../fixtures/quarkus-reactive-yaml/', import.meta.url))

@@ -28,7 +28,7 @@ import type {AnalyzerContext} from '../common/types.js'
 import {jvmUrlServer} from './url-server.js'
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {filesUnder} from '../../model/files.js'
-import {parseYaml} from '../../util/yaml.js'
+import {parseYaml, yamlDocuments} from '../../util/yaml.js'
 import {type Expanded, expandPlaceholders, parseProperties} from './properties.js'
 import {append} from '../../util/arrays.js'
 
@@ -74,6 +74,8 @@ class Layers {
   constructor(
     private readonly ctx: AnalyzerContext,
     private readonly normalize: (key: string) => string,
+    /** The framework reads every document of a YAML stream (Micronaut). */
+    private readonly multiDocument = false,
   ) {}
 
   private readonly props = new Map<string, {source: Source; value: string}>()
@@ -107,14 +109,19 @@ class Layers {
       append(this.diagnostics, parsed.diagnostics)
       for (const p of parsed.properties) put(p.key, p.value, fromFile(path, p.line))
     } else {
-      const y = parseYaml(file.text, path)
-      append(this.diagnostics, y.diagnostics)
-      const walk = (v: unknown, at: string[]): void => {
-        if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, [...at, k])
-        else if (v !== null && v !== undefined && typeof v !== 'object') put(at.join('.'), String(v), fromFile(path, y.lineOf(at) ?? 1))
-      }
+      // A stream of several documents (`---`): each is read in turn, a later one's keys over an earlier's, as Micronaut's
+      // YamlPropertySourceLoader.processInput does (`yaml.loadAll(input)`, then processMap of each Map into one;
+      // micronaut-core inject/src/main/java/io/micronaut/context/env/yaml/YamlPropertySourceLoader.java).
+      for (const doc of this.multiDocument ? yamlDocuments(file.text) : [{start: 0, text: file.text}]) {
+        const y = parseYaml(doc.text, path)
+        append(this.diagnostics, y.diagnostics.map((d) => ({...d, line: d.line === undefined ? undefined : d.line + doc.start})))
+        const walk = (v: unknown, at: string[]): void => {
+          if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, [...at, k])
+          else if (v !== null && v !== undefined && typeof v !== 'object') put(at.join('.'), String(v), fromFile(path, (y.lineOf(at) ?? 1) + doc.start))
+        }
 
-      walk(y.value, [])
+        walk(y.value, [])
+      }
     }
 
     this.files.push(new Map([...plain, ...profiled]))
@@ -264,7 +271,7 @@ function deducesEnvironments(ctx: AnalyzerContext, layers: Layers): boolean {
 }
 
 export function micronautPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; notCounted: string[]; pools: PoolEntry[]} {
-  const layers = new Layers(ctx, (k) => k.split('.').map(micronautKey).join('.'))
+  const layers = new Layers(ctx, (k) => k.split('.').map(micronautKey).join('.'), true)
   layers.systemProperties(javaWords(ctx))
   const named = (layers.prop('micronaut.environments') ?? ctx.env.get('MICRONAUT_ENVIRONMENTS')?.value ?? '').split(',').map((e) => e.trim()).filter(Boolean)
   const deduced = deducesEnvironments(ctx, layers) ? ['heroku', 'cloud'].filter((e) => !named.includes(e)) : []

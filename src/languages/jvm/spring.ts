@@ -19,7 +19,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Source} from '../../model/source.js'
 
 import {fromFile, fromFlag} from '../../model/source.js'
-import {parseYaml} from '../../util/yaml.js'
+import {parseYaml, yamlDocuments} from '../../util/yaml.js'
 import {type Expanded, expandPlaceholders, parseProperties} from './properties.js'
 import {append} from '../../util/arrays.js'
 
@@ -85,17 +85,7 @@ function flatten(value: unknown, prefix: string, out: [string, unknown][]): void
 }
 
 function yamlDocs(text: string, file: string, profiles: string[], put: (key: string, raw: string, source: Source) => void, diagnostics: Diagnostic[]): void {
-  const lines = text.split('\n')
-  const docs: {start: number; text: string}[] = []
-  let start = 0
-  for (let i = 0; i <= lines.length; i++) {
-    if (i === lines.length || /^---\s*$/.test(lines[i])) {
-      docs.push({start, text: lines.slice(start, i).join('\n')})
-      start = i + 1
-    }
-  }
-
-  for (const doc of docs) {
+  for (const doc of yamlDocuments(text)) {
     const y = parseYaml(doc.text, file)
     if (y.diagnostics.length > 0) {
       append(diagnostics, y.diagnostics.map((d) => ({...d, line: d.line === undefined ? undefined : d.line + doc.start})))
