@@ -1986,7 +1986,8 @@ class Evaluator {
     }
 
     const argNames = argNode?.type === 'argument_list' ? named(argNode).filter((p) => p.type !== 'keyword_argument' && p.type !== 'list_splat' && p.type !== 'dictionary_splat').map((p) => this.dotted(p)) : undefined
-    if (this.recording) this.calls.push({args, callee, conditional: this.conditionalDepth > 0, ...(this.loopDepth > 0 ? {loop: true} : {}), kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {}), ...(this.arms.length > 0 ? {arms: [...this.arms]} : {}), ...(argNames?.some(Boolean) ? {argNames} : {}), ...(armed ? {armedKwargs: armed} : {})})
+    const appDefined = local?.kind === 'known' && isObj(local.value) && (local.value.kind === 'function' || local.value.kind === 'class')
+    if (this.recording) this.calls.push({...(appDefined ? {appDefined: true as const} : {}), args, callee, conditional: this.conditionalDepth > 0, ...(this.loopDepth > 0 ? {loop: true} : {}), kwargText, kwargs, line: this.line(node), ...(spread ? {spread} : {}), ...(this.arms.length > 0 ? {arms: [...this.arms]} : {}), ...(argNames?.some(Boolean) ? {argNames} : {}), ...(armed ? {armedKwargs: armed} : {})})
     if (callee === SPLIT_SETTINGS_INCLUDE && argNode?.type === 'argument_list') return this.splitSettingsInclude(node, argNode, scope)
     const all = [...args, ...Object.values(kwargs)]
     const envName = (): string | undefined => asString(args[0])

@@ -37,7 +37,7 @@ const NO_POOL = /(^|\.)(NullPool|SingletonThreadPool)$/
 // whatever the threads. https://github.com/sqlalchemy/sqlalchemy/blob/rel_2_0_30/lib/sqlalchemy/pool/impl.py
 const ONE_CONNECTION = /(^|\.)(StaticPool|AssertionPool)$/
 const ONE_CONNECTION_REF = 'https://github.com/sqlalchemy/sqlalchemy/blob/rel_2_0_30/lib/sqlalchemy/pool/impl.py'
-export const isEngineCall = (c: PyCall): boolean => ENGINE.test(c.callee) && (!c.callee.includes('.') || /^(sqlalchemy|sqlmodel)\b/.test(c.callee))
+export const isEngineCall = (c: PyCall): boolean => !c.appDefined && ENGINE.test(c.callee) && (!c.callee.includes('.') || /^(sqlalchemy|sqlmodel)\b/.test(c.callee))
 
 export interface EnginePools {
   diagnostics: Diagnostic[]

@@ -148,6 +148,12 @@ export interface PyArm {
 
 /** A call expression found in the file (anywhere, also inside functions), with its evaluated arguments. */
 export interface PyCall {
+  /**
+   * The callee is a function or class the app defines (its own module's, or one it imports from the app): its body runs
+   * with these arguments and its calls are recorded there, so the name it shares with a library's (`create_async_engine`
+   * wrapping SQLAlchemy's) says nothing about the library.
+   */
+  appDefined?: true
   /** Each positional argument's dotted, import-qualified name when it is a name (`config_from_object(settings)` → "django.conf.settings"). */
   argNames?: (string | undefined)[]
   args: EvalValue[]
