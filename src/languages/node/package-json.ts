@@ -233,6 +233,19 @@ export function lockedDependencies(files: FileReader): {file: string; deps: Map<
 }
 
 function lockedDependenciesOf(files: FileReader): {file: string; deps: Map<string, Set<string>>} | undefined {
+  // A process run in a workspace package's folder (`pnpm --filter api start`) reads through a reader within it: the lock
+  // file that installs it is the nearest in that folder or one above, up to the app root (the monorepo root's).
+  const depth = files.within && !files.within.startsWith('..') ? files.within.split('/').length : 0
+  for (let up = 0; up <= depth; up++) {
+    const found = lockedDependenciesAt(files, '../'.repeat(up))
+    if (found !== null) return found
+  }
+
+  return undefined
+}
+
+/** lockedDependenciesOf for the lock file in one folder (`prefix`, '' or '../…'): null when it has none. */
+function lockedDependenciesAt(files: FileReader, prefix: string): {file: string; deps: Map<string, Set<string>>} | null | undefined {
   const deps = new Map<string, Set<string>>()
   const add = (name: string, more: Iterable<string>): void => {
     let set = deps.get(name)
@@ -241,7 +254,7 @@ function lockedDependenciesOf(files: FileReader): {file: string; deps: Map<strin
   }
 
   const keys = (...objs: unknown[]): string[] => objs.flatMap((o) => (isObject(o) ? Object.keys(o) : []))
-  const npm = files.read('package-lock.json')
+  const npm = files.read(`${prefix}package-lock.json`)
   if (npm) {
     try {
       const l = JSON.parse(npm.text) as {dependencies?: unknown; packages?: Record<string, unknown>}
@@ -267,10 +280,10 @@ function lockedDependenciesOf(files: FileReader): {file: string; deps: Map<strin
     }
   }
 
-  const yarn = files.read('yarn.lock')
-  const pnpm = yarn ? undefined : files.read('pnpm-lock.yaml')
+  const yarn = files.read(`${prefix}yarn.lock`)
+  const pnpm = yarn ? undefined : files.read(`${prefix}pnpm-lock.yaml`)
   const lock = yarn ?? pnpm
-  if (!lock) return undefined
+  if (!lock) return null
   let names: string[] = []
   let inDeps = false
   for (const line of lock.text.split(/\r?\n/)) {
