@@ -149,3 +149,20 @@ describe('Rails 8.1 min_connections', () => {
     expect(explain(r)).toContain('connections per process = max(min(10, 3), 4 kept open) + 0 extra outside the pool = 4')
   })
 })
+
+// newrelic_rpm 9.10.0 (newrelic/newrelic-ruby-agent PR #2623) added Rails::Command::RunnerCommand to
+// autostart.denylisted_constants: in `rails runner` (Rails >= 5.1) the agent does not start, so no explain connection.
+describe('New Relic in `rails runner`', () => {
+  it('agent 9.12 on Rails 7.1: web +1, a runner loop none, a runner with NEW_RELIC_AGENT_ENABLED=true +1', async () => {
+    const r = await planFixture('new-relic-rails-runner', {scale: ['web=1', 'poller=1', 'traced=1']})
+    expect(r.type('web').extras.map((x) => x.kind)).toEqual(['new-relic-explain'])
+    expect(r.type('web').connectionsPerProcess).toBe(4)
+    expect(r.type('poller').extras).toEqual([])
+    expect(r.type('poller').connectionsPerProcess).toBe(1)
+    expect(r.type('traced').extras.map((x) => x.kind)).toEqual(['new-relic-explain'])
+    expect(r.type('traced').connectionsPerProcess).toBe(2)
+    // The app's own denylist without RunnerCommand: the agent starts in the runner.
+    const own = await planFixture('new-relic-rails-runner', {env: ['NEW_RELIC_AUTOSTART_DENYLISTED_CONSTANTS=Rails::Console'], scale: ['web=0', 'poller=1', 'traced=0']})
+    expect(own.type('poller').connectionsPerProcess).toBe(2)
+  })
+})

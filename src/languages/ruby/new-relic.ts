@@ -14,11 +14,16 @@
  * traces or explain plans are (transaction_tracer.enabled /
  * transaction_tracer.explain_enabled false), in config/newrelic.yml (the
  * environment's section) or NEW_RELIC_* env vars, which win over the file.
+ *
+ * Not started at all in `rails runner` from agent 9.10.0 (https://github.com/newrelic/newrelic-ruby-agent/pull/2623: Rails::Command::RunnerCommand joined
+ * `autostart.denylisted_constants`, the command class of Rails ≥ 5.1's `rails runner`), unless the agent is forced on
+ * (NEW_RELIC_AGENT_ENABLED / agent_enabled true) or the app sets its own denylist without that constant.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, fromFile, type Source} from '../../model/source.js'
 import {readYamlErb, type YamlErb} from './erb.js'
 import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
+import {versionAtLeast} from '../../util/version.js'
 
 const CONFIG_REF = 'https://docs.newrelic.com/docs/apm/agents/ruby-agent/configuration/ruby-agent-configuration/#transaction_tracer-explain_enabled'
 export const NEWRELIC_YML = 'config/newrelic.yml'
@@ -30,6 +35,20 @@ const SWITCHES: {env: string; key: string[]}[] = [
   {env: 'NEW_RELIC_TRANSACTION_TRACER_ENABLED', key: ['transaction_tracer', 'enabled']},
   {env: 'NEW_RELIC_TRANSACTION_TRACER_EXPLAIN_ENABLED', key: ['transaction_tracer', 'explain_enabled']},
 ]
+
+const RUNNER_COMMAND = 'Rails::Command::RunnerCommand'
+
+const isTrue = (v: unknown): boolean => v === true || (typeof v === 'string' && ['true', 'on', 'yes', 't'].includes(v.trim().toLowerCase()))
+
+/** `rails runner` with an agent that does not autostart there (see the header): true when it stays off. */
+function offInRunner(ctx: AnalyzerContext, doc: YamlErb | undefined, version: string): boolean {
+  const rails = ctx.versions.railties ?? ctx.versions.rails
+  if (!versionAtLeast(version, '9.10.0') || !rails || !versionAtLeast(rails, '5.1.0')) return false
+  const forced = ctx.env.get('NEW_RELIC_AGENT_ENABLED')?.value ?? (doc && yamlSetting(doc, ctx.appEnv, ['agent_enabled'])?.value)
+  if (forced !== undefined && isTrue(forced)) return false
+  const list = ctx.env.get('NEW_RELIC_AUTOSTART_DENYLISTED_CONSTANTS')?.value ?? (doc && yamlSetting(doc, ctx.appEnv, ['autostart', 'denylisted_constants'])?.value)
+  return list === undefined || (typeof list === 'string' && list.split(',').some((c) => c.trim() === RUNNER_COMMAND))
+}
 
 const isFalse = (v: unknown): boolean => v === false || (typeof v === 'string' && ['false', 'off', 'no', 'f'].includes(v.trim().toLowerCase()))
 
@@ -76,6 +95,9 @@ async function agentAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
     if (isFalse(value)) return {diagnostics}
     if (sw.key.at(-1) === 'explain_enabled') explicit = e ? e.source : fromFile(NEWRELIC_YML, y!.line)
   }
+
+  // `rails runner`: the agent does not start (agent >= 9.10.0 on Rails >= 5.1), so it explains nothing.
+  if (server.server === 'rails-runner' && offInRunner(ctx, doc, version)) return {diagnostics, versions: {newrelic_rpm: version}}
 
   const caveat = assumed(
     `newrelic_rpm ${version}: explain plans use a connection of their own before Rails 7.2 and again after agent PR #3612; agents with PR #2940 borrow one from the pool on Rails 7.2+ instead. Counted outside the pool either way`,
