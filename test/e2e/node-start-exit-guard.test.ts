@@ -93,3 +93,37 @@ describe('a config module that checks several variables in turn as it loads', ()
     expect(said[0].message).toContain('unless the deploy sets them')
   })
 })
+
+describe('an early return inside a function run as the module loads (an IIFE) is that function\'s value, not an exit', () => {
+  // `const poolMax = (() => { const raw = process.env.POSTGRES_POOL_MAX; if (!raw) return 20; … })()` (the MGrin/scani-oss
+  // db package): with the variable unset the IIFE returns 20 — postgres.js max 20. Before: read as the module exiting at
+  // start unless the deploy sets it, the rest taken instead, `Number.isFinite(n) && n > 0` unknown: postgres.js's 10*.
+  const iife = app({
+    Procfile: 'web: node server.js\n',
+    'db.js': [
+      "const postgres = require('postgres')",
+      'const poolMax = (() => {',
+      '  const raw = process.env.POSTGRES_POOL_MAX',
+      '  if (!raw) return 20',
+      '  const n = Number.parseInt(raw, 10)',
+      '  return Number.isFinite(n) && n > 0 ? n : 20',
+      '})()',
+      'module.exports = postgres(process.env.DATABASE_URL, {max: poolMax})',
+    ].join('\n'),
+    'package.json': JSON.stringify({dependencies: {postgres: '^3.4.5'}, engines: {node: '22.x'}}, null, 2),
+    'server.js': ["const sql = require('./db')", "require('http').createServer(async (req, res) => res.end(String((await sql`select 1`).count))).listen(process.env.PORT)"].join('\n'),
+  })
+
+  it('unset: 20 from the early return, not starred, nothing said about exiting', () => {
+    const r = planJson(join(iife, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
+    expect(r.total).toBe(20)
+    expect(JSON.stringify(r.type('web').sources)).not.toContain('"assumed"')
+    expect(r.diagnostics.filter((d) => d.file === 'db.js')).toEqual([])
+  })
+
+  it('set to 6: the rest of the function runs, whose `Number.isFinite(n) && n > 0` conncalc does not evaluate: postgres.js 10, starred', () => {
+    const r = planJson(join(iife, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', '--env', 'POSTGRES_POOL_MAX=6'])
+    expect(r.total).toBe(10)
+    expect(JSON.stringify(r.type('web').sources)).toContain('Number.isFinite(n) && n > 0')
+  })
+})

@@ -540,6 +540,9 @@ function exits(node: N): boolean {
   return false
 }
 
+/** Whether a statement that exits (exits) does so by `return` (a block ending in one). */
+const returns = (node: N): boolean => node.type === 'ReturnStatement' || (node.type === 'BlockStatement' && node.body.length > 0 && returns(node.body.at(-1)!))
+
 /** `process.exit(…)` as a statement of its own. */
 const isProcessExit = (node: N): boolean => node.type === 'ExpressionStatement' && exits(node)
 
@@ -923,7 +926,10 @@ class JsEvaluator {
         // `if (!process.env.SECRET) throw …` as the module loads, with SECRET set nowhere here: the process would exit
         // at start, so a deploy that runs sets it; the module is read on (its exports bound), and that is said.
         const pre = this.functionDepth === 0 && !this.capture ? this.condition(s.test) : undefined
-        const missing = pre && decidable(pre) && truthy(pre.value) ? [...new Set((pre.missingEnv ?? []).map((m) => m.name))] : []
+        // A `return` leaves the module only at its top level (CommonJS); in a function run as the module loads (an IIFE:
+        // `const max = (() => { if (!raw) return 20; … })()`) it gives that function's value, read as the branch below.
+        const leaves = list === this.topList || !returns(s.consequent)
+        const missing = leaves && pre && decidable(pre) && truthy(pre.value) ? [...new Set((pre.missingEnv ?? []).map((m) => m.name))] : []
         if (missing.length > 0) {
           const what = s.consequent.type === 'ThrowStatement' || (s.consequent.type === 'BlockStatement' && s.consequent.body.at(-1)?.type === 'ThrowStatement') ? 'throws' : 'exits'
           this.startExits.push({line: this.line(s), missing, test: this.t(s.test).replaceAll(/\s+/g, ' ').slice(0, 80), what})
