@@ -310,9 +310,9 @@ export function readImage(files: FileReader, dockerfile: string, target: StageCh
   // builds from another folder says which (`fly deploy` sends its working directory, wherever the Dockerfile is).
   const context = buildContext ?? (posix.dirname(path) === '.' ? '' : posix.dirname(path))
   const inside = repoFolder(stage)
-  const cwd = inside === undefined ? (copiedFolder(stage, context, files) ?? context) : posix.join(context, inside).replace(/^\.$/, '')
-  const env = stage.env.length > 0 ? layer(`${file.path} ENV`, stage.env) : undefined
   const command = imageCommand(stage) ?? baseCommand(stage, file.path, diagnostics)
+  const cwd = inside === undefined ? (copiedFolder(stage, context, files, command?.command) ?? context) : posix.join(context, inside).replace(/^\.$/, '')
+  const env = stage.env.length > 0 ? layer(`${file.path} ENV`, stage.env) : undefined
   const written = writtenScripts(stage, file.path, command, diagnostics)
   return {context, cwd, file: file.path, stage, ...(command ? {command} : {}), ...(env ? {env} : {}), ...(written ? {written} : {})}
 }
@@ -383,7 +383,7 @@ function writtenScripts(stage: DockerStage, dockerfile: string, command: Image['
  * (`COPY backend /app` with WORKDIR /app is backend/; Docker copies a folder's contents, not the folder).
  * The last such copy wins, as its files are the ones on top; undefined when none covers the WORKDIR.
  */
-function copiedFolder(stage: DockerStage, context: string, files: FileReader): string | undefined {
+function copiedFolder(stage: DockerStage, context: string, files: FileReader, command?: string): string | undefined {
   for (const c of stage.copies.toReversed()) {
     if (c.whenPresent || !(stage.workdir === c.to || stage.workdir.startsWith(`${c.to}/`))) continue
     const from = posix.join(context, c.from)
@@ -392,7 +392,7 @@ function copiedFolder(stage: DockerStage, context: string, files: FileReader): s
     return posix.join(from, posix.relative(c.to, stage.workdir))
   }
 
-  return assembledFrom(stage, context, files)
+  return assembledFrom(stage, context, files, command)
 }
 
 /**
@@ -400,8 +400,11 @@ function copiedFolder(stage: DockerStage, context: string, files: FileReader): s
  * `COPY run/api ./api`, `COPY run/index.js .`): that folder, when more than half the copies into the WORKDIR come from it
  * and every one keeps its name; else undefined. Absolute paths still map each to its own copy (inRepo).
  */
-function assembledFrom(stage: DockerStage, context: string, files: FileReader): string | undefined {
+function assembledFrom(stage: DockerStage, context: string, files: FileReader, command?: string): string | undefined {
   const parents = new Map<string, number>()
+  // The folder whose copy holds the file the image's command runs (`node dist/main.js` with `COPY --from=build
+  // /repo/apps/worker/dist ./dist`): apps/worker.
+  let runs: string | undefined
   for (const c of stage.copies) {
     // Installed dependencies (a build stage's node_modules) say nothing about where the app's own code is.
     if (c.whenPresent || c.from.split('/').includes('node_modules')) continue
@@ -414,16 +417,26 @@ function assembledFrom(stage: DockerStage, context: string, files: FileReader): 
     // from a stage that copied the repository to /app: apps/api/dist/server.js at WORKDIR/dist/server.js): that folder.
     const rel = c.into ? undefined : posix.relative(stage.workdir, c.to)
     const kept = rel !== undefined && rel.includes('/') && !rel.startsWith('..') && !posix.isAbsolute(rel) && from.endsWith(`/${rel}`) ? from.slice(0, -rel.length - 1) : undefined
-    if (named) parents.set(parent, (parents.get(parent) ?? 0) + 1)
-    else if (kept !== undefined) parents.set(kept, (parents.get(kept) ?? 0) + 1)
-    else if (c.to === stage.workdir || c.to.startsWith(`${stage.workdir}/`)) return undefined
+    const folder = named ? parent : kept
+    if (folder !== undefined) {
+      parents.set(folder, (parents.get(folder) ?? 0) + 1)
+      const target = c.into && isFile ? posix.join(c.to, posix.basename(c.from)) : c.to
+      if (command && runs === undefined && commandWords(command).some((w) => !w.startsWith('-') && !w.startsWith('/') && /[./]/.test(w) && inside(posix.resolve(stage.workdir, w), target))) runs = folder
+    } else if (c.to === stage.workdir || c.to.startsWith(`${stage.workdir}/`)) return undefined
   }
 
-  // Most of them from one folder (a key file copied from the root beside them does not change where the code is).
+  // Most of them from one folder (a key file copied from the root beside them does not change where the code is); as
+  // many from two: the one that holds what the command runs.
   const total = [...parents.values()].reduce((a, b) => a + b, 0)
-  const [best] = [...parents.entries()].sort((a, b) => b[1] - a[1])
-  return best && best[1] * 2 > total ? best[0] : undefined
+  const [best, second] = [...parents.entries()].sort((a, b) => b[1] - a[1])
+  if (best && best[1] * 2 > total) return best[0]
+  return best && second && best[1] === second[1] && runs !== undefined && parents.get(runs) === best[1] ? runs : undefined
 }
+
+/** The words of an image command (a JSON-array CMD as written, or a shell line): enough to see which files it names. */
+const commandWords = (command: string): string[] => command.replaceAll(/[[\]",]/g, ' ').split(/\s+/).filter(Boolean)
+/** Whether image path `p` is `to` or below it. */
+const inside = (p: string, to: string): boolean => p === to || p.startsWith(`${to}/`)
 
 /**
  * A command's absolute paths inside the copied repository (`/myapp/bin/start.sh` after

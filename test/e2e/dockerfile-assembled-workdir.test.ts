@@ -80,3 +80,43 @@ describe('a WORKDIR holding one built file copied from a build stage under the s
     expect(r.type('app')).toMatchObject({connections: 9, poolPerProcess: 9})
   })
 })
+
+describe("a WORKDIR holding a package's build output beside the workspace's packages folder, in equal numbers", () => {
+  // The cjkootch/vex worker's shape: a pnpm monorepo's build stage (WORKDIR /repo) copies packages/ and apps/worker/ and
+  // builds them; the runtime stage takes `COPY --from=build /repo/apps/worker/dist ./dist` and `COPY --from=build
+  // /repo/packages ./packages` (and pnpm deploy's /out, not a repository path). One copy from apps/worker, one from the
+  // root: no majority, but the image's CMD `node dist/main.js` runs what the apps/worker copy holds, so the WORKDIR is
+  // apps/worker: tsc's outDir maps dist/main.js to src/main.ts, whose pool (packages/db, pg max 6) is counted.
+  // Before: the root was read, dist/main.js mapped to nothing, 1 connection assumed.
+  const mono = {
+    'Dockerfile': [
+      'FROM node:20-bookworm-slim AS build',
+      'WORKDIR /repo',
+      'COPY pnpm-workspace.yaml package.json ./',
+      'COPY packages ./packages',
+      'COPY apps/worker ./apps/worker',
+      'RUN pnpm install && pnpm --filter @acme/worker run build && pnpm --filter @acme/worker --prod deploy /out',
+      'FROM node:20-bookworm-slim AS runtime',
+      'WORKDIR /app',
+      'COPY --from=build /out/package.json ./',
+      'COPY --from=build /out/node_modules ./node_modules',
+      'COPY --from=build /repo/apps/worker/dist ./dist',
+      'COPY --from=build /repo/packages ./packages',
+      'CMD ["node", "dist/main.js"]',
+      '',
+    ].join('\n'),
+    'apps/worker/package.json': '{"name": "@acme/worker", "type": "module", "scripts": {"build": "tsc -p tsconfig.json"}, "dependencies": {"@acme/db": "workspace:*"}}\n',
+    'apps/worker/src/main.ts': "import {pool} from '@acme/db'\nsetInterval(() => pool.query('select 1'), 1000)\n",
+    'apps/worker/tsconfig.json': '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}\n',
+    'fly.toml': 'app = "acme-worker"\n',
+    'package.json': '{"name": "acme", "private": true}\n',
+    'packages/db/package.json': '{"name": "@acme/db", "main": "src/index.ts", "dependencies": {"pg": "^8.13.1"}}\n',
+    'packages/db/src/index.ts': "import pg from 'pg'\nexport const pool = new pg.Pool({connectionString: process.env.DATABASE_URL, max: 6})\n",
+    'pnpm-workspace.yaml': "packages:\n  - 'apps/*'\n  - 'packages/*'\n",
+  }
+
+  it('runs the command in the folder whose copy holds dist/main.js: apps/worker, pool 6', () => {
+    const r = planJson(join(app(mono), 'fly.toml'), ['--limit', '100', '--scale', 'app=1'])
+    expect(r.type('app')).toMatchObject({connections: 6, poolPerProcess: 6})
+  })
+})
