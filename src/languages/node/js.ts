@@ -540,6 +540,9 @@ function exits(node: N): boolean {
   return false
 }
 
+/** A call's result the evaluator kept as the call (not a `new`, a function or a module): its value, and truthiness, are not known. */
+const unevaluatedCall = (v: EvalValue): boolean => isCall(v) && v.value.callee !== FUNCTION && v.value.callee !== 'require' && SCHEMA_NODES.get(v.value as object)?.type !== 'NewExpression'
+
 /** Whether a statement that exits (exits) does so by `return` (a block ending in one). */
 const returns = (node: N): boolean => node.type === 'ReturnStatement' || (node.type === 'BlockStatement' && node.body.length > 0 && returns(node.body.at(-1)!))
 
@@ -1660,6 +1663,9 @@ class JsEvaluator {
         // `!x` reads x as a condition (read once): `!!(x && false)` is true whatever x is.
         const v = node.operator === '!' ? this.condition(node.argument) : this.expr(node.argument)
         if (v.kind !== 'known') return v
+        // The result of a call conncalc does not evaluate (`!u.searchParams.has('x')`, `!fs.existsSync(p)`) may be falsy:
+        // its negation is not known (an object a `new` made, or a function, is always truthy).
+        if (node.operator === '!' && unevaluatedCall(v)) return this.unknown(node, `\`${this.t(node.argument).replaceAll(/\s+/g, ' ').slice(0, 60)}\` is a call conncalc does not evaluate`)
         if (node.operator === '!') return this.known(node, !truthy(v.value), v)
         if (node.operator === 'typeof') {
           // Known scalars and objects only: null stands for both null and undefined, except an unset variable.

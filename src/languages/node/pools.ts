@@ -417,6 +417,37 @@ function builtUrlLimit(url: EvalValue | undefined): Sourced<number> | undefined 
   return sourced(n, fromFile(limit.file, limit.line), [fromDefault(`query-string's stringifyUrl() puts the query's connection_limit in the datasource URL${spread}`, QUERY_STRING), fromDefault('Prisma connection_limit URL parameter', 'https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/databases-connections/connection-pool')])
 }
 
+const URL_SEARCH_PARAMS_SET = 'https://url.spec.whatwg.org/#dom-urlsearchparams-set'
+const PRISMA_CONNECTION_LIMIT = 'https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/databases-connections/connection-pool'
+
+/**
+ * A datasource URL the app builds with the WHATWG URL in its module: `const u = new URL(env.DATABASE_URL)`,
+ * `u.searchParams.set('connection_limit', '5')` (or append), then `url: u.toString()` (or `u.href`): the URL
+ * Prisma reads carries that connection_limit (URLSearchParams.set replaces the parameter). A set made only when
+ * `!u.searchParams.has('connection_limit')` keeps the original URL's own parameter when it has one (`own`).
+ * Undefined for any other URL, or a value conncalc cannot read.
+ */
+function searchParamsLimit(url: EvalValue | undefined, m: JsModule, own: {source: Source; value: string} | undefined): Sourced<number> | undefined {
+  const name = isCall(url) ? /^([\w$]+)\.(?:toString|toJSON)$/.exec(url.value.callee)?.[1] : undefined
+  if (name === undefined || !callsTo(m, /^URL$/).some((c) => c.isNew)) return undefined
+  const setter = new RegExp(`^${name.replaceAll('$', '\\$')}\\.searchParams\\.(?:set|append)$`)
+  const set = callsTo(m, setter).filter((c) => asString(c.args[0]) === 'connection_limit').at(-1)
+  const value = set?.args[1]
+  const n = value?.kind === 'known' && (typeof value.value === 'number' || (typeof value.value === 'string' && /^\d+$/.test(value.value))) ? Number(value.value) : undefined
+  if (!set || n === undefined) return undefined
+  const unlessOwn = set.guards?.some((g) => /searchParams\.has\(\s*["'`]connection_limit["'`]\s*\)/.test(g.test)) ?? false
+  const ownLimit = unlessOwn && own ? (() => {
+    try {
+      return new URL(own.value).searchParams.get('connection_limit')
+    } catch {
+      return null
+    }
+  })() : null
+  if (own && ownLimit && /^\d+$/.test(ownLimit)) return sourced(Number(ownLimit), own.source, [fromDefault(`the URL's own connection_limit: ${m.file}:${set.line} sets one only when it has none`, URL_SEARCH_PARAMS_SET), fromDefault('Prisma connection_limit URL parameter', PRISMA_CONNECTION_LIMIT)])
+  const when = unlessOwn ? ` when the URL has none of its own${own ? '' : ' (its URL has no value here)'}` : ''
+  return sourced(n, fromFile(m.file, set.line), [fromDefault(`${name}.searchParams.set('connection_limit', …) puts it in the datasource URL (${name}.toString())${when}`, URL_SEARCH_PARAMS_SET), fromDefault('Prisma connection_limit URL parameter', PRISMA_CONNECTION_LIMIT)])
+}
+
 /** Prisma ≤ 6: `connection_limit` in the URL, else physical CPUs × 2 + 1 (the dyno's CPU count, labelled). */
 function prismaLimit(ctx: AnalyzerContext, url: {source: Source; value: string} | undefined, origin: Source): Sourced<number> {
   if (url) {
@@ -1157,7 +1188,11 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         const env = ctx.env.get(envName)
         const url = asString(urlValue) !== undefined && urlValue?.kind === 'known' ? {source: urlValue.via[0] ?? fromFile(m.file, urlValue.line), value: asString(urlValue)!} : env ? {source: env.source, value: env.value} : undefined
         const where = prismaServer(ctx)
-        const limit = builtUrlLimit(urlValue) ?? prismaLimit(ctx, url, origin)
+        const built = builtUrlLimit(urlValue) ?? searchParamsLimit(urlValue, m, env ? {source: env.source, value: env.value} : undefined)
+        // A url the code builds in a way conncalc does not read: DATABASE_URL's connection_limit (or the default) is an assumption.
+        const unread = !built && urlValue !== undefined && asString(urlValue) === undefined && !(urlValue.kind === 'known' && urlValue.value === null)
+        const fallback = prismaLimit(ctx, url, origin)
+        const limit = built ?? (unread ? {...fallback, via: [...(fallback.via ?? []), assumed(`the datasource url passed at ${m.file}:${urlValue.line} is built in a way conncalc does not read${urlValue.kind === 'unknown' ? ` (${urlValue.reason})` : ''}: a connection_limit it sets is not seen; ${envName}'s, else Prisma's default, is taken`)]} : fallback)
         const onVar = urlVar && !PLATFORM_DATABASE_URLS.test(urlVar.name)
         // Another var than the platform's: the rule of model/other-server.ts, through serverOf.
         const server = onVar && where.via.length === 0 ? (env ? serverOf(ctx, {file: m.file, kind: 'known', line: c.line, value: env.value, via: [env.source]}) : unsetUrlServer([urlVar.name])) : where.server
