@@ -17,6 +17,8 @@ export {MAKE_REF}
 
 /** One recipe line as the shell gets it, with the Makefile line it starts on. */
 export interface MakeLine {
+  /** The file the line is in, when an `include`d one rather than the Makefile read. */
+  file?: string
   line: number
   text: string
 }
@@ -39,6 +41,8 @@ interface Rule {
   line: number
   prereqs: string[]
   recipe: MakeLine[]
+  /** A pattern rule's stem (`$*`): the part of the target `%` matched. */
+  stem?: string
 }
 
 interface Parsed {
@@ -82,10 +86,15 @@ export function makeRun(argv: readonly string[], files: FileReader, cwd: string,
   const path = file === undefined ? ['GNUmakefile', 'makefile', 'Makefile'].map((n) => at(n)).find((p) => files.exists(p)) : at(file)
   const text = path === undefined ? undefined : files.read(path)?.text
   if (path === undefined || text === undefined) return undefined
-  const parsed = parse(text)
+  // `include FILE` / `-include` / `sinclude`: read where the line is, from make's folder (GNU make manual, "Including Other Makefiles").
+  const parsed = parse(text, (name) => {
+    const p = posix.normalize(at(name))
+    const f = p.startsWith('..') ? undefined : files.read(p)
+    return f ? {path: p, text: f.text} : undefined
+  })
   const goal = goals[0] ?? parsed.defaultGoal ?? [...parsed.rules.keys()].find((t) => !t.startsWith('.') && !t.includes('%'))
   if (goal === undefined) return {file: path, line: 1, why: `${path} has no target to make`}
-  if (!parsed.rules.has(goal)) return {file: path, line: 1, why: `${path} has no rule for \`${goal}\``}
+  if (!ruleOf(parsed, goal)) return {file: path, line: 1, why: `${path} has no rule for \`${goal}\``}
   // Several goals are made one after another, as one list.
   const order: string[] = []
   const visit = (t: string, seen: string[]): void => {
@@ -97,7 +106,7 @@ export function makeRun(argv: readonly string[], files: FileReader, cwd: string,
   }
 
   for (const g of goals.length > 0 ? goals : [goal]) {
-    if (!parsed.rules.has(g)) return {file: path, line: 1, why: `${path} has no rule for \`${g}\``}
+    if (!ruleOf(parsed, g)) return {file: path, line: 1, why: `${path} has no rule for \`${g}\``}
     visit(g, [])
   }
 
@@ -106,11 +115,11 @@ export function makeRun(argv: readonly string[], files: FileReader, cwd: string,
   for (const t of order) {
     const rule = ruleOf(parsed, t)!
     for (const r of rule.recipe) {
-      const expanded = expand(r.text, t, rule.prereqs, parsed, given, lookup, 0)
-      if ('why' in expanded) return {file: path, line: r.line, why: `${path}:${r.line}: ${expanded.why}`}
+      const expanded = expand(r.text, t, rule.prereqs, parsed, given, lookup, 0, rule.stem)
+      if ('why' in expanded) return {file: r.file ?? path, line: r.line, why: `${r.file ?? path}:${r.line}: ${expanded.why}`}
       // `@` (do not echo), `-` (ignore errors), `+` (run under -n) are make's prefixes.
       const shell = expanded.text.replace(/^[\s@+-]+/, '')
-      if (shell.trim() !== '') lines.push({line: r.line, text: shell})
+      if (shell.trim() !== '') lines.push({...(r.file ? {file: r.file} : {}), line: r.line, text: shell})
     }
   }
 
@@ -119,17 +128,37 @@ export function makeRun(argv: readonly string[], files: FileReader, cwd: string,
 
 function ruleOf(parsed: Parsed, target: string): Rule | undefined {
   const defs = parsed.rules.get(target)
+  if (!defs || defs.every((d) => d.recipe.length === 0)) {
+    // A pattern rule (`run-%:`) makes a target no explicit rule gives a recipe: the one whose stem is shortest (GNU make
+    // 3.82+, "How Patterns Match"); `%` in its prerequisites is the stem too.
+    let best: {rule: Rule; stem: string} | undefined
+    for (const [t, rs] of parsed.rules) {
+      const pct = t.indexOf('%')
+      if (pct === -1 || t.indexOf('%', pct + 1) !== -1) continue
+      const [pre, post] = [t.slice(0, pct), t.slice(pct + 1)]
+      if (target.length <= pre.length + post.length || !target.startsWith(pre) || !target.endsWith(post)) continue
+      const stem = target.slice(pre.length, target.length - post.length)
+      const withRecipe = rs.filter((d) => d.recipe.length > 0).at(-1)
+      if (withRecipe && (!best || stem.length < best.stem.length)) best = {rule: withRecipe, stem}
+    }
+
+    if (best) return {line: best.rule.line, prereqs: [...(defs ?? []).flatMap((d) => d.prereqs), ...best.rule.prereqs.map((p) => p.replace('%', best.stem))], recipe: best.rule.recipe, stem: best.stem}
+  }
+
   if (!defs) return undefined
   const withRecipe = defs.filter((d) => d.recipe.length > 0).at(-1)
   return {line: (withRecipe ?? defs[0]).line, prereqs: defs.flatMap((d) => d.prereqs), recipe: withRecipe?.recipe ?? []}
 }
 
-function parse(text: string): Parsed {
-  const rules = new Map<string, Rule[]>()
-  const vars = new Map<string, {conditional: boolean; value: string}>()
-  let defaultGoal: string | undefined
+type Include = (name: string) => undefined | {path: string; text: string}
+
+function parse(text: string, include?: Include, into?: Parsed & {file?: string; nesting: number}): Parsed {
+  const rules = into?.rules ?? new Map<string, Rule[]>()
+  const vars = into?.vars ?? new Map<string, {conditional: boolean; value: string}>()
+  let defaultGoal: string | undefined = into?.defaultGoal
   let current: Rule | undefined
   let depth = 0
+  const file = into?.file
   const raw = text.split('\n')
   for (let i = 0; i < raw.length; i++) {
     const start = i
@@ -138,7 +167,7 @@ function parse(text: string): Parsed {
       // A recipe line; a backslash-newline goes to the shell as a continuation (the next line's tab is make's).
       let body = line.slice(1)
       while (body.endsWith('\\') && i + 1 < raw.length) body = `${body.slice(0, -1)} ${raw[++i].replace(/^\t/, '')}`
-      if (!body.trimStart().startsWith('#')) current.recipe.push({line: start + 1, text: body})
+      if (!body.trimStart().startsWith('#')) current.recipe.push({...(file ? {file} : {}), line: start + 1, text: body})
       continue
     }
 
@@ -156,6 +185,21 @@ function parse(text: string): Parsed {
     }
 
     if (/^else\b/.test(bare)) continue
+    const inc = /^(-?include|sinclude)\s+(.+)$/.exec(bare)
+    if (inc && depth === 0) {
+      current = undefined
+      // Each file named (`$(VAR)` of a plain variable filled in), its rules and variables read as if written here.
+      const names = inc[2].replaceAll(/\$[({]([\w.-]+)[)}]/g, (m, v: string) => vars.get(v)?.value ?? m).split(/\s+/).filter(Boolean)
+      for (const n of names) {
+        const found = !n.includes('$') && !/[*?[]/.test(n) && (into?.nesting ?? 0) < 8 ? include?.(n) : undefined
+        if (!found) continue
+        const inner = parse(found.text, include, {defaultGoal, file: found.path, nesting: (into?.nesting ?? 0) + 1, rules, vars})
+        defaultGoal = inner.defaultGoal
+      }
+
+      continue
+    }
+
     const assign = /^(?:export\s+|override\s+)*([A-Za-z_][\w.-]*)\s*(::?=|:::=|\?=|\+=|!=|=)\s*(.*)$/.exec(bare)
     if (assign) {
       current = undefined
@@ -178,7 +222,7 @@ function parse(text: string): Parsed {
         continue
       }
 
-      const next: Rule = {line: start + 1, prereqs: deps.split(/\s+/).filter(Boolean), recipe: inline?.trim() ? [{line: start + 1, text: inline.trim()}] : []}
+      const next: Rule = {line: start + 1, prereqs: deps.split(/\s+/).filter(Boolean), recipe: inline?.trim() ? [{...(file ? {file} : {}), line: start + 1, text: inline.trim()}] : []}
       for (const t of targets) if (!t.startsWith('.')) rules.set(t, [...(rules.get(t) ?? []), next])
       current = next
       continue
@@ -191,7 +235,7 @@ function parse(text: string): Parsed {
 }
 
 /** Make's expansion of a recipe line: `$(VAR)`, `${VAR}`, `$V`, `$$`, `$@`, `$<`, `$^`; a make function is not read. */
-function expand(text: string, target: string, prereqs: string[], parsed: Parsed, given: Map<string, string>, lookup: (name: string) => string | undefined, depth: number): {text: string} | {why: string} {
+function expand(text: string, target: string, prereqs: string[], parsed: Parsed, given: Map<string, string>, lookup: (name: string) => string | undefined, depth: number, stem?: string): {text: string} | {why: string} {
   if (depth > 10) return {why: 'variables refer to each other too deeply'}
   let out = ''
   for (let i = 0; i < text.length; i++) {
@@ -208,8 +252,8 @@ function expand(text: string, target: string, prereqs: string[], parsed: Parsed,
       continue
     }
 
-    if (n === '@' || n === '<' || n === '^') {
-      out += n === '@' ? target : n === '<' ? (prereqs[0] ?? '') : prereqs.join(' ')
+    if (n === '@' || n === '<' || n === '^' || (n === '*' && stem !== undefined)) {
+      out += n === '@' ? target : n === '<' ? (prereqs[0] ?? '') : n === '*' ? stem : prereqs.join(' ')
       i++
       continue
     }
@@ -234,7 +278,7 @@ function expand(text: string, target: string, prereqs: string[], parsed: Parsed,
     if (own !== undefined && typeof own === 'object' && own.conditional) return {why: `$(${name}) is set inside an ifeq/ifdef block (or by a shell command), which conncalc does not decide`}
     const value = typeof own === 'string' ? own : own?.value
     if (value !== undefined) {
-      const inner = expand(value, target, prereqs, parsed, given, lookup, depth + 1)
+      const inner = expand(value, target, prereqs, parsed, given, lookup, depth + 1, stem)
       if ('why' in inner) return inner
       out += inner.text
       continue

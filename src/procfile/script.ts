@@ -1194,7 +1194,7 @@ class ScriptReader {
       const inner = newState(given.length > 0 ? env.with(layer(`${ctx.file}:${line}`, given)) : env, run.dir, [...state.assumptions])
       inner.positional = []
       if (state.loop) inner.loop = state.loop
-      await this.walkText(l.text, {file: run.file, line: l.line}, inner, ctx.depth + 1, [...ctx.within, run.file])
+      await this.walkText(l.text, {file: l.file ?? run.file, line: l.line}, inner, ctx.depth + 1, [...ctx.within, run.file])
       this.childDone(inner, state, bg, false)
     }
   }

@@ -10,6 +10,8 @@
  *   worker: make (the default goal, the first target start): worker.js: 2.
  *   api: make -C services/api serve POOL_MAX=4 (its recipe `node index.js`, max Number(process.env.POOL_MAX)): 4.
  *   a target the Makefile lacks, or a recipe using $(shell …): said at the Makefile, 1*.
+ *   a Makefile that `include`s make/run.mk, whose pattern rule `run-%:` runs `exec node $*.js`: make run-server, 6;
+ *     `jobs: run-worker` there, 2.
  */
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -65,5 +67,18 @@ describe('make TARGET runs its recipe', () => {
     const fn = plan('web: make run-web\n', {Makefile: makefile.replace('--port $(PORT)', '--port $(shell cat .port)')})
     expect(fn.type('web')).toMatchObject({connections: 1})
     expect(fn.diagnostics).toContainEqual(expect.objectContaining({file: 'Makefile', line: 12, message: expect.stringContaining('`$(shell cat .port)` is a make function'), severity: 'warning'}))
+  })
+
+  it('`include make/run.mk` (its rules read where the line is) and a pattern rule `run-%:` (its recipe with `$*` the stem): web 6, worker 2', () => {
+    // GNU make, "Including Other Makefiles" and "Pattern Rules": `make run-server` takes run-%'s recipe with $* = server.
+    // Before: "Makefile has no rule for `run-server`", 1*.
+    const more = {
+      Makefile: ['SERVICE_DIR = .', '-include .env.mk', 'include make/run.mk', ''].join('\n'),
+      'make/run.mk': ['run-%:', '\texec node $*.js', '', 'jobs: run-worker', ''].join('\n'),
+    }
+    const r = planJson(join(app({...base, ...more, Procfile: 'web: make run-server\nworker: make jobs\n'}), 'Procfile'), ['--limit', '100', '--scale', 'web=1', '--scale', 'worker=1'])
+    expect(r.type('web')).toMatchObject({connections: 6, server: 'node'})
+    expect(r.type('worker')).toMatchObject({connections: 2, server: 'node'})
+    expect(JSON.stringify(r.type('web').sources)).not.toContain('"assumed"')
   })
 })
