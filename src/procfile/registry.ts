@@ -22,6 +22,7 @@ import {unknown} from './unknown.js'
 import {runnerFileIndex} from '../languages/node/runner-args.js'
 import {noDatabase} from './no-database.js'
 import {exitsAtStart} from './exits-at-start.js'
+import {migrationProcess} from './migration-process.js'
 import {isRailsProcess} from '../languages/ruby/rails-process-command.js'
 import {isSneakers} from '../languages/ruby/sneakers-command.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
@@ -40,6 +41,8 @@ export const analyzers: ServerAnalyzer[] = [
   // A deploy hook running the app's own program (`node scripts/migrate.js`, `python scripts/migrate.py`) is that
   // program's: its analyzer counts what it opens (DEFERS_RELEASE below). A migration tool stays the hook's (release.ts).
   {...release, matches: (cmd, ctx) => release.matches(cmd, ctx) && (migrationTool(cmd.argv) !== undefined || !ownProgram(cmd, ctx))},
+  // A migration tool as a long-running type of its own: one connection while it runs, then it exits and is restarted.
+  migrationProcess,
   puma,
   unicorn,
   lazyAnalyzer('thin', isThin, async () => (await import('../languages/ruby/thin.js')).thin),

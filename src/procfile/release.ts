@@ -209,7 +209,15 @@ const MIGRATION_TOOLS: readonly {ref: string; test: (words: readonly string[]) =
   {
     // env.py (alembic's generic template): `with connectable.connect() as connection: … context.run_migrations()`.
     ref: 'https://github.com/sqlalchemy/alembic/blob/main/alembic/templates/generic/env.py',
-    test: (w) => (w[0] === 'alembic' && w.slice(1).some((a) => a === 'upgrade' || a === 'downgrade')) || (w[0] === 'flask' && w[1] === 'db' && (w[2] === 'upgrade' || w[2] === 'downgrade')),
+    // Flask-Migrate runs it as `flask db upgrade`, or through Flask-Script as `python manage.py db upgrade`
+    // (manager.add_command("db", MigrateCommand); Django has no `db` command).
+    test: (w) => {
+      const db = (at: number): boolean => w[at] === 'db' && (w[at + 1] === 'upgrade' || w[at + 1] === 'downgrade')
+      if (w[0] === 'alembic') return w.slice(1).some((a) => a === 'upgrade' || a === 'downgrade')
+      if (w[0] === 'flask') return db(1)
+      if (/(^|\/)manage\.py$/.test(w[0] ?? '')) return db(1)
+      return /^python[\d.]*$/.test(w[0] ?? '') && /(^|\/)manage\.py$/.test(w[1] ?? '') && db(2)
+    },
     why: "Alembic's env.py runs the migrations on the one connection it opens (`with connectable.connect() as connection`)",
   },
 ]
