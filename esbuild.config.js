@@ -790,8 +790,14 @@ function importsOf(program) {
  * import() esbuild wrote: `(init(), exports)` or `__toESM(require())`: those names get a stand-in
  * that makes the module's set and then calls the real one. The build fails if esbuild's output no
  * longer has that shape (its helpers, a module's statements), rather than move code that runs.
- * Returns the program with import(…) as __conncalcImport(…) (importsReplaced), minified (names,
- * syntax, whitespace) unless CONNCALC_NO_MINIFY.
+ *
+ * The sets of languages other than Ruby are written to dist/cli-lazy.cjs (LAZY_FILE) instead: V8 copies every byte
+ * of dist/cli.cjs into a string at every start, and those sets were 40% of it (a Rails run: 2.1 -> 1.27 MB read,
+ * ≈ 380 fewer page faults; its instructions unchanged). Their code reads dist/cli.cjs's names through an object of
+ * getters (splitScopes), so it sees the same bindings; the file is loaded, with a code cache of its own, the first
+ * time one of its sets is made (__conncalcLoad, bin/code-cache.js).
+ * Returns {main, lazy}: the program and dist/cli-lazy.cjs's, with import(…) as __conncalcImport(…)
+ * (importsReplaced), minified (names, syntax, whitespace) unless CONNCALC_NO_MINIFY.
  */
 const KEPT_IN_MAIN_SCOPE = /(^|\/)node_modules\/@ruby\/prism\//
 /** esbuild's helpers, minified (their names and spacing aside) or not. */
@@ -916,8 +922,9 @@ function lazyScopes(code, metafile) {
     rest += copy(at, s.start)
     at = s.end
     const set = root(f)
-    if (!sets.has(set)) sets.set(set, {callable: [], object: [], text: []})
+    if (!sets.has(set)) sets.set(set, {callable: [], files: new Set(), object: [], text: []})
     const entry = sets.get(set)
+    entry.files.add(f)
     entry.text.push(copy(s.start, s.end))
     if (reached.has(f)) {
       const names = declaresOnly(s)
@@ -926,17 +933,103 @@ function lazyScopes(code, metafile) {
     }
   }
   rest += copy(at, code.length)
+  // The moved sets' statements go to a file of their own (dist/cli-lazy.cjs, LAZY_FILE): V8 reads and copies every
+  // byte of dist/cli.cjs into a string on every start, and a Rails run never calls these functions. Each set is a
+  // method of what that file returns, given an object that reads (and writes) the names of dist/cli.cjs's top level
+  // and its wrapper's parameters that the set's code uses (its references to them are rewritten to that object's
+  // properties: splitScopes), so each reads the very bindings it read in place.
+  const mainNames = new Set(PARAMETER_NAMES)
+  const declared = (node, into) => {
+    if (!node) return
+    if (node.type === 'Identifier') into.add(node.name)
+    else if (node.type === 'ObjectPattern') for (const p of node.properties) declared(p.type === 'RestElement' ? p.argument : p.value, into)
+    else if (node.type === 'ArrayPattern') for (const e of node.elements) declared(e, into)
+    else if (node.type === 'RestElement') declared(node.argument, into)
+    else if (node.type === 'AssignmentPattern') declared(node.left, into)
+    else fail(`a top-level declaration of a ${node.type}`)
+  }
+  for (const st of statements) {
+    if (moving.has(moduleOf.get(st))) continue
+    if (st.type === 'VariableDeclaration') for (const d of st.declarations) declared(d.id, mainNames)
+    else if ((st.type === 'FunctionDeclaration' || st.type === 'ClassDeclaration') && st.id) mainNames.add(st.id.name)
+  }
   let scopes = ''
+  let methods = ''
   let n = 0
-  for (const {callable, object, text} of sets.values()) {
+  let split = 0
+  for (const {callable, files, object, text} of sets.values()) {
     const names = [...callable, ...object]
     if (names.length === 0) fail('a set of moved modules that nothing reaches')
+    for (const name of names) mainNames.add(name)
     const make = `__conncalcScope${n++}`
+    mainNames.add(make)
     scopes += `var ${names.map((name) => (callable.includes(name) ? `${name} = () => (${make}(), ${name}())` : name)).join(', ')};\n`
-    scopes += `function ${make}() {\n({${names.join(', ')}} = (() => {\n${text.join('\n')}\nreturn {${names.join(', ')}};\n})());\n}\n`
+    if ([...files].some((f) => INLINE_SCOPES.test(f))) {
+      scopes += `function ${make}() {\n({${names.join(', ')}} = (() => {\n${text.join('\n')}\nreturn {${names.join(', ')}};\n})());\n}\n`
+      continue
+    }
+    scopes += `function ${make}() {\n({${names.join(', ')}} = __conncalcLazy().s${split}());\n}\n`
+    methods += `s${split++}() {\n${text.join('\n')}\nreturn {${names.join(', ')}};\n},\n`
   }
+  if (split === 0) fail('no modules moved to dist/cli-lazy.cjs')
+  const prefix = `"use strict";\nmodule.exports = (${BRIDGE}) => ({\n`
+  const {lazy, bridged} = splitScopes(`${prefix}${methods}});\n`, prefix.length, mainNames, fail)
+  const bridge = bridged.map(({name, written}) => `get ${name}() {\nreturn ${name};\n}${written ? `,\nset ${name}(value) {\n${name} = value;\n}` : ''}`).join(',\n')
+  scopes += `var __conncalcLazyScopes;\nfunction __conncalcLazy() {\nreturn __conncalcLazyScopes ??= __conncalcLoad(${JSON.stringify(`./${LAZY_FILE}`)})({\n${bridge}\n});\n}\n`
   const out = `${head}\n${scopes}${rest}`
-  return process.env.CONNCALC_NO_MINIFY ? out : esbuild.transformSync(out, {format: 'cjs', minify: true}).code
+  const minify = (text) => (process.env.CONNCALC_NO_MINIFY ? text : esbuild.transformSync(text, {format: 'cjs', minify: true}).code)
+  return {lazy: minify(lazy), main: minify(out)}
+}
+
+/**
+ * Sets of moved modules that stay in dist/cli.cjs (in their function, as before): Ruby's, since the process types
+ * of a Rails app may run them (the Rails example's worker runs rails-process), and a set there costs a Rails run
+ * nothing until it is called, while dist/cli-lazy.cjs would be read whole, with its code cache, for it.
+ */
+const INLINE_SCOPES = /(^|[\\/])src[\\/]languages[\\/]ruby[\\/]/
+
+/** What the moved sets' code calls the object that gives it dist/cli.cjs's names (not a name esbuild writes). */
+const BRIDGE = '__conncalcMain'
+/** The file the moved sets are written to, beside dist/cli.cjs. */
+const LAZY_FILE = 'cli-lazy.cjs'
+
+/**
+ * `program` (the moved sets, as dist/cli-lazy.cjs's text) with each reference from offset `from` on to a name in `kept` (dist/cli.cjs's
+ * top-level names and its wrapper's parameters) that no scope of its own declares rewritten to a property of
+ * BRIDGE: a read to `(0, BRIDGE.name)` (called, it gets no `this`, as the name's function got none), a write to
+ * `BRIDGE.name`, a shorthand property `{name}` to `{name: …}`. Scopes are eslint-scope's (ESLint's own, on espree's
+ * tree), in strict mode as the bundle is. Returns the text and the names it reads, each marked if it writes one.
+ */
+function splitScopes(program, from, kept, fail) {
+  const fromEslint = createRequire(createRequire(import.meta.url).resolve('eslint/package.json'))
+  const espree = fromEslint('espree')
+  const eslintScope = fromEslint('eslint-scope')
+  const ast = espree.parse(program, {ecmaVersion: 'latest', range: true, sourceType: 'script'})
+  const manager = eslintScope.analyze(ast, {ecmaVersion: 2022, impliedStrict: true, sourceType: 'script'})
+  const shorthand = new Set()
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk)
+    if (!node || typeof node.type !== 'string') return
+    if (node.type === 'Property' && node.shorthand) shorthand.add((node.value.type === 'AssignmentPattern' ? node.value.left : node.value).range[0])
+    for (const key of Object.keys(node)) if (key !== 'parent' && node[key] && typeof node[key] === 'object') walk(node[key])
+  }
+  walk(ast)
+  const global = manager.globalScope
+  if (global.through.some((r) => r.identifier.name === BRIDGE) || global.set.size > 0) fail(`dist/${LAZY_FILE}'s code declares a global or names ${BRIDGE}`)
+  const edits = []
+  const bridged = new Map()
+  for (const ref of global.through) {
+    const {name, range} = ref.identifier
+    if (!kept.has(name) || range[0] < from) continue
+    const written = ref.isWrite()
+    bridged.set(name, (bridged.get(name) ?? false) || written)
+    const access = written ? `${BRIDGE}.${name}` : `(0, ${BRIDGE}.${name})`
+    edits.push({at: range[0], end: range[1], text: shorthand.has(range[0]) ? `${name}: ${access}` : access})
+  }
+  edits.sort((a, b) => b.at - a.at)
+  let text = program
+  for (const e of edits) text = text.slice(0, e.at) + e.text + text.slice(e.end)
+  return {bridged: [...bridged].map(([name, written]) => ({name, written})), lazy: text}
 }
 
 /**
@@ -947,14 +1040,16 @@ function lazyScopes(code, metafile) {
  * (require(), where `this` is module.exports), the bundle would be a second copy of conncalc
  * beside the first, without __conncalcImport: the second line says so at once instead.
  */
-const {WRAPPER} = createRequire(import.meta.url)('./bin/code-cache.js')
+const {PARAMETERS, WRAPPER} = createRequire(import.meta.url)('./bin/code-cache.js')
+const PARAMETER_NAMES = PARAMETERS.split(', ')
 const writeScript = (name, code) => {
   const build = createHash('sha256').update(code).digest('hex').slice(0, 16)
   const guard = `if (this !== globalThis) throw new Error("dist/${name} runs through bin/code-cache.js (bin/run.js), not require()");`
   writeFileSync(`dist/${name}`, `// conncalc build ${build}\n${guard}\n${WRAPPER}${code}\n})\n`)
 }
 
-let code = ascii(lazyScopes(ascii(cli.outputFiles[0].text), cli.metafile))
+const scoped = lazyScopes(ascii(cli.outputFiles[0].text), cli.metafile)
+let code = ascii(scoped.main)
 
 writeScript('cli.cjs', code)
 
@@ -992,6 +1087,7 @@ function withStandaloneManifest(code) {
 code = withStandaloneManifest(code)
 writeScript('cli.cjs', code)
 for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/, ''), importsReplaced(ascii(file.text), file.path))
+writeScript(LAZY_FILE, ascii(scoped.lazy))
 
 /**
  * Prism's WebAssembly compiled ahead (src/util/prism-code.ts): a Node process compiles the module
@@ -1104,3 +1200,27 @@ const example = ['bin/run.js', 'plan', '--procfile', 'examples/rails/Procfile', 
 const trained = spawnSync(process.execPath, example, {cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8', env})
 rmSync(parses, {force: true, recursive: true})
 if (trained.status !== 0) process.stderr.write(`esbuild.config.js: no code cache made (the example exited ${trained.status}): ${trained.stderr}\n`)
+
+// dist/cli-lazy.cjs's first code cache: the Python and Node analyzers a Django and a Node app run (the test
+// fixtures the bench times), in one process as bin/run.js runs each, so that the cache holds both; it is
+// written as that process exits, as a run writes one. A run of another language compiles its own code as before.
+const LAZY_TRAINING = [
+  ['plan', '--procfile', 'test/fixtures/django-gunicorn-celery/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1'],
+  ['plan', '--procfile', 'test/fixtures/node-knex-throng/Procfile', '--plan', 'essential-0', '--scale', 'web=2'],
+]
+const root = fileURLToPath(new URL('.', import.meta.url))
+const LAZY_TRAINING_SCRIPT = `const {execute} = require(${JSON.stringify(join(root, 'bin', 'code-cache.js'))}).loadBundle(${JSON.stringify(join(root, 'dist', 'cli.cjs'))})
+;(async () => {
+  for (const args of ${JSON.stringify(LAZY_TRAINING)}) {
+    process.argv = [process.execPath, ${JSON.stringify(join(root, 'bin', 'run.js'))}, ...args]
+    await execute({dir: ${JSON.stringify(new URL('bin/run.js', import.meta.url).href)}, target: './dist/cli.cjs'})
+  }
+  process.exitCode = 0
+})()
+`
+// Run as a file, not node -e: the cache is named for the options Node runs with (none, as bin/run.js runs).
+const lazyWork = mkdtempSync(join(tmpdir(), 'conncalc-build-'))
+writeFileSync(join(lazyWork, 'train.cjs'), LAZY_TRAINING_SCRIPT)
+const lazyTrained = spawnSync(process.execPath, [join(lazyWork, 'train.cjs')], {cwd: root, encoding: 'utf8', env: {...env, CONNCALC_PARSE_CACHE: lazyWork}})
+rmSync(lazyWork, {force: true, recursive: true})
+if (lazyTrained.status !== 0) process.stderr.write(`esbuild.config.js: no code cache made for dist/${LAZY_FILE} (exited ${lazyTrained.status}): ${lazyTrained.stderr}\n`)

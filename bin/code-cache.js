@@ -27,8 +27,8 @@ const {pathToFileURL} = require('node:url')
 const vm = require('node:vm')
 const EventEmitter = require('node:events')
 
-/** What the bundle sees as CommonJS's module scope, plus the two names esbuild.config.js leaves it to fill. */
-const PARAMETERS = 'exports, require, module, __filename, __dirname, __conncalcImport, __conncalcUrl'
+/** What the bundle sees as CommonJS's module scope, plus the three names esbuild.config.js leaves it to fill. */
+const PARAMETERS = 'exports, require, module, __filename, __dirname, __conncalcImport, __conncalcUrl, __conncalcLoad'
 
 /**
  * esbuild.config.js writes each bundle already inside this function (from its third line), so
@@ -98,13 +98,14 @@ function loadBundle(file, env = process.env) {
   const require = createRequire(file)
   const wrapper = script.runInThisContext()
   // A bundle's import() of a sibling bundle (./zod.cjs, see esbuild.config.js) loads it here,
-  // once, with a code cache of its own; any other import() is Node's.
-  const load = (specifier) => {
-    if (!/^\.\/[\w-]+\.cjs$/.test(specifier)) return import(specifier)
+  // once, with a code cache of its own; any other import() is Node's. __conncalcLoad loads one at
+  // once (dist/cli.cjs's ./cli-lazy.cjs, the analyzers a Rails run never calls).
+  const loadSibling = (specifier) => {
     const sibling = join(dirname(file), specifier)
-    return Promise.resolve().then(() => require.cache[sibling]?.exports ?? loadBundle(sibling, env))
+    return require.cache[sibling]?.exports ?? loadBundle(sibling, env)
   }
-  wrapper.call(module.exports, module.exports, require, module, file, dirname(file), load, pathToFileURL(file).href)
+  const load = (specifier) => (/^\.\/[\w-]+\.cjs$/.test(specifier) ? Promise.resolve().then(() => loadSibling(specifier)) : import(specifier))
+  wrapper.call(module.exports, module.exports, require, module, file, dirname(file), load, pathToFileURL(file).href, loadSibling)
   module.loaded = true
   // oclif loads the commands from the bundle by require(): it gets this copy (and a second
   // import() of a sibling bundle, the first).

@@ -65,6 +65,24 @@ describe('the code cache', () => {
     expect(cacheFiles(dir)).toHaveLength(2)
   })
 
+  it("a Python or Node app's run loads the analyzers of other languages from dist/cli-lazy.cjs, with a cache of its own; a Rails run never loads them", () => {
+    const DJANGO = ['plan', '--procfile', 'test/fixtures/django-gunicorn-celery/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
+    const NODE = ['plan', '--procfile', 'test/fixtures/node-knex-throng/Procfile', '--plan', 'essential-0', '--scale', 'web=2']
+    const off = {django: run(DJANGO, '0'), node: run(NODE, '0')}
+    expect(off.django.stdout).toContain('celery')
+    expect(off.node.stdout).toContain('total')
+    const dir = join(work, 'lazy')
+    // The Rails example: one cache, dist/cli.cjs's.
+    expect(run(RAILS, dir)).toEqual(without.rails)
+    expect(cacheFiles(dir)).toHaveLength(1)
+    // A Django app: dist/cli-lazy.cjs's cache is written beside it; the runs after it, reading both, say the same.
+    expect(run(DJANGO, dir)).toEqual(off.django)
+    expect(cacheFiles(dir)).toHaveLength(2)
+    expect(run(DJANGO, dir)).toEqual(off.django)
+    expect(run(NODE, dir)).toEqual(off.node)
+    expect(cacheFiles(dir)).toHaveLength(2)
+  })
+
   describe('a corrupt or truncated cache gives the same output and exit code, and is replaced by a good one', () => {
     const dir = join(work, 'corrupt')
     let good: Buffer

@@ -107,8 +107,9 @@ describe("start-up stays fast: dist/cli.cjs's top-level scope leaves out the ana
   // esbuild.config.js (lazyScopes) moves the top-level statements of the modules only import() reaches (other than
   // Prism's) into a function per set of them, called the first time one is imported: V8 rebuilds the table of the
   // bundle's top-level names whenever it reads the code cache, and makes each top-level function at every start.
+  // The other languages' sets are in dist/cli-lazy.cjs, which a Rails run never reads; Ruby's stay in dist/cli.cjs.
   // A marker per language: a string that only one module of that language's analyzers holds.
-  const markers = {
+  const elsewhere = {
     '.NET (src/languages/dotnet/configuration.ts)': 'https://learn.microsoft.com/aspnet/core/fundamentals/environments',
     'Elixir (src/languages/elixir/elixir.ts)': 'https://github.com/elixir-ecto/ecto/blob/master/lib/ecto/repo/supervisor.ex',
     'Go (src/languages/go/go-code.ts)': 'https://pkg.go.dev/flag#Int',
@@ -117,6 +118,15 @@ describe("start-up stays fast: dist/cli.cjs's top-level scope leaves out the ana
     'PHP (src/languages/php/php.ts)': 'https://www.php.net/manual/en/features.persistent-connections.php',
     'Python (src/languages/python/evaluate.ts)': 'https://docs.python.org/3/library/sys.html#sys.argv',
     'Rust (src/languages/rust/rocket.ts)': 'https://github.com/rwf2/Rocket/blob/v0.5.1/contrib/db_pools/lib/src/database.rs#L258-L264',
+  }
+  const lazy = readFileSync(join(ROOT, 'dist', 'cli-lazy.cjs'), 'utf8')
+
+  it.each(Object.entries(elsewhere))('%s is in dist/cli-lazy.cjs, not in dist/cli.cjs', (_, marker) => {
+    expect(lazy.split(JSON.stringify(marker))).toHaveLength(2) // one module holds it
+    expect(readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')).not.toContain(JSON.stringify(marker))
+  })
+
+  const markers = {
     // Ruby's analyzers that only import() reaches and a Rails app without them never loads (src/procfile/registry.ts).
     'Ruby resque (src/languages/ruby/resque.ts)': 'https://github.com/resque/resque/blob/master/docs/HOOKS.md',
     'Ruby sneakers (src/languages/ruby/sneakers.ts)': 'https://github.com/jondot/sneakers/blob/v2.11.0/lib/sneakers',
