@@ -48,8 +48,10 @@ export interface RenderService {
   repo?: {line: number; url: string}
   /** `fromGroup` links, in order. */
   groups: {line: number; name: string}[]
-  /** A prebuilt image (`runtime: image`): what it runs is not in the repository. */
+  /** A prebuilt image (`runtime: image`): what it runs is not in the repository, unless the repository's workflow builds it. */
   image?: string
+  /** `dockerCommand` of a `runtime: image` service: it replaces the image's CMD. */
+  imageCommand?: {line: number; text: string}
   line: number
   name: string
   numInstances?: RenderCount
@@ -182,7 +184,11 @@ export function parseRenderYaml(text: string, path = 'render.yaml'): RenderYaml 
       service.docker = {dockerfile: scalar(s.dockerfilePath) ?? './Dockerfile', ...(command ? {command} : {}), ...(context ? {context} : {})}
     }
 
-    if (runtime === 'image') service.image = isObject(s.image) ? (scalar(s.image.url) ?? 'an image') : 'an image'
+    if (runtime === 'image') {
+      service.image = isObject(s.image) ? (scalar(s.image.url) ?? 'an image') : 'an image'
+      const command = text('dockerCommand')
+      if (command) service.imageCommand = command
+    }
     const n = count(s.numInstances)
     if (n !== undefined) service.numInstances = {line: at([...base, 'numInstances'], line), value: n}
     else if (s.numInstances !== undefined) diagnostics.push({code: 'unparsable-config', file: path, line: at([...base, 'numInstances'], line), message: `${path}: service ${name}: numInstances is not a whole number; Render's default 1 is used`, severity: 'warning'})

@@ -22,6 +22,7 @@ import {classifyRepositories} from '../platform/render-repo.js'
 import {parseRenderYaml, type RenderDatabaseVar, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
 import type {SameServerEvidence} from '../model/same-server.js'
 import {CF_MANIFEST_REF, CF_PROCESSES_REF, type CfProcess, looksLikeCfManifest, parseCfManifest} from '../platform/cf-manifest.js'
+import {repoBuiltImage} from '../platform/image-workflow.js'
 import {FLY_PROCESSES_REF, FLY_SIZES_REF, FLY_TOML_REF, FLY_VM_REF, type FlyToml, flyPresetCpus, flyVmOf, parseFlyToml} from '../platform/fly-toml.js'
 
 export const RENDER_PLATFORM = 'Render'
@@ -284,6 +285,22 @@ function serviceVars(s: RenderService, groups: ReturnType<typeof parseRenderYaml
 /** What a Render service runs, and where. */
 function renderCommand(files: FileReader, s: RenderService, path: string, diagnostics: Diagnostic[], chosen?: StageChoice): Omit<ContainerEntry, 'name'> {
   const root = s.rootDir
+  // A prebuilt image the repository's own workflow builds (docker/build-push-action): that Dockerfile's image, with the
+  // service's dockerCommand over its CMD, as a `runtime: docker` service of that Dockerfile and context runs.
+  const built = s.image ? repoBuiltImage(files, s.image) : undefined
+  if (s.image && built) {
+    diagnostics.push({
+      code: 'image-built-here',
+      file: built.file,
+      line: built.line,
+      message: `${s.name}: the image ${s.image} that ${path} runs is built by ${built.file} from ${built.dockerfile} (context ${built.context || '.'}): its processes are read from there`,
+      processType: s.name,
+      severity: 'info',
+    })
+    const docker = {context: built.context || '.', dockerfile: built.dockerfile, ...(s.imageCommand ? {command: s.imageCommand} : {})}
+    return renderCommand(files, {...s, docker, image: undefined, rootDir: ''}, path, diagnostics, chosen)
+  }
+
   if (s.image) return {command: s.image, cwd: root, file: path, line: s.line, unknownWhy: `${s.name} runs the prebuilt image ${s.image}, which is not in the repository`}
   if (s.docker) {
     // dockerContext is the build context (`COPY . .` copies it); without one, the Dockerfile's folder (readImage's default).

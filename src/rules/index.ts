@@ -16,6 +16,7 @@ import {rule as defaultWebProcess} from './default-web-process.js'
 import {rule as forkReconnectMissing} from './fork-reconnect-missing.js'
 import {rule as greenletConcurrency} from './greenlet-concurrency.js'
 import {rule as idleInTransaction} from './idle-in-transaction.js'
+import {rule as imageBuiltHere} from './image-built-here.js'
 import {rule as invalidProcfileLine} from './invalid-procfile-line.js'
 import {rule as liveAbovePlan} from './live-above-plan.js'
 import {rule as liveNearLimit} from './live-near-limit.js'
@@ -72,6 +73,7 @@ export const rules: Rule[] = [
   defaultWebProcess,
   scheduledJobs,
   deployPlatform,
+  imageBuiltHere,
   notPostgresql,
   otherServerPools,
   databasePlanFromManifest,
