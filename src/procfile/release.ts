@@ -4,7 +4,12 @@ import type {FileReader} from '../model/files.js'
 
 import {fromAppJson} from '../platform/dokku-builder.js'
 
+import {posix} from 'node:path'
+
+import type {Diagnostic} from '../model/diagnostic.js'
+
 import {assumed, fromDefault, sourced, type Sourced} from '../model/source.js'
+import {scriptNotInApp} from './unknown.js'
 import {frameworkCli, hookCommandConnections, packageScript} from './hook-commands.js'
 import {ectoMigration, isElixir} from '../languages/common/matchers.js'
 import {earlierMigrationLock, migratorLockConnection} from '../languages/ruby/migration-lock.js'
@@ -106,9 +111,27 @@ export const release: ServerAnalyzer = {
   analyze: async (ctx) => {
     const hook = deployHookOf(ctx.processType, ctx.origin?.file)!
     const lock = (await migratorLockConnection(ctx)) ?? (await earlierMigrationLock(ctx))
-    const threads = hookThreads(ctx.command.argv, ctx.files, hook)
+    const hookThreads0 = hookThreads(ctx.command.argv, ctx.files, hook)
+    // `release: python manage.py migrate` where the command's folder holds no manage.py: Python stops before it runs
+    // anything, the release phase fails, and the platform does not deploy the release. Said; counted as if it ran.
+    // Only where the line changes no folder first (`cd src && …`, `--chdir`): the script is looked for in the root.
+    const line = ctx.origin ? (ctx.files.read(ctx.origin.file)?.text.split('\n')[ctx.origin.line - 1] ?? '') : ''
+    const missing = /\b(cd|pushd|chdir)\b|--chdir|\bsh\b|\bbash\b|\.sh\b/.test(line) ? undefined : scriptNotInApp(ctx.command.argv, ctx.files)
+    const elsewhere = missing ? ctx.files.folders('').map((d) => `${d}/${posix.basename(ctx.command.argv.find((a) => a.endsWith('.py')) ?? '')}`).filter((f) => ctx.files.exists(f)) : []
+    const threads = missing ? {...hookThreads0, via: [...(hookThreads0.via ?? []), assumed(`${missing}; counted as if it ran`)]} : hookThreads0
+    const diagnostics: Diagnostic[] = missing
+      ? [{
+          code: 'missing-config',
+          file: ctx.origin?.file,
+          fix: elsewhere.length > 0 ? `run it where the script is: \`cd ${posix.dirname(elsewhere[0])} && ${ctx.command.argv.join(' ')}\`, or \`python ${elsewhere[0]} …\`` : 'name the script where the deploy has it, or add it to the repository',
+          line: ctx.origin?.line,
+          message: `${ctx.processType}: ${missing}${elsewhere.length > 0 ? ` (${elsewhere.join(', ')} is)` : ''}; the ${ctx.processType} command fails, and a failing release command stops the deploy (${RELEASE_REF}): conncalc counts it as if it ran`,
+          processType: ctx.processType,
+          severity: 'warning',
+        }]
+      : []
     return {
-      diagnostics: [],
+      diagnostics,
       ...(lock ? {extrasPerProcess: [lock]} : {}),
       // A command that opens none (hook-commands.ts) is 'none', as the no-database analyzer's programs are.
       language: threads.value === 0 ? 'none' : 'unknown',

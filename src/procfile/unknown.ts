@@ -15,7 +15,7 @@ function notInApp(argv0: string | undefined, files: FileReader): string | undefi
 }
 
 /** `python web.py` of a script the repo does not hold: Python stops with "can't open file" before it runs anything. */
-function scriptNotInApp(argv: string[], files: FileReader): string | undefined {
+export function scriptNotInApp(argv: readonly string[], files: FileReader): string | undefined {
   const program = (argv[0] ?? '').split('/').pop()!
   if (!isPythonName(program)) return undefined
   const script = argv.slice(1).find((a) => !a.startsWith('-'))
