@@ -1276,6 +1276,7 @@ class JsEvaluator {
           for (const p of m.value.params) for (const d of 'decorators' in p ? (p.decorators ?? []) : []) this.visit(d)
           const name = m.kind === 'method' && !m.computed ? keyName(m.key) : undefined
           if (name !== undefined && m.value.body) methods.set(name, this.fn(m.value))
+          else if (m.value.body && m.kind === 'constructor' && base) this.inBody(() => this.withDefaults(m.value.params, () => this.visit(m.value.body!)))
           else if (m.value.body) this.inBody(() => this.visit(m.value.body!))
         } else if (m.type === 'StaticBlock') for (const s of m.body) this.visit(s)
       }
@@ -1794,6 +1795,29 @@ class JsEvaluator {
    * `useFactory: () => ({…})` — are read through `returnedBy()`. A destructured
    * `{env}` parameter is Strapi's env helper (`env('X', d)`, `env.int('X', d)`).
    */
+  /**
+   * `read()` with the parameters that have a default bound to it: the constructor of a class a framework's container makes
+   * (a LoopBack 4 datasource's `constructor(@inject('datasources.config.db', {optional: true}) dsConfig: object = config)`),
+   * which passes no argument unless the app binds one to the parameter's key.
+   */
+  private withDefaults(params: JsFunction['params'], read: () => void): void {
+    const saved = new Map<string, EvalValue | undefined>()
+    for (const p of params) {
+      if (p.type !== 'AssignmentPattern' || p.left.type !== 'Identifier' || saved.has(p.left.name)) continue
+      saved.set(p.left.name, this.names.get(p.left.name))
+      this.names.set(p.left.name, this.expr(p.right as N))
+    }
+
+    try {
+      read()
+    } finally {
+      for (const [name, v] of saved) {
+        if (v === undefined) this.names.delete(name)
+        else this.names.set(name, v)
+      }
+    }
+  }
+
   private inBody(read: () => void): void {
     this.functionDepth += 1
     try {

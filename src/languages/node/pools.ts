@@ -46,6 +46,8 @@ import type {FileReader} from '../../model/files.js'
 import {posix} from 'node:path'
 
 const REF = {
+  // lib/postgresql.js: `function PostgreSQL(postgresql, settings) { … this.clientConfig = settings; … this.pg = new postgresql.Pool(this.clientConfig)`.
+  loopbackPostgres: 'https://github.com/loopbackio/loopback-connector-postgresql/blob/00759ab32b1f886e522a12e747bf27c9bb722c92/lib/postgresql.js',
   knex: 'https://github.com/knex/knex/blob/master/lib/client.js',
   // Client constructor: `if (this.driverName && config.connection) { this.initializeDriver(); if (!config.pool || config.pool.max !== 0) this.initializePool(config) }`.
   knexNoPool: 'https://github.com/knex/knex/blob/0182a57885c7ef66c426da27e4d58c74419a02e1/lib/client.js#L79-L84',
@@ -387,6 +389,15 @@ function uncalledHere(files: FileReader, fn: JsFunctionSites, uses: readonly {fi
   if (programs.some((p) => p === undefined)) return undefined
   const at = uses.map((u, i) => `${u.file}:${u.line} (${programs[i]})`)
   return `${made}, and it is called only by code this process does not load, each a program of its own: ${at.join('; ')}; that pool is theirs`
+}
+
+/** LoopBack's DataSource class: LoopBack 4's `juggler.DataSource` (@loopback/repository), loopback-datasource-juggler's for LoopBack 3. */
+const LOOPBACK_DATASOURCE = /^(?:@loopback\/repository\.juggler|loopback-datasource-juggler(?:\.default)?)\.DataSource$/
+
+/** Whether a LoopBack datasource's settings name the PostgreSQL connector (`connector: 'postgresql'` or its package name). */
+function loopbackPostgres(settings: EvalValue | undefined): boolean {
+  const connector = asString(entry(settings, 'connector'))
+  return connector === 'postgresql' || connector === 'loopback-connector-postgresql'
 }
 
 /**
@@ -1037,6 +1048,10 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       } else if (!c.isNew && /^[\w$]+$/.test(c.callee) && isCall(m.names.get(c.callee)) && /^pg-promise(\.default)?$/.test((m.names.get(c.callee) as {value: {callee: string}}).value.callee)) {
         // `const pgp = require('pg-promise')(); const db = pgp(cn)`: each Database object has its own pg Pool of cn's `max`.
         add('pg-promise', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault("pg-promise's Database opens a pg Pool; pg's default max is 10", REF.pgPromise)]), 'pg-promise max', diagnostics))
+      } else if (c.isNew && LOOPBACK_DATASOURCE.test(c.callee) && loopbackPostgres(c.args[0])) {
+        // A LoopBack datasource on the postgresql connector (`new juggler.DataSource(config)`, a LoopBack 4 datasource
+        // class's `super(config)`): the connector hands its settings to `new pg.Pool(settings)`, so `max` or pg's default 10.
+        add('loopback-connector-postgresql', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault('loopback-connector-postgresql passes the datasource settings to new pg.Pool(settings); pg Pool default max', REF.loopbackPostgres)]), 'loopback-connector-postgresql max', diagnostics))
       } else if (c.isNew && /^pg(\.default)?\.Pool$|^pg-pool$/.test(c.callee)) {
         add('pg', m.file, c, option(opts, ['max', 'poolSize'], sourced(10, origin, [fromDefault('pg Pool default max', REF.pg)]), 'pg Pool max', diagnostics))
       } else if (/^postgres(\.default)?$/.test(c.callee) && !c.isNew) {
