@@ -85,3 +85,31 @@ describe('options that spread what conncalc cannot read', () => {
     expect(pools(a)?.find((p) => p[0] === 'knex src/index.js:4')).toEqual(['knex src/index.js:4', 2, false])
   })
 })
+
+describe('a key an options object lacks, before ?? or ||', () => {
+  // Ridam15/flowq's API: `export async function initDB(opts: InitDBOptions = {})` builds `new Pool({…, max: opts.max ?? 10})`
+  // and is called as `initDB()`: opts is `{}`, whose max is undefined in JS, so the pool's max is 10, read, not assumed.
+  // Before: "`opts.max` cannot be read (no "max" in the object at line N); the value after `??` assumed" — 10*.
+  const db = (call: string) => ({
+    'package.json': pkg({pg: '^8.13.1'}),
+    'src/db.js': [
+      "const {Pool} = require('pg')",
+      'let pool = null',
+      'async function initDB(opts = {}) {',
+      '  if (pool) return pool',
+      '  pool = new Pool({connectionString: process.env.DATABASE_URL, max: opts.max ?? 10, min: opts.min || 0})',
+      '  return pool',
+      '}',
+      'module.exports = {initDB}',
+    ].join('\n'),
+    'src/index.js': ["const {initDB} = require('./db')", `${call}.then((p) => setInterval(() => p.query('select 1'), 1000))`].join('\n'),
+  })
+
+  it('initDB() with no options: the fallback, 10, not assumed', async () => {
+    expect(pools(await run('node src/index.js', db('initDB()')))).toEqual([['pg src/db.js:5 (called at src/index.js:2)', 10, false]])
+  })
+
+  it('initDB({max: 4}): the key is there, 4', async () => {
+    expect(pools(await run('node src/index.js', db('initDB({max: 4})')))).toEqual([['pg src/db.js:5 (called at src/index.js:2)', 4, false]])
+  })
+})

@@ -2662,7 +2662,10 @@ class JsEvaluator {
    * truthiness is known then (the value may be x's), so the result is the boolean.
    */
   private logical(node: N, left: N, op: '&&' | '??' | '||', right: N, side: (n: N) => EvalValue, truthiness = false): EvalValue {
-    const a = side(left)
+    // `opts.max ?? 10` with `opts` an object whose keys are all known and `max` not among them (`initDB(opts = {})` called
+    // with none): JS reads a missing key as undefined, so the right side is the value (as condition() does for a test).
+    const absent = op !== '&&' && !truthiness ? this.absentKey(left) : undefined
+    const a = absent ?? side(left)
     // `process.argv[2] || 'web'`: the word, or that one when the command line has none.
     const word = !truthiness && op !== '&&' ? ARGV_WORDS.get(a) : undefined
     const fallback = word ? stringLiteral(right) : undefined
@@ -2687,6 +2690,17 @@ class JsEvaluator {
     if (takeLeft) return a
     const b = side(right)
     return b.kind === 'known' ? {...b, via: [...a.via, ...b.via], ...(a.missingEnv || b.missingEnv ? {missingEnv: [...(a.missingEnv ?? []), ...(b.missingEnv ?? [])]} : {})} : b
+  }
+
+  /** `obj.key` (obj a name or a chain of names) on an object whose keys are all known and lack `key`: undefined (JS), as a known null. */
+  private absentKey(left: N): EvalValue | undefined {
+    const t = unwrap(left)
+    if (t.type !== 'MemberExpression' || t.computed || t.property.type !== 'Identifier') return undefined
+    let o = unwrap(t.object)
+    while (o.type === 'MemberExpression' && !o.computed) o = unwrap(o.object)
+    if (o.type !== 'Identifier' && o.type !== 'ThisExpression') return undefined
+    const obj = this.expr(unwrap(t.object))
+    return isDict(obj) && !obj.value.partial && !obj.value.entries.has(t.property.name) ? this.known(t, null, obj) : undefined
   }
 
   /**
