@@ -336,6 +336,23 @@ describe('node analyzer', () => {
     expect(helper.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'api.js', line: 4, severity: 'info'}))
   })
 
+  it('a module-level pg Client that no code connect()s holds no connection (node-postgres connects on client.connect() only)', async () => {
+    // SPAI-Team/Human-Entrance-Counter's back_end: models/databaseConfig.js exports `new Client({connectionString})`, imported
+    // and never connected, beside config.js's Pool of max 20 that the routes query: 20. Before: 21 (the Client counted 1).
+    const files = {
+      'config.js': 'const {Pool} = require("pg")\nmodule.exports = new Pool({connectionString: process.env.DATABASE_URL, max: 20})\n',
+      'db.js': 'const {Client} = require("pg")\nmodule.exports = new Client({connectionString: process.env.DATABASE_URL})\n',
+      'index.js': 'const db = require("./db")\nconst pool = require("./config")\nrequire("http").createServer(async (q, r) => r.end(String((await pool.query("select 1")).rowCount))).listen(process.env.PORT)\n',
+      'package.json': pkg({pg: '^8.7.1'}),
+    }
+    const idle = await run('node index.js', files)
+    expect(idle.pools?.map((p) => [p.database, p.pool.value])).toEqual([['pg config.js:2', 20]])
+    expect(idle.diagnostics).toContainEqual(expect.objectContaining({file: 'db.js', line: 2, message: expect.stringContaining('never connected'), severity: 'info'}))
+    // With a connect() anywhere in the code read, it is one connection of its own again: 21.
+    const connected = await run('node index.js', {...files, 'index.js': `${files['index.js']}db.connect()\n`})
+    expect(connected.pools?.map((p) => p.pool.value).sort((a, b) => a - b)).toEqual([1, 20])
+  })
+
   it('pg before 7.0: pg.connect(url, cb) calls share pg\'s singleton pool of 10, counted once; Knex.initialize(config) is knex(config)', async () => {
     const legacy = await run('node server.js', {
       'db.js': 'var pg = require("pg").native\nexports.query = function (sql, cb) {\n  pg.connect(process.env.DATABASE_URL, function (err, client, done) { client.query(sql, cb); done() })\n}\nexports.other = function (cb) { pg.connect(process.env.DATABASE_URL, cb) }\n',

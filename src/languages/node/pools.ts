@@ -1039,6 +1039,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
           continue
         }
 
+        // node-postgres's Client connects on `client.connect()` only (https://node-postgres.com/apis/client#clientconnect);
+        // a query before it waits in the client's queue. A module-level Client when no code read calls any connect(): none.
+        if (PG_CLIENT.test(c.callee) && !modules.some((x) => (built.get(x) ?? x.calls).some((k) => /(^|\.)connect$/.test(k.callee)))) {
+          libs.add('pg')
+          diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `this pg Client is never connected in the code read (no \`.connect()\` call): node-postgres opens a Client's connection on client.connect() only, so it holds none (${REF.pgClient}#clientconnect)`, severity: 'info'})
+          continue
+        }
+
         add('pg Client', m.file, c, one)
         libs.add('pg')
       } else if (!c.isNew && /^pg(\.default|\.native)?\.connect$/.test(c.callee) && c.args.length > 0 && !singleton) {
