@@ -442,6 +442,9 @@ const inside = (p: string, to: string): boolean => p === to || p.startsWith(`${t
  * A command's absolute paths inside the copied repository (`/myapp/bin/start.sh` after
  * `COPY . /myapp`) as paths from the folder it runs in, so the repository's files are read.
  */
+/** The PATH of the official base images (debian, alpine, and the language images on them), searched in order. */
+const DEFAULT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
+
 export function inRepo(command: string, image: Image, files: FileReader): string {
   const stage = image.stage
   if (!stage) return command
@@ -453,7 +456,18 @@ export function inRepo(command: string, image: Image, files: FileReader): string
   const repoMount = stage.repoAt && stage.repoAt !== '/' ? {from: image.context, to: stage.repoAt} : undefined
   if (repoMount) mounts.push(repoMount)
   if (mounts.length === 0 && !image.written) return command
-  return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]*)/g, (m, pre: string, abs: string) => {
+  // A bare program the image has on its PATH because a COPY put it there (`COPY --from=build /app/target/release/api
+  // /usr/local/bin/api`, then `CMD ["api"]`): the shell finds it in the first PATH folder that holds it, so it is that file.
+  // (A copy into a folder puts a file under its own name; one of a build output, not in the repository, is taken as a file.)
+  const bare = /^(\s*)([\w.+-]+)(?=\s|$)/.exec(command)
+  const copy = bare ? DEFAULT_PATH.flatMap((d) => stage.copies.filter((c) => (c.into ? posix.join(c.to, posix.basename(c.from)) : c.to) === `${d}/${bare[2]}`)).at(0) : undefined
+  let line = command
+  if (bare && copy) {
+    const rel = posix.relative(image.cwd || '.', posix.join(image.context, copy.from)) || '.'
+    line = `${bare[1]}${rel.startsWith('.') ? rel : `./${rel}`}${command.slice(bare[0].length)}`
+  }
+
+  return line.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]*)/g, (m, pre: string, abs: string) => {
     // A script a RUN wrote there (`echo … > /usr/local/bin/entrypoint.sh`): its readable copy.
     const script = image.written?.get(abs)
     if (script) {
