@@ -129,8 +129,11 @@ exports.WRAPPER = WRAPPER
  * habits, with and without NODE_OPTIONS, from overwriting each other's cache on every run).
  */
 function cacheName(source, env) {
-  const build = /^\/\/ conncalc build ([0-9a-f]+)\n/.exec(source)?.[1]
-  if (!build) return undefined
+  // `// conncalc build HEX\n`, read without a regular expression (V8 compiles one on its first run: a start-up cost).
+  const prefix = '// conncalc build '
+  const end = source.startsWith(prefix) ? source.indexOf('\n', prefix.length) : -1
+  const build = end > prefix.length ? source.slice(prefix.length, end) : ''
+  if (build === '' || ![...build].every((c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return undefined
   const options = `${process.execArgv.join(' ')}\0${env.NODE_OPTIONS ?? ''}`
   let hash = 0x811c9dc5 // FNV-1a
   for (let i = 0; i < options.length; i++) hash = Math.imul(hash ^ options.charCodeAt(i), 0x01000193) >>> 0

@@ -67,7 +67,8 @@ export async function validatePlanTable(data: unknown, path: string, lineOf?: (a
 
 /** `heroku-postgresql:standard-0`, `Standard-0`, ` standard-0 ` → `standard-0`. */
 export function normalizePlanName(input: string): string {
-  return input.trim().toLowerCase().replace(/^heroku-postgresql:/, '')
+  const name = input.trim().toLowerCase()
+  return name.startsWith('heroku-postgresql:') ? name.slice('heroku-postgresql:'.length) : name
 }
 
 export function findPlan(table: PlanTable, input: string): Plan | undefined {

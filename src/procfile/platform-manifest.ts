@@ -40,15 +40,18 @@ export type ManifestApp = ContainerApp & {formation: Formation}
  * A platform file named with --procfile: render.yaml, fly.toml, or another fly.toml an app deploys with
  * `fly deploy --config fly.production.toml` (https://fly.io/docs/flyctl/deploy/): fly.NAME.toml, or any NAME.toml.
  */
-export const isPlatformManifest = (name: string): boolean => (PLATFORM_MANIFESTS as readonly string[]).includes(name) || FLY_CONFIG_VARIANT.test(name) || isFlyConfigNamed(name) || isBlueprintNamed(name)
+// Each regular expression behind a test of the name that it needs to match: V8 compiles one the first time it runs,
+// and a plain Procfile is asked here on every run (issue 19).
+export const isPlatformManifest = (name: string): boolean =>
+  (PLATFORM_MANIFESTS as readonly string[]).includes(name) || (name.startsWith('fly.') && FLY_CONFIG_VARIANT.test(name)) || isFlyConfigNamed(name) || isBlueprintNamed(name)
 /**
  * Any other YAML named with --procfile (render.production.yaml, blueprints/staging.yaml): a Render Blueprint, whose path
  * is set when the Blueprint is created ("you can define your Blueprint file anywhere",
  * https://render.com/docs/infrastructure-as-code). A Procfile is not YAML; heroku.yml and compose files are other things.
  */
-const isBlueprintNamed = (name: string): boolean => /\.ya?ml$/i.test(name) && !/^(?:heroku|(?:docker-)?compose(?:\.[\w-]+)?|app|scalingo|dokku|\.?conncalc)\.ya?ml$/i.test(name)
+const isBlueprintNamed = (name: string): boolean => name.includes('.') && /\.ya?ml$/i.test(name) && !/^(?:heroku|(?:docker-)?compose(?:\.[\w-]+)?|app|scalingo|dokku|\.?conncalc)\.ya?ml$/i.test(name)
 /** Any other .toml named with --procfile (`fly deploy --config node.toml`): a Procfile is never TOML, a Fly config may have any name. */
-const isFlyConfigNamed = (name: string): boolean => /\.toml$/.test(name) && !/^(?:Procfile|project|netlify|wrangler|railway|Cargo|pyproject)\.toml$/i.test(name)
+const isFlyConfigNamed = (name: string): boolean => name.endsWith('.toml') && !/^(?:Procfile|project|netlify|wrangler|railway|Cargo|pyproject)\.toml$/i.test(name)
 export const FLY_CONFIG_VARIANT = /^fly\.[\w-]+(?:\.[\w-]+)*\.toml$/
 
 const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRENCY, RAILS_ENV, NODE_ENV) is assumed'

@@ -36,7 +36,7 @@ export function parseProcfile(text: string, file = 'Procfile'): ParsedProcfile {
   // Line breaks as Heroku's slug compiler reads them: CRLF and a lone CR are newlines
   // (heroku/codon slug.rb, which heroku/buildpacks-procfile follows: `\r\n?` → `\n`).
   // A file with no CR is split at its newlines by a string (the regular expression costs 100,000 lines more).
-  const body = text.replace(/^\uFEFF/, '')
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text
   const lines = body.includes('\r') ? body.split(/\r\n?|\n/) : body.split('\n')
 
   for (let i = 0; i < lines.length; i++) {
