@@ -88,7 +88,11 @@ export function startedThreads(modules: PyModule[], ctx: AnalyzerContext, what: 
     const {c, file} = schedulers[0]
     const pool = fromDefault('APScheduler runs jobs on its default executor, a thread pool of 10 (ThreadPoolExecutor max_workers=10)', APSCHEDULER_POOL)
     const jobs = modules.flatMap((m) => m.calls.filter((j) => j.callee === `${c.callee}().scheduled_job` || j.callee === `${c.callee}().add_job`))
-    if (jobs.length > 0 && jobs.length < 10 && jobs.every((j) => !j.conditional)) {
+    // Jobs added in the function that also starts the scheduler (`def main(): s = BlockingScheduler(); s.add_job(…); s.start()`),
+    // outside an `if` or a loop of it, are added whenever it starts: as certain as jobs added at the top level.
+    const startedIn = modules.flatMap((m) => m.calls.filter((x) => x.callee === `${c.callee}().start`)).map((x) => x.within)
+    const withStart = (j: PyCall): boolean => j.within !== undefined && startedIn.length > 0 && startedIn.every((w) => w === j.within) && (j.arms ?? []).length === 0 && !j.loop
+    if (jobs.length > 0 && jobs.length < 10 && jobs.every((j) => !j.conditional || withStart(j))) {
       return {diagnostics: [], threads: startedOnlyIf(modules, c.callee, sourced(jobs.length, fromFile(file, c.line), [pool, fromDefault(`${jobs.length} job${jobs.length === 1 ? '' : 's'} scheduled, each run at most once at a time (max_instances 1)`, APSCHEDULER_JOBS)]))}
     }
 
