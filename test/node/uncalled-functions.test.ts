@@ -57,6 +57,19 @@ describe('a pool in a function no code calls', () => {
     ])
   })
 
+  it('called only from an Astro page\'s frontmatter (a component file, searched too): counted, starred, naming it', async () => {
+    const page = '---\nimport {migrateAll} from "../db/index.js"\nawait migrateAll(import.meta.env.DATABASE_URL)\n---\n<p>done</p>\n'
+    const found = await run('import {makeDb} from "./db/index.js"\nexport const db = makeDb(process.env.DATABASE_URL)\n')
+    expect(found.pools?.map((p) => p.pool.value)).toEqual([10])
+    const astro = await analyzeWith(node, 'node src/server.js', {'package.json': pkg, 'src/db/client.js': client, 'src/db/index.js': index, 'src/db/migrate.js': migrate, 'src/pages/migrate.astro': page, 'src/server.js': 'import {makeDb} from "./db/index.js"\nexport const db = makeDb(process.env.DATABASE_URL)\n'}, {}, 'standard-1x')
+    expect(astro.pools?.map((p) => [p.pool.value, starred(p)])).toEqual([
+      [10, false],
+      [1, true],
+    ])
+    const why = astro.pools?.[1].pool.via?.find((s) => s.kind === 'assumed')
+    expect(why && 'why' in why ? why.why : '').toContain('it is called at src/pages/migrate.astro:3')
+  })
+
   it('a name a framework calls itself (`export async function handler`): counted, starred', async () => {
     const handler = 'import postgres from "postgres"\nexport async function handler(event) {\n  const sql = postgres(process.env.DATABASE_URL, {max: 2})\n  return sql`select 1`\n}\n'
     const found = await analyzeWith(node, 'node src/server.js', {'package.json': pkg, 'src/handler.js': handler, 'src/server.js': 'export {handler} from "./handler.js"\n'}, {}, 'standard-1x')

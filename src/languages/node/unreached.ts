@@ -186,6 +186,9 @@ export function closedImports(ctx: AnalyzerContext, project: NodeProject, module
   return {lock: lock.file, packages: [...packages], read: modules.length}
 }
 
+/** Component files with a script of their own: Astro, Svelte, Vue, MDX. */
+const COMPONENT = /\.(?:astro|svelte|vue|mdx)$/
+
 const namesCache = new WeakMap<object, {code: string[]; truncated: boolean}>()
 const rootCodeCache = new WeakMap<object, {code: string[]; fromRoot: (path: string) => string; truncated: boolean}>()
 
@@ -234,7 +237,8 @@ export function usesOf(files: FileReader, fn: {file: string; line: number; name:
     // The whole app's code, from its root (a process run in a workspace folder reads through a reader within it), each path
     // as from the root, as module files are named.
     const up = files.within && !files.within.startsWith('..') ? files.within.split('/').map(() => '..').join('/') : ''
-    const found = filesUnder(files, up, (p) => CODE.test(p) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
+    // Components whose script runs on the server too (an Astro page's frontmatter, a Svelte or Vue component's script) may call it.
+    const found = filesUnder(files, up, (p) => (CODE.test(p) || COMPONENT.test(p)) && !NOT_LOADED.test(p) && !p.includes('node_modules/'), {max: MAX_SEARCHED})
     rootCodeCache.set(files, (all = {code: found.paths, fromRoot: (p) => (up ? p.slice(up.length + 1) : p), truncated: found.truncated}))
   }
 
