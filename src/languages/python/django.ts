@@ -207,6 +207,14 @@ function serverOf(db: EvalValue | undefined): string {
   return h ? `host=${h}/${name ?? ''}` : 'DATABASE_URL'
 }
 
+/** The alias's HOST when the settings write it out as this machine (localhost, 127.0.0.1, ::1, a socket folder), not from the env. */
+function localHostOf(db: EvalValue | undefined): {file: string; host: string; line: number} | undefined {
+  const host = entry(db, 'HOST')
+  if (host?.kind !== 'known' || host.via.some((s) => s.kind === 'env')) return undefined
+  const h = asString(host)
+  return h && (['localhost', '127.0.0.1', '::1'].includes(h) || h.startsWith('/')) ? {file: host.file, host: h, line: host.line} : undefined
+}
+
 const isPostgres = (db: EvalValue | undefined): boolean => {
   const engine = asString(entry(db, 'ENGINE'))
   return engine === undefined || /postg|psycopg|cockroach/i.test(engine)
@@ -460,7 +468,22 @@ export async function djangoPools(project: PythonProject, modulePath: string, th
     const arm = dbs.value.armed?.get(alias)
     // arm.cond is the undecided `if`'s own condition; a later arm (elif/else) runs only when it does not hold.
     const when = arm && (arm.branch === 0 ? `only when \`if ${arm.cond}\` (${arm.file}:${arm.line}) holds, which conncalc cannot decide; counted as if it does` : `only in an elif/else arm of \`if ${arm.cond}\` (${arm.file}:${arm.line}), when that condition does not hold, which conncalc cannot decide; counted as if that arm runs`)
-    const e = arm ? {...pe, pool: {...pe.pool, via: [...(pe.pool.via ?? []), assumed(`DATABASES["${alias}"] is set ${when}`)]}} : pe
+    const armed = arm ? {...pe, pool: {...pe.pool, via: [...(pe.pool.via ?? []), assumed(`DATABASES["${alias}"] is set ${when}`)]}} : pe
+    // A HOST written as this machine (localhost, a socket folder): no PostgreSQL listens there on a dyno, so an app that
+    // works there connects elsewhere (a settings module or env conncalc did not read). Counted on the plan, starred, said.
+    const local = armed.server === primary ? localHostOf(db) : undefined
+    if (local) {
+      diagnostics.push({
+        code: 'unknown-config-value',
+        file: local.file,
+        fix: 'give the variable HOST reads, if it reads one (--env), read the database from DATABASE_URL (dj-database-url, django-environ), or name the settings module the dyno runs with (--env DJANGO_SETTINGS_MODULE=…)',
+        line: local.line,
+        message: `DATABASES["${alias}"] HOST is ${local.host} here (written in the settings, or the default of a variable not given), this machine: on a dyno no PostgreSQL listens there, so these settings would not connect; counted on the plan's server`,
+        severity: 'warning',
+      })
+    }
+
+    const e = local ? {...armed, pool: {...armed.pool, via: [...(armed.pool.via ?? []), assumed(`DATABASES["${alias}"] HOST is ${local.host} (${local.file}:${local.line}), this machine, where no PostgreSQL listens on a dyno: counted on the plan's server as if the deployed app connected there`)]}} : armed
     ;(e.server === primary ? pools : other).push(e)
   }
 
