@@ -13,6 +13,7 @@ import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from
 import {pyCandidate} from './candidate.js'
 import {unreadFallback} from '../common/setting.js'
 import {asString, entry, isCall, isDict, truthy} from './evaluate.js'
+import {isLocalHost} from '../../util/pg-url.js'
 import {append} from '../../util/arrays.js'
 const DJANGO_REF = 'https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections'
 const POOL_REF = 'https://github.com/psycopg/psycopg/blob/master/psycopg_pool/psycopg_pool/base.py'
@@ -212,7 +213,7 @@ function localHostOf(db: EvalValue | undefined): {file: string; host: string; li
   const host = entry(db, 'HOST')
   if (host?.kind !== 'known' || host.via.some((s) => s.kind === 'env')) return undefined
   const h = asString(host)
-  return h && (['localhost', '127.0.0.1', '::1'].includes(h) || h.startsWith('/')) ? {file: host.file, host: h, line: host.line} : undefined
+  return h && isLocalHost(h) ? {file: host.file, host: h, line: host.line} : undefined
 }
 
 const isPostgres = (db: EvalValue | undefined): boolean => {

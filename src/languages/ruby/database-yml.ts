@@ -57,7 +57,7 @@ import {appConstantCalls} from './app-constants.js'
 import type {EvalOptions} from './evaluate.js'
 import type {RubyFacts} from './process-facts.js'
 import {versionAtLeast} from '../../util/version.js'
-import {hostOfUrl, noServer, parsePgUrlWithoutFiles, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
+import {hostOfUrl, isLocalHost, noServer, parsePgUrlWithoutFiles, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {type Candidate, firstOf, unreadFallback, yamlCandidate} from '../common/setting.js'
 import type {AnalyzerContext} from '../common/types.js'
 import {append} from '../../util/arrays.js'
@@ -185,7 +185,6 @@ interface EntryServer {
 }
 
 /** Hosts that mean "this machine": a dyno runs no PostgreSQL server there. */
-const isLocalHost = (host: string): boolean => ['localhost', '127.0.0.1', '::1'].includes(host) || host.startsWith('/')
 
 
 /** Env vars with no value read on an entry's `key` line (`host: <%= ENV["DB_HOST"] %>`). */
