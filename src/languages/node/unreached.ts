@@ -100,9 +100,8 @@ export function onlyInScripts(ctx: AnalyzerContext, pkg: PackageJson, lib: strin
   const run = new Map<string, string>()
   for (const [name, script] of Object.entries(pkg.scripts)) {
     for (const cmd of script.split(/&&|\|\||;/)) {
-      const words = cmd.trim().split(/\s+/).filter((w) => !/^\w+=/.test(w))
-      const file = FILE_RUNNERS.has(words[0] ?? '') ? words.slice(1).find((w) => !w.startsWith('-')) : undefined
-      if (file) run.set(file.replace(/^\.\//, ''), `"${name}" (${pkg.path}:${pkg.lineOf(['scripts', name])})`)
+      const file = scriptFile(cmd)
+      if (file) run.set(file, `"${name}" (${pkg.path}:${pkg.lineOf(['scripts', name])})`)
     }
   }
 
