@@ -210,6 +210,29 @@ describe('JVM, PHP and Go apps', () => {
     expect(codes(r)).not.toContain('unknown-command')
   })
 
+  it('Laravel Octane: one connection per worker, --workers or the server\'s CPU-based auto, not an artisan command that exits', () => {
+    // --workers=4: 4 RoadRunner workers, each keeping its booted app and PDO connection (config/octane.php: DisconnectFromDatabases
+    // off) = 4; queue:work 1; total 5, release (migrate) 1 more in the deploy peak.
+    const r = plan('laravel-octane', '--scale', 'web=1:standard-2x', 'worker=1')
+    expect(r.type('web')).toMatchObject({connections: 4, processesPerDyno: 4, server: 'octane-roadrunner', threadsPerProcess: 1})
+    expect(r.type('web').sources.processesPerDyno.source).toEqual({flag: '--workers=4', kind: 'flag'})
+    expect(r.total).toBe(5)
+    // octane:frankenphp, --workers auto: FrankenPHP starts GOMAXPROCS × 2 worker threads (frankenphp.go calculateMaxThreads),
+    // 2 × 8 CPUs on standard-2x = 16, with the CPU-count warning.
+    const franken = plan('laravel-octane/Procfile.frankenphp', '--scale', 'web=1:standard-2x')
+    expect(franken.type('web')).toMatchObject({connections: 16, processesPerDyno: 16, server: 'octane-frankenphp'})
+    expect(franken.diagnostics).toContainEqual(expect.objectContaining({code: 'cpu-count-default', processType: 'web'}))
+    // octane:start without --server: config/octane.php's env('OCTANE_SERVER', 'swoole'); Swoole's worker_num is the CPU count: 8.
+    const swoole = plan('laravel-octane/Procfile.config-server', '--scale', 'web=1:standard-2x')
+    expect(swoole.type('web')).toMatchObject({connections: 8, server: 'octane-swoole'})
+    expect(swoole.type('web').sources.processesPerDyno.via).toContainEqual({file: 'config/octane.php', kind: 'file', line: 11})
+    // --workers=${OCTANE_WORKERS:-auto} with OCTANE_WORKERS=6, and OCTANE_SERVER naming another server.
+    const set = plan('laravel-octane/Procfile.config-server', '--scale', 'web=1:standard-2x', '--env', 'OCTANE_WORKERS=6', '--env', 'OCTANE_SERVER=frankenphp')
+    expect(set.type('web')).toMatchObject({connections: 6, server: 'octane-frankenphp'})
+    expect(codes(set)).not.toContain('cpu-count-default')
+    expect(codes(r)).not.toContain('unknown-command')
+  })
+
   it('Go: database/sql is unbounded until --assume, which is shown as the user’s assumption', () => {
     const r = plan('go-api', '--scale', 'web=2')
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', processType: 'web', severity: 'warning'}))

@@ -20,7 +20,7 @@ export function phpScript(argv: readonly string[]): {args: string[]; script: str
 }
 
 /** `command`: any other artisan or bin/console command (`migrate`, `route:list`, `passport:keys`): one run, then it exits. */
-export type PhpWorkerKind = 'artisan-command' | 'builtin-server' | 'console-command' | 'horizon' | 'messenger' | 'queue' | 'schedule'
+export type PhpWorkerKind = 'artisan-command' | 'builtin-server' | 'console-command' | 'horizon' | 'messenger' | 'octane' | 'queue' | 'schedule'
 
 /** Which framework worker a command is, if it is one; `php -S host:port` is PHP's built-in web server. */
 export function phpWorker(argv: readonly string[]): PhpWorkerKind | undefined {
@@ -35,6 +35,8 @@ export function phpWorker(argv: readonly string[]): PhpWorkerKind | undefined {
     if (command === 'horizon') return 'horizon'
     if (/^queue:(work|listen)$/.test(command ?? '')) return 'queue'
     if (/^schedule:(work|daemon)$/.test(command ?? '')) return 'schedule'
+    // Laravel Octane's server (languages/php/octane.ts): long-running workers, not a command that exits.
+    if (/^octane:(start|roadrunner|swoole|frankenphp)$/.test(command ?? '')) return 'octane'
     return 'artisan-command'
   }
 

@@ -8,7 +8,8 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
-import type {PhpWorkerKind} from './php-command.js'
+import {phpScript, type PhpWorkerKind} from './php-command.js'
+import {octane} from './octane.js'
 import {phpEntries, phpGet, type PhpValue, readPhpConfig} from './php-array.js'
 
 const QUEUE_DOCS = 'https://laravel.com/docs/queues#running-the-queue-worker'
@@ -50,6 +51,12 @@ export function analyzePhpWorker(ctx: AnalyzerContext, kind: PhpWorkerKind): Ser
 
     case 'horizon': {
       return {...base, ...horizon(ctx), server: 'horizon'}
+    }
+
+    case 'octane': {
+      const args = phpScript(ctx.command.argv)?.args ?? ctx.command.argv.slice(1)
+      const command = args.find((a) => !a.startsWith('-'))!
+      return {...base, ...octane(ctx, command, args)}
     }
 
     case 'artisan-command': {
