@@ -327,6 +327,9 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
       ['rbenv exec bundle exec puma -C config/puma.rb', ['rbenv exec', 'bundle exec']],
       ['asdf exec bundle exec puma -C config/puma.rb', ['asdf exec', 'bundle exec']],
       ['chruby-exec 3.3 -- bundle exec puma -C config/puma.rb', ['chruby-exec 3.3 --', 'bundle exec']],
+      // By its path (mlandauer/cuttlefish's Procfile.production: `/usr/local/lib/rvm/bin/rvm . do bundle exec sidekiq`).
+      ['/usr/local/lib/rvm/bin/rvm . do bundle exec puma -C config/puma.rb', ['rvm . do', 'bundle exec']],
+      ['/home/deploy/.rbenv/bin/rbenv exec bundle exec puma -C config/puma.rb', ['rbenv exec', 'bundle exec']],
     ] as const) {
       const {command} = split(raw)
       expect({raw, wrappers: command.wrappers, argv: command.argv}).toEqual({raw, wrappers, argv: ['puma', '-C', 'config/puma.rb']})
@@ -335,6 +338,7 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
     // rvm running the command once per Ruby (`all`, a list) is not one server: left as written.
     expect(split('rvm all do bundle exec puma').command.argv[0]).toBe('rvm')
     expect(split('rvm 3.2,3.3 do bundle exec puma').command.argv[0]).toBe('rvm')
+    expect(split('/usr/local/rvm/bin/rvm all do bundle exec puma').command.argv[0]).toBe('/usr/local/rvm/bin/rvm')
 
     // `exec env X=1 sudo …`: env's assignment still reaches the server.
     expect(split('exec env WEB_CONCURRENCY=3 sudo -u app bundle exec puma').assignments).toEqual([expect.objectContaining({name: 'WEB_CONCURRENCY', value: '3'})])

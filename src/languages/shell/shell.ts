@@ -1097,6 +1097,8 @@ function afterRubyVersionManager(head: string, argv: readonly string[]): string[
   return undefined
 }
 
+const RUBY_VERSION_MANAGERS = new Set(['asdf', 'chruby-exec', 'rbenv', 'rvm'])
+
 /**
  * Launchers with options of their own before the command: each option that takes a value (`-u app`) is skipped with
  * it, and the words they need before the command (timeout's duration, setuidgid's user). Not here: `chpst -e dir` and
@@ -1172,9 +1174,11 @@ function stripWrappers(
     } else if (DASH_DASH_WRAPPERS.has(head) && argv.includes('--')) {
       wrappers.push(argv.slice(0, argv.indexOf('--') + 1).join(' '))
       argv = argv.slice(argv.indexOf('--') + 1)
-    } else if ((head === 'rvm' || head === 'rbenv' || head === 'asdf' || head === 'chruby-exec') && afterRubyVersionManager(head, argv)) {
-      wrappers.push(head === 'rvm' ? `rvm ${argv[1]} do` : head === 'chruby-exec' ? argv.slice(0, argv.indexOf('--') + 1).join(' ') : `${head} exec`)
-      argv = afterRubyVersionManager(head, argv)!
+    } else if (RUBY_VERSION_MANAGERS.has(head.split('/').pop()!) && afterRubyVersionManager(head.split('/').pop()!, argv)) {
+      // Named by its path too (`/usr/local/lib/rvm/bin/rvm . do …`, `~/.rbenv/bin/rbenv exec …`: a foreman-exported Procfile).
+      const name = head.split('/').pop()!
+      wrappers.push(name === 'rvm' ? `rvm ${argv[1]} do` : name === 'chruby-exec' ? argv.slice(0, argv.indexOf('--') + 1).join(' ') : `${name} exec`)
+      argv = afterRubyVersionManager(name, argv)!
     } else if (head === 'newrelic-admin' && (argv[1] === 'run-program' || argv[1] === 'run-python')) {
       wrappers.push(`newrelic-admin ${argv[1]}`)
       argv = argv.slice(2)
