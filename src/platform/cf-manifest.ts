@@ -57,8 +57,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined)
 const VARIABLE = /\(\([\w.-]+\)\)/
 
-/** A YAML text whose top level lists `applications`: a Cloud Foundry manifest (a Render Blueprint lists `services`). */
-export const looksLikeCfManifest = (text: string): boolean => /^applications\s*:/m.test(text) && !/^services\s*:/m.test(text)
+/**
+ * A YAML text whose top level lists `applications`: a Cloud Foundry manifest (a Render Blueprint lists `services`). The
+ * top level is the indentation of the first key: YAML lets a document indent its whole mapping (`---` then
+ * `  applications:`, as GSA-TTS/all_sorns's .cloud-gov manifests do), and cf push reads it the same.
+ */
+export function looksLikeCfManifest(text: string): boolean {
+  const indent = /^(?![ \t]*(?:#|---|\.\.\.|%|$))([ ]*)\S/m.exec(text)?.[1] ?? ''
+  const topKey = (key: string): boolean => text.split('\n').some((line) => line.startsWith(`${indent}${key}`) && /^\s*:/.test(line.slice(indent.length + key.length)))
+  return topKey('applications') && !topKey('services')
+}
 
 export function parseCfManifest(text: string, path = 'manifest.yml'): CfManifest {
   const yaml = parseYaml(text, path)

@@ -98,7 +98,9 @@ function cfApp(files: FileReader, path: string, text: string): ContainerError | 
   const formation: Formation = new Map()
   const several = cf.applications.length > 1
   for (const app of cf.applications) {
-    const cwd = posix.join(dir, app.path).replace(/^\.$/, '')
+    // `path:` is relative to the manifest's folder; without one, cf push pushes the folder it runs in (the app root:
+    // `cf push -f .cloud-gov/manifest.yml` from the checkout, as GSA-TTS/all_sorns deploys), not the manifest's.
+    const cwd = app.path === '' ? '' : posix.join(dir, app.path).replace(/^\.$/, '')
     const procfile = files.read(posix.join(cwd, 'Procfile'))
     const procfileEntries = procfile ? parseProcfile(procfile.text, procfile.path).entries : []
     const vars = app.env.length > 0 ? [layer(`${path} ${app.name} env`, app.env)] : []

@@ -81,6 +81,18 @@ describe('a Cloud Foundry manifest.yml with no Procfile (test/fixtures/cf-manife
     expect(r.type('grants-api').sources.dynos?.source).toMatchObject({kind: 'default'})
   })
 
+  it('a manifest in a folder, its mapping indented under `---`, without path: runs its command from the app root', () => {
+    // GSA-TTS/all_sorns's shape: `cf push -f .cloud-gov/manifest-prod.yml` from the checkout; cf push pushes the folder it
+    // runs in when the manifest names no path. Was: not taken for a CF manifest (read as a Blueprint: exit 2), then
+    // ./.cloud-gov/start.sh looked up under .cloud-gov/ (1*). Here: 2 instances × gunicorn --workers 3 = 6.
+    const manifest = `---\n  applications:\n  - name: grants\n    instances: 2\n    services:\n    - grants-db\n    command: ./.cloud-gov/start.sh\n`
+    const dir = app({'.cloud-gov/manifest-prod.yml': manifest, '.cloud-gov/start.sh': '#!/bin/bash\npython manage.py migrate\ngunicorn grants.wsgi --workers 3\n'})
+    const r = planJson(`${dir}/.cloud-gov/manifest-prod.yml`, ['--plan', 'standard-0', '--root', dir])
+    expect(r.exit).toBe(0)
+    expect(r.type('web')).toMatchObject({connections: 6, dynos: 2, processesPerDyno: 3})
+    expect(r.codes).not.toContain('unknown-command')
+  })
+
   it('a manifest.yml that is no Cloud Foundry manifest (no applications:) leaves the missing Procfile an input error', () => {
     const dir = app({'manifest.yml': 'name: grants\nversion: 2\n'})
     const {code, stderr} = runCli(['plan', '--procfile', `${dir}/Procfile`, '--plan', 'standard-0'])
