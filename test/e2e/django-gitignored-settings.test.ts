@@ -38,12 +38,25 @@ describe('settings importing a gitignored module (test/fixtures/django-gitignore
     expect(starred(r)).toBe(false)
   })
 
-  it('not said when the import is guarded (try/except ImportError), or .gitignore does not list the module', () => {
+  it('not said when the import is guarded (try/except ImportError, with contextlib.suppress(ImportError)), or .gitignore does not list the module', () => {
     const guarded = app({'kiosk/settings/__init__.py': 'import os\n\nfrom .production import *  # noqa\n\ntry:\n    from .local import *  # noqa\nexcept ImportError:\n    pass\n'})
+    // torchbox/torchbox.com@8a6cdb853f0a tbx/settings/production.py: `with contextlib.suppress(ImportError): from .local import *`
+    const suppressed = app({'kiosk/settings/__init__.py': 'import contextlib\n\nfrom .production import *  # noqa\n\nwith contextlib.suppress(ImportError):\n    from .local import *  # noqa\n'})
+    const suppressedFrom = app({'kiosk/settings/__init__.py': 'from contextlib import suppress\n\nfrom .production import *  # noqa\n\nwith suppress(KeyError, ModuleNotFoundError):\n    from .local import *  # noqa\n'})
     const notIgnored = app({'.gitignore': '__pycache__/\n'})
-    for (const dir of [guarded, notIgnored]) {
+    for (const dir of [guarded, suppressed, suppressedFrom, notIgnored]) {
       const r = planJson(`${dir}/Procfile`, ['--scale', 'web=1'])
       expect(said(r)).toBeUndefined()
+      expect(r.type('web').connectionsPerDyno).toBe(3)
+    }
+  })
+
+  it('said when the with statement does not catch ImportError (contextlib.suppress(KeyError), open(…))', () => {
+    for (const wrap of ['import contextlib\n\nwith contextlib.suppress(KeyError):', 'with open("/dev/null"):']) {
+      const dir = app({'kiosk/settings/__init__.py': `from .production import *  # noqa\n\n${wrap}\n    from .local import *  # noqa\n`})
+      const r = planJson(`${dir}/Procfile`, ['--scale', 'web=1'])
+      expect(said(r)).toContain('imports .local: kiosk/settings/local.py is not in the repository')
+      expect(starred(r)).toBe(true)
       expect(r.type('web').connectionsPerDyno).toBe(3)
     }
   })

@@ -383,6 +383,7 @@ class Evaluator {
       case 'with_statement': {
         // `with ThreadPoolExecutor(4) as pool:` calls its context expressions first: record them, bind `as name`.
         const clause = node.namedChildren.find((c) => c?.type === 'with_clause')
+        let catchesImport = false
         for (const item of clause?.namedChildren ?? []) {
           const value = item?.type === 'with_item' ? item.childForFieldName('value') : undefined
           if (!value) continue
@@ -390,9 +391,17 @@ class Evaluator {
           const alias = value.type === 'as_pattern' ? value.childForFieldName('alias')?.namedChildren[0] : undefined
           const v = expr ? await this.expr(expr, scope) : undefined
           if (v && alias?.type === 'identifier') scope.set(alias.text, v)
+          if (expr && this.suppressesImportError(expr)) catchesImport = true
         }
 
-        await this.block(this.bodyOf(node.childForFieldName('body')), scope)
+        // `with contextlib.suppress(ImportError):` catches what its body raises, as a try body's handler does.
+        if (catchesImport) this.tryDepth++
+        try {
+          await this.block(this.bodyOf(node.childForFieldName('body')), scope)
+        } finally {
+          if (catchesImport) this.tryDepth--
+        }
+
         return
       }
 
@@ -993,6 +1002,18 @@ class Evaluator {
     if (!keyNode || subscript.childrenForFieldName('subscript').length > 1) return undefined
     const key = await this.expr(keyNode, scope)
     return key.kind === 'known' && (typeof key.value === 'string' || typeof key.value === 'number') ? String(key.value) : undefined
+  }
+
+  /**
+   * `contextlib.suppress(ImportError)` (or ModuleNotFoundError, Exception, BaseException among its arguments): the with
+   * statement swallows the exception an import in its body raises (contextlib's suppress.__exit__ returns True for a
+   * subclass of what it was given: https://github.com/python/cpython/blob/main/Lib/contextlib.py).
+   */
+  private suppressesImportError(expr: PyNode): boolean {
+    const callee = expr.type === 'call' ? expr.childForFieldName('function') : undefined
+    if (!callee || this.dotted(callee) !== 'contextlib.suppress') return false
+    const argList = expr.childForFieldName('arguments')
+    return (argList ? named(argList) : []).some((a) => (a.type === 'identifier' || a.type === 'attribute') && ['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException'].includes((this.dotted(a) ?? '').replace(/^builtins\./, '')))
   }
 
   /** Where an import runs: in a function (`within`), or where it may not run or its failure is caught (`guarded`). */
