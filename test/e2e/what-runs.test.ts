@@ -262,6 +262,35 @@ describe('granian: workers × blocking threads for WSGI, an event loop for ASGI'
     expect(r.codes).not.toContain('unknown-command')
   })
 
+  // WSGI blocking threads by the pinned version (a Django app, one connection per thread: each thread counts).
+  // Backpressure = max(128, backlog 1024) ÷ 2 workers = 512 in every version that has it.
+  const {app: granianApp} = tempApps('django-granian-pinned')
+  const lockWith = (version: string): string => `[[package]]\nname = "granian"\nversion = "${version}"\ndescription = "A Rust HTTP server for Python applications"\n`
+  it('WSGI, granian 1.4-1.7 pinned in the root poetry.lock of a `cd src &&` line: as many blocking threads as the backpressure', () => {
+    // granian/server.py v1.6.3:123-129: blocking_threads = backpressure for WSGI → 512 per worker × 2 workers = 1024.
+    const r = planJson(procfileOf('django-granian-pinned'), ['--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 1024, processesPerDyno: 2, server: 'granian', threadsPerProcess: 512})
+    expect(r.type('web').sources.threadsPerProcess.source).toMatchObject({kind: 'default', what: expect.stringContaining('granian 1.6.3 (poetry.lock:21)')})
+  })
+
+  it('WSGI, granian 2.x pinned: backpressure ÷ 2; 1.0-1.3: --blocking-threads default 1; before 1.0: --threads', () => {
+    // server/common.py v2.0.0:131-135: 512 ÷ 2 = 256 per worker × 2 = 512.
+    const two = planJson(`${granianApp({'poetry.lock': lockWith('2.5.0')})}/Procfile`, ['--scale', 'web=1'])
+    expect(two.type('web')).toMatchObject({connections: 512, threadsPerProcess: 256})
+    // cli.py v1.3.2:67-72: --blocking-threads default 1 → 1 × 2 workers = 2.
+    const one = planJson(`${granianApp({'poetry.lock': lockWith('1.3.2')})}/Procfile`, ['--scale', 'web=1'])
+    expect(one.type('web')).toMatchObject({connections: 2, threadsPerProcess: 1})
+    // cli.py v0.7.6:31,75-76: --threads (here 4) is also the Python threads (pthreads) → 4 × 2 = 8.
+    const zero = granianApp({
+      Procfile: 'web: cd src && granian --interface wsgi config.wsgi:application --workers 2 --threads 4 --port=$PORT\n',
+      'poetry.lock': lockWith('0.7.6'),
+    })
+    expect(planJson(`${zero}/Procfile`, ['--scale', 'web=1']).type('web')).toMatchObject({connections: 8, threadsPerProcess: 4})
+    // A flag wins over any version's default: --blocking-threads 3 → 3 × 2 = 6.
+    const flag = granianApp({Procfile: 'web: cd src && granian --interface wsgi --blocking-threads 3 --workers 2 config.wsgi:application\n'})
+    expect(planJson(`${flag}/Procfile`, ['--scale', 'web=1']).type('web')).toMatchObject({connections: 6, threadsPerProcess: 3})
+  })
+
   it('ASGI: the event loop can use the whole pool, as under uvicorn', () => {
     // --workers 3; create_async_engine pool 10 (app/core/config.py) → 3 × 10 = 30, the same as `uvicorn --workers 3`.
     const granian = planJson(procfileOf('fastapi-sqlalchemy/Procfile.granian'), ['--scale', 'web=1'])

@@ -36,11 +36,19 @@ export function pinnedVersion(files: FileReader, name: string): Pin | undefined 
   ]
   const locked = [new RegExp(String.raw`name\s*=\s*"${pkg}"\s*\r?\nversion\s*=\s*"([\d.]+)"`, 'i'), new RegExp(String.raw`"${pkg}"\s*:\s*\{[^}]*?"version"\s*:\s*"==([\d.]+)"`, 'i')]
   const seen = new Set<string>()
-  for (const file of [...REQUIREMENTS.flatMap((r) => withIncludes(files, r, seen)), ...LOCKS]) {
-    const text = files.read(file)?.text
-    if (!text) continue
-    const m = LOCKS.includes(file) ? (locked[0].exec(text) ?? locked[1].exec(text)) : (pinned[0].exec(text) ?? pinned[1].exec(text) ?? pinned[2].exec(text))
-    if (m) return {file, line: text.slice(0, m.index + m[0].indexOf(m[1])).split('\n').length, version: m[1]}
+  // After `cd src &&` (or a script's `cd`) the reader is that folder's (FileReader.within), but the buildpack installed
+  // from the app root: the folder's own files first, then each folder up to the root.
+  const depth = files.within && !files.within.startsWith('..') ? files.within.split('/').length : 0
+  for (let i = 0; i <= depth; i++) {
+    const up = '../'.repeat(i)
+    for (const file of [...REQUIREMENTS.flatMap((r) => withIncludes(files, up + r, seen)), ...LOCKS.map((l) => up + l)]) {
+      const text = files.read(file)?.text
+      if (!text) continue
+      const lock = LOCKS.some((l) => file === up + l)
+      const m = lock ? (locked[0].exec(text) ?? locked[1].exec(text)) : (pinned[0].exec(text) ?? pinned[1].exec(text) ?? pinned[2].exec(text))
+      // Named from the app root, as the explanation names every file.
+      if (m) return {file: files.within ? normalizedDir(`${files.within}/${file}`) : file, line: text.slice(0, m.index + m[0].indexOf(m[1])).split('\n').length, version: m[1]}
+    }
   }
 
   return undefined
