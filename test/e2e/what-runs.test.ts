@@ -303,6 +303,19 @@ describe('granian: workers × blocking threads for WSGI, an event loop for ASGI'
 describe('shell scripts in the Procfile: what they leave running', () => {
   const app = procfileOf('django-start-scripts')
 
+  it('jobs sent to the background, then `wait -n` and `pkill -P $$`: the jobs are the processes, pkill (it signals and exits) is none', () => {
+    // The shape of suitenumerique/docs' bin/buildpack_start.sh: every server `&`, a trap, `wait -n`, then `pkill -P $$`
+    // stops the others once one exits. gunicorn: WEB_CONCURRENCY 2 (heroku/python on standard-1x) × 2 threads
+    // (GUNICORN_THREADS exported, read by gunicorn.conf.py:6) = 4; celery --concurrency 2 prefork = 2. 4 + 2 = 6.
+    const {app: scriptApp} = tempApps('django-start-scripts')
+    const dir = scriptApp({
+      'bin/start.sh': '#!/bin/bash\nexport GUNICORN_THREADS=2\ngunicorn shop.wsgi:application --log-file - &\ncelery -A shop worker --concurrency 2 &\ntrap "pkill SIGTERM -P $$" SIGTERM\nwait -n\npkill -P $$\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--scale', 'web=1:standard-1x', 'worker=0'])
+    expect(r.type('web')).toMatchObject({connections: 6, connectionsPerDyno: 6, processesPerDyno: 2, threadsPerProcess: 2})
+    expect(r.codes).not.toContain('unknown-command')
+  })
+
   it('bash bin/start.sh: the exec at the end is the server, with the env the script exports; each & job adds its connections to the dyno', () => {
     const r = planJson(app, ['--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=true'])
     // gunicorn: WEB_CONCURRENCY 4 (heroku/python on standard-2x: min(8 × 2 + 1, 1024 ÷ 256) = 4) workers ×

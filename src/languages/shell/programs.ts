@@ -39,6 +39,9 @@ const TABLE = new Map<string, KnownProgram>([
   ...BUILTINS.map((n): [string, KnownProgram] => [n, {connections: 0, kind: 'finishes', ref: BASH, what: `\`${n}\` is a shell builtin that finishes at once or only waits`}]),
   ...FILE_UTILITIES.map((n): [string, KnownProgram] => [n, {connections: 0, kind: 'finishes', ref: COREUTILS, what: `\`${n}\` is a file utility that finishes at once or only waits`}]),
   ['cd', {connections: 0, kind: 'finishes', ref: BASH, what: '`cd` changes the folder'}],
+  // procps: send a signal to processes found by name or parent (`pkill -P $$` after `wait -n` stops the script's other
+  // jobs) and exit; pgrep only lists them.
+  ...['pkill', 'pgrep'].map((n): [string, KnownProgram] => [n, {connections: 0, kind: 'finishes', ref: 'https://man7.org/linux/man-pages/man1/pkill.1.html', what: `\`${n}\` signals or lists processes by name and exits`}]),
   ['curl', {connections: 0, kind: 'finishes', ref: 'https://curl.se/docs/manpage.html', what: 'curl makes one HTTP request and exits'}],
   ['wget', {connections: 0, kind: 'finishes', ref: 'https://www.gnu.org/software/wget/manual/wget.html', what: 'wget downloads a file and exits'}],
   ['rclone', {connections: 0, kind: 'finishes', ref: 'https://rclone.org/commands/', what: 'rclone copies files to or from cloud storage and exits'}],
