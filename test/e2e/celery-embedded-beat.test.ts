@@ -46,4 +46,16 @@ describe('celery worker -B', () => {
     expect(beat?.count).toBe(0)
     expect(beat?.source.source).toEqual({file: 'shop/settings_redbeat.py', kind: 'file', line: 8})
   })
+
+  it('-S django, django-celery-beat\'s entry-point name for its DatabaseScheduler: 1, not an unknown scheduler', () => {
+    // celery/beat.py Service.get_scheduler resolves the name through the celery.beat_schedulers entry points;
+    // django-celery-beat's setup.py registers `django = django_celery_beat.schedulers:DatabaseScheduler`.
+    const r = planJson(procfileOf('celery-embedded-beat/Procfile.alias'), ['--plan', 'standard-0', '--scale', 'beat=1', 'worker=1'])
+    expect(r.type('beat')).toMatchObject({connections: 1, threadsPerProcess: 1})
+    expect(r.type('beat').sources.threadsPerProcess.via).toContainEqual(expect.objectContaining({kind: 'default', what: expect.stringContaining('django-celery-beat')}))
+    // worker -B --scheduler=django: 2 prefork children + beat's 1 = 3 (settings_local names no scheduler: the flag decides).
+    expect(r.type('worker').connectionsPerDyno).toBe(3)
+    expect(r.total).toBe(4)
+    expect(r.codes).toEqual([])
+  })
 })

@@ -62,6 +62,7 @@ function confCandidate(ctx: AnalyzerContext, read: CeleryConfValue): Candidate {
 const EMBEDDED_BEAT = 'https://github.com/celery/celery/blob/main/celery/beat.py'
 const BEAT_SCHEDULER = 'https://docs.celeryq.dev/en/stable/userguide/configuration.html#beat-scheduler'
 const DB_SCHEDULER = 'https://django-celery-beat.readthedocs.io/en/latest/'
+const DB_SCHEDULER_ALIAS = 'https://github.com/celery/django-celery-beat/blob/main/setup.py'
 
 /** `-B`, `--beat`, or -B among other flag-only letters (`-BE`). */
 const embedsBeat = (args: readonly string[]): boolean => args.some((a) => a === '--beat' || /^-[BEDO]*B[BEDO]*$/.test(a))
@@ -99,6 +100,9 @@ function beatConnections(args: readonly string[], settings: PyModule | undefined
   if (!named && outside) return sourced(1, base, [assumed(`celery beat's app ${outside} is not in the app (a package it installs): the beat scheduler it configures is not read; a DatabaseScheduler (django-celery-beat) holds one connection, the default PersistentScheduler none: one assumed`)])
   if (!named) return sourced(0, base, [fromDefault('no beat scheduler set: celery.beat:PersistentScheduler keeps the schedule in a local shelve file, no database connection', BEAT_SCHEDULER)])
   if (/DatabaseScheduler/.test(named.scheduler)) return sourced(1, named.source, [base, fromDefault(`${named.scheduler}: the schedule is read from the database over one connection`, DB_SCHEDULER)])
+  // `-S django`: beat resolves a scheduler name through the `celery.beat_schedulers` entry points (celery/beat.py
+  // Service.get_scheduler), and django-celery-beat registers `django = django_celery_beat.schedulers:DatabaseScheduler`.
+  if (named.scheduler === 'django') return sourced(1, named.source, [base, fromDefault('`django` is django-celery-beat\'s name for its DatabaseScheduler (a celery.beat_schedulers entry point): the schedule is read from the database over one connection', DB_SCHEDULER_ALIAS)])
   if (/PersistentScheduler|redbeat/i.test(named.scheduler)) return sourced(0, named.source, [base, fromDefault(`${named.scheduler} keeps the schedule outside PostgreSQL (a shelve file, Redis)`, BEAT_SCHEDULER)])
   return sourced(1, named.source, [base, assumed(`conncalc does not know the beat scheduler ${named.scheduler}; one database connection assumed`)])
 }
