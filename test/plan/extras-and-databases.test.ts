@@ -79,6 +79,25 @@ describe('Rails multi-database', () => {
     expect(text).toContain('connections per process = min(5, 3) + min(5, 3) + min(5, 3) + min(5, 3 + 1 extra in the pool) + 0 extra outside the pool = 13')
   })
 
+  it('no config/database.yml but a template of it (config/database.yml.example): the default pool is starred and the template named', async () => {
+    // Fixture rails-database-yml-template: Puma 2 workers × 8 threads; the real database.yml is gitignored, its template
+    // says pool 8. On Heroku ActiveRecord reads DATABASE_URL alone (Rails 4.1+, no database.yml needed): pool 5, so
+    // 2 × min(5, 8) = 10; a deploy that copies the template would hold 2 × 8. Which runs is not in the repository.
+    // (openHPI/codeocean's shape: its example also names the cable and queue databases Solid Cable and Solid Queue use.)
+    const r = await planFixture('rails-database-yml-template')
+    const web = r.type('web')
+    expect([web.processesPerDyno, web.poolPerProcess, web.connections]).toEqual([2, 5, 10])
+    expect(isAssumption(web.sources['pool.primary'])).toBe(true)
+    const said = r.diagnostics.find((d) => d.file === 'config/database.yml.example')
+    expect(said).toMatchObject({code: 'unknown-config-value', severity: 'warning'})
+    expect(said?.message).toContain('no config/database.yml in the repository, but config/database.yml.example')
+    // DATABASE_URL's own pool= is what ActiveRecord reads wherever it runs: used, not starred, the template not said.
+    const url = await planFixture('rails-database-yml-template', {env: ['DATABASE_URL=postgres://u@db.example.com/shop?pool=8']})
+    expect(url.type('web').connections).toBe(16)
+    expect(isAssumption(url.type('web').sources['pool.primary'])).toBe(false)
+    expect(url.diagnostics.some((d) => d.file === 'config/database.yml.example')).toBe(false)
+  })
+
   it('the cache on a second server (CACHE_DATABASE_URL): reported, not added in', async () => {
     const r = await planFixture('rails-8-cache-second-server', {scale: ['web=2', 'jobs=1']})
     const web = r.type('web')

@@ -374,6 +374,28 @@ function primaryElsewhere(
   }
 }
 
+/**
+ * A template of config/database.yml the repository keeps instead of the file (config/database.yml.example, .sample,
+ * database.example.yml, …; the real file gitignored): a deploy that copies it into place runs with its pools and
+ * databases (openHPI/codeocean's example adds the cable and queue databases its Solid Cable and Solid Queue name),
+ * while on Heroku, with no database.yml, ActiveRecord reads DATABASE_URL alone (Rails 4.1+). Which one runs is not in
+ * the repository: the default pool is then an assumption, said with the template's name.
+ */
+const TEMPLATE = /^database(?:\.yml[.-](?:example|sample|dist|template|tmpl|default|orig|postgres(?:ql)?|pg)|\.(?:example|sample|dist|template)\.yml)$/
+
+function databaseYmlTemplate(ctx: AnalyzerContext): string | undefined {
+  const name = ctx.files.list('config').find((n) => TEMPLATE.test(n))
+  return name === undefined ? undefined : `config/${name}`
+}
+
+function templatePool(template: string): {diagnostics: Diagnostic[]; value: Sourced<number>} {
+  const why = `no ${DATABASE_YML} in the repository, but ${template}: on Heroku ActiveRecord reads DATABASE_URL alone (pool 5); where the deploy copies the template into place, its pools and databases apply instead`
+  return {
+    diagnostics: [{code: 'unknown-config-value', file: template, fix: `if the deploy copies ${template} to ${DATABASE_YML}, give its pool (--env DATABASE_URL=…?pool=N); its other databases are not counted`, message: `${why}; pool 5 assumed`, severity: 'warning'}],
+    value: sourced(5, assumed(`${why}; ActiveRecord's default pool 5 assumed`)),
+  }
+}
+
 /** Asked for every Ruby process type: an app with no database.yml (nothing to evaluate) is answered at once, with no promise. */
 export function analyzeDatabaseYml(ctx: AnalyzerContext, facts: Partial<RubyFacts> = {}, section?: string): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   const file = ctx.files.read(DATABASE_YML)
@@ -414,7 +436,10 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
 
     // A database.yml that cannot be read (invalid YAML, an alias bomb) may set the pool: the default is then an assumption.
     const unread = doc && doc.yaml.value === undefined ? doc.yaml.diagnostics.map((d) => ({...d, code: 'unknown-config-value'})) : []
-    const pool = firstOf([fromDatabaseUrl('the DATABASE_URL pool')], unreadFallback(unread, defaultPool()))
+    const template = doc ? undefined : databaseYmlTemplate(ctx)
+    const fromTemplate = template ? templatePool(template) : undefined
+    const pool = firstOf([fromDatabaseUrl('the DATABASE_URL pool')], fromTemplate?.value ?? unreadFallback(unread, defaultPool()))
+    if (fromTemplate && pool.value === fromTemplate.value) append(diagnostics, fromTemplate.diagnostics)
     const all = [...diagnostics, ...pool.diagnostics].map((d) => ({...d, processType: ctx.processType}))
     const prepared = urlPreparedStatements(databaseUrl?.value, () => databaseUrl!.source)
     const entry: PoolEntry = prepared ? {database: 'primary', pool: pool.value, preparedStatements: prepared, server: PRIMARY_SERVER} : primaryEntry(pool.value)
