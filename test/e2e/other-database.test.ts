@@ -35,6 +35,29 @@ describe('Django on mysqlclient (fixture django-mysql)', () => {
   })
 })
 
+describe('Python built only as an image: no installer file at the root', () => {
+  // mdn/kuma's layout: docker/images/kuma_base/Dockerfile runs `pip install -r requirements/dev.txt`, which names
+  // `-r default.txt`, where mysqlclient is; the repository has no requirements.txt at its root.
+  const image = {
+    'docker/images/app/Dockerfile': 'FROM python:3.12\nWORKDIR /app\nCOPY ./requirements /app/requirements\nRUN pip install --no-cache-dir -r requirements/dev.txt\n',
+    'requirements/default.txt': '# the app\nDjango==4.2\nmysqlclient==2.2.4 \\\n    --hash=sha256:abc\n',
+    'requirements/dev.txt': '-r default.txt\nflake8==7.0\n',
+  }
+
+  it('the requirements a Dockerfile of the repository installs are read: mysqlclient and no PostgreSQL driver', () => {
+    expect(otherDatabaseOnly(memoryFiles(image), 'python')).toMatchObject({drivers: ['mysqlclient'], file: 'requirements/default.txt', line: 3})
+  })
+
+  it('psycopg2 in a file the image installs: PostgreSQL', () => {
+    expect(otherDatabaseOnly(memoryFiles({...image, 'requirements/dev.txt': '-r default.txt\npsycopg2==2.9\n'}), 'python')).toBeUndefined()
+  })
+
+  it('a requirements file no Dockerfile installs and no usual name: not read (as before)', () => {
+    const {'docker/images/app/Dockerfile': _, ...noImage} = image
+    expect(otherDatabaseOnly(memoryFiles(noImage), 'python')).toBeUndefined()
+  })
+})
+
 describe('Django on MySQL whose commands start threads (fixture django-mysql-listener)', () => {
   it('a warning about how many connections a process holds is not said beside its 0 (the threads, the CPU count, DATABASES)', () => {
     // requirements.txt lists mysqlclient and no psycopg: gunicorn 2 × 0, the command 1 × 0, celery 8 × 0 = 0. Without the app's

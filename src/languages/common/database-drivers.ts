@@ -188,7 +188,7 @@ export function otherDatabaseOnly(files: FileReader, language: DriverLanguage): 
   const {other, postgres} = normalised(language)
   let first: OtherDatabase | undefined
   const drivers = new Set<string>()
-  const queue = [...((language === 'python' ? pythonInstalled(files) : undefined) ?? lists.files)]
+  const queue = [...(language === 'python' ? (pythonInstalled(files) ?? imageInstalled(files)) : lists.files)]
   const seen = new Set<string>()
   while (queue.length > 0 && seen.size < MAX_FILES) {
     const path = queue.shift()!
@@ -515,13 +515,31 @@ function pythonInstalled(files: FileReader): string[] | undefined {
   const installer = PY_INSTALLERS.find((p) => files.exists(p))
   if (!installer) return undefined
   const beside = installer === 'Pipfile.lock' ? ['Pipfile'] : installer === 'poetry.lock' || installer === 'uv.lock' ? ['pyproject.toml'] : []
-  const installs = [...PYTHON_BUILD_HOOKS, ...files.list('').filter((n) => /^Dockerfile/.test(n))].flatMap((f) => {
+  const installs = pipInstalled(files, [...PYTHON_BUILD_HOOKS, ...files.list('').filter((n) => /^Dockerfile/.test(n))])
+  return [...new Set([installer, ...beside, ...installs])]
+}
+
+/**
+ * The requirements files the given scripts or Dockerfiles install with `pip install -r FILE`, as repository paths (an
+ * image's `/app/` prefix dropped; a path that names no file of the repository, `/requirements/prod.txt` after a COPY
+ * elsewhere, left out).
+ */
+function pipInstalled(files: FileReader, installers: string[]): string[] {
+  const installs = installers.flatMap((f) => {
     const text = files.read(f)?.text ?? ''
     return [...text.matchAll(/\bpip3?\s+install\b[^\n;&|]*?\s(?:-r|--requirement)[\s=]+["']?([\w./-]+\.(?:txt|in))/g)].map((m) => m[1].replace(/^\.\//, '').replace(/^\/app\//, ''))
   })
-  // A path inside an image (`/requirements/prod.txt` after a COPY) is not one of the repository's: left out.
-  installs.splice(0, installs.length, ...installs.filter((f) => !f.startsWith('/') && !f.startsWith('..') && files.exists(f)))
-  return [...new Set([installer, ...beside, ...installs])]
+  return installs.filter((f) => !f.startsWith('/') && !f.startsWith('..') && files.exists(f))
+}
+
+/**
+ * With no installer file at the root (an app built only as an image: mdn/kuma's docker/images/kuma_base/Dockerfile
+ * runs `pip install -r requirements/dev.txt`, which names `-r default.txt`), the requirements files a Dockerfile of the
+ * repository installs (at most 3 folders down), before the names apps usually keep them under.
+ */
+function imageInstalled(files: FileReader): string[] {
+  const dockerfiles = filesUnder(files, '', (p) => /(?:^|\/)Dockerfile[^/]*$/.test(p), {max: 20, maxDepth: 3}).paths
+  return [...new Set([...pipInstalled(files, dockerfiles), ...LISTS.python.files])]
 }
 
 const PYTHON_BUILD_HOOKS = ['bin/pre_compile', 'bin/post_compile']
