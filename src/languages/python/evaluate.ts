@@ -2075,6 +2075,11 @@ class Evaluator {
       return this.known(node, {entries: new Map([[asString(kwargs.alias) ?? 'default', url]]), kind: 'dict'}, url)
     }
 
+    // dj-email-url's config()/parse() (and decouple's `config("EMAIL_URL", cast=dj_email_url.parse)`): a dict of EMAIL_*
+    // settings only, which `vars().update(…)` (its README's shortcut) writes into the settings.
+    const castText = kwargText.cast === undefined ? undefined : this.qualify(kwargText.cast)
+    if (DJ_EMAIL_URL.has(callee) || (callee === 'decouple.config' && castText === 'dj_email_url.parse')) return this.emailConfig(node, all)
+
     // python-decouple config("X", default=5, cast=int); django-environ env("X", default=5) / env.int(...)
     const environ = /^environ\.Env\(\)(?:\.(int|str|float|bool|list))?$/.exec(callee)
     if (callee === 'decouple.config' || environ) {
@@ -2172,6 +2177,17 @@ class Evaluator {
       }
     }
   }
+  /**
+   * What dj-email-url's parse() returns: a dict of EMAIL_* settings, whose keys are all known (the names any version sets:
+   * dj_email_url.py parse(), `conf.update({'EMAIL_FILE_PATH': …, 'EMAIL_HOST_USER': …, …})`, EMAIL_BACKEND for a known
+   * scheme, EMAIL_TIMEOUT / EMAIL_SSL_* from the query in later versions) and values not read; config() returns the
+   * same, or {} when the variable is unset. So `vars().update(email_config)` sets those names only.
+   */
+  private emailConfig(node: PyNode, from: EvalValue[]): EvalValue {
+    const entries = new Map<string, EvalValue>(EMAIL_URL_KEYS.map((k) => [k, this.unknown(node, `\`${k}\` comes from an email URL conncalc does not parse`)]))
+    return this.known(node, {entries, kind: 'dict'}, ...from)
+  }
+
   /** A cast as django-environ / python-decouple apply it to the string they read. */
   private cast(node: PyNode, v: EvalValue, cast: string | undefined): EvalValue {
     if (cast === 'int') return this.toInt(node, v)
@@ -2338,6 +2354,9 @@ const MAX_UNROLL = 64
 
 /** The builtins that give a namespace as a dict. */
 type Namespace = 'globals' | 'locals' | 'vars'
+/** dj-email-url's functions (https://github.com/migonzalvar/dj-email-url, dj_email_url.py) and the settings they return. */
+const DJ_EMAIL_URL = new Set(['dj_email_url.config', 'dj_email_url.parse'])
+const EMAIL_URL_KEYS = ['EMAIL_FILE_PATH', 'EMAIL_HOST_USER', 'EMAIL_HOST_PASSWORD', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_USE_SSL', 'EMAIL_USE_TLS', 'EMAIL_BACKEND', 'EMAIL_TIMEOUT', 'EMAIL_SSL_CERTFILE', 'EMAIL_SSL_KEYFILE']
 const NAMESPACES = new Set(['globals', 'locals', 'vars'])
 
 /** A function's local scope while invoke() walks its body: the names it binds (`locals()`). */
