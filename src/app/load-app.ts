@@ -31,6 +31,7 @@ import {namedBuildpacks} from '../platform/named-buildpacks.js'
 import {isMonorepoBuildpack, MONOREPO_REF, monorepoBase, monorepoWarning} from '../platform/monorepo-buildpack.js'
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
 import {dokkuScaleBesideFormation, parseDokkuScale} from '../platform/dokku-scale.js'
+import {looksLikeCfManifest, parseCfManifest} from '../platform/cf-manifest.js'
 import {cfManifestOf, FLY_CONFIG_VARIANT, isPlatformManifest, type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
 
 export interface LoadOptions {
@@ -53,6 +54,8 @@ export interface LoadOptions {
   scale: string[]
   /** --docker-target, else the config file's dockerTarget: the Dockerfile stage built where no deploy file names one. */
   dockerTarget?: Sourced<string>
+  /** Set when a Cloud Foundry manifest's `path:` leaves its folder and the root was taken above it (cfManifestReach): the info line saying so. */
+  reached?: Diagnostic
   /** Set when the app folder had no deploy file and one higher up names it (deployAbove): what was found, and the Blueprint services kept. */
   above?: {note: Diagnostic; services?: string[]}
 }
@@ -63,6 +66,13 @@ export async function loadAppInput(
   followed?: FollowedBase,
 ): Promise<AnalyzeInput & {problems: () => Diagnostic[]; root: string; scaledTypes: string[]}> {
   const procfilePath = resolve(options.procfile)
+  // A Cloud Foundry manifest kept apart from the app (`ops/manifests/manifest-stable.yaml` with `path: ../../src`):
+  // cf push uploads the folder `path:` names, relative to the manifest, so the app is read from the folder that holds both.
+  if (options.root === undefined && !followed && /\.ya?ml$/i.test(procfilePath)) {
+    const reach = cfManifestReach(procfilePath)
+    if (reach) return loadAppInput({...options, reached: reach.note, root: reach.root}, followed)
+  }
+
   const root = options.root === undefined ? dirname(procfilePath) : resolve(options.root)
   const own = createFileReader(root, options.reads)
   if (!followed && !options.above && options.root === undefined && !options.heroku && basename(procfilePath) === 'Procfile') {
@@ -73,6 +83,7 @@ export async function loadAppInput(
   const disk = followed ? withTopAppJson(own, followed) : own
   const extra: Diagnostic[] = followed ? [followed.note] : options.above ? [options.above.note] : []
   if (options.root === undefined) whatRunsIsThere(disk, procfilePath)
+  else if (options.reached) extra.push(options.reached)
   else extra.push(...procfileElsewhere(root, procfilePath, options.root))
   // Highest first: --env, the config's env, --env-file(s), the config's envFiles. With -a APP:
   // --env, --env-file(s), `heroku config`, then the config file's env and envFiles.
@@ -301,6 +312,36 @@ function selectedBy(
     severity: 'info',
   })
   return {procfile: file}
+}
+
+/**
+ * The folder a Cloud Foundry manifest's applications reach when a `path:` climbs out of the manifest's folder
+ * (`path: ../../src` from ops/manifests/): the deepest folder holding the manifest and every such path, with an info
+ * line. Undefined for another file, a manifest cf push cannot read (platform-manifest.ts says why), or paths inside.
+ */
+function cfManifestReach(procfilePath: string): undefined | {note: Diagnostic; root: string} {
+  const file = readTextFile(procfilePath)
+  if (file.kind !== 'text' || !looksLikeCfManifest(file.text)) return undefined
+  const dir = dirname(procfilePath)
+  const paths = parseCfManifest(file.text, basename(procfilePath)).applications.map((a) => a.path).filter((p) => p.split('/')[0] === '..')
+  if (paths.length === 0) return undefined
+  let root = dir
+  for (const p of paths) {
+    const target = resolve(dir, p)
+    while (relative(root, target).startsWith('..') && dirname(root) !== root) root = dirname(root)
+  }
+
+  if (!isDirectory(root)) return undefined
+  const at = relative(root, procfilePath).replaceAll('\\', '/')
+  return {
+    note: {
+      code: 'missing-config',
+      file: at,
+      message: `path: ${paths.join(', ')} leaves the manifest's folder (cf push uploads the folder path names, relative to the manifest): the app is read from ${relative(process.cwd(), root) === '' ? '.' : displayPath(root)}, the folder holding both (--root says another)`,
+      severity: 'info',
+    },
+    root,
+  }
 }
 
 /**

@@ -13,10 +13,13 @@
  */
 import {describe, expect, it} from 'vitest'
 
+import {readFileSync} from 'node:fs'
+
 import {fixture, planJson, runCli} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
 const {app} = tempApps('cf-manifest-python')
+const {app: bare} = tempApps()
 const DIR = fixture('cf-manifest-python')
 const MANIFEST = `---
 applications:
@@ -98,5 +101,28 @@ describe('a Cloud Foundry manifest.yml with no Procfile (test/fixtures/cf-manife
     const {code, stderr} = runCli(['plan', '--procfile', `${dir}/Procfile`, '--plan', 'standard-0'])
     expect(code).toBe(2)
     expect(stderr).toContain('no Procfile or heroku.yml')
+  })
+})
+
+describe('a Cloud Foundry manifest kept apart from the app: path: leaves its folder', () => {
+  it('ops/manifests/manifest-stable.yaml with path: ../../src is read with the app in src/ (cisagov/manage.get.gov shape)', () => {
+    // The fixture's Django app under src/, started by src/run.sh: gunicorn --workers 2 --threads 4, one connection per
+    // thread (no pool) → 2 × 4 = 8 per instance × 2 instances = 16. Was: the manifest's folder taken as the app, run.sh
+    // "not recognised" (1 × 1 per instance, starred) and every src/ file "outside the app folder".
+    const files: Record<string, string> = {
+      'ops/manifests/manifest-stable.yaml': '---\napplications:\n- name: registrar-stable\n  buildpacks:\n    - python_buildpack\n  path: ../../src\n  instances: 2\n  memory: 1G\n  command: ./run.sh\n  env:\n    DJANGO_SETTINGS_MODULE: grants.settings\n',
+      'src/run.sh': '#!/bin/bash\nset -o errexit\ngunicorn grants.wsgi --workers 2 --threads 4 --bind 0.0.0.0:$PORT\n',
+    }
+    for (const f of ['manage.py', 'requirements.txt', '.python-version', 'grants/__init__.py', 'grants/settings.py', 'grants/urls.py', 'grants/wsgi.py', 'grants/celery.py']) files[`src/${f}`] = readFileSync(`${DIR}/${f}`, 'utf8')
+    const dir = bare(files)
+    const r = planJson(`${dir}/ops/manifests/manifest-stable.yaml`, ['--plan', 'standard-0'])
+    expect(r.exit).toBe(0)
+    expect(r.type('web')).toMatchObject({connections: 16, dynos: 2, processesPerDyno: 2, server: 'gunicorn', threadsPerProcess: 4})
+    expect(r.codes).not.toContain('unknown-command')
+    expect(r.codes).not.toContain('unparsable-config')
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'ops/manifests/manifest-stable.yaml', message: expect.stringContaining('path: ../../src leaves the manifest\'s folder')}))
+    // --root names the folder itself: the same count, without the note.
+    const rooted = planJson(`${dir}/ops/manifests/manifest-stable.yaml`, ['--plan', 'standard-0', '--root', dir])
+    expect(rooted.type('web').connections).toBe(16)
   })
 })
