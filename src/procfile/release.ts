@@ -163,36 +163,42 @@ const baseName = (word: string | undefined): string => (word ?? '').slice((word 
  * applied one after another on it (so the app's pool, when the tool reads the app's config, is not what it holds).
  * The command's own analyzer would count the app's pool for `npx …` (languages/node); these are kept here.
  */
-const MIGRATION_TOOLS: readonly {ref: string; test: (words: readonly string[]) => boolean; why: string}[] = [
+const MIGRATION_TOOLS: readonly {language: string; ref: string; test: (words: readonly string[]) => boolean; why: string}[] = [
   {
     // Migrator.js latest(): `this.knex.transaction((trx) => this._runBatch(migrations, 'up', trx))`, the lock and every migration on that trx.
+    language: 'node',
     ref: 'https://github.com/knex/knex/blob/master/lib/migrations/migrate/Migrator.js',
     test: (w) => w[0] === 'knex' && /^migrate:/.test(w[1] ?? ''),
     why: "knex's Migrator runs the migrations one after another in one transaction (the lock too): 1 connection of the knexfile's pool at a time",
   },
   {
+    language: 'node',
     ref: 'https://www.prisma.io/docs/orm/prisma-migrate/workflows/development-and-production#production-and-testing-environments',
     test: (w) => w[1] === 'migrate' && isPackage(w[0], ['prisma']),
     why: "prisma migrate runs in Prisma's schema engine, which opens one connection (and takes its advisory lock on it)",
   },
   {
+    language: 'node',
     ref: 'https://orm.drizzle.team/docs/drizzle-kit-migrate',
     test: (w) => w[1] === 'migrate' && isPackage(w[0], ['drizzle-kit']),
     why: 'drizzle-kit migrate applies the migrations one after another in one transaction: 1 connection',
   },
   {
+    language: 'node',
     ref: 'https://github.com/sequelize/cli/blob/main/src/commands/migrate.js',
     test: (w) => isPackage(w[0], ['sequelize', 'sequelize-cli']) && (w[1] ?? '').startsWith('db:migrate'),
     why: 'sequelize-cli runs the migrations one after another (umzug): 1 connection of the pool at a time',
   },
   {
     // src/db.ts: `new pg.Client(connection)` (one client, connected once); the runner applies the migrations in turn on it.
+    language: 'node',
     ref: 'https://github.com/salsita/node-pg-migrate/blob/main/src/db.ts',
     test: (w) => isPackage(w[0], ['node-pg-migrate']) && w.slice(1).some((a) => a === 'up' || a === 'down' || a === 'redo'),
     why: 'node-pg-migrate opens one pg Client (src/db.ts `new pg.Client(connection)`) and runs the migrations one after another on it: 1 connection',
   },
   {
     // db-migrate-pg index.js connect(): `var db = config.db || new pg.Client(config)`; db-migrate drives its migrations through that driver.
+    language: 'node',
     ref: 'https://github.com/db-migrate/pg/blob/master/index.js',
     test: (w) => isPackage(w[0], ['db-migrate']) && w.slice(1).some((a) => /^(up|down|reset)(:|$)/.test(a)),
     why: "db-migrate's PostgreSQL driver (db-migrate-pg connect()) opens one pg Client and runs the migrations one after another on it: 1 connection",
@@ -200,18 +206,21 @@ const MIGRATION_TOOLS: readonly {ref: string; test: (words: readonly string[]) =
   {
     // src/commands/MigrationRunCommand.ts: dataSource.initialize() then runMigrations(); MigrationExecutor runs them on one queryRunner
     // (the pool's startup check and version query use one connection, released before).
+    language: 'node',
     ref: 'https://github.com/typeorm/typeorm/blob/0.3.20/src/migration/MigrationExecutor.ts',
     test: (w) => isPackage(w[0], ['typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm']) && w.slice(1).some((a) => a === 'migration:run' || a === 'migration:revert'),
     why: "typeorm migration:run runs the migrations on one query runner (MigrationExecutor): 1 connection of the data source's pool at a time",
   },
   {
     // src/pgReal.ts withClient(): one pool per connection string, `await pgPool.connect()` once; migrate runs on that client under its advisory lock.
+    language: 'node',
     ref: 'https://github.com/graphile/migrate/blob/main/src/pgReal.ts',
     test: (w) => w[1] === 'migrate' && isPackage(w[0], ['graphile-migrate']),
     why: 'graphile-migrate migrate takes one client from its pool (pgReal.ts withClient) and runs the migrations on it, under its advisory lock: 1 connection',
   },
   {
     // MikroORM's Migrator runs umzug's migrations one after another, each in a transaction of its own (migrations.transactional).
+    language: 'node',
     ref: 'https://github.com/mikro-orm/mikro-orm/blob/master/packages/migrations/src/Migrator.ts',
     test: (w) => isPackage(w[0], ['mikro-orm', 'mikro-orm-esm']) && /^migration:(up|down|fresh)$/.test(w[1] ?? ''),
     why: "mikro-orm migration:up runs the migrations one after another (umzug), each in its own transaction: 1 connection of the ORM's pool at a time",
@@ -219,18 +228,21 @@ const MIGRATION_TOOLS: readonly {ref: string; test: (words: readonly string[]) =
   {
     // diesel_cli migrations/mod.rs: `let mut conn = InferConnection::from_matches(matches)?` (one connection), then
     // run_pending_migrations on it. The Rust buildpack's RUST_INSTALL_DIESEL puts it at target/release/diesel.
+    language: 'rust',
     ref: 'https://github.com/diesel-rs/diesel/blob/master/diesel_cli/src/migrations/mod.rs',
     test: (w) => baseName(w[0]) === 'diesel' && w[1] === 'migration' && ['redo', 'revert', 'run'].includes(w[2] ?? ''),
     why: 'diesel migration run establishes one connection (InferConnection::from_matches) and runs the pending migrations on it: 1 connection',
   },
   {
     // sqlx-cli src/migrate.rs run(): `let mut conn = crate::connect(connect_opts).await?` (one AnyConnection), then each migration on it.
+    language: 'rust',
     ref: 'https://github.com/launchbadge/sqlx/blob/main/sqlx-cli/src/migrate.rs',
     test: (w) => ['sqlx', 'cargo-sqlx'].includes(baseName(w[0])) && w[1] === 'migrate' && (w[2] === 'run' || w[2] === 'revert'),
     why: 'sqlx migrate run opens one connection (sqlx-cli migrate.rs `crate::connect`) and applies the migrations on it: 1 connection',
   },
   {
     // env.py (alembic's generic template): `with connectable.connect() as connection: … context.run_migrations()`.
+    language: 'python',
     ref: 'https://github.com/sqlalchemy/alembic/blob/main/alembic/templates/generic/env.py',
     // Flask-Migrate runs it as `flask db upgrade`, or through Flask-Script as `python manage.py db upgrade`
     // (manager.add_command("db", MigrateCommand); Django has no `db` command).
@@ -262,11 +274,11 @@ export function toolWords(argv: readonly string[]): string[] {
   return words
 }
 
-/** The migration tool a deploy hook's command runs, if it is one (MIGRATION_TOOLS). */
-export function migrationTool(argv: readonly string[]): {ref: string; why: string} | undefined {
+/** The migration tool a deploy hook's command runs, if it is one (MIGRATION_TOOLS), and the language it is written in. */
+export function migrationTool(argv: readonly string[]): {language: string; ref: string; why: string} | undefined {
   const words = toolWords(argv)
   const found = MIGRATION_TOOLS.find((t) => t.test(words))
-  return found ? {ref: found.ref, why: found.why} : undefined
+  return found ? {language: found.language, ref: found.ref, why: found.why} : undefined
 }
 
 /**

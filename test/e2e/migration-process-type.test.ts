@@ -39,4 +39,14 @@ describe('Flask-Migrate upgrade commands in a Procfile', () => {
 
     expect(r.total).toBe(4)
   })
+
+  it('in an app whose database is another (PyMySQL, no PostgreSQL driver): 0 on the plan, as its web and a release hold', () => {
+    // GDG-Ukraine/gdg.org.ua@f9353d8fe5ae: `migrate-db: alembic -c config/alembic.ini … upgrade head` beside cymysql; counted 1 since 0f66e4a2.
+    const dir = app({...FILES, Procfile: 'web: gunicorn app:app --workers 2\nmigrate: alembic upgrade head\nrelease: alembic upgrade head\n', 'requirements.txt': 'Flask==1.1.2\nFlask-Migrate==2.5.3\nFlask-SQLAlchemy==2.4.4\nPyMySQL==1.0.2\ngunicorn==20.0.4\n'})
+    const r = planJson(`${dir}/Procfile`, ['--scale', 'web=1', 'migrate=1'])
+    for (const type of ['web', 'migrate', 'release']) expect(r.type(type).connectionsPerDyno).toBe(0)
+    expect(r.codes).toContain('not-postgresql')
+    expect(r.diagnostics.find((d) => d.processType === 'migrate' && d.code === 'missing-config')?.message).toContain('applies the migrations and exits')
+    expect(r.total).toBe(0)
+  })
 })
