@@ -1,4 +1,4 @@
-import {closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync, realpathSync, type Stats, statSync} from 'node:fs'
+import {closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readSync, realpathSync, type Stats, statSync} from 'node:fs'
 import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import type {Diagnostic} from '../model/diagnostic.js'
@@ -49,7 +49,9 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): 
     const st = stat ?? statSync(path)
     if (st.isDirectory()) return {kind: 'directory'}
     if (!st.isFile()) return {code: 'not a regular file', kind: 'unreadable'}
-    fd = openSync(path, 'r')
+    // Non-blocking: a file swapped for a FIFO since that stat (the caller's may be from an earlier listing) opens at
+    // once instead of waiting for a writer, and the fstat below refuses it. Reads of a regular file are unchanged.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
     // ENAMETOOLONG: no file can have that name (a command quoted as a script name), so none is there.
@@ -61,6 +63,7 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): 
   try {
     const st = fstatSync(fd)
     if (st.isDirectory()) return {kind: 'directory'}
+    if (!st.isFile()) return {code: 'not a regular file', kind: 'unreadable'}
     if (st.size > max) return {kind: 'too-large'}
     // Sized to what fstat says (not a fresh max-sized buffer per file: that zero-filling cost most of a
     // large run), grown if the file grows, and read one byte past the limit: files that grow

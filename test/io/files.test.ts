@@ -1,4 +1,5 @@
-import {mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
+import {spawn, execFileSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -173,6 +174,40 @@ describe('createFileReader', () => {
     expect(files.folders('')).toEqual(['config', 'packages'])
     expect(files.folders('packages/missing')).toEqual([])
     expect(files.folders('..')).toEqual([])
+  })
+
+  it('a file listed, then gone before it is read, is missing: undefined, no warning, no throw', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-vanish-'))
+    mkdirSync(join(dir, 'config', 'initializers'), {recursive: true})
+    for (const name of ['a.rb', 'b.rb']) writeFileSync(join(dir, 'config', 'initializers', name), 'ActiveRecord::Base.establish_connection\n')
+    const files = createFileReader(dir)
+    expect(files.list('config/initializers')).toEqual(['a.rb', 'b.rb'])
+    expect(files.exists('config/initializers/b.rb')).toBe(true)
+    rmSync(join(dir, 'config', 'initializers', 'b.rb'))
+    expect(files.read('config/initializers/a.rb')?.text).toBe('ActiveRecord::Base.establish_connection\n')
+    expect(files.read('config/initializers/b.rb')).toBeUndefined()
+    expect(files.search?.('config/initializers/b.rb')).toBeUndefined()
+    expect(files.problems).toEqual([])
+    expect(files.unread).toEqual([])
+  })
+
+  it('a file swapped for a FIFO after it was found is refused at once, not waited on for a writer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-swap-'))
+    mkdirSync(join(dir, 'config'))
+    writeFileSync(join(dir, 'config', 'puma.rb'), 'workers 2\n')
+    const files = createFileReader(dir)
+    expect(files.exists('config/puma.rb')).toBe(true) // its stat is kept for the read
+    rmSync(join(dir, 'config', 'puma.rb'))
+    execFileSync('mkfifo', [join(dir, 'config', 'puma.rb')])
+    // Were the FIFO opened blocking, this writer would end the wait after a while: the read would then see an empty
+    // file and return '' as text instead of refusing it. It is killed at the end either way.
+    const writer = spawn('sh', ['-c', 'sleep 5; exec 3>"$0"', join(dir, 'config', 'puma.rb')], {stdio: 'ignore'})
+    try {
+      expect(files.read('config/puma.rb')).toBeUndefined()
+      expect(files.problems.map((p) => p.message)).toEqual(['config/puma.rb cannot be read (not a regular file); the values it may set are assumptions (*), not defaults'])
+    } finally {
+      writer.kill()
+    }
   })
 
   it('caches: a file read once is not read again', () => {
