@@ -406,7 +406,9 @@ function supercronic(argv: readonly string[], files: FileReader, cwd: string, pr
 async function rubyRunner(argv: readonly string[], files: FileReader, cwd: string): Promise<Launch | undefined> {
   const script = rubyScript(argv, files)!
   const {runsArgumentsNote, runsItsArguments, startsPumaCli} = await import('../languages/ruby/ruby-script.js')
-  const text = files.read(script)!.text
+  // A script that is there but cannot be read (binary, no permission, gone since it was found): not known to run anything.
+  const text = files.read(script)?.text
+  if (text === undefined) return undefined
   const puma = await startsPumaCli(script, text, files)
   if (puma) {
     const own = argv.slice(argv.indexOf(script) === -1 ? 1 : argv.indexOf(script) + 1)

@@ -135,6 +135,46 @@ describe('files that are not regular files are refused, never opened', () => {
   })
 })
 
+describe('a file the code names that is there but cannot be read', () => {
+  type Json = {diagnostics: {code: string; file?: string; message: string}[]; processTypes: {connections: number; name: string; sources: {threadsPerProcess: {source: {why?: string}}}}[]; total: number}
+  const planJson = (dir: string): {json: Json; r: ReturnType<typeof runCliInProcess>} => {
+    const r = runCliInProcess(['plan', '--limit', '10', '--json'], {cwd: dir})
+    return {json: JSON.parse(r.stdout) as Json, r}
+  }
+
+  it('`ruby app.rb` whose app.rb holds NUL bytes: one thread assumed and said, not a crash (exit 3)', () => {
+    const {json, r} = planJson(app({'Gemfile': 'source "https://rubygems.org"\ngem "pg"\n', 'Procfile': 'web: ruby app.rb\n', 'app.rb': Buffer.from('require "pg"\0\n')}))
+    expect([r.code, r.stderr]).toEqual([0, ''])
+    // 1 dyno × 1 process × min(ActiveRecord's default pool 5, 1 thread assumed) = 1
+    expect(json.processTypes.map((p) => [p.name, p.connections, p.sources.threadsPerProcess.source.why])).toEqual([['web', 1, 'app.rb cannot be read, so the threads it starts are not known; 1 assumed']])
+    expect(json.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'app.rb'}))
+  })
+
+  it('a Go app whose pop.Connect reads a database.yml that holds NUL bytes: 1 connection, said, not a crash (exit 3)', () => {
+    const {json, r} = planJson(app({
+      'Procfile': 'web: bin/app\n',
+      'database.yml': Buffer.from('production:\0\n  pool: 9\n'),
+      'go.mod': 'module example.com/app\n\ngo 1.21\n\nrequire github.com/gobuffalo/pop/v6 v6.1.1\n',
+      'main.go': 'package main\n\nimport "github.com/gobuffalo/pop/v6"\n\nfunc main() {\n\tc, _ := pop.Connect("production")\n\t_ = c\n}\n',
+    }))
+    expect([r.code, r.stderr]).toEqual([0, ''])
+    expect(json.total).toBe(1)
+    expect(json.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['unknown-config-value', 'web: pop.Connect at main.go:6 reads database.yml, which cannot be read; 1 connection is counted until you say'],
+      ['unparsable-config', 'database.yml cannot be read (not a text file: it holds NUL bytes); the values it may set are assumptions (*), not defaults'],
+    ])
+  })
+
+  it('a Rust app whose Cargo.toml holds NUL bytes: 1 connection assumed and said, not a crash (exit 3)', () => {
+    const {json, r} = planJson(app({'Cargo.lock': '', 'Cargo.toml': Buffer.from('[package]\0\nname = "web"\n'), 'Procfile': 'web: ./target/release/web\n', 'src/main.rs': 'fn main() {}\n'}))
+    expect([r.code, r.stderr]).toEqual([0, ''])
+    expect(json.processTypes.map((p) => [p.name, p.connections, p.sources.threadsPerProcess.source.why])).toEqual([
+      ['web', 1, 'Cargo.toml cannot be read, so the crates the binary is built from are not known; 1 connection counted until --assume says more'],
+    ])
+    expect(json.diagnostics).toContainEqual(expect.objectContaining({code: 'unparsable-config', file: 'Cargo.toml'}))
+  })
+})
+
 describe('nesting past any real app', () => {
   it('${A:-…} nested 3,000 deep in a Procfile: a warning, the type counted as unknown, no stack overflow', () => {
     let word = '5'

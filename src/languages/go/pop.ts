@@ -83,7 +83,10 @@ function popPool(files: FileReader, section: Section, env: Env, processType: str
   if (section.name === undefined) return unknown(`${section.why}: which database.yml section pop opens is not known`)
   // The Go template: env values in, their names kept for the url's server.
   const urlVars = new Map<number, string>()
-  const text = files.read(file)!.text.split('\n').map((l, i) => l.replaceAll(/\{\{-?\s*(env|envOr)\s+"(\w+)"(?:\s+"([^"]*)")?\s*-?\}\}/g, (_, fn: string, name: string, dflt?: string) => {
+  const source = files.read(file)
+  // There but unreadable (binary, no permission): the reader has said so; its sections are not known.
+  if (!source) return unknown(`pop.Connect at ${section.file}:${section.line} reads ${file}, which cannot be read`, {file})
+  const text = source.text.split('\n').map((l, i) => l.replaceAll(/\{\{-?\s*(env|envOr)\s+"(\w+)"(?:\s+"([^"]*)")?\s*-?\}\}/g, (_, fn: string, name: string, dflt?: string) => {
     if (/^\s*url\s*:/.test(l)) urlVars.set(i + 1, name)
     return env.get(name)?.value ?? (fn === 'envOr' ? (dflt ?? '') : '')
   })).join('\n')

@@ -504,6 +504,8 @@ export const rubyScriptAnalyzer: ServerAnalyzer = {
     const script = rubyScript(ctx.command.argv, ctx.files)!
     const walk = await walkRubyScript(ctx, script)
     const processes = sourced(1, fromDefault(`ruby ${script} runs in one process`, MAIN_THREAD))
+    // The script is there but cannot be read (binary, no permission; the reader has said why): what it starts is not known.
+    if (walk.files.length === 0) return {diagnostics: [], language: 'ruby', processesPerDyno: processes, server: 'ruby-script', threadsPerProcess: sourced(1, assumed(`${script} cannot be read, so the threads it starts are not known; 1 assumed`))}
     // A script that loads none of the app's files does not use the app's pools.
     if (walk.files.length === 1 && !walk.truncated) return ownScript(ctx, script, walk, processes)
     const read = `${walk.files.length - 1} app file${walk.files.length === 2 ? '' : 's'} it requires${walk.truncated ? ` (the first ${MAX_FILES} read)` : ''}; gems and Zeitwerk's autoloaded constants are not read`

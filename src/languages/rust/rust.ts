@@ -235,7 +235,10 @@ export const rust: ServerAnalyzer = {
     const crateDir = crateDirOf(ctx.command.argv, ctx.files)
     const built = crateDir ? [fromDefault(`${crateDir}/target/release holds what cargo built in ${crateDir} (its Cargo.toml): the Rust buildpack builds in RustConfig's BUILD_PATH and copies the binaries there`, BUILD_PATH_REF)] : []
     if (built.length > 0) processes = sourced(1, processes.source, built)
-    const root = cargoToml(ctx.files, crateDir, parse)!
+    const root = cargoToml(ctx.files, crateDir, parse)
+    // Cargo.toml is there (the app is read as Rust for it) but cannot be read: the reader has said why. Which crates the
+    // binary is built from is not known.
+    if (!root) return {diagnostics: [], language: 'rust', pools: [], processesPerDyno: processes, server: 'rust', threadsPerProcess: sourced(1, assumed(`${crateDir ? `${crateDir}/` : ''}Cargo.toml cannot be read, so the crates the binary is built from are not known; 1 connection counted until --assume says more`))}
     const lockText = ctx.files.read(crateDir ? `${crateDir}/Cargo.lock` : 'Cargo.lock')?.text
     const lock = lockText === undefined ? new Map<string, string>() : cargoLock(lockText)
     const target = targetOf(ctx, root, binaryOf(ctx.command.argv), parse)
