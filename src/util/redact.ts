@@ -26,7 +26,7 @@ export function redactUrl(url: string): string {
     try {
       // Without the query: pg-connection-string reads sslcert/sslrootcert files named
       // there and warns about sslmode; maskQuery handles `?password=` itself.
-      password = parsePg(url.split('?')[0]).password
+      password = parsePg(url.slice(0, queryStart(url, scheme.length + 3))).password
     } catch {
       return maskWholeUserinfo(url, scheme.length + 3)
     }
@@ -177,8 +177,7 @@ function maskPassword(url: string, start: number, dbLike: boolean): string {
   const rest = url.slice(start)
   let at: number
   if (dbLike) {
-    const q = rest.indexOf('?')
-    at = (q === -1 ? rest : rest.slice(0, q)).lastIndexOf('@')
+    at = userinfoEnd(rest)
   } else {
     const end = rest.search(/[#/?]/)
     at = (end === -1 ? rest : rest.slice(0, end)).lastIndexOf('@')
@@ -193,10 +192,30 @@ function maskPassword(url: string, start: number, dbLike: boolean): string {
 
 function maskWholeUserinfo(url: string, start: number): string {
   const rest = url.slice(start)
-  const q = rest.indexOf('?')
-  const at = (q === -1 ? rest : rest.slice(0, q)).lastIndexOf('@')
+  const at = userinfoEnd(rest)
   const masked = at === -1 ? url : url.slice(0, start) + MASK + rest.slice(at)
   return maskQuery(masked)
+}
+
+/**
+ * In a database URL after its `scheme://` (`rest`), the `@` that ends the userinfo, or -1: the last `@` before the
+ * query — unless a `?` comes before an `@` with no `=` or `&` between them (`u:pa?ss@h/db`): that `?` is the password's,
+ * left unencoded, not a query (whose parameters are `key=value`), and the userinfo runs to that `@`. Masking a little
+ * more than the password is better than printing part of it.
+ */
+function userinfoEnd(rest: string): number {
+  const q = rest.indexOf('?')
+  if (q === -1) return rest.lastIndexOf('@')
+  const params = rest.slice(q).search(/[&=]/)
+  const inPassword = (params === -1 ? rest.slice(q) : rest.slice(q, q + params)).lastIndexOf('@')
+  return inPassword === -1 ? rest.slice(0, q).lastIndexOf('@') : q + inPassword
+}
+
+/** Where the query of a database URL starts (its length when it has none): the first `?` after the userinfo. */
+function queryStart(url: string, start: number): number {
+  const at = userinfoEnd(url.slice(start))
+  const q = url.indexOf('?', at === -1 ? start : start + at)
+  return q === -1 ? url.length : q
 }
 
 function maskQuery(url: string): string {

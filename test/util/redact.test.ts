@@ -34,6 +34,20 @@ describe('redactUrl', () => {
     expect(redactUrl('redis://h:12/ss@redis.example.com:6379')).toBe('redis://h:***@redis.example.com:6379')
   })
 
+  it('masks a password holding an unencoded ?: it is not a query when no key=value comes before the @', () => {
+    // pg would read `?r1tPw@127.0.0.1:1/db` as the query and fail on the port `Sek`; the error quoted the URL whole.
+    // Such a URL cannot be parsed: its whole userinfo is hidden.
+    expect(redactUrl('postgres://u:Sek?r1tPw@127.0.0.1:1/db')).toBe('postgres://***@127.0.0.1:1/db')
+    expect(redactUrl('postgres://u:a?b?c@h/db?sslmode=require&password=pw2')).toBe('postgres://***@h/db?sslmode=require&password=***')
+    expect(redactUrl('postgresql://u:a?b@c@h/db')).toBe('postgresql://***@h/db')
+    expect(redactUrl('mysql://u:Sek?r1t@h/db')).toBe('mysql://***@h/db')
+    expect(redactUrl('redis://:Sek?r1t@h:6379')).toBe('redis://***@h:6379')
+    // A real query whose value holds an @ stays a query; the password before it is masked as ever.
+    expect(redactUrl('postgres://u:pw@h/db?application_name=a@b')).toBe('postgres://u:***@h/db?application_name=a@b')
+    expect(redactUrl('postgres://h/db?user=a@b.com')).toBe('postgres://h/db?user=a@b.com')
+    expect(redactSecrets('conncalc: --database-url is not a valid URL (postgres://u:Sek?r1tPw@127.0.0.1:1/db)')).toBe('conncalc: --database-url is not a valid URL (postgres://***@127.0.0.1:1/db)')
+  })
+
   it('masks percent-encoded passwords and socket URLs without a host', () => {
     expect(redactUrl('postgres://app:pa%24%24word@/app?host=/var/run/postgresql')).toBe(
       'postgres://app:***@/app?host=/var/run/postgresql',
