@@ -7,6 +7,7 @@ import type {BootQuery, ForkFacts, HookSite} from '../../model/process.js'
 import type {Sourced} from '../../model/source.js'
 import {type DslCall, type EvalOptions, evaluateRubyConfig, type RubyConfig} from './evaluate.js'
 import {evaluateOnce} from './eval-memo.js'
+import {renderErb} from './erb.js'
 import {processorsFor} from './processors.js'
 import {appConstantCalls} from './app-constants.js'
 import {type RubyFacts, rubyProcessFacts} from './process-facts.js'
@@ -54,6 +55,22 @@ export function missingConfig(path: string, flag: string): Diagnostic {
 }
 
 /**
+ * A config the command names outside the app that a deploy (Capistrano) writes there from a file of the repository:
+ * read from that file, and said, since a platform that does not run that deploy (a Heroku slug) has no such file and the
+ * server would not boot there.
+ */
+export function deployWrittenConfig(path: string, flag: string, deployed: {by: {file: string; line: number}; erb: boolean; file: string; why: string}): Diagnostic {
+  return {
+    code: 'missing-config',
+    file: deployed.by.file,
+    fix: `if this Procfile runs where that deploy does not (Heroku), point \`${flag}\` at a config in the app (${deployed.file} rendered)`,
+    line: deployed.by.line,
+    message: `${path} (from \`${flag}\`) is not in the app: ${deployed.why}; conncalc reads ${deployed.file}${deployed.erb ? ' (its ERB tags evaluated where it can)' : ''}. Where that deploy does not run, the file is missing and the server would fail to boot`,
+    severity: 'warning',
+  }
+}
+
+/**
  * The process facts of one process type's context, made once for the several config files it
  * evaluates (config/puma.rb, then initializers): read-only, like the context they describe.
  */
@@ -76,16 +93,22 @@ export async function loadRubyConfig(
   path: string,
   appEnv: string,
   facts: Pick<EvalOptions, 'knownCalls' | 'process'> = {},
+  erb = false,
 ): Promise<RubyConfig | undefined> {
-  const file = ctx.files.read(path)
-  if (!file) return undefined
+  const read = ctx.files.read(path)
+  if (!read) return undefined
+  // A template a deploy renders into the config (capistrano.ts): its ERB tags evaluated first, an unknown one left as a
+  // placeholder (inside a string it is text; as a value, a name the evaluator cannot read), line numbers kept.
+  const rendered = erb ? await renderErb(read.text, {appEnv, env: ctx.env, file: read.path, processors: processorsFor(ctx)}) : undefined
+  const file = rendered ? {path: read.path, text: rendered.text} : read
   // Types that would read the same answers from the file share one evaluation (eval-memo.ts).
   const base = {...factsOf(ctx), ...facts}
   // `Config.puma_max_threads`: the app's own constants' class methods the file calls (app-constants.ts).
   const appCalls = await appConstantCalls(ctx, file, appEnv)
   const knownCalls = appCalls.size > 0 ? new Map([...appCalls, ...base.knownCalls]) : base.knownCalls
   const inputs = {...base, appEnv, env: ctx.env, knownCalls, presentEnv: PRESENT_ENV, processors: processorsFor(ctx)}
-  return evaluateOnce(ctx.files, 'ruby-config', file, inputs, (i) => evaluateRubyConfig(file, i.env, i.appEnv, i))
+  const config = await evaluateOnce(ctx.files, 'ruby-config', file, inputs, (i) => evaluateRubyConfig(file, i.env, i.appEnv, i))
+  return rendered && rendered.diagnostics.length > 0 ? {...config, diagnostics: [...rendered.diagnostics, ...config.diagnostics]} : config
 }
 
 // ---- fork safety --------------------------------------------------------
