@@ -40,6 +40,8 @@ export interface JsCall {
   inFunction?: boolean
   isNew: boolean
   line: number
+  /** Where the call is written (its offset in the file), telling apart two calls of one callee on one line (`c ? pg(a) : pg(b)`). */
+  start?: number
   /** `sql.listen(…)`: the value `sql` names (a postgres.js instance made elsewhere), when the object is a name in scope. */
   receiver?: EvalValue
   /**
@@ -1471,7 +1473,13 @@ class JsEvaluator {
       const local = target.name
       if (required !== undefined) this.aliases.set(local, `${required}.${key}`)
       const fallback = prop.value.type === 'AssignmentPattern' ? prop.value.right : undefined
-      if (isDict(value)) {
+      if (isDict(value) && ENV_OBJECTS.has(value.value)) {
+        // `const {CLUSTER, POOL_MAX = 3} = process.env`: each name is that variable; the default only when it has no value.
+        const e = this.env(prop, key)
+        const unset = e.kind === 'known' && e.value === null && e.missingEnv !== undefined
+        const d = unset && fallback ? this.expr(fallback) : undefined
+        this.names.set(local, d ? (d.kind === 'known' ? {...d, missingEnv: [...(e.missingEnv ?? []), ...(d.missingEnv ?? [])]} : d) : e)
+      } else if (isDict(value)) {
         const got = value.value.entries.get(key)
         this.names.set(local, got ?? (fallback ? this.expr(fallback) : this.unknown(prop, `no "${key}" in the object at line ${value.line}`)))
       } else if (required === undefined || value.kind === 'unknown') this.names.set(local, this.unknown(prop, `\`${local}\` is destructured from \`${this.t(init).replaceAll(/\s+/g, ' ').slice(0, 60)}\`, which conncalc does not evaluate`, value))
@@ -1725,7 +1733,7 @@ class JsEvaluator {
           // `this.db = knex(config)` in a constructor being walked: a field of the instance.
           const key = target.computed ? undefined : keyName(target.property)
           if (key !== undefined) (this.frames.at(-1)!.instance.value as {entries: Map<string, EvalValue>}).entries.set(key, v)
-        }
+        } else if (target.type === 'MemberExpression') this.assignKey(target, v)
 
         return v
       }
@@ -1779,6 +1787,56 @@ class JsEvaluator {
         return this.unknown(node)
       }
     }
+  }
+
+  /**
+   * `options.postgresUri = process.env.POSTGRES_URI` / `config.pool.max = 20`: a key set on an object a name holds (a
+   * parameter bound to its caller's object, a module's const), as JS sets it, so the object passed on or read after this
+   * line has it. The name gets a copy with the key set, never the object itself changed: a branch that does not run, a
+   * call site walked for another caller, another process type's evaluation of the module keep what they saw. So only a
+   * later read through the same name (or an export of it, at the top of the module) sees the key — an alias made
+   * before the assignment keeps the old object. A key conncalc cannot read makes the copy partial (any key may be set);
+   * an object that stands for something else (process.env, a config library's, a class, a function) is left alone.
+   */
+  private assignKey(target: N & {type: 'MemberExpression'}, v: EvalValue): void {
+    const keys: (string | undefined)[] = []
+    let n: N = target
+    while (n.type === 'MemberExpression') {
+      let key = n.computed ? undefined : keyName(n.property as N)
+      if (n.computed) {
+        const k = this.expr(n.property as N)
+        if (k.kind === 'known' && (typeof k.value === 'string' || typeof k.value === 'number')) key = String(k.value)
+      }
+
+      keys.unshift(key)
+      n = unwrap(n.object as N)
+    }
+
+    if (n.type !== 'Identifier') return
+    const root = this.names.get(n.name)
+    const special = (d: object): boolean =>
+      ENV_OBJECTS.has(d) || NODE_CONFIG.has(d) || CONVICT.has(d) || REGISTERED_AS.has(d) || CLASSES.has(d) || CLI_VALUES.has(d) || SUBCOMMANDS.has(d) || ARGV_PARSED.has(d) || URL_OF_PART.has(d) || this.belowTop.has(d)
+    const set = (d: EvalValue | undefined, path: (string | undefined)[]): EvalValue | undefined => {
+      if (!isDict(d) || special(d.value)) return undefined
+      const [key, ...rest] = path
+      const entries = new Map(d.value.entries)
+      let partial = Boolean(d.value.partial)
+      if (key === undefined) partial = true
+      else if (rest.length === 0) entries.set(key, v)
+      else {
+        const inner = set(entries.get(key), rest)
+        if (!inner) return undefined
+        entries.set(key, inner)
+      }
+
+      const dict: PyDict = {...(d.value as PyDict), entries, ...(partial ? {partial} : {})}
+      return {...d, value: dict}
+    }
+
+    const copy = set(root, keys)
+    if (!copy) return
+    this.names.set(n.name, copy)
+    if (this.functionDepth === 0) for (const [k, e] of this.exports) if (e === root) this.exports.set(k, copy)
   }
 
   /** A parameter's value while a function body is read: unknown, remembered as a parameter's. */
@@ -2382,7 +2440,7 @@ class JsEvaluator {
       // `config[process.env.NODE_ENV]`: the section is picked by that variable, and says so.
       const got = obj.value.entries.get(key)
       if (got?.kind === 'known' && keyVia.length > 0) return {...got, via: [...got.via, ...keyVia]}
-      return got ?? this.unknown(node, `no "${key}" in the object at line ${obj.line}`)
+      return got ?? this.unknown(node, obj.value.partial ? `the object at line ${obj.line} may hold "${key}" (it gets keys conncalc cannot read)` : `no "${key}" in the object at line ${obj.line}`)
     }
 
     return this.unknown(node, undefined, obj)
@@ -3162,7 +3220,7 @@ class JsEvaluator {
     const held = calleeNode.type === 'Identifier' && !this.aliases.has(calleeNode.name) ? this.names.get(calleeNode.name) : undefined
     // `knex(table)` where `knex` is the function's parameter (`seed = async (knex: Knex) => …`): what the caller passes, not the package.
     const instance = (isCall(held) && held.value.callee !== 'require' && held.value.callee !== FUNCTION) || (held !== undefined && fromParameter(held)) ? held : undefined
-    const call: JsCall = {args, callee, isNew, line: this.line(node), ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {})}
+    const call: JsCall = {args, callee, isNew, line: this.line(node), start: node.start, ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {})}
     if (!spread && !this.topDone && this.functionDepth > 0 && !this.capture && (node.arguments as N[]).some((a) => this.readsBelow(a))) this.postpone(node, call)
     else this.record(call)
     // `fastify.register(plugin, opts)`: Fastify calls the plugin with opts (https://fastify.dev/docs/latest/Reference/Plugins/);

@@ -85,6 +85,9 @@ const REF = {
   sequelizeCli: 'https://github.com/sequelize/cli/blob/main/docs/README.md',
   // docs/api/constructor: "max - int, defaults to 10"; src/db.ts opens `new pg.Pool(this.config)`.
   pgBoss: 'https://github.com/timgit/pg-boss/blob/master/docs/api/constructor.md',
+  // pogi 2.x src/pgDb.ts: `static async connect(config)` → init(): `this.pool = new pg.Pool(_.omit(this.config, ['logger', 'skipUndefined']))`;
+  // pg-pool index.js: `this.options.max = this.options.max || this.options.poolSize || 10`.
+  pogi: 'https://github.com/holdfenytolvaj/pogi/blob/master/src/pgDb.ts',
   // src/config.ts: concurrentJobs `|| 1`, maxPoolSize `|| 10`; the LISTEN client is checked out of that pool (src/main.ts).
   graphileWorker: 'https://github.com/graphile/worker/blob/main/src/config.ts',
   pgListen: 'https://github.com/andywer/pg-listen#readme',
@@ -637,13 +640,15 @@ function sequelizeReplication(ctx: AnalyzerContext, replication: EvalValue, max:
  * line and callee. A site's calls are all made before it is added (js.ts bound, instantiate), and a site is shared by every
  * project that reuses its evaluation: indexed once.
  */
-const siteIndex = new WeakMap<object, {byLine: Map<number, Map<string, JsCall[]>>; n: number}>()
+const siteIndex = new WeakMap<object, {byLine: Map<number, Map<string, JsCall[]>>; made: Set<string>; n: number}>()
 
-function siteCalls(s: {calls: JsCall[]}, line: number, callee: string): readonly JsCall[] {
+function indexSite(s: {calls: JsCall[]}): {byLine: Map<number, Map<string, JsCall[]>>; made: Set<string>; n: number} {
   let index = siteIndex.get(s)
   if (index?.n !== s.calls.length) {
     const byLine = new Map<number, Map<string, JsCall[]>>()
+    const made = new Set<string>()
     for (const x of s.calls) {
+      made.add(`${x.line} ${x.callee} ${x.start ?? ''}`)
       if (x.args.some((a) => fromParameter(a))) continue
       let byCallee = byLine.get(x.line)
       if (!byCallee) byLine.set(x.line, (byCallee = new Map()))
@@ -652,10 +657,16 @@ function siteCalls(s: {calls: JsCall[]}, line: number, callee: string): readonly
       else byCallee.set(x.callee, [x])
     }
 
-    siteIndex.set(s, (index = {byLine, n: s.calls.length}))
+    siteIndex.set(s, (index = {byLine, made, n: s.calls.length}))
   }
 
-  return index.byLine.get(line)?.get(callee) ?? NONE
+  return index
+}
+
+/** The site's readable calls written where `c` is (its line and callee, and its place on the line when both know it). */
+function siteCalls(s: {calls: JsCall[]}, c: JsCall): readonly JsCall[] {
+  const here = indexSite(s).byLine.get(c.line)?.get(c.callee) ?? NONE
+  return c.start === undefined ? here : here.filter((x) => x.start === undefined || x.start === c.start)
 }
 
 const NONE: readonly JsCall[] = []
@@ -674,7 +685,7 @@ function boundCalls(c: JsCall, view: SiteView): JsCall[] {
   // One place walked twice (its own enclosing function read once without its caller, once with) is one call: the later walk, which knows more.
   const byPlace = new Map<string, JsCall[]>()
   for (const s of sites) {
-    const here = siteCalls(s, c.line, c.callee).map((x) => ({...x, site: {...(s.deferred ? {deferred: true} : {}), file: s.file, line: s.line, ...(s.made ? {made: s.made} : {})}, within: c.within}))
+    const here = siteCalls(s, c).map((x) => ({...x, site: {...(s.deferred ? {deferred: true} : {}), file: s.file, line: s.line, ...(s.made ? {made: s.made} : {})}, within: c.within}))
     if (here.length > 0) byPlace.set(`${s.file}:${s.line}:${s.offset ?? ''}`, here)
   }
 
@@ -688,7 +699,10 @@ function boundCalls(c: JsCall, view: SiteView): JsCall[] {
     for (const x of out) if (!byGuard.has(x.onceAt)) byGuard.set(x.onceAt, x)
     return [...byGuard.values()]
   }
-  return out.length > 0 ? out : [c]
+  if (out.length > 0) return out
+  // Walked for every place and made at none (an arm of `typeof uri === 'string' ? pg(uri, o) : pg(uri)` that no caller's
+  // arguments take): no call of the function makes it. Made at some place with an argument conncalc cannot read: as written.
+  return sites.some((s) => indexSite(s).made.has(`${c.line} ${c.callee} ${c.start ?? ''}`)) ? [c] : []
 }
 
 // NestFactory.create(AppModule) builds the app from the root module and the modules its @Module({imports}) name, and
@@ -1230,6 +1244,13 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         const url = isDict(conObject) ? urlOf(c, conObject) : entry(opts, 'conString')
         const own = isDict(conObject) ? "connect-pg-simple opens `new pg.Pool(conObject)`: pg's default max 10 unless conObject sets max" : "connect-pg-simple opens its own `new pg.Pool({connectionString: conString || DATABASE_URL})`: pg's default max 10"
         add('connect-pg-simple', m.file, c, option(isDict(conObject) ? conObject : undefined, ['max'], sourced(10, origin, [fromDefault(own, REF.connectPgSimple)]), 'connect-pg-simple conObject.max', diagnostics), serverOf(ctx, url))
+      } else if (!c.isNew && /^pogi(\.default)?\.PgDb\.(connect|getInstance)$/.test(c.callee)) {
+        // pogi's PgDb.connect(config) / getInstance(config): init() makes `new pg.Pool(_.omit(config, ['logger', 'skipUndefined']))`;
+        // pg-pool takes `max || poolSize || 10`, so a max of null, 0 or '' is 10 too (REF.pogi).
+        const dflt = sourced(10, origin, [fromDefault("pogi's PgDb opens a pg Pool with its config; pg-pool's max is `max || poolSize || 10`", REF.pogi)])
+        const max = entry(opts, 'max') ?? entry(opts, 'poolSize')
+        const unset = max?.kind === 'known' && !max.missingEnv && (max.value === null || max.value === 0 || max.value === '')
+        add('pogi', m.file, c, unset ? {...dflt, via: [fromFile(max.file, max.line), ...(dflt.via ?? [])]} : option(opts, ['max', 'poolSize'], dflt, 'pogi max', diagnostics))
       } else if (c.isNew && /^pg-boss(\.default|\.PgBoss)?$/.test(c.callee)) {
         // new PgBoss(url) / new PgBoss({connectionString, max}); `db:` brings the app's own connection (counted where it is made).
         if (entry(opts, 'db')) continue
