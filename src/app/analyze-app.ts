@@ -38,7 +38,7 @@ import {daemonizes} from '../languages/common/long-running.js'
 import {modulesFromRoot} from '../languages/python/module-paths.js'
 import {settingsFlag} from '../languages/python/program.js'
 import {anotherDatabase, driverOnlyUnseen, hookWritesRequirements, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
-import {delegates, dynoProfile, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
+import {daemonizedAway, daemonizedHow, delegates, dynoProfile, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
@@ -473,7 +473,7 @@ const MAX_LAUNCH_DEPTH = 3
 function whatRuns(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[]): Ran | Promise<Ran> {
   // One plain command (most types): answered at once, with no promise to wait for.
   const running = runningProcesses(raw, ctx, diagnostics, 0)
-  return running instanceof Promise ? running.then((ctxs) => primaryProcess(ctx, ctxs)) : primaryProcess(ctx, running)
+  return running instanceof Promise ? running.then((ctxs) => primaryProcess(ctx, ctxs, diagnostics)) : primaryProcess(ctx, running, diagnostics)
 }
 
 type Ran = {ctx: AnalyzerContext; launcherQueries?: LauncherQueries; others: ScriptCtx[]; scriptNotes: Source[]}
@@ -481,8 +481,17 @@ type Ran = {ctx: AnalyzerContext; launcherQueries?: LauncherQueries; others: Scr
 type LauncherQueries = {copies: number; query: LauncherQuery}[]
 
 /** The process budgeted as the type among those the command leaves running, and the others beside it. */
-function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined): Ran {
-  if (!ctxs) return {ctx, others: [], scriptNotes: []}
+function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined, diagnostics: Diagnostic[]): Ran {
+  if (!ctxs) {
+    // One plain command that daemonizes (`unicorn -D`, an image's bare `php-fpm82`): it returns at once, so the dyno or
+    // container stops; counted as if it stayed in front, said (a script's are said where it is walked: procfile/script.ts).
+    const how = deployHookOf(ctx.processType) === undefined ? daemonizedHow(ctx.command.argv, ctx.image) : undefined
+    if (!how) return {ctx, others: [], scriptNotes: []}
+    const message = daemonizedAway(ctx.command.argv, how, ctx.image !== undefined)
+    diagnostics.push({code: 'unknown-config-value', file: ctx.origin?.file, fix: `run it in the foreground, or say the process with --assume ${ctx.processType}=PROCESSES:THREADS:POOL`, line: ctx.origin?.line, message: `${ctx.processType}: ${message}`, processType: ctx.processType, severity: 'warning'})
+    return {ctx, others: [], scriptNotes: [assumed(`${ctx.origin?.file}:${ctx.origin?.line}: ${message}`)]}
+  }
+
   if (ctxs.length === 0) return {ctx: {...ctx, unknownWhy: ctx.unknownWhy ?? 'it starts no command that stays up'}, others: [], scriptNotes: []}
   const analyzerOf = (c: ScriptCtx): string => (c.ctx.unknownWhy ? 'unknown' : analyzers.find((a) => a.matches(c.ctx.command, c.ctx))!.id)
   const recognised = (c: ScriptCtx): boolean => !ANY_PROGRAM.has(analyzerOf(c))

@@ -77,6 +77,8 @@ export interface ScriptProcess {
   unknownWhy?: string
   /** The command stops at start before any of the app's code runs (a script no selected workspace package has): 0 connections, with why. */
   exitsAtStart?: ExitsAtStart
+  /** Put in the background by the program itself (`php-fpm -D`, `unicorn -D`, PHP-FPM's daemonize = yes), not by `&`: how. */
+  daemonized?: string
   command: ParsedCommand
   /**
    * In a loop (`while true; do a; b; done`): the other commands it runs one after another in the
@@ -185,6 +187,22 @@ function isRepoDir(files: FileReader, cwd: string, target: string): boolean {
  * script in the repo, commands sent to the background with `&`, or a `cd`.
  * Undefined when the line is one plain command (the Procfile reader has it all).
  */
+/**
+ * How a server puts itself in the background and returns, if it does: its daemonizing flag (`php-fpm -D`, `unicorn -D`),
+ * or, for PHP-FPM in an image with neither -F nor -D, php-fpm.conf's daemonize (yes unless the image says no: fpm-pools.ts).
+ */
+export function daemonizedHow(argv: readonly string[], image?: {files: FileReader; image: ImageFiles}): string | undefined {
+  if (daemonizes(argv)) return 'its daemonizing flag'
+  return image !== undefined && fpmDaemonizes(argv, image) === true ? "php-fpm.conf's [global] daemonize, which defaults to yes (php-src sapi/fpm/php-fpm.conf.in), with neither -F nor -D given" : undefined
+}
+
+/** What is said when such a server is all the command leaves running: the command returns, the dyno or container stops. */
+export function daemonizedAway(argv: readonly string[], how: string, inImage: boolean): string {
+  const where = inImage ? "the image's command returns at once and the container stops (its main process exited)" : 'the command returns at once and the dyno stops (Heroku restarts a process that exits)'
+  const fix = how.startsWith('php-fpm.conf') ? 'give php-fpm -F, or daemonize = no in php-fpm.conf' : 'leave out its daemonizing flag'
+  return `\`${argv.join(' ')}\` forks into the background and returns (${how}), and nothing else runs in the foreground: ${where}; counted as if it stayed in the foreground. To run it in the foreground, ${fix}`
+}
+
 export async function followCommand(
   raw: string,
   split: ParsedCommand,
@@ -566,6 +584,15 @@ class ScriptReader {
   result(state: State): FollowedScript {
     // A deploy hook holds, in turn, what each of its commands holds: the last one carries the others.
     if (state.candidate && state.ran.length > 0 && !state.candidate.inTurn && !state.candidate.either) state.candidate = {...state.candidate, inTurn: {loop: this.origin!, runs: state.ran, sequence: true}}
+    // Only servers that daemonized themselves and nothing in the foreground: the command returns at once, so the dyno
+    // or container stops (its main process exited) and is restarted, again and again. Counted as if it stayed in front, said.
+    if (!state.candidate && !this.inSequence) {
+      for (const p of state.background) {
+        if (!p.daemonized) continue
+        p.assumptions.push({file: p.origin.file, line: p.origin.line, message: daemonizedAway(p.command.argv, p.daemonized, this.image !== undefined)})
+      }
+    }
+
     const processes = [...(state.candidate ? [state.candidate] : []), ...state.background]
     if (state.candidate && state.pre.length > 0) state.candidate.command.preCommands = [...state.pre, ...(state.candidate.command.preCommands ?? [])]
     // An undecided branch matters only when what it started is still running.
@@ -1174,8 +1201,9 @@ class ScriptReader {
     if (compiled) this.diagnostics.push({code: 'missing-config', file: ctx.file, line, message: `${this.processType}: ${split.command.argv[0]} is the Bun executable ${compiled.script.file}:${compiled.script.line}'s \`${compiled.script.name}\` script compiles from ${compiled.entry} (bun build --compile): read as \`bun ${compiled.entry}\` in ${compiled.script.file.replace(/\/?package\.json$/, '') || 'the app root'}`, processType: this.processType, severity: 'info'})
     // A server that daemonizes itself (`php-fpm -D`, then `nginx -g 'daemon off;'`) runs on beside what the script runs next.
     // PHP-FPM with neither -F nor -D follows its config's daemonize (yes unless the image says no: php/fpm-pools.ts).
-    if (bg || daemonizes(command.argv) || (this.image !== undefined && fpmDaemonizes(command.argv, this.image) === true)) {
-      state.background.push(proc(command, true))
+    const how = daemonizedHow(command.argv, this.image)
+    if (bg || how) {
+      state.background.push({...proc(command, true), ...(how && !bg ? {daemonized: how} : {})})
     } else {
       this.setCandidate(state, proc(command, false))
       if (exec) state.done = true

@@ -115,6 +115,26 @@ describe('PHP-FPM in a container image: the pools in the image', () => {
     expect(front.type('app').connections).toBe(6)
   })
 
+  it("Alpine's php-fpm82 as the image's CMD with neither -F nor -D: it daemonizes and the container's main process exits, said and starred (its 6 workers counted as if in front); with -F: 6, read", () => {
+    // Before: 6, unstarred, nothing said (platform25's Left: the daemonize read covered scripts only).
+    const alpine = (cmd: string): string => ['FROM alpine:3.19', 'RUN apk add --no-cache php82 php82-fpm php82-pdo_pgsql', 'WORKDIR /var/www/html', 'COPY . .', 'COPY deploy/www.conf /etc/php82/php-fpm.d/www.conf', `CMD ${cmd}`, ''].join('\n')
+    const pool = {'deploy/www.conf': '[www]\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 6\n'}
+    const away = app1(alpine('["php-fpm82"]'), pool)
+    expect(away.type('app').connections).toBe(6)
+    expect(JSON.stringify(away.type('app').sources)).toContain('forks into the background and returns')
+    expect(away.diagnostics).toContainEqual(expect.objectContaining({message: expect.stringContaining("`php-fpm82` forks into the background and returns (php-fpm.conf's [global] daemonize, which defaults to yes"), severity: 'warning'}))
+    // The same from a script whose last command it is: the script ends, and with it the container.
+    const script = app1(alpine('["sh", "deploy/start.sh"]'), {...pool, 'deploy/start.sh': '#!/bin/sh\nset -e\nphp-fpm82\n'})
+    expect(script.type('app').connections).toBe(6)
+    expect(script.diagnostics).toContainEqual(expect.objectContaining({file: 'deploy/start.sh', line: 3, message: expect.stringContaining('`php-fpm82` forks into the background and returns')}))
+    const worker = app1(alpine('["sh", "deploy/start.sh"]'), {...pool, 'deploy/start.sh': '#!/bin/sh\nphp-fpm82\nexec php82 artisan queue:work\n'})
+    expect(JSON.stringify(worker.diagnostics)).not.toContain('forks into the background')
+    const front = app1(alpine('["php-fpm82", "-F"]'), pool)
+    expect(front.type('app').connections).toBe(6)
+    expect(JSON.stringify(front.diagnostics)).not.toContain('forks into the background')
+    expect(JSON.stringify(front.type('app').sources)).not.toContain('forks into the background')
+  })
+
   it("a base image whose PHP-FPM config conncalc cannot see: 5, starred and warned naming the image", () => {
     const r = app1(['FROM acme/php-nginx:2', 'WORKDIR /app', 'COPY . .', 'CMD ["php-fpm"]', ''].join('\n'))
     expect(procs(r)).toMatchObject({assumed: true, value: 5})
