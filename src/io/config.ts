@@ -6,6 +6,7 @@ import {InputError} from '../util/errors.js'
 import {escapeControls} from '../util/control-characters.js'
 import {closest, didYouMean} from '../util/did-you-mean.js'
 import {parseYaml, type YamlError} from '../util/yaml.js'
+import {missingOrEmpty} from '../util/schema-words.js'
 import {readTextFile, whyNotText} from './files.js'
 
 /** File names looked for in the app root, in this order; then package.json's `conncalc` key. */
@@ -139,10 +140,12 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
 interface Issue {
   code: string
   errors?: Issue[][]
+  expected?: unknown
   issues?: Issue[]
   keys?: string[]
   message: string
   path: PropertyKey[]
+  values?: unknown[]
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -196,7 +199,7 @@ function describeIssue(issue: Issue, prefix: string[], data: unknown): {message:
   }
 
   const value = valueAt(data, path)
-  let message = issue.message
+  let message = missingOrEmpty(issue, value, path.length === 0, 'a config file is a mapping of settings (conncalc schema prints them)') ?? issue.message
   if (issue.code === 'invalid_key' && issue.issues?.[0]) message = `invalid name: ${issue.issues[0].message}`
   if (issue.code === 'invalid_union' && issue.errors) {
     // Prefer what the matching branch said over "Invalid input" (e.g. the scale value's format).

@@ -3,6 +3,7 @@ import type {Source} from '../model/source.js'
 
 import {closest, didYouMean} from '../util/did-you-mean.js'
 import {InputError, UsageError} from '../util/errors.js'
+import {missingOrEmpty} from '../util/schema-words.js'
 
 /** The zod schema of a plan table; zod is loaded only when a table is validated. */
 export async function planTableSchema() {
@@ -47,7 +48,7 @@ export async function validatePlanTable(data: unknown, path: string, lineOf?: (a
         .replace(/^\./, '')
       let line: number | undefined
       for (let n = keys.length; n >= 0 && line === undefined; n--) line = n === 0 ? undefined : lineOf?.(keys.slice(0, n))
-      return {line: line ?? 1, text: `${at || '(root)'}: ${issue.message}`}
+      return {line: line ?? 1, text: `${at || '(root)'}: ${planIssueText(issue, data, keys)}`}
     })
     found.sort((a, b) => a.line - b.line)
     const lines = found.map((f) => `  ${lineOf ? `${path}:${f.line}: ` : ''}${f.text}`)
@@ -63,6 +64,24 @@ export async function validatePlanTable(data: unknown, path: string, lineOf?: (a
   }
 
   return {...result.data, path}
+}
+
+/** The keys a plan table and each of its plans may have, for the message about one it does not know. */
+const TABLE_KEYS = ['$schema', 'description', 'name', 'plans']
+const PLAN_KEYS = ['aliases', 'confidence', 'limit', 'name', 'note', 'source', 'tier']
+
+/**
+ * zod's words for one problem, in the user's: a key left out is "missing" (zod says `Invalid input: expected string,
+ * received undefined`), an unknown key is named with the keys that are known.
+ */
+function planIssueText(issue: {code: string; expected?: unknown; keys?: string[]; message: string; values?: unknown[]}, data: unknown, keys: ReadonlyArray<number | string>): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    const known = keys.length === 0 ? TABLE_KEYS : PLAN_KEYS
+    return `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')}; known keys: ${known.join(', ')}`
+  }
+
+  const value = keys.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<number | string, unknown>)[k] : undefined), data)
+  return missingOrEmpty(issue, value, keys.length === 0, 'a plan table is an object with a name and plans (a list of plans)') ?? issue.message
 }
 
 /** `heroku-postgresql:standard-0`, `Standard-0`, ` standard-0 ` → `standard-0`. */

@@ -137,4 +137,32 @@ describe('--plans-file errors', () => {
     expect(err).toMatch(/invalid plan table \S*plans\.yml:\n {2}\S*plans\.yml:5: plans\[0\] \(a\)\.limit: Invalid input: expected number, received string\n {2}\S*plans\.yml:8: plans\[1\] \(b\)\.confidence: /)
     expect(err).toMatch(/plans\.yml:8: plans\[1\] \(b\)\.source: /)
   })
+
+  it("a key left out is 'missing', an unknown key is named with the known ones: not zod's 'received undefined'", () => {
+    const dir = app({'plans.yml': 'plans:\n  - name: mine-1\n    connections: 50\n'})
+    const err = rejected({}, ['--plans-file', join(dir, 'plans.yml'), '--plan', 'mine-1'])
+    const lines = err.split('\n').map((l) => l.replace(/^ {2}\S*plans\.yml:/, '  plans.yml:'))
+    expect(lines.slice(1, 8)).toEqual([
+      '  plans.yml:1: name: missing (a string)',
+      '  plans.yml:2: plans[0] (mine-1).confidence: missing: one of confirmed, secondary, derived, unconfirmed',
+      '  plans.yml:2: plans[0] (mine-1).limit: missing (a number)',
+      '  plans.yml:2: plans[0] (mine-1).source: missing (a string)',
+      '  plans.yml:2: plans[0] (mine-1).tier: missing (a string)',
+      '  plans.yml:2: plans[0] (mine-1): unknown key "connections"; known keys: aliases, confidence, limit, name, note, source, tier',
+      '  hint: each plan needs name, tier, limit, confidence and source',
+    ])
+  })
+
+  it.each([
+    ['an empty file', '', 'the file is empty'],
+    ['a list', '- name: a\n', 'the file holds a list'],
+  ])('%s: says what a plan table is', (_, text, what) => {
+    const dir = app({'plans.yml': text})
+    expect(rejected({}, ['--plans-file', join(dir, 'plans.yml'), '--plan', 'a'])).toContain(`plans.yml:1: (root): ${what}; a plan table is an object with a name and plans (a list of plans)\n`)
+  })
+
+  it('an empty list of plans', () => {
+    const dir = app({'plans.json': '{"name": "mine", "plans": []}\n'})
+    expect(rejected({}, ['--plans-file', join(dir, 'plans.json'), '--plan', 'a'])).toContain('plans.json:1: plans: empty; give at least one\n')
+  })
 })

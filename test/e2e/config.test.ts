@@ -117,7 +117,9 @@ describe('config file errors point at the file, line and key, and exit 2', () =>
     ['invalid YAML', {'conncalc.yml': 'plan: standard-0\nscale: [web\n'}, /conncalc\.yml:3:1: config file is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]/],
     ['apps with a top-level scale', {'conncalc.yml': 'scale: {web: 1}\napps:\n  - name: a\n    procfile: Procfile\n'}, /conncalc\.yml:1: scale: with apps, scale belongs in each app entry/],
     ['two apps with one name', {'conncalc.yml': 'apps:\n  - name: a\n    procfile: Procfile\n  - name: a\n    procfile: Procfile\n'}, /conncalc\.yml:4: apps\[1\]\.name: the app name "a" appears twice/],
-    ['an app without a procfile', {'conncalc.yml': 'apps:\n  - name: a\n'}, /conncalc\.yml:2: apps\[0\]\.procfile: Invalid input: expected string, received undefined/],
+    ['an app without a procfile', {'conncalc.yml': 'apps:\n  - name: a\n'}, /conncalc\.yml:2: apps\[0\]\.procfile: missing \(a string\)\n/],
+    ['an empty list of apps', {'conncalc.yml': 'apps: []\n'}, /conncalc\.yml:1: apps: empty; give at least one\n/],
+    ['a list where the settings go', {'conncalc.yml': '- plan: standard-0\n'}, /conncalc\.yml:1: \(top level\): the file holds a list; a config file is a mapping of settings \(conncalc schema prints them\)\n/],
     ['a missing env file named in the config', {'conncalc.yml': 'envFiles: [nope.env]\n'}, /env file not found: .*nope\.env/],
     ['a bad key in package.json', {'package.json': '{\n  "name": "x",\n  "conncalc": {\n    "plan": "standard-0",\n    "reserve": "five"\n  }\n}\n'}, /package\.json:5: conncalc\.reserve: Invalid input: expected number, received string/],
   ]
