@@ -248,12 +248,65 @@ function parseYamlUncached(text: string, file: string): YamlResult {
   return parseWithPackage(text, file)
 }
 
+/** Where the quote that closes a scalar opened with `quote` is on `line`, from `from`; -1 when the line does not close it. */
+function closingQuote(line: string, from: number, quote: string): number {
+  for (let i = from; i < line.length; i++) {
+    if (quote === '"' && line[i] === '\\') i++
+    else if (line[i] === quote) {
+      if (quote === "'" && line[i + 1] === "'") i++
+      else return i
+    }
+  }
+
+  return -1
+}
+
+/**
+ * The text with each continuation line of a multi-line quoted scalar indented one space deeper than the key or
+ * sequence entry that holds it, when it was not (department-of-veterans-affairs/caseflow's database.yml: an Oracle
+ * `database: "(DESCRIPTION=` … `    )"` closing at its key's column); undefined when no line needed it. Lines keep
+ * their numbers.
+ */
+function indentQuotedContinuations(text: string): string | undefined {
+  const lines = text.split('\n')
+  let open: undefined | {indent: number; quote: string}
+  let changed = false
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (open) {
+      const lead = /^ */.exec(line)![0].length
+      if (line.trim() !== '' && lead <= open.indent) {
+        lines[i] = ' '.repeat(open.indent + 1 - lead) + line
+        changed = true
+      }
+
+      if (closingQuote(line, lead, open.quote) !== -1) open = undefined
+      continue
+    }
+
+    // A value that opens with a quote: `key: "…`, `- "…`, `- key: '…`.
+    const m = /^( *)((?:- +)*)(?:[^\s#'"-][^#'"]*?: +)?(["'])/.exec(line)
+    if (m && closingQuote(line, m[0].length, m[3]) === -1) open = {indent: m[1].length + m[2].length, quote: m[3]}
+  }
+
+  return changed ? lines.join('\n') : undefined
+}
+
 /** The text read by the yaml package alone (exported for the tests that check util/yaml-plain.ts against it). */
 export function parseWithPackage(text: string, file: string): YamlResult {
   if (Buffer.byteLength(text, 'utf8') > MAX_YAML_BYTES) return none(unparsable(file, `larger than ${MAX_YAML_BYTES} bytes`))
   const {isAlias, isMap, isScalar, isSeq, parseDocument, visit} = yaml()
   const lineAt = lineIndex(text)
-  const doc = parseDocument(text, {merge: true, prettyErrors: false, uniqueKeys: false})
+  let doc = parseDocument(text, {merge: true, prettyErrors: false, uniqueKeys: false})
+  if (doc.errors.some((e) => e.code === 'MISSING_CHAR' && /^Missing closing ["']quote/.test(e.message))) {
+    // Psych (libyaml) reads a multi-line quoted scalar whose later lines sit no deeper than its key; the yaml package
+    // does not. Those lines' leading spaces are not part of the value (flow folding drops them), so indenting them
+    // changes nothing else; taken only when the whole file then parses.
+    const indented = indentQuotedContinuations(text)
+    const again = indented === undefined ? undefined : parseDocument(indented, {merge: true, prettyErrors: false, uniqueKeys: false})
+    if (again && again.errors.length === 0) doc = again
+  }
+
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e) => {
       const line = lineAt(e.pos[0])

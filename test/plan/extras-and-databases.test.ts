@@ -98,6 +98,15 @@ describe('Rails multi-database', () => {
     expect(url.diagnostics.some((d) => d.file === 'config/database.yml.example')).toBe(false)
   })
 
+  it("a database.yml whose test section holds a quoted string Psych reads (under-indented continuation lines) is read", async () => {
+    // Fixture rails-database-yml-quoted-continuation (department-of-veterans-affairs/caseflow's shape: an Oracle
+    // `database: "(DESCRIPTION=` closing `    )"` at its key's column). production's pool 8: 2 Puma workers × min(8, 8) = 16.
+    // Was: the whole file "not valid YAML", defaults: 2 × min(5*, 8) = 10, starred.
+    const r = await planFixture('rails-database-yml-quoted-continuation')
+    expect([r.type('web').poolPerProcess, r.type('web').connections]).toEqual([8, 16])
+    expect(r.codes).not.toContain('unparsable-config')
+  })
+
   it('the cache on a second server (CACHE_DATABASE_URL): reported, not added in', async () => {
     const r = await planFixture('rails-8-cache-second-server', {scale: ['web=2', 'jobs=1']})
     const web = r.type('web')
