@@ -240,7 +240,10 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
           return v ? {line: v.line, v} : undefined
         }, c.kwargText.poolclass, engineServer(url), threads, diagnostics, call.spread)
         const sync = e && !ASYNC_ENGINE.test(c.callee) ? {...e, blocking: true as const} : e
-        if (sync) built.push({arms: c.arms, item: via.length > 0 ? {...sync, pool: {...sync.pool, via: [...(sync.pool.via ?? []), ...via]}} : sync, scope: suffix, weight: sync.pool.value})
+        // In a `for`, a `while` or a comprehension (`[create_engine(u) for u in followers]`): one engine per item, as many
+        // as the items, which conncalc does not count (none when the list is empty); one is counted, an assumption.
+        const each = c.loop ? [assumed(`the engine at ${m.file}:${c.line} is built in a loop or comprehension, one per item; how many items there are conncalc does not count (none for an empty list): one engine counted`)] : []
+        if (sync) built.push({arms: c.arms, item: via.length + each.length > 0 ? {...sync, pool: {...sync.pool, via: [...(sync.pool.via ?? []), ...via, ...each]}} : sync, scope: suffix, weight: sync.pool.value})
       }
     }
   }
