@@ -32,7 +32,8 @@ import {isMonorepoBuildpack, MONOREPO_REF, monorepoBase, monorepoWarning} from '
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
 import {dokkuScaleBesideFormation, parseDokkuScale} from '../platform/dokku-scale.js'
 import {looksLikeCfManifest, parseCfManifest} from '../platform/cf-manifest.js'
-import {cfManifestOf, FLY_CONFIG_VARIANT, isPlatformManifest, type ManifestApp, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
+import {looksLikeRailwayConfig} from '../platform/railway.js'
+import {cfManifestOf, FLY_CONFIG_VARIANT, isPlatformManifest, type ManifestApp, manifestPlatform, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
 
 export interface LoadOptions {
   appEnv?: string
@@ -594,13 +595,14 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   // With --root the Procfile named is the one copied to the root: it is there at deploy.
   const hasProcfile = options.root !== undefined || files.exists('Procfile')
   // render.yaml / fly.toml: what runs when nothing Heroku reads (a Procfile, heroku.yml) says so; else said not read.
-  const manifests = PLATFORM_MANIFESTS.filter((n) => files.exists(n))
+  // A railway.json / railway.toml that is not Railway's config (a Nixpacks plan kept under that name) is not one.
+  const manifests = PLATFORM_MANIFESTS.filter((n) => files.exists(n) && (!n.startsWith('railway.') || looksLikeRailwayConfig(n, files.read(n)?.text ?? '')))
   const notRead = (names: readonly string[], because: string, fix?: string): void => {
     for (const n of names) {
       extra.push({
         code: 'missing-config',
         file: n,
-        fix: fix ?? `to count what ${n === 'fly.toml' ? 'Fly.io' : 'Render'} runs, pass --procfile ${n}`,
+        fix: fix ?? `to count what ${manifestPlatform(n)} runs, pass --procfile ${n}`,
         message: `${n} is not read: ${because}`,
         severity: 'info',
       })

@@ -24,15 +24,21 @@ import type {SameServerEvidence} from '../model/same-server.js'
 import {CF_MANIFEST_REF, CF_PROCESSES_REF, type CfProcess, looksLikeCfManifest, parseCfManifest} from '../platform/cf-manifest.js'
 import {repoBuiltImage} from '../platform/image-workflow.js'
 import {FLY_PROCESSES_REF, FLY_SIZES_REF, FLY_TOML_REF, FLY_VM_REF, type FlyToml, flyPresetCpus, flyVmOf, parseFlyToml} from '../platform/fly-toml.js'
+import {parseRailwayConfig, RAILWAY_CONFIG_REF, RAILWAY_CONFIGS, RAILWAY_SCALING_REF} from '../platform/railway.js'
 
 export const RENDER_PLATFORM = 'Render'
 export const CF_PLATFORM = 'Cloud Foundry'
 export const FLY_PLATFORM = 'Fly.io'
+export const RAILWAY_PLATFORM = 'Railway'
 const RENDER_INSTANCE = {name: RENDER_PLATFORM, unit: 'instance'}
 const FLY_MACHINE = {name: FLY_PLATFORM, unit: 'Machine'}
+const RAILWAY_REPLICA = {name: RAILWAY_PLATFORM, unit: 'replica'}
 
 /** The files that declare process types on another platform, in the order conncalc prefers them. */
-export const PLATFORM_MANIFESTS = ['render.yaml', 'fly.toml'] as const
+export const PLATFORM_MANIFESTS = ['render.yaml', 'fly.toml', ...RAILWAY_CONFIGS] as const
+
+/** The platform a manifest of PLATFORM_MANIFESTS (or another name for one) is for. */
+export const manifestPlatform = (name: string): string => (name.startsWith('railway.') ? RAILWAY_PLATFORM : name.endsWith('.toml') ? FLY_PLATFORM : RENDER_PLATFORM)
 
 export type ManifestApp = ContainerApp & {formation: Formation}
 
@@ -63,6 +69,7 @@ const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRE
 export async function platformManifestApp(files: FileReader, path: string, folder?: string, only?: readonly string[], chosen?: StageChoice): Promise<ContainerError | ManifestApp> {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
+  if ((RAILWAY_CONFIGS as readonly string[]).includes(posix.basename(path))) return railwayApp(files, file.path, file.text, chosen)
   if (posix.basename(path).endsWith('.toml')) return flyApp(files, file.path, file.text, chosen)
   return looksLikeCfManifest(file.text) ? cfApp(files, file.path, file.text) : renderApp(files, file.path, file.text, folder, only, chosen)
 }
@@ -405,6 +412,62 @@ async function flyApp(files: FileReader, path: string, text: string, chosen?: St
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: FLY_PLATFORM}
+}
+
+/**
+ * A Railway service's config as code (platform/railway.ts): one process type, `app` (`cron` when it runs on a schedule), that
+ * runs deploy.startCommand, else the image's CMD when Railway builds a Dockerfile (build.dockerfilePath, else one in the
+ * service's folder: "Railway will always build with a Dockerfile if it finds one"), else the Procfile's web line there (which
+ * Railpack and Nixpacks start); preDeployCommand is `release`. Replicas: multiRegionConfig's sum (or numReplicas), else 1,
+ * assumed (the dashboard and `railway scale` set them too). A replica's CPU count is not in the file: 8 assumed.
+ */
+async function railwayApp(files: FileReader, path: string, text: string, chosen?: StageChoice): Promise<ContainerError | ManifestApp> {
+  const rw = await parseRailwayConfig(text, path)
+  if (rw.error) return {error: `${path}:${rw.error.line}: ${rw.error.message}`, fix: `fix ${path}: Railway cannot read it either (${RAILWAY_CONFIG_REF})`}
+  const diagnostics: Diagnostic[] = []
+  const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path)
+  const name = rw.cronSchedule ? 'cron' : 'app'
+  const at = (v: {environment?: string; line: number}): string => `${path}:${v.line}${v.environment ? ` (environments.${v.environment})` : ''}`
+  for (const u of rw.unread) diagnostics.push({code: 'unknown-config-value', file: path, line: u.line, message: `${path}: cannot read ${u.what}; its replicas are not counted from it`, severity: 'warning'})
+  // Paths are from the service's Root Directory: the config's folder when the service is rooted there (an isolated
+  // monorepo service), else the repository root, whose config file path the service names (`apps/api/railway.json` with
+  // dockerfilePath `apps/api/Dockerfile`). The Root Directory is also the build context.
+  const rootOf = (p: string): string => (dir !== '' && files.exists(posix.join(dir, p)) ? dir : files.exists(p) ? '' : dir)
+  const context = rw.dockerfilePath ? rootOf(rw.dockerfilePath.value) : files.exists(posix.join(dir, 'Dockerfile')) ? dir : files.exists('Dockerfile') ? '' : undefined
+  // "Railway will always build with a Dockerfile if it finds one" (RAILWAY_CONFIG_REF).
+  const found = context === undefined ? undefined : posix.join(context, rw.dockerfilePath?.value ?? 'Dockerfile')
+  const buildsImage = found !== undefined
+  const image = found !== undefined && files.exists(found) ? readImage(files, found, chosen, new Map(), diagnostics, context) : undefined
+  const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
+  const machine = {name: 'replica', nproc: sourced(8, assumedOfType(`a Railway replica's CPU count is set by the plan and the service's limits, not by ${path}; 8 assumed (or --scale ${name}=N:SIZE)`)), platform: RAILWAY_REPLICA}
+  const base = {cwd: image?.cwd ?? dir, ...fromImage(image), machine}
+  const entries: ContainerEntry[] = []
+  if (rw.startCommand) entries.push({...base, command: inImage(rw.startCommand.value), file: path, line: rw.startCommand.line, name})
+  else if (image?.command) entries.push({...base, command: inRepo(image.command.command, image, files), file: image.file, line: image.command.line, name})
+  else {
+    const procfile = files.read(posix.join(dir, 'Procfile'))
+    const web = procfile ? parseProcfile(procfile.text, procfile.path).entries.find((e) => e.name === 'web') : undefined
+    if (web && !buildsImage) entries.push({...base, command: web.command, file: procfile!.path, line: web.line, name})
+    else {
+      const why = image ? (image.unreadable ?? `${image.file}'s CMD, and it sets none`) : buildsImage ? `${found} (build.dockerfilePath), which is not in the repository` : 'the start command Railpack detects for the app, which conncalc does not read'
+      entries.push({...base, command: found ?? 'app', file: path, line: 1, name, unknownWhy: `${path} sets no deploy.startCommand: the service runs ${why}`})
+    }
+  }
+
+  const formation: Formation = new Map()
+  formation.set(name, {quantity: rw.replicas
+    ? sourced(rw.replicas.value, fromFile(path, rw.replicas.line), [fromDefault('each replica runs the start command', RAILWAY_SCALING_REF)])
+    : sourced(1, assumedOfType(`${path} does not say how many replicas run (the service's settings or \`railway scale\` do); 1, Railway's default, assumed (say --scale ${name}=N)`))})
+  if (rw.preDeployCommand) entries.push({...base, command: inImage(rw.preDeployCommand.value), file: path, line: rw.preDeployCommand.line, name: 'release'})
+  const read = [rw.startCommand && `deploy.startCommand (${at(rw.startCommand)})`, rw.preDeployCommand && `release = deploy.preDeployCommand (${at(rw.preDeployCommand)})`].filter(Boolean)
+  diagnostics.push({
+    code: 'missing-config',
+    file: path,
+    fix: `if the app runs on Heroku instead, add its Procfile; --scale ${name}=N:SIZE sizes it as a Heroku dyno instead`,
+    message: `no Procfile: the process type is ${path}'s service, \`${name}\`${read.length > 0 ? `: ${read.join(', ')}` : ''}, run by Railway${image ? ` in the image ${image.file} builds` : ''}${rw.overrides.length > 0 ? `; its environments.${rw.overrides.join(', ')} overrides are read (a new project's environment)` : ''}; ${NO_BUILDPACK}; Railway's service variables are set in its dashboard, not read (${RAILWAY_CONFIG_REF})`,
+    severity: 'info',
+  })
+  return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: RAILWAY_PLATFORM}
 }
 
 /** The Dockerfile fly deploy builds: [build] dockerfile, else `Dockerfile` beside the config, else the working directory's (the root's). */
