@@ -11,6 +11,7 @@ import type {Assumption} from '../model/config.js'
 import type {AppModel, ProcessModel} from '../model/process.js'
 
 import {UsageError} from '../util/errors.js'
+import {MAX_BACKENDS} from '../util/numbers.js'
 import {fromFlag, sourced} from '../model/source.js'
 
 /** One `--assume` flag, parsed. */
@@ -37,8 +38,10 @@ export function parseAssume(values: readonly string[]): Map<string, AssumeFlag> 
       const [processes, threads] = [Number(numbers[2]), Number(numbers[3])]
       const pool = numbers[4] === undefined ? undefined : Number(numbers[4])
       if (processes < 1 || threads < 1 || pool === 0) throw new UsageError(`--assume ${text}: processes and threads must be at least 1, and a pool at least 1`, HINT)
+      tooMany(text, [processes, threads, pool ?? 0])
       merge(out, numbers[1], flag, {pool, processes, threads})
     } else if (extras) {
+      tooMany(text, [Number(extras[2]), Number(extras[3] ?? 0)])
       merge(out, extras[1], flag, {extrasPerDyno: extras[3] === undefined ? undefined : Number(extras[3]), extrasPerProcess: Number(extras[2])})
     } else {
       throw new UsageError(`--assume expects TYPE=PROCESSES:THREADS[:POOL] or TYPE.extras=N[:M], got "${v.length > 60 ? `${v.slice(0, 60)}…` : v}"`, HINT)
@@ -46,6 +49,12 @@ export function parseAssume(values: readonly string[]): Map<string, AssumeFlag> 
   }
 
   return out
+}
+
+/** A number above what any PostgreSQL server allows is a typo (`--assume web=99999999999999999999:1` printed a 21-digit budget). */
+function tooMany(text: string, values: number[]): void {
+  const big = values.find((n) => n > MAX_BACKENDS)
+  if (big !== undefined) throw new UsageError(`--assume ${text}: ${big} is more than any PostgreSQL server has connection slots (${MAX_BACKENDS}); a typo?`, HINT)
 }
 
 /** Both forms may name one type: the later flag wins for the values it gives. */

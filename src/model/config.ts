@@ -64,24 +64,26 @@ export const PER_APP_ONLY = ['assumptions', 'procfile', 'scale'] as const
 export async function configSchema() {
   const {z} = await import('zod')
   const count = (what: string) => z.number().int(`${what} must be a whole number`)
+  // An assumed count above what any server allows is a typo (1e20 processes printed a 21-digit budget): said, not counted.
+  const assumedCount = (what: string) => count(what).max(MAX_BACKENDS, `${what} above ${MAX_BACKENDS} (PostgreSQL's most connection slots) is a typo`)
 
   const assumption = z
     .strictObject({
-      extrasPerDyno: count('extrasPerDyno')
+      extrasPerDyno: assumedCount('extrasPerDyno')
         .min(0)
         .describe('connections each dyno opens outside the pools (e.g. 0 when the Puma master holds none), replacing what conncalc found or assumed'),
-      extrasPerProcess: count('extrasPerProcess')
+      extrasPerProcess: assumedCount('extrasPerProcess')
         .min(0)
         .describe('connections each process opens outside its pool (Action Cable LISTEN, GoodJob utility threads, …), replacing what conncalc found or assumed'),
       pgbouncer: z
         .strictObject({
-          poolSize: count('poolSize').min(1).describe('PGBOUNCER_DEFAULT_POOL_SIZE (the buildpack default is 1)'),
-          reservePoolSize: count('reservePoolSize').min(0).default(1).describe('PGBOUNCER_RESERVE_POOL_SIZE (the buildpack default is 1)'),
+          poolSize: assumedCount('poolSize').min(1).describe('PGBOUNCER_DEFAULT_POOL_SIZE (the buildpack default is 1)'),
+          reservePoolSize: assumedCount('reservePoolSize').min(0).default(1).describe('PGBOUNCER_RESERVE_POOL_SIZE (the buildpack default is 1)'),
         })
         .describe('the PgBouncer buildpack runs in front of this type: each dyno opens at most poolSize + reservePoolSize server connections'),
-      pool: count('pool').min(1).describe('the app-level pool per process, for every database entry on the budgeted server'),
-      processes: count('processes').min(1).describe('processes per dyno (Puma workers, gunicorn workers, …)'),
-      threads: count('threads').min(1).describe('threads per process that may each hold a connection'),
+      pool: assumedCount('pool').min(1).describe('the app-level pool per process, for every database entry on the budgeted server'),
+      processes: assumedCount('processes').min(1).describe('processes per dyno (Puma workers, gunicorn workers, …)'),
+      threads: assumedCount('threads').min(1).describe('threads per process that may each hold a connection'),
     })
     .partial({extrasPerDyno: true, extrasPerProcess: true, pgbouncer: true, pool: true, processes: true, threads: true})
     .describe('values to use instead of what conncalc read or assumed, for one process type')

@@ -118,6 +118,7 @@ describe('config file errors point at the file, line and key, and exit 2', () =>
     ['apps with a top-level scale', {'conncalc.yml': 'scale: {web: 1}\napps:\n  - name: a\n    procfile: Procfile\n'}, /conncalc\.yml:1: scale: with apps, scale belongs in each app entry/],
     ['two apps with one name', {'conncalc.yml': 'apps:\n  - name: a\n    procfile: Procfile\n  - name: a\n    procfile: Procfile\n'}, /conncalc\.yml:4: apps\[1\]\.name: the app name "a" appears twice/],
     ['an app without a procfile', {'conncalc.yml': 'apps:\n  - name: a\n'}, /conncalc\.yml:2: apps\[0\]\.procfile: missing \(a string\)\n/],
+    ['an assumed count above any server\'s connection slots', {'conncalc.yml': 'assumptions:\n  web:\n    processes: 1000000\n'}, /conncalc\.yml:3: assumptions\.web\.processes: processes above 262143 \(PostgreSQL's most connection slots\) is a typo\n/],
     ['an empty list of apps', {'conncalc.yml': 'apps: []\n'}, /conncalc\.yml:1: apps: empty; give at least one\n/],
     ['a list where the settings go', {'conncalc.yml': '- plan: standard-0\n'}, /conncalc\.yml:1: \(top level\): the file holds a list; a config file is a mapping of settings \(conncalc schema prints them\)\n/],
     ['a missing env file named in the config', {'conncalc.yml': 'envFiles: [nope.env]\n'}, /env file not found: .*nope\.env/],

@@ -252,4 +252,16 @@ describe('JVM, PHP and Go apps', () => {
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('--assume names "worker", which is not in')
   })
+
+  it('--assume with a count above any server\'s connection slots (262,143) is a typo, exit 2, as --scale is; 262,143 itself is taken', () => {
+    const procfile = `${fixture('go-api')}/Procfile`
+    for (const [value, big] of [['web=99999999999999999999:1', '100000000000000000000'], ['web=1:1:262144', '262144'], ['web.extras=300000', '300000']]) {
+      const r = runCliInProcess(['plan', '--procfile', procfile, '--limit', '100', '--assume', value])
+      expect([r.code, r.stdout]).toEqual([2, ''])
+      expect(r.stderr).toContain(`conncalc: --assume ${value}: ${big} is more than any PostgreSQL server has connection slots (262143); a typo?\n`)
+    }
+
+    const max = plan('go-api', '--assume', 'web=262143:1:1')
+    expect(max.type('web')).toMatchObject({connections: 262_143, processesPerDyno: 262_143})
+  })
 })
