@@ -418,6 +418,9 @@ function assembledFrom(stage: DockerStage, context: string, files: FileReader, c
     const rel = c.into ? undefined : posix.relative(stage.workdir, c.to)
     const kept = rel !== undefined && rel.includes('/') && !rel.startsWith('..') && !posix.isAbsolute(rel) && from.endsWith(`/${rel}`) ? from.slice(0, -rel.length - 1) : undefined
     const folder = named ? parent : kept
+    // A build output whose folder is not in the repository (`COPY --from=builder /app/target/release/api api`: cargo's
+    // target/release) says nothing about where the app's code is.
+    if (folder !== undefined && folder !== '' && !isFile && !files.folders(posix.dirname(folder) === '.' ? '' : posix.dirname(folder)).includes(posix.basename(folder))) continue
     if (folder !== undefined) {
       parents.set(folder, (parents.get(folder) ?? 0) + 1)
       const target = c.into && isFile ? posix.join(c.to, posix.basename(c.from)) : c.to
@@ -465,6 +468,16 @@ export function inRepo(command: string, image: Image, files: FileReader): string
   if (bare && copy) {
     const rel = posix.relative(image.cwd || '.', posix.join(image.context, copy.from)) || '.'
     line = `${bare[1]}${rel.startsWith('.') ? rel : `./${rel}`}${command.slice(bare[0].length)}`
+  }
+
+  // A program named by a path from the WORKDIR (`ENTRYPOINT ["./zero2prod"]` after `COPY --from=builder
+  // /app/target/release/zero2prod zero2prod`): its image path, mapped below like an absolute one, when a copy other
+  // than the repository's own put something there (a path only the repository's copy holds is already right from cwd).
+  const relative = /^(\s*(?:[A-Za-z_]\w*=\S*\s+)*)((?:\.\.?\/)?[\w.+-]+\/[\w.+/-]*[\w.+-])(?=\s|$)/.exec(line)
+  if (relative && !(bare && copy)) {
+    const abs = posix.resolve(stage.workdir, relative[2])
+    const own = mounts.some((x) => x !== repoMount && !x.whenPresent && (abs === x.to || abs.startsWith(`${x.to}/`)))
+    if (own) line = `${relative[1]}${abs}${line.slice(relative[0].length)}`
   }
 
   return line.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]*)/g, (m, pre: string, abs: string) => {

@@ -28,4 +28,12 @@ describe('a bare CMD program a COPY put on PATH', () => {
       expect(r.type('app')).toMatchObject({connections: 7, server: 'rust'})
     }
   })
+
+  it('run by a path from the WORKDIR (`ENTRYPOINT ["./api-server"]`) that a COPY --from put there, built with --target (cargo\'s target/TRIPLE/release): 7', () => {
+    // The runtime stage holds the build output and a config folder; target/x86_64-unknown-linux-musl/release is cargo's
+    // output folder for --target (doc.rust-lang.org/cargo/reference/build-cache.html), not where the code is.
+    const dockerfile = ['FROM clux/muslrust:stable AS builder', 'WORKDIR /app', 'COPY . .', 'RUN cargo build --release --target x86_64-unknown-linux-musl --bin api-server', '', 'FROM alpine:3.20', 'WORKDIR /app', 'COPY --from=builder /app/target/x86_64-unknown-linux-musl/release/api-server api-server', 'COPY configuration configuration', 'ENTRYPOINT ["./api-server"]', ''].join('\n')
+    const r = planJson(join(app({...files('/usr/local/bin/'), Dockerfile: dockerfile, 'configuration/base.yaml': 'application:\n  port: 8000\n'}), 'fly.toml'), ['--limit', '100', '--scale', 'app=1'])
+    expect(r.type('app')).toMatchObject({connections: 7, server: 'rust'})
+  })
 })

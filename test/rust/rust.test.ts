@@ -19,6 +19,10 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(binaryOf(['target/release/shop-api', 'serve'])).toBe('shop-api')
     expect(binaryOf(['cargo', 'run', '--release', '--bin', 'worker'])).toBe('worker')
     expect(binaryOf(['shop'])).toBe('shop')
+    // cargo build --target TRIPLE puts it under target/TRIPLE/release (rust-lang/rfcbot-rs's heroku.yml image).
+    expect(binaryOf(['./target/x86_64-unknown-linux-musl/release/rfcbot-rs'])).toBe('rfcbot-rs')
+    const musl = ctxFor('./target/x86_64-unknown-linux-musl/release/rfcbot-rs', {files: memoryFiles(SQLX)})
+    expect(isRust(musl.command, musl)).toBe(true)
   })
 
   it('sqlx PgPoolOptions with no max_connections: sqlx default 10, cited at the locked version', async () => {

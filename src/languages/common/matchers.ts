@@ -94,16 +94,27 @@ export const isPhp: Matcher = (cmd, ctx) => {
 /** Files the Go buildpack detects a Go app by (bin/detect): modules, dep, godep, govendor, glide. */
 export const GO_MARKERS = ['go.mod', 'Gopkg.lock', 'Godeps/Godeps.json', 'vendor/vendor.json', 'glide.yaml']
 /**
+ * A binary where cargo leaves it: `[DIR/]target/[TRIPLE/](release|debug)/NAME`. With `--target TRIPLE` (a cross or
+ * musl build) cargo puts the output under the triple's folder (https://doc.rust-lang.org/cargo/reference/build-cache.html).
+ * `dir` is the crate folder it was built in ('' for the root).
+ */
+export function cargoOutput(prog: string): {dir: string; profile: 'debug' | 'release'; name: string} | undefined {
+  const m = /^(?:\.\/)?(?:([\w.-]+(?:\/[\w.-]+)*)\/)?target\/(?:[\w.]+-[\w.-]+\/)?(release|debug)\/([\w.-]+)$/.exec(prog)
+  return m ? {dir: m[1] ?? '', name: m[3], profile: m[2] as 'debug' | 'release'} : undefined
+}
+
+/**
  * A Cargo binary in an app with a Cargo.toml: `./target/release/NAME` (where the Rust buildpacks
  * leave `cargo build --release`'s binaries), `cargo run`, or a bare NAME that a package builds.
  */
 export const isRust: Matcher = (cmd, ctx) => {
   const prog = cmd.argv[0] ?? ''
   // `DIR/target/release/NAME`: a crate in DIR, built there (emk/heroku-buildpack-rust's RustConfig BUILD_PATH).
-  const inDir = /^(?:\.\/)?([\w.-]+(?:\/[\w.-]+)*)\/target\/(?:release|debug)\/[\w.-]+$/.exec(prog)?.[1]
+  const built = cargoOutput(prog)
+  const inDir = built?.dir
   if (inDir && !inDir.split('/').includes('..') && ctx.files.exists(`${inDir}/Cargo.toml`)) return true
   if (!ctx.files.exists('Cargo.toml')) return false
-  if (/^(\.\/)?target\/(release|debug)\/[\w.-]+$/.test(prog) || (prog === 'cargo' && cmd.argv[1] === 'run')) return true
+  if ((built && built.dir === '') || (prog === 'cargo' && cmd.argv[1] === 'run')) return true
   return !prog.includes('/') && /^[\w-]+$/.test(prog) && (ctx.files.exists(`src/bin/${prog}.rs`) || ctx.files.exists(`src/bin/${prog}/main.rs`) || new RegExp(`^name\\s*=\\s*"${prog}"`, 'm').test(ctx.files.read('Cargo.toml')?.text ?? ''))
 }
 /** `openfga run`: the OpenFGA server (languages/go/openfga.ts); `openfga migrate` finishes. */

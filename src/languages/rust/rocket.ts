@@ -22,6 +22,7 @@ import {entrySources} from '../../model/env.js'
 import {assumed, fromDefault, fromFile, type Source, sourced} from '../../model/source.js'
 import {tomlKeyLine} from '../../platform/fly-toml.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
+import {cargoOutput} from '../common/matchers.js'
 
 export const ROCKET_DB_POOLS_REF = 'https://github.com/rwf2/Rocket/blob/v0.5.1/contrib/db_pools/lib/src/database.rs#L258-L264'
 export const ROCKET_SYNC_REF = 'https://github.com/rwf2/Rocket/blob/v0.5.1/contrib/sync_db_pools/lib/src/config.rs#L105-L115'
@@ -48,7 +49,7 @@ function profileOf(ctx: AnalyzerContext): {name: string; via: Source[]} {
   const e = ctx.env.get('ROCKET_PROFILE')
   if (e && e.unknown === undefined && e.value.trim()) return {name: e.value.trim(), via: entrySources(e)}
   const argv = ctx.command.argv
-  const debug = /^(\.\/)?target\/debug\//.test(argv[0] ?? '') || (argv[0] === 'cargo' && argv[1] === 'run' && !argv.includes('--release') && !argv.includes('-r'))
+  const debug = cargoOutput(argv[0] ?? '')?.profile === 'debug' || (argv[0] === 'cargo' && argv[1] === 'run' && !argv.includes('--release') && !argv.includes('-r'))
   return {name: debug ? 'debug' : 'release', via: [fromDefault(`Rocket's profile for a ${debug ? 'debug' : 'release'} build (ROCKET_PROFILE unset)`, 'https://github.com/rwf2/Rocket/blob/v0.5.1/core/lib/src/config/config.rs#L474-L485')]}
 }
 
@@ -170,7 +171,7 @@ export function rocketSyncWorkers(ctx: AnalyzerContext, lock: Map<string, string
   if (!version || !/^0\.[0-4](\.|$)/.test(version)) return undefined
   const versionVia = fromDefault(`rocket ${version} (${locked ? 'Cargo.lock' : 'Cargo.toml'}) serves each request on one of its \`workers\` threads`, ROCKET04_WORKERS_REF)
   const argv = ctx.command.argv
-  const debug = /^(\.\/)?target\/debug\//.test(argv[0] ?? '') || (argv[0] === 'cargo' && argv[1] === 'run' && !argv.includes('--release') && !argv.includes('-r'))
+  const debug = cargoOutput(argv[0] ?? '')?.profile === 'debug' || (argv[0] === 'cargo' && argv[1] === 'run' && !argv.includes('--release') && !argv.includes('-r'))
   const e = ctx.env.get('ROCKET_ENV')
   const named = e && e.unknown === undefined ? ROCKET04_ENVS[e.value.trim()] : undefined
   const env = named ?? (debug ? 'development' : 'production')

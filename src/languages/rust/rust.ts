@@ -22,7 +22,7 @@ import type {RsLib, RsSite, RsValue} from './rust-code.js'
 import {assumed, derivedFrom, fromDefault, fromFile, type Source, sourced, type Sourced, unreadAssumption} from '../../model/source.js'
 import {loadGrammar} from '../../util/tree-sitter.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
-import {isRust} from '../common/matchers.js'
+import {cargoOutput, isRust} from '../common/matchers.js'
 import {cargoLock, type CargoPackage, cargoToml, compareVersions, loadTomlParser, type TomlParse, workspacePackages} from './cargo.js'
 import {ROCKET04_WORKERS_REF, rocketPools, rocketSyncWorkers} from './rocket.js'
 import {RustCode} from './rust-code.js'
@@ -86,8 +86,8 @@ const POOLED: RsLib[] = ['sqlx', 'sea-orm', 'r2d2', 'bb8', 'deadpool']
 /** The binary a Procfile command runs: `./target/release/NAME`, `cargo run --release --bin NAME`, or a bare NAME. */
 export function binaryOf(argv: string[]): string | undefined {
   const prog = argv[0] ?? ''
-  const target = /^(\.\/)?(?:[\w.-]+\/)*target\/(release|debug)\/([\w.-]+)$/.exec(prog)
-  if (target) return target[3]
+  const built = cargoOutput(prog)
+  if (built) return built.name
   if (prog === 'cargo' && argv[1] === 'run') {
     const i = argv.findIndex((a) => a === '--bin')
     return i > 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--bin='))?.slice(6)
@@ -102,7 +102,7 @@ const BUILD_PATH_REF = 'https://github.com/emk/heroku-buildpack-rust/blob/cfa0f0
 
 /** The folder of the crate a `DIR/target/release/NAME` binary was built in, when DIR holds a Cargo.toml; '' for the app root. */
 function crateDirOf(argv: string[], files: AnalyzerContext['files']): string {
-  const dir = /^(?:\.\/)?([\w.-]+(?:\/[\w.-]+)*)\/target\/(?:release|debug)\/[\w.-]+$/.exec(argv[0] ?? '')?.[1]
+  const dir = cargoOutput(argv[0] ?? '')?.dir
   return dir && !dir.split('/').includes('..') && files.exists(`${dir}/Cargo.toml`) ? dir : ''
 }
 
