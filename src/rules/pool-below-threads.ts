@@ -80,7 +80,8 @@ export const rule: Rule = {
     for (const p of budget.processTypes) {
       // gevent/eventlet: greenlets wait for the pool by design; greenlet-concurrency covers it.
       // An event loop (Node) has no threads to starve: its queries queue for the pool by design.
-      if (p.dynos === 0 || p.model.greenlets || p.model.eventLoop) continue
+      // An Elixir node's "threads" are its pools' sum (languages/elixir/elixir.ts): BEAM processes queue for a repo's pool by design.
+      if (p.dynos === 0 || p.model.greenlets || p.model.eventLoop || p.language === 'elixir') continue
       const inPool = inPoolDemand(p.model)
       const extras = countedExtras(p.model.extrasPerProcess, p.model).filter((x) => x.inPool)
       const primary = p.model.pools.some((e) => e.database === 'primary') ? 'primary' : p.model.pools[0]?.database

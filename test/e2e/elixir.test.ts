@@ -104,6 +104,20 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     expect(JSON.stringify(url)).not.toContain('hunter2')
   })
 
+  it('a repo started again under another name in the supervision tree is another pool (flirtual/flirtual\'s dedicated Oban pool)', () => {
+    // Ledger.Repo 10 (POOL_SIZE default "10"); {Ledger.Repo, name: Ledger.ObanRepo, pool_size: 5} 5; the child_spec'd
+    // {Ledger.Repo, [name: Ledger.ReportsRepo, pool_size: reports_pool()]}: unreadable, the repo's 10 counted, starred.
+    // DBConnection opens every slot at start: 2 dynos × (10 + 5 + 10) = 50.
+    const r = plan('phoenix-repo-named-pools', '--scale', 'web=2')
+    expect(r.type('web')).toMatchObject({connections: 50, poolPerProcess: 25, threadsPerProcess: 25})
+    expect(r.type('web').sources['pool.Ledger.Repo (lib/ledger/application.ex:11)'].source).toEqual({file: 'lib/ledger/application.ex', kind: 'file', line: 11})
+    expect(r.type('web').sources['pool.Ledger.Repo (lib/ledger/application.ex:12)'].via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'lib/ledger/application.ex', line: 12, processType: 'web'}))
+    // BEAM processes queue for a repo's pool by design: no pool is "below" the node's summed pools.
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('pool-below-threads')
+    expect(plan('phoenix-two-repos', '--scale', 'web=2').diagnostics.map((d) => d.code)).not.toContain('pool-below-threads')
+  })
+
   it('--assume overrides the analysis, including the Oban extra', () => {
     // 3 × min(10, 10) + 0 extras = 30 for web; worker stays 11.
     const r = plan('phoenix-ecto', '--scale', 'web=3', 'worker=1', '--assume', 'web.extras=0')

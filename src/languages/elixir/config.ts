@@ -13,7 +13,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
-import type {FileReader} from '../../model/files.js'
+import {filesUnder, type FileReader, searchedText} from '../../model/files.js'
 import {posix} from 'node:path'
 
 import {entrySources} from '../../model/env.js'
@@ -609,4 +609,56 @@ export async function repoInitPoolSize(files: FileReader, repo: string, app: str
   }
 
   return undefined
+}
+
+/** A repo the app's code starts again under another name, as a supervisor child: `{MyApp.Repo, name: X, pool_size: N}`. */
+export interface RepoInstance {
+  file: string
+  line: number
+  /** `pool_size:` of the child's options: its value when an integer literal, else `unread` says what is written. */
+  poolSize?: {line: number; unread?: string; value?: number}
+  repo: string
+}
+
+/**
+ * Instances of the app's repos started under another name in lib/ (Oban's scaling guide's dedicated pool,
+ * `{MyApp.Repo, name: MyApp.ObanRepo, pool_size: 10}`; a read replica): each is a DBConnection pool of its own.
+ * Repo.start_link takes the child's options over the repo's config. A child with no `name:` is the repo itself.
+ */
+export async function repoNamedInstances(files: FileReader, repos: readonly string[]): Promise<RepoInstance[]> {
+  if (repos.length === 0) return []
+  const out: RepoInstance[] = []
+  for (const path of filesUnder(files, 'lib', (p) => p.endsWith('.ex'), {max: 2000}).paths) {
+    const text = searchedText(files, path)
+    if (typeof text !== 'string' || !text.includes('name:') || !repos.some((r) => text.includes(r))) continue
+    const tree = (await loadGrammar('elixir')).parse(text)
+    if (!tree) continue
+    try {
+      const stack: TsNode[] = [tree.rootNode]
+      while (stack.length > 0) {
+        const n = stack.pop()!
+        for (const c of n.namedChildren) if (c) stack.push(c)
+        if (n.type !== 'tuple') continue
+        const [head, opts] = n.namedChildren
+        if (head?.type !== 'alias' || !repos.includes(head.text) || !opts) continue
+        const kw = opts.type === 'keywords' ? opts : opts.type === 'list' ? opts.namedChildren.find((c) => c?.type === 'keywords') : undefined
+        const pairs = (kw?.namedChildren ?? []).filter((p): p is TsNode => p?.type === 'pair')
+        const key = (p: TsNode): string => keyName(p.childForFieldName('key') ?? p)
+        if (!pairs.some((p) => key(p) === 'name')) continue
+        const size = pairs.find((p) => key(p) === 'pool_size')
+        const value = size?.childForFieldName('value')
+        const literal = value?.type === 'integer' ? Number(value.text.replaceAll('_', '')) : undefined
+        out.push({
+          file: path,
+          line: n.startPosition.row + 1,
+          ...(size ? {poolSize: {line: size.startPosition.row + 1, ...(literal === undefined ? {unread: value?.text ?? size.text} : {value: literal})}} : {}),
+          repo: head.text,
+        })
+      }
+    } finally {
+      tree.delete()
+    }
+  }
+
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
 }

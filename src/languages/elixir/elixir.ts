@@ -17,7 +17,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, fromDefault, fromFact, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {ectoMigration, isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
-import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoOtherAdapter} from './config.js'
+import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoNamedInstances, repoOtherAdapter} from './config.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder} from '../../model/files.js'
 import {serverOfUrlVar} from '../../util/pg-url.js'
@@ -221,6 +221,23 @@ export const elixir: ServerAnalyzer = {
       const count = integer(entries.get('pool_count'), `${repo.name} pool_count`, ctx, diagnostics)
       const pool = count && count.value > 1 ? sourced(size.value * count.value, size.source, [...(size.via ?? []), count.source, fromDefault(`pool_size × pool_count (${size.value} × ${count.value})`, 'https://hexdocs.pm/ecto/Ecto.Repo.html')]) : size
       pools.push({database: repo.name, minOpen: sourced(pool.value, fromDefault('DBConnection opens every connection of the pool when the repo starts', POOL_REF), [pool.source]), pool, server: repoServer(ctx, entries.get('url'))})
+    }
+
+    // A repo started again under another name (`{MyApp.Repo, name: MyApp.ObanRepo, pool_size: 10}` in the supervision
+    // tree): a pool of its own, its options over the repo's config.
+    const byRepo = new Map(pools.map((p) => [p.database, p]))
+    for (const inst of migrate ? [] : await repoNamedInstances(ctx.files, started.map((r) => r.name))) {
+      const base = byRepo.get(inst.repo)
+      if (!base) continue
+      const at = fromFile(inst.file, inst.line)
+      const startRef = fromDefault(`${inst.repo} started again with a name of its own is another DBConnection pool; Repo.start_link takes these options over the repo's config`, 'https://hexdocs.pm/ecto/Ecto.Repo.html#c:start_link/1')
+      let pool: Sourced<number>
+      if (inst.poolSize?.value !== undefined) pool = sourced(inst.poolSize.value, fromFile(inst.file, inst.poolSize.line), [startRef])
+      else if (inst.poolSize) {
+        diagnostics.push({code: 'unknown-config-value', file: inst.file, fix: `give the pool size: --assume ${ctx.processType}=1:N:N`, line: inst.poolSize.line, message: `${ctx.processType}: ${inst.repo} is started again at ${inst.file}:${inst.line} with pool_size \`${inst.poolSize.unread}\`, which conncalc cannot read; its configured pool (${base.pool.value}) is counted for it`, processType: ctx.processType, severity: 'warning'})
+        pool = sourced(base.pool.value, at, [startRef, base.pool.source, ...(base.pool.via ?? []), assumed(`${inst.file}:${inst.poolSize.line} sets this pool's pool_size in a way conncalc cannot read; the repo's ${base.pool.value} used`)])
+      } else pool = sourced(base.pool.value, at, [startRef, base.pool.source, ...(base.pool.via ?? [])])
+      pools.push({database: `${inst.repo} (${inst.file}:${inst.line})`, minOpen: sourced(pool.value, fromDefault('DBConnection opens every connection of the pool when the repo starts', POOL_REF), [pool.source]), pool, server: base.server})
     }
 
     const otherAdapters = configured.length > started.length
