@@ -420,7 +420,7 @@ function assembledFrom(stage: DockerStage, context: string, files: FileReader, c
     const folder = named ? parent : kept
     // A build output whose folder is not in the repository (`COPY --from=builder /app/target/release/api api`: cargo's
     // target/release) says nothing about where the app's code is.
-    if (folder !== undefined && folder !== '' && !isFile && !files.folders(posix.dirname(folder) === '.' ? '' : posix.dirname(folder)).includes(posix.basename(folder))) continue
+    if (folder !== undefined && folder !== '' && c.fromStage && !isFile && !files.folders(posix.dirname(folder) === '.' ? '' : posix.dirname(folder)).includes(posix.basename(folder))) continue
     if (folder !== undefined) {
       parents.set(folder, (parents.get(folder) ?? 0) + 1)
       const target = c.into && isFile ? posix.join(c.to, posix.basename(c.from)) : c.to

@@ -34,7 +34,7 @@ export interface DockerStage {
   baseImage?: string
   cmd?: DockerCommand
   /** `COPY SRC DEST` from the build context (not `--from`): a repository path and where it lands, absolute; `into` when DEST is a folder (`/bin/`, or several sources). */
-  copies: {from: string; into: boolean; line?: number; to: string; whenPresent?: true}[]
+  copies: {from: string; fromStage?: true; into: boolean; line?: number; to: string; whenPresent?: true}[]
   entrypoint?: DockerCommand
   /** ENV (and the ARG values ENV read), in order; later wins. */
   env: EnvEntry[]
@@ -204,7 +204,7 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
           }
 
           if (from === '' || from === '.') stage.repoAt = to
-          else if (!from.startsWith('..') && !/[*?[]/.test(from)) stage.copies.push({from, into, line: ins.line, to})
+          else if (!from.startsWith('..') && !/[*?[]/.test(from)) stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into, line: ins.line, to})
         }
 
         break

@@ -119,10 +119,11 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
       ].join('\n'),
     )
     // node_modules was made by the builder (pnpm install), not copied from the repository: nothing to map.
+    // Each is marked as coming from another stage (a build output may be among them: procfile/container.ts).
     expect(r.stage.copies).toEqual([
-      {from: 'services/api/src', into: false, line: 11, to: '/app/services/api/src'},
-      {from: 'services/api/package.json', into: true, line: 12, to: '/app/services/api'},
-      {from: 'services/api/src/jobs/run.js', into: false, line: 13, to: '/usr/local/bin/run-jobs'},
+      {from: 'services/api/src', fromStage: true, into: false, line: 11, to: '/app/services/api/src'},
+      {from: 'services/api/package.json', fromStage: true, into: true, line: 12, to: '/app/services/api'},
+      {from: 'services/api/src/jobs/run.js', fromStage: true, into: false, line: 13, to: '/usr/local/bin/run-jobs'},
     ])
   })
 
