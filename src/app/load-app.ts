@@ -809,7 +809,7 @@ function otherProcfiles(files: FileReader): string | undefined {
 }
 
 /** The files a folder's app deploys with, in the order the hint names them. */
-const DEPLOY_FILES = ['Procfile', 'heroku.yml', 'fly.toml'] as const
+const DEPLOY_FILES = ['Procfile', 'heroku.yml', 'fly.toml', 'railway.json', 'railway.toml'] as const
 const SKIP_FOLDER = /^(\.|node_modules$|vendor$|dist$|build$|tmp$|test$|tests$|spec$|fixtures?$|examples?$|docs?$)/
 
 /**

@@ -15,6 +15,7 @@
  * JSON is read with JSON.parse; TOML with smol-toml, loaded only when there is a railway.toml. Lines are found in the
  * text, for the explanation.
  */
+import {jsonKeyLine, jsonSyntaxError} from '../util/json-lines.js'
 import {tomlKeyLine} from './fly-toml.js'
 
 export const RAILWAY_CONFIG_REF = 'https://docs.railway.com/reference/config-as-code'
@@ -58,18 +59,6 @@ export const RAILWAY_ENVIRONMENT = 'production'
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** The line of `key` in a JSON text, looked for after each of `within` in turn (`deploy` then `startCommand`). */
-function jsonKeyLine(text: string, path: readonly string[]): number {
-  let at = 0
-  for (const key of path) {
-    const found = text.indexOf(JSON.stringify(key), at)
-    if (found < 0) break
-    at = found
-  }
-
-  return text.slice(0, at).split('\n').length
-}
-
 export async function parseRailwayConfig(text: string, path: string): Promise<RailwayConfig> {
   const config: RailwayConfig = {overrides: [], unread: []}
   const toml = path.endsWith('.toml')
@@ -80,9 +69,11 @@ export async function parseRailwayConfig(text: string, path: string): Promise<Ra
       data = parse(text)
     } else data = JSON.parse(text)
   } catch (error) {
+    // JSON.parse's own message may quote the text: jsonSyntaxError says where and why without it.
+    const json = toml ? undefined : jsonSyntaxError(text)
     const e = error as {line?: number; message?: string}
-    const at = toml ? (typeof e.line === 'number' ? e.line : 1) : jsonErrorLine(text, e.message)
-    return {...config, error: {line: at, message: `not valid ${toml ? 'TOML' : 'JSON'} (${(e.message ?? String(error)).split('\n')[0]})`}}
+    if (json) return {...config, error: {line: json.line, message: `not valid JSON (${json.message})`}}
+    return {...config, error: {line: typeof e.line === 'number' ? e.line : 1, message: `not valid TOML (${(e.message ?? String(error)).split('\n')[0]})`}}
   }
 
   if (!isObject(data)) return {...config, error: {line: 1, message: 'not a Railway config (its top level is not a table of build and deploy settings)'}}
@@ -144,12 +135,4 @@ export async function parseRailwayConfig(text: string, path: string): Promise<Ra
   }
 
   return config
-}
-
-/** JSON.parse's message names a position (`at position 42`, `(line 3 column 5)`): its line. */
-function jsonErrorLine(text: string, message: string | undefined): number {
-  const line = /line (\d+)/.exec(message ?? '')
-  if (line) return Number(line[1])
-  const position = /position (\d+)/.exec(message ?? '')
-  return position ? text.slice(0, Number(position[1])).split('\n').length : 1
 }

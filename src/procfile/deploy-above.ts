@@ -17,7 +17,7 @@ import {parseProcfile} from './procfile.js'
 import {jsonKeyLine} from '../util/json-lines.js'
 
 /** The files a folder's own deploy says what runs with: any of them in the folder itself, and it is not looked up for. */
-export const OWN_DEPLOY_FILES = ['Procfile', 'heroku.yml', 'heroku.yaml', 'render.yaml', 'fly.toml', 'app.json', 'scalingo.json'] as const
+export const OWN_DEPLOY_FILES = ['Procfile', 'heroku.yml', 'heroku.yaml', 'render.yaml', 'fly.toml', 'railway.json', 'railway.toml', 'app.json', 'scalingo.json'] as const
 
 /** Files whose presence marks the top of a workspace (npm/yarn/pnpm/bun, Nx, turbo, lerna, Go, Cargo, Gradle, Maven, mix umbrella). */
 export const WORKSPACE_FILES = ['pnpm-workspace.yaml', 'lerna.json', 'nx.json', 'turbo.json', 'go.work', 'settings.gradle', 'settings.gradle.kts', 'rush.json'] as const

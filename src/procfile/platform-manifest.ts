@@ -449,7 +449,7 @@ async function railwayApp(files: FileReader, path: string, text: string, chosen?
     const web = procfile ? parseProcfile(procfile.text, procfile.path).entries.find((e) => e.name === 'web') : undefined
     if (web && !buildsImage) entries.push({...base, command: web.command, file: procfile!.path, line: web.line, name})
     else {
-      const why = image ? (image.unreadable ?? `${image.file}'s CMD, and it sets none`) : buildsImage ? `${found} (build.dockerfilePath), which is not in the repository` : 'the start command Railpack detects for the app, which conncalc does not read'
+      const why = image ? (image.unreadable ?? `${image.file}'s CMD, and it sets none`) : buildsImage ? `${found} (build.dockerfilePath), which is not in the app folder (its paths are from the service's Root Directory: if that is the repository's root, pass --root with it)` : 'the start command Railpack detects for the app, which conncalc does not read'
       entries.push({...base, command: found ?? 'app', file: path, line: 1, name, unknownWhy: `${path} sets no deploy.startCommand: the service runs ${why}`})
     }
   }
