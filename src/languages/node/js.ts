@@ -879,7 +879,7 @@ class JsEvaluator {
         // `if (!pool) pool = new Pool(…)`: made on the first call, once per process: read, nothing undecided.
         const lazy = alternate ? undefined : singletonTest(node.test, (n) => this.t(n))
         const once = lazy?.unset && assigns([node.consequent], lazy.ref, (n) => this.t(n)) ? 'then' : undefined
-        this.branch(node.test, () => this.visit(node.consequent), alternate ? () => this.visit(alternate) : undefined, once)
+        this.branch(node.test, () => this.visit(node.consequent), alternate ? () => this.visit(alternate) : undefined, once, undefined, [!exits(node.consequent), !alternate || !exits(alternate)])
         return
       }
 
@@ -891,7 +891,7 @@ class JsEvaluator {
       case 'SwitchStatement': {
         const word = this.argvOf(node.discriminant as N)?.word
         if (word) return this.argvSwitch(node, word)
-        for (const k of children(node)) this.visit(k)
+        this.switchStatement(node)
         return
       }
 
@@ -944,7 +944,7 @@ class JsEvaluator {
         // `if (pool) return pool` then `pool = new Pool(…)`: the rest runs on the first call.
         const lazy = singletonTest(s.test, (n) => this.t(n))
         const once = lazy && !lazy.unset && assigns(rest, lazy.ref, (n) => this.t(n)) ? 'else' : undefined
-        this.branch(s.test, () => this.visit(s.consequent), () => this.statements(rest, false), once, pre)
+        this.branch(s.test, () => this.visit(s.consequent), () => this.statements(rest, false), once, pre, [false, true])
         return
       }
 
@@ -1093,7 +1093,7 @@ class JsEvaluator {
    * the condition cannot be evaluated (`if (!pool) pool = …`): it runs on the first call, so it
    * is read alone, with nothing undecided. Returns the condition's value.
    */
-  private branch(test: N, then: () => void, otherwise?: () => void, once?: 'else' | 'then', pre?: EvalValue): EvalValue {
+  private branch(test: N, then: () => void, otherwise?: () => void, once?: 'else' | 'then', pre?: EvalValue, flows: [boolean, boolean] = [true, true]): EvalValue {
     // `if (process.argv[2] === 'worker')`: which arm runs is each process's, chosen by its command line (cli-commands.ts).
     const argv = this.argvTest(test)
     if (argv) {
@@ -1134,9 +1134,124 @@ class JsEvaluator {
 
     const id = ++guardIds
     const reason = c.kind === 'unknown' ? c.reason : 'its value is an object or a call'
-    this.guarded({arm: 'then', file: this.file, id, kind: 'undecided', line, reason, test: text}, then)
-    if (otherwise) this.guarded({arm: 'else', file: this.file, id, kind: 'undecided', line, reason, test: text}, otherwise)
+    this.undecidedArms(
+      [
+        {flows: flows[0], read: () => this.guarded({arm: 'then', file: this.file, id, kind: 'undecided', line, reason, test: text}, then)},
+        {flows: flows[1], read: () => otherwise && this.guarded({arm: 'else', file: this.file, id, kind: 'undecided', line, reason, test: text}, otherwise)},
+      ],
+      `\`${text}\` (line ${line}), which conncalc cannot decide`,
+    )
     return c
+  }
+
+  /**
+   * The arms of a branch conncalc cannot decide, each read from the names as they were before it (not after the
+   * arm read before it). A name the arms that carry on past the branch leave holding different numbers, strings or
+   * booleans is unknown after it, as a ternary's value is: `let client; switch (cfg.type) { case 'postgres': client =
+   * 'pg'; break; case 'sqlite': client = 'sqlite3' }` is one of them, not the last one written. Objects and
+   * functions keep the value the last such arm gave them (the pools they make are guarded by the arm).
+   */
+  private undecidedArms(arms: {flows: boolean; read: () => void}[], why: string): void {
+    const before = new Map(this.names)
+    const outs: Map<string, EvalValue>[] = []
+    for (const [i, arm] of arms.entries()) {
+      if (i > 0) {
+        this.names.clear()
+        for (const [k, v] of before) this.names.set(k, v)
+      }
+
+      arm.read()
+      if (arm.flows) outs.push(new Map(this.names))
+    }
+
+    // Every arm leaves (returns, throws, exits): nothing after the branch runs; the names stay as the last arm left them.
+    if (outs.length === 0) return
+    this.names.clear()
+    const keys = new Set(outs.flatMap((o) => [...o.keys()]))
+    for (const k of keys) {
+      const values = outs.map((o) => o.get(k)).filter((v): v is EvalValue => v !== undefined)
+      const last = values.at(-1)!
+      const scalar = (v: EvalValue): boolean => v.kind === 'unknown' || v.value === null || typeof v.value !== 'object'
+      const same = values.every((v) => v === last || (v.kind === 'known' && last.kind === 'known' && (v.value === null || typeof v.value !== 'object') && v.value === last.value))
+      if (same || values.length < outs.length || !values.every((v) => scalar(v))) {
+        this.names.set(k, last)
+        continue
+      }
+
+      const shown = [...new Set(values.map((v) => (v.kind === 'known' ? `${JSON.stringify(v.value)} (line ${v.line})` : 'a value conncalc cannot read')))]
+      this.names.set(k, {file: this.file, kind: 'unknown', line: last.line, reason: `\`${k}\` is ${shown.join(' or ')}, depending on ${why}`})
+    }
+  }
+
+  /**
+   * `switch (x) { case 'a': …; break; default: … }`: with x and the cases' values known, the matching case runs (on
+   * into the next until a break or exit), else default; otherwise each case is an arm of a chain of undecided `if`s
+   * (`x === 'a'`, else `x === 'b'`, …, else default), so a pool in each is counted once, the larger (pools.ts).
+   */
+  private switchStatement(node: N & {type: 'SwitchStatement'}): void {
+    const cases = node.cases as (N & {type: 'SwitchCase'})[]
+    const body = (c: N & {type: 'SwitchCase'}): N[] => (c.consequent.length === 1 && c.consequent[0].type === 'BlockStatement' ? c.consequent[0].body : c.consequent) as N[]
+    // The statements that run from case i: its own, then the next cases' until a `break` (left out) or an exit.
+    const from = (i: number): {flows: boolean; list: N[]} => {
+      const list: N[] = []
+      for (let j = i; j < cases.length; j++) {
+        const b = body(cases[j])
+        const brk = b.findIndex((x) => x.type === 'BreakStatement')
+        if (brk >= 0) return {flows: true, list: [...list, ...b.slice(0, brk)]}
+        list.push(...b)
+        if (b.length > 0 && exits(b.at(-1)!)) return {flows: false, list}
+      }
+
+      return {flows: true, list}
+    }
+
+    const disc = this.expr(node.discriminant as N)
+    const tests = cases.map((c) => (c.test ? this.expr(c.test as N) : undefined))
+    const dflt = cases.findIndex((c) => !c.test)
+    const text = this.t(node.discriminant as N).replaceAll(/\s+/g, ' ').slice(0, 40)
+    if (decidable(disc) && tests.every((t) => t === undefined || decidable(t))) {
+      const hit = tests.findIndex((t) => t !== undefined && t.kind === 'known' && t.value === disc.value)
+      const i = hit >= 0 ? hit : dflt
+      if (i >= 0) this.statements(from(i).list, false)
+      // `switch (process.env.DATABASE_TYPE)` with it set nowhere: the cases not taken are read apart (as an if's skipped
+      // arm, branch()), so a pool one of them would make is named with the env var that would choose it.
+      const missing = [...new Set((disc.missingEnv ?? []).map((m) => m.name))]
+      for (const [j, c] of cases.entries()) {
+        if (missing.length === 0 || j === i || !c.test || (j > 0 && body(cases[j - 1]).length === 0)) continue
+        const test = `${text} === ${this.t(c.test as N).slice(0, 30)}`
+        this.sandboxed(() => this.guarded({arm: 'then', file: this.file, id: ++guardIds, kind: 'skipped', line: this.line(c as N), missing, test}, () => this.statements(from(j).list, false)))
+      }
+
+      return
+    }
+
+    const reason = disc.kind === 'unknown' ? disc.reason : 'a case is not a value conncalc reads'
+    const order = [...cases.keys()].filter((i) => i !== dflt)
+    const arms: {flows: boolean; read: () => void}[] = []
+    const chain = (k: number, read: () => void): (() => void) => {
+      // Arm k is `else` of every case test before it and `then` of its own.
+      let wrapped = read
+      for (let j = Math.min(k, order.length - 1); j >= 0; j--) {
+        const i = order[j]
+        const inner = wrapped
+        const arm = j === k ? 'then' : 'else'
+        const id = ids[j]
+        wrapped = () => this.guarded({arm, file: this.file, id, kind: 'undecided', line: this.line(cases[i] as N), reason, test: `${text} === ${this.t(cases[i].test as N).slice(0, 30)}`}, inner)
+      }
+
+      return wrapped
+    }
+
+    const ids = order.map(() => ++guardIds)
+    for (const [k, i] of order.entries()) {
+      const {flows, list} = from(i)
+      arms.push({flows, read: chain(k, () => this.statements(list, false))})
+    }
+
+    // No case matches: default's statements, or none.
+    const rest = dflt >= 0 ? from(dflt) : {flows: true, list: []}
+    arms.push({flows: rest.flows, read: chain(order.length, () => this.statements(rest.list, false))})
+    this.undecidedArms(arms, `\`switch (${text})\` (line ${this.line(node)}), which conncalc cannot decide`)
   }
 
   /**

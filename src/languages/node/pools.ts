@@ -1098,7 +1098,10 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
       } else if (/^knex(\.knex|\.default|\.initialize)?$/.test(c.callee) && !c.isNew && opts) {
         const pool = option(nested(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault('knex default pool max (min 2)', REF.knex)]), 'knex pool max', diagnostics)
         const other = knexOtherClient(opts)
+        const client = entry(opts, 'client')
         if (other) add('knex', m.file, c, {...pool, via: [...(pool.via ?? []), other.why]}, other.server)
+        // `client: dbClient` set in the arms of a switch on a config file's type: which database is not read.
+        else if (client?.kind === 'unknown') add('knex', m.file, c, {...pool, via: [...(pool.via ?? []), assumed(`knex's client at ${client.file}:${client.line} cannot be read (${client.reason}); counted as PostgreSQL`)]})
         else add('knex', m.file, c, pool)
       } else if (c.isNew && /^sequelize(-typescript)?(\.Sequelize|\.default)?$/.test(c.callee)) {
         const max = option(nested(opts, 'pool'), ['max'], sourced(5, origin, [fromDefault('Sequelize default pool max', REF.sequelize)]), 'Sequelize pool max', diagnostics)
