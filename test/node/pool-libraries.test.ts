@@ -246,3 +246,35 @@ describe("Bun's built-in SQL client (import {SQL} from 'bun')", () => {
     expect(a.diagnostics).toContainEqual(expect.objectContaining({file: 'src/db.ts', line: 2, message: expect.stringContaining('uses its sqlite adapter, not PostgreSQL')}))
   })
 })
+
+// Slonik, in the shape of logto-io/logto's packages/core/src/env-set/create-pool.ts (which imports the @silverhand/slonik
+// fork): `createPool(url, clientConfiguration)`. Slonik's createClientConfiguration.ts sets maximumPoolSize: 10 under the
+// app's configuration (gajus/slonik@04778a06 packages/slonik/src/factories/createClientConfiguration.ts).
+describe('Slonik createPool', () => {
+  it('maximumPoolSize when given, else 10; the fork is the same API (was: no pool found, 1 connection assumed)', async () => {
+    const files = {
+      'db.ts': [
+        "import {createPool} from 'slonik'",
+        "import {createPool as createForkPool} from '@silverhand/slonik'",
+        'export const main = await createPool(process.env.DATABASE_URL, {maximumPoolSize: 25, statementTimeout: 60_000})',
+        "export const audit = await createForkPool(process.env.DATABASE_URL, {interceptors: []})",
+      ].join('\n'),
+      'package.json': pkg({'@silverhand/slonik': '31.0.0-beta.2', slonik: '^46.0.0'}),
+      'server.ts': "import {main, audit} from './db'\nmain.query('select 1')\naudit.query('select 1')\n",
+    }
+    const a = await run('node server.ts', files)
+    // 25 + Slonik's default 10 = 35.
+    expect(pools(a)).toEqual([
+      ['slonik db.ts:3', 25],
+      ['slonik db.ts:4', 10],
+    ])
+    expect(describeSourced(a.pools![1].pool)).toContain('Slonik createPool default maximumPoolSize')
+    expect(a.threadsPerProcess.value).toBe(35)
+  })
+
+  it('a Slonik dependency whose createPool conncalc does not see: its default 10, not one connection', async () => {
+    const files = {'package.json': pkg({slonik: '^46.0.0'}), 'server.js': "require('./app')\n"}
+    const a = await run('node server.js', files)
+    expect(pools(a)).toEqual([['slonik', 10]])
+  })
+})

@@ -88,6 +88,9 @@ const REF = {
   // pogi 2.x src/pgDb.ts: `static async connect(config)` → init(): `this.pool = new pg.Pool(_.omit(this.config, ['logger', 'skipUndefined']))`;
   // pg-pool index.js: `this.options.max = this.options.max || this.options.poolSize || 10`.
   pogi: 'https://github.com/holdfenytolvaj/pogi/blob/master/src/pgDb.ts',
+  // packages/slonik/src/factories/createClientConfiguration.ts: `{…, maximumPoolSize: 10, …clientUserConfigurationInput}`;
+  // createPoolConfiguration.ts keeps 10 unless `clientConfiguration.maximumPoolSize` is truthy.
+  slonik: 'https://github.com/gajus/slonik/blob/04778a06a89ead5eecfa8b643bfa8cc1fc1dc5d9/packages/slonik/src/factories/createClientConfiguration.ts',
   // src/config.ts: concurrentJobs `|| 1`, maxPoolSize `|| 10`; the LISTEN client is checked out of that pool (src/main.ts).
   graphileWorker: 'https://github.com/graphile/worker/blob/main/src/config.ts',
   pgListen: 'https://github.com/andywer/pg-listen#readme',
@@ -1254,6 +1257,10 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         const max = entry(opts, 'max') ?? entry(opts, 'poolSize')
         const unset = max?.kind === 'known' && !max.missingEnv && (max.value === null || max.value === 0 || max.value === '')
         add('pogi', m.file, c, unset ? {...dflt, via: [fromFile(max.file, max.line), ...(dflt.via ?? [])]} : option(opts, ['max', 'poolSize'], dflt, 'pogi max', diagnostics))
+      } else if (!c.isNew && /^(@silverhand\/)?slonik\.createPool$/.test(c.callee)) {
+        // createPool(connectionUri, clientConfiguration): a pool of clientConfiguration.maximumPoolSize, else 10 (a fork,
+        // @silverhand/slonik, keeps the API).
+        add('slonik', m.file, c, option(lastDict(c.args.slice(1)), ['maximumPoolSize'], sourced(10, origin, [fromDefault('Slonik createPool default maximumPoolSize', REF.slonik)]), 'Slonik maximumPoolSize', diagnostics))
       } else if (c.isNew && /^pg-boss(\.default|\.PgBoss)?$/.test(c.callee)) {
         // new PgBoss(url) / new PgBoss({connectionString, max}); `db:` brings the app's own connection (counted where it is made).
         if (entry(opts, 'db')) continue
@@ -1574,6 +1581,8 @@ function fromDependencies(ctx: AnalyzerContext, project: NodeProject, pkg: Packa
     ['knex', 'knex', 10, REF.knex],
     ['postgres', 'postgres.js', 10, REF.postgres],
     ['pg-promise', 'pg-promise', 10, REF.pgPromise],
+    ['slonik', 'slonik', 10, REF.slonik],
+    ['@silverhand/slonik', 'slonik', 10, REF.slonik],
     ['@vercel/postgres', 'vercel-postgres', 10, REF.vercelPostgres],
   ]
   const candidates = defaults.filter(([name, lib]) => dep(name) && !libs.has(lib))

@@ -27,7 +27,7 @@ export const FRAMEWORKS = new Set(['next', 'nest', 'remix-serve', 'react-router-
 export const NODE_PROGRAMS = new Set(['npm', 'npx', 'cross-env', 'yarn', 'pnpm', 'bun', 'node', 'nodejs', 'ts-node', 'ts-node-esm', 'tsx', 'pm2-runtime', 'pm2', 'nx', 'nodemon', 'node-dev', 'babel-node', ...FRAMEWORKS])
 
 /** Packages that open PostgreSQL connections (pools.ts reads each): a workspace package that depends on none, even through its workspace dependencies, opens no pool. */
-export const DATABASE_PACKAGES = new Set(['pg', 'pg-pool', 'postgres', 'knex', 'sequelize', 'sequelize-typescript', 'typeorm', '@nestjs/typeorm', '@prisma/client', 'prisma', '@prisma/adapter-pg', '@prisma/adapter-neon', '@neondatabase/serverless', '@fastify/postgres', 'pg-boss', 'graphile-worker', 'drizzle-orm', '@payloadcms/db-postgres', 'pg-listen', 'pg-promise', 'pogi', 'connect-pg-simple', 'slonik', 'kysely', '@mikro-orm/postgresql', 'objection', 'bookshelf', 'massive', 'loopback-connector-postgresql'])
+export const DATABASE_PACKAGES = new Set(['pg', 'pg-pool', 'postgres', 'knex', 'sequelize', 'sequelize-typescript', 'typeorm', '@nestjs/typeorm', '@prisma/client', 'prisma', '@prisma/adapter-pg', '@prisma/adapter-neon', '@neondatabase/serverless', '@fastify/postgres', 'pg-boss', 'graphile-worker', 'drizzle-orm', '@payloadcms/db-postgres', 'pg-listen', 'pg-promise', 'pogi', 'connect-pg-simple', 'slonik', '@silverhand/slonik', 'kysely', '@mikro-orm/postgresql', 'objection', 'bookshelf', 'massive', 'loopback-connector-postgresql'])
 
 /** PostgreSQL clients beyond the ones pools.ts reads a pool from (DATABASE_PACKAGES). */
 export const OTHER_POSTGRES_PACKAGES = new Set(['pg-native', '@vercel/postgres', '@databases/pg', 'postgraphile', 'zapatos', '@electric-sql/pglite'])

@@ -28,6 +28,7 @@ const PACKAGES: Record<string, string[]> = {
   'postgres.js': ['postgres'],
   prisma: ['@prisma/client'],
   sequelize: ['sequelize', 'sequelize-typescript', '@nestjs/sequelize'],
+  slonik: ['slonik', '@silverhand/slonik'],
   typeorm: ['typeorm', '@nestjs/typeorm'],
   'vercel-postgres': ['@vercel/postgres', '@vercel/postgres-kysely'],
 }
