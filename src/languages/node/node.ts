@@ -385,17 +385,38 @@ function entriesOf(ctx: AnalyzerContext, project: NodeProject, found: NodeEntry,
  * pm2-runtime with an ecosystem file: the first app is the process type's own processes
  * and pools; every other app's processes × its own pools are connections per dyno beside them.
  */
+/**
+ * lib/Common.js prepareAppConf: `if (app.cwd) cwd = path.resolve(app.cwd)`, `app.pm_exec_path = path.resolve(cwd, app.script)`
+ * (a script not there, such as `node`, is looked up on PATH: `which(app.script)`), and the process starts in it (`pm_cwd`),
+ * so a `node` script's args are read from there too.
+ */
+const PM2_CWD = 'https://github.com/Unitech/pm2/blob/master/lib/Common.js'
+
 async function ecosystemAnalysis(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, file: string, pm2: Pm2Apps, diagnostics: Diagnostic[]): Promise<ServerAnalysis> {
   const units: {app: Pm2Apps['apps'][number]; entries: string[]; extras: Extra[]; found: NodeEntry; modules: JsModule[]; otherServerPools: PoolEntry[]; pools: PoolEntry[]; procs: Sourced<number>; threads: Sourced<number>}[] = []
   for (const app of pm2.apps) {
     const script = app.script?.replace(/^\.\//, '')
+    // `cwd: 'apps/api'`: pm2 starts the app in that folder and resolves its script from there (PM2_CWD); a folder with
+    // a package.json of its own is read as that package, with its dependencies, build scripts and tsconfig.
+    const dir = app.cwd === undefined ? '' : appPath(app.cwd).replace(/\/+$/, '')
+    const inDir = dir !== '' && dir !== '.' && !dir.startsWith('/') && !dir.split('/').includes('..') && !dir.includes('$') ? dir : undefined
+    const inner = inDir && ctx.files.exists(`${inDir}/package.json`) ? readPackageJson(withinDir(ctx.files, inDir)) : undefined
+    const uctx = inner?.pkg ? {...ctx, files: withinDir(ctx.files, inDir!)} : ctx
+    const upkg = inner?.pkg ?? pkg
+    const uproject = inner?.pkg ? new NodeProject(uctx, ctx.env.get('NODE_PATH')?.value) : project
+    if (inner?.pkg) await prepareBundles(uctx.files, upkg, ctx.env)
+    const prefix = (f: string | undefined): string | undefined => (f === undefined || inner?.pkg || !inDir || f.startsWith('/') ? f : `${inDir}/${f}`)
     // `script: 'npm', args: 'start'` runs through package.json like a Procfile command would.
     const argv = script ? [script, ...(app.args ?? [])] : []
-    const found: NodeEntry = script && NODE_PROGRAMS.has(programName(script)) && !/\.[cm]?[jt]s$/.test(script) ? nodeEntry(ctx, pkg, argv) : {chain: [], file: script}
-    const procs = app.instances === 'per-cpu' ? cpus(ctx, fromDefault('pm2 `instances: "max"` (or 0, -1): one process per CPU', 'https://pm2.keymetrics.io/docs/usage/cluster-mode/')) : app.instances
-    append(diagnostics, cpuCountWarning(ctx, procs, 'pm2 instances', 'set `instances` from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
-    const entries = entriesOf(ctx, project, found, pkg, diagnostics, false)
-    const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics)
+    const run: NodeEntry = script && NODE_PROGRAMS.has(programName(script)) && !/\.[cm]?[jt]s$/.test(script) ? nodeEntry(uctx, upkg, argv) : {chain: [], file: script}
+    const found: NodeEntry = {...run, file: prefix(run.file)}
+    const counted = app.instances === 'per-cpu' ? cpus(ctx, fromDefault('pm2 `instances: "max"` (or 0, -1): one process per CPU', 'https://pm2.keymetrics.io/docs/usage/cluster-mode/')) : app.instances
+    append(diagnostics, cpuCountWarning(ctx, counted, 'pm2 instances', 'set `instances` from WEB_CONCURRENCY (the Node buildpack sizes it by dyno memory)'))
+    const started = inDir ? fromDefault(`pm2 starts the app in its cwd, ${inDir}/${inner?.pkg ? ` (the package ${inner.pkg.path})` : ''}, and runs its script from there`, PM2_CWD) : undefined
+    const procs = started ? {...counted, via: [...(counted.via ?? []), started]} : counted
+    const entries = entriesOf(uctx, uproject, found, upkg, diagnostics, false)
+    const got = await poolsOf(uctx, uproject, upkg, entries, found.framework, diagnostics)
+    if (uproject !== project) append(diagnostics, uproject.diagnostics)
     units.push({app, entries, found, procs, ...got})
   }
 

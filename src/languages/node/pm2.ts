@@ -25,6 +25,8 @@ export const isEcosystemFile = (file: string): boolean => /(^|\/)(ecosystem[^/]*
 export interface Pm2App {
   /** `args` for the script, split on spaces (pm2 accepts a string or a list). */
   args?: string[]
+  /** `cwd`: the folder pm2 starts the app in; its `script` (and a `node` script's file) are resolved from there. */
+  cwd?: string
   instances: Sourced<number> | 'per-cpu'
   line: number
   name?: string
@@ -87,6 +89,11 @@ export async function pm2Apps(project: NodeProject, files: FileReader, file: str
     return {apps: [], diagnostics}
   }
 
-  const apps = items.filter((a) => isDict(a)).map((a) => ({instances: instances(entry(a, 'instances'), file, a.line, diagnostics), line: a.line, name: asString(entry(a, 'name')), script: asString(entry(a, 'script')), ...argsOf(entry(a, 'args'))}))
+  const apps = items
+    .filter((a) => isDict(a))
+    .map((a) => {
+      const cwd = asString(entry(a, 'cwd'))
+      return {...(cwd === undefined ? {} : {cwd}), instances: instances(entry(a, 'instances'), file, a.line, diagnostics), line: a.line, name: asString(entry(a, 'name')), script: asString(entry(a, 'script')), ...argsOf(entry(a, 'args'))}
+    })
   return {apps, diagnostics}
 }
