@@ -18,6 +18,8 @@ import {layer} from '../model/env.js'
 import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced, type Sourced} from '../model/source.js'
 import {fromImage, inRepo, readImage, type StageChoice} from './container.js'
 import {parseProcfile} from './procfile.js'
+import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
+import {compareVersions} from '../util/version.js'
 import {classifyRepositories} from '../platform/render-repo.js'
 import {parseRenderYaml, type RenderDatabaseVar, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
 import type {SameServerEvidence} from '../model/same-server.js'
@@ -129,7 +131,16 @@ function cfApp(files: FileReader, path: string, text: string): ContainerError | 
       if (app.docker) entries.push({...base, command: app.docker, file: path, line: app.line, unknownWhy: `${app.name} runs the Docker image ${app.docker}, which is not in the repository`})
       else if (p.command) entries.push({...base, command: p.command.value, file: path, line: p.command.line, ...(/\(\([\w.-]+\)\)/.test(p.command.value) ? {unknownWhy: `${name}'s command holds a variable cf push fills in (\`((name))\`)`} : {})})
       else if (fromProcfile) entries.push({...base, command: fromProcfile.command, file: procfile!.path, line: fromProcfile.line})
-      else entries.push({...base, command: app.buildpacks[0] ?? 'buildpack', file: path, line: p.line, unknownWhy: `${name} has no command in ${path} and no ${p.type} line in a Procfile: it runs the buildpack's own start command${app.buildpacks.length > 0 ? ` (${app.buildpacks.join(', ')})` : ''}, which conncalc does not know`})
+      else {
+        const rails = p.type === 'web' ? cfRubyRailsWeb(files, cwd, app.buildpacks) : undefined
+        if (rails) {
+          entries.push({...base, command: CF_RUBY_RAILS_WEB, file: path, line: p.line})
+          diagnostics.push({code: 'missing-config', file: path, line: p.line, message: `${name} has no command in ${path} and no web line in a Procfile: it runs the final buildpack's default web process, the Cloud Foundry Ruby buildpack's for Rails ${rails}, \`${CF_RUBY_RAILS_WEB}\` (${CF_RUBY_RAILS_REF})`, severity: 'info'})
+        } else {
+          const final = app.buildpacks.at(-1)
+          entries.push({...base, command: final ?? 'buildpack', file: path, line: p.line, unknownWhy: `${name} has no command in ${path} and no ${p.type} line in a Procfile: it runs the ${app.buildpacks.length > 1 ? 'final ' : ''}buildpack's own start command${final ? ` (${final})` : ''}, which conncalc does not know`})
+        }
+      }
       formation.set(name, {quantity: cfInstances(p, name, path)})
     }
   }
@@ -143,6 +154,25 @@ function cfApp(files: FileReader, path: string, text: string): ContainerError | 
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: CF_PLATFORM}
+}
+
+/**
+ * Cloud Foundry's Ruby buildpack (a fork of Heroku's) declares `web` for Rails 4 and later in LanguagePack::Rails4
+ * (cloudfoundry/ruby-buildpack lib/language_pack/rails4.rb; the Rails 4.1+ packs inherit it). With several buildpacks only
+ * the final one, the last listed, gives the start command (https://docs.cloudfoundry.org/buildpacks/use-multiple-buildpacks.html);
+ * none listed, CF detects the Ruby buildpack from the Gemfile.
+ */
+const CF_RUBY_RAILS_WEB = 'bin/rails server -b 0.0.0.0 -p $PORT -e $RAILS_ENV'
+const CF_RUBY_RAILS_REF = 'https://github.com/cloudfoundry/ruby-buildpack/blob/master/lib/language_pack/rails4.rb'
+
+/** The Rails version when the final buildpack is CF's Ruby buildpack and the app is Rails 4+; undefined otherwise. */
+function cfRubyRailsWeb(files: FileReader, cwd: string, buildpacks: readonly string[]): string | undefined {
+  const final = buildpacks.at(-1)
+  if (final !== undefined && !/(^|[/_-])ruby([-_]buildpack)?(\.git)?(#.*)?$/i.test(final)) return undefined
+  const lock = files.read(posix.join(cwd, 'Gemfile.lock'))
+  const gems = lock ? parseGemfileLock(lock.text) : {}
+  const railties = gems.railties ?? gems.rails
+  return railties !== undefined && compareVersions(railties, '4.0') >= 0 ? railties : undefined
 }
 
 /** How many instances of a process cf push starts: the manifest's `instances`, else one for web ("By default, cf push deploys one instance"). */

@@ -96,6 +96,20 @@ describe('a Cloud Foundry manifest.yml with no Procfile (test/fixtures/cf-manife
     expect(r.codes).not.toContain('unknown-command')
   })
 
+  it("no command and no Procfile, the final buildpack Ruby's and the app Rails 4+: its default web process (test/fixtures/cf-manifest-rails)", () => {
+    // cloudfoundry/ruby-buildpack lib/language_pack/rails4.rb: web `bin/rails server -b 0.0.0.0 -p $PORT -e $RAILS_ENV`;
+    // Puma 2 workers × 4 threads on pool 10, 2 instances: 2 × 2 × 4 = 16. Was: unknown, 2 × 1* × 1* = 2.
+    const rails = fixture('cf-manifest-rails')
+    const r = planJson(`${rails}/manifest.yml`, ['--plan', 'standard-0'])
+    expect(r.type('web')).toMatchObject({connections: 16, dynos: 2, processesPerDyno: 2, server: 'puma', threadsPerProcess: 4})
+    expect(r.codes).not.toContain('unknown-command')
+    expect(r.diagnostics.find((d) => d.file === 'manifest.yml' && d.message.includes("the Cloud Foundry Ruby buildpack's for Rails 7.2.1"))).toBeDefined()
+    // Node.js last: it gives the start command, which conncalc does not know (said, starred).
+    const dir = app({'manifest.yml': `applications:\n- name: ledger\n  buildpacks:\n  - ruby_buildpack\n  - nodejs_buildpack\n`})
+    const node = planJson(`${dir}/manifest.yml`, ['--plan', 'standard-0'])
+    expect(node.diagnostics.find((d) => d.code === 'unknown-command')?.message).toContain("it runs the final buildpack's own start command (nodejs_buildpack)")
+  })
+
   it('a manifest.yml that is no Cloud Foundry manifest (no applications:) leaves the missing Procfile an input error', () => {
     const dir = app({'manifest.yml': 'name: grants\nversion: 2\n'})
     const {code, stderr} = runCli(['plan', '--procfile', `${dir}/Procfile`, '--plan', 'standard-0'])
