@@ -1,4 +1,4 @@
-import {basename, dirname, relative, resolve} from 'node:path'
+import {basename, dirname, join, relative, resolve} from 'node:path'
 
 import type {AnalyzeInput} from './analyze-app.js'
 import type {Diagnostic} from '../model/diagnostic.js'
@@ -582,6 +582,8 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named, chosen))
+  // A Dockerfile named (`--procfile Dockerfile`, Dockerfile.prod, api.Dockerfile): its CMD is web, as `heroku container:push web` runs it.
+  if (isDockerfileName(named) && files.exists(named)) return take(dockerfileApp(files, named, chosen))
   if (isPlatformManifest(named)) {
     // With --root, a fly.toml / render.yaml in a subfolder (`fly deploy -c apps/api/fly.toml` from the repository root) is
     // read where it is, not looked for at the root: its [build] dockerfile is beside it (platform-manifest.ts flyApp). A
@@ -737,6 +739,9 @@ function onlyFlyVariants(files: FileReader): undefined | {next?: string; others:
   return {next: apps[0] ?? envs[0], others, read, severity: apps.length > 0 ? 'warning' : 'info', why: parts.length > 0 ? `; ${parts.join('; ')}` : ''}
 }
 
+/** A Dockerfile's name: Dockerfile, Dockerfile.prod, Dockerfile-web, api.Dockerfile, prod.dockerfile. */
+const isDockerfileName = (name: string): boolean => name === 'Dockerfile' || name.startsWith('Dockerfile.') || name.startsWith('Dockerfile-') || /\.dockerfile$/i.test(name)
+
 /** The user's --docker-target / dockerTarget as the stage choice readImage says it with. */
 function stageChoice(target: Sourced<string> | undefined): StageChoice | undefined {
   if (!target) return undefined
@@ -780,7 +785,9 @@ async function defaultProcfile(files: FileReader, procfilePath: string, extra: D
     return {path: defaultWebFile(found.buildpack), text: found.types.map((t) => `${t.name}: ${t.command}\n`).join('')}
   }
 
-  if ('none' in found) throw new InputError(`no Procfile or heroku.yml in ${displayPath(dirname(procfilePath))}, and ${found.none}`, other ?? POINT_AT)
+  // A Dockerfile here is what runs when the app deploys as a container: counted when named (--procfile Dockerfile).
+  const dockerfile = files.exists('Dockerfile') ? `; or, if it deploys as a container, count its Dockerfile's CMD as web: pass --procfile ${displayPath(join(dirname(procfilePath), 'Dockerfile'))}` : ''
+  if ('none' in found) throw new InputError(`no Procfile or heroku.yml in ${displayPath(dirname(procfilePath))}, and ${found.none}`, `${other ?? POINT_AT}${dockerfile}`)
   const path = defaultWebFile(found.buildpack)
   // A Dockerfile beside the language's files (Rails ≥ 7.1 generates one for Kamal): `git push` builds with the buildpack.
   const docker = files.exists('Dockerfile') ? `; the Dockerfile runs only when the app is deployed as a container (a heroku.yml on the container stack, or \`heroku container:push web\`)` : ''

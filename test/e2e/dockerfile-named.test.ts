@@ -1,0 +1,43 @@
+/**
+ * A Dockerfile named with --procfile is what runs: its CMD (or ENTRYPOINT) is web, as `heroku container:push web` runs it.
+ * And a Python app with no Procfile (heroku/python declares no default web process: exit 2) that has a Dockerfile is told
+ * how to count it. Made-up app: Django, `ENTRYPOINT ["gunicorn", "app.wsgi", "--workers", "3", "--threads", "2"]`, no
+ * CONN_MAX_AGE pooling: Django opens one connection per thread that serves a request (django/db/utils.py
+ * ConnectionHandler: connections are thread-local), so 3 workers × 2 threads = 6 per dyno.
+ */
+import {describe, expect, it} from 'vitest'
+import {join} from 'node:path'
+
+import {planJson, runCli} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
+
+const {app} = tempApps()
+const django = (dockerfile: string): Record<string, string> => ({
+  [dockerfile]: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENTRYPOINT ["gunicorn", "app.wsgi", "--workers", "3", "--threads", "2"]\n',
+  'app/__init__.py': '',
+  'app/settings.py': 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}\n',
+  'app/wsgi.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")\n',
+  'requirements.txt': 'django==5.1\ngunicorn==23.0\npsycopg[binary]==3.2\n',
+})
+
+describe('a Dockerfile named with --procfile', () => {
+  it('runs its ENTRYPOINT as web', () => {
+    const dir = app(django('Dockerfile'))
+    const r = planJson(join(dir, 'Dockerfile'), ['--scale', 'web=1'])
+    expect(r.exit).toBe(0)
+    expect(r.type('web')).toMatchObject({connections: 6, processesPerDyno: 3, server: 'gunicorn'})
+  })
+
+  it('may be named Dockerfile.prod', () => {
+    const dir = app(django('Dockerfile.prod'))
+    expect(planJson(join(dir, 'Dockerfile.prod'), ['--scale', 'web=2']).type('web').connections).toBe(12)
+  })
+
+  it('is suggested when a Python app without a Procfile has one', () => {
+    const dir = app(django('Dockerfile'))
+    const r = runCli(['plan', '--plan', 'standard-0'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('the heroku/python buildpack declares no default web process')
+    expect(r.stderr).toContain("if it deploys as a container, count its Dockerfile's CMD as web: pass --procfile Dockerfile")
+  })
+})
