@@ -206,7 +206,7 @@ function childHookCalls(analysis: ServerAnalysis): {calls: DslCall[]; file: stri
  */
 export function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: ServerAnalysis): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   // No ActiveRecord in the bundle, Sequel instead (Roda, Sinatra, Hanami 1): the pool is Sequel's.
-  if (usesSequelOnly(ctx.versions)) return analyzeSequelPool(ctx)
+  if (usesSequelOnly(ctx.versions)) return analyzeSequelPool(ctx, analysis.server)
   const capsules = (analysis.facts as {capsules?: unknown[]} | undefined)?.capsules
   // Made only when a file is evaluated for this type (most types of most apps read none beyond database.yml).
   let made: RubyFacts | undefined
