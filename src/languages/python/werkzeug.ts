@@ -159,7 +159,25 @@ async function appRun(ctx: AnalyzerContext, script: string): Promise<Settings | 
     return path !== undefined && project.resolve(path, 0, script) !== undefined
   }
 
-  if (!run && runs.length > 0 && runs.every((c) => ownModule(c.callee))) return NOT_FLASK
+  // A dotted name whose leading part is a module of the app (`jobs.update_registry.get`: jobs.py).
+  const fromApp = (dotted: string): boolean => {
+    const [head, ...rest] = dotted.split('(')[0].split('.')
+    const parts = [...(imported.get(head) ?? head).split('.'), ...rest]
+    for (let i = parts.length - 1; i >= 1; i--) if (project.resolve(parts.slice(0, i).join('.'), 0, script) !== undefined) return true
+    return false
+  }
+
+  // `update = update_registry.get(name)` … `update.run(**args)` (ourresearch/paperbuzz-api): the object is what the app's
+  // own code returns, every call assigned to the name (a call in its arguments too) being the app's or into a module of it.
+  const ownObject = (callee: string): boolean => {
+    const receiver = callee.slice(0, -'.run'.length)
+    if (receiver === '' || receiver.includes('.')) return false
+    const made = module?.calls.filter((c) => c.assignedTo === receiver) ?? []
+    return made.length > 0 && made.every((c) => !/(^|\.)Flask$/.test(c.callee) && (c.appDefined === true || fromApp(c.callee)))
+  }
+
+  // A function the app defines (`def run(args): …` called as `run(args)`) is not a Flask app's method either.
+  if (!run && runs.length > 0 && runs.every((c) => c.appDefined === true || ownModule(c.callee) || ownObject(c.callee))) return NOT_FLASK
   if (!run) {
     return {
       code: 'unknown-command',
