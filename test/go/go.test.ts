@@ -253,6 +253,21 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(a.diagnostics).toContainEqual(expect.objectContaining({line: 11, message: expect.stringContaining('`cfg.MaxConns` is the MaxConns field of Admin, which no env struct tag fills (the tagged MaxConns is Web\'s)')}))
   })
 
+  it('jinzhu/configor `default` beside `env`, cleanenv `env-default`: the default when the variable is unset, starred (a config file may set it); the variable when set', async () => {
+    // muety/wakapi's shape: `MaxConn uint \`yaml:"max_conn" default:"10" env:"WAKAPI_DB_MAX_CONNECTIONS"\``, SetMaxOpenConns(int(config.Db.MaxConn)).
+    const mod = 'module example.com/stats\n\ngo 1.22\n\nrequire (\n\tgithub.com/lib/pq v1.10.9\n\tgithub.com/jinzhu/configor v1.2.2\n)\n'
+    const config = ['package main', 'type dbConfig struct {', '\tMaxConn uint `yaml:"max_conn" default:"10" env:"STATS_DB_MAX_CONNECTIONS"`', '}', 'type Config struct {', '\tDb dbConfig `yaml:"db"`', '}', 'var config *Config'].join('\n')
+    const main = ['package main', 'import (', '\t"database/sql"', '\t"os"', '\t_ "github.com/lib/pq"', ')', 'func main() {', '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))', '\tdb.SetMaxOpenConns(int(config.Db.MaxConn))', '}'].join('\n')
+    const a = await run('bin/stats', {'config.go': config, 'go.mod': mod, 'main.go': main})
+    expect(a.pools?.map((p) => p.pool.value)).toEqual([10])
+    expect(describeSourced(a.pools![0].pool)).toContain('configor fills dbConfig.MaxConn from its `default` tag when STATS_DB_MAX_CONNECTIONS is unset')
+    expect(a.pools![0].pool.via).toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    const set = await run('bin/stats', {'config.go': config, 'go.mod': mod, 'main.go': main}, {STATS_DB_MAX_CONNECTIONS: '25'})
+    expect(set.pools?.map((p) => p.pool.value)).toEqual([25])
+    const clean = await run('bin/stats', {'config.go': config.replace('default:"10" env:"STATS_DB_MAX_CONNECTIONS"', 'env:"STATS_DB_MAX_CONNECTIONS" env-default:"6"'), 'go.mod': mod, 'main.go': main})
+    expect(clean.pools?.map((p) => p.pool.value)).toEqual([6])
+  })
+
   it('a config field set in code in two places with different values is not taken: unknown, naming both', async () => {
     const mod = 'module example.com/jobs\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n'
     // cfg.db.max = 10, then in another function cfg.db.max = 30: which one openDB sees depends on the flow.

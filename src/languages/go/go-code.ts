@@ -19,7 +19,7 @@ import type {FileReader} from '../../model/files.js'
 import type {Source, Sourced} from '../../model/source.js'
 import type {EvalValue} from '../python/values.js'
 
-import {fromDefault, fromFile, fromFlag} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, fromFlag} from '../../model/source.js'
 import {isExhaustion} from '../../util/exhaustion.js'
 import {firstSyntaxError, loadGrammar, type TsNode} from '../../util/tree-sitter.js'
 import {append} from '../../util/arrays.js'
@@ -34,6 +34,11 @@ const ENVCONFIG_REF = 'https://github.com/kelseyhightower/envconfig/blob/master/
 const CAARLOS_ENV_REF = 'https://github.com/caarlos0/env/blob/main/env.go'
 // envdecode.go: the env tag's first part names the variable; `default=` is used when it is unset or empty.
 const ENVDECODE_REF = 'https://github.com/joeshaw/envdecode/blob/master/envdecode.go'
+// configor.go processTags: an `env` tag names the variable as written; a field still blank after the config files and the env
+// gets its `default` tag.
+const CONFIGOR_REF = 'https://github.com/jinzhu/configor/blob/master/utils.go'
+// cleanenv.go: the `env` tag names the variable, `env-default` is used when it is unset (after any config file read).
+const CLEANENV_REF = 'https://github.com/ilyakaznacheev/cleanenv/blob/master/cleanenv.go'
 
 /** A struct field filled from the env by its tags. */
 interface TaggedField {
@@ -41,7 +46,7 @@ interface TaggedField {
   key?: string
   default?: string
   file: string
-  lib: 'caarlos0/env' | 'envconfig' | 'envdecode'
+  lib: 'caarlos0/env' | 'cleanenv' | 'configor' | 'envconfig' | 'envdecode'
   line: number
   name: string
   splitWords: boolean
@@ -54,7 +59,7 @@ interface TaggedField {
  */
 export class TaggedFields {
   readonly byName = new Map<string, TaggedField[]>()
-  readonly prefixes = {'caarlos0/env': new Set<string>(), envconfig: new Set<string>(), envdecode: new Set<string>()}
+  readonly prefixes = {'caarlos0/env': new Set<string>(), cleanenv: new Set<string>(), configor: new Set<string>(), envconfig: new Set<string>(), envdecode: new Set<string>()}
 
   add(f: TaggedField): void {
     this.byName.set(f.name, [...(this.byName.get(f.name) ?? []), f])
@@ -103,10 +108,22 @@ function collectTagged(root: TsNode, path: string, into: TaggedFields): void {
       const envOptions = (tags.get('env') ?? '').split(',').slice(1)
       // joeshaw/envdecode writes the default inside the env tag (`env:"KEY,default=4,strict"`); caarlos0/env has no such option.
       const decodeDefault = envOptions.find((o) => o.startsWith('default='))
-      const lib = decodeDefault !== undefined ? 'envdecode' : tags.has('env') || tags.has('envDefault') ? 'caarlos0/env' : tags.has('envconfig') || tags.has('default') ? 'envconfig' : undefined
+      // cleanenv's `env-default`; jinzhu/configor's `default` beside an `env` tag (envconfig's `default` goes with `envconfig` or alone).
+      const lib =
+        decodeDefault !== undefined
+          ? 'envdecode'
+          : tags.has('env-default')
+            ? 'cleanenv'
+            : tags.has('env') && tags.has('default') && !tags.has('envDefault') && !tags.has('envconfig')
+              ? 'configor'
+              : tags.has('env') || tags.has('envDefault')
+                ? 'caarlos0/env'
+                : tags.has('envconfig') || tags.has('default')
+                  ? 'envconfig'
+                  : undefined
       if (!lib) continue
       const key = lib === 'envconfig' ? tags.get('envconfig') : tags.get('env')?.split(',')[0]
-      const dflt = lib === 'envconfig' ? tags.get('default') : lib === 'envdecode' ? decodeDefault!.slice('default='.length) : tags.get('envDefault')
+      const dflt = lib === 'envconfig' || lib === 'configor' ? tags.get('default') : lib === 'envdecode' ? decodeDefault!.slice('default='.length) : lib === 'cleanenv' ? tags.get('env-default') : tags.get('envDefault')
       for (const id of field.childrenForFieldName('name')) {
         if (id) into.add({...(key ? {key} : {}), ...(dflt === undefined ? {} : {default: dflt}), file: path, lib, line: line(field), name: id.text, splitWords: tags.get('split_words') === 'true', struct})
       }
@@ -375,10 +392,12 @@ class GoFile {
       return /^\s*-?\d+\s*$/.test(e.value) ? this.known(n, Number(e.value), [e.source, where]) : this.unknown(n, `${key}=${JSON.stringify(e.value)} is not an integer (${tagged.struct}.${tagged.name})`)
     }
 
-    const ref = tagged.lib === 'envconfig' ? ENVCONFIG_REF : tagged.lib === 'envdecode' ? ENVDECODE_REF : CAARLOS_ENV_REF
+    const ref = {'caarlos0/env': CAARLOS_ENV_REF, cleanenv: CLEANENV_REF, configor: CONFIGOR_REF, envconfig: ENVCONFIG_REF, envdecode: ENVDECODE_REF}[tagged.lib]
     if (tagged.default !== undefined && /^-?\d+$/.test(tagged.default.trim())) {
-      const tagName = tagged.lib === 'envconfig' ? '`default` tag' : tagged.lib === 'envdecode' ? '`env` tag\'s `default=`' : '`envDefault` tag'
-      return this.known(n, Number(tagged.default), [where, fromDefault(`${tagged.lib} fills ${tagged.struct}.${tagged.name} from its ${tagName} when ${keys.join(' and ')} ${keys.length === 1 ? 'is' : 'are'} unset`, ref)])
+      const tagName = {'caarlos0/env': '`envDefault` tag', cleanenv: '`env-default` tag', configor: '`default` tag', envconfig: '`default` tag', envdecode: '`env` tag\'s `default=`'}[tagged.lib]
+      // configor and cleanenv read config files (YAML, JSON, TOML) before the env: a file the app loads may set the field.
+      const files = tagged.lib === 'configor' || tagged.lib === 'cleanenv' ? [assumed(`${tagged.lib} also reads the config files the app loads before the env; a value a file sets for ${tagged.struct}.${tagged.name} is not read`)] : []
+      return this.known(n, Number(tagged.default), [where, fromDefault(`${tagged.lib} fills ${tagged.struct}.${tagged.name} from its ${tagName} when ${keys.join(' and ')} ${keys.length === 1 ? 'is' : 'are'} unset`, ref), ...files])
     }
 
     // No value and no default: the field stays Go's zero value, which the app's own code then decides on.
