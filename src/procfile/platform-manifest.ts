@@ -20,6 +20,7 @@ import {fromImage, inRepo, readImage, type StageChoice} from './container.js'
 import {parseProcfile} from './procfile.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
 import {compareVersions} from '../util/version.js'
+import {MAX_DYNOS} from '../platform/formation.js'
 import {classifyRepositories} from '../platform/render-repo.js'
 import {parseRenderYaml, type RenderDatabaseVar, RENDER_INSTANCES_REF, RENDER_YAML_REF, renderInstanceType, type RenderService} from '../platform/render-yaml.js'
 import type {SameServerEvidence} from '../model/same-server.js'
@@ -71,9 +72,38 @@ const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRE
 export async function platformManifestApp(files: FileReader, path: string, folder?: string, only?: readonly string[], chosen?: StageChoice): Promise<ContainerError | ManifestApp> {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
-  if ((RAILWAY_CONFIGS as readonly string[]).includes(posix.basename(path))) return railwayApp(files, file.path, file.text, chosen)
-  if (posix.basename(path).endsWith('.toml')) return flyApp(files, file.path, file.text, chosen)
-  return looksLikeCfManifest(file.text) ? cfApp(files, file.path, file.text) : renderApp(files, file.path, file.text, folder, only, chosen)
+  const app = (RAILWAY_CONFIGS as readonly string[]).includes(posix.basename(path))
+    ? await railwayApp(files, file.path, file.text, chosen)
+    : posix.basename(path).endsWith('.toml')
+      ? await flyApp(files, file.path, file.text, chosen)
+      : looksLikeCfManifest(file.text)
+        ? cfApp(files, file.path, file.text)
+        : renderApp(files, file.path, file.text, folder, only, chosen)
+  return 'error' in app ? app : withinSlots(app)
+}
+
+/**
+ * A type's count of instances above what any PostgreSQL server allows (`numInstances: 99999999999`, `numReplicas: 1e20`:
+ * a typo) is not a number to budget with — it printed a 12-digit total. Such a type counts 1, assumed, with a warning at
+ * the line, as app.json's formation and --scale refuse such a count.
+ */
+function withinSlots(app: ManifestApp): ManifestApp {
+  for (const [name, entry] of app.formation) {
+    const {source, value} = entry.quantity
+    if (value <= MAX_DYNOS) continue
+    const shown = Number.isSafeInteger(value) ? String(value) : `about ${value.toExponential(3)}`
+    app.diagnostics.push({
+      code: 'unparsable-config',
+      file: source.kind === 'file' ? source.file : app.file,
+      ...(source.kind === 'file' ? {line: source.line} : {}),
+      message: `${app.file}: ${name} runs ${shown} instances, more than any PostgreSQL server has connection slots (${MAX_DYNOS}); not used`,
+      processType: name,
+      severity: 'warning',
+    })
+    app.formation.set(name, {...(entry.size ? {size: entry.size} : {}), quantity: sourced(1, assumedOfType(`${app.file} gives ${name} ${shown} instances, more than any server's connection slots; 1 assumed (say --scale ${name}=N)`))})
+  }
+
+  return app
 }
 
 /** The Cloud Foundry manifest `cf push` reads from the app's folder when no -f names another. */

@@ -230,6 +230,23 @@ describe('counts a server would refuse', () => {
     // 2 workers × min(pool 5, 1 thread) = 2 connections on the one web dyno.
     expect(r.stdout).toMatch(/^web\s+puma\s+1\*\s+2\s+1\*/m)
   })
+
+  it('a platform file giving a type more instances than any server has slots (262,143): 1 assumed, a warning at the line', () => {
+    const pg = "const {Pool} = require('pg')\nconst pool = new Pool({max: 5})\n"
+    const pkg = '{"name": "n", "dependencies": {"pg": "^8.11.0"}}\n'
+    const render = app({'package.json': pkg, 'render.yaml': 'services:\n  - type: web\n    name: web\n    runtime: node\n    numInstances: 99999999999\n    startCommand: node server.js\n', 'server.js': pg})
+    const r = runCliInProcess(['plan', '--limit', '100', '--explain'], {cwd: render})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('render.yaml:5: warning: render.yaml: web runs 99999999999 instances, more than any PostgreSQL server has connection slots (262143); not used [unparsable-config]')
+    // 1 instance (assumed) × 1 Node process × pool 5 = 5, not 499,999,999,995.
+    expect(r.stdout).toContain('total 5 of 100')
+    expect(r.stdout).toMatch(/instances\s+1\s+assumption: render\.yaml gives web 99999999999 instances, more than any server's connection slots; 1 assumed \(say --scale web=N\)/)
+    const railway = app({'Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n', 'package.json': pkg, 'railway.json': '{"deploy": {"numReplicas": 1e20, "startCommand": "node server.js"}}\n', 'server.js': pg})
+    const rw = runCliInProcess(['plan', '--limit', '100'], {cwd: railway})
+    expect(rw.code).toBe(0)
+    expect(rw.stdout).toContain('railway.json: app runs about 1.000e+20 instances, more than any PostgreSQL server has connection slots (262143); not used')
+    expect(rw.stdout).toContain('total 5 of 100')
+  })
 })
 
 // Shapes that were quadratic: each at a size that took seconds to minutes before (no timing
