@@ -419,5 +419,15 @@ describe('Rpush', () => {
     // A pool of 1 caps the two threads.
     const small = await planFixture('rpush-daemon', {env: ['DB_POOL=1'], scale: ['web=0', 'push=1', 'redispush=0']})
     expect(counts(small.type('push'))).toEqual([1, 2, 1, 1])
+    // -f given: nothing said about daemonizing.
+    expect(r.diagnostics.filter((d) => d.processType === 'push' && d.code === 'missing-config')).toEqual([])
+  })
+
+  it('`rpush start` without -f daemonizes (the CLI\'s foreground defaults to false): said on its Procfile line, counted as if it ran (2*)', async () => {
+    const r = await planFixture('rpush-daemon', {scale: ['web=1', 'push=1', 'redispush=1', 'nofg=1']})
+    expect(counts(r.type('nofg'))).toEqual([1, 2, 2, 2])
+    const d = r.diagnostics.find((x) => x.processType === 'nofg' && x.code === 'missing-config')
+    expect(d).toMatchObject({file: 'Procfile', line: 4, severity: 'warning'})
+    expect(d?.message).toContain('without -f forks the daemon into the background')
   })
 })

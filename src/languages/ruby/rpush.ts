@@ -47,6 +47,21 @@ export const rpush: ServerAnalyzer = {
       diagnostics.push({code: 'unknown-config-value', file: config!.file, line: set.line, message: `${ctx.processType}: cannot read Rpush's config.client at ${config!.file}:${set.line}; counted with the ActiveRecord store`, processType: ctx.processType, severity: 'warning'})
     }
 
+    // `rpush start` without -f: the CLI's `foreground` option defaults to false and Rpush.config.update(options) runs after
+    // the config file is loaded, so a `config.foreground = true` there is overwritten; Rpush::Daemon.start then daemonizes
+    // (daemonize? = !(push || foreground || embedded || JRuby): Process.daemon), and the command the Procfile runs exits.
+    if (ctx.command.argv.includes('start') && !ctx.command.argv.some((w) => w === '-f' || w === '--foreground' || w === '--foreground=true')) {
+      diagnostics.push({
+        code: 'missing-config',
+        file: ctx.origin?.file ?? 'Procfile',
+        fix: 'run it in the foreground: rpush start -f',
+        line: ctx.origin?.line ?? 1,
+        message: `${ctx.processType}: \`rpush start\` without -f forks the daemon into the background and the command exits (${CLI}: the foreground option defaults to false and overrides the config file's; lib/rpush/daemon.rb daemonize?): the platform sees the process end and restarts it, and the daemon does not keep running beside it; conncalc counts it as if it ran in the foreground`,
+        processType: ctx.processType,
+        severity: 'warning',
+      })
+    }
+
     const why = assumed(`${tag}'s feeder (the main thread) and one dispatcher thread per app connection each hold a connection until they stop; the apps and their \`connections\` are rows of the rpush_apps table, not files: one app with one connection assumed (1 + 1)`)
     return {...base, threadsPerProcess: sourced(2, why, [fromDefault(`${tag}: AppRunner starts app.connections dispatcher loops per app (rpush_apps.connections defaults to 1)`, DAEMON)])}
   },
