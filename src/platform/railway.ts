@@ -20,6 +20,7 @@ import {tomlKeyLine} from './fly-toml.js'
 
 export const RAILWAY_CONFIG_REF = 'https://docs.railway.com/reference/config-as-code'
 export const RAILWAY_SCALING_REF = 'https://docs.railway.com/reference/scaling'
+export const RAILWAY_VARIABLES_REF = 'https://docs.railway.com/reference/variables#railway-provided-variables'
 /** The config files Railway looks for, in the order conncalc prefers them. */
 export const RAILWAY_CONFIGS = ['railway.json', 'railway.toml'] as const
 

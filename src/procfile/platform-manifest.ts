@@ -15,7 +15,7 @@ import type {Formation} from '../model/formation.js'
 import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 
 import {layer} from '../model/env.js'
-import {assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced, type Sourced} from '../model/source.js'
+import {assumed, assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced, type Sourced} from '../model/source.js'
 import {fromImage, inRepo, readImage, type StageChoice} from './container.js'
 import {parseProcfile} from './procfile.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
@@ -27,7 +27,7 @@ import type {SameServerEvidence} from '../model/same-server.js'
 import {CF_MANIFEST_REF, CF_PROCESSES_REF, type CfProcess, looksLikeCfManifest, parseCfManifest} from '../platform/cf-manifest.js'
 import {repoBuiltImage} from '../platform/image-workflow.js'
 import {FLY_PROCESSES_REF, FLY_SIZES_REF, FLY_TOML_REF, FLY_VM_REF, type FlyToml, flyPresetCpus, flyVmOf, parseFlyToml} from '../platform/fly-toml.js'
-import {parseRailwayConfig, RAILWAY_CONFIG_REF, RAILWAY_CONFIGS, RAILWAY_SCALING_REF} from '../platform/railway.js'
+import {parseRailwayConfig, RAILWAY_CONFIG_REF, RAILWAY_CONFIGS, RAILWAY_ENVIRONMENT, RAILWAY_SCALING_REF, RAILWAY_VARIABLES_REF} from '../platform/railway.js'
 
 export const RENDER_PLATFORM = 'Render'
 export const CF_PLATFORM = 'Cloud Foundry'
@@ -500,7 +500,11 @@ async function railwayApp(files: FileReader, path: string, text: string, chosen?
   const image = found !== undefined && files.exists(found) ? readImage(files, found, chosen, new Map(), diagnostics, context) : undefined
   const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
   const machine = {name: 'replica', nproc: sourced(8, assumedOfType(`a Railway replica's CPU count is set by the plan and the service's limits, not by ${path}; 8 assumed (or --scale ${name}=N:SIZE)`)), platform: RAILWAY_REPLICA}
-  const base = {cwd: image?.cwd ?? dir, ...fromImage(image), machine}
+  // Railway sets RAILWAY_ENVIRONMENT_NAME (and the older RAILWAY_ENVIRONMENT) in every deployment to its environment's name:
+  // code that asks `=== 'production'` takes that branch there. The name is not in the file: a new project's, assumed.
+  const envSource = assumed(`Railway sets RAILWAY_ENVIRONMENT_NAME to the deployment's environment; ${path} does not say which: a new project's, ${RAILWAY_ENVIRONMENT}, assumed (say --env RAILWAY_ENVIRONMENT_NAME=NAME) (${RAILWAY_VARIABLES_REF})`)
+  const vars = [layer('platform (Railway)', ['RAILWAY_ENVIRONMENT_NAME', 'RAILWAY_ENVIRONMENT'].map((n) => ({name: n, source: envSource, value: RAILWAY_ENVIRONMENT})))]
+  const base = {cwd: image?.cwd ?? dir, ...fromImage(image), machine, vars}
   const entries: ContainerEntry[] = []
   if (rw.startCommand) entries.push({...base, command: inImage(rw.startCommand.value), file: path, line: rw.startCommand.line, name})
   else if (image?.command) entries.push({...base, command: inRepo(image.command.command, image, files), file: image.file, line: image.command.line, name})
@@ -524,7 +528,7 @@ async function railwayApp(files: FileReader, path: string, text: string, chosen?
     code: 'missing-config',
     file: path,
     fix: `if the app runs on Heroku instead, add its Procfile; --scale ${name}=N:SIZE sizes it as a Heroku dyno instead`,
-    message: `no Procfile: the process type is ${path}'s service, \`${name}\`${read.length > 0 ? `: ${read.join(', ')}` : ''}, run by Railway${image ? ` in the image ${image.file} builds` : ''}${rw.overrides.length > 0 ? `; its environments.${rw.overrides.join(', ')} overrides are read (a new project's environment)` : ''}; ${NO_BUILDPACK}; Railway's service variables are set in its dashboard, not read (${RAILWAY_CONFIG_REF})`,
+    message: `no Procfile: the process type is ${path}'s service, \`${name}\`${read.length > 0 ? `: ${read.join(', ')}` : ''}, run by Railway${image ? ` in the image ${image.file} builds` : ''}${rw.overrides.length > 0 ? `; its environments.${rw.overrides.join(', ')} overrides are read (a new project's environment)` : ''}; ${NO_BUILDPACK}; Railway's service variables are set in its dashboard, not read; RAILWAY_ENVIRONMENT_NAME is taken as ${RAILWAY_ENVIRONMENT} (${RAILWAY_CONFIG_REF})`,
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: RAILWAY_PLATFORM}

@@ -58,6 +58,18 @@ describe('a Railway service (railway.json / railway.toml)', () => {
     expect(r.type('app').sources.dynos.source).toMatchObject({kind: 'assumed'})
   })
 
+  it('takes RAILWAY_ENVIRONMENT_NAME as production, said: Railway sets it, the file does not say to what', () => {
+    const dir = app({
+      'package.json': '{"name": "sorrel", "dependencies": {"pg": "^8.13.1"}, "scripts": {"start": "node server.js"}}\n',
+      'railway.json': '{"deploy": {"startCommand": "node server.js", "numReplicas": 2}}\n',
+      'server.js': "const {Pool} = require('pg')\nconst pool = new Pool({max: process.env.RAILWAY_ENVIRONMENT_NAME === 'production' ? 8 : 2})\nrequire('http').createServer(async (_q, s) => s.end(String((await pool.query('select 1')).rowCount))).listen(process.env.PORT)\n",
+    })
+    const r = planJson(join(dir, 'Procfile'))
+    expect(r.type('app')).toMatchObject({connections: 16, dynos: 2, poolPerProcess: 8})
+    expect(r.diagnostics.some((d) => d.message.includes('RAILWAY_ENVIRONMENT_NAME is taken as production'))).toBe(true)
+    expect(planJson(join(dir, 'Procfile'), ['--env', 'RAILWAY_ENVIRONMENT_NAME=staging']).type('app').poolPerProcess).toBe(2)
+  })
+
   it('does not take a Nixpacks plan named railway.toml for Railway\'s config', () => {
     const dir = app({
       'Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD ["node", "server.js"]\n',
