@@ -582,6 +582,11 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   if (named === 'heroku.yml' || named === 'heroku.yaml') return take(herokuYmlApp(files, named, chosen))
+  // A Docker Compose file is not a Procfile: read as one, its keys (`image: postgres:16`, `command: …`) became process types.
+  if (/^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/i.test(named)) {
+    throw new InputError(`${displayPath(procfilePath)} is a Docker Compose file: conncalc does not read Compose (it runs containers on one machine, not a platform's dynos)`, `pass what the app deploys with: its Procfile, heroku.yml, render.yaml, fly.toml or railway.json, or the Dockerfile a service builds (--procfile Dockerfile: its CMD as web)`)
+  }
+
   // A Dockerfile named (`--procfile Dockerfile`, Dockerfile.prod, api.Dockerfile): its CMD is web, as `heroku container:push web` runs it.
   if (isDockerfileName(named) && files.exists(named)) return take(dockerfileApp(files, named, chosen))
   if (isPlatformManifest(named)) {

@@ -40,4 +40,13 @@ describe('a Dockerfile named with --procfile', () => {
     expect(r.stderr).toContain('the heroku/python buildpack declares no default web process')
     expect(r.stderr).toContain("if it deploys as a container, count its Dockerfile's CMD as web: pass --procfile Dockerfile")
   })
+
+  it('is suggested for a Docker Compose file named with --procfile, which is not read as a Procfile', () => {
+    const dir = app({...django('Dockerfile'), 'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: gunicorn app.wsgi\n  db:\n    image: postgres:16\n'})
+    const r = runCli(['plan', '--plan', 'standard-0', '--procfile', 'docker-compose.yml'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('docker-compose.yml is a Docker Compose file: conncalc does not read Compose')
+    expect(r.stderr).toContain('--procfile Dockerfile')
+  })
 })
