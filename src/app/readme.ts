@@ -3,7 +3,7 @@ import {dirname, relative, resolve} from 'node:path'
 import type {InputFlags} from './request.js'
 
 import {InputError} from '../util/errors.js'
-import {readTextFile} from '../io/files.js'
+import {readTextFile, whyNotText} from '../io/files.js'
 import {writeTextFile} from '../io/write.js'
 import {runPlan} from './plan.js'
 import {type CheckResult, checkSection, type SectionAction, upsertSection} from './readme-section.js'
@@ -23,7 +23,7 @@ function readExisting(file: string): null | string {
   const f = readTextFile(file)
   if (f.kind === 'missing') return null
   if (f.kind === 'text') return f.text
-  throw new InputError(`cannot use ${file} as the README (${f.kind === 'unreadable' ? f.code : f.kind})`)
+  throw new InputError(`cannot use ${file} as the README (${whyNotText(f)})`)
 }
 
 /**

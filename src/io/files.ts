@@ -128,7 +128,7 @@ export function whyNotText(file: Exclude<TextFile, {kind: 'missing' | 'text'}>):
     }
 
     case 'unreadable': {
-      return ERRNO_WORDS[file.code] ?? file.code
+      return errnoWords(file.code)
     }
   }
 }
@@ -136,10 +136,20 @@ export function whyNotText(file: Exclude<TextFile, {kind: 'missing' | 'text'}>):
 /** What the errors a read of a file that is there can end with mean, for a message (the code kept beside it). */
 const ERRNO_WORDS: Record<string, string> = {
   EACCES: 'permission denied (EACCES)',
+  // mkdir of a path one of whose folders is a file (the only place conncalc meets it: io/write.ts).
+  EEXIST: 'a part of the path is a file, not a folder (EEXIST)',
   EIO: 'an input/output error (EIO)',
+  EISDIR: 'it is a directory (EISDIR)',
   ELOOP: 'a loop of symbolic links (ELOOP)',
+  ENOENT: 'no such file or folder (ENOENT)',
+  ENOSPC: 'no space left on the device (ENOSPC)',
+  ENOTDIR: 'a part of the path is a file, not a folder (ENOTDIR)',
   EPERM: 'operation not permitted (EPERM)',
+  EROFS: 'a read-only file system (EROFS)',
 }
+
+/** What an error code of a file operation means, in a few words with the code beside them (the code alone when not known). */
+export const errnoWords = (code: string): string => ERRNO_WORDS[code] ?? code
 
 /**
  * What one run has read, shared by the apps of a config file that point at the same files

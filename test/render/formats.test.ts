@@ -9,6 +9,8 @@ import {allocateCells} from '../../src/render/text.js'
 import {fixture, runCli, runCliInProcess} from '../helpers/cli.js'
 
 const RAILS = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=2', 'worker=1']
+/** A file that is there, where --output would need a folder. */
+const ROOT_FILE = 'examples/rails/Procfile'
 const OVER = ['plan', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--scale', 'web=4', 'worker=1']
 const temps: string[] = []
 afterAll(() => {
@@ -185,6 +187,20 @@ describe('--format svg', () => {
     expect(svg.rect.filter((x) => x.title).map((x) => x.title)).toContain('over the limit by 9')
     const texts = svg.text.map((t) => (typeof t === 'string' ? t : t['#text']))
     expect(texts).toContain('over the limit by 9')
+  })
+
+  it('--output and readme --file that cannot be written: exit 2, why in words', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-write-'))
+    temps.push(dir)
+    const failed = (args: string[]) => {
+      const r = runCliInProcess(args)
+      return [r.code, r.stdout, r.stderr]
+    }
+
+    expect(failed([...OVER, '--output', dir])).toEqual([2, '', `conncalc: cannot write ${dir} (it is a directory (EISDIR))\n`])
+    expect(failed([...OVER, '--output', join(ROOT_FILE, 'budget.svg')])).toEqual([2, '', `conncalc: cannot write ${join(ROOT_FILE, 'budget.svg')} (a part of the path is a file, not a folder (EEXIST))\n`])
+    expect(failed(['readme', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--file', ''])).toEqual([2, '', 'conncalc: cannot write the output: the file name is empty\n  hint: name the file to write (--output FILE, or readme --file FILE)\n'])
+    expect(failed(['readme', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--file', dir])).toEqual([2, '', `conncalc: cannot use ${dir} as the README (a directory)\n`])
   })
 
   it('names the Procfile, the plan and its limit', () => {
