@@ -130,7 +130,16 @@ describe('otherDatabaseOnly: the dependency files decide', () => {
     expect(otherDatabaseOnly(memoryFiles({'pom.xml': pom('mysql-connector-j', 'postgresql')}), 'java')).toBeUndefined()
     expect(otherDatabaseOnly(memoryFiles({'build.gradle': "runtimeOnly 'org.postgresql:postgresql:42.7.4'\nruntimeOnly 'com.mysql:mysql-connector-j'\n"}), 'java')).toBeUndefined()
     // H2 alone is an embedded database: no PostgreSQL connection either; beside the PostgreSQL driver it is for tests.
-    expect(otherDatabaseOnly(memoryFiles({'build.gradle': "testImplementation 'com.h2database:h2'\n"}), 'java')).toMatchObject({drivers: ['h2']})
+    expect(otherDatabaseOnly(memoryFiles({'build.gradle': "runtimeOnly 'com.h2database:h2'\n"}), 'java')).toMatchObject({drivers: ['h2']})
+    // A driver only the tests get (testImplementation, a pom's <scope>test</scope>) is not the app's: an app on MySQL whose
+    // tests run on PostgreSQL (Testcontainers' postgresql module, the driver) is on MySQL. Was: PostgreSQL, counted on the plan.
+    // (So H2 only in testImplementation is no database of the app's at all.)
+    expect(otherDatabaseOnly(memoryFiles({'build.gradle': "testImplementation 'com.h2database:h2'\n"}), 'java')).toBeUndefined()
+    const gradle = "dependencies {\n  implementation 'com.mysql:mysql-connector-j:8.4.0'\n  testImplementation 'org.testcontainers:postgresql:1.20.1'\n  testRuntimeOnly(\n    'org.postgresql:postgresql:42.7.4'\n  )\n  developmentOnly 'org.postgresql:postgresql'\n}\n"
+    expect(otherDatabaseOnly(memoryFiles({'build.gradle': gradle}), 'java')).toMatchObject({drivers: ['mysql-connector-j'], file: 'build.gradle', line: 2})
+    const testScope = '<project><dependencies>\n<dependency><artifactId>mysql-connector-j</artifactId></dependency>\n<dependency>\n<artifactId>postgresql</artifactId>\n<scope>test</scope>\n</dependency>\n</dependencies></project>\n'
+    expect(otherDatabaseOnly(memoryFiles({'pom.xml': testScope}), 'java')).toMatchObject({drivers: ['mysql-connector-j'], file: 'pom.xml', line: 2})
+    expect(otherDatabaseOnly(memoryFiles({'pom.xml': testScope.replace('<scope>test</scope>', '<scope>runtime</scope>')}), 'java')).toBeUndefined()
     expect(otherDatabaseOnly(memoryFiles({'build.gradle': "runtimeOnly 'org.postgresql:postgresql'\ntestImplementation 'com.h2database:h2'\n"}), 'java')).toBeUndefined()
   })
 

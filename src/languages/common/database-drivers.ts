@@ -153,6 +153,35 @@ export function withoutComments(path: string, text: string): string {
     .join('\n')
 }
 
+/**
+ * A build file's text as the app's own classpath has it: comments blanked (withoutComments), and the dependencies that
+ * only the tests or development get blanked too, lines kept in place — a pom's `<dependency>` with `<scope>test</scope>`
+ * (https://maven.apache.org/guides/introduction/introduction-to-dependency-mechanism.html#dependency-scope: "only available
+ * for the test compilation and execution phases"), a Gradle dependency in a test configuration (testImplementation,
+ * testRuntimeOnly, integrationTestImplementation, androidTestImplementation, testFixturesApi…: the test source sets'
+ * classpaths, https://docs.gradle.org/current/userguide/java_plugin.html#tab:configurations) or in Spring Boot's
+ * developmentOnly / testAndDevelopmentOnly, which the boot jar leaves out
+ * (https://docs.spring.io/spring-boot/gradle-plugin/packaging.html#packaging-executable.configuring.including-development-only-dependencies).
+ * A PostgreSQL driver listed only there (an app on MySQL whose tests run on PostgreSQL) is not the app's.
+ */
+export function productionBuildText(path: string, text: string): string {
+  const t = withoutComments(path, text)
+  const blank = (m: string): string => m.replaceAll(/[^\n]/g, ' ')
+  if (path === 'pom.xml') return t.includes('<scope>') ? t.replaceAll(/<dependency>[\s\S]*?<\/dependency>/g, (m) => (/<scope>\s*test\s*<\/scope>/.test(m) ? blank(m) : m)) : t
+  if (!isGradleScript(path) || !/\b(?:test[A-Z]|[a-z]\w*Test[A-Z]|developmentOnly|testAndDevelopmentOnly)/.test(t)) return t
+  const lines = t.split('\n')
+  let open = 0
+  for (const [i, line] of lines.entries()) {
+    // `testImplementation(` over several lines: blanked up to its closing parenthesis.
+    if (open > 0 || /^\s*(?:test[A-Z]\w*|[a-z]\w*Test[A-Z]\w*|developmentOnly|testAndDevelopmentOnly)\b(?!\s*[=.{])/.test(line)) {
+      open = Math.max(0, open + line.split('(').length - line.split(')').length)
+      lines[i] = blank(line)
+    }
+  }
+
+  return lines.join('\n')
+}
+
 /** The package names a dependency file lists, each with its first line. */
 function listed(path: string, text: string): Map<string, number> {
   let byText = LISTED.get(path)
@@ -161,7 +190,7 @@ function listed(path: string, text: string): Map<string, number> {
   const found = new Map<string, number>()
   if (!byText && LISTED.size < LISTED_MAX) LISTED.set(path, (byText = new Map()))
   if (byText && byText.size < LISTED_MAX) byText.set(text, found)
-  const lines = withoutComments(path, text).split(/\r?\n/)
+  const lines = productionBuildText(path, text).split(/\r?\n/)
   for (const [i, raw] of lines.entries()) {
     const line = path === 'pom.xml' || isGradleScript(path) ? raw : raw.replace(/#.*$/, '')
     const names =

@@ -16,7 +16,7 @@ import {filesUnder, onceForFiles} from '../../model/files.js'
 import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
 import {jvmFramework} from './jvm-framework.js'
-import {gradleAppliedScripts, withoutComments} from '../common/database-drivers.js'
+import {gradleAppliedScripts, productionBuildText} from '../common/database-drivers.js'
 import {HoconConfig} from './hocon.js'
 import {clojureMap} from './clojure-map.js'
 
@@ -215,11 +215,11 @@ function buildFiles(files: AnalyzerContext['files']): {path: string; text: strin
         const path = dir ? `${dir}/${name}` : name
         const text = files.read(path)?.text
         if (text === undefined) return []
-        const build = {path, text: withoutComments(name, text)}
+        const build = {path, text: productionBuildText(name, text)}
         if (name === 'pom.xml') return [build]
         const applied = gradleAppliedScripts(path, text).flatMap((p) => {
           const script = files.read(p)?.text
-          return script === undefined ? [] : [{path: p, text: withoutComments(p, script)}]
+          return script === undefined ? [] : [{path: p, text: productionBuildText(p, script)}]
         })
         return [build, ...applied]
       }),
