@@ -42,6 +42,7 @@ import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder, onceForFiles, searchedText} from '../../model/files.js'
+import {knownProgram} from '../shell/programs.js'
 import type {FileReader} from '../../model/files.js'
 import {posix} from 'node:path'
 
@@ -1705,7 +1706,52 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
 
   if (pkg) for (const p of fromDependencies(ctx, project, pkg, found.libs, modules, diagnostics)) (p.server === PRIMARY ? pools : otherServerPools).push(p)
   if (pkg) otherDialect(ctx, pkg, pools, otherServerPools)
-  return {diagnostics, extras: listenExtras(modules), ...(found.http.length > 0 ? {http: found.http} : {}), otherServerPools, pools}
+  return {diagnostics, extras: [...listenExtras(modules), ...childClients(ctx, modules)], ...(found.http.length > 0 ? {http: found.http} : {}), otherServerPools, pools}
+}
+
+/** node:child_process's ways to start a program (and execa's); the shell forms take one command string. */
+const CHILD_PROCESS = /^(?:node:)?child_process(?:\.default)?\.(spawn|spawnSync|exec|execSync|execFile|execFileSync)$|^execa(?:\.default|\.execa|\.execaCommand|\.execaSync|\.\$)?$/
+const PROMISIFY = /^(?:node:)?util(?:\.default)?\.promisify$/
+/** PostgreSQL's own client programs, which connect to the database while they run (languages/shell/programs.ts has what each holds). */
+const PG_PROGRAMS = new Set(['pg_dump', 'pg_dumpall', 'pg_restore', 'psql', 'vacuumdb', 'reindexdb', 'clusterdb', 'pg_basebackup'])
+
+/**
+ * PostgreSQL's client programs the app starts as child processes (`execAsync(\`pg_dump "${url}" -f ${file}\`)` with
+ * `execAsync = promisify(exec)`, `spawn('pg_dump', [...])`): each holds its connections (pg_dump -j N: N + 1) beside the
+ * app's pools while it runs, counted as extras of the process. The program is the call's first argument: its value, or
+ * the literal text it starts with when the rest is a template (the command line is not evaluated further).
+ */
+function childClients(ctx: AnalyzerContext, modules: readonly JsModule[]): Extra[] {
+  const {files} = ctx
+  const out: Extra[] = []
+  for (const m of modules) {
+    for (const c of m.calls) {
+      if (!live(c)) continue
+      const promisified = isCall(c.instance) && PROMISIFY.test(c.instance.value.callee) ? c.instance.value.args[0] : undefined
+      const how = CHILD_PROCESS.exec(c.callee)?.[1] ?? (promisified?.kind === 'unknown' && promisified.name ? CHILD_PROCESS.exec(promisified.name)?.[1] : undefined)
+      if (how === undefined && !/^execa/.test(c.callee)) continue
+      const shellForm = how === undefined ? /execaCommand|\$$/.test(c.callee) : how.startsWith('exec') && !how.startsWith('execFile')
+      const first = asString(c.args[0]) ?? (c.start === undefined ? undefined : /^[\w$.]+\s*\(\s*[`'"]\s*([\w./-]+)/.exec(files.read(m.file)?.text.slice(c.start, c.start + 200) ?? '')?.[1])
+      if (first === undefined) continue
+      const items = c.args[1]?.kind === 'known' && typeof c.args[1].value === 'object' && c.args[1].value?.kind === 'list' ? c.args[1].value.items : []
+      const argv = shellForm ? first.trim().split(/\s+/) : [first, ...items.map((i) => asString(i) ?? '')]
+      const name = argv[0]?.split('/').pop() ?? ''
+      const program = PG_PROGRAMS.has(name) ? knownProgram(argv) : undefined
+      if (!program || program.connections === 0) continue
+      // The database it connects to: `-d URL` / `--dbname=URL`, else its first word that is not an option (pg_dump's and
+      // psql's dbname). Another server's (a replica, a source database) is not this plan's; one conncalc cannot read is
+      // counted on the plan's, starred.
+      const flag = items.findIndex((i) => ['-d', '--dbname'].includes(asString(i) ?? ''))
+      const urlLike = (i: EvalValue): boolean => i.kind === 'known' && ((i.value === null && i.missingEnv !== undefined) || (typeof i.value === 'string' && /^postgres(?:ql)?:\/\//.test(i.value)))
+      const url = flag !== -1 ? items[flag + 1] : (items.find((i) => urlLike(i)) ?? items.find((i) => i.kind === 'unknown'))
+      const readable = url?.kind === 'known' && (typeof url.value === 'string' || (url.value === null && url.missingEnv !== undefined))
+      if (readable && serverOf(ctx, url) !== PRIMARY) continue
+      const unread = readable ? [] : [assumed(`the database ${name} connects to (${m.file}:${c.line}) is not read here: counted on the plan's`)]
+      out.push({count: sourced(program.connections, fromFile(m.file, c.line), [fromDefault(`${program.what}; the app starts it as a child process, which holds ${program.connections === 1 ? 'that connection' : 'those connections'} beside the app's pools while it runs`, program.ref), ...unread]), kind: 'child-client', reason: `${name} child process (${m.file}:${c.line})`})
+    }
+  }
+
+  return out
 }
 
 /** ORMs that reach PostgreSQL only through a driver package they load for the dialect (Sequelize, TypeORM, knex and what builds on it, MikroORM). */
