@@ -38,7 +38,7 @@ import {daemonizes} from '../languages/common/long-running.js'
 import {modulesFromRoot} from '../languages/python/module-paths.js'
 import {settingsFlag} from '../languages/python/program.js'
 import {anotherDatabase, driverOnlyUnseen, hookWritesRequirements, noPythonDriver, notPostgresql, POSTGRES_DRIVER_NAMES} from '../languages/common/database-drivers.js'
-import {daemonizedAway, daemonizedHow, delegates, dynoProfile, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
+import {daemonizedAway, delegates, dynoProfile, exportsCommandOutput, type FollowedScript, followCommand, runsShellScript, type ScriptAssumption, type ScriptProcess} from '../procfile/script.js'
 import {unknown} from '../procfile/unknown.js'
 import {type Launch, launcherOf, readLaunch} from '../procfile/launchers.js'
 import {budgetProcess} from '../budget/budget.js'
@@ -485,9 +485,8 @@ function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined, dia
   if (!ctxs) {
     // One plain command that daemonizes (`unicorn -D`, an image's bare `php-fpm82`): it returns at once, so the dyno or
     // container stops; counted as if it stayed in front, said (a script's are said where it is walked: procfile/script.ts).
-    const how = deployHookOf(ctx.processType) === undefined ? daemonizedHow(ctx.command.argv, ctx.image) : undefined
-    if (!how) return {ctx, others: [], scriptNotes: []}
-    const message = daemonizedAway(ctx.command.argv, how, ctx.image !== undefined)
+    const message = deployHookOf(ctx.processType) === undefined ? daemonizedAway(ctx.command.argv, ctx.image) : undefined
+    if (!message) return {ctx, others: [], scriptNotes: []}
     diagnostics.push({code: 'unknown-config-value', file: ctx.origin?.file, fix: `run it in the foreground, or say the process with --assume ${ctx.processType}=PROCESSES:THREADS:POOL`, line: ctx.origin?.line, message: `${ctx.processType}: ${message}`, processType: ctx.processType, severity: 'warning'})
     return {ctx, others: [], scriptNotes: [assumed(`${ctx.origin?.file}:${ctx.origin?.line}: ${message}`)]}
   }

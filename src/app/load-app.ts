@@ -152,6 +152,37 @@ export async function loadAppInput(
     })
   }
 
+  /**
+   * A Procfile in a subfolder whose commands name files by their path from the folder above (`back_end/Procfile` with
+   * `web: node ./back_end/index.js`): they run from the repository root, where the deploy installs the file (the
+   * multi-procfile buildpack's PROCFILE), not from the Procfile's folder conncalc counts from without --root. Said, with
+   * the flag that counts them from there; the analyzers still say what they find missing.
+   */
+  function namedFromAbove(files: FileReader, root: string, procfile: SourceFile): Diagnostic[] {
+    const folder = basename(root)
+    if (!procfile.text.includes(`${folder}/`)) return []
+    const out: Diagnostic[] = []
+    for (const entry of parseProcfile(procfile.text, procfile.path).entries) {
+      const named = entry.command
+        .split(/\s+/)
+        .map((w) => w.replace(/^["']|["']$/g, '').replace(/^\.\//, ''))
+        .find((w) => w.startsWith(`${folder}/`) && w.length > folder.length + 1 && !files.exists(w) && isFile(resolve(root, '..', w)))
+      if (!named) continue
+      const procfileFromAbove = `${folder}/${basename(procfile.path)}`
+      out.push({
+        code: 'missing-config',
+        file: relative(root, procfile.path) || basename(procfile.path),
+        fix: `count it from there: --procfile ${displayPath(procfile.path)} --root ${relative(process.cwd(), dirname(root)) === '' ? '.' : displayPath(dirname(root))}`,
+        line: entry.line,
+        message: `${entry.name}: ${named} is not in ${folder}/ (there is no ${folder}/${named}) but is in the folder above it: the command names it from the repository root, so it runs there (a deploy that installs ${procfileFromAbove} at the root: the multi-procfile buildpack's PROCFILE), and conncalc counted the app from ${folder}/`,
+        processType: entry.name,
+        severity: 'warning',
+      })
+    }
+
+    return out
+  }
+
   if (!multi && !container && !followed && options.root === undefined && procfile.path === procfilePath) extra.push(...namedFromAbove(files, root, procfile))
 
   // --scale wins over app.json formation, type by type.
@@ -217,36 +248,6 @@ export async function loadAppInput(
   }
 }
 
-/**
- * A Procfile in a subfolder whose commands name files by their path from the folder above (`back_end/Procfile` with
- * `web: node ./back_end/index.js`): they run from the repository root, where the deploy installs the file (the
- * multi-procfile buildpack's PROCFILE), not from the Procfile's folder conncalc counts from without --root. Said, with
- * the flag that counts them from there; the analyzers still say what they find missing.
- */
-function namedFromAbove(files: FileReader, root: string, procfile: SourceFile): Diagnostic[] {
-  const folder = basename(root)
-  if (!procfile.text.includes(`${folder}/`)) return []
-  const out: Diagnostic[] = []
-  for (const entry of parseProcfile(procfile.text, procfile.path).entries) {
-    const named = entry.command
-      .split(/\s+/)
-      .map((w) => w.replace(/^["']|["']$/g, '').replace(/^\.\//, ''))
-      .find((w) => w.startsWith(`${folder}/`) && w.length > folder.length + 1 && !files.exists(w) && isFile(resolve(root, '..', w)))
-    if (!named) continue
-    const procfileFromAbove = `${folder}/${basename(procfile.path)}`
-    out.push({
-      code: 'missing-config',
-      file: relative(root, procfile.path) || basename(procfile.path),
-      fix: `count it from there: --procfile ${displayPath(procfile.path)} --root ${relative(process.cwd(), dirname(root)) === '' ? '.' : displayPath(dirname(root))}`,
-      line: entry.line,
-      message: `${entry.name}: ${named} is not in ${folder}/ (there is no ${folder}/${named}) but is in the folder above it: the command names it from the repository root, so it runs there (a deploy that installs ${procfileFromAbove} at the root: the multi-procfile buildpack's PROCFILE), and conncalc counted the app from ${folder}/`,
-      processType: entry.name,
-      severity: 'warning',
-    })
-  }
-
-  return out
-}
 
 /**
  * With the multi-procfile buildpack among the app's buildpacks (-a APP's, else `.buildpacks` or app.json's),
@@ -665,6 +666,34 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
     return app
   }
 
+  /**
+   * The fly.NAME.toml to read when the root has no fly.toml (and no Procfile, heroku.yml or render.yaml): one of them, a
+   * production one (fly.production.toml, fly.prod.toml) over the rest. Configs for other environments (staging, dev,
+   * review) are another app's, on its own database: named, not counted (with only such configs, none is read). Others (fly.api.toml,
+   * fly.worker.toml) are separate Fly apps that may share this database: the first is read and the rest named in a
+   * warning. Examples and templates (fly.example.toml) are not deploy files.
+   */
+  function onlyFlyVariants(files: FileReader): undefined | {next?: string; others: string[]; read: string; severity: 'info' | 'warning'; why: string} {
+    const all = files
+      .list('')
+      .filter((n) => n.startsWith('fly.') && FLY_CONFIG_VARIANT.test(n))
+      .filter((n) => !/^fly\.(?:[\w-]+\.)*(?:example|sample|template|dist|tpl|local)\.toml$/i.test(n))
+      .sort()
+    if (all.length === 0) return undefined
+    const environment = (n: string): boolean => /^fly\.(?:[\w-]+[.-])?(?:staging|stage|stg|dev|development|test|testing|review|preview|qa|sandbox|demo)\.toml$/i.test(n)
+    // Only other environments' configs (a lone fly.staging.toml): not the app's production deploy; named in the hint (nestedDeployFiles).
+    const read = all.find((n) => /^fly\.(?:[\w-]+[.-])?(?:production|prod)\.toml$/i.test(n)) ?? all.find((n) => !environment(n))
+    if (read === undefined) return undefined
+    const others = all.filter((n) => n !== read)
+    const apps = others.filter((n) => !environment(n))
+    const envs = others.filter((n) => environment(n))
+    const parts = [
+      ...(envs.length > 0 ? [`${envs.join(', ')} ${envs.length === 1 ? 'is' : 'are'} another environment's (its own app and database), not read`] : []),
+      ...(apps.length > 0 ? [`${apps.join(', ')} ${apps.length === 1 ? 'deploys another Fly app' : 'deploy other Fly apps'}, not counted here: if ${apps.length === 1 ? 'it uses' : 'they use'} this database, add ${apps.length === 1 ? 'its' : 'their'} connections (conncalc --procfile ${apps[0]})`] : []),
+    ]
+    return {next: apps[0] ?? envs[0], others, read, severity: apps.length > 0 ? 'warning' : 'info', why: parts.length > 0 ? `; ${parts.join('; ')}` : ''}
+  }
+
   // fly.NAME.toml (`fly deploy --config fly.production.toml`) and no fly.toml: the Fly config the app deploys with.
   const fly = onlyFlyVariants(files)
   if (fly) {
@@ -716,33 +745,6 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   return app
 }
 
-/**
- * The fly.NAME.toml to read when the root has no fly.toml (and no Procfile, heroku.yml or render.yaml): one of them, a
- * production one (fly.production.toml, fly.prod.toml) over the rest. Configs for other environments (staging, dev,
- * review) are another app's, on its own database: named, not counted (with only such configs, none is read). Others (fly.api.toml,
- * fly.worker.toml) are separate Fly apps that may share this database: the first is read and the rest named in a
- * warning. Examples and templates (fly.example.toml) are not deploy files.
- */
-function onlyFlyVariants(files: FileReader): undefined | {next?: string; others: string[]; read: string; severity: 'info' | 'warning'; why: string} {
-  const all = files
-    .list('')
-    .filter((n) => n.startsWith('fly.') && FLY_CONFIG_VARIANT.test(n))
-    .filter((n) => !/^fly\.(?:[\w-]+\.)*(?:example|sample|template|dist|tpl|local)\.toml$/i.test(n))
-    .sort()
-  if (all.length === 0) return undefined
-  const environment = (n: string): boolean => /^fly\.(?:[\w-]+[.-])?(?:staging|stage|stg|dev|development|test|testing|review|preview|qa|sandbox|demo)\.toml$/i.test(n)
-  // Only other environments' configs (a lone fly.staging.toml): not the app's production deploy; named in the hint (nestedDeployFiles).
-  const read = all.find((n) => /^fly\.(?:[\w-]+[.-])?(?:production|prod)\.toml$/i.test(n)) ?? all.find((n) => !environment(n))
-  if (read === undefined) return undefined
-  const others = all.filter((n) => n !== read)
-  const apps = others.filter((n) => !environment(n))
-  const envs = others.filter((n) => environment(n))
-  const parts = [
-    ...(envs.length > 0 ? [`${envs.join(', ')} ${envs.length === 1 ? 'is' : 'are'} another environment's (its own app and database), not read`] : []),
-    ...(apps.length > 0 ? [`${apps.join(', ')} ${apps.length === 1 ? 'deploys another Fly app' : 'deploy other Fly apps'}, not counted here: if ${apps.length === 1 ? 'it uses' : 'they use'} this database, add ${apps.length === 1 ? 'its' : 'their'} connections (conncalc --procfile ${apps[0]})`] : []),
-  ]
-  return {next: apps[0] ?? envs[0], others, read, severity: apps.length > 0 ? 'warning' : 'info', why: parts.length > 0 ? `; ${parts.join('; ')}` : ''}
-}
 
 /** A Dockerfile's name: Dockerfile, Dockerfile.prod, Dockerfile-web, api.Dockerfile, prod.dockerfile. */
 const isDockerfileName = (name: string): boolean => name === 'Dockerfile' || name.startsWith('Dockerfile.') || name.startsWith('Dockerfile-') || /\.dockerfile$/i.test(name)

@@ -77,7 +77,7 @@ export interface ScriptProcess {
   unknownWhy?: string
   /** The command stops at start before any of the app's code runs (a script no selected workspace package has): 0 connections, with why. */
   exitsAtStart?: ExitsAtStart
-  /** Put in the background by the program itself (`php-fpm -D`, `unicorn -D`, PHP-FPM's daemonize = yes), not by `&`: how. */
+  /** Put in the background by the program itself (`php-fpm -D`, `unicorn -D`, PHP-FPM's daemonize = yes), not by `&`: what to say if nothing stays in front. */
   daemonized?: string
   command: ParsedCommand
   /**
@@ -188,17 +188,15 @@ function isRepoDir(files: FileReader, cwd: string, target: string): boolean {
  * Undefined when the line is one plain command (the Procfile reader has it all).
  */
 /**
- * How a server puts itself in the background and returns, if it does: its daemonizing flag (`php-fpm -D`, `unicorn -D`),
- * or, for PHP-FPM in an image with neither -F nor -D, php-fpm.conf's daemonize (yes unless the image says no: fpm-pools.ts).
+ * What is said when a server that puts itself in the background and returns is all a command leaves running: its
+ * daemonizing flag (`php-fpm -D`, `unicorn -D`), or, for PHP-FPM in an image with neither -F nor -D, php-fpm.conf's
+ * daemonize (yes unless the image says no: fpm-pools.ts). The command returns, so the dyno or container stops.
+ * Undefined for a server that stays in front.
  */
-export function daemonizedHow(argv: readonly string[], image?: {files: FileReader; image: ImageFiles}): string | undefined {
-  if (daemonizes(argv)) return 'its daemonizing flag'
-  return image !== undefined && fpmDaemonizes(argv, image) === true ? "php-fpm.conf's [global] daemonize, which defaults to yes (php-src sapi/fpm/php-fpm.conf.in), with neither -F nor -D given" : undefined
-}
-
-/** What is said when such a server is all the command leaves running: the command returns, the dyno or container stops. */
-export function daemonizedAway(argv: readonly string[], how: string, inImage: boolean): string {
-  const where = inImage ? "the image's command returns at once and the container stops (its main process exited)" : 'the command returns at once and the dyno stops (Heroku restarts a process that exits)'
+export function daemonizedAway(argv: readonly string[], image?: {files: FileReader; image: ImageFiles}): string | undefined {
+  const how = daemonizes(argv) ? 'its daemonizing flag' : image !== undefined && fpmDaemonizes(argv, image) === true ? "php-fpm.conf's [global] daemonize, which defaults to yes (php-src sapi/fpm/php-fpm.conf.in), with neither -F nor -D given" : undefined
+  if (how === undefined) return undefined
+  const where = image ? "the image's command returns at once and the container stops (its main process exited)" : 'the command returns at once and the dyno stops (Heroku restarts a process that exits)'
   const fix = how.startsWith('php-fpm.conf') ? 'give php-fpm -F, or daemonize = no in php-fpm.conf' : 'leave out its daemonizing flag'
   return `\`${argv.join(' ')}\` forks into the background and returns (${how}), and nothing else runs in the foreground: ${where}; counted as if it stayed in the foreground. To run it in the foreground, ${fix}`
 }
@@ -589,7 +587,7 @@ class ScriptReader {
     if (!state.candidate && !this.inSequence) {
       for (const p of state.background) {
         if (!p.daemonized) continue
-        p.assumptions.push({file: p.origin.file, line: p.origin.line, message: daemonizedAway(p.command.argv, p.daemonized, this.image !== undefined)})
+        p.assumptions.push({file: p.origin.file, line: p.origin.line, message: p.daemonized})
       }
     }
 
@@ -1201,9 +1199,9 @@ class ScriptReader {
     if (compiled) this.diagnostics.push({code: 'missing-config', file: ctx.file, line, message: `${this.processType}: ${split.command.argv[0]} is the Bun executable ${compiled.script.file}:${compiled.script.line}'s \`${compiled.script.name}\` script compiles from ${compiled.entry} (bun build --compile): read as \`bun ${compiled.entry}\` in ${compiled.script.file.replace(/\/?package\.json$/, '') || 'the app root'}`, processType: this.processType, severity: 'info'})
     // A server that daemonizes itself (`php-fpm -D`, then `nginx -g 'daemon off;'`) runs on beside what the script runs next.
     // PHP-FPM with neither -F nor -D follows its config's daemonize (yes unless the image says no: php/fpm-pools.ts).
-    const how = daemonizedHow(command.argv, this.image)
-    if (bg || how) {
-      state.background.push({...proc(command, true), ...(how && !bg ? {daemonized: how} : {})})
+    const away = daemonizedAway(command.argv, this.image)
+    if (bg || away) {
+      state.background.push({...proc(command, true), ...(away && !bg ? {daemonized: away} : {})})
     } else {
       this.setCandidate(state, proc(command, false))
       if (exec) state.done = true

@@ -120,7 +120,7 @@ export function gradleAppliedScripts(path: string, text: string): string[] {
   const dir = dirname(path) === '.' ? '' : dirname(path)
   const found: string[] = []
   const apply = /\bapply\s*(?:\(\s*from\s*=|from\s*:)\s*(?:(rootProject\.)?(?:project\.)?file\s*\(\s*)?(["'])([^"'\n]+)\2/g
-  for (const m of withoutComments(path, text).matchAll(apply)) {
+  for (const m of productionBuildText(path, text).matchAll(apply)) {
     let target = m[3].trim()
     if (/^[a-z][\w+.-]*:\/\//i.test(target)) continue
     let root = m[1] !== undefined
@@ -139,22 +139,7 @@ export function gradleAppliedScripts(path: string, text: string): string[] {
 }
 
 /**
- * A build file's text with its comments blanked, lines kept in place: `<!-- … -->` in a pom, `/* … *\/` and `//` in
- * Gradle. A dependency commented out is not on the classpath.
- */
-export function withoutComments(path: string, text: string): string {
-  const blank = (m: string): string => m.replaceAll(/[^\n]/g, ' ')
-  if (path === 'pom.xml') return text.replaceAll(/<!--[\s\S]*?-->/g, blank)
-  if (!isGradleScript(path)) return text
-  return text
-    .replaceAll(/\/\*[\s\S]*?\*\//g, blank)
-    .split('\n')
-    .map(cutLineComment)
-    .join('\n')
-}
-
-/**
- * A build file's text as the app's own classpath has it: comments blanked (withoutComments), and the dependencies that
+ * A build file's text as the app's own classpath has it: comments blanked, and the dependencies that
  * only the tests or development get blanked too, lines kept in place — a pom's `<dependency>` with `<scope>test</scope>`
  * (https://maven.apache.org/guides/introduction/introduction-to-dependency-mechanism.html#dependency-scope: "only available
  * for the test compilation and execution phases"), a Gradle dependency in a test configuration (testImplementation,
@@ -165,8 +150,18 @@ export function withoutComments(path: string, text: string): string {
  * A PostgreSQL driver listed only there (an app on MySQL whose tests run on PostgreSQL) is not the app's.
  */
 export function productionBuildText(path: string, text: string): string {
-  const t = withoutComments(path, text)
   const blank = (m: string): string => m.replaceAll(/[^\n]/g, ' ')
+  // Comments first: `<!-- … -->` in a pom, `/* … *\/` and `//` in Gradle (a dependency commented out is not on the classpath).
+  const t =
+    path === 'pom.xml'
+      ? text.replaceAll(/<!--[\s\S]*?-->/g, blank)
+      : isGradleScript(path)
+        ? text
+            .replaceAll(/\/\*[\s\S]*?\*\//g, blank)
+            .split('\n')
+            .map(cutLineComment)
+            .join('\n')
+        : text
   if (path === 'pom.xml') return t.includes('<scope>') ? t.replaceAll(/<dependency>[\s\S]*?<\/dependency>/g, (m) => (/<scope>\s*test\s*<\/scope>/.test(m) ? blank(m) : m)) : t
   if (!isGradleScript(path) || !/\b(?:test[A-Z]|[a-z]\w*Test[A-Z]|developmentOnly|testAndDevelopmentOnly)/.test(t)) return t
   const lines = t.split('\n')
