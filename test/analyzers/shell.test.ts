@@ -335,6 +335,23 @@ describe('splitCommand strips the launchers Heroku apps put in front of the serv
       expect({raw, wrappers: command.wrappers, argv: command.argv}).toEqual({raw, wrappers, argv: ['puma', '-C', 'config/puma.rb']})
     }
 
+    // A system program by its path is that program: env, nohup, nice, bundle in /usr/bin, /bin, /usr/local/bin (a Dockerfile's
+    // `ENTRYPOINT ["/usr/bin/env", "bundle", …]`); a path elsewhere is not (it is the app's own file).
+    for (const [raw, wrappers] of [
+      ['/usr/bin/env bundle exec puma -C config/puma.rb', ['env', 'bundle exec']],
+      ['/usr/bin/env RAILS_MAX_THREADS=4 bundle exec puma -C config/puma.rb', ['env', 'bundle exec']],
+      ['/bin/env -i bundle exec puma -C config/puma.rb', ['env', 'bundle exec']],
+      ['/usr/bin/nohup bundle exec puma -C config/puma.rb', ['nohup', 'bundle exec']],
+      ['/usr/local/bin/bundle exec puma -C config/puma.rb', ['bundle exec']],
+      ['/usr/bin/nice -n 5 bundle exec puma -C config/puma.rb', ['nice', 'bundle exec']],
+    ] as const) {
+      const {command} = split(raw)
+      expect({raw, wrappers: command.wrappers, argv: command.argv}).toEqual({raw, wrappers, argv: ['puma', '-C', 'config/puma.rb']})
+    }
+
+    expect(split('/usr/bin/env RAILS_MAX_THREADS=4 bundle exec puma').assignments.map((e) => [e.name, e.value])).toEqual([['RAILS_MAX_THREADS', '4']])
+    expect(split('/app/bin/env bundle exec puma').command.argv[0]).toBe('bin/env') // the app's own bin/env (/app is the app's folder on a dyno)
+
     // rvm running the command once per Ruby (`all`, a list) is not one server: left as written.
     expect(split('rvm all do bundle exec puma').command.argv[0]).toBe('rvm')
     expect(split('rvm 3.2,3.3 do bundle exec puma').command.argv[0]).toBe('rvm')
