@@ -436,8 +436,12 @@ async function flyApp(files: FileReader, path: string, text: string, chosen?: St
   // repository: `COPY apps/api/package.json .`), not the Dockerfile's folder (flyctl internal/command/deploy/deploy_build.go:
   // ImageOptions.WorkingDir is state.WorkingDirectory, resolveDockerfilePath joins the config's folder;
   // https://fly.io/docs/launch/monorepo/).
-  const dockerfile = fly.build.image || fly.build.builder ? undefined : flyDockerfile(files, dir, fly.build.dockerfile)
-  const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, fly.build.target ?? chosen, new Map(fly.build.args.map((a) => [a.name, a])), diagnostics, '') : undefined
+  // A prebuilt [build] image the repository's own workflow builds (docker/build-push-action): that Dockerfile and context,
+  // as render.yaml's `runtime: image` services are read (platform/image-workflow.ts).
+  const built = fly.build.image ? repoBuiltImage(files, fly.build.image) : undefined
+  if (built) diagnostics.push({code: 'image-built-here', file: built.file, line: built.line, message: `the image ${fly.build.image} that ${path} runs ([build] image) is built by ${built.file} from ${built.dockerfile} (context ${built.context || '.'}): its processes are read from there`, severity: 'info'})
+  const dockerfile = built ? built.dockerfile : fly.build.image || fly.build.builder ? undefined : flyDockerfile(files, dir, fly.build.dockerfile)
+  const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, fly.build.target ?? chosen, new Map(fly.build.args.map((a) => [a.name, a])), diagnostics, built?.context ?? '') : undefined
   const vars = fly.env.length > 0 ? [layer(`${path} [env]`, fly.env)] : []
   const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
   const base = {cwd: image?.cwd ?? dir, ...fromImage(image), ...(vars.length > 0 ? {vars} : {})}
