@@ -10,8 +10,7 @@ import {hasFlag} from '../common/argv.js'
 import {versionAtLeast} from '../../util/version.js'
 import {processorsFor} from './processors.js'
 import {launcherServer, rackLauncher, rackupServer} from '../common/matchers.js'
-import {deployWrittenConfig, forkFacts, hanamiDisconnects, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
-import {capistranoWritten} from './capistrano.js'
+import {forkFacts, hanamiDisconnects, hooksOf, loadRubyConfig, missingConfig, type RubyServerFacts} from './ruby-server.js'
 import {bootQueries, forkingParentExtra} from './boot-connection.js'
 import {unicornRailsServer} from './unicorn.js'
 import {withGemSettings} from './gem-server-config.js'
@@ -308,14 +307,16 @@ export const puma: ServerAnalyzer = {
     const environment = rubyEnvironment(ctx, flags.environment?.value)
     const path = configPath(ctx, flags.config?.value, environment)
     // `-C /srv/www/app/shared/puma.rb`: a file a Capistrano deploy writes there from a template of the repository.
-    const deployed = path?.startsWith('/') ? await capistranoWritten(ctx.files, path, ctx.env, environment) : undefined
+    // Loaded only for such a path (capistrano.ts stays out of the start-up scope of a run that has none).
+    const capistrano = path?.startsWith('/') ? await import('./capistrano.js') : undefined
+    const deployed = capistrano && path ? await capistrano.capistranoWritten(ctx.files, path, ctx.env, environment) : undefined
     const loaded = deployed ? await loadRubyConfig(ctx, deployed.file, environment, {}, deployed.erb) : path ? await loadRubyConfig(ctx, path, environment) : undefined
     // `GovukPuma.configure_rails(self)`: a pinned gem's known settings stand at the call's line (gem-server-config.ts).
     const gem = loaded ? await withGemSettings(ctx, loaded, environment) : undefined
     const config = gem?.config ?? loaded
     const byGem = <T,>(v: Sourced<T>): Sourced<T> =>
       gem && v.source.kind === 'file' && v.source.file === config?.file && v.source.line === gem.line ? {...v, via: [...(v.via ?? []), gem.source]} : v
-    if (deployed && path) diagnostics.push(deployWrittenConfig(path, flags.config?.written ?? path, deployed))
+    if (deployed && capistrano && path) diagnostics.push(capistrano.deployWrittenConfig(path, flags.config?.written ?? path, deployed))
     else if (path && !ctx.files.exists(path)) diagnostics.push(missingConfig(path, flags.config?.written ?? path))
     if (config) append(diagnostics, config.diagnostics)
 

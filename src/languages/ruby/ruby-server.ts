@@ -55,22 +55,6 @@ export function missingConfig(path: string, flag: string): Diagnostic {
 }
 
 /**
- * A config the command names outside the app that a deploy (Capistrano) writes there from a file of the repository:
- * read from that file, and said, since a platform that does not run that deploy (a Heroku slug) has no such file and the
- * server would not boot there.
- */
-export function deployWrittenConfig(path: string, flag: string, deployed: {by: {file: string; line: number}; erb: boolean; file: string; why: string}): Diagnostic {
-  return {
-    code: 'missing-config',
-    file: deployed.by.file,
-    fix: `if this Procfile runs where that deploy does not (Heroku), point \`${flag}\` at a config in the app (${deployed.file} rendered)`,
-    line: deployed.by.line,
-    message: `${path} (from \`${flag}\`) is not in the app: ${deployed.why}; conncalc reads ${deployed.file}${deployed.erb ? ' (its ERB tags evaluated where it can)' : ''}. Where that deploy does not run, the file is missing and the server would fail to boot`,
-    severity: 'warning',
-  }
-}
-
-/**
  * The process facts of one process type's context, made once for the several config files it
  * evaluates (config/puma.rb, then initializers): read-only, like the context they describe.
  */

@@ -204,51 +204,6 @@ async function connectUrlVar(ctx: AnalyzerContext, files: readonly string[]): Pr
   return names.size === 1 && only !== undefined && !PLATFORM_DATABASE_URLS.test(only) ? {...found[0], name: only} : undefined
 }
 
-/** Job runners whose workers call a job class's `perform` (Sidekiq, Resque, Sneakers' `work`, Shoryuken, Que's `run`, Backburner). */
-const JOB_RUNNERS = new Set(['sidekiq', 'resque', 'shoryuken', 'backburner', 'que', 'sneakers'])
-/** The job methods those runners call, once per job. */
-const JOB_METHODS = new Set(['perform', 'work', 'run'])
-const DATABASE_INIT_REF = 'https://github.com/jeremyevans/sequel/blob/master/lib/sequel/database/misc.rb'
-
-/**
- * `def perform(…); db = Sequel.connect(url); …; end`: a Sequel.connect without a block in a job method, not memoized
- * (`@db ||= …`, `DB ||= …`) and with no `disconnect` in the method. Each job then makes a new Sequel::Database with a
- * pool of its own, which Sequel::Database#initialize keeps in Sequel::DATABASES (unless `keep_reference: false`), so it
- * is never collected and its connection stays open: the process's connections grow with the jobs it runs.
- */
-async function connectPerJob(ctx: AnalyzerContext, files: readonly string[]): Promise<{file: string; line: number; method: string} | undefined> {
-  for (const file of files) {
-    const text = ctx.files.read(file)?.text
-    if (!text?.includes('Sequel.connect')) continue
-    const parsed = await parseRuby(file, text)
-    if (parsed.errors.length > 0) continue
-    const P = parsed.prism
-    let found: {file: string; line: number; method: string} | undefined
-    const visit = (node: RubyNode, method: string | undefined, memo: boolean): void => {
-      if (found) return
-      if (node instanceof P.DefNode) {
-        const name = node.name
-        // A method that disconnects what it connects (`db.disconnect`, `Sequel::DATABASES.each(&:disconnect)`) does not leak.
-        if (JOB_METHODS.has(name) && !parsed.textOf(node).includes('disconnect')) for (const child of node.compactChildNodes()) visit(child, name, false)
-        return
-      }
-
-      const memoized = memo || node instanceof P.InstanceVariableOrWriteNode || node instanceof P.ClassVariableOrWriteNode || node instanceof P.GlobalVariableOrWriteNode || node instanceof P.ConstantOrWriteNode
-      if (method && !memoized && node instanceof P.CallNode && node.name === 'connect' && node.receiver && parsed.textOf(node.receiver).replace(/^::/, '') === 'Sequel' && !node.block) {
-        found = {file, line: parsed.lineOf(node.location.startOffset), method}
-        return
-      }
-
-      for (const child of node.compactChildNodes()) visit(child, method, memoized)
-    }
-
-    visit(parsed.program, undefined, false)
-    if (found) return found
-  }
-
-  return undefined
-}
-
 /** The Sequel pool each process of the app opens: the max_connections the app passes, else Sequel's default 4. */
 export async function analyzeSequelPool(given: AnalyzerContext, runner?: string): Promise<DatabaseYmlAnalysis> {
   const diagnostics: Diagnostic[] = []
@@ -303,9 +258,50 @@ export async function analyzeSequelPool(given: AnalyzerContext, runner?: string)
   }
 
   pool ??= sourced(4, fromDefault(`Sequel ${ctx.versions.sequel} default max_connections (the app passes none)`, THREADED_POOL))
+  /**
+   * `def perform(…); db = Sequel.connect(url); …; end`: a Sequel.connect without a block in a job method, not memoized
+   * (`@db ||= …`, `DB ||= …`) and with no `disconnect` in the method. Each job then makes a new Sequel::Database with a
+   * pool of its own, which Sequel::Database#initialize keeps in Sequel::DATABASES (unless `keep_reference: false`), so it
+   * is never collected and its connection stays open: the process's connections grow with the jobs it runs.
+   */
+  async function connectPerJob(files: readonly string[]): Promise<{file: string; line: number; method: string} | undefined> {
+    for (const file of files) {
+      const text = ctx.files.read(file)?.text
+      if (!text?.includes('Sequel.connect')) continue
+      const parsed = await parseRuby(file, text)
+      if (parsed.errors.length > 0) continue
+      const P = parsed.prism
+      let found: {file: string; line: number; method: string} | undefined
+      const visit = (node: RubyNode, method: string | undefined, memo: boolean): void => {
+        if (found) return
+        if (node instanceof P.DefNode) {
+          const name = node.name
+          // A method that disconnects what it connects (`db.disconnect`, `Sequel::DATABASES.each(&:disconnect)`) does not leak.
+          // The job methods the runners call, once per job: perform, Sneakers' work, Que's run.
+          if ((name === 'perform' || name === 'work' || name === 'run') && !parsed.textOf(node).includes('disconnect')) for (const child of node.compactChildNodes()) visit(child, name, false)
+          return
+        }
+
+        const memoized = memo || node instanceof P.InstanceVariableOrWriteNode || node instanceof P.ClassVariableOrWriteNode || node instanceof P.GlobalVariableOrWriteNode || node instanceof P.ConstantOrWriteNode
+        if (method && !memoized && node instanceof P.CallNode && node.name === 'connect' && node.receiver && parsed.textOf(node.receiver).replace(/^::/, '') === 'Sequel' && !node.block) {
+          found = {file, line: parsed.lineOf(node.location.startOffset), method}
+          return
+        }
+
+        for (const child of node.compactChildNodes()) visit(child, method, memoized)
+      }
+
+      visit(parsed.program, undefined, false)
+      if (found) return found
+    }
+
+    return undefined
+  }
+
   const read = script ? [script, ...rootFiles.filter((f) => f !== script), ...under.filter((f) => f !== script)] : [...rootFiles, ...under]
   // A job runner's process whose job connects anew each time: its connections grow with the jobs run.
-  const perJob = runner !== undefined && JOB_RUNNERS.has(runner) ? await connectPerJob(ctx, read) : undefined
+  // Job runners whose workers call a job class's perform (Sidekiq, Resque, Shoryuken, Backburner), work (Sneakers), run (Que).
+  const perJob = runner !== undefined && ['sidekiq', 'resque', 'shoryuken', 'backburner', 'que', 'sneakers'].includes(runner) ? await connectPerJob(read) : undefined
   if (perJob) {
     const at = `${perJob.file}:${perJob.line}`
     diagnostics.push({
@@ -317,7 +313,7 @@ export async function analyzeSequelPool(given: AnalyzerContext, runner?: string)
       processType: ctx.processType,
       severity: 'warning',
     })
-    pool = sourced(pool.value, assumed(`${at}: Sequel.connect in \`${perJob.method}\` opens a new pool per job, never disconnected (${DATABASE_INIT_REF}: Database#initialize pushes self to Sequel::DATABASES); the connections grow with the jobs run, counted as one pool`), [pool.source, ...(pool.via ?? [])])
+    pool = sourced(pool.value, assumed(`${at}: Sequel.connect in \`${perJob.method}\` opens a new pool per job, never disconnected (https://github.com/jeremyevans/sequel/blob/master/lib/sequel/database/misc.rb: Database#initialize pushes self to Sequel::DATABASES); the connections grow with the jobs run, counted as one pool`), [pool.source, ...(pool.via ?? [])])
   }
 
   // The URL the app connects Sequel with: another var than the platform's is keyed by it (model/other-server.ts places it).
