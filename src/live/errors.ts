@@ -44,6 +44,15 @@ export function connectionError(error: unknown, target: LiveTarget, opts: {conne
       return new UsageError(`could not connect to ${at}: connection refused`, 'is PostgreSQL running there and listening on that port? Check the host and port in the URL')
     }
 
+    case 'ENOENT': {
+      // A socket folder as the host (`?host=/var/run/postgresql`): pg connects to FOLDER/.s.PGSQL.PORT, which is not there.
+      const socket = /\/\S*\.s\.PGSQL\.\d+/.exec(text)?.[0]
+      return new UsageError(
+        `could not connect to ${at}: no PostgreSQL socket ${socket ? `at ${socket}` : 'in that folder'}`,
+        'is PostgreSQL running on this machine, and is that the folder of its socket (unix_socket_directories)? For a server on the network, give its host name in the URL',
+      )
+    }
+
     case 'ENOTFOUND':
     case 'EAI_AGAIN': {
       return new UsageError(`could not connect to ${at}: host "${target.host}" not found`, 'check the host name in the URL (and your network or VPN)')

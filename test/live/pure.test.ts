@@ -55,7 +55,11 @@ describe('connectionError', () => {
       hint: 'check the host and port in the URL (another service, HTTP or a proxy, may listen there); if they are right, try again',
       message: 'db.example.com:5432/shop answered the SSL request with neither yes nor no: it is not a PostgreSQL server, or one that failed before start-up',
     })
-    for (const e of [{code: 'ECONNREFUSED'}, {code: '28P01'}, {message: 'boom'}]) {
+    // A socket folder with no PostgreSQL socket in it: said in words, not as pg's `connect ENOENT /tmp/.s.PGSQL.5432`.
+    const socket = connectionError({code: 'ENOENT', message: 'connect ENOENT /tmp/.s.PGSQL.5432'}, parseTarget('postgres://app:hunter2@localhost/shop?host=/tmp', 'x'), {connectTimeoutSeconds: 5})
+    expect(socket.message).toMatch(/^could not connect to \S+: no PostgreSQL socket at \/tmp\/\.s\.PGSQL\.5432$/)
+    expect(socket.hint).toBe('is PostgreSQL running on this machine, and is that the folder of its socket (unix_socket_directories)? For a server on the network, give its host name in the URL')
+    for (const e of [{code: 'ECONNREFUSED'}, {code: '28P01'}, {code: 'ENOENT'}, {message: 'boom'}]) {
       const u = err(e)
       expect(`${u.message} ${u.hint}`).not.toContain('hunter2')
       expect(u.exitCode).toBe(2)
