@@ -589,7 +589,7 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   // A Dockerfile named (`--procfile Dockerfile`, Dockerfile.prod, api.Dockerfile): its CMD is web, as `heroku container:push web` runs it.
-  if (isDockerfileName(named) && files.exists(named)) return take(dockerfileApp(files, named, chosen))
+  if ((named === 'Dockerfile' || named.startsWith('Dockerfile.') || named.startsWith('Dockerfile-') || /\.dockerfile$/i.test(named)) && files.exists(named)) return take(dockerfileApp(files, named, chosen))
   if (isPlatformManifest(named)) {
     // With --root, a fly.toml / render.yaml in a subfolder (`fly deploy -c apps/api/fly.toml` from the repository root) is
     // read where it is, not looked for at the root: its [build] dockerfile is beside it (platform-manifest.ts flyApp). A
@@ -745,9 +745,6 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   return app
 }
 
-
-/** A Dockerfile's name: Dockerfile, Dockerfile.prod, Dockerfile-web, api.Dockerfile, prod.dockerfile. */
-const isDockerfileName = (name: string): boolean => name === 'Dockerfile' || name.startsWith('Dockerfile.') || name.startsWith('Dockerfile-') || /\.dockerfile$/i.test(name)
 
 /** The user's --docker-target / dockerTarget as the stage choice readImage says it with. */
 function stageChoice(target: Sourced<string> | undefined): StageChoice | undefined {

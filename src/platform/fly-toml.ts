@@ -55,7 +55,7 @@ export interface FlyToml {
   vms: FlyVm[]
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : undefined)
 /** A command written as a string, or as an array of arguments (`["bin/rails", "server"]`). */
 const commandOf = (v: unknown): string | undefined =>

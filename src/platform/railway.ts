@@ -16,11 +16,14 @@
  * text, for the explanation.
  */
 import {jsonKeyLine, jsonSyntaxError} from '../util/json-lines.js'
-import {tomlKeyLine} from './fly-toml.js'
+import {isObject, tomlKeyLine} from './fly-toml.js'
 
-export const RAILWAY_CONFIG_REF = 'https://docs.railway.com/reference/config-as-code'
-export const RAILWAY_SCALING_REF = 'https://docs.railway.com/reference/scaling'
-export const RAILWAY_VARIABLES_REF = 'https://docs.railway.com/reference/variables#railway-provided-variables'
+// One object, not three names: every top-level name of a module a Rails run loads is a slot in dist/cli.cjs's scope (issue 19).
+export const RAILWAY_REF = {
+  config: 'https://docs.railway.com/reference/config-as-code',
+  scaling: 'https://docs.railway.com/reference/scaling',
+  variables: 'https://docs.railway.com/reference/variables#railway-provided-variables',
+}
 /** The config files Railway looks for, in the order conncalc prefers them. */
 export const RAILWAY_CONFIGS = ['railway.json', 'railway.toml'] as const
 
@@ -57,8 +60,6 @@ export function looksLikeRailwayConfig(name: string, text: string): boolean {
 
 /** The environment whose overrides are read: a new Railway project's only environment. */
 export const RAILWAY_ENVIRONMENT = 'production'
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export async function parseRailwayConfig(text: string, path: string): Promise<RailwayConfig> {
   const config: RailwayConfig = {overrides: [], unread: []}

@@ -27,7 +27,7 @@ import type {SameServerEvidence} from '../model/same-server.js'
 import {CF_MANIFEST_REF, CF_PROCESSES_REF, type CfProcess, looksLikeCfManifest, parseCfManifest} from '../platform/cf-manifest.js'
 import {repoBuiltImage} from '../platform/image-workflow.js'
 import {FLY_PROCESSES_REF, FLY_SIZES_REF, FLY_TOML_REF, FLY_VM_REF, type FlyToml, flyPresetCpus, flyVmOf, parseFlyToml} from '../platform/fly-toml.js'
-import {parseRailwayConfig, RAILWAY_CONFIG_REF, RAILWAY_CONFIGS, RAILWAY_ENVIRONMENT, RAILWAY_SCALING_REF, RAILWAY_VARIABLES_REF} from '../platform/railway.js'
+import {parseRailwayConfig, RAILWAY_CONFIGS, RAILWAY_ENVIRONMENT, RAILWAY_REF} from '../platform/railway.js'
 
 export const RENDER_PLATFORM = 'Render'
 export const CF_PLATFORM = 'Cloud Foundry'
@@ -35,7 +35,6 @@ export const FLY_PLATFORM = 'Fly.io'
 export const RAILWAY_PLATFORM = 'Railway'
 const RENDER_INSTANCE = {name: RENDER_PLATFORM, unit: 'instance'}
 const FLY_MACHINE = {name: FLY_PLATFORM, unit: 'Machine'}
-const RAILWAY_REPLICA = {name: RAILWAY_PLATFORM, unit: 'replica'}
 
 /** The files that declare process types on another platform, in the order conncalc prefers them. */
 export const PLATFORM_MANIFESTS = ['render.yaml', 'fly.toml', ...RAILWAY_CONFIGS] as const
@@ -487,7 +486,7 @@ async function flyApp(files: FileReader, path: string, text: string, chosen?: St
  */
 async function railwayApp(files: FileReader, path: string, text: string, chosen?: StageChoice): Promise<ContainerError | ManifestApp> {
   const rw = await parseRailwayConfig(text, path)
-  if (rw.error) return {error: `${path}:${rw.error.line}: ${rw.error.message}`, fix: `fix ${path}: Railway cannot read it either (${RAILWAY_CONFIG_REF})`}
+  if (rw.error) return {error: `${path}:${rw.error.line}: ${rw.error.message}`, fix: `fix ${path}: Railway cannot read it either (${RAILWAY_REF.config})`}
   const diagnostics: Diagnostic[] = []
   const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path)
   const name = rw.cronSchedule ? 'cron' : 'app'
@@ -498,15 +497,15 @@ async function railwayApp(files: FileReader, path: string, text: string, chosen?
   // dockerfilePath `apps/api/Dockerfile`). The Root Directory is also the build context.
   const rootOf = (p: string): string => (dir !== '' && files.exists(posix.join(dir, p)) ? dir : files.exists(p) ? '' : dir)
   const context = rw.dockerfilePath ? rootOf(rw.dockerfilePath.value) : files.exists(posix.join(dir, 'Dockerfile')) ? dir : files.exists('Dockerfile') ? '' : undefined
-  // "Railway will always build with a Dockerfile if it finds one" (RAILWAY_CONFIG_REF).
+  // "Railway will always build with a Dockerfile if it finds one" (RAILWAY_REF.config).
   const found = context === undefined ? undefined : posix.join(context, rw.dockerfilePath?.value ?? 'Dockerfile')
   const buildsImage = found !== undefined
   const image = found !== undefined && files.exists(found) ? readImage(files, found, chosen, new Map(), diagnostics, context) : undefined
   const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
-  const machine = {name: 'replica', nproc: sourced(8, assumedOfType(`a Railway replica's CPU count is set by the plan and the service's limits, not by ${path}; 8 assumed (or --scale ${name}=N:SIZE)`)), platform: RAILWAY_REPLICA}
+  const machine = {name: 'replica', nproc: sourced(8, assumedOfType(`a Railway replica's CPU count is set by the plan and the service's limits, not by ${path}; 8 assumed (or --scale ${name}=N:SIZE)`)), platform: {name: RAILWAY_PLATFORM, unit: 'replica'}}
   // Railway sets RAILWAY_ENVIRONMENT_NAME (and the older RAILWAY_ENVIRONMENT) in every deployment to its environment's name:
   // code that asks `=== 'production'` takes that branch there. The name is not in the file: a new project's, assumed.
-  const envSource = assumed(`Railway sets RAILWAY_ENVIRONMENT_NAME to the deployment's environment; ${path} does not say which: a new project's, ${RAILWAY_ENVIRONMENT}, assumed (say --env RAILWAY_ENVIRONMENT_NAME=NAME) (${RAILWAY_VARIABLES_REF})`)
+  const envSource = assumed(`Railway sets RAILWAY_ENVIRONMENT_NAME to the deployment's environment; ${path} does not say which: a new project's, ${RAILWAY_ENVIRONMENT}, assumed (say --env RAILWAY_ENVIRONMENT_NAME=NAME) (${RAILWAY_REF.variables})`)
   const vars = [layer('platform (Railway)', ['RAILWAY_ENVIRONMENT_NAME', 'RAILWAY_ENVIRONMENT'].map((n) => ({name: n, source: envSource, value: RAILWAY_ENVIRONMENT})))]
   const base = {cwd: image?.cwd ?? dir, ...fromImage(image), machine, vars}
   const entries: ContainerEntry[] = []
@@ -524,7 +523,7 @@ async function railwayApp(files: FileReader, path: string, text: string, chosen?
 
   const formation: Formation = new Map()
   formation.set(name, {quantity: rw.replicas
-    ? sourced(rw.replicas.value, fromFile(path, rw.replicas.line), [fromDefault('each replica runs the start command', RAILWAY_SCALING_REF)])
+    ? sourced(rw.replicas.value, fromFile(path, rw.replicas.line), [fromDefault('each replica runs the start command', RAILWAY_REF.scaling)])
     : sourced(1, assumedOfType(`${path} does not say how many replicas run (the service's settings or \`railway scale\` do); 1, Railway's default, assumed (say --scale ${name}=N)`))})
   if (rw.preDeployCommand) entries.push({...base, command: inImage(rw.preDeployCommand.value), file: path, line: rw.preDeployCommand.line, name: 'release'})
   const read = [rw.startCommand && `deploy.startCommand (${at(rw.startCommand)})`, rw.preDeployCommand && `release = deploy.preDeployCommand (${at(rw.preDeployCommand)})`].filter(Boolean)
@@ -532,7 +531,7 @@ async function railwayApp(files: FileReader, path: string, text: string, chosen?
     code: 'missing-config',
     file: path,
     fix: `if the app runs on Heroku instead, add its Procfile; --scale ${name}=N:SIZE sizes it as a Heroku dyno instead`,
-    message: `no Procfile: the process type is ${path}'s service, \`${name}\`${read.length > 0 ? `: ${read.join(', ')}` : ''}, run by Railway${image ? ` in the image ${image.file} builds` : ''}${rw.overrides.length > 0 ? `; its environments.${rw.overrides.join(', ')} overrides are read (a new project's environment)` : ''}; ${NO_BUILDPACK}; Railway's service variables are set in its dashboard, not read; RAILWAY_ENVIRONMENT_NAME is taken as ${RAILWAY_ENVIRONMENT} (${RAILWAY_CONFIG_REF})`,
+    message: `no Procfile: the process type is ${path}'s service, \`${name}\`${read.length > 0 ? `: ${read.join(', ')}` : ''}, run by Railway${image ? ` in the image ${image.file} builds` : ''}${rw.overrides.length > 0 ? `; its environments.${rw.overrides.join(', ')} overrides are read (a new project's environment)` : ''}; ${NO_BUILDPACK}; Railway's service variables are set in its dashboard, not read; RAILWAY_ENVIRONMENT_NAME is taken as ${RAILWAY_ENVIRONMENT} (${RAILWAY_REF.config})`,
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: path, formation, idle: [], platform: RAILWAY_PLATFORM}

@@ -64,13 +64,6 @@ function candidateFiles(ctx: AnalyzerContext, constant: string, configPath: stri
   const key = `${constant}\0${configPath}\0${configText}`
   const known = byKey.get(key)
   if (known) return known
-  const found = findCandidateFiles(ctx, constant, configPath, configText)
-  if (byKey.size >= CACHE_MAX) byKey.clear()
-  byKey.set(key, found)
-  return found
-}
-
-function findCandidateFiles(ctx: AnalyzerContext, constant: string, configPath: string, configText: string): string[] {
   const out: string[] = []
   const dir = configPath.includes('/') ? configPath.slice(0, configPath.lastIndexOf('/')) : ''
   for (const m of configText.matchAll(/^\s*require(_relative)?\s*\(?\s*["']([^"'#]+)["']/gm)) {
@@ -90,7 +83,10 @@ function findCandidateFiles(ctx: AnalyzerContext, constant: string, configPath: 
   const rel = `${constant.split('::').map(underscore).join('/')}.rb`
   for (const d of ctx.files.folders('app')) out.push(`app/${d}/${rel}`)
   out.push(`lib/${rel}`, `config/${rel}`)
-  return out.filter((p) => ctx.files.exists(p))
+  const found = out.filter((p) => ctx.files.exists(p))
+  if (byKey.size >= CACHE_MAX) byKey.clear()
+  byKey.set(key, found)
+  return found
 }
 
 // Definitions by file text and constant: every process type that loads the config asks again.

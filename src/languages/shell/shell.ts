@@ -1040,9 +1040,6 @@ export const isShellUtility = (argv: string[]): boolean => finishesAtOnce(argv)
 /** `./bin/rails`, `/app/bin/rails` (Heroku's app directory) and `/home/vcap/app/bin/rails` (Cloud Foundry's) are `bin/rails`. */
 export const normalizePath = appPath
 
-/** A program in the system's own folders, which every PATH holds: /bin, /sbin, /usr/bin, /usr/sbin, /usr/local/bin. */
-const SYSTEM_BIN = /^\/(?:usr\/(?:local\/)?)?s?bin\/[^/]+$/
-
 /**
  * Launchers that take no arguments of their own before the command: Heroku
  * buildpacks' (PgBouncer, nginx, jemalloc, stunnel, QuotaGuard), Rails 8's
@@ -1167,8 +1164,9 @@ function stripWrappers(
   const assignments: EnvEntry[] = []
   for (;;) {
     const written = normalizePath(argv[0] ?? '')
-    // A system program by its path is that program (`/usr/bin/env bash ./start.sh`, `/usr/bin/nohup …`): PATH holds those folders.
-    const head = written.startsWith('/') && SYSTEM_BIN.test(written) ? written.slice(written.lastIndexOf('/') + 1) : written
+    // A system program by its path is that program (`/usr/bin/env bash ./start.sh`, `/usr/bin/nohup …`): every PATH holds
+    // /bin, /sbin, /usr/bin, /usr/sbin and /usr/local/bin.
+    const head = written.startsWith('/') && /^\/(?:usr\/(?:local\/)?)?s?bin\/[^/]+$/.test(written) ? written.slice(written.lastIndexOf('/') + 1) : written
     // A wrapper with nothing after it is the program itself (`bin/start-nginx` alone runs nginx only).
     if ((SIMPLE_WRAPPERS.has(head) || (head.includes('-service-mesh') && SERVICE_MESH.test(head))) && argv.length > 1) {
       wrappers.push(head)
