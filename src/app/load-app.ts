@@ -32,7 +32,7 @@ import {isMonorepoBuildpack, MONOREPO_REF, monorepoBase, monorepoWarning} from '
 import {parseAppJsonEnv} from '../platform/app-json-env.js'
 import {dokkuScaleBesideFormation, parseDokkuScale} from '../platform/dokku-scale.js'
 import {looksLikeCfManifest, parseCfManifest} from '../platform/cf-manifest.js'
-import {looksLikeRailwayConfig} from '../platform/railway.js'
+import {looksLikeRailwayConfig, RAILWAY_CONFIGS} from '../platform/railway.js'
 import {cfManifestOf, FLY_CONFIG_VARIANT, isPlatformManifest, type ManifestApp, manifestPlatform, PLATFORM_MANIFESTS, platformManifestApp} from '../procfile/platform-manifest.js'
 
 export interface LoadOptions {
@@ -615,6 +615,11 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
         severity: 'info',
       })
     }
+  }
+
+  // A railway file left out above (no build, deploy or environments table: a Nixpacks plan, or a file cut short) is said.
+  for (const n of RAILWAY_CONFIGS) {
+    if (files.exists(n) && !manifests.includes(n)) notRead([n], 'it has no build, deploy or environments table, so it is not Railway\'s config as code (a Nixpacks plan, or a file cut short)', `if the app deploys on Railway, give ${n} its deploy.startCommand, or pass --procfile with the file that says what runs`)
   }
 
   if (files.exists('heroku.yml') && !(hasProcfile && options.procfileGiven)) {

@@ -79,5 +79,6 @@ describe('a Railway service (railway.json / railway.toml)', () => {
     })
     const r = planJson(join(dir, 'Procfile'), ['--scale', 'web=1'])
     expect(r.processTypes.map((p) => [p.name, p.connections])).toEqual([['web', 7]])
+    expect(r.diagnostics.find((d) => d.file === 'railway.toml')?.message).toBe("railway.toml is not read: it has no build, deploy or environments table, so it is not Railway's config as code (a Nixpacks plan, or a file cut short)")
   })
 })
