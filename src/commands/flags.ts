@@ -125,6 +125,7 @@ export const outputFlags = {
  * TYPE=N scale argument.
  */
 export function defaultRemote(argv: string[]): string[] {
+  noEmptyValues(argv)
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
     out.push(argv[i])
@@ -139,4 +140,19 @@ export function defaultRemote(argv: string[]): string[] {
   }
 
   return out
+}
+
+/**
+ * An empty value (`--plan ""`, `--root=`, `--scale ''`: usually a shell variable with no value in a CI script) is an
+ * input error naming the flag, not a flag left out: read as not given, `--plan "$PLAN"` would gate against the
+ * default plan without a word. Words after `--` are not the command's.
+ */
+function noEmptyValues(argv: readonly string[]): void {
+  for (const [i, word] of argv.entries()) {
+    if (word === '--') return
+    const flag = word.startsWith('--') && word.endsWith('=') ? word.slice(0, -1) : word === '' ? (argv[i - 1]?.startsWith('-') && !argv[i - 1].includes('=') ? argv[i - 1] : '') : undefined
+    if (flag === undefined) continue
+    const what = flag === '' ? 'an argument is empty' : word === '' ? `${flag} is followed by an empty word` : `${flag}= has an empty value`
+    throw new UsageError(`${what} (a shell variable with no value?)`, 'give it a value, or leave the empty word out')
+  }
 }

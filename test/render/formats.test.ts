@@ -199,7 +199,7 @@ describe('--format svg', () => {
 
     expect(failed([...OVER, '--output', dir])).toEqual([2, '', `conncalc: cannot write ${dir} (it is a directory (EISDIR))\n`])
     expect(failed([...OVER, '--output', join(ROOT_FILE, 'budget.svg')])).toEqual([2, '', `conncalc: cannot write ${join(ROOT_FILE, 'budget.svg')} (a part of the path is a file, not a folder (EEXIST))\n`])
-    expect(failed(['readme', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--file', ''])).toEqual([2, '', 'conncalc: cannot write the output: the file name is empty\n  hint: name the file to write (--output FILE, or readme --file FILE)\n'])
+    expect(failed(['readme', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--file', ''])).toEqual([2, '', 'conncalc: --file is followed by an empty word (a shell variable with no value?)\n  hint: give it a value, or leave the empty word out\n'])
     expect(failed(['readme', '--procfile', 'examples/rails/Procfile', '--plan', 'essential-0', '--file', dir])).toEqual([2, '', `conncalc: cannot use ${dir} as the README (a directory)\n`])
   })
 
