@@ -25,6 +25,7 @@ import type {Source} from '../model/source.js'
 import {layer} from '../model/env.js'
 import {assumed, fromEnv} from '../model/source.js'
 import {jsonKeyLine} from '../util/json-lines.js'
+import {isObject} from '../util/objects.js'
 
 export const APP_JSON_ENV_LABEL = 'app.json env'
 
@@ -35,7 +36,6 @@ export interface AppJsonEnv {
   required: string[]
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Read app.json's `env`. Invalid JSON decides nothing here (the formation reader reports it). */
 export function parseAppJsonEnv(text: string, path = 'app.json'): AppJsonEnv {

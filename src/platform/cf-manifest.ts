@@ -14,6 +14,7 @@ import type {EnvEntry} from '../model/env.js'
 
 import {fromEnv} from '../model/source.js'
 import {parseYaml, type YamlPath} from '../util/yaml.js'
+import {isObject} from '../util/objects.js'
 
 export const CF_MANIFEST_REF = 'https://docs.cloudfoundry.org/devguide/deploy-apps/manifest-attributes.html'
 export const CF_PROCESSES_REF = 'https://docs.cloudfoundry.org/devguide/multiple-processes.html'
@@ -53,7 +54,6 @@ export interface CfManifest {
   error?: {line: number; message: string}
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined)
 const VARIABLE = /\(\([\w.-]+\)\)/
 

@@ -21,6 +21,7 @@
 import type {EnvEntry} from '../model/env.js'
 
 import {fromEnv} from '../model/source.js'
+import {isObject} from '../util/objects.js'
 
 export const FLY_TOML_REF = 'https://fly.io/docs/reference/configuration/'
 export const FLY_PROCESSES_REF = 'https://fly.io/docs/apps/processes/'
@@ -55,7 +56,6 @@ export interface FlyToml {
   vms: FlyVm[]
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : undefined)
 /** A command written as a string, or as an array of arguments (`["bin/rails", "server"]`). */
 const commandOf = (v: unknown): string | undefined =>

@@ -10,6 +10,7 @@ import type {EnvEntry} from '../model/env.js'
 
 import {fromEnv} from '../model/source.js'
 import {parseYaml} from '../util/yaml.js'
+import {isObject} from '../util/objects.js'
 
 export const HEROKU_YML_REF = 'https://devcenter.heroku.com/articles/build-docker-images-heroku-yml'
 
@@ -47,7 +48,6 @@ export interface HerokuYml {
   setupConfig: EnvEntry[]
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A scalar config value as the env holds it (`RAILS_MAX_THREADS: 5` is "5"). */
 const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined)

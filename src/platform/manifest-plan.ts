@@ -8,6 +8,7 @@
  */
 import {parseHerokuYml} from './heroku-yml.js'
 import {lineIndex} from '../util/lines.js'
+import {isObject} from '../util/objects.js'
 
 /** One add-on entry of a manifest (a `heroku-postgresql` one, but for appJsonAddons). */
 export interface ManifestAddon {
@@ -24,7 +25,6 @@ export type ManifestPlan = {addon: ManifestAddon; plan: string} | {addon: Manife
 
 const POSTGRES = /^heroku-postgresql(:|$)/i
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** app.json's top-level `addons` that are Heroku Postgres, each with its line. Invalid JSON has none (the formation reader says why). */
 export function appJsonPostgres(text: string, path = 'app.json'): ManifestAddon[] {

@@ -16,7 +16,8 @@
  * text, for the explanation.
  */
 import {jsonKeyLine, jsonSyntaxError} from '../util/json-lines.js'
-import {isObject, tomlKeyLine} from './fly-toml.js'
+import {isObject} from '../util/objects.js'
+import {tomlKeyLine} from './fly-toml.js'
 
 // One object, not three names: every top-level name of a module a Rails run loads is a slot in dist/cli.cjs's scope (issue 19).
 export const RAILWAY_REF = {

@@ -16,6 +16,7 @@ import type {EnvEntry} from '../model/env.js'
 
 import {fromEnv} from '../model/source.js'
 import {parseYaml, type YamlPath} from '../util/yaml.js'
+import {isObject} from '../util/objects.js'
 
 export const RENDER_YAML_REF = 'https://render.com/docs/blueprint-spec'
 // "dockerContext — Build context handed to docker build — default: the directory containing the Dockerfile".
@@ -84,7 +85,6 @@ export interface RenderYaml {
   services: RenderService[]
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const scalar = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined)
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined)
 

@@ -499,7 +499,6 @@ async function railwayApp(files: FileReader, path: string, text: string, chosen?
   const context = rw.dockerfilePath ? rootOf(rw.dockerfilePath.value) : files.exists(posix.join(dir, 'Dockerfile')) ? dir : files.exists('Dockerfile') ? '' : undefined
   // "Railway will always build with a Dockerfile if it finds one" (RAILWAY_REF.config).
   const found = context === undefined ? undefined : posix.join(context, rw.dockerfilePath?.value ?? 'Dockerfile')
-  const buildsImage = found !== undefined
   const image = found !== undefined && files.exists(found) ? readImage(files, found, chosen, new Map(), diagnostics, context) : undefined
   const inImage = (command: string): string => (image && !image.unreadable ? inRepo(command, image, files) : command)
   const machine = {name: 'replica', nproc: sourced(8, assumedOfType(`a Railway replica's CPU count is set by the plan and the service's limits, not by ${path}; 8 assumed (or --scale ${name}=N:SIZE)`)), platform: {name: RAILWAY_PLATFORM, unit: 'replica'}}
@@ -514,9 +513,9 @@ async function railwayApp(files: FileReader, path: string, text: string, chosen?
   else {
     const procfile = files.read(posix.join(dir, 'Procfile'))
     const web = procfile ? parseProcfile(procfile.text, procfile.path).entries.find((e) => e.name === 'web') : undefined
-    if (web && !buildsImage) entries.push({...base, command: web.command, file: procfile!.path, line: web.line, name})
+    if (web && found === undefined) entries.push({...base, command: web.command, file: procfile!.path, line: web.line, name})
     else {
-      const why = image ? (image.unreadable ?? `${image.file}'s CMD, and it sets none`) : buildsImage ? `${found} (build.dockerfilePath), which is not in the app folder (its paths are from the service's Root Directory: if that is the repository's root, pass --root with it)` : 'the start command Railpack detects for the app, which conncalc does not read'
+      const why = image ? (image.unreadable ?? `${image.file}'s CMD, and it sets none`) : found ? `${found} (build.dockerfilePath), which is not in the app folder (its paths are from the service's Root Directory: if that is the repository's root, pass --root with it)` : 'the start command Railpack detects for the app, which conncalc does not read'
       entries.push({...base, command: found ?? 'app', file: path, line: 1, name, unknownWhy: `${path} sets no deploy.startCommand: the service runs ${why}`})
     }
   }

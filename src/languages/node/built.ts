@@ -18,6 +18,7 @@ import {fromDefault, type Source} from '../../model/source.js'
 import {gitIgnoredBy} from '../../util/git-ignore.js'
 import {fromBundles} from './bundlers.js'
 import {joinPath, stripJsonc} from './tsconfig.js'
+import {isObject} from '../../util/objects.js'
 
 export interface BuiltFrom {
   file: string
@@ -46,7 +47,6 @@ const NX_WEBPACK = 'https://github.com/nrwl/nx/blob/d66b64236ef698cd552eaf296399
 const EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']
 const MAX_EXTENDS = 4
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const clean = (p: string): string => joinPath('', p.replace(/^['"]|['"]$/g, ''))
 const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
 

@@ -19,6 +19,7 @@ import {filesUnder} from '../../model/files.js'
 import {fromDefault, fromFile, type Source} from '../../model/source.js'
 import {jsonKeyLine} from '../../util/json-lines.js'
 import {stripJsonc} from './tsconfig.js'
+import {isObject} from '../../util/objects.js'
 
 const NX_REF = 'https://nx.dev/reference/project-configuration'
 const NODE_EXECUTORS = /^@(nx|nrwl)\/(js|node):(node|execute)$/
@@ -31,7 +32,6 @@ export interface NxTarget {
   how: Source
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function parse(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined

@@ -7,6 +7,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {type FileReader, onceForFiles} from '../../model/files.js'
 
 import {jsonErrorLine, jsonKeyLine} from '../../util/json-lines.js'
+import {isObject} from '../../util/objects.js'
 
 export interface PackageJson {
   dependencies: Record<string, string>
@@ -20,7 +21,6 @@ export interface PackageJson {
   versionOf(name: string): string | undefined
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const strings = (v: unknown): Record<string, string> => (isObject(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string')) : {})
 
 /**

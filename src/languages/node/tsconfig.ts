@@ -11,6 +11,7 @@ import type {FileReader} from '../../model/files.js'
 
 import {jsonErrorLine} from '../../util/json-lines.js'
 import {append} from '../../util/arrays.js'
+import {isObject} from '../../util/objects.js'
 
 export interface PathAliases {
   /** Directory that non-relative specifiers resolve against (baseUrl), relative to the app root; undefined without baseUrl. */
@@ -81,7 +82,6 @@ export function joinPath(dir: string, rel: string): string {
   return out.join('/')
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export class TsconfigAliases {
   readonly diagnostics: Diagnostic[] = []

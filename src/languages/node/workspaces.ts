@@ -10,6 +10,7 @@ import type {FileReader} from '../../model/files.js'
 
 import {jsonKeyLine} from '../../util/json-lines.js'
 import {parseYaml} from '../../util/yaml.js'
+import {isObject} from '../../util/objects.js'
 
 export interface Pkg {
   dir: string
@@ -20,7 +21,6 @@ export interface Pkg {
   workspaces?: unknown
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
 const at = (dir: string, file: string): string => (dir === '' ? file : `${dir}/${file}`)
 
