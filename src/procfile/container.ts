@@ -20,6 +20,7 @@ import {parseProcfile} from './procfile.js'
 import {DOKKU_DOCKERFILE_REF, type DokkuSign} from '../platform/dokku-builder.js'
 import {append} from '../util/arrays.js'
 import {scriptText} from './run-writes.js'
+import {DEFAULT_PATH} from '../util/app-path.js'
 
 const CONTAINER_RUNTIME_REF = 'https://devcenter.heroku.com/articles/container-registry-and-runtime#dockerfile-commands-and-runtime'
 
@@ -445,8 +446,6 @@ const inside = (p: string, to: string): boolean => p === to || p.startsWith(`${t
  * A command's absolute paths inside the copied repository (`/myapp/bin/start.sh` after
  * `COPY . /myapp`) as paths from the folder it runs in, so the repository's files are read.
  */
-/** The PATH of the official base images (debian, alpine, and the language images on them), searched in order. */
-const DEFAULT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
 
 export function inRepo(command: string, image: Image, files: FileReader): string {
   const stage = image.stage

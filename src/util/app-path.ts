@@ -1,3 +1,9 @@
+/**
+ * The PATH of the official base images (debian, alpine, and the language images on them), searched in order; a dyno's
+ * PATH holds these folders too.
+ */
+export const DEFAULT_PATH: readonly string[] = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
+
 /** `dir` + `path` inside the app (both relative to its root), `.` and `..` resolved; undefined when it leaves the app or is absolute. */
 export const joinPath = (dir: string, path: string): string | undefined => {
   if (path.startsWith('/')) return undefined

@@ -6,6 +6,7 @@ import {entrySources, layer} from '../../model/env.js'
 import {fromEnv, type Source} from '../../model/source.js'
 import {append} from '../../util/arrays.js'
 import {appPath} from '../common/setting.js'
+import {DEFAULT_PATH} from '../../util/app-path.js'
 import {finishesAtOnce} from './programs.js'
 
 /**
@@ -1164,9 +1165,8 @@ function stripWrappers(
   const assignments: EnvEntry[] = []
   for (;;) {
     const written = normalizePath(argv[0] ?? '')
-    // A system program by its path is that program (`/usr/bin/env bash ./start.sh`, `/usr/bin/nohup …`): every PATH holds
-    // /bin, /sbin, /usr/bin, /usr/sbin and /usr/local/bin.
-    const head = written.startsWith('/') && /^\/(?:usr\/(?:local\/)?)?s?bin\/[^/]+$/.test(written) ? written.slice(written.lastIndexOf('/') + 1) : written
+    // A system program by its path is that program (`/usr/bin/env bash ./start.sh`, `/usr/bin/nohup …`): PATH holds those folders.
+    const head = written.startsWith('/') && DEFAULT_PATH.includes(written.slice(0, written.lastIndexOf('/'))) ? written.slice(written.lastIndexOf('/') + 1) : written
     // A wrapper with nothing after it is the program itself (`bin/start-nginx` alone runs nginx only).
     if ((SIMPLE_WRAPPERS.has(head) || (head.includes('-service-mesh') && SERVICE_MESH.test(head))) && argv.length > 1) {
       wrappers.push(head)
