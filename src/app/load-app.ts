@@ -13,7 +13,7 @@ import {searchedText} from '../model/files.js'
 import {fromDefault, fromEnv, fromFile, sourced, type Sourced} from '../model/source.js'
 import {loadDynoSizes} from '../platform/dyno-size-table.js'
 import {readEnvFile} from '../io/read-env-file.js'
-import {createFileReader, isDirectory, isFile, type ReadCache, readProcfile, readTextFile} from '../io/files.js'
+import {createFileReader, isDirectory, isFile, type ReadCache, readProcfile, readTextFile, whyNotText} from '../io/files.js'
 import {deployFileNaming, OWN_DEPLOY_FILES, WORKSPACE_FILES} from '../procfile/deploy-above.js'
 import {displayPath} from '../io/config.js'
 import {parseAppJsonFormation, parseScale, parseScalingoFormation} from '../platform/formation.js'
@@ -551,10 +551,18 @@ const POINT_AT = 'run conncalc in the app folder, or pass --procfile PATH (a Pro
 function whatRunsIsThere(files: FileReader, procfilePath: string): void {
   const named = basename(procfilePath)
   const root = dirname(procfilePath)
-  if (!isDirectory(root)) throw new InputError(`no ${named} at ${displayPath(procfilePath)}: the folder ${displayPath(root)} does not exist`, POINT_AT)
+  if (!isDirectory(root)) {
+    const there = readTextFile(root, 0)
+    const why = there.kind === 'missing' ? 'does not exist' : there.kind === 'unreadable' ? `cannot be read (${whyNotText(there)})` : 'is a file, not a folder'
+    throw new InputError(`no ${named} at ${displayPath(procfilePath)}: the folder ${displayPath(root)} ${why}`, POINT_AT)
+  }
+
   if (named === 'Procfile' || files.exists(named) || isDirectory(procfilePath)) return
   const there = files.list('').filter((n) => n === 'Procfile' || n === 'heroku.yml' || n === 'heroku.yaml' || (PLATFORM_MANIFESTS as readonly string[]).includes(n) || /^Procfile\.[\w.-]+$/.test(n))
   const instead = there.length > 0 ? `${displayPath(root)} has ${there.join(', ')}: pass --procfile ${displayPath(resolve(root, there[0]))}` : POINT_AT
+  // There but not a file conncalc reads (/dev/null, a FIFO, a symbolic link loop, a folder it may not enter): said as such.
+  const file = readTextFile(procfilePath, 0)
+  if (file.kind === 'unreadable') throw new InputError(`cannot read ${displayPath(procfilePath)} (${whyNotText(file)})`, instead)
   throw new InputError(`${displayPath(procfilePath)}: no such file`, instead)
 }
 

@@ -48,7 +48,12 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): 
     // path's stat when the caller has just made it (ReadCache's realpath).
     const st = stat ?? statSync(path)
     if (st.isDirectory()) return {kind: 'directory'}
-    if (!st.isFile()) return {code: 'not a regular file', kind: 'unreadable'}
+    // What it is instead, for the message (`--procfile /dev/null`: a character device).
+    if (!st.isFile()) {
+      const what = st.isCharacterDevice() ? 'a character device' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : st.isBlockDevice() ? 'a block device' : 'something'
+      return {code: `${what}, not a regular file`, kind: 'unreadable'}
+    }
+
     // Non-blocking: a file swapped for a FIFO since that stat (the caller's may be from an earlier listing) opens at
     // once instead of waiting for a writer, and the fstat below refuses it. Reads of a regular file are unchanged.
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
@@ -63,7 +68,7 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): 
   try {
     const st = fstatSync(fd)
     if (st.isDirectory()) return {kind: 'directory'}
-    if (!st.isFile()) return {code: 'not a regular file', kind: 'unreadable'}
+    if (!st.isFile()) return {code: st.isFIFO() ? 'a named pipe (FIFO), not a regular file' : 'not a regular file', kind: 'unreadable'}
     if (st.size > max) return {kind: 'too-large'}
     // Sized to what fstat says (not a fresh max-sized buffer per file: that zero-filling cost most of a
     // large run), grown if the file grows, and read one byte past the limit: files that grow

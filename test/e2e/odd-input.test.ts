@@ -114,7 +114,33 @@ describe('files that are not regular files are refused, never opened', () => {
     mkfifo(join(dir, 'plans.json'))
     const r = runCli(['plan', '--plans-file', 'plans.json', '--plan', 'x'], {cwd: dir})
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('cannot read plans file plans.json (not a regular file)')
+    expect(r.stderr).toContain('cannot read plans file plans.json (a named pipe (FIFO), not a regular file)')
+  })
+
+  it('--procfile naming a FIFO or /dev/null says what it is, not "no such file"', () => {
+    const dir = app({})
+    mkfifo(join(dir, 'Procfile.web'))
+    const fifo = runCli(['plan', '--procfile', 'Procfile.web'], {cwd: dir})
+    expect(fifo.code).toBe(2)
+    expect(fifo.stderr).toContain('conncalc: cannot read Procfile.web (a named pipe (FIFO), not a regular file)')
+    const devNull = runCliInProcess(['plan', '--procfile', '/dev/null'], {cwd: dir})
+    expect(devNull.code).toBe(2)
+    expect(devNull.stderr).toContain('conncalc: cannot read /dev/null (a character device, not a regular file)')
+    expect(devNull.stderr).not.toContain('no such file')
+  })
+
+  it('--procfile through a symbolic link loop, or in a "folder" that is a file, says so', () => {
+    const dir = app({'notes.txt': 'hello\n'})
+    symlinkSync('loop', join(dir, 'loop'))
+    const loop = runCliInProcess(['plan', '--procfile', 'loop'], {cwd: dir})
+    expect(loop.code).toBe(2)
+    expect(loop.stderr).toContain('conncalc: cannot read loop (a loop of symbolic links (ELOOP))')
+    const inLoop = runCliInProcess(['plan', '--procfile', 'loop/Procfile'], {cwd: dir})
+    expect(inLoop.code).toBe(2)
+    expect(inLoop.stderr).toContain('no Procfile at loop/Procfile: the folder loop cannot be read (a loop of symbolic links (ELOOP))')
+    const inFile = runCliInProcess(['plan', '--procfile', 'notes.txt/Procfile'], {cwd: dir})
+    expect(inFile.code).toBe(2)
+    expect(inFile.stderr).toContain('no Procfile at notes.txt/Procfile: the folder notes.txt is a file, not a folder')
   })
 
   it('a package.json that is a FIFO is not the config file: the run goes on', () => {
@@ -130,7 +156,7 @@ describe('files that are not regular files are refused, never opened', () => {
     mkfifo(join(dir, 'cert.pem'))
     const r = runCli(['live', '--database-url', `postgres://u:SECRETPW@127.0.0.1:9/d?sslmode=require&${param}=cert.pem`], {cwd: dir})
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain(`cannot read ${param} "cert.pem" named in the database URL (not a regular file)`)
+    expect(r.stderr).toContain(`cannot read ${param} "cert.pem" named in the database URL (a named pipe (FIFO), not a regular file)`)
     expect(r.stderr).not.toContain('SECRETPW')
   })
 })

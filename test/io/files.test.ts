@@ -204,7 +204,7 @@ describe('createFileReader', () => {
     const writer = spawn('sh', ['-c', 'sleep 5; exec 3>"$0"', join(dir, 'config', 'puma.rb')], {stdio: 'ignore'})
     try {
       expect(files.read('config/puma.rb')).toBeUndefined()
-      expect(files.problems.map((p) => p.message)).toEqual(['config/puma.rb cannot be read (not a regular file); the values it may set are assumptions (*), not defaults'])
+      expect(files.problems.map((p) => p.message)).toEqual(['config/puma.rb cannot be read (a named pipe (FIFO), not a regular file); the values it may set are assumptions (*), not defaults'])
     } finally {
       writer.kill()
     }
