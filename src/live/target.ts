@@ -42,15 +42,19 @@ export function parseTarget(url: string, from: string): LiveTarget {
     )
   }
 
+  // libpq's empty host (`postgres://u:pw@/db?host=/var/run/postgresql`, `postgres://u@:5433/db`), which psql and
+  // node-postgres take: the URL class refuses credentials without a host, so it is read with localhost there, the host
+  // node-postgres connects to when none is given (as for `postgres:///db`), unless ?host= names another.
+  const full = url.trim().replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)(?=[/:?#]|$)/i, '$1localhost')
   let params: URLSearchParams
   try {
-    params = new URL(url.trim()).searchParams
+    params = new URL(full).searchParams
   } catch {
     throw new UsageError(`${from} is not a valid URL (${shown})`, 'the form is postgres://user:password@host:5432/database; percent-encode special characters in the password')
   }
 
   const mode = sslModeOf(params, from)
-  const stripped = stripParams(url.trim(), SSL_PARAMS)
+  const stripped = stripParams(full, SSL_PARAMS)
   let parsed: ReturnType<typeof parsePgUrlWithoutFiles>
   try {
     parsed = parsePgUrlWithoutFiles(stripped)

@@ -154,6 +154,20 @@ describe('conncalc live against a real PostgreSQL server', () => {
     rmSync(dir, {force: true, recursive: true})
   })
 
+  it("libpq's empty-host form (credentials, then `@/`, the host in ?host=) connects as psql does; the password stays masked", async () => {
+    const url = `postgres://${APP_ROLE}:${encodeURIComponent(APP_PASSWORD)}@/conncalc_app?host=127.0.0.1&port=${db.port}`
+    const r = await json('--database-url', url)
+    expect(r.code).toBe(0)
+    expect(r.report).toMatchObject({database: `postgres://${APP_ROLE}:***@/conncalc_app?host=127.0.0.1&port=${db.port}`, limit: ROLE_LIMIT, role: APP_ROLE})
+    noSecrets(r)
+    // `@:PORT/`: the host left empty, the port given — localhost, as node-postgres takes no host.
+    const port = await live('--database-url', `postgresql://${APP_ROLE}:${encodeURIComponent(APP_PASSWORD)}@:${db.port}/conncalc_app`)
+    expect(port.stderr).toBe('')
+    expect(port.code).toBe(0)
+    expect(port.stdout).toMatch(new RegExp(`used 8 of ${ROLE_LIMIT} by role ${APP_ROLE}`))
+    noSecrets(port)
+  })
+
   it('sslmode=disable connects without SSL and says so', async () => {
     const {report} = await json('--database-url', `${db.appUrl()}?sslmode=disable`)
     expect(report.ssl).toEqual({encrypted: false, mode: 'disable', modeFrom: 'url', note: 'not encrypted (sslmode=disable)', verified: false})
