@@ -23,9 +23,12 @@ import {layoutWidth} from '../render/wrap.js'
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
 
-  /** The colours of the view (render/colours.ts): chalk's, loaded only when colours are on. */
-  protected colors(): Promise<Colours> {
-    return colours(this.colourLevel())
+  /**
+   * The colours of the view (render/colours.ts): chalk's, loaded only when colours are on. A view written to
+   * --output FILE has none, whatever FORCE_COLOR says (a CI job that sets it for its log posts the file).
+   */
+  protected colors(output?: string): Promise<Colours> {
+    return colours(output ? 0 : this.colourLevel())
   }
 
   /** 1 when the view is coloured, else 0. */
@@ -96,12 +99,12 @@ export abstract class BaseCommand extends Command {
   /** A rendered view to --output FILE, else to standard output (nothing under --json). */
   protected emit(text: string, output?: string, format?: Format): void {
     if (this.jsonEnabled()) return
-    if (output) writeTextFile(output, this.safe(text, format))
+    if (output) writeTextFile(output, this.safe(text, format, false))
     else this.print(text, format)
   }
 
-  private safe(text: string, format?: Format): string {
-    return safeOutput(redactSecrets(text), {keepColour: this.colourLevel() > 0, workflowCommands: format === 'github'})
+  private safe(text: string, format?: Format, coloured = this.colourLevel() > 0): string {
+    return safeOutput(redactSecrets(text), {keepColour: coloured, workflowCommands: format === 'github'})
   }
 
   /**

@@ -46,7 +46,7 @@ For every process type: dynos × processes per dyno × connections per process, 
     const {flags} = await this.parse(Plan, defaultRemote(this.argv))
     const request = await resolveRequest(flags)
     const format = (flags.format ?? 'table') as Format
-    const chalk = await this.colors()
+    const chalk = await this.colors(flags.output)
     if (flags.live) {
       const envFiles = [...request.apps.flatMap((a) => [...a.defaults.envFiles, ...a.envFiles])]
       const result = await runPlanLive(request, liveOptionsFrom(flags, envFiles, request.warnAt))

@@ -24,7 +24,7 @@ Takes the same arguments as heroku ps:scale (TYPE=QUANTITY[:SIZE]; types not nam
     const {argv, flags} = await this.parse(Scale, defaultRemote(this.argv))
     const result = await runScale(flags, argv as string[])
     const format = (flags.format ?? 'table') as Format
-    this.emit(renderScale(result, format, {chalk: await this.colors(), explain: flags.explain, width: this.width(flags.output)}), flags.output, format)
+    this.emit(renderScale(result, format, {chalk: await this.colors(flags.output), explain: flags.explain, width: this.width(flags.output)}), flags.output, format)
     this.annotate(result.after.report, format)
     process.exitCode = exitCodeFor(result.after.report, result.after.request.failOn)
     return scaleJson(result)

@@ -54,6 +54,19 @@ describe('--format table: the stacked bar of the limit used per type', () => {
     expect(runCliInProcess(RAILS).stdout).not.toContain(`${ESC}[`)
     expect(runCliInProcess(RAILS, {env: {FORCE_COLOR: '1', NO_COLOR: ''}}).stdout).toContain(`${ESC}[`)
   })
+
+  it('a view written to --output has no colour, even with FORCE_COLOR (a CI job that sets it posts the file)', () => {
+    const ESC = String.fromCodePoint(27)
+    const dir = mkdtempSync(join(tmpdir(), 'conncalc-colour-'))
+    temps.push(dir)
+    const env = {FORCE_COLOR: '1', NO_COLOR: ''}
+    expect(runCliInProcess([...RAILS, '--output', join(dir, 'plan.txt')], {env}).code).toBe(0)
+    const text = readFileSync(join(dir, 'plan.txt'), 'utf8')
+    expect(text).toContain('total 17 of 20  85%  warning\n')
+    expect(text).not.toContain(ESC)
+    expect(runCliInProcess(['scale', 'web=3', ...RAILS.slice(1), '--output', join(dir, 'scale.txt')], {env}).code).toBe(1)
+    expect(readFileSync(join(dir, 'scale.txt'), 'utf8')).not.toContain(ESC)
+  })
 })
 
 describe('--format markdown', () => {
