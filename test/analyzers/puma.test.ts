@@ -104,6 +104,40 @@ describe('puma analyzer', () => {
     expect(isAssumption(unread.processesPerDyno)).toBe(true)
   })
 
+  it('constants the config assigns at its top level are read where the DSL uses them (openstax/accounts: workers NUM_WORKERS)', async () => {
+    // puma-config-constants/config/puma.rb: NUM_WORKERS = ENV.fetch('WEB_CONCURRENCY') { 3 }.to_i; MAX_THREADS = Integer(ENV['RAILS_MAX_THREADS'] || 4).
+    const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', app('puma-config-constants')))
+    expect(a.processesPerDyno.value).toBe(3)
+    expect(a.threadsPerProcess.value).toBe(4)
+    expect(isAssumption(a.processesPerDyno) || isAssumption(a.threadsPerProcess)).toBe(false)
+    expect(describeSourced(a.processesPerDyno)).toBe('config/puma.rb:11 ← config/puma.rb:7')
+    expect(a.diagnostics.filter((d) => d.code === 'unknown-config-value')).toEqual([])
+    // The env the constant reads is followed.
+    const env = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', {...app('puma-config-constants'), env: {RAILS_MAX_THREADS: '2', WEB_CONCURRENCY: '5'}}))
+    expect([env.processesPerDyno.value, env.threadsPerProcess.value]).toEqual([5, 2])
+    // A constant assigned under a condition conncalc cannot decide, or read before it is assigned, stays unknown (labelled).
+    const files = (text: string) => ({...app('puma-config-constants'), files: memoryFiles({'config/puma.rb': text})})
+    const undecided = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', files('W = 4 if File.exist?("/etc/big")\nthreads 3, 3\nworkers W\n')))
+    expect(undecided.processesPerDyno.value).toBe(1)
+    expect(isAssumption(undecided.processesPerDyno)).toBe(true)
+    const early = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', files('workers W\nW = 4\nthreads 3, 3\n')))
+    expect(isAssumption(early.processesPerDyno)).toBe(true)
+  })
+
+  it('a backtick shell command that counts CPUs is the dyno\'s processor count (Coursemology: workers `cat /proc/cpuinfo | grep processor | wc -l`.to_i)', async () => {
+    const files = (text: string) => ({...app('puma-config-constants'), dynoSize: 'standard-2x', files: memoryFiles({'config/puma.rb': text})})
+    // A Standard-2X dyno reports 8 CPUs (plans/dyno-sizes.json nproc): 8 workers, following the dyno size given.
+    const cpuinfo = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', files('workers `cat /proc/cpuinfo | grep processor | wc -l`.to_i\nthreads 1, 5\n')))
+    expect(cpuinfo.processesPerDyno.value).toBe(8)
+    expect(describeSourced(cpuinfo.processesPerDyno)).toContain('config/puma.rb:1')
+    const nproc = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', files('workers Integer(`nproc`)\nthreads 1, 5\n')))
+    expect(nproc.processesPerDyno.value).toBe(8)
+    // Another command's output is not known: the workers stay unread (labelled), as before.
+    const other = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', files('workers `cat /etc/workers`.to_i\nthreads 1, 5\n')))
+    expect(isAssumption(other.processesPerDyno)).toBe(true)
+    expect(other.diagnostics.find((d) => d.code === 'unknown-config-value')?.message).toContain('the output of the shell command `cat /etc/workers`')
+  })
+
   it('explicit threads 16,16 and workers with hooks and preload_app!', async () => {
     const a = await puma.analyze(ctxFor('bundle exec puma -C config/puma.rb', app('puma-16-threads')))
     expect(a.threadsPerProcess).toEqual({source: {file: 'config/puma.rb', kind: 'file', line: 2}, value: 16})

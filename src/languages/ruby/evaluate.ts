@@ -152,6 +152,11 @@ export interface RubyProcess {
 
 /** What one evaluation shares between a file's blocks: ENV written earlier is read back later. */
 interface Shared {
+  /**
+   * Constants the file assigns at its top level (`NUM_WORKERS = ENV.fetch("WEB_CONCURRENCY") { 2 }.to_i`), read back
+   * by the statements after them (`workers NUM_WORKERS`), as Ruby resolves a constant of the lexical scope.
+   */
+  constants?: Map<string, EvalValue>
   envWrites: Map<string, EvalValue>
 }
 
@@ -381,6 +386,13 @@ class Evaluator {
     const P = this.P
     if (node instanceof P.LocalVariableWriteNode || node instanceof P.LocalVariableOrWriteNode) {
       this.assign(node, conditional)
+      return this.blockCallAssigned(node.value, conditional)
+    }
+
+    if (node instanceof P.ConstantWriteNode && this.classes.length === 0 && this.inMethod.size === 0) {
+      const value = this.ev(node.value)
+      const constants = (this.shared.constants ??= new Map())
+      constants.set(node.name, conditional || this.undecided.length > 0 ? this.unknown(node, `\`${node.name}\` is assigned under a condition conncalc cannot decide`) : value)
       return this.blockCallAssigned(node.value, conditional)
     }
 
@@ -843,6 +855,16 @@ class Evaluator {
       return this.known(node, node instanceof P.InterpolatedSymbolNode ? {symbol: strs.join('')} : strs.join(''), ...parts)
     }
 
+    // `` `nproc` ``, `` `cat /proc/cpuinfo | grep processor | wc -l` ``: the shell prints the dyno's processor count (with a
+    // newline, which `.to_i` and Integer() ignore), as the processor-count calls return it.
+    if (node instanceof P.XStringNode) {
+      const cpu = this.opts.processors
+      const cmd = node.unescaped.value.trim().replaceAll(/\s+/g, ' ')
+      const counts = /^(?:nproc(?: --all)?|getconf _?NPROCESSORS_(?:ONLN|CONF)|grep -c (["']?)\^?processor\1 \/proc\/cpuinfo|(?:cat \/proc\/cpuinfo \| grep (["']?)\^?processor\2|grep (["']?)\^?processor\3 \/proc\/cpuinfo) \| wc -l)$/.test(cmd)
+      if (cpu && counts) return {kind: 'known', line: this.line(node), value: `${cpu.value}\n`, via: [cpu.source, ...(cpu.via ?? [])]}
+      return this.unknown(node, `the output of the shell command \`${cmd.length > 40 ? `${cmd.slice(0, 39)}…` : cmd}\``)
+    }
+
     if (node instanceof P.RegularExpressionNode) {
       const r = translateRegexp(node.unescaped.value, node.isIgnoreCase())
       return r && !node.isExtended() ? this.known(node, r) : this.unknown(node, `the regexp \`${this.snippet(node)}\` is not one conncalc evaluates`)
@@ -865,6 +887,8 @@ class Evaluator {
 
     // A constant the app assigns before this code runs (`WORKERS = Integer(ENV["WORKERS"] || 1)` in an initializer), when the caller knows it.
     if (node instanceof P.ConstantReadNode) {
+      const own = this.shared.constants?.get(node.name)
+      if (own) return own
       const fact = this.opts.knownCalls?.get(node.name)
       if (fact) return {kind: 'known', line: this.line(node), value: fact.value, via: [fact.source, ...(fact.via ?? [])]}
     }
