@@ -596,16 +596,15 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
     throw new InputError(`${displayPath(procfilePath)} is a Docker Compose file: conncalc does not read Compose (it runs containers on one machine, not a platform's dynos)`, `pass what the app deploys with: its Procfile, heroku.yml, render.yaml, fly.toml or railway.json, or the Dockerfile a service builds (--procfile Dockerfile: its CMD as web)`)
   }
 
+  // With --root, a file named in a subfolder (`fly deploy -c apps/api/fly.toml`, `docker build -f docker/web/Dockerfile .` from
+  // the repository root) is read where it is, not looked for at the root: a fly.toml's [build] dockerfile is beside it
+  // (platform-manifest.ts flyApp), a Dockerfile's COPY sources are the root's (the build context). A root file of the same
+  // name (another app's fly.toml beside services/worker/fly.toml) is not the one named.
+  const under = options.root === undefined ? undefined : relative(resolve(options.root), resolve(procfilePath)).split('\\').join('/')
+  const path = under && !under.startsWith('../') && under !== '..' ? under : named
   // A Dockerfile named (`--procfile Dockerfile`, Dockerfile.prod, api.Dockerfile): its CMD is web, as `heroku container:push web` runs it.
-  if ((named === 'Dockerfile' || named.startsWith('Dockerfile.') || named.startsWith('Dockerfile-') || /\.dockerfile$/i.test(named)) && files.exists(named)) return take(dockerfileApp(files, named, chosen))
-  if (isPlatformManifest(named)) {
-    // With --root, a fly.toml / render.yaml in a subfolder (`fly deploy -c apps/api/fly.toml` from the repository root) is
-    // read where it is, not looked for at the root: its [build] dockerfile is beside it (platform-manifest.ts flyApp). A
-    // root file of the same name (another app's fly.toml beside services/worker/fly.toml) is not the one named.
-    const under = options.root === undefined ? undefined : relative(resolve(options.root), resolve(procfilePath)).split('\\').join('/')
-    const path = under && !under.startsWith('../') && under !== '..' ? under : named
-    return take(await platformManifestApp(files, path, folder, options.above?.services, chosen))
-  }
+  if ((named === 'Dockerfile' || named.startsWith('Dockerfile.') || named.startsWith('Dockerfile-') || /\.dockerfile$/i.test(named)) && files.exists(path)) return take(dockerfileApp(files, path, chosen))
+  if (isPlatformManifest(named)) return take(await platformManifestApp(files, path, folder, options.above?.services, chosen))
 
   if (named !== 'Procfile' || options.heroku) return undefined
   // With --root the Procfile named is the one copied to the root: it is there at deploy.

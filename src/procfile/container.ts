@@ -202,7 +202,9 @@ function fromManifest(files: FileReader, yml: HerokuYml, path: string, chosen?: 
  */
 export function dockerfileApp(files: FileReader, path = 'Dockerfile', chosen?: StageChoice): ContainerApp | ContainerError {
   const diagnostics: Diagnostic[] = []
-  const image = readImage(files, path, chosen, new Map(), diagnostics)
+  // The build context is the app root: a Dockerfile named in a subfolder with --root (`docker build -f docker/web/Dockerfile .`)
+  // copies the root's files (`COPY Gemfile Gemfile.lock ./`, `COPY . .`), not its own folder's.
+  const image = readImage(files, path, chosen, new Map(), diagnostics, '')
   if (image.unreadable) return {error: image.unreadable, fix: 'add a Procfile (`web: …`) that says what runs'}
   const onbuild = image.command ? undefined : goOnbuild(image, files)
   if (onbuild) {

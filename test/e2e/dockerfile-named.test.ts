@@ -33,6 +33,18 @@ describe('a Dockerfile named with --procfile', () => {
     expect(planJson(join(dir, 'Dockerfile.prod'), ['--scale', 'web=2']).type('web').connections).toBe(12)
   })
 
+  it('may sit in a subfolder, built with the root as its context (--root): ministryofjustice/fb-editor\'s docker/workers/Dockerfile', () => {
+    // `docker build -f docker/web/Dockerfile .`: its COPY sources (requirements.txt, `COPY . .`) are the root's, and WORKDIR
+    // /app is the root, so the gunicorn command runs there. Before, the file was read as a Procfile (each line invalid).
+    const files = django('docker/web/Dockerfile')
+    files['docker/web/Dockerfile'] = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\nENTRYPOINT ["gunicorn", "app.wsgi", "--workers", "3", "--threads", "2"]\n'
+    const dir = app(files)
+    const r = planJson(join(dir, 'docker/web/Dockerfile'), ['--root', dir, '--scale', 'web=2'])
+    expect(r.exit).toBe(0)
+    expect(r.type('web')).toMatchObject({connections: 12, processesPerDyno: 3, server: 'gunicorn'})
+    expect(r.codes).not.toContain('invalid-procfile-line')
+  })
+
   it('is suggested when a Python app without a Procfile has one', () => {
     const dir = app(django('Dockerfile'))
     const r = runCli(['plan', '--plan', 'standard-0'], {cwd: dir})
