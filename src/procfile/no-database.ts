@@ -51,8 +51,25 @@ export function noDatabaseProgram(cmd: ParsedCommand): {connections: number; ref
     return {connections: 0, ref: HANAMI_ASSETS[args[1]], what: `\`hanami assets ${args[1]}\` ${args[1] === 'watch' ? 'rebuilds assets when files change' : 'builds the assets and exits'}`}
   }
 
+  // `ruby -run -e httpd DIR -p 3501`: Ruby's un.rb `httpd` serves DIR's files with WEBrick::HTTPServer (DocumentRoot); it
+  // loads no app code (lib/un.rb `def httpd`).
+  if (prog === 'ruby' && rubyUnHttpd(args)) return {connections: 0, ref: 'https://github.com/ruby/ruby/blob/v3_3_0/lib/un.rb', what: '`ruby -run -e httpd` (un.rb) serves static files with WEBrick'}
   if (WEBPACK.has(prog) && (argv0.includes('/') || prog !== 'vite')) return {connections: 0, ref: 'https://webpack.js.org/configuration/watch/', what: `${prog} builds or serves front-end assets`}
   return undefined
+}
+
+/** `-run -e httpd`, `-run -ehttpd`, `-r un -e httpd`: un.rb's `httpd` is the program ruby runs (no script file after it). */
+function rubyUnHttpd(args: readonly string[]): boolean {
+  let un = false
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === '-run' || (a === '-r' && args[i + 1] === 'un')) un = true
+    if (a === '-r') i++
+    else if (a === '-e' || a.startsWith('-e')) return un && (a === '-e' ? args[i + 1] : a.slice(2)) === 'httpd'
+    else if (!a.startsWith('-')) return false
+  }
+
+  return false
 }
 
 export const noDatabase: ServerAnalyzer = {
