@@ -1,4 +1,4 @@
-import {bundledProgramMissing, bundlerWithoutGemfile} from '../procfile/bundler.js'
+import {bundledProgramMissing, bundlerWithoutGemfile, gemRakeTaskMissing} from '../procfile/bundler.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
 import {filesUnder, type FileReader, normalizedDir, type SourceFile, withExtraFiles, withinDir} from '../model/files.js'
@@ -846,10 +846,10 @@ async function analyzeOne(given: AnalyzerContext, versions: Record<string, strin
   const noGemfile = bundlerWithoutGemfile(ctx)
   if (noGemfile) analyzed.diagnostics.push(noGemfile)
   // `bundle exec unicorn` with no unicorn in Gemfile.lock: it never starts; counted as if it ran, starred.
-  const notBundled = noGemfile ? undefined : bundledProgramMissing(ctx)
+  const notBundled = noGemfile ? undefined : (bundledProgramMissing(ctx) ?? gemRakeTaskMissing(ctx))
   if (notBundled) {
     analyzed.diagnostics.push(notBundled.diagnostic)
-    const why = assumed(`${notBundled.why ?? `Gemfile.lock has no ${notBundled.gem} gem`}, so \`bundle exec ${notBundled.program}\` stops at start; counted as if it ran`)
+    const why = assumed(`${notBundled.why ?? `Gemfile.lock has no ${notBundled.gem} gem`}, so \`${ctx.command.wrappers.includes('bundle exec') ? 'bundle exec ' : ''}${notBundled.program}\` stops at start; counted as if it ran`)
     analyzed.processesPerDyno = {...analyzed.processesPerDyno, via: [...(analyzed.processesPerDyno.via ?? []), why]}
   }
   // After `cd sub &&`, the files the analysis names through the folder (Python modules) are named from the app root.

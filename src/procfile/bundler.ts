@@ -11,6 +11,8 @@ import type {Diagnostic} from '../model/diagnostic.js'
 
 import {programName} from '../languages/common/setting.js'
 import {gemGroups} from '../languages/ruby/unicorn.js'
+import {rakeTasks} from '../languages/ruby/rails-process-command.js'
+import {filesUnder} from '../model/files.js'
 
 /** Dependency files of apps in other languages (the buildpack that builds the app detects it by one). */
 const OTHER_LANGUAGE_FILES = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.py', 'package.json', 'go.mod', 'composer.json', 'mix.exs', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'Cargo.toml']
@@ -162,6 +164,57 @@ function groupsLeftOut(ctx: AnalyzerContext, gem: string): {diagnostic: Diagnost
     },
     gem,
     program: word,
+    why,
+  }
+}
+
+/**
+ * Rake tasks a job system's gem defines (its railtie loads them into the app's Rakefile): Delayed Job's `jobs:work`
+ * (delayed_job lib/delayed/tasks.rb; Betterment's `delayed` fork defines the same), Resque's `resque:work`
+ * (resque lib/resque/tasks.rb), Solid Queue's `solid_queue:start` (solid_queue lib/tasks/solid_queue_tasks.rake),
+ * Sneakers' `sneakers:run` (sneakers lib/sneakers/tasks.rb).
+ */
+const GEM_RAKE_TASKS: Record<string, {gems: string[]; namespace: string}> = {
+  'jobs:work': {gems: ['delayed_job', 'delayed'], namespace: 'jobs'},
+  'jobs:workoff': {gems: ['delayed_job', 'delayed'], namespace: 'jobs'},
+  'resque:work': {gems: ['resque'], namespace: 'resque'},
+  'resque:workers': {gems: ['resque'], namespace: 'resque'},
+  'sneakers:run': {gems: ['sneakers'], namespace: 'sneakers'},
+  'solid_queue:start': {gems: ['solid_queue'], namespace: 'solid_queue'},
+}
+const RAKE_TASK_MANAGER = 'https://github.com/ruby/rake/blob/v13.2.1/lib/rake/task_manager.rb'
+
+/**
+ * `rake jobs:work` in an app whose Gemfile.lock has no gem that defines the task (a Procfile line left from before the
+ * app moved from Delayed Job to Solid Queue): Rake stops with "Don't know how to build task 'jobs:work'"
+ * (rake lib/rake/task_manager.rb `[]`), so the process exits at start. Said as an error, counted as if it ran, starred
+ * (as a `bundle exec` program the bundle lacks). Not judged when the app's Rakefile or lib/tasks name the task's
+ * namespace (it may define the task itself), or when there is no lock file to tell.
+ */
+export function gemRakeTaskMissing(ctx: AnalyzerContext): {diagnostic: Diagnostic; gem: string; program: string; why: string} | undefined {
+  const task = rakeTasks(ctx.command.argv)?.find((t) => Object.hasOwn(GEM_RAKE_TASKS, t))
+  if (task === undefined || ctx.files.within || ctx.env.get('BUNDLE_GEMFILE')) return undefined
+  const lock = ['Gemfile.lock', 'gems.locked'].find((f) => ctx.files.exists(f))
+  if (!lock || Object.keys(ctx.versions).length === 0) return undefined
+  const {gems, namespace} = GEM_RAKE_TASKS[task]
+  if (gems.some((g) => ctx.versions[g] !== undefined)) return undefined
+  const named = new RegExp(`\\b${namespace}\\b`)
+  const rakefiles = ['Rakefile', 'rakefile', 'Rakefile.rb', ...filesUnder(ctx.files, 'lib/tasks', (p) => p.endsWith('.rake') || p.endsWith('.rb'), {maxDepth: 3}).paths]
+  if (rakefiles.some((f) => named.test(ctx.files.read(f)?.text ?? ''))) return undefined
+  const program = programName(ctx.command.argv[0] ?? '')
+  const why = `${lock} has no ${gems[0]} gem, which defines \`${task}\`, and the app's Rakefile and lib/tasks do not define it: Rake stops with "Don't know how to build task '${task}'" (${RAKE_TASK_MANAGER})`
+  return {
+    diagnostic: {
+      code: 'missing-config',
+      file: ctx.origin?.file,
+      fix: `run the job system the bundle has (the app's queue adapter), or add gem "${gems[0]}" back`,
+      line: ctx.origin?.line,
+      message: `${ctx.processType}: \`${program} ${task}\`, but ${why}, so the process exits at start; conncalc counts it as if it ran (starred)`,
+      processType: ctx.processType,
+      severity: 'error',
+    },
+    gem: gems[0],
+    program: `${program} ${task}`,
     why,
   }
 }
