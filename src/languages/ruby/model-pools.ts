@@ -99,6 +99,8 @@ export function queryPool(v: EvalValue): {found: boolean; value?: number} {
 }
 
 export interface ModelPools {
+  /** database.yml entries an app class connects to (connects_to, establish_connection), the primary among them. */
+  connected?: string[]
   diagnostics: Diagnostic[]
   /** Pools of a role or shard the app never switches to: they hold no connection, so only the ceiling counts them. */
   extrasPerProcess?: Extra[]
@@ -390,6 +392,7 @@ async function poolsOfModels(ctx: AnalyzerContext, facts: () => RubyFacts, yml: 
   }
 
   return {
+    connected: [...owners.keys()],
     diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})),
     ...(unused.length > 0 ? {extrasPerProcess: unused} : {}),
     otherServerPools: added.filter((e) => e.server !== PRIMARY_SERVER),

@@ -212,27 +212,31 @@ export function analyzeActiveRecordPools(ctx: AnalyzerContext, analysis: ServerA
   let made: RubyFacts | undefined
   const facts = (): RubyFacts => (made ??= rubyProcessFacts(ctx, analysis.server === 'sidekiq' && (capsules?.length ?? 0) === 0 ? analysis.threadsPerProcess : undefined))
   const primary = primaryFromCode(ctx, analysis, facts)
-  return primary instanceof Promise ? primary.then((yml) => beyondPrimary(ctx, facts, yml)) : beyondPrimary(ctx, facts, primary)
+  return primary instanceof Promise ? primary.then((yml) => beyondPrimary(ctx, facts, yml, analysis.server)) : beyondPrimary(ctx, facts, primary, analysis.server)
 }
 
 /** database.yml's pools as the boot code leaves them: ActiveRecord without Rails, then the pools of other model classes. */
-function beyondPrimary(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
+function beyondPrimary(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis, server: string): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   if (activeRecordWithoutRails(ctx)) {
     const at = yml.pools.findIndex((e) => e.database === yml.primary)
     if (at >= 0) {
       return poolWithoutRails(ctx, yml.pools[at]).then((own) =>
-        withModelPools(ctx, facts, {...yml, diagnostics: [...yml.diagnostics, ...own.diagnostics], pools: yml.pools.map((e, i) => (i === at ? own.entry : e))}),
+        withModelPools(ctx, facts, {...yml, diagnostics: [...yml.diagnostics, ...own.diagnostics], pools: yml.pools.map((e, i) => (i === at ? own.entry : e))}, server),
       )
     }
   }
 
-  return withModelPools(ctx, facts, yml)
+  return withModelPools(ctx, facts, yml, server)
 }
 
 /** Pools other model classes open (establish_connection, connects_to), each beside these; then Sequel databases the code connects. */
-function withModelPools(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
+function withModelPools(ctx: AnalyzerContext, facts: () => RubyFacts, yml: DatabaseYmlAnalysis, server: string): DatabaseYmlAnalysis | Promise<DatabaseYmlAnalysis> {
   const found = analyzeModelPools(ctx, facts, yml)
-  const merged = found instanceof Promise ? found.then((models) => besideModels(yml, models)) : besideModels(yml, found)
+  // A Rails 8 `cache`/`queue`/`cable` entry (or one a Solid engine's setting names) beside the primary: is it used (solid-idle.ts)?
+  const solid = yml.pools.length + yml.otherServerPools.length > 1 && [...yml.pools, ...yml.otherServerPools].some((e) => e.database === 'cache' || e.database === 'queue' || e.database === 'cable' || (e.database !== yml.primary && (ctx.versions.solid_cache ?? ctx.versions.solid_queue ?? ctx.versions.solid_cable) !== undefined))
+  const merged = !solid
+    ? found instanceof Promise ? found.then((models) => besideModels(yml, models)) : besideModels(yml, found)
+    : Promise.resolve(found).then(async (models) => besideModels(await (await import('./solid-idle.js')).idleSolidDatabases(ctx, server, yml, models.connected ?? [yml.primary]), models))
   // Most apps have no Sequel in the bundle: nothing more to read, and the answer stays synchronous.
   if (ctx.versions.sequel === undefined) return merged
   return Promise.resolve(merged).then(async (y) => {

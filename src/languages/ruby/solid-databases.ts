@@ -56,7 +56,7 @@ type Section = Record<string, unknown>
 const isObject = (v: unknown): v is Section => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A config_for-style YAML file's section for the environment, `shared` under it (Rails::Application#config_for). */
-async function configFor(ctx: AnalyzerContext, path: string): Promise<{lineOf: (key: string) => number | undefined; section: Section} | undefined> {
+export async function configFor(ctx: AnalyzerContext, path: string): Promise<{lineOf: (key: string) => number | undefined; section: Section} | undefined> {
   const file = ctx.files.read(path)
   if (!file) return undefined
   const doc = await readYamlErb(file, {appEnv: ctx.appEnv, env: ctx.env}, ctx.files)
@@ -78,7 +78,7 @@ function connectsToNames(to: unknown): string[] {
   return []
 }
 
-async function cacheDatabases(ctx: AnalyzerContext): Promise<Named | undefined> {
+export async function cacheDatabases(ctx: AnalyzerContext): Promise<Named | undefined> {
   // SolidCache::Engine's "solid_cache.config" initializer: SOLID_CACHE_CONFIG, else config/cache.yml, else config/solid_cache.yml.
   const env = ctx.env.get('SOLID_CACHE_CONFIG')?.value
   const paths = env ? [env.replace(/^\.\//, '')] : ['config/cache.yml', 'config/solid_cache.yml']
@@ -100,7 +100,7 @@ async function cacheDatabases(ctx: AnalyzerContext): Promise<Named | undefined> 
   return undefined
 }
 
-async function cableDatabases(ctx: AnalyzerContext): Promise<Named | undefined> {
+export async function cableDatabases(ctx: AnalyzerContext): Promise<Named | undefined> {
   const config = await configFor(ctx, 'config/cable.yml')
   if (!config) return undefined
   const databases = connectsToNames(config.section.connects_to)

@@ -1,0 +1,110 @@
+/**
+ * A database.yml entry for a Solid engine that the app does not use opens no connection. ActiveRecord connects
+ * ActiveRecord::Base to the primary entry only; another entry gets a pool when a class `connects_to` it, and a pool
+ * connects on checkout (ConnectionPool#checkout, rails/rails v8.0.2 connection_pool.rb). Rails 8's generator writes
+ * `cache`, `queue` and `cable` entries beside the primary, used by:
+ *   - Solid Cache, when the cache store is `:solid_cache_store` and config/cache.yml names the database
+ *     (SolidCache::Record connects_to it; solid_cache lib/solid_cache/configuration.rb);
+ *   - Solid Queue, when Active Job's adapter is `:solid_queue` (a web process enqueues through SolidQueue::Record),
+ *     or the process runs Solid Queue (bin/jobs, the Puma plugin), and `config.solid_queue.connects_to` names it;
+ *   - Solid Cable, when config/cable.yml's adapter is `solid_cable` and its `connects_to` names it.
+ * An app that moved to Redis for its cache or Action Cable, or to Sidekiq for its jobs, and kept the entries
+ * (hackclub/stardance: `config.cache_store = :redis_cache_store`, cable.yml `adapter: redis`) never checks those
+ * pools out: they are left out of the count, the ceiling keeps them (a class conncalc cannot see, in a gem, could
+ * still connect). An entry an app class connects to (model-pools.ts), or any setting conncalc cannot read, keeps
+ * the entry counted.
+ *
+ * Loaded with import() only for a multi-database section with such an entry: most Rails runs never load it.
+ */
+import type {Extra, PoolEntry} from '../../model/process.js'
+import {fromDefault, fromFile, type Source} from '../../model/source.js'
+import {isSymbol} from './evaluate.js'
+import type {DatabaseYmlAnalysis} from './database-yml.js'
+import {type RailsSetting, railsSettings, railsTopSetting} from './rails-config.js'
+import {cableDatabases, cacheDatabases, configFor} from './solid-databases.js'
+import {queueConnectsTo} from './solid-queue.js'
+import type {AnalyzerContext} from '../common/types.js'
+
+const LAZY_POOL = 'https://github.com/rails/rails/blob/v8.0.2/activerecord/lib/active_record/connection_adapters/abstract/connection_pool.rb'
+
+/** A setting read as a name (`:solid_cache_store`, `"solid_cable"`); null when conncalc cannot tell (unread, conditional). */
+function settingName(s: RailsSetting | undefined): null | string | undefined {
+  if (!s) return undefined
+  if (s.conditional || s.value.kind !== 'known') return null
+  const x = s.value.value
+  return typeof x === 'string' ? x : isSymbol(x) ? x.symbol : null
+}
+
+interface Use {
+  /** Why the entry is used, or why not. */
+  why: string
+  at?: Source
+  used: boolean
+}
+
+export async function idleSolidDatabases(ctx: AnalyzerContext, server: string, yml: DatabaseYmlAnalysis, connected: readonly string[]): Promise<DatabaseYmlAnalysis> {
+  const conventional = new Set(['cable', 'cache', 'queue'])
+  const {solid_cable: cableGem, solid_cache: cacheGem, solid_queue: queueGem} = ctx.versions
+  const queueTo = queueGem === undefined ? undefined : await queueConnectsTo(ctx)
+  const cacheNamed = cacheGem === undefined ? undefined : await cacheDatabases(ctx)
+  const cableNamed = cableGem === undefined ? undefined : await cableDatabases(ctx)
+  const engineNamed = new Set([...(queueTo?.name ? [queueTo.name] : []), ...(cacheNamed?.databases ?? []), ...(cableNamed?.databases ?? [])])
+  const candidates = [...yml.pools, ...yml.otherServerPools].filter((e) => e.database !== yml.primary && (conventional.has(e.database) || engineNamed.has(e.database)) && !connected.includes(e.database))
+  if (candidates.length === 0) return yml
+  // `config.solid_queue.connects_to` that cannot be read: Solid Queue may use any entry.
+  if (queueTo && !queueTo.name) return yml
+
+  const uses = async (name: string): Promise<Use> => {
+    if (queueTo?.name === name) {
+      if (server === 'solid_queue' || /\bplugin\s*\(?\s*:solid_queue\b/.test(ctx.files.read('config/puma.rb')?.text ?? '')) return {used: true, why: 'Solid Queue runs in this process'}
+      const adapter = (await railsSettings(ctx, 'active_job', [])).settings.get('queue_adapter')
+      const adapterName = settingName(adapter)
+      if (adapterName === 'solid_queue' || adapterName === null) return {used: true, why: 'Active Job enqueues through Solid Queue'}
+      return {at: adapter ? fromFile(adapter.file, adapter.line) : undefined, used: false, why: `\`config.solid_queue.connects_to\` names it (${queueTo.file}:${queueTo.line}), but Active Job's adapter is ${adapterName === undefined ? 'not set (Rails\' default :async runs jobs in the process)' : `:${adapterName}`} and this process does not run Solid Queue`}
+    }
+
+    if (cacheNamed?.databases.includes(name)) {
+      const store = await railsTopSetting(ctx, 'cache_store')
+      // `config.cache_store = :redis_cache_store, {url: …, error_handler: ->(…) {…}}` is one array whose options may not be
+      // readable: its first element, the store's name, is the symbol that starts the value on the setting's line.
+      const lead = store && store.value.kind === 'unknown' && !store.conditional ? /\bcache_store\s*=\s*\[?\s*:([a-z_]+)\s*(?:,|$)/.exec(ctx.files.read(store.file)?.text.split('\n')[store.line - 1] ?? '')?.[1] : undefined
+      const named = lead ?? settingName(store)
+      if (named === 'solid_cache_store' || named === null) return {used: true, why: 'the cache store is Solid Cache'}
+      return {at: store ? fromFile(store.file, store.line) : undefined, used: false, why: `${cacheNamed.written} names it, but the cache store is ${named === undefined ? 'not set (Rails\' default file store)' : `:${named}`}`}
+    }
+
+    if (cableNamed?.databases.includes(name)) {
+      const cable = await configFor(ctx, 'config/cable.yml')
+      const adapter = cable?.section.adapter
+      if (adapter === 'solid_cable' || typeof adapter !== 'string') return {used: true, why: 'Action Cable uses Solid Cable'}
+      return {at: fromFile('config/cable.yml', cable?.lineOf('adapter') ?? 1), used: false, why: `${cableNamed.written} names it, but the ${ctx.appEnv} adapter is ${adapter}`}
+    }
+
+    // An entry named as Rails 8 names them, that no engine setting and no app class names: nothing connects to it.
+    const own = name === 'cache' ? 'Solid Cache (config/cache.yml)' : name === 'queue' ? 'Solid Queue (config.solid_queue.connects_to)' : 'Solid Cable (config/cable.yml connects_to)'
+    return {used: false, why: `neither ${own} nor an app class (connects_to, establish_connection in app/models, config/) names it`}
+  }
+
+  const idle: Array<{entry: PoolEntry; use: Use}> = []
+  for (const entry of candidates) {
+    const use = await uses(entry.database)
+    if (!use.used) idle.push({entry, use})
+  }
+
+  if (idle.length === 0) return yml
+  const gone = new Set(idle.map((i) => i.entry))
+  const extras: Extra[] = idle
+    .filter((i) => yml.pools.includes(i.entry))
+    .map(({entry, use}) => ({
+      ceilingOnly: true,
+      count: {...entry.pool, via: [...(entry.pool.via ?? []), ...(use.at ? [use.at] : []), fromDefault(`a pool connects only when something checks it out: ${use.why}, so no class of this process uses the ${entry.database} database (gems are not read)`, LAZY_POOL)]},
+      kind: 'unused-database-pool',
+      reason: `the ${entry.database} database's pool, which nothing in this process uses`,
+    }))
+  return {
+    ...yml,
+    ...(extras.length > 0 ? {extrasPerProcess: [...(yml.extrasPerProcess ?? []), ...extras]} : {}),
+    otherServerPools: yml.otherServerPools.filter((e) => !gone.has(e)),
+    pools: yml.pools.filter((e) => !gone.has(e)),
+  }
+}
