@@ -40,8 +40,12 @@ export type TextFile =
  * dropped; a UTF-16 byte-order mark (what Windows PowerShell's `>` writes) decodes the
  * file as UTF-16, and says so (`utf16`), since most tools that read these files expect
  * UTF-8. Never throws.
+ *
+ * `pipes`: a pipe is read too, to its end, for a file the user names on the command line (`--env-file
+ * <(heroku config -s -a APP)`, `--env-file /dev/stdin`): opened non-blocking, so a FIFO no program writes
+ * to reads as empty instead of waiting for one; a writer that is slow to start is waited for.
  */
-export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): TextFile {
+export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats, pipes = false): TextFile {
   let fd: number
   try {
     // stat first: opening a FIFO or a device for reading could block or never end. `stat`: the
@@ -49,7 +53,7 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): 
     const st = stat ?? statSync(path)
     if (st.isDirectory()) return {kind: 'directory'}
     // What it is instead, for the message (`--procfile /dev/null`: a character device).
-    if (!st.isFile()) {
+    if (!st.isFile() && !(pipes && st.isFIFO())) {
       const what = st.isCharacterDevice() ? 'a character device' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : st.isBlockDevice() ? 'a block device' : 'something'
       return {code: `${what}, not a regular file`, kind: 'unreadable'}
     }
@@ -68,7 +72,7 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): 
   try {
     const st = fstatSync(fd)
     if (st.isDirectory()) return {kind: 'directory'}
-    if (!st.isFile()) return {code: st.isFIFO() ? 'a named pipe (FIFO), not a regular file' : 'not a regular file', kind: 'unreadable'}
+    if (!st.isFile() && !(pipes && st.isFIFO())) return {code: st.isFIFO() ? 'a named pipe (FIFO), not a regular file' : 'not a regular file', kind: 'unreadable'}
     if (st.size > max) return {kind: 'too-large'}
     // Sized to what fstat says (not a fresh max-sized buffer per file: that zero-filling cost most of a
     // large run), grown if the file grows, and read one byte past the limit: files that grow
@@ -83,7 +87,16 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats): 
         buf = bigger
       }
 
-      const got = readSync(fd, buf, n, buf.length - n, null)
+      let got: number
+      try {
+        got = readSync(fd, buf, n, buf.length - n, null)
+      } catch (error) {
+        // A pipe whose writer has not written yet (EAGAIN: it is open non-blocking): wait 10 ms and read again.
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || !pipes) throw error
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10)
+        continue
+      }
+
       if (got === 0) break
       n += got
     }
@@ -385,6 +398,14 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
 export function isDirectory(abs: string): boolean {
   try {
     return statSync(abs).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+export function isPipe(path: string): boolean {
+  try {
+    return statSync(path).isFIFO()
   } catch {
     return false
   }

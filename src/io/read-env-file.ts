@@ -1,6 +1,9 @@
 import {InputError} from '../util/errors.js'
 import {type ParsedEnvFile, parseEnvFile} from '../util/env-file.js'
-import {readTextFile, whyNotText} from './files.js'
+import {isPipe, readTextFile, whyNotText} from './files.js'
+
+/** The env files read from a pipe in this run, by the path given. */
+const PIPES_READ = new Map<string, ParsedEnvFile>()
 
 /**
  * Read an `--env-file` and parse it (util/env-file.ts). Sources name the file as
@@ -10,10 +13,17 @@ import {readTextFile, whyNotText} from './files.js'
  */
 export function readEnvFile(path: string): ParsedEnvFile {
   const hint = 'pass --env-file PATH to a dotenv file, or to the output of `heroku config -s` or `heroku config --json`'
-  const file = readTextFile(path)
+  // A pipe too: `--env-file <(heroku config -s -a APP)` keeps the app's secrets off the disk. What it held is kept
+  // for the run, since a pipe is read once (plan --live reads the env files twice).
+  const pipe = isPipe(path)
+  const kept = pipe ? PIPES_READ.get(path) : undefined
+  if (kept) return kept
+  const file = readTextFile(path, undefined, undefined, true)
   switch (file.kind) {
     case 'text': {
-      return parseEnvFile(file.text, path)
+      const parsed = parseEnvFile(file.text, path)
+      if (pipe) PIPES_READ.set(path, parsed)
+      return parsed
     }
 
     case 'missing': {

@@ -1,10 +1,10 @@
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawnSync} from 'node:child_process'
 import {cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {fixture, runCli, runCliInProcess} from '../helpers/cli.js'
+import {fixture, ROOT, runCli, runCliInProcess} from '../helpers/cli.js'
 
 // Odd but real input: encodings, endings, files that are not files, nesting past any real app.
 // Each gets a clear message (or is read), an exit code in {0, 1, 2}, and never hangs: runCli's
@@ -141,6 +141,28 @@ describe('files that are not regular files are refused, never opened', () => {
     const inFile = runCliInProcess(['plan', '--procfile', 'notes.txt/Procfile'], {cwd: dir})
     expect(inFile.code).toBe(2)
     expect(inFile.stderr).toContain('no Procfile at notes.txt/Procfile: the folder notes.txt is a file, not a folder')
+  })
+
+  it('--env-file naming a pipe is read to its end (`--env-file <(heroku config -s)`, /dev/stdin)', () => {
+    const dir = app({Procfile: 'web: gunicorn app:app\n'})
+    // As a shell runs it: bash's process substitution, and a pipe on standard input (Node's spawn would give a socket).
+    const run = (command: string) => spawnSync('bash', ['-c', command], {cwd: dir, encoding: 'utf8', env: {NO_COLOR: '1', PATH: process.env.PATH ?? ''}, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000})
+    const conncalc = `'${process.execPath}' -- '${ROOT}bin/run.js' plan --limit 20 --explain`
+    for (const r of [run(`${conncalc} --env-file <(sleep 0.2; echo WEB_CONCURRENCY=3)`), run(`echo WEB_CONCURRENCY=3 | ${conncalc} --env-file /dev/stdin`)]) {
+      expect(r.stderr).toBe('')
+      expect(r.status).toBe(0)
+      // gunicorn's workers from WEB_CONCURRENCY in the pipe (3), not its default 1.
+      expect(r.stdout).toContain('total 3 of 20')
+      expect(r.stdout).toMatch(/WEB_CONCURRENCY from \/dev\/(fd\/\d+|stdin):1/)
+    }
+  })
+
+  it('--env-file naming a FIFO no program writes to reads as empty: no wait for a writer', () => {
+    const dir = app({Procfile: 'web: gunicorn app:app\n'})
+    mkfifo(join(dir, 'env.fifo'))
+    const r = runCli(['plan', '--limit', '20', '--env-file', 'env.fifo'], {cwd: dir})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('total 1 of 20')
   })
 
   it('a package.json that is a FIFO is not the config file: the run goes on', () => {

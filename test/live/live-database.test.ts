@@ -1,3 +1,4 @@
+import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -5,7 +6,7 @@ import {join} from 'node:path'
 import pg from 'pg'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {runCli, runCliInProcess} from '../helpers/cli.js'
+import {ROOT, runCli, runCliInProcess} from '../helpers/cli.js'
 import {APP_PASSWORD, APP_ROLE, type FixtureDb, openFixtureDb, ROLE_LIMIT} from './fixture-db.js'
 
 /**
@@ -166,6 +167,33 @@ describe('conncalc live against a real PostgreSQL server', () => {
     expect(port.code).toBe(0)
     expect(port.stdout).toMatch(new RegExp(`used 8 of ${ROLE_LIMIT} by role ${APP_ROLE}`))
     noSecrets(port)
+  })
+
+  it('reads DATABASE_URL from a pipe (--env-file /dev/stdin, as `<(heroku config -s)` gives one), in plan --live too, which reads it twice', async () => {
+    // Through a shell, whose `|` makes a pipe (Node's spawn gives standard input as a socket, which cannot be opened again).
+    const piped = (argv: string[]) => {
+      const r = spawnSync('bash', ['-c', `printf 'DATABASE_URL=%s\\nWEB_CONCURRENCY=3\\n' "$URL" | '${process.execPath}' -- bin/run.js "$@"`, 'bash', ...argv], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: {CONNCALC_PARSE_CACHE: '0', NO_COLOR: '1', PATH: process.env.PATH ?? '', URL: db.appUrl()},
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+      })
+      return {code: r.status, stderr: r.stderr, stdout: r.stdout}
+    }
+
+    const a = piped(['live', '--env-file', '/dev/stdin', '--json'])
+    expect(a.code).toBe(0)
+    expect(JSON.parse(a.stdout)).toMatchObject({limit: ROLE_LIMIT, role: APP_ROLE})
+    noSecrets(a)
+    const b = piped(['plan', '--procfile', 'test/fixtures/live-rails/Procfile', '--scale', 'web=2', 'worker=1', '--live', '--env-file', '/dev/stdin', '--idle-in-transaction-after', '86400', '--stale-after', '86400', '--json'])
+    expect(b.stderr).not.toContain('conncalc:')
+    const report = JSON.parse(b.stdout)
+    // The live limit (the role's 12) read through the URL in the pipe; WEB_CONCURRENCY from the same pipe: puma 3 × 5 threads per web dyno.
+    expect(report).toMatchObject({limit: ROLE_LIMIT})
+    expect(report.live).toMatchObject({roleConnectionLimit: ROLE_LIMIT, usedByRole: 8})
+    expect(report.processTypes.find((p: {name: string}) => p.name === 'web')).toMatchObject({processesPerDyno: 3})
+    noSecrets(b)
   })
 
   it('sslmode=disable connects without SSL and says so', async () => {
