@@ -30,7 +30,7 @@ export type TextFile =
   | {kind: 'directory'}
   | {kind: 'missing'}
   | {kind: 'too-large'}
-  | {kind: 'text'; text: string; utf16?: 'utf-16be' | 'utf-16le'}
+  | {kind: 'text'; pipe?: true; text: string; utf16?: 'utf-16be' | 'utf-16le'}
   | {code: string; kind: 'unreadable'}
 
 /**
@@ -106,12 +106,12 @@ export function readTextFile(path: string, max = MAX_FILE_BYTES, stat?: Stats, p
     const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined
     if (utf16) {
       const text = new TextDecoder(utf16).decode(bytes)
-      return text.includes('\0') ? {kind: 'binary'} : {kind: 'text', text, utf16}
+      return text.includes('\0') ? {kind: 'binary'} : {kind: 'text', text, utf16, ...(st.isFIFO() ? {pipe: true as const} : {})}
     }
 
     // What its bytes decode to is kept for a search by text (FileReader.search): a script may hold a NUL in a string.
     if (bytes.includes(0)) return looksUtf16(bytes) ? {kind: 'binary', utf16: true} : {kind: 'binary', text: new TextDecoder('utf-8').decode(bytes)}
-    return {kind: 'text', text: new TextDecoder('utf-8').decode(bytes)}
+    return {kind: 'text', text: new TextDecoder('utf-8').decode(bytes), ...(st.isFIFO() ? {pipe: true as const} : {})}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
     return code === 'EISDIR' ? {kind: 'directory'} : {code, kind: 'unreadable'}
@@ -398,14 +398,6 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
 export function isDirectory(abs: string): boolean {
   try {
     return statSync(abs).isDirectory()
-  } catch {
-    return false
-  }
-}
-
-export function isPipe(path: string): boolean {
-  try {
-    return statSync(path).isFIFO()
   } catch {
     return false
   }

@@ -1,8 +1,8 @@
 import {InputError} from '../util/errors.js'
 import {type ParsedEnvFile, parseEnvFile} from '../util/env-file.js'
-import {isPipe, readTextFile, whyNotText} from './files.js'
+import {readTextFile, whyNotText} from './files.js'
 
-/** The env files read from a pipe in this run, by the path given. */
+/** The env files read from a pipe in this run, by the path given (a pipe is read once: its second read is empty). */
 const PIPES_READ = new Map<string, ParsedEnvFile>()
 
 /**
@@ -15,14 +15,13 @@ export function readEnvFile(path: string): ParsedEnvFile {
   const hint = 'pass --env-file PATH to a dotenv file, or to the output of `heroku config -s` or `heroku config --json`'
   // A pipe too: `--env-file <(heroku config -s -a APP)` keeps the app's secrets off the disk. What it held is kept
   // for the run, since a pipe is read once (plan --live reads the env files twice).
-  const pipe = isPipe(path)
-  const kept = pipe ? PIPES_READ.get(path) : undefined
+  const kept = PIPES_READ.get(path)
   if (kept) return kept
   const file = readTextFile(path, undefined, undefined, true)
   switch (file.kind) {
     case 'text': {
       const parsed = parseEnvFile(file.text, path)
-      if (pipe) PIPES_READ.set(path, parsed)
+      if (file.pipe) PIPES_READ.set(path, parsed)
       return parsed
     }
 
