@@ -12,7 +12,8 @@
  * (hackclub/stardance: `config.cache_store = :redis_cache_store`, cable.yml `adapter: redis`) never checks those
  * pools out: they are left out of the count, the ceiling keeps them (a class conncalc cannot see, in a gem, could
  * still connect). An entry an app class connects to (model-pools.ts), or any setting conncalc cannot read, keeps
- * the entry counted.
+ * the entry counted. Only entries counted on the plan's server are judged (another server's stay listed), and a
+ * conventionally named one only when its engine's gem is in the bundle.
  *
  * Loaded with import() only for a multi-database section with such an entry: most Rails runs never load it.
  */
@@ -49,7 +50,10 @@ export async function idleSolidDatabases(ctx: AnalyzerContext, server: string, y
   const cacheNamed = cacheGem === undefined ? undefined : await cacheDatabases(ctx)
   const cableNamed = cableGem === undefined ? undefined : await cableDatabases(ctx)
   const engineNamed = new Set([...(queueTo?.name ? [queueTo.name] : []), ...(cacheNamed?.databases ?? []), ...(cableNamed?.databases ?? [])])
-  const candidates = [...yml.pools, ...yml.otherServerPools].filter((e) => e.database !== yml.primary && (conventional.has(e.database) || engineNamed.has(e.database)) && !connected.includes(e.database))
+  // Entries counted on the plan's server only (another server's are listed, not counted, whatever uses them); a
+  // conventionally named one only when its engine is in the bundle (without it, whatever the entry is for is not known).
+  const gemOf: Record<string, string | undefined> = {cable: cableGem, cache: cacheGem, queue: queueGem}
+  const candidates = yml.pools.filter((e) => e.database !== yml.primary && ((conventional.has(e.database) && gemOf[e.database] !== undefined) || engineNamed.has(e.database)) && !connected.includes(e.database))
   if (candidates.length === 0) return yml
   // `config.solid_queue.connects_to` that cannot be read: Solid Queue may use any entry.
   if (queueTo && !queueTo.name) return yml
@@ -93,18 +97,11 @@ export async function idleSolidDatabases(ctx: AnalyzerContext, server: string, y
 
   if (idle.length === 0) return yml
   const gone = new Set(idle.map((i) => i.entry))
-  const extras: Extra[] = idle
-    .filter((i) => yml.pools.includes(i.entry))
-    .map(({entry, use}) => ({
+  const extras: Extra[] = idle.map(({entry, use}) => ({
       ceilingOnly: true,
       count: {...entry.pool, via: [...(entry.pool.via ?? []), ...(use.at ? [use.at] : []), fromDefault(`a pool connects only when something checks it out: ${use.why}, so no class of this process uses the ${entry.database} database (gems are not read)`, LAZY_POOL)]},
       kind: 'unused-database-pool',
       reason: `the ${entry.database} database's pool, which nothing in this process uses`,
     }))
-  return {
-    ...yml,
-    ...(extras.length > 0 ? {extrasPerProcess: [...(yml.extrasPerProcess ?? []), ...extras]} : {}),
-    otherServerPools: yml.otherServerPools.filter((e) => !gone.has(e)),
-    pools: yml.pools.filter((e) => !gone.has(e)),
-  }
+  return {...yml, extrasPerProcess: [...(yml.extrasPerProcess ?? []), ...extras], pools: yml.pools.filter((e) => !gone.has(e))}
 }
