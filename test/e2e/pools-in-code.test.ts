@@ -1,3 +1,6 @@
+import {cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {fixture, type PlanJson, runJson} from '../helpers/cli.js'
@@ -237,6 +240,28 @@ describe('pools other model classes open: establish_connection and connects_to (
     expect(idle[1].reason).toContain("ArchiveRecord's reading role's pool, never switched to (app/models/archive_record.rb:5)")
     // A commented-out database_selector and `connected_to?` (a question) are not switches.
     expect(row(r, 'web').ceiling).toBe(32)
+  })
+
+  it('idle-reading-role: a switch to another shard\'s reading role does not reach the default shard\'s reading pools (18F/identity-idp)', () => {
+    // identity-idp's only switch is `connected_to(role: :reading, shard: :read_replica)` (its reports): the `reading:
+    // :primary` pool of the default shard is never checked out. Same numbers as above (21): web 9, worker 12.
+    const tmp = mkdtempSync(join(tmpdir(), 'conncalc-switch-'))
+    try {
+      cpSync(fixture('pools-in-code/idle-reading-role'), tmp, {recursive: true})
+      mkdirSync(join(tmp, 'app/jobs'), {recursive: true})
+      writeFileSync(join(tmp, 'app/jobs/report_job.rb'), 'class ReportJob < ApplicationJob\n  def perform\n    ActiveRecord::Base.connected_to(role: :reading, shard: :read_replica) do\n      Parcel.count\n    end\n  end\nend\n')
+      const plan = () => runJson<PlanJson>(['plan', '--procfile', join(tmp, 'Procfile'), '--plan', 'standard-0'])
+      const other = plan()
+      expect(other.json.total).toBe(21)
+      expect(row(other, 'web').connections).toBe(9)
+      // `connected_to(role: :reading)` keeps the shard it runs on, the default: both reading pools count again,
+      // web min(12, 5) × 2 + min(4, 5) × 2 = 18, worker min(12, 8) × 2 + min(4, 8) × 2 = 24.
+      writeFileSync(join(tmp, 'app/jobs/report_job.rb'), 'class ReportJob < ApplicationJob\n  def perform\n    ActiveRecord::Base.connected_to(role: :reading) do\n      Parcel.count\n    end\n  end\nend\n')
+      const same = plan()
+      expect([row(same, 'web').connections, row(same, 'worker').connections]).toEqual([18, 24])
+    } finally {
+      rmSync(tmp, {force: true, recursive: true})
+    }
   })
 
   it('roles-and-shards with shard one on the primary\'s host: both of its pools count there', () => {

@@ -112,21 +112,31 @@ export interface ModelPools {
 const SWITCH = /\b(?:connected_to|connected_to_many|connected_to_all_shards|connecting_to)\b(?![?!])|\b(?:database_selector|shard_selector|DatabaseSelector|ShardSelector)\b/
 
 /**
- * The first place in app/, config/ and lib/ that switches ActiveRecord's role or shard, once per app: a
- * pool of another role or shard is checked out only there. Gems are not read (one that switches would be missed).
+ * The first place in app/, config/ and lib/ that switches ActiveRecord to the pool `key` names (its role and shard), once
+ * per app: a pool of another role or shard is checked out only there. `connected_to(role: :reading, shard: :read_replica)`
+ * reaches only that role on that shard (18F/identity-idp's reports: its `reading: :primary` pool on the default shard is
+ * never used); a role or shard not written as a literal symbol on the line (a variable, left out, the next line) may be
+ * any, as may the shard under the database selector and anything under the shard selector. Gems are not read (one that
+ * switches would be missed).
  */
-function firstSwitch(ctx: AnalyzerContext): {file: string; line: number} | undefined {
-  return onceForFiles(ctx.files, 'activerecord-role-switch', () => {
+function firstSwitch(ctx: AnalyzerContext, key: PoolKey): {file: string; line: number} | undefined {
+  const switches = onceForFiles(ctx.files, 'activerecord-role-switches', () => {
+    const found: Array<{file: string; line: number; role: string; shard: string}> = []
     for (const dir of ['app', 'config', 'lib']) {
       for (const file of filesUnder(ctx.files, dir, (p) => p.endsWith('.rb'), {maxDepth: MAX_MODEL_DEPTH + 2}).paths) {
         const lines = ctx.files.read(file)?.text.split('\n') ?? []
-        const at = lines.findIndex((l) => !/^\s*#/.test(l) && SWITCH.test(l))
-        if (at >= 0) return {file, line: at + 1}
+        for (const [i, l] of lines.entries()) {
+          if (/^\s*#/.test(l) || !SWITCH.test(l)) continue
+          const literal = (name: string): string => /\b(?:database_selector|DatabaseSelector)\b/.test(l) && name === 'role' ? 'reading' : (new RegExp(`\\b${name}:\\s*:(\\w+)\\s*(?:[,)]|$)`).exec(l)?.[1] ?? '*')
+          const selector = /\b(?:shard_selector|ShardSelector)\b/.test(l)
+          found.push({file, line: i + 1, role: selector ? '*' : literal('role'), shard: selector ? '*' : literal('shard')})
+        }
       }
     }
 
-    return undefined
+    return found
   })
+  return switches.find((w) => (w.role === '*' || w.role === key.role) && (w.shard === '*' || w.shard === key.shard))
 }
 
 /** The class a call's connection belongs to: its receiver, or the class whose body it is written in. */
@@ -380,7 +390,7 @@ async function poolsOfModels(ctx: AnalyzerContext, facts: () => RubyFacts, yml: 
     for (const {at, key, why} of rest) {
       const opens = fromDefault(`${describe(key)} (${at}) opens a pool of its own for the ${name} database, beside the pool of ${describe(first.key)} (ConnectionHandler keeps a pool per owner, role and shard)`, HANDLER)
       const pool = {...entry.pool, via: [...(entry.pool.via ?? []), opens, ...(why ? [assumed(why)] : [])]}
-      if ((key.role !== WRITING || key.shard !== DEFAULT_SHARD) && !firstSwitch(ctx)) {
+      if ((key.role !== WRITING || key.shard !== DEFAULT_SHARD) && !firstSwitch(ctx, key)) {
         const role = key.role === WRITING ? `shard ${key.shard}` : key.shard === DEFAULT_SHARD ? `${key.role} role` : `${key.role} role on shard ${key.shard}`
         const idle = fromDefault(`a pool connects only when a model checks it out, and models use the writing role on the default shard unless code runs inside connected_to (or the database/shard selector middleware switches): nothing in app/, config/ or lib/ switches to the ${role}, so this pool opens no connection (gems are not read)`, LAZY_POOL)
         unused.push({ceilingOnly: true, count: {...pool, via: [...(pool.via ?? []), idle, fromDefault('Rails switches roles only when told to (connected_to, or automatic role switching)', SWITCHING)]}, database: name, kind: 'unused-role-pool', reason: `${describe(key)}'s pool, never switched to (${at})`})
