@@ -70,7 +70,18 @@ export async function loadAppInput(
   // A Cloud Foundry manifest kept apart from the app (`ops/manifests/manifest-stable.yaml` with `path: ../../src`):
   // cf push uploads the folder `path:` names, relative to the manifest, so the app is read from the folder that holds both.
   if (options.root === undefined && !followed && /\.ya?ml$/i.test(procfilePath)) {
-    const reach = cfManifestReach(procfilePath)
+    // A Kamal config (`config/deploy.yml`, or a destination's `config/deploy.production.yml`): `kamal deploy` runs from the
+    // folder above config/, where its Dockerfile and build context are, so the app is read from there.
+    const kamalReach = async (): Promise<undefined | {note: Diagnostic; root: string}> => {
+      const root = dirname(dirname(procfilePath))
+      const at = relative(root, procfilePath).replaceAll('\\', '/')
+      const file = readTextFile(procfilePath)
+      if (file.kind !== 'text' || !(await import('../procfile/kamal-app.js')).isKamalConfig(createFileReader(root, options.reads), at, file.text)) return undefined
+      const message = `${at} is Kamal's deploy config: \`kamal deploy\` runs from the folder above config/ (its Dockerfile and build context are there), so the app is read from ${relative(process.cwd(), root) === '' ? '.' : displayPath(root)} (--root says another)`
+      return {note: {code: 'missing-config', file: at, message, severity: 'info'}, root}
+    }
+
+    const reach = cfManifestReach(procfilePath) ?? (basename(dirname(procfilePath)) === 'config' ? await kamalReach() : undefined)
     if (reach) return loadAppInput({...options, reached: reach.note, root: reach.root}, followed)
   }
 
@@ -657,8 +668,12 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
 
   // A Cloud Foundry manifest.yml (cf push reads it beside the Procfile): its command and instances are what CF runs.
   const cf = cfManifestOf(files)
+  // Kamal's config/deploy.yml (Rails 7.1+ generates one in every new app): a deployment once edited from the generator's template.
+  const KAMAL_CONFIG = 'config/deploy.yml'
+  const kamal = files.exists(KAMAL_CONFIG) && (await import('../procfile/kamal-app.js')).deployedKamalConfig(files, KAMAL_CONFIG)
   if (hasProcfile) {
     notRead(manifests, PROCFILE_WINS)
+    if (kamal) notRead([KAMAL_CONFIG], `${PROCFILE_WINS}; it is Kamal's deploy config, whose roles run in the Dockerfile's image on the hosts it lists`, `to count what Kamal runs, pass --procfile ${KAMAL_CONFIG}`)
     if (cf) notRead([cf], `${PROCFILE_WINS}; it is a Cloud Foundry manifest, whose command and instances cf push uses over the Procfile's web line`, `to count what cf push runs, pass --procfile ${cf} (the Procfile's lines are read for processes it gives no command)`)
     // Dokku builds a root Dockerfile unless a buildpack builder is selected, and runs the Procfile in its image.
     const dokku = options.root === undefined && platform.dokku ? dokkuBuildsDockerfile(files, dokkuSignOf(platform)) : undefined
@@ -724,6 +739,13 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   if (cf) {
     const app = take(await platformManifestApp(files, cf, folder, undefined, chosen))
     if (files.exists('app.json')) notRead(['app.json'], `the app runs on ${app.platform} (${cf}): app.json's env and formation are Heroku's`, `if the app runs on Heroku, add the Procfile it runs (then app.json is read and ${cf} is not)`)
+    return app
+  }
+
+  if (kamal) {
+    const app = take(await platformManifestApp(files, KAMAL_CONFIG, folder, undefined, chosen))
+    extra.push({code: 'missing-config', file: KAMAL_CONFIG, fix: 'if the app runs on Heroku instead, add its Procfile (then config/deploy.yml is not read)', message: `no Procfile: ${KAMAL_CONFIG} is read, Kamal's deploy config (edited from the generator's template, so taken as how the app deploys)`, severity: 'info'})
+    if (files.exists('app.json')) notRead(['app.json'], `the app runs on Kamal (${KAMAL_CONFIG}): app.json's env and formation are Heroku's`, `if the app runs on Heroku, add the Procfile it runs (then app.json is read and ${KAMAL_CONFIG} is not)`)
     return app
   }
 

@@ -308,6 +308,11 @@ async function analyzeOne(request: AppRequest, reads: ReadCache, memo: AnalysisM
     for (const p of app.processes) if (p.role === 'long-running' && !p.deployOverlap?.value) p.deployOverlap = overlap
   }
 
+  // Kamal boots each role's new container on each host before it stops the old one, for every role (its web role waits for the
+  // new one's health check first): both run then.
+  const kamal = preboot?.source.kind === 'flag' && !preboot.value ? undefined : sourced(true, fromDefault("Kamal starts each role's new container on each host, then stops the old one (Kamal::Cli::App::Boot#run: start_new_version, then stop_old_version; a role behind kamal-proxy switches once the new one is healthy), so both run then", 'https://github.com/basecamp/kamal/blob/main/lib/kamal/cli/app/boot.rb'))
+  if (kamal) for (const p of app.processes) if (p.role === 'long-running' && p.platform?.name === 'Kamal' && !p.deployOverlap?.value) p.deployOverlap = kamal
+
   if (platform?.chosen && isAssumption(platform.chosen) && platform.signs.dokku && platform.signs.heroku) {
     // Dokku's app.json tasks run only if the app deploys there: their containers are as assumed as the choice.
     for (const p of app.processes) if (p.role === 'release' && fromAppJson(p.origin?.file)) p.dynos = {...p.dynos, via: [...(p.dynos.via ?? []), platform.chosen.source]}

@@ -286,7 +286,7 @@ export function describeMoment(m: DeployMoment, rows: readonly MomentRow[] = [])
   const dokku = dokkuOverlap(m, rows)
   const dokkuTask = dokkuPostdeploy(m, rows)
   const what = dokku
-    ? "Dokku's old and new containers overlapping"
+    ? `${rows.some((r) => m.processTypes.includes(r.name) && r.model.platform?.name === 'Kamal') ? 'Kamal' : 'Dokku'}'s old and new containers overlapping`
     : m.kind === 'preboot'
       ? 'the preboot overlap'
       : m.kind === 'release' && m.processTypes[0] === 'predeploy'
@@ -322,8 +322,8 @@ function overlapping(m: DeployMoment, rows: readonly MomentRow[]): string[] {
   return shown.length > 0 ? shown : m.processTypes
 }
 
-/** A deploy overlap that is Dokku's (its zero-downtime deploy keeps the old containers DOKKU_WAIT_TO_RETIRE longer). */
-const isDokkuOverlap = (s: Source | undefined): boolean => s?.kind === 'default' && s.ref === DOKKU_ZERO_DOWNTIME_REF
+/** A deploy overlap that is Dokku's (its zero-downtime deploy keeps the old containers DOKKU_WAIT_TO_RETIRE longer) or Kamal's (app/plan.ts): old and new containers, not Heroku's preboot. */
+const isDokkuOverlap = (s: Source | undefined): boolean => s?.kind === 'default' && (s.ref === DOKKU_ZERO_DOWNTIME_REF || s.ref.startsWith('https://github.com/basecamp/kamal/'))
 
 /** What a changed budget is judged on: `--suggest` needs only these. */
 export type BudgetSummary = Pick<Budget, 'deployPeak' | 'limit' | 'status' | 'total' | 'utilization'>

@@ -43,6 +43,8 @@ export function setForType(origin: CommandOrigin | undefined, type: string, assi
   if (isDockerfile(file)) return `\`ENV ${assignment}\` in ${file} (every process type run from that image gets it)`
   // render.yaml: a service's own envVars; fly.toml: [env] is every group's, and Fly runs a [processes] command without a shell.
   if (/(^|\/)render\.yaml$/.test(file)) return `\`- key: ${assignment.split('=')[0]}\` with \`value: "${assignment.split('=').slice(1).join('=')}"\` in ${type}'s envVars in ${file}`
+  // Kamal: a role's env (`servers: ROLE: env: clear:`), merged over the top-level env.
+  if (/(^|\/)config\/deploy(\.[\w-]+)?\.ya?ml$/.test(file)) return `\`${assignment.split('=')[0]}: ${assignment.split('=').slice(1).join('=')}\` under env: clear: of the ${type} role (servers: ${type}:) in ${file}`
   if (/(^|\/)fly\.toml$/.test(file)) return `\`${type} = "env ${assignment} ${command}"\` under [processes] in ${file} (Fly runs the command without a shell)`
   return `${line} in ${commandFile(origin)}`
 }

@@ -17,6 +17,7 @@ import type {ContainerApp, ContainerEntry, ContainerError} from './container.js'
 import {layer} from '../model/env.js'
 import {assumed, assumedOfType, fromDefault, fromDefaultOfType, fromFile, sourced, type Sourced} from '../model/source.js'
 import {fromImage, inRepo, readImage, type StageChoice} from './container.js'
+import {withEntrypoint} from './dockerfile.js'
 import {parseProcfile} from './procfile.js'
 import {parseGemfileLock} from '../languages/ruby/gemfile-lock.js'
 import {compareVersions} from '../util/version.js'
@@ -71,7 +72,11 @@ const NO_BUILDPACK = 'no Heroku buildpack runs, so none of its env (WEB_CONCURRE
 export async function platformManifestApp(files: FileReader, path: string, folder?: string, only?: readonly string[], chosen?: StageChoice): Promise<ContainerError | ManifestApp> {
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
-  const app = (RAILWAY_CONFIGS as readonly string[]).includes(posix.basename(path))
+  // A Kamal config (config/deploy.yml, or a destination's deploy.NAME.yml over it): its module is loaded only then.
+  const kamal = /\.ya?ml$/i.test(path) && (/^servers[ \t]*:/m.test(file.text) || /(?:^|\/)deploy\.[\w-]+\.ya?ml$/.test(path)) ? await import('./kamal-app.js') : undefined
+  const app = kamal?.isKamalConfig(files, file.path, file.text)
+    ? kamal.kamalApp(files, file.path, file.text, {fromImage, inRepo, noBuildpack: NO_BUILDPACK, readImage, withEntrypoint}, chosen)
+    : (RAILWAY_CONFIGS as readonly string[]).includes(posix.basename(path))
     ? await railwayApp(files, file.path, file.text, chosen)
     : posix.basename(path).endsWith('.toml')
       ? await flyApp(files, file.path, file.text, chosen)
