@@ -116,7 +116,6 @@ export const CF_MANIFESTS = ['manifest.yml', 'manifest.yaml'] as const
 /** The app's Cloud Foundry manifest, when one of CF_MANIFESTS is there and lists applications. */
 export const cfManifestOf = (files: FileReader): string | undefined => CF_MANIFESTS.find((n) => looksLikeCfManifest(files.read(n)?.text ?? ''))
 
-const CF_INSTANCE = {name: CF_PLATFORM, unit: 'instance'}
 
 /** `512M`, `1G`, `1024MB`: megabytes. */
 function cfMegabytes(text: string): number | undefined {
@@ -159,7 +158,7 @@ function cfApp(files: FileReader, path: string, text: string): ContainerError | 
         ...(memoryMb && p.memory ? {memoryMb: sourced(memoryMb, fromFile(path, p.memory.line))} : {}),
         name: p.memory?.value ?? 'instance',
         nproc: sourced(8, assumedOfType(`a Cloud Foundry instance sees the CPUs of the Diego cell it runs on, which ${path} does not say; 8 assumed (or --scale ${name}=N:SIZE)`)),
-        platform: CF_INSTANCE,
+        platform: {name: CF_PLATFORM, unit: 'instance'},
       }
       const base = {cwd, machine, name, ...(vars.length > 0 ? {vars} : {})}
       if (app.docker) entries.push({...base, command: app.docker, file: path, line: app.line, unknownWhy: `${app.name} runs the Docker image ${app.docker}, which is not in the repository`})
@@ -169,7 +168,7 @@ function cfApp(files: FileReader, path: string, text: string): ContainerError | 
         const rails = p.type === 'web' ? cfRubyRailsWeb(files, cwd, app.buildpacks) : undefined
         if (rails) {
           entries.push({...base, command: CF_RUBY_RAILS_WEB, file: path, line: p.line})
-          diagnostics.push({code: 'missing-config', file: path, line: p.line, message: `${name} has no command in ${path} and no web line in a Procfile: it runs the final buildpack's default web process, the Cloud Foundry Ruby buildpack's for Rails ${rails}, \`${CF_RUBY_RAILS_WEB}\` (${CF_RUBY_RAILS_REF})`, severity: 'info'})
+          diagnostics.push({code: 'missing-config', file: path, line: p.line, message: `${name} has no command in ${path} and no web line in a Procfile: it runs the final buildpack's default web process, the Cloud Foundry Ruby buildpack's for Rails ${rails}, \`${CF_RUBY_RAILS_WEB}\` (https://github.com/cloudfoundry/ruby-buildpack/blob/master/lib/language_pack/rails4.rb)`, severity: 'info'})
         } else {
           const final = app.buildpacks.at(-1)
           entries.push({...base, command: final ?? 'buildpack', file: path, line: p.line, unknownWhy: `${name} has no command in ${path} and no ${p.type} line in a Procfile: it runs the ${app.buildpacks.length > 1 ? 'final ' : ''}buildpack's own start command${final ? ` (${final})` : ''}, which conncalc does not know`})
@@ -197,7 +196,6 @@ function cfApp(files: FileReader, path: string, text: string): ContainerError | 
  * none listed, CF detects the Ruby buildpack from the Gemfile.
  */
 const CF_RUBY_RAILS_WEB = 'bin/rails server -b 0.0.0.0 -p $PORT -e $RAILS_ENV'
-const CF_RUBY_RAILS_REF = 'https://github.com/cloudfoundry/ruby-buildpack/blob/master/lib/language_pack/rails4.rb'
 
 /** The Rails version when the final buildpack is CF's Ruby buildpack and the app is Rails 4+; undefined otherwise. */
 function cfRubyRailsWeb(files: FileReader, cwd: string, buildpacks: readonly string[]): string | undefined {
@@ -403,9 +401,9 @@ function renderCommand(files: FileReader, s: RenderService, path: string, diagno
  * Dockerfile heroku-import writes). So the type runs the Procfile's line with the buildpacks' env, as a dyno would:
  * WEB_CONCURRENCY for the instance's memory and CPUs, RAILS_ENV, NODE_ENV. Undefined for any other command.
  */
-const HEROKU_IMPORT = /^(?:\/render\/(?:setup-env|start)\s+)?\/render\/process\/([\w.-]+)$/
 function herokuImported(files: FileReader, image: ReturnType<typeof readImage>, given: {file: string; line: number; text: string}, service: string, diagnostics: Diagnostic[]): Omit<ContainerEntry, 'name'> | undefined {
-  const m = HEROKU_IMPORT.exec(given.text.trim().replaceAll(/\s+/g, ' '))
+  // Folded into the function: every top-level name of a module every run loads is a slot in dist/cli.cjs's scope (issue 19).
+  const m = /^(?:\/render\/(?:setup-env|start)\s+)?\/render\/process\/([\w.-]+)$/.exec(given.text.trim().replaceAll(/\s+/g, ' '))
   if (!m) return undefined
   const type = m[1]
   const procfile = posix.join(image.context, 'Procfile')
