@@ -175,6 +175,8 @@ export const errnoWords = (code: string): string => ERRNO_WORDS[code] ?? code
  * One cache per run — files may change between runs.
  */
 export interface ReadCache {
+  /** Paths a stat could not look at because a folder on the way may not be entered (EACCES): is there a file is not known. */
+  denied: Set<string>
   isFile(abs: string): boolean
   /** Folder listings of one app root (`abs`), shared by the readers of apps with that root. */
   listings(absRoot: string): Map<string, string[]>
@@ -198,14 +200,17 @@ export function newReadCache(): ReadCache {
   // What realpath's stat found: the Stats of a path that is there, undefined for one that is not
   // (ENOENT), for read to use instead of a second stat of its own.
   const stats = new Map<string, Stats | undefined>()
+  const denied = new Set<string>()
   return {
+    denied,
     isFile(abs) {
       let is = files.get(abs)
       if (is === undefined) {
         try {
           is = statSync(abs).isFile()
-        } catch {
+        } catch (error) {
           is = false
+          if ((error as NodeJS.ErrnoException).code === 'EACCES') denied.add(abs)
         }
 
         files.set(abs, is)
@@ -239,8 +244,9 @@ export function newReadCache(): ReadCache {
       try {
         stat = statSync(abs, {throwIfNoEntry: false})
         stats.set(abs, stat)
-      } catch {
+      } catch (error) {
         stat = undefined
+        if ((error as NodeJS.ErrnoException).code === 'EACCES') denied.add(abs)
       }
 
       if (!files.has(abs)) files.set(abs, stat?.isFile() ?? false)
@@ -331,12 +337,30 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
     return result
   }
 
+  // Folders that may not be entered (EACCES), said once each: what conncalc looks for in them counts as missing.
+  const shut = new Set<string>()
+  const deniedFolder = (under: string, looked: string): void => {
+    // The folder that may not be entered: the deepest one on the way that a stat can still see.
+    let folder = under
+    while (folder.includes('/') && !isDirectory(resolve(absRoot, folder))) folder = folder.slice(0, folder.lastIndexOf('/'))
+    if (shut.has(folder)) return
+    shut.add(folder)
+    problems.push({
+      code: 'unparsable-config',
+      file: folder,
+      message: `the folder ${folder} cannot be read (${errnoWords('EACCES')}): the files conncalc looks for in it${looked ? ` (${looked})` : ''} count as missing, and what they may set as not set`,
+      severity: 'warning',
+    })
+  }
+
   const files = new Map<string, boolean>()
   const isFile = (path: string): boolean => {
     let is = files.get(path)
     if (is === undefined) {
-      const abs = locate(path.replaceAll('\\', '/'))
+      const key = path.replaceAll('\\', '/')
+      const abs = locate(key)
       files.set(path, (is = abs !== undefined && shared.isFile(abs)))
+      if (!is && abs !== undefined && shared.denied.has(abs)) deniedFolder(key.includes('/') ? key.slice(0, key.lastIndexOf('/')) : '.', key)
     }
 
     return is
@@ -353,7 +377,8 @@ export function createFileReader(root: string, shared: ReadCache = newReadCache(
         .map((e) => e.name)
         .sort()
         .slice(0, MAX_LISTED)
-    } catch {
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EACCES') deniedFolder(key === '' ? '.' : key, '')
       return []
     }
   }

@@ -283,6 +283,27 @@ describe('no read permission', () => {
     expect(r.stdout).toBe('')
   })
 
+  it('a folder that may not be entered: said once, naming it and the file looked for, not only "not in the app"', () => {
+    const dir = app({'Procfile': 'web: gunicorn proj.wsgi --workers 3\n', 'proj/__init__.py': '', 'proj/wsgi.py': 'application = None\n', 'requirements.txt': 'gunicorn\n'})
+    chmodSync(dir, 0o755)
+    for (const f of ['Procfile', 'requirements.txt']) chmodSync(join(dir, f), 0o644)
+    chmodSync(join(dir, 'proj'), 0o000)
+    const r = run(dir, ['plan', '--limit', '100', '--json'])
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout) as {diagnostics: {code: string; file?: string; message: string}[]; total: number}
+    // gunicorn --workers 3: 3 sync workers, one connection each, whatever proj holds.
+    expect(json.total).toBe(3)
+    const shut = json.diagnostics.filter((d) => d.message.includes('cannot be read (permission denied'))
+    expect(shut).toEqual([
+      {
+        code: 'unparsable-config',
+        file: 'proj',
+        message: 'the folder proj cannot be read (permission denied (EACCES)): the files conncalc looks for in it (proj/wsgi.py) count as missing, and what they may set as not set',
+        severity: 'warning',
+      },
+    ])
+  })
+
   it('conncalc.yml: exit 2, one line', () => {
     const r = run(locked({...RAILS, 'conncalc.yml': 'plan: standard-0\n'}, 'conncalc.yml'), ['plan'])
     expect(r.code).toBe(2)
