@@ -286,15 +286,15 @@ const oclifPlugin = patchLines('oclif-plugin', /[\\/]@oclif[\\/]core[\\/]lib[\\/
 ])
 
 /**
- * Prism's loadPrism() instantiates its WebAssembly with Node's WASI functions as the imports. Those
- * are C++ functions V8 can call the fast way, and for each of the 45 it compiles a call wrapper
- * with TurboFan as the module is instantiated: ≈ 22 M of the instructions of a `conncalc plan` on
- * a Rails app, for functions Prism calls once (random_get) or never. Passed as plain JavaScript
- * functions that call them, they share the few wrappers V8 compiles per signature. The build
- * fails if Prism's source no longer has that line, rather than silently keep the cost.
+ * Prism's loadPrism() instantiates its WebAssembly with Node's WASI (node:wasi) for its imports, of
+ * which it calls one, once: the bundle gives it conncalc's (src/languages/ruby/prism-wasi.ts, which
+ * says why and what it answers) instead. Before, Node's WASI functions were each wrapped in a plain
+ * JavaScript function: V8 compiles a TurboFan call wrapper per imported C++ function as it
+ * instantiates (≈ 22 M instructions for 45), but one per signature for JavaScript ones; conncalc's
+ * are JavaScript. The build fails if Prism's source no longer has that line.
  */
-const PRISM_IMPORTS = 'WebAssembly.instantiate(wasm, wasi.getImportObject())'
-const PRISM_WRAPPED_IMPORTS = 'Object.fromEntries(Object.entries(wasi.getImportObject()).map(([module, functions]) => [module, Object.fromEntries(Object.entries(functions).map(([name, f]) => [name, (...args) => f(...args)]))]))'
+const PRISM_WASI = 'import { WASI } from "wasi";'
+const PRISM_OWN_WASI = `import { WASI } from ${JSON.stringify(fileURLToPath(new URL('src/languages/ruby/prism-wasi.ts', import.meta.url)))};`
 /**
  * Prism reads its WebAssembly with node:fs/promises' readFile, and oclif reads the user's theme
  * file (~/.config/conncalc/theme.json, usually absent) the same way, twice: those three reads
@@ -312,7 +312,7 @@ const PRISM_READ = 'import { readFile } from "node:fs/promises";'
 const PRISM_LOAD = 'export async function loadPrism() {'
 const PRISM_COMPILE = 'const wasm = await WebAssembly.compile(await readFile('
 const prismLoader = patchLines('prism-loader', /[\\/]@ruby[\\/]prism[\\/]src[\\/]index\.js$/, [
-  [PRISM_IMPORTS, `WebAssembly.instantiate(wasm, ${PRISM_WRAPPED_IMPORTS})`, 'instantiates with'],
+  [PRISM_WASI, PRISM_OWN_WASI, 'imports'],
   [PRISM_READ, 'import { readFileSync as readFile } from "node:fs";', 'reads its WebAssembly with'],
   [PRISM_LOAD, 'export async function loadPrism(compile = WebAssembly.compile) {', 'is declared as'],
   [PRISM_COMPILE, 'const wasm = await compile(await readFile(', 'compiles its WebAssembly with'],

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {WASI} from 'node:wasi'
 import {describe, expect, it} from 'vitest'
 
+import {WASI as ConncalcWASI} from '../../src/languages/ruby/prism-wasi.js'
 import {ROOT} from '../helpers/cli.js'
 
 /**
@@ -31,8 +32,9 @@ const wasm = (globalThis as unknown as {WebAssembly: {
   Module: {exports(module: object): {name: string}[]; new (bytes: Uint8Array): object}
 }}).WebAssembly
 
-async function load(file: string): Promise<Prism> {
-  const wasi = new WASI({version: 'preview1'})
+/** `Wasi`: Node's (what Prism's own index uses), or conncalc's (what the bundle gives Prism instead, esbuild.config.js prism-loader). */
+async function load(file: string, Wasi: typeof WASI | typeof ConncalcWASI = WASI): Promise<Prism> {
+  const wasi = new Wasi({version: 'preview1'})
   const instance = await wasm.instantiate(await wasm.compile(readFileSync(file)), wasi.getImportObject())
   wasi.initialize(instance)
   return instance.exports as Prism
@@ -66,7 +68,8 @@ describe("the build's Prism WebAssembly", () => {
 
   it("parses every Ruby file of the fixtures, and broken Ruby, exactly as Prism's own module does", async () => {
     const own = await load(createRequire(import.meta.url).resolve('@ruby/prism/src/prism.wasm'))
-    const shipped = await load(join(ROOT, 'dist', 'prism.wasm'))
+    // The bundle's: the build's module, with conncalc's WASI.
+    const shipped = await load(join(ROOT, 'dist', 'prism.wasm'), ConncalcWASI)
     const fixtures = join(ROOT, 'test', 'fixtures')
     const files = readdirSync(fixtures, {recursive: true, encoding: 'utf8'}).filter((f) => /\.(rb|ru)$|Gemfile$/.test(f))
     expect(files.length).toBeGreaterThan(100)
@@ -77,5 +80,34 @@ describe("the build's Prism WebAssembly", () => {
       Buffer.from('# encoding: ascii-8bit\nputs "\\xff" ; BEGIN { } ; END { } ; a &&= b ||= c ; ->(x) { x } ; defined?(@x)'),
     ]
     for (const text of texts) expect(serialize(shipped, text).equals(serialize(own, text))).toBe(true)
+  })
+})
+
+describe("conncalc's WASI for Prism (src/languages/ruby/prism-wasi.ts)", () => {
+  const memory = {buffer: new ArrayBuffer(64)}
+  const wasi = new ConncalcWASI()
+  const imports = wasi.getImportObject().wasi_snapshot_preview1
+  wasi.initialize({exports: {memory}})
+
+  it('random_get fills the bytes asked for, in the instance\'s memory, and answers 0 (success)', () => {
+    const bytes = new Uint8Array(memory.buffer)
+    bytes.fill(0)
+    // 16 bytes at 8: all zero after it only if each of 16 random bytes came out 0 (1 in 2^128).
+    expect(imports.random_get!(8, 16)).toBe(0)
+    expect(bytes.subarray(8, 24).some((b) => b !== 0)).toBe(true)
+    expect([...bytes.subarray(0, 8), ...bytes.subarray(24)].every((b) => b === 0)).toBe(true)
+  })
+
+  it('every other WASI function answers ENOSYS (52), whatever its name; proc_exit throws', () => {
+    expect(imports.fd_write!(1, 0, 0, 0)).toBe(52)
+    expect(imports.path_open!(3, 0, 0, 0, 0, 0, 0, 0, 0)).toBe(52)
+    expect(imports.a_function_a_later_prism_imports!()).toBe(52)
+    expect(() => imports.proc_exit!(70)).toThrow("Prism's WebAssembly exited with code 70")
+  })
+
+  it("the bundle gives Prism conncalc's WASI: node:wasi is not in it", () => {
+    const bundle = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')
+    expect(bundle).toContain("Prism's WebAssembly exited with code")
+    expect(bundle).not.toMatch(/require\("(node:)?wasi"\)/)
   })
 })
