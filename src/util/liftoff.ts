@@ -12,18 +12,10 @@
  * bin/code-cache.js writes at exit (its listener runs after this one) is stamped with the flags
  * the next run starts with; bin/code-cache.js writes none if V8's stamp still differs.
  */
-import {v8Flags} from './v8-flags.js'
+import {type FlagUntilExit, setUntilExit} from './v8-flags.js'
 
-let set = false
-
-export function liftoffOnly(): void {
-  if (set) return
-  set = true
-  const v8 = v8Flags()
-  const before = v8.cachedDataVersionTag()
-  v8.setFlagsFromString('--liftoff-only')
-  if (v8.cachedDataVersionTag() === before) return // already set (node --liftoff-only)
-  process.prependOnceListener('exit', () => {
-    for (const flag of ['--no-liftoff-only', '--wasm-tier-up', '--wasm-dynamic-tiering']) v8.setFlagsFromString(flag)
-  })
+/** `also`: other flags the caller needs from the same moment, set in the same call to V8 (v8-flags.ts). */
+export function liftoffOnly(...also: FlagUntilExit[]): void {
+  // Set back at exit: the flag, and on the two it turned off.
+  setUntilExit({set: '--liftoff-only', undo: '--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering'}, ...also)
 }

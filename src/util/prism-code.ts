@@ -26,7 +26,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {v8Flags} from './v8-flags.js'
+import {type FlagUntilExit, setUntilExit} from './v8-flags.js'
 
 /** The hash of dist/prism.wasm, defined by the build (esbuild.config.js); absent when run from source. */
 declare const __CONNCALC_PRISM_WASM__: string | undefined
@@ -77,7 +77,7 @@ function compiledAhead(wire: Uint8Array, env: NodeJS.ProcessEnv): unknown {
   const code = readCode(join(dir, prismCodeName(__CONNCALC_PRISM_WASM__)))
   if (!code) return undefined
   try {
-    allowNatives()
+    setUntilExit(ALLOW_NATIVES)
     // eslint-disable-next-line no-new-func -- V8's %-functions can only be written in code compiled after the flag is set
     const deserialize = new Function('code', 'wire', 'return %DeserializeWasmModule(code, wire)') as (code: ArrayBuffer, wire: Uint8Array) => unknown
     return deserialize(code, wire) ?? undefined
@@ -122,15 +122,5 @@ function readCode(path: string): ArrayBuffer | undefined {
   }
 }
 
-let allowed = false
-
-/** V8's --allow-natives-syntax from now until the process exits. */
-function allowNatives(): void {
-  if (allowed) return
-  allowed = true
-  const v8 = v8Flags()
-  const before = v8.cachedDataVersionTag()
-  v8.setFlagsFromString('--allow-natives-syntax')
-  if (v8.cachedDataVersionTag() === before) return // already set (node --allow-natives-syntax)
-  process.prependOnceListener('exit', () => v8.setFlagsFromString('--no-allow-natives-syntax'))
-}
+/** V8's --allow-natives-syntax, until the process exits (set with --liftoff-only by languages/ruby/prism.ts, in one call to V8). */
+export const ALLOW_NATIVES: FlagUntilExit = {set: '--allow-natives-syntax', undo: '--no-allow-natives-syntax'}

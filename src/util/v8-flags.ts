@@ -35,3 +35,33 @@ function nodeBinding(): undefined | V8Flags {
     process.emitWarning = emit
   }
 }
+
+/** A V8 flag set while conncalc runs, and the flags that set V8 back as it was at start. */
+export interface FlagUntilExit {
+  set: string
+  undo: string
+}
+
+/** The flags setUntilExit set, each with what undoes it ('' for one that was on already). */
+const untilExit = new Map<string, string>()
+
+/**
+ * Set `flags` from now until the process exits, in one call to V8: each call runs V8's flag
+ * implications over all its flags (≈ 0.2 M instructions), and a first run of a Rails app set two
+ * flags (util/liftoff.ts, util/prism-code.ts) and undid them in four calls. As the process exits,
+ * every flag set here is undone, in one call, before bin/code-cache.js's listener writes a code
+ * cache, which V8 stamps with the flags in force: stamped with the flags the next run starts
+ * with. A flag already set here is skipped; if V8's stamp does not change, the flags were on
+ * already (given to node on its command line) and are left on.
+ */
+export function setUntilExit(...flags: FlagUntilExit[]): void {
+  const fresh = flags.filter((f) => !untilExit.has(f.set))
+  if (fresh.length === 0) return
+  const v8 = v8Flags()
+  const before = v8.cachedDataVersionTag()
+  v8.setFlagsFromString(fresh.map((f) => f.set).join(' '))
+  const changed = v8.cachedDataVersionTag() !== before
+  const listening = [...untilExit.values()].some(Boolean)
+  for (const f of fresh) untilExit.set(f.set, changed ? f.undo : '')
+  if (changed && !listening) process.prependOnceListener('exit', () => v8.setFlagsFromString([...untilExit.values()].filter(Boolean).join(' ')))
+}

@@ -10,7 +10,7 @@ import type {ParseStore} from '../../util/parse-store.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {liftoffOnly} from '../../util/liftoff.js'
 import {lineIndex} from '../../util/lines.js'
-import {compilePrism} from '../../util/prism-code.js'
+import {ALLOW_NATIVES, compilePrism} from '../../util/prism-code.js'
 
 /** Prism's node classes (its nodes.js): what the evaluator's `instanceof` checks need. */
 export type Prism = typeof PrismNodes
@@ -63,7 +63,7 @@ function loadModule(): Promise<{deserialize: Deserialize; prism: Prism}> {
 function loadParser(): Promise<ParseFn> {
   // The flag after the import: node:wasi, which Prism's index loads, still comes from Node's code cache.
   loading ??= import('@ruby/prism').then((prism) => {
-    liftoffOnly()
+    liftoffOnly(ALLOW_NATIVES)
     // The build's loader takes the compile function (esbuild.config.js, prism-loader): V8's code
     // compiled ahead by the build when it takes it (util/prism-code.ts). Prism's own ignores it.
     return (prism.loadPrism as (compile: typeof compilePrism) => ReturnType<typeof prism.loadPrism>)(compilePrism)
