@@ -11,8 +11,10 @@
  * An app that moved to Redis for its cache or Action Cable, or to Sidekiq for its jobs, and kept the entries
  * (hackclub/stardance: `config.cache_store = :redis_cache_store`, cable.yml `adapter: redis`) never checks those
  * pools out: they are left out of the count, the ceiling keeps them (a class conncalc cannot see, in a gem, could
- * still connect). An entry an app class connects to (model-pools.ts), or any setting conncalc cannot read, keeps
- * the entry counted. Only entries counted on the plan's server are judged (another server's stay listed), and a
+ * still connect). Judged per engine: one in use keeps every entry that may be its (the setting that names its
+ * database may sit where conncalc does not read, SOLID_CACHE_CONFIG, `config.solid_cache.connects_to`); only an engine
+ * that does not run here leaves its entry idle. An entry an app class connects to (model-pools.ts), or any setting
+ * conncalc cannot read, keeps the entry counted. Only entries counted on the plan's server are judged (another server's stay listed), and a
  * conventionally named one only when its engine's gem is in the bundle.
  *
  * Loaded with import() only for a multi-database section with such an entry: most Rails runs never load it.
@@ -58,36 +60,49 @@ export async function idleSolidDatabases(ctx: AnalyzerContext, server: string, y
   // `config.solid_queue.connects_to` that cannot be read: Solid Queue may use any entry.
   if (queueTo && !queueTo.name) return yml
 
-  const uses = async (name: string): Promise<Use> => {
-    if (queueTo?.name === name) {
-      if (server === 'solid_queue' || /\bplugin\s*\(?\s*:solid_queue\b/.test(ctx.files.read('config/puma.rb')?.text ?? '')) return {used: true, why: 'Solid Queue runs in this process'}
-      const adapter = (await railsSettings(ctx, 'active_job', [])).settings.get('queue_adapter')
-      const adapterName = settingName(adapter)
-      if (adapterName === 'solid_queue' || adapterName === null) return {used: true, why: 'Active Job enqueues through Solid Queue'}
-      return {at: adapter ? fromFile(adapter.file, adapter.line) : undefined, used: false, why: `\`config.solid_queue.connects_to\` names it (${queueTo.file}:${queueTo.line}), but Active Job's adapter is ${adapterName === undefined ? 'not set (Rails\' default :async runs jobs in the process)' : `:${adapterName}`} and this process does not run Solid Queue`}
+  // Whether each engine runs here, decided once: an engine in use keeps every entry that may be its (its setting may sit
+  // where conncalc does not read, SOLID_CACHE_CONFIG or config.solid_cache.connects_to); one not in use leaves its entry idle.
+  const engines = new Map<string, Promise<Use>>()
+  const engine = (kind: 'cable' | 'cache' | 'queue'): Promise<Use> => {
+    let known = engines.get(kind)
+    if (!known) {
+      known = kind === 'queue' ? queueUse() : kind === 'cache' ? cacheUse() : cableUse()
+      engines.set(kind, known)
     }
 
-    if (cacheNamed?.databases.includes(name)) {
-      const store = await railsTopSetting(ctx, 'cache_store')
-      // `config.cache_store = :redis_cache_store, {url: …, error_handler: ->(…) {…}}` is one array whose options may not be
-      // readable: its first element, the store's name, is the symbol that starts the value on the setting's line.
-      const lead = store && store.value.kind === 'unknown' && !store.conditional ? /\bcache_store\s*=\s*\[?\s*:([a-z_]+)\s*(?:,|$)/.exec(ctx.files.read(store.file)?.text.split('\n')[store.line - 1] ?? '')?.[1] : undefined
-      const named = lead ?? settingName(store)
-      if (named === 'solid_cache_store' || named === null) return {used: true, why: 'the cache store is Solid Cache'}
-      return {at: store ? fromFile(store.file, store.line) : undefined, used: false, why: `${cacheNamed.written} names it, but the cache store is ${named === undefined ? 'not set (Rails\' default file store)' : `:${named}`}`}
-    }
-
-    if (cableNamed?.databases.includes(name)) {
-      const cable = await configFor(ctx, 'config/cable.yml')
-      const adapter = cable?.section.adapter
-      if (adapter === 'solid_cable' || typeof adapter !== 'string') return {used: true, why: 'Action Cable uses Solid Cable'}
-      return {at: fromFile('config/cable.yml', cable?.lineOf('adapter') ?? 1), used: false, why: `${cableNamed.written} names it, but the ${ctx.appEnv} adapter is ${adapter}`}
-    }
-
-    // An entry named as Rails 8 names them, that no engine setting and no app class names: nothing connects to it.
-    const own = name === 'cache' ? 'Solid Cache (config/cache.yml)' : name === 'queue' ? 'Solid Queue (config.solid_queue.connects_to)' : 'Solid Cable (config/cable.yml connects_to)'
-    return {used: false, why: `neither ${own} nor an app class (connects_to, establish_connection in app/models, config/) names it`}
+    return known
   }
+
+  const queueUse = async (): Promise<Use> => {
+    if (server === 'solid_queue' || /\bplugin\s*\(?\s*:solid_queue\b/.test(ctx.files.read('config/puma.rb')?.text ?? '')) return {used: true, why: 'Solid Queue runs in this process'}
+    const adapter = (await railsSettings(ctx, 'active_job', [])).settings.get('queue_adapter')
+    const adapterName = settingName(adapter)
+    if (adapterName === 'solid_queue' || adapterName === null || adapterName === undefined) return {used: true, why: 'Active Job enqueues through Solid Queue'}
+    const named = queueTo?.name ? `\`config.solid_queue.connects_to\` names it (${queueTo.file}:${queueTo.line}), but ` : ''
+    return {at: adapter ? fromFile(adapter.file, adapter.line) : undefined, used: false, why: `${named}Active Job's adapter is :${adapterName} and this process does not run Solid Queue`}
+  }
+
+  const cacheUse = async (): Promise<Use> => {
+    const store = await railsTopSetting(ctx, 'cache_store')
+    // `config.cache_store = :redis_cache_store, {url: …, error_handler: ->(…) {…}}` is one array whose options may not be
+    // readable: its first element, the store's name, is the symbol that starts the value on the setting's line.
+    const lead = store && store.value.kind === 'unknown' && !store.conditional ? /\bcache_store\s*=\s*\[?\s*:([a-z_]+)\s*(?:,|$)/.exec(ctx.files.read(store.file)?.text.split('\n')[store.line - 1] ?? '')?.[1] : undefined
+    const named = lead ?? settingName(store)
+    if (named === 'solid_cache_store' || named === null || named === undefined) return {used: true, why: 'the cache store is Solid Cache'}
+    const names = cacheNamed ? `${cacheNamed.written} names it, but ` : ''
+    return {at: store ? fromFile(store.file, store.line) : undefined, used: false, why: `${names}the cache store is :${named}`}
+  }
+
+  const cableUse = async (): Promise<Use> => {
+    const cable = await configFor(ctx, 'config/cable.yml')
+    const adapter = cable?.section.adapter
+    if (adapter === 'solid_cable' || typeof adapter !== 'string') return {used: true, why: 'Action Cable uses Solid Cable'}
+    const names = cableNamed ? `${cableNamed.written} names it, but ` : ''
+    return {at: fromFile('config/cable.yml', cable?.lineOf('adapter') ?? 1), used: false, why: `${names}config/cable.yml's ${ctx.appEnv} adapter is ${adapter}`}
+  }
+
+  const uses = (name: string): Promise<Use> =>
+    engine(queueTo?.name === name ? 'queue' : cacheNamed?.databases.includes(name) ? 'cache' : cableNamed?.databases.includes(name) ? 'cable' : (name as 'cable' | 'cache' | 'queue'))
 
   const idle: Array<{entry: PoolEntry; use: Use}> = []
   for (const entry of candidates) {
