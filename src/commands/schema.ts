@@ -9,11 +9,13 @@ Editors use it for completion and checks, e.g. with this first line in conncalc.
 
 # yaml-language-server: $schema=./node_modules/conncalc/plans/conncalc.schema.json`
 
-  static override enableJsonFlag = false
   static override examples = ['<%= config.bin %> <%= command.id %> > conncalc.schema.json']
 
-  async run(): Promise<void> {
+  // --json prints the same schema (it is JSON already): a script that passes --json to every command gets JSON, not an unknown flag.
+  async run(): Promise<object> {
     await this.parse(Schema)
-    this.print(jsonText(await configJsonSchema()))
+    const schema = await configJsonSchema()
+    this.print(jsonText(schema))
+    return schema
   }
 }

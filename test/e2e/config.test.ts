@@ -167,6 +167,15 @@ describe('conncalc schema', () => {
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['apps', 'assumptions', 'env', 'envFiles', 'plan', 'preboot', 'reserve', 'scale', 'warnAt']))
   })
 
+  it('--json prints the same schema; with a stray argument, the error as JSON', () => {
+    const r = runCli(['schema', '--json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(runCli(['schema']).stdout))
+    const wrong = runCli(['schema', '--json', 'x'])
+    expect(wrong.code).toBe(2)
+    expect(JSON.parse(wrong.stdout)).toMatchObject({error: {exitCode: 2}})
+  })
+
   it('the committed plans/conncalc.schema.json is what the zod schema gives (run `conncalc schema > plans/conncalc.schema.json` after changing it)', async () => {
     const committed = JSON.parse(readFileSync(join(ROOT, 'plans', 'conncalc.schema.json'), 'utf8')) as unknown
     expect(committed).toEqual(await configJsonSchema())
