@@ -403,7 +403,7 @@ class GoFile {
     // No value and no default: the field stays Go's zero value, which the app's own code then decides on.
     // Every key it looks up (envconfig: PREFIX_KEY, then the tag alone): a URL field tagged DATABASE_URL reads the platform's URL.
     const missing = keys.filter((k) => k !== '')
-    return {file: this.path, kind: 'known', line: line(n), missingEnv: (missing.length > 0 ? missing : [tagged.name]).map((name) => ({line: tagged.line, name})), value: null, via: []}
+    return {file: this.path, kind: 'known', line: line(n), missingEnv: (missing.length > 0 ? missing : [tagged.name]).map((name) => ({file: this.path, line: tagged.line, name})), value: null, via: []}
   }
 
   /** The files read of an in-module package by its import path, or of this file's own package when the path is undefined. */
@@ -555,7 +555,7 @@ class GoFile {
       if (name?.kind !== 'known' || typeof name.value !== 'string') return this.unknown(n, 'an os.Getenv without a literal name')
       const e = this.input.env.get(name.value)
       if (e) return this.known(n, e.value, [e.source])
-      return {file: this.path, kind: 'known', line: line(n), missingEnv: [{line: line(n), name: name.value}], value: null, via: []}
+      return {file: this.path, kind: 'known', line: line(n), missingEnv: [{file: this.path, line: line(n), name: name.value}], value: null, via: []}
     }
 
     // fmt.Sprint of one string is that string (`fmt.Sprint(os.Getenv("DATABASE_URL"))`).

@@ -1682,7 +1682,7 @@ class JsEvaluator {
     if (e) return {file: this.file, kind: 'known', line, value: e.value, via: deployer ? [e.source, deployer] : [e.source]}
     // Heroku Postgres sets DATABASE_URL on every dyno: a `||` default or an `if` written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
-    return {file: this.file, kind: 'known', line, missingEnv: [{line, name}], value: null, via: deployer ? [deployer] : []}
+    return {file: this.file, kind: 'known', line, missingEnv: [{file: this.file, line, name}], value: null, via: deployer ? [deployer] : []}
   }
 
   expr(node: N): EvalValue {
@@ -1829,8 +1829,16 @@ class JsEvaluator {
           () => (no = this.expr(node.alternate)),
         )
         const out = decidable(c) ? (truthy(c.value) ? yes : no) : undefined
-        // An arm taken because env vars have no value keeps them: `v ? v : undefined` with v unset still says which.
-        if (out?.kind === 'known' && c.missingEnv) return {...out, missingEnv: [...(out.missingEnv ?? []), ...c.missingEnv.filter((m) => !out.missingEnv?.includes(m))]}
+        // The arm taken keeps what decided it: the env vars with no value (`v ? v : undefined` with v unset still says
+        // which) and the sources of the ones set (`isProduction ? 40 : 6`, isProduction from RAILWAY_ENVIRONMENT_NAME).
+        if (out?.kind === 'known' && c.kind === 'known' && (c.missingEnv || c.via.length > 0)) {
+          return {
+            ...out,
+            via: [...out.via, ...c.via.filter((s) => !out.via.includes(s))],
+            ...(c.missingEnv ? {missingEnv: [...(out.missingEnv ?? []), ...c.missingEnv.filter((m) => !out.missingEnv?.includes(m))]} : {}),
+          }
+        }
+
         return out ?? this.unknown(node, 'a condition conncalc cannot decide', c)
       }
 
@@ -2164,7 +2172,7 @@ class JsEvaluator {
           const n = Number(set.value)
           const value = dflt.kind === 'known' && typeof dflt.value === 'number' && set.value.trim() !== '' && !Number.isNaN(n) ? n : set.value
           entries.set(key, {file: this.file, kind: 'known', line: v.line, value, via: [set.source]})
-        } else entries.set(key, name !== undefined && dflt.kind === 'known' ? {...dflt, missingEnv: [...(dflt.missingEnv ?? []), {line: v.line, name}]} : dflt)
+        } else entries.set(key, name !== undefined && dflt.kind === 'known' ? {...dflt, missingEnv: [...(dflt.missingEnv ?? []), {file: v.file, line: v.line, name}]} : dflt)
       }
 
       const out = this.known(node, {entries, kind: 'dict'})
@@ -2550,6 +2558,8 @@ class JsEvaluator {
       key = v.kind === 'known' && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined
     }
 
+    // `options?.readOnly` with options undefined (a parameter no caller passes, an unset variable): undefined, as JS gives.
+    if (node.optional && obj.kind === 'known' && obj.value === null) return this.known(node, null, obj)
     if (isDict(obj) && key !== undefined && ENV_OBJECTS.has(obj.value)) return this.env(node, key)
     if (isDict(obj) && key !== undefined) {
       // `config[process.env.NODE_ENV]`: the section is picked by that variable, and says so.

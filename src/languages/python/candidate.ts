@@ -1,7 +1,7 @@
-import type {EvalValue} from './values.js'
+import type {EvalValue, MissingEnv} from './values.js'
 import type {Candidate} from '../common/setting.js'
 
-import {fromFile, type Source, sourced, type Sourced, unreadAssumption} from '../../model/source.js'
+import {fromDefault, fromFile, type Source, sourced, type Sourced, unreadAssumption} from '../../model/source.js'
 import {asInteger, isCall} from './evaluate.js'
 import {append} from '../../util/arrays.js'
 /**
@@ -18,6 +18,9 @@ export function pyCandidate(v: EvalValue | undefined, what: string, at?: {file: 
   if (v.line !== line || v.file !== file) via.push(fromFile(v.file, v.line))
   if (v.kind === 'known') append(via, v.via)
   const n = asInteger(v)
+  // A fallback the code takes because env vars have no value here (`Number(process.env.PG_MAX || 3)`,
+  // `os.environ.get("WORKERS", 3)`) is the app's own number, but the variable that would change it is named.
+  if (n !== undefined && v.kind === 'known' && v.missingEnv?.length) via.push(unsetFallback(v.missingEnv))
   if (n !== undefined) return {diagnostics: [], value: sourced(n, fromFile(file, line), via)}
   if (v.missingEnv && v.missingEnv.length > 0) {
     return {
@@ -34,6 +37,13 @@ export function pyCandidate(v: EvalValue | undefined, what: string, at?: {file: 
 
   const reason = v.kind === 'unknown' ? v.reason : `the value ${JSON.stringify(typeof v.value === 'object' && v.value !== null ? `<${v.value.kind}>` : v.value)} is not an integer`
   return {diagnostics: [{code: 'unknown-config-value', file: v.file, line: v.line, message: `cannot read ${what}: ${reason}`, severity: 'warning'}]}
+}
+
+/** The env vars a value fell back past (they have no value here), where each is read. */
+function unsetFallback(missing: readonly MissingEnv[]): Source {
+  const names = [...new Set(missing.map((m) => m.name))]
+  const at = [...new Set(missing.flatMap((m) => (m.file ? [`${m.file}:${m.line}`] : [])))].join(', ')
+  return fromDefault(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no value here, so the app's own fallback is used`, at || 'read by the code')
 }
 
 /**

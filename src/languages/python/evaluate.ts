@@ -1946,7 +1946,7 @@ class Evaluator {
     // Heroku Postgres sets DATABASE_URL on every dyno: a default written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.opts.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
     if (dflt) return dflt.kind === 'known' ? {...dflt, line, ...(deployer ? {via: [...dflt.via, deployer]} : {})} : dflt
-    const missingEnv = [{line, name}]
+    const missingEnv = [{file: this.opts.file, line, name}]
     if (required) return {file: this.opts.file, kind: 'unknown', line, missingEnv, reason: `${name} is not set anywhere`}
     return {file: this.opts.file, kind: 'known', line, missingEnv, value: null, via: deployer ? [deployer] : []}
   }

@@ -86,6 +86,8 @@ export interface PyInstance {
 export type PyValue = boolean | null | number | PyCallResult | PyClass | PyDict | PyFunction | PyInstance | PyList | string
 
 export interface MissingEnv {
+  /** The file that reads it (when the evaluator knows: a value may be computed in another module from there). */
+  file?: string
   line: number
   name: string
 }
