@@ -474,7 +474,11 @@ export function inRepo(command: string, image: Image, files: FileReader): string
   // A program named by a path from the WORKDIR (`ENTRYPOINT ["./zero2prod"]` after `COPY --from=builder
   // /app/target/release/zero2prod zero2prod`): its image path, mapped below like an absolute one, when a copy other
   // than the repository's own put something there (a path only the repository's copy holds is already right from cwd).
-  const relative = /^(\s*(?:[A-Za-z_]\w*=\S*\s+)*)((?:\.\.?\/)?[\w.+-]+\/[\w.+/-]*[\w.+-])(?=\s|$)/.exec(line)
+  // Also the script a shell runs (`ENTRYPOINT ["/bin/sh", "./docker-entrypoint.sh"]` after `COPY docker/docker-entrypoint.sh
+  // docker-entrypoint.sh`, shlinkio/shlink): `sh [-eux…] PATH` runs PATH from the WORKDIR just as `./PATH` would.
+  const relative =
+    /^(\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:\/(?:usr\/)?bin\/)?(?:ba|da|a|z)?sh\s+(?:[-+][a-bd-zA-Z]+\s+)*)(?![-+])((?:\.\.?\/)?[\w.+/-]*[\w.+-])(?=\s|$)/.exec(line) ??
+    /^(\s*(?:[A-Za-z_]\w*=\S*\s+)*)((?:\.\.?\/)?[\w.+-]+\/[\w.+/-]*[\w.+-])(?=\s|$)/.exec(line)
   if (relative && !(bare && copy)) {
     const abs = posix.resolve(stage.workdir, relative[2])
     const own = mounts.some((x) => x !== repoMount && !x.whenPresent && (abs === x.to || abs.startsWith(`${x.to}/`)))
