@@ -831,7 +831,7 @@ async function defaultProcfile(files: FileReader, procfilePath: string, extra: D
   const docker = files.exists('Dockerfile') ? `; the Dockerfile runs only when the app is deployed as a container (a heroku.yml on the container stack, or \`heroku container:push web\`)` : ''
   extra.push({
     code: 'missing-config',
-    fix: `add a Procfile (\`web: …\`) if the app should start something else${other ? `; ${other}` : ''}`,
+    fix: `add a Procfile (\`web: …\`) if the app should start something else${other ? `; ${other}` : ''}${dockerfile}`,
     message: `no Procfile: web runs ${found.why}, \`${found.command}\` (${found.ref})${detected.source?.kind === 'assumed' && detected.all[0] !== detected.language ? `; ${detected.source.why}` : ''}${docker}`,
     processType: 'web',
     severity: 'info',

@@ -193,6 +193,8 @@ describe('a Dockerfile and no Procfile or heroku.yml', () => {
     const r = planIn(app({'package.json': packageJson}))
     expect(r.type('web')).toMatchObject({command: 'npm start', connections: 10})
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', message: expect.stringContaining('the Dockerfile runs only when the app is deployed as a container'), severity: 'info'}))
+    // An app deployed as that image elsewhere (Render, Railway, Kamal) is counted by naming it: the fix says how.
+    expect(r.diagnostics.find((d) => d.message.startsWith('no Procfile'))?.fix).toMatch(/if it deploys as a container, count its Dockerfile's CMD as web: pass --procfile \S*Dockerfile$/)
   })
 
   it("with app.json (a buildpack app's manifest) the buildpack's default web process runs, not the Dockerfile", () => {
