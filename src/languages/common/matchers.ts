@@ -89,6 +89,8 @@ export const isPhp: Matcher = (cmd, ctx) => {
   const name = programName(cmd.argv[0])
   // Apache with mod_php in an official php:*-apache image (php/apache-prefork.ts).
   if (isPhpApache(cmd.argv, ctx.image?.image.baseImage)) return true
+  // RoadRunner's `rr serve` (php/roadrunner.ts); Mozilla's rr debugger has no `serve`.
+  if (name === 'rr' && cmd.argv[1] === 'serve') return true
   return name === 'heroku-php-apache2' || name === 'heroku-php-nginx' || (name.startsWith('php-fpm') && /^php-fpm(\d+(\.\d+)?)?$/.test(name)) || phpWorker(cmd.argv) !== undefined
 }
 /** Files the Go buildpack detects a Go app by (bin/detect): modules, dep, godep, govendor, glide. */

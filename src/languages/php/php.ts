@@ -18,6 +18,7 @@ import {laravelDatabase} from './laravel-database.js'
 import {imageFpmChildren} from './fpm-pools.js'
 import {imagePreforkWorkers, isPhpApache} from './apache-prefork.js'
 import {autotuneChildren, fpmMemoryLimit} from './fpm-memory-limit.js'
+import {roadRunner} from './roadrunner.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
 /** The PHP CNB (Fir) runs the same autotune, reading memory and CPUs from cgroups v1/v2 since 1.5.0. */
@@ -116,6 +117,7 @@ export const php: ServerAnalyzer = {
   analyze(ctx: AnalyzerContext): ServerAnalysis {
     const worker = phpWorker(ctx.command.argv)
     if (worker) return onLaravelDatabase(ctx, analyzePhpWorker(ctx, worker))
+    if (programName(ctx.command.argv[0]) === 'rr') return onLaravelDatabase(ctx, {...roadRunner(ctx), language: 'php'})
 
     // In a container image no buildpack sizes PHP-FPM: its own pool files do (fpm-pools.ts).
     const children = imageFpmChildren(ctx) ?? imagePreforkWorkers(ctx) ?? (isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : herokuChildren(ctx))
