@@ -1349,7 +1349,8 @@ class JsEvaluator {
 
     // `a.b`: the object only (a property name is not a variable).
     if (n.type === 'MemberExpression' && !n.computed) return this.readsBelow(n.object as N)
-    if ((n.type === 'Property' || n.type === 'PropertyDefinition') && !n.computed) return this.readsBelow(n.value as N)
+    // A class field with no initializer (`x: number`) has a null value.
+    if ((n.type === 'Property' || n.type === 'PropertyDefinition') && !n.computed) return n.value ? this.readsBelow(n.value as N) : false
     return children(n).some((k) => this.readsBelow(k))
   }
 

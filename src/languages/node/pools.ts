@@ -812,7 +812,7 @@ function builtCalls(modules: readonly JsModule[], diagnostics: Diagnostic[], lib
   const out = new Map<JsModule, JsCall[]>()
   const maybe = new Map<string, string>()
   // The calls that make a pool (fromCalls reads them): the ORMs' NestJS modules, and clients made in a provider.
-  const pool = (c: JsCall): boolean => /^(@nestjs\/(typeorm|sequelize)|@mikro-orm\/nestjs)\.\w+\.forRoot(Async)?$|^(sequelize(-typescript)?(\.Sequelize|\.default)?|typeorm\.(DataSource|createConnection|Connection)|pg(\.default)?\.Pool|pg-pool|@prisma\/client\.PrismaClient)$/.test(c.callee)
+  const pool = (c: JsCall): boolean => /^(@nestjs\/(typeorm|sequelize)|@mikro-orm\/nestjs)\.\w+\.forRoot(Async)?$|^(sequelize(-typescript)?(\.Sequelize|\.default)?|typeorm\.(DataSource|createConnection|Connection)|pg(\.default)?(\.native)?\.Pool|pg-pool|@prisma\/client\.PrismaClient)$/.test(c.callee)
   for (const m of modules) {
     if (!tree) {
       out.set(m, m.calls)
@@ -1078,7 +1078,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // A LoopBack datasource on the postgresql connector (`new juggler.DataSource(config)`, a LoopBack 4 datasource
         // class's `super(config)`): the connector hands its settings to `new pg.Pool(settings)`, so `max` or pg's default 10.
         add('loopback-connector-postgresql', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault('loopback-connector-postgresql passes the datasource settings to new pg.Pool(settings); pg Pool default max', REF.loopbackPostgres)]), 'loopback-connector-postgresql max', diagnostics))
-      } else if (c.isNew && /^pg(\.default)?\.Pool$|^pg-pool$/.test(c.callee)) {
+      } else if (c.isNew && /^pg(\.default)?(\.native)?\.Pool$|^pg-pool$/.test(c.callee)) {
         add('pg', m.file, c, option(opts, ['max', 'poolSize'], sourced(10, origin, [fromDefault('pg Pool default max', REF.pg)]), 'pg Pool max', diagnostics))
       } else if (/^postgres(\.default)?$/.test(c.callee) && !c.isNew) {
         add('postgres.js', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault('postgres.js default max', REF.postgres)]), 'postgres.js max', diagnostics))
@@ -1162,7 +1162,7 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         add('pg', m.file, c, option(nested(opts, 'pool'), ['max'], sourced(10, origin, [fromDefault("Payload's postgres adapter creates a pg Pool (default max 10) from `pool`", REF.pg)]), 'pg Pool max', diagnostics))
       } else if (c.isNew && /^@prisma\/adapter-pg\.PrismaPg$/.test(c.callee)) {
         // new PrismaPg(pool): the adapter uses a pg Pool the app made, counted where it was made (REF.prismaAdapterPg).
-        if (isCall(c.args[0]) && /^pg(\.default)?\.Pool$|^pg-pool$/.test(c.args[0].value.callee)) {
+        if (isCall(c.args[0]) && /^pg(\.default)?(\.native)?\.Pool$|^pg-pool$/.test(c.args[0].value.callee)) {
           libs.add('prisma-adapter-pg')
           continue
         }
