@@ -178,6 +178,9 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
 
   if (RUNNERS.has(prog)) {
     const at = runnerFileIndex(prog, argv.slice(1))
+    // `node node_modules/.bin/nest start`: the package's bin script run by node is that program, as npm runs it.
+    const bin = at === -1 ? undefined : /^(?:\.\/)?node_modules\/\.bin\/([\w@.-]+)$/.exec(argv[at + 1])?.[1]
+    if (bin !== undefined && depth <= 5) return nodeEntry(ctx, pkg, [bin, ...argv.slice(at + 2)], depth + 1)
     return at === -1 ? {chain: []} : {args: argv.slice(at + 2), chain: [], file: appPath(argv[at + 1])}
   }
   // `cross-env NODE_OPTIONS=… next start`, `dotenv -- node x`: the command after the wrapper's own arguments.
