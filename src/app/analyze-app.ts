@@ -345,6 +345,17 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
 
   // Commands the Puma config spawns (`on_worker_boot { spawn 'bundle exec clockwork clock.rb' }`): processes beside it.
   if (analysis.server === 'puma' || analysis.server === 'unicorn') for (const spawned of await hookSpawns(ctx, analysis, diagnostics)) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
+  // Programs the code starts as child processes (Node's `spawn('node', [file])`): each process of the type starts its own.
+  for (const child of analysis.children ?? []) {
+    const origin = {file: child.file, line: child.line}
+    const copies = analysis.processesPerDyno.value
+    const each = copies > 1 ? `; each of the ${copies} processes of ${ctx.processType} runs that code` : ''
+    // The child's file is named from the app root; the type's command may run in a folder of it (a container's WORKDIR).
+    const within = ctx.files.within ? `${ctx.files.within}/` : ''
+    const command = within && child.command.startsWith(`node ${within}`) ? `node ${child.command.slice(5 + within.length)}` : child.command
+    const spawned = {background: false, copies, ctx: {...ctx, command: splitCommand(command, ctx.env, origin).command, origin}, notes: [fromFile(child.file, child.line)], startedBy: `${child.how}${each}`}
+    extrasPerDyno.push(await besideExtra(spawned, ctx.versions, diagnostics))
+  }
   const notes = app.buildpackPicked && isDefaultWebFile(entry.file) ? [...scriptNotes, app.buildpackPicked] : scriptNotes
   if (notes.length > 0) analysis.processesPerDyno = {...analysis.processesPerDyno, via: [...(analysis.processesPerDyno.via ?? []), ...notes]}
 

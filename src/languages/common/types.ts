@@ -96,6 +96,8 @@ export interface ServerAnalysis {
    * which runs the migrations one after another on one connection: run as a deploy hook, it holds that one (why, sourced).
    */
   migratorOnly?: Source
+  /** Programs the process starts as child processes of its own (Node's child_process.fork): each read as a command beside it. */
+  children?: {command: string; file: string; how: string; line: number}[]
 }
 
 export interface ServerAnalyzer {

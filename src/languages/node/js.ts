@@ -62,6 +62,12 @@ export interface JsCall {
   decoratesName?: string
   /** This call as its function's body makes it when called from one place (pools.ts boundCalls): that place; `deferred`: a `new` that runs when the code around it is called. */
   site?: {deferred?: boolean; file: string; line: number; made?: string}
+  /**
+   * A child Node process it starts (`child_process.fork(file)`, `spawn('node', [file])`, cross-spawn, execa): the file,
+   * from the module's folder (`path.resolve(__dirname, …)`) or from the process's working directory (a literal); `unread`
+   * when the file is not a path conncalc can read.
+   */
+  script?: {from: 'cwd' | 'module'; path: string} | {unread: string}
 }
 
 /**
@@ -629,6 +635,8 @@ class JsEvaluator {
   private readonly frames: {def: ClassDef; instance: KnownValue}[] = []
   readonly imports: string[] = []
   readonly names = new Map<string, EvalValue>()
+  /** Names declared as an array literal (`const args = [file]`), by name: the list a child process is started with (childScript). */
+  private readonly lists = new Map<string, N>()
   /** The start-up exits read past (`if (!process.env.X) throw …` with X unset here), said once per module (loadNotes). */
   private readonly startExits: {line: number; missing: string[]; test: string; what: 'exits' | 'throws'}[] = []
   /** The module's own top-level statements (program). */
@@ -743,6 +751,8 @@ class JsEvaluator {
           // `const createPool = async () => {…}`: the function is known by the name it is bound to (as a declaration's).
           const value = (d.init.type === 'ArrowFunctionExpression' || d.init.type === 'FunctionExpression') && !('id' in d.init && d.init.id) && d.id.type === 'Identifier' ? this.fn(d.init, false, undefined, d.id.name) : this.expr(d.init)
           this.bindPattern(d.id, d.init, value)
+          // A list held in a name (`const args = [path.resolve(__dirname, 'worker.js')]`), for a child process started with it (childScript).
+          if (d.id.type === 'Identifier' && unwrap(d.init).type === 'ArrayExpression') this.lists.set(d.id.name, unwrap(d.init))
         }
 
         return
@@ -3346,7 +3356,8 @@ class JsEvaluator {
     const held = calleeNode.type === 'Identifier' && !this.aliases.has(calleeNode.name) ? this.names.get(calleeNode.name) : undefined
     // `knex(table)` where `knex` is the function's parameter (`seed = async (knex: Knex) => …`): what the caller passes, not the package.
     const instance = (isCall(held) && held.value.callee !== 'require' && held.value.callee !== FUNCTION) || (held !== undefined && fromParameter(held)) ? held : undefined
-    const call: JsCall = {args, callee, isNew, line: this.line(node), start: node.start, ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {})}
+    const script = childScript(callee, node.arguments as N[], args, (name) => this.lists.get(name))
+    const call: JsCall = {args, callee, isNew, line: this.line(node), start: node.start, ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {}), ...(script ? {script} : {})}
     if (!spread && !this.topDone && this.functionDepth > 0 && !this.capture && (node.arguments as N[]).some((a) => this.readsBelow(a))) this.postpone(node, call)
     else this.record(call)
     // `fastify.register(plugin, opts)`: Fastify calls the plugin with opts (https://fastify.dev/docs/latest/Reference/Plugins/);
@@ -3487,6 +3498,38 @@ function requireSpec(arg: N | undefined): string | undefined {
   }
 
   return undefined
+}
+
+/**
+ * The file a call starts as a child Node process: `fork(modulePath)` (node:child_process: "spawns a new Node.js process",
+ * https://nodejs.org/api/child_process.html#child_processforkmodulepath-args-options), or `spawn`/`execFile` (and
+ * cross-spawn's, execa's) of `node` or `process.execPath` with the file first among the arguments. A literal path is
+ * resolved from the process's working directory, `path.resolve(__dirname, …)`/`path.join(__dirname, …)` from the module's folder.
+ */
+function childScript(callee: string, argNodes: N[], args: EvalValue[], listOf: (name: string) => N | undefined): JsCall['script'] | undefined {
+  const how = /^(?:node:)?child_process(?:\.default)?\.(fork|spawn|spawnSync|execFile|execFileSync)$|^(cross-spawn)(?:\.default|\.spawn|\.sync)?$|^(execa)(?:\.default|\.execa|\.execaSync|\.execaNode)?$/.exec(callee)
+  if (!how) return undefined
+  const fork = how[1] === 'fork' || callee.endsWith('execaNode')
+  let target: N | undefined
+  if (fork) target = argNodes[0]
+  else {
+    const program = unwrap(argNodes[0] ?? {type: 'Null'})
+    const value = args[0]
+    const isNode = (value?.kind === 'known' && typeof value.value === 'string' && /^(?:.*\/)?(?:node|nodejs)$/.test(value.value)) || (program.type === 'MemberExpression' && !program.computed && program.object.type === 'Identifier' && program.object.name === 'process' && program.property.type === 'Identifier' && program.property.name === 'execPath')
+    if (!isNode) return undefined
+    const named = argNodes[1] ? unwrap(argNodes[1]) : undefined
+    const list = named?.type === 'Identifier' ? listOf(named.name) : named
+    if (list?.type !== 'ArrayExpression') return {unread: 'its arguments are not a list conncalc reads'}
+    // The first argument that is not an option (`node --max-old-space-size=400 worker.js`).
+    target = (list.elements as (N | null)[]).find((e): e is N => e !== null && !(e.type === 'Literal' && typeof e.value === 'string' && e.value.startsWith('-')))
+  }
+
+  if (!target) return {unread: 'it names no file'}
+  const t = unwrap(target)
+  const literal = t.type === 'Literal' && typeof t.value === 'string' ? t.value : t.type === 'TemplateLiteral' && t.expressions.length === 0 ? (t.quasis[0]?.value.cooked ?? undefined) : undefined
+  if (literal !== undefined) return {from: 'cwd', path: literal}
+  const spec = requireSpec(t)
+  return spec === undefined ? {unread: 'its file is not a literal or a path built from __dirname'} : {from: 'module', path: spec}
 }
 
 /** The names a binding pattern declares (`a`, `{a, b: c}`, `[a, ...rest]`). */

@@ -333,6 +333,61 @@ function workerThreads(ctx: AnalyzerContext, modules: JsModule[], threads: Sourc
   return {...threads, via: [...(threads.via ?? []), assumed(`the code starts worker threads (${where}), each with its own copy of the modules' pools; counted once`)]}
 }
 
+/**
+ * The Node programs the process's code starts as child processes of its own (`spawn('node', [path.resolve(__dirname,
+ * '../worker.js')])`, `fork('jobs.js')`): each is another Node process with its own modules and pools, running beside
+ * this one in the dyno (https://nodejs.org/api/child_process.html#child_processforkmodulepath-args-options: "each
+ * process has its own memory, with their own V8 instances"). The file is looked for as written, then as its TypeScript
+ * source (`.js` built from `.ts`); one conncalc cannot find or read is said, not counted. The process's own entry file
+ * (a self-fork, as cluster does) is left to the process count.
+ */
+function childPrograms(ctx: AnalyzerContext, modules: readonly JsModule[], entries: readonly string[], diagnostics: Diagnostic[]): NonNullable<ServerAnalysis['children']> {
+  const out: NonNullable<ServerAnalysis['children']> = []
+  const seen = new Set<string>()
+  for (const m of modules) {
+    for (const c of m.calls) {
+      if (!c.script || c.guards?.some((g) => g.kind === 'skipped')) continue
+      const where = `${m.file}:${c.line}`
+      const say = (why: string): void => {
+        diagnostics.push({code: 'unknown-command', file: m.file, fix: `if it opens database connections, count it with --assume ${ctx.processType}=PROCESSES:THREADS:POOL`, line: c.line, message: `${ctx.processType}: the code starts a child Node process here (${c.callee}), ${why}: its connections are not counted`, processType: ctx.processType, severity: 'warning'})
+      }
+
+      if ('unread' in c.script) {
+        say(c.script.unread)
+        continue
+      }
+
+      if (c.script.path.startsWith('/')) {
+        say(`running ${c.script.path}, an absolute path`)
+        continue
+      }
+
+      // Module files are named from the app root; ctx.files may be a package's folder (`within`).
+      const within = ctx.files.within ? `${ctx.files.within}/` : ''
+      const local = within && m.file.startsWith(within) ? m.file.slice(within.length) : m.file
+      const dir = local.includes('/') ? local.slice(0, local.lastIndexOf('/')) : ''
+      const path = joinPath(c.script.from === 'module' ? dir : '', c.script.path)
+      if (path.startsWith('../') || path === '..') {
+        say(`running ${c.script.path}, outside the app`)
+        continue
+      }
+
+      const stem = path.replace(/\.(?:[cm]?js)$/, '')
+      const file = [path, ...['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs'].map((x) => `${stem}${x}`)].find((f) => ctx.files.exists(f))
+      if (file === undefined) {
+        say(`running ${path}, which is not in the app`)
+        continue
+      }
+
+      if (entries.includes(file) || seen.has(`${file} ${where}`)) continue
+      seen.add(`${file} ${where}`)
+      out.push({command: `node ${within}${file}`, file: m.file, how: `${c.callee}() at ${where} (a child process of its own)`, line: c.line})
+    }
+  }
+
+  return out
+}
+
 /** Where a process's code starts: the file (its source when the file is built at deploy, said in the chain), or the framework's usual client modules. */
 function entriesOf(ctx: AnalyzerContext, project: NodeProject, found: NodeEntry, pkg: PackageJson | undefined, diagnostics: Diagnostic[], fallback: boolean): string[] {
   // `node .next/standalone/server.js`: a framework's server built at deploy runs the app's routes; read as that framework.
@@ -550,6 +605,7 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
 
   const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics, found.framework ? undefined : found.args)
   const procs = processes(ctx, got.modules, found.instances, diagnostics)
+  const children = ctx.deployHook ? [] : childPrograms(ctx, got.modules, entries, diagnostics)
   // A script that only hands its pool to a library migrator: run as a deploy hook, it holds the migrator's one connection (migrators.ts).
   const migrator = entries.length === 1 && got.threads.value > 0 ? migratorOnly(got.modules.find((m) => m.file === entries[0])) : undefined
   // A deploy hook runs the script and finishes: it holds what its code runs at once, not what a server's requests could.
@@ -570,6 +626,7 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
     processesPerDyno: withChain(procs),
     server: found.framework ?? 'node',
     ...(migrator ? {migratorOnly: migrator} : {}),
+    ...(children.length > 0 ? {children} : {}),
     threadsPerProcess: threads,
   }
 }
