@@ -345,7 +345,7 @@ async function analyzeType(entry: RunningEntry, input: AnalyzeInput, app: AppFac
 
   // Commands the Puma config spawns (`on_worker_boot { spawn 'bundle exec clockwork clock.rb' }`): processes beside it.
   if (analysis.server === 'puma' || analysis.server === 'unicorn') for (const spawned of await hookSpawns(ctx, analysis, diagnostics)) extrasPerDyno.push(await besideExtra(spawned, spawned.ctx.versions, diagnostics))
-  // Programs the code starts as child processes (Node's `spawn('node', [file])`): each process of the type starts its own.
+  // Programs the code starts as child processes (Node's `spawn('node', [file])`, `fork(file)`): each process of the type starts its own.
   for (const child of analysis.children ?? []) {
     const origin = {file: child.file, line: child.line}
     const copies = analysis.processesPerDyno.value

@@ -63,7 +63,7 @@ export interface JsCall {
   /** This call as its function's body makes it when called from one place (pools.ts boundCalls): that place; `deferred`: a `new` that runs when the code around it is called. */
   site?: {deferred?: boolean; file: string; line: number; made?: string}
   /**
-   * A child Node process it starts (`child_process.fork(file)`, `spawn('node', [file])`, cross-spawn, execa): the file,
+   * A child Node process it starts (`child_process.fork(file)`, `spawn('node', [file])`, cross-spawn, execaNode): the file,
    * from the module's folder (`path.resolve(__dirname, …)`) or from the process's working directory (a literal); `unread`
    * when the file is not a path conncalc can read.
    */
@@ -3502,12 +3502,13 @@ function requireSpec(arg: N | undefined): string | undefined {
 
 /**
  * The file a call starts as a child Node process: `fork(modulePath)` (node:child_process: "spawns a new Node.js process",
- * https://nodejs.org/api/child_process.html#child_processforkmodulepath-args-options), or `spawn`/`execFile` (and
- * cross-spawn's, execa's) of `node` or `process.execPath` with the file first among the arguments. A literal path is
+ * https://nodejs.org/api/child_process.html#child_processforkmodulepath-args-options), execa's execaNode, or `spawn`
+ * (and cross-spawn's) of `node` or `process.execPath` with the file first among the arguments. A literal path is
  * resolved from the process's working directory, `path.resolve(__dirname, …)`/`path.join(__dirname, …)` from the module's folder.
  */
 function childScript(callee: string, argNodes: N[], args: EvalValue[], listOf: (name: string) => N | undefined): JsCall['script'] | undefined {
-  const how = /^(?:node:)?child_process(?:\.default)?\.(fork|spawn|spawnSync|execFile|execFileSync)$|^(cross-spawn)(?:\.default|\.spawn|\.sync)?$|^(execa)(?:\.default|\.execa|\.execaSync|\.execaNode)?$/.exec(callee)
+  // Not the forms that wait for the child to exit (spawnSync, execFile's callback, `await execa(…)`): a one-shot run, not a process beside.
+  const how = /^(?:node:)?child_process(?:\.default)?\.(fork|spawn)$|^(cross-spawn)(?:\.default|\.spawn)?$|^(execa)\.execaNode$/.exec(callee)
   if (!how) return undefined
   const fork = how[1] === 'fork' || callee.endsWith('execaNode')
   let target: N | undefined
