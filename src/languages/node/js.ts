@@ -3527,6 +3527,8 @@ function childScript(callee: string, argNodes: N[], args: EvalValue[], listOf: (
 
   if (!target) return {unread: 'it names no file'}
   const t = unwrap(target)
+  // `fork(__filename)`: the module runs itself again (a hand-made cluster), left to the process count.
+  if (t.type === 'Identifier' && t.name === '__filename') return undefined
   const literal = t.type === 'Literal' && typeof t.value === 'string' ? t.value : t.type === 'TemplateLiteral' && t.expressions.length === 0 ? (t.quasis[0]?.value.cooked ?? undefined) : undefined
   if (literal !== undefined) return {from: 'cwd', path: literal}
   const spec = requireSpec(t)
