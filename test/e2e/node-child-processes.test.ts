@@ -27,6 +27,25 @@ describe('Node child processes the code starts', () => {
     ])
   })
 
+  it('a child started inside a `new Promise(…)` the code waits on (a start-up check that exits): said, not counted', () => {
+    const server = [
+      "const path = require('path')",
+      "const {fork} = require('child_process')",
+      "const pool = require('./db')",
+      'function checkMigrations() {',
+      '  return new Promise((resolve) => {',
+      "    const child = fork(path.join(__dirname, 'jobs', 'worker.js'))",
+      "    child.once('exit', () => resolve())",
+      '  })',
+      '}',
+      "checkMigrations().then(() => pool.query('select 1'))",
+    ].join('\n')
+    const out = planJson(`${app({'src/server.js': server})}/Procfile`, ['--scale', 'web=1'])
+    // The server's pool alone: 5.
+    expect(out.type('web')).toMatchObject({connectionsPerDyno: 5, extras: []})
+    expect(out.diagnostics.map((d: {message: string}) => d.message)).toContain('web: the code starts a child Node process here (child_process.fork) inside a `new Promise(…)` it waits on: a run that ends (a start-up check, a job), not counted as a process beside it')
+  })
+
   it('a child whose file is not in the app, or held in a variable: said (a warning), not counted', () => {
     const server = "const {fork} = require('child_process')\nconst pool = require('./db')\nfork(process.env.WORKER_FILE)\nfork('src/missing.js')\npool.query('select 1')\n"
     const out = planJson(`${app({'src/server.js': server})}/Procfile`, ['--scale', 'web=1'])

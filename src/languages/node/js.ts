@@ -67,7 +67,7 @@ export interface JsCall {
    * from the module's folder (`path.resolve(__dirname, …)`) or from the process's working directory (a literal); `unread`
    * when the file is not a path conncalc can read.
    */
-  script?: {from: 'cwd' | 'module'; path: string} | {unread: string}
+  script?: ({from: 'cwd' | 'module'; path: string} | {unread: string}) & {waited?: boolean}
 }
 
 /**
@@ -637,6 +637,8 @@ class JsEvaluator {
   readonly names = new Map<string, EvalValue>()
   /** Names declared as an array literal (`const args = [file]`), by name: the list a child process is started with (childScript). */
   private readonly lists = new Map<string, N>()
+  /** How many `new Promise(…)` executors the walk is in. */
+  private promiseDepth = 0
   /** The start-up exits read past (`if (!process.env.X) throw …` with X unset here), said once per module (loadNotes). */
   private readonly startExits: {line: number; missing: string[]; test: string; what: 'exits' | 'throws'}[] = []
   /** The module's own top-level statements (program). */
@@ -3307,6 +3309,9 @@ class JsEvaluator {
     const toBoolean = !isNew && calleeNode.type === 'Identifier' && calleeNode.name === 'Boolean'
     // A command-line program's command (cliAt): what its action or handler does runs only when the process names it.
     const cli = method !== undefined && calleeNode.type === 'MemberExpression' ? this.cliAt(node as N & {arguments: N[]}, calleeNode, method) : undefined
+    // `new Promise((resolve) => { … })`: the code in it is awaited (a child process started there is waited for: childScript).
+    const promise = isNew && calleeNode.type === 'Identifier' && calleeNode.name === 'Promise'
+    if (promise) this.promiseDepth++
     for (const [i, a] of node.arguments.entries()) {
       const guard: JsGuard | undefined = cli?.guarded(i) ? {arm: 'then', command: cli.command, file: this.file, id: ++guardIds, kind: 'command', line: cli.command.line, test: cli.command.text} : undefined
       if (guard) this.guards.push(guard)
@@ -3326,6 +3331,7 @@ class JsEvaluator {
       }
     }
 
+    if (promise) this.promiseDepth--
     if (method === 'addCommand' && calleeNode.type === 'MemberExpression') this.attachCommand(node as N & {arguments: N[]}, calleeNode, args[0])
     const callee = this.dotted(calleeNode) ?? this.t(calleeNode)
     if (callee === 'require') {
@@ -3356,7 +3362,8 @@ class JsEvaluator {
     const held = calleeNode.type === 'Identifier' && !this.aliases.has(calleeNode.name) ? this.names.get(calleeNode.name) : undefined
     // `knex(table)` where `knex` is the function's parameter (`seed = async (knex: Knex) => …`): what the caller passes, not the package.
     const instance = (isCall(held) && held.value.callee !== 'require' && held.value.callee !== FUNCTION) || (held !== undefined && fromParameter(held)) ? held : undefined
-    const script = childScript(callee, node.arguments as N[], args, (name) => this.lists.get(name))
+    const found = childScript(callee, node.arguments as N[], args, (name) => this.lists.get(name))
+    const script = found && this.promiseDepth > 0 ? {...found, waited: true} : found
     const call: JsCall = {args, callee, isNew, line: this.line(node), start: node.start, ...(receiver ? {receiver} : {}), ...(instance ? {instance} : {}), ...(script ? {script} : {})}
     if (!spread && !this.topDone && this.functionDepth > 0 && !this.capture && (node.arguments as N[]).some((a) => this.readsBelow(a))) this.postpone(node, call)
     else this.record(call)

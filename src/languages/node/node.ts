@@ -339,7 +339,8 @@ function workerThreads(ctx: AnalyzerContext, modules: JsModule[], threads: Sourc
  * this one in the dyno (https://nodejs.org/api/child_process.html#child_processforkmodulepath-args-options: "each
  * process has its own memory, with their own V8 instances"). The file is looked for as written, then as its TypeScript
  * source (`.js` built from `.ts`); one conncalc cannot find or read is said, not counted. The process's own entry file
- * (a self-fork, as cluster does) is left to the process count.
+ * (a self-fork, as cluster does) is left to the process count, and one started inside a `new Promise(…)` the code waits
+ * on (a start-up check that exits) is said, not counted.
  */
 function childPrograms(ctx: AnalyzerContext, modules: readonly JsModule[], entries: readonly string[], diagnostics: Diagnostic[]): NonNullable<ServerAnalysis['children']> {
   const out: NonNullable<ServerAnalysis['children']> = []
@@ -350,6 +351,12 @@ function childPrograms(ctx: AnalyzerContext, modules: readonly JsModule[], entri
       const where = `${m.file}:${c.line}`
       const say = (why: string): void => {
         diagnostics.push({code: 'unknown-command', file: m.file, fix: `if it opens database connections, count it with --assume ${ctx.processType}=PROCESSES:THREADS:POOL`, line: c.line, message: `${ctx.processType}: the code starts a child Node process here (${c.callee}), ${why}: its connections are not counted`, processType: ctx.processType, severity: 'warning'})
+      }
+
+      if (c.script.waited) {
+        // Started in a `new Promise(…)` executor: the code waits for it to exit (a start-up check, a job run), not a process beside.
+        diagnostics.push({code: 'unknown-config-value', file: m.file, line: c.line, message: `${ctx.processType}: the code starts a child Node process here (${c.callee}) inside a \`new Promise(…)\` it waits on: a run that ends (a start-up check, a job), not counted as a process beside it`, processType: ctx.processType, severity: 'info'})
+        continue
       }
 
       if ('unread' in c.script) {
