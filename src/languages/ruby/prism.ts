@@ -48,8 +48,8 @@ let loading: Promise<ParseFn> | undefined
 
 /**
  * Prism's JavaScript: its node classes and the reader of a serialized parse. Not its index, which
- * imports Node's WASI (compiled from source when first loaded): a run whose parses are all in the
- * parse cache never instantiates the WebAssembly, so it never needs WASI.
+ * loads and instantiates the WebAssembly (with conncalc's WASI in the bundle, prism-wasi.ts; Node's
+ * node:wasi from source): a run whose parses are all in the parse cache never instantiates it.
  */
 function loadModule(): Promise<{deserialize: Deserialize; prism: Prism}> {
   importing ??= (async () => {
@@ -61,7 +61,7 @@ function loadModule(): Promise<{deserialize: Deserialize; prism: Prism}> {
 
 /** Prism's WebAssembly, compiled and instantiated: only for a text no store holds. */
 function loadParser(): Promise<ParseFn> {
-  // The flag after the import: node:wasi, which Prism's index loads, still comes from Node's code cache.
+  // The flags after the import: the node:* modules Prism's index loads still come from Node's code cache.
   loading ??= import('@ruby/prism').then((prism) => {
     liftoffOnly(ALLOW_NATIVES)
     // The build's loader takes the compile function (esbuild.config.js, prism-loader): V8's code
