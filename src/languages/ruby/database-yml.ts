@@ -557,6 +557,21 @@ function poolsOfYml(ctx: AnalyzerContext, doc: undefined | YamlErb, section: str
       server = PRIMARY_SERVER
     }
 
+    // A url, host or port that only env vars with no value here give, written on the very lines the primary entry's are
+    // (inherited from it with `<<: *primary_production`, or from one `default:` block both merge): wherever those vars point,
+    // they point there for both, so the entry is on the primary's server. Starred: DATABASE_URL, merged into the primary
+    // only, may name another server than those vars (Heroku), which the file cannot say.
+    const primaryEntry = urlEntry === undefined || isPrimary || replica || !found.key.startsWith('unknown server: ') ? undefined : entries.find((e) => e.name === urlEntry)
+    if (primaryEntry) {
+      const keys = ['url', 'host', 'port'].filter((k) => Object.hasOwn(entry.config, k) || Object.hasOwn(primaryEntry.config, k))
+      const lineOf = (e: typeof entry, k: string): number | undefined => (Object.hasOwn(e.config, k) ? doc.yaml.lineOf([...e.path, k]) : undefined)
+      if (keys.length > 0 && keys.every((k) => lineOf(entry, k) !== undefined && lineOf(entry, k) === lineOf(primaryEntry, k))) {
+        const at = keys.map((k) => `${k} at ${DATABASE_YML}:${lineOf(entry, k)}`).join(', ')
+        placed = assumed(`the ${entry.name} entry's ${at} ${keys.length === 1 ? 'is' : 'are'} the ${primaryEntry.name} entry's own (${found.key.slice('unknown server: '.length)} here): the same server as ${primaryEntry.name}, counted on the plan's (DATABASE_URL, merged into ${primaryEntry.name} only, could name another; give the vars' values with --env to check)`)
+        server = PRIMARY_SERVER
+      }
+    }
+
     if (noPrimary && !isBase && baseServer && baseServer.key === found.key && !found.noUrl && !replica) {
       // The same host as Base's entry: the same server as it, whatever that is.
       server = baseServer.server
