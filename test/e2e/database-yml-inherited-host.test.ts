@@ -7,9 +7,10 @@
  * "on an unknown server" and left out of the total.
  *
  * Fixture rails-8-solid-queue (Rails 8.1, Puma 7.1 single mode, RAILS_MAX_THREADS unset: 3 threads; `max_connections:
- * RAILS_MAX_THREADS || 5`; Solid Queue on `queue`, Solid Cable on `cable`, no config/cache.yml) with that database.yml. By
- * hand, web: min(5, 3) on primary + min(5, 3) on queue + min(5, 3 + 1 Solid Cable listener) on cable = 10. With the queue
- * entry's own `host: <%= ENV["QUEUE_HOST"] %>` (another line, another var), queue's server stays unknown: 3 + 4 = 7, warned.
+ * RAILS_MAX_THREADS || 5`; Solid Cache as the cache store, Solid Queue on `queue`, Solid Cable on `cable`) with that
+ * database.yml. By hand, web: min(5, 3) on primary, cache and queue + min(5, 3 + 1 Solid Cable listener) on cable = 13.
+ * With the queue entry's own `host: <%= ENV["QUEUE_HOST"] %>` (another line, another var), queue's server stays unknown:
+ * 3 + 3 + 4 = 10, warned.
  */
 import {describe, expect, it} from 'vitest'
 import {join} from 'node:path'
@@ -43,7 +44,7 @@ describe('database.yml entries that inherit the primary entry\'s host', () => {
   it('are on the primary\'s server, starred', () => {
     const dir = app({'config/database.yml': databaseYml('')})
     const r = planJson(join(dir, 'Procfile'), ['--scale', 'web=1,jobs=0'])
-    expect(r.type('web').connectionsPerDyno).toBe(10)
+    expect(r.type('web').connectionsPerDyno).toBe(13)
     const cable = r.type('web').sources['pool.cable']
     expect(cable.via?.at(-1)).toMatchObject({kind: 'assumed'})
     expect(JSON.stringify(cable.via?.at(-1))).toContain("the cable entry's host at config/database.yml:9 is the primary entry's own (DB_HOST has no value here)")
@@ -53,7 +54,7 @@ describe('database.yml entries that inherit the primary entry\'s host', () => {
   it('leaves an entry with a host line of its own on an unknown server', () => {
     const dir = app({'config/database.yml': databaseYml('    host: <%= ENV["QUEUE_HOST"] %>\n')})
     const r = planJson(join(dir, 'Procfile'), ['--scale', 'web=1,jobs=0'])
-    expect(r.type('web').connectionsPerDyno).toBe(7)
+    expect(r.type('web').connectionsPerDyno).toBe(10)
     expect(r.codes).toContain('other-server-pools')
   })
 })
