@@ -28,7 +28,7 @@ type Prism = {
 /** Node's WebAssembly global, as far as this test uses it (the ES lib types used here do not describe it). */
 const wasm = (globalThis as unknown as {WebAssembly: {
   compile(bytes: Uint8Array): Promise<object>
-  instantiate(module: object, imports: object): Promise<{exports: unknown}>
+  instantiate(module: object, imports: object): Promise<{exports: Prism}>
   Module: {exports(module: object): {name: string}[]; new (bytes: Uint8Array): object}
 }}).WebAssembly
 
