@@ -3,7 +3,7 @@
  * Flask config (Flask's Config is a dict; celery app/base.py conf.update → PendingConfiguration), and an old
  * upper-case name (CELERYD_CONCURRENCY) is the setting worker_concurrency (app/utils.py detect_settings).
  * The Flask config is what the app writes to it: from_object of a class (its UPPER-case attributes, bases too),
- * update(…), config["KEY"] = …; from_pyfile reads a file at start, which conncalc does not read.
+ * update(…), config["KEY"] = …; from_pyfile reads a file at start, read only when the app holds it (settings.cfg here: not).
  * Before, the copy was "cannot read", the CPU count starred, in all three.
  */
 import {describe, expect, it} from 'vitest'

@@ -12,6 +12,7 @@ import {fromDefault, fromFile, sourced, type Sourced} from '../../model/source.j
 
 import {configurationName, djangoPools, type PostgresChannelLayer, productionSettings, settingsModule, settingsTaken} from './django.js'
 import {asString} from './evaluate.js'
+import {buildsFlaskApp, flaskConfig} from './flask-config.js'
 import {PythonProject} from './modules.js'
 import {enginePools, isEngineCall} from './sqlalchemy.js'
 import {ddlOnlyEngines, madeInTasksNote, taskOnlyCalls, taskOnlyEngines, taskOnlyNote, type TaskOnlyUse} from './task-only.js'
@@ -168,7 +169,9 @@ export async function appPools(ctx: AnalyzerContext, project: PythonProject, ent
     : []
 
   const idle = server ? await idleEngines(ctx, project, modules, server) : new Map<string, TaskOnlyUse>()
-  const engines0 = enginePools(modules, threads, ctx.files, new Set(idle.keys()))
+  // A Flask app's config as its `config.from_object("app.settings")`, `from_pyfile(…)` calls load it (flask-config.ts).
+  const flask = buildsFlaskApp(modules) ? await flaskConfig(project, modules) : undefined
+  const engines0 = enginePools(modules, threads, ctx.files, new Set(idle.keys()), flask)
   const engines = {...engines0, pools: await ddlOnly(ctx, project, modules, engines0.pools)}
   // Driver pools made in a function only task bodies reach (`await Tortoise.init(...)` in a task's async helper).
   const driverCalls = modules.flatMap((module) => module.calls.filter((call) => call.within !== undefined && isDriverPoolCall(call)).map((call) => ({call, module})))

@@ -2084,6 +2084,16 @@ class Evaluator {
     const castText = kwargText.cast === undefined ? undefined : this.qualify(kwargText.cast)
     if (DJ_EMAIL_URL.has(callee) || (callee === 'decouple.config' && castText === 'dj_email_url.parse')) return this.emailConfig(node, all)
 
+    // environs (sloria/environs, environs/__init__.py Env): `env = Env()`, `env.int("X", 5)`, `env.str("X", default=…)`,
+    // `env("X")` (a str, not cast): the variable, else the default given (returned as is), else unset (EnvError at import).
+    const environs = /^environs\.Env\(\)(?:\.(int|str|float|bool|list))?$/.exec(callee)
+    if (environs) {
+      const name = envName()
+      if (name === undefined) return this.unknown(node, undefined, ...all)
+      const dflt = kwargs.default ?? args[1]
+      return this.cast(node, this.envRead(node, name, dflt, !dflt), environs[1])
+    }
+
     // python-decouple config("X", default=5, cast=int); django-environ env("X", default=5) / env.int(...)
     const environ = /^environ\.Env\(\)(?:\.(int|str|float|bool|list))?$/.exec(callee)
     if (callee === 'decouple.config' || environ) {

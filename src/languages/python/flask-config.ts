@@ -2,15 +2,17 @@
  * What a Flask app's `app.config` holds, as the app's own code writes it (flask@3.0 src/flask/config.py Config):
  * `config.from_object(obj)` takes obj's UPPER-case attributes (a class, a module, or an import string
  * "pkg.module:Class" / "pkg.module.Class", imported by werkzeug's import_string), `config.update(…)` and
- * `config["KEY"] = v` set keys as written, `config.from_mapping(…)` its UPPER-case keys. `from_pyfile`,
- * `from_envvar`, `from_file` and `from_prefixed_env` read files or env vars at run time: not read here, and
- * neither is a `from_object`/`update` argument conncalc cannot evaluate — each is kept as a source that may set
- * any key. Every Flask config of the modules is one (an app has one Flask app; its config classes are all kept,
- * since which one a deployment picks is often an env var).
+ * `config["KEY"] = v` set keys as written, `config.from_mapping(…)` its UPPER-case keys, `config.from_pyfile("path")`
+ * the UPPER-case names of that file when the app holds it (pyfileConfig). `from_envvar`, `from_file`,
+ * `from_prefixed_env` and any other `from_pyfile` read files or env vars at run time: not read here, and neither is a
+ * `from_object`/`update` argument conncalc cannot evaluate — each is kept as a source that may set any key. Every
+ * Flask config of the modules is one (an app has one Flask app; its config classes are all kept, since which one a
+ * deployment picks is often an env var).
  */
-import type {EvalValue, PyModule} from './values.js'
+import type {EvalValue, PyCall, PyModule} from './values.js'
 import type {PythonProject} from './modules.js'
 
+import {appPath, joinPath, onPlatformAppRoot} from '../../util/app-path.js'
 import {asString, isCall, isDict} from './evaluate.js'
 import {classOf} from './values.js'
 
@@ -31,6 +33,30 @@ const upper = (k: string): boolean => k === k.toUpperCase()
 
 /** Whether the modules build a Flask app (`Flask(__name__)`), so `x.config` may be its config. */
 export const buildsFlaskApp = (modules: readonly PyModule[]): boolean => modules.some((m) => m.calls.some((c) => c.callee === 'flask.Flask'))
+
+const dirOf = (file: string): string => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '')
+
+/**
+ * The file of the app `config.from_pyfile(filename)` runs, as flask@3.0.3 src/flask/config.py from_pyfile does it:
+ * `os.path.join(self.root_path, filename)` executed as Python (whatever its extension) in a fresh module, whose
+ * UPPER-case names from_object takes. The config's root_path is the app's (Flask.make_config): the folder of the
+ * module `Flask(__name__)` is called in (helpers.get_root_path; a package's own folder). Undefined — a source that may
+ * set any key — when the name is not a string, the Flask() call is not found or is one of several, the config is
+ * relative to the instance folder (`instance_relative_config=True`, outside the repository), or the file leaves the
+ * app or is not in it (written at deploy, or a local override `silent=True` skips when absent).
+ */
+async function pyfileConfig(project: PythonProject, modules: readonly PyModule[], call: PyCall, from: string): Promise<{file: string; module: PyModule} | undefined> {
+  const name = asString(call.args[0] ?? call.kwargs.filename)
+  if (name === undefined) return undefined
+  const flasks = modules.flatMap((m) => m.calls.filter((c) => c.callee === 'flask.Flask').map((c) => ({c, file: m.file})))
+  const own = flasks.filter((f) => f.file === from)
+  const app = own.length > 0 ? own[0] : flasks.length === 1 ? flasks[0] : undefined
+  if (!app || app.c.kwargs.instance_relative_config || app.c.kwargs.root_path || app.c.spread) return undefined
+  const file = name.startsWith('/') ? (onPlatformAppRoot(name) ? appPath(name) : undefined) : joinPath(dirOf(app.file), name)
+  if (file === undefined || !project.files.exists(file)) return undefined
+  const module = await project.load(file)
+  return module ? {file, module} : undefined
+}
 
 export async function flaskConfig(project: PythonProject, modules: readonly PyModule[]): Promise<FlaskConfig> {
   const keys = new Map<string, FlaskConfigKey[]>()
@@ -79,7 +105,9 @@ export async function flaskConfig(project: PythonProject, modules: readonly PyMo
         for (const [k, v] of Object.entries(c.kwargs)) if (keep(k)) add(k, {file: m.file, line: c.line, value: v})
         if (c.spread) unread.push({file: m.file, line: c.line, why: `config.${method}: a \`**\` spread conncalc cannot read`})
       } else {
-        unread.push({file: m.file, line: c.line, why: `config.${method}() reads ${method === 'from_prefixed_env' ? 'FLASK_* environment variables' : 'a file'} when the app starts`})
+        const got = method === 'from_pyfile' ? await pyfileConfig(project, modules, c, m.file) : undefined
+        if (got) names(got.module.names, got.file, 1)
+        else unread.push({file: m.file, line: c.line, why: `config.${method}() reads ${method === 'from_prefixed_env' ? 'FLASK_* environment variables' : 'a file'} when the app starts`})
       }
     }
 

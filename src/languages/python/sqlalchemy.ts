@@ -10,6 +10,7 @@ import type {EvalValue, PyCall, PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 import type {PoolEntry} from '../../model/process.js'
+import type {FlaskConfig} from './flask-config.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced, uniqueSources} from '../../model/source.js'
 import {type Alternative, largestArms} from './alternatives.js'
@@ -132,7 +133,7 @@ function engineEntry(
 }
 
 /** Where the app sets a Flask config key: at module level, on a config class, `app.config[KEY] = …`, `config.update(KEY=…)`. */
-function flaskConfig(modules: PyModule[], key: string): {file: string; line: number; value: EvalValue} | undefined {
+function moduleFlaskConfig(modules: PyModule[], key: string): {file: string; line: number; value: EvalValue} | undefined {
   let found: {file: string; line: number; value: EvalValue} | undefined
   for (const m of modules) {
     const top = m.names.get(key)
@@ -223,8 +224,16 @@ function legacyKeysRead(files: FileReader, set: {file: string; line: number}): {
     : {at, read: false, why: fromDefault(`Flask-SQLAlchemy ${pin.version} no longer reads SQLALCHEMY_POOL_SIZE / SQLALCHEMY_MAX_OVERFLOW (removed in 3.0; set at ${set.file}:${set.line}): SQLAlchemy's defaults apply`, FLASK_SA_3)}
 }
 
-/** @param idle engines (keyed `file:line`) this process never connects (task-only.ts: used only by task bodies another process runs). */
-export function enginePools(modules: PyModule[], threads: Sourced<number>, files: FileReader, idle: ReadonlySet<string> = new Set()): EnginePools {
+/**
+ * @param idle engines (keyed `file:line`) this process never connects (task-only.ts: used only by task bodies another process runs).
+ * @param loaded the Flask config as its loading calls give it (flask-config.ts): the keys of the modules and classes
+ * `config.from_object("app.settings")` and `from_pyfile(…)` load, which the app need not import, read where the
+ * modules themselves do not set a key; and the sources conncalc cannot read (`config.from_envvar(…)`, a `from_object`
+ * of a value it cannot evaluate), any of which may set SQLALCHEMY_ENGINE_OPTIONS or the pre-3.0 keys.
+ */
+export function enginePools(modules: PyModule[], threads: Sourced<number>, files: FileReader, idle: ReadonlySet<string> = new Set(), loaded?: FlaskConfig): EnginePools {
+  const flaskUnread = loaded?.unread ?? []
+  const flaskConfig = (ms: PyModule[], key: string): Options | undefined => moduleFlaskConfig(ms, key) ?? loaded?.keys.get(key)?.at(-1)
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
   const built: Alternative<PoolEntry>[] = []
@@ -287,7 +296,10 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
     const at = opts ?? (version?.read ? firstLegacy : undefined)
     const file = at?.file ?? m.file
     // Options that cannot be read (or spread in a dict that cannot): the keys they may set are assumed, and said.
-    const unread = opts && (!isDict(opts.value) || opts.value.value.partial === true) ? {...opts.value, file: opts.file, line: opts.line} : undefined
+    const unreadOpts = opts && (!isDict(opts.value) || opts.value.value.partial === true) ? {...opts.value, file: opts.file, line: opts.line} : undefined
+    // Neither the options nor the pre-3.0 keys are set anywhere read, and a config source conncalc cannot read may set them.
+    const source = !opts && !(version?.read && firstLegacy) ? flaskUnread[0] : undefined
+    const unread: EvalValue | undefined = unreadOpts ?? (source ? {file: source.file, kind: 'unknown', line: source.line, reason: source.why} : undefined)
     const found = hookPoolclass(modules, subclasses)
     const hook = found && !found.cond ? found : undefined
     const e = hook
