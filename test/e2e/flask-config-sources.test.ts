@@ -11,6 +11,10 @@
  *   with environs (environs/__init__.py: the variable, else the default as given): 3 + 1 = 4; gunicorn 2 workers × 8
  *   threads: 2 × min(4, 8) = 8 (DB_POOL_SIZE=6: 2 × 7 = 14).
  * - envvar: `from_envvar("SITE_SETTINGS")` names its file only at run time: the defaults 5 + 10 are assumed and said.
+ * - factory / served: `def create_app(config_object="portal.settings")` then `from_object(config_object)` (the
+ *   cookiecutter-flask shape): wsgi.py's `app = create_app()` gives the default, and so does gunicorn
+ *   "portal:create_app()" when no module of the app calls it (gunicorn util.import_app calls it with no argument):
+ *   portal.settings' pool, 2 × min(4, 8) = 8.
  */
 import {describe, expect, it} from 'vitest'
 
@@ -42,5 +46,14 @@ describe('Flask config loaded by name (from_object import string, from_pyfile, f
     expect(r.type('web')).toMatchObject({connectionsPerDyno: 45, poolPerProcess: 15})
     expect(r.type('web').sources['pool.flask-sqlalchemy'].via).toContainEqual(expect.objectContaining({kind: 'assumed', why: expect.stringContaining('config.from_envvar() reads a file when the app starts')}))
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'portal/web/__init__.py', line: 5}))
+  })
+
+  it('from_object(config_object) of create_app(config_object="portal.settings"): the default the calls leave, 2 × 4 = 8', () => {
+    for (const v of ['factory', 'served']) {
+      const r = plan(v)
+      expect(r.type('web')).toMatchObject({connectionsPerDyno: 8, poolPerProcess: 4})
+      expect(r.type('web').sources['pool.flask-sqlalchemy'].source).toEqual({file: 'portal/settings.py', kind: 'file', line: 7})
+      expect(r.codes).not.toContain('unknown-config-value')
+    }
   })
 })

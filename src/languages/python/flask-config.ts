@@ -74,14 +74,26 @@ export async function flaskConfig(project: PythonProject, modules: readonly PyMo
       const arg = c.args[0]
       const why = (v: EvalValue | undefined) => (v?.kind === 'unknown' ? v.reason : isCall(v) ? `it is what \`${v.value.callee}()\` returns, which conncalc does not compute` : 'conncalc cannot read its argument')
       if (method === 'from_object') {
-        const cls = classOf(arg)
+        // `def create_app(config_class=Config)`: a parameter is what the app's calls of the factory give it (the body as
+        // each caller's site evaluated it: `app = create_app()` gives the default), when they all give one config; a
+        // factory no module of the app calls is the server's (gunicorn "app:create_app()", FLASK_APP=app), which calls
+        // it with no argument: its default.
+        const fn = c.within
+        const param = arg?.kind === 'unknown' ? arg.parameter : undefined
+        const readable = (v: EvalValue | undefined): v is EvalValue => v !== undefined && (asString(v) !== undefined || classOf(v) !== undefined)
+        const atSites = param && fn && !fn.truncated ? fn.sites.map((site) => site.calls.find((x) => x.line === c.line && x.callee === c.callee)?.args[0]) : []
+        const same = atSites.length > 0 && atSites.every((v) => readable(v) && (asString(v) ?? classOf(v)) === (asString(atSites[0]) ?? classOf(atSites[0])))
+        const dflt = param && fn && fn.sites.length === 0 && !fn.truncated ? fn.defaults.get(param) : undefined
+        const given = same ? atSites[0] : readable(dflt) ? dflt : undefined
+        const value = given ?? arg
+        const cls = classOf(value)
         if (cls) {
           names(cls.attrs, m.file, c.line)
           continue
         }
 
         // A module of the app passed by name, or an import string.
-        const path = asString(arg) ?? c.argNames?.[0]
+        const path = asString(value) ?? (given ? undefined : c.argNames?.[0])
         const [mod, attr] = path?.includes(':') ? path.split(':') : [path, undefined]
         const file = mod ? project.resolve(mod) : undefined
         const loaded = file ? await project.load(file) : undefined
