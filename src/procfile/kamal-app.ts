@@ -13,10 +13,9 @@ import type {Diagnostic} from '../model/diagnostic.js'
 import type {EnvLayer} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
 import type {Formation} from '../model/formation.js'
-import type {ContainerEntry, ContainerError, StageChoice} from './container.js'
+import type {ContainerApp, ContainerEntry, ContainerError, StageChoice} from './container.js'
 import type {fromImage, inRepo, readImage} from './container.js'
 import type {withEntrypoint} from './dockerfile.js'
-import type {ManifestApp} from './platform-manifest.js'
 
 import {layer} from '../model/env.js'
 import {assumed, assumedOfType, fromDefault, fromFile, sourced} from '../model/source.js'
@@ -53,7 +52,7 @@ export interface ImageTools {
   withEntrypoint: typeof withEntrypoint
 }
 
-export function kamalApp(files: FileReader, path: string, text: string, tools: ImageTools, chosen?: StageChoice): ContainerError | ManifestApp {
+export function kamalApp(files: FileReader, path: string, text: string, tools: ImageTools, chosen?: StageChoice): ContainerError | (ContainerApp & {formation: Formation}) {
   const {fromImage, inRepo, noBuildpack, readImage, withEntrypoint} = tools
   const basePath = looksLikeKamalConfig(text) ? undefined : kamalBaseOf(files, path)
   const base = basePath ? {path: basePath, text: files.read(basePath)!.text} : {path, text}
