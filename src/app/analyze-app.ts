@@ -527,7 +527,7 @@ function primaryProcess(ctx: AnalyzerContext, ctxs: ScriptCtx[] | undefined, dia
  */
 function runningProcesses(raw: string, ctx: AnalyzerContext, diagnostics: Diagnostic[], depth: number): ScriptCtx[] | undefined | Promise<ScriptCtx[] | undefined> {
   // `a & b`: each side is read on its own (followCommand below), a process manager among them too.
-  const reading = depth < MAX_LAUNCH_DEPTH && !ctx.command.background?.length ? readLaunch(ctx.command.argv, ctx.files, '', ctx.processType, ctx.env) : undefined
+  const reading = depth < MAX_LAUNCH_DEPTH && !ctx.command.background?.length ? readLaunch(ctx.command.argv, ctx.files, '', ctx.processType, ctx.env, ctx.image) : undefined
   if (reading) return reading.then((launch) => (launch ? launched(launch, ctx, diagnostics, depth) : notLaunched(raw, ctx, diagnostics, depth)))
   return notLaunched(raw, ctx, diagnostics, depth)
 }

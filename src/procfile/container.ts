@@ -89,7 +89,11 @@ export const fromImage = (image: Image | undefined): Pick<ContainerEntry, 'image
 function imageFilesOf(image: Image, stage: DockerStage): ImageFiles {
   return {
     baseImage: stage.baseImage ?? stage.base,
-    copies: stage.copies.filter((c) => !c.whenPresent).map((c) => ({from: posix.join(image.context, c.from), into: c.into, ...(c.line ? {line: c.line} : {}), to: c.to})),
+    // `COPY . DEST` (the repository's root, stage.repoAt) first: a file another COPY put under DEST is that copy's.
+    copies: [
+      ...(stage.repoAt && stage.repoAt !== '/' ? [{from: image.context, into: false, to: stage.repoAt}] : []),
+      ...stage.copies.filter((c) => !c.whenPresent).map((c) => ({from: posix.join(image.context, c.from), into: c.into, ...(c.line ? {line: c.line} : {}), to: c.to})),
+    ],
     dockerfile: image.file,
     line: stage.line,
     runs: stage.runs ?? [],

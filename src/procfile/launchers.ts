@@ -6,9 +6,12 @@
  * as a process type of its own and counted in the dyno, as many times as the
  * manager starts it. Pure: files come through a FileReader; nothing is run.
  */
+import {posix} from 'node:path'
+
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Env, EnvEntry} from '../model/env.js'
 import type {FileReader} from '../model/files.js'
+import type {ImageFiles} from '../model/image-files.js'
 import type {LauncherQuery} from '../languages/ruby/boot-connection.js'
 
 import {fromEnv, fromDefault, type Source} from '../model/source.js'
@@ -21,6 +24,7 @@ import {buildpackRun} from './buildpack-run.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
 import {rakefileOf, rakeTasks} from '../languages/ruby/rails-process-command.js'
 import {knownProgram} from '../languages/shell/programs.js'
+import {copiedFile, imageFile, imageFolderFiles} from '../model/image-files.js'
 
 // honcho/command.py: `start [processes…]`, -f/--procfile (default "Procfile", or PROCFILE from the env file),
 // -d/--app-root (the Procfile is read from there), -c/--concurrency "web=2,worker=3" (each type 1 by default).
@@ -109,16 +113,19 @@ function subcommandAt(prog: string, args: readonly string[]): {index: number; na
 const subcommand = (prog: string, args: readonly string[]): string | undefined => subcommandAt(prog, args)?.name
 
 /** Read what the manager runs. Undefined when the command is not one of them. */
-export function readLaunch(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: Env): Promise<Launch | undefined> | undefined {
+export function readLaunch(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: Env, image?: InImage): Promise<Launch | undefined> | undefined {
   // No process manager (most commands): answered at once, with no promise; asked for every process type.
   const launcher = launcherOf(argv, files)
-  return launcher ? launchOf(launcher, argv, files, cwd, processType, env) : undefined
+  return launcher ? launchOf(launcher, argv, files, cwd, processType, env, image) : undefined
 }
 
-async function launchOf(launcher: NonNullable<ReturnType<typeof launcherOf>>, argv: readonly string[], files: FileReader, cwd: string, processType: string, env: Env): Promise<Launch | undefined> {
+/** The container image the command runs in, with the app root's files: where a path in the image comes from. */
+type InImage = {files: FileReader; image: ImageFiles}
+
+async function launchOf(launcher: NonNullable<ReturnType<typeof launcherOf>>, argv: readonly string[], files: FileReader, cwd: string, processType: string, env: Env, image?: InImage): Promise<Launch | undefined> {
   if (launcher === 'invoke') return invokeLaunch(argv, files, cwd, env)
   if (launcher === 'bin/run') return buildpackLaunch(argv, files, cwd)
-  if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, (n) => env.get(n)?.value)
+  if (launcher === 'supervisord') return supervisord(argv, files, cwd, processType, (n) => env.get(n)?.value, image)
   if (launcher === 'supercronic') return supercronic(argv, files, cwd, processType)
   if (launcher === 'ruby script') return rubyRunner(argv, files, cwd)
   if (launcher === 'rake') return rakeLaunch(argv, files, cwd, env)
@@ -277,30 +284,99 @@ function supervisorEnvironment(value: string, from: string): EnvEntry[] {
   return out
 }
 
-function supervisord(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: (name: string) => string | undefined): Launch {
+/**
+ * A config file supervisord reads, by the path it is given: in the app from `cwd`, or, in a container image, the file
+ * a COPY (or a RUN's write) put at that absolute path (`supervisord -c /etc/supervisor/conf.d/app.conf`). `readFrom`
+ * is the FileReader its path is relative to (the app root's for an image file).
+ */
+function supervisorFile(given: string, files: FileReader, cwd: string, image: InImage | undefined): {file: {path: string; text: string}; here: string} | undefined {
+  if (given.startsWith('/') && image) {
+    const found = imageFile(image.image, image.files, given)
+    const path = found?.path
+    const file = path === undefined ? undefined : image.files.read(path)
+    return file ? {file, here: posix.dirname(given)} : undefined
+  }
+
+  const path = inApp(cwd, given)
+  const file = path === undefined || !files.exists(path) ? undefined : files.read(path)
+  return file ? {file, here: dirOf(file.path)} : undefined
+}
+
+/** The files an `[include] files =` glob names (`*` and `?` in the last part), beside the including file (`here`). */
+function includedFiles(pattern: string, here: string, files: FileReader, cwd: string, image: InImage | undefined): {file: {path: string; text: string}; here: string}[] | undefined {
+  const abs = posix.isAbsolute(pattern) || (image !== undefined && here.startsWith('/'))
+  const full = abs ? posix.resolve(here.startsWith('/') ? here : '/', pattern) : posix.join(here, pattern)
+  const dir = posix.dirname(full)
+  const base = posix.basename(full)
+  if (/[*?[]/.test(dir)) return undefined
+  if (!/[*?[]/.test(base)) {
+    const one = abs ? supervisorFile(full, files, cwd, image) : supervisorFile(full, files, '', undefined)
+    return one ? [one] : undefined
+  }
+
+  const re = new RegExp(`^${base.replaceAll(/[.+^${}()|\\]/g, '\\$&').replaceAll('*', '[^/]*').replaceAll('?', '[^/]')}$`)
+  const names = (abs && image ? imageFolderFiles(image.image, image.files, dir) : abs ? [] : files.list(dir)).filter((n) => re.test(n))
+  // Python's glob sorts nothing; supervisord sorts the matches (options.py process_config_file: `sorted(glob.glob(…))`).
+  return names.toSorted().flatMap((n) => {
+    const one = abs ? supervisorFile(posix.join(dir, n), files, cwd, image) : supervisorFile(posix.join(dir, n), files, '', undefined)
+    return one ? [one] : []
+  })
+}
+
+/**
+ * A command line in a container image with the image's absolute paths that a COPY brought from the repository
+ * (`php /var/www/html/artisan octane:frankenphp --caddyfile=/var/www/html/deploy/Caddyfile` after `COPY . /var/www/html`)
+ * written as the repository's, from the process's folder `cwd`: `php artisan …`, as the analyzers read the app.
+ */
+function inImagePaths(command: string, cwd: string, image: InImage | undefined): string {
+  if (!image) return command
+  return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]+)/g, (m, pre: string, abs: string) => {
+    const copied = copiedFile(image.image, image.files, abs)
+    if (!copied) return m
+    const rel = posix.relative(cwd || '.', copied.path)
+    return `${pre}${rel.startsWith('..') ? m.slice(pre.length) : rel}`
+  })
+}
+
+function supervisord(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: (name: string) => string | undefined, image?: InImage): Launch {
   const args = argv.slice(1)
   const given = option(args, '-c', '--configuration')?.value
   // Without -c it searches the working folder (and ../etc, /etc, which a dyno's app does not hold).
-  const candidates = given ? [inApp(cwd, given)] : [inApp(cwd, 'supervisord.conf'), inApp(cwd, 'etc/supervisord.conf')]
-  const path = candidates.find((p) => p !== undefined && files.exists(p))
-  const file = path === undefined ? undefined : files.read(path)
-  if (!file) return missing('supervisord', given ?? 'supervisord.conf', SUPERVISORD)
+  const found = given ? supervisorFile(given, files, cwd, image) : (supervisorFile('supervisord.conf', files, cwd, undefined) ?? supervisorFile('etc/supervisord.conf', files, cwd, undefined))
+  if (!found) return missing('supervisord', given ?? 'supervisord.conf', SUPERVISORD)
+  const {file} = found
   const diagnostics: Diagnostic[] = []
   const processes: LaunchedProcess[] = []
-  const here = dirOf(file.path)
-  for (const s of parseIni(file.text)) {
-    const m = /^(program|fcgi-program|eventlistener):(.+)$/.exec(s.name)
-    if (s.name === 'include') {
-      const files_ = s.values.get('files')
-      diagnostics.push({code: 'unknown-config-value', file: file.path, fix: `tell conncalc the processes those files add: --assume ${processType}=PROCESSES:THREADS:POOL`, line: s.line, message: `${processType}: supervisord includes ${files_?.value ?? 'other files'}; conncalc does not read included files, so the programs they define are not counted`, processType, severity: 'warning'})
-      continue
-    }
+  const here = found.here
+  // [include] files: their sections join the config's (supervisord's options.py reads each one into the same parser).
+  const sections: {file: {path: string; text: string}; section: IniSection}[] = []
+  const readSections = (f: {path: string; text: string}, at: string, depth: number): void => {
+    for (const s of parseIni(f.text)) {
+      if (s.name !== 'include') {
+        sections.push({file: f, section: s})
+        continue
+      }
 
+      const list = s.values.get('files')
+      const read = list && depth < 3 ? list.value.split(/\s+/).filter(Boolean).map((p) => ({p, got: includedFiles(p, at, files, cwd, image)})) : []
+      const unread = read.filter((r) => r.got === undefined).map((r) => r.p)
+      if (!list || depth >= 3 || unread.length > 0) {
+        diagnostics.push({code: 'unknown-config-value', file: f.path, fix: `tell conncalc the processes those files add: --assume ${processType}=PROCESSES:THREADS:POOL`, line: s.line, message: `${processType}: supervisord includes ${unread.join(' ') || list?.value || 'other files'}, which conncalc cannot read, so the programs they define are not counted`, processType, severity: 'warning'})
+      }
+
+      for (const r of read) for (const g of r.got ?? []) readSections(g.file, g.here, depth + 1)
+    }
+  }
+
+  readSections(file, here, 0)
+  for (const {file, section: s} of sections) {
+    const m = /^(program|fcgi-program|eventlistener):(.+)$/.exec(s.name)
     if (!m) continue
     const name = m[2].trim()
     const at = (key: string): {line: number; value: string} | undefined => s.values.get(key)
     const autostart = at('autostart')
-    if (autostart && /^(false|no|off|0)$/i.test(autostart.value)) continue
+    // `autostart = %(ENV_WITH_HORIZON)s`: expanded as supervisord does before it reads the boolean.
+    if (autostart && /^(false|no|off|0)$/i.test(supervisorExpand(autostart.value, {}, env).text.trim())) continue
     const command = at('command')
     if (!command) {
       diagnostics.push({code: 'unknown-config-value', file: file.path, line: s.line, message: `${processType}: supervisord [${s.name}] has no command (supervisord refuses to start it)`, processType, severity: 'warning'})
@@ -324,7 +400,7 @@ function supervisord(argv: readonly string[], files: FileReader, cwd: string, pr
     const environment = at('environment')
     processes.push({
       assignments: environment ? supervisorEnvironment(environment.value, `${file.path}:${environment.line}`) : [],
-      command: expanded.text.replaceAll('\n', ' '),
+      command: inImagePaths(expanded.text.replaceAll('\n', ' '), cwd, image),
       copies: Number.isInteger(copies) && copies >= 1 ? copies : 1,
       cwd: dir ? (inApp(cwd, supervisorExpand(dir.value, vars, env).text) ?? cwd) : cwd,
       name: `program:${name}`,

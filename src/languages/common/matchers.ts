@@ -91,6 +91,8 @@ export const isPhp: Matcher = (cmd, ctx) => {
   if (isPhpApache(cmd.argv, ctx.image?.image.baseImage)) return true
   // RoadRunner's `rr serve` (php/roadrunner.ts); Mozilla's rr debugger has no `serve`.
   if (name === 'rr' && cmd.argv[1] === 'serve') return true
+  // FrankenPHP serving PHP itself (php/frankenphp.ts): `frankenphp run`, `frankenphp php-server`.
+  if (name === 'frankenphp' && (cmd.argv[1] === 'run' || cmd.argv[1] === 'php-server')) return true
   return name === 'heroku-php-apache2' || name === 'heroku-php-nginx' || (name.startsWith('php-fpm') && /^php-fpm(\d+(\.\d+)?)?$/.test(name)) || phpWorker(cmd.argv) !== undefined
 }
 /** Files the Go buildpack detects a Go app by (bin/detect): modules, dep, godep, govendor, glide. */

@@ -19,6 +19,7 @@ import {imageFpmChildren} from './fpm-pools.js'
 import {imagePreforkWorkers, isPhpApache} from './apache-prefork.js'
 import {autotuneChildren, fpmMemoryLimit} from './fpm-memory-limit.js'
 import {roadRunner} from './roadrunner.js'
+import {frankenphp, isFrankenphp} from './frankenphp.js'
 
 const AUTOTUNE = 'https://github.com/heroku/heroku-buildpack-php/blob/main/bin/util/autotune.php'
 /** The PHP CNB (Fir) runs the same autotune, reading memory and CPUs from cgroups v1/v2 since 1.5.0. */
@@ -118,6 +119,11 @@ export const php: ServerAnalyzer = {
     const worker = phpWorker(ctx.command.argv)
     if (worker) return onLaravelDatabase(ctx, analyzePhpWorker(ctx, worker))
     if (programName(ctx.command.argv[0]) === 'rr') return onLaravelDatabase(ctx, {...roadRunner(ctx), language: 'php'})
+
+    if (isFrankenphp(ctx.command.argv)) {
+      const f = frankenphp(ctx)
+      return onLaravelDatabase(ctx, {diagnostics: f.diagnostics, language: 'php', processesPerDyno: f.processesPerDyno, server: 'frankenphp', threadsPerProcess: f.threadsPerProcess})
+    }
 
     // In a container image no buildpack sizes PHP-FPM: its own pool files do (fpm-pools.ts).
     const children = imageFpmChildren(ctx) ?? imagePreforkWorkers(ctx) ?? (isScalingoPhpFpm(ctx.command.argv) ? scalingoChildren(ctx) : herokuChildren(ctx))

@@ -1205,6 +1205,11 @@ function stripWrappers(
         // Their own options before the command; `-r s:s` (dumb-init), `-p SIG` and `-e CODE` (tini) take a value.
         while (argv[0]?.startsWith('-')) argv = argv.slice(['-r', '--rewrite', '-p', '-e'].includes(argv[0]) ? 2 : 1)
       }
+    } else if (head.split('/').pop() === 'docker-php-entrypoint' && argv.length > 1) {
+      // The official PHP images' (and FrankenPHP's) entrypoint: `php` before a first argument that is an option, then
+      // `exec "$@"` (https://github.com/docker-library/php/blob/master/docker-php-entrypoint).
+      wrappers.push('docker-php-entrypoint')
+      argv = argv[1].startsWith('-') ? ['php', ...argv.slice(1)] : argv.slice(1)
     } else if (head === 'nice') {
       wrappers.push(head)
       argv = argv.slice(argv[1] === '-n' ? 3 : /^-n?\d+$/.test(argv[1] ?? '') ? 2 : 1)
