@@ -253,6 +253,37 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(a.diagnostics).toContainEqual(expect.objectContaining({line: 11, message: expect.stringContaining('`cfg.MaxConns` is the MaxConns field of Admin, which no env struct tag fills (the tagged MaxConns is Web\'s)')}))
   })
 
+  it('pgx only `// indirect` in go.mod (pop\'s dialect driver) and imported by no file: database/sql\'s pool, not pgxpool\'s default', async () => {
+    // supabase/auth's shape: pop v6 (pgx v4 `// indirect`, the driver its postgres dialect opens database/sql with),
+    // pop.NewConnection(&pop.ConnectionDetails{…}) and no database.yml. Before: pgxpool's max(4, 8 CPUs) = 8, starred
+    // with "pgx is in go.mod but no pgxpool.New/Connect/ParseConfig was found". database/sql has no default cap
+    // (sql.go: "The default is 0 (unlimited)"), and pop sets one only from the details' Pool.
+    const mod = 'module example.com/ledger\n\ngo 1.22\n\nrequire github.com/gobuffalo/pop/v6 v6.1.1\n\nrequire (\n\tgithub.com/jackc/pgx/v4 v4.18.2 // indirect\n\tgithub.com/jackc/pgconn v1.14.3 // indirect\n)\n'
+    const main = ['package main', 'import (', '\t"os"', '\t"github.com/gobuffalo/pop/v6"', ')', 'func main() {', '\tcd := &pop.ConnectionDetails{Dialect: "postgres", URL: os.Getenv("DATABASE_URL")}', '\tdb, _ := pop.NewConnection(cd)', '\t_ = db.Open()', '}'].join('\n')
+    const a = await run('bin/ledger', {'go.mod': mod, 'main.go': main})
+    expect(a.pools?.map((p) => p.database)).not.toContain('pgxpool')
+    expect(a.threadsPerProcess.source.kind).toBe('assumed')
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('cpu-count-default')
+    expect(a.diagnostics.map((d) => d.message).join('\n')).toContain('pgx is in go.mod only as an indirect dependency, go.mod:8')
+    // The same go.mod with pgx required directly keeps pgxpool's default (the app may hand a pool to a library).
+    const direct = await run('bin/ledger', {'go.mod': mod.replace('v4.18.2 // indirect', 'v4.18.2'), 'main.go': 'package main\n\nfunc main() {}\n'})
+    expect(direct.pools?.map((p) => p.pool.value)).toEqual([8])
+  })
+
+  it('SetMaxOpenConns(n) with n 0 (a flag left at its default): database/sql\'s "no limit", unbounded-pool, not a pool of 0', async () => {
+    // sql.go SetMaxOpenConns: "If n <= 0, then there is no limit on the number of open connections."
+    // Before: a pool of 0, then "threads per process is 0, which the server would not start with", 1 assumed.
+    const mod = 'module example.com/notes\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n'
+    const main = ['package main', 'import (', '\t"database/sql"', '\t"flag"', '\t"os"', '\t_ "github.com/lib/pq"', ')', 'func main() {', '\tmaxOpen := flag.Int("db-max-open", 0, "max open connections (0: no limit)")', '\tflag.Parse()', '\tdb, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))', '\tdb.SetMaxOpenConns(*maxOpen)', '}'].join('\n')
+    const a = await run('bin/notes', {'go.mod': mod, 'main.go': main})
+    expect(a.pools).toEqual([])
+    expect(a.threadsPerProcess.value).toBe(1)
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', message: expect.stringContaining('sets no limit (n <= 0)')}))
+    expect(a.diagnostics.map((d) => d.message).join('\n')).not.toContain('threads per process is 0')
+    const set = await run('bin/notes -db-max-open=15', {'go.mod': mod, 'main.go': main})
+    expect(set.pools?.map((p) => p.pool.value)).toEqual([15])
+  })
+
   it('jinzhu/configor `default` beside `env`, cleanenv `env-default`: the default when the variable is unset, starred (a config file may set it); the variable when set', async () => {
     // muety/wakapi's shape: `MaxConn uint \`yaml:"max_conn" default:"10" env:"WAKAPI_DB_MAX_CONNECTIONS"\``, SetMaxOpenConns(int(config.Db.MaxConn)).
     const mod = 'module example.com/stats\n\ngo 1.22\n\nrequire (\n\tgithub.com/lib/pq v1.10.9\n\tgithub.com/jinzhu/configor v1.2.2\n)\n'

@@ -359,7 +359,11 @@ export const go: ServerAnalyzer = {
     // pgx in go.mod, and nothing opened in the code read: its pool when the module imports pgxpool somewhere; when it
     // imports only pgx's database/sql driver (stdlib: `sql.Open("pgx", …)`), a database/sql pool, uncapped (below).
     const driverOnly = !usesPgxpool && pgxModule !== undefined && code.opened.length === 0 && moduleScan(ctx.files).pgxpool === undefined ? moduleScan(ctx.files).stdlib : undefined
-    if (usesPgxpool || (pgxModule && code.opened.length === 0 && !driverOnly)) pools.push(pgxPool(ctx, code, pgxModule ? fromFile('go.mod', modules.get(pgxModule)!) : undefined, diagnostics))
+    // pgx required only `// indirect` and imported by no file of the module: another library's dependency (pop's and
+    // GORM's PostgreSQL dialects open database/sql with pgx's stdlib driver), not a pgxpool of the app's.
+    const pgxLine = pgxModule ? modules.get(pgxModule)! : 0
+    const indirect = pgxModule !== undefined && !usesPgxpool && /\/\/\s*indirect\b/.test(mod!.text.split('\n')[pgxLine - 1] ?? '') && moduleScan(ctx.files).pgxpool === undefined && moduleScan(ctx.files).stdlib === undefined
+    if (usesPgxpool || (pgxModule && code.opened.length === 0 && !driverOnly && !indirect)) pools.push(pgxPool(ctx, code, pgxModule ? fromFile('go.mod', modules.get(pgxModule)!) : undefined, diagnostics))
     // Buffalo's pop: database.yml's section sizes the pool pop opens (pop.ts).
     if ([...modules.keys()].some((m) => /^github\.com\/gobuffalo\/pop(\/v\d+)?$/.test(m))) pools.push(...popPools(ctx.files, code.files, ctx.env, ctx.processType, diagnostics))
 
@@ -380,11 +384,20 @@ export const go: ServerAnalyzer = {
 
     const sqlOpen = firstOpen(code.opened.filter((o) => o.lib !== 'pgxpool' && o.lib !== 'pgx' && o.lib !== 'go-pg'))
     const cap = setting(code.maxOpen, 'SetMaxOpenConns', diagnostics)
-    if (cap.value) {
+    // SetMaxOpenConns(n) with n <= 0 (a config field left 0) sets no cap: "If n <= 0, then there is no limit" (sql.go).
+    const uncapped = cap.value && cap.value.value <= 0 ? cap.value : undefined
+    if (cap.value && !uncapped) {
       const lib = sqlOpen?.lib ?? 'database/sql'
       pools.push({database: `${lib}${sqlOpen ? ` ${sqlOpen.file}:${sqlOpen.line}` : ''}`, pool: cap.value, server: goServer(ctx, sqlOpen?.value)})
-    } else if (sqlOpen || (pools.length === 0 && code.maxOpen.length === 0)) {
-      const where = sqlOpen ? ` (${sqlOpen.lib} opened at ${sqlOpen.file}:${sqlOpen.line})` : driverOnly ? ` (pgx is in go.mod as database/sql's driver only: ${driverOnly.file}:${driverOnly.line} imports pgx/stdlib, and no file imports pgxpool)` : ''
+    } else if (sqlOpen || uncapped || (pools.length === 0 && (code.maxOpen.length === 0 || cap.unread))) {
+      const where = sqlOpen
+        ? ` (${sqlOpen.lib} opened at ${sqlOpen.file}:${sqlOpen.line})`
+        : driverOnly
+          ? ` (pgx is in go.mod as database/sql's driver only: ${driverOnly.file}:${driverOnly.line} imports pgx/stdlib, and no file imports pgxpool)`
+          : indirect
+            ? ` (pgx is in go.mod only as an indirect dependency, go.mod:${pgxLine}, a library's database/sql driver: no file of the module imports pgx)`
+            : ''
+      const zero = uncapped ? `, and SetMaxOpenConns(${uncapped.value}) ${uncapped.source.kind === 'file' ? `from ${uncapped.source.file}:${uncapped.source.line} ` : ''}sets no limit (n <= 0)` : ''
       const elsewhere = cap.unread ? [] : capsElsewhere(ctx.files, code.files)
       if (elsewhere.length > 0) {
         // The app does cap a pool, in code not read for this binary: name that call, never tell it to add one.
@@ -406,7 +419,7 @@ export const go: ServerAnalyzer = {
           code: 'unbounded-pool',
           ...(sqlOpen ? {file: sqlOpen.file, line: sqlOpen.line} : {}),
           fix: `call db.SetMaxOpenConns(N) after opening it${sqlOpen ? ` (${sqlOpen.file}:${sqlOpen.line})` : ''} and tell conncalc: --assume ${ctx.processType}=1:N:N`,
-          message: `${ctx.processType}: Go's database/sql${where} opens as many connections as goroutines ask for (no default limit): net/http runs each request on its own goroutine, so only the requests in flight — and at last the database's max_connections — bound it; conncalc counts 1 until you give --assume`,
+          message: `${ctx.processType}: Go's database/sql${where}${zero} opens as many connections as goroutines ask for (no default limit): net/http runs each request on its own goroutine, so only the requests in flight — and at last the database's max_connections — bound it; conncalc counts 1 until you give --assume`,
           processType: ctx.processType,
           severity: 'warning',
         })
