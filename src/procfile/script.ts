@@ -37,7 +37,7 @@ import type {DynoFacts} from '../platform/dyno-sizes.js'
 import {entrySources, layer} from '../model/env.js'
 import {assumed, fromDefault, fromEnv, fromFile, type Source} from '../model/source.js'
 import {DELEGATING_PROGRAMS, type NodeDelegation, nodeDelegation, type NodeRun} from './node-run.js'
-import {joinPath, onPlatformAppRoot} from '../util/app-path.js'
+import {DEFAULT_PATH, joinPath, onPlatformAppRoot} from '../util/app-path.js'
 import {isRailsMigration, unwrapped} from '../languages/ruby/migration-lock.js'
 import {expandShell, globMatch, normalizePath, SHELLS, type ShellInvocation, splitCommand} from '../languages/shell/shell.js'
 import {knownProgram} from '../languages/shell/programs.js'
@@ -1195,7 +1195,16 @@ class ScriptReader {
     const proc = (command: ParsedCommand, background: boolean): ScriptProcess => ({assumptions: [...state.assumptions], background, chain: [], command, cwd: procCwd, env: processEnv, origin})
     for (const argvBg of split.command.background ?? []) state.background.push(proc({argv: argvBg, raw: argvBg.join(' '), wrappers: []}, true))
     const {background: _bg, ...parsed} = split.command
-    const command = compiled ? {...parsed, argv: ['bun', compiled.entry, ...parsed.argv.slice(1)], raw: `bun ${compiled.entry}`} : parsed
+    // A bare program the image has on its PATH because a COPY put it there (`COPY --from=build /app/target/release/api
+    // /usr/local/bin/api`, then `exec api` in the script): the shell finds that file, so it is the copy's source.
+    const image = this.image
+    const onPath = !compiled && image && argv0 !== undefined && /^[\w.+-]+$/.test(argv0) ? DEFAULT_PATH.map((d) => copiedPath(image.image, image.files, `${d}/${argv0}`)).find((p) => p !== undefined) : undefined
+    const fromCwd = onPath === undefined ? undefined : posix.relative(state.cwd || '.', within ? posix.relative(within, onPath) : onPath) || '.'
+    const command = compiled
+      ? {...parsed, argv: ['bun', compiled.entry, ...parsed.argv.slice(1)], raw: `bun ${compiled.entry}`}
+      : fromCwd && !fromCwd.startsWith('..')
+        ? {...parsed, argv: [`./${fromCwd}`, ...parsed.argv.slice(1)]}
+        : parsed
     if (compiled) this.diagnostics.push({code: 'missing-config', file: ctx.file, line, message: `${this.processType}: ${split.command.argv[0]} is the Bun executable ${compiled.script.file}:${compiled.script.line}'s \`${compiled.script.name}\` script compiles from ${compiled.entry} (bun build --compile): read as \`bun ${compiled.entry}\` in ${compiled.script.file.replace(/\/?package\.json$/, '') || 'the app root'}`, processType: this.processType, severity: 'info'})
     // A server that daemonizes itself (`php-fpm -D`, then `nginx -g 'daemon off;'`) runs on beside what the script runs next.
     // PHP-FPM with neither -F nor -D follows its config's daemonize (yes unless the image says no: php/fpm-pools.ts).

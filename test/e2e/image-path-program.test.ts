@@ -4,6 +4,11 @@
  * finds it in the first PATH folder holding it, so it is that build output, mapped back through the COPY to the
  * repository (procfile/container.ts inRepo). Made-up Cargo workspace: crates/api builds the binary api-server
  * (`[[bin]]`), an sqlx PgPoolOptions pool of max_connections(7). Before: "api-server" unknown, 1*.
+ * The same bare name run by a script the image copies (`exec api-server` in /usr/local/bin/launch, svix/svix-webhooks'
+ * shape; procfile/script.ts): 7, where it was unknown, 1*. A Go binary built by a RUN at an absolute path outside the
+ * repository's copy (`go build -o /bin/riverui ./cmd/riverui`, then `COPY --from=build-go /bin/riverui /bin/riverui` and
+ * `CMD ["/bin/sh", "-c", "/bin/riverui -prefix=$PATH_PREFIX"]`, riverqueue/riverui's shape): read from ./cmd/riverui,
+ * pgxpool's max(4, NumCPU) = 8 on a standard-1x; before, "/bin/riverui" was unknown, 1*.
  */
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -35,5 +40,21 @@ describe('a bare CMD program a COPY put on PATH', () => {
     const dockerfile = ['FROM clux/muslrust:stable AS builder', 'WORKDIR /app', 'COPY . .', 'RUN cargo build --release --target x86_64-unknown-linux-musl --bin api-server', '', 'FROM alpine:3.20', 'WORKDIR /app', 'COPY --from=builder /app/target/x86_64-unknown-linux-musl/release/api-server api-server', 'COPY configuration configuration', 'ENTRYPOINT ["./api-server"]', ''].join('\n')
     const r = planJson(join(app({...files('/usr/local/bin/'), Dockerfile: dockerfile, 'configuration/base.yaml': 'application:\n  port: 8000\n'}), 'fly.toml'), ['--limit', '100', '--scale', 'app=1'])
     expect(r.type('app')).toMatchObject({connections: 7, server: 'rust'})
+  })
+
+  it('run by name from a script the image copies (`exec api-server "$@"` in /usr/local/bin/launch): the workspace binary, 7', () => {
+    const dockerfile = ['FROM rust:1.79 AS builder', 'WORKDIR /app', 'COPY . .', 'RUN cargo build --release --bin api-server', '', 'FROM debian:bookworm-slim', 'COPY --from=builder /app/target/release/api-server /usr/local/bin/api-server', 'COPY scripts/launch /usr/local/bin/launch', 'CMD ["/usr/local/bin/launch"]', ''].join('\n')
+    const r = planJson(join(app({...files('/usr/local/bin/'), Dockerfile: dockerfile, 'scripts/launch': '#!/bin/bash\nset -euo pipefail\nargs=("--run-migrations")\nexec api-server "${args[@]}"\n'}), 'fly.toml'), ['--limit', '100', '--scale', 'app=1'])
+    expect(r.type('app')).toMatchObject({connections: 7, server: 'rust'})
+  })
+})
+
+describe('a Go binary a Dockerfile RUN builds at an absolute path, copied into the final stage', () => {
+  it('`go build -o /bin/riverui ./cmd/riverui`, run by `sh -c`: read from ./cmd/riverui, pgxpool 8 on standard-1x', () => {
+    const main = ['package main', '', 'import (', '\t"context"', '\t"os"', '', '\t"github.com/jackc/pgx/v5/pgxpool"', ')', '', 'func main() {', '\tcfg, _ := pgxpool.ParseConfig(os.Getenv("DATABASE_URL"))', '\tpool, _ := pgxpool.NewWithConfig(context.Background(), cfg)', '\tdefer pool.Close()', '}', ''].join('\n')
+    const dockerfile = ['FROM golang:1.24-alpine AS build-go', 'WORKDIR /go/src/riverui', 'COPY go.mod go.sum ./', 'COPY cmd/ cmd/', 'RUN go build -trimpath -o /bin/riverui ./cmd/riverui', '', 'FROM alpine:3.20', 'ENV PATH_PREFIX="/"', 'COPY --from=build-go /bin/riverui /bin/riverui', 'CMD ["/bin/sh", "-c", "/bin/riverui -prefix=$PATH_PREFIX"]', ''].join('\n')
+    const dir = app({'cmd/riverui/main.go': main, Dockerfile: dockerfile, 'go.mod': 'module example.com/riverui\n\ngo 1.24\n\nrequire github.com/jackc/pgx/v5 v5.7.1\n', 'go.sum': ''})
+    const r = planJson(join(dir, 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 8, server: 'go'})
   })
 })

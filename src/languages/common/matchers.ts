@@ -131,7 +131,12 @@ export const isGo: Matcher = (cmd, ctx) => {
   // A GOPATH-era app with no dependency manifest (built by `go get` in a golang image) has only its root package main.
   if (!GO_MARKERS.some((m) => ctx.files.exists(m)) && !rootMainPackage(ctx.files)) return false
   // Heroku's Go buildpack installs binaries to bin/<name>; Procfiles run `bin/app` or just `app`.
-  return prog.startsWith('bin/') || !prog.includes('/')
+  if (prog.startsWith('bin/') || !prog.includes('/')) return true
+  // In an image, a binary at the absolute path a Dockerfile's `go build -o /bin/api ./cmd/api` wrote (copied on by
+  // `COPY --from=build /bin/api /bin/api`): go.ts reads it from that package (build-outputs.ts).
+  if (!prog.startsWith('/') || !ctx.image) return false
+  const text = ctx.image.files.read(ctx.image.image.dockerfile)?.text ?? ''
+  return text.includes('go build') && (text.includes(`-o ${prog} `) || text.includes(`-o=${prog} `) || text.includes(`-o ${prog}\n`))
 }
 
 // .NET: `dotnet X.dll`, `dotnet run`, or, in an app the .NET buildpack detects, the published
