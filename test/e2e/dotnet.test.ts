@@ -87,4 +87,31 @@ describe('.NET apps (Npgsql pools, one process per dyno)', () => {
     const r = runCliInProcess(['plan', '--procfile', procfileOf('dotnet-minimal-api'), '--scale', 'web=2'])
     expect(r.stdout).toMatch(/^web\s+kestrel\s+2\s+1\s+100\s+100\*/m)
   })
+
+  const blank = tempApps()
+  it('Npgsql and the DbContext in a referenced project (`<ProjectReference>`, transitively): its pool counts', () => {
+    // btcpayserver/btcpayserver's shape: the web project references Shop.Data, which references Shop.Abstractions, whose
+    // PackageReference is Npgsql.EntityFrameworkCore.PostgreSQL and whose code calls UseNpgsql. NuGet flows a
+    // referenced project's packages to the app, and its code runs in the app's process. Before: "Shop/Shop.csproj
+    // references no Npgsql package and no PostgreSQL connection string was found; counting 1 connection".
+    const sdk = (refs: string[], pkgs: string[], web = false): string =>
+      [`<Project Sdk="Microsoft.NET.Sdk${web ? '.Web' : ''}">`, '  <PropertyGroup><TargetFramework>net9.0</TargetFramework></PropertyGroup>', '  <ItemGroup>', ...refs.map((r) => `    <ProjectReference Include="${r}" />`), ...pkgs.map((p) => `    <PackageReference Include="${p}" Version="9.0.4" />`), '  </ItemGroup>', '</Project>', ''].join('\n')
+    const dir = blank.app({
+      'Shop.Abstractions/DbContextFactory.cs': 'using Microsoft.EntityFrameworkCore;\nnamespace Shop.Abstractions;\npublic class Factory {\n  public void Configure(DbContextOptionsBuilder b, string cs) => b.UseNpgsql(cs);\n}\n',
+      'Shop.Abstractions/Shop.Abstractions.csproj': sdk([], ['Npgsql.EntityFrameworkCore.PostgreSQL']),
+      'Shop.Data/Shop.Data.csproj': sdk(['..\\Shop.Abstractions\\Shop.Abstractions.csproj'], ['Microsoft.EntityFrameworkCore']),
+      'Shop.sln': ['Microsoft Visual Studio Solution File, Format Version 12.00', 'Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "Shop", "Shop\\Shop.csproj", "{11111111-1111-1111-1111-111111111111}"', 'EndProject', 'Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "Shop.Data", "Shop.Data\\Shop.Data.csproj", "{22222222-2222-2222-2222-222222222222}"', 'EndProject', ''].join('\n'),
+      'Shop/Program.cs': 'var builder = WebApplication.CreateBuilder(args);\nvar app = builder.Build();\napp.Run();\n',
+      'Shop/Shop.csproj': sdk(['..\\Shop.Data\\Shop.Data.csproj'], [], true),
+      'Shop/appsettings.json': '{\n  "AllowedHosts": "*"\n}\n',
+      Procfile: 'web: cd Shop/bin/publish; ./Shop --urls http://*:$PORT\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--scale', 'web=1', '--plan', 'standard-0'])
+    // The connection string is set where conncalc cannot see it (a config var): Npgsql's default Maximum Pool Size, 100,
+    // assumed, cited at the referenced project's UseNpgsql.
+    expect(r.type('web')).toMatchObject({connections: 100, poolPerProcess: 100, server: 'kestrel'})
+    expect(r.codes).not.toContain('unknown-command')
+    expect(JSON.stringify(r.type('web').sources)).toContain('Shop.Abstractions/DbContextFactory.cs')
+  })
 })
+

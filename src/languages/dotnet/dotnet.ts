@@ -25,7 +25,7 @@ import {programName} from '../common/setting.js'
 import {type ConfigValue, DotnetConfiguration} from './configuration.js'
 import {looksLikeNpgsql, parseConnectionString, poolSetting} from './connection-string.js'
 import {type CodeSetting, readCsharp} from './csharp.js'
-import {BUILDPACK, discoverDotnetApp, type DotnetApp, type DotnetProject} from './project.js'
+import {BUILDPACK, discoverDotnetApp, type DotnetApp, type DotnetProject, parseProjectFile} from './project.js'
 import {append} from '../../util/arrays.js'
 
 const NPGSQL_REF = 'https://www.npgsql.org/doc/connection-string-parameters.html#pooling'
@@ -70,6 +70,25 @@ function pickProject(app: DotnetApp, cmd: ParsedCommand): {project?: DotnetProje
   return {args, project: guess, why: assumed(`${wanted ? `no project builds ${wanted}; ` : ''}the app's ${guess.web ? 'one web project' : 'one project'} ${guess.file} is assumed to be what \`${cmd.raw}\` runs`)}
 }
 
+/** The projects `project` references, transitively (`<ProjectReference>`), read from the app's files. */
+function referencedProjects(files: AnalyzerContext['files'], project: DotnetProject, app: DotnetApp): DotnetProject[] {
+  const out: DotnetProject[] = []
+  const seen = new Set([project.file])
+  const queue = [...(project.references ?? [])]
+  while (queue.length > 0 && out.length < 100) {
+    const path = queue.shift()!
+    if (seen.has(path)) continue
+    seen.add(path)
+    const text = app.projects.some((p) => p.file === path) ? undefined : files.read(path)?.text
+    const found = app.projects.find((p) => p.file === path) ?? (text === undefined ? undefined : parseProjectFile(text, path).project)
+    if (!found) continue
+    out.push(found)
+    queue.push(...(found.references ?? []))
+  }
+
+  return out
+}
+
 interface Target {
   database: string
   conn?: ConfigValue
@@ -100,18 +119,25 @@ export const dotnet: ServerAnalyzer = {
 
     const config = new DotnetConfiguration(ctx, project.dir, args)
     append(diagnostics, config.diagnostics)
-    const csFiles = project.file.toLowerCase().endsWith('.cs')
-      ? [project.file]
-      : ctx.files
-          .list(project.dir)
-          .filter((f) => f.toLowerCase().endsWith('.cs'))
-          .map((f) => (project.dir ? `${project.dir}/${f}` : f))
+    // The projects it references (`<ProjectReference>`, transitively) build into it: their PackageReferences flow to the
+    // app (NuGet's transitive references) and their code runs in its process (an EF Core context in a Data project).
+    const referenced = referencedProjects(ctx.files, project, app)
+    const csOf = (p: DotnetProject): string[] =>
+      p.file.toLowerCase().endsWith('.cs')
+        ? [p.file]
+        : ctx.files
+            .list(p.dir)
+            .filter((f) => f.toLowerCase().endsWith('.cs'))
+            .map((f) => (p.dir ? `${p.dir}/${f}` : f))
+    const csFiles = [...csOf(project), ...referenced.filter((r) => r.dir !== project.dir).flatMap((r) => csOf(r))]
     const code = await readCsharp(ctx.files, csFiles, ctx.env)
     append(diagnostics, code.diagnostics)
 
-    const pkgName = NPGSQL_PACKAGES.find((n) => project.packages.has(n))
-    const pkg = pkgName ? project.packages.get(pkgName) : undefined
-    const npgsqlVersion = project.packages.get('npgsql')?.version
+    const withPackage = (name: string): DotnetProject | undefined => [project, ...referenced].find((p) => p.packages.has(name))
+    const pkgName = NPGSQL_PACKAGES.find((n) => withPackage(n) !== undefined)
+    const pkgProject = pkgName ? withPackage(pkgName)! : project
+    const pkg = pkgName ? pkgProject.packages.get(pkgName) : undefined
+    const npgsqlVersion = withPackage('npgsql')?.packages.get('npgsql')?.version
     const old = npgsqlVersion !== undefined && /^\d/.test(npgsqlVersion) && !versionAtLeast(npgsqlVersion, '3.1')
     const defaultMax = sourced(old ? 20 : 100, fromDefault(old ? 'Npgsql before 3.1: Maximum Pool Size 20' : 'Npgsql Maximum Pool Size: 100 (since 3.1)', `${NPGSQL_REF}; ${NPGSQL_SRC}`))
 
@@ -132,7 +158,7 @@ export const dotnet: ServerAnalyzer = {
     }
 
     if (targets.length === 0 && (pkg || code.npgsql)) {
-      const at = code.npgsql ? fromFile(code.npgsql.file, code.npgsql.line) : fromFile(project.file, pkg!.line)
+      const at = code.npgsql ? fromFile(code.npgsql.file, code.npgsql.line) : fromFile(pkgProject.file, pkg!.line)
       targets.push({database: 'npgsql', via: [at, assumed('no connection string was found in appsettings*.json, the env or the code; one Npgsql pool is assumed')]})
     }
 

@@ -29,6 +29,8 @@ export interface DotnetProject {
   /** Project file (or the .cs file of a file-based app), relative to the app root. */
   file: string
   packages: Map<string, PackageRef>
+  /** `<ProjectReference Include="..\Data\Data.csproj" />`: the projects it builds with, from the app root. */
+  references?: string[]
   /** `Microsoft.NET.Sdk.Web`: an ASP.NET Core app on Kestrel. */
   web: boolean
 }
@@ -107,7 +109,13 @@ export function parseProjectFile(raw: string, file: string): {diagnostics: Diagn
   const groups = children(project, 'PropertyGroup')
   const assembly = groups.flatMap((g) => children(g, 'AssemblyName')).map(text).findLast((s) => s) ?? stem(file)
   const packages = new Map<string, PackageRef>()
+  const references: string[] = []
   for (const group of children(project, 'ItemGroup')) {
+    for (const ref of children(group, 'ProjectReference')) {
+      const path = attr(ref, 'Include')?.replaceAll('\\', '/')
+      if (path && /\.(cs|vb|fs)proj$/i.test(path)) references.push(normalize(dirOf(file) ? `${dirOf(file)}/${path}` : path))
+    }
+
     for (const ref of children(group, 'PackageReference')) {
       const name = attr(ref, 'Include') ?? attr(ref, 'Update')
       if (!name) continue
@@ -117,7 +125,7 @@ export function parseProjectFile(raw: string, file: string): {diagnostics: Diagn
     }
   }
 
-  return {diagnostics, project: {assembly, dir: dirOf(file), file, packages, web: sdks.some((s) => /^Microsoft\.NET\.Sdk\.Web\b/i.test(s.trim()))}}
+  return {diagnostics, project: {assembly, dir: dirOf(file), file, packages, ...(references.length > 0 ? {references} : {}), web: sdks.some((s) => /^Microsoft\.NET\.Sdk\.Web\b/i.test(s.trim()))}}
 }
 
 /** A C# file-based app (`dotnet run app.cs`, .NET 10): `#:sdk` and `#:package Name@Version` directives. */
