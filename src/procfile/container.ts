@@ -408,6 +408,9 @@ function copiedFolder(stage: DockerStage, context: string, files: FileReader, co
  * and every one keeps its name; else undefined. Absolute paths still map each to its own copy (inRepo).
  */
 function assembledFrom(stage: DockerStage, context: string, files: FileReader, command?: string): string | undefined {
+  // A mix release copied onto the WORKDIR (`COPY --from=builder /app/_build/prod/rel/app ./`, its rel/overlays kept as
+  // whenPresent copies) is what the WORKDIR holds: a folder copied beside it (`… /app/priv/static ./static`) is not.
+  if (stage.copies.some((c) => c.whenPresent && c.to === stage.workdir)) return undefined
   const parents = new Map<string, number>()
   // The folder whose copy holds the file the image's command runs (`node dist/main.js` with `COPY --from=build
   // /repo/apps/worker/dist ./dist`): apps/worker.

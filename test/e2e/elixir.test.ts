@@ -7,8 +7,10 @@ import {splitCommand} from '../../src/languages/shell/shell.js'
 import {Env} from '../../src/model/env.js'
 import {memoryFiles} from '../../src/model/files.js'
 import {fixture, planJson, procfileOf, runCliInProcess} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
+const {app: releaseApp} = tempApps('phoenix-release-script')
 
 describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', () => {
   it('mix phx.new shape on releases: runtime.exs pool_size with a POOL_SIZE default, Oban +1 LISTEN connection', () => {
@@ -63,6 +65,16 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     expect(n.type('web')).toMatchObject({connections: 8})
     expect(n.deployPeak).toBe(9)
     expect(n.diagnostics).toEqual([])
+  })
+
+  it('a release copied onto the WORKDIR beside a folder copied from priv (`COPY --from=builder /app/priv/static ./static`): the release\'s bin/server still runs, 6', () => {
+    // elixirschool/school_house's shape. Before: the WORKDIR was taken to be priv/ (the one counted copy into it came
+    // from there), rel/overlays/bin/server was read as ../rel/overlays/bin/server, outside the app, and `./shop start`
+    // was an unknown program: 1*.
+    const dir = releaseApp({Dockerfile: 'FROM elixir:1.15 AS build\nWORKDIR /app\nCOPY . .\nRUN mix release\nFROM debian:bookworm-slim\nWORKDIR /app\nCOPY --from=build /app/_build/prod/rel/shop ./\nCOPY --from=build /app/priv/static ./static\nCMD ["/app/bin/server"]\n', 'priv/static/robots.txt': 'User-agent: *\n'})
+    const r = planJson(`${dir}/fly.toml`)
+    expect(r.type('app')).toMatchObject({connections: 6, poolPerProcess: 6, server: 'elixir-release'})
+    expect(r.codes).not.toContain('unknown-command')
   })
 
   it('POOL_SIZE from the env decides, and pushes the app over a standard-0', () => {
