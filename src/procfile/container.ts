@@ -21,6 +21,7 @@ import {DOKKU_DOCKERFILE_REF, type DokkuSign} from '../platform/dokku-builder.js
 import {append} from '../util/arrays.js'
 import {scriptText} from './run-writes.js'
 import {DEFAULT_PATH} from '../util/app-path.js'
+import {cargoOutput} from '../languages/common/matchers.js'
 
 const CONTAINER_RUNTIME_REF = 'https://devcenter.heroku.com/articles/container-registry-and-runtime#dockerfile-commands-and-runtime'
 
@@ -462,7 +463,9 @@ export function inRepo(command: string, image: Image, files: FileReader): string
   // Where each absolute path of the image comes from in the repository: `COPY . /app` (a folder), `COPY entrypoint.sh /` (a file).
   const mounts: {from: string; to: string; whenPresent?: true}[] = stage.copies.map((c) => {
     const from = posix.join(image.context, c.from)
-    return {from, to: c.into && files.exists(from) ? posix.join(c.to, posix.basename(c.from)) : c.to, ...(c.whenPresent ? {whenPresent: c.whenPresent} : {})}
+    // A cargo binary (`COPY --from=rust /src/target/release/api /usr/local/bin/`) is a file, though the repository lacks it.
+    const file = files.exists(from) || cargoOutput(from) !== undefined
+    return {from, to: c.into && file ? posix.join(c.to, posix.basename(c.from)) : c.to, ...(c.whenPresent ? {whenPresent: c.whenPresent} : {})}
   })
   const repoMount = stage.repoAt && stage.repoAt !== '/' ? {from: image.context, to: stage.repoAt} : undefined
   if (repoMount) mounts.push(repoMount)

@@ -49,6 +49,16 @@ describe('a bare CMD program a COPY put on PATH', () => {
   })
 })
 
+describe('a cargo binary copied into a PATH folder and run by its absolute path', () => {
+  it('`COPY --from=builder /app/target/release/api-server /usr/local/bin/` then `CMD ["/usr/local/bin/api-server"]`: the workspace binary, 7', () => {
+    // mCaptcha/mCaptcha's shape. Before: the copy was taken as a folder, so the program was
+    // target/release/api-server/api-server, "not in the app": 1*.
+    const dockerfile = ['FROM rust:1.79 AS builder', 'WORKDIR /app', 'COPY . .', 'RUN cargo build --release --bin api-server', '', 'FROM debian:bookworm-slim', 'COPY --from=builder /app/target/release/api-server /usr/local/bin/', 'CMD [ "/usr/local/bin/api-server" ]', ''].join('\n')
+    const r = planJson(join(app({...files('/usr/local/bin/'), Dockerfile: dockerfile}), 'fly.toml'), ['--limit', '100', '--scale', 'app=1'])
+    expect(r.type('app')).toMatchObject({connections: 7, server: 'rust'})
+  })
+})
+
 describe('a Go binary a Dockerfile RUN builds at an absolute path, copied into the final stage', () => {
   it('`go build -o /bin/riverui ./cmd/riverui`, run by `sh -c`: read from ./cmd/riverui, pgxpool 8 on standard-1x', () => {
     const main = ['package main', '', 'import (', '\t"context"', '\t"os"', '', '\t"github.com/jackc/pgx/v5/pgxpool"', ')', '', 'func main() {', '\tcfg, _ := pgxpool.ParseConfig(os.Getenv("DATABASE_URL"))', '\tpool, _ := pgxpool.NewWithConfig(context.Background(), cfg)', '\tdefer pool.Close()', '}', ''].join('\n')
