@@ -284,61 +284,62 @@ function supervisorEnvironment(value: string, from: string): EnvEntry[] {
   return out
 }
 
-/**
- * A config file supervisord reads, by the path it is given: in the app from `cwd`, or, in a container image, the file
- * a COPY (or a RUN's write) put at that absolute path (`supervisord -c /etc/supervisor/conf.d/app.conf`). `readFrom`
- * is the FileReader its path is relative to (the app root's for an image file).
- */
-function supervisorFile(given: string, files: FileReader, cwd: string, image: InImage | undefined): {file: {path: string; text: string}; here: string} | undefined {
-  if (given.startsWith('/') && image) {
-    const found = imageFile(image.image, image.files, given)
-    const path = found?.path
-    const file = path === undefined ? undefined : image.files.read(path)
-    return file ? {file, here: posix.dirname(given)} : undefined
-  }
-
-  const path = inApp(cwd, given)
-  const file = path === undefined || !files.exists(path) ? undefined : files.read(path)
-  return file ? {file, here: dirOf(file.path)} : undefined
-}
-
-/** The files an `[include] files =` glob names (`*` and `?` in the last part), beside the including file (`here`). */
-function includedFiles(pattern: string, here: string, files: FileReader, cwd: string, image: InImage | undefined): {file: {path: string; text: string}; here: string}[] | undefined {
-  const abs = posix.isAbsolute(pattern) || (image !== undefined && here.startsWith('/'))
-  const full = abs ? posix.resolve(here.startsWith('/') ? here : '/', pattern) : posix.join(here, pattern)
-  const dir = posix.dirname(full)
-  const base = posix.basename(full)
-  if (/[*?[]/.test(dir)) return undefined
-  if (!/[*?[]/.test(base)) {
-    const one = abs ? supervisorFile(full, files, cwd, image) : supervisorFile(full, files, '', undefined)
-    return one ? [one] : undefined
-  }
-
-  const re = new RegExp(`^${base.replaceAll(/[.+^${}()|\\]/g, '\\$&').replaceAll('*', '[^/]*').replaceAll('?', '[^/]')}$`)
-  const names = (abs && image ? imageFolderFiles(image.image, image.files, dir) : abs ? [] : files.list(dir)).filter((n) => re.test(n))
-  // Python's glob sorts nothing; supervisord sorts the matches (options.py process_config_file: `sorted(glob.glob(…))`).
-  return names.toSorted().flatMap((n) => {
-    const one = abs ? supervisorFile(posix.join(dir, n), files, cwd, image) : supervisorFile(posix.join(dir, n), files, '', undefined)
-    return one ? [one] : []
-  })
-}
-
-/**
- * A command line in a container image with the image's absolute paths that a COPY brought from the repository
- * (`php /var/www/html/artisan octane:frankenphp --caddyfile=/var/www/html/deploy/Caddyfile` after `COPY . /var/www/html`)
- * written as the repository's, from the process's folder `cwd`: `php artisan …`, as the analyzers read the app.
- */
-function inImagePaths(command: string, cwd: string, image: InImage | undefined): string {
-  if (!image) return command
-  return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]+)/g, (m, pre: string, abs: string) => {
-    const copied = copiedFile(image.image, image.files, abs)
-    if (!copied) return m
-    const rel = posix.relative(cwd || '.', copied.path)
-    return `${pre}${rel.startsWith('..') ? m.slice(pre.length) : rel}`
-  })
-}
-
 function supervisord(argv: readonly string[], files: FileReader, cwd: string, processType: string, env: (name: string) => string | undefined, image?: InImage): Launch {
+  // Inside supervisord(): they add no top-level names to the bundle every run loads (lazy-analyzers).
+  /**
+   * A config file supervisord reads, by the path it is given: in the app from `cwd`, or, in a container image, the file
+   * a COPY (or a RUN's write) put at that absolute path (`supervisord -c /etc/supervisor/conf.d/app.conf`). `readFrom`
+   * is the FileReader its path is relative to (the app root's for an image file).
+   */
+  function supervisorFile(given: string, files: FileReader, cwd: string, image: InImage | undefined): {file: {path: string; text: string}; here: string} | undefined {
+    if (given.startsWith('/') && image) {
+      const found = imageFile(image.image, image.files, given)
+      const path = found?.path
+      const file = path === undefined ? undefined : image.files.read(path)
+      return file ? {file, here: posix.dirname(given)} : undefined
+    }
+
+    const path = inApp(cwd, given)
+    const file = path === undefined || !files.exists(path) ? undefined : files.read(path)
+    return file ? {file, here: dirOf(file.path)} : undefined
+  }
+
+  /** The files an `[include] files =` glob names (`*` and `?` in the last part), beside the including file (`here`). */
+  function includedFiles(pattern: string, here: string, files: FileReader, cwd: string, image: InImage | undefined): {file: {path: string; text: string}; here: string}[] | undefined {
+    const abs = posix.isAbsolute(pattern) || (image !== undefined && here.startsWith('/'))
+    const full = abs ? posix.resolve(here.startsWith('/') ? here : '/', pattern) : posix.join(here, pattern)
+    const dir = posix.dirname(full)
+    const base = posix.basename(full)
+    if (/[*?[]/.test(dir)) return undefined
+    if (!/[*?[]/.test(base)) {
+      const one = abs ? supervisorFile(full, files, cwd, image) : supervisorFile(full, files, '', undefined)
+      return one ? [one] : undefined
+    }
+
+    const re = new RegExp(`^${base.replaceAll(/[.+^${}()|\\]/g, '\\$&').replaceAll('*', '[^/]*').replaceAll('?', '[^/]')}$`)
+    const names = (abs && image ? imageFolderFiles(image.image, image.files, dir) : abs ? [] : files.list(dir)).filter((n) => re.test(n))
+    // Python's glob sorts nothing; supervisord sorts the matches (options.py process_config_file: `sorted(glob.glob(…))`).
+    return names.toSorted().flatMap((n) => {
+      const one = abs ? supervisorFile(posix.join(dir, n), files, cwd, image) : supervisorFile(posix.join(dir, n), files, '', undefined)
+      return one ? [one] : []
+    })
+  }
+
+  /**
+   * A command line in a container image with the image's absolute paths that a COPY brought from the repository
+   * (`php /var/www/html/artisan octane:frankenphp --caddyfile=/var/www/html/deploy/Caddyfile` after `COPY . /var/www/html`)
+   * written as the repository's, from the process's folder `cwd`: `php artisan …`, as the analyzers read the app.
+   */
+  function inImagePaths(command: string, cwd: string, image: InImage | undefined): string {
+    if (!image) return command
+    return command.replaceAll(/(^|[\s'"=])(\/[^\s'";&|]+)/g, (m, pre: string, abs: string) => {
+      const copied = copiedFile(image.image, image.files, abs)
+      if (!copied) return m
+      const rel = posix.relative(cwd || '.', copied.path)
+      return `${pre}${rel.startsWith('..') ? m.slice(pre.length) : rel}`
+    })
+  }
+
   const args = argv.slice(1)
   const given = option(args, '-c', '--configuration')?.value
   // Without -c it searches the working folder (and ../etc, /etc, which a dyno's app does not hold).
