@@ -444,6 +444,8 @@ interface State {
   loop?: {at: {file: string; line: number}; runs: ScriptProcess[]}
   /** The script's arguments (`./bin/run celery worker` → ["celery", "worker"]): what `"$@"` and `$1` expand to. */
   positional?: string[]
+  /** `$0`: the script as it was called (`/rails/bin/docker-entrypoint`), when one is being walked. */
+  arg0?: string
   /** The arguments (1 = `$1`) the caller gave from a variable with no value here (`bash backup.sh "$DATABASE_URL"`): not known, not empty. */
   unknownArgs?: ReadonlySet<number>
   /** Commands that ran and finished before the process started. */
@@ -1164,6 +1166,7 @@ class ScriptReader {
       // The child shell gets what was exported plus the line's own assignments; its variables stay its own.
       const inner = newState(this.childEnv(state, ctx.file).with(layer(`${ctx.file}:${line}`, split.assignments)), state.cwd, [...state.assumptions])
       inner.positional = scriptArgs(argv)
+      inner.arg0 = argv[argv.length - inner.positional.length - 1]
       inner.unknownArgs = this.unknownArgs(node, inner.positional.length, state)
       // `bash -e x.sh` gives the shell its options; `./x.sh` runs the shebang's (`#!/bin/bash -e`).
       const shebang = /^#!\s*(\S+)(?:\s+(.*))?/.exec(file.text.split('\n', 1)[0])
@@ -1455,7 +1458,8 @@ class ScriptReader {
     if (!hasElse) branches.push({body: [], keyword: 'else'})
 
     for (const [k, b] of branches.entries()) {
-      const value = b.keyword === 'else' ? true : b.condition ? this.test(b.condition, state) : undefined
+      // `if [ a ] && [ b ]; then` (a list of tests) is decided as its tests are; a single test as before.
+      const value = b.keyword === 'else' ? true : b.condition ? (isTest(b.condition) ? this.testOf(b.condition, state) : this.test(b.condition, state)) : undefined
       if (value === false) continue
       if (value === true) {
         await this.statements(b.body, state, ctx, bg)
@@ -1636,7 +1640,22 @@ class ScriptReader {
     // `case $1 in`, `[ "$1" = web ]`, `[ $# -lt 1 ]`: the script's arguments, as the command line gave them.
     const args = state.positional
     if (state.unknownArgs && [...node.text.matchAll(/\$\{?([1-9])\}?/g)].some((m) => state.unknownArgs!.has(Number(m[1])))) return undefined
-    const written = args ? argOperators(node.text).replaceAll(/\$\{?([1-9#])\}?/g, (m, n: string) => (n === '#' ? String(args.length) : (args[Number(n) - 1] ?? ''))) : node.text
+    // `${@: -2:1}` (Rails' generated bin/docker-entrypoint: `[ "${@: -2:1}" == "./bin/rails" ]`): bash's substring of the
+    // arguments, a negative offset counting from one past the last; before $0 it is empty.
+    let sliced = false
+    const slices = args
+      ? node.text.replaceAll(/\$\{@:\s*(-?\d+)\s*(?::\s*(\d+)\s*)?\}/g, (m, off: string, len: string | undefined) => {
+          // $0 first: an offset reaching it (`${@: -2:1}` of one argument is $0, as bash gives it) takes the script's name.
+          const all = [state.arg0, ...args]
+          const from = Number(off) < 0 ? args.length + 1 + Number(off) : Number(off)
+          const picked = from < 0 ? [] : all.slice(from, len === undefined ? undefined : from + Number(len))
+          if (picked.includes(undefined)) return m
+          sliced = true
+          return picked.join(' ')
+        })
+      : node.text
+    if (args && /\$\{@:/.test(slices) && !sliced) return undefined
+    const written = args ? argOperators(slices).replaceAll(/\$\{?([1-9#])\}?/g, (m, n: string) => (n === '#' ? String(args.length) : (args[Number(n) - 1] ?? ''))) : node.text
     // `case $(nproc) in`, `[ "$(ulimit -u)" -gt 256 ]`: what the dyno's size says those print.
     const text = substituteDynoCommands(written, this.dyno).text
     if (/\$\(|`/.test(text)) return undefined

@@ -412,6 +412,20 @@ describe('followCommand: what stays up', () => {
     expect((await follow('bin/web 5 8', dflt))!.argvs).toEqual(['gunicorn app:app -w 5 --threads 8'])
   })
 
+  it('Rails\' generated bin/docker-entrypoint runs db:prepare only before `./bin/rails server`: `${@: -2:1}` is read', async () => {
+    // railties' docker-entrypoint.tt (7.1+): `if [ "${@: -2:1}" == "./bin/rails" ] && [ "${@: -1:1}" == "server" ]`.
+    // hackclub/fallout's Dockerfile.worker runs it with CMD ["./bin/jobs"]: the condition is false (offset -2 of one
+    // argument is out of range: empty), so no migration before the job supervisor.
+    const entry = {'bin/docker-entrypoint': '#!/bin/bash -e\nif [ "${@: -2:1}" == "./bin/rails" ] && [ "${@: -1:1}" == "server" ]; then\n  ./bin/rails db:prepare\nfi\nexec "${@}"\n'}
+    const server = (await follow('bin/docker-entrypoint ./bin/thrust ./bin/rails server', entry))!
+    expect(server.argvs).toEqual(['bin/rails server'])
+    expect(server.processes[0].command.preCommands).toEqual([['bin/rails', 'db:prepare']])
+    const jobs = (await follow('bin/docker-entrypoint ./bin/jobs', entry))!
+    expect(jobs.argvs).toEqual(['bin/jobs'])
+    expect(jobs.processes[0].command.preCommands ?? []).toEqual([])
+    expect(jobs.diagnostics).toEqual([])
+  })
+
   it("`sh -c '…'` and `bash -c \"…\"` run a script of their own: its cd, its if, its exit and its arguments are read as the shell reads them", async () => {
     // On the Procfile line: the cd moves where puma reads its files (before: a one-shot command, puma read from the root).
     const cd = (await follow(`bash -c 'cd web && exec bundle exec puma -C config/puma.rb'`, {'web/Gemfile': ''}))!
