@@ -15,6 +15,7 @@ import type {AnalyzerContext} from '../common/types.js'
 import {assumed, fromDefault, fromFile, fromFlag, type Source, sourced, type Sourced} from '../../model/source.js'
 import {cpuCountWarning} from '../common/cpu-count.js'
 import {parseYaml} from '../../util/yaml.js'
+import {isObject} from '../../util/objects.js'
 import {expandShell} from '../shell/shell.js'
 
 const POOL_REF = 'https://github.com/roadrunner-server/pool/blob/master/pool/config.go'
@@ -69,8 +70,7 @@ export function roadRunner(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; pr
 
   const yaml = parseYaml(file.text, file.path)
   diagnostics.push(...yaml.diagnostics)
-  const root = yaml.value !== null && typeof yaml.value === 'object' ? (yaml.value as Record<string, unknown>) : {}
-  const at = (keys: readonly string[]): unknown => keys.reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), root)
+  const at = (keys: readonly string[]): unknown => keys.reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), yaml.value)
   const lookup = (name: string): string | undefined => ctx.env.get(name)?.value
   let total = 0
   const pools: Source[] = []
