@@ -863,11 +863,17 @@ const SKIP_FOLDER = /^(\.|node_modules$|vendor$|dist$|build$|tmp$|test$|tests$|s
  */
 function nestedDeployFiles(files: FileReader): string | undefined {
   const found: string[] = []
+  // A container monorepo's services (apps/api/Dockerfile, docker/Dockerfile.prod), built from the repository root as
+  // their compose file or CI says (`context: .`, `dockerfile: apps/api/Dockerfile`): named when nothing else deploys.
+  const isImage = (f: string): boolean => /^Dockerfile(?:[.-][\w.-]+)?$|\.Dockerfile$/.test(f) && !/\.dockerignore$/.test(f)
+  // The root's own variants first (Dockerfile.release); its Dockerfile is named by the caller's hint.
+  const images = files.list('').filter((f) => f !== 'Dockerfile' && isImage(f))
   const look = (dir: string, depth: number): void => {
     for (const name of files.folders(dir)) {
       if (SKIP_FOLDER.test(name)) continue
       const sub = dir === '' ? name : `${dir}/${name}`
       for (const f of DEPLOY_FILES) if (files.exists(`${sub}/${f}`)) found.push(`${sub}/${f}`)
+      for (const f of files.list(sub)) if (isImage(f)) images.push(`${sub}/${f}`)
       if (depth < 2) look(sub, depth + 1)
     }
   }
@@ -876,6 +882,16 @@ function nestedDeployFiles(files: FileReader): string | undefined {
   const variants = files.list('').filter((n) => FLY_CONFIG_VARIANT.test(n))
   look('', 1)
   found.unshift(...variants)
+  if (found.length === 0 && images.length > 0) {
+    // Development, CI and test images last: the one named first is the likeliest to deploy.
+    const local = (p: string): boolean => /(?:^|[./-])(?:dev|development|local|ci|test|e2e)(?:[./-]|$)/i.test(p.slice(p.lastIndexOf('/') + 1))
+    const sorted = [...images.filter((p) => !local(p)), ...images.filter(local)]
+    const shown = sorted.slice(0, 4).join(', ')
+    const where = sorted.every((p) => p.includes('/')) ? ' in subfolders' : ''
+    const root = sorted[0].includes('/') ? ' --root . (the folder its build context is, usually the repository)' : ''
+    return `${shown}${sorted.length > 4 ? ` and ${sorted.length - 4} more` : ''}${where} ${sorted.length === 1 ? 'is' : 'are'} not read (images the app's services build?): to count what one runs, pass --procfile ${sorted[0]}${root}`
+  }
+
   if (found.length === 0) return undefined
   const shown = found.slice(0, 4).join(', ')
   const where = variants.length === found.length ? 'beside it' : variants.length > 0 ? 'beside it and in subfolders' : 'in subfolders'

@@ -36,6 +36,13 @@ const RAILS3_REF = 'https://github.com/heroku/heroku-buildpack-ruby/blob/main/li
 export async function defaultWebProcess(files: FileReader, detected: DetectedLanguage): Promise<DefaultWeb> {
   switch (detected.language) {
     case 'nodejs': {
+      // npm start runs scripts.start, else `node server.js` when server.js is there; with neither it stops at start:
+      // `Missing script: "start"` (npm/cli lib/commands/run-script.js, @npmcli/run-script lib/is-server-package.js).
+      const pkg = readPackageJson(files).pkg
+      if (pkg && pkg.scripts.start === undefined && !files.exists('server.js')) {
+        return {buildpack: 'heroku/nodejs', none: 'package.json has no start script and there is no server.js, so the Node.js buildpack\'s default web process, `npm start`, stops at start (npm: `Missing script: "start"`)', stops: true}
+      }
+
       return {
         buildpack: 'heroku/nodejs',
         command: 'npm start',

@@ -7,7 +7,7 @@
 import {describe, expect, it} from 'vitest'
 import {join} from 'node:path'
 
-import {planJson} from '../helpers/cli.js'
+import {planJson, runCli} from '../helpers/cli.js'
 import {tempApps} from '../helpers/temp-apps.js'
 
 const {app} = tempApps()
@@ -19,7 +19,7 @@ describe('deploy files in subfolders of an app root that has none', () => {
       'apps/api/server.js': "const {Pool} = require('pg')\nnew Pool({max: 3})\n",
       'apps/web/Procfile': 'web: node web.js\n',
       'node_modules/left-pad/Procfile': 'web: node index.js\n',
-      'package.json': '{"name": "root", "private": true, "workspaces": ["apps/*"]}\n',
+      'package.json': '{"name": "root", "private": true, "workspaces": ["apps/*"], "scripts": {"start": "node apps/api/server.js"}}\n',
     })
     const r = planJson(join(dir, 'Procfile'), ['--limit', '20'])
     const line = r.diagnostics.find((d) => d.code === 'missing-config' && d.message.startsWith('no Procfile'))
@@ -98,6 +98,29 @@ describe('deploy files in subfolders of an app root that has none', () => {
     expect(r.exit).toBe(0)
     expect(r.processTypes.map((p) => p.name)).toEqual(['app', 'sync'])
     expect(r.total).toBe(5)
+  })
+
+  it('a container monorepo (no start script, no server.js): npm start stops at start, exit 2 naming its Dockerfiles; one counts with --procfile and --root', () => {
+    // The Node.js buildpack's `npm start` with neither: npm's `Missing script: "start"` (npm/cli lib/commands/run-script.js),
+    // so no web process stays up. Before: web counted as 1* ("npm runs `node server.js`", which is not there).
+    const api = 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nCOPY apps/api ./apps/api\nWORKDIR /app/apps/api\nCMD ["node", "server.js"]\n'
+    const dir = app({
+      'apps/api/Dockerfile': api,
+      'apps/api/package.json': '{"name": "api", "dependencies": {"pg": "^8.13.1"}}\n',
+      'apps/api/server.js': "const {Pool} = require('pg')\nnew Pool({max: 7})\n",
+      'apps/worker/Dockerfile.dev': 'FROM node:22-slim\nCMD ["node", "worker.js"]\n',
+      'apps/worker/Dockerfile.dev.dockerignore': 'node_modules\n',
+      'docker/Dockerfile.prod': 'FROM node:22-slim\nCMD ["node", "apps/worker/worker.js"]\n',
+      'package.json': '{"name": "root", "private": true, "workspaces": ["apps/*"], "scripts": {"build": "turbo build"}}\n',
+    })
+    const r = runCli(['plan', '--procfile', join(dir, 'Procfile'), '--limit', '20'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("package.json has no start script and there is no server.js, so the Node.js buildpack's default web process, `npm start`, stops at start")
+    // Development images last; the .dockerignore beside one is not an image.
+    expect(r.stderr).toContain("hint: apps/api/Dockerfile, docker/Dockerfile.prod, apps/worker/Dockerfile.dev in subfolders are not read (images the app's services build?): to count what one runs, pass --procfile apps/api/Dockerfile --root .")
+    const built = planJson(join(dir, 'apps/api/Dockerfile'), ['--root', dir, '--limit', '20', '--scale', 'web=1'])
+    expect(built.exit).toBe(0)
+    expect(built.type('web')).toMatchObject({command: 'node server.js', connections: 7})
   })
 
   it('with none there, the line is as before', () => {

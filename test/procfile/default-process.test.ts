@@ -66,7 +66,11 @@ describe('defaultWebProcess: what each buildpack starts without a Procfile', () 
   })
 
   it('Node npm start, PHP heroku-php-apache2, Python none, nothing detected none', async () => {
-    expect(await web({'package.json': '{}'})).toBe('npm start')
+    expect(await web({'package.json': '{"scripts": {"start": "node index.js"}}'})).toBe('npm start')
+    // No start script: npm runs `node server.js` when there is one (@npmcli/run-script is-server-package.js), else it
+    // stops at start with `Missing script: "start"` (npm/cli lib/commands/run-script.js): no web process stays up.
+    expect(await web({'package.json': '{}', 'server.js': ''})).toBe('npm start')
+    expect(await web({'package.json': '{"scripts": {"build": "tsc"}}'})).toEqual({none: expect.stringContaining('`npm start`, stops at start (npm: `Missing script: "start"`)')})
     expect(await web({'composer.json': '{}'})).toBe('heroku-php-apache2')
     expect(await web({'requirements.txt': 'django\n'})).toEqual({none: expect.stringContaining('heroku/python buildpack declares no default web process')})
     expect(await web({})).toEqual({none: expect.stringContaining('no language buildpack was detected')})
