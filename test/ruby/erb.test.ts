@@ -79,6 +79,39 @@ end: <%% literal %>
   })
 })
 
+describe('ERB conditions on DATABASE_URL, which the platform sets (Heroku Postgres: every dyno)', () => {
+  // dilolabs/nosia's production primary: `<% if ENV["DATABASE_URL"] %> url: … <% else %> database: … <% end %>`.
+  const text = `production:
+  <% if ENV["DATABASE_URL"] %>
+  url: <%= ENV["DATABASE_URL"] %>
+  <% else %>
+  database: local
+  <% end %>
+`
+  it('takes the branch for a set DATABASE_URL; the value written stays what the env gives (empty here)', async () => {
+    const r = await renderErb(text, opts())
+    expect(parseYaml(r.text, 'config/database.yml').value).toEqual({production: {url: null}})
+    expect(r.diagnostics).toEqual([])
+  })
+
+  it('decides !, nil?, blank? and present? from it being a non-empty String; other methods stay undecided', async () => {
+    const cond = async (c: string) => {
+      const r = await renderErb(`<% if ${c} %>\na: 1\n<% else %>\na: 2\n<% end %>\n`, opts())
+      return r.diagnostics.length > 0 ? 'undecided' : (parseYaml(r.text, 'x').value as {a: number}).a
+    }
+
+    expect(await cond('!ENV["DATABASE_URL"]')).toBe(2)
+    expect(await cond('ENV["DATABASE_URL"].nil?')).toBe(2)
+    expect(await cond('ENV["DATABASE_URL"].blank?')).toBe(2)
+    expect(await cond('ENV["DATABASE_URL"].to_s.empty?')).toBe(2)
+    expect(await cond('ENV["DATABASE_URL"].present?')).toBe(1)
+    // Its text is not known: what it contains is not decided (before, the String's truthiness leaked into this).
+    expect(await cond('ENV["DATABASE_URL"].include?("pgbouncer")')).toBe('undecided')
+    // Another variable with no value is nil, as before.
+    expect(await cond('ENV["QUEUE_DATABASE_URL"]')).toBe(2)
+  })
+})
+
 describe('an ERB tag that inserts YAML', () => {
   it('alone on its lines and unknown: read as absent, said with its line, and the YAML around it still parses', async () => {
     const text = 'login: &login\n  username: app\n\n<%= file = File.join(Rails.root, "config", "dblogin.yml")\n    IO.read(file) if File.exist?(file) %>\n\nproduction:\n  pool: 7\n  <<: *login\n'

@@ -104,10 +104,14 @@ export async function renderErb(text: string, opts: ErbOptions & {file: string; 
   const notFollowed = (code: string, line: number) =>
     info(line, `ERB \`<%${code.trimEnd()} %>\` is not evaluated; the text around it is read as if it were not there`)
 
-  /** The condition's truth, or undefined when the evaluator cannot decide it. */
+  // Heroku Postgres sets DATABASE_URL in every dyno: `<% if ENV["DATABASE_URL"] %>` takes that branch there (its value,
+  // written into the YAML, stays as the env gives it).
+  const presentEnv = opts.presentEnv ?? new Set(['DATABASE_URL'])
+  /** The condition's truth (or its truthiness when only that is known), or undefined when the evaluator cannot decide it. */
   const decide = async (cond: string, line: number): Promise<boolean | undefined> => {
-    const r = await evaluateRubySnippet(cond, {...opts, firstLine: line, scope})
-    return r.diagnostics.length === 0 && r.value.kind === 'known' ? truthy(r.value.value) : undefined
+    const r = await evaluateRubySnippet(cond, {...opts, firstLine: line, presentEnv, scope})
+    if (r.diagnostics.length > 0) return undefined
+    return r.value.kind === 'known' ? truthy(r.value.value) : r.value.truthy
   }
 
   /** Follows one control tag; false when it is not one conncalc can follow. */
@@ -236,7 +240,7 @@ export interface YamlErb {
 }
 
 /** What ERB code is evaluated with: the app environment, the env, and calls known for the process. */
-export type ErbOptions = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls' | 'process' | 'processors'>
+export type ErbOptions = Pick<EvalOptions, 'appEnv' | 'env' | 'knownCalls' | 'presentEnv' | 'process' | 'processors'>
 
 /**
  * `scope` (the app's file reader): types that would read the same answers share one rendering

@@ -73,6 +73,8 @@ export interface UnknownValue {
   reason: string
   /** Its truthiness when that is known though the value is not: an env var the platform sets is a String, so true. */
   truthy?: boolean
+  /** A String known not to be blank though its text is not (DATABASE_URL on the platform): `present?` is true. */
+  nonBlank?: boolean
   /** A string built from known and unknown parts (`"#{url}?pool=25"`): the parts in order, null where unknown. */
   parts?: (null | string)[]
 }
@@ -785,6 +787,25 @@ class Evaluator {
     return v.kind === 'known' ? truthy(v.value) : v.truthy
   }
 
+  /**
+   * A method called on a value that is not known: still unknown, but what is known of its truthiness carries only
+   * where Ruby decides it (`!x` and `x.nil?` from x's truthiness, `x.present?`/`blank?`/`empty?` on a String known
+   * not to be blank, a copy or conversion of it); any other method's result (`url.include?("pgbouncer")`) is not known.
+   */
+  private onUnknown(node: CallNode, name: string, recv: UnknownValue, argc: number): EvalValue {
+    const {nonBlank, truthy: t, ...rest} = recv
+    if (argc === 0 && t !== undefined) {
+      if (name === '!') return this.known(node, !t, {...recv, missingEnv: undefined})
+      if (name === 'nil?' && t) return this.known(node, false, {...recv, missingEnv: undefined})
+      if (nonBlank && (name === 'present?' || name === 'blank?' || name === 'empty?')) return this.known(node, name === 'present?', {...recv, missingEnv: undefined})
+      // Numbers are truthy in Ruby, 0 included.
+      if (name === 'to_i' || name === 'to_f') return {...rest, truthy: true}
+      if (name === 'to_s' || name === 'to_str' || name === 'strip' || name === 'freeze' || name === 'dup' || name === 'itself' || (name === 'presence' && nonBlank)) return recv
+    }
+
+    return rest
+  }
+
   /** Evaluate statements as Ruby would for their value: the last one's. */
   lastValue(node: RubyNode | null | undefined, at: RubyNode): EvalValue {
     if (!node) return this.known(at, null)
@@ -1123,7 +1144,7 @@ class Evaluator {
     }
 
     const recv = this.ev(receiver)
-    if (recv.kind === 'unknown') return recv
+    if (recv.kind === 'unknown') return this.onUnknown(node, name, recv, args.length)
     const r = recv.value
     const rawArgs = node.arguments_?.arguments_ ?? []
 
@@ -1419,7 +1440,7 @@ class Evaluator {
     if (entry) return {kind: 'known', line, value: entry.value, via: deployer ? [...entrySources(entry), deployer] : entrySources(entry)}
     if (APP_ENV_VARS.has(key)) return this.known(node, this.opts.appEnv)
     if (this.opts.presentEnv?.has(key)) {
-      return {kind: 'unknown', line, reason: `${key} is set on the platform, but its value is not given here (pass it with --env ${key}=…)`, truthy: true}
+      return {kind: 'unknown', line, nonBlank: true, reason: `${key} is set on the platform, but its value is not given here (pass it with --env ${key}=…)`, truthy: true}
     }
 
     if (name === '[]') return {kind: 'known', line, missingEnv: [{line, name: key}], value: null, via: deployer ? [deployer] : []}
