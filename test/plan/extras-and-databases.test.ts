@@ -151,11 +151,13 @@ describe('Rails multi-database', () => {
     ])
     expect(q.diagnostics.filter((x) => x.code === 'database-url-missing').map((d) => d.line)).toEqual([56, 64])
     // QUEUE_DATABASE_URL alone: nothing tells its server apart from DATABASE_URL's (model/other-server.ts), so `queue`
-    // is counted on the plan, starred, the variable named.
+    // is on the plan, starred, the variable named. Nothing sets `config.solid_queue.connects_to` in this app, so Solid
+    // Queue runs on the primary (solid_queue app/models/solid_queue/record.rb) and the entry's pool is ceiling only.
     const alone = await planFixture('rails-8-1', {env: [queueUrl]})
-    expect(alone.type('jobs').databases).toEqual(['primary', 'queue'])
-    expect(isAssumption(alone.type('jobs').sources['pool.queue'] as never)).toBe(true)
-    expect(JSON.stringify(alone.type('jobs').sources['pool.queue'])).toContain('QUEUE_DATABASE_URL is set (host queue.example.com:5432) but DATABASE_URL has no value here to compare it with')
+    expect(alone.type('jobs').databases).toEqual(['primary'])
+    const idle = alone.type('jobs').extras.find((x) => x.kind === 'unused-database-pool' && x.reason.includes('queue'))
+    expect(JSON.stringify(idle)).toContain('QUEUE_DATABASE_URL is set (host queue.example.com:5432) but DATABASE_URL has no value here to compare it with')
+    expect(JSON.stringify(idle)).toContain('`config.solid_queue.connects_to` is not set, so Solid Queue uses the primary database')
   })
 })
 

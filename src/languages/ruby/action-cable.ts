@@ -2,7 +2,8 @@
  * Action Cable's subscription adapter in config/cable.yml, in each server
  * process that serves WebSockets (the listener starts with the first
  * subscription, so an app that never subscribes opens none):
- * - `postgresql`: one dedicated LISTEN connection, made outside the
+ * - `postgresql` (and `enhanced_postgresql`, the actioncable-enhanced-postgresql-adapter gem's subclass of it):
+ *   one dedicated LISTEN connection, made outside the
  *   ActiveRecord pool (actioncable/lib/action_cable/subscription_adapter/postgresql.rb:
  *   checked out then removed from the pool in Rails 6, `new_connection` today);
  * - `solid_cable` (solid_cable v4.0.0, lib/action_cable/subscription_adapter/solid_cable.rb):
@@ -87,8 +88,11 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
   const diagnostics = doc.diagnostics.map((d) => ({...d, processType: ctx.processType}))
   const line = doc.yaml.lineOf([ctx.appEnv, 'adapter']) ?? 1
   // Nothing to subscribe to: the listener is never made (only if a channel comes from where conncalc does not look).
+  // actioncable-enhanced-postgresql-adapter's `enhanced_postgresql` subclasses the PostgreSQL adapter: without a `url` it
+  // listens and broadcasts as that one does (lib/action_cable/subscription_adapter/enhanced_postgresql.rb).
+  const enhanced = adapter === 'enhanced_postgresql'
   const unsubscribed =
-    (adapter === 'solid_cable' || adapter === 'postgresql') && !subscribable(ctx)
+    (adapter === 'solid_cable' || adapter === 'postgresql' || enhanced) && !subscribable(ctx)
       ? {ceilingOnly: true, why: fromDefault(`no channel the server could subscribe a client to: app/, lib/ and the app's engines define none beside app/channels/application_cable/, and no gem in the bundle brings one${ctx.versions['turbo-rails'] ? ' (turbo-rails is there, but no page uses turbo_stream_from)' : ''}; the ${adapter} adapter makes its listener on the first subscription`, adapter === 'solid_cable' ? SOLID_CABLE : ADAPTER)}
       : undefined
   if (adapter === 'solid_cable') {
@@ -120,14 +124,22 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
     }
   }
 
-  if (adapter !== 'postgresql') return {diagnostics}
+  if (adapter !== 'postgresql' && !enhanced) return {diagnostics}
   const version = ctx.versions.actioncable ?? ctx.versions.rails
+  // With a `url`, the enhanced adapter listens on a PG connection to it and broadcasts through a ConnectionPool of its own
+  // (connection_pool_size, else RAILS_MAX_THREADS, else 5), in every process that broadcasts: not counted, said.
+  const ownUrl = enhanced && section!.url !== undefined && section!.url !== null && section!.url !== ''
+  const via = [
+    {kind: 'default' as const, ref: enhanced ? 'https://github.com/reclaim-the-stack/actioncable-enhanced-postgresql-adapter/blob/main/lib/action_cable/subscription_adapter/enhanced_postgresql.rb' : ADAPTER, what: enhanced ? 'the enhanced_postgresql adapter (a subclass of the PostgreSQL one) LISTENs on its own connection, outside the pool' : 'the PostgreSQL adapter LISTENs on its own connection, outside the pool'},
+    ...(ownUrl ? [assumed(`${CABLE_YML}'s ${ctx.appEnv} url: the enhanced_postgresql listener connects there, taken as this server, and broadcasts open a pool of their own to it (up to connection_pool_size, else RAILS_MAX_THREADS, else 5, per broadcasting process), not counted`)] : []),
+    ...(unsubscribed ? [unsubscribed.why] : []),
+  ]
   return {
     diagnostics,
     extrasPerProcess: [
       {
         ...(unsubscribed ? {ceilingOnly: true} : {}),
-        count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: ADAPTER, what: 'the PostgreSQL adapter LISTENs on its own connection, outside the pool'}, ...(unsubscribed ? [unsubscribed.why] : [])]},
+        count: {source: fromFile(CABLE_YML, line), value: 1, via},
         kind: 'action-cable',
         reason: `Action Cable PostgreSQL LISTEN connection (one per ${server.server} process${unsubscribed ? ', once a client subscribes: the app has no channel' : ''})`,
       },

@@ -6,7 +6,9 @@
  *   - Solid Cache, when the cache store is `:solid_cache_store` and config/cache.yml names the database
  *     (SolidCache::Record connects_to it; solid_cache lib/solid_cache/configuration.rb);
  *   - Solid Queue, when Active Job's adapter is `:solid_queue` (a web process enqueues through SolidQueue::Record),
- *     or the process runs Solid Queue (bin/jobs, the Puma plugin), and `config.solid_queue.connects_to` names it;
+ *     or the process runs Solid Queue (bin/jobs, the Puma plugin), and `config.solid_queue.connects_to` names it
+ *     (SolidQueue::Record calls `connects_to` only when that is set: without it Solid Queue uses the primary, and a
+ *     `queue` entry is left to nothing; hackclub/summer-of-making);
  *   - Solid Cable, when config/cable.yml's adapter is `solid_cable` and its `connects_to` names it.
  * An app that moved to Redis for its cache or Action Cable, or to Sidekiq for its jobs, and kept the entries
  * (hackclub/stardance: `config.cache_store = :redis_cache_store`, cable.yml `adapter: redis`) never checks those
@@ -14,8 +16,9 @@
  * still connect). Judged per engine: one in use keeps every entry that may be its (the setting that names its
  * database may sit where conncalc does not read, SOLID_CACHE_CONFIG, `config.solid_cache.connects_to`); only an engine
  * that does not run here leaves its entry idle. An entry an app class connects to (model-pools.ts), or any setting
- * conncalc cannot read, keeps the entry counted. Only entries counted on the plan's server are judged (another server's stay listed), and a
- * conventionally named one only when its engine's gem is in the bundle.
+ * conncalc cannot read, keeps the entry counted. Only entries counted on the plan's server are judged (another server's stay listed).
+ * A conventionally named entry whose engine's gem is not in the bundle (dilolabs/nosia: `cache` and `cable` entries,
+ * Action Cable on PostgreSQL, no solid_cache or solid_cable) is idle unless an app class connects to it.
  *
  * Loaded with import() only for a multi-database section with such an entry: most Rails runs never load it.
  */
@@ -38,6 +41,12 @@ function settingName(s: RailsSetting | undefined): null | string | undefined {
   return typeof x === 'string' ? x : isSymbol(x) ? x.symbol : null
 }
 
+const QUEUE_RECORD = 'https://github.com/rails/solid_queue/blob/v1.5.0/app/models/solid_queue/record.rb'
+
+/** `SolidQueue.connects_to =` or `config.solid_queue.connects_to` in an initializer conncalc does not read for it. */
+const queueSettingElsewhere = (ctx: AnalyzerContext): boolean =>
+  ctx.files.list('config/initializers').some((f) => /(?:solid_queue|SolidQueue)\.connects_to\b/.test(ctx.files.read(`config/initializers/${f}`)?.text ?? ''))
+
 interface Use {
   /** Why the entry is used, or why not. */
   why: string
@@ -55,10 +64,16 @@ export async function idleSolidDatabases(ctx: AnalyzerContext, server: string, y
   // Entries counted on the plan's server only (another server's are listed, not counted, whatever uses them); a
   // conventionally named one only when its engine is in the bundle (without it, whatever the entry is for is not known).
   const gemOf: Record<string, string | undefined> = {cable: cableGem, cache: cacheGem, queue: queueGem}
-  const candidates = yml.pools.filter((e) => e.database !== yml.primary && ((conventional.has(e.database) && gemOf[e.database] !== undefined) || engineNamed.has(e.database)) && !connected.includes(e.database))
+  const candidates = yml.pools.filter((e) => e.database !== yml.primary && (conventional.has(e.database) || engineNamed.has(e.database)) && !connected.includes(e.database))
   if (candidates.length === 0) return yml
   // `config.solid_queue.connects_to` that cannot be read: Solid Queue may use any entry.
   if (queueTo && !queueTo.name) return yml
+  // The generator's entry for an engine whose gem is not in the bundle, that no setting names: what it is for is not read
+  // (another gem, a class in a gem), unless the app names no database beside the primary anywhere conncalc reads.
+  const gemless = (name: string): Use | undefined =>
+    conventional.has(name) && gemOf[name] === undefined && !engineNamed.has(name)
+      ? {used: false, why: `solid_${name} is not in Gemfile.lock, and no class of the app connects to it`}
+      : undefined
 
   // Whether each engine runs here, decided once: an engine in use keeps every entry that may be its (its setting may sit
   // where conncalc does not read, SOLID_CACHE_CONFIG or config.solid_cache.connects_to); one not in use leaves its entry idle.
@@ -74,6 +89,9 @@ export async function idleSolidDatabases(ctx: AnalyzerContext, server: string, y
   }
 
   const queueUse = async (): Promise<Use> => {
+    // SolidQueue::Record calls `connects_to` only when `config.solid_queue.connects_to` is set; without it Solid Queue's
+    // records use ActiveRecord::Base's pool, the primary's (solid_queue app/models/solid_queue/record.rb).
+    if (!queueTo && !queueSettingElsewhere(ctx)) return {used: false, why: `\`config.solid_queue.connects_to\` is not set, so Solid Queue uses the primary database (${QUEUE_RECORD})`}
     if (server === 'solid_queue' || /\bplugin\s*\(?\s*:solid_queue\b/.test(ctx.files.read('config/puma.rb')?.text ?? '')) return {used: true, why: 'Solid Queue runs in this process'}
     const adapter = (await railsSettings(ctx, 'active_job', [])).settings.get('queue_adapter')
     const adapterName = settingName(adapter)
@@ -106,7 +124,7 @@ export async function idleSolidDatabases(ctx: AnalyzerContext, server: string, y
 
   const idle: Array<{entry: PoolEntry; use: Use}> = []
   for (const entry of candidates) {
-    const use = await uses(entry.database)
+    const use = gemless(entry.database) ?? (await uses(entry.database))
     if (!use.used) idle.push({entry, use})
   }
 
