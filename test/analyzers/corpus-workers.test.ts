@@ -94,6 +94,12 @@ describe('framework console workers and clocks', () => {
       expect([command, a.id, a.threadsPerProcess.value, isAssumption(a.threadsPerProcess)]).toEqual([command, 'no-database', 0, false])
     }
 
+    // Development mail catchers (hitobito's and transitland-datastore's Procfiles): SMTP servers with stores of their own.
+    for (const command of ['mailcatcher -f --smtp-port 2025', 'bundle exec mailcatcher --foreground', 'mailhog', 'MailHog -smtp-bind-addr 0.0.0.0:1025', 'mailpit --smtp 0.0.0.0:1025', 'maildev --smtp 1025']) {
+      const a = await analyze(command, {files: memoryFiles({})})
+      expect([command, a.id, a.threadsPerProcess.value, isAssumption(a.threadsPerProcess)]).toEqual([command, 'no-database', 0, false])
+    }
+
     // An interactive shell as a process type (kept for `heroku run console`): no terminal in the dyno, so it reads the end
     // of its input and exits, before ActiveRecord connects (it connects on the first query).
     for (const command of ['bin/rails console', 'rails c', 'irb', 'pry']) {

@@ -70,6 +70,13 @@ const TABLE = new Map<string, KnownProgram>([
   // A Heroku dyno watchdog (the whacamole gem): reads the dynos' memory from the Heroku API and log stream and restarts
   // dynos over a threshold; its config names Heroku apps and dyno types, never a database.
   ['whacamole', {connections: 0, kind: 'stays-up', ref: 'https://github.com/arches/whacamole#readme', what: 'whacamole watches the dynos\' memory through the Heroku API and restarts the large ones; it opens no database connection'}],
+  // Development mail catchers kept on a Procfile line (hitobito/hitobito `mail: mailcatcher -f --smtp-port 2025`): each is an
+  // SMTP server with a web page that keeps the messages it catches in memory or its own store, not the app's database.
+  ['mailcatcher', {connections: 0, kind: 'stays-up', ref: 'https://github.com/sj26/mailcatcher#readme', what: 'mailcatcher is a development SMTP server that keeps the mail it catches in its own in-memory SQLite database'}],
+  ['mailhog', {connections: 0, kind: 'stays-up', ref: 'https://github.com/mailhog/MailHog/blob/master/docs/CONFIG.md', what: 'MailHog is a development SMTP server that keeps the mail it catches in memory, a maildir or MongoDB'}],
+  ['MailHog', {connections: 0, kind: 'stays-up', ref: 'https://github.com/mailhog/MailHog/blob/master/docs/CONFIG.md', what: 'MailHog is a development SMTP server that keeps the mail it catches in memory, a maildir or MongoDB'}],
+  ['mailpit', {connections: 0, kind: 'stays-up', ref: 'https://mailpit.axllent.org/docs/configuration/runtime-options/', what: 'Mailpit is a development SMTP server that keeps the mail it catches in its own SQLite database'}],
+  ['maildev', {connections: 0, kind: 'stays-up', ref: 'https://github.com/maildev/maildev#readme', what: 'MailDev is a development SMTP server (Node) that keeps the mail it catches in memory and a temporary folder'}],
   ['mongod', {connections: 0, kind: 'stays-up', ref: 'https://www.mongodb.com/docs/manual/reference/program/mongod/', what: 'mongod is the MongoDB server'}],
   ['rabbitmq-server', {connections: 0, kind: 'stays-up', ref: 'https://www.rabbitmq.com/docs/man/rabbitmq-server.8', what: 'rabbitmq-server is the RabbitMQ message broker'}],
 ])
