@@ -6,13 +6,16 @@
  * FrankenPHP (languages/php/frankenphp.ts; frankenphp.go calculateMaxThreads at dunglas/frankenphp@00274576ddcc): a
  * worker without `num` starts GOMAXPROCS × 2 threads; num_threads unset is the workers + 1 when they reach
  * GOMAXPROCS × 2 or max_threads is set, else GOMAXPROCS × 2; max_threads lets it grow to that many. Each PHP thread
- * holds at most one connection. On a standard-1x dyno (8 CPUs reported) GOMAXPROCS × 2 = 16:
- *   worker.Caddyfile `worker { file ./public/index.php }` imported through ENV FRANKENPHP_CONFIG: 16 workers + 1 = 17.
+ * holds at most one connection; in worker mode the threads that are not workers run only PHP files other than the
+ * worker scripts (none of this front-controller app's requests), so only the worker threads count (as Octane's
+ * FrankenPHP counts its workers). On a standard-1x dyno (8 CPUs reported) GOMAXPROCS × 2 = 16:
+ *   worker.Caddyfile `worker { file ./public/index.php }` imported through ENV FRANKENPHP_CONFIG: 16 workers (+ 1 other
+ *   thread, not counted) = 16.
  *   no worker (FRANKENPHP_CONFIG unset), no num_threads: 16.
  *   `num_threads {$PHP_THREADS:12}`: 12 by the placeholder's default; 20 with ENV PHP_THREADS=20.
- *   `worker ./public/index.php 20`: 20 + 1 = 21, read from the file, not the CPU count.
- *   `worker { num 6 }` and `max_threads 10`: num_threads = 7, growing to 10: 10.
- *   `frankenphp php-server --worker public/index.php,4`: 4 < 16, so num_threads 16.
+ *   `worker ./public/index.php 20`: 20 (num_threads 21), read from the file, not the CPU count.
+ *   `worker { num 6 }` and `max_threads 10`: num_threads = 7 (6 workers + 1), growing to 10 with worker threads: 9.
+ *   `frankenphp php-server --worker public/index.php,4`: 4 < 16, so num_threads 16, 4 of them workers: 4.
  *   Before: `docker-php-entrypoint` (the image's wrapper, which execs its arguments) was an unknown program: 1*.
  * supervisord in the image (procfile/launchers.ts): `-c /etc/supervisor/conf.d/app.conf` is the file a COPY put there;
  * its [include] of /etc/supervisord.conf is read the same way; `autostart=%(ENV_WITH_WORKER)s` follows the image's ENV
@@ -63,11 +66,12 @@ const plan = (files: Record<string, string>, procfile = 'Dockerfile', root = fal
 }
 
 describe('FrankenPHP in its image: one connection per PHP thread', () => {
-  it('worker mode through FRANKENPHP_CONFIG and docker-php-entrypoint: 16 worker threads + 1, from the CPU count, warned', () => {
+  it('worker mode through FRANKENPHP_CONFIG and docker-php-entrypoint: 16 worker threads (the 1 other thread not counted), from the CPU count, warned', () => {
     const r = plan({...symfony, Dockerfile: workerMode})
     expect(r.type('web').server).toBe('frankenphp')
-    expect(r.type('web').processesPerDyno).toBe(17)
-    expect(r.type('web').connections).toBe(17)
+    expect(r.type('web').processesPerDyno).toBe(16)
+    expect(r.type('web').connections).toBe(16)
+    expect(JSON.stringify(r.type('web').sources.processesPerDyno)).toContain('the 1 other thread (num_threads unset: the workers + 1 when they reach GOMAXPROCS × 2 or max_threads is set, else GOMAXPROCS × 2) runs only PHP files other than the worker scripts')
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'cpu-count-default', processType: 'web'}))
     expect(JSON.stringify(r.type('web').sources.processesPerDyno)).toContain('frankenphp/worker.Caddyfile')
   })
@@ -84,16 +88,18 @@ describe('FrankenPHP in its image: one connection per PHP thread', () => {
     expect(r.codes).not.toContain('cpu-count-default')
   })
 
-  it('a worker of 20 (the shorthand `worker FILE NUM`): 20 + 1 = 21; `worker { num 6 }` with max_threads 10: up to 10', () => {
-    expect(plan({...symfony, Dockerfile: workerMode, 'frankenphp/worker.Caddyfile': 'worker ./public/index.php 20\n'}).type('web').processesPerDyno).toBe(21)
+  it('a worker of 20 (the shorthand `worker FILE NUM`): 20 (num_threads 21, 1 other); `worker { num 6 }` with max_threads 10: up to 9 worker threads', () => {
+    expect(plan({...symfony, Dockerfile: workerMode, 'frankenphp/worker.Caddyfile': 'worker ./public/index.php 20\n'}).type('web').processesPerDyno).toBe(20)
+    // num_threads unset with max_threads set: 6 + 1 = 7 to start, up to 10 under load; the 1 other thread not counted.
     const r = plan({...symfony, Dockerfile: workerMode, 'frankenphp/worker.Caddyfile': 'max_threads 10\nworker {\n\tfile ./public/index.php\n\tnum 6\n}\n'})
-    expect(r.type('web').processesPerDyno).toBe(10)
+    expect(r.type('web').processesPerDyno).toBe(9)
     expect(r.codes).not.toContain('cpu-count-default')
   })
 
-  it('frankenphp php-server --worker FILE,4: 4 workers below GOMAXPROCS × 2, so num_threads 16', () => {
+  it('frankenphp php-server --worker FILE,4: 4 worker threads (num_threads 16: the 12 others not counted), not from the CPU count', () => {
     const r = plan({...symfony, Dockerfile: dockerfile().replace('CMD [ "frankenphp", "run", "--config", "/etc/caddy/Caddyfile" ]', 'CMD ["frankenphp", "php-server", "--worker", "public/index.php,4"]')})
-    expect(r.type('web').processesPerDyno).toBe(16)
+    expect(r.type('web').processesPerDyno).toBe(4)
+    expect(r.codes).not.toContain('cpu-count-default')
   })
 })
 

@@ -2,7 +2,10 @@
  * FrankenPHP on its own (`frankenphp run --config /etc/caddy/Caddyfile`, the official image's CMD; `frankenphp
  * php-server --worker public/index.php`): a Caddy server that runs PHP in threads of one process. Each PHP thread runs
  * one script at a time, so it holds at most one connection per DSN: a worker thread keeps its booted application (and
- * its connection) between requests, a regular thread opens it for the request. The dyno's connections are its threads.
+ * its connection) between requests, a regular thread opens it for the request. Without workers the dyno's connections
+ * are its threads; in worker mode its worker threads: the others run only PHP files other than the worker scripts
+ * (FrankenPHP sends a request for a worker's file to its threads), which a front controller app's routing never
+ * requests, so they hold none — as Octane's FrankenPHP (octane.ts) counts its workers.
  *
  * Threads (calculateMaxThreads in frankenphp.go): each worker whose `num` is not set starts GOMAXPROCS × 2 threads;
  * `num_threads`, when not set, is the workers' sum + 1 when that reaches GOMAXPROCS × 2 (one free thread for requests
@@ -207,20 +210,31 @@ export function frankenphp(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; pr
     chain.push(assumed(why))
   }
 
-  const threads = typeof max?.value === 'number' && max.value > numThreads ? max.value : numThreads
+  const grows = typeof max?.value === 'number' && max.value > numThreads
+  const threads = grows ? (max.value as number) : numThreads
+  // Worker mode: a worker thread keeps its booted app, and its connection, between requests; the other threads run only
+  // a PHP file other than the worker scripts (a front controller's requests all go to its worker), one request at a
+  // time, so they hold none in the app's normal routing and are not counted. Threads max_threads adds under load may
+  // join the workers (FrankenPHP's scaling.go scales worker threads as well as regular ones).
+  const others = numThreads - workers
+  const counted = workers > 0 ? threads - others : threads
+  const otherThreads = (how: string): string => `the ${others} other thread${others === 1 ? '' : 's'}${how} run${others === 1 ? 's' : ''} only PHP files other than the worker scripts and hold${others === 1 ? 's' : ''} no connection while every request goes to a worker: not counted`
   const what =
-    threads === numThreads
-      ? set
-        ? `FrankenPHP runs num_threads = ${numThreads} PHP threads, ${workers} of them workers`
-        : settings.workers.length === 0
-          ? `FrankenPHP starts GOMAXPROCS × 2 = ${maxProcs} PHP threads (num_threads unset, no worker)`
-          : `FrankenPHP starts ${workers} worker thread${workers === 1 ? '' : 's'}${defaulted ? ` (a worker's num defaults to GOMAXPROCS × 2 = ${maxProcs})` : ''} and ${numThreads - workers} other${numThreads - workers === 1 ? '' : 's'} (num_threads unset: the workers + 1 when they reach GOMAXPROCS × 2 or max_threads is set, else GOMAXPROCS × 2)`
-      : `FrankenPHP may grow to max_threads = ${threads} PHP threads under load`
-  const sources = [...(set ? [set.at] : []), ...(typeof max?.value === 'number' && threads === max.value ? [max.at] : []), ...settings.workers.map((w) => w.at)]
-  // The CPU count decides it when a worker's num defaulted, or num_threads (and max_threads) unset left GOMAXPROCS × 2.
-  const usesCpus = !set && ((defaulted && threads === numThreads) || (!max && workers < maxProcs))
-  const processesPerDyno = sourced(threads, fromDefault(`${what}; each runs one script at a time with at most one connection per DSN`, THREADS), [...sources, ...chain, ...(usesCpus ? cpuChain : [])])
-  if (usesCpus) diagnostics.push(...cpuCountWarning(ctx, processesPerDyno, "FrankenPHP's PHP threads", 'set them: num_threads and a worker num in the Caddyfile'))
+    workers > 0
+      ? grows
+        ? `FrankenPHP may grow to max_threads = ${threads} PHP threads under load, ${counted} of them worker threads (${workers} to start${defaulted ? `; a worker's num defaults to GOMAXPROCS × 2 = ${maxProcs}` : ''}); ${otherThreads('')}`
+        : `FrankenPHP starts ${workers} worker thread${workers === 1 ? '' : 's'}${defaulted ? ` (a worker's num defaults to GOMAXPROCS × 2 = ${maxProcs})` : ''}, each keeping its app and connection between requests; ${otherThreads(set ? ` (num_threads = ${numThreads} in all)` : ' (num_threads unset: the workers + 1 when they reach GOMAXPROCS × 2 or max_threads is set, else GOMAXPROCS × 2)')}`
+      : grows
+        ? `FrankenPHP may grow to max_threads = ${threads} PHP threads under load`
+        : set
+          ? `FrankenPHP runs num_threads = ${numThreads} PHP threads`
+          : `FrankenPHP starts GOMAXPROCS × 2 = ${maxProcs} PHP threads (num_threads unset, no worker)`
+  const sources = [...(set ? [set.at] : []), ...(grows ? [max.at] : []), ...settings.workers.map((w) => w.at)]
+  // The CPU count decides it when a worker's num defaulted (and max_threads does not), or, with no worker, num_threads
+  // and max_threads unset left GOMAXPROCS × 2.
+  const usesCpus = workers > 0 ? defaulted && !grows : !set && !max
+  const processesPerDyno = sourced(counted, fromDefault(`${what}; each runs one script at a time with at most one connection per DSN`, THREADS), [...sources, ...chain, ...(usesCpus ? cpuChain : [])])
+  if (usesCpus) diagnostics.push(...cpuCountWarning(ctx, processesPerDyno, workers > 0 ? "FrankenPHP's worker threads" : "FrankenPHP's PHP threads", workers > 0 ? 'set them: a worker num in the Caddyfile' : 'set them: num_threads (and a worker num) in the Caddyfile'))
   const threadsPerProcess = sourced(1, fromDefault('a PHP thread runs one request (or one worker loop) at a time: one PDO connection per DSN at once', CONFIG))
   return {diagnostics, processesPerDyno, threadsPerProcess}
 }
