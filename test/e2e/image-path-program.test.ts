@@ -68,3 +68,16 @@ describe('a Go binary a Dockerfile RUN builds at an absolute path, copied into t
     expect(r.type('web')).toMatchObject({connections: 8, server: 'go'})
   })
 })
+
+describe('a container init given the program before its `--`', () => {
+  it('`ENTRYPOINT ["/usr/bin/tini"]` + `CMD ["/usr/local/bin/api-server", "--", "0.0.0.0:3000"]`, and the same in one ENTRYPOINT: the workspace binary, 7', () => {
+    // rust-lang/docs.rs's shape (its web-server, build-server and registry-watcher stages). tini's getopt ends its own
+    // options at the first word that is not one, so the program is api-server and `--` is api-server's argument
+    // (krallin/tini src/tini.c parse_args). Before: the word after the `--` was read as the program, "0.0.0.0:3000", 1*.
+    for (const [entrypoint, cmd] of [['["/usr/bin/tini"]', '["/usr/local/bin/api-server", "--", "0.0.0.0:3000"]'], ['["/usr/bin/tini", "/usr/local/bin/api-server", "--"]', '["start"]'], ['["tini", "-s", "-p", "SIGTERM", "--", "/usr/local/bin/api-server"]', '["--", "start"]']]) {
+      const dockerfile = ['FROM rust:1.79 AS builder', 'WORKDIR /app', 'COPY . .', 'RUN cargo build --release --bin api-server', '', 'FROM debian:bookworm-slim', 'COPY --from=builder /app/target/release/api-server /usr/local/bin/', `ENTRYPOINT ${entrypoint}`, `CMD ${cmd}`, ''].join('\n')
+      const r = planJson(join(app({...files('/usr/local/bin/'), Dockerfile: dockerfile}), 'fly.toml'), ['--limit', '100', '--scale', 'app=1'])
+      expect(r.type('app')).toMatchObject({connections: 7, server: 'rust'})
+    }
+  })
+})

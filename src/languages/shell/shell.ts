@@ -1200,10 +1200,19 @@ function stripWrappers(
       wrappers.push(name)
       if (name === 'gosu' || name === 'su-exec') argv = argv.slice(2)
       else {
-        const dd = argv.indexOf('--')
-        argv = argv.slice(dd === -1 ? 1 : dd + 1)
-        // Their own options before the command; `-r s:s` (dumb-init), `-p SIG` and `-e CODE` (tini) take a value.
-        while (argv[0]?.startsWith('-')) argv = argv.slice(['-r', '--rewrite', '-p', '-e'].includes(argv[0]) ? 2 : 1)
+        // Their own options come before the command, ended by `--` or by the first word that is not an option (tini's
+        // getopt, dumb-init's getopt_long with "+"): `tini /usr/local/bin/web -- 0.0.0.0:3000` runs web, the `--` and
+        // what follows are its arguments. `-r s:s` (dumb-init), `-p SIG`, `-e CODE` and `-R A` (tini) take a value.
+        // https://github.com/krallin/tini/blob/master/src/tini.c (parse_args: the child is argv[optind..])
+        argv = argv.slice(1)
+        while (argv[0]?.startsWith('-')) {
+          if (argv[0] === '--') {
+            argv = argv.slice(1)
+            break
+          }
+
+          argv = argv.slice(['-r', '--rewrite', '-p', '-e', '-R'].includes(argv[0]) ? 2 : 1)
+        }
       }
     } else if (head.split('/').pop() === 'docker-php-entrypoint' && argv.length > 1) {
       // The official PHP images' (and FrankenPHP's) entrypoint: `php` before a first argument that is an option, then
