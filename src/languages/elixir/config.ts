@@ -9,18 +9,19 @@
  * `String.to_integer(System.get_env("POOL_SIZE") || "10")`,
  * `System.get_env("POOL_SIZE", "10") |> String.to_integer()`,
  * `System.fetch_env!/1`, `Keyword.get/3`, `System.schedulers_online()`,
- * integer arithmetic. Anything else is unknown — that value only.
+ * integer arithmetic, Dotenvy's `source/2` and `env!/2,3`. Anything else is unknown — that value only.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
-import type {Env} from '../../model/env.js'
+import type {Env, EnvEntry} from '../../model/env.js'
 import {filesUnder, type FileReader, searchedText} from '../../model/files.js'
 import {posix} from 'node:path'
 
 import {entrySources} from '../../model/env.js'
-import {assumed, fromFile, type Source, type Sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, type Sourced} from '../../model/source.js'
 import {isExhaustion, TOO_DEEP} from '../../util/exhaustion.js'
 import {firstSyntaxError, loadGrammar, type TsNode} from '../../util/tree-sitter.js'
 import {append} from '../../util/arrays.js'
+import {readShippedEnvFile} from '../python/env-files.js'
 
 export type ExValue =
   | {kind: 'alias' | 'atom' | 'string'; value: string; via: Source[]}
@@ -95,13 +96,26 @@ function callName(n: TsNode): string | undefined {
 const argsOf = (call: TsNode): TsNode[] => call.namedChildren.find((c) => c?.type === 'arguments')?.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment') ?? []
 const doBlockOf = (call: TsNode): TsNode | undefined => call.namedChildren.find((c) => c?.type === 'do_block') ?? undefined
 
+/** One input of Dotenvy.source/2, in the order given (a later one wins): the process env, or an env file the app ships. */
+type DotenvyInput = {entries: EnvEntry[]; kind: 'file'; path: string} | {kind: 'system'}
+
+const DOTENVY_REF = 'https://github.com/fireproofsocks/dotenvy/blob/main/lib/dotenvy.ex'
+
 class Evaluator {
   readonly vars = new Map<string, ExValue>()
   conditional?: Source
+  /** `import Dotenvy` was read: bare `source`/`env!` are Dotenvy's. */
+  dotenvyImported = false
+  /**
+   * What Dotenvy.source/2 stored for env!/2,3 to read (they read only that, never System.get_env/1 directly); undefined
+   * before any source call (env!/3 then returns its default), a reason when its inputs could not be read.
+   */
+  dotenvy?: DotenvyInput[] | {unread: string}
 
   constructor(
     private readonly options: EvalOptions,
     public file: string,
+    private readonly files?: FileReader,
   ) {}
 
   private line = (n: TsNode): number => n.startPosition.row + 1
@@ -150,6 +164,27 @@ class Evaluator {
         return v?.kind === 'unknown' ? v : unknown(`String.to_integer(${v?.kind === 'string' ? JSON.stringify(v.value) : '…'}) is not a number conncalc can read`)
       }
 
+      case 'source':
+      case 'source!':
+      case 'Dotenvy.source':
+      case 'Dotenvy.source!': {
+        if (!name.startsWith('Dotenvy.') && !this.dotenvyImported) break
+        this.dotenvy = this.dotenvySource(raw[0], depth)
+        return unknown('Dotenvy.source/2 returns the variables it read')
+      }
+
+      case 'env!':
+      case 'env':
+      case 'Dotenvy.env!':
+      case 'Dotenvy.env': {
+        if (!name.startsWith('Dotenvy.') && !this.dotenvyImported) break
+        const key = str(args[0])
+        if (key === undefined) return unknown('the variable name is computed')
+        // env/3 (deprecated) defaults to nil; env!/2 raises on a variable not set.
+        const dflt = args.length >= 3 ? args[2] : name.endsWith('!') ? undefined : ({kind: 'nil', via: []} as ExValue)
+        return this.dotenvyEnv(key, raw[1]?.type === 'atom' ? raw[1].text.replace(/^:/, '') : raw[1] ? undefined : 'string', dflt)
+      }
+
       case 'config_env':
       case 'Config.config_env':
       case 'Mix.env': {
@@ -192,6 +227,71 @@ class Evaluator {
     }
 
     return unknown(`\`${n.text.split('\n')[0].slice(0, 60)}\` is computed at run time`)
+  }
+
+  /**
+   * Dotenvy.source/2's inputs: a path or a list of paths and `System.get_env()`. A file is read from the app
+   * (relative to where the app runs) when the deploy has it; a missing one is skipped, as Dotenvy's read_file does
+   * unless :require_files says otherwise.
+   */
+  private dotenvySource(arg: TsNode | undefined, depth: number): DotenvyInput[] | {unread: string} {
+    const items = arg?.type === 'list' ? arg.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment') : arg ? [arg] : []
+    const out: DotenvyInput[] = []
+    for (const item of items) {
+      if (item.type === 'call' && callName(item) === 'System.get_env' && argsOf(item).length === 0) {
+        out.push({kind: 'system'})
+        continue
+      }
+
+      const v = this.eval(item, depth + 1)
+      if (v.kind !== 'string') return {unread: `Dotenvy.source/2 at ${this.file}:${this.line(item)} reads \`${item.text.slice(0, 60)}\`, which conncalc cannot read`}
+      const read = this.files ? readShippedEnvFile(this.files, posix.normalize(v.value)) : undefined
+      if (read && 'entries' in read) out.push({entries: read.entries, kind: 'file', path: read.path})
+    }
+
+    return out
+  }
+
+  /**
+   * Dotenvy's env!/2,3: the variable from what source/2 stored (a later input over an earlier one), converted to the
+   * type; not set there, env!/3's default as it is (not converted) and env!/2 raises (DOTENVY_REF).
+   */
+  private dotenvyEnv(key: string, type: string | undefined, dflt: ExValue | undefined): ExValue {
+    const inputs = this.dotenvy
+    if (inputs && 'unread' in inputs) return unknown(inputs.unread)
+    let found: ExValue | undefined
+    for (const input of (inputs ?? []).toReversed()) {
+      if (input.kind === 'system') {
+        const e = this.options.env.get(key)
+        if (e) found = this.envVar(key, undefined, false)
+      } else {
+        const e = input.entries.find((x) => x.name === key)
+        if (e) found = {kind: 'string', value: e.value, via: entrySources(e)}
+      }
+
+      if (found) break
+    }
+
+    if (!found) {
+      const system = inputs?.some((i) => i.kind === 'system') ?? false
+      if (dflt) {
+        const cited = withVia(dflt, [fromDefault(`${key} is not set, so Dotenvy's env!/3 returns its default as it is`, DOTENVY_REF)])
+        return system ? this.envVar(key, cited, false) : cited
+      }
+
+      return system ? unknown(`${key} is not set anywhere and Dotenvy's env!/2 raises without it`, key) : unknown(`${key} is read with Dotenvy's env!/2, but no Dotenvy.source/2 before it gives it a value (env!/2 raises)`)
+    }
+
+    if (found.kind !== 'string') return found
+    const t = type?.replace(/[!?]$/, '')
+    if (t === 'string') return found
+    if (t === 'integer') {
+      if (type === 'integer?' && found.value === '') return {kind: 'nil', via: found.via}
+      return /^[+-]?\d+$/.test(found.value) ? {kind: 'int', value: Number(found.value), via: found.via} : unknown(`${key}=${JSON.stringify(found.value)} is not an integer (Dotenvy's env! raises)`)
+    }
+
+    if (t === 'boolean') return {kind: 'bool', value: !['false', '0', ''].includes(found.value.toLowerCase()), via: found.via}
+    return unknown(`${key} is converted by Dotenvy's env! to ${type ?? 'a function\'s result'}, which conncalc does not evaluate`)
   }
 
   /** The value of a do/else branch: its statements run in order, the last one is the value. */
@@ -410,6 +510,10 @@ async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)
     const name = callName(n)
     if (name === 'config' || name === 'Config.config') {
       record(state, ev, n, depth)
+    } else if (name === 'import' && argsOf(n)[0]?.text === 'Dotenvy') {
+      ev.dotenvyImported = true
+    } else if (name === 'source' || name === 'source!' || name === 'Dotenvy.source' || name === 'Dotenvy.source!') {
+      ev.eval(n, depth)
     } else if (name === 'import_config') {
       const arg = argsOf(n)[0]
       const target = arg ? ev.eval(arg, depth) : undefined
@@ -518,7 +622,7 @@ export async function readElixirConfig(files: FileReader, options: EvalOptions):
   const runtime = options.release && files.read('config/runtime.exs') === undefined && files.read('config/releases.exs') !== undefined ? 'config/releases.exs' : 'config/runtime.exs'
   for (const path of ['config/config.exs', runtime]) {
     const state: RunState = {config, files, options, stack: []}
-    await evaluateFile(state, path, new Evaluator(options, path))
+    await evaluateFile(state, path, new Evaluator(options, path, files))
   }
 
   return config
@@ -661,4 +765,54 @@ export async function repoNamedInstances(files: FileReader, repos: readonly stri
   }
 
   return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
+}
+
+/**
+ * Repos the app's Application starts that `ecto_repos` does not list: `ecto_repos` is what the Mix tasks migrate
+ * (a read replica is left out of it on purpose), while the repos that connect are the supervision tree's children
+ * (`children = [MyApp.Repo, MyApp.Repo.Replica, …]`, also `{MyApp.Repo.Replica, []}`). A candidate counts when a
+ * module under lib/ defines it with `use Ecto.Repo` (or Ash's `use AshPostgres.Repo`) and a file whose module does
+ * `use Application` names it as a child; each is given with where it is started.
+ */
+export async function supervisedRepos(files: FileReader, candidates: readonly string[]): Promise<{file: string; line: number; repo: string}[]> {
+  if (candidates.length === 0) return []
+  const paths = filesUnder(files, 'lib', (p) => p.endsWith('.ex'), {max: 2000}).paths
+  const texts = new Map<string, string>()
+  for (const path of paths) {
+    const text = searchedText(files, path)
+    if (typeof text === 'string' && candidates.some((c) => text.includes(c))) texts.set(path, text)
+  }
+
+  const isRepo = (name: string): boolean =>
+    [...texts.values()].some((text) => {
+      const at = text.search(new RegExp(String.raw`defmodule\s+${name.replaceAll('.', '\\.')}\s+do\b`))
+      if (at === -1) return false
+      const next = text.slice(at + 1).search(/\bdefmodule\s/)
+      const body = next === -1 ? text.slice(at) : text.slice(at, at + 1 + next)
+      return /\buse\s+(Ecto\.Repo|AshPostgres\.Repo)\b/.test(body)
+    })
+  const repos = candidates.filter((c) => isRepo(c))
+  if (repos.length === 0) return []
+  const out: {file: string; line: number; repo: string}[] = []
+  for (const [path, text] of texts) {
+    if (!/\buse\s+Application\b/.test(text)) continue
+    const tree = (await loadGrammar('elixir')).parse(text)
+    if (!tree) continue
+    try {
+      const stack: TsNode[] = [tree.rootNode]
+      while (stack.length > 0) {
+        const n = stack.pop()!
+        for (const c of n.namedChildren) if (c) stack.push(c)
+        if (n.type !== 'alias' || !repos.includes(n.text) || out.some((o) => o.repo === n.text)) continue
+        // A child of a list, or the head of a `{Repo, opts}` tuple in one.
+        const parent = n.parent
+        const child = parent?.type === 'list' || (parent?.type === 'tuple' && parent.namedChildren[0]?.id === n.id && parent.parent?.type === 'list')
+        if (child) out.push({file: path, line: n.startPosition.row + 1, repo: n.text})
+      }
+    } finally {
+      tree.delete()
+    }
+  }
+
+  return out
 }

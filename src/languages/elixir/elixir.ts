@@ -17,7 +17,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, fromDefault, fromFact, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {ectoMigration, isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
-import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoNamedInstances, repoOtherAdapter} from './config.js'
+import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoNamedInstances, repoOtherAdapter, supervisedRepos} from './config.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder} from '../../model/files.js'
 import {serverOfUrlVar} from '../../util/pg-url.js'
@@ -190,6 +190,18 @@ export const elixir: ServerAnalyzer = {
     const migrate = migration !== undefined
     // A repo whose adapter is not PostgreSQL's (SQLite3, MyXQL, Tds) opens no PostgreSQL connection: said, not counted.
     const configured = repos(cfg)
+    // Repos the Application starts beside those ecto_repos lists (a read replica kept out of migrations).
+    const listed = configured.filter((r) => r.via.every((v) => v.kind !== 'assumed'))
+    if (listed.length > 0) {
+      const more = [...cfg.entries].flatMap(([key, entries]) => {
+        const [app, root] = key.split(' ')
+        return /^[A-Z]/.test(root) && !configured.some((r) => r.name === root) && ['url', 'database', 'hostname', 'pool_size', 'username', 'socket_dir'].some((k) => entries.has(k)) ? [{app, root}] : []
+      })
+      for (const s of await supervisedRepos(ctx.files, more.map((m) => m.root))) {
+        configured.push({app: more.find((m) => m.root === s.repo)!.app, name: s.repo, via: [fromFile(s.file, s.line)]})
+      }
+    }
+
     const started = configured.filter((repo) => {
       const other = repoOtherAdapter(ctx.files, repo.name, repo.app, cfg.entries.get(`${repo.app} ${repo.name}`)?.get('adapter'))
       if (other) diagnostics.push(notPostgresql({file: other.file, line: other.line}, `${ctx.processType}: ${repo.name} uses ${other.adapter}, not PostgreSQL: its connections are not on this database`, `if ${repo.name} does connect to PostgreSQL, its adapter is Ecto.Adapters.Postgres; otherwise nothing to do`, ctx.processType))
