@@ -69,13 +69,18 @@ const yaml = (): typeof YamlPackage => (yamlPackage ??= require('yaml') as typeo
 
 const keyOf = (k: unknown): unknown => (yaml().isScalar(k) ? k.value : k)
 
-/** Find the key node for `key` in a mapping, looking through `<<` merges (own keys win, then merges in order). */
+/**
+ * Find the key node for `key` in a mapping, looking through `<<` merges (own keys win, then merges in order). A key
+ * written twice in one mapping is its last writing, as Psych and the yaml package's value both keep the later one
+ * (education/classroom's database.yml: `production: &production` for an anchor, then `production:` again).
+ */
 function findPair(doc: Document, node: unknown, key: number | string, depth = 0): {key: Node; value: unknown} | undefined {
   if (depth > MAX_ALIAS_COUNT) return undefined
   const {isAlias, isMap, isScalar} = yaml()
   const map = isAlias(node) ? node.resolve(doc) : node
   if (!isMap(map)) return undefined
-  for (const pair of map.items) {
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const pair = map.items[i]
     const k = keyOf(pair.key)
     if (k === key || (typeof k === 'number' && String(k) === String(key))) return {key: pair.key as Node, value: pair.value}
   }
@@ -139,7 +144,7 @@ export function useYamlStore(next: ParseStore | undefined): void {
  * stored with it). A larger text is parsed each run.
  */
 const MAX_STORED_BYTES = 64 * 1024
-const STORE_TAG = 'conncalc yaml 1\0'
+const STORE_TAG = 'conncalc yaml 2\0'
 
 /** What a stored parse holds: the value and the line of every key and item in it, by path. */
 interface Stored {

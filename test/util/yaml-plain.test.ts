@@ -213,3 +213,25 @@ u: nULL
     expect(parseYaml('a: [1, 2]\n', 'config/plain-3.yml').value).toEqual({a: [1, 2]})
   })
 })
+
+describe('a key written twice in one mapping', () => {
+  it('is its last writing, line included, as the value is (education/classroom: an anchor section, then the section again)', () => {
+    const text = `default: &default
+  adapter: postgresql
+  pool: 7
+
+production: &production
+  url: postgres://db.example.com/app
+
+production:
+  <<: *default
+  <<: *production
+`
+    const r = parseYaml(text, 'config/database-twice.yml')
+    expect(r.value).toEqual({default: {adapter: 'postgresql', pool: 7}, production: {adapter: 'postgresql', pool: 7, url: 'postgres://db.example.com/app'}})
+    // Before, the first `production:` (line 5) was searched: no pool there, so no line for it.
+    expect(r.lineOf(['production', 'pool'])).toBe(3)
+    expect(r.lineOf(['production', 'url'])).toBe(6)
+    expect(r.lineOf(['production'])).toBe(8)
+  })
+})
