@@ -227,6 +227,9 @@ export class RustCode {
   /** Per file: the names `type X = r2d2::Pool<…>` gives r2d2's Pool (sites()). */
   private readonly r2d2Aliases = new Map<string, Set<string>>()
 
+  /** Config files the code loads with the config crate or Figment (config-files.ts), read only for an app that has either. */
+  private config?: {mod: typeof import('./config-files.js'); sources: import('./config-files.js').RustConfigSources}
+
   constructor(private readonly opts: RustRead) {}
 
   static async read(opts: RustRead): Promise<RsCode> {
@@ -275,6 +278,11 @@ export class RustCode {
 
     this.paths = paths
     this.parser = parser
+    if (this.opts.crates.has('config') || this.opts.crates.has('figment')) {
+      const mod = await import('./config-files.js')
+      this.config = {mod, sources: await mod.rustConfigSources(this.opts.files, paths)}
+    }
+
     for (const {path, root} of this.parsed) this.index(path, root)
     for (const {path, root, text} of this.parsed) this.sites(path, root, out, text)
     for (const o of out.opens) if (o.connector === undefined) delete o.connector
@@ -822,10 +830,14 @@ export class RustCode {
   private field(file: string, n: TsNode, depth: number): RsValue {
     const name = n.childForFieldName('field')?.text ?? ''
     const sets = this.fieldSets.get(name) ?? []
-    if (sets.length === 0) return this.unknown(file, n, `\`${n.text}\`: no place in the code read sets a field \`${name}\``)
+    if (sets.length === 0) return this.configField(file, n) ?? this.unknown(file, n, `\`${n.text}\`: no place in the code read sets a field \`${name}\``)
     const values = sets.map((s) => ({s, v: this.number(this.evaluate(s.file, s.node, depth + 1))}))
     const known = values.filter((x) => x.v.kind === 'num') as {s: (typeof sets)[0]; v: Extract<RsValue, {kind: 'num'}>}[]
     const unread = values.find((x) => x.v.kind !== 'num')
+    // A settings struct's field (`settings.database.pool`) whose key path is in a config file the code loads: that value,
+    // where the code's own sets of a field of that name (another struct's, `pool: self.pool`) cannot be read.
+    const fromConfig = unread && n.childForFieldName('value')?.type === 'field_expression' ? this.configField(file, n) : undefined
+    if (fromConfig) return fromConfig
     if (unread) return unread.v.kind === 'absent' ? unread.v : this.unknown(file, n, `\`${n.text}\` is set at ${unread.s.file}:${line(unread.s.node)}, which conncalc cannot read (${unread.v.kind === 'unknown' ? unread.v.reason : 'not an integer'})`)
     const best = known.reduce((a, b) => (b.v.value > a.v.value ? b : a))
     const where = (x: (typeof known)[0]): Source => fromFile(x.s.file, line(x.s.node))
@@ -837,6 +849,23 @@ export class RustCode {
       value: best.v.value,
       via: [where(best), ...best.v.via, ...(differ ? [{kind: 'assumed' as const, why: `\`${name}\` is set to ${known.map((k) => `${k.v.value} at ${k.s.file}:${line(k.s.node)}`).join(', ')} in the code read (which one this process runs is not followed); the largest is counted`}] : [])],
     }
+  }
+
+  /** A settings field no code sets (`settings.database.pool`): its key in the config files the config crate or Figment loads. */
+  private configField(file: string, n: TsNode): RsValue | undefined {
+    if (!this.config || this.config.sources.files.length === 0) return undefined
+    const keys: string[] = []
+    let cur: null | TsNode = n
+    while (cur?.type === 'field_expression') {
+      keys.unshift(cur.childForFieldName('field')?.text ?? '')
+      cur = cur.childForFieldName('value')
+    }
+
+    if (keys.some((k) => !/^[A-Za-z_]\w*$/.test(k))) return undefined
+    const got = this.config.mod.rustConfigValue(this.config.sources, keys, this.opts.env)
+    if (!got) return undefined
+    const env = got.env ? this.opts.env.get(got.env.name) : undefined
+    return {file, kind: 'num', line: line(n), value: got.value, via: [...(env ? [env.source] : []), fromFile(got.file, got.line)]}
   }
 
   private call(file: string, n: TsNode, depth: number): RsValue {
