@@ -7,6 +7,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
+
+const {app} = tempApps('rails-standalone-rackup')
 
 describe('a rackup file that loads none of the app', () => {
   const r = planJson(procfileOf('rails-standalone-rackup'), ['--plan', 'standard-0', '--scale', 'web=1', '--scale', 'push=1', '--scale', 'ws=1'])
@@ -19,5 +22,19 @@ describe('a rackup file that loads none of the app', () => {
 
   it('says why, naming the file and the gems it requires', () => {
     expect(JSON.stringify(r.type('push').sources.threadsPerProcess)).toContain('push.ru requires only gems (bundler/setup, faye)')
+  })
+})
+
+describe('Sidekiq\'s dashboard in a rackup file of its own (geobtaa/geoportal: `sidekiq_web: bundle exec puma sidekiq.ru`)', () => {
+  it('holds 0: Sidekiq::Web reads Redis, and the file loads neither Rails nor the app', () => {
+    const sidekiqRu = "require 'sidekiq'\n\nSidekiq.configure_client do |config|\n  config.redis = { :size => 1 }\nend\n\nrequire 'sidekiq/web'\nrun Sidekiq::Web\n"
+    const dir = app({'Procfile': 'web: bundle exec puma -C config/puma.rb\nsidekiq_web: bundle exec puma sidekiq.ru\n', 'sidekiq.ru': sidekiqRu})
+    const s = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1', '--scale', 'sidekiq_web=1'])
+    expect(s.type('sidekiq_web')).toMatchObject({connections: 0, threadsPerProcess: 0})
+    expect(JSON.stringify(s.type('sidekiq_web').sources.threadsPerProcess)).toContain('sidekiq.ru requires only gems (sidekiq, sidekiq/web)')
+    expect(s.total).toBe(5)
+    // The same dashboard with the app loaded first holds the app's pool.
+    const booted = app({'Procfile': 'web: bundle exec puma -C config/puma.rb\nsidekiq_web: bundle exec puma sidekiq.ru\n', 'sidekiq.ru': `require_relative 'config/environment'\n${sidekiqRu}`})
+    expect(planJson(`${booted}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1', '--scale', 'sidekiq_web=1']).type('sidekiq_web').connections).toBe(5)
   })
 })

@@ -4,7 +4,8 @@
  * process opens no database connection (the pools database.yml describes are the Rails app's). Read with Prism, never
  * run: every require must be a literal gem name that is not an app file and no database library, and the file must name
  * no constant of Rails, ActiveRecord, Sequel or PG nor call Bundler.require (which loads every gem of the Gemfile). Only a
- * file other than config.ru is read so (config.ru is where an app boots itself).
+ * file other than config.ru is read so (config.ru is where an app boots itself). geobtaa/geoportal's `puma sidekiq.ru`
+ * (`require 'sidekiq'`, `require 'sidekiq/web'`, `run Sidekiq::Web`) is Sidekiq's dashboard alone: 0.
  */
 import type {AnalyzerContext} from '../common/types.js'
 import {programName} from '../common/setting.js'
@@ -12,7 +13,9 @@ import {parseRuby, type RubyNode} from './prism.js'
 
 const RACKUP = 'https://github.com/rack/rack/blob/v2.2.8/lib/rack/builder.rb'
 const LOADS = new Set(['autoload', 'eval', 'instance_eval', 'load', 'require', 'require_dependency', 'require_relative'])
-const DATABASE = /^(?:active_?record|activerecord|pg|sequel|rails|mysql2|sqlite3|trilogy|que|good_job|sidekiq|resque|delayed_job)(?:\/|$)/
+// Sidekiq and Resque are not here: they keep their jobs in Redis, and their web UIs (`require "sidekiq/web"; run
+// Sidekiq::Web`, resque's Resque::Server) read Redis only; the app's jobs run (and connect) in their workers.
+const DATABASE = /^(?:active_?record|activerecord|pg|sequel|rails|mysql2|sqlite3|trilogy|que|good_job|delayed_job)(?:\/|$)/
 const APP_CONSTANTS = /^(?:::)?(?:Rails|ActiveRecord|Sequel|PG|Que|GoodJob)\b/
 
 /** The `.ru` file the command runs, when it names one other than config.ru. */
