@@ -11,6 +11,7 @@ import {tempApps} from '../helpers/temp-apps.js'
 
 const plan = (name: string, ...args: string[]) => planJson(procfileOf(name), args)
 const {app: releaseApp} = tempApps('phoenix-release-script')
+const {app: appAt} = tempApps()
 
 describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', () => {
   it('mix phx.new shape on releases: runtime.exs pool_size with a POOL_SIZE default, Oban +1 LISTEN connection', () => {
@@ -74,6 +75,31 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     const dir = releaseApp({Dockerfile: 'FROM elixir:1.15 AS build\nWORKDIR /app\nCOPY . .\nRUN mix release\nFROM debian:bookworm-slim\nWORKDIR /app\nCOPY --from=build /app/_build/prod/rel/shop ./\nCOPY --from=build /app/priv/static ./static\nCMD ["/app/bin/server"]\n', 'priv/static/robots.txt': 'User-agent: *\n'})
     const r = planJson(`${dir}/fly.toml`)
     expect(r.type('app')).toMatchObject({connections: 6, poolPerProcess: 6, server: 'elixir-release'})
+    expect(r.codes).not.toContain('unknown-command')
+  })
+
+  it('a release of a Mix project in a subfolder (app/): its overlay script app/rel/overlays/bin/server runs that project, 7; a root Gemfile for tooling does not make it 0', () => {
+    // operately/operately's shape (Dockerfile.prod: WORKDIR /src, COPY app/mix.exs app/mix.lock app/, COPY app/lib app/lib,
+    // COPY app/rel app/rel, WORKDIR /src/app, RUN mix release; then COPY --from=builder /src/app/_build/prod/rel/operately ./
+    // and CMD ["/opt/operately/bin/server"]; a root Gemfile with license_finder only). mix release copies the project's
+    // rel/overlays into the release (elixir lib/mix/lib/mix/tasks/release.ex), so bin/server is app/rel/overlays/bin/server
+    // and `./shop start` the release of app/. By hand: Shop.Repo pool_size POOL_SIZE || 7 = 7. Before: "shop" unknown, and
+    // the root Gemfile.lock (no database driver) made it 0, said only as info.
+    const dir = appAt({
+      'Dockerfile': 'FROM hexpm/elixir:1.18.0-erlang-27.1.2-debian-bookworm-20250929-slim AS builder\nWORKDIR /src\nENV MIX_ENV="prod"\nRUN mkdir -p app\nCOPY app/mix.exs app/mix.lock app/\nWORKDIR /src/app\nRUN mix deps.get --only $MIX_ENV\nWORKDIR /src\nCOPY app/config/config.exs app/config/\nCOPY app/lib app/lib\nCOPY app/rel app/rel\nCOPY app/config/runtime.exs app/config/\nWORKDIR /src/app\nRUN mix release\n\nFROM debian:bookworm-slim\nWORKDIR "/opt/shop"\nENV MIX_ENV="prod"\nCOPY --from=builder /src/app/_build/${MIX_ENV}/rel/shop ./\nCMD ["/opt/shop/bin/server"]\n',
+      'Gemfile': 'source "https://rubygems.org"\ngem "license_finder", group: :development\n',
+      'Gemfile.lock': 'GEM\n  remote: https://rubygems.org/\n  specs:\n    license_finder (7.1.0)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  license_finder\n',
+      'app/config/config.exs': 'import Config\n\nconfig :shop, ecto_repos: [Shop.Repo]\n',
+      'app/config/runtime.exs': 'import Config\n\nif config_env() == :prod do\n  config :shop, Shop.Repo, url: System.get_env("DATABASE_URL"), pool_size: String.to_integer(System.get_env("POOL_SIZE") || "7")\nend\n',
+      'app/lib/shop/repo.ex': 'defmodule Shop.Repo do\n  use Ecto.Repo, otp_app: :shop, adapter: Ecto.Adapters.Postgres\nend\n',
+      'app/mix.exs': 'defmodule Shop.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop, deps: [{:ecto_sql, "~> 3.10"}, {:postgrex, ">= 0.0.0"}]]\nend\n',
+      'app/mix.lock': '%{\n  "postgrex": {:hex, :postgrex, "0.20.0", "x", [:mix], [], "hexpm", "y"},\n}\n',
+      'app/rel/overlays/bin/server': '#!/bin/sh\ncd -P -- "$(dirname -- "$0")"\nPHX_SERVER=true exec ./shop start\n',
+    })
+    const r = planJson(`${dir}/Dockerfile`, ['--limit', '100', '--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 7, poolPerProcess: 7, server: 'elixir-release'})
+    expect(r.type('web').sources['pool.Shop.Repo']).toMatchObject({source: {file: 'app/config/runtime.exs', kind: 'file', line: 4}})
+    expect(r.codes).not.toContain('not-postgresql')
     expect(r.codes).not.toContain('unknown-command')
   })
 

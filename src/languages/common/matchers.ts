@@ -195,7 +195,13 @@ function mixReleaseNames(ctx: {files: AnalyzerContext['files']}): Set<string> {
 export const isElixir: Matcher = (cmd, ctx) => {
   const prog = programName(cmd.argv[0])
   if (prog === 'mix' || ((prog === 'elixir' || prog === 'iex') && mixTask(cmd.argv) !== undefined)) return true
-  if (!ctx.files.exists('mix.exs')) return false
+  if (!ctx.files.exists('mix.exs')) {
+    // The overlay script of a release of a Mix project in a folder below (`COPY --from=builder /src/app/_build/prod/rel/shop ./`
+    // then `CMD ["/opt/shop/bin/server"]`: app/rel/overlays/bin/server): languages/elixir/elixir.ts reads that project.
+    const project = /^(?:\.\/)?(.+)\/rel\/overlays\/bin\/[^/]+$/.exec(cmd.argv[0] ?? '')?.[1]
+    return project !== undefined && ctx.files.exists(`${project}/mix.exs`)
+  }
+
   const argv0 = cmd.argv[0] ?? ''
   if (/(^|\/)bin\/server$/.test(argv0) || !RELEASE_COMMANDS.has(cmd.argv[1] ?? '')) return /(^|\/)bin\/server$/.test(argv0)
   // `bin/app eval …`, or phx.gen.release's bin/migrate: `cd -P -- "$(dirname -- "$0")"; exec ./app eval …` beside it in bin/.

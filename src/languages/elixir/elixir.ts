@@ -19,7 +19,7 @@ import {ectoMigration, isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
 import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoNamedInstances, repoOtherAdapter, supervisedRepos} from './config.js'
 import {append} from '../../util/arrays.js'
-import {filesUnder} from '../../model/files.js'
+import {filesUnder, withinDir} from '../../model/files.js'
 import {serverOfUrlVar} from '../../util/pg-url.js'
 import {notPostgresql} from '../common/database-drivers.js'
 import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
@@ -168,8 +168,34 @@ function lockVersions(ctx: AnalyzerContext): Record<string, string> {
   return out
 }
 
+const RELEASE_OVERLAYS_REF = 'https://github.com/elixir-lang/elixir/blob/v1.17.3/lib/mix/lib/mix/tasks/release.ex'
+
+/** The files an analysis of the Mix project in `project` names, named from the app root (in place). */
+function fromProject(analysis: ServerAnalysis, project: string): ServerAnalysis {
+  const seen = new Set<object>()
+  const walk = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || seen.has(v)) return
+    seen.add(v)
+    const o = v as Record<string, unknown>
+    if (!Array.isArray(v) && typeof o.file === 'string' && !o.file.startsWith(`${project}/`)) o.file = `${project}/${o.file}`
+    for (const x of Object.values(o)) walk(x)
+  }
+
+  walk(analysis)
+  return analysis
+}
+
 export const elixir: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
+    // A release overlay script of a Mix project in a folder below the app root (common/matchers.ts isElixir): mix release
+    // copies the project's rel/overlays into the release, which runs that project's application with its config.
+    const project = ctx.files.exists('mix.exs') ? undefined : /^(?:\.\/)?(.+)\/rel\/overlays\/bin\/[^/]+$/.exec(ctx.command.argv[0] ?? '')?.[1]
+    if (project !== undefined && ctx.files.exists(`${project}/mix.exs`)) {
+      const inner = await elixir.analyze({...ctx, files: withinDir(ctx.files, project)})
+      const note = fromDefault(`${ctx.command.argv[0]} is a file of the release of the Mix project in ${project}/ (mix release copies its rel/overlays into the release), so that project's config is read`, RELEASE_OVERLAYS_REF)
+      return fromProject({...inner, processesPerDyno: {...inner.processesPerDyno, via: [...(inner.processesPerDyno.via ?? []), note]}}, project)
+    }
+
     const diagnostics: Diagnostic[] = []
     const mix = ctx.env.get('MIX_ENV')
     const mixEnv = mix ? {source: mix.source, value: mix.value} : {source: fromDefault('the Elixir buildpack builds and runs with MIX_ENV=prod', BUILDPACK_REF), value: 'prod'}
