@@ -1053,8 +1053,119 @@ const writeScript = (name, code) => {
   writeFileSync(`dist/${name}`, `// conncalc build ${build}\n${guard}\n${WRAPPER}${code}\n})\n`)
 }
 
+
+/**
+ * esbuild gives each module that import() loads an export object, filled at the bundle's start with
+ * a getter per export (`ns = {}; __export(ns, {name: () => binding, …})`), whether or not the run
+ * loads the module. Prism's two are 151 and 154 getters (its node classes, once for nodes.js and
+ * once for its index, which re-exports them): each start made 305 closures and defined 305
+ * properties one by one, and the code cache held a compiled-function record for each getter
+ * (≈ 1.7 M instructions a table, callgrind, a cached Rails plan). Here a table moves to the end of
+ * its module's init function, as plain values (`ns = {name: binding, …}`), where that gives the
+ * same object to everything that reads it:
+ *  - every read of `ns` is esbuild's import() of the module, `Promise.resolve().then(() => (init(), ns))`:
+ *    it reads `ns` after its init has run to the end (a microtask, never in the middle of an init);
+ *  - each export is a binding of the bundle's top level that only that init's own statements (or a
+ *    function declaration) assign, so it no longer changes once the init has run: the value read
+ *    then is the one a getter would return ever after.
+ * A table whose reads are all such imports but whose exports another module's init assigns (Prism's
+ * index re-exports its visitors) moves as it is, getters and all, to the start of the init: made
+ * before anything reads it, and only by a run that loads the module. Any other table stays as
+ * esbuild wrote it. Names are resolved by scope (eslint-scope, on espree's tree), not by text.
+ */
+function valueExportTables(program) {
+  const fail = (what) => {
+    throw new Error(`esbuild.config.js (valueExportTables): ${what}`)
+  }
+  const fromEslint = createRequire(createRequire(import.meta.url).resolve('eslint/package.json'))
+  const espree = fromEslint('espree')
+  const eslintScope = fromEslint('eslint-scope')
+  // As a function's body (the bundle is one, bin/code-cache.js's WRAPPER): its names are that function's, resolved.
+  const ast = espree.parse(program, {ecmaFeatures: {globalReturn: true}, ecmaVersion: 'latest', range: true, sourceType: 'script'})
+  const manager = eslintScope.analyze(ast, {ecmaVersion: 2022, impliedStrict: true, nodejsScope: true, sourceType: 'script'})
+  const top = manager.globalScope.childScopes[0]
+  if (top?.block !== ast) fail('no scope for the program')
+  const parents = new Map()
+  const walk = (node, parent) => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, parent))
+    if (!node || typeof node.type !== 'string') return
+    parents.set(node, parent)
+    for (const key of Object.keys(node)) if (key !== 'range' && node[key] && typeof node[key] === 'object') walk(node[key], node)
+  }
+  walk(ast, undefined)
+  const text = (node) => program.slice(node.range[0], node.range[1])
+  const helper = {}
+  for (const statement of ast.body) {
+    if (statement.type !== 'VariableDeclaration') continue
+    for (const d of statement.declarations) {
+      if (d.id.type !== 'Identifier' || !d.init) continue
+      for (const key of ['esm', 'export']) if (d.id.name === UNMINIFIED_HELPERS[key] || ESBUILD_HELPERS[key].some((shape) => shapeOf(shape) === shapeOf(text(d.init)))) helper[key] ??= d.id.name
+    }
+  }
+  if (!helper.esm || !helper.export) fail("esbuild's __esm or __export helper is not at dist/cli.cjs's top level (a new esbuild?); update ESBUILD_HELPERS")
+  const variable = (name) => top.set.get(name)
+  const isCall = (node, name, args) => node?.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === name && node.arguments.length === args
+  // `Promise.resolve().then(() => (init(), ns))`: the init's name, else undefined.
+  const importedInit = (reference) => {
+    const sequence = parents.get(reference.identifier)
+    if (sequence?.type !== 'SequenceExpression' || sequence.expressions.length !== 2 || sequence.expressions[1] !== reference.identifier) return undefined
+    const [init] = sequence.expressions
+    if (init.type !== 'CallExpression' || init.arguments.length > 0 || init.callee.type !== 'Identifier') return undefined
+    const arrow = parents.get(sequence)
+    const then = parents.get(arrow)
+    if (arrow?.type !== 'ArrowFunctionExpression' || arrow.params.length > 0 || arrow.body !== sequence) return undefined
+    if (then?.type !== 'CallExpression' || then.arguments.length !== 1 || then.arguments[0] !== arrow || then.callee.type !== 'MemberExpression' || then.callee.property.name !== 'then') return undefined
+    const resolved = then.callee.object
+    if (!(resolved.type === 'CallExpression' && resolved.arguments.length === 0 && text(resolved.callee) === 'Promise.resolve')) return undefined
+    return init.callee.name
+  }
+  const edits = []
+  let moved = 0
+  for (const statement of ast.body) {
+    const call = statement.type === 'ExpressionStatement' ? statement.expression : undefined
+    if (!isCall(call, helper.export, 2) || call.arguments[0].type !== 'Identifier' || call.arguments[1].type !== 'ObjectExpression') continue
+    const ns = variable(call.arguments[0].name)
+    const declarator = ns?.defs.length === 1 ? ns.defs[0].node : undefined
+    if (declarator?.type !== 'VariableDeclarator' || declarator.init?.type !== 'ObjectExpression' || declarator.init.properties.length > 0) continue
+    const reads = ns.references.filter((r) => r.identifier !== declarator.id && r.identifier !== call.arguments[0])
+    const inits = new Set(reads.map(importedInit))
+    if (reads.length === 0 || inits.size !== 1 || inits.has(undefined)) continue
+    const init = variable([...inits][0])
+    const made = init?.defs.length === 1 ? init.defs[0].node : undefined
+    // __esm's argument: the init itself when minified, else an object whose one method (named for the module) it is.
+    const given = made?.type === 'VariableDeclarator' && isCall(made.init, helper.esm, 1) ? made.init.arguments[0] : undefined
+    const body = given?.type === 'ObjectExpression' && given.properties.length === 1 ? given.properties[0].value : given
+    if (!['ArrowFunctionExpression', 'FunctionExpression'].includes(body?.type) || body.body.type !== 'BlockStatement' || init.references.some((r) => r.isWrite() && r.identifier !== made.id)) continue
+    const initScope = manager.acquire(body)
+    // Each export: `name: () => binding`, a binding assigned only by the init's own statements or declared as a function.
+    const values = []
+    for (const property of call.arguments[1].properties) {
+      const getter = property.value
+      if (property.type !== 'Property' || property.computed || getter.type !== 'ArrowFunctionExpression' || getter.params.length > 0 || getter.body.type !== 'Identifier') break
+      const binding = variable(getter.body.name)
+      if (!binding || binding.defs.length !== 1) break
+      const def = binding.defs[0]
+      const writes = binding.references.filter((r) => r.isWrite())
+      const fixed = def.type === 'FunctionName' ? writes.length === 0 : def.type === 'Variable' && !def.node.init && writes.length === 1 && writes[0].from === initScope
+      if (!fixed) break
+      values.push(`${text(property.key)}:${getter.body.name}`)
+    }
+    edits.push({at: statement.range[0], end: statement.range[1], text: ''})
+    if (values.length === call.arguments[1].properties.length) edits.push({at: body.body.range[1] - 1, end: body.body.range[1] - 1, text: `;${ns.name}={${values.join(',')}}`})
+    // Else the getters as esbuild wrote them, made as the init starts: still before any read.
+    else edits.push({at: body.body.range[0] + 1, end: body.body.range[0] + 1, text: `${text(statement).replace(/;?$/, ';')}`})
+    moved++
+  }
+  edits.sort((a, b) => b.at - a.at)
+  let out = program
+  for (const e of edits) out = out.slice(0, e.at) + e.text + out.slice(e.end)
+  return {moved, program: out}
+}
+
 const scoped = lazyScopes(ascii(cli.outputFiles[0].text), cli.metafile)
-let code = ascii(scoped.main)
+const tables = valueExportTables(ascii(scoped.main))
+if (tables.moved === 0) throw new Error('esbuild.config.js (valueExportTables): no export table moved (Prism\'s nodes.js and index have one each)')
+let code = tables.program
 
 writeScript('cli.cjs', code)
 

@@ -186,6 +186,31 @@ describe("start-up stays fast: Prism's tree walk by visitor, which conncalc does
   })
 })
 
+describe("start-up stays fast: Prism's export objects are made when Prism loads, not at every start", () => {
+  // esbuild.config.js (valueExportTables): esbuild's `__export(ns, {Name: () => Name, …})` tables for nodes.js and the index.
+  const cli = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')
+  const program = parseSync('cli.cjs', cli, {sourceType: 'script'}).program
+  // The bundle is `(function (exports, require, …) {…})` (bin/code-cache.js's WRAPPER): the program is that function's body.
+  const unwrap = (e: (typeof program.body)[number]) => (e.type === 'ExpressionStatement' ? (e.expression.type === 'ParenthesizedExpression' ? e.expression.expression : e.expression) : undefined)
+  const wrapper = program.body.map(unwrap).find((e) => e?.type === 'FunctionExpression')
+  const nodeTable = (node: unknown): boolean =>
+    typeof node === 'object' && node !== null && 'type' in node && node.type === 'ObjectExpression' && 'properties' in node && Array.isArray(node.properties) &&
+    node.properties.some((p: {key?: {name?: string}}) => p.key?.name === 'AliasGlobalVariableNode')
+
+  it("the bundle's top level runs no table of Prism's node classes", () => {
+    expect(wrapper).toBeDefined()
+    const body = wrapper?.type === 'FunctionExpression' ? (wrapper.body?.body ?? []) : []
+    expect(body.length).toBeGreaterThan(100)
+    const tables = body.filter((s) => s.type === 'ExpressionStatement' && s.expression.type === 'CallExpression' && s.expression.arguments.some(nodeTable))
+    expect(tables).toEqual([])
+  })
+
+  it("nodes.js's classes are given by value (one table of getters is left: the index's, which re-exports the visitors)", () => {
+    expect(cli.match(/\bAliasGlobalVariableNode:\(\)=>/g)).toHaveLength(1)
+    expect(cli).toMatch(/[\w$]+=\{AliasGlobalVariableNode:[\w$]+,AliasMethodNode:[\w$]+,/)
+  })
+})
+
 describe('start-up stays fast: a Rails plan does not load node:module', () => {
   // esbuild.config.js (lazyNodeModule): node:module loads Node's ES module loader and source-map modules with it.
   // A preloaded script reports, at exit, the built-in modules the process loaded.
