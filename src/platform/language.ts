@@ -142,7 +142,9 @@ function commandLanguage(command: string, files: FileReader, depth = 0): {langua
   for (const word of words) {
     // A path on the platform (`/app/bin/web.sh`) is the app's file; any other absolute path (`/dev/null`) is not one.
     const path = /^[\w./-]+$/.test(word) && word.includes('/') ? appPath(word) : ''
-    const script = path === '' || path.startsWith('/') ? undefined : files.read(path)
+    // `../../scripts/x.sh` is relative to the process's folder (an image's WORKDIR apps/api), which is not known here:
+    // read from the app root it would be outside the app, and said so as if the app named such a file.
+    const script = path === '' || path.startsWith('/') || path.startsWith('../') ? undefined : files.read(path)
     if (!script) continue
     const body = script.text.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n')
     const found = commandLanguage(body, files, depth + 1)
