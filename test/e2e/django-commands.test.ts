@@ -20,6 +20,14 @@ describe('python manage.py <command>', () => {
     expect(r.diagnostics.filter((d) => d.processType === 'clock' && d.code === 'unknown-command')).toEqual([])
   })
 
+  it('`cd /app/ && python /app/manage.py run_clock` (the platform app root as an absolute path, mozilla-services/tecken): the app\'s manage.py, read as `python manage.py run_clock` is', () => {
+    const r = planJson(procfileOf('django-commands/Procfile.image'), ['--plan', 'standard-0'])
+    expect(r.type('clock')).toMatchObject({connectionsPerDyno: 1, processesPerDyno: 1, server: 'django-command', threadsPerProcess: 1})
+    expect(r.type('clock').sources.threadsPerProcess.source).toEqual({file: 'clock/management/commands/run_clock.py', kind: 'file', line: 1})
+    expect(r.type('clock').sources.threadsPerProcess.via).not.toContainEqual(expect.objectContaining({kind: 'assumed'}))
+    expect(r.diagnostics).toEqual([])
+  })
+
   it('listen_feeds (under newrelic-admin run-program) starts threads in a module it imports: unknown-command naming where, 1 assumed', () => {
     const r = plan()
     expect(r.type('listener')).toMatchObject({connectionsPerDyno: 1, server: 'django-command'})

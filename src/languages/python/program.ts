@@ -1,6 +1,7 @@
 import type {FileReader} from '../../model/files.js'
 
 import {programName} from '../common/setting.js'
+import {appPath} from '../../util/app-path.js'
 
 /** `python`, `python3`, `python3.12`: a Python interpreter's name (the pattern read only for a word that starts so). */
 export const isPythonName = (name: string): boolean => name.startsWith('python') && /^python(\d(\.\d+)?)?$/.test(name)
@@ -47,7 +48,8 @@ export function manageInvocation(argv: readonly string[]): {args: string[]; comm
   if (name === 'django-admin' && args[0]) return {args: args.slice(1), command: args[0]}
   const i = argv.findIndex((a) => a === 'manage.py' || a.endsWith('/manage.py'))
   if (i === -1 || !argv[i + 1] || (i > 0 && !argv.slice(0, i).some((a) => /^python/.test(programName(a))))) return undefined
-  return {args: argv.slice(i + 2), command: argv[i + 1], script: argv[i].replace(/^\.\//, '')}
+  // `python /app/manage.py …` (the platform's app root, as the Procfile's own /app paths are): the app's manage.py.
+  return {args: argv.slice(i + 2), command: argv[i + 1], script: appPath(argv[i])}
 }
 
 /**
