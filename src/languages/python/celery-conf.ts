@@ -128,6 +128,10 @@ export async function celeryConf(project: PythonProject, modules: readonly PyMod
             flask ??= await flaskConfig(project, modules)
             for (const [k, vs] of flask.keys) for (const v of vs) writes.push({arm, conditional, file: v.file, keys: one(k), line: v.line, value: v.value, via: `the Flask config copied at ${m.file}:${c.line}`})
             for (const u of flask.unread) writes.push({arm, conditional, file: u.file, keys: 'any', line: u.line, why: `the Flask config copied at ${m.file}:${c.line} may take keys from here: ${u.why}`})
+            // A config class of several, which one not decided (flask-config.ts FlaskConfigChoice): a key one of them sets may be set.
+            for (const ch of flask.choices) {
+              for (const o of ch.options) for (const [k, vs] of o.keys) for (const v of vs) writes.push({arm, conditional: true, file: v.file, keys: one(k), line: v.line, value: v.value, via: `the Flask config copied at ${m.file}:${c.line}, if config.from_object at ${ch.file}:${ch.line} loads ${o.name} (${ch.why})`})
+            }
           } else if (d) writes.push({arm, conditional, file: m.file, keys: 'any', line: c.line, why: d.kind === 'unknown' ? d.reason : isCall(d) ? `it is what \`${d.value.callee}()\` returns, which conncalc does not compute` : 'its argument is not a dict'})
           for (const [k, v] of Object.entries(c.kwargs)) writes.push({arm: c.armedKwargs?.[k] ?? arm, conditional: conditional || c.armedKwargs?.[k] !== undefined, file: m.file, keys: one(k), line: c.line, value: v})
           if (c.spread) writes.push({arm, conditional, file: m.file, keys: 'any', line: c.line, why: 'a `**` spread conncalc cannot read'})

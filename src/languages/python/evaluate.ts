@@ -307,7 +307,7 @@ class Evaluator {
     const inner = from.find((v): v is UnknownValue => v?.kind === 'unknown')
     // What is computed from a name is not that name (`NullPool.x`, `NullPool + 1`).
     if (inner) {
-      const {name: _name, ...rest} = inner
+      const {among: _among, name: _name, ...rest} = inner
       return {...rest, ...(missingEnv ? {missingEnv} : {})}
     }
     return {
@@ -1002,10 +1002,14 @@ class Evaluator {
   }
 
   private async subscriptKey(subscript: PyNode, scope: Scope): Promise<string | undefined> {
+    const key = await this.subscriptKeyValue(subscript, scope)
+    return key?.kind === 'known' && (typeof key.value === 'string' || typeof key.value === 'number') ? String(key.value) : undefined
+  }
+
+  private async subscriptKeyValue(subscript: PyNode, scope: Scope): Promise<EvalValue | undefined> {
     const keyNode = subscript.childForFieldName('subscript')
     if (!keyNode || subscript.childrenForFieldName('subscript').length > 1) return undefined
-    const key = await this.expr(keyNode, scope)
-    return key.kind === 'known' && (typeof key.value === 'string' || typeof key.value === 'number') ? String(key.value) : undefined
+    return this.expr(keyNode, scope)
   }
 
   /**
@@ -1344,7 +1348,9 @@ class Evaluator {
         const c = await this.expr(cond, scope)
         if (c.kind !== 'known' || isObj(c.value)) {
           const [x, y] = await this.each([a, b], scope)
-          return sameValue(x, y) ? x : this.unknown(node, `\`${this.snippet(node)}\` depends on a condition conncalc cannot decide`, c)
+          if (sameValue(x, y)) return x
+          const among = [x, y].flatMap((v) => (v.kind === 'unknown' && v.among ? v.among : [v]))
+          return {...this.unknown(node, `\`${this.snippet(node)}\` depends on a condition conncalc cannot decide`, c), among}
         }
 
         const chosen = await this.expr(truthy(c.value) ? a : b, scope)
@@ -1680,10 +1686,22 @@ class Evaluator {
     const container = await this.expr(base, scope)
     const sliced = await this.slice(node, container, scope)
     if (sliced) return sliced
-    const key = await this.subscriptKey(node, scope)
+    const keyValue = await this.subscriptKeyValue(node, scope)
+    const key = keyValue && keyValue.kind === 'known' && (typeof keyValue.value === 'string' || typeof keyValue.value === 'number') ? String(keyValue.value) : undefined
     if (isDict(container) && key !== undefined) {
       const v = container.value.entries.get(key)
+      // The key fell back past env vars with no value here (`config[os.getenv("FLASK_CONFIG") or "default"]`): so did the value.
+      const missing = mergeMissing(v, keyValue)
+      if (v?.kind === 'known' && missing && !v.missingEnv) return {...v, missingEnv: missing}
       return v ?? this.unknown(node, `${JSON.stringify(key)} is not a key of the dict at line ${container.line}`)
+    }
+
+    // A dict of the app's indexed by a key not decided here (`config[config_name]`, `configs[os.environ["ENV"]]`): one of its
+    // values, which one unknown; computed from the key's parameter or env var, so a caller or the env may still decide it.
+    if (isDict(container) && keyValue && !container.value.partial && container.value.entries.size > 0) {
+      const why = keyValue.kind === 'unknown' ? keyValue.reason : keyValue.missingEnv?.length ? `${keyValue.missingEnv.map((m) => m.name).join(', ')} is not set anywhere` : `its key is ${JSON.stringify(keyValue.value)}`
+      const {among: _among, name: _name, ...from} = keyValue.kind === 'unknown' ? keyValue : {}
+      return {...from, ...this.unknown(node, `\`${this.snippet(node)}\` is one of the values of the dict at line ${container.line}, and which one is not decided here (${why})`), ...(keyValue.missingEnv ? {missingEnv: keyValue.missingEnv} : {}), among: [...container.value.entries.values()]}
     }
 
     if (container.kind === 'known' && isObj(container.value) && container.value.kind === 'list' && key !== undefined) {
@@ -1945,8 +1963,9 @@ class Evaluator {
     if (e) return {file: this.opts.file, kind: 'known', line, value: e.value, via: deployer ? [...entrySources(e), deployer] : entrySources(e)}
     // Heroku Postgres sets DATABASE_URL on every dyno: a default written for laptops never applies there.
     if (name === 'DATABASE_URL') return {file: this.opts.file, kind: 'known', line, value: HEROKU_DATABASE_URL, via: [DATABASE_URL_ASSUMED]}
-    if (dflt) return dflt.kind === 'known' ? {...dflt, line, ...(deployer ? {via: [...dflt.via, deployer]} : {})} : dflt
     const missingEnv = [{file: this.opts.file, line, name}]
+    // The code's own default (`os.environ.get("X", 3)`): the app's number, with X named as the variable that would change it.
+    if (dflt) return dflt.kind === 'known' ? {...dflt, line, missingEnv: [...(dflt.missingEnv ?? []), ...missingEnv], ...(deployer ? {via: [...dflt.via, deployer]} : {})} : dflt
     if (required) return {file: this.opts.file, kind: 'unknown', line, missingEnv, reason: `${name} is not set anywhere`}
     return {file: this.opts.file, kind: 'known', line, missingEnv, value: null, via: deployer ? [deployer] : []}
   }

@@ -9,7 +9,7 @@
  * Flask config of the modules is one (an app has one Flask app; its config classes are all kept, since which one a
  * deployment picks is often an env var).
  */
-import type {EvalValue, PyCall, PyModule} from './values.js'
+import type {EvalValue, MissingEnv, PyCall, PyModule} from './values.js'
 import type {PythonProject} from './modules.js'
 
 import {appPath, joinPath, onPlatformAppRoot} from '../../util/app-path.js'
@@ -22,7 +22,24 @@ export interface FlaskConfigKey {
   value: EvalValue
 }
 
+/**
+ * `config.from_object(x)` where x is one of several config classes (or modules) and which one is not decided here
+ * (`config[os.getenv("FLASK_CONFIG")]`, `DevConfig if get_debug_flag() else ProdConfig`): each candidate's keys.
+ */
+export interface FlaskConfigChoice {
+  file: string
+  line: number
+  options: {keys: Map<string, FlaskConfigKey[]>; name: string}[]
+  why: string
+}
+
 export interface FlaskConfig {
+  /** from_object calls whose object was picked by the app's own fallback because env vars have no value here. */
+  byFallback: {file: string; line: number; missing: readonly MissingEnv[]; name: string}[]
+  /** Undecided from_object calls, each with its candidates' keys (not in `keys`). */
+  choices: FlaskConfigChoice[]
+  /** A from_object call was read as one of the app's classes (or several): other config classes are not the config. */
+  fromClass: boolean
   keys: Map<string, FlaskConfigKey[]>
   /** Sources conncalc cannot read, which may set any key. */
   unread: {file: string; line: number; why: string}[]
@@ -58,12 +75,39 @@ async function pyfileConfig(project: PythonProject, modules: readonly PyModule[]
   return module ? {file, module} : undefined
 }
 
+/** The object `from_object` is given, when it is one of the app's classes or modules (or an import string naming one): its UPPER-case names. */
+async function objectNames(project: PythonProject, value: EvalValue | undefined, argName: string | undefined): Promise<{file: string; line: number; name: string; names: ReadonlyMap<string, EvalValue>} | undefined> {
+  const cls = classOf(value)
+  if (cls) return {file: value!.file, line: value!.line, name: cls.name, names: cls.attrs}
+  // A module of the app passed by name, or an import string.
+  const path = asString(value) ?? argName
+  const [mod, attr] = path?.includes(':') ? path.split(':') : [path, undefined]
+  const file = mod ? project.resolve(mod) : undefined
+  const loaded = file ? await project.load(file) : undefined
+  const inner = loaded && attr ? classOf(loaded.names.get(attr)) : undefined
+  if (loaded && !attr) return {file: file!, line: 1, name: path!, names: loaded.names}
+  if (inner) return {file: file!, line: 1, name: path!, names: inner.attrs}
+  if (path && !attr && path.includes('.')) {
+    // "pkg.settings.ProductionConfig": a class of an app module.
+    const dot = path.lastIndexOf('.')
+    const owner = project.resolve(path.slice(0, dot))
+    const cls2 = owner ? classOf((await project.load(owner))?.names.get(path.slice(dot + 1))) : undefined
+    if (cls2) return {file: owner!, line: 1, name: path, names: cls2.attrs}
+  }
+
+  return undefined
+}
+
 export async function flaskConfig(project: PythonProject, modules: readonly PyModule[]): Promise<FlaskConfig> {
   const keys = new Map<string, FlaskConfigKey[]>()
   const unread: FlaskConfig['unread'] = []
-  const add = (k: string, v: FlaskConfigKey) => keys.set(k, [...(keys.get(k) ?? []), v])
-  const names = (from: ReadonlyMap<string, EvalValue>, file: string, line: number) => {
-    for (const [k, v] of from) if (upper(k) && /^[A-Z]/.test(k)) add(k, {file: v.file ?? file, line: v.line ?? line, value: v})
+  const choices: FlaskConfigChoice[] = []
+  const byFallback: FlaskConfig['byFallback'] = []
+  let fromClass = false
+  const addTo = (to: Map<string, FlaskConfigKey[]>, k: string, v: FlaskConfigKey) => to.set(k, [...(to.get(k) ?? []), v])
+  const add = (k: string, v: FlaskConfigKey) => addTo(keys, k, v)
+  const names = (from: ReadonlyMap<string, EvalValue>, file: string, line: number, to = keys) => {
+    for (const [k, v] of from) if (upper(k) && /^[A-Z]/.test(k)) addTo(to, k, {file: v.file ?? file, line: v.line ?? line, value: v})
   }
 
   for (const m of modules) {
@@ -80,34 +124,47 @@ export async function flaskConfig(project: PythonProject, modules: readonly PyMo
         // it with no argument: its default.
         const fn = c.within
         const param = arg?.kind === 'unknown' ? arg.parameter : undefined
-        const readable = (v: EvalValue | undefined): v is EvalValue => v !== undefined && (asString(v) !== undefined || classOf(v) !== undefined)
+        const readable = (v: EvalValue | undefined): boolean => v !== undefined && (asString(v) !== undefined || classOf(v) !== undefined)
         const atSites = param && fn && !fn.truncated ? fn.sites.map((site) => site.calls.find((x) => x.line === c.line && x.callee === c.callee)?.args[0]) : []
         const same = atSites.length > 0 && atSites.every((v) => readable(v) && (asString(v) ?? classOf(v)) === (asString(atSites[0]) ?? classOf(atSites[0])))
         const dflt = param && fn && fn.sites.length === 0 && !fn.truncated ? fn.defaults.get(param) : undefined
-        const given = same ? atSites[0] : readable(dflt) ? dflt : undefined
+        const given = same ? atSites[0] : dflt && readable(dflt) ? dflt : undefined
         const value = given ?? arg
-        const cls = classOf(value)
-        if (cls) {
-          names(cls.attrs, m.file, c.line)
+        const one = await objectNames(project, value, given ? undefined : c.argNames?.[0])
+        if (one) {
+          names(one.names, one.file, one.line)
+          if (value?.missingEnv?.length) byFallback.push({file: m.file, line: c.line, missing: value.missingEnv, name: one.name})
+          fromClass ||= classOf(value) !== undefined
           continue
         }
 
-        // A module of the app passed by name, or an import string.
-        const path = asString(value) ?? (given ? undefined : c.argNames?.[0])
-        const [mod, attr] = path?.includes(':') ? path.split(':') : [path, undefined]
-        const file = mod ? project.resolve(mod) : undefined
-        const loaded = file ? await project.load(file) : undefined
-        const inner = loaded && attr ? classOf(loaded.names.get(attr)) : undefined
-        if (loaded && !attr) names(loaded.names, file!, 1)
-        else if (inner) names(inner.attrs, file!, 1)
-        else if (path && !attr && path.includes('.')) {
-          // "pkg.settings.ProductionConfig": a class of an app module.
-          const dot = path.lastIndexOf('.')
-          const owner = project.resolve(path.slice(0, dot))
-          const cls2 = owner ? classOf((await project.load(owner))?.names.get(path.slice(dot + 1))) : undefined
-          if (cls2) names(cls2.attrs, owner!, 1)
-          else unread.push({file: m.file, line: c.line, why: `config.from_object(${path}) is not a class or module of the app conncalc can read`})
-        } else unread.push({file: m.file, line: c.line, why: `config.from_object: ${why(arg)}`})
+        // One of several classes, which one not decided here: `config[config_name]` (the dict's values; the callers may
+        // pass different names), `DevConfig if get_debug_flag() else ProdConfig`. Each candidate's keys are kept apart.
+        const among = (v: EvalValue | undefined): EvalValue[] | undefined => {
+          if (v === undefined) return undefined
+          if (readable(v)) return [v]
+          return v.kind === 'unknown' && v.among?.every((x) => readable(x)) ? v.among : undefined
+        }
+        const fromSites = atSites.length > 0 && !same ? atSites.map(among) : []
+        const candidates = fromSites.length > 0 && fromSites.every((x) => x !== undefined) ? fromSites.flat() : among(arg)
+        const options: (FlaskConfigChoice['options'][number] & {value: unknown})[] = []
+        for (const v of new Set(candidates ?? [])) {
+          if (options.some((o) => o.value === (classOf(v) ?? asString(v)))) continue
+          const got = await objectNames(project, v, undefined)
+          if (!got) break
+          const to = new Map<string, FlaskConfigKey[]>()
+          names(got.names, got.file, got.line, to)
+          options.push({keys: to, name: got.name, value: classOf(v) ?? asString(v)})
+        }
+
+        if (candidates && options.length > 0 && options.length === new Set(candidates.map((v) => classOf(v) ?? asString(v))).size) {
+          const siteWhy = fromSites.length > 0 ? atSites.find((v) => v?.kind === 'unknown') : undefined
+          choices.push({file: m.file, line: c.line, options: options.map(({keys: k, name}) => ({keys: k, name})), why: why(siteWhy ?? arg)})
+          fromClass ||= candidates.some((v) => classOf(v) !== undefined)
+          continue
+        }
+
+        unread.push({file: m.file, line: c.line, why: asString(value) ? `config.from_object(${asString(value)}) is not a class or module of the app conncalc can read` : `config.from_object: ${why(arg)}`})
       } else if (method === 'update' || method === 'from_mapping') {
         const keep = (k: string) => method === 'update' || upper(k)
         if (arg && isDict(arg)) {
@@ -126,5 +183,5 @@ export async function flaskConfig(project: PythonProject, modules: readonly PyMo
     for (const a of m.itemAssignments) if (/(^|\.)config$/.test(a.target)) add(a.key, {file: m.file, line: a.line, value: a.value})
   }
 
-  return {keys, unread}
+  return {byFallback, choices, fromClass, keys, unread}
 }

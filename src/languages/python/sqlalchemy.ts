@@ -10,7 +10,7 @@ import type {EvalValue, PyCall, PyModule} from './values.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {FileReader} from '../../model/files.js'
 import type {PoolEntry} from '../../model/process.js'
-import type {FlaskConfig} from './flask-config.js'
+import type {FlaskConfig, FlaskConfigKey} from './flask-config.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced, uniqueSources} from '../../model/source.js'
 import {type Alternative, largestArms} from './alternatives.js'
@@ -133,12 +133,12 @@ function engineEntry(
 }
 
 /** Where the app sets a Flask config key: at module level, on a config class, `app.config[KEY] = …`, `config.update(KEY=…)`. */
-function moduleFlaskConfig(modules: PyModule[], key: string): {file: string; line: number; value: EvalValue} | undefined {
+function moduleFlaskConfig(modules: PyModule[], key: string, classesKnown = false): {file: string; line: number; value: EvalValue} | undefined {
   let found: {file: string; line: number; value: EvalValue} | undefined
   for (const m of modules) {
     const top = m.names.get(key)
     if (top) found = {file: top.file, line: top.line, value: top}
-    for (const v of m.names.values()) {
+    for (const v of classesKnown ? [] : m.names.values()) {
       if (v.kind === 'known' && typeof v.value === 'object' && v.value?.kind === 'class') {
         const opt = v.value.attrs.get(key)
         if (opt) found ??= {file: opt.file, line: opt.line, value: opt}
@@ -233,7 +233,8 @@ function legacyKeysRead(files: FileReader, set: {file: string; line: number}): {
  */
 export function enginePools(modules: PyModule[], threads: Sourced<number>, files: FileReader, idle: ReadonlySet<string> = new Set(), loaded?: FlaskConfig): EnginePools {
   const flaskUnread = loaded?.unread ?? []
-  const flaskConfig = (ms: PyModule[], key: string): Options | undefined => moduleFlaskConfig(ms, key) ?? loaded?.keys.get(key)?.at(-1)
+  // `config.from_object(ProdConfig)` read: the config classes it did not name are not the app's config.
+  const lookup = (option?: ReadonlyMap<string, FlaskConfigKey[]>) => (ms: PyModule[], key: string): Options | undefined => moduleFlaskConfig(ms, key, loaded?.fromClass) ?? option?.get(key)?.at(-1) ?? loaded?.keys.get(key)?.at(-1)
   const diagnostics: Diagnostic[] = []
   const pools: PoolEntry[] = []
   const built: Alternative<PoolEntry>[] = []
@@ -274,44 +275,74 @@ export function enginePools(modules: PyModule[], threads: Sourced<number>, files
   const flask = modules.flatMap((m) => m.calls.filter((c) => isFlaskSqlalchemy(c, subclasses)).map((c) => ({c, m})))
   if (flask.length > 0) {
     const {c, m} = flask[0]
-    const ctor = c.kwargs.engine_options ? {file: c.kwargs.engine_options.file, line: c.kwargs.engine_options.line, value: c.kwargs.engine_options} : undefined
-    const config = flaskConfig(modules, 'SQLALCHEMY_ENGINE_OPTIONS')
-    // Both set: per key, < 3.0 lets SQLAlchemy(engine_options=…) win ("ultimate priority", get_options);
-    // 3.x lets the config win (init_app: engine_options.copy().update(SQLALCHEMY_ENGINE_OPTIONS)).
-    const order = ctor && config ? optionsOrder(files, ctor, config) : {first: ctor ?? config, then: undefined, why: undefined}
-    const opts = order.first
-    const legacy = Object.fromEntries(Object.entries(LEGACY_KEYS).flatMap(([k, key]) => {
-      const f = flaskConfig(modules, key)
-      return f ? [[k, f]] : []
-    })) as Record<string, {file: string; line: number; value: EvalValue}>
-    const firstLegacy = legacy.pool_size ?? legacy.max_overflow
-    const version = firstLegacy ? legacyKeysRead(files, firstLegacy) : undefined
-    const get = (k: string): {line: number; v: EvalValue} | undefined => {
-      const v = entry(opts?.value, k) ?? entry(order.then?.value, k)
-      if (v) return {line: v.line, v: order.why && v.kind === 'known' ? {...v, via: [...v.via, order.why]} : v}
-      const old = version?.read ? legacy[k] : undefined
-      return old ? {line: old.line, v: old.value} : undefined
+    // Flask-SQLAlchemy's engine as the config gives it, the config's keys looked up by `flaskConfig`.
+    const build = (flaskConfig: ReturnType<typeof lookup>, diags: Diagnostic[]): PoolEntry[] => {
+      const out: PoolEntry[] = []
+      const ctor = c.kwargs.engine_options ? {file: c.kwargs.engine_options.file, line: c.kwargs.engine_options.line, value: c.kwargs.engine_options} : undefined
+      const config = flaskConfig(modules, 'SQLALCHEMY_ENGINE_OPTIONS')
+      // Both set: per key, < 3.0 lets SQLAlchemy(engine_options=…) win ("ultimate priority", get_options);
+      // 3.x lets the config win (init_app: engine_options.copy().update(SQLALCHEMY_ENGINE_OPTIONS)).
+      const order = ctor && config ? optionsOrder(files, ctor, config) : {first: ctor ?? config, then: undefined, why: undefined}
+      const opts = order.first
+      const legacy = Object.fromEntries(Object.entries(LEGACY_KEYS).flatMap(([k, key]) => {
+        const f = flaskConfig(modules, key)
+        return f ? [[k, f]] : []
+      })) as Record<string, {file: string; line: number; value: EvalValue}>
+      const firstLegacy = legacy.pool_size ?? legacy.max_overflow
+      const version = firstLegacy ? legacyKeysRead(files, firstLegacy) : undefined
+      const get = (k: string): {line: number; v: EvalValue} | undefined => {
+        const v = entry(opts?.value, k) ?? entry(order.then?.value, k)
+        if (v) return {line: v.line, v: order.why && v.kind === 'known' ? {...v, via: [...v.via, order.why]} : v}
+        const old = version?.read ? legacy[k] : undefined
+        return old ? {line: old.line, v: old.value} : undefined
+      }
+
+      const at = opts ?? (version?.read ? firstLegacy : undefined)
+      const file = at?.file ?? m.file
+      // Options that cannot be read (or spread in a dict that cannot): the keys they may set are assumed, and said.
+      const unreadOpts = opts && (!isDict(opts.value) || opts.value.value.partial === true) ? {...opts.value, file: opts.file, line: opts.line} : undefined
+      // Neither the options nor the pre-3.0 keys are set anywhere read, and a config source conncalc cannot read may set them.
+      const source = !opts && !(version?.read && firstLegacy) ? flaskUnread[0] : undefined
+      const unread: EvalValue | undefined = unreadOpts ?? (source ? {file: source.file, kind: 'unknown', line: source.line, reason: source.why} : undefined)
+      const found = hookPoolclass(modules, subclasses)
+      const hook = found && !found.cond ? found : undefined
+      const e = hook
+        ? engineEntry(hook.file, hook.line, 'flask-sqlalchemy', get, hook.name, 'DATABASE_URL', threads, diags)
+        : engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diags, unread)
+      if (e && hook) {
+        out.push({...e, blocking: true, pool: {...e.pool, via: [...(e.pool.via ?? []), fromDefault(`the app's Flask-SQLAlchemy subclass sets create_engine's poolclass in its driver hook, which Flask-SQLAlchemy calls before it creates the engine (_EngineConnector.get_engine)`, FLASK_SA_2)]}})
+      } else if (e) {
+        // The hook sets the pool class only when a condition holds that cannot be decided here: the pool read otherwise is counted, starred.
+        const cond = found?.cond ? [assumed(`${found.file}:${found.line} sets create_engine's poolclass to ${found.name.split('.').pop()} only if ${found.cond}, which cannot be decided here; the pool it has otherwise is counted`)] : []
+        const versionVia = [...(version ? [version.why, ...(version.at ? [version.at] : [])] : []), ...cond]
+        out.push({...e, blocking: true, pool: {...e.pool, via: [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]}})
+      }
+      return out
     }
 
-    const at = opts ?? (version?.read ? firstLegacy : undefined)
-    const file = at?.file ?? m.file
-    // Options that cannot be read (or spread in a dict that cannot): the keys they may set are assumed, and said.
-    const unreadOpts = opts && (!isDict(opts.value) || opts.value.value.partial === true) ? {...opts.value, file: opts.file, line: opts.line} : undefined
-    // Neither the options nor the pre-3.0 keys are set anywhere read, and a config source conncalc cannot read may set them.
-    const source = !opts && !(version?.read && firstLegacy) ? flaskUnread[0] : undefined
-    const unread: EvalValue | undefined = unreadOpts ?? (source ? {file: source.file, kind: 'unknown', line: source.line, reason: source.why} : undefined)
-    const found = hookPoolclass(modules, subclasses)
-    const hook = found && !found.cond ? found : undefined
-    const e = hook
-      ? engineEntry(hook.file, hook.line, 'flask-sqlalchemy', get, hook.name, 'DATABASE_URL', threads, diagnostics)
-      : engineEntry(file, at?.line ?? c.line, 'flask-sqlalchemy', get, undefined, 'DATABASE_URL', threads, diagnostics, unread)
-    if (e && hook) {
-      pools.push({...e, blocking: true, pool: {...e.pool, via: [...(e.pool.via ?? []), fromDefault(`the app's Flask-SQLAlchemy subclass sets create_engine's poolclass in its driver hook, which Flask-SQLAlchemy calls before it creates the engine (_EngineConnector.get_engine)`, FLASK_SA_2)]}})
-    } else if (e) {
-      // The hook sets the pool class only when a condition holds that cannot be decided here: the pool read otherwise is counted, starred.
-      const cond = found?.cond ? [assumed(`${found.file}:${found.line} sets create_engine's poolclass to ${found.name.split('.').pop()} only if ${found.cond}, which cannot be decided here; the pool it has otherwise is counted`)] : []
-      const versionVia = [...(version ? [version.why, ...(version.at ? [version.at] : [])] : []), ...cond]
-      pools.push({...e, blocking: true, pool: {...e.pool, via: [...(e.pool.via ?? []), ...versionVia, fromDefault('Flask-SQLAlchemy passes SQLALCHEMY_ENGINE_OPTIONS to create_engine', FLASK_REF)]}})
+    // `config.from_object(config[os.getenv("FLASK_CONFIG")])`: one of several config classes, which one not decided here.
+    // Each is read and the largest pool counted (as for an undecided `if`'s arms), an assumption naming them all.
+    const choice = loaded?.choices[0]
+    const each = choice ? choice.options.map((o) => {
+      const diags: Diagnostic[] = []
+      return {diags, name: o.name, out: build(lookup(o.keys), diags)}
+    }) : []
+    const size = (o: {out: PoolEntry[]}) => o.out.reduce((n, e) => n + e.pool.value, 0)
+    if (choice && each.length > 0) {
+      const best = each.reduce((a, b) => (size(b) > size(a) ? b : a))
+      append(diagnostics, best.diags)
+      const sizes = each.map((o) => `${o.name} ${size(o)}`)
+      const differ = new Set(each.map(size)).size > 1
+      const note = differ
+        ? assumed(`config.from_object at ${choice.file}:${choice.line} loads one of ${each.length} config classes, and which one is not decided here (${choice.why}); their pools: ${sizes.join(', ')}: the largest, ${best.name}'s, is counted (set the variable that picks it, with --env, to read the one deployed)`)
+        : fromFile(choice.file, choice.line)
+      for (const e of best.out) pools.push({...e, pool: {...e.pool, via: [...(e.pool.via ?? []), note]}})
+    } else {
+      // `create_app(os.getenv("FLASK_CONFIG") or "default")`: the class the fallback picks, and the variable that would change it.
+      const fallback = loaded?.byFallback[0]
+      const names = [...new Set(fallback?.missing.map((x) => x.name))]
+      const note = fallback ? [fromDefault(`config.from_object at ${fallback.file}:${fallback.line} loads ${fallback.name}: ${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no value here, so the app's own fallback picks it (set ${names.length === 1 ? 'it' : 'them'} with --env to read the class deployed)`, [...new Set(fallback.missing.flatMap((x) => (x.file ? [`${x.file}:${x.line}`] : [])))].join(', ') || 'read by the code')] : []
+      for (const e of build(lookup(), diagnostics)) pools.push(note.length > 0 ? {...e, pool: {...e.pool, via: [...(e.pool.via ?? []), ...note]}} : e)
     }
   }
 

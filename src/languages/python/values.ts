@@ -112,6 +112,12 @@ export interface UnknownValue {
   name?: string
   /** Computed from a function's parameter while its body was walked without a caller (the name of that parameter). */
   parameter?: string
+  /**
+   * One of these values, which one not decided here: a dict of the app's indexed by a key conncalc cannot evaluate
+   * (`config[os.getenv("FLASK_CONFIG")]`: the dict's values), or the arms of a conditional expression whose condition it
+   * cannot (`DevConfig if get_debug_flag() else ProdConfig`). Not carried to what is computed from the value.
+   */
+  among?: EvalValue[]
   reason: string
 }
 
