@@ -103,6 +103,29 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     expect(r.codes).not.toContain('unknown-command')
   })
 
+  it('repo options built in a variable and a `case` (Keyword.put in one clause) are read: 6, POOL_SIZE=3 with DB_TIMEOUT set: 3; options conncalc cannot read are said and starred', () => {
+    // operately/operately's config/runtime.exs shape: repo_config = [url: …, pool_size: …], then repo_config = case
+    // System.get_env("DB_TIMEOUT") do nil -> repo_config; timeout -> Keyword.put(repo_config, :timeout, …) end, then
+    // config :operately, Operately.Repo, repo_config. Before: the case was unknown, so the whole config call was dropped
+    // without a word and Ecto's default 10 shown as the app's (here 6 by hand: POOL_SIZE || "6").
+    const runtime = (last: string): string => `import Config\n\nif config_env() == :prod do\n  repo_config = [\n    url: System.get_env("DATABASE_URL"),\n    pool_size: String.to_integer(System.get_env("POOL_SIZE") || "6")\n  ]\n\n  repo_config =\n    case System.get_env("DB_TIMEOUT") do\n      nil -> repo_config\n      timeout -> Keyword.put(repo_config, :timeout, String.to_integer(timeout))\n    end\n\n${last}\nend\n`
+    const files = (last: string): Record<string, string> => ({
+      'Procfile': 'web: mix phx.server\n',
+      'config/config.exs': 'import Config\n\nconfig :shop, ecto_repos: [Shop.Repo]\n',
+      'config/runtime.exs': runtime(last),
+      'mix.exs': 'defmodule Shop.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop, deps: [{:ecto_sql, "~> 3.10"}, {:postgrex, ">= 0.0.0"}]]\nend\n',
+      'mix.lock': '%{\n  "postgrex": {:hex, :postgrex, "0.20.0", "x", [:mix], [], "hexpm", "y"},\n}\n',
+    })
+    const dir = appAt(files('  config :shop, Shop.Repo, repo_config'))
+    expect(planJson(`${dir}/Procfile`, ['--limit', '100', '--scale', 'web=1']).type('web')).toMatchObject({connections: 6})
+    expect(planJson(`${dir}/Procfile`, ['--limit', '100', '--scale', 'web=1', '--env', 'POOL_SIZE=3', '--env', 'DB_TIMEOUT=5000']).type('web')).toMatchObject({connections: 3})
+    // Keyword.merge/2 is not evaluated: the options are unknown, so the pool is Ecto's 10, starred, and said at line 15.
+    const unread = appAt(files('  config :shop, Shop.Repo, Keyword.merge(repo_config, ssl: true)'))
+    const r = planJson(`${unread}/Procfile`, ['--limit', '100', '--scale', 'web=1'])
+    expect(r.type('web')).toMatchObject({connections: 10})
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'config/runtime.exs', line: 15}))
+  })
+
   it('POOL_SIZE from the env decides, and pushes the app over a standard-0', () => {
     // 3 × (30 + 1) + 1 × (30 + 1) = 124 > 120.
     const r = plan('phoenix-ecto', '--scale', 'web=3', 'worker=1', '--plan', 'standard-0', '--env', 'POOL_SIZE=30')

@@ -39,6 +39,9 @@ export interface KwEntry {
   value: ExValue
 }
 
+/** The key under which a config call's options that could not be read are kept (not an Elixir keyword: it has a space). */
+export const UNREAD_OPTIONS = 'unread options'
+
 /** One key of a `config` call, as the merged configuration holds it. */
 export interface ConfigEntry {
   /** Set inside an `if`/`case` conncalc could not decide. */
@@ -207,6 +210,16 @@ class Evaluator {
         return dflt ?? (name === 'Keyword.get' ? {kind: 'nil', via: []} : unknown(`${key.value} is not in the list`))
       }
 
+      case 'Keyword.put': {
+        const [list, key, value] = args
+        if (list?.kind !== 'kw' || key?.kind !== 'atom' || !value) return list?.kind === 'unknown' ? list : unknown('Keyword.put/3 on a value conncalc cannot read')
+        return {entries: [...list.entries.filter((e) => e.key !== key.value), {key: key.value, line: this.line(n), value}], kind: 'kw', via: list.via}
+      }
+
+      case 'case': {
+        return this.caseOf(n, args[0], depth)
+      }
+
       case 'if':
       case 'unless': {
         const cond = args[0]
@@ -292,6 +305,42 @@ class Evaluator {
 
     if (t === 'boolean') return {kind: 'bool', value: !['false', '0', ''].includes(found.value.toLowerCase()), via: found.via}
     return unknown(`${key} is converted by Dotenvy's env! to ${type ?? 'a function\'s result'}, which conncalc does not evaluate`)
+  }
+
+  /**
+   * `case SUBJECT do PATTERN -> BODY … end` on a value conncalc knows: the first clause whose pattern is a literal equal
+   * to it, a variable (bound to it for the body) or `_`; its body's last expression is the value. A guard, or a
+   * pattern of another shape before the match, leaves it unknown, as does a subject conncalc cannot read.
+   */
+  private caseOf(n: TsNode, subject: ExValue | undefined, depth: number): ExValue {
+    const where = `the \`case\` at ${this.file}:${this.line(n)}`
+    if (!subject || subject.kind === 'unknown') return unknown(`${where} cannot be decided${subject?.kind === 'unknown' ? ` (${subject.reason})` : ''}`)
+    const scalar = (v: ExValue): string | undefined => (v.kind === 'int' || v.kind === 'string' || v.kind === 'atom' || v.kind === 'alias' || v.kind === 'bool' ? `${v.kind === 'alias' ? 'atom' : v.kind}:${String(v.value)}` : v.kind === 'nil' ? 'nil' : undefined)
+    for (const clause of doBlockOf(n)?.namedChildren ?? []) {
+      if (clause?.type !== 'stab_clause') continue
+      const patterns = clause.childForFieldName('left')?.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment') ?? []
+      const pattern = patterns.length === 1 ? patterns[0] : undefined
+      let bind: string | undefined
+      if (pattern?.type === 'identifier') bind = pattern.text
+      else if (pattern && ['atom', 'boolean', 'integer', 'nil', 'string'].includes(pattern.type)) {
+        const want = scalar(this.eval(pattern, depth + 1))
+        if (want === undefined || scalar(subject) === undefined) return unknown(`${where}: a pattern conncalc cannot compare`)
+        if (want !== scalar(subject)) continue
+      } else return unknown(`${where}: a clause pattern conncalc does not match (\`${clause.text.split('\n')[0].slice(0, 40)}\`)`)
+      const before = bind === undefined ? undefined : this.vars.get(bind)
+      if (bind !== undefined && !bind.startsWith('_')) this.vars.set(bind, subject)
+      let last: ExValue = {kind: 'nil', via: []}
+      const body = clause.childForFieldName('right') ?? clause.namedChildren.find((c) => c?.type === 'body')
+      for (const x of body?.namedChildren ?? []) if (x && x.type !== 'comment') last = this.eval(x, depth + 1)
+      if (bind !== undefined && !bind.startsWith('_')) {
+        if (before) this.vars.set(bind, before)
+        else this.vars.delete(bind)
+      }
+
+      return withVia(last, [fromFile(this.file, this.line(clause))])
+    }
+
+    return unknown(`${where}: no clause matches (CaseClauseError)`)
   }
 
   /** The value of a do/else branch: its statements run in order, the last one is the value. */
@@ -487,11 +536,23 @@ function record(state: RunState, ev: Evaluator, call: TsNode, depth: number): vo
       opts = ev.eval(args[2], depth)
     }
   } else if (args.length === 2) opts = ev.eval(args[1], depth)
+  if (opts?.kind === 'unknown' && root !== '') {
+    // `config :app, Key, opts` with options conncalc cannot read: any key may be set there (a repo's pool_size), so it is
+    // kept as UNREAD_OPTIONS until a later config sets pool_size again (languages/elixir/elixir.ts says so for a repo).
+    const into = state.config.entries.get(`${app.value} ${root}`) ?? new Map<string, ConfigEntry>()
+    state.config.entries.set(`${app.value} ${root}`, into)
+    into.set(UNREAD_OPTIONS, {file: ev.file, line: ev.statementLine(call), value: opts, ...(ev.conditional ? {conditional: ev.conditional} : {})})
+    return
+  }
+
   if (opts?.kind !== 'kw') return
   const key = `${app.value} ${root}`
   const into = state.config.entries.get(key) ?? new Map<string, ConfigEntry>()
   state.config.entries.set(key, into)
-  for (const e of opts.entries) into.set(e.key, {file: ev.file, line: e.line, value: e.value, ...(ev.conditional ? {conditional: ev.conditional} : {})})
+  for (const e of opts.entries) {
+    into.set(e.key, {file: ev.file, line: e.line, value: e.value, ...(ev.conditional ? {conditional: ev.conditional} : {})})
+    if (e.key === 'pool_size' && !ev.conditional) into.delete(UNREAD_OPTIONS)
+  }
 }
 
 async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)[], depth: number): Promise<void> {
@@ -552,7 +613,7 @@ async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)
       const before = ev.conditional
       ev.conditional = assumed(`set inside \`${name}\` at ${ev.file}:${ev.statementLine(n)}, which conncalc does not evaluate`)
       for (const clause of block.namedChildren) {
-        if (clause?.type === 'stab_clause') await statements(state, ev, clause.childForFieldName('body')?.namedChildren ?? [], depth + 1)
+        if (clause?.type === 'stab_clause') await statements(state, ev, (clause.childForFieldName('right') ?? clause.namedChildren.find((c) => c?.type === 'body'))?.namedChildren ?? [], depth + 1)
       }
 
       ev.conditional = before

@@ -17,7 +17,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {assumed, fromDefault, fromFact, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
 import {ectoMigration, isElixir, mixTask} from '../common/matchers.js'
 import {programName} from '../common/setting.js'
-import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoNamedInstances, repoOtherAdapter, supervisedRepos} from './config.js'
+import {type ConfigEntry, type ElixirConfig, type ExValue, readElixirConfig, repoInitPoolSize, repoNamedInstances, repoOtherAdapter, supervisedRepos, UNREAD_OPTIONS} from './config.js'
 import {append} from '../../util/arrays.js'
 import {filesUnder, withinDir} from '../../model/files.js'
 import {serverOfUrlVar} from '../../util/pg-url.js'
@@ -243,7 +243,8 @@ export const elixir: ServerAnalyzer = {
 
     for (const repo of migrate ? [] : started) {
       const entries = cfg.entries.get(`${repo.app} ${repo.name}`) ?? new Map<string, ConfigEntry>()
-      const set = entries.get('pool_size')
+      // Options conncalc could not read, after the last pool_size it read, may set it (config.ts UNREAD_OPTIONS).
+      const set = entries.get(UNREAD_OPTIONS) ?? entries.get('pool_size')
       const read = urlPoolSize(entries.get('url')) ?? integer(set, `${repo.name} pool_size`, ctx, diagnostics)
       const unread = cfg.missing.map((m) => assumed(`pool_size is set in no file conncalc read; ${m.path}, imported at ${m.file}:${m.line}, is not in the app (made on the server, often gitignored) and may set it`))
       const dflt = sourced(10, fromDefault('Ecto default pool_size: 10', ECTO_REF), [...repo.via.filter((v) => v.kind === 'assumed'), ...unread])
