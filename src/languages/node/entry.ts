@@ -31,6 +31,8 @@ export interface NodeEntry {
    * known (a framework, a file guessed from package.json).
    */
   args?: string[]
+  /** An npm static file server (`serve -s build`, `http-server dist`): it serves files and loads none of the app's code. */
+  staticServer?: {program: string; ref: string; what: string}
   /** pm2-runtime -i N / --instances N. */
   instances?: FoundFlag
   /**
@@ -154,6 +156,15 @@ export function nodeEntry(ctx: AnalyzerContext, pkg: PackageJson | undefined, ar
   }
 
   const prog = programName(argv[0])
+  // Static file servers from npm, reached through a script, npx or node_modules/.bin (where the name is surely the package's):
+  // they serve a build folder's files and load none of the app's modules, so the package's pools are not theirs.
+  const statics: Record<string, [string, string]> = {
+    'http-server': ['https://github.com/http-party/http-server#readme', 'http-server (http-party) is a static file server'],
+    'live-server': ['https://github.com/tapio/live-server#readme', 'live-server is a static file server with live reload'],
+    serve: ['https://github.com/vercel/serve#readme', "serve (vercel/serve) serves a static site or a single-page app's build folder"],
+    sirv: ['https://github.com/lukeed/sirv/tree/master/packages/sirv-cli#readme', 'sirv (sirv-cli) serves a static site'],
+  }
+  if (Object.hasOwn(statics, prog)) return {chain: [], staticServer: {program: prog, ref: statics[prog][0], what: statics[prog][1]}}
   if (prog === 'pm2-runtime' || prog === 'pm2') {
     const args = argv.slice(prog === 'pm2' || argv[1] === 'start' ? 2 : 1)
     return {chain: [], file: firstFile(args.filter((a, i) => !(['-i', '--instances'].includes(args[i - 1] ?? '')))), instances: findFlag(args, ['-i', '--instances'])}

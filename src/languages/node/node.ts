@@ -577,6 +577,11 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
     return {diagnostics, eventLoop: true, language: 'none', pools: [], processesPerDyno: withChain(sourced(1, fromDefault('Node runs one process per dyno unless the app forks (cluster, throng)', 'https://devcenter.heroku.com/articles/node-concurrency'))), server: 'node', threadsPerProcess: sourced(0, fromFile(missing.path ?? 'package.json', 1), [fromDefault(why, NPM_RUN_SCRIPT)])}
   }
 
+  if (found.staticServer) {
+    const {program, ref, what} = found.staticServer
+    return {diagnostics, eventLoop: true, language: 'none', pools: [], processesPerDyno: withChain(sourced(1, fromDefault(`${what}: one process`, ref))), server: program, threadsPerProcess: sourced(0, fromDefault(`${what}; it loads none of the app's code and opens no PostgreSQL connection`, ref))}
+  }
+
   // A name that is not a script, run as a binary conncalc cannot see (`yarn jobs`): no file of the app is known to run.
   if (missing) found.chain.push(assumed(`${missing.path ?? 'package.json'} has no "${missing.name}" script; ${missing.manager} then runs a binary of that name if a dependency installs one (else it exits), which conncalc cannot see`))
   const entries = missing ? [] : entriesOf(ctx, project, found, pkg, diagnostics, true)
