@@ -65,4 +65,19 @@ describe('Sucker Punch job threads in the web processes', () => {
   it('no sucker_punch in the bundle: the classes cannot run, 2 × 3 = 6', () => {
     expect(plan(app(files(false))).type('web').connectionsPerDyno).toBe(6)
   })
+
+  // Active Job's :async adapter (rails activejob/lib/active_job/queue_adapters/async_adapter.rb: one
+  // Concurrent::ThreadPoolExecutor per process, max_threads Concurrent.processor_count): jobs enqueued by a request run
+  // in that Puma worker and take connections from its pool. standard-1x: nproc 8 (assumed as Ruby's processor count),
+  // so per worker min(10, 3 + 8) = 10, 2 workers: 20 (was 6: the job threads were not counted). The Sidekiq type: 5.
+  it('config.active_job.queue_adapter = :async: up to the processor count of job threads per web process, 2 × min(10, 3 + 8*) = 20', () => {
+    const r = plan(app(files(false, {'config/environments/production.rb': 'Rails.application.configure do\n  config.active_job.queue_adapter = :async\nend\n'})))
+    expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno, r.type('worker').connectionsPerDyno]).toEqual([10, 20, 5])
+    const x = r.type('web').extras.find((e) => e.kind === 'active-job-async-threads')
+    expect(x).toMatchObject({count: 8, inPool: true})
+    expect(x?.source).toMatchObject({source: {file: 'config/environments/production.rb', kind: 'file', line: 2}, value: 8})
+    expect(JSON.stringify(x?.source)).toContain("Ruby's processor count on a standard-1x")
+    // Only in production's config (development.rb is not the app's environment here): not counted.
+    expect(plan(app(files(false, {'config/environments/development.rb': 'Rails.application.configure do\n  config.active_job.queue_adapter = :async\nend\n'}))).type('web').connectionsPerDyno).toBe(6)
+  })
 })

@@ -7,12 +7,14 @@
  *
  * Each job thread checks connections out of the process's ActiveRecord pool like a request thread: in a web server
  * process (where requests enqueue the jobs) they count on top of its threads, capped by the pool.
+ * Active Job's own :async adapter runs jobs the same way (one executor of up to the processor count): read here too.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra} from '../../model/process.js'
 import {filesUnder} from '../../model/files.js'
 import {fromDefault, fromFile, sourced, type Source, type Sourced} from '../../model/source.js'
 import {evaluateRubyConfig, findCalls, isSymbol} from './evaluate.js'
+import {processorsFor} from './processors.js'
 import {railsSettings} from './rails-config.js'
 import {rubyCandidate} from '../common/setting.js'
 import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from '../common/types.js'
@@ -53,12 +55,27 @@ async function jobClasses(ctx: AnalyzerContext, diagnostics: Diagnostic[]): Prom
 
 async function suckerPunchAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Promise<AddonAnalysis> {
   const diagnostics: Diagnostic[] = []
-  const classes = await jobClasses(ctx, diagnostics)
+  const classes = ctx.versions.sucker_punch ? await jobClasses(ctx, diagnostics) : []
   const active = await railsSettings(ctx, 'active_job', [])
   const adapter = active.settings.get('queue_adapter')
   const v = adapter && !adapter.conditional && adapter.value.kind === 'known' ? adapter.value.value : undefined
   const name = typeof v === 'string' ? v : v !== undefined && isSymbol(v) ? v.symbol : undefined
-  if (name === 'sucker_punch') classes.push({name: 'ActiveJob (the :sucker_punch adapter\'s JobWrapper)', threads: sourced(2, fromFile(adapter!.file, adapter!.line), [fromDefault('ActiveJob\'s sucker_punch adapter runs every job through JobWrapper, which includes SuckerPunch::Job and sets no workers: 2', ADAPTER)])})
+  if (name === 'sucker_punch' && ctx.versions.sucker_punch) classes.push({name: 'ActiveJob (the :sucker_punch adapter\'s JobWrapper)', threads: sourced(2, fromFile(adapter!.file, adapter!.line), [fromDefault('ActiveJob\'s sucker_punch adapter runs every job through JobWrapper, which includes SuckerPunch::Job and sets no workers: 2', ADAPTER)])})
+  if (name === 'async') {
+    // Active Job's :async adapter (rails activejob/lib/active_job/queue_adapters/async_adapter.rb Scheduler): every job
+    // runs on one Concurrent::ThreadPoolExecutor in the process that enqueues it, DEFAULT_EXECUTOR_OPTIONS min_threads 0,
+    // max_threads Concurrent.processor_count; each job thread checks a connection out of the process's pool.
+    const cpus = processorsFor(ctx)
+    const extra: Extra = {
+      allPools: true,
+      count: sourced(cpus.value, fromFile(adapter!.file, adapter!.line), [cpus.source, ...(cpus.via ?? []), fromDefault('Active Job\'s :async adapter runs jobs on a thread pool in the process that enqueues them, up to Concurrent.processor_count threads (AsyncAdapter::Scheduler DEFAULT_EXECUTOR_OPTIONS max_threads)', 'https://github.com/rails/rails/blob/v8.0.2/activejob/lib/active_job/queue_adapters/async_adapter.rb')]),
+      inPool: true,
+      kind: 'active-job-async-threads',
+      reason: `Active Job :async job threads in each ${server.server} process`,
+    }
+    return {diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})), extrasPerProcess: [extra]}
+  }
+
   if (classes.length === 0) return {diagnostics}
   const total = classes.reduce((a, c) => a + c.threads.value, 0)
   const via: Source[] = classes.flatMap((c) => [c.threads.source, ...(c.threads.via ?? [])])
@@ -72,8 +89,15 @@ async function suckerPunchAnalysis(ctx: AnalyzerContext, server: ServerAnalysis)
   return {diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})), extrasPerProcess: [extra], versions: {sucker_punch: ctx.versions.sucker_punch!}}
 }
 
+/** The app's own config names Active Job's :async adapter (read only then: a text check before any parse). */
+const namesAsyncAdapter = (ctx: AnalyzerContext): boolean =>
+  ['config/application.rb', `config/environments/${ctx.appEnv}.rb`].some((p) => {
+    const text = ctx.files.read(p)?.text
+    return text !== undefined && text.includes('queue_adapter') && text.includes('async')
+  })
+
 export const suckerPunch: ProcessAddon = {
   analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> =>
-    !ctx.versions.sucker_punch || !WEB_SERVERS.has(server.server) ? {diagnostics: []} : suckerPunchAnalysis(ctx, server),
+    !WEB_SERVERS.has(server.server) || (!ctx.versions.sucker_punch && !((ctx.versions.activejob ?? ctx.versions.rails) && namesAsyncAdapter(ctx))) ? {diagnostics: []} : suckerPunchAnalysis(ctx, server),
   id: 'sucker_punch',
 }
