@@ -109,6 +109,14 @@ describe('ERB conditions on DATABASE_URL, which the platform sets (Heroku Postgr
     expect(await cond('ENV["DATABASE_URL"].include?("pgbouncer")')).toBe('undecided')
     // Another variable with no value is nil, as before.
     expect(await cond('ENV["QUEUE_DATABASE_URL"]')).toBe(2)
+    // Its start is a PostgreSQL URL's (postgres:// on Heroku, postgresql:// on Render): docusealco/docuseal's branches.
+    expect(await cond('ENV["DATABASE_URL"].match?(/\\Apostgres/)')).toBe(1)
+    expect(await cond('ENV["DATABASE_URL"].match?(/\\Amysql|\\Atrilogy/)')).toBe(2)
+    expect(await cond('ENV["DATABASE_URL"].start_with?("postgres")')).toBe(1)
+    expect(await cond('ENV["DATABASE_URL"] =~ /^sqlite/')).toBe(2)
+    // Past what is known of it, or anywhere in it: not decided.
+    expect(await cond('ENV["DATABASE_URL"].start_with?("postgresql://")')).toBe('undecided')
+    expect(await cond('ENV["DATABASE_URL"].match?(/pgbouncer/)')).toBe('undecided')
   })
 })
 

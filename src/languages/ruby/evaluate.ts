@@ -75,6 +75,8 @@ export interface UnknownValue {
   truthy?: boolean
   /** A String known not to be blank though its text is not (DATABASE_URL on the platform): `present?` is true. */
   nonBlank?: boolean
+  /** How the String starts, when that is known though the rest is not (DATABASE_URL on the platform: `postgres`). */
+  prefix?: string
   /** A string built from known and unknown parts (`"#{url}?pool=25"`): the parts in order, null where unknown. */
   parts?: (null | string)[]
 }
@@ -792,8 +794,15 @@ class Evaluator {
    * where Ruby decides it (`!x` and `x.nil?` from x's truthiness, `x.present?`/`blank?`/`empty?` on a String known
    * not to be blank, a copy or conversion of it); any other method's result (`url.include?("pgbouncer")`) is not known.
    */
-  private onUnknown(node: CallNode, name: string, recv: UnknownValue, argc: number): EvalValue {
-    const {nonBlank, truthy: t, ...rest} = recv
+  private onUnknown(node: CallNode, name: string, recv: UnknownValue, args: readonly RubyNode[]): EvalValue {
+    const {nonBlank, prefix, truthy: t, ...rest} = recv
+    const argc = args.length
+    // `url.start_with?("postgres")`, `url.match?(/\Apostgres|\Apostgis/)`: decided when the known start decides it.
+    if (prefix !== undefined && argc === 1 && (name === 'start_with?' || name === 'match?' || name === '=~' || name === '!~')) {
+      const yes = this.startDecides(prefix, name === 'start_with?' ? 'text' : 'pattern', this.ev(args[0]))
+      if (yes !== undefined) return this.known(node, name === '!~' ? !yes : name === '=~' ? (yes ? 0 : null) : yes, {...recv, missingEnv: undefined})
+    }
+
     if (argc === 0 && t !== undefined) {
       if (name === '!') return this.known(node, !t, {...recv, missingEnv: undefined})
       if (name === 'nil?' && t) return this.known(node, false, {...recv, missingEnv: undefined})
@@ -804,6 +813,31 @@ class Evaluator {
     }
 
     return rest
+  }
+
+  /**
+   * Whether a String that starts with `prefix` (the rest unknown) starts with `arg` (a String) or matches it (a regexp
+   * whose every alternative is `\A` or `^` then plain text): true when one tested start lies within the prefix, false
+   * when none can begin it, undefined when the unknown rest decides.
+   */
+  private startDecides(prefix: string, as: 'pattern' | 'text', arg: EvalValue): boolean | undefined {
+    if (arg.kind !== 'known') return undefined
+    let starts: string[] | undefined
+    let fold = false
+    if (as === 'text' && typeof arg.value === 'string') starts = [arg.value]
+    if (as === 'pattern' && isRegexp(arg.value)) {
+      const alts = arg.value.regexp.split('|')
+      if (alts.every((a) => /^\^[\w:/-]*$/.test(a))) starts = alts.map((a) => a.slice(1))
+      fold = arg.value.flags.includes('i')
+    }
+
+    if (!starts) return undefined
+    const p = fold ? prefix.toLowerCase() : prefix
+    const verdicts = starts.map((raw) => {
+      const st = fold ? raw.toLowerCase() : raw
+      return p.startsWith(st) ? true : st.startsWith(p) ? undefined : false
+    })
+    return verdicts.includes(true) ? true : verdicts.every((v) => v === false) ? false : undefined
   }
 
   /** Evaluate statements as Ruby would for their value: the last one's. */
@@ -1144,7 +1178,7 @@ class Evaluator {
     }
 
     const recv = this.ev(receiver)
-    if (recv.kind === 'unknown') return this.onUnknown(node, name, recv, args.length)
+    if (recv.kind === 'unknown') return this.onUnknown(node, name, recv, args)
     const r = recv.value
     const rawArgs = node.arguments_?.arguments_ ?? []
 
@@ -1440,7 +1474,8 @@ class Evaluator {
     if (entry) return {kind: 'known', line, value: entry.value, via: deployer ? [...entrySources(entry), deployer] : entrySources(entry)}
     if (APP_ENV_VARS.has(key)) return this.known(node, this.opts.appEnv)
     if (this.opts.presentEnv?.has(key)) {
-      return {kind: 'unknown', line, nonBlank: true, reason: `${key} is set on the platform, but its value is not given here (pass it with --env ${key}=…)`, truthy: true}
+      // A PostgreSQL URL, whichever scheme the platform writes (Heroku postgres://, Render postgresql://).
+      return {kind: 'unknown', line, nonBlank: true, ...(key === 'DATABASE_URL' ? {prefix: 'postgres'} : {}), reason: `${key} is set on the platform, but its value is not given here (pass it with --env ${key}=…)`, truthy: true}
     }
 
     if (name === '[]') return {kind: 'known', line, missingEnv: [{line, name: key}], value: null, via: deployer ? [deployer] : []}
