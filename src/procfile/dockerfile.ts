@@ -179,8 +179,10 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         const sources = list.slice(0, -1)
         const dest = substitute(list.at(-1)!, args, env).value
         const to = posix.resolve(stage.workdir, dest)
-        // A folder that exists is copied into (`COPY app.js .`, `COPY x /app` after WORKDIR /app created it), as is `dest/`.
-        const into = dest.endsWith('/') || sources.length > 1 || to === stage.workdir
+        // A folder that exists is copied into (`COPY app.js .`, `COPY x /app` after WORKDIR /app created it), as is `dest/`,
+        // and so is a folder of the PATH every Linux base image has (`COPY --from=builder /app/target/release/api
+        // /usr/local/bin`: Docker's COPY puts a file into a destination that is an existing directory).
+        const into = dest.endsWith('/') || sources.length > 1 || to === stage.workdir || ['/bin', '/sbin', '/usr/bin', '/usr/local/bin', '/usr/local/sbin', '/usr/sbin'].includes(to)
         for (const written of sources) {
           const src = substitute(written, args, env).value
           // A source is a path in the build context even when written absolute (`COPY /deploy /app` copies deploy/).

@@ -81,3 +81,14 @@ describe('a container init given the program before its `--`', () => {
     }
   })
 })
+
+describe('a binary COPYed to a PATH folder written without its trailing slash', () => {
+  it('`COPY --from=builder /app/target/release/api-server /usr/local/bin` then `ENTRYPOINT ["/usr/local/bin/api-server"]`: the workspace binary, 7', () => {
+    // atuinsh/atuin's shape. /usr/local/bin is a directory in every Linux base image, and Docker's COPY puts a file into a
+    // destination that is an existing directory. Before: the copy was taken as naming the file /usr/local/bin itself, so
+    // the program was target/release/api-server/api-server, "not in the app": 1*.
+    const dockerfile = ['FROM rust:1.79 AS builder', 'WORKDIR /app', 'COPY . .', 'RUN cargo build --release --bin api-server', '', 'FROM debian:bookworm-slim', 'COPY --from=builder /app/target/release/api-server /usr/local/bin', 'ENTRYPOINT ["/usr/local/bin/api-server"]', ''].join('\n')
+    const r = planJson(join(app({...files('/usr/local/bin/'), Dockerfile: dockerfile}), 'fly.toml'), ['--limit', '100', '--scale', 'app=1'])
+    expect(r.type('app')).toMatchObject({connections: 7, server: 'rust'})
+  })
+})
