@@ -1205,6 +1205,15 @@ for (const file of siblings.outputFiles) writeScript(file.path.replace(/.*[\\/]/
 writeScript(LAZY_FILE, ascii(scoped.lazy))
 
 /**
+ * bin/code-cache.js as bin/run.js runs it (its boot(), with V8's code kept beside it): the same text, its
+ * whitespace and comments left out, after a first line that names it for its cache.
+ */
+{
+  const boot = esbuild.transformSync(readFileSync('bin/code-cache.js', 'utf8'), {format: 'cjs', minifyWhitespace: true}).code
+  writeFileSync('dist/boot.cjs', `// conncalc build ${createHash('sha256').update(boot).digest('hex').slice(0, 16)}\n${boot}`)
+}
+
+/**
  * Prism's WebAssembly compiled ahead (src/util/prism-code.ts): a Node process compiles the module
  * with V8's optimizing compiler, each function as a parse first calls it, parses the Ruby files of
  * the examples and fixtures, and writes V8's serialization of the compiled module beside the

@@ -104,7 +104,7 @@ function loadBundle(file, env = process.env) {
     const sibling = join(dirname(file), specifier)
     return require.cache[sibling]?.exports ?? loadBundle(sibling, env)
   }
-  const load = (specifier) => (/^\.\/[\w-]+\.cjs$/.test(specifier) ? Promise.resolve().then(() => loadSibling(specifier)) : import(specifier))
+  const load = (specifier) => (/^\.\/[\w-]+\.cjs$/.test(specifier) ? Promise.resolve().then(() => loadSibling(specifier)) : importer(specifier))
   wrapper.call(module.exports, module.exports, require, module, file, dirname(file), load, pathToFileURL(file).href, loadSibling)
   module.loaded = true
   // oclif loads the commands from the bundle by require(): it gets this copy (and a second
@@ -114,6 +114,16 @@ function loadBundle(file, env = process.env) {
 }
 
 exports.loadBundle = loadBundle
+
+/**
+ * import() for the bundle's __conncalcImport: made in a file require() loaded, which Node gives a module
+ * loader. bin/run.js runs this file's copy (dist/boot.cjs) as a vm.Script, where import() has none
+ * (Node 20: "A dynamic import callback was not specified"), and hands in its own.
+ */
+let importer = (specifier) => import(specifier)
+exports.useImporter = (f) => {
+  importer = f
+}
 
 /** V8's stamp of its version and flags (what it checks a code cache against). */
 function flagsTag() {

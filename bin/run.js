@@ -8,7 +8,7 @@
 // export (node:fs's streams among them) — ~25 M instructions of a `conncalc plan`.
 const {existsSync, readFileSync} = require('node:fs')
 const {arch, release} = require('node:os')
-const {join} = require('node:path')
+const {dirname, join} = require('node:path')
 const {pathToFileURL} = require('node:url')
 
 // `conncalc --version` (-v, version) prints what oclif prints — its user agent,
@@ -41,11 +41,11 @@ else void main() // a rejection is reported by Node, exit 1, as a top-level awai
 
 async function main() {
   // Standard output and error written directly when they are pipes or files (directStdio, in
-  // bin/code-cache.js: one file for bin/run.js to load, not two; Node compiles both from source). V8's
+  // bin/code-cache.js: one file for bin/run.js to load, not two). V8's
   // --liftoff-only for the parsers' WebAssembly is set when one is first needed (src/util/liftoff.ts):
   // the flag changes what V8 checks before it takes code from a cache, so node:* modules loaded
   // after it are compiled from source, and node:v8, which sets it, loads Node's streams.
-  const {directStdio, loadBundle} = require('./code-cache.js')
+  const {directStdio, loadBundle} = boot()
   directStdio()
 
   // oclif checks the Node version with semver at start-up (~20 ms); package.json's
@@ -59,3 +59,63 @@ async function main() {
   await execute({dir: pathToFileURL(__filename).href, target: './dist/cli.cjs'})
 }
 
+
+/**
+ * bin/code-cache.js, as the build copies it to dist/boot.cjs (its first line names the build), run with
+ * V8's code for it kept beside it (dist/boot-….cache, made by the build's first run, or by the first run
+ * after it under another Node or other options, where dist/ may be written). Node compiles a file that
+ * require() loads from source on every start: for this one, ≈ 2.9 M instructions of a cached Rails plan
+ * (callgrind, main thread). V8 checks the Node version and flags a cache was made under and refuses
+ * another's; the build in the name keeps a cache from outliving the text it was made from. Without
+ * dist/boot.cjs (a checkout not built), or with CONNCALC_CODE_CACHE off, bin/code-cache.js is required as
+ * before. Only dist/, the package's own folder, holds this cache: never a shared or per-user one.
+ */
+function boot() {
+  const setting = process.env.CONNCALC_CODE_CACHE
+  const file = join(__dirname, '..', 'dist', 'boot.cjs')
+  let source
+  try {
+    if (setting !== '0' && setting !== 'false' && setting !== 'off') source = readFileSync(file, 'latin1')
+  } catch {
+    // unreadable: bin/code-cache.js below
+  }
+
+  const build = source && /^\/\/ conncalc build ([0-9a-f]{16})\n/.exec(source)?.[1]
+  if (!build) return require('./code-cache.js')
+  // The options Node runs with, as bin/code-cache.js names the bundle's cache (FNV-1a): V8 refuses code made under others.
+  const options = `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`
+  let hash = 0x811c9dc5
+  for (let i = 0; i < options.length; i++) hash = Math.imul(hash ^ options.charCodeAt(i), 0x01000193) >>> 0
+  const cache = join(__dirname, '..', 'dist', `boot-${build}-node${process.versions.node}-${process.platform}-${process.arch}-${hash.toString(16)}.cache`)
+  let cachedData
+  try {
+    cachedData = readFileSync(cache)
+  } catch {
+    // none yet: V8 compiles it, and it is written as the run exits
+  }
+
+  const vm = require('node:vm')
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {cachedData, filename: file})
+  const Module = module.constructor
+  const loaded = new Module(file, module)
+  loaded.filename = file
+  script.runInThisContext().call(loaded.exports, loaded.exports, require, loaded, file, dirname(file))
+  loaded.exports.useImporter((specifier) => import(specifier))
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', () => {
+      const {renameSync, rmSync, writeFileSync} = require('node:fs')
+      const temporary = `${cache}.${process.pid}.tmp`
+      try {
+        writeFileSync(temporary, script.createCachedData(), {mode: 0o644})
+        renameSync(temporary, cache)
+      } catch {
+        try {
+          rmSync(temporary, {force: true})
+        } catch {
+          // nothing was left behind
+        }
+      }
+    })
+  }
+  return loaded.exports
+}

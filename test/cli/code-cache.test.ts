@@ -3,7 +3,8 @@
  * The cache is an optimisation only: with it, without it, or with one that is corrupt,
  * truncated or cannot be written, a run prints the same and exits the same.
  */
-import {chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -179,5 +180,69 @@ describe("Prism's WebAssembly compiled ahead by the build", () => {
     const dir = folder(label.split(' ')[0], bad)
     expect(run(RAILS, dir)).toEqual(without.rails)
     expect(run(OVER, dir)).toEqual(without.over)
+  })
+})
+
+/**
+ * bin/code-cache.js as bin/run.js runs it: dist/boot.cjs, with V8's code for it kept beside it in dist/
+ * (bin/run.js boot()). An optimisation only: with it, without it, with one that is not V8's, or with
+ * no dist/boot.cjs at all, a run prints the same and exits the same.
+ */
+describe("bin/code-cache.js's own code cache (dist/boot.cjs)", () => {
+  // A copy of the install, so that its dist/ can be changed: bin, dist, plans, package.json, and node_modules linked.
+  const install = join(work, 'boot-install')
+  for (const part of ['bin', 'dist', 'plans', 'package.json']) cpSync(join(ROOT, part), join(install, part), {recursive: true})
+  symlinkSync(join(ROOT, 'node_modules'), join(install, 'node_modules'))
+  const dist = join(install, 'dist')
+  const bootCaches = (): string[] => readdirSync(dist).filter((f) => /^boot-[0-9a-f]{16}-node.*\.cache$/.test(f))
+  const clear = (): void => {
+    for (const f of bootCaches()) rmSync(join(dist, f))
+  }
+
+  // As runCli runs bin/run.js, but the copy's (the bundle's code cache off unless asked: only boot's is looked at).
+  const spawnIn = (args: string[], cache = join(work, 'boot-bundle-cache')) => {
+    const r = spawnSync(process.execPath, ['--', join(install, 'bin', 'run.js'), ...args], {cwd: ROOT, encoding: 'utf8', env: {COLUMNS: '100', CONNCALC_CODE_CACHE: cache, CONNCALC_PARSE_CACHE: '0', NO_COLOR: '1', PATH: process.env.PATH ?? ''}, timeout: 60_000})
+    return {code: r.status, stderr: r.stderr, stdout: r.stdout}
+  }
+
+  it('the build wrote dist/boot.cjs from bin/code-cache.js, named by a first line, and a cache for it made by this Node', () => {
+    const boot = readFileSync(join(ROOT, 'dist', 'boot.cjs'), 'utf8')
+    expect(boot).toMatch(/^\/\/ conncalc build [0-9a-f]{16}\n"use strict";/)
+    for (const name of ['loadBundle', 'directStdio', 'cacheName', 'WRAPPER']) expect(boot).toContain(name)
+    expect(readdirSync(join(ROOT, 'dist')).some((f) => f.startsWith('boot-') && f.includes(`-node${process.versions.node}-`))).toBe(true)
+  })
+
+  it('missing, it is written by a run and taken by the next, which leaves it as it is; the output never changes', () => {
+    clear()
+    expect(spawnIn(RAILS)).toEqual(without.rails)
+    const [name] = bootCaches()
+    expect(name).toBeDefined()
+    const written = readFileSync(join(dist, name!))
+    expect(written.length).toBeGreaterThan(1000)
+    expect(spawnIn(OVER)).toEqual(without.over)
+    expect(readFileSync(join(dist, name!)).equals(written)).toBe(true)
+    expect(readdirSync(dist).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('one that is not V8\'s code is refused and written again; the output does not change', () => {
+    spawnIn(RAILS)
+    const [name] = bootCaches()
+    writeFileSync(join(dist, name!), 'not code at all')
+    expect(spawnIn(RAILS)).toEqual(without.rails)
+    const rewritten = readFileSync(join(dist, name!))
+    expect(rewritten.toString('latin1')).not.toBe('not code at all')
+    expect(spawnIn(OVER)).toEqual(without.over)
+    expect(readFileSync(join(dist, name!)).equals(rewritten)).toBe(true)
+  })
+
+  it('with the code cache off (CONNCALC_CODE_CACHE=0) none is read or written; without dist/boot.cjs, bin/code-cache.js runs as it is', () => {
+    clear()
+    expect(spawnIn(RAILS, '0')).toEqual(without.rails)
+    expect(bootCaches()).toEqual([])
+    rmSync(join(dist, 'boot.cjs'))
+    expect(spawnIn(RAILS)).toEqual(without.rails)
+    expect(spawnIn(OVER)).toEqual(without.over)
+    expect(bootCaches()).toEqual([])
+    expect(existsSync(join(dist, 'boot.cjs'))).toBe(false)
   })
 })
