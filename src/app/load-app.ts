@@ -592,6 +592,45 @@ function whatRunsIsThere(files: FileReader, procfilePath: string): void {
  * Invalid heroku.yml is an input error naming its line: Heroku could not build from it either.
  */
 async function containerApp(files: FileReader, procfilePath: string, options: LoadOptions, extra: Diagnostic[], platform: DeployPlatform, chosen: StageChoice | undefined): Promise<ContainerApp | undefined> {
+  /**
+   * `--procfile apps/api/Dockerfile` without --root: the Dockerfile's folder is taken as the app and the build context. A
+   * monorepo service's Dockerfile is usually built from the repository root (`docker build -f apps/api/Dockerfile .`,
+   * compose's `context: .`): when most of its COPY sources (not --from a stage, not URLs or globs) are missing from its
+   * folder and all are in one up to four folders above, the image read from the folder has none of the app's files: said,
+   * with the --root that reads it as built. (Nested here: load-app runs at every start, and a top-level function costs.)
+   */
+  const contextAbove = (reader: FileReader, dockerfile: string, named: string, opts: LoadOptions): Diagnostic | undefined => {
+    const lines = reader.read(dockerfile)?.text.split('\n') ?? []
+    const sources: {line: number; source: string}[] = []
+    for (let i = 0; i < lines.length; i++) {
+      const m = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(lines[i])
+      if (!m || /--from=/i.test(m[1]) || m[1].trimStart().startsWith('[')) continue
+      const words = m[1].trim().replace(/\\$/, '').split(/\s+/).filter((w) => !w.startsWith('--'))
+      for (const w of words.slice(0, -1)) if (!/^[a-z]+:\/\//i.test(w) && !/[$*?[]/.test(w) && w !== '.' && w !== './') sources.push({line: i + 1, source: w.replace(/^\.\//, '')})
+    }
+
+    // A source is a file or a folder (`COPY apps/api ./apps/api`): a folder is there when its parent lists it.
+    const has = (r: FileReader, p: string): boolean => r.exists(p) || r.folders(dirname(p) === '.' ? '' : dirname(p)).includes(basename(p))
+    const missing = sources.filter((x) => !has(reader, x.source.replace(/\/+$/, '')))
+    if (missing.length === 0 || missing.length < sources.length / 2) return undefined
+    const here = dirname(resolve(named))
+    for (let dir = dirname(here), n = 0; n < 4 && dir !== dirname(dir); dir = dirname(dir), n++) {
+      const up = createFileReader(dir, opts.reads)
+      if (!missing.every((x) => has(up, x.source.replace(/\/+$/, '')))) continue
+      const root = relative(process.cwd(), dir) || '.'
+      return {
+        code: 'missing-config',
+        file: dockerfile,
+        fix: `pass --root ${root} (the build context: \`docker build -f ${relative(dir, resolve(named))} ${root}\`)`,
+        line: missing[0].line,
+        message: `${missing.length} of the ${sources.length} COPY sources (${missing.slice(0, 3).map((x) => x.source).join(', ')}${missing.length > 3 ? ', …' : ''}) are not in ${relative(process.cwd(), here) || '.'}/, the build context conncalc takes without --root, but all are in ${root}/: the image is built from there, so the app's files are read as missing`,
+        severity: 'warning',
+      }
+    }
+
+    return undefined
+  }
+
   const named = basename(procfilePath)
   // The checkout's folder: `git clone` names it after the repository (render.yaml's repo: is read against it).
   const folder = basename(options.root === undefined ? dirname(resolve(procfilePath)) : resolve(options.root))
@@ -614,7 +653,16 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   const under = options.root === undefined ? undefined : relative(resolve(options.root), resolve(procfilePath)).split('\\').join('/')
   const path = under && !under.startsWith('../') && under !== '..' ? under : named
   // A Dockerfile named (`--procfile Dockerfile`, Dockerfile.prod, api.Dockerfile): its CMD is web, as `heroku container:push web` runs it.
-  if ((named === 'Dockerfile' || named.startsWith('Dockerfile.') || named.startsWith('Dockerfile-') || /\.dockerfile$/i.test(named)) && files.exists(path)) return take(dockerfileApp(files, path, chosen))
+  if ((named === 'Dockerfile' || named.startsWith('Dockerfile.') || named.startsWith('Dockerfile-') || /\.dockerfile$/i.test(named)) && files.exists(path)) {
+    // Named in a subfolder without --root: its COPY sources may be the repository's (a monorepo service built from the root).
+    if (options.root === undefined) {
+      const above = contextAbove(files, path, procfilePath, options)
+      if (above) extra.push(above)
+    }
+
+    return take(dockerfileApp(files, path, chosen))
+  }
+
   if (isPlatformManifest(named)) return take(await platformManifestApp(files, path, folder, options.above?.services, chosen))
 
   if (named !== 'Procfile' || options.heroku) return undefined

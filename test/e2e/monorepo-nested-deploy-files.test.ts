@@ -121,6 +121,11 @@ describe('deploy files in subfolders of an app root that has none', () => {
     const built = planJson(join(dir, 'apps/api/Dockerfile'), ['--root', dir, '--limit', '20', '--scale', 'web=1'])
     expect(built.exit).toBe(0)
     expect(built.type('web')).toMatchObject({command: 'node server.js', connections: 7})
+    // Without --root the Dockerfile's folder is the build context: its `COPY apps/api ./apps/api` is not there but above.
+    const alone = planJson(join(dir, 'apps/api/Dockerfile'), ['--limit', '20', '--scale', 'web=1'])
+    const said = alone.diagnostics.find((d) => d.code === 'missing-config' && d.message.includes('COPY sources'))
+    expect(said?.message).toContain('1 of the 2 COPY sources (apps/api) are not in')
+    expect(said?.fix).toMatch(/^pass --root \S+ \(the build context: `docker build -f apps\/api\/Dockerfile /)
   })
 
   it('with none there, the line is as before', () => {
