@@ -70,6 +70,15 @@ describe('a module the server imports that the app\'s Python does not compile (t
     expect(starred(r)).toBe(true)
   })
 
+  // `from lib.db import engine` imports the package lib first: its __init__.py runs before lib/db.py.
+  it('Python 2 in the __init__.py of a package a dotted import goes through (app.py: from lib.db import engine): said, 6 starred', () => {
+    const dir = app({'app.py': appPy().replace('from db import engine', 'from lib.db import engine'), 'lib/__init__.py': 'print "lib loaded"\n', 'lib/db.py': dbPy()})
+    const r = planJson(`${dir}/Procfile`, ['--scale', 'web=1'])
+    expect(r.type('web').connectionsPerDyno).toBe(6)
+    expect(starred(r)).toBe(true)
+    expect(said(r)).toContain('web: gunicorn imports lib/__init__.py (app.py:4 imports lib/__init__.py), which Python 3.11 (runtime.txt:1) does not compile: lib/__init__.py:1: a Python 2 print statement (`print "lib loaded"`)')
+  })
+
   it('not said when the bad module is imported in a try body or a function, or the app names Python 2: 6 unstarred', () => {
     const bad = {'reports.py': 'print "loaded"\n'}
     const guarded = app({...bad, 'app.py': appPy().replace('from db import engine\n', 'from db import engine\n\ntry:\n    import reports\nexcept Exception:\n    reports = None\n')})

@@ -44,10 +44,27 @@ function targets(project: PythonProject, imp: PyImport, from: string): (string |
 const runsAtImport = (imp: PyImport): boolean => !imp.within && !imp.guarded
 
 /**
- * Breadth-first over what `seeds` import when they are imported, to the first module `check` finds wrong. `importer`
- * holds, for the seeds, who imports them (their first link), and is filled as the walk goes (the chain said).
+ * The packages an import runs before its module, in the app: `import a.b.c` (or `from a.b import c`) imports a, then
+ * a.b, each package's __init__.py run first (importlib._bootstrap._find_and_load imports a dotted name's parent before
+ * it: https://docs.python.org/3/reference/import.html#regular-packages).
  */
-async function firstAtStart<T>(project: PythonProject, seeds: string[], importer: Importer, check: (path: string) => Promise<T | undefined>): Promise<{file: string; found: T} | undefined> {
+function packagesOf(project: PythonProject, module: string, level: number, from?: string): string[] {
+  const parts = module.split('.').filter(Boolean)
+  const found: string[] = []
+  for (let i = 1; i < parts.length; i++) {
+    const pkg = project.resolve(parts.slice(0, i).join('.'), level, from)
+    if (pkg && (pkg === '__init__.py' || pkg.endsWith('/__init__.py'))) found.push(pkg)
+  }
+
+  return found
+}
+
+/**
+ * Breadth-first over what `seeds` import when they are imported, to the first module `check` finds wrong. `importer`
+ * holds, for the seeds, who imports them (their first link), and is filled as the walk goes (the chain said). With
+ * `packages`, a dotted import also leads to the packages it runs first (packagesOf).
+ */
+async function firstAtStart<T>(project: PythonProject, seeds: string[], importer: Importer, check: (path: string) => Promise<T | undefined>, packages = false): Promise<{file: string; found: T} | undefined> {
   let hit: {file: string; found: T} | undefined
   await walkModules(
     seeds,
@@ -63,7 +80,7 @@ async function firstAtStart<T>(project: PythonProject, seeds: string[], importer
     },
     (m: PyModule, path) =>
       m.imports.filter(runsAtImport).flatMap((imp) => {
-        const to = targets(project, imp, path)
+        const to = [...(packages ? packagesOf(project, imp.module, imp.level, path) : []), ...targets(project, imp, path)]
         for (const t of to) if (t && !importer.has(t) && t !== path) importer.set(t, {file: path, line: imp.line})
         return to
       }),
@@ -83,14 +100,49 @@ function chainTo(file: string, importer: Importer, start: readonly string[]): st
   return chain
 }
 
+type Env = {get(n: string): {value: string} | undefined}
+
+/**
+ * The modules a server imports at start: the entries and, when one sets Django up at its top level, the settings
+ * module Django imports then (and that module's packages, imported before it), each noted in `importer`.
+ */
+async function withSettings(project: PythonProject, entries: string[], env: Env, importer: Importer): Promise<string[]> {
+  const seeds = [...entries]
+  // One after another: evaluations are strictly nested (shared-eval.ts depth), never two at once.
+  const loaded: PyModule[] = []
+  for (const e of entries) {
+    const m = await project.load(e)
+    if (m) loaded.push(m)
+  }
+
+  const setup = loaded.flatMap((m) => m.calls.filter((c) => !c.within && !c.conditional && DJANGO_SETUP.test(c.callee)).map((c) => ({c, m})))[0]
+  const settings = setup ? settingsModule(project, loaded, env) : undefined
+  const settingsFile = settings ? project.resolve(settings) : undefined
+  if (!setup || !settings || !settingsFile) return seeds
+  const how = `sets Django up (${setup.c.callee.split('.').at(-1)}()), which imports the settings module ${settings}`
+  for (const pkg of packagesOf(project, settings, 0)) {
+    if (seeds.includes(pkg)) continue
+    seeds.push(pkg)
+    importer.set(pkg, {file: setup.m.file, how: `${how} and so its package`, line: setup.c.line})
+  }
+
+  if (!seeds.includes(settingsFile)) {
+    seeds.push(settingsFile)
+    importer.set(settingsFile, {file: setup.m.file, how: `${how},`, line: setup.c.line})
+  }
+
+  return seeds
+}
+
 /** A module imported at start that the app's Python does not compile. */
-export async function rejectedAtStart(project: PythonProject, files: FileReader, entries: string[], server: string): Promise<ImportFailure | undefined> {
+export async function rejectedAtStart(project: PythonProject, files: FileReader, entries: string[], env: Env, server: string): Promise<ImportFailure | undefined> {
   const version = pythonVersion(files)
   const importer: Importer = new Map()
-  const hit = await firstAtStart(project, entries, importer, async (path) => {
+  const seeds = await withSettings(project, entries, env, importer)
+  const hit = await firstAtStart(project, seeds, importer, async (path) => {
     const text = files.read(path)?.text
     return text === undefined ? undefined : rejectedSyntax(await parsePython(path, text), version)
-  })
+  }, true)
   if (!hit) return undefined
   const {file, found: rejected} = hit
   const chain = chainTo(file, importer, entries)
@@ -194,18 +246,9 @@ function wouldBe(project: PythonProject, imp: PyImport, from: string): string[] 
  * developer's own file, never pushed, so the import raises ModuleNotFoundError on a dyno. Not said when a build hook
  * (bin/pre_compile, bin/post_compile) or a Dockerfile may write it.
  */
-export async function gitignoredAtStart(project: PythonProject, files: FileReader, entries: string[], env: {get(n: string): {value: string} | undefined}, server: string): Promise<ImportFailure | undefined> {
+export async function gitignoredAtStart(project: PythonProject, files: FileReader, entries: string[], env: Env, server: string): Promise<ImportFailure | undefined> {
   const importer: Importer = new Map()
-  const seeds = [...entries]
-  const loaded = (await Promise.all(entries.map((e) => project.load(e)))).filter((m): m is PyModule => m !== undefined)
-  const setup = loaded.flatMap((m) => m.calls.filter((c) => !c.within && !c.conditional && DJANGO_SETUP.test(c.callee)).map((c) => ({c, m})))[0]
-  const settings = setup ? settingsModule(project, loaded, env) : undefined
-  const settingsFile = settings ? project.resolve(settings) : undefined
-  if (setup && settingsFile && !seeds.includes(settingsFile)) {
-    seeds.push(settingsFile)
-    importer.set(settingsFile, {file: setup.m.file, how: `sets Django up (${setup.c.callee.split('.').at(-1)}()), which imports the settings module ${settings},`, line: setup.c.line})
-  }
-
+  const seeds = await withSettings(project, entries, env, importer)
   const hit = await firstAtStart(project, seeds, importer, async (path) => {
     const m = await project.load(path)
     for (const imp of m?.imports.filter(runsAtImport) ?? []) {

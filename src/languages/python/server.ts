@@ -363,7 +363,7 @@ async function withImportFailure(input: PythonServerInput): Promise<PythonServer
   // Only a server that imports the ASGI/WSGI module itself (not manage.py's commands, which set Django up first).
   const web = WEB_SERVERS.has(input.server)
   const failed =
-    (await rejectedAtStart(input.project, input.ctx.files, entries, input.server)) ??
+    (await rejectedAtStart(input.project, input.ctx.files, entries, input.ctx.env, input.server)) ??
     (web ? await modelsBeforeSetup(input.project, entries, input.server) : undefined) ??
     (await gitignoredAtStart(input.project, input.ctx.files, entries, input.ctx.env, input.server))
   if (!failed) return input
