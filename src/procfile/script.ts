@@ -1457,17 +1457,21 @@ class ScriptReader {
     const hasElse = branches.some((b) => b.keyword === 'else')
     if (!hasElse) branches.push({body: [], keyword: 'else'})
 
+    let someTurns = false
     for (const [k, b] of branches.entries()) {
       // `if [ a ] && [ b ]; then` (a list of tests) is decided as its tests are; a single test as before.
       const value = b.keyword === 'else' ? true : b.condition ? (isTest(b.condition) ? this.testOf(b.condition, state) : this.test(b.condition, state)) : undefined
       if (value === false) continue
       if (value === true) {
-        await this.statements(b.body, state, ctx, bg)
+        // After an undecided branch in a loop, the rest (the `else`) also runs only on the turns that branch did not
+        // take: its `exit 1` (Jellystat's entry.sh, a secret file missing) ends those turns' script, not the reading.
+        await (someTurns ? this.onSomeTurns(b.body, state, ctx, bg) : this.statements(b.body, state, ctx, bg))
         return
       }
 
       // In a loop an undecided branch runs on some turns and not others: each one is walked, nothing assumed.
       if (state.loop) {
+        someTurns = true
         await this.onSomeTurns(b.body, state, ctx, bg)
         continue
       }

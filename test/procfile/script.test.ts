@@ -205,6 +205,10 @@ describe('followCommand: what stays up', () => {
     // In a loop, an exit in a branch ends only the turns that take it: the rest of the body is still what runs.
     const loop = (await follow('bash clock.sh', {'clock.sh': 'while true; do\n  if [ -f /tmp/stop ]; then exit 0; fi\n  python worker.py\n  sleep 5\ndone\n'}))!
     expect(loop.argvs).toEqual(['python worker.py'])
+    // The `else` of a branch a loop takes on some turns runs on the other turns only: its exit ends those, not the
+    // reading (CyferShepard/Jellystat's entry.sh: a FILE__ secret whose file is missing exits, in a function, then npm start).
+    const secrets = 'load() {\n  for var in $(env | grep "^FILE__"); do\n    value=$(echo "$var" | cut -d= -f2)\n    if [ -f "$value" ]; then\n      export "X=$(cat "$value")"\n    else\n      echo "missing"\n      exit 1\n    fi\n  done\n}\nload\nnpm run start\n'
+    expect((await follow('bash entry.sh', {'entry.sh': secrets}))!.argvs).toEqual(['npm run start'])
   })
 
   it('a script argument from a variable with no value here is not known: a test or assignment on it is undecided', async () => {
