@@ -142,7 +142,11 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         // the pruned workspace to <out-dir> (default out), json/ and full/ with --docker
         // (https://turborepo.com/docs/reference/prune).
         const prune = /(?:^|[\s;&|(])(?:npx\s+|bunx\s+|pnpm\s+(?:dlx\s+|exec\s+)?|yarn\s+(?:dlx\s+)?)?turbo(?:@\S+)?\s+prune\b([^;&|]*)/.exec(ins.args)
-        if (prune && stage.repoAt) {
+        // The repository copied whole (`COPY . .`), or the workspace root's package.json / turbo.json copied into the folder
+        // it runs in (usesend/useSend: `COPY package.json pnpm-lock.yaml pnpm-workspace.yaml turbo.json ./`, `COPY ./apps/web
+        // ./apps/web`): turbo reads the workspace from there, and what it writes keeps the repository's paths.
+        const atRoot = (c: DockerStage['copies'][number]): boolean => (c.from === 'package.json' || c.from === 'turbo.json') && (c.into ? c.to : posix.dirname(c.to)) === stage.workdir
+        if (prune && (stage.repoAt || stage.copies.some((c) => atRoot(c)))) {
           const rest = prune[1]
           const out = /--out-dir(?:=|\s+)(\S+)/.exec(rest)?.[1] ?? 'out'
           const root = posix.resolve(stage.workdir, unquote(out))
@@ -186,7 +190,8 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         for (const written of sources) {
           const src = substitute(written, args, env).value
           // A source is a path in the build context even when written absolute (`COPY /deploy /app` copies deploy/).
-          let from: string | undefined = posix.normalize(src).replace(/^\/+/, '').replace(/^\.\/?|\/$/g, '')
+          // (`.gitignore`, `.npmrc` keep their dot: only a `./` prefix or the `.` folder itself is dropped.)
+          let from: string | undefined = posix.normalize(src).replace(/^\/+/, '').replace(/^\.(?:\/|$)|\/$/g, '')
           if (earlier) {
             // A path inside the earlier stage's copy of the repository is that repository path.
             const abs = posix.resolve(earlier.workdir, src)
@@ -205,8 +210,10 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
             if (from === undefined) continue
           }
 
+          // A source written as a folder (`COPY server/ .`, `COPY src/ ./src/`): Docker copies its contents, not the folder, to DEST.
+          const folder = src.endsWith('/') && src !== '/'
           if (from === '' || from === '.') stage.repoAt = to
-          else if (!from.startsWith('..') && !/[*?[]/.test(from)) stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into, line: ins.line, to})
+          else if (!from.startsWith('..') && !/[*?[]/.test(from)) stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into: into && !folder, line: ins.line, to})
         }
 
         break

@@ -87,7 +87,8 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     const r = image('FROM x\nCOPY /deploy /app\nWORKDIR /app\nCOPY /backend/ /app\nCOPY ./requirements.txt /app/requirements.txt\n')
     expect(r.stage.copies).toEqual([
       {from: 'deploy', into: false, line: 2, to: '/app'},
-      {from: 'backend', into: true, line: 4, to: '/app'},
+      // `/backend/` is written as a folder: its contents land in /app, not /app/backend.
+      {from: 'backend', into: false, line: 4, to: '/app'},
       {from: 'requirements.txt', into: false, line: 5, to: '/app/requirements.txt'},
     ])
     expect(r.folder).toBeUndefined()
@@ -127,6 +128,30 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     ])
   })
 
+  it('a source written as a folder (`COPY server/ .`) copies its contents to DEST: a later stage\'s paths under DEST are that folder\'s', () => {
+    // rybbit-io/rybbit server/Dockerfile: the entrypoint script is copied on from the builder's /app/server.
+    const r = image(
+      [
+        'FROM node:20-alpine AS builder',
+        'WORKDIR /app/server',
+        'COPY server/package*.json ./',
+        'COPY server/ .',
+        'COPY docs/ ./docs/',
+        'RUN npm run build',
+        'FROM node:20-alpine',
+        'WORKDIR /app',
+        'COPY --from=builder /app/server/dist ./dist',
+        'COPY --from=builder /app/server/docker-entrypoint.sh /docker-entrypoint.sh',
+        'COPY --from=builder /app/server/docs/index.md ./index.md',
+      ].join('\n'),
+    )
+    expect(r.stage.copies).toEqual([
+      {from: 'server/dist', fromStage: true, into: false, line: 9, to: '/app/dist'},
+      {from: 'server/docker-entrypoint.sh', fromStage: true, into: false, line: 10, to: '/docker-entrypoint.sh'},
+      {from: 'docs/index.md', fromStage: true, into: false, line: 11, to: '/app/index.md'},
+    ])
+  })
+
   it('`RUN turbo prune PKG --docker` writes out/json and out/full in the repository\'s layout: copied on, they are the repository', () => {
     const text = (prune: string) =>
       [
@@ -150,6 +175,20 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     expect(image(text('turbo prune @acme/api').replace('/app/out/full/', '/app/out/')).folder).toBe('apps/api')
     // No prune: out/full is not the repository.
     expect(image(text('echo nothing')).folder).toBeUndefined()
+    // The workspace root's package.json and turbo.json copied piece by piece, not `COPY . .` (usesend/useSend): turbo
+    // runs at the root all the same, and what it writes keeps the repository's paths.
+    const pieces = text('pnpm turbo prune @acme/api --docker').replace('COPY . .', 'COPY package.json pnpm-lock.yaml turbo.json ./\nCOPY ./apps/api ./apps/api')
+    expect(image(pieces).folder).toBe('apps/api')
+    // Only the app's own folder copied: turbo finds no workspace root there, and nothing is taken for the repository.
+    expect(image(text('pnpm turbo prune @acme/api --docker').replace('COPY . .', 'COPY ./apps/api ./apps/api')).folder).toBeUndefined()
+  })
+
+  it('a dotfile source keeps its dot (`COPY .gitignore .gitignore`, `COPY .npmrc ./`)', () => {
+    expect(image('FROM x\nWORKDIR /app\nCOPY .gitignore .gitignore\nCOPY .npmrc ./\nCOPY ./.env.production .env\n').stage.copies).toEqual([
+      {from: '.gitignore', into: false, line: 3, to: '/app/.gitignore'},
+      {from: '.npmrc', into: true, line: 4, to: '/app'},
+      {from: '.env.production', into: false, line: 5, to: '/app/.env'},
+    ])
   })
 
   it('a command given in place of CMD (a Dokku Procfile line): the exec ENTRYPOINT\'s arguments; a shell-form ENTRYPOINT runs alone', () => {
