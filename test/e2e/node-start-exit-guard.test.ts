@@ -127,3 +127,40 @@ describe('an early return inside a function run as the module loads (an IIFE) is
     expect(JSON.stringify(r.type('web').sources)).toContain('Number.isFinite(n) && n > 0')
   })
 })
+
+describe('a top-level `return` (CommonJS) guarded by `[A, B].includes(undefined)` on variables unset here', () => {
+  // CyferShepard/Jellystat's backend/db.js: `if ([_POSTGRES_USER, …].includes(undefined)) { console.log(…); return }`, then
+  // its pg Pool, max 20, which every route uses. Before: the test was true with nothing said (the array's items did not
+  // carry the variables they miss), so the module was read as returning there: its pool was not seen and the process
+  // counted knex's 10 alone, unstarred.
+  const guard = app({
+    Procfile: 'web: node server.js\n',
+    'db.js': [
+      "const {Pool} = require('pg')",
+      'const user = process.env.POSTGRES_USER',
+      'const host = process.env.POSTGRES_IP',
+      'if ([user, host].includes(undefined)) {',
+      "  console.log('Error: Postgres details not defined')",
+      '  return',
+      '}',
+      'const pool = new Pool({user, host, max: 20})',
+      'module.exports = {query: (text, params) => pool.query(text, params)}',
+    ].join('\n'),
+    'package.json': JSON.stringify({dependencies: {knex: '^3.1.0', pg: '^8.13.0'}, engines: {node: '22.x'}}, null, 2),
+    'server.js': ["const knex = require('knex')({client: 'pg', connection: process.env.DATABASE_URL})", "const db = require('./db')", "require('http').createServer(async (req, res) => res.end(String((await db.query('select 1')).rowCount + (await knex.raw('select 1')).rowCount))).listen(process.env.PORT)"].join('\n'),
+  })
+
+  it('unset: read on (20 + knex 10 = 30), and the guard said with both variables', () => {
+    const r = planJson(join(guard, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
+    expect(r.total).toBe(30)
+    const said = r.diagnostics.filter((d) => d.file === 'db.js')
+    expect(said.map((d) => [d.line, d.severity])).toEqual([[4, 'info']])
+    expect(said[0].message).toContain('POSTGRES_USER, POSTGRES_IP have no value here')
+  })
+
+  it('set: the test is false, nothing said, the same 30', () => {
+    const r = planJson(join(guard, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x', '--env', 'POSTGRES_USER=app', '--env', 'POSTGRES_IP=db'])
+    expect(r.total).toBe(30)
+    expect(r.diagnostics.filter((d) => d.file === 'db.js')).toEqual([])
+  })
+})

@@ -2848,7 +2848,9 @@ class JsEvaluator {
     if (typeof list.value !== 'object' || list.value === null || list.value.kind !== 'list') return undefined
     const items = list.value.items
     if (!items.every((i) => i.kind === 'known' && (typeof i.value !== 'object' || i.value === null))) return undefined
-    return this.known(node, items.some((i) => i.kind === 'known' && i.value === x.value), list, x)
+    // The answer rests on the items: `[USER, HOST].includes(undefined)` is true because those variables are unset here (a
+    // start-up guard, Jellystat's db.js), so it carries what they miss.
+    return this.known(node, items.some((i) => i.kind === 'known' && i.value === x.value), list, x, ...items)
   }
 
   /**
