@@ -17,6 +17,8 @@ interface Output {
   /** The built file (or folder) Node runs, from the app root, without `./`. */
   path: RegExp
   ref: string
+  /** What else must hold in the app for the file to be this output. */
+  when?: (files: FileReader) => boolean
   what: string
 }
 
@@ -28,6 +30,18 @@ const OUTPUTS: Output[] = [
     path: /^\.next\/standalone\/(?:.+\/)?server\.js$/,
     ref: 'https://nextjs.org/docs/app/api-reference/config/next-config-js/output',
     what: "next build (output: 'standalone') writes it, a minimal server that serves the app's pages and route handlers",
+  },
+  {
+    dependency: 'next',
+    framework: 'next',
+    // The image copies .next/standalone onto its WORKDIR and runs `node server.js` there (Next's with-docker example:
+    // `COPY --from=builder /app/.next/standalone ./`, `CMD ["node", "server.js"]`); in a monorepo the standalone folder
+    // keeps the app's path from the repository root (`node apps/web/server.js`, usesend/useSend). A server.js the
+    // repository lacks, run by a Next app whose next.config asks for standalone output.
+    path: /^(?:[^/]+\/)*server\.js$/,
+    ref: 'https://github.com/vercel/next.js/blob/canary/examples/with-docker/Dockerfile',
+    what: "next build (output: 'standalone' in its next.config) writes .next/standalone/server.js, which an image copies onto its WORKDIR and runs there (a minimal server that serves the app's pages and route handlers)",
+    when: (files) => ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs', 'next.config.mts'].some((f) => /\boutput\s*:[^,}\n]*['"]standalone['"]/.test(files.read(f)?.text ?? '')),
   },
   {
     dependency: '@sveltejs/adapter-node',
@@ -57,7 +71,7 @@ const OUTPUTS: Output[] = [
 export function frameworkOutput(files: FileReader, file: string, pkg: PackageJson | undefined): {framework: string; how: Source} | undefined {
   const path = file.replace(/^\.\//, '')
   if (!pkg || files.exists(path)) return undefined
-  const o = OUTPUTS.find((x) => x.path.test(path) && Object.hasOwn(pkg.dependencies, x.dependency))
+  const o = OUTPUTS.find((x) => x.path.test(path) && Object.hasOwn(pkg.dependencies, x.dependency) && (x.when?.(files) ?? true))
   if (!o) return undefined
   return {framework: o.framework, how: fromDefault(`${path} is not in the app: ${o.what} (${o.dependency} is in ${pkg.path}), so conncalc read the app's ${o.framework} routes instead`, o.ref)}
 }
