@@ -5,9 +5,11 @@
  * connections held outside the pools (pg-listen, a pg Client kept for LISTEN), pg-boss and
  * graphile-worker pools. The numbers a user sees from `conncalc plan --json`.
  */
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {planJson, procfileOf} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 const jobs = (...args: string[]) => planJson(procfileOf('node-sequelize-jobs'), ['--scale', 'web=2', 'worker=1', 'jobs=1', ...args])
 const nodeConfig = (...args: string[]) => planJson(procfileOf('node-config-sequelize'), ['--scale', 'web=3', ...args])
@@ -102,5 +104,46 @@ describe('pg-promise connect({direct: true}) (fixture node-pg-promise-direct)', 
     const r = planJson(procfileOf('node-pg-promise-direct'), ['--scale', 'web=1'])
     expect(r.type('web')).toMatchObject({connections: 5, connectionsPerProcess: 5, poolPerProcess: 4})
     expect(r.type('web').extras).toEqual([expect.objectContaining({count: 1, reason: 'pg-promise direct connection (server.js:8)'})])
+  })
+})
+
+describe('a pg Client kept for LISTEN on a channel named by a template (render-examples/ravendr event-bus.ts)', () => {
+  // createPostgresEventBus(config) makes `new Client(…)` in connectListener() and runs `LISTEN ${channel}` with channel =
+  // config.channel ?? "phase_events" (a parameter: not read). The Client is the bus's listener, open for the process's
+  // life: 1 beside the pg Pool max 10 = 11. Before: the LISTEN was not seen (the template is not evaluated), so the
+  // Client was a helper made in a function, said in an info line and not counted: 10.
+  const {app} = tempApps()
+  const dir = app({
+    Procfile: 'web: node server.js\n',
+    'bus.js': [
+      "const {Client} = require('pg')",
+      'function createBus(config) {',
+      "  const channel = config.channel ?? 'phase_events'",
+      '  let listener = null',
+      '  async function connectListener() {',
+      '    const client = new Client({connectionString: config.connectionString})',
+      "    client.on('notification', (msg) => console.log(msg.payload))",
+      '    await client.connect()',
+      '    await client.query(`LISTEN ${channel}`)',
+      '    return client',
+      '  }',
+      '  return {async start() { listener = await connectListener() }}',
+      '}',
+      'module.exports = {createBus}',
+    ].join('\n'),
+    'package.json': JSON.stringify({dependencies: {pg: '^8.13.0'}, engines: {node: '22.x'}}, null, 2),
+    'server.js': [
+      "const {Pool} = require('pg')",
+      "const {createBus} = require('./bus')",
+      'const pool = new Pool({connectionString: process.env.DATABASE_URL, max: 10})',
+      'const bus = createBus({connectionString: process.env.DATABASE_URL})',
+      "bus.start().then(() => require('http').createServer(async (req, res) => res.end(String((await pool.query('select 1')).rowCount))).listen(process.env.PORT))",
+    ].join('\n'),
+  })
+
+  it('is one connection beside the pool: 10 + 1', () => {
+    const r = planJson(join(dir, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 11, extraPerProcess: 1, poolPerProcess: 10})
+    expect(r.type('web').extras).toContainEqual(expect.objectContaining({count: 1, reason: 'pg Client kept open for LISTEN (bus.js:6)'}))
   })
 })

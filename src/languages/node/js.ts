@@ -295,6 +295,8 @@ const ENV_OBJECTS = new WeakSet<object>()
  */
 const ARGV_LISTS = new WeakMap<object, number>()
 const ARGV_WORDS = new WeakMap<object, ArgvWord>()
+/** A template string with `${…}` (not evaluated): its text up to the first `${`, for a caller that needs only its start (`LISTEN ${channel}`). */
+export const TEMPLATE_HEADS = new WeakMap<object, string>()
 /** A word of the command line: process.argv[index], or with `parsed` the index-th word minimist leaves in `_` of process.argv.slice(parsed). */
 type ArgvWord = {fallback?: string; index: number; parsed?: number}
 /**
@@ -1708,7 +1710,9 @@ class JsEvaluator {
       case 'TemplateLiteral': {
         if (node.expressions.length > 0) {
           for (const e of node.expressions) this.expr(e)
-          return this.unknown(node, 'a template string with ${…} is not evaluated')
+          const u = this.unknown(node, 'a template string with ${…} is not evaluated')
+          TEMPLATE_HEADS.set(u, node.quasis[0]?.value.cooked ?? '')
+          return u
         }
 
         const cooked = node.quasis[0]?.value.cooked

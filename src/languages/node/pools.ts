@@ -36,7 +36,7 @@ import {assumedDefault, pyCandidate} from '../python/candidate.js'
 import {asString, entry, isCall, isDict} from '../python/evaluate.js'
 import {frameworkPools} from './frameworks.js'
 import {TEST_CODE} from './project.js'
-import {callsTo, classKey, fromParameter, requiredValue, returnedBy, TYPEORM_ORMCONFIG, urlOfHostPart} from './js.js'
+import {callsTo, classKey, fromParameter, requiredValue, returnedBy, TEMPLATE_HEADS, TYPEORM_ORMCONFIG, urlOfHostPart} from './js.js'
 import {versionAtLeast} from '../../util/version.js'
 import {hostOfUrl, PLATFORM_DATABASE_URLS, unknownServer, unsetUrlServer} from '../../util/pg-url.js'
 import {HEROKU_DATABASE_URL} from '../python/db-url.js'
@@ -1385,9 +1385,9 @@ function vercelVersion(ctx: AnalyzerContext, pkg: PackageJson | undefined, file:
 /** Every package that opens PostgreSQL connections or is a driver for them (closedImports looks for them). */
 const PG_CLIENTS: ReadonlySet<string> = new Set([...DATABASE_PACKAGES, ...OTHER_POSTGRES_PACKAGES, ...POSTGRES_DRIVERS])
 
-/** A module's `….query('LISTEN …')` calls, in branches that run. */
+/** A module's `….query('LISTEN …')` calls (also `LISTEN ${channel}`, a template whose channel is not read), in branches that run. */
 function listensIn(m: JsModule): JsCall[] {
-  return callsTo(m, QUERY_METHOD).filter((c) => !c.guards?.some((g) => g.kind === 'skipped') && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? ''))
+  return callsTo(m, QUERY_METHOD).filter((c) => !c.guards?.some((g) => g.kind === 'skipped') && /^\s*LISTEN\b/i.test(asString(c.args[0]) ?? (c.args[0] ? TEMPLATE_HEADS.get(c.args[0]) : undefined) ?? ''))
 }
 
 const QUERY_METHOD = /(^|\.)query$/
