@@ -113,3 +113,27 @@ describe('a key an options object lacks, before ?? or ||', () => {
     expect(pools(await run('node src/index.js', db('initDB({max: 4})')))).toEqual([['pg src/db.js:5 (called at src/index.js:2)', 4, false]])
   })
 })
+
+describe("objection's identifier mappers spread into a knex config", () => {
+  // MTES-MCT/camino packages/api/src/knex/config.ts: `{...simpleKnexConfig, ...knexSnakeCaseMappers()}`. objection's
+  // knexIdentifierMappers returns only wrapIdentifier and postProcessResponse (lib/utils/identifierMapping.js): no pool,
+  // so knex's default 10 is a default, not an assumption. Before: the spread was unreadable, 10 assumed and warned.
+  it('knexSnakeCaseMappers() and knexIdentifierMapping() set no pool: knex 10, not starred; pool.max beside them is read', async () => {
+    const files = (spread: string, pool = '') => ({
+      'package.json': pkg({knex: '^3.1.0', objection: '^3.1.5', pg: '^8.13.1'}),
+      'src/index.js': [
+        "const Knex = require('knex')",
+        "const {Model, knexSnakeCaseMappers, knexIdentifierMapping} = require('objection')",
+        `const config = {client: 'pg', connection: process.env.DATABASE_URL${pool}, ...${spread}}`,
+        'const knex = Knex(config)',
+        'Model.knex(knex)',
+        "require('http').createServer(async (req, res) => res.end(String((await knex.raw('select 1')).rowCount))).listen(process.env.PORT)",
+      ].join('\n'),
+    })
+    const snake = await run('node src/index.js', files('knexSnakeCaseMappers()'))
+    expect(pools(snake)).toEqual([['knex src/index.js:4', 10, false]])
+    expect(snake.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+    const mapped = await run('node src/index.js', files("knexIdentifierMapping({MyId: 'my_id'})", ', pool: {min: 0, max: 4}'))
+    expect(pools(mapped)).toEqual([['knex src/index.js:4', 4, false]])
+  })
+})

@@ -295,6 +295,13 @@ const ENV_OBJECTS = new WeakSet<object>()
  */
 const ARGV_LISTS = new WeakMap<object, number>()
 const ARGV_WORDS = new WeakMap<object, ArgvWord>()
+/**
+ * objection's knexSnakeCaseMappers() / knexIdentifierMapping(): knex options holding only wrapIdentifier and
+ * postProcessResponse (lib/utils/identifierMapping.js knexIdentifierMappers returns just those two), spread into a knex
+ * config (`{...config, ...knexSnakeCaseMappers()}`): they set no pool.
+ * https://github.com/Vincit/objection.js/blob/main/lib/utils/identifierMapping.js
+ */
+const OBJECTION_MAPPERS = /^objection(?:\.default)?\.(knexSnakeCaseMappers|knexIdentifierMapping)$/
 /** A template string with `${…}` (not evaluated): its text up to the first `${`, for a caller that needs only its start (`LISTEN ${channel}`). */
 export const TEMPLATE_HEADS = new WeakMap<object, string>()
 /** A word of the command line: process.argv[index], or with `parsed` the index-th word minimist leaves in `_` of process.argv.slice(parsed). */
@@ -1755,7 +1762,9 @@ class JsEvaluator {
         for (const prop of node.properties) {
           if (prop.type === 'SpreadElement') {
             const s = this.expr(prop.argument)
+            const mappers = isCall(s) ? OBJECTION_MAPPERS.exec(s.value.callee) : null
             if (isDict(s)) for (const [k, v] of s.value.entries) entries.set(k, v)
+            else if (mappers) for (const k of ['wrapIdentifier', 'postProcessResponse']) entries.set(k, this.unknown(prop, `a function objection's ${mappers[1]}() returns`))
             else partial = true
             continue
           }
