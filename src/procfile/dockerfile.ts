@@ -145,7 +145,8 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         // The repository copied whole (`COPY . .`), or the workspace root's package.json / turbo.json copied into the folder
         // it runs in (usesend/useSend: `COPY package.json pnpm-lock.yaml pnpm-workspace.yaml turbo.json ./`, `COPY ./apps/web
         // ./apps/web`): turbo reads the workspace from there, and what it writes keeps the repository's paths.
-        const atRoot = (c: DockerStage['copies'][number]): boolean => (c.from === 'package.json' || c.from === 'turbo.json') && (c.into ? c.to : posix.dirname(c.to)) === stage.workdir
+        const workdir = stage.workdir
+        const atRoot = (c: DockerStage['copies'][number]): boolean => (c.from === 'package.json' || c.from === 'turbo.json') && (c.into ? c.to : posix.dirname(c.to)) === workdir
         if (prune && (stage.repoAt || stage.copies.some((c) => atRoot(c)))) {
           const rest = prune[1]
           const out = /--out-dir(?:=|\s+)(\S+)/.exec(rest)?.[1] ?? 'out'
