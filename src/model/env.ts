@@ -28,6 +28,8 @@ export interface EnvLayer {
    * but a fallback the code takes for one is an assumption (Env.deployerSets).
    */
   deployerSets?: Map<string, Source>
+  /** Variables this layer removes from the ones below (a script's `unset X`): unset from here up. */
+  unset?: ReadonlySet<string>
 }
 
 /**
@@ -41,6 +43,7 @@ export class Env {
     for (const layer of this.layers) {
       const e = layer.vars.get(name)
       if (e) return e
+      if (layer.unset?.has(name)) return undefined
     }
 
     return undefined
@@ -62,7 +65,7 @@ export class Env {
     for (const layer of this.layers) {
       const s = layer.deployerSets?.get(name)
       if (s) return s
-      if (layer.vars.has(name)) return undefined
+      if (layer.vars.has(name) || layer.unset?.has(name)) return undefined
     }
 
     return undefined

@@ -668,6 +668,9 @@ class ScriptReader {
         for (const c of node.namedChildren) {
           state.vars.delete(c.text)
           state.exported.delete(c.text)
+          // One the script started with (the image's ENV, the Procfile line's): gone for what runs after (zipline's
+          // docker-entrypoint.sh `unset ZIPLINE_DOCKER_BUILD` before `node dist/index.js`, which then makes its client).
+          if (state.env.has(c.text)) state.env = state.env.with({label: `${ctx.file}:${lineOf(node, ctx)} unset`, unset: new Set([c.text]), vars: new Map()})
         }
 
         return

@@ -211,6 +211,17 @@ describe('followCommand: what stays up', () => {
     expect((await follow('bash entry.sh', {'entry.sh': secrets}))!.argvs).toEqual(['npm run start'])
   })
 
+  it('unset removes a variable the script started with (the image ENV, the Procfile line): the process does not see it', async () => {
+    // diced/zipline docker-entrypoint.sh: `unset ZIPLINE_DOCKER_BUILD` (set by the Dockerfile's ENV) before node runs.
+    const r = (await follow('ZIPLINE_DOCKER_BUILD=true bash entry.sh', {'entry.sh': '#!/bin/sh\nset -e\nunset ZIPLINE_DOCKER_BUILD\nnode dist/index.js\n'}, {LOG: '1'}))!
+    expect(r.argvs).toEqual(['node dist/index.js'])
+    expect(r.processes[0].env.get('ZIPLINE_DOCKER_BUILD')).toBeUndefined()
+    expect(r.processes[0].env.get('LOG')?.value).toBe('1')
+    // Set again after the unset: that value.
+    const again = (await follow('MODE=a bash entry.sh', {'entry.sh': 'unset MODE\nexport MODE=b\nexec node x.js\n'}))!
+    expect(again.processes[0].env.get('MODE')?.value).toBe('b')
+  })
+
   it('a script argument from a variable with no value here is not known: a test or assignment on it is undecided', async () => {
     // A clock loop calls a backup script with the database URL; the script exits when its argument is empty.
     const files = {
