@@ -6,7 +6,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Extra, PoolEntry} from '../../model/process.js'
-import {callsTo, type JsModule} from './js.js'
+import {callsTo, type JsCall, type JsModule} from './js.js'
 import type {PackageJson} from './package-json.js'
 import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/types.js'
 
@@ -536,6 +536,11 @@ export const node: ServerAnalyzer = {
   matches: isNode,
 }
 
+/** A module's `next(…)` call that starts Next.js (only when it imports the `next` package: Express's `next()` callback is a call named next too). */
+function nextServerCall(m: JsModule): JsCall | undefined {
+  return m.imports.includes('next') ? m.calls.find((c) => /^next(\.default)?$/.test(c.callee) && !c.isNew) : undefined
+}
+
 /** The deepest folder below the app root, on the way to `file`, that has a package.json of its own. */
 function ownPackageDir(files: FileReader, file: string): string | undefined {
   const parts = file.split('/').slice(0, -1)
@@ -587,17 +592,23 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
   const entries = missing ? [] : entriesOf(ctx, project, found, pkg, diagnostics, true)
   // A custom Next.js server (`const app = next({dev})`, then `app.getRequestHandler()`): Next loads the app's routes as `next start` does.
   // Only when the file imports the `next` package: Express middleware's `next()` callback is a call named next too.
+  // `next({dir: './client'})`: the Next.js project is that folder (from the process's working directory, the app root).
+  const nextRoutes = (file: string, custom: JsCall): void => {
+    const dir = asString(entry(custom.args[0], 'dir'))
+    const base = dir === undefined ? '' : dir.replace(/^\.\/?/, '').replace(/\/+$/, '')
+    const inside = base === '' ? '' : ` from its \`dir\` ${base}/`
+    found.chain.push(fromDefault(`${file}:${custom.line} starts Next.js in a custom server, which loads the app's pages and routes${inside} as \`next start\` does`, 'https://nextjs.org/docs/pages/guides/custom-server'))
+    const clients = CLIENT_MODULES.map((f) => (base === '' ? f : `${base}/${f}`))
+    for (const f of [...clients.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, 'next', diagnostics, base)]) if (!entries.includes(f)) entries.push(f)
+  }
+
+  let custom = false
   if (!found.framework && entries[0] !== undefined) {
     const main = await project.load(entries[0])
-    const custom = main?.imports.includes('next') ? main.calls.find((c) => /^next(\.default)?$/.test(c.callee) && !c.isNew) : undefined
-    if (custom) {
-      // `next({dir: './client'})`: the Next.js project is that folder (from the process's working directory, the app root).
-      const dir = asString(entry(custom.args[0], 'dir'))
-      const base = dir === undefined ? '' : dir.replace(/^\.\/?/, '').replace(/\/+$/, '')
-      const inside = base === '' ? '' : ` from its \`dir\` ${base}/`
-      found.chain.push(fromDefault(`${entries[0]}:${custom.line} starts Next.js in a custom server, which loads the app's pages and routes${inside} as \`next start\` does`, 'https://nextjs.org/docs/pages/guides/custom-server'))
-      const clients = CLIENT_MODULES.map((f) => (base === '' ? f : `${base}/${f}`))
-      for (const f of [...clients.filter((f) => ctx.files.exists(f)), ...routeFiles(ctx, 'next', diagnostics, base)]) if (!entries.includes(f)) entries.push(f)
+    const call = main ? nextServerCall(main) : undefined
+    if (call) {
+      custom = true
+      nextRoutes(entries[0], call)
     } else if (main?.imports.includes('@react-router/express')) {
       // React Router 7's Express adapter: createRequestHandler({build}) serves the build of app/, as react-router-serve does.
       found.chain.push(fromDefault(`${entries[0]} serves the React Router build with @react-router/express, which loads the app's app/ routes as react-router-serve does`, 'https://reactrouter.com/api/other-api/adapter'))
@@ -615,7 +626,16 @@ async function analyzeFrom(processCtx: AnalyzerContext, read: {diagnostics: Diag
     }
   }
 
-  const got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics, found.framework ? undefined : found.args)
+  let got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics, found.framework ? undefined : found.args)
+  // The custom server started in a module the entry loads, not in the entry (a Fastify plugin's `next(options)`: diced/zipline's
+  // src/server/plugins/next.ts): its routes are read too, and the pools found again with them.
+  const inner = !found.framework && !custom && entries[0] !== undefined ? got.modules.find((m) => m.file !== entries[0] && nextServerCall(m)) : undefined
+  if (inner) {
+    const before = entries.length
+    nextRoutes(inner.file, nextServerCall(inner)!)
+    if (entries.length > before) got = await poolsOf(ctx, project, pkg, entries, found.framework, diagnostics, found.args)
+  }
+
   const procs = processes(ctx, got.modules, found.instances, diagnostics)
   const children = ctx.deployHook ? [] : childPrograms(ctx, got.modules, entries, diagnostics)
   // A script that only hands its pool to a library migrator: run as a deploy hook, it holds the migrator's one connection (migrators.ts).
