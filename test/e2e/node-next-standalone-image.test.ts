@@ -53,6 +53,23 @@ describe('a Next standalone server run from an image', () => {
     expect(r.codes).not.toContain('unknown-config-value')
   })
 
+  it("a dist/server.js the app's own tsc build writes from src/server.ts is that server, not Next's standalone one", () => {
+    // A worker-like server compiled beside a standalone Next app: its source is read (pg Pool max 3), not the Next routes.
+    const dir = app({
+      'app/api/users/route.ts': ["import sql from '@/lib/db'", '', 'export async function GET() {', '  return Response.json(await sql`select id from users`)', '}'].join('\n'),
+      'lib/db.ts': ["import postgres from 'postgres'", '', 'const sql = postgres(process.env.DATABASE_URL!, {max: 5})', 'export default sql'].join('\n'),
+      'next.config.js': "module.exports = {output: 'standalone'}\n",
+      Procfile: 'web: node dist/server.js\n',
+      'package.json': JSON.stringify({dependencies: {next: '15.5.0', pg: '^8.13.0', postgres: '^3.4.5'}, scripts: {build: 'next build && tsc -p tsconfig.server.json'}}, null, 2),
+      'src/server.ts': ["import {Pool} from 'pg'", '', 'const pool = new Pool({max: 3})', "setInterval(() => pool.query('select 1'), 1000)"].join('\n'),
+      'tsconfig.server.json': JSON.stringify({compilerOptions: {outDir: 'dist', rootDir: 'src'}, include: ['src']}),
+    })
+    const r = planJson(join(dir, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web').server).not.toBe('next')
+    expect(JSON.stringify(r.type('web').sources)).toContain('src/server.ts')
+    expect(JSON.stringify(r.type('web').sources)).not.toContain('lib/db.ts')
+  })
+
   it('a server.js missing from an app whose next.config does not ask for standalone output is not taken for it', () => {
     const dir = app({
       'app/api/users/route.ts': ["import sql from '@/lib/db'", '', 'export async function GET() {', '  return Response.json(await sql`select id from users`)', '}'].join('\n'),

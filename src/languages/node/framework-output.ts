@@ -68,10 +68,12 @@ const OUTPUTS: Output[] = [
 ]
 
 /** The framework whose build output `file` is, when the app depends on it and the file is not in the app; how that was decided, for --explain. */
-export function frameworkOutput(files: FileReader, file: string, pkg: PackageJson | undefined): {framework: string; how: Source} | undefined {
+export function frameworkOutput(files: FileReader, file: string, pkg: PackageJson | undefined, builtFromSource?: () => boolean): {framework: string; how: Source} | undefined {
   const path = file.replace(/^\.\//, '')
   if (!pkg || files.exists(path)) return undefined
-  const o = OUTPUTS.find((x) => x.path.test(path) && Object.hasOwn(pkg.dependencies, x.dependency) && (x.when?.(files) ?? true))
+  // An output known by its name alone (`server.js`) is not one when the app's own build writes that file from a source (a
+  // custom server compiled to dist/server.js): that source is the process's.
+  const o = OUTPUTS.find((x) => x.path.test(path) && Object.hasOwn(pkg.dependencies, x.dependency) && (x.when === undefined || (x.when(files) && !builtFromSource?.())))
   if (!o) return undefined
   return {framework: o.framework, how: fromDefault(`${path} is not in the app: ${o.what} (${o.dependency} is in ${pkg.path}), so conncalc read the app's ${o.framework} routes instead`, o.ref)}
 }

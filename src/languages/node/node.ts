@@ -398,7 +398,7 @@ function childPrograms(ctx: AnalyzerContext, modules: readonly JsModule[], entri
 /** Where a process's code starts: the file (its source when the file is built at deploy, said in the chain), or the framework's usual client modules. */
 function entriesOf(ctx: AnalyzerContext, project: NodeProject, found: NodeEntry, pkg: PackageJson | undefined, diagnostics: Diagnostic[], fallback: boolean): string[] {
   // `node .next/standalone/server.js`: a framework's server built at deploy runs the app's routes; read as that framework.
-  const output = found.file && !found.framework ? frameworkOutput(ctx.files, found.file, pkg) : undefined
+  const output = found.file && !found.framework ? frameworkOutput(ctx.files, found.file, pkg, () => sourceOf(ctx, found.file!, pkg) !== undefined) : undefined
   if (output) {
     found.chain.push(output.how)
     found.file = undefined
