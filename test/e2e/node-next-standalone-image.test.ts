@@ -66,8 +66,9 @@ describe('a Next standalone server run from an image', () => {
     })
     const r = planJson(join(dir, 'Procfile'), ['--plan', 'standard-0', '--scale', 'web=1:standard-1x'])
     expect(r.type('web').server).not.toBe('next')
-    expect(JSON.stringify(r.type('web').sources)).toContain('src/server.ts')
-    expect(JSON.stringify(r.type('web').sources)).not.toContain('lib/db.ts')
+    expect(r.type('web').sources['pool.pg src/server.ts:3'].value).toBe(3)
+    // The Next routes are not read: lib/db.ts's pool is not one found in code (only the unreached dependency, assumed).
+    expect(Object.keys(r.type('web').sources).filter((k) => k.includes('lib/db.ts'))).toEqual([])
   })
 
   it('a server.js missing from an app whose next.config does not ask for standalone output is not taken for it', () => {
