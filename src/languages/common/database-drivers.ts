@@ -601,13 +601,15 @@ function noPythonDriverOf(files: FileReader): NoDriver | undefined {
     const whole = compiled(path, file.text)
     if (path === installer && (LOCKS.has(path) || whole) && !unseen) complete = true
     if (!LOCKS.has(path)) {
-      const text = file.text.replaceAll(/(?:^|\s)#.*$/gm, '')
+      // pyproject.toml's `license = {file = "LICENCE"}` / `readme = {file = "README.md"}` (PEP 621 metadata, not
+      // dependencies: https://packaging.python.org/en/latest/specifications/pyproject-toml/#license) name no package.
+      const text = file.text.replaceAll(/(?:^|\s)#.*$/gm, '').replaceAll(/^\s*(?:license|readme)\s*=\s*\{[^}\n]*\}/gm, '')
       const requirements = path.endsWith('.txt')
       if (PG_EXTRA.test(text)) return undefined
       if (requirements ? !whole && REQ_UNSEEN.test(text.replaceAll(PIP_OPTIONS, '')) : TABLE_UNSEEN.test(text)) {
         // Kept to say which requirement: the lists' other packages are still read for a driver.
         const lines = file.text.split(/\r?\n/)
-        const at = lines.findIndex((l) => (requirements ? REQ_UNSEEN : TABLE_UNSEEN).test(l.replace(/(?:^|\s)#.*$/, '').replace(PIP_OPTIONS, '')))
+        const at = lines.findIndex((l) => (requirements ? REQ_UNSEEN : TABLE_UNSEEN).test(l.replace(/(?:^|\s)#.*$/, '').replace(PIP_OPTIONS, '').replace(/^\s*(?:license|readme)\s*=\s*\{[^}\n]*\}/, '')))
         unseen ??= {file: file.path, line: at + 1 || 1, text: (lines[at] ?? '').trim()}
       }
     }
