@@ -848,8 +848,22 @@ class ScriptReader {
     const inner = copyState(state)
     Object.assign(inner, {candidate: undefined, done: false, exited: false, frames: 0, loop: undefined, pre: [], ran: [], returned: false})
     await this.statement(node, inner, ctx, false)
+    if (inner.background.length > state.background.length || inner.candidate) this.foregroundReturned(state)
     state.background = inner.background
     if (inner.candidate) state.background.push({...inner.candidate, background: true})
+  }
+
+  /**
+   * A job started with `&` after a foreground command: bash starts it only once that command has returned, so the
+   * command was a step before what the dyno runs (`python manage.py trigger_wopi_configuration`, then `gunicorn … &`
+   * and `bin/run &`, then `wait -n`), not one of its processes. A loop's commands, a deploy hook's and an undecided
+   * branch's keep their own rules.
+   */
+  private foregroundReturned(state: State): void {
+    const c = state.candidate
+    if (!c || state.loop || this.inSequence || c.inTurn || c.either) return
+    state.pre.push(c.command.argv)
+    state.candidate = undefined
   }
 
   private lookup(state: State): (name: string) => string | undefined {
@@ -1199,6 +1213,7 @@ class ScriptReader {
     const compiled = argv0 ? (compiledBinary(joinPath(state.cwd, normalizePath(argv0)) ?? argv0, this.files) ?? (inImage ? compiledBinary(inImage, this.files) : undefined)) : undefined
     const procCwd = compiled ? compiled.dir : state.cwd
     const proc = (command: ParsedCommand, background: boolean): ScriptProcess => ({assumptions: [...state.assumptions], background, chain: [], command, cwd: procCwd, env: processEnv, origin})
+    if ((split.command.background ?? []).length > 0) this.foregroundReturned(state)
     for (const argvBg of split.command.background ?? []) state.background.push(proc({argv: argvBg, raw: argvBg.join(' '), wrappers: []}, true))
     const {background: _bg, ...parsed} = split.command
     // A bare program the image has on its PATH because a COPY put it there (`COPY --from=build /app/target/release/api
@@ -1216,6 +1231,7 @@ class ScriptReader {
     // PHP-FPM with neither -F nor -D follows its config's daemonize (yes unless the image says no: php/fpm-pools.ts).
     const away = daemonizedAway(command.argv, this.image)
     if (bg || away) {
+      this.foregroundReturned(state)
       state.background.push({...proc(command, true), ...(away && !bg ? {daemonized: away} : {})})
     } else {
       this.setCandidate(state, proc(command, false))
@@ -1242,6 +1258,7 @@ class ScriptReader {
 
   /** What a child shell (a script, `sh -c '…'`) left running joins the script's: its process is the script's, or one beside it. */
   private childDone(inner: State, state: State, bg: boolean, exec: boolean): void {
+    if (inner.background.length > 0 || (bg && inner.candidate)) this.foregroundReturned(state)
     for (const p of inner.background) state.background.push(p)
     if (inner.candidate) {
       if (bg) state.background.push({...inner.candidate, background: true})
@@ -1282,6 +1299,7 @@ class ScriptReader {
     if (d.kind === 'exits') {
       const {background: _bg, ...command} = split.command
       const p: ScriptProcess = {assumptions: [...state.assumptions], background: bg, chain: [], command, cwd: state.cwd, env: lineEnv, exitsAtStart: {fix: d.fix, ref: d.ref, why: d.why}, origin}
+      if (bg) this.foregroundReturned(state)
       if (bg) state.background.push(p)
       else this.setCandidate(state, p)
       return
@@ -1291,6 +1309,7 @@ class ScriptReader {
       const why = d.kind === 'unknown' ? d.why : `${d.by} is ${NODE_MAX_DEPTH} package.json scripts deep (do they call each other?); not followed`
       const {background: _bg, ...command} = split.command
       const p: ScriptProcess = {assumptions: [...state.assumptions], background: bg, chain: [], command, cwd: state.cwd, env: lineEnv, origin, unknownWhy: why}
+      if (bg) this.foregroundReturned(state)
       if (bg) state.background.push(p)
       else this.setCandidate(state, p)
       return
@@ -1302,6 +1321,7 @@ class ScriptReader {
       await this.walkText(run.text, run.origin, inner, ctx.depth + 1, ctx.within)
       // A script's text read here is part of how the process was found (the Node analyzer cites the scripts it follows itself).
       const hop = run.script ? [fromFile(run.origin.file, run.origin.line)] : []
+      if (inner.background.length > 0 || (bg && inner.candidate)) this.foregroundReturned(state)
       for (const p of inner.background) state.background.push({...p, chain: [...hop, ...p.chain]})
       if (inner.candidate) {
         const c: ScriptProcess = {...inner.candidate, chain: [...hop, ...inner.candidate.chain]}
@@ -1388,6 +1408,7 @@ class ScriptReader {
     const {at, runs} = state.loop
     state.loop = undefined
     state.candidate = before
+    if (state.background.length > jobs) this.foregroundReturned(state)
     // `for (( i=1; i<=N; i++ )); do worker & done`: a job started in the background on each turn runs N times over.
     if (state.background.length > jobs && (node.type === 'for_statement' || node.type === 'c_style_for_statement')) {
       const turns = this.turns(node, state)

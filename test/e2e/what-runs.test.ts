@@ -316,6 +316,20 @@ describe('shell scripts in the Procfile: what they leave running', () => {
     expect(r.codes).not.toContain('unknown-command')
   })
 
+  it('a foreground command before the `&` jobs returned before they started: a setup step, not one of the processes', () => {
+    // suitenumerique/drive's bin/scalingo_run_web: `python manage.py trigger_wopi_configuration` (a command of the app's
+    // that conncalc does not know), then `gunicorn … &`, `bin/run &` and `wait -n`. bash starts each job only once the
+    // command before it has returned, so the command holds nothing while the dyno runs: the same 4 + 2 = 6 as above
+    // (before: the command was taken for the dyno's process, 1* more, server django-command).
+    const {app: scriptApp} = tempApps('django-start-scripts')
+    const dir = scriptApp({
+      'bin/start.sh': '#!/bin/bash\nexport GUNICORN_THREADS=2\npython manage.py sync_wopi_hosts\ngunicorn shop.wsgi:application --log-file - &\ncelery -A shop worker --concurrency 2 &\ntrap "pkill SIGTERM -P $$" SIGTERM\nwait -n\npkill -P $$\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--scale', 'web=1:standard-1x', 'worker=0'])
+    expect(r.type('web')).toMatchObject({connections: 6, connectionsPerDyno: 6, processesPerDyno: 2, server: 'gunicorn', threadsPerProcess: 2})
+    expect(r.codes).not.toContain('unknown-command')
+  })
+
   it('bash bin/start.sh: the exec at the end is the server, with the env the script exports; each & job adds its connections to the dyno', () => {
     const r = planJson(app, ['--scale', 'web=2:standard-2x', 'worker=1', '--env', 'CELERY_IN_WEB=true'])
     // gunicorn: WEB_CONCURRENCY 4 (heroku/python on standard-2x: min(8 × 2 + 1, 1024 ÷ 256) = 4) workers ×
