@@ -193,7 +193,22 @@ export function detectLanguage(files: FileReader, buildpacks?: {source: Source; 
   }
 
   let language = all[0]
-  if (!language) return {all}
+  if (!language) {
+    // No root file passes any language buildpack's detection, yet the web process runs a language's server (La Suite's
+    // Scalingo apps: src/backend/pyproject.toml, a meta-buildpack that builds that folder with the Python buildpack,
+    // whose .profile.d sets WEB_CONCURRENCY, then `gunicorn …` from bin/buildpack_start.sh). A deploy that starts it
+    // set its buildpacks elsewhere (the dashboard, BUILDPACK_URL, a subfolder's); that language's is taken as the last.
+    const hint = processes.find((p) => p.name === 'web') ?? processes[0]
+    const server = hint && commandLanguage(hint.command, files)
+    if (!server) return {all}
+    return {
+      all,
+      language: server.language,
+      source: assumed(
+        `no file in the app's root makes a language buildpack pass detection (${DETECT_REF}), and no buildpack is named (.buildpacks, app.json); the ${hint.name} process runs ${server.program} (${hint.file}:${hint.line}), so the app's buildpacks are set where conncalc cannot see (the dashboard, BUILDPACK_URL) and heroku/${server.language} is taken as the last one`,
+      ),
+    }
+  }
   // elixir_buildpack.config is read only by the community Elixir buildpack (HashNuke bin/compile sources it, Gigalixir's
   // too), which Heroku never picks by detection: an app that ships it beside mix.exs sets its buildpacks, Elixir's among
   // them, whatever other language's files lie in the root (a requirements.txt for a Python helper). With no Procfile

@@ -11,7 +11,7 @@
  * Scalingo's and Heroku's multi-buildpack) or app.json `buildpacks`; with none named, a
  * PHP app (composer.json) that is on Scalingo (platform/scalingo.ts) gets the PHP one.
  */
-import type {FileReader} from '../model/files.js'
+import {type FileReader, filesUnder} from '../model/files.js'
 
 import {SCALINGO_PHP_FPM} from '../languages/php/php-command.js'
 import {namedBuildpacks} from '../platform/named-buildpacks.js'
@@ -73,6 +73,20 @@ export function buildpackRun(argv: readonly string[], files: FileReader): Buildp
       from: {file: sign.file, line: sign.line},
       ref: PHP,
       what: `bin/run is written at build by Scalingo's PHP buildpack, which detects composer.json (the app is on Scalingo: ${sign.what}); it runs PHP-FPM and nginx side by side`,
+    }
+  }
+
+  // No buildpack named, but the nginx buildpack's own config is in the app: its bin/run renders servers.conf.erb or
+  // nginx.conf.erb from the built app's root (bin/compile's heredoc), so the build put it there (La Suite's meta-buildpack
+  // builds deploy/paas/ or src/nginx/ with it, LASUITE_NGINX_DIR): nginx only, as when the buildpack is named.
+  const conf = named.length === 0 ? filesUnder(files, '', (p) => /(?:^|\/)(?:servers|nginx)\.conf\.erb$/.test(p), {max: 1, maxDepth: 3}).paths[0] : undefined
+  if (conf) {
+    return {
+      buildpack: 'Scalingo/nginx-buildpack',
+      commands: ['nginx -p /app/vendor/nginx -c /app/vendor/nginx/conf/nginx.conf'],
+      from: {file: conf, line: 1},
+      ref: NGINX,
+      what: `bin/run is not in the app and no buildpack is named, but ${conf} is the config Scalingo's nginx buildpack renders from the built app's root: bin/run is taken to be that buildpack's (it runs nginx only)`,
     }
   }
 
