@@ -113,7 +113,7 @@ const PROGRAM_LANGUAGES = new Map<string, Language>([
  * `python3.12`). A lookup, not a regular expression per language: V8 compiles each expression the first time it
  * runs, which cost more than the whole lookup on every run.
  */
-function programLanguage(program: string): Language | undefined {
+export function programLanguage(program: string): Language | undefined {
   const named = PROGRAM_LANGUAGES.get(program)
   if (named || !program.startsWith('python')) return named
   for (let i = 'python'.length; i < program.length; i++) {

@@ -33,6 +33,7 @@ import {Env, type EnvEntry, type EnvLayer} from '../model/env.js'
 import {type FileReader, normalizedDir} from '../model/files.js'
 import type {ExitsAtStart, ParsedCommand} from '../languages/common/types.js'
 import type {DynoFacts} from '../platform/dyno-sizes.js'
+import {programLanguage} from '../platform/language.js'
 
 import {entrySources, layer} from '../model/env.js'
 import {assumed, fromDefault, fromEnv, fromFile, type Source} from '../model/source.js'
@@ -409,7 +410,12 @@ function scriptDelegates(text: string, run: NodeRun, files: FileReader, env: Env
   if ((split.preCommands ?? []).some((c) => c[0] === 'cd' && c[1] !== undefined && isRepoDir(files, run.cwd, c[1]))) return true
   if (shellScriptOf(split.argv, files, run.cwd)) return true
   if (makeRun(split.argv, files, run.cwd, (n) => env.get(n)?.value) !== undefined) return true
-  if (!DELEGATING_PROGRAMS.has(split.argv[0]?.split('/').pop() ?? '')) return false
+  const program = split.argv[0]?.split('/').pop() ?? ''
+  // Another language's program (`"django:serve:prod": "daphne … metecho.asgi:application"`, SFDO-Tooling/Metecho's
+  // `web: yarn django:serve:prod`): the script is that program's command line, read by its own analyzer, not Node.
+  const language = programLanguage(program)
+  if (language !== undefined && language !== 'nodejs') return true
+  if (!DELEGATING_PROGRAMS.has(program)) return false
   return nodeDelegation({argv: split.argv, cwd: run.cwd, files, npmWorkspace: npmWorkspaceOf(env), origin: run.origin}, (t, r) => scriptDelegates(t, r, files, env, depth + 1)) !== undefined
 }
 

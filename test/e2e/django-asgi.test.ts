@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {fixture, type PlanJson, runJson} from '../helpers/cli.js'
+import {tempApps} from '../helpers/temp-apps.js'
 
 const run = (app: string, args: string[] = []) => runJson<PlanJson>(['plan', '--procfile', fixture(`${app}/Procfile`), '--plan', 'standard-0', ...args])
 const numbers = (r: {json: PlanJson}, name: string) => {
@@ -34,5 +35,20 @@ describe('Django over ASGI (conncalc plan --json)', () => {
     expect(numbers(r, 'web')).toEqual(['gunicorn', 3, 8, 8, 24])
     expect(r.json.diagnostics.map((x) => x.code)).toEqual([])
     expect(numbers(run('django-asgi-pool', ['--env', 'DB_POOL_MAX=4']), 'web')).toEqual(['gunicorn', 3, 4, 4, 12])
+  })
+})
+
+describe('a package.json script that runs another language\'s server (SFDO-Tooling/Metecho: web: yarn django:serve:prod)', () => {
+  const {app} = tempApps('django-asgi')
+  it('`yarn django:serve:prod` whose script is `daphne … shop.asgi:application` is daphne serving Django: 1 × 1, assumed (was node: 0)', () => {
+    const dir = app({
+      'Procfile': 'web: yarn django:serve:prod\n',
+      // A front-end build beside the Django app: no PostgreSQL client among its packages.
+      'package.json': JSON.stringify({name: 'shop', private: true, scripts: {'build': 'vite build', 'django:serve:prod': 'daphne --bind 0.0.0.0 --port ${PORT:-8000} shop.asgi:application'}, devDependencies: {vite: '^5.4.0'}}, null, 2),
+    })
+    const r = runJson<PlanJson>(['plan', '--procfile', `${dir}/Procfile`, '--plan', 'standard-0'])
+    expect(numbers(r, 'web')).toEqual(['daphne', 1, 1, 1, 1])
+    expect(r.json.processTypes.find((x) => x.name === 'web')!.sources.threadsPerProcess.source.kind).toBe('assumed')
+    expect(r.json.diagnostics.some((d) => d.code === 'not-postgresql')).toBe(false)
   })
 })
