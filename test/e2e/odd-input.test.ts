@@ -162,7 +162,9 @@ describe('files that are not regular files are refused, never opened', () => {
     mkfifo(join(dir, 'env.fifo'))
     const r = runCli(['plan', '--limit', '20', '--env-file', 'env.fifo'], {cwd: dir})
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('total 1 of 20')
+    // Nothing from the FIFO: gunicorn's workers are the Python buildpack's WEB_CONCURRENCY (2 on standard-1x), taken
+    // as the buildpack because the web process runs gunicorn and no root file says another language (assumed).
+    expect(r.stdout).toContain('total 2 of 20')
   })
 
   it('a package.json that is a FIFO is not the config file: the run goes on', () => {
