@@ -16,11 +16,9 @@
  *   Python buildpack sets WEB_CONCURRENCY=2: uvicorn takes 2 workers (config.py) and then exits, because workers
  *   need the app as an import string (main.py sys.exit(1)) — an error, missing-config, at the call.
  */
-import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
-import {fixture, planJson, procfileOf} from '../helpers/cli.js'
-import {tempApps} from '../helpers/temp-apps.js'
+import {planJson, procfileOf} from '../helpers/cli.js'
 
 const plan = () => planJson(procfileOf('python-servers-in-code'), ['--plan', 'standard-0', '--scale', 'web=1', 'legacy=1', 'ws=1', 'api=0'])
 
@@ -52,25 +50,5 @@ describe('a Python script that starts its server in code', () => {
     expect(r.type('api')).toMatchObject({processesPerDyno: 2, server: 'uvicorn'})
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'missing-config', file: 'serve_object.py', line: 6, processType: 'api', severity: 'error'}))
     expect(r.exit).toBe(1)
-  })
-})
-
-describe('an executable script with a Python shebang (Kinto/kinto-heroku: web: ./runapp.py)', () => {
-  const {app} = tempApps('python-servers-in-code')
-  it('`./serve_direct.py` is run by the shebang\'s python: waitress.serve(app) in its code, 4 task threads × 1 (was an unknown command, 1*)', () => {
-    const dir = app({
-      'Procfile': 'legacy: ./serve_direct.py\n',
-      'serve_direct.py': readFileSync(fixture('python-servers-in-code/serve_wsgi.py'), 'utf8').replace(/^/, '#!/usr/bin/env python\n'),
-    })
-    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'legacy=1'])
-    expect(r.type('legacy')).toMatchObject({connectionsPerDyno: 4, processesPerDyno: 1, server: 'waitress', threadsPerProcess: 4})
-    expect(r.codes).not.toContain('unknown-command')
-  })
-
-  it('a shebang of another language (`#!/usr/bin/env ruby`) is not read as Python', () => {
-    const dir = app({'Procfile': 'legacy: ./serve_direct.py\n', 'serve_direct.py': '#!/usr/bin/env ruby\nputs "hello"\n'})
-    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'legacy=1'])
-    expect(r.type('legacy').server).not.toBe('waitress')
-    expect(r.codes).toContain('unknown-command')
   })
 })

@@ -232,15 +232,7 @@ export function pythonScript(argv: readonly string[], files: FileReader): string
   const cli = cliCommandScript(argv, files)
   if (cli) return cli
   const {args, name} = pythonProgram(argv)
-  if (!isPythonName(name)) {
-    // `./runapp.py`: an executable file of the app whose shebang is Python (`#!/usr/bin/env python`): the kernel runs
-    // it with that interpreter, as `python runapp.py` (Kinto/kinto-heroku's `web: ./runapp.py`).
-    const path = argv[0]?.replace(/^\.\//, '')
-    if (!path || path.startsWith('/') || path === 'manage.py' || path.endsWith('/manage.py')) return undefined
-    const first = files.read(path)?.text.split('\n', 1)[0] ?? ''
-    return /^#!\s*\S*?\b(?:env\s+(?:-\S+\s+)*)?python[\d.]*(?:\s|$)/.test(first) ? path : undefined
-  }
-
+  if (!isPythonName(name)) return undefined
   let i = 0
   while (i < args.length && args[i].startsWith('-')) i += PYTHON_VALUE_OPTIONS.has(args[i]) ? 2 : 1
   const script = args[i]?.replace(/^\.\//, '')
