@@ -45,6 +45,11 @@ export interface FileReader {
   readonly unread?: UnreadFile[]
   /** Set by withinDir: the folder these paths are relative to, from the app root ('a/b'; '../x' when a `cd` left the root). */
   readonly within?: string
+  /**
+   * Set by withinDir: the reader of the app root it reads through. What is kept per app by a file's path from the root
+   * and its text (a parse: languages/node/project.ts) is shared by every folder's reader through it.
+   */
+  readonly root?: FileReader
 }
 
 /** An in-memory FileReader, for tests and for callers that already hold the text. */
@@ -102,7 +107,7 @@ function readerWithin(files: FileReader, dir: string): FileReader {
 
   const reader: FileReader = {exists: (p) => files.exists(at(p)), folders: (d) => files.folders(at(d)), list: (d) => files.list(at(d)), read: (p) => files.read(at(p)), search: (p) => searchedText(files, at(p))}
   // The folder from the app root (a reader withinDir did not make is the root's): `..` past the root is kept.
-  return {...reader, ...(files.unread ? {unread: files.unread} : {}), within: normalizedDir(`${files.within ?? ''}/${dir}`)}
+  return {...reader, ...(files.unread ? {unread: files.unread} : {}), root: files.root ?? files, within: normalizedDir(`${files.within ?? ''}/${dir}`)}
 }
 
 /** A file's text for a search by text (FileReader.search), through `read` for a reader that has no quiet read. */

@@ -58,11 +58,14 @@ const parses = new WeakMap<FileReader, Map<string, {parsed: Promise<ParsedJs>; t
 /**
  * A file's parse, made once per app run and shared by every process type that reads the file (a monorepo's eight
  * types each walk the same libraries): only the parse, never the evaluation, which depends on the type's entry and env.
- * Reused only for the very same text.
+ * Reused only for the very same text. Kept by the file's path from the app root, through the root's reader: the
+ * packages `turbo run start` starts each read through a reader of their own folder (withinDir) and import the same
+ * workspace libraries (langfuse/langfuse: web/ and worker/ both read packages/shared/, 954 files parsed twice).
  */
 function parsedOnce(files: FileReader, file: string, text: string): Promise<ParsedJs> {
-  let byFile = parses.get(files)
-  if (!byFile) parses.set(files, (byFile = new Map()))
+  const app = files.root ?? files
+  let byFile = parses.get(app)
+  if (!byFile) parses.set(app, (byFile = new Map()))
   const hit = byFile.get(file)
   if (hit && hit.text === text) return hit.parsed
   const parsed = parseJs(file, text)
@@ -71,7 +74,7 @@ function parsedOnce(files: FileReader, file: string, text: string): Promise<Pars
 }
 
 /** Each parse's evaluations so far, in any project of the run: the modules it imported, the cycles it met, and its trace. */
-const evaluations = new WeakMap<ParsedJs, {cycles: Map<string, string>; deps: Map<string, JsModule>; module: JsModule; trace: EvalTrace}[]>()
+const evaluations = new WeakMap<ParsedJs, {cycles: Map<string, string>; deps: Map<string, JsModule>; keepImports: boolean; module: JsModule; trace: EvalTrace}[]>()
 
 /** Each reader's node-config modules so far (NodeProject.sharedNodeConfig): the env variables read, the config modules loaded, in order. */
 interface NodeConfigRun {
@@ -222,7 +225,8 @@ export class NodeProject {
     // Evaluated already, in this run, with the very same imports and cycles, and reading the same here (shared-eval.ts).
     const done = evaluations.get(parsed) ?? []
     const nproc = this.ctx.dyno?.nproc
-    const same = done.find((e) => sameMap(e.deps, deps) && sameMap(e.cycles, cycles) && this.view.agrees(e.trace, this.ctx.env, nproc))
+    // The same imports kept or elided as types (the tsconfig that compiles the file, as this project finds it).
+    const same = done.find((e) => e.keepImports === keepImports && sameMap(e.deps, deps) && sameMap(e.cycles, cycles) && this.view.agrees(e.trace, this.ctx.env, nproc))
     if (same) {
       this.parses.set(same.module, parsed)
       this.view.admit(same.trace)
@@ -233,7 +237,7 @@ export class NodeProject {
     const trace = new EvalTrace()
     const m = evaluateParsed(parsed, {cyclic: (spec) => cycles.get(spec), env: this.ctx.env, imported: (spec) => deps.get(spec), keepImports, nestConfig: this.nestConfig, nproc, trace, view: this.view})
     this.view.admit(trace)
-    done.push({cycles, deps, module: m, trace})
+    done.push({cycles, deps, keepImports, module: m, trace})
     this.parses.set(m, parsed)
     evaluations.set(parsed, done)
     append(this.diagnostics, m.diagnostics)
