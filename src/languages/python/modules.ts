@@ -43,7 +43,7 @@ export class PythonProject {
 
   constructor(
     private readonly ctx: Pick<AnalyzerContext, 'dyno' | 'env' | 'files'> & Partial<Pick<AnalyzerContext, 'command'>>,
-    roots: string[] = [],
+    private readonly roots: string[] = [],
   ) {
     // After `cd sub &&` the command's folder is searched first ('': gunicorn puts the cwd first on sys.path, python
     // the script's folder), then the app root: Heroku's Python buildpack sets PYTHONPATH=${PYTHONPATH:-$HOME}
@@ -69,6 +69,14 @@ export class PythonProject {
     }
 
     return undefined
+  }
+
+  /**
+   * Whether this project is the one a new project for `ctx` with `roots` would be (the same process: the same context and
+   * sys.path): an analyzer that read the script in it goes on in it rather than reading every module again (werkzeug.ts).
+   */
+  readsAs(ctx: object, roots: readonly string[]): boolean {
+    return this.ctx === ctx && this.roots.length === roots.length && this.roots.every((r, i) => r === roots[i])
   }
 
   /** The app's files, as this project reads them. */

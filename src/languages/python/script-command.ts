@@ -10,7 +10,7 @@ import {fromDefault} from '../../model/source.js'
 import {cliGroupKind, groupAnalysis} from './cli-group.js'
 import {PythonProject} from './modules.js'
 import {isPythonName, pythonScript} from './program.js'
-import {MAIN, scriptAnalysis} from './script.js'
+import {MAIN, scriptAnalysis, type ScriptRead} from './script.js'
 import type {PyModule} from './values.js'
 
 /** The words after the script (`python cli.py worker -c 2`) or the module (`python -m app run-worker`): the script's sys.argv[1:]. */
@@ -66,21 +66,30 @@ function importedFrom(text: string, local: string): {level: number; module: stri
   return undefined
 }
 
-export const script: ServerAnalyzer = {
-  async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
-    const file = pythonScript(ctx.command.argv, ctx.files)!
-    const args = scriptArgs(ctx.command.argv)
-    // `python -m app run-worker`, `python cli.py worker`: a click group or Typer app runs the one command named.
-    if (args.some((a) => !a.startsWith('-'))) {
-      const root = file.includes('/') && !file.endsWith('__main__.py') ? [file.slice(0, file.lastIndexOf('/'))] : []
-      const project = new PythonProject(ctx, root)
-      const own = (await project.walk([file])).find((m) => m.file === file)
-      const group = own && invokedGroup(own, project, ctx.files)
-      if (group) return groupAnalysis(ctx, project, group.file, group.group, group.kind, args, ctx.command.argv.join(' '), [fromDefault(`${file} calls ${group.group}() of ${group.file} at its top level`, MAIN)])
-    }
+/**
+ * The script `ctx.command` runs, read as script() does. `given`: a project that has read a script of the command alone
+ * (werkzeug.ts, which found no Flask app's run() in it): the reading goes on in it when it is the project this one
+ * would make (the same script, context and sys.path), rather than reading the app's modules again.
+ */
+export async function scriptCommand(ctx: AnalyzerContext, given?: ScriptRead): Promise<ServerAnalysis> {
+  const file = pythonScript(ctx.command.argv, ctx.files)!
+  const args = scriptArgs(ctx.command.argv)
+  // `python -m app run-worker`, `python cli.py worker`: a click group or Typer app runs the one command named.
+  if (args.some((a) => !a.startsWith('-'))) {
+    const root = file.includes('/') && !file.endsWith('__main__.py') ? [file.slice(0, file.lastIndexOf('/'))] : []
+    const project = given?.file === file && given.project.readsAs(ctx, root) ? given.project : new PythonProject(ctx, root)
+    const own = (await project.walk([file])).find((m) => m.file === file)
+    const group = own && invokedGroup(own, project, ctx.files)
+    if (group) return groupAnalysis(ctx, project, group.file, group.group, group.kind, args, ctx.command.argv.join(' '), [fromDefault(`${file} calls ${group.group}() of ${group.file} at its top level`, MAIN)])
+    // invokedGroup only resolves names: the project has read the script and its imports, nothing more.
+    return scriptAnalysis(ctx, file, undefined, {file, project})
+  }
 
-    return scriptAnalysis(ctx, file)
-  },
+  return scriptAnalysis(ctx, file, undefined, given)
+}
+
+export const script: ServerAnalyzer = {
+  analyze: (ctx) => scriptCommand(ctx),
   id: 'python-script',
   matches: (cmd, ctx) => pythonScript(cmd.argv, ctx.files) !== undefined,
 }

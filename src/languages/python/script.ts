@@ -34,17 +34,28 @@ const ASYNC_POOL = /^(asyncpg\.(create_pool|pool\.create_pool|Pool)|aiopg\.(crea
 export const MAIN = 'https://docs.python.org/3/library/threading.html#threading.main_thread'
 
 /**
+ * A project that has read `file` and the modules it imports, and nothing else (werkzeug.ts appRun loads the script,
+ * script-command.ts walks it): a later reading of the same script as the same process goes on in it.
+ */
+export interface ScriptRead {
+  file: string
+  project: PythonProject
+}
+
+/**
  * A file of the app run as one process's program: the script itself, or the module of the command function a CLI runs
  * (python-cli-command): `command.what` names the command in sources, `command.also` adds the modules the CLI loads
  * before it (the Flask app its commands run in), read for threads and pools too, `command.runs` says how it was found.
+ * `given`: a project that read the script already (ScriptRead), gone on in when it is the one this reading would make.
  */
-export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command?: {also: string[]; fn?: string; runs: Source[]; what: string}): Promise<ServerAnalysis> {
+export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command?: {also: string[]; fn?: string; runs: Source[]; what: string}, given?: ScriptRead): Promise<ServerAnalysis> {
   const what = command?.what ?? `python ${file}`
   const also = command?.also ?? []
   const runs = command?.runs ?? []
   // Python puts a script's folder first on sys.path; a console script's is its bin folder, not the app's.
   const root = !command && file.includes('/') ? [file.slice(0, file.lastIndexOf('/'))] : []
-  const project = new PythonProject(ctx, root)
+  // The project that already read this script alone, with the same sys.path (script-command.ts): the walk goes on there.
+  const project = !command && given?.file === file && given.project.readsAs(ctx, root) ? given.project : new PythonProject(ctx, root)
   const read = await project.walk([file, ...also])
   // `uvicorn.run(...)`, `waitress.serve(app)` in the script itself: the process is that server.
   const own = read.find((m) => m.file === file)

@@ -22,7 +22,7 @@ import {isCall} from './evaluate.js'
 import {PythonProject} from './modules.js'
 import {flaskDevServer, scriptRoot} from './program.js'
 import {pinnedVersion} from './pins.js'
-import {script} from './script-command.js'
+import {scriptCommand} from './script-command.js'
 import {pythonAnalysis, type PerRequestThreads} from './server.js'
 import {COMMAND_LINE, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {hasFlag} from '../common/argv.js'
@@ -66,7 +66,11 @@ interface Settings {
   diagnostics: Diagnostic[]
   entries: string[]
   processes: Sourced<number>
-  roots: string[]
+  /**
+   * The project that read the script (its folder first on sys.path): the server's walk of the app goes on in it, as
+   * the one process it is (its modules read once, not again in a project of their own).
+   */
+  project: PythonProject
   threaded: Sourced<boolean>
 }
 
@@ -94,7 +98,7 @@ async function flaskScript(ctx: AnalyzerContext, args: string[], command: string
     sourced(1, fromDefault('Flask-Script Server default processes=1', FLASK_SCRIPT), at ? [at] : []),
   )
   append(diagnostics, processes.diagnostics)
-  return {diagnostics, entries: [script], processes: processes.value, roots: scriptRoot(script), threaded}
+  return {diagnostics, entries: [script], processes: processes.value, project, threaded}
 }
 
 /** `FlaskGroup(create_app=make_app)` or `@click.group(cls=FlaskGroup, create_app=make_app)` in a CLI script: where. */
@@ -112,13 +116,12 @@ async function flaskRun(ctx: AnalyzerContext, app: string | undefined, args: str
   const threaded = hasFlag(args, ['--without-threads']) ? sourced(false, fromFlag('--without-threads'))
     : hasFlag(args, ['--with-threads']) ? sourced(true, fromFlag('--with-threads'))
     : flaskThreadedDefault(ctx.files, 'flask run')
-  const roots = scriptRoot(script)
-  const project = new PythonProject(ctx, roots)
+  const project = new PythonProject(ctx, scriptRoot(script))
   const processes = sourced(1, fromFact('`flask run` serves from one process (it has no processes option)', FLASK_CLI))
   const group = script ? groupCreatesApp((await project.load(script))?.calls ?? []) : undefined
-  if (script && group) return {diagnostics: [], entries: [script], processes: {...processes, via: [fromFile(script, group.line), fromDefault('the FlaskGroup builds the app with its create_app (ScriptInfo.load_app calls it first)', FLASK_CLI)]}, roots, threaded}
+  if (script && group) return {diagnostics: [], entries: [script], processes: {...processes, via: [fromFile(script, group.line), fromDefault('the FlaskGroup builds the app with its create_app (ScriptInfo.load_app calls it first)', FLASK_CLI)]}, project, threaded}
   const entries = flaskAppEntries(ctx, project, app)
-  if (entries.length > 0) return {diagnostics: [], entries: script ? [script, ...entries] : entries, processes, roots, threaded}
+  if (entries.length > 0) return {diagnostics: [], entries: script ? [script, ...entries] : entries, processes, project, threaded}
   const spec = app ?? ctx.env.get('FLASK_APP')?.value
   const what = spec
     ? `\`${script ? `${script} run` : 'flask run'}\` loads the app ${spec}, which is not in the app`
@@ -128,7 +131,7 @@ async function flaskRun(ctx: AnalyzerContext, app: string | undefined, args: str
     diagnostics: [{code: 'missing-config', file: COMMAND_LINE, fix: 'name the app: `flask --app module:app run`, or set FLASK_APP', message: `${ctx.processType}: ${why}; conncalc counts it as if it ran`, processType: ctx.processType, severity: 'warning'}],
     entries: script ? [script] : [],
     processes: {...processes, via: [assumed(`${why}: counted as if it ran`)]},
-    roots,
+    project,
     threaded,
   }
 }
@@ -138,9 +141,8 @@ const FLASK_APP_RUN = /(^|\.)Flask\(\)\.run$/
 /** What `python script.py` runs when its `.run(` calls are none of them a Flask app's: a script (script.ts). */
 const NOT_FLASK = 'not-flask'
 
-async function appRun(ctx: AnalyzerContext, script: string): Promise<Settings | Diagnostic | typeof NOT_FLASK> {
+async function appRun(ctx: AnalyzerContext, script: string, project: PythonProject): Promise<Settings | Diagnostic | typeof NOT_FLASK> {
   const diagnostics: Diagnostic[] = []
-  const project = new PythonProject(ctx, scriptRoot(script))
   const module = await project.load(script)
   const run = module?.calls.find((c) => FLASK_APP_RUN.test(c.callee))
   // Every `.run(…)` is a function of one of the app's own modules (`remote_import.run(procedure_id)` in a scheduled job,
@@ -194,20 +196,22 @@ async function appRun(ctx: AnalyzerContext, script: string): Promise<Settings | 
   const threaded = boolArg(run.kwargs.threaded, 'app.run(threaded=…)', diagnostics) ?? flaskThreadedDefault(ctx.files, 'app.run()')
   const processes = firstOf([pyCandidate(run.kwargs.processes, 'app.run(processes=…)')], sourced(1, fromDefault("Werkzeug run_simple default processes=1", WERKZEUG), [at]))
   append(diagnostics, processes.diagnostics)
-  return {diagnostics, entries: [script], processes: processes.value, roots: scriptRoot(script), threaded: threaded.source.kind === 'file' && threaded.source.line === run.line ? threaded : {...threaded, via: [...(threaded.via ?? []), at]}}
+  return {diagnostics, entries: [script], processes: processes.value, project, threaded: threaded.source.kind === 'file' && threaded.source.line === run.line ? threaded : {...threaded, via: [...(threaded.via ?? []), at]}}
 }
 
 export const werkzeug: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const found = flaskDevServer(ctx.command.argv, ctx.files)!
+    // The script read as a script's (script-command.ts) goes on in the project that loaded it here, when it is that one.
+    const loaded = found.kind === 'app-run' ? {file: found.script, project: new PythonProject(ctx, scriptRoot(found.script))} : undefined
     const settings = found.kind === 'flask-script' ? await flaskScript(ctx, found.args, found.command, found.script)
       : found.kind === 'flask-run' ? await flaskRun(ctx, found.app, found.args, found.script)
-      : await appRun(ctx, found.script)
-    if (settings === NOT_FLASK) return script.analyze(ctx)
+      : await appRun(ctx, found.script, loaded!.project)
+    if (settings === NOT_FLASK) return scriptCommand(ctx, loaded)
     if ('code' in settings) {
       // `.run(` of another server the script starts in code (a gunicorn BaseApplication subclass's run()): that server.
       if (found.kind === 'app-run') {
-        const other = await script.analyze(ctx)
+        const other = await scriptCommand(ctx, loaded)
         if (other.server !== 'python-script') return other
       }
 
@@ -237,7 +241,7 @@ export const werkzeug: ServerAnalyzer = {
             ref: WERKZEUG,
           }
         : sourced(1, fromDefault('Werkzeug serves one request at a time when not threaded', WERKZEUG), [threaded.source, ...(threaded.via ?? [])])
-    const project = new PythonProject(ctx, settings.roots)
+    const {project} = settings
     return pythonAnalysis({
       ctx,
       diagnostics,
