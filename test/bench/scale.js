@@ -118,6 +118,25 @@ const nodeTypesSharedChain = (dir, n) => {
   return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
 }
 
+// `python tasks.py job` where tasks.py calls `.run(…)` of its own module (not a Flask app's): the script imports a chain
+// of N modules (m1 → … → mN, the last creating the SQLAlchemy engine), each with 20 helpers as an app's modules have.
+// Werkzeug's reading loads the script, finds no Flask app, and the script's reading goes on in that one project
+// (python/script-command.ts): each module is evaluated once, not once per project the analysis makes.
+const pythonScriptRunChain = (dir, n) => {
+  mkdirSync(join(dir, 'app'))
+  writeFileSync(join(dir, 'Procfile'), 'worker: python tasks.py job\n')
+  writeFileSync(join(dir, 'requirements.txt'), 'sqlalchemy==2.0.36\npsycopg2==2.9.10\n')
+  writeFileSync(join(dir, 'tasks.py'), 'import sys\n\nfrom app import m1\n\nm1.run(sys.argv[1])\n')
+  writeFileSync(join(dir, 'app/__init__.py'), '')
+  const helpers = Array.from({length: 20}, (_, j) => `\n\ndef helper${j}(value, flag=None):\n    if flag:\n        return [value] * ${j}\n    return {"value": value, "n": ${j}}\n`).join('')
+  for (let i = 1; i <= n; i++) {
+    const next = i < n ? `from app import m${i + 1}\n\nX${i} = ${i}\n\n\ndef run(name):\n    return m${i + 1}.run(name)\n` : 'from sqlalchemy import create_engine\n\nengine = create_engine("postgresql://localhost/app", pool_size=4, max_overflow=0)\n\n\ndef run(name):\n    return engine\n'
+    writeFileSync(join(dir, `app/m${i}.py`), next + helpers)
+  }
+
+  return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
+}
+
 export async function scaleSection() {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ')
   console.log(`\nscale: wall time (median of ${runs} runs) and max RSS as N grows (load average ${load()})`)
@@ -127,6 +146,7 @@ export async function scaleSection() {
   curve('Python modules imported in a chain from Django settings', [1, 100, 1000], pythonChain)
   curve('JavaScript modules required in a chain from the entry', [1, 100, 1000], nodeChain)
   curve('Node process types, each requiring the same chain of 200 modules', [1, 10, 100], nodeTypesSharedChain)
+  curve('Python modules imported in a chain from a script that calls .run() of its own module', [1, 100, 1000], pythonScriptRunChain)
   await liveRows([100, 10_000, 100_000])
   console.log(`\nload average at the end: ${load()}`)
 }
