@@ -28,6 +28,7 @@ import {pythonAnalysis} from './server.js'
 import {type Candidate, COMMAND_LINE, envCandidate, findFlag, firstOf, flagCandidate, numericFlag} from '../common/setting.js'
 import {isCelery} from '../common/matchers.js'
 import {hookWritesRequirements} from '../common/database-drivers.js'
+import {appJsonAddons} from '../../platform/manifest-plan.js'
 import {append} from '../../util/arrays.js'
 import {importConnection, importConnectionCount} from './import-connection.js'
 import {DATABASE_BACKEND, resultStore, unreadImports} from './celery-idle.js'
@@ -251,15 +252,32 @@ async function djceleryMissing(ctx: AnalyzerContext, command: string, settingsFi
   return {...analysis, language: 'none', threadsPerProcess: none}
 }
 
-/** The broker when it is the app's database (BROKER_URL / CELERY_BROKER_URL `django://` or `sqla+postgresql://`, BROKER_BACKEND / BROKER_TRANSPORT "django"). */
-function databaseBroker(settings: PyModule | undefined): {source: Source; what: string} | undefined {
+/**
+ * The broker when it is the app's database (BROKER_URL / CELERY_BROKER_URL `django://` or `sqla+postgresql://`,
+ * BROKER_BACKEND / BROKER_TRANSPORT "django"). A database URL that is only an unset env var's fallback
+ * (`env("REDIS_URL", default="django://")`, MuckRock/squarelet) is not the broker on a deploy whose app.json
+ * provisions that var (heroku-redis sets REDIS_URL: https://devcenter.heroku.com/articles/heroku-redis#create-a-new-instance),
+ * and is an assumption, said, otherwise.
+ */
+function databaseBroker(settings: PyModule | undefined, appJson: string | undefined): {source: Source; what: string} | undefined {
   if (!settings) return undefined
   for (const key of ['BROKER_URL', 'CELERY_BROKER_URL', 'BROKER_BACKEND', 'BROKER_TRANSPORT']) {
     const v = settings.names.get(key)
     const value = v ? asString(v) : undefined
     if (!v || value === undefined) continue
-    if (/^django:\/\//.test(value) || /^(django|kombu\.transport\.django)$/.test(value)) return {source: fromFile(v.file, v.line), what: `kombu's Django transport (${key} = "${value}")`}
-    if (/^sqla\+postgres/.test(value)) return {source: fromFile(v.file, v.line), what: `kombu's SQLAlchemy transport on PostgreSQL (${key})`}
+    const django = /^django:\/\//.test(value) || /^(django|kombu\.transport\.django)$/.test(value)
+    const sqla = /^sqla\+postgres/.test(value)
+    if (!django && !sqla) continue
+    const what = django ? `kombu's Django transport (${key} = "${value}")` : `kombu's SQLAlchemy transport on PostgreSQL (${key})`
+    const unset = v.kind === 'known' ? (v.missingEnv ?? []).map((m) => m.name) : []
+    if (unset.length === 0) return {source: fromFile(v.file, v.line), what}
+    const addons = appJson ? appJsonAddons(appJson) : []
+    const provisioned = addons.find((a) => /^heroku-redis(:|$)/i.test(a.plan) && unset.includes(`${a.as === 'DATABASE' ? 'REDIS' : a.as}_URL`))
+    if (provisioned) return undefined
+    return {
+      source: assumed(`${key} is "${value}" (${v.file}:${v.line}) only because ${unset.join(', ')} is not set anywhere: the broker is taken to be the app's database (where ${unset.join(', ')} is set, it is that URL's)`),
+      what,
+    }
   }
 
   return undefined
@@ -301,7 +319,7 @@ export const celery: ServerAnalyzer = {
     if (dj && settings && !(await djceleryInstalled(project, settings, (f) => ctx.files.read(f)?.text))) return djceleryMissing(ctx, dj.command, settingsFile!, diagnostics, project)
     // A broker on the app's database (kombu's Django transport `django://`, SQLAlchemy's `sqla+postgresql://`): the worker's
     // consumer polls its tables, so the main process keeps a connection; beat publishes through it.
-    const dbBroker = databaseBroker(settings)
+    const dbBroker = databaseBroker(settings, ctx.files.read('app.json')?.text)
 
     // Flower (`celery flower`, the subcommand the flower package adds through the celery.commands entry point, or its
     // own `flower` script): a Tornado app that reads the broker and the workers' events; it opens no database
