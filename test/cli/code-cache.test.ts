@@ -3,6 +3,7 @@
  * The cache is an optimisation only: with it, without it, or with one that is corrupt,
  * truncated or cannot be written, a run prints the same and exits the same.
  */
+import * as esbuild from 'esbuild'
 import {spawnSync} from 'node:child_process'
 import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -208,6 +209,9 @@ describe("bin/code-cache.js's own code cache (dist/boot.cjs)", () => {
   it('the build wrote dist/boot.cjs from bin/code-cache.js, named by a first line, and a cache for it made by this Node', () => {
     const boot = readFileSync(join(ROOT, 'dist', 'boot.cjs'), 'utf8')
     expect(boot).toMatch(/^\/\/ conncalc build [0-9a-f]{16}\n"use strict";/)
+    // The very code of bin/code-cache.js (not a stale copy): its text less whitespace and comments, as esbuild prints it.
+    const source = esbuild.transformSync(readFileSync(join(ROOT, 'bin', 'code-cache.js'), 'utf8'), {format: 'cjs', minifyWhitespace: true}).code
+    expect(boot.slice(boot.indexOf('\n') + 1)).toBe(source)
     for (const name of ['loadBundle', 'directStdio', 'cacheName', 'WRAPPER']) expect(boot).toContain(name)
     expect(readdirSync(join(ROOT, 'dist')).some((f) => f.startsWith('boot-') && f.includes(`-node${process.versions.node}-`))).toBe(true)
   })

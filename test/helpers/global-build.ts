@@ -6,8 +6,8 @@ import {fileURLToPath} from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-/** What `npm run build` reads: the sources, the build script and what is installed. */
-const INPUTS = ['src', 'esbuild.config.js', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json']
+/** What `npm run build` reads: the sources (bin/code-cache.js is copied to dist/boot.cjs), the build script and what is installed. */
+const INPUTS = ['src', 'bin/code-cache.js', 'esbuild.config.js', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json']
 /** Written into dist/ after a build (the build empties dist/ first): the inputs it was built from. */
 const STAMP = join(ROOT, 'dist', '.inputs-sha256')
 
