@@ -13,9 +13,6 @@ import {parseRuby, type RubyNode} from './prism.js'
 
 const RACKUP = 'https://github.com/rack/rack/blob/v2.2.8/lib/rack/builder.rb'
 const LOADS = new Set(['autoload', 'eval', 'instance_eval', 'load', 'require', 'require_dependency', 'require_relative'])
-// Sidekiq and Resque are not here: they keep their jobs in Redis, and their web UIs (`require "sidekiq/web"; run
-// Sidekiq::Web`, resque's Resque::Server) read Redis only; the app's jobs run (and connect) in their workers.
-const DATABASE = /^(?:active_?record|activerecord|pg|sequel|rails|mysql2|sqlite3|trilogy|que|good_job|delayed_job)(?:\/|$)/
 const APP_CONSTANTS = /^(?:::)?(?:Rails|ActiveRecord|Sequel|PG|Que|GoodJob)\b/
 
 /** The `.ru` file the command runs, when it names one other than config.ru. */
@@ -57,7 +54,9 @@ export async function standaloneRackup(ctx: AnalyzerContext): Promise<Standalone
         const arg = node.arguments_?.arguments_[0]
         const name = arg instanceof P.StringNode ? arg.unescaped.value : undefined
         const appFile = name !== undefined && [`${name}.rb`, `lib/${name}.rb`, `config/${name}.rb`, name].some((p) => ctx.files.exists(p.replace(/^\.\//, '')))
-        if (node.name !== 'require' || name === undefined || appFile || DATABASE.test(name)) loadsApp = true
+        // A database library (not Sidekiq or Resque: they keep their jobs in Redis, and their web UIs, `require "sidekiq/web";
+        // run Sidekiq::Web` and resque's Resque::Server, read Redis only; the app's jobs run, and connect, in their workers).
+        if (node.name !== 'require' || name === undefined || appFile || /^(?:active_?record|activerecord|pg|sequel|rails|mysql2|sqlite3|trilogy|que|good_job|delayed_job)(?:\/|$)/.test(name)) loadsApp = true
         else gems.push(name)
       }
     }

@@ -31,7 +31,6 @@ import type {AddonAnalysis, AnalyzerContext, ProcessAddon, ServerAnalysis} from 
 
 const RESOLVE = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/database_configurations.rb'
 const SET_EAGER_LOAD = 'https://github.com/rails/rails/blob/main/railties/lib/rails/application/bootstrap.rb'
-const QUEUE_RECORD = 'https://github.com/rails/solid_queue/blob/v1.5.0/app/models/solid_queue/record.rb'
 // Configuration#set_connects_to: `database: x` → shards {x: {writing: x}}; Record calls connects_to when sharded.
 const CACHE_CONFIGURATION = 'https://github.com/rails/solid_cache/blob/v1.0.7/lib/solid_cache/configuration.rb'
 const CABLE_RECORD = 'https://github.com/rails/solid_cable/blob/v3.0.8/app/models/solid_cable/record.rb'
@@ -110,7 +109,7 @@ export async function cableDatabases(ctx: AnalyzerContext): Promise<Named | unde
 
 async function queueDatabases(ctx: AnalyzerContext): Promise<Named | undefined> {
   const to = await queueConnectsTo(ctx)
-  return to?.name ? {databases: [to.name], file: to.file, line: to.line, record: 'SolidQueue::Record', ref: QUEUE_RECORD, written: `${to.file}:${to.line}'s \`config.solid_queue.connects_to\``} : undefined
+  return to?.name ? {databases: [to.name], file: to.file, line: to.line, record: 'SolidQueue::Record', ref: 'https://github.com/rails/solid_queue/blob/v1.5.0/app/models/solid_queue/record.rb', written: `${to.file}:${to.line}'s \`config.solid_queue.connects_to\``} : undefined
 }
 
 /** Does this process eager-load the app at boot? `config.eager_load` literal false: no; true, unset or unread: yes. */

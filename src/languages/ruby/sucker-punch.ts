@@ -89,15 +89,16 @@ async function suckerPunchAnalysis(ctx: AnalyzerContext, server: ServerAnalysis)
   return {diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})), extrasPerProcess: [extra], versions: {sucker_punch: ctx.versions.sucker_punch!}}
 }
 
-/** The app's own config names Active Job's :async adapter (read only then: a text check before any parse). */
-const namesAsyncAdapter = (ctx: AnalyzerContext): boolean =>
-  ['config/application.rb', `config/environments/${ctx.appEnv}.rb`].some((p) => {
-    const text = ctx.files.read(p)?.text
-    return text !== undefined && text.includes('queue_adapter') && text.includes('async')
-  })
-
 export const suckerPunch: ProcessAddon = {
-  analyze: (ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> =>
-    !WEB_SERVERS.has(server.server) || (!ctx.versions.sucker_punch && !((ctx.versions.activejob ?? ctx.versions.rails) && namesAsyncAdapter(ctx))) ? {diagnostics: []} : suckerPunchAnalysis(ctx, server),
+  analyze(ctx: AnalyzerContext, server: ServerAnalysis): AddonAnalysis | Promise<AddonAnalysis> {
+    // The app's own config names Active Job's :async adapter (read only then: a text check before any parse). Here, not
+    // at the module's top level: a Rails run loads this module (test/e2e/lazy-analyzers counts those names).
+    const namesAsyncAdapter = (): boolean =>
+      ['config/application.rb', `config/environments/${ctx.appEnv}.rb`].some((p) => {
+        const text = ctx.files.read(p)?.text
+        return text !== undefined && text.includes('queue_adapter') && text.includes('async')
+      })
+    return !WEB_SERVERS.has(server.server) || (!ctx.versions.sucker_punch && !((ctx.versions.activejob ?? ctx.versions.rails) && namesAsyncAdapter())) ? {diagnostics: []} : suckerPunchAnalysis(ctx, server)
+  },
   id: 'sucker_punch',
 }
