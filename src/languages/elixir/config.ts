@@ -796,33 +796,24 @@ export async function repoNamedInstances(files: FileReader, repos: readonly stri
   for (const path of filesUnder(files, 'lib', (p) => p.endsWith('.ex'), {max: 2000}).paths) {
     const text = searchedText(files, path)
     if (typeof text !== 'string' || !text.includes('name:') || !repos.some((r) => text.includes(r))) continue
-    const tree = (await loadGrammar('elixir')).parse(text)
-    if (!tree) continue
-    try {
-      const stack: TsNode[] = [tree.rootNode]
-      while (stack.length > 0) {
-        const n = stack.pop()!
-        for (const c of n.namedChildren) if (c) stack.push(c)
-        if (n.type !== 'tuple') continue
-        const [head, opts] = n.namedChildren
-        if (head?.type !== 'alias' || !repos.includes(head.text) || !opts) continue
-        const kw = opts.type === 'keywords' ? opts : opts.type === 'list' ? opts.namedChildren.find((c) => c?.type === 'keywords') : undefined
-        const pairs = (kw?.namedChildren ?? []).filter((p): p is TsNode => p?.type === 'pair')
-        const key = (p: TsNode): string => keyName(p.childForFieldName('key') ?? p)
-        if (!pairs.some((p) => key(p) === 'name')) continue
-        const size = pairs.find((p) => key(p) === 'pool_size')
-        const value = size?.childForFieldName('value')
-        const literal = value?.type === 'integer' ? Number(value.text.replaceAll('_', '')) : undefined
-        out.push({
-          file: path,
-          line: n.startPosition.row + 1,
-          ...(size ? {poolSize: {line: size.startPosition.row + 1, ...(literal === undefined ? {unread: value?.text ?? size.text} : {value: literal})}} : {}),
-          repo: head.text,
-        })
-      }
-    } finally {
-      tree.delete()
-    }
+    await eachElixirNode(text, (n) => {
+      if (n.type !== 'tuple') return
+      const [head, opts] = n.namedChildren
+      if (head?.type !== 'alias' || !repos.includes(head.text) || !opts) return
+      const kw = opts.type === 'keywords' ? opts : opts.type === 'list' ? opts.namedChildren.find((c) => c?.type === 'keywords') : undefined
+      const pairs = (kw?.namedChildren ?? []).filter((p): p is TsNode => p?.type === 'pair')
+      const key = (p: TsNode): string => keyName(p.childForFieldName('key') ?? p)
+      if (!pairs.some((p) => key(p) === 'name')) return
+      const size = pairs.find((p) => key(p) === 'pool_size')
+      const value = size?.childForFieldName('value')
+      const literal = value?.type === 'integer' ? Number(value.text.replaceAll('_', '')) : undefined
+      out.push({
+        file: path,
+        line: n.startPosition.row + 1,
+        ...(size ? {poolSize: {line: size.startPosition.row + 1, ...(literal === undefined ? {unread: value?.text ?? size.text} : {value: literal})}} : {}),
+        repo: head.text,
+      })
+    })
   }
 
   return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
@@ -857,23 +848,30 @@ export async function supervisedRepos(files: FileReader, candidates: readonly st
   const out: {file: string; line: number; repo: string}[] = []
   for (const [path, text] of texts) {
     if (!/\buse\s+Application\b/.test(text)) continue
-    const tree = (await loadGrammar('elixir')).parse(text)
-    if (!tree) continue
-    try {
-      const stack: TsNode[] = [tree.rootNode]
-      while (stack.length > 0) {
-        const n = stack.pop()!
-        for (const c of n.namedChildren) if (c) stack.push(c)
-        if (n.type !== 'alias' || !repos.includes(n.text) || out.some((o) => o.repo === n.text)) continue
-        // A child of a list, or the head of a `{Repo, opts}` tuple in one.
-        const parent = n.parent
-        const child = parent?.type === 'list' || (parent?.type === 'tuple' && parent.namedChildren[0]?.id === n.id && parent.parent?.type === 'list')
-        if (child) out.push({file: path, line: n.startPosition.row + 1, repo: n.text})
-      }
-    } finally {
-      tree.delete()
-    }
+    await eachElixirNode(text, (n) => {
+      if (n.type !== 'alias' || !repos.includes(n.text) || out.some((o) => o.repo === n.text)) return
+      // A child of a list, or the head of a `{Repo, opts}` tuple in one.
+      const parent = n.parent
+      const child = parent?.type === 'list' || (parent?.type === 'tuple' && parent.namedChildren[0]?.id === n.id && parent.parent?.type === 'list')
+      if (child) out.push({file: path, line: n.startPosition.row + 1, repo: n.text})
+    })
   }
 
   return out
+}
+
+/** Visit every node of an Elixir text's tree (tree-sitter), each before the ones a visit pushed after it; the tree freed after. */
+async function eachElixirNode(text: string, visit: (node: TsNode) => void): Promise<void> {
+  const tree = (await loadGrammar('elixir')).parse(text)
+  if (!tree) return
+  try {
+    const stack: TsNode[] = [tree.rootNode]
+    while (stack.length > 0) {
+      const n = stack.pop()!
+      for (const c of n.namedChildren) if (c) stack.push(c)
+      visit(n)
+    }
+  } finally {
+    tree.delete()
+  }
 }
