@@ -80,4 +80,13 @@ describe('Sucker Punch job threads in the web processes', () => {
     // Only in production's config (development.rb is not the app's environment here): not counted.
     expect(plan(app(files(false, {'config/environments/development.rb': 'Rails.application.configure do\n  config.active_job.queue_adapter = :async\nend\n'}))).type('web').connectionsPerDyno).toBe(6)
   })
+
+  // Both: the SuckerPunch::Job classes (4 + 2) run on their own pools whatever Active Job's adapter is, and the :async
+  // adapter's executor (8*) beside them. database.yml pool 20 so the cap does not hide either: per worker
+  // min(20, 3 + 8 + 6) = 17, 2 workers: 34.
+  it('the :async adapter beside SuckerPunch::Job classes: both counted, 2 × min(20, 3 + 8* + 6) = 34', () => {
+    const r = plan(app(files(true, {'config/database.yml': 'production:\n  adapter: postgresql\n  url: <%= ENV["DATABASE_URL"] %>\n  pool: 20\n', 'config/environments/production.rb': 'Rails.application.configure do\n  config.active_job.queue_adapter = :async\nend\n'})))
+    expect(r.type('web').extras.map((e) => [e.kind, e.count])).toEqual(expect.arrayContaining([['active-job-async-threads', 8], ['sucker-punch-threads', 6]]))
+    expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno]).toEqual([17, 34])
+  })
 })

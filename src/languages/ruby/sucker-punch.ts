@@ -61,32 +61,34 @@ async function suckerPunchAnalysis(ctx: AnalyzerContext, server: ServerAnalysis)
   const v = adapter && !adapter.conditional && adapter.value.kind === 'known' ? adapter.value.value : undefined
   const name = typeof v === 'string' ? v : v !== undefined && isSymbol(v) ? v.symbol : undefined
   if (name === 'sucker_punch' && ctx.versions.sucker_punch) classes.push({name: 'ActiveJob (the :sucker_punch adapter\'s JobWrapper)', threads: sourced(2, fromFile(adapter!.file, adapter!.line), [fromDefault('ActiveJob\'s sucker_punch adapter runs every job through JobWrapper, which includes SuckerPunch::Job and sets no workers: 2', ADAPTER)])})
+  // With SuckerPunch::Job classes beside it, those run on their own pools too: both are counted.
+  const extras: Extra[] = []
   if (name === 'async') {
     // Active Job's :async adapter (rails activejob/lib/active_job/queue_adapters/async_adapter.rb Scheduler): every job
     // runs on one Concurrent::ThreadPoolExecutor in the process that enqueues it, DEFAULT_EXECUTOR_OPTIONS min_threads 0,
     // max_threads Concurrent.processor_count; each job thread checks a connection out of the process's pool.
     const cpus = processorsFor(ctx)
-    const extra: Extra = {
+    extras.push({
       allPools: true,
       count: sourced(cpus.value, fromFile(adapter!.file, adapter!.line), [cpus.source, ...(cpus.via ?? []), fromDefault('Active Job\'s :async adapter runs jobs on a thread pool in the process that enqueues them, up to Concurrent.processor_count threads (AsyncAdapter::Scheduler DEFAULT_EXECUTOR_OPTIONS max_threads)', 'https://github.com/rails/rails/blob/v8.0.2/activejob/lib/active_job/queue_adapters/async_adapter.rb')]),
       inPool: true,
       kind: 'active-job-async-threads',
       reason: `Active Job :async job threads in each ${server.server} process`,
-    }
-    return {diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})), extrasPerProcess: [extra]}
+    })
   }
 
-  if (classes.length === 0) return {diagnostics}
+  const located = diagnostics.map((d) => ({...d, processType: ctx.processType}))
+  if (classes.length === 0) return extras.length === 0 ? {diagnostics} : {diagnostics: located, extrasPerProcess: extras}
   const total = classes.reduce((a, c) => a + c.threads.value, 0)
   const via: Source[] = classes.flatMap((c) => [c.threads.source, ...(c.threads.via ?? [])])
-  const extra: Extra = {
+  extras.push({
     allPools: true,
     count: sourced(total, fromDefault(`Sucker Punch runs each job class's jobs on its own thread pool in the process that enqueues them: ${classes.map((c) => `${c.name} ${c.threads.value}`).join(', ')}`, JOB), via),
     inPool: true,
     kind: 'sucker-punch-threads',
     reason: `Sucker Punch job threads in each ${server.server} process`,
-  }
-  return {diagnostics: diagnostics.map((d) => ({...d, processType: ctx.processType})), extrasPerProcess: [extra], versions: {sucker_punch: ctx.versions.sucker_punch!}}
+  })
+  return {diagnostics: located, extrasPerProcess: extras, versions: {sucker_punch: ctx.versions.sucker_punch!}}
 }
 
 export const suckerPunch: ProcessAddon = {
