@@ -114,6 +114,19 @@ describe('Rust pool sizes from the config crate / Figment settings files', () =>
     expect(plan(figment, '--env', 'SVC_DB_POOL_MAX_SIZE=40').type('web')).toMatchObject({connections: 40})
   })
 
+  it('two files the code names with different numbers for the key (default, then production over it): not decided, the sqlx default 10, starred', () => {
+    const layered = {
+      ...configCrate,
+      'config/production.yaml': 'database:\n  pool: 30\n',
+      'src/settings.rs': configCrate['src/settings.rs'].replace('.add_source(File::with_name("config/base"))', '.add_source(File::with_name("config/base"))\n        .add_source(File::with_name("config/production"))'),
+    }
+    const r = plan(layered)
+    expect(r.type('web').poolPerProcess).toBe(10)
+    expect(r.codes).toContain('unknown-config-value')
+    // The same number in both: that number.
+    expect(plan({...layered, 'config/production.yaml': 'database:\n  pool: 7\n'}).type('web').poolPerProcess).toBe(7)
+  })
+
   it('a key the files do not have stays unread: the sqlx default 10, starred', () => {
     const r = plan({...figment, 'config.default.toml': 'listen_address = "0.0.0.0:8071"\n'})
     expect(r.type('web').poolPerProcess).toBe(10)

@@ -84,10 +84,17 @@ export function rustConfigValue(sources: RustConfigSources, keys: readonly strin
   for (let from = 0; from < keys.length; from++) {
     const path = keys.slice(from)
     if (path.length === 1 && keys.length > 1) break
-    for (const f of sources.files) {
+    const numberIn = (f: RustConfigFile): number | undefined => {
       let cur: unknown = f.data
       for (const k of path) cur = cur !== null && typeof cur === 'object' && !Array.isArray(cur) ? (cur as Record<string, unknown>)[k] : undefined
-      const n = typeof cur === 'number' ? cur : typeof cur === 'string' && /^\s*\d+\s*$/.test(cur) ? Number(cur) : undefined
+      return typeof cur === 'number' ? cur : typeof cur === 'string' && /^\s*\d+\s*$/.test(cur) ? Number(cur) : undefined
+    }
+
+    // Files layered one over another (`config/default` then `config/production`) each with its own number: which one
+    // the app ends with depends on the order its code adds them, which is not read here, so the value is not known.
+    if (new Set(sources.files.map(numberIn).filter((n) => n !== undefined)).size > 1) return undefined
+    for (const f of sources.files) {
+      const n = numberIn(f)
       if (n === undefined) continue
       const names = sources.prefixes.flatMap((p) => {
         const pre = p.endsWith('_') ? p : `${p}_`
