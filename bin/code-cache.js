@@ -130,6 +130,7 @@ function flagsTag() {
   return require('node:v8').cachedDataVersionTag()
 }
 exports.PARAMETERS = PARAMETERS
+exports.writeCache = writeCache
 exports.WRAPPER = WRAPPER
 
 /**

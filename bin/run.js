@@ -8,7 +8,7 @@
 // export (node:fs's streams among them) — ~25 M instructions of a `conncalc plan`.
 const {existsSync, readFileSync} = require('node:fs')
 const {arch, release} = require('node:os')
-const {dirname, join} = require('node:path')
+const {basename, dirname, join} = require('node:path')
 const {pathToFileURL} = require('node:url')
 
 // `conncalc --version` (-v, version) prints what oclif prints — its user agent,
@@ -101,21 +101,7 @@ function boot() {
   loaded.filename = file
   script.runInThisContext().call(loaded.exports, loaded.exports, require, loaded, file, dirname(file))
   loaded.exports.useImporter((specifier) => import(specifier))
-  if (cachedData === undefined || script.cachedDataRejected) {
-    process.once('exit', () => {
-      const {renameSync, rmSync, writeFileSync} = require('node:fs')
-      const temporary = `${cache}.${process.pid}.tmp`
-      try {
-        writeFileSync(temporary, script.createCachedData(), {mode: 0o644})
-        renameSync(temporary, cache)
-      } catch {
-        try {
-          rmSync(temporary, {force: true})
-        } catch {
-          // nothing was left behind
-        }
-      }
-    })
-  }
+  // Written as the bundle's cache is (bin/code-cache.js writeCache: a temporary file renamed into place), beside it.
+  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => loaded.exports.writeCache(script, [dirname(cache)], basename(cache), dirname(cache)))
   return loaded.exports
 }
