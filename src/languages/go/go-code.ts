@@ -10,7 +10,8 @@
  * `runtime.NumCPU()` (the dyno's CPUs), `flag.Int("name", 10, …)` (the Procfile's
  * `-name=N`, else its default), arithmetic, and fields of config structs filled from the
  * env by struct tags (TaggedFields): kelseyhightower/envconfig `envconfig:"DB_MAX_CONNS"
- * default:"20"` and caarlos0/env `env:"DB_MAX_CONNS" envDefault:"20"`. Anything else makes
+ * default:"20"` and caarlos0/env `env:"DB_MAX_CONNS" envDefault:"20"`, and spf13/viper's `viper.GetInt(key)`
+ * (viper.ts; methods of the app read with their receiver bound to the call's operand). Anything else makes
  * that value unknown. Never runs the code.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
@@ -190,10 +191,18 @@ interface FieldSet {
 }
 
 /** Every file read, with its package folder: to follow a parameter to its callers and a method to its body. */
-interface GoIndex {
+export interface GoIndex {
   files: {dir: string; file: GoFile; root: TsNode}[]
   /** Parameters and methods being evaluated, so a cycle stops. */
   active: Set<string>
+  /**
+   * A method or function body being read for one call (`config.DatabaseMaxOpenConnections.GetInt()` into `func (k Key)
+   * GetInt() int { return viper.GetInt(string(k)) }`): its receiver and parameters stand for the call's operand and
+   * arguments, in the caller's file. Keyed by the declaration (file and offset).
+   */
+  frames: {decl: string; names: Map<string, {file: GoFile; node: TsNode}>}[]
+  /** viper's settings in the code read, gathered once when a viper.Get… is first evaluated (viper.ts). */
+  viper?: unknown
 }
 
 export interface GoReadInput {
@@ -205,6 +214,8 @@ export interface GoReadInput {
   fieldSets?: Map<string, FieldSet[]>
   /** The Procfile command's arguments after the binary (`-max-conns=20`). */
   args: string[]
+  /** viper's value for a key (viper.ts), given by go.ts when the module requires spf13/viper. */
+  viper?: (file: GoFile, at: TsNode, key: string, numeric: boolean) => EvalValue
   env: Env
   files: FileReader
   /** Package folders to start from (the binary's `cmd/<name>`, the module root). */
@@ -227,7 +238,7 @@ export const isGoPg = (path: string): boolean => /^(github\.com\/go-pg\/pg(\/v\d
 
 const line = (n: TsNode): number => n.startPosition.row + 1
 
-class GoFile {
+export class GoFile {
   readonly imports = new Map<string, string>() // local name → import path
   readonly names = new Map<string, TsNode>() // name → expression it was given (package and function scope alike)
   /** name → the value an `if` gives it when the env var it was read from is unset (`if x == "" { x = "10" }`, `if err != nil { n = 10 }`). */
@@ -239,6 +250,11 @@ class GoFile {
     readonly path: string,
     private readonly input: GoReadInput,
   ) {}
+
+  /** What viper.ts reads beside this file: the env, the app's files, every file read (with its package folder) and the module path. */
+  get context(): {env: Env; files: FileReader; index: GoIndex['files']; module?: string; viper: GoIndex | undefined} {
+    return {env: this.input.env, files: this.input.files, index: this.input.index?.files ?? [], module: this.input.module, viper: this.input.index}
+  }
 
   private known(n: TsNode, value: boolean | null | number | string, via: Source[] = [], from: EvalValue[] = []): EvalValue {
     const missing = from.flatMap((f) => f.missingEnv ?? [])
@@ -285,6 +301,8 @@ class GoFile {
       }
 
       case 'identifier': {
+        const bound = this.bound(n)
+        if (bound) return this.guarded(`bound ${bound.file.path}:${bound.node.startIndex}`, n, () => bound.file.evaluate(bound.node)) ?? this.unknown(n)
         const expr = this.names.get(n.text)
         if (!expr) {
           const param = this.parameter(n)
@@ -550,6 +568,18 @@ class GoFile {
     const q = this.qualified(fn)
     // Conversions: int32(x), int(x), int64(x), uint(x).
     if (fn?.type === 'identifier' && /^u?int(8|16|32|64)?$/.test(fn.text) && args.length === 1) return this.evaluate(args[0]) ?? this.unknown(n)
+    // string(k) of a string (a named string type's value, `type Key string`): the same string.
+    if (fn?.type === 'identifier' && fn.text === 'string' && args.length === 1) {
+      const v = this.evaluate(args[0])
+      return v?.kind === 'known' && typeof v.value === 'string' ? v : this.unknown(n, undefined, v ? [v] : [])
+    }
+
+    // viper.GetInt("database.max_open_conns"): Set, the env, the config file, SetDefault, in viper's order (viper.ts).
+    if (q?.startsWith('github.com/spf13/viper.') && /^Get(Int(32|64)?|Uint(32|64)?|String)?$/.test(q.slice(q.lastIndexOf('.') + 1)) && args.length === 1 && this.input.viper) {
+      const key = this.evaluate(args[0])
+      if (key?.kind !== 'known' || typeof key.value !== 'string') return this.unknown(n, `the key given to ${q.slice(q.lastIndexOf('/') + 1)} is not a string conncalc can read`, key ? [key] : [])
+      return this.input.viper(this, n, key.value, !/GetString$/.test(q))
+    }
     if (q === 'os.Getenv' || q === 'os.LookupEnv') {
       const name = this.evaluate(args[0] ?? null)
       if (name?.kind !== 'known' || typeof name.value !== 'string') return this.unknown(n, 'an os.Getenv without a literal name')
@@ -589,6 +619,43 @@ class GoFile {
     }
 
     return this.unknown(n, `\`${(fn?.text ?? '').slice(0, 40)}(…)\` is not a call conncalc evaluates`)
+  }
+
+  /** The caller's expression a receiver or parameter stands for while its function is read for one call (GoIndex.frames). */
+  private bound(n: TsNode): undefined | {file: GoFile; node: TsNode} {
+    const frames = this.input.index?.frames
+    if (!frames?.length) return undefined
+    for (let fn: TsNode | null = n.parent; fn; fn = fn.parent) {
+      if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue
+      const key = `${this.path}:${fn.startIndex}`
+      for (let i = frames.length - 1; i >= 0; i--) if (frames[i].decl === key) return frames[i].names.get(n.text)
+      return undefined
+    }
+
+    return undefined
+  }
+
+  /**
+   * `fn` with the declaration's receiver and parameters standing for the call's operand and arguments (in `caller`):
+   * `k` of `func (k Key) setDefault(i interface{})` is `DatabaseMaxOpenConnections` of `DatabaseMaxOpenConnections.setDefault(100)`.
+   */
+  withCall<T>(decl: {file: GoFile; node: TsNode}, call: TsNode, caller: GoFile, fn: () => T): T {
+    const frames = this.input.index?.frames
+    if (!frames) return fn()
+    const names = new Map<string, {file: GoFile; node: TsNode}>()
+    const ids = (list: TsNode | null): string[] => (list?.namedChildren ?? []).flatMap((p) => (p?.type === 'parameter_declaration' || p?.type === 'variadic_parameter_declaration' ? p.childrenForFieldName('name').map((id) => id?.text ?? '') : ['']))
+    const callee = call.childForFieldName('function')
+    const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null
+    const receiver = decl.node.type === 'method_declaration' ? ids(decl.node.childForFieldName('receiver'))[0] : undefined
+    if (receiver && operand) names.set(receiver, {file: caller, node: operand})
+    const args = call.childForFieldName('arguments')?.namedChildren ?? []
+    for (const [i, p] of ids(decl.node.childForFieldName('parameters')).entries()) if (p && args[i]) names.set(p, {file: caller, node: args[i]!})
+    frames.push({decl: `${decl.file.path}:${decl.node.startIndex}`, names})
+    try {
+      return fn()
+    } finally {
+      frames.pop()
+    }
   }
 
   /** Runs `fn` once per key at a time: a parameter or method that leads back to itself is unknown. */
@@ -667,7 +734,7 @@ class GoFile {
     const expr = returns.length === 1 ? returns[0].namedChildren[0] : undefined
     const value = expr?.type === 'expression_list' ? expr.namedChildren[0] : expr
     if (!value) return this.unknown(n, `the method ${name} (${found[0].file.path}:${line(found[0].node)}) is not one \`return\` conncalc can follow`)
-    return this.guarded(`method ${found[0].file.path}.${name}`, n, () => found[0].file.evaluate(value))
+    return this.guarded(`method ${found[0].file.path}.${name}`, n, () => this.withCall(found[0], n, this, () => found[0].file.evaluate(value)))
   }
 
   /**
@@ -997,7 +1064,7 @@ export async function readGoCode(input: GoReadInput): Promise<GoCode> {
   const tagged = new TaggedFields()
   const fieldSets = new Map<string, FieldSet[]>()
   const read: {file: GoFile; root: TsNode; tree: {delete(): void}}[] = []
-  const index: GoIndex = {active: new Set(), files: []}
+  const index: GoIndex = {active: new Set(), files: [], frames: []}
   const reader = {...input, fieldSets, index, tagged}
   try {
     // First every file (in-module imports followed), so a config struct's tags and prefix are known wherever its fields are read.

@@ -22,6 +22,7 @@ import {pyCandidate} from '../python/candidate.js'
 import {readGoCode} from './go-code.js'
 import {buildsOf, goBuilds} from './build-outputs.js'
 import {popPools} from './pop.js'
+import {viperValue} from './viper.js'
 import {goPgDefault, goPgMajorDefault, pinnedVersion} from './go-pg.js'
 import {append} from '../../util/arrays.js'
 import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
@@ -351,7 +352,7 @@ export const go: ServerAnalyzer = {
     const pgxModule = [...modules.keys()].find((m) => /^github\.com\/jackc\/pgx\/v[45]$/.test(m))
     const module = modulePath(ctx)
     const where = packageDirs(ctx, module)
-    const code = await readGoCode({args: ctx.command.argv.slice(1), dirs: where.dirs, env: ctx.env, files: ctx.files, module, nproc: ctx.dyno?.nproc})
+    const code = await readGoCode({args: ctx.command.argv.slice(1), dirs: where.dirs, env: ctx.env, files: ctx.files, module, nproc: ctx.dyno?.nproc, viper: viperValue})
     const diagnostics: Diagnostic[] = [...where.diagnostics, ...code.diagnostics]
     const processes = sourced(1, fromFact('a Go binary is one process per dyno', 'https://devcenter.heroku.com/articles/go-support'))
     const pools: PoolEntry[] = []
