@@ -718,10 +718,11 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   const cf = cfManifestOf(files)
   // Kamal's config/deploy.yml (Rails 7.1+ generates one in every new app): a deployment once edited from the generator's template.
   const KAMAL_CONFIG = 'config/deploy.yml'
-  const kamal = files.exists(KAMAL_CONFIG) && (await import('../procfile/kamal-app.js')).deployedKamalConfig(files, KAMAL_CONFIG)
+  // With destinations (config/deploy.production.yml over it), the one `kamal deploy -d NAME` would read when the base cannot deploy alone.
+  const kamal = files.exists(KAMAL_CONFIG) ? (await import('../procfile/kamal-app.js')).deployedKamalConfig(files, KAMAL_CONFIG) : undefined
   if (hasProcfile) {
     notRead(manifests, PROCFILE_WINS)
-    if (kamal) notRead([KAMAL_CONFIG], `${PROCFILE_WINS}; it is Kamal's deploy config, whose roles run in the Dockerfile's image on the hosts it lists`, `to count what Kamal runs, pass --procfile ${KAMAL_CONFIG}`)
+    if (kamal) notRead([kamal.read], `${PROCFILE_WINS}; it is Kamal's deploy config, whose roles run in the Dockerfile's image on the hosts it lists`, `to count what Kamal runs, pass --procfile ${kamal.read}`)
     if (cf) notRead([cf], `${PROCFILE_WINS}; it is a Cloud Foundry manifest, whose command and instances cf push uses over the Procfile's web line`, `to count what cf push runs, pass --procfile ${cf} (the Procfile's lines are read for processes it gives no command)`)
     // Dokku builds a root Dockerfile unless a buildpack builder is selected, and runs the Procfile in its image.
     const dokku = options.root === undefined && platform.dokku ? dokkuBuildsDockerfile(files, dokkuSignOf(platform)) : undefined
@@ -791,9 +792,13 @@ async function containerApp(files: FileReader, procfilePath: string, options: Lo
   }
 
   if (kamal) {
-    const app = take(await platformManifestApp(files, KAMAL_CONFIG, folder, undefined, chosen))
-    extra.push({code: 'missing-config', file: KAMAL_CONFIG, fix: 'if the app runs on Heroku instead, add its Procfile (then config/deploy.yml is not read)', message: `no Procfile: ${KAMAL_CONFIG} is read, Kamal's deploy config (edited from the generator's template, so taken as how the app deploys)`, severity: 'info'})
-    if (files.exists('app.json')) notRead(['app.json'], `the app runs on Kamal (${KAMAL_CONFIG}): app.json's env and formation are Heroku's`, `if the app runs on Heroku, add the Procfile it runs (then app.json is read and ${KAMAL_CONFIG} is not)`)
+    const app = take(await platformManifestApp(files, kamal.read, folder, undefined, chosen))
+    const others = kamal.others.length > 0 ? `; ${kamal.others.join(', ')} ${kamal.others.length === 1 ? 'is a destination' : 'are destinations'} (\`kamal deploy -d NAME\` merges one over ${KAMAL_CONFIG}), not read` : ''
+    const read = kamal.destination
+      ? `${KAMAL_CONFIG} ${kamal.why}, so ${kamal.destination} is read over it, a destination Kamal deep-merges over ${KAMAL_CONFIG} (\`kamal deploy -d ${/\.([\w-]+)\.ya?ml$/.exec(kamal.destination)?.[1]}\`)`
+      : `${KAMAL_CONFIG} is read, Kamal's deploy config (edited from the generator's template, so taken as how the app deploys)`
+    extra.push({code: 'missing-config', file: kamal.read, fix: `if the app runs on Heroku instead, add its Procfile (then ${KAMAL_CONFIG} is not read)${kamal.others.length > 0 ? `; to count another destination, pass --procfile ${kamal.others[0]}` : ''}`, message: `no Procfile: ${read}${others}`, severity: 'info'})
+    if (files.exists('app.json')) notRead(['app.json'], `the app runs on Kamal (${kamal.read}): app.json's env and formation are Heroku's`, `if the app runs on Heroku, add the Procfile it runs (then app.json is read and ${kamal.read} is not)`)
     return app
   }
 

@@ -103,7 +103,7 @@ export interface DynoFacts {
 }
 
 /** How messages name what a type runs on: "a standard-1x dyno", "a Render starter instance", "a Fly.io shared-cpu-1x Machine". */
-export const dynoLabel = (dyno: Pick<DynoFacts, 'name' | 'platform'>): string => (dyno.platform ? `${dyno.platform.name} ${dyno.name} ${dyno.platform.unit}` : `${dyno.name} dyno`)
+export const dynoLabel = (dyno: Pick<DynoFacts, 'name' | 'platform'>): string => (dyno.platform ? `${dyno.platform.name} ${dyno.name === dyno.platform.unit ? '' : `${dyno.name} `}${dyno.platform.unit}` : `${dyno.name} dyno`)
 
 export const findDynoSize = (table: DynoSizeTable, name: string): DynoSize | undefined => {
   const key = name.trim().toLowerCase()

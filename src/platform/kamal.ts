@@ -49,11 +49,28 @@ export interface KamalRole {
   name: string
   /** Secret names (from .kamal/secrets): set, values unknown. */
   secrets: string[]
+  /** `options: cpus:` (docker run --cpus: a CFS quota) and `options: cpuset-cpus:` (the CPUs the container may run on). */
+  cpus?: KamalValue<string>
+  cpuset?: KamalValue<string>
   /** Hosts given by ERB or tags that set env per host: said. */
   notes: string[]
 }
 
+/** An accessory running a PostgreSQL image (`accessories: db: image: postgres:16`): a PostgreSQL server Kamal runs itself. */
+export interface KamalPostgres {
+  file: string
+  /** Its host, when written plainly (not ERB). */
+  host?: string
+  image: string
+  line: number
+  /** `cmd: postgres -c max_connections=N` (or --max_connections=N): the server's limit, when set there. */
+  maxConnections?: KamalValue<number>
+  name: string
+}
+
 export interface KamalConfig {
+  /** Accessories that run a PostgreSQL image. */
+  postgres: KamalPostgres[]
   builder: {args: EnvEntry[]; context?: KamalValue<string>; dockerfile?: KamalValue<string>; target?: KamalValue<string>}
   diagnostics: Diagnostic[]
   error?: {file: string; line: number; message: string}
@@ -106,7 +123,7 @@ const has = (v: unknown, path: YamlPath): boolean => {
  * does. Each value's file and line is the file that gave it.
  */
 export function parseKamalConfig(base: {path: string; text: string}, destination?: {path: string; text: string}): KamalConfig {
-  const config: KamalConfig = {builder: {args: []}, diagnostics: [], roles: []}
+  const config: KamalConfig = {builder: {args: []}, diagnostics: [], postgres: [], roles: []}
   const docs = [base, ...(destination ? [destination] : [])].map((f) => ({...f, yaml: parseYaml(f.text, f.path)}))
   for (const d of docs) {
     const e = d.yaml.errors[0]
@@ -162,7 +179,13 @@ export function parseKamalConfig(base: {path: string; text: string}, destination
     const clear = new Map(env.clear.map((e) => [e.name, e]))
     for (const e of own.clear) clear.set(e.name, e)
     const cmd = isObject(spec) ? scalar(spec.cmd) : undefined
+    // A role's `options:` become `docker run --KEY VALUE` (kamal configuration/role.rb option_args).
+    const options = isObject(spec) && isObject(spec.options) ? spec.options : {}
+    const cpus = scalar(options.cpus)
+    const cpuset = scalar(options['cpuset-cpus'])
     config.roles.push({
+      ...(cpus !== undefined && !ERB.test(cpus) ? {cpus: value(cpus.trim(), [...path, 'options', 'cpus'])} : {}),
+      ...(cpuset !== undefined && !ERB.test(cpuset) ? {cpuset: value(cpuset.trim(), [...path, 'options', 'cpuset-cpus'])} : {}),
       ...(cmd !== undefined && cmd.trim() !== '' ? {cmd: value(cmd.trim(), [...path, 'cmd'])} : {}),
       env: [...clear.values()].filter((e) => !own.secrets.includes(e.name)),
       envUnknown: [...new Set([...env.unknown, ...own.unknown])],
@@ -174,8 +197,29 @@ export function parseKamalConfig(base: {path: string; text: string}, destination
     })
   }
 
+  // Accessories (kamal configuration/accessory.rb): containers Kamal runs beside the app from an image of their own.
+  if (isObject(top.accessories)) {
+    for (const [name, spec] of Object.entries(top.accessories)) {
+      const image = isObject(spec) ? scalar(spec.image) : undefined
+      if (image === undefined || !POSTGRES_IMAGE.test(image.trim())) continue
+      const host = isObject(spec) ? scalar(spec.host) : undefined
+      const cmd = isObject(spec) ? scalar(spec.cmd) : undefined
+      const max = cmd === undefined ? undefined : /(?:-c\s*|--)max[_-]connections=(\d+)\b/.exec(cmd)
+      config.postgres.push({
+        ...at(['accessories', name]),
+        ...(host !== undefined && !ERB.test(host) ? {host} : {}),
+        image: image.trim(),
+        ...(max ? {maxConnections: value(Number(max[1]), ['accessories', name, 'cmd'])} : {}),
+        name,
+      })
+    }
+  }
+
   return config
 }
+
+/** PostgreSQL server images: the official one and the common builds of it (pgvector, PostGIS, TimescaleDB, Supabase's, Bitnami's). */
+const POSTGRES_IMAGE = /^(?:[\w.-]+(?::\d+)?\/)?(?:library\/)?(?:postgres|(?:pgvector|ankane)\/pgvector|postgis\/postgis|timescale\/timescaledb(?:-ha)?|supabase\/postgres|bitnami\/postgresql|paradedb\/paradedb)(?::[\w.-]+)?(?:@sha256:[0-9a-f]+)?$/
 
 /** An `env:` map: `clear:` and `secret:`, or (with neither, nor `tags:`) all clear (Kamal::Configuration::Env#initialize). */
 function readEnv(raw: unknown, path: YamlPath, at: (p: YamlPath) => {file: string; line: number}): {clear: EnvEntry[]; secrets: string[]; unknown: string[]} {

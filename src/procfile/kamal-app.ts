@@ -29,18 +29,68 @@ export function kamalBaseOf(files: FileReader, path: string): string | undefined
   if (!m) return undefined
   const base = `${m[1]}.${m[2]}`
   const text = files.read(base)?.text
-  return text !== undefined && looksLikeKamalConfig(text) ? base : undefined
+  // Kamal deep-merges the destination over the base before it checks either (configuration.rb load_config_files), so the
+  // base may hold only the shared keys (service, image, registry; or `--- {}`) and the destination the servers.
+  return text !== undefined && looksLikeKamalConfig(`${text}\n${files.read(path)?.text ?? ''}`) ? base : undefined
 }
 
-/** Whether `path` is a Kamal config, or a destination file over one. */
+/** Whether `path` is a Kamal config, or a destination file over one, or a base config whose destinations complete it. */
 export function isKamalConfig(files: FileReader, path: string, text: string): boolean {
-  return looksLikeKamalConfig(text) || kamalBaseOf(files, path) !== undefined
+  return looksLikeKamalConfig(text) || kamalBaseOf(files, path) !== undefined || kamalDeployFile(files, path)?.destination !== undefined
 }
 
-/** A Kamal config that is a deployment, not the generator's unedited template (kamal.ts isKamalTemplate). */
-export function deployedKamalConfig(files: FileReader, path = 'config/deploy.yml'): boolean {
-  const text = files.read(path)?.text
-  return text !== undefined && looksLikeKamalConfig(text) && !isKamalTemplate(text)
+/** Other environments' destinations (their own app and database): read only when no other is there. */
+const OTHER_ENVIRONMENT = /^(?:staging|stage|stg|dev|development|test|testing|review|preview|qa|sandbox|demo|beta)$/i
+
+/**
+ * The Kamal config `kamal deploy` reads for the app, from its base `config/deploy.yml`: the base alone when it is a whole
+ * config (service and servers) that does not say `require_destination: true` (Kamal then refuses to deploy without -d,
+ * "You must specify a destination": configuration.rb ensure_destination_if_required); else a destination,
+ * config/deploy.NAME.yml (`kamal deploy -d NAME` deep-merges it over the base), that completes it: the only one, or
+ * production/prod, or the first that is not another environment's (staging, review…), or the first. `others`: the
+ * destinations not read. Undefined when neither the base nor any destination makes a Kamal config.
+ */
+export function kamalDeployFile(files: FileReader, base: string): undefined | {destination?: string; others: string[]; read: string; why?: string} {
+  const text = files.read(base)?.text
+  const m = /^(.*\/)?([^/]+)\.(ya?ml)$/.exec(base)
+  if (text === undefined || !m) return undefined
+  const dir = (m[1] ?? '').replace(/\/$/, '')
+  // deploy.NAME.yml beside deploy.yml: NAME is the destination (configuration.rb destination_config_file, sub_ext).
+  const nameOf = (n: string): string | undefined => (n.startsWith(`${m[2]}.`) ? /^([\w-]+)\.ya?ml$/.exec(n.slice(m[2].length + 1))?.[1] : undefined)
+  const destinations = files
+    .list(dir)
+    .filter((n) => nameOf(n) !== undefined && !/^(?:example|sample|template|dist|tpl|local)$/i.test(nameOf(n)!))
+    .map((n) => (dir === '' ? n : `${dir}/${n}`))
+    .filter((p) => looksLikeKamalConfig(`${text}\n${files.read(p)?.text ?? ''}`))
+    .sort()
+  if (looksLikeKamalConfig(text) && !/^require_destination[ \t]*:[ \t]*true\b/m.test(text)) return {others: destinations, read: base}
+  if (destinations.length === 0) return undefined
+  const name = (p: string): string => nameOf(posix.basename(p)) ?? ''
+  const read = destinations.find((p) => /^(?:production|prod)$/i.test(name(p))) ?? destinations.find((p) => !OTHER_ENVIRONMENT.test(name(p))) ?? destinations[0]
+  return {destination: read, others: destinations.filter((p) => p !== read), read, why: looksLikeKamalConfig(text) ? 'says `require_destination: true`' : 'sets no servers'}
+}
+
+/**
+ * The Kamal config the app deploys with (kamalDeployFile), when it is a deployment, not the generator's unedited template
+ * (kamal.ts isKamalTemplate; the generator writes no destination files).
+ */
+export function deployedKamalConfig(files: FileReader, path = 'config/deploy.yml'): ReturnType<typeof kamalDeployFile> {
+  const found = kamalDeployFile(files, path)
+  return found && (found.destination !== undefined || !isKamalTemplate(files.read(path)!.text)) ? found : undefined
+}
+
+/** The CPUs a `--cpuset-cpus` list names (`0-3,6`: 5); undefined when it is not such a list. */
+function cpusetCount(list: string): number | undefined {
+  const cpus = new Set<number>()
+  for (const part of list.replaceAll(/["'\s]/g, '').split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part)
+    if (!m) return undefined
+    const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])]
+    if (to < from || to - from > 4096) return undefined
+    for (let c = from; c <= to; c++) cpus.add(c)
+  }
+
+  return cpus.size > 0 ? cpus.size : undefined
 }
 
 /** What kamalApp reads images with (procfile/container.ts, dockerfile.ts), and the sentence every platform's info line says. */
@@ -54,11 +104,20 @@ export interface ImageTools {
 
 export function kamalApp(files: FileReader, path: string, text: string, tools: ImageTools, chosen?: StageChoice): ContainerError | (ContainerApp & {formation: Formation}) {
   const {fromImage, inRepo, noBuildpack, readImage, withEntrypoint} = tools
-  const basePath = looksLikeKamalConfig(text) ? undefined : kamalBaseOf(files, path)
-  const base = basePath ? {path: basePath, text: files.read(basePath)!.text} : {path, text}
-  const k = parseKamalConfig(base, basePath ? {path, text} : undefined)
+  const diagnostics: Diagnostic[] = []
+  // The base config named, when it cannot deploy alone (no servers, or `require_destination: true`): a destination over it.
+  const chosenFile = kamalBaseOf(files, path) === undefined ? kamalDeployFile(files, path) : undefined
+  if (chosenFile?.destination) {
+    const read = chosenFile.destination
+    diagnostics.push({code: 'missing-config', file: path, fix: `to count another destination, pass --procfile ${chosenFile.others[0] ?? read}`, message: `${path} ${chosenFile.why}, so \`kamal deploy\` needs a destination (-d NAME): ${read} is read over it${chosenFile.others.length > 0 ? `; ${chosenFile.others.join(', ')} ${chosenFile.others.length === 1 ? 'is another destination' : 'are other destinations'}, not read` : ''}`, severity: 'info'})
+  }
+
+  const named = chosenFile?.destination ? {path: chosenFile.destination, text: files.read(chosenFile.destination)!.text} : {path, text}
+  const basePath = kamalBaseOf(files, named.path)
+  const base = basePath ? {path: basePath, text: files.read(basePath)!.text} : named
+  const k = parseKamalConfig(base, basePath ? named : undefined)
   if (k.error) return {error: `${k.error.file}:${k.error.line}: ${k.error.message}`, fix: `fix ${k.error.file}: kamal deploy cannot read it either (${KAMAL_REF.config})`}
-  const diagnostics: Diagnostic[] = [...k.diagnostics]
+  diagnostics.push(...k.diagnostics)
   // `kamal deploy` runs from the app's folder, the one above config/ (`-c config/deploy.yml`); the Dockerfile and the build
   // context are from there (the default context is a clone of the repository).
   const dir = posix.dirname(base.path)
@@ -72,7 +131,14 @@ export function kamalApp(files: FileReader, path: string, text: string, tools: I
   const formation: Formation = new Map()
   const secrets = new Set<string>()
   for (const role of k.roles) {
-    const machine = {name: 'host', nproc: sourced(8, assumedOfType(`a Kamal host's CPU count is its server's, which ${base.path} does not say; 8 assumed (or --scale ${role.name}=N:SIZE)`)), platform: {name: KAMAL_PLATFORM, unit: 'host'}}
+    // `--cpuset-cpus 0-1` pins the container to those CPUs, which is the count programs read (sched_getaffinity: nproc,
+    // Etc.nprocessors, os.cpu_count); `--cpus 2` is a CFS quota of CPU time, which they do not read.
+    const pinned = role.cpuset ? cpusetCount(role.cpuset.value) : undefined
+    const quota = role.cpus ? `; its options cpus ${role.cpus.value} (${role.cpus.file}:${role.cpus.line}, docker run --cpus) caps CPU time, not the CPU count programs read (Etc.nprocessors, os.cpu_count follow the CPUs the container may run on)` : ''
+    const nproc = pinned !== undefined && role.cpuset
+      ? sourced(pinned, fromFile(role.cpuset.file, role.cpuset.line), [fromDefault(`docker run --cpuset-cpus ${role.cpuset.value} lets the container run on ${pinned} CPU${pinned === 1 ? '' : 's'}, the count programs read`, 'https://docs.docker.com/engine/containers/resource_constraints/#cpu')])
+      : sourced(8, assumedOfType(`a Kamal host's CPU count is its server's, which ${base.path} does not say; 8 assumed (or --scale ${role.name}=N:SIZE)${quota}`))
+    const machine = {name: 'host', nproc, platform: {name: KAMAL_PLATFORM, unit: 'host'}}
     const vars: EnvLayer[] = []
     if (role.env.length > 0 || role.secrets.length > 0) {
       const deployerSets = new Map(role.secrets.map((s) => [s, assumed(`${s} is one of ${base.path}'s env secrets: Kamal sets it from .kamal/secrets, whose value is not in the repository; a fallback the code takes for it is assumed (give it with --env ${s}=…)`)]))
@@ -100,11 +166,26 @@ export function kamalApp(files: FileReader, path: string, text: string, tools: I
       : sourced(1, assumedOfType(`${role.file}:${role.line}: the ${role.name} role lists no host (Kamal refuses that: "No servers specified for the ${role.name} role"); 1 assumed (say --scale ${role.name}=N)`))})
   }
 
+  // A PostgreSQL the deploy runs itself (`accessories: db: image: postgres:16`): its limit is that server's max_connections,
+  // not a Heroku plan's. PostgreSQL's default is 100 (https://www.postgresql.org/docs/current/runtime-config-connection.html),
+  // 3 of them superuser_reserved_connections; the official image's initdb keeps it unless `-c max_connections=N` is given.
+  for (const db of k.postgres) {
+    const max = db.maxConnections ? `${db.maxConnections.value}, its cmd's max_connections (${db.maxConnections.file}:${db.maxConnections.line})` : "100, PostgreSQL's default max_connections (its cmd sets none)"
+    diagnostics.push({
+      code: 'missing-config',
+      file: db.file,
+      fix: `if DATABASE_URL points at it, pass --limit ${db.maxConnections?.value ?? 100} (less 3 superuser_reserved_connections when the app's role is not a superuser) instead of --plan`,
+      line: db.line,
+      message: `accessory ${db.name} runs ${db.image}${db.host ? ` on ${db.host}` : ''}, a PostgreSQL server Kamal runs itself: if the app's database is this one, the limit is ${max}, not a Heroku plan's (https://www.postgresql.org/docs/current/runtime-config-connection.html)`,
+      severity: 'info',
+    })
+  }
+
   diagnostics.push({
     code: 'missing-config',
     file: base.path,
     fix: `if the app runs on Heroku instead, add its Procfile; CPU-count defaults take each host as 8 CPUs: --scale NAME=N:SIZE sizes it as a Heroku dyno instead`,
-    message: `the process types are ${basePath ? `${base.path} with ${path} over it (\`kamal deploy -d …\`)` : base.path}'s roles (${k.roles.map((r) => `${r.name} × ${r.hosts} host${r.hosts === 1 ? '' : 's'}`).join(', ')}), run by Kamal${image && !image.unreadable ? ` in the image ${image.file} builds` : ''}; ${noBuildpack}; env clear is their config vars${secrets.size > 0 ? `; env secret ${[...secrets].join(', ')} ${secrets.size === 1 ? 'is' : 'are'} set from .kamal/secrets, not read` : ''} (${KAMAL_REF.roles}, ${KAMAL_REF.env})`,
+    message: `the process types are ${basePath ? `${base.path} with ${named.path} over it (\`kamal deploy -d ${/\.([\w-]+)\.ya?ml$/.exec(named.path)?.[1] ?? '…'}\`)` : base.path}'s roles (${k.roles.map((r) => `${r.name} × ${r.hosts} host${r.hosts === 1 ? '' : 's'}`).join(', ')}), run by Kamal${image && !image.unreadable ? ` in the image ${image.file} builds` : ''}; ${noBuildpack}; env clear is their config vars${secrets.size > 0 ? `; env secret ${[...secrets].join(', ')} ${secrets.size === 1 ? 'is' : 'are'} set from .kamal/secrets, not read` : ''} (${KAMAL_REF.roles}, ${KAMAL_REF.env})`,
     severity: 'info',
   })
   return {built: true, diagnostics, entries, file: base.path, formation, idle: [], platform: KAMAL_PLATFORM}

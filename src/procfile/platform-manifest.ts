@@ -73,7 +73,7 @@ export async function platformManifestApp(files: FileReader, path: string, folde
   const file = files.read(path)
   if (!file) return {error: `${path} cannot be read`, fix: 'check the file'}
   // A Kamal config (config/deploy.yml, or a destination's deploy.NAME.yml over it): its module is loaded only then.
-  const kamal = /\.ya?ml$/i.test(path) && (/^servers[ \t]*:/m.test(file.text) || /(?:^|\/)deploy\.[\w-]+\.ya?ml$/.test(path)) ? await import('./kamal-app.js') : undefined
+  const kamal = /\.ya?ml$/i.test(path) && (/^servers[ \t]*:/m.test(file.text) || /(?:^|\/)deploy(?:\.[\w-]+)?\.ya?ml$/.test(path)) ? await import('./kamal-app.js') : undefined
   const app = kamal?.isKamalConfig(files, file.path, file.text)
     ? kamal.kamalApp(files, file.path, file.text, {fromImage, inRepo, noBuildpack: NO_BUILDPACK, readImage, withEntrypoint}, chosen)
     : (RAILWAY_CONFIGS as readonly string[]).includes(posix.basename(path))

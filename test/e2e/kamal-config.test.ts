@@ -79,3 +79,90 @@ describe('a Kamal deploy (config/deploy.yml)', () => {
     expect(r.type('jobs').command).toBe('./bin/docker-entrypoint bin/jobs')
   })
 })
+
+/**
+ * Destinations (https://kamal-deploy.org/docs/configuration/overview/#destinations): `kamal deploy -d NAME` reads
+ * config/deploy.NAME.yml deep-merged over config/deploy.yml (configuration.rb load_config_files), and checks the merged
+ * config, so the base may hold only the shared keys and each destination its servers; `require_destination: true` makes
+ * `kamal deploy` without -d fail ("You must specify a destination"). The shape of dorianmariecom/code (deploy.yml `--- {}`)
+ * and TelosLabs/rails-world (shared keys + require_destination, servers per destination).
+ *
+ * Same app and numbers as the fixture's: production puts web on 10.0.0.11, 10.0.0.12 and job (bin/jobs, JOB_CONCURRENCY 2)
+ * on 10.0.0.21, with the base's RAILS_MAX_THREADS 4: web 2 × 16 = 32, job 33, total 65. Staging (web and job on
+ * 10.1.0.11, RAILS_MAX_THREADS 2, JOB_CONCURRENCY 2): web 8 + job 22 = 30, as in the fixture's staging.
+ */
+describe('a Kamal deploy whose servers are in its destinations (config/deploy.NAME.yml)', () => {
+  const shared = 'service: harbor\nimage: harbor-co/harbor\nregistry:\n  username: harbor-co\n  password:\n    - KAMAL_REGISTRY_PASSWORD\nenv:\n  secret:\n    - RAILS_MASTER_KEY\n    - DATABASE_URL\n  clear:\n    RAILS_MAX_THREADS: 4\nbuilder:\n  arch: amd64\nrequire_destination: true\n'
+  const production = 'servers:\n  web:\n    - 10.0.0.11\n    - 10.0.0.12\n  job:\n    hosts:\n      - 10.0.0.21\n    cmd: bin/jobs\n    env:\n      clear:\n        JOB_CONCURRENCY: 2\nproxy:\n  host: harbor.example.com\n'
+  const staging = 'servers:\n  web:\n    - 10.1.0.11\n  job:\n    hosts:\n      - 10.1.0.11\n    cmd: bin/jobs\n    env:\n      clear:\n        JOB_CONCURRENCY: 2\nenv:\n  clear:\n    RAILS_MAX_THREADS: 2\n'
+  const split = app({'config/deploy.production.yml': production, 'config/deploy.staging.yml': staging, 'config/deploy.yml': shared})
+
+  it('reads the production destination over the shared config when there is no Procfile, and names the others', () => {
+    const r = planJson(join(split, 'Procfile'), ['--plan', 'standard-2'])
+    expect(r.processTypes.map((p) => [p.name, p.dynos, p.connections])).toEqual([['web', 2, 32], ['job', 1, 33]])
+    expect(r.total).toBe(65)
+    expect(r.type('web').sources.dynos.source).toMatchObject({file: 'config/deploy.production.yml', kind: 'file', line: 2})
+    expect(r.type('web').sources.threadsPerProcess.via?.at(-1)).toMatchObject({from: 'config/deploy.yml:12 (Kamal env clear)', name: 'RAILS_MAX_THREADS'})
+    const said = r.diagnostics.find((d) => d.message.startsWith('no Procfile:'))
+    expect(said?.message).toBe('no Procfile: config/deploy.yml sets no servers, so config/deploy.production.yml is read over it, a destination Kamal deep-merges over config/deploy.yml (`kamal deploy -d production`); config/deploy.staging.yml is a destination (`kamal deploy -d NAME` merges one over config/deploy.yml), not read')
+    expect(said?.fix).toContain('to count another destination, pass --procfile config/deploy.staging.yml')
+  })
+
+  it('reads a destination named with --procfile over the base that holds its service and image', () => {
+    const r = planJson(join(split, 'config/deploy.staging.yml'), ['--plan', 'standard-2'])
+    expect(r.processTypes.map((p) => [p.name, p.dynos, p.connections])).toEqual([['web', 1, 8], ['job', 1, 22]])
+    expect(r.total).toBe(30)
+  })
+
+  it('reads the destination when --procfile names the base, which cannot deploy alone', () => {
+    const r = planJson(join(split, 'config/deploy.yml'), ['--plan', 'standard-2'])
+    expect(r.total).toBe(65)
+    expect(r.diagnostics.find((d) => d.file === 'config/deploy.yml' && d.message.includes('needs a destination'))?.message).toBe(
+      'config/deploy.yml sets no servers, so `kamal deploy` needs a destination (-d NAME): config/deploy.production.yml is read over it; config/deploy.staging.yml is another destination, not read',
+    )
+  })
+
+  it('reads the one destination of an empty base (`--- {}`), and not a destination that does not complete it', () => {
+    const dir = app({'config/deploy.production.yml': `${shared.replace('require_destination: true\n', '')}${production}`, 'config/deploy.staging.yml': '--- {}\n', 'config/deploy.yml': '--- {}\n'})
+    const r = planJson(join(dir, 'Procfile'), ['--plan', 'standard-2'])
+    expect(r.total).toBe(65)
+    const said = r.diagnostics.find((d) => d.message.startsWith('no Procfile:'))
+    expect(said?.message).toBe('no Procfile: config/deploy.yml sets no servers, so config/deploy.production.yml is read over it, a destination Kamal deep-merges over config/deploy.yml (`kamal deploy -d production`)')
+  })
+
+  it('keeps reading a whole config/deploy.yml without -d, naming its destinations', () => {
+    const r = planJson(join(fixture('rails-8-kamal'), 'Procfile'), ['--plan', 'standard-2'])
+    expect(r.total).toBe(65)
+    expect(r.diagnostics.find((d) => d.message.startsWith('no Procfile:'))?.message).toContain('config/deploy.staging.yml is a destination (`kamal deploy -d NAME` merges one over config/deploy.yml), not read')
+  })
+})
+
+/**
+ * Accessories (kamal configuration/accessory.rb) running a PostgreSQL image are a server Kamal runs itself: its limit is its
+ * max_connections (PostgreSQL's default 100, runtime-config-connection; `-c max_connections=N` in its cmd), not a Heroku
+ * plan's. A role's `options: cpuset-cpus` (docker run --cpuset-cpus) is the CPU count programs read (Etc.nprocessors,
+ * sched_getaffinity); `options: cpus` (--cpus, a CFS quota) is not. Puma here runs `workers Etc.nprocessors`, RAILS_MAX_THREADS 4:
+ * web pinned to CPUs 0-1 on 2 hosts runs 2 workers × 16 = 32 per host, 64; api (cpus 2) on 1 host runs the 8 assumed
+ * CPUs' workers × 16 = 128; job 33; total 225.
+ */
+describe('a Kamal deploy with a PostgreSQL accessory and role CPU options', () => {
+  const dir = app({
+    'config/deploy.yml': 'service: harbor\nimage: harbor-co/harbor\nservers:\n  web:\n    hosts:\n      - 10.0.0.11\n      - 10.0.0.12\n    options:\n      cpuset-cpus: "0-1"\n  api:\n    hosts:\n      - 10.0.0.13\n    options:\n      cpus: 2\n  job:\n    hosts:\n      - 10.0.0.21\n    cmd: bin/jobs\n    options:\n      cpus: 2\n    env:\n      clear:\n        JOB_CONCURRENCY: 2\nenv:\n  secret:\n    - DATABASE_URL\n  clear:\n    RAILS_MAX_THREADS: 4\naccessories:\n  db:\n    image: pgvector/pgvector:pg16\n    host: 10.0.0.31\n    cmd: postgres -c max_connections=200 -c shared_buffers=1GB\n  cache:\n    image: redis:7\n    host: 10.0.0.31\n',
+    'config/deploy.staging.yml': '--- {}\n',
+    'config/puma.rb': 'threads_count = ENV.fetch("RAILS_MAX_THREADS", 3)\nthreads threads_count, threads_count\nworkers Etc.nprocessors\n',
+  })
+
+  it('counts the pinned CPUs of a role, and says the accessory is a PostgreSQL with its own limit', () => {
+    const r = planJson(join(dir, 'Procfile'), ['--plan', 'standard-2'])
+    expect(r.processTypes.map((p) => [p.name, p.dynos, p.processesPerDyno, p.connections])).toEqual([['web', 2, 2, 64], ['api', 1, 8, 128], ['job', 1, 2, 33]])
+    expect(r.total).toBe(225)
+    expect(r.type('web').sources.processesPerDyno.via).toContainEqual({file: 'config/deploy.yml', kind: 'file', line: 9})
+    expect(r.type('api').sources.processesPerDyno.via?.[0]).toEqual({kind: 'assumed', why: "Ruby's processor count on a Kamal host taken as its nproc"})
+    expect(r.type('api').sources.processesPerDyno.via?.[1]).toMatchObject({kind: 'assumed', why: expect.stringContaining('its options cpus 2 (config/deploy.yml:14, docker run --cpus) caps CPU time, not the CPU count programs read')})
+    const db = r.diagnostics.find((d) => d.message.startsWith('accessory db'))
+    expect(db).toMatchObject({file: 'config/deploy.yml', line: 30})
+    expect(db?.message).toContain("accessory db runs pgvector/pgvector:pg16 on 10.0.0.31, a PostgreSQL server Kamal runs itself: if the app's database is this one, the limit is 200, its cmd's max_connections (config/deploy.yml:33)")
+    expect(db?.fix).toContain('pass --limit 200')
+    expect(r.diagnostics.some((d) => d.message.startsWith('accessory cache'))).toBe(false)
+  })
+})
