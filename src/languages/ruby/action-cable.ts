@@ -102,10 +102,13 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
     // environment makes ActiveRecord raise AdapterNotSpecified, so the process exits. Said by solid-databases.ts for
     // every type it hits; here the listener is an assumption too.
     let missing: string | undefined
+    let onDatabase = writing
     if (writing && ctx.files.read(DATABASE_YML)) {
       const yml = await analyzeDatabaseYml(ctx)
+      if (writing === ctx.appEnv) onDatabase = yml.primary
       // A top-level block of that name (`default: &default`) is an environment ActiveRecord falls back to (solid-databases.ts).
-      if (![...yml.pools, ...yml.otherServerPools].some((e) => e.database === writing) && !(await topLevelBlocks(ctx)).has(writing)) missing = writing
+      // The environment's own name is its first config, the primary (find_db_config matches env_name).
+      if (writing !== ctx.appEnv && ![...yml.pools, ...yml.otherServerPools].some((e) => e.database === writing) && !(await topLevelBlocks(ctx)).has(writing)) missing = writing
     }
 
     return {
@@ -113,7 +116,7 @@ async function cableAnalysis(ctx: AnalyzerContext, server: ServerAnalysis): Prom
       extrasPerProcess: [
         {
           ...(unsubscribed ? {ceilingOnly: true} : {}),
-          ...(writing ? {database: writing} : {}),
+          ...(onDatabase ? {database: onDatabase} : {}),
           count: {source: fromFile(CABLE_YML, line), value: 1, via: [{kind: 'default', ref: SOLID_CABLE, what: 'the Solid Cable listener thread polls inside the Rails executor, with a connection from the pool'}, ...(missing ? [assumed(`the \`${missing}\` database connects_to names is not in ${DATABASE_YML}'s ${ctx.appEnv} section: Rails would raise at boot; counted as if it booted`)] : []), ...(unsubscribed ? [unsubscribed.why] : [])]},
           inPool: true,
           kind: 'solid-cable',

@@ -237,9 +237,11 @@ function withModelPools(ctx: AnalyzerContext, facts: () => RubyFacts, yml: Datab
   const merged = !solid
     ? found instanceof Promise ? found.then((models) => besideModels(yml, models)) : besideModels(yml, found)
     : Promise.resolve(found).then(async (models) => besideModels(await (await import('./solid-idle.js')).idleSolidDatabases(ctx, server, yml, models.connected ?? [yml.primary]), models))
+  // Solid Cache told to use the primary's config (`database: production`): a pool of its own there (solid-idle.ts).
+  const cached = ctx.versions.solid_cache === undefined ? merged : Promise.resolve(merged).then(async (y) => (await import('./solid-idle.js')).solidCacheOnPrimary(ctx, y))
   // Most apps have no Sequel in the bundle: nothing more to read, and the answer stays synchronous.
-  if (ctx.versions.sequel === undefined) return merged
-  return Promise.resolve(merged).then(async (y) => {
+  if (ctx.versions.sequel === undefined) return cached
+  return Promise.resolve(cached).then(async (y) => {
     const sequel = await sequelBesideActiveRecord(ctx)
     if (sequel.pools.length + sequel.otherServerPools.length + sequel.diagnostics.length === 0) return y
     return {...y, diagnostics: [...y.diagnostics, ...sequel.diagnostics], otherServerPools: [...y.otherServerPools, ...sequel.otherServerPools], pools: [...y.pools, ...sequel.pools]}

@@ -160,6 +160,21 @@ async function solidDatabasesAnalysis(ctx: AnalyzerContext, server: ServerAnalys
     const named = await check.named
     if (!named) continue
     for (const missing of named.databases.filter((d) => !defined.has(d))) {
+      // find_db_config's first pass takes a config of the current environment whose env_name is the name asked for
+      // (`for_current_env? && (env_name == env || name == env)`): `database: production` in production is that
+      // environment's first config, the primary, and the record opens a pool of its own on it (solid-idle.ts).
+      if (missing === ctx.appEnv) {
+        diagnostics.push({
+          code: 'missing-config',
+          file: named.file,
+          line: named.line,
+          message: `${ctx.processType}: ${named.written} names \`${missing}\`, the environment itself, not an entry of it: ActiveRecord resolves that name to the environment's first config (DatabaseConfigurations#find_db_config matches env_name, ${RESOLVE}), the primary \`${yml.primary}\`, so ${named.record} connects there, with a pool of its own, and the process boots`,
+          processType: ctx.processType,
+          severity: 'info',
+        })
+        continue
+      }
+
       // find_db_config's second pass: a top-level block of that name (`default: &default`) is an environment of its own.
       const block = blocks.get(missing)
       if (block !== undefined) {

@@ -47,6 +47,42 @@ const QUEUE_RECORD = 'https://github.com/rails/solid_queue/blob/v1.5.0/app/model
 const queueSettingElsewhere = (ctx: AnalyzerContext): boolean =>
   ctx.files.list('config/initializers').some((f) => /(?:solid_queue|SolidQueue)\.connects_to\b/.test(ctx.files.read(`config/initializers/${f}`)?.text ?? ''))
 
+/** Is the cache store Solid Cache (or not read: taken as yes)? */
+async function cacheStoreUse(ctx: AnalyzerContext, cacheNamed: Awaited<ReturnType<typeof cacheDatabases>>): Promise<Use> {
+  const store = await railsTopSetting(ctx, 'cache_store')
+  // `config.cache_store = :redis_cache_store, {url: …, error_handler: ->(…) {…}}` is one array whose options may not be
+  // readable: its first element, the store's name, is the symbol that starts the value on the setting's line.
+  const lead = store && store.value.kind === 'unknown' && !store.conditional ? /\bcache_store\s*=\s*\[?\s*:([a-z_]+)\s*(?:,|$)/.exec(ctx.files.read(store.file)?.text.split('\n')[store.line - 1] ?? '')?.[1] : undefined
+  const named = lead ?? settingName(store)
+  if (named === 'solid_cache_store' || named === null || named === undefined) return {used: true, why: 'the cache store is Solid Cache'}
+  const names = cacheNamed ? `${cacheNamed.written} names it, but ` : ''
+  return {at: store ? fromFile(store.file, store.line) : undefined, used: false, why: `${names}the cache store is :${named}`}
+}
+
+/**
+ * Solid Cache told to use the primary's config — by its name (`database: primary`) or by the environment's
+ * (`database: production`, which DatabaseConfigurations#find_db_config resolves to the environment's first config:
+ * `for_current_env? && (env_name == env || name == env)`): SolidCache::Record still calls `connects_to` (Configuration
+ * #set_connects_to makes `database: x` the shard `x`), and ConnectionHandler keeps a pool per owner, so the cache has
+ * a pool of its own beside ActiveRecord::Base's, of the primary's size, on the same server. Counted as a second entry
+ * while the cache store is Solid Cache (ministryofjustice/laa-submit-crime-forms: every request reads its session
+ * through the cache store). Other names are database.yml entries counted as they are (or said missing: solid-databases.ts).
+ */
+export async function solidCacheOnPrimary(ctx: AnalyzerContext, yml: DatabaseYmlAnalysis): Promise<DatabaseYmlAnalysis> {
+  const named = await cacheDatabases(ctx)
+  const primary = yml.pools.find((e) => e.database === yml.primary)
+  if (!named || !primary) return yml
+  const onPrimary = named.databases.filter((d) => d === yml.primary || (d === ctx.appEnv && !yml.pools.some((e) => e.database === d)))
+  if (onPrimary.length === 0) return yml
+  const use = await cacheStoreUse(ctx, named)
+  if (!use.used) return yml
+  const how = onPrimary[0] === yml.primary ? `the \`${yml.primary}\` entry` : `\`${onPrimary[0]}\`, the environment, which find_db_config resolves to its first config, \`${yml.primary}\``
+  const opens = fromDefault(`SolidCache::Record connects to ${how} (${named.file}:${named.line}) and has a pool of its own on it, beside ActiveRecord::Base's (ConnectionHandler keeps a pool per owner; solid_cache Configuration#set_connects_to), used while ${use.why}`, SOLID_CACHE_HANDLER)
+  return {...yml, pools: [...yml.pools, {...primary, database: `${yml.primary} (SolidCache::Record)`, pool: {...primary.pool, via: [...(primary.pool.via ?? []), opens]}}]}
+}
+
+const SOLID_CACHE_HANDLER = 'https://github.com/rails/rails/blob/main/activerecord/lib/active_record/connection_adapters/abstract/connection_handler.rb'
+
 interface Use {
   /** Why the entry is used, or why not. */
   why: string
@@ -100,16 +136,7 @@ export async function idleSolidDatabases(ctx: AnalyzerContext, server: string, y
     return {at: adapter ? fromFile(adapter.file, adapter.line) : undefined, used: false, why: `${named}Active Job's adapter is :${adapterName} and this process does not run Solid Queue`}
   }
 
-  const cacheUse = async (): Promise<Use> => {
-    const store = await railsTopSetting(ctx, 'cache_store')
-    // `config.cache_store = :redis_cache_store, {url: …, error_handler: ->(…) {…}}` is one array whose options may not be
-    // readable: its first element, the store's name, is the symbol that starts the value on the setting's line.
-    const lead = store && store.value.kind === 'unknown' && !store.conditional ? /\bcache_store\s*=\s*\[?\s*:([a-z_]+)\s*(?:,|$)/.exec(ctx.files.read(store.file)?.text.split('\n')[store.line - 1] ?? '')?.[1] : undefined
-    const named = lead ?? settingName(store)
-    if (named === 'solid_cache_store' || named === null || named === undefined) return {used: true, why: 'the cache store is Solid Cache'}
-    const names = cacheNamed ? `${cacheNamed.written} names it, but ` : ''
-    return {at: store ? fromFile(store.file, store.line) : undefined, used: false, why: `${names}the cache store is :${named}`}
-  }
+  const cacheUse = (): Promise<Use> => cacheStoreUse(ctx, cacheNamed)
 
   const cableUse = async (): Promise<Use> => {
     const cable = await configFor(ctx, 'config/cable.yml')
