@@ -85,6 +85,7 @@ export function dokkuSign(files: FileReader): DokkuSign | undefined {
 
 /** Programs of Python packages a Procfile runs, with the package pip installs them from. */
 const PYTHON_PROGRAMS = new Map([
+  ['arq', 'arq'],
   ['celery', 'celery'],
   ['daphne', 'daphne'],
   ['dramatiq', 'dramatiq'],

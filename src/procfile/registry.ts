@@ -26,6 +26,7 @@ import {migrationProcess} from './migration-process.js'
 import {isRailsProcess} from '../languages/ruby/rails-process-command.js'
 import {isSneakers} from '../languages/ruby/sneakers-command.js'
 import {rubyScript} from '../languages/ruby/ruby-script-command.js'
+import {pythonProgram} from '../languages/python/program.js'
 
 /**
  * Server analyzers in the order they are tried; the first that matches a
@@ -77,6 +78,7 @@ export const analyzers: ServerAnalyzer[] = [
   lazyAnalyzer('rq', isRq, async () => (await import('../languages/python/rq.js')).rq),
   lazyAnalyzer('dramatiq', isDramatiq, async () => (await import('../languages/python/dramatiq.js')).dramatiq),
   lazyAnalyzer('huey', isHueyConsumer, async () => (await import('../languages/python/huey-consumer.js')).hueyConsumerCli),
+  lazyAnalyzer('arq', (cmd) => pythonProgram(cmd.argv).name === 'arq', async () => (await import('../languages/python/arq.js')).arq),
   lazyAnalyzer('spinach', isSpinach, async () => (await import('../languages/python/spinach.js')).spinach),
   lazyAnalyzer('werkzeug', isWerkzeug, async () => (await import('../languages/python/werkzeug.js')).werkzeug),
   lazyAnalyzer('django-command', isDjangoCommand, async () => (await import('../languages/python/django-command.js')).djangoCommand),

@@ -40,6 +40,7 @@ const SERVERS = new Map<string, readonly string[] | undefined>([
   ['celery', ['worker', 'beat']],
   ['rq', ['worker']],
   ['dramatiq', undefined],
+  ['arq', undefined],
   ['huey_consumer', undefined],
   ['huey_consumer.py', undefined],
 ])

@@ -24,6 +24,7 @@ const PACKAGE_MANAGERS = 'https://github.com/heroku/heroku-buildpack-python/blob
 
 /** Console scripts (or `python -m` modules) of the Python servers, with the distributions that install them. */
 const SERVERS: Record<string, string[]> = {
+  arq: ['arq'],
   celery: ['celery'],
   daphne: ['daphne'],
   dramatiq: ['dramatiq'],
