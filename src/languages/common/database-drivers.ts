@@ -550,8 +550,12 @@ function pythonInstalled(files: FileReader): string[] | undefined {
  */
 function pipInstalled(files: FileReader, installers: string[]): string[] {
   const installs = installers.flatMap((f) => {
-    const text = files.read(f)?.text ?? ''
-    return [...text.matchAll(/\bpip3?\s+install\b[^\n;&|]*?\s(?:-r|--requirement)[\s=]+["']?([\w./-]+\.(?:txt|in))/g)].map((m) => m[1].replace(/^\.\//, '').replace(/^\/app\//, ''))
+    // Continued lines joined (a Dockerfile's `RUN pip install \` / `  -r a.txt`); every -r of one pip command is
+    // installed (`pip install -r requirements/mariadb.txt -r requirements/postgres.txt`).
+    const text = (files.read(f)?.text ?? '').replaceAll(/\\\r?\n/g, ' ')
+    return [...text.matchAll(/\bpip3?\s+install\b[^\n;&|]*/g)].flatMap((cmd) =>
+      [...cmd[0].matchAll(/\s(?:-r|--requirement)[\s=]*["']?([\w./-]+\.(?:txt|in))/g)].map((m) => m[1].replace(/^\.\//, '').replace(/^\/app\//, '')),
+    )
   })
   return installs.filter((f) => !f.startsWith('/') && !f.startsWith('..') && files.exists(f))
 }
