@@ -89,4 +89,44 @@ describe('Sucker Punch job threads in the web processes', () => {
     expect(r.type('web').extras.map((e) => [e.kind, e.count])).toEqual(expect.arrayContaining([['active-job-async-threads', 8], ['sucker-punch-threads', 6]]))
     expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno]).toEqual([17, 34])
   })
+
+  // Rails' default adapter: Active Job's QueueAdapter sets `self.queue_adapter = :async` (activejob/lib/active_job/
+  // queue_adapter.rb, Rails 5.0 on; :inline before). An app that sets none and enqueues jobs runs them on the :async
+  // executor of the web process that enqueues them: per worker min(10, 3 + 8*) = 10, 2 workers: 20. Setting any adapter
+  // (an initializer, ApplicationJob), enqueuing nothing, or Rails 4.2: 2 × 3 = 6.
+  const job = {'app/jobs/application_job.rb': 'class ApplicationJob < ActiveJob::Base\nend\n', 'app/jobs/receipt_job.rb': 'class ReceiptJob < ApplicationJob\n  def perform(order_id)\n    Order.find(order_id).send_receipt\n  end\nend\n'}
+  it("no adapter set and an ApplicationJob subclass: Rails' default :async, 2 × min(10, 3 + 8*) = 20", () => {
+    const r = plan(app(files(false, {...job, 'config/environments/test.rb': 'Rails.application.configure do\n  config.active_job.queue_adapter = :test\nend\n'})))
+    expect([r.type('web').connectionsPerProcess, r.type('web').connectionsPerDyno, r.type('worker').connectionsPerDyno]).toEqual([10, 20, 5])
+    const x = r.type('web').extras.find((e) => e.kind === 'active-job-async-threads')
+    expect(x).toMatchObject({count: 8, inPool: true})
+    expect(x?.source.source).toMatchObject({kind: 'default', what: expect.stringContaining("the app sets no Active Job adapter (config.active_job.queue_adapter) and enqueues jobs (`class ReceiptJob < ApplicationJob`, app/jobs/receipt_job.rb:1): Rails' default, :async")})
+  })
+
+  it('no adapter set and a mailer delivered later from a controller: 20 too', () => {
+    const r = plan(app(files(false, {'app/controllers/orders_controller.rb': 'class OrdersController < ApplicationController\n  def create\n    # deliver_later in a comment is not a call\n    OrderMailer.receipt(Order.create!).deliver_later\n  end\nend\n'})))
+    expect(r.type('web').connectionsPerDyno).toBe(20)
+    expect(JSON.stringify(r.type('web').extras)).toContain('app/controllers/orders_controller.rb:4')
+  })
+
+  it('an adapter set in an initializer or in ApplicationJob, Rails 4.2 (whose default is :inline), or no Active Job class: 6', () => {
+    expect(plan(app(files(false, {...job, 'config/initializers/sidekiq.rb': 'Rails.application.config.active_job.queue_adapter = :sidekiq\n'}))).type('web').connectionsPerDyno).toBe(6)
+    expect(plan(app(files(false, {...job, 'app/jobs/application_job.rb': 'class ApplicationJob < ActiveJob::Base\n  self.queue_adapter = :sidekiq\nend\n'}))).type('web').connectionsPerDyno).toBe(6)
+    expect(plan(app(files(false, {...job, 'Gemfile.lock': lock(false).replaceAll('7.1.4', '4.2.11')}))).type('web').connectionsPerDyno).toBe(6)
+    // An ApplicationJob that is a Sidekiq worker (houndci/hound, alphagov/account-api): its subclasses are not Active Jobs.
+    expect(plan(app(files(false, {...job, 'app/jobs/application_job.rb': 'class ApplicationJob\n  include Sidekiq::Worker\nend\n'}))).type('web').connectionsPerDyno).toBe(6)
+  })
+
+  // `ActiveJob::QueueAdapters::AsyncAdapter.new(max_threads: 2)` (the adapter's documented sizing): per worker
+  // min(10, 3 + 2) = 5, 2 workers: 10.
+  it('AsyncAdapter.new(max_threads: 2): 2 × min(10, 3 + 2) = 10', () => {
+    const r = plan(app(files(false, {'config/application.rb': 'module Shop\n  class Application < Rails::Application\n    config.active_job.queue_adapter = ActiveJob::QueueAdapters::AsyncAdapter.new(min_threads: 1, max_threads: 2, idletime: 600.seconds)\n  end\nend\n'})))
+    expect(r.type('web').connectionsPerDyno).toBe(10)
+    expect(r.type('web').extras.find((e) => e.kind === 'active-job-async-threads')?.source.source).toMatchObject({file: 'config/application.rb', kind: 'file', line: 3})
+    // max_threads an expression conncalc does not read: the adapter's default (the processor count, 8*), said.
+    const unread = plan(app(files(false, {'config/application.rb': 'module Shop\n  class Application < Rails::Application\n    config.active_job.queue_adapter = ActiveJob::QueueAdapters::AsyncAdapter.new(max_threads: 2 * Concurrent.processor_count)\n  end\nend\n'})))
+    expect(unread.type('web').connectionsPerDyno).toBe(20)
+    expect(unread.type('web').extras.find((e) => e.kind === 'active-job-async-threads')?.source.source).toMatchObject({kind: 'assumed'})
+    expect(unread.diagnostics.find((d) => d.code === 'unknown-config-value' && d.file === 'config/application.rb')?.message).toContain("AsyncAdapter.new's max_threads is not a number conncalc reads")
+  })
 })
