@@ -733,7 +733,12 @@ class ScriptReader {
         if (tests.length > 0) {
           const rest = chain.slice(tests.length)
           const values = tests.map((t) => this.testOf(t, state))
-          const passed = values.includes(false) ? false : values.includes(undefined) ? undefined : true
+          let passed = values.includes(false) ? false : values.includes(undefined) ? undefined : true
+          // `[ -z "${X+x}" ] && exit 1`: a guard on a variable the deploy sets (askedGuard), not a way the script ends.
+          if (passed === true && tests.some((t) => /\$\{[A-Z_a-z]\w*:?\+/.test(t.text))) {
+            for (const t of tests) if (await this.askedGuard(t, rest, state, ctx, bg)) passed = undefined
+          }
+
           if (passed === true) await this.statements(rest, state, ctx, bg)
           if (passed !== undefined) return
           if (state.loop) {
@@ -756,6 +761,8 @@ class ScriptReader {
         else if (left && right && right !== left && op === '||' && isTest(left)) {
           const passed = this.testOf(left, state)
           if (passed === true) return
+          // `[ -n "${X+x}" ] || exit 1`: a guard on a variable the deploy sets (askedGuard).
+          if (passed === false && (await this.askedGuard(left, [right], state, ctx, bg))) return
           if (passed === undefined) {
             const [trial] = await this.walkApart([[right]], state, ctx, bg)
             if (endsWithNothing(trial, state)) return
@@ -1490,7 +1497,9 @@ class ScriptReader {
     let someTurns = false
     for (const [k, b] of branches.entries()) {
       // `if [ a ] && [ b ]; then` (a list of tests) is decided as its tests are; a single test as before.
-      const value = b.keyword === 'else' ? true : b.condition ? (isTest(b.condition) ? this.testOf(b.condition, state) : this.test(b.condition, state)) : undefined
+      let value = b.keyword === 'else' ? true : b.condition ? (isTest(b.condition) ? this.testOf(b.condition, state) : this.test(b.condition, state)) : undefined
+      // `if [[ -z ${X+x} ]]; then echo …; exit 1; fi`: a guard on a variable the deploy sets (askedGuard).
+      if (value === true && b.condition && (await this.askedGuard(b.condition, b.body, state, ctx, bg))) value = undefined
       if (value === false) continue
       if (value === true) {
         // After an undecided branch in a loop, the rest (the `else`) also runs only on the turns that branch did not
@@ -1695,7 +1704,33 @@ class ScriptReader {
     if (/\$\(|`/.test(text)) return undefined
     const lookup = argLookup(args, this.lookup(state))
     const e = expandShell(text, lookup)
-    return e.unresolved.length > 0 ? undefined : e.text
+    // `${X+x}` of a variable set nowhere here is read as unset (the word left out), unless asked strictly (askedGuard).
+    return e.unresolved.length > 0 || (e.unsetAsked && this.strictAsked) ? undefined : e.text
+  }
+
+  /** While set, word() answers undefined for `${X+word}` of a variable set nowhere here (see askedGuard). */
+  private strictAsked = false
+
+  /**
+   * `if [[ -z ${DEPLOY_ENV+x} ]]; then echo "…must be set"; exit 1; fi` (meedan/check-api production/bin/start.sh): a
+   * test decided only because `${X+word}` / `${X:+word}` found X set nowhere conncalc reads, whose taken side ends the
+   * script with nothing new running, is a guard on a variable the deploy must set: undecided, so the guard rule lets the
+   * app pass it, as it does for `[ -z "$X" ] && exit 1`. Any other side keeps the reading of X as unset (an opt-out flag,
+   * `${SKIP_MIGRATE:+x}`, a development-only wait). True when `test` (a test node, or a list of them) is such a guard of `side`.
+   */
+  private async askedGuard(test: TsNode, side: TsNode[], state: State, ctx: Ctx, bg: boolean): Promise<boolean> {
+    if (!/\$\{[A-Z_a-z]\w*:?\+/.test(test.text)) return false
+    this.strictAsked = true
+    let strict: boolean | undefined
+    try {
+      strict = isTest(test) ? this.testOf(test, state) : this.test(test, state)
+    } finally {
+      this.strictAsked = false
+    }
+
+    if (strict !== undefined) return false
+    const [trial] = await this.walkApart([side], state, ctx, bg)
+    return endsWithNothing(trial, state)
   }
 
   /** A test command's value (isTest): `[ … ]`, `! [ … ]`, `[ a ] || [ b ]`; undefined when not decidable. */

@@ -25,6 +25,11 @@ export interface Expansion {
   text: string
   /** Variables used without a value and without a default, in order of use. */
   unresolved: string[]
+  /**
+   * Variables `${X+word}` / `${X:+word}` asked about and found without a value here: the word was left out, but whether
+   * the deploy sets them is not known (a test on it, `[ -z "${X+x}" ]`, is then undecided, as `[ -z "$X" ]` is).
+   */
+  unsetAsked?: string[]
 }
 
 export interface SplitCommand {
@@ -137,7 +142,8 @@ const copyOf = (s: SplitCommand): SplitCommand => {
 export function expandShell(text: string, lookup: Lookup): Expansion {
   const ctx: Ctx = {lookup, unresolved: []}
   try {
-    return {text: expandWord(text, ctx, false)[0] ?? '', unresolved: [...new Set(ctx.unresolved)]}
+    const expanded = expandWord(text, ctx, false)[0] ?? ''
+    return {text: expanded, unresolved: [...new Set(ctx.unresolved)], ...(ctx.unsetAsked ? {unsetAsked: [...new Set(ctx.unsetAsked)]} : {})}
   } catch (error) {
     // Beyond MAX_NESTING the text is kept as written, never a stack overflow.
     if (error instanceof NestedTooDeep) return {text, unresolved: []}
@@ -157,6 +163,8 @@ interface Ctx {
   used?: string[]
   /** Variables unset here whose `${X:-word}` / `${X-word}` word the expansion used, with that word's value. */
   defaulted?: [string, string][]
+  /** Variables unset here that `${X+word}` / `${X:+word}` asked about (Expansion.unsetAsked). */
+  unsetAsked?: string[]
 }
 
 const NAME = /^[A-Z_a-z]\w*/
@@ -337,6 +345,7 @@ function expandBraced(inner: string, ctx: Ctx): string {
   }
   switch (kind) {
     case '+': {
+      if (!present && value === undefined && !special) (ctx.unsetAsked ??= []).push(name)
       return present ? useWord() : ''
     }
 
