@@ -145,12 +145,16 @@ describe("start-up stays fast: dist/cli.cjs's top-level scope leaves out the ana
     expect(statement?.type).toBe('FunctionDeclaration')
   })
 
-  it('the top level declares fewer than 2,730 names', () => {
-    // Before lazyScopes ~4,200, a third of them the other languages'. V8's table of them has 8,192 entries from
-    // 2,731 names on, 4,096 below (capacity: the power of two at or above 1.5 times the names).
+  it('the top level declares fewer than 3,000 names', () => {
+    // Before lazyScopes ~4,200, a third of them the other languages'. Each top-level name costs every start ≈ 5 K
+    // instructions (a closure made for a function, its record read from the code cache): 400 more functions measured
+    // +0.35 M, 200 more −0.46 M (callgrind, a cached Rails plan, main thread). The −0.46 M: V8 rebuilds its hash table
+    // of the names the bundle's closures share at every code-cache read; today's ~2,730 fill its 4,096 entries to two
+    // thirds, the rebuild's worst (4.2 M), and fewer than 200 more double it to 8,192 (2.5 M). A budget, not a cliff: it
+    // catches a language's analyzers brought back to the top level (+1,600), not a module's few helpers.
     const names = inner.reduce((n, s) => n + (s.type === 'VariableDeclaration' ? s.declarations.length : s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration' ? 1 : 0), 0)
     expect(names).toBeGreaterThan(1000)
-    expect(names).toBeLessThan(2730)
+    expect(names).toBeLessThan(3000)
   })
 })
 
