@@ -179,17 +179,21 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
         const earlier = fromStage === undefined ? undefined : stages.find((s) => s.name === fromStage || String(stages.indexOf(s)) === fromStage)
         if (fromStage !== undefined && !earlier) break
         const paths = words.filter((w) => !w.startsWith('--'))
-        const list = paths[0]?.startsWith('[') ? jsonArray(paths.join(' ')) : paths
+        const json = paths[0]?.startsWith('[')
+        const list = json ? jsonArray(paths.join(' ')) : paths
         if (!list || list.length < 2) break
         const sources = list.slice(0, -1)
-        const dest = substitute(list.at(-1)!, args, env).value
+        // In the shell form each word is expanded as a shell word, so its quotes are removed (BuildKit's shell lexer,
+        // moby/buildkit frontend/dockerfile/shell/lex.go ProcessWord): `COPY --from=builder "/go/build-out/nakama" /nakama/`.
+        const word = (w: string): string => (json ? substitute(w, args, env).value : unquote(substitute(w, args, env).value))
+        const dest = word(list.at(-1)!)
         const to = posix.resolve(stage.workdir, dest)
         // A folder that exists is copied into (`COPY app.js .`, `COPY x /app` after WORKDIR /app created it), as is `dest/`,
         // and so is a folder of the PATH every Linux base image has (`COPY --from=builder /app/target/release/api
         // /usr/local/bin`: Docker's COPY puts a file into a destination that is an existing directory).
         const into = dest.endsWith('/') || sources.length > 1 || to === stage.workdir || ['/bin', '/sbin', '/usr/bin', '/usr/local/bin', '/usr/local/sbin', '/usr/sbin'].includes(to)
         for (const written of sources) {
-          const src = substitute(written, args, env).value
+          const src = word(written)
           // A source is a path in the build context even when written absolute (`COPY /deploy /app` copies deploy/).
           // (`.gitignore`, `.npmrc` keep their dot: only a `./` prefix or the `.` folder itself is dropped.)
           let from: string | undefined = posix.normalize(src).replace(/^\/+/, '').replace(/^\.(?:\/|$)|\/$/g, '')

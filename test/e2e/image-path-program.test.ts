@@ -92,3 +92,28 @@ describe('a binary COPYed to a PATH folder written without its trailing slash', 
     expect(r.type('app')).toMatchObject({connections: 7, server: 'rust'})
   })
 })
+
+describe('a Go binary built under another name or folder and put in place by a COPY --from', () => {
+  // A database/sql pool capped at 25 in the root package main.
+  const goApp = (dockerfile: string): Record<string, string> => ({
+    Dockerfile: dockerfile,
+    'go.mod': 'module example.com/arena\n\ngo 1.24\n\nrequire github.com/jackc/pgx/v5 v5.7.1\n',
+    'go.sum': '',
+    'main.go': ['package main', '', 'import (', '\t"database/sql"', '\t"os"', '', '\t_ "github.com/jackc/pgx/v5/stdlib"', ')', '', 'func main() {', '\tdb, _ := sql.Open("pgx", os.Getenv("DATABASE_URL"))', '\tdb.SetMaxOpenConns(25)', '}', ''].join('\n'),
+  })
+
+  it('`go build -o arena .` in WORKDIR /app, `COPY --from=builder /app/arena .` into a scratch image, `ENTRYPOINT ["/arena"]`: the root package, 25', () => {
+    // TwiN/gatus's shape. Before: "/arena" was not recognised, 1*.
+    const dockerfile = ['FROM golang:alpine AS builder', 'WORKDIR /app', 'COPY . ./', 'RUN CGO_ENABLED=0 GOOS=linux go build -a -installsuffix cgo -o arena .', '', 'FROM scratch', 'COPY --from=builder /app/arena .', 'ENTRYPOINT ["/arena"]', ''].join('\n')
+    const r = planJson(join(app(goApp(dockerfile)), 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 25, server: 'go'})
+  })
+
+  it('`go build -o /go/build-out/arena` (a continued RUN), then `COPY --from=builder "/go/build-out/arena" /arena/` with the source quoted: 25', () => {
+    // heroiclabs/nakama's shape. Docker removes the quotes of a shell-form COPY's words; before, they were kept, so the
+    // program was `./"/go/build-out/arena"/arena`, unknown, 1*.
+    const dockerfile = ['FROM golang:1.24-bookworm AS builder', 'WORKDIR /go/build/arena', 'COPY . .', 'RUN go build -o /go/build-out/arena \\', '    -trimpath -ldflags "-s -w"', '', 'FROM debian:bookworm-slim', 'WORKDIR /arena/', 'COPY --from=builder "/go/build-out/arena" /arena/', 'ENTRYPOINT ["tini", "--", "/arena/arena"]', ''].join('\n')
+    const r = planJson(join(app(goApp(dockerfile)), 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 25, server: 'go'})
+  })
+})

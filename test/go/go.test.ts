@@ -135,6 +135,23 @@ describe('Go pools read from the code (tree-sitter-go)', () => {
     expect(describeSourced(open.threadsPerProcess)).toContain('bounded only by the requests in flight')
   })
 
+  it('a SetMaxOpenConns only for another database\'s driver (`if driver == "sqlite"`, `case "mysql":`) is not the PostgreSQL pool', async () => {
+    // TwiN/gatus's store: sql.Open(driver, path) for sqlite or postgres, SetMaxOpenConns(1) only in the sqlite branch. On
+    // PostgreSQL nothing caps the pool: unbounded-pool, 1 counted and starred, where the sqlite cap was taken as the pool (1, unstarred).
+    const mod = 'module example.com/monitor\n\ngo 1.24\n\nrequire github.com/lib/pq v1.10.9\n'
+    const store = (body: string[]): string =>
+      ['package main', 'import (', '\t"database/sql"', '\t"os"', '\t_ "github.com/lib/pq"', ')', 'func main() {', '\tdriver := os.Getenv("STORAGE_DRIVER")', '\tdb, _ := sql.Open(driver, os.Getenv("DATABASE_URL"))', ...body, '}'].join('\n')
+    const ifSqlite = await run('bin/monitor', {'go.mod': mod, 'main.go': store(['\tif driver == "sqlite" {', '\t\tdb.SetMaxOpenConns(1)', '\t}'])})
+    expect(ifSqlite.pools).toEqual([])
+    expect(ifSqlite.diagnostics).toContainEqual(expect.objectContaining({code: 'unbounded-pool', file: 'main.go', line: 9}))
+    // A switch whose postgres arm caps it at 20: that is the pool; the mysql arm's 4 is not.
+    const sw = await run('bin/monitor', {'go.mod': mod, 'main.go': store(['\tswitch driver {', '\tcase "mysql":', '\t\tdb.SetMaxOpenConns(4)', '\tdefault:', '\t\tdb.SetMaxOpenConns(20)', '\t}'])})
+    expect(sw.pools?.map((p) => p.pool.value)).toEqual([20])
+    // Not a driver name: the branch may be the PostgreSQL one, so the cap counts (as before).
+    const other = await run('bin/monitor', {'go.mod': mod, 'main.go': store(['\tif driver == "postgres" {', '\t\tdb.SetMaxOpenConns(6)', '\t}'])})
+    expect(other.pools?.map((p) => p.pool.value)).toEqual([6])
+  })
+
   it('two sql.Open calls, a local DSN (when .env loads) above the platform\'s DATABASE_URL: the warning names the DATABASE_URL one', async () => {
     const mod = 'module example.com/ledger\n\ngo 1.21\n\nrequire github.com/jackc/pgx/v4 v4.18.1\n'
     const src = [

@@ -136,7 +136,17 @@ export const isGo: Matcher = (cmd, ctx) => {
   // `COPY --from=build /bin/api /bin/api`): go.ts reads it from that package (build-outputs.ts).
   if (!prog.startsWith('/') || !ctx.image) return false
   const text = ctx.image.files.read(ctx.image.image.dockerfile)?.text ?? ''
-  return text.includes('go build') && (text.includes(`-o ${prog} `) || text.includes(`-o=${prog} `) || text.includes(`-o ${prog}\n`))
+  if (!text.includes('go build')) return false
+  if (text.includes(`-o ${prog} `) || text.includes(`-o=${prog} `) || text.includes(`-o ${prog}\n`)) return true
+  // Built under another path and put at prog by a `COPY --from` (`go build -o gatus .` in WORKDIR /app, then
+  // `COPY --from=builder /app/gatus .`; `-o /go/build-out/nakama`, then `COPY --from=builder /go/build-out/nakama /nakama/`):
+  // a `go build -o` of this Dockerfile writes a file of that name (go.ts reads that build's package, build-outputs.ts).
+  const name = prog.slice(prog.lastIndexOf('/') + 1)
+  return text
+    .replaceAll(/\\\r?\n/g, ' ')
+    .split('\n')
+    .filter((line) => /\bgo\s+build\b/.test(line))
+    .some((line) => [...line.matchAll(/(?:^|\s)-o(?:\s+|=)["']?([^\s"';&|]+)/g)].some((m) => m[1].slice(m[1].lastIndexOf('/') + 1) === name))
 }
 
 // .NET: `dotnet X.dll`, `dotnet run`, or, in an app the .NET buildpack detects, the published

@@ -954,7 +954,9 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
       const q = file.qualified(fn)
       const field = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined
       if (field === 'SetMaxOpenConns' && !q) {
-        out.maxOpen.push({file: file.path, lib: 'database/sql', line: line(n), value: file.evaluate(args[0] ?? null)})
+        // A cap set only for another database's driver (`if driver == "sqlite" { db.SetMaxOpenConns(1) }`, TwiN/gatus)
+        // does not size the PostgreSQL pool.
+        if (!otherDriverBranch(n)) out.maxOpen.push({file: file.path, lib: 'database/sql', line: line(n), value: file.evaluate(args[0] ?? null)})
       } else if (q) {
         const pkg = q.slice(0, q.lastIndexOf('.'))
         const fnName = q.slice(q.lastIndexOf('.') + 1)
@@ -985,6 +987,34 @@ function collect(root: TsNode, file: GoFile, out: GoCode): void {
 
     append(stack, n.namedChildren.filter((c): c is TsNode => Boolean(c)))
   }
+}
+
+/**
+ * Whether a call runs only when a value equals another database's driver name: inside the consequence of
+ * `if X == "sqlite3"` (or `"sqlite3" == X`, either side of an `&&`), or in a `case "mysql":` of a switch.
+ */
+function otherDriverBranch(call: TsNode): boolean {
+  const names = (cond: TsNode | null): string[] => {
+    if (!cond) return []
+    if (cond.type === 'parenthesized_expression') return names(cond.namedChildren[0] ?? null)
+    if (cond.type !== 'binary_expression') return []
+    const op = cond.childForFieldName('operator')?.text
+    if (op === '&&') return [...names(cond.childForFieldName('left')), ...names(cond.childForFieldName('right'))]
+    if (op !== '==') return []
+    return [cond.childForFieldName('left'), cond.childForFieldName('right')].filter((side) => side?.type === 'interpreted_string_literal').map((side) => side!.text.slice(1, -1))
+  }
+
+  let child: TsNode = call
+  for (let up = call.parent; up; child = up, up = up.parent) {
+    if (['function_declaration', 'method_declaration', 'func_literal'].includes(up.type)) return false
+    if (up.type === 'if_statement' && up.childForFieldName('consequence')?.id === child.id && names(up.childForFieldName('condition')).some((d) => OTHER_SQL_DRIVERS.test(d))) return true
+    if (up.type === 'expression_case') {
+      const values = up.childForFieldName('value')?.namedChildren ?? []
+      if (values.length > 0 && values.every((v) => v?.type === 'interpreted_string_literal' && OTHER_SQL_DRIVERS.test(v.text.slice(1, -1)))) return true
+    }
+  }
+
+  return false
 }
 
 /**
