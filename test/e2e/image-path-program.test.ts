@@ -117,3 +117,33 @@ describe('a Go binary built under another name or folder and put in place by a C
     expect(r.type('web')).toMatchObject({connections: 25, server: 'go'})
   })
 })
+
+describe('a binary of a Cargo workspace member, run by its bare name', () => {
+  // A workspace whose root has no package: crates/ledger is the server (sqlx, max_connections(6)), crates/ledger-cli a tool.
+  const workspace = (dockerfile: string, extra: Record<string, string> = {}): Record<string, string> => ({
+    'Cargo.toml': '[workspace]\nmembers = ["crates/*", "tools/migrate"]\ndefault-members = ["crates/*"]\nresolver = "2"\n',
+    Dockerfile: dockerfile,
+    'crates/ledger-cli/Cargo.toml': '[package]\nname = "ledger-cli"\nversion = "0.1.0"\nedition = "2021"\n',
+    'crates/ledger-cli/src/main.rs': 'fn main() {}\n',
+    'crates/ledger/Cargo.toml': '[package]\nname = "ledger"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["postgres", "runtime-tokio"] }\n',
+    'crates/ledger/src/main.rs': 'use sqlx::postgres::PgPoolOptions;\n\n#[tokio::main]\nasync fn main() {\n    let _pool = PgPoolOptions::new().max_connections(6).connect(&std::env::var("DATABASE_URL").unwrap()).await.unwrap();\n}\n',
+    'tools/migrate/Cargo.toml': '[package]\nname = "migrate"\nversion = "0.1.0"\nedition = "2021"\n',
+    'tools/migrate/src/main.rs': 'fn main() {}\n',
+    ...extra,
+  })
+
+  it('`cargo install --bin ledger --path ./crates/ledger --root /build`, `COPY --from=builder /build/bin/ledger .`, `ENTRYPOINT ["./ledger"]`: crates/ledger, 6', () => {
+    // DefGuard/defguard's shape. Before: "ledger" was not recognised (only the root Cargo.toml's name was looked at), 1*.
+    const dockerfile = ['FROM rust:1.85 AS builder', 'WORKDIR /build', 'COPY Cargo.toml Cargo.lock ./', 'COPY crates crates', 'COPY tools tools', 'RUN cargo install --locked --bin ledger --path ./crates/ledger --root /build', '', 'FROM debian:bookworm-slim', 'WORKDIR /app', 'COPY --from=builder /build/bin/ledger .', 'ENTRYPOINT ["./ledger"]', ''].join('\n')
+    const r = planJson(join(app(workspace(dockerfile)), 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 6, server: 'rust'})
+  })
+
+  it('run by an entrypoint script (`exec gosu "$UID:$GID" /app/ledger "$@"`) after `cargo build --release -p ledger`: crates/ledger, 6', () => {
+    // lldap/lldap's shape (server/Cargo.toml `name = "lldap"` in a workspace). Before: "ledger" unknown, 1*.
+    const dockerfile = ['FROM rust:1.85 AS builder', 'WORKDIR /app', 'COPY . .', 'RUN cargo build --release -p ledger -p migrate', '', 'FROM alpine:3.21', 'WORKDIR /app', 'COPY --from=builder /app/target/release/ledger /app/target/release/migrate ./', 'COPY docker-entrypoint.sh ./', 'ENTRYPOINT ["/app/docker-entrypoint.sh"]', 'CMD ["run"]', ''].join('\n')
+    const entry = '#!/usr/bin/env bash\nset -euo pipefail\nexec gosu "$UID:$GID" /app/ledger "$@"\n'
+    const r = planJson(join(app(workspace(dockerfile, {'docker-entrypoint.sh': entry})), 'Dockerfile'), ['--limit', '100', '--scale', 'web=1:standard-1x'])
+    expect(r.type('web')).toMatchObject({connections: 6, server: 'rust'})
+  })
+})

@@ -119,7 +119,15 @@ export const isRust: Matcher = (cmd, ctx) => {
   if (inDir && !inDir.split('/').includes('..') && ctx.files.exists(`${inDir}/Cargo.toml`)) return true
   if (!ctx.files.exists('Cargo.toml')) return false
   if ((built && built.dir === '') || (prog === 'cargo' && cmd.argv[1] === 'run')) return true
-  return !prog.includes('/') && /^[\w-]+$/.test(prog) && (ctx.files.exists(`src/bin/${prog}.rs`) || ctx.files.exists(`src/bin/${prog}/main.rs`) || new RegExp(`^name\\s*=\\s*"${prog}"`, 'm').test(ctx.files.read('Cargo.toml')?.text ?? ''))
+  if (prog.includes('/') || !/^[\w-]+$/.test(prog)) return false
+  const names = (text: string): boolean => new RegExp(`^name\\s*=\\s*"${prog}"`, 'm').test(text)
+  const manifest = ctx.files.read('Cargo.toml')?.text ?? ''
+  if (ctx.files.exists(`src/bin/${prog}.rs`) || ctx.files.exists(`src/bin/${prog}/main.rs`) || names(manifest)) return true
+  // A workspace member's binary (`members = ["server", "crates/*"]`, server/Cargo.toml `name = "lldap"`; a `[[bin]] name`
+  // or src/bin/NAME.rs of a member): `cargo build -p`/`cargo install --path crates/X` build it (lldap/lldap, DefGuard/defguard).
+  const list = /^\s*members\s*=\s*\[([^\]]*)\]/m.exec(manifest)?.[1] ?? ''
+  const members = [...list.matchAll(/"([^"]+)"/g)].flatMap(([, m]) => (m.endsWith('/*') ? ctx.files.folders(m.slice(0, -2)).map((f) => `${m.slice(0, -2)}/${f}`) : /[*?[]/.test(m) ? [] : [m.replace(/\/$/, '')]))
+  return members.some((m) => names(ctx.files.read(`${m}/Cargo.toml`)?.text ?? '') || ctx.files.exists(`${m}/src/bin/${prog}.rs`) || ctx.files.exists(`${m}/src/bin/${prog}/main.rs`))
 }
 /** `openfga run`: the OpenFGA server (languages/go/openfga.ts); `openfga migrate` finishes. */
 export const isOpenFga: Matcher = (cmd) => programName(cmd.argv[0]) === 'openfga' && cmd.argv.slice(1).find((a) => !a.startsWith('-')) === 'run'
