@@ -196,3 +196,48 @@ describe('Micronaut: the heroku environment it deduces on a dyno (fixture micron
     expect(a.pools!.map((p) => p.pool.value)).toEqual([15])
   })
 })
+
+/**
+ * A multi-module Maven build whose root pom names no framework: the one module that names Quarkus is the app
+ * (Athou/commafeed: commafeed-client builds the web UI, commafeed-server is the Quarkus app the image's quarkus-run.jar
+ * comes from). Before, only the root's pom.xml was looked at: "names no Spring Boot, Quarkus, Micronaut", 1 assumed.
+ */
+describe('Quarkus in one module of a multi-module build', () => {
+  const files = (props: string): Record<string, string> => ({
+    'feeds-client/pom.xml': '<project><artifactId>feeds-client</artifactId><packaging>jar</packaging></project>\n',
+    'feeds-server/pom.xml': [
+      '<project>',
+      '  <artifactId>feeds-server</artifactId>',
+      '  <properties>',
+      '    <quarkus.version>3.20.1</quarkus.version>',
+      '  </properties>',
+      '  <dependencies>',
+      '    <dependency><groupId>io.quarkus</groupId><artifactId>quarkus-hibernate-orm</artifactId></dependency>',
+      '    <dependency><groupId>io.quarkus</groupId><artifactId>quarkus-jdbc-postgresql</artifactId></dependency>',
+      '  </dependencies>',
+      '</project>',
+      '',
+    ].join('\n'),
+    'feeds-server/src/main/resources/application.properties': props,
+    'pom.xml': '<project><artifactId>feeds</artifactId><packaging>pom</packaging><modules><module>feeds-client</module><module>feeds-server</module></modules></project>\n',
+  })
+
+  it('the module\'s %prod max-size (16); with none, Quarkus 3.20\'s Agroal default 20 from the module\'s pom', async () => {
+    const set = await jvm.analyze(ctxFor('java -jar quarkus-run.jar', {files: memoryFiles(files('quarkus.http.port=8082\n%prod.quarkus.datasource.jdbc.max-size=16\n'))}))
+    expect(set.server).toBe('quarkus')
+    expect(set.pools!.map((p) => p.pool.value)).toEqual([16])
+    const unset = await jvm.analyze(ctxFor('java -jar quarkus-run.jar', {files: memoryFiles(files('quarkus.http.port=8082\n'))}))
+    expect(unset.pools!.map((p) => p.pool.value)).toEqual([20])
+    // The source names the module's file from the app root.
+    expect(set.pools![0].pool.source).toMatchObject({file: 'feeds-server/src/main/resources/application.properties', line: 2})
+  })
+
+  it('a %prod JDBC URL of another database (`jdbc:h2:./data/db`, commafeed\'s default build) is no PostgreSQL pool: 0; the env\'s PostgreSQL URL is: 20', async () => {
+    const props = 'quarkus.http.port=8082\n%prod.quarkus.datasource.jdbc.url=jdbc:h2:./data/db;DEFRAG_ALWAYS=TRUE\n'
+    const h2 = await jvm.analyze(ctxFor('java -jar quarkus-run.jar', {files: memoryFiles(files(props))}))
+    expect(h2.pools).toEqual([])
+    expect(h2.threadsPerProcess.value).toBe(0)
+    const pg = await jvm.analyze(ctxFor('java -jar quarkus-run.jar', {env: {QUARKUS_DATASOURCE_JDBC_URL: 'jdbc:postgresql://db:5432/feeds'}, files: memoryFiles(files(props))}))
+    expect(pg.pools!.map((p) => p.pool.value)).toEqual([20])
+  })
+})

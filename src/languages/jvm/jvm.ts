@@ -12,7 +12,7 @@ import type {AnalyzerContext, ServerAnalysis, ServerAnalyzer} from '../common/ty
 import {apartFromKnownOthers, placeUnknownServers} from '../../model/other-server.js'
 import {jvmUrlServer} from './url-server.js'
 import {assumed, fromDefault, fromFact, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
-import {filesUnder, onceForFiles} from '../../model/files.js'
+import {filesUnder, onceForFiles, withinDir} from '../../model/files.js'
 import {SpringConfig} from './spring.js'
 import {isJvm} from '../common/matchers.js'
 import {jvmFramework} from './jvm-framework.js'
@@ -167,6 +167,21 @@ function oneJvm(diagnostics: Diagnostic[], pool: PoolEntry, threads: Source, ext
     server,
     threadsPerProcess: sourced(pool.pool.value, threads, [pool.pool.source]),
   }
+}
+
+/** An analysis of a module's files (read through `inModule`) with the paths it names given from the app root, in place. */
+function namedFromRoot(analysis: ServerAnalysis, dir: string, inModule: AnalyzerContext['files']): ServerAnalysis {
+  const seen = new Set<object>()
+  const walk = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || seen.has(v)) return
+    seen.add(v)
+    const o = v as Record<string, unknown>
+    if (typeof o.file === 'string' && inModule.exists(o.file)) o.file = `${dir}/${o.file}`
+    for (const x of Array.isArray(v) ? v : Object.values(o)) walk(x)
+  }
+
+  walk(analysis)
+  return analysis
 }
 
 /** A Quarkus or Micronaut JVM: its datasources' pools (quarkus-micronaut.ts), request threads bounded by them. */
@@ -694,6 +709,17 @@ export const jvm: ServerAnalyzer = {
 async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> {
   const framework = jvmFramework(ctx.files)
   if (framework) return frameworkJvm(ctx, framework)
+  // A multi-module build whose root names no framework and whose one Quarkus or Micronaut module is the app
+  // (Athou/commafeed: pom.xml lists commafeed-client and commafeed-server, the Quarkus one): that module's build and config.
+  const modules = ctx.files.folders('').filter((f) => !f.startsWith('.') && f !== 'node_modules').flatMap((dir) => {
+    const named = jvmFramework(withinDir(ctx.files, dir))
+    return named ? [{dir, framework: named}] : []
+  })
+  if (modules.length === 1 && !buildFiles(ctx.files).some((b) => /spring-boot|org\.springframework\.boot/.test(b.text))) {
+    const inModule = withinDir(ctx.files, modules[0].dir)
+    return namedFromRoot(await frameworkJvm({...ctx, files: inModule}, modules[0].framework), modules[0].dir, inModule)
+  }
+
   const builds = buildFiles(ctx.files)
   // A Leiningen / Clojure CLI app (no Maven or Gradle build): not Spring Boot; its pool is built in code (hikari-cp).
   const clojure = builds.length === 0 ? clojureBuilds(ctx.files) : []

@@ -238,6 +238,14 @@ export function quarkusPools(ctx: AnalyzerContext): {diagnostics: Diagnostic[]; 
       continue
     }
 
+    // No db-kind read, but a JDBC URL of another database (`%prod.quarkus.datasource.jdbc.url=jdbc:h2:./data/db`,
+    // Athou/commafeed, whose db-kind the build sets): Quarkus infers the kind from the URL's driver.
+    const scheme = kind ? undefined : /^jdbc:([a-z0-9]+):/i.exec(get('jdbc.url')?.value ?? '')?.[1]
+    if (scheme && scheme.toLowerCase() !== 'postgresql') {
+      notCounted.push(`${what} (${base}.jdbc.url is jdbc:${scheme})`)
+      continue
+    }
+
     const database = name === undefined ? 'quarkus.datasource' : `quarkus.datasource.${name.replaceAll('"', '')}`
     // A JDBC pool needs a JDBC driver extension (Agroal); without a readable build, a datasource is taken as JDBC.
     const jdbc = get('jdbc')?.value !== 'false' && (jdbcExtension || get('jdbc.url') !== undefined || (!buildRead && !reactiveExtension))
