@@ -126,6 +126,26 @@ describe('Elixir/Phoenix apps (Ecto pools opened at start, one BEAM per dyno)', 
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', file: 'config/runtime.exs', line: 15}))
   })
 
+  it('`env = &System.get_env/1` called as `env.("X")`, and `if db_pool_size = env.("DB_POOL_SIZE") do … end`: unset, Ecto\'s 10 unstarred; DB_POOL_SIZE=4, 4', () => {
+    // asciinema/asciinema-server's config/runtime.exs. Before: `db_pool_size` was "not a variable conncalc knows", so the
+    // pool was Ecto's 10 starred with a warning, and DB_POOL_SIZE given with --env was not read either.
+    const runtime = 'import Config\n\nenv = &System.get_env/1\n\nif database_url = env.("DATABASE_URL") do\n  config :shop, Shop.Repo, url: database_url\nend\n\nif db_pool_size = env.("DB_POOL_SIZE") do\n  config :shop, Shop.Repo, pool_size: String.to_integer(db_pool_size)\nend\n'
+    const dir = appAt({
+      'Procfile': 'web: mix phx.server\n',
+      'config/config.exs': 'import Config\n\nconfig :shop, ecto_repos: [Shop.Repo]\n',
+      'config/runtime.exs': runtime,
+      'mix.exs': 'defmodule Shop.MixProject do\n  use Mix.Project\n  def project, do: [app: :shop, deps: [{:ecto_sql, "~> 3.10"}, {:postgrex, ">= 0.0.0"}]]\nend\n',
+      'mix.lock': '%{\n  "postgrex": {:hex, :postgrex, "0.20.0", "x", [:mix], [], "hexpm", "y"},\n}\n',
+    })
+    const unset = planJson(`${dir}/Procfile`, ['--limit', '100', '--scale', 'web=1'])
+    expect(unset.type('web')).toMatchObject({connections: 10})
+    expect(unset.codes).not.toContain('unknown-config-value')
+    expect(JSON.stringify(unset.type('web').sources['pool.Shop.Repo'])).not.toContain('assumed')
+    const set = planJson(`${dir}/Procfile`, ['--limit', '100', '--scale', 'web=1', '--env', 'DB_POOL_SIZE=4'])
+    expect(set.type('web')).toMatchObject({connections: 4})
+    expect(set.type('web').sources['pool.Shop.Repo']).toMatchObject({source: {file: 'config/runtime.exs', kind: 'file', line: 10}})
+  })
+
   it('POOL_SIZE from the env decides, and pushes the app over a standard-0', () => {
     // 3 × (30 + 1) + 1 × (30 + 1) = 124 > 120.
     const r = plan('phoenix-ecto', '--scale', 'web=3', 'worker=1', '--plan', 'standard-0', '--env', 'POOL_SIZE=30')

@@ -106,6 +106,8 @@ const DOTENVY_REF = 'https://github.com/fireproofsocks/dotenvy/blob/main/lib/dot
 
 class Evaluator {
   readonly vars = new Map<string, ExValue>()
+  /** Variables bound to a captured function (`env = &System.get_env/1`): the function's name, for `env.("X")`. */
+  readonly captures = new Map<string, string>()
   conditional?: Source
   /** `import Dotenvy` was read: bare `source`/`env!` are Dotenvy's. */
   dotenvyImported = false
@@ -145,7 +147,10 @@ class Evaluator {
   }
 
   private call(n: TsNode, depth: number, piped?: ExValue): ExValue {
-    const name = callName(n)
+    // `env.("X")`: an anonymous call of a variable bound to a captured function is a call of that function.
+    const target = n.childForFieldName('target')
+    const fn = target?.type === 'dot' && !target.childForFieldName('right') && target.childForFieldName('left')?.type === 'identifier' ? this.captures.get(target.childForFieldName('left')!.text) : undefined
+    const name = callName(n) ?? fn
     const raw = argsOf(n)
     const args = [...(piped ? [piped] : []), ...raw.map((a) => this.eval(a, depth + 1))]
     const str = (v: ExValue | undefined): string | undefined => (v?.kind === 'string' ? v.value : undefined)
@@ -563,7 +568,16 @@ async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)
       const left = n.childForFieldName('left')
       const v = ev.eval(n.childForFieldName('right'), depth)
       // The variable's value remembers the line it was computed on, and any condition around it.
-      if (left?.type === 'identifier') ev.vars.set(left.text, withVia(v, [fromFile(ev.file, ev.statementLine(n)), ...(ev.conditional ? [ev.conditional] : [])]))
+      if (left?.type === 'identifier') {
+        ev.vars.set(left.text, withVia(v, [fromFile(ev.file, ev.statementLine(n)), ...(ev.conditional ? [ev.conditional] : [])]))
+        // `env = &System.get_env/1` (asciinema/asciinema-server's config/runtime.exs): `env.("X")` is System.get_env("X").
+        const capture = n.childForFieldName('right')
+        const operand = capture?.type === 'unary_operator' && capture.childForFieldName('operator')?.text === '&' ? capture.childForFieldName('operand') : undefined
+        const captured = operand?.type === 'binary_operator' && operand.childForFieldName('operator')?.text === '/' && operand.childForFieldName('left')?.type === 'call' ? callName(operand.childForFieldName('left')!) : undefined
+        if (captured && argsOf(operand!.childForFieldName('left')!).length === 0) ev.captures.set(left.text, captured)
+        else ev.captures.delete(left.text)
+      }
+
       continue
     }
 
@@ -593,7 +607,10 @@ async function statements(state: RunState, ev: Evaluator, nodes: (TsNode | null)
       }
     } else if (name === 'if' || name === 'unless') {
       const cond = argsOf(n)[0]
-      const c = cond ? ev.eval(cond, depth) : unknown('no condition')
+      // `if pool = System.get_env("POOL") do … end`: the match binds the variable, and its value is the condition.
+      const bound = cond?.type === 'binary_operator' && cond.childForFieldName('operator')?.text === '=' && cond.childForFieldName('left')?.type === 'identifier' ? cond.childForFieldName('left')!.text : undefined
+      const c = bound ? ev.eval(cond!.childForFieldName('right'), depth) : cond ? ev.eval(cond, depth) : unknown('no condition')
+      if (bound) ev.vars.set(bound, withVia(c, [fromFile(ev.file, ev.statementLine(n)), ...(ev.conditional ? [ev.conditional] : [])]))
       const t = truthy(c)
       const block = doBlockOf(n)
       if (!block) continue
