@@ -295,6 +295,42 @@ export function readImage(files: FileReader, dockerfile: string, target: StageCh
   if (!file) return {context: '', cwd: '', file: path, unreadable: `${path} is not in the repository`}
   const parsed = parseDockerfile(file.text, file.path, buildArgs)
   for (const d of parsed.diagnostics) diagnostics.push(d)
+  // heroku.yml's Dockerfile path is also its build context: `COPY . DEST` copies that folder. A caller whose platform
+  // builds from another folder says which (`fly deploy` sends its working directory, wherever the Dockerfile is).
+  const context = buildContext ?? (posix.dirname(path) === '.' ? '' : posix.dirname(path))
+  // COPY sources with a wildcard (`COPY ./etc/*.conf /Kiwi/etc/`), matched as Docker does (Go's filepath.Match: `*` and
+  // `?` within one path segment, `[…]` a class) against the build context's files: a matching file goes into DEST, a
+  // matching folder's contents are copied to DEST (https://docs.docker.com/reference/dockerfile/#copy). A pattern in a
+  // folder name is not expanded (the copy is left out, as before).
+  for (const s of parsed.stages) {
+    if (!s.copies.some((c) => c.glob)) continue
+    s.copies = s.copies.flatMap((c) => {
+      if (!c.glob) return [c]
+      const dir = posix.dirname(c.from) === '.' ? '' : posix.dirname(c.from)
+      if (/[*?[]/.test(dir)) return []
+      const glob = posix.basename(c.from)
+      let re = ''
+      for (let i = 0; i < glob.length; i++) {
+        const ch = glob[i]
+        const end = ch === '[' ? glob.indexOf(']', i + 2) : -1
+        if (ch === '*') re += '[^/]*'
+        else if (ch === '?') re += '[^/]'
+        else if (end !== -1) {
+          re += `[${glob.slice(i + 1, end).replace(/^[!^]/, '^').replaceAll('\\', '\\\\')}]`
+          i = end
+        } else re += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+      }
+
+      const pattern = new RegExp(`^${re}$`)
+      const at = posix.join(context, dir).replace(/^\.$/, '')
+      const line = c.line === undefined ? {} : {line: c.line}
+      return [
+        ...files.list(at).filter((n) => pattern.test(n)).map((n) => ({from: posix.join(dir, n), into: true, ...line, to: c.to})),
+        ...files.folders(at).filter((n) => pattern.test(n)).map((n) => ({from: posix.join(dir, n), into: false, ...line, to: c.to})),
+      ]
+    })
+  }
+
   const name = typeof target === 'string' ? target : target?.name
   if (typeof target === 'object') target.used = true
   const stage = finalStage(parsed, name)
@@ -314,9 +350,6 @@ export function readImage(files: FileReader, dockerfile: string, target: StageCh
     diagnostics.push({code: 'missing-config', file: file.path, line: stage.line, message: `${file.path}: the image is built with --target ${stage.name} (${target.from}), so stage ${stage.name} is read, not the last stage`, severity: 'info'})
   }
 
-  // heroku.yml's Dockerfile path is also its build context: `COPY . DEST` copies that folder. A caller whose platform
-  // builds from another folder says which (`fly deploy` sends its working directory, wherever the Dockerfile is).
-  const context = buildContext ?? (posix.dirname(path) === '.' ? '' : posix.dirname(path))
   const inside = repoFolder(stage)
   const command = imageCommand(stage) ?? baseCommand(stage, file.path, diagnostics)
   const cwd = inside === undefined ? (copiedFolder(stage, context, files, command?.command) ?? context) : posix.join(context, inside).replace(/^\.$/, '')

@@ -34,7 +34,7 @@ export interface DockerStage {
   baseImage?: string
   cmd?: DockerCommand
   /** `COPY SRC DEST` from the build context (not `--from`): a repository path and where it lands, absolute; `into` when DEST is a folder (`/bin/`, or several sources). */
-  copies: {from: string; fromStage?: true; into: boolean; line?: number; to: string; whenPresent?: true}[]
+  copies: {from: string; fromStage?: true; glob?: true; into: boolean; line?: number; to: string; whenPresent?: true}[]
   entrypoint?: DockerCommand
   /** ENV (and the ARG values ENV read), in order; later wins. */
   env: EnvEntry[]
@@ -218,7 +218,11 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
           // A source written as a folder (`COPY server/ .`, `COPY src/ ./src/`): Docker copies its contents, not the folder, to DEST.
           const folder = src.endsWith('/') && src !== '/'
           if (from === '' || from === '.') stage.repoAt = to
-          else if (!from.startsWith('..') && !/[*?[]/.test(from)) stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into: into && !folder, line: ins.line, to})
+          else if (/[*?[]/.test(from)) {
+            // `COPY ./etc/*.conf /Kiwi/etc/`: each file the pattern matches goes into DEST (a folder, as Docker requires for
+            // a wildcard); matched against the repository by readImage (container.ts expandGlobCopies).
+            if (!earlier && !from.startsWith('..')) stage.copies.push({from, glob: true, into: true, line: ins.line, to})
+          } else if (!from.startsWith('..')) stage.copies.push({from, ...(earlier ? {fromStage: true as const} : {}), into: into && !folder, line: ins.line, to})
         }
 
         break

@@ -44,7 +44,9 @@ describe('a WORKDIR assembled from one folder of the repository', () => {
   })
 
   it('copies from two folders in equal numbers do not say which one the WORKDIR is: the build context (the root) is read', () => {
-    const r = planJson(join(app({...files, 'Dockerfile.api': files['Dockerfile.api'].replace('COPY srv/jobs ./jobs', 'COPY tools/jobs ./jobs').replace('COPY srv/lib ./lib', 'COPY tools/lib ./lib')}), 'fly.toml'), ['--limit', '100'])
+    // srv/ gives package.json (the wildcard `srv/package*.json`) and lib, tools/ gives jobs and bin, and the command's
+    // index.js is in neither copy: no majority and no command file to break the tie.
+    const r = planJson(join(app({...files, 'Dockerfile.api': files['Dockerfile.api'].replace('COPY srv/jobs ./jobs', 'COPY tools/jobs ./jobs').replace('COPY srv/index.js .', 'COPY tools/bin ./bin')}), 'fly.toml'), ['--limit', '100'])
     expect(r.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('web: index.js is not in the app')}))
   })
 })

@@ -15,6 +15,7 @@ import {fromFile, fromFlag, type Source, sourced, type Sourced} from '../../mode
 import {entrySources} from '../../model/env.js'
 import {parseYaml} from '../../util/yaml.js'
 import {appPath} from '../common/setting.js'
+import {imageFile} from '../../model/image-files.js'
 import {append} from '../../util/arrays.js'
 
 export interface UwsgiOption {
@@ -103,7 +104,10 @@ function readFile(ctx: AnalyzerContext, out: UwsgiConfig, kind: string, spec: st
     return
   }
 
-  const path = pathPart === '' && from ? from.file : appPath(pathPart)
+  // An absolute path in a container image (`uwsgi --ini /Kiwi/etc/uwsgi.conf` after `COPY ./etc/*.conf /Kiwi/etc/`): the
+  // repository file a COPY put there (model/image-files.ts).
+  const copied = pathPart.startsWith('/') && ctx.image ? imageFile(ctx.image.image, ctx.image.files, pathPart)?.path : undefined
+  const path = pathPart === '' && from ? from.file : (copied ?? appPath(pathPart))
   const section = section0 || 'uwsgi'
   const file = ctx.files.read(path)
   if (!file) {
