@@ -185,6 +185,24 @@ describe('Rust binaries (tree-sitter-rust)', () => {
     expect(sea.pools?.map((p) => [p.database, p.pool.value])).toEqual([['sea-orm src/main.rs:4', 25]])
   })
 
+  it('a pool size chosen by the database\'s kind (`if url.db_type() == "sqlite" { 1 } else { 5 }`): the other branch, 5, on PostgreSQL', async () => {
+    // lldap/lldap server/src/main.rs. Before: the if was not evaluated, so sea-orm's default 10 was counted, starred.
+    const files = (cond: string): Record<string, string> => ({
+      'Cargo.lock': lock({'sea-orm': '1.1.0', sqlx: '0.8.2', 'sqlx-postgres': '0.8.2'}),
+      'Cargo.toml': toml('api', ['sea-orm = { version = "1", features = ["sqlx-postgres", "sqlx-sqlite"] }']),
+      'src/main.rs': ['async fn main() {', '    let url = std::env::var("DATABASE_URL").unwrap();', '    let db_type = url.split(\':\').next().unwrap();', `    let num_connections = if ${cond} {`, '        1', '    } else {', '        5', '    };', '    let mut opt = ConnectOptions::new(url.clone());', '    opt.max_connections(num_connections);', '    let db = Database::connect(opt).await.unwrap();', '}', ''].join('\n'),
+    })
+    const eq = await run('./target/release/api', files('db_type == "sqlite"'))
+    expect(eq.pools?.map((p) => p.pool.value)).toEqual([5])
+    expect(isAssumption(eq.pools![0].pool)).toBe(false)
+    // `!=` a MySQL name: the first branch runs on PostgreSQL.
+    const ne = await run('./target/release/api', files('db_type != "mysql"'))
+    expect(ne.pools?.map((p) => p.pool.value)).toEqual([1])
+    // A condition on something else is not decided: sea-orm's default, starred.
+    const other = await run('./target/release/api', files('url.is_empty()'))
+    expect(isAssumption(other.pools![0].pool)).toBe(true)
+  })
+
   it("diesel-async's custom_setup connector is the pool's, not a connection of its own; a crate with no PostgreSQL is 0", async () => {
     const files = {
       'Cargo.lock': lock({deadpool: '0.12.1', diesel: '2.2.0', 'diesel-async': '0.5.0', 'tokio-postgres': '0.7.11'}),

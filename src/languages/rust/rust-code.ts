@@ -679,6 +679,19 @@ export class RustCode {
         return this.match(file, n, depth)
       }
 
+      case 'if_expression': {
+        // `if url.db_type() == "sqlite" { 1 } else { 5 }` (lldap/lldap server/src/main.rs): a test of the database's kind
+        // against another database's name; on PostgreSQL the other branch is the one that runs.
+        const cond = n.childForFieldName('condition')
+        const op = cond?.type === 'binary_expression' ? (cond.childForFieldName('operator')?.text ?? cond.children.find((c) => c && !c.isNamed)?.text) : undefined
+        const other = cond && (op === '==' || op === '!=') && [cond.childForFieldName('left'), cond.childForFieldName('right')].some((side) => side?.type === 'string_literal' && /^(sqlite3?|mysql|mariadb|mssql|sqlserver)$/i.test(strOf(side) ?? ''))
+        const alternative = n.childForFieldName('alternative')?.namedChildren.find((c) => c?.type === 'block' || c?.type === 'if_expression')
+        const branch = other ? (op === '==' ? alternative : n.childForFieldName('consequence')) : undefined
+        if (!branch) return this.unknown(file, n, `\`${n.text.split('\n')[0].slice(0, 60)}\` is a condition conncalc does not decide`)
+        const v = this.evaluate(file, branch, depth + 1)
+        return v.kind === 'num' || v.kind === 'str' ? {...v, via: [...v.via, fromFile(file, line(n))]} : v
+      }
+
       case 'block': {
         const last = n.namedChildren.at(-1)
         return last && last.type !== 'expression_statement' && last.type !== 'let_declaration' ? this.evaluate(file, last, depth + 1) : this.unknown(file, n, 'a block conncalc does not evaluate')
