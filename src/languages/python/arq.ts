@@ -74,6 +74,8 @@ export const arq: ServerAnalyzer = {
     }
 
     const result = await pythonAnalysis({
+      // The settings module is imported at start (arq/cli.py import_string): one Python cannot find stops the worker.
+      ...(module ? {appModule: {module, named: path!}} : {}),
       ctx,
       diagnostics,
       entries: module ? entryFiles(project, [module]) : [],
