@@ -3,7 +3,10 @@
  * Redis): what it imports when it starts, followed through the app's own modules, names no database library, no
  * database URL and no Django settings. Then its process opens no PostgreSQL connection, whatever the app's other
  * processes use: Django's DATABASES, say, count only in a process that loads Django. Imports inside a function
- * body run only when it is called (a job function passed to a queue runs in the worker), so they are not followed.
+ * body run only when it is called (a job function passed to a queue runs in the worker): they are followed only for
+ * the functions the process runs, those its modules' top-level statements call (`if __name__ == "__main__": main()`),
+ * the functions those call, and the targets of the Process/Thread it starts (getsentry/freight's bin/web: main() calls
+ * web(), whose `from freight.config import create_app` loads the Flask app and its database).
  * Installed packages are not read: a package that connects on import is not seen (the packages are named).
  */
 import type {PyModule} from './values.js'
@@ -37,14 +40,43 @@ export async function loadsNoDatabase(project: PythonProject, read: readonly PyM
   const seen = new Set<string>([file])
   const queue = [file]
   const packages = new Set<string>()
+  // The functions of each module the process runs (by the name PyImport.within and PyFunctionSites give), and those
+  // whose imports have been followed: a module is read again when a later one calls more of its functions.
+  const runs = new Map<string, Set<string>>()
+  const followed = new Map<string, Set<string>>()
+  const run = (f: string, name: string): boolean => {
+    const names = runs.get(f) ?? runs.set(f, new Set()).get(f)!
+    if (names.has(name)) return false
+    names.add(name)
+    return true
+  }
+
   while (queue.length > 0) {
     const at = queue.shift()!
     if (!byFile.has(at)) for (const m of await project.walk([at])) byFile.set(m.file, m)
     const module = byFile.get(at)
     if (!module?.parsed) return undefined
     if (DATABASE_TEXT.test(project.files.read(at)?.text ?? '')) return undefined
+    // What its top-level statements call, and what the functions called call in turn (the module's own functions by
+    // their bare name, another module's by its import-qualified name), to a fixed point.
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const c of module.calls) {
+        if (c.within !== undefined && !runs.get(at)?.has(c.within.name)) continue
+        const targets = [c.callee, ...(/(^|\.)(Process|Thread)$/.test(c.callee) && c.kwargText.target ? [c.kwargText.target] : [])]
+        for (const t of targets) {
+          const dot = t.lastIndexOf('.')
+          const owner = dot === -1 ? at : project.resolve(t.slice(0, dot), 0, at)
+          if (owner === undefined || !/^\w+$/.test(t.slice(dot + 1))) continue
+          if (run(owner, t.slice(dot + 1)) && owner === at) grew = true
+          else if (owner !== at && seen.has(owner) && !queue.includes(owner) && runs.get(owner)!.size > (followed.get(owner)?.size ?? 0)) queue.push(owner)
+        }
+      }
+    }
+
+    followed.set(at, new Set(runs.get(at)))
     for (const imp of module.imports) {
-      if (imp.within !== undefined) continue
+      if (imp.within !== undefined && !runs.get(at)?.has(imp.within)) continue
       if (imp.level === 0 && (DATABASE_TOP.test(imp.module) || imp.module.split('.').some((s) => DATABASE_SEGMENTS.has(s)))) return undefined
       const names = Array.isArray(imp.names) ? imp.names : []
       if (imp.level === 0 && names.some((n) => DATABASE_SEGMENTS.has(n))) return undefined

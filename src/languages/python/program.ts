@@ -183,11 +183,8 @@ export function flaskDevServer(argv: readonly string[], files: FileReader): Flas
     return undefined
   }
 
-  if (!isPythonName(name)) return undefined
-  let i = 0
-  while (i < args.length && args[i].startsWith('-')) i += PYTHON_VALUE_OPTIONS.has(args[i]) ? 2 : 1
-  const script = args[i]?.replace(/^\.\//, '')
-  if (!script?.endsWith('.py')) return undefined
+  const script = pythonFileRun(argv, files)
+  if (!script) return undefined
   const text = files.read(script)?.text
   if (!text || !/\.run\s*\(/.test(text)) return undefined
   // `uvicorn.run(…)`, `asyncio.run(serve(…))` of a script that starts another server in code (server-in-code.ts).
@@ -231,12 +228,34 @@ export function pythonScript(argv: readonly string[], files: FileReader): string
   if (module) return module
   const cli = cliCommandScript(argv, files)
   if (cli) return cli
+  return pythonFileRun(argv, files)
+}
+
+/**
+ * The file of the app a command runs with Python, not manage.py: `python [options] SCRIPT` (Python runs the file it is
+ * given whatever its name: `python bin/web` as `python web.py`, a name with no suffix), or an executable file of the app
+ * whose shebang is Python (`./runapp.py`, `bin/web --addr=:$PORT` starting `#!/usr/bin/env python` or
+ * `#!/usr/bin/python3.11 -u`: the kernel runs it with that interpreter, execve(2)). Else undefined.
+ */
+export function pythonFileRun(argv: readonly string[], files: FileReader): string | undefined {
   const {args, name} = pythonProgram(argv)
-  if (!isPythonName(name)) return undefined
+  const notManage = (p: string): boolean => p !== 'manage.py' && !p.endsWith('/manage.py')
+  // `python bin/web`: pythonProgram reads `python …/bin/NAME` as an installed console script run by its path; a file of
+  // the app at that path is the script.
+  const at = argv.findIndex((a) => isPythonName(programName(a)))
+  const byPath = at === -1 || isPythonName(name) ? undefined : argv[at + 1]?.replace(/^\.\//, '')
+  if (byPath !== undefined && !byPath.startsWith('/') && notManage(byPath) && files.exists(byPath)) return byPath
+  if (!isPythonName(name)) {
+    const path = argv[0]?.replace(/^\.\//, '')
+    if (!path || path.startsWith('/') || !notManage(path) || !files.exists(path)) return undefined
+    const first = files.read(path)?.text.split('\n', 1)[0] ?? ''
+    return /^#!\s*\S*?\b(?:env\s+(?:-\S+\s+)*)?python[\d.]*(?:\s|$)/.test(first) ? path : undefined
+  }
+
   let i = 0
   while (i < args.length && args[i].startsWith('-')) i += PYTHON_VALUE_OPTIONS.has(args[i]) ? 2 : 1
   const script = args[i]?.replace(/^\.\//, '')
-  return script?.endsWith('.py') && script !== 'manage.py' && !script.endsWith('/manage.py') && files.exists(script) ? script : undefined
+  return script !== undefined && (script.endsWith('.py') || !/\.[^/]*$/.test(script)) && notManage(script) && files.exists(script) ? script : undefined
 }
 
 /**

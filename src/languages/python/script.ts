@@ -10,7 +10,7 @@
  */
 import type {AnalyzerContext, ServerAnalysis} from '../common/types.js'
 
-import {fromDefault, fromFile, type Source, sourced} from '../../model/source.js'
+import {assumed, fromDefault, fromFile, type Source, sourced} from '../../model/source.js'
 import {PythonProject} from './modules.js'
 import {pythonAnalysis} from './server.js'
 import {CONCURRENCY, startedThreads} from './started-threads.js'
@@ -61,6 +61,17 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
   const own = read.find((m) => m.file === file)
   const started = own && (await serverInCode(own, ctx, project))
   if (started) {
+    // The WSGI app built by PasteDeploy from an ini file (`loadapp('config:kinto.ini')`, Pyramid's `get_app`): the factory
+    // the ini names (an installed package's, or the app's own Pyramid main()) and the settings it passes are not read here,
+    // so its pools are not known: the per-thread count is an assumption, said (Kinto/kinto-heroku: storage and cache
+    // engines of their own).
+    const paste = read.flatMap((m) => m.calls.filter((c) => /^(paste\.deploy\.(loadwsgi\.)?loadapp|pyramid\.paster\.get_app)$/.test(c.callee)).map((c) => ({c, m})))[0]
+    if (paste && typeof started.threads === 'object' && 'value' in started.threads && 'source' in started.threads) {
+      const why = `${paste.m.file}:${paste.c.line} builds the WSGI app with ${paste.c.callee.split('.').pop()}() from an ini file, which conncalc does not read (the app factory it names and the database settings it gives it): its pools are not known; one connection per ${started.server} thread assumed`
+      started.diagnostics.push({code: 'unknown-config-value', file: paste.m.file, fix: `say how many connections each process holds: --assume ${ctx.processType}=1:THREADS:POOL`, line: paste.c.line, message: `${ctx.processType}: ${why}`, processType: ctx.processType, severity: 'warning'})
+      started.threads = sourced(started.threads.value, assumed(why), [started.threads.source, ...(started.threads.via ?? [])])
+    }
+
     return pythonAnalysis({
       ctx,
       diagnostics: started.diagnostics,
