@@ -3880,10 +3880,15 @@ function specsOf(result: ParseResult, text: string): string[] {
 
 /** Parse a JS/TS file and list what it imports; only a file oxc rejects is a diagnostic and no tree. */
 export async function parseJs(file: string, text: string): Promise<ParsedJs> {
-  if (!loading) {
-    liftoffOnly() // in case oxc-parser falls back to its WebAssembly build
-    loading = import('oxc-parser')
-  }
+  // V8's --liftoff-only once oxc-parser is loaded, for its WebAssembly build (a platform without its native binding),
+  // not before: the flag makes Node compile every module it loads after it from source, not take it from its own code
+  // cache, and import() loads Node's ES module loader (≈ 25 modules). Set before the import, a plan of the Node fixture
+  // (test/fixtures/node-knex-throng) was 318.9 M instructions, set after it 294.8 M (callgrind, main thread). A
+  // WebAssembly build compiled as it loads, before the flag, may be recompiled in the background (liftoff.ts).
+  loading ??= import('oxc-parser').then((oxc) => {
+    liftoffOnly()
+    return oxc
+  })
   if (bracketDepth(text, 'js') > MAX_NESTING) {
     return {diagnostics: [{code: 'unparsable-config', file, line: 1, message: `${TOO_DEEP} (brackets nested more than ${MAX_NESTING} deep); conncalc reads nothing from this file`, severity: 'warning'}], file, specs: [], text}
   }
