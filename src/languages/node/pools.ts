@@ -28,7 +28,7 @@ import type {PackageJson} from './package-json.js'
 
 import {appDependencies} from './package-json.js'
 import {usesExport} from './unqueried.js'
-import {closedImports, frameworkMayCall, programEntry, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
+import {closedAfterUse, closedImports, frameworkMayCall, nextConfigClosed, programEntry, usesOf, KNEX_TOOLING, importedNowhere, importersOf, namedIn, onlyInScripts, packagesOf, whyPoolNotFound} from './unreached.js'
 import {DATABASE_PACKAGES, OTHER_DATABASE_PACKAGES, OTHER_POSTGRES_PACKAGES, POSTGRES_DRIVERS} from './programs.js'
 
 import {assumed, fromDefault, fromFile, type Source, sourced, type Sourced} from '../../model/source.js'
@@ -100,6 +100,8 @@ const REF = {
   // Database.connect(options) "direct: Creates a new connection directly, bypassing the connection pool" (released with done()).
   pgPromiseDirect: 'https://vitaly-t.github.io/pg-promise/Database.html#connect',
   pgClient: 'https://node-postgres.com/apis/client',
+  // pool.end(): "Calling pool.end will drain the pool of all active clients, disconnect them, and shut down any internal timers"; client.end() closes the client's connection.
+  pgEnd: 'https://node-postgres.com/apis/pool#poolend',
   // The `client` names the dialect whose driver knex loads: pg/postgres/postgresql, mysql, mysql2, mssql, oracledb, sqlite3 (alias sqlite), better-sqlite3.
   knexDialects: 'https://github.com/knex/knex/blob/master/lib/dialects/index.js',
   // "In the past there was a singleton pool manager attached to the root pg object … provision connection pools automatically by calling pg.connect … they will be gone in pg@7.0"; lib/defaults.js: "number of connections to use in connection pool" 10.
@@ -958,7 +960,13 @@ function plainValue(v: unknown, file: string, lineOf: (path: (number | string)[]
   return {file, kind: 'unknown', line, reason: `a value of ${file} conncalc does not read`}
 }
 
-function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[], view: SiteView, ormconfig?: {file: string; options: EvalValue}, cli?: ProcessArgs): Found {
+function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: JsModule[], view: SiteView, ormconfig?: {file: string; options: EvalValue}, cli?: ProcessArgs, project?: NodeProject): Found {
+  // A pg Pool or Client the code ends after use (closedAfterUse): held only while that function runs.
+  const ended = (m: JsModule, c: JsCall): undefined | {line: number; name: string} => {
+    const parsed = c.start === undefined ? undefined : project?.parsedOf(m)
+    return parsed?.program ? closedAfterUse(parsed.program, parsed.text, c.start!) : undefined
+  }
+
   const diagnostics: Diagnostic[] = []
   const handlers = handlerGuards(modules)
   const inHandler = (c: JsCall): JsCall => {
@@ -1050,6 +1058,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // A Client kept for LISTEN is an extra (listenExtras); any other is one connection of its own, outside any pool.
         if (listening) continue
         const one = sourced(1, origin, [PG_CLIENT.test(c.callee) ? fromDefault('a pg Client is one connection of its own, outside any pool', REF.pgClient) : fromDefault("@vercel/postgres's createClient() is one client (a @neondatabase/serverless Client), one connection of its own", REF.vercelPostgres)])
+        const closed = c.inFunction ? undefined : ended(m, c)
+        if (closed) {
+          // Made for the module, but connected and ended by one function (a create-database helper): see nodePools.
+          const entry: PoolEntry = {database: `pg Client ${m.file}:${c.line}`, pool: {...one, via: [...(one.via ?? []), fromDefault(`connected and ended (\`${closed.name}.end()\`) by the function at ${m.file}:${closed.line}: held only while it runs`, REF.pgEnd)]}, server: serverOf(ctx, urlOf(c, opts))}
+          if (!c.guards?.some((g) => g.kind === 'skipped')) transient.push(entry)
+          continue
+        }
+
         if (c.inFunction) {
           // Made when a function runs (a lock, a migration helper, or per request): see nodePools.
           const entry: PoolEntry = {database: `pg Client ${m.file}:${c.line}`, pool: {...one, via: [...(one.via ?? []), assumed('made inside a function, one per call; 1 counted — if the app makes one per request, the connections grow with the requests in flight')]}, server: serverOf(ctx, urlOf(c, opts))}
@@ -1079,6 +1095,14 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
         // class's `super(config)`): the connector hands its settings to `new pg.Pool(settings)`, so `max` or pg's default 10.
         add('loopback-connector-postgresql', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault('loopback-connector-postgresql passes the datasource settings to new pg.Pool(settings); pg Pool default max', REF.loopbackPostgres)]), 'loopback-connector-postgresql max', diagnostics))
       } else if (c.isNew && /^pg(\.default)?(\.native)?\.Pool$|^pg-pool$/.test(c.callee)) {
+        const closed = c.inFunction ? ended(m, c) : undefined
+        if (closed) {
+          // Made by a function that ends it before it returns (a backup or restore route): see nodePools.
+          const size = option(opts, ['max', 'poolSize'], sourced(10, origin, [fromDefault('pg Pool default max', REF.pg)]), 'pg Pool max', diagnostics)
+          if (!c.guards?.some((g) => g.kind === 'skipped')) transient.push({database: `pg Pool ${m.file}:${c.line}`, pool: {...size, via: [...(size.via ?? []), fromDefault(`made and ended (\`${closed.name}.end()\`) by the function at ${m.file}:${closed.line}: held only while it runs`, REF.pgEnd)]}, server: serverOf(ctx, urlOf(c, opts))})
+          continue
+        }
+
         add('pg', m.file, c, option(opts, ['max', 'poolSize'], sourced(10, origin, [fromDefault('pg Pool default max', REF.pg)]), 'pg Pool max', diagnostics))
       } else if (/^postgres(\.default)?$/.test(c.callee) && !c.isNew) {
         add('postgres.js', m.file, c, option(opts, ['max'], sourced(10, origin, [fromDefault('postgres.js default max', REF.postgres)]), 'postgres.js max', diagnostics))
@@ -1631,7 +1655,7 @@ const KNEX_USERS = ['knex', 'objection', 'bookshelf']
 export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg: PackageJson | undefined, modules: JsModule[], framework?: string, cli?: ProcessArgs): Promise<NodePools> {
   const read: Diagnostic[] = []
   const ormconfig = modules.some((m) => callsTo(m, TYPEORM_CONNECT).some((c) => c.args.length === 0) || callsTo(m, NEST_TYPEORM_ROOT).some(nestReadsOrmconfig) || callsTo(m, TYPEORM_GET_OPTIONS).length > 0) ? await typeormConfig(ctx, project, read) : undefined
-  const found = fromCalls(ctx, pkg, modules, project.view, ormconfig, cli)
+  const found = fromCalls(ctx, pkg, modules, project.view, ormconfig, cli, project)
   const diagnostics = [...read, ...found.diagnostics]
   const pools = [...found.pools]
   const otherServerPools = [...found.otherServerPools]
@@ -1643,7 +1667,10 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
   }
 
   // Nothing found in the code: before any dependency's default, whether this process can reach a client at all.
-  if (pkg && !framework && found.libs.size === 0 && pools.length === 0 && otherServerPools.length === 0 && found.transient.length === 0) {
+  // A framework CLI loads code of its own choosing, so its graph is not closed — except `next start`, whose server code is its
+  // route files, middleware and instrumentation, all read as entries (routeFiles), and its next.config, checked here too.
+  const closedFramework = !framework || (framework === 'next' && nextConfigClosed(project, PG_CLIENTS))
+  if (pkg && closedFramework && found.libs.size === 0 && pools.length === 0 && otherServerPools.length === 0 && found.transient.length === 0) {
     const closed = closedImports(ctx, project, modules, PG_CLIENTS)
     if (closed) return {diagnostics, extras: [], noClient: {entry: modules[0].file, ...closed}, otherServerPools, pools}
   }
@@ -1692,8 +1719,14 @@ export async function nodePools(ctx: AnalyzerContext, project: NodeProject, pkg:
     found.libs.add('pg')
   } else {
     for (const t of found.transient) {
-      const [file, line] = t.database.slice('pg Client '.length).split(':')
-      diagnostics.push({code: 'unknown-config-value', file, line: Number(line), message: `a pg Client made inside a function here (one connection while it is open) is not counted: the process's pools carry its queries, and a helper like this (a lock, a migration) runs now and then; if it runs per request, add its connections with --assume`, severity: 'info'})
+      const [file, line] = t.database.replace(/^pg (Client|Pool) /, '').split(':')
+      const ends = t.pool.via?.find((v) => v.kind === 'default' && / ended \(/.test(v.what))
+      const what = t.database.startsWith('pg Pool') ? `a pg Pool (up to ${t.pool.value} connections while it is open)` : 'a pg Client (one connection while it is open)'
+      const message =
+        ends?.kind === 'default'
+          ? `${what} here is not counted: it is ${ends.what}; the process's pools carry its queries, and a helper like this (a backup, a create-database step) runs now and then; if it runs per request, add its connections with --assume`
+          : `a pg Client made inside a function here (one connection while it is open) is not counted: the process's pools carry its queries, and a helper like this (a lock, a migration) runs now and then; if it runs per request, add its connections with --assume`
+      diagnostics.push({code: 'unknown-config-value', file, line: Number(line), message, severity: 'info'})
     }
   }
 

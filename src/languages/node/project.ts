@@ -97,7 +97,9 @@ const sameMap = <V>(a: Map<string, V>, b: Map<string, V>): boolean => a.size ===
  */
 const existingAnswers = new WeakMap<FileReader, Map<string, string | undefined>>()
 
-const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs']
+// Node's own (https://nodejs.org/api/modules.html#all-together), then the TypeScript and bundler ones (.tsx/.jsx files and
+// folders whose index is one: `export * from './Input'` with Input/index.tsx, as tsc's and webpack's resolution find it).
+const EXTS = ['', '.ts', '.js', '.mjs', '.cjs', '.tsx', '.mts', '.cts', '.json', '/index.ts', '/index.js', '/index.mjs', '.jsx', '/index.tsx', '/index.jsx', '/index.cjs']
 
 /** The first of `bases` that is a module file of `files` (with Node's extensions and index files). */
 function firstModule(files: FileReader, bases: string[]): string | undefined {
@@ -140,6 +142,17 @@ export class NodeProject {
     this.aliases = new TsconfigAliases(ctx.files)
     const dirs = [...(nodePath ?? '').split(':'), ...babelResolverRoots(ctx.files)]
     this.nodePath = [...new Set(dirs.map((d) => d.trim()).filter((d) => d !== '' && !d.startsWith('/') && !d.includes('$') && !d.includes('*')).map((d) => joinPath('', d)))]
+  }
+
+  /** A file of the folder this project reads from (the package a `cd` entered). */
+  read(path: string): ReturnType<FileReader['read']> {
+    return this.ctx.files.read(path)
+  }
+
+  /** The folder this project's reader reads from, from the app root ('' for the root): modules are named from the root. */
+  get within(): string {
+    const w = this.ctx.files.within
+    return w && w !== '.' ? w : ''
   }
 
   /** The package's dependencies (a bare import of one is node_modules', before NODE_PATH) and build scripts. */
@@ -378,14 +391,19 @@ export class NodeProject {
     const {up, using, ws} = this.workspaces
     const hit = ws ? workspaceImport(ws, spec) : undefined
     if (!hit) return undefined
+    const dir = [up, hit.pkg.dir].filter(Boolean).join('/')
     // A package that depends on no database library, even through its workspace dependencies, opens no pool: not walked
-    // (a domain package can be thousands of modules). A value imported from it is unknown, and says why.
+    // when large (a domain package can be thousands of modules); a value imported from it is unknown, and says why. A small
+    // one is read: it may hold the config helper a database package sizes its pool with (`envNumber("DB_POOL_MAX", 3)`
+    // from @ragtime/core, render-examples/answer-arena).
     if (!using.has(hit.pkg.name!)) {
-      this.unread.set(spec, `'${spec}' is the workspace package ${hit.pkg.dir}, which depends on no database library; conncalc does not read it`)
-      return undefined
+      const code = filesUnder(this.ctx.files, dir, (p) => CODE.test(p) && !NOT_LOADED.test(p) && !p.includes('node_modules/') && !/(^|\/)(dist|build)\//.test(p), {max: 40})
+      if (code.truncated) {
+        this.unread.set(spec, `'${spec}' is the workspace package ${hit.pkg.dir}, which depends on no database library and has more than 40 code files; conncalc does not read it`)
+        return undefined
+      }
     }
 
-    const dir = [up, hit.pkg.dir].filter(Boolean).join('/')
     const files = withinDir(this.ctx.files, dir)
     const scripts = {lineOf: (path: string[]) => jsonKeyLine(hit.pkg.text, path), path: hit.pkg.file, scripts: hit.pkg.scripts}
     for (const target of packageTargets(hit.pkg, hit.subpath)) {

@@ -12,6 +12,7 @@ import type {PackageJson} from './package-json.js'
 import type {NodeProject} from './project.js'
 
 import {builtinModules} from 'node:module'
+import {posix} from 'node:path'
 import {lockedDependencies} from './package-json.js'
 
 import {filesUnder, searchedText} from '../../model/files.js'
@@ -141,23 +142,32 @@ export function whyPoolNotFound(ctx: AnalyzerContext, lib: string, modules: read
  */
 export function closedImports(ctx: AnalyzerContext, project: NodeProject, modules: readonly JsModule[], clients: ReadonlySet<string>): {lock?: string; packages: string[]; read: number} | undefined {
   if (modules.length === 0) return undefined
+  // A module is named from the app root (m.file); the project resolves from the path its reader knows it by (a process
+  // run in a package's folder, `cd packages/dashboard && next start`, reads from there).
+  const within = project.within
+  const path = (f: string): string => (within === '' ? f : posix.relative(within, f))
   const seen = new Set(modules.map((m) => m.file))
   const packages = new Set<string>()
   for (const m of modules) {
     if (!m.parsed || m.computed) return undefined
     for (const spec of [...m.imports, ...(m.lazy ?? [])]) {
-      const target = project.resolve(spec, m.file)
+      const target = project.resolve(spec, path(m.file))
       if (target) {
-        if (!seen.has(target)) return undefined
+        if (!seen.has(within === '' ? target : posix.join(within, target))) return undefined
         continue
       }
 
       if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:')) {
         if (spec.startsWith('node:')) continue
+        // A stylesheet, image, font or data file a bundler loads (`import '../styles/index.css'` in a Next page): no code runs.
+        if (/\.(?:css|scss|sass|less|styl|pcss|svg|png|jpe?g|gif|webp|avif|ico|bmp|woff2?|ttf|otf|eot|mp4|webm|mp3|wav|md|txt|json|ya?ml|graphql|gql)(?:\?[\w=&-]*)?$/i.test(spec)) continue
         return undefined
       }
 
       const name = packageOf(spec)
+      // @prisma/client's enums and Prisma namespace are plain values: only `new PrismaClient()` (found as a pool when made)
+      // opens connections (https://www.prisma.io/docs/orm/prisma-client/setup-and-configuration/databases-connections).
+      if (name === '@prisma/client' && prismaValuesOnly(project.parsedOf(m)?.text)) continue
       if (clients.has(name)) return undefined
       if (!builtinModules.includes(name)) packages.add(name)
     }
@@ -332,4 +342,126 @@ export function programEntry(files: FileReader, path: string): string | undefine
   }
 
   return undefined
+}
+
+/**
+ * Whether `next start`'s own config loads no database client: next.config.{js,mjs,cjs,ts} (the files Next loads at start,
+ * next/dist/shared/lib/constants CONFIG_FILES) absent, or importing only packages that are no PostgreSQL client and none
+ * of the app's own modules (those are not read here). Next's server loads the app's code from its routes, middleware and
+ * instrumentation (read as entries), and its config: with both closed, the process's import graph is closed.
+ */
+export function nextConfigClosed(project: NodeProject, clients: ReadonlySet<string>): boolean {
+  for (const name of ['next.config.js', 'next.config.mjs', 'next.config.cjs', 'next.config.ts']) {
+    const text = project.read(name)?.text
+    if (text === undefined) continue
+    for (const m of text.matchAll(/(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)["'`]([^"'`]+)["'`]/gm)) {
+      const spec = m[1]
+      if (spec.startsWith('.') || spec.startsWith('/') || clients.has(packageOf(spec))) return false
+    }
+  }
+
+  return true
+}
+
+/** An oxc ESTree node, as far as closedAfterUse reads it. */
+interface EsNode {
+  [key: string]: unknown
+  end: number
+  start: number
+  type: string
+}
+
+const FUNCTION_NODES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'])
+
+/**
+ * A client made at `start` (`new Pool(…)`, `new Client(…)`) that the code closes after use: held only while one function
+ * runs. Either the function makes it into a variable of its own and calls `.end()` on it (`const pool = new Pool(cfg); …
+ * await pool.end()`: CyferShepard/Jellystat's restore route), or it is made once for the module and the one function that
+ * connects it also ends it (`await client.connect(); … finally { await client.end() }`). The variable's name and the
+ * function's line, else undefined. node-postgres: `pool.end()` "will drain the pool of all active clients, disconnect
+ * them" and `client.end()` closes the connection (https://node-postgres.com/apis/pool#poolend).
+ */
+export function closedAfterUse(program: unknown, text: string, start: number): undefined | {line: number; name: string} {
+  const root = program as EsNode
+  // The path from the program down to the `new` at `start`.
+  const path: EsNode[] = []
+  const down = (n: EsNode): boolean => {
+    if (n.start > start || n.end <= start) return false
+    path.push(n)
+    if (n.start === start && n.type === 'NewExpression') return true
+    for (const key in n) {
+      if (key === 'parent') continue
+      const v = n[key]
+      for (const c of Array.isArray(v) ? v : [v]) if (c && typeof c === 'object' && typeof (c as EsNode).type === 'string' && down(c as EsNode)) return true
+    }
+
+    path.pop()
+    return false
+  }
+
+  if (!down(root)) return undefined
+  // `const x = new Pool(…)` / `const x = await new …` (the declarator just above, through an await).
+  let i = path.length - 2
+  if (path[i]?.type === 'AwaitExpression') i--
+  const decl = path[i]
+  const id = decl?.type === 'VariableDeclarator' ? (decl.id as EsNode) : undefined
+  if (id?.type !== 'Identifier') return undefined
+  const name = id.name as string
+  // Calls in the function's own body: one in a callback it passes on (a shutdown hook's `() => pool.end()`) runs later, if ever.
+  const calls = (n: EsNode, method: string, deep = false): EsNode[] => {
+    const out: EsNode[] = []
+    const walk = (x: EsNode): void => {
+      if (!deep && x !== n && FUNCTION_NODES.has(x.type)) return
+      if (x.type === 'CallExpression') {
+        const callee = x.callee as EsNode
+        const object = callee.type === 'MemberExpression' ? (callee.object as EsNode) : undefined
+        if (object?.type === 'Identifier' && object.name === name && (callee.property as EsNode)?.name === method) out.push(x)
+      }
+
+      for (const key in x) {
+        const v = x[key]
+        for (const c of Array.isArray(v) ? v : [v]) if (c && typeof c === 'object' && typeof (c as EsNode).type === 'string') walk(c as EsNode)
+      }
+    }
+
+    walk(n)
+    return out
+  }
+
+  const fn = path.slice(0, i).findLast((n) => FUNCTION_NODES.has(n.type))
+  const lineOf = (n: EsNode): number => text.slice(0, n.start).split('\n').length
+  if (fn) return calls(fn, 'end').length > 0 ? {line: lineOf(fn), name} : undefined
+  // Made for the module: every connect() is in a function that also ends it.
+  const fns: EsNode[] = []
+  const collect = (x: EsNode): void => {
+    if (FUNCTION_NODES.has(x.type)) fns.push(x)
+    for (const key in x) {
+      const v = x[key]
+      for (const c of Array.isArray(v) ? v : [v]) if (c && typeof c === 'object' && typeof (c as EsNode).type === 'string') collect(c as EsNode)
+    }
+  }
+
+  collect(root)
+  const connects = calls(root, 'connect', true)
+  if (connects.length === 0) return undefined
+  const owner = (c: EsNode): EsNode | undefined => fns.filter((f) => f.start <= c.start && c.end <= f.end).sort((a, b) => a.end - a.start - (b.end - b.start))[0]
+  const owners = connects.map((c) => owner(c))
+  return owners.every((f) => f !== undefined && calls(f, 'end').length > 0) ? {line: lineOf(owners[0]!), name} : undefined
+}
+
+/**
+ * Whether a module's every import of @prisma/client names only its other exports (enums such as `Role`, the `Prisma`
+ * namespace): named imports without PrismaClient, no namespace or default import, no require() of it whole.
+ */
+function prismaValuesOnly(text: string | undefined): boolean {
+  if (text === undefined) return false
+  let found = false
+  for (const m of text.matchAll(/\bimport\s+(type\s+)?([^;]*?)\s+from\s*["']@prisma\/client["']|\brequire\s*\(\s*["']@prisma\/client["']\s*\)/g)) {
+    found = true
+    if (m[1]) continue
+    const clause = m[2]
+    if (clause === undefined || !/^\{[^}]*\}$/.test(clause.trim()) || /\bPrismaClient\b/.test(clause)) return false
+  }
+
+  return found
 }
