@@ -102,3 +102,41 @@ describe('a switch on an env var', () => {
     expect(a.pools?.map((p) => [p.database, p.pool.value, isAssumption(p.pool)])).toEqual([['pg server.js:5', 5, false]])
   })
 })
+
+// Undecided branches inside undecided branches, with a function walked for a call site in an arm (its parameter shadows
+// a module name while its body is read): each arm starts from the names as they were before the branch, an inner branch
+// leaves its own arm's earlier writes alone, and the parameter is gone after the call (js.ts Names, an undo log).
+describe('nested undecided branches', () => {
+  it('a value set in both outer arms stays known; one an inner branch makes 3 or 5 and the other arm leaves 7 is unknown', async () => {
+    const a = await run({
+      'server.js': [
+        "const Knex = require('knex')",
+        'const settings = global.APP.config.db',
+        "let dbClient = 'sqlite3'",
+        'let max = 7',
+        'const clamp = (max) => Math.min(max, 20)',
+        'if (settings.replica) {',
+        "  dbClient = 'pg'",
+        '  if (settings.small) {',
+        '    clamp(1)',
+        '    max = 3',
+        '  } else {',
+        '    max = 5',
+        '  }',
+        '} else {',
+        "  dbClient = 'pg'",
+        '  clamp(9)',
+        '}',
+        'const knex = Knex({client: dbClient, connection: process.env.DATABASE_URL, pool: {max}})',
+        'module.exports = knex',
+      ].join('\n'),
+    })
+    // dbClient is 'pg' after either arm: PostgreSQL, known. max is 3 or 5 (unknown) after the then arm and 7 after the
+    // else arm: unknown, so knex's default max 10 is assumed, naming why.
+    expect(a.pools?.map((p) => [p.database, p.pool.value, isAssumption(p.pool)])).toEqual([['knex server.js:18', 10, true]])
+    const why = describeSourced(a.pools![0].pool)
+    expect(why).toContain('`max` is a value conncalc cannot read or 7 (line 4), depending on `settings.replica` (line 6)')
+    expect(why).not.toContain('dbClient')
+    expect(a.otherServerPools ?? []).toEqual([])
+  })
+})

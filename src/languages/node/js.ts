@@ -634,6 +634,69 @@ function keyName(key: N, computed = false): string | undefined {
   return undefined
 }
 
+/**
+ * A module's names (JsEvaluator.names) with an undo log: while a mark is open, each write records the value it
+ * replaced, so undo(mark) puts back the names as they were at the mark, and written(mark) gives the names written
+ * since, in work that grows with the names written rather than with the names in scope (issue #19: the arms of an
+ * undecided branch and each call site a function body is walked for copied the module's whole scope: 11 M entries
+ * copied on langfuse). Marks nest (the innermost is undone or released first). A name an undo puts back after a
+ * `delete` moves to the end of the iteration order: nothing reads the names in order.
+ */
+class Names extends Map<string, EvalValue> {
+  private readonly log: {key: string; old: EvalValue | undefined}[] = []
+  private open = 0
+
+  override clear(): void {
+    if (this.open > 0) for (const [key, old] of this) this.log.push({key, old})
+    super.clear()
+  }
+
+  override delete(key: string): boolean {
+    if (this.open > 0 && super.has(key)) this.log.push({key, old: super.get(key)})
+    return super.delete(key)
+  }
+
+  /** Starts logging writes (if not already): undo(mark) and written(mark) go back to now. release() ends it. */
+  mark(): number {
+    this.open += 1
+    return this.log.length
+  }
+
+  /** Ends the innermost mark; the writes stay (an outer mark may undo them); the log is dropped when none is open. */
+  release(): void {
+    this.open -= 1
+    if (this.open === 0) this.log.length = 0
+  }
+
+  override set(key: string, value: EvalValue): this {
+    if (this.open > 0) this.log.push({key, old: super.get(key)})
+    return super.set(key, value)
+  }
+
+  /** The names as they were at the mark. */
+  undo(mark: number): void {
+    const {log} = this
+    for (let i = log.length - 1; i >= mark; i--) {
+      const {key, old} = log[i]
+      if (old === undefined) super.delete(key)
+      else super.set(key, old)
+    }
+
+    if (log.length > mark) log.length = mark
+  }
+
+  /** The names written since the mark, in the order first written, with what they hold now (undefined: deleted). */
+  written(mark: number): Map<string, EvalValue | undefined> {
+    const out = new Map<string, EvalValue | undefined>()
+    for (let i = mark; i < this.log.length; i++) {
+      const {key} = this.log[i]
+      if (!out.has(key)) out.set(key, super.get(key))
+    }
+
+    return out
+  }
+}
+
 class JsEvaluator {
   readonly calls: JsCall[] = []
   cjs?: EvalValue
@@ -643,7 +706,7 @@ class JsEvaluator {
   /** The constructions being walked (instantiate), innermost last: `this` is the instance, `super(…)` the class's base. */
   private readonly frames: {def: ClassDef; instance: KnownValue}[] = []
   readonly imports: string[] = []
-  readonly names = new Map<string, EvalValue>()
+  readonly names = new Names()
   /** Names declared as an array literal (`const args = [file]`), by name: the list a child process is started with (childScript). */
   private readonly lists = new Map<string, N>()
   /** How many `new Promise(…)` executors the walk is in. */
@@ -1173,34 +1236,43 @@ class JsEvaluator {
    * functions keep the value the last such arm gave them (the pools they make are guarded by the arm).
    */
   private undecidedArms(arms: {flows: boolean; read: () => void}[], why: string): void {
-    const before = new Map(this.names)
-    const outs: Map<string, EvalValue>[] = []
-    for (const [i, arm] of arms.entries()) {
-      if (i > 0) {
-        this.names.clear()
-        for (const [k, v] of before) this.names.set(k, v)
+    // Each arm's writes are logged and undone before the next (Names), not the whole scope copied per arm.
+    const {names} = this
+    const mark = names.mark()
+    try {
+      const outs: Map<string, EvalValue | undefined>[] = []
+      for (const [i, arm] of arms.entries()) {
+        if (i > 0) names.undo(mark)
+        arm.read()
+        if (arm.flows) outs.push(names.written(mark))
       }
 
-      arm.read()
-      if (arm.flows) outs.push(new Map(this.names))
-    }
+      // Every arm leaves (returns, throws, exits): nothing after the branch runs; the names stay as the last arm left them.
+      if (outs.length === 0) return
+      names.undo(mark)
+      // A name no arm that carries on wrote holds what it held before in each of them: unchanged.
+      const keys = new Set(outs.flatMap((o) => [...o.keys()]))
+      for (const k of keys) {
+        const prior = names.get(k)
+        const values = outs.map((o) => (o.has(k) ? o.get(k) : prior)).filter((v): v is EvalValue => v !== undefined)
+        const last = values.at(-1)
+        if (!last) {
+          names.delete(k)
+          continue
+        }
 
-    // Every arm leaves (returns, throws, exits): nothing after the branch runs; the names stay as the last arm left them.
-    if (outs.length === 0) return
-    this.names.clear()
-    const keys = new Set(outs.flatMap((o) => [...o.keys()]))
-    for (const k of keys) {
-      const values = outs.map((o) => o.get(k)).filter((v): v is EvalValue => v !== undefined)
-      const last = values.at(-1)!
-      const scalar = (v: EvalValue): boolean => v.kind === 'unknown' || v.value === null || typeof v.value !== 'object'
-      const same = values.every((v) => v === last || (v.kind === 'known' && last.kind === 'known' && (v.value === null || typeof v.value !== 'object') && v.value === last.value))
-      if (same || values.length < outs.length || !values.every((v) => scalar(v))) {
-        this.names.set(k, last)
-        continue
+        const scalar = (v: EvalValue): boolean => v.kind === 'unknown' || v.value === null || typeof v.value !== 'object'
+        const same = values.every((v) => v === last || (v.kind === 'known' && last.kind === 'known' && (v.value === null || typeof v.value !== 'object') && v.value === last.value))
+        if (same || values.length < outs.length || !values.every((v) => scalar(v))) {
+          names.set(k, last)
+          continue
+        }
+
+        const shown = [...new Set(values.map((v) => (v.kind === 'known' ? `${JSON.stringify(v.value)} (line ${v.line})` : 'a value conncalc cannot read')))]
+        names.set(k, {file: this.file, kind: 'unknown', line: last.line, reason: `\`${k}\` is ${shown.join(' or ')}, depending on ${why}`})
       }
-
-      const shown = [...new Set(values.map((v) => (v.kind === 'known' ? `${JSON.stringify(v.value)} (line ${v.line})` : 'a value conncalc cannot read')))]
-      this.names.set(k, {file: this.file, kind: 'unknown', line: last.line, reason: `\`${k}\` is ${shown.join(' or ')}, depending on ${why}`})
+    } finally {
+      names.release()
     }
   }
 
@@ -1304,12 +1376,13 @@ class JsEvaluator {
 
   /** Saves the module's names, exports and module kind; the function returned puts them back. */
   private saveModule(): () => void {
-    const names = new Map(this.names)
+    // The names' writes are logged from here and undone (Names), not the whole scope copied per call site.
+    const mark = this.names.mark()
     const exports = new Map(this.exports)
     const {cjs} = this
     return () => {
-      this.names.clear()
-      for (const [k, v] of names) this.names.set(k, v)
+      this.names.undo(mark)
+      this.names.release()
       this.exports.clear()
       for (const [k, v] of exports) this.exports.set(k, v)
       this.cjs = cjs
