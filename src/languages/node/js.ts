@@ -1428,8 +1428,22 @@ class JsEvaluator {
   /** A call with where it is: in which function, under which branches, in a singleton's arm, in a decorator. */
   private placed(call: JsCall): JsCall {
     const fn = this.within.at(-1)
-    const placed: JsCall = {...call, ...(this.functionDepth > 0 ? {inFunction: true} : {}), ...(fn ? {within: fn} : {}), ...(this.lazyDepth > 0 ? {once: true, ...(this.lazyAt ? {onceAt: this.lazyAt} : {})} : {}), ...(this.decorating ? {decorates: this.decorating.key, ...(this.decorating.name ? {decoratesName: this.decorating.name} : {})} : {})}
-    return this.guards.length > 0 ? {...placed, guards: [...this.guards]} : placed
+    // One copy of the call, its fields set in turn (as spreads would place them), not a copy per field (issue #19).
+    const placed: JsCall = {...call}
+    if (this.functionDepth > 0) placed.inFunction = true
+    if (fn) placed.within = fn
+    if (this.lazyDepth > 0) {
+      placed.once = true
+      if (this.lazyAt) placed.onceAt = this.lazyAt
+    }
+
+    if (this.decorating) {
+      placed.decorates = this.decorating.key
+      if (this.decorating.name) placed.decoratesName = this.decorating.name
+    }
+
+    if (this.guards.length > 0) placed.guards = [...this.guards]
+    return placed
   }
 
   /** Whether an expression reads a top-level name not bound yet, or calls a function declared further down (postponed). */

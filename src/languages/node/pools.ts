@@ -1337,7 +1337,12 @@ function fromCalls(ctx: AnalyzerContext, pkg: PackageJson | undefined, modules: 
 function beforeTheRest(made: Made[], modules: readonly JsModule[], diagnostics: Diagnostic[]): Made[] {
   // At start-up only: in a module's top-level code, or in a function a module's top-level code calls (`await
   // runMigrations()`). One a request handler or a job makes and closes may be open at any time, once per call.
-  const startup = (fn: string): boolean => fn !== '' && modules.some((m) => m.calls.some((c) => !c.inFunction && c.callee.split('.').at(-1) === fn))
+  // The last word of every top-level call's callee, gathered once (not per closed client: issue #19).
+  let topLevel: Set<string> | undefined
+  const startup = (fn: string): boolean => {
+    topLevel ??= new Set(modules.flatMap((m) => m.calls.filter((c) => !c.inFunction).map((c) => c.callee.split('.').at(-1)!)))
+    return fn !== '' && topLevel.has(fn)
+  }
   const closed = new Map<Made, string>()
   for (const mod of modules) {
     for (const c of mod.closed ?? []) {
