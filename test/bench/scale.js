@@ -118,6 +118,17 @@ const nodeTypesSharedChain = (dir, n) => {
   return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
 }
 
+// server.js with N top-level names, each followed by an `if` on a config value conncalc cannot read (its arm sets the
+// pool's max again): each undecided branch's arms are read from the names before it (js.ts Names, an undo log), in work
+// that grows with the names the arms write, not with the N names in scope.
+const nodeUndecidedBranches = (dir, n) => {
+  writeFileSync(join(dir, 'Procfile'), 'web: node server.js\n')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({dependencies: {pg: '^8.13.0'}, name: 'branches', private: true}))
+  const body = Array.from({length: n}, (_, i) => `const n${i} = ${i}\nif (cfg.f${i}) {\n  max = 4\n}\n`).join('')
+  writeFileSync(join(dir, 'server.js'), `const {Pool} = require('pg')\nconst cfg = global.APP.config\nlet max = 4\n${body}module.exports = new Pool({max})\n`)
+  return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
+}
+
 // `python tasks.py job` where tasks.py calls `.run(…)` of its own module (not a Flask app's): the script imports a chain
 // of N modules (m1 → … → mN, the last creating the SQLAlchemy engine), each with 20 helpers as an app's modules have.
 // Werkzeug's reading loads the script, finds no Flask app, and the script's reading goes on in that one project
@@ -146,6 +157,7 @@ export async function scaleSection() {
   curve('Python modules imported in a chain from Django settings', [1, 100, 1000], pythonChain)
   curve('JavaScript modules required in a chain from the entry', [1, 100, 1000], nodeChain)
   curve('Node process types, each requiring the same chain of 200 modules', [1, 10, 100], nodeTypesSharedChain)
+  curve('JavaScript top-level names, each followed by an undecided if', [1, 100, 1000, 10_000], nodeUndecidedBranches)
   curve('Python modules imported in a chain from a script that calls .run() of its own module', [1, 100, 1000], pythonScriptRunChain)
   await liveRows([100, 10_000, 100_000])
   console.log(`\nload average at the end: ${load()}`)
