@@ -212,7 +212,18 @@ export function parseDockerfile(text: string, path: string, buildArgs: Map<strin
               : earlier.repoAt && (abs === earlier.repoAt || abs.startsWith(`${earlier.repoAt}/`))
                 ? posix.relative(earlier.repoAt, abs)
                 : copiedBy(earlier, abs)
-            if (from === undefined) continue
+            if (from === undefined) {
+              // A folder the earlier stage filled piece by piece (`COPY ./package.json ./`, `COPY ./packages/api ./packages/api`,
+              // … with WORKDIR /app, then `COPY --from=build /app /app`): Docker copies a folder's contents, so each piece
+              // below it lands at the same place below DEST (bluesky-social/atproto's services/*/Dockerfile).
+              for (const c of earlier.copies) {
+                const at = c.into ? posix.join(c.to, posix.basename(c.from)) : c.to
+                if (c.whenPresent || !at.startsWith(abs === '/' ? '/' : `${abs}/`)) continue
+                stage.copies.push({from: c.from, fromStage: true, into: false, line: ins.line, to: posix.join(to, posix.relative(abs, at))})
+              }
+
+              continue
+            }
           }
 
           // A source written as a folder (`COPY server/ .`, `COPY src/ ./src/`): Docker copies its contents, not the folder, to DEST.

@@ -128,6 +128,36 @@ describe('parseDockerfile: ENV, ARG and the repository folder', () => {
     ])
   })
 
+  it('COPY --from of a folder the earlier stage filled piece by piece (`COPY --from=build /app /app`): each piece lands below DEST', () => {
+    // bluesky-social/atproto services/*/Dockerfile: the build stage copies the workspace root's files and each package by
+    // its own path into /app, and the final stage copies /app whole (Docker copies a folder's contents).
+    const r = image(
+      [
+        'FROM node:24-alpine AS build',
+        'WORKDIR /app',
+        'COPY ./package.json ./',
+        'COPY ./pnpm-workspace.yaml ./',
+        'COPY ./packages/api ./packages/api',
+        'COPY ./services/api ./services/api',
+        'RUN pnpm install && pnpm build',
+        'FROM node:24-alpine',
+        'COPY --from=build /app /srv',
+        'COPY --from=build /app/packages /opt/pkgs',
+        'WORKDIR /srv/services/api',
+        'CMD ["node", "api.js"]',
+      ].join('\n'),
+    )
+    expect(r.stage.copies).toEqual([
+      {from: 'package.json', fromStage: true, into: false, line: 9, to: '/srv/package.json'},
+      {from: 'pnpm-workspace.yaml', fromStage: true, into: false, line: 9, to: '/srv/pnpm-workspace.yaml'},
+      {from: 'packages/api', fromStage: true, into: false, line: 9, to: '/srv/packages/api'},
+      {from: 'services/api', fromStage: true, into: false, line: 9, to: '/srv/services/api'},
+      {from: 'packages/api', fromStage: true, into: false, line: 10, to: '/opt/pkgs/api'},
+    ])
+    // A folder the earlier stage made itself (a build's output, node_modules) holds none of the repository's pieces.
+    expect(image('FROM node AS b\nWORKDIR /app\nCOPY ./src ./src\nRUN npm run build\nFROM node\nCOPY --from=b /app/dist /srv\n').stage.copies).toEqual([])
+  })
+
   it('a source written as a folder (`COPY server/ .`) copies its contents to DEST: a later stage\'s paths under DEST are that folder\'s', () => {
     // rybbit-io/rybbit server/Dockerfile: the entrypoint script is copied on from the builder's /app/server.
     const r = image(
