@@ -946,8 +946,8 @@ class JsEvaluator {
       }
 
       case 'ReturnStatement': {
-        if (!node.argument) return
-        const v = this.expr(node.argument)
+        // A bare `return;` gives undefined (`if (!str) return` in a parse helper: bluesky-social/atproto's maybeParseInt).
+        const v = node.argument ? this.expr(node.argument) : this.known(node, null)
         this.returns.at(-1)?.push(v)
         return
       }

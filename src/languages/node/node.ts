@@ -217,7 +217,27 @@ function processes(ctx: AnalyzerContext, modules: JsModule[], instances: ReturnT
     }
   }
 
-  const fork = modules.flatMap((m) => callsTo(m, CLUSTER_FORK).map((c) => ({c, m})))
+  const forks = modules.flatMap((m) => callsTo(m, CLUSTER_FORK).map((c) => ({c, m})))
+  // A fork under a branch that does not run with this env (`if (workerCount)` with CLUSTER_WORKER_COUNT unset, as the
+  // pools' guards are read: js.ts branch()) makes no worker: the process serves alone. Said, naming the variables.
+  const fork = forks.filter(({c}) => !c.guards?.some((g) => g.kind === 'skipped'))
+  if (fork.length === 0 && forks.length > 0) {
+    const {c, m} = forks[0]
+    const skipped = c.guards!.find((g) => g.kind === 'skipped')!
+    const vars = skipped.missing ?? []
+    const cond = `\`${skipped.test}\` (${skipped.file}:${skipped.line}) ${skipped.arm === 'else' ? 'does not hold' : 'holds'}`
+    diagnostics.push({
+      code: 'unresolved-env',
+      file: m.file,
+      fix: `if the app runs with ${vars.join(' and ')} set, give ${vars.length === 1 ? 'it' : 'them'} (\`--env ${vars[0]}=…\` or an env file)`,
+      line: c.line,
+      message: `${ctx.processType}: cluster.fork() here runs only when ${cond}; ${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value, so the process forks no workers`,
+      processType: ctx.processType,
+      severity: 'warning',
+    })
+    return sourced(1, fromFile(m.file, c.line), [fromDefault(`cluster.fork() runs only when ${cond}, and ${vars.join(', ')} ${vars.length === 1 ? 'has' : 'have'} no value: no workers, one process`, 'https://nodejs.org/api/cluster.html')])
+  }
+
   if (fork.length > 0) {
     const wc = envCandidate(ctx.env, ['WEB_CONCURRENCY'], 'cluster workers')
     const where = `${fork[0].m.file}:${fork[0].c.line}`
