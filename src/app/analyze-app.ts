@@ -621,6 +621,26 @@ async function followedProcesses(raw: string, ctx: AnalyzerContext, diagnostics:
 
     // An `if`/`case` conncalc could not decide, each branch starting its own process: one of them runs.
     if (p.either) {
+      const runs = [c, ...p.either.runs.map((r) => toCtx(r))]
+      // Every branch ends in a process manager (`if [ -n "$X" ]; then …; else export X=false; fi; exec supervisord -c …`, the
+      // branches differing only in the env they leave): what the manager starts, each way; the set holding the most counts.
+      if (depth < MAX_LAUNCH_DEPTH && runs.every((r) => launcherOf(r.ctx.command.argv, r.ctx.files))) {
+        const sets: {diagnostics: Diagnostic[]; set: ScriptCtx[]; total: number}[] = []
+        for (const r of runs) {
+          const said: Diagnostic[] = []
+          const set = (await runningProcesses(r.ctx.command.raw, r.ctx, said, depth + 1)) ?? [r]
+          const total = (await sizeEach(set, p.either.at)).reduce((a, x) => a + x.connections * x.c.copies, 0)
+          sets.push({diagnostics: said, set: set.length > 0 ? set : [r], total})
+        }
+
+        const best = sets.reduce((a, b) => (b.total > a.total ? b : a))
+        append(diagnostics, best.diagnostics)
+        const differ = sets.some((s) => s.total !== best.total)
+        const note = differ ? [assumed(`${p.either.at.file}:${p.either.at.line}: a branch conncalc cannot decide comes before \`${firstWords(c.ctx.command.argv)}\`, and what it starts holds ${sets.map((s) => s.total).join(' or ')} connections depending on it; the largest is counted`)] : []
+        append(out, best.set.map((i) => ({...i, background: i.background || c.background, notes: [...c.notes, ...i.notes, ...note]})))
+        continue
+      }
+
       out.push(await largestBranch(c, p.either.at, p.either.runs.map((r) => toCtx(r)), p.either.replayed, diagnostics))
       continue
     }

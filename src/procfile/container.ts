@@ -351,11 +351,26 @@ export function readImage(files: FileReader, dockerfile: string, target: StageCh
   }
 
   const inside = repoFolder(stage)
-  const command = imageCommand(stage) ?? baseCommand(stage, file.path, diagnostics)
+  const command = nodeImageEntrypoint(stage, imageCommand(stage), file.path, diagnostics) ?? baseCommand(stage, file.path, diagnostics)
   const cwd = inside === undefined ? (copiedFolder(stage, context, files, command?.command) ?? context) : posix.join(context, inside).replace(/^\.$/, '')
   const env = stage.env.length > 0 ? layer(`${file.path} ENV`, stage.env) : undefined
   const written = writtenScripts(stage, file.path, command, diagnostics)
   return {context, cwd, file: file.path, stage, ...(command ? {command} : {}), ...(env ? {env} : {}), ...(written ? {written} : {})}
+}
+
+/**
+ * The official node images' ENTRYPOINT is docker-entrypoint.sh, which runs `node "$@"` when the first argument starts with
+ * `-` or is not a command (`if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || …; then set -- node "$@"; fi`,
+ * docker-library/node docker-entrypoint.sh): a Dockerfile that keeps it and sets `CMD ["--max-old-space-size=2048",
+ * "main.js"]` or `CMD ["server.js"]` runs node with them. Said; a CMD naming a command (npm, node, sh) is as written.
+ */
+function nodeImageEntrypoint(stage: DockerStage, command: {command: string; line: number} | undefined, path: string, diagnostics: Diagnostic[]): {command: string; line: number} | undefined {
+  const first = stage.cmd?.exec?.[0]
+  const base = stage.baseImage ?? stage.base
+  if (!command || stage.entrypoint || first === undefined || !/^(?:docker\.io\/)?(?:library\/)?node(?::|@|$)/.test(base)) return command
+  if (!first.startsWith('-') && !/^[\w./-]+\.(?:js|mjs|cjs)$/.test(first)) return command
+  diagnostics.push({code: 'missing-config', file: path, line: command.line, message: `${path}: CMD starts with \`${first}\`, and the base image ${base} keeps its ENTRYPOINT docker-entrypoint.sh, which runs node with such arguments: \`node ${command.command}\` (https://github.com/nodejs/docker-node/blob/main/docker-entrypoint.sh)`, severity: 'info'})
+  return {command: `node ${command.command}`, line: command.line}
 }
 
 /** The official php:*-fpm images end with `CMD ["php-fpm"]` (docker-library/php Dockerfile-linux.template). */
