@@ -356,6 +356,9 @@ function serviceVars(s: RenderService, groups: ReturnType<typeof parseRenderYaml
   return layers
 }
 
+/** The workflow's name for an image whose owner it keeps in a secret: said, as the match rests on the name alone. */
+const ownerNote = (built: {ownerUnknown?: string}): string => (built.ownerUnknown ? ` (it pushes ${built.ownerUnknown}, the owner a secret or variable: taken as this image, which is named after this repository)` : '')
+
 /** What a Render service runs, and where. */
 function renderCommand(files: FileReader, s: RenderService, path: string, diagnostics: Diagnostic[], chosen?: StageChoice): Omit<ContainerEntry, 'name'> {
   const root = s.rootDir
@@ -367,7 +370,7 @@ function renderCommand(files: FileReader, s: RenderService, path: string, diagno
       code: 'image-built-here',
       file: built.file,
       line: built.line,
-      message: `${s.name}: the image ${s.image} that ${path} runs is built by ${built.file} from ${built.dockerfile} (context ${built.context || '.'}): its processes are read from there`,
+      message: `${s.name}: the image ${s.image} that ${path} runs is built by ${built.file} from ${built.dockerfile} (context ${built.context || '.'})${ownerNote(built)}: its processes are read from there`,
       processType: s.name,
       severity: 'info',
     })
@@ -441,7 +444,7 @@ async function flyApp(files: FileReader, path: string, text: string, chosen?: St
   // A prebuilt [build] image the repository's own workflow builds (docker/build-push-action): that Dockerfile and context,
   // as render.yaml's `runtime: image` services are read (platform/image-workflow.ts).
   const built = fly.build.image ? repoBuiltImage(files, fly.build.image) : undefined
-  if (built) diagnostics.push({code: 'image-built-here', file: built.file, line: built.line, message: `the image ${fly.build.image} that ${path} runs ([build] image) is built by ${built.file} from ${built.dockerfile} (context ${built.context || '.'}): its processes are read from there`, severity: 'info'})
+  if (built) diagnostics.push({code: 'image-built-here', file: built.file, line: built.line, message: `the image ${fly.build.image} that ${path} runs ([build] image) is built by ${built.file} from ${built.dockerfile} (context ${built.context || '.'})${ownerNote(built)}: its processes are read from there`, severity: 'info'})
   const dockerfile = built ? built.dockerfile : fly.build.image || fly.build.builder ? undefined : flyDockerfile(files, dir, fly.build.dockerfile)
   const image = dockerfile && files.exists(dockerfile) ? readImage(files, dockerfile, fly.build.target ?? chosen, new Map(fly.build.args.map((a) => [a.name, a])), diagnostics, built?.context ?? '') : undefined
   const vars = fly.env.length > 0 ? [layer(`${path} [env]`, fly.env)] : []

@@ -46,3 +46,58 @@ describe("fly.toml [build] image built by the repository's workflow", () => {
     expect(r.codes).not.toContain('unknown-command')
   })
 })
+
+describe("an image the workflow names through env, the github context, a secret owner or a digest push", () => {
+  const {app} = tempApps('render-image-workflow/built')
+  // The fixture's workflow replaced: the image named as rajnandan1/kener and sourcebot-dev/sourcebot's workflows name theirs.
+  const workflow = (images: string, extra = '') =>
+    [
+      'name: Publish',
+      'on: {push: {branches: [main]}}',
+      'env:',
+      '  DOCKERHUB_IMAGE_NAME: ${{ secrets.DOCKER_USERNAME }}/${{ github.event.repository.name }}',
+      '  GITHUB_IMAGE_NAME: ${{ github.repository }}',
+      '  REGISTRY_IMAGE: ghcr.io/acme/shop',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - id: meta',
+      '        uses: docker/metadata-action@v5',
+      '        with:',
+      '          images: |',
+      ...images.split('\n').map((l) => `            ${l}`),
+      '      - uses: docker/build-push-action@v6',
+      '        with:',
+      '          context: ./server',
+      '          push: true',
+      '          tags: ${{ steps.meta.outputs.tags }}',
+      extra,
+    ].join('\n')
+  const render = (image: string) => `services:\n  - type: web\n    name: api\n    runtime: image\n    image:\n      url: ${image}\n`
+  const pkg = JSON.stringify({name: 'shop', repository: {type: 'git', url: 'https://github.com/acme/shop.git'}})
+
+  it('`${{ env.X }}` holding `ghcr.io/${{ github.repository }}` (package.json names acme/shop): the workflow\'s Dockerfile, gunicorn 3 × 1', () => {
+    const dir = app({'.github/workflows/deploy.yml': workflow('${{ env.DOCKERHUB_IMAGE_NAME }}\nghcr.io/${{ env.GITHUB_IMAGE_NAME }}'), 'package.json': pkg, 'render.yaml': render('ghcr.io/acme/shop:latest')})
+    const r = planJson(`${dir}/render.yaml`, ['--plan', 'standard-0'])
+    expect(r.type('api')).toMatchObject({connectionsPerDyno: 3, processesPerDyno: 3, server: 'gunicorn'})
+    expect(r.diagnostics.find((d) => d.code === 'image-built-here')?.message).not.toMatch(/secret/)
+  })
+
+  it('Docker Hub under an owner kept in a secret: the same image when render.yaml\'s is named after this repository, and said', () => {
+    const dir = app({'.github/workflows/deploy.yml': workflow('${{ env.DOCKERHUB_IMAGE_NAME }}'), 'package.json': pkg, 'render.yaml': render('docker.io/acme/shop:latest')})
+    const r = planJson(`${dir}/render.yaml`, ['--plan', 'standard-0'])
+    expect(r.type('api')).toMatchObject({connectionsPerDyno: 3, server: 'gunicorn'})
+    expect(r.diagnostics.find((d) => d.code === 'image-built-here')?.message).toMatch(/it pushes \$\{\{ secrets\.DOCKER_USERNAME \}\}\/shop, the owner a secret or variable/)
+    // Another owner's image of the same name is not this repository's: unknown, 1*.
+    const other = app({'.github/workflows/deploy.yml': workflow('${{ env.DOCKERHUB_IMAGE_NAME }}'), 'package.json': pkg, 'render.yaml': render('docker.io/someone/shop:latest')})
+    expect(planJson(`${other}/render.yaml`, ['--plan', 'standard-0']).type('api').server).toBe('unknown')
+  })
+
+  it('a push by digest (`outputs: type=image,name=${{ env.REGISTRY_IMAGE }},push-by-digest=true`) names the image too', () => {
+    const text = workflow('example.com/unrelated').replace('          tags: ${{ steps.meta.outputs.tags }}', '          outputs: type=image,name=${{ env.REGISTRY_IMAGE }},push-by-digest=true,name-canonical=true,push=true')
+    const dir = app({'.github/workflows/deploy.yml': text, 'fly.toml': 'app = "shop"\n\n[build]\n  image = "ghcr.io/acme/shop:main"\n'})
+    const r = planJson(`${dir}/fly.toml`, ['--plan', 'standard-0'])
+    expect(r.type('app')).toMatchObject({connectionsPerDyno: 3, server: 'gunicorn'})
+  })
+})
