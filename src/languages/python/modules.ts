@@ -10,7 +10,7 @@ import type {FileReader} from '../../model/files.js'
 
 import {evaluateModule} from './evaluate.js'
 import {type LoadedEnvFile, readShippedEnvFile, withEnvFiles} from './env-files.js'
-import {claim, depth, isDirty, MAX_CALL_DEPTH, PyTrace, type PyRun, sameAnswer, siteOutcome, SiteView, within} from './shared-eval.js'
+import {claim, depth, isDirty, MAX_CALL_DEPTH, PyTrace, type PyRun, sameAnswer, serially, siteOutcome, SiteView, within} from './shared-eval.js'
 import {namedFromRoot} from './module-paths.js'
 import {processArgv} from './program.js'
 import {walkModules} from '../../util/walk.js'
@@ -108,13 +108,14 @@ export class PythonProject {
    * that reads the same here (shared-eval.ts); its functions' callers are this project's (shown).
    */
   async load(path: string): Promise<PyModule | undefined> {
-    const m = await this.loadShared(path)
+    // One at a time (shared-eval.ts serially): a caller may load several under Promise.all.
+    const m = await serially(() => this.loadShared(path))
     return m && this.show(m)
   }
 
   /** Call `f` (a function of a module this project loaded, invoked after its evaluation: invoke-tasks.ts) with this project's env and imports. */
   call<T>(f: () => Promise<T>): Promise<T> {
-    return within(this.newRun(false), f)
+    return serially(() => within(this.newRun(false), f))
   }
 
   private loadShared(path: string): Promise<PyModule | undefined> {

@@ -126,14 +126,41 @@ const stack: PyRun[] = []
 
 export const current = (): PyRun | undefined => stack.at(-1)
 
-/** Run `f` with `run` as the running evaluation. */
+/**
+ * Run `f` with `run` as the running evaluation. Evaluations nest (an import evaluates the imported module inside the
+ * importing one's) and share `stack` and `depth`: two begun at once would interleave on them, each recording the
+ * other's questions, which a later replay then fails to follow. PythonProject's entry points run one at a time
+ * (serially); one that ends while another it did not start is running is an internal error, said as such.
+ */
 export async function within<T>(run: PyRun, f: () => Promise<T>): Promise<T> {
   stack.push(run)
   try {
     return await f()
   } finally {
-    stack.pop()
+    const top = stack.pop()
+    if (top !== run) {
+      stack.length = 0
+      // eslint-disable-next-line no-unsafe-finally
+      throw new Error('two Python evaluations ran at once (an internal error of conncalc: its analyzers load modules one at a time)')
+    }
   }
+}
+
+/** The end of the last evaluation begun through serially(). */
+let tail: Promise<unknown> = Promise.resolve()
+
+/**
+ * Run `f` (an evaluation begun from outside any evaluation: PythonProject.load, PythonProject.call) after every one
+ * begun before it has ended, so that evaluations never run at once (see within). Never called from inside an
+ * evaluation: the modules an evaluation imports are loaded through PyRun.resolve, which does not come here.
+ */
+export function serially<T>(f: () => Promise<T>): Promise<T> {
+  const p = tail.then(f)
+  tail = p.then(
+    () => undefined,
+    () => undefined,
+  )
+  return p
 }
 
 /** Record an event of the running evaluation. */
