@@ -148,6 +148,17 @@ const pythonScriptRunChain = (dir, n) => {
   return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
 }
 
+// A Django settings module of N names, each set by a call of its own function whose body has an `if` conncalc cannot
+// decide: each call, and each arm, walks in a copy-on-write fork of the module's names (python/scope.ts), where it used
+// to copy all of them (N calls x N names: 10,000 names took 27 s).
+const pythonSettingsCalls = (dir, n) => {
+  pythonChain(dir, 1)
+  const lines = Array.from({length: n}, (_, i) => `S${i} = setting("S${i}", ${i})\n`).join('')
+  const setting = 'def setting(name, default):\n    if random.random() > 0.5:\n        value = os.environ.get(name, default)\n    else:\n        value = default\n    return value\n'
+  writeFileSync(join(dir, 'app/settings.py'), `import os\nimport random\n\n\n${setting}\n\n${lines}\nfrom app.m1 import *\n`)
+  return {args: ['plan', '--plan', 'standard-0'], cwd: dir}
+}
+
 export async function scaleSection() {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ')
   console.log(`\nscale: wall time (median of ${runs} runs) and max RSS as N grows (load average ${load()})`)
@@ -159,6 +170,7 @@ export async function scaleSection() {
   curve('Node process types, each requiring the same chain of 200 modules', [1, 10, 100], nodeTypesSharedChain)
   curve('JavaScript top-level names, each followed by an undecided if', [1, 100, 1000, 10_000], nodeUndecidedBranches)
   curve('Python modules imported in a chain from a script that calls .run() of its own module', [1, 100, 1000], pythonScriptRunChain)
+  curve("Python settings names, each set by a call of the module's function with an undecided `if`", [100, 1000, 10_000], pythonSettingsCalls)
   await liveRows([100, 10_000, 100_000])
   console.log(`\nload average at the end: ${load()}`)
 }

@@ -9,6 +9,7 @@
  */
 import type {PyDict, PyList, PyFunction, PyFunctionSites, PyCallResult, PyClass, PySettingsMeta, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyArm, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
 import {ModuleScope} from './values.js'
+import {capture, CowScope, fork, release} from './scope.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, type Source, uniqueSources} from '../../model/source.js'
 
@@ -100,6 +101,14 @@ function mergeVia(...vs: (EvalValue | undefined)[]): Source[] {
  */
 function namesChanged(scope: Scope, outcomes: Scope[]): Iterable<string> {
   const changed = new Set<string>()
+  // Forks still reading through `scope` (scope.ts): the names each set are all it changed (in-place names first or
+  // not, only the order of the names `scope` lacks matters to the merge, and theirs is the order they were set in).
+  const written = outcomes.map((s) => (s instanceof CowScope ? s.changedFrom(scope) : undefined))
+  if (written.every((w) => w !== undefined)) {
+    for (const w of written) for (const k of w!) changed.add(k)
+    return changed
+  }
+
   for (const s of outcomes) {
     let kept = 0
     for (const [k, v] of s) {
@@ -560,7 +569,7 @@ class Evaluator {
     // The body is walked once for its calls; there a parameter is the value each caller passes, which is not known
     // (a call with known arguments is evaluated by invoke()), and the reason says so rather than "not defined".
     const fnName = nameNode?.text ?? 'a function'
-    const inner: Scope = new Map(scope)
+    const inner: Scope = fork(scope)
     for (const p of params) {
       const bare = p.replace(/^\*+/, '')
       if (bare !== '') inner.set(bare, this.parameter(node, bare, `\`${bare}\` is a parameter of \`${fnName}()\` (line ${this.line(node)}): its value comes from the caller, which conncalc does not follow here${defaultText.has(bare) ? ` (its default is \`${defaultText.get(bare)}\`)` : ''}`))
@@ -585,6 +594,7 @@ class Evaluator {
     try {
       await this.speculative([body], inner)
     } finally {
+      release(inner)
       this.frame = outer
       this.className = outerClass
       this.classBases = outerBases
@@ -598,6 +608,7 @@ class Evaluator {
     const name = nameNode.text
     // `@property` / `@cached_property` (pydantic's `@computed_field` stacked on one): reading the attribute calls it.
     const property = (sites.decorators ?? []).some((d) => /(^|\.)(property|cached_property)$/.test(d))
+    capture(scope)
     const fn: PyFunction = {defaults, invoke: (args, kwargs, calls, site) => this.invoke(fn, sites, node, body, args, kwargs, calls, site), kind: 'function', name, params, scope, ...(property ? {property: true} : {})}
     scope.set(name, this.known(node, fn))
   }
@@ -615,7 +626,7 @@ class Evaluator {
     const run = this.run()
     if (run.open) run.trace.maxRel = Math.max(run.trace.maxRel, depth.calls - run.trace.startDepth)
     if (depth.calls >= MAX_CALL_DEPTH) return this.unknown(node, `calls of \`${fn.name}()\` nest deeper than conncalc follows (${MAX_CALL_DEPTH})`)
-    const local = new FrameScope(fn.scope)
+    const local = FrameScope.fork(fn.scope)
     const used = new Set<string>()
     let next = 0
     let keywordOnly = false
@@ -648,6 +659,7 @@ class Evaluator {
       await ev.block(ev.bodyOf(body), local)
       return ev.frame.returned ?? this.known(node, null)
     } finally {
+      release(local)
       depth.calls--
       if (calls) append(calls, ev.calls)
       // The same caller walked again (its module read twice) is one site; past MAX_SITES the function is said to have more.
@@ -668,7 +680,15 @@ class Evaluator {
     this.speculating++
     try {
       for (const b of bodies) {
-        if (b) await this.block(this.bodyOf(b), new Map(scope))
+        if (b) {
+          const s = fork(scope)
+          try {
+            await this.block(this.bodyOf(b), s)
+          } finally {
+            release(s)
+          }
+        }
+
         this.armRaised = false
       }
     } finally {
@@ -958,9 +978,14 @@ class Evaluator {
       const settled = outer ? outer.definite && this.conditionalDepth === outer.depth : this.speculating === 0 && this.arms.length === 0
       this.unroll = {definite: settled && !exits, depth: this.conditionalDepth}
       for (const item of items) {
-        const inner = new Map(scope)
-        await this.bind(node, left, right, item, inner)
-        await this.block(this.bodyOf(body), inner)
+        const inner = fork(scope)
+        try {
+          await this.bind(node, left, right, item, inner)
+          await this.block(this.bodyOf(body), inner)
+        } finally {
+          release(inner)
+        }
+
         this.armRaised = false
       }
 
@@ -1116,13 +1141,15 @@ class Evaluator {
       const rest = branches.slice(bi)
       const hasElse = rest.some((r) => !r.cond)
       const outcomes: Scope[] = []
+      const arms: Scope[] = []
       const writesFrom = this.armedWrites.length
       const at = `${this.opts.file}:${node.startIndex}`
       let raised = 0
       this.conditionalDepth++
       try {
         for (const [ri, r] of rest.entries()) {
-          const s = new Map(scope)
+          const s = fork(scope)
+          arms.push(s)
           this.arms.push({at, branch: ri, cond: this.snippet(b.cond), file: this.opts.file, line: this.line(node)})
           try {
             await this.block(this.bodyOf(r.body), s)
@@ -1146,25 +1173,33 @@ class Evaluator {
       }
 
       if (hasElse) this.settledWrites(writesFrom, at, rest.length)
-      if (!hasElse) outcomes.push(new Map(scope))
+      if (!hasElse) arms.push(fork(scope))
+      if (!hasElse) outcomes.push(arms.at(-1)!)
+      // Every merged value is worked out before `scope` changes: a change would first copy it into each arm still reading it.
+      const merged: [string, EvalValue][] = []
       for (const name of namesChanged(scope, outcomes)) {
         const values = outcomes.map((s) => s.get(name))
         if (values.every((v) => sameValue(v, values[0]))) {
-          if (values[0]) scope.set(name, values[0])
+          if (values[0]) merged.push([name, values[0]])
           continue
         }
 
         // Dicts changed in place are shared objects; keep them.
         if (values.every((v) => v === scope.get(name))) continue
-        scope.set(name, {
-          file: this.opts.file,
-          kind: 'unknown',
-          line: this.line(b.cond),
-          missingEnv: mergeMissing(c, ...values),
-          reason: `\`${name}\` depends on \`if ${this.snippet(b.cond)}\` (line ${this.line(b.cond)}), which conncalc cannot decide`,
-        })
+        merged.push([
+          name,
+          {
+            file: this.opts.file,
+            kind: 'unknown',
+            line: this.line(b.cond),
+            missingEnv: mergeMissing(c, ...values),
+            reason: `\`${name}\` depends on \`if ${this.snippet(b.cond)}\` (line ${this.line(b.cond)}), which conncalc cannot decide`,
+          },
+        ])
       }
 
+      for (const s of arms) release(s)
+      for (const [name, v] of merged) scope.set(name, v)
       return
     }
   }
@@ -1215,21 +1250,24 @@ class Evaluator {
     }
 
     // Class bodies run at import time: evaluate in a scope that sees the module's names.
-    const classScope = new Map(scope)
-    for (const [k, v] of attrs) classScope.set(k, v)
-    const before = new Map(classScope)
+    const before = fork(scope)
+    for (const [k, v] of attrs) before.set(k, v)
+    const classScope = fork(before)
     const outerClass = this.className
     const outerBases = this.classBases
     this.className = nameNode.text
     this.classBases = bases
     try {
       await this.block(this.bodyOf(body), classScope)
+      for (const [k, v] of classScope) if (before.get(k) !== v || attrs.has(k)) attrs.set(k, v)
     } finally {
       this.className = outerClass
       this.classBases = outerBases
+      // Its methods keep it (capture): then it stays, and so does `before`, which it reads through.
+      release(classScope)
+      release(before)
     }
 
-    for (const [k, v] of classScope) if (before.get(k) !== v || attrs.has(k)) attrs.set(k, v)
     const inherited = argList ? named(argList).map((b) => scope.get(b.text.replaceAll(/\s+/g, ''))).find((v) => v?.kind === 'known' && isObj(v.value) && v.value.kind === 'class' && v.value.settings) : undefined
     const settings = bases.some((b) => b.endsWith('BaseSettings')) ? settingsMeta(body, this.opts.file, inherited?.kind === 'known' ? (inherited.value as PyClass).settings : undefined) : undefined
     const cls: PyClass = {attrs, bases, kind: 'class', name: nameNode.text, ...(settings ? {settings} : {})}
@@ -1454,15 +1492,25 @@ class Evaluator {
       if (!list) return false
       from.push(iterable)
       for (const item of list) {
-        const inner = new Map(env)
-        await this.bind(clause, left, right, item, inner)
-        if (!(await walk(i + 1, inner))) return false
+        const inner = fork(env)
+        try {
+          await this.bind(clause, left, right, item, inner)
+          if (!(await walk(i + 1, inner))) return false
+        } finally {
+          release(inner)
+        }
       }
 
       return true
     }
 
-    if (!(await walk(0, new Map(scope)))) return undefined
+    const top = fork(scope)
+    try {
+      if (!(await walk(0, top))) return undefined
+    } finally {
+      release(top)
+    }
+
     if (!isDictBody) return this.known(node, {items, kind: 'list'}, ...from)
     return this.known(node, {entries, kind: 'dict', ...(partial ? {partial} : {})}, ...from)
   }
@@ -1480,7 +1528,12 @@ class Evaluator {
         const loops = COMPREHENSIONS.includes(node.type) || COMPREHENSIONS.some((t) => hasAncestorIn(c, node, t))
         if (loops) this.loopDepth++
         try {
-          await this.call(c, new Map(scope))
+          const s = fork(scope)
+          try {
+            await this.call(c, s)
+          } finally {
+            release(s)
+          }
         } finally {
           if (loops) this.loopDepth--
         }
@@ -2395,11 +2448,11 @@ const NAMESPACES = new Set(['globals', 'locals', 'vars'])
 const NAMESPACE_NAMED = /\b(?:globals|locals|vars)\s*\(/
 
 /** A function's local scope while invoke() walks its body: the names it binds (`locals()`). */
-class FrameScope extends Map<string, EvalValue> {
+class FrameScope extends CowScope {
   readonly bound = new Set<string>()
   override set(name: string, value: EvalValue): this {
-    // Map's constructor copies the defining scope through set(), before `bound` exists: those are not the function's.
-    this.bound?.add(name)
+    // The defining scope's names it reads through (or was given as a copy) are not the function's.
+    this.bound.add(name)
     return super.set(name, value)
   }
 }

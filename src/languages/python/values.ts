@@ -1,3 +1,4 @@
+import {CowScope} from './scope.js'
 import type {Source, Sourced} from '../../model/source.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
@@ -298,7 +299,7 @@ export interface DynamicWrite {
  * unknown value, so a reader asking for `workers` gets "may be set at gunicorn.conf.py:12", never a
  * silent absence (and the default that would follow).
  */
-export class ModuleScope extends Map<string, EvalValue> {
+export class ModuleScope extends CowScope {
   readonly dynamic: DynamicWrite[] = []
   private sealed = false
 
