@@ -21,7 +21,7 @@ import {bracketDepth, MAX_NESTING} from '../../util/nesting.js'
 import {append} from '../../util/arrays.js'
 import {joinPath} from '../../util/app-path.js'
 import {maxOf, minOf} from '../../util/numbers.js'
-import {addSite, current, depth, MAX_CALL_DEPTH, ON_FUNCTION, PyTrace, record, type PyRun, touch, within} from './shared-eval.js'
+import {addSite, current, depth, MAX_CALL_DEPTH, ON_FUNCTION, PyTrace, record, type PyRun, serially, touch, within} from './shared-eval.js'
 import {interpolateDotenv} from './env-files.js'
 import {entrySources, type Env, type EnvEntry} from '../../model/env.js'
 import type {Sourced} from '../../model/source.js'
@@ -2498,11 +2498,16 @@ export async function evaluatePython(file: string, text: string, opts: Omit<PyEv
     sites: ON_FUNCTION,
     trace: new PyTrace(),
   }
-  try {
-    return await within(run, () => evaluateModule(file, text, opts.scope))
-  } finally {
-    run.open = false
+  const go = async (): Promise<PyModule> => {
+    try {
+      return await within(run, () => evaluateModule(file, text, opts.scope))
+    } finally {
+      run.open = false
+    }
   }
+
+  // One at a time, as a project's (shared-eval.ts serially): a caller may evaluate several files at once.
+  return serially(go)
 }
 
 /** Evaluate a whole Python file in the running evaluation (shared-eval.ts current), in `scope` when given (runFile). */

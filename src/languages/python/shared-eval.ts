@@ -150,11 +150,12 @@ export async function within<T>(run: PyRun, f: () => Promise<T>): Promise<T> {
 let tail: Promise<unknown> = Promise.resolve()
 
 /**
- * Run `f` (an evaluation begun from outside any evaluation: PythonProject.load, PythonProject.call) after every one
- * begun before it has ended, so that evaluations never run at once (see within). Never called from inside an
- * evaluation: the modules an evaluation imports are loaded through PyRun.resolve, which does not come here.
+ * Run `f` (an evaluation: PythonProject.load, PythonProject.call, evaluatePython) after every one begun before it has
+ * ended, so that evaluations never run at once (see within). Asked for while an evaluation runs, it is part of that one
+ * (a file it runs, a module it imports) and runs now: waiting for the evaluation that waits for it would never end.
  */
 export function serially<T>(f: () => Promise<T>): Promise<T> {
+  if (stack.length > 0) return f()
   const p = tail.then(f)
   tail = p.then(
     () => undefined,
