@@ -151,14 +151,31 @@ export class CowScope extends Map<string, EvalValue> {
     return n
   }
 
-  override *entries(): MapIterator<[string, EvalValue]> {
+  // A scope that reads through no parent (a module's names, which analyzers read whole) iterates as a Map does.
+  override entries(): MapIterator<[string, EvalValue]> {
     this.check()
-    const up = this.up
-    if (!up) {
-      yield* own.entries.call(this) as MapIterator<[string, EvalValue]>
-      return
-    }
+    return this.up ? this.forkEntries(this.up) : (own.entries.call(this) as MapIterator<[string, EvalValue]>)
+  }
 
+  override [Symbol.iterator](): MapIterator<[string, EvalValue]> {
+    return this.entries()
+  }
+
+  override keys(): MapIterator<string> {
+    this.check()
+    return this.up ? this.forkKeys() : (own.keys.call(this) as MapIterator<string>)
+  }
+
+  override values(): MapIterator<EvalValue> {
+    this.check()
+    return this.up ? this.forkValues() : (own.values.call(this) as MapIterator<EvalValue>)
+  }
+
+  override forEach(f: (value: EvalValue, key: string, map: Map<string, EvalValue>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) f.call(thisArg, v, k, this)
+  }
+
+  private *forkEntries(up: CowScope): Generator<[string, EvalValue], undefined> {
     const moved = this.moved
     for (const [k, v] of up.entries()) {
       const mine = own.get.call(this, k) as EvalValue | undefined
@@ -171,20 +188,12 @@ export class CowScope extends Map<string, EvalValue> {
     }
   }
 
-  override [Symbol.iterator](): MapIterator<[string, EvalValue]> {
-    return this.entries()
-  }
-
-  override *keys(): MapIterator<string> {
+  private *forkKeys(): Generator<string, undefined> {
     for (const [k] of this.entries()) yield k
   }
 
-  override *values(): MapIterator<EvalValue> {
+  private *forkValues(): Generator<EvalValue, undefined> {
     for (const [, v] of this.entries()) yield v
-  }
-
-  override forEach(f: (value: EvalValue, key: string, map: Map<string, EvalValue>) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) f.call(thisArg, v, k, this)
   }
 
   /**

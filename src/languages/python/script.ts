@@ -85,7 +85,9 @@ export async function scriptAnalysis(ctx: AnalyzerContext, file: string, command
   }
 
   // Running one command of a CLI: starts in its other commands, or in helpers only they call, do not run here.
-  const owners = command?.fn ? cliCommandStarts(read, (c) => CONCURRENCY.has(c.callee) || concurrencySubclasses(read).has(c.callee)) : undefined
+  // The subclasses are found once, not once per call asked about (fossasia/open-event-server: 3.3 M module names read).
+  let subclasses: Map<string, string> | undefined
+  const owners = command?.fn ? cliCommandStarts(read, (c) => CONCURRENCY.has(c.callee) || (subclasses ??= concurrencySubclasses(read)).has(c.callee)) : undefined
   // `python clock.py` that loads nothing able to reach a database (no database library, URL or Django settings in it or
   // the app modules it imports at load): its process holds none, whatever the app's other processes use.
   const none = command ? undefined : await loadsNoDatabase(project, read, file)
