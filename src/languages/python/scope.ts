@@ -23,69 +23,70 @@ const TOMBSTONE = {file: '', kind: 'unknown', line: 0, reason: 'deleted'} as Eva
 const own = Map.prototype
 
 export class CowScope extends Map<string, EvalValue> {
+  // Fields are #private: a scope is compared as JSON here and there (shared-eval sameAnswer), as its Map never showed them.
   /** The scope this one reads through (its parent, unchanged since the fork), or none: then its entries are all of it. */
-  private up: CowScope | undefined
+  #up: CowScope | undefined
   /** The forks that read through this scope now: each is copied before this scope changes. */
-  private forks: CowScope[] | undefined
+  #forks: CowScope[] | undefined
   /** Names of the parent this fork deleted and then set again: they come after the parent's names, as a copy's would. */
-  private moved: Set<string> | undefined
+  #moved: Set<string> | undefined
   /** A function keeps it (or a scope reading through it) as its defining scope: it is never released. */
-  private kept = false
-  private released = false
+  #kept = false
+  #released = false
 
   /** A scope that reads as `new Map(parent)` (see the file's comment); the class of `this` (FrameScope). */
   static fork<T extends CowScope>(this: new () => T, parent: Map<string, EvalValue>): T {
     const s = new this()
     if (parent instanceof CowScope) {
       parent.check()
-      s.up = parent
-      ;(parent.forks ??= []).push(s)
+      s.#up = parent
+      ;(parent.#forks ??= []).push(s)
     } else for (const [k, v] of parent) own.set.call(s, k, v)
     return s
   }
 
   /** It is read by something kept (a function's defining scope): neither it nor the scopes it reads through are released. */
   capture(): void {
-    if (this.kept) return
-    this.kept = true
-    this.up?.capture()
+    if (this.#kept) return
+    this.#kept = true
+    this.#up?.capture()
   }
 
   /** The evaluator is done with it: the parent no longer copies itself into it, and it may not be read again. Kept ones stay. */
   release(): void {
-    if (this.kept || this.released) return
+    if (this.#kept || this.#released) return
     // A fork of it not released first (nothing the evaluator does, but it must not read a cleared scope): its copy now.
     this.changing()
-    this.released = true
-    const forks = this.up?.forks
+    this.#released = true
+    const forks = this.#up ? this.#up.#forks : undefined
     if (forks) {
       const i = forks.lastIndexOf(this)
       if (i >= 0) forks.splice(i, 1)
     }
 
-    this.up = undefined
+    this.#up = undefined
     own.clear.call(this)
   }
 
   private check(): void {
-    if (this.released) throw new Error('python scope read after its release (an internal error of conncalc)')
+    if (this.#released) throw new Error('python scope read after its release (an internal error of conncalc)')
   }
 
   /** Before this scope changes: each fork reading through it takes its copy of it as it is now. */
   private changing(): void {
     this.check()
-    const forks = this.forks
+    const forks = this.#forks
     if (!forks) return
-    this.forks = undefined
+    this.#forks = undefined
     for (const f of forks) f.materialize()
   }
 
   /** Become a full copy of what it reads now (its parent is about to change). Its own forks read the same through it. */
   private materialize(): void {
-    if (!this.up) return
+    if (!this.#up) return
     const all = [...this.entries()]
-    this.up = undefined
-    this.moved = undefined
+    this.#up = undefined
+    this.#moved = undefined
     own.clear.call(this)
     for (const [k, v] of all) own.set.call(this, k, v)
   }
@@ -95,7 +96,7 @@ export class CowScope extends Map<string, EvalValue> {
     this.check()
     const v = own.get.call(this, name) as EvalValue | undefined
     if (v !== undefined) return v === TOMBSTONE ? undefined : v
-    return this.up?.lookup(name)
+    return this.#up?.lookup(name)
   }
 
   override get(name: string): EvalValue | undefined {
@@ -108,10 +109,10 @@ export class CowScope extends Map<string, EvalValue> {
 
   override set(name: string, value: EvalValue): this {
     this.changing()
-    const up = this.up
+    const up = this.#up
     if (up && own.get.call(this, name) === TOMBSTONE) {
       own.delete.call(this, name)
-      ;(this.moved ??= new Set()).add(name)
+      ;(this.#moved ??= new Set()).add(name)
     }
 
     own.set.call(this, name, value)
@@ -120,27 +121,27 @@ export class CowScope extends Map<string, EvalValue> {
 
   override delete(name: string): boolean {
     this.changing()
-    const up = this.up
+    const up = this.#up
     if (!up) return own.delete.call(this, name)
     const mine = own.get.call(this, name) as EvalValue | undefined
     if (mine === TOMBSTONE) return false
     if (up.lookup(name) === undefined) return own.delete.call(this, name)
     own.delete.call(this, name)
     own.set.call(this, name, TOMBSTONE)
-    this.moved?.delete(name)
+    this.#moved?.delete(name)
     return true
   }
 
   override clear(): void {
     this.changing()
-    this.up = undefined
-    this.moved = undefined
+    this.#up = undefined
+    this.#moved = undefined
     own.clear.call(this)
   }
 
   override get size(): number {
     this.check()
-    const up = this.up
+    const up = this.#up
     if (!up) return super.size
     let n = up.size
     for (const [k, v] of own.entries.call(this) as MapIterator<[string, EvalValue]>) {
@@ -154,7 +155,7 @@ export class CowScope extends Map<string, EvalValue> {
   // A scope that reads through no parent (a module's names, which analyzers read whole) iterates as a Map does.
   override entries(): MapIterator<[string, EvalValue]> {
     this.check()
-    return this.up ? this.forkEntries(this.up) : (own.entries.call(this) as MapIterator<[string, EvalValue]>)
+    return this.#up ? this.forkEntries(this.#up) : (own.entries.call(this) as MapIterator<[string, EvalValue]>)
   }
 
   override [Symbol.iterator](): MapIterator<[string, EvalValue]> {
@@ -163,12 +164,12 @@ export class CowScope extends Map<string, EvalValue> {
 
   override keys(): MapIterator<string> {
     this.check()
-    return this.up ? this.forkKeys() : (own.keys.call(this) as MapIterator<string>)
+    return this.#up ? this.forkKeys() : (own.keys.call(this) as MapIterator<string>)
   }
 
   override values(): MapIterator<EvalValue> {
     this.check()
-    return this.up ? this.forkValues() : (own.values.call(this) as MapIterator<EvalValue>)
+    return this.#up ? this.forkValues() : (own.values.call(this) as MapIterator<EvalValue>)
   }
 
   override forEach(f: (value: EvalValue, key: string, map: Map<string, EvalValue>) => void, thisArg?: unknown): void {
@@ -176,7 +177,7 @@ export class CowScope extends Map<string, EvalValue> {
   }
 
   private *forkEntries(up: CowScope): Generator<[string, EvalValue], undefined> {
-    const moved = this.moved
+    const moved = this.#moved
     for (const [k, v] of up.entries()) {
       const mine = own.get.call(this, k) as EvalValue | undefined
       if (mine === undefined) yield [k, v]
@@ -203,7 +204,7 @@ export class CowScope extends Map<string, EvalValue> {
    */
   changedFrom(parent: Map<string, EvalValue>): string[] | undefined {
     this.check()
-    if (this.up !== parent) return undefined
+    if (this.#up !== parent) return undefined
     const out: string[] = []
     for (const [k, v] of own.entries.call(this) as MapIterator<[string, EvalValue]>) {
       if (v === TOMBSTONE) return undefined
