@@ -44,6 +44,22 @@ describe('Python scripts run by their shebang or by a path without .py', () => {
   })
 
   const {app} = tempApps('python-shebang-scripts')
+  it('follows the imports of a command function a CLI group dispatches to (click\'s `@cli.command()`): not "no connection"', () => {
+    // `./manage.py serve` runs cli(), which calls the command named on the command line: serve(), whose import loads
+    // shop.server and psycopg2. Read as if only the module's own statements called functions, it was 0, unstarred.
+    const dir = app({
+      'Procfile': 'web: ./manage.py serve\n',
+      'manage.py': '#!/usr/bin/env python\nimport click\n\n\n@click.group()\ndef cli():\n    pass\n\n\n@cli.command()\ndef serve():\n    from shop.server import main\n    main()\n\n\nif __name__ == "__main__":\n    cli()\n',
+      'requirements.txt': 'click\npsycopg2\n',
+      'shop/__init__.py': '',
+      'shop/server.py': 'import psycopg2\n\n\ndef main():\n    conn = psycopg2.connect("postgres://localhost/shop")\n    return conn\n',
+    })
+    const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1'])
+    // By hand: one process, its main thread, one psycopg2.connect() in the function the command runs: 1.
+    expect([r.type('web').server, r.type('web').threadsPerProcess, r.total]).toEqual(['python-script', 1, 1])
+  })
+
+
   it('a script whose shebang is another language\'s is not read as Python; a .sh-less shell script neither', () => {
     const dir = app({'Procfile': 'web: bin/web --addr=:5000\n', 'bin/web': '#!/usr/bin/env ruby\nputs "hello"\n'})
     const r = planJson(`${dir}/Procfile`, ['--plan', 'standard-0', '--scale', 'web=1'])

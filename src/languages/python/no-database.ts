@@ -5,8 +5,9 @@
  * processes use: Django's DATABASES, say, count only in a process that loads Django. Imports inside a function
  * body run only when it is called (a job function passed to a queue runs in the worker): they are followed only for
  * the functions the process runs, those its modules' top-level statements call (`if __name__ == "__main__": main()`),
- * the functions those call, and the targets of the Process/Thread it starts (getsentry/freight's bin/web: main() calls
- * web(), whose `from freight.config import create_app` loads the Flask app and its database).
+ * the functions those call, the targets of the Process/Thread it starts (getsentry/freight's bin/web: main() calls
+ * web(), whose `from freight.config import create_app` loads the Flask app and its database), and decorated functions,
+ * which what decorates them calls (a click command run by `cli()` from the command line).
  * Installed packages are not read: a package that connects on import is not seen (the packages are named).
  */
 import type {PyModule} from './values.js'
@@ -57,6 +58,9 @@ export async function loadsNoDatabase(project: PythonProject, read: readonly PyM
     const module = byFile.get(at)
     if (!module?.parsed) return undefined
     if (DATABASE_TEXT.test(project.files.read(at)?.text ?? '')) return undefined
+    // A decorated function (`@cli.command()`, `@app.route(…)`, `@manager.command`) is called by what decorates it — a
+    // CLI's dispatch from argv, a web framework — not by the module's own statements: it is taken to run.
+    for (const c of module.calls) if (c.within?.decorated && c.within.file === at) run(at, c.within.name)
     // What its top-level statements call, and what the functions called call in turn (the module's own functions by
     // their bare name, another module's by its import-qualified name), to a fixed point.
     for (let grew = true; grew; ) {
