@@ -8,8 +8,7 @@
  * explicit Unknown carrying its line. Nothing is ever run.
  */
 import type {PyDict, PyList, PyFunction, PyFunctionSites, PyCallResult, PyClass, PySettingsMeta, PyInstance, PyValue, MissingEnv, KnownValue, UnknownValue, EvalValue, PyArm, PyCall, PyItemAssignment, PyImport, PyModule, PyEvalOptions, Scope} from './values.js'
-import {ModuleScope} from './values.js'
-import {capture, CowScope, fork, release} from './scope.js'
+import {capture, CowScope, fork, ModuleScope, release} from './scope.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {assumed, fromDefault, type Source, uniqueSources} from '../../model/source.js'
 

@@ -15,7 +15,7 @@
  *   again) in the order it sets them.
  * The parent is not always a CowScope (a scope given from outside): then fork() copies it at once.
  */
-import type {EvalValue} from './values.js'
+import type {DynamicWrite, EvalValue} from './values.js'
 
 /** A name a fork deleted that its parent holds. */
 const TOMBSTONE = {file: '', kind: 'unknown', line: 0, reason: 'deleted'} as EvalValue
@@ -226,4 +226,28 @@ export function release(scope: Map<string, EvalValue>): void {
 /** A function keeps `scope` as its defining scope: see CowScope.capture. */
 export function capture(scope: Map<string, EvalValue>): void {
   if (scope instanceof CowScope) scope.capture()
+}
+
+/**
+ * A module's globals. Code that sets names through the namespace itself (`globals().update(cfg)`,
+ * `locals()[k] = v` at module level, `vars().update(...)`) with names conncalc cannot read leaves any
+ * name possibly set: once the module has been walked (seal()), a name it does not hold is that write's
+ * unknown value, so a reader asking for `workers` gets "may be set at gunicorn.conf.py:12", never a
+ * silent absence (and the default that would follow).
+ */
+export class ModuleScope extends CowScope {
+  readonly dynamic: DynamicWrite[] = []
+  private sealed = false
+
+  seal(): void {
+    this.sealed = true
+  }
+
+  override get(name: string): EvalValue | undefined {
+    const v = super.get(name)
+    if (v !== undefined || !this.sealed || this.dynamic.length === 0 || name.startsWith('__')) return v
+    const w = this.dynamic[0]
+    const more = this.dynamic.length > 1 ? ` (and ${this.dynamic.length - 1} more such line${this.dynamic.length > 2 ? 's' : ''})` : ''
+    return {file: w.file, kind: 'unknown', line: w.line, reason: `\`${w.text}\` (${w.file}:${w.line})${more} sets names conncalc cannot read, and \`${name}\` may be one of them`}
+  }
 }

@@ -1,4 +1,3 @@
-import {CowScope} from './scope.js'
 import type {Source, Sourced} from '../../model/source.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Env} from '../../model/env.js'
@@ -292,26 +291,3 @@ export interface DynamicWrite {
   text: string
 }
 
-/**
- * A module's globals. Code that sets names through the namespace itself (`globals().update(cfg)`,
- * `locals()[k] = v` at module level, `vars().update(...)`) with names conncalc cannot read leaves any
- * name possibly set: once the module has been walked (seal()), a name it does not hold is that write's
- * unknown value, so a reader asking for `workers` gets "may be set at gunicorn.conf.py:12", never a
- * silent absence (and the default that would follow).
- */
-export class ModuleScope extends CowScope {
-  readonly dynamic: DynamicWrite[] = []
-  private sealed = false
-
-  seal(): void {
-    this.sealed = true
-  }
-
-  override get(name: string): EvalValue | undefined {
-    const v = super.get(name)
-    if (v !== undefined || !this.sealed || this.dynamic.length === 0 || name.startsWith('__')) return v
-    const w = this.dynamic[0]
-    const more = this.dynamic.length > 1 ? ` (and ${this.dynamic.length - 1} more such line${this.dynamic.length > 2 ? 's' : ''})` : ''
-    return {file: w.file, kind: 'unknown', line: w.line, reason: `\`${w.text}\` (${w.file}:${w.line})${more} sets names conncalc cannot read, and \`${name}\` may be one of them`}
-  }
-}
