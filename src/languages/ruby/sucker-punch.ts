@@ -156,7 +156,8 @@ export const suckerPunch: ProcessAddon = {
       versionAtLeast(rails, '5.0.0') &&
       ['config', 'app/jobs'].every((d) => filesUnder(ctx.files, d, (p) => p.endsWith('.rb') && !(p.startsWith('config/environments/') && p !== `config/environments/${ctx.appEnv}.rb`), {max: 2000, maxDepth: 6}).paths.every((p) => !ctx.files.read(p)?.text.includes('queue_adapter')))
     if (!WEB_SERVERS.has(server.server) || (!ctx.versions.sucker_punch && !rails)) return {diagnostics: []}
-    if (ctx.versions.sucker_punch || namesAsyncAdapter()) return suckerPunchAnalysis(ctx, server, !namesAsyncAdapter() && setsNoAdapter())
+    const named = namesAsyncAdapter()
+    if (ctx.versions.sucker_punch || named) return suckerPunchAnalysis(ctx, server, !named && setsNoAdapter())
     return setsNoAdapter() ? suckerPunchAnalysis(ctx, server, true) : {diagnostics: []}
   },
   id: 'sucker_punch',
