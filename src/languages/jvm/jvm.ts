@@ -698,6 +698,66 @@ function notBuiltHere(ctx: AnalyzerContext, analysis: ServerAnalysis): ServerAna
   return {...analysis, pools: analysis.pools?.map((p) => ({...p, pool: mark(p.pool)})), server: 'java', threadsPerProcess: mark(analysis.threadsPerProcess)}
 }
 
+/**
+ * Spring Boot with R2DBC (spring-boot-starter-data-r2dbc and an R2DBC driver in the build): R2dbcAutoConfiguration's
+ * ConnectionFactory is the app's database, and DataSourceAutoConfiguration backs off when one exists
+ * (`@ConditionalOnMissingBean(type = "io.r2dbc.spi.ConnectionFactory")`), so no HikariCP pool is made even with
+ * spring-jdbc on the classpath (Flyway, Liquibase). Its pool is r2dbc-pool's: spring.r2dbc.pool.max-size and
+ * initial-size (R2dbcProperties.Pool: 10 and 10) — or, when spring.r2dbc.url names the pool itself
+ * (`r2dbc:pool:postgresql://…?maxSize=20`), the URL's options (r2dbc-pool: initialSize and maxSize default 10), Boot's
+ * pool properties then unused (ConnectionFactoryConfigurations.PooledConnectionFactoryCondition). The URL's driver names
+ * the database (`r2dbc:h2:file:…` is H2); with no URL Boot falls back to an embedded H2 when r2dbc-h2 is on the
+ * classpath (EmbeddedDatabaseConnection), and the JVM buildpack sets SPRING_DATASOURCE_URL, not spring.r2dbc.url.
+ */
+function r2dbcPool(ctx: AnalyzerContext, builds: {path: string; text: string}[], config: SpringConfig, diagnostics: Diagnostic[]): undefined | {entry: PoolEntry; threads: Source} {
+  const all = builds.map((b) => b.text).join('\n')
+  if (!/spring-boot-starter-(?:data-)?r2dbc\b/.test(all) || !/\br2dbc-(?:postgresql|h2|mysql|mariadb|mssql)\b|oracle-r2dbc/.test(all)) return undefined
+  const PROPS = 'https://github.com/spring-projects/spring-boot/blob/v3.3.4/spring-boot-project/spring-boot-autoconfigure/src/main/java/org/springframework/boot/autoconfigure/r2dbc/R2dbcProperties.java'
+  const POOL_URL = 'https://github.com/r2dbc/r2dbc-pool#readme'
+  const backsOff = fromDefault('an R2DBC ConnectionFactory is configured (spring-boot-starter-data-r2dbc and a driver in the build): Spring Boot makes no JDBC DataSource beside it (DataSourceAutoConfiguration is @ConditionalOnMissingBean(type = "io.r2dbc.spi.ConnectionFactory"))', DATASOURCE_AUTOCONFIG)
+  const url = config.get('spring.r2dbc.url')
+  const raw = url?.value?.trim()
+  const parts = raw === undefined ? undefined : /^r2dbc:(?:(pool):)?([\w-]+):/i.exec(raw)
+  const driver = parts?.[2]?.toLowerCase()
+  const at = url?.source.kind === 'file' ? ` at ${url.source.file}:${url.source.line}` : url?.source.kind === 'env' ? ` from ${url.source.name}` : ''
+  const names: Record<string, string> = {h2: 'H2', mariadb: 'MariaDB', mssql: 'SQL Server', mysql: 'MySQL', oracle: 'Oracle', sqlserver: 'SQL Server'}
+  let server: string
+  const serverVia: Source[] = []
+  if (driver !== undefined && !/^postgres(?:ql)?$/.test(driver)) {
+    server = `${names[driver] ?? driver} database (spring.r2dbc.url r2dbc:${parts?.[1] ? 'pool:' : ''}${driver}:…${at}; give SPRING_R2DBC_URL where it runs on PostgreSQL), not PostgreSQL`
+  } else if (url === undefined && /\br2dbc-h2\b/.test(all)) {
+    server = 'H2 database (no spring.r2dbc.url is set and r2dbc-h2 is in the build: Spring Boot starts an embedded H2; give SPRING_R2DBC_URL where it runs on PostgreSQL), not PostgreSQL'
+  } else {
+    server = jvmUrlServer(url, ctx.env)
+    if (url === undefined) serverVia.push(assumed('spring.r2dbc.url is set nowhere conncalc reads (the JVM buildpack sets SPRING_DATASOURCE_URL, not it): the deploy must give it (SPRING_R2DBC_URL); counted on the plan\'s server'))
+  }
+
+  const threads = fromDefault("reactive handlers wait for one of the R2DBC pool's connections: at most the pool's size hold one at once", POOL_URL)
+  if (parts?.[1] && url) {
+    // `?maxSize=20&initialSize=5` on the URL (r2dbc-pool's ConnectionFactory discovery options).
+    const option = (name: string): number | undefined => {
+      const m = new RegExp(`[?&]${name}=(\\d+)(?:&|$)`).exec(raw ?? '')
+      return m ? Number(m[1]) : undefined
+    }
+    const given = option('maxSize')
+    const max = sourced(given ?? 10, given === undefined ? fromDefault('r2dbc-pool maxSize default 10 (the URL names the pool and sets no maxSize)', POOL_URL) : url.source, [...(given === undefined ? [url.source] : []), ...url.placeholderVia, backsOff, ...serverVia])
+    const initial = option('initialSize') ?? 10
+    const minOpen = sourced(Math.min(initial, max.value), fromDefault(`r2dbc-pool keeps initialSize (${initial}) connections, up to maxSize`, POOL_URL))
+    return {entry: {database: 'r2dbc-pool', minOpen, pool: max, server}, threads}
+  }
+
+  if (/^false$/i.test(config.get('spring.r2dbc.pool.enabled')?.value?.trim() ?? '')) {
+    const why = 'spring.r2dbc.pool.enabled is false: every ConnectionFactory.create() opens a connection of its own, and nothing bounds them but the requests in flight'
+    diagnostics.push({code: 'unbounded-pool', fix: `enable the pool (spring.r2dbc.pool.enabled=true) and tell conncalc: --assume ${ctx.processType}=1:N:N`, message: `${ctx.processType}: ${why}; conncalc counts 1 until you give --assume`, processType: ctx.processType, severity: 'warning'})
+    return {entry: {database: 'r2dbc (no pool)', pool: sourced(1, assumed(`${why}; 1 counted`), [backsOff, ...serverVia]), server}, threads}
+  }
+
+  const max = intProperty(config, 'spring.r2dbc.pool.max-size', 'the R2DBC pool size', diagnostics) ?? sourced(10, fromDefault('Spring Boot spring.r2dbc.pool.max-size default 10 (R2dbcProperties.Pool)', PROPS))
+  const initial = intProperty(config, 'spring.r2dbc.pool.initial-size', 'the R2DBC pool initial size', diagnostics) ?? sourced(10, fromDefault('Spring Boot spring.r2dbc.pool.initial-size default 10 (R2dbcProperties.Pool)', PROPS))
+  const minOpen = initial.value <= max.value ? initial : max
+  return {entry: {database: 'r2dbc-pool', minOpen, pool: {...max, via: [...(max.via ?? []), backsOff, ...serverVia]}, server}, threads}
+}
+
 export const jvm: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     return notBuiltHere(ctx, await springOrFramework(ctx))
@@ -746,6 +806,8 @@ async function springOrFramework(ctx: AnalyzerContext): Promise<ServerAnalysis> 
   const boot = springBootVersion(ctx.files)
   const tomcat = boot && /^1\./.test(boot.version) ? tomcatJdbcPool(ctx, config, boot, diagnostics) : undefined
   const extras = unpooled(ctx, diagnostics)
+  const reactive = r2dbcPool(ctx, builds, config, diagnostics)
+  if (reactive) return oneJvm(diagnostics, reactive.entry, reactive.threads, extras)
   if (tomcat) return oneJvm(diagnostics, tomcat, fromDefault("request threads wait for one of tomcat-jdbc's connections; at most maxActive hold one at once", TOMCAT_JDBC), extras)
   // With the application's module unknown (several Spring Boot modules), the default is a guess: its settings were not read.
   const unread = config.module.ambiguous ? [assumed(`the Spring Boot module the jar is built from is not known (${config.module.ambiguous.length} hold application files): their pool settings are not read`)] : undefined
