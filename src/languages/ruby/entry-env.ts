@@ -18,8 +18,8 @@ function entryFiles(ctx: AnalyzerContext): string[] {
   const argv = ctx.command.argv
   const args = programName(argv[0]) === 'bundle' && argv[1] === 'exec' ? argv.slice(2) : argv
   const program = programName(args[0] ?? '')
-  if (program === 'puma') {
-    const flag = findFlag(args, ['-C', '--config'], ctx.command)?.value
+  if (program === 'puma' || program === 'pumactl') {
+    const flag = findFlag(args, program === 'puma' ? ['-C', '--config'] : ['-F', '--config-file'], ctx.command)?.value
     return flag && flag !== '-' ? [appPath(flag)] : ['config/puma.rb']
   }
 

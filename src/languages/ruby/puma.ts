@@ -26,6 +26,23 @@ const REF_6 = 'https://github.com/puma/puma/blob/v6.4.3/lib/puma/configuration.r
 const LAUNCHER = 'https://github.com/puma/puma/blob/master/lib/puma/launcher.rb'
 
 /**
+ * `pumactl [options] start` runs Puma in its own process: ControlCLI#start hands Puma::CLI `-C` with its `-F`/`--config-file`
+ * and `-e` with its `-e`/`--environment` (https://github.com/puma/puma/blob/master/lib/puma/control_cli.rb, start); with no
+ * `-F`, Puma finds its default config file. pumactl's other commands (stop, restart, status…) signal a running Puma. The
+ * command is the first word that is not an option or the value of one (-S, -P, -p, -C (the control URL), -T, -F, -e).
+ */
+export function pumactlStarts(argv: readonly string[]): boolean {
+  if (programName(argv[0]) !== 'pumactl') return false
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]
+    if (/^-[SPpCTFe]$|^--(?:state|pidfile|pid|control-url|control-token|config-file|environment)$/.test(a)) i++
+    else if (!a.startsWith('-')) return a === 'start'
+  }
+
+  return false
+}
+
+/**
  * `workers :auto` / WEB_CONCURRENCY=auto: Puma's configuration.rb `Integer(::Concurrent.available_processor_count)`,
  * the processors the process may use — fewer than the machine's when a cgroup CPU quota limits it
  * (concurrent-ruby processor_counter.rb). A dyno's quota is not published, so its processor count is assumed.
@@ -288,14 +305,16 @@ export const puma: ServerAnalyzer = {
   async analyze(ctx: AnalyzerContext): Promise<ServerAnalysis> {
     const {argv} = ctx.command
     const rackup = programName(argv[0]) === 'rackup'
+    // `pumactl -F config/puma.rb start`: Puma with that config file and environment, no other flag (pumactlStarts).
+    const ctl = programName(argv[0]) === 'pumactl'
     // Through Rails or rackup, Puma runs as a Rack handler: it reads its own config files, and
     // the command's flags are the launcher's (`rails server -c` is the rackup file), bar the environment.
     const handler = rackLauncher(argv) !== undefined || rackup
-    const flag = (...names: string[]) => (handler ? undefined : findFlag(argv, names, ctx.command))
+    const flag = (...names: string[]) => (handler || ctl ? undefined : findFlag(argv, names, ctx.command))
     // Numbers: a bare `-w` / `-t` left by an unset variable is unreadable, not absent (numericFlag).
-    const number = (...names: string[]) => (handler ? undefined : numericFlag(argv, names, ctx.command))
+    const number = (...names: string[]) => (handler || ctl ? undefined : numericFlag(argv, names, ctx.command))
     const flags = {
-      config: flag('-C', '--config'),
+      config: ctl ? findFlag(argv, ['-F', '--config-file'], ctx.command) : flag('-C', '--config'),
       environment: findFlag(argv, rackup ? ['-E', '--env'] : ['-e', '--environment'], ctx.command),
       threads: number('-t', '--threads'),
       workers: number('-w', '--workers'),
@@ -400,6 +419,6 @@ export const puma: ServerAnalyzer = {
   },
   id: 'puma',
   matches(cmd: ParsedCommand, ctx: AnalyzerContext): boolean {
-    return programName(cmd.argv[0]) === 'puma' || (launcherServer(cmd.argv, ctx.versions, ctx.env) === 'puma' && !unicornRailsServer(cmd.argv, ctx)) || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'puma'
+    return programName(cmd.argv[0]) === 'puma' || pumactlStarts(cmd.argv) || (launcherServer(cmd.argv, ctx.versions, ctx.env) === 'puma' && !unicornRailsServer(cmd.argv, ctx)) || rackupServer(cmd.argv, ctx.versions, ctx.env) === 'puma'
   },
 }
