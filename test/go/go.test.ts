@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {binaryName, go} from '../../src/languages/go/go.js'
-import {describeSourced} from '../../src/model/source.js'
+import {describeSourced, isAssumption} from '../../src/model/source.js'
 import {analyzeWith} from '../analyzers/helpers.js'
 
 const GO_MOD = 'module github.com/example/shop\n\ngo 1.23\n\nrequire github.com/jackc/pgx/v5 v5.7.1\n'
@@ -508,5 +508,59 @@ describe('the binary the app builds itself: `go build -o NAME PKG` in CI, a Make
     // A module that imports pgxpool somewhere keeps pgxpool's default (assumed): max(4, 8 CPUs) = 8.
     const pool = await run('bin/server', {'go.mod': MOD, 'main.go': main, 'internal/pool/pool.go': 'package pool\n\nimport "github.com/jackc/pgx/v4/pgxpool"\n\nvar P *pgxpool.Pool\n'})
     expect(pool.pools?.map((p) => p.pool.value)).toEqual([8])
+  })
+})
+
+describe("Go: a config field as the module's constructor builds it, read through an interface getter (heroiclabs/nakama's shape)", () => {
+  const mod = 'module example.com/arena\n\ngo 1.22\n\nrequire github.com/jackc/pgx/v5 v5.7.1\n'
+  const files: Record<string, string> = {
+    'go.mod': mod,
+    'main.go': ['package main', '', 'import (', '\t"os"', '', '\t"example.com/arena/server"', ')', '', 'func main() {', '\tconfig := server.ParseArgs(os.Args)', '\tserver.DbConnect(config)', '}'].join('\n'),
+    'server/config.go': [
+      'package server', '', 'import (', '\t"os"', '', '\t"gopkg.in/yaml.v3"', ')', '',
+      'type Config interface {', '\tGetDatabase() *DatabaseConfig', '}', '',
+      'type config struct {', '\tName     string          `yaml:"name"`', '\tDatabase *DatabaseConfig `yaml:"database"`', '}', '',
+      'func NewConfig() *config {', '\treturn &config{', '\t\tName:     "arena",', '\t\tDatabase: NewDatabaseConfig(),', '\t}', '}', '',
+      // A copy made in a method is not the constructor.
+      'func (c *config) Clone() *config {', '\treturn &config{Name: c.Name, Database: c.Database}', '}', '',
+      'func (c *config) GetDatabase() *DatabaseConfig {', '\treturn c.Database', '}', '',
+      'func ParseArgs(args []string) Config {', '\tcfg := NewConfig()', '\tif len(args) > 2 && args[1] == "--config" {', '\t\tdata, _ := os.ReadFile(args[2])', '\t\t_ = yaml.Unmarshal(data, cfg)', '\t}', '\treturn cfg', '}', '',
+      'type DatabaseConfig struct {', '\tMaxOpenConns int `yaml:"max_open_conns" usage:"Maximum open connections. Default 100."`', '\tMaxIdleConns int `yaml:"max_idle_conns"`', '}', '',
+      'func NewDatabaseConfig() *DatabaseConfig {', '\treturn &DatabaseConfig{', '\t\tMaxOpenConns: 100,', '\t\tMaxIdleConns: 100,', '\t}', '}',
+    ].join('\n'),
+    'server/db.go': [
+      'package server', '', 'import (', '\t"database/sql"', '', '\t_ "github.com/jackc/pgx/v5/stdlib"', ')', '',
+      'func DbConnect(config Config) *sql.DB {', '\tdb, _ := sql.Open("pgx", "")', '\tdb.SetMaxOpenConns(config.GetDatabase().MaxOpenConns)', '\tdb.SetMaxIdleConns(config.GetDatabase().MaxIdleConns)', '\treturn db', '}',
+    ].join('\n'),
+  }
+
+  it('SetMaxOpenConns(config.GetDatabase().MaxOpenConns): GetDatabase returns c.Database, NewConfig builds it with NewDatabaseConfig(), whose literal says 100', async () => {
+    const a = await run('bin/arena', files)
+    // NewDatabaseConfig's `MaxOpenConns: 100` (server/config.go:49) is the pool; nothing on the command line changes it.
+    expect(a.pools?.map((p) => [p.database, p.pool.value])).toEqual([['database/sql server/db.go:10', 100]])
+    expect(a.threadsPerProcess.value).toBe(100)
+    const said = describeSourced(a.pools![0].pool)
+    expect(said).toContain('server/config.go:49')
+    expect(said).toContain("DatabaseConfig.MaxOpenConns as the app's constructor builds it (server/config.go:48)")
+    expect(said).toContain('a config file the app may load into DatabaseConfig (its yaml tags) is not read')
+    expect(isAssumption(a.pools![0].pool)).toBe(false)
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('unknown-config-value')
+  })
+
+  it('a flag named after the field\'s yaml tag sets it; other arguments (a config file) leave the constructor\'s value, starred', async () => {
+    const flag = await run('bin/arena --database.max_open_conns=25', files)
+    expect(flag.pools?.map((p) => p.pool.value)).toEqual([25])
+    expect(describeSourced(flag.pools![0].pool)).toContain('--database.max_open_conns=25 (command line)')
+    const file = await run('bin/arena --config /etc/arena.yml', files)
+    expect(file.pools?.map((p) => p.pool.value)).toEqual([100])
+    expect(isAssumption(file.pools![0].pool)).toBe(true)
+    expect(describeSourced(file.pools![0].pool)).toContain('the command passes --config /etc/arena.yml')
+  })
+
+  it('code that also assigns the field elsewhere: unknown, naming the constructor and the assignment', async () => {
+    const tuned = {...files, 'server/tune.go': 'package server\n\nfunc (c *config) Tune() {\n\tc.Database.MaxOpenConns = 10\n}\n'}
+    const a = await run('bin/arena', tuned)
+    expect(a.pools).toEqual([])
+    expect(a.diagnostics).toContainEqual(expect.objectContaining({code: 'unknown-config-value', message: expect.stringContaining('DatabaseConfig.MaxOpenConns starts as 100 (server/config.go:49) and is also set at server/tune.go:4')}))
   })
 })

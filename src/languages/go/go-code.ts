@@ -391,6 +391,11 @@ export class GoFile {
     const literal = !tagged && name && operand?.type === 'identifier' ? this.literalOf(operand.text) : undefined
     const given = literal && name ? keyed(literal.node, name) : undefined
     if (literal && given) return this.guarded(`field ${literal.file.path}:${line(literal.node)}.${name}`, n, () => literal.file.evaluate(given)) ?? this.unknown(n)
+    // `config.GetDatabase().MaxOpenConns`, `c.Database.MaxOpenConns` in a method of c's type: the struct the module's
+    // constructor builds (`NewConfig()`'s `&config{Database: NewDatabaseConfig()}`, whose `&DatabaseConfig{MaxOpenConns: 100}`).
+    const built = !tagged && name && operand && operand.type !== 'identifier' ? this.structOf(operand) : undefined
+    const start = built && name ? keyed(built.node, name) : undefined
+    if (built && start && name) return this.constructed(n, built, name, start)
     if (!tagged) {
       const others = name ? (this.input.tagged?.byName.get(name) ?? []) : []
       if (type !== undefined && others.length > 0) return this.unknown(n, `\`${n.text}\` is the ${name} field of ${type}, which no env struct tag fills (the tagged ${name} is ${[...new Set(others.map((f) => f.struct))].join(', ')}'s); its value is set by code conncalc does not follow`)
@@ -712,6 +717,139 @@ export class GoFile {
     })
   }
 
+  /**
+   * The struct literal an expression stands for, followed through the module's code: a literal (`&T{…}`), a variable given
+   * one, a field of such a literal, what a module function or a getter method (one `return`) returns, and a method's
+   * receiver, which is built by its type's one constructor (a function, not a method, that returns `&T{…}`).
+   */
+  structOf(n: TsNode | null | undefined, depth = 0): undefined | {file: GoFile; node: TsNode} {
+    if (!n || depth > 12) return undefined
+    switch (n.type) {
+      case 'composite_literal': {
+        return {file: this, node: n}
+      }
+
+      case 'parenthesized_expression': {
+        return this.structOf(n.namedChildren[0], depth + 1)
+      }
+
+      case 'unary_expression': {
+        return n.childForFieldName('operator')?.text === '&' ? this.structOf(n.childForFieldName('operand'), depth + 1) : undefined
+      }
+
+      case 'identifier': {
+        const bound = this.bound(n)
+        const viaBound = bound ? bound.file.structOf(bound.node, depth + 1) : undefined
+        if (viaBound) return viaBound
+        const expr = this.names.get(n.text)
+        if (expr && !this.evaluating.has(n.text)) {
+          this.evaluating.add(n.text)
+          try {
+            const s = this.structOf(expr, depth + 1)
+            if (s) return s
+          } finally {
+            this.evaluating.delete(n.text)
+          }
+        }
+
+        // The receiver of the method being read: a value of its type, as the type's constructor builds it.
+        let fn: TsNode | null = n.parent
+        while (fn && !['function_declaration', 'method_declaration', 'func_literal'].includes(fn.type)) fn = fn.parent
+        const receiver = fn?.type === 'method_declaration' ? fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration') : undefined
+        if (receiver?.childForFieldName('name')?.text !== n.text) return undefined
+        const type = receiver.childForFieldName('type')?.text.replace(/^\*/, '').split('.').pop()
+        return type ? this.constructorOf(type) : undefined
+      }
+
+      case 'selector_expression': {
+        const inner = this.structOf(n.childForFieldName('operand'), depth + 1)
+        const field = n.childForFieldName('field')?.text
+        const value = inner && field ? keyed(inner.node, field) : undefined
+        return value ? inner!.file.structOf(value, depth + 1) : undefined
+      }
+
+      case 'call_expression': {
+        const fn = n.childForFieldName('function')
+        const decl = this.calledDecl(n) ?? (fn?.type === 'selector_expression' && !this.qualified(fn) ? this.getter(fn.childForFieldName('field')?.text ?? '') : undefined)
+        if (!decl) return undefined
+        const returned = returnsOf(decl.node)
+          .map((r) => (r.namedChildren[0]?.type === 'expression_list' ? r.namedChildren[0].namedChildren[0] : r.namedChildren[0]))
+          .filter((v): v is TsNode => Boolean(v) && v!.text !== 'nil')
+        if (returned.length !== 1) return undefined
+        const key = `struct ${decl.file.path}:${decl.node.startIndex}`
+        const active = this.input.index?.active
+        if (!active || active.has(key)) return undefined
+        active.add(key)
+        try {
+          return this.withCall(decl, n, this, () => decl.file.structOf(returned[0], depth + 1))
+        } finally {
+          active.delete(key)
+        }
+      }
+
+      default: {
+        return undefined
+      }
+    }
+  }
+
+  /** The one method of the code read named `name` (a getter such as `GetDatabase`), when only one is. */
+  private getter(name: string): undefined | {file: GoFile; node: TsNode} {
+    const found: {file: GoFile; node: TsNode}[] = []
+    for (const {file, root} of this.input.index?.files ?? []) {
+      if (!name || !root.text.includes(name)) continue
+      for (const d of root.namedChildren) if (d?.type === 'method_declaration' && d.childForFieldName('name')?.text === name) found.push({file, node: d})
+    }
+
+    return found.length === 1 ? found[0] : undefined
+  }
+
+  /** The literal of type `type` that the module's one constructor returns (`func NewConfig() *config { return &config{…} }`). */
+  private constructorOf(type: string): undefined | {file: GoFile; node: TsNode} {
+    const found: {file: GoFile; node: TsNode}[] = []
+    for (const {file, root} of this.input.index?.files ?? []) {
+      if (!root.text.includes(`${type}{`)) continue
+      for (const d of root.namedChildren) {
+        if (d?.type !== 'function_declaration') continue
+        for (const r of returnsOf(d)) {
+          let v: TsNode | null | undefined = r.namedChildren[0]
+          if (v?.type === 'expression_list') v = v.namedChildren[0]
+          if (v?.type === 'unary_expression') v = v.childForFieldName('operand')
+          if (v?.type === 'composite_literal' && v.childForFieldName('type')?.text.split('.').pop() === type) found.push({file, node: v})
+        }
+      }
+    }
+
+    return found.length === 1 ? found[0] : undefined
+  }
+
+  /**
+   * A field's value as the module's constructor writes it (`MaxOpenConns: 100` in NewDatabaseConfig): the value the
+   * config starts with. Code that assigns the field elsewhere makes it unknown (which runs is not followed); a
+   * command-line flag named after the field's yaml/json/toml tag or name (`--database.max_open_conns=50`) replaces it.
+   */
+  private constructed(n: TsNode, built: {file: GoFile; node: TsNode}, name: string, start: TsNode): EvalValue {
+    const v = this.guarded(`field ${built.file.path}:${line(built.node)}.${name}`, n, () => built.file.evaluate(start)) ?? this.unknown(n)
+    if (v.kind !== 'known' || typeof v.value !== 'number') return v
+    const type = built.node.childForFieldName('type')?.text.replace(/^\*/, '').split('.').pop() ?? ''
+    const assigned = [...(this.input.fieldSets?.entries() ?? [])].filter(([path]) => path === name || path.endsWith(`.${name}`)).flatMap(([, sets]) => sets.map((s) => `${s.file.path}:${line(s.node)}`))
+    if (assigned.length > 0) return this.unknown(n, `${type}.${name} starts as ${v.value} (${built.file.path}:${line(start)}) and is also set at ${assigned.slice(0, 3).join(', ')}; which value runs is not followed`)
+    const tags = structFieldTags(this.input.index?.files ?? [], type, name)
+    const names = new Set([name, ...['yaml', 'json', 'toml', 'mapstructure', 'koanf'].map((k) => tags.get(k)?.split(',')[0] ?? '')].filter((x) => x !== '' && x !== '-').map((x) => x.toLowerCase().replaceAll('-', '_')))
+    for (const [i, a] of this.input.args.entries()) {
+      const m = /^--?([^=]+)(?:=(.*))?$/.exec(a)
+      const flag = m?.[1].toLowerCase().replaceAll('-', '_')
+      if (!m || !flag || !names.has(flag.split('.').pop()!)) continue
+      const given = m[2] ?? this.input.args[i + 1] ?? ''
+      return /^-?\d+$/.test(given) ? this.known(n, Number(given), [fromFlag(`${a}${m[2] === undefined ? ` ${given}` : ''} (command line)`)]) : this.unknown(n, `${a} ${m[2] === undefined ? given : ''} is not an integer`.trim())
+    }
+
+    const fileTags = ['yaml', 'json', 'toml', 'mapstructure', 'koanf'].filter((k) => tags.has(k))
+    const loaded = fileTags.length > 0 ? `; a config file the app may load into ${type} (its ${fileTags.join('/')} tags) is not read` : ''
+    const args = this.input.args.length > 0 ? [assumed(`the command passes ${this.input.args.join(' ')}, which conncalc does not read as setting ${type}.${name}${loaded}`)] : []
+    return {...v, via: [...v.via, fromDefault(`${type}.${name} as the app's constructor builds it (${built.file.path}:${line(built.node)}); the command passes no flag that sets it${loaded}`, `${built.file.path}:${line(start)}`), ...args]}
+  }
+
   /** A method named `name` of the code read whose body is one `return <expr>`: that expression, in its file. */
   private method(n: TsNode, name: string): EvalValue | undefined {
     const index = this.input.index
@@ -776,6 +914,23 @@ export class GoFile {
 
     return this.unknown(n, `no ${mapName} table with a ${JSON.stringify(key.value)} entry was found in the code read`)
   }
+}
+
+/** The struct tags of field `name` in `type T struct { … }` among the files read. */
+function structFieldTags(files: GoIndex['files'], type: string, name: string): Map<string, string> {
+  for (const {root} of files) {
+    if (!root.text.includes(`type ${type} struct`)) continue
+    for (const spec of root.descendantsOfType('type_spec')) {
+      if (spec?.childForFieldName('name')?.text !== type || spec.childForFieldName('type')?.type !== 'struct_type') continue
+      for (const field of spec.childForFieldName('type')!.descendantsOfType('field_declaration')) {
+        if (!field?.childrenForFieldName('name').some((id) => id?.text === name)) continue
+        const tag = field.childForFieldName('tag')?.text
+        return tag ? tagValues(tag.slice(1, -1)) : new Map()
+      }
+    }
+  }
+
+  return new Map()
 }
 
 /** The `return` statements of a function's own body (not of the function literals inside it). */
